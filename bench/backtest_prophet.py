@@ -5,10 +5,18 @@ For every benchmark with a ceiling, at every origin trendlab scores, Prophet is 
 points trendlab fits at that origin (results dated before it, as the database knew
 them then) and forecasts the same targets. Both are scored against the same truth.
 Prints MAE, coverage and interval score per horizon side by side, pooled over
-benchmarks, plus a split by origin year, and the time each took.
+benchmarks, then the same figures under three sensitivities, and the time each took:
+
+- by origin: origins before 2024, and from 2024;
+- without the discontinuities: leaving out every benchmark whose frontier rose by more
+  than --jump points within six or twelve months of a backtest origin from 2024 on
+  (the reasoning models' jumps), a rule applied to the data, not a list of names;
+- calibrated in time: each forecast calibrated only on the other benchmarks' forecasts
+  whose targets had passed by its origin (what could have been known then), instead of
+  on all of them (trendlab's leave-one-benchmark-out default).
 
     pip install -e '.[bench]'
-    python bench/backtest_prophet.py [--db trendlab.duckdb] [--level 80]
+    python bench/backtest_prophet.py [--db trendlab.duckdb] [--level 80] [--every 6]
 """
 
 from __future__ import annotations
@@ -19,11 +27,13 @@ import subprocess
 import tempfile
 import time
 import warnings
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-FAMILIES = ["last-value", "linear", "logistic", "logistic4", "gompertz", "auto"]
+FAMILIES = ["last-value", "linear", "logistic", "logistic4", "gompertz", "ensemble", "auto"]
+KEYS = ["benchmark", "family", "origin", "horizon", "target", "actual", "median", "lower", "upper"]
 
 
 def prophet_rows(settings, found, level: float) -> pl.DataFrame:
@@ -92,6 +102,55 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
     return pl.DataFrame(out)
 
 
+def calibrated_in_time(found, level: float) -> pl.DataFrame:
+    """Every benchmark's rows with each origin calibrated only on the other benchmarks'
+    forecasts whose targets came before it, and auto chosen from those rows."""
+    from trendlab.forecast.evaluate import ENSEMBLE, Backtest, auto_rows, calibrated, calibrations
+    from trendlab.forecast.runner import default_family_for
+
+    out = []
+    for slug, backtest in found.items():
+        if backtest.rows.is_empty() or backtest.scale.unit != "percent":
+            continue
+        parts, ensemble_at = [], set()
+        for (origin,), rows in backtest.rows.partition_by("origin", as_dict=True).items():
+            past = {
+                other: Backtest(b.scale, b.space, b.rows.filter(pl.col("target") < origin))
+                for other, b in found.items()
+                if other != slug
+            }
+            cals = calibrations(past, backtest.space)
+            if ENSEMBLE in cals:
+                ensemble_at.add(origin)
+            parts.append(calibrated(Backtest(backtest.scale, backtest.space, rows), cals, level))
+        rows = pl.concat(parts)
+        candidates = tuple(
+            f for f in rows.get_column("family").unique().sort().to_list() if f != "last-value"
+        )
+        # Where no ensemble could be calibrated yet, auto falls back as forecast would.
+        fallbacks = (ENSEMBLE, default_family_for(backtest))
+        auto = auto_rows(rows, candidates, fallbacks, level)
+        out.append(pl.concat([rows, auto]).with_columns(pl.lit(slug).alias("benchmark")))
+    return pl.concat(out).select(KEYS)
+
+
+def jumpers(found, points: float) -> list[str]:
+    """Percent benchmarks whose frontier rose by more than `points` between a backtest
+    origin from 2024 on and six or twelve months later."""
+    out = []
+    for slug, backtest in found.items():
+        if backtest.scale.unit != "percent":
+            continue
+        rise = backtest.rows.filter(
+            (pl.col("family") == "last-value")
+            & (pl.col("origin") >= date(2024, 1, 1))
+            & (pl.col("horizon") <= 12)
+        ).select((pl.col("actual") - pl.col("current")).max())
+        if (rise.item() or 0) > points:
+            out.append(slug)
+    return sorted(out)
+
+
 def summary(rows: pl.DataFrame, level: float) -> pl.DataFrame:
     penalty = 2 / (1 - level)
     return (
@@ -125,10 +184,26 @@ def summary(rows: pl.DataFrame, level: float) -> pl.DataFrame:
     )
 
 
+def overall_coverage(rows: pl.DataFrame) -> pl.DataFrame:
+    """Coverage over every horizon, per family."""
+    return (
+        rows.with_columns(
+            ((pl.col("lower") <= pl.col("actual")) & (pl.col("actual") <= pl.col("upper"))).alias(
+                "covered"
+            )
+        )
+        .group_by("family")
+        .agg(pl.len().alias("n"), pl.col("covered").mean().round(3).alias("coverage"))
+        .sort("family")
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a database (default: a fresh `trendlab init`)")
     parser.add_argument("--level", type=float, default=80.0)
+    parser.add_argument("--every", type=int, default=6, help="months between origins")
+    parser.add_argument("--jump", type=float, default=25.0, help="points in twelve months")
     args = parser.parse_args()
     level = args.level / 100
     db = args.db
@@ -137,11 +212,12 @@ def main() -> None:
         subprocess.run(["trendlab", "--db", db, "init"], check=True, capture_output=True)
 
     from trendlab.cli.options import Settings
+    from trendlab.forecast.backtest import Plan
     from trendlab.forecast.runner import backtests, score
 
     settings = Settings(db=db, lock_timeout=0, author="bench", debug=False)
     start = time.perf_counter()
-    found = backtests(settings, {}, everything=True)
+    found = backtests(settings, {}, everything=Plan(every=args.every))
     scored = score(found, sorted(found), level, None)
     ours_seconds = time.perf_counter() - start
     ours = pl.concat(
@@ -150,9 +226,7 @@ def main() -> None:
             for s in scored
             if s.unit == "percent"
         ]
-    ).select(
-        "benchmark", "family", "origin", "horizon", "target", "actual", "median", "lower", "upper"
-    )
+    ).select(KEYS)
 
     start = time.perf_counter()
     theirs = prophet_rows(settings, found, level)
@@ -160,32 +234,56 @@ def main() -> None:
 
     # Score everyone on the forecasts Prophet made too (the same benchmark, origin, target).
     keys = theirs.select("benchmark", "origin", "horizon")
-    both = pl.concat(
-        [ours.join(keys, on=["benchmark", "origin", "horizon"]), theirs], how="diagonal_relaxed"
-    )
     caps = {slug: b.scale.ceiling for slug, b in found.items()}
-    both = both.with_columns(pl.col("benchmark").replace_strict(caps, default=None).alias("cap"))
 
+    def with_prophet(rows: pl.DataFrame) -> pl.DataFrame:
+        both = pl.concat(
+            [rows.join(keys, on=["benchmark", "origin", "horizon"]), theirs],
+            how="diagonal_relaxed",
+        )
+        return both.with_columns(
+            pl.col("benchmark").replace_strict(caps, default=None).alias("cap")
+        )
+
+    both = with_prophet(ours)
     pl.Config.set_tbl_rows(200)
     pl.Config.set_tbl_hide_dataframe_shape(True)
     pl.Config.set_tbl_formatting("ASCII_MARKDOWN")
     print(f"database: {db}")
     print(
         f"benchmarks with a ceiling: {theirs.get_column('benchmark').n_unique()}, "
-        f"forecasts scored per family and horizon: see n; interval level {args.level:g} %"
+        f"origins every {args.every} months, forecasts scored per family and horizon: see n; "
+        f"interval level {args.level:g} %"
     )
     print(
-        f"time: trendlab backtest of every benchmark {ours_seconds:.1f} s (cold, "
-        f"every family), Prophet {prophet_seconds:.1f} s (one family)"
+        f"time: trendlab backtest of every benchmark {ours_seconds:.1f} s (every family; "
+        f"cold on a fresh database, from its cache after), Prophet {prophet_seconds:.1f} s "
+        "(one family)"
     )
     print("\nPooled over benchmarks")
     print(summary(both, level))
+    print("\nCoverage over every horizon")
+    print(overall_coverage(both))
     for label, cond in (
         ("origins before 2024", pl.col("origin") < pl.date(2024, 1, 1)),
         ("origins from 2024", pl.col("origin") >= pl.date(2024, 1, 1)),
     ):
-        print(f"\n{label}")
+        print(f"\n{label}, 12 months ahead")
         print(summary(both.filter(cond), level).filter(pl.col("horizon") == 12))
+    jumped = jumpers(found, args.jump)
+    print(
+        f"\nWithout the benchmarks whose frontier rose more than {args.jump:g} points within "
+        f"twelve months of an origin from 2024 ({', '.join(jumped)}); a sensitivity"
+    )
+    print(summary(both.filter(~pl.col("benchmark").is_in(jumped)), level))
+    start = time.perf_counter()
+    in_time = with_prophet(calibrated_in_time(found, level))
+    print(
+        "\nCalibrated in time: each origin calibrated only on the other benchmarks' "
+        f"forecasts whose targets had passed by then ({time.perf_counter() - start:.1f} s)"
+    )
+    print(summary(in_time, level).filter(pl.col("family").is_in(["ensemble", "auto", "prophet"])))
+    print(overall_coverage(in_time).filter(pl.col("family").is_in(["ensemble", "auto"])))
     per = (
         both.filter(pl.col("horizon") == 12)
         .with_columns((pl.col("median") - pl.col("actual")).abs().alias("ae"))

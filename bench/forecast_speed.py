@@ -41,8 +41,9 @@ print(model.predict(future)[["ds", "yhat", "yhat_lower", "yhat_upper"]].tail(1).
 """
 
 
-def wall(cmd: list[str], repeat: int, before=None) -> tuple[float, str]:
-    times, out = [], ""
+def wall(cmd: list[str], repeat: int, before=None) -> tuple[float, str, str]:
+    """Median wall time of `repeat` runs of cmd, and the last run's stdout and stderr."""
+    times, out, err = [], "", ""
     for _ in range(repeat):
         if before is not None:
             before()
@@ -51,8 +52,8 @@ def wall(cmd: list[str], repeat: int, before=None) -> tuple[float, str]:
         times.append(time.perf_counter() - start)
         if proc.returncode != 0:
             sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr}")
-        out = proc.stdout
-    return statistics.median(times), out
+        out, err = proc.stdout, proc.stderr
+    return statistics.median(times), out, err
 
 
 def main() -> None:
@@ -94,8 +95,8 @@ def main() -> None:
         "cores; times are medians"
     )
 
-    python_floor, _ = wall([sys.executable, "-c", "pass"], args.repeat)
-    glm_floor, _ = wall(
+    python_floor, _, _ = wall([sys.executable, "-c", "pass"], args.repeat)
+    glm_floor, _, _ = wall(
         [sys.executable, "-c", "from statsmodels.genmod.generalized_linear_model import GLM"],
         args.repeat,
     )
@@ -107,10 +108,11 @@ def main() -> None:
         with duckdb.connect(db) as con:
             con.execute("DELETE FROM forecast_cache")
 
-    floor, _ = wall(["trendlab", "--db", db, "list", "benchmarks"], args.repeat)
-    cold, _ = wall(command, max(2, args.repeat // 2), before=empty_cache)
-    ours, _ = wall(command, args.repeat)
-    theirs, prophet_out = wall(
+    floor, _, _ = wall(["trendlab", "--db", db, "list", "benchmarks"], args.repeat)
+    cold, _, _ = wall(command, max(2, args.repeat // 2), before=empty_cache)
+    ours, _, said = wall(command, args.repeat)
+    print(next((line for line in said.splitlines() if "auto chose" in line), "auto: no note"))
+    theirs, prophet_out, _ = wall(
         [
             sys.executable,
             "-c",
@@ -136,6 +138,8 @@ def main() -> None:
         return min(out)
 
     ours_fit = best(lambda: forecast(series, until=args.until), 30)
+    forecast(series, family="ensemble", until=args.until)
+    ensemble_fit = best(lambda: forecast(series, family="ensemble", until=args.until), 10)
 
     import logging
 
@@ -169,6 +173,7 @@ def main() -> None:
         (f"trendlab forecast {args.benchmark} --until {args.until}, warm", ours),
         ("Prophet logistic growth, whole process", theirs),
         ("trendlab fit + 2000 paths, in process (best run)", ours_fit),
+        ("trendlab ensemble: 3 fits + 3 x 2000 paths, in process (best run)", ensemble_fit),
         ("Prophet fit + predict, in process (best run)", theirs_fit),
     ]
     width = max(len(r[0]) for r in rows)

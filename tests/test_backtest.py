@@ -291,3 +291,56 @@ def test_choose_needs_history_and_picks_the_best_interval_score():
     )
     assert choose(rows, ("logistic", "gompertz"), 0.8) == "gompertz"
     assert choose(rows, ("logistic", "gompertz"), 0.8, known_by=date(2021, 1, 1)) is None
+
+
+def test_the_ensemble_averages_its_members_calibrated_forecasts(panel: Path):
+    from trendlab.cli.options import Settings
+    from trendlab.forecast.evaluate import calibrated, calibrations
+    from trendlab.forecast.runner import DEFAULT_PLAN, backtests
+
+    settings = Settings(db=str(panel), lock_timeout=0, author="t", debug=False)
+    found = backtests(settings, {}, everything=DEFAULT_PLAN)
+    cals = calibrations(found, "logit", exclude="noisy2")
+    rows = calibrated(found["noisy2"], cals, 0.8)
+    assert "ensemble" not in found["noisy2"].rows.get_column("family").to_list()  # not cached
+    logit = pl.col("median") / 100
+    wide = (
+        rows.filter(pl.col("family").is_in(["logistic", "logistic4", "gompertz", "ensemble"]))
+        .with_columns((logit.log() - (1 - logit).log()).alias("eta"))
+        .pivot(on="family", index=["origin", "horizon", "current"], values="eta")
+    )
+    assert wide.height > 10
+    members = ["logistic", "logistic4", "gompertz"]
+    mean = sum(wide[m] for m in members) / 3
+    # The mean of the calibrated medians (where none is held up at today's best).
+    z = wide["current"].to_numpy() / 100
+    best = np.log(z) - np.log1p(-z)
+    free = np.all([wide[m].to_numpy() > best + 1e-6 for m in members], axis=0)
+    assert free.sum() > 5
+    assert np.allclose(wide["ensemble"].to_numpy()[free], mean.to_numpy()[free], atol=1e-6)
+    doc = json.loads(make_runner(panel)("backtest", "noisy2", "--json").stdout)
+    assert [r["horizon_months"] for r in _rows(doc, "ensemble")] == [6, 12, 24]
+
+
+def test_auto_uses_the_ensemble_without_a_record_of_its_own(panel: Path, tmp_path: Path):
+    run = make_runner(panel)
+    days = monthly(date(2023, 1, 10), 12, step_days=30)
+    xs = np.array([decimal(d) for d in days])
+    scores = logistic_scores(xs, slope=1.5, midpoint=2024.5)
+    write_benchmark(run, tmp_path, "young", days, [round(float(s), 3) for s in scores])
+    result = run("forecast", "young", "--until", "2026")
+    assert result.exit_code == 0, result.stderr
+    assert "auto chose ensemble: too few backtest forecasts of it" in result.stderr
+    assert "each family calibrated on" in result.stdout and "logistic4.ceiling" in result.stdout
+    # In the backtests too: at an origin with no known outcomes, auto is the ensemble.
+    from trendlab.cli.options import Settings
+    from trendlab.forecast.runner import DEFAULT_PLAN, backtests, score
+
+    settings = Settings(db=str(panel), lock_timeout=0, author="t", debug=False)
+    (scored,) = score(backtests(settings, {}, everything=DEFAULT_PLAN), ["noisy0"], 0.8, None)
+    first = scored.rows.filter(pl.col("origin") == pl.col("origin").min())
+    columns = ["horizon", "median", "lower", "upper"]
+    auto = first.filter(pl.col("family") == "auto").sort("horizon").select(columns)
+    assert auto.height and auto.equals(
+        first.filter(pl.col("family") == "ensemble").sort("horizon").select(columns)
+    )

@@ -80,7 +80,7 @@ def test_exponential_reports_the_doubling_time_with_an_interval():
     assert params["doubling_time_months_lower"] < 7.0 < params["doubling_time_months_upper"]
 
 
-@pytest.mark.parametrize("family", ["logistic", "logistic4", "gompertz", "linear"])
+@pytest.mark.parametrize("family", ["logistic", "logistic4", "gompertz", "ensemble", "linear"])
 def test_intervals_stay_in_bounds_and_above_the_frontier(family):
     z = _noisy(logistic_scores(XS, slope=0.8, midpoint=2022.0, floor=25) / 100, sd=0.4, seed=7)
     series = series_of(25 + 75 * z, sc=scale(floor=25.0))
@@ -161,3 +161,54 @@ def test_by_compute_uses_log10_flop():
     assert result.axis.label(result.axis.grid[-1]) == pytest.approx(1e27)
     # x is in orders of magnitude: 0.1 OOM per step here, i.e. slope 1.0/yr = 4/OOM over 0.25 yr
     assert result.parameters()["slope"] == pytest.approx(2.5, rel=0.01)
+
+
+def test_ensemble_averages_its_members_quantile_by_quantile():
+    from trendlab.forecast.paths import raw_paths
+
+    z = _noisy(logistic_scores(XS, slope=1.0, midpoint=2021.5, top=0.9) / 100, sd=0.2, seed=3)
+    series = series_of(100 * z)
+    ensemble = forecast(series, family="ensemble", until="2028")
+    assert ensemble.family == "ensemble"
+    grid = ensemble.axis.grid
+    raw = [raw_paths(m, series, grid) for m in ensemble.curve.members]
+    assert [m.family for m in ensemble.curve.members] == ["logistic", "logistic4", "gompertz"]
+    # Uncalibrated, each grid point's k-th lowest path of the ensemble is the mean, in
+    # logit space, of the members' k-th lowest, then held to the frontier's rules.
+    logit = lambda v: np.log(v) - np.log1p(-v)  # noqa: E731
+    mean = np.mean([np.sort(logit(np.clip(r, 1e-4, 1 - 1e-4)), axis=0) for r in raw], axis=0)
+    first = np.maximum(1 / (1 + np.exp(-mean[:, 0])), series.current)
+    assert np.allclose(np.sort(ensemble.paths[:, 0]), first, atol=1e-9)
+    members = [forecast(series, family=m.family, until="2028") for m in ensemble.curve.members]
+    medians = np.array([m.band()[0] for m in members])
+    median = ensemble.band()[0]
+    assert np.all(medians.min(0) - 0.5 <= median) and np.all(median <= medians.max(0) + 0.5)
+    params = ensemble.parameters()
+    assert set(params) == {"logistic", "logistic4", "gompertz"}
+    assert params["logistic4"]["ceiling"] < 100 and params["logistic"]["ceiling"] == 100
+    doc = ensemble.to_json([95.0])
+    assert doc["family"] == "ensemble" and doc["parameters"]["gompertz"]["inflection"]
+    table = dict(ensemble.tables([95.0])[-1][1].iter_rows())
+    assert "logistic4.ceiling" in table and "gompertz.slope" in table
+
+
+def test_an_ensemble_fit_round_trips_through_the_cache_format():
+    from trendlab.forecast.families import Curve
+
+    series = series_of(logistic_scores(XS, slope=1.2, midpoint=2021.5, top=0.95))
+    first = forecast(series, family="ensemble", until="2027")
+    again = forecast(
+        series, family="ensemble", until="2027", curve=Curve.from_dict(first.curve.to_dict())
+    )
+    assert [m.family for m in again.curve.members] == ["logistic", "logistic4", "gompertz"]
+    assert np.array_equal(first.paths, again.paths)
+
+
+def test_a_collapsed_raw_spread_is_floored_so_residuals_stay_finite():
+    from trendlab.forecast.calibrate import MIN_SPREAD, summarize
+
+    pinned = np.full((500, 3), 0.9)  # e.g. a fitted ceiling at today's best
+    e_med, e_scale = summarize(pinned, "logit")
+    assert np.allclose(e_med, np.log(9)) and np.allclose(e_scale, MIN_SPREAD["logit"])
+    spread = 1 / (1 + np.exp(-np.random.default_rng(0).normal(0, 1, (4000, 1))))
+    assert summarize(spread, "logit")[1][0] == pytest.approx(np.hypot(1, 0.05), rel=0.05)

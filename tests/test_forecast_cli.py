@@ -35,7 +35,7 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
         "crossings",
     ]
     assert doc["benchmark"] == "mmlu" and doc["by"] == "date" and doc["level"] == 80
-    assert doc["family"] in ("logistic", "logistic4", "gompertz", "linear")
+    assert doc["family"] in ("logistic", "logistic4", "gompertz", "ensemble", "linear")
     assert set(doc["fitted_on"]) == {"points", "first", "last"}
     assert doc["fitted_on"]["points"] >= 3 and ISO.match(doc["fitted_on"]["first"])
     points = doc["forecast"]
@@ -52,6 +52,16 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
         "upper_date",
         "probability_by_until",
     }
+
+
+def test_the_ensemble_reports_each_members_parameters(run: Run):
+    result = run("forecast", "gpqa-diamond", "--family", "ensemble", "--until", "2028", "--json")
+    doc = json.loads(_ok(result))
+    assert doc["family"] == "ensemble"
+    assert list(doc["parameters"]) == ["logistic", "logistic4", "gompertz"]
+    assert doc["parameters"]["logistic4"]["ceiling_lower"] <= 100
+    assert all(25 <= p["lower"] <= p["median"] <= p["upper"] <= 100 for p in doc["forecast"])
+    assert "not calibrated" not in result.stderr  # each member has its held-out residuals
 
 
 def test_table_shows_yearly_points_crossings_and_parameters(run: Run):

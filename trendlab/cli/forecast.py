@@ -27,7 +27,11 @@ def forecast_options(func: Callable) -> Callable:
             type=click.Choice(CHOICES),
             default="auto",
             show_default=True,
-            help="The curve family; auto picks the one with the best backtest interval score.",
+            help=(
+                "The curve family; ensemble averages logistic, logistic4 and gompertz; auto "
+                "picks the family with the best backtest interval score (the ensemble "
+                "without a record)."
+            ),
         ),
         click.option(
             "--by",
@@ -234,8 +238,9 @@ def backtest(
     frontier as known now. Per family and horizon: n, MAE and median absolute error in
     points, coverage of the interval at --level and the interval (Winkler) score.
     Intervals are calibrated on the other benchmarks' backtests (leave one benchmark
-    out). last-value (the frontier carried forward) and linear are the baselines; auto
-    is what `forecast --family auto` would have chosen at each origin. Results are
+    out); the ensemble averages the calibrated logistic, logistic4 and gompertz
+    forecasts. last-value (the frontier carried forward) and linear are the baselines;
+    auto is what `forecast --family auto` would have chosen at each origin. Results are
     cached in the database until its data change.
 
     \b

@@ -13,8 +13,11 @@ This package's top level holds only names, so the command line can offer them as
 choices without importing numpy.
 """
 
-FAMILIES = ("logistic", "logistic4", "gompertz", "linear", "exponential")
-BOUNDED_FAMILIES = ("logistic", "logistic4", "gompertz", "linear")
+FAMILIES = ("logistic", "logistic4", "gompertz", "ensemble", "linear", "exponential")
+BOUNDED_FAMILIES = ("logistic", "logistic4", "gompertz", "ensemble", "linear")
+# The ensemble's members: every saturating family, weighted equally.
+ENSEMBLE_MEMBERS = ("logistic", "logistic4", "gompertz")
+COMBINED = ("ensemble",)  # families made from other families' forecasts, not fitted alone
 UNBOUNDED_FAMILIES = ("exponential", "linear")
 CHOICES = ("auto", *FAMILIES)
 AXES = ("date", "compute", "price")

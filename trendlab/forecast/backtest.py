@@ -5,6 +5,9 @@ before the origin, as the database recorded them then: Store.known_points), and
 forecast the frontier at each horizon. The truth is the frontier at the target date
 as the database knows it now; a target later than the latest result is not scored.
 
+The ensemble has no rows here: it averages its members' forecasts once each is
+calibrated (evaluate.calibrated), so it is made from theirs.
+
 One row per (family, origin, horizon) holds the raw forecast (median and interval at
 the plan's level, in score units) and its calibration summary (e_med, e_scale and the
 truth e_act in the calibration space, see calibrate.py). Scoring, calibration and the
@@ -21,13 +24,14 @@ import numpy as np
 import polars as pl
 
 from trendlab.errors import TrendlabError
+from trendlab.forecast import COMBINED
 from trendlab.forecast.calibrate import space_for, summarize
 from trendlab.forecast.families import SPACES, fit_family
 from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 1
+METHOD_VERSION = 2
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 
@@ -148,6 +152,8 @@ def run(
             )
         x, v = series.fit_data()
         for family in families:
+            if family in COMBINED:
+                continue
             try:
                 curve = fit_family(family, x, v, bounded=scale.bounded)
             except TrendlabError:

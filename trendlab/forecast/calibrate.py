@@ -25,7 +25,16 @@ import polars as pl
 from trendlab.forecast.families import SPACES
 
 MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
-MIN_SPREAD = 1e-3  # floor on e_scale, so a near-certain raw forecast still normalises
+# The least spread a raw forecast is taken to have, in the calibration space (logit or
+# log units; the identity space has no natural unit). A forecast pinned at a bound (a
+# line clipped at the ceiling, a fitted ceiling at today's best) has almost no spread of
+# its own: normalising its miss by that would make an enormous residual that widens
+# every other forecast's calibrated interval. A twentieth of a logit is about a point
+# at mid-range and well below how far frontiers scatter around a smooth curve (a few
+# tenths of a logit), so it only matters where the spread has collapsed. It is the
+# same at every level, as the logit space assumes: a fixed share of the remaining
+# headroom rather than a fixed number of points.
+MIN_SPREAD = {"logit": 0.05, "log": 0.05, "identity": 1e-3}
 
 
 def space_for(bounded: bool, positive: bool) -> str:
@@ -36,10 +45,17 @@ def space_for(bounded: bool, positive: bool) -> str:
 
 
 def summarize(paths: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per grid column, (e_med, e_scale) of raw paths in the calibration space."""
-    eta = SPACES[space][0](paths)
+    """Per grid column, (e_med, e_scale) of raw paths in the calibration space.
+
+    e_scale is half the 16-84 % range, combined in quadrature with MIN_SPREAD.
+    """
+    return summarize_eta(SPACES[space][0](paths), space)
+
+
+def summarize_eta(eta: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
+    """summarize() of paths already in the calibration space."""
     q16, q50, q84 = np.quantile(eta, [0.16, 0.5, 0.84], axis=0)
-    return q50, np.maximum((q84 - q16) / 2, MIN_SPREAD)
+    return q50, np.hypot((q84 - q16) / 2, MIN_SPREAD[space])
 
 
 @dataclass(frozen=True)
@@ -112,12 +128,30 @@ class Calibration:
     def apply(self, paths: np.ndarray, horizon: np.ndarray) -> np.ndarray:
         """Quantile-map raw paths (values of v) column by column; horizon in years."""
         to_space, from_space = SPACES[self.space]
-        eta = to_space(paths)
+        return from_space(self.map(to_space(paths), horizon))
+
+    def map(self, eta: np.ndarray, horizon: np.ndarray) -> np.ndarray:
+        """apply() to paths already in the calibration space, returning them there."""
         n = eta.shape[0]
-        e_med, e_scale = summarize(paths, self.space)
+        e_med, e_scale = summarize_eta(eta, self.space)
         order = np.argsort(eta, axis=0)
         at = self._at_horizons((np.arange(n) + 0.5) / n)
         out = np.empty_like(eta)
         for j, years in enumerate(np.asarray(horizon, dtype=float)):
             out[order[:, j], j] = e_med[j] + e_scale[j] * self._between(at, years * 12)
-        return from_space(out)
+        return out
+
+
+@dataclass(frozen=True)
+class EnsembleCalibration:
+    """The ensemble's calibration: each member's own, applied to that member's paths
+    before they are averaged (paths.simulate), so every member is unbiased first."""
+
+    members: dict[str, Calibration]
+
+    @property
+    def n(self) -> int:
+        return min(c.n for c in self.members.values())
+
+    def describe(self) -> str:
+        return f"each family calibrated on {self.n} held-out backtest forecasts"

@@ -16,7 +16,12 @@ from trendlab.series import Series
 
 
 def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str, Any]:
-    """{name: value} for the curve's family; x positions as dates (or FLOP / USD)."""
+    """{name: value} for the curve's family; x positions as dates (or FLOP / USD).
+
+    An ensemble's are its members' parameters, one object per member family.
+    """
+    if curve.members:
+        return {m.family: describe(m, series, axis, level) for m in curve.members}
     scale = series.scale
     a, b = float(curve.coef[0]), float(curve.coef[1])
     b_lo, b_hi = curve.interval(1, level)

@@ -17,14 +17,16 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from trendlab.forecast import ENSEMBLE_MEMBERS
 from trendlab.forecast.backtest import LAST_VALUE
-from trendlab.forecast.calibrate import Calibration
+from trendlab.forecast.calibrate import Calibration, EnsembleCalibration
 from trendlab.forecast.families import SPACES
 from trendlab.series import Scale
 
 AUTO = "auto"
+ENSEMBLE = "ensemble"
 MIN_HISTORY = 3  # forecasts with a known outcome auto needs before trusting a record
-ORDER = [LAST_VALUE, "linear", "logistic", "logistic4", "gompertz", "exponential", AUTO]
+ORDER = [LAST_VALUE, "linear", "logistic", "logistic4", "gompertz", "ensemble", "exponential", AUTO]
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,14 @@ class Backtest:
     rows: pl.DataFrame
 
 
+Calibrations = dict[str, Calibration | EnsembleCalibration]
+
+
 def calibrations(
     backtests: dict[str, Backtest], space: str, exclude: str | None = None
-) -> dict[str, Calibration]:
-    """Per family, the calibration pooled over every benchmark in `space` but `exclude`."""
+) -> Calibrations:
+    """Per family, the calibration pooled over every benchmark in `space` but `exclude`;
+    the ensemble's is its members' when each of them has one."""
     frames = [
         bt.rows.filter(pl.col("family") != LAST_VALUE)
         for slug, bt in backtests.items()
@@ -48,41 +54,81 @@ def calibrations(
     if not frames:
         return {}
     pooled = pl.concat(frames)
-    out = {}
+    single: dict[str, Calibration] = {}
     for (family,), rows in pooled.partition_by("family", as_dict=True).items():
         calibration = Calibration.from_rows(rows, space)
         if calibration is not None:
-            out[str(family)] = calibration
+            single[str(family)] = calibration
+    out: Calibrations = dict(single)
+    members = {f: single[f] for f in ENSEMBLE_MEMBERS if f in single}
+    if space == "logit" and len(members) == len(ENSEMBLE_MEMBERS):
+        out[ENSEMBLE] = EnsembleCalibration(members)
     return out
 
 
-def calibrated(bt: Backtest, cals: dict[str, Calibration], level: float) -> pl.DataFrame:
-    """The rows with median / lower / upper recalibrated where a calibration exists."""
-    from_space = SPACES[bt.space][1]
-    parts = []
+def calibrated(bt: Backtest, cals: Calibrations, level: float) -> pl.DataFrame:
+    """The rows with median / lower / upper recalibrated where a calibration exists,
+    plus the ensemble's rows where it has one (its members' calibrated forecasts
+    averaged quantile by quantile in the calibration space, as paths.blend does)."""
+    p = np.array([0.5, (1 - level) / 2, (1 + level) / 2])
+    parts, members = [], []
     for (family, horizon), rows in bt.rows.partition_by(
         ["family", "horizon"], as_dict=True, maintain_order=True
     ).items():
         cal = cals.get(str(family))
-        if cal is None or family == LAST_VALUE:
+        if not isinstance(cal, Calibration) or family == LAST_VALUE:
             parts.append(rows)
             continue
-        q = cal.quantiles(np.array([0.5, (1 - level) / 2, (1 + level) / 2]), float(horizon))
+        q = cal.quantiles(p, float(horizon))
         e_med, e_scale = rows.get_column("e_med").to_numpy(), rows.get_column("e_scale").to_numpy()
-        current = np.asarray(bt.scale.value(rows.get_column("current").to_numpy()))
-        values = []
-        for qi in q:
-            v = from_space(e_med + e_scale * qi)
-            if bt.scale.bounded:
-                v = np.clip(v, 0.0, 1.0)
-            values.append(np.asarray(bt.scale.score(np.maximum(v, current))))
-        low, high = np.minimum(values[1], values[2]), np.maximum(values[1], values[2])
-        parts.append(
-            rows.with_columns(
-                pl.Series("median", values[0]), pl.Series("lower", low), pl.Series("upper", high)
+        eta = [e_med + e_scale * qi for qi in q]
+        parts.append(_with_quantiles(rows, eta, bt))
+        if family in ENSEMBLE_MEMBERS:
+            members.append(
+                rows.select("origin", "horizon", pl.lit(family).alias("member")).with_columns(
+                    *[pl.Series(f"eta{i}", e) for i, e in enumerate(eta)]
+                )
             )
-        )
+    if isinstance(cals.get(ENSEMBLE), EnsembleCalibration) and members:
+        parts.append(_ensemble_rows(bt, pl.concat(members)))
     return pl.concat(parts) if parts else bt.rows
+
+
+def _with_quantiles(rows: pl.DataFrame, eta: list[np.ndarray], bt: Backtest) -> pl.DataFrame:
+    """Rows with median / lower / upper from calibrated quantiles in the calibration
+    space, bounded and never below the frontier at the origin."""
+    from_space = SPACES[bt.space][1]
+    current = np.asarray(bt.scale.value(rows.get_column("current").to_numpy()))
+    values = []
+    for e in eta:
+        v = from_space(e)
+        if bt.scale.bounded:
+            v = np.clip(v, 0.0, 1.0)
+        values.append(np.asarray(bt.scale.score(np.maximum(v, current))))
+    low, high = np.minimum(values[1], values[2]), np.maximum(values[1], values[2])
+    return rows.with_columns(
+        pl.Series("median", values[0]), pl.Series("lower", low), pl.Series("upper", high)
+    )
+
+
+def _ensemble_rows(bt: Backtest, members: pl.DataFrame) -> pl.DataFrame:
+    """The ensemble at each (origin, horizon): the mean of the calibrated quantiles of
+    the members that could be fitted there (as families.fit_ensemble leaves out one
+    that cannot)."""
+    etas = ["eta0", "eta1", "eta2"]
+    mean = members.group_by("origin", "horizon").agg(*[pl.col(e).mean() for e in etas])
+    base = (
+        bt.rows.filter(pl.col("family") != LAST_VALUE)
+        .unique(["origin", "horizon"], keep="first", maintain_order=True)
+        .join(mean, on=["origin", "horizon"])
+    )
+    rows = base.select(
+        pl.lit(ENSEMBLE).alias("family"),
+        *[c for c in bt.rows.columns if c not in ("family", "e_med", "e_scale")],
+        pl.col("eta0").alias("e_med"),
+        pl.lit(None, dtype=pl.Float64).alias("e_scale"),
+    ).select(bt.rows.columns)
+    return _with_quantiles(rows, [base.get_column(e).to_numpy() for e in etas], bt)
 
 
 def choose(
@@ -115,16 +161,23 @@ def choose(
 
 
 def auto_rows(
-    rows: pl.DataFrame, candidates: tuple[str, ...], fallback: str, level: float
+    rows: pl.DataFrame,
+    candidates: tuple[str, ...],
+    fallback: str | tuple[str, ...],
+    level: float,
 ) -> pl.DataFrame:
-    """What auto would have forecast at each origin, choosing with what it knew then."""
+    """What auto would have forecast at each origin, choosing with what it knew then;
+    without enough history, the first of `fallback` that forecast at that origin."""
+    fallbacks = (fallback,) if isinstance(fallback, str) else fallback
     picks = []
     for origin in rows.get_column("origin").unique().sort():
-        chosen = choose(rows, candidates, level, known_by=origin) or fallback
+        at = rows.filter(pl.col("origin") == origin)
+        present = set(at.get_column("family").to_list())
+        chosen = choose(rows, candidates, level, known_by=origin)
+        if chosen is None:
+            chosen = next((f for f in fallbacks if f in present), fallbacks[-1])
         picks.append(
-            rows.filter((pl.col("origin") == origin) & (pl.col("family") == chosen)).with_columns(
-                pl.lit(AUTO).alias("family")
-            )
+            at.filter(pl.col("family") == chosen).with_columns(pl.lit(AUTO).alias("family"))
         )
     return pl.concat(picks) if picks else rows.clear()
 

@@ -8,7 +8,8 @@ order of magnitude of compute or price).
 Every curve carries its coefficients, their robust (HC0) covariance and its residuals
 in its `space` (logit for the bounded families, log for the exponential, identity for
 a straight line): the space in which forecast paths add noise and
-intervals are calibrated.
+intervals are calibrated. The `ensemble` is a curve with no coefficients of its own
+that holds its members' fits (paths.simulate averages their forecasts).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from typing import Any
 import numpy as np
 
 from trendlab.errors import TrendlabError
-from trendlab.forecast import BOUNDED_FAMILIES, FAMILIES, UNBOUNDED_FAMILIES
+from trendlab.forecast import BOUNDED_FAMILIES, ENSEMBLE_MEMBERS, FAMILIES, UNBOUNDED_FAMILIES
 
 EPS = 1e-4  # z is kept in [EPS, 1 - EPS] wherever a logit is taken
+LOGIT_MAX = float(np.log(1 - EPS) - np.log(EPS))  # so logits stay within +-LOGIT_MAX
 
 
 def logit(z: np.ndarray) -> np.ndarray:
@@ -77,12 +79,16 @@ class Curve:
     residuals: np.ndarray
     n: int
     bounds: dict[int, tuple[float, float]] = field(default_factory=dict)
+    members: tuple[Curve, ...] = ()
 
     def shape(self, coef: np.ndarray, dx: np.ndarray) -> np.ndarray:
         return SHAPES[self.family](coef, dx)
 
     def mean(self, x: np.ndarray) -> np.ndarray:
-        """The fitted curve at x."""
+        """The fitted curve at x (an ensemble's: its members' average in its space)."""
+        if self.members:
+            eta = np.mean([self.to_space(m.mean(x)) for m in self.members], axis=0)
+            return self.from_space(eta)
         return self.shape(self.coef[None, :], np.asarray(x, dtype=float) - self.x_ref)[0]
 
     @property
@@ -139,6 +145,7 @@ class Curve:
             "residuals": self.residuals.tolist(),
             "n": self.n,
             "bounds": {str(i): list(b) for i, b in self.bounds.items()},
+            "members": [m.to_dict() for m in self.members],
         }
 
     @classmethod
@@ -152,6 +159,7 @@ class Curve:
             residuals=np.asarray(data["residuals"], dtype=float),
             n=int(data["n"]),
             bounds={int(i): (float(b[0]), float(b[1])) for i, b in data["bounds"].items()},
+            members=tuple(cls.from_dict(m) for m in data.get("members", [])),
         )
 
 
@@ -280,6 +288,35 @@ def fit_exponential(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
     return curve
 
 
+def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
+    """Every saturating family fitted to the same points, to be averaged with equal weights.
+
+    No family is right everywhere (logistic overshoots a plateau, logistic4 can stop at
+    today's best, gompertz bends late) and a handful of points cannot tell them apart;
+    averaging their forecasts is the robust answer. Equal weights: weights estimated
+    from a dozen benchmarks' backtests are mostly noise. A member that cannot be fitted
+    is left out.
+    """
+    members = []
+    for family in ENSEMBLE_MEMBERS:
+        try:
+            members.append(fit_family(family, x, v, bounded=True))
+        except TrendlabError:
+            continue
+    if not members:
+        raise TrendlabError("cannot fit ensemble: none of its families fits these points")
+    return Curve(
+        "ensemble",
+        "logit",
+        np.array([]),
+        np.zeros((0, 0)),
+        x_ref,
+        np.array([]),
+        len(x),
+        members=tuple(members),
+    )
+
+
 def fit_family(family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool) -> Curve:
     """Fit one family to (x, v), centred on the last x."""
     x_ref = float(np.max(x))
@@ -299,6 +336,8 @@ def fit_family(family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool) -> C
         return fit_logistic4(x, v, x_ref)
     if family == "gompertz":
         return fit_gompertz(x, v, x_ref)
+    if family == "ensemble":
+        return fit_ensemble(x, v, x_ref)
     if family == "linear":
         return fit_linear(x, v, x_ref)
     if family == "exponential":

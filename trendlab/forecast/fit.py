@@ -5,7 +5,7 @@ from __future__ import annotations
 from trendlab.errors import TrendlabError
 from trendlab.forecast import BOUNDED_FAMILIES, UNBOUNDED_FAMILIES
 from trendlab.forecast.axis import make_axis, parse_until
-from trendlab.forecast.calibrate import Calibration
+from trendlab.forecast.calibrate import Calibration, EnsembleCalibration
 from trendlab.forecast.families import Curve, fit_family
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Crossing, Forecast
@@ -32,7 +32,7 @@ def forecast(
     family: str = "logistic",
     until: str | float | None = None,
     level: float = 0.8,
-    calibration: Calibration | None = None,
+    calibration: Calibration | EnsembleCalibration | None = None,
     curve: Curve | None = None,
     n: int = N_PATHS,
     seed: int = 0,

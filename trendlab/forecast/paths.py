@@ -12,6 +12,13 @@ they are built in logit space.
 
 With --all the paths are the curve plus one resampled residual: the spread of a new
 result around the trend, with no frontier rules.
+
+An ensemble's paths average its members' forecasts quantile by quantile in logit space
+(at each grid point the k-th lowest of the ensemble is the mean of the members' k-th
+lowest), and follow its first member's paths in rank, so each path stays a path. Each
+member is recalibrated first when calibrations are given, since the members err in
+opposite directions (a fixed ceiling overshoots a plateau, a fitted one can stop at
+today's best): averaging what calibration has already corrected is what helps.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from trendlab.forecast.families import Curve
+from trendlab.forecast.calibrate import EnsembleCalibration
+from trendlab.forecast.families import LOGIT_MAX, Curve
 
 if TYPE_CHECKING:
     from trendlab.series import Series
@@ -48,6 +56,20 @@ def raw_paths(
 ) -> np.ndarray:
     """(n, len(grid)) values of v at the x values in grid (all after series.x_now),
     before the frontier's rules; on a bounded benchmark inside [0, 1]."""
+    paths = curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
+    return np.clip(paths, 0.0, 1.0) if series.scale.bounded else paths
+
+
+def raw_eta(
+    curve: Curve,
+    series: Series,
+    grid: np.ndarray,
+    *,
+    n: int = N_PATHS,
+    seed: int = 0,
+    half_life: float = HALF_LIFE,
+) -> np.ndarray:
+    """raw_paths() in the curve's space (before mapping back to values of v)."""
     rng = np.random.default_rng(seed)
     # Centred residuals, inflated for the degrees of freedom the fit used up.
     residuals = (curve.residuals - curve.residuals.mean()) * np.sqrt(curve.n / curve.df)
@@ -57,11 +79,17 @@ def raw_paths(
     if series.frontier:
         start = curve.to_space(np.asarray(_now(series))) - curves[:, :1]
         decay = 0.5 ** ((grid - series.x_now) / half_life)[None, :]
-        eta = eta + start * decay + noise * np.sqrt(1 - decay**2)
-    else:
-        eta = eta + noise
-    paths = curve.from_space(eta)
-    return np.clip(paths, 0.0, 1.0) if series.scale.bounded else paths
+        return eta + start * decay + noise * np.sqrt(1 - decay**2)
+    return eta + noise
+
+
+def blend(etas: list[np.ndarray]) -> np.ndarray:
+    """Equal-weight quantile average of several families' paths in one space, following
+    the first family's paths in rank."""
+    mean_sorted = np.mean([np.sort(e, axis=0) for e in etas], axis=0)
+    out = np.empty_like(mean_sorted)
+    np.put_along_axis(out, np.argsort(etas[0], axis=0), mean_sorted, axis=0)
+    return out
 
 
 def frontier_rules(paths: np.ndarray, series: Series) -> np.ndarray:
@@ -79,11 +107,24 @@ def simulate(
     n: int = N_PATHS,
     seed: int = 0,
     half_life: float = HALF_LIFE,
-    adjust: Adjustment | None = None,
+    adjust: Adjustment | EnsembleCalibration | None = None,
 ) -> np.ndarray:
     """(n, len(grid)) forecast paths of v: raw paths, recalibrated if `adjust` is
-    given, then held to the frontier's rules."""
+    given, then held to the frontier's rules. An ensemble's members are each
+    recalibrated by their own calibration (an EnsembleCalibration), then averaged."""
+    own = adjust.members if isinstance(adjust, EnsembleCalibration) else {}
+    if curve.members:
+        horizon = grid - series.x_now
+        etas = []
+        for member in curve.members:
+            eta = raw_eta(member, series, grid, n=n, seed=seed, half_life=half_life)
+            eta = np.clip(eta, -LOGIT_MAX, LOGIT_MAX)  # as a round trip through z would
+            cal = own.get(member.family)
+            etas.append(eta if cal is None else cal.map(eta, horizon))
+        return frontier_rules(curve.from_space(blend(etas)), series)
     paths = raw_paths(curve, series, grid, n=n, seed=seed, half_life=half_life)
+    if isinstance(adjust, EnsembleCalibration):
+        adjust = own.get(curve.family)
     if adjust is not None:
         paths = adjust.apply(paths, grid - series.x_now)
     return frontier_rules(paths, series)

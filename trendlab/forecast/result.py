@@ -190,7 +190,7 @@ class Forecast:
         if thresholds:
             crossings = self.crossing_frame(thresholds)
             out.append((f"When {scale.slug} reaches each threshold", crossings))
-        params = [{"parameter": k, "value": _text(_plain(v))} for k, v in self.parameters().items()]
+        params = [{"parameter": k, "value": _text(_plain(v))} for k, v in _flat(self.parameters())]
         out.append(
             (
                 "Parameters",
@@ -223,6 +223,17 @@ class Forecast:
                 ],
             }
         )
+
+
+def _flat(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested parameters (an ensemble's members) as (member.name, value) pairs."""
+    out: list[tuple[str, Any]] = []
+    for key, value in params.items():
+        if isinstance(value, dict):
+            out += _flat(value, f"{prefix}{key}.")
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out
 
 
 def _text(value: Any) -> str:

@@ -18,8 +18,16 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import backtest as bt
-from trendlab.forecast.calibrate import Calibration, space_for
-from trendlab.forecast.evaluate import Backtest, auto_rows, calibrated, calibrations, choose
+from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
+from trendlab.forecast.evaluate import (
+    ENSEMBLE,
+    Backtest,
+    Calibrations,
+    auto_rows,
+    calibrated,
+    calibrations,
+    choose,
+)
 from trendlab.forecast.families import Curve
 from trendlab.series import Scale, Series, build_series, load_scale
 
@@ -222,7 +230,8 @@ def score(
             f for f in rows.get_column("family").unique().sort().to_list() if f != bt.LAST_VALUE
         )
         fallback = default_family_for(backtest)
-        rows = pl.concat([rows, auto_rows(rows, candidates, fallback, level)])
+        fallbacks = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
+        rows = pl.concat([rows, auto_rows(rows, candidates, fallbacks, level)])
         keep = {bt.LAST_VALUE, "linear", "auto", *(families or candidates)}
         rows = rows.filter(pl.col("family").is_in(list(keep)))
         described = next(iter(cals.values())).describe() if cals else None
@@ -251,7 +260,8 @@ def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.Dat
 
 
 def default_family_for(backtest: Backtest) -> str:
-    """auto's choice without enough history: logistic, or exponential without a ceiling."""
+    """auto's choice without enough history when there is no calibrated ensemble:
+    logistic, or exponential without a ceiling."""
     if backtest.scale.bounded:
         return "logistic"
     return "exponential" if backtest.space == "log" else "linear"
@@ -268,7 +278,7 @@ class Prepared:
     series: Series
     family: str
     curve: Curve | None
-    calibration: Calibration | None
+    calibration: Calibration | EnsembleCalibration | None
     notes: list[str]
     version: str
     fit_spec: str
@@ -349,7 +359,7 @@ def prepare_forecasts(
     from trendlab.forecast.fit import default_family
 
     found = _finish(settings, inputs.backtests, progress) if inputs.backtests else {}
-    pooled: dict[str, dict[str, Calibration]] = {}
+    pooled: dict[str, Calibrations] = {}
     out: dict[str, Prepared | TrendlabError] = {}
     for slug, series in inputs.series.items():
         if isinstance(series, TrendlabError):
@@ -358,7 +368,7 @@ def prepare_forecasts(
         calibrable = inputs.backtests is not None
         notes: list[str] = []
         chosen = family
-        cals: dict[str, Calibration] = {}
+        cals: Calibrations = {}
         own = found.get(slug)
         if own is not None:
             if own.space not in pooled:
@@ -372,7 +382,9 @@ def prepare_forecasts(
                     notes.append(f"auto chose {chosen} (best backtest interval score)")
         only_dates = "backtests cover the frontier by date only"
         if chosen == "auto":
-            chosen = default_family(series)
+            # Without a record of its own, the ensemble of the saturating families, each
+            # calibrated on the other benchmarks' backtests; failing that, the default.
+            chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
             why = "too few backtest forecasts of it to choose by" if calibrable else only_dates
             notes.append(f"auto chose {chosen}: {why}")
         calibration = cals.get(chosen)
