@@ -15,12 +15,23 @@ from trendlab.queries import named_queries
 
 @both_stores
 def test_list_filters_and_formats(run: Run):
-    result = run("list", "results", "--benchmark", "math", "--since", "2023-01-01", "--json")
+    since = ("--since", "2024-06-01")
+    result = run("list", "results", "--benchmark", "gpqa-diamond", *since, "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert rows and all(r["benchmark"] == "math" for r in rows)
-    assert all(r["reported_date"] >= "2023-01-01" for r in rows)
-    assert [r["reported_date"] for r in rows] == sorted(r["reported_date"] for r in rows)
+    assert rows and all(r["benchmark"] == "gpqa-diamond" for r in rows)
+    # Dated as forecasts date them: the reported date, else the model's release date.
+    dated = json.loads(
+        run(
+            "query",
+            "SELECT id, date FROM scores WHERE benchmark = 'gpqa-diamond' AND date >= '2024-06-01'",
+            "--json",
+        ).stdout
+    )
+    assert {r["id"] for r in rows} == {r["id"] for r in dated}
+    assert any(r["reported_date"] is None for r in rows)
+    day = {r["id"]: r["date"] for r in dated}
+    assert [day[r["id"]] for r in rows] == sorted(day.values())
     jsonl = run("list", "results", "--benchmark", "math", "--jsonl").stdout.splitlines()
     assert len(jsonl) == len(
         json.loads(run("list", "results", "--benchmark", "math", "--json").stdout)

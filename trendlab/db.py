@@ -488,15 +488,20 @@ class Store:
                 raise TrendlabError(f"--benchmark does not apply to {kind.name}")
             where.append("benchmark = ?")
             params.append(benchmark)
+        dated = kind.date_field
+        if kind.name == "results":
+            # Dated as in the scores view: a result without a reported date by its model's
+            # release, so --since and the order agree with forecasts and named queries.
+            dated = "coalesce(reported_date, (SELECT release_date FROM models m WHERE m.slug = t.model))"
         if since is not None:
-            if not kind.date_field:
+            if not dated:
                 raise TrendlabError(f"--since does not apply to {kind.name}")
-            where.append(f"{kind.date_field} >= ?")
+            where.append(f"{dated} >= ?")
             params.append(since)
         cols = kind.field_names if fields_only else kind.view_columns
-        order = [kind.date_field] if kind.date_field else []
+        order = [dated] if dated else []
         sql = (
-            f"SELECT {', '.join(cols)} FROM {kind.name}"
+            f"SELECT {', '.join(cols)} FROM {kind.name} t"
             + (f" WHERE {' AND '.join(where)}" if where else "")
             + f" ORDER BY {', '.join([*order, kind.key_column])}"
             + (f" LIMIT {int(limit)}" if limit else "")

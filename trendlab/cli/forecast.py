@@ -7,7 +7,14 @@ from datetime import date
 
 import click
 
-from trendlab.cli.options import Settings, as_of_option, note, output_options, progress_bar
+from trendlab.cli.options import (
+    ISO_DATE,
+    Settings,
+    as_of_option,
+    note,
+    output_options,
+    progress_bar,
+)
 from trendlab.forecast import AXES, CHOICES, FAMILIES
 
 _ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
@@ -160,17 +167,6 @@ def _horizons(value: str) -> tuple[int, ...]:
     return months
 
 
-def _start(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--start"
-        ) from None
-
-
 @click.command("backtest")
 @click.argument("benchmark", required=False)
 @click.option(
@@ -178,7 +174,7 @@ def _start(value: str | None) -> date | None:
 )
 @click.option(
     "--start",
-    metavar="YYYY-MM-DD",
+    type=ISO_DATE,
     help="The first origin. [default: 1 January or 1 July after the third frontier record]",
 )
 @click.option(
@@ -221,7 +217,7 @@ def backtest(
     settings: Settings,
     benchmark: str | None,
     all_benchmarks: bool,
-    start: str | None,
+    start: date | None,
     every: int,
     horizons: str,
     families: tuple[str, ...],
@@ -259,7 +255,7 @@ def backtest(
     if bool(benchmark) == all_benchmarks:
         raise click.UsageError("give a BENCHMARK or --all")
     plan = Plan(
-        start=_start(start),
+        start=start,
         every=every,
         horizons=_horizons(horizons),
         level=level / 100,

@@ -8,6 +8,7 @@ from datetime import date
 import click
 
 from trendlab.cli.options import (
+    ISO_DATE,
     Settings,
     as_of_option,
     get_kind,
@@ -20,22 +21,15 @@ from trendlab.errors import TrendlabError
 # -- reading -----------------------------------------------------------------------------
 
 
-def _since(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--since"
-        ) from None
-
-
 @click.command("list")
 @kind_argument()
 @click.option("--benchmark", metavar="SLUG", help="Only this benchmark's results.")
 @click.option("--model", metavar="SLUG", help="Only this model (its results or prices).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only records dated on or after this day.")
+@click.option(
+    "--since",
+    type=ISO_DATE,
+    help="Only records dated on or after this day (a result without a reported date: its model's release).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @as_of_option
 @output_options()
@@ -45,7 +39,7 @@ def list_(
     kind: str,
     benchmark: str | None,
     model: str | None,
-    since: str | None,
+    since: date | None,
     limit: int | None,
     as_of: str | None,
     fmt: str,
@@ -62,9 +56,7 @@ def list_(
 
     kind_ = get_kind(kind)
     with settings.reader(as_of) as store:
-        frame = store.records(
-            kind_, model=model, benchmark=benchmark, since=_since(since), limit=limit
-        )
+        frame = store.records(kind_, model=model, benchmark=benchmark, since=since, limit=limit)
     if frame.is_empty():
         note(f"no {kind_.name} match")
     render(frame, fmt, output)
