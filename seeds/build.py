@@ -22,26 +22,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
+from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E402
+from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.aliases import Resolver  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
 
-LLM_PRICES_URL = "https://github.com/simonw/llm-prices"
 NOTABLE_URL = "https://epoch.ai/data/notable-ai-models"
-VENDORS = {
-    "amazon": "Amazon",
-    "anthropic": "Anthropic",
-    "deepseek": "DeepSeek",
-    "google": "Google",
-    "meta-ai": "Meta",
-    "minimax": "MiniMax",
-    "mistral": "Mistral",
-    "moonshot-ai": "Moonshot AI",
-    "openai": "OpenAI",
-    "qwen": "Alibaba",
-    "xai": "xAI",
-    "z.ai": "Z.ai",
-}
 
 
 def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
