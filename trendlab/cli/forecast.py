@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
+
+if TYPE_CHECKING:
+    from trendlab.forecast.result import Forecast
 
 _ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
 
@@ -78,6 +82,38 @@ def forecast_options(func: Callable) -> Callable:
     return func
 
 
+def run_forecast_options(
+    settings: Settings,
+    benchmark: str,
+    family: str,
+    by: str,
+    setting: str | None,
+    all_points: bool,
+    level: float,
+    until: str | None,
+    as_of: str | None,
+) -> Forecast:
+    """The forecast that `forecast_options` describe (level in percent), with a progress
+    bar while backtesting and the runner's notes told to the user."""
+    from trendlab.forecast.runner import run_forecast
+
+    result, notes = run_forecast(
+        settings,
+        benchmark,
+        family=family,
+        by=by,
+        setting=setting,
+        all_points=all_points,
+        level=level / 100,
+        until=until,
+        as_of=as_of,
+        progress=progress_bar("backtesting"),
+    )
+    for message in notes:
+        note(message)
+    return result
+
+
 @click.command("forecast")
 @click.argument("benchmark")
 @forecast_options
@@ -121,26 +157,14 @@ def forecast(
       trendlab forecast gsm8k --by compute --until 1e26 --plot gsm8k.png
       trendlab forecast metr-time-horizon --family exponential
     """
-    from trendlab.forecast.runner import run_forecast
     from trendlab.plot import check_plot_path
     from trendlab.render import render, render_json, render_tables
 
     if plot:
         check_plot_path(plot)
-    result, notes = run_forecast(
-        settings,
-        benchmark,
-        family=family,
-        by=by,
-        setting=setting,
-        all_points=all_points,
-        level=level / 100,
-        until=until,
-        as_of=as_of,
-        progress=progress_bar("backtesting"),
+    result = run_forecast_options(
+        settings, benchmark, family, by, setting, all_points, level, until, as_of
     )
-    for message in notes:
-        note(message)
     chosen = list(thresholds) or result.default_thresholds()
     if plot:
         from trendlab.plot import forecast_figure
