@@ -6,6 +6,7 @@ for Polars frames or hands it frames to append.
 
 from __future__ import annotations
 
+import importlib.abc
 import os
 import re
 import secrets
@@ -56,6 +57,15 @@ def latest_version() -> int:
     return migrations()[-1].version
 
 
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Makes `import pandas` fail as if pandas were not installed."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is hidden while DuckDB binds parameters")
+        return None
+
+
 @contextmanager
 def _pandas_hidden() -> Iterator[None]:
     """Hide pandas from DuckDB while it binds parameters.
@@ -63,17 +73,19 @@ def _pandas_hidden() -> Iterator[None]:
     DuckDB 1.4 imports pandas to inspect every bound Python value, which costs
     0.4-0.7 s here, more than most commands; trendlab binds only plain values (str,
     numbers, dates, lists of them), so DuckDB never needs it. Only an import that has
-    not happened yet is hidden, and only for the duration of the call.
+    not happened yet is hidden, and only for the duration of the call. A finder that
+    raises ImportError, not a None in sys.modules: pyarrow (which DuckDB imports to
+    scan a registered frame) reads sys.modules directly and fails on a None.
     """
     if "pandas" in sys.modules:
         yield
         return
-    sys.modules["pandas"] = None  # type: ignore[assignment]
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
     try:
         yield
     finally:
-        if sys.modules.get("pandas") is None:
-            del sys.modules["pandas"]
+        sys.meta_path.remove(finder)
 
 
 def _utcnow() -> datetime:
