@@ -237,7 +237,7 @@ def test_alias_add_list_resolve_and_retract(run: Run, tmp_path: Path):
     assert any(r["setting"] == "alias test" for r in rows)
     # An alias cannot be a model's slug, nor name an unknown model.
     clash = run("alias", "add", "gpt-4", "gpt-4o")
-    assert clash.exit_code == 1 and "alias 'gpt-4o' is already a model's slug" in clash.stderr
+    assert clash.exit_code == 1 and "alias 'gpt-4o' is the slug of model gpt-4o" in clash.stderr
     unknown = run("alias", "add", "gpt-44", "whatever")
     assert unknown.exit_code == 1 and "unknown model 'gpt-44'" in unknown.stderr
     # Retracting goes through the normal command; the history keeps it.

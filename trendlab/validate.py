@@ -234,6 +234,66 @@ def _range_errors(
     )
 
 
+def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for aliases that would not name one model however written.
+
+    Names resolve ignoring case and surrounding spaces, so an alias may not match
+    another model's slug or alias that way, nor an alias given to another model in the
+    same file. Re-pointing an alias spelled exactly as before is an edit, not a clash.
+    """
+    folded = pl.col("alias").str.strip_chars().str.to_lowercase()
+    taken = pl.DataFrame(
+        {
+            "__folded": [s.lower() for s in refs.models]
+            + [a.strip().lower() for a in refs.aliases],
+            "__name": [*refs.models, *refs.aliases],
+            "__owner": [*refs.models, *refs.aliases.values()],
+            "__slug": [True] * len(refs.models) + [False] * len(refs.aliases),
+        },
+        schema={
+            "__folded": pl.String,
+            "__name": pl.String,
+            "__owner": pl.String,
+            "__slug": pl.Boolean,
+        },
+    )
+    rows = typed.select(ROW, "alias", "model", folded.alias("__folded"))
+    ignoring = pl.lit(" (ignoring case and surrounding spaces)")
+    existing = (
+        rows.join(taken, on="__folded")
+        .filter(
+            (pl.col("__owner") != pl.col("model"))
+            & (pl.col("__slug") | (pl.col("__name") != pl.col("alias")))
+        )
+        .select(
+            ROW,
+            (
+                pl.lit("alias ")
+                + _quoted(pl.col("alias"))
+                + pl.when(pl.col("__slug"))
+                .then(pl.lit(" is the slug of model ") + pl.col("__name"))
+                .otherwise(
+                    pl.lit(" is taken by ")
+                    + _quoted(pl.col("__name"))
+                    + pl.lit(", an alias of ")
+                    + pl.col("__owner")
+                )
+                + ignoring
+            ).alias("message"),
+        )
+    )
+    within = rows.filter(pl.col("model").n_unique().over("__folded") > 1).select(
+        ROW,
+        (
+            pl.lit("alias ")
+            + _quoted(pl.col("alias"))
+            + pl.lit(" names two models in this file")
+            + ignoring
+        ).alias("message"),
+    )
+    return pl.concat([existing, within])
+
+
 def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFrame]:
     """Rules that span fields or need the database."""
     found: list[pl.DataFrame] = []
@@ -241,16 +301,7 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
     if kind.name in MODEL_REFS and "model" in cols:
         found.append(_unknown_refs(typed, "model", refs.models, "model", refs.resolver.hint))
     if kind is ALIASES:
-        found.append(
-            typed.filter(pl.col("alias").is_in(list(refs.models))).select(
-                ROW,
-                (
-                    pl.lit("alias ")
-                    + _quoted(pl.col("alias"))
-                    + pl.lit(" is already a model's slug")
-                ).alias("message"),
-            )
-        )
+        found.append(_alias_clashes(typed, refs))
     if kind is RESULTS:
         found.append(_unknown_refs(typed, "benchmark", refs.benchmarks, "benchmark"))
         units = pl.DataFrame(
