@@ -112,13 +112,16 @@ def test_parameters_are_bound_not_pasted(run: Run):
         "INSERT INTO changesets VALUES ('x', now()::TIMESTAMP, 'me', 'sneaky')",
         "UPDATE model_revisions SET name = 'x'",
         "CREATE TABLE t (a INTEGER)",
+        "ATTACH ':memory:' AS elsewhere",
+        "INSTALL httpfs",
+        "SELECT 1; DELETE FROM result_revisions",
     ],
 )
 @both_stores
 def test_query_refuses_writes(run: Run, store_location: str, sql: str):
     result = run("query", sql)
     assert result.exit_code == 1
-    assert "query runs read-only" in result.stderr
+    assert "query only reads" in result.stderr or "one statement at a time" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     store = Store.open(store_location)
     try:
@@ -218,3 +221,11 @@ def test_stdout_carries_only_data(run: Run):
     assert result.stdout == "quiet-model\n"
     exported = run("export", "models")
     assert exported.stderr == "" and exported.stdout.startswith("slug,")
+
+
+def test_query_writes_no_files(run: Run, tmp_path: Path):
+    leak = tmp_path / "leak.csv"
+    result = run("query", f"COPY (SELECT * FROM models) TO '{leak}'")
+    assert result.exit_code == 1
+    assert "COPY statements are refused; write files with --format and -o" in result.stderr
+    assert not leak.exists()
