@@ -322,14 +322,15 @@ class Store:
             raise TrendlabError(f"changeset prefix {text!r} is ambiguous ({len(rows)} match)")
         return rows[0][0], rows[0][1]
 
-    def parse_as_of(self, text: str) -> datetime:
-        """--as-of: a date (end of that day, UTC), a timestamp, or a changeset id."""
+    def parse_as_of(self, text: str, option: str = "--as-of") -> datetime:
+        """A moment of recording, as `option` gives it: a date (end of that day, UTC), a
+        timestamp, or a changeset id."""
         text = text.strip()
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             try:
                 day = date.fromisoformat(text)
             except ValueError:
-                raise TrendlabError(f"--as-of: {text!r} is not a valid date") from None
+                raise TrendlabError(f"{option}: {text!r} is not a valid date") from None
             return datetime.combine(day, datetime.max.time())
         try:
             stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -337,7 +338,7 @@ class Store:
             if _CHANGESET_ID_RE.match(text):
                 return self.resolve_changeset(text)[1]
             raise TrendlabError(
-                f"--as-of: {text!r} is not a date, a timestamp or a changeset id"
+                f"{option}: {text!r} is not a date, a timestamp or a changeset id"
             ) from None
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(UTC).replace(tzinfo=None)
