@@ -181,6 +181,7 @@ def test_check_passes_on_seeds(run: Run):
     result = run("check")
     assert result.exit_code == 0
     assert "ok: no integrity violations" in result.stderr and result.stdout == ""
+    assert json.loads(run("check", "--json").stdout) == []
 
 
 @both_stores
