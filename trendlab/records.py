@@ -376,7 +376,9 @@ def _row_errors(
         if record.get(REF) is not None:
             earlier = where(record[REF])
             message += f" line {earlier}" if earlier.isdigit() else f" {earlier}"
-        shown.append(f"{source}:{where(record[ROW])}: {message}")
+        # A command's one record (add-result, edit) has no row to point at.
+        at = f":{where(record[ROW])}" if line_of or n > 1 else ""
+        shown.append(f"{source}{at}: {message}")
     if n > MAX_SHOWN_ERRORS:
         shown.append(f"... and {n - MAX_SHOWN_ERRORS} more bad rows")
     if n == 1:

@@ -7,7 +7,6 @@ so a million rows validate in about a second.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ import polars as pl
 from trendlab.aliases import Resolver
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, PRICES, RESULTS, Field, Kind
+from trendlab.nearest import nearest
 
 if TYPE_CHECKING:
     from trendlab.db import Store
@@ -61,11 +61,7 @@ class Refs:
 
 def suggest(value: str, candidates: object) -> str:
     """' (did you mean 'x'?)' for the nearest candidate, or ''."""
-    names = [str(c) for c in candidates]  # type: ignore[attr-defined]
-    close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
-    if not close:
-        lowered = value.lower()
-        close = [n for n in names if lowered in n or n in lowered][:1]
+    close = nearest(value, [str(c) for c in candidates], n=1)  # type: ignore[attr-defined]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
