@@ -241,3 +241,18 @@ def test_suggestions_name_near_slugs_only(run: Run):
     assert added.exit_code == 1
     assert added.stderr.startswith("trendlab: error: add-result: unknown model 'gpt-4x'")
     assert "(did you mean 'gpt-4'" in added.stderr
+
+
+def test_read_filters_and_keys_resolve_aliases_and_refuse_typos(run: Run):
+    # gpt-4-0314 is a seeded alias of gpt-4.
+    assert json.loads(run("show", "model", "gpt-4-0314", "--json").stdout)["slug"] == "gpt-4"
+    by_alias = run("list", "results", "--model", "gpt-4-0314", "--json").stdout
+    assert by_alias == run("list", "results", "--model", "gpt-4", "--json").stdout
+    prices = json.loads(run("prices", "--model", "gpt-4-0314", "--json").stdout)
+    assert prices and {p["model"] for p in prices} == {"gpt-4"}
+    typo = run("list", "results", "--benchmark", "mmluu")
+    assert (
+        typo.exit_code == 1 and "no current benchmark 'mmluu' (did you mean 'mmlu'?)" in typo.stderr
+    )
+    wrong = run("list", "benchmarks", "--model", "gpt-4")
+    assert wrong.exit_code == 1 and "--model does not apply to benchmarks" in wrong.stderr

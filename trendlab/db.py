@@ -494,6 +494,8 @@ class Store:
         where: list[str] = []
         params: list[Any] = []
         if model is not None:
+            if "model" not in kind.field_names and kind.name != "models":
+                raise TrendlabError(f"--model does not apply to {kind.name}")
             where.append("model = ?" if "model" in kind.field_names else "slug = ?")
             params.append(model)
         if benchmark is not None:

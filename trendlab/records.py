@@ -337,6 +337,9 @@ class Changeset:
 def resolve_key(store: Store, kind: Kind, text: str) -> str:
     """The key of the one current record `text` names, or a helpful error."""
     keys = store.find_keys(kind, text)
+    if not keys and kind is MODELS:  # a model is also named by its aliases
+        slug = Refs.load(store).resolver.resolve([text])[text]
+        keys = [slug] if slug else []
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:

@@ -52,10 +52,18 @@ def list_(
       trendlab list results --benchmark math --since 2023-01-01
       trendlab list models --as-of 2024-06-30 --csv > models.csv
     """
+    from trendlab.kinds import BENCHMARKS, MODELS
+    from trendlab.records import resolve_key
     from trendlab.render import render
 
     kind_ = get_kind(kind)
     with settings.reader(as_of) as store:
+        # A filter names a record (by alias too): a typo is an error with a suggestion,
+        # not an empty list.
+        if model is not None:
+            model = resolve_key(store, MODELS, model)
+        if benchmark is not None:
+            benchmark = resolve_key(store, BENCHMARKS, benchmark)
         frame = store.records(kind_, model=model, benchmark=benchmark, since=since, limit=limit)
     if frame.is_empty():
         note(f"no {kind_.name} match")
