@@ -251,3 +251,10 @@ def test_ambiguous_result_key(run: Run):
     result = run("show", "result", "gpt-4/math")
     assert result.exit_code == 1
     assert "matches 2 results" in result.stderr
+
+
+def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
+    blocked = run("retract", "organization", "openai", "-m", "x")
+    assert blocked.exit_code == 1
+    assert "organization openai is still used by" in blocked.stderr and "models" in blocked.stderr
+    assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == "OpenAI"

@@ -466,7 +466,16 @@ class Store:
         return [r[0] for r in self.execute(f"SELECT {col} FROM {kind.name}").fetchall()]
 
     def dependents(self, kind: Kind, key: str) -> dict[str, int]:
-        """Current results and prices that name this model or benchmark."""
+        """Current records that name this organization, model or benchmark."""
+        if kind.name == "organizations":
+            from trendlab.validate import slugify
+
+            names = self.execute(
+                "SELECT organization, count(*) FROM models WHERE organization IS NOT NULL "
+                "GROUP BY organization"
+            ).fetchall()
+            n = sum(count for name, count in names if slugify(name) == key)
+            return {"models": n} if n else {}
         counts: dict[str, int] = {}
         refs = {
             "models": [("results", "model"), ("prices", "model"), ("aliases", "model")],

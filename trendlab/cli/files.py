@@ -20,6 +20,7 @@ from trendlab.cli.options import (
     note,
     output_options,
 )
+from trendlab.kinds import IMPORTABLE
 
 # -- files in and out ------------------------------------------------------------------------
 
@@ -29,7 +30,7 @@ from trendlab.cli.options import (
 @click.option(
     "--kind",
     "kind_name",
-    type=click.Choice(["models", "benchmarks", "aliases", "results", "prices"]),
+    type=click.Choice(IMPORTABLE),
     help="What the rows are [default: from the file name, e.g. results.csv].",
 )
 @click.option(
@@ -104,7 +105,6 @@ def import_(
     if skip_unresolved or source_url:
         raise click.UsageError("--skip-unresolved and --source-url go with --from")
     from trendlab.ingest import read_records
-    from trendlab.kinds import IMPORTABLE
 
     if kind_name is None:
         stem = Path(file).stem.lower() if file != "-" else ""
