@@ -258,3 +258,12 @@ def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     assert blocked.exit_code == 1
     assert "organization openai is still used by" in blocked.stderr and "models" in blocked.stderr
     assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == "OpenAI"
+
+
+def test_required_options_and_negative_scores_on_the_command_line(run: Run):
+    missing = run("add-benchmark", "newb4")
+    assert missing.exit_code == 2 and "Missing option '--unit'" in missing.stderr
+    # -1 is read as the score (and refused for a percent), not as an unknown option.
+    negative = run("add-result", "gpt-4", "mmlu", "-1", "--source-url", "https://x.example/1")
+    assert negative.exit_code == 1
+    assert "score -1.0 is outside the range of unit percent" in negative.stderr

@@ -262,7 +262,9 @@ def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
                     flag, field.name, type=click.Choice(field.choices), help=help_text
                 )
             else:
-                option = click.option(flag, field.name, metavar="TEXT", help=help_text)
+                option = click.option(
+                    flag, field.name, metavar="TEXT", required=field.required, help=help_text
+                )
             func = option(func)
         return func
 

@@ -117,7 +117,9 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
     _add(settings, "benchmarks", {"slug": slug, **fields}, message or f"add benchmark {slug}")
 
 
-@click.command("add-result")
+# A score may be negative (elo differences, below-chance scores): -1 is the score, not
+# an unknown option.
+@click.command("add-result", context_settings={"ignore_unknown_options": True})
 @click.argument("model")
 @click.argument("benchmark")
 @click.argument("score")
