@@ -256,3 +256,13 @@ def test_read_filters_and_keys_resolve_aliases_and_refuse_typos(run: Run):
     )
     wrong = run("list", "benchmarks", "--model", "gpt-4")
     assert wrong.exit_code == 1 and "--model does not apply to benchmarks" in wrong.stderr
+
+
+def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path: Path):
+    sheet = tmp_path / "models.xlsx"
+    result = run("list", "models", "-o", str(sheet))
+    assert result.exit_code == 2 and "cannot tell the format from -o" in result.stderr
+    assert not sheet.exists()
+    assert run("list", "models", "-o", str(tmp_path / "models.txt")).exit_code == 0
+    pdf = run("report", "-o", str(tmp_path / "report.pdf"))
+    assert pdf.exit_code == 2 and "the report is an HTML page" in pdf.stderr

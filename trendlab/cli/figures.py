@@ -144,6 +144,10 @@ def report(
     """
     from trendlab.report import build_report, render_page
 
+    if output != "-" and Path(output).suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(
+            f"{output}: the report is an HTML page (FILE.html)", param_hint="-o"
+        )
     if output != "-" and not Path(output).resolve().parent.is_dir():
         raise TrendlabError(f"-o {output}: no such directory")
     built = build_report(

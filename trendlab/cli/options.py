@@ -174,13 +174,15 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             if len(flags) > 1 or (flags and fmt and fmt != flags[0]):
                 raise click.UsageError("give one output format")
             output = kwargs.get("output")
-            suffix = _SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output else None
-            kwargs["fmt"] = (
-                (flags[0] if flags else None)
-                or fmt
-                or (suffix if suffix in choices else None)
-                or default
-            )
+            ending = Path(output).suffix.lower() if output and output != "-" else ""
+            suffix = _SUFFIX_FORMATS.get(ending)
+            chosen = (flags[0] if flags else None) or fmt
+            if chosen is None and ending not in ("", ".txt") and suffix not in choices:
+                # A table in report.xlsx would look like a spreadsheet and not be one.
+                raise click.UsageError(
+                    f"cannot tell the format from -o {output}: give --format " + "|".join(choices)
+                )
+            kwargs["fmt"] = chosen or suffix or default
             return func(*args, **kwargs)
 
         options = [

@@ -30,7 +30,7 @@ from trendlab.errors import TrendlabError
     type=ISO_DATE,
     help="Only records dated on or after this day (a result without a reported date: its model's release).",
 )
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(1, 2**62), help="At most this many rows.")
 @as_of_option
 @output_options()
 @click.pass_obj
@@ -158,7 +158,7 @@ def query(
 @click.command()
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 2**62),
     default=20,
     show_default=True,
     help="How many changesets, newest first.",
