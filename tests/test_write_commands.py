@@ -267,3 +267,14 @@ def test_required_options_and_negative_scores_on_the_command_line(run: Run):
     negative = run("add-result", "gpt-4", "mmlu", "-1", "--source-url", "https://x.example/1")
     assert negative.exit_code == 1
     assert "score -1.0 is outside the range of unit percent" in negative.stderr
+
+
+def test_a_retracted_record_says_so(run: Run):
+    assert run("retract", "price", "p_f87b43c6b95340e0", "-m", "x").exit_code == 0
+    for args in (
+        ("retract", "price", "p_f87b43c6b95340e0", "-m", "again"),
+        ("show", "price", "p_f87b43c6b95340e0"),
+    ):
+        again = run(*args)
+        assert again.exit_code == 1
+        assert "price p_f87b43c6b95340e0 was retracted in changeset" in again.stderr
