@@ -266,3 +266,12 @@ def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path
     assert run("list", "models", "-o", str(tmp_path / "models.txt")).exit_code == 0
     pdf = run("report", "-o", str(tmp_path / "report.pdf"))
     assert pdf.exit_code == 2 and "the report is an HTML page" in pdf.stderr
+
+
+def test_history_of_an_ambiguous_key_lists_the_records(run: Run):
+    result = run("history", "result", "gpt-4/mmlu")
+    assert result.exit_code == 1
+    assert (
+        "'gpt-4/mmlu' matches 2 results: r_" in result.stderr
+        and "give the full id" in result.stderr
+    )
