@@ -7,8 +7,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import Run, both_stores
+from trendlab.cli import cli
 from trendlab.db import Store
 from trendlab.queries import named_queries
 
@@ -275,3 +277,14 @@ def test_history_of_an_ambiguous_key_lists_the_records(run: Run):
         "'gpt-4/mmlu' matches 2 results: r_" in result.stderr
         and "give the full id" in result.stderr
     )
+
+
+def test_as_of_a_year_and_other_global_mistakes(run: Run):
+    # The database was made today: as of the end of 2025 it held nothing.
+    then = run("list", "benchmarks", "--as-of", "2025", "--json")
+    assert then.exit_code == 0 and json.loads(then.stdout) == []
+    assert json.loads(run("list", "benchmarks", "--as-of", "2099", "--json").stdout)
+    twice = run("edit", "model", "gpt-4", "--set", "name=a", "--set", "name=b", "-m", "x")
+    assert twice.exit_code == 2 and "name is given twice" in twice.stderr
+    empty = CliRunner().invoke(cli, ["--db", "", "list", "models"])
+    assert empty.exit_code == 2 and "--db: is empty" in empty.stderr

@@ -326,6 +326,8 @@ class Store:
         """A moment of recording, as `option` gives it: a date (end of that day, UTC), a
         timestamp, or a changeset id."""
         text = text.strip()
+        if re.fullmatch(r"(19|20)\d\d", text):  # a year: its end, as --until reads one
+            text = f"{text}-12-31"
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             try:
                 day = date.fromisoformat(text)

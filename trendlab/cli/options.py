@@ -215,8 +215,8 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
 as_of_option = click.option(
     "--as-of",
     metavar="WHEN",
-    help="Read the database as it was at WHEN: a date (its end, UTC), a timestamp or a "
-    "changeset id.",
+    help="Read the database as it was at WHEN: a year or a date (its end, UTC), a "
+    "timestamp or a changeset id.",
 )
 
 

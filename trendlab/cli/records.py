@@ -218,6 +218,8 @@ def edit(
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
+        if name.strip() in changes:
+            raise click.BadParameter(f"{name.strip()} is given twice", param_hint="--set")
         changes[name.strip()] = value if value.strip() else None
     kind_ = get_kind(kind)
     with settings.writer() as store, settings.changeset(store, message) as cs:
