@@ -360,12 +360,17 @@ class Store:
         parts = ", ".join(f"coalesce(CAST({alias}.{f} AS VARCHAR), '')" for f in kind.key_fields)
         return f"'{kind.id_prefix}_' || left(md5(concat_ws(chr(31), {parts})), 16)"
 
-    def diff(self, kind: Kind, incoming: pl.DataFrame) -> pl.DataFrame:
+    @contextmanager
+    def staged_diff(self, kind: Kind, incoming: pl.DataFrame) -> Iterator[pl.DataFrame]:
         """Compare incoming rows with the latest revision of each key.
 
         `incoming` holds __row and a subset of the kind's fields, typed. Fields it
-        lacks keep their stored value. Returns __row, key, revision (the next number),
-        status (new / retracted / changed / same) and every field, merged.
+        lacks keep their stored value. Inside the block the temporary view __diff
+        holds __row, key, revision (the next number), status (new / retracted /
+        changed / same) and every field, merged, which diff_rows and append_diff
+        read; the block gets __row, key and status in input order. A view, not a
+        table: the merged rows go from the input straight into the revisions table,
+        never through Python, and nothing is kept until the transaction ends.
         """
         # An absent key field is unknown (NULL): it is part of the record's identity.
         incoming = incoming.with_columns(
@@ -378,10 +383,11 @@ class Store:
         merged = [f"i.{f} AS {f}" for f in present] + [f"l.{f} AS {f}" for f in absent]
         changed = " OR ".join(f"i.{f} IS DISTINCT FROM l.{f}" for f in present) or "false"
         lcols = ", ".join(f"r.{f}" for f in kind.field_names)
-        self.con.register("__incoming", incoming)
+        self.con.register("__incoming", incoming.to_arrow())  # Arrow: no pandas probe
         try:
-            return self.frame(
+            self.execute(
                 f"""
+                CREATE OR REPLACE TEMP VIEW __diff AS
                 WITH i AS (SELECT {self.key_sql(kind, "x")} AS key, x.* FROM __incoming x),
                 l AS (
                     SELECT r.key, r.revision, r.op, {lcols} FROM {kind.table} r
@@ -396,20 +402,33 @@ class Store:
                             ELSE 'same' END AS status,
                        {", ".join(merged)}
                 FROM i LEFT JOIN l ON l.key = i.key
-                ORDER BY i.__row
                 """
             )
+            yield self.frame("SELECT __row, key, status FROM __diff ORDER BY __row")
         finally:
+            self.execute("DROP VIEW IF EXISTS __diff")
             self.con.unregister("__incoming")
 
-    def append(self, kind: Kind, revisions: pl.DataFrame) -> None:
-        """Append revisions (changeset_id, key, revision, op and every field)."""
-        cols = ", ".join(["changeset_id", "key", "revision", "op", *kind.field_names])
-        self.con.register("__revisions", revisions)
-        try:
-            self.execute(f"INSERT INTO {kind.table} ({cols}) SELECT {cols} FROM __revisions")
-        finally:
-            self.con.unregister("__revisions")
+    def diff_rows(self, statuses: list[str], columns: list[str]) -> pl.DataFrame:
+        """__row, key and `columns` of the staged rows with these statuses, in input
+        order (see staged_diff)."""
+        cols = ", ".join(["__row", "key", *columns])
+        return self.frame(
+            f"SELECT {cols} FROM __diff WHERE list_contains($statuses, status) ORDER BY __row",
+            {"statuses": statuses},
+        )
+
+    def append_diff(self, kind: Kind, changeset_id: str, statuses: list[str]) -> None:
+        """Append the staged rows with these statuses as revisions of one changeset:
+        a changed record as an update, a new or retracted one as an insert."""
+        cols = ", ".join(kind.field_names)
+        self.execute(
+            f"INSERT INTO {kind.table} (changeset_id, key, revision, op, {cols}) "
+            "SELECT $changeset, key, revision, "
+            f"CASE WHEN status = 'changed' THEN 'update' ELSE 'insert' END, {cols} "
+            "FROM __diff WHERE list_contains($statuses, status)",
+            {"changeset": changeset_id, "statuses": statuses},
+        )
 
     def append_retraction(self, kind: Kind, key: str, changeset_id: str) -> None:
         """Append a retract revision carrying the record's last full row."""
