@@ -11,7 +11,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -647,7 +647,10 @@ class Store:
         )
 
     def known_points(
-        self, origins: dict[str, list[date]], as_of: datetime | None = None
+        self,
+        origins: dict[str, list[date]],
+        as_of: datetime | None = None,
+        frontier_only: Collection[str] = (),
     ) -> pl.DataFrame:
         """Each benchmark's results dated before each of its origins, as known then.
 
@@ -656,6 +659,12 @@ class Store:
         knowledge of what had been published before the origin, with no later
         correction leaking back. Records retracted at the origin are left out. With
         as_of, revisions recorded after it do not exist.
+
+        For the benchmarks in `frontier_only` only the results that can shape the
+        frontier by date are kept: those at least as good as every result dated
+        before them, and those on the latest date. The frontier series built from
+        them is the one all the results give, and a big benchmark's backtest then
+        reads its dozens of records per origin instead of every result.
         """
         pairs = [(b, o) for b, days in origins.items() for o in days]
         return self.frame(
@@ -664,39 +673,109 @@ class Store:
                 SELECT unnest($benchmarks::VARCHAR[]) AS benchmark,
                        unnest($origins::DATE[]) AS origin
             ),
+            v AS (
+                -- The benchmarks' result revisions, numbered per record (a record's
+                -- revisions all name its benchmark, which is part of its key).
+                SELECT r.benchmark, r.key, r.op, r.model, r.score, r.setting,
+                       r.reported_date, c.recorded_at AS valid_from,
+                       row_number() OVER (
+                           PARTITION BY r.key ORDER BY r.revision, r.changeset_id) AS revision,
+                       count(*) OVER (PARTITION BY r.key) AS revisions
+                FROM result_revisions r JOIN changesets c ON c.id = r.changeset_id
+                WHERE list_contains($benchmarks::VARCHAR[], r.benchmark)
+                  AND c.recorded_at <= $as_of
+            ),
+            mv AS (
+                SELECT h.key, h.op, h.release_date, h.valid_from, h.revision,
+                       count(*) OVER (PARTITION BY h.key) AS revisions
+                FROM model_history h
+                WHERE h.valid_from <= $as_of AND h.key IN (SELECT DISTINCT model FROM v)
+            ),
+            s AS (
+                -- A result with one revision, dated by itself or by a model with one
+                -- revision, is the same point at every origin: no need to repeat it
+                -- per origin to find out.
+                SELECT v.benchmark, v.key, v.model, v.score, v.setting,
+                       coalesce(v.reported_date, m.release_date) AS date,
+                       CASE WHEN coalesce(b.higher_is_better, true)
+                            THEN v.score ELSE -v.score END AS better
+                FROM v LEFT JOIN mv m ON m.key = v.model AND m.revisions = 1
+                LEFT JOIN benchmarks b ON b.slug = v.benchmark
+                WHERE v.revisions = 1 AND (v.reported_date IS NOT NULL OR m.key IS NOT NULL)
+            ),
+            sb AS (
+                SELECT *, max(better) OVER (
+                    PARTITION BY benchmark ORDER BY date
+                    RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 DAY PRECEDING
+                ) AS best_before
+                FROM s WHERE date IS NOT NULL
+            ),
+            last_day AS (
+                -- Each origin's latest date among those points.
+                SELECT o.benchmark, o.origin, d.date
+                FROM o ASOF JOIN (SELECT DISTINCT benchmark, date FROM sb) d
+                ON d.benchmark = o.benchmark AND o.origin > d.date
+            ),
+            steady AS (
+                SELECT o.benchmark, o.origin, sb.key AS id, sb.date, sb.score, sb.model,
+                       sb.setting
+                FROM o JOIN sb ON sb.benchmark = o.benchmark AND sb.date < o.origin
+                WHERE NOT list_contains($frontier_only::VARCHAR[], sb.benchmark)
+                   OR sb.better >= coalesce(sb.best_before, sb.better)
+                UNION
+                SELECT l.benchmark, l.origin, sb.key, sb.date, sb.score, sb.model, sb.setting
+                FROM last_day l JOIN sb ON sb.benchmark = l.benchmark AND sb.date = l.date
+            ),
             r AS (
-                SELECT o.benchmark, o.origin, h.key, h.op, h.model, h.score, h.setting,
-                       h.reported_date
-                FROM o JOIN result_history h ON h.benchmark = o.benchmark
-                WHERE h.valid_from <= $as_of
+                -- The other results, as known at each origin.
+                SELECT o.benchmark, o.origin, v.key, v.op, v.model, v.score, v.setting,
+                       v.reported_date
+                FROM o JOIN v ON v.benchmark = o.benchmark
+                WHERE v.key NOT IN (SELECT key FROM s)
                 QUALIFY row_number() OVER (
-                    PARTITION BY o.benchmark, o.origin, h.key
-                    ORDER BY CASE WHEN h.valid_from < o.origin::TIMESTAMP
-                                  THEN h.revision ELSE -h.revision END DESC) = 1
+                    PARTITION BY o.benchmark, o.origin, v.key
+                    ORDER BY CASE WHEN v.valid_from < o.origin::TIMESTAMP
+                                  THEN v.revision ELSE -v.revision END DESC) = 1
             ),
             m AS (
                 SELECT d.origin, h.key, h.op, h.release_date
-                FROM (SELECT DISTINCT origin FROM o) d, model_history h
-                WHERE h.key IN (SELECT DISTINCT model FROM r) AND h.valid_from <= $as_of
+                FROM (SELECT DISTINCT origin FROM o) d, mv h
+                WHERE h.key IN (SELECT DISTINCT model FROM r)
                 QUALIFY row_number() OVER (
                     PARTITION BY d.origin, h.key
                     ORDER BY CASE WHEN h.valid_from < d.origin::TIMESTAMP
                                   THEN h.revision ELSE -h.revision END DESC) = 1
+            ),
+            unsteady AS (
+                SELECT r.benchmark, r.origin, r.key AS id,
+                       coalesce(r.reported_date,
+                                CASE WHEN m.op <> 'retract' THEN m.release_date END) AS date,
+                       r.score, r.model, r.setting
+                FROM r LEFT JOIN m ON m.origin = r.origin AND m.key = r.model
+                WHERE r.op <> 'retract'
+            ),
+            known AS (
+                SELECT k.*, CASE WHEN coalesce(b.higher_is_better, true)
+                                 THEN k.score ELSE -k.score END AS better
+                FROM (SELECT * FROM steady
+                      UNION ALL
+                      SELECT * FROM unsteady WHERE date < origin) k
+                LEFT JOIN benchmarks b ON b.slug = k.benchmark
             )
-            SELECT r.benchmark, r.origin, r.key AS id,
-                   coalesce(r.reported_date,
-                            CASE WHEN m.op <> 'retract' THEN m.release_date END) AS date,
-                   r.score, r.model, r.setting
-            FROM r LEFT JOIN m ON m.origin = r.origin AND m.key = r.model
-            WHERE r.op <> 'retract'
-              AND coalesce(r.reported_date,
-                           CASE WHEN m.op <> 'retract' THEN m.release_date END) < r.origin
-            ORDER BY r.benchmark, r.origin, date, id
+            SELECT benchmark, origin, id, date, score, model, setting
+            FROM known
+            QUALIFY NOT list_contains($frontier_only::VARCHAR[], benchmark)
+                OR date = max(date) OVER (PARTITION BY benchmark, origin)
+                OR better >= coalesce(max(better) OVER (
+                       PARTITION BY benchmark, origin ORDER BY date
+                       RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 DAY PRECEDING), better)
+            ORDER BY benchmark, origin, date, id
             """,
             {
                 "benchmarks": [b for b, _ in pairs],
                 "origins": [o for _, o in pairs],
                 "as_of": as_of or _FAR_FUTURE,
+                "frontier_only": list(frontier_only),
             },
         )
 
