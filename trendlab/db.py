@@ -12,7 +12,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -375,12 +375,17 @@ class Store:
         parts = ", ".join(f"coalesce(CAST({alias}.{f} AS VARCHAR), '')" for f in kind.key_fields)
         return f"'{kind.id_prefix}_' || left(md5(concat_ws(chr(31), {parts})), 16)"
 
-    def diff(self, kind: Kind, incoming: pl.DataFrame) -> pl.DataFrame:
+    @contextmanager
+    def staged_diff(self, kind: Kind, incoming: pl.DataFrame) -> Iterator[pl.DataFrame]:
         """Compare incoming rows with the latest revision of each key.
 
         `incoming` holds __row and a subset of the kind's fields, typed. Fields it
-        lacks keep their stored value. Returns __row, key, revision (the next number),
-        status (new / retracted / changed / same) and every field, merged.
+        lacks keep their stored value. Inside the block the temporary view __diff
+        holds __row, key, revision (the next number), status (new / retracted /
+        changed / same) and every field, merged, which diff_rows and append_diff
+        read; the block gets __row, key and status in input order. A view, not a
+        table: the merged rows go from the input straight into the revisions table,
+        never through Python, and nothing is kept until the transaction ends.
         """
         # An absent key field is unknown (NULL): it is part of the record's identity.
         incoming = incoming.with_columns(
@@ -393,10 +398,11 @@ class Store:
         merged = [f"i.{f} AS {f}" for f in present] + [f"l.{f} AS {f}" for f in absent]
         changed = " OR ".join(f"i.{f} IS DISTINCT FROM l.{f}" for f in present) or "false"
         lcols = ", ".join(f"r.{f}" for f in kind.field_names)
-        self.con.register("__incoming", incoming)
+        self.con.register("__incoming", incoming.to_arrow())  # Arrow: no pandas probe
         try:
-            return self.frame(
+            self.execute(
                 f"""
+                CREATE OR REPLACE TEMP VIEW __diff AS
                 WITH i AS (SELECT {self.key_sql(kind, "x")} AS key, x.* FROM __incoming x),
                 l AS (
                     SELECT r.key, r.revision, r.op, {lcols} FROM {kind.table} r
@@ -411,20 +417,33 @@ class Store:
                             ELSE 'same' END AS status,
                        {", ".join(merged)}
                 FROM i LEFT JOIN l ON l.key = i.key
-                ORDER BY i.__row
                 """
             )
+            yield self.frame("SELECT __row, key, status FROM __diff ORDER BY __row")
         finally:
+            self.execute("DROP VIEW IF EXISTS __diff")
             self.con.unregister("__incoming")
 
-    def append(self, kind: Kind, revisions: pl.DataFrame) -> None:
-        """Append revisions (changeset_id, key, revision, op and every field)."""
-        cols = ", ".join(["changeset_id", "key", "revision", "op", *kind.field_names])
-        self.con.register("__revisions", revisions)
-        try:
-            self.execute(f"INSERT INTO {kind.table} ({cols}) SELECT {cols} FROM __revisions")
-        finally:
-            self.con.unregister("__revisions")
+    def diff_rows(self, statuses: list[str], columns: list[str]) -> pl.DataFrame:
+        """__row, key and `columns` of the staged rows with these statuses, in input
+        order (see staged_diff)."""
+        cols = ", ".join(["__row", "key", *columns])
+        return self.frame(
+            f"SELECT {cols} FROM __diff WHERE list_contains($statuses, status) ORDER BY __row",
+            {"statuses": statuses},
+        )
+
+    def append_diff(self, kind: Kind, changeset_id: str, statuses: list[str]) -> None:
+        """Append the staged rows with these statuses as revisions of one changeset:
+        a changed record as an update, a new or retracted one as an insert."""
+        cols = ", ".join(kind.field_names)
+        self.execute(
+            f"INSERT INTO {kind.table} (changeset_id, key, revision, op, {cols}) "
+            "SELECT $changeset, key, revision, "
+            f"CASE WHEN status = 'changed' THEN 'update' ELSE 'insert' END, {cols} "
+            "FROM __diff WHERE list_contains($statuses, status)",
+            {"changeset": changeset_id, "statuses": statuses},
+        )
 
     def append_retraction(self, kind: Kind, key: str, changeset_id: str) -> None:
         """Append a retract revision carrying the record's last full row."""
@@ -659,7 +678,10 @@ class Store:
         )
 
     def known_points(
-        self, origins: dict[str, list[date]], as_of: datetime | None = None
+        self,
+        origins: dict[str, list[date]],
+        as_of: datetime | None = None,
+        frontier_only: Collection[str] = (),
     ) -> pl.DataFrame:
         """Each benchmark's results dated before each of its origins, as known then.
 
@@ -668,6 +690,12 @@ class Store:
         knowledge of what had been published before the origin, with no later
         correction leaking back. Records retracted at the origin are left out. With
         as_of, revisions recorded after it do not exist.
+
+        For the benchmarks in `frontier_only` only the results that can shape the
+        frontier by date are kept: those at least as good as every result dated
+        before them, and those on the latest date. The frontier series built from
+        them is the one all the results give, and a big benchmark's backtest then
+        reads its dozens of records per origin instead of every result.
         """
         pairs = [(b, o) for b, days in origins.items() for o in days]
         return self.frame(
@@ -676,70 +704,142 @@ class Store:
                 SELECT unnest($benchmarks::VARCHAR[]) AS benchmark,
                        unnest($origins::DATE[]) AS origin
             ),
+            v AS (
+                -- The benchmarks' result revisions, numbered per record (a record's
+                -- revisions all name its benchmark, which is part of its key).
+                SELECT r.benchmark, r.key, r.op, r.model, r.score, r.setting,
+                       r.reported_date, c.recorded_at AS valid_from,
+                       row_number() OVER (
+                           PARTITION BY r.key ORDER BY r.revision, r.changeset_id) AS revision,
+                       count(*) OVER (PARTITION BY r.key) AS revisions
+                FROM result_revisions r JOIN changesets c ON c.id = r.changeset_id
+                WHERE list_contains($benchmarks::VARCHAR[], r.benchmark)
+                  AND c.recorded_at <= $as_of
+            ),
+            mv AS (
+                SELECT h.key, h.op, h.release_date, h.valid_from, h.revision,
+                       count(*) OVER (PARTITION BY h.key) AS revisions
+                FROM model_history h
+                WHERE h.valid_from <= $as_of AND h.key IN (SELECT DISTINCT model FROM v)
+            ),
+            s AS (
+                -- A result with one revision, dated by itself or by a model with one
+                -- revision, is the same point at every origin: no need to repeat it
+                -- per origin to find out.
+                SELECT v.benchmark, v.key, v.model, v.score, v.setting,
+                       coalesce(v.reported_date, m.release_date) AS date,
+                       CASE WHEN coalesce(b.higher_is_better, true)
+                            THEN v.score ELSE -v.score END AS better
+                FROM v LEFT JOIN mv m ON m.key = v.model AND m.revisions = 1
+                LEFT JOIN benchmarks b ON b.slug = v.benchmark
+                WHERE v.revisions = 1 AND (v.reported_date IS NOT NULL OR m.key IS NOT NULL)
+            ),
+            sb AS (
+                SELECT *, max(better) OVER (
+                    PARTITION BY benchmark ORDER BY date
+                    RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 DAY PRECEDING
+                ) AS best_before
+                FROM s WHERE date IS NOT NULL
+            ),
+            last_day AS (
+                -- Each origin's latest date among those points.
+                SELECT o.benchmark, o.origin, d.date
+                FROM o ASOF JOIN (SELECT DISTINCT benchmark, date FROM sb) d
+                ON d.benchmark = o.benchmark AND o.origin > d.date
+            ),
+            steady AS (
+                SELECT o.benchmark, o.origin, sb.key AS id, sb.date, sb.score, sb.model,
+                       sb.setting
+                FROM o JOIN sb ON sb.benchmark = o.benchmark AND sb.date < o.origin
+                WHERE NOT list_contains($frontier_only::VARCHAR[], sb.benchmark)
+                   OR sb.better >= coalesce(sb.best_before, sb.better)
+                UNION
+                SELECT l.benchmark, l.origin, sb.key, sb.date, sb.score, sb.model, sb.setting
+                FROM last_day l JOIN sb ON sb.benchmark = l.benchmark AND sb.date = l.date
+            ),
             r AS (
-                SELECT o.benchmark, o.origin, h.key, h.op, h.model, h.score, h.setting,
-                       h.reported_date
-                FROM o JOIN result_history h ON h.benchmark = o.benchmark
-                WHERE h.valid_from <= $as_of
+                -- The other results, as known at each origin.
+                SELECT o.benchmark, o.origin, v.key, v.op, v.model, v.score, v.setting,
+                       v.reported_date
+                FROM o JOIN v ON v.benchmark = o.benchmark
+                WHERE v.key NOT IN (SELECT key FROM s)
                 QUALIFY row_number() OVER (
-                    PARTITION BY o.benchmark, o.origin, h.key
-                    ORDER BY CASE WHEN h.valid_from < o.origin::TIMESTAMP
-                                  THEN h.revision ELSE -h.revision END DESC) = 1
+                    PARTITION BY o.benchmark, o.origin, v.key
+                    ORDER BY CASE WHEN v.valid_from < o.origin::TIMESTAMP
+                                  THEN v.revision ELSE -v.revision END DESC) = 1
             ),
             m AS (
                 SELECT d.origin, h.key, h.op, h.release_date
-                FROM (SELECT DISTINCT origin FROM o) d, model_history h
-                WHERE h.key IN (SELECT DISTINCT model FROM r) AND h.valid_from <= $as_of
+                FROM (SELECT DISTINCT origin FROM o) d, mv h
+                WHERE h.key IN (SELECT DISTINCT model FROM r)
                 QUALIFY row_number() OVER (
                     PARTITION BY d.origin, h.key
                     ORDER BY CASE WHEN h.valid_from < d.origin::TIMESTAMP
                                   THEN h.revision ELSE -h.revision END DESC) = 1
+            ),
+            unsteady AS (
+                SELECT r.benchmark, r.origin, r.key AS id,
+                       coalesce(r.reported_date,
+                                CASE WHEN m.op <> 'retract' THEN m.release_date END) AS date,
+                       r.score, r.model, r.setting
+                FROM r LEFT JOIN m ON m.origin = r.origin AND m.key = r.model
+                WHERE r.op <> 'retract'
+            ),
+            known AS (
+                SELECT k.*, CASE WHEN coalesce(b.higher_is_better, true)
+                                 THEN k.score ELSE -k.score END AS better
+                FROM (SELECT * FROM steady
+                      UNION ALL
+                      SELECT * FROM unsteady WHERE date < origin) k
+                LEFT JOIN benchmarks b ON b.slug = k.benchmark
             )
-            SELECT r.benchmark, r.origin, r.key AS id,
-                   coalesce(r.reported_date,
-                            CASE WHEN m.op <> 'retract' THEN m.release_date END) AS date,
-                   r.score, r.model, r.setting
-            FROM r LEFT JOIN m ON m.origin = r.origin AND m.key = r.model
-            WHERE r.op <> 'retract'
-              AND coalesce(r.reported_date,
-                           CASE WHEN m.op <> 'retract' THEN m.release_date END) < r.origin
-            ORDER BY r.benchmark, r.origin, date, id
+            SELECT benchmark, origin, id, date, score, model, setting
+            FROM known
+            QUALIFY NOT list_contains($frontier_only::VARCHAR[], benchmark)
+                OR date = max(date) OVER (PARTITION BY benchmark, origin)
+                OR better >= coalesce(max(better) OVER (
+                       PARTITION BY benchmark, origin ORDER BY date
+                       RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 DAY PRECEDING), better)
+            ORDER BY benchmark, origin, date, id
             """,
             {
                 "benchmarks": [b for b, _ in pairs],
                 "origins": [o for _, o in pairs],
                 "as_of": as_of or _FAR_FUTURE,
+                "frontier_only": list(frontier_only),
             },
         )
 
     def data_versions(self, as_of: datetime | None = None) -> dict[str, str]:
         """Each benchmark's data version: the latest changeset (up to as_of) that
         touched its record, its results, or the models and prices those results name."""
+        # Every revision's changeset is recorded before now: only an as-of read needs
+        # the filter, which costs a join per revision on a big store. The results are
+        # read once, each joined to the latest change of its model (record or price),
+        # and reduced to one row per benchmark: cheap on a million of them.
+        known = "WHERE changeset_id IN (SELECT id FROM changesets WHERE recorded_at <= $as_of)"
+        if as_of is None:
+            known = ""
         rows = self.execute(
-            """
-            WITH cs AS (SELECT id FROM changesets WHERE recorded_at <= $as_of),
-            rr AS (
-                SELECT benchmark, model, changeset_id FROM result_revisions
-                WHERE changeset_id IN (SELECT id FROM cs)
+            f"""
+            WITH m AS (
+                SELECT model, max(changeset_id) AS changeset_id FROM (
+                    SELECT key AS model, changeset_id FROM model_revisions {known}
+                    UNION ALL
+                    SELECT model, changeset_id FROM price_revisions {known}
+                ) GROUP BY model
             ),
-            used AS (SELECT DISTINCT benchmark, model FROM rr),
             touched AS (
-                SELECT benchmark, changeset_id FROM rr
+                SELECT r.benchmark, max(r.changeset_id) AS own, max(m.changeset_id) AS models
+                FROM (SELECT benchmark, model, changeset_id FROM result_revisions {known}) r
+                LEFT JOIN m ON m.model = r.model
+                GROUP BY r.benchmark
                 UNION ALL
-                SELECT key, changeset_id FROM benchmark_revisions
-                WHERE changeset_id IN (SELECT id FROM cs)
-                UNION ALL
-                SELECT u.benchmark, m.changeset_id FROM used u
-                JOIN model_revisions m ON m.key = u.model
-                WHERE m.changeset_id IN (SELECT id FROM cs)
-                UNION ALL
-                SELECT u.benchmark, p.changeset_id FROM used u
-                JOIN price_revisions p ON p.model = u.model
-                WHERE p.changeset_id IN (SELECT id FROM cs)
+                SELECT key, max(changeset_id), NULL FROM benchmark_revisions {known} GROUP BY key
             )
-            SELECT benchmark, max(changeset_id) FROM touched GROUP BY benchmark
+            SELECT benchmark, max(greatest(own, models)) FROM touched GROUP BY benchmark
             """,
-            {"as_of": as_of or _FAR_FUTURE},
+            {"as_of": as_of} if as_of is not None else None,
         ).fetchall()
         return {benchmark: version for benchmark, version in rows}
 

@@ -62,13 +62,15 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not data.strip():
+    if not data or data.isspace():
         raise TrendlabError(f"{source}: the file is empty")
     if fmt == "parquet":
         return _read_parquet(data, source)
-    text = _decode(data, source)
     if fmt == "csv":
-        return _read_csv(text, source)
+        # A file is read again to explain an error rather than kept in memory meanwhile.
+        again = (lambda: data) if path == "-" else Path(path).read_bytes
+        return _read_csv(data, source, again)
+    text = _decode(data, source)
     if fmt == "json":
         return _read_json(text, source)
     return _read_jsonl(text, source)
@@ -98,24 +100,30 @@ def _header(names: list[str], source: str) -> list[str]:
     return cleaned
 
 
-def _read_csv(text: str, source: str) -> Loaded:
-    header = _header(next(csv.reader(io.StringIO(text))), source)
+def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
+    # Polars parses the bytes as they are (a BOM is skipped) and checks the UTF-8, so a
+    # big file is never a Python string; text is decoded only to explain an error.
     try:
-        frame = pl.read_csv(
-            io.StringIO(text), infer_schema=False, new_columns=header, raise_if_empty=False
+        header = _header(
+            next(csv.reader(io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""))), source
         )
-    except pl.exceptions.PolarsError:
-        raise _csv_structure_error(text, source, len(header)) from None
+        frame = pl.read_csv(data, infer_schema=False, new_columns=header, raise_if_empty=False)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError):
+        text = _decode(data, source)
+        width = len(_header(_first_record(text), source))
+        raise _csv_structure_error(text, source, width) from None
     if frame.width != len(header):
-        raise _csv_structure_error(text, source, len(header))
+        raise _csv_structure_error(_decode(data, source), source, len(header))
+    quoted = b'"' in data
+    del data
     starts: list[int] = []
 
     def line_of(row: int) -> str:
         # Quoted fields may span lines: map records to lines only when asked.
-        if '"' not in text:
+        if not quoted:
             return str(row + 2)
         if not starts:
-            reader = csv.reader(io.StringIO(text))
+            reader = csv.reader(io.StringIO(_decode(again(), source)))
             next(reader)
             line = reader.line_num + 1
             for _ in reader:
@@ -124,6 +132,10 @@ def _read_csv(text: str, source: str) -> Loaded:
         return str(starts[row]) if row < len(starts) else f"record {row + 1}"
 
     return Loaded(frame.with_row_index(ROW), source, line_of)
+
+
+def _first_record(text: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text)), [])
 
 
 def _csv_structure_error(text: str, source: str, width: int) -> TrendlabError:

@@ -30,6 +30,7 @@ from trendlab.validate import (
     Refs,
     check_columns,
     merged_errors,
+    merged_fields,
     slugify,
     suggest,
     validate,
@@ -43,6 +44,9 @@ CHUNK_ROWS = 200_000  # rows diffed and appended at a time (for progress and mem
 #   add     - new keys only; an existing, different record is an error (add-*)
 #   missing - new keys only; existing ones, even retracted, are left alone (init seeds)
 MODES = ("upsert", "add", "missing")
+# The statuses of incoming rows that are written (see Store.staged_diff): a new or
+# retracted key as an insert, a changed record as an update.
+WRITTEN = ("new", "retracted", "changed")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,12 +75,14 @@ class Counts:
     updated: int = 0
     retracted: int = 0
     unchanged: int = 0
-    keys: list[str] = field(default_factory=list)
+    # The keys written or found unchanged, in input order (a Series: an import may
+    # hold a million).
+    keys: pl.Series = field(default_factory=lambda: pl.Series("key", [], dtype=pl.String))
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
         self.inserted = self.updated = self.retracted = self.unchanged = 0
-        self.keys = []
+        self.keys = self.keys.clear()
 
     def describe(self, kind: Kind) -> str:
         parts = [
@@ -243,18 +249,21 @@ class Changeset:
         if kind is MODELS and "organization" in typed.columns:
             self._create_organizations(typed.get_column("organization"))
         counts = self._counts(kind)
+        checked = merged_fields(kind)
         for start in range(0, typed.height, CHUNK_ROWS):
-            diff = self.store.diff(kind, typed.slice(start, CHUNK_ROWS))
-            errors = merged_errors(kind, diff.filter(pl.col("status") != "same"))
-            if not errors.is_empty():
-                raise _row_errors(errors, source, line_of)
-            self._write_diff(kind, diff, mode, counts)
+            with self.store.staged_diff(kind, typed.slice(start, CHUNK_ROWS)) as diff:
+                if checked:
+                    errors = merged_errors(kind, self.store.diff_rows(list(WRITTEN), checked))
+                    if not errors.is_empty():
+                        raise _row_errors(errors, source, line_of)
+                self._write_diff(kind, diff, mode, counts)
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
 
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
+        """Append the staged rows that are new or changed (diff: key and status of each)."""
         if mode == "missing":
             diff = diff.filter(pl.col("status") == "new")
         elif mode == "add":
@@ -265,24 +274,17 @@ class Changeset:
                     f"{kind.singular} {key} already exists; change it with "
                     f"`trendlab edit {kind.singular} {key} --set FIELD=VALUE -m ...`"
                 )
-        counts.keys.extend(diff.get_column("key").to_list())
-        writes = diff.filter(pl.col("status").is_in(["new", "retracted", "changed"]))
-        counts.unchanged += diff.height - writes.height
-        if writes.is_empty():
+        counts.keys.append(diff.get_column("key"))
+        statuses = diff.get_column("status")
+        written = [s for s in WRITTEN if s in statuses]
+        n_written = int(statuses.is_in(written).sum())
+        counts.unchanged += diff.height - n_written
+        if not n_written:
             return
-        updates = int((writes.get_column("status") == "changed").sum())
-        self.store.append(
-            kind,
-            writes.with_columns(
-                pl.lit(self._changeset_id()).alias("changeset_id"),
-                pl.when(pl.col("status") == "changed")
-                .then(pl.lit("update"))
-                .otherwise(pl.lit("insert"))
-                .alias("op"),
-            ),
-        )
+        self.store.append_diff(kind, self._changeset_id(), written)
+        updates = int((statuses == "changed").sum())
         counts.updated += updates
-        counts.inserted += writes.height - updates
+        counts.inserted += n_written - updates
 
     def _create_organizations(self, names: pl.Series) -> None:
         """An organization is created the first time a model names it."""
