@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.conftest import Run, both_stores
 
@@ -278,3 +279,16 @@ def test_a_retracted_record_says_so(run: Run):
         again = run(*args)
         assert again.exit_code == 1
         assert "price p_f87b43c6b95340e0 was retracted in changeset" in again.stderr
+
+
+@both_stores
+def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
+    before = run("log", "--json").stdout
+    edit = run("edit", "benchmark", "metr-time-horizon", "--set", "unit=percent", "-m", "x")
+    assert edit.exit_code == 1
+    assert "benchmark metr-time-horizon: 4 current result(s) would lie outside" in edit.stderr
+    path = tmp_path / "benchmarks.csv"
+    path.write_text("slug,unit\nmetr-time-horizon,percent\n")
+    assert run("import", str(path)).exit_code == 1
+    assert run("log", "--json").stdout == before
+    assert run("check").exit_code == 0

@@ -486,6 +486,18 @@ class Store:
         col = kind.key_column
         return [r[0] for r in self.execute(f"SELECT {col} FROM {kind.name}").fetchall()]
 
+    def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int]]:
+        """(benchmark, unit, n) for these benchmarks' current results whose score lies
+        outside the benchmark's unit's range, as the check 04_scores_outside_unit sees."""
+        return self.execute(
+            "SELECT b.slug, b.unit, count(*) FROM results r "
+            "JOIN benchmarks b ON b.slug = r.benchmark JOIN units u ON u.unit = b.unit "
+            "WHERE b.slug IN (SELECT unnest($slugs::VARCHAR[])) "
+            "AND (r.score < u.min_value OR r.score > u.max_value) "
+            "GROUP BY b.slug, b.unit ORDER BY b.slug",
+            {"slugs": benchmarks},
+        ).fetchall()
+
     def dependents(self, kind: Kind, key: str) -> dict[str, int]:
         """Current records that name this organization, model or benchmark."""
         if kind.name == "organizations":

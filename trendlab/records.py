@@ -22,7 +22,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import MODELS, ORGANIZATIONS, Kind
+from trendlab.kinds import BENCHMARKS, MODELS, ORGANIZATIONS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
 from trendlab.validate import (
     REF,
@@ -259,8 +259,21 @@ class Changeset:
                 self._write_diff(kind, diff, mode, counts)
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
+        if kind is BENCHMARKS and counts.updated:
+            self._check_units_hold(counts)
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
+
+    def _check_units_hold(self, counts: Counts) -> None:
+        """A benchmark's new unit must still hold its results (percent: 0-100)."""
+        keys = counts.keys.unique().to_list()
+        outside = self.store.scores_outside_units(keys)
+        if outside:
+            slug, unit, n = outside[0]
+            raise TrendlabError(
+                f"benchmark {slug}: {n} current result(s) would lie outside the range of "
+                f"unit {unit}; edit or retract them first, or keep the unit; nothing was written"
+            )
 
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
         """Append the staged rows that are new or changed (diff: key and status of each)."""
