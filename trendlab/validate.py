@@ -303,6 +303,9 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
                     ROW, pl.lit("floor must be below ceiling").alias("message")
                 )
             )
+    if kind is PRICES and set(merged_fields(kind)) <= cols:
+        # With both columns given, no stored value can fill them: say so with the rest.
+        found.append(merged_errors(kind, typed))
     return found
 
 
