@@ -25,13 +25,13 @@ import polars as pl
 from trendlab import lake
 from trendlab.errors import TrendlabError
 from trendlab.kinds import KINDS, Kind
+from trendlab.locking import retry_while_locked
 from trendlab.resources import resource_dir
 
 DEFAULT_DB = "trendlab.duckdb"
 # A team store's one-row table that every write replaces (see Store.claim_head). It is
 # bookkeeping of the lake, not data: `trendlab copy` leaves it out.
 WRITE_HEAD = "write_head"
-_LOCK_RE = re.compile(r"Conflicting lock is held in (?P<prog>.*?) \(PID (?P<pid>\d+)\)")
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 _FAR_FUTURE = datetime(9999, 12, 31)
 
@@ -1007,26 +1007,12 @@ class Store:
 
 
 def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + max(lock_timeout, 0.0)
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only)
-        except duckdb.IOException as exc:
-            text = str(exc)
-            lock = _LOCK_RE.search(text)
-            if lock is None:
-                raise TrendlabError(f"cannot open {path}: {_first_line(text)}") from None
-            if time.monotonic() >= deadline:
-                raise TrendlabError(
-                    f"database {path} is locked by another process "
-                    f"(PID {lock['pid']}, {lock['prog']}); try again when it finishes"
-                    + ("" if lock_timeout else ", or wait with --lock-timeout SECONDS")
-                ) from None
-            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
-            delay = min(delay * 2, 1.0)
-        except duckdb.Error as exc:
-            raise TrendlabError(f"cannot open {path}: {_first_line(str(exc))}") from None
+    return retry_while_locked(
+        lambda: duckdb.connect(path, read_only=read_only),
+        f"database {path}",
+        lock_timeout,
+        lambda text: TrendlabError(f"cannot open {path}: {_first_line(text)}"),
+    )
 
 
 def _first_line(text: str) -> str:
