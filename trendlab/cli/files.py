@@ -21,6 +21,8 @@ from trendlab.cli.options import (
     output_options,
 )
 
+SHOWN = 5  # lines of a left-out list shown before "... and N more"
+
 # -- files in and out ------------------------------------------------------------------------
 
 
@@ -158,8 +160,9 @@ def _import_source(
         reasons = Counter(s.reason for s in publication.skipped)
         listed = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
         note(f"left out {len(publication.skipped)} rows the publication leaves unusable: {listed}")
-        for skip in publication.skipped[:5]:
+        for skip in publication.skipped[:SHOWN]:
             note(f"  {skip.source}:{skip.line}: {skip.name or ''} ({skip.reason})")
+        _more(len(publication.skipped), "rows")
     if outcome.unresolved:
         note(
             f"left out {outcome.unresolved_rows} rows naming {len(outcome.unresolved)} "
@@ -169,7 +172,14 @@ def _import_source(
             note(
                 f"  {unresolved.source}:{unresolved.lines[0]}: {unresolved.name!r}{unresolved.hint}"
             )
+        _more(len(outcome.unresolved), "unknown models", shown=20)
     _report(cs, dry_run)
+
+
+def _more(total: int, what: str, shown: int = SHOWN) -> None:
+    """After a list cut at `shown` lines: how many more there are."""
+    if total > shown:
+        note(f"  ... and {total - shown} more {what}")
 
 
 def _report(cs: Any, dry_run: bool) -> None:
