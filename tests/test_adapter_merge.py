@@ -89,14 +89,14 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
 def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [3]}]}': ": model 1 "
-        '("gpt-4o"): price_history: expected objects, not 3',
+        "(gpt-4o): price_history: expected objects, not 3",
         '{"prices": [7]}': ": price 1: expected an object, not 7",
         '{"prices": [{"id": ["gpt-4o"], "vendor": "openai", "input": 1}]}': ':price 1 (["gpt-4o"]): '
         'id: expected text, not ["gpt-4o"]',
         '{"prices": [{"id": "gpt-4o", "vendor": "openai", "input": {"a": 1}}]}': ":price 1 "
-        '("gpt-4o"): input: expected a number, not {"a": 1}',
+        '(gpt-4o): input: expected a number, not {"a": 1}',
         '{"prices": [{"id": "gpt-4o", "vendor": "openai", "input": 1, "from_date": 20240513}]}': (
-            ':price 1 ("gpt-4o"): from_date: expected text, not 20240513'
+            ":price 1 (gpt-4o): from_date: expected text, not 20240513"
         ),
     }
     for number, (text, expected) in enumerate(cases.items()):

@@ -145,8 +145,8 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
 
 
 def _shown(value: Any) -> str:
-    """A value as an error quotes it: JSON, cut short."""
-    text = json.dumps(value, default=str)
+    """A value as an error quotes it: text as is, anything else as JSON; cut short."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
