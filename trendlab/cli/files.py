@@ -159,7 +159,7 @@ def _import_source(
     if publication.skipped:
         reasons = Counter(s.reason for s in publication.skipped)
         listed = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
-        note(f"left out {len(publication.skipped)} rows the publication leaves unusable: {listed}")
+        note(f"left out {len(publication.skipped)} rows: {listed}")
         for skip in publication.skipped[:SHOWN]:
             note(f"  {skip.source}:{skip.line}: {skip.name or ''} ({skip.reason})")
         _more(len(publication.skipped), "rows")
@@ -173,6 +173,23 @@ def _import_source(
                 f"  {unresolved.source}:{unresolved.lines[0]}: {unresolved.name!r}{unresolved.hint}"
             )
         _more(len(outcome.unresolved), "unknown models", shown=20)
+    if outcome.kept:
+        note(
+            f"{len(outcome.kept)} figures in the file are rounder than the database's and "
+            "disagree with them; the database's more precise figures are kept:"
+        )
+        for line in outcome.kept[:SHOWN]:
+            note(f"  {line}")
+        _more(len(outcome.kept), "figures")
+    for kind, labels in outcome.absent.items():
+        note(
+            f"{len(labels)} {kind} in the database from this source are not in {Path(path).name} "
+            "(not retracted; check them with `trendlab history`, retract with `trendlab "
+            "retract`):"
+        )
+        for label in labels[:SHOWN]:
+            note(f"  {label}")
+        _more(len(labels), kind)
     _report(cs, dry_run)
 
 
