@@ -6,6 +6,7 @@ drops, and adapters that never trace back on hostile input."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -215,3 +216,191 @@ def test_epoch_never_a_traceback(run: Run, tmp_path_factory, cells: list[str]):
         )
         writer.writerow(cells)
     _never_a_traceback(run, "epoch", path)
+
+
+# -- merging into a seeded database ----------------------------------------------------
+
+
+def _summary(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if line.startswith(("dry run:", "models:")))
+
+
+def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
+    stitching = run("import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"))
+    assert stitching.exit_code == 0, stitching.stderr
+    assert stitching.stderr.splitlines()[-1] == (
+        "models: 485 unchanged; aliases: nothing; benchmarks: nothing; results: 1499 "
+        "unchanged; nothing to write"
+    )
+    # The seeds' figures stand: a date the file leaves empty, the Hub's unrounded score
+    # (the runs file's 34.1 is the same figure, rounded), the Hub's model version.
+    assert _rows(run, "show", "model", "babbage")["release_date"] == "2020-06-22"
+    mixtral = _rows(run, "show", "result", "r_0019409c5b227889")
+    assert mixtral["score"] == 34.0593434343
+    assert "5 the same source record is already in the database under another key" in (
+        stitching.stderr
+    )
+    assert "27 the model has no release date and the source states no date" in stitching.stderr
+    # Where the runs file's rounded figure disagrees with the Hub's re-scored mean, the
+    # precise one is kept and the disagreement listed.
+    assert "6 figures in the file are rounder than the database's" in stitching.stderr
+    assert (
+        "benchmarks_runs.csv:7: gemini-2.5-pro/otis-mock-aime: score 84.7 "
+        "(the database's 84.1666666667 kept)" in stitching.stderr
+    )
+    hub = SHARED / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv"
+    again = run("import", "--from", "epoch", str(hub))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[-1] == (
+        "aliases: nothing; benchmarks: nothing; results: 971 unchanged; nothing to write"
+    )
+
+
+def test_an_empty_cell_never_erases_and_a_rounder_figure_never_replaces(run: Run, tmp_path: Path):
+    catalog = tmp_path / "model_versions.csv"
+    catalog.write_text(
+        "id,Display name,Version release date,Link,Notes\n"
+        "babbage,babbage,,,\n"
+        "open-mixtral-8x22b,Mixtral 8x22B,2024-04-18,,\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(catalog))
+    assert result.exit_code == 0, result.stderr
+    assert _summary(result.stderr).startswith("models: 1 updated, 1 unchanged")
+    assert _rows(run, "show", "model", "babbage")["release_date"] == "2020-06-22"
+    # A figure that differs is a new revision, with the source's fields.
+    mixtral = _rows(run, "show", "model", "open-mixtral-8x22b")
+    assert mixtral["release_date"] == "2024-04-18"
+    runs = tmp_path / "benchmarks_runs.csv"
+    log = (
+        "https://epoch-benchmarks-production-public.s3.us-east-2.amazonaws.com/inspect_ai_logs/"
+        "ifAM3DJBdm5eU9Y2DjaEvW.eval"
+    )
+    header = "id,task,model,Best score (across scorers),logs\n"
+    for score, expected, stored in (
+        ("0.341", "results: 1 unchanged", 34.0593434343),  # the same figure, rounded
+        ("0.35", "results: 1 unchanged", 34.0593434343),  # rounder and different: kept
+        ("0.3406", "results: 1 unchanged", 34.0593434343),  # rounder, agrees
+    ):
+        runs.write_text(
+            header + f"ifAM3DJBdm5eU9Y2DjaEvW,GPQA diamond,open-mixtral-8x22b,{score},{log}\n",
+            encoding="utf-8",
+        )
+        result = run("import", "--from", "epoch", str(runs))
+        assert result.exit_code == 0, result.stderr
+        assert expected in result.stderr
+        assert _rows(run, "show", "result", "r_0019409c5b227889")["score"] == stored
+    # A more precise statement of a rounded figure is taken: a new revision.
+    mmlu = tmp_path / "external_benchmark_mmlu.csv"
+    mmlu.write_text(
+        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
+        "recWbQsttPCe4RW4T,Gemini 1.5 Pro (001),82.71%,gemini-1.5-pro-001-feb24,5,Stanford "
+        "CRFM Leaderboard,https://crfm.stanford.edu/helm/lite/latest/#/leaderboard/mmlu,\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(mmlu))
+    assert result.exit_code == 0, result.stderr
+    assert "results: 1 updated" in result.stderr
+    helm = "https://crfm.stanford.edu/helm/lite/latest/#/leaderboard/mmlu"
+    (gemini,) = [
+        r
+        for r in _rows(run, "list", "results", "--model", "gemini-1.5-pro-001-feb24")
+        if r["benchmark"] == "mmlu" and r["source_url"] == helm
+    ]
+    assert gemini["score"] == 82.71
+
+
+def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
+    runs = tmp_path / "benchmarks_runs.csv"
+    runs.write_text(
+        "id,task,model,Best score (across scorers),logs\n"
+        "ifAM3DJBdm5eU9Y2DjaEvW,GPQA diamond,open-mixtral-8x22b,0.35,https://epoch-benchmarks-"
+        "production-public.s3.us-east-2.amazonaws.com/inspect_ai_logs/ifAM3DJBdm5eU9Y2DjaEvW.eval\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(runs))
+    assert result.exit_code == 0, result.stderr
+    assert "1 figures in the file are rounder than the database's" in result.stderr
+    assert (
+        f"{runs}:2: open-mixtral-8x22b/gpqa-diamond: score 35.0 (the database's 34.0593434343 kept)"
+        in result.stderr
+    )
+    assert "results: 1 unchanged; nothing to write" in result.stderr
+
+
+def test_an_aggregator_restating_a_primary_price_changes_nothing(run: Run, tmp_path: Path):
+    before = _rows(run, "show", "price", "p_f87b43c6b95340e0")
+    assert before["source_url"] == "https://openai.com/index/hello-gpt-4o/"
+    result = run("import", "--from", "llm-prices", str(DATA / "llm-prices" / "openai.json"))
+    assert result.exit_code == 0, result.stderr
+    assert _rows(run, "show", "price", "p_f87b43c6b95340e0") == before
+    assert before["api_model_id"] == "gpt-4o-2024-05-13"
+    anthropic = tmp_path / "anthropic.json"
+    history = [
+        {"input": 15, "output": 75, "from_date": "2024-03-04", "to_date": None},
+        {"input": 3, "output": 15, "from_date": "2024-06-20", "to_date": None},
+    ]
+    anthropic.write_text(
+        json.dumps(
+            {
+                "vendor": "anthropic",
+                "models": [
+                    {"id": "claude-3-opus", "name": "Claude 3 Opus", "price_history": history[:1]},
+                    {
+                        "id": "claude-3-5-sonnet-20240620",
+                        "name": "Claude 3.5 Sonnet",
+                        "price_history": history[1:],
+                    },
+                ],
+            }
+        )
+    )
+    opus = [p for p in _rows(run, "list", "prices", "--model", "claude-3-opus")]
+    launch = next(p for p in opus if p["effective_date"] == "2024-03-04")
+    result = run("import", "--from", "llm-prices", str(anthropic))
+    assert result.exit_code == 0, result.stderr
+    after = next(
+        p
+        for p in _rows(run, "list", "prices", "--model", "claude-3-opus")
+        if p["effective_date"] == "2024-03-04"
+    )
+    assert after == launch
+    assert after["source_url"] == "https://www.anthropic.com/news/claude-3-family"
+    # A price that differs is a new revision, cited to the aggregator.
+    anthropic.write_text(anthropic.read_text().replace('"output": 75', '"output": 70'))
+    result = run("import", "--from", "llm-prices", str(anthropic))
+    assert result.exit_code == 0, result.stderr
+    assert "prices: 1 updated" in result.stderr
+    changed = next(
+        p
+        for p in _rows(run, "list", "prices", "--model", "claude-3-opus")
+        if p["effective_date"] == "2024-03-04"
+    )
+    assert changed["output_usd_per_mtok"] == 70.0
+    assert changed["source_url"] == "https://github.com/simonw/llm-prices"
+
+
+def test_rows_a_newer_publication_drops_are_listed(run_empty: Run, tmp_path: Path):
+    stitching = SHARED / "epoch-benchmark-stitching"
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    for name in ("model_versions.csv", "external_benchmark_mmlu.csv"):
+        shutil.copy(stitching / name, folder / name)
+    assert run_empty("import", "--from", "epoch", str(folder)).exit_code == 0
+    mmlu = folder / "external_benchmark_mmlu.csv"
+    mmlu.chmod(0o644)
+    lines = mmlu.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1].startswith("reccNX56mRCIhx9ok,Amazon Nova Lite,77.0%")
+    assert lines[2].startswith("recMu6jniW4Q1aHhj,Amazon Nova Micro,70.8%")
+    mmlu.write_text("\n".join([lines[0], *lines[3:]]) + "\n", encoding="utf-8")
+    result = run_empty("import", "--from", "epoch", str(mmlu))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "2 results in the database from this source are not in external_benchmark_mmlu.csv "
+        "(not retracted;" in result.stderr
+    )
+    assert "  amazon.nova-lite-v1-0/mmlu/5-shot\n  amazon.nova-micro-v1-0/mmlu/5-shot\n" in (
+        result.stderr
+    )
+    # Nothing is retracted: both are still current.
+    assert len(_rows(run_empty, "list", "results", "--model", "amazon.nova-lite-v1-0")) == 1

@@ -251,8 +251,15 @@ def _detect(loaded: Loaded) -> Reader | None:
 # -- the model catalog -----------------------------------------------------------------
 
 
+def _optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The frame with the optional columns a file leaves out, empty."""
+    return frame.with_columns(
+        pl.lit(None, pl.String).alias(c) for c in columns if c not in frame.columns
+    )
+
+
 def _model_versions(loaded: Loaded, file: Path) -> Publication:
-    frame = loaded.frame
+    frame = _optional(loaded.frame, ("Unique display name", "Display name", "Link", "Notes"))
     base, _ = split_effort("id")
     has_suffix = text("id") != base
     named = frame.with_columns(
@@ -394,6 +401,8 @@ def _why(model: pl.Expr, score: pl.Expr, model_column: str) -> pl.Expr:
 
 def _external(loaded: Loaded, file: Path) -> Publication:
     frame = loaded.frame
+    if "Model version" not in frame.columns:  # pragma: no cover - _detect requires it
+        raise TrendlabError(f"{loaded.source}: no `Model version` column")
     key = file.stem.lower().removeprefix("external_benchmark_")
     bench = EXTERNAL.get(key, slugify(key.replace("_", "-")))
     score_column = next(c for c in SCORE_COLUMNS if c in frame.columns)
@@ -459,7 +468,7 @@ def _task_benchmark(column: str) -> pl.Expr:
 
 
 def _runs(loaded: Loaded, file: Path) -> Publication:
-    frame = loaded.frame
+    frame = _optional(loaded.frame, ("id", "logs", "log viewer", "job"))
     model, effort = split_effort("model")
     score_column = "Best score (across scorers)"
     # The run's log, else its viewer or CI job; a run with none is still one Epoch
@@ -485,7 +494,10 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
 
 
 def _hub(loaded: Loaded, file: Path) -> Publication:
-    frame = loaded.frame
+    optional = ("eval_kind", "source", "source_link", "epoch_row_id", "shots", "display_name")
+    frame = _optional(
+        loaded.frame, (*optional, "organization", "release_date", "training_compute_flop")
+    )
     model, effort = split_effort("model_version")
     own_run = text("eval_kind") == "epoch_run"
     scale = pl.when(text("score_scale") == "0-1").then(pl.lit(100.0)).otherwise(pl.lit(1.0))
