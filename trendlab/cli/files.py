@@ -88,7 +88,11 @@ def import_(
     score) are listed and left out, and a model name that resolves to no model fails
     the import with its nearest candidates (or, with --skip-unresolved, is left out).
     Re-importing a newer publication records only what changed, in one changeset
-    named after the file: see it with `trendlab diff --since CHANGESET`.
+    named after the file: see it with `trendlab diff --since CHANGESET`. A source
+    merges: an empty cell never erases a stored value, a rounder figure never
+    replaces a more precise one, a row whose figures agree changes nothing (its
+    notes and source do not replace the stored ones), and stored records the file
+    no longer holds are listed, not retracted (README: "Merge rules").
 
     \b
     Example:
