@@ -404,3 +404,60 @@ def test_rows_a_newer_publication_drops_are_listed(run_empty: Run, tmp_path: Pat
     )
     # Nothing is retracted: both are still current.
     assert len(_rows(run_empty, "list", "results", "--model", "amazon.nova-lite-v1-0")) == 1
+
+
+_EPOCH_FILES = {
+    "model_versions.csv": (
+        ["id", "Version release date"],
+        ["Unique display name", "Display name", "Link", "Notes", "Model"],
+    ),
+    "benchmarks_runs.csv": (
+        ["task", "model", "Best score (across scorers)"],
+        ["id", "logs", "log viewer", "job"],
+    ),
+    "benchmark_results_epoch.csv": (
+        ["benchmark", "model_version", "score", "score_scale"],
+        [
+            "eval_kind",
+            "source",
+            "source_link",
+            "epoch_row_id",
+            "shots",
+            "display_name",
+            "organization",
+            "release_date",
+            "training_compute_flop",
+        ],
+    ),
+    "external_benchmark_gsm8k.csv": (
+        ["Model version", "EM"],
+        ["id", "UUID", "Shots", "Agent", "Notes", "Source", "Source link", "Date added"],
+    ),
+}
+_cells = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8
+) | st.sampled_from(
+    ["gpt-4", "o3-2025-04-16_high", "0.5", "77%", "0-1", "2024-02-30", "https://x.org/a", "", "5"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    name=st.sampled_from(sorted(_EPOCH_FILES)),
+    optional=st.lists(st.integers(0, 8), max_size=6),
+    rows=st.lists(st.lists(_cells, min_size=14, max_size=14), min_size=1, max_size=3),
+)
+def test_epoch_files_with_any_optional_columns_never_trace_back(
+    run: Run, tmp_path_factory, name: str, optional: list[int], rows: list[list[str]]
+):
+    import csv
+
+    required, extra = _EPOCH_FILES[name]
+    header = required + sorted({extra[i % len(extra)] for i in optional})
+    path = tmp_path_factory.mktemp("epoch") / name
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row[: len(header)])
+    _never_a_traceback(run, "epoch", path)

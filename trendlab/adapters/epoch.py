@@ -321,6 +321,12 @@ def _results(
     """Results rows plus the benchmarks they name, rows without model or score skipped."""
     publication = Publication("epoch", [str(file)])
     rows = with_rows(frame, columns | {"__why": missing_reasons})
+    rows = rows.with_columns(
+        pl.when(pl.col("__why").is_null() & pl.col("benchmark").is_null())
+        .then(pl.lit("no benchmark"))
+        .otherwise(pl.col("__why"))
+        .alias("__why")
+    )
     kept, skipped = skip_reasons(_duplicates(rows), pl.col("__why"))
     for row in skipped.iter_rows(named=True):
         publication.skipped.append(
