@@ -241,6 +241,7 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
         stitching.stderr
     )
     assert "27 the model has no release date and the source states no date" in stitching.stderr
+    assert "claude-3-opus-20240229 = claude-3-opus ... and 8 more\n" in stitching.stderr
     # Where the runs file's rounded figure disagrees with the Hub's re-scored mean, the
     # precise one is kept and the disagreement listed.
     assert "6 figures in the file are rounder than the database's" in stitching.stderr

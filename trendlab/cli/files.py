@@ -157,8 +157,12 @@ def _import_source(
     if outcome.known_by_alias:
         note(
             f"{len(outcome.known_by_alias)} catalog models are already known by an alias "
-            f"and were not added again: {', '.join(outcome.known_by_alias[:5])}"
-            + (" ..." if len(outcome.known_by_alias) > 5 else "")
+            f"and were not added again: {', '.join(outcome.known_by_alias[:SHOWN])}"
+            + (
+                f" ... and {len(outcome.known_by_alias) - SHOWN} more"
+                if len(outcome.known_by_alias) > SHOWN
+                else ""
+            )
         )
     if publication.skipped:
         reasons = Counter(s.reason for s in publication.skipped)
