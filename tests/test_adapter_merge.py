@@ -462,3 +462,29 @@ def test_epoch_files_with_any_optional_columns_never_trace_back(
         for row in rows:
             writer.writerow(row[: len(header)])
     _never_a_traceback(run, "epoch", path)
+
+
+def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty: Run, tmp_path):
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    for path in [
+        *(SHARED / "epoch-benchmark-stitching").glob("*.csv"),
+        SHARED / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv",
+    ]:
+        shutil.copy(path, folder / path.name)
+    # Into the seeded database, built from these files: nothing changes.
+    result = run("import", "--from", "epoch", str(folder), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "857 the same Epoch AI record as another file holds, whose copy is kept" in (
+        result.stderr
+    )
+    assert _summary(result.stderr) == (
+        "dry run: models: 485 unchanged; aliases: nothing; benchmarks: nothing; "
+        "results: 1618 unchanged; nothing written"
+    )
+    # Into an empty one: the Hub's unrounded mean, under the Hub's model version.
+    assert run_empty("import", "--from", "epoch", str(folder)).exit_code == 0
+    assert _rows(run_empty, "show", "result", "r_0019409c5b227889")["score"] == 34.0593434343
+    gpt = _rows(run_empty, "list", "results", "--benchmark", "gpqa-diamond")
+    run_ids = {r["model"] for r in gpt if "CSVtMksEVjBNsGJGjW4GcQ" in (r["notes"] or "")}
+    assert run_ids == {"gpt-5.1-2025-11-13"}

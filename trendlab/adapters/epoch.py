@@ -56,7 +56,7 @@ from trendlab.validate import ROW, slugify
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 # Where a result's notes name Epoch's own id of the record it comes from.
 RECORD_NOTE = r"Epoch AI (?:run|record) (\S+)"
-SAME_RECORD = "the same Epoch AI record as"
+SAME_RECORD = "the same Epoch AI record as"  # ... another file of the publication holds
 HUB_URL = "https://epoch.ai/benchmarks"
 
 # What the adapter knows about the benchmarks Epoch's files name: display name, unit,
@@ -221,8 +221,8 @@ def one_copy_per_record(publications: list[Publication]) -> int:
                 Skip(
                     part.source,
                     part.line_of(row[ROW]),
-                    row["model"],
-                    f"{SAME_RECORD} {kept[row['__record']]}, whose copy is kept",
+                    f"{row['model']} = {kept[row['__record']]}",
+                    f"{SAME_RECORD} another file holds, whose copy is kept",
                 )
             )
         dropped += repeats.height
