@@ -288,3 +288,44 @@ def test_as_of_a_year_and_other_global_mistakes(run: Run):
     assert twice.exit_code == 2 and "name is given twice" in twice.stderr
     empty = CliRunner().invoke(cli, ["--db", "", "list", "models"])
     assert empty.exit_code == 2 and "--db: is empty" in empty.stderr
+
+
+def test_query_output_with_nested_values_and_brackets(run: Run):
+    sql = (
+        "SELECT 'gpt-4' AS model, ['5-shot', NULL] AS settings, [DATE '2023-03-14'] AS days, "
+        "{'a': 1} AS facts, '[bold]kept[/bold] [1]' AS note"
+    )
+    csv_out = run("query", sql, "--csv")
+    assert csv_out.exit_code == 0, csv_out.stderr
+    assert csv_out.stdout.splitlines()[1] == (
+        'gpt-4,"[""5-shot"", null]","[""2023-03-14""]","{""a"": 1}",[bold]kept[/bold] [1]'
+    )
+    rows = json.loads(run("query", sql, "--json").stdout)
+    assert rows == [
+        {
+            "model": "gpt-4",
+            "settings": ["5-shot", None],
+            "days": ["2023-03-14"],
+            "facts": {"a": 1},
+            "note": "[bold]kept[/bold] [1]",
+        }
+    ]
+    assert json.loads(run("query", sql, "--jsonl").stdout) == rows[0]
+    # A table shows values as written: rich must not read brackets as markup.
+    table = run("query", sql).stdout
+    assert '["5-shot", null]' in table and "[bold]kept[/bold] [1]" in table
+
+
+def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch):
+    import trendlab.render
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(trendlab.render, "render", broken)
+    result = run("list", "benchmarks")
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        "trendlab: error: internal error (ValueError: boom); this is a bug in trendlab, "
+        "please report it with the output of --debug"
+    ]

@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     OK = 0
     DATA = 1
     USAGE = 2
+    INTERNAL = 3  # a bug in trendlab, reported in one line (--debug for the traceback)
     INTERRUPTED = 130
 
 

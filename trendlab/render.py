@@ -21,14 +21,18 @@ from trendlab.errors import TrendlabError
 FORMATS = ("table", "csv", "json", "jsonl", "parquet")
 
 
-def _plain(df: pl.DataFrame) -> pl.DataFrame:
-    """Temporal columns as ISO text, so every format writes dates the same way."""
-    exprs = []
+def _plain(df: pl.DataFrame, nested_as_text: bool = True) -> pl.DataFrame:
+    """Temporal columns as ISO text, so every format writes dates the same way; nested
+    ones (a query's lists and structs) as JSON text where a format cannot nest."""
+    exprs: list[pl.Expr | pl.Series] = []
     for name, dtype in df.schema.items():
         if dtype == pl.Date:
             exprs.append(pl.col(name).dt.strftime("%Y-%m-%d"))
         elif dtype == pl.Datetime:
             exprs.append(pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"))
+        elif dtype.is_nested() and nested_as_text:
+            texts = [None if v is None else json.dumps(v, default=str) for v in df[name].to_list()]
+            exprs.append(pl.Series(name, texts, dtype=pl.String))
         else:
             exprs.append(pl.col(name))
     return df.select(exprs) if exprs else df
@@ -62,6 +66,8 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | dict):  # a query's nested values
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
 
@@ -69,12 +75,14 @@ def _table_text(df: pl.DataFrame, handle: IO[str], title: str | None = None) -> 
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False)
     for name, dtype in df.schema.items():
         table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
     for row in df.iter_rows():
-        table.add_row(*(_cell(v) for v in row))
+        # Text, not str: rich would read "[...]" in a value (a note, a query's list) as markup.
+        table.add_row(*(Text(_cell(v)) for v in row))
     terminal = handle.isatty() if hasattr(handle, "isatty") else False
     if terminal:
         Console(file=handle, highlight=False).print(table)
@@ -98,17 +106,19 @@ def render(
             df.write_parquet(buffer)
             handle.write(buffer.getvalue())
         return
-    plain = _plain(df)
+    plain = _plain(df, nested_as_text=fmt == "csv")
     with _opened(output) as handle:
         if fmt == "table":
             _table_text(df, handle, title)
         elif fmt == "csv":
             handle.write(plain.write_csv())
         elif fmt == "json":
-            handle.write(json.dumps(plain.to_dicts(), indent=2, ensure_ascii=False) + "\n")
+            # default=str: dates inside a query's nested values
+            text = json.dumps(plain.to_dicts(), indent=2, ensure_ascii=False, default=str)
+            handle.write(text + "\n")
         elif fmt == "jsonl":
             for row in plain.iter_rows(named=True):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         else:
             raise TrendlabError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
 

@@ -120,6 +120,19 @@ class TrendlabGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("trendlab: interrupted", err=True)
             sys.exit(ExitCode.INTERRUPTED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # Click's own: usage errors and exits, which it reports itself
+        except Exception as exc:
+            # Never a traceback for the user, even for a bug: one line, and --debug.
+            if debug:
+                traceback.print_exc()
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            _fail(
+                f"internal error ({type(exc).__name__}: {first}); this is a bug in trendlab, "
+                "please report it with the output of --debug",
+                [],
+                ExitCode.INTERNAL,
+            )
 
 
 def _fail(message: str, details: list[str], code: int) -> None:
