@@ -67,6 +67,8 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
     if fmt == "parquet":
         return _read_parquet(data, source)
     text = _decode(data, source)
+    if not text.strip():  # only a byte-order mark
+        raise TrendlabError(f"{source}: the file is empty")
     if fmt == "csv":
         return _read_csv(text, source)
     if fmt == "json":
@@ -99,15 +101,25 @@ def _header(names: list[str], source: str) -> list[str]:
 
 
 def _read_csv(text: str, source: str) -> Loaded:
-    header = _header(next(csv.reader(io.StringIO(text))), source)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        first = next(reader, None)
+    except csv.Error as exc:
+        raise TrendlabError(f"{source}:1: malformed CSV header: {exc}") from None
+    if not first:
+        raise TrendlabError(f"{source}:1: the first line is empty; it must be the header")
+    header = _header(first, source)
+    frame: pl.DataFrame | None
     try:
         frame = pl.read_csv(
             io.StringIO(text), infer_schema=False, new_columns=header, raise_if_empty=False
         )
     except pl.exceptions.PolarsError:
-        raise _csv_structure_error(text, source, len(header)) from None
-    if frame.width != len(header):
-        raise _csv_structure_error(text, source, len(header))
+        frame = None
+    if frame is None or frame.width != len(header):
+        # Polars refuses some files Python's csv reads (a lone quote inside a field,
+        # CR line ends): read those record by record, naming the line of a real fault.
+        frame = _read_csv_strictly(text, source, header)
     starts: list[int] = []
 
     def line_of(row: int) -> str:
@@ -115,7 +127,7 @@ def _read_csv(text: str, source: str) -> Loaded:
         if '"' not in text:
             return str(row + 2)
         if not starts:
-            reader = csv.reader(io.StringIO(text))
+            reader = csv.reader(io.StringIO(text, newline=""))
             next(reader)
             line = reader.line_num + 1
             for _ in reader:
@@ -126,18 +138,27 @@ def _read_csv(text: str, source: str) -> Loaded:
     return Loaded(frame.with_row_index(ROW), source, line_of)
 
 
-def _csv_structure_error(text: str, source: str, width: int) -> TrendlabError:
-    reader = csv.reader(io.StringIO(text))
+def _read_csv_strictly(text: str, source: str, header: list[str]) -> pl.DataFrame:
+    """Every record of a CSV file by Python's csv reader, or an error naming the line."""
+    width = len(header)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    columns: list[list[str | None]] = [[] for _ in header]
     try:
         next(reader)
         for record in reader:
-            if record and len(record) != width:
-                return TrendlabError(
+            if not record:  # a blank line: a row of unknowns, as Polars reads it
+                record = [None] * width  # type: ignore[list-item]
+            elif len(record) != width:
+                raise TrendlabError(
                     f"{source}:{reader.line_num}: {len(record)} fields, but the header has {width}"
                 )
+            for values, value in zip(columns, record, strict=True):
+                values.append(value if value != "" else None)
     except csv.Error as exc:
-        return TrendlabError(f"{source}:{reader.line_num}: malformed CSV: {exc}")
-    return TrendlabError(f"{source}: malformed CSV")
+        raise TrendlabError(f"{source}:{reader.line_num}: malformed CSV: {exc}") from None
+    return pl.DataFrame(
+        dict(zip(header, columns, strict=True)), schema={c: pl.String for c in header}
+    )
 
 
 def _scalar_text(value: object, where: str, key: str) -> str | None:
@@ -156,23 +177,82 @@ def _frame_from_objects(
     objects: list[object], source: str, where: Callable[[int], str]
 ) -> pl.DataFrame:
     columns: dict[str, list[str | None]] = {}
-    for i, obj in enumerate(objects):
-        if not isinstance(obj, dict):
+    for i, record in enumerate(objects):
+        if not isinstance(record, dict):
             raise TrendlabError(f"{source}:{where(i)}: expected an object of field: value")
+        if isinstance(record, _Record) and record.twice is not None:
+            raise TrendlabError(f"{source}:{where(i)}: field {record.twice!r} appears twice")
+        obj = {}
+        for raw_key, value in record.items():
+            key = str(raw_key).strip()
+            if key in obj:
+                raise TrendlabError(f"{source}:{where(i)}: field {key!r} appears twice")
+            obj[key] = value
         for key in obj:
-            columns.setdefault(str(key).strip(), [None] * i)
+            columns.setdefault(key, [None] * i)
         for key, values in columns.items():
             values.append(_scalar_text(obj.get(key), f"{source}:{where(i)}", key))
     if not columns:
         raise TrendlabError(f"{source}: no records")
-    return pl.DataFrame(columns, schema={c: pl.String for c in columns}).with_row_index(ROW)
+    try:
+        frame = pl.DataFrame(columns, schema={c: pl.String for c in columns})
+    except UnicodeEncodeError:
+        raise _not_unicode(columns, source, where) from None
+    return frame.with_row_index(ROW)
+
+
+def _not_unicode(
+    columns: dict[str, list[str | None]], source: str, where: Callable[[int], str]
+) -> TrendlabError:
+    """The first field holding a lone surrogate (a JSON \\ud800 escape), which no
+    UTF-8 text can carry."""
+    for key, values in columns.items():
+        if not _is_unicode(key):
+            return TrendlabError(f"{source}: field name {key!r} is not valid Unicode text")
+        for i, value in enumerate(values):
+            if value is not None and not _is_unicode(value):
+                return TrendlabError(
+                    f"{source}:{where(i)}: field {key}: {value[:60]!r} is not valid Unicode text"
+                )
+    return TrendlabError(f"{source}: not valid Unicode text")
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Record(dict):
+    """A JSON object that remembers a field it held twice (json.loads keeps the last)."""
+
+    twice: str | None = None
+
+
+def _json_loads(text: str) -> object:
+    """Parse JSON keeping numbers as their text (validation types them, and Python
+    cannot even print an integer of over 4,300 digits) and noticing repeated fields."""
+    return json.loads(text, object_pairs_hook=_pairs, parse_int=str, parse_float=str)
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> _Record:
+    record = _Record()
+    for key, value in pairs:
+        if key in record and record.twice is None:
+            record.twice = key
+        record[key] = value
+    return record
 
 
 def _read_json(text: str, source: str) -> Loaded:
     try:
-        data = json.loads(text)
+        data = _json_loads(text)
     except json.JSONDecodeError as exc:
         raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise TrendlabError(f"{source}: expected a JSON array of records")
 
@@ -188,9 +268,11 @@ def _read_jsonl(text: str, source: str) -> Loaded:
         if not line.strip():
             continue
         try:
-            objects.append(json.loads(line))
+            objects.append(_json_loads(line))
         except json.JSONDecodeError as exc:
             raise TrendlabError(f"{source}:{number}: invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise TrendlabError(f"{source}:{number}: invalid JSON: nested too deeply") from None
         lines.append(number)
 
     def where(i: int) -> str:
@@ -218,13 +300,32 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
                 .alias(name)
             )
         else:
-            casts.append(pl.col(name).cast(pl.String))
+            casts.append(_parquet_text(frame, name, dtype, source))
     frame = frame.select(casts).rename({c: c.strip() for c in frame.columns})
 
     def where(i: int) -> str:
         return f"row {i + 1}"
 
     return Loaded(frame.with_row_index(ROW), source, where)
+
+
+def _parquet_text(frame: pl.DataFrame, name: str, dtype: pl.DataType, source: str) -> pl.Expr:
+    """A Parquet column as text, or an error naming the column (and the row of a value
+    that is not text, such as bytes that are not UTF-8)."""
+    column = frame.get_column(name)
+    try:
+        text = column.cast(pl.String, strict=False)
+    except pl.exceptions.PolarsError:
+        raise TrendlabError(
+            f"{source}: column {name!r} holds {dtype} values that cannot be read as text"
+        ) from None
+    lost = text.is_null() & column.is_not_null()
+    if lost.any():
+        row = int(lost.arg_true()[0])
+        raise TrendlabError(
+            f"{source}:row {row + 1}: field {name}: a {dtype} value that is not UTF-8 text"
+        )
+    return pl.lit(text).alias(name)
 
 
 def _short(exc: Exception) -> str:
