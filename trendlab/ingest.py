@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,7 +81,8 @@ def _decode(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # Lines end with \n, \r\n or a lone \r, as the CSV reader counts them.
+        line = len(re.findall(rb"\r\n|\r|\n", data[: exc.start])) + 1
         raise TrendlabError(
             f"{source}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
             "save the file as UTF-8"
