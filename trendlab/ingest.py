@@ -236,7 +236,9 @@ class _Record(dict):
 def _json_loads(text: str) -> object:
     """Parse JSON keeping numbers as their text (validation types them, and Python
     cannot even print an integer of over 4,300 digits) and noticing repeated fields."""
-    return json.loads(text, object_pairs_hook=_pairs, parse_int=str, parse_float=str)
+    return json.loads(
+        text, object_pairs_hook=_pairs, parse_int=str, parse_float=str, parse_constant=str
+    )
 
 
 def _pairs(pairs: list[tuple[str, object]]) -> _Record:
