@@ -250,8 +250,12 @@ def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
                     help=help_text,
                 )
             elif field.type == "choice":
+                # Any case, as in an imported file (validation lowercases it).
                 option = click.option(
-                    flag, field.name, type=click.Choice(field.choices), help=help_text
+                    flag,
+                    field.name,
+                    type=click.Choice(field.choices, case_sensitive=False),
+                    help=help_text,
                 )
             else:
                 option = click.option(flag, field.name, metavar="TEXT", help=help_text)
