@@ -268,7 +268,9 @@ def _read_json(text: str, source: str) -> Loaded:
 
 def _read_jsonl(text: str, source: str) -> Loaded:
     objects, lines = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only \n ends a JSON Lines record (a \r before it is JSON whitespace): a value may
+    # hold U+2028 or U+0085 unescaped, which splitlines() would break a record at.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
