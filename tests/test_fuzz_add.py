@@ -278,3 +278,40 @@ def test_required_fields_cannot_be_blank(plain_template: Path):
             result = invoke(db, *args, "-m", "blank")
             assert_clean_failure(result, "missing")
         assert content(db) == before
+
+
+@st.composite
+def alias_commands(draw: st.DrawFn) -> list[str]:
+    model = draw(st.sampled_from(["gpt-4", "claude-3-opus", "no-such-model"]) | ANY)
+    name = draw(st.sampled_from(["gpt-4", "gpt-4-0314", "GPT-4", " gpt-4 "]) | ANY)
+    args = ["alias", "add", model, name]
+    if draw(st.booleans()):
+        args += ["--source-url", draw(st.sampled_from(["https://example.org/a", *ANY_URLS]))]
+    if draw(st.booleans()):
+        args += ["--notes", draw(ANY)]
+    return args
+
+
+ANY_URLS = ["ftp://x", "javascript:alert(1)", "", "https://"]
+
+
+def test_alias_add_with_hostile_values(plain_template: Path):
+    @FUZZ
+    @given(args=alias_commands())
+    def run(args: list[str]) -> None:
+        with database_copy(plain_template) as db:
+            before = content(db)
+            result = invoke(db, *args, "-m", "fuzz")
+            assert_no_crash(result)
+            if result.exit_code == 0:
+                if content(db) != before:
+                    assert_written_once(db, before, {"alias_revisions"})
+                return
+            if result.exit_code == 2:
+                assert "Error:" in result.stderr
+            else:
+                assert_clean_failure(result)
+                assert len(result.stderr.splitlines()) == 1, result.stderr
+            assert content(db) == before
+
+    run()
