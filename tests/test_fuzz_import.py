@@ -257,3 +257,42 @@ def test_cr_and_bom_files_import(plain_template: Path):
         finally:
             con.close()
         assert rows == [('fz "quoted" cr', 50.0), ('fz 5"0', 51.0)]
+
+
+_HUGE = "9" * 5000
+SOURCE_FILES = {
+    ("llm-prices", "surrogate.json"): (
+        '{"vendor": "openai", "models": [{"id": "gpt-4\\ud800", "name": "x", "price_history": '
+        '[{"input": 1, "output": 2, "from_date": "2024-01-01", "to_date": null}]}]}',
+        "is not valid Unicode text",
+    ),
+    ("llm-prices", "huge.json"): (
+        '{"vendor": "openai", "models": [{"id": "gpt-4", "name": "x", "price_history": '
+        f'[{{"input": {_HUGE}, "output": 2, "from_date": "2024-01-01", "to_date": null}}]}}]}}',
+        "invalid JSON",
+    ),
+    ("llm-prices", "deep.json"): ("[" * 100_000 + "]" * 100_000, "invalid JSON"),
+    ("metr", "huge.yaml"): (
+        f"results:\n  gpt-4:\n    metrics:\n      p50_horizon_length:\n        estimate: {_HUGE}\n",
+        "invalid YAML",
+    ),
+    ("metr", "surrogate.yaml"): (
+        'results:\n  "\\ud800":\n    metrics:\n      p50_horizon_length:\n        estimate: 5\n',
+        "is not valid Unicode text",
+    ),
+    ("metr", "evil.yaml"): ('!!python/object/apply:os.system ["echo pwned"]\n', "invalid YAML"),
+    ("epoch", "bom-only.csv"): ("\ufeff", "the file is empty"),
+}
+
+
+@pytest.mark.parametrize("source, name", sorted(SOURCE_FILES))
+def test_hostile_public_source_files(plain_template: Path, source: str, name: str):
+    text, expected = SOURCE_FILES[(source, name)]
+    with database_copy(plain_template) as db:
+        path = db.parent / name
+        path.write_text(text, encoding="utf-8")
+        before = content(db)
+        result = invoke(db, "import", "--from", source, str(path), "-m", "hostile")
+        assert_clean_failure(result, str(path), expected)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert content(db) == before
