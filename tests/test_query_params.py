@@ -166,3 +166,18 @@ def test_queries_module_never_formats_sql():
             assert not isinstance(node.left, ast.Constant), ast.unparse(node)
     sql_source = inspect.getsource(queries.parse) + inspect.getsource(queries.resolve)
     assert "replace(" not in sql_source
+
+
+@pytest.mark.parametrize("sql", [" ", "\x00", "\n\t", ";", " ; ;"])
+def test_blank_sql_is_a_clear_error(plain_template: Path, sql: str):
+    with database_copy(plain_template) as db:
+        result = invoke(db, "query", sql)
+        assert_clean_failure(result, "no SQL to run")
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_sql_of_only_a_comment_returns_nothing(plain_template: Path):
+    with database_copy(plain_template) as db:
+        result = invoke(db, "query", "/* nothing */", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout or "[]") == []
