@@ -9,6 +9,7 @@ stderr, and the content of every table, read back with plain SQL on the file.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -54,9 +55,19 @@ def database_copy(template: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+FILE = "(the file's bytes)"
+
+
 def content(path: Path) -> dict[str, tuple[int, int]]:
     """Every table's row count and the sum of its rows' hashes (changesets, every
-    revisions table, migrations, caches): equal means the same rows, in any order."""
+    revisions table, migrations, caches): equal means the same rows, in any order.
+
+    Under FILE, the database file's own bytes (with its WAL, if any): a refused
+    write leaves even those as they were."""
+    data = path.read_bytes() + (
+        Path(f"{path}.wal").read_bytes() if Path(f"{path}.wal").exists() else b""
+    )
+    file_digest = (len(data), int.from_bytes(hashlib.sha256(data).digest()[:8], "big"))
     con = duckdb.connect(str(path), read_only=True)
     try:
         tables = [
@@ -68,7 +79,8 @@ def content(path: Path) -> dict[str, tuple[int, int]]:
         sql = " UNION ALL ".join(
             f"SELECT '{t}', count(*), coalesce(sum(hash(t)), 0) FROM \"{t}\" t" for t in tables
         )
-        return {name: (int(n), int(h)) for name, n, h in con.execute(sql).fetchall()}
+        tables = {name: (int(n), int(h)) for name, n, h in con.execute(sql).fetchall()}
+        return {**tables, FILE: file_digest}
     finally:
         con.close()
 

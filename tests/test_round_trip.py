@@ -82,7 +82,7 @@ KINDS = ("models", "benchmarks", "results", "prices")
 
 
 def test_export_then_import_changes_nothing(empty_template: Path):
-    @settings(FUZZ, max_examples=min(FUZZ.max_examples, 20))
+    @settings(FUZZ, max_examples=min(FUZZ.max_examples, 12))
     @given(data=records(), fmt=st.sampled_from(["csv", "json", "jsonl", "parquet"]))
     def run(data: dict[str, list[dict[str, str]]], fmt: str) -> None:
         with database_copy(empty_template) as db, database_copy(empty_template) as fresh:
