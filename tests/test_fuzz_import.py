@@ -297,3 +297,16 @@ def test_hostile_public_source_files(plain_template: Path, source: str, name: st
         assert_clean_failure(result, str(path), expected)
         assert len(result.stderr.splitlines()) == 1, result.stderr
         assert content(db) == before
+
+
+@pytest.mark.parametrize(
+    "name", ["empty.csv", "bom-only.csv", "cr-bad.csv", "latin1.csv", "nul.csv", "unterminated.csv"]
+)
+def test_hostile_stdin_is_one_clear_error(plain_template: Path, name: str):
+    data, expected = HOSTILE[name]
+    with database_copy(plain_template) as db:
+        before = content(db)
+        result = invoke(db, "import", "-", "--kind", "results", "-m", "stdin", input=data)
+        assert_clean_failure(result, "stdin", expected)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert content(db) == before
