@@ -78,6 +78,7 @@ def crash_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 class Outcome:
     returncode: int | None
     grew_by: int  # bytes the database file had grown by when the process ended or died
+    stderr: str = ""
 
 
 def _start(db: Path, results: Path) -> subprocess.Popen:
@@ -92,9 +93,16 @@ def _size(db: Path) -> int:
     return db.stat().st_size + (os.path.getsize(f"{db}.wal") if Path(f"{db}.wal").exists() else 0)
 
 
-def _import_until(db: Path, results: Path, *, seconds: float | None, grown: int | None) -> Outcome:
-    """Run the import; SIGKILL it once `seconds` have passed since it started, or once
-    the file has grown by `grown` bytes (None: let it finish)."""
+def _import_until(
+    db: Path,
+    results: Path,
+    *,
+    seconds: float | None,
+    grown: int | None,
+    sig: signal.Signals = signal.SIGKILL,
+) -> Outcome:
+    """Run the import; send it `sig` once `seconds` have passed since it started, or
+    once the file has grown by `grown` bytes (None: let it finish)."""
     start_size = _size(db)
     process = _start(db, results)
     started = time.monotonic()
@@ -104,15 +112,15 @@ def _import_until(db: Path, results: Path, *, seconds: float | None, grown: int 
         if (seconds is not None and time.monotonic() - started >= seconds) or (
             grown is not None and grew >= grown
         ):
-            process.send_signal(signal.SIGKILL)
+            process.send_signal(sig)
             break
         time.sleep(0.001)
     process.wait()
     assert process.stderr is not None
     error = process.stderr.read().decode()
     process.stderr.close()
-    assert "Traceback" not in error, error
-    return Outcome(process.returncode, _size(db) - start_size)
+    assert "Traceback" not in error and "terminate called" not in error, error
+    return Outcome(process.returncode, _size(db) - start_size, error)
 
 
 def _state(db: Path) -> dict[str, int]:
@@ -221,3 +229,24 @@ def test_import_killed_part_way_is_all_or_nothing(crash_files: tuple[Path, Path]
     assert killed_early >= 1, "every attempt finished its import before the kill"
     if len(sizes_seen) > 1:
         assert killed_mid_write >= 1, "no attempt killed the import after it began writing"
+
+
+def test_ctrl_c_part_way_is_all_or_nothing_and_says_so(
+    crash_files: tuple[Path, Path], tmp_path: Path
+):
+    """Ctrl-C (SIGINT) stops an import cleanly: exit 130 and one line saying so with
+    nothing written, or, once the commit has begun, the import completes (exit 0).
+    Never a traceback, never DuckDB aborting mid-commit."""
+    template, results = crash_files
+    before = _state(template)
+    for name, grown in (("at the first write", 1), ("after 1 MB of writes", 1 << 20)):
+        db = tmp_path / f"sigint-{name.replace(' ', '-')}.duckdb"
+        shutil.copy(template, db)
+        outcome = _import_until(db, results, seconds=None, grown=grown, sig=signal.SIGINT)
+        present = _assert_all_or_nothing(db, before)
+        if outcome.returncode == 130:
+            assert outcome.stderr == "trendlab: interrupted\n", outcome.stderr
+            assert not present
+        else:
+            assert outcome.returncode == 0, (name, outcome)
+            assert present and f"results: {ROWS} added" in outcome.stderr

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -88,20 +90,55 @@ class TrendlabGroup(click.Group):
         import duckdb
 
         debug = bool(ctx.params.get("debug")) or os.environ.get("TRENDLAB_DEBUG") == "1"
-        try:
-            return super().invoke(ctx)
-        except TrendlabError as exc:
-            if debug:
-                traceback.print_exc()
-            _fail(exc.message, exc.details, exc.exit_code)
-        except duckdb.Error as exc:
-            if debug:
-                traceback.print_exc()
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            _fail(f"database error: {first} (run with --debug for details)", [], ExitCode.DATA)
-        except KeyboardInterrupt:
-            click.echo("trendlab: interrupted", err=True)
-            sys.exit(ExitCode.INTERRUPTED)
+        with _noting_interrupts() as interrupted:
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                _stop_interrupted(debug)
+            except Exception as exc:
+                # After a Ctrl-C, DuckDB or a library may report it as an error of its
+                # own ("Query interrupted", a failed lazy import): it is the interrupt.
+                if interrupted:
+                    _stop_interrupted(debug)
+                if isinstance(exc, TrendlabError):
+                    if debug:
+                        traceback.print_exc()
+                    _fail(exc.message, exc.details, exc.exit_code)
+                if isinstance(exc, duckdb.Error):
+                    if debug:
+                        traceback.print_exc()
+                    text = str(exc).strip()
+                    first = text.splitlines()[0] if text else type(exc).__name__
+                    _fail(
+                        f"database error: {first} (run with --debug for details)", [], ExitCode.DATA
+                    )
+                raise
+
+
+@contextmanager
+def _noting_interrupts() -> Iterator[list[bool]]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is also noted in the list yielded."""
+    interrupted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        interrupted.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_interrupted(debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    click.echo("trendlab: interrupted", err=True)
+    sys.exit(ExitCode.INTERRUPTED)
 
 
 # Control characters and line separators an error may quote from its input (a newline
