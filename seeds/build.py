@@ -22,26 +22,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
+from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E402
+from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
+from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
 from trendlab.aliases import Resolver  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
 
-LLM_PRICES_URL = "https://github.com/simonw/llm-prices"
 NOTABLE_URL = "https://epoch.ai/data/notable-ai-models"
-VENDORS = {
-    "amazon": "Amazon",
-    "anthropic": "Anthropic",
-    "deepseek": "DeepSeek",
-    "google": "Google",
-    "meta-ai": "Meta",
-    "minimax": "MiniMax",
-    "mistral": "Mistral",
-    "moonshot-ai": "Moonshot AI",
-    "openai": "OpenAI",
-    "qwen": "Alibaba",
-    "xai": "xAI",
-    "z.ai": "Z.ai",
-}
 
 
 def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
@@ -191,33 +179,35 @@ class Build:
         models: pl.DataFrame,
         resolver: Resolver,
     ) -> pl.DataFrame:
-        """Facts results, then Epoch's, model names resolved; one copy of each record."""
+        """Facts results, then Epoch's, model names resolved; one copy of each record.
+
+        `publications` have been through epoch.one_copy_per_record, as an import of
+        the same files would be: a record in both the stitching files and the Hub
+        extract is kept once, from the Hub.
+        """
+        same_record = 0
         for publication in publications:
             for skip in publication.skipped:
+                if skip.reason.startswith(epoch.SAME_RECORD):
+                    same_record += 1
+                    continue
                 self.leave_out("results", _short(skip.source), skip.line, skip.name, skip.reason)
-        frames = [text_frame(fact).with_columns(pl.lit(None, pl.String).alias("__record"))]
+        self.notes.append(
+            f"{same_record} results appear in both the stitching files and the Hub "
+            "extract; the Hub's copy is kept"
+        )
+        frames = [text_frame(fact)]
         for publication in publications:
             for part in publication.parts:
                 if part.kind.name != "results":
                     continue
                 frame = part.frame.with_columns(
-                    pl.col("notes").str.extract(r"Epoch AI (?:run|record) (\S+)").alias("__record"),
                     pl.col(ROW).map_elements(part.line_of, return_dtype=pl.String).alias("__line"),
                     pl.lit(_short(part.source)).alias("__source"),
                 )
                 frames.append(frame.drop(ROW))
         combined = pl.concat(frames, how="diagonal")
-        # An Epoch record in both the stitching files and the newer Hub extract is kept
-        # once, from the Hub (read last): its scores are the unrounded means.
         combined = combined.with_columns(pl.int_range(pl.len()).alias("__order"))
-        dup_record = pl.col("__record").is_not_null() & pl.col("__record").is_duplicated()
-        last = pl.col("__order") == pl.col("__order").max().over("__record")
-        dropped = combined.filter(dup_record & ~last)
-        self.notes.append(
-            f"{dropped.height} results appear in both the stitching files and the Hub "
-            "extract; the Hub's copy is kept"
-        )
-        combined = combined.filter(~dup_record | last)
         combined = combined.with_columns(resolver.expr("model").alias("__slug"))
         for row in combined.filter(pl.col("__slug").is_null()).iter_rows(named=True):
             self.leave_out(
@@ -230,20 +220,18 @@ class Build:
         combined = combined.filter(pl.col("__slug").is_not_null()).with_columns(
             pl.col("__slug").alias("model")
         )
-        dated = models.select("slug", pl.col("release_date").alias("__released"))
-        combined = combined.join(dated, left_on="model", right_on="slug", how="left")
-        undated = combined.filter(
-            pl.col("reported_date").is_null() & pl.col("__released").is_null()
-        )
-        for row in undated.iter_rows(named=True):
+        # The rule every import applies (trendlab.adapters.merge.undated).
+        dated = models.filter(pl.col("release_date").is_not_null()).get_column("slug").to_list()
+        no_date = combined.filter(undated(combined, dated))
+        for row in no_date.iter_rows(named=True):
             self.leave_out(
                 "results",
                 row["__source"] or "facts/results.csv",
                 row["__line"] or "",
                 row["model"],
-                "the model has no release date and the source states no date",
+                UNDATED,
             )
-        combined = combined.join(undated.select("__order"), on="__order", how="anti")
+        combined = combined.join(no_date.select("__order"), on="__order", how="anti")
         key = ["model", "benchmark", "setting", "source_url"]
         repeated = combined.filter(pl.struct(key).is_duplicated())
         if not repeated.is_empty():
@@ -387,6 +375,8 @@ def main() -> None:
     fact = facts(args.data)
     catalog = epoch.read(str(args.data / "epoch-benchmark-stitching"))
     hub = epoch.read(str(args.data / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv"))
+    # One copy of each Epoch record, chosen as an import of both files chooses it.
+    epoch.one_copy_per_record([catalog, hub])
     curated = pl.read_csv(HERE / "curated_aliases.csv", infer_schema=False)
     models, aliases = build.models(fact["models"], catalog, hub, curated)
     missing = curated.filter(~pl.col("model").is_in(models["slug"].implode()))

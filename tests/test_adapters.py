@@ -94,7 +94,9 @@ def test_newer_publication_records_only_the_changes(run_empty: Run, tmp_path: Pa
     metr.write_text(text, encoding="utf-8")
     result = run_empty("import", "--from", "epoch", str(metr))
     assert result.exit_code == 0, result.stderr
-    assert "results: 1 added, 1 updated, 29 unchanged" in result.stderr
+    # One row of the file names a model without a release date: listed, left out.
+    assert "left out 1 rows: 1 the model has no release date" in result.stderr
+    assert "results: 1 added, 1 updated, 28 unchanged" in result.stderr
     log = _last_changeset(run_empty)
     assert log["message"] == "import epoch external_benchmark_metr.csv"
     assert log["changes"] == "+1 results, ~1 results"
@@ -237,7 +239,7 @@ def test_alias_add_list_resolve_and_retract(run: Run, tmp_path: Path):
     assert any(r["setting"] == "alias test" for r in rows)
     # An alias cannot be a model's slug, nor name an unknown model.
     clash = run("alias", "add", "gpt-4", "gpt-4o")
-    assert clash.exit_code == 1 and "alias 'gpt-4o' is already a model's slug" in clash.stderr
+    assert clash.exit_code == 1 and "alias 'gpt-4o' is the slug of model gpt-4o" in clash.stderr
     unknown = run("alias", "add", "gpt-44", "whatever")
     assert unknown.exit_code == 1 and "unknown model 'gpt-44'" in unknown.stderr
     # Retracting goes through the normal command; the history keeps it.
@@ -266,17 +268,22 @@ def test_export_and_reimport_aliases(run: Run, run_empty: Run, tmp_path: Path):
 def test_llm_prices_vendor_file(run: Run):
     result = run("import", "--from", "llm-prices", str(DATA / "llm-prices" / "openai.json"))
     assert result.exit_code == 0, result.stderr
+    listed = _rows(run, "list", "prices", "--model", "gpt-4o")
     prices = {
-        (p["effective_date"], p["input_usd_per_mtok"], p["output_usd_per_mtok"])
-        for p in _rows(run, "list", "prices", "--model", "gpt-4o")
-        if p["source_url"] == "https://github.com/simonw/llm-prices"
+        (p["effective_date"], p["input_usd_per_mtok"], p["output_usd_per_mtok"]) for p in listed
     }
     # A null from_date means "since the model was first available": its release date.
     assert prices >= {("2024-08-06", 2.5, 10.0), ("2024-05-13", 5.0, 15.0)}
+    # The seeds' launch price, from OpenAI's own page, agrees: it keeps its source.
+    launch = next(p for p in listed if p["effective_date"] == "2024-05-13")
+    assert launch["source_url"] == "https://openai.com/index/hello-gpt-4o/"
+    # gpt-4o-mini's price has no from_date: dated by its release, 2024-07-18, where it
+    # restates the seeds' price from OpenAI's announcement, which stays as it was.
     mini = _rows(run, "list", "prices", "--model", "gpt-4o-mini")
-    assert any(
-        p["effective_date"] == "2024-07-18" and "no from_date" in (p["notes"] or "") for p in mini
-    )
+    (launch,) = [p for p in mini if p["effective_date"] == "2024-07-18"]
+    assert (launch["input_usd_per_mtok"], launch["output_usd_per_mtok"]) == (0.15, 0.6)
+    assert launch["source_url"].startswith("https://openai.com/index/gpt-4o-mini")
+    assert launch["notes"] is None
     again = run("import", "--from", "llm-prices", str(DATA / "llm-prices" / "openai.json"))
     assert "nothing to write" in again.stderr
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -43,6 +44,24 @@ def test_readme_starts_with_two_quick_start_commands():
     assert len(commands) == 2
     assert "pip install" in commands[0] and "trendlab" in commands[0]
     assert "pip install" in commands[1] and "pytest" in commands[1]
+
+
+def test_the_readme_tour_runs_as_written(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Every command of the README's tour succeeds, in order, on a fresh seeded database."""
+    monkeypatch.chdir(tmp_path)
+    text = README.read_text(encoding="utf-8")
+    block = text.split("## A tour", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    joined = block.replace("\\\n", " ")
+    commands = [
+        shlex.split(line, comments=True)
+        for line in joined.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert len(commands) > 15
+    for words in commands:
+        assert words[0] == "trendlab"
+        result = CliRunner().invoke(cli, ["--db", str(db), *words[1:]])
+        assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
 
 
 def test_version_and_module_entry_point():

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import Run, both_stores
+from trendlab.kinds import IMPORTABLE
 
 HEADER = "model,benchmark,score,setting,reported_date,source_url"
 
@@ -138,7 +139,7 @@ def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path):
 @both_stores
 def test_export_then_import_is_a_no_op(run: Run, tmp_path: Path, fmt: str):
     before = run("log", "--json").stdout
-    for kind in ("benchmarks", "models", "results", "prices"):
+    for kind in IMPORTABLE:
         out = tmp_path / f"{kind}.{fmt}"
         exported = run("export", kind, "--format", fmt, "-o", str(out))
         assert exported.exit_code == 0, exported.stderr
@@ -151,7 +152,11 @@ def test_export_then_import_is_a_no_op(run: Run, tmp_path: Path, fmt: str):
 
 @both_stores
 def test_export_imports_into_a_fresh_database(run: Run, run_empty: Run, tmp_path: Path):
-    for kind in ("benchmarks", "models", "results", "prices"):
+    # A renamed organization travels too (models would create it with the old name).
+    assert (
+        run("edit", "organization", "openai", "--set", "name=OpenAI Inc.", "-m", "x").exit_code == 0
+    )
+    for kind in IMPORTABLE:
         path = tmp_path / f"{kind}.parquet"
         assert run("export", kind, "-o", str(path)).exit_code == 0
         result = run_empty("import", str(path))

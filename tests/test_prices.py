@@ -217,3 +217,23 @@ def test_price_trend_errors(run: Run):
     result = run("price-trend", "gsm8k", "--threshold", "50", "--plot", "x.pdf")
     assert result.exit_code == 1 and "must end in .png or .svg" in result.stderr
     assert run("price-trend", "mmlu").exit_code == 2  # --threshold is required
+
+
+def test_every_bad_price_row_is_listed_at_once(run: Run, tmp_path: Path):
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "model,provider,effective_date,input_usd_per_mtok,output_usd_per_mtok\n"
+        "gpt-4,OpenAI,2024-01-01,-1,2\n"
+        "gpt-4,OpenAI,,1,2\n"
+        "gpt-4,OpenAI,2024-01-04,,\n"
+        "nosuchmodel,OpenAI,2024-01-05,1,2\n"
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 1 and "4 bad rows; nothing was written" in result.stderr
+    for line, reason in [
+        (2, "input_usd_per_mtok: '-1' must be greater than 0"),
+        (3, "missing effective_date"),
+        (4, "a price needs input_usd_per_mtok or output_usd_per_mtok"),
+        (5, "unknown model 'nosuchmodel'"),
+    ]:
+        assert f"{path}:{line}: {reason}" in result.stderr

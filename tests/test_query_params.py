@@ -176,8 +176,8 @@ def test_blank_sql_is_a_clear_error(plain_template: Path, sql: str):
         assert len(result.stderr.splitlines()) == 1
 
 
-def test_sql_of_only_a_comment_returns_nothing(plain_template: Path):
+def test_sql_of_only_a_comment_is_a_clear_error(plain_template: Path):
     with database_copy(plain_template) as db:
         result = invoke(db, "query", "/* nothing */", "--json")
-        assert result.exit_code == 0, result.output
-        assert json.loads(result.stdout or "[]") == []
+        assert_clean_failure(result)
+        assert len(result.stderr.splitlines()) == 1

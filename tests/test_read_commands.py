@@ -7,20 +7,33 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import Run, both_stores
+from trendlab.cli import cli
 from trendlab.db import Store
 from trendlab.queries import named_queries
 
 
 @both_stores
 def test_list_filters_and_formats(run: Run):
-    result = run("list", "results", "--benchmark", "math", "--since", "2023-01-01", "--json")
+    since = ("--since", "2024-06-01")
+    result = run("list", "results", "--benchmark", "gpqa-diamond", *since, "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert rows and all(r["benchmark"] == "math" for r in rows)
-    assert all(r["reported_date"] >= "2023-01-01" for r in rows)
-    assert [r["reported_date"] for r in rows] == sorted(r["reported_date"] for r in rows)
+    assert rows and all(r["benchmark"] == "gpqa-diamond" for r in rows)
+    # Dated as forecasts date them: the reported date, else the model's release date.
+    dated = json.loads(
+        run(
+            "query",
+            "SELECT id, date FROM scores WHERE benchmark = 'gpqa-diamond' AND date >= '2024-06-01'",
+            "--json",
+        ).stdout
+    )
+    assert {r["id"] for r in rows} == {r["id"] for r in dated}
+    assert any(r["reported_date"] is None for r in rows)
+    day = {r["id"]: r["date"] for r in dated}
+    assert [day[r["id"]] for r in rows] == sorted(day.values())
     jsonl = run("list", "results", "--benchmark", "math", "--jsonl").stdout.splitlines()
     assert len(jsonl) == len(
         json.loads(run("list", "results", "--benchmark", "math", "--json").stdout)
@@ -101,13 +114,16 @@ def test_parameters_are_bound_not_pasted(run: Run):
         "INSERT INTO changesets VALUES ('x', now()::TIMESTAMP, 'me', 'sneaky')",
         "UPDATE model_revisions SET name = 'x'",
         "CREATE TABLE t (a INTEGER)",
+        "ATTACH ':memory:' AS elsewhere",
+        "INSTALL httpfs",
+        "SELECT 1; DELETE FROM result_revisions",
     ],
 )
 @both_stores
 def test_query_refuses_writes(run: Run, store_location: str, sql: str):
     result = run("query", sql)
     assert result.exit_code == 1
-    assert "query runs read-only" in result.stderr
+    assert "query only reads" in result.stderr or "one statement at a time" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     store = Store.open(store_location)
     try:
@@ -167,6 +183,7 @@ def test_check_passes_on_seeds(run: Run):
     result = run("check")
     assert result.exit_code == 0
     assert "ok: no integrity violations" in result.stderr and result.stdout == ""
+    assert json.loads(run("check", "--json").stdout) == []
 
 
 @both_stores
@@ -207,3 +224,67 @@ def test_stdout_carries_only_data(run: Run):
     assert result.stdout == "quiet-model\n"
     exported = run("export", "models")
     assert exported.stderr == "" and exported.stdout.startswith("slug,")
+
+
+def test_query_writes_no_files(run: Run, tmp_path: Path):
+    leak = tmp_path / "leak.csv"
+    result = run("query", f"COPY (SELECT * FROM models) TO '{leak}'")
+    assert result.exit_code == 1
+    assert "COPY statements are refused; write files with --format and -o" in result.stderr
+    assert not leak.exists()
+
+
+def test_suggestions_name_near_slugs_only(run: Run):
+    assert "(did you mean 'gpt-4'?)" in run("show", "model", "gpt4").stderr
+    # A one-letter seed slug ('o', an Epoch model id) is inside most typos: not near.
+    for typo in ("nosuch", "foo-1", "totally-unknown-model"):
+        assert "did you mean" not in run("show", "model", typo).stderr
+    added = run("add-result", "gpt-4x", "mmlu", "5", "--source-url", "https://x.example/1")
+    assert added.exit_code == 1
+    assert added.stderr.startswith("trendlab: error: add-result: unknown model 'gpt-4x'")
+    assert "(did you mean 'gpt-4'" in added.stderr
+
+
+def test_read_filters_and_keys_resolve_aliases_and_refuse_typos(run: Run):
+    # gpt-4-0314 is a seeded alias of gpt-4.
+    assert json.loads(run("show", "model", "gpt-4-0314", "--json").stdout)["slug"] == "gpt-4"
+    by_alias = run("list", "results", "--model", "gpt-4-0314", "--json").stdout
+    assert by_alias == run("list", "results", "--model", "gpt-4", "--json").stdout
+    prices = json.loads(run("prices", "--model", "gpt-4-0314", "--json").stdout)
+    assert prices and {p["model"] for p in prices} == {"gpt-4"}
+    typo = run("list", "results", "--benchmark", "mmluu")
+    assert (
+        typo.exit_code == 1 and "no current benchmark 'mmluu' (did you mean 'mmlu'?)" in typo.stderr
+    )
+    wrong = run("list", "benchmarks", "--model", "gpt-4")
+    assert wrong.exit_code == 1 and "--model does not apply to benchmarks" in wrong.stderr
+
+
+def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path: Path):
+    sheet = tmp_path / "models.xlsx"
+    result = run("list", "models", "-o", str(sheet))
+    assert result.exit_code == 2 and "cannot tell the format from -o" in result.stderr
+    assert not sheet.exists()
+    assert run("list", "models", "-o", str(tmp_path / "models.txt")).exit_code == 0
+    pdf = run("report", "-o", str(tmp_path / "report.pdf"))
+    assert pdf.exit_code == 2 and "the report is an HTML page" in pdf.stderr
+
+
+def test_history_of_an_ambiguous_key_lists_the_records(run: Run):
+    result = run("history", "result", "gpt-4/mmlu")
+    assert result.exit_code == 1
+    assert (
+        "'gpt-4/mmlu' matches 2 results: r_" in result.stderr
+        and "give the full id" in result.stderr
+    )
+
+
+def test_as_of_a_year_and_other_global_mistakes(run: Run):
+    # The database was made today: as of the end of 2025 it held nothing.
+    then = run("list", "benchmarks", "--as-of", "2025", "--json")
+    assert then.exit_code == 0 and json.loads(then.stdout) == []
+    assert json.loads(run("list", "benchmarks", "--as-of", "2099", "--json").stdout)
+    twice = run("edit", "model", "gpt-4", "--set", "name=a", "--set", "name=b", "-m", "x")
+    assert twice.exit_code == 2 and "name is given twice" in twice.stderr
+    empty = CliRunner().invoke(cli, ["--db", "", "list", "models"])
+    assert empty.exit_code == 2 and "--db: is empty" in empty.stderr

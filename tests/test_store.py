@@ -138,3 +138,19 @@ def test_as_of_parsing(db: Path):
 
 def test_latest_version_matches_files():
     assert latest_version() == migrations()[-1].version
+
+
+def test_registered_frames_scan_while_pandas_is_hidden(db: Path):
+    """A command that never imported pandas (most do not) still scans a registered frame:
+    hiding pandas from DuckDB's parameter binding must not break pyarrow, which DuckDB
+    imports to scan it. Run in a fresh interpreter: pytest itself has imported pandas."""
+    code = (
+        "import sys\n"
+        "from trendlab.db import Store\n"
+        "with Store.open(sys.argv[1], read_only=False) as store:\n"
+        "    store.store_cached('backtest', 'spec', [('mmlu', 'v1', 'payload')])\n"
+        "    assert store.cached('backtest', 'spec', {'mmlu': 'v1'}) == {'mmlu': 'payload'}\n"
+        "assert 'pandas' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

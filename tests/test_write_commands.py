@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.conftest import Run, both_stores
 
@@ -251,3 +252,43 @@ def test_ambiguous_result_key(run: Run):
     result = run("show", "result", "gpt-4/math")
     assert result.exit_code == 1
     assert "matches 2 results" in result.stderr
+
+
+def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
+    blocked = run("retract", "organization", "openai", "-m", "x")
+    assert blocked.exit_code == 1
+    assert "organization openai is still used by" in blocked.stderr and "models" in blocked.stderr
+    assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == "OpenAI"
+
+
+def test_required_options_and_negative_scores_on_the_command_line(run: Run):
+    missing = run("add-benchmark", "newb4")
+    assert missing.exit_code == 2 and "Missing option '--unit'" in missing.stderr
+    # -1 is read as the score (and refused for a percent), not as an unknown option.
+    negative = run("add-result", "gpt-4", "mmlu", "-1", "--source-url", "https://x.example/1")
+    assert negative.exit_code == 1
+    assert "score -1.0 is outside the range of unit percent" in negative.stderr
+
+
+def test_a_retracted_record_says_so(run: Run):
+    assert run("retract", "price", "p_f87b43c6b95340e0", "-m", "x").exit_code == 0
+    for args in (
+        ("retract", "price", "p_f87b43c6b95340e0", "-m", "again"),
+        ("show", "price", "p_f87b43c6b95340e0"),
+    ):
+        again = run(*args)
+        assert again.exit_code == 1
+        assert "price p_f87b43c6b95340e0 was retracted in changeset" in again.stderr
+
+
+@both_stores
+def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
+    before = run("log", "--json").stdout
+    edit = run("edit", "benchmark", "metr-time-horizon", "--set", "unit=percent", "-m", "x")
+    assert edit.exit_code == 1
+    assert "benchmark metr-time-horizon: 4 current result(s) would lie outside" in edit.stderr
+    path = tmp_path / "benchmarks.csv"
+    path.write_text("slug,unit\nmetr-time-horizon,percent\n")
+    assert run("import", str(path)).exit_code == 1
+    assert run("log", "--json").stdout == before
+    assert run("check").exit_code == 0

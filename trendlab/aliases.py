@@ -9,11 +9,12 @@ ignored, stays unresolved and is reported with its nearest candidates.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import polars as pl
+
+from trendlab.nearest import nearest
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,7 @@ class Resolver:
 
     def candidates(self, name: str, n: int = 3) -> list[str]:
         """The nearest slugs and aliases to an unresolved name, best first."""
-        names = sorted(self.slugs | set(self.aliases))
-        lowered = {c.lower(): c for c in names}
-        close = difflib.get_close_matches(name.strip().lower(), list(lowered), n=n, cutoff=0.6)
-        found = [lowered[c] for c in close]
-        if not found:
-            needle = name.strip().lower()
-            found = [c for c in names if needle and (needle in c.lower() or c.lower() in needle)]
-        return found[:n]
+        return nearest(name, self.slugs | set(self.aliases), n=n)
 
     def describe(self, candidate: str) -> str:
         """A candidate as shown to the user: a slug, or an alias and its model."""

@@ -41,6 +41,8 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     try:
         return resolve_key(store, kind, text)
     except TrendlabError:
+        if store.find_keys(kind, text):
+            raise  # it names several records: the error lists them
         raise TrendlabError(
             f"no {kind.singular} {text!r} in the history{suggest(text, ever)}"
         ) from None

@@ -22,6 +22,7 @@ from trendlab.errors import TrendlabError
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
+_EMPTY = re.compile(rb"(\xef\xbb\xbf)?\s*")
 _SUFFIXES = {
     ".csv": "csv",
     ".json": "json",
@@ -63,15 +64,15 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not data.strip():
+    if _EMPTY.fullmatch(data):  # nothing, white space, or only a byte-order mark
         raise TrendlabError(f"{source}: the file is empty")
     if fmt == "parquet":
         return _read_parquet(data, source)
-    text = _decode(data, source)
-    if not text.strip():  # only a byte-order mark
-        raise TrendlabError(f"{source}: the file is empty")
     if fmt == "csv":
-        return _read_csv(text, source)
+        # A file is read again to explain an error rather than kept in memory meanwhile.
+        again = (lambda: data) if path == "-" else Path(path).read_bytes
+        return _read_csv(data, source, again)
+    text = _decode(data, source)
     if fmt == "json":
         return _read_json(text, source)
     return _read_jsonl(text, source)
@@ -102,10 +103,19 @@ def _header(names: list[str], source: str) -> list[str]:
     return cleaned
 
 
-def _read_csv(text: str, source: str) -> Loaded:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
+    # Polars parses the bytes as they are (a BOM is skipped) and checks the UTF-8, so a
+    # big file is never a Python string; text is decoded only to explain an error, or
+    # to read what Polars refuses and Python's csv reads (a lone quote inside a field,
+    # CR line ends).
     try:
-        first = next(reader, None)
+        first = next(
+            csv.reader(io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""), strict=True),
+            None,
+        )
+    except UnicodeDecodeError:
+        _decode(data, source)  # raises, naming the line of the bad byte
+        raise
     except csv.Error as exc:
         raise TrendlabError(f"{source}:1: malformed CSV header: {exc}") from None
     if not first:
@@ -113,23 +123,21 @@ def _read_csv(text: str, source: str) -> Loaded:
     header = _header(first, source)
     frame: pl.DataFrame | None
     try:
-        frame = pl.read_csv(
-            io.StringIO(text), infer_schema=False, new_columns=header, raise_if_empty=False
-        )
+        frame = pl.read_csv(data, infer_schema=False, new_columns=header, raise_if_empty=False)
     except pl.exceptions.PolarsError:
         frame = None
     if frame is None or frame.width != len(header):
-        # Polars refuses some files Python's csv reads (a lone quote inside a field,
-        # CR line ends): read those record by record, naming the line of a real fault.
-        frame = _read_csv_strictly(text, source, header)
+        frame = _read_csv_strictly(_decode(data, source), source, header)
+    quoted = b'"' in data
+    del data
     starts: list[int] = []
 
     def line_of(row: int) -> str:
         # Quoted fields may span lines: map records to lines only when asked.
-        if '"' not in text:
+        if not quoted:
             return str(row + 2)
         if not starts:
-            reader = csv.reader(io.StringIO(text, newline=""))
+            reader = csv.reader(io.StringIO(_decode(again(), source), newline=""))
             next(reader)
             line = reader.line_num + 1
             for _ in reader:

@@ -184,8 +184,9 @@ KINDS: dict[str, Kind] = {
     k.name: k for k in (ORGANIZATIONS, MODELS, BENCHMARKS, RESULTS, PRICES, ALIASES)
 }
 # What `import --kind` accepts, in dependency order (models before the aliases,
-# results and prices naming them); organizations are created on first use by models.
-IMPORTABLE = ("models", "benchmarks", "aliases", "results", "prices")
+# results and prices naming them). Organizations are also created on first use by
+# models; importing them restores an exported set, renames included.
+IMPORTABLE = ("organizations", "models", "benchmarks", "aliases", "results", "prices")
 # Kinds whose `model` field names a model: imports resolve it through aliases.
 MODEL_REFS = ("results", "prices", "aliases")
 

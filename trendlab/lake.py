@@ -15,13 +15,13 @@ import contextlib
 import importlib.metadata
 import random
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from trendlab.errors import TrendlabError
+from trendlab.locking import retry_while_locked
 
 PREFIX = "ducklake:"
 ALIAS = "trendlab"  # the attached catalog's name inside the connection
@@ -39,7 +39,6 @@ EXTENSIONS = {
 # chance; waiting longer would only let the winners lap it.
 CONFLICT_RETRY_DELAYS = tuple(min(0.05 * 1.5**n, 1.0) for n in range(30))
 
-_LOCK_RE = re.compile(r"Conflicting lock is held in (?P<prog>.*?) \(PID (?P<pid>\d+)\)")
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
 
@@ -175,25 +174,12 @@ def _attach(
     elif create and lake.default_data_path():
         options.append(f"DATA_PATH '{_quote(str(lake.default_data_path()))}'")
     sql = f"ATTACH '{PREFIX}{_quote(lake.catalog)}' AS {ALIAS} ({', '.join(options)})"
-    deadline = time.monotonic() + max(lock_timeout, 0.0)
-    delay = 0.05
-    while True:
-        try:
-            con.execute(sql)
-            return
-        except duckdb.Error as exc:
-            text = str(exc)
-            lock = _LOCK_RE.search(text)
-            if lock is None:
-                raise _attach_error(lake, text) from None
-            if time.monotonic() >= deadline:
-                raise TrendlabError(
-                    f"team store {lake.text} is locked by another process "
-                    f"(PID {lock['pid']}, {lock['prog']}); try again when it finishes"
-                    + ("" if lock_timeout else ", or wait with --lock-timeout SECONDS")
-                ) from None
-            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
-            delay = min(delay * 2, 1.0)
+    retry_while_locked(
+        lambda: con.execute(sql),
+        f"team store {lake.text}",
+        lock_timeout,
+        lambda text: _attach_error(lake, text),
+    )
 
 
 def _attach_error(lake: LakeLocation, text: str) -> TrendlabError:

@@ -83,6 +83,7 @@ def run(store: Store, query: NamedQuery, params: dict[str, str]) -> pl.DataFrame
                 f"query {query.name} has no parameter {extra[0]!r} (parameters: {known})"
             )
     try:
+        _check_reads_only(store, query.sql)
         result = store.execute(query.sql, params or None)
         if result is None or result.description is None:  # no statement, or no rows
             return pl.DataFrame()
@@ -91,13 +92,31 @@ def run(store: Store, query: NamedQuery, params: dict[str, str]) -> pl.DataFrame
         raise TrendlabError(_explain(exc)) from None
 
 
+# A read-only connection still lets COPY ... TO write files, ATTACH open (and write)
+# another database and INSTALL download extensions: only queries get through.
+_READING = ("SELECT", "EXPLAIN")
+
+
+def _check_reads_only(store: Store, sql: str) -> None:
+    """Refuse anything but one SELECT (or EXPLAIN) statement."""
+    statements = store.con.extract_statements(sql)
+    if len(statements) != 1:
+        raise TrendlabError(f"query runs one statement at a time; this SQL has {len(statements)}")
+    kind = statements[0].type
+    if kind.name not in _READING:
+        raise TrendlabError(
+            f"query only reads: {kind.name} statements are refused; write files with "
+            "--format and -o, change records with add-*, edit, retract or import"
+        )
+
+
 def _explain(exc: duckdb.Error) -> str:
     text = str(exc).strip().splitlines()[0]
     if "read-only mode" in text:
         statement = re.search(r'statement of type "(\w+)"', text)
-        what = statement[1] if statement else "this"
+        what = f"{statement[1]} statements are" if statement else "this statement is"
         return (
-            f"query runs read-only: a {what} statement is refused; change records with "
+            f"query runs read-only: {what} refused; change records with "
             "add-*, edit, retract or import, which keep their history"
         )
     return f"query failed: {text}"

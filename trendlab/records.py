@@ -24,7 +24,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import MODELS, ORGANIZATIONS, Kind
+from trendlab.kinds import BENCHMARKS, MODELS, ORGANIZATIONS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
 from trendlab.validate import (
     REF,
@@ -32,6 +32,7 @@ from trendlab.validate import (
     Refs,
     check_columns,
     merged_errors,
+    merged_fields,
     slugify,
     suggest,
     validate,
@@ -45,6 +46,9 @@ CHUNK_ROWS = 200_000  # rows diffed and appended at a time (for progress and mem
 #   add     - new keys only; an existing, different record is an error (add-*)
 #   missing - new keys only; existing ones, even retracted, are left alone (init seeds)
 MODES = ("upsert", "add", "missing")
+# The statuses of incoming rows that are written (see Store.staged_diff): a new or
+# retracted key as an insert, a changed record as an update.
+WRITTEN = ("new", "retracted", "changed")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,12 +77,14 @@ class Counts:
     updated: int = 0
     retracted: int = 0
     unchanged: int = 0
-    keys: list[str] = field(default_factory=list)
+    # The keys written or found unchanged, in input order (a Series: an import may
+    # hold a million).
+    keys: pl.Series = field(default_factory=lambda: pl.Series("key", [], dtype=pl.String))
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
         self.inserted = self.updated = self.retracted = self.unchanged = 0
-        self.keys = []
+        self.keys = self.keys.clear()
 
     def describe(self, kind: Kind) -> str:
         parts = [
@@ -246,18 +252,34 @@ class Changeset:
         if kind is MODELS and "organization" in typed.columns:
             self._create_organizations(typed.get_column("organization"))
         counts = self._counts(kind)
+        checked = merged_fields(kind)
         for start in range(0, typed.height, CHUNK_ROWS):
-            diff = self.store.diff(kind, typed.slice(start, CHUNK_ROWS))
-            errors = merged_errors(kind, diff.filter(pl.col("status") != "same"))
-            if not errors.is_empty():
-                raise _row_errors(errors, source, line_of)
-            self._write_diff(kind, diff, mode, counts)
+            with self.store.staged_diff(kind, typed.slice(start, CHUNK_ROWS)) as diff:
+                if checked:
+                    errors = merged_errors(kind, self.store.diff_rows(list(WRITTEN), checked))
+                    if not errors.is_empty():
+                        raise _row_errors(errors, source, line_of)
+                self._write_diff(kind, diff, mode, counts)
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
+        if kind is BENCHMARKS and counts.updated:
+            self._check_units_hold(counts)
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
 
+    def _check_units_hold(self, counts: Counts) -> None:
+        """A benchmark's new unit must still hold its results (percent: 0-100)."""
+        keys = counts.keys.unique().to_list()
+        outside = self.store.scores_outside_units(keys)
+        if outside:
+            slug, unit, n = outside[0]
+            raise TrendlabError(
+                f"benchmark {slug}: {n} current result(s) would lie outside the range of "
+                f"unit {unit}; edit or retract them first, or keep the unit; nothing was written"
+            )
+
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
+        """Append the staged rows that are new or changed (diff: key and status of each)."""
         if mode == "missing":
             diff = diff.filter(pl.col("status") == "new")
         elif mode == "add":
@@ -268,24 +290,17 @@ class Changeset:
                     f"{kind.singular} {key} already exists; change it with "
                     f"`trendlab edit {kind.singular} {key} --set FIELD=VALUE -m ...`"
                 )
-        counts.keys.extend(diff.get_column("key").to_list())
-        writes = diff.filter(pl.col("status").is_in(["new", "retracted", "changed"]))
-        counts.unchanged += diff.height - writes.height
-        if writes.is_empty():
+        counts.keys.append(diff.get_column("key"))
+        statuses = diff.get_column("status")
+        written = [s for s in WRITTEN if s in statuses]
+        n_written = int(statuses.is_in(written).sum())
+        counts.unchanged += diff.height - n_written
+        if not n_written:
             return
-        updates = int((writes.get_column("status") == "changed").sum())
-        self.store.append(
-            kind,
-            writes.with_columns(
-                pl.lit(self._changeset_id()).alias("changeset_id"),
-                pl.when(pl.col("status") == "changed")
-                .then(pl.lit("update"))
-                .otherwise(pl.lit("insert"))
-                .alias("op"),
-            ),
-        )
+        self.store.append_diff(kind, self._changeset_id(), written)
+        updates = int((statuses == "changed").sum())
         counts.updated += updates
-        counts.inserted += writes.height - updates
+        counts.inserted += n_written - updates
 
     def _create_organizations(self, names: pl.Series) -> None:
         """An organization is created the first time a model names it."""
@@ -340,11 +355,23 @@ class Changeset:
 def resolve_key(store: Store, kind: Kind, text: str) -> str:
     """The key of the one current record `text` names, or a helpful error."""
     keys = store.find_keys(kind, text)
+    if not keys and kind is MODELS:  # a model is also named by its aliases
+        slug = Refs.load(store).resolver.resolve([text])[text]
+        keys = [slug] if slug else []
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:
         shown = ", ".join(keys[:10])
         raise TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; give the full id")
+    retracted = store.execute(
+        f"SELECT changeset_id, op FROM {kind.table} WHERE key = ? ORDER BY revision DESC LIMIT 1",
+        [text],
+    ).fetchone()
+    if retracted and retracted[1] == "retract":
+        raise TrendlabError(
+            f"{kind.singular} {text} was retracted in changeset {retracted[0]}; "
+            f"`trendlab history {kind.singular} {text}` shows it"
+        )
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
     raise TrendlabError(f"no current {kind.singular} {text!r}{hint}")
 
@@ -395,7 +422,9 @@ def _row_errors(
         if record.get(REF) is not None:
             earlier = where(record[REF])
             message += f" line {earlier}" if earlier.isdigit() else f" {earlier}"
-        shown.append(f"{source}:{where(record[ROW])}: {message}")
+        # A command's one record (add-result, edit) has no row to point at.
+        at = f":{where(record[ROW])}" if line_of or n > 1 else ""
+        shown.append(f"{source}{at}: {message}")
     if n > MAX_SHOWN_ERRORS:
         shown.append(f"... and {n - MAX_SHOWN_ERRORS} more bad rows")
     if n == 1:

@@ -7,7 +7,6 @@ so a million rows validate in about a second.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ import polars as pl
 from trendlab.aliases import Resolver
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, PRICES, RESULTS, Field, Kind
+from trendlab.nearest import nearest
 
 if TYPE_CHECKING:
     from trendlab.db import Store
@@ -61,11 +61,7 @@ class Refs:
 
 def suggest(value: str, candidates: object) -> str:
     """' (did you mean 'x'?)' for the nearest candidate, or ''."""
-    names = [str(c) for c in candidates]  # type: ignore[attr-defined]
-    close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
-    if not close:
-        lowered = value.lower()
-        close = [n for n in names if lowered in n or n in lowered][:1]
+    close = nearest(value, [str(c) for c in candidates], n=1)  # type: ignore[attr-defined]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -94,82 +90,58 @@ def _quoted(col: pl.Expr) -> pl.Expr:
     return pl.lit("'") + col.str.slice(0, _SHOWN) + pl.lit("'")
 
 
-def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[pl.Expr]]:
-    """(typed value, error expressions) for one field of text input."""
+def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr]]]:
+    """(typed value, rules) for one field of text input.
+
+    A rule is (mask, message): the mask says which rows break it, and the message is
+    built only for those rows, since building it for every row of a big file costs
+    far more than checking it.
+    """
     name = field.name
     present = raw.is_not_null()
-    errors: list[pl.Expr] = []
+    rules: list[tuple[pl.Expr, pl.Expr]] = []
+
+    def rule(mask: pl.Expr, problem: str) -> None:
+        rules.append((mask, pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(problem)))
+
     if field.required:
-        errors.append(pl.when(~present).then(pl.lit(f"missing {name}")))
+        rules.append((~present, pl.lit(f"missing {name}")))
     if field.type == "float":
         value = raw.cast(pl.Float64, strict=False)
         bad = present & (value.is_null() | ~value.is_finite())
-        errors.append(
-            pl.when(bad).then(
-                pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(" is not a finite number")
-            )
-        )
+        rule(bad, " is not a finite number")
         if field.positive:
-            errors.append(
-                pl.when(~bad & (value <= 0)).then(
-                    pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(" must be greater than 0")
-                )
-            )
+            rule(~bad & (value <= 0), " must be greater than 0")
         typed = pl.when(bad).then(None).otherwise(value)
     elif field.type == "date":
         value = raw.str.to_date("%Y-%m-%d", strict=False)
         well_formed = raw.str.contains(r"^\d{4}-\d{2}-\d{2}$")
         bad = present & (value.is_null() | ~well_formed)
-        errors.append(
-            pl.when(bad).then(
-                pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(" is not a date (YYYY-MM-DD)")
-            )
-        )
+        rule(bad, " is not a date (YYYY-MM-DD)")
         out_of_range = ~bad & present & ((value.dt.year() < 1900) | (value.dt.year() > 2100))
-        errors.append(
-            pl.when(out_of_range).then(
-                pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(" is outside 1900-2100")
-            )
-        )
+        rule(out_of_range, " is outside 1900-2100")
         typed = pl.when(bad).then(None).otherwise(value)
     elif field.type == "bool":
         lowered = raw.str.to_lowercase()
         is_true, is_false = lowered.is_in(_TRUE), lowered.is_in(_FALSE)
-        errors.append(
-            pl.when(present & ~is_true & ~is_false).then(
-                pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(" is not true or false")
-            )
-        )
+        rule(present & ~is_true & ~is_false, " is not true or false")
         typed = pl.when(is_true).then(True).when(is_false).then(False).otherwise(None)
     elif field.type == "slug":
-        errors.append(
-            pl.when(present & ~raw.str.contains(SLUG_RE)).then(
-                pl.lit(f"{name}: ")
-                + _quoted(raw)
-                + pl.lit(" is not a slug (lowercase letters, digits, '.', '_', '-')")
-            )
+        rule(
+            present & ~raw.str.contains(SLUG_RE),
+            " is not a slug (lowercase letters, digits, '.', '_', '-')",
         )
         typed = raw
     elif field.type == "url":
-        errors.append(
-            pl.when(present & ~raw.str.contains(URL_RE)).then(
-                pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(" is not an http(s) URL")
-            )
-        )
+        rule(present & ~raw.str.contains(URL_RE), " is not an http(s) URL")
         typed = raw
     elif field.type == "choice":
         lowered = raw.str.to_lowercase()
-        errors.append(
-            pl.when(present & ~lowered.is_in(field.choices)).then(
-                pl.lit(f"{name}: ")
-                + _quoted(raw)
-                + pl.lit(f" is not one of {', '.join(field.choices)}")
-            )
-        )
+        rule(present & ~lowered.is_in(field.choices), f" is not one of {', '.join(field.choices)}")
         typed = lowered
     else:
         typed = raw
-    return typed.alias(name), errors
+    return typed.alias(name), rules
 
 
 def _unknown_refs(
@@ -234,6 +206,66 @@ def _range_errors(
     )
 
 
+def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for aliases that would not name one model however written.
+
+    Names resolve ignoring case and surrounding spaces, so an alias may not match
+    another model's slug or alias that way, nor an alias given to another model in the
+    same file. Re-pointing an alias spelled exactly as before is an edit, not a clash.
+    """
+    folded = pl.col("alias").str.strip_chars().str.to_lowercase()
+    taken = pl.DataFrame(
+        {
+            "__folded": [s.lower() for s in refs.models]
+            + [a.strip().lower() for a in refs.aliases],
+            "__name": [*refs.models, *refs.aliases],
+            "__owner": [*refs.models, *refs.aliases.values()],
+            "__slug": [True] * len(refs.models) + [False] * len(refs.aliases),
+        },
+        schema={
+            "__folded": pl.String,
+            "__name": pl.String,
+            "__owner": pl.String,
+            "__slug": pl.Boolean,
+        },
+    )
+    rows = typed.select(ROW, "alias", "model", folded.alias("__folded"))
+    ignoring = pl.lit(" (ignoring case and surrounding spaces)")
+    existing = (
+        rows.join(taken, on="__folded")
+        .filter(
+            (pl.col("__owner") != pl.col("model"))
+            & (pl.col("__slug") | (pl.col("__name") != pl.col("alias")))
+        )
+        .select(
+            ROW,
+            (
+                pl.lit("alias ")
+                + _quoted(pl.col("alias"))
+                + pl.when(pl.col("__slug"))
+                .then(pl.lit(" is the slug of model ") + pl.col("__name"))
+                .otherwise(
+                    pl.lit(" is taken by ")
+                    + _quoted(pl.col("__name"))
+                    + pl.lit(", an alias of ")
+                    + pl.col("__owner")
+                )
+                + ignoring
+            ).alias("message"),
+        )
+    )
+    within = rows.filter(pl.col("model").n_unique().over("__folded") > 1).select(
+        ROW,
+        (
+            pl.lit("alias ")
+            + _quoted(pl.col("alias"))
+            + pl.lit(" names two models in this file")
+            + ignoring
+        ).alias("message"),
+    )
+    return pl.concat([existing, within])
+
+
 def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFrame]:
     """Rules that span fields or need the database."""
     found: list[pl.DataFrame] = []
@@ -241,23 +273,14 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
     if kind.name in MODEL_REFS and "model" in cols:
         found.append(_unknown_refs(typed, "model", refs.models, "model", refs.resolver.hint))
     if kind is ALIASES:
-        found.append(
-            typed.filter(pl.col("alias").is_in(list(refs.models))).select(
-                ROW,
-                (
-                    pl.lit("alias ")
-                    + _quoted(pl.col("alias"))
-                    + pl.lit(" is already a model's slug")
-                ).alias("message"),
-            )
-        )
+        found.append(_alias_clashes(typed, refs))
     if kind is RESULTS:
         found.append(_unknown_refs(typed, "benchmark", refs.benchmarks, "benchmark"))
         units = pl.DataFrame(
             {"benchmark": list(refs.benchmarks), "__unit": list(refs.benchmarks.values())},
             schema={"benchmark": pl.String, "__unit": pl.String},
         )
-        with_unit = typed.join(units, on="benchmark", how="inner")
+        with_unit = typed.select(ROW, "benchmark", "score").join(units, on="benchmark")
         found.append(_range_errors(with_unit, "score", "__unit", refs.units, "score"))
     if kind is BENCHMARKS:
         unit = pl.col("unit")
@@ -280,7 +303,15 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
                     ROW, pl.lit("floor must be below ceiling").alias("message")
                 )
             )
+    if kind is PRICES and set(merged_fields(kind)) <= cols:
+        # With both columns given, no stored value can fill them: say so with the rest.
+        found.append(merged_errors(kind, typed))
     return found
+
+
+def merged_fields(kind: Kind) -> list[str]:
+    """The fields merged_errors reads for this kind (none: it has no such rules)."""
+    return ["input_usd_per_mtok", "output_usd_per_mtok"] if kind is PRICES else []
 
 
 def merged_errors(kind: Kind, merged: pl.DataFrame) -> pl.DataFrame:
@@ -300,8 +331,11 @@ def _duplicate_errors(kind: Kind, typed: pl.DataFrame) -> pl.DataFrame:
     REF names the earlier row; the caller words it as a line of the source.
     """
     keys = [k for k in kind.key_fields if k in typed.columns]
+    # Only the rows of repeated keys (usually none) are grouped to find the first.
+    # (A hash narrows them down cheaply; a collision only adds a candidate.)
+    repeated = typed.select(ROW, *keys).filter(pl.struct(keys).hash().is_duplicated())
     return (
-        typed.with_columns(pl.col(ROW).min().over(keys).alias(REF))
+        repeated.with_columns(pl.col(ROW).min().over(keys).alias(REF))
         .filter(pl.col(ROW) != pl.col(REF))
         .select(ROW, pl.lit(f"same {', '.join(keys)} as").alias("message"), REF)
     )
@@ -315,12 +349,18 @@ def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, p
     row, every problem of that row joined with '; '.
     """
     fields = [kind.field(c) for c in raw.columns if c != ROW]
+    # Blank cells are unknown and values lose surrounding spaces. Columns with nothing
+    # to clean are kept as they are, so a big clean file is not copied.
+    blank_or_padded = raw.select(
+        pl.col(f.name).str.contains(r"^\s|\s$|^$").any() for f in fields
+    ).row(0)
     cleaned = raw.with_columns(
         pl.when(pl.col(f.name).str.strip_chars() == "")
         .then(None)
         .otherwise(pl.col(f.name).str.strip_chars())
         .alias(f.name)
-        for f in fields
+        for f, dirty in zip(fields, blank_or_padded, strict=True)
+        if dirty
     )
     if kind.name in MODEL_REFS and "model" in cleaned.columns:
         # A model is named by slug or alias; what does not resolve is reported as an
@@ -329,22 +369,28 @@ def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, p
             pl.coalesce(refs.resolver.expr("model"), pl.col("model")).alias("model")
         )
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
-    typed_exprs, error_exprs = [pl.col(ROW)], []
+    typed_exprs, rules = [pl.col(ROW)], []
     for f in fields:
-        typed_expr, errs = _field_rules(f, pl.col(f.name))
+        typed_expr, field_rules = _field_rules(f, pl.col(f.name))
         typed_exprs.append(typed_expr)
-        error_exprs.extend(errs)
-    checked = cleaned.select(
-        *typed_exprs,
-        pl.concat_str(error_exprs, separator="; ", ignore_nulls=True).alias("__errors")
-        if error_exprs
-        else pl.lit(None, dtype=pl.String).alias("__errors"),
-    )
-    typed = checked.drop("__errors")
-    field_errors = checked.filter(pl.col("__errors").is_not_null() & (pl.col("__errors") != ""))
-    parts = [field_errors.select(ROW, pl.col("__errors").alias("message"))]
+        rules.extend(field_rules)
+    typed = cleaned.select(*typed_exprs)
+    if rules:
+        # Messages only for the rows that break a rule (usually none).
+        broken = cleaned.filter(pl.any_horizontal(mask for mask, _ in rules))
+        messages = pl.concat_str(
+            [pl.when(mask).then(message) for mask, message in rules],
+            separator="; ",
+            ignore_nulls=True,
+        )
+        field_errors = broken.select(ROW, messages.alias("message"))
+    else:
+        field_errors = pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.String})
+    parts = [field_errors]
     # Cross-field rules only make sense on rows whose fields parsed.
-    sound = typed.join(field_errors.select(ROW), on=ROW, how="anti")
+    sound = (
+        typed.join(field_errors.select(ROW), on=ROW, how="anti") if field_errors.height else typed
+    )
     parts.extend(_kind_errors(kind, sound, refs))
     parts.append(_duplicate_errors(kind, sound))
     errors = (

@@ -28,7 +28,15 @@ class Part:
 
     mode is the write mode (see records.MODES): "missing" for records a file only
     mentions in passing (a benchmark's name, a model seen in a results file), so an
-    import never overwrites what the database already says about them.
+    import never overwrites what the database already says about them; "upsert" rows
+    are merged with the stored records first (see adapters.merge).
+
+    A frame may carry a `__record` column, the source's own id of each record; then
+    `record_note` is the pattern (one group) that finds that id in a stored record's
+    notes, so a record the database already holds under another key is recognised,
+    and `precedence` ranks the parts of one publication that hold the same record
+    (the highest keeps it); `records` lists every id the file holds, rows left out
+    included, so the import can tell which stored records the file no longer holds.
     """
 
     kind: Kind
@@ -36,6 +44,9 @@ class Part:
     source: str
     line_of: Callable[[int], str]
     mode: str = "upsert"
+    record_note: str | None = None
+    precedence: int = 0
+    records: list[str] = field(default_factory=list)  # every record id the file holds
 
 
 @dataclass

@@ -7,10 +7,19 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from trendlab.adapters import Part, Publication
+from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.llm_prices import FROM_RELEASE
+from trendlab.adapters.merge import (
+    ELSEWHERE,
+    UNDATED,
+    absent,
+    held_elsewhere,
+    merge,
+    stored_text,
+    undated,
+)
 from trendlab.errors import TrendlabError
-from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES
+from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset
 from trendlab.validate import ROW
 
@@ -32,6 +41,10 @@ class Outcome:
     created_benchmarks: list[str] = field(default_factory=list)
     known_by_alias: list[str] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
+    # Rounder figures in the file that disagree with more precise stored ones (kept).
+    kept: list[str] = field(default_factory=list)
+    # Per kind: stored records from this source that the files no longer hold.
+    absent: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def unresolved_rows(self) -> int:
@@ -47,10 +60,14 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
     `skip_unresolved`, when its rows are left out and reported in the outcome.
     """
     outcome = Outcome()
+    written: dict[str, list[Part]] = {}
     for part in publication.parts:
         frame = part.frame
         if part.kind is MODELS and "__name" in frame.columns:
             frame = _drop_known_by_alias(frame, cs, outcome)
+        if part.kind is MODELS and part.mode == "missing":
+            # Known models are left alone, and so are the organizations they name.
+            frame = frame.filter(~pl.col("slug").is_in(list(cs.refs.models)))
         if part.kind is ALIASES:
             frame = frame.filter(~pl.col("alias").is_in(list(cs.refs.models)))
         if part.kind is BENCHMARKS and part.mode == "missing":
@@ -62,13 +79,72 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
             frame = _resolve(part, frame, cs, outcome)
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_by_release(frame, cs)
+        if part.mode == "upsert":
+            written.setdefault(part.kind.name, []).append(part)
+            frame = _merge(part, frame, cs, publication, outcome)
         frame = frame.drop([c for c in frame.columns if c.startswith("__") and c != ROW])
         if frame.is_empty():
             continue
         cs.write(part.kind, frame, mode=part.mode, source=part.source, line_of=part.line_of)
     if outcome.unresolved and not skip_unresolved:
         raise _unresolved_error(outcome)
+    for parts in written.values():
+        _absent(parts, cs, outcome)
     return outcome
+
+
+def _stored(cs: Changeset, kind: Kind) -> pl.DataFrame:
+    return stored_text(kind, cs.store.records(kind, fields_only=True))
+
+
+def _merge(
+    part: Part, frame: pl.DataFrame, cs: Changeset, publication: Publication, outcome: Outcome
+) -> pl.DataFrame:
+    """Leave out what the database places elsewhere or cannot date, then merge the rest
+    with the stored records (adapters.merge)."""
+
+    def leave_out(rows: pl.DataFrame, reason: str) -> pl.DataFrame:
+        named = rows.join(frame.select(ROW, "model"), on=ROW, how="left")
+        for row, model, held in named.select(ROW, "model", "held").iter_rows():
+            name = f"{model} = {held}" if held else model
+            publication.skipped.append(Skip(part.source, part.line_of(row), name, reason))
+        return frame.join(rows.select(ROW), on=ROW, how="anti")
+
+    stored = _stored(cs, part.kind)
+    if part.record_note:
+        frame = leave_out(held_elsewhere(part.kind, frame, stored, part.record_note), ELSEWHERE)
+    if part.kind is RESULTS:
+        dated = [m for m, released in cs.refs.models.items() if released is not None]
+        rows = frame.filter(undated(frame, dated)).select(
+            ROW, pl.lit(None, pl.String).alias("held")
+        )
+        frame = leave_out(rows, UNDATED)
+    frame, kept = merge(part.kind, frame, stored)
+    outcome.kept.extend(
+        f"{part.source}:{part.line_of(k.row)}: {k.key}: {k.field} {k.given} "
+        f"(the database's {k.stored} kept)"
+        for k in kept
+    )
+    return frame
+
+
+def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
+    kind = parts[0].kind
+    if kind not in (RESULTS, PRICES):
+        return
+    pattern = next((p.record_note for p in parts if p.record_note), None)
+    records = [r for p in parts for r in p.records]
+    frames = [p.frame for p in parts]
+    if kind is PRICES:
+        frames = [_date_by_release(f, cs) for f in frames]
+    resolver = cs.refs.resolver
+    frames = [
+        f.with_columns(pl.coalesce(resolver.expr("model"), pl.col("model")).alias("model"))
+        for f in frames
+    ]
+    gone = absent(kind, _stored(cs, kind), frames, pattern=pattern, records=records)
+    if gone:
+        outcome.absent[kind.name] = gone
 
 
 def _drop_known_by_alias(frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -> pl.DataFrame:

@@ -71,8 +71,9 @@ def number_text(value: pl.Expr) -> pl.Expr:
 
 
 def shots_setting(column: str) -> pl.Expr:
-    """Shots as a setting: 5 -> '5-shot', few -> 'few-shot', empty -> null."""
-    shots = text(column).str.to_lowercase()
+    """Shots as a setting: 5 -> '5-shot', few -> 'few-shot', empty -> null. A cell
+    that already says so (`5-shot`, `5 shots`, `few-shot`) is not suffixed twice."""
+    shots = text(column).str.to_lowercase().str.replace(r"[\s-]*shots?$", "")
     return pl.when(shots.is_null()).then(None).otherwise(shots + pl.lit("-shot"))
 
 

@@ -54,6 +54,9 @@ from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
 from trendlab.validate import ROW, slugify
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
+# Where a result's notes name Epoch's own id of the record it comes from.
+RECORD_NOTE = r"Epoch AI (?:run|record) (\S+)"
+SAME_RECORD = "the same Epoch AI record as"  # ... another file of the publication holds
 HUB_URL = "https://epoch.ai/benchmarks"
 
 # What the adapter knows about the benchmarks Epoch's files name: display name, unit,
@@ -185,7 +188,48 @@ def read(path: str) -> Publication:
     publication = Publication("epoch", [])
     for _, file, loaded, reader in sorted(readers, key=lambda r: (r[0], r[1].name)):
         publication.extend(reader(loaded, file))
+    one_copy_per_record([publication])
     return publication
+
+
+def one_copy_per_record(publications: list[Publication]) -> int:
+    """Keep each Epoch record once across the results of these publications.
+
+    The stitching files and the Benchmarking Hub extract publish many of the same
+    records (same Epoch id), the Hub with unrounded, sometimes re-scored means and
+    at times under a more specific model version. The copy of the part with the
+    highest precedence (the Hub's) is kept, else the first read; the others are moved
+    to `skipped` with the line of the kept copy. The seeds build calls this on the
+    same files, so an import and the seeds keep the same copy. Returns how many rows
+    were left out.
+    """
+    parts = [
+        (p, part)
+        for p in publications
+        for part in p.parts
+        if part.kind is RESULTS and "__record" in part.frame.columns
+    ]
+    ranked = sorted(range(len(parts)), key=lambda i: (-parts[i][1].precedence, i))
+    kept: dict[str, str] = {}  # record id -> where its kept copy is
+    dropped = 0
+    for i in ranked:
+        publication, part = parts[i]
+        frame = part.frame
+        repeats = frame.filter(pl.col("__record").is_in(list(kept)))
+        for row in repeats.iter_rows(named=True):
+            publication.skipped.append(
+                Skip(
+                    part.source,
+                    part.line_of(row[ROW]),
+                    f"{row['model']} = {kept[row['__record']]}",
+                    f"{SAME_RECORD} another file holds, whose copy is kept",
+                )
+            )
+        dropped += repeats.height
+        part.frame = frame.join(repeats.select(ROW), on=ROW, how="anti")
+        for record, row in part.frame.select("__record", ROW).drop_nulls().iter_rows():
+            kept.setdefault(record, f"{Path(part.source).name}:{part.line_of(row)}")
+    return dropped
 
 
 Reader = Callable[[Loaded, Path], Publication]
@@ -207,8 +251,15 @@ def _detect(loaded: Loaded) -> Reader | None:
 # -- the model catalog -----------------------------------------------------------------
 
 
+def _optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The frame with the optional columns a file leaves out, empty."""
+    return frame.with_columns(
+        pl.lit(None, pl.String).alias(c) for c in columns if c not in frame.columns
+    )
+
+
 def _model_versions(loaded: Loaded, file: Path) -> Publication:
-    frame = loaded.frame
+    frame = _optional(loaded.frame, ("Unique display name", "Display name", "Link", "Notes"))
     base, _ = split_effort("id")
     has_suffix = text("id") != base
     named = frame.with_columns(
@@ -265,18 +316,35 @@ def _results(
     frame: pl.DataFrame,
     columns: dict[str, pl.Expr],
     missing_reasons: pl.Expr,
+    precedence: int = 0,
 ) -> Publication:
     """Results rows plus the benchmarks they name, rows without model or score skipped."""
     publication = Publication("epoch", [str(file)])
     rows = with_rows(frame, columns | {"__why": missing_reasons})
+    rows = rows.with_columns(
+        pl.when(pl.col("__why").is_null() & pl.col("benchmark").is_null())
+        .then(pl.lit("no benchmark"))
+        .otherwise(pl.col("__why"))
+        .alias("__why")
+    )
     kept, skipped = skip_reasons(_duplicates(rows), pl.col("__why"))
     for row in skipped.iter_rows(named=True):
         publication.skipped.append(
             Skip(loaded.source, loaded.line_of(row[ROW]), row.get("__label"), row["__why"])
         )
-    kept = kept.drop([c for c in kept.columns if c.startswith("__") and c != ROW])
+    kept = kept.drop([c for c in kept.columns if c.startswith("__") and c not in (ROW, "__record")])
     publication.parts.append(_benchmarks(kept, loaded))
-    publication.parts.append(Part(RESULTS, kept, loaded.source, loaded.line_of))
+    publication.parts.append(
+        Part(
+            RESULTS,
+            kept,
+            loaded.source,
+            loaded.line_of,
+            record_note=RECORD_NOTE,
+            precedence=precedence,
+            records=rows.get_column("__record").drop_nulls().to_list(),
+        )
+    )
     return publication
 
 
@@ -339,6 +407,8 @@ def _why(model: pl.Expr, score: pl.Expr, model_column: str) -> pl.Expr:
 
 def _external(loaded: Loaded, file: Path) -> Publication:
     frame = loaded.frame
+    if "Model version" not in frame.columns:  # pragma: no cover - _detect requires it
+        raise TrendlabError(f"{loaded.source}: no `Model version` column")
     key = file.stem.lower().removeprefix("external_benchmark_")
     bench = EXTERNAL.get(key, slugify(key.replace("_", "-")))
     score_column = next(c for c in SCORE_COLUMNS if c in frame.columns)
@@ -404,7 +474,7 @@ def _task_benchmark(column: str) -> pl.Expr:
 
 
 def _runs(loaded: Loaded, file: Path) -> Publication:
-    frame = loaded.frame
+    frame = _optional(loaded.frame, ("id", "logs", "log viewer", "job"))
     model, effort = split_effort("model")
     score_column = "Best score (across scorers)"
     # The run's log, else its viewer or CI job; a run with none is still one Epoch
@@ -430,7 +500,10 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
 
 
 def _hub(loaded: Loaded, file: Path) -> Publication:
-    frame = loaded.frame
+    optional = ("eval_kind", "source", "source_link", "epoch_row_id", "shots", "display_name")
+    frame = _optional(
+        loaded.frame, (*optional, "organization", "release_date", "training_compute_flop")
+    )
     model, effort = split_effort("model_version")
     own_run = text("eval_kind") == "epoch_run"
     scale = pl.when(text("score_scale") == "0-1").then(pl.lit(100.0)).otherwise(pl.lit(1.0))
@@ -453,7 +526,10 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
         "__label": text("model_version"),
         "__record": text("epoch_row_id"),
     }
-    publication = _results(loaded, file, frame, columns, _why(model, raw, "model_version"))
+    # The Hub's copy of a record the stitching files also hold is the one kept.
+    publication = _results(
+        loaded, file, frame, columns, _why(model, raw, "model_version"), precedence=1
+    )
     publication.parts[:0] = _hub_models(loaded, frame)
     return publication
 

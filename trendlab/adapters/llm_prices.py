@@ -90,30 +90,46 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
     """Flatten any published shape to price records with id, vendor and name."""
     if isinstance(data, dict) and isinstance(data.get("models"), list):
         vendor = data.get("vendor")
-        out = []
-        for model in data["models"]:
+        out: list[dict[str, Any]] = []
+        for number, model in enumerate(data["models"], start=1):
+            where = f"model {number}"
             if not isinstance(model, dict) or not isinstance(model.get("price_history"), list):
-                raise TrendlabError(
-                    f"{source}: model {model.get('id') if isinstance(model, dict) else model!r}"
-                    " has no price_history list"
-                )
+                shown = _shown(model.get("id")) if isinstance(model, dict) else where
+                raise TrendlabError(f"{source}: {where} ({shown}): expected a price_history list")
             for price in model["price_history"]:
+                if not isinstance(price, dict):
+                    raise TrendlabError(
+                        f"{source}: {where} ({_shown(model.get('id'))}): price_history: "
+                        f"expected objects, not {_shown(price)}"
+                    )
                 out.append(
                     {"id": model.get("id"), "vendor": vendor, "name": model.get("name")} | price
                 )
-        return out, lambda i: f"price {i + 1} ({out[i].get('id')})"
+        return out, lambda i: f"price {i + 1} ({_shown(out[i].get('id'))})"
     if isinstance(data, dict) and isinstance(data.get("prices"), list):
         prices = data["prices"]
-        return prices, lambda i: f"price {i + 1} ({prices[i].get('id')})"
+        for i, price in enumerate(prices):
+            if not isinstance(price, dict):
+                raise TrendlabError(
+                    f"{source}: price {i + 1}: expected an object, not {_shown(price)}"
+                )
+        return prices, lambda i: f"price {i + 1} ({_shown(prices[i].get('id'))})"
     raise TrendlabError(
         f'{source}: not an llm-prices file: expected a vendor file with "models" or a '
         'historical.json/current.json with "prices"'
     )
 
 
-def _row(i: int, record: Any, source: str, where: str) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise TrendlabError(f"{source}:{where}: expected an object")
+def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, Any]:
+    for name in ("id", "vendor", "name", "from_date", "to_date"):
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise TrendlabError(
+                f"{source}:{where}: {name}: expected text, not {_shown(record[name])}"
+            )
+    for name in ("input", "output", "input_cached"):
+        value = record.get(name)
+        if isinstance(value, (bool, dict, list)):
+            raise TrendlabError(f"{source}:{where}: {name}: expected a number, not {_shown(value)}")
     vendor = record.get("vendor")
     if not record.get("id") or not vendor:
         raise TrendlabError(f"{source}:{where}: a price needs an id and a vendor")
@@ -135,6 +151,12 @@ def _row(i: int, record: Any, source: str, where: str) -> dict[str, Any]:
         "source_url": SOURCE_URL,
         "notes": "; ".join(n for n in notes if n),
     }
+
+
+def _shown(value: Any) -> str:
+    """A value as an error quotes it: text as is, anything else as JSON; cut short."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _text(value: Any) -> str | None:

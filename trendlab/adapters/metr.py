@@ -25,6 +25,7 @@ average score and scaffolds go to notes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
     except UnicodeDecodeError as exc:
         raise TrendlabError(f"{path}: not valid UTF-8 ({exc.reason})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -73,38 +74,48 @@ def read(path: str, source_url: str | None = None) -> Publication:
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
         raise TrendlabError(f"{path}: not a METR results file: no `results` mapping")
-    suite = str(data.get("benchmark_name") or "")
+    if data.get("benchmark_name") is not None and not isinstance(data["benchmark_name"], str):
+        raise TrendlabError(
+            f"{path}: benchmark_name: expected text, not {data['benchmark_name']!r:.40}"
+        )
+    suite = data.get("benchmark_name") or ""
     url = source_url or FILES.get(suite, PAGE_URL)
     lines = _key_lines(text)
     publication = Publication("metr", [path])
     rows: list[dict[str, Any]] = []
     for index, (key, entry) in enumerate(data["results"].items()):
         line = lines.get(str(key), "?")
+
+        def bad(field: str, problem: str, line: str = line, key: object = key) -> TrendlabError:
+            return TrendlabError(f"{path}:{line}: {key}: {field}: {problem}")
+
         if not isinstance(entry, dict) or not isinstance(entry.get("metrics"), dict):
             raise TrendlabError(f"{path}:{line}: {key}: expected a mapping with `metrics`")
         name = str(key)
         harness = name.endswith("_inspect")
         model = name.removesuffix("_inspect")
-        version = str(entry.get("benchmark_name") or suite) or None
+        version = _name(entry.get("benchmark_name"), "benchmark_name", bad) or suite or None
         setting = "; ".join(p for p in (version, "inspect" if harness else None) if p)
+        notes = _notes(entry, bad)
         found = False
         for metric, bench in METRICS.items():
             values = entry["metrics"].get(metric)
             if values is None:
                 continue
             if not isinstance(values, dict):
-                raise TrendlabError(f"{path}:{line}: {key}: {metric} is not a mapping")
+                raise bad(metric, "expected a mapping with `estimate`")
             found = True
+            interval = _interval(values, metric, bad)
             rows.append(
                 {
                     ROW: index,
                     "model": model,
                     "benchmark": bench,
-                    "score": _text(values.get("estimate")),
+                    "score": _scalar(values.get("estimate"), f"{metric}.estimate", bad),
                     "setting": setting or None,
                     "source_url": url,
                     "source_kind": "independent",
-                    "notes": _notes(values, entry),
+                    "notes": "; ".join(n for n in (interval, notes) if n) or None,
                 }
             )
         if not found:
@@ -161,22 +172,61 @@ def _key_lines(text: str) -> dict[str, str]:
     return found
 
 
-def _text(value: Any) -> str | None:
+def _loader() -> type:
+    """YAML's safe loader, except that dates stay text: a date that does not exist
+    (2023-02-30) is then reported by validation with its line, never a traceback."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+def _scalar(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> str | None:
+    """A scalar as text (validation judges it); a list or mapping is an error."""
     if value is None:
         return None
-    return str(value)
+    if isinstance(value, (dict, list)):
+        raise bad(field, f"expected a single value, not a {type(value).__name__}")
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value).strip() or None
 
 
-def _notes(values: dict[str, Any], entry: dict[str, Any]) -> str | None:
+def _name(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> str | None:
+    """A value that must be text (a suite name, a date, a scaffold)."""
+    if value is not None and not isinstance(value, str):
+        raise bad(field, f"expected text, not {value!r:.40}")
+    return value.strip() or None if value is not None else None
+
+
+def _interval(
+    values: dict[Any, Any], metric: str, bad: Callable[[str, str], TrendlabError]
+) -> str | None:
+    low = _scalar(values.get("ci_low"), f"{metric}.ci_low", bad)
+    high = _scalar(values.get("ci_high"), f"{metric}.ci_high", bad)
+    return f"95% CI {low}-{high} minutes" if low is not None and high is not None else None
+
+
+def _notes(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -> str | None:
     notes = []
-    if values.get("ci_low") is not None and values.get("ci_high") is not None:
-        notes.append(f"95% CI {values['ci_low']}-{values['ci_high']} minutes")
     average = entry["metrics"].get("average_score")
-    if isinstance(average, dict) and average.get("estimate") is not None:
-        notes.append(f"average score {average['estimate']}")
-    if entry.get("release_date"):
-        notes.append(f"METR gives release date {entry['release_date']}")
-    scaffolds = [str(s) for s in entry.get("scaffolds") or [] if s]
-    if scaffolds:
-        notes.append("scaffolds: " + ", ".join(scaffolds))
+    if isinstance(average, dict):
+        estimate = _scalar(average.get("estimate"), "average_score.estimate", bad)
+        if estimate is not None:
+            notes.append(f"average score {estimate}")
+    released = _name(entry.get("release_date"), "release_date", bad)
+    if released:
+        notes.append(f"METR gives release date {released}")
+    scaffolds = entry.get("scaffolds")
+    if scaffolds is not None and not isinstance(scaffolds, list):
+        raise bad("scaffolds", f"expected a list of names, not {scaffolds!r:.40}")
+    named = [_name(s, "scaffolds", bad) for s in scaffolds or []]
+    if any(named):
+        notes.append("scaffolds: " + ", ".join(s for s in named if s))
     return "; ".join(notes) or None

@@ -85,6 +85,8 @@ def cli(
       trendlab add-result minerva-540b math 50.3 --date 2022-06-29 -m "Minerva paper"
       trendlab query frontier --param benchmark=math
     """
+    if not db.strip():
+        raise click.BadParameter("is empty: give a file or a team store", param_hint="--db")
     ctx.obj = Settings(
         db=db, lock_timeout=lock_timeout, author=author, debug=debug, data_path=data_path
     )

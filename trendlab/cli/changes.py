@@ -31,7 +31,7 @@ def diff(
     \b
     Example:
       trendlab import --from epoch epoch-data/ -m "Epoch AI, December download"
-      trendlab diff --since 0660ee39678e5b40
+      trendlab diff --since 0660f1a          # a changeset id or prefix, from log
       trendlab diff --since 2026-01-31 --kind results --csv
     """
     import polars as pl
@@ -41,7 +41,7 @@ def diff(
     from trendlab.render import render
 
     with settings.reader() as store:
-        changes = changes_since(store, store.parse_as_of(since))
+        changes = changes_since(store, store.parse_as_of(since, "--since"))
     if kind_name:
         changes = changes.filter(pl.col("kind") == get_kind(kind_name).name)
     note(f"since {since}: {summary(changes)}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from trendlab.cli.forecast import forecast_options
+from trendlab.cli.forecast import forecast_options, run_forecast_options
 from trendlab.cli.options import Settings, as_of_option, note, progress_bar
 from trendlab.errors import TrendlabError
 
@@ -52,24 +52,12 @@ def plot(
       trendlab plot math --until 2030 --threshold 95 -o math.svg
       trendlab plot gsm8k --family logistic4 --by compute -o gsm8k-compute.png
     """
-    from trendlab.forecast.runner import run_forecast
     from trendlab.plot import check_plot_path, forecast_figure
 
     check_plot_path(output, "-o")
-    result, notes = run_forecast(
-        settings,
-        benchmark,
-        family=family,
-        by=by,
-        setting=setting,
-        all_points=all_points,
-        level=level / 100,
-        until=until,
-        as_of=as_of,
-        progress=progress_bar("backtesting"),
+    result = run_forecast_options(
+        settings, benchmark, family, by, setting, all_points, level, until, as_of
     )
-    for message in notes:
-        note(message)
     forecast_figure(result, list(thresholds) or result.default_thresholds(), output)
     note(f"wrote {output}")
 
@@ -156,6 +144,10 @@ def report(
     """
     from trendlab.report import build_report, render_page
 
+    if output != "-" and Path(output).suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(
+            f"{output}: the report is an HTML page (FILE.html)", param_hint="-o"
+        )
     if output != "-" and not Path(output).resolve().parent.is_dir():
         raise TrendlabError(f"-o {output}: no such directory")
     built = build_report(

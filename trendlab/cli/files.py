@@ -20,6 +20,9 @@ from trendlab.cli.options import (
     note,
     output_options,
 )
+from trendlab.kinds import IMPORTABLE
+
+SHOWN = 5  # lines of a left-out list shown before "... and N more"
 
 # -- files in and out ------------------------------------------------------------------------
 
@@ -29,7 +32,7 @@ from trendlab.cli.options import (
 @click.option(
     "--kind",
     "kind_name",
-    type=click.Choice(["models", "benchmarks", "aliases", "results", "prices"]),
+    type=click.Choice(IMPORTABLE),
     help="What the rows are [default: from the file name, e.g. results.csv].",
 )
 @click.option(
@@ -86,7 +89,11 @@ def import_(
     score) are listed and left out, and a model name that resolves to no model fails
     the import with its nearest candidates (or, with --skip-unresolved, is left out).
     Re-importing a newer publication records only what changed, in one changeset
-    named after the file: see it with `trendlab diff --since CHANGESET`.
+    named after the file: see it with `trendlab diff --since CHANGESET`. A source
+    merges: an empty cell never erases a stored value, a rounder figure never
+    replaces a more precise one, a row whose figures agree changes nothing (its
+    notes and source do not replace the stored ones), and stored records the file
+    no longer holds are listed, not retracted (README: "Merge rules").
 
     \b
     Example:
@@ -104,7 +111,6 @@ def import_(
     if skip_unresolved or source_url:
         raise click.UsageError("--skip-unresolved and --source-url go with --from")
     from trendlab.ingest import read_records
-    from trendlab.kinds import IMPORTABLE
 
     if kind_name is None:
         stem = Path(file).stem.lower() if file != "-" else ""
@@ -151,15 +157,20 @@ def _import_source(
     if outcome.known_by_alias:
         note(
             f"{len(outcome.known_by_alias)} catalog models are already known by an alias "
-            f"and were not added again: {', '.join(outcome.known_by_alias[:5])}"
-            + (" ..." if len(outcome.known_by_alias) > 5 else "")
+            f"and were not added again: {', '.join(outcome.known_by_alias[:SHOWN])}"
+            + (
+                f" ... and {len(outcome.known_by_alias) - SHOWN} more"
+                if len(outcome.known_by_alias) > SHOWN
+                else ""
+            )
         )
     if publication.skipped:
         reasons = Counter(s.reason for s in publication.skipped)
         listed = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
-        note(f"left out {len(publication.skipped)} rows the publication leaves unusable: {listed}")
-        for skip in publication.skipped[:5]:
+        note(f"left out {len(publication.skipped)} rows: {listed}")
+        for skip in publication.skipped[:SHOWN]:
             note(f"  {skip.source}:{skip.line}: {skip.name or ''} ({skip.reason})")
+        _more(len(publication.skipped), "rows")
     if outcome.unresolved:
         note(
             f"left out {outcome.unresolved_rows} rows naming {len(outcome.unresolved)} "
@@ -169,7 +180,31 @@ def _import_source(
             note(
                 f"  {unresolved.source}:{unresolved.lines[0]}: {unresolved.name!r}{unresolved.hint}"
             )
+        _more(len(outcome.unresolved), "unknown models", shown=20)
+    if outcome.kept:
+        note(
+            f"{len(outcome.kept)} figures in the file are rounder than the database's and "
+            "disagree with them; the database's more precise figures are kept:"
+        )
+        for line in outcome.kept[:SHOWN]:
+            note(f"  {line}")
+        _more(len(outcome.kept), "figures")
+    for kind, labels in outcome.absent.items():
+        note(
+            f"{len(labels)} {kind} in the database from this source are not in {Path(path).name} "
+            "(not retracted; check them with `trendlab history`, retract with `trendlab "
+            "retract`):"
+        )
+        for label in labels[:SHOWN]:
+            note(f"  {label}")
+        _more(len(labels), kind)
     _report(cs, dry_run)
+
+
+def _more(total: int, what: str, shown: int = SHOWN) -> None:
+    """After a list cut at `shown` lines: how many more there are."""
+    if total > shown:
+        note(f"  ... and {total - shown} more {what}")
 
 
 def _report(cs: Any, dry_run: bool) -> None:

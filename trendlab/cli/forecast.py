@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
-from trendlab.cli.options import Settings, as_of_option, note, output_options, progress_bar
+from trendlab.cli.options import (
+    ISO_DATE,
+    Settings,
+    as_of_option,
+    note,
+    output_options,
+    progress_bar,
+)
 from trendlab.forecast import AXES, CHOICES, FAMILIES
+
+if TYPE_CHECKING:
+    from trendlab.forecast.result import Forecast
 
 _ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
 
@@ -71,6 +82,38 @@ def forecast_options(func: Callable) -> Callable:
     return func
 
 
+def run_forecast_options(
+    settings: Settings,
+    benchmark: str,
+    family: str,
+    by: str,
+    setting: str | None,
+    all_points: bool,
+    level: float,
+    until: str | None,
+    as_of: str | None,
+) -> Forecast:
+    """The forecast that `forecast_options` describe (level in percent), with a progress
+    bar while backtesting and the runner's notes told to the user."""
+    from trendlab.forecast.runner import run_forecast
+
+    result, notes = run_forecast(
+        settings,
+        benchmark,
+        family=family,
+        by=by,
+        setting=setting,
+        all_points=all_points,
+        level=level / 100,
+        until=until,
+        as_of=as_of,
+        progress=progress_bar("backtesting"),
+    )
+    for message in notes:
+        note(message)
+    return result
+
+
 @click.command("forecast")
 @click.argument("benchmark")
 @forecast_options
@@ -114,26 +157,14 @@ def forecast(
       trendlab forecast gsm8k --by compute --until 1e26 --plot gsm8k.png
       trendlab forecast metr-time-horizon --family exponential
     """
-    from trendlab.forecast.runner import run_forecast
     from trendlab.plot import check_plot_path
     from trendlab.render import render, render_json, render_tables
 
     if plot:
         check_plot_path(plot)
-    result, notes = run_forecast(
-        settings,
-        benchmark,
-        family=family,
-        by=by,
-        setting=setting,
-        all_points=all_points,
-        level=level / 100,
-        until=until,
-        as_of=as_of,
-        progress=progress_bar("backtesting"),
+    result = run_forecast_options(
+        settings, benchmark, family, by, setting, all_points, level, until, as_of
     )
-    for message in notes:
-        note(message)
     chosen = list(thresholds) or result.default_thresholds()
     if plot:
         from trendlab.plot import forecast_figure
@@ -160,17 +191,6 @@ def _horizons(value: str) -> tuple[int, ...]:
     return months
 
 
-def _start(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--start"
-        ) from None
-
-
 @click.command("backtest")
 @click.argument("benchmark", required=False)
 @click.option(
@@ -178,7 +198,7 @@ def _start(value: str | None) -> date | None:
 )
 @click.option(
     "--start",
-    metavar="YYYY-MM-DD",
+    type=ISO_DATE,
     help="The first origin. [default: 1 January or 1 July after the third frontier record]",
 )
 @click.option(
@@ -221,7 +241,7 @@ def backtest(
     settings: Settings,
     benchmark: str | None,
     all_benchmarks: bool,
-    start: str | None,
+    start: date | None,
     every: int,
     horizons: str,
     families: tuple[str, ...],
@@ -259,7 +279,7 @@ def backtest(
     if bool(benchmark) == all_benchmarks:
         raise click.UsageError("give a BENCHMARK or --all")
     plan = Plan(
-        start=_start(start),
+        start=start,
         every=every,
         horizons=_horizons(horizons),
         level=level / 100,

@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,23 @@ import click
 from trendlab.errors import ExitCode, TrendlabError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class IsoDate(click.ParamType):
+    """A day written YYYY-MM-DD, converted to a date."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+ISO_DATE = IsoDate()
 
 
 # -- settings shared by every command ---------------------------------------------------
@@ -203,13 +221,15 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             if len(flags) > 1 or (flags and fmt and fmt != flags[0]):
                 raise click.UsageError("give one output format")
             output = kwargs.get("output")
-            suffix = _SUFFIX_FORMATS.get(Path(output).suffix.lower()) if output else None
-            kwargs["fmt"] = (
-                (flags[0] if flags else None)
-                or fmt
-                or (suffix if suffix in choices else None)
-                or default
-            )
+            ending = Path(output).suffix.lower() if output and output != "-" else ""
+            suffix = _SUFFIX_FORMATS.get(ending)
+            chosen = (flags[0] if flags else None) or fmt
+            if chosen is None and ending not in ("", ".txt") and suffix not in choices:
+                # A table in report.xlsx would look like a spreadsheet and not be one.
+                raise click.UsageError(
+                    f"cannot tell the format from -o {output}: give --format " + "|".join(choices)
+                )
+            kwargs["fmt"] = chosen or suffix or default
             return func(*args, **kwargs)
 
         options = [
@@ -242,8 +262,8 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
 as_of_option = click.option(
     "--as-of",
     metavar="WHEN",
-    help="Read the database as it was at WHEN: a date (its end, UTC), a timestamp or a "
-    "changeset id.",
+    help="Read the database as it was at WHEN: a year or a date (its end, UTC), a "
+    "timestamp or a changeset id.",
 )
 
 
@@ -295,7 +315,9 @@ def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
                     help=help_text,
                 )
             else:
-                option = click.option(flag, field.name, metavar="TEXT", help=help_text)
+                option = click.option(
+                    flag, field.name, metavar="TEXT", required=field.required, help=help_text
+                )
             func = option(func)
         return func
 

@@ -8,6 +8,7 @@ from datetime import date
 import click
 
 from trendlab.cli.options import (
+    ISO_DATE,
     Settings,
     as_of_option,
     get_kind,
@@ -20,23 +21,16 @@ from trendlab.errors import TrendlabError
 # -- reading -----------------------------------------------------------------------------
 
 
-def _since(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--since"
-        ) from None
-
-
 @click.command("list")
 @kind_argument()
 @click.option("--benchmark", metavar="SLUG", help="Only this benchmark's results.")
 @click.option("--model", metavar="SLUG", help="Only this model (its results or prices).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only records dated on or after this day.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option(
+    "--since",
+    type=ISO_DATE,
+    help="Only records dated on or after this day (a result without a reported date: its model's release).",
+)
+@click.option("--limit", type=click.IntRange(1, 2**62), help="At most this many rows.")
 @as_of_option
 @output_options()
 @click.pass_obj
@@ -45,7 +39,7 @@ def list_(
     kind: str,
     benchmark: str | None,
     model: str | None,
-    since: str | None,
+    since: date | None,
     limit: int | None,
     as_of: str | None,
     fmt: str,
@@ -58,13 +52,19 @@ def list_(
       trendlab list results --benchmark math --since 2023-01-01
       trendlab list models --as-of 2024-06-30 --csv > models.csv
     """
+    from trendlab.kinds import BENCHMARKS, MODELS
+    from trendlab.records import resolve_key
     from trendlab.render import render
 
     kind_ = get_kind(kind)
     with settings.reader(as_of) as store:
-        frame = store.records(
-            kind_, model=model, benchmark=benchmark, since=_since(since), limit=limit
-        )
+        # A filter names a record (by alias too): a typo is an error with a suggestion,
+        # not an empty list.
+        if model is not None:
+            model = resolve_key(store, MODELS, model)
+        if benchmark is not None:
+            benchmark = resolve_key(store, BENCHMARKS, benchmark)
+        frame = store.records(kind_, model=model, benchmark=benchmark, since=since, limit=limit)
     if frame.is_empty():
         note(f"no {kind_.name} match")
     render(frame, fmt, output)
@@ -158,7 +158,7 @@ def query(
 @click.command()
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 2**62),
     default=20,
     show_default=True,
     help="How many changesets, newest first.",
@@ -220,6 +220,8 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     with settings.reader() as store:
         violations = store.check()
     if violations.is_empty():
+        if fmt != "table" or output:  # a script reading the file gets an empty list
+            render(violations, fmt, output)
         note("ok: no integrity violations")
         return
     render(violations, fmt, output)

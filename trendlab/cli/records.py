@@ -117,7 +117,9 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
     _add(settings, "benchmarks", {"slug": slug, **fields}, message or f"add benchmark {slug}")
 
 
-@click.command("add-result")
+# A score may be negative (elo differences, below-chance scores): -1 is the score, not
+# an unknown option.
+@click.command("add-result", context_settings={"ignore_unknown_options": True})
 @click.argument("model")
 @click.argument("benchmark")
 @click.argument("score")
@@ -216,6 +218,8 @@ def edit(
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
+        if name.strip() in changes:
+            raise click.BadParameter(f"{name.strip()} is given twice", param_hint="--set")
         changes[name.strip()] = value if value.strip() else None
     kind_ = get_kind(kind)
     with settings.writer() as store, settings.changeset(store, message) as cs:

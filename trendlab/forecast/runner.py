@@ -163,7 +163,13 @@ def _read(
             pending.empty.append((slug, versions.get(slug, ""), wanted[slug]))
             continue
         ready[slug] = (scale, now)
-    known = store.known_points({s: wanted[s].origins(now) for s, (_, now) in ready.items()}, as_of)
+    known = store.known_points(
+        {s: wanted[s].origins(now) for s, (_, now) in ready.items()},
+        as_of,
+        # Backtests fit frontiers by date: without a setting filter, the results that
+        # cannot shape one need not be read (a big benchmark has thousands).
+        frontier_only=[s for s in ready if wanted[s].setting is None],
+    )
     for slug, (scale, now) in ready.items():
         mine = known.filter(pl.col("benchmark") == slug)
         pending.jobs.append((_Job(slug, versions.get(slug, ""), scale, now, mine), wanted[slug]))

@@ -1,0 +1,255 @@
+"""trendlab at scale: a million results imported, queried and forecast, against plain DuckDB.
+
+Builds a synthetic dataset (bench/synthetic.py: 3,000 models, 50 benchmarks, N
+results in trendlab's import format) and a seeded database (`trendlab init`), then
+imports the synthetic models and benchmarks into a copy of it (untimed) and times,
+each as a whole process (interpreter start included) and reporting the median of
+--repeat runs:
+
+- import: `trendlab import results.csv --kind results` into that database, wall time
+  and the child's peak RSS, against the peer: a Python process doing DuckDB's
+  read_csv + INSERT of the same file into a bare table (no validation, no history);
+- frontier: `trendlab query frontier --param benchmark=X` on the big database and on
+  the seeded one, against the peer: the same frontier (running best by date) in plain
+  SQL over the peer's bare table, in a Python process; and both queries again inside
+  one open connection (the time in the query alone);
+- forecast: `trendlab forecast math --until 2030` warm (the backtest and fit caches
+  filled by an earlier run) on the big and the seeded database, and cold (the caches
+  emptied first: every benchmark is backtested for the calibration pool) on the big
+  database and on one with the same benchmarks and 1 % of the results (and on the
+  seeded one, which has 50 benchmarks fewer to backtest).
+
+    python bench/scale.py [--results 1000000] [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+
+from bench import synthetic  # noqa: E402
+
+ENV = {"TRENDLAB_AUTHOR": "bench"}
+SEEDED_BENCHMARK = "math"
+BIG_BENCHMARK = "syn-bench-001"  # one of the synthetic ones: N / 50 results
+
+PEER_IMPORT = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute(
+    "CREATE TABLE results (model VARCHAR, benchmark VARCHAR, score DOUBLE, setting VARCHAR, "
+    "reported_date DATE, source_url VARCHAR, source_kind VARCHAR, notes VARCHAR)"
+)
+con.execute("INSERT INTO results SELECT * FROM read_csv(?, header = true, columns = {"
+    "'model': 'VARCHAR', 'benchmark': 'VARCHAR', 'score': 'DOUBLE', 'setting': 'VARCHAR', "
+    "'reported_date': 'DATE', 'source_url': 'VARCHAR', 'source_kind': 'VARCHAR', "
+    "'notes': 'VARCHAR'})", [sys.argv[2]])
+con.close()
+"""
+
+# The frontier of queries/frontier.sql over the peer's bare table (date = reported_date).
+PEER_FRONTIER_SQL = """
+WITH running AS (
+    SELECT reported_date AS date, model, score, setting, source_url,
+           max(score) OVER (ORDER BY reported_date, score DESC, model
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
+    FROM results WHERE benchmark = $benchmark AND reported_date IS NOT NULL
+)
+SELECT date, model, score, setting, source_url FROM running
+WHERE best_before IS NULL OR score > best_before ORDER BY date, score
+"""
+
+PEER_QUERY = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+rows = con.execute(sys.argv[2], {"benchmark": sys.argv[3]}).fetchall()
+print(len(rows))
+"""
+
+
+def trendlab_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("trendlab")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "trendlab"]
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MiB) of one child process, which must succeed."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ | ENV
+    )
+    assert child.stderr is not None
+    err = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def median_runs(
+    cmd: list[str], repeat: int, before: Callable[[], None] | None = None
+) -> tuple[float, float]:
+    """Median wall time and median peak RSS of `repeat` runs."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        wall, peak = measure(cmd)
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), statistics.median(peaks)
+
+
+def in_query(run: Callable[[], object], repeat: int) -> float:
+    """Median seconds of `run` after one warm-up call."""
+    run()
+    times = []
+    for _ in range(max(repeat, 5)):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def empty_cache(db: Path) -> Callable[[], None]:
+    def run() -> None:
+        con = duckdb.connect(str(db))
+        con.execute("DELETE FROM forecast_cache")
+        con.close()
+
+    return run
+
+
+def row(label: str, ours: float, peer: float | None, unit: str) -> str:
+    fmt = "{:>10.3f}" if unit == "s" else "{:>10.0f}"
+    peer_text = fmt.format(peer) if peer is not None else f"{'':>10}"
+    ratio = f"{ours / peer:>7.2f}" if peer else f"{'':>7}"
+    return f"  {label:<44}{fmt.format(ours)}{peer_text}{ratio}  {unit}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="trendlab-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    tl = trendlab_cmd()
+    try:
+        data = synthetic.write(work / "data", args.results)
+        seeded, before, big = work / "seeded.duckdb", work / "before.duckdb", work / "big.duckdb"
+        peer_db = work / "peer.duckdb"
+        for path in (seeded, before, big, peer_db):
+            path.unlink(missing_ok=True)
+        measure([*tl, "--db", str(seeded), "init"])
+        shutil.copy(seeded, before)
+        for kind, path in (("models", data.models), ("benchmarks", data.benchmarks)):
+            measure([*tl, "--db", str(before), "import", str(path), "--kind", kind])
+
+        # The same models and benchmarks with 1 % of the results: a cold forecast
+        # backtests every benchmark, so this is the fair peer for a cold one on big.
+        small = work / "small.duckdb"
+        shutil.copy(before, small)
+        few = synthetic.write(work / "few", max(args.results // 100, 1000))
+        measure([*tl, "--db", str(small), "import", str(few.results), "--kind", "results"])
+
+        def fresh_big() -> None:
+            shutil.copy(before, big)
+
+        def fresh_peer() -> None:
+            peer_db.unlink(missing_ok=True)
+
+        results = str(data.results)
+        imp = median_runs(
+            [*tl, "--db", str(big), "import", results, "--kind", "results"],
+            args.repeat,
+            fresh_big,
+        )
+        peer_imp = median_runs(
+            [sys.executable, "-c", PEER_IMPORT, str(peer_db), results], args.repeat, fresh_peer
+        )
+        fresh_big()
+        measure([*tl, "--db", str(big), "import", results, "--kind", "results"])
+
+        def frontier(db: Path, benchmark: str) -> list[str]:
+            return [*tl, "--db", str(db), "query", "frontier", "--param", f"benchmark={benchmark}"]
+
+        peer_cmd = [sys.executable, "-c", PEER_QUERY, str(peer_db), PEER_FRONTIER_SQL]
+        fr_big = median_runs(frontier(big, BIG_BENCHMARK), args.repeat)[0]
+        fr_big_seeded_bench = median_runs(frontier(big, SEEDED_BENCHMARK), args.repeat)[0]
+        fr_seeded = median_runs(frontier(seeded, SEEDED_BENCHMARK), args.repeat)[0]
+        fr_peer = median_runs([*peer_cmd, BIG_BENCHMARK], args.repeat)[0]
+
+        from trendlab import queries
+        from trendlab.db import Store
+
+        named = queries.resolve("frontier")
+        with Store.open(big) as store:
+            q_big = in_query(
+                lambda: queries.run(store, named, {"benchmark": BIG_BENCHMARK}), args.repeat
+            )
+        with Store.open(seeded) as store:
+            q_seeded = in_query(
+                lambda: queries.run(store, named, {"benchmark": SEEDED_BENCHMARK}), args.repeat
+            )
+        peer_con = duckdb.connect(str(peer_db), read_only=True)
+        q_peer = in_query(
+            lambda: peer_con.execute(PEER_FRONTIER_SQL, {"benchmark": BIG_BENCHMARK}).fetchall(),
+            args.repeat,
+        )
+        peer_con.close()
+
+        def forecast(db: Path) -> list[str]:
+            return [*tl, "--db", str(db), "forecast", SEEDED_BENCHMARK, "--until", "2030"]
+
+        fc_cold_seeded = median_runs(forecast(seeded), args.repeat, empty_cache(seeded))
+        fc_cold_big = median_runs(forecast(big), args.repeat, empty_cache(big))
+        fc_cold_small = median_runs(forecast(small), args.repeat, empty_cache(small))
+        fc_warm_seeded = median_runs(forecast(seeded), args.repeat)
+        fc_warm_big = median_runs(forecast(big), args.repeat)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+    n = f"{args.results:,}"
+    print(
+        f"trendlab at scale: {n} synthetic results, median of {args.repeat} runs, {os.cpu_count()} cores"
+    )
+    print(f"  {'':<44}{'trendlab':>10}{'peer':>10}{'ratio':>7}")
+    print(f"import {n} results (peer: DuckDB read_csv + INSERT into a bare table)")
+    print(row("wall, whole process", imp[0], peer_imp[0], "s"))
+    print(row("peak RSS of the process", imp[1], peer_imp[1], "MiB"))
+    print("query frontier (peer: the same frontier in plain SQL on the bare table)")
+    print(row(f"whole process, big db, {BIG_BENCHMARK}", fr_big, fr_peer, "s"))
+    print(row(f"whole process, big db, {SEEDED_BENCHMARK}", fr_big_seeded_bench, fr_peer, "s"))
+    print(row(f"whole process, seeded db, {SEEDED_BENCHMARK}", fr_seeded, fr_peer, "s"))
+    print(row(f"in the query, big db, {BIG_BENCHMARK}", q_big, q_peer, "s"))
+    print(row(f"in the query, seeded db, {SEEDED_BENCHMARK}", q_seeded, q_peer, "s"))
+    few_n = f"{max(args.results // 100, 1000):,}"
+    print(f"forecast {SEEDED_BENCHMARK} --until 2030 (peer: the same on a smaller store)")
+    print(row("warm cache, big db vs seeded db", fc_warm_big[0], fc_warm_seeded[0], "s"))
+    print(row(f"cold cache, big db vs {few_n} results", fc_cold_big[0], fc_cold_small[0], "s"))
+    print(
+        row(f"peak RSS, cold, big db vs {few_n} results", fc_cold_big[1], fc_cold_small[1], "MiB")
+    )
+    print(row("cold cache, big db vs seeded db", fc_cold_big[0], fc_cold_seeded[0], "s"))
+
+
+if __name__ == "__main__":
+    main()

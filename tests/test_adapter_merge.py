@@ -1,0 +1,502 @@
+"""import --from on a seeded database: merge rules (an empty cell never erases, a
+rounded restatement never replaces a precise figure, a restatement never replaces a
+primary source's provenance), one copy per Epoch record, rows a newer publication
+drops, and adapters that never trace back on hostile input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import Run
+
+DATA = Path(__file__).resolve().parent / "data"
+EPOCH = DATA / "epoch"
+# The raw public data the seeds are built from (seeds/README.md): tests that re-import
+# it run where it is, next to the checkout, as in the project's workspace.
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/data")
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "epoch-benchmark-stitching").is_dir(), reason="the raw data is not here"
+)
+
+
+def _rows(run: Run, *args: str) -> list[dict]:
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_shots_cell_that_says_shot_is_not_suffixed_twice(run_empty: Run, tmp_path: Path):
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    path = tmp_path / "external_benchmark_bbh.csv"
+    path.write_text(
+        "id,Name,Average,Model version,Shots,Notes,Source,Source link\n"
+        "rec1,Qwen 7B,45.0%,Qwen-7B,5-shot,,Qwen Technical Report,https://arxiv.org/pdf/a\n"
+        "rec2,Qwen 7B,46.0%,Qwen-7B,3 shots,,Qwen Technical Report,https://arxiv.org/pdf/b\n"
+        "rec3,Qwen 7B,47.0%,Qwen-7B,few-shot,,Qwen Technical Report,https://arxiv.org/pdf/c\n"
+        "rec4,Qwen 7B,48.0%,Qwen-7B,0,,Qwen Technical Report,https://arxiv.org/pdf/d\n",
+        encoding="utf-8",
+    )
+    result = run_empty("import", "--from", "epoch", str(path))
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(run_empty, "list", "results", "--benchmark", "bbh")
+    assert sorted((r["score"], r["setting"]) for r in rows) == [
+        (45.0, "5-shot"),
+        (46.0, "3-shot"),
+        (47.0, "few-shot"),
+        (48.0, "0-shot"),
+    ]
+
+
+@needs_shared
+def test_left_out_list_says_how_many_more(run_empty: Run):
+    result = run_empty(
+        "import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"), "--dry-run"
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("left out "))
+    total = int(lines[head].split()[2])
+    assert total > 300
+    assert all(line.startswith("  /") for line in lines[head + 1 : head + 6])
+    assert lines[head + 6] == f"  ... and {total - 5} more rows"
+
+
+# -- hostile input: one line naming the place, exit 1, never a traceback ----------------
+
+
+def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
+    cases = {
+        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: abc\n"
+        "    release_date: 2023-02-30\n": ":2: score: 'abc' is not a finite number",
+        "results:\n  gpt_4:\n    benchmark_name: 7\n    scaffolds: 3\n    metrics:\n"
+        "      p50_horizon_length:\n        estimate: 5\n": ":2: gpt_4: benchmark_name: expected "
+        "text, not 7",
+        "results:\n  gpt_4:\n    scaffolds: 3\n    metrics:\n      p50_horizon_length:\n"
+        "        estimate: 5\n": ":2: gpt_4: scaffolds: expected a list of names, not 3",
+        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: [5]\n": ":2: "
+        "gpt_4: p50_horizon_length.estimate: expected a single value, not a list",
+        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length: 5\n": ":2: gpt_4: "
+        "p50_horizon_length: expected a mapping with `estimate`",
+    }
+    before = run("log", "--json").stdout
+    for number, (text, expected) in enumerate(cases.items()):
+        path = tmp_path / f"m{number}.yaml"
+        path.write_text(text)
+        result = run("import", "--from", "metr", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith("trendlab: error: ")
+        assert f"{path}{expected}" in result.stderr
+        assert "Traceback" not in result.output
+    assert run("log", "--json").stdout == before
+
+
+def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
+    cases = {
+        '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [3]}]}': ": model 1 "
+        "(gpt-4o): price_history: expected objects, not 3",
+        '{"prices": [7]}': ": price 1: expected an object, not 7",
+        '{"prices": [{"id": ["gpt-4o"], "vendor": "openai", "input": 1}]}': ':price 1 (["gpt-4o"]): '
+        'id: expected text, not ["gpt-4o"]',
+        '{"prices": [{"id": "gpt-4o", "vendor": "openai", "input": {"a": 1}}]}': ":price 1 "
+        '(gpt-4o): input: expected a number, not {"a": 1}',
+        '{"prices": [{"id": "gpt-4o", "vendor": "openai", "input": 1, "from_date": 20240513}]}': (
+            ":price 1 (gpt-4o): from_date: expected text, not 20240513"
+        ),
+    }
+    for number, (text, expected) in enumerate(cases.items()):
+        path = tmp_path / f"p{number}.json"
+        path.write_text(text)
+        result = run("import", "--from", "llm-prices", str(path))
+        assert result.exit_code == 1, result.output
+        assert f"{path}{expected}" in result.stderr, result.stderr
+        assert "Traceback" not in result.output
+
+
+def _never_a_traceback(run: Run, source: str, path: Path) -> None:
+    result = run("import", "--from", source, str(path), "--dry-run", "--skip-unresolved")
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    if result.exit_code == 1:
+        assert result.stderr.startswith("trendlab: error: "), result.stderr
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["2024-05-13", "2023-02-30", "abc", "5-shot", "gpt-4o", "openai"]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    entry=st.fixed_dictionaries(
+        {},
+        optional={
+            "benchmark_name": _values,
+            "release_date": _values,
+            "scaffolds": _values,
+            "metrics": st.fixed_dictionaries(
+                {},
+                optional={
+                    "p50_horizon_length": _values
+                    | st.fixed_dictionaries(
+                        {}, optional={"estimate": _values, "ci_low": _values, "ci_high": _values}
+                    ),
+                    "p80_horizon_length": _values,
+                    "average_score": _values,
+                },
+            )
+            | _values,
+        },
+    ),
+    top=_values,
+)
+def test_metr_never_a_traceback(run: Run, tmp_path_factory, entry: dict, top: object):
+    import yaml
+
+    path = tmp_path_factory.mktemp("metr") / "m.yaml"
+    path.write_text(yaml.safe_dump({"benchmark_name": top, "results": {"gpt_4": entry}}))
+    _never_a_traceback(run, "metr", path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    price=st.fixed_dictionaries(
+        {"id": st.sampled_from(["gpt-4o"]) | _values, "vendor": st.just("openai") | _values},
+        optional={
+            "input": _values,
+            "output": _values,
+            "input_cached": _values,
+            "from_date": _values,
+            "to_date": _values,
+            "name": _values,
+        },
+    ),
+    vendor_file=st.booleans(),
+)
+def test_llm_prices_never_a_traceback(run: Run, tmp_path_factory, price: dict, vendor_file: bool):
+    if vendor_file:
+        model = {k: price.pop(k) for k in ("id", "name") if k in price}
+        data: object = {"vendor": "openai", "models": [model | {"price_history": [price]}]}
+    else:
+        data = {"prices": [price]}
+    path = tmp_path_factory.mktemp("prices") / "p.json"
+    path.write_text(json.dumps(data))
+    _never_a_traceback(run, "llm-prices", path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    cells=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=10)
+        | st.sampled_from(["5-shot", "77.0%", "0.5", "", "few", "gpt-4", "-1", "1e400"]),
+        min_size=8,
+        max_size=8,
+    )
+)
+def test_epoch_never_a_traceback(run: Run, tmp_path_factory, cells: list[str]):
+    import csv
+
+    path = tmp_path_factory.mktemp("epoch") / "external_benchmark_mmlu.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["id", "Name", "EM", "Model version", "Shots", "Notes", "Source", "Source link"]
+        )
+        writer.writerow(cells)
+    _never_a_traceback(run, "epoch", path)
+
+
+# -- merging into a seeded database ----------------------------------------------------
+
+
+def _summary(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if line.startswith(("dry run:", "models:")))
+
+
+@needs_shared
+def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
+    stitching = run("import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"))
+    assert stitching.exit_code == 0, stitching.stderr
+    assert stitching.stderr.splitlines()[-1] == (
+        "models: 485 unchanged; aliases: nothing; benchmarks: nothing; results: 1499 "
+        "unchanged; nothing to write"
+    )
+    # The seeds' figures stand: a date the file leaves empty, the Hub's unrounded score
+    # (the runs file's 34.1 is the same figure, rounded), the Hub's model version.
+    assert _rows(run, "show", "model", "babbage")["release_date"] == "2020-06-22"
+    mixtral = _rows(run, "show", "result", "r_0019409c5b227889")
+    assert mixtral["score"] == 34.0593434343
+    assert "5 the same source record is already in the database under another key" in (
+        stitching.stderr
+    )
+    assert "27 the model has no release date and the source states no date" in stitching.stderr
+    assert "claude-3-opus-20240229 = claude-3-opus ... and 8 more\n" in stitching.stderr
+    # Where the runs file's rounded figure disagrees with the Hub's re-scored mean, the
+    # precise one is kept and the disagreement listed.
+    assert "6 figures in the file are rounder than the database's" in stitching.stderr
+    assert (
+        "benchmarks_runs.csv:7: gemini-2.5-pro/otis-mock-aime: score 84.7 "
+        "(the database's 84.1666666667 kept)" in stitching.stderr
+    )
+    hub = SHARED / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv"
+    again = run("import", "--from", "epoch", str(hub))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[-1] == (
+        "aliases: nothing; benchmarks: nothing; results: 971 unchanged; nothing to write"
+    )
+
+
+def test_an_empty_cell_never_erases_and_a_rounder_figure_never_replaces(run: Run, tmp_path: Path):
+    catalog = tmp_path / "model_versions.csv"
+    catalog.write_text(
+        "id,Display name,Version release date,Link,Notes\n"
+        "babbage,babbage,,,\n"
+        "open-mixtral-8x22b,Mixtral 8x22B,2024-04-18,,\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(catalog))
+    assert result.exit_code == 0, result.stderr
+    assert _summary(result.stderr).startswith("models: 1 updated, 1 unchanged")
+    assert _rows(run, "show", "model", "babbage")["release_date"] == "2020-06-22"
+    # A figure that differs is a new revision, with the source's fields.
+    mixtral = _rows(run, "show", "model", "open-mixtral-8x22b")
+    assert mixtral["release_date"] == "2024-04-18"
+    runs = tmp_path / "benchmarks_runs.csv"
+    log = (
+        "https://epoch-benchmarks-production-public.s3.us-east-2.amazonaws.com/inspect_ai_logs/"
+        "ifAM3DJBdm5eU9Y2DjaEvW.eval"
+    )
+    header = "id,task,model,Best score (across scorers),logs\n"
+    for score, expected, stored in (
+        ("0.341", "results: 1 unchanged", 34.0593434343),  # the same figure, rounded
+        ("0.35", "results: 1 unchanged", 34.0593434343),  # rounder and different: kept
+        ("0.3406", "results: 1 unchanged", 34.0593434343),  # rounder, agrees
+    ):
+        runs.write_text(
+            header + f"ifAM3DJBdm5eU9Y2DjaEvW,GPQA diamond,open-mixtral-8x22b,{score},{log}\n",
+            encoding="utf-8",
+        )
+        result = run("import", "--from", "epoch", str(runs))
+        assert result.exit_code == 0, result.stderr
+        assert expected in result.stderr
+        assert _rows(run, "show", "result", "r_0019409c5b227889")["score"] == stored
+    # A more precise statement of a rounded figure is taken: a new revision.
+    mmlu = tmp_path / "external_benchmark_mmlu.csv"
+    mmlu.write_text(
+        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
+        "recWbQsttPCe4RW4T,Gemini 1.5 Pro (001),82.71%,gemini-1.5-pro-001-feb24,5,Stanford "
+        "CRFM Leaderboard,https://crfm.stanford.edu/helm/lite/latest/#/leaderboard/mmlu,\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(mmlu))
+    assert result.exit_code == 0, result.stderr
+    assert "results: 1 updated" in result.stderr
+    helm = "https://crfm.stanford.edu/helm/lite/latest/#/leaderboard/mmlu"
+    (gemini,) = [
+        r
+        for r in _rows(run, "list", "results", "--model", "gemini-1.5-pro-001-feb24")
+        if r["benchmark"] == "mmlu" and r["source_url"] == helm
+    ]
+    assert gemini["score"] == 82.71
+
+
+def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
+    runs = tmp_path / "benchmarks_runs.csv"
+    runs.write_text(
+        "id,task,model,Best score (across scorers),logs\n"
+        "ifAM3DJBdm5eU9Y2DjaEvW,GPQA diamond,open-mixtral-8x22b,0.35,https://epoch-benchmarks-"
+        "production-public.s3.us-east-2.amazonaws.com/inspect_ai_logs/ifAM3DJBdm5eU9Y2DjaEvW.eval\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(runs))
+    assert result.exit_code == 0, result.stderr
+    assert "1 figures in the file are rounder than the database's" in result.stderr
+    assert (
+        f"{runs}:2: open-mixtral-8x22b/gpqa-diamond: score 35.0 (the database's 34.0593434343 kept)"
+        in result.stderr
+    )
+    assert "results: 1 unchanged; nothing to write" in result.stderr
+
+
+def test_an_aggregator_restating_a_primary_price_changes_nothing(run: Run, tmp_path: Path):
+    before = _rows(run, "show", "price", "p_f87b43c6b95340e0")
+    assert before["source_url"] == "https://openai.com/index/hello-gpt-4o/"
+    result = run("import", "--from", "llm-prices", str(DATA / "llm-prices" / "openai.json"))
+    assert result.exit_code == 0, result.stderr
+    assert _rows(run, "show", "price", "p_f87b43c6b95340e0") == before
+    assert before["api_model_id"] == "gpt-4o-2024-05-13"
+    anthropic = tmp_path / "anthropic.json"
+    history = [
+        {"input": 15, "output": 75, "from_date": "2024-03-04", "to_date": None},
+        {"input": 3, "output": 15, "from_date": "2024-06-20", "to_date": None},
+    ]
+    anthropic.write_text(
+        json.dumps(
+            {
+                "vendor": "anthropic",
+                "models": [
+                    {"id": "claude-3-opus", "name": "Claude 3 Opus", "price_history": history[:1]},
+                    {
+                        "id": "claude-3-5-sonnet-20240620",
+                        "name": "Claude 3.5 Sonnet",
+                        "price_history": history[1:],
+                    },
+                ],
+            }
+        )
+    )
+    opus = [p for p in _rows(run, "list", "prices", "--model", "claude-3-opus")]
+    launch = next(p for p in opus if p["effective_date"] == "2024-03-04")
+    result = run("import", "--from", "llm-prices", str(anthropic))
+    assert result.exit_code == 0, result.stderr
+    after = next(
+        p
+        for p in _rows(run, "list", "prices", "--model", "claude-3-opus")
+        if p["effective_date"] == "2024-03-04"
+    )
+    assert after == launch
+    assert after["source_url"] == "https://www.anthropic.com/news/claude-3-family"
+    # A price that differs is a new revision, cited to the aggregator.
+    anthropic.write_text(anthropic.read_text().replace('"output": 75', '"output": 70'))
+    result = run("import", "--from", "llm-prices", str(anthropic))
+    assert result.exit_code == 0, result.stderr
+    assert "prices: 1 updated" in result.stderr
+    changed = next(
+        p
+        for p in _rows(run, "list", "prices", "--model", "claude-3-opus")
+        if p["effective_date"] == "2024-03-04"
+    )
+    assert changed["output_usd_per_mtok"] == 70.0
+    assert changed["source_url"] == "https://github.com/simonw/llm-prices"
+
+
+@needs_shared
+def test_rows_a_newer_publication_drops_are_listed(run_empty: Run, tmp_path: Path):
+    stitching = SHARED / "epoch-benchmark-stitching"
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    for name in ("model_versions.csv", "external_benchmark_mmlu.csv"):
+        shutil.copy(stitching / name, folder / name)
+    assert run_empty("import", "--from", "epoch", str(folder)).exit_code == 0
+    mmlu = folder / "external_benchmark_mmlu.csv"
+    mmlu.chmod(0o644)
+    lines = mmlu.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1].startswith("reccNX56mRCIhx9ok,Amazon Nova Lite,77.0%")
+    assert lines[2].startswith("recMu6jniW4Q1aHhj,Amazon Nova Micro,70.8%")
+    mmlu.write_text("\n".join([lines[0], *lines[3:]]) + "\n", encoding="utf-8")
+    result = run_empty("import", "--from", "epoch", str(mmlu))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "2 results in the database from this source are not in external_benchmark_mmlu.csv "
+        "(not retracted;" in result.stderr
+    )
+    assert "  amazon.nova-lite-v1-0/mmlu/5-shot\n  amazon.nova-micro-v1-0/mmlu/5-shot\n" in (
+        result.stderr
+    )
+    # Nothing is retracted: both are still current.
+    assert len(_rows(run_empty, "list", "results", "--model", "amazon.nova-lite-v1-0")) == 1
+
+
+_EPOCH_FILES = {
+    "model_versions.csv": (
+        ["id", "Version release date"],
+        ["Unique display name", "Display name", "Link", "Notes", "Model"],
+    ),
+    "benchmarks_runs.csv": (
+        ["task", "model", "Best score (across scorers)"],
+        ["id", "logs", "log viewer", "job"],
+    ),
+    "benchmark_results_epoch.csv": (
+        ["benchmark", "model_version", "score", "score_scale"],
+        [
+            "eval_kind",
+            "source",
+            "source_link",
+            "epoch_row_id",
+            "shots",
+            "display_name",
+            "organization",
+            "release_date",
+            "training_compute_flop",
+        ],
+    ),
+    "external_benchmark_gsm8k.csv": (
+        ["Model version", "EM"],
+        ["id", "UUID", "Shots", "Agent", "Notes", "Source", "Source link", "Date added"],
+    ),
+}
+_cells = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8
+) | st.sampled_from(
+    ["gpt-4", "o3-2025-04-16_high", "0.5", "77%", "0-1", "2024-02-30", "https://x.org/a", "", "5"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    name=st.sampled_from(sorted(_EPOCH_FILES)),
+    optional=st.lists(st.integers(0, 8), max_size=6),
+    rows=st.lists(st.lists(_cells, min_size=14, max_size=14), min_size=1, max_size=3),
+)
+def test_epoch_files_with_any_optional_columns_never_trace_back(
+    run: Run, tmp_path_factory, name: str, optional: list[int], rows: list[list[str]]
+):
+    import csv
+
+    required, extra = _EPOCH_FILES[name]
+    header = required + sorted({extra[i % len(extra)] for i in optional})
+    path = tmp_path_factory.mktemp("epoch") / name
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row[: len(header)])
+    _never_a_traceback(run, "epoch", path)
+
+
+@needs_shared
+def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty: Run, tmp_path):
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    for path in [
+        *(SHARED / "epoch-benchmark-stitching").glob("*.csv"),
+        SHARED / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv",
+    ]:
+        shutil.copy(path, folder / path.name)
+    # Into the seeded database, built from these files: nothing changes.
+    result = run("import", "--from", "epoch", str(folder), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "857 the same Epoch AI record as another file holds, whose copy is kept" in (
+        result.stderr
+    )
+    assert _summary(result.stderr) == (
+        "dry run: models: 485 unchanged; aliases: nothing; benchmarks: nothing; "
+        "results: 1618 unchanged; nothing written"
+    )
+    # Into an empty one: the Hub's unrounded mean, under the Hub's model version.
+    assert run_empty("import", "--from", "epoch", str(folder)).exit_code == 0
+    assert _rows(run_empty, "show", "result", "r_0019409c5b227889")["score"] == 34.0593434343
+    gpt = _rows(run_empty, "list", "results", "--benchmark", "gpqa-diamond")
+    run_ids = {r["model"] for r in gpt if "CSVtMksEVjBNsGJGjW4GcQ" in (r["notes"] or "")}
+    assert run_ids == {"gpt-5.1-2025-11-13"}

@@ -1,0 +1,63 @@
+"""Aliases name one model however they are written: names resolve ignoring case and
+surrounding spaces, so no alias may match another model's slug or alias that way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Run, both_stores
+from trendlab.db import Store
+
+
+def _model_of(run: Run, result_id: str) -> str:
+    return json.loads(run("show", "result", result_id, "--json").stdout)["model"]
+
+
+@both_stores
+def test_an_alias_may_not_shadow_another_models_slug_or_alias(run: Run):
+    shadow = run("alias", "add", "gpt-4o", "GPT-4")
+    assert shadow.exit_code == 1
+    assert "alias 'GPT-4' is the slug of model gpt-4 (ignoring case" in shadow.stderr
+    # So GPT-4 still means gpt-4.
+    added = run("add-result", "GPT-4", "mmlu", "71", "--source-url", "https://case.example/3")
+    assert added.exit_code == 0, added.stderr
+    assert _model_of(run, added.stdout.strip()) == "gpt-4"
+
+    assert run("alias", "add", "gpt-4", "MY-GPT4").exit_code == 0
+    for spelling in ("My-Gpt4", " my-gpt4 "):
+        taken = run("alias", "add", "gpt-4o", spelling)
+        assert taken.exit_code == 1
+        assert "is taken by 'MY-GPT4', an alias of gpt-4" in taken.stderr
+    # Harmless spellings of a model's own names stay allowed.
+    assert run("alias", "add", "gpt-4o", "GPT-4o").exit_code == 0
+
+
+def test_an_import_may_not_give_one_alias_to_two_models(run: Run, tmp_path: Path):
+    path = tmp_path / "aliases.csv"
+    path.write_text("alias,model\nfoo-x,gpt-4\nFOO-X,gpt-4o\n")
+    before = run("alias", "list", "--json").stdout
+    result = run("import", str(path), "--kind", "aliases")
+    assert result.exit_code == 1
+    assert f"{path}:2: alias 'foo-x' names two models in this file" in result.stderr
+    assert f"{path}:3: alias 'FOO-X' names two models in this file" in result.stderr
+    assert run("alias", "list", "--json").stdout == before
+
+
+def test_check_finds_aliases_that_clash_ignoring_case(run: Run, store_location: str):
+    store = Store.open(store_location, read_only=False)
+    cs = store.con.execute("SELECT id FROM changesets").fetchone()[0]
+    store.con.execute(
+        "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) VALUES "
+        "(?, 'Gpt-4', 1, 'insert', 'Gpt-4', 'gpt-4o'), "
+        "(?, 'Clash-A', 1, 'insert', 'Clash-A', 'gpt-4'), "
+        "(?, 'clash-a', 1, 'insert', 'clash-a', 'gpt-4o')",
+        [cs, cs, cs],
+    )
+    store.close()
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    problems = {(v["key"], v["problem"]) for v in json.loads(result.stdout)}
+    assert ("Gpt-4", "alias matches the slug of model gpt-4 ignoring case") in problems
+    assert ("Clash-A", "alias matches alias clash-a of gpt-4o ignoring case") in problems
+    assert ("clash-a", "alias matches alias Clash-A of gpt-4 ignoring case") in problems

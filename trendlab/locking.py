@@ -1,0 +1,45 @@
+"""Waiting for another process's lock on a DuckDB file, then saying so in one line."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import duckdb
+
+from trendlab.errors import TrendlabError
+
+T = TypeVar("T")
+
+_LOCK_RE = re.compile(r"Conflicting lock is held in (?P<prog>.*?) \(PID (?P<pid>\d+)\)")
+
+
+def retry_while_locked(
+    action: Callable[[], T],
+    what: str,
+    lock_timeout: float,
+    failed: Callable[[str], TrendlabError],
+) -> T:
+    """Run `action`, retrying with backoff for up to `lock_timeout` seconds while another
+    process holds `what`'s file lock; then a one-line error naming that process. Any
+    other DuckDB error becomes `failed(its text)`."""
+    deadline = time.monotonic() + max(lock_timeout, 0.0)
+    delay = 0.05
+    while True:
+        try:
+            return action()
+        except duckdb.Error as exc:
+            text = str(exc)
+            lock = _LOCK_RE.search(text)
+            if lock is None:
+                raise failed(text) from None
+            if time.monotonic() >= deadline:
+                raise TrendlabError(
+                    f"{what} is locked by another process "
+                    f"(PID {lock['pid']}, {lock['prog']}); try again when it finishes"
+                    + ("" if lock_timeout else ", or wait with --lock-timeout SECONDS")
+                ) from None
+            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
+            delay = min(delay * 2, 1.0)
