@@ -316,3 +316,14 @@ def test_alias_add_with_hostile_values(plain_template: Path):
             assert content(db) == before
 
     run()
+
+
+def test_a_slug_is_no_alias_even_of_its_own_model(plain_template: Path):
+    """`alias add gpt-4 gpt-4` was accepted, and then `trendlab check` failed
+    (09_aliases: alias is also the slug of model gpt-4)."""
+    with database_copy(plain_template) as db:
+        before = content(db)
+        result = invoke(db, "alias", "add", "gpt-4", "gpt-4", "-m", "self")
+        assert_clean_failure(result, "alias 'gpt-4' is the slug of model gpt-4")
+        assert content(db) == before
+        assert invoke(db, "check").exit_code == 0
