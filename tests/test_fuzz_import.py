@@ -241,6 +241,17 @@ def test_files_with_no_rows_change_nothing(plain_template: Path):
         assert content(db) == before
 
 
+def test_a_one_column_file_with_cr_line_ends_imports_every_row(plain_template: Path):
+    """Polars reads a lone-CR file as one line: a one-column file imported nothing,
+    successfully (found by test_import_hostile_files after the scale merge)."""
+    with database_copy(plain_template) as db:
+        path = db.parent / "models.csv"
+        path.write_bytes(b"slug\rfz-cr-one\rfz-cr-two\r")
+        result = invoke(db, "import", str(path), "-m", "cr")
+        assert result.exit_code == 0, result.stderr
+        assert "models: 2 added" in result.stderr
+
+
 def test_cr_and_bom_files_import(plain_template: Path):
     """Old Mac line ends, a BOM and stray quotes inside fields are read, not refused."""
     with database_copy(plain_template) as db:

@@ -121,11 +121,14 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     if not first:
         raise TrendlabError(f"{source}:1: the first line is empty; it must be the header")
     header = _header(first, source)
-    frame: pl.DataFrame | None
-    try:
-        frame = pl.read_csv(data, infer_schema=False, new_columns=header, raise_if_empty=False)
-    except pl.exceptions.PolarsError:
-        frame = None
+    frame: pl.DataFrame | None = None
+    # Old Mac line ends (a lone CR): Polars reads the file as one line, so a one-column
+    # file would import nothing, silently. Python's csv reads them.
+    if not (b"\r" in data and b"\n" not in data):
+        try:
+            frame = pl.read_csv(data, infer_schema=False, new_columns=header, raise_if_empty=False)
+        except pl.exceptions.PolarsError:
+            frame = None
     if frame is None or frame.width != len(header):
         frame = _read_csv_strictly(_decode(data, source), source, header)
     quoted = b'"' in data
