@@ -42,6 +42,25 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def plain_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded database without the forecast cache (quicker to make): for tests that
+    copy a database per generated example and never forecast."""
+    path = tmp_path_factory.mktemp("plain") / "seeded.duckdb"
+    result = CliRunner().invoke(cli, ["--db", str(path), "--author", "seeder", "init"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the schema and no records, to copy per generated example."""
+    path = tmp_path_factory.mktemp("empty-template") / "empty.duckdb"
+    result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
 @pytest.fixture
 def db(seeded_template: Path, tmp_path: Path) -> Path:
     """A seeded database of this test's own."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from trendlab.errors import TrendlabError
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
+_EMPTY = re.compile(rb"(\xef\xbb\xbf)?\s*")
 _SUFFIXES = {
     ".csv": "csv",
     ".json": "json",
@@ -62,7 +64,7 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not data or data.isspace():
+    if _EMPTY.fullmatch(data):  # nothing, white space, or only a byte-order mark
         raise TrendlabError(f"{source}: the file is empty")
     if fmt == "parquet":
         return _read_parquet(data, source)
@@ -80,7 +82,8 @@ def _decode(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # Lines end with \n, \r\n or a lone \r, as the CSV reader counts them.
+        line = len(re.findall(rb"\r\n|\r|\n", data[: exc.start])) + 1
         raise TrendlabError(
             f"{source}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
             "save the file as UTF-8"
@@ -102,18 +105,32 @@ def _header(names: list[str], source: str) -> list[str]:
 
 def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     # Polars parses the bytes as they are (a BOM is skipped) and checks the UTF-8, so a
-    # big file is never a Python string; text is decoded only to explain an error.
+    # big file is never a Python string; text is decoded only to explain an error, or
+    # to read what Polars refuses and Python's csv reads (a lone quote inside a field,
+    # CR line ends).
     try:
-        header = _header(
-            next(csv.reader(io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""))), source
+        first = next(
+            csv.reader(io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""), strict=True),
+            None,
         )
-        frame = pl.read_csv(data, infer_schema=False, new_columns=header, raise_if_empty=False)
-    except (UnicodeDecodeError, pl.exceptions.PolarsError):
-        text = _decode(data, source)
-        width = len(_header(_first_record(text), source))
-        raise _csv_structure_error(text, source, width) from None
-    if frame.width != len(header):
-        raise _csv_structure_error(_decode(data, source), source, len(header))
+    except UnicodeDecodeError:
+        _decode(data, source)  # raises, naming the line of the bad byte
+        raise
+    except csv.Error as exc:
+        raise TrendlabError(f"{source}:1: malformed CSV header: {exc}") from None
+    if not first:
+        raise TrendlabError(f"{source}:1: the first line is empty; it must be the header")
+    header = _header(first, source)
+    frame: pl.DataFrame | None = None
+    # Old Mac line ends (a lone CR): Polars reads the file as one line, so a one-column
+    # file would import nothing, silently. Python's csv reads them.
+    if not (b"\r" in data and b"\n" not in data):
+        try:
+            frame = pl.read_csv(data, infer_schema=False, new_columns=header, raise_if_empty=False)
+        except pl.exceptions.PolarsError:
+            frame = None
+    if frame is None or frame.width != len(header):
+        frame = _read_csv_strictly(_decode(data, source), source, header)
     quoted = b'"' in data
     del data
     starts: list[int] = []
@@ -123,7 +140,7 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
         if not quoted:
             return str(row + 2)
         if not starts:
-            reader = csv.reader(io.StringIO(_decode(again(), source)))
+            reader = csv.reader(io.StringIO(_decode(again(), source), newline=""))
             next(reader)
             line = reader.line_num + 1
             for _ in reader:
@@ -134,22 +151,27 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     return Loaded(frame.with_row_index(ROW), source, line_of)
 
 
-def _first_record(text: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text)), [])
-
-
-def _csv_structure_error(text: str, source: str, width: int) -> TrendlabError:
-    reader = csv.reader(io.StringIO(text))
+def _read_csv_strictly(text: str, source: str, header: list[str]) -> pl.DataFrame:
+    """Every record of a CSV file by Python's csv reader, or an error naming the line."""
+    width = len(header)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    columns: list[list[str | None]] = [[] for _ in header]
     try:
         next(reader)
         for record in reader:
-            if record and len(record) != width:
-                return TrendlabError(
+            if not record:  # a blank line: a row of unknowns, as Polars reads it
+                record = [None] * width  # type: ignore[list-item]
+            elif len(record) != width:
+                raise TrendlabError(
                     f"{source}:{reader.line_num}: {len(record)} fields, but the header has {width}"
                 )
+            for values, value in zip(columns, record, strict=True):
+                values.append(value if value != "" else None)
     except csv.Error as exc:
-        return TrendlabError(f"{source}:{reader.line_num}: malformed CSV: {exc}")
-    return TrendlabError(f"{source}: malformed CSV")
+        raise TrendlabError(f"{source}:{reader.line_num}: malformed CSV: {exc}") from None
+    return pl.DataFrame(
+        dict(zip(header, columns, strict=True)), schema={c: pl.String for c in header}
+    )
 
 
 def _scalar_text(value: object, where: str, key: str) -> str | None:
@@ -168,23 +190,84 @@ def _frame_from_objects(
     objects: list[object], source: str, where: Callable[[int], str]
 ) -> pl.DataFrame:
     columns: dict[str, list[str | None]] = {}
-    for i, obj in enumerate(objects):
-        if not isinstance(obj, dict):
+    for i, record in enumerate(objects):
+        if not isinstance(record, dict):
             raise TrendlabError(f"{source}:{where(i)}: expected an object of field: value")
+        if isinstance(record, _Record) and record.twice is not None:
+            raise TrendlabError(f"{source}:{where(i)}: field {record.twice!r} appears twice")
+        obj = {}
+        for raw_key, value in record.items():
+            key = str(raw_key).strip()
+            if key in obj:
+                raise TrendlabError(f"{source}:{where(i)}: field {key!r} appears twice")
+            obj[key] = value
         for key in obj:
-            columns.setdefault(str(key).strip(), [None] * i)
+            columns.setdefault(key, [None] * i)
         for key, values in columns.items():
             values.append(_scalar_text(obj.get(key), f"{source}:{where(i)}", key))
     if not columns:
         raise TrendlabError(f"{source}: no records")
-    return pl.DataFrame(columns, schema={c: pl.String for c in columns}).with_row_index(ROW)
+    try:
+        frame = pl.DataFrame(columns, schema={c: pl.String for c in columns})
+    except UnicodeEncodeError:
+        raise _not_unicode(columns, source, where) from None
+    return frame.with_row_index(ROW)
+
+
+def _not_unicode(
+    columns: dict[str, list[str | None]], source: str, where: Callable[[int], str]
+) -> TrendlabError:
+    """The first field holding a lone surrogate (a JSON \\ud800 escape), which no
+    UTF-8 text can carry."""
+    for key, values in columns.items():
+        if not _is_unicode(key):
+            return TrendlabError(f"{source}: field name {key!r} is not valid Unicode text")
+        for i, value in enumerate(values):
+            if value is not None and not _is_unicode(value):
+                return TrendlabError(
+                    f"{source}:{where(i)}: field {key}: {value[:60]!r} is not valid Unicode text"
+                )
+    return TrendlabError(f"{source}: not valid Unicode text")
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Record(dict):
+    """A JSON object that remembers a field it held twice (json.loads keeps the last)."""
+
+    twice: str | None = None
+
+
+def _json_loads(text: str) -> object:
+    """Parse JSON keeping numbers as their text (validation types them, and Python
+    cannot even print an integer of over 4,300 digits) and noticing repeated fields."""
+    return json.loads(
+        text, object_pairs_hook=_pairs, parse_int=str, parse_float=str, parse_constant=str
+    )
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> _Record:
+    record = _Record()
+    for key, value in pairs:
+        if key in record and record.twice is None:
+            record.twice = key
+        record[key] = value
+    return record
 
 
 def _read_json(text: str, source: str) -> Loaded:
     try:
-        data = json.loads(text)
+        data = _json_loads(text)
     except json.JSONDecodeError as exc:
         raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise TrendlabError(f"{source}: expected a JSON array of records")
 
@@ -196,13 +279,17 @@ def _read_json(text: str, source: str) -> Loaded:
 
 def _read_jsonl(text: str, source: str) -> Loaded:
     objects, lines = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only \n ends a JSON Lines record (a \r before it is JSON whitespace): a value may
+    # hold U+2028 or U+0085 unescaped, which splitlines() would break a record at.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            objects.append(json.loads(line))
+            objects.append(_json_loads(line))
         except json.JSONDecodeError as exc:
             raise TrendlabError(f"{source}:{number}: invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise TrendlabError(f"{source}:{number}: invalid JSON: nested too deeply") from None
         lines.append(number)
 
     def where(i: int) -> str:
@@ -230,13 +317,32 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
                 .alias(name)
             )
         else:
-            casts.append(pl.col(name).cast(pl.String))
+            casts.append(_parquet_text(frame, name, dtype, source))
     frame = frame.select(casts).rename({c: c.strip() for c in frame.columns})
 
     def where(i: int) -> str:
         return f"row {i + 1}"
 
     return Loaded(frame.with_row_index(ROW), source, where)
+
+
+def _parquet_text(frame: pl.DataFrame, name: str, dtype: pl.DataType, source: str) -> pl.Expr:
+    """A Parquet column as text, or an error naming the column (and the row of a value
+    that is not text, such as bytes that are not UTF-8)."""
+    column = frame.get_column(name)
+    try:
+        text = column.cast(pl.String, strict=False)
+    except pl.exceptions.PolarsError:
+        raise TrendlabError(
+            f"{source}: column {name!r} holds {dtype} values that cannot be read as text"
+        ) from None
+    lost = text.is_null() & column.is_not_null()
+    if lost.any():
+        row = int(lost.arg_true()[0])
+        raise TrendlabError(
+            f"{source}:row {row + 1}: field {name}: a {dtype} value that is not UTF-8 text"
+        )
+    return pl.lit(text).alias(name)
 
 
 def _short(exc: Exception) -> str:

@@ -56,6 +56,8 @@ def named_queries() -> dict[str, NamedQuery]:
 
 def resolve(sql_or_name: str) -> NamedQuery:
     """A named query, or ad-hoc SQL wrapped as one."""
+    if not sql_or_name.strip("\x00 \t\r\n;"):
+        raise TrendlabError("no SQL to run: give SQL, a query name, or --list")
     if NAME_RE.match(sql_or_name):
         queries = named_queries()
         if sql_or_name in queries:
@@ -83,7 +85,7 @@ def run(store: Store, query: NamedQuery, params: dict[str, str]) -> pl.DataFrame
     try:
         _check_reads_only(store, query.sql)
         result = store.execute(query.sql, params or None)
-        if result.description is None:
+        if result is None or result.description is None:  # no statement, or no rows
             return pl.DataFrame()
         return result.pl()
     except duckdb.Error as exc:

@@ -10,9 +10,11 @@ import contextlib
 import functools
 import getpass
 import os
+import signal
 import subprocess
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
@@ -176,7 +178,8 @@ class Changeset:
         delays = iter(CONFLICT_RETRY_DELAYS)
         while True:
             try:
-                self.store.con.execute("COMMIT")
+                with _held_interrupts():
+                    self.store.con.execute("COMMIT")
                 return
             except duckdb.Error as error:
                 delay = next(delays, None) if is_write_conflict(error) else None
@@ -371,6 +374,22 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
         )
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
     raise TrendlabError(f"no current {kind.singular} {text!r}{hint}")
+
+
+@contextlib.contextmanager
+def _held_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) while a COMMIT runs: interrupted there, DuckDB aborts the
+    process ("terminate called without an active exception") or reports a commit that
+    happened as failed. A Ctrl-C that arrives during the commit is too late to stop
+    the write, so the command finishes as if it had come a moment later."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _rollback_quietly(store: Store) -> None:

@@ -234,8 +234,12 @@ def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     existing = (
         rows.join(taken, on="__folded")
         .filter(
-            (pl.col("__owner") != pl.col("model"))
-            & (pl.col("__slug") | (pl.col("__name") != pl.col("alias")))
+            (
+                (pl.col("__owner") != pl.col("model"))
+                & (pl.col("__slug") | (pl.col("__name") != pl.col("alias")))
+            )
+            # A slug as an alias, even of its own model, shadows it (check 09_aliases).
+            | (pl.col("__slug") & (pl.col("__name") == pl.col("alias")))
         )
         .select(
             ROW,

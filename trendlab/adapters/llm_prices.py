@@ -66,11 +66,20 @@ def read(path: str) -> Publication:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+        raise TrendlabError(
+            f"{source}: invalid JSON: {str(exc)[:80] or 'nested too deeply'}"
+        ) from None
     records, where = _records(data, source)
     rows = [_row(i, r, source, where(i)) for i, r in enumerate(records)]
     if not rows:
         raise TrendlabError(f"{source}: no prices in this file")
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in rows[0]} | {ROW: pl.UInt32})
+    try:
+        frame = pl.DataFrame(rows, schema={c: pl.String for c in rows[0]} | {ROW: pl.UInt32})
+    except UnicodeEncodeError:  # a lone surrogate escape (\ud800) in a value
+        raise TrendlabError(
+            f"{source}: a value is not valid Unicode text (a lone \\uXXXX surrogate)"
+        ) from None
     publication = Publication("llm-prices", [path])
     # JSON has no rows to number: errors name the price record and its model id.
     publication.parts.append(Part(PRICES, frame, source, where))

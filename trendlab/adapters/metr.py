@@ -68,6 +68,10 @@ def read(path: str, source_url: str | None = None) -> Publication:
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise TrendlabError(f"{path}{where}: invalid YAML: {problem}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+        raise TrendlabError(
+            f"{path}: invalid YAML: {str(exc)[:80] or 'nested too deeply'}"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
         raise TrendlabError(f"{path}: not a METR results file: no `results` mapping")
     if data.get("benchmark_name") is not None and not isinstance(data["benchmark_name"], str):
@@ -118,9 +122,14 @@ def read(path: str, source_url: str | None = None) -> Publication:
             publication.skipped.append(Skip(path, line, name, "no time horizon estimate"))
     if not rows:
         raise TrendlabError(f"{path}: no time horizons in this file")
-    frame = pl.DataFrame(
-        rows, schema={ROW: pl.UInt32} | {c: pl.String for c in rows[0] if c != ROW}
-    )
+    try:
+        frame = pl.DataFrame(
+            rows, schema={ROW: pl.UInt32} | {c: pl.String for c in rows[0] if c != ROW}
+        )
+    except UnicodeEncodeError:  # a lone surrogate escape (\ud800) in a value
+        raise TrendlabError(
+            f"{path}: a value is not valid Unicode text (a lone \\uXXXX surrogate)"
+        ) from None
     keys = list(data["results"])
 
     def line_of(row: int) -> str:

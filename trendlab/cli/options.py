@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -106,39 +108,82 @@ class TrendlabGroup(click.Group):
         import duckdb
 
         debug = bool(ctx.params.get("debug")) or os.environ.get("TRENDLAB_DEBUG") == "1"
-        try:
-            return super().invoke(ctx)
-        except TrendlabError as exc:
-            if debug:
-                traceback.print_exc()
-            _fail(exc.message, exc.details, exc.exit_code)
-        except duckdb.Error as exc:
-            if debug:
-                traceback.print_exc()
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            _fail(f"database error: {first} (run with --debug for details)", [], ExitCode.DATA)
-        except KeyboardInterrupt:
-            click.echo("trendlab: interrupted", err=True)
-            sys.exit(ExitCode.INTERRUPTED)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise  # Click's own: usage errors and exits, which it reports itself
-        except Exception as exc:
-            # Never a traceback for the user, even for a bug: one line, and --debug.
-            if debug:
-                traceback.print_exc()
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            _fail(
-                f"internal error ({type(exc).__name__}: {first}); this is a bug in trendlab, "
-                "please report it with the output of --debug",
-                [],
-                ExitCode.INTERNAL,
-            )
+        with _noting_interrupts() as interrupted:
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                _stop_interrupted(debug)
+            except Exception as exc:
+                # After a Ctrl-C, DuckDB or a library may report it as an error of its
+                # own ("Query interrupted", a failed lazy import): it is the interrupt.
+                if interrupted:
+                    _stop_interrupted(debug)
+                if isinstance(exc, TrendlabError):
+                    if debug:
+                        traceback.print_exc()
+                    _fail(exc.message, exc.details, exc.exit_code)
+                if isinstance(exc, duckdb.Error):
+                    if debug:
+                        traceback.print_exc()
+                    text = str(exc).strip()
+                    first = text.splitlines()[0] if text else type(exc).__name__
+                    _fail(
+                        f"database error: {first} (run with --debug for details)", [], ExitCode.DATA
+                    )
+                if isinstance(exc, click.ClickException | click.exceptions.Exit | click.Abort):
+                    raise  # Click's own: usage errors and exits, which it reports itself
+                # Never a traceback for the user, even for a bug: one line, and --debug.
+                if debug:
+                    traceback.print_exc()
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                _fail(
+                    f"internal error ({type(exc).__name__}: {first}); this is a bug in "
+                    "trendlab, please report it with the output of --debug",
+                    [],
+                    ExitCode.INTERNAL,
+                )
+
+
+@contextmanager
+def _noting_interrupts() -> Iterator[list[bool]]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is also noted in the list yielded."""
+    interrupted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        interrupted.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_interrupted(debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    click.echo("trendlab: interrupted", err=True)
+    sys.exit(ExitCode.INTERRUPTED)
+
+
+# Control characters and line separators an error may quote from its input (a newline
+# inside a quoted CSV field, a NUL byte): shown escaped, so one error stays one line.
+_ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters and line breaks escaped (\\n, \\x00)."""
+    return text.translate(_ESCAPES)
 
 
 def _fail(message: str, details: list[str], code: int) -> None:
-    click.echo(f"trendlab: error: {message}", err=True)
+    click.echo(f"trendlab: error: {one_line(message)}", err=True)
     for line in details:
-        click.echo(f"  {line}", err=True)
+        click.echo(f"  {one_line(line)}", err=True)
     sys.exit(code)
 
 
@@ -273,8 +318,12 @@ def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
                     help=help_text,
                 )
             elif field.type == "choice":
+                # Any case, as in an imported file (validation lowercases it).
                 option = click.option(
-                    flag, field.name, type=click.Choice(field.choices), help=help_text
+                    flag,
+                    field.name,
+                    type=click.Choice(field.choices, case_sensitive=False),
+                    help=help_text,
                 )
             else:
                 option = click.option(

@@ -1,0 +1,284 @@
+"""Schema migrations on real database files: an old database upgrades in place with
+its records and history intact; a database newer than this trendlab is refused and
+left untouched.
+
+The old database is made here, not committed as a binary: only schema/001_init.sql
+applied (recorded as the migration runner records it), then records written with
+plain SQL as trendlab 0.1 would have written them: two changesets, an update and a
+retraction among them, so there is history to lose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner, Result
+
+from trendlab.cli import cli
+from trendlab.db import latest_version, migrations
+
+FIRST = "0660a0000000000001"  # time-sortable changeset ids, as new_changeset makes them
+SECOND = "0660a0000000010002"
+
+
+def _invoke(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+def make_database(path: Path, up_to: int) -> None:
+    """A database with migrations 1..up_to applied, as the runner applies them."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "CREATE TABLE schema_migrations ("
+            "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        for m in migrations()[:up_to]:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(m.sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [m.version, m.name, datetime(2024, 1, 1, 0, 0, m.version)],
+            )
+            con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def _key(prefix: str, *parts: str | None) -> str:
+    """A derived id as trendlab derives it (see Store.key_sql)."""
+    joined = "\x1f".join(p or "" for p in parts)
+    return f"{prefix}_" + hashlib.md5(joined.encode()).hexdigest()[:16]
+
+
+RESULT_KEY = _key("r", "old-model", "old-bench", "5-shot", "https://example.org/old")
+GONE_KEY = _key("r", "old-model", "old-bench", "0-shot", None)
+PRICE_KEY = _key("p", "old-model", "OldCo", "2023-06-01")
+
+
+def write_old_records(path: Path) -> None:
+    """Records in the version-1 tables, written directly, history included."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "INSERT INTO changesets VALUES "
+            f"('{FIRST}', TIMESTAMP '2024-01-02 10:00:00', 'ada', 'first records'), "
+            f"('{SECOND}', TIMESTAMP '2024-02-03 11:00:00', 'bob', 'corrections')"
+        )
+        con.execute(
+            "INSERT INTO organization_revisions VALUES (?, 'oldco', 1, 'insert', 'oldco', 'OldCo')",
+            [FIRST],
+        )
+        model = (
+            "INSERT INTO model_revisions (changeset_id, key, revision, op, slug, name, "
+            "organization, release_date, parameters) VALUES (?, 'old-model', ?, ?, "
+            "'old-model', ?, 'OldCo', DATE '2023-05-01', 7e9)"
+        )
+        con.execute(model, [FIRST, 1, "insert", "Old Model"])
+        con.execute(model, [SECOND, 2, "update", "Old Model v1"])
+        con.execute(
+            "INSERT INTO benchmark_revisions (changeset_id, key, revision, op, slug, name, "
+            "unit, floor, ceiling) VALUES (?, 'old-bench', 1, 'insert', 'old-bench', "
+            "'Old Bench', 'percent', 25, 100)",
+            [FIRST],
+        )
+        result = (
+            "INSERT INTO result_revisions (changeset_id, key, revision, op, model, benchmark, "
+            "score, setting, reported_date, source_url) VALUES (?, ?, ?, ?, 'old-model', "
+            "'old-bench', ?, ?, DATE '2023-06-01', ?)"
+        )
+        con.execute(
+            result, [FIRST, RESULT_KEY, 1, "insert", 61.5, "5-shot", "https://example.org/old"]
+        )
+        con.execute(
+            result, [SECOND, RESULT_KEY, 2, "update", 62.5, "5-shot", "https://example.org/old"]
+        )
+        con.execute(result, [FIRST, GONE_KEY, 1, "insert", 40.0, "0-shot", None])
+        con.execute(result, [SECOND, GONE_KEY, 2, "retract", 40.0, "0-shot", None])
+        con.execute(
+            "INSERT INTO price_revisions (changeset_id, key, revision, op, model, provider, "
+            "effective_date, input_usd_per_mtok, output_usd_per_mtok) VALUES "
+            "(?, ?, 1, 'insert', 'old-model', 'OldCo', DATE '2023-06-01', 1.5, 2.0)",
+            [FIRST, PRICE_KEY],
+        )
+    finally:
+        con.close()
+
+
+def _rows(path: Path, tables: list[str]) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+    finally:
+        con.close()
+
+
+OLD_TABLES = [
+    "changesets",
+    "organization_revisions",
+    "model_revisions",
+    "benchmark_revisions",
+    "result_revisions",
+    "price_revisions",
+    "units",
+]
+
+
+@pytest.fixture
+def v1_db(tmp_path: Path) -> Path:
+    path = tmp_path / "old.duckdb"
+    make_database(path, up_to=1)
+    write_old_records(path)
+    return path
+
+
+def test_fixture_is_a_version_1_database(v1_db: Path):
+    con = duckdb.connect(str(v1_db), read_only=True)
+    try:
+        assert con.execute("SELECT list(version) FROM schema_migrations").fetchone() == ([1],)
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    finally:
+        con.close()
+    assert "alias_revisions" not in tables and "forecast_cache" not in tables
+    assert latest_version() > 1, "nothing to upgrade: this test needs a second migration"
+
+
+def test_read_commands_ask_for_migrate_and_change_nothing(v1_db: Path):
+    before = v1_db.read_bytes()
+    for args in (["list", "models"], ["check"], ["log"], ["export", "results"]):
+        result = _invoke(v1_db, *args)
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (
+            f"trendlab: error: {v1_db} has schema version 1, this trendlab needs "
+            f"{latest_version()}: run `trendlab migrate` to upgrade it\n"
+        )
+        assert result.stdout == ""
+    assert v1_db.read_bytes() == before
+
+
+def _assert_upgraded(db: Path, old: dict[str, list[tuple]]) -> None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        versions = con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert versions == [(m.version, m.name) for m in migrations()]
+    # Every old row is still there, unchanged.
+    now = _rows(db, OLD_TABLES)
+    for table, rows in old.items():
+        assert set(rows) <= set(now[table]), table
+    assert _invoke(db, "check").exit_code == 0
+    # History reads as it did: who, when, why, and the state as of a past moment.
+    history = json.loads(_invoke(db, "history", "model", "old-model", "--json").stdout)
+    assert [(h["revision"], h["op"], h["author"], h["name"]) for h in history] == [
+        (1, "insert", "ada", "Old Model"),
+        (2, "update", "bob", "Old Model v1"),
+    ]
+    shown = json.loads(_invoke(db, "show", "result", RESULT_KEY, "--json").stdout)
+    assert shown["score"] == 62.5
+    then = _invoke(db, "show", "result", RESULT_KEY, "--json", "--as-of", "2024-01-31")
+    assert json.loads(then.stdout)["score"] == 61.5
+    gone = _invoke(db, "show", "result", GONE_KEY)
+    assert gone.exit_code == 1
+    assert _invoke(db, "show", "result", GONE_KEY, "--as-of", FIRST).exit_code == 0
+    log = json.loads(_invoke(db, "log", "--json").stdout)
+    assert [c["changeset"] for c in log][-2:] == [SECOND, FIRST]
+    prices = json.loads(_invoke(db, "list", "prices", "--json").stdout)
+    assert [p["id"] for p in prices] == [PRICE_KEY]
+
+
+def test_a_write_command_upgrades_in_place(v1_db: Path):
+    old = _rows(v1_db, OLD_TABLES)
+    result = _invoke(v1_db, "add-model", "new-model", "--organization", "OldCo", "-m", "after")
+    assert result.exit_code == 0, result.output
+    _assert_upgraded(v1_db, old)
+    # The new schema works: an alias (migration 2) for the old model, and the new model.
+    alias = _invoke(v1_db, "alias", "add", "old-model", "old-model-2023", "-m", "alias")
+    assert alias.exit_code == 0, alias.output
+    assert _invoke(v1_db, "show", "model", "new-model").exit_code == 0
+    assert _invoke(v1_db, "check").exit_code == 0
+
+
+def test_migrate_upgrades_in_place_once(v1_db: Path):
+    old = _rows(v1_db, OLD_TABLES)
+    result = _invoke(v1_db, "migrate")
+    assert result.exit_code == 0, result.output
+    applied = [f"applied migration {m.version:03d}_{m.name}" for m in migrations()[1:]]
+    assert result.stderr.splitlines() == [
+        *applied,
+        f"{v1_db}: schema version {latest_version()}",
+    ]
+    assert _rows(v1_db, OLD_TABLES) == old  # migrating adds tables, changes no records
+    _assert_upgraded(v1_db, old)
+    again = _invoke(v1_db, "migrate")
+    assert again.exit_code == 0
+    assert again.stderr == f"{v1_db}: schema version {latest_version()}\n"
+
+
+def test_an_import_upgrades_then_imports(v1_db: Path, tmp_path: Path):
+    old = _rows(v1_db, OLD_TABLES)
+    path = tmp_path / "results.csv"
+    path.write_text("model,benchmark,score,setting\nold-model,old-bench,70,cot\n")
+    result = _invoke(v1_db, "import", str(path), "-m", "new results")
+    assert result.exit_code == 0, result.output
+    _assert_upgraded(v1_db, old)
+    assert len(json.loads(_invoke(v1_db, "list", "results", "--json").stdout)) == 2
+
+
+@pytest.mark.parametrize("up_to", range(1, len(migrations())))
+def test_every_older_version_upgrades(tmp_path: Path, up_to: int):
+    path = tmp_path / f"v{up_to}.duckdb"
+    make_database(path, up_to=up_to)
+    write_old_records(path)
+    old = _rows(path, OLD_TABLES)
+    assert _invoke(path, "migrate").exit_code == 0
+    _assert_upgraded(path, old)
+
+
+# -- newer than this trendlab --------------------------------------------------------------
+
+
+@pytest.fixture
+def future_db(tmp_path: Path) -> Path:
+    path = tmp_path / "future.duckdb"
+    make_database(path, up_to=len(migrations()))
+    write_old_records(path)
+    con = duckdb.connect(str(path))
+    con.execute(
+        "INSERT INTO schema_migrations VALUES (?, 'from_the_future', now()::TIMESTAMP)",
+        [latest_version() + 1],
+    )
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "models"],
+        ["check"],
+        ["migrate"],
+        ["init"],
+        ["add-model", "x-model"],
+        ["edit", "model", "old-model", "--set", "name=x", "-m", "x"],
+        ["retract", "result", RESULT_KEY, "-m", "x"],
+        ["import", "-", "--kind", "models"],
+        ["query", "SELECT 1"],
+    ],
+)
+def test_newer_database_is_refused_and_untouched(future_db: Path, args: list[str]):
+    before = future_db.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(future_db), *args], input="slug\nx-model\n")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"trendlab: error: {future_db} has schema version {latest_version() + 1}, newer than "
+        f"this trendlab understands ({latest_version()}): upgrade trendlab to use it\n"
+    )
+    assert result.stdout == ""
+    assert future_db.read_bytes() == before
+    assert not Path(f"{future_db}.wal").exists()

@@ -1,0 +1,183 @@
+"""Named-query parameters are bound, never pasted into the SQL: hostile values are
+searched for literally and change nothing; hostile names are clear errors; and the
+queries and the code that runs them have nowhere to paste a value."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.fuzzing import assert_clean_failure, content, database_copy, invoke
+from trendlab import queries
+from trendlab.queries import named_queries
+
+HOSTILE_VALUES = [
+    "math'; DROP TABLE result_revisions; --",
+    "' OR 1=1 --",
+    "math' OR '1'='1",
+    'math" OR "1"="1',
+    "'",
+    "''",
+    '"',
+    "\\",
+    "\\'",
+    "math\\",
+    "math\x00",
+    "\x00' OR 1=1 --",
+    "math\n; DELETE FROM changesets",
+    "math/*",
+    "$benchmark",
+    "?",
+    "%s",
+    "{benchmark}",
+    "матем 数学 🚀",
+    "math" + " " * 3,
+    "x" * 100_000,
+    "'" * 10_000,
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
+def test_hostile_values_are_searched_literally(plain_template: Path, value: str):
+    with database_copy(plain_template) as db:
+        before = content(db)
+        result = invoke(db, "query", "frontier", "--param", f"benchmark={value}", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == []  # no benchmark is called that
+        two = invoke(
+            db,
+            "query",
+            "launch-price-ratio",
+            "--param",
+            f"model={value}",
+            "--param",
+            "baseline=gpt-4",
+            "--json",
+        )
+        assert two.exit_code == 0, two.output
+        assert json.loads(two.stdout) == []
+        assert content(db) == before
+
+
+def test_a_bound_value_round_trips_exactly(plain_template: Path):
+    """A stored setting holding quotes, a comment and a NUL is found by exactly that
+    value through a bound parameter, and by nothing else."""
+    nasty = "x'; DROP TABLE result_revisions; -- \\ \" \x00 ☃"
+    with database_copy(plain_template) as db:
+        added = invoke(db, "add-result", "gpt-4", "mmlu", "50", "--setting", nasty, "-m", "n")
+        assert added.exit_code == 0, added.output
+        sql = "SELECT count(*) AS n FROM results WHERE setting = $s"
+        for value, n in ((nasty, 1), (nasty[:-1], 0), ("' OR 1=1 --", 0)):
+            found = invoke(db, "query", sql, "--param", f"s={value}", "--json")
+            assert found.exit_code == 0, found.output
+            assert json.loads(found.stdout) == [{"n": n}], value
+
+
+@pytest.mark.parametrize(
+    "param",
+    [
+        "x'; DROP TABLE results; --=1",
+        "benchmark'=math",
+        "bench mark=math",
+        "1=1",
+        "$benchmark=math",
+        "бенчмарк=math",
+        "benchmark\x00=math",
+    ],
+)
+def test_hostile_parameter_names_are_refused(plain_template: Path, param: str):
+    with database_copy(plain_template) as db:
+        before = content(db)
+        result = invoke(db, "query", "frontier", "--param", "benchmark=math", "--param", param)
+        assert_clean_failure(result, "has no parameter")
+        assert len(result.stderr.splitlines()) == 1
+        # Ad-hoc SQL: DuckDB refuses a parameter the statement does not have.
+        adhoc = invoke(db, "query", "SELECT 1 AS one", "--param", param)
+        assert_clean_failure(adhoc, "query failed")
+        assert len(adhoc.stderr.splitlines()) == 1
+        assert content(db) == before
+
+
+@pytest.mark.parametrize("param", ["benchmark", "=math", " =math"])
+def test_malformed_param_is_a_usage_error(plain_template: Path, param: str):
+    with database_copy(plain_template) as db:
+        result = invoke(db, "query", "frontier", "--param", param)
+        assert result.exit_code == 2
+        assert "is not NAME=VALUE" in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_a_parameter_cannot_smuggle_sql_into_a_write(plain_template: Path):
+    """Even ad-hoc SQL with a hostile bound value stays read-only and literal."""
+    with database_copy(plain_template) as db:
+        before = content(db)
+        result = invoke(
+            db,
+            "query",
+            "SELECT $v AS v",
+            "--param",
+            "v='); DELETE FROM result_revisions; --",
+            "--json",
+        )
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == [{"v": "'); DELETE FROM result_revisions; --"}]
+        assert content(db) == before
+
+
+# -- nowhere to paste a value ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_query_sql_uses_only_declared_bound_parameters(name: str):
+    query = named_queries()[name]
+    body = "\n".join(line for line in query.sql.splitlines() if not line.lstrip().startswith("--"))
+    used = set(re.findall(r"\$([A-Za-z_]\w*)", body))
+    assert used == set(query.params), (used, query.params)
+    # No template syntax a value could be formatted into.
+    for marker in ("{", "%s", "%(", "?"):
+        assert marker not in body, marker
+
+
+def test_queries_module_never_formats_sql():
+    """queries.run hands the SQL text and the values to DuckDB separately: no string
+    formatting, concatenation or replacement touches the SQL in trendlab/queries.py."""
+    tree = ast.parse(inspect.getsource(queries))
+    run = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "run")
+    calls = [
+        n
+        for n in ast.walk(run)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "execute"
+    ]
+    assert len(calls) == 1
+    sql, params = calls[0].args
+    assert ast.unparse(sql) == "query.sql"
+    assert "params" in ast.unparse(params)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            assert node.func.attr not in ("format", "format_map"), ast.unparse(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            assert not isinstance(node.left, ast.Constant), ast.unparse(node)
+    sql_source = inspect.getsource(queries.parse) + inspect.getsource(queries.resolve)
+    assert "replace(" not in sql_source
+
+
+@pytest.mark.parametrize("sql", [" ", "\x00", "\n\t", ";", " ; ;"])
+def test_blank_sql_is_a_clear_error(plain_template: Path, sql: str):
+    with database_copy(plain_template) as db:
+        result = invoke(db, "query", sql)
+        assert_clean_failure(result, "no SQL to run")
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_sql_of_only_a_comment_is_a_clear_error(plain_template: Path):
+    with database_copy(plain_template) as db:
+        result = invoke(db, "query", "/* nothing */", "--json")
+        assert_clean_failure(result)
+        assert len(result.stderr.splitlines()) == 1
