@@ -117,6 +117,7 @@ def test_parameters_are_bound_not_pasted(run: Run):
         "ATTACH ':memory:' AS elsewhere",
         "INSTALL httpfs",
         "SELECT 1; DELETE FROM result_revisions",
+        "EXPLAIN ANALYZE DELETE FROM result_revisions",
     ],
 )
 @both_stores
@@ -228,10 +229,15 @@ def test_stdout_carries_only_data(run: Run):
 
 def test_query_writes_no_files(run: Run, tmp_path: Path):
     leak = tmp_path / "leak.csv"
-    result = run("query", f"COPY (SELECT * FROM models) TO '{leak}'")
-    assert result.exit_code == 1
-    assert "COPY statements are refused; write files with --format and -o" in result.stderr
-    assert not leak.exists()
+    for sql in (
+        f"COPY (SELECT * FROM models) TO '{leak}'",
+        f"EXPLAIN ANALYZE COPY models TO '{leak}'",
+    ):
+        result = run("query", sql)
+        assert result.exit_code == 1
+        assert "COPY statements are refused; write files with --format and -o" in result.stderr
+        assert not leak.exists()
+    assert "physical_plan" in run("query", "EXPLAIN SELECT * FROM models").stdout
 
 
 def test_suggestions_name_near_slugs_only(run: Run):
@@ -324,7 +330,7 @@ def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(trendlab.render, "render", broken)
     result = run("list", "benchmarks")
-    assert result.exit_code == 3
+    assert result.exit_code == 70
     assert result.stderr.strip().splitlines() == [
         "trendlab: error: internal error (ValueError: boom); this is a bug in trendlab, "
         "please report it with the output of --debug"

@@ -11,7 +11,7 @@ class ExitCode(IntEnum):
     OK = 0
     DATA = 1
     USAGE = 2
-    INTERNAL = 3  # a bug in trendlab, reported in one line (--debug for the traceback)
+    INTERNAL = 70  # a bug in trendlab (EX_SOFTWARE), in one line; --debug for the traceback
     INTERRUPTED = 130
 
 

@@ -85,7 +85,7 @@ def run(store: Store, query: NamedQuery, params: dict[str, str]) -> pl.DataFrame
     try:
         _check_reads_only(store, query.sql)
         result = store.execute(query.sql, params or None)
-        if result is None or result.description is None:  # no statement, or no rows
+        if result.description is None:  # a statement that returns no rows
             return pl.DataFrame()
         return result.pl()
     except duckdb.Error as exc:
@@ -103,6 +103,13 @@ def _check_reads_only(store: Store, sql: str) -> None:
     if len(statements) != 1:
         raise TrendlabError(f"query runs one statement at a time; this SQL has {len(statements)}")
     kind = statements[0].type
+    if kind.name == "EXPLAIN":
+        # EXPLAIN ANALYZE runs what it explains: that must be a read as well.
+        explained = re.sub(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", "", sql, flags=re.IGNORECASE)
+        if explained != sql:
+            _check_reads_only(store, explained)
+            return
+        raise TrendlabError("query: write EXPLAIN first, before any comment")
     if kind.name not in _READING:
         raise TrendlabError(
             f"query only reads: {kind.name} statements are refused; write files with "

@@ -130,6 +130,10 @@ class TrendlabGroup(click.Group):
                     _fail(
                         f"database error: {first} (run with --debug for details)", [], ExitCode.DATA
                     )
+                if isinstance(exc, BrokenPipeError):
+                    # The reader went away (`| head`): stop quietly, as other tools do.
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                    sys.exit(ExitCode.OK)
                 if isinstance(exc, click.ClickException | click.exceptions.Exit | click.Abort):
                     raise  # Click's own: usage errors and exits, which it reports itself
                 # Never a traceback for the user, even for a bug: one line, and --debug.
