@@ -228,3 +228,19 @@ def test_new_models_create_organizations_and_results_can_follow(run: Run, tmp_pa
     assert "acme-ai" in run("list", "organizations", "--csv").stdout
     results = _results_csv(tmp_path / "results.csv", ["acme-1,mmlu,70,,,https://e.org/acme"])
     assert run("import", str(results)).exit_code == 0
+
+
+def test_a_pipe_is_read_once_even_to_explain_an_error(run: Run, tmp_path: Path):
+    import os
+    import threading
+
+    fifo = tmp_path / "results.pipe"
+    os.mkfifo(fifo)
+    # A quoted field spanning lines makes the error's line number need a second read.
+    body = 'model,benchmark,score,notes\ngpt-4,mmlu,x,"a\nb"\n'
+    writer = threading.Thread(target=fifo.write_text, args=(body,))
+    writer.start()
+    result = run("import", str(fifo), "-f", "csv", "--kind", "results")
+    writer.join()
+    assert result.exit_code == 1
+    assert f"{fifo}:2: score: 'x' is not a finite number" in result.stderr

@@ -69,8 +69,10 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
     if fmt == "parquet":
         return _read_parquet(data, source)
     if fmt == "csv":
-        # A file is read again to explain an error rather than kept in memory meanwhile.
-        again = (lambda: data) if path == "-" else Path(path).read_bytes
+        # A regular file is read again to explain an error rather than kept in memory
+        # meanwhile; a pipe (stdin, <(...)) can be read only once, so it is kept.
+        regular = path != "-" and Path(path).is_file()
+        again = Path(path).read_bytes if regular else (lambda: data)
         return _read_csv(data, source, again)
     text = _decode(data, source)
     if fmt == "json":
@@ -141,7 +143,7 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
             return str(row + 2)
         if not starts:
             reader = csv.reader(io.StringIO(_decode(again(), source), newline=""))
-            next(reader)
+            next(reader, None)
             line = reader.line_num + 1
             for _ in reader:
                 starts.append(line)
