@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -290,6 +291,10 @@ def test_as_of_a_year_and_other_global_mistakes(run: Run):
     then = run("list", "benchmarks", "--as-of", "2025", "--json")
     assert then.exit_code == 0 and json.loads(then.stdout) == []
     assert json.loads(run("list", "benchmarks", "--as-of", "2099", "--json").stdout)
+    # For diff --since a year means since it began: this year's changes are all there.
+    this_year = str(datetime.now(UTC).year)
+    changes = json.loads(run("diff", "--since", this_year, "--json").stdout)
+    assert any(c["kind"] == "benchmarks" and c["key"] == "mmlu" for c in changes)
     twice = run("edit", "model", "gpt-4", "--set", "name=a", "--set", "name=b", "-m", "x")
     assert twice.exit_code == 2 and "name is given twice" in twice.stderr
     empty = CliRunner().invoke(cli, ["--db", "", "list", "models"])

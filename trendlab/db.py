@@ -6,6 +6,7 @@ for Polars frames or hands it frames to append.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import os
 import re
@@ -326,8 +327,10 @@ class Store:
         """A moment of recording, as `option` gives it: a date (end of that day, UTC), a
         timestamp, or a changeset id."""
         text = text.strip()
-        if re.fullmatch(r"(19|20)\d\d", text):  # a year: its end, as --until reads one
-            text = f"{text}-12-31"
+        if re.fullmatch(r"(19|20)\d\d", text):
+            # A year: its end for --as-of (as --until reads one); for --since, since it
+            # began, i.e. as of the end of the year before.
+            text = f"{int(text) - 1}-12-31" if option == "--since" else f"{text}-12-31"
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             try:
                 day = date.fromisoformat(text)
@@ -421,8 +424,11 @@ class Store:
             )
             yield self.frame("SELECT __row, key, status FROM __diff ORDER BY __row")
         finally:
-            self.execute("DROP VIEW IF EXISTS __diff")
-            self.con.unregister("__incoming")
+            # After a failed statement the transaction is aborted and these would fail
+            # too, hiding the real error; the rollback drops the view anyway.
+            with contextlib.suppress(duckdb.Error):
+                self.execute("DROP VIEW IF EXISTS __diff")
+                self.con.unregister("__incoming")
 
     def diff_rows(self, statuses: list[str], columns: list[str]) -> pl.DataFrame:
         """__row, key and `columns` of the staged rows with these statuses, in input

@@ -381,7 +381,7 @@ def _held_interrupts() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT) while a COMMIT runs: interrupted there, DuckDB aborts the
     process ("terminate called without an active exception") or reports a commit that
     happened as failed. A Ctrl-C that arrives during the commit is too late to stop
-    the write, so the command finishes as if it had come a moment later."""
+    the write, so it is dropped: the command reports the write it made."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
