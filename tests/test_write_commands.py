@@ -268,6 +268,21 @@ def test_required_options_and_negative_scores_on_the_command_line(run: Run):
     negative = run("add-result", "gpt-4", "mmlu", "-1", "--source-url", "https://x.example/1")
     assert negative.exit_code == 1
     assert "score -1.0 is outside the range of unit percent" in negative.stderr
+    # A mistyped option is still named as one, even with the score's leniency.
+    typo = run("add-result", "--settin", "5-shot", "gpt-4", "mmlu", "40")
+    assert typo.exit_code == 2 and "No such option '--settin'" in typo.stderr
+    # An option's value may start with a dash.
+    dashed = run(
+        "add-result",
+        "gpt-4",
+        "mmlu",
+        "40",
+        "--notes",
+        "-see paper",
+        "--source-url",
+        "https://x.example/2",
+    )
+    assert dashed.exit_code == 0, dashed.stderr
 
 
 def test_a_retracted_record_says_so(run: Run):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -117,9 +118,35 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
     _add(settings, "benchmarks", {"slug": slug, **fields}, message or f"add benchmark {slug}")
 
 
-# A score may be negative (elo differences, below-chance scores): -1 is the score, not
-# an unknown option.
-@click.command("add-result", context_settings={"ignore_unknown_options": True})
+_NUMBER = re.compile(r"-\d+(\.\d*)?([eE][-+]?\d+)?|-\.\d+([eE][-+]?\d+)?")
+
+
+class _NegativeScores(click.Command):
+    """A command whose SCORE may be negative (elo differences, below-chance scores):
+    -1 is a value, not an option. Unknown options are still refused by name, which
+    ignore_unknown_options alone would turn into confusing extra arguments."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for p in self.params
+            if isinstance(p, click.Option) and not p.is_flag
+            for name in p.opts
+        }
+        known = {name for p in self.params for name in getattr(p, "opts", [])}
+        after_option = False
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            unknown = name not in known and name not in ctx.help_option_names
+            if not after_option and arg.startswith("-") and not _NUMBER.fullmatch(arg) and unknown:
+                raise click.NoSuchOption(name, possibilities=sorted(known), ctx=ctx)
+            after_option = not after_option and name in takes_value and "=" not in arg
+        return super().parse_args(ctx, args)
+
+
+@click.command("add-result", cls=_NegativeScores, context_settings={"ignore_unknown_options": True})
 @click.argument("model")
 @click.argument("benchmark")
 @click.argument("score")
