@@ -59,8 +59,9 @@ def test_output_file_and_format_from_suffix(run: Run, tmp_path: Path):
 def test_list_rejects_filters_that_do_not_apply(run: Run):
     result = run("list", "benchmarks", "--benchmark", "math")
     assert result.exit_code == 1 and "--benchmark does not apply to benchmarks" in result.stderr
-    result = run("list", "results", "--since", "last year")
-    assert result.exit_code == 2 and "is not a date" in result.stderr
+    for day in ("last year", "20240101", "2024-W01-1"):
+        result = run("list", "results", "--since", day)
+        assert result.exit_code == 2 and "is not a date (YYYY-MM-DD)" in result.stderr
 
 
 def test_show_record_table_and_json(run: Run):

@@ -106,6 +106,7 @@ class Store:
     ):
         self.con = con
         self.location = location
+        self.as_of: datetime | None = None  # set by use_as_of
         self.read_only = read_only
         self.is_lake = is_lake  # a DuckLake team store rather than a DuckDB file
         self.applied: list[Migration] = []  # migrations this open applied
@@ -355,6 +356,7 @@ class Store:
         Temporary views shadow the stored ones, so every read (list, show, export,
         query, forecast) sees the past state through the same names.
         """
+        self.as_of = as_of
         stamp = as_of.isoformat(sep=" ")
         for kind in KINDS.values():
             columns = ", ".join((["key AS id"] if kind.id_prefix else []) + kind.field_names)
@@ -487,6 +489,17 @@ class Store:
             ).fetchall()
             return [r[0] for r in rows]
         return []
+
+    def retracted_in(self, kind: Kind, key: str) -> str | None:
+        """The changeset that retracted `key`, if its latest revision (at the as-of
+        moment, when one is set) is a retraction."""
+        row = self.execute(
+            f"SELECT changeset_id, op FROM {kind.history_view} "
+            "WHERE key = $key AND ($at IS NULL OR valid_from <= $at) "
+            "ORDER BY revision DESC LIMIT 1",
+            {"key": key, "at": self.as_of},
+        ).fetchone()
+        return row[0] if row and row[1] == "retract" else None
 
     def all_keys(self, kind: Kind) -> list[str]:
         col = kind.key_column

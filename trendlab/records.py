@@ -363,13 +363,10 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     if len(keys) > 1:
         shown = ", ".join(keys[:10])
         raise TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; give the full id")
-    retracted = store.execute(
-        f"SELECT changeset_id, op FROM {kind.table} WHERE key = ? ORDER BY revision DESC LIMIT 1",
-        [text],
-    ).fetchone()
-    if retracted and retracted[1] == "retract":
+    retracted = store.retracted_in(kind, text)
+    if retracted:
         raise TrendlabError(
-            f"{kind.singular} {text} was retracted in changeset {retracted[0]}; "
+            f"{kind.singular} {text} was retracted in changeset {retracted}; "
             f"`trendlab history {kind.singular} {text}` shows it"
         )
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))

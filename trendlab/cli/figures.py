@@ -56,7 +56,15 @@ def plot(
 
     check_plot_path(output, "-o")
     result = run_forecast_options(
-        settings, benchmark, family, by, setting, all_points, level, until, as_of
+        settings,
+        benchmark,
+        family=family,
+        by=by,
+        setting=setting,
+        all_points=all_points,
+        level=level,
+        until=until,
+        as_of=as_of,
     )
     forecast_figure(result, list(thresholds) or result.default_thresholds(), output)
     note(f"wrote {output}")

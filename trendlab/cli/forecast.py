@@ -85,6 +85,7 @@ def forecast_options(func: Callable) -> Callable:
 def run_forecast_options(
     settings: Settings,
     benchmark: str,
+    *,
     family: str,
     by: str,
     setting: str | None,
@@ -163,7 +164,15 @@ def forecast(
     if plot:
         check_plot_path(plot)
     result = run_forecast_options(
-        settings, benchmark, family, by, setting, all_points, level, until, as_of
+        settings,
+        benchmark,
+        family=family,
+        by=by,
+        setting=setting,
+        all_points=all_points,
+        level=level,
+        until=until,
+        as_of=as_of,
     )
     chosen = list(thresholds) or result.default_thresholds()
     if plot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import signal
 import sys
 import threading
@@ -31,9 +32,12 @@ class IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            # fromisoformat also takes 20240101 and 2024-W01-1; the files' rule is stricter.
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return date.fromisoformat(value)
         except ValueError:
-            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+            pass
+        self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 
 ISO_DATE = IsoDate()
