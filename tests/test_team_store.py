@@ -36,7 +36,7 @@ def _one_line_error(result, *expected: str) -> None:  # type: ignore[no-untyped-
     assert lines[0].startswith("trendlab: error: ")
     for text in expected:
         assert text in lines[0], lines[0]
-    assert "Traceback" not in result.output
+    assert "internal error" not in result.stderr
 
 
 def _tables(location: str | Path) -> dict[str, pl.DataFrame]:
