@@ -244,3 +244,15 @@ def test_a_pipe_is_read_once_even_to_explain_an_error(run: Run, tmp_path: Path):
     writer.join()
     assert result.exit_code == 1
     assert f"{fifo}:2: score: 'x' is not a finite number" in result.stderr
+
+
+def test_a_short_row_is_refused_whatever_the_line_ends(run: Run, tmp_path: Path):
+    for end in ("\n", "\r\n", "\r"):
+        path = tmp_path / "results.csv"
+        path.write_bytes(f"model,benchmark,score,setting{end}gpt-4,mmlu,41{end}".encode())
+        result = run("import", str(path), "--dry-run")
+        assert result.exit_code == 1, (end, result.stderr)
+        assert f"{path}:2: 3 fields, but the header has 4" in result.stderr
+    # Trailing empty fields written out are fine.
+    path.write_text("model,benchmark,score,setting\ngpt-4,mmlu,41,\n")
+    assert run("import", str(path), "--dry-run").exit_code == 0

@@ -105,6 +105,14 @@ def _header(names: list[str], source: str) -> list[str]:
     return cleaned
 
 
+def _has_short_rows(data: bytes, width: int) -> bool:
+    """Whether a record of the CSV (header aside, blank lines aside) has fewer than
+    `width` fields."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""))
+    next(reader, None)
+    return any(0 < len(record) < width for record in reader)
+
+
 def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     # Polars parses the bytes as they are (a BOM is skipped) and checks the UTF-8, so a
     # big file is never a Python string; text is decoded only to explain an error, or
@@ -131,6 +139,15 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
             frame = pl.read_csv(data, infer_schema=False, new_columns=header, raise_if_empty=False)
         except pl.exceptions.PolarsError:
             frame = None
+    # Polars pads a row with too few fields with nulls (a truncated row would land under
+    # another key); the strict reader refuses it, naming its line.
+    padded = (
+        frame is not None
+        and frame.width == len(header)
+        and frame.get_column(header[-1]).null_count() > 0
+    )
+    if padded and _has_short_rows(data, len(header)):
+        frame = None
     if frame is None or frame.width != len(header):
         frame = _read_csv_strictly(_decode(data, source), source, header)
     quoted = b'"' in data
