@@ -21,7 +21,7 @@ from trendlab.errors import TrendlabError
 FORMATS = ("table", "csv", "json", "jsonl", "parquet")
 
 
-def _plain(df: pl.DataFrame, nested_as_text: bool = True) -> pl.DataFrame:
+def _plain(df: pl.DataFrame, nested_as_text: bool = False) -> pl.DataFrame:
     """Temporal columns as ISO text, so every format writes dates the same way; nested
     ones (a query's lists and structs) as JSON text where a format cannot nest."""
     exprs: list[pl.Expr | pl.Series] = []
@@ -31,7 +31,10 @@ def _plain(df: pl.DataFrame, nested_as_text: bool = True) -> pl.DataFrame:
         elif dtype == pl.Datetime:
             exprs.append(pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"))
         elif dtype.is_nested() and nested_as_text:
-            texts = [None if v is None else json.dumps(v, default=str) for v in df[name].to_list()]
+            texts = [
+                None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                for v in df[name].to_list()
+            ]
             exprs.append(pl.Series(name, texts, dtype=pl.String))
         else:
             exprs.append(pl.col(name))
