@@ -95,6 +95,18 @@ def count(path: Path, view: str) -> int:
         con.close()
 
 
+def current_count(db: Path, kind: str, key: list[str | None]) -> int:
+    """How many current records of `kind` have this key (its KEYS fields' values)."""
+    where = " AND ".join(f"{k} IS NOT DISTINCT FROM ?" for k in KEYS[kind])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = con.execute(f"SELECT count(*) FROM {kind} WHERE {where}", key).fetchone()
+    finally:
+        con.close()
+    assert found is not None
+    return int(found[0])
+
+
 def invoke(db: Path, *args: str, input: bytes | str | None = None) -> Result:
     return CliRunner().invoke(cli, ["--db", str(db), *args], input=input)
 
@@ -118,6 +130,17 @@ def assert_no_crash(result: Result) -> None:
     crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
     assert not crashed, f"uncaught {result.exception!r}\n{result.stderr}"
     assert "internal error" not in result.stderr
+
+
+def assert_refused_unchanged(result: Result, db: Path, before: dict[str, tuple[int, int]]) -> None:
+    """A refused command: Click's usage error (exit 2) or one clean error line, and the
+    database as it was."""
+    if result.exit_code == 2:
+        assert "Error:" in result.stderr
+    else:
+        assert_clean_failure(result)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert content(db) == before
 
 
 # -- cells: a value and whether its field accepts it ------------------------------------

@@ -25,6 +25,7 @@ from tests.fuzzing import (
     assert_clean_failure,
     assert_no_crash,
     content,
+    current_count,
     database_copy,
     invoke,
     plans,
@@ -36,16 +37,7 @@ KINDS = ("models", "benchmarks", "results", "prices")
 
 def _current(db: Path, plan: Plan, row: int) -> int:
     """How many current records have this row's key."""
-    view = plan.kind
-    where = " AND ".join(f"{k} IS NOT DISTINCT FROM ?" for k in KEYS[plan.kind])
-    values = [plan.value(row, k) for k in KEYS[plan.kind]]
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        found = con.execute(f"SELECT count(*) FROM {view} WHERE {where}", values).fetchone()
-    finally:
-        con.close()
-    assert found is not None
-    return int(found[0])
+    return current_count(db, plan.kind, [plan.value(row, k) for k in KEYS[plan.kind]])
 
 
 def kind_table(plan: Plan) -> str:
