@@ -133,7 +133,12 @@ class _NegativeScores(click.Command):
             if isinstance(p, click.Option) and not p.is_flag
             for name in p.opts
         }
-        known = {name for p in self.params for name in getattr(p, "opts", [])}
+        known = {
+            name
+            for p in self.params
+            if isinstance(p, click.Option)
+            for name in (*p.opts, *p.secondary_opts)
+        }
         after_option = False
         for arg in args:
             if arg == "--":
