@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Run, both_stores
+from tests.conftest import Run, both_stores, make_runner
 
 
 @both_stores
@@ -306,4 +306,28 @@ def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
     path.write_text("slug,unit\nmetr-time-horizon,percent\n")
     assert run("import", str(path)).exit_code == 1
     assert run("log", "--json").stdout == before
+    assert run("check").exit_code == 0
+
+
+def test_one_changeset_may_rescale_a_benchmark_and_its_scores_together(db: Path):
+    from trendlab.db import Store
+    from trendlab.kinds import BENCHMARKS, RESULTS
+    from trendlab.records import Changeset, rows_frame
+
+    run = make_runner(db)
+    assert run("add-benchmark", "tb", "--unit", "score").exit_code == 0
+    assert (
+        run("add-result", "gpt-4", "tb", "150", "--source-url", "https://x.example/tb").exit_code
+        == 0
+    )
+    with Store.open(db, read_only=False) as store, Changeset(store, "me", "to percent") as cs:
+        cs.write(BENCHMARKS, rows_frame(BENCHMARKS, [{"slug": "tb", "unit": "percent"}]))
+        result = {
+            "model": "gpt-4",
+            "benchmark": "tb",
+            "score": "15",
+            "source_url": "https://x.example/tb",
+        }
+        cs.write(RESULTS, rows_frame(RESULTS, [result]))
+    assert json.loads(run("show", "benchmark", "tb", "--json").stdout)["unit"] == "percent"
     assert run("check").exit_code == 0

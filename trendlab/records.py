@@ -172,6 +172,12 @@ class Changeset:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None and self.id is not None:
+            try:
+                self._check_units_hold()
+            except BaseException:
+                self.store.con.execute("ROLLBACK")
+                raise
         if exc_type is not None or self.dry_run or self.id is None:
             self.store.con.execute("ROLLBACK")
             return
@@ -189,6 +195,11 @@ class Changeset:
             time.sleep(jittered(delay))
             if not self._replay():
                 return
+            try:
+                self._check_units_hold()  # on the state the replay wrote onto
+            except BaseException:
+                self.store.con.execute("ROLLBACK")
+                raise
 
     def _replay(self) -> bool:
         """After losing a race to another writer: redo every operation on the new state.
@@ -262,15 +273,17 @@ class Changeset:
                 self._write_diff(kind, diff, mode, counts)
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
-        if kind is BENCHMARKS and counts.updated:
-            self._check_units_hold(counts)
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
 
-    def _check_units_hold(self, counts: Counts) -> None:
-        """A benchmark's new unit must still hold its results (percent: 0-100)."""
-        keys = counts.keys.unique().to_list()
-        outside = self.store.scores_outside_units(keys)
+    def _check_units_hold(self) -> None:
+        """A changed benchmark's unit must still hold its results (percent: 0-100) once
+        the whole changeset is written: a publication may rescale a benchmark and its
+        scores together."""
+        counts = self.counts.get(BENCHMARKS.name)
+        if counts is None or not counts.updated:
+            return
+        outside = self.store.scores_outside_units(counts.keys.unique().to_list())
         if outside:
             slug, unit, n = outside[0]
             raise TrendlabError(
