@@ -22,6 +22,19 @@ def read_csv(path: Path) -> Loaded:
     return read_records(str(path), "csv")
 
 
+def text_frame(
+    rows: list[dict[str, object]], schema: dict[str, object], source: str
+) -> pl.DataFrame:
+    """Parsed records as a frame; a lone surrogate (a \\ud800 escape in JSON or YAML,
+    which no UTF-8 text can carry) is a clear error, not Polars' UnicodeEncodeError."""
+    try:
+        return pl.DataFrame(rows, schema=schema)  # type: ignore[arg-type]
+    except UnicodeEncodeError:
+        raise TrendlabError(
+            f"{source}: a value is not valid Unicode text (a lone \\uXXXX surrogate)"
+        ) from None
+
+
 def text(column: str) -> pl.Expr:
     """A cell as text: surrounding spaces and inner runs of whitespace collapsed,
     empty as null."""

@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication
+from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
 from trendlab.kinds import PRICES
@@ -74,12 +75,7 @@ def read(path: str) -> Publication:
     rows = [_row(i, r, source, where(i)) for i, r in enumerate(records)]
     if not rows:
         raise TrendlabError(f"{source}: no prices in this file")
-    try:
-        frame = pl.DataFrame(rows, schema={c: pl.String for c in rows[0]} | {ROW: pl.UInt32})
-    except UnicodeEncodeError:  # a lone surrogate escape (\ud800) in a value
-        raise TrendlabError(
-            f"{source}: a value is not valid Unicode text (a lone \\uXXXX surrogate)"
-        ) from None
+    frame = text_frame(rows, {c: pl.String for c in rows[0]} | {ROW: pl.UInt32}, source)
     publication = Publication("llm-prices", [path])
     # JSON has no rows to number: errors name the price record and its model id.
     publication.parts.append(Part(PRICES, frame, source, where))

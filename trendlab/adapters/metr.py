@@ -32,6 +32,7 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
+from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, RESULTS
 from trendlab.validate import ROW
@@ -122,14 +123,9 @@ def read(path: str, source_url: str | None = None) -> Publication:
             publication.skipped.append(Skip(path, line, name, "no time horizon estimate"))
     if not rows:
         raise TrendlabError(f"{path}: no time horizons in this file")
-    try:
-        frame = pl.DataFrame(
-            rows, schema={ROW: pl.UInt32} | {c: pl.String for c in rows[0] if c != ROW}
-        )
-    except UnicodeEncodeError:  # a lone surrogate escape (\ud800) in a value
-        raise TrendlabError(
-            f"{path}: a value is not valid Unicode text (a lone \\uXXXX surrogate)"
-        ) from None
+    frame = text_frame(
+        rows, {ROW: pl.UInt32} | {c: pl.String for c in rows[0] if c != ROW}, str(path)
+    )
     keys = list(data["results"])
 
     def line_of(row: int) -> str:
