@@ -289,6 +289,19 @@ class Prepared:
     version: str
     fit_spec: str
 
+    def fit(self, *, until: str | None, level: float) -> Forecast:
+        """The forecast: fitted (or the cached curve taken) and simulated to `until`."""
+        from trendlab.forecast.fit import forecast
+
+        return forecast(
+            self.series,
+            family=self.family,
+            until=until,
+            level=level,
+            calibration=self.calibration,
+            curve=self.curve,
+        )
+
 
 @dataclass
 class ForecastInputs:
@@ -474,8 +487,6 @@ def run_forecast(
 ) -> tuple[Forecast, list[str]]:
     """Prepare, fit (or take the cached curve) and simulate one benchmark's forecast,
     caching a fresh fit; returns the forecast and notes for the user."""
-    from trendlab.forecast.fit import forecast as fit
-
     prepared = prepare_forecast(
         settings,
         benchmark,
@@ -487,13 +498,6 @@ def run_forecast(
         as_of=as_of,
         progress=progress,
     )
-    result = fit(
-        prepared.series,
-        family=prepared.family,
-        until=until,
-        level=level,
-        calibration=prepared.calibration,
-        curve=prepared.curve,
-    )
+    result = prepared.fit(until=until, level=level)
     remember_fit(settings, prepared, result.curve)
     return result, prepared.notes

@@ -233,8 +233,6 @@ def _section(
     level: float,
     fitted: list[tuple[Prepared, Curve]],
 ) -> BenchmarkSection:
-    from trendlab.forecast.fit import forecast
-
     facts = read.facts[slug]
     mine = read.scores.filter(pl.col("benchmark") == slug)
     higher = facts.get("higher_is_better") is not False
@@ -242,14 +240,7 @@ def _section(
     if isinstance(prepared, TrendlabError):
         return _without_forecast(section, mine, prepared.message)
     try:
-        result = forecast(
-            prepared.series,
-            family=prepared.family,
-            until=until,
-            level=level,
-            calibration=prepared.calibration,
-            curve=prepared.curve,
-        )
+        result = prepared.fit(until=until, level=level)
     except TrendlabError as exc:  # --until before this benchmark's data, say
         return _without_forecast(section, mine, exc.message)
     fitted.append((prepared, result.curve))
