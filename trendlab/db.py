@@ -28,6 +28,7 @@ from trendlab.errors import TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.resources import resource_dir
+from trendlab.validate import DATE_RE, slugify, suggest
 
 DEFAULT_DB = "trendlab.duckdb"
 # A team store's one-row table that every write replaces (see Store.claim_head). It is
@@ -332,7 +333,7 @@ class Store:
             # A year: its end for --as-of (as --until reads one); for --since, since it
             # began, i.e. as of the end of the year before.
             text = f"{int(text) - 1}-12-31" if option == "--since" else f"{text}-12-31"
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if re.fullmatch(DATE_RE, text):
             try:
                 day = date.fromisoformat(text)
             except ValueError:
@@ -520,8 +521,6 @@ class Store:
     def dependents(self, kind: Kind, key: str) -> dict[str, int]:
         """Current records that name this organization, model or benchmark."""
         if kind.name == "organizations":
-            from trendlab.validate import slugify
-
             names = self.execute(
                 "SELECT organization, count(*) FROM models WHERE organization IS NOT NULL "
                 "GROUP BY organization"
@@ -926,7 +925,6 @@ class Store:
     def benchmark(self, slug: str) -> dict[str, Any]:
         """The current benchmark `slug`, or an error suggesting the nearest one."""
         from trendlab.kinds import BENCHMARKS
-        from trendlab.validate import suggest
 
         row = self.benchmark_bounds(slug).get(slug)
         if row is None:

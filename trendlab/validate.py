@@ -26,6 +26,7 @@ ROW = "__row"  # 0-based position of a row in its source, carried through valida
 REF = "__ref"  # in errors: the earlier row a duplicate repeats
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
 URL_RE = r"^https?://\S+$"
+DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of an offending value quoted in an error
@@ -115,7 +116,7 @@ def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Exp
         typed = pl.when(bad).then(None).otherwise(value)
     elif field.type == "date":
         value = raw.str.to_date("%Y-%m-%d", strict=False)
-        well_formed = raw.str.contains(r"^\d{4}-\d{2}-\d{2}$")
+        well_formed = raw.str.contains(DATE_RE)
         bad = present & (value.is_null() | ~well_formed)
         rule(bad, " is not a date (YYYY-MM-DD)")
         out_of_range = ~bad & present & ((value.dt.year() < 1900) | (value.dt.year() > 2100))

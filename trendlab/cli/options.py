@@ -31,9 +31,10 @@ class IsoDate(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, date):
             return value
+        from trendlab.validate import DATE_RE
+
         try:
-            # fromisoformat also takes 20240101 and 2024-W01-1; the files' rule is stricter.
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if re.fullmatch(DATE_RE, value):  # the rule files follow, stricter than Python's
                 return date.fromisoformat(value)
         except ValueError:
             pass
