@@ -72,6 +72,16 @@ SELECT date, model, score, setting, source_url FROM running
 WHERE best_before IS NULL OR score > best_before ORDER BY date, score
 """
 
+# The floor under any Python tool: queries/frontier.sql on trendlab's own file by a
+# process that imports DuckDB alone and prints the rows. The slug is inlined as a SQL
+# literal because binding a parameter makes DuckDB 1.4 import pandas (~0.3 s).
+FLOOR_QUERY = """
+import csv, sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+sql = sys.argv[2].replace("$benchmark", "'" + sys.argv[3].replace("'", "''") + "'")
+csv.writer(sys.stdout).writerows(con.execute(sql).fetchall())
+"""
+
 PEER_QUERY = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
@@ -83,6 +93,17 @@ print(len(rows))
 def trendlab_cmd() -> list[str]:
     script = Path(sys.executable).with_name("trendlab")
     return [str(script)] if script.exists() else [sys.executable, "-m", "trendlab"]
+
+
+def compile_bytecode() -> None:
+    """Compile trendlab's modules as `pip install` does. From a checkout installed with
+    -e, under PYTHONDONTWRITEBYTECODE, every run would compile them again (about 0.2 s)
+    and the timings would measure that."""
+    import compileall
+
+    import trendlab
+
+    compileall.compile_dir(Path(trendlab.__file__).parent, quiet=1)
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:
@@ -151,6 +172,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="trendlab-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     tl = trendlab_cmd()
+    compile_bytecode()
     try:
         data = synthetic.write(work / "data", args.results)
         seeded, before, big = work / "seeded.duckdb", work / "before.duckdb", work / "big.duckdb"
@@ -190,16 +212,19 @@ def main() -> None:
         def frontier(db: Path, benchmark: str) -> list[str]:
             return [*tl, "--db", str(db), "query", "frontier", "--param", f"benchmark={benchmark}"]
 
+        from trendlab import queries
+        from trendlab.db import Store
+
         peer_cmd = [sys.executable, "-c", PEER_QUERY, str(peer_db), PEER_FRONTIER_SQL]
         fr_big = median_runs(frontier(big, BIG_BENCHMARK), args.repeat)[0]
         fr_big_seeded_bench = median_runs(frontier(big, SEEDED_BENCHMARK), args.repeat)[0]
         fr_seeded = median_runs(frontier(seeded, SEEDED_BENCHMARK), args.repeat)[0]
         fr_peer = median_runs([*peer_cmd, BIG_BENCHMARK], args.repeat)[0]
-
-        from trendlab import queries
-        from trendlab.db import Store
-
         named = queries.resolve("frontier")
+        floor_cmd = [sys.executable, "-c", FLOOR_QUERY, str(big), named.sql]
+        fr_floor = median_runs([*floor_cmd, BIG_BENCHMARK], args.repeat)[0]
+        fr_floor_seeded_bench = median_runs([*floor_cmd, SEEDED_BENCHMARK], args.repeat)[0]
+
         with Store.open(big) as store:
             q_big = in_query(
                 lambda: queries.run(store, named, {"benchmark": BIG_BENCHMARK}), args.repeat
@@ -239,6 +264,16 @@ def main() -> None:
     print(row(f"whole process, big db, {BIG_BENCHMARK}", fr_big, fr_peer, "s"))
     print(row(f"whole process, big db, {SEEDED_BENCHMARK}", fr_big_seeded_bench, fr_peer, "s"))
     print(row(f"whole process, seeded db, {SEEDED_BENCHMARK}", fr_seeded, fr_peer, "s"))
+    print("query frontier (floor: DuckDB alone, the same SQL on the same file, in Python)")
+    print(row(f"whole process, big db, {BIG_BENCHMARK}", fr_big, fr_floor, "s"))
+    print(
+        row(
+            f"whole process, big db, {SEEDED_BENCHMARK}",
+            fr_big_seeded_bench,
+            fr_floor_seeded_bench,
+            "s",
+        )
+    )
     print(row(f"in the query, big db, {BIG_BENCHMARK}", q_big, q_peer, "s"))
     print(row(f"in the query, seeded db, {SEEDED_BENCHMARK}", q_seeded, q_peer, "s"))
     few_n = f"{max(args.results // 100, 1000):,}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -326,6 +328,59 @@ def test_query_output_with_nested_values_and_brackets(run: Run):
     # A table shows values as written: rich must not read brackets as markup.
     table = run("query", sql).stdout
     assert '["5-shot", null]' in table and "[bold]kept[/bold] [1]" in table
+
+
+def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
+    # A query's rows are written from DuckDB's Python values, not through Polars
+    # (which cannot take an INTERVAL at all): each kind keeps a faithful text form.
+    sql = (
+        "SELECT 2.50::DECIMAL(5,2) AS price, 10::HUGEINT AS big, 1.5::DOUBLE AS x, "
+        "true AS flag, TIMESTAMP '2024-01-02 03:04:05' AS at, INTERVAL 3 DAY AS span, "
+        "NULL::INTEGER AS nothing, 'a,\"b\"' AS text"
+    )
+    csv_out = run("query", sql, "--csv")
+    assert csv_out.exit_code == 0, csv_out.stderr
+    assert csv_out.stdout.splitlines() == [
+        "price,big,x,flag,at,span,nothing,text",
+        '2.50,10,1.5,true,2024-01-02T03:04:05.000000,"3 days, 0:00:00",,"a,""b"""',
+    ]
+    (row,) = json.loads(run("query", sql, "--json").stdout)
+    assert row == {
+        "price": "2.50",  # exact: a Decimal is not rounded through a float
+        "big": 10,
+        "x": 1.5,
+        "flag": True,
+        "at": "2024-01-02T03:04:05.000000",
+        "span": "3 days, 0:00:00",
+        "nothing": None,
+        "text": 'a,"b"',
+    }
+    table = run("query", sql).stdout.splitlines()
+    assert table[0].split() == ["price", "big", "x", "flag", "at", "span", "nothing", "text"]
+    # Parquet keeps DuckDB's column types, even of a column with no value.
+    out = tmp_path / "typed.parquet"
+    typed = run("query", "SELECT 2.50::DECIMAL(5,2) AS price, NULL::INTEGER AS n", "-o", str(out))
+    assert typed.exit_code == 0, typed.stderr
+    assert pl.read_parquet(out).schema == {"price": pl.Decimal(5, 2), "n": pl.Int32}
+
+
+def test_query_reads_and_prints_without_the_data_stack(db: Path):
+    # `query` is what scripts call in loops: it must not pay for importing Polars,
+    # Arrow or pandas (about 0.2 s together, more than the query itself).
+    probe = (
+        "import atexit, runpy, sys\n"
+        "heavy = ('polars', 'pyarrow', 'pandas', 'numpy', 'statsmodels')\n"
+        "atexit.register(lambda: print(*[m for m in heavy if m in sys.modules], file=sys.stderr))\n"
+        "sys.argv = ['trendlab', *sys.argv[1:]]\n"
+        "runpy.run_module('trendlab', run_name='__main__')\n"
+    )
+    for args in (["query", "frontier", "--param", "benchmark=math"], ["query", "--list", "--csv"]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "--db", str(db), *args], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip(), "the query printed nothing"
+        assert done.stderr.strip() == "", f"{args} imported: {done.stderr.strip()}"
 
 
 def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch):

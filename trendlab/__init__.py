@@ -1,8 +1,16 @@
 """trendlab: a versioned database of AI progress with bounded, backtested forecasts."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("trendlab")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # __version__ is read from the installed metadata on first use only: that read
+    # costs more than a short command's own work.
+    if name != "__version__":
+        raise AttributeError(f"module 'trendlab' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("trendlab")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"

@@ -18,17 +18,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
 
 from trendlab import lake
 from trendlab.errors import TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.locking import retry_while_locked
+from trendlab.nearest import suggest
 from trendlab.resources import resource_dir
-from trendlab.validate import DATE_RE, slugify, suggest
+from trendlab.text import DATE_RE, slugify
+
+if TYPE_CHECKING:
+    # Imported where used: reading the store (trendlab query) needs no Polars.
+    import polars as pl
 
 DEFAULT_DB = "trendlab.duckdb"
 # A team store's one-row table that every write replaces (see Store.claim_head). It is
@@ -393,6 +397,8 @@ class Store:
         table: the merged rows go from the input straight into the revisions table,
         never through Python, and nothing is kept until the transaction ends.
         """
+        import polars as pl
+
         # An absent key field is unknown (NULL): it is part of the record's identity.
         incoming = incoming.with_columns(
             pl.lit(None, dtype=pl.String).alias(f)
@@ -635,6 +641,8 @@ class Store:
 
     def check(self) -> pl.DataFrame:
         """Run every audit in queries/checks/: the rows they return are violations."""
+        import polars as pl
+
         frames = []
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name
@@ -897,6 +905,8 @@ class Store:
         """Cache (benchmark, version, payload) entries, dropping older versions of each."""
         if not entries:
             return
+        import polars as pl
+
         frame = pl.DataFrame(
             {
                 "benchmark": [e[0] for e in entries],

@@ -9,8 +9,8 @@ import polars as pl
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import Kind
+from trendlab.nearest import suggest
 from trendlab.records import resolve_key, to_text
-from trendlab.validate import suggest
 
 
 def _shown(value: Any) -> str:

@@ -12,7 +12,6 @@ The extensions come from the duckdb-ext-ducklake and duckdb-ext-postgres wheels 
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import random
 import re
 from dataclasses import dataclass
@@ -86,6 +85,8 @@ class LakeLocation:
 
 def extension_file(name: str) -> Path:
     """The extension's file inside its wheel, for this DuckDB version."""
+    import importlib.metadata  # only a team store needs it: not on every command's path
+
     stem, dist = EXTENSIONS[name]
     hint = f"pip install 'trendlab[team]' (it brings {dist})"
     try:

@@ -26,3 +26,9 @@ def nearest(value: str, names: Iterable[str], n: int = 3) -> list[str]:
     if not close:
         close = [c for c in lowered if _overlaps(needle, c)][:n]
     return [lowered[c] for c in close]
+
+
+def suggest(value: str, candidates: Iterable[object]) -> str:
+    """' (did you mean 'x'?)' for the nearest candidate, or ''."""
+    close = nearest(value, [str(c) for c in candidates], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -59,7 +59,7 @@ def with_blended(prices: pl.DataFrame, blend: Blend) -> pl.DataFrame:
 
 def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
     """Prices from one provider, matched case-insensitively; unknown ones are an error."""
-    from trendlab.validate import suggest
+    from trendlab.nearest import suggest
 
     known = prices.get_column("provider").unique().sort().to_list()
     match = [p for p in known if p.lower() == provider.lower()]

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
+from trendlab.nearest import suggest
+
+if TYPE_CHECKING:
+    import polars as pl
+from trendlab.render import Rows
 from trendlab.resources import resource_dir
-from trendlab.validate import suggest
 
 NAME_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PARAM_RE = re.compile(r"^--\s*param\s+(\w+)\s*:\s*(.*)$")
@@ -69,8 +73,11 @@ def resolve(sql_or_name: str) -> NamedQuery:
     return NamedQuery(name="sql", description="", sql=sql_or_name)
 
 
-def run(store: Store, query: NamedQuery, params: dict[str, str]) -> pl.DataFrame:
-    """Run a query with bound parameters on `store` and return the result."""
+def run(
+    store: Store, query: NamedQuery, params: dict[str, str], *, typed: bool = False
+) -> Rows | pl.DataFrame:
+    """Run a query with bound parameters on `store` and return its rows, or with
+    `typed` a Polars frame that keeps DuckDB's column types (for parquet)."""
     if query.name != "sql":
         missing = [p for p in query.params if p not in params]
         if missing:
@@ -85,6 +92,10 @@ def run(store: Store, query: NamedQuery, params: dict[str, str]) -> pl.DataFrame
     try:
         _check_reads_only(store, query.sql)
         result = store.execute(query.sql, params or None)
+        if not typed:
+            return Rows.of_result(result)
+        import polars as pl
+
         if result.description is None:  # a statement that returns no rows
             return pl.DataFrame()
         return result.pl()

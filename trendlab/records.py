@@ -26,6 +26,8 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, MODELS, ORGANIZATIONS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
+from trendlab.nearest import suggest
+from trendlab.text import slugify
 from trendlab.validate import (
     REF,
     ROW,
@@ -33,8 +35,6 @@ from trendlab.validate import (
     check_columns,
     merged_errors,
     merged_fields,
-    slugify,
-    suggest,
     validate,
 )
 

@@ -245,7 +245,7 @@ def load_series(
 def load_scale(store: Any, benchmark: str) -> Scale:
     """A benchmark's Scale; an unknown slug is an error suggesting the nearest one."""
     from trendlab.kinds import BENCHMARKS
-    from trendlab.validate import suggest
+    from trendlab.nearest import suggest
 
     row = store.benchmark_bounds(benchmark).get(benchmark)
     if row is None:

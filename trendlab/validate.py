@@ -7,7 +7,6 @@ so a million rows validate in about a second.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -17,7 +16,8 @@ import polars as pl
 from trendlab.aliases import Resolver
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, PRICES, RESULTS, Field, Kind
-from trendlab.nearest import nearest
+from trendlab.nearest import suggest
+from trendlab.text import DATE_RE
 
 if TYPE_CHECKING:
     from trendlab.db import Store
@@ -26,7 +26,6 @@ ROW = "__row"  # 0-based position of a row in its source, carried through valida
 REF = "__ref"  # in errors: the earlier row a duplicate repeats
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
 URL_RE = r"^https?://\S+$"
-DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of an offending value quoted in an error
@@ -58,18 +57,6 @@ class Refs:
     def resolver(self) -> Resolver:
         """Model names -> slugs through this database's slugs and aliases."""
         return Resolver.build(self.models, self.aliases)
-
-
-def suggest(value: str, candidates: object) -> str:
-    """' (did you mean 'x'?)' for the nearest candidate, or ''."""
-    close = nearest(value, [str(c) for c in candidates], n=1)  # type: ignore[attr-defined]
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def slugify(text: str) -> str:
-    """A slug for a name: lowercase, runs of other characters become '-'."""
-    slug = re.sub(r"[^a-z0-9._]+", "-", text.lower()).strip("-._")
-    return slug[:100].rstrip("-._") or "unnamed"
 
 
 def check_columns(kind: Kind, columns: list[str], source: str) -> None:

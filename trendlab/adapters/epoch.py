@@ -51,7 +51,8 @@ from trendlab.adapters.common import (
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
-from trendlab.validate import ROW, slugify
+from trendlab.text import slugify
+from trendlab.validate import ROW
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 # Where a result's notes name Epoch's own id of the record it comes from.

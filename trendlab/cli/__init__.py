@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import click
 
-from trendlab import __version__
 from trendlab.cli import (
     aliases,
     changes,
@@ -24,7 +23,7 @@ from trendlab.cli.options import CONTEXT_SETTINGS, Settings, TrendlabGroup
 
 
 @click.group(cls=TrendlabGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="trendlab")
+@click.version_option(None, "-V", "--version", package_name="trendlab", prog_name="trendlab")
 @click.option(
     "--db",
     envvar="TRENDLAB_DB",

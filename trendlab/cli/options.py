@@ -31,7 +31,7 @@ class IsoDate(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, date):
             return value
-        from trendlab.validate import DATE_RE
+        from trendlab.text import DATE_RE
 
         try:
             if re.fullmatch(DATE_RE, value):  # the rule files follow, stricter than Python's

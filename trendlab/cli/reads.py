@@ -128,17 +128,14 @@ def query(
       trendlab query "SELECT benchmark, count(*) FROM results GROUP BY 1" --csv
       trendlab query --list
     """
-    import polars as pl
-
     from trendlab import queries
-    from trendlab.render import render
+    from trendlab.render import Rows, render
 
     if list_queries:
         rows = [
-            {"name": q.name, "description": q.description, "parameters": ", ".join(q.params)}
-            for q in queries.named_queries().values()
+            (q.name, q.description, ", ".join(q.params)) for q in queries.named_queries().values()
         ]
-        render(pl.DataFrame(rows), fmt, output)
+        render(Rows(["name", "description", "parameters"], [False] * 3, rows), fmt, output)
         return
     if not sql_or_name:
         raise click.UsageError("give SQL, a query name, or --list")
@@ -151,8 +148,8 @@ def query(
         bound[name.strip()] = value
     named = queries.resolve(text)
     with settings.reader(as_of) as store:
-        frame = queries.run(store, named, bound)
-    render(frame, fmt, output)
+        table = queries.run(store, named, bound, typed=fmt == "parquet")
+    render(table, fmt, output)
 
 
 @click.command()
