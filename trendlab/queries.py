@@ -16,11 +16,11 @@ import duckdb
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.nearest import suggest
+from trendlab.render import Rows
+from trendlab.resources import resource_dir
 
 if TYPE_CHECKING:
     import polars as pl
-from trendlab.render import Rows
-from trendlab.resources import resource_dir
 
 NAME_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PARAM_RE = re.compile(r"^--\s*param\s+(\w+)\s*:\s*(.*)$")
