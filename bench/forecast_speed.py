@@ -1,13 +1,18 @@
 """trendlab forecast vs Prophet's logistic growth on the same series, side by side.
 
 Prints wall times of whole processes (interpreter start, imports, reading the
-database, fitting, output) and in-process fit times, with the ratios. trendlab is
-timed cold (its forecast cache emptied first, so it imports statsmodels, backtests
-every benchmark to choose the family and calibrate, and fits) and warm (the same
-command again with the data unchanged: the cached backtests and fit are read). Prophet is
-fitted with growth="logistic", cap = the benchmark's ceiling and floor = its floor,
-on the same frontier points, forecasting monthly to the same date with an 80 %
-interval.
+database, fitting, output) and in-process fit times, with the ratios. trendlab's
+command is timed in three conditions, each run on a fresh copy of its database:
+
+- after init: a database `trendlab init` just made, holding the forecast cache shipped
+  with the seeds (seeds/forecast_cache.jsonl), so the backtests and the fit are read;
+- after a new result: the same with one new best result on the benchmark, so its
+  backtest and fit are recomputed (importing statsmodels) and the others are read;
+- cache emptied: `DELETE FROM forecast_cache` first, so every benchmark is backtested.
+
+Prophet is fitted with growth="logistic", cap = the benchmark's ceiling and floor =
+its floor, on the same frontier points, forecasting monthly to the same date with an
+80 % interval.
 
     pip install -e '.[bench]'
     python bench/forecast_speed.py [--benchmark mmlu] [--until 2030] [--repeat 5]
@@ -16,11 +21,14 @@ interval.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 PROPHET_SCRIPT = """
@@ -41,8 +49,11 @@ print(model.predict(future)[["ds", "yhat", "yhat_lower", "yhat_upper"]].tail(1).
 """
 
 
-def wall(cmd: list[str], repeat: int, before=None) -> tuple[float, str, str]:
-    """Median wall time of `repeat` runs of cmd, and the last run's stdout and stderr."""
+def wall(
+    cmd: list[str], repeat: int, before: Callable[[], None] | None = None
+) -> tuple[float, str, str]:
+    """Median wall time of `repeat` runs of cmd (`before` runs untimed before each),
+    and the last run's stdout and stderr."""
     times, out, err = [], "", ""
     for _ in range(repeat):
         if before is not None:
@@ -56,30 +67,57 @@ def wall(cmd: list[str], repeat: int, before=None) -> tuple[float, str, str]:
     return statistics.median(times), out, err
 
 
+def trendlab(db: Path, *args: str) -> None:
+    subprocess.run(["trendlab", "--db", str(db), *args], check=True, capture_output=True)
+
+
+def databases(tmp: Path, benchmark: str) -> dict[str, Path]:
+    """The three conditions' databases, each copied afresh before every timed run."""
+    import duckdb
+
+    from trendlab.db import Store
+    from trendlab.series import load_series
+
+    seeded = tmp / "after-init.duckdb"
+    trendlab(seeded, "init")
+    with Store.open(str(seeded)) as store:
+        series = load_series(store, benchmark)
+    # One new best score, a month after the latest result (never in the future).
+    # (v is the score rescaled to [0, 1] when bounded, higher always better.)
+    v = series.current
+    score = float(series.scale.score(v + (1 - v) / 4 if series.scale.bounded else v + abs(v) / 10))
+    day = min(series.last_date + timedelta(days=30), date.today())
+    added = tmp / "new-result.duckdb"
+    shutil.copy(seeded, added)
+    trendlab(added, "add-model", "bench-newcomer", "--release-date", day.isoformat(), "-m", "bench")
+    trendlab(added, "add-result", "bench-newcomer", benchmark, f"{score:.2f}", "-m", "bench")
+    emptied = tmp / "emptied.duckdb"
+    shutil.copy(seeded, emptied)
+    with duckdb.connect(str(emptied)) as con:
+        con.execute("DELETE FROM forecast_cache")
+    return {"after init": seeded, "after a new result": added, "cache emptied": emptied}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmark", default="mmlu")
     parser.add_argument("--until", default="2030")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--db", help="an existing database (default: a fresh seeded one)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="trendlab-bench-"))
-    db = args.db or str(tmp / "bench.duckdb")
-    if not args.db:
-        subprocess.run(["trendlab", "--db", db, "init"], check=True, capture_output=True)
+    sources = databases(tmp, args.benchmark)
+    db = tmp / "run.duckdb"
 
     from trendlab.db import Store
     from trendlab.forecast.fit import forecast
-    from trendlab.series import load_series
+    from trendlab.series import from_decimal_year, load_series
 
-    with Store.open(db) as store:
+    with Store.open(str(sources["after init"])) as store:
         series = load_series(store, args.benchmark)
     scale = series.scale
     x, v = series.fit_data()
     csv = tmp / "series.csv"
-    from trendlab.series import from_decimal_year
-
     csv.write_text(
         "ds,y\n"
         + "".join(
@@ -100,18 +138,20 @@ def main() -> None:
         [sys.executable, "-c", "from statsmodels.genmod.generalized_linear_model import GLM"],
         args.repeat,
     )
-    command = ["trendlab", "--db", db, "forecast", args.benchmark, "--until", args.until]
+    floor, _, _ = wall(
+        ["trendlab", "--db", str(sources["after init"]), "list", "benchmarks"], args.repeat
+    )
+    command = ["trendlab", "--db", str(db), "forecast", args.benchmark, "--until", args.until]
+    ours: dict[str, float] = {}
+    for condition, source in sources.items():
 
-    def empty_cache() -> None:
-        import duckdb
+        def fresh_copy(source: Path = source) -> None:
+            shutil.copy(source, db)
 
-        with duckdb.connect(db) as con:
-            con.execute("DELETE FROM forecast_cache")
-
-    floor, _, _ = wall(["trendlab", "--db", db, "list", "benchmarks"], args.repeat)
-    cold, _, _ = wall(command, max(2, args.repeat // 2), before=empty_cache)
-    ours, _, said = wall(command, args.repeat)
-    print(next((line for line in said.splitlines() if "auto chose" in line), "auto: no note"))
+        ours[condition], _, said = wall(command, args.repeat, before=fresh_copy)
+        print(
+            f"{condition}: {next((x for x in said.splitlines() if 'auto chose' in x), 'no note')}"
+        )
     theirs, prophet_out, _ = wall(
         [
             sys.executable,
@@ -129,7 +169,7 @@ def main() -> None:
     # (the least disturbed by other load on a shared machine), for both.
     forecast(series, until=args.until)
 
-    def best(run, times: int) -> float:
+    def best(run: Callable[[], object], times: int) -> float:
         out = []
         for _ in range(times):
             start = time.perf_counter()
@@ -169,8 +209,10 @@ def main() -> None:
         ("python -c pass (interpreter start)", python_floor),
         ("import statsmodels GLM (the import floor)", glm_floor),
         ("trendlab list benchmarks (the command line's floor)", floor),
-        (f"trendlab forecast {args.benchmark} --until {args.until}, cold", cold),
-        (f"trendlab forecast {args.benchmark} --until {args.until}, warm", ours),
+        *(
+            (f"trendlab forecast {args.benchmark} --until {args.until}, {c}", t)
+            for c, t in ours.items()
+        ),
         ("Prophet logistic growth, whole process", theirs),
         ("trendlab fit + 2000 paths, in process (best run)", ours_fit),
         ("trendlab ensemble: 3 fits + 3 x 2000 paths, in process (best run)", ensemble_fit),
@@ -179,10 +221,8 @@ def main() -> None:
     width = max(len(r[0]) for r in rows)
     for label, seconds in rows:
         print(f"  {label:<{width}}  {seconds:8.3f} s")
-    print(
-        f"ratio, whole process: Prophet / trendlab = {theirs / ours:.1f}x warm, "
-        f"{theirs / cold:.1f}x cold"
-    )
+    ratios = ", ".join(f"{theirs / t:.1f}x {c}" for c, t in ours.items())
+    print(f"ratio, whole process: Prophet / trendlab = {ratios}")
     print(f"ratio, in process:    Prophet / trendlab = {theirs_fit / ours_fit:.1f}x")
     print(f"Prophet's last point: {prophet_out.strip().splitlines()[-1]}")
 

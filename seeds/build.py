@@ -5,8 +5,9 @@ Run from the repository root:  python seeds/build.py [--data ../shared/data]
 Epoch AI's files are read with trendlab.adapters.epoch, the adapter behind
 `trendlab import --from epoch`, and model names resolve with trendlab.aliases, as
 every import does: one code path. Writes benchmarks, models, aliases, results and
-prices CSVs, UNMATCHED.md (every row left out, with the reason) and REPORT.md
-(counts, results per benchmark). The rules are in seeds/README.md.
+prices CSVs, UNMATCHED.md (every row left out, with the reason), REPORT.md
+(counts, results per benchmark) and, derived from the CSVs, forecast_cache.jsonl
+(seeds/build_cache.py). The rules are in seeds/README.md.
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ import polars as pl
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
+# A script's own folder (seeds/) is on sys.path: build_cache.py is a sibling.
+from build_cache import write as write_forecast_cache  # noqa: E402
+
 from trendlab.adapters import Publication, epoch  # noqa: E402
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E402
 from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
 from trendlab.aliases import Resolver  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
+from trendlab.seeds import FORECAST_CACHE  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
 
 NOTABLE_URL = "https://epoch.ai/data/notable-ai-models"
@@ -411,6 +416,9 @@ def main() -> None:
         print(f"seeds/{name}.csv: {frame.height} rows")
     report(build, seeds)
     print(f"seeds/UNMATCHED.md: {len(build.unmatched)} rows left out")
+    # Derived from the CSVs just written, so rebuilt with them.
+    count = write_forecast_cache(HERE / FORECAST_CACHE)
+    print(f"seeds/{FORECAST_CACHE}: {count} entries")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,18 @@
-"""Load the curated seed data (seeds/*.csv) into a database."""
+"""Load the curated seed data (seeds/*.csv), and its derived forecast cache, into a database."""
 
 from __future__ import annotations
 
+import json
 from importlib.resources import as_file
+from typing import Any
 
 from trendlab.ingest import read_records
 from trendlab.kinds import IMPORTABLE, get_kind
 from trendlab.records import Changeset
 from trendlab.resources import resource_dir
+
+# Built by seeds/build_cache.py: the forecast cache of a store holding exactly the seeds.
+FORECAST_CACHE = "forecast_cache.jsonl"
 
 
 def load_seeds(cs: Changeset) -> None:
@@ -30,3 +35,32 @@ def load_seeds(cs: Changeset) -> None:
             source=f"seeds/{name}.csv",
             line_of=loaded.line_of,
         )
+
+
+def read_forecast_cache(text: str) -> list[dict[str, Any]]:
+    """The entries of a forecast cache file (kind, benchmark, spec, payload), its first
+    line being the header that says what the file is."""
+    return [json.loads(line) for line in text.splitlines()[1:]]
+
+
+def load_forecast_cache(store: Any) -> None:
+    """Cache the shipped backtests and fits under each benchmark's data version.
+
+    Only for a store holding exactly the seeds (an empty one `init` just seeded): the
+    entries were computed from them, and a data version (a changeset id) cannot tell
+    what the data holds.
+    """
+    entry = resource_dir("seeds") / FORECAST_CACHE
+    if not entry.is_file():
+        return  # a build without the derived file: forecasts compute what they need
+    versions = store.data_versions()
+    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for item in read_forecast_cache(entry.read_text(encoding="utf-8")):
+        version = versions.get(item["benchmark"])
+        if version is not None:
+            payload = json.dumps(item["payload"])
+            groups.setdefault((item["kind"], item["spec"]), []).append(
+                (item["benchmark"], version, payload)
+            )
+    for (kind, spec), entries in groups.items():
+        store.store_cached(kind, spec, entries)

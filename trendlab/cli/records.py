@@ -26,24 +26,30 @@ def init(settings: Settings, empty: bool) -> None:
     """Create the database and load the curated seed data.
 
     Running it again adds only seed records the database has never had; it never
-    overwrites your edits or brings back what you retracted.
+    overwrites your edits or brings back what you retracted. A new database also gets
+    the forecast cache computed from the seeds, so its first forecast fits nothing.
 
     \b
     Example:
       trendlab init
       trendlab --db team.duckdb init --empty
     """
-    from trendlab.seeds import load_seeds
+    from trendlab.seeds import load_forecast_cache, load_seeds
 
     with settings.writer(create=True) as store:
         if empty:
             note(f"{store.location}: schema ready (no seeds loaded)")
             return
+        fresh = store.counts()["changesets"] == 0
         with settings.changeset(store, "load seed data") as cs:
             load_seeds(cs)
         if cs.id is None:
             note(f"{store.location}: up to date, every seed record is already there")
             return
+        if fresh:
+            # The store holds exactly the seeds, so the backtests and fits shipped with
+            # them hold too: the first forecast need not backtest every benchmark.
+            load_forecast_cache(store)
         summary = "; ".join(c.describe(get_kind(k)) for k, c in cs.counts.items())
         note(f"{store.location}: {summary} (changeset {cs.id})")
 

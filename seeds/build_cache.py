@@ -1,0 +1,117 @@
+"""Build seeds/forecast_cache.jsonl: the forecast cache of a store holding exactly the seeds.
+
+Run from the repository root after changing the seeds or the forecast method
+(seeds/build.py runs it after writing the CSVs):  python seeds/build_cache.py
+
+A freshly seeded store's backtests and fitted curves depend on the seed data alone
+(backtest origins compare reported and release dates, never when a record was
+written), so they are computed once here and `trendlab init` loads them under the
+data versions it gives each benchmark. The script seeds a temporary store as `init`
+does (without the shipped cache), runs, through the runner the `forecast` command
+uses, a forecast of every benchmark in every family that applies to it (which
+backtests every benchmark under the default plan and caches each fitted curve), and
+writes the resulting forecast_cache rows, sorted, one JSON object a line after a
+header line. The file is derived data, not records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
+
+from trendlab.cli.options import Settings  # noqa: E402
+from trendlab.errors import TrendlabError  # noqa: E402
+from trendlab.forecast import FAMILIES  # noqa: E402
+from trendlab.forecast.backtest import METHOD_VERSION  # noqa: E402
+from trendlab.forecast.fit import families_for  # noqa: E402
+from trendlab.forecast.runner import (  # noqa: E402
+    Prepared,
+    prepare_forecasts,
+    read_forecast_inputs,
+    remember_fits,
+)
+from trendlab.seeds import FORECAST_CACHE, load_seeds  # noqa: E402
+
+REBUILD = "python seeds/build_cache.py"
+HEADER = {
+    "about": "Derived data, not records: the forecast cache (backtests and fitted curves) "
+    "of a store holding exactly the seeds, loaded by `trendlab init`. Do not edit.",
+    "rebuild": REBUILD,
+    "method": METHOD_VERSION,
+}
+
+
+def seed(settings: Settings) -> None:
+    """Create the store and load the seeds as `trendlab init` does, without the
+    shipped forecast cache (this script makes it)."""
+    with settings.writer(create=True) as store, settings.changeset(store, "load seed data") as cs:
+        load_seeds(cs)
+
+
+def forecast_everything(settings: Settings) -> None:
+    """Forecast every benchmark in every family that applies to it, as the `forecast`
+    command does, caching the backtests (the first family's run makes them) and each
+    fresh fit. auto picks one of these families, so its fit is among them."""
+    for family in FAMILIES:
+        with settings.reader() as store:
+            inputs = read_forecast_inputs(store, sorted(store.data_versions()))
+        prepared, _ = prepare_forecasts(settings, inputs, family=family, level=0.8)
+        fitted = []
+        for one in prepared.values():
+            if isinstance(one, Prepared) and one.family in families_for(one.series):
+                try:
+                    fitted.append((one, one.fit(until=None, level=0.8).curve))
+                except TrendlabError:
+                    continue  # this family does not fit this series: nothing to cache
+        remember_fits(settings, fitted)
+
+
+def cache_entries(settings: Settings) -> list[dict[str, Any]]:
+    """The store's forecast_cache rows without version and time, sorted, payloads parsed."""
+    with settings.reader() as store:
+        frame = store.table_frame("forecast_cache", ["kind", "benchmark", "spec", "payload"])
+    rows = frame.sort("kind", "benchmark", "spec").to_dicts()
+    return [row | {"payload": json.loads(row["payload"])} for row in rows]
+
+
+def compute() -> list[dict[str, Any]]:
+    """The shipped cache's entries, computed from the seeds and the current code."""
+    with tempfile.TemporaryDirectory(prefix="trendlab-seed-cache-") as tmp:
+        settings = Settings(
+            db=str(Path(tmp) / "seeded.duckdb"), lock_timeout=5, author="seeds", debug=False
+        )
+        seed(settings)
+        forecast_everything(settings)
+        return cache_entries(settings)
+
+
+def render(entries: list[dict[str, Any]]) -> str:
+    """The file's text: the header line, then one compact, key-sorted object a line."""
+    lines = [HEADER, *entries]
+    return "".join(json.dumps(x, sort_keys=True, separators=(",", ":")) + "\n" for x in lines)
+
+
+def write(path: Path) -> int:
+    """Compute the cache and write it to `path`; returns the number of entries."""
+    entries = compute()
+    path.write_text(render(entries), encoding="utf-8")
+    return len(entries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-o", "--output", type=Path, default=HERE / FORECAST_CACHE)
+    args = parser.parse_args()
+    count = write(args.output)
+    print(f"{args.output}: {count} entries, {args.output.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The forecast cache shipped with the seeds (seeds/forecast_cache.jsonl).
+
+It must equal what the current code computes from the current seeds, `init` loads it
+only into a store holding exactly the seeds, a forecast right after `init` reads it
+instead of fitting (no statsmodels, no scipy), and new data recomputes only the
+benchmark it touches.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tests.conftest import make_runner
+from trendlab.seeds import FORECAST_CACHE, read_forecast_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "seeds" / FORECAST_CACHE
+REBUILD = "python seeds/build_cache.py"
+
+
+def _differences(shipped: Any, fresh: Any, where: str = "") -> list[str]:
+    """Where two parsed JSON values differ; floats within a relative 1e-9.
+
+    The file is rebuilt byte for byte on one machine, but a fit's floats may differ in
+    their last bits on another CPU or BLAS (summation order), which is no staleness.
+    """
+    if isinstance(shipped, float) and isinstance(fresh, float):
+        same = math.isclose(shipped, fresh, rel_tol=1e-9, abs_tol=1e-12)
+        return [] if same else [f"{where}: {shipped!r} != {fresh!r}"]
+    if isinstance(shipped, dict) and isinstance(fresh, dict):
+        if shipped.keys() != fresh.keys():
+            return [f"{where}: keys {sorted(shipped)} != {sorted(fresh)}"]
+        return [d for k in shipped for d in _differences(shipped[k], fresh[k], f"{where}.{k}")]
+    if isinstance(shipped, list) and isinstance(fresh, list) and len(shipped) == len(fresh):
+        pairs = zip(shipped, fresh, strict=True)
+        return [d for i, (a, b) in enumerate(pairs) for d in _differences(a, b, f"{where}[{i}]")]
+    return [] if shipped == fresh else [f"{where}: {shipped!r} != {fresh!r}"]
+
+
+def _keyed(entries: list[dict[str, Any]]) -> dict[tuple[str, str, str], Any]:
+    return {(e["kind"], e["benchmark"], e["spec"]): e["payload"] for e in entries}
+
+
+@pytest.mark.slow
+def test_the_shipped_cache_is_what_the_code_computes_from_the_seeds(tmp_path: Path):
+    fresh_file = tmp_path / FORECAST_CACHE
+    subprocess.run(
+        [sys.executable, str(ROOT / "seeds" / "build_cache.py"), "-o", str(fresh_file)],
+        check=True,
+        capture_output=True,
+    )
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert json.loads(text.splitlines()[0])["about"].startswith("Derived data, not records")
+    shipped = _keyed(read_forecast_cache(text))
+    fresh = _keyed(read_forecast_cache(fresh_file.read_text(encoding="utf-8")))
+    stale = f"seeds/{FORECAST_CACHE} is out of date with the seeds or the forecast method: run `{REBUILD}`"
+    assert shipped.keys() == fresh.keys(), f"{stale} (entries {set(shipped) ^ set(fresh)})"
+    differences = [d for key in shipped for d in _differences(shipped[key], fresh[key], str(key))]
+    assert not differences, f"{stale} ({len(differences)} values differ, first: {differences[0]})"
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    """A database `trendlab init` has just made."""
+    path = tmp_path / "fresh.duckdb"
+    result = make_runner(path)("init")
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def _cache(path: Path) -> dict[tuple[str, str, str], str]:
+    """{(kind, benchmark, spec): version} of the database's forecast cache."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute("SELECT kind, benchmark, spec, version FROM forecast_cache").fetchall()
+    return {(kind, benchmark, spec): version for kind, benchmark, spec, version in rows}
+
+
+def _imports(path: Path, *args: str) -> set[str]:
+    """The modules a whole `trendlab` process imports running `args` on `path`."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "trendlab", "--db", str(path), *args],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    # -X importtime writes "import time: self | cumulative | module" per import.
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert len(lines) > 100, proc.stderr
+    return {line.rsplit("|", 1)[1].strip() for line in lines}
+
+
+def _fitting_libraries(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in ("statsmodels", "scipy")}
+
+
+def test_init_loads_the_shipped_cache_under_the_seeding_changeset(seeded: Path):
+    cache = _cache(seeded)
+    shipped = read_forecast_cache(SHIPPED.read_text(encoding="utf-8"))
+    assert set(cache) == {(e["kind"], e["benchmark"], e["spec"]) for e in shipped}
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        (changeset,) = con.execute("SELECT id FROM changesets").fetchone() or ("",)
+    assert set(cache.values()) == {changeset}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["math"],
+        *(["math", "--family", f] for f in ("logistic", "logistic4", "gompertz", "ensemble")),
+        ["math", "--family", "linear"],
+        ["metr-time-horizon"],
+    ],
+    ids=lambda args: "-".join(args),
+)
+def test_a_forecast_right_after_init_fits_nothing(seeded: Path, args: list[str]):
+    modules = _imports(seeded, "forecast", *args, "--until", "2030")
+    assert "trendlab.forecast.paths" in modules  # the check sees the forecast's imports
+    assert not _fitting_libraries(modules), sorted(_fitting_libraries(modules))[:5]
+
+
+def test_the_shipped_cache_gives_the_forecast_a_computation_gives(seeded: Path):
+    run = make_runner(seeded)
+    shipped = run("forecast", "math", "--until", "2030", "--json")
+    assert shipped.exit_code == 0, shipped.stderr
+    with duckdb.connect(str(seeded)) as con:
+        con.execute("DELETE FROM forecast_cache")
+    computed = run("forecast", "math", "--until", "2030", "--json")
+    assert computed.exit_code == 0, computed.stderr
+    assert json.loads(shipped.stdout) == json.loads(computed.stdout)
+    assert shipped.stderr == computed.stderr
+
+
+def test_new_data_recomputes_only_its_benchmark(seeded: Path):
+    run = make_runner(seeded)
+    before = _cache(seeded)
+    assert run("add-model", "newcomer", "--release-date", "2025-12-01", "-m", "t").exit_code == 0
+    added = run("add-result", "newcomer", "math", "99.0", "-m", "a new best")
+    assert added.exit_code == 0, added.stderr
+    modules = _imports(seeded, "forecast", "math", "--until", "2030")
+    assert "statsmodels" in {m.split(".")[0] for m in modules}  # math's backtest and fit
+    after = _cache(seeded)
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert changed and {benchmark for _, benchmark, _ in changed} == {"math"}
+    assert {kind for kind, _, _ in changed} == {"backtest", "fit"}
+    assert {key: v for key, v in after.items() if key[1] != "math"} == {
+        key: v for key, v in before.items() if key[1] != "math"
+    }
+    # Every other benchmark's forecast still reads the cache, math's fresh backtest too.
+    assert not _fitting_libraries(_imports(seeded, "forecast", "gsm8k", "--until", "2030"))
+
+
+def test_init_loads_no_cache_into_a_store_that_held_records(tmp_path: Path):
+    run = make_runner(tmp_path / "used.duckdb")
+    assert run("init", "--empty").exit_code == 0
+    # Its own gpt-4, released a year later than the seeds say: the seeds leave it be,
+    # so the seeded benchmarks' data is not what the shipped cache was computed from.
+    added = run("add-model", "gpt-4", "--release-date", "2024-03-14", "-m", "mine")
+    assert added.exit_code == 0, added.stderr
+    assert run("init").exit_code == 0
+    assert _cache(tmp_path / "used.duckdb") == {}
