@@ -31,6 +31,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from timing import compile_bytecode  # bench/ is the script's folder, so on sys.path
+
 PROPHET_SCRIPT = """
 import logging, sys
 import pandas as pd
@@ -105,6 +107,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
+    compile_bytecode()
     tmp = Path(tempfile.mkdtemp(prefix="trendlab-bench-"))
     sources = databases(tmp, args.benchmark)
     db = tmp / "run.duckdb"

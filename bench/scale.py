@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from bench import synthetic  # noqa: E402
+from bench.timing import compile_bytecode  # noqa: E402
 
 ENV = {"TRENDLAB_AUTHOR": "bench"}
 SEEDED_BENCHMARK = "math"
@@ -93,17 +94,6 @@ print(len(rows))
 def trendlab_cmd() -> list[str]:
     script = Path(sys.executable).with_name("trendlab")
     return [str(script)] if script.exists() else [sys.executable, "-m", "trendlab"]
-
-
-def compile_bytecode() -> None:
-    """Compile trendlab's modules as `pip install` does. From a checkout installed with
-    -e, under PYTHONDONTWRITEBYTECODE, every run would compile them again (about 0.2 s)
-    and the timings would measure that."""
-    import compileall
-
-    import trendlab
-
-    compileall.compile_dir(Path(trendlab.__file__).parent, quiet=1)
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:

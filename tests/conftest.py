@@ -41,12 +41,6 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def plain_template(seeded_template: Path) -> Path:
-    """The seeded database, for tests that copy a database per generated example."""
-    return seeded_template
-
-
-@pytest.fixture(scope="session")
 def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with the schema and no records, to copy per generated example."""
     path = tmp_path_factory.mktemp("empty-template") / "empty.duckdb"

@@ -109,11 +109,11 @@ def rows_for(draw: st.DrawFn, kind: str) -> Row:
 
 
 @pytest.mark.parametrize("kind", sorted(COMMANDS))
-def test_add_with_hostile_values(plain_template: Path, kind: str):
+def test_add_with_hostile_values(seeded_template: Path, kind: str):
     @FUZZ
     @given(row=rows_for(kind))
     def run(row: Row) -> None:
-        with database_copy(plain_template) as db:
+        with database_copy(seeded_template) as db:
             before = content(db)
             result = invoke(db, *command_line(kind, row), "-m", "fuzz")
             assert_no_crash(result)
@@ -155,11 +155,11 @@ def free_commands(draw: st.DrawFn) -> list[str]:
     return command_line(kind, row)
 
 
-def test_any_text_in_any_option(plain_template: Path):
+def test_any_text_in_any_option(seeded_template: Path):
     @FUZZ
     @given(args=free_commands())
     def run(args: list[str]) -> None:
-        with database_copy(plain_template) as db:
+        with database_copy(seeded_template) as db:
             before = content(db)
             result = invoke(db, *args, "-m", "fuzz")
             assert_no_crash(result)
@@ -208,12 +208,12 @@ def edits(draw: st.DrawFn) -> tuple[str, str, list[str]]:
     return kind, key, sets
 
 
-def test_edit_with_hostile_values(plain_template: Path):
+def test_edit_with_hostile_values(seeded_template: Path):
     @FUZZ
     @given(edit=edits())
     def run(edit: tuple[str, str, list[str]]) -> None:
         kind, key, sets = edit
-        with database_copy(plain_template) as db:
+        with database_copy(seeded_template) as db:
             before = content(db)
             result = invoke(db, "edit", kind, key, *sets, "-m", "fuzz")
             assert_no_crash(result)
@@ -228,7 +228,7 @@ def test_edit_with_hostile_values(plain_template: Path):
     run()
 
 
-def test_edit_refuses_each_bad_value(plain_template: Path):
+def test_edit_refuses_each_bad_value(seeded_template: Path):
     """Every known-bad value for a field is refused by edit with its field named."""
     cases = [
         ("model", "gpt-4", "release_date", "2024-02-30"),
@@ -244,7 +244,7 @@ def test_edit_refuses_each_bad_value(plain_template: Path):
         ("result", "gpt-4/math", "source_kind", "rumour"),
         ("price", "p_9eb30a51bbffb1be", "input_usd_per_mtok", "0"),
     ]
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         before = content(db)
         for kind, key, name, value in cases:
             result = invoke(db, "edit", kind, key, "--set", f"{name}={value}", "-m", "bad")
@@ -253,9 +253,9 @@ def test_edit_refuses_each_bad_value(plain_template: Path):
         assert content(db) == before
 
 
-def test_required_fields_cannot_be_blank(plain_template: Path):
+def test_required_fields_cannot_be_blank(seeded_template: Path):
     """Blank (or all-space) values of required fields are missing, not empty text."""
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         before = content(db)
         for args in (
             ["add-model", "  "],
@@ -283,11 +283,11 @@ def alias_commands(draw: st.DrawFn) -> list[str]:
 ANY_URLS = ["ftp://x", "javascript:alert(1)", "", "https://"]
 
 
-def test_alias_add_with_hostile_values(plain_template: Path):
+def test_alias_add_with_hostile_values(seeded_template: Path):
     @FUZZ
     @given(args=alias_commands())
     def run(args: list[str]) -> None:
-        with database_copy(plain_template) as db:
+        with database_copy(seeded_template) as db:
             before = content(db)
             result = invoke(db, *args, "-m", "fuzz")
             assert_no_crash(result)
@@ -300,10 +300,10 @@ def test_alias_add_with_hostile_values(plain_template: Path):
     run()
 
 
-def test_a_slug_is_no_alias_even_of_its_own_model(plain_template: Path):
+def test_a_slug_is_no_alias_even_of_its_own_model(seeded_template: Path):
     """`alias add gpt-4 gpt-4` was accepted, and then `trendlab check` failed
     (09_aliases: alias is also the slug of model gpt-4)."""
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         before = content(db)
         result = invoke(db, "alias", "add", "gpt-4", "gpt-4", "-m", "self")
         assert_clean_failure(result, "alias 'gpt-4' is the slug of model gpt-4")

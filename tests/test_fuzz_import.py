@@ -82,11 +82,11 @@ def check_import(template: Path, plan: Plan) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_import_hostile_files(plain_template: Path, kind: str):
+def test_import_hostile_files(seeded_template: Path, kind: str):
     @FUZZ
     @given(plan=plans(kind))
     def run(plan: Plan) -> None:
-        check_import(plain_template, plan)
+        check_import(seeded_template, plan)
 
     run()
 
@@ -170,9 +170,9 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_file_is_one_clear_error(plain_template: Path, name: str):
+def test_hostile_file_is_one_clear_error(seeded_template: Path, name: str):
     data, expected = HOSTILE[name]
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         path = db.parent / name
         path.write_bytes(data)
         before = content(db)
@@ -182,7 +182,7 @@ def test_hostile_file_is_one_clear_error(plain_template: Path, name: str):
         assert content(db) == before
 
 
-def test_hostile_parquet_columns(plain_template: Path):
+def test_hostile_parquet_columns(seeded_template: Path):
     import datetime
 
     import pyarrow as pa
@@ -204,7 +204,7 @@ def test_hostile_parquet_columns(plain_template: Path):
         "nan.parquet": ({**base, "score": [float("nan")]}, "row 1: score: 'NaN'"),
         "huge.parquet": ({**base, "score": [2**63 - 1]}, "is outside the range of unit percent"),
     }
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         before = content(db)
         for name, (columns, expected) in cases.items():
             path = db.parent / name
@@ -214,11 +214,11 @@ def test_hostile_parquet_columns(plain_template: Path):
         assert content(db) == before
 
 
-def test_files_with_no_rows_change_nothing(plain_template: Path):
+def test_files_with_no_rows_change_nothing(seeded_template: Path):
     """A header with no rows (CSV, or Parquet with no rows) imports nothing, quietly."""
     import pyarrow as pa
 
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         before = content(db)
         header_only = db.parent / "results.csv"
         header_only.write_text(_R + "\n")
@@ -233,10 +233,10 @@ def test_files_with_no_rows_change_nothing(plain_template: Path):
         assert content(db) == before
 
 
-def test_a_one_column_file_with_cr_line_ends_imports_every_row(plain_template: Path):
+def test_a_one_column_file_with_cr_line_ends_imports_every_row(seeded_template: Path):
     """Polars reads a lone-CR file as one line: a one-column file imported nothing,
     successfully (found by test_import_hostile_files after the scale merge)."""
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         path = db.parent / "models.csv"
         path.write_bytes(b"slug\rfz-cr-one\rfz-cr-two\r")
         result = invoke(db, "import", str(path), "-m", "cr")
@@ -244,9 +244,9 @@ def test_a_one_column_file_with_cr_line_ends_imports_every_row(plain_template: P
         assert "models: 2 added" in result.stderr
 
 
-def test_cr_and_bom_files_import(plain_template: Path):
+def test_cr_and_bom_files_import(seeded_template: Path):
     """Old Mac line ends, a BOM and stray quotes inside fields are read, not refused."""
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         path = db.parent / "results.csv"
         text = f'{_R},setting\rgpt-4,mmlu,50,fz "quoted" cr\rgpt-4,mmlu,51,fz 5"0\r'
         path.write_bytes(b"\xef\xbb\xbf" + text.encode())
@@ -290,9 +290,9 @@ SOURCE_FILES = {
 
 
 @pytest.mark.parametrize("source, name", sorted(SOURCE_FILES))
-def test_hostile_public_source_files(plain_template: Path, source: str, name: str):
+def test_hostile_public_source_files(seeded_template: Path, source: str, name: str):
     text, expected = SOURCE_FILES[(source, name)]
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         path = db.parent / name
         path.write_text(text, encoding="utf-8")
         before = content(db)
@@ -305,9 +305,9 @@ def test_hostile_public_source_files(plain_template: Path, source: str, name: st
 @pytest.mark.parametrize(
     "name", ["empty.csv", "bom-only.csv", "cr-bad.csv", "latin1.csv", "nul.csv", "unterminated.csv"]
 )
-def test_hostile_stdin_is_one_clear_error(plain_template: Path, name: str):
+def test_hostile_stdin_is_one_clear_error(seeded_template: Path, name: str):
     data, expected = HOSTILE[name]
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         before = content(db)
         result = invoke(db, "import", "-", "--kind", "results", "-m", "stdin", input=data)
         assert_clean_failure(result, "stdin", expected)

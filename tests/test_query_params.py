@@ -43,8 +43,8 @@ HOSTILE_VALUES = [
 
 
 @pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
-def test_hostile_values_are_searched_literally(plain_template: Path, value: str):
-    with database_copy(plain_template) as db:
+def test_hostile_values_are_searched_literally(seeded_template: Path, value: str):
+    with database_copy(seeded_template) as db:
         before = content(db)
         result = invoke(db, "query", "frontier", "--param", f"benchmark={value}", "--json")
         assert result.exit_code == 0, result.output
@@ -64,11 +64,11 @@ def test_hostile_values_are_searched_literally(plain_template: Path, value: str)
         assert content(db) == before
 
 
-def test_a_bound_value_round_trips_exactly(plain_template: Path):
+def test_a_bound_value_round_trips_exactly(seeded_template: Path):
     """A stored setting holding quotes, a comment and a NUL is found by exactly that
     value through a bound parameter, and by nothing else."""
     nasty = "x'; DROP TABLE result_revisions; -- \\ \" \x00 ☃"
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         added = invoke(db, "add-result", "gpt-4", "mmlu", "50", "--setting", nasty, "-m", "n")
         assert added.exit_code == 0, added.output
         sql = "SELECT count(*) AS n FROM results WHERE setting = $s"
@@ -90,8 +90,8 @@ def test_a_bound_value_round_trips_exactly(plain_template: Path):
         "benchmark\x00=math",
     ],
 )
-def test_hostile_parameter_names_are_refused(plain_template: Path, param: str):
-    with database_copy(plain_template) as db:
+def test_hostile_parameter_names_are_refused(seeded_template: Path, param: str):
+    with database_copy(seeded_template) as db:
         before = content(db)
         result = invoke(db, "query", "frontier", "--param", "benchmark=math", "--param", param)
         assert_clean_failure(result, "has no parameter")
@@ -104,17 +104,17 @@ def test_hostile_parameter_names_are_refused(plain_template: Path, param: str):
 
 
 @pytest.mark.parametrize("param", ["benchmark", "=math", " =math"])
-def test_malformed_param_is_a_usage_error(plain_template: Path, param: str):
-    with database_copy(plain_template) as db:
+def test_malformed_param_is_a_usage_error(seeded_template: Path, param: str):
+    with database_copy(seeded_template) as db:
         result = invoke(db, "query", "frontier", "--param", param)
         assert result.exit_code == 2
         assert "is not NAME=VALUE" in result.stderr
         assert "internal error" not in result.stderr
 
 
-def test_a_parameter_cannot_smuggle_sql_into_a_write(plain_template: Path):
+def test_a_parameter_cannot_smuggle_sql_into_a_write(seeded_template: Path):
     """Even ad-hoc SQL with a hostile bound value stays read-only and literal."""
-    with database_copy(plain_template) as db:
+    with database_copy(seeded_template) as db:
         before = content(db)
         result = invoke(
             db,
@@ -169,15 +169,15 @@ def test_queries_module_never_formats_sql():
 
 
 @pytest.mark.parametrize("sql", [" ", "\x00", "\n\t", ";", " ; ;"])
-def test_blank_sql_is_a_clear_error(plain_template: Path, sql: str):
-    with database_copy(plain_template) as db:
+def test_blank_sql_is_a_clear_error(seeded_template: Path, sql: str):
+    with database_copy(seeded_template) as db:
         result = invoke(db, "query", sql)
         assert_clean_failure(result, "no SQL to run")
         assert len(result.stderr.splitlines()) == 1
 
 
-def test_sql_of_only_a_comment_is_a_clear_error(plain_template: Path):
-    with database_copy(plain_template) as db:
+def test_sql_of_only_a_comment_is_a_clear_error(seeded_template: Path):
+    with database_copy(seeded_template) as db:
         result = invoke(db, "query", "/* nothing */", "--json")
         assert_clean_failure(result)
         assert len(result.stderr.splitlines()) == 1
