@@ -10,7 +10,6 @@ import contextlib
 import importlib.abc
 import os
 import re
-import secrets
 import sys
 import time
 from collections.abc import Collection, Iterator
@@ -270,6 +269,8 @@ class Store:
         recorded_at never goes backwards, even if the clock does, so that as-of reads
         and the time-sortable ids agree with the order of writes.
         """
+        import secrets  # imported here: reads make no changeset, and it slows every start
+
         now = _utcnow()
         row = self.execute("SELECT max(recorded_at) FROM changesets").fetchone()
         if row and row[0] is not None and now <= row[0]:
