@@ -61,3 +61,15 @@ def test_fresh_venv_install_runs_from_another_directory(wheel: Path, tmp_path: P
     )
     assert frontier.returncode == 0, frontier.stderr
     assert "minerva-540b,50.3" in frontier.stdout
+    # The installed wheel's init loads the forecast cache shipped with the seeds.
+    cached = subprocess.run(
+        [trendlab, "query", "SELECT count(*) AS n FROM forecast_cache", "--csv"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert cached.returncode == 0, cached.stderr
+    assert int(cached.stdout.splitlines()[1]) > 100
+    version = subprocess.run([trendlab, "--version"], capture_output=True, text=True, env=env)
+    assert version.returncode == 0 and version.stdout.startswith("trendlab, version "), version
