@@ -64,9 +64,20 @@ def test_the_readme_tour_runs_as_written(db: Path, tmp_path: Path, monkeypatch: 
         assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
 
 
-def test_version_and_module_entry_point():
+def test_version_and_module_entry_point(monkeypatch: pytest.MonkeyPatch):
+    import importlib.metadata
+
+    installed = importlib.metadata.version("trendlab")
     result = CliRunner().invoke(cli, ["--version"])
-    assert result.exit_code == 0 and result.stdout.startswith("trendlab, version")
+    assert result.exit_code == 0 and result.stdout == f"trendlab, version {installed}\n"
+
+    # A source tree that was never installed has no metadata: a version all the same.
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    result = CliRunner().invoke(cli, ["-V"])
+    assert result.exit_code == 0 and result.stdout == "trendlab, version 0.0.0\n"
     import subprocess
     import sys
 

@@ -166,3 +166,26 @@ def test_init_loads_no_cache_into_a_store_that_held_records(tmp_path: Path):
     assert added.exit_code == 0, added.stderr
     assert run("init").exit_code == 0
     assert _cache(tmp_path / "used.duckdb") == {}
+
+
+def test_init_leaves_out_a_benchmark_changed_after_the_seeding(tmp_path: Path):
+    # On a team store another member may write between the seeding's commit and the
+    # cache load: a benchmark whose data moved on must compute its own forecasts.
+    from trendlab.db import Store
+    from trendlab.seeds import load_forecast_cache
+
+    path = tmp_path / "raced.duckdb"
+    run = make_runner(path)
+    assert run("init").exit_code == 0
+    with duckdb.connect(str(path)) as con:
+        (seeded,) = con.execute("SELECT id FROM changesets").fetchone() or ("",)
+        con.execute("DELETE FROM forecast_cache")
+    assert run("add-model", "newcomer", "--release-date", "2025-12-01", "-m", "t").exit_code == 0
+    assert run("add-result", "newcomer", "math", "99.0", "-m", "a new best").exit_code == 0
+    with Store.open(str(path), read_only=False) as store:
+        load_forecast_cache(store, seeded)
+    cache = _cache(path)
+    assert {benchmark for _, benchmark, _ in cache} == {
+        e["benchmark"] for e in read_forecast_cache(SHIPPED.read_text(encoding="utf-8"))
+    } - {"math"}
+    assert set(cache.values()) == {seeded}

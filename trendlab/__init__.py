@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def __getattr__(name: str) -> str:
-    # __version__ is read from the installed metadata on first use only: that read
-    # costs more than a short command's own work.
+    # __version__ is read from the installed metadata when asked for, not at import:
+    # that read costs more than a short command's own work.
     if name != "__version__":
         raise AttributeError(f"module 'trendlab' has no attribute {name!r}")
     from importlib.metadata import PackageNotFoundError, version

@@ -74,10 +74,11 @@ def resolve(sql_or_name: str) -> NamedQuery:
 
 
 def run(
-    store: Store, query: NamedQuery, params: dict[str, str], *, typed: bool = False
+    store: Store, query: NamedQuery, params: dict[str, str], *, frame: bool = False
 ) -> Rows | pl.DataFrame:
     """Run a query with bound parameters on `store` and return its rows, or with
-    `typed` a Polars frame that keeps DuckDB's column types (for parquet)."""
+    `frame` a Polars frame that keeps DuckDB's column types (for CSV and parquet,
+    which Polars writes)."""
     if query.name != "sql":
         missing = [p for p in query.params if p not in params]
         if missing:
@@ -92,13 +93,16 @@ def run(
     try:
         _check_reads_only(store, query.sql)
         result = store.execute(query.sql, params or None)
-        if not typed:
+        if not frame or result.description is None:
             return Rows.of_result(result)
         import polars as pl
 
-        if result.description is None:  # a statement that returns no rows
-            return pl.DataFrame()
-        return result.pl()
+        try:
+            return result.pl()
+        except pl.exceptions.PolarsError:
+            # A type Polars cannot take from Arrow (an INTERVAL): the rows instead, their
+            # types read from the values.
+            return Rows.of_result(store.execute(query.sql, params or None))
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
 

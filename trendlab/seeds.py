@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 from importlib.resources import as_file
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import duckdb
+
+from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
 from trendlab.kinds import IMPORTABLE, get_kind
 from trendlab.records import Changeset
 from trendlab.resources import resource_dir
+
+if TYPE_CHECKING:
+    from trendlab.db import Store
 
 # Built by seeds/build_cache.py: the forecast cache of a store holding exactly the seeds.
 FORECAST_CACHE = "forecast_cache.jsonl"
@@ -43,12 +49,13 @@ def read_forecast_cache(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()[1:]]
 
 
-def load_forecast_cache(store: Any) -> None:
-    """Cache the shipped backtests and fits under each benchmark's data version.
+def load_forecast_cache(store: Store, seeded: str) -> None:
+    """Cache the shipped backtests and fits of the benchmarks whose data version is
+    still `seeded`, the changeset that loaded the seeds into an empty store.
 
-    Only for a store holding exactly the seeds (an empty one `init` just seeded): the
-    entries were computed from them, and a data version (a changeset id) cannot tell
-    what the data holds.
+    The entries were computed from the seeds alone; a benchmark another writer has
+    changed since (on a team store, between the seeding and this call) computes its
+    own. The cache is a shortcut: failing to write it fails nothing.
     """
     entry = resource_dir("seeds") / FORECAST_CACHE
     if not entry.is_file():
@@ -56,11 +63,13 @@ def load_forecast_cache(store: Any) -> None:
     versions = store.data_versions()
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for item in read_forecast_cache(entry.read_text(encoding="utf-8")):
-        version = versions.get(item["benchmark"])
-        if version is not None:
+        if versions.get(item["benchmark"]) == seeded:
             payload = json.dumps(item["payload"])
             groups.setdefault((item["kind"], item["spec"]), []).append(
-                (item["benchmark"], version, payload)
+                (item["benchmark"], seeded, payload)
             )
-    for (kind, spec), entries in groups.items():
-        store.store_cached(kind, spec, entries)
+    try:
+        for (kind, spec), entries in groups.items():
+            store.store_cached(kind, spec, entries)
+    except (TrendlabError, duckdb.Error):
+        pass  # a conflict on a team store: the first forecasts compute their own

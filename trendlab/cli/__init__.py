@@ -22,8 +22,27 @@ from trendlab.cli import (
 from trendlab.cli.options import CONTEXT_SETTINGS, Settings, TrendlabGroup
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Not click.version_option: given the version it reads the metadata at every start
+    # (slower than a query), given the package name it fails in a source tree that was
+    # never installed; trendlab.__version__ reads it only now, with a fallback.
+    if value and not ctx.resilient_parsing:
+        import trendlab
+
+        click.echo(f"trendlab, version {trendlab.__version__}")
+        ctx.exit()
+
+
 @click.group(cls=TrendlabGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(None, "-V", "--version", package_name="trendlab", prog_name="trendlab")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "--db",
     envvar="TRENDLAB_DB",

@@ -148,7 +148,7 @@ def query(
         bound[name.strip()] = value
     named = queries.resolve(text)
     with settings.reader(as_of) as store:
-        table = queries.run(store, named, bound, typed=fmt == "parquet")
+        table = queries.run(store, named, bound, frame=fmt in ("csv", "parquet"))
     render(table, fmt, output)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+import duckdb
 import polars as pl
 
 from trendlab.errors import TrendlabError
@@ -92,8 +93,10 @@ def _save(settings: Opener, kind: str, spec: str, entries: list[tuple[str, str, 
     try:
         with settings.cache_writer() as store:
             store.store_cached(kind, spec, entries)
-    except TrendlabError:
-        pass  # read-only file or a busy database: the cache is only a shortcut
+    except (TrendlabError, duckdb.Error):
+        # A read-only file, a busy database, a team store's write conflict: the cache
+        # is only a shortcut.
+        pass
 
 
 # -- backtests ---------------------------------------------------------------------------
@@ -468,8 +471,10 @@ def remember_fits(settings: Opener, fitted: list[tuple[Prepared, Curve]]) -> Non
         with settings.cache_writer() as store:
             for spec, entries in by_spec.items():
                 store.store_cached("fit", spec, entries)
-    except TrendlabError:
-        pass  # read-only file or a busy database: the cache is only a shortcut
+    except (TrendlabError, duckdb.Error):
+        # A read-only file, a busy database, a team store's write conflict: the cache
+        # is only a shortcut.
+        pass
 
 
 def run_forecast(
