@@ -155,10 +155,11 @@ def test_queries_module_never_formats_sql():
         and isinstance(n.func, ast.Attribute)
         and n.func.attr == "execute"
     ]
-    assert len(calls) == 1
-    sql, params = calls[0].args
-    assert ast.unparse(sql) == "query.sql"
-    assert "params" in ast.unparse(params)
+    assert calls
+    for call in calls:  # (a second run fetches a result Polars cannot take as rows)
+        sql, params = call.args
+        assert ast.unparse(sql) == "query.sql"
+        assert "params" in ast.unparse(params)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             assert node.func.attr not in ("format", "format_map"), ast.unparse(node)

@@ -23,7 +23,6 @@ from trendlab.seeds import FORECAST_CACHE, read_forecast_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "seeds" / FORECAST_CACHE
-REBUILD = "python seeds/build_cache.py"
 
 
 def _differences(shipped: Any, fresh: Any, where: str = "") -> list[str]:
@@ -58,10 +57,11 @@ def test_the_shipped_cache_is_what_the_code_computes_from_the_seeds(tmp_path: Pa
         capture_output=True,
     )
     text = SHIPPED.read_text(encoding="utf-8")
-    assert json.loads(text.splitlines()[0])["about"].startswith("Derived data, not records")
+    header = json.loads(text.splitlines()[0])
+    assert header["about"].startswith("Derived data, not records")
     shipped = _keyed(read_forecast_cache(text))
     fresh = _keyed(read_forecast_cache(fresh_file.read_text(encoding="utf-8")))
-    stale = f"seeds/{FORECAST_CACHE} is out of date with the seeds or the forecast method: run `{REBUILD}`"
+    stale = f"seeds/{FORECAST_CACHE} is out of date with the seeds or the forecast method: run `{header['rebuild']}`"
     assert shipped.keys() == fresh.keys(), f"{stale} (entries {set(shipped) ^ set(fresh)})"
     differences = [d for key in shipped for d in _differences(shipped[key], fresh[key], str(key))]
     assert not differences, f"{stale} ({len(differences)} values differ, first: {differences[0]})"
