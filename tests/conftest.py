@@ -6,7 +6,10 @@ with its catalog in a real PostgreSQL server, started once per session).
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -71,6 +74,31 @@ def make_runner(location: Path | str) -> Run:
         return CliRunner().invoke(cli, ["--db", str(location), *args], input=input)
 
     return run
+
+
+# Runs trendlab as its console script does, then reports every module it loaded.
+_LOADED_PROBE = """
+import atexit, json, runpy, sys
+atexit.register(lambda: print("loaded:", json.dumps(sorted(sys.modules)), file=sys.stderr))
+sys.argv = ["trendlab", *sys.argv[1:]]
+runpy.run_module("trendlab", run_name="__main__")
+"""
+
+
+def process_imports(location: Path | str, *args: str) -> tuple[set[str], str]:
+    """The modules a whole `trendlab` process loaded running `args` on `location`, and
+    what it printed: for what an in-process CliRunner cannot show (its imports). Loaded,
+    not attempted: an import trendlab refuses (pandas, while DuckDB binds) is no cost."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _LOADED_PROBE, "--db", str(location), *args],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (report,) = [line for line in proc.stderr.splitlines() if line.startswith("loaded: ")]
+    modules = set(json.loads(report.removeprefix("loaded: ")))
+    assert len(modules) > 100, proc.stderr
+    return modules, proc.stdout
 
 
 @pytest.fixture

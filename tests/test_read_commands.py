@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Run, both_stores
+from tests.conftest import Run, both_stores, process_imports
 from trendlab.cli import cli
 from trendlab.db import Store
 from trendlab.queries import named_queries
@@ -385,20 +383,12 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
 def test_query_reads_and_prints_without_the_data_stack(db: Path):
     # `query` is what scripts call in loops: it must not pay for importing Polars,
     # Arrow or pandas (about 0.2 s together, more than the query itself).
-    probe = (
-        "import atexit, runpy, sys\n"
-        "heavy = ('polars', 'pyarrow', 'pandas', 'numpy', 'statsmodels')\n"
-        "atexit.register(lambda: print(*[m for m in heavy if m in sys.modules], file=sys.stderr))\n"
-        "sys.argv = ['trendlab', *sys.argv[1:]]\n"
-        "runpy.run_module('trendlab', run_name='__main__')\n"
-    )
+    heavy = {"polars", "pyarrow", "pandas", "numpy", "statsmodels"}
     for args in (["query", "frontier", "--param", "benchmark=math"], ["query", "--list", "--json"]):
-        done = subprocess.run(
-            [sys.executable, "-c", probe, "--db", str(db), *args], capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.strip(), "the query printed nothing"
-        assert done.stderr.strip() == "", f"{args} imported: {done.stderr.strip()}"
+        modules, printed = process_imports(db, *args)
+        assert printed.strip(), "the query printed nothing"
+        imported = sorted(heavy & {m.split(".")[0] for m in modules})
+        assert not imported, f"{args} imported: {imported}"
 
 
 def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch):

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.conftest import make_runner
+from tests.conftest import make_runner, process_imports
 from trendlab.seeds import FORECAST_CACHE, read_forecast_cache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,20 +83,6 @@ def _cache(path: Path) -> dict[tuple[str, str, str], str]:
     return {(kind, benchmark, spec): version for kind, benchmark, spec, version in rows}
 
 
-def _imports(path: Path, *args: str) -> set[str]:
-    """The modules a whole `trendlab` process imports running `args` on `path`."""
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "trendlab", "--db", str(path), *args],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    # -X importtime writes "import time: self | cumulative | module" per import.
-    lines = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
-    assert len(lines) > 100, proc.stderr
-    return {line.rsplit("|", 1)[1].strip() for line in lines}
-
-
 def _fitting_libraries(modules: set[str]) -> set[str]:
     return {m for m in modules if m.split(".")[0] in ("statsmodels", "scipy")}
 
@@ -121,7 +107,7 @@ def test_init_loads_the_shipped_cache_under_the_seeding_changeset(seeded: Path):
     ids=lambda args: "-".join(args),
 )
 def test_a_forecast_right_after_init_fits_nothing(seeded: Path, args: list[str]):
-    modules = _imports(seeded, "forecast", *args, "--until", "2030")
+    modules, _ = process_imports(seeded, "forecast", *args, "--until", "2030")
     assert "trendlab.forecast.paths" in modules  # the check sees the forecast's imports
     assert not _fitting_libraries(modules), sorted(_fitting_libraries(modules))[:5]
 
@@ -144,7 +130,7 @@ def test_new_data_recomputes_only_its_benchmark(seeded: Path):
     assert run("add-model", "newcomer", "--release-date", "2025-12-01", "-m", "t").exit_code == 0
     added = run("add-result", "newcomer", "math", "99.0", "-m", "a new best")
     assert added.exit_code == 0, added.stderr
-    modules = _imports(seeded, "forecast", "math", "--until", "2030")
+    modules, _ = process_imports(seeded, "forecast", "math", "--until", "2030")
     assert "statsmodels" in {m.split(".")[0] for m in modules}  # math's backtest and fit
     after = _cache(seeded)
     changed = {key for key in after if after[key] != before.get(key)}
@@ -154,7 +140,8 @@ def test_new_data_recomputes_only_its_benchmark(seeded: Path):
         key: v for key, v in before.items() if key[1] != "math"
     }
     # Every other benchmark's forecast still reads the cache, math's fresh backtest too.
-    assert not _fitting_libraries(_imports(seeded, "forecast", "gsm8k", "--until", "2030"))
+    modules, _ = process_imports(seeded, "forecast", "gsm8k", "--until", "2030")
+    assert not _fitting_libraries(modules)
 
 
 def test_init_loads_no_cache_into_a_store_that_held_records(tmp_path: Path):
