@@ -11,8 +11,10 @@ each as a whole process (interpreter start included) and reporting the median of
   read_csv + INSERT of the same file into a bare table (no validation, no history);
 - frontier: `trendlab query frontier --param benchmark=X` on the big database and on
   the seeded one, against the peer: the same frontier (running best by date) in plain
-  SQL over the peer's bare table, in a Python process; and both queries again inside
-  one open connection (the time in the query alone);
+  SQL over the peer's bare table, in a Python process, and the floor: DuckDB alone
+  running trendlab's own SQL on trendlab's file (run in turn with trendlab's, at
+  least QUICK_REPEAT rounds); and both queries again inside one open connection (the
+  time in the query alone);
 - forecast: `trendlab forecast math --until 2030` warm (the backtest and fit caches
   filled by an earlier run) on the big and the seeded database, and cold (the caches
   emptied first: every benchmark is backtested for the calibration pool) on the big
@@ -46,6 +48,9 @@ from bench.timing import compile_bytecode  # noqa: E402
 ENV = {"TRENDLAB_AUTHOR": "bench"}
 SEEDED_BENCHMARK = "math"
 BIG_BENCHMARK = "syn-bench-001"  # one of the synthetic ones: N / 50 results
+# Runs of a command that takes a fraction of a second: at least this many, so that one
+# slow run (a machine's hiccup) does not move the median.
+QUICK_REPEAT = 11
 
 PEER_IMPORT = """
 import sys, duckdb
@@ -124,6 +129,16 @@ def median_runs(
         walls.append(wall)
         peaks.append(peak)
     return statistics.median(walls), statistics.median(peaks)
+
+
+def interleaved_medians(cmds: list[list[str]], repeat: int) -> list[float]:
+    """Median wall times of commands run in turn, `repeat` rounds: a quick command and
+    its peer then see the same moments of a machine's load."""
+    walls: list[list[float]] = [[] for _ in cmds]
+    for _ in range(repeat):
+        for wall, cmd in zip(walls, cmds, strict=True):
+            wall.append(measure(cmd)[0])
+    return [statistics.median(w) for w in walls]
 
 
 def in_query(run: Callable[[], object], repeat: int) -> float:
@@ -206,14 +221,21 @@ def main() -> None:
         from trendlab.db import Store
 
         peer_cmd = [sys.executable, "-c", PEER_QUERY, str(peer_db), PEER_FRONTIER_SQL]
-        fr_big = median_runs(frontier(big, BIG_BENCHMARK), args.repeat)[0]
-        fr_big_seeded_bench = median_runs(frontier(big, SEEDED_BENCHMARK), args.repeat)[0]
-        fr_seeded = median_runs(frontier(seeded, SEEDED_BENCHMARK), args.repeat)[0]
-        fr_peer = median_runs([*peer_cmd, BIG_BENCHMARK], args.repeat)[0]
         named = queries.resolve("frontier")
         floor_cmd = [sys.executable, "-c", FLOOR_QUERY, str(big), named.sql]
-        fr_floor = median_runs([*floor_cmd, BIG_BENCHMARK], args.repeat)[0]
-        fr_floor_seeded_bench = median_runs([*floor_cmd, SEEDED_BENCHMARK], args.repeat)[0]
+        fr_big, fr_floor, fr_big_seeded_bench, fr_floor_seeded_bench, fr_seeded, fr_peer = (
+            interleaved_medians(
+                [
+                    frontier(big, BIG_BENCHMARK),
+                    [*floor_cmd, BIG_BENCHMARK],
+                    frontier(big, SEEDED_BENCHMARK),
+                    [*floor_cmd, SEEDED_BENCHMARK],
+                    frontier(seeded, SEEDED_BENCHMARK),
+                    [*peer_cmd, BIG_BENCHMARK],
+                ],
+                max(args.repeat, QUICK_REPEAT),
+            )
+        )
 
         with Store.open(big) as store:
             q_big = in_query(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shlex
 from pathlib import Path
 
@@ -9,13 +10,34 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from trendlab.cli import cli
+from trendlab.cli import COMMAND_MODULES, cli
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def _commands() -> list[str]:
-    return sorted(cli.commands)
+    return cli.list_commands(click.Context(cli))
+
+
+def _command(name: str) -> click.Command:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None, f"{name} is listed but does not load"
+    return command
+
+
+def test_every_command_module_is_mapped_as_it_defines_them():
+    """The lazy map names, for each command, the module that defines it, and misses none."""
+    import pkgutil
+
+    import trendlab.cli
+
+    defined = {}
+    for info in pkgutil.iter_modules(trendlab.cli.__path__):
+        module = importlib.import_module(f"trendlab.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            defined[command.name] = info.name
+    assert defined == COMMAND_MODULES
+    assert all(_command(name).name == name for name in defined)
 
 
 @pytest.mark.parametrize("name", _commands())
@@ -24,7 +46,7 @@ def test_command_has_help_and_example(name: str):
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert f"trendlab {name}" in result.stdout
-    command = cli.commands[name]
+    command = _command(name)
     assert command.help and command.short_help != ""
     for param in command.params:
         if isinstance(param, click.Option) and param.name not in ("help",):

@@ -67,7 +67,7 @@ def test_the_ensemble_reports_each_members_parameters(run: Run):
 def test_table_shows_yearly_points_crossings_and_parameters(run: Run):
     out = _ok(run("forecast", "mmlu", "--until", "2028", "--threshold", "95", "--threshold", "101"))
     assert "MMLU (mmlu)" in out and "80 % interval" in out
-    rows = re.findall(r"^ (\d{4}-\d{2}-\d{2}) ", out, flags=re.M)
+    rows = re.findall(r"^(\d{4}-\d{2}-\d{2}) ", out, flags=re.M)
     years = [int(r[:4]) for r in rows[: rows.index("2028-12-31") + 1]]
     assert all(r.endswith("-12-31") for r in rows[: len(years)])
     assert years == list(range(years[0], 2029)) and years[0] <= 2026

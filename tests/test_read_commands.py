@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -323,9 +324,34 @@ def test_query_output_with_nested_values_and_brackets(run: Run):
         }
     ]
     assert json.loads(run("query", sql, "--jsonl").stdout) == rows[0]
-    # A table shows values as written: rich must not read brackets as markup.
+    # A table shows values as written: brackets are not markup, numbers not reformatted.
     table = run("query", sql).stdout
     assert '["5-shot", null]' in table and "[bold]kept[/bold] [1]" in table
+
+
+def test_a_table_on_a_terminal_wraps_long_text_to_fit(monkeypatch: pytest.MonkeyPatch):
+    from trendlab.render import Rows, render
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    url = "https://example.org/" + "a-long-path/" * 12
+    rows = Rows(
+        ["id", "score", "source_url"], [False, True, False], [("r_0123456789abcdef", 12.5, url)]
+    )
+    for width, wrapped in ((60, True), (400, False)):
+        monkeypatch.setenv("COLUMNS", str(width))
+        screen = Terminal()
+        monkeypatch.setattr("sys.stdout", screen)
+        render(rows, "table")
+        lines = screen.getvalue().splitlines()
+        assert all(len(line) <= width for line in lines), lines
+        assert (len(lines) > 3) is wrapped
+        # The id and the number stay whole; the URL is all there, read down its column.
+        assert lines[2].split()[:2] == ["r_0123456789abcdef", "12.5"]
+        start = lines[0].index("source_url")
+        assert "".join(line[start:].strip() for line in lines[2:]) == url
 
 
 def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
@@ -382,13 +408,16 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
 
 def test_query_reads_and_prints_without_the_data_stack(db: Path):
     # `query` is what scripts call in loops: it must not pay for importing Polars,
-    # Arrow or pandas (about 0.2 s together, more than the query itself).
-    heavy = {"polars", "pyarrow", "pandas", "numpy", "statsmodels"}
+    # Arrow or pandas (about 0.2 s together, more than the query itself), rich, or the
+    # modules of the other commands.
+    heavy = {"polars", "pyarrow", "pandas", "numpy", "statsmodels", "rich"}
     for args in (["query", "frontier", "--param", "benchmark=math"], ["query", "--list", "--json"]):
         modules, printed = process_imports(db, *args)
         assert printed.strip(), "the query printed nothing"
         imported = sorted(heavy & {m.split(".")[0] for m in modules})
         assert not imported, f"{args} imported: {imported}"
+        commands = sorted(m for m in modules if m.split(".")[:2] == ["trendlab", "cli"])
+        assert commands == ["trendlab.cli", "trendlab.cli.options", "trendlab.cli.reads"]
 
 
 def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch):

@@ -68,6 +68,25 @@ def test_a_20000_row_import_round_trips_and_reimports_as_revisions(run: Run, tmp
     assert log["message"] == "two corrections" and log["changes"] == "~2 results"
 
 
+def test_an_import_stores_its_results_by_benchmark(db: Path, tmp_path: Path):
+    # A query of one benchmark then scans its part of the table only (zone maps).
+    data = _dataset(tmp_path, make_runner(str(db)))
+    in_file = pl.read_csv(data.results)["benchmark"].to_list()
+    assert in_file != sorted(in_file), "the synthetic file should not come sorted"
+    result = make_runner(str(db))("import", str(data.results), "--kind", "results")
+    assert result.exit_code == 0, result.stderr
+    with Store.open(db) as store:
+        stored = [
+            row[0]
+            for row in store.execute(
+                "SELECT benchmark FROM result_revisions WHERE changeset_id = "
+                "(SELECT max(id) FROM changesets) ORDER BY rowid"
+            ).fetchall()
+        ]
+    assert len(stored) == len(in_file)
+    assert stored == sorted(stored)
+
+
 def test_errors_deep_in_a_big_file_name_their_lines(db: Path, tmp_path: Path):
     run = make_runner(db)
     data = _dataset(tmp_path, run)

@@ -453,11 +453,12 @@ class Store:
         """Append the staged rows with these statuses as revisions of one changeset:
         a changed record as an update, a new or retracted one as an insert."""
         cols = ", ".join(kind.field_names)
+        order = f"ORDER BY {', '.join(kind.cluster_by)}" if kind.cluster_by else ""
         self.execute(
             f"INSERT INTO {kind.table} (changeset_id, key, revision, op, {cols}) "
             "SELECT $changeset, key, revision, "
             f"CASE WHEN status = 'changed' THEN 'update' ELSE 'insert' END, {cols} "
-            "FROM __diff WHERE list_contains($statuses, status)",
+            f"FROM __diff WHERE list_contains($statuses, status) {order}",
             {"changeset": changeset_id, "statuses": statuses},
         )
 

@@ -43,6 +43,9 @@ class Kind:
     id_prefix: str | None = None
     date_field: str | None = None
     label_field: str | None = None
+    # Each write stores its rows in this order, so that a scan filtered on these fields
+    # (a benchmark's results) skips the rest of the table by DuckDB's zone maps.
+    cluster_by: tuple[str, ...] = ()
 
     @property
     def field_names(self) -> list[str]:
@@ -142,6 +145,7 @@ RESULTS = Kind(
     ),
     key_fields=("model", "benchmark", "setting", "source_url"),
     id_prefix="r",
+    cluster_by=("benchmark",),
     date_field="reported_date",
 )
 

@@ -28,6 +28,8 @@ _NUMERIC_TYPES = {
     "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
     "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
 }  # fmt: skip
+# A text column wrapped to fit a terminal (see _fitted_widths).
+_WRAP_MIN, _WRAP_MAX = 12, 24
 
 
 @dataclass
@@ -151,26 +153,59 @@ def _cell(value: Any) -> str:
 
 
 def _table_text(rows: Rows, handle: IO[str], title: str | None = None) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    # tabulate, as sqlite-utils prints its tables: it imports and lays out a table in a
+    # fraction of rich's time, which a read command such as `query` would otherwise
+    # spend more on than on its query. Values are laid out exactly as _cell writes them.
+    from tabulate import tabulate
 
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False)
-    for name, numeric in zip(rows.names, rows.numeric, strict=True):
-        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
-    for row in rows.rows:
-        # Text, not str: rich would read "[...]" in a value (a note, a query's list) as markup.
-        table.add_row(*(Text(_cell(v)) for v in row))
-    terminal = handle.isatty() if hasattr(handle, "isatty") else False
-    if terminal:
-        Console(file=handle, highlight=False).print(table)
+    if title:
+        handle.write(title + "\n")
+    if not rows.names:
         return
-    # Off a terminal: no wrapping, no colour, no trailing blanks.
-    console = Console(file=io.StringIO(), width=100_000, no_color=True, highlight=False)
-    with console.capture() as captured:
-        console.print(table)
-    handle.writelines(line.rstrip() + "\n" for line in captured.get().splitlines())
+    cells = [[_cell(v) for v in row] for row in rows.rows]
+    terminal = handle.isatty() if hasattr(handle, "isatty") else False
+    widths = _fitted_widths(rows, cells) if terminal else None
+    text = tabulate(
+        cells,
+        headers=rows.names,
+        tablefmt="simple",
+        colalign=["right" if numeric else "left" for numeric in rows.numeric],
+        disable_numparse=True,
+        preserve_whitespace=True,
+        maxcolwidths=widths,
+    )
+    handle.writelines(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def _fitted_widths(rows: Rows, cells: list[list[str]]) -> list[int | None] | None:
+    """On a terminal, the widths that wrap the widest text columns (a URL, a note) so
+    that the table fits the window, or None if it fits as it is. Numbers never wrap; a
+    wrapped column keeps at least _WRAP_MIN characters a line, and its longest word
+    whole up to _WRAP_MAX (an id, a slug)."""
+    import shutil
+
+    columns = [(name, *(row[i] for row in cells)) for i, name in enumerate(rows.names)]
+    natural = [max(len(line) for text in col for line in text.split("\n")) for col in columns]
+    least = [
+        w if numeric else min(w, max(_WRAP_MIN, min(_WRAP_MAX, _longest_word(col))))
+        for w, numeric, col in zip(natural, rows.numeric, columns, strict=True)
+    ]
+    room = shutil.get_terminal_size().columns - 2 * (len(columns) - 1)  # 2 between columns
+
+    def fitted(cap: int) -> list[int]:
+        return [max(lo, min(w, cap)) for w, lo in zip(natural, least, strict=True)]
+
+    cap = min(max(natural), max(room, _WRAP_MIN))  # no column is wider than the window
+    while cap > _WRAP_MIN and sum(fitted(cap)) > room:
+        cap -= 1
+    widths = fitted(cap)
+    if widths == natural:
+        return None
+    return [w if w < n else None for w, n in zip(widths, natural, strict=True)]
+
+
+def _longest_word(texts: tuple[str, ...]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=0)
 
 
 def render(

@@ -1,25 +1,32 @@
 """The `trendlab` command line: parse options, call the core, render. No SQL here.
 
 The group and its global options live here; the commands live in one module per
-area (records, files, reads, ...) and are registered below.
+area (records, files, reads, ...), each imported only when one of its commands runs.
 """
 
 from __future__ import annotations
 
 import click
 
-from trendlab.cli import (
-    aliases,
-    changes,
-    figures,
-    files,
-    forecast,
-    prices,
-    reads,
-    records,
-    stores,
-)
 from trendlab.cli.options import CONTEXT_SETTINGS, Settings, TrendlabGroup
+
+# Where each command lives (trendlab.cli.<module>). Importing every module costs a read
+# command such as `query` more than its query does on a large database.
+COMMAND_MODULES = {
+    **dict.fromkeys(
+        ["init", "migrate", "add-model", "add-benchmark", "add-result", "add-price", "edit",
+         "retract"],
+        "records",
+    ),
+    **dict.fromkeys(["import", "export"], "files"),
+    **dict.fromkeys(["list", "show", "query", "log", "history", "check"], "reads"),
+    "alias": "aliases",
+    "diff": "changes",
+    **dict.fromkeys(["prices", "price-trend"], "prices"),
+    **dict.fromkeys(["forecast", "backtest"], "forecast"),
+    **dict.fromkeys(["plot", "report"], "figures"),
+    "copy": "stores",
+}  # fmt: skip
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -33,7 +40,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         ctx.exit()
 
 
-@click.group(cls=TrendlabGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=TrendlabGroup, context_settings=CONTEXT_SETTINGS, lazy=COMMAND_MODULES)
 @click.option(
     "-V",
     "--version",
@@ -113,8 +120,3 @@ def cli(
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="trendlab")
-
-
-for module in (records, files, reads, aliases, changes, prices, forecast, figures, stores):
-    for command in module.COMMANDS:
-        cli.add_command(command)

@@ -107,7 +107,27 @@ class Settings:
 
 
 class TrendlabGroup(click.Group):
-    """Turns TrendlabError (and database errors) into one line on stderr and an exit code."""
+    """Turns TrendlabError (and database errors) into one line on stderr and an exit code.
+
+    Its commands load lazily (Click's documented pattern): `lazy` names each command's
+    module in trendlab.cli, whose COMMANDS are added the first time one is asked for.
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            import importlib
+
+            module = importlib.import_module(f"trendlab.cli.{self.lazy[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         import duckdb
