@@ -6,6 +6,7 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -329,29 +330,75 @@ def test_query_output_with_nested_values_and_brackets(run: Run):
     assert '["5-shot", null]' in table and "[bold]kept[/bold] [1]" in table
 
 
-def test_a_table_on_a_terminal_wraps_long_text_to_fit(monkeypatch: pytest.MonkeyPatch):
-    from trendlab.render import Rows, render
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+
+def _table_lines(monkeypatch: pytest.MonkeyPatch, rows: Any, width: int | None) -> list[str]:
+    """The table of `rows` as printed on a terminal `width` columns wide, or in a pipe."""
+    from trendlab.render import render
+
+    screen = _Terminal() if width else io.StringIO()
+    monkeypatch.setenv("COLUMNS", str(width or 80))
+    monkeypatch.setattr("sys.stdout", screen)
+    render(rows, "table")
+    return screen.getvalue().splitlines()
+
+
+def test_a_table_on_a_terminal_wraps_long_text_to_fit(monkeypatch: pytest.MonkeyPatch):
+    from wcwidth import wcswidth
+
+    from trendlab.render import Rows
 
     url = "https://example.org/" + "a-long-path/" * 12
     rows = Rows(
         ["id", "score", "source_url"], [False, True, False], [("r_0123456789abcdef", 12.5, url)]
     )
     for width, wrapped in ((60, True), (400, False)):
-        monkeypatch.setenv("COLUMNS", str(width))
-        screen = Terminal()
-        monkeypatch.setattr("sys.stdout", screen)
-        render(rows, "table")
-        lines = screen.getvalue().splitlines()
+        lines = _table_lines(monkeypatch, rows, width)
         assert all(len(line) <= width for line in lines), lines
         assert (len(lines) > 3) is wrapped
         # The id and the number stay whole; the URL is all there, read down its column.
         assert lines[2].split()[:2] == ["r_0123456789abcdef", "12.5"]
         start = lines[0].index("source_url")
         assert "".join(line[start:].strip() for line in lines[2:]) == url
+
+    # Many text columns, long headers, wide characters: headers wrap too, and the table
+    # still fits; in a pipe nothing wraps.
+    names = ["model", "organization_name", "setting", "notes", "source_url", "training_compute"]
+    note = "日本語のメモ、" * 6 + " a note in two scripts"
+    row = ("gpt-4-0613", "Université de Montréal", "5-shot CoT", note, url, 2.1e25)
+    wide = Rows(names, [False] * 5 + [True], [row, row])
+    for width in (80, 120):
+        lines = _table_lines(monkeypatch, wide, width)
+        assert max(wcswidth(line) for line in lines) <= width, lines
+    assert len(_table_lines(monkeypatch, wide, None)) == 4
+
+
+def test_a_table_aligns_wide_characters_and_escapes_control_characters(run: Run):
+    from wcwidth import wcswidth
+
+    sql = (
+        "SELECT * FROM (VALUES (1, chr(1), 'visible'), (2, '日本語', 'a' || chr(9) || 'b'),"
+        " (3, '🚀🚀x', 'c' || chr(11) || 'd'), (4, 'plain', 'two' || chr(10) || 'lines')) t(n, a, b)"
+    )
+    lines = run("query", sql).stdout.splitlines()
+    # Every row is there, control characters shown as escapes, not acted on (tabulate
+    # would take a row led by \x01 for a separator; a tab or \v would move a column).
+    assert [line.split()[:3] for line in lines[2:7]] == [
+        ["1", "\\x01", "visible"],
+        ["2", "日本語", "a\\tb"],
+        ["3", "🚀🚀x", "c\\x0bd"],
+        ["4", "plain", "two"],
+        ["lines"],
+    ]
+    # Column b starts at the same place on screen in every row, whatever came before.
+    starts = {
+        wcswidth(line[: line.index(word)])
+        for line, word in zip(lines[2:6], ["visible", "a\\tb", "c\\x0bd", "two"], strict=True)
+    }
+    assert len(starts) == 1, lines
 
 
 def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):

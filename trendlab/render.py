@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from trendlab.errors import TrendlabError
+from trendlab.text import CONTROL_ESCAPES
 
 if TYPE_CHECKING:
     import duckdb
@@ -28,8 +29,11 @@ _NUMERIC_TYPES = {
     "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
     "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
 }  # fmt: skip
-# A text column wrapped to fit a terminal (see _fitted_widths).
-_WRAP_MIN, _WRAP_MAX = 12, 24
+# A text column wrapped to fit a terminal keeps at least this many characters a line.
+_WRAP_MIN = 8
+# A table cell shows control characters escaped, as errors do, but keeps its newlines:
+# tabulate lays out a cell of several lines.
+_CELL_ESCAPES = {c: e for c, e in CONTROL_ESCAPES.items() if c != ord("\n")}
 
 
 @dataclass
@@ -162,50 +166,57 @@ def _table_text(rows: Rows, handle: IO[str], title: str | None = None) -> None:
         handle.write(title + "\n")
     if not rows.names:
         return
-    cells = [[_cell(v) for v in row] for row in rows.rows]
+    names = [name.translate(_CELL_ESCAPES) for name in rows.names]
+    # Tuples: tabulate would take a list whose first cell is "\x01" for a separator.
+    cells = [tuple(_cell(v).translate(_CELL_ESCAPES) for v in row) for row in rows.rows]
     terminal = handle.isatty() if hasattr(handle, "isatty") else False
-    widths = _fitted_widths(rows, cells) if terminal else None
+    fitted = _fitted_widths(names, rows.numeric, cells) if terminal else None
     text = tabulate(
         cells,
-        headers=rows.names,
+        headers=names,
         tablefmt="simple",
         colalign=["right" if numeric else "left" for numeric in rows.numeric],
         disable_numparse=True,
         preserve_whitespace=True,
-        maxcolwidths=widths,
+        maxcolwidths=fitted[0] if fitted else None,
+        maxheadercolwidths=fitted[1] if fitted else None,
     )
-    handle.writelines(line.rstrip() + "\n" for line in text.splitlines())
+    handle.writelines(line.rstrip() + "\n" for line in text.split("\n"))
 
 
-def _fitted_widths(rows: Rows, cells: list[list[str]]) -> list[int | None] | None:
-    """On a terminal, the widths that wrap the widest text columns (a URL, a note) so
-    that the table fits the window, or None if it fits as it is. Numbers never wrap; a
-    wrapped column keeps at least _WRAP_MIN characters a line, and its longest word
-    whole up to _WRAP_MAX (an id, a slug)."""
+def _fitted_widths(
+    names: list[str], numeric: list[bool], cells: list[tuple[str, ...]]
+) -> tuple[list[int | None], list[int]] | None:
+    """On a terminal, the widths to wrap cells and headers at so that the table fits the
+    window where it can (None if it fits as it is): the widest columns narrow first, to
+    no less than _WRAP_MIN; numbers never wrap."""
     import shutil
 
-    columns = [(name, *(row[i] for row in cells)) for i, name in enumerate(rows.names)]
-    natural = [max(len(line) for text in col for line in text.split("\n")) for col in columns]
-    least = [
-        w if numeric else min(w, max(_WRAP_MIN, min(_WRAP_MAX, _longest_word(col))))
-        for w, numeric, col in zip(natural, rows.numeric, columns, strict=True)
+    from wcwidth import wcswidth  # display width: a CJK character or an emoji takes two
+
+    heads = [wcswidth(name) for name in names]
+    widest = [
+        max((wcswidth(line) for row in cells for line in row[i].split("\n")), default=0)
+        for i in range(len(names))
     ]
-    room = shutil.get_terminal_size().columns - 2 * (len(columns) - 1)  # 2 between columns
+    room = shutil.get_terminal_size().columns - 2 * (len(names) - 1)  # 2 between columns
 
     def fitted(cap: int) -> list[int]:
-        return [max(lo, min(w, cap)) for w, lo in zip(natural, least, strict=True)]
+        # tabulate's "simple" format makes a column its header's width plus 2, at least.
+        return [
+            max(min(head, cap) + 2, w if num else min(w, cap))
+            for head, w, num in zip(heads, widest, numeric, strict=True)
+        ]
 
-    cap = min(max(natural), max(room, _WRAP_MIN))  # no column is wider than the window
+    cap = max(*heads, *widest)
+    if sum(fitted(cap)) <= room:
+        return None
+    cap = min(cap, max(room, _WRAP_MIN))  # no column wider than the window
     while cap > _WRAP_MIN and sum(fitted(cap)) > room:
         cap -= 1
-    widths = fitted(cap)
-    if widths == natural:
-        return None
-    return [w if w < n else None for w, n in zip(widths, natural, strict=True)]
-
-
-def _longest_word(texts: tuple[str, ...]) -> int:
-    return max((len(word) for text in texts for word in text.split()), default=0)
+    cell_widths = [None if num or w <= cap else cap for w, num in zip(widest, numeric, strict=True)]
+    head_widths = [max(1, min(head, cap)) for head in heads]
+    return cell_widths, head_widths
 
 
 def render(

@@ -199,14 +199,12 @@ def _stop_interrupted(debug: bool) -> None:
     sys.exit(ExitCode.INTERRUPTED)
 
 
-# Control characters and line separators an error may quote from its input (a newline
-# inside a quoted CSV field, a NUL byte): shown escaped, so one error stays one line.
-_ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
-
-
 def one_line(text: str) -> str:
-    """`text` with control characters and line breaks escaped (\\n, \\x00)."""
-    return text.translate(_ESCAPES)
+    """`text` with control characters and line breaks escaped (\\n, \\x00): an error
+    may quote them from its input, and stays one line."""
+    from trendlab.text import CONTROL_ESCAPES
+
+    return text.translate(CONTROL_ESCAPES)
 
 
 def _fail(message: str, details: list[str], code: int) -> None:
