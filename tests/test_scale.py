@@ -69,7 +69,7 @@ def test_a_20000_row_import_round_trips_and_reimports_as_revisions(run: Run, tmp
 
 
 def test_an_import_stores_its_results_by_benchmark(db: Path, tmp_path: Path):
-    # A query of one benchmark then scans its part of the table only (zone maps).
+    # A query of one benchmark then meets long runs of it (see Kind.cluster_by).
     data = _dataset(tmp_path, make_runner(str(db)))
     in_file = pl.read_csv(data.results)["benchmark"].to_list()
     assert in_file != sorted(in_file), "the synthetic file should not come sorted"
