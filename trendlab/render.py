@@ -281,8 +281,7 @@ def render_record(record: dict[str, Any], fmt: str = "table", output: str | None
             handle.write(json.dumps(plain, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     if fmt == "table":
-        pairs = [(name, _cell(value)) for name, value in record.items()]
-        render(Rows(["field", "value"], [False, False], pairs), "table", output)
+        render(Rows(["field", "value"], [False, False], list(record.items())), "table", output)
         return
     render(Rows(list(record), [False] * len(record), [tuple(record.values())]), fmt, output)
 

@@ -87,12 +87,16 @@ def _load(payload: str) -> Backtest:
     return Backtest(Scale(**data["scale"]), data["space"], rows)
 
 
-def _save(settings: Opener, kind: str, spec: str, entries: list[tuple[str, str, str]]) -> None:
-    if not entries:
+def _save(settings: Opener, kind: str, by_spec: dict[str, list[tuple[str, str, str]]]) -> None:
+    """Cache (benchmark, version, payload) entries of one kind, per options spec, in one
+    write (none if there is nothing to cache)."""
+    by_spec = {spec: entries for spec, entries in by_spec.items() if entries}
+    if not by_spec:
         return
     try:
         with settings.cache_writer() as store:
-            store.store_cached(kind, spec, entries)
+            for spec, entries in by_spec.items():
+                store.store_cached(kind, spec, entries)
     except (TrendlabError, duckdb.Error):
         # A read-only file, a busy database, a team store's write conflict: the cache
         # is only a shortcut.
@@ -191,8 +195,8 @@ def _finish(settings: Opener, pending: _Pending, progress: Progress | None) -> d
         fresh.setdefault(plan.spec(), []).append((job.slug, job.version, _dump(found[job.slug])))
     for slug, version, plan in pending.empty:
         fresh.setdefault(plan.spec(), []).append((slug, version, _dump(found[slug])))
-    for spec, entries in fresh.items():
-        _save(settings, "backtest", spec, [e for e in entries if e[1]])
+    # An entry without a data version has nothing to key it by: it is not cached.
+    _save(settings, "backtest", {s: [e for e in es if e[1]] for s, es in fresh.items()})
     return found
 
 
@@ -465,16 +469,7 @@ def remember_fits(settings: Opener, fitted: list[tuple[Prepared, Curve]]) -> Non
         if prepared.curve is None and prepared.version:
             entry = (prepared.series.scale.slug, prepared.version, json.dumps(curve.to_dict()))
             by_spec.setdefault(prepared.fit_spec, []).append(entry)
-    if not by_spec:
-        return
-    try:
-        with settings.cache_writer() as store:
-            for spec, entries in by_spec.items():
-                store.store_cached("fit", spec, entries)
-    except (TrendlabError, duckdb.Error):
-        # A read-only file, a busy database, a team store's write conflict: the cache
-        # is only a shortcut.
-        pass
+    _save(settings, "fit", by_spec)
 
 
 def run_forecast(
