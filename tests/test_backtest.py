@@ -241,7 +241,7 @@ def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
     ("args", "code", "message"),
     [
         ([], 2, "give a BENCHMARK or --all"),
-        (["mmlu", "--all"], 2, "give a BENCHMARK or --all"),
+        (["mmlu", "--all"], 2, "give a BENCHMARK or --all, not both"),
         (["mmluu"], 1, "unknown benchmark 'mmluu' (did you mean 'mmlu'?)"),
         (["mmlu", "--horizons", "6,x"], 2, "is not a list of months"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),

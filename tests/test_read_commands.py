@@ -480,3 +480,37 @@ def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch):
         "trendlab: error: internal error (ValueError: boom); this is a bug in trendlab, "
         "please report it with the output of --debug"
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["forecast", "mmlu", "--level", "nan"],
+        ["forecast", "mmlu", "--threshold", "nan"],
+        ["forecast", "mmlu", "--threshold", "inf"],
+        ["backtest", "mmlu", "--level", "nan"],
+        ["backtest", "--all", "--level", "nan"],
+        ["plot", "mmlu", "--level", "nan"],
+        ["report", "--level", "nan"],
+        ["report", "--price-threshold", "-inf"],
+        ["price-trend", "mmlu", "--threshold", "nan"],
+        ["--lock-timeout", "nan", "list", "models"],
+        ["--lock-timeout", "-1", "list", "models"],
+    ],
+)
+def test_numbers_must_be_finite(run: Run, args: list[str]):
+    result = run(*args)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("trendlab: error: Invalid value for '--")
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_usage_errors_are_one_line_pointing_at_the_help():
+    for args, message in [
+        (["forcast", "mmlu"], "No such command 'forcast' (see 'trendlab --help')"),
+        (["forecast"], "Missing argument 'BENCHMARK' (see 'trendlab forecast --help')"),
+        (["list", "models", "--bogus"], "No such option '--bogus' (see 'trendlab list --help')"),
+    ]:
+        result = CliRunner().invoke(cli, args, prog_name="trendlab")
+        assert result.exit_code == 2
+        assert result.stderr == f"trendlab: error: {message}\n"

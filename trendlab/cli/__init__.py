@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from trendlab.cli.options import CONTEXT_SETTINGS, Settings, TrendlabGroup
+from trendlab.cli.options import CONTEXT_SETTINGS, FiniteFloat, Settings, TrendlabGroup
 
 # Where each command lives (trendlab.cli.<module>). Importing every module costs a read
 # command such as `query` more than its query does on a large database.
@@ -72,7 +72,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "--lock-timeout",
     envvar="TRENDLAB_LOCK_TIMEOUT",
     show_envvar=True,
-    type=float,
+    type=FiniteFloat(min=0),
     default=5.0,
     show_default=True,
     metavar="SECONDS",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from trendlab.cli.forecast import forecast_options, run_forecast_options
-from trendlab.cli.options import Settings, as_of_option, note, progress_bar
+from trendlab.cli.options import LEVEL, FiniteFloat, Settings, as_of_option, note, progress_bar
 from trendlab.errors import TrendlabError
 
 
@@ -94,7 +94,7 @@ def plot(
 )
 @click.option(
     "--level",
-    type=click.FloatRange(1, 99),
+    type=LEVEL,
     default=80.0,
     show_default=True,
     help="Interval level, in percent.",
@@ -106,7 +106,7 @@ def plot(
 )
 @click.option(
     "--price-threshold",
-    type=float,
+    type=FiniteFloat(),
     default=80.0,
     show_default=True,
     metavar="SCORE",

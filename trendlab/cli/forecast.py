@@ -10,6 +10,8 @@ import click
 
 from trendlab.cli.options import (
     ISO_DATE,
+    LEVEL,
+    FiniteFloat,
     Settings,
     as_of_option,
     note,
@@ -62,7 +64,7 @@ def forecast_options(func: Callable) -> Callable:
         click.option(
             "--threshold",
             "thresholds",
-            type=float,
+            type=FiniteFloat(),
             multiple=True,
             metavar="X",
             help="A score whose crossing to forecast; repeatable. [default: the human "
@@ -70,7 +72,7 @@ def forecast_options(func: Callable) -> Callable:
         ),
         click.option(
             "--level",
-            type=click.FloatRange(1, 99),
+            type=LEVEL,
             default=80.0,
             show_default=True,
             help="Interval level, in percent.",
@@ -239,7 +241,7 @@ def _horizons(value: str) -> tuple[int, ...]:
 )
 @click.option(
     "--level",
-    type=click.FloatRange(1, 99),
+    type=LEVEL,
     default=80.0,
     show_default=True,
     help="Interval level, in percent.",
@@ -286,7 +288,9 @@ def backtest(
     from trendlab.render import render, render_json, render_tables
 
     if bool(benchmark) == all_benchmarks:
-        raise click.UsageError("give a BENCHMARK or --all")
+        raise click.UsageError(
+            "give a BENCHMARK or --all, not both" if benchmark else "give a BENCHMARK or --all"
+        )
     plan = Plan(
         start=start,
         every=every,

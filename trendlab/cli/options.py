@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import signal
@@ -42,6 +43,22 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+
+
+class FiniteFloat(click.FloatRange):
+    """A float in an optional range that must also be finite.
+
+    FloatRange alone lets NaN through: every comparison with NaN is false.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+LEVEL = FiniteFloat(1, 99)
 
 
 # -- settings shared by every command ---------------------------------------------------
@@ -107,7 +124,8 @@ class Settings:
 
 
 class TrendlabGroup(click.Group):
-    """Turns TrendlabError (and database errors) into one line on stderr and an exit code.
+    """Turns TrendlabError, database and usage errors into one line on stderr and an exit
+    code (usage errors keep Click's 2).
 
     Its commands load lazily (Click's documented pattern): `lazy` names each command's
     module in trendlab.cli, whose COMMANDS are added the first time one is asked for.
@@ -128,6 +146,13 @@ class TrendlabGroup(click.Group):
             for command in module.COMMANDS:
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            _fail_usage(exc)
+            raise  # unreachable: _fail_usage exits
 
     def invoke(self, ctx: click.Context) -> Any:
         import duckdb
@@ -159,8 +184,10 @@ class TrendlabGroup(click.Group):
                     # The reader went away (`| head`): stop quietly, as other tools do.
                     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                     sys.exit(ExitCode.OK)
+                if isinstance(exc, click.UsageError):
+                    _fail_usage(exc)
                 if isinstance(exc, click.ClickException | click.exceptions.Exit | click.Abort):
-                    raise  # Click's own: usage errors and exits, which it reports itself
+                    raise  # Click's own exits, which it reports itself
                 # Never a traceback for the user, even for a bug: one line, and --debug.
                 if debug:
                     traceback.print_exc()
@@ -212,6 +239,12 @@ def _fail(message: str, details: list[str], code: int) -> None:
     for line in details:
         click.echo(f"  {one_line(line)}", err=True)
     sys.exit(code)
+
+
+def _fail_usage(exc: click.UsageError) -> None:
+    """Click's usage error on one line, like every other error, pointing at the help."""
+    hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+    _fail(f"{exc.format_message().rstrip('.')}{hint}", [], exc.exit_code)
 
 
 def note(message: str) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from trendlab.cli.options import Settings, as_of_option, note, output_options
+from trendlab.cli.options import LEVEL, FiniteFloat, Settings, as_of_option, note, output_options
 
 
 @click.command()
@@ -85,7 +85,7 @@ def prices(
 @click.argument("benchmark")
 @click.option(
     "--threshold",
-    type=float,
+    type=FiniteFloat(),
     required=True,
     metavar="SCORE",
     help="The score a model must reach, in the benchmark's unit.",
@@ -99,7 +99,7 @@ def prices(
 )
 @click.option(
     "--level",
-    type=click.FloatRange(1, 99),
+    type=LEVEL,
     default=80.0,
     show_default=True,
     help="Confidence level of the rate's interval, in percent.",
