@@ -141,9 +141,38 @@ def test_a_later_correction_does_not_leak_into_an_earlier_origin(panel: Path):
 
 def test_a_record_first_recorded_after_an_origin_counts_as_published(panel: Path):
     """Results dated before an origin but recorded later are the best knowledge of what
-    had been published: their first revision is used."""
+    had been published."""
     rows = _backtest_rows(panel, "exact")
     assert rows.filter(pl.col("origin") == date(2020, 1, 1)).height > 0
+
+
+def test_a_record_entered_late_counts_as_it_stands_now(panel_template: Path, tmp_path: Path):
+    """Entered after every origin, a result with a date typo fixed since, and one
+    retracted since, back-test as a database built without those mistakes does."""
+    direct, edited = tmp_path / "direct.duckdb", tmp_path / "edited.duckdb"
+    for path in (direct, edited):
+        shutil.copy(panel_template, path)
+        run = make_runner(path)
+        assert (
+            run("add-model", "late-star", "--release-date", "2021-02-01", "-m", "t").exit_code == 0
+        )
+    before = _backtest_rows(direct, "noisy1")
+    d, e = make_runner(direct), make_runner(edited)
+    assert (
+        d("add-result", "late-star", "noisy1", "99.5", "--date", "2021-03-01", "-m", "t").exit_code
+        == 0
+    )
+    added = e("add-result", "late-star", "noisy1", "99.5", "--date", "2024-03-01", "-m", "typo")
+    assert added.exit_code == 0, added.stderr
+    fixed = e("edit", "result", "late-star/noisy1", "--set", "reported_date=2021-03-01", "-m", "t")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert e("add-model", "mistake", "--release-date", "2017-01-01", "-m", "t").exit_code == 0
+    assert e("add-result", "mistake", "noisy1", "100", "-m", "wrong benchmark").exit_code == 0
+    assert e("retract", "result", "mistake/noisy1", "-m", "not this benchmark").exit_code == 0
+    key = ["family", "origin", "horizon"]
+    expected = _backtest_rows(direct, "noisy1").sort(key)
+    assert not expected.equals(before.sort(key))  # the late result does shape the fits
+    assert _backtest_rows(edited, "noisy1").sort(key).equals(expected)
 
 
 def _backtest_rows(path: Path, slug: str) -> pl.DataFrame:

@@ -726,10 +726,13 @@ class Store:
         """Each benchmark's results dated before each of its origins, as known then.
 
         For each result (and the model that dates it), the revision that was current
-        at the origin if the record existed then, else its first revision: the best
-        knowledge of what had been published before the origin, with no later
-        correction leaking back. Records retracted at the origin are left out. With
-        as_of, revisions recorded after it do not exist.
+        at the origin if the record existed then: later corrections do not leak back
+        into what the origin knew. A record entered after the origin is known as it
+        stands now (as of `as_of`): entering a published result late, and fixing a
+        typo in it, tell nothing of the future, so a database built by edits and one
+        built directly give the same points. Records retracted at the origin, or
+        entered since and retracted now, are left out; the date filter applies to the
+        revision chosen. With as_of, revisions recorded after it do not exist.
 
         For the benchmarks in `frontier_only` only the results that can shape the
         frontier by date are kept: those at least as good as every result dated
@@ -805,8 +808,7 @@ class Store:
                 WHERE v.key NOT IN (SELECT key FROM s)
                 QUALIFY row_number() OVER (
                     PARTITION BY o.benchmark, o.origin, v.key
-                    ORDER BY CASE WHEN v.valid_from < o.origin::TIMESTAMP
-                                  THEN v.revision ELSE -v.revision END DESC) = 1
+                    ORDER BY v.valid_from < o.origin::TIMESTAMP DESC, v.revision DESC) = 1
             ),
             m AS (
                 SELECT d.origin, h.key, h.op, h.release_date
@@ -814,8 +816,7 @@ class Store:
                 WHERE h.key IN (SELECT DISTINCT model FROM r)
                 QUALIFY row_number() OVER (
                     PARTITION BY d.origin, h.key
-                    ORDER BY CASE WHEN h.valid_from < d.origin::TIMESTAMP
-                                  THEN h.revision ELSE -h.revision END DESC) = 1
+                    ORDER BY h.valid_from < d.origin::TIMESTAMP DESC, h.revision DESC) = 1
             ),
             unsteady AS (
                 SELECT r.benchmark, r.origin, r.key AS id,
