@@ -121,7 +121,7 @@ def test_add_with_hostile_values(seeded_template: Path, kind: str):
             if result.exit_code == 2:
                 # Click's own usage error: a choice it does not offer, or an argument
                 # that reads as an option (-lead).
-                assert "Error:" in result.stderr and (
+                assert result.stderr.startswith("trendlab: error: ") and (
                     not row.cells.get("source_kind", Cell(None)).ok
                     or any((row.cells[f].text or "").startswith("-") for f in POSITIONAL[kind])
                 ), result.stderr
@@ -169,13 +169,11 @@ def test_any_text_in_any_option(seeded_template: Path):
                 if content(db) != before:
                     assert_written_once(db, before, {TABLES[kind]})
                 return
-            if (
-                result.exit_code == 2
-            ):  # Click's usage error (e.g. a value that looks like an option)
-                assert "Error:" in result.stderr
+            if result.exit_code == 2:  # Click's usage error (a value that looks like an option)
+                assert result.stderr.startswith("trendlab: error: ")
             else:
                 assert_clean_failure(result)
-                assert len(result.stderr.splitlines()) == 1, result.stderr
+            assert len(result.stderr.splitlines()) == 1, result.stderr
             assert content(db) == before
 
     run()

@@ -214,6 +214,12 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     path = _results_csv(tmp_path / "data.csv", ["gpt-4,mmlu,50,,,"])
     result = run("import", str(path))
     assert result.exit_code == 2 and "pass --kind" in result.stderr
+    odd = tmp_path / "results.txt"
+    odd.write_text(path.read_text())
+    result = run("import", str(odd))
+    assert result.exit_code == 1
+    assert "cannot tell the format" in result.stderr and "pass -f/--input-format" in result.stderr
+    assert run("import", str(odd), "-f", "csv", "-m", "t").exit_code == 0
 
 
 def test_new_models_create_organizations_and_results_can_follow(run: Run, tmp_path: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.conftest import Run, both_stores, make_runner
@@ -80,6 +81,7 @@ def test_adding_the_same_record_twice_is_a_no_op(run: Run):
 
 @both_stores
 def test_bad_input_on_add_is_one_clear_line(run: Run):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
     cases = {
         (
             "add-result",
@@ -93,6 +95,15 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
         ("add-result", "gpt-4", "math", "nan"): "is not a finite number",
         ("add-result", "gpt-4", "math", "50", "--date", "2024-13-01"): "is not a date",
         ("add-result", "gpt-4", "math", "50", "--source-url", "arxiv"): "is not an http(s) URL",
+        (
+            "add-result",
+            "gpt-4",
+            "math",
+            "50",
+            "--date",
+            tomorrow,
+        ): f"reported_date: '{tomorrow}' is after today",
+        ("add-model", "x-2", "--release-date", "2099-01-01"): "release_date: '2099-01-01' is after",
         ("add-model", "GPT 5"): "is not a slug",
         ("add-model", "x-1", "--parameters", "-5"): "must be greater than 0",
         (
@@ -187,6 +198,7 @@ def test_edit_errors(run: Run):
             "x",
         ): "no current model 'gpt4' (did you mean 'gpt-4'?)",
         ("edit", "model", "gpt-4", "--set", "release_date=soon", "-m", "x"): "is not a date",
+        ("edit", "model", "gpt-4", "--set", "release_date=2099-01-01", "-m", "x"): "is after today",
         ("edit", "model", "gpt-4", "--set", "name=GPT-4", "-m", "x"): "nothing to change",
     }
     for args, expected in cases.items():

@@ -51,7 +51,7 @@ def detect_format(path: str, explicit: str | None) -> str:
     if fmt is None:
         raise TrendlabError(
             f"{path}: cannot tell the format from the extension; "
-            "use .csv, .json, .jsonl or .parquet, or pass --csv/--json/--jsonl/--parquet"
+            "use .csv, .json, .jsonl or .parquet, or pass -f/--input-format"
         )
     return fmt
 

@@ -25,6 +25,7 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     positive: bool = False
+    past: bool = False  # a date that has happened: a release or report, never a plan
     help: str = ""
 
 
@@ -94,7 +95,7 @@ MODELS = Kind(
         Field("slug", "slug", required=True, help="stable key, e.g. gpt-4"),
         Field("name", "text", help="display name"),
         Field("organization", "text", help="developer, as the source writes it"),
-        Field("release_date", "date", help="YYYY-MM-DD"),
+        Field("release_date", "date", past=True, help="YYYY-MM-DD"),
         Field("parameters", "float", positive=True, help="parameter count"),
         Field("training_compute_flop", "float", positive=True, help="training compute in FLOP"),
         Field("training_tokens", "float", positive=True, help="training tokens"),
@@ -140,7 +141,12 @@ RESULTS = Kind(
         Field("benchmark", "slug", required=True, help="benchmark slug"),
         Field("score", "float", required=True, help="in the benchmark's unit (percent: 0-100)"),
         Field("setting", "text", help="shots, CoT, maj@k, tools, version"),
-        Field("reported_date", "date", help="YYYY-MM-DD; default: the model's release date"),
+        Field(
+            "reported_date",
+            "date",
+            past=True,
+            help="YYYY-MM-DD; default: the model's release date",
+        ),
         Field("source_url", "url", help="paper or leaderboard the score comes from"),
         Field("source_kind", "choice", choices=SOURCE_KINDS),
         Field("notes", "text"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -108,6 +109,9 @@ def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Exp
         rule(bad, " is not a date (YYYY-MM-DD)")
         out_of_range = ~bad & present & ((value.dt.year() < 1900) | (value.dt.year() > 2100))
         rule(out_of_range, " is outside 1900-2100")
+        if field.past:
+            today = date.today()
+            rule(~bad & ~out_of_range & (value > today), f" is after today ({today})")
         typed = pl.when(bad).then(None).otherwise(value)
     elif field.type == "bool":
         lowered = raw.str.to_lowercase()
