@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from datetime import date
@@ -281,6 +282,41 @@ def test_backtest_errors(run: Run, args: list[str], code: int, message: str):
     result = run("backtest", *args)
     assert result.exit_code == code
     assert message in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("out", ["--jsonl", "scores.jsonl", "scores.parquet"])
+@pytest.mark.parametrize("everything", [False, True], ids=["one", "all"])
+def test_jsonl_and_parquet_have_the_csvs_rows(run: Run, tmp_path: Path, out: str, everything: bool):
+    args = ["backtest", "--all" if everything else "mmlu"]
+    csv = pl.read_csv(io.StringIO(run(*args, "--csv").stdout))
+    if out == "--jsonl":
+        result = run(*args, "--jsonl")
+        assert result.exit_code == 0, result.stderr
+        frame = pl.read_ndjson(io.StringIO(result.stdout))
+    else:  # -o FILE: the suffix picks the format
+        target = tmp_path / out
+        result = run(*args, "-o", str(target))
+        assert result.exit_code == 0, result.stderr
+        frame = pl.read_ndjson(target) if out.endswith(".jsonl") else pl.read_parquet(target)
+    key = ["benchmark", "family", "horizon_months"] if everything else ["family", "horizon_months"]
+    assert (
+        frame.columns
+        == csv.columns
+        == [*key, "n", "mae", "median_ae", "coverage", "interval_score"]
+    )
+    assert frame.height == csv.height and frame.select(key).is_unique().all()
+    assert frame.to_dicts() == csv.to_dicts()
+    docs = json.loads(run(*args, "--json").stdout)
+    if everything:  # every benchmark's rows, as JSON has them, then the pooled rows
+        each = frame.filter(~pl.col("benchmark").str.starts_with("all "))
+        assert each.height == sum(len(doc["rows"]) for doc in docs)
+        assert set(frame.get_column("benchmark")) >= {"mmlu", "all percent"}
+        pooled = frame.filter(pl.col("benchmark").str.starts_with("all "))
+        assert pooled.height == frame.height - each.height
+        six = {"family": "last-value", "horizon_months": 6}  # pooled per unit: n adds up
+        assert pooled.filter(**six)["n"].sum() == each.filter(**six)["n"].sum()
+    else:
+        assert frame.to_dicts() == docs["rows"]
 
 
 def test_calibration_maps_raw_spread_to_held_out_residuals():

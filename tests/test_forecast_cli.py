@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import polars as pl
 import pytest
 
 from tests.conftest import Run
@@ -79,6 +81,26 @@ def test_csv_carries_monthly_points(run: Run):
     lines = _ok(run("forecast", "math", "--until", "2026", "--csv")).splitlines()
     assert lines[0] == "date,median,lower,upper"
     assert lines[1].startswith("2024-09-30") and lines[-1].startswith("2026-12-31")
+
+
+@pytest.mark.parametrize("out", ["--jsonl", "math.jsonl", "math.parquet"])
+def test_jsonl_and_parquet_carry_the_csvs_monthly_points(run: Run, tmp_path: Path, out: str):
+    args = ["forecast", "math", "--until", "2026", "--family", "logistic"]
+    csv = pl.read_csv(io.StringIO(_ok(run(*args, "--csv"))))
+    if out == "--jsonl":
+        frame = pl.read_ndjson(io.StringIO(_ok(run(*args, "--jsonl"))))
+    else:  # -o FILE: the suffix picks the format
+        target = tmp_path / out
+        assert _ok(run(*args, "-o", str(target))) == ""
+        frame = pl.read_ndjson(target) if out.endswith(".jsonl") else pl.read_parquet(target)
+    assert frame.columns == ["date", "median", "lower", "upper"]
+    assert frame.height == csv.height
+    if out.endswith(".parquet"):
+        assert frame.schema["date"] == pl.Date  # a date, not text
+    dates = frame.get_column("date").cast(pl.String).to_list()
+    assert dates == csv.get_column("date").to_list()
+    assert dates[0] == "2024-09-30" and dates[-1] == "2026-12-31"
+    assert frame.drop("date").to_dicts() == csv.drop("date").to_dicts()
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

@@ -126,7 +126,7 @@ def run_forecast_options(
     type=click.Path(dir_okay=False),
     help="Also draw the figure `trendlab plot` draws to FILE.png or FILE.svg.",
 )
-@output_options(formats=("table", "json", "csv"))
+@output_options()
 @click.pass_obj
 def forecast(
     settings: Settings,
@@ -150,8 +150,8 @@ def forecast(
     leaves [floor, ceiling] or goes below the current best, and for each threshold the
     median crossing date, its interval and the probability of crossing by --until.
     Intervals are recalibrated on the database's backtests (see `trendlab backtest`),
-    which are computed on first use and cached. CSV output carries the monthly
-    forecast points; JSON carries everything.
+    which are computed on first use and cached. CSV, JSON Lines and Parquet output
+    carry the monthly forecast points; JSON carries everything.
 
     \b
     Example:
@@ -184,8 +184,8 @@ def forecast(
         note(f"wrote {plot}")
     if fmt == "json":
         render_json(result.to_json(chosen), output)
-    elif fmt == "csv":
-        render(result.frame(), "csv", output)
+    elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point
+        render(result.frame(), fmt, output)
     else:
         render_tables(result.tables(chosen), output)
 
@@ -246,7 +246,7 @@ def _horizons(value: str) -> tuple[int, ...]:
     show_default=True,
     help="Interval level, in percent.",
 )
-@output_options(formats=("table", "json", "csv"))
+@output_options()
 @click.pass_obj
 def backtest(
     settings: Settings,
@@ -322,10 +322,8 @@ def backtest(
             for s in scored
         ]
         render_json(docs if all_benchmarks else docs[0], output)
-    elif fmt == "csv":
-        render(
-            pl.concat([each, pooled]) if all_benchmarks else each.drop("benchmark"), "csv", output
-        )
+    elif fmt != "table":  # csv, jsonl, parquet: a row per family and horizon (and benchmark)
+        render(pl.concat([each, pooled]) if all_benchmarks else each.drop("benchmark"), fmt, output)
     else:
         described = next((s.calibration for s in scored if s.calibration), None)
         how = (
