@@ -256,6 +256,12 @@ def test_as_of_before_any_change_is_empty(run: Run):
         "training_compute_flop,training_tokens,open_weights,"
         "notes,source_url"
     ]
+    shown = run("show", "model", "gpt-4", "--as-of", "2000-01-01")
+    assert shown.exit_code == 1
+    assert shown.stderr == (
+        "trendlab: error: no current model 'gpt-4' as of 2000-01-01 23:59:59 "
+        "(--as-of is when changes were recorded)\n"
+    )
 
 
 @both_stores

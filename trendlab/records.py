@@ -383,7 +383,11 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
             f"`trendlab history {kind.singular} {text}` shows it"
         )
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
-    raise TrendlabError(f"no current {kind.singular} {text!r}{hint}")
+    when = ""
+    if store.as_of is not None:
+        # The usual surprise: --as-of is when a change was recorded, not a result's date.
+        when = f" as of {store.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"
+    raise TrendlabError(f"no current {kind.singular} {text!r}{when}{hint}")
 
 
 @contextlib.contextmanager

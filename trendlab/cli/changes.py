@@ -31,7 +31,7 @@ def diff(
     \b
     Example:
       trendlab import --from epoch epoch-data/ -m "Epoch AI, December download"
-      trendlab diff --since 0660f1a          # a changeset id or prefix, from log
+      trendlab diff --since CHANGESET        # an id or unique prefix, from trendlab log
       trendlab diff --since 2026-01-31 --kind results --csv
     """
     import polars as pl

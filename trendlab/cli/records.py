@@ -249,7 +249,7 @@ def edit(
     \b
     Example:
       trendlab edit result minerva-540b/math --set notes="maj1@64, 4-shot" -m "clarify setting"
-      trendlab edit model gpt-4 --set release_date=2023-03-14 -m "from the paper"
+      trendlab edit model gpt-4 --set source_url=https://openai.com/index/gpt-4-research/ -m "announced"
     """
     changes: dict[str, str | None] = {}
     for item in assignments:
