@@ -72,6 +72,28 @@ def test_prices_as_of(run: Run):
     assert len(now) == len(then) + 1
 
 
+def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Path):
+    seeded = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)
+    first = next(p for p in seeded if p["effective_date"] == "2024-05-13")
+    again = run("add-price", "gpt-4o", "openai", "2024-05-13", "--input", "5", "--output", "15")
+    assert again.exit_code == 0 and again.stdout.strip() == first["id"]
+    assert "already exists with these values" in again.stderr
+    # A new provider keeps its first spelling; an organization's name is a spelling too.
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "model,provider,effective_date,input_usd_per_mtok,output_usd_per_mtok\n"
+        "gpt-4o,azure,2025-01-01,2.5,10\n"
+        "gpt-4o,openai,2025-01-02,2.5,10\n"
+    )
+    assert run("import", str(path), "-m", "t").exit_code == 0
+    assert (
+        run("add-price", "gpt-4o", "AZURE", "2025-03-01", "--input", "2", "-m", "t").exit_code == 0
+    )
+    providers = [p["provider"] for p in json.loads(run("prices", "--json").stdout)]
+    assert providers.count("azure") == 2 and "AZURE" not in providers
+    assert "openai" not in providers and "OpenAI" in providers
+
+
 def test_zero_and_negative_prices_are_rejected_on_import(run: Run, tmp_path: Path):
     path = tmp_path / "prices.csv"
     path.write_text(

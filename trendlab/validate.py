@@ -40,6 +40,9 @@ class Refs:
     benchmarks: dict[str, str]  # slug -> unit
     units: dict[str, tuple[float | None, float | None]]
     aliases: dict[str, str]  # alias -> model slug
+    # lowercased -> stored spelling, so 'openai' and 'OpenAI' name one provider and a
+    # price is not recorded twice under two spellings of its key
+    providers: dict[str, str]
 
     @classmethod
     def load(cls, store: Store) -> Refs:
@@ -52,7 +55,24 @@ class Refs:
             ).fetchall()
         }
         aliases = dict(store.con.execute("SELECT alias, model FROM aliases").fetchall())
-        return cls(models=models, benchmarks=benchmarks, units=units, aliases=aliases)
+        providers = dict(
+            store.con.execute(
+                # A price's own spelling first, then an organization's name.
+                """
+                SELECT lower(name), arg_min(name, (rank, name)) FROM (
+                    SELECT provider AS name, 0 AS rank FROM prices
+                    UNION ALL SELECT name, 1 FROM organizations WHERE name IS NOT NULL
+                ) GROUP BY lower(name)
+                """
+            ).fetchall()
+        )
+        return cls(
+            models=models,
+            benchmarks=benchmarks,
+            units=units,
+            aliases=aliases,
+            providers=providers,
+        )
 
     @property
     def resolver(self) -> Resolver:
@@ -365,6 +385,12 @@ def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, p
             pl.coalesce(refs.resolver.expr("model"), pl.col("model")).alias("model")
         )
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
+    if kind is PRICES and "provider" in cleaned.columns and refs.providers:
+        cleaned = cleaned.with_columns(
+            pl.col("provider")
+            .str.to_lowercase()
+            .replace_strict(refs.providers, default=pl.col("provider"), return_dtype=pl.String)
+        )
     typed_exprs, rules = [pl.col(ROW)], []
     for f in fields:
         typed_expr, field_rules = _field_rules(f, pl.col(f.name))
