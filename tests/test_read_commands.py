@@ -375,6 +375,21 @@ def test_a_table_on_a_terminal_wraps_long_text_to_fit(monkeypatch: pytest.Monkey
         assert max(wcswidth(line) for line in lines) <= width, lines
     assert len(_table_lines(monkeypatch, wide, None)) == 4
 
+    # Where the window is too narrow even so, ids, dates and timestamps stay whole.
+    changes = Rows(
+        ["changeset", "recorded_at", "effective_date", "message"],
+        [False] * 4,
+        [("0661996c5c21e9dbb8", "2026-12-01 21:43:22", "2024-05-13", "a message " * 8)],
+    )
+    lines = _table_lines(monkeypatch, changes, 40)
+    first = next(i for i, line in enumerate(lines) if line.startswith("-")) + 1
+    assert lines[first].split()[:4] == [
+        "0661996c5c21e9dbb8",
+        "2026-12-01",
+        "21:43:22",
+        "2024-05-13",
+    ], lines
+
 
 def test_a_table_aligns_wide_characters_and_escapes_control_characters(run: Run):
     from wcwidth import wcswidth

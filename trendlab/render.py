@@ -31,6 +31,9 @@ _NUMERIC_TYPES = {
 }  # fmt: skip
 # A text column wrapped to fit a terminal keeps at least this many characters a line.
 _WRAP_MIN = 8
+# Cells no wider than this never wrap: they are ids, dates, timestamps and slugs, which
+# a break would make unreadable and uncopyable, while saving little room.
+_WHOLE_MAX = 20
 # A table cell shows control characters escaped, as errors do, but keeps its newlines:
 # tabulate lays out a cell of several lines.
 _CELL_ESCAPES = {c: e for c, e in CONTROL_ESCAPES.items() if c != ord("\n")}
@@ -189,7 +192,7 @@ def _fitted_widths(
 ) -> tuple[list[int | None], list[int]] | None:
     """On a terminal, the widths to wrap cells and headers at so that the table fits the
     window where it can (None if it fits as it is): the widest columns narrow first, to
-    no less than _WRAP_MIN; numbers never wrap."""
+    no less than _WRAP_MIN; numbers and short cells never wrap."""
     import shutil
 
     from wcwidth import wcswidth  # display width: a CJK character or an emoji takes two
@@ -199,13 +202,14 @@ def _fitted_widths(
         max((wcswidth(line) for row in cells for line in row[i].split("\n")), default=0)
         for i in range(len(names))
     ]
+    whole = [num or w <= _WHOLE_MAX for w, num in zip(widest, numeric, strict=True)]
     room = shutil.get_terminal_size().columns - 2 * (len(names) - 1)  # 2 between columns
 
     def fitted(cap: int) -> list[int]:
         # tabulate's "simple" format makes a column its header's width plus 2, at least.
         return [
-            max(min(head, cap) + 2, w if num else min(w, cap))
-            for head, w, num in zip(heads, widest, numeric, strict=True)
+            max(min(head, cap) + 2, w if keep else min(w, cap))
+            for head, w, keep in zip(heads, widest, whole, strict=True)
         ]
 
     cap = max(*heads, *widest)
@@ -214,7 +218,7 @@ def _fitted_widths(
     cap = min(cap, max(room, _WRAP_MIN))  # no column wider than the window
     while cap > _WRAP_MIN and sum(fitted(cap)) > room:
         cap -= 1
-    cell_widths = [None if num or w <= cap else cap for w, num in zip(widest, numeric, strict=True)]
+    cell_widths = [None if keep or w <= cap else cap for w, keep in zip(widest, whole, strict=True)]
     head_widths = [max(1, min(head, cap)) for head in heads]
     return cell_widths, head_widths
 
