@@ -75,7 +75,7 @@ def test_left_out_list_says_how_many_more(run_empty: Run):
 def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: abc\n"
-        "    release_date: 2023-02-30\n": ":2: score: 'abc' is not a finite number",
+        "    release_date: 2023-02-30\n": ":4: score: 'abc' is not a finite number",
         "results:\n  gpt_4:\n    benchmark_name: 7\n    scaffolds: 3\n    metrics:\n"
         "      p50_horizon_length:\n        estimate: 5\n": ":2: gpt_4: benchmark_name: expected "
         "text, not 7",
@@ -87,6 +87,15 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
         "p50_horizon_length: expected a mapping with `estimate`",
     }
     before = run("log", "--json").stdout
+    both = tmp_path / "both.yaml"
+    both.write_text(
+        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: abc\n"
+        "      p80_horizon_length:\n        estimate: -5\n"
+    )
+    result = run("import", "--from", "metr", str(both))
+    assert result.exit_code == 1
+    assert f"{both}:4: score: 'abc' is not a finite number" in result.stderr
+    assert f"{both}:6: score -5.0 is outside the range of unit minutes" in result.stderr
     for number, (text, expected) in enumerate(cases.items()):
         path = tmp_path / f"m{number}.yaml"
         path.write_text(text)

@@ -363,7 +363,7 @@ def test_metr_errors(run: Run, tmp_path: Path):
     unknown.write_text(text.replace("  gpt_4:", "  gpt_44:"))
     result = run("import", "--from", "metr", str(unknown))
     assert result.exit_code == 1
-    assert f"{unknown}:8: unknown model 'gpt_44' (2 rows) (did you mean " in result.stderr
+    assert f"{unknown}:14: unknown model 'gpt_44' (2 rows) (did you mean " in result.stderr
     assert "gpt-4" in result.stderr
 
 

@@ -270,6 +270,9 @@ def test_ambiguous_result_key(run: Run):
     result = run("show", "result", "gpt-4/math")
     assert result.exit_code == 1
     assert "matches 2 results" in result.stderr
+    short = run("show", "result", "r_9")
+    assert short.exit_code == 1
+    assert "'r_9' is too short to name a result: give its id, or the first 4" in short.stderr
 
 
 def test_an_organization_its_models_name_cannot_be_retracted(run: Run):

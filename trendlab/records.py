@@ -382,6 +382,11 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
             f"{kind.singular} {text} was retracted in changeset {retracted}; "
             f"`trendlab history {kind.singular} {text}` shows it"
         )
+    if kind.id_prefix and text.startswith(kind.id_prefix) and len(text) < 4:
+        raise TrendlabError(
+            f"{text!r} is too short to name a {kind.singular}: give its id, or the first "
+            f"4 characters or more (`trendlab list {kind.name}` shows ids)"
+        )
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
     when = ""
     if store.as_of is not None:

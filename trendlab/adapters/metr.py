@@ -81,10 +81,12 @@ def read(path: str, source_url: str | None = None) -> Publication:
         )
     suite = data.get("benchmark_name") or ""
     url = source_url or FILES.get(suite, PAGE_URL)
-    lines = _key_lines(text)
+    lines, metric_lines = _key_lines(text)
     publication = Publication("metr", [path])
     rows: list[dict[str, Any]] = []
-    for index, (key, entry) in enumerate(data["results"].items()):
+    # Each row's line: its metric's own, so that an error names the estimate it is about.
+    row_lines: list[str] = []
+    for key, entry in data["results"].items():
         line = lines.get(str(key), "?")
 
         def bad(field: str, problem: str, line: str = line, key: object = key) -> TrendlabError:
@@ -107,9 +109,10 @@ def read(path: str, source_url: str | None = None) -> Publication:
                 raise bad(metric, "expected a mapping with `estimate`")
             found = True
             interval = _interval(values, metric, bad)
+            row_lines.append(metric_lines.get((str(key), metric), line))
             rows.append(
                 {
-                    ROW: index,
+                    ROW: len(rows),
                     "model": model,
                     "benchmark": bench,
                     "score": _scalar(values.get("estimate"), f"{metric}.estimate", bad),
@@ -126,10 +129,9 @@ def read(path: str, source_url: str | None = None) -> Publication:
     frame = text_frame(
         rows, {ROW: pl.UInt32} | {c: pl.String for c in rows[0] if c != ROW}, str(path)
     )
-    keys = list(data["results"])
 
     def line_of(row: int) -> str:
-        return lines.get(str(keys[row]), f"result {row + 1}")
+        return row_lines[row]
 
     used = frame.group_by("benchmark").agg(pl.col(ROW).min()).sort(ROW)
     benchmarks = pl.DataFrame(
@@ -152,10 +154,13 @@ def read(path: str, source_url: str | None = None) -> Publication:
     return publication
 
 
-def _key_lines(text: str) -> dict[str, str]:
-    """Each model key's line in the file (keys sit two spaces in, under results)."""
+def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Each model key's line in the file (keys sit two spaces in, under results), and
+    each (key, metric)'s line below it, where the file is laid out in block style."""
     found: dict[str, str] = {}
+    metrics: dict[tuple[str, str], str] = {}
     in_results = False
+    key = None
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(r"^results\s*:", line):
             in_results = True
@@ -164,8 +169,13 @@ def _key_lines(text: str) -> dict[str, str]:
             in_results = False
         match = re.match(r"^ {2}([^\s:#][^:]*):\s*$", line) if in_results else None
         if match:
-            found[match[1].strip().strip("'\"")] = str(number)
-    return found
+            key = match[1].strip().strip("'\"")
+            found[key] = str(number)
+            continue
+        metric = re.match(r"^ {3,}(\w+)\s*:", line) if in_results and key else None
+        if metric and metric[1] in METRICS:
+            metrics.setdefault((key, metric[1]), str(number))
+    return found, metrics
 
 
 def _loader() -> type:
