@@ -352,3 +352,20 @@ def test_one_changeset_may_rescale_a_benchmark_and_its_scores_together(db: Path)
         cs.write(RESULTS, rows_frame(RESULTS, [result]))
     assert json.loads(run("show", "benchmark", "tb", "--json").stdout)["unit"] == "percent"
     assert run("check").exit_code == 0
+
+
+def test_init_again_adds_nothing_and_says_what_differs_from_the_seeds(run: Run):
+    again = run("init")
+    assert again.exit_code == 0
+    assert again.stderr.endswith("up to date, it has had every seed record\n")
+    assert run("edit", "model", "gpt-4", "--set", "notes=checked", "-m", "t").exit_code == 0
+    price = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)[0]["id"]
+    assert run("retract", "price", price, "-m", "t").exit_code == 0
+    before = run("log", "--json").stdout
+    again = run("init")
+    assert again.exit_code == 0
+    assert again.stderr.endswith(
+        "; 2 of them differ from the seeds by your edits or retractions, which stay\n"
+    )
+    assert run("log", "--json").stdout == before
+    assert json.loads(run("show", "model", "gpt-4", "--json").stdout)["notes"] == "checked"

@@ -77,13 +77,16 @@ class Counts:
     updated: int = 0
     retracted: int = 0
     unchanged: int = 0
+    # Existing records a "missing"-mode write left as they are though the input differs
+    # (the user's edits and retractions of seed records).
+    kept: int = 0
     # The keys written or found unchanged, in input order (a Series: an import may
     # hold a million).
     keys: pl.Series = field(default_factory=lambda: pl.Series("key", [], dtype=pl.String))
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
-        self.inserted = self.updated = self.retracted = self.unchanged = 0
+        self.inserted = self.updated = self.retracted = self.unchanged = self.kept = 0
         self.keys = self.keys.clear()
 
     def describe(self, kind: Kind) -> str:
@@ -294,6 +297,7 @@ class Changeset:
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
         """Append the staged rows that are new or changed (diff: key and status of each)."""
         if mode == "missing":
+            counts.kept += int(diff.get_column("status").is_in(["changed", "retracted"]).sum())
             diff = diff.filter(pl.col("status") == "new")
         elif mode == "add":
             clash = diff.filter(pl.col("status") == "changed")

@@ -43,15 +43,21 @@ def init(settings: Settings, empty: bool) -> None:
         fresh = store.counts()["changesets"] == 0
         with settings.changeset(store, "load seed data") as cs:
             load_seeds(cs)
+        kept = sum(c.kept for c in cs.counts.values())
+        differ = (
+            f"; {kept} of them differ from the seeds by your edits or retractions, which stay"
+            if kept
+            else ""
+        )
         if cs.id is None:
-            note(f"{store.location}: up to date, every seed record is already there")
+            note(f"{store.location}: up to date, it has had every seed record{differ}")
             return
         if fresh:
             # The store holds exactly the seeds, so the backtests and fits shipped with
             # them hold too: the first forecast need not backtest every benchmark.
             load_forecast_cache(store, cs.id)
         summary = "; ".join(c.describe(get_kind(k)) for k, c in cs.counts.items())
-        note(f"{store.location}: {summary} (changeset {cs.id})")
+        note(f"{store.location}: {summary} (changeset {cs.id}){differ}")
 
 
 @click.command()
