@@ -522,7 +522,10 @@ def test_numbers_must_be_finite(run: Run, args: list[str]):
 
 def test_usage_errors_are_one_line_pointing_at_the_help():
     for args, message in [
-        (["forcast", "mmlu"], "No such command 'forcast' (see 'trendlab --help')"),
+        (
+            ["forcast", "mmlu"],
+            "No such command 'forcast'. Did you mean 'forecast'? (see 'trendlab --help')",
+        ),
         (["forecast"], "Missing argument 'BENCHMARK' (see 'trendlab forecast --help')"),
         (["list", "models", "--bogus"], "No such option '--bogus' (see 'trendlab list --help')"),
     ]:

@@ -160,7 +160,7 @@ def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     found: dict[str, str] = {}
     metrics: dict[tuple[str, str], str] = {}
     in_results = False
-    key = None
+    key = ""
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(r"^results\s*:", line):
             in_results = True
@@ -174,7 +174,7 @@ def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
             continue
         metric = re.match(r"^ {3,}(\w+)\s*:", line) if in_results and key else None
         if metric and metric[1] in METRICS:
-            metrics.setdefault((key, metric[1]), str(number))
+            metrics.setdefault((key, str(metric[1])), str(number))
     return found, metrics
 
 
