@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -95,7 +96,9 @@ def test_intervals_stay_in_bounds_and_above_the_frontier(family):
 
 def test_lower_is_better_flips():
     errors = 100 - logistic_scores(XS, slope=1.0, midpoint=2021.0)
-    sc = scale("errors", higher_is_better=False)
+    # Floor is chance level (the worst score) and ceiling the best achievable either
+    # way: an error rate's floor is the higher number.
+    sc = scale("errors", floor=100.0, ceiling=0.0, higher_is_better=False)
     series = series_of(errors, sc=sc)
     assert series.records.height == len(XS)  # every error rate is a new low
     result = forecast(series, family="logistic", until="2030")
@@ -103,6 +106,55 @@ def test_lower_is_better_flips():
     assert np.all(np.diff(median) <= 1e-9) and np.all(lower >= 0) and np.all(upper <= errors[-1])
     crossing = result.crossing(1.0)
     assert crossing.status == "forecast" and crossing.median is not None
+
+
+def test_floor_is_chance_and_ceiling_the_best_either_way():
+    """One meaning in both directions: v runs from floor (0) to ceiling (1); a bound
+    left empty is the unit's worst (floor) or best (ceiling) end."""
+    from trendlab.series import Scale
+
+    row = {
+        "slug": "err",
+        "name": None,
+        "unit": "percent",
+        "human_baseline": None,
+        "unit_min": 0.0,
+        "unit_max": 100.0,
+    }
+    lower = Scale.from_record(row | {"higher_is_better": False, "floor": None, "ceiling": 5.0})
+    assert (lower.floor, lower.ceiling) == (100.0, 5.0)
+    assert lower.value(100.0) == 0.0 and lower.value(5.0) == 1.0 and lower.score(0.5) == 52.5
+    assert lower.default_threshold() == pytest.approx(14.5)  # 90 % of the way to the best
+    assert lower.beyond(4.0) and not lower.beyond(99.0) and not lower.beyond(120.0)
+    empty = Scale.from_record(row | {"higher_is_better": False, "floor": None, "ceiling": None})
+    assert (empty.floor, empty.ceiling) == (100.0, 0.0)
+    higher = Scale.from_record(row | {"higher_is_better": True, "floor": 25.0, "ceiling": None})
+    assert (higher.floor, higher.ceiling) == (25.0, 100.0)
+    assert higher.beyond(100.5) and not higher.beyond(10.0)  # below chance is data
+
+
+@pytest.mark.parametrize(
+    ("floor", "ceiling", "higher", "message"),
+    [
+        (0.0, 100.0, False, "swap them with `trendlab edit benchmark synth --set floor=100 "),
+        (100.0, 0.0, True, "synth: floor 100 is not below ceiling 0"),
+        (50.0, 50.0, True, "floor and ceiling are both 50"),
+    ],
+)
+def test_bounds_the_wrong_way_round_are_an_error(floor, ceiling, higher, message):
+    sc = scale(floor=floor, ceiling=ceiling, higher_is_better=higher)
+    with pytest.raises(TrendlabError, match=re.escape(message)):
+        series_of(logistic_scores(XS, slope=1.0, midpoint=2021.0), sc=sc)
+
+
+def test_a_score_past_the_ceiling_is_an_error_one_below_the_floor_is_not():
+    scores = logistic_scores(XS, slope=1.0, midpoint=2021.0, floor=25.0)
+    below_chance = np.concatenate([[10.0], scores[1:]])
+    assert series_of(below_chance, sc=scale(floor=25.0)).current > 0
+    with pytest.raises(
+        TrendlabError, match=r"the best score, 9\d\.\d+ by m\d+, is above the ceiling 90"
+    ):
+        series_of(scores, sc=scale(floor=25.0, ceiling=90.0))
 
 
 def test_crossing_matches_the_curve_and_the_paths():

@@ -248,3 +248,111 @@ def test_non_finite_score_is_reported(run: Run, db: Path):
 def test_level_is_validated_by_click(run: Run):
     result = run("forecast", "mmlu", "--level", "100")
     assert result.exit_code == 2 and "--level" in result.stderr
+
+
+# -- floor and ceiling: chance level and the best achievable, whichever way is better ----
+
+
+def test_a_lower_is_better_benchmark_has_its_floor_above_its_ceiling(
+    run_empty: Run, tmp_path: Path
+):
+    """An error rate: floor 100 (chance, the worst) and ceiling 0 (the best achievable),
+    as the user enters them; the forecast falls towards the ceiling and reports the
+    same floor and ceiling that `show benchmark` does."""
+    days = monthly(date(2018, 1, 15), 36)
+    xs = np.array([decimal(d) for d in days])
+    errors = 100 - logistic_scores(xs, slope=1.1, midpoint=2021.0)
+    write_benchmark(
+        run_empty,
+        tmp_path,
+        "errs",
+        days,
+        [round(float(e), 4) for e in errors],
+        floor=100.0,
+        ceiling=0.0,
+        higher_is_better=False,
+    )
+    shown = json.loads(_ok(run_empty("show", "benchmark", "errs", "--json")))
+    assert (shown["floor"], shown["ceiling"]) == (100.0, 0.0)
+    doc = json.loads(
+        _ok(run_empty("forecast", "errs", "--family", "logistic", "--until", "2026", "--json"))
+    )
+    assert (doc["parameters"]["floor"], doc["parameters"]["ceiling"]) == (100.0, 0.0)
+    assert doc["parameters"]["slope"] == pytest.approx(1.1, rel=0.05)
+    points = doc["forecast"]
+    best = float(errors.min())
+    assert all(0 <= p["lower"] <= p["median"] <= p["upper"] <= best + 1e-6 for p in points)
+    medians = [p["median"] for p in points]
+    assert medians == sorted(medians, reverse=True), "an error rate's frontier only falls"
+    # The default threshold is 90 % of the way from chance to the best: 10 %.
+    assert doc["crossings"][0]["threshold"] == 10.0
+    assert run_empty("check").exit_code == 0
+
+
+def _new_changeset(con: duckdb.DuckDBPyConnection) -> str:
+    """A changeset written around trendlab, after every other (ids sort by time)."""
+    last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
+    new = f"{int(last, 16) + 1:0{len(last)}x}"
+    con.execute(
+        "INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'elsewhere', 'around trendlab')",
+        [new],
+    )
+    return new
+
+
+def _set_benchmark(db: Path, slug: str, **values: object) -> None:
+    """A new revision of a benchmark written with plain SQL, around trendlab (or as an
+    older trendlab wrote it)."""
+    with duckdb.connect(str(db)) as con:
+        cs = _new_changeset(con)
+        sets = "".join(f"? AS {name}, " for name in values)
+        con.execute(
+            f"INSERT INTO benchmark_revisions BY NAME SELECT * REPLACE ({sets}"
+            "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
+            "FROM benchmark_revisions WHERE key = ? "
+            "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+            [*values.values(), cs, slug],
+        )
+
+
+def test_a_frontier_past_the_ceiling_is_an_error_not_a_forecast(run: Run, db: Path, tmp_path: Path):
+    """MMLU's best is 90.04: under a ceiling of 80 a forecast's median would sit below
+    today's best. forecast, plot and backtest refuse, naming the score and the fix."""
+    _set_benchmark(db, "mmlu", ceiling=80.0)
+    message = (
+        "mmlu: the best score, 90.04 by gemini-1.0-ultra, is above the ceiling 80 (the best "
+        "achievable); correct the result, or set a ceiling of at least 90.04 with "
+        "`trendlab edit benchmark mmlu --set ceiling=...`"
+    )
+    for args in (
+        ["forecast", "mmlu"],
+        ["forecast", "mmlu", "--json", "--setting", "5-shot"],
+        ["forecast", "mmlu", "--by", "compute"],
+        ["plot", "mmlu", "-o", str(tmp_path / "mmlu.png")],
+        ["backtest", "mmlu"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.stdout)
+        assert result.stdout == ""
+        assert result.stderr == f"trendlab: error: {message}\n", args
+    assert not (tmp_path / "mmlu.png").exists()
+    # The other benchmarks still forecast (mmlu's backtest simply leaves the pool).
+    assert run("forecast", "gsm8k").exit_code == 0
+    # Fixed the way the message says, the forecast starts at today's best again.
+    fixed = run("edit", "benchmark", "mmlu", "--set", "ceiling=100", "-m", "back to 100")
+    assert fixed.exit_code == 0, fixed.stderr
+    doc = json.loads(_ok(run("forecast", "mmlu", "--json")))
+    assert all(p["lower"] >= 90.04 for p in doc["forecast"])
+
+
+def test_lower_is_better_bounds_stored_lowest_first_are_an_error(run: Run, db: Path):
+    """A lower-is-better benchmark whose floor is below its ceiling (as trendlab read
+    them before floor meant chance level either way) is refused with the swap."""
+    _set_benchmark(db, "gsm8k", higher_is_better=False)  # floor 0, ceiling 100
+    result = run("forecast", "gsm8k")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "trendlab: error: gsm8k is lower-is-better, so its floor (chance level, the worst "
+        "score) must be above its ceiling (the best achievable), not 0 below 100; swap them "
+        "with `trendlab edit benchmark gsm8k --set floor=100 --set ceiling=0`\n"
+    )

@@ -139,6 +139,8 @@ def test_backtests_read_only_frontier_candidates_and_score_the_same(
         "prune",
         monthly(date(2015, 1, 1), n),
         [float(s) for s in scores],
+        floor=0.0 if higher_is_better else 100.0,  # chance level, the worst score
+        ceiling=100.0 if higher_is_better else 0.0,
         higher_is_better=higher_is_better,
     )
     results = json.loads(run("list", "results", "--benchmark", "prune", "--json").stdout)

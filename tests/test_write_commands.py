@@ -369,3 +369,176 @@ def test_init_again_adds_nothing_and_says_what_differs_from_the_seeds(run: Run):
     )
     assert run("log", "--json").stdout == before
     assert json.loads(run("show", "model", "gpt-4", "--json").stdout)["notes"] == "checked"
+
+
+# -- floor and ceiling: chance level and the best achievable, whichever way is better ----
+
+
+def _one_line_refusal(result, expected: str) -> None:
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == ""
+    assert expected in result.stderr, result.stderr
+    assert result.stderr.startswith("trendlab: error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.rstrip().endswith("nothing was written"), result.stderr
+
+
+@both_stores
+def test_a_lower_is_better_benchmark_takes_floor_as_chance_and_ceiling_as_best(run: Run):
+    """An error rate's floor (chance, the worst) is the higher number."""
+    before = run("log", "--json").stdout
+    wrong_way = {
+        ("--floor", "0", "--ceiling", "100"): "floor must be above ceiling when lower is better",
+        # No ceiling given: the unit's best end, 0 for a percent error rate.
+        ("--floor", "0"): "(with no ceiling given, the best end of unit percent: 0.0)",
+    }
+    for bounds, expected in wrong_way.items():
+        result = run("add-benchmark", "err", "--unit", "percent", "--no-higher-is-better", *bounds)
+        _one_line_refusal(result, expected)
+    # And the other way round when higher is better, the unit filling in as well.
+    _one_line_refusal(
+        run("add-benchmark", "acc", "--unit", "percent", "--floor", "100"),
+        "floor must be below ceiling (with no ceiling given, the best end of unit percent: 100.0)",
+    )
+    assert run("log", "--json").stdout == before
+    added = run(
+        "add-benchmark",
+        "err",
+        "--unit",
+        "percent",
+        "--no-higher-is-better",
+        "--floor",
+        "100",
+        "--ceiling",
+        "0",
+    )
+    assert added.exit_code == 0, added.stderr
+    shown = json.loads(run("show", "benchmark", "err", "--json").stdout)
+    assert (shown["higher_is_better"], shown["floor"], shown["ceiling"]) == (False, 100.0, 0.0)
+    # Flipping the direction alone leaves the bounds the wrong way round.
+    flip = run("edit", "benchmark", "err", "--set", "higher_is_better=true", "-m", "flip")
+    _one_line_refusal(flip, "floor must be below ceiling")
+    flipped = run(
+        "edit",
+        "benchmark",
+        "err",
+        "--set",
+        "higher_is_better=true",
+        "--set",
+        "floor=0",
+        "--set",
+        "ceiling=100",
+        "-m",
+        "an accuracy after all",
+    )
+    assert flipped.exit_code == 0, flipped.stderr
+    assert run("check").exit_code == 0
+
+
+def test_an_import_checks_the_bounds_as_the_record_will_stand(run: Run, tmp_path: Path):
+    """A file without higher_is_better is checked against the stored direction."""
+    assert (
+        run(
+            "add-benchmark", "err", "--unit", "percent", "--no-higher-is-better", "--ceiling", "5"
+        ).exit_code
+        == 0
+    )
+    path = tmp_path / "benchmarks.csv"
+    path.write_text("slug,unit,floor,ceiling\nerr,percent,2,50\n")
+    result = run("import", str(path))
+    _one_line_refusal(result, "floor must be above ceiling when lower is better")
+    path.write_text("slug,unit,floor,ceiling\nerr,percent,50,2\n")
+    assert run("import", str(path)).exit_code == 0
+
+
+@both_stores
+def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: Run):
+    """A ceiling below the results is recorded, as any data is; check lists the results
+    past it, and a forecast refuses rather than put its median below today's best."""
+    edit = run("edit", "benchmark", "mmlu", "--set", "ceiling=80", "-m", "typo")
+    assert edit.exit_code == 0, edit.stderr
+    found = json.loads(run("check", "--json").stdout)
+    beyond = [v for v in found if v["check"] == "11_results_beyond_ceiling"]
+    assert len(beyond) == 30
+    assert "score 90.04 is above the ceiling 80.0 of benchmark mmlu" in {
+        v["problem"] for v in beyond
+    }
+    forecast = run("forecast", "mmlu")
+    assert forecast.exit_code == 1 and forecast.stdout == ""
+    assert forecast.stderr == (
+        "trendlab: error: mmlu: the best score, 90.04 by gemini-1.0-ultra, is above the "
+        "ceiling 80 (the best achievable); correct the result, or set a ceiling of at least "
+        "90.04 with `trendlab edit benchmark mmlu --set ceiling=...`\n"
+    )
+    # The best result itself is achievable.
+    at_best = run("edit", "benchmark", "mmlu", "--set", "ceiling=90.04", "-m", "label noise")
+    assert at_best.exit_code == 0, at_best.stderr
+    assert run("check").exit_code == 0
+    assert run("forecast", "mmlu").exit_code == 0
+
+
+@both_stores
+def test_a_lower_is_better_result_past_the_ceiling_or_below_chance_is_recorded(run: Run):
+    added = run(
+        "add-benchmark",
+        "err",
+        "--unit",
+        "percent",
+        "--no-higher-is-better",
+        "--floor",
+        "90",
+        "--ceiling",
+        "2",
+    )
+    assert added.exit_code == 0, added.stderr
+    url = ("--source-url", "https://x.example/err")
+    # Worse than chance, and better than the stated best: both are data.
+    assert run("add-result", "gpt-4", "err", "95", *url, "-m", "below chance").exit_code == 0
+    assert run("add-result", "claude-3-opus", "err", "1.5", *url, "-m", "x").exit_code == 0
+    found = json.loads(run("check", "--json").stdout)
+    assert [v["problem"] for v in found if v["check"] == "11_results_beyond_ceiling"] == [
+        "score 1.5 is below the ceiling 2.0 of benchmark err"
+    ]
+    refused = run("forecast", "err")
+    assert refused.exit_code == 1
+    assert "is below the ceiling 2 (the best achievable)" in refused.stderr
+    assert "set a ceiling of at most 1.5" in refused.stderr
+    assert run("edit", "benchmark", "err", "--set", "ceiling=0", "-m", "x").exit_code == 0
+    assert run("check").exit_code == 0
+
+
+def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path):
+    """Written around trendlab (or by a trendlab that read a lower-is-better benchmark's
+    bounds lowest first): check names the bounds and the results past the ceiling."""
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
+        cs = f"{int(last, 16) + 1:0{len(last)}x}"
+        con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', 'around')", [cs])
+        for slug, column, value in (
+            ("mmlu", "ceiling", 80.0),
+            ("gsm8k", "higher_is_better", False),
+        ):
+            con.execute(
+                f"INSERT INTO benchmark_revisions BY NAME SELECT * REPLACE (? AS {column}, "
+                "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
+                "FROM benchmark_revisions WHERE key = ? "
+                "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+                [value, cs, slug],
+            )
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    beyond = [v for v in found if v["check"] == "11_results_beyond_ceiling"]
+    assert len(beyond) == 30
+    assert "score 90.04 is above the ceiling 80.0 of benchmark mmlu" in {
+        v["problem"] for v in beyond
+    }
+    bounds = [v for v in found if v["check"] == "05_benchmark_bounds"]
+    assert [(v["key"], v["problem"]) for v in bounds] == [
+        (
+            "gsm8k",
+            "floor 0.0 is not above ceiling 100.0 "
+            "(lower is better: floor is chance level, ceiling the best achievable)",
+        )
+    ]

@@ -120,8 +120,16 @@ BENCHMARKS = Kind(
         Field("metric", "text", help="e.g. accuracy, pass@1"),
         Field("unit", "text", required=True, help="percent, minutes, elo or score"),
         Field("higher_is_better", "bool", help="default true"),
-        Field("floor", "float", help="chance level: the forecast's lower bound"),
-        Field("ceiling", "float", help="best achievable: the forecast's upper bound"),
+        Field(
+            "floor",
+            "float",
+            help="chance level, the worst score (the higher number when lower is better)",
+        ),
+        Field(
+            "ceiling",
+            "float",
+            help="best achievable (the lower number when lower is better)",
+        ),
         Field("human_baseline", "float", help="human expert score, if a source states one"),
         Field("url", "url", help="the benchmark's paper or site"),
         Field("notes", "text"),

@@ -257,7 +257,7 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
         if crossing.status == "reached" and crossing.median is not None:
             text += f": reached {_x_text(axis, crossing.median)}"
         elif crossing.status == "never":
-            text += ": above the ceiling"
+            text += ": beyond the ceiling"
         elif crossing.median is not None:
             text += f": median {_x_text(axis, crossing.median)}"
         else:

@@ -270,7 +270,8 @@ class Changeset:
         for start in range(0, typed.height, CHUNK_ROWS):
             with self.store.staged_diff(kind, typed.slice(start, CHUNK_ROWS)) as diff:
                 if checked:
-                    errors = merged_errors(kind, self.store.diff_rows(list(WRITTEN), checked))
+                    merged = self.store.diff_rows(list(WRITTEN), checked)
+                    errors = merged_errors(kind, merged, self.refs.units)
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)

@@ -3,8 +3,9 @@
 The frontier is the running best score: a result is on it if it beats every result
 at a smaller x (an earlier date, less compute, a lower price). Scores are mapped to
 a goodness-oriented value v: on a bounded benchmark v = z, the share of the way from
-floor to ceiling (so a lower-is-better benchmark flips), on an unbounded one the
-score itself (negated when lower is better).
+floor (chance level, the worst score) to ceiling (the best achievable), so a
+lower-is-better benchmark, whose floor is the higher number, flips; on an unbounded
+one the score itself (negated when lower is better).
 """
 
 from __future__ import annotations
@@ -48,7 +49,12 @@ def _decimal_year_expr(col: str) -> pl.Expr:
 
 @dataclass(frozen=True)
 class Scale:
-    """A benchmark's bounds and direction: scores <-> the goodness value v."""
+    """A benchmark's bounds and direction: scores <-> the goodness value v.
+
+    floor is chance level (the worst score, v = 0) and ceiling the best achievable
+    (v = 1) whichever way is better, so a lower-is-better benchmark has floor above
+    ceiling; the forecast's bounds are the lower and the higher of the two.
+    """
 
     slug: str
     name: str
@@ -60,16 +66,22 @@ class Scale:
 
     @classmethod
     def from_record(cls, row: dict[str, Any]) -> Scale:
-        """From Store.benchmark_bounds: a NULL bound falls back to the unit's range."""
-        floor = row["floor"] if row["floor"] is not None else row["unit_min"]
-        ceiling = row["ceiling"] if row["ceiling"] is not None else row["unit_max"]
+        """From Store.benchmark_bounds: a NULL bound falls back to the unit's range, the
+        floor to its worst end and the ceiling to its best (a percent error rate: 100
+        and 0)."""
+        higher = bool(row["higher_is_better"])
+        worst, best = (
+            (row["unit_min"], row["unit_max"]) if higher else (row["unit_max"], row["unit_min"])
+        )
+        floor = row["floor"] if row["floor"] is not None else worst
+        ceiling = row["ceiling"] if row["ceiling"] is not None else best
         return cls(
             slug=row["slug"],
             name=row["name"] or row["slug"],
             unit=row["unit"],
             floor=None if floor is None else float(floor),
             ceiling=None if ceiling is None else float(ceiling),
-            higher_is_better=bool(row["higher_is_better"]),
+            higher_is_better=higher,
             human_baseline=row["human_baseline"],
         )
 
@@ -82,19 +94,21 @@ class Scale:
         """Scores (a float, array or Polars expression) -> v."""
         if self.bounded:
             assert self.floor is not None and self.ceiling is not None
-            span = self.ceiling - self.floor
-            if self.higher_is_better:
-                return (score - self.floor) / span
-            return (self.ceiling - score) / span
+            return (score - self.floor) / (self.ceiling - self.floor)
         return score if self.higher_is_better else -score
 
     def score(self, v: Any) -> Any:
         """v -> scores (the inverse of value)."""
         if self.bounded:
             assert self.floor is not None and self.ceiling is not None
-            span = self.ceiling - self.floor
-            return self.floor + v * span if self.higher_is_better else self.ceiling - v * span
+            return self.floor + v * (self.ceiling - self.floor)
         return v if self.higher_is_better else -v
+
+    def beyond(self, score: float) -> bool:
+        """Whether a score beats the ceiling (above it, or below it when lower is better)."""
+        if self.ceiling is None:
+            return False
+        return score > self.ceiling if self.higher_is_better else score < self.ceiling
 
     def default_threshold(self) -> float | None:
         """The human baseline if known, else 90 % of the way from floor to ceiling."""
@@ -166,8 +180,10 @@ def build_series(
 ) -> Series:
     """Results (id, date, score, model, setting[, organization, compute, price]) -> a Series.
 
-    Raises TrendlabError when the data cannot carry a forecast: non-finite scores, a
-    setting that matches nothing, too few points with the chosen x.
+    Raises TrendlabError when the data cannot carry a forecast: non-finite scores,
+    bounds that contradict the direction, a result beyond the ceiling (whatever its
+    setting: the ceiling is the best achievable on the benchmark), a setting that
+    matches nothing, too few points with the chosen x.
     """
     if by not in BY:
         raise TrendlabError(f"--by must be one of {', '.join(BY)}, not {by!r}")
@@ -177,6 +193,7 @@ def build_series(
             f"{scale.slug}: result {bad.item(0, 'id')} has a non-finite score "
             f"({bad.item(0, 'score')}); correct it with `trendlab edit result`"
         )
+    check_bounds(scale, points)
     if setting is not None:
         settings = points.get_column("setting").drop_nulls().unique().sort().to_list()
         points = points.filter(
@@ -222,6 +239,61 @@ def build_series(
             + f"; a forecast needs at least {MIN_POINTS}"
         )
     return series
+
+
+def check_bounds(scale: Scale, points: pl.DataFrame) -> None:
+    """Raise TrendlabError unless the benchmark's bounds can carry a forecast of these
+    results (score, model): floor and ceiling the right way round, and no score beyond
+    the ceiling."""
+    _check_order(scale)
+    _check_ceiling(scale, points)
+
+
+def _check_order(scale: Scale) -> None:
+    """Floor (chance level) and ceiling (best achievable) must leave a range, the right
+    way round: floor above ceiling when lower is better. A database written before
+    trendlab read them so may hold a lower-is-better benchmark's bounds the other way."""
+    floor, ceiling = scale.floor, scale.ceiling
+    if floor is None or ceiling is None:
+        return
+    fix = f"`trendlab edit benchmark {scale.slug} --set floor=... --set ceiling=...`"
+    if floor == ceiling:
+        raise TrendlabError(
+            f"{scale.slug}: floor and ceiling are both {floor:g}, which leaves a forecast no "
+            f"range; set them with {fix}"
+        )
+    if (ceiling > floor) == scale.higher_is_better:
+        return
+    if scale.higher_is_better:
+        raise TrendlabError(
+            f"{scale.slug}: floor {floor:g} is not below ceiling {ceiling:g}; set them with {fix}"
+        )
+    raise TrendlabError(
+        f"{scale.slug} is lower-is-better, so its floor (chance level, the worst score) must "
+        f"be above its ceiling (the best achievable), not {floor:g} below {ceiling:g}; swap "
+        f"them with `trendlab edit benchmark {scale.slug} --set floor={ceiling:g} "
+        f"--set ceiling={floor:g}`"
+    )
+
+
+def _check_ceiling(scale: Scale, points: pl.DataFrame) -> None:
+    """No result may beat the ceiling: it is the best achievable, and a forecast bounded
+    by it would put its median below today's best. (Scores below the floor are data:
+    a small model can score below chance.)"""
+    if scale.ceiling is None or points.is_empty():
+        return
+    best = points.sort("score", descending=scale.higher_is_better, nulls_last=True).row(
+        0, named=True
+    )
+    if not scale.beyond(best["score"]):
+        return
+    side, bound = ("above", "at least") if scale.higher_is_better else ("below", "at most")
+    raise TrendlabError(
+        f"{scale.slug}: the best score, {best['score']:g} by {best['model']}, is {side} the "
+        f"ceiling {scale.ceiling:g} (the best achievable); correct the result, or set a "
+        f"ceiling of {bound} {best['score']:g} with "
+        f"`trendlab edit benchmark {scale.slug} --set ceiling=...`"
+    )
 
 
 def load_series(

@@ -313,24 +313,26 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
         for col in ("floor", "ceiling", "human_baseline"):
             if col in cols:
                 found.append(_range_errors(typed, col, "unit", refs.units, col))
-        if {"floor", "ceiling"} <= cols:
-            found.append(
-                typed.filter(pl.col("floor") >= pl.col("ceiling")).select(
-                    ROW, pl.lit("floor must be below ceiling").alias("message")
-                )
-            )
-    if kind is PRICES and set(merged_fields(kind)) <= cols:
-        # With both columns given, no stored value can fill them: say so with the rest.
-        found.append(merged_errors(kind, typed))
+    if kind in _MERGED and set(merged_fields(kind)) <= cols:
+        # With every column given, no stored value can fill them: say so with the rest.
+        found.append(merged_errors(kind, typed, refs.units))
     return found
+
+
+_MERGED = {
+    PRICES.name: ["input_usd_per_mtok", "output_usd_per_mtok"],
+    BENCHMARKS.name: ["unit", "higher_is_better", "floor", "ceiling"],
+}
 
 
 def merged_fields(kind: Kind) -> list[str]:
     """The fields merged_errors reads for this kind (none: it has no such rules)."""
-    return ["input_usd_per_mtok", "output_usd_per_mtok"] if kind is PRICES else []
+    return _MERGED.get(kind.name, [])
 
 
-def merged_errors(kind: Kind, merged: pl.DataFrame) -> pl.DataFrame:
+def merged_errors(
+    kind: Kind, merged: pl.DataFrame, units: dict[str, tuple[float | None, float | None]]
+) -> pl.DataFrame:
     """Rules on whole records, checked once absent columns take their stored values."""
     if kind is PRICES:
         return merged.filter(
@@ -338,7 +340,63 @@ def merged_errors(kind: Kind, merged: pl.DataFrame) -> pl.DataFrame:
         ).select(
             ROW, pl.lit("a price needs input_usd_per_mtok or output_usd_per_mtok").alias("message")
         )
+    if kind is BENCHMARKS:
+        return _bounds_errors(merged, units)
     return pl.DataFrame(schema={ROW: pl.Int64, "message": pl.String})
+
+
+def _bounds_errors(
+    merged: pl.DataFrame, units: dict[str, tuple[float | None, float | None]]
+) -> pl.DataFrame:
+    """Floor (chance level, the worst score) and ceiling (the best achievable) must
+    leave a range the right way round: floor below ceiling, or above it when lower is
+    better. A bound not given is the unit's worst or best end (a percent error rate's
+    floor 100, its ceiling 0), as the forecast takes it."""
+    ranges = pl.DataFrame(
+        {
+            "unit": list(units),
+            "__lo": [lo for lo, _ in units.values()],
+            "__hi": [hi for _, hi in units.values()],
+        },
+        schema={"unit": pl.String, "__lo": pl.Float64, "__hi": pl.Float64},
+    )
+    higher = pl.col("higher_is_better").fill_null(True)
+    worst = pl.when(higher).then(pl.col("__lo")).otherwise(pl.col("__hi"))
+    best = pl.when(higher).then(pl.col("__hi")).otherwise(pl.col("__lo"))
+    floor, ceiling = pl.col("floor").fill_null(worst), pl.col("ceiling").fill_null(best)
+    wrong = pl.when(higher).then(floor >= ceiling).otherwise(floor <= ceiling)
+    rule = (
+        pl.when(higher)
+        .then(pl.lit("floor must be below ceiling"))
+        .otherwise(
+            pl.lit(
+                "floor must be above ceiling when lower is better: floor is chance "
+                "level, the worst score, and ceiling the best achievable"
+            )
+        )
+    )
+
+    def unit_end(which: str, side: str, end: pl.Expr) -> pl.Expr:
+        return (
+            pl.lit(f" (with no {which} given, the {side} end of unit ")
+            + pl.col("unit")
+            + pl.lit(": ")
+            + end.cast(pl.String)
+            + pl.lit(")")
+        )
+
+    given = (
+        pl.when(pl.col("floor").is_null())
+        .then(unit_end("floor", "worst", worst))
+        .when(pl.col("ceiling").is_null())
+        .then(unit_end("ceiling", "best", best))
+        .otherwise(pl.lit(""))
+    )
+    return (
+        merged.join(ranges, on="unit", how="inner")
+        .filter(wrong.fill_null(False))
+        .select(ROW, (rule + given).alias("message"))
+    )
 
 
 def _duplicate_errors(kind: Kind, typed: pl.DataFrame) -> pl.DataFrame:

@@ -1,11 +1,23 @@
--- Benchmarks with an unknown unit, bounds outside the unit, or floor >= ceiling.
+-- Benchmarks with an unknown unit, bounds outside the unit, or bounds the wrong way
+-- round: floor (chance level, the worst score) must be below ceiling (the best
+-- achievable), and above it when lower is better. A bound not given is the unit's
+-- worst or best end, as a forecast takes it (a percent error rate's floor 100).
 SELECT 'benchmarks' AS kind, b.slug AS key, problem
 FROM benchmarks b
 LEFT JOIN units u ON u.unit = b.unit,
+LATERAL (SELECT coalesce(b.higher_is_better, true) AS higher) d,
+LATERAL (
+    SELECT d.higher,
+           coalesce(b.floor, CASE WHEN d.higher THEN u.min_value ELSE u.max_value END) AS lo,
+           coalesce(b.ceiling, CASE WHEN d.higher THEN u.max_value ELSE u.min_value END) AS hi
+) e,
 LATERAL (
     SELECT 'unknown unit ' || b.unit AS problem WHERE u.unit IS NULL
-    UNION ALL SELECT 'floor ' || b.floor || ' is not below ceiling ' || b.ceiling
-        WHERE b.floor >= b.ceiling
+    UNION ALL SELECT 'floor ' || e.lo || ' is not below ceiling ' || e.hi
+        WHERE e.higher AND e.lo >= e.hi
+    UNION ALL SELECT 'floor ' || e.lo || ' is not above ceiling ' || e.hi
+                     || ' (lower is better: floor is chance level, ceiling the best achievable)'
+        WHERE NOT e.higher AND e.lo <= e.hi
     UNION ALL SELECT 'floor ' || b.floor || ' is outside unit ' || b.unit
         WHERE b.floor < u.min_value OR b.floor > u.max_value
     UNION ALL SELECT 'ceiling ' || b.ceiling || ' is outside unit ' || b.unit

@@ -181,7 +181,7 @@ def _headline_crossing(section: BenchmarkSection) -> str:
     if row["status"] == "reached":
         return f"{threshold}: reached {_esc(row[key])}"
     if row["status"] == "never":
-        return f"{threshold}: above the ceiling"
+        return f"{threshold}: beyond the ceiling"
     if row[key] is None:
         return f"{threshold}: {row['probability_by_until'] * 100:.0f} % by the horizon"
     span = f" ({_esc(low)} to {_esc(high)})" if low is not None and high is not None else ""
@@ -361,7 +361,7 @@ def _crossings(frame: pl.DataFrame, until: str) -> str:
         median, low, high = (r[f"{k}_{prefix}"] for k in ("median", "lower", "upper"))
         status = r["status"]
         if status == "never":
-            cells = '<td colspan="3">never: above the ceiling</td>'
+            cells = '<td colspan="3">never: beyond the ceiling</td>'
         elif status == "reached":
             cells = f'<td colspan="3">reached {_esc(median)}</td>'
         else:
