@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import shlex
 from pathlib import Path
 
@@ -84,6 +85,21 @@ def test_the_readme_tour_runs_as_written(db: Path, tmp_path: Path, monkeypatch: 
         assert words[0] == "trendlab"
         result = CliRunner().invoke(cli, ["--db", str(db), *words[1:]])
         assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
+
+
+def test_the_readme_forecast_json_is_what_forecast_prints(db: Path):
+    """The README's example is the seeded database's MMLU forecast, abridged."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("**JSON** (`--format json`", 1)[1].split("```json", 1)[1].split("```")[0]
+    shown = json.loads(block.replace(", ...]", "]"))
+    result = CliRunner().invoke(cli, ["--db", str(db), "forecast", "mmlu", "--json"])
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert list(shown) == list(printed)
+    assert shown["forecast"] == printed["forecast"][: len(shown["forecast"])]
+    assert {k: v for k, v in shown.items() if k != "forecast"} == {
+        k: v for k, v in printed.items() if k != "forecast"
+    }
 
 
 def test_version_and_module_entry_point(monkeypatch: pytest.MonkeyPatch):
