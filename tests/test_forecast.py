@@ -94,6 +94,18 @@ def test_intervals_stay_in_bounds_and_above_the_frontier(family):
     assert np.all(np.diff(result.paths, axis=1) >= 0), "every path is a running best"
 
 
+def test_a_floor_alone_bounds_a_line_through_every_result():
+    """Minutes with a floor and no ceiling: a falling line through every result (--all)
+    heads below zero, and its forecast stops at the floor."""
+    rng = np.random.default_rng(3)
+    scores = np.clip(60 - 8 * (XS - XS[0]) + rng.normal(0, 6, len(XS)), 1, None)
+    sc = scale(floor=0.0, ceiling=None, unit="minutes")
+    result = forecast(series_of(scores, sc=sc, all_points=True), family="linear", until="2030")
+    median, lower, _ = result.band()
+    assert lower.min() == pytest.approx(0.0)  # it would be far below without the floor
+    assert median.min() >= 0
+
+
 def test_lower_is_better_flips():
     errors = 100 - logistic_scores(XS, slope=1.0, midpoint=2021.0)
     # Floor is chance level (the worst score) and ceiling the best achievable either

@@ -55,9 +55,16 @@ def raw_paths(
     half_life: float = HALF_LIFE,
 ) -> np.ndarray:
     """(n, len(grid)) values of v at the x values in grid (all after series.x_now),
-    before the frontier's rules; on a bounded benchmark inside [0, 1]."""
+    before the frontier's rules; on a bounded benchmark inside [0, 1], on one with a
+    floor only never below it."""
     paths = curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
-    return np.clip(paths, 0.0, 1.0) if series.scale.bounded else paths
+    scale = series.scale
+    if scale.bounded:
+        return np.clip(paths, 0.0, 1.0)
+    if scale.floor is not None:
+        # A line through results (--all) may head below chance; a forecast does not.
+        return np.maximum(paths, scale.value(scale.floor))
+    return paths
 
 
 def raw_eta(
