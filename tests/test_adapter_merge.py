@@ -85,6 +85,9 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
         "gpt_4: p50_horizon_length.estimate: expected a single value, not a list",
         "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length: 5\n": ":2: gpt_4: "
         "p50_horizon_length: expected a mapping with `estimate`",
+        # Flow style puts no key on a line of its own: the error names the entry.
+        "results: {gpt_4: {metrics: {p50_horizon_length: {estimate: abc}}}}\n": ":result 1: "
+        "score: 'abc' is not a finite number",
     }
     before = run("log", "--json").stdout
     both = tmp_path / "both.yaml"

@@ -274,6 +274,8 @@ def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
         (["mmlu", "--all"], 2, "give a BENCHMARK or --all, not both"),
         (["mmluu"], 1, "unknown benchmark 'mmluu' (did you mean 'mmlu'?)"),
         (["mmlu", "--horizons", "6,x"], 2, "is not a list of months"),
+        (["mmlu", "--horizons", "99999999999999999999"], 2, "months from 1 to 1200"),
+        (["mmlu", "--every", "100000"], 2, "100000 is not in the range 1<=x<=1200"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),
         (["math-500"], 1, "math-500 has 1 frontier point"),
     ],

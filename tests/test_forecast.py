@@ -106,6 +106,20 @@ def test_a_floor_alone_bounds_a_line_through_every_result():
     assert median.min() >= 0
 
 
+def test_a_ceiling_alone_bounds_the_forecast_and_its_crossings():
+    """Minutes, lower is better, no floor: the unit's best end (0) is the ceiling, so a
+    falling frontier stops there, and a threshold past it is never reached."""
+    rng = np.random.default_rng(5)
+    scores = np.clip(60 - 9 * (XS - XS[0]) + rng.normal(0, 2, len(XS)), 0.5, None)
+    sc = scale(floor=None, ceiling=0.0, higher_is_better=False, unit="minutes")
+    result = forecast(series_of(scores, sc=sc), family="linear", until="2035")
+    median, lower, upper = result.band()
+    assert min(median.min(), lower.min(), upper.min()) >= 0
+    assert median.min() == pytest.approx(0.0)  # the line would be far below zero by 2035
+    assert result.crossing(-5.0).status == "never"
+    assert result.crossing(0.1).status in ("forecast", "reached")
+
+
 def test_lower_is_better_flips():
     errors = 100 - logistic_scores(XS, slope=1.0, midpoint=2021.0)
     # Floor is chance level (the worst score) and ceiling the best achievable either

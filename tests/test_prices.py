@@ -84,7 +84,12 @@ def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Pat
         "model,provider,effective_date,input_usd_per_mtok,output_usd_per_mtok\n"
         "gpt-4o,azure,2025-01-01,2.5,10\n"
         "gpt-4o,openai,2025-01-02,2.5,10\n"
+        "gpt-4o,Azure,2025-01-01,2.5,10\n"
     )
+    imported = run("import", str(path), "-m", "t")
+    assert imported.exit_code == 1  # one price twice: the file's spellings are one provider
+    assert f"{path}:4: same model, provider, effective_date as line 2" in imported.stderr
+    path.write_text("\n".join(path.read_text().splitlines()[:3]) + "\n")
     assert run("import", str(path), "-m", "t").exit_code == 0
     assert (
         run("add-price", "gpt-4o", "AZURE", "2025-03-01", "--input", "2", "-m", "t").exit_code == 0

@@ -532,3 +532,8 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         result = CliRunner().invoke(cli, args, prog_name="trendlab")
         assert result.exit_code == 2
         assert result.stderr == f"trendlab: error: {message}\n"
+    # A bare group is not a mistake to report: it shows its help.
+    for args, usage in [([], "Usage: trendlab [OPTIONS]"), (["alias"], "Usage: trendlab alias")]:
+        result = CliRunner().invoke(cli, args, prog_name="trendlab")
+        assert result.output.startswith(usage) and "Commands:" in result.output
+        assert "trendlab: error" not in result.output

@@ -104,6 +104,14 @@ class Scale:
             return self.floor + v * (self.ceiling - self.floor)
         return v if self.higher_is_better else -v
 
+    @property
+    def v_range(self) -> tuple[float | None, float | None]:
+        """The values of v a forecast stays within: the floor's and the ceiling's, where
+        known ([0, 1] on a bounded benchmark)."""
+        lo = None if self.floor is None else float(self.value(self.floor))
+        hi = None if self.ceiling is None else float(self.value(self.ceiling))
+        return lo, hi
+
     def beyond(self, score: float) -> bool:
         """Whether a score beats the ceiling (above it, or below it when lower is better)."""
         if self.ceiling is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -130,8 +130,10 @@ def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Exp
         out_of_range = ~bad & present & ((value.dt.year() < 1900) | (value.dt.year() > 2100))
         rule(out_of_range, " is outside 1900-2100")
         if field.past:
-            today = date.today()
-            rule(~bad & ~out_of_range & (value > today), f" is after today ({today})")
+            # Today in UTC, and a day's grace: somewhere on earth it is already tomorrow.
+            today = datetime.now(UTC).date()
+            future = value > today + timedelta(days=1)
+            rule(~bad & ~out_of_range & future, f" is after today ({today}, UTC)")
         typed = pl.when(bad).then(None).otherwise(value)
     elif field.type == "bool":
         lowered = raw.str.to_lowercase()
@@ -313,7 +315,7 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
         for col in ("floor", "ceiling", "human_baseline"):
             if col in cols:
                 found.append(_range_errors(typed, col, "unit", refs.units, col))
-    if kind in _MERGED and set(merged_fields(kind)) <= cols:
+    if kind.name in _MERGED and set(merged_fields(kind)) <= cols:
         # With every column given, no stored value can fill them: say so with the rest.
         found.append(merged_errors(kind, typed, refs.units))
     return found
@@ -443,11 +445,14 @@ def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, p
             pl.coalesce(refs.resolver.expr("model"), pl.col("model")).alias("model")
         )
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
-    if kind is PRICES and "provider" in cleaned.columns and refs.providers:
+    if kind is PRICES and "provider" in cleaned.columns:
+        # A provider's stored spelling, else the first this input uses.
+        lowered = pl.col("provider").str.to_lowercase()
         cleaned = cleaned.with_columns(
-            pl.col("provider")
-            .str.to_lowercase()
-            .replace_strict(refs.providers, default=pl.col("provider"), return_dtype=pl.String)
+            pl.coalesce(
+                lowered.replace_strict(refs.providers, default=None, return_dtype=pl.String),
+                pl.col("provider").first().over(lowered),
+            ).alias("provider")
         )
     typed_exprs, rules = [pl.col(ROW)], []
     for f in fields:

@@ -86,8 +86,9 @@ def read(path: str, source_url: str | None = None) -> Publication:
     rows: list[dict[str, Any]] = []
     # Each row's line: its metric's own, so that an error names the estimate it is about.
     row_lines: list[str] = []
-    for key, entry in data["results"].items():
-        line = lines.get(str(key), "?")
+    for number, (key, entry) in enumerate(data["results"].items(), start=1):
+        # Flow-style YAML (or JSON) has no key on a line of its own: name its position.
+        line = lines.get(str(key), f"result {number}")
 
         def bad(field: str, problem: str, line: str = line, key: object = key) -> TrendlabError:
             return TrendlabError(f"{path}:{line}: {key}: {field}: {problem}")

@@ -190,14 +190,20 @@ def forecast(
         render_tables(result.tables(chosen), output)
 
 
+# Origins and horizons further apart than a century say nothing of AI progress, and
+# month arithmetic past year 9999 has no date to give.
+MAX_MONTHS = 1200
+
+
 def _horizons(value: str) -> tuple[int, ...]:
     try:
         months = tuple(sorted({int(part) for part in value.split(",") if part.strip()}))
     except ValueError:
         months = ()
-    if not months or min(months) < 1:
+    if not months or min(months) < 1 or max(months) > MAX_MONTHS:
         raise click.BadParameter(
-            f"{value!r} is not a list of months, e.g. 6,12,24", param_hint="--horizons"
+            f"{value!r} is not a list of months from 1 to {MAX_MONTHS}, e.g. 6,12,24",
+            param_hint="--horizons",
         )
     return months
 
@@ -214,7 +220,7 @@ def _horizons(value: str) -> tuple[int, ...]:
 )
 @click.option(
     "--every",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_MONTHS),
     default=6,
     show_default=True,
     metavar="MONTHS",

@@ -254,6 +254,8 @@ def _fail(message: str, details: list[str], code: int) -> None:
 
 def _fail_usage(exc: click.UsageError) -> None:
     """Click's usage error on one line, like every other error, pointing at the help."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc  # a bare group (`trendlab`, `trendlab alias`): its help, as Click shows it
     hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
     _fail(f"{exc.format_message().rstrip('.')}{hint}", [], exc.exit_code)
 

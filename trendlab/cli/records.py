@@ -45,7 +45,7 @@ def init(settings: Settings, empty: bool) -> None:
             load_seeds(cs)
         kept = sum(c.kept for c in cs.counts.values())
         differ = (
-            f"; {kept} of them differ from the seeds by your edits or retractions, which stay"
+            f"; {kept} of them differ from these seeds and are kept as the database has them"
             if kept
             else ""
         )

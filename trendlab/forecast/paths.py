@@ -55,16 +55,13 @@ def raw_paths(
     half_life: float = HALF_LIFE,
 ) -> np.ndarray:
     """(n, len(grid)) values of v at the x values in grid (all after series.x_now),
-    before the frontier's rules; on a bounded benchmark inside [0, 1], on one with a
-    floor only never below it."""
+    before the frontier's rules, inside the floor and the ceiling where either is known
+    ([0, 1] on a bounded benchmark)."""
     paths = curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
-    scale = series.scale
-    if scale.bounded:
-        return np.clip(paths, 0.0, 1.0)
-    if scale.floor is not None:
-        # A line through results (--all) may head below chance; a forecast does not.
-        return np.maximum(paths, scale.value(scale.floor))
-    return paths
+    lo, hi = series.scale.v_range
+    # With one bound only, the families are unbounded ones (a line, an exponential):
+    # they would cross the bound they know nothing of.
+    return paths if lo is None and hi is None else np.clip(paths, lo, hi)
 
 
 def raw_eta(

@@ -85,7 +85,8 @@ class Forecast:
         """When the series reaches `threshold` (a score): median x, interval, P(by until)."""
         scale, series = self.series.scale, self.series
         target = float(scale.value(threshold))
-        if scale.bounded and target > 1:
+        ceiling = scale.v_range[1]
+        if ceiling is not None and target > ceiling:
             return Crossing(threshold, None, None, None, 0.0, "never")
         beaten = series.points.filter(pl.col("v") >= target).sort("x")
         if series.frontier and not beaten.is_empty():

@@ -174,7 +174,9 @@ def _read(
         except TrendlabError:
             if slug in plans:
                 raise
-            # Too little history: an empty backtest, cached so it is not read again.
+            # Too little history, or bounds a forecast refuses (`check` reports them):
+            # an empty backtest, left out of --all and its calibration pool, cached so
+            # it is not read again. A benchmark named on its own gets the error.
             empty = pl.DataFrame(schema=bt.ROW_SCHEMA)
             pending.found[slug] = Backtest(scale, space_for(scale.bounded, True), empty)
             pending.empty.append((slug, versions.get(slug, ""), wanted[slug]))
