@@ -374,6 +374,8 @@ def test_init_again_adds_nothing_and_says_what_differs_from_the_seeds(run: Run):
 
 # -- floor and ceiling: chance level and the best achievable, whichever way is better ----
 
+ERROR_RATE = ("add-benchmark", "err", "--unit", "percent", "--no-higher-is-better")
+
 
 def _one_line_refusal(result, expected: str) -> None:
     assert result.exit_code == 1, result.stdout
@@ -393,7 +395,7 @@ def test_a_lower_is_better_benchmark_takes_floor_as_chance_and_ceiling_as_best(r
         ("--floor", "0"): "(with no ceiling given, the best end of unit percent: 0.0)",
     }
     for bounds, expected in wrong_way.items():
-        result = run("add-benchmark", "err", "--unit", "percent", "--no-higher-is-better", *bounds)
+        result = run(*ERROR_RATE, *bounds)
         _one_line_refusal(result, expected)
     # And the other way round when higher is better, the unit filling in as well.
     _one_line_refusal(
@@ -401,17 +403,7 @@ def test_a_lower_is_better_benchmark_takes_floor_as_chance_and_ceiling_as_best(r
         "floor must be below ceiling (with no ceiling given, the best end of unit percent: 100.0)",
     )
     assert run("log", "--json").stdout == before
-    added = run(
-        "add-benchmark",
-        "err",
-        "--unit",
-        "percent",
-        "--no-higher-is-better",
-        "--floor",
-        "100",
-        "--ceiling",
-        "0",
-    )
+    added = run(*ERROR_RATE, "--floor", "100", "--ceiling", "0")
     assert added.exit_code == 0, added.stderr
     shown = json.loads(run("show", "benchmark", "err", "--json").stdout)
     assert (shown["higher_is_better"], shown["floor"], shown["ceiling"]) == (False, 100.0, 0.0)
@@ -479,17 +471,7 @@ def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: R
 
 @both_stores
 def test_a_lower_is_better_result_past_the_ceiling_or_below_chance_is_recorded(run: Run):
-    added = run(
-        "add-benchmark",
-        "err",
-        "--unit",
-        "percent",
-        "--no-higher-is-better",
-        "--floor",
-        "90",
-        "--ceiling",
-        "2",
-    )
+    added = run(*ERROR_RATE, "--floor", "90", "--ceiling", "2")
     assert added.exit_code == 0, added.stderr
     url = ("--source-url", "https://x.example/err")
     # Worse than chance, and better than the stated best: both are data.
