@@ -263,6 +263,14 @@ class Row:
         return all(c.ok for c in self.cells.values())
 
 
+def bounds_reversed(floor: str | None, ceiling: str | None, higher: str | None) -> bool:
+    """Whether a percent benchmark's floor (chance level) and ceiling (best achievable)
+    are the wrong way round; an empty one is the unit's worst or best end."""
+    if higher == "false":
+        return float(floor or 100) <= float(ceiling or 0)
+    return float(floor or 0) >= float(ceiling or 100)
+
+
 def either(good: st.SearchStrategy[Cell], bad: list[str], h: bool) -> st.SearchStrategy[Cell]:
     """`good`, or (if hostile) one of the bad values."""
     return good | st.sampled_from(bad).map(lambda v: Cell(v, ok=False)) if h else good
@@ -289,8 +297,9 @@ def model_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
 
 def benchmark_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
     # Floor and ceiling are percent; bad ones break the unit's range or the order.
-    good = st.tuples(st.integers(0, 49), st.integers(50, 100)).map(
-        lambda fc: (Cell(str(fc[0])), Cell(str(fc[1])))
+    good = st.tuples(st.integers(0, 49), st.integers(50, 100), st.booleans()).map(
+        # Either way round: which is right depends on higher_is_better.
+        lambda fc: (Cell(str(fc[0])), Cell(str(fc[1])))[:: -1 if fc[2] else 1]
     )
     bounds = (
         st.one_of(
@@ -309,6 +318,7 @@ def benchmark_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
                 "slug": st.just(Cell(f"fz-bench-{i}")),
                 "name": optional(TEXT).map(Cell),
                 "unit": either(st.just(Cell("percent")), ["furlongs", "Percent", "%"], h),
+                "higher_is_better": optional(st.sampled_from(["true", "false"])).map(Cell),
                 "url": cell(optional(URLS), BAD_URLS, h),
                 "description": optional(TEXT).map(Cell),
             }
@@ -411,12 +421,14 @@ class Plan:
                 self.value(i, "output_usd_per_mtok") is None
             )
         if self.kind == "benchmarks":
-            floor, ceiling = self.value(i, "floor"), self.value(i, "ceiling")
-            if floor is not None and ceiling is not None:
-                try:
-                    return float(floor) >= float(ceiling)
-                except ValueError:
-                    return False
+            try:
+                return bounds_reversed(
+                    self.value(i, "floor"),
+                    self.value(i, "ceiling"),
+                    self.value(i, "higher_is_better"),
+                )
+            except ValueError:
+                return False
         return False
 
     @property

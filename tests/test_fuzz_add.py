@@ -27,6 +27,7 @@ from tests.fuzzing import (
     assert_clean_failure,
     assert_no_crash,
     assert_refused_unchanged,
+    bounds_reversed,
     content,
     current_count,
     database_copy,
@@ -65,10 +66,11 @@ def command_line(kind: str, row: Row) -> list[str]:
     for name, cell in row.cells.items():
         if name in POSITIONAL[kind] or cell.text is None:
             continue
-        if name == "open_weights":
+        if name in ("open_weights", "higher_is_better"):
             if cell.ok:  # a flag: only true or false can be said
                 truth = cell.text.lower() in ("true", "yes", "1", "t", "y")
-                args.append("--open-weights" if truth else "--no-open-weights")
+                flag = name.replace("_", "-")
+                args.append(f"--{flag}" if truth else f"--no-{flag}")
             continue
         args += [OPTION_NAMES.get(name, "--" + name.replace("_", "-")), cell.text]
     return args
@@ -80,12 +82,9 @@ def _bad_fields(kind: str, row: Row) -> list[str]:
     text = {name: (cell.text or "").strip() or None for name, cell in row.cells.items()}
     if kind == "prices" and text["input_usd_per_mtok"] is text["output_usd_per_mtok"] is None:
         bad.append("input_usd_per_mtok or output_usd_per_mtok")
-    if (
-        kind == "benchmarks"
-        and not bad
-        and float(text["floor"] or 0) >= float(text["ceiling"] or 100)
-    ):
-        bad.append("floor must be below ceiling")
+    higher = text.get("higher_is_better")
+    if kind == "benchmarks" and not bad and bounds_reversed(text["floor"], text["ceiling"], higher):
+        bad.append("floor must be")
     return bad
 
 
