@@ -78,7 +78,7 @@ class Counts:
     retracted: int = 0
     unchanged: int = 0
     # Existing records a "missing"-mode write left as they are though the input differs
-    # (the user's edits and retractions of seed records).
+    # (for init: seed records edited or retracted since, or changed in newer seeds).
     kept: int = 0
     # The keys written or found unchanged, in input order (a Series: an import may
     # hold a million).
