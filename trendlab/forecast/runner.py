@@ -30,7 +30,7 @@ from trendlab.forecast.evaluate import (
     choose,
 )
 from trendlab.forecast.families import Curve
-from trendlab.series import Scale, Series, build_series, check_bounds, load_scale
+from trendlab.series import Scale, Series, build_series, load_scale
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -149,16 +149,6 @@ def _read(
             if not (slug in plans and backtest.rows.is_empty()):
                 pending.found[slug] = backtest
         missing += [s for s in slugs if s not in pending.found]
-    named = [s for s in plans if s in pending.found]
-    if named:
-        # A cached backtest still answers only for bounds a forecast would accept: one
-        # made before a result beat the ceiling (written around trendlab, or before it
-        # refused that) must not stand in for the error.
-        bounds, points = store.benchmark_bounds(*named), store.forecast_points(*named)
-        for slug in named:
-            check_bounds(
-                Scale.from_record(bounds[slug]), points.filter(pl.col("benchmark") == slug)
-            )
     if not missing:
         return pending
     # Everything the missing backtests need, in three queries whatever their number.
