@@ -201,7 +201,8 @@ def build_series(
             f"{scale.slug}: result {bad.item(0, 'id')} has a non-finite score "
             f"({bad.item(0, 'score')}); correct it with `trendlab edit result`"
         )
-    check_bounds(scale, points)
+    _check_order(scale)
+    _check_ceiling(scale, points)
     if setting is not None:
         settings = points.get_column("setting").drop_nulls().unique().sort().to_list()
         points = points.filter(
@@ -247,14 +248,6 @@ def build_series(
             + f"; a forecast needs at least {MIN_POINTS}"
         )
     return series
-
-
-def check_bounds(scale: Scale, points: pl.DataFrame) -> None:
-    """Raise TrendlabError unless the benchmark's bounds can carry a forecast of these
-    results (score, model): floor and ceiling the right way round, and no score beyond
-    the ceiling."""
-    _check_order(scale)
-    _check_ceiling(scale, points)
 
 
 def _check_order(scale: Scale) -> None:

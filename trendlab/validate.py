@@ -183,11 +183,11 @@ def _unknown_refs(
     )
 
 
-def _range_errors(
-    frame: pl.DataFrame, value_col: str, unit_col: str, units: dict, label: str
+def _unit_ranges(
+    units: dict[str, tuple[float | None, float | None]], unit_col: str
 ) -> pl.DataFrame:
-    """(ROW, message) where a value lies outside its unit's range."""
-    ranges = pl.DataFrame(
+    """Each unit's range, to join on `unit_col`: __lo and __hi (null: unbounded)."""
+    return pl.DataFrame(
         {
             unit_col: list(units),
             "__lo": [lo for lo, _ in units.values()],
@@ -195,7 +195,13 @@ def _range_errors(
         },
         schema={unit_col: pl.String, "__lo": pl.Float64, "__hi": pl.Float64},
     )
-    joined = frame.join(ranges, on=unit_col, how="inner")
+
+
+def _range_errors(
+    frame: pl.DataFrame, value_col: str, unit_col: str, units: dict, label: str
+) -> pl.DataFrame:
+    """(ROW, message) where a value lies outside its unit's range."""
+    joined = frame.join(_unit_ranges(units, unit_col), on=unit_col, how="inner")
     value = pl.col(value_col)
     outside = value.is_not_null() & (
         (pl.col("__lo").is_not_null() & (value < pl.col("__lo")))
@@ -354,14 +360,6 @@ def _bounds_errors(
     leave a range the right way round: floor below ceiling, or above it when lower is
     better. A bound not given is the unit's worst or best end (a percent error rate's
     floor 100, its ceiling 0), as the forecast takes it."""
-    ranges = pl.DataFrame(
-        {
-            "unit": list(units),
-            "__lo": [lo for lo, _ in units.values()],
-            "__hi": [hi for _, hi in units.values()],
-        },
-        schema={"unit": pl.String, "__lo": pl.Float64, "__hi": pl.Float64},
-    )
     higher = pl.col("higher_is_better").fill_null(True)
     worst = pl.when(higher).then(pl.col("__lo")).otherwise(pl.col("__hi"))
     best = pl.when(higher).then(pl.col("__hi")).otherwise(pl.col("__lo"))
@@ -395,7 +393,7 @@ def _bounds_errors(
         .otherwise(pl.lit(""))
     )
     return (
-        merged.join(ranges, on="unit", how="inner")
+        merged.join(_unit_ranges(units, "unit"), on="unit", how="inner")
         .filter(wrong.fill_null(False))
         .select(ROW, (rule + given).alias("message"))
     )
