@@ -210,6 +210,34 @@ def test_edit_errors(run: Run):
     assert missing_message.exit_code == 2
 
 
+def test_an_edit_judges_only_what_it_changes(run: Run, db: Path):
+    """A release date stored in the future (another machine's clock, or SQL) does not
+    block fixing another field of the model, and is kept as it was."""
+    import duckdb
+
+    later = (date.today() + timedelta(days=30)).isoformat()
+    with duckdb.connect(str(db)) as con:
+        last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
+        cs = f"{int(last, 16) + 1:0{len(last)}x}"
+        con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', 'clock')", [cs])
+        con.execute(
+            "INSERT INTO model_revisions BY NAME SELECT * REPLACE (?::DATE AS release_date, "
+            "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
+            "FROM model_revisions WHERE key = 'gpt-4' "
+            "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+            [later, cs],
+        )
+    result = run("edit", "model", "gpt-4", "--set", "name=GPT 4", "-m", "rename")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(run("show", "model", "gpt-4", "--json").stdout)
+    assert (shown["name"], shown["release_date"]) == ("GPT 4", later)
+    history = json.loads(run("history", "model", "gpt-4", "--json").stdout)
+    assert history[-1]["changes"] == "name: GPT-4 -> GPT 4"
+    # Changing the date itself is judged: it must not be after today.
+    moved = run("edit", "model", "gpt-4", "--set", "release_date=2099-01-01", "-m", "x")
+    assert moved.exit_code == 1 and "is after today" in moved.stderr
+
+
 def test_edit_to_unknown_clears_a_field(run: Run):
     result = run("edit", "model", "gpt-3-175b", "--set", "training_tokens=", "-m", "unsure")
     assert result.exit_code == 0, result.stderr

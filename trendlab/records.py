@@ -347,7 +347,11 @@ class Changeset:
                     f"{name} is part of the key of a {kind.singular}; retract this one and "
                     "add a new record instead"
                 )
-        row = {f: current.get(f) for f in kind.field_names} | changes
+        # The other fields keep their stored values (see Store.staged_diff) and are not
+        # judged again: a rule of the day ("not after today") is for what is written
+        # now, and must not block fixing one field of a record because of another.
+        kept = [f.name for f in kind.fields if f.required or f.name in kind.key_fields]
+        row = {f: current.get(f) for f in kept} | changes
         counts = self.write(kind, rows_frame(kind, [row]), source=f"edit {key}")
         if not counts.updated:
             raise TrendlabError(
