@@ -336,8 +336,15 @@ def test_a_frontier_past_the_ceiling_is_an_error_not_a_forecast(run: Run, db: Pa
         assert result.stdout == ""
         assert result.stderr == f"trendlab: error: {message}\n", args
     assert not (tmp_path / "mmlu.png").exists()
-    # The other benchmarks still forecast (mmlu's backtest simply leaves the pool).
+    # The other benchmarks still forecast (mmlu's backtest simply leaves the pool), and
+    # the scorecard says why it has no mmlu row, each time it is asked for.
     assert run("forecast", "gsm8k").exit_code == 0
+    for _ in range(2):
+        scorecard = run("backtest", "--all", "--json")
+        assert scorecard.exit_code == 0, scorecard.stderr
+        assert scorecard.stderr == f"left out: {message}\n"
+        benchmarks = [doc["benchmark"] for doc in json.loads(scorecard.stdout)]
+        assert "gsm8k" in benchmarks and "mmlu" not in benchmarks
     # Fixed the way the message says, the forecast starts at today's best again.
     fixed = run("edit", "benchmark", "mmlu", "--set", "ceiling=100", "-m", "back to 100")
     assert fixed.exit_code == 0, fixed.stderr

@@ -178,6 +178,11 @@ class Series:
         return x, v
 
 
+class RefusedData(TrendlabError):
+    """Records no forecast can use, whatever its options: a non-finite score, bounds the
+    wrong way round, a result beyond the ceiling. Editing the records is the fix."""
+
+
 def build_series(
     scale: Scale,
     points: pl.DataFrame,
@@ -197,7 +202,7 @@ def build_series(
         raise TrendlabError(f"--by must be one of {', '.join(BY)}, not {by!r}")
     bad = points.filter(~pl.col("score").is_finite())
     if not bad.is_empty():
-        raise TrendlabError(
+        raise RefusedData(
             f"{scale.slug}: result {bad.item(0, 'id')} has a non-finite score "
             f"({bad.item(0, 'score')}); correct it with `trendlab edit result`"
         )
@@ -259,17 +264,17 @@ def _check_order(scale: Scale) -> None:
         return
     fix = f"`trendlab edit benchmark {scale.slug} --set floor=... --set ceiling=...`"
     if floor == ceiling:
-        raise TrendlabError(
+        raise RefusedData(
             f"{scale.slug}: floor and ceiling are both {floor:g}, which leaves a forecast no "
             f"range; set them with {fix}"
         )
     if (ceiling > floor) == scale.higher_is_better:
         return
     if scale.higher_is_better:
-        raise TrendlabError(
+        raise RefusedData(
             f"{scale.slug}: floor {floor:g} is not below ceiling {ceiling:g}; set them with {fix}"
         )
-    raise TrendlabError(
+    raise RefusedData(
         f"{scale.slug} is lower-is-better, so its floor (chance level, the worst score) must "
         f"be above its ceiling (the best achievable), not {floor:g} below {ceiling:g}; swap "
         f"them with `trendlab edit benchmark {scale.slug} --set floor={ceiling:g} "
@@ -289,7 +294,7 @@ def _check_ceiling(scale: Scale, points: pl.DataFrame) -> None:
     if not scale.beyond(best["score"]):
         return
     side, bound = ("above", "at least") if scale.higher_is_better else ("below", "at most")
-    raise TrendlabError(
+    raise RefusedData(
         f"{scale.slug}: the best score, {best['score']:g} by {best['model']}, is {side} the "
         f"ceiling {scale.ceiling:g} (the best achievable); correct the result, or set a "
         f"ceiling of {bound} {best['score']:g} with "

@@ -311,6 +311,10 @@ def backtest(
         progress=progress_bar("backtesting"),
     )
     slugs = sorted(found) if all_benchmarks else [benchmark or ""]
+    if all_benchmarks:
+        for slug in slugs:
+            if found[slug].refused:
+                note(f"left out: {found[slug].refused}")
     scored = score(found, slugs, level / 100, families or None)
     if not scored:
         raise TrendlabError(f"{benchmark}: no origin has both enough history and a known outcome")

@@ -31,11 +31,13 @@ ORDER = [LAST_VALUE, "linear", "logistic", "logistic4", "gompertz", "ensemble", 
 
 @dataclass(frozen=True)
 class Backtest:
-    """One benchmark's backtest rows with what it takes to read them."""
+    """One benchmark's backtest rows with what it takes to read them; `refused` says
+    why a benchmark whose records no forecast can use has none."""
 
     scale: Scale
     space: str
     rows: pl.DataFrame
+    refused: str | None = None
 
 
 Calibrations = dict[str, Calibration | EnsembleCalibration]

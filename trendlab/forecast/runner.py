@@ -30,7 +30,7 @@ from trendlab.forecast.evaluate import (
     choose,
 )
 from trendlab.forecast.families import Curve
-from trendlab.series import Scale, Series, build_series, load_scale
+from trendlab.series import RefusedData, Scale, Series, build_series, load_scale
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -161,15 +161,19 @@ def _read(
             now = build_series(
                 scale, points.filter(pl.col("benchmark") == slug), setting=wanted[slug].setting
             )
-        except TrendlabError:
+        except TrendlabError as error:
             if slug in plans:
                 raise
-            # Too little history, or bounds a forecast refuses (`check` reports them):
-            # an empty backtest, left out of --all and its calibration pool, cached so
-            # it is not read again. A benchmark named on its own gets the error.
+            # An empty backtest, left out of --all and its calibration pool. A benchmark
+            # named on its own gets the error. Too little history is cached, so it is
+            # not read again; refused records are not, so the reason is never stale.
             empty = pl.DataFrame(schema=bt.ROW_SCHEMA)
-            pending.found[slug] = Backtest(scale, space_for(scale.bounded, True), empty)
-            pending.empty.append((slug, versions.get(slug, ""), wanted[slug]))
+            space = space_for(scale.bounded, True)
+            if isinstance(error, RefusedData):
+                pending.found[slug] = Backtest(scale, space, empty, refused=error.message)
+            else:
+                pending.found[slug] = Backtest(scale, space, empty)
+                pending.empty.append((slug, versions.get(slug, ""), wanted[slug]))
             continue
         ready[slug] = (scale, now)
     known = store.known_points(
@@ -212,7 +216,8 @@ def backtests(
 ) -> dict[str, Backtest]:
     """Backtests of the benchmarks in `plans` (each under its plan), plus every other
     benchmark under the plan `everything` when given (the pool calibration needs
-    them all). A benchmark with too little history has no rows."""
+    them all). A benchmark with too little history has no rows, nor has one whose
+    records no forecast can use (its `refused` says why)."""
     with settings.reader(as_of) as store:
         stamp = store.parse_as_of(as_of) if as_of else None
         pending = _read(store, plans, everything, stamp, store.data_versions(stamp))
