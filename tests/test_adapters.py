@@ -299,6 +299,29 @@ def test_llm_prices_historical_file_resolves_price_list_ids(run: Run):
     assert all(p["provider"] == "OpenAI" and p["api_model_id"] == "o3" for p in o3)
 
 
+def test_llm_prices_current_file_is_dated_by_its_update(run: Run, tmp_path: Path):
+    """current.json has no from_date: its prices held on `updated_at`, not since the
+    model's release, so the seeded launch price is not rewritten with today's."""
+    current = tmp_path / "current.json"
+    price = {"id": "gpt-4o", "vendor": "openai", "name": "GPT-4o", "input": 2.5, "output": 10}
+    current.write_text(json.dumps({"updated_at": "2025-11-30", "prices": [price]}))
+    before = _rows(run, "list", "prices", "--model", "gpt-4o")
+    assert ("2024-05-13", 5.0) in {(p["effective_date"], p["input_usd_per_mtok"]) for p in before}
+    result = run("import", "--from", "llm-prices", str(current))
+    assert result.exit_code == 0, result.stderr
+    after = {p["effective_date"]: p for p in _rows(run, "list", "prices", "--model", "gpt-4o")}
+    assert all(after[p["effective_date"]] == p for p in before)
+    added = after["2025-11-30"]
+    assert (added["input_usd_per_mtok"], added["output_usd_per_mtok"]) == (2.5, 10.0)
+    assert added["notes"].startswith("current price in llm-prices' current.json of 2025-11-30")
+    current.write_text(json.dumps({"updated_at": None, "prices": [price]}))
+    refused = run("import", "--from", "llm-prices", str(current))
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"trendlab: error: {current}: updated_at: expected the date of the list, not null\n"
+    )
+
+
 def test_llm_prices_errors(run: Run, tmp_path: Path):
     broken = tmp_path / "openai.json"
     broken.write_text('{"vendor": "openai", "models": [\n  {"id": "gpt-4o",\n')
