@@ -351,6 +351,22 @@ def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
     assert "results: 1 unchanged; nothing to write" in result.stderr
 
 
+def test_a_bad_rounder_figure_is_an_error_not_kept(run: Run, tmp_path: Path):
+    """The merge keeps a stored, more precise figure over a rounder one, but a figure
+    no record may hold (a negative time horizon) is an error first, at its line."""
+    metr = tmp_path / "metr.yaml"
+    entry = "benchmark_name: METR-Horizon-v1.1\nresults:\n  gpt_4:\n    metrics:\n"
+    metr.write_text(entry + "      p50_horizon_length: {estimate: 5.5}\n")
+    assert run("import", "--from", "metr", str(metr)).exit_code == 0
+    metr.write_text(entry + "      p50_horizon_length: {estimate: -5}\n")
+    result = run("import", "--from", "metr", str(metr))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"trendlab: error: {metr}:5: score -5.0 is outside the range of unit minutes "
+        "(0.0-inf); nothing was written\n"
+    )
+
+
 def test_an_aggregator_restating_a_primary_price_changes_nothing(run: Run, tmp_path: Path):
     before = _rows(run, "show", "price", "p_f87b43c6b95340e0")
     assert before["source_url"] == "https://openai.com/index/hello-gpt-4o/"

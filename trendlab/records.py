@@ -259,10 +259,7 @@ class Changeset:
         fails the whole write with every problem listed (the first 20, then a count).
         `progress` is called with the number of rows written so far.
         """
-        check_columns(kind, raw.columns, source)
-        typed, errors = validate(kind, raw, self.refs)
-        if not errors.is_empty():
-            raise _row_errors(errors, source, line_of)
+        typed = self.validated(kind, raw, source=source, line_of=line_of)
         if kind is MODELS and "organization" in typed.columns:
             self._create_organizations(typed.get_column("organization"))
         counts = self._counts(kind)
@@ -279,6 +276,21 @@ class Changeset:
                 progress(min(start + CHUNK_ROWS, typed.height))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
+
+    def validated(
+        self,
+        kind: Kind,
+        raw: pl.DataFrame,
+        *,
+        source: str = "input",
+        line_of: Callable[[int], str] | None = None,
+    ) -> pl.DataFrame:
+        """Text rows of `kind`, typed; any bad row raises with every problem listed."""
+        check_columns(kind, raw.columns, source)
+        typed, errors = validate(kind, raw, self.refs)
+        if not errors.is_empty():
+            raise _row_errors(errors, source, line_of)
+        return typed
 
     def _check_units_hold(self) -> None:
         """A changed benchmark's unit must still hold its results (percent: 0-100) once

@@ -81,8 +81,11 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
             frame = _date_by_release(frame, cs)
         if part.mode == "upsert":
             written.setdefault(part.kind.name, []).append(part)
+            # Every row as the source gives it must be valid, not only those the merge
+            # keeps: a bad score is an error even where a stored one is kept instead.
+            cs.validated(part.kind, _fields(frame), source=part.source, line_of=part.line_of)
             frame = _merge(part, frame, cs, publication, outcome)
-        frame = frame.drop([c for c in frame.columns if c.startswith("__") and c != ROW])
+        frame = _fields(frame)
         if frame.is_empty():
             continue
         cs.write(part.kind, frame, mode=part.mode, source=part.source, line_of=part.line_of)
@@ -91,6 +94,11 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
     for parts in written.values():
         _absent(parts, cs, outcome)
     return outcome
+
+
+def _fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """The record's fields and its row number, without the adapters' working columns."""
+    return frame.drop([c for c in frame.columns if c.startswith("__") and c != ROW])
 
 
 def _stored(cs: Changeset, kind: Kind) -> pl.DataFrame:
