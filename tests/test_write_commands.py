@@ -311,6 +311,44 @@ def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == "OpenAI"
 
 
+@both_stores
+def test_a_model_naming_a_retracted_organization_restores_it(run: Run):
+    assert run("add-model", "acme-1", "--organization", "Acme Labs", "-m", "a").exit_code == 0
+    assert run("retract", "model", "acme-1", "-m", "gone").exit_code == 0
+    assert run("retract", "organization", "acme-labs", "-m", "gone too").exit_code == 0
+    added = run("add-model", "acme-2", "--organization", "Acme Labs", "-m", "back")
+    assert added.exit_code == 0, added.stderr
+    shown = json.loads(run("show", "organization", "acme-labs", "--json").stdout)
+    assert shown["name"] == "Acme Labs"
+    history = json.loads(run("history", "organization", "acme-labs", "--json").stdout)
+    assert [h["op"] for h in history] == ["insert", "retract", "insert"]
+    # Named by an edit, a retracted organization is restored too.
+    assert run("retract", "model", "acme-2", "-m", "gone").exit_code == 0
+    assert run("retract", "organization", "acme-labs", "-m", "gone").exit_code == 0
+    edited = run("edit", "model", "gpt-4", "--set", "organization=Acme Labs", "-m", "x")
+    assert edited.exit_code == 0, edited.stderr
+    assert run("show", "organization", "acme-labs").exit_code == 0
+
+
+def test_names_in_other_scripts_are_distinct_organizations(run: Run):
+    for slug, name in (
+        ("m-1", "深度求索"),
+        ("m-2", "智谱"),
+        ("m-3", "Яндекс"),
+        ("m-4", "Zürich AI"),
+    ):
+        result = run("add-model", slug, "--organization", name, "-m", "x")
+        assert result.exit_code == 0, result.stderr
+    orgs = json.loads(run("list", "organizations", "--json").stdout)
+    names = {o["name"]: o["slug"] for o in orgs}
+    assert names["Zürich AI"] == "zurich-ai"
+    assert len({names["深度求索"], names["智谱"], names["Яндекс"]}) == 3
+    # Each is the one its models name: one that still names it blocks its retraction.
+    slug = names["Яндекс"]
+    blocked = run("retract", "organization", slug, "-m", "x")
+    assert blocked.exit_code == 1 and "still used by 1 models" in blocked.stderr
+
+
 def test_required_options_and_negative_scores_on_the_command_line(run: Run):
     missing = run("add-benchmark", "newb4")
     assert missing.exit_code == 2 and "Missing option '--unit'" in missing.stderr

@@ -514,6 +514,16 @@ class Store:
         col = kind.key_column
         return [r[0] for r in self.execute(f"SELECT {col} FROM {kind.name}").fetchall()]
 
+    def model_organizations(self, models: list[str]) -> list[str]:
+        """The organizations these current models name, each once, in slug order."""
+        rows = self.execute(
+            "SELECT organization FROM models WHERE organization IS NOT NULL "
+            "AND slug IN (SELECT unnest($slugs::VARCHAR[])) "
+            "GROUP BY organization ORDER BY min(slug), organization",
+            {"slugs": models},
+        ).fetchall()
+        return [name for (name,) in rows]
+
     def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int]]:
         """(benchmark, unit, n) for these benchmarks' current results whose score lies
         outside the benchmark's unit's range, as the check 04_scores_outside_unit sees."""

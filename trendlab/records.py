@@ -260,8 +260,6 @@ class Changeset:
         `progress` is called with the number of rows written so far.
         """
         typed = self.validated(kind, raw, source=source, line_of=line_of)
-        if kind is MODELS and "organization" in typed.columns:
-            self._create_organizations(typed.get_column("organization"))
         counts = self._counts(kind)
         checked = merged_fields(kind)
         for start in range(0, typed.height, CHUNK_ROWS):
@@ -274,6 +272,8 @@ class Changeset:
                 self._write_diff(kind, diff, mode, counts)
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
+        if kind is MODELS and "organization" in typed.columns:
+            self._create_organizations(typed.get_column("slug"))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
 
@@ -332,17 +332,21 @@ class Changeset:
         counts.updated += updates
         counts.inserted += n_written - updates
 
-    def _create_organizations(self, names: pl.Series) -> None:
-        """An organization is created the first time a model names it."""
-        known = set(self.store.all_keys(ORGANIZATIONS))
-        new: dict[str, str] = {}
-        for name in names.drop_nulls().unique(maintain_order=True).to_list():
+    def _create_organizations(self, models: pl.Series) -> None:
+        """Every organization a current model names is a current record: created the
+        first time a model names it, restored if it was retracted since. The models
+        are read as stored after the write (a "missing"-mode write leaves a retracted
+        model retracted, and its organization with it)."""
+        named = self.store.model_organizations(models.unique().to_list())
+        current = set(self.store.all_keys(ORGANIZATIONS))
+        wanted: dict[str, str] = {}
+        for name in named:
             slug = slugify(name)
-            if slug not in known and slug not in new:
-                new[slug] = name
-        if new:
-            rows = [{"slug": s, "name": n} for s, n in new.items()]
-            self.write(ORGANIZATIONS, rows_frame(ORGANIZATIONS, rows), mode="missing")
+            if slug not in current:
+                wanted.setdefault(slug, name)
+        if wanted:
+            rows = [{"slug": s, "name": n} for s, n in wanted.items()]
+            self.write(ORGANIZATIONS, rows_frame(ORGANIZATIONS, rows), mode="upsert")
 
     # -- single-record operations -------------------------------------------------------
 

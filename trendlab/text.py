@@ -6,15 +6,26 @@ Kept apart from trendlab.validate so that reading the store needs no Polars.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
 
 
 def slugify(text: str) -> str:
-    """A slug for a name: lowercase, runs of other characters become '-'."""
-    slug = re.sub(r"[^a-z0-9._]+", "-", text.lower()).strip("-._")
-    return slug[:100].rstrip("-._") or "unnamed"
+    """A slug for a name: lowercase, accents dropped (Zürich -> zurich), runs of other
+    characters become '-'. Letters or digits a slug cannot hold (深度求索, Яндекс), or
+    none at all, add a hash of the name, so that no two names share a slug for what
+    they lose."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).lower()
+    slug = re.sub(r"[^a-z0-9._]+", "-", plain).strip("-._")
+    if slug and not any(c.isalnum() and not c.isascii() for c in plain):
+        return slug[:100].rstrip("-._")
+    digest = hashlib.blake2b(text.encode(), digest_size=5).hexdigest()
+    return f"{slug[:88].rstrip('-._')}-{digest}" if slug else f"n-{digest}"
 
 
 # Control characters and line separators, each as its Python escape (\n, \x00): what
