@@ -455,6 +455,14 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
         "n_1": 2,  # a repeated name is not a lost column
     }
     assert json.loads(run("query", sql, "--jsonl").stdout) == row
+    # JSON has no NaN or Infinity: they are null, so that strict parsers read the output.
+    odd = "SELECT 'nan'::DOUBLE AS a, '-inf'::DOUBLE AS b, ['inf'::DOUBLE] AS c"
+
+    def strict(text: str) -> object:
+        return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+
+    assert strict(run("query", odd, "--json").stdout) == [{"a": None, "b": None, "c": [None]}]
+    assert strict(run("query", odd, "--jsonl").stdout) == {"a": None, "b": None, "c": [None]}
     assert run("query", sql).stdout.splitlines()[0].split() == names.split(",")
     # Without the INTERVAL, CSV comes from DuckDB's Arrow types, the same text.
     arrow = run("query", sql.replace("INTERVAL 3 DAY", "NULL::VARCHAR"), "--csv")

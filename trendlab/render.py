@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -85,6 +86,11 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _iso(value: Any) -> Any:
+    # JSON has no NaN or Infinity (strict parsers refuse them): they are null.
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple | dict):
+        return _finite(value)
     if isinstance(value, datetime):
         # Wall-clock time without an offset, as the CSV that Polars writes has it.
         return value.replace(tzinfo=None).isoformat(timespec="microseconds")
@@ -293,7 +299,19 @@ def render_record(record: dict[str, Any], fmt: str = "table", output: str | None
 def render_json(obj: Any, output: str | None = None) -> None:
     """A JSON document (for results that are not tables, such as forecasts)."""
     with _opened(output) as handle:
-        handle.write(json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+        text = json.dumps(_finite(obj), indent=2, ensure_ascii=False, default=_json_default)
+        handle.write(text + "\n")
+
+
+def _finite(obj: Any) -> Any:
+    """`obj` with every NaN and infinity inside it as null (JSON has neither)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def _json_default(value: Any) -> Any:
