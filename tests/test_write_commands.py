@@ -311,6 +311,29 @@ def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == "OpenAI"
 
 
+def test_records_are_named_as_listings_show_them(run: Run):
+    """MODEL/BENCHMARK[/SETTING] and MODEL/PROVIDER[/DATE], as an import's list of
+    records missing from a source prints them, name records for show, edit, retract and
+    history; history finds them after they are retracted too."""
+    price = json.loads(run("show", "price", "gpt-4o/OpenAI/2024-05-13", "--json").stdout)
+    assert price["id"] == "p_f87b43c6b95340e0" and price["input_usd_per_mtok"] == 5.0
+    key = "minerva-540b/math/4-shot maj1@64"
+    shown = json.loads(run("show", "result", key, "--json").stdout)
+    assert (shown["id"], shown["score"]) == ("r_3518109b53056b93", 50.3)
+    gone = run("retract", "result", "minerva-540b/math", "-m", "gone")
+    assert gone.exit_code == 0, gone.stderr
+    for name in ("minerva-540b/math", key, "r_3518109b53056b93", "r_3518"):
+        history = run("history", "result", name, "--json")
+        assert history.exit_code == 0, (name, history.stderr)
+        assert [h["op"] for h in json.loads(history.stdout)] == ["insert", "retract"]
+    ambiguous = run("history", "result", "gpt-4/mmlu")
+    assert ambiguous.exit_code == 1
+    assert "'gpt-4/mmlu' matches 2 results: r_" in ambiguous.stderr
+    missing = run("history", "result", "minerva-540b/math/0-shot")
+    assert missing.exit_code == 1
+    assert "no result 'minerva-540b/math/0-shot' in the history" in missing.stderr
+
+
 @both_stores
 def test_a_model_naming_a_retracted_organization_restores_it(run: Run):
     assert run("add-model", "acme-1", "--organization", "Acme Labs", "-m", "a").exit_code == 0

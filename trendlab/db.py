@@ -479,22 +479,35 @@ class Store:
         ).to_dicts()
         return rows[0] if rows else None
 
-    def find_keys(self, kind: Kind, text: str) -> list[str]:
-        """Keys of current records matching `text`: a key, a key prefix, or MODEL/BENCHMARK."""
+    def find_keys(self, kind: Kind, text: str, *, ever: bool = False) -> list[str]:
+        """Keys of current records matching `text`: a key, an id prefix, or the fields
+        of the key joined by '/' as listings show them (MODEL/BENCHMARK[/SETTING] for a
+        result, MODEL/PROVIDER[/DATE] for a price). With `ever`, of every record that
+        ever existed, retracted ones included, as its latest revision has it."""
         col = kind.key_column
-        exact = self.execute(f"SELECT {col} FROM {kind.name} WHERE {col} = ?", [text]).fetchall()
+        if ever:
+            col = "key"
+            source = (
+                f"(SELECT * FROM {kind.table} "
+                "QUALIFY row_number() OVER (PARTITION BY key ORDER BY revision DESC) = 1)"
+            )
+        else:
+            source = kind.name
+        exact = self.execute(f"SELECT {col} FROM {source} WHERE {col} = ?", [text]).fetchall()
         if exact:
             return [exact[0][0]]
-        if kind.id_prefix and "/" in text and kind.key_fields[:2] == ("model", "benchmark"):
-            model, _, bench = text.partition("/")
+        named = [f for f in kind.key_fields if f != "source_url"]
+        if kind.id_prefix and "/" in text:
+            # The last field takes the rest: a setting may hold a '/'.
+            parts = text.split("/", len(named) - 1)
+            where = " AND ".join(f"CAST({f} AS VARCHAR) = ?" for f in named[: len(parts)])
             rows = self.execute(
-                f"SELECT id FROM {kind.name} WHERE model = ? AND benchmark = ? ORDER BY id",
-                [model, bench],
+                f"SELECT {col} FROM {source} WHERE {where} ORDER BY {col}", parts
             ).fetchall()
             return [r[0] for r in rows]
         if kind.id_prefix and len(text) >= 4:
             rows = self.execute(
-                f"SELECT id FROM {kind.name} WHERE starts_with(id, ?) ORDER BY id", [text]
+                f"SELECT {col} FROM {source} WHERE starts_with({col}, ?) ORDER BY {col}", [text]
             ).fetchall()
             return [r[0] for r in rows]
         return []

@@ -10,7 +10,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import Kind
 from trendlab.nearest import suggest
-from trendlab.records import resolve_key, to_text
+from trendlab.records import ambiguous, resolve_key, to_text
 
 
 def _shown(value: Any) -> str:
@@ -34,15 +34,18 @@ def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, 
 
 
 def history_key(store: Store, kind: Kind, text: str) -> str:
-    """Resolve KEY for history: any key that ever existed, or a current record's key."""
-    ever = store.keys_ever(kind)
-    if text in ever:
-        return text
+    """Resolve KEY for history: any record that ever existed, retracted ones included,
+    by its key, id prefix or MODEL/BENCHMARK[/SETTING]-style name, or a model by its
+    alias."""
+    keys = store.find_keys(kind, text, ever=True)
+    if len(keys) == 1:
+        return keys[0]
+    if len(keys) > 1:
+        raise ambiguous(kind, text, keys)
     try:
         return resolve_key(store, kind, text)
     except TrendlabError:
-        if store.find_keys(kind, text):
-            raise  # it names several records: the error lists them
+        ever = store.keys_ever(kind)
         raise TrendlabError(
             f"no {kind.singular} {text!r} in the history{suggest(text, ever)}"
         ) from None

@@ -399,8 +399,7 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:
-        shown = ", ".join(keys[:10])
-        raise TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; give the full id")
+        raise ambiguous(kind, text, keys)
     retracted = store.retracted_in(kind, text)
     if retracted:
         raise TrendlabError(
@@ -418,6 +417,12 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
         # The usual surprise: --as-of is when a change was recorded, not a result's date.
         when = f" as of {store.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"
     raise TrendlabError(f"no current {kind.singular} {text!r}{when}{hint}")
+
+
+def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
+    """The error for a name that matches several records, listing them."""
+    shown = ", ".join(keys[:10])
+    return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; give the full id")
 
 
 @contextlib.contextmanager

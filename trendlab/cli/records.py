@@ -249,8 +249,8 @@ def edit(
 ) -> None:
     """Record a new revision of one record.
 
-    KEY is a slug, a result or price id (or a unique prefix of one), or MODEL/BENCHMARK
-    for a model's only result on a benchmark.
+    KEY is a slug, a result or price id (or a unique prefix of one),
+    MODEL/BENCHMARK[/SETTING] for a result, or MODEL/PROVIDER/DATE for a price.
 
     \b
     Example:
