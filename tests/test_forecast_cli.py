@@ -211,6 +211,21 @@ def test_as_of_sees_the_past(run: Run):
     assert past["fitted_on"] == before["fitted_on"]
 
 
+def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run):
+    """A result is dated by its report, else its model's release: one with neither is
+    not on the x axis, and the forecast says so rather than ignore it silently."""
+    before = json.loads(_ok(run("forecast", "humaneval", "--json")))
+    _ok(run("add-model", "undated-coder", "-m", "no release date known"))
+    _ok(run("add-result", "undated-coder", "humaneval", "99", "-m", "undated"))
+    result = run("forecast", "humaneval", "--json")
+    after = json.loads(_ok(result))
+    assert after["fitted_on"] == before["fitted_on"]
+    assert (
+        "1 result on humaneval left out: no reported_date, and the model has no "
+        "release_date (set one with `trendlab edit`)"
+    ) in result.stderr.splitlines()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

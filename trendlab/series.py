@@ -141,6 +141,7 @@ class Series:
     frontier: bool
     setting: str | None
     points: pl.DataFrame
+    undated: int = 0  # results left out for want of a date (no report, no release)
 
     @property
     def records(self) -> pl.DataFrame:
@@ -218,6 +219,7 @@ def build_series(
             raise TrendlabError(
                 f"no result on {scale.slug} has a setting containing {setting!r}; settings: {shown}"
             )
+    undated = points.get_column("date").null_count()
     points = points.filter(pl.col("date").is_not_null())
     if "organization" not in points.columns:
         points = points.with_columns(pl.lit(None, pl.String).alias("organization"))
@@ -242,7 +244,7 @@ def build_series(
         )
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
-    series = Series(scale, by, not all_points, setting, frame)
+    series = Series(scale, by, not all_points, setting, frame, undated)
     n = series.records.height if series.frontier else frame.height
     if n < MIN_POINTS:
         what = "frontier point" if series.frontier else "dated result"

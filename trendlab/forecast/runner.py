@@ -400,6 +400,12 @@ def prepare_forecasts(
             continue
         calibrable = inputs.backtests is not None
         notes: list[str] = []
+        if series.undated:
+            notes.append(
+                f"{series.undated} result{'s' if series.undated > 1 else ''} on {slug} left "
+                "out: no reported_date, and the model has no release_date (set one with "
+                "`trendlab edit`)"
+            )
         chosen = family
         cals: Calibrations = {}
         own = found.get(slug)
