@@ -202,6 +202,10 @@ def test_synthetic_decline_rate_is_recovered():
     assert (
         trend.headline().startswith("synthetic >= 80: ") and "cheaper per year" in trend.headline()
     )
+    # Lower is better: reaching 20 is scoring 20 or less, and the headline says so.
+    errors = scores.with_columns((100 - pl.col("score")).alias("score"))
+    lower_better = {**bench, "higher_is_better": False}
+    assert price_trend(lower_better, errors, priced, 20).headline().startswith("synthetic <= 20: ")
 
 
 def test_fit_decline_errors():

@@ -175,6 +175,12 @@ class PriceTrend:
     points: pl.DataFrame  # the cheapest capable model at each change
     offers: pl.DataFrame  # every price of every model that reached the threshold
     fit: DeclineFit
+    higher_is_better: bool = True
+
+    @property
+    def reaching(self) -> str:
+        """What reaching the threshold means: 'math >= 90', or 'err <= 5'."""
+        return f"{self.benchmark} {'>=' if self.higher_is_better else '<='} {self.threshold:g}"
 
     def table(self) -> pl.DataFrame:
         """The series with the fitted trend value at each point."""
@@ -191,7 +197,7 @@ class PriceTrend:
         halving = self.fit.halving_months
         halves = f"; the price halves every {halving:.3g} months" if halving else ""
         return (
-            f"{self.benchmark} >= {self.threshold:g}: {trend} "
+            f"{self.reaching}: {trend} "
             f"({self.fit.level:g}% interval {lower:.3g}x to {upper:.3g}x){halves}; "
             f"{self.fit.n} points, blend {self.blend}"
         )
@@ -246,4 +252,5 @@ def price_trend(
         points=points,
         offers=offers,
         fit=fit,
+        higher_is_better=higher,
     )
