@@ -282,3 +282,25 @@ def test_newer_database_is_refused_and_untouched(future_db: Path, args: list[str
     assert result.stdout == ""
     assert future_db.read_bytes() == before
     assert not Path(f"{future_db}.wal").exists()
+
+
+@pytest.mark.parametrize("table", ["models", "sales"])
+def test_a_duckdb_file_with_other_tables_is_refused_and_untouched(tmp_path: Path, table: str):
+    """Someone else's DuckDB file (with a table trendlab also names, or not) is neither
+    seeded by init nor reported as merely uninitialised."""
+    path = tmp_path / "theirs.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE TABLE {table} (a INTEGER)")
+        con.execute("CREATE VIEW recent AS SELECT 1 AS a")
+    message = (
+        f"trendlab: error: {path} is not a trendlab database: it holds other tables "
+        f"({', '.join(sorted(['recent', table]))}); give --db a new file\n"
+    )
+    for args in (["init"], ["migrate"], ["list", "models"], ["add-model", "x", "-m", "x"]):
+        result = _invoke(path, *args)
+        assert result.exit_code == 1, args
+        assert result.stderr == message, args
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert sorted(r[0] for r in con.execute("SHOW TABLES").fetchall()) == sorted(
+            ["recent", table]
+        )

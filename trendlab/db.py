@@ -199,6 +199,7 @@ class Store:
             if migrate and not self.read_only:
                 self.applied = self.migrate()
             elif have == 0:
+                self._refuse_foreign()
                 raise TrendlabError(
                     f"{self.location} is not a trendlab database: run `trendlab init`"
                 )
@@ -213,6 +214,8 @@ class Store:
         have = self.schema_version()
         if have == 0 and self.is_lake:
             lake.set_up_new(self.con)
+        elif have == 0:
+            self._refuse_foreign()
         self.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -227,6 +230,25 @@ class Store:
             if m.version > have and self._apply(m):
                 applied.append(m)
         return applied
+
+    def _refuse_foreign(self) -> None:
+        """A DuckDB file that holds tables of its own is someone else's database: trendlab
+        neither writes its schema into it nor reports it as merely uninitialised."""
+        if self.is_lake:
+            return
+        names = [
+            name
+            for (name,) in self.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = current_database() ORDER BY table_name"
+            ).fetchall()
+        ]
+        if names:
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            raise TrendlabError(
+                f"{self.location} is not a trendlab database: it holds other tables "
+                f"({shown}); give --db a new file"
+            )
 
     def _apply(self, m: Migration) -> bool:
         """Apply one migration; False if another writer of a team store applied it

@@ -24,7 +24,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import BENCHMARKS, MODELS, ORGANIZATIONS, Kind
+from trendlab.kinds import BENCHMARKS, IMPORTABLE, KINDS, MODELS, ORGANIZATIONS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
 from trendlab.nearest import suggest
 from trendlab.text import slugify
@@ -236,6 +236,11 @@ class Changeset:
         if self.id is None:
             self.id = self.store.new_changeset(self.author, self.message)
         return self.id
+
+    def summary(self) -> str:
+        """What this changeset did per kind ('models: 2 added; ...'), organizations
+        first, then the kinds naming them; empty when it did nothing."""
+        return "; ".join(self.counts[k].describe(KINDS[k]) for k in IMPORTABLE if k in self.counts)
 
     def _counts(self, kind: Kind) -> Counts:
         return self.counts.setdefault(kind.name, Counts())

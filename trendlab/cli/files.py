@@ -209,7 +209,7 @@ def _more(total: int, what: str, shown: int = SHOWN) -> None:
 
 def _report(cs: Any, dry_run: bool) -> None:
     """The per-kind counts of a finished import, on stderr."""
-    summary = "; ".join(c.describe(get_kind(k)) for k, c in cs.counts.items()) or "nothing"
+    summary = cs.summary() or "nothing"
     if dry_run:
         note(f"dry run: {summary}; nothing written")
     elif cs.id:

@@ -56,7 +56,7 @@ def init(settings: Settings, empty: bool) -> None:
             # The store holds exactly the seeds, so the backtests and fits shipped with
             # them hold too: the first forecast need not backtest every benchmark.
             load_forecast_cache(store, cs.id)
-        summary = "; ".join(c.describe(get_kind(k)) for k, c in cs.counts.items())
+        summary = cs.summary()
         note(f"{store.location}: {summary} (changeset {cs.id}){differ}")
 
 
