@@ -614,3 +614,13 @@ def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path)
             "(lower is better: floor is chance level, ceiling the best achievable)",
         )
     ]
+
+
+def test_an_author_is_a_name_on_one_line(run: Run):
+    for author, problem in (("   ", "is blank"), ("Ada\nLovelace", "must be one line")):
+        result = run("--author", author, "add-model", "a-2", "-m", "x")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith(f"trendlab: error: Invalid value for --author: {problem}")
+    assert run("show", "model", "a-2").exit_code == 1
+    assert run("--author", "  Ada Lovelace ", "add-model", "a-2", "-m", "x").exit_code == 0
+    assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"

@@ -83,6 +83,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     envvar="TRENDLAB_AUTHOR",
     show_envvar=True,
     metavar="NAME",
+    callback=lambda _ctx, _param, value: _author(value),
     help="Who is making changes [default: git user.name, else the OS user].",
 )
 @click.option(
@@ -115,6 +116,20 @@ def cli(
     ctx.obj = Settings(
         db=db, lock_timeout=lock_timeout, author=author, debug=debug, data_path=data_path
     )
+
+
+def _author(value: str | None) -> str | None:
+    """A name on one line, as every changeset records it."""
+    if value is None:
+        return None
+    name = value.strip()
+    if not name:
+        raise click.BadParameter("is blank: give a name", param_hint="--author")
+    if not name.isprintable():
+        raise click.BadParameter(
+            "must be one line of printable text: give a name", param_hint="--author"
+        )
+    return name
 
 
 def main() -> None:
