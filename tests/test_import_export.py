@@ -106,7 +106,16 @@ def test_structural_problems_name_the_line(run: Run, tmp_path: Path):
     nested = tmp_path / "n.json"
     nested.write_text('[{"model": "gpt-4", "benchmark": "mmlu", "score": [50]}]')
     result = run("import", str(nested), "--kind", "results")
-    assert result.exit_code == 1 and "field score: expected a single value" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "field score: expected a single value, not a list" in result.stderr
+    )
+    nested.write_text('[{"model": "gpt-4", "benchmark": "mmlu", "score": 5, "notes": {"a": 1}}]')
+    result = run("import", str(nested), "--kind", "results")
+    assert (
+        result.exit_code == 1
+        and "field notes: expected a single value, not an object" in result.stderr
+    )
 
 
 def test_duplicate_keys_in_one_file(run: Run, tmp_path: Path):

@@ -106,6 +106,7 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
         ): f"reported_date: '{later}' is after today",
         ("add-model", "x-2", "--release-date", "2099-01-01"): "release_date: '2099-01-01' is after",
         ("add-model", "GPT 5"): "is not a slug",
+        ("add-model", "x" * 101): "is longer than a slug's 100 characters",
         ("add-model", "x-1", "--parameters", "-5"): "must be greater than 0",
         (
             "add-benchmark",
@@ -236,6 +237,14 @@ def test_an_edit_judges_only_what_it_changes(run: Run, db: Path):
     # Changing the date itself is judged: it must not be after today.
     moved = run("edit", "model", "gpt-4", "--set", "release_date=2099-01-01", "-m", "x")
     assert moved.exit_code == 1 and "is after today" in moved.stderr
+
+
+def test_a_url_scheme_may_be_in_capitals(run: Run):
+    url = "HTTPS://ARXIV.org/abs/2206.14858v2"
+    result = run("add-result", "gpt-4", "math", "42", "--source-url", url, "-m", "x")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(run("show", "result", result.stdout.strip(), "--json").stdout)
+    assert shown["source_url"] == url
 
 
 def test_edit_to_unknown_clears_a_field(run: Run):

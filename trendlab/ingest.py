@@ -199,9 +199,8 @@ def _scalar_text(value: object, where: str, key: str) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
-        raise TrendlabError(
-            f"{where}: field {key}: expected a single value, not {type(value).__name__}"
-        )
+        what = "an object" if isinstance(value, dict) else "a list"
+        raise TrendlabError(f"{where}: field {key}: expected a single value, not {what}")
     return str(value)
 
 

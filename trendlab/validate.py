@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 ROW = "__row"  # 0-based position of a row in its source, carried through validation
 REF = "__ref"  # in errors: the earlier row a duplicate repeats
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
-URL_RE = r"^https?://\S+$"
+URL_RE = r"(?i)^https?://\S+$"  # a scheme is case-insensitive (RFC 3986)
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of an offending value quoted in an error
@@ -141,8 +141,10 @@ def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Exp
         rule(present & ~is_true & ~is_false, " is not true or false")
         typed = pl.when(is_true).then(True).when(is_false).then(False).otherwise(None)
     elif field.type == "slug":
+        too_long = present & (raw.str.len_chars() > 100)
+        rule(too_long, " is longer than a slug's 100 characters")
         rule(
-            present & ~raw.str.contains(SLUG_RE),
+            present & ~too_long & ~raw.str.contains(SLUG_RE),
             " is not a slug (lowercase letters, digits, '.', '_', '-')",
         )
         typed = raw
