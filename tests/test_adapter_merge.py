@@ -88,6 +88,10 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
         # Flow style puts no key on a line of its own: the error names the entry.
         "results: {gpt_4: {metrics: {p50_horizon_length: {estimate: abc}}}}\n": ":result 1: "
         "score: 'abc' is not a finite number",
+        # YAML would keep the second silently; a CSV with a key twice is refused too.
+        "results:\n  gpt_4:\n    metrics: {p50_horizon_length: {estimate: 5}}\n  gpt_4:\n"
+        "    metrics: {p50_horizon_length: {estimate: 7}}\n": ":4: invalid YAML: 'gpt_4' is "
+        "given twice",
     }
     before = run("log", "--json").stdout
     both = tmp_path / "both.yaml"

@@ -180,12 +180,25 @@ def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
 
 
 def _loader() -> type:
-    """YAML's safe loader, except that dates stay text: a date that does not exist
-    (2023-02-30) is then reported by validation with its line, never a traceback."""
+    """YAML's safe loader, except that dates stay text (a date that does not exist,
+    2023-02-30, is then reported by validation with its line, never a traceback) and a
+    key given twice in one mapping is an error: YAML would keep the last silently, as
+    a CSV with a key twice is refused."""
     import yaml
 
     class Loader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"{key!r:.40} is given twice", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
