@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -377,4 +379,21 @@ def test_lower_is_better_bounds_stored_lowest_first_are_an_error(run: Run, db: P
         "trendlab: error: gsm8k is lower-is-better, so its floor (chance level, the worst "
         "score) must be above its ceiling (the best achievable), not 0 below 100; swap them "
         "with `trendlab edit benchmark gsm8k --set floor=100 --set ceiling=0`\n"
+    )
+
+
+def test_extreme_values_print_no_numeric_warnings(run: Run, db: Path):
+    """A score of 1e308 minutes is finite, so it is data; what numpy and matplotlib say
+    while they overflow on it is not for the user (--debug shows it)."""
+    _ok(run("add-result", "gpt-4", "metr-time-horizon", "1e308", "-m", "extreme"))
+
+    def stderr(*args: str) -> str:
+        command = [sys.executable, "-m", "trendlab", "--db", str(db), *args]
+        proc = subprocess.run(command, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stderr
+
+    assert "Warning" not in stderr("forecast", "metr-time-horizon", "--all", "--csv")
+    assert "RuntimeWarning: overflow" in stderr(
+        "--debug", "forecast", "metr-time-horizon", "--all", "--csv"
     )

@@ -6,6 +6,8 @@ area (records, files, reads, ...), each imported only when one of its commands r
 
 from __future__ import annotations
 
+import warnings
+
 import click
 
 from trendlab.cli.options import CONTEXT_SETTINGS, FiniteFloat, Settings, TrendlabGroup
@@ -113,6 +115,10 @@ def cli(
     """
     if not db.strip():
         raise click.BadParameter("is empty: give a file or a team store", param_hint="--db")
+    if not debug:
+        # numpy's and matplotlib's overflow notes on extreme values (a score of 1e308)
+        # are for whoever debugs trendlab; the user sees what came of them.
+        warnings.simplefilter("ignore", RuntimeWarning)
     ctx.obj = Settings(
         db=db, lock_timeout=lock_timeout, author=author, debug=debug, data_path=data_path
     )
