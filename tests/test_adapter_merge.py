@@ -371,6 +371,25 @@ def test_a_bad_rounder_figure_is_an_error_not_kept(run: Run, tmp_path: Path):
     )
 
 
+def test_bad_values_and_unknown_models_are_reported_together(run: Run, tmp_path: Path):
+    metr = tmp_path / "metr.yaml"
+    metr.write_text(
+        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length: {estimate: -5}\n"
+        "  nobody_model:\n    metrics:\n      p50_horizon_length: {estimate: 7}\n"
+    )
+    result = run("import", "--from", "metr", str(metr))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"trendlab: error: {metr}:4: score -5.0 is outside the range of unit minutes "
+        "(0.0-inf); nothing was written"
+    )
+    assert (
+        "  also: 1 rows name 1 model(s) this database does not know; nothing was written" in lines
+    )
+    assert f"  {metr}:7: unknown model 'nobody_model'" in lines
+
+
 def test_an_aggregator_restating_a_primary_price_changes_nothing(run: Run, tmp_path: Path):
     before = _rows(run, "show", "price", "p_f87b43c6b95340e0")
     assert before["source_url"] == "https://openai.com/index/hello-gpt-4o/"

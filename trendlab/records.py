@@ -24,7 +24,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import BENCHMARKS, IMPORTABLE, KINDS, MODELS, ORGANIZATIONS, Kind
+from trendlab.kinds import BENCHMARKS, KINDS, MODELS, ORGANIZATIONS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
 from trendlab.nearest import suggest
 from trendlab.text import slugify
@@ -238,9 +238,11 @@ class Changeset:
         return self.id
 
     def summary(self) -> str:
-        """What this changeset did per kind ('models: 2 added; ...'), organizations
-        first, then the kinds naming them; empty when it did nothing."""
-        return "; ".join(self.counts[k].describe(KINDS[k]) for k in IMPORTABLE if k in self.counts)
+        """What this changeset did per kind ('models: 2 added; ...') in the order it
+        wrote them, but organizations first (their models create them after their own
+        write); empty when it did nothing."""
+        kinds = sorted(self.counts, key=lambda k: k != ORGANIZATIONS.name)
+        return "; ".join(self.counts[k].describe(KINDS[k]) for k in kinds)
 
     def _counts(self, kind: Kind) -> Counts:
         return self.counts.setdefault(kind.name, Counts())

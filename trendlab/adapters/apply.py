@@ -60,6 +60,25 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
     `skip_unresolved`, when its rows are left out and reported in the outcome.
     """
     outcome = Outcome()
+    try:
+        written = _write_parts(publication, cs, outcome)
+    except TrendlabError as error:
+        if outcome.unresolved and not skip_unresolved:
+            # Every problem at once: the unknown names too, not only the bad values.
+            unknown = _unresolved_error(outcome)
+            error.details = [*error.details, f"also: {unknown.message}", *unknown.details]
+        raise
+    if outcome.unresolved and not skip_unresolved:
+        raise _unresolved_error(outcome)
+    for parts in written.values():
+        _absent(parts, cs, outcome)
+    return outcome
+
+
+def _write_parts(
+    publication: Publication, cs: Changeset, outcome: Outcome
+) -> dict[str, list[Part]]:
+    """Resolve, merge and write each part; returns the upserted parts by kind."""
     written: dict[str, list[Part]] = {}
     for part in publication.parts:
         frame = part.frame
@@ -89,11 +108,7 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
         if frame.is_empty():
             continue
         cs.write(part.kind, frame, mode=part.mode, source=part.source, line_of=part.line_of)
-    if outcome.unresolved and not skip_unresolved:
-        raise _unresolved_error(outcome)
-    for parts in written.values():
-        _absent(parts, cs, outcome)
-    return outcome
+    return written
 
 
 def _fields(frame: pl.DataFrame) -> pl.DataFrame:
