@@ -299,27 +299,22 @@ def test_llm_prices_historical_file_resolves_price_list_ids(run: Run):
     assert all(p["provider"] == "OpenAI" and p["api_model_id"] == "o3" for p in o3)
 
 
-def test_llm_prices_current_file_is_dated_by_its_update(run: Run, tmp_path: Path):
-    """current.json has no from_date: its prices held on `updated_at`, not since the
-    model's release, so the seeded launch price is not rewritten with today's."""
+def test_llm_prices_current_file_is_refused(run: Run, tmp_path: Path):
+    """current.json gives no date a price took effect: dated by the model's release it
+    would rewrite the seeded launch price with today's, dated by the list's build it
+    would add a record each build. It is refused, pointing at the dated files."""
     current = tmp_path / "current.json"
     price = {"id": "gpt-4o", "vendor": "openai", "name": "GPT-4o", "input": 2.5, "output": 10}
     current.write_text(json.dumps({"updated_at": "2025-11-30", "prices": [price]}))
-    before = _rows(run, "list", "prices", "--model", "gpt-4o")
-    assert ("2024-05-13", 5.0) in {(p["effective_date"], p["input_usd_per_mtok"]) for p in before}
+    before = run("log", "--json").stdout
     result = run("import", "--from", "llm-prices", str(current))
-    assert result.exit_code == 0, result.stderr
-    after = {p["effective_date"]: p for p in _rows(run, "list", "prices", "--model", "gpt-4o")}
-    assert all(after[p["effective_date"]] == p for p in before)
-    added = after["2025-11-30"]
-    assert (added["input_usd_per_mtok"], added["output_usd_per_mtok"]) == (2.5, 10.0)
-    assert added["notes"].startswith("current price in llm-prices' current.json of 2025-11-30")
-    current.write_text(json.dumps({"updated_at": None, "prices": [price]}))
-    refused = run("import", "--from", "llm-prices", str(current))
-    assert refused.exit_code == 1
-    assert refused.stderr == (
-        f"trendlab: error: {current}: updated_at: expected the date of the list, not null\n"
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"trendlab: error: {current}: a current.json lists today's prices without the date "
+        "each took effect; import historical.json or the vendor files in data/, which date "
+        "every price\n"
     )
+    assert run("log", "--json").stdout == before
 
 
 def test_llm_prices_errors(run: Run, tmp_path: Path):

@@ -304,3 +304,17 @@ def test_a_duckdb_file_with_other_tables_is_refused_and_untouched(tmp_path: Path
         assert sorted(r[0] for r in con.execute("SHOW TABLES").fetchall()) == sorted(
             ["recent", table]
         )
+
+
+def test_a_file_whose_first_migration_failed_is_initialised(tmp_path: Path):
+    """Interrupted before its first migration committed, a new file holds only the
+    migrations table trendlab made: it is trendlab's, and init finishes the job."""
+    path = tmp_path / "half.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "CREATE TABLE schema_migrations ("
+            "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+    result = _invoke(path, "init")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(_invoke(path, "show", "benchmark", "math", "--json").stdout)["slug"] == "math"

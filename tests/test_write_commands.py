@@ -6,7 +6,10 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run, both_stores, make_runner
+from trendlab.records import default_author
 
 
 @both_stores
@@ -326,6 +329,9 @@ def test_records_are_named_as_listings_show_them(run: Run):
     history; history finds them after they are retracted too."""
     price = json.loads(run("show", "price", "gpt-4o/OpenAI/2024-05-13", "--json").stdout)
     assert price["id"] == "p_f87b43c6b95340e0" and price["input_usd_per_mtok"] == 5.0
+    # Providers in any case, as writes fold them.
+    lower = json.loads(run("show", "price", "gpt-4o/openai/2024-05-13", "--json").stdout)
+    assert lower["id"] == price["id"]
     key = "minerva-540b/math/4-shot maj1@64"
     shown = json.loads(run("show", "result", key, "--json").stdout)
     assert (shown["id"], shown["score"]) == ("r_3518109b53056b93", 50.3)
@@ -341,6 +347,13 @@ def test_records_are_named_as_listings_show_them(run: Run):
     missing = run("history", "result", "minerva-540b/math/0-shot")
     assert missing.exit_code == 1
     assert "no result 'minerva-540b/math/0-shot' in the history" in missing.stderr
+    short = run("history", "result", "r_3")
+    assert short.exit_code == 1 and "'r_3' is too short to name a result" in short.stderr
+    # Named as listings name it, a retracted record says so and where to look.
+    shown = run("show", "result", "minerva-540b/math")
+    assert shown.exit_code == 1
+    assert shown.stderr.startswith("trendlab: error: result minerva-540b/math was retracted in")
+    assert "`trendlab history result minerva-540b/math` shows it" in shown.stderr
 
 
 @both_stores
@@ -360,6 +373,12 @@ def test_a_model_naming_a_retracted_organization_restores_it(run: Run):
     edited = run("edit", "model", "gpt-4", "--set", "organization=Acme Labs", "-m", "x")
     assert edited.exit_code == 0, edited.stderr
     assert run("show", "organization", "acme-labs").exit_code == 0
+    # A model restored by a write that does not mention organizations brings its own.
+    assert run("edit", "model", "gpt-4", "--set", "organization=OpenAI", "-m", "x").exit_code == 0
+    assert run("retract", "organization", "acme-labs", "-m", "gone").exit_code == 0
+    restored = run("import", "--kind", "models", "-", input="slug,name\nacme-2,Acme 2\n")
+    assert restored.exit_code == 0, restored.stderr
+    assert run("show", "organization", "acme-labs").exit_code == 0
 
 
 def test_names_in_other_scripts_are_distinct_organizations(run: Run):
@@ -375,9 +394,35 @@ def test_names_in_other_scripts_are_distinct_organizations(run: Run):
     names = {o["name"]: o["slug"] for o in orgs}
     assert names["Zürich AI"] == "zurich-ai"
     assert len({names["深度求索"], names["智谱"], names["Яндекс"]}) == 3
+    # One name in capitals is the same organization, as OpenAI and OPENAI are.
+    assert run("add-model", "m-5", "--organization", "ЯНДЕКС", "-m", "x").exit_code == 0
+    assert len(json.loads(run("list", "organizations", "--json").stdout)) == len(orgs)
     # Each is the one its models name: one that still names it blocks its retraction.
     slug = names["Яндекс"]
     blocked = run("retract", "organization", slug, "-m", "x")
+    assert blocked.exit_code == 1 and "still used by 2 models" in blocked.stderr
+
+
+def test_an_organization_slugged_by_an_older_rule_is_still_the_one_named(run: Run, db: Path):
+    """Before accents were folded, Zürich AI was z-rich-ai: a model naming it now is
+    that organization's, not a second one's, and keeps it from being retracted."""
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
+        cs = f"{int(last, 16) + 1:0{len(last)}x}"
+        con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', 'old')", [cs])
+        con.execute(
+            "INSERT INTO organization_revisions BY NAME SELECT * REPLACE ("
+            "'z-rich-ai' AS key, 'z-rich-ai' AS slug, 'Zürich AI' AS name, "
+            "? AS changeset_id, 1 AS revision, 'insert' AS op) "
+            "FROM organization_revisions WHERE key = 'openai' LIMIT 1",
+            [cs],
+        )
+    before = len(json.loads(run("list", "organizations", "--json").stdout))
+    assert run("add-model", "z-1", "--organization", "Zürich AI", "-m", "x").exit_code == 0
+    assert len(json.loads(run("list", "organizations", "--json").stdout)) == before
+    blocked = run("retract", "organization", "z-rich-ai", "-m", "x")
     assert blocked.exit_code == 1 and "still used by 1 models" in blocked.stderr
 
 
@@ -625,11 +670,17 @@ def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path)
     ]
 
 
-def test_an_author_is_a_name_on_one_line(run: Run):
+def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPatch):
     for author, problem in (("   ", "is blank"), ("Ada\nLovelace", "must be one line")):
         result = run("--author", author, "add-model", "a-2", "-m", "x")
         assert result.exit_code == 2 and result.stdout == ""
         assert result.stderr.startswith(f"trendlab: error: Invalid value for --author: {problem}")
     assert run("show", "model", "a-2").exit_code == 1
+    # A blank TRENDLAB_AUTHOR is as good as unset: the default author applies.
+    monkeypatch.setenv("TRENDLAB_AUTHOR", " ")
+    blank_env = run("add-model", "a-3", "-m", "x")
+    assert blank_env.exit_code == 0, blank_env.stderr
+    author = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"]
+    assert author == default_author() and author.strip()
     assert run("--author", "  Ada Lovelace ", "add-model", "a-2", "-m", "x").exit_code == 0
     assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"

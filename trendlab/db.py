@@ -242,6 +242,8 @@ class Store:
                 "SELECT table_name FROM information_schema.tables "
                 "WHERE table_catalog = current_database() ORDER BY table_name"
             ).fetchall()
+            # A first migration that failed leaves only trendlab's own bookkeeping.
+            if name not in ("schema_migrations", WRITE_HEAD)
         ]
         if names:
             shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
@@ -504,14 +506,15 @@ class Store:
     def find_keys(self, kind: Kind, text: str, *, ever: bool = False) -> list[str]:
         """Keys of current records matching `text`: a key, an id prefix, or the fields
         of the key joined by '/' as listings show them (MODEL/BENCHMARK[/SETTING] for a
-        result, MODEL/PROVIDER[/DATE] for a price). With `ever`, of every record that
-        ever existed, retracted ones included, as its latest revision has it."""
+        result, MODEL/PROVIDER[/DATE] for a price, the provider in any case). With
+        `ever`, of every record that ever existed, retracted ones included, as its
+        latest revision has it (whatever --as-of says: for history, which has none)."""
         col = kind.key_column
         if ever:
             col = "key"
             source = (
-                f"(SELECT * FROM {kind.table} "
-                "QUALIFY row_number() OVER (PARTITION BY key ORDER BY revision DESC) = 1)"
+                f"(SELECT * FROM {kind.table} QUALIFY row_number() OVER "
+                "(PARTITION BY key ORDER BY revision DESC, changeset_id DESC) = 1)"
             )
         else:
             source = kind.name
@@ -522,7 +525,11 @@ class Store:
         if kind.id_prefix and "/" in text:
             # The last field takes the rest: a setting may hold a '/'.
             parts = text.split("/", len(named) - 1)
-            where = " AND ".join(f"CAST({f} AS VARCHAR) = ?" for f in named[: len(parts)])
+            # Providers are matched in any case, as writes fold them (OpenAI, openai).
+            where = " AND ".join(
+                f"lower({f}) = lower(?)" if f == "provider" else f"CAST({f} AS VARCHAR) = ?"
+                for f in named[: len(parts)]
+            )
             rows = self.execute(
                 f"SELECT {col} FROM {source} WHERE {where} ORDER BY {col}", parts
             ).fetchall()
@@ -548,6 +555,10 @@ class Store:
     def all_keys(self, kind: Kind) -> list[str]:
         col = kind.key_column
         return [r[0] for r in self.execute(f"SELECT {col} FROM {kind.name}").fetchall()]
+
+    def organization_names(self) -> dict[str, str | None]:
+        """Current organizations: slug -> name."""
+        return dict(self.execute("SELECT slug, name FROM organizations").fetchall())
 
     def model_organizations(self, models: list[str]) -> list[str]:
         """The organizations these current models name, each once, in slug order."""
@@ -578,7 +589,9 @@ class Store:
                 "SELECT organization, count(*) FROM models WHERE organization IS NOT NULL "
                 "GROUP BY organization"
             ).fetchall()
-            n = sum(count for name, count in names if slugify(name) == key)
+            # By its name too: a slug made by an older slug rule still names it.
+            own = self.scalar("SELECT name FROM organizations WHERE slug = ?", [key])
+            n = sum(count for name, count in names if slugify(name) == key or name == own)
             return {"models": n} if n else {}
         counts: dict[str, int] = {}
         refs = {

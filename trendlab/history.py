@@ -10,7 +10,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import Kind
 from trendlab.nearest import suggest
-from trendlab.records import ambiguous, resolve_key, to_text
+from trendlab.records import ambiguous, check_long_enough, resolve_key, to_text
 
 
 def _shown(value: Any) -> str:
@@ -37,13 +37,14 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     """Resolve KEY for history: any record that ever existed, retracted ones included,
     by its key, id prefix or MODEL/BENCHMARK[/SETTING]-style name, or a model by its
     alias."""
+    check_long_enough(kind, text)
     keys = store.find_keys(kind, text, ever=True)
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
     try:
-        return resolve_key(store, kind, text)
+        return resolve_key(store, kind, text)  # a model by one of its aliases
     except TrendlabError:
         ever = store.keys_ever(kind)
         raise TrendlabError(

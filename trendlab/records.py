@@ -279,7 +279,9 @@ class Changeset:
                 self._write_diff(kind, diff, mode, counts)
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
-        if kind is MODELS and "organization" in typed.columns:
+        if kind is MODELS:
+            # Also when no organization is written: a model restored by this write may
+            # name an organization retracted since.
             self._create_organizations(typed.get_column("slug"))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
@@ -345,11 +347,14 @@ class Changeset:
         are read as stored after the write (a "missing"-mode write leaves a retracted
         model retracted, and its organization with it)."""
         named = self.store.model_organizations(models.unique().to_list())
-        current = set(self.store.all_keys(ORGANIZATIONS))
+        current = self.store.organization_names()
+        # A name already recorded is that organization, whatever slug an older slug
+        # rule gave it.
+        names = set(current.values())
         wanted: dict[str, str] = {}
         for name in named:
             slug = slugify(name)
-            if slug not in current:
+            if slug not in current and name not in names:
                 wanted.setdefault(slug, name)
         if wanted:
             rows = [{"slug": s, "name": n} for s, n in wanted.items()]
@@ -370,9 +375,11 @@ class Changeset:
                     f"{name} is part of the key of a {kind.singular}; retract this one and "
                     "add a new record instead"
                 )
-        # The other fields keep their stored values (see Store.staged_diff) and are not
-        # judged again: a rule of the day ("not after today") is for what is written
-        # now, and must not block fixing one field of a record because of another.
+        # The other fields keep their stored values (see Store.staged_diff), and the
+        # rules on single fields judge only what changes: a rule of the day ("not after
+        # today") is for what is written now, and must not block fixing one field
+        # because of another. Rules on the whole record (bounds, a price's figures)
+        # still judge it as it will be stored.
         kept = [f.name for f in kind.fields if f.required or f.name in kind.key_fields]
         row = {f: current.get(f) for f in kept} | changes
         counts = self.write(kind, rows_frame(kind, [row]), source=f"edit {key}")
@@ -407,23 +414,29 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
-    retracted = store.retracted_in(kind, text)
+    gone = store.find_keys(kind, text, ever=True)
+    retracted = store.retracted_in(kind, gone[0]) if len(gone) == 1 else None
     if retracted:
         raise TrendlabError(
             f"{kind.singular} {text} was retracted in changeset {retracted}; "
             f"`trendlab history {kind.singular} {text}` shows it"
         )
-    if kind.id_prefix and text.startswith(kind.id_prefix) and len(text) < 4:
-        raise TrendlabError(
-            f"{text!r} is too short to name a {kind.singular}: give its id, or the first "
-            f"4 characters or more (`trendlab list {kind.name}` shows ids)"
-        )
+    check_long_enough(kind, text)
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
     when = ""
     if store.as_of is not None:
         # The usual surprise: --as-of is when a change was recorded, not a result's date.
         when = f" as of {store.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"
     raise TrendlabError(f"no current {kind.singular} {text!r}{when}{hint}")
+
+
+def check_long_enough(kind: Kind, text: str) -> None:
+    """An id prefix of under 4 characters names too many records to be meant as one."""
+    if kind.id_prefix and text.startswith(kind.id_prefix) and len(text) < 4:
+        raise TrendlabError(
+            f"{text!r} is too short to name a {kind.singular}: give its id, or the first "
+            f"4 characters or more (`trendlab list {kind.name}` shows ids)"
+        )
 
 
 def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:

@@ -24,7 +24,8 @@ def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9._]+", "-", plain).strip("-._")
     if slug and not any(c.isalnum() and not c.isascii() for c in plain):
         return slug[:100].rstrip("-._")
-    digest = hashlib.blake2b(text.encode(), digest_size=5).hexdigest()
+    # Of the folded form: ЯНДЕКС and Яндекс, or one name in NFC and NFD, are one name.
+    digest = hashlib.blake2b(plain.encode(), digest_size=5).hexdigest()
     return f"{slug[:88].rstrip('-._')}-{digest}" if slug else f"n-{digest}"
 
 

@@ -64,7 +64,7 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
         written = _write_parts(publication, cs, outcome)
     except TrendlabError as error:
         if outcome.unresolved and not skip_unresolved:
-            # Every problem at once: the unknown names too, not only the bad values.
+            # The unknown names found so far too, not only the bad values.
             unknown = _unresolved_error(outcome)
             error.details = [*error.details, f"also: {unknown.message}", *unknown.details]
         raise

@@ -120,7 +120,9 @@ def skip_reasons(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, pl
 
 
 def slug(expr: pl.Expr) -> pl.Expr:
-    """The slug of each name, as validate.slugify makes it."""
+    """The slug of each name: lowercase, runs of other characters as '-'. (text.slugify,
+    for organizations, also folds accents and hashes what a slug cannot hold; model and
+    benchmark slugs made here stay as the seeds made them.)"""
     return (
         expr.str.to_lowercase()
         .str.replace_all(r"[^a-z0-9._]+", "-")

@@ -1,22 +1,21 @@
 """simonw/llm-prices' JSON price lists, as published.
 
-Reads any of the project's three JSON shapes:
+Reads the project's dated JSON shapes:
 
 - a vendor file, `data/<vendor>.json`: {"vendor", "models": [{"id", "name",
   "price_history": [{"input", "output", "input_cached"?, "from_date", "to_date"}]}]}
 - `historical.json`: {"prices": [{"id", "vendor", "name", "input", "output",
   "from_date", "to_date"}]}
 - `current.json`: {"updated_at", "prices": [{"id", "vendor", "name", "input",
-  "output"}]}
+  "output"}]}, refused: it gives no date a price took effect, and neither a model's
+  release date (a later price cut passed off as the launch price) nor the list's
+  build date (a new record each build, for an unchanged price) would be one.
 
 Prices are USD per million tokens, as trendlab stores them. Each price period becomes
 a price from its `from_date` on. The project documents a null `from_date` as "from
 when the model was first available", so such a price takes the model's release date
 in the database when the import runs (the importer fills it in; a model without one
-is reported). `current.json` lists today's prices with no start date at all: they are
-dated by its `updated_at`, the day they are known to hold, since a model's release
-date would pass a later price cut off as its launch price. `to_date` needs no field:
-the next period's price supersedes it.
+is reported). `to_date` needs no field: the next period's price supersedes it.
 The model is the price list's `id`, resolved through the database's slugs and aliases
 like every import; the provider is the vendor's usual name.
 """
@@ -75,8 +74,7 @@ def read(path: str) -> Publication:
             f"{source}: invalid JSON: {str(exc)[:80] or 'nested too deeply'}"
         ) from None
     records, where = _records(data, source)
-    undated = _undated(data, source)
-    rows = [_row(i, r, source, where(i), undated) for i, r in enumerate(records)]
+    rows = [_row(i, r, source, where(i)) for i, r in enumerate(records)]
     if not rows:
         raise TrendlabError(f"{source}: no prices in this file")
     frame = text_frame(rows, {c: pl.String for c in rows[0]} | {ROW: pl.UInt32}, source)
@@ -108,6 +106,14 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
         return out, lambda i: f"price {i + 1} ({_shown(out[i].get('id'))})"
     if isinstance(data, dict) and isinstance(data.get("prices"), list):
         prices = data["prices"]
+        if "updated_at" in data and not any(
+            isinstance(p, dict) and "from_date" in p for p in prices
+        ):
+            raise TrendlabError(
+                f"{source}: a current.json lists today's prices without the date each took "
+                "effect; import historical.json or the vendor files in data/, which date "
+                "every price"
+            )
         for i, price in enumerate(prices):
             if not isinstance(price, dict):
                 raise TrendlabError(
@@ -120,23 +126,7 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
     )
 
 
-def _undated(data: Any, source: str) -> tuple[str, str]:
-    """(effective date, note) for a price without a `from_date`: current.json's
-    `updated_at`, else the model's release date (see the module's docstring)."""
-    if not (isinstance(data, dict) and "updated_at" in data and "prices" in data):
-        return FROM_RELEASE, "no from_date in llm-prices: dated by the model's release date"
-    updated = data["updated_at"]
-    if not isinstance(updated, str) or not updated:
-        raise TrendlabError(
-            f"{source}: updated_at: expected the date of the list, not {_shown(updated)}"
-        )
-    day = updated[:10]  # a timestamp's date: the prices held that day
-    return day, f"current price in llm-prices' current.json of {day} (no from_date)"
-
-
-def _row(
-    i: int, record: dict[str, Any], source: str, where: str, undated: tuple[str, str]
-) -> dict[str, Any]:
+def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, Any]:
     for name in ("id", "vendor", "name", "from_date", "to_date"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise TrendlabError(
@@ -155,12 +145,12 @@ def _row(
     if record.get("to_date"):
         notes.append(f"until {record['to_date']}")
     if not record.get("from_date"):
-        notes.insert(0, undated[1])
+        notes.insert(0, "no from_date in llm-prices: dated by the model's release date")
     return {
         ROW: i,
         "model": str(record["id"]),
         "provider": VENDORS.get(str(vendor), str(vendor)),
-        "effective_date": _text(record.get("from_date")) or undated[0],
+        "effective_date": _text(record.get("from_date")) or FROM_RELEASE,
         "input_usd_per_mtok": _text(record.get("input")),
         "output_usd_per_mtok": _text(record.get("output")),
         "api_model_id": str(record["id"]),

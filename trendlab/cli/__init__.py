@@ -9,6 +9,7 @@ from __future__ import annotations
 import warnings
 
 import click
+from click.core import ParameterSource
 
 from trendlab.cli.options import CONTEXT_SETTINGS, FiniteFloat, Settings, TrendlabGroup
 
@@ -85,7 +86,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     envvar="TRENDLAB_AUTHOR",
     show_envvar=True,
     metavar="NAME",
-    callback=lambda _ctx, _param, value: _author(value),
+    callback=lambda ctx, _param, value: _author(ctx, value),
     help="Who is making changes [default: git user.name, else the OS user].",
 )
 @click.option(
@@ -117,18 +118,23 @@ def cli(
         raise click.BadParameter("is empty: give a file or a team store", param_hint="--db")
     if not debug:
         # numpy's and matplotlib's overflow notes on extreme values (a score of 1e308)
-        # are for whoever debugs trendlab; the user sees what came of them.
+        # are for whoever debugs trendlab; the user sees what came of them. Only for
+        # this invocation: a caller's own filters come back when it ends.
+        ctx.with_resource(warnings.catch_warnings())
         warnings.simplefilter("ignore", RuntimeWarning)
     ctx.obj = Settings(
         db=db, lock_timeout=lock_timeout, author=author, debug=debug, data_path=data_path
     )
 
 
-def _author(value: str | None) -> str | None:
-    """A name on one line, as every changeset records it."""
+def _author(ctx: click.Context, value: str | None) -> str | None:
+    """A name on one line, as every changeset records it. A blank TRENDLAB_AUTHOR is
+    unset (the default author applies); a blank --author is a mistake."""
     if value is None:
         return None
     name = value.strip()
+    if not name and ctx.get_parameter_source("author") is ParameterSource.ENVIRONMENT:
+        return None
     if not name:
         raise click.BadParameter("is blank: give a name", param_hint="--author")
     if not name.isprintable():
