@@ -66,7 +66,8 @@ class Rows:
         return cls(names, numeric, result.fetchall())
 
     def dicts(self) -> Iterator[dict[str, Any]]:
-        """Each row as a dict, dates as ISO text (JSON has no dates)."""
+        """Each row as a dict, dates as ISO text and NaN or infinities as null (JSON has
+        none of them)."""
         for row in self.rows:
             yield {n: _iso(v) for n, v in zip(self.names, row, strict=True)}
 
@@ -86,8 +87,7 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _iso(value: Any) -> Any:
-    # JSON has no NaN or Infinity (strict parsers refuse them): they are null.
-    if isinstance(value, float):
+    if isinstance(value, float):  # strict JSON parsers refuse NaN and Infinity
         return value if math.isfinite(value) else None
     if isinstance(value, list | tuple | dict):
         return _finite(value)
