@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -221,9 +222,7 @@ def test_an_edit_judges_only_what_it_changes(run: Run, db: Path):
 
     later = (date.today() + timedelta(days=30)).isoformat()
     with duckdb.connect(str(db)) as con:
-        last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
-        cs = f"{int(last, 16) + 1:0{len(last)}x}"
-        con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', 'clock')", [cs])
+        cs = _changeset_around(con, "clock")
         con.execute(
             "INSERT INTO model_revisions BY NAME SELECT * REPLACE (?::DATE AS release_date, "
             "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
@@ -409,9 +408,7 @@ def test_an_organization_slugged_by_an_older_rule_is_still_the_one_named(run: Ru
     import duckdb
 
     with duckdb.connect(str(db)) as con:
-        last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
-        cs = f"{int(last, 16) + 1:0{len(last)}x}"
-        con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', 'old')", [cs])
+        cs = _changeset_around(con, "old")
         con.execute(
             "INSERT INTO organization_revisions BY NAME SELECT * REPLACE ("
             "'z-rich-ai' AS key, 'z-rich-ai' AS slug, 'Zürich AI' AS name, "
@@ -638,9 +635,7 @@ def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path)
     import duckdb
 
     with duckdb.connect(str(db)) as con:
-        last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
-        cs = f"{int(last, 16) + 1:0{len(last)}x}"
-        con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', 'around')", [cs])
+        cs = _changeset_around(con, "around")
         for slug, column, value in (
             ("mmlu", "ceiling", 80.0),
             ("gsm8k", "higher_is_better", False),
@@ -684,3 +679,11 @@ def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPat
     assert author == default_author() and author.strip()
     assert run("--author", "  Ada Lovelace ", "add-model", "a-2", "-m", "x").exit_code == 0
     assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"
+
+
+def _changeset_around(con: Any, message: str) -> str:
+    """A changeset written with SQL, as another tool (or an older trendlab) would."""
+    last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
+    cs = f"{int(last, 16) + 1:0{len(last)}x}"
+    con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', ?)", [cs, message])
+    return cs
