@@ -124,7 +124,7 @@ HOSTILE = {
         ":3: not valid UTF-8",
     ),
     "utf16.csv": (f"{_R}\ngpt-4,mmlu,50\n".encode("utf-16"), ":1: not valid UTF-8"),
-    "empty-array.json": (b"[]", "no records"),
+    "empty-objects.json": (b"[{}, {}]", "records with no fields"),
     "object.json": (b'{"model": "gpt-4"}', "expected a JSON array of records"),
     "scalars.json": (b"[1, 2]", "record 1: expected an object"),
     "truncated.json": (b'[{"model": "gpt-4", "benchmark": "mm', ":1: invalid JSON"),

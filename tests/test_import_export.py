@@ -159,6 +159,19 @@ def test_export_then_import_is_a_no_op(run: Run, tmp_path: Path, fmt: str):
     assert run("log", "--json").stdout == before
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])
+def test_an_export_of_no_records_imports_as_nothing(run_empty: Run, tmp_path: Path, fmt: str):
+    """`[]`, an empty JSON Lines file, a header or a schema alone: what export writes
+    for a kind with no records imports back as nothing, not as an error."""
+    for kind in IMPORTABLE:
+        out = tmp_path / f"{kind}.{fmt}"
+        assert run_empty("export", kind, "--format", fmt, "-o", str(out)).exit_code == 0
+        result = run_empty("import", str(out))
+        assert result.exit_code == 0, (kind, result.stderr)
+        assert result.stderr == f"{kind}: nothing; nothing to write\n"
+    assert run_empty("log", "--json").stdout.strip() == "[]"
+
+
 @both_stores
 def test_export_imports_into_a_fresh_database(run: Run, run_empty: Run, tmp_path: Path):
     # A renamed organization travels too (models would create it with the old name).

@@ -64,7 +64,9 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if _EMPTY.fullmatch(data):  # nothing, white space, or only a byte-order mark
+    # Nothing, white space, or only a byte-order mark. JSON Lines with no line is a
+    # file of no records, as `export --jsonl` of none writes it: not a mistake.
+    if _EMPTY.fullmatch(data) and fmt != "jsonl":
         raise TrendlabError(f"{source}: the file is empty")
     if fmt == "parquet":
         return _read_parquet(data, source)
@@ -223,8 +225,11 @@ def _frame_from_objects(
             columns.setdefault(key, [None] * i)
         for key, values in columns.items():
             values.append(_scalar_text(obj.get(key), f"{source}:{where(i)}", key))
+    if not columns and objects:
+        raise TrendlabError(f"{source}: records with no fields")
     if not columns:
-        raise TrendlabError(f"{source}: no records")
+        # No records (`[]`, as `export --json` of none writes it): nothing to write.
+        return pl.DataFrame({ROW: []}, schema={ROW: pl.UInt32})
     try:
         frame = pl.DataFrame(columns, schema={c: pl.String for c in columns})
     except UnicodeEncodeError:
