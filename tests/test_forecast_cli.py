@@ -397,3 +397,17 @@ def test_extreme_values_print_no_numeric_warnings(run: Run, db: Path):
     assert "RuntimeWarning: overflow" in stderr(
         "--debug", "forecast", "metr-time-horizon", "--all", "--csv"
     )
+
+
+def test_a_retracted_benchmark_leaves_every_forecast_working(run: Run, tmp_path: Path):
+    """A retracted benchmark has no data version: it is not in the calibration pool,
+    the scorecard or the report, and nothing else is disturbed by it."""
+    _ok(run("add-benchmark", "gone-bench", "--unit", "percent", "-m", "new"))
+    _ok(run("retract", "benchmark", "gone-bench", "-m", "a mistake"))
+    doc = json.loads(_ok(run("forecast", "math", "--json")))
+    assert doc["benchmark"] == "math"
+    docs = json.loads(_ok(run("backtest", "--all", "--json")))
+    assert "gone-bench" not in {d["benchmark"] for d in docs} and len(docs) > 5
+    _ok(run("plot", "math", "-o", str(tmp_path / "math.png")))
+    _ok(run("report", "-o", str(tmp_path / "report.html")))
+    assert (tmp_path / "math.png").stat().st_size > 0

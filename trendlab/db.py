@@ -910,8 +910,9 @@ class Store:
         )
 
     def data_versions(self, as_of: datetime | None = None) -> dict[str, str]:
-        """Each benchmark's data version: the latest changeset (up to as_of) that
-        touched its record, its results, or the models and prices those results name."""
+        """Each current benchmark's data version: the latest changeset (up to as_of)
+        that touched its record, its results, or the models and prices those results
+        name. A retracted benchmark has none: nothing forecasts or backtests it."""
         # Every revision's changeset is recorded before now: only an as-of read needs
         # the filter, which costs a join per revision on a big store. The results are
         # read once, each joined to the latest change of its model (record or price),
@@ -936,7 +937,9 @@ class Store:
                 UNION ALL
                 SELECT key, max(changeset_id), NULL FROM benchmark_revisions {known} GROUP BY key
             )
-            SELECT benchmark, max(greatest(own, models)) FROM touched GROUP BY benchmark
+            SELECT benchmark, max(greatest(own, models)) FROM touched
+            WHERE benchmark IN (SELECT slug FROM benchmarks)
+            GROUP BY benchmark
             """,
             {"as_of": as_of} if as_of is not None else None,
         ).fetchall()
