@@ -106,14 +106,21 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
 def calibrated_in_time(found, level: float) -> pl.DataFrame:
     """Every benchmark's rows with each origin calibrated only on the other benchmarks'
     forecasts whose targets came before it, and auto chosen from those rows."""
-    from trendlab.forecast.evaluate import ENSEMBLE, Backtest, auto_rows, calibrated, calibrations
+    from trendlab.forecast.evaluate import (
+        CHOICE_LEVEL,
+        ENSEMBLE,
+        Backtest,
+        auto_rows,
+        calibrated,
+        calibrations,
+    )
     from trendlab.forecast.runner import default_family_for
 
     out = []
     for slug, backtest in found.items():
         if backtest.rows.is_empty() or backtest.scale.unit != "percent":
             continue
-        parts, ensemble_at = [], set()
+        parts, choosing = [], []
         for (origin,), rows in backtest.rows.partition_by("origin", as_dict=True).items():
             past = {
                 other: Backtest(b.scale, b.space, b.rows.filter(pl.col("target") < origin))
@@ -121,16 +128,16 @@ def calibrated_in_time(found, level: float) -> pl.DataFrame:
                 if other != slug
             }
             cals = calibrations(past, backtest.space)
-            if ENSEMBLE in cals:
-                ensemble_at.add(origin)
-            parts.append(calibrated(Backtest(backtest.scale, backtest.space, rows), cals, level))
+            at = Backtest(backtest.scale, backtest.space, rows)
+            parts.append(calibrated(at, cals, level))
+            choosing.append(calibrated(at, cals, CHOICE_LEVEL))
         rows = pl.concat(parts)
         candidates = tuple(
             f for f in rows.get_column("family").unique().sort().to_list() if f != "last-value"
         )
         # Where no ensemble could be calibrated yet, auto falls back as forecast would.
         fallbacks = (ENSEMBLE, default_family_for(backtest))
-        auto = auto_rows(rows, candidates, fallbacks, level)
+        auto = auto_rows(rows, candidates, fallbacks, pl.concat(choosing))
         out.append(pl.concat([rows, auto]).with_columns(pl.lit(slug).alias("benchmark")))
     return pl.concat(out).select(KEYS)
 

@@ -411,3 +411,18 @@ def test_a_retracted_benchmark_leaves_every_forecast_working(run: Run, tmp_path:
     _ok(run("plot", "math", "-o", str(tmp_path / "math.png")))
     _ok(run("report", "-o", str(tmp_path / "report.html")))
     assert (tmp_path / "math.png").stat().st_size > 0
+
+
+def test_the_level_widens_the_interval_around_the_same_median(run: Run):
+    """auto compares families at 80 %, so asking for 50 or 95 % changes the width of
+    the interval, never the family or its median."""
+    docs = {
+        level: json.loads(_ok(run("forecast", "mmlu", "--level", level, "--json")))
+        for level in ("50", "80", "90", "95", "99")
+    }
+    assert len({doc["family"] for doc in docs.values()}) == 1
+    medians = {level: [p["median"] for p in doc["forecast"]] for level, doc in docs.items()}
+    assert all(m == medians["80"] for m in medians.values())
+    last = {level: doc["forecast"][-1] for level, doc in docs.items()}
+    widths = [last[lv]["upper"] - last[lv]["lower"] for lv in ("50", "80", "95")]
+    assert widths[0] <= widths[1] <= widths[2] and widths[0] < widths[2]

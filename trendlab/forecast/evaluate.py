@@ -26,6 +26,9 @@ from trendlab.series import Scale
 AUTO = "auto"
 ENSEMBLE = "ensemble"
 MIN_HISTORY = 3  # forecasts with a known outcome auto needs before trusting a record
+# auto compares families' interval scores at this level, whatever level is shown: a
+# wider interval asked for must widen the forecast, not move its median to another family.
+CHOICE_LEVEL = 0.8
 ORDER = [LAST_VALUE, "linear", "logistic", "logistic4", "gompertz", "ensemble", "exponential", AUTO]
 
 
@@ -166,16 +169,17 @@ def auto_rows(
     rows: pl.DataFrame,
     candidates: tuple[str, ...],
     fallback: str | tuple[str, ...],
-    level: float,
+    choosing: pl.DataFrame,
 ) -> pl.DataFrame:
-    """What auto would have forecast at each origin, choosing with what it knew then;
-    without enough history, the first of `fallback` that forecast at that origin."""
+    """What auto would have forecast at each origin, choosing with what it knew then
+    (on `choosing`: the same rows calibrated at CHOICE_LEVEL); without enough history,
+    the first of `fallback` that forecast at that origin."""
     fallbacks = (fallback,) if isinstance(fallback, str) else fallback
     picks = []
     for origin in rows.get_column("origin").unique().sort():
         at = rows.filter(pl.col("origin") == origin)
         present = set(at.get_column("family").to_list())
-        chosen = choose(rows, candidates, level, known_by=origin)
+        chosen = choose(choosing, candidates, CHOICE_LEVEL, known_by=origin)
         if chosen is None:
             chosen = next((f for f in fallbacks if f in present), fallbacks[-1])
         picks.append(

@@ -21,6 +21,7 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import backtest as bt
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
 from trendlab.forecast.evaluate import (
+    CHOICE_LEVEL,
     ENSEMBLE,
     Backtest,
     Calibrations,
@@ -246,12 +247,13 @@ def score(
             continue
         cals = calibrations(found, backtest.space, exclude=slug)
         rows = calibrated(backtest, cals, level)
+        choosing = rows if level == CHOICE_LEVEL else calibrated(backtest, cals, CHOICE_LEVEL)
         candidates = tuple(
             f for f in rows.get_column("family").unique().sort().to_list() if f != bt.LAST_VALUE
         )
         fallback = default_family_for(backtest)
         fallbacks = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
-        rows = pl.concat([rows, auto_rows(rows, candidates, fallbacks, level)])
+        rows = pl.concat([rows, auto_rows(rows, candidates, fallbacks, choosing)])
         keep = {bt.LAST_VALUE, "linear", "auto", *(families or candidates)}
         rows = rows.filter(pl.col("family").is_in(list(keep)))
         described = next(iter(cals.values())).describe() if cals else None
@@ -415,7 +417,8 @@ def prepare_forecasts(
             cals = pooled[own.space]
             if family == "auto" and not own.rows.is_empty():
                 held_out = calibrations(found, own.space, exclude=slug)
-                picked = choose(calibrated(own, held_out, level), _applicable(series), level)
+                choosing = calibrated(own, held_out, CHOICE_LEVEL)
+                picked = choose(choosing, _applicable(series), CHOICE_LEVEL)
                 if picked is not None:
                     chosen = picked
                     notes.append(f"auto chose {chosen} (best backtest interval score)")
