@@ -382,3 +382,24 @@ def test_report_in_chromium(browser, full_report: tuple[Path, str], tmp_path: Pa
         assert coloured.mean() > 0.002, f"{chart['key']}: no coloured marks on screen"
     assert problems == []
     page.close()
+
+
+def test_report_price_heading_of_a_lower_is_better_benchmark(seeded_copy: Path):
+    """Reaching 20 on an error rate is scoring 20 or less: the heading says so, as the
+    price-trend headline under it does."""
+    run = make_runner(seeded_copy)
+    added = run(
+        "add-benchmark", "err", "--name", "Error rate", "--unit", "percent",
+        "--no-higher-is-better", "--floor", "100", "--ceiling", "0", "-m", "x",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    for model, score in (("claude-3-opus", "20"), ("gpt-4o", "15"), ("gpt-4", "25")):
+        result = run("add-result", model, "err", score, "-m", "x")
+        assert result.exit_code == 0, result.stderr
+    result = run(
+        "report", "--benchmark", "err", "--price-benchmark", "err", "--price-threshold", "20",
+        "-o", "-",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "The price of a capability: Error rate &le; 20 percent</h2>" in result.stdout
+    assert "err &lt;= 20:" in result.stdout

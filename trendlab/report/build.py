@@ -62,6 +62,7 @@ class PriceSection:
     threshold: float
     name: str = ""
     unit: str = ""
+    higher_is_better: bool = True
     chart: str | None = None
     headline: str = ""
     points: pl.DataFrame | None = None
@@ -313,7 +314,13 @@ def _prices(read: _Read, named: str | None, threshold: float) -> PriceSection:
 
     slug = named or DEFAULT_PRICE_BENCHMARK
     facts = read.price_facts or {}
-    section = PriceSection(slug, threshold, facts.get("name") or slug, facts.get("unit") or "")
+    section = PriceSection(
+        slug,
+        threshold,
+        facts.get("name") or slug,
+        facts.get("unit") or "",
+        facts.get("higher_is_better") is not False,
+    )
     if read.price_facts is None:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section

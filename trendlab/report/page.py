@@ -397,7 +397,8 @@ def _results(frame: pl.DataFrame) -> str:
 def _prices(section: PriceSection) -> str:
     head = (
         f'<section id="prices"><h2>The price of a capability: {_esc(section.name)} '
-        f"&ge; {_num(section.threshold)} {_esc(section.unit)}</h2>"
+        f"{'&ge;' if section.higher_is_better else '&le;'} {_num(section.threshold)} "
+        f"{_esc(section.unit)}</h2>"
     )
     if section.problem is not None:
         return (
