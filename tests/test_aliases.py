@@ -31,6 +31,10 @@ def test_an_alias_may_not_shadow_another_models_slug_or_alias(run: Run):
         assert "is taken by 'MY-GPT4', an alias of gpt-4" in taken.stderr
     # Harmless spellings of a model's own names stay allowed.
     assert run("alias", "add", "gpt-4o", "GPT-4o").exit_code == 0
+    # With two spellings taken, a clash is still said once.
+    assert run("alias", "add", "gpt-4", "my-gpt4").exit_code == 0
+    taken = run("alias", "add", "gpt-4o", "My-Gpt4")
+    assert taken.exit_code == 1 and taken.stderr.count("is taken by") == 1
 
 
 def test_an_import_may_not_give_one_alias_to_two_models(run: Run, tmp_path: Path):
