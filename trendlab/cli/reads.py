@@ -145,6 +145,8 @@ def query(
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        if name.strip() in bound:
+            raise click.BadParameter(f"{name.strip()!r} is given twice", param_hint="--param")
         bound[name.strip()] = value
     named = queries.resolve(text)
     with settings.reader(as_of) as store:
