@@ -426,3 +426,13 @@ def test_the_level_widens_the_interval_around_the_same_median(run: Run):
     last = {level: doc["forecast"][-1] for level, doc in docs.items()}
     widths = [last[lv]["upper"] - last[lv]["lower"] for lv in ("50", "80", "95")]
     assert widths[0] <= widths[1] <= widths[2] and widths[0] < widths[2]
+
+
+def test_fitted_on_by_compute_spans_the_points_fitted(run: Run):
+    """By compute the axis is not time: fitted_on gives the dates of the compute
+    frontier's points, not of MMLU's latest result, which is not among them."""
+    doc = json.loads(_ok(run("forecast", "mmlu", "--by", "compute", "--json")))
+    by_date = json.loads(_ok(run("forecast", "mmlu", "--json")))
+    assert by_date["fitted_on"]["last"] == "2025-02-26"  # MMLU's latest result
+    # The compute frontier's points: its records and its largest-compute model.
+    assert doc["fitted_on"] == {"points": 8, "first": "2023-09-11", "last": "2024-12-26"}

@@ -169,13 +169,16 @@ class Forecast:
         return describe(self.curve, self.series, self.axis, self.level)
 
     def fitted_on(self) -> dict[str, Any]:
-        """How many points were fitted and the dates they span."""
-        fitted = self.series.records if self.series.frontier else self.series.points
-        return {
-            "points": fitted.height,
-            "first": fitted.get_column("date").min(),
-            "last": self.series.last_date,
-        }
+        """How many points were fitted and the dates they span: by date, up to the
+        latest result (the frontier is known to hold until then); by compute or price,
+        whose axis is not time, the dates of the points fitted, the plateau's included."""
+        series = self.series
+        fitted = series.records if series.frontier else series.points
+        last: Any = series.last_date
+        if series.by != "date":
+            at_end = series.points.filter(pl.col("x") == series.x_now).head(1)
+            last = pl.concat([fitted, at_end]).get_column("date").max()
+        return {"points": fitted.height, "first": fitted.get_column("date").min(), "last": last}
 
     def tables(self, thresholds: list[float]) -> list[tuple[str, pl.DataFrame]]:
         """Titled tables for people: yearly points, crossings, parameters."""
