@@ -436,3 +436,11 @@ def test_fitted_on_by_compute_spans_the_points_fitted(run: Run):
     assert by_date["fitted_on"]["last"] == "2025-02-26"  # MMLU's latest result
     # The compute frontier's points: its records and its largest-compute model.
     assert doc["fitted_on"] == {"points": 8, "first": "2023-09-11", "last": "2024-12-26"}
+
+
+@pytest.mark.parametrize("command", ["forecast", "plot", "report", "price-trend"])
+def test_help_shows_no_empty_range(run: Run, command: str):
+    """An unbounded number (--threshold) has no range to show, not 'x<=None'."""
+    shown = run(command, "--help")
+    assert shown.exit_code == 0 and "threshold" in shown.stdout
+    assert "None" not in shown.stdout

@@ -57,6 +57,12 @@ class FiniteFloat(click.FloatRange):
             self.fail(f"{value!r} is not a finite number", param, ctx)
         return number
 
+    def _describe_range(self) -> str:
+        # Unbounded, Click would print "x<=None" in the help; there is no range to show.
+        if self.min is None and self.max is None:
+            return ""
+        return super()._describe_range()
+
 
 LEVEL = FiniteFloat(1, 99)
 
