@@ -444,3 +444,12 @@ def test_help_shows_no_empty_range(run: Run, command: str):
     shown = run(command, "--help")
     assert shown.exit_code == 0 and "threshold" in shown.stdout
     assert "None" not in shown.stdout
+
+
+def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run):
+    result = run("forecast", "math", "--as-of", "2020-01-01")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "trendlab: error: unknown benchmark 'math' as of 2020-01-01 23:59:59 (--as-of is when "
+        "changes were recorded)\n"
+    )

@@ -1003,9 +1003,17 @@ class Store:
         row = self.benchmark_bounds(slug).get(slug)
         if row is None:
             raise TrendlabError(
-                f"unknown benchmark {slug!r}{suggest(slug, self.all_keys(BENCHMARKS))}"
+                f"unknown benchmark {slug!r}{self.as_of_note()}"
+                f"{suggest(slug, self.all_keys(BENCHMARKS))}"
             )
         return row
+
+    def as_of_note(self) -> str:
+        """For a 'no such record' error under --as-of: what --as-of means, since the
+        usual surprise is that it is when a change was recorded, not a result's date."""
+        if self.as_of is None:
+            return ""
+        return f" as of {self.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"
 
     def scores(self, *benchmarks: str) -> pl.DataFrame:
         """Every current result on these benchmarks, dated, with its model's facts."""

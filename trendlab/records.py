@@ -425,11 +425,7 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
         )
     check_long_enough(kind, text)
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
-    when = ""
-    if store.as_of is not None:
-        # The usual surprise: --as-of is when a change was recorded, not a result's date.
-        when = f" as of {store.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"
-    raise TrendlabError(f"no current {kind.singular} {text!r}{when}{hint}")
+    raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
 
 
 def check_long_enough(kind: Kind, text: str) -> None:

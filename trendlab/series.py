@@ -324,12 +324,4 @@ def load_series(
 
 def load_scale(store: Any, benchmark: str) -> Scale:
     """A benchmark's Scale; an unknown slug is an error suggesting the nearest one."""
-    from trendlab.kinds import BENCHMARKS
-    from trendlab.nearest import suggest
-
-    row = store.benchmark_bounds(benchmark).get(benchmark)
-    if row is None:
-        raise TrendlabError(
-            f"unknown benchmark {benchmark!r}{suggest(benchmark, store.all_keys(BENCHMARKS))}"
-        )
-    return Scale.from_record(row)
+    return Scale.from_record(store.benchmark(benchmark))
