@@ -548,3 +548,19 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         result = CliRunner().invoke(cli, args, prog_name="trendlab")
         assert result.output.startswith(usage) and "Commands:" in result.output
         assert "trendlab: error" not in result.output
+
+
+def test_a_pivot_runs_once_given_its_values(run: Run):
+    """A PIVOT that must find its values first is two statements to DuckDB (a CREATE
+    TYPE, refused on a read); the error says how to make it one, and that one runs."""
+    found = run("query", "PIVOT results ON benchmark USING count(*)")
+    assert found.exit_code == 1
+    assert "a PIVOT runs as one when given its values: ON column IN (...)" in found.stderr
+    given = run(
+        "query",
+        "PIVOT (SELECT model, benchmark FROM results WHERE model = 'gpt-4') "
+        "ON benchmark IN ('mmlu', 'math') USING count(*)",
+        "--json",
+    )
+    assert given.exit_code == 0, given.stderr
+    assert json.loads(given.stdout) == [{"model": "gpt-4", "mmlu": 2, "math": 1}]
