@@ -278,6 +278,16 @@ def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
         (["mmlu", "--every", "100000"], 2, "100000 is not in the range 1<=x<=1200"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),
         (["math-500"], 1, "math-500 has 1 frontier point"),
+        (
+            ["mmlu", "--family", "exponential"],
+            1,
+            "exponential does not apply to mmlu; its families: ensemble, gompertz, logistic,",
+        ),
+        (
+            ["metr-time-horizon", "--family", "logistic"],
+            1,
+            "logistic does not apply to metr-time-horizon; its families: exponential",
+        ),
     ],
 )
 def test_backtest_errors(run: Run, args: list[str], code: int, message: str):

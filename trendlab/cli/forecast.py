@@ -289,6 +289,7 @@ def backtest(
     import polars as pl
 
     from trendlab.errors import TrendlabError
+    from trendlab.forecast import ENSEMBLE_MEMBERS
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.runner import DEFAULT_PLAN, backtests, score, scorecards
     from trendlab.render import render, render_json, render_tables
@@ -318,6 +319,16 @@ def backtest(
     scored = score(found, slugs, level / 100, families or None)
     if not scored:
         raise TrendlabError(f"{benchmark}: no origin has both enough history and a known outcome")
+    if benchmark and families:
+        backtested = set(found[benchmark].rows.get_column("family").to_list())
+        if backtested & set(ENSEMBLE_MEMBERS):  # made from its members' rows when scored
+            backtested.add("ensemble")
+        absent = [f for f in families if f not in backtested]
+        if absent:
+            raise TrendlabError(
+                f"{', '.join(absent)} does not apply to {benchmark}; its families: "
+                f"{', '.join(sorted(backtested - {'last-value', 'linear'}))}"
+            )
     each, pooled = scorecards(scored, level / 100)
     each, pooled = (
         f.with_columns(pl.col(c).round(r) for c, r in _ROUND.items()) for f in (each, pooled)
