@@ -281,12 +281,14 @@ def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
         (
             ["mmlu", "--family", "exponential"],
             1,
-            "exponential does not apply to mmlu; its families: ensemble, gompertz, logistic,",
+            "mmlu has no backtest of exponential (not a family for it, or none to calibrate "
+            "on); it has ensemble, gompertz, logistic, logistic4\n",
         ),
         (
-            ["metr-time-horizon", "--family", "logistic"],
+            ["metr-time-horizon", "--family", "logistic", "--family", "ensemble"],
             1,
-            "logistic does not apply to metr-time-horizon; its families: exponential",
+            "metr-time-horizon has no backtest of logistic, ensemble (not a family for it, or "
+            "none to calibrate on); it has exponential\n",
         ),
     ],
 )

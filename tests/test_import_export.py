@@ -170,6 +170,9 @@ def test_an_export_of_no_records_imports_as_nothing(run_empty: Run, tmp_path: Pa
         assert result.exit_code == 0, (kind, result.stderr)
         assert result.stderr == f"{kind}: nothing; nothing to write\n"
     assert run_empty("log", "--json").stdout.strip() == "[]"
+    # From stdin, nothing at all is more likely a producer upstream that failed.
+    piped = run_empty("import", "-", "--kind", "results", "-f", fmt, input="")
+    assert piped.exit_code == 1 and piped.stderr == "trendlab: error: stdin: the file is empty\n"
 
 
 @both_stores

@@ -556,6 +556,8 @@ def test_a_pivot_runs_once_given_its_values(run: Run):
     found = run("query", "PIVOT results ON benchmark USING count(*)")
     assert found.exit_code == 1
     assert "a PIVOT runs as one when given its values: ON column IN (...)" in found.stderr
+    two = run("query", "SELECT 1 AS pivot; SELECT 2")
+    assert two.exit_code == 1 and "PIVOT" not in two.stderr
     given = run(
         "query",
         "PIVOT (SELECT model, benchmark FROM results WHERE model = 'gpt-4') "

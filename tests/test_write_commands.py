@@ -418,9 +418,11 @@ def test_an_organization_slugged_by_an_older_rule_is_still_the_one_named(run: Ru
         )
     before = len(json.loads(run("list", "organizations", "--json").stdout))
     assert run("add-model", "z-1", "--organization", "Zürich AI", "-m", "x").exit_code == 0
+    # In capitals it is the same name, as OpenAI and OPENAI are.
+    assert run("add-model", "z-2", "--organization", "ZÜRICH AI", "-m", "x").exit_code == 0
     assert len(json.loads(run("list", "organizations", "--json").stdout)) == before
     blocked = run("retract", "organization", "z-rich-ai", "-m", "x")
-    assert blocked.exit_code == 1 and "still used by 1 models" in blocked.stderr
+    assert blocked.exit_code == 1 and "still used by 2 models" in blocked.stderr
 
 
 def test_required_options_and_negative_scores_on_the_command_line(run: Run):

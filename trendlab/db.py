@@ -27,7 +27,7 @@ from trendlab.kinds import KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
 from trendlab.resources import resource_dir
-from trendlab.text import DATE_RE, slugify
+from trendlab.text import DATE_RE, fold, slugify
 
 if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
@@ -591,7 +591,8 @@ class Store:
             ).fetchall()
             # By its name too: a slug made by an older slug rule still names it.
             own = self.scalar("SELECT name FROM organizations WHERE slug = ?", [key])
-            n = sum(count for name, count in names if slugify(name) == key or name == own)
+            same = fold(own) if own else None
+            n = sum(count for name, count in names if slugify(name) == key or fold(name) == same)
             return {"models": n} if n else {}
         counts: dict[str, int] = {}
         refs = {

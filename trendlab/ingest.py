@@ -64,9 +64,10 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
-    # Nothing, white space, or only a byte-order mark. JSON Lines with no line is a
-    # file of no records, as `export --jsonl` of none writes it: not a mistake.
-    if _EMPTY.fullmatch(data) and fmt != "jsonl":
+    # Nothing, white space, or only a byte-order mark. A JSON Lines file with no line
+    # is a file of no records, as `export --jsonl` of none writes it; from stdin it is
+    # more likely a producer upstream that failed.
+    if _EMPTY.fullmatch(data) and (fmt != "jsonl" or path == "-"):
         raise TrendlabError(f"{source}: the file is empty")
     if fmt == "parquet":
         return _read_parquet(data, source)
@@ -103,6 +104,8 @@ def _header(names: list[str], source: str) -> list[str]:
             raise TrendlabError(f"{source}: column {i + 1} of the header has no name")
         if name in seen:
             raise TrendlabError(f"{source}: column {name!r} appears twice in the header")
+        if name == ROW:  # the name trendlab numbers rows under
+            raise TrendlabError(f"{source}: unknown column {name!r}")
         seen.add(name)
     return cleaned
 
@@ -218,6 +221,8 @@ def _frame_from_objects(
         obj = {}
         for raw_key, value in record.items():
             key = str(raw_key).strip()
+            if key == ROW:  # the name trendlab numbers rows under
+                raise TrendlabError(f"{source}:{where(i)}: unknown field {key!r}")
             if key in obj:
                 raise TrendlabError(f"{source}:{where(i)}: field {key!r} appears twice")
             obj[key] = value
@@ -226,7 +231,7 @@ def _frame_from_objects(
         for key, values in columns.items():
             values.append(_scalar_text(obj.get(key), f"{source}:{where(i)}", key))
     if not columns and objects:
-        raise TrendlabError(f"{source}: records with no fields")
+        raise TrendlabError(f"{source}:{where(0)}: a record with no fields")
     if not columns:
         # No records (`[]`, as `export --json` of none writes it): nothing to write.
         return pl.DataFrame({ROW: []}, schema={ROW: pl.UInt32})
@@ -326,6 +331,8 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # Polars and Arrow raise several types for a bad file
         raise TrendlabError(f"{source}: not a readable Parquet file ({_short(exc)})") from None
+    if not frame.columns:
+        raise TrendlabError(f"{source}: a Parquet file with no columns")
     _header(frame.columns, source)
     casts = []
     for name, dtype in frame.schema.items():

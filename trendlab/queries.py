@@ -116,8 +116,13 @@ def _check_reads_only(store: Store, sql: str) -> None:
     """Refuse anything but one SELECT (or EXPLAIN) statement."""
     statements = store.con.extract_statements(sql)
     if len(statements) != 1:
-        # DuckDB runs a PIVOT whose values it must find first as a CREATE TYPE too.
-        pivot = re.search(r"\bPIVOT\b", sql, flags=re.IGNORECASE)
+        # DuckDB runs a PIVOT whose values it must find first as a CREATE TYPE (of no
+        # text of its own) and the PIVOT.
+        pivot = (
+            len(statements) == 2
+            and statements[0].type.name == "CREATE"
+            and not statements[0].query.strip()
+        )
         hint = "; a PIVOT runs as one when given its values: ON column IN (...)" if pivot else ""
         raise TrendlabError(
             f"query runs one statement at a time; this SQL has {len(statements)}{hint}"

@@ -27,7 +27,7 @@ from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, KINDS, MODELS, ORGANIZATIONS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
 from trendlab.nearest import suggest
-from trendlab.text import slugify
+from trendlab.text import fold, slugify
 from trendlab.validate import (
     REF,
     ROW,
@@ -295,7 +295,7 @@ class Changeset:
         line_of: Callable[[int], str] | None = None,
     ) -> pl.DataFrame:
         """Text rows of `kind`, typed; any bad row raises with every problem listed."""
-        if raw.columns == [ROW]:  # a file of no records, with no columns to check
+        if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(kind, raw.columns, source)
         typed, errors = validate(kind, raw, self.refs)
@@ -350,13 +350,13 @@ class Changeset:
         model retracted, and its organization with it)."""
         named = self.store.model_organizations(models.unique().to_list())
         current = self.store.organization_names()
-        # A name already recorded is that organization, whatever slug an older slug
-        # rule gave it.
-        names = set(current.values())
+        # A name already recorded (in any case) is that organization, whatever slug an
+        # older slug rule gave it.
+        names = {fold(n) for n in current.values() if n}
         wanted: dict[str, str] = {}
         for name in named:
             slug = slugify(name)
-            if slug not in current and name not in names:
+            if slug not in current and fold(name) not in names:
                 wanted.setdefault(slug, name)
         if wanted:
             rows = [{"slug": s, "name": n} for s, n in wanted.items()]

@@ -13,14 +13,20 @@ import unicodedata
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
 
 
+def fold(text: str) -> str:
+    """A name as names compare: compatibility forms and accents dropped, case folded
+    (Zürich and ZURICH, or one name in NFC and NFD, fold alike)."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).casefold()
+
+
 def slugify(text: str) -> str:
     """A slug for a name: lowercase, accents dropped (Zürich -> zurich), runs of other
     characters become '-'. Letters or digits a slug cannot hold (深度求索, Яндекс), or
     none at all, add a hash of the name, so that no two names share a slug for what
     they lose."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    ).lower()
+    plain = fold(text)
     slug = re.sub(r"[^a-z0-9._]+", "-", plain).strip("-._")
     if slug and not any(c.isalnum() and not c.isascii() for c in plain):
         return slug[:100].rstrip("-._")

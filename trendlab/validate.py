@@ -280,6 +280,7 @@ def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             ).alias("message"),
         )
         # One clash per alias is enough: case variants of one name would repeat it.
+        .sort(ROW, "message")
         .unique(subset=ROW, keep="first", maintain_order=True)
     )
     within = rows.filter(pl.col("model").n_unique().over("__folded") > 1).select(

@@ -289,7 +289,6 @@ def backtest(
     import polars as pl
 
     from trendlab.errors import TrendlabError
-    from trendlab.forecast import ENSEMBLE_MEMBERS
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.runner import DEFAULT_PLAN, backtests, score, scorecards
     from trendlab.render import render, render_json, render_tables
@@ -320,14 +319,14 @@ def backtest(
     if not scored:
         raise TrendlabError(f"{benchmark}: no origin has both enough history and a known outcome")
     if benchmark and families:
-        backtested = set(found[benchmark].rows.get_column("family").to_list())
-        if backtested & set(ENSEMBLE_MEMBERS):  # made from its members' rows when scored
-            backtested.add("ensemble")
-        absent = [f for f in families if f not in backtested]
+        absent = [f for f in families if f not in set(scored[0].rows.get_column("family"))]
         if absent:
+            # Scored again with every family, to name the ones there are.
+            (every,) = score(found, [benchmark], level / 100, None)
+            there = set(every.rows.get_column("family")) - {"last-value", "linear", "auto"}
             raise TrendlabError(
-                f"{', '.join(absent)} does not apply to {benchmark}; its families: "
-                f"{', '.join(sorted(backtested - {'last-value', 'linear'}))}"
+                f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
+                f"or none to calibrate on); it has {', '.join(sorted(there))}"
             )
     each, pooled = scorecards(scored, level / 100)
     each, pooled = (

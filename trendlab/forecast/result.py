@@ -176,7 +176,7 @@ class Forecast:
         fitted = series.records if series.frontier else series.points
         last: Any = series.last_date
         if series.by != "date":
-            at_end = series.points.filter(pl.col("x") == series.x_now).head(1)
+            at_end = series.points.filter(pl.col("x") == series.x_now)
             last = pl.concat([fitted, at_end]).get_column("date").max()
         return {"points": fitted.height, "first": fitted.get_column("date").min(), "last": last}
 
