@@ -322,8 +322,8 @@ def backtest(
         absent = [f for f in families if f not in set(scored[0].rows.get_column("family"))]
         if absent:
             # Scored again with every family, to name the ones there are.
-            (every,) = score(found, [benchmark], level / 100, None)
-            there = set(every.rows.get_column("family")) - {"last-value", "linear", "auto"}
+            (whole,) = score(found, [benchmark], level / 100, None)
+            there = set(whole.rows.get_column("family")) - {"last-value", "linear", "auto"}
             raise TrendlabError(
                 f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
                 f"or none to calibrate on); it has {', '.join(sorted(there))}"
