@@ -13,6 +13,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -24,6 +25,30 @@ Run = Callable[..., Result]
 
 STORE_KINDS = ("file", "team")
 both_stores = pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True)
+
+
+def changeset_around(con: Any, message: str = "around trendlab") -> str:
+    """A changeset written with plain SQL, as another tool (or an older trendlab)
+    would, after every other (ids sort by time); returns its id."""
+    last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
+    new = f"{int(last, 16) + 1:0{len(last)}x}"
+    con.execute(
+        "INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'elsewhere', ?)", [new, message]
+    )
+    return new
+
+
+def revise_around(con: Any, changeset: str, table: str, key: str, **values: object) -> None:
+    """A new revision of one record, its latest with `values` replaced, written with
+    plain SQL in `changeset` (see changeset_around)."""
+    sets = "".join(f"? AS {name}, " for name in values)
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT * REPLACE ({sets}"
+        "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
+        f"FROM {table} WHERE key = ? "
+        "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+        [*values.values(), changeset, key],
+    )
 
 
 @pytest.fixture(autouse=True)

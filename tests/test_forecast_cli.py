@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import Run, changeset_around, revise_around
 from tests.synthetic import decimal, logistic_scores, monthly, write_benchmark
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -306,30 +306,11 @@ def test_a_lower_is_better_benchmark_has_its_floor_above_its_ceiling(
     assert run_empty("check").exit_code == 0
 
 
-def _new_changeset(con: duckdb.DuckDBPyConnection) -> str:
-    """A changeset written around trendlab, after every other (ids sort by time)."""
-    last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
-    new = f"{int(last, 16) + 1:0{len(last)}x}"
-    con.execute(
-        "INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'elsewhere', 'around trendlab')",
-        [new],
-    )
-    return new
-
-
 def _set_benchmark(db: Path, slug: str, **values: object) -> None:
     """A new revision of a benchmark written with plain SQL, around trendlab (or as an
     older trendlab wrote it)."""
     with duckdb.connect(str(db)) as con:
-        cs = _new_changeset(con)
-        sets = "".join(f"? AS {name}, " for name in values)
-        con.execute(
-            f"INSERT INTO benchmark_revisions BY NAME SELECT * REPLACE ({sets}"
-            "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
-            "FROM benchmark_revisions WHERE key = ? "
-            "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
-            [*values.values(), cs, slug],
-        )
+        revise_around(con, changeset_around(con), "benchmark_revisions", slug, **values)
 
 
 def test_a_frontier_past_the_ceiling_is_an_error_not_a_forecast(run: Run, db: Path, tmp_path: Path):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Run, both_stores, make_runner
+from tests.conftest import Run, both_stores, changeset_around, make_runner, revise_around
 from trendlab.records import default_author
 
 
@@ -222,14 +221,8 @@ def test_an_edit_judges_only_what_it_changes(run: Run, db: Path):
 
     later = (date.today() + timedelta(days=30)).isoformat()
     with duckdb.connect(str(db)) as con:
-        cs = _changeset_around(con, "clock")
-        con.execute(
-            "INSERT INTO model_revisions BY NAME SELECT * REPLACE (?::DATE AS release_date, "
-            "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
-            "FROM model_revisions WHERE key = 'gpt-4' "
-            "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
-            [later, cs],
-        )
+        cs = changeset_around(con, "clock")
+        revise_around(con, cs, "model_revisions", "gpt-4", release_date=date.fromisoformat(later))
     result = run("edit", "model", "gpt-4", "--set", "name=GPT 4", "-m", "rename")
     assert result.exit_code == 0, result.stderr
     shown = json.loads(run("show", "model", "gpt-4", "--json").stdout)
@@ -408,7 +401,7 @@ def test_an_organization_slugged_by_an_older_rule_is_still_the_one_named(run: Ru
     import duckdb
 
     with duckdb.connect(str(db)) as con:
-        cs = _changeset_around(con, "old")
+        cs = changeset_around(con, "old")
         con.execute(
             "INSERT INTO organization_revisions BY NAME SELECT * REPLACE ("
             "'z-rich-ai' AS key, 'z-rich-ai' AS slug, 'Zürich AI' AS name, "
@@ -637,18 +630,9 @@ def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path)
     import duckdb
 
     with duckdb.connect(str(db)) as con:
-        cs = _changeset_around(con, "around")
-        for slug, column, value in (
-            ("mmlu", "ceiling", 80.0),
-            ("gsm8k", "higher_is_better", False),
-        ):
-            con.execute(
-                f"INSERT INTO benchmark_revisions BY NAME SELECT * REPLACE (? AS {column}, "
-                "? AS changeset_id, revision + 1 AS revision, 'update' AS op) "
-                "FROM benchmark_revisions WHERE key = ? "
-                "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
-                [value, cs, slug],
-            )
+        cs = changeset_around(con)
+        revise_around(con, cs, "benchmark_revisions", "mmlu", ceiling=80.0)
+        revise_around(con, cs, "benchmark_revisions", "gsm8k", higher_is_better=False)
     result = run("check", "--json")
     assert result.exit_code == 1
     found = json.loads(result.stdout)
@@ -681,11 +665,3 @@ def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPat
     assert author == default_author() and author.strip()
     assert run("--author", "  Ada Lovelace ", "add-model", "a-2", "-m", "x").exit_code == 0
     assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"
-
-
-def _changeset_around(con: Any, message: str) -> str:
-    """A changeset written with SQL, as another tool (or an older trendlab) would."""
-    last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
-    cs = f"{int(last, 16) + 1:0{len(last)}x}"
-    con.execute("INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'x', ?)", [cs, message])
-    return cs
