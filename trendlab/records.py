@@ -229,7 +229,7 @@ class Changeset:
     @property
     def refs(self) -> Refs:
         if self._refs is None:
-            self._refs = Refs.load(self.store)
+            self._refs = Refs(self.store)
         return self._refs
 
     def _changeset_id(self) -> str:
@@ -410,7 +410,7 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     """The key of the one current record `text` names, or a helpful error."""
     keys = store.find_keys(kind, text)
     if not keys and kind is MODELS:  # a model is also named by its aliases
-        slug = Refs.load(store).resolver.resolve([text])[text]
+        slug = Refs(store).resolver.resolve([text])[text]
         keys = [slug] if slug else []
     if len(keys) == 1:
         return keys[0]

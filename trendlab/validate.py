@@ -8,9 +8,10 @@ so a million rows validate in about a second.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -32,49 +33,54 @@ _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of an offending value quoted in an error
 
 
-@dataclass
 class Refs:
-    """What validation needs to know about the database: slugs and unit ranges."""
+    """What validation needs to know about the database: slugs, aliases, unit ranges and
+    provider spellings. Each part is read when first asked for: on a team store every
+    query is a round trip to the catalog, and most writes need only some of them.
+    """
 
-    models: dict[str, object]  # slug -> release_date
-    benchmarks: dict[str, str]  # slug -> unit
-    units: dict[str, tuple[float | None, float | None]]
-    aliases: dict[str, str]  # alias -> model slug
-    # lowercased -> stored spelling, so 'openai' and 'OpenAI' name one provider and a
-    # price is not recorded twice under two spellings of its key
-    providers: dict[str, str]
+    def __init__(self, store: Store):
+        self._store = store
 
-    @classmethod
-    def load(cls, store: Store) -> Refs:
-        models = dict(store.con.execute("SELECT slug, release_date FROM models").fetchall())
-        benchmarks = dict(store.con.execute("SELECT slug, unit FROM benchmarks").fetchall())
-        units = {
-            u: (lo, hi)
-            for u, lo, hi in store.con.execute(
-                "SELECT unit, min_value, max_value FROM units"
-            ).fetchall()
-        }
-        aliases = dict(store.con.execute("SELECT alias, model FROM aliases").fetchall())
-        providers = dict(
-            store.con.execute(
-                # A price's own spelling first, then an organization's name.
-                """
-                SELECT lower(name), arg_min(name, (rank, name)) FROM (
-                    SELECT provider AS name, 0 AS rank FROM prices
-                    UNION ALL SELECT name, 1 FROM organizations WHERE name IS NOT NULL
-                ) GROUP BY lower(name)
-                """
-            ).fetchall()
+    def _pairs(self, sql: str) -> dict[str, Any]:
+        return dict(self._store.con.execute(sql).fetchall())
+
+    @cached_property
+    def models(self) -> dict[str, object]:
+        """Model slug -> release date."""
+        return self._pairs("SELECT slug, release_date FROM models")
+
+    @cached_property
+    def benchmarks(self) -> dict[str, str]:
+        """Benchmark slug -> unit."""
+        return self._pairs("SELECT slug, unit FROM benchmarks")
+
+    @cached_property
+    def units(self) -> dict[str, tuple[float | None, float | None]]:
+        """Unit -> (lowest, highest) value it allows."""
+        rows = self._store.con.execute("SELECT unit, min_value, max_value FROM units").fetchall()
+        return {u: (lo, hi) for u, lo, hi in rows}
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """Alias -> model slug."""
+        return self._pairs("SELECT alias, model FROM aliases")
+
+    @cached_property
+    def providers(self) -> dict[str, str]:
+        """Lowercased provider -> its stored spelling, so 'openai' and 'OpenAI' name one
+        provider and a price is not recorded twice under two spellings of its key."""
+        # A price's own spelling first, then an organization's name.
+        return self._pairs(
+            """
+            SELECT lower(name), arg_min(name, (rank, name)) FROM (
+                SELECT provider AS name, 0 AS rank FROM prices
+                UNION ALL SELECT name, 1 FROM organizations WHERE name IS NOT NULL
+            ) GROUP BY lower(name)
+            """
         )
-        return cls(
-            models=models,
-            benchmarks=benchmarks,
-            units=units,
-            aliases=aliases,
-            providers=providers,
-        )
 
-    @property
+    @cached_property
     def resolver(self) -> Resolver:
         """Model names -> slugs through this database's slugs and aliases."""
         return Resolver.build(self.models, self.aliases)
