@@ -665,3 +665,19 @@ def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPat
     assert author == default_author() and author.strip()
     assert run("--author", "  Ada Lovelace ", "add-model", "a-2", "-m", "x").exit_code == 0
     assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"
+
+
+def test_adding_a_retracted_record_again_keeps_only_the_fields_given(run: Run):
+    added = run("add-model", "tmp-m", "--name", "Tmp", "--notes", "old note", "-m", "a")
+    assert added.exit_code == 0, added.stderr
+    assert run("retract", "model", "tmp-m", "-m", "b").exit_code == 0
+    again = run("add-model", "tmp-m", "--name", "New Tmp", "-m", "c")
+    assert again.exit_code == 0, again.stderr
+    shown = json.loads(run("show", "model", "tmp-m", "--json").stdout)
+    assert (shown["name"], shown["notes"]) == ("New Tmp", None)
+    # An alias moved to another model, retracted, then added again: not the old notes.
+    assert run("alias", "add", "gpt-4o", "gpt-4-0314", "-m", "move").exit_code != 0
+    assert run("retract", "alias", "gpt-4-0314", "-m", "gone").exit_code == 0
+    assert run("alias", "add", "gpt-4o", "gpt-4-0314", "-m", "back").exit_code == 0
+    alias = json.loads(run("show", "alias", "gpt-4-0314", "--json").stdout)
+    assert (alias["model"], alias["notes"], alias["source_url"]) == ("gpt-4o", None, None)

@@ -411,11 +411,14 @@ class Store:
         return f"'{kind.id_prefix}_' || left(md5(concat_ws(chr(31), {parts})), 16)"
 
     @contextmanager
-    def staged_diff(self, kind: Kind, incoming: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    def staged_diff(
+        self, kind: Kind, incoming: pl.DataFrame, *, revive: bool = True
+    ) -> Iterator[pl.DataFrame]:
         """Compare incoming rows with the latest revision of each key.
 
         `incoming` holds __row and a subset of the kind's fields, typed. Fields it
-        lacks keep their stored value. Inside the block the temporary view __diff
+        lacks keep their stored value; for a retracted record, its last values when
+        `revive` (an import restores it), else unknown (an add is a new record). Inside the block the temporary view __diff
         holds __row, key, revision (the next number), status (new / retracted /
         changed / same) and every field, merged, which diff_rows and append_diff
         read; the block gets __row, key and status in input order. A view, not a
@@ -432,7 +435,10 @@ class Store:
         )
         present = [f for f in kind.field_names if f in incoming.columns]
         absent = [f for f in kind.field_names if f not in incoming.columns]
-        merged = [f"i.{f} AS {f}" for f in present] + [f"l.{f} AS {f}" for f in absent]
+        kept = "l.{f}" if revive else "CASE WHEN l.op = 'retract' THEN NULL ELSE l.{f} END"
+        merged = [f"i.{f} AS {f}" for f in present] + [
+            f"{kept.format(f=f)} AS {f}" for f in absent
+        ]
         changed = " OR ".join(f"i.{f} IS DISTINCT FROM l.{f}" for f in present) or "false"
         lcols = ", ".join(f"r.{f}" for f in kind.field_names)
         self.con.register("__incoming", incoming.to_arrow())  # Arrow: no pandas probe

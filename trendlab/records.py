@@ -43,7 +43,8 @@ CHUNK_ROWS = 200_000  # rows diffed and appended at a time (for progress and mem
 
 # How incoming rows meet existing records with the same key:
 #   upsert  - new keys are inserted, changed ones get a new revision (import)
-#   add     - new keys only; an existing, different record is an error (add-*)
+#   add     - new keys only; an existing, different record is an error (add-*), and a
+#             retracted one comes back with only the fields given
 #   missing - new keys only; existing ones, even retracted, are left alone (init seeds)
 MODES = ("upsert", "add", "missing")
 # The statuses of incoming rows that are written (see Store.staged_diff): a new or
@@ -270,7 +271,8 @@ class Changeset:
         counts = self._counts(kind)
         checked = merged_fields(kind)
         for start in range(0, typed.height, CHUNK_ROWS):
-            with self.store.staged_diff(kind, typed.slice(start, CHUNK_ROWS)) as diff:
+            chunk = typed.slice(start, CHUNK_ROWS)
+            with self.store.staged_diff(kind, chunk, revive=mode != "add") as diff:
                 if checked:
                     merged = self.store.diff_rows(list(WRITTEN), checked)
                     errors = merged_errors(kind, merged, self.refs.units)
