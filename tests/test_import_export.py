@@ -287,3 +287,39 @@ def test_a_short_row_is_refused_whatever_the_line_ends(run: Run, tmp_path: Path)
     # Trailing empty fields written out are fine.
     path.write_text("model,benchmark,score,setting\ngpt-4,mmlu,41,\n")
     assert run("import", str(path), "--dry-run").exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_field_one_json_record_leaves_out_keeps_its_stored_value(
+    run: Run, tmp_path: Path, fmt: str
+):
+    records = [
+        {"slug": "gpt-4", "release_date": "2023-03-14"},
+        {"slug": "foo-5", "name": "Foo 5", "notes": "n"},
+    ]
+    path = tmp_path / f"models.{fmt}"
+
+    def write(records: list[dict[str, str]]) -> None:
+        lines = [json.dumps(records)] if fmt == "json" else map(json.dumps, records)
+        path.write_text("\n".join(lines))
+
+    write(records)
+    before = json.loads(run("show", "model", "gpt-4", "--json").stdout)
+    result = run("import", str(path), "-m", "two shapes")
+    assert result.exit_code == 0, result.stderr
+    assert "models: 1 added" in result.stderr
+    after = json.loads(run("show", "model", "gpt-4", "--json").stdout)
+    assert after == before  # the same release date; name and notes kept
+    foo = json.loads(run("show", "model", "foo-5", "--json").stdout)
+    assert (foo["name"], foo["notes"], foo["release_date"]) == ("Foo 5", "n", None)
+    # The whole file is checked before any group is written: every bad record listed,
+    # and a record given twice in groups of different fields is caught.
+    write([{"slug": "bar-6", "release_date": "2999-01-01"}, {"slug": "b-7", "parameters": "x"}])
+    bad = run("import", str(path), "-m", "bad")
+    assert bad.exit_code == 1 and "2 bad rows" in bad.stderr, bad.stderr
+    assert "release_date" in bad.stderr and "parameters" in bad.stderr
+    write([{"slug": "bar-7", "name": "Bar"}, {"slug": "bar-7"}])
+    twice = run("import", str(path), "-m", "twice")
+    assert twice.exit_code == 1 and "same slug as" in twice.stderr, twice.stderr
+    assert run("show", "model", "bar-6").exit_code != 0
+    assert run("show", "model", "bar-7").exit_code != 0

@@ -436,9 +436,7 @@ class Store:
         present = [f for f in kind.field_names if f in incoming.columns]
         absent = [f for f in kind.field_names if f not in incoming.columns]
         kept = "l.{f}" if revive else "CASE WHEN l.op = 'retract' THEN NULL ELSE l.{f} END"
-        merged = [f"i.{f} AS {f}" for f in present] + [
-            f"{kept.format(f=f)} AS {f}" for f in absent
-        ]
+        merged = [f"i.{f} AS {f}" for f in present] + [f"{kept.format(f=f)} AS {f}" for f in absent]
         changed = " OR ".join(f"i.{f} IS DISTINCT FROM l.{f}" for f in present) or "false"
         lcols = ", ".join(f"r.{f}" for f in kind.field_names)
         self.con.register("__incoming", incoming.to_arrow())  # Arrow: no pandas probe

@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -40,6 +40,10 @@ class Loaded:
     frame: pl.DataFrame
     source: str
     line_of: Callable[[int], str]
+    # When a JSON file's records hold different fields: its rows grouped by the fields
+    # they hold, each group with only those. A field a record leaves out keeps its
+    # stored value, which the null standing for it in `frame` would erase.
+    parts: list[pl.DataFrame] = field(default_factory=list)
 
 
 def detect_format(path: str, explicit: str | None) -> str:
@@ -209,10 +213,9 @@ def _scalar_text(value: object, where: str, key: str) -> str | None:
     return str(value)
 
 
-def _frame_from_objects(
-    objects: list[object], source: str, where: Callable[[int], str]
-) -> pl.DataFrame:
+def _from_objects(objects: list[object], source: str, where: Callable[[int], str]) -> Loaded:
     columns: dict[str, list[str | None]] = {}
+    held: dict[frozenset[str], list[int]] = {}  # the rows holding each set of fields
     for i, record in enumerate(objects):
         if not isinstance(record, dict):
             raise TrendlabError(f"{source}:{where(i)}: expected an object of field: value")
@@ -226,6 +229,7 @@ def _frame_from_objects(
             if key in obj:
                 raise TrendlabError(f"{source}:{where(i)}: field {key!r} appears twice")
             obj[key] = value
+        held.setdefault(frozenset(obj), []).append(i)
         for key in obj:
             columns.setdefault(key, [None] * i)
         for key, values in columns.items():
@@ -234,12 +238,19 @@ def _frame_from_objects(
         raise TrendlabError(f"{source}:{where(0)}: a record with no fields")
     if not columns:
         # No records (`[]`, as `export --json` of none writes it): nothing to write.
-        return pl.DataFrame({ROW: []}, schema={ROW: pl.UInt32})
+        return Loaded(pl.DataFrame({ROW: []}, schema={ROW: pl.UInt32}), source, where)
     try:
         frame = pl.DataFrame(columns, schema={c: pl.String for c in columns})
     except UnicodeEncodeError:
         raise _not_unicode(columns, source, where) from None
-    return frame.with_row_index(ROW)
+    frame = frame.with_row_index(ROW)
+    parts = []
+    if len(held) > 1:
+        parts = [
+            frame[rows].select(ROW, *(c for c in columns if c in fields))
+            for fields, rows in held.items()
+        ]
+    return Loaded(frame, source, where, parts)
 
 
 def _not_unicode(
@@ -302,7 +313,7 @@ def _read_json(text: str, source: str) -> Loaded:
     def where(i: int) -> str:
         return f"record {i + 1}"
 
-    return Loaded(_frame_from_objects(data, source, where), source, where)
+    return _from_objects(data, source, where)
 
 
 def _read_jsonl(text: str, source: str) -> Loaded:
@@ -323,7 +334,7 @@ def _read_jsonl(text: str, source: str) -> Loaded:
     def where(i: int) -> str:
         return str(lines[i])
 
-    return Loaded(_frame_from_objects(objects, source, where), source, where)
+    return _from_objects(objects, source, where)
 
 
 def _read_parquet(data: bytes, source: str) -> Loaded:
