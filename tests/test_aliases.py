@@ -37,6 +37,18 @@ def test_an_alias_may_not_shadow_another_models_slug_or_alias(run: Run):
     assert taken.exit_code == 1 and taken.stderr.count("is taken by") == 1
 
 
+def test_a_new_model_may_not_take_another_models_alias_as_its_slug(run: Run):
+    assert run("alias", "add", "gpt-4", "MY-GPT4").exit_code == 0
+    assert run("alias", "add", "gpt-4", "my-gpt4").exit_code == 0
+    taken = run("add-model", "my-gpt4", "--name", "snap")
+    assert taken.exit_code == 1
+    assert taken.stderr.count("already names model gpt-4") == 1, taken.stderr
+    assert run("show", "model", "my-gpt4", "--json").stdout.count('"slug": "gpt-4"') == 1
+    assert run("check").exit_code == 0
+    # A model's own names stay its own: editing it is not a clash.
+    assert run("edit", "model", "gpt-4", "--set", "notes=x", "-m", "x").exit_code == 0
+
+
 def test_an_import_may_not_give_one_alias_to_two_models(run: Run, tmp_path: Path):
     path = tmp_path / "aliases.csv"
     path.write_text("alias,model\nfoo-x,gpt-4\nFOO-X,gpt-4o\n")

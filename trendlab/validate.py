@@ -17,7 +17,7 @@ import polars as pl
 
 from trendlab.aliases import Resolver
 from trendlab.errors import TrendlabError
-from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, PRICES, RESULTS, Field, Kind
+from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Field, Kind
 from trendlab.nearest import suggest
 from trendlab.text import DATE_RE
 
@@ -234,6 +234,37 @@ def _range_errors(
     )
 
 
+def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for new model slugs that already name another model as its alias:
+    names resolve ignoring case, so the new model would take that model's name over."""
+    aliases = pl.DataFrame(
+        {
+            "slug": [a.strip().lower() for a in refs.aliases],
+            "__alias": list(refs.aliases),
+            "__owner": list(refs.aliases.values()),
+        },
+        schema={"slug": pl.String, "__alias": pl.String, "__owner": pl.String},
+    )
+    return (
+        typed.select(ROW, "slug")
+        .filter(~pl.col("slug").is_in(list(refs.models)))
+        .join(aliases, on="slug")
+        .unique(subset=ROW, keep="first", maintain_order=True)
+        .select(
+            ROW,
+            (
+                pl.lit("slug: ")
+                + _quoted(pl.col("slug"))
+                + pl.lit(" already names model ")
+                + pl.col("__owner")
+                + pl.lit(" (its alias ")
+                + _quoted(pl.col("__alias"))
+                + pl.lit(", ignoring case); choose another slug, or retract the alias first")
+            ).alias("message"),
+        )
+    )
+
+
 def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for aliases that would not name one model however written.
 
@@ -309,6 +340,8 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
         found.append(_unknown_refs(typed, "model", refs.models, "model", refs.resolver.hint))
     if kind is ALIASES:
         found.append(_alias_clashes(typed, refs))
+    if kind is MODELS:
+        found.append(_slugs_taken_by_aliases(typed, refs))
     if kind is RESULTS:
         found.append(_unknown_refs(typed, "benchmark", refs.benchmarks, "benchmark"))
         units = pl.DataFrame(
