@@ -566,3 +566,37 @@ def test_a_pivot_runs_once_given_its_values(run: Run):
     )
     assert given.exit_code == 0, given.stderr
     assert json.loads(given.stdout) == [{"model": "gpt-4", "mmlu": 2, "math": 1}]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json", "jsonl"])
+def test_query_writes_types_arrow_and_polars_lack(run: Run, tmp_path: Path, fmt: str):
+    out = tmp_path / f"q.{fmt}"
+    sql = (
+        "SELECT '6f1c3a52-9a4e-4b0e-8a55-1f0a2b3c4d5e'::UUID AS u, INTERVAL 1 DAY AS i, "
+        "340282366920938463463374607431768211455::UHUGEINT AS x"
+    )
+    result = run("query", sql, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    if fmt == "csv":
+        row = pl.read_csv(out, infer_schema=False).row(0, named=True)
+    elif fmt == "parquet":
+        row = pl.read_parquet(out).row(0, named=True)
+    else:
+        row = json.loads(out.read_text())[0] if fmt == "json" else json.loads(out.read_text())
+    assert row["u"] == "6f1c3a52-9a4e-4b0e-8a55-1f0a2b3c4d5e"
+    assert str(row["x"]) == "340282366920938463463374607431768211455"
+
+
+def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path):
+    from trendlab.errors import TrendlabError
+    from trendlab.render import render
+
+    out = tmp_path / "keep.parquet"
+    out.write_bytes(b"before")
+    unwritable = pl.DataFrame({"o": pl.Series([object()], dtype=pl.Object)})
+    with pytest.raises((pl.exceptions.PolarsError, TrendlabError)):
+        render(unwritable, "parquet", str(out))
+    assert out.read_bytes() == b"before"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.parquet"]
+    render(pl.DataFrame({"a": [1]}), "csv", str(out))
+    assert out.read_text() == "a\n1\n"

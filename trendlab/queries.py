@@ -98,11 +98,14 @@ def run(
         import polars as pl
 
         try:
-            return result.pl()
+            taken = result.pl()
+            # DuckDB hands a type Arrow has no name for (UHUGEINT) over as opaque bytes.
+            if not any(isinstance(t, pl.Extension) for t in taken.schema.dtypes()):
+                return taken
         except pl.exceptions.PolarsError:
-            # A type Polars cannot take from Arrow (an INTERVAL): the rows instead, their
-            # types read from the values.
-            return Rows.of_result(store.execute(query.sql, params or None))
+            pass  # a type Polars cannot take from Arrow (an INTERVAL)
+        # The rows instead, their types read from the values.
+        return Rows.of_result(store.execute(query.sql, params or None))
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from trendlab.errors import TrendlabError
@@ -134,19 +136,30 @@ def _json_text(value: Any) -> str:
 
 @contextmanager
 def _opened(output: str | None, binary: bool = False) -> Iterator[IO[Any]]:
+    """`output` opened for writing, or stdout. A regular file is written beside it
+    under a temporary name and takes its name only once complete: a failed write leaves
+    what was there before. Anything else (/dev/null, a pipe) is written in place."""
     if output in (None, "-"):
         yield sys.stdout.buffer if binary else sys.stdout
         return
+    target = Path(os.path.realpath(output))  # a link keeps pointing where it did
+    regular = target.is_file() or not target.exists()
+    partial = target.with_name(f".{target.name}.partial") if regular else target
     try:
         with open(
-            output,
+            partial,
             "wb" if binary else "w",
             encoding=None if binary else "utf-8",
             newline=None if binary else "",
         ) as handle:
             yield handle
+        if regular:
+            partial.replace(target)
     except OSError as exc:
         raise TrendlabError(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        if regular:
+            partial.unlink(missing_ok=True)
 
 
 def _cell(value: Any) -> str:
@@ -270,7 +283,11 @@ def _frame(data: pl.DataFrame | Rows) -> pl.DataFrame:
         return data
     import polars as pl
 
-    return pl.DataFrame(data.rows, schema=data.names, orient="row")
+    frame = pl.DataFrame(data.rows, schema=data.names, orient="row")
+    # Values Polars keeps only as Python objects (a UUID) are written as their text.
+    return frame.with_columns(
+        _as_text(frame[name], str) for name, dtype in frame.schema.items() if dtype == pl.Object
+    )
 
 
 def render_tables(tables: list[tuple[str, pl.DataFrame]], output: str | None = None) -> None:
