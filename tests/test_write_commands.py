@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run, both_stores, changeset_around, make_runner, revise_around
+from trendlab.db import Store
 from trendlab.records import default_author
 
 
@@ -681,3 +682,38 @@ def test_adding_a_retracted_record_again_keeps_only_the_fields_given(run: Run):
     assert run("alias", "add", "gpt-4o", "gpt-4-0314", "-m", "back").exit_code == 0
     alias = json.loads(run("show", "alias", "gpt-4-0314", "--json").stdout)
     assert (alias["model"], alias["notes"], alias["source_url"]) == ("gpt-4o", None, None)
+
+
+def test_two_organizations_may_not_share_a_name(run: Run, store_location: str):
+    taken = run("import", "--kind", "organizations", "-", input="slug,name\nopenai-2,OPENAI\n")
+    assert taken.exit_code == 1
+    assert "'OPENAI' is already the name of organization openai" in taken.stderr
+    twice = run(
+        "import", "--kind", "organizations", "-", input="slug,name\nz-a,Zürich AI\nz-b,zurich ai\n"
+    )
+    assert twice.exit_code == 1 and twice.stderr.count("names two organizations") == 2
+    renamed = run("edit", "organization", "openai", "--set", "name=Anthropic", "-m", "x")
+    assert renamed.exit_code == 1 and "organization anthropic" in renamed.stderr
+    assert run("show", "organization", "openai-2").exit_code != 0
+    # Swapping two names in one file is not a clash; an export imports back as it was.
+    swap = run(
+        "import",
+        "--kind",
+        "organizations",
+        "-",
+        input="slug,name\nopenai,Anthropic\nanthropic,OpenAI\n",
+    )
+    assert swap.exit_code == 0, swap.stderr
+    # Written around trendlab, check finds it.
+    store = Store.open(store_location, read_only=False)
+    revise_around(
+        store.con, changeset_around(store.con), "organization_revisions", "google", name="OPENAI"
+    )
+    store.close()
+    check = run("check", "--json")
+    assert check.exit_code == 1
+    problems = {(v["key"], v["problem"]) for v in json.loads(check.stdout)}
+    assert (
+        "google",
+        "name OPENAI is also the name of organization anthropic ignoring case and accents",
+    ) in problems

@@ -17,9 +17,19 @@ import polars as pl
 
 from trendlab.aliases import Resolver
 from trendlab.errors import TrendlabError
-from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Field, Kind
+from trendlab.kinds import (
+    ALIASES,
+    BENCHMARKS,
+    MODEL_REFS,
+    MODELS,
+    ORGANIZATIONS,
+    PRICES,
+    RESULTS,
+    Field,
+    Kind,
+)
 from trendlab.nearest import suggest
-from trendlab.text import DATE_RE
+from trendlab.text import DATE_RE, fold
 
 if TYPE_CHECKING:
     from trendlab.db import Store
@@ -65,6 +75,11 @@ class Refs:
     def aliases(self) -> dict[str, str]:
         """Alias -> model slug."""
         return self._pairs("SELECT alias, model FROM aliases")
+
+    @cached_property
+    def organizations(self) -> dict[str, str]:
+        """Organization slug -> name."""
+        return self._pairs("SELECT slug, name FROM organizations")
 
     @cached_property
     def providers(self) -> dict[str, str]:
@@ -234,6 +249,40 @@ def _range_errors(
     )
 
 
+def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for organization names another organization already has, or that
+    two rows give, as names compare (case and accents ignored): a model names its
+    organization by name, so two would be one."""
+    given = typed.select(ROW, "slug", "name").filter(pl.col("name").is_not_null())
+    others = {s: n for s, n in refs.organizations.items() if s not in set(given["slug"])}
+    stored = pl.DataFrame(
+        {"__folded": [fold(n) for n in others.values()], "__other": list(others)},
+        schema={"__folded": pl.String, "__other": pl.String},
+    )
+    rows = given.with_columns(
+        pl.Series("__folded", [fold(n) for n in given["name"]], dtype=pl.String)
+    )
+    taken = rows.join(stored, on="__folded").select(
+        ROW,
+        (
+            pl.lit("name: ")
+            + _quoted(pl.col("name"))
+            + pl.lit(" is already the name of organization ")
+            + pl.col("__other")
+            + pl.lit(" (ignoring case and accents)")
+        ).alias("message"),
+    )
+    within = rows.filter(pl.col("slug").n_unique().over("__folded") > 1).select(
+        ROW,
+        (
+            pl.lit("name: ")
+            + _quoted(pl.col("name"))
+            + pl.lit(" names two organizations in this input (ignoring case and accents)")
+        ).alias("message"),
+    )
+    return pl.concat([taken, within]).unique(subset=ROW, keep="first", maintain_order=True)
+
+
 def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for new model slugs that already name another model as its alias:
     names resolve ignoring case, so the new model would take that model's name over."""
@@ -342,6 +391,8 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
         found.append(_alias_clashes(typed, refs))
     if kind is MODELS:
         found.append(_slugs_taken_by_aliases(typed, refs))
+    if kind is ORGANIZATIONS and "name" in cols:
+        found.append(_organization_names_taken(typed, refs))
     if kind is RESULTS:
         found.append(_unknown_refs(typed, "benchmark", refs.benchmarks, "benchmark"))
         units = pl.DataFrame(
