@@ -18,7 +18,7 @@ from tests.conftest import Run, make_runner
 from tests.synthetic import decimal, logistic_scores, monthly, write_benchmark
 from trendlab.cli import cli
 from trendlab.forecast.calibrate import Calibration
-from trendlab.forecast.evaluate import choose
+from trendlab.forecast.evaluate import choose, scorecard
 
 DAYS = monthly(date(2016, 1, 10), 60, step_days=61)  # every two months, 2016 to 2025
 XS = np.array([decimal(d) for d in DAYS])
@@ -370,6 +370,22 @@ def test_choose_needs_history_and_picks_the_best_interval_score():
     )
     assert choose(rows, ("logistic", "gompertz"), 0.8) == "gompertz"
     assert choose(rows, ("logistic", "gompertz"), 0.8, known_by=date(2021, 1, 1)) is None
+
+
+def test_a_forecast_that_hits_the_truth_covers_it():
+    hit = 10**0.7  # through a log and back: equal only to the last bits
+    rows = pl.DataFrame(
+        {
+            "family": ["exponential", "exponential"],
+            "horizon": [12, 12],
+            "actual": [hit, 50.0],
+            "median": [10 ** (0.7 * (1 + 1e-15)), 50.0],
+            "lower": [10 ** (0.7 * (1 + 1e-15)), 51.0],
+            "upper": [10 ** (0.7 * (1 + 1e-15)), 52.0],
+        }
+    )
+    card = scorecard(rows, 0.8).row(0, named=True)
+    assert card["coverage"] == 0.5  # the hit covers; the miss by one point does not
 
 
 def test_the_ensemble_averages_its_members_calibrated_forecasts(panel: Path):

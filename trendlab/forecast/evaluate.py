@@ -217,11 +217,15 @@ def scorecard(rows: pl.DataFrame, level: float) -> pl.DataFrame:
 
 
 def _scored(rows: pl.DataFrame, level: float) -> pl.DataFrame:
+    # A forecast that hits the truth covers it, though the two went through different
+    # arithmetic (a logit and back) and differ in the last bits.
+    slack = 1e-9 * pl.max_horizontal(pl.col("actual").abs(), pl.lit(1.0))
     return rows.with_columns(
         _winkler(level).alias("s"),
-        ((pl.col("lower") <= pl.col("actual")) & (pl.col("actual") <= pl.col("upper"))).alias(
-            "covered"
-        ),
+        (
+            (pl.col("lower") - slack <= pl.col("actual"))
+            & (pl.col("actual") <= pl.col("upper") + slack)
+        ).alias("covered"),
     )
 
 
