@@ -55,7 +55,9 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
         "lower_date",
         "upper_date",
         "probability_by_until",
+        "status",
     }
+    assert crossing["status"] == "reached"
 
 
 def test_the_ensemble_reports_each_members_parameters(run: Run):
@@ -194,9 +196,14 @@ def test_by_compute_and_all_and_setting(synthetic: Run):
         "lower_x",
         "upper_x",
         "probability_by_until",
+        "status",
     }
     every = json.loads(_ok(synthetic("forecast", "synth", "--all", "--json")))
     assert every["fitted_on"]["points"] == 36
+    # Fitted on every result, crossings are the typical result's, and the table says so.
+    assert "When the trend of every synth result reaches" in _ok(
+        synthetic("forecast", "synth", "--all")
+    )
     five = json.loads(_ok(synthetic("forecast", "synth", "--setting", "5-SHOT", "--json")))
     assert five["fitted_on"]["points"] == 18
 

@@ -134,15 +134,8 @@ class Forecast:
         """One row per threshold: median / lower / upper crossing and P(by until)."""
         prefix = "date" if self.axis.by == "date" else "x"
         rows = [
-            {
-                "threshold": c.threshold,
-                f"median_{prefix}": self._label(c.median),
-                f"lower_{prefix}": self._label(c.lower),
-                f"upper_{prefix}": self._label(c.upper),
-                "probability_by_until": round(c.probability, 3),
-                "status": c.status,
-            }
-            for c in self.crossings(thresholds)
+            {**row, "probability_by_until": round(row["probability_by_until"], 3)}
+            for row in self._crossing_rows(thresholds)
         ]
         dtype = pl.Date if self.axis.by == "date" else pl.Float64
         return pl.DataFrame(
@@ -156,6 +149,20 @@ class Forecast:
                 "status": pl.String,
             },
         )
+
+    def _crossing_rows(self, thresholds: list[float]) -> list[dict[str, Any]]:
+        prefix = "date" if self.axis.by == "date" else "x"
+        return [
+            {
+                "threshold": c.threshold,
+                f"median_{prefix}": self._label(c.median),
+                f"lower_{prefix}": self._label(c.lower),
+                f"upper_{prefix}": self._label(c.upper),
+                "probability_by_until": c.probability,
+                "status": c.status,
+            }
+            for c in self.crossings(thresholds)
+        ]
 
     def _label(self, x: float | None) -> Any:
         return None if x is None else self.axis.label(x)
@@ -193,7 +200,9 @@ class Forecast:
         out = [(title, points)]
         if thresholds:
             crossings = self.crossing_frame(thresholds)
-            out.append((f"When {scale.slug} reaches each threshold", crossings))
+            # Fitted on every result, the curve is the typical result's, not the best's.
+            who = scale.slug if self.series.frontier else f"the trend of every {scale.slug} result"
+            out.append((f"When {who} reaches each threshold", crossings))
         params = [{"parameter": k, "value": _text(_plain(v))} for k, v in _flat(self.parameters())]
         out.append(
             (
@@ -205,7 +214,6 @@ class Forecast:
 
     def to_json(self, thresholds: list[float]) -> dict[str, Any]:
         """The document `trendlab forecast --format json` prints (see the README)."""
-        prefix = "date" if self.axis.by == "date" else "x"
         return _plain(
             {
                 "benchmark": self.series.scale.slug,
@@ -215,16 +223,7 @@ class Forecast:
                 "fitted_on": self.fitted_on(),
                 "parameters": self.parameters(),
                 "forecast": self.frame().to_dicts(),
-                "crossings": [
-                    {
-                        "threshold": c.threshold,
-                        f"median_{prefix}": self._label(c.median),
-                        f"lower_{prefix}": self._label(c.lower),
-                        f"upper_{prefix}": self._label(c.upper),
-                        "probability_by_until": c.probability,
-                    }
-                    for c in self.crossings(thresholds)
-                ],
+                "crossings": self._crossing_rows(thresholds),
             }
         )
 
