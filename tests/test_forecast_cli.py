@@ -198,6 +198,8 @@ def test_by_compute_and_all_and_setting(synthetic: Run):
         "probability_by_until",
         "status",
     }
+    blank = synthetic("forecast", "synth", "--setting", "")
+    assert blank.exit_code == 2 and "--setting" in blank.stderr and "blank" in blank.stderr
     every = json.loads(_ok(synthetic("forecast", "synth", "--all", "--json")))
     assert every["fitted_on"]["points"] == 36
     # Fitted on every result, crossings are the typical result's, and the table says so.

@@ -297,6 +297,9 @@ def test_as_of_a_year_and_other_global_mistakes(run: Run):
     then = run("list", "benchmarks", "--as-of", "2025", "--json")
     assert then.exit_code == 0 and json.loads(then.stdout) == []
     assert json.loads(run("list", "benchmarks", "--as-of", "2099", "--json").stdout)
+    # Any four-digit year, the help says: not only this century and the last.
+    assert json.loads(run("list", "benchmarks", "--as-of", "2100", "--json").stdout)
+    assert json.loads(run("list", "benchmarks", "--as-of", "1850", "--json").stdout) == []
     # For diff --since a year means since it began: this year's changes are all there.
     this_year = str(datetime.now(UTC).year)
     changes = json.loads(run("diff", "--since", this_year, "--json").stdout)

@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 _ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
 
 
+def _some_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # Every setting contains the empty text: a blank filter would keep everything.
+    if value is not None and not value.strip():
+        raise click.BadParameter("is blank: give some text of the setting, e.g. 5-shot")
+    return value
+
+
 def forecast_options(func: Callable) -> Callable:
     """The options that say what to forecast, shared by `forecast` and `plot`."""
     options = [
@@ -59,6 +66,7 @@ def forecast_options(func: Callable) -> Callable:
         click.option(
             "--setting",
             metavar="TEXT",
+            callback=_some_text,
             help="Only results whose setting contains TEXT (case-insensitive), e.g. 5-shot.",
         ),
         click.option(
