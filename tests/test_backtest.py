@@ -265,6 +265,9 @@ def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
     for doc in docs:
         assert {r["horizon_months"] for r in doc["rows"]} <= {12}
     assert any(doc["rows"] for doc in docs)
+    # Each benchmark is calibrated on the others' forecasts, so the title gives no count.
+    title = run("backtest", "--all", "--horizons", "12", "--every", "12").stdout.splitlines()[0]
+    assert "intervals calibrated on the other benchmarks' backtest forecasts" in title, title
 
 
 @pytest.mark.parametrize(

@@ -360,6 +360,11 @@ def backtest(
             else f"{level:g} % intervals not calibrated (too few backtest forecasts)"
         )
         if all_benchmarks:
+            # Each benchmark is calibrated on a different set (the others'): no one count.
+            if described:
+                how = (
+                    f"{level:g} % intervals calibrated on the other benchmarks' backtest forecasts"
+                )
             render_tables(
                 [
                     (f"Backtest of {len(scored)} benchmarks; {how}", each),
