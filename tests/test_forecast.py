@@ -56,6 +56,20 @@ def test_logistic4_learns_a_ceiling_below_the_nominal_one():
     assert params["ceiling_lower"] <= params["ceiling"] <= params["ceiling_upper"] <= 100
 
 
+def test_a_curve_with_as_many_parameters_as_points_has_no_intervals():
+    # Three frontier points and logistic4's three parameters: the curve passes through
+    # every point, so its residuals are zero and say nothing of how sure it is.
+    series = series_of([40.0, 60.0, 70.0], xs=np.array([2022.0, 2023.0, 2024.0]))
+    params = forecast(series, family="logistic4", until="2027").parameters()
+    assert params["slope"] > 0 and params["ceiling"] >= 70
+    bounds = ("slope_lower", "slope_upper", "ceiling_lower", "ceiling_upper")
+    assert [params[k] for k in bounds] == [None] * 4
+    # With a point to spare, they are back.
+    series = series_of([40.0, 60.0, 70.0, 74.0], xs=np.array([2022.0, 2023.0, 2024.0, 2025.0]))
+    params = forecast(series, family="logistic4", until="2027").parameters()
+    assert params["slope_lower"] <= params["slope"] <= params["slope_upper"]
+
+
 def test_gompertz_recovers_its_inflection():
     z = np.exp(-np.exp(-0.9 * (XS - 2021.0)))
     params = forecast(series_of(100 * z), family="gompertz", until="2027").parameters()

@@ -2,7 +2,8 @@
 
 Slopes are per unit of x: per year by date, per order of magnitude by compute or
 price. Each estimate comes with its Wald interval (robust HC0 standard errors) at
-the forecast's level, as NAME_lower and NAME_upper.
+the forecast's level, as NAME_lower and NAME_upper (null when the curve has as many
+parameters as points).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         out[f"{name}_lower"] = factor * math.log(2) / b_hi if b_hi > 0 else None
         out[f"{name}_upper"] = factor * math.log(2) / b_lo if b_lo > 0 else None
         out["value_now"] = float(math.exp(a))
+    if curve.n <= len(curve.coef):
+        # As many points as parameters: the curve passes through every point, and its
+        # residuals say nothing of how sure it is. The intervals are unknown, not zero.
+        out.update({k: None for k in out if k.endswith(("_lower", "_upper"))})
     return out
 
 
