@@ -95,6 +95,28 @@ def test_exponential_reports_the_doubling_time_with_an_interval():
     assert params["doubling_time_months_lower"] < 7.0 < params["doubling_time_months_upper"]
 
 
+def test_a_lower_is_better_metric_with_no_bound_decays_exponentially():
+    # Latency in seconds, halving every 9 months: a straight line would cross zero.
+    sc = scale("latency", floor=None, ceiling=None, higher_is_better=False, unit="seconds")
+    rng = np.random.default_rng(4)
+    seconds = 80 * 0.5 ** ((XS - 2018) * 12 / 9) * np.exp(rng.normal(0, 0.1, len(XS)))
+    series = series_of(seconds, sc=sc)
+    result = forecast(series, family="auto", until="2030")
+    assert result.family == "exponential"
+    params = result.parameters()
+    assert params["halving_time_months"] == pytest.approx(9.0, rel=0.1)
+    assert params["halving_time_months_lower"] < params["halving_time_months"]
+    assert params["halving_time_months"] < params["halving_time_months_upper"]
+    assert "doubling_time_months" not in params and params["decay_rate"] > 0
+    points = result.frame()
+    best = float(seconds.min())
+    assert (points["upper"] > 0).all() and (points["median"] <= best).all()
+    assert points["median"].is_sorted(descending=True)  # a frontier: never worse
+    # Its crossings count down: when does it get under a tenth of a second?
+    [crossing] = result.crossings([0.1])
+    assert crossing.status == "forecast" and crossing.median is not None
+
+
 @pytest.mark.parametrize("family", ["logistic", "logistic4", "gompertz", "ensemble", "linear"])
 def test_intervals_stay_in_bounds_and_above_the_frontier(family):
     z = _noisy(logistic_scores(XS, slope=0.8, midpoint=2022.0, floor=25) / 100, sd=0.4, seed=7)

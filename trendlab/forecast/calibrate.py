@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from trendlab.forecast.families import SPACES
+from trendlab.forecast.families import SPACES, exponential_space
 
 MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
 # The least spread a raw forecast is taken to have, in the calibration space (logit or
@@ -34,14 +34,15 @@ MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
 # tenths of a logit), so it only matters where the spread has collapsed. It is the
 # same at every level, as the logit space assumes: a fixed share of the remaining
 # headroom rather than a fixed number of points.
-MIN_SPREAD = {"logit": 0.05, "log": 0.05, "identity": 1e-3}
+MIN_SPREAD = {"logit": 0.05, "log": 0.05, "neglog": 0.05, "identity": 1e-3}
 
 
-def space_for(bounded: bool, positive: bool) -> str:
-    """The calibration space of a series: logit, log or identity."""
+def space_for(bounded: bool, v: np.ndarray) -> str:
+    """The calibration space of a series with values v: logit on a bounded benchmark,
+    else where an exponential is a line (log, neglog), else identity."""
     if bounded:
         return "logit"
-    return "log" if positive else "identity"
+    return exponential_space(v) or "identity"
 
 
 def summarize(paths: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from trendlab.forecast.axis import Axis
 from trendlab.forecast.families import Curve
 from trendlab.series import Series
@@ -55,14 +57,20 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
             out["slope_lower"], out["slope_upper"] = out["slope_upper"], out["slope_lower"]
         out["value_now"] = float(scale.score(a))
     elif curve.family == "exponential":
-        out.update(growth_rate=b, growth_rate_lower=b_lo, growth_rate_upper=b_hi)
-        # Doubling time: months by date, orders of magnitude of x otherwise.
+        # Growth of the score when higher is better; its decay when lower is (the
+        # neglog space, where the slope is the rate the score shrinks at).
+        growing = curve.space == "log"
+        rate = "growth_rate" if growing else "decay_rate"
+        out.update({rate: b, f"{rate}_lower": b_lo, f"{rate}_upper": b_hi})
+        # Doubling (halving) time: months by date, orders of magnitude of x otherwise.
         factor = 12.0 if axis.by == "date" else 1.0
-        name = "doubling_time_months" if axis.by == "date" else "doubling_x_orders"
+        name = ("doubling" if growing else "halving") + (
+            "_time_months" if axis.by == "date" else "_x_orders"
+        )
         out[name] = factor * math.log(2) / b if b > 0 else None
         out[f"{name}_lower"] = factor * math.log(2) / b_hi if b_hi > 0 else None
         out[f"{name}_upper"] = factor * math.log(2) / b_lo if b_lo > 0 else None
-        out["value_now"] = float(math.exp(a))
+        out["value_now"] = float(scale.score(curve.from_space(np.asarray(a))))
     if curve.n <= len(curve.coef):
         # As many points as parameters: the curve passes through every point, and its
         # residuals say nothing of how sure it is. The intervals are unknown, not zero.

@@ -41,6 +41,9 @@ def expit(eta: np.ndarray) -> np.ndarray:
 SPACES: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
     "logit": (logit, expit),
     "log": (lambda v: np.log(np.maximum(v, 1e-300)), np.exp),
+    # A lower-is-better metric with no bound (v = -score < 0): -log score, so that up is
+    # better in this space too and its residuals mean what the log space's do.
+    "neglog": (lambda v: -np.log(np.maximum(-v, 1e-300)), lambda eta: -np.exp(-eta)),
     "identity": (lambda v: v, lambda v: v),
 }
 
@@ -50,12 +53,10 @@ def _line(coef: np.ndarray, dx: np.ndarray) -> np.ndarray:
 
 
 # Each family's curve, vectorised: (k, p) coefficient draws at offsets dx -> (k, len(dx)).
+# (The families that are a straight line in their own space have none: see Curve.shape.)
 SHAPES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "logistic": lambda c, d: expit(_line(c, d)),
     "logistic4": lambda c, d: c[:, 2:3] * expit(_line(c, d)),
     "gompertz": lambda c, d: np.exp(-np.exp(-np.clip(_line(c, d), -50, 50))),
-    "linear": _line,
-    "exponential": lambda c, d: np.exp(_line(c, d)),
 }
 
 
@@ -82,6 +83,9 @@ class Curve:
     members: tuple[Curve, ...] = ()
 
     def shape(self, coef: np.ndarray, dx: np.ndarray) -> np.ndarray:
+        """(k, p) coefficient draws at offsets dx -> (k, len(dx)) values of v."""
+        if self.family in LINEAR_IN_SPACE:
+            return self.from_space(_line(coef, dx))
         return SHAPES[self.family](coef, dx)
 
     def mean(self, x: np.ndarray) -> np.ndarray:
@@ -277,15 +281,27 @@ def fit_linear(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
 
 
 def fit_exponential(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
-    """log v = a + b dx (OLS, HC0): growth by a constant factor, for unbounded metrics."""
-    if np.any(v <= 0):
-        raise TrendlabError(
-            "the exponential family needs positive scores that grow (higher is better)"
-        )
-    coef, cov = _ols(x, np.log(v), x_ref, "exponential")
-    curve = Curve("exponential", "log", coef, cov, x_ref, v, len(x))
-    curve.residuals = np.log(v) - np.log(curve.mean(x))
+    """log score = a + b dx (OLS, HC0): change by a constant factor, for unbounded
+    metrics; growth when higher is better (v = score > 0), decay when lower is (v =
+    -score < 0, fitted as -log score so that the slope is positive for progress)."""
+    space = exponential_space(v)
+    if space is None:
+        raise TrendlabError("the exponential family needs scores that are all positive")
+    to_space = SPACES[space][0]
+    coef, cov = _ols(x, to_space(v), x_ref, "exponential")
+    curve = Curve("exponential", space, coef, cov, x_ref, v, len(x))
+    curve.residuals = to_space(v) - to_space(curve.mean(x))
     return curve
+
+
+def exponential_space(v: np.ndarray) -> str | None:
+    """Where an exponential is a line for these values of v: log when they are all
+    positive, neglog when all negative (positive scores, lower is better), else none."""
+    if np.all(v > 0):
+        return "log"
+    if np.all(v < 0):
+        return "neglog"
+    return None
 
 
 def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:

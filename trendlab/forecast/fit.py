@@ -6,7 +6,7 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import BOUNDED_FAMILIES, UNBOUNDED_FAMILIES
 from trendlab.forecast.axis import make_axis, parse_until
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration
-from trendlab.forecast.families import Curve, fit_family
+from trendlab.forecast.families import Curve, exponential_space, fit_family
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Crossing, Forecast
 from trendlab.series import Series
@@ -17,8 +17,8 @@ def default_family(series: Series) -> str:
     benchmark with no ceiling (linear if its scores are not all positive)."""
     if series.scale.bounded:
         return "logistic"
-    positive = series.points.get_column("v").min() > 0  # type: ignore[operator]
-    return "exponential" if positive else "linear"
+    found = exponential_space(series.points.get_column("v").to_numpy())
+    return "linear" if found is None else "exponential"
 
 
 def families_for(series: Series) -> tuple[str, ...]:

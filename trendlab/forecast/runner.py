@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from trendlab.errors import TrendlabError
@@ -109,8 +110,8 @@ def _save(settings: Opener, kind: str, by_spec: dict[str, list[tuple[str, str, s
 
 def _compute(job: _Job, plan: bt.Plan) -> Backtest:
     rows = bt.run(job.scale, job.known, job.now, plan, _applicable(job.now))
-    positive = bool(job.now.points.get_column("v").min() > 0)  # type: ignore[operator]
-    return Backtest(job.scale, space_for(job.scale.bounded, positive), rows)
+    space = space_for(job.scale.bounded, job.now.points.get_column("v").to_numpy())
+    return Backtest(job.scale, space, rows)
 
 
 @dataclass
@@ -169,7 +170,7 @@ def _read(
             # named on its own gets the error. Too little history is cached, so it is
             # not read again; refused records are not, so the reason is never stale.
             empty = pl.DataFrame(schema=bt.ROW_SCHEMA)
-            space = space_for(scale.bounded, True)
+            space = space_for(scale.bounded, np.ones(1))  # no rows: never calibrated on
             if isinstance(error, RefusedData):
                 pending.found[slug] = Backtest(scale, space, empty, refused=error.message)
             else:
@@ -286,7 +287,7 @@ def default_family_for(backtest: Backtest) -> str:
     logistic, or exponential without a ceiling."""
     if backtest.scale.bounded:
         return "logistic"
-    return "exponential" if backtest.space == "log" else "linear"
+    return "exponential" if backtest.space in ("log", "neglog") else "linear"
 
 
 # -- forecasts ---------------------------------------------------------------------------
