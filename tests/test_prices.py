@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import Run
+from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.forecast.decline import fit_decline
 from trendlab.prices import BLENDED, Blend, cheapest_capable, price_trend, with_blended
@@ -70,6 +71,32 @@ def test_prices_as_of(run: Run):
     seeded = json.loads(run("log", "--json").stdout)[-1]["changeset"]
     then = json.loads(run("prices", "--model", "gpt-4o", "--as-of", seeded, "--json").stdout)
     assert len(now) == len(then) + 1
+
+
+def test_current_prices_as_of_a_day_are_those_in_effect_that_day(run: Run, store_location: str):
+    # As if the seeds had been recorded on 2024-07-01: reading the database as of then,
+    # "current" means in effect then (GPT-4o's launch price), not today.
+    store = Store.open(store_location, read_only=False)
+    store.con.execute("UPDATE changesets SET recorded_at = TIMESTAMP '2024-07-01 00:00:00'")
+    store.close()
+    then = run(
+        "prices",
+        "--model",
+        "gpt-4o",
+        "--provider",
+        "openai",
+        "--current",
+        "--as-of",
+        "2024-07-01",
+        "--json",
+    )
+    assert then.exit_code == 0, then.stderr
+    [price] = json.loads(then.stdout)
+    assert (price["effective_date"], price["input_usd_per_mtok"]) == ("2024-05-13", 5.0)
+    [today] = json.loads(
+        run("prices", "--model", "gpt-4o", "--provider", "openai", "--current", "--json").stdout
+    )
+    assert today["effective_date"] > "2024-07-01" and today["input_usd_per_mtok"] < 5.0
 
 
 def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Path):

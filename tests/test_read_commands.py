@@ -279,6 +279,13 @@ def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path
     assert result.exit_code == 2 and "cannot tell the format from -o" in result.stderr
     assert not sheet.exists()
     assert run("list", "models", "-o", str(tmp_path / "models.txt")).exit_code == 0
+    # A format that contradicts the suffix would not read back by that suffix.
+    for contradicting in (["--csv"], ["--format", "jsonl"]):
+        clash = run("export", "models", "-o", str(tmp_path / "models.json"), *contradicting)
+        assert clash.exit_code == 2 and "names a json file" in clash.stderr, clash.stderr
+    assert not (tmp_path / "models.json").exists()
+    agree = run("export", "models", "-o", str(tmp_path / "models.json"), "--format", "json")
+    assert agree.exit_code == 0
     pdf = run("report", "-o", str(tmp_path / "report.pdf"))
     assert pdf.exit_code == 2 and "the report is an HTML page" in pdf.stderr
 

@@ -319,6 +319,11 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
                 raise click.UsageError(
                     f"cannot tell the format from -o {output}: give --format " + "|".join(choices)
                 )
+            if chosen and suffix and chosen != suffix:
+                # An import reads a file by its suffix: CSV in data.json would not read back.
+                raise click.UsageError(
+                    f"-o {output} names a {suffix} file, but the format asked for is {chosen}"
+                )
             kwargs["fmt"] = chosen or suffix or default
             return func(*args, **kwargs)
 

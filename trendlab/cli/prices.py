@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 import click
 
@@ -57,10 +57,12 @@ def prices(
         if model is not None:
             model = resolve_key(store, MODELS, model)
         frame = store.records(PRICES, model=model)
+        # In effect today (UTC, as every date here), or on the day --as-of reads.
+        day = (store.as_of or datetime.now(UTC)).date()
     if provider is not None:
         frame = core.filter_provider(frame, provider)
     if current:
-        frame = core.in_effect(frame, date.today())
+        frame = core.in_effect(frame, day)
     frame = (
         core.with_blended(frame, weights)
         .select(
