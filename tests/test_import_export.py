@@ -290,11 +290,12 @@ def test_a_short_row_is_refused_whatever_the_line_ends(run: Run, tmp_path: Path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@both_stores
 def test_a_field_one_json_record_leaves_out_keeps_its_stored_value(
     run: Run, tmp_path: Path, fmt: str
 ):
     records = [
-        {"slug": "gpt-4", "release_date": "2023-03-14"},
+        {"slug": "gpt-4", "release_date": "2023-03-15"},
         {"slug": "foo-5", "name": "Foo 5", "notes": "n"},
     ]
     path = tmp_path / f"models.{fmt}"
@@ -307,9 +308,11 @@ def test_a_field_one_json_record_leaves_out_keeps_its_stored_value(
     before = json.loads(run("show", "model", "gpt-4", "--json").stdout)
     result = run("import", str(path), "-m", "two shapes")
     assert result.exit_code == 0, result.stderr
-    assert "models: 1 added" in result.stderr
+    assert "models: 1 added, 1 updated" in result.stderr, result.stderr
     after = json.loads(run("show", "model", "gpt-4", "--json").stdout)
-    assert after == before  # the same release date; name and notes kept
+    assert after == before | {"release_date": "2023-03-15"}  # name and notes kept
+    history = json.loads(run("history", "model", "gpt-4", "--json").stdout)
+    assert history[-1]["changes"] == "release_date: 2023-03-14 -> 2023-03-15"
     foo = json.loads(run("show", "model", "foo-5", "--json").stdout)
     assert (foo["name"], foo["notes"], foo["release_date"]) == ("Foo 5", "n", None)
     # The whole file is checked before any group is written: every bad record listed,

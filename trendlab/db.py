@@ -412,18 +412,26 @@ class Store:
 
     @contextmanager
     def staged_diff(
-        self, kind: Kind, incoming: pl.DataFrame, *, revive: bool = True
+        self,
+        kind: Kind,
+        incoming: pl.DataFrame,
+        *,
+        revive: bool = True,
+        absent: pl.DataFrame | None = None,
     ) -> Iterator[pl.DataFrame]:
         """Compare incoming rows with the latest revision of each key.
 
         `incoming` holds __row and a subset of the kind's fields, typed. Fields it
-        lacks keep their stored value; for a retracted record, its last values when
-        `revive` (an import restores it), else unknown (an add is a new record). Inside the block the temporary view __diff
-        holds __row, key, revision (the next number), status (new / retracted /
-        changed / same) and every field, merged, which diff_rows and append_diff
-        read; the block gets __row, key and status in input order. A view, not a
-        table: the merged rows go from the input straight into the revisions table,
-        never through Python, and nothing is kept until the transaction ends.
+        lacks keep their stored value, and so do the fields `absent` (__row and a
+        Boolean column per field) marks as left out of a row, a key field excepted;
+        for a retracted record, its last values when `revive` (an import restores
+        it), else unknown (an add is a new record). Inside the block the temporary
+        view __diff holds __row, key, revision (the next number), status (new /
+        retracted / changed / same) and every field, merged, which diff_rows and
+        append_diff read; the block gets __row, key and status in input order. A
+        view, not a table: the merged rows go from the input straight into the
+        revisions table, never through Python, and nothing is kept until the
+        transaction ends.
         """
         import polars as pl
 
@@ -434,12 +442,27 @@ class Store:
             if f not in incoming.columns
         )
         present = [f for f in kind.field_names if f in incoming.columns]
-        absent = [f for f in kind.field_names if f not in incoming.columns]
+        left_out = [
+            f
+            for f in (absent.columns if absent is not None else [])
+            if f in present and f not in kind.key_fields
+        ]
         kept = "l.{f}" if revive else "CASE WHEN l.op = 'retract' THEN NULL ELSE l.{f} END"
-        merged = [f"i.{f} AS {f}" for f in present] + [f"{kept.format(f=f)} AS {f}" for f in absent]
-        changed = " OR ".join(f"i.{f} IS DISTINCT FROM l.{f}" for f in present) or "false"
+
+        def value(f: str) -> str:
+            if f not in present:
+                return kept.format(f=f)
+            if f in left_out:
+                return f"CASE WHEN a.{f} THEN {kept.format(f=f)} ELSE i.{f} END"
+            return f"i.{f}"
+
+        merged = [f"{value(f)} AS {f}" for f in kind.field_names]
+        changed = " OR ".join(f"{value(f)} IS DISTINCT FROM l.{f}" for f in present) or "false"
         lcols = ", ".join(f"r.{f}" for f in kind.field_names)
         self.con.register("__incoming", incoming.to_arrow())  # Arrow: no pandas probe
+        if absent is not None and left_out:
+            self.con.register("__absent", absent.select("__row", *left_out).to_arrow())
+        joined = " LEFT JOIN __absent a ON a.__row = i.__row" if left_out else ""
         try:
             self.execute(
                 f"""
@@ -457,7 +480,7 @@ class Store:
                             WHEN {changed} THEN 'changed'
                             ELSE 'same' END AS status,
                        {", ".join(merged)}
-                FROM i LEFT JOIN l ON l.key = i.key
+                FROM i LEFT JOIN l ON l.key = i.key{joined}
                 """
             )
             yield self.frame("SELECT __row, key, status FROM __diff ORDER BY __row")
@@ -467,6 +490,7 @@ class Store:
             with contextlib.suppress(duckdb.Error):
                 self.execute("DROP VIEW IF EXISTS __diff")
                 self.con.unregister("__incoming")
+                self.con.unregister("__absent")
 
     def diff_rows(self, statuses: list[str], columns: list[str]) -> pl.DataFrame:
         """__row, key and `columns` of the staged rows with these statuses, in input

@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -40,10 +40,10 @@ class Loaded:
     frame: pl.DataFrame
     source: str
     line_of: Callable[[int], str]
-    # When a JSON file's records hold different fields: its rows grouped by the fields
-    # they hold, each group with only those. A field a record leaves out keeps its
-    # stored value, which the null standing for it in `frame` would erase.
-    parts: list[pl.DataFrame] = field(default_factory=list)
+    # When a JSON file's records hold different fields: ROW and, per field some record
+    # leaves out, whether each record does. Such a field keeps its stored value, which
+    # the null standing for it in `frame` would erase (see Store.staged_diff).
+    absent: pl.DataFrame | None = None
 
 
 def detect_format(path: str, explicit: str | None) -> str:
@@ -215,7 +215,7 @@ def _scalar_text(value: object, where: str, key: str) -> str | None:
 
 def _from_objects(objects: list[object], source: str, where: Callable[[int], str]) -> Loaded:
     columns: dict[str, list[str | None]] = {}
-    held: dict[frozenset[str], list[int]] = {}  # the rows holding each set of fields
+    held: dict[str, list[bool]] = {}  # per field, whether each record holds it
     for i, record in enumerate(objects):
         if not isinstance(record, dict):
             raise TrendlabError(f"{source}:{where(i)}: expected an object of field: value")
@@ -229,9 +229,11 @@ def _from_objects(objects: list[object], source: str, where: Callable[[int], str
             if key in obj:
                 raise TrendlabError(f"{source}:{where(i)}: field {key!r} appears twice")
             obj[key] = value
-        held.setdefault(frozenset(obj), []).append(i)
         for key in obj:
             columns.setdefault(key, [None] * i)
+            held.setdefault(key, [False] * i)
+        for key, holds in held.items():
+            holds.append(key in obj)
         for key, values in columns.items():
             values.append(_scalar_text(obj.get(key), f"{source}:{where(i)}", key))
     if not columns and objects:
@@ -244,13 +246,12 @@ def _from_objects(objects: list[object], source: str, where: Callable[[int], str
     except UnicodeEncodeError:
         raise _not_unicode(columns, source, where) from None
     frame = frame.with_row_index(ROW)
-    parts = []
-    if len(held) > 1:
-        parts = [
-            frame[rows].select(ROW, *(c for c in columns if c in fields))
-            for fields, rows in held.items()
-        ]
-    return Loaded(frame, source, where, parts)
+    left_out = {key: [not h for h in holds] for key, holds in held.items() if not all(holds)}
+    absent = None
+    if left_out:
+        absent = pl.DataFrame(left_out, schema=dict.fromkeys(left_out, pl.Boolean))
+        absent = absent.with_row_index(ROW)
+    return Loaded(frame, source, where, absent)
 
 
 def _not_unicode(

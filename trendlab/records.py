@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import duckdb
 import polars as pl
@@ -37,9 +37,6 @@ from trendlab.validate import (
     merged_fields,
     validate,
 )
-
-if TYPE_CHECKING:
-    from trendlab.ingest import Loaded
 
 MAX_SHOWN_ERRORS = 20
 CHUNK_ROWS = 200_000  # rows diffed and appended at a time (for progress and memory)
@@ -263,19 +260,21 @@ class Changeset:
         source: str = "input",
         line_of: Callable[[int], str] | None = None,
         progress: Callable[[int], None] | None = None,
+        absent: pl.DataFrame | None = None,
     ) -> Counts:
         """Validate text rows of `kind` and append what is new or changed.
 
         `raw` has a __row column and String columns named after fields. Any bad row
         fails the whole write with every problem listed (the first 20, then a count).
-        `progress` is called with the number of rows written so far.
+        `progress` is called with the number of rows written so far. `absent` says
+        which rows leave which fields out (see ingest.Loaded): those keep their value.
         """
         typed = self.validated(kind, raw, source=source, line_of=line_of)
         counts = self._counts(kind)
         checked = merged_fields(kind)
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
-            with self.store.staged_diff(kind, chunk, revive=mode != "add") as diff:
+            with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
                 if checked:
                     merged = self.store.diff_rows(list(WRITTEN), checked)
                     errors = merged_errors(kind, merged, self.refs.units)
@@ -290,28 +289,6 @@ class Changeset:
             self._create_organizations(typed.get_column("slug"))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
-
-    def write_loaded(
-        self,
-        kind: Kind,
-        loaded: Loaded,
-        *,
-        mode: str = "upsert",
-        progress: Callable[[int], None] | None = None,
-    ) -> None:
-        """Write the records of one file (see `write`). When the records of a JSON file
-        hold different fields, the whole file is validated first (every bad record
-        listed, a record given twice caught), then each group of records holding the
-        same fields is written, so that a field a record leaves out keeps its value."""
-        if loaded.parts:
-            self.validated(kind, loaded.frame, source=loaded.source, line_of=loaded.line_of)
-        done = 0
-        for part in loaded.parts or [loaded.frame]:
-            step = functools.partial(_advanced, progress, done) if progress else None
-            self.write(
-                kind, part, mode=mode, source=loaded.source, line_of=loaded.line_of, progress=step
-            )
-            done += part.height
 
     def validated(
         self,
@@ -431,10 +408,6 @@ class Changeset:
         self.store.append_retraction(kind, key, self._changeset_id())
         self._counts(kind).retracted += 1
         return key
-
-
-def _advanced(progress: Callable[[int], None], before: int, done: int) -> None:
-    progress(before + done)
 
 
 def resolve_key(store: Store, kind: Kind, text: str) -> str:

@@ -127,7 +127,14 @@ def import_(
         settings.changeset(store, message, dry_run=dry_run) as cs,
         _progress(loaded.frame.height, show=file != "-") as advance,
     ):
-        cs.write_loaded(kind, loaded, progress=advance)
+        cs.write(
+            kind,
+            loaded.frame,
+            source=loaded.source,
+            line_of=loaded.line_of,
+            progress=advance,
+            absent=loaded.absent,
+        )
     _report(cs, dry_run)
 
 
