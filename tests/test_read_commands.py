@@ -610,3 +610,25 @@ def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path):
     assert [p.name for p in tmp_path.iterdir()] == ["keep.parquet"]
     render(pl.DataFrame({"a": [1]}), "csv", str(out))
     assert out.read_text() == "a\n1\n"
+
+
+def test_names_in_another_case_or_by_alias_name_the_same_records(run: Run):
+    assert run("list", "results", "--benchmark", "MMLU", "--model", "GPT-4o", "--json").stdout == (
+        run("list", "results", "--benchmark", "mmlu", "--model", "gpt-4o", "--json").stdout
+    )
+    shown = json.loads(run("show", "result", "GPT_4O/MMLU/5-shot", "--json").stdout)
+    assert (shown["model"], shown["benchmark"], shown["setting"]) == ("gpt-4o", "mmlu", "5-shot")
+    assert json.loads(run("show", "benchmark", "GPQA-Diamond", "--json").stdout)["slug"] == (
+        "gpqa-diamond"
+    )
+    added = run("add-result", "GPT-4o", "MMLU", "50", "--source-url", "https://case.example/m")
+    assert added.exit_code == 0, added.stderr
+    assert (
+        json.loads(run("show", "result", added.stdout.strip(), "--json").stdout)["benchmark"]
+        == "mmlu"
+    )
+    # history too, and an ambiguous name says so rather than "not in the history".
+    history = run("history", "result", "Grok-4/GPQA-DIAMOND", "--json")
+    assert history.exit_code == 0 and json.loads(history.stdout)[0]["op"] == "insert"
+    two = run("history", "result", "GPT-4o/mmlu")
+    assert two.exit_code == 1 and "matches 2 results" in two.stderr, two.stderr

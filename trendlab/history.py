@@ -10,7 +10,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import Kind
 from trendlab.nearest import suggest
-from trendlab.records import ambiguous, check_long_enough, resolve_key, to_text
+from trendlab.records import ambiguous, as_stored, check_long_enough, to_text
 
 
 def _shown(value: Any) -> str:
@@ -39,17 +39,14 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     alias."""
     check_long_enough(kind, text)
     keys = store.find_keys(kind, text, ever=True)
+    if not keys and (stored := as_stored(store, kind, text)) != text:
+        keys = store.find_keys(kind, stored, ever=True)
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
-    try:
-        return resolve_key(store, kind, text)  # a model by one of its aliases
-    except TrendlabError:
-        ever = store.keys_ever(kind)
-        raise TrendlabError(
-            f"no {kind.singular} {text!r} in the history{suggest(text, ever)}"
-        ) from None
+    ever = store.keys_ever(kind)
+    raise TrendlabError(f"no {kind.singular} {text!r} in the history{suggest(text, ever)}")
 
 
 def record_history(store: Store, kind: Kind, text: str, *, full: bool = False) -> pl.DataFrame:

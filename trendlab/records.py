@@ -24,7 +24,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import BENCHMARKS, KINDS, MODELS, ORGANIZATIONS, Kind
+from trendlab.kinds import BENCHMARKS, KINDS, MODELS, ORGANIZATIONS, PRICES, RESULTS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
 from trendlab.nearest import suggest
 from trendlab.text import fold, slugify
@@ -413,9 +413,8 @@ class Changeset:
 def resolve_key(store: Store, kind: Kind, text: str) -> str:
     """The key of the one current record `text` names, or a helpful error."""
     keys = store.find_keys(kind, text)
-    if not keys and kind is MODELS:  # a model is also named by its aliases
-        slug = Refs(store).resolver.resolve([text])[text]
-        keys = [slug] if slug else []
+    if not keys and (stored := as_stored(store, kind, text)) != text:
+        keys = store.find_keys(kind, stored)
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:
@@ -430,6 +429,24 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     check_long_enough(kind, text)
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
+
+
+def as_stored(store: Store, kind: Kind, text: str) -> str:
+    """`text` with the names in it as they are stored: a model's alias, or its slug in
+    another case, as its slug; a benchmark's or an organization's slug in lowercase
+    (slugs have no capitals). So GPT-4/MMLU names gpt-4's results on mmlu."""
+    if kind is MODELS:
+        return Refs(store).resolver.resolve([text])[text] or text
+    if kind in (BENCHMARKS, ORGANIZATIONS):
+        return text.lower()
+    if kind in (RESULTS, PRICES) and "/" in text:
+        model, rest = text.split("/", 1)
+        model = Refs(store).resolver.resolve([model])[model] or model
+        if kind is RESULTS:
+            benchmark, *setting = rest.split("/", 1)
+            rest = "/".join([benchmark.lower(), *setting])
+        return f"{model}/{rest}"
+    return text
 
 
 def check_long_enough(kind: Kind, text: str) -> None:

@@ -538,6 +538,9 @@ def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, p
             pl.coalesce(refs.resolver.expr("model"), pl.col("model")).alias("model")
         )
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
+    if kind is RESULTS and "benchmark" in cleaned.columns:
+        # Slugs have no capitals: MMLU can only name mmlu.
+        cleaned = cleaned.with_columns(pl.col("benchmark").str.to_lowercase())
     if kind is PRICES and "provider" in cleaned.columns:
         # A provider's stored spelling, else the first this input uses.
         lowered = pl.col("provider").str.to_lowercase()
