@@ -280,6 +280,7 @@ def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
         (["mmlu", "--horizons", "99999999999999999999"], 2, "months from 1 to 1200"),
         (["mmlu", "--every", "100000"], 2, "100000 is not in the range 1<=x<=1200"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),
+        (["mmlu", "--setting", ""], 2, "is blank: give some text of the setting"),
         (["math-500"], 1, "math-500 has 1 frontier point"),
         (
             ["mmlu", "--family", "exponential"],
@@ -354,6 +355,29 @@ def test_calibration_maps_raw_spread_to_held_out_residuals():
     assert np.quantile(mapped[:, 0], 0.9) == pytest.approx(upper, abs=0.25)
     too_few = rows.head(5)
     assert Calibration.from_rows(too_few, "logit") is None
+
+
+def test_a_decaying_metric_and_a_growing_one_calibrate_each_other():
+    from tests.synthetic import scale
+    from trendlab.forecast.evaluate import Backtest, calibrations
+
+    def backtest(space: str, n: int) -> Backtest:
+        rows = pl.DataFrame(
+            {
+                "family": ["exponential"] * n,
+                "horizon": [12] * n,
+                "e_act": np.linspace(-1, 1, n),
+                "e_med": [0.0] * n,
+                "e_scale": [1.0] * n,
+            }
+        )
+        return Backtest(scale(floor=None, ceiling=None), space, rows)
+
+    # Both measure progress as a log ratio of the score, up meaning better.
+    found = {"horizon": backtest("log", 12), "latency": backtest("neglog", 12)}
+    own = calibrations(found, "neglog", exclude="latency")["exponential"]
+    assert own.space == "neglog" and own.n == 12
+    assert calibrations(found, "identity") == {}
 
 
 def test_choose_needs_history_and_picks_the_best_interval_score():

@@ -113,8 +113,29 @@ def test_a_lower_is_better_metric_with_no_bound_decays_exponentially():
     assert (points["upper"] > 0).all() and (points["median"] <= best).all()
     assert points["median"].is_sorted(descending=True)  # a frontier: never worse
     # Its crossings count down: when does it get under a tenth of a second?
-    [crossing] = result.crossings([0.1])
+    [crossing, zero] = result.crossings([0.1, 0.0])
     assert crossing.status == "forecast" and crossing.median is not None
+    assert zero.status == "never" and zero.probability == 0.0
+
+
+def test_a_calibrated_forecast_stays_inside_a_one_sided_bound():
+    from trendlab.forecast.families import fit_family
+    from trendlab.forecast.paths import simulate
+
+    # Lower is better and nothing can do better than 50: no path may go below it, even
+    # once a calibration (here one that halves every score) has moved the paths.
+    sc = scale("latc", floor=None, ceiling=50.0, higher_is_better=False, unit="score")
+    series = series_of(400 * 0.8 ** (XS - 2018) + 60, sc=sc)
+    x, v = series.fit_data()
+    curve = fit_family("exponential", x, v, bounded=False)
+
+    class Halving:
+        def apply(self, paths: np.ndarray, horizon: np.ndarray) -> np.ndarray:
+            return paths * 0.5
+
+    grid = np.linspace(series.x_now + 0.1, series.x_now + 5, 12)
+    paths = simulate(curve, series, grid, adjust=Halving())
+    assert sc.score(paths).min() >= 50.0
 
 
 @pytest.mark.parametrize("family", ["logistic", "logistic4", "gompertz", "ensemble", "linear"])

@@ -358,10 +358,10 @@ class Store:
         """A moment of recording, as `option` gives it: a date (end of that day, UTC), a
         timestamp, or a changeset id."""
         text = text.strip()
-        if re.fullmatch(r"[1-9]\d\d\d", text):
+        if re.fullmatch(r"\d{4}", text):
             # A year: its end for --as-of (as --until reads one); for --since, since it
             # began, i.e. as of the end of the year before.
-            text = f"{int(text) - 1}-12-31" if option == "--since" else f"{text}-12-31"
+            text = f"{int(text) - 1:04d}-12-31" if option == "--since" else f"{text}-12-31"
         if re.fullmatch(DATE_RE, text):
             try:
                 day = date.fromisoformat(text)

@@ -9,14 +9,12 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from trendlab.errors import TrendlabError
 from trendlab.text import CONTROL_ESCAPES
@@ -101,7 +99,7 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def _write_csv(data: pl.DataFrame, handle: IO[str]) -> None:
+def _write_csv(data: pl.DataFrame, handle: _Writer) -> None:
     # Polars, not the csv module: it tells an empty string ("") from a null (nothing),
     # and writes a million rows in a sixth of the time.
     import polars as pl
@@ -134,32 +132,50 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+class _Writer(Protocol):
+    def write(self, data: Any, /) -> int: ...
+
+
+class _OpenedOnWrite:
+    """A file opened, and so emptied, at its first write: an output that fails before
+    it has anything to write (a type no format holds) leaves the file as it was."""
+
+    def __init__(self, path: str, binary: bool):
+        self.path, self.binary = path, binary
+        self.handle: IO[Any] | None = None
+
+    def write(self, data: Any, /) -> int:
+        if self.handle is None:
+            self.handle = open(  # noqa: SIM115 - closed by close()
+                self.path,
+                "wb" if self.binary else "w",
+                encoding=None if self.binary else "utf-8",
+                newline=None if self.binary else "",
+            )
+        return self.handle.write(data)
+
+    def close(self) -> None:
+        if self.handle is None:  # nothing to write is an empty file
+            self.write(b"" if self.binary else "")
+        assert self.handle is not None
+        self.handle.close()
+
+
 @contextmanager
-def _opened(output: str | None, binary: bool = False) -> Iterator[IO[Any]]:
-    """`output` opened for writing, or stdout. A regular file is written beside it
-    under a temporary name and takes its name only once complete: a failed write leaves
-    what was there before. Anything else (/dev/null, a pipe) is written in place."""
+def _opened(output: str | None, binary: bool = False) -> Iterator[_Writer]:
+    """`output` opened for writing at the first write, or stdout."""
     if output in (None, "-"):
         yield sys.stdout.buffer if binary else sys.stdout
         return
-    target = Path(os.path.realpath(output))  # a link keeps pointing where it did
-    regular = target.is_file() or not target.exists()
-    partial = target.with_name(f".{target.name}.partial") if regular else target
+    target = _OpenedOnWrite(output, binary)
     try:
-        with open(
-            partial,
-            "wb" if binary else "w",
-            encoding=None if binary else "utf-8",
-            newline=None if binary else "",
-        ) as handle:
-            yield handle
-        if regular:
-            partial.replace(target)
+        yield target
+        target.close()
     except OSError as exc:
         raise TrendlabError(f"cannot write {output}: {exc.strerror or exc}") from None
     finally:
-        if regular:
-            partial.unlink(missing_ok=True)
+        if target.handle is not None:
+            target.handle.close()
 
 
 def _cell(value: Any) -> str:
@@ -178,7 +194,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _table_text(rows: Rows, handle: IO[str], title: str | None = None) -> None:
+def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
     # tabulate, as sqlite-utils prints its tables: it imports and lays out a table in a
     # fraction of rich's time, which a read command such as `query` would otherwise
     # spend more on than on its query. Values are laid out exactly as _cell writes them.
@@ -203,7 +219,7 @@ def _table_text(rows: Rows, handle: IO[str], title: str | None = None) -> None:
         maxcolwidths=fitted[0] if fitted else None,
         maxheadercolwidths=fitted[1] if fitted else None,
     )
-    handle.writelines(line.rstrip() + "\n" for line in text.split("\n"))
+    handle.write("".join(line.rstrip() + "\n" for line in text.split("\n")))
 
 
 def _fitted_widths(

@@ -251,6 +251,7 @@ def _horizons(value: str) -> tuple[int, ...]:
 @click.option(
     "--setting",
     metavar="TEXT",
+    callback=_some_text,
     help="Only results whose setting contains TEXT (case-insensitive).",
 )
 @click.option(
@@ -363,7 +364,8 @@ def backtest(
             # Each benchmark is calibrated on a different set (the others'): no one count.
             if described:
                 how = (
-                    f"{level:g} % intervals calibrated on the other benchmarks' backtest forecasts"
+                    f"{level:g} % intervals calibrated on the other benchmarks' backtest "
+                    "forecasts where there are enough"
                 )
             render_tables(
                 [

@@ -13,7 +13,9 @@ from trendlab.cli.options import LEVEL, FiniteFloat, Settings, as_of_option, not
 @click.option("--model", metavar="SLUG", help="Only this model's prices.")
 @click.option("--provider", metavar="NAME", help="Only this provider's prices (any case).")
 @click.option(
-    "--current", is_flag=True, help="Only the price in effect today per model and provider."
+    "--current",
+    is_flag=True,
+    help="Only the price in effect today (UTC), or on the --as-of day, per model and provider.",
 )
 @click.option(
     "--blend",

@@ -2,7 +2,7 @@
 
 A backtest forecast is summarised by the centre and spread of its raw paths in the
 calibration space (logit of z on a bounded benchmark, log of an unbounded positive
-metric): e_med, the median, and e_scale, half the 16-84 % range. What happened is
+metric, minus its log when lower is better): e_med, the median, and e_scale, half the 16-84 % range. What happened is
 e_act. The normalised residual r = (e_act - e_med) / e_scale says how far out, in
 units of the forecast's own spread, the truth landed.
 
@@ -35,6 +35,12 @@ MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
 # same at every level, as the logit space assumes: a fixed share of the remaining
 # headroom rather than a fixed number of points.
 MIN_SPREAD = {"logit": 0.05, "log": 0.05, "neglog": 0.05, "identity": 1e-3}
+
+
+def pool_of(space: str) -> str:
+    """Spaces whose residuals mean the same and so calibrate each other: log and neglog
+    both measure progress as a log ratio of the score, up meaning better."""
+    return "log" if space == "neglog" else space
 
 
 def space_for(bounded: bool, v: np.ndarray) -> str:

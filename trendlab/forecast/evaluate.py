@@ -19,7 +19,7 @@ import polars as pl
 
 from trendlab.forecast import ENSEMBLE_MEMBERS
 from trendlab.forecast.backtest import LAST_VALUE
-from trendlab.forecast.calibrate import Calibration, EnsembleCalibration
+from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, pool_of
 from trendlab.forecast.families import SPACES
 from trendlab.series import Scale
 
@@ -49,12 +49,13 @@ Calibrations = dict[str, Calibration | EnsembleCalibration]
 def calibrations(
     backtests: dict[str, Backtest], space: str, exclude: str | None = None
 ) -> Calibrations:
-    """Per family, the calibration pooled over every benchmark in `space` but `exclude`;
-    the ensemble's is its members' when each of them has one."""
+    """Per family, the calibration pooled over every benchmark in `space` (or one that
+    calibrates it: see pool_of) but `exclude`; the ensemble's is its members' when each
+    of them has one."""
     frames = [
         bt.rows.filter(pl.col("family") != LAST_VALUE)
         for slug, bt in backtests.items()
-        if bt.space == space and slug != exclude and not bt.rows.is_empty()
+        if pool_of(bt.space) == pool_of(space) and slug != exclude and not bt.rows.is_empty()
     ]
     if not frames:
         return {}

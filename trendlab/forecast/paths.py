@@ -58,9 +58,14 @@ def raw_paths(
     before the frontier's rules, inside the floor and the ceiling where either is known
     ([0, 1] on a bounded benchmark)."""
     paths = curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
+    return _within_bounds(paths, series)
+
+
+def _within_bounds(paths: np.ndarray, series: Series) -> np.ndarray:
+    """Paths held inside the floor and the ceiling. With one bound only, the families
+    are unbounded ones (a line, an exponential), and so is their calibration: they
+    would cross the bound they know nothing of."""
     lo, hi = series.scale.v_range
-    # With one bound only, the families are unbounded ones (a line, an exponential):
-    # they would cross the bound they know nothing of.
     return paths if lo is None and hi is None else np.clip(paths, lo, hi)
 
 
@@ -130,7 +135,7 @@ def simulate(
     if isinstance(adjust, EnsembleCalibration):
         adjust = own.get(curve.family)
     if adjust is not None:
-        paths = adjust.apply(paths, grid - series.x_now)
+        paths = _within_bounds(adjust.apply(paths, grid - series.x_now), series)
     return frontier_rules(paths, series)
 
 

@@ -86,7 +86,10 @@ class Forecast:
         scale, series = self.series.scale, self.series
         target = float(scale.value(threshold))
         ceiling = scale.v_range[1]
-        if ceiling is not None and target > ceiling:
+        # A decaying score (the neglog space) nears zero and never reaches it.
+        if (ceiling is not None and target > ceiling) or (
+            self.curve.space == "neglog" and target >= 0
+        ):
             return Crossing(threshold, None, None, None, 0.0, "never")
         beaten = series.points.filter(pl.col("v") >= target).sort("x")
         if series.frontier and not beaten.is_empty():
