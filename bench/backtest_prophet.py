@@ -44,8 +44,12 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
     from trendlab.db import Store
     from trendlab.series import build_series, from_decimal_year
 
-    logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
-    logging.getLogger("prophet").setLevel(logging.WARNING)
+    # cmdstanpy installs its own INFO handler unless its logger already has one: give it
+    # one that drops records, so that only warnings reach stderr (through the root's).
+    for name in ("cmdstanpy", "prophet"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.setLevel(logging.WARNING)
     out = []
     with Store.open(settings.db) as store:
         chosen = {
