@@ -288,6 +288,57 @@ def test_llm_prices_vendor_file(run: Run):
     assert "nothing to write" in again.stderr
 
 
+def test_an_undated_list_price_never_replaces_a_dated_launch_price(run: Run, tmp_path: Path):
+    # As llm-prices lists GPT-4o today: the price after the cut, with no from_date.
+    # Dated by the release it would overwrite the launch price the seeds hold from
+    # OpenAI's page; it is left out and listed instead.
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        json.dumps(
+            {
+                "vendor": "openai",
+                "models": [
+                    {
+                        "id": "gpt-4o",
+                        "name": "GPT-4o",
+                        "price_history": [{"input": 2.5, "output": 10, "from_date": None}],
+                    }
+                ],
+            }
+        )
+    )
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 0, result.stderr
+    assert "undated in the list, and another price is stored from the model's release" in (
+        result.stderr
+    )
+    listed = _rows(run, "list", "prices", "--model", "gpt-4o")
+    (launch,) = [p for p in listed if p["effective_date"] == "2024-05-13"]
+    assert (launch["input_usd_per_mtok"], launch["output_usd_per_mtok"]) == (5.0, 15.0)
+    assert launch["source_url"] == "https://openai.com/index/hello-gpt-4o/"
+
+
+def test_a_price_named_by_an_alias_is_found_again_on_the_next_import(run: Run, tmp_path: Path):
+    # Named by an alias (as price lists name models) and dated by its model's release:
+    # the second import holds it, so it is not among the records the file lacks.
+    vendor = tmp_path / "openai.json"
+    history = [{"input": 1.5, "output": 2, "from_date": None}]
+    vendor.write_text(
+        json.dumps(
+            {
+                "vendor": "openai",
+                "models": [{"id": "gpt_3_5_turbo_instruct", "name": "x", "price_history": history}],
+            }
+        )
+    )
+    first = run("import", "--from", "llm-prices", str(vendor))
+    assert first.exit_code == 0 and "prices: 1 added" in first.stderr, first.stderr
+    again = run("import", "--from", "llm-prices", str(vendor))
+    assert again.exit_code == 0 and "gpt-3.5-turbo-instruct/OpenAI" not in again.stderr, (
+        again.stderr
+    )
+
+
 def test_llm_prices_historical_file_resolves_price_list_ids(run: Run):
     result = run("import", "--from", "llm-prices", str(DATA / "llm-prices" / "historical.json"))
     assert result.exit_code == 0, result.stderr

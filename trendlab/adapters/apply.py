@@ -134,6 +134,8 @@ def _merge(
         return frame.join(rows.select(ROW), on=ROW, how="anti")
 
     stored = _stored(cs, part.kind)
+    if part.kind is PRICES:
+        frame = leave_out(_undated_prices_that_differ(frame, stored), UNDATED_PRICE)
     if part.record_note:
         frame = leave_out(held_elsewhere(part.kind, frame, stored, part.record_note), ELSEWHERE)
     if part.kind is RESULTS:
@@ -157,14 +159,15 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
         return
     pattern = next((p.record_note for p in parts if p.record_note), None)
     records = [r for p in parts for r in p.records]
-    frames = [p.frame for p in parts]
+    resolver = cs.refs.resolver
+    # Models resolved first: a price is dated by the release date of the model its
+    # name resolves to (an alias has none of its own).
+    frames = [
+        p.frame.with_columns(pl.coalesce(resolver.expr("model"), pl.col("model")).alias("model"))
+        for p in parts
+    ]
     if kind is PRICES:
         frames = [_date_by_release(f, cs) for f in frames]
-    resolver = cs.refs.resolver
-    frames = [
-        f.with_columns(pl.coalesce(resolver.expr("model"), pl.col("model")).alias("model"))
-        for f in frames
-    ]
     gone = absent(kind, _stored(cs, kind), frames, pattern=pattern, records=records)
     if gone:
         outcome.absent[kind.name] = gone
@@ -201,14 +204,47 @@ def _resolve(part: Part, frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -
 
 def _date_by_release(frame: pl.DataFrame, cs: Changeset) -> pl.DataFrame:
     """A price a list gives no start date takes its model's release date (empty when
-    the model has none, which validation reports as a missing effective_date)."""
+    the model has none, which validation reports as a missing effective_date), and is
+    marked so (__from_release)."""
     released = {k: str(v) for k, v in cs.refs.models.items() if v is not None}
+    undated = pl.col("effective_date") == FROM_RELEASE
     return frame.with_columns(
-        pl.when(pl.col("effective_date") == FROM_RELEASE)
+        pl.when(undated)
         .then(pl.col("model").replace_strict(released, default=None, return_dtype=pl.String))
         .otherwise(pl.col("effective_date"))
-        .alias("effective_date")
+        .alias("effective_date"),
+        undated.fill_null(False).alias(_FROM_RELEASE),
     )
+
+
+_FROM_RELEASE = "__from_release"
+UNDATED_PRICE = "undated in the list, and another price is stored from the model's release"
+
+
+def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """(ROW, held) of prices dated by their model's release date for want of a date of
+    their own, where the database holds a different price at that date: such a price
+    is the list's current one, not evidence of the launch price, and must not replace
+    a dated one."""
+    if _FROM_RELEASE not in frame.columns:
+        return pl.DataFrame(schema={ROW: pl.UInt32, "held": pl.String})
+    figures = ["input_usd_per_mtok", "output_usd_per_mtok"]
+    at_release = stored.select(
+        "model",
+        pl.col("provider").str.to_lowercase().alias("__provider"),
+        "effective_date",
+        *(pl.col(f).cast(pl.Float64).alias(f"__stored_{f}") for f in figures),
+    )
+    given = frame.filter(pl.col(_FROM_RELEASE)).with_columns(
+        pl.col("provider").str.to_lowercase().alias("__provider")
+    )
+    joined = given.join(at_release, on=["model", "__provider", "effective_date"])
+    differs = pl.any_horizontal(
+        pl.col(f).cast(pl.Float64, strict=False).ne_missing(pl.col(f"__stored_{f}"))
+        for f in figures
+        if f in joined.columns
+    )
+    return joined.filter(differs).select(ROW, pl.lit(None, pl.String).alias("held"))
 
 
 def _unresolved_error(outcome: Outcome) -> TrendlabError:
