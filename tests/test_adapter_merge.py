@@ -283,6 +283,41 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
     )
 
 
+@needs_shared
+def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: Path):
+    import csv
+
+    rows = list(
+        csv.DictReader(
+            (SHARED / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv").open(
+                encoding="utf-8"
+            )
+        )
+    )
+    path = tmp_path / "benchmark_results_epoch.csv"
+
+    def write(line: int, field: str, value: str) -> None:
+        changed = [dict(r) for r in rows]
+        changed[line - 2][field] = value
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(changed)
+
+    before = run("log", "--json").stdout
+    # Row 7 describes a model other rows describe too: only one row per model is kept
+    # as its catalog entry, yet every row's date must be a date.
+    write(7, "release_date", "2023-13-45")
+    bad = run("import", "--from", "epoch", str(path))
+    assert bad.exit_code == 1
+    assert f"{path}:7: release_date: '2023-13-45' is not a date" in bad.stderr
+    write(11, "score_scale", "")
+    unsaid = run("import", "--from", "epoch", str(path))
+    assert unsaid.exit_code == 1
+    assert f"{path}:11: score_scale: (empty) is not 0-1 or 0-100" in unsaid.stderr
+    assert run("log", "--json").stdout == before
+
+
 def test_an_empty_cell_never_erases_and_a_rounder_figure_never_replaces(run: Run, tmp_path: Path):
     catalog = tmp_path / "model_versions.csv"
     catalog.write_text(

@@ -505,6 +505,7 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
     frame = _optional(
         loaded.frame, (*optional, "organization", "release_date", "training_compute_flop")
     )
+    _check_hub_rows(loaded, frame)
     model, effort = split_effort("model_version")
     own_run = text("eval_kind") == "epoch_run"
     scale = pl.when(text("score_scale") == "0-1").then(pl.lit(100.0)).otherwise(pl.lit(1.0))
@@ -533,6 +534,29 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
     )
     publication.parts[:0] = _hub_models(loaded, frame)
     return publication
+
+
+def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
+    """Every row's scale and release date, including rows of a model described again
+    further down (only one row per model is kept): a scale that is not said, or a date
+    that is not one, is an error at its line, not a guess."""
+    released = text("release_date")
+    bad = frame.select(
+        ROW,
+        pl.when(~text("score_scale").is_in(["0-1", "0-100"]).fill_null(False))
+        .then(
+            pl.lit("score_scale: ")
+            + pl.coalesce(pl.lit("'") + text("score_scale") + pl.lit("'"), pl.lit("(empty)"))
+            + pl.lit(" is not 0-1 or 0-100")
+        )
+        .when(released.is_not_null() & released.str.to_date("%Y-%m-%d", strict=False).is_null())
+        .then(pl.lit("release_date: '") + released + pl.lit("' is not a date (YYYY-MM-DD)"))
+        .alias("problem"),
+    ).filter(pl.col("problem").is_not_null())
+    if not bad.is_empty():
+        row, problem = bad.row(0)
+        more = f" (and {bad.height - 1} more)" if bad.height > 1 else ""
+        raise TrendlabError(f"{loaded.source}:{loaded.line_of(row)}: {problem}{more}")
 
 
 def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
