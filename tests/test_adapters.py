@@ -128,6 +128,12 @@ def test_epoch_bad_rows_are_line_numbered_and_nothing_is_written(run_empty: Run,
     unknown.write_text("a,b\n1,2\n")
     result = run_empty("import", "--from", "epoch", str(unknown))
     assert result.exit_code == 1 and "not an Epoch AI benchmark file" in result.stderr
+    # Another source's file says so, not how its lines fail to parse as CSV.
+    prices = tmp_path / "openai.json"
+    prices.write_text('{"vendor": "openai",\n "models": []}')
+    result = run_empty("import", "--from", "epoch", str(prices))
+    assert result.exit_code == 1
+    assert "not an Epoch AI benchmark file (Epoch publishes CSV)" in result.stderr
     missing = run_empty("import", "--from", "epoch", str(tmp_path / "nope"))
     assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
 
@@ -377,6 +383,12 @@ def test_llm_prices_errors(run: Run, tmp_path: Path):
     wrong.write_text('{"something": []}')
     result = run("import", "--from", "llm-prices", str(wrong))
     assert result.exit_code == 1 and "not an llm-prices file" in result.stderr
+    flattened = tmp_path / "api_prices.csv"
+    flattened.write_text("vendor,model_id\nopenai,gpt-4o\n")
+    result = run("import", "--from", "llm-prices", str(flattened))
+    assert result.exit_code == 1 and "not an llm-prices file (the project publishes JSON" in (
+        result.stderr
+    )
 
     def vendor_file(name: str, price: dict) -> Path:
         path = tmp_path / f"{name}.json"

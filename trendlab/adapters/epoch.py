@@ -169,6 +169,8 @@ def read(path: str) -> Publication:
         if not files:
             raise TrendlabError(f"{path}: no CSV files in this folder")
     elif target.is_file():
+        if target.suffix.lower() != ".csv":
+            raise TrendlabError(f"{path}: not an Epoch AI benchmark file (Epoch publishes CSV)")
         files = [target]
     else:
         raise TrendlabError(f"cannot read {path}: no such file or folder")

@@ -58,6 +58,12 @@ FROM_RELEASE = "__from_release"
 def read(path: str) -> Publication:
     """Read one llm-prices JSON file."""
     source = path
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix != ".json":
+        raise TrendlabError(
+            f"{path}: not an llm-prices file (the project publishes JSON: a vendor file "
+            "or historical.json)"
+        )
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
