@@ -154,3 +154,21 @@ def test_registered_frames_scan_while_pandas_is_hidden(db: Path):
     )
     done = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_error_that_ends_a_changeset_is_the_one_reported(db: Path):
+    from trendlab.kinds import get_kind
+    from trendlab.records import Changeset, rows_frame
+
+    # A connection lost mid-write fails the ROLLBACK too; that failure must not hide
+    # the error that ended the changeset.
+    store = Store.open(db, read_only=False)
+    models = get_kind("models")
+    with (
+        pytest.raises(TrendlabError, match="the connection went away"),
+        Changeset(store, "tester", "lost") as cs,
+    ):
+        cs.write(models, rows_frame(models, [{"slug": "lost-1"}]))
+        store.con.close()
+        raise TrendlabError("the connection went away")
+    assert "lost-1" not in CliRunner().invoke(cli, ["--db", str(db), "list", "models"]).stdout

@@ -9,6 +9,7 @@ and out, and concurrent writers.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -236,6 +237,35 @@ def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path:
     _assert_same_tables(backup, db)
 
 
+def test_a_ctrl_c_during_the_copys_commit_is_too_late_to_stop_it(db: Path, tmp_path: Path):
+    import os
+    import signal
+
+    from trendlab.transfer import copy_store
+
+    class CtrlCOnCommit:
+        """The destination's connection, with a Ctrl-C arriving as it commits."""
+
+        def __init__(self, con: object):
+            self.con = con
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql == "COMMIT":
+                os.kill(os.getpid(), signal.SIGINT)
+            return self.con.execute(sql, *args)  # type: ignore[attr-defined]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.con, name)
+
+    backup = tmp_path / "backup.duckdb"
+    make_runner(backup)("init", "--empty")
+    with Store.open(db) as src, Store.open(backup, read_only=False) as dst:
+        dst.con = CtrlCOnCommit(dst.con)  # type: ignore[assignment]
+        copied = copy_store(src, dst)
+    assert copied.changesets == 1  # the seeds' changeset
+    _assert_same_tables(backup, db)
+
+
 def test_copy_refuses_a_destination_with_other_history(run: Run, db: Path, tmp_path: Path):
     other = tmp_path / "other.duckdb"
     make_runner(other)("init")
@@ -247,6 +277,11 @@ def test_copy_refuses_a_destination_with_other_history(run: Run, db: Path, tmp_p
     assert "init --empty" in result.stderr
     _assert_same_tables(other, before)
     _one_line_error(make_runner(db)("copy", str(db), str(db)), "the same store")
+    # A password in a team store's location is never printed.
+    secret = "ducklake:postgres:dbname=x host=localhost user=u password=hunter2"
+    same = make_runner(db)("copy", secret, secret)
+    _one_line_error(same, "the same store")
+    assert "hunter2" not in same.stderr and "password=***" in same.stderr
     # An earlier copy changed behind trendlab's back is refused too.
     copy = tmp_path / "copy.duckdb"
     make_runner(db)("copy", str(db), str(copy))
@@ -299,6 +334,55 @@ def test_two_writers_editing_one_record_keep_both_revisions(team_db: str, pg_ser
     assert run("check").exit_code == 0
     # Losing a race leaves no catalog connection behind.
     assert pg_server.connections(team_db.split("dbname=")[1].split()[0]) == 0
+
+
+def test_an_import_that_loses_a_race_merges_again_on_the_new_state(team_db: str, tmp_path: Path):
+    from trendlab.adapters import read_source
+    from trendlab.adapters.apply import apply
+
+    # A price list restating GPT-4o's launch price and adding one new price.
+    vendor = tmp_path / "openai.json"
+    history = [{"input": 5, "output": 15, "from_date": "2024-05-13", "to_date": "2024-08-06"}]
+    new = [{"input": 0.1, "output": 0.4, "from_date": "2025-06-01", "to_date": None}]
+    models = [
+        {"id": "gpt-4o", "name": "GPT-4o", "price_history": history},
+        {"id": "gpt-4o-mini", "name": "GPT-4o mini", "price_history": new},
+    ]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    importer, editor = (Store.open(team_db, read_only=False) for _ in range(2))
+    try:
+        imported = Changeset(importer, "alice", "import the list")
+        imported.__enter__()
+        outcome = apply(read_source("llm-prices", str(vendor)), imported)
+        # Meanwhile bob notes something on the launch price, and commits first.
+        edited = Changeset(editor, "bob", "a note")
+        edited.__enter__()
+        edited.edit(get_kind("prices"), "gpt-4o/OpenAI/2024-05-13", {"notes": "bob's note"})
+        edited.__exit__(None, None, None)
+        imported.__exit__(None, None, None)  # conflicts, and runs the import again
+    finally:
+        importer.close()
+        editor.close()
+    run = make_runner(team_db)
+    launch = json.loads(run("show", "price", "gpt-4o/OpenAI/2024-05-13", "--json").stdout)
+    assert launch["notes"] == "bob's note"  # the restatement changes nothing
+    history = json.loads(run("history", "price", "gpt-4o/OpenAI/2024-05-13", "--json").stdout)
+    assert [h["message"] for h in history] == ["load seed data", "a note"]
+    assert run("show", "price", "gpt-4o-mini/OpenAI/2025-06-01").exit_code == 0
+    assert outcome.absent  # the last run's outcome: what the list lacks, as before
+
+
+def test_a_commit_the_catalog_refuses_says_why(team_db: str, pg_server: PgServer):
+    dbname = team_db.split("dbname=")[1].split()[0]
+    reader = f"reader_{dbname}"
+    pg_server.sql(dbname, f"CREATE ROLE {reader} LOGIN")
+    pg_server.sql(dbname, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}")
+    as_reader = re.sub(r"user=\S+", f"user={reader}", team_db)
+    result = make_runner(as_reader)("edit", "model", "gpt-4", "--set", "notes=x", "-m", "x")
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "\n" not in line and line.endswith("; nothing was written")
+    assert "(permission denied for table" in line, line
 
 
 def test_two_writers_adding_the_same_record_write_it_once(team_db: str):

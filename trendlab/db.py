@@ -10,7 +10,9 @@ import contextlib
 import importlib.abc
 import os
 import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -91,6 +93,22 @@ def _pandas_hidden() -> Iterator[None]:
         yield
     finally:
         sys.meta_path.remove(finder)
+
+
+@contextmanager
+def held_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) while a COMMIT runs: interrupted there, DuckDB aborts the
+    process ("terminate called without an active exception") or reports a commit that
+    happened as failed. A Ctrl-C that arrives during the commit is too late to stop
+    the write, so it is dropped: the command reports the write it made."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _utcnow() -> datetime:
@@ -286,6 +304,12 @@ class Store:
             self.execute("ROLLBACK")
             raise
         self.execute("COMMIT")
+
+    def rollback_quietly(self) -> None:
+        """Roll back after a failed statement or COMMIT, which may already have ended
+        the transaction (or lost the connection): the error to report is that one."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("ROLLBACK")
 
     def new_changeset(self, author: str, message: str) -> str:
         """Insert a changeset row (inside the caller's transaction) and return its id.

@@ -6,15 +6,13 @@ revision is; a write whose rows all match the current state leaves no trace.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import getpass
 import os
-import signal
+import re
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
@@ -22,7 +20,7 @@ from typing import Any, TypeVar, cast
 import duckdb
 import polars as pl
 
-from trendlab.db import Store
+from trendlab.db import Store, held_interrupts
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, KINDS, MODELS, ORGANIZATIONS, PRICES, RESULTS, Kind
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
@@ -180,20 +178,25 @@ class Changeset:
             try:
                 self._check_units_hold()
             except BaseException:
-                self.store.con.execute("ROLLBACK")
+                self.store.rollback_quietly()
                 raise
-        if exc_type is not None or self.dry_run or self.id is None:
+        if exc_type is not None:
+            # Quietly: a lost connection fails the ROLLBACK too, and the error that
+            # brought us here is the one to report.
+            self.store.rollback_quietly()
+            return
+        if self.dry_run or self.id is None:
             self.store.con.execute("ROLLBACK")
             return
         delays = iter(CONFLICT_RETRY_DELAYS)
         while True:
             try:
-                with _held_interrupts():
+                with held_interrupts():
                     self.store.con.execute("COMMIT")
                 return
             except duckdb.Error as error:
                 delay = next(delays, None) if is_write_conflict(error) else None
-                _rollback_quietly(self.store)
+                self.store.rollback_quietly()
                 if delay is None:
                     raise _commit_error(error) from None
             time.sleep(jittered(delay))
@@ -289,6 +292,13 @@ class Changeset:
             self._create_organizations(typed.get_column("slug"))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
+
+    @_replayable
+    def run(self, operation: Callable[[Changeset], None]) -> None:
+        """Run `operation` (reads and writes) as one operation of this changeset: after
+        a lost race it is run again whole on the new state (see _replay), so what it
+        read to decide its writes is read again too."""
+        operation(self)
 
     def validated(
         self,
@@ -464,28 +474,6 @@ def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
     return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; give the full id")
 
 
-@contextlib.contextmanager
-def _held_interrupts() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) while a COMMIT runs: interrupted there, DuckDB aborts the
-    process ("terminate called without an active exception") or reports a commit that
-    happened as failed. A Ctrl-C that arrives during the commit is too late to stop
-    the write, so it is dropped: the command reports the write it made."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, lambda *_: None)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _rollback_quietly(store: Store) -> None:
-    """Roll back after a failed COMMIT, which may already have ended the transaction."""
-    with contextlib.suppress(duckdb.Error):
-        store.con.execute("ROLLBACK")
-
-
 def _commit_error(error: duckdb.Error) -> TrendlabError:
     text = str(error).strip()
     if is_write_conflict(error):
@@ -494,7 +482,13 @@ def _commit_error(error: duckdb.Error) -> TrendlabError:
             f"{len(CONFLICT_RETRY_DELAYS) + 1} attempts; nothing was written, try again"
         )
     first = text.splitlines()[0] if text else type(error).__name__
-    return TrendlabError(f"could not commit the changeset: {first}; nothing was written")
+    # The catalog's own reason (a PostgreSQL ERROR: line) comes lines later, if at all.
+    reason = _PG_REASON_RE.search(text)
+    why = f" ({reason['why'].strip()})" if reason else ""
+    return TrendlabError(f"could not commit the changeset: {first}{why}; nothing was written")
+
+
+_PG_REASON_RE = re.compile(r"ERROR:\s*(?P<why>[^\n]+)")
 
 
 def _row_errors(

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from trendlab.db import Store
+from trendlab.db import Store, held_interrupts
 from trendlab.errors import TrendlabError
 from trendlab.lake import CONFLICT_RETRY_DELAYS, LakeLocation, is_lake, is_write_conflict, jittered
 
@@ -56,13 +56,30 @@ def copy_store(src: Store, dst: Store) -> Copied:
     delays = iter(CONFLICT_RETRY_DELAYS)
     while True:
         try:
-            with src.transaction(), dst.transaction():
-                return _copy_once(src, dst, tables)
+            return _copy_in_one_transaction(src, dst, tables)
         except duckdb.Error as error:
             delay = next(delays, None) if is_write_conflict(error) else None
             if delay is None:
                 raise
         time.sleep(jittered(delay))
+
+
+def _copy_in_one_transaction(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
+    """One attempt: read `src` from one snapshot, write `dst` in one transaction. A
+    Ctrl-C during the commit is too late to stop it: it is held, and the copy made is
+    reported (as a changeset's commit does)."""
+    src.con.execute("BEGIN TRANSACTION")
+    dst.con.execute("BEGIN TRANSACTION")
+    try:
+        copied = _copy_once(src, dst, tables)
+        with held_interrupts():
+            dst.con.execute("COMMIT")
+            src.rollback_quietly()  # only read: nothing to keep
+    except BaseException:
+        dst.rollback_quietly()
+        src.rollback_quietly()
+        raise
+    return copied
 
 
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:

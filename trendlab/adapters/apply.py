@@ -50,6 +50,11 @@ class Outcome:
     def unresolved_rows(self) -> int:
         return sum(len(u.lines) for u in self.unresolved)
 
+    def reset(self) -> None:
+        """Empty, in place (the caller holds this object): for a run on a new state."""
+        self.created_benchmarks, self.known_by_alias, self.kept = [], [], []
+        self.unresolved, self.absent = [], {}
+
 
 def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = False) -> Outcome:
     """Write every part of `publication` in `cs`.
@@ -58,8 +63,27 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
     publication's own catalog adds earlier in the same changeset. A name that does not
     resolve fails the import, listed with its nearest candidates, unless
     `skip_unresolved`, when its rows are left out and reported in the outcome.
+
+    It is one operation of the changeset: a team store's commit that loses a race runs
+    all of it again on the new state, the merge with the stored records included (not
+    only its writes, which would undo what the other writer committed meanwhile). The
+    outcome, and the publication's list of rows left out, are then the last run's.
     """
     outcome = Outcome()
+    read = list(publication.skipped)  # left out by the reader, whatever the state
+
+    def run(cs: Changeset) -> None:
+        outcome.reset()
+        publication.skipped[:] = read
+        _apply(publication, cs, outcome, skip_unresolved)
+
+    cs.run(run)
+    return outcome
+
+
+def _apply(
+    publication: Publication, cs: Changeset, outcome: Outcome, skip_unresolved: bool
+) -> None:
     try:
         written = _write_parts(publication, cs, outcome)
     except TrendlabError as error:
@@ -72,7 +96,6 @@ def apply(publication: Publication, cs: Changeset, *, skip_unresolved: bool = Fa
         raise _unresolved_error(outcome)
     for parts in written.values():
         _absent(parts, cs, outcome)
-    return outcome
 
 
 def _write_parts(

@@ -40,12 +40,13 @@ def copy(
         --data-path /mnt/lab/trendlab
       trendlab copy 'ducklake:postgres:dbname=trendlab host=db.lab' backup.duckdb
     """
+    from trendlab import lake
     from trendlab.db import Store
     from trendlab.errors import TrendlabError
     from trendlab.transfer import copy_store, same_store
 
     if same_store(src, dst):
-        raise TrendlabError(f"SRC and DST are the same store ({src})")
+        raise TrendlabError(f"SRC and DST are the same store ({lake.mask_password(src)})")
     with (
         Store.open(
             src, read_only=True, lock_timeout=settings.lock_timeout, data_path=source_data_path
