@@ -66,7 +66,21 @@ def test_left_out_list_says_how_many_more(run_empty: Run):
     total = int(lines[head].split()[2])
     assert total > 300
     assert all(line.startswith("  /") for line in lines[head + 1 : head + 6])
-    assert lines[head + 6] == f"  ... and {total - 5} more rows"
+    assert lines[head + 6] == f"  ... and {total - 5} more rows (--list-all lists them)"
+    every = run_empty(
+        "import",
+        "--from",
+        "epoch",
+        str(SHARED / "epoch-benchmark-stitching"),
+        "--dry-run",
+        "--list-all",
+    )
+    lines = every.stderr.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("left out "))
+    assert all(line.startswith("  /") for line in lines[head + 1 : head + 1 + total])
+    assert "more rows" not in every.stderr
+    alone = run_empty("import", "models.csv", "--list-all")
+    assert alone.exit_code == 2 and "go with --from" in alone.stderr
 
 
 # -- hostile input: one line naming the place, exit 1, never a traceback ----------------
@@ -316,6 +330,28 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
     assert unsaid.exit_code == 1
     assert f"{path}:11: score_scale: (empty) is not 0-1 or 0-100" in unsaid.stderr
     assert run("log", "--json").stdout == before
+
+
+@needs_shared
+def test_a_fraction_rounder_than_the_stored_percent_never_replaces_it(run: Run, tmp_path: Path):
+    # GPT-3.5 Turbo (0613) on MMLU is 0.689 in the Hub, stored as 68.9. The same row
+    # written 0.7 or 0.6 (a tenth of the whole: ten points) is rounder than 68.9.
+    hub = SHARED / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv"
+    lines = hub.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert ",0.689,0-1," in lines[661]
+    path = tmp_path / "benchmark_results_epoch.csv"
+
+    for written, reported in (("0.7", False), ("0.6", True)):
+        lines[661] = lines[661].replace(",0.689,0-1,", f",{written},0-1,")
+        path.write_text("".join(lines), encoding="utf-8")
+        result = run("import", "--from", "epoch", str(path))
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.splitlines()[-1].endswith("results: 971 unchanged; nothing to write")
+        kept = "gpt-3.5-turbo-0613/mmlu/5-shot: score 60.0 (the database's 68.9 kept)"
+        assert (kept in result.stderr) is reported, result.stderr
+        lines[661] = lines[661].replace(f",{written},0-1,", ",0.689,0-1,")
+    mmlu = _rows(run, "list", "results", "--model", "gpt-3.5-turbo-0613", "--benchmark", "mmlu")
+    assert [r["score"] for r in mmlu if r["setting"] == "5-shot"] == [68.9]
 
 
 def test_an_empty_cell_never_erases_and_a_rounder_figure_never_replaces(run: Run, tmp_path: Path):

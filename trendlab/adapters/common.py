@@ -57,8 +57,10 @@ def split_effort(column: str) -> tuple[pl.Expr, pl.Expr]:
     return base, setting
 
 
-def percent_score(column: str, scale: str) -> pl.Expr:
-    """A published score as text in percent (0-100).
+def percent_score(column: str, scale: str) -> tuple[pl.Expr, pl.Expr]:
+    """A published score as text in percent (0-100), and the unit of the last digit it
+    was written with, in points (0.689 -> 68.9 and 0.1; 0.7 -> 70.0 and 10): merge's
+    rule 2 compares figures at the precision the source gave them.
 
     `77.0%` is a percentage whatever the scale; a bare number is read on the file's
     `scale`: "percent" as is, "fraction" (0-1) times 100, "auto" as a fraction when
@@ -67,15 +69,29 @@ def percent_score(column: str, scale: str) -> pl.Expr:
     """
     raw = text(column)
     has_pct = raw.str.ends_with("%")
-    number = raw.str.strip_suffix("%").str.strip_chars().cast(pl.Float64, strict=False)
+    written = raw.str.strip_suffix("%").str.strip_chars()
+    number = written.cast(pl.Float64, strict=False)
     if scale == "fraction":
         fraction = pl.lit(True)
     elif scale == "auto":
         fraction = (~has_pct.any()) & (number.max() <= 1.0) & (number.min() >= 0.0)
     else:
         fraction = pl.lit(False)
-    value = pl.when(has_pct | ~fraction).then(number).otherwise(number * 100)
-    return pl.when(number.is_null()).then(raw).otherwise(number_text(value))
+    factor = pl.when(has_pct | ~fraction).then(pl.lit(1.0)).otherwise(pl.lit(100.0))
+    score = pl.when(number.is_null()).then(raw).otherwise(number_text(number * factor))
+    return score, written_ulp(written) * factor
+
+
+# A number as text: sign, whole digits, fraction digits, exponent.
+NUMBER = r"^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$"
+
+
+def written_ulp(text: pl.Expr) -> pl.Expr:
+    """The unit of the last digit a number is written with: '34.1' -> 0.1, '3e9' -> 1e9."""
+    parts = text.str.extract_groups(NUMBER)
+    decimals = parts.struct.field("2").fill_null("").str.len_chars().cast(pl.Int64)
+    exponent = parts.struct.field("3").cast(pl.Int64, strict=False).fill_null(0)
+    return pl.lit(10.0).pow((exponent - decimals).cast(pl.Float64))
 
 
 def number_text(value: pl.Expr) -> pl.Expr:

@@ -47,6 +47,7 @@ from trendlab.adapters.common import (
     text,
     url_or_null,
     with_rows,
+    written_ulp,
 )
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
@@ -335,7 +336,8 @@ def _results(
         publication.skipped.append(
             Skip(loaded.source, loaded.line_of(row[ROW]), row.get("__label"), row["__why"])
         )
-    kept = kept.drop([c for c in kept.columns if c.startswith("__") and c not in (ROW, "__record")])
+    carried = (ROW, "__record", "__ulp_score")  # read by the merge
+    kept = kept.drop([c for c in kept.columns if c.startswith("__") and c not in carried])
     publication.parts.append(_benchmarks(kept, loaded))
     publication.parts.append(
         Part(
@@ -416,9 +418,10 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     bench = EXTERNAL.get(key, slugify(key.replace("_", "-")))
     score_column = next(c for c in SCORE_COLUMNS if c in frame.columns)
     scale = SCORE_COLUMNS[score_column]
-    score = (
-        text(score_column) if scale == "minutes" else percent_score(score_column, scale)
-    ).alias("score")
+    if scale == "minutes":
+        score, ulp = text(score_column), written_ulp(text(score_column))
+    else:
+        score, ulp = percent_score(score_column, scale)
     model, effort = split_effort("Model version")
     shots = shots_setting("Shots") if "Shots" in frame.columns else pl.lit(None, pl.String)
     agent = (
@@ -452,6 +455,7 @@ def _external(loaded: Loaded, file: Path) -> Publication:
         "notes": pl.concat_str(notes, separator="; ", ignore_nulls=True) if notes else pl.lit(None),
         "__label": text(label),
         "__record": record_id,
+        "__ulp_score": ulp,
     }
     return _results(loaded, file, frame, columns, _why(model, text(score_column), "model version"))
 
@@ -485,16 +489,18 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
     source = pl.coalesce(
         url_or_null("logs"), url_or_null("log viewer"), url_or_null("job"), pl.lit(HUB_URL)
     )
+    score, ulp = percent_score(score_column, "fraction")
     columns = {
         "model": model,
         "benchmark": _task_benchmark("task"),
-        "score": percent_score(score_column, "fraction"),
+        "score": score,
         "setting": join_setting(effort),
         "source_url": source,
         "source_kind": pl.lit("independent"),
         "notes": pl.lit("Epoch AI run ") + text("id"),
         "__label": text("model"),
         "__record": text("id"),
+        "__ulp_score": ulp,
     }
     return _results(loaded, file, frame, columns, _why(model, text(score_column), "model"))
 
@@ -514,6 +520,7 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
     raw = text("score")
     number = raw.cast(pl.Float64, strict=False)
     score = pl.when(number.is_null()).then(raw).otherwise(number_text(number * scale))
+    ulp = written_ulp(raw) * scale  # merge compares at the precision the Hub wrote
     # A row without its own link is still published in the Hub's data.
     source = pl.coalesce(url_or_null("source_link"), pl.lit(HUB_URL))
     record = pl.when(own_run).then(pl.lit("Epoch AI run ")).otherwise(pl.lit("Epoch AI record "))
@@ -529,6 +536,7 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
         "notes": record + text("epoch_row_id"),
         "__label": text("model_version"),
         "__record": text("epoch_row_id"),
+        "__ulp_score": ulp,
     }
     # The Hub's copy of a record the stitching files also hold is the one kept.
     publication = _results(

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from trendlab.adapters.common import NUMBER, written_ulp
 from trendlab.kinds import Kind
 from trendlab.validate import ROW
 
@@ -52,7 +53,6 @@ MEASURED: dict[str, tuple[str, ...]] = {
     "benchmarks": ("floor", "ceiling", "human_baseline"),
     "results": ("score",),
 }
-_NUMBER = r"^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$"
 _STORED = "__stored"
 
 
@@ -77,18 +77,10 @@ def stored_text(kind: Kind, stored: pl.DataFrame) -> pl.DataFrame:
     return stored.select(pl.col(f).cast(pl.String) for f in kind.field_names)
 
 
-def _ulp_given(text: pl.Expr) -> pl.Expr:
-    """The unit of the last digit a number is written with: '34.1' -> 0.1, '3e9' -> 1e9."""
-    parts = text.str.extract_groups(_NUMBER)
-    decimals = parts.struct.field("2").fill_null("").str.len_chars().cast(pl.Int64)
-    exponent = parts.struct.field("3").cast(pl.Int64, strict=False).fill_null(0)
-    return pl.lit(10.0).pow((exponent - decimals).cast(pl.Float64))
-
-
 def _ulp_stored(text: pl.Expr, value: pl.Expr) -> pl.Expr:
     """The precision of a stored number, from its shortest form without trailing zeros
     (34.0593434343 -> 1e-10, 3000000000.0 -> 1e9); zero counts as least precise."""
-    parts = text.str.extract_groups(_NUMBER)
+    parts = text.str.extract_groups(NUMBER)
     whole = parts.struct.field("1").fill_null("")
     fraction = parts.struct.field("2").fill_null("").str.strip_chars_end("0")
     exponent = parts.struct.field("3").cast(pl.Int64, strict=False).fill_null(0)
@@ -140,7 +132,9 @@ def merge(kind: Kind, frame: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.Dat
         if f in measured:
             a = given.cast(pl.Float64, strict=False)
             b = old.cast(pl.Float64, strict=False)
-            ulp = _ulp_given(given)
+            ulp = written_ulp(given)
+            if f"__ulp_{f}" in frame.columns:  # a figure the adapter converted
+                ulp = pl.coalesce(pl.col(f"__ulp_{f}").cast(pl.Float64, strict=False), ulp)
             rounder = a.is_not_null() & b.is_not_null() & (ulp > _ulp_stored(old, b))
             value = pl.when(rounder).then(old).otherwise(value)  # rule 2
             kept_flags[f] = rounder & ((a - b).abs() > ulp / 2 * (1 + 1e-9))

@@ -61,6 +61,12 @@ SHOWN = 5  # lines of a left-out list shown before "... and N more"
     help="With --from metr: the URL the file was downloaded from [default: METR's "
     "published file for its suite version].",
 )
+@click.option(
+    "--list-all",
+    is_flag=True,
+    help=f"With --from: list every row left out and every record the file lacks, not "
+    f"only the first {SHOWN} of each.",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
 @message_option()
 @click.pass_obj
@@ -72,6 +78,7 @@ def import_(
     input_format: str | None,
     skip_unresolved: bool,
     source_url: str | None,
+    list_all: bool,
     dry_run: bool,
     message: str | None,
 ) -> None:
@@ -106,10 +113,11 @@ def import_(
     if source:
         if kind_name or input_format:
             raise click.UsageError("--from reads the source's own format: drop --kind/-f")
-        _import_source(settings, source, file, skip_unresolved, source_url, dry_run, message)
+        shown = None if list_all else SHOWN
+        _import_source(settings, source, file, skip_unresolved, source_url, dry_run, message, shown)
         return
-    if skip_unresolved or source_url:
-        raise click.UsageError("--skip-unresolved and --source-url go with --from")
+    if skip_unresolved or source_url or list_all:
+        raise click.UsageError("--skip-unresolved, --source-url and --list-all go with --from")
     from trendlab.ingest import read_records
 
     if kind_name is None:
@@ -146,6 +154,7 @@ def _import_source(
     source_url: str | None,
     dry_run: bool,
     message: str | None,
+    shown: int | None,
 ) -> None:
     from trendlab.adapters import read_source
     from trendlab.adapters.apply import apply
@@ -164,10 +173,10 @@ def _import_source(
     if outcome.known_by_alias:
         note(
             f"{len(outcome.known_by_alias)} catalog models are already known by an alias "
-            f"and were not added again: {', '.join(outcome.known_by_alias[:SHOWN])}"
+            f"and were not added again: {', '.join(outcome.known_by_alias[:shown])}"
             + (
-                f" ... and {len(outcome.known_by_alias) - SHOWN} more"
-                if len(outcome.known_by_alias) > SHOWN
+                f" ... and {len(outcome.known_by_alias) - shown} more"
+                if shown is not None and len(outcome.known_by_alias) > shown
                 else ""
             )
         )
@@ -175,43 +184,44 @@ def _import_source(
         reasons = Counter(s.reason for s in publication.skipped)
         listed = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
         note(f"left out {len(publication.skipped)} rows: {listed}")
-        for skip in publication.skipped[:SHOWN]:
+        for skip in publication.skipped[:shown]:
             note(f"  {skip.source}:{skip.line}: {skip.name or ''} ({skip.reason})")
-        _more(len(publication.skipped), "rows")
+        _more(len(publication.skipped), "rows", shown)
     if outcome.unresolved:
         note(
             f"left out {outcome.unresolved_rows} rows naming {len(outcome.unresolved)} "
             "unknown model(s):"
         )
-        for unresolved in outcome.unresolved[:20]:
+        for unresolved in outcome.unresolved[: None if shown is None else 20]:
             note(
                 f"  {unresolved.source}:{unresolved.lines[0]}: {unresolved.name!r}{unresolved.hint}"
             )
-        _more(len(outcome.unresolved), "unknown models", shown=20)
+        _more(len(outcome.unresolved), "unknown models", None if shown is None else 20)
     if outcome.kept:
         note(
             f"{len(outcome.kept)} figures in the file are rounder than the database's and "
             "disagree with them; the database's more precise figures are kept:"
         )
-        for line in outcome.kept[:SHOWN]:
+        for line in outcome.kept[:shown]:
             note(f"  {line}")
-        _more(len(outcome.kept), "figures")
+        _more(len(outcome.kept), "figures", shown)
     for kind, labels in outcome.absent.items():
         note(
             f"{len(labels)} {kind} in the database from this source are not in {Path(path).name} "
             "(not retracted; check them with `trendlab history`, retract with `trendlab "
             "retract`):"
         )
-        for label in labels[:SHOWN]:
+        for label in labels[:shown]:
             note(f"  {label}")
-        _more(len(labels), kind)
+        _more(len(labels), kind, shown)
     _report(cs, dry_run)
 
 
-def _more(total: int, what: str, shown: int = SHOWN) -> None:
-    """After a list cut at `shown` lines: how many more there are."""
-    if total > shown:
-        note(f"  ... and {total - shown} more {what}")
+def _more(total: int, what: str, shown: int | None) -> None:
+    """After a list cut at `shown` lines (None: not cut): how many more there are, and
+    how to see them."""
+    if shown is not None and total > shown:
+        note(f"  ... and {total - shown} more {what} (--list-all lists them)")
 
 
 def _report(cs: Any, dry_run: bool) -> None:
