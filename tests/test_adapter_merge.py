@@ -617,7 +617,14 @@ def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty
         "results: 1618 unchanged; nothing written"
     )
     # Into an empty one: the Hub's unrounded mean, under the Hub's model version.
-    assert run_empty("import", "--from", "epoch", str(folder)).exit_code == 0
+    empty = run_empty("import", "--from", "epoch", str(folder))
+    assert empty.exit_code == 0, empty.stderr
+    # The catalog lists code-davinci-002 undated; the Hub dates it, and so its results.
+    assert "models: 526 added, 3 updated" in empty.stderr
+    assert _rows(run_empty, "show", "model", "code-davinci-002")["release_date"] == "2022-03-15"
+    assert _rows(
+        run_empty, "list", "results", "--model", "code-davinci-002", "--benchmark", "gsm8k"
+    )
     assert _rows(run_empty, "show", "result", "r_0019409c5b227889")["score"] == 34.0593434343
     gpt = _rows(run_empty, "list", "results", "--benchmark", "gpqa-diamond")
     run_ids = {r["model"] for r in gpt if "CSVtMksEVjBNsGJGjW4GcQ" in (r["notes"] or "")}

@@ -108,7 +108,9 @@ def _write_parts(
         if part.kind is MODELS and "__name" in frame.columns:
             frame = _drop_known_by_alias(frame, cs, outcome)
         if part.kind is MODELS and part.mode == "missing":
-            # Known models are left alone, and so are the organizations they name.
+            # Known models are left alone, and so are the organizations they name; but
+            # a release date the database lacks is taken: it dates their results.
+            _date_known_models(part, frame, cs)
             frame = frame.filter(~pl.col("slug").is_in(list(cs.refs.models)))
         if part.kind is ALIASES:
             frame = frame.filter(~pl.col("alias").is_in(list(cs.refs.models)))
@@ -132,6 +134,18 @@ def _write_parts(
             continue
         cs.write(part.kind, frame, mode=part.mode, source=part.source, line_of=part.line_of)
     return written
+
+
+def _date_known_models(part: Part, frame: pl.DataFrame, cs: Changeset) -> None:
+    """Write the release dates a catalog gives for models the database holds undated."""
+    if "release_date" not in frame.columns:
+        return
+    undated = [m for m, released in cs.refs.models.items() if released is None]
+    dated = frame.filter(
+        pl.col("slug").is_in(undated) & pl.col("release_date").is_not_null()
+    ).select(ROW, "slug", "release_date")
+    if not dated.is_empty():
+        cs.write(MODELS, dated, mode="upsert", source=part.source, line_of=part.line_of)
 
 
 def _fields(frame: pl.DataFrame) -> pl.DataFrame:
