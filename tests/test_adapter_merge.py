@@ -298,6 +298,23 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
 
 
 @needs_shared
+def test_a_file_of_one_benchmark_with_no_rows_lacks_every_stored_record_on_it(
+    run: Run, tmp_path: Path
+):
+    # A stitching file is one benchmark's, by its name: with its header only, the
+    # source holds none of the database's BoolQ records, and the import says so.
+    source = SHARED / "epoch-benchmark-stitching" / "external_benchmark_boolq.csv"
+    path = tmp_path / source.name
+    path.write_text(source.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    stored = len(_rows(run, "list", "results", "--benchmark", "boolq"))
+    result = run("import", "--from", "epoch", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert f"{stored} results in the database from this source are not in {path.name}" in (
+        result.stderr
+    )
+
+
+@needs_shared
 def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: Path):
     import csv
 

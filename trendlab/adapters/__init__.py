@@ -47,6 +47,10 @@ class Part:
     record_note: str | None = None
     precedence: int = 0
     records: list[str] = field(default_factory=list)  # every record id the file holds
+    # Benchmarks the file covers whatever rows it holds (a stitching file is one
+    # benchmark's): its stored records there that it lacks are listed, even if it
+    # holds no row at all.
+    covers: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -205,7 +205,8 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
     ]
     if kind is PRICES:
         frames = [_date_by_release(f, cs) for f in frames]
-    gone = absent(kind, _stored(cs, kind), frames, pattern=pattern, records=records)
+    covers = [b for p in parts for b in p.covers]
+    gone = absent(kind, _stored(cs, kind), frames, pattern=pattern, records=records, covers=covers)
     if gone:
         outcome.absent[kind.name] = gone
 

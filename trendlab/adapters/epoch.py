@@ -321,8 +321,10 @@ def _results(
     columns: dict[str, pl.Expr],
     missing_reasons: pl.Expr,
     precedence: int = 0,
+    covers: list[str] | None = None,
 ) -> Publication:
-    """Results rows plus the benchmarks they name, rows without model or score skipped."""
+    """Results rows plus the benchmarks they name, rows without model or score skipped
+    (`covers`: the benchmarks the file is about, whatever rows it holds)."""
     publication = Publication("epoch", [str(file)])
     rows = with_rows(frame, columns | {"__why": missing_reasons})
     rows = rows.with_columns(
@@ -348,6 +350,7 @@ def _results(
             record_note=RECORD_NOTE,
             precedence=precedence,
             records=rows.get_column("__record").drop_nulls().to_list(),
+            covers=covers or [],
         )
     )
     return publication
@@ -457,7 +460,8 @@ def _external(loaded: Loaded, file: Path) -> Publication:
         "__record": record_id,
         "__ulp_score": ulp,
     }
-    return _results(loaded, file, frame, columns, _why(model, text(score_column), "model version"))
+    why = _why(model, text(score_column), "model version")
+    return _results(loaded, file, frame, columns, why, covers=[bench])
 
 
 def _source_kind(frame: pl.DataFrame, link_column: str, name_column: str) -> pl.Expr:

@@ -212,12 +212,14 @@ def absent(
     *,
     pattern: str | None = None,
     records: list[str] | None = None,
+    covers: list[str] | None = None,
 ) -> list[str]:
     """Stored records from this source that the publication no longer holds.
 
     With `pattern` (a source that names its records, like Epoch): records whose notes
     name a source record id, on the benchmarks the files cover, whose id the files do
-    not hold (`records`: every id in them, rows left out included). Otherwise: records
+    not hold (`records`: every id in them, rows left out included; `covers`: the
+    benchmarks the files cover besides those their rows name). Otherwise: records
     citing the same source URL (and benchmark, or provider) whose key the files lack.
     Returns their labels (model/benchmark/setting or model/provider/date).
     """
@@ -230,7 +232,9 @@ def absent(
     scope = pl.lit(True)
     for column in ("benchmark", "provider"):
         if column in keys and column in rows.columns:
-            scope = scope & pl.col(column).is_in(rows.get_column(column).unique().to_list())
+            named = rows.get_column(column).unique().to_list()
+            extra = (covers or []) if column == "benchmark" else []
+            scope = scope & pl.col(column).is_in([*named, *extra])
     if pattern is not None:
         found = stored.with_columns(pl.col("notes").str.extract(pattern, 1).alias("__record"))
         gone = found.filter(
