@@ -254,7 +254,8 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     two rows give, as names compare (case and accents ignored): a model names its
     organization by name, so two would be one."""
     given = typed.select(ROW, "slug", "name").filter(pl.col("name").is_not_null())
-    others = {s: n for s, n in refs.organizations.items() if s not in set(given["slug"])}
+    renamed = set(given["slug"])  # their stored names are being replaced
+    others = {s: n for s, n in refs.organizations.items() if s not in renamed}
     stored = pl.DataFrame(
         {"__folded": [fold(n) for n in others.values()], "__other": list(others)},
         schema={"__folded": pl.String, "__other": pl.String},
