@@ -10,7 +10,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import Kind
 from trendlab.nearest import suggest
-from trendlab.records import ambiguous, as_stored, check_long_enough, to_text
+from trendlab.records import ambiguous, check_long_enough, named_keys, to_text
 
 
 def _shown(value: Any) -> str:
@@ -38,9 +38,7 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     by its key, id prefix or MODEL/BENCHMARK[/SETTING]-style name, or a model by its
     alias."""
     check_long_enough(kind, text)
-    keys = store.find_keys(kind, text, ever=True)
-    if not keys and (stored := as_stored(store, kind, text)) != text:
-        keys = store.find_keys(kind, stored, ever=True)
+    keys = named_keys(store, kind, text, ever=True)
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:

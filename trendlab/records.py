@@ -422,9 +422,7 @@ class Changeset:
 
 def resolve_key(store: Store, kind: Kind, text: str) -> str:
     """The key of the one current record `text` names, or a helpful error."""
-    keys = store.find_keys(kind, text)
-    if not keys and (stored := as_stored(store, kind, text)) != text:
-        keys = store.find_keys(kind, stored)
+    keys = named_keys(store, kind, text)
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:
@@ -441,7 +439,16 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
 
 
-def as_stored(store: Store, kind: Kind, text: str) -> str:
+def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> list[str]:
+    """Store.find_keys for `text` as given, else with the names in it as stored (see
+    _as_stored)."""
+    keys = store.find_keys(kind, text, ever=ever)
+    if not keys and (stored := _as_stored(store, kind, text)) != text:
+        keys = store.find_keys(kind, stored, ever=ever)
+    return keys
+
+
+def _as_stored(store: Store, kind: Kind, text: str) -> str:
     """`text` with the names in it as they are stored: a model's alias, or its slug in
     another case, as its slug; a benchmark's or an organization's slug in lowercase
     (slugs have no capitals). So GPT-4/MMLU names gpt-4's results on mmlu."""
