@@ -706,9 +706,11 @@ def test_two_organizations_may_not_share_a_name(run: Run, store_location: str):
     assert swap.exit_code == 0, swap.stderr
     # Written around trendlab, check finds it.
     store = Store.open(store_location, read_only=False)
-    revise_around(
-        store.con, changeset_around(store.con), "organization_revisions", "google", name="OPENAI"
-    )
+    changeset = changeset_around(store.con)
+    revise_around(store.con, changeset, "organization_revisions", "google", name="OPENAI")
+    # Names compare as the write path folds them: ß is ss, a full-width letter a letter.
+    revise_around(store.con, changeset, "organization_revisions", "meta", name="Straße Ｌａｂ")
+    revise_around(store.con, changeset, "organization_revisions", "amazon", name="STRASSE LAB")
     store.close()
     check = run("check", "--json")
     assert check.exit_code == 1
@@ -716,4 +718,8 @@ def test_two_organizations_may_not_share_a_name(run: Run, store_location: str):
     assert (
         "google",
         "name OPENAI is also the name of organization anthropic ignoring case and accents",
+    ) in problems
+    assert (
+        "amazon",
+        "name STRASSE LAB is also the name of organization meta ignoring case and accents",
     ) in problems

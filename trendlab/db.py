@@ -753,9 +753,17 @@ class Store:
         )
 
     def check(self) -> pl.DataFrame:
-        """Run every audit in queries/checks/: the rows they return are violations."""
+        """Run every audit in queries/checks/: the rows they return are violations.
+
+        The audits may call `fold(text)`, the one rule by which names compare (see
+        trendlab.text.fold), so that they find what the write path refuses.
+        """
         import polars as pl
 
+        with contextlib.suppress(duckdb.CatalogException):  # registered by an earlier check
+            self.con.create_function(
+                "fold", fold, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
+            )
         frames = []
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name
