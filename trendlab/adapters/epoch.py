@@ -233,6 +233,15 @@ def one_copy_per_record(publications: list[Publication]) -> int:
         part.frame = frame.join(repeats.select(ROW), on=ROW, how="anti")
         for record, row in part.frame.select("__record", ROW).drop_nulls().iter_rows():
             kept.setdefault(record, f"{Path(part.source).name}:{part.line_of(row)}")
+    # A file's benchmarks are created for its rows: one whose every row went to another
+    # file's copy (under the Hub's newer name, say) is not created empty.
+    for publication in {id(p): p for p, _ in parts}.values():
+        named = pl.concat(
+            [p.frame.get_column("benchmark") for p in publication.parts if p.kind is RESULTS]
+        ).unique()
+        for part in publication.parts:
+            if part.kind is BENCHMARKS:
+                part.frame = part.frame.filter(pl.col("slug").is_in(named.implode()))
     return dropped
 
 
