@@ -7,7 +7,9 @@ Epoch AI's files are read with trendlab.adapters.epoch, the adapter behind
 every import does: one code path. Writes benchmarks, models, aliases, results and
 prices CSVs, UNMATCHED.md (every row left out, with the reason), REPORT.md
 (counts, results per benchmark) and, derived from the CSVs, forecast_cache.jsonl
-(seeds/build_cache.py). The rules are in seeds/README.md.
+(seeds/build_cache.py). Values copied from a source that the source got wrong are
+corrected by seeds/corrections.csv, each correction with its own source. The rules are
+in seeds/README.md.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from trendlab.seeds import FORECAST_CACHE  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
 
 NOTABLE_URL = "https://epoch.ai/data/notable-ai-models"
+CORRECTIONS = "corrections.csv"
+CORRECTION_COLUMNS = ["slug", "field", "was", "value", "source_url", "reason"]
 
 
 def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
@@ -82,10 +86,16 @@ class Build:
     # -- models ------------------------------------------------------------------------
 
     def models(
-        self, fact: pl.DataFrame, catalog: Publication, hub: Publication, curated: pl.DataFrame
+        self,
+        fact: pl.DataFrame,
+        catalog: Publication,
+        hub: Publication,
+        curated: pl.DataFrame,
+        corrections: pl.DataFrame,
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Facts models, then every catalog model version (those a curated alias names
-        are the facts model), then models only the Hub describes."""
+        are the facts model), then models only the Hub describes; the corrections
+        applied last."""
         redirected = set(curated.get_column("alias").to_list())
         cat = pl.concat(parts(catalog, "models"))
         cat = cat.filter(~pl.col("__name").is_in(list(redirected)))
@@ -113,6 +123,7 @@ class Build:
             pl.coalesce("training_compute_flop", "hub_flop").alias("training_compute_flop"),
         )
         models = self.notable(models, catalog).drop("hub_date", "hub_org", "hub_flop")
+        models = self.correct(models, corrections)
         aliases = pl.concat(
             [
                 text_frame(pl.concat(parts(catalog, "aliases") + parts(hub, "aliases")).drop(ROW)),
@@ -174,6 +185,71 @@ class Build:
             "compute or organization from Epoch AI's Notable AI Models"
         )
         return filled.drop("family", "n_org", "n_params", "n_flop", "__used")
+
+    def correct(self, models: pl.DataFrame, corrections: pl.DataFrame) -> pl.DataFrame:
+        """Apply seeds/corrections.csv: each row replaces a value a source gave a model
+        (`was`, as the built row holds it) by `value`, citing its own source, and says
+        so in the model's notes. A correction naming no model or no field, or whose
+        `was` is no longer the row's value (the source fixed or changed it), stops the
+        build: it would be stale, never silently applied or skipped."""
+        if corrections.columns != CORRECTION_COLUMNS:
+            raise SystemExit(
+                f"seeds/{CORRECTIONS}: columns {corrections.columns}, expected {CORRECTION_COLUMNS}"
+            )
+        fields = [c for c in models.columns if not c.startswith("__")]
+        fields = [c for c in fields if c not in ("slug", "notes")]
+        slugs = models.get_column("slug").to_list()
+        problems = []
+        seen = set()
+        for line, fix in enumerate(corrections.iter_rows(named=True), start=2):
+            where = f"seeds/{CORRECTIONS}:{line}"
+            empty = [c for c in CORRECTION_COLUMNS if not (fix[c] or "").strip()]
+            if empty:
+                problems.append(f"{where}: empty {', '.join(empty)}")
+            elif fix["slug"] not in slugs:
+                problems.append(f"{where}: no model {fix['slug']!r}")
+            elif fix["field"] not in fields:
+                problems.append(f"{where}: no model field {fix['field']!r} ({', '.join(fields)})")
+            elif (fix["slug"], fix["field"]) in seen:
+                problems.append(f"{where}: {fix['slug']}'s {fix['field']} is corrected twice")
+            else:
+                seen.add((fix["slug"], fix["field"]))
+                row = models.filter(pl.col("slug") == fix["slug"])
+                current = row.get_column(fix["field"]).cast(pl.String).item()
+                if not _same_value(current, fix["was"]):
+                    problems.append(
+                        f"{where}: stale: {fix['slug']}'s {fix['field']} is {current!r}, not "
+                        f"{fix['was']!r} as the correction expects; check the source, then "
+                        "update or remove the correction"
+                    )
+        if problems:
+            raise SystemExit(
+                f"seeds/{CORRECTIONS}: {len(problems)} correction(s) cannot be applied:\n"
+                + "\n".join(problems)
+            )
+        for fix in corrections.iter_rows(named=True):
+            slug, field = fix["slug"], fix["field"]
+            note = (
+                f"{field} corrected from {fix['was']} to {fix['value']} "
+                f"({fix['source_url']}): {fix['reason']}"
+            )
+            this = pl.col("slug") == slug
+            models = models.with_columns(
+                pl.when(this).then(pl.lit(fix["value"])).otherwise(pl.col(field)).alias(field),
+                pl.when(this)
+                .then(
+                    pl.concat_str(
+                        [pl.col("notes"), pl.lit(note)], separator="; ", ignore_nulls=True
+                    )
+                )
+                .otherwise(pl.col("notes"))
+                .alias("notes"),
+            )
+            self.notes.append(
+                f"{slug}'s {field} corrected from {fix['was']} to {fix['value']} by "
+                f"seeds/{CORRECTIONS} ({fix['source_url']})"
+            )
+        return models
 
     # -- results -----------------------------------------------------------------------
 
@@ -306,6 +382,19 @@ class Build:
         return combined.filter(first).drop(ROW)
 
 
+def _same_value(held: str | None, was: str) -> bool:
+    """Whether a built row's value is the one a correction expects: the same text, or
+    the same number written differently (7e9 and 7000000000.0)."""
+    if held is None:
+        return False
+    if held.strip() == was.strip():
+        return True
+    try:
+        return float(held) == float(was)
+    except ValueError:
+        return False
+
+
 def _short(source: str) -> str:
     path = Path(source)
     return f"{path.parent.name}/{path.name}"
@@ -383,7 +472,8 @@ def main() -> None:
     # One copy of each Epoch record, chosen as an import of both files chooses it.
     epoch.one_copy_per_record([catalog, hub])
     curated = pl.read_csv(HERE / "curated_aliases.csv", infer_schema=False)
-    models, aliases = build.models(fact["models"], catalog, hub, curated)
+    corrections = pl.read_csv(HERE / CORRECTIONS, infer_schema=False)
+    models, aliases = build.models(fact["models"], catalog, hub, curated, corrections)
     missing = curated.filter(~pl.col("model").is_in(models["slug"].implode()))
     if not missing.is_empty():
         raise SystemExit(f"curated aliases name unknown models:\n{missing}")

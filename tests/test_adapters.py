@@ -3,9 +3,11 @@ re-imports that record only what changed; diff --since."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -216,6 +218,94 @@ def test_seeds_meet_the_targets_and_pass_check(run: Run):
     assert totals["unsourced"] == 0 and totals["undated"] == 0
     assert totals["unsourced_prices"] == 0
     assert run("check").exit_code == 0
+
+
+def test_seeds_correct_llama_2_7b_parameters_by_the_paper(run: Run):
+    # Epoch AI's Notable AI Models gives Llama 2-7B 70e9 parameters (the 70B model's);
+    # seeds/corrections.csv puts the paper's 7B in its place and says so in the notes.
+    (row,) = _rows(
+        run,
+        "query",
+        "SELECT parameters, training_compute_flop, notes FROM models WHERE slug = 'llama-2-7b'",
+    )
+    assert row["parameters"] == 7_000_000_000
+    assert row["training_compute_flop"] == 8.4e22
+    assert "parameters corrected from 70000000000.0 to 7000000000.0" in row["notes"]
+    assert "https://arxiv.org/abs/2307.09288" in row["notes"]
+    report = (Path(__file__).resolve().parent.parent / "seeds" / "REPORT.md").read_text()
+    assert "llama-2-7b's parameters corrected from 70000000000.0 to 7000000000.0" in report
+
+
+def _seed_build(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """seeds/build.py as a module (its folder on sys.path, as when run as a script)."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    monkeypatch.syspath_prepend(str(seeds))
+    spec = importlib.util.spec_from_file_location("seed_build", seeds / "build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _correct(build: ModuleType, was: str, slug: str = "m-7b", field: str = "parameters"):
+    import polars as pl
+
+    models = pl.DataFrame(
+        {
+            "slug": ["m-7b", "other"],
+            "parameters": ["70000000000.0", "1000"],
+            "notes": ["; facts from a source", None],
+            "__name": ["M 7B", "Other"],
+        }
+    )
+    corrections = pl.DataFrame(
+        {
+            "slug": [slug],
+            "field": [field],
+            "was": [was],
+            "value": ["7000000000.0"],
+            "source_url": ["https://example.org/paper"],
+            "reason": ["the paper says 7B"],
+        }
+    )
+    runner = build.Build(Path("unused"))
+    return runner.correct(models, corrections), runner.notes
+
+
+def test_seed_correction_replaces_the_copied_value_and_says_so(monkeypatch: pytest.MonkeyPatch):
+    build = _seed_build(monkeypatch)
+    corrected, notes = _correct(build, was="7e10")  # the same number, written otherwise
+    assert corrected["parameters"].to_list() == ["7000000000.0", "1000"]
+    assert corrected["notes"].to_list() == [
+        "; facts from a source; parameters corrected from 7e10 to 7000000000.0 "
+        "(https://example.org/paper): the paper says 7B",
+        None,
+    ]
+    assert notes == [
+        "m-7b's parameters corrected from 7e10 to 7000000000.0 by seeds/corrections.csv "
+        "(https://example.org/paper)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "field", "was", "error"),
+    [
+        # The source now says something else (fixed upstream): the correction is stale.
+        ("m-7b", "parameters", "71000000000.0", "stale: m-7b's parameters is '70000000000.0'"),
+        ("m-8b", "parameters", "70000000000.0", "no model 'm-8b'"),
+        ("m-7b", "params", "70000000000.0", "no model field 'params'"),
+        ("m-7b", "notes", "x", "no model field 'notes'"),
+    ],
+)
+def test_a_seed_correction_that_does_not_fit_stops_the_build(
+    monkeypatch: pytest.MonkeyPatch, slug: str, field: str, was: str, error: str
+):
+    build = _seed_build(monkeypatch)
+    with pytest.raises(SystemExit) as stopped:
+        _correct(build, was=was, slug=slug, field=field)
+    message = str(stopped.value)
+    assert message.startswith("seeds/corrections.csv: 1 correction(s) cannot be applied:")
+    assert f"seeds/corrections.csv:2: {error}" in message
 
 
 def test_unmatched_report_lists_every_left_out_row():
