@@ -45,6 +45,13 @@ def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(pl.all().cast(pl.String))
 
 
+def with_note(note: pl.Expr) -> pl.Expr:
+    """The notes with `note` after them. An adapter's notes may be empty text (a join
+    of cells that were all empty): that is no note, not one to put "; " after."""
+    notes = pl.when(pl.col("notes") != "").then(pl.col("notes"))
+    return pl.concat_str([notes, note], separator="; ", ignore_nulls=True)
+
+
 def facts(data: Path) -> dict[str, pl.DataFrame]:
     """The hand-collected facts, every row with its source URL."""
     folder = data / "facts"
@@ -176,7 +183,7 @@ class Build:
             pl.coalesce("training_compute_flop", "n_flop").alias("training_compute_flop"),
             pl.coalesce("organization", "n_org").alias("organization"),
             pl.when(pl.col("__used"))
-            .then(pl.concat_str([pl.col("notes"), note], separator="; ", ignore_nulls=True))
+            .then(with_note(note))
             .otherwise(pl.col("notes"))
             .alias("notes"),
         )
@@ -237,11 +244,7 @@ class Build:
             models = models.with_columns(
                 pl.when(this).then(pl.lit(fix["value"])).otherwise(pl.col(field)).alias(field),
                 pl.when(this)
-                .then(
-                    pl.concat_str(
-                        [pl.col("notes"), pl.lit(note)], separator="; ", ignore_nulls=True
-                    )
-                )
+                .then(with_note(pl.lit(note)))
                 .otherwise(pl.col("notes"))
                 .alias("notes"),
             )

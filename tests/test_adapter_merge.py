@@ -673,6 +673,6 @@ def test_a_benchmark_whose_rows_another_file_holds_is_not_created_empty(
     )
     result = run_empty("import", "--from", "epoch", str(folder))
     assert result.exit_code == 0, result.stderr
-    assert "1 the same Epoch AI record as another file holds, whose copy is kept" in (result.stderr)
+    assert "1 the same Epoch AI record as another file holds, whose copy is kept" in result.stderr
     assert [b["slug"] for b in _rows(run_empty, "list", "benchmarks")] == ["gsm8k"]
     assert [r["benchmark"] for r in _rows(run_empty, "list", "results")] == ["gsm8k"]
