@@ -1,6 +1,6 @@
 -- One model's launch price against another's (each model's first listed price), with ratios.
--- param model: the model to compare, e.g. gpt-4o
--- param baseline: the model it is compared with, e.g. gpt-4
+-- param model: model slug (or alias) of the model to compare, e.g. gpt-4o
+-- param baseline: model slug (or alias) of the model it is compared with, e.g. gpt-4
 WITH launch AS (
     SELECT model, provider, effective_date, input_usd_per_mtok, output_usd_per_mtok,
            (3 * input_usd_per_mtok + output_usd_per_mtok) / 4 AS blended_usd_per_mtok

@@ -46,9 +46,14 @@ HOSTILE_VALUES = [
 def test_hostile_values_are_searched_literally(seeded_template: Path, value: str):
     with database_copy(seeded_template) as db:
         before = content(db)
-        result = invoke(db, "query", "frontier", "--param", f"benchmark={value}", "--json")
+        sql = "SELECT * FROM scores WHERE benchmark = $benchmark"
+        result = invoke(db, "query", sql, "--param", f"benchmark={value}", "--json")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == []  # no benchmark is called that
+        # A named query's slug parameters name records: no record is called that.
+        one = invoke(db, "query", "frontier", "--param", f"benchmark={value}", "--json")
+        assert_clean_failure(one, "--param benchmark: no current benchmark")
+        assert len(one.stderr.splitlines()) == 1
         two = invoke(
             db,
             "query",
@@ -59,8 +64,8 @@ def test_hostile_values_are_searched_literally(seeded_template: Path, value: str
             "baseline=gpt-4",
             "--json",
         )
-        assert two.exit_code == 0, two.output
-        assert json.loads(two.stdout) == []
+        assert_clean_failure(two, "--param model: no current model")
+        assert len(two.stderr.splitlines()) == 1
         assert content(db) == before
 
 
@@ -141,6 +146,19 @@ def test_named_query_sql_uses_only_declared_bound_parameters(name: str):
     # No template syntax a value could be formatted into.
     for marker in ("{", "%s", "%(", "?"):
         assert marker not in body, marker
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_query_slug_parameters_follow_the_declaration_rule(name: str):
+    """A parameter that names a record says so as `KIND slug` at the start of its help,
+    so that it is resolved (see queries.slug_kind): one named after a kind, or whose
+    help mentions a slug, must."""
+    query = named_queries()[name]
+    for param, help_ in query.params.items():
+        if param in queries.SLUG_KINDS or "slug" in help_:
+            kind = query.slug_kind(param)
+            assert kind is not None, (param, help_)
+            assert help_.startswith(f"{kind.singular} slug")
 
 
 def test_queries_module_never_formats_sql():

@@ -108,9 +108,80 @@ def test_named_query_parameters(run: Run):
 
 def test_parameters_are_bound_not_pasted(run: Run):
     hostile = "math' OR '1'='1"
-    result = run("query", "frontier", "--param", f"benchmark={hostile}", "--json")
+    sql = "SELECT * FROM scores WHERE benchmark = $benchmark"
+    result = run("query", sql, "--param", f"benchmark={hostile}", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
+    # A named query's benchmark names a record: no benchmark is called that.
+    named = run("query", "frontier", "--param", f"benchmark={hostile}", "--json")
+    assert named.exit_code == 1 and named.stdout == ""
+    assert "no current benchmark" in named.stderr
+
+
+def test_named_query_slug_parameters_take_any_name_of_the_record(run: Run):
+    """A parameter declared `KIND slug` takes a record's name as every command does: in
+    any case, and a model by an alias too; it is bound as the stored slug."""
+
+    def rows(*args: str) -> list[dict[str, Any]]:
+        result = run("query", *args, "--json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    frontier = rows("frontier", "--param", "benchmark=math")
+    assert frontier
+    assert rows("frontier", "--param", "benchmark=MATH") == frontier
+    assert rows("frontier", "--param", "benchmark=Math") == frontier
+    ratio = rows("launch-price-ratio", "--param", "model=gpt-4o", "--param", "baseline=gpt-4")
+    assert ratio and ratio[0]["model"] == "gpt-4o" and ratio[0]["baseline"] == "gpt-4"
+    # GPT_4O: the alias gpt_4o in capitals; gpt-4-0314: an alias of gpt-4.
+    by_alias = ("--param", "model=GPT_4O", "--param", "baseline=gpt-4-0314")
+    assert rows("launch-price-ratio", *by_alias) == ratio
+
+
+def test_named_query_unknown_slug_is_an_error_naming_the_parameter(run: Run):
+    result = run("query", "frontier", "--param", "benchmark=mathh", "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "trendlab: error: query frontier: --param benchmark: no current benchmark 'mathh' "
+        "(did you mean 'math'?)"
+    ]
+    model = run(
+        "query", "launch-price-ratio", "--param", "model=gpt-4o", "--param", "baseline=gpt-4x"
+    )
+    assert model.exit_code == 1 and model.stdout == ""
+    assert "query launch-price-ratio: --param baseline: no current model 'gpt-4x'" in model.stderr
+    assert "(did you mean 'gpt-4" in model.stderr
+    assert len(model.stderr.strip().splitlines()) == 1
+
+
+def test_named_query_slug_parameters_read_the_as_of_state(run: Run):
+    (before,) = json.loads(run("log", "--limit", "1", "--json").stdout)
+    assert run("add-benchmark", "new-eval", "--unit", "percent", "-m", "new").exit_code == 0
+    (added,) = json.loads(run("log", "--limit", "1", "--json").stdout)
+    assert run("retract", "benchmark", "new-eval", "-m", "gone").exit_code == 0
+    args = ("query", "frontier", "--param", "benchmark=NEW-EVAL", "--json")
+    then = run(*args, "--as-of", added["changeset"])
+    assert then.exit_code == 0, then.stderr
+    assert json.loads(then.stdout) == []  # it existed then, with no results
+    earlier = run(*args, "--as-of", before["changeset"])
+    assert earlier.exit_code == 1 and earlier.stdout == ""
+    assert "--param benchmark: no current benchmark 'NEW-EVAL' as of" in earlier.stderr
+    now = run("query", "frontier", "--param", "benchmark=new-eval")
+    assert now.exit_code == 1 and now.stdout == ""
+    assert "--param benchmark: benchmark new-eval was retracted" in now.stderr
+
+
+def test_adhoc_sql_parameters_are_bound_as_given(run: Run):
+    """Only a named query resolves its slug parameters: the same SQL given as text,
+    declarations and all, binds the value as it is."""
+    sql = named_queries()["frontier"].sql
+    named = run("query", "frontier", "--param", "benchmark=MATH", "--json")
+    assert named.exit_code == 0 and json.loads(named.stdout)
+    for value in ("MATH", "nosuch"):
+        adhoc = run("query", "-", "--param", f"benchmark={value}", "--json", input=sql)
+        assert adhoc.exit_code == 0, adhoc.stderr
+        assert json.loads(adhoc.stdout) == []
 
 
 @pytest.mark.parametrize(

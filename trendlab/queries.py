@@ -3,6 +3,12 @@
 A query file starts with comment lines: the first is its description, and each
 `-- param NAME: help` declares a parameter, written `$NAME` in the SQL and always
 bound by DuckDB, never pasted into the text.
+
+A parameter whose help starts with `KIND slug` (`-- param benchmark: benchmark slug,
+e.g. math`), KIND a kind keyed by slug (organization, model, benchmark), names a
+record: its value is resolved as every command resolves a name (in any case, a model
+by an alias too) to the slug stored, and a name of no record in the state read is an
+error, not an empty answer.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import duckdb
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
+from trendlab.kinds import KINDS, Kind
 from trendlab.nearest import suggest
 from trendlab.render import Rows
 from trendlab.resources import resource_dir
@@ -24,6 +31,9 @@ if TYPE_CHECKING:
 
 NAME_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PARAM_RE = re.compile(r"^--\s*param\s+(\w+)\s*:\s*(.*)$")
+# The kinds a parameter can name by slug, by singular name (see slug_kind).
+SLUG_KINDS: dict[str, Kind] = {k.singular: k for k in KINDS.values() if k.key_fields == ("slug",)}
+_SLUG_HELP_RE = re.compile(rf"^({'|'.join(SLUG_KINDS)}) slug\b")
 
 
 @dataclass
@@ -32,6 +42,11 @@ class NamedQuery:
     description: str
     sql: str
     params: dict[str, str] = field(default_factory=dict)
+
+    def slug_kind(self, param: str) -> Kind | None:
+        """The kind `param` names a record of, by slug: its help starts with `KIND slug`."""
+        match = _SLUG_HELP_RE.match(self.params.get(param, ""))
+        return SLUG_KINDS[match[1]] if match else None
 
 
 def parse(name: str, text: str) -> NamedQuery:
@@ -78,7 +93,8 @@ def run(
 ) -> Rows | pl.DataFrame:
     """Run a query with bound parameters on `store` and return its rows, or with
     `frame` a Polars frame that keeps DuckDB's column types (for CSV and parquet,
-    which Polars writes)."""
+    which Polars writes). A named query's slug parameters (see slug_kind) are bound
+    to the slug of the record they name."""
     if query.name != "sql":
         missing = [p for p in query.params if p not in params]
         if missing:
@@ -91,6 +107,8 @@ def run(
                 f"query {query.name} has no parameter {extra[0]!r} (parameters: {known})"
             )
     try:
+        if query.name != "sql":
+            params = {p: _named_key(store, query, p, v) for p, v in params.items()}
         _check_reads_only(store, query.sql)
         result = store.execute(query.sql, params or None)
         if not frame or result.description is None:
@@ -108,6 +126,24 @@ def run(
         return Rows.of_result(store.execute(query.sql, params or None))
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
+
+
+def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
+    """`value` of a slug parameter as the slug of the current record it names (in the
+    state read: --as-of too), or an error naming the parameter and the nearest slug;
+    any other parameter's value as given."""
+    kind = query.slug_kind(param)
+    if kind is None:
+        return value
+    found = store.find_keys(kind, value)
+    if found:  # as stored: the usual case, without the Polars that resolve_key needs
+        return found[0]
+    from trendlab.records import resolve_key
+
+    try:
+        return resolve_key(store, kind, value)
+    except TrendlabError as error:
+        raise TrendlabError(f"query {query.name}: --param {param}: {error.message}") from None
 
 
 # A read-only connection still lets COPY ... TO write files, ATTACH open (and write)

@@ -120,7 +120,10 @@ def query(
     """Run SQL, or a named query from queries/, on a read-only connection.
 
     SQL_OR_NAME is a query's name, SQL text, or - to read SQL from stdin. Parameters
-    are always bound, never pasted into the SQL.
+    are always bound, never pasted into the SQL. A named query's parameter declared
+    `-- param NAME: KIND slug...` (KIND: model, benchmark or organization) takes the
+    record's name in any case (a model's alias too) and is bound to its slug; a name
+    of no current record (as of --as-of) is an error with the nearest slug.
 
     \b
     Example:
