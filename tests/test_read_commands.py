@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Run, both_stores, process_imports
+from tests.conftest import Run, both_stores, make_runner, process_imports
 from trendlab.cli import cli
 from trendlab.db import Store
 from trendlab.queries import named_queries
@@ -359,6 +359,37 @@ def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path
     assert agree.exit_code == 0
     pdf = run("report", "-o", str(tmp_path / "report.pdf"))
     assert pdf.exit_code == 2 and "the report is an HTML page" in pdf.stderr
+
+
+def test_no_output_may_overwrite_the_database(run: Run, db: Path, tmp_path: Path):
+    """-o naming the database (or its write-ahead log, or a link to it) would replace
+    every record and its history with a CSV: refused before anything is written."""
+    before = db.read_bytes()
+    link = tmp_path / "results.csv"
+    link.symlink_to(db)
+    targets = [str(db), f"{db}.wal", str(link)]
+    for target in targets:
+        for args in (
+            ["list", "results", "--csv", "-o", target],
+            ["export", "results", "--format", "csv", "-o", target],
+            ["query", "SELECT 1 AS one", "--csv", "-o", target],
+        ):
+            result = run(*args)
+            assert result.exit_code == 2, (args, result.stderr)
+            assert f"-o {target} is where the database" in result.stderr
+    assert db.read_bytes() == before and not Path(f"{db}.wal").exists()
+    assert run("check").exit_code == 0
+    # A database named like a figure or a page is kept from those outputs too.
+    page = tmp_path / "odd.html"
+    page.write_bytes(before)
+    odd = make_runner(page)
+    assert odd("report", "-o", str(page)).exit_code == 2
+    figure = tmp_path / "odd.png"
+    figure.write_bytes(before)
+    odd = make_runner(figure)
+    assert odd("plot", "mmlu", "-o", str(figure)).exit_code == 2
+    assert odd("forecast", "mmlu", "--plot", str(figure)).exit_code == 2
+    assert page.read_bytes() == figure.read_bytes() == before
 
 
 def test_history_of_an_ambiguous_key_lists_the_records(run: Run):

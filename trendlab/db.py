@@ -1166,6 +1166,21 @@ class Store:
         return int(row[0]) if row else 0
 
 
+def store_files(location: str) -> list[Path]:
+    """The local files a --db location keeps its records in, each with its write-ahead
+    log: a DuckDB file, or a local lake's catalog (none for a PostgreSQL catalog)."""
+    if lake.is_lake(location):
+        try:
+            file = lake.LakeLocation.parse(location).file
+        except TrendlabError:
+            return []
+        if file is None:
+            return []
+    else:
+        file = Path(location).expanduser()
+    return [file, Path(f"{file}.wal")]
+
+
 def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     return retry_while_locked(
         lambda: duckdb.connect(path, read_only=read_only),

@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from trendlab.cli.forecast import forecast_options, run_forecast_options
-from trendlab.cli.options import LEVEL, FiniteFloat, Settings, as_of_option, note, progress_bar
+from trendlab.cli.options import (
+    LEVEL,
+    FiniteFloat,
+    Settings,
+    as_of_option,
+    note,
+    progress_bar,
+    refuse_the_database,
+)
 from trendlab.errors import TrendlabError
 
 
@@ -55,6 +63,7 @@ def plot(
     from trendlab.plot import check_plot_path, forecast_figure
 
     check_plot_path(output, "-o")
+    refuse_the_database(output, "-o")
     result = run_forecast_options(
         settings,
         benchmark,
@@ -158,6 +167,7 @@ def report(
         )
     if output != "-" and not Path(output).resolve().parent.is_dir():
         raise TrendlabError(f"-o {output}: no such directory")
+    refuse_the_database(output, "-o")
     built = build_report(
         settings,
         benchmarks=list(benchmarks),

@@ -17,6 +17,7 @@ from trendlab.cli.options import (
     note,
     output_options,
     progress_bar,
+    refuse_the_database,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
 
@@ -173,6 +174,7 @@ def forecast(
 
     if plot:
         check_plot_path(plot)
+        refuse_the_database(plot, "--plot")
     result = run_forecast_options(
         settings,
         benchmark,

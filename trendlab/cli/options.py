@@ -325,6 +325,7 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
                     f"-o {output} names a {suffix} file, but the format asked for is {chosen}"
                 )
             kwargs["fmt"] = chosen or suffix or default
+            refuse_the_database(output, "-o")
             return func(*args, **kwargs)
 
         options = [
@@ -352,6 +353,31 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
         return wrapper
 
     return decorator
+
+
+def refuse_the_database(output: str | None, option: str) -> None:
+    """A usage error if `output` is a file the database (--db) lives in: a CSV written
+    over it would lose every record and its history."""
+    if not output or output == "-":
+        return
+    context = click.get_current_context(silent=True)
+    settings = context.find_object(Settings) if context else None
+    if settings is None:
+        return
+    from trendlab.db import store_files
+
+    target = Path(output).expanduser()
+    for file in store_files(settings.db):
+        same = (
+            os.path.samefile(target, file)
+            if target.exists() and file.exists()
+            else target.resolve() == file.resolve()
+        )
+        if same:
+            raise click.UsageError(
+                f"{option} {output} is where the database ({settings.db}) keeps its records: "
+                "writing there would destroy it"
+            )
 
 
 as_of_option = click.option(
