@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -264,6 +265,37 @@ def test_price_trend_command_on_real_seeds(run: Run, tmp_path: Path):
     assert drawn.exit_code == 0, drawn.stderr
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size > 10_000
     assert drawn.stdout.splitlines()[0].startswith("date,model,provider")
+
+
+def test_a_price_not_yet_in_effect_is_left_out_of_the_trend(run: Run, tmp_path: Path):
+    """A price announced for next year is not today's cheapest option: the trend and
+    the report leave it out, and reading as of a later day takes it."""
+    args = ("price-trend", "gsm8k", "--threshold", "50", "--json")
+    before = json.loads(run(*args).stdout)
+    page = tmp_path / "before.html"
+    report = ("report", "--benchmark", "gsm8k", "--price-benchmark", "gsm8k")
+    assert run(*report, "--price-threshold", "50", "-o", str(page)).exit_code == 0
+    next_year = date.today().year + 1
+    added = run(
+        "add-price",
+        "gpt-4o-mini",
+        "openai",
+        f"{next_year}-06-01",
+        "--input",
+        "0.0001",
+        "--output",
+        "0.0001",
+        "-m",
+        "announced",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(run(*args).stdout) == before
+    after = tmp_path / "after.html"
+    assert run(*report, "--price-threshold", "50", "-o", str(after)).exit_code == 0
+    headline = re.compile(r"gsm8k &gt;= 50: [^<]*")
+    assert headline.findall(after.read_text()) == headline.findall(page.read_text()) != []
+    later = json.loads(run(*args, "--as-of", str(next_year + 1)).stdout)
+    assert later["points"][-1]["date"] == f"{next_year}-06-01"
 
 
 def test_price_trend_errors(run: Run):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -69,6 +69,12 @@ def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
             f"providers: {', '.join(known) or 'none'}"
         )
     return prices.filter(pl.col("provider") == match[0])
+
+
+def reading_day(as_of: datetime | None) -> date:
+    """The day a read is about: the --as-of moment's, else today (UTC, as every date
+    here). A price dated after it is not yet in effect."""
+    return (as_of or datetime.now(UTC)).date()
 
 
 def in_effect(prices: pl.DataFrame, on: date) -> pl.DataFrame:
@@ -221,12 +227,15 @@ def price_trend(
     *,
     blend: Blend = Blend(),
     level: float = 80.0,
+    on: date | None = None,
 ) -> PriceTrend:
-    """How the price of the cheapest model reaching `threshold` has fallen over time."""
+    """How the price of the cheapest model reaching `threshold` has fallen over time,
+    up to `on` (default today, UTC): a price announced for a later day is left out."""
     from trendlab.forecast.decline import fit_decline
 
     higher = benchmark.get("higher_is_better") is not False
-    priced = with_blended(prices, blend)
+    day = on or reading_day(None)
+    priced = with_blended(prices.filter(pl.col("effective_date") <= day), blend)
     points = cheapest_capable(scores, priced, threshold, higher_is_better=higher)
     slug = benchmark["slug"]
     if points.is_empty():

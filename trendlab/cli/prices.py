@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 
-from trendlab.cli.options import LEVEL, FiniteFloat, Settings, as_of_option, note, output_options
+from trendlab.cli.options import (
+    LEVEL,
+    FiniteFloat,
+    Settings,
+    as_of_option,
+    note,
+    output_options,
+    refuse_the_database,
+)
 
 
 @click.command()
@@ -59,8 +65,7 @@ def prices(
         if model is not None:
             model = resolve_key(store, MODELS, model)
         frame = store.records(PRICES, model=model)
-        # In effect today (UTC, as every date here), or on the day --as-of reads.
-        day = (store.as_of or datetime.now(UTC)).date()
+        day = core.reading_day(store.as_of)
     if provider is not None:
         frame = core.filter_provider(frame, provider)
     if current:
@@ -148,11 +153,15 @@ def price_trend(
     weights = core.Blend.parse(blend)
     if plot_path:
         check_plot_path(plot_path)
+        refuse_the_database(plot_path, "--plot")
     with settings.reader(as_of) as store:
         bench = store.benchmark(benchmark)
         scores = store.scores(bench["slug"])
         price_rows = store.records(PRICES)
-    trend = core.price_trend(bench, scores, price_rows, threshold, blend=weights, level=level)
+        day = core.reading_day(store.as_of)
+    trend = core.price_trend(
+        bench, scores, price_rows, threshold, blend=weights, level=level, on=day
+    )
     if plot_path:
         from trendlab.plot import price_trend_figure
 

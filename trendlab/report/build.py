@@ -98,6 +98,7 @@ class _Read:
     price_facts: dict[str, Any] | None
     price_scores: pl.DataFrame
     prices: pl.DataFrame
+    price_day: date  # prices dated after it are not yet in effect
     changesets: pl.DataFrame
     counts: dict[str, int]
 
@@ -111,6 +112,7 @@ def _read(
 ) -> _Read:
     from trendlab.forecast.runner import read_forecast_inputs
     from trendlab.kinds import BENCHMARKS, PRICES
+    from trendlab.prices import reading_day
 
     stamp = store.parse_as_of(as_of) if as_of else None
     every = store.records(BENCHMARKS)
@@ -136,6 +138,7 @@ def _read(
         price_facts=price_facts,
         price_scores=price_scores,
         prices=store.records(PRICES),
+        price_day=reading_day(store.as_of),
         changesets=store.changesets(limit=changesets, until=stamp)
         if changesets
         else pl.DataFrame(),
@@ -325,7 +328,9 @@ def _prices(read: _Read, named: str | None, threshold: float) -> PriceSection:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
     try:
-        trend = core.price_trend(read.price_facts, read.price_scores, read.prices, threshold)
+        trend = core.price_trend(
+            read.price_facts, read.price_scores, read.prices, threshold, on=read.price_day
+        )
     except TrendlabError as exc:
         section.problem = exc.message
         return section
