@@ -127,6 +127,25 @@ def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Pat
     assert "openai" not in providers and "OpenAI" in providers
 
 
+def test_a_provider_with_a_slash_is_named_by_the_key_as_listed(run: Run):
+    added = run("add-price", "gpt-4", "Azure/EU", "2024-01-01", "--input", "1", "--output", "2")
+    assert added.exit_code == 0, added.stderr
+    price_id = added.stdout.strip()
+    for key in ("gpt-4/Azure/EU/2024-01-01", "gpt-4/azure/eu", "GPT-4/Azure/EU/2024-01-01"):
+        shown = run("show", "price", key, "--json")
+        assert shown.exit_code == 0, (key, shown.stderr)
+        assert json.loads(shown.stdout)["id"] == price_id
+    edited = run(
+        "edit", "price", "gpt-4/Azure/EU/2024-01-01", "--set", "input_usd_per_mtok=3", "-m", "t"
+    )
+    assert edited.exit_code == 0, edited.stderr
+    assert (
+        len(json.loads(run("history", "price", "gpt-4/Azure/EU/2024-01-01", "--json").stdout)) == 2
+    )
+    # A seeded provider's key still reads as before.
+    assert run("show", "price", "gpt-4/openai/2023-03-14").exit_code == 0
+
+
 def test_zero_and_negative_prices_are_rejected_on_import(run: Run, tmp_path: Path):
     path = tmp_path / "prices.csv"
     path.write_text(

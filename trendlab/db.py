@@ -575,8 +575,7 @@ class Store:
             return [exact[0][0]]
         named = [f for f in kind.key_fields if f != "source_url"]
         if kind.id_prefix and "/" in text:
-            # The last field takes the rest: a setting may hold a '/'.
-            parts = text.split("/", len(named) - 1)
+            parts = _key_parts(text, named)
             # Providers are matched in any case, as writes fold them (OpenAI, openai).
             where = " AND ".join(
                 f"lower({f}) = lower(?)" if f == "provider" else f"CAST({f} AS VARCHAR) = ?"
@@ -1164,6 +1163,17 @@ class Store:
         finally:
             self.con.unregister("__rows")
         return int(row[0]) if row else 0
+
+
+def _key_parts(text: str, named: list[str]) -> list[str]:
+    """The fields of a key written as listings show it, joined by '/'. A model slug has
+    none; a result's setting, the last field, may hold one, and so may a price's
+    provider (Azure/EU), told from the date that ends the key."""
+    if named[-1] != "effective_date":
+        return text.split("/", len(named) - 1)
+    model, _, rest = text.partition("/")
+    provider, _, day = rest.rpartition("/")
+    return [model, provider, day] if provider and re.fullmatch(DATE_RE, day) else [model, rest]
 
 
 def store_files(location: str) -> list[Path]:
