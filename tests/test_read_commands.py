@@ -228,6 +228,27 @@ def test_query_from_stdin_and_as_of(run: Run):
     assert past.stdout.splitlines()[1] == "0"
 
 
+@both_stores
+def test_query_as_of_reads_the_history_tables_as_they_were(run: Run):
+    """The changesets, revisions and history as of a moment hold what was recorded by
+    then, as the current-state views do."""
+    seeded = json.loads(run("log", "--json").stdout)[0]["changeset"]
+    assert run("edit", "model", "gpt-4", "--set", "parameters=1e12", "-m", "rumour").exit_code == 0
+    assert run("add-model", "new-model", "-m", "new").exit_code == 0
+    sql = (
+        "SELECT (SELECT count(*) FROM changesets) AS changesets, "
+        "(SELECT count(*) FROM model_revisions WHERE key IN ('gpt-4', 'new-model')) AS revisions, "
+        "(SELECT max(revision) FROM model_history WHERE key = 'gpt-4') AS gpt4, "
+        "(SELECT count(*) FROM revisions) AS everything, "
+        "(SELECT count(*) FROM models WHERE slug = 'new-model') AS current"
+    )
+    now = json.loads(run("query", sql, "--json").stdout)[0]
+    then = json.loads(run("query", sql, "--json", "--as-of", seeded).stdout)[0]
+    assert (now["changesets"], now["revisions"], now["gpt4"], now["current"]) == (3, 3, 2, 1)
+    assert (then["changesets"], then["revisions"], then["gpt4"], then["current"]) == (1, 1, 1, 0)
+    assert now["everything"] - then["everything"] == 2
+
+
 @pytest.mark.parametrize("name", sorted(named_queries()))
 @both_stores
 def test_every_named_query_runs_on_the_seeds(run: Run, name: str):

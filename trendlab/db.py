@@ -405,20 +405,23 @@ class Store:
         return stamp
 
     def use_as_of(self, as_of: datetime) -> None:
-        """Make the current-state views show the state at `as_of` for this connection.
+        """Make this connection read the database as it was at `as_of`.
 
-        Temporary views shadow the stored ones, so every read (list, show, export,
-        query, forecast) sees the past state through the same names.
+        Temporary views shadow the changesets and every revisions table with the rows
+        recorded by then, so every stored view built on them (the current state, the
+        history views, scores) and every read (list, show, export, query, forecast)
+        sees that past state through the same names.
         """
         self.as_of = as_of
         stamp = as_of.isoformat(sep=" ")
+        catalog = str(self.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
+        stored = '"' + catalog.replace('"', '""') + '".main'
+        known = f"SELECT id FROM {stored}.changesets WHERE recorded_at <= TIMESTAMP '{stamp}'"
+        self.execute(f"CREATE OR REPLACE TEMP VIEW changesets AS {known.replace('id', '*', 1)}")
         for kind in KINDS.values():
-            columns = ", ".join((["key AS id"] if kind.id_prefix else []) + kind.field_names)
             self.execute(
-                f"CREATE OR REPLACE TEMP VIEW {kind.name} AS SELECT {columns} "
-                f"FROM {kind.history_view} WHERE valid_from <= TIMESTAMP '{stamp}' "
-                f"AND (valid_to IS NULL OR valid_to > TIMESTAMP '{stamp}') "
-                "AND op <> 'retract'"
+                f"CREATE OR REPLACE TEMP VIEW {kind.table} AS SELECT * FROM {stored}.{kind.table} "
+                f"WHERE changeset_id IN ({known})"
             )
 
     # -- write helpers (SQL owned here, orchestration in records.py) ------------------
