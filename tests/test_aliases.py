@@ -77,3 +77,28 @@ def test_check_finds_aliases_that_clash_ignoring_case(run: Run, store_location: 
     assert ("Gpt-4", "alias matches the slug of model gpt-4 ignoring case") in problems
     assert ("Clash-A", "alias matches alias clash-a of gpt-4o ignoring case") in problems
     assert ("clash-a", "alias matches alias Clash-A of gpt-4 ignoring case") in problems
+
+
+@both_stores
+def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
+    """As a model name resolves through its aliases: show, history and retract find an
+    alias however it is written, and a typo still gets the nearest alias."""
+    shown = run("show", "alias", "GPT-4-0314", "--json")  # a seeded alias of gpt-4
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["alias"] == "gpt-4-0314"
+    assert run("alias", "add", "gpt-4", "Weird One", "-m", "t").exit_code == 0
+    for spelling in ("weird one", " WEIRD ONE "):
+        shown = run("show", "alias", spelling, "--json")
+        assert shown.exit_code == 0, shown.stderr
+        record = json.loads(shown.stdout)
+        assert (record["alias"], record["model"]) == ("Weird One", "gpt-4")
+    retracted = run("retract", "alias", "weird ONE", "-m", "not a name of it")
+    assert retracted.exit_code == 0, retracted.stderr
+    history = run("history", "alias", "weird one", "--json")
+    assert history.exit_code == 0, history.stderr
+    assert [r["op"] for r in json.loads(history.stdout)] == ["insert", "retract"]
+    typo = run("show", "alias", "GPT-4-03144")
+    assert typo.exit_code == 1
+    assert typo.stderr == (
+        "trendlab: error: no current alias 'GPT-4-03144' (did you mean 'gpt-4-0314'?)\n"
+    )

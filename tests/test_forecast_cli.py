@@ -443,3 +443,43 @@ def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run):
         "trendlab: error: unknown benchmark 'math' as of 2020-01-01 23:59:59 (--as-of is when "
         "changes were recorded)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["forecast", "{}", "--until", "2030", "--json"],
+        ["forecast", "{}", "--by", "compute", "--json"],
+        ["backtest", "{}", "--json"],
+        ["price-trend", "{}", "--threshold", "80", "--json"],
+    ],
+    ids=lambda args: args[0] + ("-compute" if "compute" in args else ""),
+)
+def test_a_benchmark_is_named_in_any_case(run: Run, args: list[str]):
+    """Slugs have no capitals, so MMLU names mmlu, as a key does in show or list; the
+    output names it by its slug."""
+    lower = json.loads(_ok(run(*(a.format("mmlu") for a in args))))
+    upper = json.loads(_ok(run(*(a.format("MMLU") for a in args))))
+    assert upper == lower and upper["benchmark"] == "mmlu"
+
+
+def test_plot_and_report_name_a_benchmark_in_any_case(run: Run, tmp_path: Path):
+    figure = tmp_path / "mmlu.png"
+    drawn = run("plot", "MMLU", "-o", str(figure))
+    assert drawn.exit_code == 0, drawn.stderr
+    assert figure.stat().st_size > 0
+    table = _ok(run("forecast", "MMLU", "--until", "2028"))
+    assert "MMLU (mmlu)" in table and "When mmlu reaches" in table
+    page = tmp_path / "report.html"
+    args = ["--benchmark", "MMLU", "--benchmark", "mmlu", "--price-benchmark", "Mmlu"]
+    reported = run("report", "-o", str(page), *args)
+    assert reported.exit_code == 0, reported.stderr
+    assert "1 benchmarks, 1 with a forecast" in reported.stderr  # MMLU and mmlu are one
+    assert "chart-price-mmlu" in page.read_text(encoding="utf-8")
+    # In the state --as-of reads: a benchmark not yet recorded is unknown in any case.
+    early = run("forecast", "MATH", "--as-of", "2020-01-01")
+    assert early.exit_code == 1
+    assert early.stderr.startswith("trendlab: error: unknown benchmark 'MATH' as of 2020-01-01")
+    typo = run("plot", "MMLUU", "-o", str(figure))
+    assert typo.exit_code == 1
+    assert typo.stderr == "trendlab: error: unknown benchmark 'MMLUU' (did you mean 'mmlu'?)\n"

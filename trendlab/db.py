@@ -1061,15 +1061,20 @@ class Store:
 
     def benchmark(self, slug: str) -> dict[str, Any]:
         """The current benchmark `slug`, or an error suggesting the nearest one."""
-        from trendlab.kinds import BENCHMARKS
-
         row = self.benchmark_bounds(slug).get(slug)
         if row is None:
-            raise TrendlabError(
-                f"unknown benchmark {slug!r}{self.as_of_note()}"
-                f"{suggest(slug, self.all_keys(BENCHMARKS))}"
-            )
+            raise self.unknown_benchmark(slug)
         return row
+
+    def unknown_benchmark(self, name: str) -> TrendlabError:
+        """The error for a name of no current benchmark (in the state read), suggesting
+        the nearest slug."""
+        from trendlab.kinds import BENCHMARKS
+
+        return TrendlabError(
+            f"unknown benchmark {name!r}{self.as_of_note()}"
+            f"{suggest(name, self.all_keys(BENCHMARKS))}"
+        )
 
     def as_of_note(self) -> str:
         """For a 'no such record' error under --as-of: what --as-of means, since the

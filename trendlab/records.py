@@ -20,9 +20,19 @@ from typing import Any, TypeVar, cast
 import duckdb
 import polars as pl
 
+from trendlab.aliases import Resolver
 from trendlab.db import Store, held_interrupts
 from trendlab.errors import TrendlabError
-from trendlab.kinds import BENCHMARKS, KINDS, MODELS, ORGANIZATIONS, PRICES, RESULTS, Kind
+from trendlab.kinds import (
+    ALIASES,
+    BENCHMARKS,
+    KINDS,
+    MODELS,
+    ORGANIZATIONS,
+    PRICES,
+    RESULTS,
+    Kind,
+)
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
 from trendlab.nearest import suggest
 from trendlab.text import fold, slugify
@@ -439,21 +449,38 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
 
 
+def benchmark_slug(store: Store, text: str) -> str:
+    """The slug of the current benchmark `text` names (in the state the store reads:
+    --as-of too), found as named_keys finds it (MMLU is mmlu), or the error of an
+    unknown benchmark, suggesting the nearest slug. Every command taking a BENCHMARK
+    to forecast, backtest, plot, report or price reads it through here."""
+    keys = named_keys(store, BENCHMARKS, text)
+    if not keys:
+        raise store.unknown_benchmark(text)
+    return keys[0]
+
+
 def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> list[str]:
     """Store.find_keys for `text` as given, else with the names in it as stored (see
     _as_stored)."""
     keys = store.find_keys(kind, text, ever=ever)
-    if not keys and (stored := _as_stored(store, kind, text)) != text:
+    if not keys and (stored := _as_stored(store, kind, text, ever=ever)) != text:
         keys = store.find_keys(kind, stored, ever=ever)
     return keys
 
 
-def _as_stored(store: Store, kind: Kind, text: str) -> str:
+def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
     """`text` with the names in it as they are stored: a model's alias, or its slug in
-    another case, as its slug; a benchmark's or an organization's slug in lowercase
-    (slugs have no capitals). So GPT-4/MMLU names gpt-4's results on mmlu."""
+    another case, as its slug; an alias in another case or with spaces around it as
+    stored (aliases match as model names do: see trendlab.aliases); a benchmark's or an
+    organization's slug in lowercase (slugs have no capitals). So GPT-4/MMLU names
+    gpt-4's results on mmlu."""
     if kind is MODELS:
         return Refs(store).resolver.resolve([text])[text] or text
+    if kind is ALIASES:
+        # Each alias as the one name it resolves to: the Resolver's rule for names.
+        names = store.keys_ever(ALIASES) if ever else store.all_keys(ALIASES)
+        return Resolver.build((), {n: n for n in names}).resolve([text])[text] or text
     if kind in (BENCHMARKS, ORGANIZATIONS):
         return text.lower()
     if kind in (RESULTS, PRICES) and "/" in text:

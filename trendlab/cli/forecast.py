@@ -302,6 +302,7 @@ def backtest(
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.runner import DEFAULT_PLAN, backtests, score, scorecards
+    from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json, render_tables
 
     if bool(benchmark) == all_benchmarks:
@@ -315,6 +316,9 @@ def backtest(
         level=level / 100,
         setting=setting,
     )
+    if benchmark:
+        with settings.reader() as store:
+            benchmark = benchmark_slug(store, benchmark)
     found = backtests(
         settings,
         {benchmark: plan} if benchmark else {},

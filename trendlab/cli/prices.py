@@ -148,6 +148,7 @@ def price_trend(
     from trendlab import prices as core
     from trendlab.kinds import PRICES
     from trendlab.plot import check_plot_path
+    from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json
 
     weights = core.Blend.parse(blend)
@@ -155,7 +156,7 @@ def price_trend(
         check_plot_path(plot_path)
         refuse_the_database(plot_path, "--plot")
     with settings.reader(as_of) as store:
-        bench = store.benchmark(benchmark)
+        bench = store.benchmark(benchmark_slug(store, benchmark))
         scores = store.scores(bench["slug"])
         price_rows = store.records(PRICES)
         day = core.reading_day(store.as_of)

@@ -454,17 +454,21 @@ def prepare_forecast(
     as_of: str | None,
     progress: Progress | None = None,
 ) -> Prepared:
-    """Read the series; for a frontier over dates, run (or read) the backtests that pick
-    auto's family and calibrate the intervals."""
+    """Read the series of the benchmark named (see records.benchmark_slug); for a
+    frontier over dates, run (or read) the backtests that pick auto's family and
+    calibrate the intervals."""
+    from trendlab.records import benchmark_slug
+
     with settings.reader(as_of) as store:
+        slug = benchmark_slug(store, benchmark)
         inputs = read_forecast_inputs(
-            store, [benchmark], by=by, setting=setting, all_points=all_points, as_of=as_of
+            store, [slug], by=by, setting=setting, all_points=all_points, as_of=as_of
         )
-        failed = inputs.series[benchmark]
+        failed = inputs.series[slug]
         if isinstance(failed, TrendlabError):
             raise failed
     prepared, _ = prepare_forecasts(settings, inputs, family=family, level=level, progress=progress)
-    found = prepared[benchmark]
+    found = prepared[slug]
     assert isinstance(found, Prepared)
     return found
 

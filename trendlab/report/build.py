@@ -113,13 +113,18 @@ def _read(
     from trendlab.forecast.runner import read_forecast_inputs
     from trendlab.kinds import BENCHMARKS, PRICES
     from trendlab.prices import reading_day
+    from trendlab.records import benchmark_slug
 
     stamp = store.parse_as_of(as_of) if as_of else None
     every = store.records(BENCHMARKS)
     facts = {row["slug"]: row for row in every.to_dicts()}
-    slugs = benchmarks or sorted(facts, key=lambda s: (str(facts[s]["name"] or s).lower(), s))
+    # Named benchmarks as their slugs (MMLU is mmlu), each once.
+    named = list(dict.fromkeys(benchmark_slug(store, b) for b in benchmarks))
+    slugs = named or sorted(facts, key=lambda s: (str(facts[s]["name"] or s).lower(), s))
     inputs = read_forecast_inputs(store, slugs, as_of=as_of)
     scores = store.scores(*slugs)
+    if price_benchmark is not None:
+        price_benchmark = benchmark_slug(store, price_benchmark)
     wanted = price_benchmark or DEFAULT_PRICE_BENCHMARK
     price_facts, price_scores = None, pl.DataFrame()
     if price_benchmark is not None or wanted in facts:
@@ -315,8 +320,8 @@ def _prices(read: _Read, named: str | None, threshold: float) -> PriceSection:
     from trendlab import prices as core
     from trendlab.plot import price_trend_figure
 
-    slug = named or DEFAULT_PRICE_BENCHMARK
     facts = read.price_facts or {}
+    slug = facts.get("slug") or named or DEFAULT_PRICE_BENCHMARK
     section = PriceSection(
         slug,
         threshold,
