@@ -7,6 +7,7 @@ error and no request but its own, and every chart must be drawn.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,7 +23,7 @@ from click.testing import CliRunner
 from PIL import Image, ImageStat
 
 from tests.conftest import Run, make_runner
-from tests.synthetic import monthly
+from tests.synthetic import monthly, write_benchmark
 from trendlab.cli import cli
 
 BROWSER_ARGS = [
@@ -403,3 +405,77 @@ def test_report_price_heading_of_a_lower_is_better_benchmark(seeded_copy: Path):
     assert result.exit_code == 0, result.stderr
     assert "The price of a capability: Error rate &le; 20 percent</h2>" in result.stdout
     assert "err &lt;= 20:" in result.stdout
+
+
+def _scorecard_cells(page: str, after: str) -> dict[tuple[str, int], list[float]]:
+    """The first scorecard on the page after `after`: (family, months ahead) -> n, MAE,
+    cover, score."""
+    table = page[page.index('<table class="scorecard">', page.index(after)) :]
+    table = table[: table.index("</table>")]
+    horizons = [int(h) for h in re.findall(r"(\d+) months ahead", table)]
+    out = {}
+    for family, cells in re.findall(r"<tr><td>(?:<b>)?([a-z0-9-]+)(?:</b>)?</td>(.*?)</tr>", table):
+        values = re.findall(r'<td class="num">([^<]*)</td>', cells)
+        for i, months in enumerate(horizons):
+            out[family, months] = [float(v.replace(",", "")) for v in values[4 * i : 4 * i + 4]]
+    return out
+
+
+def _shown(value: float) -> Any:
+    """A scorecard figure as the page rounds it: two decimals, none past a thousand."""
+    return pytest.approx(value, abs=0.51 if value >= 1000 else 0.0056)
+
+
+def _latency(db: Path, tmp_path: Path) -> str:
+    """A lower-is-better benchmark without a ceiling: the only one in its calibration
+    space, so none of its families is calibrated."""
+    days = monthly(date(2016, 1, 10), 48)
+    rng = np.random.default_rng(3)
+    scores = [round(500 * 0.6 ** (i / 6) * rng.uniform(0.8, 1.2), 3) for i in range(len(days))]
+    write_benchmark(
+        make_runner(db), tmp_path, "latency", days, scores,
+        unit="score", floor=0.0, ceiling=None, higher_is_better=False,
+    )  # fmt: skip
+    return "latency"
+
+
+@pytest.mark.parametrize(
+    ("level", "slug", "unit"),
+    [("95", "metr-time-horizon", "minutes"), ("50", "metr-time-horizon", "minutes"),
+     ("50", "latency", "score")],
+)  # fmt: skip
+def test_report_scorecards_are_the_backtest_commands_at_the_level(
+    db: Path, tmp_path: Path, level: str, slug: str, unit: str
+):
+    """A family without a calibration keeps the interval its backtest drew: the report
+    must score backtests drawn at its --level, as `backtest --level` does, not at 80 %."""
+    if slug == "latency":
+        _latency(db, tmp_path)
+    run = make_runner(db)
+    result = run("report", "--benchmark", slug, "--level", level, "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    backtest = run("backtest", slug, "--level", level, "--json")
+    assert backtest.exit_code == 0, backtest.stderr
+    rows = json.loads(backtest.stdout)["rows"]
+    # Nothing else has this unit's calibration space: no family here is calibrated.
+    assert {"linear", "exponential", "auto"} <= {r["family"] for r in rows}
+    shown = _scorecard_cells(page, f'id="b-{slug}"')
+    assert len(shown) == len(rows)
+    for row in rows:
+        want = [row["n"], row["mae"], row["coverage"], row["interval_score"]]
+        assert shown[row["family"], row["horizon_months"]] == [_shown(w) for w in want], row
+    # The pooled table of the unit (this benchmark alone) is `backtest --all`'s.
+    assert f"<code>trendlab backtest --all --level {level}</code> prints the same" in page
+    everything = run("backtest", "--all", "--level", level, "--csv")
+    assert everything.exit_code == 0, everything.stderr
+    pooled = _scorecard_cells(page, f"<h3>all {unit}</h3>")
+    lines = [line.split(",") for line in everything.stdout.splitlines()[1:]]
+    mine = [cells for cells in lines if cells[0] == f"all {unit}"]
+    assert len(mine) == len(pooled)
+    for _, family, months, n, mae, _, coverage, score in mine:
+        want = [float(n), float(mae), float(coverage), float(score)]
+        assert pooled[family, int(months)] == [_shown(w) for w in want], (family, months)
+    # One level on the whole page, the price trend's interval included.
+    assert f"{level} % intervals</p>" in page and f"({level}% interval " in page
+    assert set(re.findall(r"\b(\d+) ?% interval", page)) == {level}

@@ -106,7 +106,8 @@ def plot(
     type=LEVEL,
     default=80.0,
     show_default=True,
-    help="Interval level, in percent.",
+    help="Interval level, in percent: of the forecasts, the backtest scorecards (as "
+    "`backtest --level` scores them) and the price trend's rate.",
 )
 @click.option(
     "--price-benchmark",

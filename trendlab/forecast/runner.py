@@ -115,7 +115,7 @@ def _compute(job: _Job, plan: bt.Plan) -> Backtest:
 
 
 @dataclass
-class _Pending:
+class PendingBacktests:
     """Backtests read from the cache, and those still to compute."""
 
     found: dict[str, Backtest]
@@ -129,7 +129,7 @@ def _read(
     everything: bt.Plan | None,
     as_of: Any,
     versions: dict[str, str],
-) -> _Pending:
+) -> PendingBacktests:
     """The reading half of `backtests`, inside an open store."""
     for slug in plans:
         if slug not in versions:
@@ -141,7 +141,7 @@ def _read(
     by_spec: dict[str, list[str]] = {}
     for slug, plan in wanted.items():
         by_spec.setdefault(plan.spec(), []).append(slug)
-    pending = _Pending({}, [], [])
+    pending = PendingBacktests({}, [], [])
     missing: list[str] = []
     for spec, slugs in by_spec.items():
         versioned = {s: versions[s] for s in slugs if s in versions}
@@ -191,7 +191,9 @@ def _read(
     return pending
 
 
-def _finish(settings: Opener, pending: _Pending, progress: Progress | None) -> dict[str, Backtest]:
+def _finish(
+    settings: Opener, pending: PendingBacktests, progress: Progress | None
+) -> dict[str, Backtest]:
     """The computing half of `backtests`, with the store closed; caches what it made."""
     found = dict(pending.found)
     steps: Iterable[tuple[_Job, bt.Plan]] = pending.jobs
@@ -221,8 +223,27 @@ def backtests(
     them all). A benchmark with too little history has no rows, nor has one whose
     records no forecast can use (its `refused` says why)."""
     with settings.reader(as_of) as store:
-        stamp = store.parse_as_of(as_of) if as_of else None
-        pending = _read(store, plans, everything, stamp, store.data_versions(stamp))
+        pending = read_backtests(store, plans, everything=everything, as_of=as_of)
+    return finish_backtests(settings, pending, progress)
+
+
+def read_backtests(
+    store: Any,
+    plans: dict[str, bt.Plan],
+    *,
+    everything: bt.Plan | None = None,
+    as_of: str | None = None,
+) -> PendingBacktests:
+    """The reading half of `backtests`, inside an open store: the cached backtests and
+    what the missing ones need; finish_backtests computes those with the store closed."""
+    stamp = store.parse_as_of(as_of) if as_of else None
+    return _read(store, plans, everything, stamp, store.data_versions(stamp))
+
+
+def finish_backtests(
+    settings: Opener, pending: PendingBacktests, progress: Progress | None = None
+) -> dict[str, Backtest]:
+    """The computing half of `backtests`, with the store closed; caches what it made."""
     return _finish(settings, pending, progress)
 
 
@@ -333,7 +354,7 @@ class ForecastInputs:
     versions: dict[str, str]
     fits: dict[str, dict[str, str]]  # family -> {benchmark: cached curve}
     specs: dict[str, str]  # family -> the fit cache's spec
-    backtests: _Pending | None
+    backtests: PendingBacktests | None
 
 
 def read_forecast_inputs(

@@ -21,9 +21,10 @@ import polars as pl
 from trendlab.errors import TrendlabError
 
 if TYPE_CHECKING:
+    from trendlab.forecast.backtest import Plan
     from trendlab.forecast.families import Curve
     from trendlab.forecast.result import Forecast
-    from trendlab.forecast.runner import ForecastInputs, Opener, Prepared
+    from trendlab.forecast.runner import ForecastInputs, Opener, PendingBacktests, Prepared
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -95,6 +96,7 @@ class _Read:
     facts: dict[str, dict[str, Any]]
     scores: pl.DataFrame
     inputs: ForecastInputs
+    scoring: PendingBacktests | None  # the scorecards' backtests, when not the forecasts' own
     price_facts: dict[str, Any] | None
     price_scores: pl.DataFrame
     prices: pl.DataFrame
@@ -109,8 +111,9 @@ def _read(
     price_benchmark: str | None,
     changesets: int,
     as_of: str | None,
+    plan: Plan,
 ) -> _Read:
-    from trendlab.forecast.runner import read_forecast_inputs
+    from trendlab.forecast.runner import DEFAULT_PLAN, read_backtests, read_forecast_inputs
     from trendlab.kinds import BENCHMARKS, PRICES
     from trendlab.prices import reading_day
     from trendlab.records import benchmark_slug
@@ -122,6 +125,9 @@ def _read(
     named = list(dict.fromkeys(benchmark_slug(store, b) for b in benchmarks))
     slugs = named or sorted(facts, key=lambda s: (str(facts[s]["name"] or s).lower(), s))
     inputs = read_forecast_inputs(store, slugs, as_of=as_of)
+    scoring = None
+    if inputs.backtests is not None and plan != DEFAULT_PLAN:
+        scoring = read_backtests(store, {}, everything=plan, as_of=as_of)
     scores = store.scores(*slugs)
     if price_benchmark is not None:
         price_benchmark = benchmark_slug(store, price_benchmark)
@@ -140,6 +146,7 @@ def _read(
         facts=facts,
         scores=scores,
         inputs=inputs,
+        scoring=scoring,
         price_facts=price_facts,
         price_scores=price_scores,
         prices=store.records(PRICES),
@@ -166,19 +173,38 @@ def build_report(
     """Read the store once, then forecast and draw each benchmark (all of them unless
     named), the price trend and the latest changesets. `progress(label)` may return a
     wrapper that shows progress over an iterable."""
-    from trendlab.forecast.runner import prepare_forecasts, remember_fits, score, scorecards
+    from trendlab.forecast.backtest import Plan
+    from trendlab.forecast.runner import (
+        finish_backtests,
+        prepare_forecasts,
+        remember_fits,
+        score,
+        scorecards,
+    )
 
     def bar(label: str) -> Progress | None:
         return progress(label) if progress else None
 
     _check_until(until)
+    # The scorecards are those of `backtest --all --level N`: backtests planned as it
+    # plans them. A family without a calibration keeps the interval its backtest drew
+    # at the plan's level, so the forecasts' backtests (at the default plan's level,
+    # which auto chooses by) serve only when the levels agree.
+    plan = Plan(level=level)
     with settings.reader(as_of) as store:
         read = _read(
-            store, list(dict.fromkeys(benchmarks or [])), price_benchmark, changesets, as_of
+            store,
+            list(dict.fromkeys(benchmarks or [])),
+            price_benchmark,
+            changesets,
+            as_of,
+            plan,
         )
     prepared, found = prepare_forecasts(
         settings, read.inputs, family="auto", level=level, progress=bar("backtesting")
     )
+    if read.scoring is not None:
+        found = finish_backtests(settings, read.scoring, bar(f"backtesting at {level * 100:g} %"))
     # Scored over every benchmark, as `backtest --all` does, whichever are shown: the
     # pooled figures then mean the same in every report.
     scored = score(found, sorted(found), level, None)
@@ -205,7 +231,7 @@ def build_report(
         benchmarks=sections,
         pooled=pooled,
         calibration=described or "not calibrated (too few backtest forecasts)",
-        prices=_prices(read, price_benchmark, price_threshold),
+        prices=_prices(read, price_benchmark, price_threshold, level),
         changesets=read.changesets,
     )
 
@@ -316,7 +342,7 @@ def _add_scorecard(section: BenchmarkSection, each: pl.DataFrame | None, backtes
         )
 
 
-def _prices(read: _Read, named: str | None, threshold: float) -> PriceSection:
+def _prices(read: _Read, named: str | None, threshold: float, level: float) -> PriceSection:
     from trendlab import prices as core
     from trendlab.plot import price_trend_figure
 
@@ -333,8 +359,14 @@ def _prices(read: _Read, named: str | None, threshold: float) -> PriceSection:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
     try:
+        # The rate's interval at the page's level, as `price-trend --level` draws it.
         trend = core.price_trend(
-            read.price_facts, read.price_scores, read.prices, threshold, on=read.price_day
+            read.price_facts,
+            read.price_scores,
+            read.prices,
+            threshold,
+            level=level * 100,
+            on=read.price_day,
         )
     except TrendlabError as exc:
         section.problem = exc.message

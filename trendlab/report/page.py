@@ -234,8 +234,8 @@ def _pooled(report: Report) -> str:
         f"the interval (cover) and the interval score (width plus misses; lower is better), "
         f"pooled per unit over every benchmark. {report.level * 100:g} % intervals "
         f"{_esc(report.calibration)}, "
-        "each benchmark's own left out. <code>trendlab backtest --all</code> prints the "
-        f"same.</p>{''.join(tables)}</section>"
+        "each benchmark's own left out. <code>trendlab backtest --all --level "
+        f"{report.level * 100:g}</code> prints the same.</p>{''.join(tables)}</section>"
     )
 
 
