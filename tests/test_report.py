@@ -479,3 +479,20 @@ def test_report_scorecards_are_the_backtest_commands_at_the_level(
     # One level on the whole page, the price trend's interval included.
     assert f"{level} % intervals</p>" in page and f"({level}% interval " in page
     assert set(re.findall(r"\b(\d+) ?% interval", page)) == {level}
+
+
+def test_report_parameters_are_the_forecast_commands(
+    full_report: tuple[Path, str], seeded_copy: Path
+):
+    """An ensemble's parameters, one row per member's parameter, rounded and dated as
+    `trendlab forecast` lists them, never a Python dict."""
+    text = full_report[0].read_text(encoding="utf-8")
+    assert "{&#x27;" not in text and "{'" not in text and "datetime.date(" not in text
+    start = text.index('id="b-gpqa-diamond"')
+    section = text[start : text.index("</section>", start)]
+    listed = make_runner(seeded_copy)("forecast", "gpqa-diamond")
+    assert listed.exit_code == 0, listed.stderr
+    rows = re.findall(r"^(logistic\.slope|gompertz\.inflection) +(\S+)$", listed.stdout, re.M)
+    assert [name for name, _ in rows] == ["logistic.slope", "gompertz.inflection"]
+    for name, value in rows:
+        assert f'<tr><td>{name}</td><td class="num">{value}</td></tr>' in section

@@ -178,6 +178,14 @@ class Forecast:
 
         return describe(self.curve, self.series, self.axis, self.level)
 
+    def parameter_rows(self) -> list[tuple[str, str | None]]:
+        """The parameters one per row, for people: an ensemble's as member.name
+        (logistic.slope), dates as YYYY-MM-DD, numbers rounded; None where unknown."""
+        return [
+            (name, None if (plain := _plain(v)) is None else str(plain))
+            for name, v in _flat(self.parameters())
+        ]
+
     def fitted_on(self) -> dict[str, Any]:
         """How many points were fitted and the dates they span: by date, up to the
         latest result (the frontier is known to hold until then); by compute or price,
@@ -206,7 +214,7 @@ class Forecast:
             # Fitted on every result, the curve is the typical result's, not the best's.
             who = scale.slug if self.series.frontier else f"the trend of every {scale.slug} result"
             out.append((f"When {who} reaches each threshold", crossings))
-        params = [{"parameter": k, "value": _text(_plain(v))} for k, v in _flat(self.parameters())]
+        params = [{"parameter": k, "value": _text(v)} for k, v in self.parameter_rows()]
         out.append(
             (
                 "Parameters",

@@ -49,7 +49,7 @@ class BenchmarkSection:
     notes: list[str] = field(default_factory=list)
     forecast: pl.DataFrame | None = None  # yearly median, lower, upper
     crossings: pl.DataFrame | None = None
-    parameters: dict[str, Any] = field(default_factory=dict)
+    parameters: list[tuple[str, str | None]] = field(default_factory=list)  # as `forecast`'s
     scorecard: pl.DataFrame | None = None
     scorecard_note: str = ""
     results: pl.DataFrame | None = None
@@ -290,7 +290,7 @@ def _section(
     section.notes = prepared.notes
     section.forecast = result.frame(yearly=True)
     section.crossings = result.crossing_frame(thresholds) if thresholds else None
-    section.parameters = result.parameters()
+    section.parameters = result.parameter_rows()
     return section
 
 

@@ -298,11 +298,14 @@ def _scorecard(frame: pl.DataFrame) -> str:
     )
 
 
-def _parameters(values: dict[str, Any]) -> str:
+def _parameters(values: list[tuple[str, str | None]]) -> str:
+    """The rows `trendlab forecast` lists under Parameters, but those not known."""
     if not values:
         return ""
     rows = "".join(
-        f"<tr><td>{_esc(k)}</td>{_cell(v)}</tr>" for k, v in values.items() if v is not None
+        f'<tr><td>{_esc(k)}</td><td class="num">{_esc(v)}</td></tr>'
+        for k, v in values
+        if v is not None
     )
     return (
         "<details><summary>Fitted parameters</summary>"
