@@ -191,8 +191,8 @@ def _read(
     return pending
 
 
-def _finish(
-    settings: Opener, pending: PendingBacktests, progress: Progress | None
+def finish_backtests(
+    settings: Opener, pending: PendingBacktests, progress: Progress | None = None
 ) -> dict[str, Backtest]:
     """The computing half of `backtests`, with the store closed; caches what it made."""
     found = dict(pending.found)
@@ -238,13 +238,6 @@ def read_backtests(
     what the missing ones need; finish_backtests computes those with the store closed."""
     stamp = store.parse_as_of(as_of) if as_of else None
     return _read(store, plans, everything, stamp, store.data_versions(stamp))
-
-
-def finish_backtests(
-    settings: Opener, pending: PendingBacktests, progress: Progress | None = None
-) -> dict[str, Backtest]:
-    """The computing half of `backtests`, with the store closed; caches what it made."""
-    return _finish(settings, pending, progress)
 
 
 @dataclass
@@ -415,7 +408,7 @@ def prepare_forecasts(
     prepared forecasts (or why there is none) and every benchmark's backtest."""
     from trendlab.forecast.fit import default_family
 
-    found = _finish(settings, inputs.backtests, progress) if inputs.backtests else {}
+    found = finish_backtests(settings, inputs.backtests, progress) if inputs.backtests else {}
     pooled: dict[str, Calibrations] = {}
     out: dict[str, Prepared | TrendlabError] = {}
     for slug, series in inputs.series.items():
