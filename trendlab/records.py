@@ -437,26 +437,34 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
-    gone = store.find_keys(kind, text, ever=True)
-    retracted = store.retracted_in(kind, gone[0]) if len(gone) == 1 else None
+    retracted = _retracted(store, kind, text)
     if retracted:
-        raise TrendlabError(
-            f"{kind.singular} {text} was retracted in changeset {retracted}; "
-            f"`trendlab history {kind.singular} {text}` shows it"
-        )
+        raise retracted
     check_long_enough(kind, text)
     hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
 
 
+def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
+    """The error for a name (as named_keys reads it) of a record that was retracted."""
+    gone = named_keys(store, kind, text, ever=True)
+    retracted = store.retracted_in(kind, gone[0]) if len(gone) == 1 else None
+    if retracted is None:
+        return None
+    return TrendlabError(
+        f"{kind.singular} {text} was retracted in changeset {retracted}; "
+        f"`trendlab history {kind.singular} {text}` shows it"
+    )
+
+
 def benchmark_slug(store: Store, text: str) -> str:
     """The slug of the current benchmark `text` names (in the state the store reads:
-    --as-of too), found as named_keys finds it (MMLU is mmlu), or the error of an
-    unknown benchmark, suggesting the nearest slug. Every command taking a BENCHMARK
-    to forecast, backtest, plot, report or price reads it through here."""
+    --as-of too), found as named_keys finds it (MMLU is mmlu), or the error of a
+    retracted or unknown benchmark, suggesting the nearest slug. Every command taking a
+    BENCHMARK to forecast, backtest, plot, report or price reads it through here."""
     keys = named_keys(store, BENCHMARKS, text)
     if not keys:
-        raise store.unknown_benchmark(text)
+        raise _retracted(store, BENCHMARKS, text) or store.unknown_benchmark(text)
     return keys[0]
 
 
