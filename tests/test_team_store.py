@@ -106,6 +106,18 @@ def test_local_lake_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert not (tmp_path / "team.ducklake").exists()
     assert run("init").exit_code == 0
     assert run("add-model", "local-1", "-m", "x").exit_code == 0
+    # Neither the catalog nor anything in its data files' folder may be an output.
+    data_file = next((tmp_path / "team.ducklake.files").rglob("*.parquet"))
+    targets = {
+        "team.ducklake": "csv",
+        str(data_file): "parquet",
+        "team.ducklake.files/m.csv": "csv",
+    }
+    for target, fmt in targets.items():
+        refused = run("export", "models", "-o", target, "--format", fmt)
+        assert refused.exit_code == 2 and "is where the database" in refused.stderr, target
+    assert run("check").exit_code == 0
+    assert run("export", "models", "-o", "models.csv").exit_code == 0
     # The data path is stored absolute: the lake opens from any directory.
     monkeypatch.chdir(tmp_path.parent)
     other = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
@@ -123,6 +135,15 @@ def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
     (tmp_path / "here").rename(tmp_path / "there")
     elsewhere = run("--data-path", str(tmp_path / "there"), "list", "results", "--csv")
     assert elsewhere.exit_code == 0, elsewhere.stderr
+    into = run(
+        "--data-path",
+        str(tmp_path / "there"),
+        "list",
+        "models",
+        "-o",
+        str(tmp_path / "there" / "m.csv"),
+    )
+    assert into.exit_code == 2 and "is where the database" in into.stderr
     seeded_results = len((ROOT / "seeds" / "results.csv").read_text().splitlines()) - 1
     assert len(elsewhere.stdout.splitlines()) == 1 + seeded_results
     _one_line_error(

@@ -762,7 +762,10 @@ class Store:
         """
         import polars as pl
 
-        with contextlib.suppress(duckdb.CatalogException):  # registered by an earlier check
+        registered = self.execute(
+            "SELECT 1 FROM duckdb_functions() WHERE function_name = 'fold'"
+        ).fetchone()
+        if registered is None:
             self.con.create_function(
                 "fold", fold, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
             )
@@ -1184,19 +1187,24 @@ def _key_parts(text: str, named: list[str]) -> list[str]:
     return [model, provider, day] if provider and re.fullmatch(DATE_RE, day) else [model, rest]
 
 
-def store_files(location: str) -> list[Path]:
-    """The local files a --db location keeps its records in, each with its write-ahead
-    log: a DuckDB file, or a local lake's catalog (none for a PostgreSQL catalog)."""
+def store_paths(location: str, data_path: str | None = None) -> list[Path]:
+    """The local files and folders a --db location keeps its records in, which nothing
+    may be written over or into: a DuckDB file and its write-ahead log; a local lake's
+    catalog and log, and its data files (`data_path`, else beside the catalog). A
+    PostgreSQL catalog's data files are known here only when `data_path` names them."""
+    folders = [Path(data_path).expanduser()] if data_path and "://" not in data_path else []
     if lake.is_lake(location):
         try:
-            file = lake.LakeLocation.parse(location).file
+            found = lake.LakeLocation.parse(location)
         except TrendlabError:
-            return []
-        if file is None:
-            return []
+            return folders
+        if found.file is None:
+            return folders
+        file = found.file
+        folders = folders or [Path(str(found.default_data_path()))]
     else:
         file = Path(location).expanduser()
-    return [file, Path(f"{file}.wal")]
+    return [file, Path(f"{file}.wal"), *folders]
 
 
 def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:

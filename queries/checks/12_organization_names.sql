@@ -2,7 +2,7 @@
 -- are ignored (written before trendlab refused them): a model names its organization
 -- by name, so which one it means is unclear. fold() is trendlab's own rule for names,
 -- registered by `trendlab check` (in another client, lower(strip_accents(name)) is
--- close: it misses only pairs like Straße and STRASSE).
+-- close, but misses pairs like Straße and STRASSE, or full-width letters).
 SELECT 'organizations' AS kind, o.slug AS key,
        'name ' || o.name || ' is also the name of organization ' || p.slug
        || ' ignoring case and accents' AS problem

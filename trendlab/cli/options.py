@@ -356,27 +356,25 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
 
 
 def refuse_the_database(output: str | None, option: str) -> None:
-    """A usage error if `output` is a file the database (--db) lives in: a CSV written
-    over it would lose every record and its history."""
+    """A usage error if `output` is a file the database (--db) lives in, or lies in its
+    data files' folder: a CSV written there would lose records and their history."""
     if not output or output == "-":
         return
     context = click.get_current_context(silent=True)
     settings = context.find_object(Settings) if context else None
     if settings is None:
         return
-    from trendlab.db import store_files
+    from trendlab.db import store_paths
 
-    target = Path(output).expanduser()
-    for file in store_files(settings.db):
-        same = (
-            os.path.samefile(target, file)
-            if target.exists() and file.exists()
-            else target.resolve() == file.resolve()
-        )
-        if same:
+    # As it will be opened: a quoted ~ is a folder named ~, not the home directory.
+    target = Path(output).resolve()
+    for path in store_paths(settings.db, settings.data_path):
+        kept = path.resolve()
+        same = os.path.samefile(target, kept) if target.exists() and kept.exists() else False
+        if same or target == kept or kept in target.parents:
             raise click.UsageError(
                 f"{option} {output} is where the database ({settings.db}) keeps its records: "
-                "writing there would destroy it"
+                "writing there would destroy them"
             )
 
 
