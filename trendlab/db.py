@@ -40,7 +40,6 @@ DEFAULT_DB = "trendlab.duckdb"
 # bookkeeping of the lake, not data: `trendlab copy` leaves it out.
 WRITE_HEAD = "write_head"
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
-_FAR_FUTURE = datetime(9999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -562,8 +561,8 @@ class Store:
         """Keys of current records matching `text`: a key, an id prefix, or the fields
         of the key joined by '/' as listings show them (MODEL/BENCHMARK[/SETTING] for a
         result, MODEL/PROVIDER[/DATE] for a price, the provider in any case). With
-        `ever`, of every record that ever existed, retracted ones included, as its
-        latest revision has it (whatever --as-of says: for history, which has none)."""
+        `ever`, of every record that existed (by --as-of, when one is set), retracted
+        ones included, as its latest revision has it."""
         col = kind.key_column
         if ever:
             col = "key"
@@ -596,13 +595,12 @@ class Store:
         return []
 
     def retracted_in(self, kind: Kind, key: str) -> str | None:
-        """The changeset that retracted `key`, if its latest revision (at the as-of
-        moment, when one is set) is a retraction."""
+        """The changeset that retracted `key`, if its latest revision (as of --as-of,
+        when one is set: see use_as_of) is a retraction."""
         row = self.execute(
             f"SELECT changeset_id, op FROM {kind.history_view} "
-            "WHERE key = $key AND ($at IS NULL OR valid_from <= $at) "
-            "ORDER BY revision DESC LIMIT 1",
-            {"key": key, "at": self.as_of},
+            "WHERE key = $key ORDER BY revision DESC LIMIT 1",
+            {"key": key},
         ).fetchone()
         return row[0] if row and row[1] == "retract" else None
 
@@ -718,24 +716,21 @@ class Store:
         rows = self.execute(f"SELECT DISTINCT key FROM {kind.table} ORDER BY key").fetchall()
         return [r[0] for r in rows]
 
-    def counts(self, until: datetime | None = None) -> dict[str, int]:
-        """How many current records of each kind there are, and how many changesets
-        (recorded up to `until`: the views already show an as-of state, the changesets
-        table does not)."""
+    def counts(self) -> dict[str, int]:
+        """How many current records of each kind there are, and how many changesets."""
         names = [kind.name for kind in KINDS.values()]
         row = self.execute(
             "SELECT "
             + ", ".join(f"(SELECT count(*) FROM {name})" for name in names)
-            + ", (SELECT count(*) FROM changesets WHERE recorded_at <= $until)",
-            {"until": until or _FAR_FUTURE},
+            + ", (SELECT count(*) FROM changesets)"
         ).fetchone()
         names.append("changesets")
         assert row is not None
         return dict(zip(names, (int(n) for n in row), strict=True))
 
-    def changesets(self, limit: int | None = None, until: datetime | None = None) -> pl.DataFrame:
-        """Changesets (recorded up to `until`), newest first, with counts of revisions
-        per kind and operation."""
+    def changesets(self, limit: int | None = None) -> pl.DataFrame:
+        """Changesets (recorded by --as-of, when one is set), newest first, with counts
+        of revisions per kind and operation."""
         return self.frame(
             """
             WITH counts AS (
@@ -746,12 +741,10 @@ class Store:
                        CASE op WHEN 'insert' THEN '+' WHEN 'update' THEN '~' ELSE '-' END
                        || n || ' ' || kind, ', ' ORDER BY kind, op), '') AS changes
             FROM changesets c LEFT JOIN counts r ON r.changeset_id = c.id
-            WHERE c.recorded_at <= $until
             GROUP BY ALL
             ORDER BY c.recorded_at DESC, c.id DESC
             """
-            + (f" LIMIT {int(limit)}" if limit else ""),
-            {"until": until or _FAR_FUTURE},
+            + (f" LIMIT {int(limit)}" if limit else "")
         )
 
     def check(self) -> pl.DataFrame:
@@ -844,7 +837,6 @@ class Store:
     def known_points(
         self,
         origins: dict[str, list[date]],
-        as_of: datetime | None = None,
         frontier_only: Collection[str] = (),
     ) -> pl.DataFrame:
         """Each benchmark's results dated before each of its origins, as known then.
@@ -852,11 +844,11 @@ class Store:
         For each result (and the model that dates it), the revision that was current
         at the origin if the record existed then: later corrections do not leak back
         into what the origin knew. A record entered after the origin is known as it
-        stands now (as of `as_of`): entering a published result late, and fixing a
+        stands now (as of --as-of, when one is set): entering a published result late, and fixing a
         typo in it, tell nothing of the future, so a database built by edits and one
         built directly give the same points. Records retracted at the origin, or
         entered since and retracted now, are left out; the date filter applies to the
-        revision chosen. With as_of, revisions recorded after it do not exist.
+        revision chosen.
 
         For the benchmarks in `frontier_only` only the results that can shape the
         frontier by date are kept: those at least as good as every result dated
@@ -881,13 +873,12 @@ class Store:
                        count(*) OVER (PARTITION BY r.key) AS revisions
                 FROM result_revisions r JOIN changesets c ON c.id = r.changeset_id
                 WHERE list_contains($benchmarks::VARCHAR[], r.benchmark)
-                  AND c.recorded_at <= $as_of
             ),
             mv AS (
                 SELECT h.key, h.op, h.release_date, h.valid_from, h.revision,
                        count(*) OVER (PARTITION BY h.key) AS revisions
                 FROM model_history h
-                WHERE h.valid_from <= $as_of AND h.key IN (SELECT DISTINCT model FROM v)
+                WHERE h.key IN (SELECT DISTINCT model FROM v)
             ),
             s AS (
                 -- A result with one revision, dated by itself or by a model with one
@@ -970,44 +961,38 @@ class Store:
             {
                 "benchmarks": [b for b, _ in pairs],
                 "origins": [o for _, o in pairs],
-                "as_of": as_of or _FAR_FUTURE,
                 "frontier_only": list(frontier_only),
             },
         )
 
-    def data_versions(self, as_of: datetime | None = None) -> dict[str, str]:
-        """Each current benchmark's data version: the latest changeset (up to as_of)
-        that touched its record, its results, or the models and prices those results
-        name. A retracted benchmark has none: nothing forecasts or backtests it."""
-        # Every revision's changeset is recorded before now: only an as-of read needs
-        # the filter, which costs a join per revision on a big store. The results are
-        # read once, each joined to the latest change of its model (record or price),
-        # and reduced to one row per benchmark: cheap on a million of them.
-        known = "WHERE changeset_id IN (SELECT id FROM changesets WHERE recorded_at <= $as_of)"
-        if as_of is None:
-            known = ""
+    def data_versions(self) -> dict[str, str]:
+        """Each current benchmark's data version: the latest changeset (as of --as-of,
+        when one is set: see use_as_of) that touched its record, its results, or the
+        models and prices those results name. A retracted benchmark has none: nothing
+        forecasts or backtests it."""
+        # The results are read once, each joined to the latest change of its model
+        # (record or price), and reduced to one row per benchmark: cheap on a million.
         rows = self.execute(
-            f"""
+            """
             WITH m AS (
                 SELECT model, max(changeset_id) AS changeset_id FROM (
-                    SELECT key AS model, changeset_id FROM model_revisions {known}
+                    SELECT key AS model, changeset_id FROM model_revisions
                     UNION ALL
-                    SELECT model, changeset_id FROM price_revisions {known}
+                    SELECT model, changeset_id FROM price_revisions
                 ) GROUP BY model
             ),
             touched AS (
                 SELECT r.benchmark, max(r.changeset_id) AS own, max(m.changeset_id) AS models
-                FROM (SELECT benchmark, model, changeset_id FROM result_revisions {known}) r
+                FROM (SELECT benchmark, model, changeset_id FROM result_revisions) r
                 LEFT JOIN m ON m.model = r.model
                 GROUP BY r.benchmark
                 UNION ALL
-                SELECT key, max(changeset_id), NULL FROM benchmark_revisions {known} GROUP BY key
+                SELECT key, max(changeset_id), NULL FROM benchmark_revisions GROUP BY key
             )
             SELECT benchmark, max(greatest(own, models)) FROM touched
             WHERE benchmark IN (SELECT slug FROM benchmarks)
             GROUP BY benchmark
-            """,
-            {"as_of": as_of} if as_of is not None else None,
+            """
         ).fetchall()
         return {benchmark: version for benchmark, version in rows}
 

@@ -127,7 +127,6 @@ def _read(
     store: Any,
     plans: dict[str, bt.Plan],
     everything: bt.Plan | None,
-    as_of: Any,
     versions: dict[str, str],
 ) -> PendingBacktests:
     """The reading half of `backtests`, inside an open store."""
@@ -180,7 +179,6 @@ def _read(
         ready[slug] = (scale, now)
     known = store.known_points(
         {s: wanted[s].origins(now) for s, (_, now) in ready.items()},
-        as_of,
         # Backtests fit frontiers by date: without a setting filter, the results that
         # cannot shape one need not be read (a big benchmark has thousands).
         frontier_only=[s for s in ready if wanted[s].setting is None],
@@ -223,7 +221,7 @@ def backtests(
     them all). A benchmark with too little history has no rows, nor has one whose
     records no forecast can use (its `refused` says why)."""
     with settings.reader(as_of) as store:
-        pending = read_backtests(store, plans, everything=everything, as_of=as_of)
+        pending = read_backtests(store, plans, everything=everything)
     return finish_backtests(settings, pending, progress)
 
 
@@ -232,12 +230,11 @@ def read_backtests(
     plans: dict[str, bt.Plan],
     *,
     everything: bt.Plan | None = None,
-    as_of: str | None = None,
 ) -> PendingBacktests:
-    """The reading half of `backtests`, inside an open store: the cached backtests and
-    what the missing ones need; finish_backtests computes those with the store closed."""
-    stamp = store.parse_as_of(as_of) if as_of else None
-    return _read(store, plans, everything, stamp, store.data_versions(stamp))
+    """The reading half of `backtests`, inside an open store (as of its --as-of): the
+    cached backtests and what the missing ones need; finish_backtests computes those
+    with the store closed."""
+    return _read(store, plans, everything, store.data_versions())
 
 
 @dataclass
@@ -357,9 +354,8 @@ def read_forecast_inputs(
     by: str = "date",
     setting: str | None = None,
     all_points: bool = False,
-    as_of: str | None = None,
 ) -> ForecastInputs:
-    """Read, inside an open store, everything `prepare_forecasts` needs for these
+    """Read, inside an open store (as of its --as-of), everything `prepare_forecasts` needs for these
     benchmarks, in a handful of queries whatever their number. An unknown slug is an
     error naming the nearest one."""
     from trendlab.forecast import FAMILIES
@@ -382,13 +378,12 @@ def read_forecast_inputs(
             )
         except TrendlabError as exc:
             series[slug] = exc
-    stamp = store.parse_as_of(as_of) if as_of else None
-    versions = store.data_versions(stamp)
+    versions = store.data_versions()
     usable = [slug for slug, s in series.items() if isinstance(s, Series)]
     pending = None
     if by == "date" and not all_points and usable:
         plans = {slug: bt.Plan(setting=setting) for slug in usable} if setting is not None else {}
-        pending = _read(store, plans, DEFAULT_PLAN, stamp, versions)
+        pending = _read(store, plans, DEFAULT_PLAN, versions)
     specs = {f: _fit_spec(by, setting, all_points, f) for f in FAMILIES}
     wanted = {slug: versions.get(slug, "") for slug in usable}
     fits = {f: store.cached("fit", spec, wanted) for f, spec in specs.items()} if usable else {}
@@ -475,9 +470,7 @@ def prepare_forecast(
 
     with settings.reader(as_of) as store:
         slug = benchmark_slug(store, benchmark)
-        inputs = read_forecast_inputs(
-            store, [slug], by=by, setting=setting, all_points=all_points, as_of=as_of
-        )
+        inputs = read_forecast_inputs(store, [slug], by=by, setting=setting, all_points=all_points)
         failed = inputs.series[slug]
         if isinstance(failed, TrendlabError):
             raise failed

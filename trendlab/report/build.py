@@ -110,7 +110,6 @@ def _read(
     benchmarks: list[str],
     price_benchmark: str | None,
     changesets: int,
-    as_of: str | None,
     plan: Plan,
 ) -> _Read:
     from trendlab.forecast.runner import DEFAULT_PLAN, read_backtests, read_forecast_inputs
@@ -118,16 +117,15 @@ def _read(
     from trendlab.prices import reading_day
     from trendlab.records import benchmark_slug
 
-    stamp = store.parse_as_of(as_of) if as_of else None
     every = store.records(BENCHMARKS)
     facts = {row["slug"]: row for row in every.to_dicts()}
     # Named benchmarks as their slugs (MMLU is mmlu), each once.
     named = list(dict.fromkeys(benchmark_slug(store, b) for b in benchmarks))
     slugs = named or sorted(facts, key=lambda s: (str(facts[s]["name"] or s).lower(), s))
-    inputs = read_forecast_inputs(store, slugs, as_of=as_of)
+    inputs = read_forecast_inputs(store, slugs)
     scoring = None
     if inputs.backtests is not None and plan != DEFAULT_PLAN:
-        scoring = read_backtests(store, {}, everything=plan, as_of=as_of)
+        scoring = read_backtests(store, {}, everything=plan)
     scores = store.scores(*slugs)
     if price_benchmark is not None:
         price_benchmark = benchmark_slug(store, price_benchmark)
@@ -151,10 +149,8 @@ def _read(
         price_scores=price_scores,
         prices=store.records(PRICES),
         price_day=reading_day(store.as_of),
-        changesets=store.changesets(limit=changesets, until=stamp)
-        if changesets
-        else pl.DataFrame(),
-        counts=store.counts(until=stamp),
+        changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
+        counts=store.counts(),
     )
 
 
@@ -197,7 +193,6 @@ def build_report(
             list(dict.fromkeys(benchmarks or [])),
             price_benchmark,
             changesets,
-            as_of,
             plan,
         )
     prepared, found = prepare_forecasts(
