@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 from build_cache import write as write_forecast_cache  # noqa: E402
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
+from trendlab.adapters.common import join_parts  # noqa: E402
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E402
 from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
@@ -46,10 +47,8 @@ def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_note(note: pl.Expr) -> pl.Expr:
-    """The notes with `note` after them. An adapter's notes may be empty text (a join
-    of cells that were all empty): that is no note, not one to put "; " after."""
-    notes = pl.when(pl.col("notes") != "").then(pl.col("notes"))
-    return pl.concat_str([notes, note], separator="; ", ignore_nulls=True)
+    """The notes with `note` after them."""
+    return join_parts(pl.col("notes"), note)
 
 
 def facts(data: Path) -> dict[str, pl.DataFrame]:

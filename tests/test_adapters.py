@@ -254,7 +254,7 @@ def _correct(build: ModuleType, was: str, slug: str = "m-7b", field: str = "para
         {
             "slug": ["m-7b", "other"],
             "parameters": ["70000000000.0", "1000"],
-            "notes": ["; facts from a source", None],
+            "notes": ["facts from a source", None],
             "__name": ["M 7B", "Other"],
         }
     )
@@ -277,7 +277,7 @@ def test_seed_correction_replaces_the_copied_value_and_says_so(monkeypatch: pyte
     corrected, notes = _correct(build, was="7e10")  # the same number, written otherwise
     assert corrected["parameters"].to_list() == ["7000000000.0", "1000"]
     assert corrected["notes"].to_list() == [
-        "; facts from a source; parameters corrected from 7e10 to 7000000000.0 "
+        "facts from a source; parameters corrected from 7e10 to 7000000000.0 "
         "(https://example.org/paper): the paper says 7B",
         None,
     ]

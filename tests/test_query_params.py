@@ -156,9 +156,7 @@ def test_named_query_slug_parameters_follow_the_declaration_rule(name: str):
     query = named_queries()[name]
     for param, help_ in query.params.items():
         if param in queries.SLUG_KINDS or "slug" in help_:
-            kind = query.slug_kind(param)
-            assert kind is not None, (param, help_)
-            assert help_.startswith(f"{kind.singular} slug")
+            assert query.slug_kind(param) is not None, (param, help_)
 
 
 def test_queries_module_never_formats_sql():

@@ -106,8 +106,8 @@ def shots_setting(column: str) -> pl.Expr:
     return pl.when(shots.is_null()).then(None).otherwise(shots + pl.lit("-shot"))
 
 
-def join_setting(*parts: pl.Expr) -> pl.Expr:
-    """Setting parts joined with '; ', null when every part is."""
+def join_parts(*parts: pl.Expr) -> pl.Expr:
+    """Parts of a setting or of notes joined with '; ', null when every part is."""
     joined = pl.concat_str(list(parts), separator="; ", ignore_nulls=True)
     return pl.when(joined == "").then(None).otherwise(joined)
 

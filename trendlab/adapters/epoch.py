@@ -36,7 +36,7 @@ import polars as pl
 from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import (
     iso_day,
-    join_setting,
+    join_parts,
     number_text,
     percent_score,
     read_csv,
@@ -292,9 +292,7 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
             "slug": slug(pl.col("__name")),
             "name": pl.coalesce(pl.col("__display"), pl.col("__name")),
             "release_date": text("Version release date"),
-            "notes": pl.concat_str(
-                [pl.lit("model page ") + page, text("Notes")], separator="; ", ignore_nulls=True
-            ),
+            "notes": join_parts(pl.lit("model page ") + page, text("Notes")),
             "source_url": pl.lit(STITCHING_URL),
             "__name": pl.col("__name"),
         },
@@ -386,7 +384,7 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     clash = pl.col("__why").is_null() & (distinct > 1) & pl.col("__record").is_not_null()
     return rows.with_columns(
         pl.when(clash)
-        .then(join_setting(pl.col("setting"), pl.lit("Epoch record ") + pl.col("__record")))
+        .then(join_parts(pl.col("setting"), pl.lit("Epoch record ") + pl.col("__record")))
         .otherwise(pl.col("setting"))
         .alias("setting")
     )
@@ -461,10 +459,10 @@ def _external(loaded: Loaded, file: Path) -> Publication:
         "model": model,
         "benchmark": pl.lit(bench),
         "score": score,
-        "setting": join_setting(shots, effort, agent, *([version] if version is not None else [])),
+        "setting": join_parts(shots, effort, agent, *([version] if version is not None else [])),
         "source_url": text("Source link") if "Source link" in frame.columns else pl.lit(None),
         "source_kind": _source_kind(frame, "Source link", "Source"),
-        "notes": pl.concat_str(notes, separator="; ", ignore_nulls=True) if notes else pl.lit(None),
+        "notes": join_parts(*notes) if notes else pl.lit(None),
         "__label": text(label),
         "__record": record_id,
         "__ulp_score": ulp,
@@ -507,7 +505,7 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
         "model": model,
         "benchmark": _task_benchmark("task"),
         "score": score,
-        "setting": join_setting(effort),
+        "setting": join_parts(effort),
         "source_url": source,
         "source_kind": pl.lit("independent"),
         "notes": pl.lit("Epoch AI run ") + text("id"),
@@ -541,7 +539,7 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
         "model": model,
         "benchmark": _task_benchmark("benchmark"),
         "score": score,
-        "setting": join_setting(shots_setting("shots"), effort),
+        "setting": join_parts(shots_setting("shots"), effort),
         "source_url": source,
         "source_kind": pl.when(own_run)
         .then(pl.lit("independent"))
