@@ -238,7 +238,7 @@ def test_synthetic_decline_rate_is_recovered():
         prices.append((f"m{i}", day.isoformat(), price))
     scores, priced = _frames(rows, prices)
     bench = {"slug": "synthetic", "unit": "percent", "higher_is_better": True}
-    trend = price_trend(bench, scores, priced, 80, level=90)
+    trend = price_trend(bench, scores, priced, 80, level=90, on=date.today())
     assert trend.fit.n == 12
     assert trend.fit.factor_per_year == pytest.approx(10, rel=0.15)
     lower, upper = trend.fit.factor_interval
@@ -252,7 +252,11 @@ def test_synthetic_decline_rate_is_recovered():
     # Lower is better: reaching 20 is scoring 20 or less, and the headline says so.
     errors = scores.with_columns((100 - pl.col("score")).alias("score"))
     lower_better = {**bench, "higher_is_better": False}
-    assert price_trend(lower_better, errors, priced, 20).headline().startswith("synthetic <= 20: ")
+    assert (
+        price_trend(lower_better, errors, priced, 20, on=date.today())
+        .headline()
+        .startswith("synthetic <= 20: ")
+    )
 
 
 def test_fit_decline_errors():

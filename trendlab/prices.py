@@ -225,17 +225,16 @@ def price_trend(
     prices: pl.DataFrame,
     threshold: float,
     *,
+    on: date,
     blend: Blend = Blend(),
     level: float = 80.0,
-    on: date | None = None,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
-    up to `on` (default today, UTC): a price announced for a later day is left out."""
+    up to `on` (see reading_day): a price announced for a later day is left out."""
     from trendlab.forecast.decline import fit_decline
 
     higher = benchmark.get("higher_is_better") is not False
-    day = on or reading_day(None)
-    priced = with_blended(prices.filter(pl.col("effective_date") <= day), blend)
+    priced = with_blended(prices.filter(pl.col("effective_date") <= on), blend)
     points = cheapest_capable(scores, priced, threshold, higher_is_better=higher)
     slug = benchmark["slug"]
     if points.is_empty():
