@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 
 FAMILIES = ["last-value", "linear", "logistic", "logistic4", "gompertz", "ensemble", "auto"]
@@ -89,6 +90,9 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
                 model.fit(frame)
             future = pd.DataFrame({"ds": pd.to_datetime(wanted.get_column("target").to_list())})
             future["cap"], future["floor"] = scale.ceiling, scale.floor
+            # Prophet draws its interval from numpy's global generator: seeded, the
+            # figures are the same in every run.
+            np.random.seed(0)
             pred = model.predict(future)
             for i, row in enumerate(wanted.iter_rows(named=True)):
                 out.append(

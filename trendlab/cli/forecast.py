@@ -281,8 +281,8 @@ def backtest(
     """Show how each forecast family would have done in the past.
 
     At each origin (every --every months from --start), every family is fitted only to
-    the results dated before the origin, as the database recorded them then, and
-    forecasts the frontier --horizons months ahead; the forecast is scored against the
+    the results dated before the origin (each as it was then if it was entered by
+    then, else as it stands now: see the README), and forecasts the frontier --horizons months ahead; the forecast is scored against the
     frontier as known now. Per family and horizon: n, MAE and median absolute error in
     points, coverage of the interval at --level and the interval (Winkler) score.
     Intervals are calibrated on the other benchmarks' backtests (leave one benchmark

@@ -1,7 +1,8 @@
 """Rolling-origin backtests: how each family would have forecast the frontier.
 
 At each origin the families are fitted only to what was known then (results dated
-before the origin, as the database recorded them then: Store.known_points), and
+before the origin, each as it was then if it was entered by then, else as it stands
+now: Store.known_points), and
 forecast the frontier at each horizon. The truth is the frontier at the target date
 as the database knows it now; a target later than the latest result is not scored.
 
