@@ -263,6 +263,19 @@ def test_crossing_reached_and_never():
     assert reached.median == pytest.approx(2020.0, abs=0.25)
     never = result.crossing(100.5)
     assert never.status == "never" and never.probability == 0.0 and never.median is None
+    # The ceiling itself: an S-curve nears it and never gets there, though paths whose
+    # last digit rounds up show it reached.
+    far = forecast(series, family="logistic", until="2060")
+    assert (far.paths >= 1.0).any()
+    at = far.crossing(100.0)
+    assert at.status == "never" and at.probability == 0.0
+    # A straight line does reach its bound, and one already at it has reached it.
+    assert forecast(series, family="linear", until="2040").crossing(100.0).status == "forecast"
+    top = series_of(
+        np.append(logistic_scores(XS, slope=1.2, midpoint=2020.0), 100.0),
+        xs=np.append(XS, XS[-1] + 0.5),
+    )
+    assert forecast(top, family="logistic", until="2027").crossing(100.0).status == "reached"
 
 
 def test_fit_uses_the_frontier_and_the_latest_plateau():

@@ -24,7 +24,7 @@ class Crossing:
     lower: float | None
     upper: float | None
     probability: float
-    status: str  # "reached" (already), "forecast", or "never" (beyond the ceiling)
+    status: str  # "reached" (already), "forecast", or "never" (beyond the ceiling, or at it)
 
 
 class Forecast:
@@ -95,6 +95,10 @@ class Forecast:
         if series.frontier and not beaten.is_empty():
             x = float(beaten.item(0, "x"))
             return Crossing(threshold, x, x, x, 1.0, "reached")
+        # A curve in logit space nears its ceiling and never reaches it: a path that
+        # shows the ceiling is only its last digit rounded up.
+        if ceiling is not None and target >= ceiling and self.curve.space == "logit":
+            return Crossing(threshold, None, None, None, 0.0, "never")
         times = self._first_passage(target)
         q = [0.5, (1 - self.level) / 2, (1 + self.level) / 2]
         median, lower, upper = np.quantile(times, q, method="inverted_cdf")
