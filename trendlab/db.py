@@ -381,7 +381,9 @@ class Store:
         """A moment of recording, as `option` gives it: a date (end of that day, UTC), a
         timestamp, or a changeset id."""
         text = text.strip()
-        if re.fullmatch(r"\d{4}", text):
+        # A year; four digits with a leading 0 are the start of a changeset id (ids
+        # begin with the time they were made, in hex), not a year before 1000.
+        if re.fullmatch(r"[1-9]\d{3}", text):
             # A year: its end for --as-of (as --until reads one); for --since, since it
             # began, i.e. as of the end of the year before.
             text = f"{int(text) - 1:04d}-12-31" if option == "--since" else f"{text}-12-31"
