@@ -238,22 +238,26 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)"),
-        (["math-500"], "math-500 has 1 frontier point; a forecast needs at least 3"),
-        (["mmlu", "--until", "2022"], "--until 2022 is not after the last data point"),
-        (["mmlu", "--until", "soon"], "--until: 'soon' is not a year or a date"),
-        (["codeforces-percentile", "--by", "compute"], "--by compute needs at least 3"),
-        (["mmlu", "--family", "exponential"], "the exponential family is for benchmarks with no"),
-        (["mmlu", "--setting", "maj@"], "no result on mmlu has a setting containing 'maj@'"),
-        (["mmlu", "--plot", "out.gif"], "the file name must end in .png or .svg"),
-        (["mmlu", "--plot", "/no/such/dir/x.png"], "no such directory"),
+        (["mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
+        (["math-500"], "math-500 has 1 frontier point; a forecast needs at least 3", 1),
+        (["mmlu", "--until", "2022"], "--until 2022 is not after the last data point", 1),
+        (["mmlu", "--until", "soon"], "--until: 'soon' is not a year or a date", 1),
+        (["codeforces-percentile", "--by", "compute"], "--by compute needs at least 3", 1),
+        (
+            ["mmlu", "--family", "exponential"],
+            "the exponential family is for benchmarks with no",
+            1,
+        ),
+        (["mmlu", "--setting", "maj@"], "no result on mmlu has a setting containing 'maj@'", 1),
+        (["mmlu", "--plot", "out.gif"], "the file name must end in .png or .svg", 2),
+        (["mmlu", "--plot", "/no/such/dir/x.png"], "no such directory", 1),
     ],
 )
-def test_errors_are_one_line(run: Run, args: list[str], message: str):
+def test_errors_are_one_line(run: Run, args: list[str], message: str, code: int):
     result = run("forecast", *args)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stdout == ""
     assert message in result.stderr
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr

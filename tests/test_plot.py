@@ -138,18 +138,22 @@ def test_organization_colours_group_the_rest_and_unknown():
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["mmlu", "-o", "out.gif"], "-o out.gif: the file name must end in .png or .svg"),
-        (["mmlu", "-o", "/no/such/dir/x.png"], "no such directory"),
-        (["mmluu", "-o", "x.png"], "did you mean 'mmlu'"),
-        (["math-500", "-o", "x.png"], "math-500 has 1 frontier point; a forecast needs at least 3"),
-        (["mmlu", "--until", "2020", "-o", "x.png"], "is not after the last data point"),
+        (["mmlu", "-o", "out.gif"], "-o out.gif: the file name must end in .png or .svg", 2),
+        (["mmlu", "-o", "/no/such/dir/x.png"], "no such directory", 1),
+        (["mmluu", "-o", "x.png"], "did you mean 'mmlu'", 1),
+        (
+            ["math-500", "-o", "x.png"],
+            "math-500 has 1 frontier point; a forecast needs at least 3",
+            1,
+        ),
+        (["mmlu", "--until", "2020", "-o", "x.png"], "is not after the last data point", 1),
     ],
 )
-def test_plot_errors(run: Run, tmp_path: Path, args: list[str], message: str):
+def test_plot_errors(run: Run, tmp_path: Path, args: list[str], message: str, code: int):
     result = run("plot", *args)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert message in result.stderr
     assert result.stderr.startswith("trendlab: error:") and "internal error" not in result.stderr
     assert not list(tmp_path.glob("*.png"))

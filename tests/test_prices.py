@@ -328,7 +328,7 @@ def test_price_trend_errors(run: Run):
     result = run("price-trend", "mmluu", "--threshold", "80")
     assert result.exit_code == 1 and "did you mean 'mmlu'" in result.stderr
     result = run("price-trend", "gsm8k", "--threshold", "50", "--plot", "x.pdf")
-    assert result.exit_code == 1 and "must end in .png or .svg" in result.stderr
+    assert result.exit_code == 2 and "must end in .png or .svg" in result.stderr
     assert run("price-trend", "mmlu").exit_code == 2  # --threshold is required
 
 

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -51,7 +51,9 @@ _X_TITLE = {
 def check_plot_path(path: str, option: str = "--plot") -> None:
     """Fail before any work if the figure could not be written."""
     if Path(path).suffix.lower() not in SUFFIXES:
-        raise TrendlabError(f"{option} {path}: the file name must end in .png or .svg")
+        raise TrendlabError(
+            f"{option} {path}: the file name must end in .png or .svg", exit_code=ExitCode.USAGE
+        )
     if not Path(path).resolve().parent.is_dir():
         raise TrendlabError(f"{option} {path}: no such directory")
 
