@@ -62,7 +62,11 @@ def forecast_options(func: Callable) -> Callable:
             help="x: the date, log10 training FLOP, or log10 blended USD per million tokens.",
         ),
         click.option(
-            "--all", "all_points", is_flag=True, help="Fit every result, not only the frontier."
+            "--all",
+            "all_points",
+            is_flag=True,
+            help="Fit every result, not only the frontier: the trend of a typical result, "
+            "which may lie below the current best.",
         ),
         click.option(
             "--setting",
@@ -156,7 +160,8 @@ def forecast(
 
     Fits a bounded curve to the benchmark's frontier (the best score to date), then
     simulates it forward: the median, a prediction interval at --level that never
-    leaves [floor, ceiling] or goes below the current best, and for each threshold the
+    leaves [floor, ceiling] or goes below the current best (with --all, a typical
+    result's, which may), and for each threshold the
     median crossing date, its interval and the probability of crossing by --until.
     Intervals are recalibrated on the database's backtests (see `trendlab backtest`),
     which are computed on first use and cached. CSV, JSON Lines and Parquet output
