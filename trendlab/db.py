@@ -414,15 +414,19 @@ class Store:
         sees that past state through the same names.
         """
         self.as_of = as_of
-        stamp = as_of.isoformat(sep=" ")
-        catalog = str(self.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
-        stored = '"' + catalog.replace('"', '""') + '".main'
-        known = f"SELECT id FROM {stored}.changesets WHERE recorded_at <= TIMESTAMP '{stamp}'"
-        self.execute(f"CREATE OR REPLACE TEMP VIEW changesets AS {known.replace('id', '*', 1)}")
+        (catalog,) = self.execute("SELECT current_database()").fetchone() or ("",)
+        # The stored tables by their full names: a temporary view of the same name
+        # would otherwise read itself.
+        stored = '"' + str(catalog).replace('"', '""') + '".main'
+        recorded = f"recorded_at <= TIMESTAMP '{as_of.isoformat(sep=' ')}'"
+        self.execute(
+            "CREATE OR REPLACE TEMP VIEW changesets AS "
+            f"SELECT * FROM {stored}.changesets WHERE {recorded}"
+        )
         for kind in KINDS.values():
             self.execute(
                 f"CREATE OR REPLACE TEMP VIEW {kind.table} AS SELECT * FROM {stored}.{kind.table} "
-                f"WHERE changeset_id IN ({known})"
+                f"WHERE changeset_id IN (SELECT id FROM {stored}.changesets WHERE {recorded})"
             )
 
     # -- write helpers (SQL owned here, orchestration in records.py) ------------------
@@ -846,9 +850,9 @@ class Store:
         For each result (and the model that dates it), the revision that was current
         at the origin if the record existed then: later corrections do not leak back
         into what the origin knew. A record entered after the origin is known as it
-        stands now (as of --as-of, when one is set): entering a published result late, and fixing a
-        typo in it, tell nothing of the future, so a database built by edits and one
-        built directly give the same points. Records retracted at the origin, or
+        stands now (as of --as-of, when one is set): entering a published result late,
+        and fixing a typo in it, tell nothing of the future, so a database built by
+        edits and one built directly give the same points. Records retracted at the origin, or
         entered since and retracted now, are left out; the date filter applies to the
         revision chosen.
 
