@@ -452,6 +452,13 @@ def test_a_retracted_record_says_so(run: Run):
         again = run(*args)
         assert again.exit_code == 1
         assert "price p_f87b43c6b95340e0 was retracted in changeset" in again.stderr
+    # Named in another case, as any name may be, and by the commands taking a benchmark.
+    assert run("add-benchmark", "new-eval", "--unit", "percent", "-m", "x").exit_code == 0
+    assert run("retract", "benchmark", "new-eval", "-m", "gone").exit_code == 0
+    for args in (("show", "benchmark", "NEW-EVAL"), ("forecast", "NEW-EVAL")):
+        gone = run(*args)
+        assert gone.exit_code == 1
+        assert "benchmark NEW-EVAL was retracted in changeset" in gone.stderr, gone.stderr
 
 
 @both_stores
