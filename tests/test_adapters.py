@@ -236,6 +236,17 @@ def test_seeds_correct_llama_2_7b_parameters_by_the_paper(run: Run):
     assert "llama-2-7b's parameters corrected from 70000000000.0 to 7000000000.0" in report
 
 
+def test_seed_notes_never_start_with_a_separator(run: Run):
+    """A note joined to none (an adapter's notes with every part empty) is the note
+    alone: "; facts from ..." was the join of an empty text and a note."""
+    rows = _rows(run, "query", "SELECT slug, notes FROM models WHERE notes IS NOT NULL")
+    assert rows and not [
+        r["slug"] for r in rows if r["notes"].startswith(("; ", " ")) or not r["notes"]
+    ]
+    t5 = next(r for r in rows if r["slug"] == "t5-11b")
+    assert t5["notes"].startswith("facts from Epoch AI's Notable AI Models")
+
+
 def _seed_build(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """seeds/build.py as a module (its folder on sys.path, as when run as a script)."""
     seeds = Path(__file__).resolve().parent.parent / "seeds"
