@@ -48,7 +48,7 @@ _X_TITLE = {
 }
 
 
-def check_plot_path(path: str, option: str = "--plot") -> None:
+def check_plot_path(path: str, option: str) -> None:
     """Fail before any work if the figure could not be written."""
     if Path(path).suffix.lower() not in SUFFIXES:
         raise TrendlabError(

@@ -13,6 +13,7 @@ from trendlab.cli.options import (
     FiniteFloat,
     Settings,
     as_of_option,
+    check_figure_path,
     note,
     progress_bar,
     refuse_the_database,
@@ -60,10 +61,9 @@ def plot(
       trendlab plot math --until 2030 --threshold 95 -o math.svg
       trendlab plot gsm8k --family logistic4 --by compute -o gsm8k-compute.png
     """
-    from trendlab.plot import check_plot_path, forecast_figure
+    from trendlab.plot import forecast_figure
 
-    check_plot_path(output, "-o")
-    refuse_the_database(output, "-o")
+    check_figure_path(output, "-o")
     result = run_forecast_options(
         settings,
         benchmark,

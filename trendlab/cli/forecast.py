@@ -14,10 +14,10 @@ from trendlab.cli.options import (
     FiniteFloat,
     Settings,
     as_of_option,
+    check_figure_path,
     note,
     output_options,
     progress_bar,
-    refuse_the_database,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
 
@@ -174,12 +174,10 @@ def forecast(
       trendlab forecast gsm8k --by compute --until 1e26 --plot gsm8k.png
       trendlab forecast metr-time-horizon --family exponential
     """
-    from trendlab.plot import check_plot_path
     from trendlab.render import render, render_json, render_tables
 
     if plot:
-        check_plot_path(plot)
-        refuse_the_database(plot, "--plot")
+        check_figure_path(plot, "--plot")
     result = run_forecast_options(
         settings,
         benchmark,

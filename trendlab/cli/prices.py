@@ -9,9 +9,9 @@ from trendlab.cli.options import (
     FiniteFloat,
     Settings,
     as_of_option,
+    check_figure_path,
     note,
     output_options,
-    refuse_the_database,
 )
 
 
@@ -147,14 +147,12 @@ def price_trend(
     """
     from trendlab import prices as core
     from trendlab.kinds import PRICES
-    from trendlab.plot import check_plot_path
     from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json
 
     weights = core.Blend.parse(blend)
     if plot_path:
-        check_plot_path(plot_path)
-        refuse_the_database(plot_path, "--plot")
+        check_figure_path(plot_path, "--plot")
     with settings.reader(as_of) as store:
         bench = store.benchmark(benchmark_slug(store, benchmark))
         scores = store.scores(bench["slug"])
