@@ -243,7 +243,11 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
         (["mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
         (["math-500"], "math-500 has 1 frontier point; a forecast needs at least 3", 1),
         (["mmlu", "--until", "2022"], "--until 2022 is not after the last data point", 1),
-        (["mmlu", "--until", "soon"], "--until: 'soon' is not a year or a date", 1),
+        (["mmlu", "--until", "soon"], "--until: 'soon' is not a year or a date", 2),
+        (["mmlu", "--by", "compute", "--until", "lots"], "'lots' is not a positive number", 2),
+        (["mmlu", "--as-of", "lately"], "--as-of: 'lately' is not a date, a timestamp", 2),
+        (["mmlu", "--as-of", "2024-02-30"], "--as-of: '2024-02-30' is not a valid date", 2),
+        (["mmlu", "--as-of", "0ffff"], "no changeset '0ffff'", 1),
         (["codeforces-percentile", "--by", "compute"], "--by compute needs at least 3", 1),
         (
             ["mmlu", "--family", "exponential"],

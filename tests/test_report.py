@@ -193,17 +193,17 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["--benchmark", "mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)"),
-        (["--price-benchmark", "gsm9k"], "unknown benchmark 'gsm9k'"),
-        (["--until", "2030-13-01"], "--until: '2030-13-01' is not a year or a date"),
+        (["--benchmark", "mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
+        (["--price-benchmark", "gsm9k"], "unknown benchmark 'gsm9k'", 1),
+        (["--until", "2030-13-01"], "--until: '2030-13-01' is not a year or a date", 2),
     ],
 )
-def test_report_errors(seeded_copy: Path, tmp_path: Path, args: list[str], message: str):
+def test_report_errors(seeded_copy: Path, tmp_path: Path, args: list[str], message: str, code: int):
     target = tmp_path / "r.html"
     result = make_runner(seeded_copy)("report", *args, "-o", str(target))
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stderr.startswith("trendlab: error:") and message in result.stderr
     assert "internal error" not in result.stderr and not target.exists()
 

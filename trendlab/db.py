@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from trendlab import lake
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
@@ -391,7 +391,9 @@ class Store:
             try:
                 day = date.fromisoformat(text)
             except ValueError:
-                raise TrendlabError(f"{option}: {text!r} is not a valid date") from None
+                raise TrendlabError(
+                    f"{option}: {text!r} is not a valid date", exit_code=ExitCode.USAGE
+                ) from None
             return datetime.combine(day, datetime.max.time())
         try:
             stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -399,7 +401,8 @@ class Store:
             if _CHANGESET_ID_RE.match(text):
                 return self.resolve_changeset(text)[1]
             raise TrendlabError(
-                f"{option}: {text!r} is not a date, a timestamp or a changeset id"
+                f"{option}: {text!r} is not a date, a timestamp or a changeset id",
+                exit_code=ExitCode.USAGE,
             ) from None
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(UTC).replace(tzinfo=None)

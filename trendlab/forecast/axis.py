@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, decimal_year, from_decimal_year
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
@@ -74,7 +74,8 @@ def parse_until(text: str | None, series: Series) -> float:
                 day = date.fromisoformat(text)
         except ValueError:
             raise TrendlabError(
-                f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)"
+                f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
+                exit_code=ExitCode.USAGE,
             ) from None
         if day <= series.last_date:
             raise TrendlabError(
@@ -89,7 +90,9 @@ def parse_until(text: str | None, series: Series) -> float:
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value > 0):
-        raise TrendlabError(f"--until: {text!r} is not a positive number of {unit}")
+        raise TrendlabError(
+            f"--until: {text!r} is not a positive number of {unit}", exit_code=ExitCode.USAGE
+        )
     x = math.log10(value)
     if x <= series.x_now:
         raise TrendlabError(

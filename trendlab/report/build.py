@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 
 if TYPE_CHECKING:
     from trendlab.forecast.backtest import Plan
@@ -241,7 +241,8 @@ def _check_until(text: str | None) -> None:
             date.fromisoformat(text.strip())
     except ValueError:
         raise TrendlabError(
-            f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)"
+            f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
+            exit_code=ExitCode.USAGE,
         ) from None
 
 
