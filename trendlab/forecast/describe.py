@@ -1,10 +1,9 @@
 """A fitted curve's parameters in the benchmark's own terms, for JSON and tables.
 
 Slopes are per unit of x: per year by date, per order of magnitude by compute or
-price. Each estimate comes with its interval at the forecast's level (robust standard
-error and the Student t quantile of the fit's residual degrees of freedom, as the
-forecast paths draw coefficients), as NAME_lower and NAME_upper (null when the curve
-has as many parameters as points).
+price. Each estimate comes with its interval at the forecast's level (Curve.interval:
+from the coefficient draws the forecast paths take), as NAME_lower and NAME_upper
+(null when the curve has as many parameters as points).
 """
 
 from __future__ import annotations
