@@ -271,6 +271,24 @@ def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
 
 
 @pytest.mark.parametrize(
+    "options",
+    [["--every", "3"], ["--setting", "5-shot"], ["--level", "90", "--horizons", "3,12"]],
+    ids=["every", "setting", "level-horizons"],
+)
+def test_a_benchmark_scores_the_same_alone_and_with_all(run: Run, options: list[str]):
+    """Both calibrate on the other benchmarks' backtests under the same origins and
+    horizons, read whole (not under this benchmark's --setting)."""
+    alone = json.loads(run("backtest", "mmlu", *options, "--json").stdout)
+    every = run("backtest", "--all", *options, "--json")
+    (with_all,) = [doc for doc in json.loads(every.stdout) if doc["benchmark"] == "mmlu"]
+    assert alone["rows"] and alone == with_all
+    if "--setting" in options:
+        # The benchmarks with no 5-shot result are named, not dropped silently.
+        assert "with --setting '5-shot'): " in every.stderr
+        assert "gpqa-diamond" in every.stderr.split("with --setting '5-shot'): ")[1]
+
+
+@pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         ([], 2, "give a BENCHMARK or --all"),

@@ -285,14 +285,16 @@ def backtest(
 
     At each origin (every --every months from --start), every family is fitted only to
     the results dated before the origin (each as it was then if it was entered by
-    then, else as it stands now: see the README), and forecasts the frontier --horizons months ahead; the forecast is scored against the
-    frontier as known now. Per family and horizon: n, MAE and median absolute error in
-    points, coverage of the interval at --level and the interval (Winkler) score.
-    Intervals are calibrated on the other benchmarks' backtests (leave one benchmark
-    out); the ensemble averages the calibrated logistic, logistic4 and gompertz
-    forecasts. last-value (the frontier carried forward) and linear are the baselines;
-    auto is what `forecast --family auto` would have chosen at each origin. Results are
-    cached in the database until its data change.
+    then, else as it stands now: see the README), and forecasts the frontier --horizons
+    months ahead; the forecast is scored against the frontier as known now. Per family
+    and horizon: n, MAE and median absolute error in points, coverage of the interval
+    at --level and the interval (Winkler) score. Intervals are calibrated on the other
+    benchmarks' backtests at the same origins and horizons (leave one benchmark out;
+    --setting filters only the benchmarks scored), so a benchmark scores the same alone
+    or with --all. The ensemble averages the calibrated logistic, logistic4 and
+    gompertz forecasts. last-value (the frontier carried forward) and linear are the
+    baselines; auto is what `forecast --family auto` would have chosen at each origin.
+    Results are cached in the database until its data change.
 
     \b
     Example:
@@ -304,7 +306,7 @@ def backtest(
 
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
-    from trendlab.forecast.runner import DEFAULT_PLAN, backtests, score, scorecards
+    from trendlab.forecast.runner import score, scorecards, scored_backtests
     from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json, render_tables
 
@@ -322,18 +324,22 @@ def backtest(
     if benchmark:
         with settings.reader() as store:
             benchmark = benchmark_slug(store, benchmark)
-    found = backtests(
-        settings,
-        {benchmark: plan} if benchmark else {},
-        everything=plan if all_benchmarks else DEFAULT_PLAN,
-        progress=progress_bar("backtesting"),
+    found, scored = scored_backtests(
+        settings, plan, benchmark, families or None, progress_bar("backtesting")
     )
-    slugs = sorted(found) if all_benchmarks else [benchmark or ""]
     if all_benchmarks:
-        for slug in slugs:
+        for slug in sorted(found):
             if found[slug].refused:
                 note(f"left out: {found[slug].refused}")
-    scored = score(found, slugs, level / 100, families or None)
+        short = sorted(
+            set(found) - {s.slug for s in scored} - {s for s in found if found[s].refused}
+        )
+        if short:
+            under = f", with --setting {setting!r}" if setting is not None else ""
+            note(
+                f"left out (no origin with enough history and a known outcome{under}): "
+                + ", ".join(short)
+            )
     if not scored:
         raise TrendlabError(f"{benchmark}: no origin has both enough history and a known outcome")
     if benchmark and families:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
@@ -271,6 +271,43 @@ def score(
         described = next(iter(cals.values())).describe() if cals else None
         out.append(Scored(slug, backtest.scale.unit, rows, described))
     return out
+
+
+def calibration_plan(plan: bt.Plan) -> bt.Plan:
+    """The plan of the other benchmarks' backtests that calibrate one run under `plan`.
+
+    Their residuals depend on the origins and horizons, not on the level; and the
+    others are read whole, not under this benchmark's --setting (as `forecast
+    --setting` calibrates). The default level, so that the shipped backtests serve.
+    """
+    return replace(plan, setting=None, level=DEFAULT_PLAN.level)
+
+
+def scored_backtests(
+    settings: Opener,
+    plan: bt.Plan,
+    benchmark: str | None,
+    families: tuple[str, ...] | None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Backtest], list[Scored]]:
+    """One benchmark's backtest under `plan`, or (benchmark None) every benchmark's,
+    each scored against the others' under calibration_plan(plan): a benchmark scores
+    the same asked for alone or with the rest. Returns the backtests under `plan` too."""
+    pool_plan = calibration_plan(plan)
+    if benchmark is not None:
+        found = backtests(settings, {benchmark: plan}, everything=pool_plan, progress=progress)
+        return found, score(found, [benchmark], plan.level, families)
+    own = backtests(settings, {}, everything=plan, progress=progress)
+    if replace(plan, level=pool_plan.level) == pool_plan:
+        # No --setting: the benchmarks are their own pool (the level changes no residual).
+        return own, score(own, sorted(own), plan.level, families)
+    pool = backtests(settings, {}, everything=pool_plan, progress=progress)
+    scored = [
+        one
+        for slug in sorted(own)
+        for one in score(pool | {slug: own[slug]}, [slug], plan.level, families)
+    ]
+    return own, scored
 
 
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
