@@ -307,7 +307,6 @@ def backtest(
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.runner import score, scorecards, scored_backtests
-    from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json, render_tables
 
     if bool(benchmark) == all_benchmarks:
@@ -321,12 +320,10 @@ def backtest(
         level=level / 100,
         setting=setting,
     )
-    if benchmark:
-        with settings.reader() as store:
-            benchmark = benchmark_slug(store, benchmark)
-    found, scored = scored_backtests(
+    result = scored_backtests(
         settings, plan, benchmark, families or None, progress_bar("backtesting")
     )
+    benchmark, found, scored = result.slug, result.found, result.scored
     if all_benchmarks:
         for slug in sorted(found):
             if found[slug].refused:

@@ -283,31 +283,46 @@ def calibration_plan(plan: bt.Plan) -> bt.Plan:
     return replace(plan, setting=None, level=DEFAULT_PLAN.level)
 
 
+@dataclass
+class ScoredBacktests:
+    """What `backtest` shows: the backtests under the user's plan and their scores;
+    `slug` is the benchmark asked for by name (None with --all)."""
+
+    slug: str | None
+    found: dict[str, Backtest]
+    scored: list[Scored]
+
+
 def scored_backtests(
     settings: Opener,
     plan: bt.Plan,
     benchmark: str | None,
     families: tuple[str, ...] | None,
     progress: Progress | None = None,
-) -> tuple[dict[str, Backtest], list[Scored]]:
-    """One benchmark's backtest under `plan`, or (benchmark None) every benchmark's,
-    each scored against the others' under calibration_plan(plan): a benchmark scores
-    the same asked for alone or with the rest. Returns the backtests under `plan` too."""
+) -> ScoredBacktests:
+    """The backtest under `plan` of the benchmark named (any name records.benchmark_slug
+    reads), or with None of every benchmark, each scored against the others' under
+    calibration_plan(plan): a benchmark scores the same asked for alone or with the rest."""
+    from trendlab.records import benchmark_slug
+
     pool_plan = calibration_plan(plan)
     if benchmark is not None:
-        found = backtests(settings, {benchmark: plan}, everything=pool_plan, progress=progress)
-        return found, score(found, [benchmark], plan.level, families)
+        with settings.reader() as store:
+            slug = benchmark_slug(store, benchmark)
+            pending = read_backtests(store, {slug: plan}, everything=pool_plan)
+        found = finish_backtests(settings, pending, progress)
+        return ScoredBacktests(slug, found, score(found, [slug], plan.level, families))
     own = backtests(settings, {}, everything=plan, progress=progress)
     if replace(plan, level=pool_plan.level) == pool_plan:
         # No --setting: the benchmarks are their own pool (the level changes no residual).
-        return own, score(own, sorted(own), plan.level, families)
+        return ScoredBacktests(None, own, score(own, sorted(own), plan.level, families))
     pool = backtests(settings, {}, everything=pool_plan, progress=progress)
     scored = [
         one
         for slug in sorted(own)
         for one in score(pool | {slug: own[slug]}, [slug], plan.level, families)
     ]
-    return own, scored
+    return ScoredBacktests(None, own, scored)
 
 
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
