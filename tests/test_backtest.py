@@ -355,6 +355,33 @@ def test_jsonl_and_parquet_have_the_csvs_rows(run: Run, tmp_path: Path, out: str
         assert frame.to_dicts() == docs["rows"]
 
 
+@pytest.mark.parametrize("level", [0.8, 0.9, 0.95, 0.99])
+def test_residuals_needed_is_where_an_interval_end_leaves_the_largest_miss(level: float):
+    from trendlab.forecast.calibrate import residuals_needed
+
+    def upper_end(n: int) -> tuple[float, float]:
+        r = np.arange(n, dtype=float)
+        rows = pl.DataFrame({"horizon": [12] * n, "e_act": r, "e_med": 0.0, "e_scale": 1.0})
+        calibration = Calibration.from_rows(rows, "logit")
+        assert calibration is not None
+        return calibration.interval(0.0, 1.0, 12, level)[2], float(r.max())
+
+    needed = max(residuals_needed(level), 10)  # a horizon is calibrated from 10 on
+    end, largest = upper_end(needed + 1)
+    assert end < largest
+    if residuals_needed(level) > 10:
+        end, largest = upper_end(residuals_needed(level) - 1)
+        assert end == largest
+
+
+def test_a_forecast_says_when_its_interval_ends_stop_at_the_largest_miss(run: Run):
+    """22 held-out forecasts at a horizon place a 90 % interval's ends, not a 99 % one's."""
+    assert "may be too narrow" not in run("forecast", "math", "--level", "90").stderr
+    note = run("forecast", "math", "--level", "99").stderr
+    assert "the 99 % interval may be too narrow: some horizons have only" in note
+    assert "placing its ends takes 99" in note
+
+
 def test_calibration_maps_raw_spread_to_held_out_residuals():
     rng = np.random.default_rng(0)
     residuals = rng.normal(0.5, 2.0, 400)  # too narrow and biased raw forecasts

@@ -17,6 +17,7 @@ quantiles are interpolated; before the first and after the last they are held.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,14 @@ def summarize_eta(eta: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
     return q50, np.hypot((q84 - q16) / 2, MIN_SPREAD[space])
 
 
+def residuals_needed(level: float) -> int:
+    """Held-out residuals a horizon needs to place the ends of a level interval: with
+    n of them the ends are at levels 0.5 +- (level / 2)(n + 1) / n (the finite-sample
+    correction of Calibration.quantiles), which pass 0 and 1 when n < level / (1 -
+    level), and the ends then stop at the smallest and largest residual."""
+    return math.ceil(round(level / (1 - level), 9))
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Held-out normalised residuals per horizon (months), sorted."""
@@ -96,6 +105,11 @@ class Calibration:
     @property
     def n(self) -> int:
         return sum(len(r) for r in self.residuals)
+
+    @property
+    def fewest(self) -> int:
+        """The fewest residuals at any calibrated horizon."""
+        return min(len(r) for r in self.residuals)
 
     def describe(self) -> str:
         return f"calibrated on {self.n} held-out backtest forecasts"
@@ -159,6 +173,10 @@ class EnsembleCalibration:
     @property
     def n(self) -> int:
         return min(c.n for c in self.members.values())
+
+    @property
+    def fewest(self) -> int:
+        return min(c.fewest for c in self.members.values())
 
     def describe(self) -> str:
         return f"each family calibrated on {self.n} held-out backtest forecasts"

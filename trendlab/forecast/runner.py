@@ -20,7 +20,12 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import backtest as bt
-from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
+from trendlab.forecast.calibrate import (
+    Calibration,
+    EnsembleCalibration,
+    residuals_needed,
+    space_for,
+)
 from trendlab.forecast.evaluate import (
     CHOICE_LEVEL,
     ENSEMBLE,
@@ -495,6 +500,13 @@ def prepare_forecasts(
         if calibration is None:
             why = "too few backtest forecasts to calibrate on" if calibrable else only_dates
             notes.append(f"intervals are not calibrated: {why}")
+        elif calibration.fewest < residuals_needed(level):
+            notes.append(
+                f"the {level * 100:g} % interval may be too narrow: some horizons have "
+                f"only {calibration.fewest} held-out backtest forecasts and placing its "
+                f"ends takes {residuals_needed(level)} (with fewer they stop at the "
+                "largest held-out miss)"
+            )
         payload = inputs.fits.get(chosen, {}).get(slug) if chosen in _applicable(series) else None
         curve = Curve.from_dict(json.loads(payload)) if payload else None
         spec = inputs.specs[chosen]
