@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -125,6 +126,41 @@ def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Pat
     providers = [p["provider"] for p in json.loads(run("prices", "--json").stdout)]
     assert providers.count("azure") == 2 and "AZURE" not in providers
     assert "openai" not in providers and "OpenAI" in providers
+
+
+def test_a_provider_is_one_name_by_one_rule_everywhere(run: Run, db: Path, tmp_path: Path):
+    """ΣΑΣ and σας are one name (case folded, the final sigma too), on every path: the
+    write path, a key, a filter, an export imported back and the integrity check."""
+    added = run("add-price", "gpt-4o", "ΣΑΣ", "2024-01-01", "--input", "1")
+    assert added.exit_code == 0, added.stderr
+    price_id = added.stdout.strip()
+    again = run("add-price", "gpt-4o", "σας", "2024-01-01", "--input", "2")
+    assert again.exit_code == 1 and f"price {price_id} already exists;" in again.stderr
+    same = run("add-price", "gpt-4o", "σας", "2024-01-01", "--input", "1")
+    assert same.exit_code == 0 and same.stdout.strip() == price_id
+    assert "already exists with these values" in same.stderr
+    shown = run("show", "price", "gpt-4o/σας/2024-01-01", "--json")
+    assert json.loads(shown.stdout)["id"] == price_id
+    listed = json.loads(run("prices", "--provider", "σας", "--json").stdout)
+    assert [p["id"] for p in listed] == [price_id]
+    exported = tmp_path / "prices.csv"
+    assert run("export", "prices", "-o", str(exported)).exit_code == 0
+    round_trip = run("import", str(exported), "-m", "t")
+    assert round_trip.exit_code == 0, round_trip.stderr
+    assert "nothing to write" in round_trip.stderr
+    # The same price under the other spelling, as an older trendlab could store it.
+    con = duckdb.connect(str(db))
+    con.execute(
+        "INSERT INTO price_revisions BY NAME SELECT * REPLACE ("
+        "'σας' AS provider, 'p_' || left(md5(concat_ws(chr(31), model, 'σας', "
+        "CAST(effective_date AS VARCHAR))), 16) AS key) FROM price_revisions WHERE key = ?",
+        [price_id],
+    )
+    con.close()
+    audit = run("check", "--json")
+    assert audit.exit_code == 1
+    found = {(v["check"], v["key"]) for v in json.loads(audit.stdout)}
+    assert ("13_price_provider_spellings", price_id) in found and len(found) == 2
 
 
 def test_a_provider_with_a_slash_is_named_by_the_key_as_listed(run: Run):

@@ -569,7 +569,7 @@ class Store:
     def find_keys(self, kind: Kind, text: str, *, ever: bool = False) -> list[str]:
         """Keys of current records matching `text`: a key, an id prefix, or the fields
         of the key joined by '/' as listings show them (MODEL/BENCHMARK[/SETTING] for a
-        result, MODEL/PROVIDER[/DATE] for a price, the provider in any case). With
+        result, MODEL/PROVIDER[/DATE] for a price, the provider as names compare). With
         `ever`, of every record that existed (by --as-of, when one is set), retracted
         ones included, as its latest revision has it."""
         col = kind.key_column
@@ -587,9 +587,12 @@ class Store:
         named = [f for f in kind.key_fields if f != "source_url"]
         if kind.id_prefix and "/" in text:
             parts = _key_parts(text, named)
-            # Providers are matched in any case, as writes fold them (OpenAI, openai).
+            # Providers match as the write path compares them (OpenAI, openai; ΣΑΣ, σας):
+            # by the one rule for names, so that a key finds the price a write matched.
+            if "provider" in named:
+                self.use_fold()
             where = " AND ".join(
-                f"lower({f}) = lower(?)" if f == "provider" else f"CAST({f} AS VARCHAR) = ?"
+                f"fold({f}) = fold(?)" if f == "provider" else f"CAST({f} AS VARCHAR) = ?"
                 for f in named[: len(parts)]
             )
             rows = self.execute(
@@ -756,14 +759,9 @@ class Store:
             + (f" LIMIT {int(limit)}" if limit else "")
         )
 
-    def check(self) -> pl.DataFrame:
-        """Run every audit in queries/checks/: the rows they return are violations.
-
-        The audits may call `fold(text)`, the one rule by which names compare (see
-        trendlab.text.fold), so that they find what the write path refuses.
-        """
-        import polars as pl
-
+    def use_fold(self) -> None:
+        """Make `fold(text)`, the one rule by which names compare (see
+        trendlab.text.fold), callable in this connection's SQL."""
         registered = self.execute(
             "SELECT 1 FROM duckdb_functions() WHERE function_name = 'fold'"
         ).fetchone()
@@ -771,6 +769,16 @@ class Store:
             self.con.create_function(
                 "fold", fold, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
             )
+
+    def check(self) -> pl.DataFrame:
+        """Run every audit in queries/checks/: the rows they return are violations.
+
+        The audits may call `fold(text)` (see use_fold), so that they find what the
+        write path refuses.
+        """
+        import polars as pl
+
+        self.use_fold()
         frames = []
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name

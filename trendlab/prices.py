@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
+from trendlab.text import fold
 
 if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
@@ -58,17 +59,18 @@ def with_blended(prices: pl.DataFrame, blend: Blend) -> pl.DataFrame:
 
 
 def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
-    """Prices from one provider, matched case-insensitively; unknown ones are an error."""
+    """Prices from one provider, matched as names compare (see trendlab.text.fold:
+    openai is OpenAI); unknown ones are an error."""
     from trendlab.nearest import suggest
 
     known = prices.get_column("provider").unique().sort().to_list()
-    match = [p for p in known if p.lower() == provider.lower()]
+    match = [p for p in known if fold(p) == fold(provider)]
     if not match:
         raise TrendlabError(
             f"unknown provider {provider!r}{suggest(provider, known)}; "
             f"providers: {', '.join(known) or 'none'}"
         )
-    return prices.filter(pl.col("provider") == match[0])
+    return prices.filter(pl.col("provider").is_in(match))
 
 
 def reading_day(as_of: datetime | None) -> date:

@@ -83,22 +83,36 @@ class Refs:
 
     @cached_property
     def providers(self) -> dict[str, str]:
-        """Lowercased provider -> its stored spelling, so 'openai' and 'OpenAI' name one
-        provider and a price is not recorded twice under two spellings of its key."""
-        # A price's own spelling first, then an organization's name.
-        return self._pairs(
+        """Folded provider (see trendlab.text.fold) -> its stored spelling, so 'openai'
+        and 'OpenAI' name one provider and a price is not recorded twice under two
+        spellings of its key."""
+        # A price's own spelling first, then an organization's name. Folded here, not
+        # by DuckDB's lower(), which folds some names otherwise (ΣΑΣ, σας).
+        names = self._store.con.execute(
             """
-            SELECT lower(name), arg_min(name, (rank, name)) FROM (
-                SELECT provider AS name, 0 AS rank FROM prices
-                UNION ALL SELECT name, 1 FROM organizations WHERE name IS NOT NULL
-            ) GROUP BY lower(name)
+            SELECT provider, 0 AS rank FROM prices
+            UNION ALL SELECT name, 1 FROM organizations WHERE name IS NOT NULL
+            ORDER BY rank, 1
             """
-        )
+        ).fetchall()
+        spellings: dict[str, str] = {}
+        for name, _ in names:
+            spellings.setdefault(fold(name), name)
+        return spellings
 
     @cached_property
     def resolver(self) -> Resolver:
         """Model names -> slugs through this database's slugs and aliases."""
         return Resolver.build(self.models, self.aliases)
+
+
+def folded(names: pl.Series) -> pl.Series:
+    """Each name as names compare (see trendlab.text.fold), null kept; each distinct
+    name is folded once."""
+    distinct = names.drop_nulls().unique()
+    return names.replace_strict(
+        distinct, [fold(n) for n in distinct], default=None, return_dtype=pl.String
+    )
 
 
 def check_columns(kind: Kind, columns: list[str], source: str) -> None:
@@ -544,12 +558,16 @@ def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, p
         cleaned = cleaned.with_columns(pl.col("benchmark").str.to_lowercase())
     if kind is PRICES and "provider" in cleaned.columns:
         # A provider's stored spelling, else the first this input uses.
-        lowered = pl.col("provider").str.to_lowercase()
-        cleaned = cleaned.with_columns(
-            pl.coalesce(
-                lowered.replace_strict(refs.providers, default=None, return_dtype=pl.String),
-                pl.col("provider").first().over(lowered),
-            ).alias("provider")
+        name = pl.col("__provider")
+        cleaned = (
+            cleaned.with_columns(folded(cleaned.get_column("provider")).alias("__provider"))
+            .with_columns(
+                pl.coalesce(
+                    name.replace_strict(refs.providers, default=None, return_dtype=pl.String),
+                    pl.col("provider").first().over(name),
+                ).alias("provider")
+            )
+            .drop("__provider")
         )
     typed_exprs, rules = [pl.col(ROW)], []
     for f in fields:

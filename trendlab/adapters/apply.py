@@ -21,7 +21,7 @@ from trendlab.adapters.merge import (
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset
-from trendlab.validate import ROW
+from trendlab.validate import ROW, folded
 
 
 @dataclass
@@ -269,13 +269,12 @@ def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl
     figures = ["input_usd_per_mtok", "output_usd_per_mtok"]
     at_release = stored.select(
         "model",
-        pl.col("provider").str.to_lowercase().alias("__provider"),
+        folded(stored.get_column("provider")).alias("__provider"),
         "effective_date",
         *(pl.col(f).cast(pl.Float64).alias(f"__stored_{f}") for f in figures),
     )
-    given = frame.filter(pl.col(_FROM_RELEASE)).with_columns(
-        pl.col("provider").str.to_lowercase().alias("__provider")
-    )
+    given = frame.filter(pl.col(_FROM_RELEASE))
+    given = given.with_columns(folded(given.get_column("provider")).alias("__provider"))
     joined = given.join(at_release, on=["model", "__provider", "effective_date"])
     differs = pl.any_horizontal(
         pl.col(f).cast(pl.Float64, strict=False).ne_missing(pl.col(f"__stored_{f}"))
