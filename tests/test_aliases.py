@@ -102,3 +102,70 @@ def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
     assert typo.stderr == (
         "trendlab: error: no current alias 'GPT-4-03144' (did you mean 'gpt-4-0314'?)\n"
     )
+
+
+def test_a_key_names_its_model_by_an_alias_holding_a_slash(run: Run):
+    """26 seeded aliases hold a '/' (fireworks/deepseek-v3p2): each '/' of a result's or
+    a price's key may end its model, and a key two readings fit is ambiguous."""
+    key = "fireworks/deepseek-v3p2/frontiermath"
+    shown = run("show", "result", key, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    record = json.loads(shown.stdout)
+    assert record["model"] == "fireworks-deepseek-v3p2" and record["benchmark"] == "frontiermath"
+    edited = run(
+        "edit", "result", "Fireworks/DeepSeek-V3p2/FrontierMath", "--set", "notes=x", "-m", "t"
+    )
+    assert edited.exit_code == 0, edited.stderr
+    assert edited.stdout.strip() == record["id"]
+    retracted = run("retract", "result", key, "-m", "t")
+    assert retracted.exit_code == 0, retracted.stderr
+    history = run("history", "result", key, "--json")
+    assert history.exit_code == 0, history.stderr
+    assert [r["op"] for r in json.loads(history.stdout)] == ["insert", "update", "retract"]
+    gone = run("show", "result", key)
+    assert gone.exit_code == 1 and f"result {key} was retracted in changeset" in gone.stderr
+
+    # After such an alias, a setting and a provider may hold a '/' too.
+    key = "fireworks/deepseek-v3p2/mmlu/5-shot/cot"
+    added = run(
+        "add-result",
+        "fireworks/deepseek-v3p2",
+        "mmlu",
+        "80",
+        "--setting",
+        "5-shot/cot",
+        "--source-url",
+        "https://slash.example/1",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(run("show", "result", key, "--json").stdout)["id"] == added.stdout.strip()
+    price = run(
+        "add-price", "fireworks/deepseek-v3p2", "Fireworks/US", "2025-01-01", "--input", "1"
+    )
+    assert price.exit_code == 0, price.stderr
+    for name in (
+        "fireworks/deepseek-v3p2/Fireworks/US/2025-01-01",
+        "fireworks/deepseek-v3p2/fireworks/us",
+    ):
+        shown = run("show", "price", name, "--json")
+        assert json.loads(shown.stdout)["id"] == price.stdout.strip(), (name, shown.stderr)
+
+    # The same words read with the model ending at the first '/': a second result.
+    assert run("add-model", "fireworks").exit_code == 0
+    assert run("add-benchmark", "deepseek-v3p2", "--unit", "percent").exit_code == 0
+    other = run(
+        "add-result",
+        "fireworks",
+        "deepseek-v3p2",
+        "50",
+        "--setting",
+        "mmlu/5-shot/cot",
+        "--source-url",
+        "https://slash.example/2",
+    )
+    assert other.exit_code == 0, other.stderr
+    for command in ("show", "history"):
+        both = run(command, "result", key)
+        assert both.exit_code == 1 and len(both.stderr.splitlines()) == 1
+        assert f"{key!r} matches 2 results: " in both.stderr
+        assert added.stdout.strip() in both.stderr and other.stdout.strip() in both.stderr

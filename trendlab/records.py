@@ -470,7 +470,14 @@ def benchmark_slug(store: Store, text: str) -> str:
 
 def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> list[str]:
     """Store.find_keys for `text` as given, else with the names in it as stored (see
-    _as_stored)."""
+    _as_stored). A result's or a price's MODEL/... name gives the keys of every way to
+    read it (see _readings), so a name two readings fit gives keys of both, which the
+    caller reports as ambiguous."""
+    if kind in (RESULTS, PRICES) and "/" in text:
+        keys: list[str] = []
+        for reading in _readings(store, kind, text):
+            keys += [k for k in store.find_keys(kind, reading, ever=ever) if k not in keys]
+        return keys
     keys = store.find_keys(kind, text, ever=ever)
     if not keys and (stored := _as_stored(store, kind, text, ever=ever)) != text:
         keys = store.find_keys(kind, stored, ever=ever)
@@ -481,8 +488,7 @@ def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> st
     """`text` with the names in it as they are stored: a model's alias, or its slug in
     another case, as its slug; an alias in another case or with spaces around it as
     stored (aliases match as model names do: see trendlab.aliases); a benchmark's or an
-    organization's slug in lowercase (slugs have no capitals). So GPT-4/MMLU names
-    gpt-4's results on mmlu."""
+    organization's slug in lowercase (slugs have no capitals)."""
     if kind is MODELS:
         return Refs(store).resolver.resolve([text])[text] or text
     if kind is ALIASES:
@@ -491,14 +497,31 @@ def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> st
         return Resolver.build((), {n: n for n in names}).resolve([text])[text] or text
     if kind in (BENCHMARKS, ORGANIZATIONS):
         return text.lower()
-    if kind in (RESULTS, PRICES) and "/" in text:
-        model, rest = text.split("/", 1)
-        model = Refs(store).resolver.resolve([model])[model] or model
+    return text
+
+
+def _readings(store: Store, kind: Kind, text: str) -> list[str]:
+    """`text`, a result's MODEL/BENCHMARK[/SETTING] or a price's MODEL/PROVIDER[/DATE],
+    as given and then split at each '/' whose left side names a model, with that model
+    as its slug and a benchmark in lowercase. So GPT-4/MMLU names gpt-4's results on
+    mmlu, and fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
+    fireworks/deepseek-v3p2: an alias may hold a '/', and so may a setting or a
+    provider after it, so no one '/' can be taken to end the model."""
+    parts = text.split("/")
+    models = ["/".join(parts[:i]) for i in range(1, len(parts))]
+    slugs = Refs(store).resolver.resolve(models)
+    readings = [text]
+    for i, model in enumerate(models, start=1):
+        slug = slugs[model]
+        if slug is None:
+            continue
+        rest = "/".join(parts[i:])
         if kind is RESULTS:
             benchmark, *setting = rest.split("/", 1)
             rest = "/".join([benchmark.lower(), *setting])
-        return f"{model}/{rest}"
-    return text
+        if f"{slug}/{rest}" not in readings:
+            readings.append(f"{slug}/{rest}")
+    return readings
 
 
 def check_long_enough(kind: Kind, text: str) -> None:
