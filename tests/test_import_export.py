@@ -289,6 +289,32 @@ def test_a_short_row_is_refused_whatever_the_line_ends(run: Run, tmp_path: Path)
     assert run("import", str(path), "--dry-run").exit_code == 0
 
 
+def test_a_blank_csv_line_is_skipped_and_later_lines_keep_their_numbers(run: Run, tmp_path: Path):
+    path = tmp_path / "models.csv"
+    for end in ("\n", "\r\n", "\r"):
+        path.write_bytes(f"slug,name{end}c10,A{end}{end}".encode())
+        result = run("import", str(path), "--dry-run")
+        assert result.exit_code == 0, (end, result.stderr)
+        assert "models: 1 added" in result.stderr
+    # Blank lines before, between and inside quotes; a row of empty fields and a line
+    # of spaces are still rows, and errors.
+    path.write_text(
+        'slug,name\n\nc10,A\n\nBAD SLUG,B\n\n\nc11,"x\n\ny"\n,\nc10,Z\n\n', encoding="utf-8"
+    )
+    result = run("import", str(path), "--dry-run")
+    assert result.exit_code == 1
+    assert f"{path}:5: slug: 'BAD SLUG' is not a slug" in result.stderr
+    assert f"{path}:11: missing slug" in result.stderr
+    assert f"{path}:12: same slug as line 3" in result.stderr
+    assert "3 bad rows" in result.stderr
+    path.write_text("slug,name\nc10,A\n  \nc11,B\n", encoding="utf-8")
+    result = run("import", str(path), "--dry-run")
+    assert result.exit_code == 1 and f"{path}:3: 1 fields, but the header has 2" in result.stderr
+    path.write_text("slug\nc10\n  \n\nc11\n", encoding="utf-8")
+    result = run("import", str(path), "--dry-run")
+    assert result.exit_code == 1 and f"{path}:3: missing slug;" in result.stderr
+
+
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
 @both_stores
 def test_a_field_one_json_record_leaves_out_keeps_its_stored_value(

@@ -157,15 +157,20 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     )
     if padded and _has_short_rows(data, len(header)):
         frame = None
+    # Polars reads a blank line and a row of empty fields (",,") alike, as nulls; only
+    # the strict reader tells them apart, so a row of nulls sends the file to it.
+    if frame is not None and frame.select(pl.all_horizontal(pl.all().is_null()).any()).item():
+        frame = None
+    starts: list[int] = []
     if frame is None or frame.width != len(header):
-        frame = _read_csv_strictly(_decode(data, source), source, header)
+        frame, starts = _read_csv_strictly(_decode(data, source), source, header)
     quoted = b'"' in data
     del data
-    starts: list[int] = []
 
     def line_of(row: int) -> str:
-        # Quoted fields may span lines: map records to lines only when asked.
-        if not quoted:
+        # Quoted fields may span lines, and a skipped blank line is a line no row has:
+        # map records to lines only when asked, unless the strict reader did.
+        if not quoted and not starts:
             return str(row + 2)
         if not starts:
             reader = csv.reader(io.StringIO(_decode(again(), source), newline=""))
@@ -179,27 +184,37 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     return Loaded(frame.with_row_index(ROW), source, line_of)
 
 
-def _read_csv_strictly(text: str, source: str, header: list[str]) -> pl.DataFrame:
-    """Every record of a CSV file by Python's csv reader, or an error naming the line."""
+def _read_csv_strictly(text: str, source: str, header: list[str]) -> tuple[pl.DataFrame, list[int]]:
+    """Every record of a CSV file by Python's csv reader and the line each starts on,
+    or an error naming the line."""
     width = len(header)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     columns: list[list[str | None]] = [[] for _ in header]
+    starts: list[int] = []
     try:
         next(reader)
+        end = reader.line_num
         for record in reader:
-            if not record:  # a blank line: a row of unknowns, as Polars reads it
-                record = [None] * width  # type: ignore[list-item]
-            elif len(record) != width:
+            start, end = end + 1, reader.line_num
+            # A wholly empty line is no record, as DuckDB's and Python's CSV readers
+            # and JSON Lines here have it: an editor or a concatenation leaves one
+            # easily, and a row of unknowns would only fail the import. A line of
+            # spaces holds a field, so it is a record (and short of fields).
+            if not record:
+                continue
+            if len(record) != width:
                 raise TrendlabError(
                     f"{source}:{reader.line_num}: {len(record)} fields, but the header has {width}"
                 )
             for values, value in zip(columns, record, strict=True):
                 values.append(value if value != "" else None)
+            starts.append(start)
     except csv.Error as exc:
         raise TrendlabError(f"{source}:{reader.line_num}: malformed CSV: {exc}") from None
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         dict(zip(header, columns, strict=True)), schema={c: pl.String for c in header}
     )
+    return frame, starts
 
 
 def _scalar_text(value: object, where: str, key: str) -> str | None:
