@@ -7,6 +7,7 @@ error and no request but its own, and every chart must be drawn.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -134,6 +135,42 @@ def test_report_of_named_benchmarks_to_stdout(seeded_copy: Path):
     sections = re.findall(r'<section class="benchmark" id="b-([a-z0-9-]+)"', result.stdout)
     assert sections == ["math", "mmlu"]
     assert "2030-12-31" in result.stdout  # the forecasts run to --until
+
+
+def _pooled_paragraph(page: str) -> str:
+    (paragraph,) = re.findall(r'<section id="backtests">.*?<p>(.*?)</p>', page, re.S)
+    return paragraph
+
+
+def _backtest_all_calibration(run: Run) -> str:
+    """How `backtest --all`'s title says the intervals were calibrated."""
+    result = run("backtest", "--all")
+    assert result.exit_code == 0, result.stderr
+    title = result.stdout.splitlines()[0]
+    assert title.startswith("Backtest of "), title
+    return title.split("; ", 1)[1]
+
+
+def test_report_pooled_calibration_is_the_backtest_commands(
+    full_report: tuple[Path, str], seeded_copy: Path
+):
+    """Each benchmark is calibrated on the others (minutes ones perhaps on none), so no
+    one benchmark's count describes the pooled tables: they say what `backtest --all` says."""
+    paragraph = _pooled_paragraph(full_report[0].read_text(encoding="utf-8"))
+    how = _backtest_all_calibration(make_runner(seeded_copy))
+    assert how.startswith("80 % intervals calibrated on the other benchmarks'")
+    assert html.escape(how) + "." in paragraph and "held-out" not in paragraph
+
+
+def test_report_pooled_calibration_of_a_lone_benchmark(empty_db: Path, tmp_path: Path):
+    """With no other benchmark to calibrate on, the pooled tables are not calibrated."""
+    _latency(empty_db, tmp_path)
+    run = make_runner(empty_db)
+    result = run("report", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    how = _backtest_all_calibration(run)
+    assert "not calibrated" in how
+    assert html.escape(how) + "." in _pooled_paragraph(result.stdout)
 
 
 def test_report_price_trend_that_cannot_be_computed(seeded_copy: Path, tmp_path: Path):

@@ -72,6 +72,18 @@ def calibrations(
     return out
 
 
+def pooled_calibration(any_calibrated: bool, level: float) -> str:
+    """How the intervals of backtests scored together (`backtest --all`, the report's
+    pooled tables) were calibrated. Each benchmark is calibrated on a different pool,
+    the others', and some on none, so no one count describes them all."""
+    if any_calibrated:
+        return (
+            f"{level * 100:g} % intervals calibrated on the other benchmarks' backtest "
+            "forecasts where there are enough"
+        )
+    return f"{level * 100:g} % intervals not calibrated (too few backtest forecasts)"
+
+
 def calibrated(bt: Backtest, cals: Calibrations, level: float) -> pl.DataFrame:
     """The rows with median / lower / upper recalibrated where a calibration exists,
     plus the ensemble's rows where it has one (its members' calibrated forecasts

@@ -82,7 +82,7 @@ class Report:
     counts: dict[str, int]
     benchmarks: list[BenchmarkSection]
     pooled: pl.DataFrame | None
-    calibration: str
+    calibration: str  # of the pooled tables, in the words of `backtest --all`
     prices: PriceSection
     changesets: pl.DataFrame
 
@@ -170,6 +170,7 @@ def build_report(
     named), the price trend and the latest changesets. `progress(label)` may return a
     wrapper that shows progress over an iterable."""
     from trendlab.forecast.backtest import Plan
+    from trendlab.forecast.evaluate import pooled_calibration
     from trendlab.forecast.runner import (
         finish_backtests,
         prepare_forecasts,
@@ -204,7 +205,6 @@ def build_report(
     # pooled figures then mean the same in every report.
     scored = score(found, sorted(found), level, None)
     each, pooled = scorecards(scored, level) if scored else (None, None)
-    described = next((s.calibration for s in scored if s.calibration), None)
     sections: list[BenchmarkSection] = []
     fitted: list[tuple[Prepared, Curve]] = []
     steps: Iterable[str] = read.slugs
@@ -225,7 +225,7 @@ def build_report(
         counts=read.counts,
         benchmarks=sections,
         pooled=pooled,
-        calibration=described or "not calibrated (too few backtest forecasts)",
+        calibration=pooled_calibration(any(s.calibration for s in scored), level),
         prices=_prices(read, price_benchmark, price_threshold, level),
         changesets=read.changesets,
     )

@@ -232,9 +232,8 @@ def _pooled(report: Report) -> str:
         "<p>Every family refitted at past origins on what was known then, and scored on the "
         "frontier that followed: n forecasts, mean absolute error (MAE), the share inside "
         f"the interval (cover) and the interval score (width plus misses; lower is better), "
-        f"pooled per unit over every benchmark. {report.level * 100:g} % intervals "
-        f"{_esc(report.calibration)}, "
-        "each benchmark's own left out. <code>trendlab backtest --all --level "
+        f"pooled per unit over every benchmark. {_esc(report.calibration)}. "
+        "<code>trendlab backtest --all --level "
         f"{report.level * 100:g}</code> prints the same.</p>{''.join(tables)}</section>"
     )
 
