@@ -306,6 +306,7 @@ def backtest(
 
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
+    from trendlab.forecast.evaluate import pooled_calibration
     from trendlab.forecast.runner import score, scorecards, scored_backtests
     from trendlab.render import render, render_json, render_tables
 
@@ -373,12 +374,7 @@ def backtest(
             else f"{level:g} % intervals not calibrated (too few backtest forecasts)"
         )
         if all_benchmarks:
-            # Each benchmark is calibrated on a different set (the others'): no one count.
-            if described:
-                how = (
-                    f"{level:g} % intervals calibrated on the other benchmarks' backtest "
-                    "forecasts where there are enough"
-                )
+            how = pooled_calibration(described is not None, level / 100)
             render_tables(
                 [
                     (f"Backtest of {len(scored)} benchmarks; {how}", each),
