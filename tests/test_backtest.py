@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -176,12 +176,12 @@ def test_a_record_entered_late_counts_as_it_stands_now(panel_template: Path, tmp
     assert _backtest_rows(edited, "noisy1").sort(key).equals(expected)
 
 
-def _backtest_rows(path: Path, slug: str) -> pl.DataFrame:
+def _backtest_rows(path: Path, slug: str, plan=None) -> pl.DataFrame:
     from trendlab.cli.options import Settings
     from trendlab.forecast.runner import backtests
 
     settings = Settings(db=str(path), lock_timeout=0, author="t", debug=False)
-    return backtests(settings, {slug: _default_plan()})[slug].rows
+    return backtests(settings, {slug: plan or _default_plan()})[slug].rows
 
 
 def _default_plan():
@@ -254,6 +254,24 @@ def test_backtest_options(panel: Path):
     assert families == {"last-value", "linear", "gompertz", "auto"}
     assert {r["horizon_months"] for r in doc["rows"]} == {12}
     assert _rows(doc, "last-value")[0]["n"] == 6  # 2019 to 2024, yearly
+
+
+def test_origins_from_a_31st_are_month_ends(panel: Path):
+    """Every origin is counted from --start: stepping from the previous one would clamp
+    to 28 February and stay on the 28th from then on."""
+    from trendlab.forecast.backtest import Plan
+
+    plan = Plan(start=date(2022, 1, 31), every=1, horizons=(1,))
+    origins = _backtest_rows(panel, "exact", plan).get_column("origin").unique().sort()
+    assert origins[:4].to_list() == [
+        date(2022, 1, 31),
+        date(2022, 2, 28),
+        date(2022, 3, 31),
+        date(2022, 4, 30),
+    ]
+    assert len(origins) > 24
+    for day in origins:
+        assert day.month != (day + timedelta(days=1)).month, day
 
 
 def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):

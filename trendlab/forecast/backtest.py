@@ -93,7 +93,9 @@ class Plan:
         out, origin = [], first
         while add_months(origin, min(self.horizons)) <= last:
             out.append(origin)
-            origin = add_months(origin, self.every)
+            # Counted from the first, not the one before: add_months clamps a 31st to a
+            # shorter month's end, and stepping on from there would keep the 28th.
+            origin = add_months(first, len(out) * self.every)
         return out
 
 
