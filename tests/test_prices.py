@@ -23,7 +23,7 @@ def test_blend_parsing_and_value():
     assert (Blend.parse("3:1").input, Blend.parse("3:1").output) == (3, 1)
     assert str(Blend.parse(" 1 : 1 ")) == "1:1"
     for bad in ("3", "a:b", "0:0", "-1:2"):
-        with pytest.raises(TrendlabError, match="--blend"):
+        with pytest.raises(TrendlabError, match="is not INPUT:OUTPUT weights"):
             Blend.parse(bad)
     frame = pl.DataFrame({"input_usd_per_mtok": [5.0, None], "output_usd_per_mtok": [15.0, 2.0]})
     blended = with_blended(frame, Blend()).get_column(BLENDED).to_list()
@@ -50,8 +50,9 @@ def test_prices_errors(run: Run):
     assert "unknown provider 'OpenAl' (did you mean 'OpenAI'?)" in result.stderr
     result = run("prices", "--model", "gpt4o")
     assert result.exit_code == 1 and "did you mean 'gpt-4o'" in result.stderr
+    # A malformed --blend is a usage error, like any malformed option value.
     result = run("prices", "--blend", "three to one")
-    assert result.exit_code == 1 and "--blend" in result.stderr
+    assert result.exit_code == 2 and "Invalid value for '--blend'" in result.stderr
 
 
 def test_prices_as_of(run: Run):
@@ -366,6 +367,15 @@ def test_price_trend_errors(run: Run):
     result = run("price-trend", "gsm8k", "--threshold", "50", "--plot", "x.pdf")
     assert result.exit_code == 2 and "must end in .png or .svg" in result.stderr
     assert run("price-trend", "mmlu").exit_code == 2  # --threshold is required
+
+
+@pytest.mark.parametrize("blend", ["abc", "0:0", "-1:2"])
+def test_a_malformed_blend_is_a_usage_error(run: Run, blend: str):
+    """Exit 2 with one line naming the option, as any other malformed option value."""
+    result = run("price-trend", "mmlu", "--threshold", "80", "--blend", blend)
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert f"Invalid value for '--blend': {blend!r} is not INPUT:OUTPUT weights" in line
 
 
 def test_every_bad_price_row_is_listed_at_once(run: Run, tmp_path: Path):

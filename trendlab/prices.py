@@ -34,7 +34,7 @@ class Blend:
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*", text)
         if not match or float(match[1]) + float(match[2]) == 0:
             raise TrendlabError(
-                f"--blend: {text!r} is not INPUT:OUTPUT weights, e.g. 3:1 (input-heavy) or 1:1"
+                f"{text!r} is not INPUT:OUTPUT weights, e.g. 3:1 (input-heavy) or 1:1"
             )
         return cls(float(match[1]), float(match[2]))
 

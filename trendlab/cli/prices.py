@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from trendlab.cli.options import (
@@ -14,6 +16,29 @@ from trendlab.cli.options import (
     output_options,
 )
 
+if TYPE_CHECKING:
+    from trendlab.prices import Blend
+
+
+class BlendWeights(click.ParamType):
+    """IN:OUT weights of input and output tokens, converted to a trendlab.prices.Blend."""
+
+    name = "IN:OUT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from trendlab import prices as core
+        from trendlab.errors import TrendlabError
+
+        if isinstance(value, core.Blend):
+            return value
+        try:
+            return core.Blend.parse(value)
+        except TrendlabError as error:
+            self.fail(str(error), param, ctx)
+
+
+BLEND = BlendWeights()
+
 
 @click.command()
 @click.option("--model", metavar="SLUG", help="Only this model's prices.")
@@ -25,6 +50,7 @@ from trendlab.cli.options import (
 )
 @click.option(
     "--blend",
+    type=BLEND,
     default="3:1",
     show_default=True,
     metavar="IN:OUT",
@@ -38,7 +64,7 @@ def prices(
     model: str | None,
     provider: str | None,
     current: bool,
-    blend: str,
+    blend: Blend,
     as_of: str | None,
     fmt: str,
     output: str | None,
@@ -60,7 +86,6 @@ def prices(
     from trendlab.records import resolve_key
     from trendlab.render import render
 
-    weights = core.Blend.parse(blend)
     with settings.reader(as_of) as store:
         if model is not None:
             model = resolve_key(store, MODELS, model)
@@ -71,7 +96,7 @@ def prices(
     if current:
         frame = core.in_effect(frame, day)
     frame = (
-        core.with_blended(frame, weights)
+        core.with_blended(frame, blend)
         .select(
             "model",
             "provider",
@@ -101,6 +126,7 @@ def prices(
 )
 @click.option(
     "--blend",
+    type=BLEND,
     default="3:1",
     show_default=True,
     metavar="IN:OUT",
@@ -127,7 +153,7 @@ def price_trend(
     settings: Settings,
     benchmark: str,
     threshold: float,
-    blend: str,
+    blend: Blend,
     level: float,
     plot_path: str | None,
     as_of: str | None,
@@ -150,7 +176,6 @@ def price_trend(
     from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json
 
-    weights = core.Blend.parse(blend)
     if plot_path:
         check_figure_path(plot_path, "--plot")
     with settings.reader(as_of) as store:
@@ -158,9 +183,7 @@ def price_trend(
         scores = store.scores(bench["slug"])
         price_rows = store.records(PRICES)
         day = core.reading_day(store.as_of)
-    trend = core.price_trend(
-        bench, scores, price_rows, threshold, blend=weights, level=level, on=day
-    )
+    trend = core.price_trend(bench, scores, price_rows, threshold, blend=blend, level=level, on=day)
     if plot_path:
         from trendlab.plot import price_trend_figure
 
