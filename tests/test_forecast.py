@@ -95,10 +95,10 @@ def test_exponential_reports_the_doubling_time_with_an_interval():
     assert params["doubling_time_months_lower"] < 7.0 < params["doubling_time_months_upper"]
 
 
-def test_a_growth_rate_interval_is_the_small_sample_one_statsmodels_gives():
-    """HC3 and a t quantile on the residual degrees of freedom (read off the paths'
-    coefficient draws): with a few points the large-sample (HC0, normal) interval is
-    too sure of itself."""
+def test_a_growth_rate_interval_is_the_t_interval_statsmodels_gives():
+    """Read off the paths' coefficient draws, it is the robust (HC0) interval with the
+    t quantile of the residual degrees of freedom: with a few points the normal
+    quantile is too sure of itself."""
     import statsmodels.api as sm
 
     from trendlab.forecast.families import fit_exponential
@@ -107,7 +107,7 @@ def test_a_growth_rate_interval_is_the_small_sample_one_statsmodels_gives():
     x = np.linspace(2019.0, 2025.0, 8)
     v = 2 ** ((x - 2019) * 12 / 7) * np.exp(rng.normal(0, 0.3, len(x)))
     curve = fit_exponential(x, v, x_ref=float(x[-1]))
-    ols = sm.OLS(np.log(v), sm.add_constant(x - x[-1])).fit(cov_type="HC3", use_t=True)
+    ols = sm.OLS(np.log(v), sm.add_constant(x - x[-1])).fit(cov_type="HC0", use_t=True)
     low, high = ols.conf_int(alpha=0.2)[1]
     half = (high - low) / 2
     assert curve.interval(1, 0.8) == pytest.approx((low, high), abs=0.02 * half)

@@ -32,7 +32,7 @@ from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 6
+METHOD_VERSION = 5
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 

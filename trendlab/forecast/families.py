@@ -273,12 +273,12 @@ def _ols(x: np.ndarray, y: np.ndarray, x_ref: float, family: str) -> tuple[np.nd
     _check_spread(x, family)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = OLS(y, _design(x - x_ref)).fit(cov_type="HC3")
+        fit = OLS(y, _design(x - x_ref)).fit(cov_type="HC0")
     return np.asarray(fit.params), np.nan_to_num(np.asarray(fit.cov_params()))
 
 
 def fit_linear(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
-    """A straight line (OLS, HC3): the naive baseline. Paths clip it to the bounds."""
+    """A straight line (OLS, HC0): the naive baseline. Paths clip it to the bounds."""
     coef, cov = _ols(x, v, x_ref, "linear")
     # Deviations from a straight line are added as they are, in score units: the
     # clipping to the bounds happens to the paths (paths.simulate).
@@ -288,7 +288,7 @@ def fit_linear(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
 
 
 def fit_exponential(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
-    """log score = a + b dx (OLS, HC3): change by a constant factor, for unbounded
+    """log score = a + b dx (OLS, HC0): change by a constant factor, for unbounded
     metrics; growth when higher is better (v = score > 0), decay when lower is (v =
     -score < 0, fitted as -log score so that the slope is positive for progress)."""
     space = exponential_space(v)
