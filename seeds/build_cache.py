@@ -62,7 +62,7 @@ def forecast_everything(settings: Settings) -> None:
     fresh fit. auto picks one of these families, so its fit is among them."""
     for family in FAMILIES:
         with settings.reader() as store:
-            inputs = read_forecast_inputs(store, sorted(store.data_versions()))
+            inputs = read_forecast_inputs(store, sorted(store.data_versions(prices=False)))
         prepared, _ = prepare_forecasts(settings, inputs, family=family, level=0.8)
         fitted = []
         for one in prepared.values():

@@ -144,6 +144,23 @@ def test_new_data_recomputes_only_its_benchmark(seeded: Path):
     assert not _fitting_libraries(modules)
 
 
+def test_a_new_price_recomputes_only_what_is_fitted_by_price(seeded: Path):
+    """Backtests and fits by date or compute read no price: a new one must not make
+    them compute again; a fit by price must see it."""
+    run = make_runner(seeded)
+    assert run("forecast", "gpqa-diamond", "--by", "price", "--json").exit_code == 0
+    before = _cache(seeded)
+    model = "gpt-5.2-2025-12-11"  # has a GPQA Diamond result
+    added = run("add-price", model, "NewCloud", "2025-12-11", "--input", "0.01", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    modules, _ = process_imports(seeded, "forecast", "gpqa-diamond", "--until", "2030")
+    assert not _fitting_libraries(modules)
+    assert run("forecast", "gpqa-diamond", "--by", "price", "--json").exit_code == 0
+    after = _cache(seeded)
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert changed and all('"by": "price"' in spec for _, _, spec in changed), changed
+
+
 def test_init_loads_no_cache_into_a_store_that_held_records(tmp_path: Path):
     run = make_runner(tmp_path / "used.duckdb")
     assert run("init", "--empty").exit_code == 0

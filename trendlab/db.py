@@ -982,11 +982,13 @@ class Store:
             },
         )
 
-    def data_versions(self) -> dict[str, str]:
+    def data_versions(self, *, prices: bool) -> dict[str, str]:
         """Each current benchmark's data version: the latest changeset (as of --as-of,
         when one is set: see use_as_of) that touched its record, its results, or the
-        models and prices those results name. A retracted benchmark has none: nothing
-        forecasts or backtests it."""
+        models those results name, and with `prices` their prices. Only a forecast by
+        price reads prices: a new price must not make every other forecast and backtest
+        of its model's benchmarks compute again. A retracted benchmark has none:
+        nothing forecasts or backtests it."""
         # The results are read once, each joined to the latest change of its model
         # (record or price), and reduced to one row per benchmark: cheap on a million.
         rows = self.execute(
@@ -995,7 +997,7 @@ class Store:
                 SELECT model, max(changeset_id) AS changeset_id FROM (
                     SELECT key AS model, changeset_id FROM model_revisions
                     UNION ALL
-                    SELECT model, changeset_id FROM price_revisions
+                    SELECT model, changeset_id FROM price_revisions WHERE $prices
                 ) GROUP BY model
             ),
             touched AS (
@@ -1009,7 +1011,8 @@ class Store:
             SELECT benchmark, max(greatest(own, models)) FROM touched
             WHERE benchmark IN (SELECT slug FROM benchmarks)
             GROUP BY benchmark
-            """
+            """,
+            {"prices": prices},
         ).fetchall()
         return {benchmark: version for benchmark, version in rows}
 

@@ -60,7 +60,7 @@ def load_forecast_cache(store: Store, seeded: str) -> None:
     entry = resource_dir("seeds") / FORECAST_CACHE
     if not entry.is_file():
         return  # a build without the derived file: forecasts compute what they need
-    versions = store.data_versions()
+    versions = store.data_versions(prices=False)  # the shipped fits are by date
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for item in read_forecast_cache(entry.read_text(encoding="utf-8")):
         if versions.get(item["benchmark"]) == seeded:

@@ -239,7 +239,7 @@ def read_backtests(
     """The reading half of `backtests`, inside an open store (as of its --as-of): the
     cached backtests and what the missing ones need; finish_backtests computes those
     with the store closed."""
-    return _read(store, plans, everything, store.data_versions())
+    return _read(store, plans, everything, store.data_versions(prices=False))
 
 
 @dataclass
@@ -435,7 +435,8 @@ def read_forecast_inputs(
             )
         except TrendlabError as exc:
             series[slug] = exc
-    versions = store.data_versions()
+    # Backtests are by date: they and every fit but one by price ignore prices.
+    versions = store.data_versions(prices=by == "price")
     usable = [slug for slug, s in series.items() if isinstance(s, Series)]
     pending = None
     if by == "date" and not all_points and usable:
