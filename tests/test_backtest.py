@@ -319,6 +319,11 @@ def test_a_benchmark_scores_the_same_alone_and_with_all(run: Run, options: list[
         (["mmlu", "--setting", ""], 2, "is blank: give some text of the setting"),
         (["math-500"], 1, "math-500 has 1 frontier point"),
         (
+            ["--all", "--setting", "no-such-setting"],
+            1,
+            "error: no benchmark has an origin with both enough history and a known outcome",
+        ),
+        (
             ["mmlu", "--family", "exponential"],
             1,
             "mmlu has no backtest of exponential (not a family for it, or none to calibrate "
@@ -384,11 +389,11 @@ def test_residuals_needed_is_where_an_interval_end_leaves_the_largest_miss(level
         assert calibration is not None
         return calibration.interval(0.0, 1.0, 12, level)[2], float(r.max())
 
-    needed = max(residuals_needed(level), 10)  # a horizon is calibrated from 10 on
-    end, largest = upper_end(needed + 1)
+    needed = residuals_needed(level)
+    end, largest = upper_end(max(needed, 10))  # a horizon is calibrated from 10 on
     assert end < largest
-    if residuals_needed(level) > 10:
-        end, largest = upper_end(residuals_needed(level) - 1)
+    if needed > 10:
+        end, largest = upper_end(needed - 1)
         assert end == largest
 
 
@@ -397,7 +402,7 @@ def test_a_forecast_says_when_its_interval_ends_stop_at_the_largest_miss(run: Ru
     assert "may be too narrow" not in run("forecast", "math", "--level", "90").stderr
     note = run("forecast", "math", "--level", "99").stderr
     assert "the 99 % interval may be too narrow: some horizons have only" in note
-    assert "placing its ends takes 99" in note
+    assert "placing its ends takes 100" in note
 
 
 def test_calibration_maps_raw_spread_to_held_out_residuals():

@@ -90,8 +90,8 @@ class Refs:
         # by DuckDB's lower(), which folds some names otherwise (ΣΑΣ, σας).
         names = self._store.con.execute(
             """
-            SELECT provider, 0 AS rank FROM prices
-            UNION ALL SELECT name, 1 FROM organizations WHERE name IS NOT NULL
+            SELECT DISTINCT provider, 0 AS rank FROM prices
+            UNION ALL SELECT DISTINCT name, 1 FROM organizations WHERE name IS NOT NULL
             ORDER BY rank, 1
             """
         ).fetchall()

@@ -306,7 +306,7 @@ def backtest(
 
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
-    from trendlab.forecast.evaluate import pooled_calibration
+    from trendlab.forecast.evaluate import benchmark_calibration, pooled_calibration
     from trendlab.forecast.runner import score, scorecards, scored_backtests
     from trendlab.render import render, render_json, render_tables
 
@@ -339,7 +339,11 @@ def backtest(
                 + ", ".join(short)
             )
     if not scored:
-        raise TrendlabError(f"{benchmark}: no origin has both enough history and a known outcome")
+        raise TrendlabError(
+            f"{benchmark}: no origin has both enough history and a known outcome"
+            if benchmark
+            else "no benchmark has an origin with both enough history and a known outcome"
+        )
     if benchmark and families:
         absent = [f for f in families if f not in set(scored[0].rows.get_column("family"))]
         if absent:
@@ -368,11 +372,6 @@ def backtest(
         render(pl.concat([each, pooled]) if all_benchmarks else each.drop("benchmark"), fmt, output)
     else:
         described = next((s.calibration for s in scored if s.calibration), None)
-        how = (
-            f"{level:g} % intervals {described}, leaving the benchmark's own out"
-            if described
-            else f"{level:g} % intervals not calibrated (too few backtest forecasts)"
-        )
         if all_benchmarks:
             how = pooled_calibration(described is not None, level / 100)
             render_tables(
@@ -386,6 +385,7 @@ def backtest(
             rows = scored[0].rows
             first, last = rows.get_column("origin").min(), rows.get_column("origin").max()
             span = f"{first!s} to {last!s}"
+            how = benchmark_calibration(described, level / 100)
             title = f"Backtest of {benchmark}: origins {span} every {every} months; {how}"
             render_tables([(title, each.drop("benchmark"))], output)
 

@@ -69,9 +69,9 @@ def summarize_eta(eta: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
 def residuals_needed(level: float) -> int:
     """Held-out residuals a horizon needs to place the ends of a level interval: with
     n of them the ends are at levels 0.5 +- (level / 2)(n + 1) / n (the finite-sample
-    correction of Calibration.quantiles), which pass 0 and 1 when n < level / (1 -
+    correction of Calibration.quantiles), which reach 0 and 1 when n <= level / (1 -
     level), and the ends then stop at the smallest and largest residual."""
-    return math.ceil(round(level / (1 - level), 9))
+    return math.floor(round(level / (1 - level), 9)) + 1
 
 
 @dataclass(frozen=True)

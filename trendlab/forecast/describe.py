@@ -36,13 +36,9 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         name = "inflection" if curve.family == "gompertz" else "midpoint"
         out[name] = _x_at(curve.x_ref - a / b, axis) if b > 0 else None
         if curve.family == "logistic4":
-            c_lo, c_hi = curve.interval(2, level)
-            bound_lo, bound_hi = curve.bounds[2]
+            # Inside the ceiling's bounds: the draws are (Curve.coef_draws).
+            low, high = (scale.score(c) for c in curve.interval(2, level))
             out["ceiling"] = float(scale.score(curve.coef[2]))
-            low, high = (
-                scale.score(min(max(c_lo, bound_lo), bound_hi)),
-                scale.score(min(max(c_hi, bound_lo), bound_hi)),
-            )
             out["ceiling_lower"], out["ceiling_upper"] = (
                 float(min(low, high)),
                 float(max(low, high)),

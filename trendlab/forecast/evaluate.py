@@ -84,6 +84,14 @@ def pooled_calibration(any_calibrated: bool, level: float) -> str:
     return f"{level * 100:g} % intervals not calibrated (too few backtest forecasts)"
 
 
+def benchmark_calibration(described: str | None, level: float) -> str:
+    """How one benchmark's backtest intervals were calibrated (`backtest BENCHMARK`),
+    given its calibration's describe()."""
+    if described:
+        return f"{level * 100:g} % intervals {described}, leaving the benchmark's own out"
+    return pooled_calibration(False, level)
+
+
 def calibrated(bt: Backtest, cals: Calibrations, level: float) -> pl.DataFrame:
     """The rows with median / lower / upper recalibrated where a calibration exists,
     plus the ensemble's rows where it has one (its members' calibrated forecasts
