@@ -448,6 +448,24 @@ def test_a_decaying_metric_and_a_growing_one_calibrate_each_other():
     assert calibrations(found, "identity") == {}
 
 
+def test_auto_never_chooses_a_straight_line_toward_a_ceiling(run: Run):
+    """A line runs into the ceiling and its interval shrinks to a point: FrontierMath's
+    backtests favour one, and auto takes a saturating family instead."""
+    from trendlab.forecast.evaluate import auto_candidates
+    from trendlab.series import Scale
+
+    families = ("exponential", "linear")
+    no_ceiling = Scale("s", "S", "minutes", 0.0, None, True, None)
+    assert auto_candidates(no_ceiling, families) == families
+    faster_is_better = Scale("s", "S", "minutes", None, 0.0, False, None)
+    assert auto_candidates(faster_is_better, families) == ("exponential",)
+    result = run("forecast", "frontiermath", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["family"] != "linear"
+    assert "auto chose linear" not in result.stderr
+    assert run("forecast", "frontiermath", "--family", "linear").exit_code == 0
+
+
 def test_choose_needs_history_and_picks_the_best_interval_score():
     def row(family: str, origin: int, width: float) -> dict:
         return {

@@ -11,6 +11,7 @@ benchmark's rows: what `forecast --family auto` would have chosen at the time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -155,6 +156,15 @@ def _ensemble_rows(bt: Backtest, members: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.Float64).alias("e_scale"),
     ).select(bt.rows.columns)
     return _with_quantiles(rows, [base.get_column(e).to_numpy() for e in etas], bt)
+
+
+def auto_candidates(scale: Scale, families: Iterable[str]) -> tuple[str, ...]:
+    """The families auto chooses among: all of `families` but a straight line on a
+    benchmark with a ceiling. A line runs into the ceiling and is clipped there: its
+    paths pile up at the bound, its interval shrinks to a point (FrontierMath at
+    99.99 [99.98, 100] within two years), the very extrapolation trendlab is for
+    avoiding. It stays a baseline, and a family to ask for by name."""
+    return tuple(f for f in families if not (f == "linear" and scale.ceiling is not None))
 
 
 def choose(

@@ -31,6 +31,7 @@ from trendlab.forecast.evaluate import (
     ENSEMBLE,
     Backtest,
     Calibrations,
+    auto_candidates,
     auto_rows,
     calibrated,
     calibrations,
@@ -270,7 +271,8 @@ def score(
         )
         fallback = default_family_for(backtest)
         fallbacks = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
-        rows = pl.concat([rows, auto_rows(rows, candidates, fallbacks, choosing)])
+        auto = auto_candidates(backtest.scale, candidates)
+        rows = pl.concat([rows, auto_rows(rows, auto, fallbacks, choosing)])
         keep = {bt.LAST_VALUE, "linear", "auto", *(families or candidates)}
         rows = rows.filter(pl.col("family").is_in(list(keep)))
         described = next(iter(cals.values())).describe() if cals else None
@@ -486,7 +488,8 @@ def prepare_forecasts(
             if family == "auto" and not own.rows.is_empty():
                 held_out = calibrations(found, own.space, exclude=slug)
                 choosing = calibrated(own, held_out, CHOICE_LEVEL)
-                picked = choose(choosing, _applicable(series), CHOICE_LEVEL)
+                candidates = auto_candidates(series.scale, _applicable(series))
+                picked = choose(choosing, candidates, CHOICE_LEVEL)
                 if picked is not None:
                     chosen = picked
                     notes.append(f"auto chose {chosen} (best backtest interval score)")
