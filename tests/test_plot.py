@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -13,7 +14,11 @@ from PIL import Image
 
 from tests.conftest import Run
 from tests.synthetic import monthly
+from trendlab import plot
 from trendlab.plot import FORECAST_COLOUR, PALETTE, UNKNOWN_COLOUR, organization_colours
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
@@ -23,6 +28,20 @@ def _rgb(hex_colour: str) -> np.ndarray:
 def _share_near(pixels: np.ndarray, colour: str, tolerance: int = 40) -> float:
     """The share of pixels within `tolerance` (per channel) of a colour."""
     return float((np.abs(pixels - _rgb(colour)).max(axis=-1) <= tolerance).mean())
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Axes]:
+    """The axes of every figure drawn while the test runs, as matplotlib was given them."""
+    axes: list[Axes] = []
+    save = plot._save
+
+    def keep(fig: Any, target: Any, fmt: str | None) -> None:
+        axes.append(fig.axes[0])
+        save(fig, target, fmt)
+
+    monkeypatch.setattr(plot, "_save", keep)
+    return axes
 
 
 def test_plot_png_draws_points_frontier_and_fan(run: Run, tmp_path: Path):
@@ -91,6 +110,19 @@ def test_unbounded_benchmark_is_drawn_on_a_log_scale(run: Run, tmp_path: Path):
     svg = target.read_text()
     assert "minutes" in svg and "exponential forecast" in svg
     assert "10^{" in svg or "10^" in svg  # log ticks are mathtext powers of ten
+
+
+@pytest.mark.parametrize("by", ["date", "compute"])
+def test_an_exponential_forecast_has_a_log_y_axis_on_any_x_axis(
+    run: Run, tmp_path: Path, drawn: list[Axes], by: str
+):
+    """Minutes grow by a factor a year or a decade of compute alike: on a linear axis
+    the early results would be flattened at zero under the forecast's 10,000s."""
+    result = run("plot", "metr-time-horizon", "--by", by, "-o", str(tmp_path / "m.png"))
+    assert result.exit_code == 0, result.stderr
+    (ax,) = drawn
+    assert ax.get_yscale() == "log"
+    assert ax.get_xscale() == ("linear" if by == "date" else "log")
 
 
 def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Path):

@@ -41,6 +41,7 @@ UNKNOWN_COLOUR = "#9a9a9a"
 FORECAST_COLOUR = "#1f77b4"
 THRESHOLD_COLOUR = "#8b0000"
 BASELINE_COLOUR = "#333333"
+LOG_SPACES = ("log", "neglog")  # trendlab.forecast.families.SPACES that are logarithmic
 _X_TITLE = {
     "date": "date",
     "compute": "training compute (FLOP)",
@@ -281,8 +282,9 @@ def _x_text(axis: Any, x: float) -> str:
 
 
 def _limits(ax: Axes, result: Forecast) -> None:
-    """A bounded benchmark shows its whole range (and any result outside it); an
-    exponential forecast is drawn on a log scale; compute and price are logarithmic."""
+    """A bounded benchmark shows its whole range (and any result outside it); a
+    forecast made in log space (the exponential's) is drawn on a log scale, whatever
+    the x axis; compute and price are logarithmic."""
     scale, axis = result.series.scale, result.axis
     if scale.bounded:
         scores = result.series.points.get_column("score")
@@ -292,8 +294,14 @@ def _limits(ax: Axes, result: Forecast) -> None:
         ax.set_ylim(low - pad, high + pad)
     if axis.by != "date":
         ax.set_xscale("log")
-    elif not scale.bounded and result.family == "exponential":
+    if _log_y(result):
         ax.set_yscale("log")
+
+
+def _log_y(result: Forecast) -> bool:
+    """Whether the scores are drawn on a log scale: when the forecast's own space is
+    logarithmic (an exponential of growth or of decay), where its paths are straight."""
+    return result.curve.space in LOG_SPACES
 
 
 # -- the price of a capability -----------------------------------------------------------
