@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import Run
-from tests.synthetic import monthly
+from tests.synthetic import monthly, write_benchmark
 from trendlab import plot
 from trendlab.plot import FORECAST_COLOUR, PALETTE, UNKNOWN_COLOUR, organization_colours
 
@@ -194,3 +194,36 @@ def test_plot_errors(run: Run, tmp_path: Path, args: list[str], message: str, co
 def test_plot_needs_an_output(run: Run):
     result = run("plot", "mmlu")
     assert result.exit_code == 2 and "Missing option '-o'" in result.stderr
+
+
+def _texts(ax: Axes) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def test_never_crossed_thresholds_say_why(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """At the ceiling an S-curve nears it and never reaches it; past it nothing does."""
+    result = run(
+        "plot", "mmlu", "--threshold", "100", "--threshold", "105", "-o", str(tmp_path / "m.png")
+    )
+    assert result.exit_code == 0, result.stderr
+    texts = _texts(drawn[0])
+    assert "100: at the ceiling, never reached" in texts
+    assert "105: past the best achievable, never reached" in texts
+    assert not [t for t in texts if "beyond" in t]
+
+
+def test_never_crossed_on_a_lower_is_better_benchmark(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """An error rate's best end is its lowest: below it is past the best achievable."""
+    days = monthly(date(2019, 1, 1), 12)
+    scores = [60.0 * 0.8**i for i in range(12)]
+    write_benchmark(
+        run_empty, tmp_path, "err", days, scores, floor=100.0, ceiling=0.0, higher_is_better=False
+    )
+    target = str(tmp_path / "err.png")
+    result = run_empty("plot", "err", "--threshold", "0", "--threshold", "-5", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    texts = _texts(drawn[0])
+    assert "0: at the ceiling, never reached" in texts
+    assert "-5: past the best achievable, never reached" in texts

@@ -536,3 +536,21 @@ def test_report_parameters_are_the_forecast_commands(
     assert [name for name, _ in rows] == ["logistic.slope", "gompertz.inflection"]
     for name, value in rows:
         assert f'<tr><td>{name}</td><td class="num">{value}</td></tr>' in section
+
+
+def test_report_never_crossed_says_why_in_either_direction(empty_db: Path, tmp_path: Path):
+    """An error rate whose human baseline is its ceiling (0): an S-curve nears it and
+    never reaches it, in the overview and in the section's table alike."""
+    run = make_runner(empty_db)
+    days = monthly(date(2019, 1, 1), 12)
+    scores = [60.0 * 0.8**i for i in range(12)]
+    write_benchmark(
+        run, tmp_path, "err", days, scores,
+        floor=100.0, ceiling=0.0, higher_is_better=False, human_baseline=0.0,
+    )  # fmt: skip
+    result = run("report", "--benchmark", "err", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert '<td class="nowrap">0: at the ceiling, never reached</td>' in page
+    assert '<td colspan="3">at the ceiling, never reached</td>' in page
+    assert "beyond the ceiling" not in page

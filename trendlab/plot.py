@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from trendlab.forecast.result import Forecast
     from trendlab.prices import PriceTrend
+    from trendlab.series import Scale
 
 SUFFIXES = (".png", ".svg")
 FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
@@ -260,7 +261,7 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
         if crossing.status == "reached" and crossing.median is not None:
             text += f": reached {_x_text(axis, crossing.median)}"
         elif crossing.status == "never":
-            text += ": beyond the ceiling"
+            text += f": {never_text(scale, crossing.threshold)}"
         elif crossing.median is not None:
             text += f": median {_x_text(axis, crossing.median)}"
         else:
@@ -273,6 +274,16 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
             va="bottom",
             fontsize=8,
         )
+
+
+def never_text(scale: Scale, threshold: float) -> str:
+    """Why a threshold the forecast says is never crossed is not, in words that fit
+    either direction: past the best achievable score, or at it (the ceiling, or zero
+    for a decay with none), which an S-curve or a decay nears without reaching."""
+    best = 0.0 if scale.ceiling is None else scale.ceiling
+    if threshold != best:
+        return "past the best achievable, never reached"
+    return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
 
 
 def _x_text(axis: Any, x: float) -> str:

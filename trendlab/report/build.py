@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from trendlab.forecast.families import Curve
     from trendlab.forecast.result import Forecast
     from trendlab.forecast.runner import ForecastInputs, Opener, PendingBacktests, Prepared
+    from trendlab.series import Scale
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -49,6 +50,7 @@ class BenchmarkSection:
     notes: list[str] = field(default_factory=list)
     forecast: pl.DataFrame | None = None  # yearly median, lower, upper
     crossings: pl.DataFrame | None = None
+    scale: Scale | None = None  # the forecast's, to say why a threshold is never crossed
     parameters: list[tuple[str, str | None]] = field(default_factory=list)  # as `forecast`'s
     scorecard: pl.DataFrame | None = None
     scorecard_note: str = ""
@@ -286,6 +288,7 @@ def _section(
     section.notes = prepared.notes
     section.forecast = result.frame(yearly=True)
     section.crossings = result.crossing_frame(thresholds) if thresholds else None
+    section.scale = result.series.scale
     section.parameters = result.parameter_rows()
     return section
 

@@ -17,7 +17,9 @@ from typing import Any
 import polars as pl
 
 from trendlab import __version__
+from trendlab.plot import never_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
+from trendlab.series import Scale
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -172,7 +174,7 @@ def _header(report: Report, title: str) -> str:
 
 def _headline_crossing(section: BenchmarkSection) -> str:
     """The first threshold's crossing, in a few words."""
-    if section.crossings is None or section.crossings.is_empty():
+    if section.crossings is None or section.crossings.is_empty() or section.scale is None:
         return ""
     row = section.crossings.row(0, named=True)
     key = next(k for k in row if k.startswith("median_"))
@@ -181,7 +183,7 @@ def _headline_crossing(section: BenchmarkSection) -> str:
     if row["status"] == "reached":
         return f"{threshold}: reached {_esc(row[key])}"
     if row["status"] == "never":
-        return f"{threshold}: beyond the ceiling"
+        return f"{threshold}: {_esc(never_text(section.scale, row['threshold']))}"
     if row[key] is None:
         return f"{threshold}: {row['probability_by_until'] * 100:.0f} % by the horizon"
     span = f" ({_esc(low)} to {_esc(high)})" if low is not None and high is not None else ""
@@ -336,9 +338,9 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     for message in section.notes:
         parts.append(f'<p class="muted">Forecast: {_esc(message)}.</p>')
     left = [_best(section)]
-    if section.crossings is not None:
+    if section.crossings is not None and section.scale is not None:
         left.append("<h3>When it crosses</h3>")
-        left.append(_crossings(section.crossings, section.horizon))
+        left.append(_crossings(section.crossings, section.horizon, section.scale))
     right = ["<h3>Forecast</h3>"]
     if section.forecast is not None:
         right.append(_table(section.forecast))
@@ -355,7 +357,7 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     return "\n".join(parts)
 
 
-def _crossings(frame: pl.DataFrame, until: str) -> str:
+def _crossings(frame: pl.DataFrame, until: str, scale: Scale) -> str:
     """When each threshold is (or was) crossed, in words where a date is missing."""
     prefix = "date" if "median_date" in frame.columns else "x"
     rows = []
@@ -363,7 +365,7 @@ def _crossings(frame: pl.DataFrame, until: str) -> str:
         median, low, high = (r[f"{k}_{prefix}"] for k in ("median", "lower", "upper"))
         status = r["status"]
         if status == "never":
-            cells = '<td colspan="3">never: beyond the ceiling</td>'
+            cells = f'<td colspan="3">{_esc(never_text(scale, r["threshold"]))}</td>'
         elif status == "reached":
             cells = f'<td colspan="3">reached {_esc(median)}</td>'
         else:
