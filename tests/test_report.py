@@ -554,3 +554,32 @@ def test_report_never_crossed_says_why_in_either_direction(empty_db: Path, tmp_p
     assert '<td class="nowrap">0: at the ceiling, never reached</td>' in page
     assert '<td colspan="3">at the ceiling, never reached</td>' in page
     assert "beyond the ceiling" not in page
+
+
+def test_report_overview_keeps_an_interval_that_ends_past_the_horizon(
+    full_report: tuple[Path, str],
+):
+    """Where the section's table says a crossing's interval runs past the horizon, the
+    overview says so too, with the chance by then, rather than dropping the interval."""
+    text = full_report[0].read_text(encoding="utf-8")
+    past = 0
+    for slug, cell in re.findall(
+        r'<td><a href="#b-([^"]+)">.*?<td class="nowrap">([^<]*)</td>', text
+    ):
+        start = text.index(f'id="b-{slug}"')
+        table = text[start : text.index("</section>", start)]
+        row = re.search(
+            r'<table class="crossings">.*?<tbody><tr><td class="num">[^<]*</td>'
+            r"<td>(\d{4}-\d\d-\d\d)</td><td>([^<]*)</td><td>([^<]*)</td>"
+            r'<td class="num">(\d+ %)</td>',
+            table,
+        )
+        if row is None:
+            continue  # reached, never, or no median by the horizon
+        median, low, high, chance = row.groups()
+        if high.startswith("after "):
+            past += 1
+            assert f"{median} ({low} to {high}; {chance} by then)" in cell, (slug, cell)
+        else:
+            assert f"{median} ({low} to {high})" in cell, (slug, cell)
+    assert past, "no seeded crossing runs past the horizon (frontiermath-public's did)"

@@ -184,10 +184,15 @@ def _headline_crossing(section: BenchmarkSection) -> str:
         return f"{threshold}: reached {_esc(row[key])}"
     if row["status"] == "never":
         return f"{threshold}: {_esc(never_text(section.scale, row['threshold']))}"
+    chance = f"{row['probability_by_until'] * 100:.0f} %"
     if row[key] is None:
-        return f"{threshold}: {row['probability_by_until'] * 100:.0f} % by the horizon"
-    span = f" ({_esc(low)} to {_esc(high)})" if low is not None and high is not None else ""
-    return f"{threshold}: {_esc(row[key])}{span}"
+        return f"{threshold}: {chance} by the horizon"
+    if high is None:  # the interval runs past the horizon: how likely by then says more
+        return (
+            f"{threshold}: {_esc(row[key])} ({_esc(low)} to after {_esc(section.horizon)}; "
+            f"{chance} by then)"
+        )
+    return f"{threshold}: {_esc(row[key])} ({_esc(low)} to {_esc(high)})"
 
 
 def _overview(report: Report) -> str:
