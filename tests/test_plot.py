@@ -227,3 +227,18 @@ def test_never_crossed_on_a_lower_is_better_benchmark(
     texts = _texts(drawn[0])
     assert "0: at the ceiling, never reached" in texts
     assert "-5: past the best achievable, never reached" in texts
+
+
+def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """A setting's results alone, or the trend of every result (a typical result's,
+    not the frontier's): the figure must say so, as its thresholds' crossings differ."""
+    target = str(tmp_path / "g.png")
+    assert run("plot", "gsm8k", "--setting", "8-shot", "-o", target).exit_code == 0
+    assert run("plot", "mmlu", "--all", "-o", target).exit_code == 0
+    assert run("plot", "mmlu", "-o", target).exit_code == 0
+    setting, every, frontier = ([ax.get_title(loc="left"), *_texts(ax)] for ax in drawn)
+    assert setting[0].startswith('GSM8K (percent), settings containing "8-shot": frontier')
+    assert every[0].startswith("MMLU (percent): all results and")
+    assert any(t.startswith("a typical result's median") for t in every)
+    assert frontier[0].startswith("MMLU (percent): frontier and")
+    assert not any("typical" in t for t in frontier)

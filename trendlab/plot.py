@@ -208,13 +208,18 @@ def forecast_figure(
         ax.set_xlabel(_X_TITLE[axis.by])
         name = scale.name if len(scale.name) <= LABEL_CHARS else "score"
         ax.set_ylabel(_text(f"{name} ({scale.unit})"))
-        what = "frontier" if series.frontier else "every result"
-        _titles(
-            ax,
-            f"{scale.name} ({scale.unit}): {what} and {result.family} forecast",
-            f"median and {result.level * 100:g} % interval, "
-            + (result.calibration or "intervals not calibrated"),
-        )
+        # What was fitted belongs in the title: a setting's results alone, or every
+        # result, whose trend (and so each threshold's crossing) is a typical result's.
+        title = f"{scale.name} ({scale.unit})"
+        if series.setting:
+            title += f', settings containing "{series.setting}"'
+        band = f"median and {result.level * 100:g} % interval"
+        if series.frontier:
+            title += f": frontier and {result.family} forecast"
+        else:
+            title += f": all results and {result.family} forecast"
+            band = f"a typical result's {band} (the trend of all results, not the frontier)"
+        _titles(ax, title, f"{band}, {result.calibration or 'intervals not calibrated'}")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
         _save(fig, target, fmt)
