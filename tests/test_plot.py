@@ -200,6 +200,11 @@ def _texts(ax: Axes) -> list[str]:
     return [t.get_text() for t in ax.texts]
 
 
+def _note(ax: Axes) -> str:
+    """The note on thresholds not drawn, unwrapped ("" when there is none)."""
+    return " ".join(" ".join(t.get_text().split()) for t in ax.figure.texts)
+
+
 def test_never_crossed_thresholds_say_why(run: Run, tmp_path: Path, drawn: list[Axes]):
     """At the ceiling an S-curve nears it and never reaches it; past it nothing does."""
     result = run(
@@ -208,7 +213,7 @@ def test_never_crossed_thresholds_say_why(run: Run, tmp_path: Path, drawn: list[
     assert result.exit_code == 0, result.stderr
     texts = _texts(drawn[0])
     assert "100: at the ceiling, never reached" in texts
-    assert "105: past the best achievable, never reached" in texts
+    assert "105: past the best achievable, never reached" in _note(drawn[0])  # off the axes
     assert not [t for t in texts if "beyond" in t]
 
 
@@ -224,9 +229,8 @@ def test_never_crossed_on_a_lower_is_better_benchmark(
     target = str(tmp_path / "err.png")
     result = run_empty("plot", "err", "--threshold", "0", "--threshold", "-5", "-o", target)
     assert result.exit_code == 0, result.stderr
-    texts = _texts(drawn[0])
-    assert "0: at the ceiling, never reached" in texts
-    assert "-5: past the best achievable, never reached" in texts
+    assert "0: at the ceiling, never reached" in _texts(drawn[0])
+    assert "-5: past the best achievable, never reached" in _note(drawn[0])  # off the axes
 
 
 def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, drawn: list[Axes]):
@@ -242,3 +246,47 @@ def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, draw
     assert any(t.startswith("a typical result's median") for t in every)
     assert frontier[0].startswith("MMLU (percent): frontier and")
     assert not any("typical" in t for t in frontier)
+
+
+def _lines(ax: Axes) -> list[float]:
+    """The y of every threshold's line drawn."""
+    return [
+        float(np.asarray(line.get_ydata())[0])
+        for line in ax.lines
+        if "-threshold-" in (line.get_gid() or "")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "off"),
+    [
+        # 0 has no place on a log axis: drawn, it stretched the axis down to 1e-10.
+        (["metr-time-horizon", "--threshold", "0", "--threshold", "60"], ["0: reached"]),
+        # Far past a percent's range: one was silently missing, the other warned
+        # 'posx and posy should be finite values'.
+        (["mmlu", "--threshold", "1000", "--threshold", "1e308", "--threshold", "95"],
+         ["1000: past the best", "1e+308: past the best"]),
+    ],
+)  # fmt: skip
+def test_thresholds_the_axes_cannot_show_are_a_note(
+    run: Run,
+    tmp_path: Path,
+    drawn: list[Axes],
+    caplog: pytest.LogCaptureFixture,
+    args: list[str],
+    off: list[str],
+):
+    target = str(tmp_path / "t.png")
+    plain = run("plot", args[0], "-o", target)
+    result = run("plot", *args, "-o", target)
+    assert plain.exit_code == 0 and result.exit_code == 0, result.stderr
+    assert "posx" not in result.stderr + caplog.text
+    bare, ax = drawn
+    assert ax.get_ylim() == pytest.approx(bare.get_ylim())  # the axes are the data's
+    drawable = float(args[-1])
+    assert _lines(ax) == [drawable]
+    assert [t for t in _texts(ax) if t.startswith(f"{drawable:g}: ")]
+    note = _note(ax)
+    assert note.startswith("not drawn, off the axes:")
+    assert all(text in note for text in off), note
+    assert not any(t.startswith(tuple(off)) for t in _texts(ax))

@@ -11,6 +11,7 @@ find each one's marks.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,13 +26,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from trendlab.forecast.result import Forecast
+    from trendlab.forecast.result import Crossing, Forecast
     from trendlab.prices import PriceTrend
     from trendlab.series import Scale
 
 SUFFIXES = (".png", ".svg")
 FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
 LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
+NOTE_CHARS = 36  # the longest line of small print that fits the legend's margin
 Target = str | os.PathLike[str] | IO[Any]
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
@@ -203,8 +205,8 @@ def forecast_figure(
             label=f"median ({result.family})",
             gid=f"{key}-median",
         )
-        _reference_lines(ax, result, thresholds, key)
         _limits(ax, result)
+        _reference_lines(ax, result, thresholds, key)
         ax.set_xlabel(_X_TITLE[axis.by])
         name = scale.name if len(scale.name) <= LABEL_CHARS else "score"
         ax.set_ylabel(_text(f"{name} ({scale.unit})"))
@@ -239,10 +241,21 @@ def _titles(ax: Axes, title: str, subtitle: str) -> None:
 
 
 def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: str) -> None:
-    """The human baseline, and each threshold with when it is (or was) crossed."""
-    scale, axis = result.series.scale, result.axis
+    """The human baseline, and each threshold with when it is (or was) crossed. A line
+    the axes cannot show (at or below 0 on a log axis, or far outside the scores) is
+    left out, and a note beside the axes says so, with its crossing."""
+    scale = result.series.scale
+    low, high = _reach(ax, result)
+    log = _log_y(result)
+
+    def fits(y: float) -> bool:
+        return low <= y <= high and not (log and y <= 0)
+
+    off = []
     baseline = scale.human_baseline
-    if baseline is not None:
+    if baseline is not None and not fits(baseline):
+        off.append(f"human baseline {baseline:g}")
+    elif baseline is not None:
         ax.axhline(baseline, color=BASELINE_COLOUR, ls=":", lw=1.2, gid=f"{key}-baseline")
         ax.annotate(
             f"human baseline {baseline:g}",
@@ -254,6 +267,10 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
             fontsize=8,
         )
     for i, crossing in enumerate(result.crossings(thresholds)):
+        text = _crossing_text(result, crossing)
+        if not fits(crossing.threshold):
+            off.append(text)
+            continue
         if crossing.threshold != baseline:
             ax.axhline(
                 crossing.threshold,
@@ -262,15 +279,6 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
                 lw=1,
                 gid=f"{key}-threshold-{i}",
             )
-        text = f"{crossing.threshold:g}"
-        if crossing.status == "reached" and crossing.median is not None:
-            text += f": reached {_x_text(axis, crossing.median)}"
-        elif crossing.status == "never":
-            text += f": {never_text(scale, crossing.threshold)}"
-        elif crossing.median is not None:
-            text += f": median {_x_text(axis, crossing.median)}"
-        else:
-            text += f": {crossing.probability * 100:.0f} % chance by {_x_text(axis, axis.until)}"
         ax.annotate(
             text,
             (0.01, crossing.threshold),
@@ -279,6 +287,47 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
             va="bottom",
             fontsize=8,
         )
+    if off:
+        # In the legend's margin, level with the axes' bottom: clear of the data and,
+        # wrapped to the margin's width, of the legend above.
+        lines = [textwrap.fill(t, NOTE_CHARS, subsequent_indent="  ") for t in off]
+        ax.figure.text(
+            ax.get_position().x1 + 0.01,
+            ax.get_position().y0,
+            _text("\n".join(["not drawn, off the axes:", *lines])),
+            color=THRESHOLD_COLOUR,
+            fontsize=7.5,
+            va="bottom",
+        )
+
+
+def _reach(ax: Axes, result: Forecast) -> tuple[float, float]:
+    """The scores a reference line may lie between: a bounded benchmark's axes already
+    show its whole range; otherwise the data's range, widened by half on either side
+    (in powers of ten on a log axis), so a line a little past the data is drawn
+    without squashing the data into a corner."""
+    low, high = ax.get_ylim()
+    if result.series.scale.bounded:
+        return low, high
+    if _log_y(result):
+        low, high = np.log10(low), np.log10(high)
+        half = (high - low) / 2
+        return float(10 ** (low - half)), float(10 ** (high + half))
+    half = (high - low) / 2
+    return low - half, high + half
+
+
+def _crossing_text(result: Forecast, crossing: Crossing) -> str:
+    """A threshold and when it is (or was) crossed, in a few words."""
+    axis = result.axis
+    text = f"{crossing.threshold:g}"
+    if crossing.status == "reached" and crossing.median is not None:
+        return text + f": reached {_x_text(axis, crossing.median)}"
+    if crossing.status == "never":
+        return text + f": {never_text(result.series.scale, crossing.threshold)}"
+    if crossing.median is not None:
+        return text + f": median {_x_text(axis, crossing.median)}"
+    return text + f": {crossing.probability * 100:.0f} % chance by {_x_text(axis, axis.until)}"
 
 
 def never_text(scale: Scale, threshold: float) -> str:
