@@ -290,3 +290,59 @@ def test_thresholds_the_axes_cannot_show_are_a_note(
     assert note.startswith("not drawn, off the axes:")
     assert all(text in note for text in off), note
     assert not any(t.startswith(tuple(off)) for t in _texts(ax))
+
+
+def _label_boxes(ax: Axes) -> list[Any]:
+    """Where the reference lines' labels were drawn, in pixels, and the axes' box."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
+    colours = {plot.THRESHOLD_COLOUR, plot.BASELINE_COLOUR}
+    return [t.get_window_extent(renderer) for t in ax.texts if t.get_color() in colours]
+
+
+def _assert_apart_and_inside(ax: Axes, count: int) -> None:
+    boxes = _label_boxes(ax)
+    assert len(boxes) == count
+    frame = ax.get_window_extent()
+    for box in boxes:
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, (box, frame)
+    for i, a in enumerate(boxes):
+        assert not any(a.overlaps(b) for b in boxes[i + 1 :]), boxes
+
+
+def test_threshold_labels_stay_inside_and_apart(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """92 and 93.5 were written over each other, and 100's label above its line ran
+    over the subtitle."""
+    thresholds = ["--threshold", "92", "--threshold", "93.5", "--threshold", "100"]
+    result = run("plot", "mmlu", *thresholds, "-o", str(tmp_path / "m.png"))
+    assert result.exit_code == 0, result.stderr
+    _assert_apart_and_inside(drawn[0], 4)  # and the human baseline's
+
+
+def test_threshold_labels_apart_from_the_baseline_when_lower_is_better(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """An error rate's report thresholds: its human baseline and the 90 % point close by."""
+    days = monthly(date(2019, 1, 1), 12)
+    scores = [60.0 * 0.8**i for i in range(12)]
+    write_benchmark(
+        run_empty, tmp_path, "err", days, scores,
+        floor=100.0, ceiling=0.0, higher_is_better=False, human_baseline=12.0,
+    )  # fmt: skip
+    target = str(tmp_path / "err.png")
+    result = run_empty("plot", "err", "--threshold", "12", "--threshold", "10", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    _assert_apart_and_inside(drawn[0], 3)
+
+
+def test_a_threshold_label_is_by_its_line_when_the_line_widens_the_axes(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """1e5 minutes lies above METR's data: the label was placed before the axis grew."""
+    result = run("plot", "metr-time-horizon", "--threshold", "1e5", "-o", str(tmp_path / "m.png"))
+    assert result.exit_code == 0, result.stderr
+    ax = drawn[0]
+    (box,) = _label_boxes(ax)
+    line = ax.transData.transform((0, 1e5))[1]
+    assert abs(box.y1 - line) < 20 or abs(box.y0 - line) < 20, (box, line)

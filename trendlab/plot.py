@@ -35,6 +35,11 @@ FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
 LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
 NOTE_CHARS = 36  # the longest line of small print that fits the legend's margin
 Target = str | os.PathLike[str] | IO[Any]
+# A reference line's label: its y, x (axes fraction), alignment, text and colour.
+_Label = tuple[float, float, str, str, str]
+LABEL_SIZE = 8  # points, of a reference line's label
+LABEL_HEIGHT = 1.25 * LABEL_SIZE  # points a label takes up, with room between two
+LABEL_GAP = 1.0  # points between a line and its label
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
 # the palette is tab10 without those two. Past its length, the rest share one colour.
@@ -252,20 +257,13 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
         return low <= y <= high and not (log and y <= 0)
 
     off = []
+    labels: list[_Label] = []
     baseline = scale.human_baseline
     if baseline is not None and not fits(baseline):
         off.append(f"human baseline {baseline:g}")
     elif baseline is not None:
         ax.axhline(baseline, color=BASELINE_COLOUR, ls=":", lw=1.2, gid=f"{key}-baseline")
-        ax.annotate(
-            f"human baseline {baseline:g}",
-            (0.99, baseline),
-            xycoords=("axes fraction", "data"),
-            color=BASELINE_COLOUR,
-            ha="right",
-            va="bottom",
-            fontsize=8,
-        )
+        labels.append((baseline, 0.99, "right", f"human baseline {baseline:g}", BASELINE_COLOUR))
     for i, crossing in enumerate(result.crossings(thresholds)):
         text = _crossing_text(result, crossing)
         if not fits(crossing.threshold):
@@ -279,14 +277,8 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
                 lw=1,
                 gid=f"{key}-threshold-{i}",
             )
-        ax.annotate(
-            text,
-            (0.01, crossing.threshold),
-            xycoords=("axes fraction", "data"),
-            color=THRESHOLD_COLOUR,
-            va="bottom",
-            fontsize=8,
-        )
+        labels.append((crossing.threshold, 0.01, "left", text, THRESHOLD_COLOUR))
+    _label_lines(ax, labels)
     if off:
         # In the legend's margin, level with the axes' bottom: clear of the data and,
         # wrapped to the margin's width, of the legend above.
@@ -298,6 +290,47 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
             color=THRESHOLD_COLOUR,
             fontsize=7.5,
             va="bottom",
+        )
+
+
+def _label_lines(ax: Axes, labels: list[_Label]) -> None:
+    """Write each reference line's label just above its line (below it where the
+    axes end above), nudged apart so that no two overprint and none leaves the axes.
+    Left and right labels are stacked as one column: a long one can reach across."""
+    if not labels:
+        return
+    # The lines just drawn may widen the y axis, which autoscaling applies only when the
+    # limits are read: read (and keep) them before measuring where each line lies.
+    ax.set_ylim(ax.get_ylim())
+    # Heights in points: offsets in points hold at any dpi the figure is saved at.
+    height = ax.get_position().height * FIGSIZE[1] * 72
+    to_axes = ax.transData + ax.transAxes.inverted()
+    at = [float(to_axes.transform((0, y))[1]) * height for y, *_ in labels]
+    want = [
+        a + LABEL_GAP if a + LABEL_GAP + LABEL_HEIGHT <= height else a - LABEL_GAP - LABEL_HEIGHT
+        for a in at
+    ]
+    order = sorted(range(len(labels)), key=lambda i: want[i])
+    bottoms = [want[i] for i in order]
+    for k in range(1, len(bottoms)):  # upwards, each clear of the one below
+        bottoms[k] = max(bottoms[k], bottoms[k - 1] + LABEL_HEIGHT)
+    bottoms[-1] = min(bottoms[-1], height - LABEL_HEIGHT)
+    for k in range(len(bottoms) - 2, -1, -1):  # then down from the top, if pushed out
+        bottoms[k] = min(bottoms[k], bottoms[k + 1] - LABEL_HEIGHT)
+    for k, i in enumerate(order):
+        y, x, ha, text, colour = labels[i]
+        ax.annotate(
+            text,
+            (x, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, bottoms[k] - at[i]),
+            textcoords="offset points",
+            color=colour,
+            ha=ha,
+            va="bottom",
+            fontsize=LABEL_SIZE,
+            # Nudged apart, a label can lie across a neighbouring line: keep it legible.
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
         )
 
 
