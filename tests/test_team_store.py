@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -151,6 +152,43 @@ def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
         "--data-path",
         "no such directory",
     )
+
+
+def test_a_data_path_that_does_not_hold_the_stores_files_is_refused(
+    pg_server: PgServer, db: Path, tmp_path: Path
+):
+    pg_server.create_database("overridden")
+    location = pg_server.lake("overridden")
+    run = make_runner(location)
+    share, home = tmp_path / "share", tmp_path / "home"
+    home.mkdir()
+    assert run("--data-path", str(share), "init", "--empty").exit_code == 0
+    # With no data files yet nothing shows that another path is the same storage.
+    _one_line_error(run("--data-path", str(home), "init"), f"--data-path {home}", "none yet")
+    _one_line_error(run("--data-path", str(home), "log"), "none yet")
+    # The stored path, however spelled, is no override.
+    assert run("--data-path", f"{share}/", "log").exit_code == 0
+    rows = [f"m{i},M {i},2024-01-01" for i in range(1500)]
+    big = tmp_path / "models.csv"
+    big.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
+    assert run("--data-path", f"{share}/../share", "import", str(big)).exit_code == 0
+    files = sorted(share.rglob("*.parquet"))
+    assert files
+    # A directory without the store's files is refused before anything is written.
+    more = tmp_path / "later" / "models.csv"
+    more.parent.mkdir()
+    more.write_text(big.read_text().replace(",M ", ",Model "))
+    _one_line_error(run("--data-path", str(home), "import", str(more)), "does not hold", str(share))
+    _one_line_error(
+        make_runner(db)("copy", str(db), location, "--data-path", str(home)), "does not hold"
+    )
+    assert not list(home.iterdir())
+    assert sorted(share.rglob("*.parquet")) == files
+    assert run("log").exit_code == 0
+    # The same files mounted at another path are the store's.
+    mounted = tmp_path / "mounted"
+    shutil.copytree(share, mounted)
+    assert run("--data-path", str(mounted), "list", "models", "--csv").stdout.count("\n") == 1501
 
 
 @pytest.mark.parametrize(

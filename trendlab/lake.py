@@ -117,7 +117,8 @@ def connect(
     Readers attach READ_ONLY. Without `create`, a lake that does not exist yet is an
     error and nothing is created. `data_path` is where a new lake keeps its data files;
     given for an existing lake, it overrides the stored one for this connection (the
-    shared storage is mounted at another path on this machine).
+    shared storage is mounted at another path on this machine), and is refused unless
+    the lake's data files are there.
     """
     lake = LakeLocation.parse(location)
     con = duckdb.connect(
@@ -181,6 +182,76 @@ def _attach(
         lock_timeout,
         lambda text: _attach_error(lake, text),
     )
+    if given:
+        _check_override(con, lake, data_path or given, given)
+
+
+def _check_override(
+    con: duckdb.DuckDBPyConnection, lake: LakeLocation, shown: str, given: str
+) -> None:
+    """Refuse a data path other than the stored one unless it holds the store's files.
+
+    The catalog keeps its stored data path whatever this connection overrides it with,
+    so files written under an override that is not the shared storage are lost to
+    every other member, and the catalog then names files nobody can open. An override
+    is only there for the same storage mounted at another path, which shows in the
+    store's own files being there; with no files yet, nothing can show that, so only
+    the stored path itself is accepted.
+    """
+    stored = data_path(con)
+    if stored is None or _same_path(stored, given):
+        return
+    files = [row[0] for row in con.execute(_SAMPLE_FILES_SQL).fetchall()]
+    keep = "leave --data-path (TRENDLAB_DATA_PATH) out"
+    if not files:
+        raise TrendlabError(
+            f"--data-path {shown}: {lake.text} keeps its data files in {stored} and has "
+            f"none yet to show that {shown} is the same storage: {keep}"
+        )
+    missing = [f for f in files if not _file_exists(con, _join(given, f))]
+    if missing:
+        raise TrendlabError(
+            f"--data-path {shown} does not hold {lake.text}'s data files "
+            f"(no {missing[0]} there; they are in {stored}): give the directory that "
+            f"holds them, or {keep}"
+        )
+
+
+# A few of the lake's current data files, relative to its data path: the newest, as
+# those any machine that mounts the storage must see. A file, table or schema with a
+# path of its own (not relative) says nothing about the data path, so it is left out.
+_SAMPLE_FILES_SQL = f"""
+SELECT s.path || t.path || f.path
+FROM __ducklake_metadata_{ALIAS}.ducklake_data_file f
+JOIN __ducklake_metadata_{ALIAS}.ducklake_table t
+    ON t.table_id = f.table_id AND t.end_snapshot IS NULL
+JOIN __ducklake_metadata_{ALIAS}.ducklake_schema s
+    ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL
+WHERE f.end_snapshot IS NULL
+    AND f.path_is_relative AND t.path_is_relative AND s.path_is_relative
+ORDER BY f.data_file_id DESC
+LIMIT 3
+"""
+
+
+def _same_path(a: str, b: str) -> bool:
+    """Do two data paths name the same place? Stored ones end in a slash, given ones
+    need not; a local one may be relative or go through a symlink."""
+    if "://" in a or "://" in b:
+        return a.rstrip("/") == b.rstrip("/")
+    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+
+def _join(folder: str, relative: str) -> str:
+    return folder.rstrip("/") + "/" + relative
+
+
+def _file_exists(con: duckdb.DuckDBPyConnection, path: str) -> bool:
+    if "://" not in path:
+        return Path(path).is_file()
+    # Remote storage: ask DuckDB's file systems, which read it for the lake too.
+    row = con.execute("SELECT count(*) FROM glob(?)", [path]).fetchone()
+    return bool(row and row[0])
 
 
 def _attach_error(lake: LakeLocation, text: str) -> TrendlabError:
