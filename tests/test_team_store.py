@@ -213,6 +213,34 @@ def test_unreachable_catalog_is_one_line_without_the_password(pg_server: PgServe
     _one_line_error(missing, 'database "no_such_database" does not exist')
 
 
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_password_in_a_uri_is_never_shown(
+    scheme: str, pg_server: PgServer, seeded_team_template: str, tmp_path: Path
+):
+    name = f"uri_{scheme}"
+    pg_server.create_database(name, seeded_team_template)
+    uri = f"ducklake:postgres:{scheme}://trendlab:hunter2@localhost:{pg_server.port}"
+    location, masked = f"{uri}/{name}", f"{scheme}://trendlab:***@localhost"
+    assert lake.mask_password(location) == location.replace("hunter2", "***")
+    run = make_runner(location)
+    closed_port = location.replace(f":{pg_server.port}/", f":{pg_server.port + 1}/")
+    closed = make_runner(closed_port)("list", "models")
+    _one_line_error(closed, "cannot reach the catalog of", masked)
+    _one_line_error(make_runner(f"{uri}/no_such_db")("list", "models"), masked)
+    copied = run("copy", location, str(tmp_path / "backup.duckdb"))
+    assert copied.exit_code == 0 and masked in copied.stderr, copied.stderr
+    _one_line_error(run("copy", location, location), "the same store", masked)
+    into = run("--data-path", str(tmp_path), "list", "models", "-o", str(tmp_path / "m.csv"))
+    assert into.exit_code == 2 and masked in into.stderr, into.stderr
+    report = tmp_path / "report.html"
+    built = run("report", "--benchmark", "mmlu", "-o", str(report))
+    assert built.exit_code == 0, built.stderr
+    assert masked in report.read_text()
+    for shown in (closed, copied, into, built):
+        assert "hunter2" not in shown.output
+    assert "hunter2" not in report.read_text()
+
+
 def test_missing_extension_says_which_extra_to_install(
     team_db: str, monkeypatch: pytest.MonkeyPatch
 ):

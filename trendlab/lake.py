@@ -40,6 +40,9 @@ CONFLICT_RETRY_DELAYS = tuple(min(0.05 * 1.5**n, 1.0) for n in range(30))
 
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+# A URI's `user:password@`. libpq reads the credentials up to the first @ or /, so a
+# password holds neither (they are percent-encoded).
+_URI_PASSWORD_RE = re.compile(r"(postgres(?:ql)?://[^:@/\s]*:)[^@/\s]*@", re.IGNORECASE)
 
 
 def is_lake(location: str) -> bool:
@@ -315,8 +318,9 @@ def is_write_conflict(exc: BaseException) -> bool:
 
 
 def mask_password(text: str) -> str:
-    """A connection string fit for messages: any password replaced by ***."""
-    return _PASSWORD_RE.sub(r"\1***", text)
+    """A connection string fit for messages: any password replaced by ***, as a
+    `password=` keyword or in a URI's `user:password@`."""
+    return _URI_PASSWORD_RE.sub(r"\1***@", _PASSWORD_RE.sub(r"\1***", text))
 
 
 def jittered(delay: float) -> float:

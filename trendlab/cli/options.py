@@ -192,7 +192,10 @@ class TrendlabGroup(click.Group):
                 if isinstance(exc, duckdb.Error):
                     if debug:
                         traceback.print_exc()
-                    text = str(exc).strip()
+                    from trendlab.lake import mask_password
+
+                    # A catalog's error may quote its connection string.
+                    text = mask_password(str(exc).strip())
                     first = text.splitlines()[0] if text else type(exc).__name__
                     _fail(
                         f"database error: {first} (run with --debug for details)", [], ExitCode.DATA
@@ -365,6 +368,7 @@ def refuse_the_database(output: str | None, option: str) -> None:
     if settings is None:
         return
     from trendlab.db import store_paths
+    from trendlab.lake import mask_password
 
     # As it will be opened: a quoted ~ is a folder named ~, not the home directory.
     target = Path(output).resolve()
@@ -373,8 +377,8 @@ def refuse_the_database(output: str | None, option: str) -> None:
         same = os.path.samefile(target, kept) if target.exists() and kept.exists() else False
         if same or target == kept or kept in target.parents:
             raise click.UsageError(
-                f"{option} {output} is where the database ({settings.db}) keeps its records: "
-                "writing there would destroy them"
+                f"{option} {output} is where the database ({mask_password(settings.db)}) "
+                "keeps its records: writing there would destroy them"
             )
 
 
