@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import Run, both_stores, make_runner, new_team_store
-from tests.pg import PgServer
+from tests.pg import PgServer, pg_bin
 from trendlab import lake
 from trendlab.db import Migration, Store, latest_version
 from trendlab.kinds import get_kind
@@ -575,6 +575,48 @@ def test_local_lake_is_locked_while_another_process_writes(tmp_path: Path):
     finally:
         holder.communicate("")
     assert make_runner(location)("add-model", "locked-out").exit_code == 0
+
+
+def test_a_catalog_locked_by_another_session_is_waited_for_then_reported(
+    team_db: str, pg_server: PgServer
+):
+    dbname = re.search(r"dbname=(\S+)", team_db)[1]  # type: ignore[index]
+    psql = pg_bin("psql")
+    assert psql
+    holder = subprocess.Popen(
+        [psql, "-qX", "-h", pg_server.host, "-p", str(pg_server.port), "-U", "trendlab", dbname],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        holder.stdin.write(
+            "BEGIN; LOCK TABLE ducklake_snapshot IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n"
+        )
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "locked"
+        uri = f"ducklake:postgres:postgresql://trendlab@localhost:{pg_server.port}/{dbname}"
+        for location in (team_db, uri):
+            # In a process of its own: without a lock timeout it would hang for ever.
+            started = datetime.now()
+            waited = subprocess.run(
+                [sys.executable, "-m", "trendlab", "--db", location, "--lock-timeout", "2", "log"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            seconds = (datetime.now() - started).total_seconds()
+            assert waited.returncode == 1, waited.stderr
+            assert waited.stderr.strip().splitlines() == [
+                "trendlab: error: a team store is locked: another session holds a table of its "
+                "catalog; try again when it finishes, or wait longer with --lock-timeout SECONDS"
+            ]
+            assert 2 <= seconds < 30
+    finally:
+        holder.communicate("ROLLBACK;\n")
+    assert make_runner(team_db)("--lock-timeout", "2", "log").exit_code == 0
+    assert make_runner(uri + "?application_name=mine")("log").exit_code == 0
 
 
 @pytest.mark.slow

@@ -12,8 +12,10 @@ The extensions come from the duckdb-ext-ducklake and duckdb-ext-postgres wheels 
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import re
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,12 @@ EXTENSIONS = {
 # means another writer has just committed, so a loser that retries soon has a fair
 # chance; waiting longer would only let the winners lap it.
 CONFLICT_RETRY_DELAYS = tuple(min(0.05 * 1.5**n, 1.0) for n in range(30))
+
+# A PostgreSQL catalog waits at least this long for a lock, whatever --lock-timeout
+# says: another writer's commit holds the catalog's locks for a moment, and failing on
+# that would turn the races DuckLake settles (and we retry) into errors.
+MIN_CATALOG_LOCK_WAIT = 1.0
+_LOCK_TIMEOUT_TEXT = "canceling statement due to lock timeout"
 
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
@@ -178,7 +186,8 @@ def _attach(
         options += [f"DATA_PATH '{_quote(given)}'", "OVERRIDE_DATA_PATH true"]
     elif create and lake.default_data_path():
         options.append(f"DATA_PATH '{_quote(str(lake.default_data_path()))}'")
-    sql = f"ATTACH '{PREFIX}{_quote(lake.catalog)}' AS {ALIAS} ({', '.join(options)})"
+    catalog = _with_lock_timeout(lake.catalog, lock_timeout) if lake.is_postgres else lake.catalog
+    sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
     retry_while_locked(
         lambda: con.execute(sql),
         f"team store {lake.text}",
@@ -257,7 +266,45 @@ def _file_exists(con: duckdb.DuckDBPyConnection, path: str) -> bool:
     return bool(row and row[0])
 
 
+def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
+    """The catalog's connection string with PostgreSQL's lock_timeout set.
+
+    PostgreSQL waits for a lock for ever by default, and DuckDB does not interrupt a
+    query waiting on one (not even for Ctrl-C), so a session holding a catalog table
+    would hang every command. libpq's `options` sets it for each connection DuckLake
+    opens. Ours goes first, so an `options` of the user's own, which libpq reads
+    last, still wins; PGOPTIONS, which libpq ignores once `options` is given, is kept.
+    """
+    conninfo = catalog.removeprefix("postgres:")
+    wait = max(lock_timeout, MIN_CATALOG_LOCK_WAIT)
+    value = " ".join(
+        filter(None, [os.environ.get("PGOPTIONS"), f"-c lock_timeout={round(wait * 1000)}"])
+    )
+    if re.match(r"postgres(ql)?://", conninfo, re.IGNORECASE):
+        base, _, query = conninfo.partition("?")
+        params = "&".join(filter(None, [f"options={urllib.parse.quote(value, safe='')}", query]))
+        return f"postgres:{base}?{params}"
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"postgres:options='{escaped}' {conninfo}"
+
+
+def locked_error(text: str, location: str | None = None) -> TrendlabError | None:
+    """The one-line error for a catalog query that waited for a lock until it gave up
+    (see _with_lock_timeout), if `text` is one's; else None. `location` names the
+    store, where it is known which one it was."""
+    if _LOCK_TIMEOUT_TEXT not in text:
+        return None
+    store = f"team store {mask_password(location)}" if location else "a team store"
+    return TrendlabError(
+        f"{store} is locked: another session holds a table of its catalog; try again "
+        "when it finishes, or wait longer with --lock-timeout SECONDS"
+    )
+
+
 def _attach_error(lake: LakeLocation, text: str) -> TrendlabError:
+    locked = locked_error(text, lake.text)
+    if locked:
+        return locked
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:
         return TrendlabError(
             f"no team store at {lake.text}: run `trendlab init` to create one"

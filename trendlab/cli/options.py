@@ -192,7 +192,12 @@ class TrendlabGroup(click.Group):
                 if isinstance(exc, duckdb.Error):
                     if debug:
                         traceback.print_exc()
-                    from trendlab.lake import mask_password
+                    from trendlab.lake import locked_error, mask_password
+
+                    # Which store it was is not known here: `copy` opens two.
+                    locked = locked_error(str(exc))
+                    if locked:
+                        _fail(locked.message, [], locked.exit_code)
 
                     # A catalog's error may quote its connection string.
                     text = mask_password(str(exc).strip())
