@@ -41,9 +41,9 @@ def _one_line_error(result, *expected: str) -> None:  # type: ignore[no-untyped-
     assert "internal error" not in result.stderr
 
 
-def _tables(location: str | Path) -> dict[str, pl.DataFrame]:
+def _tables(location: str | Path, data_path: str | None = None) -> dict[str, pl.DataFrame]:
     """Every data table of a store, rows sorted, for comparing stores exactly."""
-    store = Store.open(location)
+    store = Store.open(location, data_path=data_path)
     try:
         return {
             table: store.frame(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL")
@@ -309,6 +309,28 @@ def test_copy_file_to_team_to_files_is_exact(
     assert set(_tables(db)) >= {"changesets", "result_revisions", "model_revisions", "units"}
     for copy_of in (team, local, back):
         _assert_same_tables(copy_of, db)
+
+
+def test_copy_reads_a_moved_team_store_at_the_global_data_path(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    pg_server.create_database("moved")
+    location = pg_server.lake("moved")
+    assert make_runner(location)("--data-path", str(tmp_path / "here"), "init").exit_code == 0
+    (tmp_path / "here").rename(tmp_path / "there")
+    backup = tmp_path / "backup.duckdb"
+    # Where the data files are not: the copy fails and leaves no half-made DST behind.
+    failed = make_runner(location)("copy", location, str(backup))
+    _one_line_error(failed, "Cannot open file")
+    assert not backup.exists() and not Path(f"{backup}.wal").exists()
+    local = tmp_path / "local.ducklake"
+    failed = make_runner(location)("copy", location, f"ducklake:{local}")
+    _one_line_error(failed, "Cannot open file")
+    assert not list(tmp_path.glob("local.ducklake*"))
+    monkeypatch.setenv("TRENDLAB_DATA_PATH", str(tmp_path / "there"))
+    copied = make_runner(location)("copy", location, str(backup))
+    assert copied.exit_code == 0, copied.stderr
+    _assert_same_tables(backup, _tables(location, str(tmp_path / "there")))
 
 
 def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path: Path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import click
 
 from trendlab.cli.options import Settings, note
@@ -20,7 +23,7 @@ from trendlab.cli.options import Settings, note
     "--source-data-path",
     metavar="DIR",
     help="Where this machine mounts SRC's data files, if SRC is a team store whose "
-    "storage is mounted at another path here.",
+    "storage is mounted at another path here [default: the global --data-path].",
 )
 @click.pass_obj
 def copy(
@@ -41,26 +44,39 @@ def copy(
       trendlab copy 'ducklake:postgres:dbname=trendlab host=db.lab' backup.duckdb
     """
     from trendlab import lake
-    from trendlab.db import Store
+    from trendlab.db import Store, store_paths
     from trendlab.errors import TrendlabError
     from trendlab.transfer import copy_store, same_store
 
     if same_store(src, dst):
         raise TrendlabError(f"SRC and DST are the same store ({lake.mask_password(src)})")
-    with (
-        Store.open(
-            src, read_only=True, lock_timeout=settings.lock_timeout, data_path=source_data_path
-        ) as source,
-        Store.open(
-            dst,
-            read_only=False,
-            create=True,
-            migrate=True,
-            lock_timeout=settings.lock_timeout,
-            data_path=data_path or settings.data_path,
-        ) as target,
-    ):
-        copied = copy_store(source, target)
+    dst_data_path = data_path or settings.data_path
+    # What opening DST creates, for a failed copy to take away again: a DST left with
+    # only the schema would pass for an empty store and hide that nothing was copied.
+    # Not a PostgreSQL catalog's data path: the catalog stays, and names it.
+    on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
+    created = [] if on_postgres else [p for p in store_paths(dst, dst_data_path) if not p.exists()]
+    try:
+        with (
+            Store.open(
+                src,
+                read_only=True,
+                lock_timeout=settings.lock_timeout,
+                data_path=source_data_path or settings.data_path,
+            ) as source,
+            Store.open(
+                dst,
+                read_only=False,
+                create=True,
+                migrate=True,
+                lock_timeout=settings.lock_timeout,
+                data_path=dst_data_path,
+            ) as target,
+        ):
+            copied = copy_store(source, target)
+    except BaseException:
+        _remove(created)
+        raise
     if not copied.changesets and not copied.rows:
         note(
             f"{target.location} already has all {_n(copied.already, 'changeset')} "
@@ -72,6 +88,14 @@ def copy(
         f"copied {_n(copied.changesets, 'changeset')} ({_n(copied.rows, 'row')}) "
         f"from {source.location} to {target.location}{had}"
     )
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _n(count: int, noun: str) -> str:
