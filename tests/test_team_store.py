@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -222,6 +224,8 @@ def test_a_password_in_a_uri_is_never_shown(
     uri = f"ducklake:postgres:{scheme}://trendlab:hunter2@localhost:{pg_server.port}"
     location, masked = f"{uri}/{name}", f"{scheme}://trendlab:***@localhost"
     assert lake.mask_password(location) == location.replace("hunter2", "***")
+    spaced = f"{scheme}://trendlab:hunter 2@localhost/db"  # libpq reads up to the @
+    assert lake.mask_password(spaced) == f"{scheme}://trendlab:***@localhost/db"
     run = make_runner(location)
     closed_port = location.replace(f":{pg_server.port}/", f":{pg_server.port + 1}/")
     closed = make_runner(closed_port)("list", "models")
@@ -331,6 +335,13 @@ def test_copy_reads_a_moved_team_store_at_the_global_data_path(
     copied = make_runner(location)("copy", location, str(backup))
     assert copied.exit_code == 0, copied.stderr
     _assert_same_tables(backup, _tables(location, str(tmp_path / "there")))
+    # The global data path is SRC's here: a new lake's files go to its own folder, not
+    # among the files it is a copy of.
+    before = sorted((tmp_path / "there").rglob("*"))
+    lake = make_runner(location)("copy", location, f"ducklake:{local}")
+    assert lake.exit_code == 0, lake.stderr
+    assert sorted((tmp_path / "there").rglob("*")) == before
+    assert list(Path(f"{local}.files").rglob("*.parquet"))
 
 
 def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path: Path):
@@ -599,9 +610,10 @@ def test_local_lake_is_locked_while_another_process_writes(tmp_path: Path):
     assert make_runner(location)("add-model", "locked-out").exit_code == 0
 
 
-def test_a_catalog_locked_by_another_session_is_waited_for_then_reported(
-    team_db: str, pg_server: PgServer
-):
+@contextmanager
+def _catalog_locked(team_db: str, pg_server: PgServer, mode: str) -> Iterator[str]:
+    """A psql session holding the catalog's snapshot table in `mode` until the block
+    ends; yields the store's database name."""
     dbname = re.search(r"dbname=(\S+)", team_db)[1]  # type: ignore[index]
     psql = pg_bin("psql")
     assert psql
@@ -613,32 +625,57 @@ def test_a_catalog_locked_by_another_session_is_waited_for_then_reported(
     )
     assert holder.stdin is not None and holder.stdout is not None
     try:
-        holder.stdin.write(
-            "BEGIN; LOCK TABLE ducklake_snapshot IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n"
-        )
+        holder.stdin.write(f"BEGIN; LOCK TABLE ducklake_snapshot IN {mode} MODE;\n\\echo locked\n")
         holder.stdin.flush()
         assert holder.stdout.readline().strip() == "locked"
-        uri = f"ducklake:postgres:postgresql://trendlab@localhost:{pg_server.port}/{dbname}"
-        for location in (team_db, uri):
-            # In a process of its own: without a lock timeout it would hang for ever.
-            started = datetime.now()
-            waited = subprocess.run(
-                [sys.executable, "-m", "trendlab", "--db", location, "--lock-timeout", "2", "log"],
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            seconds = (datetime.now() - started).total_seconds()
-            assert waited.returncode == 1, waited.stderr
-            assert waited.stderr.strip().splitlines() == [
-                "trendlab: error: a team store is locked: another session holds a table of its "
-                "catalog; try again when it finishes, or wait longer with --lock-timeout SECONDS"
-            ]
-            assert 2 <= seconds < 30
+        yield dbname
     finally:
         holder.communicate("ROLLBACK;\n")
+
+
+LOCKED = [
+    "trendlab: error: a team store is locked: another session holds a table of its "
+    "catalog; try again when it finishes, or wait longer with --lock-timeout SECONDS"
+]
+
+
+def _in_a_process(location: str, *args: str) -> tuple[subprocess.CompletedProcess, float]:
+    """trendlab in a process of its own (without a lock timeout it would hang for ever),
+    and how many seconds it took."""
+    started = datetime.now()
+    done = subprocess.run(
+        [sys.executable, "-m", "trendlab", "--db", location, "--lock-timeout", "2", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done, (datetime.now() - started).total_seconds()
+
+
+def test_a_catalog_locked_by_another_session_is_waited_for_then_reported(
+    team_db: str, pg_server: PgServer
+):
+    with _catalog_locked(team_db, pg_server, "ACCESS EXCLUSIVE") as dbname:
+        uri = f"ducklake:postgres:postgresql://trendlab@localhost:{pg_server.port}/{dbname}"
+        for location in (team_db, uri):
+            waited, seconds = _in_a_process(location, "log")
+            assert waited.returncode == 1, waited.stderr
+            assert waited.stderr.strip().splitlines() == LOCKED
+            assert 2 <= seconds < 30
     assert make_runner(team_db)("--lock-timeout", "2", "log").exit_code == 0
     assert make_runner(uri + "?application_name=mine")("log").exit_code == 0
+
+
+def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
+    team_db: str, pg_server: PgServer
+):
+    """Readers pass a SHARE lock; a write's commit waits for it, then says why."""
+    with _catalog_locked(team_db, pg_server, "SHARE"):
+        assert make_runner(team_db)("--lock-timeout", "2", "log").exit_code == 0
+        waited, _ = _in_a_process(team_db, "add-model", "locked-out", "-m", "t")
+        assert waited.returncode == 1, waited.stderr
+        assert waited.stderr.strip().splitlines() == LOCKED
+    assert make_runner(team_db)("list", "models", "--csv").stdout.count("locked-out") == 0
 
 
 @pytest.mark.slow

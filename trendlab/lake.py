@@ -49,8 +49,8 @@ _LOCK_TIMEOUT_TEXT = "canceling statement due to lock timeout"
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
 # A URI's `user:password@`. libpq reads the credentials up to the first @ or /, so a
-# password holds neither (they are percent-encoded).
-_URI_PASSWORD_RE = re.compile(r"(postgres(?:ql)?://[^:@/\s]*:)[^@/\s]*@", re.IGNORECASE)
+# password holds neither (they are percent-encoded), but it may hold a space.
+_URI_PASSWORD_RE = re.compile(r"(postgres(?:ql)?://[^:@/\s]*:)[^@/]*@", re.IGNORECASE)
 
 
 def is_lake(location: str) -> bool:
@@ -194,8 +194,8 @@ def _attach(
         lock_timeout,
         lambda text: _attach_error(lake, text),
     )
-    if given:
-        _check_override(con, lake, data_path or given, given)
+    if data_path and given:
+        _check_override(con, lake, data_path, given)
 
 
 def _check_override(

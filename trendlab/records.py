@@ -33,7 +33,7 @@ from trendlab.kinds import (
     RESULTS,
     Kind,
 )
-from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered
+from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
 from trendlab.text import fold, slugify
 from trendlab.validate import (
@@ -541,6 +541,9 @@ def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
 
 def _commit_error(error: duckdb.Error) -> TrendlabError:
     text = str(error).strip()
+    locked = locked_error(text)
+    if locked:
+        return locked
     if is_write_conflict(error):
         return TrendlabError(
             "other writers kept changing the store: gave up after "

@@ -17,13 +17,14 @@ from trendlab.cli.options import Settings, note
     "--data-path",
     metavar="DIR",
     help="Where DST, if it is a new team store, keeps its data files "
-    "[default: the global --data-path].",
+    "[default: the global --data-path, unless SRC is the --db store it belongs to].",
 )
 @click.option(
     "--source-data-path",
     metavar="DIR",
     help="Where this machine mounts SRC's data files, if SRC is a team store whose "
-    "storage is mounted at another path here [default: the global --data-path].",
+    "storage is mounted at another path here [default: the global --data-path, if SRC "
+    "is the --db store].",
 )
 @click.pass_obj
 def copy(
@@ -50,33 +51,36 @@ def copy(
 
     if same_store(src, dst):
         raise TrendlabError(f"SRC and DST are the same store ({lake.mask_password(src)})")
-    dst_data_path = data_path or settings.data_path
-    # What opening DST creates, for a failed copy to take away again: a DST left with
-    # only the schema would pass for an empty store and hide that nothing was copied.
-    # Not a PostgreSQL catalog's data path: the catalog stays, and names it.
-    on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
-    created = [] if on_postgres else [p for p in store_paths(dst, dst_data_path) if not p.exists()]
-    try:
-        with (
-            Store.open(
-                src,
-                read_only=True,
-                lock_timeout=settings.lock_timeout,
-                data_path=source_data_path or settings.data_path,
-            ) as source,
-            Store.open(
+    # The global data path is where this machine mounts the --db store's files: SRC's
+    # when SRC is that store (a team store: a file has none), and then not also a new
+    # DST's, whose files would land among the very ones it is a copy of.
+    global_is_src = lake.is_lake(src) and same_store(src, settings.db)
+    src_data_path = source_data_path or (settings.data_path if global_is_src else None)
+    dst_data_path = data_path or (None if global_is_src else settings.data_path)
+    with Store.open(
+        src, read_only=True, lock_timeout=settings.lock_timeout, data_path=src_data_path
+    ) as source:
+        # What opening DST creates, for a failed copy to take away again: a DST left
+        # with only the schema would pass for an empty store and hide that nothing was
+        # copied. Measured as late as can be, so as not to take another process's new
+        # store for ours; not a PostgreSQL catalog's data path, which the catalog names.
+        on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
+        created = (
+            [] if on_postgres else [p for p in store_paths(dst, dst_data_path) if not p.exists()]
+        )
+        try:
+            with Store.open(
                 dst,
                 read_only=False,
                 create=True,
                 migrate=True,
                 lock_timeout=settings.lock_timeout,
                 data_path=dst_data_path,
-            ) as target,
-        ):
-            copied = copy_store(source, target)
-    except BaseException:
-        _remove(created)
-        raise
+            ) as target:
+                copied = copy_store(source, target)
+        except BaseException:
+            _remove(created)
+            raise
     if not copied.changesets and not copied.rows:
         note(
             f"{target.location} already has all {_n(copied.already, 'changeset')} "
