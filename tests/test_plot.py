@@ -346,3 +346,60 @@ def test_a_threshold_label_is_by_its_line_when_the_line_widens_the_axes(
     (box,) = _label_boxes(ax)
     line = ax.transData.transform((0, 1e5))[1]
     assert abs(box.y1 - line) < 20 or abs(box.y0 - line) < 20, (box, line)
+
+
+def test_labels_near_the_top_keep_their_lines_order(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """A label the top turns below its line must not swap places with the one below:
+    100's label was drawn between 98's and 99's."""
+    thresholds = ["--threshold", "98", "--threshold", "99", "--threshold", "100"]
+    assert run("plot", "mmlu", *thresholds, "-o", str(tmp_path / "m.png")).exit_code == 0
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(drawn[0].figure).get_renderer()  # type: ignore[arg-type]
+    placed = sorted(
+        (t.get_window_extent(renderer).y0, t.get_text().split(":")[0])
+        for t in drawn[0].texts
+        if t.get_color() == plot.THRESHOLD_COLOUR
+    )
+    assert [name for _, name in placed] == ["98", "99", "100"]
+
+
+def test_many_threshold_labels_stay_inside_the_axes(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """38 thresholds cannot stack clear of each other: they close up, inside the axes."""
+    many = [f"--threshold={t}" for t in range(26, 101, 2)]
+    assert run("plot", "mmlu", *many, "-o", str(tmp_path / "m.png")).exit_code == 0
+    ax = drawn[0]
+    frame = ax.get_window_extent()
+    boxes = _label_boxes(ax)
+    assert len(boxes) == 39  # and the human baseline's
+    assert all(frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1 for box in boxes)
+
+
+def test_a_note_of_many_thresholds_off_the_axes_is_cut_short(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    off = [f"--threshold={t}" for t in (103, 104, 105, 106, 107, 108, 109, 110, -1, -2, -3)]
+    assert run("plot", "mmlu", *off, "-o", str(tmp_path / "m.png")).exit_code == 0
+    note = _note(drawn[0])
+    assert note.count("never reached") == plot.NOTE_ITEMS - 1
+    assert note.endswith(f"{11 - plot.NOTE_ITEMS + 1} more")
+
+
+def test_equal_scores_get_an_axis_with_room_beside_them(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """Four results of 10 on an unbounded benchmark: the axis was float noise around 10,
+    and the lines at 11 and 12 and a human baseline of 50 were called off the axes."""
+    days = monthly(date(2020, 1, 1), 4)
+    write_benchmark(
+        run_empty, tmp_path, "flat", days, [10.0] * 4,
+        unit="score", floor=None, ceiling=None, human_baseline=50.0,
+    )  # fmt: skip
+    args = ["--all", "--threshold", "11", "--threshold", "12", "-o", str(tmp_path / "f.png")]
+    result = run_empty("plot", "flat", *args)
+    assert result.exit_code == 0, result.stderr
+    ax = drawn[0]
+    low, high = ax.get_ylim()
+    assert low <= 5 and high >= 15
+    assert sorted(_lines(ax)) == [11.0, 12.0]
+    assert "11" not in _note(ax) and "12" not in _note(ax)

@@ -34,6 +34,7 @@ SUFFIXES = (".png", ".svg")
 FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
 LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
 NOTE_CHARS = 36  # the longest line of small print that fits the legend's margin
+NOTE_ITEMS = 5  # thresholds listed in a note, the last line saying how many more
 Target = str | os.PathLike[str] | IO[Any]
 # A reference line's label: its y, x (axes fraction), alignment, text and colour.
 _Label = tuple[float, float, str, str, str]
@@ -281,8 +282,13 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
     _label_lines(ax, labels)
     if off:
         # In the legend's margin, level with the axes' bottom: clear of the data and,
-        # wrapped to the margin's width, of the legend above.
-        lines = [textwrap.fill(t, NOTE_CHARS, subsequent_indent="  ") for t in off]
+        # wrapped to the margin's width and cut to a few items, of the legend above.
+        shown = (
+            off
+            if len(off) <= NOTE_ITEMS
+            else [*off[: NOTE_ITEMS - 1], f"{len(off) - NOTE_ITEMS + 1} more"]
+        )
+        lines = [textwrap.fill(t, NOTE_CHARS, subsequent_indent="  ") for t in shown]
         ax.figure.text(
             ax.get_position().x1 + 0.01,
             ax.get_position().y0,
@@ -310,13 +316,17 @@ def _label_lines(ax: Axes, labels: list[_Label]) -> None:
         a + LABEL_GAP if a + LABEL_GAP + LABEL_HEIGHT <= height else a - LABEL_GAP - LABEL_HEIGHT
         for a in at
     ]
-    order = sorted(range(len(labels)), key=lambda i: want[i])
+    # In the lines' order, whichever side of its line each label wants: a label the top
+    # turns below its line must not swap places with the one below.
+    order = sorted(range(len(labels)), key=lambda i: at[i])
     bottoms = [want[i] for i in order]
+    # Too many to stack clear of each other: closer, overlapping, but inside the axes.
+    step = min(LABEL_HEIGHT, (height - LABEL_HEIGHT) / max(len(labels) - 1, 1))
     for k in range(1, len(bottoms)):  # upwards, each clear of the one below
-        bottoms[k] = max(bottoms[k], bottoms[k - 1] + LABEL_HEIGHT)
+        bottoms[k] = max(bottoms[k], bottoms[k - 1] + step)
     bottoms[-1] = min(bottoms[-1], height - LABEL_HEIGHT)
     for k in range(len(bottoms) - 2, -1, -1):  # then down from the top, if pushed out
-        bottoms[k] = min(bottoms[k], bottoms[k + 1] - LABEL_HEIGHT)
+        bottoms[k] = min(bottoms[k], bottoms[k + 1] - step)
     for k, i in enumerate(order):
         y, x, ha, text, colour = labels[i]
         ax.annotate(
@@ -394,6 +404,23 @@ def _limits(ax: Axes, result: Forecast) -> None:
         ax.set_xscale("log")
     if _log_y(result):
         ax.set_yscale("log")
+    if not scale.bounded:
+        _not_flat(ax, _log_y(result))
+
+
+def _not_flat(ax: Axes, log: bool) -> None:
+    """Widen a y axis around scores that are all equal (but for float noise):
+    autoscaling would blow the noise up into a staircase and leave no room for a line
+    beside them. Half the value either side, or a decade on a log axis."""
+    low, high = ax.get_ylim()
+    if high - low > 1e-6 * max(abs(low), abs(high), 1.0):
+        return
+    middle = (low + high) / 2
+    if log:
+        ax.set_ylim(middle / 10**0.5, middle * 10**0.5)
+    else:
+        half = max(abs(middle), 1.0) / 2
+        ax.set_ylim(middle - half, middle + half)
 
 
 def _log_y(result: Forecast) -> bool:
