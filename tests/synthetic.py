@@ -94,6 +94,17 @@ def write_benchmark(
         assert out.exit_code == 0, out.stderr
 
 
+def write_error_rate(run: Run, tmp_path: Path, human_baseline: float | None = None) -> str:
+    """An error rate (percent, lower is better, floor 100 and ceiling 0) falling by a
+    fifth a month through 2019; returns its slug, err."""
+    scores = [60.0 * 0.8**i for i in range(12)]
+    write_benchmark(
+        run, tmp_path, "err", monthly(date(2019, 1, 1), 12), scores,
+        floor=100.0, ceiling=0.0, higher_is_better=False, human_baseline=human_baseline,
+    )  # fmt: skip
+    return "err"
+
+
 def monthly(start: date, n: int, step_days: int = 61) -> list[date]:
     return [start + timedelta(days=step_days * i) for i in range(n)]
 

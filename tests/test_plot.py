@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import Run
-from tests.synthetic import monthly, write_benchmark
+from tests.synthetic import monthly, write_benchmark, write_error_rate
 from trendlab import plot
 from trendlab.plot import FORECAST_COLOUR, PALETTE, UNKNOWN_COLOUR, organization_colours
 
@@ -221,11 +221,7 @@ def test_never_crossed_on_a_lower_is_better_benchmark(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):
     """An error rate's best end is its lowest: below it is past the best achievable."""
-    days = monthly(date(2019, 1, 1), 12)
-    scores = [60.0 * 0.8**i for i in range(12)]
-    write_benchmark(
-        run_empty, tmp_path, "err", days, scores, floor=100.0, ceiling=0.0, higher_is_better=False
-    )
+    write_error_rate(run_empty, tmp_path)
     target = str(tmp_path / "err.png")
     result = run_empty("plot", "err", "--threshold", "0", "--threshold", "-5", "-o", target)
     assert result.exit_code == 0, result.stderr
@@ -324,12 +320,7 @@ def test_threshold_labels_apart_from_the_baseline_when_lower_is_better(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):
     """An error rate's report thresholds: its human baseline and the 90 % point close by."""
-    days = monthly(date(2019, 1, 1), 12)
-    scores = [60.0 * 0.8**i for i in range(12)]
-    write_benchmark(
-        run_empty, tmp_path, "err", days, scores,
-        floor=100.0, ceiling=0.0, higher_is_better=False, human_baseline=12.0,
-    )  # fmt: skip
+    write_error_rate(run_empty, tmp_path, human_baseline=12.0)
     target = str(tmp_path / "err.png")
     result = run_empty("plot", "err", "--threshold", "12", "--threshold", "10", "-o", target)
     assert result.exit_code == 0, result.stderr

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from PIL import Image, ImageStat
 
 from tests.conftest import Run, make_runner
-from tests.synthetic import monthly, write_benchmark
+from tests.synthetic import monthly, write_benchmark, write_error_rate
 from trendlab.cli import cli
 
 BROWSER_ARGS = [
@@ -542,12 +542,7 @@ def test_report_never_crossed_says_why_in_either_direction(empty_db: Path, tmp_p
     """An error rate whose human baseline is its ceiling (0): an S-curve nears it and
     never reaches it, in the overview and in the section's table alike."""
     run = make_runner(empty_db)
-    days = monthly(date(2019, 1, 1), 12)
-    scores = [60.0 * 0.8**i for i in range(12)]
-    write_benchmark(
-        run, tmp_path, "err", days, scores,
-        floor=100.0, ceiling=0.0, higher_is_better=False, human_baseline=0.0,
-    )  # fmt: skip
+    write_error_rate(run, tmp_path, human_baseline=0.0)
     result = run("report", "--benchmark", "err", "-o", "-")
     assert result.exit_code == 0, result.stderr
     page = result.stdout
