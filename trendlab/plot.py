@@ -413,14 +413,14 @@ def _not_flat(ax: Axes, log: bool) -> None:
     autoscaling would blow the noise up into a staircase and leave no room for a line
     beside them. Half the value either side, or a decade on a log axis."""
     low, high = ax.get_ylim()
-    if high - low > 1e-6 * max(abs(low), abs(high), 1.0):
+    size = max(abs(low), abs(high)) or 1.0
+    if high - low > 1e-6 * size:
         return
     middle = (low + high) / 2
     if log:
         ax.set_ylim(middle / 10**0.5, middle * 10**0.5)
     else:
-        half = max(abs(middle), 1.0) / 2
-        ax.set_ylim(middle - half, middle + half)
+        ax.set_ylim(middle - size / 2, middle + size / 2)
 
 
 def _log_y(result: Forecast) -> bool:
