@@ -1,7 +1,7 @@
 """A fitted curve's parameters in the benchmark's own terms, for JSON and tables.
 
 Slopes are per unit of x: per year by date, per order of magnitude by compute or
-price. Each estimate comes with its interval at the forecast's level (Curve.interval:
+price. Each estimate comes with its interval at the forecast's level (Curve.intervals:
 from the coefficient draws the forecast paths take), as NAME_lower and NAME_upper
 (null when the curve has as many parameters as points).
 """
@@ -27,7 +27,8 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         return {m.family: describe(m, series, axis, level) for m in curve.members}
     scale = series.scale
     a, b = float(curve.coef[0]), float(curve.coef[1])
-    b_lo, b_hi = curve.interval(1, level)
+    intervals = curve.intervals(level)
+    b_lo, b_hi = (float(end) for end in intervals[1])
     out: dict[str, Any] = {}
     if curve.family in ("logistic", "logistic4", "gompertz"):
         # The logit (log-log) units the curve rises per unit of x, and where it is
@@ -37,7 +38,7 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         out[name] = _x_at(curve.x_ref - a / b, axis) if b > 0 else None
         if curve.family == "logistic4":
             # Inside the ceiling's bounds: the draws are (Curve.coef_draws).
-            low, high = (scale.score(c) for c in curve.interval(2, level))
+            low, high = (scale.score(c) for c in intervals[2])
             out["ceiling"] = float(scale.score(curve.coef[2]))
             out["ceiling_lower"], out["ceiling_upper"] = (
                 float(min(low, high)),
