@@ -59,6 +59,21 @@ class Axis:
         return np.array(sorted({*keep, last}), dtype=int)
 
 
+def until_day(text: str) -> date:
+    """--until by date: a year (its last day) or a date; anything else is a usage
+    error."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return date(int(text), 12, 31)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TrendlabError(
+            f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
+            exit_code=ExitCode.USAGE,
+        ) from None
+
+
 def parse_until(text: str | None, series: Series) -> float:
     """--until as x: a year (its last day) or a date, or a number of FLOP / USD per Mtok."""
     if text is None:
@@ -67,16 +82,7 @@ def parse_until(text: str | None, series: Series) -> float:
         return series.x_now + DEFAULT_ORDERS[series.by]
     text = text.strip()
     if series.by == "date":
-        try:
-            if re.fullmatch(r"\d{4}", text):
-                day = date(int(text), 12, 31)
-            else:
-                day = date.fromisoformat(text)
-        except ValueError:
-            raise TrendlabError(
-                f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
-                exit_code=ExitCode.USAGE,
-            ) from None
+        day = until_day(text)
         if day <= series.last_date:
             raise TrendlabError(
                 f"--until {text} is not after the last data point ({series.last_date})"

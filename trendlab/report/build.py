@@ -10,7 +10,6 @@ trendlab.forecast.runner), so a second report of unchanged data fits nothing.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from trendlab.errors import ExitCode, TrendlabError
+from trendlab.errors import TrendlabError
 
 if TYPE_CHECKING:
     from trendlab.forecast.backtest import Plan
@@ -171,6 +170,7 @@ def build_report(
     """Read the store once, then forecast and draw each benchmark (all of them unless
     named), the price trend and the latest changesets. `progress(label)` may return a
     wrapper that shows progress over an iterable."""
+    from trendlab.forecast.axis import until_day
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.evaluate import pooled_calibration
     from trendlab.forecast.runner import (
@@ -184,7 +184,10 @@ def build_report(
     def bar(label: str) -> Progress | None:
         return progress(label) if progress else None
 
-    _check_until(until)
+    if until is not None:
+        # Only its form: whether it lies past a benchmark's data is that benchmark's
+        # business (a note in its section, not a failed report).
+        until_day(until)
     # The scorecards are those of `backtest --all --level N`: backtests planned as it
     # plans them. A family without a calibration keeps the interval its backtest drew
     # at the plan's level, so the forecasts' backtests (at the default plan's level,
@@ -231,21 +234,6 @@ def build_report(
         prices=_prices(read, price_benchmark, price_threshold, level),
         changesets=read.changesets,
     )
-
-
-def _check_until(text: str | None) -> None:
-    """--until must be a year or a date; whether it lies past a benchmark's data is
-    that benchmark's business (a note in its section, not a failed report)."""
-    if text is None:
-        return
-    try:
-        if not re.fullmatch(r"\d{4}", text.strip()):
-            date.fromisoformat(text.strip())
-    except ValueError:
-        raise TrendlabError(
-            f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
-            exit_code=ExitCode.USAGE,
-        ) from None
 
 
 def _best(scores: pl.DataFrame, higher_is_better: bool) -> dict[str, Any] | None:
