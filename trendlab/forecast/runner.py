@@ -320,8 +320,8 @@ def scored_backtests(
         found = finish_backtests(settings, pending, progress)
         return ScoredBacktests(slug, found, score(found, [slug], plan.level, families))
     own = backtests(settings, {}, everything=plan, progress=progress)
-    if replace(plan, level=pool_plan.level) == pool_plan:
-        # No --setting: the benchmarks are their own pool (the level changes no residual).
+    if plan.setting is None:
+        # The benchmarks are their own pool: the level changes no residual.
         return ScoredBacktests(None, own, score(own, sorted(own), plan.level, families))
     pool = backtests(settings, {}, everything=pool_plan, progress=progress)
     scored = [
