@@ -274,9 +274,7 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
         {"__folded": [fold(n) for n in others.values()], "__other": list(others)},
         schema={"__folded": pl.String, "__other": pl.String},
     )
-    rows = given.with_columns(
-        pl.Series("__folded", [fold(n) for n in given["name"]], dtype=pl.String)
-    )
+    rows = given.with_columns(folded(given.get_column("name")).alias("__folded"))
     taken = rows.join(stored, on="__folded").select(
         ROW,
         (
