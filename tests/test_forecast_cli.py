@@ -493,3 +493,18 @@ def test_plot_and_report_name_a_benchmark_in_any_case(run: Run, tmp_path: Path):
     typo = run("plot", "MMLUU", "-o", str(figure))
     assert typo.exit_code == 1
     assert typo.stderr == "trendlab: error: unknown benchmark 'MMLUU' (did you mean 'mmlu'?)\n"
+
+
+def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run):
+    """A line asked for by name runs into MMLU's ceiling and its clipped paths make a
+    point interval there: the forecast says so, and says when. auto's curve bends
+    before the ceiling and gets no such note."""
+    line = run("forecast", "mmlu", "--family", "linear", "--until", "2030", "--json")
+    doc = json.loads(_ok(line))
+    said = re.search(r"linear median reaches 100 by (\S+) and is held there", line.stderr)
+    assert said, line.stderr
+    medians = {p["date"]: p["median"] for p in doc["forecast"]}
+    # A thousandth of MMLU's 25-100 range short of the ceiling counts as at it.
+    assert medians[said[1]] >= 99.925 > max(m for d, m in medians.items() if d < said[1])
+    auto = run("forecast", "mmlu", "--until", "2030", "--json")
+    assert "held there" not in _ok(auto) + auto.stderr

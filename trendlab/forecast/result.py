@@ -79,6 +79,28 @@ class Forecast:
             }
         )
 
+    def bound_note(self) -> str | None:
+        """A note for a forecast whose median runs into a bound it does not bend before
+        (a straight line on a bounded benchmark): from there on every path is clipped to
+        the bound, so the interval shrinks to a point that is the clip, not a trend."""
+        scale = self.series.scale
+        if not scale.bounded or self.curve.space == "logit":
+            return None
+        median = np.median(self.paths, axis=0)
+        # Within a thousandth of the range: calibration's logit round trip leaves the
+        # clipped median a hair short of the bound itself.
+        pinned = np.flatnonzero((median >= 0.999) | (median <= 0.001))
+        if pinned.size == 0:
+            return None
+        first = pinned[0]
+        bound = scale.ceiling if median[first] >= 0.999 else scale.floor
+        assert bound is not None
+        return (
+            f"the {self.family} median reaches {bound:g} by {self.axis.label(self.axis.grid[first])}"
+            " and is held there: past that the forecast is the bound, not a trend (a "
+            "saturating family, such as auto's, bends before it)"
+        )
+
     # -- crossings ------------------------------------------------------------------------
 
     def crossing(self, threshold: float) -> Crossing:

@@ -596,4 +596,5 @@ def run_forecast(
     )
     result = prepared.fit(until=until, level=level)
     remember_fit(settings, prepared, result.curve)
-    return result, prepared.notes
+    pinned = result.bound_note()
+    return result, [*prepared.notes, *([pinned] if pinned else [])]

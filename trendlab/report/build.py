@@ -273,7 +273,8 @@ def _section(
     section.chart = svg.getvalue()
     section.summary = _summary(result)
     section.horizon = str(result.axis.label(result.axis.until))
-    section.notes = prepared.notes
+    pinned = result.bound_note()
+    section.notes = [*prepared.notes, *([pinned] if pinned else [])]
     section.forecast = result.frame(yearly=True)
     section.crossings = result.crossing_frame(thresholds) if thresholds else None
     section.scale = result.series.scale
