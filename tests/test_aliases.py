@@ -169,3 +169,17 @@ def test_a_key_names_its_model_by_an_alias_holding_a_slash(run: Run):
         assert both.exit_code == 1 and len(both.stderr.splitlines()) == 1
         assert f"{key!r} matches 2 results: " in both.stderr
         assert added.stdout.strip() in both.stderr and other.stdout.strip() in both.stderr
+
+
+def test_alias_list_names_its_model_as_list_aliases_does(run: Run):
+    """`alias list --model` takes the model in any case or by an alias, as `list aliases
+    --model` does, and a name of no model is an error rather than an empty list."""
+    expected = run("list", "aliases", "--model", "gpt-4", "--json").stdout
+    assert json.loads(expected)
+    for name in ("gpt-4", "GPT-4", " gpt-4-0314 "):
+        listed = run("alias", "list", "--model", name, "--json")
+        assert listed.exit_code == 0, listed.stderr
+        assert listed.stdout == expected
+    unknown = run("alias", "list", "--model", "gpt-44")
+    assert unknown.exit_code == 1
+    assert "no current model 'gpt-44'" in unknown.stderr

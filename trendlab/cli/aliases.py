@@ -82,10 +82,14 @@ def list_(
     Example:
       trendlab alias list --model claude-3-opus --csv
     """
-    from trendlab.kinds import ALIASES
+    from trendlab.kinds import ALIASES, MODELS
+    from trendlab.records import resolve_key
     from trendlab.render import render
 
     with settings.reader(as_of) as store:
+        # As `list aliases --model`: the model by any case or alias, a typo an error.
+        if model is not None:
+            model = resolve_key(store, MODELS, model)
         frame = store.records(ALIASES, model=model)
     if frame.is_empty():
         note("no aliases match")
