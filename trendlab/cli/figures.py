@@ -48,9 +48,9 @@ def plot(
 ) -> None:
     """Draw a benchmark's results, frontier and forecast to a PNG or SVG file.
 
-    Every result is a point coloured by its model's organization (the eight with the
-    most results on the benchmark get a colour each, the rest share one, unknown is
-    grey); the frontier is a black step line; the forecast (fitted as `trendlab
+    Every result is a point coloured by its model's organization (up to eight get a
+    colour each; past eight, the seven with the most results on the benchmark do and
+    the rest share one; unknown is grey); the frontier is a black step line; the forecast (fitted as `trendlab
     forecast` fits it, with the same options) is a blue median and interval fan; each
     threshold is a dashed line labelled with when it is crossed, and the human
     baseline a dotted one. `forecast --plot` draws the same figure.
