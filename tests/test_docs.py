@@ -87,6 +87,28 @@ def test_the_readme_tour_runs_as_written(db: Path, tmp_path: Path, monkeypatch: 
         assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
 
 
+def test_the_top_level_help_example_runs_on_a_seeded_database(db: Path):
+    """`trendlab --help`'s example, run as written after `init`, leaves every result
+    sourced: its add-result names the seeded Minerva result (a no-op), not a sourceless
+    copy of it that the MATH frontier would then show."""
+    block = cli.help.split("Example:", 1)[1]
+    joined = block.replace("\\\n", " ")
+    commands = [shlex.split(line) for line in joined.splitlines() if line.strip()]
+    assert [words[:2] for words in commands] == [
+        ["trendlab", "init"],
+        ["trendlab", "add-result"],
+        ["trendlab", "query"],
+    ]
+    for words in commands:
+        result = CliRunner().invoke(cli, ["--db", str(db), *words[1:]])
+        assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
+    unsourced = CliRunner().invoke(
+        cli,
+        ["--db", str(db), "query", "SELECT count(*) AS n FROM results WHERE source_url IS NULL"],
+    )
+    assert json.loads(unsourced.stdout.split("\n")[-2]) == 0, unsourced.stdout
+
+
 def test_the_readme_forecast_json_is_what_forecast_prints(db: Path):
     """The README's example is the seeded database's MMLU forecast, abridged."""
     text = README.read_text(encoding="utf-8")

@@ -111,7 +111,8 @@ def cli(
     \b
     Example:
       trendlab init
-      trendlab add-result minerva-540b math 50.3 --date 2022-06-29 -m "Minerva paper"
+      trendlab add-result minerva-540b math 50.3 --date 2022-06-29 \\
+        --setting "4-shot maj1@64" --source-url https://arxiv.org/abs/2206.14858
       trendlab query frontier --param benchmark=math
     """
     if not db.strip():
