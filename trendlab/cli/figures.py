@@ -50,10 +50,10 @@ def plot(
 
     Every result is a point coloured by its model's organization (up to eight get a
     colour each; past eight, the seven with the most results on the benchmark do and
-    the rest share one; unknown is grey); the frontier is a black step line; the forecast (fitted as `trendlab
-    forecast` fits it, with the same options) is a blue median and interval fan; each
-    threshold is a dashed line labelled with when it is crossed, and the human
-    baseline a dotted one. `forecast --plot` draws the same figure.
+    the rest share one; unknown is grey); the frontier is a black step line; the
+    forecast (fitted as `trendlab forecast` fits it, with the same options) is a blue
+    median and interval fan; each threshold is a dashed line labelled with when it is
+    crossed, and the human baseline a dotted one. `forecast --plot` draws the same figure.
 
     \b
     Example:
