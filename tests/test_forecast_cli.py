@@ -508,3 +508,5 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     assert medians[said[1]] >= 99.925 > max(m for d, m in medians.items() if d < said[1])
     auto = run("forecast", "mmlu", "--until", "2030", "--json")
     assert "held there" not in _ok(auto) + auto.stderr
+    by_compute = run("forecast", "mmlu", "--family", "linear", "--by", "compute")
+    assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP and", by_compute.stderr)

@@ -43,6 +43,12 @@ class Axis:
             return from_decimal_year(x)
         return float(10.0**x)
 
+    def text(self, x: float) -> str:
+        """x for a sentence: a date, or FLOP / USD per million tokens to three figures,
+        with the unit."""
+        value = self.label(x)
+        return str(value) if self.by == "date" else f"{value:.3g} {x_unit(self.by)}"
+
     @property
     def key(self) -> str:
         """The JSON key of a forecast point's x."""
@@ -90,7 +96,7 @@ def parse_until(text: str | None, series: Series) -> float:
         if day.year > series.last_date.year + MAX_YEARS:
             raise TrendlabError(f"--until {text} is more than {MAX_YEARS} years past the data")
         return decimal_year(day)
-    unit = "FLOP" if series.by == "compute" else "USD per million tokens"
+    unit = x_unit(series.by)
     try:
         value = float(text)
     except ValueError:
@@ -134,3 +140,8 @@ def make_axis(series: Series, until: float) -> Axis:
         grid = np.append(grid[grid > series.x_now], until)
         grid = np.unique(grid)
     return Axis(series.by, grid, until)
+
+
+def x_unit(by: str) -> str:
+    """What x counts off the date axis."""
+    return "FLOP" if by == "compute" else "USD per million tokens"

@@ -96,7 +96,7 @@ class Forecast:
         bound = scale.ceiling if median[first] >= 0.999 else scale.floor
         assert bound is not None
         return (
-            f"the {self.family} median reaches {bound:g} by {self.axis.label(self.axis.grid[first])}"
+            f"the {self.family} median reaches {bound:g} by {self.axis.text(self.axis.grid[first])}"
             " and is held there: past that the forecast is the bound, not a trend (a "
             "saturating family, such as auto's, bends before it)"
         )
