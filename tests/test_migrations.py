@@ -306,6 +306,30 @@ def test_a_duckdb_file_with_other_tables_is_refused_and_untouched(tmp_path: Path
         )
 
 
+@pytest.mark.parametrize("name", ["results.csv", "results.json", "results.parquet", "junk.duckdb"])
+def test_a_file_that_is_not_a_duckdb_database_is_refused_and_untouched(tmp_path: Path, name: str):
+    """DuckDB opens an existing CSV, JSON or Parquet file as an in-memory database with
+    a view of it: readers failed with "Catalog Error: Cannot launch in-memory database in
+    read-only mode!", writers called it a database holding other tables."""
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        with duckdb.connect() as con:
+            con.execute(f"COPY (SELECT 'x' AS slug) TO '{path}' (FORMAT parquet)")
+    else:
+        path.write_text('[{"slug": "x"}]\n' if name.endswith(".json") else "slug\nx\n")
+    before = path.read_bytes()
+    hint = "" if name.endswith(".duckdb") else "; a CSV, JSON or Parquet file goes in with"
+    for args in (["list", "models"], ["init"], ["add-model", "y", "-m", "y"]):
+        result = _invoke(path, *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith(
+            f"trendlab: error: cannot open {path}: not a DuckDB database file{hint}"
+        ), result.stderr
+        assert result.stderr.count("\n") == 1
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
 def test_a_file_whose_first_migration_failed_is_initialised(tmp_path: Path):
     """Interrupted before its first migration committed, a new file holds only the
     migrations table trendlab made: it is trendlab's, and init finishes the job."""

@@ -1213,12 +1213,37 @@ def store_paths(location: str, data_path: str | None = None) -> list[Path]:
 
 
 def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    _refuse_data_file(path)
     return retry_while_locked(
         lambda: duckdb.connect(path, read_only=read_only),
         f"database {path}",
         lock_timeout,
         lambda text: TrendlabError(f"cannot open {path}: {_first_line(text)}"),
     )
+
+
+def _refuse_data_file(path: str) -> None:
+    """Refuse an existing file that is not a DuckDB database (which says DUCK at byte 8).
+
+    DuckDB opens a CSV, JSON or Parquet file given as a database as an in-memory one
+    with a view of it: read-only that fails with "Cannot launch in-memory database in
+    read-only mode!", and a writer called it a database holding other tables."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(12)
+    except OSError:
+        return  # a folder, or a file we may not read: DuckDB says what is wrong
+    if head[8:12] != b"DUCK":
+        hint = (
+            "; a CSV, JSON or Parquet file goes in with `trendlab import`"
+            if Path(path).suffix.lower() in _DATA_SUFFIXES
+            else ""
+        )
+        raise TrendlabError(f"cannot open {path}: not a DuckDB database file{hint}")
+
+
+# Files DuckDB opens as data rather than as a database (and `import` reads).
+_DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".pq")
 
 
 def _first_line(text: str) -> str:
