@@ -678,6 +678,13 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         ),
         (["forecast"], "Missing argument 'BENCHMARK' (see 'trendlab forecast --help')"),
         (["list", "models", "--bogus"], "No such option '--bogus' (see 'trendlab list --help')"),
+        # Click lays the choices out one a line, which came out as literal \n\t escapes.
+        (
+            ["show"],
+            "Missing argument 'KIND'. Choose from: organizations, models, benchmarks, "
+            "results, prices, aliases, organization, model, benchmark, result, price, alias "
+            "(see 'trendlab show --help')",
+        ),
     ]:
         result = CliRunner().invoke(cli, args, prog_name="trendlab")
         assert result.exit_code == 2

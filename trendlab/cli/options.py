@@ -271,7 +271,10 @@ def _fail_usage(exc: click.UsageError) -> None:
     if isinstance(exc, click.exceptions.NoArgsIsHelpError):
         raise exc  # a bare group (`trendlab`, `trendlab alias`): its help, as Click shows it
     hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-    _fail(f"{exc.format_message().rstrip('.')}{hint}", [], exc.exit_code)
+    # Click lays out the choices of a missing argument one a line ("Choose
+    # from:\n\torganizations,\n\tmodels, ..."), which one_line would show escaped.
+    message = exc.format_message().replace(":\n\t", ": ").replace(",\n\t", ", ")
+    _fail(f"{message.rstrip('.')}{hint}", [], exc.exit_code)
 
 
 def note(message: str) -> None:
