@@ -66,6 +66,26 @@ def test_epoch_folder_into_an_empty_database(run_empty: Run):
     assert run_empty("check").exit_code == 0
 
 
+def test_epoch_folder_skips_other_files_without_reading_them(run_empty: Run, tmp_path: Path):
+    """A download folder's other CSV files are not ours to judge: one that is not UTF-8,
+    ragged or empty failed the whole import before its header was even looked at."""
+    folder = tmp_path / "epoch"
+    shutil.copytree(EPOCH, folder)
+    (folder / "notes-latin1.csv").write_bytes("name,note\nfoo,caf\xe9\n".encode("latin-1"))
+    (folder / "ragged.csv").write_text("a,b\n1\n")
+    (folder / "empty.csv").write_text("")
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert "arc-agi" in result.stderr
+    # An Epoch file that is broken still fails the import, naming its line.
+    runs = folder / "benchmarks_runs.csv"
+    runs.chmod(0o644)
+    runs.write_bytes(runs.read_bytes() + b"caf\xe9\n")
+    broken = run_empty("import", "--from", "epoch", str(folder))
+    assert broken.exit_code == 1
+    assert "benchmarks_runs.csv:" in broken.stderr and "not valid UTF-8" in broken.stderr
+
+
 def test_epoch_reimport_of_the_same_files_changes_nothing(run_empty: Run):
     assert run_empty("import", "--from", "epoch", str(EPOCH)).exit_code == 0
     before = run_empty("log", "--json").stdout

@@ -28,6 +28,7 @@ setting, source URL), so importing an overlapping publication changes nothing tw
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -177,11 +178,15 @@ def read(path: str) -> Publication:
         raise TrendlabError(f"cannot read {path}: no such file or folder")
     readers = []
     for file in files:
+        if target.is_dir() and _detect(_header_of(file)) is None:
+            # Other files in a download folder are not ours to judge, nor to read: one
+            # that is not UTF-8, ragged or empty would fail the import.
+            continue
         loaded = read_csv(file)
-        reader = _detect(loaded)
+        reader = _detect(set(loaded.frame.columns))
         if reader is None:
             if target.is_dir():
-                continue  # other files in a download folder are not ours to judge
+                continue  # not ours to judge (as above)
             raise TrendlabError(
                 f"{file}: not an Epoch AI benchmark file (columns: "
                 f"{', '.join(c for c in loaded.frame.columns if c != ROW)})"
@@ -248,8 +253,18 @@ def one_copy_per_record(publications: list[Publication]) -> int:
 Reader = Callable[[Loaded, Path], Publication]
 
 
-def _detect(loaded: Loaded) -> Reader | None:
-    columns = set(loaded.frame.columns)
+def _header_of(file: Path) -> set[str]:
+    """The column names on a CSV file's first line (none if it cannot be read), to tell
+    an Epoch file by without reading the rest."""
+    try:
+        with file.open(encoding="utf-8-sig", errors="replace", newline="") as text:
+            first = next(csv.reader(text), [])
+    except (OSError, csv.Error):
+        return set()
+    return {name.strip() for name in first}
+
+
+def _detect(columns: set[str]) -> Reader | None:
     if {"id", "Version release date"} <= columns:
         return _model_versions
     if {"task", "model", "Best score (across scorers)"} <= columns:
