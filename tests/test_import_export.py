@@ -247,6 +247,21 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     assert run("import", str(odd), "-f", "csv", "-m", "t").exit_code == 0
 
 
+def test_a_folder_is_refused_as_a_folder(run: Run, tmp_path: Path):
+    """Without --from a folder was told to pass --kind, then that its extension told no
+    format, neither of which could help."""
+    folder = tmp_path / "results"
+    folder.mkdir()
+    expected = (
+        f"trendlab: error: cannot read {folder}: a folder; import reads one file "
+        "(--from epoch reads a folder)\n"
+    )
+    for args in ([], ["--kind", "results"], ["--kind", "results", "-f", "csv"]):
+        result = run("import", str(folder), *args)
+        assert result.exit_code == 1, args
+        assert result.stderr == expected, args
+
+
 def test_new_models_create_organizations_and_results_can_follow(run: Run, tmp_path: Path):
     models = tmp_path / "models.jsonl"
     models.write_text(

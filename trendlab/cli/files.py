@@ -20,6 +20,7 @@ from trendlab.cli.options import (
     note,
     output_options,
 )
+from trendlab.errors import TrendlabError
 from trendlab.kinds import IMPORTABLE
 
 SHOWN = 5  # lines of a left-out list shown before "... and N more"
@@ -120,6 +121,11 @@ def import_(
         raise click.UsageError("--skip-unresolved, --source-url and --list-all go with --from")
     from trendlab.ingest import read_records
 
+    if file != "-" and Path(file).is_dir():
+        # Before its name is read for a kind or a format, neither of which would help.
+        raise TrendlabError(
+            f"cannot read {file}: a folder; import reads one file (--from epoch reads a folder)"
+        )
     if kind_name is None:
         stem = Path(file).stem.lower() if file != "-" else ""
         if stem not in IMPORTABLE:
