@@ -45,6 +45,20 @@ def test_add_model_prints_its_slug_and_records_a_changeset(run: Run):
     assert "+1 models" in entry["changes"] and "+1 organizations" in entry["changes"]
 
 
+def test_a_blank_optional_message_is_the_summary_and_a_blank_required_one_an_error(run: Run):
+    """-m "" on add-* got the summary while -m " " was refused with "pass -m MESSAGE",
+    though -m had been passed and may be left out."""
+    for message in ("", "   "):
+        slug = f"blank-message-{len(message)}"
+        added = run("add-model", slug, "-m", message)
+        assert added.exit_code == 0, added.stderr
+        log = json.loads(run("log", "--limit", "1", "--json").stdout)
+        assert log[0]["message"] == f"add model {slug}"
+        refused = run("retract", "model", slug, "-m", message)
+        assert refused.exit_code == 1
+        assert refused.stderr == "trendlab: error: a change needs a message: pass -m MESSAGE\n"
+
+
 @both_stores
 def test_add_result_key_and_date_default(run: Run):
     result = run(

@@ -408,10 +408,18 @@ as_of_option = click.option(
 
 
 def message_option(required: bool = False) -> Callable:
+    def blank_is_not_given(
+        _ctx: click.Context, _param: click.Parameter, value: str | None
+    ) -> str | None:
+        # An optional message left blank, spaces or not, gets the summary ('-m ""' did,
+        # '-m " "' was told "a change needs a message: pass -m MESSAGE").
+        return value if required or value is None or value.strip() else None
+
     return click.option(
         "-m",
         "--message",
         required=required,
+        callback=blank_is_not_given,
         help="Why: recorded in the changeset." + ("" if required else " [default: a summary]"),
     )
 
