@@ -366,3 +366,43 @@ def test_a_field_one_json_record_leaves_out_keeps_its_stored_value(
     assert twice.exit_code == 1 and "same slug as" in twice.stderr, twice.stderr
     assert run("show", "model", "bar-6").exit_code != 0
     assert run("show", "model", "bar-7").exit_code != 0
+
+
+def test_a_json_record_leaving_out_a_bound_is_judged_with_its_stored_value(
+    run: Run, tmp_path: Path
+):
+    """When another record of the file gave every field that floor and ceiling (or a
+    price's two sides) are judged by, a record leaving one out was judged with null
+    for it instead of its stored value: refused, though it imports alone."""
+    added = run(
+        "add-benchmark", "err-rate", "--unit", "percent", "--no-higher-is-better",
+        "--floor", "100", "--ceiling", "0",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert run("add-price", "gpt-4", "Acme", "2024-01-01", "--input", "5").exit_code == 0
+    benchmarks = [
+        {"slug": "math", "unit": "percent", "higher_is_better": True, "floor": 0, "ceiling": 100},
+        {"slug": "err-rate", "unit": "percent", "floor": 100, "ceiling": 1},  # lower is better
+    ]
+    prices = [
+        {"model": "gpt-4o", "provider": "Acme", "effective_date": "2024-06-01",
+         "input_usd_per_mtok": 1, "output_usd_per_mtok": 2},
+        {"model": "gpt-4", "provider": "Acme", "effective_date": "2024-01-01",
+         "output_usd_per_mtok": None},  # its input price stays 5
+    ]  # fmt: skip
+    for kind, records in (("benchmarks", benchmarks), ("prices", prices)):
+        path = tmp_path / f"{kind}.json"
+        path.write_text(json.dumps(records))
+        result = run("import", str(path), "-m", "two shapes")
+        assert result.exit_code == 0, result.stderr
+    err = json.loads(run("show", "benchmark", "err-rate", "--json").stdout)
+    assert (err["higher_is_better"], err["floor"], err["ceiling"]) == (False, 100, 1)
+    price = json.loads(run("show", "price", "gpt-4/Acme/2024-01-01", "--json").stdout)
+    assert (price["input_usd_per_mtok"], price["output_usd_per_mtok"]) == (5, None)
+    # Bounds that are wrong once merged are still refused, naming the record.
+    benchmarks[1] = {"slug": "err-rate", "unit": "percent", "floor": 1, "ceiling": 50}
+    path = tmp_path / "benchmarks.json"
+    path.write_text(json.dumps(benchmarks))
+    wrong = run("import", str(path), "-m", "wrong")
+    assert wrong.exit_code == 1
+    assert f"{path}:record 2: floor must be above ceiling when lower is better" in wrong.stderr

@@ -282,7 +282,7 @@ class Changeset:
         `progress` is called with the number of rows written so far. `absent` says
         which rows leave which fields out (see ingest.Loaded): those keep their value.
         """
-        typed = self.validated(kind, raw, source=source, line_of=line_of)
+        typed = self.validated(kind, raw, source=source, line_of=line_of, absent=absent)
         counts = self._counts(kind)
         checked = merged_fields(kind)
         for start in range(0, typed.height, CHUNK_ROWS):
@@ -317,12 +317,14 @@ class Changeset:
         *,
         source: str = "input",
         line_of: Callable[[int], str] | None = None,
+        absent: pl.DataFrame | None = None,
     ) -> pl.DataFrame:
-        """Text rows of `kind`, typed; any bad row raises with every problem listed."""
+        """Text rows of `kind`, typed; any bad row raises with every problem listed.
+        `absent` says which rows leave which fields out (see ingest.Loaded)."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(kind, raw.columns, source)
-        typed, errors = validate(kind, raw, self.refs)
+        typed, errors = validate(kind, raw, self.refs, absent)
         if not errors.is_empty():
             raise _row_errors(errors, source, line_of)
         return typed

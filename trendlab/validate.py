@@ -394,7 +394,9 @@ def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     return pl.concat([existing, within])
 
 
-def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFrame]:
+def _kind_errors(
+    kind: Kind, typed: pl.DataFrame, refs: Refs, absent: pl.DataFrame | None = None
+) -> list[pl.DataFrame]:
     """Rules that span fields or need the database."""
     found: list[pl.DataFrame] = []
     cols = set(typed.columns)
@@ -431,7 +433,18 @@ def _kind_errors(kind: Kind, typed: pl.DataFrame, refs: Refs) -> list[pl.DataFra
                 found.append(_range_errors(typed, col, "unit", refs.units, col))
     if kind.name in _MERGED and set(merged_fields(kind)) <= cols:
         # With every column given, no stored value can fill them: say so with the rest.
-        found.append(merged_errors(kind, typed, refs.units))
+        # But a JSON record that leaves one out keeps its stored value, which its null
+        # here is not: such rows are checked once merged with the stored records.
+        left_out = [f for f in merged_fields(kind) if absent is not None and f in absent.columns]
+        given = typed
+        if absent is not None and left_out:
+            leaves_out = absent.select(ROW, pl.any_horizontal(left_out).alias("__left_out"))
+            given = (
+                typed.join(leaves_out, on=ROW, how="left")
+                .filter(~pl.col("__left_out").fill_null(False))
+                .drop("__left_out")
+            )
+        found.append(merged_errors(kind, given, refs.units))
     return found
 
 
@@ -523,10 +536,13 @@ def _duplicate_errors(kind: Kind, typed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, pl.DataFrame]:
+def validate(
+    kind: Kind, raw: pl.DataFrame, refs: Refs, absent: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check text rows of `kind`.
 
-    `raw` has a ROW column and one String column per field present. Returns the typed
+    `raw` has a ROW column and one String column per field present; `absent` says which
+    rows leave which fields out (see ingest.Loaded). Returns the typed
     frame (same columns) and a frame of errors (ROW, message), one row per bad input
     row, every problem of that row joined with '; '.
     """
@@ -589,7 +605,7 @@ def validate(kind: Kind, raw: pl.DataFrame, refs: Refs) -> tuple[pl.DataFrame, p
     sound = (
         typed.join(field_errors.select(ROW), on=ROW, how="anti") if field_errors.height else typed
     )
-    parts.extend(_kind_errors(kind, sound, refs))
+    parts.extend(_kind_errors(kind, sound, refs, absent))
     parts.append(_duplicate_errors(kind, sound))
     errors = (
         pl.concat(
