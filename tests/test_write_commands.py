@@ -601,6 +601,36 @@ def test_an_import_checks_the_bounds_as_the_record_will_stand(run: Run, tmp_path
 
 
 @both_stores
+def test_bounds_judged_as_the_record_will_stand_are_listed_with_the_other_bad_rows(
+    run: Run, tmp_path: Path
+):
+    """Such rules were checked only once every row had passed the others: a file with a
+    bad unit on one line and bounds the wrong way round on another listed the first,
+    and the second only after it was fixed."""
+    path = tmp_path / "benchmarks.csv"
+    path.write_text("slug,unit,floor,ceiling\nnew-a,percent,50,40\nnew-b,percent,,150\n")
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {path}: 2 bad rows; nothing was written",
+        f"  {path}:2: floor must be below ceiling",
+        f"  {path}:3: ceiling 150.0 is outside the range of unit percent (0.0-100.0)",
+    ]
+    prices = tmp_path / "prices.csv"
+    prices.write_text(
+        "model,provider,effective_date,input_usd_per_mtok\n"
+        "gpt-4,Acme,2024-02-30,1\ngpt-4o,Acme,2024-06-01,\n"
+    )
+    result = run("import", str(prices))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"  {prices}:2: effective_date: '2024-02-30' is not a date (YYYY-MM-DD)",
+        f"  {prices}:3: a price needs input_usd_per_mtok or output_usd_per_mtok",
+    ]
+    assert run("show", "benchmark", "new-a").exit_code == 1
+
+
+@both_stores
 def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: Run):
     """A ceiling below the results is recorded, as any data is; check lists the results
     past it, and a forecast refuses rather than put its median below today's best."""

@@ -282,7 +282,9 @@ class Changeset:
         `progress` is called with the number of rows written so far. `absent` says
         which rows leave which fields out (see ingest.Loaded): those keep their value.
         """
-        typed = self.validated(kind, raw, source=source, line_of=line_of, absent=absent)
+        typed = self.validated(
+            kind, raw, source=source, line_of=line_of, absent=absent, merging=mode
+        )
         counts = self._counts(kind)
         checked = merged_fields(kind)
         for start in range(0, typed.height, CHUNK_ROWS):
@@ -303,6 +305,32 @@ class Changeset:
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
 
+    def _with_merged_errors(
+        self,
+        kind: Kind,
+        typed: pl.DataFrame,
+        errors: pl.DataFrame,
+        mode: str,
+        absent: pl.DataFrame | None,
+    ) -> pl.DataFrame:
+        """`errors` and the errors of the other rows once merged with the stored records
+        (a benchmark's bounds, a price's sides), which write checks only after every row
+        has passed validate: so every bad row is listed at once."""
+        sound = typed.join(errors.select(ROW), on=ROW, how="anti")
+        if sound.is_empty():
+            return errors
+        with self.store.staged_diff(kind, sound, revive=mode != "add", absent=absent):
+            merged = self.store.diff_rows(list(WRITTEN), merged_fields(kind))
+            found = merged_errors(kind, merged, self.refs.units)
+        if found.is_empty():
+            return errors
+        found = found.select(
+            pl.col(ROW).cast(errors.schema[ROW]),
+            pl.col("message"),
+            pl.lit(None, dtype=errors.schema[REF]).alias(REF),
+        )
+        return pl.concat([errors.select(ROW, "message", REF), found]).sort(ROW)
+
     @_replayable
     def run(self, operation: Callable[[Changeset], None]) -> None:
         """Run `operation` (reads and writes) as one operation of this changeset: after
@@ -318,14 +346,19 @@ class Changeset:
         source: str = "input",
         line_of: Callable[[int], str] | None = None,
         absent: pl.DataFrame | None = None,
+        merging: str | None = None,
     ) -> pl.DataFrame:
         """Text rows of `kind`, typed; any bad row raises with every problem listed.
-        `absent` says which rows leave which fields out (see ingest.Loaded)."""
+        `absent` says which rows leave which fields out (see ingest.Loaded). Given the
+        mode of the write that follows (`merging`), the errors of rules on records as
+        merged with the stored ones are listed too (see _with_merged_errors)."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(kind, raw.columns, source)
         typed, errors = validate(kind, raw, self.refs, absent)
         if not errors.is_empty():
+            if merging is not None and merged_fields(kind):
+                errors = self._with_merged_errors(kind, typed, errors, merging, absent)
             raise _row_errors(errors, source, line_of)
         return typed
 
