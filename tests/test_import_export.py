@@ -262,6 +262,14 @@ def test_a_folder_is_refused_as_a_folder(run: Run, tmp_path: Path):
         assert result.stderr == expected, args
 
 
+def test_a_missing_file_is_named_missing_whatever_its_name(run: Run, tmp_path: Path):
+    """A name that tells no kind was asked for --kind, though no --kind would help."""
+    for name, args in (("nonexist.csv", []), ("results.csv", []), ("x.csv", ["--kind", "results"])):
+        result = run("import", str(tmp_path / name), *args)
+        assert result.exit_code == 1, name
+        assert result.stderr == f"trendlab: error: cannot read {tmp_path / name}: no such file\n"
+
+
 def test_new_models_create_organizations_and_results_can_follow(run: Run, tmp_path: Path):
     models = tmp_path / "models.jsonl"
     models.write_text(

@@ -121,11 +121,13 @@ def import_(
         raise click.UsageError("--skip-unresolved, --source-url and --list-all go with --from")
     from trendlab.ingest import read_records
 
+    # Before its name is read for a kind or a format, neither of which would help.
     if file != "-" and Path(file).is_dir():
-        # Before its name is read for a kind or a format, neither of which would help.
         raise TrendlabError(
             f"cannot read {file}: a folder; import reads one file (--from epoch reads a folder)"
         )
+    if file != "-" and not Path(file).exists():
+        raise TrendlabError(f"cannot read {file}: no such file")
     if kind_name is None:
         stem = Path(file).stem.lower() if file != "-" else ""
         if stem not in IMPORTABLE:
