@@ -30,6 +30,19 @@ def test_blend_parsing_and_value():
     assert blended == [7.5, None]  # unknown input: unknown blend, not a guess
 
 
+def test_the_blend_of_two_finite_prices_is_finite_however_large(run: Run):
+    """3 x 1e308 overflows: the blend weighed the sides before dividing, so a valid
+    price showed a blended price of inf, and price-trend refused it."""
+    huge = pl.DataFrame({"input_usd_per_mtok": [1e308], "output_usd_per_mtok": [1.7e308]})
+    for blend in (Blend(), Blend(1, 1), Blend(0, 1)):
+        assert np.isfinite(with_blended(huge, blend).item(0, BLENDED)), blend
+    assert run("add-model", "huge-1", "-m", "t").exit_code == 0
+    assert run("add-price", "huge-1", "acme", "2024-01-01", "--input", "1e308",
+               "--output", "1e308", "-m", "t").exit_code == 0  # fmt: skip
+    shown = json.loads(run("prices", "--model", "huge-1", "--json").stdout)
+    assert shown[0][BLENDED] == 1e308
+
+
 def test_prices_command_on_real_seeded_prices(run: Run):
     rows = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)
     assert [

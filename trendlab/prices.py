@@ -43,13 +43,12 @@ class Blend:
 
     def expr(self) -> pl.Expr:
         """The blended price; unknown when either side is unknown (NULL, not a guess)."""
+        # Weights summing to 1, applied before adding: the blend of two finite prices is
+        # finite, however large (3 x 1e308 is not).
         total = self.input + self.output
         return (
-            (
-                self.input * pl.col("input_usd_per_mtok")
-                + self.output * pl.col("output_usd_per_mtok")
-            )
-            / total
+            (self.input / total) * pl.col("input_usd_per_mtok")
+            + (self.output / total) * pl.col("output_usd_per_mtok")
         ).alias(BLENDED)
 
 
