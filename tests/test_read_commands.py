@@ -777,3 +777,21 @@ def test_names_in_another_case_or_by_alias_name_the_same_records(run: Run):
     assert history.exit_code == 0 and json.loads(history.stdout)[0]["op"] == "insert"
     two = run("history", "result", "GPT-4o/mmlu")
     assert two.exit_code == 1 and "matches 2 results" in two.stderr, two.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "results"],
+        ["query", "select 1"],
+        ["forecast", "mmlu"],
+        ["backtest", "--all"],
+        ["report"],
+    ],
+)
+def test_output_into_no_directory_fails_before_any_work(run: Run, args: list[str]):
+    """`backtest --all -o /no/such/dir/x.csv` backtested every benchmark, then failed."""
+    suffix = ".html" if args == ["report"] else ".csv"
+    result = run(*args, "-o", f"/no/such/dir/out{suffix}")
+    assert result.exit_code == 1
+    assert result.stderr == f"trendlab: error: -o /no/such/dir/out{suffix}: no such directory\n"

@@ -14,9 +14,9 @@ from trendlab.cli.options import (
     Settings,
     as_of_option,
     check_figure_path,
+    check_output,
     note,
     progress_bar,
-    refuse_the_database,
 )
 from trendlab.errors import TrendlabError
 
@@ -166,9 +166,7 @@ def report(
         raise click.BadParameter(
             f"{output}: the report is an HTML page (FILE.html)", param_hint="-o"
         )
-    if output != "-" and not Path(output).resolve().parent.is_dir():
-        raise TrendlabError(f"-o {output}: no such directory")
-    refuse_the_database(output, "-o")
+    check_output(output, "-o")
     built = build_report(
         settings,
         benchmarks=list(benchmarks),

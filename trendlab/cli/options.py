@@ -336,7 +336,7 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
                     f"-o {output} names a {suffix} file, but the format asked for is {chosen}"
                 )
             kwargs["fmt"] = chosen or suffix or default
-            refuse_the_database(output, "-o")
+            check_output(output, "-o")
             return func(*args, **kwargs)
 
         options = [
@@ -364,6 +364,14 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
         return wrapper
 
     return decorator
+
+
+def check_output(output: str | None, option: str) -> None:
+    """Fail before any work (a backtest of every benchmark can take a while) if the file
+    `output` could not be written, or would be written over the database."""
+    if output and output != "-" and not Path(output).resolve().parent.is_dir():
+        raise TrendlabError(f"{option} {output}: no such directory")
+    refuse_the_database(output, option)
 
 
 def refuse_the_database(output: str | None, option: str) -> None:
