@@ -446,6 +446,14 @@ def test_as_of_a_year_and_other_global_mistakes(run: Run):
     assert empty.exit_code == 2 and "--db: is empty" in empty.stderr
 
 
+def test_diff_kind_is_a_choice_as_every_kind_option_is(run: Run):
+    """An unknown --kind was a data error (exit 1) after the changes were read."""
+    bad = run("diff", "--since", "1000", "--kind", "bogus")
+    assert bad.exit_code == 2 and "Invalid value for '--kind': 'bogus'" in bad.stderr
+    singular = json.loads(run("diff", "--since", "1000", "--kind", "Benchmark", "--json").stdout)
+    assert singular and {c["kind"] for c in singular} == {"benchmarks"}
+
+
 def test_query_output_with_nested_values_and_brackets(run: Run):
     sql = (
         "SELECT 'gpt-4' AS model, ['5-shot', NULL] AS settings, [DATE '2023-03-14'] AS days, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from trendlab.cli.options import Settings, note, output_options
+from trendlab.cli.options import Settings, kind_choice, note, output_options
 
 
 @click.command()
@@ -15,7 +15,9 @@ from trendlab.cli.options import Settings, note, output_options
     help="A changeset id (or prefix), a date (its end, UTC) or a timestamp: show what "
     "changed after it.",
 )
-@click.option("--kind", "kind_name", metavar="KIND", help="Only this kind of record.")
+@click.option(
+    "--kind", "kind_name", metavar="KIND", type=kind_choice(), help="Only this kind of record."
+)
 @output_options()
 @click.pass_obj
 def diff(

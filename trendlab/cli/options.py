@@ -432,15 +432,16 @@ def message_option(required: bool = False) -> Callable:
     )
 
 
-def kind_argument(importable_only: bool = False) -> Callable:
+def kind_choice(importable_only: bool = False) -> click.Choice:
+    """The kinds, plural or singular, in any case."""
     from trendlab.kinds import IMPORTABLE, KINDS
 
     names = IMPORTABLE if importable_only else tuple(KINDS)
-    return click.argument(
-        "kind",
-        metavar="KIND",
-        type=click.Choice([*names, *(KINDS[n].singular for n in names)], case_sensitive=False),
-    )
+    return click.Choice([*names, *(KINDS[n].singular for n in names)], case_sensitive=False)
+
+
+def kind_argument(importable_only: bool = False) -> Callable:
+    return click.argument("kind", metavar="KIND", type=kind_choice(importable_only))
 
 
 def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
