@@ -467,10 +467,12 @@ def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run):
 )
 def test_a_benchmark_is_named_in_any_case(run: Run, args: list[str]):
     """Slugs have no capitals, so MMLU names mmlu, as a key does in show or list; the
-    output names it by its slug."""
+    output names it by its slug. Nor have they surrounding spaces, which a name given
+    to add-result could always have and a benchmark to forecast could not."""
     lower = json.loads(_ok(run(*(a.format("mmlu") for a in args))))
     upper = json.loads(_ok(run(*(a.format("MMLU") for a in args))))
-    assert upper == lower and upper["benchmark"] == "mmlu"
+    spaced = json.loads(_ok(run(*(a.format(" mmlu ") for a in args))))
+    assert upper == lower == spaced and upper["benchmark"] == "mmlu"
 
 
 def test_plot_and_report_name_a_benchmark_in_any_case(run: Run, tmp_path: Path):

@@ -507,7 +507,9 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
     """Store.find_keys for `text` as given, else with the names in it as stored (see
     _as_stored). A result's or a price's MODEL/... name gives the keys of every way to
     read it (see _readings), so a name two readings fit gives keys of both, which the
-    caller reports as ambiguous."""
+    caller reports as ambiguous. Surrounding spaces are no part of a name: every text
+    field is stored stripped."""
+    text = text.strip()
     if kind in (RESULTS, PRICES) and "/" in text:
         keys: list[str] = []
         for reading in _readings(store, kind, text):
