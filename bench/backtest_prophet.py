@@ -111,9 +111,10 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
     return pl.DataFrame(out)
 
 
-def calibrated_in_time(found, level: float) -> pl.DataFrame:
+def calibrated_in_time(found, at_choice, level: float) -> pl.DataFrame:
     """Every benchmark's rows with each origin calibrated only on the other benchmarks'
-    forecasts whose targets came before it, and auto chosen from those rows."""
+    forecasts whose targets came before it, and auto chosen from those rows (at 80 %:
+    `at_choice` are the same backtests at that level)."""
     from trendlab.forecast.evaluate import (
         CHOICE_LEVEL,
         ENSEMBLE,
@@ -138,7 +139,8 @@ def calibrated_in_time(found, level: float) -> pl.DataFrame:
             cals = calibrations(past, backtest.space)
             at = Backtest(backtest.scale, backtest.space, rows)
             parts.append(calibrated(at, cals, level))
-            choosing.append(calibrated(at, cals, CHOICE_LEVEL))
+            then = at_choice[slug].rows.filter(pl.col("origin") == origin)
+            choosing.append(calibrated(Backtest(at.scale, at.space, then), cals, CHOICE_LEVEL))
         rows = pl.concat(parts)
         candidates = tuple(
             f for f in rows.get_column("family").unique().sort().to_list() if f != "last-value"
@@ -239,8 +241,12 @@ def main() -> None:
     # three points runs past float range in a few paths) are not the figures'.
     warnings.simplefilter("ignore", RuntimeWarning)
     start = time.perf_counter()
-    found = backtests(settings, {}, everything=Plan(every=args.every))
-    scored = score(found, sorted(found), level, None)
+    found = backtests(settings, {}, everything=Plan(every=args.every, level=level))
+    # auto chooses by 80 % intervals whatever --level is, as `backtest --level` does.
+    at_choice = (
+        found if level == 0.8 else backtests(settings, {}, everything=Plan(every=args.every))
+    )
+    scored = score(found, sorted(found), level, None, at_choice)
     ours_seconds = time.perf_counter() - start
     ours = pl.concat(
         [
@@ -299,7 +305,7 @@ def main() -> None:
     )
     print(summary(both.filter(~pl.col("benchmark").is_in(jumped)), level))
     start = time.perf_counter()
-    in_time = with_prophet(calibrated_in_time(found, level))
+    in_time = with_prophet(calibrated_in_time(found, at_choice, level))
     print(
         "\nCalibrated in time: each origin calibrated only on the other benchmarks' "
         f"forecasts whose targets had passed by then ({time.perf_counter() - start:.1f} s)"

@@ -306,6 +306,25 @@ def test_a_benchmark_scores_the_same_alone_and_with_all(run: Run, options: list[
         assert "gpqa-diamond" in every.stderr.split("with --setting '5-shot'): ")[1]
 
 
+def test_auto_chooses_the_same_family_at_every_level(run: Run):
+    """auto compares families' 80 % intervals, as `forecast` does, whatever --level is.
+    METR has no other benchmark to calibrate on, so its families keep their raw
+    intervals, which were drawn at --level: at 50 % auto chose another family for it."""
+    options = ["--horizons", "3,6,12,24,36"]
+
+    def auto(*args: str) -> list[tuple[int, float]]:
+        docs = json.loads(run("backtest", *args, *options, "--json").stdout)
+        docs = docs if isinstance(docs, list) else [docs]
+        rows = [r for d in docs if d["benchmark"] == "metr-time-horizon" for r in d["rows"]]
+        return [(r["horizon_months"], r["mae"]) for r in rows if r["family"] == "auto"]
+
+    at_80 = auto("metr-time-horizon")
+    assert at_80
+    for level in ("50", "95"):
+        assert auto("metr-time-horizon", "--level", level) == at_80, level
+        assert auto("--all", "--level", level) == at_80, level
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

@@ -348,7 +348,7 @@ def backtest(
         absent = [f for f in families if f not in set(scored[0].rows.get_column("family"))]
         if absent:
             # Scored again with every family, to name the ones there are.
-            (whole,) = score(found, [benchmark], level / 100, None)
+            (whole,) = score(found, [benchmark], level / 100, None, result.at_choice)
             there = set(whole.rows.get_column("family")) - {"last-value", "linear", "auto"}
             raise TrendlabError(
                 f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "

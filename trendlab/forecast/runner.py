@@ -254,10 +254,21 @@ class Scored:
 
 
 def score(
-    found: dict[str, Backtest], slugs: list[str], level: float, families: tuple[str, ...] | None
+    found: dict[str, Backtest],
+    slugs: list[str],
+    level: float,
+    families: tuple[str, ...] | None,
+    at_choice: dict[str, Backtest] | None = None,
 ) -> list[Scored]:
     """Calibrate each named benchmark's rows on the others, add auto, keep the families
-    asked for (the baselines and auto always)."""
+    asked for (the baselines and auto always).
+
+    auto chooses at CHOICE_LEVEL whatever `level` is, and a family with no calibration
+    has only its raw interval, at its backtest's level: so when `level` is another,
+    `at_choice` must hold the named benchmarks' backtests under the same plan at
+    CHOICE_LEVEL (see choice_plan)."""
+    if level != CHOICE_LEVEL and at_choice is None:
+        raise ValueError("scoring at another level than auto's needs its backtests at_choice")
     out = []
     for slug in slugs:
         backtest = found.get(slug)
@@ -265,7 +276,11 @@ def score(
             continue
         cals = calibrations(found, backtest.space, exclude=slug)
         rows = calibrated(backtest, cals, level)
-        choosing = rows if level == CHOICE_LEVEL else calibrated(backtest, cals, CHOICE_LEVEL)
+        choosing = (
+            rows
+            if level == CHOICE_LEVEL
+            else calibrated((at_choice or {})[slug], cals, CHOICE_LEVEL)
+        )
         candidates = tuple(
             f for f in rows.get_column("family").unique().sort().to_list() if f != bt.LAST_VALUE
         )
@@ -290,14 +305,21 @@ def calibration_plan(plan: bt.Plan) -> bt.Plan:
     return replace(plan, setting=None, level=DEFAULT_PLAN.level)
 
 
+def choice_plan(plan: bt.Plan) -> bt.Plan:
+    """The plan whose backtests auto chooses by when scoring under `plan` (see score)."""
+    return replace(plan, level=CHOICE_LEVEL)
+
+
 @dataclass
 class ScoredBacktests:
     """What `backtest` shows: the backtests under the user's plan and their scores;
-    `slug` is the benchmark asked for by name (None with --all)."""
+    `slug` is the benchmark asked for by name (None with --all); `at_choice`, those
+    auto chose by, when the plan's level is not CHOICE_LEVEL (see score)."""
 
     slug: str | None
     found: dict[str, Backtest]
     scored: list[Scored]
+    at_choice: dict[str, Backtest] | None = None
 
 
 def scored_backtests(
@@ -313,23 +335,33 @@ def scored_backtests(
     from trendlab.records import benchmark_slug
 
     pool_plan = calibration_plan(plan)
+    other_level = plan.level != CHOICE_LEVEL
     if benchmark is not None:
         with settings.reader() as store:
             slug = benchmark_slug(store, benchmark)
             pending = read_backtests(store, {slug: plan}, everything=pool_plan)
+            at = read_backtests(store, {slug: choice_plan(plan)}) if other_level else None
         found = finish_backtests(settings, pending, progress)
-        return ScoredBacktests(slug, found, score(found, [slug], plan.level, families))
+        at_choice = finish_backtests(settings, at, progress) if at else None
+        scored = score(found, [slug], plan.level, families, at_choice)
+        return ScoredBacktests(slug, found, scored, at_choice)
     own = backtests(settings, {}, everything=plan, progress=progress)
+    at_choice = (
+        backtests(settings, {}, everything=choice_plan(plan), progress=progress)
+        if other_level
+        else None
+    )
     if plan.setting is None:
         # The benchmarks are their own pool: the level changes no residual.
-        return ScoredBacktests(None, own, score(own, sorted(own), plan.level, families))
+        scored = score(own, sorted(own), plan.level, families, at_choice)
+        return ScoredBacktests(None, own, scored, at_choice)
     pool = backtests(settings, {}, everything=pool_plan, progress=progress)
     scored = [
         one
         for slug in sorted(own)
-        for one in score(pool | {slug: own[slug]}, [slug], plan.level, families)
+        for one in score(pool | {slug: own[slug]}, [slug], plan.level, families, at_choice)
     ]
-    return ScoredBacktests(None, own, scored)
+    return ScoredBacktests(None, own, scored, at_choice)
 
 
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:

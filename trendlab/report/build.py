@@ -201,14 +201,15 @@ def build_report(
             changesets,
             plan,
         )
-    prepared, found = prepare_forecasts(
+    prepared, at_choice = prepare_forecasts(
         settings, read.inputs, family="auto", level=level, progress=bar("backtesting")
     )
+    found = at_choice
     if read.scoring is not None:
         found = finish_backtests(settings, read.scoring, bar(f"backtesting at {level * 100:g} %"))
     # Scored over every benchmark, as `backtest --all` does, whichever are shown: the
     # pooled figures then mean the same in every report.
-    scored = score(found, sorted(found), level, None)
+    scored = score(found, sorted(found), level, None, at_choice)
     each, pooled = scorecards(scored, level) if scored else (None, None)
     sections: list[BenchmarkSection] = []
     fitted: list[tuple[Prepared, Curve]] = []
