@@ -130,9 +130,6 @@ class Curve:
     def from_space(self, eta: np.ndarray) -> np.ndarray:
         return SPACES[self.space][1](eta)
 
-    def stderr(self) -> np.ndarray:
-        return np.sqrt(np.clip(np.diag(self.cov), 0, None))
-
     def intervals(self, level: float) -> np.ndarray:
         """(k, 2): the level-% interval of each coefficient, the central quantiles of
         the draws the forecast paths take (coef_draws), so a parameter and the paths
