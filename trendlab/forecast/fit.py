@@ -30,7 +30,7 @@ def forecast(
     series: Series,
     *,
     family: str = "logistic",
-    until: str | float | None = None,
+    until: str | None = None,
     level: float = 0.8,
     calibration: Calibration | EnsembleCalibration | None = None,
     curve: Curve | None = None,
@@ -38,7 +38,7 @@ def forecast(
     seed: int = 0,
 ) -> Forecast:
     """Fit `family` to the series (or take an already fitted `curve`) and simulate it to
-    `until` (text as --until takes, or x); `calibration` recalibrates the intervals."""
+    `until` (text as --until takes); `calibration` recalibrates the intervals."""
     if not 0 < level < 1:
         raise TrendlabError(f"--level must be between 0 and 100 (exclusive), not {level * 100:g}")
     if family == "auto":
@@ -46,8 +46,7 @@ def forecast(
     if curve is None:
         x, v = series.fit_data()
         curve = fit_family(family, x, v, bounded=series.scale.bounded)
-    until_x = until if isinstance(until, float) else parse_until(until, series)
-    axis = make_axis(series, until_x)
+    axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
     described = calibration.describe() if calibration is not None else None
     return Forecast(series, curve, axis, paths, level=level, calibration=described)
