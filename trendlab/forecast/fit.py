@@ -8,7 +8,7 @@ from trendlab.forecast.axis import make_axis, parse_until
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration
 from trendlab.forecast.families import Curve, exponential_space, fit_family
 from trendlab.forecast.paths import N_PATHS, simulate
-from trendlab.forecast.result import Crossing, Forecast
+from trendlab.forecast.result import Forecast
 from trendlab.series import Series
 
 
@@ -52,4 +52,4 @@ def forecast(
     return Forecast(series, curve, axis, paths, level=level, calibration=described)
 
 
-__all__ = ["Crossing", "Forecast", "default_family", "families_for", "forecast"]
+__all__ = ["Forecast", "default_family", "families_for", "forecast"]
