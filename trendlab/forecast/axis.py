@@ -51,7 +51,7 @@ class Axis:
 
     @property
     def key(self) -> str:
-        """The JSON key of a forecast point's x."""
+        """The name of x in a forecast point and in a crossing's columns (median_KEY)."""
         return "date" if self.by == "date" else "x"
 
     def yearly(self) -> np.ndarray:

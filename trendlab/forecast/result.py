@@ -152,6 +152,7 @@ class Forecast:
         return np.where(crossed, times, np.inf)
 
     def crossings(self, thresholds: list[float]) -> list[Crossing]:
+        """crossing() of each threshold, in order."""
         return [self.crossing(t) for t in thresholds]
 
     def default_thresholds(self) -> list[float]:
@@ -161,7 +162,7 @@ class Forecast:
 
     def crossing_frame(self, thresholds: list[float]) -> pl.DataFrame:
         """One row per threshold: median / lower / upper crossing and P(by until)."""
-        prefix = "date" if self.axis.by == "date" else "x"
+        prefix = self.axis.key
         rows = [
             {**row, "probability_by_until": round(row["probability_by_until"], 3)}
             for row in self._crossing_rows(thresholds)
@@ -180,7 +181,7 @@ class Forecast:
         )
 
     def _crossing_rows(self, thresholds: list[float]) -> list[dict[str, Any]]:
-        prefix = "date" if self.axis.by == "date" else "x"
+        prefix = self.axis.key
         return [
             {
                 "threshold": c.threshold,
