@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.errors import TrendlabError
+from trendlab.forecast import FAMILIES
 from trendlab.forecast import backtest as bt
 from trendlab.forecast.calibrate import (
     Calibration,
@@ -36,6 +37,7 @@ from trendlab.forecast.evaluate import (
     calibrated,
     calibrations,
     choose,
+    scorecard,
 )
 from trendlab.forecast.families import Curve
 from trendlab.series import RefusedData, Scale, Series, build_series, load_scale
@@ -367,8 +369,6 @@ def scored_backtests(
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(per benchmark, pooled): scorecards with a benchmark column; the pooled ones, one
     per unit (errors in points and in minutes do not add up), are labelled `all UNIT`."""
-    from trendlab.forecast.evaluate import scorecard
-
     each = [
         scorecard(s.rows, level).select(pl.lit(s.slug).alias("benchmark"), pl.all()) for s in scored
     ]
@@ -449,8 +449,6 @@ def read_forecast_inputs(
     """Read, inside an open store (as of its --as-of), everything `prepare_forecasts` needs for these
     benchmarks, in a handful of queries whatever their number. An unknown slug is an
     error naming the nearest one."""
-    from trendlab.forecast import FAMILIES
-
     bounds = store.benchmark_bounds(*benchmarks)
     for slug in benchmarks:
         if slug not in bounds:
