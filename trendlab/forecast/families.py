@@ -62,6 +62,14 @@ SHAPES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 
 # Families whose curve is a straight line in their own space: drawn there directly.
 LINEAR_IN_SPACE = ("logistic", "linear", "exponential")
+# Per calibration space (calibrate.space_for), the family that is a straight line in it:
+# the one a series gets when there is no backtest to choose by (fit.default_family).
+DEFAULT_FAMILY_BY_SPACE = {
+    "logit": "logistic",
+    "log": "exponential",
+    "neglog": "exponential",
+    "identity": "linear",
+}
 
 
 @dataclass

@@ -5,20 +5,19 @@ from __future__ import annotations
 from trendlab.errors import TrendlabError
 from trendlab.forecast import BOUNDED_FAMILIES, UNBOUNDED_FAMILIES
 from trendlab.forecast.axis import make_axis, parse_until
-from trendlab.forecast.calibrate import Calibration, EnsembleCalibration
-from trendlab.forecast.families import Curve, exponential_space, fit_family
+from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
+from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE, Curve, fit_family
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Forecast
 from trendlab.series import Series
 
 
 def default_family(series: Series) -> str:
-    """The family to use with no backtest to choose by: logistic, or exponential for a
-    benchmark with no ceiling (linear if its scores are not all positive)."""
-    if series.scale.bounded:
-        return "logistic"
-    found = exponential_space(series.points.get_column("v").to_numpy())
-    return "linear" if found is None else "exponential"
+    """The family to use with no backtest to choose by: the straight line of the
+    series' calibration space. Logistic on a bounded benchmark; without a ceiling,
+    exponential when the scores are all of one sign, else linear."""
+    v = series.points.get_column("v").to_numpy()
+    return DEFAULT_FAMILY_BY_SPACE[space_for(series.scale.bounded, v)]
 
 
 def families_for(series: Series) -> tuple[str, ...]:

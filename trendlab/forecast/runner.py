@@ -39,7 +39,7 @@ from trendlab.forecast.evaluate import (
     choose,
     scorecard,
 )
-from trendlab.forecast.families import Curve
+from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE, Curve
 from trendlab.series import RefusedData, Scale, Series, build_series, load_scale
 
 if TYPE_CHECKING:
@@ -386,10 +386,8 @@ def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.Dat
 
 def default_family_for(backtest: Backtest) -> str:
     """auto's choice without enough history when there is no calibrated ensemble:
-    logistic, or exponential without a ceiling."""
-    if backtest.scale.bounded:
-        return "logistic"
-    return "exponential" if backtest.space in ("log", "neglog") else "linear"
+    fit.default_family of the benchmark, read off its backtest's calibration space."""
+    return DEFAULT_FAMILY_BY_SPACE[backtest.space]
 
 
 # -- forecasts ---------------------------------------------------------------------------
