@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from trendlab.forecast.axis import Axis
     from trendlab.forecast.result import Crossing, Forecast
     from trendlab.prices import PriceTrend
     from trendlab.series import Scale
@@ -383,7 +384,7 @@ def never_text(scale: Scale, threshold: float) -> str:
     return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
 
 
-def _x_text(axis: Any, x: float) -> str:
+def _x_text(axis: Axis, x: float) -> str:
     """An x for a label: a date, or FLOP / USD to three figures."""
     value = axis.label(x)
     return str(value) if axis.by == "date" else f"{value:.3g}"

@@ -21,12 +21,17 @@ from trendlab.errors import TrendlabError
 
 if TYPE_CHECKING:
     from trendlab.forecast.backtest import Plan
+    from trendlab.forecast.evaluate import Backtest
     from trendlab.forecast.families import Curve
     from trendlab.forecast.result import Forecast
-    from trendlab.forecast.runner import ForecastInputs, Opener, PendingBacktests, Prepared
+    from trendlab.forecast.runner import (
+        ForecastInputs,
+        Opener,
+        PendingBacktests,
+        Prepared,
+        Progress,
+    )
     from trendlab.series import Scale
-
-Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
 DEFAULT_PRICE_BENCHMARK = "mmlu"
 DEFAULT_PRICE_THRESHOLD = 80.0
@@ -317,7 +322,9 @@ def _without_forecast(
     return section
 
 
-def _add_scorecard(section: BenchmarkSection, each: pl.DataFrame | None, backtest: Any) -> None:
+def _add_scorecard(
+    section: BenchmarkSection, each: pl.DataFrame | None, backtest: Backtest | None
+) -> None:
     if each is not None:
         rows = each.filter(pl.col("benchmark") == section.slug).drop("benchmark")
         if not rows.is_empty():
