@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from trendlab.forecast.axis import Axis
     from trendlab.forecast.result import Crossing, Forecast
     from trendlab.prices import PriceTrend
-    from trendlab.series import Scale
 
 SUFFIXES = (".png", ".svg")
 FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
@@ -363,6 +362,8 @@ def _reach(ax: Axes, result: Forecast) -> tuple[float, float]:
 
 def _crossing_text(result: Forecast, crossing: Crossing) -> str:
     """A threshold and when it is (or was) crossed, in a few words."""
+    from trendlab.forecast.result import never_text
+
     axis = result.axis
     text = f"{crossing.threshold:g}"
     if crossing.status == "reached" and crossing.median is not None:
@@ -372,16 +373,6 @@ def _crossing_text(result: Forecast, crossing: Crossing) -> str:
     if crossing.median is not None:
         return text + f": median {_x_text(axis, crossing.median)}"
     return text + f": {crossing.probability * 100:.0f} % chance by {_x_text(axis, axis.until)}"
-
-
-def never_text(scale: Scale, threshold: float) -> str:
-    """Why a threshold the forecast says is never crossed is not, in words that fit
-    either direction: past the best achievable score, or at it (the ceiling, or zero
-    for a decay with none), which an S-curve or a decay nears without reaching."""
-    best = 0.0 if scale.ceiling is None else scale.ceiling
-    if threshold != best:
-        return "past the best achievable, never reached"
-    return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
 
 
 def _x_text(axis: Axis, x: float) -> str:

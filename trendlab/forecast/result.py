@@ -12,7 +12,7 @@ import polars as pl
 
 from trendlab.forecast.axis import Axis
 from trendlab.forecast.families import Curve
-from trendlab.series import Series
+from trendlab.series import Scale, Series
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,16 @@ class Crossing:
     upper: float | None
     probability: float
     status: str  # "reached" (already), "forecast", or "never" (beyond the ceiling, or at it)
+
+
+def never_text(scale: Scale, threshold: float) -> str:
+    """Why a threshold the forecast says is never crossed is not, in words that fit
+    either direction: past the best achievable score, or at it (the ceiling, or zero
+    for a decay with none), which an S-curve or a decay nears without reaching."""
+    best = 0.0 if scale.ceiling is None else scale.ceiling
+    if threshold != best:
+        return "past the best achievable, never reached"
+    return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
 
 
 class Forecast:

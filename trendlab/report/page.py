@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from trendlab import __version__
-from trendlab.plot import never_text
+from trendlab.forecast.result import never_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
 from trendlab.series import Scale
 
