@@ -153,6 +153,8 @@ def forecast_figure(
     """Draw a forecast: every result coloured by its model's organization, the frontier
     as a step line, the median and the interval fan, each threshold (with its crossing)
     and the human baseline. `key` prefixes the SVG ids (default: the benchmark)."""
+    from trendlab.forecast.paths import current_v
+
     series, axis, scale = result.series, result.axis, result.series.scale
     key = key or scale.slug
 
@@ -189,8 +191,7 @@ def forecast_figure(
                 zorder=3,
                 gid=f"{key}-frontier",
             )
-            current = min(series.current, 1.0) if scale.bounded else series.current
-            now = float(scale.score(current))
+            now = float(scale.score(current_v(series)))
             grid = np.concatenate([[series.x_now], grid])
             median, lower, upper = (np.concatenate([[now], a]) for a in (median, lower, upper))
         ax.fill_between(

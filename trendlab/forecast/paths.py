@@ -86,7 +86,7 @@ def raw_eta(
     curves = curve.draws(np.concatenate([[series.x_now], grid]), n, rng)
     eta = curves[:, 1:]
     if series.frontier:
-        start = curve.to_space(np.asarray(_now(series))) - curves[:, :1]
+        start = curve.to_space(np.asarray(current_v(series))) - curves[:, :1]
         decay = 0.5 ** ((grid - series.x_now) / half_life)[None, :]
         return eta + start * decay + noise * np.sqrt(1 - decay**2)
     return eta + noise
@@ -105,7 +105,7 @@ def frontier_rules(paths: np.ndarray, series: Series) -> np.ndarray:
     """A frontier never goes below today's best and never goes down."""
     if not series.frontier:
         return paths
-    return np.maximum.accumulate(np.maximum(paths, _now(series)), axis=1)
+    return np.maximum.accumulate(np.maximum(paths, current_v(series)), axis=1)
 
 
 def simulate(
@@ -139,6 +139,7 @@ def simulate(
     return frontier_rules(paths, series)
 
 
-def _now(series: Series) -> float:
-    """The current best, inside [0, 1] on a bounded benchmark."""
+def current_v(series: Series) -> float:
+    """The current best v, inside [0, 1] on a bounded benchmark: where every frontier
+    path starts, and the line it never goes below."""
     return min(series.current, 1.0) if series.scale.bounded else series.current
