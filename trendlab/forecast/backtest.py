@@ -2,9 +2,9 @@
 
 At each origin the families are fitted only to what was known then (results dated
 before the origin, each as it was then if it was entered by then, else as it stands
-now: Store.known_points), and
-forecast the frontier at each horizon. The truth is the frontier at the target date
-as the database knows it now; a target later than the latest result is not scored.
+now: Store.known_points), and forecast the frontier at each horizon. The truth is the
+frontier at the target date as the database knows it now; a target later than the
+latest result is not scored.
 
 The ensemble has no rows here: it averages its members' forecasts once each is
 calibrated (evaluate.calibrated), so it is made from theirs.

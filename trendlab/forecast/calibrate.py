@@ -1,10 +1,11 @@
-"""Split-conformal recalibration of forecast intervals, per horizon, in logit space.
+"""Split-conformal recalibration of forecast intervals, per horizon, in the calibration space.
 
 A backtest forecast is summarised by the centre and spread of its raw paths in the
-calibration space (logit of z on a bounded benchmark, log of an unbounded positive
-metric, minus its log when lower is better): e_med, the median, and e_scale, half the 16-84 % range. What happened is
-e_act. The normalised residual r = (e_act - e_med) / e_scale says how far out, in
-units of the forecast's own spread, the truth landed.
+calibration space (space_for: logit of z on a bounded benchmark; without a ceiling,
+log of a positive metric, minus its log when lower is better, else v itself): e_med,
+the median, and e_scale, half the 16-84 % range. What happened is e_act. The
+normalised residual r = (e_act - e_med) / e_scale says how far out, in units of the
+forecast's own spread, the truth landed.
 
 Calibrating replaces a forecast's raw distribution at each horizon by
 e_med + e_scale * r, with r distributed as the held-out residuals of that horizon
@@ -104,6 +105,7 @@ class Calibration:
 
     @property
     def n(self) -> int:
+        """The held-out residuals over every calibrated horizon."""
         return sum(len(r) for r in self.residuals)
 
     @property
@@ -112,6 +114,7 @@ class Calibration:
         return min(len(r) for r in self.residuals)
 
     def describe(self) -> str:
+        """How the intervals were calibrated, for a forecast's title."""
         return f"calibrated on {self.n} held-out backtest forecasts"
 
     def quantiles(self, p: np.ndarray, months: float) -> np.ndarray:
@@ -172,11 +175,15 @@ class EnsembleCalibration:
 
     @property
     def n(self) -> int:
+        """The least-calibrated member's count, so that describe() never claims more
+        evidence than every member has."""
         return min(c.n for c in self.members.values())
 
     @property
     def fewest(self) -> int:
+        """Calibration.fewest over every member."""
         return min(c.fewest for c in self.members.values())
 
     def describe(self) -> str:
+        """How the intervals were calibrated, for a forecast's title."""
         return f"each family calibrated on {self.n} held-out backtest forecasts"

@@ -30,11 +30,13 @@ PARAMETER_DRAWS = 50_000  # coefficient draws a parameter's interval is read fro
 
 
 def logit(z: np.ndarray) -> np.ndarray:
+    """log(z / (1 - z)), finite: z is first held inside [EPS, 1 - EPS]."""
     z = np.clip(z, EPS, 1 - EPS)
     return np.log(z) - np.log1p(-z)
 
 
 def expit(eta: np.ndarray) -> np.ndarray:
+    """The inverse of logit."""
     return 0.5 * (1 + np.tanh(0.5 * eta))  # overflow-free logistic
 
 

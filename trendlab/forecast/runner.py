@@ -124,7 +124,8 @@ def _compute(job: _Job, plan: bt.Plan) -> Backtest:
 
 @dataclass
 class PendingBacktests:
-    """Backtests read from the cache, and those still to compute."""
+    """Backtests already known (read from the cache, or empty for want of history or
+    usable records), and those still to compute."""
 
     found: dict[str, Backtest]
     jobs: list[tuple[_Job, bt.Plan]]
@@ -444,9 +445,9 @@ def read_forecast_inputs(
     setting: str | None = None,
     all_points: bool = False,
 ) -> ForecastInputs:
-    """Read, inside an open store (as of its --as-of), everything `prepare_forecasts` needs for these
-    benchmarks, in a handful of queries whatever their number. An unknown slug is an
-    error naming the nearest one."""
+    """Read, inside an open store (as of its --as-of), everything `prepare_forecasts`
+    needs for these benchmarks, in a handful of queries whatever their number. An
+    unknown slug is an error naming the nearest one."""
     bounds = store.benchmark_bounds(*benchmarks)
     for slug in benchmarks:
         if slug not in bounds:
