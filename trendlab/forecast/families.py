@@ -290,7 +290,7 @@ def fit_linear(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
     coef, cov = _ols(x, v, x_ref, "linear")
     # Deviations from a straight line are added as they are, in score units: the
     # clipping to the bounds happens to the paths (paths.simulate).
-    curve = Curve("linear", "identity", coef, cov, x_ref, v, len(x))
+    curve = Curve("linear", "identity", coef, cov, x_ref, np.array([]), len(x))
     curve.residuals = v - curve.mean(x)
     return curve
 
@@ -304,7 +304,7 @@ def fit_exponential(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
         raise TrendlabError("the exponential family needs scores that are all positive")
     to_space = SPACES[space][0]
     coef, cov = _ols(x, to_space(v), x_ref, "exponential")
-    curve = Curve("exponential", space, coef, cov, x_ref, v, len(x))
+    curve = Curve("exponential", space, coef, cov, x_ref, np.array([]), len(x))
     curve.residuals = to_space(v) - to_space(curve.mean(x))
     return curve
 
