@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -116,7 +117,7 @@ def run(
     space = space_for(scale.bounded, now.points.get_column("v").to_numpy())
     to_space = SPACES[space][0]
     truth = now.points.select("date", "v").sort("date").with_columns(pl.col("v").cum_max())
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for (origin,), past in known.partition_by("origin", as_dict=True, maintain_order=True).items():
         try:
             series = build_series(scale, past, setting=plan.setting)
@@ -134,25 +135,24 @@ def run(
             dtype=float,
         )
         current = series.current
+        now_score = float(scale.score(current))
         grid = np.array([decimal_year(t) for _, t in targets])
-        base = {"origin": origin, "current": float(scale.score(current))}
         e_act = to_space(actual)
-        for i, (h, t) in enumerate(targets):
-            rows.append(
-                base
-                | {
-                    "family": LAST_VALUE,
-                    "horizon": h,
-                    "target": t,
-                    "actual": float(scale.score(actual[i])),
-                    "median": base["current"],
-                    "lower": base["current"],
-                    "upper": base["current"],
-                    "e_act": float(e_act[i]),
-                    "e_med": float(to_space(np.asarray(current))),
-                    "e_scale": 0.0,
-                }
-            )
+        at_targets = [
+            {
+                "origin": origin,
+                "horizon": h,
+                "target": t,
+                "current": now_score,
+                "actual": float(scale.score(actual[i])),
+                "e_act": float(e_act[i]),
+            }
+            for i, (h, t) in enumerate(targets)
+        ]
+        # The frontier carried forward: a point forecast, with no spread of its own.
+        still = np.full(len(targets), now_score)
+        e_still = np.full(len(targets), float(to_space(np.asarray(current))))
+        rows += _rows(at_targets, LAST_VALUE, still, still, still, e_still, np.zeros(len(targets)))
         x, v = series.fit_data()
         for family in families:
             if family in COMBINED:
@@ -166,20 +166,30 @@ def run(
             scores = scale.score(frontier_rules(raw, series))
             qs = np.quantile(scores, [0.5, (1 - plan.level) / 2, (1 + plan.level) / 2], axis=0)
             lower, upper = np.minimum(qs[1], qs[2]), np.maximum(qs[1], qs[2])
-            for i, (h, t) in enumerate(targets):
-                rows.append(
-                    base
-                    | {
-                        "family": family,
-                        "horizon": h,
-                        "target": t,
-                        "actual": float(scale.score(actual[i])),
-                        "median": float(qs[0][i]),
-                        "lower": float(lower[i]),
-                        "upper": float(upper[i]),
-                        "e_act": float(e_act[i]),
-                        "e_med": float(e_med[i]),
-                        "e_scale": float(e_scale[i]),
-                    }
-                )
+            rows += _rows(at_targets, family, qs[0], lower, upper, e_med, e_scale)
     return pl.DataFrame(rows, schema=ROW_SCHEMA)
+
+
+def _rows(
+    at_targets: list[dict[str, Any]],
+    family: str,
+    median: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    e_med: np.ndarray,
+    e_scale: np.ndarray,
+) -> list[dict[str, Any]]:
+    """One family's rows at one origin: what every family shares at each target, plus
+    its forecast there (one value per target in each array)."""
+    return [
+        common
+        | {
+            "family": family,
+            "median": float(median[i]),
+            "lower": float(lower[i]),
+            "upper": float(upper[i]),
+            "e_med": float(e_med[i]),
+            "e_scale": float(e_scale[i]),
+        }
+        for i, common in enumerate(at_targets)
+    ]
