@@ -27,7 +27,7 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import COMBINED
-from trendlab.forecast.calibrate import space_for, summarize
+from trendlab.forecast.calibrate import quantile_levels, space_for, summarize
 from trendlab.forecast.families import SPACES, fit_family
 from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
@@ -164,7 +164,7 @@ def run(
             raw = raw_paths(curve, series, grid, n=n)
             e_med, e_scale = summarize(raw, space)
             scores = scale.score(frontier_rules(raw, series))
-            qs = np.quantile(scores, [0.5, (1 - plan.level) / 2, (1 + plan.level) / 2], axis=0)
+            qs = np.quantile(scores, quantile_levels(plan.level), axis=0)
             lower, upper = np.minimum(qs[1], qs[2]), np.maximum(qs[1], qs[2])
             rows += _rows(at_targets, family, qs[0], lower, upper, e_med, e_scale)
     return pl.DataFrame(rows, schema=ROW_SCHEMA)

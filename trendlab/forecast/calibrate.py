@@ -39,6 +39,12 @@ MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
 MIN_SPREAD = {"logit": 0.05, "log": 0.05, "neglog": 0.05, "identity": 1e-3}
 
 
+def quantile_levels(level: float) -> list[float]:
+    """[median, lower end, upper end]: the quantiles a forecast reports at an interval
+    level, in the order every (median, lower, upper) triple here takes."""
+    return [0.5, (1 - level) / 2, (1 + level) / 2]
+
+
 def pool_of(space: str) -> str:
     """Spaces whose residuals mean the same and so calibrate each other: log and neglog
     both measure progress as a log ratio of the score, up meaning better."""
@@ -145,7 +151,7 @@ class Calibration:
         self, e_med: float, e_scale: float, months: float, level: float
     ) -> tuple[float, float, float]:
         """(median, lower, upper) in the calibration space for one summarised forecast."""
-        q = self.quantiles(np.array([0.5, (1 - level) / 2, (1 + level) / 2]), months)
+        q = self.quantiles(np.array(quantile_levels(level)), months)
         median, lower, upper = e_med + e_scale * q
         return float(median), float(lower), float(upper)
 

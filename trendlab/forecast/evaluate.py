@@ -20,7 +20,12 @@ import polars as pl
 
 from trendlab.forecast import ENSEMBLE_MEMBERS
 from trendlab.forecast.backtest import LAST_VALUE
-from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, pool_of
+from trendlab.forecast.calibrate import (
+    Calibration,
+    EnsembleCalibration,
+    pool_of,
+    quantile_levels,
+)
 from trendlab.forecast.families import SPACES
 from trendlab.series import Scale
 
@@ -97,7 +102,7 @@ def calibrated(bt: Backtest, cals: Calibrations, level: float) -> pl.DataFrame:
     """The rows with median / lower / upper recalibrated where a calibration exists,
     plus the ensemble's rows where it has one (its members' calibrated forecasts
     averaged quantile by quantile in the calibration space, as paths.blend does)."""
-    p = np.array([0.5, (1 - level) / 2, (1 + level) / 2])
+    p = np.array(quantile_levels(level))
     parts, members = [], []
     for (family, horizon), rows in bt.rows.partition_by(
         ["family", "horizon"], as_dict=True, maintain_order=True

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast.axis import Axis
+from trendlab.forecast.calibrate import quantile_levels
 from trendlab.forecast.families import Curve
 from trendlab.series import Scale, Series
 
@@ -72,7 +73,7 @@ class Forecast:
         """(median, lower, upper) scores at every grid point, the interval at `level`."""
         level = self.level if level is None else level
         scores = self.series.scale.score(self.paths)
-        qs = np.quantile(scores, [0.5, (1 - level) / 2, (1 + level) / 2], axis=0)
+        qs = np.quantile(scores, quantile_levels(level), axis=0)
         return qs[0], qs[1], qs[2]
 
     def frame(self, *, yearly: bool = False) -> pl.DataFrame:
@@ -132,8 +133,9 @@ class Forecast:
         if ceiling is not None and target >= ceiling and self.curve.space == "logit":
             return Crossing(threshold, None, None, None, 0.0, "never")
         times = self._first_passage(target)
-        q = [0.5, (1 - self.level) / 2, (1 + self.level) / 2]
-        median, lower, upper = np.quantile(times, q, method="inverted_cdf")
+        median, lower, upper = np.quantile(
+            times, quantile_levels(self.level), method="inverted_cdf"
+        )
         return Crossing(
             threshold,
             _finite(median),
