@@ -204,13 +204,13 @@ def choose(
 def auto_rows(
     rows: pl.DataFrame,
     candidates: tuple[str, ...],
-    fallback: str | tuple[str, ...],
+    fallbacks: tuple[str, ...],
     choosing: pl.DataFrame,
 ) -> pl.DataFrame:
     """What auto would have forecast at each origin, choosing with what it knew then
     (on `choosing`: the same rows calibrated at CHOICE_LEVEL); without enough history,
-    the first of `fallback` that forecast at that origin."""
-    fallbacks = (fallback,) if isinstance(fallback, str) else fallback
+    the first of `fallbacks` that forecast at that origin (if none did, auto has no
+    rows there)."""
     picks = []
     for origin in rows.get_column("origin").unique().sort():
         at = rows.filter(pl.col("origin") == origin)
