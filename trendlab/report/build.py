@@ -50,6 +50,7 @@ class BenchmarkSection:
     problem: str | None = None
     chart: str | None = None  # inline SVG
     horizon: str = ""  # the forecast's last date
+    family: str = ""  # the family auto chose for the forecast
     summary: str = ""
     notes: list[str] = field(default_factory=list)
     forecast: pl.DataFrame | None = None  # yearly median, lower, upper
@@ -277,6 +278,7 @@ def _section(
 
     forecast_figure(result, thresholds, svg, fmt="svg", key=f"chart-{slug}")
     section.chart = svg.getvalue()
+    section.family = result.family
     section.summary = _summary(result)
     section.horizon = str(result.axis.label(result.axis.until))
     pinned = result.bound_note()

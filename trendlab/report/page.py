@@ -199,9 +199,7 @@ def _overview(report: Report) -> str:
     rows = []
     for s in report.benchmarks:
         best = s.best or {}
-        family = (
-            _esc(s.summary.split(" ", 1)[0]) if s.problem is None else '<i class="muted">none</i>'
-        )
+        family = _esc(s.family) if s.problem is None else '<i class="muted">none</i>'
         rows.append(
             "<tr>"
             f'<td><a href="#{_anchor(s.slug)}">{_esc(s.facts.get("name") or s.slug)}</a></td>'
