@@ -306,7 +306,11 @@ def backtest(
 
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
-    from trendlab.forecast.evaluate import benchmark_calibration, pooled_calibration
+    from trendlab.forecast.evaluate import (
+        ALWAYS_SHOWN,
+        benchmark_calibration,
+        pooled_calibration,
+    )
     from trendlab.forecast.runner import score, scorecards, scored_backtests
     from trendlab.render import render, render_json, render_tables
 
@@ -349,7 +353,7 @@ def backtest(
         if absent:
             # Scored again with every family, to name the ones there are.
             (whole,) = score(found, [benchmark], level / 100, None, result.at_choice)
-            there = set(whole.rows.get_column("family")) - {"last-value", "linear", "auto"}
+            there = set(whole.rows.get_column("family")) - set(ALWAYS_SHOWN)
             raise TrendlabError(
                 f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
                 f"or none to calibrate on); it has {', '.join(sorted(there))}"

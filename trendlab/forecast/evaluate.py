@@ -35,7 +35,10 @@ MIN_HISTORY = 3  # forecasts with a known outcome auto needs before trusting a r
 # auto compares families' interval scores at this level, whatever level is shown: a
 # wider interval asked for must widen the forecast, not move its median to another family.
 CHOICE_LEVEL = 0.8
-ORDER = [LAST_VALUE, "linear", "logistic", "logistic4", "gompertz", "ensemble", "exponential", AUTO]
+ORDER = [LAST_VALUE, "linear", "logistic", "logistic4", "gompertz", ENSEMBLE, "exponential", AUTO]
+# The rows every scored backtest keeps, whichever families are asked for: the two
+# baselines, and auto (what `forecast` does by default).
+ALWAYS_SHOWN = (LAST_VALUE, "linear", AUTO)
 
 
 @dataclass(frozen=True)

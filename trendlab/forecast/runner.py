@@ -28,6 +28,7 @@ from trendlab.forecast.calibrate import (
     space_for,
 )
 from trendlab.forecast.evaluate import (
+    ALWAYS_SHOWN,
     CHOICE_LEVEL,
     ENSEMBLE,
     Backtest,
@@ -291,7 +292,7 @@ def score(
         fallbacks = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
         auto = auto_candidates(backtest.scale, candidates)
         rows = pl.concat([rows, auto_rows(rows, auto, fallbacks, choosing)])
-        keep = {bt.LAST_VALUE, "linear", "auto", *(families or candidates)}
+        keep = {*ALWAYS_SHOWN, *(families or candidates)}
         rows = rows.filter(pl.col("family").is_in(list(keep)))
         described = next(iter(cals.values())).describe() if cals else None
         out.append(Scored(slug, backtest.scale.unit, rows, described))
