@@ -578,3 +578,29 @@ def test_report_overview_keeps_an_interval_that_ends_past_the_horizon(
         else:
             assert f"{median} ({low} to {high})" in cell, (slug, cell)
     assert past, "no seeded crossing runs past the horizon (frontiermath-public's did)"
+
+
+def test_latest_results_of_equal_date_and_score_are_in_id_order():
+    """Sorted by date and score alone, results equal in both (gpt-5 and gpt-5-mini on
+    one day) swapped places from one report to the next."""
+    import polars as pl
+
+    from trendlab.report.build import BenchmarkSection, _without_forecast
+
+    ids = [f"r_{i:016x}" for i in range(12)]
+    scores = pl.DataFrame(
+        {
+            "id": list(reversed(ids)),
+            "date": [date(2025, 8, 7)] * 12,
+            "model": [f"m{i}" for i in range(12)],
+            "model_name": None,
+            "organization": None,
+            "score": [50.0] * 12,
+            "setting": None,
+            "source_url": None,
+        }
+    )
+    section = _without_forecast(BenchmarkSection("b", {}, 12, None), scores, "too few")
+    assert section.results is not None
+    shown = section.results.get_column("model").to_list()
+    assert shown == [f"m{i}" for i in range(11, 1, -1)]  # the ten lowest ids, in order

@@ -317,7 +317,8 @@ def _without_forecast(
 ) -> BenchmarkSection:
     section.problem = why
     section.results = (
-        scores.sort(["date", "score"], descending=True, nulls_last=True)
+        # The id breaks ties of date and score, so that the page is the same every time.
+        scores.sort(["date", "score", "id"], descending=[True, True, False], nulls_last=True)
         .head(RESULTS_SHOWN)
         .select("date", "model", "model_name", "organization", "score", "setting", "source_url")
     )
