@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
+from trendlab.forecast.families import LOG_SPACES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,7 +51,6 @@ UNKNOWN_COLOUR = "#9a9a9a"
 FORECAST_COLOUR = "#1f77b4"
 THRESHOLD_COLOUR = "#8b0000"
 BASELINE_COLOUR = "#333333"
-LOG_SPACES = ("log", "neglog")  # trendlab.forecast.families.SPACES that are logarithmic
 _X_TITLE = {
     "date": "date",
     "compute": "training compute (FLOP)",

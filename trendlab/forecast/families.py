@@ -48,6 +48,8 @@ SPACES: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray
     "neglog": (lambda v: -np.log(np.maximum(-v, 1e-300)), lambda eta: -np.exp(-eta)),
     "identity": (lambda v: v, lambda v: v),
 }
+# The spaces in which a score changes by factors rather than steps.
+LOG_SPACES = ("log", "neglog")
 
 
 def _line(coef: np.ndarray, dx: np.ndarray) -> np.ndarray:
