@@ -306,12 +306,8 @@ def backtest(
 
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
-    from trendlab.forecast.evaluate import (
-        ALWAYS_SHOWN,
-        benchmark_calibration,
-        pooled_calibration,
-    )
-    from trendlab.forecast.runner import score, scorecards, scored_backtests
+    from trendlab.forecast.evaluate import benchmark_calibration, pooled_calibration
+    from trendlab.forecast.runner import scorecards, scored_backtests
     from trendlab.render import render, render_json, render_tables
 
     if bool(benchmark) == all_benchmarks:
@@ -328,14 +324,11 @@ def backtest(
     result = scored_backtests(
         settings, plan, benchmark, families or None, progress_bar("backtesting")
     )
-    benchmark, found, scored = result.slug, result.found, result.scored
+    benchmark, scored = result.slug, result.scored
     if all_benchmarks:
-        for slug in sorted(found):
-            if found[slug].refused:
-                note(f"left out: {found[slug].refused}")
-        short = sorted(
-            set(found) - {s.slug for s in scored} - {s for s in found if found[s].refused}
-        )
+        for refused in result.refusals():
+            note(f"left out: {refused}")
+        short = result.too_short()
         if short:
             under = f", with --setting {setting!r}" if setting is not None else ""
             note(
@@ -348,16 +341,12 @@ def backtest(
             if benchmark
             else "no benchmark has an origin with both enough history and a known outcome"
         )
-    if benchmark and families:
-        absent = [f for f in families if f not in set(scored[0].rows.get_column("family"))]
-        if absent:
-            # Scored again with every family, to name the ones there are.
-            (whole,) = score(found, [benchmark], level / 100, None, result.at_choice)
-            there = set(whole.rows.get_column("family")) - set(ALWAYS_SHOWN)
-            raise TrendlabError(
-                f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
-                f"or none to calibrate on); it has {', '.join(sorted(there))}"
-            )
+    absent, there = result.missing(families)
+    if absent:
+        raise TrendlabError(
+            f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
+            f"or none to calibrate on); it has {', '.join(there)}"
+        )
     each, pooled = scorecards(scored, level / 100)
     each, pooled = (
         f.with_columns(pl.col(c).round(r) for c, r in _ROUND.items()) for f in (each, pooled)

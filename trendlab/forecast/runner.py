@@ -320,10 +320,36 @@ class ScoredBacktests:
     `slug` is the benchmark asked for by name (None with --all); `at_choice`, those
     auto chose by, when the plan's level is not CHOICE_LEVEL (see score)."""
 
+    plan: bt.Plan
     slug: str | None
     found: dict[str, Backtest]
     scored: list[Scored]
     at_choice: dict[str, Backtest] | None = None
+
+    def refusals(self) -> list[str]:
+        """Why each benchmark whose records no forecast can use has no backtest."""
+        return [b.refused for _, b in sorted(self.found.items()) if b.refused]
+
+    def too_short(self) -> list[str]:
+        """The benchmarks with no origin that has both enough history and a known
+        outcome (under the plan's --setting), so nothing to score."""
+        scored = {s.slug for s in self.scored}
+        return sorted(s for s, b in self.found.items() if s not in scored and not b.refused)
+
+    def missing(self, families: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        """Of `families`, those the named benchmark has no backtest of (not a family for
+        it, or none to calibrate on), and the families it has besides those always
+        shown (scored again with every family); two empty lists when none is missing,
+        or with --all."""
+        if self.slug is None or not self.scored:
+            return [], []
+        shown = set(self.scored[0].rows.get_column("family"))
+        absent = [f for f in families if f not in shown]
+        if not absent:
+            return [], []
+        (whole,) = score(self.found, [self.slug], self.plan.level, None, self.at_choice)
+        there = set(whole.rows.get_column("family")) - set(ALWAYS_SHOWN)
+        return absent, sorted(there)
 
 
 def scored_backtests(
@@ -348,7 +374,7 @@ def scored_backtests(
         found = finish_backtests(settings, pending, progress)
         at_choice = finish_backtests(settings, at, progress) if at else None
         scored = score(found, [slug], plan.level, families, at_choice)
-        return ScoredBacktests(slug, found, scored, at_choice)
+        return ScoredBacktests(plan, slug, found, scored, at_choice)
     own = backtests(settings, {}, everything=plan, progress=progress)
     at_choice = (
         backtests(settings, {}, everything=choice_plan(plan), progress=progress)
@@ -358,14 +384,14 @@ def scored_backtests(
     if plan.setting is None:
         # The benchmarks are their own pool: the level changes no residual.
         scored = score(own, sorted(own), plan.level, families, at_choice)
-        return ScoredBacktests(None, own, scored, at_choice)
+        return ScoredBacktests(plan, None, own, scored, at_choice)
     pool = backtests(settings, {}, everything=pool_plan, progress=progress)
     scored = [
         one
         for slug in sorted(own)
         for one in score(pool | {slug: own[slug]}, [slug], plan.level, families, at_choice)
     ]
-    return ScoredBacktests(None, own, scored, at_choice)
+    return ScoredBacktests(plan, None, own, scored, at_choice)
 
 
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
