@@ -364,7 +364,7 @@ def backtest(
     elif fmt != "table":  # csv, jsonl, parquet: a row per family and horizon (and benchmark)
         render(pl.concat([each, pooled]) if all_benchmarks else each.drop("benchmark"), fmt, output)
     else:
-        described = next((s.calibration for s in scored if s.calibration), None)
+        described = next((s.calibrated_how for s in scored if s.calibrated_how), None)
         if all_benchmarks:
             how = pooled_calibration(described is not None, level / 100)
             render_tables(

@@ -249,12 +249,13 @@ def read_backtests(
 
 @dataclass
 class Scored:
-    """One benchmark's backtest, calibrated leave-one-benchmark-out, with auto's rows."""
+    """One benchmark's backtest, calibrated leave-one-benchmark-out, with auto's rows;
+    `calibrated_how` says how, for a title (None: on nothing)."""
 
     slug: str
     unit: str
     rows: pl.DataFrame
-    calibration: str | None
+    calibrated_how: str | None
 
 
 def score(

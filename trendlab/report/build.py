@@ -237,7 +237,7 @@ def build_report(
         counts=read.counts,
         benchmarks=sections,
         pooled=pooled,
-        calibration=pooled_calibration(any(s.calibration for s in scored), level),
+        calibration=pooled_calibration(any(s.calibrated_how for s in scored), level),
         prices=_prices(read, price_benchmark, price_threshold, level),
         changesets=read.changesets,
     )
