@@ -19,7 +19,12 @@ each as a whole process (interpreter start included) and reporting the median of
   filled by an earlier run) on the big and the seeded database, and cold (the caches
   emptied first: every benchmark is backtested for the calibration pool) on the big
   database and on one with the same benchmarks and 1 % of the results (and on the
-  seeded one, which has 50 benchmarks fewer to backtest).
+  seeded one, which has 50 benchmarks fewer to backtest);
+- output: `trendlab query` of a million generated rows as a table, --csv, --json,
+  --jsonl and --format parquet to a file, against the peer: DuckDB's own COPY (the
+  same SQL) TO a file of the same format (the table against COPY TO csv), in a
+  Python process; and `import` of the big store's results exported as JSON Lines
+  against the same export as CSV (the peer), each into the store before the results.
 
     python bench/scale.py [--results 1000000] [--repeat 3] [--keep DIR]
 """
@@ -94,6 +99,60 @@ con = duckdb.connect(sys.argv[1], read_only=True)
 rows = con.execute(sys.argv[2], {"benchmark": sys.argv[3]}).fetchall()
 print(len(rows))
 """
+
+
+# The output benchmark's rows: a million, of an integer, a DECIMAL, text and a date.
+OUTPUT_SQL = (
+    "SELECT range AS i, range * 1.5 AS x, 'abc' AS s, current_date AS d FROM range(1000000)"
+)
+PEER_COPY = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute(f"COPY ({sys.argv[2]}) TO '{sys.argv[3]}' ({sys.argv[4]})")
+"""
+COPY_OPTIONS = {
+    "csv": "FORMAT csv, HEADER",
+    "json": "FORMAT json, ARRAY true",
+    "jsonl": "FORMAT json",
+    "parquet": "FORMAT parquet",
+}
+
+
+def output_rows(tl: list[str], db: Path, before: Path, work: Path, repeat: int) -> list[str]:
+    """Rows of the output section: each format of `query` against DuckDB's COPY TO,
+    and a JSON Lines import against the same rows' CSV import."""
+    out = []
+    for fmt in ("table", "csv", "json", "jsonl", "parquet"):
+        ours = work / f"query.{fmt}"
+        peer = work / f"peer.{'csv' if fmt == 'table' else fmt}"
+        copy = COPY_OPTIONS["csv" if fmt == "table" else fmt]
+        walls = interleaved_medians(
+            [
+                [*tl, "--db", str(db), "query", OUTPUT_SQL, "--format", fmt, "-o", str(ours)],
+                [sys.executable, "-c", PEER_COPY, str(db), OUTPUT_SQL, str(peer), copy],
+            ],
+            repeat,
+        )
+        out.append(row(f"query, 1,000,000 rows, {fmt}", walls[0], walls[1], "s"))
+    exported = {}
+    for fmt in ("jsonl", "csv"):
+        exported[fmt] = work / f"export.{fmt}"
+        measure([*tl, "--db", str(db), "export", "results", "-o", str(exported[fmt])])
+    target = work / "imported.duckdb"
+
+    def fresh() -> None:
+        shutil.copy(before, target)
+
+    imports = [
+        median_runs(
+            [*tl, "--db", str(target), "import", str(exported[f]), "--kind", "results"],
+            repeat,
+            fresh,
+        )[0]
+        for f in ("jsonl", "csv")
+    ]
+    out.append(row("import the results as JSON Lines (peer: CSV)", *imports, "s"))
+    return out
 
 
 def trendlab_cmd() -> list[str]:
@@ -260,6 +319,7 @@ def main() -> None:
         fc_cold_small = median_runs(forecast(small), args.repeat, empty_cache(small))
         fc_warm_seeded = median_runs(forecast(seeded), args.repeat)
         fc_warm_big = median_runs(forecast(big), args.repeat)
+        outputs = output_rows(tl, big, before, work, args.repeat)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -296,6 +356,8 @@ def main() -> None:
         row(f"peak RSS, cold, big db vs {few_n} results", fc_cold_big[1], fc_cold_small[1], "MiB")
     )
     print(row("cold cache, big db vs seeded db", fc_cold_big[0], fc_cold_seeded[0], "s"))
+    print("output (peer: DuckDB's COPY TO of the same SQL, the table's to CSV)")
+    print("\n".join(outputs))
 
 
 if __name__ == "__main__":
