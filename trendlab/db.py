@@ -1233,9 +1233,9 @@ def _refuse_data_file(path: str) -> None:
             head = file.read(12)
     except OSError:
         return  # a folder, or a file we may not read: DuckDB says what is wrong
-    # A file shorter than a header may be one another process is creating: DuckDB
-    # waits for its lock, and refuses it if it stays so.
-    if len(head) == 12 and head[8:12] != b"DUCK":
+    # An empty file may be one another process is creating (DuckDB writes the header
+    # right after): DuckDB waits for its lock, and refuses it if it stays empty.
+    if head and head[8:12] != b"DUCK":
         hint = (
             "; a CSV, JSON or Parquet file goes in with `trendlab import`"
             if Path(path).suffix.lower() in _DATA_SUFFIXES
