@@ -414,3 +414,29 @@ def test_a_json_record_leaving_out_a_bound_is_judged_with_its_stored_value(
     wrong = run("import", str(path), "-m", "wrong")
     assert wrong.exit_code == 1
     assert f"{path}:record 2: floor must be above ceiling when lower is better" in wrong.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_records_of_different_fields_line_up(tmp_path: Path, fmt: str):
+    # A field first met at a later record is null, and absent, in the records before it
+    # (and in any after that leave it out); every record keeps its own values.
+    from trendlab.ingest import ROW, read_records
+
+    records = [{"a": "1"}, {"a": 2, "b": True}, {"c": None}, {"b": "x", "a": 4.5}]
+    path = tmp_path / f"r.{fmt}"
+    lines = [json.dumps(records)] if fmt == "json" else [json.dumps(r) for r in records]
+    path.write_text("\n".join(lines))
+    loaded = read_records(str(path))
+    assert loaded.frame.to_dict(as_series=False) == {
+        ROW: [0, 1, 2, 3],
+        "a": ["1", "2", None, "4.5"],
+        "b": [None, "true", None, "x"],
+        "c": [None, None, None, None],
+    }
+    assert loaded.absent is not None
+    assert loaded.absent.to_dict(as_series=False) == {
+        ROW: [0, 1, 2, 3],
+        "a": [False, False, True, False],
+        "b": [True, False, True, False],
+        "c": [True, True, False, True],
+    }

@@ -245,8 +245,12 @@ def _from_objects(objects: list[object], source: str, where: Callable[[int], str
                 raise TrendlabError(f"{source}:{where(i)}: field {key!r} appears twice")
             obj[key] = value
         for key in obj:
-            columns.setdefault(key, [None] * i)
-            held.setdefault(key, [False] * i)
+            # A field first met at record i: absent from the ones before. (Not
+            # setdefault, whose default list of i values would be built for every
+            # field of every record: quadratic, minutes for 300,000 records.)
+            if key not in columns:
+                columns[key] = [None] * i
+                held[key] = [False] * i
         for key, holds in held.items():
             holds.append(key in obj)
         for key, values in columns.items():
