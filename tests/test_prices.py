@@ -409,3 +409,18 @@ def test_every_bad_price_row_is_listed_at_once(run: Run, tmp_path: Path):
         (5, "unknown model 'nosuchmodel'"),
     ]:
         assert f"{path}:{line}: {reason}" in result.stderr
+
+
+def test_a_forecast_by_price_takes_the_blend_of_huge_prices_as_finite(run: Run):
+    """The x of a forecast by price blended 3 x 1e308 before dividing, as the prices
+    command no longer did: inf, which the fit refused with an internal error."""
+    assert run("add-model", "huge-1", "-m", "t").exit_code == 0
+    assert run("add-price", "huge-1", "acme", "2024-01-01", "--input", "1e308",
+               "--output", "1e308", "-m", "t").exit_code == 0  # fmt: skip
+    added = run("add-result", "huge-1", "gpqa-diamond", "99", "--date", "2025-01-01",
+                "--source-url", "https://example.org/huge", "-m", "t")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    forecast = run("forecast", "gpqa-diamond", "--by", "price", "--json")
+    assert forecast.exit_code == 0, forecast.stderr
+    # The forecast starts at the frontier's price, the huge model's: 1e308.
+    assert 1e308 <= json.loads(forecast.stdout)["forecast"][0]["x"] < float("inf")

@@ -830,13 +830,14 @@ class Store:
 
         date is the reported date, else the model's release date; organization is the
         model's (figures colour by it); price is the model's earliest listed price
-        blended 3 input : 1 output (USD per million tokens).
+        blended 3 input : 1 output (USD per million tokens), weighed as prices.Blend
+        weighs it, so that two finite prices blend to a finite one.
         """
         return self.frame(
             """
             WITH first_price AS (
                 SELECT model,
-                       arg_min((3 * input_usd_per_mtok + output_usd_per_mtok) / 4,
+                       arg_min(0.75 * input_usd_per_mtok + 0.25 * output_usd_per_mtok,
                                effective_date) AS price
                 FROM prices
                 WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL
