@@ -512,3 +512,18 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     assert "held there" not in _ok(auto) + auto.stderr
     by_compute = run("forecast", "mmlu", "--family", "linear", "--by", "compute")
     assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP and", by_compute.stderr)
+
+
+def test_a_straight_line_that_leaves_a_bound_gets_no_bound_note(run: Run):
+    """A frontier at the floor today whose line rises is a trend, not the clip: the
+    note said its median reached the floor on the first day and was held there."""
+    assert run("add-benchmark", "hard", "--unit", "percent", "--floor", "0",
+               "--ceiling", "100", "-m", "t").exit_code == 0  # fmt: skip
+    for i, score in enumerate(("0", "0.02", "0.05")):
+        added = run("add-result", "gpt-4", "hard", score, "--date", f"202{i + 2}-06-01",
+                    "--source-url", f"https://example.org/hard/{i}", "-m", "t")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    line = run("forecast", "hard", "--family", "linear", "--until", "2030", "--json")
+    medians = [p["median"] for p in json.loads(_ok(line))["forecast"]]
+    assert medians[0] < 0.1 < medians[-1]  # from the floor's thousandth, and up
+    assert "held there" not in line.stderr, line.stderr

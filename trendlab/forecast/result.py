@@ -100,17 +100,20 @@ class Forecast:
         median = np.median(self.paths, axis=0)
         # Within a thousandth of the range: calibration's logit round trip leaves the
         # clipped median a hair short of the bound itself.
-        pinned = np.flatnonzero((median >= 0.999) | (median <= 0.001))
-        if pinned.size == 0:
-            return None
-        first = pinned[0]
-        bound = scale.ceiling if median[first] >= 0.999 else scale.floor
-        assert bound is not None
-        return (
-            f"the {self.family} median reaches {bound:g} by {self.axis.text(self.axis.grid[first])}"
-            " and is held there: past that the forecast is the bound, not a trend (a "
-            "saturating family, such as auto's, bends before it)"
-        )
+        for held, bound in ((median >= 0.999, scale.ceiling), (median <= 0.001, scale.floor)):
+            # Held there to the end: a median that leaves a bound (a frontier at the
+            # floor today, rising) follows a trend there, not the clip.
+            if not held[-1]:
+                continue
+            first = 0 if held.all() else int(np.flatnonzero(~held)[-1]) + 1
+            assert bound is not None
+            return (
+                f"the {self.family} median reaches {bound:g} by "
+                f"{self.axis.text(self.axis.grid[first])} and is held there: past that the "
+                "forecast is the bound, not a trend (a saturating family, such as auto's, "
+                "bends before it)"
+            )
+        return None
 
     # -- crossings ------------------------------------------------------------------------
 
