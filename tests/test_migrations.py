@@ -330,6 +330,19 @@ def test_a_file_that_is_not_a_duckdb_database_is_refused_and_untouched(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
+@pytest.mark.parametrize(("name", "hint"), [("results.ndjson", True), ("results.tsv", False)])
+def test_a_data_file_as_the_database_is_sent_to_import_only_if_import_reads_it(
+    tmp_path: Path, name: str, hint: bool
+):
+    """The hint named `trendlab import` for a .tsv file too, which import refuses as of
+    no format it can tell."""
+    path = tmp_path / name
+    path.write_text("slug\tname\nx\ty\n")
+    result = _invoke(path, "list", "models")
+    assert result.exit_code == 1
+    assert ("goes in with `trendlab import`" in result.stderr) is hint, result.stderr
+
+
 def test_a_file_whose_first_migration_failed_is_initialised(tmp_path: Path):
     """Interrupted before its first migration committed, a new file holds only the
     migrations table trendlab made: it is trendlab's, and init finishes the job."""

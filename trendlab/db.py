@@ -1237,16 +1237,14 @@ def _refuse_data_file(path: str) -> None:
     # An empty file may be one another process is creating (DuckDB writes the header
     # right after): DuckDB waits for its lock, and refuses it if it stays empty.
     if head and head[8:12] != b"DUCK":
+        from trendlab.ingest import SUFFIXES
+
         hint = (
             "; a CSV, JSON or Parquet file goes in with `trendlab import`"
-            if Path(path).suffix.lower() in _DATA_SUFFIXES
+            if Path(path).suffix.lower() in SUFFIXES
             else ""
         )
         raise TrendlabError(f"cannot open {path}: not a DuckDB database file{hint}")
-
-
-# Files DuckDB opens as data rather than as a database (and `import` reads).
-_DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".pq")
 
 
 def _first_line(text: str) -> str:

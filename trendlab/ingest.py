@@ -23,7 +23,8 @@ from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 _EMPTY = re.compile(rb"(\xef\xbb\xbf)?\s*")
-_SUFFIXES = {
+# The formats `import` tells by a file's suffix.
+SUFFIXES = {
     ".csv": "csv",
     ".json": "json",
     ".jsonl": "jsonl",
@@ -51,7 +52,7 @@ def detect_format(path: str, explicit: str | None) -> str:
         return explicit
     if path == "-":
         return "csv"
-    fmt = _SUFFIXES.get(Path(path).suffix.lower())
+    fmt = SUFFIXES.get(Path(path).suffix.lower())
     if fmt is None:
         raise TrendlabError(
             f"{path}: cannot tell the format from the extension; "
