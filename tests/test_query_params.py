@@ -50,10 +50,14 @@ def test_hostile_values_are_searched_literally(seeded_template: Path, value: str
         result = invoke(db, "query", sql, "--param", f"benchmark={value}", "--json")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == []  # no benchmark is called that
-        # A named query's slug parameters name records: no record is called that.
+        # A named query's slug parameters name records: no record is called that, but
+        # surrounding spaces are no part of a name, in a parameter as in any command.
         one = invoke(db, "query", "frontier", "--param", f"benchmark={value}", "--json")
-        assert_clean_failure(one, "--param benchmark: no current benchmark")
-        assert len(one.stderr.splitlines()) == 1
+        if value.strip() == "math":
+            assert one.exit_code == 0 and json.loads(one.stdout), one.stderr
+        else:
+            assert_clean_failure(one, "--param benchmark: no current benchmark")
+            assert len(one.stderr.splitlines()) == 1
         two = invoke(
             db,
             "query",
