@@ -440,3 +440,13 @@ def test_json_records_of_different_fields_line_up(tmp_path: Path, fmt: str):
         "b": [True, False, True, False],
         "c": [True, True, False, True],
     }
+
+
+def test_import_kind_is_named_as_every_kind_is(run: Run, tmp_path: Path):
+    """--kind took only lowercase plurals, where every other KIND takes any case and the
+    singular too."""
+    path = tmp_path / "rows.csv"
+    path.write_text("slug,name\nacme-kind-test,Acme\n")
+    result = run("import", str(path), "--kind", "Organization", "-m", "t")
+    assert result.exit_code == 0, result.stderr
+    assert run("show", "organization", "acme-kind-test").exit_code == 0

@@ -16,6 +16,7 @@ from trendlab.cli.options import (
     as_of_option,
     get_kind,
     kind_argument,
+    kind_choice,
     message_option,
     note,
     output_options,
@@ -33,7 +34,8 @@ SHOWN = 5  # lines of a left-out list shown before "... and N more"
 @click.option(
     "--kind",
     "kind_name",
-    type=click.Choice(IMPORTABLE),
+    type=kind_choice(),
+    metavar="[" + "|".join(IMPORTABLE) + "]",
     help="What the rows are [default: from the file name, e.g. results.csv].",
 )
 @click.option(

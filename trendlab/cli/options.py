@@ -432,16 +432,17 @@ def message_option(required: bool = False) -> Callable:
     )
 
 
-def kind_choice(importable_only: bool = False) -> click.Choice:
+def kind_choice() -> click.Choice:
     """The kinds, plural or singular, in any case."""
     from trendlab.kinds import IMPORTABLE, KINDS
 
-    names = IMPORTABLE if importable_only else tuple(KINDS)
-    return click.Choice([*names, *(KINDS[n].singular for n in names)], case_sensitive=False)
+    return click.Choice(
+        [*IMPORTABLE, *(KINDS[n].singular for n in IMPORTABLE)], case_sensitive=False
+    )
 
 
-def kind_argument(importable_only: bool = False) -> Callable:
-    return click.argument("kind", metavar="KIND", type=kind_choice(importable_only))
+def kind_argument() -> Callable:
+    return click.argument("kind", metavar="KIND", type=kind_choice())
 
 
 def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
