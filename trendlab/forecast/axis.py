@@ -143,5 +143,5 @@ def make_axis(series: Series, until: float) -> Axis:
 
 
 def x_unit(by: str) -> str:
-    """What x counts off the date axis."""
-    return "FLOP" if by == "compute" else "USD per million tokens"
+    """What x counts off the date axis: by compute or by price."""
+    return {"compute": "FLOP", "price": "USD per million tokens"}[by]

@@ -281,8 +281,7 @@ def _section(
     section.family = result.family
     section.summary = _summary(result)
     section.horizon = str(result.axis.label(result.axis.until))
-    pinned = result.bound_note()
-    section.notes = [*prepared.notes, *([pinned] if pinned else [])]
+    section.notes = prepared.notes
     section.forecast = result.frame(yearly=True)
     section.crossings = result.crossing_frame(thresholds) if thresholds else None
     section.scale = result.series.scale
