@@ -58,14 +58,12 @@ _X_TITLE = {
 }
 
 
-def check_plot_path(path: str, option: str) -> None:
-    """Fail before any work if the figure could not be written."""
+def check_plot_suffix(path: str, option: str) -> None:
+    """A usage error unless `path` names a format a figure is drawn in."""
     if Path(path).suffix.lower() not in SUFFIXES:
         raise TrendlabError(
             f"{option} {path}: the file name must end in .png or .svg", exit_code=ExitCode.USAGE
         )
-    if not Path(path).resolve().parent.is_dir():
-        raise TrendlabError(f"{option} {path}: no such directory")
 
 
 def _text(value: object) -> str:

@@ -401,10 +401,10 @@ def refuse_the_database(output: str | None, option: str) -> None:
 def check_figure_path(path: str, option: str) -> None:
     """Fail before any work if a figure could not be written to `path`, or would be
     written over the database."""
-    from trendlab.plot import check_plot_path
+    from trendlab.plot import check_plot_suffix
 
-    check_plot_path(path, option)
-    refuse_the_database(path, option)
+    check_plot_suffix(path, option)
+    check_output(path, option)
 
 
 as_of_option = click.option(
