@@ -434,11 +434,9 @@ def message_option(required: bool = False) -> Callable:
 
 def kind_choice() -> click.Choice:
     """The kinds, plural or singular, in any case."""
-    from trendlab.kinds import IMPORTABLE, KINDS
+    from trendlab.kinds import KINDS
 
-    return click.Choice(
-        [*IMPORTABLE, *(KINDS[n].singular for n in IMPORTABLE)], case_sensitive=False
-    )
+    return click.Choice([*KINDS, *(k.singular for k in KINDS.values())], case_sensitive=False)
 
 
 def kind_argument() -> Callable:
