@@ -291,8 +291,7 @@ class Changeset:
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
                 if checked:
-                    merged = self.store.diff_rows(list(WRITTEN), checked)
-                    errors = merged_errors(kind, merged, self.refs.units)
+                    errors = self._staged_errors(kind)
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
@@ -320,8 +319,7 @@ class Changeset:
         if sound.is_empty():
             return errors
         with self.store.staged_diff(kind, sound, revive=mode != "add", absent=absent):
-            merged = self.store.diff_rows(list(WRITTEN), merged_fields(kind))
-            found = merged_errors(kind, merged, self.refs.units)
+            found = self._staged_errors(kind)
         if found.is_empty():
             return errors
         found = found.select(
@@ -330,6 +328,12 @@ class Changeset:
             pl.lit(None, dtype=errors.schema[REF]).alias(REF),
         )
         return pl.concat([errors.select(ROW, "message", REF), found]).sort(ROW)
+
+    def _staged_errors(self, kind: Kind) -> pl.DataFrame:
+        """Inside Store.staged_diff: the errors of the staged rows as they will stand,
+        merged with the stored records (a benchmark's bounds, a price's sides)."""
+        merged = self.store.diff_rows(list(WRITTEN), merged_fields(kind))
+        return merged_errors(kind, merged, self.refs.units)
 
     @_replayable
     def run(self, operation: Callable[[Changeset], None]) -> None:
