@@ -435,15 +435,11 @@ def _kind_errors(
         # With every column given, no stored value can fill them: say so with the rest.
         # But a JSON record that leaves one out keeps its stored value, which its null
         # here is not: such rows are checked once merged with the stored records.
-        left_out = [f for f in merged_fields(kind) if absent is not None and f in absent.columns]
         given = typed
+        left_out = [f for f in merged_fields(kind) if absent is not None and f in absent.columns]
         if absent is not None and left_out:
-            leaves_out = absent.select(ROW, pl.any_horizontal(left_out).alias("__left_out"))
-            given = (
-                typed.join(leaves_out, on=ROW, how="left")
-                .filter(~pl.col("__left_out").fill_null(False))
-                .drop("__left_out")
-            )
+            leaving = absent.filter(pl.any_horizontal(left_out)).select(ROW)
+            given = typed.join(leaving, on=ROW, how="anti")
         found.append(merged_errors(kind, given, refs.units))
     return found
 
