@@ -15,6 +15,10 @@ benchmarks, then the same figures under three sensitivities, and the time each t
   whose targets had passed by its origin (what could have been known then), instead of
   on all of them (trendlab's leave-one-benchmark-out default).
 
+Last, whether auto's lead or lag is more than chance: auto's absolute error minus
+Prophet's (and minus last-value's) on the same forecasts, with a 95 % bootstrap interval
+that resamples whole benchmarks.
+
     pip install -e '.[bench]'
     python bench/backtest_prophet.py [--db trendlab.duckdb] [--level 80] [--every 6]
 """
@@ -202,6 +206,53 @@ def summary(rows: pl.DataFrame, level: float) -> pl.DataFrame:
     )
 
 
+def paired(rows: pl.DataFrame, family: str, peer: str) -> pl.DataFrame:
+    """`family`'s absolute error minus `peer`'s on the same forecasts, per horizon.
+
+    The interval (95 %, percentile) resamples whole benchmarks, not forecasts: a
+    benchmark's forecasts from neighbouring origins share its jumps and plateaus, so
+    they are not independent draws, and resampling them one by one would make the
+    interval too narrow. `closer` and `peer_closer` count the forecasts each got nearer.
+    """
+    from scipy.stats import bootstrap
+
+    errors = (
+        rows.filter(pl.col("family").is_in([family, peer]))
+        .with_columns((pl.col("median") - pl.col("actual")).abs().alias("ae"))
+        .pivot(on="family", index=["benchmark", "origin", "horizon"], values="ae")
+        .drop_nulls()
+        .with_columns((pl.col(family) - pl.col(peer)).alias("d"))
+    )
+    out = []
+    for (horizon,), group in errors.group_by("horizon"):
+        per = group.group_by("benchmark").agg(pl.col("d").sum().alias("s"), pl.len().alias("n"))
+        if per.height < 2:
+            continue
+        # The mean over forecasts of a resample of benchmarks: a ratio of sums.
+        ci = bootstrap(
+            (per.get_column("s").to_numpy(), per.get_column("n").to_numpy()),
+            lambda s, n, axis: s.sum(axis=axis) / n.sum(axis=axis),
+            paired=True,
+            confidence_level=0.95,
+            method="percentile",
+            rng=np.random.default_rng(0),
+        ).confidence_interval
+        d = group.get_column("d")
+        out.append(
+            {
+                "horizon": horizon,
+                "n": group.height,
+                "benchmarks": per.height,
+                "mean_diff": round(d.mean(), 2),
+                "lower_95": round(ci.low, 2),
+                "upper_95": round(ci.high, 2),
+                "closer": (d < 0).sum(),
+                "peer_closer": (d > 0).sum(),
+            }
+        )
+    return pl.DataFrame(out).sort("horizon")
+
+
 def overall_coverage(rows: pl.DataFrame) -> pl.DataFrame:
     """Coverage over every horizon, per family."""
     return (
@@ -322,6 +373,12 @@ def main() -> None:
     )
     print("\n12-month MAE per benchmark")
     print(per.select("benchmark", *[c for c in [*FAMILIES, "prophet"] if c in per.columns]))
+    for peer in ("prophet", "last-value"):
+        print(
+            f"\nauto's absolute error minus {peer}'s on the same forecasts (below 0: auto "
+            "closer); 95 % interval resampling whole benchmarks"
+        )
+        print(paired(both, "auto", peer))
 
 
 if __name__ == "__main__":
