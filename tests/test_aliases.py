@@ -183,3 +183,27 @@ def test_alias_list_names_its_model_as_list_aliases_does(run: Run):
     unknown = run("alias", "list", "--model", "gpt-44")
     assert unknown.exit_code == 1
     assert "no current model 'gpt-44'" in unknown.stderr
+
+
+def test_an_alias_is_one_line_of_text(run: Run, tmp_path: Path):
+    """An alias is a name to type and to print on one line (`added alias NAME`): a line
+    break or another control character in one is refused, by `alias add` and import
+    alike, naming the field, and nothing is written."""
+    before = run("alias", "list", "--json").stdout
+    for name in ("gpt-4\nturbo", "gpt\x00-4x", "gpt-4\tx", "gpt-4\u2028x", "gpt-4\x85x"):
+        refused = run("alias", "add", "gpt-4", name)
+        assert refused.exit_code == 1, (name, refused.stderr)
+        assert refused.stdout == ""
+        escaped = repr(name)[1:-1]
+        assert refused.stderr == (
+            f"trendlab: error: alias add: alias: '{escaped}' holds a line break or another "
+            "control character; it must be one line of text; nothing was written\n"
+        )
+    path = tmp_path / "aliases.csv"
+    path.write_text('alias,model\nfine-name,gpt-4\n"two\nlines",gpt-4\n')
+    imported = run("import", str(path), "--kind", "aliases")
+    assert imported.exit_code == 1
+    assert f"{path}:3: alias: 'two\\nlines' holds a line break" in imported.stderr
+    assert run("alias", "list", "--json").stdout == before
+    # Spaces inside a name are text, not control characters.
+    assert run("alias", "add", "gpt-4", "GPT 4 (2023)").exit_code == 0

@@ -26,6 +26,9 @@ class Field:
     choices: tuple[str, ...] = ()
     positive: bool = False
     past: bool = False  # a date that has happened: a release or report, never a plan
+    # A name typed on command lines and printed in one-line notes (`added alias NAME`):
+    # a line break or another control character in it is refused, not escaped.
+    one_line: bool = False
     help: str = ""
 
 
@@ -191,7 +194,13 @@ ALIASES = Kind(
     table="alias_revisions",
     history_view="alias_history",
     fields=(
-        Field("alias", "text", required=True, help="another name of the model, e.g. gpt-4-0314"),
+        Field(
+            "alias",
+            "text",
+            required=True,
+            one_line=True,
+            help="another name of the model, e.g. gpt-4-0314",
+        ),
         Field("model", "slug", required=True, help="the model's slug"),
         Field("source_url", "url", help="where the model goes by this name"),
         Field("notes", "text"),

@@ -41,3 +41,5 @@ def slugify(text: str) -> str:
 CONTROL_ESCAPES = {
     c: repr(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
 }
+# The same characters as a regular expression (Polars' syntax): Cc is C0, DEL and C1.
+CONTROL_RE = r"[\p{Cc}\p{Zl}\p{Zp}]"

@@ -29,7 +29,7 @@ from trendlab.kinds import (
     Kind,
 )
 from trendlab.nearest import suggest
-from trendlab.text import DATE_RE, fold
+from trendlab.text import CONTROL_RE, DATE_RE, fold
 
 if TYPE_CHECKING:
     from trendlab.db import Store
@@ -191,6 +191,11 @@ def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Exp
         rule(present & ~lowered.is_in(field.choices), f" is not one of {', '.join(field.choices)}")
         typed = lowered
     else:
+        if field.one_line:
+            rule(
+                present & raw.str.contains(CONTROL_RE),
+                " holds a line break or another control character; it must be one line of text",
+            )
         typed = raw
     return typed.alias(name), rules
 
