@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import click
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -686,6 +687,20 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         ),
         (["forecast"], "Missing argument 'BENCHMARK' (see 'trendlab forecast --help')"),
         (["list", "models", "--bogus"], "No such option '--bogus' (see 'trendlab list --help')"),
+        # Click's parser raises these without the command, so they lacked the pointer.
+        (
+            ["forecast", "math", "--until"],
+            "Option '--until' requires an argument (see 'trendlab forecast --help')",
+        ),
+        (["--db"], "Option '--db' requires an argument (see 'trendlab --help')"),
+        (
+            ["alias", "add", "--source-url"],
+            "Option '--source-url' requires an argument (see 'trendlab alias add --help')",
+        ),
+        (
+            ["list", "models", "--csv=yes"],
+            "Option '--csv' does not take a value (see 'trendlab list --help')",
+        ),
         # Click lays the choices out one a line, which came out as literal \n\t escapes.
         (
             ["show"],
@@ -702,6 +717,32 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         result = CliRunner().invoke(cli, args, prog_name="trendlab")
         assert result.output.startswith(usage) and "Commands:" in result.output
         assert "trendlab: error" not in result.output
+
+
+def _command_paths(group: click.Group, ctx: click.Context) -> list[list[str]]:
+    paths: list[list[str]] = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        paths.append([name])
+        if isinstance(command, click.Group):
+            sub = click.Context(command, info_name=name, parent=ctx)
+            paths.extend([name, *p] for p in _command_paths(command, sub))
+    return paths
+
+
+@pytest.mark.parametrize(
+    "path", [[], *_command_paths(cli, click.Context(cli, info_name="trendlab"))], ids=" ".join
+)
+def test_every_parse_error_points_at_its_commands_help(path: list[str]):
+    """Every command (the group too) names itself in the errors Click's parser raises,
+    which come without the command: here a flag given a value."""
+    result = CliRunner().invoke(cli, [*path, "--help=x"], prog_name="trendlab")
+    assert result.exit_code == 2
+    see = " ".join(["trendlab", *path])
+    assert result.stderr == (
+        f"trendlab: error: Option '--help' does not take a value (see '{see} --help')\n"
+    )
 
 
 def test_a_pivot_runs_once_given_its_values(run: Run):

@@ -6,6 +6,7 @@ import click
 
 from trendlab.cli.options import (
     CONTEXT_SETTINGS,
+    CommandGroup,
     Settings,
     as_of_option,
     message_option,
@@ -14,7 +15,7 @@ from trendlab.cli.options import (
 )
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=CommandGroup, context_settings=CONTEXT_SETTINGS)
 def alias() -> None:
     """Other names of models: Epoch AI version ids, provider API ids, price-list ids.
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from trendlab.cli.options import Settings, kind_choice, note, output_options
+from trendlab.cli.options import Settings, TrendlabCommand, kind_choice, note, output_options
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @click.option(
     "--since",
     required=True,

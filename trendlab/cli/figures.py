@@ -12,6 +12,7 @@ from trendlab.cli.options import (
     LEVEL,
     FiniteFloat,
     Settings,
+    TrendlabCommand,
     as_of_option,
     check_figure_path,
     check_output,
@@ -21,7 +22,7 @@ from trendlab.cli.options import (
 from trendlab.errors import TrendlabError
 
 
-@click.command("plot")
+@click.command("plot", cls=TrendlabCommand)
 @click.argument("benchmark")
 @forecast_options
 @click.option(
@@ -79,7 +80,7 @@ def plot(
     note(f"wrote {output}")
 
 
-@click.command("report")
+@click.command("report", cls=TrendlabCommand)
 @click.option(
     "-o",
     "--output",

@@ -13,6 +13,7 @@ import click
 
 from trendlab.cli.options import (
     Settings,
+    TrendlabCommand,
     as_of_option,
     get_kind,
     kind_argument,
@@ -29,7 +30,7 @@ SHOWN = 5  # lines of a left-out list shown before "... and N more"
 # -- files in and out ------------------------------------------------------------------------
 
 
-@click.command("import")
+@click.command("import", cls=TrendlabCommand)
 @click.argument("file", metavar="FILE_OR_DIR")
 @click.option(
     "--kind",
@@ -258,7 +259,7 @@ def _progress(total: int, *, show: bool) -> Iterator[Callable[[int], None] | Non
         yield lambda done: progress.update(task, completed=done)
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @kind_argument()
 @as_of_option
 @output_options(default="csv", formats=("csv", "json", "jsonl", "parquet"))

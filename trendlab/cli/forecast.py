@@ -13,6 +13,7 @@ from trendlab.cli.options import (
     LEVEL,
     FiniteFloat,
     Settings,
+    TrendlabCommand,
     as_of_option,
     check_figure_path,
     note,
@@ -130,7 +131,7 @@ def run_forecast_options(
     return result
 
 
-@click.command("forecast")
+@click.command("forecast", cls=TrendlabCommand)
 @click.argument("benchmark")
 @forecast_options
 @click.option(
@@ -221,7 +222,7 @@ def _horizons(value: str) -> tuple[int, ...]:
     return months
 
 
-@click.command("backtest")
+@click.command("backtest", cls=TrendlabCommand)
 @click.argument("benchmark", required=False)
 @click.option(
     "--all", "all_benchmarks", is_flag=True, help="Every benchmark, and the pooled scores."

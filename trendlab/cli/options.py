@@ -129,7 +129,27 @@ class Settings:
         return Changeset(store, self.author or default_author(), message, dry_run=dry_run)
 
 
-class TrendlabGroup(click.Group):
+class TrendlabCommand(click.Command):
+    """A command that every usage error of its own names, so that each points at its
+    help: Click's parser raises some (an option missing its value, a flag given one)
+    without the command the others carry, and those could not say where help is."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
+
+class CommandGroup(TrendlabCommand, click.Group):
+    """A group whose usage errors name it, as its commands' name them."""
+
+    command_class = TrendlabCommand
+
+
+class TrendlabGroup(CommandGroup):
     """Turns TrendlabError, database and usage errors into one line on stderr and an exit
     code (usage errors keep Click's 2).
 

@@ -10,6 +10,7 @@ from trendlab.cli.options import (
     LEVEL,
     FiniteFloat,
     Settings,
+    TrendlabCommand,
     as_of_option,
     check_figure_path,
     note,
@@ -40,7 +41,7 @@ class BlendWeights(click.ParamType):
 BLEND = BlendWeights()
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @click.option("--model", metavar="SLUG", help="Only this model's prices.")
 @click.option("--provider", metavar="NAME", help="Only this provider's prices (any case).")
 @click.option(
@@ -115,7 +116,7 @@ def prices(
     render(frame.with_columns(pl.col(core.BLENDED).round(6)), fmt, output)
 
 
-@click.command("price-trend")
+@click.command("price-trend", cls=TrendlabCommand)
 @click.argument("benchmark")
 @click.option(
     "--threshold",

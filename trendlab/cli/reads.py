@@ -10,6 +10,7 @@ import click
 from trendlab.cli.options import (
     ISO_DATE,
     Settings,
+    TrendlabCommand,
     as_of_option,
     get_kind,
     kind_argument,
@@ -21,7 +22,7 @@ from trendlab.errors import TrendlabError
 # -- reading -----------------------------------------------------------------------------
 
 
-@click.command("list")
+@click.command("list", cls=TrendlabCommand)
 @kind_argument()
 @click.option("--benchmark", metavar="SLUG", help="Only this benchmark's results.")
 @click.option("--model", metavar="SLUG", help="Only this model (its results or prices).")
@@ -70,7 +71,7 @@ def list_(
     render(frame, fmt, output)
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @kind_argument()
 @click.argument("key")
 @as_of_option
@@ -95,7 +96,7 @@ def show(
     render_record(record or {}, fmt, output)
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @click.argument("sql_or_name", required=False, metavar="SQL_OR_NAME")
 @click.option(
     "--param",
@@ -157,7 +158,7 @@ def query(
     render(table, fmt, output)
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @click.option(
     "--limit",
     type=click.IntRange(1, 2**62),
@@ -181,7 +182,7 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
     render(frame, fmt, output)
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @kind_argument()
 @click.argument("key")
 @output_options()
@@ -203,7 +204,7 @@ def history(settings: Settings, kind: str, key: str, fmt: str, output: str | Non
     render(frame, fmt, output)
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @output_options()
 @click.pass_obj
 def check(settings: Settings, fmt: str, output: str | None) -> None:

@@ -9,6 +9,7 @@ import click
 
 from trendlab.cli.options import (
     Settings,
+    TrendlabCommand,
     field_options,
     get_kind,
     kind_argument,
@@ -19,7 +20,7 @@ from trendlab.cli.options import (
 # -- creating and migrating ----------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @click.option("--empty", is_flag=True, help="Create the schema only; load no seed data.")
 @click.pass_obj
 def init(settings: Settings, empty: bool) -> None:
@@ -60,7 +61,7 @@ def init(settings: Settings, empty: bool) -> None:
         note(f"{store.location}: {summary} (changeset {cs.id}){differ}")
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @click.pass_obj
 def migrate(settings: Settings) -> None:
     """Upgrade the database's schema to this trendlab's version.
@@ -95,7 +96,7 @@ def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) 
         note(f"{kind.singular} {key} already exists with these values; nothing written")
 
 
-@click.command("add-model")
+@click.command("add-model", cls=TrendlabCommand)
 @click.argument("slug")
 @field_options("models", skip=("slug",))
 @message_option()
@@ -112,7 +113,7 @@ def add_model(settings: Settings, slug: str, message: str | None, **fields: Any)
     _add(settings, "models", {"slug": slug, **fields}, message or f"add model {slug}")
 
 
-@click.command("add-benchmark")
+@click.command("add-benchmark", cls=TrendlabCommand)
 @click.argument("slug")
 @field_options("benchmarks", skip=("slug",))
 @message_option()
@@ -133,7 +134,7 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
 _NUMBER = re.compile(r"-\d+(\.\d*)?([eE][-+]?\d+)?|-\.\d+([eE][-+]?\d+)?")
 
 
-class _NegativeScores(click.Command):
+class _NegativeScores(TrendlabCommand):
     """A command whose SCORE may be negative (elo differences, below-chance scores):
     -1 is a value, not an option. Unknown options are still refused by name, which
     ignore_unknown_options alone would turn into confusing extra arguments."""
@@ -198,7 +199,7 @@ def add_result(
     _add(settings, "results", row, message or f"add result {model} on {benchmark}")
 
 
-@click.command("add-price")
+@click.command("add-price", cls=TrendlabCommand)
 @click.argument("model")
 @click.argument("provider")
 @click.argument("effective_date", metavar="EFFECTIVE_DATE")
@@ -231,7 +232,7 @@ def add_price(
     _add(settings, "prices", row, message or f"add price of {model} at {provider}")
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @kind_argument()
 @click.argument("key")
 @click.option(
@@ -272,7 +273,7 @@ def edit(
     note(f"updated {kind_.singular} {resolved} in changeset {cs.id}")
 
 
-@click.command()
+@click.command(cls=TrendlabCommand)
 @kind_argument()
 @click.argument("key")
 @message_option(required=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from trendlab.cli.options import Settings, note
+from trendlab.cli.options import Settings, TrendlabCommand, note
 
 
-@click.command("copy")
+@click.command("copy", cls=TrendlabCommand)
 @click.argument("src", metavar="SRC")
 @click.argument("dst", metavar="DST")
 @click.option(
