@@ -115,6 +115,21 @@ def test_current_prices_as_of_a_day_are_those_in_effect_that_day(run: Run, store
     assert today["effective_date"] > "2024-07-01" and today["input_usd_per_mtok"] < 5.0
 
 
+def test_a_price_announced_for_a_later_day_is_not_current_before_it(run: Run):
+    """A future effective date is accepted (providers announce scheduled changes), and
+    `prices --current` takes the price only from that day on; the history lists it."""
+    current = ("prices", "--model", "gpt-4o", "--provider", "openai", "--current", "--json")
+    [today] = json.loads(run(*current).stdout)
+    next_year = date.today().year + 1
+    added = run("add-price", "gpt-4o", "OpenAI", f"{next_year}-01-01", "--input", "0.5")
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(run(*current).stdout) == [today]
+    history = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)
+    assert f"{next_year}-01-01" in [p["effective_date"] for p in history]
+    [then] = json.loads(run(*current, "--as-of", str(next_year)).stdout)
+    assert (then["effective_date"], then["input_usd_per_mtok"]) == (f"{next_year}-01-01", 0.5)
+
+
 def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Path):
     seeded = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)
     first = next(p for p in seeded if p["effective_date"] == "2024-05-13")
