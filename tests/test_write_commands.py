@@ -85,6 +85,49 @@ def test_add_result_key_and_date_default(run: Run):
     assert frontier.splitlines()[1] == "2023-03-14"
 
 
+def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Path):
+    """No --date, and a model with no release date: the result is true and usable by
+    compute or price, so it is recorded, but it has no place on a time axis, and a
+    note on stderr says so and how to fix it; an import says it once for all such rows."""
+    assert run("add-model", "undated-x").exit_code == 0
+    assert run("add-model", "undated-y").exit_code == 0
+    added = run("add-result", "undated-x", "mmlu", "50")
+    assert added.exit_code == 0, added.stderr
+    key = added.stdout.strip()
+    [_, warned] = added.stderr.splitlines()
+    assert warned == (
+        f"result {key} has no date (no --date, and model undated-x has no release date): it "
+        "will not appear in trends by date; give --date, or set the model's release date "
+        "(trendlab edit model undated-x --set release_date=YYYY-MM-DD)"
+    )
+    assert json.loads(run("show", "result", key, "--json").stdout)["score"] == 50
+    dated = run("add-result", "undated-x", "math", "50", "--date", "2024-01-01")
+    assert dated.exit_code == 0 and len(dated.stderr.splitlines()) == 1, dated.stderr
+
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "model,benchmark,score,reported_date,source_url\n"
+        "undated-x,gsm8k,10,,\n"
+        "undated-y,gsm8k,11,,\n"
+        "undated-y,mmlu,12,,https://a.example\n"
+        "undated-y,math,13,2024-01-01,\n"
+        "gpt-4,math,14,,https://b.example\n"
+    )
+    imported = run("import", str(path), "--kind", "results")
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stderr.splitlines() == [
+        f"results: 5 added (changeset {_last_changeset(run)})",
+        "3 results have no date (no reported_date, and their models undated-x, undated-y "
+        "have no release date): they will not appear in trends by date; give their "
+        "reported_date, or set the models' release dates (trendlab edit model SLUG --set "
+        "release_date=YYYY-MM-DD)",
+    ]
+
+
+def _last_changeset(run: Run) -> str:
+    return json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]
+
+
 @both_stores
 def test_adding_the_same_record_twice_is_a_no_op(run: Run):
     args = ("add-result", "gpt-4", "math", "50", "--source-url", "https://example.org/a")

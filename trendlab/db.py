@@ -634,6 +634,16 @@ class Store:
         ).fetchall()
         return [name for (name,) in rows]
 
+    def undated_results(self, ids: list[str]) -> dict[str, int]:
+        """Of these current results, how many per model no date places (the `scores`
+        view's date: no reported date, and a model with no release date)."""
+        rows = self.execute(
+            "SELECT model, count(*) FROM scores WHERE date IS NULL "
+            "AND id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY model ORDER BY model",
+            {"ids": ids},
+        ).fetchall()
+        return dict(rows)
+
     def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int]]:
         """(benchmark, unit, n) for these benchmarks' current results whose score lies
         outside the benchmark's unit's range, as the check 04_scores_outside_unit sees."""

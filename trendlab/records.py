@@ -92,11 +92,15 @@ class Counts:
     # The keys written or found unchanged, in input order (a Series: an import may
     # hold a million).
     keys: pl.Series = field(default_factory=lambda: pl.Series("key", [], dtype=pl.String))
+    # Results among `keys` that no date places (no reported date, a model with no
+    # release date), per model: recorded, but no trend by date can show them.
+    undated: dict[str, int] = field(default_factory=dict)
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
         self.inserted = self.updated = self.retracted = self.unchanged = self.kept = 0
         self.keys = self.keys.clear()
+        self.undated.clear()
 
     def describe(self, kind: Kind) -> str:
         parts = [
@@ -287,6 +291,8 @@ class Changeset:
         )
         counts = self._counts(kind)
         checked = merged_fields(kind)
+        maybe_undated = self._maybe_undated(kind, typed)
+        named: list[pl.Series] = []
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
@@ -295,14 +301,33 @@ class Changeset:
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
+            if maybe_undated:
+                named.append(diff.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
+        if named:
+            for model, n in self.store.undated_results(pl.concat(named).to_list()).items():
+                counts.undated[model] = counts.undated.get(model, 0) + n
         if kind is MODELS and typed.height:
             # Also when no organization is written: a model restored by this write may
             # name an organization retracted since.
             self._create_organizations(typed.get_column("slug"))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
+
+    def _maybe_undated(self, kind: Kind, typed: pl.DataFrame) -> list[int]:
+        """The rows of results that may have no date once written: no reported date
+        given and a model with no release date. Usually none, so the store is asked
+        about these rows only (an absent reported date keeps the stored one)."""
+        if kind is not RESULTS or typed.is_empty():
+            return []
+        undated = [m for m, released in self.refs.models.items() if released is None]
+        if not undated:
+            return []
+        no_date = (
+            pl.col("reported_date").is_null() if "reported_date" in typed.columns else pl.lit(True)
+        )
+        return typed.filter(pl.col("model").is_in(undated) & no_date).get_column(ROW).to_list()
 
     def _with_merged_errors(
         self,

@@ -146,7 +146,7 @@ def import_(
         settings.changeset(store, message, dry_run=dry_run) as cs,
         _progress(loaded.frame.height, show=file != "-") as advance,
     ):
-        cs.write(
+        counts = cs.write(
             kind,
             loaded.frame,
             source=loaded.source,
@@ -155,6 +155,8 @@ def import_(
             absent=loaded.absent,
         )
     _report(cs, dry_run)
+    if counts.undated:
+        _note_undated(counts.undated)
 
 
 def _import_source(
@@ -226,6 +228,26 @@ def _import_source(
             note(f"  {label}")
         _more(len(labels), kind, shown)
     _report(cs, dry_run)
+
+
+def _note_undated(undated: dict[str, int]) -> None:
+    """One line for every result of the file that no date places, however many."""
+    n, models = sum(undated.values()), list(undated)
+    named = ", ".join(models[:SHOWN]) + (
+        f" and {len(models) - SHOWN} more" if len(models) > SHOWN else ""
+    )
+    if len(models) == 1:
+        whose = f"{'its' if n == 1 else 'their'} model {named} has"
+        fix = f"the model's release date (trendlab edit model {named} --set"
+    else:
+        whose = f"their models {named} have"
+        fix = "the models' release dates (trendlab edit model SLUG --set"
+    results, they = ("1 result has", "it") if n == 1 else (f"{n} results have", "they")
+    note(
+        f"{results} no date (no reported_date, and {whose} no release date): {they} will "
+        f"not appear in trends by date; give {'its' if n == 1 else 'their'} reported_date, "
+        f"or set {fix} release_date=YYYY-MM-DD)"
+    )
 
 
 def _more(total: int, what: str, shown: int | None) -> None:

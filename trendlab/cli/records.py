@@ -94,6 +94,12 @@ def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) 
         note(f"added {kind.singular} {key} in changeset {cs.id}")
     else:
         note(f"{kind.singular} {key} already exists with these values; nothing written")
+    for model in counts.undated:
+        note(
+            f"result {key} has no date (no --date, and model {model} has no release date): "
+            "it will not appear in trends by date; give --date, or set the model's release "
+            f"date (trendlab edit model {model} --set release_date=YYYY-MM-DD)"
+        )
 
 
 @click.command("add-model", cls=TrendlabCommand)
