@@ -9,6 +9,8 @@ import polars as pl
 import pytest
 
 from tests.conftest import Run, both_stores
+from trendlab.errors import TrendlabError
+from trendlab.ingest import read_records
 from trendlab.kinds import IMPORTABLE
 
 HEADER = "model,benchmark,score,setting,reported_date,source_url"
@@ -268,6 +270,14 @@ def test_a_missing_file_is_named_missing_whatever_its_name(run: Run, tmp_path: P
         result = run("import", str(tmp_path / name), *args)
         assert result.exit_code == 1, name
         assert result.stderr == f"trendlab: error: cannot read {tmp_path / name}: no such file\n"
+
+
+def test_the_reader_itself_refuses_a_folder_and_a_missing_file(tmp_path: Path):
+    """The rule lives in the core (ingest), which any caller of read_records meets."""
+    with pytest.raises(TrendlabError, match="a folder; import reads one file"):
+        read_records(str(tmp_path), "csv")
+    with pytest.raises(TrendlabError, match="no such file"):
+        read_records(str(tmp_path / "results.csv"))
 
 
 def test_new_models_create_organizations_and_results_can_follow(run: Run, tmp_path: Path):

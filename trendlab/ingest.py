@@ -61,8 +61,22 @@ def detect_format(path: str, explicit: str | None) -> str:
     return fmt
 
 
+def check_readable(path: str) -> None:
+    """Fail if `path` ('-' for stdin) is a folder or does not exist. Callers check it
+    before they read the name for a kind or a format, neither of which would help."""
+    if path == "-":
+        return
+    if Path(path).is_dir():
+        raise TrendlabError(
+            f"cannot read {path}: a folder; import reads one file (--from epoch reads a folder)"
+        )
+    if not Path(path).exists():
+        raise TrendlabError(f"cannot read {path}: no such file")
+
+
 def read_records(path: str, fmt: str | None = None) -> Loaded:
     """Read `path` ('-' for stdin) as text rows."""
+    check_readable(path)
     fmt = detect_format(path, fmt)
     source = "stdin" if path == "-" else path
     try:

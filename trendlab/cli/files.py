@@ -22,7 +22,6 @@ from trendlab.cli.options import (
     note,
     output_options,
 )
-from trendlab.errors import TrendlabError
 from trendlab.kinds import IMPORTABLE
 
 SHOWN = 5  # lines of a left-out list shown before "... and N more"
@@ -122,15 +121,9 @@ def import_(
         return
     if skip_unresolved or source_url or list_all:
         raise click.UsageError("--skip-unresolved, --source-url and --list-all go with --from")
-    from trendlab.ingest import read_records
+    from trendlab.ingest import check_readable, read_records
 
-    # Before its name is read for a kind or a format, neither of which would help.
-    if file != "-" and Path(file).is_dir():
-        raise TrendlabError(
-            f"cannot read {file}: a folder; import reads one file (--from epoch reads a folder)"
-        )
-    if file != "-" and not Path(file).exists():
-        raise TrendlabError(f"cannot read {file}: no such file")
+    check_readable(file)
     if kind_name is None:
         stem = Path(file).stem.lower() if file != "-" else ""
         if stem not in IMPORTABLE:
