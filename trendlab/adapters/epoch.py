@@ -183,10 +183,10 @@ def read(path: str) -> Publication:
             # that is not UTF-8, ragged or empty would fail the import.
             continue
         loaded = read_csv(file)
+        # A folder's file got here by its header, which read_csv reads alike (the same
+        # csv reader and stripping), so only a lone file can fail this.
         reader = _detect(set(loaded.frame.columns))
         if reader is None:
-            if target.is_dir():
-                continue  # not ours to judge (as above)
             raise TrendlabError(
                 f"{file}: not an Epoch AI benchmark file (columns: "
                 f"{', '.join(c for c in loaded.frame.columns if c != ROW)})"
