@@ -3,7 +3,7 @@
 -- param baseline: model slug (or alias) of the model it is compared with, e.g. gpt-4
 WITH launch AS (
     SELECT model, provider, effective_date, input_usd_per_mtok, output_usd_per_mtok,
-           0.75 * input_usd_per_mtok + 0.25 * output_usd_per_mtok AS blended_usd_per_mtok
+           blended_price(input_usd_per_mtok, output_usd_per_mtok) AS blended_usd_per_mtok
     FROM prices
     WHERE model IN ($model, $baseline)
     QUALIFY row_number() OVER (PARTITION BY model ORDER BY effective_date, provider) = 1

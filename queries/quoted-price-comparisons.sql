@@ -8,7 +8,7 @@ WITH claims(model, baseline, claim) AS (
 ),
 launch AS (
     SELECT model, effective_date, input_usd_per_mtok, output_usd_per_mtok,
-           0.75 * input_usd_per_mtok + 0.25 * output_usd_per_mtok AS blended_usd_per_mtok
+           blended_price(input_usd_per_mtok, output_usd_per_mtok) AS blended_usd_per_mtok
     FROM prices
     QUALIFY row_number() OVER (PARTITION BY model ORDER BY effective_date, provider) = 1
 )

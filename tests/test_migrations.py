@@ -190,6 +190,9 @@ def _assert_upgraded(db: Path, old: dict[str, list[tuple]]) -> None:
     assert [c["changeset"] for c in log][-2:] == [SECOND, FIRST]
     prices = json.loads(_invoke(db, "list", "prices", "--json").stdout)
     assert [p["id"] for p in prices] == [PRICE_KEY]
+    # Blended by the schema's macro (migration 4): 3/4 of 1.5 and 1/4 of 2.0.
+    blended = json.loads(_invoke(db, "prices", "--json").stdout)
+    assert [p["blended_usd_per_mtok"] for p in blended] == [1.625]
 
 
 def test_a_write_command_upgrades_in_place(v1_db: Path):

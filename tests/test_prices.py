@@ -16,26 +16,38 @@ from tests.conftest import Run
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.forecast.decline import fit_decline
-from trendlab.prices import BLENDED, Blend, cheapest_capable, price_trend, with_blended
+from trendlab.prices import BLENDED, Blend, cheapest_capable, price_trend
 
 
-def test_blend_parsing_and_value():
+def _blended(db: Path, sql: str, params: list[float] | None = None) -> tuple[float | None, ...]:
+    """The schema's blended_price macro, as any SQL sees it."""
+    with Store.open(db) as store:
+        return store.execute(sql, params).fetchone() or ()
+
+
+def test_blend_parsing_and_value(empty_db: Path):
     assert (Blend.parse("3:1").input, Blend.parse("3:1").output) == (3, 1)
     assert str(Blend.parse(" 1 : 1 ")) == "1:1"
     for bad in ("3", "a:b", "0:0", "-1:2"):
         with pytest.raises(TrendlabError, match="is not INPUT:OUTPUT weights"):
             Blend.parse(bad)
-    frame = pl.DataFrame({"input_usd_per_mtok": [5.0, None], "output_usd_per_mtok": [15.0, 2.0]})
-    blended = with_blended(frame, Blend()).get_column(BLENDED).to_list()
-    assert blended == [7.5, None]  # unknown input: unknown blend, not a guess
+    assert _blended(
+        empty_db,
+        "SELECT blended_price(5.0, 15.0), blended_price(5.0, 15.0, w_in := 1, w_out := 1), "
+        "blended_price(NULL, 2.0)",  # unknown input: unknown blend, not a guess
+    ) == (7.5, 10.0, None)
 
 
-def test_the_blend_of_two_finite_prices_is_finite_however_large(run: Run):
+def test_the_blend_of_two_finite_prices_is_finite_however_large(run: Run, empty_db: Path):
     """3 x 1e308 overflows: the blend weighed the sides before dividing, so a valid
     price showed a blended price of inf, and price-trend refused it."""
-    huge = pl.DataFrame({"input_usd_per_mtok": [1e308], "output_usd_per_mtok": [1.7e308]})
     for blend in (Blend(), Blend(1, 1), Blend(0, 1)):
-        assert np.isfinite(with_blended(huge, blend).item(0, BLENDED)), blend
+        (value,) = _blended(
+            empty_db,
+            "SELECT blended_price(1e308::DOUBLE, 1.7e308::DOUBLE, w_in := ?, w_out := ?)",
+            [blend.input, blend.output],
+        )
+        assert value is not None and np.isfinite(value), blend
     assert run("add-model", "huge-1", "-m", "t").exit_code == 0
     assert run("add-price", "huge-1", "acme", "2024-01-01", "--input", "1e308",
                "--output", "1e308", "-m", "t").exit_code == 0  # fmt: skip
@@ -262,9 +274,10 @@ def _frames(rows: list[tuple[str, str, float]], prices: list[tuple[str, str, flo
             "effective_date": [date.fromisoformat(d) for _, d, _ in prices],
             "input_usd_per_mtok": [p for _, _, p in prices],
             "output_usd_per_mtok": [p for _, _, p in prices],
+            BLENDED: [p for _, _, p in prices],  # input and output alike: any blend
         }
     )
-    return scores, with_blended(priced, Blend())
+    return scores, priced
 
 
 def test_cheapest_capable_follows_capability_and_price_cuts():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -138,6 +139,18 @@ def test_as_of_parsing(db: Path):
 
 def test_latest_version_matches_files():
     assert latest_version() == migrations()[-1].version
+
+
+def test_a_migration_that_defines_macros_defines_nothing_else():
+    """A team store keeps no macros: it runs such a migration as TEMP macros, and
+    again on every connection (Migration.temporary_macros), so anything else in it
+    would run again each time."""
+    with_macros = [m for m in migrations() if m.temporary_macros()]
+    assert with_macros, "no migration defines a macro: blended_price is gone"
+    for m in with_macros:
+        code = re.sub(r"--[^\n]*", "", m.sql)
+        statements = [s.strip() for s in code.split(";") if s.strip()]
+        assert all(re.match(r"CREATE\s+MACRO\b", s, re.IGNORECASE) for s in statements), m.name
 
 
 def test_registered_frames_scan_while_pandas_is_hidden(db: Path):

@@ -120,6 +120,10 @@ def test_local_lake_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         refused = run("export", "models", "-o", target, "--format", fmt)
         assert refused.exit_code == 2 and "is where the database" in refused.stderr, target
     assert run("check").exit_code == 0
+    # The blended_price macro, which a DuckLake catalog cannot keep, is on every connection.
+    ratio = run("query", "launch-price-ratio", "--param", "model=gpt-4o", "--param",
+                "baseline=gpt-4", "--json")  # fmt: skip
+    assert json.loads(ratio.stdout)[0]["blended_ratio"] == 0.2, ratio.output
     assert run("export", "models", "-o", "models.csv").exit_code == 0
     # The data path is stored absolute: the lake opens from any directory.
     monkeypatch.chdir(tmp_path.parent)
@@ -278,6 +282,8 @@ def test_a_copied_team_store_answers_every_read_like_its_file(
         ("query", "frontier", "--param", "benchmark=math"),
         ("query", "latest", "--jsonl"),
         ("query", "coverage", "--csv"),
+        ("query", "quoted-price-comparisons"),
+        ("prices", "--model", "gpt-4o", "--blend", "1:2", "--json"),
         ("query", "SELECT benchmark, count(*) AS n FROM scores GROUP BY ALL ORDER BY 1"),
         ("export", "results"),
         ("export", "models", "--as-of", first),

@@ -35,11 +35,14 @@ if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
     import polars as pl
 
+    from trendlab.prices import Blend
+
 DEFAULT_DB = "trendlab.duckdb"
 # A team store's one-row table that every write replaces (see Store.claim_head). It is
 # bookkeeping of the lake, not data: `trendlab copy` leaves it out.
 WRITE_HEAD = "write_head"
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
+_CREATE_MACRO_RE = re.compile(r"^CREATE\s+MACRO\b", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,18 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    def temporary_macros(self) -> str | None:
+        """This migration as a team store runs it, if it defines macros: as TEMP macros.
+
+        A DuckLake catalog keeps no macros ("DuckLake does not support functions", as
+        of DuckDB 1.4), so every connection to a team store defines the schema's macros
+        for itself (Store.open), from the same file a DuckDB file stores them from. A
+        migration that defines macros defines nothing else (tests/test_store.py).
+        """
+        if not _CREATE_MACRO_RE.search(self.sql):
+            return None
+        return _CREATE_MACRO_RE.sub("CREATE OR REPLACE TEMP MACRO", self.sql)
 
 
 def migrations() -> list[Migration]:
@@ -176,6 +191,8 @@ class Store:
             store = cls(con, location, read_only=read_only)
         try:
             store._check_schema(migrate=migrate)
+            if store.is_lake:
+                store._define_macros()
         except BaseException:
             store.close()
             raise
@@ -248,6 +265,14 @@ class Store:
                 applied.append(m)
         return applied
 
+    def _define_macros(self) -> None:
+        """Define the schema's macros on this connection to an up-to-date team store
+        (see Migration.temporary_macros); a DuckDB file stores its own."""
+        for m in migrations():
+            sql = m.temporary_macros()
+            if sql:
+                self.execute(sql)
+
     def _refuse_foreign(self) -> None:
         """A DuckDB file that holds tables of its own is someone else's database: trendlab
         neither writes its schema into it nor reports it as merely uninitialised."""
@@ -277,7 +302,7 @@ class Store:
             try:
                 with self.transaction():
                     self.claim_head(None)
-                    self.execute(m.sql)
+                    self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
                     self.execute(
                         "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                         [m.version, m.name, _utcnow()],
@@ -690,8 +715,13 @@ class Store:
         since: date | None = None,
         limit: int | None = None,
         fields_only: bool = False,
+        blend: Blend | None = None,
     ) -> pl.DataFrame:
-        """Current records of `kind`, filtered; `fields_only` drops the derived id."""
+        """Current records of `kind`, filtered; `fields_only` drops the derived id.
+
+        `blend` (prices only) adds their blended price at its weights, by the schema's
+        blended_price macro.
+        """
         where: list[str] = []
         params: list[Any] = []
         if model is not None:
@@ -715,6 +745,15 @@ class Store:
             where.append(f"{dated} >= ?")
             params.append(since)
         cols = kind.field_names if fields_only else kind.view_columns
+        if blend is not None:
+            from trendlab.prices import BLENDED
+
+            cols = [
+                *cols,
+                "blended_price(input_usd_per_mtok, output_usd_per_mtok, w_in := ?, w_out := ?) "
+                f"AS {BLENDED}",
+            ]
+            params = [blend.input, blend.output, *params]  # they come first in the SQL
         order = [dated] if dated else []
         sql = (
             f"SELECT {', '.join(cols)} FROM {kind.name} t"
@@ -840,14 +879,14 @@ class Store:
 
         date is the reported date, else the model's release date; organization is the
         model's (figures colour by it); price is the model's earliest listed price
-        blended 3 input : 1 output (USD per million tokens), weighed as prices.Blend
-        weighs it, so that two finite prices blend to a finite one.
+        blended 3 input : 1 output (USD per million tokens) by the schema's
+        blended_price macro.
         """
         return self.frame(
             """
             WITH first_price AS (
                 SELECT model,
-                       arg_min(0.75 * input_usd_per_mtok + 0.25 * output_usd_per_mtok,
+                       arg_min(blended_price(input_usd_per_mtok, output_usd_per_mtok),
                                effective_date) AS price
                 FROM prices
                 WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL

@@ -24,7 +24,12 @@ BLENDED = "blended_usd_per_mtok"
 
 @dataclass(frozen=True)
 class Blend:
-    """Weights of input and output tokens in a blended price (3:1 by default)."""
+    """Weights of input and output tokens in a blended price (3:1 by default).
+
+    The blend itself is the schema's blended_price macro (schema/004_blended_price.sql),
+    which Store.records applies: one rule for the commands, the named queries and
+    anyone's own SQL.
+    """
 
     input: float = 3.0
     output: float = 1.0
@@ -40,21 +45,6 @@ class Blend:
 
     def __str__(self) -> str:
         return f"{self.input:g}:{self.output:g}"
-
-    def expr(self) -> pl.Expr:
-        """The blended price; unknown when either side is unknown (NULL, not a guess)."""
-        # Weights summing to 1, applied before adding: the blend of two finite prices is
-        # finite, however large (3 x 1e308 is not).
-        total = self.input + self.output
-        return (
-            (self.input / total) * pl.col("input_usd_per_mtok")
-            + (self.output / total) * pl.col("output_usd_per_mtok")
-        ).alias(BLENDED)
-
-
-def with_blended(prices: pl.DataFrame, blend: Blend) -> pl.DataFrame:
-    """Add the blended price column."""
-    return prices.with_columns(blend.expr())
 
 
 def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
@@ -231,11 +221,12 @@ def price_trend(
     level: float = 80.0,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
-    up to `on` (see reading_day): a price announced for a later day is left out."""
+    up to `on` (see reading_day): a price announced for a later day is left out.
+    `prices` carry their blended price at `blend`'s weights (Store.records)."""
     from trendlab.forecast.decline import fit_decline
 
     higher = benchmark.get("higher_is_better") is not False
-    priced = with_blended(prices.filter(pl.col("effective_date") <= on), blend)
+    priced = prices.filter(pl.col("effective_date") <= on)
     points = cheapest_capable(scores, priced, threshold, higher_is_better=higher)
     slug = benchmark["slug"]
     if points.is_empty():

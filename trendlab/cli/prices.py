@@ -90,27 +90,23 @@ def prices(
     with settings.reader(as_of) as store:
         if model is not None:
             model = resolve_key(store, MODELS, model)
-        frame = store.records(PRICES, model=model)
+        frame = store.records(PRICES, model=model, blend=blend)
         day = core.reading_day(store.as_of)
     if provider is not None:
         frame = core.filter_provider(frame, provider)
     if current:
         frame = core.in_effect(frame, day)
-    frame = (
-        core.with_blended(frame, blend)
-        .select(
-            "model",
-            "provider",
-            "effective_date",
-            "input_usd_per_mtok",
-            "output_usd_per_mtok",
-            core.BLENDED,
-            "api_model_id",
-            "source_url",
-            "id",
-        )
-        .sort("model", "provider", "effective_date")
-    )
+    frame = frame.select(
+        "model",
+        "provider",
+        "effective_date",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        core.BLENDED,
+        "api_model_id",
+        "source_url",
+        "id",
+    ).sort("model", "provider", "effective_date")
     if frame.is_empty():
         note("no prices match")
     render(frame.with_columns(pl.col(core.BLENDED).round(6)), fmt, output)
@@ -182,7 +178,7 @@ def price_trend(
     with settings.reader(as_of) as store:
         bench = store.benchmark(benchmark_slug(store, benchmark))
         scores = store.scores(bench["slug"])
-        price_rows = store.records(PRICES)
+        price_rows = store.records(PRICES, blend=blend)
         day = core.reading_day(store.as_of)
     trend = core.price_trend(bench, scores, price_rows, threshold, blend=blend, level=level, on=day)
     if plot_path:

@@ -121,7 +121,7 @@ def _read(
 ) -> _Read:
     from trendlab.forecast.runner import DEFAULT_PLAN, read_backtests, read_forecast_inputs
     from trendlab.kinds import BENCHMARKS, PRICES
-    from trendlab.prices import reading_day
+    from trendlab.prices import Blend, reading_day
     from trendlab.records import benchmark_slug
 
     every = store.records(BENCHMARKS)
@@ -154,7 +154,9 @@ def _read(
         scoring=scoring,
         price_facts=price_facts,
         price_scores=price_scores,
-        prices=store.records(PRICES),
+        prices=store.records(
+            PRICES, blend=Blend()
+        ),  # price_trend's default blend, as the page says
         price_day=reading_day(store.as_of),
         changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
         counts=store.counts(),
