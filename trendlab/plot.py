@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from trendlab.forecast.axis import Axis
     from trendlab.forecast.result import Crossing, Forecast
     from trendlab.prices import PriceTrend
 
@@ -366,18 +365,14 @@ def _crossing_text(result: Forecast, crossing: Crossing) -> str:
     axis = result.axis
     text = f"{crossing.threshold:g}"
     if crossing.status == "reached" and crossing.median is not None:
-        return text + f": reached {_x_text(axis, crossing.median)}"
+        return text + f": reached {axis.text(crossing.median, unit=False)}"
     if crossing.status == "never":
         return text + f": {never_text(result.series.scale, crossing.threshold)}"
     if crossing.median is not None:
-        return text + f": median {_x_text(axis, crossing.median)}"
-    return text + f": {crossing.probability * 100:.0f} % chance by {_x_text(axis, axis.until)}"
-
-
-def _x_text(axis: Axis, x: float) -> str:
-    """An x for a label: a date, or FLOP / USD to three figures."""
-    value = axis.label(x)
-    return str(value) if axis.by == "date" else f"{value:.3g}"
+        return text + f": median {axis.text(crossing.median, unit=False)}"
+    return (
+        text + f": {crossing.probability * 100:.0f} % chance by {axis.text(axis.until, unit=False)}"
+    )
 
 
 def _limits(ax: Axes, result: Forecast) -> None:

@@ -43,11 +43,13 @@ class Axis:
             return from_decimal_year(x)
         return float(10.0**x)
 
-    def text(self, x: float) -> str:
+    def text(self, x: float, *, unit: bool = True) -> str:
         """x for a sentence: a date, or FLOP / USD per million tokens to three figures,
-        with the unit."""
+        with the unit unless `unit` is false (a figure's label, beside its axis title)."""
         value = self.label(x)
-        return str(value) if self.by == "date" else f"{value:.3g} {x_unit(self.by)}"
+        if self.by == "date":
+            return str(value)
+        return f"{value:.3g} {x_unit(self.by)}" if unit else f"{value:.3g}"
 
     @property
     def key(self) -> str:
