@@ -273,6 +273,23 @@ def test_crossing_matches_the_curve_and_the_paths():
     assert early.probability < 0.5 and early.median is None
 
 
+def test_a_crossing_in_words():
+    """One wording for the figure's labels and the report: the median and its interval,
+    the chance by --until where the median runs past it, reached, or never (an interval
+    that runs past --until: tests/test_report.py, on the seeded data)."""
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    result = forecast(series, family="logistic", until="2040")
+    crossing = result.crossing(90.0)
+    assert crossing.upper is not None
+    date_re = r"\d{4}-\d\d-\d\d"
+    assert re.fullmatch(rf"{date_re} \({date_re} to {date_re}\)", result.crossing_text(crossing))
+    early = forecast(series, family="logistic", until="2021")
+    assert re.fullmatch(r"\d+ % chance by 2021-12-31", early.crossing_text(early.crossing(90.0)))
+    assert re.fullmatch(rf"reached {date_re}", result.crossing_text(result.crossing(5.0)))
+    assert result.crossing_text(result.crossing(100.5)) == "past the best achievable, never reached"
+
+
 def test_crossing_reached_and_never():
     series = series_of(logistic_scores(XS, slope=1.2, midpoint=2020.0))
     result = forecast(series, family="logistic", until="2027")

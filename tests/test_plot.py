@@ -239,9 +239,13 @@ def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, draw
     setting, every, frontier = ([ax.get_title(loc="left"), *_texts(ax)] for ax in drawn)
     assert setting[0].startswith('GSM8K (percent), settings containing "8-shot": frontier')
     assert every[0].startswith("MMLU (percent): all results and")
-    assert any(t.startswith("a typical result's median") for t in every)
+    assert any("; a typical result's median" in t for t in every)
     assert frontier[0].startswith("MMLU (percent): frontier and")
     assert not any("typical" in t for t in frontier)
+    # The subtitle is the forecast's one-sentence summary, as `forecast` titles its table.
+    for args, texts in ((["--all"], every), ([], frontier)):
+        table = run("forecast", "mmlu", *args).stdout.splitlines()[0]
+        assert table.startswith("MMLU (mmlu): ") and table.removeprefix("MMLU (mmlu): ") in texts
 
 
 def _lines(ax: Axes) -> list[float]:

@@ -574,7 +574,7 @@ def test_report_overview_keeps_an_interval_that_ends_past_the_horizon(
         median, low, high, chance = row.groups()
         if high.startswith("after "):
             past += 1
-            assert f"{median} ({low} to {high}; {chance} by then)" in cell, (slug, cell)
+            assert f"{median} ({low} to {high}; {chance} chance by then)" in cell, (slug, cell)
         else:
             assert f"{median} ({low} to {high})" in cell, (slug, cell)
     assert past, "no seeded crossing runs past the horizon (frontiermath-public's did)"

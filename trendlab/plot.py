@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from trendlab.forecast.result import Crossing, Forecast
+    from trendlab.forecast.result import Forecast
     from trendlab.prices import PriceTrend
 
 SUFFIXES = (".png", ".svg")
@@ -219,13 +219,11 @@ def forecast_figure(
         title = f"{scale.name} ({scale.unit})"
         if series.setting:
             title += f', settings containing "{series.setting}"'
-        band = f"median and {result.level * 100:g} % interval"
         if series.frontier:
             title += f": frontier and {result.family} forecast"
         else:
             title += f": all results and {result.family} forecast"
-            band = f"a typical result's {band} (the trend of all results, not the frontier)"
-        _titles(ax, title, f"{band}, {result.calibration or 'intervals not calibrated'}")
+        _titles(ax, title, result.summary())
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
         _save(fig, target, fmt)
@@ -264,7 +262,7 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
         ax.axhline(baseline, color=BASELINE_COLOUR, ls=":", lw=1.2, gid=f"{key}-baseline")
         labels.append((baseline, 0.99, "right", f"human baseline {baseline:g}", BASELINE_COLOUR))
     for i, crossing in enumerate(result.crossings(thresholds)):
-        text = _crossing_text(result, crossing)
+        text = f"{crossing.threshold:g}: {result.crossing_text(crossing, unit=False)}"
         if not fits(crossing.threshold):
             off.append(text)
             continue
@@ -356,23 +354,6 @@ def _reach(ax: Axes, result: Forecast) -> tuple[float, float]:
         return float(10 ** (low - half)), float(10 ** (high + half))
     half = (high - low) / 2
     return low - half, high + half
-
-
-def _crossing_text(result: Forecast, crossing: Crossing) -> str:
-    """A threshold and when it is (or was) crossed, in a few words."""
-    from trendlab.forecast.result import never_text
-
-    axis = result.axis
-    text = f"{crossing.threshold:g}"
-    if crossing.status == "reached" and crossing.median is not None:
-        return text + f": reached {axis.text(crossing.median, unit=False)}"
-    if crossing.status == "never":
-        return text + f": {never_text(result.series.scale, crossing.threshold)}"
-    if crossing.median is not None:
-        return text + f": median {axis.text(crossing.median, unit=False)}"
-    return (
-        text + f": {crossing.probability * 100:.0f} % chance by {axis.text(axis.until, unit=False)}"
-    )
 
 
 def _limits(ax: Axes, result: Forecast) -> None:

@@ -38,6 +38,11 @@ def never_text(scale: Scale, threshold: float) -> str:
     return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
 
 
+def chance_text(probability: float) -> str:
+    """A probability in words, as the tables round it (probability_by_until): '40 %'."""
+    return f"{round(probability, 3) * 100:.0f} %"
+
+
 class Forecast:
     """A fitted family and its simulated paths over the forecast axis.
 
@@ -166,6 +171,28 @@ class Forecast:
         times = xs[j - 1] + frac * (xs[j] - xs[j - 1])
         return np.where(crossed, times, np.inf)
 
+    def crossing_text(self, crossing: Crossing, *, unit: bool = True) -> str:
+        """When a threshold is (or was) crossed, in a few words, as the figure's labels
+        and the report's overview give it after the threshold: the median and its
+        interval ('2027-03-31 (2026-08-31 to 2028-05-31)'); an interval that runs past
+        --until with the chance by then; only the chance, when the median is past it
+        too; 'reached DATE'; or why it never is. `unit` as in Axis.text."""
+        axis = self.axis
+        median, lower, upper = (
+            None if x is None else axis.text(x, unit=unit)
+            for x in (crossing.median, crossing.lower, crossing.upper)
+        )
+        if crossing.status == "never":
+            return never_text(self.series.scale, crossing.threshold)
+        if crossing.status == "reached":
+            return f"reached {median}"
+        chance = f"{chance_text(crossing.probability)} chance by"
+        if median is None or lower is None:
+            return f"{chance} {axis.text(axis.until, unit=unit)}"
+        if upper is None:
+            return f"{median} ({lower} to after {axis.text(axis.until, unit=unit)}; {chance} then)"
+        return f"{median} ({lower} to {upper})"
+
     def crossings(self, thresholds: list[float]) -> list[Crossing]:
         """crossing() of each threshold, in order."""
         return [self.crossing(t) for t in thresholds]
@@ -240,15 +267,24 @@ class Forecast:
             last = pl.concat([fitted, at_end]).get_column("date").max()
         return {"points": fitted.height, "first": fitted.get_column("date").min(), "last": last}
 
+    def summary(self) -> str:
+        """The forecast in one sentence, as the table's title, the figure's subtitle and
+        the report's caption give it: the family, what it was fitted on, and what the
+        band is and how its interval was calibrated (if it was)."""
+        fitted = self.fitted_on()
+        what = "frontier points" if self.series.frontier else "results"
+        band = f"median and {self.level * 100:g} % interval"
+        if not self.series.frontier:  # fitted on every result: a typical result's, not the best's
+            band = f"a typical result's {band}"
+        return (
+            f"{self.family} fitted on {fitted['points']} {what} from {fitted['first']} to "
+            f"{fitted['last']}; {band} ({self.calibration or 'intervals not calibrated'})"
+        )
+
     def tables(self, thresholds: list[float]) -> list[tuple[str, pl.DataFrame]]:
         """Titled tables for people: yearly points, crossings, parameters."""
-        scale, fitted = self.series.scale, self.fitted_on()
-        what = "frontier points" if self.series.frontier else "results"
-        title = (
-            f"{scale.name} ({scale.slug}): {self.family} fitted on {fitted['points']} {what} "
-            f"from {fitted['first']} to {fitted['last']}; median and {self.level * 100:g} % "
-            "interval" + (f" ({self.calibration})" if self.calibration else "")
-        )
+        scale = self.series.scale
+        title = f"{scale.name} ({scale.slug}): {self.summary()}"
         points = self.frame(yearly=True).with_columns(pl.col("median", "lower", "upper").round(2))
         out = [(title, points)]
         if thresholds:

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
         Prepared,
         Progress,
     )
-    from trendlab.series import Scale
 
 DEFAULT_PRICE_BENCHMARK = "mmlu"
 DEFAULT_PRICE_THRESHOLD = 80.0
@@ -55,7 +54,7 @@ class BenchmarkSection:
     notes: list[str] = field(default_factory=list)
     forecast: pl.DataFrame | None = None  # yearly median, lower, upper
     crossings: pl.DataFrame | None = None
-    scale: Scale | None = None  # the forecast's, to say why a threshold is never crossed
+    crossing_texts: list[str] = field(default_factory=list)  # each crossing in words
     parameters: list[tuple[str, str | None]] = field(default_factory=list)  # as `forecast`'s
     scorecard: pl.DataFrame | None = None
     scorecard_note: str = ""
@@ -281,12 +280,12 @@ def _section(
     forecast_figure(result, thresholds, svg, fmt="svg", key=f"chart-{slug}")
     section.chart = svg.getvalue()
     section.family = result.family
-    section.summary = _summary(result)
+    section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
     section.notes = prepared.notes
     section.forecast = result.frame(yearly=True)
     section.crossings = result.crossing_frame(thresholds) if thresholds else None
-    section.scale = result.series.scale
+    section.crossing_texts = [result.crossing_text(c) for c in result.crossings(thresholds)]
     section.parameters = result.parameter_rows()
     return section
 
@@ -301,16 +300,6 @@ def _thresholds(result: Forecast) -> list[float]:
         if ninety not in chosen:
             chosen.append(ninety)
     return chosen
-
-
-def _summary(result: Forecast) -> str:
-    fitted = result.fitted_on()
-    what = "frontier points" if result.series.frontier else "results"
-    how = result.calibration or "intervals not calibrated"
-    return (
-        f"{result.family} fitted on {fitted['points']} {what} from {fitted['first']} to "
-        f"{fitted['last']}; median and {result.level * 100:g} % interval, {how}"
-    )
 
 
 def _without_forecast(

@@ -17,9 +17,8 @@ from typing import Any
 import polars as pl
 
 from trendlab import __version__
-from trendlab.forecast.result import never_text
+from trendlab.forecast.result import chance_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
-from trendlab.series import Scale
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -174,25 +173,9 @@ def _header(report: Report, title: str) -> str:
 
 def _headline_crossing(section: BenchmarkSection) -> str:
     """The first threshold's crossing, in a few words."""
-    if section.crossings is None or section.crossings.is_empty() or section.scale is None:
+    if section.crossings is None or section.crossings.is_empty():
         return ""
-    row = section.crossings.row(0, named=True)
-    key = next(k for k in row if k.startswith("median_"))
-    low, high = row[key.replace("median", "lower")], row[key.replace("median", "upper")]
-    threshold = _num(row["threshold"])
-    if row["status"] == "reached":
-        return f"{threshold}: reached {_esc(row[key])}"
-    if row["status"] == "never":
-        return f"{threshold}: {_esc(never_text(section.scale, row['threshold']))}"
-    chance = f"{row['probability_by_until'] * 100:.0f} %"
-    if row[key] is None:
-        return f"{threshold}: {chance} by the horizon"
-    if high is None:  # the interval runs past the horizon: how likely by then says more
-        return (
-            f"{threshold}: {_esc(row[key])} ({_esc(low)} to after {_esc(section.horizon)}; "
-            f"{chance} by then)"
-        )
-    return f"{threshold}: {_esc(row[key])} ({_esc(low)} to {_esc(high)})"
+    return f"{_num(section.crossings.item(0, 'threshold'))}: {_esc(section.crossing_texts[0])}"
 
 
 def _overview(report: Report) -> str:
@@ -341,9 +324,9 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     for message in section.notes:
         parts.append(f'<p class="muted">Forecast: {_esc(message)}.</p>')
     left = [_best(section)]
-    if section.crossings is not None and section.scale is not None:
+    if section.crossings is not None:
         left.append("<h3>When it crosses</h3>")
-        left.append(_crossings(section.crossings, section.horizon, section.scale))
+        left.append(_crossings(section.crossings, section.crossing_texts, section.horizon))
     right = ["<h3>Forecast</h3>"]
     if section.forecast is not None:
         right.append(_table(section.forecast))
@@ -360,23 +343,21 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     return "\n".join(parts)
 
 
-def _crossings(frame: pl.DataFrame, until: str, scale: Scale) -> str:
-    """When each threshold is (or was) crossed, in words where a date is missing."""
+def _crossings(frame: pl.DataFrame, texts: list[str], until: str) -> str:
+    """When each threshold is (or was) crossed: a median and its interval, else the
+    crossing in words (`texts`, Forecast.crossing_text's, one per row)."""
     prefix = "date" if "median_date" in frame.columns else "x"
     rows = []
-    for r in frame.iter_rows(named=True):
+    for r, text in zip(frame.iter_rows(named=True), texts, strict=True):
         median, low, high = (r[f"{k}_{prefix}"] for k in ("median", "lower", "upper"))
-        status = r["status"]
-        if status == "never":
-            cells = f'<td colspan="3">{_esc(never_text(scale, r["threshold"]))}</td>'
-        elif status == "reached":
-            cells = f'<td colspan="3">reached {_esc(median)}</td>'
+        if r["status"] != "forecast":
+            cells = f'<td colspan="3">{_esc(text)}</td>'
         else:
             cells = "".join(
                 f"<td>{_esc(v) if v is not None else f'after {_esc(until)}'}</td>"
                 for v in (median, low, high)
             )
-        chance = f"{r['probability_by_until'] * 100:.0f} %"
+        chance = chance_text(r["probability_by_until"])
         rows.append(f'<tr>{_cell(r["threshold"])}{cells}<td class="num">{chance}</td></tr>')
     return (
         '<div class="scroll"><table class="crossings"><thead><tr><th class=num>threshold</th>'
