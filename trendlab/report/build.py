@@ -153,9 +153,8 @@ def _read(
         scoring=scoring,
         price_facts=price_facts,
         price_scores=price_scores,
-        prices=store.records(
-            PRICES, blend=Blend()
-        ),  # price_trend's default blend, as the page says
+        # price_trend's default blend, as the page says.
+        prices=store.records(PRICES, blend=Blend()),
         price_day=reading_day(store.as_of),
         changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
         counts=store.counts(),
