@@ -127,7 +127,7 @@ def calibrated_in_time(found, at_choice, level: float) -> pl.DataFrame:
         calibrated,
         calibrations,
     )
-    from trendlab.forecast.runner import default_family_for
+    from trendlab.forecast.scoring import default_family_for
 
     out = []
     for slug, backtest in found.items():
@@ -285,7 +285,7 @@ def main() -> None:
 
     from trendlab.cli.options import Settings
     from trendlab.forecast.backtest import Plan
-    from trendlab.forecast.runner import backtests, score
+    from trendlab.forecast.scoring import backtests, score
 
     settings = Settings(db=db, lock_timeout=0, author="bench", debug=False)
     # As the CLI does: numpy's overflow notes (a heavy-tailed draw of a growth rate from

@@ -7,8 +7,8 @@ A freshly seeded store's backtests and fitted curves depend on the seed data alo
 (backtest origins compare reported and release dates, never when a record was
 written), so they are computed once here and `trendlab init` loads them under the
 data versions it gives each benchmark. The script seeds a temporary store as `init`
-does (without the shipped cache), runs, through the runner the `forecast` command
-uses, a forecast of every benchmark in every family that applies to it (which
+does (without the shipped cache), runs, through trendlab.forecast.prepare as the
+`forecast` command does, a forecast of every benchmark in every family that applies to it (which
 backtests every benchmark under the default plan and caches each fitted curve), and
 writes the resulting forecast_cache rows, sorted, one JSON object a line after a
 header line. The file is derived data, not records.
@@ -32,7 +32,7 @@ from trendlab.errors import TrendlabError  # noqa: E402
 from trendlab.forecast import FAMILIES  # noqa: E402
 from trendlab.forecast.backtest import METHOD_VERSION  # noqa: E402
 from trendlab.forecast.fit import families_for  # noqa: E402
-from trendlab.forecast.runner import (  # noqa: E402
+from trendlab.forecast.prepare import (  # noqa: E402
     Prepared,
     prepare_forecasts,
     read_forecast_inputs,

@@ -178,7 +178,7 @@ def test_a_record_entered_late_counts_as_it_stands_now(panel_template: Path, tmp
 
 def _backtest_rows(path: Path, slug: str, plan=None) -> pl.DataFrame:
     from trendlab.cli.options import Settings
-    from trendlab.forecast.runner import backtests
+    from trendlab.forecast.scoring import backtests
 
     settings = Settings(db=str(path), lock_timeout=0, author="t", debug=False)
     return backtests(settings, {slug: plan or _default_plan()})[slug].rows
@@ -523,7 +523,7 @@ def test_a_forecast_that_hits_the_truth_covers_it():
 def test_the_ensemble_averages_its_members_calibrated_forecasts(panel: Path):
     from trendlab.cli.options import Settings
     from trendlab.forecast.evaluate import calibrated, calibrations
-    from trendlab.forecast.runner import DEFAULT_PLAN, backtests
+    from trendlab.forecast.scoring import DEFAULT_PLAN, backtests
 
     settings = Settings(db=str(panel), lock_timeout=0, author="t", debug=False)
     found = backtests(settings, {}, everything=DEFAULT_PLAN)
@@ -561,7 +561,7 @@ def test_auto_uses_the_ensemble_without_a_record_of_its_own(panel: Path, tmp_pat
     assert "each family calibrated on" in result.stdout and "logistic4.ceiling" in result.stdout
     # In the backtests too: at an origin with no known outcomes, auto is the ensemble.
     from trendlab.cli.options import Settings
-    from trendlab.forecast.runner import DEFAULT_PLAN, backtests, score
+    from trendlab.forecast.scoring import DEFAULT_PLAN, backtests, score
 
     settings = Settings(db=str(panel), lock_timeout=0, author="t", debug=False)
     (scored,) = score(backtests(settings, {}, everything=DEFAULT_PLAN), ["noisy0"], 0.8, None)

@@ -17,7 +17,7 @@ from tests.conftest import Run, both_stores, make_runner
 from tests.synthetic import monthly, write_benchmark
 from trendlab.db import Store
 from trendlab.forecast import backtest as bt
-from trendlab.forecast.runner import _applicable
+from trendlab.forecast.fit import families_for
 from trendlab.series import Scale, build_series
 
 KEY = ["model", "benchmark", "setting", "source_url"]
@@ -169,7 +169,7 @@ def test_backtests_read_only_frontier_candidates_and_score_the_same(
     for slug, now in nows.items():
         scale = Scale.from_record(bounds[slug])
         full, fewer = (
-            bt.run(scale, known.filter(pl.col("benchmark") == slug), now, plan, _applicable(now))
+            bt.run(scale, known.filter(pl.col("benchmark") == slug), now, plan, families_for(now))
             for known in (every, pruned)
         )
         assert not full.is_empty()

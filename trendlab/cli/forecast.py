@@ -111,8 +111,8 @@ def run_forecast_options(
     as_of: str | None,
 ) -> Forecast:
     """The forecast that `forecast_options` describe (level in percent), with a progress
-    bar while backtesting and the runner's notes told to the user."""
-    from trendlab.forecast.runner import run_forecast
+    bar while backtesting and run_forecast's notes told to the user."""
+    from trendlab.forecast.prepare import run_forecast
 
     result, notes = run_forecast(
         settings,
@@ -308,7 +308,7 @@ def backtest(
     from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.evaluate import benchmark_calibration, pooled_calibration
-    from trendlab.forecast.runner import scorecards, scored_backtests
+    from trendlab.forecast.scoring import scorecards, scored_backtests
     from trendlab.render import render, render_json, render_tables
 
     if bool(benchmark) == all_benchmarks:

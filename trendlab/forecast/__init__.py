@@ -8,7 +8,10 @@
     result.to_json([90.0])
 
 Modules: families (the curves), paths (simulation), axis (--until and the grid),
-result (the Forecast object), describe (parameters for people), fit (the entry point).
+result (the Forecast object), describe (parameters for people), fit (the entry point);
+backtest (one benchmark's rolling-origin backtest), calibrate and evaluate (what its
+rows mean); against a store: cache (the forecast cache), scoring (backtests and their
+scores) and prepare (a forecast's inputs, fitted and cached); decline (price trends).
 This package's top level holds only names, so the command line can offer them as
 choices without importing numpy.
 """

@@ -4,7 +4,7 @@ Every read happens in one read-only open of the store (benchmarks, results, pric
 changesets, cached backtests and fits); the backtests still missing are computed with
 the store closed, and so are the forecasts and figures. Fresh backtests and fits go to
 the forecast cache in one write each, which never waits for a lock (see
-trendlab.forecast.runner), so a second report of unchanged data fits nothing.
+trendlab.forecast.cache), so a second report of unchanged data fits nothing.
 """
 
 from __future__ import annotations
@@ -21,16 +21,12 @@ from trendlab.errors import TrendlabError
 
 if TYPE_CHECKING:
     from trendlab.forecast.backtest import Plan
+    from trendlab.forecast.cache import Opener
     from trendlab.forecast.evaluate import Backtest
     from trendlab.forecast.families import Curve
+    from trendlab.forecast.prepare import ForecastInputs, Prepared
     from trendlab.forecast.result import Forecast
-    from trendlab.forecast.runner import (
-        ForecastInputs,
-        Opener,
-        PendingBacktests,
-        Prepared,
-        Progress,
-    )
+    from trendlab.forecast.scoring import PendingBacktests, Progress
 
 DEFAULT_PRICE_BENCHMARK = "mmlu"
 DEFAULT_PRICE_THRESHOLD = 80.0
@@ -118,7 +114,8 @@ def _read(
     changesets: int,
     plan: Plan,
 ) -> _Read:
-    from trendlab.forecast.runner import DEFAULT_PLAN, read_backtests, read_forecast_inputs
+    from trendlab.forecast.prepare import read_forecast_inputs
+    from trendlab.forecast.scoring import DEFAULT_PLAN, read_backtests
     from trendlab.kinds import BENCHMARKS, PRICES
     from trendlab.prices import Blend, reading_day
     from trendlab.records import benchmark_slug
@@ -179,13 +176,8 @@ def build_report(
     from trendlab.forecast.axis import until_day
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.evaluate import pooled_calibration
-    from trendlab.forecast.runner import (
-        finish_backtests,
-        prepare_forecasts,
-        remember_fits,
-        score,
-        scorecards,
-    )
+    from trendlab.forecast.prepare import prepare_forecasts, remember_fits
+    from trendlab.forecast.scoring import finish_backtests, score, scorecards
 
     def bar(label: str) -> Progress | None:
         return progress(label) if progress else None

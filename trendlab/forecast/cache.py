@@ -1,0 +1,101 @@
+"""The forecast cache: backtests and fitted curves kept in the store's forecast_cache table.
+
+An entry is keyed by its kind ("backtest" or "fit"), the options it was made under (a
+spec: canonical JSON that includes backtest.METHOD_VERSION) and its benchmark's data
+version (the latest changeset touching it), so a repeat call with unchanged data reads
+instead of fitting. This module holds the payloads' format and the cache's reads and
+writes; what to cache is the business of scoring (backtests) and prepare (fits).
+Writing the cache never waits for a lock and never fails a command.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+import duckdb
+import polars as pl
+
+from trendlab.errors import TrendlabError
+from trendlab.forecast import backtest as bt
+from trendlab.forecast.evaluate import Backtest
+from trendlab.forecast.families import Curve
+from trendlab.series import Scale
+
+
+class Opener(Protocol):
+    """What the command line's Settings provides."""
+
+    def reader(self, as_of: str | None = None) -> Any: ...
+
+    def cache_writer(self) -> Any: ...
+
+
+def dump_backtest(backtest: Backtest) -> str:
+    """A backtest as a cache payload: JSON, dates as ISO text."""
+    rows = backtest.rows.with_columns(pl.col("origin", "target").dt.strftime("%Y-%m-%d"))
+    scale = backtest.scale
+    return json.dumps(
+        {
+            "scale": scale.__dict__,
+            "space": backtest.space,
+            "rows": rows.to_dict(as_series=False),
+        }
+    )
+
+
+def load_backtest(payload: str) -> Backtest:
+    """The backtest a payload of dump_backtest holds."""
+    data = json.loads(payload)
+    text_dates = bt.ROW_SCHEMA | {"origin": pl.String, "target": pl.String}
+    rows = pl.DataFrame(data["rows"], schema=text_dates).with_columns(
+        pl.col("origin", "target").str.to_date("%Y-%m-%d")
+    )
+    return Backtest(Scale(**data["scale"]), data["space"], rows)
+
+
+def cached_backtests(store: Any, spec: str, versions: dict[str, str]) -> dict[str, Backtest]:
+    """The backtests cached under `spec` of the benchmarks in `versions` ({slug: data
+    version}) whose entry is of that version."""
+    return {
+        slug: load_backtest(payload)
+        for slug, payload in store.cached("backtest", spec, versions).items()
+    }
+
+
+def fit_spec(by: str, setting: str | None, all_points: bool, family: str) -> str:
+    """The spec a fitted curve is cached under: the forecast's options and the method."""
+    options = {"by": by, "setting": setting, "all": all_points, "family": family}
+    return json.dumps(options | {"method": bt.METHOD_VERSION}, sort_keys=True)
+
+
+def cached_fits(store: Any, spec: str, versions: dict[str, str]) -> dict[str, str]:
+    """The curves cached under `spec` (see fit_spec) of the benchmarks in `versions`
+    whose entry is of that version, as payloads: load_curve reads the one used."""
+    return store.cached("fit", spec, versions)
+
+
+def dump_curve(curve: Curve) -> str:
+    """A fitted curve as a cache payload."""
+    return json.dumps(curve.to_dict())
+
+
+def load_curve(payload: str) -> Curve:
+    """The curve a payload of dump_curve holds."""
+    return Curve.from_dict(json.loads(payload))
+
+
+def save(settings: Opener, kind: str, by_spec: dict[str, list[tuple[str, str, str]]]) -> None:
+    """Cache (benchmark, version, payload) entries of one kind, per options spec, in one
+    write (none if there is nothing to cache)."""
+    by_spec = {spec: entries for spec, entries in by_spec.items() if entries}
+    if not by_spec:
+        return
+    try:
+        with settings.cache_writer() as store:
+            for spec, entries in by_spec.items():
+                store.store_cached(kind, spec, entries)
+    except (TrendlabError, duckdb.Error):
+        # A read-only file, a busy database, a team store's write conflict: the cache
+        # is only a shortcut.
+        pass

@@ -1,0 +1,275 @@
+"""Forecasts against a store: read, close, prepare, fit, cache.
+
+The store is read and closed before anything is fitted (a fit can take seconds and
+must not hold DuckDB's file lock). Preparing a forecast runs (or reads) the backtests
+that pick auto's family and calibrate the intervals (see scoring.py), and takes the
+curve cached for the same data and options (see cache.py) when there is one; a fresh
+fit is cached for the next call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from trendlab.errors import TrendlabError
+from trendlab.forecast import FAMILIES, cache
+from trendlab.forecast import backtest as bt
+from trendlab.forecast.cache import Opener
+from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, residuals_needed
+from trendlab.forecast.evaluate import (
+    CHOICE_LEVEL,
+    ENSEMBLE,
+    Backtest,
+    Calibrations,
+    auto_candidates,
+    calibrated,
+    calibrations,
+    choose,
+)
+from trendlab.forecast.families import Curve
+from trendlab.forecast.scoring import (
+    DEFAULT_PLAN,
+    PendingBacktests,
+    Progress,
+    finish_backtests,
+    read_backtests,
+)
+from trendlab.series import Scale, Series, build_series, load_scale
+
+if TYPE_CHECKING:
+    from trendlab.forecast.result import Forecast
+
+
+@dataclass
+class Prepared:
+    """A forecast's inputs, read from the store: the series, and what the backtests and
+    the cache say about it."""
+
+    series: Series
+    family: str
+    curve: Curve | None
+    calibration: Calibration | EnsembleCalibration | None
+    notes: list[str]
+    version: str
+    fit_spec: str
+
+    def fit(self, *, until: str | None, level: float) -> Forecast:
+        """The forecast: fitted (or the cached curve taken) and simulated to `until`."""
+        from trendlab.forecast.fit import forecast
+
+        return forecast(
+            self.series,
+            family=self.family,
+            until=until,
+            level=level,
+            calibration=self.calibration,
+            curve=self.curve,
+        )
+
+
+@dataclass
+class ForecastInputs:
+    """What forecasts of several benchmarks need from the store, read in one open.
+
+    series holds each benchmark's Series, or the error saying why it has none (too
+    few points, say); backtests is None when they do not apply (by compute or price,
+    or every result rather than the frontier).
+    """
+
+    series: dict[str, Series | TrendlabError]
+    versions: dict[str, str]
+    fits: dict[str, dict[str, str]]  # family -> {benchmark: cached curve}
+    specs: dict[str, str]  # family -> the fit cache's spec
+    backtests: PendingBacktests | None
+
+
+def read_forecast_inputs(
+    store: Any,
+    benchmarks: list[str],
+    *,
+    by: str = "date",
+    setting: str | None = None,
+    all_points: bool = False,
+) -> ForecastInputs:
+    """Read, inside an open store (as of its --as-of), everything `prepare_forecasts`
+    needs for these benchmarks, in a handful of queries whatever their number. An
+    unknown slug is an error naming the nearest one."""
+    bounds = store.benchmark_bounds(*benchmarks)
+    for slug in benchmarks:
+        if slug not in bounds:
+            load_scale(store, slug)  # raises, suggesting the nearest slug
+    points = store.forecast_points(*benchmarks)
+    series: dict[str, Series | TrendlabError] = {}
+    for slug in benchmarks:
+        mine = points.filter(pl.col("benchmark") == slug)
+        try:
+            series[slug] = build_series(
+                Scale.from_record(bounds[slug]),
+                mine,
+                by=by,
+                setting=setting,
+                all_points=all_points,
+            )
+        except TrendlabError as exc:
+            series[slug] = exc
+    # Backtests are by date: they and every fit but one by price ignore prices.
+    versions = store.data_versions(prices=by == "price")
+    usable = [slug for slug, s in series.items() if isinstance(s, Series)]
+    pending = None
+    if by == "date" and not all_points and usable:
+        plans = {slug: bt.Plan(setting=setting) for slug in usable} if setting is not None else {}
+        pending = read_backtests(store, plans, everything=DEFAULT_PLAN, versions=versions)
+    specs = {f: cache.fit_spec(by, setting, all_points, f) for f in FAMILIES}
+    wanted = {slug: versions.get(slug, "") for slug in usable}
+    fits = (
+        {f: cache.cached_fits(store, spec, wanted) for f, spec in specs.items()} if usable else {}
+    )
+    return ForecastInputs(series, versions, fits, specs, pending)
+
+
+def prepare_forecasts(
+    settings: Opener,
+    inputs: ForecastInputs,
+    *,
+    family: str,
+    level: float,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Prepared | TrendlabError], dict[str, Backtest]]:
+    """With the store closed: run the backtests still missing (caching them), then for
+    each benchmark pick auto's family and the calibration of its intervals. Returns the
+    prepared forecasts (or why there is none) and every benchmark's backtest."""
+    from trendlab.forecast.fit import default_family, families_for
+
+    found = finish_backtests(settings, inputs.backtests, progress) if inputs.backtests else {}
+    pooled: dict[str, Calibrations] = {}
+    out: dict[str, Prepared | TrendlabError] = {}
+    for slug, series in inputs.series.items():
+        if isinstance(series, TrendlabError):
+            out[slug] = series
+            continue
+        calibrable = inputs.backtests is not None
+        notes: list[str] = []
+        if series.undated:
+            notes.append(
+                f"{series.undated} result{'s' if series.undated > 1 else ''} on {slug} left "
+                "out: no reported_date, and the model has no release_date (set one with "
+                "`trendlab edit`)"
+            )
+        chosen = family
+        cals: Calibrations = {}
+        own = found.get(slug)
+        if own is not None:
+            if own.space not in pooled:
+                pooled[own.space] = calibrations(found, own.space)
+            cals = pooled[own.space]
+            if family == "auto" and not own.rows.is_empty():
+                held_out = calibrations(found, own.space, exclude=slug)
+                choosing = calibrated(own, held_out, CHOICE_LEVEL)
+                candidates = auto_candidates(series.scale, families_for(series))
+                picked = choose(choosing, candidates, CHOICE_LEVEL)
+                if picked is not None:
+                    chosen = picked
+                    notes.append(f"auto chose {chosen} (best backtest interval score)")
+        only_dates = "backtests cover the frontier by date only"
+        if chosen == "auto":
+            # Without a record of its own, the ensemble of the saturating families, each
+            # calibrated on the other benchmarks' backtests; failing that, the default.
+            chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
+            why = "too few backtest forecasts of it to choose by" if calibrable else only_dates
+            notes.append(f"auto chose {chosen}: {why}")
+        calibration = cals.get(chosen)
+        if calibration is None:
+            why = "too few backtest forecasts to calibrate on" if calibrable else only_dates
+            notes.append(f"intervals are not calibrated: {why}")
+        elif calibration.fewest < residuals_needed(level):
+            notes.append(
+                f"the {level * 100:g} % interval may be too narrow: some horizons have "
+                f"only {calibration.fewest} held-out backtest forecasts and placing its "
+                f"ends takes {residuals_needed(level)} (with fewer they stop at the "
+                "largest held-out miss)"
+            )
+        payload = inputs.fits.get(chosen, {}).get(slug) if chosen in families_for(series) else None
+        curve = cache.load_curve(payload) if payload else None
+        spec = inputs.specs[chosen]
+        version = inputs.versions.get(slug, "")
+        out[slug] = Prepared(series, chosen, curve, calibration, notes, version, spec)
+    return out, found
+
+
+def prepare_forecast(
+    settings: Opener,
+    benchmark: str,
+    *,
+    family: str,
+    by: str,
+    setting: str | None,
+    all_points: bool,
+    level: float,
+    as_of: str | None,
+    progress: Progress | None = None,
+) -> Prepared:
+    """Read the series of the benchmark named (see records.benchmark_slug); for a
+    frontier over dates, run (or read) the backtests that pick auto's family and
+    calibrate the intervals."""
+    from trendlab.records import benchmark_slug
+
+    with settings.reader(as_of) as store:
+        slug = benchmark_slug(store, benchmark)
+        inputs = read_forecast_inputs(store, [slug], by=by, setting=setting, all_points=all_points)
+        failed = inputs.series[slug]
+        if isinstance(failed, TrendlabError):
+            raise failed
+    prepared, _ = prepare_forecasts(settings, inputs, family=family, level=level, progress=progress)
+    found = prepared[slug]
+    assert isinstance(found, Prepared)
+    return found
+
+
+def remember_fit(settings: Opener, prepared: Prepared, curve: Curve) -> None:
+    """Cache a freshly fitted curve for the next call with the same data and options."""
+    remember_fits(settings, [(prepared, curve)])
+
+
+def remember_fits(settings: Opener, fitted: list[tuple[Prepared, Curve]]) -> None:
+    """Cache freshly fitted curves, in one write whatever their number."""
+    by_spec: dict[str, list[tuple[str, str, str]]] = {}
+    for prepared, curve in fitted:
+        if prepared.curve is None and prepared.version:
+            entry = (prepared.series.scale.slug, prepared.version, cache.dump_curve(curve))
+            by_spec.setdefault(prepared.fit_spec, []).append(entry)
+    cache.save(settings, "fit", by_spec)
+
+
+def run_forecast(
+    settings: Opener,
+    benchmark: str,
+    *,
+    family: str = "auto",
+    by: str = "date",
+    setting: str | None = None,
+    all_points: bool = False,
+    level: float = 0.8,
+    until: str | None = None,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[Forecast, list[str]]:
+    """Prepare, fit (or take the cached curve) and simulate one benchmark's forecast,
+    caching a fresh fit; returns the forecast and notes for the user."""
+    prepared = prepare_forecast(
+        settings,
+        benchmark,
+        family=family,
+        by=by,
+        setting=setting,
+        all_points=all_points,
+        level=level,
+        as_of=as_of,
+        progress=progress,
+    )
+    result = prepared.fit(until=until, level=level)
+    remember_fit(settings, prepared, result.curve)
+    pinned = result.bound_note()
+    return result, [*prepared.notes, *([pinned] if pinned else [])]

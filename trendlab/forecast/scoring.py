@@ -1,0 +1,347 @@
+"""Backtests of a store's benchmarks, and their scores: read, close, compute, cache, score.
+
+The store is read and closed before anything is fitted (a fit can take seconds and
+must not hold DuckDB's file lock). Backtests are cached (see cache.py), keyed by each
+benchmark's data version and the plan, so a repeat call with unchanged data reads
+instead of fitting. Scoring calibrates each benchmark's backtest on the others'
+(leave-one-benchmark-out) and adds auto's rows: what `trendlab backtest` shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trendlab.errors import TrendlabError
+from trendlab.forecast import backtest as bt
+from trendlab.forecast import cache
+from trendlab.forecast.cache import Opener
+from trendlab.forecast.calibrate import space_for
+from trendlab.forecast.evaluate import (
+    ALWAYS_SHOWN,
+    CHOICE_LEVEL,
+    ENSEMBLE,
+    Backtest,
+    auto_candidates,
+    auto_rows,
+    calibrated,
+    calibrations,
+    scorecard,
+)
+from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE
+from trendlab.series import RefusedData, Scale, Series, build_series, load_scale
+
+Progress = Callable[[Iterable[Any], int], Iterable[Any]]
+
+DEFAULT_PLAN = bt.Plan()
+
+
+@dataclass
+class _Job:
+    slug: str
+    version: str
+    scale: Scale
+    now: Series
+    known: pl.DataFrame
+
+
+def _compute(job: _Job, plan: bt.Plan) -> Backtest:
+    from trendlab.forecast.fit import families_for
+
+    rows = bt.run(job.scale, job.known, job.now, plan, families_for(job.now))
+    space = space_for(job.scale.bounded, job.now.points.get_column("v").to_numpy())
+    return Backtest(job.scale, space, rows)
+
+
+@dataclass
+class PendingBacktests:
+    """Backtests already known (read from the cache, or empty for want of history or
+    usable records), and those still to compute."""
+
+    found: dict[str, Backtest]
+    jobs: list[tuple[_Job, bt.Plan]]
+    empty: list[tuple[str, str, bt.Plan]]  # (slug, version, plan) with too little history
+
+
+def read_backtests(
+    store: Any,
+    plans: dict[str, bt.Plan],
+    *,
+    everything: bt.Plan | None = None,
+    versions: dict[str, str] | None = None,
+) -> PendingBacktests:
+    """The reading half of `backtests`, inside an open store (as of its --as-of): the
+    cached backtests and what the missing ones need; finish_backtests computes those
+    with the store closed. `versions` are the benchmarks' data versions without prices
+    (store.data_versions(prices=False)), when the caller has read them already."""
+    if versions is None:
+        versions = store.data_versions(prices=False)
+    for slug in plans:
+        if slug not in versions:
+            load_scale(store, slug)  # an unknown slug: the error names the nearest
+    wanted = dict(plans)
+    if everything is not None:
+        for slug in sorted(versions):
+            wanted.setdefault(slug, everything)
+    by_spec: dict[str, list[str]] = {}
+    for slug, plan in wanted.items():
+        by_spec.setdefault(plan.spec(), []).append(slug)
+    pending = PendingBacktests({}, [], [])
+    missing: list[str] = []
+    for spec, slugs in by_spec.items():
+        versioned = {s: versions[s] for s in slugs if s in versions}
+        for slug, backtest in cache.cached_backtests(store, spec, versioned).items():
+            # An empty one is read again when asked for by name, to say why it is empty.
+            if not (slug in plans and backtest.rows.is_empty()):
+                pending.found[slug] = backtest
+        missing += [s for s in slugs if s not in pending.found]
+    if not missing:
+        return pending
+    # Everything the missing backtests need, in three queries whatever their number.
+    bounds = store.benchmark_bounds(*missing)
+    points = store.forecast_points(*missing)
+    ready: dict[str, tuple[Scale, Series]] = {}
+    for slug in missing:
+        scale = Scale.from_record(bounds[slug])
+        try:
+            now = build_series(
+                scale, points.filter(pl.col("benchmark") == slug), setting=wanted[slug].setting
+            )
+        except TrendlabError as error:
+            if slug in plans:
+                raise
+            # An empty backtest, left out of --all and its calibration pool. A benchmark
+            # named on its own gets the error. Too little history is cached, so it is
+            # not read again; refused records are not, so the reason is never stale.
+            empty = pl.DataFrame(schema=bt.ROW_SCHEMA)
+            space = space_for(scale.bounded, np.ones(1))  # no rows: never calibrated on
+            if isinstance(error, RefusedData):
+                pending.found[slug] = Backtest(scale, space, empty, refused=error.message)
+            else:
+                pending.found[slug] = Backtest(scale, space, empty)
+                pending.empty.append((slug, versions.get(slug, ""), wanted[slug]))
+            continue
+        ready[slug] = (scale, now)
+    known = store.known_points(
+        {s: wanted[s].origins(now) for s, (_, now) in ready.items()},
+        # Backtests fit frontiers by date: without a setting filter, the results that
+        # cannot shape one need not be read (a big benchmark has thousands).
+        frontier_only=[s for s in ready if wanted[s].setting is None],
+    )
+    for slug, (scale, now) in ready.items():
+        mine = known.filter(pl.col("benchmark") == slug)
+        pending.jobs.append((_Job(slug, versions.get(slug, ""), scale, now, mine), wanted[slug]))
+    return pending
+
+
+def finish_backtests(
+    settings: Opener, pending: PendingBacktests, progress: Progress | None = None
+) -> dict[str, Backtest]:
+    """The computing half of `backtests`, with the store closed; caches what it made."""
+    found = dict(pending.found)
+    steps: Iterable[tuple[_Job, bt.Plan]] = pending.jobs
+    if progress is not None and len(pending.jobs) > 1:
+        steps = progress(pending.jobs, len(pending.jobs))
+    fresh: dict[str, list[tuple[str, str, str]]] = {}
+    for job, plan in steps:
+        found[job.slug] = _compute(job, plan)
+        entry = (job.slug, job.version, cache.dump_backtest(found[job.slug]))
+        fresh.setdefault(plan.spec(), []).append(entry)
+    for slug, version, plan in pending.empty:
+        fresh.setdefault(plan.spec(), []).append((slug, version, cache.dump_backtest(found[slug])))
+    # An entry without a data version has nothing to key it by: it is not cached.
+    cache.save(settings, "backtest", {s: [e for e in es if e[1]] for s, es in fresh.items()})
+    return found
+
+
+def backtests(
+    settings: Opener,
+    plans: dict[str, bt.Plan],
+    *,
+    everything: bt.Plan | None = None,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Backtest]:
+    """Backtests of the benchmarks in `plans` (each under its plan), plus every other
+    benchmark under the plan `everything` when given (the pool calibration needs
+    them all). A benchmark with too little history has no rows, nor has one whose
+    records no forecast can use (its `refused` says why)."""
+    with settings.reader(as_of) as store:
+        pending = read_backtests(store, plans, everything=everything)
+    return finish_backtests(settings, pending, progress)
+
+
+@dataclass
+class Scored:
+    """One benchmark's backtest, calibrated leave-one-benchmark-out, with auto's rows;
+    `calibrated_how` says how, for a title (None: on nothing)."""
+
+    slug: str
+    unit: str
+    rows: pl.DataFrame
+    calibrated_how: str | None
+
+
+def score(
+    found: dict[str, Backtest],
+    slugs: list[str],
+    level: float,
+    families: tuple[str, ...] | None,
+    at_choice: dict[str, Backtest] | None = None,
+) -> list[Scored]:
+    """Calibrate each named benchmark's rows on the others, add auto, keep the families
+    asked for (the baselines and auto always).
+
+    auto chooses at CHOICE_LEVEL whatever `level` is, and a family with no calibration
+    has only its raw interval, at its backtest's level: so when `level` is another,
+    `at_choice` must hold the named benchmarks' backtests under the same plan at
+    CHOICE_LEVEL (see choice_plan)."""
+    if level != CHOICE_LEVEL and at_choice is None:
+        raise ValueError("scoring at another level than auto's needs its backtests at_choice")
+    out = []
+    for slug in slugs:
+        backtest = found.get(slug)
+        if backtest is None or backtest.rows.is_empty():
+            continue
+        cals = calibrations(found, backtest.space, exclude=slug)
+        rows = calibrated(backtest, cals, level)
+        choosing = (
+            rows
+            if level == CHOICE_LEVEL
+            else calibrated((at_choice or {})[slug], cals, CHOICE_LEVEL)
+        )
+        candidates = tuple(
+            f for f in rows.get_column("family").unique().sort().to_list() if f != bt.LAST_VALUE
+        )
+        fallback = default_family_for(backtest)
+        fallbacks = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
+        auto = auto_candidates(backtest.scale, candidates)
+        rows = pl.concat([rows, auto_rows(rows, auto, fallbacks, choosing)])
+        keep = {*ALWAYS_SHOWN, *(families or candidates)}
+        rows = rows.filter(pl.col("family").is_in(list(keep)))
+        described = next(iter(cals.values())).describe() if cals else None
+        out.append(Scored(slug, backtest.scale.unit, rows, described))
+    return out
+
+
+def calibration_plan(plan: bt.Plan) -> bt.Plan:
+    """The plan of the other benchmarks' backtests that calibrate one run under `plan`.
+
+    Their residuals depend on the origins and horizons, not on the level; and the
+    others are read whole, not under this benchmark's --setting (as `forecast
+    --setting` calibrates). The default level, so that the shipped backtests serve.
+    """
+    return replace(plan, setting=None, level=DEFAULT_PLAN.level)
+
+
+def choice_plan(plan: bt.Plan) -> bt.Plan:
+    """The plan whose backtests auto chooses by when scoring under `plan` (see score)."""
+    return replace(plan, level=CHOICE_LEVEL)
+
+
+@dataclass
+class ScoredBacktests:
+    """What `backtest` shows: the backtests under the user's plan and their scores;
+    `slug` is the benchmark asked for by name (None with --all); `at_choice`, those
+    auto chose by, when the plan's level is not CHOICE_LEVEL (see score)."""
+
+    plan: bt.Plan
+    slug: str | None
+    found: dict[str, Backtest]
+    scored: list[Scored]
+    at_choice: dict[str, Backtest] | None = None
+
+    def refusals(self) -> list[str]:
+        """Why each benchmark whose records no forecast can use has no backtest."""
+        return [b.refused for _, b in sorted(self.found.items()) if b.refused]
+
+    def too_short(self) -> list[str]:
+        """The benchmarks with no origin that has both enough history and a known
+        outcome (under the plan's --setting), so nothing to score."""
+        scored = {s.slug for s in self.scored}
+        return sorted(s for s, b in self.found.items() if s not in scored and not b.refused)
+
+    def missing(self, families: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        """Of `families`, those the named benchmark has no backtest of (not a family for
+        it, or none to calibrate on), and the families it has besides those always
+        shown (scored again with every family); two empty lists when none is missing,
+        or with --all."""
+        if self.slug is None or not self.scored:
+            return [], []
+        shown = set(self.scored[0].rows.get_column("family"))
+        absent = [f for f in families if f not in shown]
+        if not absent:
+            return [], []
+        (whole,) = score(self.found, [self.slug], self.plan.level, None, self.at_choice)
+        there = set(whole.rows.get_column("family")) - set(ALWAYS_SHOWN)
+        return absent, sorted(there)
+
+
+def scored_backtests(
+    settings: Opener,
+    plan: bt.Plan,
+    benchmark: str | None,
+    families: tuple[str, ...] | None,
+    progress: Progress | None = None,
+) -> ScoredBacktests:
+    """The backtest under `plan` of the benchmark named (any name records.benchmark_slug
+    reads), or with None of every benchmark, each scored against the others' under
+    calibration_plan(plan): a benchmark scores the same asked for alone or with the rest."""
+    from trendlab.records import benchmark_slug
+
+    pool_plan = calibration_plan(plan)
+    other_level = plan.level != CHOICE_LEVEL
+    if benchmark is not None:
+        with settings.reader() as store:
+            slug = benchmark_slug(store, benchmark)
+            pending = read_backtests(store, {slug: plan}, everything=pool_plan)
+            at = read_backtests(store, {slug: choice_plan(plan)}) if other_level else None
+        found = finish_backtests(settings, pending, progress)
+        at_choice = finish_backtests(settings, at, progress) if at else None
+        scored = score(found, [slug], plan.level, families, at_choice)
+        return ScoredBacktests(plan, slug, found, scored, at_choice)
+    own = backtests(settings, {}, everything=plan, progress=progress)
+    at_choice = (
+        backtests(settings, {}, everything=choice_plan(plan), progress=progress)
+        if other_level
+        else None
+    )
+    if plan.setting is None:
+        # The benchmarks are their own pool: the level changes no residual.
+        scored = score(own, sorted(own), plan.level, families, at_choice)
+        return ScoredBacktests(plan, None, own, scored, at_choice)
+    pool = backtests(settings, {}, everything=pool_plan, progress=progress)
+    scored = [
+        one
+        for slug in sorted(own)
+        for one in score(pool | {slug: own[slug]}, [slug], plan.level, families, at_choice)
+    ]
+    return ScoredBacktests(plan, None, own, scored, at_choice)
+
+
+def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per benchmark, pooled): scorecards with a benchmark column; the pooled ones, one
+    per unit (errors in points and in minutes do not add up), are labelled `all UNIT`."""
+    each = [
+        scorecard(s.rows, level).select(pl.lit(s.slug).alias("benchmark"), pl.all()) for s in scored
+    ]
+    if not each:
+        raise TrendlabError("no benchmark has enough history to backtest")
+    units = sorted({s.unit for s in scored})
+    pooled = [
+        scorecard(pl.concat([s.rows for s in scored if s.unit == unit]), level).select(
+            pl.lit(f"all {unit}").alias("benchmark"), pl.all()
+        )
+        for unit in units
+    ]
+    return pl.concat(each), pl.concat(pooled)
+
+
+def default_family_for(backtest: Backtest) -> str:
+    """auto's choice without enough history when there is no calibrated ensemble:
+    fit.default_family of the benchmark, read off its backtest's calibration space."""
+    return DEFAULT_FAMILY_BY_SPACE[backtest.space]
