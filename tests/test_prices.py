@@ -316,7 +316,7 @@ def test_synthetic_decline_rate_is_recovered():
         prices.append((f"m{i}", day.isoformat(), price))
     scores, priced = _frames(rows, prices)
     bench = {"slug": "synthetic", "unit": "percent", "higher_is_better": True}
-    trend = price_trend(bench, scores, priced, 80, level=90, on=date.today())
+    trend = price_trend(bench, scores, priced, 80, level=0.9, on=date.today())
     assert trend.fit.n == 12
     assert trend.fit.factor_per_year == pytest.approx(10, rel=0.15)
     lower, upper = trend.fit.factor_interval
@@ -324,6 +324,7 @@ def test_synthetic_decline_rate_is_recovered():
     assert trend.fit.halving_months == pytest.approx(12 * np.log10(2), rel=0.15)
     doc = trend.to_json()
     assert doc["fit"]["points"] == 12 and len(doc["points"]) == 12
+    assert doc["fit"]["level"] == 90 and "(90% interval " in trend.headline()  # a percent
     assert (
         trend.headline().startswith("synthetic >= 80: ") and "cheaper per year" in trend.headline()
     )
@@ -344,6 +345,9 @@ def test_fit_decline_errors():
         fit_decline(np.array([2020.0] * 3), np.array([1.0, 0.5, 0.2]))
     with pytest.raises(TrendlabError, match="positive"):
         fit_decline(np.array([2020.0, 2021, 2022]), np.array([1.0, 0.0, 0.2]))
+    # The level is a fraction, as everywhere in trendlab.forecast: a percent is refused.
+    with pytest.raises(TrendlabError, match="between 0 and 100, not 8000"):
+        fit_decline(np.array([2020.0, 2021, 2022]), np.array([1.0, 0.5, 0.2]), level=80)
 
 
 def test_price_trend_command_on_real_seeds(run: Run, tmp_path: Path):

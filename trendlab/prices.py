@@ -195,7 +195,7 @@ class PriceTrend:
         halves = f"; the price halves every {halving:.3g} months" if halving else ""
         return (
             f"{self.reaching}: {trend} "
-            f"({self.fit.level:g}% interval {lower:.3g}x to {upper:.3g}x){halves}; "
+            f"({self.fit.level * 100:g}% interval {lower:.3g}x to {upper:.3g}x){halves}; "
             f"{self.fit.n} points, blend {self.blend}"
         )
 
@@ -218,11 +218,12 @@ def price_trend(
     *,
     on: date,
     blend: Blend = Blend(),
-    level: float = 80.0,
+    level: float = 0.8,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
     up to `on` (see reading_day): a price announced for a later day is left out.
-    `prices` carry their blended price at `blend`'s weights (Store.records)."""
+    `prices` carry their blended price at `blend`'s weights (Store.records); `level` is
+    the rate's interval, a fraction (see forecast.decline.fit_decline)."""
     from trendlab.forecast.decline import fit_decline
 
     higher = benchmark.get("higher_is_better") is not False

@@ -180,7 +180,9 @@ def price_trend(
         scores = store.scores(bench["slug"])
         price_rows = store.records(PRICES, blend=blend)
         day = core.reading_day(store.as_of)
-    trend = core.price_trend(bench, scores, price_rows, threshold, blend=blend, level=level, on=day)
+    trend = core.price_trend(
+        bench, scores, price_rows, threshold, blend=blend, level=level / 100, on=day
+    )
     if plot_path:
         from trendlab.plot import price_trend_figure
 

@@ -24,7 +24,7 @@ class DeclineFit:
     """A fitted log-linear trend: ask it for rates, intervals and fitted values."""
 
     n: int
-    level: float
+    level: float  # of the slope's interval, a fraction (0.8 for 80 %)
     intercept: float  # log10 value at first_year
     slope: float  # log10 units per year
     slope_lower: float
@@ -55,7 +55,7 @@ class DeclineFit:
         lower, upper = self.factor_interval
         return {
             "points": self.n,
-            "level": self.level,
+            "level": round(self.level * 100, 6),
             "factor_per_year": self.factor_per_year,
             "factor_per_year_lower": lower,
             "factor_per_year_upper": upper,
@@ -64,8 +64,9 @@ class DeclineFit:
         }
 
 
-def fit_decline(years: np.ndarray, values: np.ndarray, *, level: float = 80.0) -> DeclineFit:
-    """Fit log10(values) against fractional years; `level` is the interval in percent."""
+def fit_decline(years: np.ndarray, values: np.ndarray, *, level: float = 0.8) -> DeclineFit:
+    """Fit log10(values) against fractional years; `level` is the interval's, a fraction
+    as everywhere in trendlab.forecast (the command line's percent divided by 100)."""
     from statsmodels.regression.linear_model import OLS
 
     x = np.asarray(years, dtype=float)
@@ -76,12 +77,12 @@ def fit_decline(years: np.ndarray, values: np.ndarray, *, level: float = 80.0) -
         raise TrendlabError("a price trend needs finite, positive prices")
     if np.ptp(x) == 0:
         raise TrendlabError("all price points fall on one day: there is no trend to fit")
-    if not 0 < level < 100:
-        raise TrendlabError(f"--level must be between 0 and 100, not {level:g}")
+    if not 0 < level < 1:
+        raise TrendlabError(f"--level must be between 0 and 100, not {level * 100:g}")
     # Centre the years so the intercept is the trend's value at the first point.
     design = np.column_stack([np.ones_like(x), x - x.min()])
     result = OLS(np.log10(y), design).fit()
-    b_low, b_high = result.conf_int(alpha=1 - level / 100)[1]
+    b_low, b_high = result.conf_int(alpha=1 - level)[1]
     return DeclineFit(
         n=len(x),
         level=level,

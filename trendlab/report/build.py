@@ -345,7 +345,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
             read.price_scores,
             read.prices,
             threshold,
-            level=level * 100,
+            level=level,
             on=read.price_day,
         )
     except TrendlabError as exc:
