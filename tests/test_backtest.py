@@ -274,6 +274,16 @@ def test_origins_from_a_31st_are_month_ends(panel: Path):
         assert day.month != (day + timedelta(days=1)).month, day
 
 
+def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(panel: Path):
+    """Like any --start after the data, not a crash: origins are dates from --start to
+    the data's last one, so the horizons' month arithmetic never leaves the calendar."""
+    result = make_runner(panel)("backtest", "exact", "--start", "9990-01-01", "--horizons", "1200")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "trendlab: error: exact: no origin has both enough history and a known outcome\n"
+    )
+
+
 def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
     run = make_runner(panel)
     docs = json.loads(

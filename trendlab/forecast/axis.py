@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, decimal_year, from_decimal_year
@@ -22,11 +23,6 @@ MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
 DEFAULT_YEARS = 3
 DEFAULT_ORDERS = {"compute": 2.0, "price": 1.0}
-
-
-def _month_end(year: int, month: int) -> date:
-    first_next = date(year + month // 12, month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -123,15 +119,8 @@ def make_axis(series: Series, until: float) -> Axis:
     if series.by == "date":
         last = series.last_date
         stop = from_decimal_year(until)
-        days: list[date] = []
-        year, month = last.year, last.month
-        while True:
-            end = _month_end(year, month)
-            if end > stop:
-                break
-            if end > last:
-                days.append(end)
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        ends = pl.date_range(last.replace(day=1), stop, "1mo", eager=True).dt.month_end()
+        days: list[date] = ends.filter((ends > last) & (ends <= stop)).to_list()
         if not days or days[-1] < stop:
             days.append(stop)
         grid = np.array([decimal_year(d) for d in days])

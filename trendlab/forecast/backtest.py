@@ -53,18 +53,6 @@ ROW_SCHEMA = {
 }
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day if it is shorter)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 @dataclass(frozen=True)
 class Plan:
     """Which origins and horizons to backtest, at what interval level, on what series."""
@@ -91,13 +79,20 @@ class Plan:
             third = now.records.get_column("date").sort()[min(2, now.records.height - 1)]
             first = date(third.year, 7, 1) if third.month < 7 else date(third.year + 1, 1, 1)
         last = now.last_date
-        out, origin = [], first
-        while add_months(origin, min(self.horizons)) <= last:
-            out.append(origin)
-            # Counted from the first, not the one before: add_months clamps a 31st to a
-            # shorter month's end, and stepping on from there would keep the 28th.
-            origin = add_months(first, len(out) * self.every)
-        return out
+        # date_range counts each origin from the first, not from the one before (which,
+        # from a 31st, would stay on the 28th after February), and like offset_by it
+        # takes a day a shorter month lacks to that month's last.
+        origins = pl.date_range(first, last, f"{self.every}mo", eager=True)
+        nearest = origins.dt.offset_by(f"{min(self.horizons)}mo")
+        return origins.filter(nearest <= last).to_list()
+
+    def targets(self, origin: date, last: date) -> list[tuple[int, date]]:
+        """(horizon, target) of each horizon whose target, that many months after the
+        origin (the month's last day if it is shorter), is on or before `last`."""
+        ahead = pl.DataFrame({"horizon": self.horizons}, schema={"horizon": pl.Int64}).with_columns(
+            target=pl.lit(origin).dt.offset_by(pl.format("{}mo", "horizon"))
+        )
+        return ahead.filter(pl.col("target") <= last).rows()
 
 
 def run(
@@ -123,11 +118,7 @@ def run(
             series = build_series(scale, past, setting=plan.setting)
         except TrendlabError:
             continue  # too little history at this origin
-        targets = [
-            (h, add_months(origin, h))
-            for h in plan.horizons
-            if add_months(origin, h) <= now.last_date
-        ]
+        targets = plan.targets(origin, now.last_date)
         if not targets:
             continue
         actual = np.array(
