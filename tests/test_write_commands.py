@@ -86,8 +86,8 @@ def test_add_result_key_and_date_default(run: Run):
 
 
 def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Path):
-    """No --date, and a model with no release date: the result is true and usable by
-    compute or price, so it is recorded, but it has no place on a time axis, and a
+    """No --date, and a model with no release date: the result is true, so it is
+    recorded, but no forecast, figure or price trend uses it until it has a date, and a
     note on stderr says so and how to fix it; an import says it once for all such rows."""
     assert run("add-model", "undated-x").exit_code == 0
     assert run("add-model", "undated-y").exit_code == 0
@@ -96,8 +96,9 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
     key = added.stdout.strip()
     [_, warned] = added.stderr.splitlines()
     assert warned == (
-        f"result {key} has no date (no --date, and model undated-x has no release date): it "
-        "will not appear in trends by date; give --date, or set the model's release date "
+        f"result {key} has no date (no --date, and model undated-x has no release date): "
+        "forecasts (by compute and price too), figures and price trends leave it out; give "
+        "--date, or set the model's release date "
         "(trendlab edit model undated-x --set release_date=YYYY-MM-DD)"
     )
     assert json.loads(run("show", "result", key, "--json").stdout)["score"] == 50
@@ -118,10 +119,26 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
     assert imported.stderr.splitlines() == [
         f"results: 5 added (changeset {_last_changeset(run)})",
         "3 results have no date (no reported_date, and their models undated-x, undated-y "
-        "have no release date): they will not appear in trends by date; give their "
-        "reported_date, or set the models' release dates (trendlab edit model SLUG --set "
-        "release_date=YYYY-MM-DD)",
+        "have no release date): forecasts (by compute and price too), figures and price "
+        "trends leave them out; give their reported_date, or set the models' release dates "
+        "(trendlab edit model SLUG --set release_date=YYYY-MM-DD)",
     ]
+
+
+def test_an_undated_result_is_left_out_by_compute_too(run: Run):
+    """What the note above says: a known training compute does not place a result with
+    no date in a forecast by compute; the model's release date does."""
+    by_compute = ("forecast", "math", "--by", "compute", "--family", "logistic", "--json")
+    before = json.loads(run(*by_compute).stdout)["fitted_on"]["points"]
+    assert run("add-model", "undated-big", "--training-compute-flop", "1e28").exit_code == 0
+    assert run("add-result", "undated-big", "math", "99").exit_code == 0
+    left_out = run(*by_compute)
+    assert left_out.exit_code == 0, left_out.stderr
+    assert "1 result on math left out: no reported_date" in left_out.stderr
+    assert json.loads(left_out.stdout)["fitted_on"]["points"] == before
+    dated = run("edit", "model", "undated-big", "--set", "release_date=2024-01-01", "-m", "date")
+    assert dated.exit_code == 0, dated.stderr
+    assert json.loads(run(*by_compute).stdout)["fitted_on"]["points"] == before + 1
 
 
 def _last_changeset(run: Run) -> str:

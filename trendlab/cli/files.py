@@ -235,11 +235,11 @@ def _note_undated(undated: dict[str, int]) -> None:
     else:
         whose = f"their models {named} have"
         fix = "the models' release dates (trendlab edit model SLUG --set"
-    results, they = ("1 result has", "it") if n == 1 else (f"{n} results have", "they")
+    results, them = ("1 result has", "it") if n == 1 else (f"{n} results have", "them")
     note(
-        f"{results} no date (no reported_date, and {whose} no release date): {they} will "
-        f"not appear in trends by date; give {'its' if n == 1 else 'their'} reported_date, "
-        f"or set {fix} release_date=YYYY-MM-DD)"
+        f"{results} no date (no reported_date, and {whose} no release date): forecasts (by "
+        f"compute and price too), figures and price trends leave {them} out; give "
+        f"{'its' if n == 1 else 'their'} reported_date, or set {fix} release_date=YYYY-MM-DD)"
     )
 
 

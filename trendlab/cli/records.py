@@ -97,8 +97,9 @@ def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) 
     for model in counts.undated:
         note(
             f"result {key} has no date (no --date, and model {model} has no release date): "
-            "it will not appear in trends by date; give --date, or set the model's release "
-            f"date (trendlab edit model {model} --set release_date=YYYY-MM-DD)"
+            "forecasts (by compute and price too), figures and price trends leave it out; give "
+            "--date, or set the model's release date "
+            f"(trendlab edit model {model} --set release_date=YYYY-MM-DD)"
         )
 
 
