@@ -132,7 +132,9 @@ def test_a_price_announced_for_a_later_day_is_not_current_before_it(run: Run):
     `prices --current` takes the price only from that day on; the history lists it."""
     current = ("prices", "--model", "gpt-4o", "--provider", "openai", "--current", "--json")
     [today] = json.loads(run(*current).stdout)
-    next_year = date.today().year + 1
+    # Two years on: --current reads today in UTC, and a local New Year's Eve may be
+    # already past it.
+    next_year = date.today().year + 2
     added = run("add-price", "gpt-4o", "OpenAI", f"{next_year}-01-01", "--input", "0.5")
     assert added.exit_code == 0, added.stderr
     assert json.loads(run(*current).stdout) == [today]
@@ -380,7 +382,9 @@ def test_a_price_not_yet_in_effect_is_left_out_of_the_trend(run: Run, tmp_path: 
     page = tmp_path / "before.html"
     report = ("report", "--benchmark", "gsm8k", "--price-benchmark", "gsm8k")
     assert run(*report, "--price-threshold", "50", "-o", str(page)).exit_code == 0
-    next_year = date.today().year + 1
+    # Two years on: --current reads today in UTC, and a local New Year's Eve may be
+    # already past it.
+    next_year = date.today().year + 2
     added = run(
         "add-price",
         "gpt-4o-mini",

@@ -96,7 +96,7 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
     key = added.stdout.strip()
     [_, warned] = added.stderr.splitlines()
     assert warned == (
-        f"result {key} has no date (no --date, and model undated-x has no release date): "
+        "1 result has no date (no --date, and its model undated-x has no release date): "
         "forecasts (by compute and price too), figures and price trends leave it out; give "
         "--date, or set the model's release date "
         "(trendlab edit model undated-x --set release_date=YYYY-MM-DD)"
@@ -123,6 +123,18 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
         "trends leave them out; give their reported_date, or set the models' release dates "
         "(trendlab edit model SLUG --set release_date=YYYY-MM-DD)",
     ]
+
+    dated_edit = ("edit", "result", key, "--set", "reported_date=2023-05-01", "-m", "dated")
+    assert len(run(*dated_edit).stderr.splitlines()) == 1
+    undated_edit = ("edit", "result", key, "--set", "reported_date=", "-m", "undated again")
+    cleared = run(*undated_edit)
+    assert cleared.exit_code == 0, cleared.stderr
+    assert cleared.stderr.splitlines()[1] == (
+        "1 result has no date (no reported_date, and its model undated-x has no release "
+        "date): forecasts (by compute and price too), figures and price trends leave it out; "
+        "give its reported_date, or set the model's release date "
+        "(trendlab edit model undated-x --set release_date=YYYY-MM-DD)"
+    )
 
 
 def test_an_undated_result_is_left_out_by_compute_too(run: Run):

@@ -20,6 +20,7 @@ from trendlab.cli.options import (
     kind_choice,
     message_option,
     note,
+    note_undated,
     output_options,
 )
 from trendlab.kinds import IMPORTABLE
@@ -149,7 +150,7 @@ def import_(
         )
     _report(cs, dry_run)
     if counts.undated:
-        _note_undated(counts.undated)
+        note_undated(counts.undated, "reported_date", SHOWN)
 
 
 def _import_source(
@@ -221,26 +222,6 @@ def _import_source(
             note(f"  {label}")
         _more(len(labels), kind, shown)
     _report(cs, dry_run)
-
-
-def _note_undated(undated: dict[str, int]) -> None:
-    """One line for every result of the file that no date places, however many."""
-    n, models = sum(undated.values()), list(undated)
-    named = ", ".join(models[:SHOWN]) + (
-        f" and {len(models) - SHOWN} more" if len(models) > SHOWN else ""
-    )
-    if len(models) == 1:
-        whose = f"{'its' if n == 1 else 'their'} model {named} has"
-        fix = f"the model's release date (trendlab edit model {named} --set"
-    else:
-        whose = f"their models {named} have"
-        fix = "the models' release dates (trendlab edit model SLUG --set"
-    results, them = ("1 result has", "it") if n == 1 else (f"{n} results have", "them")
-    note(
-        f"{results} no date (no reported_date, and {whose} no release date): forecasts (by "
-        f"compute and price too), figures and price trends leave {them} out; give "
-        f"{'its' if n == 1 else 'their'} reported_date, or set {fix} release_date=YYYY-MM-DD)"
-    )
 
 
 def _more(total: int, what: str, shown: int | None) -> None:

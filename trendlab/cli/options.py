@@ -302,6 +302,29 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+def note_undated(undated: dict[str, int], given: str, shown: int = 5) -> None:
+    """One line for the results just written that no date places (model -> how many),
+    however many: what leaves them out and how to place them. `given` names where a
+    result's own date comes from in the command ('--date', 'reported_date')."""
+    n, models = sum(undated.values()), list(undated)
+    named = ", ".join(models[:shown]) + (
+        f" and {len(models) - shown} more" if len(models) > shown else ""
+    )
+    if len(models) == 1:
+        whose = f"{'its' if n == 1 else 'their'} model {named} has"
+        fix = f"the model's release date (trendlab edit model {named} --set"
+    else:
+        whose = f"their models {named} have"
+        fix = "the models' release dates (trendlab edit model SLUG --set"
+    results, them = ("1 result has", "it") if n == 1 else (f"{n} results have", "them")
+    give = given if given.startswith("-") else f"{'its' if n == 1 else 'their'} {given}"
+    note(
+        f"{results} no date (no {given}, and {whose} no release date): forecasts (by "
+        f"compute and price too), figures and price trends leave {them} out; give "
+        f"{give}, or set {fix} release_date=YYYY-MM-DD)"
+    )
+
+
 def progress_bar(label: str) -> Callable[[Iterable[Any], int], Iterable[Any]] | None:
     """A wrapper drawing a progress bar on stderr while iterating, or None when stderr
     is not a terminal (a pipe or a log gets no bar)."""

@@ -15,6 +15,7 @@ from trendlab.cli.options import (
     kind_argument,
     message_option,
     note,
+    note_undated,
 )
 
 # -- creating and migrating ----------------------------------------------------------------
@@ -94,13 +95,8 @@ def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) 
         note(f"added {kind.singular} {key} in changeset {cs.id}")
     else:
         note(f"{kind.singular} {key} already exists with these values; nothing written")
-    for model in counts.undated:
-        note(
-            f"result {key} has no date (no --date, and model {model} has no release date): "
-            "forecasts (by compute and price too), figures and price trends leave it out; give "
-            "--date, or set the model's release date "
-            f"(trendlab edit model {model} --set release_date=YYYY-MM-DD)"
-        )
+    if counts.undated:
+        note_undated(counts.undated, "--date")
 
 
 @click.command("add-model", cls=TrendlabCommand)
@@ -278,6 +274,9 @@ def edit(
         resolved = cs.edit(kind_, key, changes)
     click.echo(resolved)
     note(f"updated {kind_.singular} {resolved} in changeset {cs.id}")
+    written = cs.counts.get(kind_.name)
+    if written is not None and written.undated:
+        note_undated(written.undated, "reported_date")
 
 
 @click.command(cls=TrendlabCommand)
