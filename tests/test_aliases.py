@@ -79,6 +79,30 @@ def test_check_finds_aliases_that_clash_ignoring_case(run: Run, store_location: 
     assert ("clash-a", "alias matches alias Clash-A of gpt-4 ignoring case") in problems
 
 
+def test_check_finds_an_alias_on_two_lines(run: Run, store_location: str):
+    """Written before a control character in an alias was refused, such an alias can
+    still be listed by check, and retracted."""
+    store = Store.open(store_location, read_only=False)
+    cs = store.con.execute("SELECT id FROM changesets").fetchone()[0]
+    store.con.execute(
+        "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) VALUES "
+        "(?, 'two\nlines', 1, 'insert', 'two\nlines', 'gpt-4'), "
+        "(?, 'tab\tbed', 1, 'insert', 'tab\tbed', 'gpt-4'), "
+        "(?, 'next\u2028line', 1, 'insert', 'next\u2028line', 'gpt-4')",
+        [cs, cs, cs],
+    )
+    store.close()
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    flagged = {
+        v["key"]
+        for v in json.loads(result.stdout)
+        if v["problem"] == "alias holds a line break or another control character"
+    }
+    assert flagged == {"two\nlines", "tab\tbed", "next\u2028line"}
+    assert run("retract", "alias", "two\nlines", "-m", "one line").exit_code == 0
+
+
 @both_stores
 def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
     """As a model name resolves through its aliases: show, history and retract find an

@@ -1,7 +1,8 @@
 -- Current aliases naming no current model, shadowing a model's slug, repeated by
 -- two current records, or whose stored key differs from the alias; and aliases that
 -- would name another model once case and surrounding spaces are ignored, as names
--- are resolved (written before trendlab refused them).
+-- are resolved, or that hold a line break or another control character (both written
+-- before trendlab refused them).
 SELECT 'aliases' AS kind, a.alias AS key, 'unknown model ' || a.model AS problem
 FROM aliases a ANTI JOIN models m ON m.slug = a.model
 UNION ALL
@@ -15,6 +16,9 @@ UNION ALL
 SELECT 'aliases', a.alias, 'alias matches alias ' || b.alias || ' of ' || b.model || ' ignoring case'
 FROM aliases a JOIN aliases b
   ON lower(trim(a.alias)) = lower(trim(b.alias)) AND a.alias <> b.alias AND a.model <> b.model
+UNION ALL
+SELECT 'aliases', alias, 'alias holds a line break or another control character'
+FROM aliases WHERE regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}]')
 UNION ALL
 SELECT 'aliases', alias, count(*) || ' current records'
 FROM aliases GROUP BY alias HAVING count(*) > 1
