@@ -418,6 +418,39 @@ def test_price_trend_errors(run: Run):
     assert run("price-trend", "mmlu").exit_code == 2  # --threshold is required
 
 
+def _rising_price(run: Run) -> None:
+    """A benchmark reached by one model whose only price rises: 1, 2, then 5 USD."""
+    steps = [
+        ("add-benchmark", "ev", "--name", "Ev", "--unit", "percent"),
+        ("add-model", "m1", "--name", "M1", "--release-date", "2023-01-01"),
+        ("add-result", "m1", "ev", "60", "--date", "2023-01-01"),
+        *(
+            ("add-price", "m1", "P", day, "--input", usd, "--output", usd)
+            for day, usd in (("2023-01-01", "1"), ("2024-01-01", "2"), ("2025-01-01", "5"))
+        ),
+    ]
+    for step in steps:
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+
+
+def test_a_rising_price_gives_its_interval_in_the_same_words(run_empty: Run, tmp_path: Path):
+    """A price that rises is 'N x dearer per year', and so is its interval: it was the
+    'cheaper' factor's (2.24x dearer, interval 0.367x to 0.545x), and the figure's
+    legend said 0.447x cheaper."""
+    _rising_price(run_empty)
+    figure = tmp_path / "trend.svg"
+    result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(figure))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "ev >= 50: 2.24x dearer per year (80% interval 1.83x to 2.73x); 3 points, blend 3:1"
+    )
+    assert "trend: 2.24x dearer per year" in figure.read_text()
+    fit = json.loads(run_empty("price-trend", "ev", "--threshold", "50", "--json").stdout)["fit"]
+    # The JSON keeps the one factor (times cheaper) throughout, below 1 when it rises.
+    assert fit["factor_per_year_lower"] < fit["factor_per_year"] < fit["factor_per_year_upper"] < 1
+
+
 @pytest.mark.parametrize("blend", ["abc", "0:0", "-1:2"])
 def test_a_malformed_blend_is_a_usage_error(run: Run, blend: str):
     """Exit 2 with one line naming the option, as any other malformed option value."""

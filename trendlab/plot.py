@@ -442,7 +442,7 @@ def price_trend_figure(
             trend.fit.fitted(span),
             color=THRESHOLD_COLOUR,
             linestyle="--",
-            label=f"trend: {trend.fit.factor_per_year:.3g}x cheaper per year",
+            label=f"trend: {trend.rate_text()}",
             gid=f"{key}-trend",
         )
         ax.set_yscale("log")

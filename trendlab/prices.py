@@ -186,11 +186,25 @@ class PriceTrend:
             pl.Series("trend_usd_per_mtok", self.fit.fitted(years), dtype=pl.Float64)
         )
 
-    def headline(self) -> str:
-        """The rate in one sentence."""
-        lower, upper = self.fit.factor_interval
+    @property
+    def falling(self) -> bool:
+        """Whether the fitted price falls (or holds): the rate is then 'cheaper'."""
+        return self.fit.factor_per_year >= 1
+
+    def rate_text(self) -> str:
+        """The rate in words: 'N x cheaper per year', or 'N x dearer' when it rises."""
         rate = self.fit.factor_per_year
-        trend = f"{rate:.3g}x cheaper per year" if rate >= 1 else f"{1 / rate:.3g}x dearer per year"
+        return (
+            f"{rate:.3g}x cheaper per year" if self.falling else f"{1 / rate:.3g}x dearer per year"
+        )
+
+    def headline(self) -> str:
+        """The rate in one sentence, its interval in the same words as the rate: a
+        rising price's interval is of how many times dearer, as the rate is."""
+        lower, upper = self.fit.factor_interval
+        if not self.falling:
+            lower, upper = 1 / upper, 1 / lower
+        trend = self.rate_text()
         halving = self.fit.halving_months
         halves = f"; the price halves every {halving:.3g} months" if halving else ""
         return (
