@@ -326,7 +326,7 @@ def test_synthetic_decline_rate_is_recovered():
     assert trend.fit.halving_months == pytest.approx(12 * np.log10(2), rel=0.15)
     doc = trend.to_json()
     assert doc["fit"]["points"] == 12 and len(doc["points"]) == 12
-    assert doc["fit"]["level"] == 90 and "(90% interval " in trend.headline()  # a percent
+    assert doc["fit"]["level"] == 90 and "(90 % interval " in trend.headline()  # a percent
     assert (
         trend.headline().startswith("synthetic >= 80: ") and "cheaper per year" in trend.headline()
     )
@@ -443,12 +443,23 @@ def test_a_rising_price_gives_its_interval_in_the_same_words(run_empty: Run, tmp
     result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(figure))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        "ev >= 50: 2.24x dearer per year (80% interval 1.83x to 2.73x); 3 points, blend 3:1"
+        "ev >= 50: 2.24x dearer per year (80 % interval 1.83x to 2.73x); 3 points, blend 3:1"
     )
     assert "trend: 2.24x dearer per year" in figure.read_text()
     fit = json.loads(run_empty("price-trend", "ev", "--threshold", "50", "--json").stdout)["fit"]
     # The JSON keeps the one factor (times cheaper) throughout, below 1 when it rises.
     assert fit["factor_per_year_lower"] < fit["factor_per_year"] < fit["factor_per_year_upper"] < 1
+
+
+def test_the_rate_interval_is_written_as_the_forecasts_interval(run: Run):
+    """'80 % interval', with the space every other command, the report and the README
+    write: price-trend's headline alone said '80% interval'."""
+    trend = run("price-trend", "mmlu", "--threshold", "80", "--level", "90")
+    assert trend.exit_code == 0, trend.stderr
+    forecast = run("forecast", "mmlu")
+    assert forecast.exit_code == 0, forecast.stderr
+    assert "median and 80 % interval" in forecast.stdout.splitlines()[0]
+    assert "(90 % interval " in trend.stdout.splitlines()[0]
 
 
 @pytest.mark.parametrize("blend", ["abc", "0:0", "-1:2"])

@@ -517,8 +517,10 @@ def test_report_scorecards_are_the_backtest_commands_at_the_level(
         want = [float(n), float(mae), float(coverage), float(score)]
         assert pooled[family, int(months)] == [_shown(w) for w in want], (family, months)
     # One level on the whole page, the price trend's interval included.
-    assert f"{level} % intervals</p>" in page and f"({level}% interval " in page
+    assert f"{level} % intervals</p>" in page and f"({level} % interval " in page
+    # Written as everywhere else, with a space: the price trend's said "80% interval".
     assert set(re.findall(r"\b(\d+) ?% interval", page)) == {level}
+    assert not re.search(r"\d% interval", page)
 
 
 def test_report_parameters_are_the_forecast_commands(

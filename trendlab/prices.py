@@ -209,7 +209,7 @@ class PriceTrend:
         halves = f"; the price halves every {halving:.3g} months" if halving else ""
         return (
             f"{self.reaching}: {trend} "
-            f"({self.fit.level * 100:g}% interval {lower:.3g}x to {upper:.3g}x){halves}; "
+            f"({self.fit.level * 100:g} % interval {lower:.3g}x to {upper:.3g}x){halves}; "
             f"{self.fit.n} points, blend {self.blend}"
         )
 
