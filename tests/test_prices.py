@@ -462,6 +462,18 @@ def test_the_rate_interval_is_written_as_the_forecasts_interval(run: Run):
     assert "(90 % interval " in trend.stdout.splitlines()[0]
 
 
+def test_price_trend_shows_a_blended_price_as_prices_does(run: Run):
+    """GPT-4o mini's 0.15 / 0.6 blend to 0.2625 in `prices`; price-trend's JSON and CSV
+    printed the same price as 0.26249999999999996, the float noise of weighing."""
+    listed = json.loads(run("prices", "--model", "gpt-4o-mini", "--json").stdout)[0]
+    assert (listed["effective_date"], listed[BLENDED]) == ("2024-07-18", 0.2625)
+    doc = json.loads(run("price-trend", "gsm8k", "--threshold", "50", "--json").stdout)
+    [point] = [p for p in doc["points"] if p["model"] == "gpt-4o-mini"]
+    assert point[BLENDED] == listed[BLENDED]
+    csv = run("price-trend", "gsm8k", "--threshold", "50", "--csv").stdout
+    assert ",gpt-4o-mini,OpenAI,0.2625,0.15,0.6," in csv
+
+
 @pytest.mark.parametrize("blend", ["abc", "0:0", "-1:2"])
 def test_a_malformed_blend_is_a_usage_error(run: Run, blend: str):
     """Exit 2 with one line naming the option, as any other malformed option value."""

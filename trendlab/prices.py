@@ -47,6 +47,12 @@ class Blend:
         return f"{self.input:g}:{self.output:g}"
 
 
+def shown_blend(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its blended price as the commands print it, to 6 decimals: weighing
+    leaves float noise (0.75 x 0.15 + 0.25 x 0.6 is 0.26249999999999996)."""
+    return frame.with_columns(pl.col(BLENDED).round(6))
+
+
 def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
     """Prices from one provider, matched as names compare (see trendlab.text.fold:
     openai is OpenAI); unknown ones are an error."""
@@ -219,7 +225,9 @@ class PriceTrend:
             "unit": self.unit,
             "threshold": self.threshold,
             "blend": str(self.blend),
-            "points": self.table().with_columns(pl.col("date").cast(pl.String)).to_dicts(),
+            "points": shown_blend(self.table())
+            .with_columns(pl.col("date").cast(pl.String))
+            .to_dicts(),
             "fit": self.fit.to_dict(),
         }
 

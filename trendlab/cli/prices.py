@@ -80,7 +80,6 @@ def prices(
       trendlab prices --model gpt-4o
       trendlab prices --provider anthropic --current --blend 1:1
     """
-    import polars as pl
 
     from trendlab import prices as core
     from trendlab.kinds import MODELS, PRICES
@@ -109,7 +108,7 @@ def prices(
     ).sort("model", "provider", "effective_date")
     if frame.is_empty():
         note("no prices match")
-    render(frame.with_columns(pl.col(core.BLENDED).round(6)), fmt, output)
+    render(core.shown_blend(frame), fmt, output)
 
 
 @click.command("price-trend", cls=TrendlabCommand)
@@ -191,7 +190,8 @@ def price_trend(
     if fmt == "json":
         render_json(trend.to_json(), output)
         return
-    render(trend.table(), fmt, output, title=trend.headline() if fmt == "table" else None)
+    table = core.shown_blend(trend.table())
+    render(table, fmt, output, title=trend.headline() if fmt == "table" else None)
 
 
 COMMANDS = [prices, price_trend]
