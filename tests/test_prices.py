@@ -474,6 +474,30 @@ def test_price_trend_shows_a_blended_price_as_prices_does(run: Run):
     assert ",gpt-4o-mini,OpenAI,0.2625,0.15,0.6," in csv
 
 
+def test_price_trend_says_what_no_date_leaves_out(run: Run):
+    """A result no date places is left out of a price trend, as of a forecast; forecast
+    said so on stderr, price-trend did not, so the cheapest model just priced could be
+    missing from the trend without a word."""
+    for step in (
+        ("add-model", "undated-cheap", "--name", "Undated cheap"),
+        ("add-result", "undated-cheap", "mmlu", "99"),
+        ("add-price", "undated-cheap", "acme", "2024-01-01", "--input", "0.01", "--output", "0.01"),
+    ):
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    trend = run("price-trend", "mmlu", "--threshold", "80")
+    assert trend.exit_code == 0, trend.stderr
+    assert "undated-cheap" not in trend.stdout
+    assert trend.stderr == (
+        "1 result on mmlu at or beyond 80 left out: no reported_date, and the model has no "
+        "release_date (set one with `trendlab edit`)\n"
+    )
+    # Below the threshold it changes nothing, and is not mentioned.
+    assert run("price-trend", "gsm8k", "--threshold", "50").stderr == ""
+    forecast = run("forecast", "mmlu")
+    assert "1 result on mmlu left out: no reported_date" in forecast.stderr
+
+
 @pytest.mark.parametrize("blend", ["abc", "0:0", "-1:2"])
 def test_a_malformed_blend_is_a_usage_error(run: Run, blend: str):
     """Exit 2 with one line naming the option, as any other malformed option value."""

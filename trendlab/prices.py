@@ -85,11 +85,23 @@ def in_effect(prices: pl.DataFrame, on: date) -> pl.DataFrame:
     )
 
 
+def _reaches(threshold: float, higher_is_better: bool) -> pl.Expr:
+    return pl.col("score") >= threshold if higher_is_better else pl.col("score") <= threshold
+
+
+def undated_reaching(
+    scores: pl.DataFrame, threshold: float, *, higher_is_better: bool = True
+) -> int:
+    """How many results at or beyond `threshold` no date places: a trend leaves them out."""
+    reached = _reaches(threshold, higher_is_better) & pl.col("date").is_null()
+    return scores.filter(reached).height
+
+
 def capable_models(
     scores: pl.DataFrame, threshold: float, *, higher_is_better: bool = True
 ) -> pl.DataFrame:
     """Models with a dated result at or beyond `threshold`: when first, and their best."""
-    reached = pl.col("score") >= threshold if higher_is_better else pl.col("score") <= threshold
+    reached = _reaches(threshold, higher_is_better)
     return (
         scores.filter(reached & pl.col("date").is_not_null())
         .group_by("model")

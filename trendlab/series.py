@@ -127,6 +127,15 @@ class Scale:
         return None
 
 
+def undated_note(n: int, where: str) -> str:
+    """The note for `n` results that no date places, left out of a forecast, a figure
+    or a price trend; `where` says which results ('on mmlu')."""
+    return (
+        f"{n} result{'s' if n > 1 else ''} {where} left out: no reported_date, and the "
+        "model has no release_date (set one with `trendlab edit`)"
+    )
+
+
 @dataclass(frozen=True)
 class Series:
     """What a forecast fits: usable results on one x axis, with the frontier marked.

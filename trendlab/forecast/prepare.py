@@ -37,7 +37,7 @@ from trendlab.forecast.scoring import (
     finish_backtests,
     read_backtests,
 )
-from trendlab.series import Scale, Series, build_series, load_scale
+from trendlab.series import Scale, Series, build_series, load_scale, undated_note
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -153,11 +153,7 @@ def prepare_forecasts(
         calibrable = inputs.backtests is not None
         notes: list[str] = []
         if series.undated:
-            notes.append(
-                f"{series.undated} result{'s' if series.undated > 1 else ''} on {slug} left "
-                "out: no reported_date, and the model has no release_date (set one with "
-                "`trendlab edit`)"
-            )
+            notes.append(undated_note(series.undated, f"on {slug}"))
         chosen = family
         cals: Calibrations = {}
         own = found.get(slug)
