@@ -137,6 +137,20 @@ def test_report_of_named_benchmarks_to_stdout(seeded_copy: Path):
     assert "2030-12-31" in result.stdout  # the forecasts run to --until
 
 
+def test_report_says_what_diff_since_a_changeset_shows(seeded_copy: Path):
+    """`diff --since CHANGESET` shows what changed after that changeset, not what it
+    changed: the changesets' footnote said it "shows what one changed", and diff since
+    the seeds' own changeset lists none of the seeds."""
+    run = make_runner(seeded_copy)
+    result = run("report", "--benchmark", "math", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "CHANGESET</code> shows what changed after one.</p>" in result.stdout
+    seeds = json.loads(run("log", "--json").stdout)[-1]
+    assert seeds["message"] == "load seed data"
+    since = run("diff", "--since", seeds["changeset"], "--csv")
+    assert since.stdout == "kind,key,change,fields\n"
+
+
 def _pooled_paragraph(page: str) -> str:
     (paragraph,) = re.findall(r'<section id="backtests">.*?<p>(.*?)</p>', page, re.S)
     return paragraph

@@ -100,7 +100,8 @@ def import_(
     score) are listed and left out, and a model name that resolves to no model fails
     the import with its nearest candidates (or, with --skip-unresolved, is left out).
     Re-importing a newer publication records only what changed, in one changeset
-    named after the file: see it with `trendlab diff --since CHANGESET`. A source
+    named after the file: `trendlab diff --since CHANGESET`, given the changeset
+    before it in `trendlab log`, shows what it changed. A source
     merges: an empty cell never erases a stored value, a rounder figure never
     replaces a more precise one, a row whose figures agree changes nothing (its
     notes and source do not replace the stored ones), and stored records the file

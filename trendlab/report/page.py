@@ -425,7 +425,7 @@ def _changesets(report: Report) -> str:
     return (
         f"{head}{_table(frame, {'changeset': 'changeset', 'recorded_at': 'recorded (UTC)', 'author': 'author', 'message': 'message', 'changes': 'changes'})}"
         "<p class=muted><code>trendlab log</code> lists them all; <code>trendlab diff --since "
-        "CHANGESET</code> shows what one changed.</p></section>"
+        "CHANGESET</code> shows what changed after one.</p></section>"
     )
 
 
