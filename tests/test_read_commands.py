@@ -719,6 +719,45 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         assert "trendlab: error" not in result.output
 
 
+def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
+    """A malformed --until, --as-of or --since, or a figure's suffix, is a usage error
+    (exit 2) that trendlab finds, not Click: those lacked the pointer every other
+    usage error has."""
+    for args, message in [
+        (
+            ["forecast", "mmlu", "--until", "soon"],
+            "--until: 'soon' is not a year or a date (YYYY or YYYY-MM-DD) "
+            "(see 'trendlab forecast --help')",
+        ),
+        (
+            ["forecast", "mmlu", "--plot", "out.pdf"],
+            "--plot out.pdf: the file name must end in .png or .svg "
+            "(see 'trendlab forecast --help')",
+        ),
+        (
+            ["list", "models", "--as-of", "lately"],
+            "--as-of: 'lately' is not a date, a timestamp or a changeset id "
+            "(see 'trendlab list --help')",
+        ),
+        (
+            ["alias", "list", "--as-of", "2024-02-30"],
+            "--as-of: '2024-02-30' is not a valid date (see 'trendlab alias list --help')",
+        ),
+        (
+            ["diff", "--since", "CHANGESET"],
+            "--since: 'CHANGESET' is not a date, a timestamp or a changeset id "
+            "(see 'trendlab diff --help')",
+        ),
+    ]:
+        result = CliRunner().invoke(cli, ["--db", str(db), *args], prog_name="trendlab")
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr == f"trendlab: error: {message}\n"
+    # A data problem (exit 1) is not the command line's: no pointer at the help.
+    unknown = CliRunner().invoke(cli, ["--db", str(db), "forecast", "mmul"], prog_name="trendlab")
+    assert unknown.exit_code == 1
+    assert unknown.stderr == "trendlab: error: unknown benchmark 'mmul' (did you mean 'mmlu'?)\n"
+
+
 def _command_paths(group: click.Group, ctx: click.Context) -> list[list[str]]:
     paths: list[list[str]] = []
     for name in group.list_commands(ctx):

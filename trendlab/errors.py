@@ -29,3 +29,5 @@ class TrendlabError(Exception):
         self.message = message
         self.details = details or []
         self.exit_code = exit_code
+        # A usage error's command, whose --help the message points at (set by the CLI).
+        self.help_path: str | None = None

@@ -142,6 +142,16 @@ class TrendlabCommand(click.Command):
                 exc.ctx = ctx
             raise
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrendlabError as exc:
+            # A usage error found after parsing (a malformed --until or --as-of, a
+            # figure's suffix) points at the help too, as Click's own do.
+            if exc.exit_code == ExitCode.USAGE and exc.help_path is None:
+                exc.help_path = ctx.command_path
+            raise
+
 
 class CommandGroup(TrendlabCommand, click.Group):
     """A group whose usage errors name it, as its commands' name them."""
@@ -208,7 +218,8 @@ class TrendlabGroup(CommandGroup):
                 if isinstance(exc, TrendlabError):
                     if debug:
                         traceback.print_exc()
-                    _fail(exc.message, exc.details, exc.exit_code)
+                    hint = f" (see '{exc.help_path} --help')" if exc.help_path else ""
+                    _fail(exc.message + hint, exc.details, exc.exit_code)
                 if isinstance(exc, duckdb.Error):
                     if debug:
                         traceback.print_exc()
