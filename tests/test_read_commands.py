@@ -366,6 +366,23 @@ def test_read_filters_and_keys_resolve_aliases_and_refuse_typos(run: Run):
     assert wrong.exit_code == 1 and "--model does not apply to benchmarks" in wrong.stderr
 
 
+def test_a_suffix_the_command_does_not_write_is_named_so(run: Run, tmp_path: Path):
+    """show and price-trend write no Parquet: -o FILE.parquet was "cannot tell the format
+    from -o", though .parquet says it plainly; and their --format listed the formats in
+    another order than every other command's."""
+    target = tmp_path / "gpt-4.parquet"
+    for args in (["show", "model", "gpt-4"], ["price-trend", "mmlu", "--threshold", "80"]):
+        result = run(*args, "-o", str(target))
+        assert result.exit_code == 2, result.stderr
+        assert f"-o {target} names a parquet file, which this command does not write " in (
+            result.stderr
+        )
+        assert "(it writes table|csv|json|jsonl)" in result.stderr
+        assert "cannot tell the format" not in result.stderr
+        assert "--format [table|csv|json|jsonl]" in run(args[0], "--help").stdout
+    assert not target.exists()
+
+
 def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path: Path):
     sheet = tmp_path / "models.xlsx"
     result = run("list", "models", "-o", str(sheet))

@@ -379,6 +379,12 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             ending = Path(output).suffix.lower() if output and output != "-" else ""
             suffix = _SUFFIX_FORMATS.get(ending)
             chosen = (flags[0] if flags else None) or fmt
+            if chosen is None and suffix is not None and suffix not in choices:
+                # The suffix is plain; this command does not write that format.
+                raise click.UsageError(
+                    f"-o {output} names a {suffix} file, which this command does not write "
+                    "(it writes " + "|".join(choices) + ")"
+                )
             if chosen is None and ending not in ("", ".txt") and suffix not in choices:
                 # A table in report.xlsx would look like a spreadsheet and not be one.
                 raise click.UsageError(

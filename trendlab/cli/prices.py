@@ -143,7 +143,7 @@ def prices(
     help="Also draw the trend to FILE.png or FILE.svg.",
 )
 @as_of_option
-@output_options(formats=("table", "json", "csv", "jsonl"))
+@output_options(formats=("table", "csv", "json", "jsonl"))
 @click.pass_obj
 def price_trend(
     settings: Settings,

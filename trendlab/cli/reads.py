@@ -75,7 +75,7 @@ def list_(
 @kind_argument()
 @click.argument("key")
 @as_of_option
-@output_options(formats=("table", "json", "csv", "jsonl"))
+@output_options(formats=("table", "csv", "json", "jsonl"))
 @click.pass_obj
 def show(
     settings: Settings, kind: str, key: str, as_of: str | None, fmt: str, output: str | None
