@@ -137,6 +137,34 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
     )
 
 
+def test_clearing_a_release_date_notes_the_results_it_leaves_undated(run: Run, tmp_path: Path):
+    """A result with no reported date is dated by its model's release: clearing that
+    date (edit, or an import of models) leaves such results undated, which add-result,
+    edit of a result and import of results say on stderr, and this said nothing."""
+    assert run("add-model", "soon-undated", "--release-date", "2023-01-01").exit_code == 0
+    for score, date_args in (("40", []), ("45", []), ("50", ["--date", "2023-06-01"])):
+        added = run("add-result", "soon-undated", "math", score, "--setting", score, *date_args)
+        assert added.exit_code == 0 and len(added.stderr.splitlines()) == 1, added.stderr
+    cleared = run("edit", "model", "soon-undated", "--set", "release_date=", "-m", "unknown")
+    assert cleared.exit_code == 0, cleared.stderr
+    assert cleared.stderr.splitlines()[1:] == [
+        "2 results have no date (no reported_date, and their model soon-undated has no "
+        "release date): forecasts (by compute and price too), figures and price trends leave "
+        "them out; give their reported_date, or set the model's release date "
+        "(trendlab edit model soon-undated --set release_date=YYYY-MM-DD)"
+    ]
+    # Editing another field of the undated model says nothing new.
+    noted = run("edit", "model", "soon-undated", "--set", "notes=x", "-m", "a note")
+    assert len(noted.stderr.splitlines()) == 1, noted.stderr
+    path = tmp_path / "models.csv"
+    path.write_text("slug,name,release_date\nsoon-undated,Soon,2023-01-01\n")
+    assert len(run("import", str(path)).stderr.splitlines()) == 1
+    path.write_text("slug,name,release_date\nsoon-undated,Soon,\n")
+    imported = run("import", str(path))
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stderr.splitlines()[1].startswith("2 results have no date (no reported_date")
+
+
 def test_an_undated_result_is_left_out_by_compute_too(run: Run):
     """What the note above says: a known training compute does not place a result with
     no date in a forecast by compute; the model's release date does."""

@@ -669,6 +669,16 @@ class Store:
         ).fetchall()
         return dict(rows)
 
+    def undated_results_of_models(self, models: list[str]) -> dict[str, int]:
+        """How many current results of each of these models no date places (as
+        undated_results counts them)."""
+        rows = self.execute(
+            "SELECT model, count(*) FROM scores WHERE date IS NULL "
+            "AND model IN (SELECT unnest($models::VARCHAR[])) GROUP BY model ORDER BY model",
+            {"models": models},
+        ).fetchall()
+        return dict(rows)
+
     def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int]]:
         """(benchmark, unit, n) for these benchmarks' current results whose score lies
         outside the benchmark's unit's range, as the check 04_scores_outside_unit sees."""

@@ -292,6 +292,7 @@ class Changeset:
         counts = self._counts(kind)
         checked = merged_fields(kind)
         maybe_undated = self._maybe_undated(kind, typed)
+        undating = self._undating(kind, typed)
         named: list[pl.Series] = []
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
@@ -307,6 +308,9 @@ class Changeset:
                 progress(min(start + CHUNK_ROWS, typed.height))
         if named:
             for model, n in self.store.undated_results(pl.concat(named).to_list()).items():
+                counts.undated[model] = counts.undated.get(model, 0) + n
+        if undating:
+            for model, n in self.store.undated_results_of_models(undating).items():
                 counts.undated[model] = counts.undated.get(model, 0) + n
         if kind is MODELS and typed.height:
             # Also when no organization is written: a model restored by this write may
@@ -328,6 +332,14 @@ class Changeset:
             pl.col("reported_date").is_null() if "reported_date" in typed.columns else pl.lit(True)
         )
         return typed.filter(pl.col("model").is_in(undated) & no_date).get_column(ROW).to_list()
+
+    def _undating(self, kind: Kind, typed: pl.DataFrame) -> list[str]:
+        """The models whose release date these rows clear: their results with no
+        reported date of their own are then undated too."""
+        if kind is not MODELS or "release_date" not in typed.columns:
+            return []
+        cleared = typed.filter(pl.col("release_date").is_null()).get_column("slug").to_list()
+        return [slug for slug in cleared if self.refs.models.get(slug) is not None]
 
     def _with_merged_errors(
         self,
