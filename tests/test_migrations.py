@@ -155,10 +155,29 @@ def test_read_commands_ask_for_migrate_and_change_nothing(v1_db: Path):
         assert result.exit_code == 1, result.output
         assert result.stderr == (
             f"trendlab: error: {v1_db} has schema version 1, this trendlab needs "
-            f"{latest_version()}: run `trendlab migrate` to upgrade it\n"
+            f"{latest_version()}: run `trendlab --db {v1_db} migrate` to upgrade it\n"
         )
         assert result.stdout == ""
     assert v1_db.read_bytes() == before
+
+
+def test_the_migrate_asked_for_names_the_store_that_needs_it(
+    v1_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`trendlab migrate` migrates --db: asked to run it for the source of a copy (or any
+    --db but the default), you migrated ./trendlab.duckdb, or were told there is none."""
+    copied = _invoke(v1_db, "copy", str(v1_db), str(tmp_path / "copy.duckdb"))
+    assert copied.exit_code == 1
+    asked = f"run `trendlab --db {v1_db} migrate` to upgrade it"
+    assert asked in copied.stderr
+    migrated = CliRunner().invoke(cli, asked.split("`")[1].split()[1:])
+    assert migrated.exit_code == 0, migrated.stderr
+    assert _invoke(v1_db, "list", "models").exit_code == 0
+    # The default database needs no --db.
+    monkeypatch.chdir(tmp_path)
+    make_database(tmp_path / "trendlab.duckdb", up_to=1)
+    here = CliRunner().invoke(cli, ["list", "models"])
+    assert here.exit_code == 1 and "run `trendlab migrate` to upgrade it" in here.stderr
 
 
 def _assert_upgraded(db: Path, old: dict[str, list[tuple]]) -> None:

@@ -240,8 +240,17 @@ class Store:
             else:
                 raise TrendlabError(
                     f"{self.location} has schema version {have}, this trendlab needs {want}: "
-                    "run `trendlab migrate` to upgrade it"
+                    f"run `{self.migrate_command()}` to upgrade it"
                 )
+
+    def migrate_command(self) -> str:
+        """The command that migrates this store: `trendlab migrate` migrates --db, so a
+        file other than the default (say, the source of a `copy`) is named."""
+        if self.is_lake or Path(self.location).resolve() == Path(DEFAULT_DB).resolve():
+            return "trendlab migrate"
+        import shlex
+
+        return f"trendlab --db {shlex.quote(self.location)} migrate"
 
     def migrate(self) -> list[Migration]:
         """Apply every pending migration, each in its own transaction; return them."""

@@ -51,7 +51,7 @@ def copy_store(src: Store, dst: Store) -> Copied:
     missing = sorted(set(tables) - set(dst.data_tables()))
     if missing:
         raise TrendlabError(
-            f"{dst.location} has no table {missing[0]}: upgrade it with `trendlab migrate`"
+            f"{dst.location} has no table {missing[0]}: upgrade it with `{dst.migrate_command()}`"
         )
     delays = iter(CONFLICT_RETRY_DELAYS)
     while True:
