@@ -435,7 +435,9 @@ def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
     )
     result = run("import", "--from", "epoch", str(runs))
     assert result.exit_code == 0, result.stderr
-    assert "1 figures in the file are rounder than the database's" in result.stderr
+    assert (
+        "1 figure in the file is rounder than the database's and disagrees with it" in result.stderr
+    )
     assert (
         f"{runs}:2: open-mixtral-8x22b/gpqa-diamond: score 35.0 (the database's 34.0593434343 kept)"
         in result.stderr

@@ -117,7 +117,7 @@ def test_newer_publication_records_only_the_changes(run_empty: Run, tmp_path: Pa
     result = run_empty("import", "--from", "epoch", str(metr))
     assert result.exit_code == 0, result.stderr
     # One row of the file names a model without a release date: listed, left out.
-    assert "left out 1 rows: 1 the model has no release date" in result.stderr
+    assert "left out 1 row: 1 the model has no release date" in result.stderr
     assert "results: 1 added, 1 updated, 28 unchanged" in result.stderr
     log = _last_changeset(run_empty)
     assert log["message"] == "import epoch external_benchmark_metr.csv"
@@ -180,7 +180,7 @@ def test_unresolved_names_fail_with_candidates_or_are_skipped(run: Run, tmp_path
     assert run("log", "--json").stdout == before
     result = run("import", "--from", "epoch", str(path), "--skip-unresolved")
     assert result.exit_code == 0, result.stderr
-    assert "left out 1 rows naming 1 unknown model(s)" in result.stderr
+    assert "left out 1 row naming 1 unknown model:" in result.stderr
     assert "results: 1 added" in result.stderr
     # gpt-4-0314 is an alias of gpt-4: the result is GPT-4's.
     rows = _rows(run, "list", "results", "--model", "gpt-4", "--benchmark", "mmlu")

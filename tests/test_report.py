@@ -240,7 +240,7 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
     then = run("report", "--benchmark", "math", "--as-of", seed, "-o", "-").stdout
     assert "a later change" in now and "<b>99.5</b> percent" in now
     assert "a later change" not in then and "<b>94.8</b> percent" in then
-    assert f"as of <b>{seed}</b>" in then and "1 changesets" in then
+    assert f"as of <b>{seed}</b>" in then and "1 changeset ·" in then
 
 
 @pytest.mark.parametrize(

@@ -43,3 +43,8 @@ CONTROL_ESCAPES = {
 }
 # The same characters as a regular expression (Polars' syntax): Cc is C0, DEL and C1.
 CONTROL_RE = r"[\p{Cc}\p{Zl}\p{Zp}]"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 row', '2 rows': a count and its noun in agreement (`plural` when not noun+s)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -20,6 +20,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.errors import TrendlabError
+from trendlab.text import counted
 
 
 @click.command("plot", cls=TrendlabCommand)
@@ -189,7 +190,7 @@ def report(
         raise TrendlabError(f"cannot write {output}: {exc.strerror or exc}") from None
     drawn = sum(1 for s in built.benchmarks if s.problem is None)
     note(
-        f"wrote {output}: {len(built.benchmarks)} benchmarks, {drawn} with a forecast, "
+        f"wrote {output}: {counted(len(built.benchmarks), 'benchmark')}, {drawn} with a forecast, "
         f"{len(page) // 1024} KiB"
     )
 

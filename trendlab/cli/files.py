@@ -24,6 +24,7 @@ from trendlab.cli.options import (
     output_options,
 )
 from trendlab.kinds import IMPORTABLE
+from trendlab.text import counted
 
 SHOWN = 5  # lines of a left-out list shown before "... and N more"
 
@@ -179,9 +180,12 @@ def _import_source(
             f"benchmark SLUG --set floor=...`): {', '.join(outcome.created_benchmarks)}"
         )
     if outcome.known_by_alias:
+        one = len(outcome.known_by_alias) == 1
         note(
-            f"{len(outcome.known_by_alias)} catalog models are already known by an alias "
-            f"and were not added again: {', '.join(outcome.known_by_alias[:shown])}"
+            f"{counted(len(outcome.known_by_alias), 'catalog model')} "
+            f"{'is' if one else 'are'} already known by an alias and "
+            f"{'was' if one else 'were'} not added again: "
+            f"{', '.join(outcome.known_by_alias[:shown])}"
             + (
                 f" ... and {len(outcome.known_by_alias) - shown} more"
                 if shown is not None and len(outcome.known_by_alias) > shown
@@ -191,45 +195,57 @@ def _import_source(
     if publication.skipped:
         reasons = Counter(s.reason for s in publication.skipped)
         listed = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
-        note(f"left out {len(publication.skipped)} rows: {listed}")
+        note(f"left out {counted(len(publication.skipped), 'row')}: {listed}")
         for skip in publication.skipped[:shown]:
             note(f"  {skip.source}:{skip.line}: {skip.name or ''} ({skip.reason})")
-        _more(len(publication.skipped), "rows", shown)
+        _more(len(publication.skipped), "row", shown)
     if outcome.unresolved:
         note(
-            f"left out {outcome.unresolved_rows} rows naming {len(outcome.unresolved)} "
-            "unknown model(s):"
+            f"left out {counted(outcome.unresolved_rows, 'row')} naming "
+            f"{counted(len(outcome.unresolved), 'unknown model')}:"
         )
         for unresolved in outcome.unresolved[: None if shown is None else 20]:
             note(
                 f"  {unresolved.source}:{unresolved.lines[0]}: {unresolved.name!r}{unresolved.hint}"
             )
-        _more(len(outcome.unresolved), "unknown models", None if shown is None else 20)
+        _more(len(outcome.unresolved), "unknown model", None if shown is None else 20)
     if outcome.kept:
+        one = len(outcome.kept) == 1
         note(
-            f"{len(outcome.kept)} figures in the file are rounder than the database's and "
-            "disagree with them; the database's more precise figures are kept:"
+            f"{counted(len(outcome.kept), 'figure')} in the file "
+            + (
+                "is rounder than the database's and disagrees with it; the database's more "
+                "precise figure is kept:"
+                if one
+                else "are rounder than the database's and disagree with them; the "
+                "database's more precise figures are kept:"
+            )
         )
         for line in outcome.kept[:shown]:
             note(f"  {line}")
-        _more(len(outcome.kept), "figures", shown)
+        _more(len(outcome.kept), "figure", shown)
     for kind, labels in outcome.absent.items():
+        what = counted(len(labels), get_kind(kind).singular, kind)
         note(
-            f"{len(labels)} {kind} in the database from this source are not in {Path(path).name} "
-            "(not retracted; check them with `trendlab history`, retract with `trendlab "
-            "retract`):"
+            f"{what} in the database from this source {'is' if len(labels) == 1 else 'are'} "
+            f"not in {Path(path).name} (not retracted; check "
+            f"{'it' if len(labels) == 1 else 'them'} with `trendlab history`, retract with "
+            "`trendlab retract`):"
         )
         for label in labels[:shown]:
             note(f"  {label}")
-        _more(len(labels), kind, shown)
+        _more(len(labels), get_kind(kind).singular, shown, kind)
     _report(cs, dry_run)
 
 
-def _more(total: int, what: str, shown: int | None) -> None:
+def _more(total: int, noun: str, shown: int | None, plural: str | None = None) -> None:
     """After a list cut at `shown` lines (None: not cut): how many more there are, and
     how to see them."""
     if shown is not None and total > shown:
-        note(f"  ... and {total - shown} more {what} (--list-all lists them)")
+        n = total - shown
+        note(
+            f"  ... and {n} more {noun if n == 1 else plural or noun + 's'} (--list-all lists them)"
+        )
 
 
 def _report(cs: Any, dry_run: bool) -> None:

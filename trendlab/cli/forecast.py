@@ -21,6 +21,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
+from trendlab.text import counted
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -370,7 +371,7 @@ def backtest(
             how = pooled_calibration(described is not None, level / 100)
             render_tables(
                 [
-                    (f"Backtest of {len(scored)} benchmarks; {how}", each),
+                    (f"Backtest of {counted(len(scored), 'benchmark')}; {how}", each),
                     ("Pooled over the benchmarks of each unit", pooled),
                 ],
                 output,
@@ -380,7 +381,9 @@ def backtest(
             first, last = rows.get_column("origin").min(), rows.get_column("origin").max()
             span = f"{first!s} to {last!s}"
             how = benchmark_calibration(described, level / 100)
-            title = f"Backtest of {benchmark}: origins {span} every {every} months; {how}"
+            title = (
+                f"Backtest of {benchmark}: origins {span} every {counted(every, 'month')}; {how}"
+            )
             render_tables([(title, each.drop("benchmark"))], output)
 
 

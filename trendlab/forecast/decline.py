@@ -72,7 +72,8 @@ def fit_decline(years: np.ndarray, values: np.ndarray, *, level: float = 0.8) ->
     x = np.asarray(years, dtype=float)
     y = np.asarray(values, dtype=float)
     if len(x) < MIN_POINTS:
-        raise TrendlabError(f"a trend needs at least {MIN_POINTS} price points, there are {len(x)}")
+        there = f"there {'is' if len(x) == 1 else 'are'} {len(x)}"
+        raise TrendlabError(f"a trend needs at least {MIN_POINTS} price points, {there}")
     if not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)) or np.any(y <= 0):
         raise TrendlabError("a price trend needs finite, positive prices")
     if np.ptp(x) == 0:

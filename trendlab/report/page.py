@@ -160,12 +160,13 @@ def _header(report: Report, title: str) -> str:
     if report.until:
         as_of += f" · forecasts to {_esc(report.until)}"
     counts = ", ".join(
-        f"{_num(c.get(k, 0))} {k}" for k in ("models", "benchmarks", "results", "prices")
+        f"{_num(c.get(k, 0))} {k if c.get(k, 0) != 1 else k[:-1]}"
+        for k in ("models", "benchmarks", "results", "prices", "changesets")
     )
     return (
         f"<header><h1>{_esc(title)}</h1>"
         f'<p class="meta">Database <code>{_esc(report.database)}</code>{as_of} · '
-        f"{counts}, {_num(c.get('changesets', 0))} changesets · generated "
+        f"{counts} · generated "
         f"{_esc(report.generated_at.strftime('%Y-%m-%d %H:%M'))} UTC · "
         f"{report.level * 100:g} % intervals</p></header>"
     )
