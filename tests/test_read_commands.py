@@ -775,6 +775,17 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
     assert unknown.stderr == "trendlab: error: unknown benchmark 'mmul' (did you mean 'mmlu'?)\n"
 
 
+def test_an_empty_as_of_is_refused_not_ignored(run: Run):
+    """--as-of "" read the current state as if no --as-of were given, while --as-of " "
+    was refused: both are a mistake, and a read of the wrong state would pass for one
+    of the past."""
+    for when in ("", " "):
+        result = run("list", "models", "--as-of", when, "--csv")
+        assert result.exit_code == 2, result.stderr
+        assert result.stdout == ""
+        assert "--as-of: '' is not a date, a timestamp or a changeset id" in result.stderr
+
+
 def _command_paths(group: click.Group, ctx: click.Context) -> list[list[str]]:
     paths: list[list[str]] = []
     for name in group.list_commands(ctx):

@@ -87,7 +87,9 @@ class Settings:
             self.db, read_only=True, lock_timeout=self.lock_timeout, data_path=self.data_path
         )
         try:
-            if as_of:
+            # Not `if as_of`: an empty --as-of "" is a mistake to report, as "  " is,
+            # not the current state read as if it had been asked for.
+            if as_of is not None:
                 store.use_as_of(store.parse_as_of(as_of))
             yield store
         finally:
