@@ -31,6 +31,12 @@ def test_blend_parsing_and_value(empty_db: Path):
     for bad in ("3", "a:b", "0:0", "-1:2"):
         with pytest.raises(TrendlabError, match="is not INPUT:OUTPUT weights"):
             Blend.parse(bad)
+    # Weights past a float's range, in digits: the blend came out NaN, or 0 when only
+    # their sum overflowed, for every price.
+    for huge in ("9" * 400 + ":1", "1" + "0" * 308 + ":" + "1" + "0" * 308):
+        with pytest.raises(TrendlabError, match="weights this large cannot be blended"):
+            Blend.parse(huge)
+    assert Blend.parse("1" + "0" * 300 + ":1").input == 1e300
     assert _blended(
         empty_db,
         "SELECT blended_price(5.0, 15.0), blended_price(5.0, 15.0, w_in := 1, w_out := 1), "
@@ -78,6 +84,9 @@ def test_prices_errors(run: Run):
     # A malformed --blend is a usage error, like any malformed option value.
     result = run("prices", "--blend", "three to one")
     assert result.exit_code == 2 and "Invalid value for '--blend'" in result.stderr
+    result = run("prices", "--model", "gpt-4o", "--blend", "9" * 400 + ":1", "--csv")
+    assert result.exit_code == 2 and result.stdout == "", result.stdout
+    assert "weights this large cannot be blended" in result.stderr
 
 
 def test_prices_as_of(run: Run):

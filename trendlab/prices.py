@@ -6,6 +6,7 @@ public proxy left. These are Polars transforms over the `prices` and `scores` vi
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -40,6 +41,13 @@ class Blend:
         if not match or float(match[1]) + float(match[2]) == 0:
             raise TrendlabError(
                 f"{text!r} is not INPUT:OUTPUT weights, e.g. 3:1 (input-heavy) or 1:1"
+            )
+        # Digits alone can spell a number past a float's range (310 of them): as inf,
+        # or as a sum that is, the blend divides to NaN or 0 for every price.
+        if not math.isfinite(float(match[1]) + float(match[2])):
+            raise TrendlabError(
+                f"{text!r}: weights this large cannot be blended; give their ratio, "
+                "e.g. 3:1 (input-heavy) or 1:1"
             )
         return cls(float(match[1]), float(match[2]))
 
