@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Run, both_stores
+import duckdb
+
+from tests.conftest import Run, both_stores, changeset_around
 from trendlab.db import Store
 
 
@@ -231,3 +233,32 @@ def test_an_alias_is_one_line_of_text(run: Run, tmp_path: Path):
     assert run("alias", "list", "--json").stdout == before
     # Spaces inside a name are text, not control characters.
     assert run("alias", "add", "gpt-4", "GPT 4 (2023)").exit_code == 0
+
+
+def test_an_alias_stored_with_a_line_break_before_the_rule_stays_editable(
+    run: Run, db: Path, tmp_path: Path
+):
+    """An older trendlab stored aliases with a line break. The rule refuses a new one,
+    but edit checked the stored key again: such an alias's model and notes could not
+    be corrected, and an export of the aliases did not import back."""
+    legacy = "old\nname"
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "an older trendlab's alias")
+        con.execute(
+            "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
+            "VALUES (?, ?, 1, 'insert', ?, 'gpt-4')",
+            [changeset, legacy, legacy],
+        )
+    edited = run("edit", "alias", legacy, "--set", "model=gpt-4o", "-m", "the right model")
+    assert edited.exit_code == 0, edited.stderr
+    shown = json.loads(run("alias", "list", "--model", "gpt-4o", "--json").stdout)
+    assert legacy in [row["alias"] for row in shown]
+
+    exported = tmp_path / "aliases.csv"
+    assert run("export", "aliases", "-o", str(exported)).exit_code == 0
+    imported = run("import", str(exported))
+    assert imported.exit_code == 0, imported.stderr
+    assert "nothing to write" in imported.stderr
+    # A new one is still refused.
+    refused = run("alias", "add", "gpt-4o", "new\nname")
+    assert refused.exit_code == 1 and "holds a line break" in refused.stderr

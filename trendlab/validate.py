@@ -134,8 +134,11 @@ def _quoted(col: pl.Expr) -> pl.Expr:
     return pl.lit("'") + col.str.slice(0, _SHOWN) + pl.lit("'")
 
 
-def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr]]]:
-    """(typed value, rules) for one field of text input.
+def _field_rules(
+    field: Field, raw: pl.Expr, stored: list[str] | None = None
+) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr]]]:
+    """(typed value, rules) for one field of text input. `stored`: the values of a
+    one_line field already stored that break its rule (see validate).
 
     A rule is (mask, message): the mask says which rows break it, and the message is
     built only for those rows, since building it for every row of a big file costs
@@ -193,7 +196,7 @@ def _field_rules(field: Field, raw: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Exp
     else:
         if field.one_line:
             rule(
-                present & raw.str.contains(CONTROL_RE),
+                present & raw.str.contains(CONTROL_RE) & ~raw.is_in(stored or []),
                 " holds a line break or another control character; it must be one line of text",
             )
         typed = raw
@@ -586,7 +589,13 @@ def validate(
         )
     typed_exprs, rules = [pl.col(ROW)], []
     for f in fields:
-        typed_expr, field_rules = _field_rules(f, pl.col(f.name))
+        stored = None
+        if kind is ALIASES and f.one_line and cleaned[f.name].str.contains(CONTROL_RE).any():
+            # An alias an older trendlab stored with a line break is refused as a new
+            # name, but stays the key it is: its model and notes can still be edited,
+            # and an export of it imports back.
+            stored = list(refs.aliases)
+        typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored)
         typed_exprs.append(typed_expr)
         rules.extend(field_rules)
     typed = cleaned.select(*typed_exprs)
