@@ -555,6 +555,14 @@ def test_required_options_and_negative_scores_on_the_command_line(run: Run):
         "https://x.example/2",
     )
     assert dashed.exit_code == 0, dashed.stderr
+    # A short option with its value attached (-mWHY), as every other command takes it,
+    # was refused as "No such option '-mWHY'".
+    attached = run("add-result", "gpt-4", "mmlu", "41", "-mfrom the paper")
+    assert attached.exit_code == 0, attached.stderr
+    assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["message"] == (
+        "from the paper"
+    )
+    assert "No such option '-xfoo'" in run("add-result", "gpt-4", "mmlu", "42", "-xfoo").stderr
 
 
 def test_a_retracted_record_says_so(run: Run):

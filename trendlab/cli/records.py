@@ -159,11 +159,15 @@ class _NegativeScores(TrendlabCommand):
         for arg in args:
             if arg == "--":
                 break
-            name = arg.split("=", 1)[0]
+            # A short option may carry its value (-mWHY), as on every other command.
+            attached = not arg.startswith("--") and len(arg) > 2 and arg[:2] in takes_value
+            name = arg[:2] if attached else arg.split("=", 1)[0]
             unknown = name not in known and name not in ctx.help_option_names
             if not after_option and arg.startswith("-") and not _NUMBER.fullmatch(arg) and unknown:
                 raise click.NoSuchOption(name, possibilities=sorted(known), ctx=ctx)
-            after_option = not after_option and name in takes_value and "=" not in arg
+            after_option = (
+                not after_option and name in takes_value and "=" not in arg and not attached
+            )
         return super().parse_args(ctx, args)
 
 
