@@ -668,23 +668,16 @@ class Store:
         ).fetchall()
         return [name for (name,) in rows]
 
-    def undated_results(self, ids: list[str]) -> dict[str, int]:
-        """Of these current results, how many per model no date places (the `scores`
-        view's date: no reported date, and a model with no release date)."""
+    def undated_results(self, by: str, keys: list[str]) -> dict[str, int]:
+        """How many current results per model no date places (the `scores` view's date:
+        no reported date, and a model with no release date), of those whose `by` ('id'
+        or 'model') is one of `keys`."""
+        if by not in ("id", "model"):
+            raise ValueError(f"undated results by {by!r}: by id or model")
         rows = self.execute(
-            "SELECT model, count(*) FROM scores WHERE date IS NULL "
-            "AND id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY model ORDER BY model",
-            {"ids": ids},
-        ).fetchall()
-        return dict(rows)
-
-    def undated_results_of_models(self, models: list[str]) -> dict[str, int]:
-        """How many current results of each of these models no date places (as
-        undated_results counts them)."""
-        rows = self.execute(
-            "SELECT model, count(*) FROM scores WHERE date IS NULL "
-            "AND model IN (SELECT unnest($models::VARCHAR[])) GROUP BY model ORDER BY model",
-            {"models": models},
+            f"SELECT model, count(*) FROM scores WHERE date IS NULL "
+            f"AND {by} IN (SELECT unnest($keys::VARCHAR[])) GROUP BY model ORDER BY model",
+            {"keys": keys},
         ).fetchall()
         return dict(rows)
 

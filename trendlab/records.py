@@ -307,10 +307,10 @@ class Changeset:
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
         if named:
-            for model, n in self.store.undated_results(pl.concat(named).to_list()).items():
+            for model, n in self.store.undated_results("id", pl.concat(named).to_list()).items():
                 counts.undated[model] = counts.undated.get(model, 0) + n
         if undating:
-            for model, n in self.store.undated_results_of_models(undating).items():
+            for model, n in self.store.undated_results("model", undating).items():
                 counts.undated[model] = counts.undated.get(model, 0) + n
         if kind is MODELS and typed.height:
             # Also when no organization is written: a model restored by this write may
