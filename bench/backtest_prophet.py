@@ -225,7 +225,11 @@ def paired(rows: pl.DataFrame, family: str, peer: str) -> pl.DataFrame:
     )
     out = []
     for (horizon,), group in errors.group_by("horizon"):
-        per = group.group_by("benchmark").agg(pl.col("d").sum().alias("s"), pl.len().alias("n"))
+        per = (
+            group.group_by("benchmark")
+            .agg(pl.col("d").sum().alias("s"), pl.len().alias("n"))
+            .sort("benchmark")  # in one order, so the seeded resamples are the same each run
+        )
         if per.height < 2:
             continue
         # The mean over forecasts of a resample of benchmarks: a ratio of sums.
