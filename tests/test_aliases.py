@@ -62,17 +62,22 @@ def test_an_import_may_not_give_one_alias_to_two_models(run: Run, tmp_path: Path
     assert run("alias", "list", "--json").stdout == before
 
 
-def test_check_finds_aliases_that_clash_ignoring_case(run: Run, store_location: str):
+def _store_aliases(store_location: str, aliases: list[tuple[str, str]]) -> None:
+    """Write (alias, model) records past validation, as an older trendlab could have."""
     store = Store.open(store_location, read_only=False)
     cs = store.con.execute("SELECT id FROM changesets").fetchone()[0]
-    store.con.execute(
-        "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) VALUES "
-        "(?, 'Gpt-4', 1, 'insert', 'Gpt-4', 'gpt-4o'), "
-        "(?, 'Clash-A', 1, 'insert', 'Clash-A', 'gpt-4'), "
-        "(?, 'clash-a', 1, 'insert', 'clash-a', 'gpt-4o')",
-        [cs, cs, cs],
+    store.con.executemany(
+        "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
+        "VALUES (?, ?, 1, 'insert', ?, ?)",
+        [[cs, alias, alias, model] for alias, model in aliases],
     )
     store.close()
+
+
+def test_check_finds_aliases_that_clash_ignoring_case(run: Run, store_location: str):
+    _store_aliases(
+        store_location, [("Gpt-4", "gpt-4o"), ("Clash-A", "gpt-4"), ("clash-a", "gpt-4o")]
+    )
     result = run("check", "--json")
     assert result.exit_code == 1
     problems = {(v["key"], v["problem"]) for v in json.loads(result.stdout)}
@@ -84,16 +89,8 @@ def test_check_finds_aliases_that_clash_ignoring_case(run: Run, store_location: 
 def test_check_finds_an_alias_on_two_lines(run: Run, store_location: str):
     """Written before a control character in an alias was refused, such an alias can
     still be listed by check, and retracted."""
-    store = Store.open(store_location, read_only=False)
-    cs = store.con.execute("SELECT id FROM changesets").fetchone()[0]
-    store.con.execute(
-        "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) VALUES "
-        "(?, 'two\nlines', 1, 'insert', 'two\nlines', 'gpt-4'), "
-        "(?, 'tab\tbed', 1, 'insert', 'tab\tbed', 'gpt-4'), "
-        "(?, 'next\u2028line', 1, 'insert', 'next\u2028line', 'gpt-4')",
-        [cs, cs, cs],
-    )
-    store.close()
+    odd = ["two\nlines", "tab\tbed", "next\u2028line"]
+    _store_aliases(store_location, [(alias, "gpt-4") for alias in odd])
     result = run("check", "--json")
     assert result.exit_code == 1
     flagged = {
@@ -101,7 +98,7 @@ def test_check_finds_an_alias_on_two_lines(run: Run, store_location: str):
         for v in json.loads(result.stdout)
         if v["problem"] == "alias holds a line break or another control character"
     }
-    assert flagged == {"two\nlines", "tab\tbed", "next\u2028line"}
+    assert flagged == set(odd)
     assert run("retract", "alias", "two\nlines", "-m", "one line").exit_code == 0
 
 
