@@ -130,8 +130,10 @@ class Scale:
 def undated_note(n: int, where: str) -> str:
     """The note for `n` results that no date places, left out of a forecast, a figure
     or a price trend; `where` says which results ('on mmlu')."""
+    from trendlab.text import counted
+
     return (
-        f"{n} result{'s' if n > 1 else ''} {where} left out: no reported_date, and the "
+        f"{counted(n, 'result')} {where} left out: no reported_date, and the "
         "model has no release_date (set one with `trendlab edit`)"
     )
 

@@ -138,7 +138,7 @@ def _field_rules(
     field: Field, raw: pl.Expr, stored: list[str] | None = None
 ) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr]]]:
     """(typed value, rules) for one field of text input. `stored`: the values of a
-    one_line field already stored that break its rule (see validate).
+    one_line field already stored, which its rule lets stand (see validate).
 
     A rule is (mask, message): the mask says which rows break it, and the message is
     built only for those rows, since building it for every row of a big file costs

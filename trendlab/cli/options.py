@@ -329,10 +329,12 @@ def note_undated(undated: dict[str, int], given: str, shown: int = 5) -> None:
     else:
         whose = f"their models {named} have"
         fix = "the models' release dates (trendlab edit model SLUG --set"
-    results, them = ("1 result has", "it") if n == 1 else (f"{n} results have", "them")
+    from trendlab.text import counted
+
+    have, them = ("has", "it") if n == 1 else ("have", "them")
     give = given if given.startswith("-") else f"{'its' if n == 1 else 'their'} {given}"
     note(
-        f"{results} no date (no {given}, and {whose} no release date): forecasts (by "
+        f"{counted(n, 'result')} {have} no date (no {given}, and {whose} no release date): forecasts (by "
         f"compute and price too), figures and price trends leave {them} out; give "
         f"{give}, or set {fix} release_date=YYYY-MM-DD)"
     )
