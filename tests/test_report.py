@@ -210,6 +210,31 @@ def test_report_price_trend_that_cannot_be_computed(seeded_copy: Path, tmp_path:
     assert "Latest changesets" in text and '<p class="muted">None.</p>' in text
 
 
+def test_report_price_section_says_what_no_date_leaves_out(run: Run):
+    """A result no date places is left out of the report's price trend, as of
+    price-trend's, which says so on stderr: the report said nothing, with a trend or
+    without one, so the cheapest model just priced could be missing without a word."""
+    for step in (
+        ("add-model", "undated-cheap", "--name", "Undated cheap"),
+        ("add-result", "undated-cheap", "mmlu", "99"),
+        ("add-price", "undated-cheap", "acme", "2024-01-01", "--input", "0.01", "--output", "0.01"),
+    ):
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    for threshold in ("80", "99"):  # a trend; none (no dated priced model reaches 99)
+        told = run("price-trend", "mmlu", "--threshold", threshold).stderr.splitlines()[0]
+        assert told.startswith(f"1 result on mmlu at or beyond {threshold} left out: no ")
+        page = run(
+            "report", "--benchmark", "gsm8k", "--price-threshold", threshold, "-o", "-"
+        ).stdout
+        prices = page[page.index('<section id="prices">') :]
+        assert f'<p class="muted">Price trend: {html.escape(told)}.</p>' in prices
+        assert ("No price trend:" in prices) == (threshold == "99")
+    # Below the threshold it changes nothing, and is not mentioned.
+    page = run("report", "--benchmark", "gsm8k", "--price-benchmark", "gsm8k", "-o", "-").stdout
+    assert "left out" not in page[page.index('<section id="prices">') :]
+
+
 def test_report_until_before_the_data_is_a_note(seeded_copy: Path):
     result = make_runner(seeded_copy)("report", "--benchmark", "mmlu", "--until", "2024", "-o", "-")
     assert result.exit_code == 0, result.stderr

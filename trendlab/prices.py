@@ -105,6 +105,19 @@ def undated_reaching(
     return scores.filter(reached).height
 
 
+def undated_reaching_note(
+    benchmark: dict[str, Any], scores: pl.DataFrame, threshold: float
+) -> str | None:
+    """What a price trend of `benchmark` (a Store.benchmark record) to `threshold`
+    leaves out for want of a date, as series.undated_note words it; None when nothing
+    is. price-trend and the report both say it."""
+    from trendlab.series import undated_note
+
+    higher = benchmark.get("higher_is_better") is not False
+    n = undated_reaching(scores, threshold, higher_is_better=higher)
+    return undated_note(n, f"on {benchmark['slug']} at or beyond {threshold:g}") if n else None
+
+
 def capable_models(
     scores: pl.DataFrame, threshold: float, *, higher_is_better: bool = True
 ) -> pl.DataFrame:

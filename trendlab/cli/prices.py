@@ -179,12 +179,9 @@ def price_trend(
         scores = store.scores(bench["slug"])
         price_rows = store.records(PRICES, blend=blend)
         day = core.reading_day(store.as_of)
-    higher = bench.get("higher_is_better") is not False
-    undated = core.undated_reaching(scores, threshold, higher_is_better=higher)
+    undated = core.undated_reaching_note(bench, scores, threshold)
     if undated:
-        from trendlab.series import undated_note
-
-        note(undated_note(undated, f"on {bench['slug']} at or beyond {threshold:g}"))
+        note(undated)
     trend = core.price_trend(
         bench, scores, price_rows, threshold, blend=blend, level=level / 100, on=day
     )

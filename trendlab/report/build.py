@@ -70,6 +70,7 @@ class PriceSection:
     headline: str = ""
     points: pl.DataFrame | None = None
     problem: str | None = None
+    undated: str | None = None  # what no date places, left out (as price-trend says)
 
 
 @dataclass
@@ -338,6 +339,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     if read.price_facts is None:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
+    section.undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold)
     try:
         # The rate's interval at the page's level, as `price-trend --level` draws it.
         trend = core.price_trend(

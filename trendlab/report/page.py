@@ -389,9 +389,13 @@ def _prices(section: PriceSection) -> str:
         f"{'&ge;' if section.higher_is_better else '&le;'} {_num(section.threshold)} "
         f"{_esc(section.unit)}</h2>"
     )
+    undated = (
+        f'<p class="muted">Price trend: {_esc(section.undated)}.</p>' if section.undated else ""
+    )
     if section.problem is not None:
         return (
-            f'{head}<p class="note problem">No price trend: {_esc(section.problem)}.</p></section>'
+            f'{head}<p class="note problem">No price trend: {_esc(section.problem)}.</p>'
+            f"{undated}</section>"
         )
     points = section.points
     table = ""
@@ -414,7 +418,7 @@ def _prices(section: PriceSection) -> str:
         f"{_esc(section.headline)}.</p>"
         f'<figure class="chart" id="chart-price" data-chart="price">{_svg(section.chart or "")}'
         f"<figcaption>Blended price: 3 input tokens to 1 output token.</figcaption></figure>"
-        f"{table}</section>"
+        f"{undated}{table}</section>"
     )
 
 
