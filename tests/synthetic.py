@@ -38,6 +38,7 @@ def frame(xs: np.ndarray, scores: np.ndarray, prefix: str = "m") -> pl.DataFrame
             "setting": ["5-shot" if i % 2 else "0-shot" for i in range(n)],
             "compute": [float(10 ** (22 + 0.1 * i)) for i in range(n)],
             "price": [None] * n,
+            "priced_later": [False] * n,
         },
         schema_overrides={"price": pl.Float64},
     )

@@ -549,3 +549,57 @@ def test_a_forecast_by_price_takes_the_blend_of_huge_prices_as_finite(run: Run):
     assert forecast.exit_code == 0, forecast.stderr
     # The forecast starts at the frontier's price, the huge model's: 1e308.
     assert 1e308 <= json.loads(forecast.stdout)["forecast"][0]["x"] < float("inf")
+
+
+def test_a_forecast_by_price_places_a_model_only_once_a_price_is_in_effect(
+    run: Run, store_location: str, tmp_path: Path
+):
+    """A forecast by price placed a model at its earliest listed price even when that
+    price takes effect after today, as prices --current and price-trend do not: a
+    model priced only from a later day moved today's frontier. It is now left out, and
+    counted; read as of a day its price is in effect, it is placed, by a fit of its
+    own, not the cached fit of today's points (the cache key names the day that
+    matters). A model with a price today and a later one keeps today's."""
+    args = ("forecast", "gpqa-diamond", "--by", "price", "--json")
+    today = run(*args)
+    assert today.exit_code == 0, today.stderr
+    later = date.today().year + 2  # past any time zone's today, as above
+    for step in (
+        ("add-model", "cheap-later", "--release-date", "2025-06-01"),
+        ("add-result", "cheap-later", "gpqa-diamond", "80", "--date", "2025-06-01"),
+    ):
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    # Its only price, and every priced model's cut to almost nothing, from that day on.
+    current = pl.DataFrame(json.loads(run("prices", "--current", "--json").stdout))
+    announced = tmp_path / "prices.csv"
+    pl.concat(
+        [
+            current.select("model", "provider"),
+            pl.DataFrame({"model": ["cheap-later"], "provider": ["acme"]}),
+        ]
+    ).with_columns(
+        pl.lit(f"{later}-01-01").alias("effective_date"),
+        pl.lit(0.001).alias("input_usd_per_mtok"),
+        pl.lit(0.001).alias("output_usd_per_mtok"),
+    ).write_csv(announced)
+    imported = run("import", str(announced), "-m", "announced")
+    assert imported.exit_code == 0, imported.stderr
+    again = run(*args)
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout) == json.loads(today.stdout)
+    assert (
+        f"1 result on gpqa-diamond left out: the model has no price in effect on "
+        f"{date.today()}, only prices announced for later\n"
+    ) in again.stderr
+    then = run(*args, "--as-of", str(later + 1))
+    assert then.exit_code == 0, then.stderr
+    assert "left out" not in then.stderr
+    fitted = json.loads(then.stdout)
+    assert fitted["fitted_on"] != json.loads(today.stdout)["fitted_on"]
+    # The same forecast with the cache emptied: as of that day, a fit of that day's
+    # points, and today's again after it.
+    with Store.open(store_location, read_only=False) as store:
+        store.execute("DELETE FROM forecast_cache")
+    assert json.loads(run(*args, "--as-of", str(later + 1)).stdout) == fitted
+    assert json.loads(run(*args).stdout) == json.loads(today.stdout)

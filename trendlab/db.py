@@ -890,27 +890,24 @@ class Store:
         """Every current result of the benchmarks with what a forecast's x can be.
 
         date is the reported date, else the model's release date; organization is the
-        model's (figures colour by it); price is the model's earliest listed price
-        blended 3 input : 1 output (USD per million tokens) by the schema's
-        blended_price macro.
+        model's (figures colour by it); price is the model's earliest listed price in
+        effect on the day the store is read as of (see prices.reading_day), blended 3
+        input : 1 output (USD per million tokens) by the schema's blended_price macro;
+        priced_later is true where the model has prices, but none in effect yet.
         """
+        from trendlab.prices import reading_day
+
         return self.frame(
-            """
-            WITH first_price AS (
-                SELECT model,
-                       arg_min(blended_price(input_usd_per_mtok, output_usd_per_mtok),
-                               effective_date) AS price
-                FROM prices
-                WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL
-                GROUP BY model
-            )
+            f"""
+            WITH first_price AS ({_FIRST_PRICE})
             SELECT s.benchmark, s.id, s.date, s.score, s.model, s.organization, s.setting,
-                   s.training_compute_flop AS compute, p.price
+                   s.training_compute_flop AS compute, p.price,
+                   coalesce(p.listed_from > $day, false) AS priced_later
             FROM scores s LEFT JOIN first_price p ON p.model = s.model
             WHERE list_contains($benchmarks::VARCHAR[], s.benchmark)
             ORDER BY s.benchmark, s.date, s.id
             """,
-            {"benchmarks": list(benchmarks)},
+            {"benchmarks": list(benchmarks), "day": reading_day(self.as_of)},
         )
 
     def known_points(
@@ -1050,11 +1047,19 @@ class Store:
         models those results name, and with `prices` their prices. Only a forecast by
         price reads prices: a new price must not make every other forecast and backtest
         of its model's benchmarks compute again. A retracted benchmark has none:
-        nothing forecasts or backtests it."""
+        nothing forecasts or backtests it.
+
+        With `prices` the version also ends in `@YYYY-MM-DD`: of the models the
+        benchmark's results name, the latest first price in effect on the day the store
+        is read as of (prices.reading_day). forecast_points places a model by that first
+        price, so a forecast by price depends on the day through this date alone: the
+        day an announced first price takes effect, the version and the forecast change."""
+        from trendlab.prices import reading_day
+
         # The results are read once, each joined to the latest change of its model
         # (record or price), and reduced to one row per benchmark: cheap on a million.
         rows = self.execute(
-            """
+            f"""
             WITH m AS (
                 SELECT model, max(changeset_id) AS changeset_id FROM (
                     SELECT key AS model, changeset_id FROM model_revisions
@@ -1069,12 +1074,24 @@ class Store:
                 GROUP BY r.benchmark
                 UNION ALL
                 SELECT key, max(changeset_id), NULL FROM benchmark_revisions GROUP BY key
+            ),
+            first_price AS ({_FIRST_PRICE}),
+            placed AS (
+                SELECT r.benchmark, max(p.since) AS since
+                FROM (SELECT DISTINCT benchmark, model FROM results) r
+                JOIN first_price p ON p.model = r.model
+                WHERE $prices
+                GROUP BY r.benchmark
+            ),
+            versions AS (
+                SELECT benchmark, max(greatest(own, models)) AS version FROM touched
+                WHERE benchmark IN (SELECT slug FROM benchmarks)
+                GROUP BY benchmark
             )
-            SELECT benchmark, max(greatest(own, models)) FROM touched
-            WHERE benchmark IN (SELECT slug FROM benchmarks)
-            GROUP BY benchmark
+            SELECT v.benchmark, concat(v.version, '@' || strftime(p.since, '%Y-%m-%d'))
+            FROM versions v LEFT JOIN placed p ON p.benchmark = v.benchmark
             """,
-            {"prices": prices},
+            {"prices": prices, "day": reading_day(self.as_of)},
         ).fetchall()
         return {benchmark: version for benchmark, version in rows}
 
@@ -1241,6 +1258,22 @@ class Store:
         finally:
             self.con.unregister("__rows")
         return int(row[0]) if row else 0
+
+
+# Per model, the price a forecast by price places it at: its earliest listed price with
+# both sides known, among those in effect on $day (since, its date), and when its
+# earliest is listed at all (listed_from), which may be after $day: providers announce
+# prices ahead.
+_FIRST_PRICE = """
+    SELECT model,
+           arg_min(blended_price(input_usd_per_mtok, output_usd_per_mtok), effective_date)
+               FILTER (WHERE effective_date <= $day) AS price,
+           min(effective_date) FILTER (WHERE effective_date <= $day) AS since,
+           min(effective_date) AS listed_from
+    FROM prices
+    WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL
+    GROUP BY model
+"""
 
 
 def _key_parts(text: str, named: list[str]) -> list[str]:

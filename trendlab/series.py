@@ -138,6 +138,18 @@ def undated_note(n: int, where: str) -> str:
     )
 
 
+def priced_later_note(n: int, where: str, day: date) -> str:
+    """The note for `n` results a forecast by price leaves out because their model's
+    prices all take effect after `day` (the day it reads prices on); `where` says
+    which results ('on mmlu')."""
+    from trendlab.text import counted
+
+    return (
+        f"{counted(n, 'result')} {where} left out: the model has no price in effect on "
+        f"{day}, only prices announced for later"
+    )
+
+
 @dataclass(frozen=True)
 class Series:
     """What a forecast fits: usable results on one x axis, with the frontier marked.
@@ -153,6 +165,7 @@ class Series:
     setting: str | None
     points: pl.DataFrame
     undated: int = 0  # results left out for want of a date (no report, no release)
+    priced_later: int = 0  # by price, dated results left out: no price in effect yet
 
     @property
     def records(self) -> pl.DataFrame:
@@ -203,7 +216,9 @@ def build_series(
     setting: str | None = None,
     all_points: bool = False,
 ) -> Series:
-    """Results (id, date, score, model, setting[, organization, compute, price]) -> a Series.
+    """Results (id, date, score, model, setting[, organization, compute, price,
+    priced_later]) -> a Series (see Store.forecast_points; by compute or price, the
+    column it needs).
 
     Raises TrendlabError when the data cannot carry a forecast: non-finite scores,
     bounds that contradict the direction, a result beyond the ceiling (whatever its
@@ -234,11 +249,14 @@ def build_series(
     points = points.filter(pl.col("date").is_not_null())
     if "organization" not in points.columns:
         points = points.with_columns(pl.lit(None, pl.String).alias("organization"))
+    priced_later = 0
     if by == "date":
         x = _decimal_year_expr("date")
     else:
         column = "compute" if by == "compute" else "price"
         with_x = points.filter(pl.col(column) > 0)
+        if by == "price":
+            priced_later = points.filter(pl.col("price").is_null() & pl.col("priced_later")).height
         models = with_x.get_column("model").n_unique()
         if models < MIN_POINTS:
             raise TrendlabError(
@@ -255,7 +273,7 @@ def build_series(
         )
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
-    series = Series(scale, by, not all_points, setting, frame, undated)
+    series = Series(scale, by, not all_points, setting, frame, undated, priced_later)
     n = series.records.height if series.frontier else frame.height
     if n < MIN_POINTS:
         what = "frontier point" if series.frontier else "dated result"

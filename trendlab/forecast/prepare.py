@@ -10,6 +10,7 @@ fit is cached for the next call.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -37,7 +38,14 @@ from trendlab.forecast.scoring import (
     finish_backtests,
     read_backtests,
 )
-from trendlab.series import Scale, Series, build_series, load_scale, undated_note
+from trendlab.series import (
+    Scale,
+    Series,
+    build_series,
+    load_scale,
+    priced_later_note,
+    undated_note,
+)
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -84,6 +92,7 @@ class ForecastInputs:
     fits: dict[str, dict[str, str]]  # family -> {benchmark: cached curve}
     specs: dict[str, str]  # family -> the fit cache's spec
     backtests: PendingBacktests | None
+    price_day: date  # by price, prices dated after it are not yet in effect
 
 
 def read_forecast_inputs(
@@ -97,6 +106,8 @@ def read_forecast_inputs(
     """Read, inside an open store (as of its --as-of), everything `prepare_forecasts`
     needs for these benchmarks, in a handful of queries whatever their number. An
     unknown slug is an error naming the nearest one."""
+    from trendlab.prices import reading_day
+
     bounds = store.benchmark_bounds(*benchmarks)
     for slug in benchmarks:
         if slug not in bounds:
@@ -127,7 +138,7 @@ def read_forecast_inputs(
     fits = (
         {f: cache.cached_fits(store, spec, wanted) for f, spec in specs.items()} if usable else {}
     )
-    return ForecastInputs(series, versions, fits, specs, pending)
+    return ForecastInputs(series, versions, fits, specs, pending, reading_day(store.as_of))
 
 
 def prepare_forecasts(
@@ -154,6 +165,8 @@ def prepare_forecasts(
         notes: list[str] = []
         if series.undated:
             notes.append(undated_note(series.undated, f"on {slug}"))
+        if series.priced_later:
+            notes.append(priced_later_note(series.priced_later, f"on {slug}", inputs.price_day))
         chosen = family
         cals: Calibrations = {}
         own = found.get(slug)
