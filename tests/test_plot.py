@@ -248,6 +248,26 @@ def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, draw
         assert table.startswith("MMLU (mmlu): ") and table.removeprefix("MMLU (mmlu): ") in texts
 
 
+@pytest.mark.parametrize(
+    ("args", "label"),
+    [
+        # A bare 4.5 on a threshold's line read as a score, not a price.
+        (["gpqa-diamond", "--by", "price", "--threshold", "92.5"],
+         r"92\.5: reached 4\.5 USD per million tokens"),
+        (["gsm8k", "--by", "compute", "--threshold", "95"],
+         r"95: \S+ FLOP \(\S+ FLOP to \S+ FLOP\)"),
+    ],
+)  # fmt: skip
+def test_a_crossing_off_the_date_axis_carries_its_unit(
+    run: Run, tmp_path: Path, drawn: list[Axes], args: list[str], label: str
+):
+    """A crossing's label by compute or price gives x with its unit, in the words the
+    report's overview and every other sentence use (Forecast.crossing_text)."""
+    result = run("plot", *args, "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 0, result.stderr
+    assert [t for t in _texts(drawn[0]) if re.fullmatch(label, t)], _texts(drawn[0])
+
+
 def _lines(ax: Axes) -> list[float]:
     """The y of every threshold's line drawn."""
     return [

@@ -262,7 +262,7 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
         ax.axhline(baseline, color=BASELINE_COLOUR, ls=":", lw=1.2, gid=f"{key}-baseline")
         labels.append((baseline, 0.99, "right", f"human baseline {baseline:g}", BASELINE_COLOUR))
     for i, crossing in enumerate(result.crossings(thresholds)):
-        text = f"{crossing.threshold:g}: {result.crossing_text(crossing, unit=False)}"
+        text = f"{crossing.threshold:g}: {result.crossing_text(crossing)}"
         if not fits(crossing.threshold):
             off.append(text)
             continue

@@ -39,13 +39,12 @@ class Axis:
             return from_decimal_year(x)
         return float(10.0**x)
 
-    def text(self, x: float, *, unit: bool = True) -> str:
-        """x for a sentence: a date, or FLOP / USD per million tokens to three figures,
-        with the unit unless `unit` is false (a figure's label, beside its axis title)."""
+    def text(self, x: float) -> str:
+        """x for a sentence or a label: a date, or FLOP / USD per million tokens to
+        three figures with the unit (on a figure too: a label on a threshold's line
+        reads as a score without it)."""
         value = self.label(x)
-        if self.by == "date":
-            return str(value)
-        return f"{value:.3g} {x_unit(self.by)}" if unit else f"{value:.3g}"
+        return str(value) if self.by == "date" else f"{value:.3g} {x_unit(self.by)}"
 
     @property
     def key(self) -> str:

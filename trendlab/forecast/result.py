@@ -171,15 +171,16 @@ class Forecast:
         times = xs[j - 1] + frac * (xs[j] - xs[j - 1])
         return np.where(crossed, times, np.inf)
 
-    def crossing_text(self, crossing: Crossing, *, unit: bool = True) -> str:
+    def crossing_text(self, crossing: Crossing) -> str:
         """When a threshold is (or was) crossed, in a few words, as the figure's labels
         and the report's overview give it after the threshold: the median and its
         interval ('2027-03-31 (2026-08-31 to 2028-05-31)'); an interval that runs past
         --until with the chance by then; only the chance, when the median is past it
-        too; 'reached DATE'; or why it never is. `unit` as in Axis.text."""
+        too; 'reached DATE'; or why it never is. Compute and price carry their unit
+        (see Axis.text)."""
         axis = self.axis
         median, lower, upper = (
-            None if x is None else axis.text(x, unit=unit)
+            None if x is None else axis.text(x)
             for x in (crossing.median, crossing.lower, crossing.upper)
         )
         if crossing.status == "never":
@@ -188,9 +189,9 @@ class Forecast:
             return f"reached {median}"
         chance = f"{chance_text(crossing.probability)} chance by"
         if median is None or lower is None:
-            return f"{chance} {axis.text(axis.until, unit=unit)}"
+            return f"{chance} {axis.text(axis.until)}"
         if upper is None:
-            return f"{median} ({lower} to after {axis.text(axis.until, unit=unit)}; {chance} then)"
+            return f"{median} ({lower} to after {axis.text(axis.until)}; {chance} then)"
         return f"{median} ({lower} to {upper})"
 
     def crossings(self, thresholds: list[float]) -> list[Crossing]:
