@@ -16,7 +16,7 @@ from tests.conftest import Run
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.forecast.decline import fit_decline
-from trendlab.prices import BLENDED, Blend, cheapest_capable, price_trend
+from trendlab.prices import BLENDED, Blend, BlendedPrices, cheapest_capable, price_trend
 
 
 def _blended(db: Path, sql: str, params: list[float] | None = None) -> tuple[float | None, ...]:
@@ -327,7 +327,8 @@ def test_synthetic_decline_rate_is_recovered():
         prices.append((f"m{i}", day.isoformat(), price))
     scores, priced = _frames(rows, prices)
     bench = {"slug": "synthetic", "unit": "percent", "higher_is_better": True}
-    trend = price_trend(bench, scores, priced, 80, level=0.9, on=date.today())
+    blended = BlendedPrices(priced, Blend())  # input and output alike: any blend
+    trend = price_trend(bench, scores, blended, 80, level=0.9, on=date.today())
     assert trend.fit.n == 12
     assert trend.fit.factor_per_year == pytest.approx(10, rel=0.15)
     lower, upper = trend.fit.factor_interval
@@ -343,7 +344,7 @@ def test_synthetic_decline_rate_is_recovered():
     errors = scores.with_columns((100 - pl.col("score")).alias("score"))
     lower_better = {**bench, "higher_is_better": False}
     assert (
-        price_trend(lower_better, errors, priced, 20, on=date.today())
+        price_trend(lower_better, errors, blended, 20, on=date.today())
         .headline()
         .startswith("synthetic <= 20: ")
     )

@@ -55,6 +55,26 @@ class Blend:
         return f"{self.input:g}:{self.output:g}"
 
 
+@dataclass(frozen=True)
+class BlendedPrices:
+    """Price records with their blended price, and the weights it was blended at.
+
+    Read together (BlendedPrices.read), so that what takes them, a price trend, names
+    the blend the frame holds rather than one given beside it.
+    """
+
+    frame: pl.DataFrame  # the price records with BLENDED, at `blend`'s weights
+    blend: Blend
+
+    @classmethod
+    def read(cls, store: Any, blend: Blend = Blend()) -> BlendedPrices:
+        """Every current price in an open store, blended at `blend` by the schema's
+        macro (Store.records)."""
+        from trendlab.kinds import PRICES
+
+        return cls(store.records(PRICES, blend=blend), blend)
+
+
 def shown_blend(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with its blended price as the commands print it, to 6 decimals: weighing
     leaves float noise (0.75 x 0.15 + 0.25 x 0.6 is 0.26249999999999996)."""
@@ -268,21 +288,20 @@ class PriceTrend:
 def price_trend(
     benchmark: dict[str, Any],
     scores: pl.DataFrame,
-    prices: pl.DataFrame,
+    prices: BlendedPrices,
     threshold: float,
     *,
     on: date,
-    blend: Blend = Blend(),
     level: float = 0.8,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
-    up to `on` (see reading_day): a price announced for a later day is left out.
-    `prices` carry their blended price at `blend`'s weights (Store.records); `level` is
-    the rate's interval, a fraction (see forecast.decline.fit_decline)."""
+    at the blend `prices` were read at, up to `on` (see reading_day): a price announced
+    for a later day is left out. `level` is the rate's interval, a fraction (see
+    forecast.decline.fit_decline)."""
     from trendlab.forecast.decline import fit_decline
 
     higher = benchmark.get("higher_is_better") is not False
-    priced = prices.filter(pl.col("effective_date") <= on)
+    priced = prices.frame.filter(pl.col("effective_date") <= on)
     points = cheapest_capable(scores, priced, threshold, higher_is_better=higher)
     slug = benchmark["slug"]
     if points.is_empty():
@@ -304,7 +323,7 @@ def price_trend(
         benchmark=slug,
         unit=benchmark.get("unit") or "",
         threshold=threshold,
-        blend=blend,
+        blend=prices.blend,
         points=points,
         offers=offers,
         fit=fit,

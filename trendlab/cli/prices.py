@@ -168,7 +168,6 @@ def price_trend(
       trendlab price-trend gpqa-diamond --threshold 50 --json --plot gpqa-prices.png
     """
     from trendlab import prices as core
-    from trendlab.kinds import PRICES
     from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json
 
@@ -177,14 +176,12 @@ def price_trend(
     with settings.reader(as_of) as store:
         bench = store.benchmark(benchmark_slug(store, benchmark))
         scores = store.scores(bench["slug"])
-        price_rows = store.records(PRICES, blend=blend)
+        blended = core.BlendedPrices.read(store, blend)
         day = core.reading_day(store.as_of)
     undated = core.undated_reaching_note(bench, scores, threshold)
     if undated:
         note(undated)
-    trend = core.price_trend(
-        bench, scores, price_rows, threshold, blend=blend, level=level / 100, on=day
-    )
+    trend = core.price_trend(bench, scores, blended, threshold, level=level / 100, on=day)
     if plot_path:
         from trendlab.plot import price_trend_figure
 

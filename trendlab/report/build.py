@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from trendlab.forecast.prepare import ForecastInputs, Prepared
     from trendlab.forecast.result import Forecast
     from trendlab.forecast.scoring import PendingBacktests, Progress
+    from trendlab.prices import BlendedPrices
 
 DEFAULT_PRICE_BENCHMARK = "mmlu"
 DEFAULT_PRICE_THRESHOLD = 80.0
@@ -102,7 +103,7 @@ class _Read:
     scoring: PendingBacktests | None  # the scorecards' backtests, when not the forecasts' own
     price_facts: dict[str, Any] | None
     price_scores: pl.DataFrame
-    prices: pl.DataFrame
+    prices: BlendedPrices
     price_day: date  # prices dated after it are not yet in effect
     changesets: pl.DataFrame
     counts: dict[str, int]
@@ -117,8 +118,8 @@ def _read(
 ) -> _Read:
     from trendlab.forecast.prepare import read_forecast_inputs
     from trendlab.forecast.scoring import DEFAULT_PLAN, read_backtests
-    from trendlab.kinds import BENCHMARKS, PRICES
-    from trendlab.prices import Blend, reading_day
+    from trendlab.kinds import BENCHMARKS
+    from trendlab.prices import BlendedPrices, reading_day
     from trendlab.records import benchmark_slug
 
     every = store.records(BENCHMARKS)
@@ -151,8 +152,8 @@ def _read(
         scoring=scoring,
         price_facts=price_facts,
         price_scores=price_scores,
-        # price_trend's default blend, as the page says.
-        prices=store.records(PRICES, blend=Blend()),
+        # The default blend, as the page says.
+        prices=BlendedPrices.read(store),
         price_day=reading_day(store.as_of),
         changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
         counts=store.counts(),
