@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from trendlab.forecast.result import Forecast
+    from trendlab.forecast.result import Crossing, Forecast
     from trendlab.prices import PriceTrend
 
 SUFFIXES = (".png", ".svg")
@@ -141,15 +141,16 @@ def organization_colours(points: pl.DataFrame) -> list[tuple[str, str, pl.DataFr
 
 def forecast_figure(
     result: Forecast,
-    thresholds: list[float],
+    crossings: list[Crossing],
     target: Target,
     *,
     fmt: str | None = None,
     key: str | None = None,
 ) -> None:
     """Draw a forecast: every result coloured by its model's organization, the frontier
-    as a step line, the median and the interval fan, each threshold (with its crossing)
-    and the human baseline. `key` prefixes the SVG ids (default: the benchmark)."""
+    as a step line, the median and the interval fan, each threshold (with its crossing:
+    `crossings`, of result.crossings) and the human baseline. `key` prefixes the SVG
+    ids (default: the benchmark)."""
     from trendlab.forecast.paths import current_v
 
     series, axis, scale = result.series, result.axis, result.series.scale
@@ -210,7 +211,7 @@ def forecast_figure(
             gid=f"{key}-median",
         )
         _limits(ax, result)
-        _reference_lines(ax, result, thresholds, key)
+        _reference_lines(ax, result, crossings, key)
         ax.set_xlabel(_X_TITLE[axis.by])
         name = scale.name if len(scale.name) <= LABEL_CHARS else "score"
         ax.set_ylabel(_text(f"{name} ({scale.unit})"))
@@ -242,7 +243,7 @@ def _titles(ax: Axes, title: str, subtitle: str) -> None:
     )
 
 
-def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: str) -> None:
+def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key: str) -> None:
     """The human baseline, and each threshold with when it is (or was) crossed. A line
     the axes cannot show (at or below 0 on a log axis, or far outside the scores) is
     left out, and a note beside the axes says so, with its crossing."""
@@ -261,7 +262,7 @@ def _reference_lines(ax: Axes, result: Forecast, thresholds: list[float], key: s
     elif baseline is not None:
         ax.axhline(baseline, color=BASELINE_COLOUR, ls=":", lw=1.2, gid=f"{key}-baseline")
         labels.append((baseline, 0.99, "right", f"human baseline {baseline:g}", BASELINE_COLOUR))
-    for i, crossing in enumerate(result.crossings(thresholds)):
+    for i, crossing in enumerate(crossings):
         text = f"{crossing.threshold:g}: {result.crossing_text(crossing)}"
         if not fits(crossing.threshold):
             off.append(text)

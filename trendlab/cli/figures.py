@@ -77,7 +77,8 @@ def plot(
         until=until,
         as_of=as_of,
     )
-    forecast_figure(result, list(thresholds) or result.default_thresholds(), output)
+    chosen = list(thresholds) or result.default_thresholds()
+    forecast_figure(result, result.crossings(chosen), output)
     note(f"wrote {output}")
 
 

@@ -195,7 +195,7 @@ def forecast(
     if plot:
         from trendlab.plot import forecast_figure
 
-        forecast_figure(result, chosen, plot)
+        forecast_figure(result, result.crossings(chosen), plot)
         note(f"wrote {plot}")
     if fmt == "json":
         render_json(result.to_json(chosen), output)

@@ -203,12 +203,13 @@ class Forecast:
         threshold = self.series.scale.default_threshold()
         return [] if threshold is None else [threshold]
 
-    def crossing_frame(self, thresholds: list[float]) -> pl.DataFrame:
-        """One row per threshold: median / lower / upper crossing and P(by until)."""
+    def crossing_frame(self, crossings: list[Crossing]) -> pl.DataFrame:
+        """One row per crossing (see crossings): median / lower / upper crossing and
+        P(by until)."""
         prefix = self.axis.key
         rows = [
             {**row, "probability_by_until": round(row["probability_by_until"], 3)}
-            for row in self._crossing_rows(thresholds)
+            for row in self._crossing_rows(crossings)
         ]
         dtype = pl.Date if self.axis.by == "date" else pl.Float64
         return pl.DataFrame(
@@ -223,7 +224,7 @@ class Forecast:
             },
         )
 
-    def _crossing_rows(self, thresholds: list[float]) -> list[dict[str, Any]]:
+    def _crossing_rows(self, crossings: list[Crossing]) -> list[dict[str, Any]]:
         prefix = self.axis.key
         return [
             {
@@ -234,7 +235,7 @@ class Forecast:
                 "probability_by_until": c.probability,
                 "status": c.status,
             }
-            for c in self.crossings(thresholds)
+            for c in crossings
         ]
 
     def _label(self, x: float | None) -> Any:
@@ -289,7 +290,7 @@ class Forecast:
         points = self.frame(yearly=True).with_columns(pl.col("median", "lower", "upper").round(2))
         out = [(title, points)]
         if thresholds:
-            crossings = self.crossing_frame(thresholds)
+            crossings = self.crossing_frame(self.crossings(thresholds))
             # Fitted on every result, the curve is the typical result's, not the best's.
             who = scale.slug if self.series.frontier else f"the trend of every {scale.slug} result"
             out.append((f"When {who} reaches each threshold", crossings))
@@ -313,7 +314,7 @@ class Forecast:
                 "fitted_on": self.fitted_on(),
                 "parameters": self.parameters(),
                 "forecast": self.frame().to_dicts(),
-                "crossings": self._crossing_rows(thresholds),
+                "crossings": self._crossing_rows(self.crossings(thresholds)),
             }
         )
 

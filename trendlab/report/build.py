@@ -266,19 +266,20 @@ def _section(
     except TrendlabError as exc:  # --until before this benchmark's data, say
         return _without_forecast(section, mine, exc.message)
     fitted.append((prepared, result.curve))
-    thresholds = _thresholds(result)
+    # Once for the figure, the table and its words: each crossing is a pass over every path.
+    crossings = result.crossings(_thresholds(result))
     svg = io.StringIO()
     from trendlab.plot import forecast_figure
 
-    forecast_figure(result, thresholds, svg, fmt="svg", key=f"chart-{slug}")
+    forecast_figure(result, crossings, svg, fmt="svg", key=f"chart-{slug}")
     section.chart = svg.getvalue()
     section.family = result.family
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
     section.notes = prepared.notes
     section.forecast = result.frame(yearly=True)
-    section.crossings = result.crossing_frame(thresholds) if thresholds else None
-    section.crossing_texts = [result.crossing_text(c) for c in result.crossings(thresholds)]
+    section.crossings = result.crossing_frame(crossings) if crossings else None
+    section.crossing_texts = [result.crossing_text(c) for c in crossings]
     section.parameters = result.parameter_rows()
     return section
 
