@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -260,6 +261,32 @@ def test_every_older_version_upgrades(tmp_path: Path, up_to: int):
     old = _rows(path, OLD_TABLES)
     assert _invoke(path, "migrate").exit_code == 0
     _assert_upgraded(path, old)
+
+
+def test_a_version_4_database_migrates_to_the_blend_that_refuses_bad_weights(tmp_path: Path):
+    """Migration 5 redefines version 4's blended_price in place: weights 0:0 blended to
+    NaN, and a price weighed zero was still needed."""
+    path = tmp_path / "v4.duckdb"
+    make_database(path, up_to=4)
+    write_old_records(path)
+    sql = "SELECT blended_price(1.0, 2.0, w_in := 0, w_out := 0), blended_price(1.0, NULL, w_in := 1, w_out := 0)"
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        (nan, unpriced) = con.execute(sql).fetchone() or ()
+    finally:
+        con.close()
+    assert math.isnan(nan) and unpriced is None  # version 4's macro, as shipped
+    migrated = _invoke(path, "migrate")
+    assert migrated.exit_code == 0, migrated.output
+    assert "applied migration 005_blended_price_weights" in migrated.stderr
+    refused = _invoke(path, "query", sql)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert refused.stderr.startswith("trendlab: error: query failed: Invalid Input Error: ")
+    assert "blended_price: cannot blend at weights w_in := 0, w_out := 0" in refused.stderr
+    weighed = _invoke(
+        path, "query", "SELECT blended_price(1.0, NULL, w_in := 1, w_out := 0) AS b", "--json"
+    )
+    assert json.loads(weighed.stdout) == [{"b": 1.0}]
 
 
 # -- newer than this trendlab --------------------------------------------------------------

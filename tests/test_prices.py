@@ -61,6 +61,63 @@ def test_the_blend_of_two_finite_prices_is_finite_however_large(run: Run, empty_
     assert shown[0][BLENDED] == 1e308
 
 
+@pytest.mark.parametrize(
+    ("w_in", "w_out"),
+    [("0", "0"), ("-1", "2"), ("1", "-0.5"), ("1e308", "1e308"), ("'inf'::DOUBLE", "1"),
+     ("1", "'nan'::DOUBLE"), ("'-inf'::DOUBLE", "1")],
+)  # fmt: skip
+def test_the_blend_macro_refuses_weights_it_cannot_blend(empty_db: Path, w_in: str, w_out: str):
+    """0:0 and a negative weight blended every price to NaN (or a nonsense number),
+    1e308:1e308 to 0, without a word: now an error in anyone's SQL, naming the weights."""
+    with pytest.raises(
+        duckdb.InvalidInputException, match="blended_price: cannot blend at weights"
+    ):
+        _blended(empty_db, f"SELECT blended_price(1.0, 2.0, w_in := {w_in}, w_out := {w_out})")
+
+
+def test_a_price_weighed_zero_is_not_needed(empty_db: Path):
+    """At 1:0 the output price does not count, yet a model with only an input price had
+    no blended price: it was NULL because the price it weighs zero was."""
+    assert _blended(
+        empty_db,
+        "SELECT blended_price(2.0, NULL, w_in := 1, w_out := 0), "
+        "blended_price(NULL, 4.0, w_in := 0, w_out := 2), "
+        "blended_price(2.0, NULL, w_in := 1, w_out := 1), "  # a price it weighs: unknown
+        "blended_price(2.0, 4.0, w_in := NULL, w_out := 1), "  # an unknown weight: unknown
+        # integer weights whose sum overflows INTEGER are weights like any other
+        "blended_price(2.0, 4.0, w_in := 2147483647, w_out := 2147483647)",
+    ) == (2.0, 4.0, None, None, 3.0)
+
+
+def test_blend_at_a_zero_weight_in_the_commands(run: Run):
+    """prices and price-trend at --blend 1:0 price a model that lists no output price;
+    a bad --blend is still refused by the option, in its own words, before any SQL."""
+    for step in (
+        ("add-model", "input-only-1", "--release-date", "2024-01-01"),
+        ("add-result", "input-only-1", "mmlu", "99", "--date", "2024-01-01"),
+        ("add-price", "input-only-1", "acme", "2024-01-01", "--input", "2"),
+    ):
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    [listed] = json.loads(
+        run("prices", "--model", "input-only-1", "--blend", "1:0", "--json").stdout
+    )
+    assert (listed["output_usd_per_mtok"], listed[BLENDED]) == (None, 2.0)
+    [default] = json.loads(run("prices", "--model", "input-only-1", "--json").stdout)
+    assert default[BLENDED] is None  # 3:1 weighs the output price, which is unknown
+    trend = run("price-trend", "mmlu", "--threshold", "80", "--blend", "1:0", "--json")
+    assert trend.exit_code == 0, trend.stderr
+    points = [(p["date"], p["model"], p[BLENDED]) for p in json.loads(trend.stdout)["points"]]
+    assert ("2024-01-01", "input-only-1", 2.0) in points
+    assert "input-only-1" not in run("price-trend", "mmlu", "--threshold", "80").stdout
+    for bad in ("0:0", "-1:1", "1" + "0" * 308 + ":" + "1" + "0" * 308):
+        for command in (["prices"], ["price-trend", "mmlu", "--threshold", "80"]):
+            result = run(*command, "--blend", bad)
+            assert result.exit_code == 2 and result.stdout == "", result.stdout
+            (line,) = result.stderr.splitlines()
+            assert "Invalid value for '--blend'" in line and "blended_price" not in line
+
+
 def test_prices_command_on_real_seeded_prices(run: Run):
     rows = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)
     assert [

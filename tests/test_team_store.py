@@ -131,6 +131,28 @@ def test_local_lake_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert "local-1" in other("list", "models", "--csv").stdout
 
 
+def test_a_team_store_uses_the_latest_blended_price(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A team store keeps no macros: each connection defines every migration's, in
+    order, so version 5's blended_price (which refuses weights 0:0 and needs no price
+    weighed zero) replaces version 4's, on a store migrated from 4 as on a new one."""
+    import trendlab.db
+
+    shipped = trendlab.db.migrations()
+    monkeypatch.setattr(trendlab.db, "migrations", lambda: shipped[:4])
+    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert run("init", "--empty").exit_code == 0
+    monkeypatch.setattr(trendlab.db, "migrations", lambda: shipped)
+    migrated = run("migrate")
+    assert migrated.exit_code == 0, migrated.output
+    assert "applied migration 005_blended_price_weights" in migrated.stderr
+    weighed = run("query", "SELECT blended_price(1.0, NULL, w_in := 1, w_out := 0) AS b", "--json")
+    assert json.loads(weighed.stdout) == [{"b": 1.0}], weighed.output
+    refused = run("query", "SELECT blended_price(1.0, 2.0, w_in := 0, w_out := 0)")
+    _one_line_error(refused, "blended_price: cannot blend at weights w_in := 0, w_out := 0")
+
+
 def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
     pg_server: PgServer, tmp_path: Path
 ):

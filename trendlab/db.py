@@ -42,7 +42,10 @@ DEFAULT_DB = "trendlab.duckdb"
 # bookkeeping of the lake, not data: `trendlab copy` leaves it out.
 WRITE_HEAD = "write_head"
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
-_CREATE_MACRO_RE = re.compile(r"^CREATE\s+MACRO\b", re.IGNORECASE | re.MULTILINE)
+# A later migration redefines a macro an earlier one made: CREATE OR REPLACE MACRO.
+_CREATE_MACRO_RE = re.compile(
+    r"^CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\b", re.IGNORECASE | re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,9 @@ class Migration:
 
         A DuckLake catalog keeps no macros ("DuckLake does not support functions", as
         of DuckDB 1.4), so every connection to a team store defines the schema's macros
-        for itself (Store.open), from the same file a DuckDB file stores them from. A
-        migration that defines macros defines nothing else (tests/test_store.py).
+        for itself (Store.open), from the same file a DuckDB file stores them from, in
+        the migrations' order, so that a later migration's definition is the one in
+        force. A migration that defines macros defines nothing else (tests/test_store.py).
         """
         if not _CREATE_MACRO_RE.search(self.sql):
             return None

@@ -27,9 +27,10 @@ BLENDED = "blended_usd_per_mtok"
 class Blend:
     """Weights of input and output tokens in a blended price (3:1 by default).
 
-    The blend itself is the schema's blended_price macro (schema/004_blended_price.sql),
-    which Store.records applies: one rule for the commands, the named queries and
-    anyone's own SQL.
+    The blend itself is the schema's blended_price macro (schema/004_blended_price.sql,
+    redefined by 005_blended_price_weights.sql), which Store.records applies: one rule
+    for the commands, the named queries and anyone's own SQL. `parse` refuses what
+    the macro would, in the option's own words, before any SQL runs.
     """
 
     input: float = 3.0
