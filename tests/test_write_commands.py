@@ -47,16 +47,23 @@ def test_add_model_prints_its_slug_and_records_a_changeset(run: Run):
 
 def test_a_blank_optional_message_is_the_summary_and_a_blank_required_one_an_error(run: Run):
     """-m "" on add-* got the summary while -m " " was refused with "pass -m MESSAGE",
-    though -m had been passed and may be left out."""
+    though -m had been passed and may be left out. On edit and retract, which need a
+    message, a blank one exited 1, as a data error."""
     for message in ("", "   "):
         slug = f"blank-message-{len(message)}"
         added = run("add-model", slug, "-m", message)
         assert added.exit_code == 0, added.stderr
         log = json.loads(run("log", "--limit", "1", "--json").stdout)
         assert log[0]["message"] == f"add model {slug}"
-        refused = run("retract", "model", slug, "-m", message)
-        assert refused.exit_code == 1
-        assert refused.stderr == "trendlab: error: a change needs a message: pass -m MESSAGE\n"
+        # A usage error, as a missing -m is: exit 2, pointing at the help (it was 1).
+        for command in (["retract", "model", slug], ["edit", "model", slug, "--set", "name=X"]):
+            refused = run(*command, "-m", message)
+            assert refused.exit_code == 2 and refused.stdout == ""
+            assert refused.stderr == (
+                "trendlab: error: Invalid value for -m: is blank: say why the change is made "
+                f"(see 'cli {command[0]} --help')\n"  # CliRunner's program name
+            )
+        assert json.loads(run("show", "model", slug, "--json").stdout)["name"] != "X"
 
 
 @both_stores

@@ -484,8 +484,13 @@ def message_option(required: bool = False) -> Callable:
         _ctx: click.Context, _param: click.Parameter, value: str | None
     ) -> str | None:
         # An optional message left blank, spaces or not, gets the summary ('-m ""' did,
-        # '-m " "' was told "a change needs a message: pass -m MESSAGE").
-        return value if required or value is None or value.strip() else None
+        # '-m " "' was told "a change needs a message: pass -m MESSAGE"). A required
+        # one left blank is a malformed option value, as a missing one is a usage error.
+        if value is None or value.strip():
+            return value
+        if required:
+            raise click.BadParameter("is blank: say why the change is made", param_hint="-m")
+        return None
 
     return click.option(
         "-m",
