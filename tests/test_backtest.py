@@ -344,6 +344,10 @@ def test_auto_chooses_the_same_family_at_every_level(run: Run):
         (["mmlu", "--horizons", "6,x"], 2, "is not a list of months"),
         (["mmlu", "--horizons", "99999999999999999999"], 2, "months from 1 to 1200"),
         (["mmlu", "--every", "100000"], 2, "100000 is not in the range 1<=x<=1200"),
+        # Python's int() read these as 60, 6 and 12.
+        (["mmlu", "--horizons", "6_0"], 2, "'6_0' is not a list of months"),
+        (["mmlu", "--horizons", "12,\uff16"], 2, "'12,\uff16' is not a list of months"),
+        (["mmlu", "--every", "1_2"], 2, "'1_2' is not a whole number in digits 0-9"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),
         (["mmlu", "--setting", ""], 2, "is blank: give some text of the setting"),
         (["math-500"], 1, "math-500 has 1 frontier point"),

@@ -696,6 +696,25 @@ def test_numbers_must_be_finite(run: Run, args: list[str]):
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["list", "models", "--limit", "1_0"], "'--limit': '1_0' is not a whole number"),
+        (["log", "--limit", "\uff12"], "'--limit': '\uff12' is not a whole number"),
+        (["report", "--changesets", "1_0"], "'--changesets': '1_0' is not a whole number"),
+        (["forecast", "mmlu", "--until", "\uff12\uff10\uff13\uff10"], "is not a year or a date"),
+        (["diff", "--since", "2\uff10\uff12\uff14"], "is not a date, a timestamp or a changeset"),
+    ],
+)
+def test_whole_numbers_are_written_in_plain_digits(run: Run, args: list[str], expected: str):
+    """Python's int() reads 1_0 as 10 and full-width digits as ours: --limit 1_0 listed
+    10 rows, --until \uff12\uff10\uff13\uff10 forecast to 2030. A usage error now, in one line."""
+    result = run(*args)
+    assert result.exit_code == 2 and result.stdout == "", result.stdout
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("trendlab: error: ") and expected in line, line
+
+
 def test_usage_errors_are_one_line_pointing_at_the_help():
     for args, message in [
         (

@@ -421,7 +421,7 @@ class Store:
         text = text.strip()
         # A year; four digits with a leading 0 are the start of a changeset id (ids
         # begin with the time they were made, in hex), not a year before 1000.
-        if re.fullmatch(r"[1-9]\d{3}", text):
+        if re.fullmatch(r"[1-9][0-9]{3}", text):  # not \d: any script's digit, which int() reads
             # A year: its end for --as-of (as --until reads one); for --since, since it
             # began, i.e. as of the end of the year before.
             text = f"{int(text) - 1:04d}-12-31" if option == "--since" else f"{text}-12-31"

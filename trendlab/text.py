@@ -11,6 +11,9 @@ import re
 import unicodedata
 
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
+# A whole number as the user must write it: Python's int() also reads 6_0 as 60, and
+# other scripts' digits (full-width ６) as ours, a typo or a paste taken for a number.
+DIGITS_RE = r"[0-9]+"
 
 
 def fold(text: str) -> str:

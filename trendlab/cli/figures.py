@@ -13,6 +13,7 @@ from trendlab.cli.options import (
     FiniteFloat,
     Settings,
     TrendlabCommand,
+    WholeNumber,
     as_of_option,
     check_figure_path,
     check_output,
@@ -127,7 +128,7 @@ def plot(
 )
 @click.option(
     "--changesets",
-    type=click.IntRange(min=0),
+    type=WholeNumber(min=0),
     default=10,
     show_default=True,
     metavar="N",

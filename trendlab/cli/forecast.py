@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from trendlab.cli.options import (
     FiniteFloat,
     Settings,
     TrendlabCommand,
+    WholeNumber,
     as_of_option,
     check_figure_path,
     note,
@@ -21,7 +23,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
-from trendlab.text import counted
+from trendlab.text import DIGITS_RE, counted
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -211,10 +213,10 @@ MAX_MONTHS = 1200
 
 
 def _horizons(value: str) -> tuple[int, ...]:
-    try:
-        months = tuple(sorted({int(part) for part in value.split(",") if part.strip()}))
-    except ValueError:
-        months = ()
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    months: tuple[int, ...] = ()
+    if all(re.fullmatch(DIGITS_RE, part) for part in parts):
+        months = tuple(sorted({int(part) for part in parts}))
     if not months or min(months) < 1 or max(months) > MAX_MONTHS:
         raise click.BadParameter(
             f"{value!r} is not a list of months from 1 to {MAX_MONTHS}, e.g. 6,12,24",
@@ -235,7 +237,7 @@ def _horizons(value: str) -> tuple[int, ...]:
 )
 @click.option(
     "--every",
-    type=click.IntRange(1, MAX_MONTHS),
+    type=WholeNumber(1, MAX_MONTHS),
     default=6,
     show_default=True,
     metavar="MONTHS",

@@ -67,6 +67,19 @@ class FiniteFloat(click.FloatRange):
 LEVEL = FiniteFloat(1, 99)
 
 
+class WholeNumber(click.IntRange):
+    """A whole number in an optional range, in plain digits (see trendlab.text.DIGITS_RE):
+    Click's INT converts with int(), which reads --every 1_2 as 12."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from trendlab.text import DIGITS_RE
+
+        # A minus sign is let through to the range check, which says what the range is.
+        if isinstance(value, str) and not re.fullmatch(f"-?{DIGITS_RE}", value):
+            self.fail(f"{value!r} is not a whole number in digits 0-9", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 # -- settings shared by every command ---------------------------------------------------
 
 

@@ -67,7 +67,7 @@ def until_day(text: str) -> date:
     error."""
     text = text.strip()
     try:
-        if re.fullmatch(r"\d{4}", text):
+        if re.fullmatch(r"[0-9]{4}", text):  # not \d: any script's digit, which int() reads
             return date(int(text), 12, 31)
         return date.fromisoformat(text)
     except ValueError:
