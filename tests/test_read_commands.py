@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from tests.conftest import Run, both_stores, make_runner, process_imports
 from trendlab.cli import cli
+from trendlab.cli.options import FiniteFloat
 from trendlab.db import Store
 from trendlab.queries import named_queries
 
@@ -713,6 +714,40 @@ def test_whole_numbers_are_written_in_plain_digits(run: Run, args: list[str], ex
     assert result.exit_code == 2 and result.stdout == "", result.stdout
     (line,) = result.stderr.splitlines()
     assert line.startswith("trendlab: error: ") and expected in line, line
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["forecast", "mmlu", "--threshold", "8_0"], "'--threshold': '8_0' is not a number"),
+        (
+            ["forecast", "mmlu", "--level", "\uff18\uff10"],
+            "'--level': '\uff18\uff10' is not a number",
+        ),
+        (
+            ["--lock-timeout", "1_0", "list", "models"],
+            "(env var: 'TRENDLAB_LOCK_TIMEOUT'): '1_0' is not a number",
+        ),
+        (
+            ["forecast", "mmlu", "--by", "compute", "--until", "1_0e27"],
+            "'1_0e27' is not a positive",
+        ),
+        (["prices", "--blend", "\uff13:1"], "'\uff13:1' is not INPUT:OUTPUT weights"),
+    ],
+)
+def test_numbers_are_written_in_plain_digits(run: Run, args: list[str], expected: str):
+    """float() reads 8_0 as 80 and full-width digits as ours: --threshold 8_0 forecast
+    the crossing of 80. A usage error now, in one line; what a number is stays as it was."""
+    result = run(*args)
+    assert result.exit_code == 2 and result.stdout == "", result.stdout
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("trendlab: error: ") and expected in line, line
+
+
+def test_a_number_option_reads_every_plain_form():
+    number = FiniteFloat()
+    written = ("80", "-1.5e3", ".5", "+2.", "1E27")
+    assert [number.convert(t, None, None) for t in written] == [80, -1500, 0.5, 2, 1e27]
 
 
 def test_usage_errors_are_one_line_pointing_at_the_help():

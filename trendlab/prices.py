@@ -38,7 +38,8 @@ class Blend:
 
     @classmethod
     def parse(cls, text: str) -> Blend:
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*", text)
+        # [0-9], not \d: float() would read any script's digits (３:1) as ours.
+        match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*:\s*([0-9]+(?:\.[0-9]+)?)\s*", text)
         if not match or float(match[1]) + float(match[2]) == 0:
             raise TrendlabError(
                 f"{text!r} is not INPUT:OUTPUT weights, e.g. 3:1 (input-heavy) or 1:1"

@@ -14,6 +14,8 @@ DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 2024
 # A whole number as the user must write it: Python's int() also reads 6_0 as 60, and
 # other scripts' digits (full-width ６) as ours, a typo or a paste taken for a number.
 DIGITS_RE = r"[0-9]+"
+# A decimal number so written (float() reads 8_0 and ８０ alike): 80, -1.5, .5, 1e27.
+NUMBER_RE = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 
 
 def fold(text: str) -> str:

@@ -46,12 +46,17 @@ ISO_DATE = IsoDate()
 
 
 class FiniteFloat(click.FloatRange):
-    """A float in an optional range that must also be finite.
+    """A float in an optional range that must also be finite, in plain digits (see
+    trendlab.text.NUMBER_RE).
 
     FloatRange alone lets NaN through: every comparison with NaN is false.
     """
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from trendlab.text import NUMBER_RE
+
+        if isinstance(value, str) and not re.fullmatch(NUMBER_RE, value):
+            self.fail(f"{value!r} is not a number in digits 0-9, e.g. 80, 0.5 or 1e27", param, ctx)
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)

@@ -18,6 +18,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, decimal_year, from_decimal_year
+from trendlab.text import NUMBER_RE
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
@@ -94,10 +95,7 @@ def parse_until(text: str | None, series: Series) -> float:
             raise TrendlabError(f"--until {text} is more than {MAX_YEARS} years past the data")
         return decimal_year(day)
     unit = x_unit(series.by)
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
+    value = float(text) if re.fullmatch(NUMBER_RE, text) else math.nan
     if not (math.isfinite(value) and value > 0):
         raise TrendlabError(
             f"--until: {text!r} is not a positive number of {unit}", exit_code=ExitCode.USAGE
