@@ -259,3 +259,70 @@ def test_an_alias_stored_with_a_line_break_before_the_rule_stays_editable(
     # A new one is still refused.
     refused = run("alias", "add", "gpt-4o", "new\nname")
     assert refused.exit_code == 1 and "holds a line break" in refused.stderr
+
+
+def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
+    """An invisible format character (U+202E shows the rest reversed, U+200B splits a
+    name unseen), a look-alike that NFKC writes otherwise (full-width letters, a
+    no-break space, a ligature, a decomposed accent) and any length were taken: such an
+    alias could not be typed back. Refused by `alias add` and import alike, the error
+    showing the invisible character escaped and naming the form to write."""
+    before = run("alias", "list", "--json").stdout
+    refused = {
+        "gpt-4\u202ex": "'gpt-4\\u202ex' holds an invisible format character (Unicode "
+        "category Cf); it must read as it is typed",
+        "gpt\u200b-4x": "'gpt\\u200b-4x' holds an invisible format character",
+        "\ufeffgpt-4x": "'\\ufeffgpt-4x' holds an invisible format character",
+        "\uff47\uff50\uff54-4x": "'\uff47\uff50\uff54-4x' is not in Unicode NFKC form (it holds "
+        "U+FF47 FULLWIDTH LATIN SMALL LETTER G); write it as 'gpt-4x'",
+        "gpt\xa04x": "is not in Unicode NFKC form (it holds U+00A0 NO-BREAK SPACE); "
+        "write it as 'gpt 4x'",
+        "\ufb01ne-4x": "(it holds U+FB01 LATIN SMALL LIGATURE FI); write it as 'fine-4x'",
+        "Zu\u0308rich-4x": "(it holds a character in decomposed form); write it as 'Z\xfcrich-4x'",
+        "a" * 201: "is longer than 200 characters",
+    }
+    for name, expected in refused.items():
+        result = run("alias", "add", "gpt-4", name)
+        assert result.exit_code == 1 and result.stdout == "", (name, result.stdout)
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("trendlab: error: alias add: alias: '"), line
+        assert expected in line and line.endswith("; nothing was written"), line
+    path = tmp_path / "aliases.csv"
+    path.write_text("alias,model\nfine-name,gpt-4\ngpt\u202e-4x,gpt-4\n", encoding="utf-8")
+    imported = run("import", str(path), "--kind", "aliases")
+    assert imported.exit_code == 1
+    assert f"{path}:3: alias: 'gpt\\u202e-4x' holds an invisible format" in imported.stderr
+    assert run("alias", "list", "--json").stdout == before
+    # Letters of any script are text, and 200 characters are enough.
+    for name in ("Zürich-4x", "深度求索-4x", "a" * 200):
+        assert run("alias", "add", "gpt-4", name).exit_code == 0, name
+
+
+def test_an_alias_stored_before_the_rules_for_names_stays_editable(
+    run: Run, store_location: str, tmp_path: Path
+):
+    """Written before format characters, look-alikes and length were refused, such an
+    alias is listed by check, shown escaped in a table, and can still be edited,
+    exported and imported back, and retracted."""
+    odd = {
+        "gpt-4\u202ex": "alias holds an invisible format character",
+        "\uff47\uff50\uff54-4x": "alias is not in Unicode NFKC form: gpt-4x",
+        "b" * 201: "alias is longer than 200 characters",
+    }
+    _store_aliases(store_location, [(alias, "gpt-4") for alias in odd])
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    flagged = {(v["key"], v["problem"]) for v in json.loads(result.stdout) if v["key"] in odd}
+    assert flagged == set(odd.items())
+    assert "gpt-4\\u202ex" in run("alias", "list", "--model", "gpt-4").stdout
+    for alias in odd:
+        edited = run("edit", "alias", alias, "--set", "notes=written before", "-m", "notes")
+        assert edited.exit_code == 0, edited.stderr
+    exported = tmp_path / "aliases.csv"
+    assert run("export", "aliases", "-o", str(exported)).exit_code == 0
+    imported = run("import", str(exported))
+    assert imported.exit_code == 0, imported.stderr
+    assert "nothing to write" in imported.stderr
+    for alias in odd:
+        assert run("retract", "alias", alias, "-m", "unreadable").exit_code == 0, alias
+    assert run("check").exit_code == 0

@@ -29,7 +29,7 @@ from trendlab.kinds import KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
 from trendlab.resources import resource_dir
-from trendlab.text import DATE_RE, fold, slugify
+from trendlab.text import DATE_RE, fold, nfkc, slugify
 
 if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
@@ -628,7 +628,7 @@ class Store:
             # Providers match as the write path compares them (OpenAI, openai; ΣΑΣ, σας):
             # by the one rule for names, so that a key finds the price a write matched.
             if "provider" in named:
-                self.use_fold()
+                self.use_text_functions()
             where = " AND ".join(
                 f"fold({f}) = fold(?)" if f == "provider" else f"CAST({f} AS VARCHAR) = ?"
                 for f in named[: len(parts)]
@@ -824,26 +824,32 @@ class Store:
             + (f" LIMIT {int(limit)}" if limit else "")
         )
 
-    def use_fold(self) -> None:
+    def use_text_functions(self) -> None:
         """Make `fold(text)`, the one rule by which names compare (see
-        trendlab.text.fold), callable in this connection's SQL."""
-        registered = self.execute(
-            "SELECT 1 FROM duckdb_functions() WHERE function_name = 'fold'"
-        ).fetchone()
-        if registered is None:
-            self.con.create_function(
-                "fold", fold, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
-            )
+        trendlab.text.fold), and `nfkc(text)` (DuckDB has only nfc_normalize) callable
+        in this connection's SQL."""
+        registered = {
+            name
+            for (name,) in self.execute(
+                "SELECT function_name FROM duckdb_functions() "
+                "WHERE function_name IN ('fold', 'nfkc')"
+            ).fetchall()
+        }
+        for name, function in (("fold", fold), ("nfkc", nfkc)):
+            if name not in registered:
+                self.con.create_function(
+                    name, function, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
+                )
 
     def check(self) -> pl.DataFrame:
         """Run every audit in queries/checks/: the rows they return are violations.
 
-        The audits may call `fold(text)` (see use_fold), so that they find what the
-        write path refuses.
+        The audits may call `fold(text)` and `nfkc(text)` (see use_text_functions), so
+        that they find what the write path refuses.
         """
         import polars as pl
 
-        self.use_fold()
+        self.use_text_functions()
         frames = []
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from trendlab.errors import TrendlabError
 
 SOURCE_KINDS = ("paper", "leaderboard", "independent", "self-reported")
+# The longest a lookup name (an alias) may be: twice a slug's 100 characters, room for
+# a provider's or a hub's full id (the seeds' longest alias has 45).
+NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,10 @@ class Field:
     # A name typed on command lines and printed in one-line notes (`added alias NAME`):
     # a line break or another control character in it is refused, not escaped.
     one_line: bool = False
+    # A name a record is looked up by (an alias), so one that must read as it is typed:
+    # besides one line, no invisible format character (U+200B, U+202E), nothing NFKC
+    # writes otherwise (full-width ｇｐｔ is gpt), and at most NAME_MAX characters.
+    lookup_name: bool = False
     help: str = ""
 
 
@@ -199,6 +206,7 @@ ALIASES = Kind(
             "text",
             required=True,
             one_line=True,
+            lookup_name=True,
             help="another name of the model, e.g. gpt-4-0314",
         ),
         Field("model", "slug", required=True, help="the model's slug"),

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from trendlab.errors import TrendlabError
-from trendlab.text import CONTROL_ESCAPES
+from trendlab.text import escaped
 
 if TYPE_CHECKING:
     import duckdb
@@ -35,9 +35,6 @@ _WRAP_MIN = 8
 # Cells no wider than this never wrap: they are ids, dates, timestamps and slugs, which
 # a break would make unreadable and uncopyable, while saving little room.
 _WHOLE_MAX = 20
-# A table cell shows control characters escaped, as errors do, but keeps its newlines:
-# tabulate lays out a cell of several lines.
-_CELL_ESCAPES = {c: e for c, e in CONTROL_ESCAPES.items() if c != ord("\n")}
 
 
 @dataclass
@@ -204,9 +201,11 @@ def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
         handle.write(title + "\n")
     if not rows.names:
         return
-    names = [name.translate(_CELL_ESCAPES) for name in rows.names]
+    # A cell shows control and format characters escaped, as errors do, but keeps its
+    # newlines: tabulate lays out a cell of several lines.
+    names = [escaped(name, newlines=True) for name in rows.names]
     # Tuples: tabulate would take a list whose first cell is "\x01" for a separator.
-    cells = [tuple(_cell(v).translate(_CELL_ESCAPES) for v in row) for row in rows.rows]
+    cells = [tuple(escaped(_cell(v), newlines=True) for v in row) for row in rows.rows]
     terminal = handle.isatty() if hasattr(handle, "isatty") else False
     fitted = _fitted_widths(names, rows.numeric, cells) if terminal else None
     text = tabulate(

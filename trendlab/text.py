@@ -40,14 +40,44 @@ def slugify(text: str) -> str:
     return f"{slug[:88].rstrip('-._')}-{digest}" if slug else f"n-{digest}"
 
 
-# Control characters and line separators, each as its Python escape (\n, \x00): what
-# a one-line error or a table cell shows of them, so that none can break a line or
-# move a column (a newline inside a quoted CSV field, a NUL byte, a tab).
-CONTROL_ESCAPES = {
-    c: repr(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
-}
-# The same characters as a regular expression (Polars' syntax): Cc is C0, DEL and C1.
+# Control characters and line separators (Polars' regular expression syntax; Cc is
+# C0, DEL and C1): a newline inside a quoted CSV field, a NUL byte, a tab.
 CONTROL_RE = r"[\p{Cc}\p{Zl}\p{Zp}]"
+# Unicode's format characters: invisible, yet they change what text shows (U+202E
+# shows the rest of a line reversed, U+200B splits a name unseen).
+FORMAT_RE = r"\p{Cf}"
+_ESCAPED = frozenset({"Cc", "Zl", "Zp", "Cf"})  # the categories of both
+_ASCII_ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
+_ASCII_CELL_ESCAPES = {c: e for c, e in _ASCII_ESCAPES.items() if c != ord("\n")}
+
+
+def escaped(text: str, *, newlines: bool = False) -> str:
+    """`text` with each control, line-separator and format character as its Python
+    escape (\\n, \\x00, \\u202e), but newlines if `newlines`: what a one-line error
+    or a table cell shows of them, so that none can break a line, move a column or
+    hide."""
+    if text.isascii():  # almost always: no per-character work
+        return text.translate(_ASCII_CELL_ESCAPES if newlines else _ASCII_ESCAPES)
+    return "".join(
+        repr(c)[1:-1] if unicodedata.category(c) in _ESCAPED and not (newlines and c == "\n") else c
+        for c in text
+    )
+
+
+def nfkc(text: str) -> str:
+    """`text` in Unicode's NFKC form: full-width letters, ligatures, a no-break space
+    and decomposed accents written as their plain equivalents (ｇｐｔ as gpt)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def nfkc_difference(text: str) -> str:
+    """What NFKC writes otherwise in `text`, for a message, since the two may look
+    alike: its first such character ('U+00A0 NO-BREAK SPACE'), else (NFKC only joins
+    characters) 'a character in decomposed form'."""
+    for c in text:
+        if nfkc(c) != c:
+            return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+    return "a character in decomposed form"
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -22,6 +22,7 @@ from trendlab.kinds import (
     BENCHMARKS,
     MODEL_REFS,
     MODELS,
+    NAME_MAX,
     ORGANIZATIONS,
     PRICES,
     RESULTS,
@@ -29,7 +30,7 @@ from trendlab.kinds import (
     Kind,
 )
 from trendlab.nearest import suggest
-from trendlab.text import CONTROL_RE, DATE_RE, fold
+from trendlab.text import CONTROL_RE, DATE_RE, FORMAT_RE, fold, nfkc_difference
 
 if TYPE_CHECKING:
     from trendlab.db import Store
@@ -100,6 +101,15 @@ class Refs:
             spellings.setdefault(fold(name), name)
         return spellings
 
+    def stored(self, kind: Kind, field: str) -> list[str]:
+        """The values of one of `kind`'s text fields that current records hold."""
+        return [
+            value
+            for (value,) in self._store.con.execute(
+                f"SELECT DISTINCT {field} FROM {kind.name} WHERE {field} IS NOT NULL"
+            ).fetchall()
+        ]
+
     @cached_property
     def resolver(self) -> Resolver:
         """Model names -> slugs through this database's slugs and aliases."""
@@ -138,7 +148,7 @@ def _field_rules(
     field: Field, raw: pl.Expr, stored: list[str] | None = None
 ) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr]]]:
     """(typed value, rules) for one field of text input. `stored`: the values of a
-    one_line field already stored, which its rule lets stand (see validate).
+    one_line field already stored, which its rules let stand (see validate).
 
     A rule is (mask, message): the mask says which rows break it, and the message is
     built only for those rows, since building it for every row of a big file costs
@@ -148,8 +158,9 @@ def _field_rules(
     present = raw.is_not_null()
     rules: list[tuple[pl.Expr, pl.Expr]] = []
 
-    def rule(mask: pl.Expr, problem: str) -> None:
-        rules.append((mask, pl.lit(f"{name}: ") + _quoted(raw) + pl.lit(problem)))
+    def rule(mask: pl.Expr, problem: str | pl.Expr) -> None:
+        told = pl.lit(problem) if isinstance(problem, str) else problem
+        rules.append((mask, pl.lit(f"{name}: ") + _quoted(raw) + told))
 
     if field.required:
         rules.append((~present, pl.lit(f"missing {name}")))
@@ -194,13 +205,48 @@ def _field_rules(
         rule(present & ~lowered.is_in(field.choices), f" is not one of {', '.join(field.choices)}")
         typed = lowered
     else:
-        if field.one_line:
-            rule(
-                present & raw.str.contains(CONTROL_RE) & ~raw.is_in(stored or []),
-                " holds a line break or another control character; it must be one line of text",
-            )
+        # A stored value breaks them too when an older trendlab wrote it: it stays, so
+        # that its record can still be edited, and an export of it imports back.
+        new = present & ~raw.is_in(stored or [])
+        for mask, problem in _one_line_rules(field, raw):
+            rule(new & mask, problem)
         typed = raw
     return typed.alias(name), rules
+
+
+def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.Expr]]:
+    """(mask, problem) for the rules of a one_line field (see Field), stored values
+    not set apart."""
+    rules: list[tuple[pl.Expr, str | pl.Expr]] = []
+    control = raw.str.contains(CONTROL_RE)
+    if field.one_line:
+        rules.append(
+            (
+                control,
+                " holds a line break or another control character; it must be one line of text",
+            )
+        )
+    if field.lookup_name:
+        hidden = raw.str.contains(FORMAT_RE)
+        rules.append(
+            (
+                hidden,
+                " holds an invisible format character (Unicode category Cf); "
+                "it must read as it is typed",
+            )
+        )
+        written = raw.str.normalize("NFKC")
+        rules.append(
+            (
+                ~control & ~hidden & (written != raw),
+                pl.lit(" is not in Unicode NFKC form (it holds ")
+                + raw.map_elements(nfkc_difference, return_dtype=pl.String)
+                + pl.lit("); write it as ")
+                + _quoted(written),
+            )
+        )
+        rules.append((raw.str.len_chars() > NAME_MAX, f" is longer than {NAME_MAX} characters"))
+    return rules
 
 
 def _unknown_refs(
@@ -590,11 +636,11 @@ def validate(
     typed_exprs, rules = [pl.col(ROW)], []
     for f in fields:
         stored = None
-        if kind is ALIASES and f.one_line and cleaned[f.name].str.contains(CONTROL_RE).any():
-            # An alias an older trendlab stored with a line break is refused as a new
-            # name, but stays the key it is: its model and notes can still be edited,
-            # and an export of it imports back.
-            stored = list(refs.aliases)
+        one_line = _one_line_rules(f, pl.col(f.name))
+        if one_line and cleaned.select(pl.any_horizontal(m for m, _ in one_line).any()).item():
+            # Read only when a value breaks a rule, which is rare: what was stored before
+            # trendlab refused it stays (see _field_rules).
+            stored = refs.stored(kind, f.name)
         typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored)
         typed_exprs.append(typed_expr)
         rules.extend(field_rules)

@@ -1,8 +1,11 @@
 -- Current aliases naming no current model, shadowing a model's slug, repeated by
 -- two current records, or whose stored key differs from the alias; and aliases that
 -- would name another model once case and surrounding spaces are ignored, as names
--- are resolved, or that hold a line break or another control character (both written
--- before trendlab refused them).
+-- are resolved, that hold a line break or another control character, an invisible
+-- format character (U+200B, U+202E), that NFKC writes otherwise (full-width letters,
+-- a no-break space), or that are longer than 200 characters (all written before
+-- trendlab refused them). nfkc() is registered by `trendlab check` (in another
+-- client, leave that part out).
 SELECT 'aliases' AS kind, a.alias AS key, 'unknown model ' || a.model AS problem
 FROM aliases a ANTI JOIN models m ON m.slug = a.model
 UNION ALL
@@ -19,6 +22,15 @@ FROM aliases a JOIN aliases b
 UNION ALL
 SELECT 'aliases', alias, 'alias holds a line break or another control character'
 FROM aliases WHERE regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}]')
+UNION ALL
+SELECT 'aliases', alias, 'alias holds an invisible format character'
+FROM aliases WHERE regexp_matches(alias, '\p{Cf}')
+UNION ALL
+SELECT 'aliases', alias, 'alias is not in Unicode NFKC form: ' || nfkc(alias)
+FROM aliases WHERE nfkc(alias) <> alias AND NOT regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}\p{Cf}]')
+UNION ALL
+SELECT 'aliases', alias, 'alias is longer than 200 characters'
+FROM aliases WHERE length(alias) > 200
 UNION ALL
 SELECT 'aliases', alias, count(*) || ' current records'
 FROM aliases GROUP BY alias HAVING count(*) > 1

@@ -303,11 +303,11 @@ def _stop_interrupted(debug: bool) -> None:
 
 
 def one_line(text: str) -> str:
-    """`text` with control characters and line breaks escaped (\\n, \\x00): an error
-    may quote them from its input, and stays one line."""
-    from trendlab.text import CONTROL_ESCAPES
+    """`text` with control and format characters and line breaks escaped (\\n, \\x00,
+    \\u202e): an error may quote them from its input, and stays one line."""
+    from trendlab.text import escaped
 
-    return text.translate(CONTROL_ESCAPES)
+    return escaped(text)
 
 
 def _fail(message: str, details: list[str], code: int) -> None:
