@@ -171,6 +171,24 @@ TEXT = st.text(
         " padded ",
     ]
 )
+# Text for a name or a label (see Field.one_line): all of the above but line breaks
+# and other control characters, which such a field refuses.
+LINE = st.text(
+    alphabet=st.characters(exclude_categories=("Cc", "Zl", "Zp", "Cs"), codec="utf-8"),
+    max_size=30,
+) | st.sampled_from(
+    [
+        'he said "hi", then left',
+        "x'; DROP TABLE result_revisions; --",
+        "naïve café 日本語 🚀",
+        "=cmd|' /C calc'!A0",
+        "\\N",
+        "NULL",
+        "nan",
+        " padded ",
+    ]
+)
+BAD_LINES = ["line one\nline two", "tab\there", "nul\x00byte", "next\x85line", "a\u2028b"]
 
 BAD_FLOATS = [
     "nan",
@@ -280,8 +298,8 @@ def model_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
     return st.fixed_dictionaries(
         {
             "slug": either(st.just(Cell(f"fz-model-{i}")), BAD_SLUGS, h),
-            "name": optional(TEXT).map(Cell),
-            "organization": optional(TEXT).map(Cell),
+            "name": cell(optional(LINE), BAD_LINES, h),
+            "organization": cell(optional(LINE), BAD_LINES, h),
             "release_date": cell(optional(_dates(past=True)), BAD_PAST_DATES, h),
             "parameters": cell(optional(good_float(1, 1e15)), [*BAD_FLOATS, "0", "-5"], h),
             "open_weights": cell(
@@ -316,7 +334,7 @@ def benchmark_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
         st.fixed_dictionaries(
             {
                 "slug": st.just(Cell(f"fz-bench-{i}")),
-                "name": optional(TEXT).map(Cell),
+                "name": cell(optional(LINE), BAD_LINES, h),
                 "unit": either(st.just(Cell("percent")), ["furlongs", "Percent", "%"], h),
                 "higher_is_better": optional(st.sampled_from(["true", "false"])).map(Cell),
                 "url": cell(optional(URLS), BAD_URLS, h),
@@ -340,7 +358,7 @@ def result_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
             ),
             "score": cell(good_float(0, 100), [*BAD_FLOATS, "100.5", "-0.1", "1e3"], h),
             # Unique per row, so that rows collide only where a test makes them.
-            "setting": TEXT.map(lambda t, i=i: Cell(f"fz{i} {t}")),
+            "setting": cell(LINE.map(lambda t, i=i: f"fz{i} {t}"), BAD_LINES, h),
             "reported_date": cell(optional(_dates(past=True)), BAD_PAST_DATES, h),
             "source_url": cell(optional(URLS), BAD_URLS, h),
             "source_kind": cell(
@@ -357,7 +375,7 @@ def price_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
     return st.fixed_dictionaries(
         {
             "model": either(st.sampled_from(["gpt-4", "gpt-4o"]).map(Cell), ["no-such-model"], h),
-            "provider": TEXT.map(lambda t, i=i: Cell(f"FZ provider {i} {t}")),
+            "provider": cell(LINE.map(lambda t, i=i: f"FZ provider {i} {t}"), BAD_LINES, h),
             "effective_date": cell(_dates(), BAD_DATES, h),
             "input_usd_per_mtok": cell(
                 optional(good_float(0.01, 1e4)) if h else good_float(0.01, 1e4),

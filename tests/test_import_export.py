@@ -329,10 +329,10 @@ def test_a_blank_csv_line_is_skipped_and_later_lines_keep_their_numbers(run: Run
         result = run("import", str(path), "--dry-run")
         assert result.exit_code == 0, (end, result.stderr)
         assert "models: 1 added" in result.stderr
-    # Blank lines before, between and inside quotes; a row of empty fields and a line
-    # of spaces are still rows, and errors.
+    # Blank lines before, between and inside quotes (of notes: a name is one line); a
+    # row of empty fields and a line of spaces are still rows, and errors.
     path.write_text(
-        'slug,name\n\nc10,A\n\nBAD SLUG,B\n\n\nc11,"x\n\ny"\n,\nc10,Z\n\n', encoding="utf-8"
+        'slug,notes\n\nc10,A\n\nBAD SLUG,B\n\n\nc11,"x\n\ny"\n,\nc10,Z\n\n', encoding="utf-8"
     )
     result = run("import", str(path), "--dry-run")
     assert result.exit_code == 1

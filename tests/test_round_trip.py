@@ -1,7 +1,8 @@
 """Nothing is lost on the way out and back in: records holding hostile text (quotes,
 separators, line breaks of every kind, NUL and other control bytes, a BOM, U+2028,
 'NULL', numbers as text) export in every format and import back unchanged, into the
-same database and into a new one."""
+same database and into a new one. Names and labels (the one_line fields) hold all of
+it but line breaks and control characters, which they refuse."""
 
 from __future__ import annotations
 
@@ -33,47 +34,55 @@ TEXT = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=20) |
     ]
 )
 
+# Text for a name or a label: no line break or other control character (see Field.one_line).
+LINE = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Zl", "Zp")),
+    min_size=1,
+    max_size=20,
+) | st.sampled_from(['"quoted", comma', "\\N", "NULL", "null", "1e5", "007", "true", "\ufeffbom"])
+
 
 @st.composite
 def records(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
     n = draw(st.integers(1, 4))
     texts = [[draw(TEXT) for _ in range(4)] for _ in range(n)]
+    lines = [[draw(LINE) for _ in range(2)] for _ in range(n)]
     return {
         "models": [
-            {"slug": f"rt-model-{i}", "name": t[0], "organization": t[1], "notes": t[2]}
-            for i, t in enumerate(texts)
+            {"slug": f"rt-model-{i}", "name": line[0], "organization": line[1], "notes": t[2]}
+            for i, (t, line) in enumerate(zip(texts, lines, strict=True))
         ],
         "benchmarks": [
             {
                 "slug": f"rt-bench-{i}",
                 "unit": "score",
-                "name": t[0],
+                "name": line[0],
                 "description": t[1],
-                "metric": t[2],
+                "metric": line[1],
                 "notes": t[3],
             }
-            for i, t in enumerate(texts)
+            for i, (t, line) in enumerate(zip(texts, lines, strict=True))
         ],
         "results": [
             {
                 "model": f"rt-model-{i}",
                 "benchmark": f"rt-bench-{i}",
                 "score": "1.5",
-                "setting": f"{i} {t[3]}",
+                "setting": f"{i} {line[0]}",
                 "notes": t[0],
             }
-            for i, t in enumerate(texts)
+            for i, (t, line) in enumerate(zip(texts, lines, strict=True))
         ],
         "prices": [
             {
                 "model": f"rt-model-{i}",
-                "provider": f"{i} {t[1]}",
+                "provider": f"{i} {line[1]}",
                 "effective_date": "2024-01-01",
                 "input_usd_per_mtok": "1",
-                "api_model_id": t[2],
+                "api_model_id": line[0],
                 "notes": t[3],
             }
-            for i, t in enumerate(texts)
+            for i, (t, line) in enumerate(zip(texts, lines, strict=True))
         ],
     }
 

@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import Run, both_stores, changeset_around, make_runner, revise_around
@@ -895,3 +896,108 @@ def test_two_organizations_may_not_share_a_name(run: Run, store_location: str):
         assert store.check().height == store.check().height == len(problems)
     finally:
         store.close()
+
+
+def test_names_and_labels_are_one_line_of_text(run: Run):
+    """A model's organization held a line break (so did the organization record it
+    makes), and so could a name, a metric, a setting, a provider or an API model id:
+    each is a name or label typed on command lines and shown in one-line notes and
+    keys. Refused as an alias's is, naming the field, and nothing is written."""
+    before = run("log", "--json").stdout
+    for args, expected in [
+        (
+            ["add-model", "nl-1", "--organization", "Open\nAI"],
+            "add-model: organization: 'Open\\nAI'",
+        ),
+        (["add-model", "nl-1", "--name", "Two\tParts"], "add-model: name: 'Two\\tParts'"),
+        (
+            ["add-benchmark", "nl-b", "--unit", "score", "--name", "B\u2028N"],
+            "add-benchmark: name: 'B\\u2028N'",
+        ),
+        (
+            ["add-benchmark", "nl-b", "--unit", "score", "--metric", "pass\x00@1"],
+            "add-benchmark: metric: 'pass\\x00@1'",
+        ),
+        (["add-result", "gpt-4", "mmlu", "50", "--setting", "5\nshot"], "setting: '5\\nshot'"),
+        (["add-price", "gpt-4", "Acme\nCo", "2024-01-01", "--input", "1"], "provider: 'Acme\\nCo'"),
+        (
+            [
+                "add-price",
+                "gpt-4",
+                "Acme",
+                "2024-01-01",
+                "--input",
+                "1",
+                "--api-model-id",
+                "a\x85b",
+            ],
+            "add-price: api_model_id: 'a\\x85b'",
+        ),
+        (["edit", "model", "gpt-4", "--set", "organization=Open\nAI"], "organization: 'Open\\nAI'"),
+        (["import", "--kind", "organizations", "-"], "stdin:2: name: 'Acme\\nX'"),
+    ]:
+        result = run(*args, "-m", "t", input='slug,name\nacme-x,"Acme\nX"\n')
+        assert result.exit_code == 1 and result.stdout == "", (args, result.stdout)
+        (line,) = result.stderr.splitlines()
+        assert expected in line, line
+        assert "holds a line break or another control character; it must be one line" in line
+    assert run("log", "--json").stdout == before
+    # Letters of any script, and invisible joiners some of them need, are text.
+    persian = "\u0645\u06cc\u200c\u0634\u0648\u062f"
+    added = run("add-model", "nl-2", "--organization", f"Zürich {persian}", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+
+
+def test_a_name_stored_with_a_line_break_before_the_rule_stays_editable(
+    run: Run, db: Path, tmp_path: Path
+):
+    """An older trendlab stored an organization (on its record and on its models) and
+    names holding a line break: their records can still be edited, and an export of
+    them imports back."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "an older trendlab's names")
+        con.execute(
+            "INSERT INTO organization_revisions VALUES (?, 'deep-mind', 1, 'insert', "
+            "'deep-mind', 'Deep\nMind')",
+            [changeset],
+        )
+        revise_around(
+            con, changeset, "model_revisions", "gpt-4", organization="Deep\nMind", name="GPT\n4"
+        )
+        revise_around(con, changeset, "benchmark_revisions", "mmlu", metric="acc\turacy")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert {(v["kind"], v["key"], v["problem"]) for v in json.loads(checked.stdout)} == {
+        ("organizations", "deep-mind", "name holds a line break or another control character"),
+        ("models", "gpt-4", "name holds a line break or another control character"),
+        ("models", "gpt-4", "organization holds a line break or another control character"),
+        ("benchmarks", "mmlu", "metric holds a line break or another control character"),
+    }
+    edited = run("edit", "model", "gpt-4", "--set", "notes=kept", "-m", "notes")
+    assert edited.exit_code == 0, edited.stderr
+    shown = json.loads(run("show", "model", "gpt-4", "--json").stdout)
+    assert (shown["organization"], shown["name"], shown["notes"]) == (
+        "Deep\nMind",
+        "GPT\n4",
+        "kept",
+    )
+    assert run("edit", "benchmark", "mmlu", "--set", "notes=kept", "-m", "n").exit_code == 0
+    for kind in ("organizations", "models", "benchmarks"):
+        exported = tmp_path / f"{kind}.csv"
+        assert run("export", kind, "-o", str(exported)).exit_code == 0
+        imported = run("import", str(exported))
+        assert imported.exit_code == 0, imported.stderr
+        assert "nothing to write" in imported.stderr
+
+
+def test_the_check_of_one_line_text_covers_every_one_line_field():
+    """14_one_line_text lists its fields in SQL; a field marked one_line later must be
+    added there too (aliases are 09_aliases's)."""
+    from trendlab.kinds import ALIASES, KINDS
+    from trendlab.resources import resource_dir
+
+    sql = resource_dir("queries").joinpath("checks", "14_one_line_text.sql").read_text()
+    for kind in KINDS.values():
+        for field in kind.fields:
+            if field.one_line and kind is not ALIASES:
+                assert f"'{field.name}', {field.name} FROM {kind.name}" in sql, field.name

@@ -29,8 +29,9 @@ class Field:
     choices: tuple[str, ...] = ()
     positive: bool = False
     past: bool = False  # a date that has happened: a release or report, never a plan
-    # A name typed on command lines and printed in one-line notes (`added alias NAME`):
-    # a line break or another control character in it is refused, not escaped.
+    # A name or label typed on command lines, printed in one-line notes (`added alias
+    # NAME`) and keys (gpt-4/mmlu/5-shot): a line break or another control character
+    # in it is refused, not escaped. Notes and descriptions take any text.
     one_line: bool = False
     # A name a record is looked up by (an alias), so one that must read as it is typed:
     # besides one line, no invisible format character (U+200B, U+202E), nothing NFKC
@@ -90,7 +91,7 @@ ORGANIZATIONS = Kind(
     history_view="organization_history",
     fields=(
         Field("slug", "slug", required=True, help="stable key, e.g. openai"),
-        Field("name", "text", required=True, help="the name as sources write it"),
+        Field("name", "text", required=True, one_line=True, help="the name as sources write it"),
     ),
     key_fields=("slug",),
     label_field="name",
@@ -103,8 +104,8 @@ MODELS = Kind(
     history_view="model_history",
     fields=(
         Field("slug", "slug", required=True, help="stable key, e.g. gpt-4"),
-        Field("name", "text", help="display name"),
-        Field("organization", "text", help="developer, as the source writes it"),
+        Field("name", "text", one_line=True, help="display name"),
+        Field("organization", "text", one_line=True, help="developer, as the source writes it"),
         Field("release_date", "date", past=True, help="YYYY-MM-DD"),
         Field("parameters", "float", positive=True, help="parameter count"),
         Field("training_compute_flop", "float", positive=True, help="training compute in FLOP"),
@@ -125,9 +126,9 @@ BENCHMARKS = Kind(
     history_view="benchmark_history",
     fields=(
         Field("slug", "slug", required=True, help="stable key, e.g. math"),
-        Field("name", "text", help="display name"),
+        Field("name", "text", one_line=True, help="display name"),
         Field("description", "text"),
-        Field("metric", "text", help="e.g. accuracy, pass@1"),
+        Field("metric", "text", one_line=True, help="e.g. accuracy, pass@1"),
         Field("unit", "text", required=True, help="percent, minutes, elo or score"),
         Field("higher_is_better", "bool", help="default true"),
         Field(
@@ -158,7 +159,7 @@ RESULTS = Kind(
         Field("model", "slug", required=True, help="model slug"),
         Field("benchmark", "slug", required=True, help="benchmark slug"),
         Field("score", "float", required=True, help="in the benchmark's unit (percent: 0-100)"),
-        Field("setting", "text", help="shots, CoT, maj@k, tools, version"),
+        Field("setting", "text", one_line=True, help="shots, CoT, maj@k, tools, version"),
         Field(
             "reported_date",
             "date",
@@ -182,11 +183,18 @@ PRICES = Kind(
     history_view="price_history",
     fields=(
         Field("model", "slug", required=True, help="model slug"),
-        Field("provider", "text", required=True, help="who sells access, e.g. OpenAI"),
+        Field(
+            "provider", "text", required=True, one_line=True, help="who sells access, e.g. OpenAI"
+        ),
         Field("effective_date", "date", required=True, help="YYYY-MM-DD"),
         Field("input_usd_per_mtok", "float", positive=True, help="USD per million input tokens"),
         Field("output_usd_per_mtok", "float", positive=True, help="USD per million output tokens"),
-        Field("api_model_id", "text", help="the provider's model id, e.g. gpt-4o-2024-05-13"),
+        Field(
+            "api_model_id",
+            "text",
+            one_line=True,
+            help="the provider's model id, e.g. gpt-4o-2024-05-13",
+        ),
         Field("source_url", "url"),
         Field("notes", "text"),
     ),

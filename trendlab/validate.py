@@ -102,11 +102,12 @@ class Refs:
         return spellings
 
     def stored(self, kind: Kind, field: str) -> list[str]:
-        """The values of one of `kind`'s text fields that current records hold."""
+        """The values one of `kind`'s text fields has held in any revision: retracted
+        too, since editing a model restores the organization it names."""
         return [
             value
             for (value,) in self._store.con.execute(
-                f"SELECT DISTINCT {field} FROM {kind.name} WHERE {field} IS NOT NULL"
+                f"SELECT DISTINCT {field} FROM {kind.table} WHERE {field} IS NOT NULL"
             ).fetchall()
         ]
 
