@@ -585,6 +585,14 @@ def test_a_table_aligns_wide_characters_and_escapes_control_characters(run: Run)
     assert len(starts) == 1, lines
 
 
+def test_a_table_escapes_hiding_format_characters_but_not_the_joiners_of_a_script(run: Run):
+    # U+202E would show the rest of the row reversed and U+200B splits a word unseen;
+    # the zero-width non-joiner is how Persian spells (می‌خواهم), so it stays.
+    sql = "SELECT 'gpt' || chr(8238) || '-4' AS a, 'a' || chr(8203) || 'b' AS b, 'می' || chr(8204) || 'خواهم' AS c"
+    row = run("query", sql).stdout.splitlines()[2].split()
+    assert row == ["gpt\\u202e-4", "a\\u200bb", "می\u200cخواهم"]
+
+
 def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
     # Table, JSON and JSONL are written from DuckDB's Python values, CSV and parquet by
     # Polars: every kind of value must come out, and the same in each format.

@@ -47,19 +47,27 @@ CONTROL_RE = r"[\p{Cc}\p{Zl}\p{Zp}]"
 # shows the rest of a line reversed, U+200B splits a name unseen).
 FORMAT_RE = r"\p{Cf}"
 _ESCAPED = frozenset({"Cc", "Zl", "Zp", "Cf"})  # the categories of both
+# Format characters that spell words rather than hide or reorder them: the zero-width
+# non-joiner and joiner of Persian and Indic names and of emoji sequences. Shown as
+# they are; an alias still refuses them (FORMAT_RE).
+_SPELLING = frozenset({"\u200c", "\u200d"})
 _ASCII_ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
 _ASCII_CELL_ESCAPES = {c: e for c, e in _ASCII_ESCAPES.items() if c != ord("\n")}
 
 
 def escaped(text: str, *, newlines: bool = False) -> str:
-    """`text` with each control, line-separator and format character as its Python
-    escape (\\n, \\x00, \\u202e), but newlines if `newlines`: what a one-line error
-    or a table cell shows of them, so that none can break a line, move a column or
-    hide."""
+    """`text` with each control, line-separator and format character (but the
+    joiners, _SPELLING) as its Python escape (\\n, \\x00, \\u202e), but newlines if
+    `newlines`: what a one-line error or a table cell shows of them, so that none can
+    break a line, move a column or hide."""
     if text.isascii():  # almost always: no per-character work
         return text.translate(_ASCII_CELL_ESCAPES if newlines else _ASCII_ESCAPES)
     return "".join(
-        repr(c)[1:-1] if unicodedata.category(c) in _ESCAPED and not (newlines and c == "\n") else c
+        repr(c)[1:-1]
+        if unicodedata.category(c) in _ESCAPED
+        and c not in _SPELLING
+        and not (newlines and c == "\n")
+        else c
         for c in text
     )
 
