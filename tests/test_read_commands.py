@@ -798,6 +798,29 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         assert "trendlab: error" not in result.output
 
 
+def test_text_that_is_not_utf8_is_a_usage_error_that_writes_nothing(db: Path, monkeypatch):
+    """Bytes no UTF-8 reads reach Python as lone surrogates (b'a\\x85b' as 'a\\udc85b'),
+    which DuckDB and every file refuse: they ended in an internal error, exit 70."""
+    run = make_runner(db)
+    before = run("log", "--json").stdout
+    for args, shown in [
+        (["add-model", "m1", "--organization", "a\udc85b", "-m", "x"], "'a\\x85b'"),
+        (["add-model", "m1", "--notes", "a\udc85b", "-m", "x"], "'a\\x85b'"),
+        (["query", "SELECT 'a\udc85b'"], "'SELECT 'a\\x85b''"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"trendlab: error: argument {shown} is not UTF-8 text\n"
+    monkeypatch.setenv("TRENDLAB_AUTHOR", "a\udc85b")
+    result = run("add-model", "m1", "-m", "x")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "trendlab: error: TRENDLAB_AUTHOR is not UTF-8 text\n",
+    )
+    monkeypatch.setenv("TRENDLAB_AUTHOR", "tester")
+    assert run("log", "--json").stdout == before
+
+
 def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
     """A malformed --until, --as-of or --since, or a figure's suffix, is a usage error
     (exit 2) that trendlab finds, not Click: those lacked the pointer every other

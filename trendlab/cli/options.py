@@ -214,9 +214,16 @@ class TrendlabGroup(CommandGroup):
                 exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
             ) from None
 
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
         try:
-            return super().make_context(*args, **kwargs)
+            _check_utf8(args)
+            return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
             _fail_usage(exc)
             raise  # unreachable: _fail_usage exits
@@ -274,6 +281,27 @@ class TrendlabGroup(CommandGroup):
                     [],
                     ExitCode.INTERNAL,
                 )
+
+
+def _check_utf8(args: list[str]) -> None:
+    """A usage error for a word of the command line, or a TRENDLAB_ setting, that is not
+    UTF-8: Python hands such bytes on as lone surrogates, which no database, file or
+    terminal takes, and which would otherwise fail deep inside a command."""
+    for arg in args:
+        if not _is_utf8(arg):
+            shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
+            raise click.UsageError(f"argument '{shown}' is not UTF-8 text")
+    for name, value in os.environ.items():
+        if name.startswith("TRENDLAB_") and not _is_utf8(value):
+            raise click.UsageError(f"{name} is not UTF-8 text")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @contextmanager
