@@ -26,7 +26,10 @@ each as a whole process (interpreter start included) and reporting the median of
   Python process; and `import` of the big store's results exported as JSON Lines
   against the same export as CSV (the peer), each into the store before the results.
 
-    python bench/scale.py [--results 1000000] [--repeat 3] [--keep DIR]
+    python bench/scale.py [--results 1000000] [--repeat 3] [--keep DIR] [--only SECTION]
+
+--only (import, frontier, forecast or output; repeatable) times only those sections;
+the stores are built as usual.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,10 +122,28 @@ COPY_OPTIONS = {
 }
 
 
-def output_rows(tl: list[str], db: Path, before: Path, work: Path, repeat: int) -> list[str]:
+SECTIONS = ("import", "frontier", "forecast", "output")
+
+
+@dataclass
+class Stores:
+    """The bench's files: the synthetic data and the stores built from it."""
+
+    tl: list[str]
+    work: Path
+    data: synthetic.Dataset
+    seeded: Path
+    before: Path  # seeded, with the synthetic models and benchmarks
+    big: Path  # before, with the synthetic results
+    results: int
+    repeat: int
+
+
+def output_rows(s: Stores) -> list[str]:
     """Rows of the output section: each format of `query` against DuckDB's COPY TO,
     and a JSON Lines import against the same rows' CSV import."""
-    out = []
+    tl, db, before, work, repeat = s.tl, s.big, s.before, s.work, s.repeat
+    out = ["output (peer: DuckDB's COPY TO of the same SQL, the table's to CSV)"]
     for fmt in ("table", "csv", "json", "jsonl", "parquet"):
         ours = work / f"query.{fmt}"
         peer = work / f"peer.{'csv' if fmt == 'table' else fmt}"
@@ -227,137 +249,169 @@ def row(label: str, ours: float, peer: float | None, unit: str) -> str:
     return f"  {label:<44}{fmt.format(ours)}{peer_text}{ratio}  {unit}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
-    args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="trendlab-scale-"))
-    work.mkdir(parents=True, exist_ok=True)
-    tl = trendlab_cmd()
-    compile_bytecode()
-    try:
-        data = synthetic.write(work / "data", args.results)
-        seeded, before, big = work / "seeded.duckdb", work / "before.duckdb", work / "big.duckdb"
-        peer_db = work / "peer.duckdb"
-        for path in (seeded, before, big, peer_db):
-            path.unlink(missing_ok=True)
-        measure([*tl, "--db", str(seeded), "init"])
-        shutil.copy(seeded, before)
-        for kind, path in (("models", data.models), ("benchmarks", data.benchmarks)):
-            measure([*tl, "--db", str(before), "import", str(path), "--kind", kind])
+def import_rows(s: Stores) -> list[str]:
+    """The import section: the big import against DuckDB's read_csv + INSERT."""
+    peer_db = s.work / "peer.duckdb"
+    results = str(s.data.results)
 
-        # The same models and benchmarks with 1 % of the results: a cold forecast
-        # backtests every benchmark, so this is the fair peer for a cold one on big.
-        small = work / "small.duckdb"
-        shutil.copy(before, small)
-        few = synthetic.write(work / "few", max(args.results // 100, 1000))
-        measure([*tl, "--db", str(small), "import", str(few.results), "--kind", "results"])
+    def fresh_big() -> None:
+        shutil.copy(s.before, s.big)
 
-        def fresh_big() -> None:
-            shutil.copy(before, big)
+    def fresh_peer() -> None:
+        peer_db.unlink(missing_ok=True)
 
-        def fresh_peer() -> None:
-            peer_db.unlink(missing_ok=True)
-
-        results = str(data.results)
-        imp = median_runs(
-            [*tl, "--db", str(big), "import", results, "--kind", "results"],
-            args.repeat,
-            fresh_big,
-        )
-        peer_imp = median_runs(
-            [sys.executable, "-c", PEER_IMPORT, str(peer_db), results], args.repeat, fresh_peer
-        )
-        fresh_big()
-        measure([*tl, "--db", str(big), "import", results, "--kind", "results"])
-
-        def frontier(db: Path, benchmark: str) -> list[str]:
-            return [*tl, "--db", str(db), "query", "frontier", "--param", f"benchmark={benchmark}"]
-
-        from trendlab import queries
-        from trendlab.db import Store
-
-        peer_cmd = [sys.executable, "-c", PEER_QUERY, str(peer_db), PEER_FRONTIER_SQL]
-        named = queries.resolve("frontier")
-        floor_cmd = [sys.executable, "-c", FLOOR_QUERY, str(big), named.sql]
-        fr_big, fr_floor, fr_big_seeded_bench, fr_floor_seeded_bench, fr_seeded, fr_peer = (
-            interleaved_medians(
-                [
-                    frontier(big, BIG_BENCHMARK),
-                    [*floor_cmd, BIG_BENCHMARK],
-                    frontier(big, SEEDED_BENCHMARK),
-                    [*floor_cmd, SEEDED_BENCHMARK],
-                    frontier(seeded, SEEDED_BENCHMARK),
-                    [*peer_cmd, BIG_BENCHMARK],
-                ],
-                max(args.repeat, QUICK_REPEAT),
-            )
-        )
-
-        with Store.open(big) as store:
-            q_big = in_query(
-                lambda: queries.run(store, named, {"benchmark": BIG_BENCHMARK}), args.repeat
-            )
-        with Store.open(seeded) as store:
-            q_seeded = in_query(
-                lambda: queries.run(store, named, {"benchmark": SEEDED_BENCHMARK}), args.repeat
-            )
-        peer_con = duckdb.connect(str(peer_db), read_only=True)
-        q_peer = in_query(
-            lambda: peer_con.execute(PEER_FRONTIER_SQL, {"benchmark": BIG_BENCHMARK}).fetchall(),
-            args.repeat,
-        )
-        peer_con.close()
-
-        def forecast(db: Path) -> list[str]:
-            return [*tl, "--db", str(db), "forecast", SEEDED_BENCHMARK, "--until", "2030"]
-
-        fc_cold_seeded = median_runs(forecast(seeded), args.repeat, empty_cache(seeded))
-        fc_cold_big = median_runs(forecast(big), args.repeat, empty_cache(big))
-        fc_cold_small = median_runs(forecast(small), args.repeat, empty_cache(small))
-        fc_warm_seeded = median_runs(forecast(seeded), args.repeat)
-        fc_warm_big = median_runs(forecast(big), args.repeat)
-        outputs = output_rows(tl, big, before, work, args.repeat)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
-
-    n = f"{args.results:,}"
-    print(
-        f"trendlab at scale: {n} synthetic results, median of {args.repeat} runs, {os.cpu_count()} cores"
+    imp = median_runs(
+        [*s.tl, "--db", str(s.big), "import", results, "--kind", "results"], s.repeat, fresh_big
     )
-    print(f"  {'':<44}{'trendlab':>10}{'peer':>10}{'ratio':>7}")
-    print(f"import {n} results (peer: DuckDB read_csv + INSERT into a bare table)")
-    print(row("wall, whole process", imp[0], peer_imp[0], "s"))
-    print(row("peak RSS of the process", imp[1], peer_imp[1], "MiB"))
-    print("query frontier (peer: the same frontier in plain SQL on the bare table)")
-    print(row(f"whole process, big db, {BIG_BENCHMARK}", fr_big, fr_peer, "s"))
-    print(row(f"whole process, big db, {SEEDED_BENCHMARK}", fr_big_seeded_bench, fr_peer, "s"))
-    print(row(f"whole process, seeded db, {SEEDED_BENCHMARK}", fr_seeded, fr_peer, "s"))
-    print("query frontier (floor: DuckDB alone, the same SQL on the same file, in Python)")
-    print(row(f"whole process, big db, {BIG_BENCHMARK}", fr_big, fr_floor, "s"))
-    print(
+    peer_imp = median_runs(
+        [sys.executable, "-c", PEER_IMPORT, str(peer_db), results], s.repeat, fresh_peer
+    )
+    return [
+        f"import {s.results:,} results (peer: DuckDB read_csv + INSERT into a bare table)",
+        row("wall, whole process", imp[0], peer_imp[0], "s"),
+        row("peak RSS of the process", imp[1], peer_imp[1], "MiB"),
+    ]
+
+
+def frontier_rows(s: Stores) -> list[str]:
+    """The frontier section: whole processes against the bare table's peer and against
+    DuckDB alone, and the query alone inside an open connection."""
+    from trendlab import queries
+    from trendlab.db import Store
+
+    peer_db = s.work / "peer.duckdb"
+    if not peer_db.exists():  # the import section builds it, timed
+        subprocess.run(
+            [sys.executable, "-c", PEER_IMPORT, str(peer_db), str(s.data.results)], check=True
+        )
+
+    def frontier(db: Path, benchmark: str) -> list[str]:
+        return [*s.tl, "--db", str(db), "query", "frontier", "--param", f"benchmark={benchmark}"]
+
+    peer_cmd = [sys.executable, "-c", PEER_QUERY, str(peer_db), PEER_FRONTIER_SQL]
+    named = queries.resolve("frontier")
+    floor_cmd = [sys.executable, "-c", FLOOR_QUERY, str(s.big), named.sql]
+    fr_big, fr_floor, fr_big_seeded_bench, fr_floor_seeded_bench, fr_seeded, fr_peer = (
+        interleaved_medians(
+            [
+                frontier(s.big, BIG_BENCHMARK),
+                [*floor_cmd, BIG_BENCHMARK],
+                frontier(s.big, SEEDED_BENCHMARK),
+                [*floor_cmd, SEEDED_BENCHMARK],
+                frontier(s.seeded, SEEDED_BENCHMARK),
+                [*peer_cmd, BIG_BENCHMARK],
+            ],
+            max(s.repeat, QUICK_REPEAT),
+        )
+    )
+
+    with Store.open(s.big) as store:
+        q_big = in_query(lambda: queries.run(store, named, {"benchmark": BIG_BENCHMARK}), s.repeat)
+    with Store.open(s.seeded) as store:
+        q_seeded = in_query(
+            lambda: queries.run(store, named, {"benchmark": SEEDED_BENCHMARK}), s.repeat
+        )
+    peer_con = duckdb.connect(str(peer_db), read_only=True)
+    q_peer = in_query(
+        lambda: peer_con.execute(PEER_FRONTIER_SQL, {"benchmark": BIG_BENCHMARK}).fetchall(),
+        s.repeat,
+    )
+    peer_con.close()
+    return [
+        "query frontier (peer: the same frontier in plain SQL on the bare table)",
+        row(f"whole process, big db, {BIG_BENCHMARK}", fr_big, fr_peer, "s"),
+        row(f"whole process, big db, {SEEDED_BENCHMARK}", fr_big_seeded_bench, fr_peer, "s"),
+        row(f"whole process, seeded db, {SEEDED_BENCHMARK}", fr_seeded, fr_peer, "s"),
+        "query frontier (floor: DuckDB alone, the same SQL on the same file, in Python)",
+        row(f"whole process, big db, {BIG_BENCHMARK}", fr_big, fr_floor, "s"),
         row(
             f"whole process, big db, {SEEDED_BENCHMARK}",
             fr_big_seeded_bench,
             fr_floor_seeded_bench,
             "s",
+        ),
+        row(f"in the query, big db, {BIG_BENCHMARK}", q_big, q_peer, "s"),
+        row(f"in the query, seeded db, {SEEDED_BENCHMARK}", q_seeded, q_peer, "s"),
+    ]
+
+
+def forecast_rows(s: Stores) -> list[str]:
+    """The forecast section: warm and cold on the big store against smaller ones."""
+    # The same models and benchmarks with 1 % of the results: a cold forecast
+    # backtests every benchmark, so this is the fair peer for a cold one on big.
+    small = s.work / "small.duckdb"
+    shutil.copy(s.before, small)
+    few_n = max(s.results // 100, 1000)
+    few = synthetic.write(s.work / "few", few_n)
+    measure([*s.tl, "--db", str(small), "import", str(few.results), "--kind", "results"])
+
+    def forecast(db: Path) -> list[str]:
+        return [*s.tl, "--db", str(db), "forecast", SEEDED_BENCHMARK, "--until", "2030"]
+
+    cold_seeded = median_runs(forecast(s.seeded), s.repeat, empty_cache(s.seeded))
+    cold_big = median_runs(forecast(s.big), s.repeat, empty_cache(s.big))
+    cold_small = median_runs(forecast(small), s.repeat, empty_cache(small))
+    warm_seeded = median_runs(forecast(s.seeded), s.repeat)
+    warm_big = median_runs(forecast(s.big), s.repeat)
+    return [
+        f"forecast {SEEDED_BENCHMARK} --until 2030 (peer: the same on a smaller store)",
+        row("warm cache, big db vs seeded db", warm_big[0], warm_seeded[0], "s"),
+        row(f"cold cache, big db vs {few_n:,} results", cold_big[0], cold_small[0], "s"),
+        row(f"peak RSS, cold, big db vs {few_n:,} results", cold_big[1], cold_small[1], "MiB"),
+        row("cold cache, big db vs seeded db", cold_big[0], cold_seeded[0], "s"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument(
+        "--only", choices=SECTIONS, action="append", help="time only this section (repeatable)"
+    )
+    args = parser.parse_args()
+    sections = args.only or SECTIONS
+    work = args.keep or Path(tempfile.mkdtemp(prefix="trendlab-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    tl = trendlab_cmd()
+    compile_bytecode()
+    try:
+        s = Stores(
+            tl=tl,
+            work=work,
+            data=synthetic.write(work / "data", args.results),
+            seeded=work / "seeded.duckdb",
+            before=work / "before.duckdb",
+            big=work / "big.duckdb",
+            results=args.results,
+            repeat=args.repeat,
         )
-    )
-    print(row(f"in the query, big db, {BIG_BENCHMARK}", q_big, q_peer, "s"))
-    print(row(f"in the query, seeded db, {SEEDED_BENCHMARK}", q_seeded, q_peer, "s"))
-    few_n = f"{max(args.results // 100, 1000):,}"
-    print(f"forecast {SEEDED_BENCHMARK} --until 2030 (peer: the same on a smaller store)")
-    print(row("warm cache, big db vs seeded db", fc_warm_big[0], fc_warm_seeded[0], "s"))
-    print(row(f"cold cache, big db vs {few_n} results", fc_cold_big[0], fc_cold_small[0], "s"))
+        for path in (s.seeded, s.before, s.big, work / "peer.duckdb"):
+            path.unlink(missing_ok=True)
+        measure([*tl, "--db", str(s.seeded), "init"])
+        shutil.copy(s.seeded, s.before)
+        for kind, path in (("models", s.data.models), ("benchmarks", s.data.benchmarks)):
+            measure([*tl, "--db", str(s.before), "import", str(path), "--kind", kind])
+        report = import_rows(s) if "import" in sections else []
+        shutil.copy(s.before, s.big)
+        measure([*tl, "--db", str(s.big), "import", str(s.data.results), "--kind", "results"])
+        if "frontier" in sections:
+            report += frontier_rows(s)
+        if "forecast" in sections:
+            report += forecast_rows(s)
+        if "output" in sections:
+            report += output_rows(s)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
     print(
-        row(f"peak RSS, cold, big db vs {few_n} results", fc_cold_big[1], fc_cold_small[1], "MiB")
+        f"trendlab at scale: {args.results:,} synthetic results, median of {args.repeat} runs, "
+        f"{os.cpu_count()} cores"
     )
-    print(row("cold cache, big db vs seeded db", fc_cold_big[0], fc_cold_seeded[0], "s"))
-    print("output (peer: DuckDB's COPY TO of the same SQL, the table's to CSV)")
-    print("\n".join(outputs))
+    print(f"  {'':<44}{'trendlab':>10}{'peer':>10}{'ratio':>7}")
+    print("\n".join(report))
 
 
 if __name__ == "__main__":
