@@ -51,6 +51,28 @@ def revise_around(con: Any, changeset: str, table: str, key: str, **values: obje
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deal the slow tests, slowest first, to the heads of the workers' shares of a
+    parallel run (pyproject's -n auto --dist worksteal): worksteal hands each worker a
+    contiguous share of the tests at first and lets an idle one take queued tests from
+    a busy one, but never the test it is running, so a slow test that starts late is
+    waited on alone, and two in one share run one after the other."""
+
+    def seconds(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("slow")
+        return -1 if marker is None else marker.kwargs.get("seconds", 0)
+
+    slow = sorted((i for i in items if seconds(i) >= 0), key=seconds, reverse=True)
+    rest = [i for i in items if seconds(i) < 0]
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    shares = [
+        rest[k * len(rest) // workers : (k + 1) * len(rest) // workers] for k in range(workers)
+    ]
+    for n, item in enumerate(slow):
+        shares[n % workers].insert(n // workers, item)
+    items[:] = [item for share in shares for item in share]
+
+
 @pytest.fixture(autouse=True)
 def _author(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRENDLAB_AUTHOR", "tester")

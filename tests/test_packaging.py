@@ -37,7 +37,7 @@ def test_wheel_contains_the_data_folders(wheel: Path):
     assert "trendlab/py.typed" in names
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=180)
 def test_fresh_venv_install_runs_from_another_directory(wheel: Path, tmp_path: Path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

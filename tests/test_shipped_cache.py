@@ -53,7 +53,7 @@ def _keyed(entries: list[dict[str, Any]]) -> dict[tuple[str, str, str], Any]:
     return {(e["kind"], e["benchmark"], e["spec"]): e["payload"] for e in entries}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=30)
 def test_the_shipped_cache_is_what_the_code_computes_from_the_seeds(tmp_path: Path):
     fresh_file = tmp_path / FORECAST_CACHE
     subprocess.run(

@@ -706,7 +706,7 @@ def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
     assert make_runner(team_db)("list", "models", "--csv").stdout.count("locked-out") == 0
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=600)
 def test_four_processes_adding_200_results_each(team_db: str):
     writers = [
         subprocess.Popen(
