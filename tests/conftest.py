@@ -51,6 +51,18 @@ def revise_around(con: Any, changeset: str, table: str, key: str, **values: obje
     )
 
 
+def add_undated_cheap_model(run: Run) -> None:
+    """Model undated-cheap: no release date, a price from 2024 cheaper than any other,
+    and 99 on mmlu with no reported date, a result no date places."""
+    for step in (
+        ("add-model", "undated-cheap", "--name", "Undated cheap"),
+        ("add-result", "undated-cheap", "mmlu", "99"),
+        ("add-price", "undated-cheap", "acme", "2024-01-01", "--input", "0.01", "--output", "0.01"),
+    ):
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Deal the slow tests, slowest first, to the heads of the workers' shares of a
     parallel run (pyproject's -n auto --dist worksteal): worksteal hands each worker a

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import Run, add_undated_cheap_model
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.forecast.decline import fit_decline
@@ -545,13 +545,7 @@ def test_price_trend_says_what_no_date_leaves_out(run: Run):
     """A result no date places is left out of a price trend, as of a forecast; forecast
     said so on stderr, price-trend did not, so the cheapest model just priced could be
     missing from the trend without a word."""
-    for step in (
-        ("add-model", "undated-cheap", "--name", "Undated cheap"),
-        ("add-result", "undated-cheap", "mmlu", "99"),
-        ("add-price", "undated-cheap", "acme", "2024-01-01", "--input", "0.01", "--output", "0.01"),
-    ):
-        added = run(*step, "-m", "t")
-        assert added.exit_code == 0, added.stderr
+    add_undated_cheap_model(run)
     trend = run("price-trend", "mmlu", "--threshold", "80")
     assert trend.exit_code == 0, trend.stderr
     assert "undated-cheap" not in trend.stdout

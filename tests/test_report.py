@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageStat
 
-from tests.conftest import Run, make_runner
+from tests.conftest import Run, add_undated_cheap_model, make_runner
 from tests.synthetic import monthly, write_benchmark, write_error_rate
 from trendlab.cli import cli
 
@@ -214,13 +214,7 @@ def test_report_price_section_says_what_no_date_leaves_out(run: Run):
     """A result no date places is left out of the report's price trend, as of
     price-trend's, which says so on stderr: the report said nothing, with a trend or
     without one, so the cheapest model just priced could be missing without a word."""
-    for step in (
-        ("add-model", "undated-cheap", "--name", "Undated cheap"),
-        ("add-result", "undated-cheap", "mmlu", "99"),
-        ("add-price", "undated-cheap", "acme", "2024-01-01", "--input", "0.01", "--output", "0.01"),
-    ):
-        added = run(*step, "-m", "t")
-        assert added.exit_code == 0, added.stderr
+    add_undated_cheap_model(run)
     for threshold in ("80", "99"):  # a trend; none (no dated priced model reaches 99)
         told = run("price-trend", "mmlu", "--threshold", threshold).stderr.splitlines()[0]
         assert told.startswith(f"1 result on mmlu at or beyond {threshold} left out: no ")
