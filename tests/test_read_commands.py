@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -667,19 +667,37 @@ def test_query_reads_and_prints_without_the_data_stack(db: Path):
         assert commands == ["trendlab.cli", "trendlab.cli.options", "trendlab.cli.reads"]
 
 
-def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch):
+class _Panic(BaseException):
+    """As a panic in Polars' Rust code reaches Python (pyo3's PanicException)."""
+
+
+@pytest.mark.parametrize("error", [ValueError("boom"), _Panic("boom")])
+def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch, error: BaseException):
     import trendlab.render
 
     def broken(*args: object, **kwargs: object) -> None:
-        raise ValueError("boom")
+        raise error
 
     monkeypatch.setattr(trendlab.render, "render", broken)
     result = run("list", "benchmarks")
     assert result.exit_code == 70
     assert result.stderr.strip().splitlines() == [
-        "trendlab: error: internal error (ValueError: boom); this is a bug in trendlab, "
-        "please report it with the output of --debug"
+        f"trendlab: error: internal error ({type(error).__name__}: boom); this is a bug in "
+        "trendlab, please report it with the output of --debug"
     ]
+
+
+def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path: Path):
+    """DuckDB's infinite dates (and years past 9999) are days Polars holds but panicked
+    writing: --csv ended in a Rust traceback. Every format now writes them as the
+    table and JSON do, as the nearest day Python has."""
+    sql = "SELECT 'infinity'::DATE AS d, '-infinity'::TIMESTAMP AS t, 1 AS n"
+    assert run("query", sql, "--csv").stdout == "d,t,n\n9999-12-31,0001-01-01T00:00:00.000000,1\n"
+    [row] = json.loads(run("query", sql, "--json").stdout)
+    assert row == {"d": "9999-12-31", "t": "0001-01-01T00:00:00.000000", "n": 1}
+    written = tmp_path / "x.parquet"
+    assert run("query", sql, "--format", "parquet", "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).row(0) == (date.max, datetime.min, 1)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -117,8 +118,11 @@ def run(
 
         try:
             taken = result.pl()
-            # DuckDB hands a type Arrow has no name for (UHUGEINT) over as opaque bytes.
-            if not any(isinstance(t, pl.Extension) for t in taken.schema.dtypes()):
+            # DuckDB hands a type Arrow has no name for (UHUGEINT) over as opaque bytes,
+            # and an infinite date or one past year 9999 as a day Polars cannot write.
+            if not any(isinstance(t, pl.Extension) for t in taken.schema.dtypes()) and (
+                _dates_in_range(taken)
+            ):
                 return taken
         except pl.exceptions.PolarsError:
             pass  # a type Polars cannot take from Arrow (an INTERVAL)
@@ -126,6 +130,18 @@ def run(
         return Rows.of_result(store.execute(query.sql, params or None))
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
+
+
+def _dates_in_range(frame: pl.DataFrame) -> bool:
+    """Whether every date and timestamp of `frame` is one Python has (years 1 to 9999),
+    as its Rows would show it: 'infinity' is a day Polars holds but panics writing."""
+    import polars as pl
+
+    bounds = frame.select(
+        pl.col(pl.Date).is_between(date.min, date.max).all(),
+        pl.col(pl.Datetime).is_between(datetime.min, datetime.max).all(),
+    )
+    return all(ok is not False for ok in bounds.row(0)) if bounds.width else True
 
 
 def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:

@@ -237,7 +237,10 @@ class TrendlabGroup(CommandGroup):
                 return super().invoke(ctx)
             except KeyboardInterrupt:
                 _stop_interrupted(debug)
-            except Exception as exc:
+            except (SystemExit, GeneratorExit):
+                raise
+            # BaseException: a panic in Polars' Rust code reaches Python as one.
+            except BaseException as exc:
                 # After a Ctrl-C, DuckDB or a library may report it as an error of its
                 # own ("Query interrupted", a failed lazy import): it is the interrupt.
                 if interrupted:
