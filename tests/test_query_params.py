@@ -74,13 +74,13 @@ def test_hostile_values_are_searched_literally(seeded_template: Path, value: str
 
 
 def test_a_bound_value_round_trips_exactly(seeded_template: Path):
-    """A stored setting holding quotes, a comment and a NUL is found by exactly that
-    value through a bound parameter, and by nothing else."""
+    """Stored notes holding quotes, a comment and a NUL are found by exactly that value
+    through a bound parameter, and by nothing else (notes: a setting is one line)."""
     nasty = "x'; DROP TABLE result_revisions; -- \\ \" \x00 ☃"
     with database_copy(seeded_template) as db:
-        added = invoke(db, "add-result", "gpt-4", "mmlu", "50", "--setting", nasty, "-m", "n")
+        added = invoke(db, "add-result", "gpt-4", "mmlu", "50", "--notes", nasty, "-m", "n")
         assert added.exit_code == 0, added.output
-        sql = "SELECT count(*) AS n FROM results WHERE setting = $s"
+        sql = "SELECT count(*) AS n FROM results WHERE notes = $s"
         for value, n in ((nasty, 1), (nasty[:-1], 0), ("' OR 1=1 --", 0)):
             found = invoke(db, "query", sql, "--param", f"s={value}", "--json")
             assert found.exit_code == 0, found.output
