@@ -343,6 +343,8 @@ def test_auto_chooses_the_same_family_at_every_level(run: Run):
         (["mmluu"], 1, "unknown benchmark 'mmluu' (did you mean 'mmlu'?)"),
         (["mmlu", "--horizons", "6,x"], 2, "is not a list of months"),
         (["mmlu", "--horizons", "99999999999999999999"], 2, "months from 1 to 1200"),
+        # More digits than Python's int() converts (4300): a ValueError, not a number.
+        (["mmlu", "--horizons", "9" * 5000], 2, "months from 1 to 1200"),
         (["mmlu", "--every", "100000"], 2, "100000 is not in the range 1<=x<=1200"),
         # Python's int() read these as 60, 6 and 12.
         (["mmlu", "--horizons", "6_0"], 2, "'6_0' is not a list of months"),

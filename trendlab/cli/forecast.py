@@ -216,7 +216,10 @@ def _horizons(value: str) -> tuple[int, ...]:
     parts = [part.strip() for part in value.split(",") if part.strip()]
     months: tuple[int, ...] = ()
     if all(re.fullmatch(DIGITS_RE, part) for part in parts):
-        months = tuple(sorted({int(part) for part in parts}))
+        try:
+            months = tuple(sorted({int(part) for part in parts}))
+        except ValueError:  # more digits than int() reads (4300): out of range anyway
+            months = ()
     if not months or min(months) < 1 or max(months) > MAX_MONTHS:
         raise click.BadParameter(
             f"{value!r} is not a list of months from 1 to {MAX_MONTHS}, e.g. 6,12,24",
