@@ -701,6 +701,29 @@ def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path
 
 
 @pytest.mark.parametrize(
+    ("sql", "csv"),
+    [
+        # Polars panicked turning a list, a struct or a map into its CSV cell's text.
+        (
+            "SELECT ['infinity'::DATE] AS l, {'t': '-infinity'::TIMESTAMP} AS s",
+            'l,s\n"[""9999-12-31""]","{""t"": ""0001-01-01 00:00:00""}"\n',
+        ),
+        ("SELECT [['infinity'::TIMESTAMPTZ]] AS l", 'l\n"[[""9999-12-31 23:59:59.999999""]]"\n'),
+        ("SELECT MAP {'k': 'infinity'::DATE} AS m", 'm\n"{""k"": ""9999-12-31""}"\n'),
+        # In nanoseconds DuckDB's infinity is a day in 2262, which CSV wrote.
+        ("SELECT 'infinity'::TIMESTAMP_NS AS t", "t\n9999-12-31T23:59:59.999999\n"),
+    ],
+)
+def test_dates_past_pythons_range_inside_nested_values_are_written_too(
+    run: Run, sql: str, csv: str
+):
+    result = run("query", sql, "--csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == csv
+    assert run("query", sql, "--jsonl").exit_code == 0
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["forecast", "mmlu", "--level", "nan"],

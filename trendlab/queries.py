@@ -133,15 +133,36 @@ def run(
 
 
 def _dates_in_range(frame: pl.DataFrame) -> bool:
-    """Whether every date and timestamp of `frame` is one Python has (years 1 to 9999),
-    as its Rows would show it: 'infinity' is a day Polars holds but panics writing."""
+    """Whether every date and timestamp of `frame`, inside lists and structs too, is one
+    Python has (years 1 to 9999), as its Rows would show it: 'infinity' is a day Polars
+    holds but panics writing."""
+    return all(_column_dates_in_range(column) for column in frame.iter_columns())
+
+
+# A DuckDB timestamp's 'infinity', as Arrow holds it: in nanoseconds, a day in 2262.
+_INFINITY = 2**63 - 1
+
+
+def _column_dates_in_range(column: pl.Series) -> bool:
     import polars as pl
 
-    bounds = frame.select(
-        pl.col(pl.Date).is_between(date.min, date.max).all(),
-        pl.col(pl.Datetime).is_between(datetime.min, datetime.max).all(),
-    )
-    return all(ok is not False for ok in bounds.row(0)) if bounds.width else True
+    dtype = column.dtype
+    if dtype == pl.Date:
+        return column.is_between(date.min, date.max).all()
+    if isinstance(dtype, pl.Datetime):
+        # A zoned column refuses naive bounds: its UTC values, as held, are compared. An
+        # expression, as Series.is_between would convert the bounds to nanoseconds.
+        held = pl.first().cast(pl.Datetime(dtype.time_unit))
+        ok = held.to_physical().abs().lt(_INFINITY) & held.is_between(datetime.min, datetime.max)
+        return column.to_frame().select(ok.all()).item() is not False
+    if isinstance(dtype, pl.List):
+        return _column_dates_in_range(column.explode())
+    if isinstance(dtype, pl.Array):
+        return _column_dates_in_range(column.arr.explode())
+    if isinstance(dtype, pl.Struct):
+        return all(_column_dates_in_range(field) for field in column.struct.unnest())
+    # Another nested type (a MAP) is looked into no further: its rows are the safe way.
+    return not dtype.is_nested()
 
 
 def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
