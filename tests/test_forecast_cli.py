@@ -244,6 +244,9 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
         (["math-500"], "math-500 has 1 frontier point; a forecast needs at least 3", 1),
         (["mmlu", "--until", "2022"], "--until 2022 is not after the last data point", 1),
         (["mmlu", "--until", "soon"], "--until: 'soon' is not a year or a date", 2),
+        # Python's fromisoformat reads both as a date (2030-01-01, 2029-12-31).
+        (["mmlu", "--until", "20300101"], "--until: '20300101' is not a year or a date", 2),
+        (["mmlu", "--until", "2030-W01-1"], "--until: '2030-W01-1' is not a year or a date", 2),
         (["mmlu", "--by", "compute", "--until", "lots"], "'lots' is not a positive number", 2),
         (["mmlu", "--as-of", "lately"], "--as-of: 'lately' is not a date, a timestamp", 2),
         (["mmlu", "--as-of", "2024-02-30"], "--as-of: '2024-02-30' is not a valid date", 2),

@@ -18,7 +18,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, decimal_year, from_decimal_year
-from trendlab.text import NUMBER_RE
+from trendlab.text import DATE_RE, NUMBER_RE
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
@@ -70,12 +70,14 @@ def until_day(text: str) -> date:
     try:
         if re.fullmatch(r"[0-9]{4}", text):  # not \d: any script's digit, which int() reads
             return date(int(text), 12, 31)
-        return date.fromisoformat(text)
+        if re.fullmatch(DATE_RE, text):
+            return date.fromisoformat(text)
     except ValueError:
-        raise TrendlabError(
-            f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
-            exit_code=ExitCode.USAGE,
-        ) from None
+        pass
+    raise TrendlabError(
+        f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
+        exit_code=ExitCode.USAGE,
+    )
 
 
 def parse_until(text: str | None, series: Series) -> float:
