@@ -251,6 +251,9 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
         (["mmlu", "--as-of", "lately"], "--as-of: 'lately' is not a date, a timestamp", 2),
         (["mmlu", "--as-of", "2024-02-30"], "--as-of: '2024-02-30' is not a valid date", 2),
         (["mmlu", "--as-of", "0ffff"], "no changeset '0ffff'", 1),
+        # Python's fromisoformat read both as the start of 2024-01-01, not its end.
+        (["mmlu", "--as-of", "2024-W01-1"], "'2024-W01-1' is not a date, a timestamp", 2),
+        (["mmlu", "--as-of", "20240101"], "no changeset '20240101'", 1),
         (["codeforces-percentile", "--by", "compute"], "--by compute needs at least 3", 1),
         (
             ["mmlu", "--family", "exponential"],

@@ -434,6 +434,10 @@ class Store:
                 ) from None
             return datetime.combine(day, datetime.max.time())
         try:
+            # A date and a time: fromisoformat alone also reads 20240101 and 2024-W01-1,
+            # as the start of that day where 2024-01-01 is its end.
+            if not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]", text):
+                raise ValueError(text)
             stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             if _CHANGESET_ID_RE.match(text):
