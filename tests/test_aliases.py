@@ -269,9 +269,11 @@ def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
     showing the invisible character escaped and naming the form to write."""
     before = run("alias", "list", "--json").stdout
     refused = {
-        "gpt-4\u202ex": "'gpt-4\\u202ex' holds an invisible format character (Unicode "
-        "category Cf); it must read as it is typed",
+        "gpt-4\u202ex": "'gpt-4\\u202ex' holds an invisible format character (U+202E "
+        "RIGHT-TO-LEFT OVERRIDE); it must read as it is typed",
         "gpt\u200b-4x": "'gpt\\u200b-4x' holds an invisible format character",
+        # A message shows the joiners as they are (they spell names): it names them.
+        "gpt\u200d-4x": "holds an invisible format character (U+200D ZERO WIDTH JOINER)",
         "\ufeffgpt-4x": "'\\ufeffgpt-4x' holds an invisible format character",
         "\uff47\uff50\uff54-4x": "'\uff47\uff50\uff54-4x' is not in Unicode NFKC form (it holds "
         "U+FF47 FULLWIDTH LATIN SMALL LETTER G); write it as 'gpt-4x'",

@@ -84,8 +84,22 @@ def nfkc_difference(text: str) -> str:
     characters) 'a character in decomposed form'."""
     for c in text:
         if nfkc(c) != c:
-            return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+            return _named(c)
     return "a character in decomposed form"
+
+
+def format_character(text: str) -> str:
+    """The first format character in `text` (see FORMAT_RE), for a message: the
+    joiners are not escaped there (see escaped), so the quoted text does not show them
+    ('U+200D ZERO WIDTH JOINER'); '' when there is none."""
+    for c in text:
+        if unicodedata.category(c) == "Cf":
+            return _named(c)
+    return ""
+
+
+def _named(c: str) -> str:
+    return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -30,7 +30,14 @@ from trendlab.kinds import (
     Kind,
 )
 from trendlab.nearest import suggest
-from trendlab.text import CONTROL_RE, DATE_RE, FORMAT_RE, fold, nfkc_difference
+from trendlab.text import (
+    CONTROL_RE,
+    DATE_RE,
+    FORMAT_RE,
+    fold,
+    format_character,
+    nfkc_difference,
+)
 
 if TYPE_CHECKING:
     from trendlab.db import Store
@@ -232,8 +239,9 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
         rules.append(
             (
                 hidden,
-                " holds an invisible format character (Unicode category Cf); "
-                "it must read as it is typed",
+                pl.lit(" holds an invisible format character (")
+                + raw.map_elements(format_character, return_dtype=pl.String)
+                + pl.lit("); it must read as it is typed"),
             )
         )
         written = raw.str.normalize("NFKC")
