@@ -187,3 +187,31 @@ def test_the_error_that_ends_a_changeset_is_the_one_reported(db: Path):
         store.con.close()
         raise TrendlabError("the connection went away")
     assert "lost-1" not in CliRunner().invoke(cli, ["--db", str(db), "list", "models"]).stdout
+
+
+def test_a_store_reads_prices_on_one_day_even_past_midnight(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A forecast by price reads the day for its points, its cache key and its notes:
+    each read today afresh, a run across midnight could cache one day's fit under the
+    next day's key. The day is fixed when first asked; --as-of gives its own."""
+    from datetime import UTC, date, datetime, timedelta
+
+    import trendlab.db
+
+    store = Store.open(db, read_only=True)
+    try:
+        first = store.reading_day
+        assert first == datetime.now(UTC).date()
+
+        class Tomorrow(datetime):
+            @classmethod
+            def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+                return datetime.now(tz) + timedelta(days=1)
+
+        monkeypatch.setattr(trendlab.db, "datetime", Tomorrow)
+        assert store.reading_day == first
+        store.use_as_of(datetime(2024, 3, 1, 12))
+        assert store.reading_day == date(2024, 3, 1)
+    finally:
+        store.close()

@@ -147,6 +147,7 @@ class Store:
         self.con = con
         self.location = location
         self.as_of: datetime | None = None  # set by use_as_of
+        self._today: date | None = None  # see reading_day
         self.read_only = read_only
         self.is_lake = is_lake  # a DuckLake team store rather than a DuckDB file
         self.applied: list[Migration] = []  # migrations this open applied
@@ -449,6 +450,18 @@ class Store:
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(UTC).replace(tzinfo=None)
         return stamp
+
+    @property
+    def reading_day(self) -> date:
+        """The day a read is about: the --as-of moment's, else today (UTC, as every date
+        here), fixed when first asked, so that every query of one command reads prices
+        on the same day even if it runs past midnight. A price dated after it is not yet
+        in effect."""
+        if self.as_of is not None:
+            return self.as_of.date()
+        if self._today is None:
+            self._today = datetime.now(UTC).date()
+        return self._today
 
     def use_as_of(self, as_of: datetime) -> None:
         """Make this connection read the database as it was at `as_of`.
@@ -905,12 +918,10 @@ class Store:
 
         date is the reported date, else the model's release date; organization is the
         model's (figures colour by it); price is the model's earliest listed price in
-        effect on the day the store is read as of (see prices.reading_day), blended 3
+        effect on the store's reading_day, blended 3
         input : 1 output (USD per million tokens) by the schema's blended_price macro;
         priced_later is true where the model has prices, but none in effect yet.
         """
-        from trendlab.prices import reading_day
-
         return self.frame(
             f"""
             WITH first_price AS ({_FIRST_PRICE})
@@ -921,7 +932,7 @@ class Store:
             WHERE list_contains($benchmarks::VARCHAR[], s.benchmark)
             ORDER BY s.benchmark, s.date, s.id
             """,
-            {"benchmarks": list(benchmarks), "day": reading_day(self.as_of)},
+            {"benchmarks": list(benchmarks), "day": self.reading_day},
         )
 
     def known_points(
@@ -1064,12 +1075,10 @@ class Store:
         nothing forecasts or backtests it.
 
         With `prices` the version also ends in `@YYYY-MM-DD`: of the models the
-        benchmark's results name, the latest first price in effect on the day the store
-        is read as of (prices.reading_day). forecast_points places a model by that first
+        benchmark's results name, the latest first price in effect on the store's
+        reading_day. forecast_points places a model by that first
         price, so a forecast by price depends on the day through this date alone: the
         day an announced first price takes effect, the version and the forecast change."""
-        from trendlab.prices import reading_day
-
         # The results are read once, each joined to the latest change of its model
         # (record or price), and reduced to one row per benchmark: cheap on a million.
         rows = self.execute(
@@ -1105,7 +1114,7 @@ class Store:
             SELECT v.benchmark, concat(v.version, '@' || strftime(p.since, '%Y-%m-%d'))
             FROM versions v LEFT JOIN placed p ON p.benchmark = v.benchmark
             """,
-            {"prices": prices, "day": reading_day(self.as_of)},
+            {"prices": prices, "day": self.reading_day},
         ).fetchall()
         return {benchmark: version for benchmark, version in rows}
 

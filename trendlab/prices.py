@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -96,12 +96,6 @@ def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
             f"providers: {', '.join(known) or 'none'}"
         )
     return prices.filter(pl.col("provider").is_in(match))
-
-
-def reading_day(as_of: datetime | None) -> date:
-    """The day a read is about: the --as-of moment's, else today (UTC, as every date
-    here). A price dated after it is not yet in effect."""
-    return (as_of or datetime.now(UTC)).date()
 
 
 def in_effect(prices: pl.DataFrame, on: date) -> pl.DataFrame:
@@ -297,7 +291,7 @@ def price_trend(
     level: float = 0.8,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
-    at the blend `prices` were read at, up to `on` (see reading_day): a price announced
+    at the blend `prices` were read at, up to `on` (see Store.reading_day): a price announced
     for a later day is left out. `level` is the rate's interval, a fraction (see
     forecast.decline.fit_decline)."""
     from trendlab.forecast.decline import fit_decline

@@ -90,7 +90,7 @@ def prices(
         if model is not None:
             model = resolve_key(store, MODELS, model)
         frame = store.records(PRICES, model=model, blend=blend)
-        day = core.reading_day(store.as_of)
+        day = store.reading_day
     if provider is not None:
         frame = core.filter_provider(frame, provider)
     if current:
@@ -177,7 +177,7 @@ def price_trend(
         bench = store.benchmark(benchmark_slug(store, benchmark))
         scores = store.scores(bench["slug"])
         blended = core.BlendedPrices.read(store, blend)
-        day = core.reading_day(store.as_of)
+        day = store.reading_day
     undated = core.undated_reaching_note(bench, scores, threshold)
     if undated:
         note(undated)

@@ -106,8 +106,6 @@ def read_forecast_inputs(
     """Read, inside an open store (as of its --as-of), everything `prepare_forecasts`
     needs for these benchmarks, in a handful of queries whatever their number. An
     unknown slug is an error naming the nearest one."""
-    from trendlab.prices import reading_day
-
     bounds = store.benchmark_bounds(*benchmarks)
     for slug in benchmarks:
         if slug not in bounds:
@@ -138,7 +136,7 @@ def read_forecast_inputs(
     fits = (
         {f: cache.cached_fits(store, spec, wanted) for f, spec in specs.items()} if usable else {}
     )
-    return ForecastInputs(series, versions, fits, specs, pending, reading_day(store.as_of))
+    return ForecastInputs(series, versions, fits, specs, pending, store.reading_day)
 
 
 def prepare_forecasts(

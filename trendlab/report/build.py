@@ -119,7 +119,7 @@ def _read(
     from trendlab.forecast.prepare import read_forecast_inputs
     from trendlab.forecast.scoring import DEFAULT_PLAN, read_backtests
     from trendlab.kinds import BENCHMARKS
-    from trendlab.prices import BlendedPrices, reading_day
+    from trendlab.prices import BlendedPrices
     from trendlab.records import benchmark_slug
 
     every = store.records(BENCHMARKS)
@@ -154,7 +154,7 @@ def _read(
         price_scores=price_scores,
         # The default blend, as the page says.
         prices=BlendedPrices.read(store),
-        price_day=reading_day(store.as_of),
+        price_day=store.reading_day,
         changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
         counts=store.counts(),
     )
