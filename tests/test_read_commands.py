@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from tests.conftest import Run, both_stores, make_runner, process_imports
 from trendlab.cli import cli
-from trendlab.cli.options import FiniteFloat
+from trendlab.cli.options import FiniteFloat, WholeNumber
 from trendlab.db import Store
 from trendlab.queries import named_queries
 
@@ -794,9 +794,12 @@ def test_numbers_are_written_in_plain_digits(run: Run, args: list[str], expected
 
 
 def test_a_number_option_reads_every_plain_form():
+    # Spaces around a number and a sign, as int() and float() took them, in both kinds.
     number = FiniteFloat()
-    written = ("80", "-1.5e3", ".5", "+2.", "1E27")
-    assert [number.convert(t, None, None) for t in written] == [80, -1500, 0.5, 2, 1e27]
+    written = ("80", "-1.5e3", ".5", "+2.", "1E27", " 80 ")
+    assert [number.convert(t, None, None) for t in written] == [80, -1500, 0.5, 2, 1e27, 80]
+    whole = WholeNumber(1)
+    assert [whole.convert(t, None, None) for t in ("6", "+6", " 6 ")] == [6, 6, 6]
 
 
 def test_usage_errors_are_one_line_pointing_at_the_help():

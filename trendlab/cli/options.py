@@ -55,7 +55,8 @@ class FiniteFloat(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from trendlab.text import NUMBER_RE
 
-        if isinstance(value, str) and not re.fullmatch(NUMBER_RE, value):
+        # Spaces around it, as int() and float() take them (' 80' from a script).
+        if isinstance(value, str) and not re.fullmatch(NUMBER_RE, value.strip()):
             self.fail(f"{value!r} is not a number in digits 0-9, e.g. 80, 0.5 or 1e27", param, ctx)
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
@@ -79,8 +80,9 @@ class WholeNumber(click.IntRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from trendlab.text import DIGITS_RE
 
-        # A minus sign is let through to the range check, which says what the range is.
-        if isinstance(value, str) and not re.fullmatch(f"-?{DIGITS_RE}", value):
+        # A sign and spaces as FiniteFloat takes them; a minus sign is left to the range
+        # check, which says what the range is.
+        if isinstance(value, str) and not re.fullmatch(f"[-+]?{DIGITS_RE}", value.strip()):
             self.fail(f"{value!r} is not a whole number in digits 0-9", param, ctx)
         return super().convert(value, param, ctx)
 
