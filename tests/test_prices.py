@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -641,8 +641,8 @@ def test_a_forecast_by_price_places_a_model_only_once_a_price_is_in_effect(
     assert again.exit_code == 0, again.stderr
     assert json.loads(again.stdout) == json.loads(today.stdout)
     assert (
-        f"1 result on gpqa-diamond left out: the model has no price in effect on "
-        f"{date.today()}, only prices announced for later\n"
+        f"1 result on gpqa-diamond left out: its model has no price in effect on "
+        f"{datetime.now(UTC).date()}, only prices announced for later\n"
     ) in again.stderr
     then = run(*args, "--as-of", str(later + 1))
     assert then.exit_code == 0, then.stderr

@@ -315,7 +315,17 @@ def test_edit_errors(run: Run):
             "-m",
             "x",
         ): "model has no field 'colour'",
-        ("edit", "model", "gpt-4", "--set", "slug=gpt-4b", "-m", "x"): "slug is part of the key",
+        ("edit", "model", "gpt-4", "--set", "slug=gpt-4b", "-m", "x"): "slug is part of the key "
+        "of a model;",
+        (
+            "edit",
+            "alias",
+            "GLaM (MoE)",
+            "--set",
+            "alias=other",
+            "-m",
+            "x",
+        ): "alias is part of the key of an alias;",
         (
             "edit",
             "model",

@@ -473,9 +473,10 @@ class Changeset:
         for name in changes:
             kind.field(name)  # raises with the list of fields
             if name in kind.key_fields:
+                article = "an" if kind.singular[0] in "aeiou" else "a"  # an alias
                 raise TrendlabError(
-                    f"{name} is part of the key of a {kind.singular}; retract this one and "
-                    "add a new record instead"
+                    f"{name} is part of the key of {article} {kind.singular}; retract this "
+                    "one and add a new record instead"
                 )
         # The other fields keep their stored values (see Store.staged_diff), and the
         # rules on single fields judge only what changes: a rule of the day ("not after

@@ -145,8 +145,8 @@ def priced_later_note(n: int, where: str, day: date) -> str:
     from trendlab.text import counted
 
     return (
-        f"{counted(n, 'result')} {where} left out: the model has no price in effect on "
-        f"{day}, only prices announced for later"
+        f"{counted(n, 'result')} {where} left out: {'its model has' if n == 1 else 'their models have'}"
+        f" no price in effect on {day}, only prices announced for later"
     )
 
 
