@@ -89,6 +89,28 @@ def test_forecast_plot_is_the_same_figure(run: Run, tmp_path: Path):
     assert a.read_text() == b.read_text()
 
 
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_forecast_plot_works_out_each_crossing_once(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+):
+    """The figure's labels and the table (or JSON) give the same crossings: each is a
+    pass over every path, and was made twice."""
+    from trendlab.forecast.result import Forecast
+
+    worked_out: list[float] = []
+    original = Forecast._crossing
+
+    def counted(self: Forecast, threshold: float) -> Any:
+        worked_out.append(threshold)
+        return original(self, threshold)
+
+    monkeypatch.setattr(Forecast, "_crossing", counted)
+    args = ("--threshold", "80", "--threshold", "95", "--plot", str(tmp_path / "m.svg"))
+    result = run("forecast", "math", *args, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert worked_out == [80.0, 95.0]
+
+
 def test_plot_by_compute_and_every_result(run: Run, tmp_path: Path):
     target = tmp_path / "gsm8k.png"
     result = run(

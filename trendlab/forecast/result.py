@@ -67,6 +67,9 @@ class Forecast:
         self.paths = paths
         self.level = level
         self.calibration = calibration  # how intervals were recalibrated, if they were
+        # Each crossing is a pass over every path; a command asks for one for its figure
+        # and again for its table or JSON.
+        self._crossings: dict[float, Crossing] = {}
 
     @property
     def family(self) -> str:
@@ -124,6 +127,11 @@ class Forecast:
 
     def crossing(self, threshold: float) -> Crossing:
         """When the series reaches `threshold` (a score): median x, interval, P(by until)."""
+        if threshold not in self._crossings:
+            self._crossings[threshold] = self._crossing(threshold)
+        return self._crossings[threshold]
+
+    def _crossing(self, threshold: float) -> Crossing:
         scale, series = self.series.scale, self.series
         target = float(scale.value(threshold))
         ceiling = scale.v_range[1]
