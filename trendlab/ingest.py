@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from trendlab.errors import TrendlabError
+from trendlab.text import is_utf8
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
@@ -294,22 +295,14 @@ def _not_unicode(
     """The first field holding a lone surrogate (a JSON \\ud800 escape), which no
     UTF-8 text can carry."""
     for key, values in columns.items():
-        if not _is_unicode(key):
+        if not is_utf8(key):
             return TrendlabError(f"{source}: field name {key!r} is not valid Unicode text")
         for i, value in enumerate(values):
-            if value is not None and not _is_unicode(value):
+            if value is not None and not is_utf8(value):
                 return TrendlabError(
                     f"{source}:{where(i)}: field {key}: {value[:60]!r} is not valid Unicode text"
                 )
     return TrendlabError(f"{source}: not valid Unicode text")
-
-
-def _is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class _Record(dict):

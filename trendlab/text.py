@@ -102,6 +102,17 @@ def _named(c: str) -> str:
     return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
 
 
+def is_utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: bytes that are not UTF-8 reach Python
+    (on the command line, in a file read with surrogateescape) as lone surrogates,
+    which cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 row', '2 rows': a count and its noun in agreement (`plural` when not noun+s)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"

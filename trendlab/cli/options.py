@@ -292,21 +292,15 @@ def _check_utf8(args: list[str]) -> None:
     """A usage error for a word of the command line, or a TRENDLAB_ setting, that is not
     UTF-8: Python hands such bytes on as lone surrogates, which no database, file or
     terminal takes, and which would otherwise fail deep inside a command."""
+    from trendlab.text import is_utf8
+
     for arg in args:
-        if not _is_utf8(arg):
+        if not is_utf8(arg):
             shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
             raise click.UsageError(f"argument '{shown}' is not UTF-8 text")
     for name, value in os.environ.items():
-        if name.startswith("TRENDLAB_") and not _is_utf8(value):
+        if name.startswith("TRENDLAB_") and not is_utf8(value):
             raise click.UsageError(f"{name} is not UTF-8 text")
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @contextmanager
