@@ -918,9 +918,9 @@ class Store:
 
         date is the reported date, else the model's release date; organization is the
         model's (figures colour by it); price is the model's earliest listed price in
-        effect on the store's reading_day, blended 3
-        input : 1 output (USD per million tokens) by the schema's blended_price macro;
-        priced_later is true where the model has prices, but none in effect yet.
+        effect on the store's reading_day, blended 3 input : 1 output (USD per million
+        tokens) by the schema's blended_price macro; priced_later is true where the
+        model has prices, but none in effect yet.
         """
         return self.frame(
             f"""
@@ -1076,9 +1076,9 @@ class Store:
 
         With `prices` the version also ends in `@YYYY-MM-DD`: of the models the
         benchmark's results name, the latest first price in effect on the store's
-        reading_day. forecast_points places a model by that first
-        price, so a forecast by price depends on the day through this date alone: the
-        day an announced first price takes effect, the version and the forecast change."""
+        reading_day. forecast_points places a model by that first price, so a forecast
+        by price depends on the day through this date alone: the day an announced first
+        price takes effect, the version and the forecast change."""
         # The results are read once, each joined to the latest change of its model
         # (record or price), and reduced to one row per benchmark: cheap on a million.
         rows = self.execute(
