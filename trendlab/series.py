@@ -144,9 +144,10 @@ def priced_later_note(n: int, where: str, day: date) -> str:
     which results ('on mmlu')."""
     from trendlab.text import counted
 
+    whose = "its model has" if n == 1 else "their models have"
     return (
-        f"{counted(n, 'result')} {where} left out: {'its model has' if n == 1 else 'their models have'}"
-        f" no price in effect on {day}, only prices announced for later"
+        f"{counted(n, 'result')} {where} left out: {whose} no price in effect on {day}, "
+        "only prices announced for later"
     )
 
 

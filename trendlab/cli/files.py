@@ -242,10 +242,8 @@ def _more(total: int, noun: str, shown: int | None, plural: str | None = None) -
     """After a list cut at `shown` lines (None: not cut): how many more there are, and
     how to see them."""
     if shown is not None and total > shown:
-        n = total - shown
-        note(
-            f"  ... and {n} more {noun if n == 1 else plural or noun + 's'} (--list-all lists them)"
-        )
+        more = counted(total - shown, f"more {noun}", plural and f"more {plural}")
+        note(f"  ... and {more} (--list-all lists them)")
 
 
 def _report(cs: Any, dry_run: bool) -> None:
