@@ -8,6 +8,8 @@ and out, and concurrent writers.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import re
 import shutil
@@ -642,6 +644,14 @@ def test_local_lake_is_locked_while_another_process_writes(tmp_path: Path):
 def _catalog_locked(team_db: str, pg_server: PgServer, mode: str) -> Iterator[str]:
     """A psql session holding the catalog's snapshot table in `mode` until the block
     ends; yields the store's database name."""
+    with _psql_holding(team_db, pg_server, f"LOCK TABLE ducklake_snapshot IN {mode} MODE") as db:
+        yield db
+
+
+@contextmanager
+def _psql_holding(team_db: str, pg_server: PgServer, statement: str) -> Iterator[str]:
+    """A psql session that runs `statement` in a transaction on the store's catalog
+    and keeps it open until the block ends; yields the store's database name."""
     dbname = re.search(r"dbname=(\S+)", team_db)[1]  # type: ignore[index]
     psql = pg_bin("psql")
     assert psql
@@ -653,7 +663,7 @@ def _catalog_locked(team_db: str, pg_server: PgServer, mode: str) -> Iterator[st
     )
     assert holder.stdin is not None and holder.stdout is not None
     try:
-        holder.stdin.write(f"BEGIN; LOCK TABLE ducklake_snapshot IN {mode} MODE;\n\\echo locked\n")
+        holder.stdin.write(f"BEGIN; {statement};\n\\echo locked\n")
         holder.stdin.flush()
         assert holder.stdout.readline().strip() == "locked"
         yield dbname
@@ -706,6 +716,63 @@ def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
     assert make_runner(team_db)("list", "models", "--csv").stdout.count("locked-out") == 0
 
 
+TRENDLAB = (sys.executable, "-m", "trendlab", "--db")
+# What a writer queues on (lake.writers_queue), as another session would hold it.
+QUEUE_HELD = "DO $$BEGIN PERFORM pg_advisory_xact_lock(1953656420, 1); END$$"
+
+
+def test_a_commit_waits_for_the_writer_ahead_of_it(team_db: str, pg_server: PgServer):
+    with _psql_holding(team_db, pg_server, QUEUE_HELD):
+        writer = subprocess.Popen(
+            [*TRENDLAB, team_db, "--lock-timeout", "60", "add-model", "queued", "-m", "t"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            writer.wait(timeout=8)  # well past what the write takes unqueued
+        waiting = writer.poll() is None
+        shown = make_runner(team_db)("show", "model", "queued")
+    _, stderr = writer.communicate(timeout=60)
+    assert waiting and shown.exit_code == 1
+    assert writer.returncode == 0, stderr
+    assert make_runner(team_db)("show", "model", "queued").exit_code == 0
+
+
+def test_a_writer_that_waited_its_lock_timeout_goes_ahead(team_db: str, pg_server: PgServer):
+    """The queue only saves redoing work: a writer held up past --lock-timeout still
+    writes (racing, as writers did before the queue), rather than failing."""
+    with _psql_holding(team_db, pg_server, QUEUE_HELD):
+        started = datetime.now()
+        done = subprocess.run(
+            [*TRENDLAB, team_db, "--lock-timeout", "6", "add-model", "impatient", "-m", "t"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        seconds = (datetime.now() - started).total_seconds()
+        shown = make_runner(team_db)("show", "model", "impatient")
+    assert done.returncode == 0, done.stderr
+    assert seconds >= 6 and shown.exit_code == 0
+
+
+def test_a_write_leaves_no_place_in_the_queue_behind(team_db: str, pg_server: PgServer):
+    dbname = team_db.split("dbname=")[1].split()[0]
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+    store = Store.open(team_db, read_only=False)
+    try:
+        with Changeset(store, "tester", "one") as cs:
+            cs.write(get_kind("models"), rows_frame(get_kind("models"), [{"slug": "one"}]))
+        after_commit = pg_server.sql(dbname, held)
+        with pytest.raises(ValueError), Changeset(store, "tester", "two") as cs:
+            cs.write(get_kind("models"), rows_frame(get_kind("models"), [{"slug": "two"}]))
+            raise ValueError("a failure inside the changeset")
+        after_failure = pg_server.sql(dbname, held)
+    finally:
+        store.close()
+    assert (after_commit, after_failure) == ("0", "0")
+
+
 @pytest.mark.slow(seconds=600)
 def test_four_processes_adding_200_results_each(team_db: str):
     writers = [
@@ -721,12 +788,21 @@ def test_four_processes_adding_200_results_each(team_db: str):
     try:
         for writer in writers:
             assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
-        reports = [json.loads(writer.communicate("go\n", timeout=1800)[0]) for writer in writers]
+        # Every writer is told to go before any is waited for: communicate() would
+        # wait for the first to finish before the second had started.
+        for writer in writers:
+            assert writer.stdin is not None
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        reports = [json.loads(writer.communicate(timeout=1800)[0]) for writer in writers]
     finally:
         for writer in writers:
             writer.kill()
             writer.wait()
     assert [r["failures"] for r in reports] == [[], [], [], []]
+    # Queued for its commit (lake.writers_queue), a write is redone at most once: for
+    # the writes committed while it did its work, never for one that came after.
+    assert max(r["most_replays"] for r in reports) <= 1
     run = make_runner(team_db)
     counts = json.loads(
         run(
@@ -745,3 +821,6 @@ def test_four_processes_adding_200_results_each(team_db: str):
     log = json.loads(run("log", "--limit", "900", "--json").stdout)
     assert [e["changeset"] for e in log] == sorted((e["changeset"] for e in log), reverse=True)
     assert len({e["recorded_at"] for e in log}) == len(log)
+    # They wrote at once: one after another, the log would change writer 3 times.
+    order = [e["message"].split(",")[0] for e in log if e["message"].startswith("writer ")]
+    assert sum(a != b for a, b in itertools.pairwise(order)) > 100

@@ -143,6 +143,7 @@ class Store:
         *,
         read_only: bool,
         is_lake: bool = False,
+        in_postgres: bool = False,
     ):
         self.con = con
         self.location = location
@@ -150,6 +151,7 @@ class Store:
         self._today: date | None = None  # see reading_day
         self.read_only = read_only
         self.is_lake = is_lake  # a DuckLake team store rather than a DuckDB file
+        self.in_postgres = in_postgres  # a team store whose catalog is in PostgreSQL
         self.applied: list[Migration] = []  # migrations this open applied
 
     # -- opening ---------------------------------------------------------------------
@@ -183,8 +185,13 @@ class Store:
                 data_path=data_path,
                 lock_timeout=lock_timeout,
             )
+            where = lake.LakeLocation.parse(location)
             store = cls(
-                con, lake.LakeLocation.parse(location).text, read_only=read_only, is_lake=True
+                con,
+                where.text,
+                read_only=read_only,
+                is_lake=True,
+                in_postgres=where.is_postgres,
             )
         else:
             if not create and not Path(location).exists():
@@ -342,6 +349,17 @@ class Store:
             self.execute("ROLLBACK")
             raise
         self.execute("COMMIT")
+
+    @contextmanager
+    def writers_queue(self) -> Iterator[bool]:
+        """Around a commit: on a team store in PostgreSQL, wait for the writers ahead
+        of this one and hold those behind (see lake.writers_queue); yields whether it
+        holds its place. A DuckDB file or a local lake has one writer at a time."""
+        if not self.in_postgres:
+            yield False
+            return
+        with lake.writers_queue(self.con) as queued:
+            yield queued
 
     def rollback_quietly(self) -> None:
         """Roll back after a failed statement or COMMIT, which may already have ended

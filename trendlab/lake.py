@@ -16,6 +16,7 @@ import os
 import random
 import re
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,14 @@ CONFLICT_RETRY_DELAYS = tuple(min(0.05 * 1.5**n, 1.0) for n in range(30))
 # that would turn the races DuckLake settles (and we retry) into errors.
 MIN_CATALOG_LOCK_WAIT = 1.0
 _LOCK_TIMEOUT_TEXT = "canceling statement due to lock timeout"
+
+# The PostgreSQL advisory lock a store's writers queue on (see writers_queue). Advisory
+# locks are per database, and a catalog database holds one store, so a constant key
+# names the store's queue; its first half spells "trnd", for anyone reading pg_locks.
+_WRITERS_QUEUE_SQL = (
+    f"SELECT * FROM postgres_query('__ducklake_metadata_{ALIAS}', "
+    "'SELECT pg_advisory_xact_lock(1953656420, 1)')"
+)
 
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
@@ -330,6 +339,37 @@ def disconnect(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("USE memory")
         con.execute(f"DETACH {ALIAS}")
     con.close()
+
+
+@contextlib.contextmanager
+def writers_queue(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
+    """Wait for the writers ahead of this one, and hold the ones behind until exit.
+
+    For a store whose catalog is in PostgreSQL. Two writers whose transactions overlap
+    cannot both commit (see Store.claim_head): the second is redone from the start, so
+    writers racing all the time redo each write about twice. Queueing first on an
+    advisory lock, held by a transaction of its own on the catalog, lets each write
+    begin after the one before it has committed. The wait is the catalog's lock wait
+    (--lock-timeout, at least MIN_CATALOG_LOCK_WAIT); a writer that waited that long
+    goes ahead unqueued, and the race settles it as before, so the queue only saves
+    work and never fails a write. Yields whether this writer holds its place.
+    """
+    queue = con.cursor()
+    try:
+        queue.execute("BEGIN TRANSACTION")
+        try:
+            queue.execute(_WRITERS_QUEUE_SQL)
+        except duckdb.Error as error:
+            if locked_error(str(error)) is None:
+                raise
+            yield False
+        else:
+            yield True
+    finally:
+        # Ending the transaction releases the lock; closing ends it if that fails.
+        with contextlib.suppress(duckdb.Error):
+            queue.execute("ROLLBACK")
+        queue.close()
 
 
 def set_up_new(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,6 +6,7 @@ revision is; a write whose rows all match the current state leaves no trace.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
 import os
@@ -163,9 +164,12 @@ class Changeset:
 
     On a team store another writer may commit first; this commit then fails as a
     write conflict (see Store.claim_head). The changeset is rolled back and its
-    operations (write, edit, retract) are run again on the new state, after a
-    growing, jittered wait, up to len(CONFLICT_RETRY_DELAYS) times. So a changeset
-    always applies to the state it commits on, and no writer's revision is lost.
+    operations (write, edit, retract) are run again on the new state, up to
+    len(CONFLICT_RETRY_DELAYS) times. So a changeset always applies to the state it
+    commits on, and no writer's revision is lost. Writers queue to commit (see
+    Store.writers_queue): a queued one is redone at once, for the writes committed
+    while it worked, and then no queued writer can get ahead of it; one that waited
+    too long for its turn races the others, redone after a growing, jittered wait.
     """
 
     def __init__(self, store: Store, author: str, message: str, *, dry_run: bool = False):
@@ -202,6 +206,17 @@ class Changeset:
         if self.dry_run or self.id is None:
             self.store.con.execute("ROLLBACK")
             return
+        with contextlib.ExitStack() as queue:
+            try:
+                queued = queue.enter_context(self.store.writers_queue())
+            except BaseException:
+                self.store.rollback_quietly()
+                raise
+            self._commit(queued)
+
+    def _commit(self, queued: bool) -> None:
+        """Commit, redoing the changeset while it loses races (without waiting when
+        `queued`: the writers it lost to have committed)."""
         delays = iter(CONFLICT_RETRY_DELAYS)
         while True:
             try:
@@ -213,7 +228,8 @@ class Changeset:
                 self.store.rollback_quietly()
                 if delay is None:
                     raise _commit_error(error) from None
-            time.sleep(jittered(delay))
+            if not queued:
+                time.sleep(jittered(delay))
             if not self._replay():
                 return
             try:
