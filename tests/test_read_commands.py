@@ -723,6 +723,38 @@ def test_dates_past_pythons_range_inside_nested_values_are_written_too(
     assert run("query", sql, "--jsonl").exit_code == 0
 
 
+@pytest.mark.parametrize("type_", ["TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPTZ"])
+def test_every_timestamp_types_infinities_are_written_as_json_writes_them(
+    run: Run, tmp_path: Path, type_: str
+):
+    """A TIMESTAMP_S's 'infinity' overflowed as Polars took it from Arrow in
+    milliseconds: CSV and parquet wrote 1969-12-31T23:59:59 (and '-infinity' a second
+    past 1970), where the table and JSON have the last (first) moment Python has."""
+    sql = (
+        f"SELECT 'infinity'::{type_} AS t, '-infinity'::{type_} AS n, "
+        f"['infinity'::{type_}] AS l, {{'s': '-infinity'::{type_}}} AS s"
+    )
+    [row] = json.loads(run("query", sql, "--json").stdout)
+    assert row == {
+        "t": "9999-12-31T23:59:59.999999",
+        "n": "0001-01-01T00:00:00.000000",
+        "l": ["9999-12-31 23:59:59.999999"],
+        "s": {"s": "0001-01-01 00:00:00"},
+    }
+    assert run("query", sql, "--csv").stdout == (
+        "t,n,l,s\n9999-12-31T23:59:59.999999,0001-01-01T00:00:00.000000,"
+        '"[""9999-12-31 23:59:59.999999""]","{""s"": ""0001-01-01 00:00:00""}"\n'
+    )
+    written = tmp_path / "x.parquet"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).row(0) == (
+        datetime.max,
+        datetime.min,
+        [datetime.max],
+        {"s": datetime.min},
+    )
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -29,6 +29,7 @@ from trendlab.resources import resource_dir
 
 if TYPE_CHECKING:
     import polars as pl
+    import pyarrow as pa
 
 NAME_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PARAM_RE = re.compile(r"^--\s*param\s+(\w+)\s*:\s*(.*)$")
@@ -117,13 +118,15 @@ def run(
         import polars as pl
 
         try:
-            taken = result.pl()
-            # DuckDB hands a type Arrow has no name for (UHUGEINT) over as opaque bytes,
-            # and an infinite date or one past year 9999 as a day Polars cannot write.
-            if not any(isinstance(t, pl.Extension) for t in taken.schema.dtypes()) and (
-                _dates_in_range(taken)
-            ):
-                return taken
+            table = result.fetch_arrow_table()
+            # An infinite date or one past year 9999 is a day Polars cannot write, or (a
+            # TIMESTAMP_S's, overflowing as Polars turns it into milliseconds) another day.
+            if _dates_in_range(table):
+                taken = pl.from_arrow(table)
+                assert isinstance(taken, pl.DataFrame)  # a table's, not a column's
+                # DuckDB hands a type Arrow has no name for (UHUGEINT) over as opaque bytes.
+                if not any(isinstance(t, pl.Extension) for t in taken.schema.dtypes()):
+                    return taken
         except pl.exceptions.PolarsError:
             pass  # a type Polars cannot take from Arrow (an INTERVAL)
         # The rows instead, their types read from the values.
@@ -132,37 +135,56 @@ def run(
         raise TrendlabError(_explain(exc)) from None
 
 
-def _dates_in_range(frame: pl.DataFrame) -> bool:
-    """Whether every date and timestamp of `frame`, inside lists and structs too, is one
-    Python has (years 1 to 9999), as its Rows would show it: 'infinity' is a day Polars
-    holds but panics writing."""
-    return all(_column_dates_in_range(column) for column in frame.iter_columns())
+def _dates_in_range(table: pa.Table) -> bool:
+    """Whether every date and timestamp of `table`, inside lists and structs too, is one
+    Python has (years 1 to 9999), as its Rows would show it. Read as Arrow holds it,
+    before Polars takes it: there 'infinity' is a day Polars holds but panics writing, or
+    in seconds one its conversion to milliseconds overflows into 1969."""
+    return all(_column_dates_in_range(column) for column in table.columns)
 
 
-# A DuckDB timestamp's 'infinity', as Arrow holds it: in nanoseconds, a day in 2262.
+# DuckDB's 'infinity' and '-infinity' of a timestamp, in any unit, as Arrow holds them.
 _INFINITY = 2**63 - 1
+# The days and seconds from 1970 that Python has (years 1 to 9999).
+_EPOCH = datetime(1970, 1, 1)
+_FIRST_DAY = (date.min - _EPOCH.date()).days
+_PAST_LAST_DAY = (date.max - _EPOCH.date()).days + 1
+_FIRST_SECOND = (datetime.min - _EPOCH) // timedelta(seconds=1)
+_PAST_LAST_SECOND = (datetime.max - _EPOCH) // timedelta(seconds=1) + 1
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 
 
-def _column_dates_in_range(column: pl.Series) -> bool:
-    import polars as pl
+def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    dtype = column.dtype
-    if dtype == pl.Date:
-        return column.is_between(date.min, date.max).all()
-    if isinstance(dtype, pl.Datetime):
-        # A zoned column refuses naive bounds: its UTC values, as held, are compared. An
-        # expression, as Series.is_between would convert the bounds to nanoseconds.
-        held = pl.first().cast(pl.Datetime(dtype.time_unit))
-        ok = held.to_physical().abs().lt(_INFINITY) & held.is_between(datetime.min, datetime.max)
-        return column.to_frame().select(ok.all()).item() is not False
-    if isinstance(dtype, pl.List):
-        return _column_dates_in_range(column.explode())
-    if isinstance(dtype, pl.Array):
-        return _column_dates_in_range(column.arr.explode())
-    if isinstance(dtype, pl.Struct):
-        return all(_column_dates_in_range(field) for field in column.struct.unnest())
+    dtype = column.type
+    if pa.types.is_date32(dtype):
+        return _held_in(pc.min_max(column.cast(pa.int32())), _FIRST_DAY, _PAST_LAST_DAY)
+    if pa.types.is_timestamp(dtype):
+        # A zoned column's values are held in UTC, and compared so.
+        per = _PER_SECOND[dtype.unit]
+        low = max(_FIRST_SECOND * per, -_INFINITY + 1)
+        return _held_in(
+            pc.min_max(column.cast(pa.int64())), low, min(_PAST_LAST_SECOND * per, _INFINITY)
+        )
+    if (
+        pa.types.is_list(dtype)
+        or pa.types.is_large_list(dtype)
+        or pa.types.is_fixed_size_list(dtype)
+    ):
+        return _column_dates_in_range(pc.list_flatten(column))
+    if pa.types.is_struct(dtype):
+        return all(_column_dates_in_range(field) for field in column.flatten())
     # Another nested type (a MAP) is looked into no further: its rows are the safe way.
-    return not dtype.is_nested()
+    return not pa.types.is_nested(dtype)
+
+
+def _held_in(min_max: pa.StructScalar, low: int, past: int) -> bool:
+    """Whether the least and greatest values of `min_max` (None: nulls only) lie from
+    `low` up to, not including, `past`."""
+    least, greatest = (value.as_py() for value in min_max.values())
+    return least is None or (low <= least and greatest < past)
 
 
 def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
