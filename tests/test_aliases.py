@@ -261,6 +261,29 @@ def test_an_alias_stored_with_a_line_break_before_the_rule_stays_editable(
     assert refused.exit_code == 1 and "holds a line break" in refused.stderr
 
 
+def test_notes_show_an_alias_stored_before_the_rules_escaped(run: Run, db: Path):
+    """An alias stored before format characters were refused was echoed as it is by
+    the notes of alias add, edit and retract, where an error or a table cell shows it
+    escaped: its U+202E showed the rest of the note reversed."""
+    legacy = "old\u202ename"
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "an older trendlab's alias")
+        con.execute(
+            "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
+            "VALUES (?, ?, 1, 'insert', ?, 'gpt-4')",
+            [changeset, legacy, legacy],
+        )
+    again = run("alias", "add", "gpt-4", legacy)
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr == "alias old\\u202ename already names this model; nothing written\n"
+    edited = run("edit", "alias", legacy, "--set", "notes=old", "-m", "a note")
+    assert edited.exit_code == 0, edited.stderr
+    assert edited.stderr.startswith("updated alias old\\u202ename in changeset ")
+    retracted = run("retract", "alias", legacy, "-m", "gone")
+    assert retracted.exit_code == 0, retracted.stderr
+    assert retracted.stderr.startswith("retracted alias old\\u202ename in changeset ")
+
+
 def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
     """An invisible format character (U+202E shows the rest reversed, U+200B splits a
     name unseen), a look-alike that NFKC writes otherwise (full-width letters, a

@@ -356,8 +356,10 @@ def _fail_usage(exc: click.UsageError) -> None:
 
 
 def note(message: str) -> None:
-    """A message for the user: stderr, so stdout carries only data."""
-    click.echo(message, err=True)
+    """A message for the user: stderr, so stdout carries only data. Shown as an error
+    is (see one_line): a note may echo a name stored before today's rules refused
+    control and format characters in it (an alias)."""
+    click.echo(one_line(message), err=True)
 
 
 def note_undated(undated: dict[str, int], given: str, shown: int = 5) -> None:
