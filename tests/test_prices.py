@@ -477,7 +477,7 @@ def test_a_price_not_yet_in_effect_is_left_out_of_the_trend(run: Run, tmp_path: 
 def test_price_trend_errors(run: Run):
     result = run("price-trend", "mmlu", "--threshold", "99")
     assert result.exit_code == 1
-    assert "no priced model reaches 99 on mmlu; the best priced result is" in result.stderr
+    assert "no priced model reaches 99 on mmlu; the best dated priced result is" in result.stderr
     result = run("price-trend", "mmluu", "--threshold", "80")
     assert result.exit_code == 1 and "did you mean 'mmlu'" in result.stderr
     result = run("price-trend", "gsm8k", "--threshold", "50", "--plot", "x.pdf")
@@ -539,6 +539,25 @@ def test_price_trend_shows_a_blended_price_as_prices_does(run: Run):
     assert point[BLENDED] == listed[BLENDED]
     csv = run("price-trend", "gsm8k", "--threshold", "50", "--csv").stdout
     assert ",gpt-4o-mini,OpenAI,0.2625,0.15,0.6," in csv
+
+
+def test_price_trend_error_names_only_a_result_it_could_use(run: Run):
+    """With no dated priced result at the threshold, the error named the best priced
+    result, though it was undated and left out: 'the best priced result is 99 by
+    undated-cheap' beside 'no priced model reaches 99'. It names the best dated one,
+    and says that those reaching the threshold have no date."""
+    add_undated_cheap_model(run)
+    refused = run("price-trend", "mmlu", "--threshold", "99")
+    assert refused.exit_code == 1
+    error = refused.stderr.splitlines()[-1]
+    assert error.startswith(
+        "trendlab: error: no priced model reaches 99 on mmlu; the best dated priced result is "
+    ), error
+    assert "undated-cheap" not in error
+    assert error.endswith(", and 1 priced result reaching it has no date"), error
+    # Past every result, undated ones included, only the best dated one is named.
+    beyond = run("price-trend", "mmlu", "--threshold", "99.5").stderr.splitlines()[-1]
+    assert "the best dated priced result is " in beyond and "no date" not in beyond, beyond
 
 
 def test_price_trend_says_what_no_date_leaves_out(run: Run):

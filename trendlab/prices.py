@@ -301,15 +301,24 @@ def price_trend(
     points = cheapest_capable(scores, priced, threshold, higher_is_better=higher)
     slug = benchmark["slug"]
     if points.is_empty():
+        from trendlab.text import counted
+
         priced_models = set(priced.filter(pl.col(BLENDED).is_not_null())["model"].to_list())
-        best = scores.filter(pl.col("model").is_in(list(priced_models))).sort(
-            "score", descending=higher
-        )
+        priced_scores = scores.filter(pl.col("model").is_in(list(priced_models)))
+        # Only a result a date places counts: an undated one, however good, is left out.
+        best = priced_scores.filter(pl.col("date").is_not_null()).sort("score", descending=higher)
         near = (
-            f"; the best priced result is {best.item(0, 'score'):g} by {best.item(0, 'model')}"
+            f"; the best dated priced result is {best.item(0, 'score'):g} by "
+            f"{best.item(0, 'model')}"
             if not best.is_empty()
-            else "; no model with a price has a result on it"
+            else "; no model with a price has a dated result on it"
         )
+        undated = undated_reaching(priced_scores, threshold, higher_is_better=higher)
+        if undated:
+            near += (
+                f", and {counted(undated, 'priced result')} reaching it "
+                f"{'has' if undated == 1 else 'have'} no date"
+            )
         raise TrendlabError(f"no priced model reaches {threshold:g} on {slug}{near}")
     years = points.select(decimal_year(pl.col("date"))).to_series().to_numpy()
     fit = fit_decline(years, points.get_column(BLENDED).to_numpy(), level=level)
