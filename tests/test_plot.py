@@ -290,6 +290,35 @@ def test_a_crossing_off_the_date_axis_carries_its_unit(
     assert [t for t in _texts(drawn[0]) if re.fullmatch(label, t)], _texts(drawn[0])
 
 
+def test_a_long_crossing_label_is_wrapped_inside_the_axes(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """By price a crossing gives its unit thrice: with an interval running past --until
+    its label (128 characters) ran across the data, out of the axes and into the
+    legend. It is wrapped onto lines that stay within the axes."""
+    measured: list[tuple[str, Any, Any]] = []
+    save = plot._save
+
+    def measure(fig: Any, target: Any, fmt: str | None) -> None:
+        save(fig, target, fmt)
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        measured.extend(
+            (t.get_text(), t.get_window_extent(renderer), ax.get_window_extent(renderer))
+            for t in ax.texts
+            if t.get_text().startswith("97.5: ")
+        )
+
+    monkeypatch.setattr(plot, "_save", measure)
+    args = ["gpqa-diamond", "--by", "price", "--threshold", "97.5", "--until", "12345"]
+    result = run("plot", *args, "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 0, result.stderr
+    [(text, label, axes)] = measured
+    assert text.count("USD per million tokens") == 3 and "to after" in " ".join(text.split())
+    assert axes.x0 <= label.x0 and label.x1 <= axes.x1, (text, label, axes)
+    assert axes.y0 <= label.y0 and label.y1 <= axes.y1, (text, label, axes)
+
+
 def _lines(ax: Axes) -> list[float]:
     """The y of every threshold's line drawn."""
     return [

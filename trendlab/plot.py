@@ -39,7 +39,11 @@ Target = str | os.PathLike[str] | IO[Any]
 # A reference line's label: its y, x (axes fraction), alignment, text and colour.
 _Label = tuple[float, float, str, str, str]
 LABEL_SIZE = 8  # points, of a reference line's label
-LABEL_HEIGHT = 1.25 * LABEL_SIZE  # points a label takes up, with room between two
+LABEL_HEIGHT = 1.25 * LABEL_SIZE  # points a line of a label takes up, with room between two
+# The longest line of a reference line's label: two thirds of the axes' width. A longer
+# label (a crossing by price, its unit thrice) is wrapped rather than run across the
+# data and out of the axes.
+LABEL_LINE_CHARS = 72
 LABEL_GAP = 1.0  # points between a line and its label
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
@@ -298,8 +302,9 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
 
 def _label_lines(ax: Axes, labels: list[_Label]) -> None:
     """Write each reference line's label just above its line (below it where the
-    axes end above), nudged apart so that no two overprint and none leaves the axes.
-    Left and right labels are stacked as one column: a long one can reach across."""
+    axes end above), wrapped to LABEL_LINE_CHARS and nudged apart so that no two
+    overprint and none leaves the axes. Left and right labels are stacked as one
+    column: a long one can reach across."""
     if not labels:
         return
     # The lines just drawn may widen the y axis, which autoscaling applies only when the
@@ -308,26 +313,29 @@ def _label_lines(ax: Axes, labels: list[_Label]) -> None:
     # Heights in points: offsets in points hold at any dpi the figure is saved at.
     height = ax.get_position().height * FIGSIZE[1] * 72
     to_axes = ax.transData + ax.transAxes.inverted()
+    texts = [textwrap.fill(text, LABEL_LINE_CHARS) for _, _, _, text, _ in labels]
+    tall = [(text.count("\n") + 1) * LABEL_HEIGHT for text in texts]
     at = [float(to_axes.transform((0, y))[1]) * height for y, *_ in labels]
     want = [
-        a + LABEL_GAP if a + LABEL_GAP + LABEL_HEIGHT <= height else a - LABEL_GAP - LABEL_HEIGHT
-        for a in at
+        a + LABEL_GAP if a + LABEL_GAP + t <= height else a - LABEL_GAP - t
+        for a, t in zip(at, tall, strict=True)
     ]
     # In the lines' order, whichever side of its line each label wants: a label the top
     # turns below its line must not swap places with the one below.
     order = sorted(range(len(labels)), key=lambda i: at[i])
     bottoms = [want[i] for i in order]
     # Too many to stack clear of each other: closer, overlapping, but inside the axes.
-    step = min(LABEL_HEIGHT, (height - LABEL_HEIGHT) / max(len(labels) - 1, 1))
+    below = sum(tall[i] for i in order[:-1])
+    squeeze = min(1.0, (height - tall[order[-1]]) / below) if below else 1.0
     for k in range(1, len(bottoms)):  # upwards, each clear of the one below
-        bottoms[k] = max(bottoms[k], bottoms[k - 1] + step)
-    bottoms[-1] = min(bottoms[-1], height - LABEL_HEIGHT)
+        bottoms[k] = max(bottoms[k], bottoms[k - 1] + tall[order[k - 1]] * squeeze)
+    bottoms[-1] = min(bottoms[-1], height - tall[order[-1]])
     for k in range(len(bottoms) - 2, -1, -1):  # then down from the top, if pushed out
-        bottoms[k] = min(bottoms[k], bottoms[k + 1] - step)
+        bottoms[k] = min(bottoms[k], bottoms[k + 1] - tall[order[k]] * squeeze)
     for k, i in enumerate(order):
-        y, x, ha, text, colour = labels[i]
+        y, x, ha, _, colour = labels[i]
         ax.annotate(
-            text,
+            texts[i],
             (x, y),
             xycoords=("axes fraction", "data"),
             xytext=(0, bottoms[k] - at[i]),
