@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -178,6 +179,13 @@ LINE = st.text(
     max_size=30,
 ) | st.sampled_from([t for t in _AWKWARD if t.isprintable()])
 BAD_LINES = ["line one\nline two", "tab\there", "nul\x00byte", "next\x85line", "a\u2028b"]
+# Text in a record's key (see Field.key_text): a name's, but without the format
+# characters that hide (all but the joiners, U+200C and U+200D), which such a field
+# refuses too.
+KEY_LINE = LINE.map(
+    lambda t: "".join(c for c in t if unicodedata.category(c) != "Cf" or c in "\u200c\u200d")
+)
+BAD_KEY_LINES = [*BAD_LINES, "5-shot\u200b", "right\u202eleft"]
 
 BAD_FLOATS = [
     "nan",
@@ -347,7 +355,7 @@ def result_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
             ),
             "score": cell(good_float(0, 100), [*BAD_FLOATS, "100.5", "-0.1", "1e3"], h),
             # Unique per row, so that rows collide only where a test makes them.
-            "setting": cell(LINE.map(lambda t, i=i: f"fz{i} {t}"), BAD_LINES, h),
+            "setting": cell(KEY_LINE.map(lambda t, i=i: f"fz{i} {t}"), BAD_KEY_LINES, h),
             "reported_date": cell(optional(_dates(past=True)), BAD_PAST_DATES, h),
             "source_url": cell(optional(URLS), BAD_URLS, h),
             "source_kind": cell(
@@ -364,7 +372,7 @@ def price_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
     return st.fixed_dictionaries(
         {
             "model": either(st.sampled_from(["gpt-4", "gpt-4o"]).map(Cell), ["no-such-model"], h),
-            "provider": cell(LINE.map(lambda t, i=i: f"FZ provider {i} {t}"), BAD_LINES, h),
+            "provider": cell(KEY_LINE.map(lambda t, i=i: f"FZ provider {i} {t}"), BAD_KEY_LINES, h),
             "effective_date": cell(_dates(), BAD_DATES, h),
             "input_usd_per_mtok": cell(
                 optional(good_float(0.01, 1e4)) if h else good_float(0.01, 1e4),

@@ -1011,3 +1011,96 @@ def test_the_check_of_one_line_text_covers_every_one_line_field():
         for field in kind.fields:
             if field.one_line and kind is not ALIASES:
                 assert f"'{field.name}', {field.name} FROM {kind.name}" in sql, field.name
+
+
+def test_a_setting_or_a_provider_holds_no_invisible_format_character(run: Run):
+    """'5-shot' and '5-shot' with a U+200B were two settings, two keys that look as one,
+    and so were two providers. A format character in either is refused as in an alias,
+    naming the field and the character, and nothing is written; but the joiners
+    (U+200C, U+200D), which some scripts spell with."""
+    before = run("log", "--json").stdout
+    for args, expected in [
+        (
+            ["add-result", "gpt-4", "mmlu", "50", "--setting", "5-shot\u200b"],
+            "add-result: setting: '5-shot\\u200b' holds an invisible format character "
+            "(U+200B ZERO WIDTH SPACE); it must read as it is typed",
+        ),
+        (
+            ["add-price", "gpt-4", "Acme\u202e", "2024-01-01", "--input", "1"],
+            "add-price: provider: 'Acme\\u202e' holds an invisible format character "
+            "(U+202E RIGHT-TO-LEFT OVERRIDE)",
+        ),
+        # The character named is the one that hides, not a joiner before it.
+        (
+            ["add-result", "gpt-4", "mmlu", "50", "--setting", "a\u200db\u2060"],
+            "setting: 'a\u200db\\u2060' holds an invisible format character (U+2060 WORD JOINER)",
+        ),
+        (
+            ["import", "--kind", "prices", "-"],
+            "stdin:2: provider: '\\ufeffAcme' holds an invisible format character (U+FEFF",
+        ),
+    ]:
+        prices = "model,provider,effective_date,input_usd_per_mtok\ngpt-4,\ufeffAcme,2024-01-01,1\n"
+        result = run(*args, "-m", "t", input=prices)
+        assert result.exit_code == 1 and result.stdout == "", (args, result.stdout)
+        (line,) = result.stderr.splitlines()
+        assert expected in line and line.endswith("; nothing was written"), line
+    assert run("log", "--json").stdout == before
+    persian = "\u0645\u06cc\u200c\u0634\u0648\u062f"
+    joined = run("add-result", "gpt-4", "mmlu", "50", "--setting", f"{persian} \u200d", "-m", "t")
+    assert joined.exit_code == 0, joined.stderr
+    priced = run("add-price", "gpt-4", persian, "2024-01-01", "--input", "1", "-m", "t")
+    assert priced.exit_code == 0, priced.stderr
+
+
+def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
+    run: Run, db: Path, tmp_path: Path
+):
+    """An older trendlab stored settings and providers holding a U+200B: `check` lists
+    them, their records can still be edited, and an export of them imports back."""
+    result_id = json.loads(run("list", "results", "--json").stdout)[0]["id"]
+    price_id = json.loads(run("list", "prices", "--json").stdout)[0]["id"]
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "an older trendlab's keys")
+        for table, prefix, field, value, key_fields, key in (
+            ("result_revisions", "r", "setting", "5-shot\u200b",
+             "model, benchmark, ?, coalesce(source_url, '')", result_id),
+            ("price_revisions", "p", "provider", "Acme\u200b",
+             "model, ?, CAST(effective_date AS VARCHAR)", price_id),
+        ):  # fmt: skip
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, 1 AS "
+                f"revision, 'insert' AS op, ? AS {field}, '{prefix}_' || "
+                f"left(md5(concat_ws(chr(31), {key_fields})), 16) AS key) "
+                f"FROM {table} WHERE key = ? QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+                [changeset, value, value, key],
+            )
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    found = {(v["check"], v["kind"], v["problem"]) for v in json.loads(checked.stdout)}
+    assert found == {
+        ("15_key_format_characters", "results", "setting holds an invisible format character"),
+        ("15_key_format_characters", "prices", "provider holds an invisible format character"),
+    }
+    for kind in ("results", "prices"):
+        [stored] = [v["key"] for v in json.loads(checked.stdout) if v["kind"] == kind]
+        edited = run("edit", kind.removesuffix("s"), stored, "--set", "notes=kept", "-m", "n")
+        assert edited.exit_code == 0, edited.stderr
+        exported = tmp_path / f"{kind}.csv"
+        assert run("export", kind, "-o", str(exported)).exit_code == 0
+        imported = run("import", str(exported))
+        assert imported.exit_code == 0, imported.stderr
+        assert "nothing to write" in imported.stderr
+
+
+def test_the_check_of_key_text_covers_every_key_text_field():
+    """15_key_format_characters lists its fields in SQL; a field marked key_text later
+    must be added there too."""
+    from trendlab.kinds import KINDS
+    from trendlab.resources import resource_dir
+
+    sql = resource_dir("queries").joinpath("checks", "15_key_format_characters.sql").read_text()
+    for kind in KINDS.values():
+        for field in kind.fields:
+            if field.key_text:
+                assert f"'{field.name}', {field.name} FROM {kind.name}" in sql, field.name

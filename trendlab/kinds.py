@@ -37,6 +37,10 @@ class Field:
     # besides one line, no invisible format character (U+200B, U+202E), nothing NFKC
     # writes otherwise (full-width ｇｐｔ is gpt), and at most NAME_MAX characters.
     lookup_name: bool = False
+    # Text in a record's key (a result's setting, a price's provider): besides one line,
+    # no invisible format character but the joiners some scripts spell with (U+200C,
+    # U+200D), or '5-shot' and '5-shot' with a U+200B would be two keys that look as one.
+    key_text: bool = False
     help: str = ""
 
 
@@ -159,7 +163,13 @@ RESULTS = Kind(
         Field("model", "slug", required=True, help="model slug"),
         Field("benchmark", "slug", required=True, help="benchmark slug"),
         Field("score", "float", required=True, help="in the benchmark's unit (percent: 0-100)"),
-        Field("setting", "text", one_line=True, help="shots, CoT, maj@k, tools, version"),
+        Field(
+            "setting",
+            "text",
+            one_line=True,
+            key_text=True,
+            help="shots, CoT, maj@k, tools, version",
+        ),
         Field(
             "reported_date",
             "date",
@@ -184,7 +194,12 @@ PRICES = Kind(
     fields=(
         Field("model", "slug", required=True, help="model slug"),
         Field(
-            "provider", "text", required=True, one_line=True, help="who sells access, e.g. OpenAI"
+            "provider",
+            "text",
+            required=True,
+            one_line=True,
+            key_text=True,
+            help="who sells access, e.g. OpenAI",
         ),
         Field("effective_date", "date", required=True, help="YYYY-MM-DD"),
         Field("input_usd_per_mtok", "float", positive=True, help="USD per million input tokens"),

@@ -51,6 +51,8 @@ _ESCAPED = frozenset({"Cc", "Zl", "Zp", "Cf"})  # the categories of both
 # non-joiner and joiner of Persian and Indic names and of emoji sequences. Shown as
 # they are; an alias still refuses them (FORMAT_RE).
 _SPELLING = frozenset({"\u200c", "\u200d"})
+# The format characters but those joiners: what hides in text that may spell with them.
+HIDING_FORMAT_RE = r"[^\P{Cf}\x{200C}\x{200D}]"
 _ASCII_ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
 _ASCII_CELL_ESCAPES = {c: e for c, e in _ASCII_ESCAPES.items() if c != ord("\n")}
 
@@ -88,12 +90,13 @@ def nfkc_difference(text: str) -> str:
     return "a character in decomposed form"
 
 
-def format_character(text: str) -> str:
-    """The first format character in `text` (see FORMAT_RE), for a message: the
-    joiners are not escaped there (see escaped), so the quoted text does not show them
-    ('U+200D ZERO WIDTH JOINER'); '' when there is none."""
+def format_character(text: str, *, joiners: bool = True) -> str:
+    """The first format character in `text` (see FORMAT_RE; without `joiners`, the
+    first but a joiner, see HIDING_FORMAT_RE), for a message: the joiners are not
+    escaped there (see escaped), so the quoted text does not show them ('U+200D ZERO
+    WIDTH JOINER'); '' when there is none."""
     for c in text:
-        if unicodedata.category(c) == "Cf":
+        if unicodedata.category(c) == "Cf" and (joiners or c not in _SPELLING):
             return _named(c)
     return ""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -34,6 +34,7 @@ from trendlab.text import (
     CONTROL_RE,
     DATE_RE,
     FORMAT_RE,
+    HIDING_FORMAT_RE,
     fold,
     format_character,
     nfkc_difference,
@@ -232,6 +233,15 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
             (
                 control,
                 " holds a line break or another control character; it must be one line of text",
+            )
+        )
+    if field.key_text:
+        rules.append(
+            (
+                raw.str.contains(HIDING_FORMAT_RE),
+                pl.lit(" holds an invisible format character (")
+                + raw.map_elements(partial(format_character, joiners=False), return_dtype=pl.String)
+                + pl.lit("); it must read as it is typed"),
             )
         )
     if field.lookup_name:
