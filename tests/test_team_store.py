@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -754,6 +755,24 @@ def test_a_writer_that_waited_its_lock_timeout_goes_ahead(team_db: str, pg_serve
         shown = make_runner(team_db)("show", "model", "impatient")
     assert done.returncode == 0, done.stderr
     assert seconds >= 6 and shown.exit_code == 0
+
+
+def test_a_writer_that_cannot_queue_still_writes(team_db: str, pg_server: PgServer):
+    """Any error taking its place (here a statement_timeout shorter than the wait,
+    as a role or PGOPTIONS may set) leaves the writer to race, as the lock timeout
+    does: the queue never fails a write."""
+    env = {**os.environ, "PGOPTIONS": "-c statement_timeout=2000"}
+    with _psql_holding(team_db, pg_server, QUEUE_HELD):
+        done = subprocess.run(
+            [*TRENDLAB, team_db, "--lock-timeout", "60", "add-model", "timed-out", "-m", "t"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        shown = make_runner(team_db)("show", "model", "timed-out")
+    assert done.returncode == 0, done.stderr
+    assert shown.exit_code == 0
 
 
 def test_a_write_leaves_no_place_in_the_queue_behind(team_db: str, pg_server: PgServer):

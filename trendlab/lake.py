@@ -355,20 +355,20 @@ def writers_queue(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
     advisory lock, held by a transaction of its own on the catalog, lets each write
     begin after the one before it has committed. The wait is the catalog's lock wait
     (--lock-timeout, at least MIN_CATALOG_LOCK_WAIT); a writer that waited that long
-    goes ahead unqueued, and the race settles it as before, so the queue only saves
-    work and never fails a write. Yields whether this writer holds its place.
+    goes ahead unqueued, and the race settles it as before. So does one that cannot
+    queue at all (a statement_timeout shorter than its wait, a role refused advisory
+    locks, no second catalog connection to be had): the queue only saves work and
+    never fails a write. Yields whether this writer holds its place.
     """
     queue = con.cursor()
     try:
         queue.execute("BEGIN TRANSACTION")
         try:
             queue.execute(_WRITERS_QUEUE_SQL)
-        except duckdb.Error as error:
-            if locked_error(str(error)) is None:
-                raise
-            yield False
-        else:
-            yield True
+            queued = True
+        except duckdb.Error:
+            queued = False
+        yield queued
     finally:
         # Ending the transaction releases the lock; closing ends it if that fails.
         with contextlib.suppress(duckdb.Error):
