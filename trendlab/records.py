@@ -169,7 +169,8 @@ class Changeset:
     commits on, and no writer's revision is lost. Writers queue to commit (see
     Store.writers_queue): a queued one is redone at once, for the writes committed
     while it worked, and then no queued writer can get ahead of it; one that waited
-    too long for its turn races the others, redone after a growing, jittered wait.
+    too long for its turn, or could not queue, races the others, redone after a
+    growing, jittered wait.
     """
 
     def __init__(self, store: Store, author: str, message: str, *, dry_run: bool = False):
