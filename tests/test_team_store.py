@@ -8,6 +8,7 @@ and out, and concurrent writers.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -30,6 +31,7 @@ from tests.conftest import Run, both_stores, make_runner, new_team_store
 from tests.pg import PgServer, pg_bin
 from trendlab import lake
 from trendlab.db import Migration, Store, latest_version
+from trendlab.errors import TrendlabError
 from trendlab.kinds import get_kind
 from trendlab.records import Changeset, rows_frame
 
@@ -626,6 +628,7 @@ def test_local_lake_is_locked_while_another_process_writes(tmp_path: Path):
     code = textwrap.dedent(f"""
         import sys
         from trendlab.db import Migration, Store, latest_version
+from trendlab.errors import TrendlabError
         store = Store.open({location!r}, read_only=False)
         print("locked", flush=True)
         sys.stdin.read()
@@ -806,20 +809,29 @@ def test_a_writer_that_cannot_queue_still_writes(team_db: str, pg_server: PgServ
 
 
 def test_a_write_leaves_no_place_in_the_queue_behind(team_db: str, pg_server: PgServer):
+    """Nor does a commit the catalog refuses: each is seen while its store is open."""
     dbname = team_db.split("dbname=")[1].split()[0]
-    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-    store = Store.open(team_db, read_only=False)
-    try:
-        with Changeset(store, "tester", "one") as cs:
-            cs.write(get_kind("models"), rows_frame(get_kind("models"), [{"slug": "one"}]))
-        after_commit = pg_server.sql(dbname, held)
-        with pytest.raises(ValueError), Changeset(store, "tester", "two") as cs:
-            cs.write(get_kind("models"), rows_frame(get_kind("models"), [{"slug": "two"}]))
-            raise ValueError("a failure inside the changeset")
-        after_failure = pg_server.sql(dbname, held)
-    finally:
-        store.close()
-    assert (after_commit, after_failure) == ("0", "0")
+    reader = f"reader_{dbname}"
+    pg_server.sql(dbname, f"CREATE ROLE {reader} LOGIN")
+    pg_server.sql(dbname, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}")
+    held = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    models = get_kind("models")
+    left = []
+    for location in (team_db, re.sub(r"user=\S+", f"user={reader}", team_db)):
+        store = Store.open(location, read_only=False)
+        try:
+            with contextlib.suppress(TrendlabError), Changeset(store, "t", "m") as cs:
+                cs.write(models, rows_frame(models, [{"slug": f"by-{location[-6:]}"}]))
+            left.append(pg_server.sql(dbname, held))
+        finally:
+            store.close()
+    assert left == ["0", "0"]
+    # The first wrote, the second was refused at its commit, having queued for it.
+    shown = make_runner(team_db)("list", "models", "--csv").stdout
+    assert shown.count("by-") == 1
 
 
 @pytest.mark.slow(seconds=600)

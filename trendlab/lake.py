@@ -351,9 +351,10 @@ def writers_queue(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
 
     For a store whose catalog is in PostgreSQL. Two writers whose transactions overlap
     cannot both commit (see Store.claim_head): the second is redone from the start, so
-    writers racing all the time redo each write about twice. Queueing first on an
-    advisory lock, held by a transaction of its own on the catalog, lets each write
-    begin after the one before it has committed. The wait is the catalog's lock wait
+    writers racing all the time redo each write about twice. Queueing to commit on an
+    advisory lock, held by a transaction of its own on the catalog, lets a write that
+    lost to the writers before it be redone at once, with no queued writer able to
+    commit before it, so it is redone once at most. The wait is the catalog's lock wait
     (--lock-timeout, at least MIN_CATALOG_LOCK_WAIT); a writer that waited that long
     goes ahead unqueued, and the race settles it as before. So does one that cannot
     queue at all (a statement_timeout shorter than its wait, a role refused advisory
