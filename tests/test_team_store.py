@@ -628,7 +628,6 @@ def test_local_lake_is_locked_while_another_process_writes(tmp_path: Path):
     code = textwrap.dedent(f"""
         import sys
         from trendlab.db import Migration, Store, latest_version
-from trendlab.errors import TrendlabError
         store = Store.open({location!r}, read_only=False)
         print("locked", flush=True)
         sys.stdin.read()
