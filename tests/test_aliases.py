@@ -266,13 +266,7 @@ def test_notes_show_an_alias_stored_before_the_rules_escaped(run: Run, db: Path)
     the notes of alias add, edit and retract, where an error or a table cell shows it
     escaped: its U+202E showed the rest of the note reversed."""
     legacy = "old\u202ename"
-    with duckdb.connect(str(db)) as con:
-        changeset = changeset_around(con, "an older trendlab's alias")
-        con.execute(
-            "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
-            "VALUES (?, ?, 1, 'insert', ?, 'gpt-4')",
-            [changeset, legacy, legacy],
-        )
+    _store_aliases(str(db), [(legacy, "gpt-4")])
     again = run("alias", "add", "gpt-4", legacy)
     assert again.exit_code == 0, again.stderr
     assert again.stderr == "alias old\\u202ename already names this model; nothing written\n"

@@ -739,14 +739,19 @@ def _until_queued(pg_server: PgServer, dbname: str, writer: subprocess.Popen[str
     return False
 
 
+def _adding_model(team_db: str, slug: str) -> subprocess.Popen[str]:
+    """`add-model SLUG` started in a process of its own, willing to wait a minute."""
+    return subprocess.Popen(
+        [*TRENDLAB, team_db, "--lock-timeout", "60", "add-model", slug, "-m", "t"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_a_commit_waits_for_the_writer_ahead_of_it(team_db: str, pg_server: PgServer):
     with _psql_holding(team_db, pg_server, QUEUE_HELD) as dbname:
-        writer = subprocess.Popen(
-            [*TRENDLAB, team_db, "--lock-timeout", "60", "add-model", "queued", "-m", "t"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        writer = _adding_model(team_db, "queued")
         queued = _until_queued(pg_server, dbname, writer)
         shown = make_runner(team_db)("show", "model", "queued")
     _, stderr = writer.communicate(timeout=60)
@@ -759,12 +764,7 @@ def test_ctrl_c_while_queued_stops_the_write(team_db: str, pg_server: PgServer):
     """DuckDB cannot interrupt the wait; the Ctrl-C is kept for when it ends, and no
     error of the wait's (see lake.writers_queue) lets the write go ahead."""
     with _psql_holding(team_db, pg_server, QUEUE_HELD) as dbname:
-        writer = subprocess.Popen(
-            [*TRENDLAB, team_db, "--lock-timeout", "60", "add-model", "stopped", "-m", "t"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        writer = _adding_model(team_db, "stopped")
         assert _until_queued(pg_server, dbname, writer)
         writer.send_signal(signal.SIGINT)
     _, stderr = writer.communicate(timeout=60)

@@ -993,11 +993,15 @@ def test_a_name_stored_with_a_line_break_before_the_rule_stays_editable(
     )
     assert run("edit", "benchmark", "mmlu", "--set", "notes=kept", "-m", "n").exit_code == 0
     for kind in ("organizations", "models", "benchmarks"):
-        exported = tmp_path / f"{kind}.csv"
-        assert run("export", kind, "-o", str(exported)).exit_code == 0
-        imported = run("import", str(exported))
-        assert imported.exit_code == 0, imported.stderr
-        assert "nothing to write" in imported.stderr
+        _exported_imports_back_unchanged(run, tmp_path, kind)
+
+
+def _exported_imports_back_unchanged(run: Run, tmp_path: Path, kind: str) -> None:
+    exported = tmp_path / f"{kind}.csv"
+    assert run("export", kind, "-o", str(exported)).exit_code == 0
+    imported = run("import", str(exported))
+    assert imported.exit_code == 0, imported.stderr
+    assert "nothing to write" in imported.stderr
 
 
 def test_the_check_of_one_line_text_covers_every_one_line_field():
@@ -1086,11 +1090,7 @@ def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
         [stored] = [v["key"] for v in json.loads(checked.stdout) if v["kind"] == kind]
         edited = run("edit", kind.removesuffix("s"), stored, "--set", "notes=kept", "-m", "n")
         assert edited.exit_code == 0, edited.stderr
-        exported = tmp_path / f"{kind}.csv"
-        assert run("export", kind, "-o", str(exported)).exit_code == 0
-        imported = run("import", str(exported))
-        assert imported.exit_code == 0, imported.stderr
-        assert "nothing to write" in imported.stderr
+        _exported_imports_back_unchanged(run, tmp_path, kind)
 
 
 def test_the_check_of_key_text_covers_every_key_text_field():
