@@ -363,8 +363,8 @@ def writers_queue(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
     """
     queue = con.cursor()
     try:
-        queue.execute("BEGIN TRANSACTION")
         try:
+            queue.execute("BEGIN TRANSACTION")
             queue.execute(_WRITERS_QUEUE_SQL)
             queued = True
         except duckdb.Error:
