@@ -152,8 +152,8 @@ def connect(
             # protection that importing duckdb does not already give up.
             "allow_unsigned_extensions": True,
             # A command's work on a team store is many small catalog reads, which a
-            # second thread only slows: one thread took a third less time and CPU
-            # (bench/team_store.py: add-result 0.71 -> 0.56 s, list 0.49 -> 0.29 s).
+            # second thread only slows: one thread took a fifth to two fifths less
+            # time (bench/team_store.py: add-result 0.71 -> 0.56 s, list 0.49 -> 0.29 s).
             "threads": 1,
         }
     )
