@@ -36,6 +36,7 @@ from trendlab.kinds import get_kind
 from trendlab.records import Changeset, rows_frame
 
 WRITER = Path(__file__).with_name("team_writer.py")
+TRENDLAB = (sys.executable, "-m", "trendlab", "--db")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -681,15 +682,18 @@ LOCKED = [
 ]
 
 
-def _in_a_process(location: str, *args: str) -> tuple[subprocess.CompletedProcess, float]:
+def _in_a_process(
+    location: str, *args: str, lock_timeout: str = "2", env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, float]:
     """trendlab in a process of its own (without a lock timeout it would hang for ever),
     and how many seconds it took."""
     started = datetime.now()
     done = subprocess.run(
-        [sys.executable, "-m", "trendlab", "--db", location, "--lock-timeout", "2", *args],
+        [*TRENDLAB, location, "--lock-timeout", lock_timeout, *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
     return done, (datetime.now() - started).total_seconds()
 
@@ -720,7 +724,6 @@ def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
     assert make_runner(team_db)("list", "models", "--csv").stdout.count("locked-out") == 0
 
 
-TRENDLAB = (sys.executable, "-m", "trendlab", "--db")
 # What a writer queues on (lake.writers_queue), as another session would hold it.
 QUEUE_HELD = "DO $$BEGIN PERFORM pg_advisory_xact_lock(1953656420, 1); END$$"
 
@@ -776,14 +779,9 @@ def test_a_writer_that_waited_its_lock_timeout_goes_ahead(team_db: str, pg_serve
     """The queue only saves redoing work: a writer held up past --lock-timeout still
     writes (racing, as writers did before the queue), rather than failing."""
     with _psql_holding(team_db, pg_server, QUEUE_HELD):
-        started = datetime.now()
-        done = subprocess.run(
-            [*TRENDLAB, team_db, "--lock-timeout", "6", "add-model", "impatient", "-m", "t"],
-            capture_output=True,
-            text=True,
-            timeout=60,
+        done, seconds = _in_a_process(
+            team_db, "add-model", "impatient", "-m", "t", lock_timeout="6"
         )
-        seconds = (datetime.now() - started).total_seconds()
         shown = make_runner(team_db)("show", "model", "impatient")
     assert done.returncode == 0, done.stderr
     assert seconds >= 6 and shown.exit_code == 0
@@ -795,12 +793,8 @@ def test_a_writer_that_cannot_queue_still_writes(team_db: str, pg_server: PgServ
     does: the queue never fails a write."""
     env = {**os.environ, "PGOPTIONS": "-c statement_timeout=2000"}
     with _psql_holding(team_db, pg_server, QUEUE_HELD):
-        done = subprocess.run(
-            [*TRENDLAB, team_db, "--lock-timeout", "60", "add-model", "timed-out", "-m", "t"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
+        done, _ = _in_a_process(
+            team_db, "add-model", "timed-out", "-m", "t", lock_timeout="60", env=env
         )
         shown = make_runner(team_db)("show", "model", "timed-out")
     assert done.returncode == 0, done.stderr
