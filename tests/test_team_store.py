@@ -742,10 +742,10 @@ def _until_queued(pg_server: PgServer, dbname: str, writer: subprocess.Popen[str
     return False
 
 
-def _adding_model(team_db: str, slug: str) -> subprocess.Popen[str]:
-    """`add-model SLUG` started in a process of its own, willing to wait a minute."""
+def _started(location: str, *args: str) -> subprocess.Popen[str]:
+    """trendlab started in a process of its own, willing to wait a minute."""
     return subprocess.Popen(
-        [*TRENDLAB, team_db, "--lock-timeout", "60", "add-model", slug, "-m", "t"],
+        [*TRENDLAB, location, "--lock-timeout", "60", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -754,7 +754,7 @@ def _adding_model(team_db: str, slug: str) -> subprocess.Popen[str]:
 
 def test_a_commit_waits_for_the_writer_ahead_of_it(team_db: str, pg_server: PgServer):
     with _psql_holding(team_db, pg_server, QUEUE_HELD) as dbname:
-        writer = _adding_model(team_db, "queued")
+        writer = _started(team_db, "add-model", "queued", "-m", "t")
         queued = _until_queued(pg_server, dbname, writer)
         shown = make_runner(team_db)("show", "model", "queued")
     _, stderr = writer.communicate(timeout=60)
@@ -763,11 +763,25 @@ def test_a_commit_waits_for_the_writer_ahead_of_it(team_db: str, pg_server: PgSe
     assert make_runner(team_db)("show", "model", "queued").exit_code == 0
 
 
+def test_a_copy_into_a_team_store_waits_for_the_writer_ahead_of_it(
+    db: Path, empty_team_db: str, pg_server: PgServer
+):
+    """A copy queues for its commit as a changeset does (see transfer.copy_store)."""
+    with _psql_holding(empty_team_db, pg_server, QUEUE_HELD) as dbname:
+        copying = _started(str(db), "copy", str(db), empty_team_db)
+        queued = _until_queued(pg_server, dbname, copying)
+        meanwhile = make_runner(empty_team_db)("log", "--csv")
+    _, stderr = copying.communicate(timeout=120)
+    assert queued and meanwhile.exit_code == 0 and meanwhile.stdout.count("\n") == 1
+    assert copying.returncode == 0, stderr
+    _assert_same_tables(empty_team_db, str(db))
+
+
 def test_ctrl_c_while_queued_stops_the_write(team_db: str, pg_server: PgServer):
     """DuckDB cannot interrupt the wait; the Ctrl-C is kept for when it ends, and no
     error of the wait's (see lake.writers_queue) lets the write go ahead."""
     with _psql_holding(team_db, pg_server, QUEUE_HELD) as dbname:
-        writer = _adding_model(team_db, "stopped")
+        writer = _started(team_db, "add-model", "stopped", "-m", "t")
         assert _until_queued(pg_server, dbname, writer)
         writer.send_signal(signal.SIGINT)
     _, stderr = writer.communicate(timeout=60)

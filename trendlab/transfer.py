@@ -8,7 +8,9 @@ history): then only what it lacks is added, and nothing it holds is lost.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +47,11 @@ def copy_store(src: Store, dst: Store) -> Copied:
 
     Runs in one transaction on each side: the source is read from one snapshot, and
     the destination gets all of it or none. On a team store that another writer
-    changes meanwhile, the copy starts over on the new state, as a changeset would.
+    changes meanwhile, the copy starts over on the new state, as a changeset would;
+    and as a changeset's, its commit queues behind the other writers' (see
+    Store.writers_queue) and keeps its place while it starts over: the short writes
+    around a long copy then wait for it (each up to its lock wait) instead of winning
+    every race against it.
     """
     tables = src.data_tables()
     missing = sorted(set(tables) - set(dst.data_tables()))
@@ -53,25 +59,38 @@ def copy_store(src: Store, dst: Store) -> Copied:
         raise TrendlabError(
             f"{dst.location} has no table {missing[0]}: upgrade it with `{dst.migrate_command()}`"
         )
-    delays = iter(CONFLICT_RETRY_DELAYS)
-    while True:
-        try:
-            return _copy_in_one_transaction(src, dst, tables)
-        except duckdb.Error as error:
-            delay = next(delays, None) if is_write_conflict(error) else None
-            if delay is None:
-                raise
-        time.sleep(jittered(delay))
+    with contextlib.ExitStack() as place:
+        queued: bool | None = None  # None until the first commit that writes
+
+        def take_place() -> None:
+            nonlocal queued
+            if queued is None:
+                queued = place.enter_context(dst.writers_queue())
+
+        delays = iter(CONFLICT_RETRY_DELAYS)
+        while True:
+            try:
+                return _copy_in_one_transaction(src, dst, tables, take_place)
+            except duckdb.Error as error:
+                delay = next(delays, None) if is_write_conflict(error) else None
+                if delay is None:
+                    raise
+            if not queued:
+                time.sleep(jittered(delay))
 
 
-def _copy_in_one_transaction(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
-    """One attempt: read `src` from one snapshot, write `dst` in one transaction. A
-    Ctrl-C during the commit is too late to stop it: it is held, and the copy made is
-    reported (as a changeset's commit does)."""
+def _copy_in_one_transaction(
+    src: Store, dst: Store, tables: dict[str, list[str]], queue: Callable[[], None]
+) -> Copied:
+    """One attempt: read `src` from one snapshot, write `dst` in one transaction,
+    calling `queue` before a commit that writes. A Ctrl-C during the commit is too late
+    to stop it: it is held, and the copy made is reported (as a changeset's commit does)."""
     src.con.execute("BEGIN TRANSACTION")
     dst.con.execute("BEGIN TRANSACTION")
     try:
         copied = _copy_once(src, dst, tables)
+        if copied.changesets or copied.rows:
+            queue()
         with held_interrupts():
             dst.con.execute("COMMIT")
             src.rollback_quietly()  # only read: nothing to keep
