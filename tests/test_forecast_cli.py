@@ -520,6 +520,24 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP and", by_compute.stderr)
 
 
+def test_a_straight_line_into_the_one_bound_of_a_metric_is_called_a_bound(run: Run):
+    """A latency in minutes has a best end (0) and no worst: a line asked for by name
+    falls to 0 and its clipped paths make the point interval [0, 0] there. It said so on
+    a benchmark with both bounds only, and here printed 0 minutes with no word."""
+    assert run("add-benchmark", "latency", "--unit", "minutes", "--no-higher-is-better",
+               "-m", "t").exit_code == 0  # fmt: skip
+    for i, score in enumerate(("80", "60", "45", "35", "30")):
+        added = run("add-result", "gpt-4", "latency", score, "--date", f"202{i + 1}-03-15",
+                    "--source-url", f"https://example.org/latency/{i}", "-m", "t")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    line = run("forecast", "latency", "--family", "linear", "--until", "2030", "--json")
+    last = json.loads(_ok(line))["forecast"][-1]
+    assert last["median"] == last["lower"] == last["upper"] == 0
+    assert re.search(r"linear median reaches 0 by \d{4}-\d\d-\d\d and is held there", line.stderr)
+    decay = run("forecast", "latency", "--family", "exponential", "--until", "2030")
+    assert "held there" not in _ok(decay) + decay.stderr  # it nears 0 and never reaches it
+
+
 def test_a_straight_line_that_leaves_a_bound_gets_no_bound_note(run: Run):
     """A frontier at the floor today whose line rises is a trend, not the clip: the
     note said its median reached the floor on the first day and was held there."""

@@ -100,26 +100,39 @@ class Forecast:
 
     def bound_note(self) -> str | None:
         """A note for a forecast whose median runs into a bound it does not bend before
-        (a straight line on a bounded benchmark): from there on every path is clipped to
-        the bound, so the interval shrinks to a point that is the clip, not a trend."""
+        (a straight line, on a benchmark with a floor or a ceiling): from there on every
+        path is clipped to the bound, so the interval shrinks to a point that is the clip, not a trend."""
         scale = self.series.scale
-        if not scale.bounded or self.curve.space == "logit":
+        # Only a straight line runs into a bound: the S-curves bend before theirs and an
+        # exponential nears zero without reaching it. A metric with one bound (a latency
+        # is 0 at best) clips a line there just as a bounded benchmark does.
+        if self.curve.space != "identity":
             return None
+        lo, hi = scale.v_range
         median = np.median(self.paths, axis=0)
         # Within a thousandth of the range: calibration's logit round trip leaves the
-        # clipped median a hair short of the bound itself.
-        for held, bound in ((median >= 0.999, scale.ceiling), (median <= 0.001, scale.floor)):
+        # clipped median a hair short of the bound itself. With one bound there is no
+        # range and no logit: the clip is exact.
+        near = 0.001 if scale.bounded else 0.0
+        for edge, bound, side in ((hi, scale.ceiling, 1), (lo, scale.floor, -1)):
+            if edge is None:
+                continue
+            held = side * (median - edge) >= -near
             # Held there to the end: a median that leaves a bound (a frontier at the
             # floor today, rising) follows a trend there, not the clip.
             if not held[-1]:
                 continue
             first = 0 if held.all() else int(np.flatnonzero(~held)[-1]) + 1
             assert bound is not None
+            better = (
+                "a saturating family, such as auto's, bends before it"
+                if scale.bounded
+                else "the exponential nears it without reaching it"
+            )
             return (
                 f"the {self.family} median reaches {bound:g} by "
                 f"{self.axis.text(self.axis.grid[first])} and is held there: past that the "
-                "forecast is the bound, not a trend (a saturating family, such as auto's, "
-                "bends before it)"
+                f"forecast is the bound, not a trend ({better})"
             )
         return None
 
