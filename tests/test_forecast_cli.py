@@ -538,6 +538,30 @@ def test_a_straight_line_into_the_one_bound_of_a_metric_is_called_a_bound(run: R
     assert "held there" not in _ok(decay) + decay.stderr  # it nears 0 and never reaches it
 
 
+def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
+    """Every result below a 4-way test's chance level (data, not an error): in logit
+    space each is the floor, so the S-curves fitted a flat line there and said
+    25.01 [25.01, 25.01] for every year, certain of a stall the data do not show."""
+    assert run("add-benchmark", "hard4", "--unit", "percent", "--floor", "25",
+               "--ceiling", "100", "-m", "t").exit_code == 0  # fmt: skip
+    for i, score in enumerate(("10", "20", "24")):
+        added = run("add-result", "gpt-4", "hard4", score, "--date", f"202{i + 2}-06-01",
+                    "--source-url", f"https://example.org/hard4/{i}", "-m", "t")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    for family in ("auto", "logistic", "logistic4", "gompertz", "ensemble"):
+        refused = run("forecast", "hard4", "--family", family, "--until", "2030")
+        assert refused.exit_code == 1, (family, refused.stdout)
+        assert refused.stdout == ""
+        assert refused.stderr.startswith(
+            "trendlab: error: hard4: no result is above the floor 25 (chance level) yet"
+        ), refused.stderr
+        assert "--family linear" in refused.stderr and refused.stderr.count("\n") == 1
+    assert run("forecast", "hard4", "--all", "--until", "2030").exit_code == 1
+    line = run("forecast", "hard4", "--family", "linear", "--until", "2030", "--json")
+    medians = [p["median"] for p in json.loads(_ok(line))["forecast"]]
+    assert medians[-1] > medians[0]  # a line still extrapolates the climb
+
+
 def test_a_straight_line_that_leaves_a_bound_gets_no_bound_note(run: Run):
     """A frontier at the floor today whose line rises is a trend, not the clip: the
     note said its median reached the floor on the first day and was held there."""

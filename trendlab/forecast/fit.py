@@ -42,6 +42,7 @@ def forecast(
         raise TrendlabError(f"--level must be between 0 and 100 (exclusive), not {level * 100:g}")
     if family == "auto":
         family = default_family(series)
+    _check_above_floor(series, family)
     if curve is None:
         x, v = series.fit_data()
         curve = fit_family(family, x, v, bounded=series.scale.bounded)
@@ -49,6 +50,23 @@ def forecast(
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
     described = calibration.describe() if calibration is not None else None
     return Forecast(series, curve, axis, paths, level=level, calibration=described)
+
+
+def _check_above_floor(series: Series, family: str) -> None:
+    """An S-curve needs a result better than the floor: in logit space every score at
+    or below it is the floor, so the fit is a flat line there and its paths a point
+    interval at chance level, a certainty of a stall that no data show."""
+    scale = series.scale
+    if family not in BOUNDED_FAMILIES or family in UNBOUNDED_FAMILIES or series.current > 0:
+        return
+    assert scale.floor is not None
+    side = "above" if scale.higher_is_better else "below"
+    raise TrendlabError(
+        f"{scale.slug}: no result is {side} the floor {scale.floor:g} (chance level) yet, "
+        f"so the {family} family sees only the floor and can forecast nothing but a stall "
+        "there; use --family linear, or check the floor with "
+        f"`trendlab show benchmark {scale.slug}`"
+    )
 
 
 __all__ = ["Forecast", "default_family", "families_for", "forecast"]
