@@ -712,6 +712,46 @@ def test_a_catalog_locked_by_another_session_is_waited_for_then_reported(
     assert make_runner(uri + "?application_name=mine")("log").exit_code == 0
 
 
+def test_an_options_of_ones_own_keeps_the_lock_wait(team_db: str, pg_server: PgServer):
+    """libpq takes the last `options` given: one in the user's connection string
+    replaced trendlab's lock_timeout, and a locked catalog then hung the command for
+    ever, Ctrl-C included. The two are merged, the user's last."""
+    with _catalog_locked(team_db, pg_server, "ACCESS EXCLUSIVE") as dbname:
+        uri = f"ducklake:postgres:postgresql://trendlab@localhost:{pg_server.port}/{dbname}"
+        for location in (
+            f"{team_db} options='-c search_path=public'",
+            f"{uri}?options=-c%20search_path%3Dpublic",
+        ):
+            waited, seconds = _in_a_process(location, "log")
+            assert waited.returncode == 1, waited.stderr
+            assert waited.stderr.strip().splitlines() == LOCKED
+            assert 2 <= seconds < 30
+    # The user's own option still applies: here, every transaction read-only.
+    read_only = f"{team_db} options = '-c default_transaction_read_only=on'"
+    assert make_runner(read_only)("log").exit_code == 0
+    refused = make_runner(read_only)("add-model", "not-written", "-m", "t")
+    assert refused.exit_code == 1 and "read-only transaction" in refused.stderr, refused.stderr
+    assert make_runner(team_db)("show", "model", "not-written").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "options", "rest"),
+    [
+        ("dbname=x host=h", "-c lock_timeout=2000", "dbname=x host=h"),
+        ("dbname = 'a b' options='-c x=1'", "-c lock_timeout=2000 -c x=1", "dbname='a b'"),
+        ("options=-cx=\\'1 password='it\\'s'", "-c lock_timeout=2000 -cx='1", "password='it\\'s'"),
+        ("options='-c lock_timeout=0'", "-c lock_timeout=2000 -c lock_timeout=0", ""),
+        ("dbname=x 'unparsed", "-c lock_timeout=2000", "dbname=x 'unparsed"),
+    ],
+)
+def test_a_keyword_value_options_is_merged(
+    given: str, options: str, rest: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("PGOPTIONS", raising=False)
+    escaped = options.replace("'", "\\'")
+    assert lake._with_lock_timeout(f"postgres:{given}", 2) == f"postgres:options='{escaped}' {rest}"
+
+
 def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
     team_db: str, pg_server: PgServer
 ):

@@ -285,20 +285,64 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
     PostgreSQL waits for a lock for ever by default, and DuckDB does not interrupt a
     query waiting on one (not even for Ctrl-C), so a session holding a catalog table
     would hang every command. libpq's `options` sets it for each connection DuckLake
-    opens. Ours goes first, so an `options` of the user's own, which libpq reads
-    last, still wins; PGOPTIONS, which libpq ignores once `options` is given, is kept.
+    opens. libpq takes one `options`, the last given, so an `options` of the user's own
+    is merged into ours, after it: a lock_timeout of their own still wins. PGOPTIONS,
+    which libpq reads only when no `options` is given, is kept in that case.
     """
     conninfo = catalog.removeprefix("postgres:")
     wait = max(lock_timeout, MIN_CATALOG_LOCK_WAIT)
-    value = " ".join(
-        filter(None, [os.environ.get("PGOPTIONS"), f"-c lock_timeout={round(wait * 1000)}"])
-    )
+    ours = f"-c lock_timeout={round(wait * 1000)}"
     if re.match(r"postgres(ql)?://", conninfo, re.IGNORECASE):
         base, _, query = conninfo.partition("?")
-        params = "&".join(filter(None, [f"options={urllib.parse.quote(value, safe='')}", query]))
-        return f"postgres:{base}?{params}"
-    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
-    return f"postgres:options='{escaped}' {conninfo}"
+        # Split by hand: a URI's values are percent-decoded only ('+' is a plus), and
+        # the other parameters are passed on exactly as the user wrote them.
+        params = [p for p in query.split("&") if p]
+        given = [urllib.parse.unquote(p.partition("=")[2]) for p in params if _key(p) == "options"]
+        value = _merged_options(ours, given[-1] if given else None)
+        rest = [p for p in params if _key(p) != "options"]
+        return f"postgres:{base}?" + "&".join(
+            [f"options={urllib.parse.quote(value, safe='')}", *rest]
+        )
+    rest_text, theirs = _without_options(conninfo)
+    escaped = _merged_options(ours, theirs).replace("\\", "\\\\").replace("'", "\\'")
+    return f"postgres:options='{escaped}' {rest_text}"
+
+
+def _key(param: str) -> str:
+    return param.partition("=")[0]
+
+
+def _merged_options(ours: str, theirs: str | None) -> str:
+    before = None if theirs is not None else os.environ.get("PGOPTIONS")
+    return " ".join(filter(None, [before, ours, theirs]))
+
+
+# One `keyword = value` of libpq's keyword/value connection strings: a value is
+# single-quoted (with \' and \\ escapes) or a run of non-blank characters (with \ escapes).
+_CONNINFO_PAIR_RE = re.compile(
+    r"\s*(?P<key>\w+)\s*=\s*(?P<value>'(?:[^'\\]|\\.)*'|(?:[^\s'\\]|\\.)+)\s*"
+)
+
+
+def _without_options(conninfo: str) -> tuple[str, str | None]:
+    """A keyword/value connection string without its `options`, and their value (None
+    where it has none). One that does not parse is returned whole, with None: libpq
+    will say what is wrong with it, and its own `options`, read last, then wins."""
+    kept: list[str] = []
+    theirs = None
+    pos = 0
+    while pos < len(conninfo.rstrip()):
+        pair = _CONNINFO_PAIR_RE.match(conninfo, pos)
+        if pair is None:
+            return conninfo, None
+        if pair["key"] == "options":
+            value = pair["value"]
+            value = value[1:-1] if value.startswith("'") else value
+            theirs = re.sub(r"\\(.)", r"\1", value)
+        else:
+            kept.append(f"{pair['key']}={pair['value']}")
+        pos = pair.end()
+    return " ".join(kept), theirs
 
 
 def locked_error(text: str, location: str | None = None) -> TrendlabError | None:
