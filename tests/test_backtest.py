@@ -348,6 +348,8 @@ def test_auto_chooses_the_same_family_at_every_level(run: Run):
         (["mmlu", "--every", "100000"], 2, "100000 is not in the range 1<=x<=1200"),
         # Python's int() read these as 60, 6 and 12.
         (["mmlu", "--horizons", "6_0"], 2, "'6_0' is not a list of months"),
+        (["mmlu", "--horizons", "6,,12"], 2, "'6,,12' is not a list of months"),
+        (["mmlu", "--horizons", "6,12,"], 2, "'6,12,' is not a list of months"),
         (["mmlu", "--horizons", "12,\uff16"], 2, "'12,\uff16' is not a list of months"),
         (["mmlu", "--every", "1_2"], 2, "'1_2' is not a whole number in digits 0-9"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),

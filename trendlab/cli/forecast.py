@@ -213,7 +213,8 @@ MAX_MONTHS = 1200
 
 
 def _horizons(value: str) -> tuple[int, ...]:
-    parts = [part.strip() for part in value.split(",") if part.strip()]
+    # Every item a number: an empty one (6,,12) is a slip, not something to skip.
+    parts = [part.strip() for part in value.split(",")]
     months: tuple[int, ...] = ()
     if all(re.fullmatch(DIGITS_RE, part) for part in parts):
         try:
