@@ -520,6 +520,24 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP and", by_compute.stderr)
 
 
+def test_results_that_are_all_the_same_get_no_forecast(run: Run):
+    """With --all, four results of 50 gave 50 [50, 50] every year and a slope of
+    [0, 0]: a certainty that no data show. It is one line now, in every family."""
+    assert run("add-benchmark", "eq", "--unit", "percent", "--floor", "0", "--ceiling",
+               "100", "-m", "t").exit_code == 0  # fmt: skip
+    for month in range(1, 5):
+        added = run("add-result", "gpt-4", "eq", "50", "--date", f"2023-0{month}-15",
+                    "--source-url", f"https://example.org/eq/{month}", "-m", "t")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    for family in ("auto", "linear", "logistic4"):
+        result = run("forecast", "eq", "--all", "--family", family)
+        assert result.exit_code == 1 and result.stdout == "", result.stdout
+        assert result.stderr == (
+            "trendlab: error: eq: all 4 results are 50, so there is no change to fit a "
+            "trend to nor spread to give an interval from\n"
+        )
+
+
 def test_a_straight_line_into_the_one_bound_of_a_metric_is_called_a_bound(run: Run):
     """A latency in minutes has a best end (0) and no worst: a line asked for by name
     falls to 0 and its clipped paths make the point interval [0, 0] there. It said so on

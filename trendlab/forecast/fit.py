@@ -43,6 +43,7 @@ def forecast(
     if family == "auto":
         family = default_family(series)
     _check_above_floor(series, family)
+    _check_some_change(series)
     if curve is None:
         x, v = series.fit_data()
         curve = fit_family(family, x, v, bounded=series.scale.bounded)
@@ -66,6 +67,19 @@ def _check_above_floor(series: Series, family: str) -> None:
         f"so the {family} family sees only the floor and can forecast nothing but a stall "
         "there; use --family linear, or check the floor with "
         f"`trendlab show benchmark {scale.slug}`"
+    )
+
+
+def _check_some_change(series: Series) -> None:
+    """Results that are all the same (possible with --all: a frontier's records always
+    rise) show neither a trend nor a spread: every family fits a flat line through them
+    with no residual, and its interval is a point, a certainty no data show."""
+    scores = series.points.get_column("score")
+    if scores.n_unique() > 1:
+        return
+    raise TrendlabError(
+        f"{series.scale.slug}: all {len(scores)} results are {scores[0]:g}, so there is no "
+        "change to fit a trend to nor spread to give an interval from"
     )
 
 
