@@ -354,7 +354,7 @@ def test_auto_chooses_the_same_family_at_every_level(run: Run):
         (["mmlu", "--every", "1_2"], 2, "'1_2' is not a whole number in digits 0-9"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),
         (["mmlu", "--setting", ""], 2, "is blank: give some text of the setting"),
-        (["math-500"], 1, "math-500 has 1 frontier point"),
+        (["math-500"], 1, "math-500 has 1 frontier point; a trend needs at least 3"),
         (
             ["--all", "--setting", "no-such-setting"],
             1,

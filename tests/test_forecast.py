@@ -330,7 +330,7 @@ def test_build_series_errors():
         series_of(np.array([1.0, 2, np.nan, 4, 5]), xs=xs)
     with pytest.raises(TrendlabError, match="setting containing 'cot'"):
         series_of(np.arange(5.0), xs=xs, setting="cot")
-    with pytest.raises(TrendlabError, match="2 frontier points; a forecast needs at least 3"):
+    with pytest.raises(TrendlabError, match="2 frontier points; a trend needs at least 3"):
         series_of(np.array([5.0, 9, 3, 2, 1]), xs=xs)
     with pytest.raises(TrendlabError, match="known price; --by price needs at least 3"):
         series_of(np.arange(5.0), xs=xs, by="price")

@@ -241,7 +241,7 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
     ("args", "message", "code"),
     [
         (["mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
-        (["math-500"], "math-500 has 1 frontier point; a forecast needs at least 3", 1),
+        (["math-500"], "math-500 has 1 frontier point; a trend needs at least 3", 1),
         (["mmlu", "--until", "2022"], "--until 2022 is not after the last data point", 1),
         (["mmlu", "--until", "soon"], "--until: 'soon' is not a year or a date", 2),
         # Python's fromisoformat reads both as a date (2030-01-01, 2029-12-31).

@@ -199,7 +199,7 @@ def test_organization_colours_group_the_rest_and_unknown():
         (["mmluu", "-o", "x.png"], "did you mean 'mmlu'", 1),
         (
             ["math-500", "-o", "x.png"],
-            "math-500 has 1 frontier point; a forecast needs at least 3",
+            "math-500 has 1 frontier point; a trend needs at least 3",
             1,
         ),
         (["mmlu", "--until", "2020", "-o", "x.png"], "is not after the last data point", 1),

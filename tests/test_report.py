@@ -93,7 +93,7 @@ def test_report_covers_every_benchmark(full_report: tuple[Path, str], seeded_cop
     assert "gompertz fitted on" in mmlu or "logistic" in mmlu
     # The benchmarks that cannot be forecast say why, with their results instead.
     for slug, why in (
-        ("math-500", "math-500 has 1 frontier point; a forecast needs at least 3"),
+        ("math-500", "math-500 has 1 frontier point; a trend needs at least 3"),
         ("frontiermath-tier-4-public", "has 1 frontier point"),
     ):
         start = text.index(f'id="b-{slug}"')

@@ -282,7 +282,7 @@ def build_series(
             f"{scale.slug} has {n} {what}{'' if n == 1 else 's'}"
             + ("" if by == "date" else f" by {by}")
             + (f" with setting containing {setting!r}" if setting else "")
-            + f"; a forecast needs at least {MIN_POINTS}"
+            + f"; a trend needs at least {MIN_POINTS}"
         )
     return series
 
