@@ -244,7 +244,7 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     odd = tmp_path / "results.txt"
     odd.write_text(path.read_text())
     result = run("import", str(odd))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot tell the format" in result.stderr and "pass -f/--input-format" in result.stderr
     assert run("import", str(odd), "-f", "csv", "-m", "t").exit_code == 0
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.text import is_utf8
 from trendlab.validate import ROW
 
@@ -57,7 +57,9 @@ def detect_format(path: str, explicit: str | None) -> str:
     if fmt is None:
         raise TrendlabError(
             f"{path}: cannot tell the format from the extension; "
-            "use .csv, .json, .jsonl or .parquet, or pass -f/--input-format"
+            "use .csv, .json, .jsonl or .parquet, or pass -f/--input-format",
+            # Like a name that tells no --kind: the fix is an option, not the data.
+            exit_code=ExitCode.USAGE,
         )
     return fmt
 
