@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import numpy as np
+import polars as pl
 import pytest
 
 from tests.synthetic import frame, logistic_scores, scale
@@ -344,6 +345,20 @@ def test_by_compute_uses_log10_flop():
     assert result.axis.label(result.axis.grid[-1]) == pytest.approx(1e27)
     # x is in orders of magnitude: 0.1 OOM per step here, i.e. slope 1.0/yr = 4/OOM over 0.25 yr
     assert result.parameters()["slope"] == pytest.approx(2.5, rel=0.01)
+
+
+def test_a_tiny_price_midpoint_keeps_its_digits_in_json_and_the_table():
+    """By price the midpoint is in USD per million tokens, and an extrapolated one can
+    be a millionth of a dollar: rounded to four decimals it read 0.0."""
+    log_price = -7 + 0.1 * np.arange(len(XS))
+    points = frame(XS, logistic_scores(log_price, slope=1.0, midpoint=-5.5)).with_columns(
+        pl.Series("price", 10**log_price)
+    )
+    result = forecast(build_series(scale(), points, by="price"), family="logistic", until="1")
+    raw = result.parameters()["midpoint"]
+    assert raw == pytest.approx(10**-5.5, rel=0.01)
+    assert result.to_json([])["parameters"]["midpoint"] == pytest.approx(raw, rel=1e-5)
+    assert float(dict(result.parameter_rows())["midpoint"]) == pytest.approx(raw, rel=1e-5)
 
 
 def test_ensemble_averages_its_members_quantile_by_quantile():

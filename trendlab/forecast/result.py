@@ -360,7 +360,8 @@ def _finite(x: float) -> float | None:
 
 
 def _plain(value: Any) -> Any:
-    """Dates as YYYY-MM-DD, floats rounded for reading, NaN as null."""
+    """Dates as YYYY-MM-DD, floats rounded for reading (to significant digits where
+    four decimals would lose them), NaN as null."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -371,5 +372,6 @@ def _plain(value: Any) -> Any:
         f = float(value)
         if not math.isfinite(f):
             return None
-        return float(f"{f:.6g}") if abs(f) >= 1e6 or f == 0 else round(f, 4)
+        # A price midpoint can be a millionth of a dollar: four decimals made it 0.0.
+        return float(f"{f:.6g}") if abs(f) >= 1e6 or abs(f) < 1e-2 else round(f, 4)
     return value
