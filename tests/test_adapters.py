@@ -172,9 +172,7 @@ def test_unresolved_names_fail_with_candidates_or_are_skipped(run: Run, tmp_path
     before = run("log", "--json").stdout
     result = run("import", "--from", "epoch", str(path))
     assert result.exit_code == 1
-    assert (
-        "1 rows name 1 model(s) this database does not know; nothing was written" in result.stderr
-    )
+    assert "1 row names 1 model this database does not know; nothing was written" in result.stderr
     assert f"{path}:3: unknown model 'gpt-4-03144' (did you mean 'gpt-4'," in result.stderr
     assert "--skip-unresolved" in result.stderr
     assert run("log", "--json").stdout == before

@@ -21,6 +21,7 @@ from trendlab.adapters.merge import (
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset
+from trendlab.text import counted
 from trendlab.validate import ROW, folded
 
 
@@ -298,8 +299,9 @@ def _unresolved_error(outcome: Outcome) -> TrendlabError:
         "add the missing names with `trendlab alias add MODEL NAME` (or add the models), "
         "or pass --skip-unresolved to import the rest"
     )
+    rows = outcome.unresolved_rows
     return TrendlabError(
-        f"{outcome.unresolved_rows} rows name {names} model(s) this database does not know; "
-        "nothing was written",
+        f"{counted(rows, 'row')} {'names' if rows == 1 else 'name'} {counted(names, 'model')} "
+        "this database does not know; nothing was written",
         details=details,
     )
