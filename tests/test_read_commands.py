@@ -62,10 +62,12 @@ def test_output_file_and_format_from_suffix(run: Run, tmp_path: Path):
 
 def test_list_rejects_filters_that_do_not_apply(run: Run):
     result = run("list", "benchmarks", "--benchmark", "math")
-    assert result.exit_code == 1 and "--benchmark does not apply to benchmarks" in result.stderr
+    assert result.exit_code == 2 and "--benchmark does not apply to benchmarks" in result.stderr
     for day in ("last year", "20240101", "2024-W01-1"):
         result = run("list", "results", "--since", day)
         assert result.exit_code == 2 and "is not a date (YYYY-MM-DD)" in result.stderr
+    result = run("list", "organizations", "--since", "2024-01-01")
+    assert result.exit_code == 2 and "--since does not apply to organizations" in result.stderr
 
 
 def test_show_record_table_and_json(run: Run):
@@ -364,7 +366,7 @@ def test_read_filters_and_keys_resolve_aliases_and_refuse_typos(run: Run):
         typo.exit_code == 1 and "no current benchmark 'mmluu' (did you mean 'mmlu'?)" in typo.stderr
     )
     wrong = run("list", "benchmarks", "--model", "gpt-4")
-    assert wrong.exit_code == 1 and "--model does not apply to benchmarks" in wrong.stderr
+    assert wrong.exit_code == 2 and "--model does not apply to benchmarks" in wrong.stderr
 
 
 def test_a_suffix_the_command_does_not_write_is_named_so(run: Run, tmp_path: Path):
