@@ -98,9 +98,9 @@ def test_frontier_query(run: Run):
 
 def test_named_query_parameters(run: Run):
     missing = run("query", "frontier")
-    assert missing.exit_code == 1 and "needs --param benchmark=..." in missing.stderr
+    assert missing.exit_code == 2 and "needs --param benchmark=..." in missing.stderr
     extra = run("query", "frontier", "--param", "benchmark=math", "--param", "x=1")
-    assert extra.exit_code == 1 and "has no parameter 'x'" in extra.stderr
+    assert extra.exit_code == 2 and "has no parameter 'x'" in extra.stderr
     twice = run("query", "frontier", "--param", "benchmark=mmlu", "--param", "benchmark=math")
     assert twice.exit_code == 2
     assert "Invalid value for --param: 'benchmark' is given twice" in twice.stderr

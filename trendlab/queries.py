@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from trendlab.db import Store
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.nearest import suggest
 from trendlab.render import Rows
@@ -101,12 +101,15 @@ def run(
         missing = [p for p in query.params if p not in params]
         if missing:
             hint = " ".join(f"--param {p}=..." for p in missing)
-            raise TrendlabError(f"query {query.name} needs {hint}")
+            # The named query declares its parameters: a missing or unknown one is the
+            # command line's fault, as a malformed --param is.
+            raise TrendlabError(f"query {query.name} needs {hint}", exit_code=ExitCode.USAGE)
         extra = [p for p in params if p not in query.params]
         if extra:
             known = ", ".join(query.params) or "none"
             raise TrendlabError(
-                f"query {query.name} has no parameter {extra[0]!r} (parameters: {known})"
+                f"query {query.name} has no parameter {extra[0]!r} (parameters: {known})",
+                exit_code=ExitCode.USAGE,
             )
     try:
         if query.name != "sql":
