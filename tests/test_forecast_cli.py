@@ -520,6 +520,27 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP and", by_compute.stderr)
 
 
+def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run, tmp_path: Path):
+    """A repeated --threshold was a repeated row, and 0.9 on a percent benchmark (a
+    fraction for 90) said "reached" with no word that any result reaches it."""
+    result = run("forecast", "mmlu", "--threshold", "0.9", "--threshold", "90",
+                 "--threshold", "90", "--json")  # fmt: skip
+    crossings = json.loads(_ok(result))["crossings"]
+    assert [c["threshold"] for c in crossings] == [0.9, 90]
+    assert (
+        "threshold 0.9 is past mmlu's floor 25 (chance level), so any result "
+        "reaches it; thresholds are in the benchmark's unit (percent: 0-100)"
+    ) in result.stderr.splitlines()
+    assert "threshold 90 " not in result.stderr
+    figure = str(tmp_path / "metr.png")
+    minutes = run("plot", "metr-time-horizon", "--threshold", "-5", "-o", figure)
+    assert minutes.exit_code == 0, minutes.stderr
+    assert (
+        "threshold -5 is past metr-time-horizon's floor 0, so any result reaches it; "
+        "thresholds are in the benchmark's unit (minutes)" in minutes.stderr
+    )
+
+
 def test_results_that_are_all_the_same_get_no_forecast(run: Run):
     """With --all, four results of 50 gave 50 [50, 50] every year and a slope of
     [0, 0]: a certainty that no data show. It is one line now, in every family."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from trendlab.cli.forecast import forecast_options, run_forecast_options
+from trendlab.cli.forecast import chosen_thresholds, forecast_options, run_forecast_options
 from trendlab.cli.options import (
     LEVEL,
     FiniteFloat,
@@ -78,7 +78,7 @@ def plot(
         until=until,
         as_of=as_of,
     )
-    chosen = list(thresholds) or result.default_thresholds()
+    chosen = chosen_thresholds(result, thresholds)
     forecast_figure(result, result.crossings(chosen), output)
     note(f"wrote {output}")
 

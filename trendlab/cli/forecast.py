@@ -134,6 +134,25 @@ def run_forecast_options(
     return result
 
 
+def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[float]:
+    """--threshold's values, each once, else the benchmark's default; with a note for
+    one past the floor (chance level), which any result reaches: most likely a
+    fraction given for a percent (0.9 for 90) or a sign slipped."""
+    chosen = list(dict.fromkeys(thresholds)) or result.default_thresholds()
+    scale = result.series.scale
+    worst = scale.v_range[0]
+    for threshold in chosen:
+        if worst is not None and scale.value(threshold) < worst:
+            unit = " (percent: 0-100)" if scale.unit == "percent" else f" ({scale.unit})"
+            chance = " (chance level)" if scale.bounded else ""
+            note(
+                f"threshold {threshold:g} is past {scale.slug}'s floor {scale.floor:g}"
+                f"{chance}, so any result reaches it; thresholds are in the benchmark's "
+                f"unit{unit}"
+            )
+    return chosen
+
+
 @click.command("forecast", cls=TrendlabCommand)
 @click.argument("benchmark")
 @forecast_options
@@ -193,7 +212,7 @@ def forecast(
         until=until,
         as_of=as_of,
     )
-    chosen = list(thresholds) or result.default_thresholds()
+    chosen = chosen_thresholds(result, thresholds)
     if plot:
         from trendlab.plot import forecast_figure
 
