@@ -265,6 +265,39 @@ def test_score_below_chance_is_allowed(run: Run):
         "add-result", "gpt-2-1.5b", "mmlu", "22.5", "--source-url", "https://example.org/small"
     )
     assert result.exit_code == 0, result.stderr
+    assert "fraction" not in result.stderr
+
+
+def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp_path: Path):
+    """0.865 on MMLU (percent, chance 25) is most likely 86.5 given as a fraction: it
+    is written, as data below chance is, but no longer silently."""
+    url = "https://example.org/fraction"
+    added = run("add-result", "gpt-4", "mmlu", "0.865", "--source-url", url, "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    assert added.stderr.splitlines()[-1] == (
+        "1 result scores at most 1, below the benchmark's floor (chance level): 0.865 on "
+        "mmlu; percent scores are 0-100, so if it is a fraction, multiply by 100"
+    )
+    key = added.stdout.strip()
+    edited = run("edit", "result", key, "--set", "score=0.9", "-m", "t")
+    assert "0.9 on mmlu" in edited.stderr, edited.stderr
+    # A benchmark whose chance is 0 can hold a score under 1 (FrontierMath's first).
+    small = run("add-result", "gpt-4", "frontiermath", "0.7", "--source-url", url, "-m", "t")
+    assert small.exit_code == 0 and "fraction" not in small.stderr, small.stderr
+    csv = tmp_path / "results.csv"
+    csv.write_text(
+        "model,benchmark,score,source_url\n"
+        f"gpt-4,gpqa-diamond,0.5,{url}\n"
+        f"gpt-4,gsm8k,0.5,{url}\n"
+        f"gpt-4,gpqa-diamond,1,{url}/2\n"
+    )
+    imported = run("import", str(csv), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    assert (
+        "2 results score at most 1, below the benchmark's floor (chance level): 0.5 on "
+        "gpqa-diamond (line 2); 1 on gpqa-diamond (line 4); percent scores are 0-100, so "
+        "if they are fractions, multiply by 100"
+    ) in imported.stderr.splitlines()
 
 
 @both_stores

@@ -96,12 +96,16 @@ class Counts:
     # Results among `keys` that no date places (no reported date, a model with no
     # release date), per model: recorded, but no trend by date can show them.
     undated: dict[str, int] = field(default_factory=dict)
+    # Results that score at most 1 on a percent benchmark whose floor is above it (see
+    # Changeset._fraction_like): "0.865 on mmlu (line 2)".
+    fraction_like: list[str] = field(default_factory=list)
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
         self.inserted = self.updated = self.retracted = self.unchanged = self.kept = 0
         self.keys = self.keys.clear()
         self.undated.clear()
+        self.fraction_like.clear()
 
     def describe(self, kind: Kind) -> str:
         parts = [
@@ -307,6 +311,7 @@ class Changeset:
             kind, raw, source=source, line_of=line_of, absent=absent, merging=mode
         )
         counts = self._counts(kind)
+        counts.fraction_like += self._fraction_like(kind, typed, line_of)
         checked = merged_fields(kind)
         maybe_undated = self._maybe_undated(kind, typed)
         undating = self._undating(kind, typed)
@@ -335,6 +340,28 @@ class Changeset:
             self._create_organizations(typed.get_column("slug"))
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
+
+    def _fraction_like(
+        self, kind: Kind, typed: pl.DataFrame, line_of: Callable[[int], str] | None
+    ) -> list[str]:
+        """Results scoring at most 1 on a percent benchmark with a floor (chance level)
+        above that: scores are data and stay, but these are most likely fractions given
+        for percents (0.865 for 86.5), which the user should hear of."""
+        if kind is not RESULTS or typed.is_empty():
+            return []
+        small = typed.filter((pl.col("score") > 0) & (pl.col("score") <= 1))
+        if small.is_empty():
+            return []  # the common case asks the database nothing
+        floors = self.refs.percent_floors
+        found = small.filter(
+            pl.col("score") < pl.col("benchmark").replace_strict(floors, default=None)
+        )
+        out = []
+        for row, benchmark, score in found.select(ROW, "benchmark", "score").iter_rows():
+            where = line_of(row) if line_of else ""
+            at = f" (line {where})" if where.isdigit() else f" ({where})" if where else ""
+            out.append(f"{score:g} on {benchmark}{at}")
+        return out
 
     def _maybe_undated(self, kind: Kind, typed: pl.DataFrame) -> list[int]:
         """The rows of results that may have no date once written: no reported date

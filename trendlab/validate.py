@@ -75,6 +75,15 @@ class Refs:
         return self._pairs("SELECT slug, unit FROM benchmarks")
 
     @cached_property
+    def percent_floors(self) -> dict[str, float]:
+        """Benchmark slug -> floor, for percent benchmarks whose chance level is above
+        1 and better is higher: where a score of at most 1 is most likely a fraction."""
+        return self._pairs(
+            "SELECT slug, floor FROM benchmarks WHERE unit = 'percent' AND floor > 1 "
+            "AND higher_is_better IS DISTINCT FROM false"
+        )
+
+    @cached_property
     def units(self) -> dict[str, tuple[float | None, float | None]]:
         """Unit -> (lowest, highest) value it allows."""
         rows = self._store.con.execute("SELECT unit, min_value, max_value FROM units").fetchall()

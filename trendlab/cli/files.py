@@ -20,6 +20,7 @@ from trendlab.cli.options import (
     kind_choice,
     message_option,
     note,
+    note_fraction_like,
     note_undated,
     output_options,
 )
@@ -153,6 +154,8 @@ def import_(
     _report(cs, dry_run)
     if counts.undated:
         note_undated(counts.undated, "reported_date", SHOWN)
+    if counts.fraction_like:
+        note_fraction_like(counts.fraction_like, SHOWN)
 
 
 def _import_source(

@@ -387,6 +387,20 @@ def note_undated(undated: dict[str, int], given: str, shown: int = 5) -> None:
     )
 
 
+def note_fraction_like(found: list[str], shown: int = 5) -> None:
+    """One line for the results just written that look like fractions given for
+    percents (Counts.fraction_like), however many."""
+    from trendlab.text import counted
+
+    n = len(found)
+    examples = "; ".join(found[:shown]) + (f"; and {n - shown} more" if n > shown else "")
+    score, it = ("scores", "it is a fraction") if n == 1 else ("score", "they are fractions")
+    note(
+        f"{counted(n, 'result')} {score} at most 1, below the benchmark's floor (chance "
+        f"level): {examples}; percent scores are 0-100, so if {it}, multiply by 100"
+    )
+
+
 def progress_bar(label: str) -> Callable[[Iterable[Any], int], Iterable[Any]] | None:
     """A wrapper drawing a progress bar on stderr while iterating, or None when stderr
     is not a terminal (a pipe or a log gets no bar)."""

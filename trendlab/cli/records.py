@@ -15,6 +15,7 @@ from trendlab.cli.options import (
     kind_argument,
     message_option,
     note,
+    note_fraction_like,
     note_undated,
 )
 
@@ -97,6 +98,8 @@ def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) 
         note(f"{kind.singular} {key} already exists with these values; nothing written")
     if counts.undated:
         note_undated(counts.undated, "--date")
+    if counts.fraction_like:
+        note_fraction_like(counts.fraction_like)
 
 
 @click.command("add-model", cls=TrendlabCommand)
@@ -281,6 +284,8 @@ def edit(
     written = cs.counts.get(kind_.name)
     if written is not None and written.undated:
         note_undated(written.undated, "reported_date")
+    if written is not None and written.fraction_like:
+        note_fraction_like(written.fraction_like)
 
 
 @click.command(cls=TrendlabCommand)
