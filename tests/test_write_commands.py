@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -790,11 +791,16 @@ def test_bounds_judged_as_the_record_will_stand_are_listed_with_the_other_bad_ro
 
 
 @both_stores
-def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: Run):
+def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: Run, tmp_path: Path):
     """A ceiling below the results is recorded, as any data is; check lists the results
     past it, and a forecast refuses rather than put its median below today's best."""
     edit = run("edit", "benchmark", "mmlu", "--set", "ceiling=80", "-m", "typo")
     assert edit.exit_code == 0, edit.stderr
+    # The edit itself says so, rather than leave it to the next check or forecast.
+    assert edit.stderr.splitlines()[-1] == (
+        "30 current results of mmlu lie past its ceiling 80: forecasts of mmlu refuse "
+        "until the results or the ceiling are fixed (`trendlab check` lists them)"
+    )
     found = json.loads(run("check", "--json").stdout)
     beyond = [v for v in found if v["check"] == "11_results_beyond_ceiling"]
     assert len(beyond) == 30
@@ -811,8 +817,16 @@ def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: R
     # The best result itself is achievable.
     at_best = run("edit", "benchmark", "mmlu", "--set", "ceiling=90.04", "-m", "label noise")
     assert at_best.exit_code == 0, at_best.stderr
+    assert "past its ceiling" not in at_best.stderr
     assert run("check").exit_code == 0
     assert run("forecast", "mmlu").exit_code == 0
+    lowered = tmp_path / "benchmarks.csv"
+    lowered.write_text("slug,name,unit,ceiling\ngsm8k,GSM8K,percent,90\n")
+    imported = run("import", str(lowered), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    assert re.search(
+        r"^\d+ current results of gsm8k lie past its ceiling 90: ", imported.stderr, re.M
+    )
 
 
 @both_stores

@@ -732,6 +732,20 @@ class Store:
             {"slugs": benchmarks},
         ).fetchall()
 
+    def results_past_ceiling(self, benchmarks: list[str]) -> list[tuple[str, float, int]]:
+        """(benchmark, ceiling, n) for these benchmarks' current results that beat the
+        ceiling, as the check 11_results_beyond_ceiling sees them."""
+        return self.execute(
+            "SELECT b.slug, b.ceiling, count(*) FROM results r "
+            "JOIN benchmarks b ON b.slug = r.benchmark "
+            "WHERE b.slug IN (SELECT unnest($slugs::VARCHAR[])) "
+            "AND CASE WHEN coalesce(b.higher_is_better, true) "
+            "THEN r.score > b.ceiling ELSE r.score < b.ceiling END "
+            "AND (b.floor IS NULL OR (b.floor < b.ceiling) = coalesce(b.higher_is_better, true)) "
+            "GROUP BY b.slug, b.ceiling ORDER BY b.slug",
+            {"slugs": benchmarks},
+        ).fetchall()
+
     def dependents(self, kind: Kind, key: str) -> dict[str, int]:
         """Current records that name this organization, model or benchmark."""
         if kind.name == "organizations":

@@ -99,6 +99,9 @@ class Counts:
     # Results that score at most 1 on a percent benchmark whose floor is above it (see
     # Changeset._fraction_like): "0.865 on mmlu (line 2)".
     fraction_like: list[str] = field(default_factory=list)
+    # Benchmarks this write changed whose current results now lie past their ceiling:
+    # (slug, ceiling, how many).
+    past_ceiling: list[tuple[str, float, int]] = field(default_factory=list)
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
@@ -106,6 +109,7 @@ class Counts:
         self.keys = self.keys.clear()
         self.undated.clear()
         self.fraction_like.clear()
+        self.past_ceiling.clear()
 
     def describe(self, kind: Kind) -> str:
         parts = [
@@ -199,7 +203,7 @@ class Changeset:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None and self.id is not None:
             try:
-                self._check_units_hold()
+                self._check_benchmarks_changed()
             except BaseException:
                 self.store.rollback_quietly()
                 raise
@@ -238,7 +242,7 @@ class Changeset:
             if not self._replay():
                 return
             try:
-                self._check_units_hold()  # on the state the replay wrote onto
+                self._check_benchmarks_changed()  # on the state the replay wrote onto
             except BaseException:
                 self.store.con.execute("ROLLBACK")
                 raise
@@ -447,20 +451,24 @@ class Changeset:
             raise _row_errors(errors, source, line_of)
         return typed
 
-    def _check_units_hold(self) -> None:
-        """A changed benchmark's unit must still hold its results (percent: 0-100) once
-        the whole changeset is written: a publication may rescale a benchmark and its
-        scores together."""
+    def _check_benchmarks_changed(self) -> None:
+        """Once the whole changeset is written, a changed benchmark's unit must still
+        hold its results (percent: 0-100): a publication may rescale a benchmark and its
+        scores together. A ceiling may be moved past results (they are data, and may be
+        what is wrong), but the user hears of it: forecasts of the benchmark refuse
+        until one or the other is fixed."""
         counts = self.counts.get(BENCHMARKS.name)
         if counts is None or not counts.updated:
             return
-        outside = self.store.scores_outside_units(counts.keys.unique().to_list())
+        changed = counts.keys.unique().to_list()
+        outside = self.store.scores_outside_units(changed)
         if outside:
             slug, unit, n = outside[0]
             raise TrendlabError(
                 f"benchmark {slug}: {n} current result(s) would lie outside the range of "
                 f"unit {unit}; edit or retract them first, or keep the unit; nothing was written"
             )
+        counts.past_ceiling = self.store.results_past_ceiling(changed)
 
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
         """Append the staged rows that are new or changed (diff: key and status of each)."""

@@ -21,6 +21,7 @@ from trendlab.cli.options import (
     message_option,
     note,
     note_fraction_like,
+    note_past_ceiling,
     note_undated,
     output_options,
 )
@@ -156,6 +157,8 @@ def import_(
         note_undated(counts.undated, "reported_date", SHOWN)
     if counts.fraction_like:
         note_fraction_like(counts.fraction_like, SHOWN)
+    if counts.past_ceiling:
+        note_past_ceiling(counts.past_ceiling)
 
 
 def _import_source(

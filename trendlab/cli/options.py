@@ -401,6 +401,19 @@ def note_fraction_like(found: list[str], shown: int = 5) -> None:
     )
 
 
+def note_past_ceiling(past: list[tuple[str, float, int]]) -> None:
+    """A line for each benchmark just changed whose results now lie past its ceiling
+    (Counts.past_ceiling)."""
+    from trendlab.text import counted
+
+    for slug, ceiling, n in past:
+        note(
+            f"{counted(n, 'current result')} of {slug} {'lies' if n == 1 else 'lie'} past "
+            f"its ceiling {ceiling:g}: forecasts of {slug} refuse until the results or the "
+            "ceiling are fixed (`trendlab check` lists them)"
+        )
+
+
 def progress_bar(label: str) -> Callable[[Iterable[Any], int], Iterable[Any]] | None:
     """A wrapper drawing a progress bar on stderr while iterating, or None when stderr
     is not a terminal (a pipe or a log gets no bar)."""

@@ -16,6 +16,7 @@ from trendlab.cli.options import (
     message_option,
     note,
     note_fraction_like,
+    note_past_ceiling,
     note_undated,
 )
 
@@ -286,6 +287,8 @@ def edit(
         note_undated(written.undated, "reported_date")
     if written is not None and written.fraction_like:
         note_fraction_like(written.fraction_like)
+    if written is not None and written.past_ceiling:
+        note_past_ceiling(written.past_ceiling)
 
 
 @click.command(cls=TrendlabCommand)
