@@ -780,6 +780,16 @@ def test_numbers_must_be_finite(run: Run, args: list[str]):
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
+def test_a_row_limit_is_one_or_more_and_any_more_than_all_is_all(run: Run):
+    """--limit's error printed the top of DuckDB's LIMIT range, 1<=x<=4611686018427387904."""
+    zero = run("log", "--limit", "0")
+    assert zero.exit_code == 2 and zero.stderr.startswith(
+        "trendlab: error: Invalid value for '--limit': 0 is not in the range x>=1 (see"
+    )
+    everything = run("list", "benchmarks", "--csv").stdout
+    assert run("list", "benchmarks", "--csv", "--limit", "9" * 30).stdout == everything
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

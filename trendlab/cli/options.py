@@ -87,6 +87,18 @@ class WholeNumber(click.IntRange):
         return super().convert(value, param, ctx)
 
 
+# A row limit: at least 1, and DuckDB's LIMIT stops at 2**62, so any more is no limit
+# at all and is read as that (Click would print 2**62 in every limit's error).
+class RowLimit(WholeNumber):
+    """A number of rows to show at most: 1 or more."""
+
+    def __init__(self) -> None:
+        super().__init__(min=1)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return min(super().convert(value, param, ctx), 2**62)
+
+
 # -- settings shared by every command ---------------------------------------------------
 
 

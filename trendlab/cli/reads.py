@@ -9,9 +9,9 @@ import click
 
 from trendlab.cli.options import (
     ISO_DATE,
+    RowLimit,
     Settings,
     TrendlabCommand,
-    WholeNumber,
     as_of_option,
     get_kind,
     kind_argument,
@@ -32,7 +32,7 @@ from trendlab.errors import TrendlabError
     type=ISO_DATE,
     help="Only records dated on or after this day (a result without a reported date: its model's release).",
 )
-@click.option("--limit", type=WholeNumber(1, 2**62), help="At most this many rows.")
+@click.option("--limit", type=RowLimit(), help="At most this many rows.")
 @as_of_option
 @output_options()
 @click.pass_obj
@@ -162,7 +162,7 @@ def query(
 @click.command(cls=TrendlabCommand)
 @click.option(
     "--limit",
-    type=WholeNumber(1, 2**62),
+    type=RowLimit(),
     default=20,
     show_default=True,
     help="How many changesets, newest first.",
