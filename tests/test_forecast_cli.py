@@ -520,6 +520,15 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP and", by_compute.stderr)
 
 
+def _new_benchmark(run: Run, slug: str, scores: tuple[str, ...], *options: str) -> None:
+    """A benchmark of the test's own (add-benchmark SLUG OPTIONS), with GPT-4 results of
+    `scores`, one a year from June 2022."""
+    _ok(run("add-benchmark", slug, *options, "-m", "t"))
+    for i, score in enumerate(scores):
+        _ok(run("add-result", "gpt-4", slug, score, "--date", f"{2022 + i}-06-01",
+                "--source-url", f"https://example.org/{slug}/{i}", "-m", "t"))  # fmt: skip
+
+
 def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run, tmp_path: Path):
     """A repeated --threshold was a repeated row, and 0.9 on a percent benchmark (a
     fraction for 90) said "reached" with no word that any result reaches it."""
@@ -544,12 +553,7 @@ def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run
 def test_results_that_are_all_the_same_get_no_forecast(run: Run):
     """With --all, four results of 50 gave 50 [50, 50] every year and a slope of
     [0, 0]: a certainty that no data show. It is one line now, in every family."""
-    assert run("add-benchmark", "eq", "--unit", "percent", "--floor", "0", "--ceiling",
-               "100", "-m", "t").exit_code == 0  # fmt: skip
-    for month in range(1, 5):
-        added = run("add-result", "gpt-4", "eq", "50", "--date", f"2023-0{month}-15",
-                    "--source-url", f"https://example.org/eq/{month}", "-m", "t")  # fmt: skip
-        assert added.exit_code == 0, added.stderr
+    _new_benchmark(run, "eq", ("50",) * 4, "--unit", "percent")
     for family in ("auto", "linear", "logistic4"):
         result = run("forecast", "eq", "--all", "--family", family)
         assert result.exit_code == 1 and result.stdout == "", result.stdout
@@ -563,12 +567,8 @@ def test_a_straight_line_into_the_one_bound_of_a_metric_is_called_a_bound(run: R
     """A latency in minutes has a best end (0) and no worst: a line asked for by name
     falls to 0 and its clipped paths make the point interval [0, 0] there. It said so on
     a benchmark with both bounds only, and here printed 0 minutes with no word."""
-    assert run("add-benchmark", "latency", "--unit", "minutes", "--no-higher-is-better",
-               "-m", "t").exit_code == 0  # fmt: skip
-    for i, score in enumerate(("80", "60", "45", "35", "30")):
-        added = run("add-result", "gpt-4", "latency", score, "--date", f"202{i + 1}-03-15",
-                    "--source-url", f"https://example.org/latency/{i}", "-m", "t")  # fmt: skip
-        assert added.exit_code == 0, added.stderr
+    scores = ("80", "60", "45", "35")
+    _new_benchmark(run, "latency", scores, "--unit", "minutes", "--no-higher-is-better")
     line = run("forecast", "latency", "--family", "linear", "--until", "2030", "--json")
     last = json.loads(_ok(line))["forecast"][-1]
     assert last["median"] == last["lower"] == last["upper"] == 0
@@ -581,12 +581,7 @@ def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
     """Every result below a 4-way test's chance level (data, not an error): in logit
     space each is the floor, so the S-curves fitted a flat line there and said
     25.01 [25.01, 25.01] for every year, certain of a stall the data do not show."""
-    assert run("add-benchmark", "hard4", "--unit", "percent", "--floor", "25",
-               "--ceiling", "100", "-m", "t").exit_code == 0  # fmt: skip
-    for i, score in enumerate(("10", "20", "24")):
-        added = run("add-result", "gpt-4", "hard4", score, "--date", f"202{i + 2}-06-01",
-                    "--source-url", f"https://example.org/hard4/{i}", "-m", "t")  # fmt: skip
-        assert added.exit_code == 0, added.stderr
+    _new_benchmark(run, "hard4", ("10", "20", "24"), "--unit", "percent", "--floor", "25")
     for family in ("auto", "logistic", "logistic4", "gompertz", "ensemble"):
         refused = run("forecast", "hard4", "--family", family, "--until", "2030")
         assert refused.exit_code == 1, (family, refused.stdout)
@@ -604,12 +599,7 @@ def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
 def test_a_straight_line_that_leaves_a_bound_gets_no_bound_note(run: Run):
     """A frontier at the floor today whose line rises is a trend, not the clip: the
     note said its median reached the floor on the first day and was held there."""
-    assert run("add-benchmark", "hard", "--unit", "percent", "--floor", "0",
-               "--ceiling", "100", "-m", "t").exit_code == 0  # fmt: skip
-    for i, score in enumerate(("0", "0.02", "0.05")):
-        added = run("add-result", "gpt-4", "hard", score, "--date", f"202{i + 2}-06-01",
-                    "--source-url", f"https://example.org/hard/{i}", "-m", "t")  # fmt: skip
-        assert added.exit_code == 0, added.stderr
+    _new_benchmark(run, "hard", ("0", "0.02", "0.05"), "--unit", "percent")
     line = run("forecast", "hard", "--family", "linear", "--until", "2030", "--json")
     medians = [p["median"] for p in json.loads(_ok(line))["forecast"]]
     assert medians[0] < 0.1 < medians[-1]  # from the floor's thousandth, and up
