@@ -455,10 +455,11 @@ def test_equal_scores_get_an_axis_with_room_beside_them(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):
     """Four results of 10 on an unbounded benchmark: the axis was float noise around 10,
-    and the lines at 11 and 12 and a human baseline of 50 were called off the axes."""
+    and the lines at 11 and 12 and a human baseline of 50 were called off the axes.
+    (Exactly equal results get no forecast at all: the last is a billionth higher.)"""
     days = monthly(date(2020, 1, 1), 4)
     write_benchmark(
-        run_empty, tmp_path, "flat", days, [10.0] * 4,
+        run_empty, tmp_path, "flat", days, [10.0, 10.0, 10.0, 10.000000001],
         unit="score", floor=None, ceiling=None, human_baseline=50.0,
     )  # fmt: skip
     args = ["--all", "--threshold", "11", "--threshold", "12", "-o", str(tmp_path / "f.png")]
