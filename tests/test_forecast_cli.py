@@ -596,6 +596,20 @@ def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
     assert medians[-1] > medians[0]  # a line still extrapolates the climb
 
 
+def test_an_s_curve_on_a_metric_with_one_bound_is_refused_as_such(run: Run):
+    """A latency's v is -score, at most 0 however fast: the check for a frontier not
+    yet above the floor took that for one and failed on the floor it does not have
+    (an internal error, exit 70), where the family's own refusal is the answer."""
+    _new_benchmark(run, "latency", ("80", "60", "45"), "--unit", "minutes", "--no-higher-is-better")
+    for family in ("logistic", "ensemble"):
+        refused = run("forecast", "latency", "--family", family)
+        assert refused.exit_code == 1, refused.stderr
+        assert refused.stderr.startswith(f"trendlab: error: the {family} family needs a "), (
+            refused.stderr
+        )
+        assert refused.stderr.count("\n") == 1
+
+
 def test_a_straight_line_that_leaves_a_bound_gets_no_bound_note(run: Run):
     """A frontier at the floor today whose line rises is a trend, not the clip: the
     note said its median reached the floor on the first day and was held there."""

@@ -58,7 +58,10 @@ def _check_above_floor(series: Series, family: str) -> None:
     or below it is the floor, so the fit is a flat line there and its paths a point
     interval at chance level, a certainty of a stall that no data show."""
     scale = series.scale
-    if family not in BOUNDED_FAMILIES or family in UNBOUNDED_FAMILIES or series.current > 0:
+    s_curve = family in BOUNDED_FAMILIES and family not in UNBOUNDED_FAMILIES
+    # Without both bounds there is no logit space (fit_family refuses an S-curve), and
+    # v is no distance from a floor: a latency's (-score) is below 0 however good.
+    if not (scale.bounded and s_curve) or series.current > 0:
         return
     assert scale.floor is not None
     side = "above" if scale.higher_is_better else "below"
