@@ -577,6 +577,21 @@ def test_a_straight_line_into_the_one_bound_of_a_metric_is_called_a_bound(run: R
     assert "held there" not in _ok(decay) + decay.stderr  # it nears 0 and never reaches it
 
 
+def test_a_line_or_an_exponential_into_a_bound_other_than_0_is_called_the_bound(run: Run):
+    """A latency whose best achievable is 5 minutes: the exponential, which nears 0,
+    runs into 5 as a line does, and was held there with no note, while the line's note
+    said the exponential would not reach it."""
+    scores = ("80", "40", "20", "10")
+    _new_benchmark(run, "lat5", scores, "--unit", "minutes", "--no-higher-is-better",
+                   "--ceiling", "5")  # fmt: skip
+    for family in ("linear", "exponential"):
+        result = run("forecast", "lat5", "--family", family, "--until", "2032", "--json")
+        last = json.loads(_ok(result))["forecast"][-1]
+        assert last["median"] == last["lower"] == last["upper"] == 5
+        held = re.findall(rf"^the {family} median reaches 5 by .*$", result.stderr, re.M)
+        assert held and held[0].endswith("past that the forecast is the bound, not a trend")
+
+
 def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
     """Every result below a 4-way test's chance level (data, not an error): in logit
     space each is the floor, so the S-curves fitted a flat line there and said

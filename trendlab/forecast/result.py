@@ -12,7 +12,7 @@ import polars as pl
 
 from trendlab.forecast.axis import Axis
 from trendlab.forecast.calibrate import quantile_levels
-from trendlab.forecast.families import Curve
+from trendlab.forecast.families import LOG_SPACES, Curve
 from trendlab.series import Scale, Series
 
 
@@ -100,13 +100,15 @@ class Forecast:
 
     def bound_note(self) -> str | None:
         """A note for a forecast whose median runs into a bound it does not bend before
-        (a straight line, on a benchmark with a floor or a ceiling): from there on every
-        path is clipped to the bound, so the interval shrinks to a point that is the clip, not a trend."""
+        (a straight line, on a benchmark with a floor or a ceiling, or an exponential
+        into a bound other than 0): from there on every path is clipped to the bound, so
+        the interval shrinks to a point that is the clip, not a trend."""
         scale = self.series.scale
-        # Only a straight line runs into a bound: the S-curves bend before theirs and an
-        # exponential nears zero without reaching it. A metric with one bound (a latency
-        # is 0 at best) clips a line there just as a bounded benchmark does.
-        if self.curve.space != "identity":
+        # The S-curves bend before their bounds, and an exponential nears 0 without
+        # reaching it (a latency's best of 0 minutes); but it runs into any other bound
+        # (a ceiling of 5 minutes) as a line does. A metric with one bound clips paths
+        # there just as a bounded benchmark does.
+        if self.curve.space == "logit":
             return None
         lo, hi = scale.v_range
         median = np.median(self.paths, axis=0)
@@ -115,7 +117,7 @@ class Forecast:
         # range and no logit: the clip is exact.
         near = 0.001 if scale.bounded else 0.0
         for edge, bound, side in ((hi, scale.ceiling, 1), (lo, scale.floor, -1)):
-            if edge is None:
+            if edge is None or (edge == 0 and self.curve.space in LOG_SPACES):
                 continue
             held = side * (median - edge) >= -near
             # Held there to the end: a median that leaves a bound (a frontier at the
@@ -124,15 +126,16 @@ class Forecast:
                 continue
             first = 0 if held.all() else int(np.flatnonzero(~held)[-1]) + 1
             assert bound is not None
-            better = (
-                "a saturating family, such as auto's, bends before it"
-                if scale.bounded
-                else "the exponential nears it without reaching it"
-            )
+            if scale.bounded:
+                better = " (a saturating family, such as auto's, bends before it)"
+            elif edge == 0:
+                better = " (the exponential nears it without reaching it)"
+            else:  # no family of a metric with one bound bends before this one
+                better = ""
             return (
                 f"the {self.family} median reaches {bound:g} by "
                 f"{self.axis.text(self.axis.grid[first])} and is held there: past that the "
-                f"forecast is the bound, not a trend ({better})"
+                f"forecast is the bound, not a trend{better}"
             )
         return None
 
