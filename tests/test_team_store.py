@@ -742,6 +742,10 @@ def test_an_options_of_ones_own_keeps_the_lock_wait(team_db: str, pg_server: PgS
         ("options=-cx=\\'1 password='it\\'s'", "-c lock_timeout=2000 -cx='1", "password='it\\'s'"),
         ("options='-c lock_timeout=0'", "-c lock_timeout=2000 -c lock_timeout=0", ""),
         ("dbname=x 'unparsed", "-c lock_timeout=2000", "dbname=x 'unparsed"),
+        # libpq reads a quote inside an unquoted value, and an empty value, as they are:
+        # these strings were passed on whole, and the user's options replaced ours.
+        ("password=it's options='-c x=1'", "-c lock_timeout=2000 -c x=1", "password=it's"),
+        ("options='-c x=1' host=", "-c lock_timeout=2000 -c x=1", "host="),
     ],
 )
 def test_a_keyword_value_options_is_merged(
@@ -750,6 +754,15 @@ def test_a_keyword_value_options_is_merged(
     monkeypatch.delenv("PGOPTIONS", raising=False)
     escaped = options.replace("'", "\\'")
     assert lake._with_lock_timeout(f"postgres:{given}", 2) == f"postgres:options='{escaped}' {rest}"
+
+
+def test_a_uri_options_is_merged_whatever_its_name_is_encoded_as(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """libpq percent-decodes a URI parameter's name as well as its value."""
+    monkeypatch.delenv("PGOPTIONS", raising=False)
+    merged = lake._with_lock_timeout("postgres:postgresql://h/db?%6Fptions=-c%20x%3D1&a=b", 2)
+    assert merged == "postgres:postgresql://h/db?options=-c%20lock_timeout%3D2000%20-c%20x%3D1&a=b"
 
 
 def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(

@@ -309,7 +309,7 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
 
 
 def _key(param: str) -> str:
-    return param.partition("=")[0]
+    return urllib.parse.unquote(param.partition("=")[0])  # libpq decodes keywords too
 
 
 def _merged_options(ours: str, theirs: str | None) -> str:
@@ -317,10 +317,14 @@ def _merged_options(ours: str, theirs: str | None) -> str:
     return " ".join(filter(None, [before, ours, theirs]))
 
 
-# One `keyword = value` of libpq's keyword/value connection strings: a value is
-# single-quoted (with \' and \\ escapes) or a run of non-blank characters (with \ escapes).
+# One `keyword = value` of libpq's keyword/value connection strings, read as libpq's
+# conninfo_parse reads them (ASCII blanks only): a keyword runs to a blank or '='; a
+# value is single-quoted, or else runs to a blank and may be empty or hold a quote
+# (password=it's); a backslash takes the next character as it is, and one at the very
+# end of an unquoted value is dropped.
 _CONNINFO_PAIR_RE = re.compile(
-    r"\s*(?P<key>\w+)\s*=\s*(?P<value>'(?:[^'\\]|\\.)*'|(?:[^\s'\\]|\\.)+)\s*"
+    r"\s*(?P<key>[^\s=]+)\s*=\s*(?P<value>'(?:[^'\\]|\\.)*'|(?!')(?:[^\s\\]|\\.|\\\Z)*)\s*",
+    re.ASCII | re.DOTALL,
 )
 
 
@@ -331,14 +335,14 @@ def _without_options(conninfo: str) -> tuple[str, str | None]:
     kept: list[str] = []
     theirs = None
     pos = 0
-    while pos < len(conninfo.rstrip()):
+    while pos < len(conninfo):
         pair = _CONNINFO_PAIR_RE.match(conninfo, pos)
         if pair is None:
             return conninfo, None
         if pair["key"] == "options":
             value = pair["value"]
             value = value[1:-1] if value.startswith("'") else value
-            theirs = re.sub(r"\\(.)", r"\1", value)
+            theirs = re.sub(r"\\(.?)", r"\1", value, flags=re.DOTALL)
         else:
             kept.append(f"{pair['key']}={pair['value']}")
         pos = pair.end()
