@@ -801,6 +801,17 @@ def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: R
         "30 current results of mmlu lie past its ceiling 80: forecasts of mmlu refuse "
         "until the results or the ceiling are fixed (`trendlab check` lists them)"
     )
+    # A write that moves no ceiling says nothing of them: another field of mmlu, or a
+    # file of every benchmark imported again with another one renamed.
+    url = run("edit", "benchmark", "mmlu", "--set", "url=https://example.org/mmlu", "-m", "t")
+    assert url.exit_code == 0 and "past its ceiling" not in url.stderr, url.stderr
+    every = tmp_path / "benchmarks.csv"
+    assert run("export", "benchmarks", "-o", str(every)).exit_code == 0
+    every.write_text(every.read_text().replace(",GSM8K,", ",GSM8K (grade school),"))
+    renamed = run("import", str(every), "-m", "t")
+    assert "1 updated" in renamed.stderr and "past its ceiling" not in renamed.stderr, (
+        renamed.stderr
+    )
     found = json.loads(run("check", "--json").stdout)
     beyond = [v for v in found if v["check"] == "11_results_beyond_ceiling"]
     assert len(beyond) == 30
@@ -820,7 +831,8 @@ def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: R
     assert "past its ceiling" not in at_best.stderr
     assert run("check").exit_code == 0
     assert run("forecast", "mmlu").exit_code == 0
-    lowered = tmp_path / "benchmarks.csv"
+    lowered = tmp_path / "lowered" / "benchmarks.csv"
+    lowered.parent.mkdir()
     lowered.write_text("slug,name,unit,ceiling\ngsm8k,GSM8K,percent,90\n")
     imported = run("import", str(lowered), "-m", "t")
     assert imported.exit_code == 0, imported.stderr

@@ -195,6 +195,9 @@ class Changeset:
         self._refs: Refs | None = None
         self._operations: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
         self._depth = 0  # > 0 while an operation runs (nested calls are not recorded)
+        # Per benchmark this changeset writes: its ceiling and how many current results
+        # lay past it before the first write (see _check_benchmarks_changed).
+        self._past_ceiling_before: dict[str, tuple[float, int] | None] = {}
 
     def __enter__(self) -> Changeset:
         self.store.con.execute("BEGIN TRANSACTION")
@@ -256,6 +259,7 @@ class Changeset:
         self.store.con.execute("BEGIN TRANSACTION")
         try:
             self.id, self._refs = None, None
+            self._past_ceiling_before = {}  # the new state's, read as the writes run again
             for counts in self.counts.values():  # in place: callers hold these objects
                 counts.reset()
             operations, self._operations = self._operations, []
@@ -316,6 +320,8 @@ class Changeset:
         )
         counts = self._counts(kind)
         counts.fraction_like += self._fraction_like(kind, typed, line_of)
+        if kind is BENCHMARKS and typed.height:
+            self._note_past_ceiling_before(typed.get_column("slug").to_list())
         checked = merged_fields(kind)
         maybe_undated = self._maybe_undated(kind, typed)
         undating = self._undating(kind, typed)
@@ -366,6 +372,17 @@ class Changeset:
             at = f" (line {where})" if where.isdigit() else f" ({where})" if where else ""
             out.append(f"{score:g} on {benchmark}{at}")
         return out
+
+    def _note_past_ceiling_before(self, slugs: list[str]) -> None:
+        """Keep, for benchmarks this changeset has not written yet, what lies past their
+        ceiling now: a write that leaves that as it was (a new url, or a whole file
+        imported again) has moved no ceiling past results, and says nothing of them."""
+        new = [s for s in slugs if s not in self._past_ceiling_before]
+        if not new:
+            return
+        self._past_ceiling_before.update(dict.fromkeys(new))
+        for slug, ceiling, n in self.store.results_past_ceiling(new):
+            self._past_ceiling_before[slug] = (ceiling, n)
 
     def _maybe_undated(self, kind: Kind, typed: pl.DataFrame) -> list[int]:
         """The rows of results that may have no date once written: no reported date
@@ -468,7 +485,11 @@ class Changeset:
                 f"benchmark {slug}: {n} current result(s) would lie outside the range of "
                 f"unit {unit}; edit or retract them first, or keep the unit; nothing was written"
             )
-        counts.past_ceiling = self.store.results_past_ceiling(changed)
+        counts.past_ceiling = [
+            (slug, ceiling, n)
+            for slug, ceiling, n in self.store.results_past_ceiling(changed)
+            if self._past_ceiling_before.get(slug) != (ceiling, n)
+        ]
 
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
         """Append the staged rows that are new or changed (diff: key and status of each)."""
