@@ -280,6 +280,8 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
         "mmlu; percent scores are 0-100, so if it is a fraction, multiply by 100"
     )
     key = added.stdout.strip()
+    again = run("add-result", "gpt-4", "mmlu", "0.865", "--source-url", url, "-m", "t")
+    assert "nothing written" in again.stderr and "fraction" not in again.stderr, again.stderr
     edited = run("edit", "result", key, "--set", "score=0.9", "-m", "t")
     assert "0.9 on mmlu" in edited.stderr, edited.stderr
     # A benchmark whose chance is 0 can hold a score under 1 (FrontierMath's first).
@@ -299,6 +301,7 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
         "gpqa-diamond (line 2); 1 on gpqa-diamond (line 4); percent scores are 0-100, so "
         "if they are fractions, multiply by 100"
     ) in imported.stderr.splitlines()
+    assert "fraction" not in run("import", str(csv), "-m", "t").stderr  # nothing new
 
 
 @both_stores

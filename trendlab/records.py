@@ -319,7 +319,7 @@ class Changeset:
             kind, raw, source=source, line_of=line_of, absent=absent, merging=mode
         )
         counts = self._counts(kind)
-        counts.fraction_like += self._fraction_like(kind, typed, line_of)
+        fraction_like = self._fraction_like(kind, typed, line_of)
         if kind is BENCHMARKS and typed.height:
             self._note_past_ceiling_before(typed.get_column("slug").to_list())
         checked = merged_fields(kind)
@@ -334,6 +334,11 @@ class Changeset:
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
+            if fraction_like:
+                # Only rows this write stores: one already there as given says nothing new.
+                wrote = ["new"] if mode == "missing" else list(WRITTEN)
+                rows = set(diff.filter(pl.col("status").is_in(wrote)).get_column(ROW))
+                counts.fraction_like += [text for row, text in fraction_like if row in rows]
             if maybe_undated:
                 named.append(diff.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
             if progress:
@@ -353,10 +358,10 @@ class Changeset:
 
     def _fraction_like(
         self, kind: Kind, typed: pl.DataFrame, line_of: Callable[[int], str] | None
-    ) -> list[str]:
-        """Results scoring at most 1 on a percent benchmark with a floor (chance level)
-        above that: scores are data and stay, but these are most likely fractions given
-        for percents (0.865 for 86.5), which the user should hear of."""
+    ) -> list[tuple[int, str]]:
+        """(row, "0.865 on mmlu (line 2)") for the results scoring at most 1 on a percent
+        benchmark with a floor (chance level) above that: scores are data and stay, but
+        these are most likely fractions given for percents, which the user should hear of."""
         if kind is not RESULTS or typed.is_empty():
             return []
         small = typed.filter((pl.col("score") > 0) & (pl.col("score") <= 1))
@@ -370,7 +375,7 @@ class Changeset:
         for row, benchmark, score in found.select(ROW, "benchmark", "score").iter_rows():
             where = line_of(row) if line_of else ""
             at = f" (line {where})" if where.isdigit() else f" ({where})" if where else ""
-            out.append(f"{score:g} on {benchmark}{at}")
+            out.append((row, f"{score:g} on {benchmark}{at}"))
         return out
 
     def _note_past_ceiling_before(self, slugs: list[str]) -> None:
