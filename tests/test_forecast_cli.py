@@ -180,7 +180,10 @@ def test_exponential_doubling_time_through_the_cli(synthetic: Run):
     assert doc["forecast"][-1]["median"] > doc["forecast"][0]["median"] * 8
     bounded = synthetic("forecast", "horizon", "--family", "logistic")
     assert bounded.exit_code == 1
-    assert "needs a ceiling and this benchmark has none" in bounded.stderr
+    assert (
+        "needs a floor and a ceiling, and this benchmark is unbounded at one end: use "
+        "exponential or linear" in bounded.stderr
+    )
 
 
 def test_by_compute_and_all_and_setting(synthetic: Run):

@@ -360,7 +360,9 @@ def fit_family(family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool) -> C
         )
     if not bounded and family in BOUNDED_FAMILIES and family not in UNBOUNDED_FAMILIES:
         raise TrendlabError(
-            f"the {family} family needs a ceiling and this benchmark has none: "
+            # Not "no ceiling": a latency has one (0 minutes) and lacks the other end.
+            f"the {family} family needs a floor and a ceiling, and this benchmark is "
+            "unbounded at one end: "
             f"use {' or '.join(UNBOUNDED_FAMILIES)}"
         )
     if family == "logistic":
