@@ -99,8 +99,8 @@ class Counts:
     # Results that score at most 1 on a percent benchmark whose floor is above it (see
     # Changeset._fraction_like): "0.865 on mmlu (line 2)".
     fraction_like: list[str] = field(default_factory=list)
-    # Benchmarks this write changed whose current results now lie past their ceiling:
-    # (slug, ceiling, how many).
+    # Benchmarks this changeset changed so that what lies past their ceiling changed
+    # (see Changeset._check_benchmarks_changed): (slug, ceiling, how many results now).
     past_ceiling: list[tuple[str, float, int]] = field(default_factory=list)
 
     def reset(self) -> None:
