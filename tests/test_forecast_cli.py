@@ -595,6 +595,17 @@ def test_a_line_or_an_exponential_into_a_bound_other_than_0_is_called_the_bound(
         assert held and held[0].endswith("past that the forecast is the bound, not a trend")
 
 
+def test_an_exponential_through_a_score_of_0_says_why_not(run: Run):
+    """It said "needs scores that are all positive", of a frontier that starts at 0."""
+    _new_benchmark(run, "elo-gain", ("0", "40", "90"), "--unit", "score")
+    refused = run("forecast", "elo-gain", "--family", "exponential")
+    assert refused.exit_code == 1 and refused.stderr == (
+        "trendlab: error: the exponential family fits the logarithm of the scores, so they "
+        "must be all above 0 or all below it, and some are not: use linear\n"
+    )
+    assert run("forecast", "elo-gain").exit_code == 0  # auto takes a line
+
+
 def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
     """Every result below a 4-way test's chance level (data, not an error): in logit
     space each is the floor, so the S-curves fitted a flat line there and said

@@ -303,7 +303,10 @@ def fit_exponential(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
     -score < 0, fitted as -log score so that the slope is positive for progress)."""
     space = exponential_space(v)
     if space is None:
-        raise TrendlabError("the exponential family needs scores that are all positive")
+        raise TrendlabError(
+            "the exponential family fits the logarithm of the scores, so they must be all "
+            "above 0 or all below it, and some are not: use linear"
+        )
     to_space = SPACES[space][0]
     coef, cov = _ols(x, to_space(v), x_ref, "exponential")
     curve = Curve("exponential", space, coef, cov, x_ref, np.array([]), len(x))
