@@ -31,6 +31,11 @@ def test_an_alias_may_not_shadow_another_models_slug_or_alias(run: Run):
         taken = run("alias", "add", "gpt-4o", spelling)
         assert taken.exit_code == 1
         assert "is taken by 'MY-GPT4', an alias of gpt-4" in taken.stderr
+    # Spelled exactly as stored, it says which model the alias names too.
+    exact = run("alias", "add", "gpt-4o", "MY-GPT4")
+    assert exact.exit_code == 1 and exact.stderr.startswith(
+        "trendlab: error: alias MY-GPT4 already exists and names gpt-4; change it with "
+    ), exact.stderr
     # Harmless spellings of a model's own names stay allowed.
     assert run("alias", "add", "gpt-4o", "GPT-4o").exit_code == 0
     # With two spellings taken, a clash is still said once.

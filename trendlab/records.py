@@ -505,8 +505,10 @@ class Changeset:
             clash = diff.filter(pl.col("status") == "changed")
             if not clash.is_empty():
                 key = clash.item(0, "key")
+                # An alias's key is only its text: say which model it already names.
+                whose = f" and names {self.refs.aliases[key]}" if kind is ALIASES else ""
                 raise TrendlabError(
-                    f"{kind.singular} {key} already exists; change it with "
+                    f"{kind.singular} {key} already exists{whose}; change it with "
                     f"`trendlab edit {kind.singular} {key} --set FIELD=VALUE -m ...`"
                 )
         counts.keys.append(diff.get_column("key"))
