@@ -108,6 +108,13 @@ def test_named_query_parameters(run: Run):
     assert unknown.exit_code == 1 and "did you mean 'frontier'" in unknown.stderr
     listed = json.loads(run("query", "--list", "--json").stdout)
     assert {"frontier", "latest", "coverage"} <= {q["name"] for q in listed}
+    # --list runs nothing, so what would go to a query is refused, not dropped.
+    for args, given in ((["--param", "x=1"], "--param"), (["frontier"], "SQL_OR_NAME"),
+                        (["--as-of", "2025"], "--as-of")):  # fmt: skip
+        ignored = run("query", "--list", *args)
+        assert ignored.exit_code == 2 and ignored.stderr.startswith(
+            f"trendlab: error: --list runs no query, so it takes no {given}"
+        ), ignored.stderr
 
 
 def test_parameters_are_bound_not_pasted(run: Run):

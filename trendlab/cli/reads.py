@@ -137,6 +137,12 @@ def query(
     from trendlab.render import Rows, render
 
     if list_queries:
+        # --list runs nothing: anything else given with it would be silently ignored.
+        given = [n for n, v in (("SQL_OR_NAME", sql_or_name), ("--param", params)) if v]
+        if given or as_of is not None:
+            raise click.UsageError(
+                f"--list runs no query, so it takes no {(given or ['--as-of'])[0]}"
+            )
         rows = [
             (q.name, q.description, ", ".join(q.params)) for q in queries.named_queries().values()
         ]
