@@ -13,7 +13,6 @@ import re
 import signal
 import sys
 import threading
-import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -318,24 +317,23 @@ class Store:
     def _apply(self, m: Migration) -> bool:
         """Apply one migration; False if another writer of a team store applied it
         first (a write that lost the race is tried again, as a changeset is)."""
-        delays = iter(lake.CONFLICT_RETRY_DELAYS)
-        while True:
-            try:
-                with self.transaction():
-                    self.claim_head(None)
-                    self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
-                    self.execute(
-                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                        [m.version, m.name, _utcnow()],
-                    )
-                return True
-            except duckdb.Error as error:
-                delay = next(delays, None) if lake.is_write_conflict(error) else None
-                if delay is None:
-                    raise
-            time.sleep(lake.jittered(delay))
-            if self.schema_version() >= m.version:
-                return False
+        tried = False
+
+        def attempt() -> bool:
+            nonlocal tried
+            if tried and self.schema_version() >= m.version:
+                return False  # the writer it lost to applied it
+            tried = True
+            with self.transaction():
+                self.claim_head(None)
+                self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
+                self.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [m.version, m.name, _utcnow()],
+                )
+            return True
+
+        return lake.retry_lost_races(attempt)
 
     # -- transactions and changesets ---------------------------------------------------
 

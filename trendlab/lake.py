@@ -15,10 +15,12 @@ import contextlib
 import os
 import random
 import re
+import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -466,6 +468,26 @@ def mask_password(text: str) -> str:
 def jittered(delay: float) -> float:
     """A wait of about `delay`, spread so that writers who lost together retry apart."""
     return delay * random.uniform(0.5, 1.5)
+
+
+T = TypeVar("T")
+
+
+def retry_lost_races(attempt: Callable[[], T], queued: Callable[[], bool] = lambda: False) -> T:
+    """`attempt()`, run again each time it fails as a write conflict (another writer
+    committed first), up to len(CONFLICT_RETRY_DELAYS) times, then its error. Each retry
+    comes after a growing, jittered wait, or at once when `queued()`: the writers it
+    lost to have committed, and no queued one can commit before it."""
+    delays = iter(CONFLICT_RETRY_DELAYS)
+    while True:
+        try:
+            return attempt()
+        except duckdb.Error as error:
+            delay = next(delays, None) if is_write_conflict(error) else None
+            if delay is None:
+                raise
+        if not queued():
+            time.sleep(jittered(delay))
 
 
 def _absolute(path: str) -> str:

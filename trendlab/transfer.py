@@ -9,17 +9,15 @@ history): then only what it lacks is added, and nothing it holds is lost.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from trendlab.db import Store, held_interrupts
 from trendlab.errors import TrendlabError
-from trendlab.lake import CONFLICT_RETRY_DELAYS, LakeLocation, is_lake, is_write_conflict, jittered
+from trendlab.lake import LakeLocation, is_lake, retry_lost_races
 
 
 @dataclass
@@ -67,16 +65,10 @@ def copy_store(src: Store, dst: Store) -> Copied:
             if queued is None:
                 queued = place.enter_context(dst.writers_queue())
 
-        delays = iter(CONFLICT_RETRY_DELAYS)
-        while True:
-            try:
-                return _copy_in_one_transaction(src, dst, tables, take_place)
-            except duckdb.Error as error:
-                delay = next(delays, None) if is_write_conflict(error) else None
-                if delay is None:
-                    raise
-            if not queued:
-                time.sleep(jittered(delay))
+        return retry_lost_races(
+            lambda: _copy_in_one_transaction(src, dst, tables, take_place),
+            queued=lambda: bool(queued),
+        )
 
 
 def _copy_in_one_transaction(
