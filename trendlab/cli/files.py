@@ -20,9 +20,7 @@ from trendlab.cli.options import (
     kind_choice,
     message_option,
     note,
-    note_fraction_like,
-    note_past_ceiling,
-    note_undated,
+    note_written,
     output_options,
 )
 from trendlab.kinds import IMPORTABLE
@@ -153,12 +151,7 @@ def import_(
             absent=loaded.absent,
         )
     _report(cs, dry_run)
-    if counts.undated:
-        note_undated(counts.undated, "reported_date", SHOWN)
-    if counts.fraction_like:
-        note_fraction_like(counts.fraction_like, SHOWN)
-    if counts.past_ceiling:
-        note_past_ceiling(counts.past_ceiling)
+    note_written(counts, "reported_date", SHOWN)
 
 
 def _import_source(

@@ -15,11 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from trendlab.errors import ExitCode, TrendlabError
+
+if TYPE_CHECKING:
+    from trendlab.records import Counts
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -374,7 +377,20 @@ def note(message: str) -> None:
     click.echo(one_line(message), err=True)
 
 
-def note_undated(undated: dict[str, int], given: str, shown: int = 5) -> None:
+def note_written(counts: Counts, given: str, shown: int = 5) -> None:
+    """The notes a write's counts call for, each one line however many rows (at most
+    `shown` named): results no date places, scores that look like fractions, and
+    ceilings moved past results. `given` names where a result's own date comes from
+    in the command ('--date', 'reported_date')."""
+    if counts.undated:
+        _note_undated(counts.undated, given, shown)
+    if counts.fraction_like:
+        _note_fraction_like(counts.fraction_like, shown)
+    if counts.past_ceiling:
+        _note_past_ceiling(counts.past_ceiling)
+
+
+def _note_undated(undated: dict[str, int], given: str, shown: int) -> None:
     """One line for the results just written that no date places (model -> how many),
     however many: what leaves them out and how to place them. `given` names where a
     result's own date comes from in the command ('--date', 'reported_date')."""
@@ -399,7 +415,7 @@ def note_undated(undated: dict[str, int], given: str, shown: int = 5) -> None:
     )
 
 
-def note_fraction_like(found: list[str], shown: int = 5) -> None:
+def _note_fraction_like(found: list[str], shown: int) -> None:
     """One line for the results just written that look like fractions given for
     percents (Counts.fraction_like), however many."""
     from trendlab.text import counted
@@ -413,7 +429,7 @@ def note_fraction_like(found: list[str], shown: int = 5) -> None:
     )
 
 
-def note_past_ceiling(past: list[tuple[str, float, int]]) -> None:
+def _note_past_ceiling(past: list[tuple[str, float, int]]) -> None:
     """A line for each benchmark just changed whose results now lie past its ceiling
     (Counts.past_ceiling)."""
     from trendlab.text import counted

@@ -15,9 +15,7 @@ from trendlab.cli.options import (
     kind_argument,
     message_option,
     note,
-    note_fraction_like,
-    note_past_ceiling,
-    note_undated,
+    note_written,
 )
 
 # -- creating and migrating ----------------------------------------------------------------
@@ -97,10 +95,7 @@ def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) 
         note(f"added {kind.singular} {key} in changeset {cs.id}")
     else:
         note(f"{kind.singular} {key} already exists with these values; nothing written")
-    if counts.undated:
-        note_undated(counts.undated, "--date")
-    if counts.fraction_like:
-        note_fraction_like(counts.fraction_like)
+    note_written(counts, "--date")
 
 
 @click.command("add-model", cls=TrendlabCommand)
@@ -283,12 +278,8 @@ def edit(
     click.echo(resolved)
     note(f"updated {kind_.singular} {resolved} in changeset {cs.id}")
     written = cs.counts.get(kind_.name)
-    if written is not None and written.undated:
-        note_undated(written.undated, "reported_date")
-    if written is not None and written.fraction_like:
-        note_fraction_like(written.fraction_like)
-    if written is not None and written.past_ceiling:
-        note_past_ceiling(written.past_ceiling)
+    if written is not None:
+        note_written(written, "reported_date")
 
 
 @click.command(cls=TrendlabCommand)
