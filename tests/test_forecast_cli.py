@@ -40,7 +40,7 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
     ]
     assert doc["benchmark"] == "mmlu" and doc["by"] == "date" and doc["level"] == 80
     assert doc["family"] in ("logistic", "logistic4", "gompertz", "ensemble", "linear")
-    assert set(doc["fitted_on"]) == {"points", "first", "last"}
+    assert set(doc["fitted_on"]) == {"points", "first", "last", "left_out"}
     assert doc["fitted_on"]["points"] >= 3 and ISO.match(doc["fitted_on"]["first"])
     points = doc["forecast"]
     assert points[-1]["date"] == "2030-12-31" and all(ISO.match(p["date"]) for p in points)
@@ -444,7 +444,9 @@ def test_fitted_on_by_compute_spans_the_points_fitted(run: Run):
     by_date = json.loads(_ok(run("forecast", "mmlu", "--json")))
     assert by_date["fitted_on"]["last"] == "2025-02-26"  # MMLU's latest result
     # The compute frontier's points: its records and its largest-compute model.
-    assert doc["fitted_on"] == {"points": 8, "first": "2023-09-11", "last": "2024-12-26"}
+    assert doc["fitted_on"] == {
+        "points": 8, "first": "2023-09-11", "last": "2024-12-26", "left_out": 0,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("command", ["forecast", "plot", "report", "price-trend"])
@@ -616,13 +618,64 @@ def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
         assert refused.exit_code == 1, (family, refused.stdout)
         assert refused.stdout == ""
         assert refused.stderr.startswith(
-            "trendlab: error: hard4: no result is above the floor 25 (chance level) yet"
+            "trendlab: error: hard4: none of its frontier points are above the floor 25 "
+            "(chance level), and the "
         ), refused.stderr
         assert "--family linear" in refused.stderr and refused.stderr.count("\n") == 1
     assert run("forecast", "hard4", "--all", "--until", "2030").exit_code == 1
     line = run("forecast", "hard4", "--family", "linear", "--until", "2030", "--json")
     medians = [p["median"] for p in json.loads(_ok(line))["forecast"]]
     assert medians[-1] > medians[0]  # a line still extrapolates the climb
+
+
+def test_an_s_curve_fits_only_the_points_above_the_floor(run: Run):
+    """Scores at or below chance have no finite logit: they were fitted as the clip's
+    arbitrary -9.2, so a frontier that sat at chance and then rose was fitted as a
+    near-vertical jump (10, 20, 24, 40, 55, 62 half a year apart on a floor of 25:
+    95 half a year after the 62, and 40 alone after the first three: 99.4)."""
+    days = ("2022-01-01", "2022-07-01", "2023-01-01", "2023-07-01", "2024-01-01", "2024-07-01")
+    for slug, scores in (
+        ("rose", ("10", "20", "24", "40", "55", "62")),
+        ("above", ("40", "55", "62")),
+    ):
+        _ok(run("add-benchmark", slug, "--unit", "percent", "--floor", "25", "-m", "t"))
+        for i, (day, score) in enumerate(zip(days[-len(scores) :], scores, strict=True)):
+            _ok(run("add-result", "gpt-4", slug, score, "--date", day,
+                    "--source-url", f"https://example.org/{slug}/{i}", "-m", "t"))  # fmt: skip
+            if slug == "rose" and score == "40":
+                refused = run("forecast", "rose", "--family", "logistic")
+                assert refused.exit_code == 1 and refused.stderr.startswith(
+                    "trendlab: error: rose: only 1 of its frontier points is above the floor "
+                    "25 (chance level), and the logistic family needs 2: a score at or below "
+                    "chance has no finite logit"
+                ), refused.stderr
+                _ok(run("forecast", "rose", "--family", "linear"))
+    for family in ("logistic", "gompertz", "ensemble"):
+        rose, same = (
+            json.loads(_ok(run("forecast", slug, "--family", family, "--until", "2026", "--json")))
+            for slug in ("rose", "above")
+        )
+        assert rose["fitted_on"] == {
+            "points": 3, "first": "2023-07-01", "last": "2024-07-01", "left_out": 3,
+        }  # fmt: skip
+        assert same["fitted_on"]["left_out"] == 0
+        assert rose["forecast"] == same["forecast"], family
+        assert rose["forecast"][5]["median"] < 80, family  # 2024-12-31: no jump to the ceiling
+    table = _ok(run("forecast", "rose", "--family", "logistic"))
+    assert (
+        "logistic fitted on 3 frontier points above the floor (3 at or below it left out)" in table
+    )
+    line = json.loads(_ok(run("forecast", "rose", "--family", "linear", "--json")))
+    assert line["fitted_on"]["points"] == 6 and line["fitted_on"]["left_out"] == 0
+    # A backtest fits what a forecast would have: no S-curve where it would be refused.
+    for day, score in (("2025-01-01", "70"), ("2025-07-01", "75")):
+        _ok(run("add-result", "gpt-4", "rose", score, "--date", day,
+                "--source-url", f"https://example.org/rose/{day}", "-m", "t"))  # fmt: skip
+    rows = json.loads(_ok(run("backtest", "rose", "--start", "2023-10-01", "--every", "3",
+                              "--horizons", "3", "--family", "logistic", "--json")))["rows"]  # fmt: skip
+    n = {r["family"]: r["n"] for r in rows}
+    # Origins 2023-10 to 2025-04; before 2024-04 only one result above chance.
+    assert n["linear"] == 7 and n["logistic"] == 5, n
 
 
 def test_an_s_curve_on_a_metric_with_one_bound_is_refused_as_such(run: Run):

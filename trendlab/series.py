@@ -188,18 +188,28 @@ class Series:
         """The date of the latest result."""
         return self.points.get_column("date").max()  # type: ignore[return-value]
 
-    def fit_data(self) -> tuple[np.ndarray, np.ndarray]:
+    def fitted(self, *, above_floor: bool = False) -> pl.DataFrame:
+        """The points a family fits: the frontier's records, or every result with --all;
+        with `above_floor`, only those better than the floor, as an S-curve takes them
+        (see fit_data)."""
+        fitted = self.records if self.frontier else self.points
+        return fitted.filter(pl.col("v") > 0) if above_floor else fitted
+
+    def fit_data(self, *, above_floor: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(x, v) the families fit.
 
         The frontier's records, plus the frontier's value at the latest result when
         that is later than the last record: a plateau is visible only as results that
         fail to beat it. With --all, every result.
+
+        `above_floor` leaves out the scores at or below the floor, for the S-curves:
+        their logit there is minus infinity, so any such score would be fitted as one
+        arbitrary number (the clip's), and a frontier that sat at chance and then rose
+        once would be fitted as a near-vertical jump.
         """
-        if not self.frontier:
-            return self.points.get_column("x").to_numpy(), self.points.get_column("v").to_numpy()
-        rec = self.records
-        x, v = rec.get_column("x").to_numpy(), rec.get_column("v").to_numpy()
-        if self.x_now > x[-1]:
+        fitted = self.fitted(above_floor=above_floor)
+        x, v = fitted.get_column("x").to_numpy(), fitted.get_column("v").to_numpy()
+        if self.frontier and len(x) and self.x_now > x[-1]:
             x, v = np.append(x, self.x_now), np.append(v, v[-1])
         return x, v
 

@@ -22,5 +22,7 @@ BOUNDED_FAMILIES = ("logistic", "logistic4", "gompertz", "ensemble", "linear")
 ENSEMBLE_MEMBERS = ("logistic", "logistic4", "gompertz")
 COMBINED = ("ensemble",)  # families made from other families' forecasts, not fitted alone
 UNBOUNDED_FAMILIES = ("exponential", "linear")
+# The families that need both bounds: curves in logit space, which an S-curve is.
+S_CURVES = tuple(f for f in BOUNDED_FAMILIES if f not in UNBOUNDED_FAMILIES)
 CHOICES = ("auto", *FAMILIES)
 AXES = ("date", "compute", "price")

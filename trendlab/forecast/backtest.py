@@ -29,11 +29,12 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import COMBINED
 from trendlab.forecast.calibrate import quantile_levels, space_for, summarize
 from trendlab.forecast.families import SPACES, fit_family
+from trendlab.forecast.fit import fit_data
 from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 5
+METHOD_VERSION = 6
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 
@@ -144,11 +145,11 @@ def run(
         still = np.full(len(targets), now_score)
         e_still = np.full(len(targets), float(to_space(np.asarray(current))))
         rows += _rows(at_targets, LAST_VALUE, still, still, still, e_still, np.zeros(len(targets)))
-        x, v = series.fit_data()
         for family in families:
             if family in COMBINED:
                 continue
             try:
+                x, v = fit_data(series, family)
                 curve = fit_family(family, x, v, bounded=scale.bounded)
             except TrendlabError:
                 continue

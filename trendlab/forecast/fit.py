@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from trendlab.errors import TrendlabError
-from trendlab.forecast import BOUNDED_FAMILIES, UNBOUNDED_FAMILIES
+from trendlab.forecast import BOUNDED_FAMILIES, S_CURVES, UNBOUNDED_FAMILIES
 from trendlab.forecast.axis import make_axis, parse_until
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE, Curve, fit_family
@@ -42,10 +44,9 @@ def forecast(
         raise TrendlabError(f"--level must be between 0 and 100 (exclusive), not {level * 100:g}")
     if family == "auto":
         family = default_family(series)
-    _check_above_floor(series, family)
     _check_some_change(series)
     if curve is None:
-        x, v = series.fit_data()
+        x, v = fit_data(series, family)
         curve = fit_family(family, x, v, bounded=series.scale.bounded)
     axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
@@ -53,22 +54,34 @@ def forecast(
     return Forecast(series, curve, axis, paths, level=level, calibration=described)
 
 
-def _check_above_floor(series: Series, family: str) -> None:
-    """An S-curve needs a result better than the floor: in logit space every score at
-    or below it is the floor, so the fit is a flat line there and its paths a point
-    interval at chance level, a certainty of a stall that no data show."""
+# Frontier points above the floor an S-curve needs: two levels to give it a slope. (The
+# series has at least 3 points in all; those at or below the floor say only that the
+# frontier was still at chance, which every S-curve's tail agrees with.)
+MIN_ABOVE_FLOOR = 2
+
+
+def fit_data(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
+    """(x, v) `family` fits: an S-curve on a benchmark with both bounds fits only the
+    points above the floor (Series.fit_data), and needs MIN_ABOVE_FLOOR of them. Raises
+    TrendlabError, naming a family that still fits, when there are fewer."""
     scale = series.scale
-    s_curve = family in BOUNDED_FAMILIES and family not in UNBOUNDED_FAMILIES
     # Without both bounds there is no logit space (fit_family refuses an S-curve), and
     # v is no distance from a floor: a latency's (-score) is below 0 however good.
-    if not (scale.bounded and s_curve) or series.current > 0:
-        return
+    if not (scale.bounded and family in S_CURVES):
+        return series.fit_data()
+    x, v = series.fit_data(above_floor=True)
+    above = series.fitted(above_floor=True).height
+    if above >= MIN_ABOVE_FLOOR:
+        return x, v
     assert scale.floor is not None
     side = "above" if scale.higher_is_better else "below"
+    what = "frontier point" if series.frontier else "result"
+    some = "none" if above == 0 else f"only {above}"
     raise TrendlabError(
-        f"{scale.slug}: no result is {side} the floor {scale.floor:g} (chance level) yet, "
-        f"so the {family} family sees only the floor and can forecast nothing but a stall "
-        "there; use --family linear, or check the floor with "
+        f"{scale.slug}: {some} of its {what}s {'is' if above == 1 else 'are'} {side} the floor "
+        f"{scale.floor:g} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}: a "
+        "score at or below chance has no finite logit, so an S-curve fits only the points "
+        "above it; use --family linear, or check the floor with "
         f"`trendlab show benchmark {scale.slug}`"
     )
 
@@ -86,4 +99,4 @@ def _check_some_change(series: Series) -> None:
     )
 
 
-__all__ = ["Forecast", "default_family", "families_for", "forecast"]
+__all__ = ["Forecast", "default_family", "families_for", "fit_data", "forecast"]

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trendlab.forecast import S_CURVES
 from trendlab.forecast.axis import Axis
 from trendlab.forecast.calibrate import quantile_levels
 from trendlab.forecast.families import LOG_SPACES, Curve
@@ -284,14 +285,22 @@ class Forecast:
     def fitted_on(self) -> dict[str, Any]:
         """How many points were fitted and the dates they span: by date, up to the
         latest result (the frontier is known to hold until then); by compute or price,
-        whose axis is not time, the dates of the points fitted, the plateau's included."""
+        whose axis is not time, the dates of the points fitted, the plateau's included.
+        `left_out`: the points at or below the floor, which an S-curve does not fit
+        (fit.fit_data)."""
         series = self.series
-        fitted = series.records if series.frontier else series.points
+        above_floor = series.scale.bounded and self.curve.family in S_CURVES
+        fitted = series.fitted(above_floor=above_floor)
         last: Any = series.last_date
         if series.by != "date":
             at_end = series.points.filter(pl.col("x") == series.x_now)
             last = pl.concat([fitted, at_end]).get_column("date").max()
-        return {"points": fitted.height, "first": fitted.get_column("date").min(), "last": last}
+        return {
+            "points": fitted.height,
+            "first": fitted.get_column("date").min(),
+            "last": last,
+            "left_out": series.fitted().height - fitted.height,
+        }
 
     def summary(self) -> str:
         """The forecast in one sentence, as the table's title, the figure's subtitle and
@@ -302,6 +311,8 @@ class Forecast:
         band = f"median and {self.level * 100:g} % interval"
         if not self.series.frontier:  # fitted on every result: a typical result's, not the best's
             band = f"a typical result's {band}"
+        if fitted["left_out"]:
+            what += f" above the floor ({fitted['left_out']} at or below it left out)"
         return (
             f"{self.family} fitted on {fitted['points']} {what} from {fitted['first']} to "
             f"{fitted['last']}; {band} ({self.calibration or 'intervals not calibrated'})"
