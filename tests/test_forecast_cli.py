@@ -514,7 +514,7 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     before the ceiling and gets no such note."""
     line = run("forecast", "mmlu", "--family", "linear", "--until", "2030", "--json")
     doc = json.loads(_ok(line))
-    said = re.search(r"linear median reaches 100 by (\S+) and is held there", line.stderr)
+    said = re.search(r"linear median reaches 100 by (\S+) \(within 0.075 of it,", line.stderr)
     assert said, line.stderr
     medians = {p["date"]: p["median"] for p in doc["forecast"]}
     # A thousandth of MMLU's 25-100 range short of the ceiling counts as at it.
@@ -522,7 +522,24 @@ def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run
     auto = run("forecast", "mmlu", "--until", "2030", "--json")
     assert "held there" not in _ok(auto) + auto.stderr
     by_compute = run("forecast", "mmlu", "--family", "linear", "--by", "compute")
-    assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP and", by_compute.stderr)
+    assert re.search(r"reaches 100 by \d\.\d+e\+\d+ FLOP \(within", by_compute.stderr)
+
+
+def test_a_line_reaches_the_ceiling_in_its_crossing_when_its_note_says_so(run: Run):
+    """The note said the linear median reaches 100 by 2025-10-31, and the crossing of
+    100 had no median date, reached by a quarter of the paths: those whose calibrated
+    logit overflowed to exactly 100, where the others stop a hair short."""
+    for until in ("2028", "2030"):
+        line = run("forecast", "mmlu", "--family", "linear", "--threshold", "100",
+                   "--threshold", "99.99", "--until", until, "--json")  # fmt: skip
+        said = re.search(r"linear median reaches 100 by (\S+) \(within 0.075 of it, as the "
+                         r"crossing of 100 counts\) and is held there", line.stderr)  # fmt: skip
+        assert said, line.stderr
+        at_ceiling, just_under = json.loads(_ok(line))["crossings"]
+        assert at_ceiling["status"] == "forecast" and at_ceiling["probability_by_until"] > 0.5
+        # The median path comes within 0.075 in the note's month, not before it.
+        assert at_ceiling["median_date"][:7] == said[1][:7]
+        assert just_under | {"threshold": 100} == at_ceiling
 
 
 def _new_benchmark(run: Run, slug: str, scores: tuple[str, ...], *options: str) -> None:

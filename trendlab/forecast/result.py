@@ -26,7 +26,23 @@ class Crossing:
     lower: float | None
     upper: float | None
     probability: float
-    status: str  # "reached" (already), "forecast", or "never" (beyond the ceiling, or at it)
+    status: str  # "reached" (already), "forecast", or "never" (beyond the ceiling, or at it
+    # for a curve that nears it without reaching it)
+
+
+# How near a bound a path (or the median) must come to count as at it, as a share of
+# the floor-to-ceiling range. A path clipped at the ceiling goes through calibration's
+# logit round trip, which leaves it a hair short of the bound (a line into MMLU's 100
+# comes back as 99.98 or 99.99); only a path whose calibrated logit overflows reaches
+# the bound exactly, a quarter of them, which says nothing of the forecast. With one
+# bound there is no range and no logit: the clip is exact.
+AT_BOUND = 0.001
+
+
+def _at_bound(scale: Scale) -> float:
+    """AT_BOUND on a bounded benchmark (in values of v), else 0: how far short of a
+    bound a path that runs into it may stop and still count as at it."""
+    return AT_BOUND if scale.bounded else 0.0
 
 
 def never_text(scale: Scale, threshold: float) -> str:
@@ -113,10 +129,7 @@ class Forecast:
             return None
         lo, hi = scale.v_range
         median = np.median(self.paths, axis=0)
-        # Within a thousandth of the range: calibration's logit round trip leaves the
-        # clipped median a hair short of the bound itself. With one bound there is no
-        # range and no logit: the clip is exact.
-        near = 0.001 if scale.bounded else 0.0
+        near = _at_bound(scale)
         for edge, bound, side in ((hi, scale.ceiling, 1), (lo, scale.floor, -1)):
             if edge is None or (edge == 0 and self.curve.space in LOG_SPACES):
                 continue
@@ -133,10 +146,16 @@ class Forecast:
                 better = " (the exponential nears it without reaching it)"
             else:  # no family of a metric with one bound bends before this one
                 better = ""
+            within = ""
+            if near:
+                assert scale.floor is not None and scale.ceiling is not None
+                short = near * abs(scale.ceiling - scale.floor)
+                crossing = f", as the crossing of {bound:g} counts" if side == 1 else ""
+                within = f" (within {short:g} of it{crossing})"
             return (
                 f"the {self.family} median reaches {bound:g} by "
-                f"{self.axis.text(self.axis.grid[first])} and is held there: past that the "
-                f"forecast is the bound, not a trend{better}"
+                f"{self.axis.text(self.axis.grid[first])}{within} and is held there: past "
+                f"that the forecast is the bound, not a trend{better}"
             )
         return None
 
@@ -165,6 +184,11 @@ class Forecast:
         # shows the ceiling is only its last digit rounded up.
         if ceiling is not None and target >= ceiling and self.curve.space == "logit":
             return Crossing(threshold, None, None, None, 0.0, "never")
+        if ceiling is not None and self.curve.space != "logit":
+            # A line runs into the ceiling and is clipped there: a path reaches a
+            # threshold at the ceiling when it comes as near it as bound_note's median
+            # must, so the crossing and the note give the same month.
+            target = min(target, ceiling - _at_bound(scale))
         times = self._first_passage(target)
         median, lower, upper = np.quantile(
             times, quantile_levels(self.level), method="inverted_cdf"
