@@ -96,6 +96,40 @@ def test_exponential_reports_the_doubling_time_with_an_interval():
     assert params["doubling_time_months_lower"] < 7.0 < params["doubling_time_months_upper"]
 
 
+@pytest.mark.parametrize(
+    ("unit", "floor", "ceiling", "higher", "zero"),
+    [
+        ("elo", None, None, True, False),  # a rating's 0 is a convention
+        ("elo", 0.0, None, True, False),
+        ("score", None, None, True, False),  # any number: no zero to double from
+        ("score", 1000.0, None, True, False),
+        ("score", 0.0, None, True, True),
+        ("score", None, 0.0, False, True),  # an error count: lower is better, best 0
+        ("minutes", 1.0, None, True, True),  # a duration, whatever its floor
+    ],
+)
+def test_an_exponential_has_a_doubling_time_only_where_0_is_none_of_the_metric(
+    unit, floor, ceiling, higher, zero
+):
+    """An Elo rating (or a score that may be any number) fitted with an exponential
+    reported a doubling time (177 months for 1100 to 1330 Elo in four years), which
+    depends on where the scale's 0 was put and means nothing."""
+    sc = scale("s", floor=floor, ceiling=ceiling, higher_is_better=higher, unit=unit)
+    assert sc.true_zero is zero
+    rng = np.random.default_rng(3)
+    sign = 1 if higher else -1
+    growth = 2 ** (sign * (XS - 2018) * 12 / 30) * np.exp(rng.normal(0, 0.02, len(XS)))
+    result = forecast(series_of(1100 * growth, sc=sc), family="exponential", until="2027")
+    params = result.parameters()
+    name = "doubling_time_months" if higher else "halving_time_months"
+    assert (name in params) is zero and (f"{name}_lower" in params) is zero
+    assert params["growth_rate" if higher else "decay_rate"] > 0  # the fit itself stays
+    note = result.zero_note()
+    assert (note is None) is zero
+    if not zero:
+        assert note is not None and note.startswith(f"no {name}: ")
+
+
 def test_a_growth_rate_interval_is_the_t_interval_statsmodels_gives():
     """Read off the paths' coefficient draws, it is the robust (HC0) interval with the
     t quantile of the residual degrees of freedom: with a few points the normal
@@ -115,8 +149,8 @@ def test_a_growth_rate_interval_is_the_t_interval_statsmodels_gives():
 
 
 def test_a_lower_is_better_metric_with_no_bound_decays_exponentially():
-    # Latency in seconds, halving every 9 months: a straight line would cross zero.
-    sc = scale("latency", floor=None, ceiling=None, higher_is_better=False, unit="seconds")
+    # Latency in minutes, halving every 9 months: a straight line would cross zero.
+    sc = scale("latency", floor=None, ceiling=None, higher_is_better=False, unit="minutes")
     rng = np.random.default_rng(4)
     seconds = 80 * 0.5 ** ((XS - 2018) * 12 / 9) * np.exp(rng.normal(0, 0.1, len(XS)))
     series = series_of(seconds, sc=sc)

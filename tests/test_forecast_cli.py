@@ -625,6 +625,29 @@ def test_an_exponential_through_a_score_of_0_says_why_not(run: Run):
     assert run("forecast", "elo-gain").exit_code == 0  # auto takes a line
 
 
+def test_an_exponential_of_an_elo_rating_has_no_doubling_time_and_says_why(run: Run):
+    """Fitted to 1100 to 1290 Elo, it reported a doubling time of about 15 years: a
+    rating's 0 is a convention, so twice one means nothing."""
+    _new_benchmark(run, "arena", ("1100", "1180", "1250", "1290"), "--unit", "elo")
+    note = (
+        "no doubling_time_months: arena is a rating (unit elo) whose 0 is a convention, so "
+        "twice a score need not be twice as much; the exponential's growth_rate depends on "
+        "where 0 is (--family linear fits steps instead)"
+    )
+    for family in ("exponential", "auto"):  # auto, without a backtest: the exponential
+        result = run("forecast", "arena", "--family", family, "--json")
+        doc = json.loads(_ok(result))
+        assert doc["family"] == "exponential"
+        assert set(doc["parameters"]) == {
+            "growth_rate", "growth_rate_lower", "growth_rate_upper", "value_now"
+        }  # fmt: skip
+        assert note in result.stderr.splitlines()
+    _new_benchmark(run, "horizon0", ("10", "20", "45", "80"), "--unit", "score", "--floor", "0")
+    zero = run("forecast", "horizon0", "--family", "exponential", "--json")
+    assert "doubling_time_months" in json.loads(_ok(zero))["parameters"]
+    assert "no doubling" not in zero.stderr
+
+
 def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
     """Every result below a 4-way test's chance level (data, not an error): in logit
     space each is the floor, so the S-curves fitted a flat line there and said

@@ -586,6 +586,20 @@ def test_report_never_crossed_says_why_in_either_direction(empty_db: Path, tmp_p
     assert "beyond the ceiling" not in page
 
 
+def test_report_says_why_an_elo_rating_has_no_doubling_time(empty_db: Path, tmp_path: Path):
+    """auto's exponential of an Elo rating lists no doubling time, and says why, as
+    `trendlab forecast` does."""
+    run = make_runner(empty_db)
+    scores = [1100.0 + 40 * i for i in range(6)]
+    write_benchmark(run, tmp_path, "arena", monthly(date(2022, 1, 1), 6), scores,
+                    unit="elo", floor=None, ceiling=None)  # fmt: skip
+    result = run("report", "--benchmark", "arena", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert "<td>growth_rate</td>" in page and "<td>doubling_time_months</td>" not in page
+    assert '<p class="muted">Forecast: no doubling_time_months: arena is a rating' in page
+
+
 def test_report_overview_keeps_an_interval_that_ends_past_the_horizon(
     full_report: tuple[Path, str],
 ):

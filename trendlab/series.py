@@ -24,6 +24,10 @@ from trendlab.forecast import AXES
 BY = AXES
 MIN_POINTS = 3
 _X_LABEL = {"date": "date", "compute": "training compute", "price": "price"}
+# Units (of the units table) whose 0 is none of what they measure: a duration, a share.
+ZERO_BASED_UNITS = ("minutes", "percent")
+# Units whose 0 is a convention: a rating means something only relative to another.
+ZEROLESS_UNITS = ("elo",)
 
 
 def decimal_year(day: date) -> float:
@@ -111,6 +115,24 @@ class Scale:
         lo = None if self.floor is None else float(self.value(self.floor))
         hi = None if self.ceiling is None else float(self.value(self.ceiling))
         return lo, hi
+
+    @property
+    def lower_end(self) -> float | None:
+        """The lower of the two bounds as a score: the floor, or the ceiling when lower
+        is better (None where the unit lets scores go below 0 and none is set)."""
+        return self.floor if self.higher_is_better else self.ceiling
+
+    @property
+    def true_zero(self) -> bool:
+        """Whether a score of 0 is none of what the benchmark measures, so that a score
+        twice another is twice as much and a doubling (halving) time means something:
+        always in minutes, never in Elo points, and in a bare score only when its lower
+        end is 0 (a score that may be any number has no zero to double from)."""
+        if self.unit in ZERO_BASED_UNITS:
+            return True
+        if self.unit in ZEROLESS_UNITS:
+            return False
+        return self.lower_end == 0
 
     def beyond(self, score: float) -> bool:
         """Whether a score beats the ceiling (above it, or below it when lower is better)."""

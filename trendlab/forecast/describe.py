@@ -60,19 +60,27 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         rate = "growth_rate" if growing else "decay_rate"
         out.update({rate: b, f"{rate}_lower": b_lo, f"{rate}_upper": b_hi})
         # Doubling (halving) time: months by date, orders of magnitude of x otherwise.
-        factor = 12.0 if axis.by == "date" else 1.0
-        name = ("doubling" if growing else "halving") + (
-            "_time_months" if axis.by == "date" else "_x_orders"
-        )
-        out[name] = factor * math.log(2) / b if b > 0 else None
-        out[f"{name}_lower"] = factor * math.log(2) / b_hi if b_hi > 0 else None
-        out[f"{name}_upper"] = factor * math.log(2) / b_lo if b_lo > 0 else None
+        # Only where 0 is none of what is measured: twice an Elo rating is nothing
+        # (Forecast.zero_note says so).
+        if scale.true_zero:
+            factor = 12.0 if axis.by == "date" else 1.0
+            name = doubling_name(curve, axis)
+            out[name] = factor * math.log(2) / b if b > 0 else None
+            out[f"{name}_lower"] = factor * math.log(2) / b_hi if b_hi > 0 else None
+            out[f"{name}_upper"] = factor * math.log(2) / b_lo if b_lo > 0 else None
         out["value_now"] = float(scale.score(curve.from_space(np.asarray(a))))
     if curve.n <= len(curve.coef):
         # As many points as parameters: the curve passes through every point, and its
         # residuals say nothing of how sure it is. The intervals are unknown, not zero.
         out.update({k: None for k in out if k.endswith(("_lower", "_upper"))})
     return out
+
+
+def doubling_name(curve: Curve, axis: Axis) -> str:
+    """An exponential's doubling (halving, when it decays) time's parameter name:
+    doubling_time_months by date, doubling_x_orders by compute or price."""
+    word = "doubling" if curve.space == "log" else "halving"
+    return word + ("_time_months" if axis.by == "date" else "_x_orders")
 
 
 def _x_at(x: float, axis: Axis) -> Any:

@@ -278,5 +278,5 @@ def run_forecast(
     )
     result = prepared.fit(until=until, level=level)
     remember_fit(settings, prepared, result.curve)
-    pinned = result.bound_note()
-    return result, [*prepared.notes, *([pinned] if pinned else [])]
+    said = [note for note in (result.bound_note(), result.zero_note()) if note]
+    return result, [*prepared.notes, *said]

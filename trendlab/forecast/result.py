@@ -14,7 +14,7 @@ from trendlab.forecast import S_CURVES
 from trendlab.forecast.axis import Axis
 from trendlab.forecast.calibrate import quantile_levels
 from trendlab.forecast.families import LOG_SPACES, Curve
-from trendlab.series import Scale, Series
+from trendlab.series import ZEROLESS_UNITS, Scale, Series
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,35 @@ class Forecast:
                 f"that the forecast is the bound, not a trend{better}"
             )
         return None
+
+    def zero_note(self) -> str | None:
+        """A note for an exponential on a metric whose 0 is not none of what it
+        measures (Scale.true_zero): why its parameters have no doubling (halving) time."""
+        scale = self.series.scale
+        if self.family != "exponential" or scale.true_zero:
+            return None
+        from trendlab.forecast.describe import doubling_name
+
+        name = doubling_name(self.curve, self.axis)
+        growing = self.curve.space == "log"
+        rate, times = ("growth_rate", "twice") if growing else ("decay_rate", "half")
+        fix = ""
+        if scale.unit in ZEROLESS_UNITS:
+            why = f"{scale.slug} is a rating (unit {scale.unit}) whose 0 is a convention"
+        else:
+            end = "floor" if scale.higher_is_better else "ceiling"
+            lower = scale.lower_end
+            has = f"no {end}" if lower is None else f"its {end} at {lower:g}"
+            why = f"{scale.slug}'s scores may be any number (unit {scale.unit}) and it has {has}"
+            fix = (
+                f"; if a score of 0 is none of what it measures, say so: `trendlab edit "
+                f'benchmark {scale.slug} --set {end}=0 -m "..."`'
+            )
+        return (
+            f"no {name}: {why}, so {times} a score need not be {times} as much; the "
+            f"exponential's {rate} depends on where 0 is (--family linear fits steps "
+            f"instead){fix}"
+        )
 
     # -- crossings ------------------------------------------------------------------------
 

@@ -276,7 +276,9 @@ def _section(
     section.family = result.family
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
-    section.notes = prepared.notes
+    # Its parameters lack a doubling time where it means nothing: the page says why.
+    zero = result.zero_note()
+    section.notes = [*prepared.notes, *([zero] if zero else [])]
     section.forecast = result.frame(yearly=True)
     section.crossings = result.crossing_frame(crossings) if crossings else None
     section.crossing_texts = [result.crossing_text(c) for c in crossings]
