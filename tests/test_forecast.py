@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
@@ -12,7 +12,7 @@ import pytest
 from tests.synthetic import frame, logistic_scores, scale
 from trendlab.errors import TrendlabError
 from trendlab.forecast.fit import forecast
-from trendlab.series import build_series, decimal_year
+from trendlab.series import build_series, day_from, decimal_year
 
 XS = np.arange(2018.0, 2025.0, 0.25)
 
@@ -76,6 +76,16 @@ def test_gompertz_recovers_its_inflection():
     params = forecast(series_of(100 * z), family="gompertz", until="2027").parameters()
     assert params["slope"] == pytest.approx(0.9, rel=0.02)
     assert _year(params["inflection"]) == pytest.approx(2021.0, abs=0.05)
+
+
+def test_the_day_from_a_decimal_year_is_the_first_day_starting_at_or_after_it():
+    """A crossing a third of a day after a month end has not happened by that day's
+    start, which is what the table's row of that date shows."""
+    for day in (date(2024, 1, 1), date(2024, 12, 31), date(2026, 12, 31), date(2027, 3, 1)):
+        x = decimal_year(day)
+        assert day_from(x) == day  # a day's own start, whatever float error
+        assert day_from(x + 0.3 / 365) == day + timedelta(days=1)
+        assert day_from(x - 0.3 / 365) == day
 
 
 def test_linear_recovers_its_slope_in_score_units():

@@ -542,6 +542,25 @@ def test_a_line_reaches_the_ceiling_in_its_crossing_when_its_note_says_so(run: R
         assert just_under | {"threshold": 100} == at_ceiling
 
 
+def test_a_crossing_row_never_contradicts_the_monthly_table(run: Run):
+    """METR's 1,000 minutes: the crossing's lower date was 2026-12-31, the month end
+    whose upper bound is 998.5 (the 90th percentile path crosses a third of a day
+    later, and the date was rounded to the nearest day). Every crossing date is now on
+    or before a monthly row exactly when that row's median, or interval end, has
+    reached the threshold."""
+    for slug, thresholds in (("metr-time-horizon", (300, 1000, 5000)), ("math", (95, 99))):
+        args = [a for t in thresholds for a in ("--threshold", str(t))]
+        doc = json.loads(_ok(run("forecast", slug, *args, "--until", "2030", "--json")))
+        rows = doc["forecast"]
+        for crossing in doc["crossings"]:
+            assert crossing["status"] == "forecast", crossing
+            for end, column in (("median", "median"), ("lower", "upper"), ("upper", "lower")):
+                when = crossing[f"{end}_date"]
+                for row in rows:
+                    crossed = when is not None and when <= row["date"]
+                    assert crossed == (row[column] >= crossing["threshold"]), (slug, end, row)
+
+
 def _new_benchmark(run: Run, slug: str, scores: tuple[str, ...], *options: str) -> None:
     """A benchmark of the test's own (add-benchmark SLUG OPTIONS), with GPT-4 results of
     `scores`, one a year from June 2022."""

@@ -45,6 +45,17 @@ def from_decimal_year(x: float) -> date:
     return start + timedelta(days=round((x - year) * length))
 
 
+def day_from(x: float) -> date:
+    """The first day whose start (its decimal_year) is at or after x: the day by which
+    something that happens at x has happened (from_decimal_year rounds to the nearest,
+    which can be the day before)."""
+    year = math.floor(x)
+    length = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    # Less than a tenth of a second past a day's start is that start, a float's error
+    # in decimal_year and back, not the next day.
+    return date(year, 1, 1) + timedelta(days=math.ceil((x - year) * length - 1e-6))
+
+
 def _decimal_year_expr(col: str) -> pl.Expr:
     day = pl.col(col)
     length = pl.when(day.dt.is_leap_year()).then(366.0).otherwise(365.0)

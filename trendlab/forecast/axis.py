@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
-from trendlab.series import Series, decimal_year, from_decimal_year
+from trendlab.series import Series, day_from, decimal_year, from_decimal_year
 from trendlab.text import DATE_RE, NUMBER_RE
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
@@ -39,6 +39,11 @@ class Axis:
         if self.by == "date":
             return from_decimal_year(x)
         return float(10.0**x)
+
+    def at_or_after(self, x: float) -> float:
+        """The first x at or after x that a label names exactly: by date, the start of
+        the day by which x has come (see series.day_from); by compute or price, x."""
+        return decimal_year(day_from(x)) if self.by == "date" else x
 
     def text(self, x: float) -> str:
         """x for a sentence or a label: a date, or FLOP / USD per million tokens to

@@ -65,7 +65,8 @@ class Forecast:
 
     paths holds (n, len(axis.grid)) values of v; everything else is read from them, so
     intervals and crossing times always agree: the probability of crossing a
-    threshold by a date is the share of paths above it at that date.
+    threshold by a date is the share of paths above it at that date, and a crossing's
+    median date and interval are where the band's median and ends first reach it.
     """
 
     def __init__(
@@ -191,7 +192,8 @@ class Forecast:
     # -- crossings ------------------------------------------------------------------------
 
     def crossing(self, threshold: float) -> Crossing:
-        """When the series reaches `threshold` (a score): median x, interval, P(by until)."""
+        """When the series reaches `threshold` (a score): median x, interval (where the
+        band's median and ends first reach it, see _crossing), P(by until)."""
         if threshold not in self._crossings:
             self._crossings[threshold] = self._crossing(threshold)
         return self._crossings[threshold]
@@ -218,24 +220,29 @@ class Forecast:
             # threshold at the ceiling when it comes as near it as bound_note's median
             # must, so the crossing and the note give the same month.
             target = min(target, ceiling - _at_bound(scale))
-        times = self._first_passage(target)
-        median, lower, upper = np.quantile(
-            times, quantile_levels(self.level), method="inverted_cdf"
-        )
-        return Crossing(
-            threshold,
-            _finite(median),
-            _finite(lower),
-            _finite(upper),
-            float(np.isfinite(times).mean()),
-            "forecast",
-        )
+        # The dates are where the band (the table's median and interval ends) first
+        # reaches the target, rather than quantiles of each path's own crossing, which
+        # name another month than the table's when the share of paths past the target
+        # is exactly the quantile's (the band interpolates between paths). Each is the
+        # first day by whose start it has come, the instant a table row's date stands
+        # for: rounded to the nearest day, a crossing a third of a day after a month
+        # end named that month end, whose row had not reached it. In v higher is
+        # better, so the interval's end with the higher v comes first.
+        median, one, other = (np.asarray(scale.value(q), dtype=float) for q in self.band())
+        curves = np.vstack([median, np.maximum(one, other), np.minimum(one, other)])
+        at = [
+            self.axis.at_or_after(x) if math.isfinite(x) else None
+            for x in self._first_passage(target, curves)
+        ]
+        crossed = np.isfinite(self._first_passage(target, self.paths))
+        return Crossing(threshold, at[0], at[1], at[2], float(crossed.mean()), "forecast")
 
-    def _first_passage(self, target: float) -> np.ndarray:
-        """Per path, the x where it first reaches target (linear between grid points)."""
-        n = self.paths.shape[0]
+    def _first_passage(self, target: float, paths: np.ndarray) -> np.ndarray:
+        """Per path (a row of values of v on the grid), the x where it first reaches
+        target, linear between grid points; inf where it does not by --until."""
+        n = paths.shape[0]
         start = np.full((n, 1), self.series.current if self.series.frontier else -np.inf)
-        values = np.hstack([start, self.paths])
+        values = np.hstack([start, paths])
         xs = np.concatenate([[self.series.x_now], self.axis.grid])
         hit = values >= target
         crossed = hit.any(axis=1)
