@@ -133,6 +133,66 @@ def test_duplicate_keys_in_one_file(run: Run, tmp_path: Path):
     assert ":3: same model, benchmark, setting, source_url as line 2;" in result.stderr
 
 
+def test_a_row_names_every_bad_field_on_one_line(run: Run, tmp_path: Path):
+    """A row's unknown model or benchmark was checked only if its other fields parsed,
+    so a row with a bad score and an unknown model named only the score, and the model
+    on the next try. Every field of a row that is bad is named, on the row's one line;
+    a rule on several fields is still left out when it reads a bad one."""
+    path = _results_csv(
+        tmp_path / "results.csv",
+        [
+            "nobody,mmlu,eighty,,2024-01-01,",
+            "gpt-4,no-such-bench,50,,2024-13-01,",
+            "gpt-4,mmlu,500,,2024-13-01,",  # score and benchmark parse: its range is checked
+            "gpt-4,no-such-bench,500,,2024-01-01,",  # no unit to range the score by
+        ],
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"trendlab: error: {path}: 4 bad rows; nothing was written"
+    assert lines[1:] == [
+        f"  {path}:2: score: 'eighty' is not a finite number; unknown model 'nobody'",
+        f"  {path}:3: reported_date: '2024-13-01' is not a date (YYYY-MM-DD); "
+        "unknown benchmark 'no-such-bench'",
+        f"  {path}:4: reported_date: '2024-13-01' is not a date (YYYY-MM-DD); "
+        "score 500.0 is outside the range of unit percent (0.0-100.0)",
+        f"  {path}:5: unknown benchmark 'no-such-bench'",
+    ]
+    benchmarks = tmp_path / "benchmarks.csv"
+    benchmarks.write_text("slug,unit,floor,ceiling\nnew-1,furlongs,abc,\nnew-2,percent,x,50\n")
+    result = run("import", str(benchmarks))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[1:] == [
+        f"  {benchmarks}:2: floor: 'abc' is not a finite number; "
+        "unit: 'furlongs' is not one of percent, minutes, elo, score",
+        f"  {benchmarks}:3: floor: 'x' is not a finite number",  # no bounds to compare
+    ]
+
+
+def test_a_row_with_a_bad_field_is_still_judged_merged_with_its_stored_record(
+    run: Run, tmp_path: Path
+):
+    """A price leaving out a side is judged once merged with its stored record; a row
+    with any bad field was left out of that, so its missing price surfaced only once
+    the field was fixed. Only a bad field the merge reads (the key, a side) skips it."""
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "model,provider,effective_date,input_usd_per_mtok,source_url\n"
+        "gpt-4,Acme,2024-01-01,,ftp://e.org/a\n"
+        "nobody,Acme,2024-01-01,,ftp://e.org/b\n"
+        "gpt-4,Acme,2024-01-02,-1,\n"
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[1:] == [
+        f"  {path}:2: source_url: 'ftp://e.org/a' is not an http(s) URL; "
+        "a price needs input_usd_per_mtok or output_usd_per_mtok",
+        f"  {path}:3: source_url: 'ftp://e.org/b' is not an http(s) URL; unknown model 'nobody'",
+        f"  {path}:4: input_usd_per_mtok: '-1' must be greater than 0",
+    ]
+
+
 def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path):
     path = tmp_path / "results.csv"
     path.write_bytes(

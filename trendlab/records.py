@@ -38,10 +38,12 @@ from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, lo
 from trendlab.nearest import suggest
 from trendlab.text import fold, slugify
 from trendlab.validate import (
+    FIELDS,
     REF,
     ROW,
     Refs,
     check_columns,
+    joined_errors,
     merged_errors,
     merged_fields,
     validate,
@@ -419,22 +421,21 @@ class Changeset:
         mode: str,
         absent: pl.DataFrame | None,
     ) -> pl.DataFrame:
-        """`errors` and the errors of the other rows once merged with the stored records
-        (a benchmark's bounds, a price's sides), which write checks only after every row
-        has passed validate: so every bad row is listed at once."""
-        sound = typed.join(errors.select(ROW), on=ROW, how="anti")
+        """`errors` and the errors of the rows once merged with the stored records (a
+        benchmark's bounds, a price's sides), which write checks only after every row
+        has passed validate: so every problem is listed at once. A row is merged unless
+        an error is about a field the merge reads (its key, its bounds or sides)."""
+        reads = [*kind.key_fields, *merged_fields(kind)]
+        settled = errors.filter(pl.col(FIELDS).list.eval(pl.element().is_in(reads)).list.any())
+        sound = typed.join(settled.select(ROW), on=ROW, how="anti")
         if sound.is_empty():
             return errors
         with self.store.staged_diff(kind, sound, revive=mode != "add", absent=absent):
             found = self._staged_errors(kind)
         if found.is_empty():
             return errors
-        found = found.select(
-            pl.col(ROW).cast(errors.schema[ROW]),
-            pl.col("message"),
-            pl.lit(None, dtype=errors.schema[REF]).alias(REF),
-        )
-        return pl.concat([errors.select(ROW, "message", REF), found]).sort(ROW)
+        fields = pl.lit(merged_fields(kind), dtype=pl.List(pl.String)).alias(FIELDS)
+        return joined_errors([errors, found.with_columns(fields)])
 
     def _staged_errors(self, kind: Kind) -> pl.DataFrame:
         """Inside Store.staged_diff: the errors of the staged rows as they will stand,

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 ROW = "__row"  # 0-based position of a row in its source, carried through validation
 REF = "__ref"  # in errors: the earlier row a duplicate repeats
+FIELDS = "__fields"  # in errors: the fields a row's errors are about
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
 URL_RE = r"(?i)^https?://\S+$"  # a scheme is case-insensitive (RFC 3986)
 _TRUE = ("true", "t", "yes", "y", "1")
@@ -476,54 +477,119 @@ def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     return pl.concat([existing, within])
 
 
-def _kind_errors(
-    kind: Kind, typed: pl.DataFrame, refs: Refs, absent: pl.DataFrame | None = None
-) -> list[pl.DataFrame]:
-    """Rules that span fields or need the database."""
-    found: list[pl.DataFrame] = []
-    cols = set(typed.columns)
-    if kind.name in MODEL_REFS and "model" in cols:
-        found.append(_unknown_refs(typed, "model", refs.models, "model", refs.resolver.hint))
-    if kind is ALIASES:
-        found.append(_alias_clashes(typed, refs))
-    if kind is MODELS:
-        found.append(_slugs_taken_by_aliases(typed, refs))
-    if kind is ORGANIZATIONS and "name" in cols:
-        found.append(_organization_names_taken(typed, refs))
-    if kind is RESULTS:
-        found.append(_unknown_refs(typed, "benchmark", refs.benchmarks, "benchmark"))
-        units = pl.DataFrame(
-            {"benchmark": list(refs.benchmarks), "__unit": list(refs.benchmarks.values())},
-            schema={"benchmark": pl.String, "__unit": pl.String},
+class _Found:
+    """The errors of one input as its rules find them, and which fields of which rows
+    broke a rule of their own (a malformed score, an unknown model). A later rule that
+    reads one of those fields passes over those rows: its verdict on a value already
+    refused would only repeat the refusal, or be wrong."""
+
+    def __init__(self, typed: pl.DataFrame, field_errors: pl.DataFrame):
+        self.typed = typed
+        self.parts = [field_errors]  # each: ROW, message, FIELDS and maybe REF
+        self._failed = field_errors.select(
+            pl.col(ROW).cast(typed.schema[ROW]), pl.col(FIELDS).list.first().alias("__field")
         )
-        with_unit = typed.select(ROW, "benchmark", "score").join(units, on="benchmark")
-        found.append(_range_errors(with_unit, "score", "__unit", refs.units, "score"))
-    if kind is BENCHMARKS:
-        unit = pl.col("unit")
-        found.append(
-            typed.filter(unit.is_not_null() & ~unit.is_in(list(refs.units))).select(
-                ROW,
-                (
-                    pl.lit("unit: ")
-                    + _quoted(unit)
-                    + pl.lit(f" is not one of {', '.join(refs.units)}")
-                ).alias("message"),
+
+    def sound(self, fields: list[str]) -> pl.DataFrame:
+        """The rows whose `fields` broke no rule of their own."""
+        failed = self._failed.filter(pl.col("__field").is_in(fields))
+        if failed.is_empty():
+            return self.typed
+        return self.typed.join(failed.select(ROW), on=ROW, how="anti")
+
+    def check(
+        self,
+        fields: list[str],
+        rule: Callable[[pl.DataFrame], pl.DataFrame],
+        *,
+        own: bool = False,
+    ) -> None:
+        """Run `rule` (rows -> ROW, message and maybe REF) on the rows whose `fields` it
+        reads are sound. `own`: it is a rule of its one field (a model that must be
+        known), whose failures later rules pass over too."""
+        found = rule(self.sound(fields)).with_columns(
+            pl.lit(fields, dtype=pl.List(pl.String)).alias(FIELDS)
+        )
+        self.parts.append(found)
+        if own and not found.is_empty():
+            failed = found.select(
+                pl.col(ROW).cast(self.typed.schema[ROW]), pl.lit(fields[0]).alias("__field")
             )
+            self._failed = pl.concat([self._failed, failed])
+
+
+def _kind_errors(kind: Kind, found: _Found, refs: Refs, absent: pl.DataFrame | None) -> None:
+    """Rules that need the database or span fields, each run on the rows whose fields
+    it reads passed the rules before it."""
+    cols = set(found.typed.columns)
+    # First the rules of one field: they may refuse a value that parsed.
+    if kind.name in MODEL_REFS and "model" in cols:
+        found.check(
+            ["model"],
+            lambda rows: _unknown_refs(rows, "model", refs.models, "model", refs.resolver.hint),
+            own=True,
         )
+    if kind is RESULTS:
+        found.check(
+            ["benchmark"],
+            lambda rows: _unknown_refs(rows, "benchmark", refs.benchmarks, "benchmark"),
+            own=True,
+        )
+    if kind is BENCHMARKS:
+        found.check(["unit"], lambda rows: _unknown_units(rows, refs), own=True)
+    if kind is ALIASES:
+        found.check(["alias", "model"], lambda rows: _alias_clashes(rows, refs))
+    if kind is MODELS:
+        found.check(["slug"], lambda rows: _slugs_taken_by_aliases(rows, refs))
+    if kind is ORGANIZATIONS and "name" in cols:
+        found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
+    if kind is RESULTS:
+        found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs))
+    if kind is BENCHMARKS:
         for col in ("floor", "ceiling", "human_baseline"):
             if col in cols:
-                found.append(_range_errors(typed, col, "unit", refs.units, col))
+                found.check(
+                    [col, "unit"],
+                    partial(
+                        _range_errors, value_col=col, unit_col="unit", units=refs.units, label=col
+                    ),
+                )
     if kind.name in _MERGED and set(merged_fields(kind)) <= cols:
         # With every column given, no stored value can fill them: say so with the rest.
         # But a JSON record that leaves one out keeps its stored value, which its null
         # here is not: such rows are checked once merged with the stored records.
-        given = typed
         left_out = [f for f in merged_fields(kind) if absent is not None and f in absent.columns]
-        if absent is not None and left_out:
-            leaving = absent.filter(pl.any_horizontal(left_out)).select(ROW)
-            given = typed.join(leaving, on=ROW, how="anti")
-        found.append(merged_errors(kind, given, refs.units))
-    return found
+
+        def given(rows: pl.DataFrame) -> pl.DataFrame:
+            if absent is not None and left_out:
+                leaving = absent.filter(pl.any_horizontal(left_out)).select(ROW)
+                rows = rows.join(leaving, on=ROW, how="anti")
+            return merged_errors(kind, rows, refs.units)
+
+        found.check(merged_fields(kind), given)
+    keys = [k for k in kind.key_fields if k in cols]
+    found.check(keys, lambda rows: _duplicate_errors(kind, rows))
+
+
+def _unknown_units(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for benchmarks in a unit the database does not define."""
+    unit = pl.col("unit")
+    return typed.filter(unit.is_not_null() & ~unit.is_in(list(refs.units))).select(
+        ROW,
+        (
+            pl.lit("unit: ") + _quoted(unit) + pl.lit(f" is not one of {', '.join(refs.units)}")
+        ).alias("message"),
+    )
+
+
+def _score_ranges(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for results scoring outside their benchmark's unit."""
+    units = pl.DataFrame(
+        {"benchmark": list(refs.benchmarks), "__unit": list(refs.benchmarks.values())},
+        schema={"benchmark": pl.String, "__unit": pl.String},
+    )
+    with_unit = typed.select(ROW, "benchmark", "score").join(units, on="benchmark")
+    return _range_errors(with_unit, "score", "__unit", refs.units, "score")
 
 
 _MERGED = {
@@ -620,9 +686,10 @@ def validate(
     """Check text rows of `kind`.
 
     `raw` has a ROW column and one String column per field present; `absent` says which
-    rows leave which fields out (see ingest.Loaded). Returns the typed
-    frame (same columns) and a frame of errors (ROW, message), one row per bad input
-    row, every problem of that row joined with '; '.
+    rows leave which fields out (see ingest.Loaded). Returns the typed frame (same
+    columns) and a frame of errors (ROW, message, REF, FIELDS), one row per bad input
+    row, every problem of that row joined with '; ': each bad field's, and those of
+    the rules on several fields that read none of them (see _Found).
     """
     fields = [kind.field(c) for c in raw.columns if c != ROW]
     # Blank cells are unknown and values lose surrounding spaces. Columns with nothing
@@ -661,7 +728,7 @@ def validate(
             )
             .drop("__provider")
         )
-    typed_exprs, rules = [pl.col(ROW)], []
+    typed_exprs, rules = [pl.col(ROW)], {}
     for f in fields:
         stored = None
         one_line = _one_line_rules(f, pl.col(f.name))
@@ -671,38 +738,67 @@ def validate(
             stored = refs.stored(kind, f.name)
         typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored)
         typed_exprs.append(typed_expr)
-        rules.extend(field_rules)
+        if field_rules:
+            rules[f.name] = field_rules
     typed = cleaned.select(*typed_exprs)
-    if rules:
-        # Messages only for the rows that break a rule (usually none).
-        broken = cleaned.filter(pl.any_horizontal(mask for mask, _ in rules))
-        messages = pl.concat_str(
-            [pl.when(mask).then(message) for mask, message in rules],
-            separator="; ",
-            ignore_nulls=True,
+    found = _Found(typed, _field_errors(cleaned, rules))
+    _kind_errors(kind, found, refs, absent)
+    return typed, joined_errors(found.parts)
+
+
+def _field_errors(
+    cleaned: pl.DataFrame, rules: dict[str, list[tuple[pl.Expr, pl.Expr]]]
+) -> pl.DataFrame:
+    """(ROW, message, FIELDS) for each field of each row that breaks its field's rules
+    (see _field_rules): every such field of a row, in column order."""
+    if not rules:
+        return pl.DataFrame(
+            schema={ROW: pl.UInt32, "message": pl.String, FIELDS: pl.List(pl.String)}
         )
-        field_errors = broken.select(ROW, messages.alias("message"))
-    else:
-        field_errors = pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.String})
-    parts = [field_errors]
-    # Cross-field rules only make sense on rows whose fields parsed.
-    sound = (
-        typed.join(field_errors.select(ROW), on=ROW, how="anti") if field_errors.height else typed
+    # Messages only for the rows that break a rule (usually none).
+    broken = cleaned.filter(pl.any_horizontal(mask for each in rules.values() for mask, _ in each))
+    return (
+        broken.select(
+            ROW,
+            *(
+                pl.concat_str(
+                    [pl.when(mask).then(message) for mask, message in each],
+                    separator="; ",
+                    ignore_nulls=True,
+                ).alias(name)
+                for name, each in rules.items()
+            ),
+        )
+        # Column by column, so each row's messages stay in column order once grouped.
+        .unpivot(index=ROW, variable_name="__field", value_name="message")
+        .filter(pl.col("message") != "")
+        .select(ROW, "message", pl.concat_list("__field").alias(FIELDS))
     )
-    parts.extend(_kind_errors(kind, sound, refs, absent))
-    parts.append(_duplicate_errors(kind, sound))
-    errors = (
+
+
+def joined_errors(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Errors (ROW, message, FIELDS and maybe REF) as one row per bad input row, its
+    messages joined with '; ', in input order."""
+    return (
         pl.concat(
             [
-                p.with_columns(pl.lit(None, dtype=pl.Int64).alias(REF))
-                if REF not in p.columns
-                else p
+                p.select(
+                    ROW,
+                    "message",
+                    pl.col(REF) if REF in p.columns else pl.lit(None, dtype=pl.Int64).alias(REF),
+                    FIELDS,
+                )
                 for p in parts
             ],
             how="vertical_relaxed",
         )
         .group_by(ROW, maintain_order=True)
-        .agg(pl.col("message").str.join("; "), pl.col(REF).drop_nulls().first())
+        .agg(
+            pl.col("message").str.join("; "),
+            pl.col(REF).drop_nulls().first(),
+            pl.col(FIELDS)
+            .list.explode(keep_nulls=False, empty_as_null=False)
+            .unique(maintain_order=True),
+        )
         .sort(ROW)
     )
-    return typed, errors
