@@ -892,10 +892,30 @@ def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path)
 
 
 def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPatch):
-    for author, problem in (("   ", "is blank"), ("Ada\nLovelace", "must be one line")):
+    """A blank --author said only 'Invalid value for --author: is blank: give a name'.
+    It says what the option is for and where the default comes from, and a bad
+    TRENDLAB_AUTHOR is named as such, not as an option the user never gave."""
+    blank = (
+        "trendlab: error: --author needs a name, recorded as the author of each change: "
+        "give one (e.g. --author 'Ada Lovelace'), or leave --author out to use "
+        "TRENDLAB_AUTHOR, else git's user.name, else the OS user (see 'cli --help')\n"
+    )
+    multi_line = (
+        "trendlab: error: {} must be a name on one line, with no control characters: "
+        "it is recorded as the author of each change (see 'cli --help')\n"
+    )
+    for author, problem in (
+        ("", blank),
+        ("   ", blank),
+        ("Ada\nLovelace", multi_line.format("--author")),
+    ):
         result = run("--author", author, "add-model", "a-2", "-m", "x")
         assert result.exit_code == 2 and result.stdout == ""
-        assert result.stderr.startswith(f"trendlab: error: Invalid value for --author: {problem}")
+        assert result.stderr == problem
+    monkeypatch.setenv("TRENDLAB_AUTHOR", "Ada\tLovelace")
+    from_env = run("add-model", "a-2", "-m", "x")
+    assert from_env.exit_code == 2 and from_env.stderr == multi_line.format("TRENDLAB_AUTHOR")
+    monkeypatch.delenv("TRENDLAB_AUTHOR")
     assert run("show", "model", "a-2").exit_code == 1
     # A blank TRENDLAB_AUTHOR is as good as unset: the default author applies.
     monkeypatch.setenv("TRENDLAB_AUTHOR", " ")

@@ -134,13 +134,23 @@ def _author(ctx: click.Context, value: str | None) -> str | None:
     if value is None:
         return None
     name = value.strip()
-    if not name and ctx.get_parameter_source("author") is ParameterSource.ENVIRONMENT:
+    from_env = ctx.get_parameter_source("author") is ParameterSource.ENVIRONMENT
+    if not name and from_env:
         return None
     if not name:
-        raise click.BadParameter("is blank: give a name", param_hint="--author")
+        raise click.UsageError(
+            "--author needs a name, recorded as the author of each change: give one "
+            "(e.g. --author 'Ada Lovelace'), or leave --author out to use TRENDLAB_AUTHOR, "
+            "else git's user.name, else the OS user",
+            ctx,
+        )
     if not name.isprintable():
-        raise click.BadParameter(
-            "must be one line of printable text: give a name", param_hint="--author"
+        # Say where the bad name came from: the environment is not on the command line.
+        given = "TRENDLAB_AUTHOR" if from_env else "--author"
+        raise click.UsageError(
+            f"{given} must be a name on one line, with no control characters: it is "
+            "recorded as the author of each change",
+            ctx,
         )
     return name
 
