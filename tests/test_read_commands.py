@@ -893,6 +893,60 @@ def test_usage_errors_are_one_line_pointing_at_the_help():
         assert "trendlab: error" not in result.output
 
 
+def test_an_option_other_commands_take_says_which_do():
+    """`log --as-of` said "No such option '--as-of'. Did you mean '--json'?": Click's
+    guess among log's own options, unrelated to what the user meant. An option trendlab
+    takes elsewhere says where; a global option given after the command says to give
+    it before; an option no command takes keeps Click's guess."""
+    as_of = "alias list, export, forecast, list, plot, price-trend, prices, query, report, show"
+    for args, message in [
+        (
+            ["log", "--as-of", "2024-01-01"],
+            f"No such option '--as-of' for log: it is an option of {as_of} "
+            "(see 'trendlab log --help')",
+        ),
+        (
+            ["alias", "add", "--as-of=2024-01-01", "gpt4", "gpt-4"],
+            f"No such option '--as-of' for alias add: it is an option of {as_of} "
+            "(see 'trendlab alias add --help')",
+        ),
+        # add-result reads its own options first (a score may be negative).
+        (
+            ["add-result", "gpt-4", "mmlu", "40", "--as-of", "2024-01-01"],
+            f"No such option '--as-of' for add-result: it is an option of {as_of} "
+            "(see 'trendlab add-result --help')",
+        ),
+        (
+            ["--as-of", "2024-01-01", "list", "models"],
+            f"No such option '--as-of' before the command: it is an option of {as_of} "
+            "(see 'trendlab --help')",
+        ),
+        (
+            ["add-price", "gpt-4", "acme", "--date", "2024-01-01"],
+            "No such option '--date' for add-price: it is an option of add-result "
+            "(see 'trendlab add-price --help')",
+        ),
+        (
+            ["log", "--db", "x.duckdb"],
+            "--db is a global option: give it before the command, as in "
+            "'trendlab --db PATH log ...' (see 'trendlab --help')",
+        ),
+        (
+            ["list", "models", "--debug"],
+            "--debug is a global option: give it before the command, as in "
+            "'trendlab --debug list ...' (see 'trendlab --help')",
+        ),
+        (
+            ["log", "--jsn"],
+            "No such option '--jsn'. (Did you mean one of: '--csv', '--json', '--jsonl'?) "
+            "(see 'trendlab log --help')",
+        ),
+    ]:
+        result = CliRunner().invoke(cli, args, prog_name="trendlab")
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"trendlab: error: {message}\n"
+
+
 def test_text_that_is_not_utf8_is_a_usage_error_that_writes_nothing(db: Path, monkeypatch):
     """Bytes no UTF-8 reads reach Python as lone surrogates (b'a\\x85b' as 'a\\udc85b'),
     which DuckDB and every file refuse: they ended in an internal error, exit 70."""

@@ -179,6 +179,22 @@ class TrendlabCommand(click.Command):
                 exc.ctx = ctx
             raise
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # Here, not in parse_args: a subclass's own parse_args may refuse an option too.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.NoSuchOption as exc:
+            elsewhere = _taken_elsewhere(exc.option_name, exc.ctx) if exc.ctx else None
+            if elsewhere is None:
+                raise
+            raise elsewhere from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -188,6 +204,60 @@ class TrendlabCommand(click.Command):
             if exc.exit_code == ExitCode.USAGE and exc.help_path is None:
                 exc.help_path = ctx.command_path
             raise
+
+
+def _taken_elsewhere(name: str, ctx: click.Context) -> click.UsageError | None:
+    """For an option `name` that ctx's command lacks but trendlab takes elsewhere, the
+    error saying where: before the command (a global option such as --db), or on which
+    commands (`log --as-of`). Click's guess at a close option of this command ('Did you
+    mean --json?') would mislead. None for an option no command takes: Click's guess
+    stands."""
+
+    def takes(command: click.Command) -> bool:
+        return any(name in p.opts or name in p.secondary_opts for p in command.params)
+
+    root = ctx.find_root()
+    path: list[str] = []
+    at = ctx
+    while at.parent is not None:
+        path.insert(0, at.info_name or "")
+        at = at.parent
+    where = " ".join(path)
+    if path and takes(root.command):
+        option = next(p for p in root.command.params if name in (*p.opts, *p.secondary_opts))
+        flag = isinstance(option, click.Option) and option.is_flag
+        value = "" if flag else f" {option.metavar or option.type.name.upper()}"
+        example = f"{root.info_name} {name}{value} {where} ..."
+        # Pointing at the group's help, where the global options are.
+        return click.UsageError(
+            f"{name} is a global option: give it before the command, as in '{example}'", root
+        )
+    takers = [" ".join(names) for names, command in _commands(root) if takes(command)]
+    if not takers:
+        return None
+    listed = ", ".join(takers)
+    if not path:
+        return click.UsageError(
+            f"No such option {name!r} before the command: it is an option of {listed}", ctx
+        )
+    return click.UsageError(
+        f"No such option {name!r} for {where}: it is an option of {listed}", ctx
+    )
+
+
+def _commands(ctx: click.Context) -> Iterator[tuple[list[str], click.Command]]:
+    """(names, command) for every command of ctx's group, subcommands too, in the
+    order of its help (a lazy group loads them all: this is for an error only)."""
+    group = ctx.command
+    assert isinstance(group, click.Group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is None:
+            continue
+        yield [name], command
+        if isinstance(command, click.Group):
+            inside = click.Context(command, info_name=name, parent=ctx)
+            yield from (([name, *names], sub) for names, sub in _commands(inside))
 
 
 class CommandGroup(TrendlabCommand, click.Group):
