@@ -40,8 +40,8 @@ TRENDLAB = (sys.executable, "-m", "trendlab", "--db")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _one_line_error(result, *expected: str) -> None:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 1, result.output
+def _one_line_error(result, *expected: str, code: int = 1) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == code, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("trendlab: error: ")
@@ -266,7 +266,7 @@ def test_a_password_in_a_uri_is_never_shown(
     _one_line_error(make_runner(f"{uri}/no_such_db")("list", "models"), masked)
     copied = run("copy", location, str(tmp_path / "backup.duckdb"))
     assert copied.exit_code == 0 and masked in copied.stderr, copied.stderr
-    _one_line_error(run("copy", location, location), "the same store", masked)
+    _one_line_error(run("copy", location, location), "the same store", masked, code=2)
     into = run("--data-path", str(tmp_path), "list", "models", "-o", str(tmp_path / "m.csv"))
     assert into.exit_code == 2 and masked in into.stderr, into.stderr
     report = tmp_path / "report.html"
@@ -431,11 +431,11 @@ def test_copy_refuses_a_destination_with_other_history(run: Run, db: Path, tmp_p
     )
     assert "init --empty" in result.stderr
     _assert_same_tables(other, before)
-    _one_line_error(make_runner(db)("copy", str(db), str(db)), "the same store")
+    _one_line_error(make_runner(db)("copy", str(db), str(db)), "the same store", code=2)
     # A password in a team store's location is never printed.
     secret = "ducklake:postgres:dbname=x host=localhost user=u password=hunter2"
     same = make_runner(db)("copy", secret, secret)
-    _one_line_error(same, "the same store")
+    _one_line_error(same, "the same store", code=2)
     assert "hunter2" not in same.stderr and "password=***" in same.stderr
     # An earlier copy changed behind trendlab's back is refused too.
     copy = tmp_path / "copy.duckdb"
@@ -447,6 +447,30 @@ def test_copy_refuses_a_destination_with_other_history(run: Run, db: Path, tmp_p
     _one_line_error(
         make_runner(db)("copy", str(db), str(copy)), "different rows in model_revisions"
     )
+
+
+def test_copying_a_store_onto_itself_is_a_usage_error_by_any_path(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`copy X X` exited 1, as a data problem; it is a mistake in the command: exit 2,
+    one line pointing at the help. The same file named another way (relative, through
+    a symbolic link, a hard link) is the same store too: a hard link was copied onto
+    as another store."""
+    symlink, hardlink = tmp_path / "symlink.duckdb", tmp_path / "hardlink.duckdb"
+    symlink.symlink_to(db)
+    hardlink.hardlink_to(db)
+    monkeypatch.chdir(db.parent)
+    before = _tables(db)
+    run = make_runner(db)
+    for dst in (str(db), db.name, f"./{db.name}", str(symlink), str(hardlink)):
+        result = run("copy", str(db), dst)
+        _one_line_error(result, "the same store", "give another DST", code=2)
+        assert result.stderr.endswith(" (see 'cli copy --help')\n"), result.stderr
+    assert f"SRC {db} and DST {hardlink} are the same store" in result.stderr
+    _assert_same_tables(db, before)
+    local = f"ducklake:{tmp_path / 'lake.ducklake'}"
+    relative = f"ducklake:{os.path.relpath(tmp_path / 'lake.ducklake')}"
+    _one_line_error(run("copy", local, relative), "the same store", code=2)
 
 
 # -- concurrent writers ---------------------------------------------------------------------

@@ -30,14 +30,21 @@ class Copied:
 
 
 def same_store(a: str, b: str) -> bool:
-    """Do two --db locations name one store?"""
-
-    def canonical(location: str) -> str:
-        if is_lake(location):
-            return "lake:" + LakeLocation.parse(location).catalog
-        return "file:" + str(Path(location).expanduser().resolve())
-
-    return canonical(a) == canonical(b)
+    """Do two --db locations name one store? A file (or a local lake's catalog file)
+    is one store by any path: relative or absolute, through a symbolic or hard link."""
+    if is_lake(a) != is_lake(b):
+        return False
+    if is_lake(a):
+        lake_a, lake_b = LakeLocation.parse(a), LakeLocation.parse(b)
+        if lake_a.file is None or lake_b.file is None:
+            return lake_a.catalog == lake_b.catalog
+        file_a, file_b = lake_a.file, lake_b.file
+    else:
+        file_a, file_b = Path(a).expanduser(), Path(b).expanduser()
+    try:
+        return file_a.samefile(file_b)
+    except OSError:  # one does not exist (yet): the paths say
+        return file_a.resolve() == file_b.resolve()
 
 
 def copy_store(src: Store, dst: Store) -> Copied:

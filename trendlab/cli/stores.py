@@ -46,11 +46,17 @@ def copy(
     """
     from trendlab import lake
     from trendlab.db import Store, store_paths
-    from trendlab.errors import TrendlabError
+    from trendlab.errors import ExitCode, TrendlabError
     from trendlab.transfer import copy_store, same_store
 
     if same_store(src, dst):
-        raise TrendlabError(f"SRC and DST are the same store ({lake.mask_password(src)})")
+        shown_src, shown_dst = lake.mask_password(src), lake.mask_password(dst)
+        both = (
+            f"SRC and DST are the same store ({shown_src})"
+            if src == dst
+            else f"SRC {shown_src} and DST {shown_dst} are the same store"
+        )
+        raise TrendlabError(f"{both}: give another DST", exit_code=ExitCode.USAGE)
     # The global data path is where this machine mounts the --db store's files: SRC's
     # when SRC is that store (a team store: a file has none), and then not also a new
     # DST's, whose files would land among the very ones it is a copy of.
