@@ -549,12 +549,17 @@ def test_price_trend_error_names_only_a_result_it_could_use(run: Run):
     add_undated_cheap_model(run)
     refused = run("price-trend", "mmlu", "--threshold", "99")
     assert refused.exit_code == 1
-    error = refused.stderr.splitlines()[-1]
+    # The undated result is told of once, in the error: a note before it said the
+    # same ("1 result on mmlu at or beyond 99 left out: ...").
+    (error,) = refused.stderr.splitlines()
     assert error.startswith(
         "trendlab: error: no priced model reaches 99 on mmlu; the best dated priced result is "
     ), error
     assert "undated-cheap" not in error
-    assert error.endswith(", and 1 priced result reaching it has no date"), error
+    assert error.endswith(
+        "; left out for want of a date: 1 priced result reaching it (give a reported_date, "
+        "or the model a release_date, with `trendlab edit`)"
+    ), error
     # Past every result, undated ones included, only the best dated one is named.
     beyond = run("price-trend", "mmlu", "--threshold", "99.5").stderr.splitlines()[-1]
     assert "the best dated priced result is " in beyond and "no date" not in beyond, beyond

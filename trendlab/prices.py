@@ -316,8 +316,8 @@ def price_trend(
         undated = undated_reaching(priced_scores, threshold, higher_is_better=higher)
         if undated:
             near += (
-                f", and {counted(undated, 'priced result')} reaching it "
-                f"{'has' if undated == 1 else 'have'} no date"
+                f"; left out for want of a date: {counted(undated, 'priced result')} reaching "
+                "it (give a reported_date, or the model a release_date, with `trendlab edit`)"
             )
         raise TrendlabError(f"no priced model reaches {threshold:g} on {slug}{near}")
     years = points.select(decimal_year(pl.col("date"))).to_series().to_numpy()

@@ -178,10 +178,11 @@ def price_trend(
         scores = store.scores(bench["slug"])
         blended = core.BlendedPrices.read(store, blend)
         day = store.reading_day
+    trend = core.price_trend(bench, scores, blended, threshold, level=level / 100, on=day)
+    # Only once there is a trend: the error of none says what no date left out itself.
     undated = core.undated_reaching_note(bench, scores, threshold)
     if undated:
         note(undated)
-    trend = core.price_trend(bench, scores, blended, threshold, level=level / 100, on=day)
     if plot_path:
         from trendlab.plot import price_trend_figure
 

@@ -343,7 +343,6 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     if read.price_facts is None:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
-    section.undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold)
     try:
         # The rate's interval at the page's level, as `price-trend --level` draws it.
         trend = core.price_trend(
@@ -355,8 +354,9 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
             on=read.price_day,
         )
     except TrendlabError as exc:
-        section.problem = exc.message
+        section.problem = exc.message  # which says what no date left out, if anything
         return section
+    section.undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold)
     svg = io.StringIO()
     price_trend_figure(trend, svg, fmt="svg", key=f"chart-price-{slug}")
     section.chart = svg.getvalue()
