@@ -592,11 +592,12 @@ def test_report_never_crossed_says_why_in_either_direction(empty_db: Path, tmp_p
 
 
 def test_report_says_why_an_elo_rating_has_no_doubling_time(empty_db: Path, tmp_path: Path):
-    """auto's exponential of an Elo rating lists no doubling time, and says why, as
-    `trendlab forecast` does."""
+    """An exponential of an Elo rating (auto's choice where it backtests best) lists no
+    doubling time, and says why, as `trendlab forecast` does."""
     run = make_runner(empty_db)
-    scores = [1100.0 + 40 * i for i in range(6)]
-    write_benchmark(run, tmp_path, "arena", monthly(date(2022, 1, 1), 6), scores,
+    days = monthly(date(2019, 1, 1), 36)
+    scores = [100.0 * 1.6 ** ((d - days[0]).days / 365) for d in days]
+    write_benchmark(run, tmp_path, "arena", days, scores,
                     unit="elo", floor=None, ceiling=None)  # fmt: skip
     result = run("report", "--benchmark", "arena", "-o", "-")
     assert result.exit_code == 0, result.stderr

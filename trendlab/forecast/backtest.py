@@ -34,7 +34,7 @@ from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 6
+METHOD_VERSION = 7
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 
@@ -110,7 +110,7 @@ def run(
     known: Store.known_points for the plan's origins; now: the benchmark's series as
     known today (the truth), with the plan's setting applied.
     """
-    space = space_for(scale.bounded, now.points.get_column("v").to_numpy())
+    space = space_for(scale, now.points.get_column("v").to_numpy())
     to_space = SPACES[space][0]
     truth = now.points.select("date", "v").sort("date").with_columns(pl.col("v").cum_max())
     rows: list[dict[str, Any]] = []

@@ -2,7 +2,8 @@
 
 A backtest forecast is summarised by the centre and spread of its raw paths in the
 calibration space (space_for: logit of z on a bounded benchmark; without a ceiling,
-log of a positive metric, minus its log when lower is better, else v itself): e_med,
+log of a positive metric whose 0 means none of it, minus its log when lower is better,
+else v itself): e_med,
 the median, and e_scale, half the 16-84 % range. What happened is e_act. The
 normalised residual r = (e_act - e_med) / e_scale says how far out, in units of the
 forecast's own spread, the truth landed.
@@ -25,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast.families import SPACES, exponential_space
+from trendlab.series import Scale
 
 MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
 # The least spread a raw forecast is taken to have, in the calibration space (logit or
@@ -51,12 +53,14 @@ def pool_of(space: str) -> str:
     return "log" if space == "neglog" else space
 
 
-def space_for(bounded: bool, v: np.ndarray) -> str:
-    """The calibration space of a series with values v: logit on a bounded benchmark,
-    else where an exponential is a line (log, neglog), else identity."""
-    if bounded:
+def space_for(scale: Scale, v: np.ndarray) -> str:
+    """The calibration space of a series with values v: logit on a bounded benchmark;
+    else, where 0 is none of what is measured (Scale.true_zero), where an exponential is
+    a line (log, neglog); else identity. An Elo rating changes by steps, not factors:
+    its 0 is a convention, so its log would measure nothing."""
+    if scale.bounded:
         return "logit"
-    return exponential_space(v) or "identity"
+    return (exponential_space(v) if scale.true_zero else None) or "identity"
 
 
 def summarize(paths: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:

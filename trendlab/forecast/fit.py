@@ -17,9 +17,10 @@ from trendlab.series import Series
 def default_family(series: Series) -> str:
     """The family to use with no backtest to choose by: the straight line of the
     series' calibration space. Logistic on a bounded benchmark; without a ceiling,
-    exponential when the scores are all of one sign, else linear."""
+    exponential when the scores are all of one sign and 0 is none of what is measured
+    (not on an Elo rating: Scale.true_zero), else linear."""
     v = series.points.get_column("v").to_numpy()
-    return DEFAULT_FAMILY_BY_SPACE[space_for(series.scale.bounded, v)]
+    return DEFAULT_FAMILY_BY_SPACE[space_for(series.scale, v)]
 
 
 def families_for(series: Series) -> tuple[str, ...]:

@@ -53,7 +53,7 @@ def _compute(job: _Job, plan: bt.Plan) -> Backtest:
     from trendlab.forecast.fit import families_for
 
     rows = bt.run(job.scale, job.known, job.now, plan, families_for(job.now))
-    space = space_for(job.scale.bounded, job.now.points.get_column("v").to_numpy())
+    space = space_for(job.scale, job.now.points.get_column("v").to_numpy())
     return Backtest(job.scale, space, rows)
 
 
@@ -118,7 +118,7 @@ def read_backtests(
             # named on its own gets the error. Too little history is cached, so it is
             # not read again; refused records are not, so the reason is never stale.
             empty = pl.DataFrame(schema=bt.ROW_SCHEMA)
-            space = space_for(scale.bounded, np.ones(1))  # no rows: never calibrated on
+            space = space_for(scale, np.ones(1))  # no rows: never calibrated on
             if isinstance(error, RefusedData):
                 pending.found[slug] = Backtest(scale, space, empty, refused=error.message)
             else:
