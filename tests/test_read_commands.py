@@ -260,6 +260,28 @@ def test_query_as_of_reads_the_history_tables_as_they_were(run: Run):
     assert now["everything"] - then["everything"] == 2
 
 
+def test_a_time_log_shows_reads_the_database_with_that_changeset(run: Run):
+    """log and history show a changeset's time to the second; given back to --as-of or
+    --since, that time is the end of its second (as a date is the end of its day), so it
+    includes the changeset rather than stopping a fraction of a second before it."""
+    assert run("add-model", "timed-model", "-m", "timed").exit_code == 0
+    table = run("log", "--limit", "1").stdout.splitlines()
+    changeset, day, clock = table[2].split()[:3]
+    shown = f"{day} {clock}"
+    assert len(clock) == 8, table  # HH:MM:SS, no fraction
+    then = run("show", "model", "timed-model", "--as-of", shown, "--json")
+    assert then.exit_code == 0, then.stderr
+    assert json.loads(then.stdout)["slug"] == "timed-model"
+    # Since the time shown is since the changeset: nothing after it.
+    for since in (shown, changeset):
+        changed = run("diff", "--since", since, "--json")
+        assert (changed.exit_code, json.loads(changed.stdout)) == (0, []), changed.stderr
+    # To the minute, the end of the minute; a fraction of a second is that moment.
+    assert run("show", "model", "timed-model", "--as-of", shown[:16]).exit_code == 0
+    before = run("show", "model", "timed-model", "--as-of", f"{shown}.000000")
+    assert before.exit_code == 1 and "no current model 'timed-model'" in before.stderr
+
+
 @pytest.mark.parametrize("name", sorted(named_queries()))
 @both_stores
 def test_every_named_query_runs_on_the_seeds(run: Run, name: str):

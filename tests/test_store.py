@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -129,6 +130,18 @@ def test_as_of_parsing(db: Path):
         end_of_day = store.parse_as_of("2024-01-01")
         assert (end_of_day.date().isoformat(), end_of_day.hour) == ("2024-01-01", 23)
         assert store.parse_as_of("2024-01-01T12:30:00+02:00").hour == 10
+        # A time is the end of its last unit given, as a date is the end of its day.
+        ends = {
+            "2024-01-01 12:30:05": datetime(2024, 1, 1, 12, 30, 5, 999_999),
+            "2024-01-01T12:30": datetime(2024, 1, 1, 12, 30, 59, 999_999),
+            "2024-01-01T12": datetime(2024, 1, 1, 12, 59, 59, 999_999),
+            "2024-01-01T123005Z": datetime(2024, 1, 1, 12, 30, 5, 999_999),
+            "2024-01-01T12:30:05+05:30": datetime(2024, 1, 1, 7, 0, 5, 999_999),
+            "2024-01-01T12:30:05.25": datetime(2024, 1, 1, 12, 30, 5, 250_000),
+            "2024-01-01T12:30:05.000000": datetime(2024, 1, 1, 12, 30, 5),
+            "9999-12-31T23:59:59": datetime.max,
+        }
+        assert {text: store.parse_as_of(text) for text in ends} == ends
         with pytest.raises(TrendlabError, match="not a date, a timestamp or a changeset"):
             store.parse_as_of("yesterday")
         with pytest.raises(TrendlabError, match="not a valid date"):

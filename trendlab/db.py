@@ -433,8 +433,10 @@ class Store:
         return rows[0][0], rows[0][1]
 
     def parse_as_of(self, text: str, option: str = "--as-of") -> datetime:
-        """A moment of recording, as `option` gives it: a date (end of that day, UTC), a
-        timestamp, or a changeset id."""
+        """A moment of recording, as `option` gives it: a year or a date (the end of it,
+        UTC), a timestamp (the end of its last unit given: 12:30:05 is up to 12:30:05.999999,
+        12:30 up to 12:30:59.999999; with a fraction of a second, that moment), or a
+        changeset id."""
         text = text.strip()
         # A year; four digits with a leading 0 are the start of a changeset id (ids
         # begin with the time they were made, in hex), not a year before 1000.
@@ -463,6 +465,17 @@ class Store:
                 f"{option}: {text!r} is not a date, a timestamp or a changeset id",
                 exit_code=ExitCode.USAGE,
             ) from None
+        given = re.split(r"[+-]", text.replace("Z", "+00:00")[11:])[0]
+        if not re.search(r"[.,]", given):
+            # The end of the hour, minute or second given, as a date is the end of its
+            # day: `log` and `history` show a changeset's time to the second, and that
+            # time, given back, must include the changeset, not stop just before it.
+            units = len(re.findall(r"[0-9]", given)) // 2  # 1: an hour, 2: a minute, 3: a second
+            stamp = stamp.replace(
+                minute=59 if units == 1 else stamp.minute,
+                second=59 if units <= 2 else stamp.second,
+                microsecond=999_999,
+            )
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(UTC).replace(tzinfo=None)
         return stamp

@@ -12,8 +12,8 @@ from trendlab.cli.options import Settings, TrendlabCommand, kind_choice, note, o
     "--since",
     required=True,
     metavar="CHANGESET",
-    help="A changeset id (or prefix), a date (its end, UTC) or a timestamp: show what "
-    "changed after it.",
+    help="A changeset id (or prefix), a date or a timestamp (its end, UTC: 12:30:05 is "
+    "up to 12:30:05.999999): show what changed after it.",
 )
 @click.option(
     "--kind", "kind_name", metavar="KIND", type=kind_choice(), help="Only this kind of record."

@@ -646,8 +646,8 @@ def check_figure_path(path: str, option: str) -> None:
 as_of_option = click.option(
     "--as-of",
     metavar="WHEN",
-    help="Read the database as it was at WHEN: a year or a date (its end, UTC), a "
-    "timestamp or a changeset id.",
+    help="Read the database as it was at WHEN: a year, a date or a timestamp (its end, "
+    "UTC: 12:30:05 is up to 12:30:05.999999) or a changeset id.",
 )
 
 
