@@ -13,7 +13,14 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Run, both_stores, make_runner, process_imports
+from tests.conftest import (
+    Run,
+    both_stores,
+    changeset_around,
+    make_runner,
+    process_imports,
+    revise_around,
+)
 from trendlab.cli import cli
 from trendlab.cli.options import FiniteFloat, WholeNumber
 from trendlab.db import Store
@@ -349,6 +356,57 @@ def test_check_finds_violations_written_around_trendlab(run: Run, store_location
     assert "2 current records" in problems
     assert "key differs from slug gpt-4" in problems
     assert "key differs from its model, benchmark, setting and source_url" in problems
+
+
+def test_check_finds_values_no_write_would_store(run: Run, db: Path):
+    """Values written around trendlab that its write path refuses: check puts every
+    current record through the same field rules, so a database it passes exports a file
+    that imports back."""
+    store = Store.open(db, read_only=False)
+    con = store.con
+    cs = changeset_around(con)
+    revise_around(con, cs, "model_revisions", "gpt-4", release_date="2099-01-01", parameters=-5)
+    revise_around(con, cs, "result_revisions", "r_295bfd38b5bc2457", score=float("nan"))
+    revise_around(
+        con, cs, "result_revisions", "r_f80593d3a1c0839f", setting="", source_kind="Paper"
+    )
+    revise_around(
+        con,
+        cs,
+        "price_revisions",
+        "p_3b1353eadb7c3b01",
+        input_usd_per_mtok=None,
+        output_usd_per_mtok=None,
+    )
+    revise_around(con, cs, "benchmark_revisions", "mmlu", url="ftp://example.org", notes=" x ")
+    store.close()
+    result = run("check", "--json")
+    assert result.exit_code == 1, result.stderr
+    found = {(v["check"], v["key"], v["problem"]) for v in json.loads(result.stdout)}
+    today = datetime.now(UTC).date()
+    assert {
+        ("field_rules", "gpt-4", f"release_date: '2099-01-01' is after today ({today}, UTC)"),
+        ("field_rules", "gpt-4", "parameters: '-5.0' must be greater than 0"),
+        ("field_rules", "r_295bfd38b5bc2457", "score: 'NaN' is not a finite number"),
+        (
+            "field_rules",
+            "r_f80593d3a1c0839f",
+            "setting: '' is empty or padded with spaces (unknown is NULL)",
+        ),
+        (
+            "field_rules",
+            "r_f80593d3a1c0839f",
+            "source_kind: 'Paper' is not one of paper, leaderboard, independent, self-reported",
+        ),
+        (
+            "field_rules",
+            "p_3b1353eadb7c3b01",
+            "a price needs input_usd_per_mtok or output_usd_per_mtok",
+        ),
+        ("field_rules", "mmlu", "url: 'ftp://example.org' is not an http(s) URL"),
+        ("field_rules", "mmlu", "notes: ' x ' is empty or padded with spaces (unknown is NULL)"),
+    } <= found
+    assert len(found) == 8, found  # and nothing else
 
 
 @both_stores

@@ -908,12 +908,17 @@ class Store:
                 )
 
     def check(self) -> pl.DataFrame:
-        """Run every audit in queries/checks/: the rows they return are violations.
+        """Run every audit in queries/checks/: the rows they return are violations. Then
+        put every current record through the write path's field rules (validate's
+        stored_errors, as the check field_rules): a value no write stores was written
+        around trendlab.
 
         The audits may call `fold(text)` and `nfkc(text)` (see use_text_functions), so
         that they find what the write path refuses.
         """
         import polars as pl
+
+        from trendlab.validate import stored_errors
 
         self.use_text_functions()
         frames = []
@@ -931,6 +936,10 @@ class Store:
                     pl.col("problem").cast(pl.String),
                 )
             )
+        for kind in KINDS.values():
+            current = self.frame(f"SELECT {', '.join(kind.view_columns)} FROM {kind.name}")
+            found = stored_errors(kind, current)
+            frames.append(found.select(pl.lit("field_rules").alias("check"), pl.all()))
         return (
             pl.concat(frames)
             if frames

@@ -802,3 +802,64 @@ def joined_errors(parts: list[pl.DataFrame]) -> pl.DataFrame:
         )
         .sort(ROW)
     )
+
+
+def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
+    """(kind, key, problem) for each value of these current records that no write
+    through trendlab stores, so one written around it (in SQL, by another tool):
+    `records` is the kind's current-state view, its key column and every field.
+
+    Each field goes through the write path's own rules, as its text: its type (a finite
+    number, a real date, true or false), a number above 0, a date in 1900-2100 and not
+    after today, a slug's or a URL's form, one of a choice's values as written. Text is
+    never empty or padded with spaces (every write trims it, and stores unknown as
+    NULL), and a price has an input or an output price. What another audit reports is
+    left to it: the model or benchmark a record names (01-03, 09), a name that is not
+    one line (09, 14, 15), a score or bound outside its unit (04, 05).
+    """
+    key = kind.key_column
+    named = {"model"} if kind.name in MODEL_REFS else set()
+    if kind is RESULTS:
+        named.add("benchmark")
+    fields = [
+        replace(f, one_line=False, key_text=False, lookup_name=False)
+        for f in kind.fields
+        if f.name not in named
+    ]
+    raw = records.select(
+        pl.col(key).alias("key"), *(pl.col(f.name).cast(pl.String) for f in fields)
+    )
+    rules: list[tuple[pl.Expr, pl.Expr]] = []
+    for f in fields:
+        value = pl.col(f.name)
+        told = pl.lit(f"{f.name}: ") + _quoted(value)
+        if f.type == "choice":
+            # The write path lowercases a choice: Paper is stored as paper.
+            rules.append(
+                (
+                    value.is_not_null() & ~value.is_in(f.choices),
+                    told + pl.lit(f" is not one of {', '.join(f.choices)}"),
+                )
+            )
+        else:
+            rules.extend(_field_rules(f, value)[1])
+        if f.type == "text":  # a slug, URL or choice with spaces breaks its own rule
+            rules.append(
+                (
+                    value.is_not_null() & ((value == "") | (value.str.strip_chars() != value)),
+                    told + pl.lit(" is empty or padded with spaces (unknown is NULL)"),
+                )
+            )
+    broken = raw.filter(pl.any_horizontal(mask for mask, _ in rules))  # usually none
+    found = [
+        broken.filter(mask).select(pl.lit(kind.name).alias("kind"), "key", message.alias("problem"))
+        for mask, message in rules
+    ]
+    if kind is PRICES:  # a benchmark's bounds are 05_benchmark_bounds's
+        indexed = records.with_row_index(ROW)
+        found.append(
+            merged_errors(kind, indexed, units={})
+            .join(indexed.select(ROW, pl.col(key).alias("key")), on=ROW)
+            .select(pl.lit(kind.name).alias("kind"), "key", pl.col("message").alias("problem"))
+        )
+    return pl.concat(found).sort("key", maintain_order=True)
