@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import click
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -85,6 +86,36 @@ def test_the_readme_tour_runs_as_written(db: Path, tmp_path: Path, monkeypatch: 
         assert words[0] == "trendlab"
         result = CliRunner().invoke(cli, ["--db", str(db), *words[1:]])
         assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
+
+
+def test_the_readme_sql_runs_in_another_client_and_answers(db: Path):
+    """Every SQL example of the README runs in a plain DuckDB connection (read-only,
+    in a time zone far from UTC) on a seeded database and answers as it says."""
+    edited = CliRunner().invoke(
+        cli,
+        ["--db", str(db), "--author", "alice", "edit", "model", "gpt-4", "--set",
+         "parameters=1.8e12", "-m", "a rumour"],
+    )  # fmt: skip
+    assert edited.exit_code == 0, edited.stderr
+    blocks = README.read_text(encoding="utf-8").split("```sql")[1:]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'Pacific/Kiritimati'")  # UTC+14
+        answers = [
+            con.execute(statement.query).fetchall()
+            for block in blocks
+            for statement in con.extract_statements(block.split("```", 1)[0])
+        ]
+    finally:
+        con.close()
+    assert len(answers) == 3
+    as_of, gpt4, alice = answers
+    assert as_of == []  # a moment before this database was made
+    assert [(r[0], r[1], r[3], r[4]) for r in gpt4] == [
+        (1, "insert", "seeder", "load seed data"),
+        (2, "update", "alice", "a rumour"),
+    ]
+    assert [r[1:] for r in alice] == [("a rumour", "models", "gpt-4", "update")]
 
 
 def test_the_top_level_help_example_runs_on_a_seeded_database(db: Path):
