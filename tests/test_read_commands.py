@@ -358,6 +358,30 @@ def test_check_finds_violations_written_around_trendlab(run: Run, store_location
     assert "key differs from its model, benchmark, setting and source_url" in problems
 
 
+def test_results_list_and_export_with_two_current_models_of_one_slug(run: Run, db: Path):
+    """Two current models with one slug (written around trendlab): the results still
+    list and export, dated by the model's release, and check says what is wrong."""
+    store = Store.open(db, read_only=False)
+    cs = changeset_around(store.con)
+    store.con.execute(
+        "INSERT INTO model_revisions (changeset_id, key, revision, op, slug, release_date) "
+        "VALUES (?, 'gpt-4-again', 1, 'insert', 'gpt-4', DATE '2020-01-01')",
+        [cs],
+    )
+    seeded = store.scalar("SELECT count(*) FROM results")
+    store.close()
+    listed = run("list", "results", "--model", "gpt-4", "--since", "2020-01-01", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout)
+    exported = run("export", "results", "--csv")
+    assert exported.exit_code == 0, exported.stderr
+    assert len(exported.stdout.splitlines()) == seeded + 1
+    check = run("check", "--json")
+    assert check.exit_code == 1
+    assert {"check": "06_duplicate_current_keys", "kind": "models", "key": "gpt-4",
+            "problem": "2 current records"} in json.loads(check.stdout)  # fmt: skip
+
+
 def test_check_finds_values_no_write_would_store(run: Run, db: Path):
     """Values written around trendlab that its write path refuses: check puts every
     current record through the same field rules, so a database it passes exports a file
