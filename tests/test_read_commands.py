@@ -358,6 +358,28 @@ def test_check_finds_violations_written_around_trendlab(run: Run, store_location
     assert "key differs from its model, benchmark, setting and source_url" in problems
 
 
+def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
+    """A changeset written by hand with an id of its own: --as-of cannot name it, and
+    once trendlab writes after it, its id still sorts last, so the data versions that
+    key the forecast cache would stop moving; check says so."""
+    store = Store.open(db, read_only=False)
+    store.con.execute(
+        "INSERT INTO changesets VALUES ('manual-1', now()::TIMESTAMP, 'me', 'by hand')"
+    )
+    store.close()
+    assert run("add-model", "after-manual", "-m", "later").exit_code == 0
+    later = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
+    check = run("check", "--json")
+    assert check.exit_code == 1, check.stderr
+    found = [(v["check"], v["key"], v["problem"]) for v in json.loads(check.stdout)]
+    assert [f[:2] for f in found] == [("16_changeset_ids", "manual-1")] * 2
+    assert found[0][2] == "id is not 18 hex digits as trendlab makes them"
+    assert found[1][2].startswith(
+        f"id sorts after {later['changeset']}, a changeset recorded after it ("
+        f"{later['recorded_at'][:19].replace('T', ' ')}"
+    )
+
+
 def test_results_list_and_export_with_two_current_models_of_one_slug(run: Run, db: Path):
     """Two current models with one slug (written around trendlab): the results still
     list and export, dated by the model's release, and check says what is wrong."""

@@ -1,0 +1,19 @@
+-- Changesets whose ids trendlab cannot rely on (written around it, by hand or by
+-- another tool): an id not of trendlab's form (18 hex digits, the first 14 the
+-- microsecond it was made) cannot be named by --as-of or diff --since; an id that
+-- sorts after a changeset recorded later breaks the order ids are read in, by the
+-- current-state views between two revisions with one number, and by each benchmark's
+-- data version, which takes the greatest id touching it as its latest change (so the
+-- forecast cache would not see the later changes).
+SELECT 'changesets' AS kind, id AS key,
+       'id is not 18 hex digits as trendlab makes them' AS problem
+FROM changesets WHERE NOT regexp_full_match(id, '[0-9a-f]{18}')
+UNION ALL
+SELECT 'changesets', id,
+       'id sorts after ' || later || ', a changeset recorded after it (' || later_at || ')'
+FROM (
+    SELECT id, recorded_at, lead(id) OVER w AS later, lead(recorded_at) OVER w AS later_at
+    FROM changesets WINDOW w AS (ORDER BY recorded_at, id)
+)
+WHERE id > later
+ORDER BY kind, key, problem;
