@@ -258,7 +258,10 @@ def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, draw
     assert run("plot", "gsm8k", "--setting", "8-shot", "-o", target).exit_code == 0
     assert run("plot", "mmlu", "--all", "-o", target).exit_code == 0
     assert run("plot", "mmlu", "-o", target).exit_code == 0
-    setting, every, frontier = ([ax.get_title(loc="left"), *_texts(ax)] for ax in drawn)
+    # The subtitle is wrapped to the axes' width: read its lines as one.
+    setting, every, frontier = (
+        [ax.get_title(loc="left"), *(t.replace("\n", " ") for t in _texts(ax))] for ax in drawn
+    )
     assert setting[0].startswith('GSM8K (percent), settings containing "8-shot": frontier')
     assert every[0].startswith("MMLU (percent): all results and")
     assert any("; a typical result's median" in t for t in every)
@@ -268,6 +271,36 @@ def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, draw
     for args, texts in ((["--all"], every), ([], frontier)):
         table = run("forecast", "mmlu", *args).stdout.splitlines()[0]
         assert table.startswith("MMLU (mmlu): ") and table.removeprefix("MMLU (mmlu): ") in texts
+
+
+def test_a_long_subtitle_is_wrapped_within_the_axes_under_the_title(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A forecast's summary (190 characters for an ensemble with points left out at
+    the floor) ran on one line past the axes, under the legend and off the figure."""
+    measured: list[tuple[Any, Any, Any]] = []
+    save = plot._save
+
+    def measure(fig: Any, target: Any, fmt: str | None) -> None:
+        save(fig, target, fmt)
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        subtitle = next(t for t in ax.texts if t.get_text().startswith("ensemble fitted on"))
+        measured.append(
+            (
+                subtitle.get_window_extent(renderer),
+                ax._left_title.get_window_extent(renderer),  # set_title(loc="left")
+                ax.get_window_extent(renderer),
+            )
+        )
+
+    monkeypatch.setattr(plot, "_save", measure)
+    target = str(tmp_path / "fm.png")
+    result = run("plot", "frontiermath-tier-4", "--family", "ensemble", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    (subtitle, title, frame) = measured[0]
+    assert subtitle.x0 >= frame.x0 - 1 and subtitle.x1 <= frame.x1 + 1, (subtitle, frame)
+    assert subtitle.y0 >= frame.y1 and title.y0 >= subtitle.y1 - 1, (title, subtitle)
 
 
 @pytest.mark.parametrize(

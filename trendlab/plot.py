@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 SUFFIXES = (".png", ".svg")
 FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
 LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
+SUBTITLE_CHARS = 130  # a subtitle line as wide as the axes, at its 7.5 points
+SUBTITLE_LINE_POINTS = 10  # the height of one such line, for the title to clear it
 NOTE_CHARS = 36  # the longest line of small print that fits the legend's margin
 NOTE_ITEMS = 5  # thresholds listed in a note, the last line saying how many more
 Target = str | os.PathLike[str] | IO[Any]
@@ -240,10 +242,13 @@ def _short(label: str) -> str:
 
 
 def _titles(ax: Axes, title: str, subtitle: str) -> None:
-    """The title, and under it a smaller line saying how to read the figure."""
-    ax.set_title(_text(title), loc="left", fontsize=11, pad=16)
+    """The title, and under it smaller lines saying how to read the figure, wrapped to
+    the axes' width (a forecast's summary runs past it, into the legend and off the
+    figure's edge)."""
+    lines = textwrap.wrap(_text(subtitle), SUBTITLE_CHARS)
+    ax.set_title(_text(title), loc="left", fontsize=11, pad=6 + SUBTITLE_LINE_POINTS * len(lines))
     ax.text(
-        0, 1.012, _text(subtitle), transform=ax.transAxes, fontsize=7.5, color="0.35", va="bottom"
+        0, 1.012, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color="0.35", va="bottom"
     )
 
 
