@@ -708,8 +708,9 @@ def test_an_s_curve_fits_only_the_points_above_the_floor(run: Run):
                 refused = run("forecast", "rose", "--family", "logistic")
                 assert refused.exit_code == 1 and refused.stderr.startswith(
                     "trendlab: error: rose: only 1 of its frontier points is above the floor "
-                    "25 (chance level), and the logistic family needs 2: a score at or below "
-                    "chance has no finite logit"
+                    "25 (chance level), and the logistic family needs 3 (the frontier's level "
+                    "at a later result counts as one): a score at or below chance has no "
+                    "finite logit"
                 ), refused.stderr
                 _ok(run("forecast", "rose", "--family", "linear"))
     for family in ("logistic", "gompertz", "ensemble"):
@@ -736,8 +737,34 @@ def test_an_s_curve_fits_only_the_points_above_the_floor(run: Run):
     rows = json.loads(_ok(run("backtest", "rose", "--start", "2023-10-01", "--every", "3",
                               "--horizons", "3", "--family", "logistic", "--json")))["rows"]  # fmt: skip
     n = {r["family"]: r["n"] for r in rows}
-    # Origins 2023-10 to 2025-04; before 2024-04 only one result above chance.
-    assert n["linear"] == 7 and n["logistic"] == 5, n
+    # Origins 2023-10 to 2025-04; before 2024-10 fewer than three results above chance.
+    assert n["linear"] == 7 and n["logistic"] == 3, n
+
+
+def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
+    """With two frontier points above the floor, the latest result the second, an
+    S-curve of two parameters passed through both: no residual, no coefficient spread,
+    and an 80 % interval of width 0 (73.19 [73.19, 73.19] half a year on, the crossing
+    certain to the day). It needs the 3 points any trend needs, above the floor (the
+    frontier's level at a later result is one, as it is for any family); a line still
+    fits all four."""
+    _new_benchmark(run, "two-up", ("10", "20", "40", "55"), "--unit", "percent", "--floor", "25")
+    for family in ("auto", "logistic", "logistic4", "gompertz", "ensemble"):
+        refused = run("forecast", "two-up", "--family", family)
+        assert refused.exit_code == 1 and refused.stdout == "", (family, refused.stdout)
+        assert refused.stderr.startswith(
+            "trendlab: error: two-up: only 2 of its frontier points are above the floor 25 "
+            f"(chance level), and the {'ensemble' if family == 'auto' else family} family "
+            "needs 3 (the frontier's level at a later result counts as one): "
+        ), refused.stderr
+    line = json.loads(_ok(run("forecast", "two-up", "--family", "linear", "--json")))
+    assert line["fitted_on"]["points"] == 4
+    # A later result that does not beat the best shows the frontier holding: a third point.
+    _ok(run("add-result", "gpt-4", "two-up", "50", "--date", "2026-06-01",
+            "--source-url", "https://example.org/two-up/later", "-m", "t"))  # fmt: skip
+    doc = json.loads(_ok(run("forecast", "two-up", "--family", "logistic", "--json")))
+    assert doc["fitted_on"]["left_out"] == 2
+    assert all(p["lower"] < p["upper"] for p in doc["forecast"])
 
 
 def test_an_s_curve_on_a_metric_with_one_bound_is_refused_as_such(run: Run):

@@ -34,7 +34,7 @@ from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 7
+METHOD_VERSION = 8
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 

@@ -11,7 +11,7 @@ from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE, Curve, fit_family
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Forecast
-from trendlab.series import Series
+from trendlab.series import MIN_POINTS, Series
 
 
 def default_family(series: Series) -> str:
@@ -55,10 +55,12 @@ def forecast(
     return Forecast(series, curve, axis, paths, level=level, calibration=described)
 
 
-# Frontier points above the floor an S-curve needs: two levels to give it a slope. (The
-# series has at least 3 points in all; those at or below the floor say only that the
-# frontier was still at chance, which every S-curve's tail agrees with.)
-MIN_ABOVE_FLOOR = 2
+# Points above the floor an S-curve fits at the least: as many as any trend (those at
+# or below the floor say only that the frontier was still at chance, which every
+# S-curve's tail agrees with). Two are not enough: a curve of two parameters passes
+# through both, leaving no residual and no spread in its coefficients, so its interval
+# is a point. The frontier's level at a later result is one (see Series.fit_data).
+MIN_ABOVE_FLOOR = MIN_POINTS
 
 
 def fit_data(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
@@ -71,18 +73,19 @@ def fit_data(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
     if not (scale.bounded and family in S_CURVES):
         return series.fit_data()
     x, v = series.fit_data(above_floor=True)
-    above = series.fitted(above_floor=True).height
-    if above >= MIN_ABOVE_FLOOR:
+    if len(x) >= MIN_ABOVE_FLOOR:
         return x, v
     assert scale.floor is not None
+    above = series.fitted(above_floor=True).height
     side = "above" if scale.higher_is_better else "below"
     what = "frontier point" if series.frontier else "result"
     some = "none" if above == 0 else f"only {above}"
+    later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s {'is' if above == 1 else 'are'} {side} the floor "
-        f"{scale.floor:g} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}: a "
-        "score at or below chance has no finite logit, so an S-curve fits only the points "
-        "above it; use --family linear, or check the floor with "
+        f"{scale.floor:g} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}"
+        f"{later}: a score at or below chance has no finite logit, so an S-curve fits only "
+        "the points above it; use --family linear, or check the floor with "
         f"`trendlab show benchmark {scale.slug}`"
     )
 
