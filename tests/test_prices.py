@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -563,6 +564,23 @@ def test_price_trend_error_names_only_a_result_it_could_use(run: Run):
     # Past every result, undated ones included, only the best dated one is named.
     beyond = run("price-trend", "mmlu", "--threshold", "99.5").stderr.splitlines()[-1]
     assert "the best dated priced result is " in beyond and "no date" not in beyond, beyond
+
+
+def test_price_trend_says_what_no_date_leaves_out_when_too_few_points_are_left(run: Run):
+    """Only the error of no priced model reaching the threshold says what no date left
+    out; the note saying it went with every other error too. At 87 one dated priced
+    model reaches it, and an undated one would make a second point: the error said
+    only 'a trend needs at least 3 price points, there is 1', here and in the report."""
+    add_undated_cheap_model(run)
+    refused = run("price-trend", "mmlu", "--threshold", "87")
+    assert refused.exit_code == 1
+    note, error = refused.stderr.splitlines()
+    assert note.startswith("1 result on mmlu at or beyond 87 left out: no reported_date"), note
+    assert error == "trendlab: error: a trend needs at least 3 price points, there is 1"
+    page = run("report", "--benchmark", "gsm8k", "--price-threshold", "87", "-o", "-").stdout
+    prices = page[page.index('<section id="prices">') :]
+    assert "No price trend: a trend needs at least 3 price points, there is 1." in prices
+    assert f'<p class="muted">Price trend: {html.escape(note)}.</p>' in prices
 
 
 def test_price_trend_says_what_no_date_leaves_out(run: Run):

@@ -281,6 +281,12 @@ class PriceTrend:
         }
 
 
+class NoPricedModelReaches(TrendlabError):
+    """price_trend's error when no dated priced model reaches the threshold. It says
+    itself how many priced results reaching it no date places, so the note of
+    undated_reaching_note, which goes with a trend or any other error, does not."""
+
+
 def price_trend(
     benchmark: dict[str, Any],
     scores: pl.DataFrame,
@@ -319,7 +325,7 @@ def price_trend(
                 f"; left out for want of a date: {counted(undated, 'priced result')} reaching "
                 "it (give a reported_date, or the model a release_date, with `trendlab edit`)"
             )
-        raise TrendlabError(f"no priced model reaches {threshold:g} on {slug}{near}")
+        raise NoPricedModelReaches(f"no priced model reaches {threshold:g} on {slug}{near}")
     years = points.select(decimal_year(pl.col("date"))).to_series().to_numpy()
     fit = fit_decline(years, points.get_column(BLENDED).to_numpy(), level=level)
     capable = capable_models(scores, threshold, higher_is_better=higher)

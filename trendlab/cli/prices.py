@@ -168,6 +168,7 @@ def price_trend(
       trendlab price-trend gpqa-diamond --threshold 50 --json --plot gpqa-prices.png
     """
     from trendlab import prices as core
+    from trendlab.errors import TrendlabError
     from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json
 
@@ -178,9 +179,13 @@ def price_trend(
         scores = store.scores(bench["slug"])
         blended = core.BlendedPrices.read(store, blend)
         day = store.reading_day
-    trend = core.price_trend(bench, scores, blended, threshold, level=level / 100, on=day)
-    # Only once there is a trend: the error of none says what no date left out itself.
     undated = core.undated_reaching_note(bench, scores, threshold)
+    try:
+        trend = core.price_trend(bench, scores, blended, threshold, level=level / 100, on=day)
+    except TrendlabError as exc:
+        if undated and not isinstance(exc, core.NoPricedModelReaches):  # which says it
+            note(undated)
+        raise
     if undated:
         note(undated)
     if plot_path:

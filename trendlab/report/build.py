@@ -343,6 +343,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     if read.price_facts is None:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
+    undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold)
     try:
         # The rate's interval at the page's level, as `price-trend --level` draws it.
         trend = core.price_trend(
@@ -354,9 +355,11 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
             on=read.price_day,
         )
     except TrendlabError as exc:
-        section.problem = exc.message  # which says what no date left out, if anything
+        section.problem = exc.message
+        if not isinstance(exc, core.NoPricedModelReaches):  # which says it
+            section.undated = undated
         return section
-    section.undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold)
+    section.undated = undated
     svg = io.StringIO()
     price_trend_figure(trend, svg, fmt="svg", key=f"chart-price-{slug}")
     section.chart = svg.getvalue()
