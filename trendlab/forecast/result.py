@@ -429,10 +429,6 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _finite(x: float) -> float | None:
-    return float(x) if math.isfinite(x) else None
-
-
 def _plain(value: Any) -> Any:
     """Dates as YYYY-MM-DD, floats rounded for reading (to significant digits where
     four decimals would lose them), NaN as null."""
