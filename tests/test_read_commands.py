@@ -1062,6 +1062,11 @@ def test_an_option_other_commands_take_says_which_do():
             "--debug is a global option: give it before the command, as in "
             "'trendlab --debug list ...' (see 'trendlab --help')",
         ),
+        # It shows the version and exits: 'trendlab --version log ...' never runs log.
+        (
+            ["log", "-V"],
+            "-V is a global option that acts alone: 'trendlab -V' (see 'trendlab --help')",
+        ),
         (
             ["log", "--jsn"],
             "No such option '--jsn'. (Did you mean one of: '--csv', '--json', '--jsonl'?) "

@@ -225,6 +225,10 @@ def _taken_elsewhere(name: str, ctx: click.Context) -> click.UsageError | None:
     where = " ".join(path)
     if path and takes(root.command):
         option = next(p for p in root.command.params if name in (*p.opts, *p.secondary_opts))
+        if option.is_eager and not option.expose_value:  # --version: it runs no command
+            return click.UsageError(
+                f"{name} is a global option that acts alone: '{root.info_name} {name}'", root
+            )
         flag = isinstance(option, click.Option) and option.is_flag
         value = "" if flag else f" {option.metavar or option.type.name.upper()}"
         example = f"{root.info_name} {name}{value} {where} ..."
