@@ -88,6 +88,21 @@ def test_the_day_from_a_decimal_year_is_the_first_day_starting_at_or_after_it():
         assert day_from(x - 0.3 / 365) == day
 
 
+def test_the_title_says_which_side_of_the_floor_the_fitted_points_are():
+    """An error rate of 90, 80, 70, 55, 45, 40 on a floor of 75 (lower is better): the
+    S-curve fits the four below the floor, and the title said 'fitted on 4 frontier
+    points above the floor (2 at or below it left out)', the other way round from its
+    scores, and from the error that refuses too few ('below the floor')."""
+    sc = scale("err", floor=75.0, ceiling=0.0, higher_is_better=False)
+    xs = np.arange(2022.0, 2025.0, 0.5)
+    series = series_of(np.array([90.0, 80, 70, 55, 45, 40]), xs=xs, sc=sc)
+    summary = forecast(series, family="logistic", until="2027").summary()
+    assert "fitted on 4 frontier points below the floor (2 at or above it left out)" in summary
+    rising = series_of(np.array([10.0, 20, 30, 40, 55, 62]), xs=xs, sc=scale(floor=25.0))
+    summary = forecast(rising, family="logistic", until="2027").summary()
+    assert "fitted on 4 frontier points above the floor (2 at or below it left out)" in summary
+
+
 def test_linear_recovers_its_slope_in_score_units():
     scores = 20 + 8 * (XS - 2018)
     params = forecast(series_of(scores), family="linear", until="2026").parameters()

@@ -372,7 +372,11 @@ class Forecast:
         if not self.series.frontier:  # fitted on every result: a typical result's, not the best's
             band = f"a typical result's {band}"
         if fitted["left_out"]:
-            what += f" above the floor ({fitted['left_out']} at or below it left out)"
+            # Better than the floor: below it when lower is better.
+            side, other = (
+                ("above", "below") if self.series.scale.higher_is_better else ("below", "above")
+            )
+            what += f" {side} the floor ({fitted['left_out']} at or {other} it left out)"
         return (
             f"{self.family} fitted on {fitted['points']} {what} from {fitted['first']} to "
             f"{fitted['last']}; {band} ({self.calibration or 'intervals not calibrated'})"
