@@ -101,6 +101,16 @@ def test_the_title_says_which_side_of_the_floor_the_fitted_points_are():
     rising = series_of(np.array([10.0, 20, 30, 40, 55, 62]), xs=xs, sc=scale(floor=25.0))
     summary = forecast(rising, family="logistic", until="2027").summary()
     assert "fitted on 4 frontier points above the floor (2 at or below it left out)" in summary
+    # Too few to fit: the error said they were below the floor, and that an S-curve
+    # fits only the points above it.
+    with pytest.raises(TrendlabError) as refused:
+        forecast(series_of(np.array([90.0, 80, 70, 55]), xs=xs[:4], sc=sc), family="logistic")
+    assert refused.value.message.startswith(
+        "err: only 2 of its frontier points are below the floor 75 (chance level), and the "
+        "logistic family needs 3 (the frontier's level at a later result counts as one): a "
+        "score no better than chance has no finite logit, so an S-curve fits only the "
+        "points below it; "
+    ), refused.value.message
 
 
 def test_linear_recovers_its_slope_in_score_units():

@@ -709,7 +709,7 @@ def test_an_s_curve_fits_only_the_points_above_the_floor(run: Run):
                 assert refused.exit_code == 1 and refused.stderr.startswith(
                     "trendlab: error: rose: only 1 of its frontier points is above the floor "
                     "25 (chance level), and the logistic family needs 3 (the frontier's level "
-                    "at a later result counts as one): a score at or below chance has no "
+                    "at a later result counts as one): a score no better than chance has no "
                     "finite logit"
                 ), refused.stderr
                 _ok(run("forecast", "rose", "--family", "linear"))

@@ -84,8 +84,8 @@ def fit_data(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s {'is' if above == 1 else 'are'} {side} the floor "
         f"{scale.floor:g} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}"
-        f"{later}: a score at or below chance has no finite logit, so an S-curve fits only "
-        "the points above it; use --family linear, or check the floor with "
+        f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
+        f"only the points {side} it; use --family linear, or check the floor with "
         f"`trendlab show benchmark {scale.slug}`"
     )
 
