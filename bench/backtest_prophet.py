@@ -1,9 +1,11 @@
 """trendlab's rolling-origin backtest vs Prophet's logistic growth on the same origins.
 
 For every benchmark with a ceiling, at every origin trendlab scores, Prophet is fitted
-(growth="logistic", cap = ceiling, floor = floor, 80 % interval) to the same frontier
+(growth="logistic", cap = ceiling, floor = floor, 80 % interval) to the frontier
 points trendlab fits at that origin (results dated before it, as the database knew
-them then) and forecasts the same targets. Both are scored against the same truth.
+them then; those at or below the floor too, which Prophet's floor takes and trendlab's
+S-curves leave out) and forecasts the same targets. Both are scored against the same
+truth.
 Prints MAE, coverage and interval score per horizon side by side, pooled over
 benchmarks, then the same figures under three sensitivities, and the time each took:
 

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.forecast import AXES
+from trendlab.forecast import AXES, S_CURVES
 
 BY = AXES
 MIN_POINTS = 3
@@ -221,26 +221,26 @@ class Series:
         """The date of the latest result."""
         return self.points.get_column("date").max()  # type: ignore[return-value]
 
-    def fitted(self, *, above_floor: bool = False) -> pl.DataFrame:
-        """The points a family fits: the frontier's records, or every result with --all;
-        with `above_floor`, only those better than the floor, as an S-curve takes them
-        (see fit_data)."""
+    def above_floor_only(self, family: str | None) -> bool:
+        """Whether `family` fits only the points above the floor: an S-curve, in logit
+        space, where a score at or below chance is minus infinity, so any such score
+        would be fitted as one arbitrary number (the clip's), and a frontier that sat
+        at chance and then rose once would be fitted as a near-vertical jump. Without
+        both bounds there is no logit space, and v is no distance from a floor (a
+        latency's -score is below 0 however good)."""
+        return family in S_CURVES and self.scale.bounded
+
+    def fitted(self, family: str | None = None) -> pl.DataFrame:
+        """The points `family` fits: the frontier's records, or every result with
+        --all; only those better than the floor for an S-curve (above_floor_only)."""
         fitted = self.records if self.frontier else self.points
-        return fitted.filter(pl.col("v") > 0) if above_floor else fitted
+        return fitted.filter(pl.col("v") > 0) if self.above_floor_only(family) else fitted
 
-    def fit_data(self, *, above_floor: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """(x, v) the families fit.
-
-        The frontier's records, plus the frontier's value at the latest result when
-        that is later than the last record: a plateau is visible only as results that
-        fail to beat it. With --all, every result.
-
-        `above_floor` leaves out the scores at or below the floor, for the S-curves:
-        their logit there is minus infinity, so any such score would be fitted as one
-        arbitrary number (the clip's), and a frontier that sat at chance and then rose
-        once would be fitted as a near-vertical jump.
-        """
-        fitted = self.fitted(above_floor=above_floor)
+    def fit_data(self, family: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(x, v) `family` fits (see fitted), plus, on the frontier, its value at the
+        latest result when that is later than the last record: a plateau is visible
+        only as results that fail to beat it."""
+        fitted = self.fitted(family)
         x, v = fitted.get_column("x").to_numpy(), fitted.get_column("v").to_numpy()
         if self.frontier and len(x) and self.x_now > x[-1]:
             x, v = np.append(x, self.x_now), np.append(v, v[-1])

@@ -29,7 +29,7 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import COMBINED
 from trendlab.forecast.calibrate import quantile_levels, space_for, summarize
 from trendlab.forecast.families import SPACES, fit_family
-from trendlab.forecast.fit import fit_data
+from trendlab.forecast.fit import points_for
 from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
@@ -149,7 +149,7 @@ def run(
             if family in COMBINED:
                 continue
             try:
-                x, v = fit_data(series, family)
+                x, v = points_for(series, family)
                 curve = fit_family(family, x, v, bounded=scale.bounded)
             except TrendlabError:
                 continue

@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from trendlab.errors import TrendlabError
-from trendlab.forecast import BOUNDED_FAMILIES, ENSEMBLE_MEMBERS, FAMILIES, UNBOUNDED_FAMILIES
+from trendlab.forecast import (
+    BOUNDED_FAMILIES,
+    ENSEMBLE_MEMBERS,
+    FAMILIES,
+    S_CURVES,
+    UNBOUNDED_FAMILIES,
+)
 
 EPS = 1e-4  # z is kept in [EPS, 1 - EPS] wherever a logit is taken
 LOGIT_MAX = float(np.log(1 - EPS) - np.log(EPS))  # so logits stay within +-LOGIT_MAX
@@ -361,7 +367,7 @@ def fit_family(family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool) -> C
             "the exponential family is for benchmarks with no ceiling; "
             f"use one of {', '.join(BOUNDED_FAMILIES)}"
         )
-    if not bounded and family in BOUNDED_FAMILIES and family not in UNBOUNDED_FAMILIES:
+    if not bounded and family in S_CURVES:
         raise TrendlabError(
             # Not "no ceiling": a latency has one (0 minutes) and lacks the other end.
             f"the {family} family needs a floor and a ceiling, and this benchmark is "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from trendlab.errors import TrendlabError
-from trendlab.forecast import BOUNDED_FAMILIES, S_CURVES, UNBOUNDED_FAMILIES
+from trendlab.forecast import BOUNDED_FAMILIES, UNBOUNDED_FAMILIES
 from trendlab.forecast.axis import make_axis, parse_until
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE, Curve, fit_family
@@ -47,7 +47,7 @@ def forecast(
         family = default_family(series)
     _check_some_change(series)
     if curve is None:
-        x, v = fit_data(series, family)
+        x, v = points_for(series, family)
         curve = fit_family(family, x, v, bounded=series.scale.bounded)
     axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
@@ -63,20 +63,16 @@ def forecast(
 MIN_ABOVE_FLOOR = MIN_POINTS
 
 
-def fit_data(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
-    """(x, v) `family` fits: an S-curve on a benchmark with both bounds fits only the
-    points above the floor (Series.fit_data), and needs MIN_ABOVE_FLOOR of them. Raises
-    TrendlabError, naming a family that still fits, when there are fewer."""
-    scale = series.scale
-    # Without both bounds there is no logit space (fit_family refuses an S-curve), and
-    # v is no distance from a floor: a latency's (-score) is below 0 however good.
-    if not (scale.bounded and family in S_CURVES):
-        return series.fit_data()
-    x, v = series.fit_data(above_floor=True)
-    if len(x) >= MIN_ABOVE_FLOOR:
+def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
+    """(x, v) `family` fits (Series.fit_data): an S-curve only the points above the
+    floor, of which it needs MIN_ABOVE_FLOOR. Raises TrendlabError, naming a family that
+    still fits, when there are fewer."""
+    x, v = series.fit_data(family)
+    if len(x) >= MIN_ABOVE_FLOOR or not series.above_floor_only(family):
         return x, v
+    scale = series.scale
     assert scale.floor is not None
-    above = series.fitted(above_floor=True).height
+    above = series.fitted(family).height
     side = "above" if scale.higher_is_better else "below"
     what = "frontier point" if series.frontier else "result"
     some = "none" if above == 0 else f"only {above}"
@@ -103,4 +99,4 @@ def _check_some_change(series: Series) -> None:
     )
 
 
-__all__ = ["Forecast", "default_family", "families_for", "fit_data", "forecast"]
+__all__ = ["Forecast", "default_family", "families_for", "forecast", "points_for"]

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trendlab.forecast import S_CURVES
 from trendlab.forecast.axis import Axis
 from trendlab.forecast.calibrate import quantile_levels
 from trendlab.forecast.families import LOG_SPACES, Curve
@@ -347,10 +346,9 @@ class Forecast:
         latest result (the frontier is known to hold until then); by compute or price,
         whose axis is not time, the dates of the points fitted, the plateau's included.
         `left_out`: the points at or below the floor, which an S-curve does not fit
-        (fit.fit_data)."""
+        (Series.above_floor_only)."""
         series = self.series
-        above_floor = series.scale.bounded and self.curve.family in S_CURVES
-        fitted = series.fitted(above_floor=above_floor)
+        fitted = series.fitted(self.curve.family)
         last: Any = series.last_date
         if series.by != "date":
             at_end = series.points.filter(pl.col("x") == series.x_now)
