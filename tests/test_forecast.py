@@ -479,3 +479,23 @@ def test_a_collapsed_raw_spread_is_floored_so_residuals_stay_finite():
     assert np.allclose(e_med, np.log(9)) and np.allclose(e_scale, MIN_SPREAD["logit"])
     spread = 1 / (1 + np.exp(-np.random.default_rng(0).normal(0, 1, (4000, 1))))
     assert summarize(spread, "logit")[1][0] == pytest.approx(np.hypot(1, 0.05), rel=0.05)
+
+
+def test_a_typical_results_crossing_and_its_chance_agree_when_paths_fall_back():
+    """With --all a path is a typical result's trend, which may cross a threshold and
+    fall back: the chance by --until counted every path that ever crossed (50.5 % for
+    a flat, noisy series at 52), while the dates, read where the band first reached
+    it, had no median (the band's median never did). With --all the dates are again
+    quantiles of when each path first crosses, as the chance counts them."""
+    rng = np.random.default_rng(11)
+    xs = np.sort(rng.uniform(2019, 2025, 30))
+    scores = np.clip(50 + rng.normal(0, 12, 30), 1, 99)
+    result = forecast(series_of(scores, xs=xs, all_points=True), family="linear", until="2032")
+    seen = set()
+    for threshold in np.arange(44.0, 60.0, 0.5):
+        crossing = result.crossing(float(threshold))
+        assert crossing.status == "forecast"
+        seen.add(crossing.median is None)
+        # The median date exists exactly when at least half the paths are past it then.
+        assert (crossing.median is not None) == (crossing.probability >= 0.5), threshold
+    assert seen == {True, False}  # both sides of the median were tried

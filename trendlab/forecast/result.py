@@ -219,22 +219,28 @@ class Forecast:
             # threshold at the ceiling when it comes as near it as bound_note's median
             # must, so the crossing and the note give the same month.
             target = min(target, ceiling - _at_bound(scale))
-        # The dates are where the band (the table's median and interval ends) first
-        # reaches the target, rather than quantiles of each path's own crossing, which
-        # name another month than the table's when the share of paths past the target
-        # is exactly the quantile's (the band interpolates between paths). Each is the
-        # first day by whose start it has come, the instant a table row's date stands
-        # for: rounded to the nearest day, a crossing a third of a day after a month
-        # end named that month end, whose row had not reached it. In v higher is
-        # better, so the interval's end with the higher v comes first.
-        median, one, other = (np.asarray(scale.value(q), dtype=float) for q in self.band())
-        curves = np.vstack([median, np.maximum(one, other), np.minimum(one, other)])
-        at = [
-            self.axis.at_or_after(x) if math.isfinite(x) else None
-            for x in self._first_passage(target, curves)
-        ]
-        crossed = np.isfinite(self._first_passage(target, self.paths))
-        return Crossing(threshold, at[0], at[1], at[2], float(crossed.mean()), "forecast")
+        first = self._first_passage(target, self.paths)
+        if series.frontier:
+            # The dates are where the band (the table's median and interval ends) first
+            # reaches the target, rather than quantiles of each path's own crossing,
+            # which name another month than the table's when the share of paths past
+            # the target is exactly the quantile's (the band interpolates between
+            # paths). A frontier's paths never fall, so the two are otherwise the same.
+            # In v higher is better, so the interval's end with the higher v comes first.
+            median, one, other = (np.asarray(scale.value(q), dtype=float) for q in self.band())
+            curves = np.vstack([median, np.maximum(one, other), np.minimum(one, other)])
+            when = self._first_passage(target, curves)
+        else:
+            # With --all a path is a typical result's trend, which may cross and fall
+            # back: where the band first reaches the target is then no quantile of when
+            # the paths first do, and would disagree with the chance that they have.
+            when = np.quantile(first, quantile_levels(self.level), method="inverted_cdf")
+        # Each date is the first day by whose start it has come, the instant a table
+        # row's date stands for: rounded to the nearest day, a crossing a third of a day
+        # after a month end named that month end, whose row had not reached it.
+        at = [self.axis.at_or_after(x) if math.isfinite(x) else None for x in when]
+        probability = float(np.isfinite(first).mean())
+        return Crossing(threshold, at[0], at[1], at[2], probability, "forecast")
 
     def _first_passage(self, target: float, paths: np.ndarray) -> np.ndarray:
         """Per path (a row of values of v on the grid), the x where it first reaches
