@@ -1067,6 +1067,17 @@ def test_an_option_other_commands_take_says_which_do():
             ["log", "-V"],
             "-V is a global option that acts alone: 'trendlab -V' (see 'trendlab --help')",
         ),
+        # Click's guess holds what was typed: it is the likelier meaning.
+        (
+            ["report", "--threshold", "3"],
+            "No such option '--threshold'. Did you mean '--price-threshold'? "
+            "(see 'trendlab report --help')",
+        ),
+        (
+            ["add-model", "x", "--date", "2024-01-01"],
+            "No such option '--date'. (Did you mean one of: '--name', '--notes', "
+            "'--release-date'?) (see 'trendlab add-model --help')",
+        ),
         (
             ["log", "--jsn"],
             "No such option '--jsn'. (Did you mean one of: '--csv', '--json', '--jsonl'?) "

@@ -190,7 +190,11 @@ class TrendlabCommand(click.Command):
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.NoSuchOption as exc:
-            elsewhere = _taken_elsewhere(exc.option_name, exc.ctx) if exc.ctx else None
+            elsewhere = (
+                _taken_elsewhere(exc.option_name, exc.ctx, exc.possibilities or [])
+                if exc.ctx
+                else None
+            )
             if elsewhere is None:
                 raise
             raise elsewhere from None
@@ -206,12 +210,13 @@ class TrendlabCommand(click.Command):
             raise
 
 
-def _taken_elsewhere(name: str, ctx: click.Context) -> click.UsageError | None:
+def _taken_elsewhere(name: str, ctx: click.Context, guesses: list[str]) -> click.UsageError | None:
     """For an option `name` that ctx's command lacks but trendlab takes elsewhere, the
     error saying where: before the command (a global option such as --db), or on which
     commands (`log --as-of`). Click's guess at a close option of this command ('Did you
-    mean --json?') would mislead. None for an option no command takes: Click's guess
-    stands."""
+    mean --json?') would mislead. None for an option no command takes, or one that
+    Click's `guesses` contain (`add-model --date`: --release-date): Click's guess stands.
+    """
 
     def takes(command: click.Command) -> bool:
         return any(name in p.opts or name in p.secondary_opts for p in command.params)
@@ -236,6 +241,8 @@ def _taken_elsewhere(name: str, ctx: click.Context) -> click.UsageError | None:
         return click.UsageError(
             f"{name} is a global option: give it before the command, as in '{example}'", root
         )
+    if any(name.lstrip("-") in guess for guess in guesses):
+        return None
     takers = [" ".join(names) for names, command in _commands(root) if takes(command)]
     if not takers:
         return None
