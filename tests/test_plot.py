@@ -274,31 +274,21 @@ def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, draw
 
 
 def test_a_long_subtitle_is_wrapped_within_the_axes_under_the_title(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, tmp_path: Path, drawn: list[Axes]
 ):
     """A forecast's summary (190 characters for an ensemble with points left out at
     the floor) ran on one line past the axes, under the legend and off the figure."""
-    measured: list[tuple[Any, Any, Any]] = []
-    save = plot._save
-
-    def measure(fig: Any, target: Any, fmt: str | None) -> None:
-        save(fig, target, fmt)
-        renderer = fig.canvas.get_renderer()
-        ax = fig.axes[0]
-        subtitle = next(t for t in ax.texts if t.get_text().startswith("ensemble fitted on"))
-        measured.append(
-            (
-                subtitle.get_window_extent(renderer),
-                ax._left_title.get_window_extent(renderer),  # set_title(loc="left")
-                ax.get_window_extent(renderer),
-            )
-        )
-
-    monkeypatch.setattr(plot, "_save", measure)
     target = str(tmp_path / "fm.png")
     result = run("plot", "frontiermath-tier-4", "--family", "ensemble", "-o", target)
     assert result.exit_code == 0, result.stderr
-    (subtitle, title, frame) = measured[0]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ax = drawn[0]
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
+    lines = next(t for t in ax.texts if t.get_text().startswith("ensemble fitted on"))
+    subtitle = lines.get_window_extent(renderer)
+    title = ax._left_title.get_window_extent(renderer)  # set_title(loc="left")
+    frame = ax.get_window_extent(renderer)
     assert subtitle.x0 >= frame.x0 - 1 and subtitle.x1 <= frame.x1 + 1, (subtitle, frame)
     assert subtitle.y0 >= frame.y1 and title.y0 >= subtitle.y1 - 1, (title, subtitle)
 
