@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trendlab.errors import TrendlabError
+from trendlab.nearest import suggest
 
 SOURCE_KINDS = ("paper", "leaderboard", "independent", "self-reported")
 # The longest a lookup name (an alias) may be: twice a slug's 100 characters, room for
@@ -84,7 +85,8 @@ class Kind:
             if f.name == name:
                 return f
         raise TrendlabError(
-            f"{self.singular} has no field {name!r}; fields: {', '.join(self.field_names)}"
+            f"{self.singular} has no field {name!r}{suggest(name, self.field_names)}; "
+            f"fields: {', '.join(self.field_names)}"
         )
 
 

@@ -17,6 +17,7 @@ from trendlab.cli.options import (
     note,
     note_written,
 )
+from trendlab.errors import TrendlabError
 
 # -- creating and migrating ----------------------------------------------------------------
 
@@ -273,6 +274,13 @@ def edit(
             raise click.BadParameter(f"{name.strip()} is given twice", param_hint="--set")
         changes[name.strip()] = value if value.strip() else None
     kind_ = get_kind(kind)
+    # A mistyped field is the command misused, whatever the record: said before the
+    # database is opened, as Click says a bad option value.
+    try:
+        for name in changes:
+            kind_.field(name)
+    except TrendlabError as exc:
+        raise click.BadParameter(exc.message, param_hint="--set") from None
     with settings.writer() as store, settings.changeset(store, message) as cs:
         resolved = cs.edit(kind_, key, changes)
     click.echo(resolved)
