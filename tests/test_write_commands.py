@@ -485,6 +485,25 @@ def test_ambiguous_result_key(run: Run):
     assert "'r_9' is too short to name a result: give its id, or the first 4" in short.stderr
 
 
+def test_a_mistyped_result_or_price_name_gets_the_nearest_name(run: Run):
+    """A typo in a MODEL/BENCHMARK or MODEL/PROVIDER/DATE name is met with the nearest
+    name of a record, as a mistyped slug is, by show, edit and history alike."""
+    for args in (
+        ("show", "result", "minerva-540b/mat"),
+        ("edit", "result", "minerva-540b/mat", "--set", "score=51", "-m", "x"),
+        ("retract", "result", "Minerva-540B/mat", "-m", "x"),
+    ):
+        typo = run(*args)
+        assert typo.exit_code == 1, (args, typo.stderr)
+        assert "(did you mean 'minerva-540b/math'?)" in typo.stderr, (args, typo.stderr)
+    history = run("history", "result", "minerva-540b/mat")
+    assert history.exit_code == 1
+    assert "in the history (did you mean 'minerva-540b/math'?)" in history.stderr
+    price = run("show", "price", "gpt-4o/OpenAI/2024-05-31")
+    assert price.exit_code == 1
+    assert "(did you mean 'gpt-4o/OpenAI/2024-05-13'?)" in price.stderr
+
+
 def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     blocked = run("retract", "organization", "openai", "-m", "x")
     assert blocked.exit_code == 1

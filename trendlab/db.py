@@ -656,15 +656,8 @@ class Store:
         result, MODEL/PROVIDER[/DATE] for a price, the provider as names compare). With
         `ever`, of every record that existed (by --as-of, when one is set), retracted
         ones included, as its latest revision has it."""
-        col = kind.key_column
-        if ever:
-            col = "key"
-            source = (
-                f"(SELECT * FROM {kind.table} QUALIFY row_number() OVER "
-                "(PARTITION BY key ORDER BY revision DESC, changeset_id DESC) = 1)"
-            )
-        else:
-            source = kind.name
+        col = "key" if ever else kind.key_column
+        source = _latest_revisions(kind) if ever else kind.name
         exact = self.execute(f"SELECT {col} FROM {source} WHERE {col} = ?", [text]).fetchall()
         if exact:
             return [exact[0][0]]
@@ -699,6 +692,21 @@ class Store:
             {"key": key},
         ).fetchone()
         return row[0] if row and row[1] == "retract" else None
+
+    def record_names(self, kind: Kind, *, ever: bool = False) -> list[str]:
+        """The names of a result's or a price's records as find_keys reads them and
+        listings show them (MODEL/BENCHMARK and MODEL/BENCHMARK/SETTING, MODEL/PROVIDER
+        and MODEL/PROVIDER/DATE), for suggesting one near a mistyped name. With `ever`,
+        of every record that existed, as its latest revision has it."""
+        source = _latest_revisions(kind) if ever else kind.name
+        parts = [f"CAST({f} AS VARCHAR)" for f in kind.key_fields if f != "source_url"]
+        # A NULL part (no setting) makes the longer name NULL: only the shorter is kept.
+        names = ", ".join(" || '/' || ".join(parts[:n]) for n in range(2, len(parts) + 1))
+        rows = self.execute(
+            f"SELECT DISTINCT name FROM (SELECT unnest([{names}]) AS name FROM {source}) "
+            "WHERE name IS NOT NULL"
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def all_keys(self, kind: Kind) -> list[str]:
         col = kind.key_column
@@ -1360,6 +1368,14 @@ _FIRST_PRICE = """
     WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL
     GROUP BY model
 """
+
+
+def _latest_revisions(kind: Kind) -> str:
+    """SQL for every record that ever existed, as its latest revision has it."""
+    return (
+        f"(SELECT * FROM {kind.table} QUALIFY row_number() OVER "
+        "(PARTITION BY key ORDER BY revision DESC, changeset_id DESC) = 1)"
+    )
 
 
 def _key_parts(text: str, named: list[str]) -> list[str]:

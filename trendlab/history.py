@@ -43,7 +43,8 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
-    ever = store.keys_ever(kind)
+    named = kind.id_prefix and "/" in text
+    ever = store.record_names(kind, ever=True) if named else store.keys_ever(kind)
     raise TrendlabError(f"no {kind.singular} {text!r} in the history{suggest(text, ever)}")
 
 

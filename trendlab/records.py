@@ -599,7 +599,12 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     if retracted:
         raise retracted
     check_long_enough(kind, text)
-    hint = "" if kind.id_prefix else suggest(text, store.all_keys(kind))
+    if not kind.id_prefix:
+        hint = suggest(text, store.all_keys(kind))
+    elif "/" in text:
+        hint = suggest(text, store.record_names(kind))
+    else:
+        hint = ""
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
 
 
