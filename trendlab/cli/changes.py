@@ -13,7 +13,7 @@ from trendlab.cli.options import Settings, TrendlabCommand, kind_choice, note, o
     required=True,
     metavar="CHANGESET",
     help="A changeset id (or prefix), a date or a timestamp (its end, UTC: 12:30:05 is "
-    "up to 12:30:05.999999): show what changed after it.",
+    "up to 12:30:05.999999): show what changed after it; or a year: since it began.",
 )
 @click.option(
     "--kind", "kind_name", metavar="KIND", type=kind_choice(), help="Only this kind of record."
