@@ -449,6 +449,24 @@ def test_copy_refuses_a_destination_with_other_history(run: Run, db: Path, tmp_p
     )
 
 
+def test_an_empty_src_or_dst_is_a_usage_error(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`copy "$TRENDLAB_DB" backup.duckdb` with the variable unset copied
+    ./trendlab.duckdb, whatever --db said, and an empty DST made a new
+    ./trendlab.duckdb: an empty name is refused, as --db refuses one."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    make_runner(here / "trendlab.duckdb")("init", "--empty")
+    run = make_runner(db)
+    for args in (("", "backup.duckdb"), (" ", "backup.duckdb")):
+        _one_line_error(run("copy", *args), "SRC is empty", code=2)
+    _one_line_error(run("copy", str(db), ""), "DST is empty", code=2)
+    assert not (here / "backup.duckdb").exists()
+    assert _tables(here / "trendlab.duckdb")["changesets"].height == 0
+
+
 def test_copying_a_store_onto_itself_is_a_usage_error_by_any_path(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

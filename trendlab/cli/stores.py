@@ -49,6 +49,13 @@ def copy(
     from trendlab.errors import ExitCode, TrendlabError
     from trendlab.transfer import copy_store, same_store
 
+    for name, location in (("SRC", src), ("DST", dst)):
+        # An empty name would open ./trendlab.duckdb whatever --db says: an unset
+        # variable in `copy "$TRENDLAB_DB" backup.duckdb`, refused as --db refuses it.
+        if not location.strip():
+            raise TrendlabError(
+                f"{name} is empty: give a file or a team store", exit_code=ExitCode.USAGE
+            )
     if same_store(src, dst):
         shown_src, shown_dst = lake.mask_password(src), lake.mask_password(dst)
         both = (
