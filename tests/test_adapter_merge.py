@@ -116,7 +116,7 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     result = run("import", "--from", "metr", str(both))
     assert result.exit_code == 1
     assert f"{both}:4: score: 'abc' is not a finite number" in result.stderr
-    assert f"{both}:6: score -5.0 is outside the range of unit minutes" in result.stderr
+    assert f"{both}:6: score: -5.0 is outside the range of unit minutes" in result.stderr
     for number, (text, expected) in enumerate(cases.items()):
         path = tmp_path / f"m{number}.yaml"
         path.write_text(text)
@@ -456,7 +456,7 @@ def test_a_bad_rounder_figure_is_an_error_not_kept(run: Run, tmp_path: Path):
     result = run("import", "--from", "metr", str(metr))
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == (
-        f"trendlab: error: {metr}:5: score -5.0 is outside the range of unit minutes "
+        f"trendlab: error: {metr}:5: score: -5.0 is outside the range of unit minutes "
         "(0.0-inf); nothing was written\n"
     )
 
@@ -471,7 +471,7 @@ def test_bad_values_and_unknown_models_are_reported_together(run: Run, tmp_path:
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[0] == (
-        f"trendlab: error: {metr}:4: score -5.0 is outside the range of unit minutes "
+        f"trendlab: error: {metr}:4: score: -5.0 is outside the range of unit minutes "
         "(0.0-inf); nothing was written"
     )
     assert "  also: 1 row names 1 model this database does not know; nothing was written" in lines

@@ -144,7 +144,7 @@ HOSTILE = {
     ),
     "padded-only.json": (
         b'[{"model": "gpt-4", "benchmark": "mmlu", " score ": 150}]',
-        "score 150.0 is outside the range of unit percent",
+        "score: 150.0 is outside the range of unit percent",
     ),
     "huge-int.jsonl": (
         b'{"model": "gpt-4", "benchmark": "mmlu", "score": ' + b"9" * 5000 + b"}\n",

@@ -156,7 +156,7 @@ def test_a_row_names_every_bad_field_on_one_line(run: Run, tmp_path: Path):
         f"  {path}:3: reported_date: '2024-13-01' is not a date (YYYY-MM-DD); "
         "unknown benchmark 'no-such-bench'",
         f"  {path}:4: reported_date: '2024-13-01' is not a date (YYYY-MM-DD); "
-        "score 500.0 is outside the range of unit percent (0.0-100.0)",
+        "score: 500.0 is outside the range of unit percent (0.0-100.0)",
         f"  {path}:5: unknown benchmark 'no-such-bench'",
     ]
     benchmarks = tmp_path / "benchmarks.csv"

@@ -350,7 +350,7 @@ def test_check_finds_violations_written_around_trendlab(run: Run, store_location
     found = {(v["check"], v["problem"]) for v in json.loads(result.stdout)}
     problems = " | ".join(p for _, p in found)
     assert "unknown model ghost-model" in problems
-    assert "score 140.0 is outside the range of unit percent" in problems
+    assert "score: 140.0 is outside the range of unit percent" in problems
     assert "revision in unknown changeset nope" in problems
     assert "unknown operation upsert" in problems
     assert "2 current records" in problems

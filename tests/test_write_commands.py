@@ -219,7 +219,7 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
         ): "unknown model 'gpt4' (did you mean 'gpt-4', 'gpt-4o'",
         ("add-result", "gpt-4", "mathh", "50"): "unknown benchmark 'mathh' (did you mean 'math'?)",
         ("add-result", "gpt-4", "math", "abc"): "score: 'abc' is not a finite number",
-        ("add-result", "gpt-4", "math", "150"): "score 150.0 is outside the range of unit percent",
+        ("add-result", "gpt-4", "math", "150"): "score: 150.0 is outside the range of unit percent",
         ("add-result", "gpt-4", "math", "nan"): "is not a finite number",
         ("add-result", "gpt-4", "math", "50", "--date", "2024-13-01"): "is not a date",
         ("add-result", "gpt-4", "math", "50", "--source-url", "arxiv"): "is not an http(s) URL",
@@ -620,7 +620,7 @@ def test_required_options_and_negative_scores_on_the_command_line(run: Run):
     # -1 is read as the score (and refused for a percent), not as an unknown option.
     negative = run("add-result", "gpt-4", "mmlu", "-1", "--source-url", "https://x.example/1")
     assert negative.exit_code == 1
-    assert "score -1.0 is outside the range of unit percent" in negative.stderr
+    assert "score: -1.0 is outside the range of unit percent" in negative.stderr
     # A mistyped option is still named as one, even with the score's leniency.
     typo = run("add-result", "--settin", "5-shot", "gpt-4", "mmlu", "40")
     assert typo.exit_code == 2 and "No such option '--settin'" in typo.stderr
@@ -803,7 +803,7 @@ def test_bounds_judged_as_the_record_will_stand_are_listed_with_the_other_bad_ro
     assert result.stderr.splitlines() == [
         f"trendlab: error: {path}: 2 bad rows; nothing was written",
         f"  {path}:2: floor must be below ceiling",
-        f"  {path}:3: ceiling 150.0 is outside the range of unit percent (0.0-100.0)",
+        f"  {path}:3: ceiling: 150.0 is outside the range of unit percent (0.0-100.0)",
     ]
     prices = tmp_path / "prices.csv"
     prices.write_text(

@@ -335,7 +335,7 @@ def _range_errors(
     return joined.filter(outside).select(
         pl.col(ROW),
         (
-            pl.lit(f"{label} ")
+            pl.lit(f"{label}: ")
             + value.cast(pl.String)
             + pl.lit(" is outside the range of unit ")
             + pl.col(unit_col)

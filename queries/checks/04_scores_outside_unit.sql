@@ -1,6 +1,6 @@
 -- Scores outside the range of their benchmark's unit (percent: 0-100).
 SELECT 'results' AS kind, r.id AS key,
-       'score ' || r.score || ' is outside the range of unit ' || b.unit AS problem
+       'score: ' || r.score || ' is outside the range of unit ' || b.unit AS problem
 FROM results r
 JOIN benchmarks b ON b.slug = r.benchmark
 JOIN units u ON u.unit = b.unit
