@@ -4,7 +4,9 @@ WITH dated AS (
     SELECT date, model, score, setting, source_url,
            CASE WHEN higher_is_better THEN score ELSE -score END AS better
     FROM scores
-    WHERE benchmark = $benchmark AND date IS NOT NULL
+    -- A NaN score (written around trendlab, which stores none) is unknown: left out,
+    -- not ranked above every number, where DuckDB orders NaN.
+    WHERE benchmark = $benchmark AND date IS NOT NULL AND NOT isnan(score)
 ),
 running AS (
     SELECT *, max(better) OVER (

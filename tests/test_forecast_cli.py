@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 
 from tests.conftest import Run, changeset_around, revise_around
 from tests.synthetic import decimal, logistic_scores, monthly, write_benchmark
+from trendlab.db import Store
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -276,16 +278,48 @@ def test_errors_are_one_line(run: Run, args: list[str], message: str, code: int)
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
 
 
-def test_non_finite_score_is_reported(run: Run, db: Path):
+def test_infinite_score_is_reported(run: Run, db: Path):
     with duckdb.connect(str(db)) as con:
         con.execute(
             "INSERT INTO result_revisions SELECT id, 'r_00000000000000aa', 1, 'insert', "
-            "'gpt-4', 'mmlu', 'NaN'::DOUBLE, NULL, DATE '2024-01-01', 'https://x.org', "
+            "'gpt-4', 'mmlu', '-inf'::DOUBLE, NULL, DATE '2024-01-01', 'https://x.org', "
             "NULL, NULL FROM changesets LIMIT 1"
         )
     result = run("forecast", "mmlu")
     assert result.exit_code == 1
     assert "result r_00000000000000aa has a non-finite score" in result.stderr
+
+
+def test_a_nan_score_is_read_as_missing(run: Run, db: Path):
+    """NaN, which only a write around trendlab stores, is an unknown score: frontier,
+    latest and coverage, forecasts and backtests read the database as if the result
+    were not there. It topped the frontier (DuckDB orders NaN above every number),
+    hiding every later record, and a forecast refused the benchmark."""
+    listed = run("list", "results", "--model", "gopher-280b", "--benchmark", "mmlu", "--json")
+    gopher = [r["id"] for r in json.loads(_ok(listed))]  # the frontier's 60 (two sources)
+    reads = [
+        ("query", "frontier", "--param", "benchmark=mmlu", "--json"),
+        ("query", "latest", "--json"),
+        ("query", "coverage", "--json"),
+        ("forecast", "mmlu", "--until", "2027", "--json"),
+        ("backtest", "mmlu", "--json"),
+    ]
+    with duckdb.connect(str(db)) as con:
+        around = changeset_around(con)
+        for key in gopher:
+            revise_around(con, around, "result_revisions", key, score=math.nan)
+
+    def read() -> list[object]:
+        frontier, *rest = [json.loads(_ok(run(*args))) for args in reads]
+        # Which of two results tied on one day and score the frontier shows is not fixed.
+        with Store.open(db) as store:  # what price-trend and report read
+            scores = store.scores("mmlu").sort("id").rows()
+        return [[(r["date"], r["model"], r["score"]) for r in frontier], *rest, scores]
+
+    with_nan = read()
+    for key in gopher:
+        _ok(run("retract", "result", key, "-m", "t"))
+    assert with_nan == read()
 
 
 def test_level_is_validated_by_click(run: Run):

@@ -991,7 +991,8 @@ class Store:
         model's (figures colour by it); price is the model's earliest listed price in
         effect on the store's reading_day, blended 3 input : 1 output (USD per million
         tokens) by the schema's blended_price macro; priced_later is true where the
-        model has prices, but none in effect yet.
+        model has prices, but none in effect yet. A NaN score is left out (see
+        _KNOWN_SCORE).
         """
         return self.frame(
             f"""
@@ -1000,7 +1001,7 @@ class Store:
                    s.training_compute_flop AS compute, p.price,
                    coalesce(p.listed_from > $day, false) AS priced_later
             FROM scores s LEFT JOIN first_price p ON p.model = s.model
-            WHERE list_contains($benchmarks::VARCHAR[], s.benchmark)
+            WHERE list_contains($benchmarks::VARCHAR[], s.benchmark) AND {_KNOWN_SCORE}
             ORDER BY s.benchmark, s.date, s.id
             """,
             {"benchmarks": list(benchmarks), "day": self.reading_day},
@@ -1019,8 +1020,8 @@ class Store:
         stands now (as of --as-of, when one is set): entering a published result late,
         and fixing a typo in it, tell nothing of the future, so a database built by
         edits and one built directly give the same points. Records retracted at the origin, or
-        entered since and retracted now, are left out; the date filter applies to the
-        revision chosen.
+        entered since and retracted now, are left out, and so is a revision whose score
+        is NaN (see _KNOWN_SCORE); the date filter applies to the revision chosen.
 
         For the benchmarks in `frontier_only` only the results that can shape the
         frontier by date are kept: those at least as good as every result dated
@@ -1030,7 +1031,7 @@ class Store:
         """
         pairs = [(b, o) for b, days in origins.items() for o in days]
         return self.frame(
-            """
+            f"""
             WITH o AS (
                 SELECT unnest($benchmarks::VARCHAR[]) AS benchmark,
                        unnest($origins::DATE[]) AS origin
@@ -1063,6 +1064,7 @@ class Store:
                 FROM v LEFT JOIN mv m ON m.key = v.model AND m.revisions = 1
                 LEFT JOIN benchmarks b ON b.slug = v.benchmark
                 WHERE v.revisions = 1 AND (v.reported_date IS NOT NULL OR m.key IS NOT NULL)
+                  AND {_KNOWN_SCORE}
             ),
             sb AS (
                 SELECT *, max(better) OVER (
@@ -1111,7 +1113,7 @@ class Store:
                                 CASE WHEN m.op <> 'retract' THEN m.release_date END) AS date,
                        r.score, r.model, r.setting
                 FROM r LEFT JOIN m ON m.origin = r.origin AND m.key = r.model
-                WHERE r.op <> 'retract'
+                WHERE r.op <> 'retract' AND {_KNOWN_SCORE}
             ),
             known AS (
                 SELECT k.*, CASE WHEN coalesce(b.higher_is_better, true)
@@ -1265,10 +1267,11 @@ class Store:
         return f" as of {self.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"
 
     def scores(self, *benchmarks: str) -> pl.DataFrame:
-        """Every current result on these benchmarks, dated, with its model's facts."""
+        """Every current result on these benchmarks with a known score (see
+        _KNOWN_SCORE), dated, with its model's facts."""
         return self.frame(
             "SELECT * FROM scores WHERE list_contains($benchmarks::VARCHAR[], benchmark) "
-            "ORDER BY benchmark, date, score",
+            f"AND {_KNOWN_SCORE} ORDER BY benchmark, date, score",
             {"benchmarks": list(benchmarks)},
         )
 
@@ -1353,6 +1356,11 @@ class Store:
             self.con.unregister("__rows")
         return int(row[0]) if row else 0
 
+
+# A score that is a number: NaN, which only a write around trendlab stores (check lists
+# it), is an unknown score, so the results read for analysis leave it out as missing
+# rather than rank it, as DuckDB orders NaN, above every number.
+_KNOWN_SCORE = "NOT isnan(score)"
 
 # Per model, the price a forecast by price places it at: its earliest listed price with
 # both sides known, among those in effect on $day (since, its date), and when its
