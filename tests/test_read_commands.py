@@ -576,6 +576,29 @@ def test_history_of_an_ambiguous_key_lists_the_records(run: Run):
     )
 
 
+def test_a_trailing_slash_names_the_result_with_no_setting(run: Run):
+    """mpt-30b has two results on boolq, one 5-shot and one with no setting:
+    mpt-30b/boolq is both, so mpt-30b/boolq/ (an empty setting) names the second; no
+    write stores an empty setting (unknown is NULL). It was no result at all."""
+    found = run("list", "results", "--model", "mpt-30b", "--benchmark", "boolq", "--json")
+    listed = json.loads(found.stdout)
+    assert sorted(r["setting"] or "" for r in listed) == ["", "5-shot"]
+    (bare,) = [r["id"] for r in listed if r["setting"] is None]
+    assert "matches 2 results" in run("show", "result", "mpt-30b/boolq").stderr
+    for name in ("mpt-30b/boolq/", "MPT-30B/BoolQ/"):
+        shown = run("show", "result", name, "--json")
+        assert shown.exit_code == 0, shown.stderr
+        assert json.loads(shown.stdout)["id"] == bare
+    edited = run("edit", "result", "mpt-30b/boolq/", "--set", "notes=bare", "-m", "t")
+    assert edited.exit_code == 0, edited.stderr
+    assert run("retract", "result", "mpt-30b/boolq/", "-m", "t").stdout.strip() == bare
+    history = json.loads(run("history", "result", "mpt-30b/boolq/", "--json").stdout)
+    assert [h["op"] for h in history] == ["insert", "update", "retract"]
+    # With it gone, mpt-30b/boolq names the 5-shot one, and the empty setting none.
+    assert json.loads(run("show", "result", "mpt-30b/boolq", "--json").stdout)["setting"]
+    assert "was retracted" in run("show", "result", "mpt-30b/boolq/").stderr
+
+
 def test_as_of_a_year_and_other_global_mistakes(run: Run):
     # The database was made today: as of the end of 2025 it held nothing.
     then = run("list", "benchmarks", "--as-of", "2025", "--json")

@@ -668,10 +668,7 @@ class Store:
             # by the one rule for names, so that a key finds the price a write matched.
             if "provider" in named:
                 self.use_text_functions()
-            where = " AND ".join(
-                f"fold({f}) = fold(?)" if f == "provider" else f"CAST({f} AS VARCHAR) = ?"
-                for f in named[: len(parts)]
-            )
+            where = " AND ".join(_key_part_match(kind, f) for f in named[: len(parts)])
             rows = self.execute(
                 f"SELECT {col} FROM {source} WHERE {where} ORDER BY {col}", parts
             ).fetchall()
@@ -1384,6 +1381,18 @@ def _latest_revisions(kind: Kind) -> str:
         f"(SELECT * FROM {kind.table} QUALIFY row_number() OVER "
         "(PARTITION BY key ORDER BY revision DESC, changeset_id DESC) = 1)"
     )
+
+
+def _key_part_match(kind: Kind, field: str) -> str:
+    """SQL matching one field of a key written as listings show it to its `?`. No write
+    stores empty text (unknown is NULL), so an optional field written empty names the
+    records without one: gpt-4/math/ is gpt-4's math result with no setting, which
+    gpt-4/math cannot name once another has one."""
+    if field == "provider":
+        return "fold(provider) = fold(?)"
+    if not kind.field(field).required:
+        return f"coalesce(CAST({field} AS VARCHAR), '') = ?"
+    return f"CAST({field} AS VARCHAR) = ?"
 
 
 def _key_parts(text: str, named: list[str]) -> list[str]:
