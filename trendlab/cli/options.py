@@ -210,6 +210,11 @@ class TrendlabCommand(click.Command):
             raise
 
 
+def _option(command: click.Command, name: str) -> click.Parameter | None:
+    """The parameter of `command` that `name` (--json, or a flag's --no-... side) spells."""
+    return next((p for p in command.params if name in (*p.opts, *p.secondary_opts)), None)
+
+
 def _taken_elsewhere(name: str, ctx: click.Context, guesses: list[str]) -> click.UsageError | None:
     """For an option `name` that ctx's command lacks but trendlab takes elsewhere, the
     error saying where: before the command (a global option such as --db), or on which
@@ -217,10 +222,6 @@ def _taken_elsewhere(name: str, ctx: click.Context, guesses: list[str]) -> click
     mean --json?') would mislead. None for an option no command takes, or one that
     Click's `guesses` contain (`add-model --date`: --release-date): Click's guess stands.
     """
-
-    def takes(command: click.Command) -> bool:
-        return any(name in p.opts or name in p.secondary_opts for p in command.params)
-
     root = ctx.find_root()
     path: list[str] = []
     at = ctx
@@ -228,8 +229,8 @@ def _taken_elsewhere(name: str, ctx: click.Context, guesses: list[str]) -> click
         path.insert(0, at.info_name or "")
         at = at.parent
     where = " ".join(path)
-    if path and takes(root.command):
-        option = next(p for p in root.command.params if name in (*p.opts, *p.secondary_opts))
+    option = _option(root.command, name) if path else None
+    if option is not None:
         if option.is_eager and not option.expose_value:  # --version: it runs no command
             return click.UsageError(
                 f"{name} is a global option that acts alone: '{root.info_name} {name}'", root
@@ -243,7 +244,9 @@ def _taken_elsewhere(name: str, ctx: click.Context, guesses: list[str]) -> click
         )
     if any(name.lstrip("-") in guess for guess in guesses):
         return None
-    takers = [" ".join(names) for names, command in _commands(root) if takes(command)]
+    takers = [
+        " ".join(names) for names, command in _commands(root) if _option(command, name) is not None
+    ]
     if not takers:
         return None
     listed = ", ".join(takers)
