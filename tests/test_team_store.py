@@ -34,6 +34,7 @@ from trendlab.db import Migration, Store, latest_version
 from trendlab.errors import TrendlabError
 from trendlab.kinds import get_kind
 from trendlab.records import Changeset, rows_frame
+from trendlab.transfer import same_store
 
 WRITER = Path(__file__).with_name("team_writer.py")
 TRENDLAB = (sys.executable, "-m", "trendlab", "--db")
@@ -489,6 +490,30 @@ def test_copying_a_store_onto_itself_is_a_usage_error_by_any_path(
     local = f"ducklake:{tmp_path / 'lake.ducklake'}"
     relative = f"ducklake:{os.path.relpath(tmp_path / 'lake.ducklake')}"
     _one_line_error(run("copy", local, relative), "the same store", code=2)
+
+
+def test_copying_a_team_store_onto_itself_is_refused_however_its_catalog_is_written(
+    team_db: str, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+):
+    """One PostgreSQL catalog written two ways (a URI, keywords in another order, a
+    value quoted, the port left to PGPORT) was two stores to copy's check, so copying a
+    store onto itself went ahead. The server and database decide, as libpq reads them."""
+    dbname, port = team_db.split("dbname=")[1].split()[0], pg_server.port
+    monkeypatch.setenv("PGPORT", str(port))
+    before = _tables(team_db)
+    run = make_runner(team_db)
+    for other in (
+        f"postgresql://trendlab@localhost:{port}/{dbname}",
+        f"postgres:///{dbname}?host=LOCALHOST&user=trendlab",
+        f"user=trendlab port={port} host=localhost dbname='{dbname}'",
+        f"dbname={dbname} host=localhost user=trendlab",
+    ):
+        result = run("copy", team_db, f"ducklake:postgres:{other}")
+        _one_line_error(result, f"and DST ducklake:postgres:{other} are the same store", code=2)
+    _assert_same_tables(team_db, before)
+    # Another database, port or host is another store.
+    for other in (f"{dbname}_2 port={port}", f"{dbname} port=1", f"{dbname} host=db.lab"):
+        assert not same_store(team_db, f"ducklake:postgres:host=localhost dbname={other}")
 
 
 # -- concurrent writers ---------------------------------------------------------------------

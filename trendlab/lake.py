@@ -12,6 +12,7 @@ The extensions come from the duckdb-ext-ducklake and duckdb-ext-postgres wheels 
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import random
 import re
@@ -59,6 +60,7 @@ _WRITERS_QUEUE_SQL = (
 
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 _PASSWORD_RE = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+_URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string that is a URI
 # A URI's `user:password@`. libpq reads the credentials up to the first @ or /, so a
 # password holds neither (they are percent-encoded), but it may hold a space.
 _URI_PASSWORD_RE = re.compile(r"(postgres(?:ql)?://[^:@/\s]*:)[^@/]*@", re.IGNORECASE)
@@ -99,6 +101,14 @@ class LakeLocation:
             )
         path = Path(rest).expanduser().resolve()
         return cls(shown, str(path), path)
+
+    def database(self) -> tuple[str, ...]:
+        """What names the store however its location is written: a local lake's catalog
+        file; a PostgreSQL catalog's server and database (see _postgres_database), so
+        `postgresql://u@localhost/db` and `dbname=db host=localhost port=5432` are one."""
+        if self.file is not None:
+            return (str(self.file),)
+        return _postgres_database(self.catalog.removeprefix("postgres:"))
 
     def default_data_path(self) -> str | None:
         """A local lake keeps its data files beside its catalog: FILE.ducklake.files."""
@@ -294,7 +304,7 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
     conninfo = catalog.removeprefix("postgres:")
     wait = max(lock_timeout, MIN_CATALOG_LOCK_WAIT)
     ours = f"-c lock_timeout={round(wait * 1000)}"
-    if re.match(r"postgres(ql)?://", conninfo, re.IGNORECASE):
+    if _URI_RE.match(conninfo):
         base, _, query = conninfo.partition("?")
         # Split by hand: a URI's values are percent-decoded only ('+' is a plus), and
         # the other parameters are passed on exactly as the user wrote them.
@@ -330,25 +340,101 @@ _CONNINFO_PAIR_RE = re.compile(
 )
 
 
-def _without_options(conninfo: str) -> tuple[str, str | None]:
-    """A keyword/value connection string without its `options`, and their value (None
-    where it has none). One that does not parse is returned whole, with None: libpq
-    will say what is wrong with it, and its own `options`, read last, then wins."""
-    kept: list[str] = []
-    theirs = None
+def _conninfo_pairs(conninfo: str) -> list[re.Match[str]] | None:
+    """The `keyword = value` pairs of a keyword/value connection string; None if it
+    does not parse (libpq will say what is wrong with it)."""
+    pairs = []
     pos = 0
     while pos < len(conninfo):
         pair = _CONNINFO_PAIR_RE.match(conninfo, pos)
         if pair is None:
-            return conninfo, None
-        if pair["key"] == "options":
-            value = pair["value"]
-            value = value[1:-1] if value.startswith("'") else value
-            theirs = re.sub(r"\\(.?)", r"\1", value, flags=re.DOTALL)
-        else:
-            kept.append(f"{pair['key']}={pair['value']}")
+            return None
+        pairs.append(pair)
         pos = pair.end()
-    return " ".join(kept), theirs
+    return pairs
+
+
+def _conninfo_value(pair: re.Match[str]) -> str:
+    """A pair's value as libpq reads it: unquoted, each backslash escape undone."""
+    value = pair["value"]
+    value = value[1:-1] if value.startswith("'") else value
+    return re.sub(r"\\(.?)", r"\1", value, flags=re.DOTALL)
+
+
+def _without_options(conninfo: str) -> tuple[str, str | None]:
+    """A keyword/value connection string without its `options`, and their value (None
+    where it has none). One that does not parse is returned whole, with None: libpq
+    will say what is wrong with it, and its own `options`, read last, then wins."""
+    pairs = _conninfo_pairs(conninfo)
+    if pairs is None:
+        return conninfo, None
+    kept = [f"{p['key']}={p['value']}" for p in pairs if p["key"] != "options"]
+    theirs = [_conninfo_value(p) for p in pairs if p["key"] == "options"]
+    return " ".join(kept), theirs[-1] if theirs else None
+
+
+def _postgres_database(conninfo: str) -> tuple[str, ...]:
+    """The server and database a connection string (keyword/value, or a URI) reaches:
+    its host, hostaddr, port and dbname, each as libpq defaults it when not given
+    (PGHOST, PGPORT or 5432, PGDATABASE or the user: PGUSER or the OS user's name). A
+    string that does not parse, or names a service (whose file says the rest), is
+    only itself."""
+    fields = _uri_fields(conninfo) if _URI_RE.match(conninfo) else _keyword_fields(conninfo)
+    if fields is None or "service" in fields:
+        return (conninfo,)
+
+    def given(key: str, env: str) -> str:
+        return fields.get(key) or os.environ.get(env, "")
+
+    hosts = [h if h.startswith("/") else h.lower() for h in given("host", "PGHOST").split(",")]
+    user = given("user", "PGUSER") or _os_user()
+    return (
+        ",".join(hosts),
+        fields.get("hostaddr", ""),
+        given("port", "PGPORT") or "5432",
+        given("dbname", "PGDATABASE") or user,
+    )
+
+
+def _keyword_fields(conninfo: str) -> dict[str, str] | None:
+    pairs = _conninfo_pairs(conninfo)
+    return None if pairs is None else {p["key"]: _conninfo_value(p) for p in pairs}
+
+
+def _uri_fields(uri: str) -> dict[str, str]:
+    """A URI's fields as libpq reads them: postgresql://[user[:password]@][host][:port]
+    [,...][/dbname][?keyword=value&...], each part percent-decoded, the parameters last."""
+    rest, _, query = uri.split("://", 1)[1].partition("?")
+    netloc, _, dbname = rest.partition("/")
+    user, at, servers = netloc.partition("@")
+    if not at:
+        user, servers = "", netloc
+    hosts, ports = [], []
+    for server in servers.split(","):
+        if server.startswith("["):  # an IPv6 address, [::1]:5432
+            host, _, port = server[1:].partition("]")
+            port = port.removeprefix(":")
+        else:
+            host, _, port = server.partition(":")
+        hosts.append(urllib.parse.unquote(host))
+        ports.append(urllib.parse.unquote(port))
+    fields = {
+        "user": urllib.parse.unquote(user.partition(":")[0]),
+        "host": ",".join(hosts),
+        "port": ",".join(ports) if any(ports) else "",
+        "dbname": urllib.parse.unquote(dbname),
+    }
+    for param in filter(None, query.split("&")):
+        key, _, value = param.partition("=")
+        fields[urllib.parse.unquote(key)] = urllib.parse.unquote(value)
+    return fields
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name to be had: libpq could not either
+        return ""
 
 
 def locked_error(text: str, location: str | None = None) -> TrendlabError | None:

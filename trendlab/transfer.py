@@ -31,13 +31,15 @@ class Copied:
 
 def same_store(a: str, b: str) -> bool:
     """Do two --db locations name one store? A file (or a local lake's catalog file)
-    is one store by any path: relative or absolute, through a symbolic or hard link."""
+    is one store by any path: relative or absolute, through a symbolic or hard link; a
+    PostgreSQL catalog by any spelling of its server and database (a URI, keywords in
+    any order, a default port left out: see LakeLocation.database)."""
     if is_lake(a) != is_lake(b):
         return False
     if is_lake(a):
         lake_a, lake_b = LakeLocation.parse(a), LakeLocation.parse(b)
         if lake_a.file is None or lake_b.file is None:
-            return lake_a.catalog == lake_b.catalog
+            return lake_a.database() == lake_b.database()
         file_a, file_b = lake_a.file, lake_b.file
     else:
         file_a, file_b = Path(a).expanduser(), Path(b).expanduser()
