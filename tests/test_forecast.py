@@ -265,6 +265,30 @@ def test_a_ceiling_alone_bounds_the_forecast_and_its_crossings():
     assert result.crossing(0.1).status in ("forecast", "reached")
 
 
+def test_a_line_already_within_the_allowance_of_the_ceiling_has_reached_it():
+    """A frontier at 99.95 on 0-100 is within the thousandth of the range at which a
+    line's path counts as at the ceiling: the crossing of 100 (or 99.99) is reached on
+    the date of that result, not forecast for that date with probability 1, and the
+    note says the frontier is already there rather than when the median gets there."""
+    xs = np.array([2021.0, 2022.0, 2023.0])
+    result = forecast(series_of([90.0, 97.0, 99.95], xs=xs), family="linear", until="2026")
+    for threshold in (100.0, 99.99, 99.95):
+        crossing = result.crossing(threshold)
+        assert crossing.status == "reached", crossing
+        assert crossing.median == crossing.lower == crossing.upper == 2023.0
+    note = result.bound_note()
+    assert note is not None and note.startswith(
+        "the frontier is already at 100: 99.95 on 2023-01-01 (within 0.1 of it, as the "
+        "crossing of 100 counts), and the linear median is held there"
+    ), note
+    # A frontier short of the allowance is still a forecast, reached after today.
+    short = forecast(series_of([90.0, 97.0, 99.5], xs=xs), family="linear", until="2026")
+    crossing = short.crossing(100.0)
+    assert crossing.status == "forecast" and crossing.median is not None
+    assert crossing.median > 2023.0
+    assert "already" not in (short.bound_note() or "")
+
+
 def test_lower_is_better_flips():
     errors = 100 - logistic_scores(XS, slope=1.0, midpoint=2021.0)
     # Floor is chance level (the worst score) and ceiling the best achievable either

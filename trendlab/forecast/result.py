@@ -152,6 +152,16 @@ class Forecast:
                 short = near * abs(scale.ceiling - scale.floor)
                 crossing = f", as the crossing of {bound:g} counts" if side == 1 else ""
                 within = f" (within {short:g} of it{crossing})"
+            there = self.series.records.filter(side * (pl.col("v") - edge) >= -near)
+            if self.series.frontier and not there.is_empty():
+                # The frontier is at the bound already (its crossing is reached): the
+                # median has no date of its own to get there by.
+                score, when = there.item(0, "score"), self.axis.text(float(there.item(0, "x")))
+                return (
+                    f"the frontier is already at {bound:g}: {score:g} on {when}{within}, "
+                    f"and the {self.family} median is held there: the forecast is the "
+                    f"bound, not a trend{better}"
+                )
             return (
                 f"the {self.family} median reaches {bound:g} by "
                 f"{self.axis.text(self.axis.grid[first])}{within} and is held there: past "
@@ -206,6 +216,13 @@ class Forecast:
             self.curve.space == "neglog" and target >= 0
         ):
             return Crossing(threshold, None, None, None, 0.0, "never")
+        if ceiling is not None and self.curve.space != "logit":
+            # A line runs into the ceiling and is clipped there: a path reaches a
+            # threshold at the ceiling when it comes as near it as bound_note's median
+            # must, so the crossing and the note give the same month; and a frontier
+            # already that near has reached it, rather than being forecast to reach it
+            # today with certainty.
+            target = min(target, ceiling - _at_bound(scale))
         beaten = series.points.filter(pl.col("v") >= target).sort("x")
         if series.frontier and not beaten.is_empty():
             x = float(beaten.item(0, "x"))
@@ -214,11 +231,6 @@ class Forecast:
         # shows the ceiling is only its last digit rounded up.
         if ceiling is not None and target >= ceiling and self.curve.space == "logit":
             return Crossing(threshold, None, None, None, 0.0, "never")
-        if ceiling is not None and self.curve.space != "logit":
-            # A line runs into the ceiling and is clipped there: a path reaches a
-            # threshold at the ceiling when it comes as near it as bound_note's median
-            # must, so the crossing and the note give the same month.
-            target = min(target, ceiling - _at_bound(scale))
         first = self._first_passage(target, self.paths)
         if series.frontier:
             # The dates are where the band (the table's median and interval ends) first
