@@ -815,6 +815,22 @@ def test_an_s_curve_on_a_metric_with_one_bound_is_refused_as_such(run: Run):
         assert refused.stderr.count("\n") == 1
 
 
+def test_auto_never_chooses_a_family_that_cannot_fit_the_data_as_it_stands(
+    run_empty: Run, tmp_path: Path
+):
+    """A lower-is-better score with no bounds, falling from 10 to -8: the exponential
+    scored best in the backtests, whose early origins saw only positive scores, and
+    auto chose it, so the forecast failed with the exponential's own error (scores on
+    both sides of 0), telling the user to use the family auto should have used."""
+    days = [date(2020 + i, 3, 1) for i in range(5)]
+    write_benchmark(run_empty, tmp_path, "drift", days, [10.0, 5.0, 1.0, -2.0, -8.0],
+                    unit="score", floor=None, ceiling=None, higher_is_better=False)  # fmt: skip
+    assert "exponential" in _ok(run_empty("backtest", "drift"))
+    result = run_empty("forecast", "drift", "--until", "2027", "--json")
+    assert json.loads(_ok(result))["family"] == "linear"
+    assert "auto chose linear" in result.stderr
+
+
 def test_a_straight_line_that_leaves_a_bound_gets_no_bound_note(run: Run):
     """A frontier at the floor today whose line rises is a trend, not the clip: the
     note said its median reached the floor on the first day and was held there."""

@@ -8,7 +8,12 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import BOUNDED_FAMILIES, UNBOUNDED_FAMILIES
 from trendlab.forecast.axis import make_axis, parse_until
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
-from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE, Curve, fit_family
+from trendlab.forecast.families import (
+    DEFAULT_FAMILY_BY_SPACE,
+    Curve,
+    exponential_space,
+    fit_family,
+)
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Forecast
 from trendlab.series import MIN_POINTS, Series
@@ -26,6 +31,16 @@ def default_family(series: Series) -> str:
 def families_for(series: Series) -> tuple[str, ...]:
     """The families that apply to a series: a bounded family never without a ceiling."""
     return BOUNDED_FAMILIES if series.scale.bounded else UNBOUNDED_FAMILIES
+
+
+def fits_now(series: Series, family: str) -> bool:
+    """Whether `family` can be fitted to the series as it stands. The exponential fits
+    the logarithm of the scores, so not scores on both sides of 0: a backtest origin
+    that saw them all of one sign may have scored it best (auto's choice), and auto
+    must not then choose a family whose fit fails."""
+    if family != "exponential":
+        return True
+    return exponential_space(series.fit_data(family)[1]) is not None
 
 
 def forecast(
@@ -99,4 +114,11 @@ def _check_some_change(series: Series) -> None:
     )
 
 
-__all__ = ["Forecast", "default_family", "families_for", "forecast", "points_for"]
+__all__ = [
+    "Forecast",
+    "default_family",
+    "families_for",
+    "fits_now",
+    "forecast",
+    "points_for",
+]

@@ -150,7 +150,7 @@ def prepare_forecasts(
     """With the store closed: run the backtests still missing (caching them), then for
     each benchmark pick auto's family and the calibration of its intervals. Returns the
     prepared forecasts (or why there is none) and every benchmark's backtest."""
-    from trendlab.forecast.fit import default_family, families_for
+    from trendlab.forecast.fit import default_family, families_for, fits_now
 
     found = finish_backtests(settings, inputs.backtests, progress) if inputs.backtests else {}
     pooled: dict[str, Calibrations] = {}
@@ -175,7 +175,11 @@ def prepare_forecasts(
             if family == "auto" and not own.rows.is_empty():
                 held_out = calibrations(found, own.space, exclude=slug)
                 choosing = calibrated(own, held_out, CHOICE_LEVEL)
-                candidates = auto_candidates(series.scale, families_for(series))
+                candidates = tuple(
+                    f
+                    for f in auto_candidates(series.scale, families_for(series))
+                    if fits_now(series, f)
+                )
                 picked = choose(choosing, candidates, CHOICE_LEVEL)
                 if picked is not None:
                     chosen = picked
