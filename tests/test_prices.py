@@ -519,6 +519,17 @@ def test_a_rising_price_gives_its_interval_in_the_same_words(run_empty: Run, tmp
     assert fit["factor_per_year_lower"] < fit["factor_per_year"] < fit["factor_per_year_upper"] < 1
 
 
+def test_a_rate_interval_that_spans_no_change_says_which_way_each_end_goes(run: Run):
+    """MMLU at 80: 10.9x cheaper per year, and the interval's lower end was written
+    '0.855x' in the rate's words, '0.855x cheaper', which is a price rising 1.17x a
+    year: an end past no change is now written the way it goes."""
+    trend = run("price-trend", "mmlu", "--threshold", "80")
+    assert trend.exit_code == 0, trend.stderr
+    assert trend.stdout.splitlines()[0].startswith(
+        "mmlu >= 80: 10.9x cheaper per year (80 % interval 1.17x dearer to 140x cheaper); "
+    )
+
+
 def test_the_rate_interval_is_written_as_the_forecasts_interval(run: Run):
     """'80 % interval', with the space every other command, the report and the README
     write: price-trend's headline alone said '80% interval'."""

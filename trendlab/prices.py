@@ -255,16 +255,22 @@ class PriceTrend:
 
     def headline(self) -> str:
         """The rate in one sentence, its interval in the same words as the rate: a
-        rising price's interval is of how many times dearer, as the rate is."""
+        rising price's interval is of how many times dearer, as the rate is. An interval
+        that spans no change says which way each end goes: '0.855x cheaper' was a
+        price rising 1.17x a year."""
         lower, upper = self.fit.factor_interval
+        way, other = ("cheaper", "dearer") if self.falling else ("dearer", "cheaper")
         if not self.falling:
             lower, upper = 1 / upper, 1 / lower
+        interval = f"{lower:.3g}x to {upper:.3g}x"
+        if lower < 1:
+            interval = f"{1 / lower:.3g}x {other} to {upper:.3g}x {way}"
         trend = self.rate_text()
         halving = self.fit.halving_months
         halves = f"; the price halves every {halving:.3g} months" if halving else ""
         return (
             f"{self.reaching}: {trend} "
-            f"({self.fit.level * 100:g} % interval {lower:.3g}x to {upper:.3g}x){halves}; "
+            f"({self.fit.level * 100:g} % interval {interval}){halves}; "
             f"{self.fit.n} points, blend {self.blend}"
         )
 
