@@ -281,6 +281,12 @@ def test_a_line_already_within_the_allowance_of_the_ceiling_has_reached_it():
         "the frontier is already at 100: 99.95 on 2023-01-01 (within 0.1 of it, as the "
         "crossing of 100 counts), and the linear median is held there"
     ), note
+    # One exactly at the ceiling is at it, with no allowance to mention.
+    exact = forecast(series_of([90.0, 97.0, 100.0], xs=xs), family="linear", until="2026")
+    assert exact.crossing(100.0).status == "reached"
+    assert (exact.bound_note() or "").startswith(
+        "the frontier is already at 100: 100 on 2023-01-01, and the linear median"
+    ), exact.bound_note()
     # A frontier short of the allowance is still a forecast, reached after today.
     short = forecast(series_of([90.0, 97.0, 99.5], xs=xs), family="linear", until="2026")
     crossing = short.crossing(100.0)

@@ -157,6 +157,7 @@ class Forecast:
                 # The frontier is at the bound already (its crossing is reached): the
                 # median has no date of its own to get there by.
                 score, when = there.item(0, "score"), self.axis.text(float(there.item(0, "x")))
+                within = "" if score == bound else within
                 return (
                     f"the frontier is already at {bound:g}: {score:g} on {when}{within}, "
                     f"and the {self.family} median is held there: the forecast is the "
