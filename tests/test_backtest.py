@@ -589,3 +589,20 @@ def test_auto_uses_the_ensemble_without_a_record_of_its_own(panel: Path, tmp_pat
     assert auto.height and auto.equals(
         first.filter(pl.col("family") == "ensemble").sort("horizon").select(columns)
     )
+
+
+def test_a_backtest_of_one_origin_names_it_once(run_empty: Run, tmp_path: Path):
+    """Four yearly results leave one origin, 2023-07-01: the title said 'origins
+    2023-07-01 to 2023-07-01 every 6 months', a range and a step of one date."""
+    days = [date(2021 + i, 1, 1) for i in range(4)]
+    write_benchmark(run_empty, tmp_path, "lat", days, [100.0, 60.0, 30.0, 16.0],
+                    unit="minutes", floor=None, ceiling=None, higher_is_better=False)  # fmt: skip
+    result = run_empty("backtest", "lat")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Backtest of lat: origin 2023-07-01; "), result.stdout
+    # More origins are still a range and a step.
+    result = run_empty("backtest", "lat", "--start", "2023-01-01", "--every", "3")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "Backtest of lat: origins 2023-04-01 to 2023-07-01 every 3 months; "
+    ), result.stdout

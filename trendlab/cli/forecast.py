@@ -404,11 +404,14 @@ def backtest(
         else:
             rows = scored[0].rows
             first, last = rows.get_column("origin").min(), rows.get_column("origin").max()
-            span = f"{first!s} to {last!s}"
-            how = benchmark_calibration(described, level / 100)
-            title = (
-                f"Backtest of {benchmark}: origins {span} every {counted(every, 'month')}; {how}"
+            # One origin is a date, not a range with a step.
+            span = (
+                f"origin {first!s}"
+                if first == last
+                else f"origins {first!s} to {last!s} every {counted(every, 'month')}"
             )
+            how = benchmark_calibration(described, level / 100)
+            title = f"Backtest of {benchmark}: {span}; {how}"
             render_tables([(title, each.drop("benchmark"))], output)
 
 
