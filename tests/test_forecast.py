@@ -522,10 +522,30 @@ def test_a_typical_results_crossing_and_its_chance_agree_when_paths_fall_back():
     scores = np.clip(50 + rng.normal(0, 12, 30), 1, 99)
     result = forecast(series_of(scores, xs=xs, all_points=True), family="linear", until="2032")
     seen = set()
+    now = float(result.curve.mean(np.array([result.series.x_now]))[0])
     for threshold in np.arange(44.0, 60.0, 0.5):
         crossing = result.crossing(float(threshold))
-        assert crossing.status == "forecast"
+        # Below the trend's level at the latest result, the trend has reached it.
+        reached = float(result.series.scale.value(threshold)) <= now
+        assert crossing.status == ("reached" if reached else "forecast")
         seen.add(crossing.median is None)
         # The median date exists exactly when at least half the paths are past it then.
         assert (crossing.median is not None) == (crossing.probability >= 0.5), threshold
     assert seen == {True, False}  # both sides of the median were tried
+
+
+def test_a_typical_result_s_trend_past_a_threshold_has_reached_it():
+    """With --all, a threshold the trend passed years before the latest result was
+    forecast for the first month end after it, with certainty (GPQA Diamond's 50, which
+    a typical result's trend passed in 2024, read 2026-04-30): the paths start there.
+    It is reached where the fitted trend came up to it."""
+    rng = np.random.default_rng(5)
+    xs = np.sort(rng.uniform(2019, 2025, 40))
+    scores = 10 + 10 * (xs - 2019) + rng.normal(0, 2, xs.size)  # 10 points a year
+    result = forecast(series_of(scores, xs=xs, all_points=True), family="linear", until="2028")
+    past = result.crossing(30.0)
+    assert past.status == "reached" and past.probability == 1.0
+    assert past.median == past.lower == past.upper == pytest.approx(2021.0, abs=0.1)
+    ahead = result.crossing(90.0)  # the line is at about 70 at the end of 2024
+    assert ahead.status == "forecast"
+    assert ahead.median == pytest.approx(2027.0, abs=0.3)

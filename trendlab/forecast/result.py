@@ -36,6 +36,9 @@ class Crossing:
 # the bound exactly, a quarter of them, which says nothing of the forecast. With one
 # bound there is no range and no logit: the clip is exact.
 AT_BOUND = 0.001
+# Points at which --all's fitted trend is read across the data for a threshold it has
+# already passed (_trend_reached): a day apart over three years of results.
+_TREND_STEPS = 1096
 
 
 def _at_bound(scale: Scale) -> float:
@@ -228,6 +231,8 @@ class Forecast:
         if series.frontier and not beaten.is_empty():
             x = float(beaten.item(0, "x"))
             return Crossing(threshold, x, x, x, 1.0, "reached")
+        if not series.frontier and (passed := self._trend_reached(target)) is not None:
+            return Crossing(threshold, passed, passed, passed, 1.0, "reached")
         # A curve in logit space nears its ceiling and never reaches it: a path that
         # shows the ceiling is only its last digit rounded up.
         if ceiling is not None and target >= ceiling and self.curve.space == "logit":
@@ -254,6 +259,19 @@ class Forecast:
         at = [self.axis.at_or_after(x) if math.isfinite(x) else None for x in when]
         probability = float(np.isfinite(first).mean())
         return Crossing(threshold, at[0], at[1], at[2], probability, "forecast")
+
+    def _trend_reached(self, target: float) -> float | None:
+        """With --all: where the fitted trend (a typical result) last came up to target
+        within the data, if it is there at the latest result. Its paths start at the
+        first month end after the data, so a threshold the trend passed years ago would
+        otherwise be forecast for that month end, as if it were about to be crossed."""
+        first = float(self.series.points.select(pl.col("x").min()).item())
+        grid = np.linspace(first, self.series.x_now, _TREND_STEPS)
+        below = np.flatnonzero(self.curve.mean(grid) < target)
+        if below.size == 0:
+            return float(grid[0])
+        last = int(below[-1])
+        return None if last == grid.size - 1 else float(grid[last + 1])
 
     def _first_passage(self, target: float, paths: np.ndarray) -> np.ndarray:
         """Per path (a row of values of v on the grid), the x where it first reaches
