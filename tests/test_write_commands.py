@@ -756,6 +756,7 @@ def test_a_lower_is_better_benchmark_takes_floor_as_chance_and_ceiling_as_best(r
     # Flipping the direction alone leaves the bounds the wrong way round.
     flip = run("edit", "benchmark", "err", "--set", "higher_is_better=true", "-m", "flip")
     _one_line_refusal(flip, "floor must be below ceiling")
+    assert "if lower is better" not in flip.stderr  # it was said: higher is better
     flipped = run(
         "edit",
         "benchmark",
@@ -802,7 +803,9 @@ def test_bounds_judged_as_the_record_will_stand_are_listed_with_the_other_bad_ro
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"trendlab: error: {path}: 2 bad rows; nothing was written",
-        f"  {path}:2: floor must be below ceiling",
+        # No direction given, bounds the other way round: most likely lower is better.
+        f"  {path}:2: floor must be below ceiling; if lower is better, say so: "
+        "higher_is_better false",
         f"  {path}:3: ceiling: 150.0 is outside the range of unit percent (0.0-100.0)",
     ]
     prices = tmp_path / "prices.csv"

@@ -655,6 +655,10 @@ def _bounds_errors(
         .then(unit_end("floor", "worst", worst))
         .when(pl.col("ceiling").is_null())
         .then(unit_end("ceiling", "best", best))
+        # Both bounds given the other way round, and no direction: most likely a
+        # lower-is-better metric (an error rate from 100 to 0) not said to be one.
+        .when(pl.col("higher_is_better").is_null())
+        .then(pl.lit("; if lower is better, say so: higher_is_better false"))
         .otherwise(pl.lit(""))
     )
     return (
