@@ -378,6 +378,43 @@ def test_check_finds_violations_written_around_trendlab(run: Run, store_location
     assert "key differs from its model, benchmark, setting and source_url" in problems
 
 
+def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
+    """The branches of 05_benchmark_bounds, 07_revision_integrity and
+    10_revision_numbers no other test writes: each fault written around trendlab is
+    named, and nothing else is (the seeds pass every check)."""
+    store = Store.open(db, read_only=False)
+    con = store.con
+    cs = changeset_around(con)
+    revise_around(con, cs, "benchmark_revisions", "mmlu", unit="furlongs")
+    revise_around(con, cs, "benchmark_revisions", "gsm8k", floor=-5.0, ceiling=120.0)
+    revise_around(con, cs, "benchmark_revisions", "math", floor=90.0, ceiling=80.0)
+    # A second revision of gpqa-diamond in the same changeset, then one that skips 3.
+    revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="again")
+    revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="twice")
+    later = changeset_around(con)
+    con.execute(
+        "INSERT INTO model_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+        "revision + 2 AS revision, 'update' AS op) FROM model_revisions WHERE key = 'gpt-4'",
+        [later],
+    )
+    store.close()
+    result = run("check", "--json")
+    assert result.exit_code == 1, result.stderr
+    found = sorted(
+        (v["check"], v["key"], v["problem"])
+        for v in json.loads(result.stdout)
+        if v["check"] in ("05_benchmark_bounds", "07_revision_integrity", "10_revision_numbers")
+    )
+    assert found == [
+        ("05_benchmark_bounds", "gsm8k", "ceiling 120.0 is outside unit percent"),
+        ("05_benchmark_bounds", "gsm8k", "floor -5.0 is outside unit percent"),
+        ("05_benchmark_bounds", "math", "floor 90.0 is not below ceiling 80.0"),
+        ("05_benchmark_bounds", "mmlu", "unknown unit furlongs"),
+        ("07_revision_integrity", "gpqa-diamond", f"2 revisions in changeset {cs}"),
+        ("10_revision_numbers", "gpt-4", "revisions numbered up to 3 but 2 numbers used"),
+    ]
+
+
 def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     """A changeset written by hand with an id of its own: --as-of cannot name it, and
     once trendlab writes after it, its id still sorts last, so the data versions that
