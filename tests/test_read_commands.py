@@ -415,6 +415,56 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     ]
 
 
+def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Path):
+    """The branches of 02, 03, 08, 09 and 14 no other test writes: a result of an
+    unknown benchmark, a price of an unknown model, a price whose key does not match its
+    fields, results' and prices' text on two lines, and aliases naming no model,
+    shadowing a slug, stored twice or under another key."""
+    store = Store.open(db, read_only=False)
+    con = store.con
+    result_id, price_id = con.execute(
+        "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices)"
+    ).fetchone()
+    cs = changeset_around(con)
+    revise_around(con, cs, "result_revisions", result_id, benchmark="ghost-bench")
+    revise_around(con, cs, "result_revisions", result_id, setting="5\nshot")
+    revise_around(con, cs, "price_revisions", price_id, model="ghost-model")
+    revise_around(con, cs, "price_revisions", price_id, provider="Open\nAI", api_model_id="a\tb")
+    con.executemany(
+        "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
+        "VALUES (?, ?, 1, 'insert', ?, ?)",
+        [
+            [cs, "nowhere", "nowhere", "ghost-model"],
+            [cs, "gpt-4o", "gpt-4o", "gpt-4"],
+            [cs, "twice", "twice", "gpt-4"],
+            [cs, "twice-again", "twice", "gpt-4"],
+        ],
+    )
+    store.close()
+    result = run("check", "--json")
+    assert result.exit_code == 1, result.stderr
+    checks = ("02_", "03_", "08_", "09_", "14_")
+    # A set: 08 names each revision whose key is off, and two revisions of each are.
+    found = {
+        (v["check"][:3], v["key"], v["problem"])
+        for v in json.loads(result.stdout)
+        if v["check"].startswith(checks)
+    }
+    assert found == {
+        ("02_", result_id, "unknown benchmark ghost-bench"),
+        ("03_", price_id, "unknown model ghost-model"),
+        ("08_", price_id, "key differs from its model, provider and effective_date"),
+        ("08_", result_id, "key differs from its model, benchmark, setting and source_url"),
+        ("09_", "gpt-4o", "alias is also the slug of model gpt-4o"),
+        ("09_", "nowhere", "unknown model ghost-model"),
+        ("09_", "twice", "2 current records"),
+        ("09_", "twice-again", "key differs from alias twice"),
+        ("14_", price_id, "api_model_id holds a line break or another control character"),
+        ("14_", price_id, "provider holds a line break or another control character"),
+        ("14_", result_id, "setting holds a line break or another control character"),
+    }
+
+
 def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     """A changeset written by hand with an id of its own: --as-of cannot name it, and
     once trendlab writes after it, its id still sorts last, so the data versions that
