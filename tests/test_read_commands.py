@@ -465,6 +465,51 @@ def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Pat
     }
 
 
+def test_check_finds_two_current_records_of_every_kind(run: Run, db: Path):
+    """06_duplicate_current_keys for each kind, not only models: a second record under
+    another key with the same natural key (copied with plain SQL)."""
+    store = Store.open(db, read_only=False)
+    con = store.con
+    result_id, price_id, organization = con.execute(
+        "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices), "
+        "(SELECT min(slug) FROM organizations)"
+    ).fetchone()
+    cs = changeset_around(con)
+    for table, key in (
+        ("organization_revisions", organization),
+        ("benchmark_revisions", "mmlu"),
+        ("result_revisions", result_id),
+        ("price_revisions", price_id),
+    ):
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, "
+            f"key || '-copy' AS key) FROM {table} WHERE key = ? "
+            "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+            [cs, key],
+        )
+    result, price = con.execute(
+        "SELECT (SELECT model || '/' || benchmark || '|' || coalesce(setting, '(none)') "
+        "|| '|' || coalesce(source_url, '(no source)') FROM results WHERE id = $r), "
+        "(SELECT model || '/' || provider || '/' || effective_date FROM prices WHERE id = $p)",
+        {"r": result_id, "p": price_id},
+    ).fetchone()
+    store.close()
+    checked = run("check", "--json")
+    assert checked.exit_code == 1, checked.stderr
+    found = [
+        (v["kind"], v["key"], v["problem"])
+        for v in json.loads(checked.stdout)
+        if v["check"] == "06_duplicate_current_keys"
+    ]
+    pair, setting, source = result.split("|")
+    assert found == [
+        ("benchmarks", "mmlu", "2 current records"),
+        ("organizations", organization, "2 current records"),
+        ("prices", price, "2 current records"),
+        ("results", pair, f"2 current records for setting {setting} from {source}"),
+    ]
+
+
 def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     """A changeset written by hand with an id of its own: --as-of cannot name it, and
     once trendlab writes after it, its id still sorts last, so the data versions that
