@@ -7,7 +7,8 @@ them then; those at or below the floor too, which Prophet's floor takes and tren
 S-curves leave out) and forecasts the same targets. Both are scored against the same
 truth.
 Prints MAE, coverage and interval score per horizon side by side, pooled over
-benchmarks, then the same figures under three sensitivities, and the time each took:
+benchmarks, then the same figures under three sensitivities, and the time each took (with
+their ratio):
 
 - by origin: origins before 2024, and from 2024;
 - without the discontinuities: leaving out every benchmark whose frontier rose by more
@@ -343,7 +344,7 @@ def main() -> None:
     print(
         f"time: trendlab backtest of every benchmark {ours_seconds:.1f} s (every family; "
         f"cold on a fresh database, from its cache after), Prophet {prophet_seconds:.1f} s "
-        "(one family)"
+        f"(one family); ratio Prophet / trendlab {prophet_seconds / ours_seconds:.2f}"
     )
     print("\nPooled over benchmarks")
     print(summary(both, level))
