@@ -416,16 +416,18 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
 
 
 def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Path):
-    """The branches of 02, 03, 08, 09 and 14 no other test writes: a result of an
-    unknown benchmark, a price of an unknown model, a price whose key does not match its
+    """The branches of 02-04, 08, 09 and 14 no other test writes: a result of an
+    unknown benchmark or below its unit's range, a price of an unknown model, a price whose key does not match its
     fields, results' and prices' text on two lines, and aliases naming no model,
     shadowing a slug, stored twice or under another key."""
     store = Store.open(db, read_only=False)
     con = store.con
-    result_id, price_id = con.execute(
-        "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices)"
+    result_id, price_id, negative_id = con.execute(
+        "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices), "
+        "(SELECT max(id) FROM results WHERE benchmark = 'mmlu')"
     ).fetchone()
     cs = changeset_around(con)
+    revise_around(con, cs, "result_revisions", negative_id, score=-3.0)
     revise_around(con, cs, "result_revisions", result_id, benchmark="ghost-bench")
     revise_around(con, cs, "result_revisions", result_id, setting="5\nshot")
     revise_around(con, cs, "price_revisions", price_id, model="ghost-model")
@@ -443,7 +445,7 @@ def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Pat
     store.close()
     result = run("check", "--json")
     assert result.exit_code == 1, result.stderr
-    checks = ("02_", "03_", "08_", "09_", "14_")
+    checks = ("02_", "03_", "04_", "08_", "09_", "14_")
     # A set: 08 names each revision whose key is off, and two revisions of each are.
     found = {
         (v["check"][:3], v["key"], v["problem"])
@@ -453,6 +455,7 @@ def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Pat
     assert found == {
         ("02_", result_id, "unknown benchmark ghost-bench"),
         ("03_", price_id, "unknown model ghost-model"),
+        ("04_", negative_id, "score: -3.0 is outside the range of unit percent"),
         ("08_", price_id, "key differs from its model, provider and effective_date"),
         ("08_", result_id, "key differs from its model, benchmark, setting and source_url"),
         ("09_", "gpt-4o", "alias is also the slug of model gpt-4o"),
