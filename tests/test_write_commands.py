@@ -1166,6 +1166,9 @@ def test_a_setting_or_a_provider_holds_no_invisible_format_character(run: Run):
     assert joined.exit_code == 0, joined.stderr
     priced = run("add-price", "gpt-4", persian, "2024-01-01", "--input", "1", "-m", "t")
     assert priced.exit_code == 0, priced.stderr
+    # What the write path stores, check passes: 15_key_format_characters spares joiners.
+    checked = run("check", "--json")
+    assert checked.exit_code == 0 and json.loads(checked.stdout) == [], checked.stdout
 
 
 def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
