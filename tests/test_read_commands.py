@@ -29,7 +29,8 @@ from trendlab.queries import named_queries
 
 @both_stores
 def test_list_filters_and_formats(run: Run):
-    since = ("--since", "2024-06-01")
+    # A day two results are dated on: --since takes records dated on or after it.
+    since = ("--since", "2024-06-20")
     result = run("list", "results", "--benchmark", "gpqa-diamond", *since, "--json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
@@ -38,7 +39,7 @@ def test_list_filters_and_formats(run: Run):
     dated = json.loads(
         run(
             "query",
-            "SELECT id, date FROM scores WHERE benchmark = 'gpqa-diamond' AND date >= '2024-06-01'",
+            "SELECT id, date FROM scores WHERE benchmark = 'gpqa-diamond' AND date >= '2024-06-20'",
             "--json",
         ).stdout
     )
@@ -46,6 +47,7 @@ def test_list_filters_and_formats(run: Run):
     assert any(r["reported_date"] is None for r in rows)
     day = {r["id"]: r["date"] for r in dated}
     assert [day[r["id"]] for r in rows] == sorted(day.values())
+    assert [day[r["id"]] for r in rows[:2]] == ["2024-06-20"] * 2
     jsonl = run("list", "results", "--benchmark", "math", "--jsonl").stdout.splitlines()
     assert len(jsonl) == len(
         json.loads(run("list", "results", "--benchmark", "math", "--json").stdout)
