@@ -103,7 +103,13 @@ def test_report_covers_every_benchmark(full_report: tuple[Path, str], seeded_cop
     # Pooled backtests, the price trend and the changesets.
     assert "Backtests, pooled" in text and "all percent" in text and "all minutes" in text
     assert "The price of a capability: MMLU &ge; 80 percent" in text
-    assert "cheaper per year" in text and "gpt-4o-mini" in text
+    # The trend price-trend gives at its default blend, 3:1 as the page's caption says:
+    # gpt-4o-mini at 0.15 in and 0.6 out is (3 * 0.15 + 0.6) / 4 = 0.2625.
+    trend = make_runner(seeded_copy)("price-trend", "mmlu", "--threshold", "80")
+    summary = trend.stdout.splitlines()[0]
+    assert summary.endswith(", blend 3:1") and f"{html.escape(summary)}.</p>" in text
+    assert "Blended price: 3 input tokens to 1 output token." in text
+    assert '<td>gpt-4o-mini</td><td>OpenAI</td><td class="num">0.26</td>' in text
     assert "Latest changesets" in text and "load seed data" in text
 
 
