@@ -209,6 +209,28 @@ def test_a_price_announced_for_a_later_day_is_not_current_before_it(run: Run):
     assert f"{next_year}-01-01" in [p["effective_date"] for p in history]
     [then] = json.loads(run(*current, "--as-of", str(next_year)).stdout)
     assert (then["effective_date"], then["input_usd_per_mtok"]) == (f"{next_year}-01-01", 0.5)
+    # In effect on its own day, not only after it.
+    [on_the_day] = json.loads(run(*current, "--as-of", f"{next_year}-01-01").stdout)
+    assert on_the_day == then
+    assert json.loads(run(*current, "--as-of", f"{next_year - 1}-12-31").stdout) == [today]
+
+
+def test_a_price_trend_takes_a_price_from_its_own_day(run: Run):
+    """price-trend reads prices in effect up to the reading day: one that takes effect
+    on the --as-of day is among them, and the day before it is not."""
+    next_year = date.today().year + 2
+    added = run("add-price", "gpt-4o", "OpenAI", f"{next_year}-01-01", "--input", "0.01",
+                "--output", "0.01", "-m", "t")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    trend = ("price-trend", "mmlu", "--threshold", "80", "--json", "--as-of")
+    on_the_day = json.loads(run(*trend, f"{next_year}-01-01").stdout)["points"][-1]
+    assert (on_the_day["date"], on_the_day["model"], on_the_day["blended_usd_per_mtok"]) == (
+        f"{next_year}-01-01",
+        "gpt-4o",
+        0.01,
+    )
+    day_before = json.loads(run(*trend, f"{next_year - 1}-12-31").stdout)["points"][-1]
+    assert (day_before["date"], day_before["model"]) == ("2024-07-18", "gpt-4o-mini")
 
 
 def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Path):
