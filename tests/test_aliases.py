@@ -123,6 +123,29 @@ def test_check_finds_an_alias_on_two_lines(run: Run, store_location: str):
     assert run("retract", "alias", "two\nlines", "-m", "one line").exit_code == 0
 
 
+def test_a_model_name_resolves_through_aliases_ignoring_surrounding_spaces(
+    run: Run, tmp_path: Path
+):
+    """As the README says of every import and of add-result: a slug or an alias,
+    ignoring case and surrounding spaces (gpt-4-0314 is a seeded alias of gpt-4)."""
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "model,benchmark,score,source_url\n GPT-4-0314 ,mmlu,71,https://pad.example/1\n"
+    )
+    imported = run("import", str(path), "--kind", "results", "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    added = run("add-result", " Gpt-4-0314 ", "mmlu", "72", "--source-url",
+                "https://pad.example/2", "-m", "t")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    padded = json.loads(
+        run(
+            "query", "SELECT model, score FROM results WHERE source_url LIKE 'https://pad.%' "
+            "ORDER BY score", "--json",
+        ).stdout
+    )  # fmt: skip
+    assert padded == [{"model": "gpt-4", "score": 71.0}, {"model": "gpt-4", "score": 72.0}]
+
+
 @both_stores
 def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
     """As a model name resolves through its aliases: show, history and retract find an
