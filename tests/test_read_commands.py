@@ -780,6 +780,29 @@ def test_as_of_a_year_and_other_global_mistakes(run: Run):
     assert empty.exit_code == 2 and "--db: is empty" in empty.stderr
 
 
+def test_diff_leaves_out_what_ends_as_it_began(run: Run):
+    """diff compares each record's state then with its state now: a record changed and
+    changed back, or added and retracted since, is no change; the others are."""
+    since = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]
+    notes = json.loads(run("show", "model", "gpt-4", "--json").stdout)["notes"]
+    for step in (
+        ("edit", "model", "gpt-4", "--set", "notes=for a moment"),
+        ("edit", "model", "gpt-4", "--set", f"notes={notes}"),
+        ("add-model", "fleeting"),
+        ("retract", "model", "fleeting"),
+        ("add-model", "lasting"),
+        ("edit", "model", "gpt-4o", "--set", "notes=kept"),
+    ):
+        done = run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    changed = run("diff", "--since", since, "--json")
+    assert changed.exit_code == 0, changed.stderr
+    assert [(c["kind"], c["key"], c["change"]) for c in json.loads(changed.stdout)] == [
+        ("models", "gpt-4o", "updated"),
+        ("models", "lasting", "added"),
+    ]
+
+
 def test_diff_kind_is_a_choice_as_every_kind_option_is(run: Run):
     """An unknown --kind was a data error (exit 1) after the changes were read."""
     bad = run("diff", "--since", "1000", "--kind", "bogus")
