@@ -265,6 +265,22 @@ def test_changed_rows_become_revisions_and_absent_columns_keep_values(run: Run, 
     assert history[-1]["changes"] == "release_date: 2023-03-14 -> 2023-03-15"
 
 
+def test_a_value_given_where_there_was_none_and_a_blank_that_clears_one_are_changes(
+    run: Run, tmp_path: Path
+):
+    """A change from unknown (NULL) to a value, or back, is a change like any other: a
+    comparison that is unknown when one side is must not read it as unchanged."""
+    assert run("add-model", "imp-null", "-m", "t").exit_code == 0
+    path = tmp_path / "models.csv"
+    for cell, parameters in (("7e9", 7e9), ("", None)):
+        path.write_text(f"slug,parameters\nimp-null,{cell}\n")
+        result = run("import", str(path), "-m", "t")
+        assert result.exit_code == 0, result.stderr
+        assert "models: 1 updated" in result.stderr, result.stderr
+        shown = json.loads(run("show", "model", "imp-null", "--json").stdout)
+        assert shown["parameters"] == parameters
+
+
 def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path):
     path = _results_csv(tmp_path / "results.csv", ["gpt-4,mmlu,61,x,2024-01-01,https://e.org/d"])
     before = run("log", "--json").stdout
