@@ -147,6 +147,14 @@ def test_new_data_recomputes_only_its_benchmark(seeded: Path):
     # Every other benchmark's forecast still reads the cache, math's fresh backtest too.
     modules, _ = process_imports(seeded, "forecast", "gsm8k", "--until", "2030")
     assert not _fitting_libraries(modules)
+    # The model's release date dates its undated result: editing it is new data for math.
+    before = _cache(seeded)
+    redated = run("edit", "model", "newcomer", "--set", "release_date=2025-11-01", "-m", "t")
+    assert redated.exit_code == 0, redated.stderr
+    assert run("forecast", "math", "--until", "2030").exit_code == 0
+    after = _cache(seeded)
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert changed and {benchmark for _, benchmark, _ in changed} == {"math"}
 
 
 def test_a_new_price_recomputes_only_what_is_fitted_by_price(seeded: Path):
