@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Run, make_runner
+from tests.conftest import Run, changeset_around, make_runner
 from tests.synthetic import decimal, logistic_scores, monthly, write_benchmark
 from trendlab.cli import cli
 from trendlab.forecast.calibrate import Calibration
@@ -145,6 +145,25 @@ def test_a_record_first_recorded_after_an_origin_counts_as_published(panel: Path
     had been published."""
     rows = _backtest_rows(panel, "exact")
     assert rows.filter(pl.col("origin") == date(2020, 1, 1)).height > 0
+
+
+def test_a_nan_score_written_around_trendlab_is_left_out_of_a_backtest(panel: Path):
+    """NaN (only a write around trendlab stores one) is an unknown score: a backtest
+    reads the benchmark as if it were not there, a record of one revision or of
+    several (DuckDB orders NaN above every number, so it would top the frontier)."""
+    before = _backtest_rows(panel, "noisy1")
+    with duckdb.connect(str(panel)) as con:
+        around = changeset_around(con)
+        for key, revision in (("r_00000000000000fe", 1), ("r_00000000000000ff", 1),
+                              ("r_00000000000000ff", 2)):  # fmt: skip
+            con.execute(
+                "INSERT INTO result_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+                "? AS key, ? AS revision, ? AS op, 'nan'::DOUBLE AS score) "
+                "FROM result_revisions WHERE benchmark = 'noisy1' ORDER BY key LIMIT 1",
+                [around, key, revision, "insert" if revision == 1 else "update"],
+            )
+    after = _backtest_rows(panel, "noisy1")
+    assert after.height > 0 and after.equals(before)
 
 
 def test_a_record_entered_late_counts_as_it_stands_now(panel_template: Path, tmp_path: Path):
