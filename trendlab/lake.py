@@ -425,8 +425,7 @@ def _uri_fields(uri: str) -> dict[str, str]:
         "dbname": urllib.parse.unquote(dbname),
     }
     for param in filter(None, query.split("&")):
-        key, _, value = param.partition("=")
-        fields[urllib.parse.unquote(key)] = urllib.parse.unquote(value)
+        fields[_key(param)] = urllib.parse.unquote(param.partition("=")[2])
     return fields
 
 
