@@ -281,7 +281,7 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
         stitching.stderr
     )
     assert "27 the model has no release date and the source states no date" in stitching.stderr
-    assert "claude-3-opus-20240229 = claude-3-opus ... and 8 more\n" in stitching.stderr
+    assert "claude-3-opus-20240229 = claude-3-opus, ... and 8 more\n" in stitching.stderr
     # Where the runs file's rounded figure disagrees with the Hub's re-scored mean, the
     # precise one is kept and the disagreement listed.
     assert "6 figures in the file are rounder than the database's" in stitching.stderr
@@ -327,9 +327,10 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
     )
     path = tmp_path / "benchmark_results_epoch.csv"
 
-    def write(line: int, field: str, value: str) -> None:
+    def write(*changes: tuple[int, str, str]) -> None:
         changed = [dict(r) for r in rows]
-        changed[line - 2][field] = value
+        for line, field, value in changes:
+            changed[line - 2][field] = value
         with path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.DictWriter(out, fieldnames=list(rows[0]))
             writer.writeheader()
@@ -338,14 +339,22 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
     before = run("log", "--json").stdout
     # Row 7 describes a model other rows describe too: only one row per model is kept
     # as its catalog entry, yet every row's date must be a date.
-    write(7, "release_date", "2023-13-45")
+    write((7, "release_date", "2023-13-45"))
     bad = run("import", "--from", "epoch", str(path))
     assert bad.exit_code == 1
     assert f"{path}:7: release_date: '2023-13-45' is not a date" in bad.stderr
-    write(11, "score_scale", "")
+    write((11, "score_scale", ""))
     unsaid = run("import", "--from", "epoch", str(path))
     assert unsaid.exit_code == 1
     assert f"{path}:11: score_scale: (empty) is not 0-1 or 0-100" in unsaid.stderr
+    # The first bad row is named, and how many more there are worded as for any list.
+    write((7, "release_date", "2023-13-45"), (11, "score_scale", ""), (12, "score_scale", "1"))
+    both = run("import", "--from", "epoch", str(path))
+    assert both.exit_code == 1
+    assert both.stderr == (
+        f"trendlab: error: {path}:7: release_date: '2023-13-45' is not a date (YYYY-MM-DD); "
+        "... and 2 more bad rows\n"
+    )
     assert run("log", "--json").stdout == before
 
 

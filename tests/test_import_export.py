@@ -71,6 +71,11 @@ def test_more_than_20_bad_rows_are_counted(run: Run, tmp_path: Path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 + 20 + 1
     assert lines[-1].strip() == "... and 5 more bad rows"
+    (tmp_path / "more").mkdir()
+    one_more = _results_csv(tmp_path / "more" / "results.csv", rows[:21])
+    assert run("import", str(one_more)).stderr.splitlines()[-1].strip() == (
+        "... and 1 more bad row"
+    )
 
 
 def test_header_problems(run: Run, tmp_path: Path):
@@ -80,6 +85,12 @@ def test_header_problems(run: Run, tmp_path: Path):
     result = run("import", str(unknown), "--kind", "results")
     assert result.exit_code == 1
     assert "unknown column 'settings' (did you mean 'setting'?)" in result.stderr
+    many = _results_csv(tmp_path / "c.csv", ["gpt-4,mmlu,50,,,,,,,,,"], HEADER + ",a,b,c,d,e,f")
+    result = run("import", str(many), "--kind", "results")
+    assert result.exit_code == 1
+    assert "unknown columns 'a'; 'b'; 'c'; 'd'; 'e'; ... and 1 more; results columns" in (
+        result.stderr
+    )
     missing = _results_csv(tmp_path / "b.csv", ["gpt-4,mmlu"], "model,benchmark")
     result = run("import", str(missing), "--kind", "results")
     assert result.exit_code == 1 and "missing required column(s): score" in result.stderr

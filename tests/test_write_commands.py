@@ -302,6 +302,14 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
         "if they are fractions, multiply by 100"
     ) in imported.stderr.splitlines()
     assert "fraction" not in run("import", str(csv), "-m", "t").stderr  # nothing new
+    # Past 5, the note says how many more, worded as every cut list is.
+    csv.write_text(
+        "model,benchmark,score,source_url\n"
+        + "".join(f"gpt-4,gpqa-diamond,0.{i},{url}/{i}\n" for i in range(1, 8))
+    )
+    many = run("import", str(csv), "-m", "t")
+    assert many.exit_code == 0, many.stderr
+    assert "0.5 on gpqa-diamond (line 6); ... and 2 more; percent scores are 0-100" in many.stderr
 
 
 @both_stores

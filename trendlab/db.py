@@ -28,7 +28,7 @@ from trendlab.kinds import KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
 from trendlab.resources import resource_dir
-from trendlab.text import DATE_RE, fold, nfkc, slugify
+from trendlab.text import DATE_RE, at_most, fold, nfkc, slugify
 
 if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
@@ -308,7 +308,7 @@ class Store:
             if name not in ("schema_migrations", WRITE_HEAD)
         ]
         if names:
-            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            shown = ", ".join(at_most(names, 3))
             raise TrendlabError(
                 f"{self.location} is not a trendlab database: it holds other tables "
                 f"({shown}); give --db a new file"

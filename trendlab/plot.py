@@ -22,6 +22,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.forecast.families import LOG_SPACES
+from trendlab.text import at_most
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -288,12 +289,8 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
     _label_lines(ax, labels)
     if off:
         # In the legend's margin, level with the axes' bottom: clear of the data and,
-        # wrapped to the margin's width and cut to a few items, of the legend above.
-        shown = (
-            off
-            if len(off) <= NOTE_ITEMS
-            else [*off[: NOTE_ITEMS - 1], f"{len(off) - NOTE_ITEMS + 1} more"]
-        )
+        # wrapped to the margin's width and cut to NOTE_ITEMS lines, of the legend above.
+        shown = at_most(off, NOTE_ITEMS if len(off) <= NOTE_ITEMS else NOTE_ITEMS - 1)
         lines = [textwrap.fill(t, NOTE_CHARS, subsequent_indent="  ") for t in shown]
         ax.figure.text(
             ax.get_position().x1 + 0.01,

@@ -36,7 +36,7 @@ from trendlab.kinds import (
 )
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
-from trendlab.text import fold, slugify
+from trendlab.text import at_most, fold, slugify
 from trendlab.validate import (
     FIELDS,
     REF,
@@ -700,7 +700,7 @@ def check_long_enough(kind: Kind, text: str) -> None:
 
 def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
     """The error for a name that matches several records, listing them."""
-    shown = ", ".join(keys[:10])
+    shown = ", ".join(at_most(keys, 10))
     return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; give the full id")
 
 
@@ -740,8 +740,7 @@ def _row_errors(
         # A command's one record (add-result, edit) has no row to point at.
         at = f":{where(record[ROW])}" if line_of or n > 1 else ""
         shown.append(f"{source}{at}: {message}")
-    if n > MAX_SHOWN_ERRORS:
-        shown.append(f"... and {n - MAX_SHOWN_ERRORS} more bad rows")
+    shown = at_most(shown, MAX_SHOWN_ERRORS, "bad row", total=n)
     if n == 1:
         return TrendlabError(shown[0] + "; nothing was written")
     return TrendlabError(f"{source}: {n} bad rows; nothing was written", details=shown)

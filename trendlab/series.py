@@ -285,7 +285,9 @@ def build_series(
             pl.col("setting").str.to_lowercase().str.contains(setting.lower(), literal=True)
         )
         if points.is_empty():
-            shown = ", ".join(repr(s) for s in settings[:10]) or "none recorded"
+            from trendlab.text import at_most
+
+            shown = ", ".join(at_most([repr(s) for s in settings], 10)) or "none recorded"
             raise TrendlabError(
                 f"no result on {scale.slug} has a setting containing {setting!r}; settings: {shown}"
             )

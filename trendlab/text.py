@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
 # A whole number as the user must write it: Python's int() also reads 6_0 as 60, and
@@ -119,3 +120,23 @@ def is_utf8(text: str) -> bool:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 row', '2 rows': a count and its noun in agreement (`plural` when not noun+s)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def at_most(
+    items: Sequence[str],
+    shown: int | None,
+    noun: str = "",
+    plural: str | None = None,
+    *,
+    total: int | None = None,
+) -> list[str]:
+    """The first `shown` of `items` (all of them if None) and, when that leaves some
+    out, a last item saying how many: '... and 3 more', or with a `noun` '... and 3
+    more rows' (`plural` as for counted). `total` is how many there are when `items`
+    holds only the first of them (a frame's head), so that no caller words its own."""
+    total = len(items) if total is None else total
+    if shown is None or total <= shown:
+        return list(items)
+    rest = total - shown
+    more = counted(rest, f"more {noun}", plural and f"more {plural}") if noun else f"{rest} more"
+    return [*items[:shown], f"... and {more}"]

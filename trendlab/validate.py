@@ -35,6 +35,7 @@ from trendlab.text import (
     DATE_RE,
     FORMAT_RE,
     HIDING_FORMAT_RE,
+    at_most,
     fold,
     format_character,
     nfkc_difference,
@@ -149,7 +150,9 @@ def check_columns(kind: Kind, columns: list[str], source: str) -> None:
     known = kind.field_names
     unknown = [c for c in columns if c not in known and c != ROW]
     if unknown:
-        hints = "; ".join(f"{c!r}{suggest(c, known)}" for c in unknown[:5])
+        hints = "; ".join(
+            at_most([f"{c!r}{suggest(c, known)}" for c in unknown[:5]], 5, total=len(unknown))
+        )
         raise TrendlabError(
             f"{source}: unknown column{'s' if len(unknown) > 1 else ''} {hints}; "
             f"{kind.name} columns are: {', '.join(known)}"

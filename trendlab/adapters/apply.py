@@ -21,7 +21,7 @@ from trendlab.adapters.merge import (
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset
-from trendlab.text import counted
+from trendlab.text import at_most, counted
 from trendlab.validate import ROW, folded
 
 
@@ -287,14 +287,16 @@ def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl
 
 def _unresolved_error(outcome: Outcome) -> TrendlabError:
     names = len(outcome.unresolved)
-    details = [
-        f"{u.source}:{u.lines[0]}: unknown model {u.name!r}"
-        + (f" ({len(u.lines)} rows)" if len(u.lines) > 1 else "")
-        + u.hint
-        for u in outcome.unresolved[:MAX_SHOWN_ERRORS]
-    ]
-    if names > MAX_SHOWN_ERRORS:
-        details.append(f"... and {names - MAX_SHOWN_ERRORS} more unknown models")
+    details = at_most(
+        [
+            f"{u.source}:{u.lines[0]}: unknown model {u.name!r}"
+            + (f" ({len(u.lines)} rows)" if len(u.lines) > 1 else "")
+            + u.hint
+            for u in outcome.unresolved
+        ],
+        MAX_SHOWN_ERRORS,
+        "unknown model",
+    )
     details.append(
         "add the missing names with `trendlab alias add MODEL NAME` (or add the models), "
         "or pass --skip-unresolved to import the rest"

@@ -53,7 +53,7 @@ from trendlab.adapters.common import (
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
-from trendlab.text import slugify
+from trendlab.text import at_most, slugify
 from trendlab.validate import ROW
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
@@ -591,8 +591,8 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     ).filter(pl.col("problem").is_not_null())
     if not bad.is_empty():
         row, problem = bad.row(0)
-        more = f" (and {bad.height - 1} more)" if bad.height > 1 else ""
-        raise TrendlabError(f"{loaded.source}:{loaded.line_of(row)}: {problem}{more}")
+        first = f"{loaded.source}:{loaded.line_of(row)}: {problem}"
+        raise TrendlabError("; ".join(at_most([first], 1, "bad row", total=bad.height)))
 
 
 def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:

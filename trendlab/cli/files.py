@@ -24,7 +24,7 @@ from trendlab.cli.options import (
     output_options,
 )
 from trendlab.kinds import IMPORTABLE
-from trendlab.text import counted
+from trendlab.text import at_most, counted
 
 SHOWN = 5  # lines of a left-out list shown before "... and N more"
 
@@ -184,30 +184,27 @@ def _import_source(
             f"{counted(len(outcome.known_by_alias), 'catalog model')} "
             f"{'is' if one else 'are'} already known by an alias and "
             f"{'was' if one else 'were'} not added again: "
-            f"{', '.join(outcome.known_by_alias[:shown])}"
-            + (
-                f" ... and {len(outcome.known_by_alias) - shown} more"
-                if shown is not None and len(outcome.known_by_alias) > shown
-                else ""
-            )
+            f"{', '.join(at_most(outcome.known_by_alias, shown))}"
         )
     if publication.skipped:
         reasons = Counter(s.reason for s in publication.skipped)
         listed = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
         note(f"left out {counted(len(publication.skipped), 'row')}: {listed}")
-        for skip in publication.skipped[:shown]:
-            note(f"  {skip.source}:{skip.line}: {skip.name or ''} ({skip.reason})")
-        _more(len(publication.skipped), "row", shown)
+        _list(
+            [f"{s.source}:{s.line}: {s.name or ''} ({s.reason})" for s in publication.skipped],
+            shown,
+            "row",
+        )
     if outcome.unresolved:
         note(
             f"left out {counted(outcome.unresolved_rows, 'row')} naming "
             f"{counted(len(outcome.unresolved), 'unknown model')}:"
         )
-        for unresolved in outcome.unresolved[: None if shown is None else 20]:
-            note(
-                f"  {unresolved.source}:{unresolved.lines[0]}: {unresolved.name!r}{unresolved.hint}"
-            )
-        _more(len(outcome.unresolved), "unknown model", None if shown is None else 20)
+        _list(
+            [f"{u.source}:{u.lines[0]}: {u.name!r}{u.hint}" for u in outcome.unresolved],
+            None if shown is None else 20,
+            "unknown model",
+        )
     if outcome.kept:
         one = len(outcome.kept) == 1
         note(
@@ -220,9 +217,7 @@ def _import_source(
                 "database's more precise figures are kept:"
             )
         )
-        for line in outcome.kept[:shown]:
-            note(f"  {line}")
-        _more(len(outcome.kept), "figure", shown)
+        _list(outcome.kept, shown, "figure")
     for kind, labels in outcome.absent.items():
         what = counted(len(labels), get_kind(kind).singular, kind)
         note(
@@ -231,18 +226,18 @@ def _import_source(
             f"{'it' if len(labels) == 1 else 'them'} with `trendlab history`, retract with "
             "`trendlab retract`):"
         )
-        for label in labels[:shown]:
-            note(f"  {label}")
-        _more(len(labels), get_kind(kind).singular, shown, kind)
+        _list(labels, shown, get_kind(kind).singular, kind)
     _report(cs, dry_run)
 
 
-def _more(total: int, noun: str, shown: int | None, plural: str | None = None) -> None:
-    """After a list cut at `shown` lines (None: not cut): how many more there are, and
-    how to see them."""
-    if shown is not None and total > shown:
-        more = counted(total - shown, f"more {noun}", plural and f"more {plural}")
-        note(f"  ... and {more} (--list-all lists them)")
+def _list(lines: list[str], shown: int | None, noun: str, plural: str | None = None) -> None:
+    """`lines` indented, cut at `shown` (None: not cut) with how many more there are
+    (of `noun`, see at_most), and how to see them."""
+    listed = at_most(lines, shown, noun, plural)
+    if shown is not None and len(lines) > shown:  # the last line says how many more
+        listed[-1] += " (--list-all lists them)"
+    for line in listed:
+        note(f"  {line}")
 
 
 def _report(cs: Any, dry_run: bool) -> None:

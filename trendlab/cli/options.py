@@ -478,18 +478,16 @@ def _note_undated(undated: dict[str, int], given: str, shown: int) -> None:
     """One line for the results just written that no date places (model -> how many),
     however many: what leaves them out and how to place them. `given` names where a
     result's own date comes from in the command ('--date', 'reported_date')."""
+    from trendlab.text import at_most, counted
+
     n, models = sum(undated.values()), list(undated)
-    named = ", ".join(models[:shown]) + (
-        f" and {len(models) - shown} more" if len(models) > shown else ""
-    )
+    named = ", ".join(at_most(models, shown))
     if len(models) == 1:
         whose = f"{'its' if n == 1 else 'their'} model {named} has"
         fix = f"the model's release date (trendlab edit model {named} --set"
     else:
         whose = f"their models {named} have"
         fix = "the models' release dates (trendlab edit model SLUG --set"
-    from trendlab.text import counted
-
     have, them = ("has", "it") if n == 1 else ("have", "them")
     give = given if given.startswith("-") else f"{'its' if n == 1 else 'their'} {given}"
     note(
@@ -502,10 +500,10 @@ def _note_undated(undated: dict[str, int], given: str, shown: int) -> None:
 def _note_fraction_like(found: list[str], shown: int) -> None:
     """One line for the results just written that look like fractions given for
     percents (Counts.fraction_like), however many."""
-    from trendlab.text import counted
+    from trendlab.text import at_most, counted
 
     n = len(found)
-    examples = "; ".join(found[:shown]) + (f"; and {n - shown} more" if n > shown else "")
+    examples = "; ".join(at_most(found, shown))
     score, it = ("scores", "it is a fraction") if n == 1 else ("score", "they are fractions")
     note(
         f"{counted(n, 'result')} {score} at most 1, below the benchmark's floor (chance "
