@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -340,6 +342,25 @@ def test_log_lists_changesets_newest_first(run: Run):
     assert len(json.loads(run("log", "--limit", "1", "--json").stdout)) == 1
 
 
+@contextmanager
+def _around(db: Path) -> Iterator[tuple[Any, str]]:
+    """The store's connection and a new changeset (changeset_around) to write records in
+    around trendlab; the store is closed after, so that a command can open it."""
+    store = Store.open(db, read_only=False)
+    try:
+        yield store.con, changeset_around(store.con)
+    finally:
+        store.close()
+
+
+def _violations(run: Run, *checks: str) -> list[dict[str, Any]]:
+    """What `check --json` finds, once it has failed: the violations of the checks
+    whose names start with one of `checks` (all of them if none are given)."""
+    result = run("check", "--json")
+    assert result.exit_code == 1, result.stderr
+    return [v for v in json.loads(result.stdout) if v["check"].startswith(checks or ("",))]
+
+
 @both_stores
 def test_check_passes_on_seeds(run: Run):
     result = run("check")
@@ -384,28 +405,24 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     """The branches of 05_benchmark_bounds, 07_revision_integrity and
     10_revision_numbers no other test writes: each fault written around trendlab is
     named, and nothing else is (the seeds pass every check)."""
-    store = Store.open(db, read_only=False)
-    con = store.con
-    cs = changeset_around(con)
-    revise_around(con, cs, "benchmark_revisions", "mmlu", unit="furlongs")
-    revise_around(con, cs, "benchmark_revisions", "gsm8k", floor=-5.0, ceiling=120.0)
-    revise_around(con, cs, "benchmark_revisions", "math", floor=90.0, ceiling=80.0)
-    # A second revision of gpqa-diamond in the same changeset, then one that skips 3.
-    revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="again")
-    revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="twice")
-    later = changeset_around(con)
-    con.execute(
-        "INSERT INTO model_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
-        "revision + 2 AS revision, 'update' AS op) FROM model_revisions WHERE key = 'gpt-4'",
-        [later],
-    )
-    store.close()
-    result = run("check", "--json")
-    assert result.exit_code == 1, result.stderr
+    with _around(db) as (con, cs):
+        revise_around(con, cs, "benchmark_revisions", "mmlu", unit="furlongs")
+        revise_around(con, cs, "benchmark_revisions", "gsm8k", floor=-5.0, ceiling=120.0)
+        revise_around(con, cs, "benchmark_revisions", "math", floor=90.0, ceiling=80.0)
+        # A second revision of gpqa-diamond in the same changeset, then one that skips 3.
+        revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="again")
+        revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="twice")
+        later = changeset_around(con)
+        con.execute(
+            "INSERT INTO model_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "revision + 2 AS revision, 'update' AS op) FROM model_revisions WHERE key = 'gpt-4'",
+            [later],
+        )
     found = sorted(
         (v["check"], v["key"], v["problem"])
-        for v in json.loads(result.stdout)
-        if v["check"] in ("05_benchmark_bounds", "07_revision_integrity", "10_revision_numbers")
+        for v in _violations(
+            run, "05_benchmark_bounds", "07_revision_integrity", "10_revision_numbers"
+        )
     )
     assert found == [
         ("05_benchmark_bounds", "gsm8k", "ceiling 120.0 is outside unit percent"),
@@ -422,37 +439,32 @@ def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Pat
     unknown benchmark or below its unit's range, a price of an unknown model, a price whose key does not match its
     fields, results' and prices' text on two lines, and aliases naming no model,
     shadowing a slug, stored twice or under another key."""
-    store = Store.open(db, read_only=False)
-    con = store.con
-    result_id, price_id, negative_id = con.execute(
-        "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices), "
-        "(SELECT max(id) FROM results WHERE benchmark = 'mmlu')"
-    ).fetchone()
-    cs = changeset_around(con)
-    revise_around(con, cs, "result_revisions", negative_id, score=-3.0)
-    revise_around(con, cs, "result_revisions", result_id, benchmark="ghost-bench")
-    revise_around(con, cs, "result_revisions", result_id, setting="5\nshot")
-    revise_around(con, cs, "price_revisions", price_id, model="ghost-model")
-    revise_around(con, cs, "price_revisions", price_id, provider="Open\nAI", api_model_id="a\tb")
-    con.executemany(
-        "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
-        "VALUES (?, ?, 1, 'insert', ?, ?)",
-        [
-            [cs, "nowhere", "nowhere", "ghost-model"],
-            [cs, "gpt-4o", "gpt-4o", "gpt-4"],
-            [cs, "twice", "twice", "gpt-4"],
-            [cs, "twice-again", "twice", "gpt-4"],
-        ],
-    )
-    store.close()
-    result = run("check", "--json")
-    assert result.exit_code == 1, result.stderr
-    checks = ("02_", "03_", "04_", "08_", "09_", "14_")
+    with _around(db) as (con, cs):
+        result_id, price_id, negative_id = con.execute(
+            "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices), "
+            "(SELECT max(id) FROM results WHERE benchmark = 'mmlu')"
+        ).fetchone()
+        revise_around(con, cs, "result_revisions", negative_id, score=-3.0)
+        revise_around(con, cs, "result_revisions", result_id, benchmark="ghost-bench")
+        revise_around(con, cs, "result_revisions", result_id, setting="5\nshot")
+        revise_around(con, cs, "price_revisions", price_id, model="ghost-model")
+        revise_around(
+            con, cs, "price_revisions", price_id, provider="Open\nAI", api_model_id="a\tb"
+        )
+        con.executemany(
+            "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
+            "VALUES (?, ?, 1, 'insert', ?, ?)",
+            [
+                [cs, "nowhere", "nowhere", "ghost-model"],
+                [cs, "gpt-4o", "gpt-4o", "gpt-4"],
+                [cs, "twice", "twice", "gpt-4"],
+                [cs, "twice-again", "twice", "gpt-4"],
+            ],
+        )
     # A set: 08 names each revision whose key is off, and two revisions of each are.
     found = {
         (v["check"][:3], v["key"], v["problem"])
-        for v in json.loads(result.stdout)
-        if v["check"].startswith(checks)
+        for v in _violations(run, "02_", "03_", "04_", "08_", "09_", "14_")
     }
     assert found == {
         ("02_", result_id, "unknown benchmark ghost-bench"),
@@ -473,38 +485,32 @@ def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Pat
 def test_check_finds_two_current_records_of_every_kind(run: Run, db: Path):
     """06_duplicate_current_keys for each kind, not only models: a second record under
     another key with the same natural key (copied with plain SQL)."""
-    store = Store.open(db, read_only=False)
-    con = store.con
-    result_id, price_id, organization = con.execute(
-        "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices), "
-        "(SELECT min(slug) FROM organizations)"
-    ).fetchone()
-    cs = changeset_around(con)
-    for table, key in (
-        ("organization_revisions", organization),
-        ("benchmark_revisions", "mmlu"),
-        ("result_revisions", result_id),
-        ("price_revisions", price_id),
-    ):
-        con.execute(
-            f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, "
-            f"key || '-copy' AS key) FROM {table} WHERE key = ? "
-            "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
-            [cs, key],
-        )
-    result, price = con.execute(
-        "SELECT (SELECT model || '/' || benchmark || '|' || coalesce(setting, '(none)') "
-        "|| '|' || coalesce(source_url, '(no source)') FROM results WHERE id = $r), "
-        "(SELECT model || '/' || provider || '/' || effective_date FROM prices WHERE id = $p)",
-        {"r": result_id, "p": price_id},
-    ).fetchone()
-    store.close()
-    checked = run("check", "--json")
-    assert checked.exit_code == 1, checked.stderr
+    with _around(db) as (con, cs):
+        result_id, price_id, organization = con.execute(
+            "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices), "
+            "(SELECT min(slug) FROM organizations)"
+        ).fetchone()
+        for table, key in (
+            ("organization_revisions", organization),
+            ("benchmark_revisions", "mmlu"),
+            ("result_revisions", result_id),
+            ("price_revisions", price_id),
+        ):
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, "
+                f"key || '-copy' AS key) FROM {table} WHERE key = ? "
+                "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+                [cs, key],
+            )
+        result, price = con.execute(
+            "SELECT (SELECT model || '/' || benchmark || '|' || coalesce(setting, '(none)') "
+            "|| '|' || coalesce(source_url, '(no source)') FROM results WHERE id = $r), "
+            "(SELECT model || '/' || provider || '/' || effective_date FROM prices "
+            "WHERE id = $p)",
+            {"r": result_id, "p": price_id},
+        ).fetchone()
     found = [
-        (v["kind"], v["key"], v["problem"])
-        for v in json.loads(checked.stdout)
-        if v["check"] == "06_duplicate_current_keys"
+        (v["kind"], v["key"], v["problem"]) for v in _violations(run, "06_duplicate_current_keys")
     ]
     pair, setting, source = result.split("|")
     assert found == [
@@ -526,9 +532,7 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     store.close()
     assert run("add-model", "after-manual", "-m", "later").exit_code == 0
     later = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
-    check = run("check", "--json")
-    assert check.exit_code == 1, check.stderr
-    found = [(v["check"], v["key"], v["problem"]) for v in json.loads(check.stdout)]
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
     assert [f[:2] for f in found] == [("16_changeset_ids", "manual-1")] * 2
     assert found[0][2] == "id is not 18 hex digits as trendlab makes them"
     assert found[1][2].startswith(
@@ -540,52 +544,43 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
 def test_results_list_and_export_with_two_current_models_of_one_slug(run: Run, db: Path):
     """Two current models with one slug (written around trendlab): the results still
     list and export, dated by the model's release, and check says what is wrong."""
-    store = Store.open(db, read_only=False)
-    cs = changeset_around(store.con)
-    store.con.execute(
-        "INSERT INTO model_revisions (changeset_id, key, revision, op, slug, release_date) "
-        "VALUES (?, 'gpt-4-again', 1, 'insert', 'gpt-4', DATE '2020-01-01')",
-        [cs],
-    )
-    seeded = store.scalar("SELECT count(*) FROM results")
-    store.close()
+    with _around(db) as (con, cs):
+        con.execute(
+            "INSERT INTO model_revisions (changeset_id, key, revision, op, slug, release_date) "
+            "VALUES (?, 'gpt-4-again', 1, 'insert', 'gpt-4', DATE '2020-01-01')",
+            [cs],
+        )
+        seeded = con.execute("SELECT count(*) FROM results").fetchone()[0]
     listed = run("list", "results", "--model", "gpt-4", "--since", "2020-01-01", "--json")
     assert listed.exit_code == 0, listed.stderr
     assert json.loads(listed.stdout)
     exported = run("export", "results", "--csv")
     assert exported.exit_code == 0, exported.stderr
     assert len(exported.stdout.splitlines()) == seeded + 1
-    check = run("check", "--json")
-    assert check.exit_code == 1
     assert {"check": "06_duplicate_current_keys", "kind": "models", "key": "gpt-4",
-            "problem": "2 current records"} in json.loads(check.stdout)  # fmt: skip
+            "problem": "2 current records"} in _violations(run)  # fmt: skip
 
 
 def test_check_finds_values_no_write_would_store(run: Run, db: Path):
     """Values written around trendlab that its write path refuses: check puts every
     current record through the same field rules, so a database it passes exports a file
     that imports back."""
-    store = Store.open(db, read_only=False)
-    con = store.con
-    cs = changeset_around(con)
-    revise_around(con, cs, "model_revisions", "gpt-4", release_date="2099-01-01", parameters=-5)
-    revise_around(con, cs, "result_revisions", "r_295bfd38b5bc2457", score=float("nan"))
-    revise_around(
-        con, cs, "result_revisions", "r_f80593d3a1c0839f", setting="", source_kind="Paper"
-    )
-    revise_around(
-        con,
-        cs,
-        "price_revisions",
-        "p_3b1353eadb7c3b01",
-        input_usd_per_mtok=None,
-        output_usd_per_mtok=None,
-    )
-    revise_around(con, cs, "benchmark_revisions", "mmlu", url="ftp://example.org", notes=" x ")
-    store.close()
-    result = run("check", "--json")
-    assert result.exit_code == 1, result.stderr
-    found = {(v["check"], v["key"], v["problem"]) for v in json.loads(result.stdout)}
+    with _around(db) as (con, cs):
+        revise_around(con, cs, "model_revisions", "gpt-4", release_date="2099-01-01", parameters=-5)
+        revise_around(con, cs, "result_revisions", "r_295bfd38b5bc2457", score=float("nan"))
+        revise_around(
+            con, cs, "result_revisions", "r_f80593d3a1c0839f", setting="", source_kind="Paper"
+        )
+        revise_around(
+            con,
+            cs,
+            "price_revisions",
+            "p_3b1353eadb7c3b01",
+            input_usd_per_mtok=None,
+            output_usd_per_mtok=None,
+        )
+        revise_around(con, cs, "benchmark_revisions", "mmlu", url="ftp://example.org", notes=" x ")
+    found = {(v["check"], v["key"], v["problem"]) for v in _violations(run)}
     today = datetime.now(UTC).date()
     assert {
         ("field_rules", "gpt-4", f"release_date: '2099-01-01' is after today ({today}, UTC)"),
