@@ -482,34 +482,37 @@ def test_as_of_before_any_change_is_empty(run: Run):
     )
 
 
+def _refused(run: Run, *args: str, says: str) -> None:
+    """`args` fail as a name that names no one record does: exit code 1, with an error
+    that `says` why."""
+    result = run(*args)
+    assert result.exit_code == 1, (args, result.stderr)
+    assert says in result.stderr, (args, result.stderr)
+
+
 @both_stores
 def test_ambiguous_result_key(run: Run):
     run("add-result", "gpt-4", "math", "41", "--source-url", "https://example.org/one")
-    result = run("show", "result", "gpt-4/math")
-    assert result.exit_code == 1
-    assert "matches 2 results" in result.stderr
-    short = run("show", "result", "r_9")
-    assert short.exit_code == 1
-    assert "'r_9' is too short to name a result: give its id, or the first 4" in short.stderr
+    _refused(run, "show", "result", "gpt-4/math", says="matches 2 results")
+    short = "'r_9' is too short to name a result: give its id, or the first 4"
+    _refused(run, "show", "result", "r_9", says=short)
 
 
 def test_a_mistyped_result_or_price_name_gets_the_nearest_name(run: Run):
     """A typo in a MODEL/BENCHMARK or MODEL/PROVIDER/DATE name is met with the nearest
     name of a record, as a mistyped slug is, by show, edit and history alike."""
-    for args in (
-        ("show", "result", "minerva-540b/mat"),
-        ("edit", "result", "minerva-540b/mat", "--set", "score=51", "-m", "x"),
-        ("retract", "result", "Minerva-540B/mat", "-m", "x"),
+    nearest = "(did you mean 'minerva-540b/math'?)"
+    for args, says in (
+        (("show", "result", "minerva-540b/mat"), nearest),
+        (("edit", "result", "minerva-540b/mat", "--set", "score=51", "-m", "x"), nearest),
+        (("retract", "result", "Minerva-540B/mat", "-m", "x"), nearest),
+        (("history", "result", "minerva-540b/mat"), f"in the history {nearest}"),
+        (
+            ("show", "price", "gpt-4o/OpenAI/2024-05-31"),
+            "(did you mean 'gpt-4o/OpenAI/2024-05-13'?)",
+        ),
     ):
-        typo = run(*args)
-        assert typo.exit_code == 1, (args, typo.stderr)
-        assert "(did you mean 'minerva-540b/math'?)" in typo.stderr, (args, typo.stderr)
-    history = run("history", "result", "minerva-540b/mat")
-    assert history.exit_code == 1
-    assert "in the history (did you mean 'minerva-540b/math'?)" in history.stderr
-    price = run("show", "price", "gpt-4o/OpenAI/2024-05-31")
-    assert price.exit_code == 1
-    assert "(did you mean 'gpt-4o/OpenAI/2024-05-13'?)" in price.stderr
+        _refused(run, *args, says=says)
 
 
 def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
