@@ -4,12 +4,11 @@
 -- forecast bounded by that ceiling would start below today's best.) A ceiling on the
 -- wrong side of its floor is reported by 05_benchmark_bounds instead.
 SELECT 'results' AS kind, r.id AS key,
-       'score ' || r.score || ' is '
-       || CASE WHEN coalesce(b.higher_is_better, true) THEN 'above' ELSE 'below' END
+       'score ' || r.score || ' is ' || CASE WHEN d.higher THEN 'above' ELSE 'below' END
        || ' the ceiling ' || b.ceiling || ' of benchmark ' || b.slug AS problem
 FROM results r
-JOIN benchmarks b ON b.slug = r.benchmark
-WHERE CASE WHEN coalesce(b.higher_is_better, true)
-           THEN r.score > b.ceiling ELSE r.score < b.ceiling END
-  AND (b.floor IS NULL OR (b.floor < b.ceiling) = coalesce(b.higher_is_better, true))
+JOIN benchmarks b ON b.slug = r.benchmark,
+LATERAL (SELECT coalesce(b.higher_is_better, true) AS higher) d
+WHERE CASE WHEN d.higher THEN r.score > b.ceiling ELSE r.score < b.ceiling END
+  AND (b.floor IS NULL OR (b.floor < b.ceiling) = d.higher)
 ORDER BY key;
