@@ -38,7 +38,15 @@ class BlendWeights(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-BLEND = BlendWeights()
+# One definition, so that prices and price-trend read and explain --blend alike.
+blend_option = click.option(
+    "--blend",
+    type=BlendWeights(),
+    default="3:1",
+    show_default=True,
+    metavar="IN:OUT",
+    help="Weights of input and output tokens in the blended price.",
+)
 
 
 @click.command(cls=TrendlabCommand)
@@ -49,14 +57,7 @@ BLEND = BlendWeights()
     is_flag=True,
     help="Only the price in effect today (UTC), or on the --as-of day, per model and provider.",
 )
-@click.option(
-    "--blend",
-    type=BLEND,
-    default="3:1",
-    show_default=True,
-    metavar="IN:OUT",
-    help="Weights of input and output tokens in the blended price.",
-)
+@blend_option
 @as_of_option
 @output_options()
 @click.pass_obj
@@ -120,14 +121,7 @@ def prices(
     metavar="SCORE",
     help="The score a model must reach, in the benchmark's unit.",
 )
-@click.option(
-    "--blend",
-    type=BLEND,
-    default="3:1",
-    show_default=True,
-    metavar="IN:OUT",
-    help="Weights of input and output tokens in the blended price.",
-)
+@blend_option
 @click.option(
     "--level",
     type=LEVEL,
