@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from trendlab.cli.forecast import chosen_thresholds, forecast_options, run_forecast_options
+from trendlab.cli.forecast import (
+    ForecastRequest,
+    draw_forecast,
+    forecast_options,
+    run_forecast_options,
+)
 from trendlab.cli.options import (
     LEVEL,
     FiniteFloat,
@@ -36,19 +41,7 @@ from trendlab.text import counted
     help="The figure to write: FILE.png or FILE.svg.",
 )
 @click.pass_obj
-def plot(
-    settings: Settings,
-    benchmark: str,
-    until: str | None,
-    family: str,
-    by: str,
-    all_points: bool,
-    setting: str | None,
-    thresholds: tuple[float, ...],
-    level: float,
-    as_of: str | None,
-    output: str,
-) -> None:
+def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: str) -> None:
     """Draw a benchmark's results, frontier and forecast to a PNG or SVG file.
 
     Every result is a point coloured by its model's organization (up to eight get a
@@ -64,23 +57,8 @@ def plot(
       trendlab plot math --until 2030 --threshold 95 -o math.svg
       trendlab plot gsm8k --family logistic4 --by compute -o gsm8k-compute.png
     """
-    from trendlab.plot import forecast_figure
-
     check_figure_path(output, "-o")
-    result = run_forecast_options(
-        settings,
-        benchmark,
-        family=family,
-        by=by,
-        setting=setting,
-        all_points=all_points,
-        level=level,
-        until=until,
-        as_of=as_of,
-    )
-    chosen = chosen_thresholds(result, thresholds)
-    forecast_figure(result, result.crossings(chosen), output)
-    note(f"wrote {output}")
+    draw_forecast(*run_forecast_options(settings, benchmark, request), output)
 
 
 @click.command("report", cls=TrendlabCommand)

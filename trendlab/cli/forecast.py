@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -38,8 +40,33 @@ def _some_text(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
+@dataclasses.dataclass(frozen=True)
+class ForecastRequest:
+    """What forecast_options ask for, passed to a command as one `request`."""
+
+    until: str | None
+    family: str
+    by: str
+    all_points: bool
+    setting: str | None
+    thresholds: tuple[float, ...]
+    level: float  # in percent
+    as_of: str | None
+
+
+_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(ForecastRequest))
+
+
 def forecast_options(func: Callable) -> Callable:
-    """The options that say what to forecast, shared by `forecast` and `plot`."""
+    """The options that say what to forecast, shared by `forecast` and `plot`: the
+    command takes them as one ForecastRequest, `request`, so that neither has to pass
+    each one on."""
+
+    @functools.wraps(func)
+    def with_request(*args: Any, **kwargs: Any) -> Any:
+        request = ForecastRequest(**{name: kwargs.pop(name) for name in _REQUEST_FIELDS})
+        return func(*args, request=request, **kwargs)
+
     options = [
         click.option(
             "--until",
@@ -96,42 +123,43 @@ def forecast_options(func: Callable) -> Callable:
         ),
         as_of_option,
     ]
+    wrapped: Callable = with_request
     for option in reversed(options):
-        func = option(func)
-    return func
+        wrapped = option(wrapped)
+    return wrapped
 
 
 def run_forecast_options(
-    settings: Settings,
-    benchmark: str,
-    *,
-    family: str,
-    by: str,
-    setting: str | None,
-    all_points: bool,
-    level: float,
-    until: str | None,
-    as_of: str | None,
-) -> Forecast:
-    """The forecast that `forecast_options` describe (level in percent), with a progress
-    bar while backtesting and run_forecast's notes told to the user."""
+    settings: Settings, benchmark: str, request: ForecastRequest
+) -> tuple[Forecast, list[float]]:
+    """The forecast that `forecast_options` describe, with a progress bar while
+    backtesting and run_forecast's notes told to the user, and its thresholds (see
+    chosen_thresholds)."""
     from trendlab.forecast.prepare import run_forecast
 
     result, notes = run_forecast(
         settings,
         benchmark,
-        family=family,
-        by=by,
-        setting=setting,
-        all_points=all_points,
-        level=level / 100,
-        until=until,
-        as_of=as_of,
+        family=request.family,
+        by=request.by,
+        setting=request.setting,
+        all_points=request.all_points,
+        level=request.level / 100,
+        until=request.until,
+        as_of=request.as_of,
         progress=progress_bar("backtesting"),
     )
     for message in notes:
         note(message)
-    return result
+    return result, chosen_thresholds(result, request.thresholds)
+
+
+def draw_forecast(result: Forecast, thresholds: list[float], path: str) -> None:
+    """The figure of `plot` (and `forecast --plot`) written to `path`, and a note."""
+    from trendlab.plot import forecast_figure
+
+    forecast_figure(result, result.crossings(thresholds), path)
+    note(f"wrote {path}")
 
 
 def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[float]:
@@ -167,15 +195,8 @@ def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[f
 def forecast(
     settings: Settings,
     benchmark: str,
-    until: str | None,
-    family: str,
-    by: str,
-    all_points: bool,
-    setting: str | None,
-    thresholds: tuple[float, ...],
-    level: float,
+    request: ForecastRequest,
     plot: str | None,
-    as_of: str | None,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -201,23 +222,9 @@ def forecast(
 
     if plot:
         check_figure_path(plot, "--plot")
-    result = run_forecast_options(
-        settings,
-        benchmark,
-        family=family,
-        by=by,
-        setting=setting,
-        all_points=all_points,
-        level=level,
-        until=until,
-        as_of=as_of,
-    )
-    chosen = chosen_thresholds(result, thresholds)
+    result, chosen = run_forecast_options(settings, benchmark, request)
     if plot:
-        from trendlab.plot import forecast_figure
-
-        forecast_figure(result, result.crossings(chosen), plot)
-        note(f"wrote {plot}")
+        draw_forecast(result, chosen, plot)
     if fmt == "json":
         render_json(result.to_json(chosen), output)
     elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point
