@@ -504,6 +504,36 @@ def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run):
     )
 
 
+def test_a_benchmark_with_no_results_as_of_a_moment_says_so_and_when_they_came(
+    run: Run, tmp_path: Path
+):
+    """A benchmark recorded before its results, read as of a moment between, said
+    "err has 0 frontier points", as if the data were thin rather than not yet there."""
+    _ok(run("add-benchmark", "fresh", "--unit", "percent", "-m", "t"))
+    added = json.loads(_ok(run("log", "--json", "--limit", "1")))[0]
+    _new_benchmark(run, "later", (), "--unit", "percent")  # never given a result
+    for i, model in enumerate(("gpt-3.5", "gpt-4", "gpt-4o")):
+        _ok(run("add-result", model, "fresh", str(50 + i), "--source-url",
+                f"https://example.org/fresh/{i}", "-m", "t"))  # fmt: skip
+    first = json.loads(_ok(run("log", "--json", "--limit", "3")))[-1]
+    as_of = added["recorded_at"][:19].replace("T", " ")
+    recorded = first["recorded_at"][:19].replace("T", " ")
+    for args in (["forecast", "fresh"], ["plot", "fresh", "-o", str(tmp_path / "f.png")]):
+        result = run(*args, "--as-of", added["changeset"])
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"trendlab: error: nothing was known of results on fresh as of {as_of} (--as-of "
+            f"is when changes were recorded); the first was recorded at {recorded}\n"
+        )
+    assert not (tmp_path / "f.png").exists()
+    never = run("forecast", "later", "--as-of", "2999")
+    assert never.exit_code == 1
+    assert never.stderr.endswith("; none has been recorded yet\n")
+    now = run("forecast", "later")
+    assert now.exit_code == 1
+    assert now.stderr == "trendlab: error: later has no results; a trend needs at least 3\n"
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -501,10 +501,7 @@ class Store:
         sees that past state through the same names.
         """
         self.as_of = as_of
-        (catalog,) = self.execute("SELECT current_database()").fetchone() or ("",)
-        # The stored tables by their full names: a temporary view of the same name
-        # would otherwise read itself.
-        stored = '"' + str(catalog).replace('"', '""') + '".main'
+        stored = self._stored()
         recorded = f"recorded_at <= TIMESTAMP '{as_of.isoformat(sep=' ')}'"
         self.execute(
             "CREATE OR REPLACE TEMP VIEW changesets AS "
@@ -515,6 +512,25 @@ class Store:
                 f"CREATE OR REPLACE TEMP VIEW {kind.table} AS SELECT * FROM {stored}.{kind.table} "
                 f"WHERE changeset_id IN (SELECT id FROM {stored}.changesets WHERE {recorded})"
             )
+
+    def _stored(self) -> str:
+        """The schema of the stored tables by its full name, which reads them past the
+        temporary views use_as_of puts in front of them (a view of the same name would
+        otherwise read itself)."""
+        (catalog,) = self.execute("SELECT current_database()").fetchone() or ("",)
+        return '"' + str(catalog).replace('"', '""') + '".main'
+
+    def first_result_recorded(self, benchmark: str) -> datetime | None:
+        """When the first result on `benchmark` with a known score was recorded, however
+        late (past --as-of too), or None if none ever was: what a forecast as of an
+        earlier moment can suggest instead."""
+        stored = self._stored()
+        return self.scalar(
+            f"SELECT min(c.recorded_at) FROM {stored}.result_revisions r "
+            f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
+            f"WHERE r.benchmark = ? AND r.op <> 'retract' AND {_KNOWN_SCORE}",
+            [benchmark],
+        )
 
     # -- write helpers (SQL owned here, orchestration in records.py) ------------------
 
