@@ -437,6 +437,28 @@ def test_a_threshold_label_is_by_its_line_when_the_line_widens_the_axes(
     assert abs(box.y1 - line) < 20 or abs(box.y0 - line) < 20, (box, line)
 
 
+def test_threshold_labels_are_drawn_under_the_results(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """A label's half-white box was drawn over the results and the frontier (text's
+    default order), fading or hiding the points it lay on; it goes under them, and
+    still over the reference lines it may lie across."""
+    thresholds = ["--threshold", "60", "--threshold", "88", "--threshold", "92"]
+    assert run("plot", "mmlu", *thresholds, "-o", str(tmp_path / "m.png")).exit_code == 0
+    ax = drawn[0]
+    colours = {plot.THRESHOLD_COLOUR, plot.BASELINE_COLOUR}
+    labels = [t for t in ax.texts if t.get_color() in colours]
+    assert len(labels) == 4  # and the human baseline's
+    assert all(t.get_bbox_patch() is not None for t in labels)  # still legible over lines
+    results = [c for c in ax.collections if "-results-" in (c.get_gid() or "")]
+    data = results + [line for line in ax.lines if line.get_gid() == "mmlu-frontier"]
+    reference = [
+        line for line in ax.lines if re.search(r"-(threshold-\d+|baseline)$", line.get_gid() or "")
+    ]
+    assert len(results) >= 5 and len(data) == len(results) + 1 and len(reference) == 4
+    top = max(t.get_zorder() for t in labels)
+    assert top < min(a.get_zorder() for a in data)
+    assert min(t.get_zorder() for t in labels) > max(line.get_zorder() for line in reference)
+
+
 def test_labels_near_the_top_keep_their_lines_order(run: Run, tmp_path: Path, drawn: list[Axes]):
     """A label the top turns below its line must not swap places with the one below:
     100's label was drawn between 98's and 99's."""

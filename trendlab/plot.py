@@ -48,6 +48,13 @@ LABEL_HEIGHT = 1.25 * LABEL_SIZE  # points a line of a label takes up, with room
 # data and out of the axes.
 LABEL_LINE_CHARS = 72
 LABEL_GAP = 1.0  # points between a line and its label
+# Drawing order: a reference line, then its label, whose half-white box keeps it legible
+# where it lies across another line, then the results and the frontier, which a label
+# drawn over them (as matplotlib draws text by default) faded or hid.
+REFERENCE_Z = 1.2
+LABEL_Z = 1.5
+RESULTS_Z = 2.0
+FRONTIER_Z = 3.0
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
 # the palette is tab10 without those two. Past its length, the rest share one colour.
@@ -176,7 +183,7 @@ def forecast_figure(
                 alpha=0.85,
                 lw=0,
                 label=_text(_short(label)),
-                zorder=2,
+                zorder=RESULTS_Z,
                 gid=f"{key}-results-{i}",
             )
         median, lower, upper = result.band()
@@ -193,7 +200,7 @@ def forecast_figure(
                 color="black",
                 lw=1.5,
                 label="frontier",
-                zorder=3,
+                zorder=FRONTIER_Z,
                 gid=f"{key}-frontier",
             )
             now = float(scale.score(current_v(series)))
@@ -270,7 +277,14 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
     if baseline is not None and not fits(baseline):
         off.append(f"human baseline {baseline:g}")
     elif baseline is not None:
-        ax.axhline(baseline, color=BASELINE_COLOUR, ls=":", lw=1.2, gid=f"{key}-baseline")
+        ax.axhline(
+            baseline,
+            color=BASELINE_COLOUR,
+            ls=":",
+            lw=1.2,
+            zorder=REFERENCE_Z,
+            gid=f"{key}-baseline",
+        )
         labels.append((baseline, 0.99, "right", f"human baseline {baseline:g}", BASELINE_COLOUR))
     for i, crossing in enumerate(crossings):
         text = f"{crossing.threshold:g}: {result.crossing_text(crossing)}"
@@ -283,6 +297,7 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
                 color=THRESHOLD_COLOUR,
                 ls="--",
                 lw=1,
+                zorder=REFERENCE_Z,
                 gid=f"{key}-threshold-{i}",
             )
         labels.append((crossing.threshold, 0.01, "left", text, THRESHOLD_COLOUR))
@@ -346,8 +361,10 @@ def _label_lines(ax: Axes, labels: list[_Label]) -> None:
             ha=ha,
             va="bottom",
             fontsize=LABEL_SIZE,
-            # Nudged apart, a label can lie across a neighbouring line: keep it legible.
+            # Nudged apart, a label can lie across a neighbouring line: keep it legible,
+            # but under the results (see LABEL_Z).
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+            zorder=LABEL_Z,
         )
 
 
