@@ -672,6 +672,23 @@ def test_results_that_are_all_the_same_get_no_forecast(run: Run):
         )
 
 
+def test_results_all_of_one_day_get_no_trend_and_say_so(run: Run):
+    """With --all, results all reported on one day left every family's fit to say
+    "cannot fit logistic: every point has the same x", naming neither the benchmark
+    nor what was the same."""
+    _ok(run("add-benchmark", "oneday", "--unit", "percent", "-m", "t"))
+    for i, score in enumerate(("20", "40", "60", "70")):
+        _ok(run("add-result", "gpt-4", "oneday", score, "--date", "2024-06-01",
+                "--source-url", f"https://example.org/oneday/{i}", "-m", "t"))  # fmt: skip
+    for family in ("auto", "logistic4", "linear"):
+        result = run("forecast", "oneday", "--all", "--family", family)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "trendlab: error: oneday: the 4 results fitted all share one date, 2024-06-01, so "
+            "they show no trend to fit\n"
+        )
+
+
 def test_a_straight_line_into_the_one_bound_of_a_metric_is_called_a_bound(run: Run):
     """A latency in minutes has a best end (0) and no worst: a line asked for by name
     falls to 0 and its clipped paths make the point interval [0, 0] there. It said so on

@@ -23,7 +23,7 @@ from trendlab.forecast import AXES, S_CURVES
 
 BY = AXES
 MIN_POINTS = 3
-_X_LABEL = {"date": "date", "compute": "training compute", "price": "price"}
+X_LABEL = {"date": "date", "compute": "training compute", "price": "price"}
 # Units (of the units table) whose 0 is none of what they measure: a duration, a share.
 ZERO_BASED_UNITS = ("minutes", "percent")
 # Units whose 0 is a convention: a rating means something only relative to another.
@@ -307,7 +307,7 @@ def build_series(
         if models < MIN_POINTS:
             raise TrendlabError(
                 f"only {models} model(s) with results on {scale.slug} have a known "
-                f"{_X_LABEL[by]}; --by {by} needs at least {MIN_POINTS}"
+                f"{X_LABEL[by]}; --by {by} needs at least {MIN_POINTS}"
             )
         points = with_x
         x = pl.col(column).log10()

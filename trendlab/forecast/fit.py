@@ -16,7 +16,7 @@ from trendlab.forecast.families import (
 )
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Forecast
-from trendlab.series import MIN_POINTS, Series
+from trendlab.series import MIN_POINTS, X_LABEL, Series, from_decimal_year
 
 
 def default_family(series: Series) -> str:
@@ -63,6 +63,7 @@ def forecast(
     _check_some_change(series)
     if curve is None:
         x, v = points_for(series, family)
+        _check_some_spread(series, x)
         curve = fit_family(family, x, v, bounded=series.scale.bounded)
     axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
@@ -98,6 +99,20 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
         f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
         f"only the points {side} it; use --family linear, or check the floor with "
         f"`trendlab show benchmark {scale.slug}`"
+    )
+
+
+def _check_some_spread(series: Series, x: np.ndarray) -> None:
+    """Points that all share one x (with --all, results all reported on one day) show
+    no trend along it: no family's slope is defined. A frontier's points never do (a
+    record is a later point than the one it beats)."""
+    if np.ptp(x) > 0:
+        return
+    by = series.by
+    one = f"one date, {from_decimal_year(float(x[0]))}" if by == "date" else f"one {X_LABEL[by]}"
+    raise TrendlabError(
+        f"{series.scale.slug}: the {len(x)} results fitted all share {one}, so they show no "
+        "trend to fit"
     )
 
 
