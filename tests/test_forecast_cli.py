@@ -187,8 +187,23 @@ def test_exponential_doubling_time_through_the_cli(synthetic: Run):
     bounded = synthetic("forecast", "horizon", "--family", "logistic")
     assert bounded.exit_code == 1
     assert (
-        "needs a floor and a ceiling, and this benchmark is unbounded at one end: use "
+        "needs a floor and a ceiling, and this benchmark lacks one or both: use "
         "exponential or linear" in bounded.stderr
+    )
+
+
+def test_an_s_curve_on_scores_across_0_suggests_only_a_family_that_fits(run: Run):
+    """A metric with no bounds and scores on both sides of 0 was told it was "unbounded at
+    one end" and to use the exponential, which cannot fit scores across 0."""
+    _ok(run("add-benchmark", "across", "--unit", "score", "-m", "t"))
+    for i, score in enumerate(("-5", "-2", "1", "3")):
+        _ok(run("add-result", "--date", f"{2020 + i}-06-01", "--source-url",
+                f"https://example.org/across/{i}", "-m", "t", "--", "gpt-4", "across", score))  # fmt: skip
+    result = run("forecast", "across", "--family", "gompertz")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "trendlab: error: the gompertz family needs a floor and a ceiling, and this benchmark "
+        "lacks one or both: use linear\n"
     )
 
 

@@ -368,11 +368,12 @@ def fit_family(family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool) -> C
             f"use one of {', '.join(BOUNDED_FAMILIES)}"
         )
     if not bounded and family in S_CURVES:
+        # Only the families that fit these scores: the exponential not across 0.
+        fit = [f for f in UNBOUNDED_FAMILIES if f != "exponential" or exponential_space(v)]
         raise TrendlabError(
             # Not "no ceiling": a latency has one (0 minutes) and lacks the other end.
-            f"the {family} family needs a floor and a ceiling, and this benchmark is "
-            "unbounded at one end: "
-            f"use {' or '.join(UNBOUNDED_FAMILIES)}"
+            f"the {family} family needs a floor and a ceiling, and this benchmark lacks "
+            f"one or both: use {' or '.join(fit)}"
         )
     if family == "logistic":
         return fit_logistic(x, v, x_ref)
