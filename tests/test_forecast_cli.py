@@ -234,6 +234,16 @@ def test_by_compute_and_all_and_setting(synthetic: Run):
     assert five["fitted_on"]["points"] == 18
 
 
+def test_the_table_names_the_setting_its_forecast_was_fitted_on(run: Run):
+    """The table's title read as a forecast of every result, as if --setting had not
+    been given; the figure's title names the setting, and so does the table's now."""
+    table = _ok(run("forecast", "gsm8k", "--setting", "5-shot", "--family", "logistic"))
+    assert table.startswith('GSM8K (gsm8k), settings containing "5-shot": logistic fitted on ')
+    assert _ok(run("forecast", "gsm8k", "--family", "logistic")).startswith(
+        "GSM8K (gsm8k): logistic fitted on "
+    )
+
+
 def test_as_of_sees_the_past(run: Run):
     before = json.loads(_ok(run("forecast", "humaneval", "--json")))
     _ok(run("add-model", "future-coder", "--release-date", "2025-02-01", "-m", "t"))

@@ -423,7 +423,10 @@ class Forecast:
     def tables(self, thresholds: list[float]) -> list[tuple[str, pl.DataFrame]]:
         """Titled tables for people: yearly points, crossings, parameters."""
         scale = self.series.scale
-        title = f"{scale.name} ({scale.slug}): {self.summary()}"
+        # A setting's results alone are another forecast than every result's: say so, as
+        # the figure's title does.
+        only = f', settings containing "{self.series.setting}"' if self.series.setting else ""
+        title = f"{scale.name} ({scale.slug}){only}: {self.summary()}"
         points = self.frame(yearly=True).with_columns(pl.col("median", "lower", "upper").round(2))
         out = [(title, points)]
         if thresholds:
