@@ -462,6 +462,18 @@ def test_price_trend_command_on_real_seeds(run: Run, tmp_path: Path):
     assert drawn.stdout.splitlines()[0].startswith("date,model,provider")
 
 
+def test_a_price_trend_threshold_past_the_floor_is_noted_as_forecast_notes_it(run: Run):
+    """price-trend mmlu --threshold 0.8 (a fraction for 80 %) silently priced every
+    result, where forecast notes that any result reaches such a threshold."""
+    result = run("price-trend", "mmlu", "--threshold", "0.8")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "threshold 0.8 is past mmlu's floor 25 (chance level), so any result reaches it; "
+        "thresholds are in the benchmark's unit (percent: 0-100)\n"
+    )
+    assert run("price-trend", "mmlu", "--threshold", "80").stderr == ""
+
+
 def test_a_price_not_yet_in_effect_is_left_out_of_the_trend(run: Run, tmp_path: Path):
     """A price announced for next year is not today's cheapest option: the trend and
     the report leave it out, and reading as of a later day takes it."""

@@ -29,6 +29,7 @@ from trendlab.text import DIGITS_RE, counted
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
+    from trendlab.series import Scale
 
 _ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
 
@@ -164,21 +165,26 @@ def draw_forecast(result: Forecast, thresholds: list[float], path: str) -> None:
 
 def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[float]:
     """--threshold's values, each once, else the benchmark's default; with a note for
-    one past the floor (chance level), which any result reaches: most likely a
-    fraction given for a percent (0.9 for 90) or a sign slipped."""
+    one past the floor (past_floor_note)."""
     chosen = list(dict.fromkeys(thresholds)) or result.default_thresholds()
-    scale = result.series.scale
-    worst = scale.v_range[0]
     for threshold in chosen:
-        if worst is not None and scale.value(threshold) < worst:
-            unit = " (percent: 0-100)" if scale.unit == "percent" else f" ({scale.unit})"
-            chance = " (chance level)" if scale.bounded else ""
-            note(
-                f"threshold {threshold:g} is past {scale.slug}'s floor {scale.floor:g}"
-                f"{chance}, so any result reaches it; thresholds are in the benchmark's "
-                f"unit{unit}"
-            )
+        past_floor_note(result.series.scale, threshold)
     return chosen
+
+
+def past_floor_note(scale: Scale, threshold: float) -> None:
+    """Note a threshold past the floor (chance level), which any result reaches: most
+    likely a fraction given for a percent (0.9 for 90) or a sign slipped."""
+    worst = scale.v_range[0]
+    if worst is None or scale.value(threshold) >= worst:
+        return
+    unit = " (percent: 0-100)" if scale.unit == "percent" else f" ({scale.unit})"
+    chance = " (chance level)" if scale.bounded else ""
+    note(
+        f"threshold {threshold:g} is past {scale.slug}'s floor {scale.floor:g}"
+        f"{chance}, so any result reaches it; thresholds are in the benchmark's "
+        f"unit{unit}"
+    )
 
 
 @click.command("forecast", cls=TrendlabCommand)
