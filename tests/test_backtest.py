@@ -303,6 +303,19 @@ def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(panel: Path)
     )
 
 
+def test_origins_asked_for_before_enough_history_are_said_to_be_left_out(run: Run):
+    """backtest gsm8k --start 2021-01-01 began at 2022-07-01 without a word: its third
+    frontier record came in June 2022, so earlier origins had too little to fit."""
+    result = run("backtest", "gsm8k", "--start", "2021-01-01", "--horizons", "6", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "origins from --start 2021-01-01 to before 2022-07-01 are left out: gsm8k had too "
+        "little history then to forecast from\n"
+    )
+    # From the first origin with enough history, as by default, nothing is left out.
+    assert run("backtest", "gsm8k", "--start", "2022-07-01", "--horizons", "6").stderr == ""
+
+
 def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
     run = make_runner(panel)
     docs = json.loads(

@@ -387,6 +387,13 @@ def backtest(
             f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
             f"or none to calibrate on); it has {', '.join(there)}"
         )
+    first_scored = min(scored[0].rows.get_column("origin").to_list())
+    if not all_benchmarks and start is not None and first_scored > start:
+        # The title names the origins scored; say why the earlier ones asked for are not.
+        note(
+            f"origins from --start {start} to before {first_scored} are left out: "
+            f"{benchmark} had too little history then to forecast from"
+        )
     each, pooled = scorecards(scored, level / 100)
     each, pooled = (
         f.with_columns(pl.col(c).round(r) for c, r in _ROUND.items()) for f in (each, pooled)
