@@ -22,26 +22,8 @@ def changes_since(store: Store, since: datetime) -> pl.DataFrame:
     `field: old -> new`) or retracted. A record changed and changed back is omitted.
     """
     rows: list[dict[str, Any]] = []
-    stamp = since.isoformat(sep=" ")
     for kind in KINDS.values():
-        fields = ", ".join(kind.field_names)
-        frame = store.frame(
-            f"""
-            WITH touched AS (
-                SELECT DISTINCT key FROM {kind.history_view}
-                WHERE valid_from > TIMESTAMP '{stamp}'
-            ),
-            states AS (
-                SELECT h.key, h.op, h.valid_from, {fields},
-                       CASE WHEN h.valid_from <= TIMESTAMP '{stamp}' THEN 'before'
-                            ELSE 'after' END AS side
-                FROM {kind.history_view} h SEMI JOIN touched t ON t.key = h.key
-                QUALIFY row_number() OVER (
-                    PARTITION BY h.key, side ORDER BY h.revision DESC) = 1
-            )
-            SELECT * FROM states ORDER BY key, side DESC
-            """
-        )
+        frame = store.states_around(kind, since)
         by_key: dict[str, dict[str, dict[str, Any]]] = {}
         for record in frame.iter_rows(named=True):
             by_key.setdefault(record["key"], {})[record["side"]] = record

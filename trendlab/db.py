@@ -880,6 +880,28 @@ class Store:
             [key],
         )
 
+    def states_around(self, kind: Kind, since: datetime) -> pl.DataFrame:
+        """The records of `kind` with a revision recorded after `since`, each in up to
+        two rows: its latest revision up to `since` (side 'before'; none if it did not
+        exist yet) and its latest revision now (side 'after'), with key, op, valid_from
+        and its fields. A revision recorded at `since` itself is before."""
+        return self.frame(
+            f"""
+            WITH touched AS (
+                SELECT DISTINCT key FROM {kind.history_view} WHERE valid_from > $since
+            ),
+            states AS (
+                SELECT h.key, h.op, h.valid_from, {", ".join(kind.field_names)},
+                       CASE WHEN h.valid_from <= $since THEN 'before' ELSE 'after' END AS side
+                FROM {kind.history_view} h SEMI JOIN touched t ON t.key = h.key
+                QUALIFY row_number() OVER (
+                    PARTITION BY h.key, side ORDER BY h.revision DESC) = 1
+            )
+            SELECT * FROM states ORDER BY key, side DESC
+            """,
+            {"since": since},
+        )
+
     def keys_ever(self, kind: Kind) -> list[str]:
         """Every key that ever had a revision, retracted ones included."""
         rows = self.execute(f"SELECT DISTINCT key FROM {kind.table} ORDER BY key").fetchall()
