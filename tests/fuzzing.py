@@ -128,6 +128,18 @@ def assert_clean_failure(result: Result, *names: str) -> None:
         assert name in result.stderr, (name, result.stderr)
 
 
+def assert_usage_error(result: Result, *names: str) -> None:
+    """Exit 2 (a usage error), no traceback, nothing on stdout, and one error line
+    naming each of `names`."""
+    assert_no_crash(result)
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("trendlab: error: "), result.stderr
+    for name in names:
+        assert name in line, (name, line)
+
+
 def assert_no_crash(result: Result) -> None:
     crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
     assert not crashed, f"uncaught {result.exception!r}\n{result.stderr}"

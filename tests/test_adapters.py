@@ -156,8 +156,9 @@ def test_epoch_bad_rows_are_line_numbered_and_nothing_is_written(run_empty: Run,
     result = run_empty("import", "--from", "epoch", str(prices))
     assert result.exit_code == 1
     assert "not an Epoch AI benchmark file (Epoch publishes CSV)" in result.stderr
+    # A path that names nothing is the command line's mistake (it exited 1).
     missing = run_empty("import", "--from", "epoch", str(tmp_path / "nope"))
-    assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
+    assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
 
 
 def test_unresolved_names_fail_with_candidates_or_are_skipped(run: Run, tmp_path: Path):

@@ -255,16 +255,17 @@ def test_alias_list_names_its_model_as_list_aliases_does(run: Run):
 def test_an_alias_is_one_line_of_text(run: Run, tmp_path: Path):
     """An alias is a name to type and to print on one line (`added alias NAME`): a line
     break or another control character in one is refused, by `alias add` and import
-    alike, naming the field, and nothing is written."""
+    alike, and nothing is written: on the command line a usage error naming ALIAS (exit
+    2), in a file a data error naming its line and field (exit 1)."""
     before = run("alias", "list", "--json").stdout
     for name in ("gpt-4\nturbo", "gpt\x00-4x", "gpt-4\tx", "gpt-4\u2028x", "gpt-4\x85x"):
         refused = run("alias", "add", "gpt-4", name)
-        assert refused.exit_code == 1, (name, refused.stderr)
+        assert refused.exit_code == 2, (name, refused.stderr)
         assert refused.stdout == ""
         escaped = repr(name)[1:-1]
         assert refused.stderr == (
-            f"trendlab: error: alias add: alias: '{escaped}' holds a line break or another "
-            "control character; it must be one line of text; nothing was written\n"
+            f"trendlab: error: ALIAS: '{escaped}' holds a line break or another control "
+            "character; it must be one line of text (see 'cli alias add --help')\n"
         )
     path = tmp_path / "aliases.csv"
     path.write_text('alias,model\nfine-name,gpt-4\n"two\nlines",gpt-4\n')
@@ -302,7 +303,7 @@ def test_an_alias_stored_with_a_line_break_before_the_rule_stays_editable(
     assert "nothing to write" in imported.stderr
     # A new one is still refused.
     refused = run("alias", "add", "gpt-4o", "new\nname")
-    assert refused.exit_code == 1 and "holds a line break" in refused.stderr
+    assert refused.exit_code == 2 and "ALIAS: 'new\\nname' holds a line break" in refused.stderr
 
 
 def test_notes_show_an_alias_stored_before_the_rules_escaped(run: Run, db: Path):
@@ -326,8 +327,9 @@ def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
     """An invisible format character (U+202E shows the rest reversed, U+200B splits a
     name unseen), a look-alike that NFKC writes otherwise (full-width letters, a
     no-break space, a ligature, a decomposed accent) and any length were taken: such an
-    alias could not be typed back. Refused by `alias add` and import alike, the error
-    showing the invisible character escaped and naming the form to write."""
+    alias could not be typed back. Refused by `alias add` (exit 2, naming ALIAS) and
+    import (exit 1, naming the line) alike, the error showing the invisible character
+    escaped and naming the form to write."""
     before = run("alias", "list", "--json").stdout
     refused = {
         "gpt-4\u202ex": "'gpt-4\\u202ex' holds an invisible format character (U+202E "
@@ -346,10 +348,10 @@ def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
     }
     for name, expected in refused.items():
         result = run("alias", "add", "gpt-4", name)
-        assert result.exit_code == 1 and result.stdout == "", (name, result.stdout)
+        assert result.exit_code == 2 and result.stdout == "", (name, result.output)
         (line,) = result.stderr.splitlines()
-        assert line.startswith("trendlab: error: alias add: alias: '"), line
-        assert expected in line and line.endswith("; nothing was written"), line
+        assert line.startswith("trendlab: error: ALIAS: '"), line
+        assert expected in line and line.endswith("(see 'cli alias add --help')"), line
     path = tmp_path / "aliases.csv"
     path.write_text("alias,model\nfine-name,gpt-4\ngpt\u202e-4x,gpt-4\n", encoding="utf-8")
     imported = run("import", str(path), "--kind", "aliases")

@@ -296,7 +296,11 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
         ),
         (["mmlu", "--setting", "maj@"], "no result on mmlu has a setting containing 'maj@'", 1),
         (["mmlu", "--plot", "out.gif"], "the file name must end in .png or .svg", 2),
-        (["mmlu", "--plot", "/no/such/dir/x.png"], "no such directory", 1),
+        (
+            ["mmlu", "--plot", "/no/such/dir/x.png"],
+            "--plot /no/such/dir/x.png: no such directory",
+            2,
+        ),
     ],
 )
 def test_errors_are_one_line(run: Run, args: list[str], message: str, code: int):

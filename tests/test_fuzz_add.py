@@ -1,8 +1,10 @@
 """Property-based tests of the commands that write one record: add-model,
 add-benchmark, add-result, add-price and edit, given hostile option values.
 
-A bad value is refused with one line naming the field, exit 1, and the database
-unchanged; a good record is written in one changeset and is then current. Where no
+A bad value is refused with one line and the database unchanged: one its field's own
+rules refuse is a usage error naming the option or argument (exit 2), one only the
+database makes bad (a name of no record, a score outside its benchmark's unit) a data
+error naming the field (exit 1). A good record is written in one changeset and is then current. Where no
 verdict is known (any text in any option, any field name), the test holds trendlab
 to the same promise either way: no traceback; on an error, one line and nothing
 changed; on success, one changeset and a database that passes `trendlab check`.
@@ -27,6 +29,7 @@ from tests.fuzzing import (
     assert_clean_failure,
     assert_no_crash,
     assert_refused_unchanged,
+    assert_usage_error,
     bounds_reversed,
     content,
     current_count,
@@ -76,6 +79,39 @@ def command_line(kind: str, row: Row) -> list[str]:
     return args
 
 
+# Bad values that only the database makes bad: a name of no record (any bad value of
+# a name), a score or a bound outside the benchmark's unit. The other bad values break
+# their field's own rules.
+DATA_BAD = {
+    "model": None,  # any
+    "benchmark": None,
+    "score": {"100.5", "-0.1", "1e3"},
+    "floor": {"-5"},
+    "ceiling": {"101"},
+}
+
+
+def _usage_errors(kind: str, row: Row) -> list[str]:
+    """What a usage error says for this row, one of them (none: the command line is
+    fine): a refused value, named as given (SCORE: , --date: ), or a price given
+    neither of its figures."""
+    said = []
+    for name, cell in row.cells.items():
+        if cell.ok or name == "open_weights":
+            continue
+        if name in DATA_BAD and (DATA_BAD[name] is None or cell.text in DATA_BAD[name]):
+            continue
+        if name in POSITIONAL[kind]:
+            said.append(f"{name.upper()}: ")
+        else:
+            said.append(f"{OPTION_NAMES.get(name, '--' + name.replace('_', '-'))}: ")
+    if kind == "prices" and not any(
+        (row.cells[f].text or "").strip() for f in ("input_usd_per_mtok", "output_usd_per_mtok")
+    ):
+        said.append("a price needs --input or --output")
+    return said
+
+
 def _bad_fields(kind: str, row: Row) -> list[str]:
     """Fields whose values the command must refuse, and rules the row breaks."""
     bad = [name for name, cell in row.cells.items() if not cell.ok and name != "open_weights"]
@@ -117,15 +153,22 @@ def test_add_with_hostile_values(seeded_template: Path, kind: str):
             result = invoke(db, *command_line(kind, row), "-m", "fuzz")
             assert_no_crash(result)
             bad = _bad_fields(kind, row)
+            usage = _usage_errors(kind, row)
             if result.exit_code == 2:
-                # Click's own usage error: a choice it does not offer, or an argument
-                # that reads as an option (-lead).
-                assert result.stderr.startswith("trendlab: error: ") and (
-                    not row.cells.get("source_kind", Cell(None)).ok
-                    or any((row.cells[f].text or "").startswith("-") for f in POSITIONAL[kind])
-                ), result.stderr
+                # Click's own usage error (a choice it does not offer, an argument that
+                # reads as an option: -lead) or a value its field's rules refuse.
+                clicks = not row.cells.get("source_kind", Cell(None)).ok or any(
+                    (row.cells[f].text or "").startswith("-") for f in POSITIONAL[kind]
+                )
+                assert result.stderr.startswith("trendlab: error: ") and (clicks or usage), (
+                    result.stderr
+                )
+                if not clicks:
+                    assert_usage_error(result)
+                    assert any(said in result.stderr for said in usage), (usage, result.stderr)
                 assert content(db) == before
                 return
+            assert not usage, (usage, result.stderr)
             if bad:
                 assert_clean_failure(result, f"{COMMANDS[kind]}:")
                 assert len(result.stderr.splitlines()) == 1, result.stderr
@@ -226,7 +269,9 @@ def test_edit_with_hostile_values(seeded_template: Path):
 
 
 def test_edit_refuses_each_bad_value(seeded_template: Path):
-    """Every known-bad value for a field is refused by edit with its field named."""
+    """Every known-bad value for a field is refused by edit with its field named: as
+    --set misused (exit 2) where the field's own rules refuse it, as a data error
+    (exit 1) where the record makes it bad (a ceiling outside mmlu's unit)."""
     cases = [
         ("model", "gpt-4", "release_date", "2024-02-30"),
         ("model", "gpt-4", "parameters", "nan"),
@@ -234,7 +279,6 @@ def test_edit_refuses_each_bad_value(seeded_template: Path):
         ("model", "gpt-4", "open_weights", "maybe"),
         ("model", "gpt-4", "source_url", "javascript:alert(1)"),
         ("benchmark", "mmlu", "floor", "inf"),
-        ("benchmark", "mmlu", "ceiling", "101"),
         ("benchmark", "mmlu", "unit", "furlongs"),
         ("result", "gpt-4/math", "score", "1e400"),
         ("result", "gpt-4/math", "score", "eighty"),
@@ -245,23 +289,26 @@ def test_edit_refuses_each_bad_value(seeded_template: Path):
         before = content(db)
         for kind, key, name, value in cases:
             result = invoke(db, "edit", kind, key, "--set", f"{name}={value}", "-m", "bad")
-            assert_clean_failure(result, name)
-            assert len(result.stderr.splitlines()) == 1, result.stderr
+            assert_usage_error(result, f"--set {name}: '{value}'")
+        result = invoke(db, "edit", "benchmark", "mmlu", "--set", "ceiling=101", "-m", "bad")
+        assert_clean_failure(result, "ceiling: 101.0 is outside the range of unit percent")
+        assert len(result.stderr.splitlines()) == 1, result.stderr
         assert content(db) == before
 
 
 def test_required_fields_cannot_be_blank(seeded_template: Path):
-    """Blank (or all-space) values of required fields are missing, not empty text."""
+    """Blank (or all-space) values of required fields are missing, not empty text: on
+    the command line a usage error naming the argument or option."""
     with database_copy(seeded_template) as db:
         before = content(db)
-        for args in (
-            ["add-model", "  "],
-            ["add-benchmark", "fz-b", "--unit", " "],
-            ["add-result", "gpt-4", "mmlu", "\t"],
-            ["add-price", "gpt-4", " ", "2024-01-01", "--input", "1"],
+        for args, given in (
+            (["add-model", "  "], "SLUG"),
+            (["add-benchmark", "fz-b", "--unit", " "], "--unit"),
+            (["add-result", "gpt-4", "mmlu", "\t"], "SCORE"),
+            (["add-price", "gpt-4", " ", "2024-01-01", "--input", "1"], "PROVIDER"),
         ):
             result = invoke(db, *args, "-m", "blank")
-            assert_clean_failure(result, "missing")
+            assert_usage_error(result, f"{given}: must not be empty")
         assert content(db) == before
 
 

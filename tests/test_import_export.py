@@ -338,25 +338,36 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
 
 def test_a_folder_is_refused_as_a_folder(run: Run, tmp_path: Path):
     """Without --from a folder was told to pass --kind, then that its extension told no
-    format, neither of which could help."""
+    format, neither of which could help. The path given is wrong, not data in a file:
+    a usage error (it exited 1)."""
     folder = tmp_path / "results"
     folder.mkdir()
     expected = (
         f"trendlab: error: cannot read {folder}: a folder; import reads one file "
-        "(--from epoch reads a folder)\n"
+        "(--from epoch reads a folder) (see 'cli import --help')\n"
     )
     for args in ([], ["--kind", "results"], ["--kind", "results", "-f", "csv"]):
         result = run("import", str(folder), *args)
-        assert result.exit_code == 1, args
+        assert result.exit_code == 2, args
         assert result.stderr == expected, args
 
 
 def test_a_missing_file_is_named_missing_whatever_its_name(run: Run, tmp_path: Path):
-    """A name that tells no kind was asked for --kind, though no --kind would help."""
+    """A name that tells no kind was asked for --kind, though no --kind would help. A
+    file that is not there is the command line's mistake: a usage error (it exited 1),
+    as Click's own check of a path is."""
     for name, args in (("nonexist.csv", []), ("results.csv", []), ("x.csv", ["--kind", "results"])):
         result = run("import", str(tmp_path / name), *args)
-        assert result.exit_code == 1, name
-        assert result.stderr == f"trendlab: error: cannot read {tmp_path / name}: no such file\n"
+        assert result.exit_code == 2, name
+        assert result.stderr == (
+            f"trendlab: error: cannot read {tmp_path / name}: no such file "
+            "(see 'cli import --help')\n"
+        )
+    # With --from, whichever source reads it.
+    for source in ("epoch", "llm-prices", "metr"):
+        missing = run("import", "--from", source, str(tmp_path / "nope"))
+        assert missing.exit_code == 2, (source, missing.stderr)
+        assert f"cannot read {tmp_path / 'nope'}: no such file" in missing.stderr
 
 
 def test_the_reader_itself_refuses_a_folder_and_a_missing_file(tmp_path: Path):

@@ -195,7 +195,7 @@ def test_organization_colours_group_the_rest_and_unknown():
     ("args", "message", "code"),
     [
         (["mmlu", "-o", "out.gif"], "-o out.gif: the file name must end in .png or .svg", 2),
-        (["mmlu", "-o", "/no/such/dir/x.png"], "no such directory", 1),
+        (["mmlu", "-o", "/no/such/dir/x.png"], "-o /no/such/dir/x.png: no such directory", 2),
         (["mmluu", "-o", "x.png"], "did you mean 'mmlu'", 1),
         (
             ["math-500", "-o", "x.png"],

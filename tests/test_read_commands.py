@@ -1480,8 +1480,13 @@ def test_names_in_another_case_or_by_alias_name_the_same_records(run: Run):
     ],
 )
 def test_output_into_no_directory_fails_before_any_work(run: Run, args: list[str]):
-    """`backtest --all -o /no/such/dir/x.csv` backtested every benchmark, then failed."""
+    """`backtest --all -o /no/such/dir/x.csv` backtested every benchmark, then failed.
+    The option's value is what is wrong: a usage error (it exited 1), as -o's other
+    checks (a figure's suffix, the database's own file) are."""
     suffix = ".html" if args == ["report"] else ".csv"
     result = run(*args, "-o", f"/no/such/dir/out{suffix}")
-    assert result.exit_code == 1
-    assert result.stderr == f"trendlab: error: -o /no/such/dir/out{suffix}: no such directory\n"
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"trendlab: error: -o /no/such/dir/out{suffix}: no such directory "
+        f"(see 'cli {args[0]} --help')\n"
+    )

@@ -291,7 +291,7 @@ def test_report_errors(seeded_copy: Path, tmp_path: Path, args: list[str], messa
 
 def test_report_into_a_missing_directory(run: Run):
     result = run("report", "-o", "/no/such/dir/r.html")
-    assert result.exit_code == 1 and "-o /no/such/dir/r.html: no such directory" in result.stderr
+    assert result.exit_code == 2 and "-o /no/such/dir/r.html: no such directory" in result.stderr
 
 
 def test_report_of_an_empty_database(run_empty: Run):

@@ -208,33 +208,56 @@ def test_adding_the_same_record_twice_is_a_no_op(run: Run):
 
 @both_stores
 def test_bad_input_on_add_is_one_clear_line(run: Run):
+    """A value its field's own rules refuse is the command line's mistake, named as it
+    was given (exit 2, as Click's own checks are); what the database makes wrong (an
+    unknown model, a score outside the benchmark's unit) or a rule on several fields
+    is a data error (exit 1). Either way, one line and nothing written."""
     # A day of grace for the time zones already in tomorrow: the day after is refused.
     later = (date.today() + timedelta(days=2)).isoformat()
+    usage, data = 2, 1
     cases = {
         (
             "add-result",
             "gpt4",
             "math",
             "50",
-        ): "unknown model 'gpt4' (did you mean 'gpt-4', 'gpt-4o'",
-        ("add-result", "gpt-4", "mathh", "50"): "unknown benchmark 'mathh' (did you mean 'math'?)",
-        ("add-result", "gpt-4", "math", "abc"): "score: 'abc' is not a finite number",
-        ("add-result", "gpt-4", "math", "150"): "score: 150.0 is outside the range of unit percent",
-        ("add-result", "gpt-4", "math", "nan"): "is not a finite number",
-        ("add-result", "gpt-4", "math", "50", "--date", "2024-13-01"): "is not a date",
-        ("add-result", "gpt-4", "math", "50", "--source-url", "arxiv"): "is not an http(s) URL",
-        (
-            "add-result",
-            "gpt-4",
-            "math",
-            "50",
-            "--date",
-            later,
-        ): f"reported_date: '{later}' is after today",
-        ("add-model", "x-2", "--release-date", "2099-01-01"): "release_date: '2099-01-01' is after",
-        ("add-model", "GPT 5"): "is not a slug",
-        ("add-model", "x" * 101): "is longer than a slug's 100 characters",
-        ("add-model", "x-1", "--parameters", "-5"): "must be greater than 0",
+        ): ("unknown model 'gpt4' (did you mean 'gpt-4', 'gpt-4o'", data),
+        ("add-result", "gpt-4", "mathh", "50"): (
+            "unknown benchmark 'mathh' (did you mean 'math'?)",
+            data,
+        ),
+        ("add-result", "gpt-4", "math", "abc"): ("SCORE: 'abc' is not a finite number", usage),
+        ("add-result", "gpt-4", "math", "150"): (
+            "score: 150.0 is outside the range of unit percent",
+            data,
+        ),
+        ("add-result", "gpt-4", "math", "nan"): ("SCORE: 'nan' is not a finite number", usage),
+        ("add-result", "gpt-4", "math", "50", "--date", "2024-13-01"): (
+            "--date: '2024-13-01' is not a date",
+            usage,
+        ),
+        ("add-result", "gpt-4", "math", "50", "--source-url", "arxiv"): (
+            "--source-url: 'arxiv' is not an http(s) URL",
+            usage,
+        ),
+        ("add-result", "gpt-4", "math", "50", "--date", later): (
+            f"--date: '{later}' is after today",
+            usage,
+        ),
+        ("add-model", "x-2", "--release-date", "2099-01-01"): (
+            "--release-date: '2099-01-01' is after",
+            usage,
+        ),
+        ("add-model", "GPT 5"): ("SLUG: 'GPT 5' is not a slug", usage),
+        ("add-model", "x" * 101): ("is longer than a slug's 100 characters", usage),
+        ("add-model", "x-1", "--parameters", "-5"): (
+            "--parameters: '-5' must be greater than 0",
+            usage,
+        ),
+        ("add-model", "x-3", "--parameters", "7B"): (
+            "--parameters: '7B' is not a finite number",
+            usage,
+        ),
         (
             "add-benchmark",
             "b-1",
@@ -244,19 +267,30 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
             "50",
             "--ceiling",
             "40",
-        ): "floor must be below ceiling",
-        ("add-benchmark", "b-2", "--unit", "furlongs"): "is not one of percent",
-        ("add-price", "gpt-4", "OpenAI", "2024-01-01", "--input", "0"): "must be greater than 0",
-        ("add-price", "gpt-4", "OpenAI", "2024-01-01"): "a price needs input_usd_per_mtok",
+        ): ("floor must be below ceiling", data),
+        ("add-benchmark", "b-2", "--unit", "furlongs"): (
+            "--unit: 'furlongs' is not one of percent",
+            usage,
+        ),
+        ("add-price", "gpt-4", "OpenAI", "2024-01-01", "--input", "0"): (
+            "--input: '0' must be greater than 0",
+            usage,
+        ),
+        ("add-price", "gpt-4", "OpenAI", "2024-01-01"): (
+            "a price needs --input or --output",
+            usage,
+        ),
     }
     before = run("log", "--json").stdout
-    for args, expected in cases.items():
+    for args, (expected, code) in cases.items():
         result = run(*args)
-        assert result.exit_code == 1, args
+        assert result.exit_code == code, (args, result.stderr)
         assert expected in result.stderr, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert "internal error" not in result.stderr
         assert result.stdout == ""
+        # A usage error points at the command's help, as Click's own do.
+        assert (f"{args[0]} --help')" in result.stderr) == (code == usage), result.stderr
     assert run("log", "--json").stdout == before
 
 
@@ -350,9 +384,15 @@ def test_edit_then_history_and_as_of(run: Run):
 
 
 def test_edit_errors(run: Run):
+    """A field of the key, or a value its field's rules refuse, is --set misused (exit
+    2, whatever the record); a record that is not there, or already so, is the data's
+    (exit 1)."""
+    usage, data = 2, 1
     cases = {
-        ("edit", "model", "gpt-4", "--set", "slug=gpt-4b", "-m", "x"): "slug is part of the key "
-        "of a model;",
+        ("edit", "model", "gpt-4", "--set", "slug=gpt-4b", "-m", "x"): (
+            "Invalid value for --set: slug is part of the key of a model;",
+            usage,
+        ),
         (
             "edit",
             "alias",
@@ -361,7 +401,12 @@ def test_edit_errors(run: Run):
             "alias=other",
             "-m",
             "x",
-        ): "alias is part of the key of an alias;",
+        ): ("Invalid value for --set: alias is part of the key of an alias;", usage),
+        # Said before the record is looked up, as an unknown field is.
+        ("edit", "model", "no-such-model", "--set", "slug=x", "-m", "x"): (
+            "slug is part of the key of a model;",
+            usage,
+        ),
         (
             "edit",
             "model",
@@ -370,15 +415,41 @@ def test_edit_errors(run: Run):
             "name=x",
             "-m",
             "x",
-        ): "no current model 'gpt4' (did you mean 'gpt-4'?)",
-        ("edit", "model", "gpt-4", "--set", "release_date=soon", "-m", "x"): "is not a date",
-        ("edit", "model", "gpt-4", "--set", "release_date=2099-01-01", "-m", "x"): "is after today",
-        ("edit", "model", "gpt-4", "--set", "name=GPT-4", "-m", "x"): "nothing to change",
+        ): ("no current model 'gpt4' (did you mean 'gpt-4'?)", data),
+        ("edit", "model", "gpt-4", "--set", "release_date=soon", "-m", "x"): (
+            "--set release_date: 'soon' is not a date",
+            usage,
+        ),
+        ("edit", "model", "gpt-4", "--set", "release_date=2099-01-01", "-m", "x"): (
+            "--set release_date: '2099-01-01' is after today",
+            usage,
+        ),
+        ("edit", "model", "gpt-4", "--set", "parameters=7B", "-m", "x"): (
+            "--set parameters: '7B' is not a finite number",
+            usage,
+        ),
+        ("edit", "benchmark", "math", "--set", "unit=percents", "-m", "x"): (
+            "--set unit: 'percents' is not one of percent, minutes, elo, score",
+            usage,
+        ),
+        ("edit", "organization", "openai", "--set", "name=", "-m", "x"): (
+            "--set name: must not be empty",
+            usage,
+        ),
+        # Outside the range of the unit math has: the record makes it wrong.
+        ("edit", "benchmark", "math", "--set", "floor=200", "-m", "x"): (
+            "edit math: floor: 200.0 is outside the range of unit percent",
+            data,
+        ),
+        ("edit", "model", "gpt-4", "--set", "name=GPT-4", "-m", "x"): ("nothing to change", data),
     }
-    for args, expected in cases.items():
+    before = _last_changeset(run)
+    for args, (expected, code) in cases.items():
         result = run(*args)
-        assert result.exit_code == 1, (args, result.output)
+        assert result.exit_code == code, (args, result.output)
         assert expected in result.stderr, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and result.stdout == "", (args, result.output)
+    assert _last_changeset(run) == before
     missing_message = run("edit", "model", "gpt-4", "--set", "name=y")
     assert missing_message.exit_code == 2
 
@@ -416,7 +487,9 @@ def test_an_edit_judges_only_what_it_changes(run: Run, db: Path):
     assert history[-1]["changes"] == "name: GPT-4 -> GPT 4"
     # Changing the date itself is judged: it must not be after today.
     moved = run("edit", "model", "gpt-4", "--set", "release_date=2099-01-01", "-m", "x")
-    assert moved.exit_code == 1 and "is after today" in moved.stderr
+    assert moved.exit_code == 2 and "--set release_date: '2099-01-01' is after today" in (
+        moved.stderr
+    )
 
 
 def test_a_url_scheme_may_be_in_capitals(run: Run):
@@ -1034,24 +1107,22 @@ def test_names_and_labels_are_one_line_of_text(run: Run):
     """A model's organization held a line break (so did the organization record it
     makes), and so could a name, a metric, a setting, a provider or an API model id:
     each is a name or label typed on command lines and shown in one-line notes and
-    keys. Refused as an alias's is, naming the field, and nothing is written."""
+    keys. Refused as an alias's is, naming the option that gave it (a usage error, exit
+    2) or the field and line of a file (a data error, exit 1), and nothing is written."""
     before = run("log", "--json").stdout
     for args, expected in [
-        (
-            ["add-model", "nl-1", "--organization", "Open\nAI"],
-            "add-model: organization: 'Open\\nAI'",
-        ),
-        (["add-model", "nl-1", "--name", "Two\tParts"], "add-model: name: 'Two\\tParts'"),
+        (["add-model", "nl-1", "--organization", "Open\nAI"], "--organization: 'Open\\nAI'"),
+        (["add-model", "nl-1", "--name", "Two\tParts"], "--name: 'Two\\tParts'"),
         (
             ["add-benchmark", "nl-b", "--unit", "score", "--name", "B\u2028N"],
-            "add-benchmark: name: 'B\\u2028N'",
+            "--name: 'B\\u2028N'",
         ),
         (
             ["add-benchmark", "nl-b", "--unit", "score", "--metric", "pass\x00@1"],
-            "add-benchmark: metric: 'pass\\x00@1'",
+            "--metric: 'pass\\x00@1'",
         ),
-        (["add-result", "gpt-4", "mmlu", "50", "--setting", "5\nshot"], "setting: '5\\nshot'"),
-        (["add-price", "gpt-4", "Acme\nCo", "2024-01-01", "--input", "1"], "provider: 'Acme\\nCo'"),
+        (["add-result", "gpt-4", "mmlu", "50", "--setting", "5\nshot"], "--setting: '5\\nshot'"),
+        (["add-price", "gpt-4", "Acme\nCo", "2024-01-01", "--input", "1"], "PROVIDER: 'Acme\\nCo'"),
         (
             [
                 "add-price",
@@ -1063,13 +1134,17 @@ def test_names_and_labels_are_one_line_of_text(run: Run):
                 "--api-model-id",
                 "a\x85b",
             ],
-            "add-price: api_model_id: 'a\\x85b'",
+            "--api-model-id: 'a\\x85b'",
         ),
-        (["edit", "model", "gpt-4", "--set", "organization=Open\nAI"], "organization: 'Open\\nAI'"),
+        (
+            ["edit", "model", "gpt-4", "--set", "organization=Open\nAI"],
+            "--set organization: 'Open\\nAI'",
+        ),
         (["import", "--kind", "organizations", "-"], "stdin:2: name: 'Acme\\nX'"),
     ]:
         result = run(*args, "-m", "t", input='slug,name\nacme-x,"Acme\nX"\n')
-        assert result.exit_code == 1 and result.stdout == "", (args, result.stdout)
+        code = 1 if args[0] == "import" else 2
+        assert result.exit_code == code and result.stdout == "", (args, result.output)
         (line,) = result.stderr.splitlines()
         assert expected in line, line
         assert "holds a line break or another control character; it must be one line" in line
@@ -1142,24 +1217,24 @@ def test_the_check_of_one_line_text_covers_every_one_line_field():
 def test_a_setting_or_a_provider_holds_no_invisible_format_character(run: Run):
     """'5-shot' and '5-shot' with a U+200B were two settings, two keys that look as one,
     and so were two providers. A format character in either is refused as in an alias,
-    naming the field and the character, and nothing is written; but the joiners
-    (U+200C, U+200D), which some scripts spell with."""
+    naming the option (exit 2) or the file's field (exit 1) and the character, and
+    nothing is written; but the joiners (U+200C, U+200D), which some scripts spell with."""
     before = run("log", "--json").stdout
     for args, expected in [
         (
             ["add-result", "gpt-4", "mmlu", "50", "--setting", "5-shot\u200b"],
-            "add-result: setting: '5-shot\\u200b' holds an invisible format character "
+            "--setting: '5-shot\\u200b' holds an invisible format character "
             "(U+200B ZERO WIDTH SPACE); it must read as it is typed",
         ),
         (
             ["add-price", "gpt-4", "Acme\u202e", "2024-01-01", "--input", "1"],
-            "add-price: provider: 'Acme\\u202e' holds an invisible format character "
+            "PROVIDER: 'Acme\\u202e' holds an invisible format character "
             "(U+202E RIGHT-TO-LEFT OVERRIDE)",
         ),
         # The character named is the one that hides, not a joiner before it.
         (
             ["add-result", "gpt-4", "mmlu", "50", "--setting", "a\u200db\u2060"],
-            "setting: 'a\u200db\\u2060' holds an invisible format character (U+2060 WORD JOINER)",
+            "--setting: 'a\u200db\\u2060' holds an invisible format character (U+2060 WORD JOINER)",
         ),
         (
             ["import", "--kind", "prices", "-"],
@@ -1168,9 +1243,13 @@ def test_a_setting_or_a_provider_holds_no_invisible_format_character(run: Run):
     ]:
         prices = "model,provider,effective_date,input_usd_per_mtok\ngpt-4,\ufeffAcme,2024-01-01,1\n"
         result = run(*args, "-m", "t", input=prices)
-        assert result.exit_code == 1 and result.stdout == "", (args, result.stdout)
+        from_file = args[0] == "import"
+        assert result.exit_code == (1 if from_file else 2), (args, result.output)
+        assert result.stdout == "", (args, result.stdout)
         (line,) = result.stderr.splitlines()
-        assert expected in line and line.endswith("; nothing was written"), line
+        # A usage error points at the help; nothing is ever written on one.
+        end = "; nothing was written" if from_file else f"{args[0]} --help')"
+        assert expected in line and line.endswith(end), line
     assert run("log", "--json").stdout == before
     persian = "\u0645\u06cc\u200c\u0634\u0648\u062f"
     joined = run("add-result", "gpt-4", "mmlu", "50", "--setting", f"{persian} \u200d", "-m", "t")

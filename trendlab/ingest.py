@@ -66,15 +66,17 @@ def detect_format(path: str, explicit: str | None) -> str:
 
 def check_readable(path: str) -> None:
     """Fail if `path` ('-' for stdin) is a folder or does not exist. Callers check it
-    before they read the name for a kind or a format, neither of which would help."""
+    before they read the name for a kind or a format, neither of which would help.
+    Either is a usage error: the path given is wrong, not the data in a file."""
     if path == "-":
         return
     if Path(path).is_dir():
         raise TrendlabError(
-            f"cannot read {path}: a folder; import reads one file (--from epoch reads a folder)"
+            f"cannot read {path}: a folder; import reads one file (--from epoch reads a folder)",
+            exit_code=ExitCode.USAGE,
         )
     if not Path(path).exists():
-        raise TrendlabError(f"cannot read {path}: no such file")
+        raise TrendlabError(f"cannot read {path}: no such file", exit_code=ExitCode.USAGE)
 
 
 def read_records(path: str, fmt: str | None = None) -> Loaded:

@@ -309,6 +309,7 @@ class Changeset:
         line_of: Callable[[int], str] | None = None,
         progress: Callable[[int], None] | None = None,
         absent: pl.DataFrame | None = None,
+        given: dict[str, str] | None = None,
     ) -> Counts:
         """Validate text rows of `kind` and append what is new or changed.
 
@@ -316,9 +317,10 @@ class Changeset:
         fails the whole write with every problem listed (the first 20, then a count).
         `progress` is called with the number of rows written so far. `absent` says
         which rows leave which fields out (see ingest.Loaded): those keep their value.
+        `given` says how a command line gave its record's fields (see validate).
         """
         typed = self.validated(
-            kind, raw, source=source, line_of=line_of, absent=absent, merging=mode
+            kind, raw, source=source, line_of=line_of, absent=absent, merging=mode, given=given
         )
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
@@ -459,15 +461,17 @@ class Changeset:
         line_of: Callable[[int], str] | None = None,
         absent: pl.DataFrame | None = None,
         merging: str | None = None,
+        given: dict[str, str] | None = None,
     ) -> pl.DataFrame:
         """Text rows of `kind`, typed; any bad row raises with every problem listed.
         `absent` says which rows leave which fields out (see ingest.Loaded). Given the
         mode of the write that follows (`merging`), the errors of rules on records as
-        merged with the stored ones are listed too (see _with_merged_errors)."""
+        merged with the stored ones are listed too (see _with_merged_errors). `given`:
+        see validate."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(kind, raw.columns, source)
-        typed, errors = validate(kind, raw, self.refs, absent)
+        typed, errors = validate(kind, raw, self.refs, absent, given)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
                 errors = self._with_merged_errors(kind, typed, errors, merging, absent)
@@ -546,19 +550,20 @@ class Changeset:
     # -- single-record operations -------------------------------------------------------
 
     @_replayable
-    def edit(self, kind: Kind, key: str, changes: dict[str, str | None]) -> str:
-        """A new revision of one record with some fields changed; returns its key."""
+    def edit(
+        self,
+        kind: Kind,
+        key: str,
+        changes: dict[str, str | None],
+        given: dict[str, str] | None = None,
+    ) -> str:
+        """A new revision of one record with some fields changed; returns its key.
+        `given` says how a command line gave the changes (see validate)."""
         key = resolve_key(self.store, kind, key)
         current = self.store.current_row(kind, key)
         assert current is not None
         for name in changes:
-            kind.field(name)  # raises with the list of fields
-            if name in kind.key_fields:
-                article = "an" if kind.singular[0] in "aeiou" else "a"  # an alias
-                raise TrendlabError(
-                    f"{name} is part of the key of {article} {kind.singular}; retract this "
-                    "one and add a new record instead"
-                )
+            check_editable(kind, name)
         # The other fields keep their stored values (see Store.staged_diff), and the
         # rules on single fields judge only what changes: a rule of the day ("not after
         # today") is for what is written now, and must not block fixing one field
@@ -566,7 +571,7 @@ class Changeset:
         # still judge it as it will be stored.
         kept = [f.name for f in kind.fields if f.required or f.name in kind.key_fields]
         row = {f: current.get(f) for f in kept} | changes
-        counts = self.write(kind, rows_frame(kind, [row]), source=f"edit {key}")
+        counts = self.write(kind, rows_frame(kind, [row]), source=f"edit {key}", given=given)
         if not counts.updated:
             raise TrendlabError(
                 f"nothing to change: {kind.singular} {key} already has those values"
@@ -586,6 +591,17 @@ class Changeset:
         self.store.append_retraction(kind, key, self._changeset_id())
         self._counts(kind).retracted += 1
         return key
+
+
+def check_editable(kind: Kind, name: str) -> None:
+    """Fail unless `name` is a field of `kind` that an edit may change: any but its key's."""
+    kind.field(name)  # raises with the list of fields
+    if name in kind.key_fields:
+        article = "an" if kind.singular[0] in "aeiou" else "a"  # an alias
+        raise TrendlabError(
+            f"{name} is part of the key of {article} {kind.singular}; retract this "
+            "one and add a new record instead"
+        )
 
 
 def resolve_key(store: Store, kind: Kind, text: str) -> str:

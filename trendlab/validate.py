@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.aliases import Resolver
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import (
     ALIASES,
     BENCHMARKS,
@@ -167,10 +167,11 @@ def _quoted(col: pl.Expr) -> pl.Expr:
 
 
 def _field_rules(
-    field: Field, raw: pl.Expr, stored: list[str] | None = None
+    field: Field, raw: pl.Expr, stored: list[str] | None = None, label: str | None = None
 ) -> tuple[pl.Expr, list[tuple[pl.Expr, pl.Expr]]]:
     """(typed value, rules) for one field of text input. `stored`: the values of a
-    one_line field already stored, which its rules let stand (see validate).
+    one_line field already stored, which its rules let stand (see validate). `label`:
+    how a command line gave the value (--unit), which its messages name for the field.
 
     A rule is (mask, message): the mask says which rows break it, and the message is
     built only for those rows, since building it for every row of a big file costs
@@ -182,10 +183,11 @@ def _field_rules(
 
     def rule(mask: pl.Expr, problem: str | pl.Expr) -> None:
         told = pl.lit(problem) if isinstance(problem, str) else problem
-        rules.append((mask, pl.lit(f"{name}: ") + _quoted(raw) + told))
+        rules.append((mask, pl.lit(f"{label or name}: ") + _quoted(raw) + told))
 
     if field.required:
-        rules.append((~present, pl.lit(f"missing {name}")))
+        missing = f"{label}: must not be empty" if label else f"missing {name}"
+        rules.append((~present, pl.lit(missing)))
     if field.type == "float":
         value = raw.cast(pl.Float64, strict=False)
         bad = present & (value.is_null() | ~value.is_finite())
@@ -574,13 +576,14 @@ def _kind_errors(kind: Kind, found: _Found, refs: Refs, absent: pl.DataFrame | N
     found.check(keys, lambda rows: _duplicate_errors(kind, rows))
 
 
-def _unknown_units(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
-    """(ROW, message) for benchmarks in a unit the database does not define."""
+def _unknown_units(typed: pl.DataFrame, refs: Refs, label: str = "unit") -> pl.DataFrame:
+    """(ROW, message) for benchmarks in a unit the database does not define; `label`
+    names the field in the message (see _field_rules)."""
     unit = pl.col("unit")
     return typed.filter(unit.is_not_null() & ~unit.is_in(list(refs.units))).select(
         ROW,
         (
-            pl.lit("unit: ") + _quoted(unit) + pl.lit(f" is not one of {', '.join(refs.units)}")
+            pl.lit(f"{label}: ") + _quoted(unit) + pl.lit(f" is not one of {', '.join(refs.units)}")
         ).alias("message"),
     )
 
@@ -688,7 +691,11 @@ def _duplicate_errors(kind: Kind, typed: pl.DataFrame) -> pl.DataFrame:
 
 
 def validate(
-    kind: Kind, raw: pl.DataFrame, refs: Refs, absent: pl.DataFrame | None = None
+    kind: Kind,
+    raw: pl.DataFrame,
+    refs: Refs,
+    absent: pl.DataFrame | None = None,
+    given: dict[str, str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check text rows of `kind`.
 
@@ -697,7 +704,12 @@ def validate(
     columns) and a frame of errors (ROW, message, REF, FIELDS), one row per bad input
     row, every problem of that row joined with '; ': each bad field's, and those of
     the rules on several fields that read none of them (see _Found).
+
+    `given` maps the fields a command line gave to how it named them (--unit, SCORE,
+    --set unit): a value of those that its field's own rules refuse raises a usage
+    error naming it (see _refuse_given) instead.
     """
+    labels = given or {}
     fields = [kind.field(c) for c in raw.columns if c != ROW]
     # Blank cells are unknown and values lose surrounding spaces. Columns with nothing
     # to clean are kept as they are, so a big clean file is not copied.
@@ -743,14 +755,37 @@ def validate(
             # Read only when a value breaks a rule, which is rare: what was stored before
             # trendlab refused it stays (see _field_rules).
             stored = refs.stored(kind, f.name)
-        typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored)
+        typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored, labels.get(f.name))
         typed_exprs.append(typed_expr)
         if field_rules:
             rules[f.name] = field_rules
     typed = cleaned.select(*typed_exprs)
-    found = _Found(typed, _field_errors(cleaned, rules))
+    field_errors = _field_errors(cleaned, rules)
+    if given:
+        _refuse_given(kind, typed, field_errors, refs, given)
+    found = _Found(typed, field_errors)
     _kind_errors(kind, found, refs, absent)
     return typed, joined_errors(found.parts)
+
+
+def _refuse_given(
+    kind: Kind, typed: pl.DataFrame, field_errors: pl.DataFrame, refs: Refs, given: dict[str, str]
+) -> None:
+    """A usage error (exit 2) for the values of `given` fields that their field's own
+    rules refuse, or that name a unit the schema does not define: such a value is the
+    command line's mistake whatever the database holds, as one Click refuses is. The
+    same value read from a file is a data error, and what a rule finds wrong by other
+    fields or records (an unknown model, a score outside its benchmark's unit) is too.
+    Like Click, it is said alone, before the rules that read what the value means."""
+    messages = (
+        field_errors.filter(pl.col(FIELDS).list.first().is_in(list(given)))
+        .get_column("message")
+        .to_list()
+    )
+    if kind is BENCHMARKS and "unit" in given:
+        messages += _unknown_units(typed, refs, given["unit"]).get_column("message").to_list()
+    if messages:
+        raise TrendlabError("; ".join(messages), exit_code=ExitCode.USAGE)
 
 
 def _field_errors(

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import Kind
 
 
@@ -82,7 +83,11 @@ ADAPTERS = ("epoch", "llm-prices", "metr")
 
 
 def read_source(adapter: str, path: str, **options: str | None) -> Publication:
-    """Read `path` (a file, or for epoch a folder) with the named adapter."""
+    """Read `path` (a file, or for epoch a folder) with the named adapter. A path that
+    names nothing is a usage error, as import's own files' is (see ingest.check_readable)."""
+    if not Path(path).exists():
+        what = "file or folder" if adapter == "epoch" else "file"
+        raise TrendlabError(f"cannot read {path}: no such {what}", exit_code=ExitCode.USAGE)
     if adapter == "epoch":
         from trendlab.adapters import epoch
 

@@ -9,6 +9,7 @@ from trendlab.cli.options import (
     CommandGroup,
     Settings,
     as_of_option,
+    given_as,
     message_option,
     note,
     output_options,
@@ -57,11 +58,14 @@ def add(
 
     row = {"alias": name, "model": model, "source_url": source_url, "notes": notes}
     row = {k: v for k, v in row.items() if v is not None}
+    given = given_as(click.get_current_context(), row, params={"alias": "name"})
     with (
         settings.writer() as store,
         settings.changeset(store, message or f"alias {name} for {model}") as cs,
     ):
-        counts = cs.write(ALIASES, rows_frame(ALIASES, [row]), mode="add", source="alias add")
+        counts = cs.write(
+            ALIASES, rows_frame(ALIASES, [row]), mode="add", source="alias add", given=given
+        )
     click.echo(counts.keys[0])
     if cs.id:
         note(f"added alias {counts.keys[0]} in changeset {cs.id}")

@@ -616,9 +616,10 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
 
 def check_output(output: str | None, option: str) -> None:
     """Fail before any work (a backtest of every benchmark can take a while) if the file
-    `output` could not be written, or would be written over the database."""
+    `output` could not be written, or would be written over the database: a usage
+    error, as the option's value is what is wrong."""
     if output and output != "-" and not Path(output).resolve().parent.is_dir():
-        raise TrendlabError(f"{option} {output}: no such directory")
+        raise TrendlabError(f"{option} {output}: no such directory", exit_code=ExitCode.USAGE)
     refuse_the_database(output, option)
 
 
@@ -731,6 +732,24 @@ def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
         return func
 
     return decorator
+
+
+def given_as(
+    ctx: click.Context, fields: Iterable[str], params: dict[str, str] | None = None
+) -> dict[str, str]:
+    """How the command line names each of `fields`, by ctx's parameter of that name (or
+    the one `params` names for it): an option by its long name (--unit), an argument by
+    its metavar (SCORE). A value its field's rules refuse is then a usage error naming
+    it (see validate)."""
+    named = {p.name: p for p in ctx.command.params}
+    given = {}
+    for field in fields:
+        param = named[(params or {}).get(field, field)]
+        if isinstance(param, click.Argument):
+            given[field] = param.human_readable_name
+        else:
+            given[field] = next(o for o in param.opts if o.startswith("--"))
+    return given
 
 
 def get_kind(name: str) -> Any:

@@ -12,6 +12,7 @@ from trendlab.cli.options import (
     TrendlabCommand,
     field_options,
     get_kind,
+    given_as,
     kind_argument,
     message_option,
     note,
@@ -88,8 +89,11 @@ def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) 
 
     kind = get_kind(kind_name)
     row = {k: v for k, v in row.items() if v is not None}
+    given = given_as(click.get_current_context(), row)
     with settings.writer() as store, settings.changeset(store, message) as cs:
-        counts = cs.write(kind, rows_frame(kind, [row]), mode="add", source=f"add-{kind.singular}")
+        counts = cs.write(
+            kind, rows_frame(kind, [row]), mode="add", source=f"add-{kind.singular}", given=given
+        )
     key = counts.keys[0]
     click.echo(key)
     if cs.id:
@@ -235,6 +239,10 @@ def add_price(
       trendlab add-price gpt-4o OpenAI 2024-05-13 --input 5 --output 15 \\
         --source-url https://openai.com/index/hello-gpt-4o/
     """
+    if not any((fields[f] or "").strip() for f in ("input_usd_per_mtok", "output_usd_per_mtok")):
+        # As a missing option is (blank is unknown): a new price without either is wrong
+        # on any database.
+        raise click.UsageError("a price needs --input or --output (USD per million tokens)")
     row = {"model": model, "provider": provider, "effective_date": effective_date, **fields}
     _add(settings, "prices", row, message or f"add price of {model} at {provider}")
 
@@ -273,16 +281,19 @@ def edit(
         if name.strip() in changes:
             raise click.BadParameter(f"{name.strip()} is given twice", param_hint="--set")
         changes[name.strip()] = value if value.strip() else None
+    from trendlab.records import check_editable
+
     kind_ = get_kind(kind)
-    # A mistyped field is the command misused, whatever the record: said before the
-    # database is opened, as Click says a bad option value.
+    # A mistyped field, or one of the key, is the command misused, whatever the record:
+    # said before the database is opened, as Click says a bad option value.
     try:
         for name in changes:
-            kind_.field(name)
+            check_editable(kind_, name)
     except TrendlabError as exc:
         raise click.BadParameter(exc.message, param_hint="--set") from None
+    given = {name: f"--set {name}" for name in changes}
     with settings.writer() as store, settings.changeset(store, message) as cs:
-        resolved = cs.edit(kind_, key, changes)
+        resolved = cs.edit(kind_, key, changes, given=given)
     click.echo(resolved)
     note(f"updated {kind_.singular} {resolved} in changeset {cs.id}")
     written = cs.counts.get(kind_.name)
