@@ -171,6 +171,31 @@ def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
     )
 
 
+def test_a_name_two_spellings_of_one_models_aliases_fold_to_is_ambiguous(run: Run):
+    """Two aliases of one model may differ only in case (the seeds' Epoch ids
+    moonshotai/Kimi-K2-Thinking and moonshotai/kimi-k2-thinking): a name matching both
+    ignoring case names two records, an error listing them, not an unknown alias."""
+    spelling = "MOONSHOTAI/KIMI-K2-THINKING"
+    listed = "moonshotai/Kimi-K2-Thinking, moonshotai/kimi-k2-thinking"
+    for args in (("show", "alias", spelling), ("history", "alias", spelling)):
+        shown = run(*args)
+        assert shown.exit_code == 1
+        assert shown.stderr == (
+            f"trendlab: error: {spelling!r} matches 2 aliases: {listed}; give one as "
+            "it is written\n"
+        ), shown.stderr
+    retracted = run("retract", "alias", spelling, "-m", "t")
+    assert retracted.exit_code == 1 and f"matches 2 aliases: {listed}" in retracted.stderr
+    # Either spelling, as stored, still names its own record.
+    assert run("retract", "alias", "moonshotai/Kimi-K2-Thinking", "-m", "t").exit_code == 0
+    # One left: the name is that one's again, and the retracted one's history is its.
+    shown = run("show", "alias", spelling, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["alias"] == "moonshotai/kimi-k2-thinking"
+    history = run("history", "alias", spelling)
+    assert history.exit_code == 1 and f"matches 2 aliases: {listed}" in history.stderr
+
+
 def test_a_key_names_its_model_by_an_alias_holding_a_slash(run: Run):
     """26 seeded aliases hold a '/' (fireworks/deepseek-v3p2): each '/' of a result's or
     a price's key may end its model, and a key two readings fit is ambiguous."""

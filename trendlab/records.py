@@ -21,7 +21,6 @@ from typing import Any, TypeVar, cast
 import duckdb
 import polars as pl
 
-from trendlab.aliases import Resolver
 from trendlab.db import Store, held_interrupts
 from trendlab.errors import TrendlabError
 from trendlab.kinds import (
@@ -660,22 +659,23 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
             keys += [k for k in store.find_keys(kind, reading, ever=ever) if k not in keys]
         return keys
     keys = store.find_keys(kind, text, ever=ever)
-    if not keys and (stored := _as_stored(store, kind, text, ever=ever)) != text:
+    if not keys and kind is ALIASES:
+        # Aliases match as model names do (see trendlab.aliases): ignoring case. Two
+        # aliases of one model may differ only in case (Epoch's ids do), so a name
+        # may fold to both: it names two records, not none.
+        names = store.keys_ever(ALIASES) if ever else store.all_keys(ALIASES)
+        return sorted(n for n in names if n.lower() == text.lower())
+    if not keys and (stored := _as_stored(store, kind, text)) != text:
         keys = store.find_keys(kind, stored, ever=ever)
     return keys
 
 
-def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
+def _as_stored(store: Store, kind: Kind, text: str) -> str:
     """`text` with the names in it as they are stored: a model's alias, or its slug in
-    another case, as its slug; an alias in another case or with spaces around it as
-    stored (aliases match as model names do: see trendlab.aliases); a benchmark's or an
-    organization's slug in lowercase (slugs have no capitals)."""
+    another case, as its slug; a benchmark's or an organization's slug in lowercase
+    (slugs have no capitals)."""
     if kind is MODELS:
         return Refs(store).resolver.resolve([text])[text] or text
-    if kind is ALIASES:
-        # Each alias as the one name it resolves to: the Resolver's rule for names.
-        names = store.keys_ever(ALIASES) if ever else store.all_keys(ALIASES)
-        return Resolver.build((), {n: n for n in names}).resolve([text])[text] or text
     if kind in (BENCHMARKS, ORGANIZATIONS):
         return text.lower()
     return text
@@ -717,7 +717,9 @@ def check_long_enough(kind: Kind, text: str) -> None:
 def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
     """The error for a name that matches several records, listing them."""
     shown = ", ".join(at_most(keys, 10))
-    return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; give the full id")
+    # Only a result's or a price's id can be given in full; an alias is named exactly.
+    fix = "give the full id" if kind.id_prefix else "give one as it is written"
+    return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; {fix}")
 
 
 def _commit_error(error: duckdb.Error) -> TrendlabError:
