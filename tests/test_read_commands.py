@@ -132,6 +132,14 @@ def test_named_query_parameters(run: Run):
     assert missing.exit_code == 2 and "needs --param benchmark=..." in missing.stderr
     extra = run("query", "frontier", "--param", "benchmark=math", "--param", "x=1")
     assert extra.exit_code == 2 and "has no parameter 'x'" in extra.stderr
+    # A misspelt parameter is named as such, not reported as the one it was meant for
+    # missing.
+    typo = run("query", "frontier", "--param", "bench=math")
+    assert typo.exit_code == 2 and len(typo.stderr.splitlines()) == 1
+    assert typo.stderr.startswith(
+        "trendlab: error: query frontier has no parameter 'bench' (did you mean "
+        "'benchmark'?; parameters: benchmark)"
+    ), typo.stderr
     twice = run("query", "frontier", "--param", "benchmark=mmlu", "--param", "benchmark=math")
     assert twice.exit_code == 2
     assert "Invalid value for --param: 'benchmark' is given twice" in twice.stderr

@@ -23,7 +23,7 @@ import duckdb
 from trendlab.db import Store
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
-from trendlab.nearest import suggest
+from trendlab.nearest import nearest, suggest
 from trendlab.render import Rows
 from trendlab.resources import resource_dir
 
@@ -98,19 +98,22 @@ def run(
     which Polars writes). A named query's slug parameters (see slug_kind) are bound
     to the slug of the record they name."""
     if query.name != "sql":
+        # The named query declares its parameters: an unknown or missing one is the
+        # command line's fault, as a malformed --param is. An unknown one first: it is
+        # most likely the missing one misspelt (--param bench=math).
+        extra = [p for p in params if p not in query.params]
+        if extra:
+            close = nearest(extra[0], query.params, n=1)
+            meant = f"did you mean {close[0]!r}?; " if close else ""
+            known = ", ".join(query.params) or "none"
+            raise TrendlabError(
+                f"query {query.name} has no parameter {extra[0]!r} ({meant}parameters: {known})",
+                exit_code=ExitCode.USAGE,
+            )
         missing = [p for p in query.params if p not in params]
         if missing:
             hint = " ".join(f"--param {p}=..." for p in missing)
-            # The named query declares its parameters: a missing or unknown one is the
-            # command line's fault, as a malformed --param is.
             raise TrendlabError(f"query {query.name} needs {hint}", exit_code=ExitCode.USAGE)
-        extra = [p for p in params if p not in query.params]
-        if extra:
-            known = ", ".join(query.params) or "none"
-            raise TrendlabError(
-                f"query {query.name} has no parameter {extra[0]!r} (parameters: {known})",
-                exit_code=ExitCode.USAGE,
-            )
     try:
         if query.name != "sql":
             params = {p: _named_key(store, query, p, v) for p, v in params.items()}
