@@ -97,6 +97,20 @@ def test_header_problems(run: Run, tmp_path: Path):
     dup = _results_csv(tmp_path / "c.csv", ["gpt-4,mmlu,1,2"], "model,benchmark,score,score")
     result = run("import", str(dup), "--kind", "results")
     assert result.exit_code == 1 and "column 'score' appears twice" in result.stderr
+    # A spreadsheet's CSV in a locale whose decimal mark is a comma is separated by
+    # semicolons (or tabs): the whole header is one column, and saying so names the fix.
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        other = _results_csv(
+            tmp_path / "d.csv", ["gpt-4;mmlu;50,5".replace(";", separator)],
+            "model;benchmark;score".replace(";", separator),
+        )  # fmt: skip
+        result = run("import", str(other), "--kind", "results")
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            f"trendlab: error: {other}:1: the header is one column, "
+            f"{'model;benchmark;score'.replace(';', separator)!r}: the file looks separated "
+            f"by {name}; import reads CSV separated by commas\n"
+        ), result.stderr
 
 
 def test_structural_problems_name_the_line(run: Run, tmp_path: Path):

@@ -134,6 +134,20 @@ def _header(names: list[str], source: str) -> list[str]:
     return cleaned
 
 
+def _check_separator(header: list[str], source: str) -> None:
+    """Refuse a CSV separated by semicolons or tabs (a spreadsheet's, where a comma is
+    the decimal mark), whose header reads as one column: no field name holds either,
+    and the rows would fail for an unknown column or too many fields, naming no fix."""
+    if len(header) != 1:
+        return
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if separator in header[0]:
+            raise TrendlabError(
+                f"{source}:1: the header is one column, {header[0]!r}: the file looks "
+                f"separated by {name}; import reads CSV separated by commas"
+            )
+
+
 def _has_short_rows(data: bytes, width: int) -> bool:
     """Whether a record of the CSV (header aside, blank lines aside) has fewer than
     `width` fields."""
@@ -160,6 +174,7 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     if not first:
         raise TrendlabError(f"{source}:1: the first line is empty; it must be the header")
     header = _header(first, source)
+    _check_separator(header, source)
     frame: pl.DataFrame | None = None
     # Old Mac line ends (a lone CR): Polars reads the file as one line, so a one-column
     # file would import nothing, silently. Python's csv reads them.
