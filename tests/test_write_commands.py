@@ -748,6 +748,23 @@ def test_a_retracted_record_says_so(run: Run):
         assert "benchmark NEW-EVAL was retracted in changeset" in gone.stderr, gone.stderr
 
 
+def test_a_retracted_model_and_its_results_are_named_in_any_case(run: Run):
+    """Slugs have no capitals, so ZZ-1 and ZZ-1/MMLU name a model and its result after
+    both are retracted, as before: history finds them, show says they were retracted."""
+    assert run("add-model", "zz-1", "--name", "ZZ").exit_code == 0
+    added = run("add-result", "zz-1", "mmlu", "50", "--source-url", "https://zz.example/1")
+    assert added.exit_code == 0, added.stderr
+    assert run("retract", "result", "zz-1/mmlu", "-m", "gone").exit_code == 0
+    assert run("retract", "model", "zz-1", "-m", "gone").exit_code == 0
+    for kind, name in (("model", "ZZ-1"), ("result", "ZZ-1/MMLU"), ("result", "zz-1/MMLU")):
+        history = run("history", kind, name, "--json")
+        assert history.exit_code == 0, history.stderr
+        assert [r["op"] for r in json.loads(history.stdout)] == ["insert", "retract"]
+        shown = run("show", kind, name)
+        assert shown.exit_code == 1
+        assert f"{kind} {name} was retracted in changeset" in shown.stderr, shown.stderr
+
+
 @both_stores
 def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
     before = run("log", "--json").stdout

@@ -671,11 +671,11 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
 
 
 def _as_stored(store: Store, kind: Kind, text: str) -> str:
-    """`text` with the names in it as they are stored: a model's alias, or its slug in
-    another case, as its slug; a benchmark's or an organization's slug in lowercase
-    (slugs have no capitals)."""
+    """`text` with the names in it as they are stored: a model's alias as its slug; a
+    slug in lowercase (slugs have no capitals; a retracted model's too, which no
+    alias resolves to)."""
     if kind is MODELS:
-        return Refs(store).resolver.resolve([text])[text] or text
+        return Refs(store).resolver.resolve([text])[text] or text.lower()
     if kind in (BENCHMARKS, ORGANIZATIONS):
         return text.lower()
     return text
@@ -683,8 +683,8 @@ def _as_stored(store: Store, kind: Kind, text: str) -> str:
 
 def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     """`text`, a result's MODEL/BENCHMARK[/SETTING] or a price's MODEL/PROVIDER[/DATE],
-    as given and then split at each '/' whose left side names a model, with that model
-    as its slug and a benchmark in lowercase. So GPT-4/MMLU names gpt-4's results on
+    as given and then split at each '/', its left side as the slug of the model it
+    names (else in lowercase, as a retracted model's slug) and a benchmark in lowercase. So GPT-4/MMLU names gpt-4's results on
     mmlu, and fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
     fireworks/deepseek-v3p2: an alias may hold a '/', and so may a setting or a
     provider after it, so no one '/' can be taken to end the model."""
@@ -693,9 +693,8 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     slugs = Refs(store).resolver.resolve(models)
     readings = [text]
     for i, model in enumerate(models, start=1):
-        slug = slugs[model]
-        if slug is None:
-            continue
+        # A name no current model has may be a retracted model's slug, in any case.
+        slug = slugs[model] or model.lower()
         rest = "/".join(parts[i:])
         if kind is RESULTS:
             benchmark, *setting = rest.split("/", 1)
