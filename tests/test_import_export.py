@@ -97,6 +97,17 @@ def test_header_problems(run: Run, tmp_path: Path):
     dup = _results_csv(tmp_path / "c.csv", ["gpt-4,mmlu,1,2"], "model,benchmark,score,score")
     result = run("import", str(dup), "--kind", "results")
     assert result.exit_code == 1 and "column 'score' appears twice" in result.stderr
+    # `list` shows a result's and a price's id; a file saved from it names the fix.
+    for kind, fields in (("results", "model, benchmark, setting, source_url"),
+                         ("prices", "model, provider, effective_date")):  # fmt: skip
+        listed = tmp_path / f"{kind}.csv"
+        listed.write_text(run("list", kind, "--csv", "--limit", "2").stdout)
+        result = run("import", str(listed))
+        assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+        assert result.stderr == (
+            f"trendlab: error: {listed}: column 'id' is not imported: an id is derived from "
+            f"{fields}; leave it out, as `trendlab export {kind}` does\n"
+        ), result.stderr
     # A spreadsheet's CSV in a locale whose decimal mark is a comma is separated by
     # semicolons (or tabs): the whole header is one column, and saying so names the fix.
     for separator, name in ((";", "semicolons"), ("\t", "tabs")):

@@ -148,6 +148,12 @@ def folded(names: pl.Series) -> pl.Series:
 def check_columns(kind: Kind, columns: list[str], source: str) -> None:
     """Unknown columns and missing required ones are errors for the whole file."""
     known = kind.field_names
+    if kind.id_prefix and "id" in columns:
+        # As `list` shows it: a file saved from a listing would otherwise get no hint.
+        raise TrendlabError(
+            f"{source}: column 'id' is not imported: an id is derived from "
+            f"{', '.join(kind.key_fields)}; leave it out, as `trendlab export {kind.name}` does"
+        )
     unknown = [c for c in columns if c not in known and c != ROW]
     if unknown:
         hints = "; ".join(
