@@ -531,6 +531,15 @@ def test_llm_prices_errors(run: Run, tmp_path: Path):
 
 def test_metr_yaml(run: Run):
     path = DATA / "metr" / "benchmark_results.yaml"
+    # A dry run creates nothing, and says what it would create, not what it did.
+    dry = run("import", "--from", "metr", str(path), "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert (
+        "new benchmarks the import would create (floor and ceiling unknown): "
+        "metr-time-horizon-p80\n" in dry.stderr
+    ), dry.stderr
+    assert "set them with" not in dry.stderr
+    assert run("show", "benchmark", "metr-time-horizon-p80").exit_code == 1
     result = run("import", "--from", "metr", str(path))
     assert result.exit_code == 0, result.stderr
     assert "new benchmarks" in result.stderr and "metr-time-horizon-p80" in result.stderr

@@ -174,10 +174,14 @@ def _import_source(
     with settings.writer() as store, settings.changeset(store, message, dry_run=dry_run) as cs:
         outcome = apply(publication, cs, skip_unresolved=skip_unresolved)
     if outcome.created_benchmarks:
-        note(
-            "new benchmarks (floor and ceiling unknown; set them with `trendlab edit "
-            f"benchmark SLUG --set floor=...`): {', '.join(outcome.created_benchmarks)}"
-        )
+        created = ", ".join(outcome.created_benchmarks)
+        if dry_run:
+            note(f"new benchmarks the import would create (floor and ceiling unknown): {created}")
+        else:
+            note(
+                "new benchmarks (floor and ceiling unknown; set them with `trendlab edit "
+                f"benchmark SLUG --set floor=...`): {created}"
+            )
     if outcome.known_by_alias:
         one = len(outcome.known_by_alias) == 1
         note(
