@@ -317,6 +317,22 @@ def test_a_value_given_where_there_was_none_and_a_blank_that_clears_one_are_chan
         assert shown["parameters"] == parameters
 
 
+def test_a_percent_sign_is_refused_naming_the_number_to_write(run: Run, tmp_path: Path):
+    """A score typed as a spreadsheet shows it, 50.3%, is refused (--from epoch reads
+    Epoch's percent strings; trendlab's own columns take the number), naming the fix."""
+    path = _results_csv(
+        tmp_path / "results.csv",
+        ["gpt-4,mmlu,50.3%,a,2024-01-01,https://e.org/p", "gpt-4,mmlu,abc%,b,,https://e.org/p"],
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert (
+        f"{path}:2: score: '50.3%' is not a finite number (write it without the %: 50.3)"
+        in result.stderr
+    ), result.stderr
+    assert f"{path}:3: score: 'abc%' is not a finite number\n" in result.stderr
+
+
 def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path):
     path = _results_csv(tmp_path / "results.csv", ["gpt-4,mmlu,61,x,2024-01-01,https://e.org/d"])
     before = run("log", "--json").stdout

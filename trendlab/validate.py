@@ -197,7 +197,19 @@ def _field_rules(
     if field.type == "float":
         value = raw.cast(pl.Float64, strict=False)
         bad = present & (value.is_null() | ~value.is_finite())
-        rule(bad, " is not a finite number")
+        # A percent as a spreadsheet shows it: the number is all that is wanted.
+        unsigned = raw.str.strip_suffix("%")
+        percent = raw.str.ends_with("%") & unsigned.cast(pl.Float64, strict=False).is_finite()
+        rule(
+            bad,
+            pl.when(percent)
+            .then(
+                pl.lit(" is not a finite number (write it without the %: ")
+                + unsigned.str.slice(0, _SHOWN)
+                + ")"
+            )
+            .otherwise(pl.lit(" is not a finite number")),
+        )
         if field.positive:
             rule(~bad & (value <= 0), " must be greater than 0")
         typed = pl.when(bad).then(None).otherwise(value)
