@@ -1335,7 +1335,7 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
         ),
         (
             ["list", "models", "--as-of", "lately"],
-            "--as-of: 'lately' is not a date, a timestamp or a changeset id "
+            "--as-of: 'lately' is not a year, a date (YYYY-MM-DD), a timestamp or a changeset id "
             "(see 'trendlab list --help')",
         ),
         (
@@ -1343,8 +1343,14 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
             "--as-of: '2024-02-30' is not a valid date (see 'trendlab alias list --help')",
         ),
         (
+            # A month, which neither reads: the message lists what they read, a year too.
+            ["list", "models", "--as-of", "2024-06"],
+            "--as-of: '2024-06' is not a year, a date (YYYY-MM-DD), a timestamp or a "
+            "changeset id (see 'trendlab list --help')",
+        ),
+        (
             ["diff", "--since", "CHANGESET"],
-            "--since: 'CHANGESET' is not a date, a timestamp or a changeset id "
+            "--since: 'CHANGESET' is not a year, a date (YYYY-MM-DD), a timestamp or a changeset id "
             "(see 'trendlab diff --help')",
         ),
     ]:
@@ -1365,7 +1371,10 @@ def test_an_empty_as_of_is_refused_not_ignored(run: Run):
         result = run("list", "models", "--as-of", when, "--csv")
         assert result.exit_code == 2, result.stderr
         assert result.stdout == ""
-        assert "--as-of: '' is not a date, a timestamp or a changeset id" in result.stderr
+        assert (
+            "--as-of: '' is not a year, a date (YYYY-MM-DD), a timestamp or a changeset id"
+            in result.stderr
+        )
 
 
 def _command_paths(group: click.Group, ctx: click.Context) -> list[list[str]]:

@@ -462,7 +462,8 @@ class Store:
             if _CHANGESET_ID_RE.match(text):
                 return self.resolve_changeset(text)[1]
             raise TrendlabError(
-                f"{option}: {text!r} is not a date, a timestamp or a changeset id",
+                f"{option}: {text!r} is not a year, a date (YYYY-MM-DD), a timestamp or a "
+                "changeset id",
                 exit_code=ExitCode.USAGE,
             ) from None
         given = re.split(r"[+-]", text.replace("Z", "+00:00")[11:])[0]
