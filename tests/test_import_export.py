@@ -481,7 +481,7 @@ def test_a_blank_csv_line_is_skipped_and_later_lines_keep_their_numbers(run: Run
     assert "3 bad rows" in result.stderr
     path.write_text("slug,name\nc10,A\n  \nc11,B\n", encoding="utf-8")
     result = run("import", str(path), "--dry-run")
-    assert result.exit_code == 1 and f"{path}:3: 1 fields, but the header has 2" in result.stderr
+    assert result.exit_code == 1 and f"{path}:3: 1 field, but the header has 2" in result.stderr
     path.write_text("slug\nc10\n  \n\nc11\n", encoding="utf-8")
     result = run("import", str(path), "--dry-run")
     assert result.exit_code == 1 and f"{path}:3: missing slug;" in result.stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
-from trendlab.text import is_utf8
+from trendlab.text import counted, is_utf8
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
@@ -239,7 +239,8 @@ def _read_csv_strictly(text: str, source: str, header: list[str]) -> tuple[pl.Da
                 continue
             if len(record) != width:
                 raise TrendlabError(
-                    f"{source}:{reader.line_num}: {len(record)} fields, but the header has {width}"
+                    f"{source}:{reader.line_num}: {counted(len(record), 'field')}, "
+                    f"but the header has {width}"
                 )
             for values, value in zip(columns, record, strict=True):
                 values.append(value if value != "" else None)
