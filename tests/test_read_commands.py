@@ -1363,6 +1363,24 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
     assert unknown.stderr == "trendlab: error: unknown benchmark 'mmul' (did you mean 'mmlu'?)\n"
 
 
+def test_an_empty_listing_as_of_a_moment_says_what_as_of_means(run: Run):
+    """A list as of a day before the database held anything is empty: the note says
+    --as-of is when changes were recorded, as show's error does, so the empty list is
+    not taken for there being no results published by then."""
+    meaning = " as of 2001-01-01 23:59:59 (--as-of is when changes were recorded)\n"
+    for args, what in (
+        (("list", "results"), "results"),
+        (("prices",), "prices"),
+        (("alias", "list"), "aliases"),
+    ):
+        listed = run(*args, "--as-of", "2001-01-01")
+        assert listed.exit_code == 0, listed.stderr
+        assert listed.stderr == f"no {what} match{meaning}", listed.stderr
+    # Without --as-of there is nothing to explain.
+    none = run("alias", "list", "--model", "gpt-3.5")
+    assert none.exit_code == 0 and none.stderr == "no aliases match\n", none.stderr
+
+
 def test_an_empty_as_of_is_refused_not_ignored(run: Run):
     """--as-of "" read the current state as if no --as-of were given, while --as-of " "
     was refused: both are a mistake, and a read of the wrong state would pass for one

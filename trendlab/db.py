@@ -1296,8 +1296,9 @@ class Store:
         )
 
     def as_of_note(self) -> str:
-        """For a 'no such record' error under --as-of: what --as-of means, since the
-        usual surprise is that it is when a change was recorded, not a result's date."""
+        """For a 'no such record' error or an empty listing under --as-of: what --as-of
+        means, since the usual surprise is that it is when a change was recorded, not a
+        result's date."""
         if self.as_of is None:
             return ""
         return f" as of {self.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"

@@ -96,8 +96,9 @@ def list_(
         if model is not None:
             model = resolve_key(store, MODELS, model)
         frame = store.records(ALIASES, model=model)
+        as_of_note = store.as_of_note()
     if frame.is_empty():
-        note("no aliases match")
+        note(f"no aliases match{as_of_note}")
     render(frame, fmt, output)
 
 

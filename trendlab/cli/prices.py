@@ -92,6 +92,7 @@ def prices(
             model = resolve_key(store, MODELS, model)
         frame = store.records(PRICES, model=model, blend=blend)
         day = store.reading_day
+        as_of_note = store.as_of_note()
     if provider is not None:
         frame = core.filter_provider(frame, provider)
     if current:
@@ -108,7 +109,7 @@ def prices(
         "id",
     ).sort("model", "provider", "effective_date")
     if frame.is_empty():
-        note("no prices match")
+        note(f"no prices match{as_of_note}")
     render(core.shown_blend(frame), fmt, output)
 
 

@@ -67,8 +67,9 @@ def list_(
         if benchmark is not None:
             benchmark = resolve_key(store, BENCHMARKS, benchmark)
         frame = store.records(kind_, model=model, benchmark=benchmark, since=since, limit=limit)
+        as_of_note = store.as_of_note()
     if frame.is_empty():
-        note(f"no {kind_.name} match")
+        note(f"no {kind_.name} match{as_of_note}")
     render(frame, fmt, output)
 
 
