@@ -536,6 +536,14 @@ def test_retract_refuses_a_model_still_in_use(run: Run):
     assert result.exit_code == 1
     assert "still used by 2 results" in result.stderr
     assert run("show", "model", "minerva-540b").exit_code == 0
+    # One record is counted as one.
+    assert run("add-model", "one-alias", "--name", "One").exit_code == 0
+    assert run("alias", "add", "one-alias", "one-alias-x").exit_code == 0
+    result = run("retract", "model", "one-alias", "-m", "x")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "trendlab: error: model one-alias is still used by 1 alias; retract those first\n"
+    ), result.stderr
 
 
 @both_stores

@@ -35,7 +35,7 @@ from trendlab.kinds import (
 )
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
-from trendlab.text import at_most, fold, slugify
+from trendlab.text import at_most, counted, fold, slugify
 from trendlab.validate import (
     FIELDS,
     REF,
@@ -583,7 +583,9 @@ class Changeset:
         key = resolve_key(self.store, kind, key)
         dependents = self.store.dependents(kind, key)
         if dependents:
-            listed = ", ".join(f"{n} {view}" for view, n in dependents.items())
+            listed = ", ".join(
+                counted(n, KINDS[view].singular, view) for view, n in dependents.items()
+            )
             raise TrendlabError(
                 f"{kind.singular} {key} is still used by {listed}; retract those first"
             )
