@@ -309,7 +309,8 @@ def edit(
 def retract(settings: Settings, kind: str, key: str, message: str) -> None:
     """Hide a record from the current state; its history stays.
 
-    A model or benchmark that current results or prices still name cannot be
+    A record that current records still name (a model its results, prices or
+    aliases name, a benchmark its results, an organization its models) cannot be
     retracted until those are.
 
     \b
