@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import Run, both_stores
+from tests.conftest import Run, both_stores, changeset_around, revise_around
+from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
 from trendlab.kinds import IMPORTABLE
@@ -331,6 +332,55 @@ def test_a_percent_sign_is_refused_naming_the_number_to_write(run: Run, tmp_path
         in result.stderr
     ), result.stderr
     assert f"{path}:3: score: 'abc%' is not a finite number\n" in result.stderr
+
+
+def test_a_url_holding_a_control_or_invisible_character_is_refused(
+    run: Run, db: Path, tmp_path: Path
+):
+    """A result's source URL is part of its key: with a NUL, a DEL or a U+200B it was
+    stored, a key that looks like another's (a URL writes such characters
+    percent-encoded). One stored before the rule stays, and its record editable."""
+    path = _results_csv(
+        tmp_path / "results.csv",
+        [
+            "gpt-4,mmlu,80,a,,https://e.org/n\x00",
+            "gpt-4,mmlu,81,b,,https://e.org/\u200bn",
+            "gpt-4,mmlu,82,c,,https://e.org/x\x7f",
+            "gpt-4,mmlu,83,d,,https://e.org/\u200dn",  # a joiner, as names may hold
+        ],
+    )
+    before = run("log", "--json").stdout
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"  {path}:2: source_url: 'https://e.org/n\\x00' holds a control character, which a "
+        "URL writes percent-encoded",
+        f"  {path}:3: source_url: 'https://e.org/\\u200bn' holds an invisible format character "
+        "(U+200B ZERO WIDTH SPACE), which a URL writes percent-encoded",
+        f"  {path}:4: source_url: 'https://e.org/x\\x7f' holds a control character, which a "
+        "URL writes percent-encoded",
+    ], result.stderr
+    assert run("log", "--json").stdout == before
+    added = run("add-model", "url-m", "--source-url", "https://e.org/\u202eevil")
+    assert added.exit_code == 1 and "U+202E" in added.stderr, added.stderr
+
+    store = Store.open(db, read_only=False)
+    revise_around(
+        store.con, changeset_around(store.con), "model_revisions", "gpt-4",
+        source_url="https://e.org/old\x00",
+    )  # fmt: skip
+    store.close()
+    edited = run("edit", "model", "gpt-4", "--set", "notes=still editable", "-m", "t")
+    assert edited.exit_code == 0, edited.stderr
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert [(v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        (
+            "gpt-4",
+            "source_url: 'https://e.org/old\x00' holds a control character, which a URL "
+            "writes percent-encoded",
+        )
+    ]
 
 
 def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path):

@@ -240,6 +240,10 @@ def _field_rules(
         )
         typed = raw
     elif field.type == "url":
+        # As for text: a URL stored before trendlab refused its characters stays.
+        new = present & ~raw.is_in(stored or [])
+        for mask, problem in _one_line_rules(field, raw):
+            rule(new & mask, problem)
         rule(present & ~raw.str.contains(URL_RE), " is not an http(s) URL")
         typed = raw
     elif field.type == "choice":
@@ -257,10 +261,22 @@ def _field_rules(
 
 
 def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.Expr]]:
-    """(mask, problem) for the rules of a one_line field (see Field), stored values
-    not set apart."""
+    """(mask, problem) for the rules of a one_line field (see Field), or of a URL's
+    characters, stored values not set apart."""
     rules: list[tuple[pl.Expr, str | pl.Expr]] = []
     control = raw.str.contains(CONTROL_RE)
+    if field.type == "url":
+        # A real URL writes these percent-encoded; raw, they break a line, or hide in a
+        # result's key (its source URL), making two keys that look as one.
+        return [
+            (control, " holds a control character, which a URL writes percent-encoded"),
+            (
+                raw.str.contains(HIDING_FORMAT_RE),
+                pl.lit(" holds an invisible format character (")
+                + raw.map_elements(partial(format_character, joiners=False), return_dtype=pl.String)
+                + pl.lit("), which a URL writes percent-encoded"),
+            ),
+        ]
     if field.one_line:
         rules.append(
             (
@@ -871,9 +887,9 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
 
     Each field goes through the write path's own rules, as its text: its type (a finite
     number, a real date, true or false), a number above 0, a date in 1900-2100 and not
-    after today, a slug's or a URL's form, one of a choice's values as written. Text is
-    never empty or padded with spaces (every write trims it, and stores unknown as
-    NULL), and a price has an input or an output price. What another audit reports is
+    after today, a slug's or a URL's form (and a URL's characters), one of a choice's
+    values as written. Text is never empty or padded with spaces (every write trims it,
+    and stores unknown as NULL), and a price has an input or an output price. What another audit reports is
     left to it: the model or benchmark a record names (01-03, 09), a name that is not
     one line (09, 14, 15), a score or bound outside its unit (04, 05).
     """
