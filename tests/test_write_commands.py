@@ -773,6 +773,32 @@ def test_a_retracted_model_and_its_results_are_named_in_any_case(run: Run):
         assert f"{kind} {name} was retracted in changeset" in shown.stderr, shown.stderr
 
 
+def test_a_write_naming_a_retracted_model_or_benchmark_says_it_was_retracted(
+    run: Run, tmp_path: Path
+):
+    """Not 'unknown model': the model is in the history, and the fix is to bring it
+    back, not to look for a typo."""
+    assert run("add-model", "zz-2", "--name", "ZZ").exit_code == 0
+    assert run("add-benchmark", "zz-bench", "--unit", "percent").exit_code == 0
+    gone_model = run("retract", "model", "zz-2", "-m", "gone").stderr.split()[-1]
+    gone_bench = run("retract", "benchmark", "zz-bench", "-m", "gone").stderr.split()[-1]
+    added = run("add-result", "ZZ-2", "mmlu", "50", "--source-url", "https://zz.example/2")
+    assert added.exit_code == 1
+    assert added.stderr == (
+        f"trendlab: error: add-result: model 'ZZ-2' was retracted in changeset {gone_model}; "
+        "add it again first; nothing was written\n"
+    ), added.stderr
+    path = tmp_path / "results.csv"
+    path.write_text("model,benchmark,score\ngpt-4,zz-bench,50\ngpt-4,zz-benc,50\n")
+    imported = run("import", str(path))
+    assert imported.exit_code == 1
+    assert imported.stderr.splitlines()[1:] == [
+        f"  {path}:2: benchmark 'zz-bench' was retracted in changeset {gone_bench}; add it "
+        "again first",
+        f"  {path}:3: unknown benchmark 'zz-benc'",
+    ], imported.stderr
+
+
 @both_stores
 def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
     before = run("log", "--json").stdout

@@ -91,6 +91,14 @@ class Refs:
         rows = self._store.con.execute("SELECT unit, min_value, max_value FROM units").fetchall()
         return {u: (lo, hi) for u, lo, hi in rows}
 
+    def retracted(self, kind: Kind) -> dict[str, str]:
+        """Key -> the changeset that retracted it, for each of `kind`'s records whose
+        latest revision is a retraction: read only when a row names an unknown one."""
+        return self._pairs(
+            f"SELECT key, changeset_id FROM {kind.history_view} QUALIFY "
+            "row_number() OVER (PARTITION BY key ORDER BY revision DESC) = 1 AND op = 'retract'"
+        )
+
     @cached_property
     def aliases(self) -> dict[str, str]:
         """Alias -> model slug."""
@@ -322,16 +330,25 @@ def _unknown_refs(
     column: str,
     known: object,
     what: str,
+    retracted: Callable[[], dict[str, str]],
     hint: Callable[[str], str] | None = None,
 ) -> pl.DataFrame:
-    """(ROW, message) for rows naming an unknown model/benchmark, with a suggestion."""
+    """(ROW, message) for rows naming an unknown model/benchmark, with a suggestion, or
+    one that was retracted (named as a slug is, in any case), with the changeset."""
     known_set = set(known)  # type: ignore[call-overload]
     bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(list(known_set)))
     if bad.is_empty():
         return pl.DataFrame(schema={ROW: pl.Int64, "message": pl.String})
+    gone = retracted()
+
+    def told(v: str) -> str:
+        changeset = gone.get(v.strip().lower())
+        if changeset:
+            return f"{what} {v!r} was retracted in changeset {changeset}; add it again first"
+        return f"unknown {what} {v!r}{hint(v) if hint else suggest(v, known_set)}"
+
     hints = {
-        v: f"unknown {what} {v!r}{hint(v) if hint else suggest(v, known_set)}"
-        for v in bad.get_column(column).unique(maintain_order=True).head(200).to_list()
+        v: told(v) for v in bad.get_column(column).unique(maintain_order=True).head(200).to_list()
     }
     return bad.select(
         pl.col(ROW),
@@ -565,13 +582,22 @@ def _kind_errors(kind: Kind, found: _Found, refs: Refs, absent: pl.DataFrame | N
     if kind.name in MODEL_REFS and "model" in cols:
         found.check(
             ["model"],
-            lambda rows: _unknown_refs(rows, "model", refs.models, "model", refs.resolver.hint),
+            lambda rows: _unknown_refs(
+                rows,
+                "model",
+                refs.models,
+                "model",
+                lambda: refs.retracted(MODELS),
+                refs.resolver.hint,
+            ),
             own=True,
         )
     if kind is RESULTS:
         found.check(
             ["benchmark"],
-            lambda rows: _unknown_refs(rows, "benchmark", refs.benchmarks, "benchmark"),
+            lambda rows: _unknown_refs(
+                rows, "benchmark", refs.benchmarks, "benchmark", lambda: refs.retracted(BENCHMARKS)
+            ),
             own=True,
         )
     if kind is BENCHMARKS:
