@@ -282,11 +282,19 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
         (["mmlu", "--until", "20300101"], "--until: '20300101' is not a year or a date", 2),
         (["mmlu", "--until", "2030-W01-1"], "--until: '2030-W01-1' is not a year or a date", 2),
         (["mmlu", "--by", "compute", "--until", "lots"], "'lots' is not a positive number", 2),
-        (["mmlu", "--as-of", "lately"], "--as-of: 'lately' is not a date, a timestamp", 2),
+        (
+            ["mmlu", "--as-of", "lately"],
+            "--as-of: 'lately' is not a year, a date (YYYY-MM-DD), a timestamp",
+            2,
+        ),
         (["mmlu", "--as-of", "2024-02-30"], "--as-of: '2024-02-30' is not a valid date", 2),
         (["mmlu", "--as-of", "0ffff"], "no changeset '0ffff'", 1),
         # Python's fromisoformat read both as the start of 2024-01-01, not its end.
-        (["mmlu", "--as-of", "2024-W01-1"], "'2024-W01-1' is not a date, a timestamp", 2),
+        (
+            ["mmlu", "--as-of", "2024-W01-1"],
+            "'2024-W01-1' is not a year, a date (YYYY-MM-DD), a timestamp",
+            2,
+        ),
         (["mmlu", "--as-of", "20240101"], "no changeset '20240101'", 1),
         (["codeforces-percentile", "--by", "compute"], "--by compute needs at least 3", 1),
         (

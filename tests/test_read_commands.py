@@ -1136,7 +1136,10 @@ def test_a_row_limit_is_one_or_more_and_any_more_than_all_is_all(run: Run):
         (["log", "--limit", "\uff12"], "'--limit': '\uff12' is not a whole number"),
         (["report", "--changesets", "1_0"], "'--changesets': '1_0' is not a whole number"),
         (["forecast", "mmlu", "--until", "\uff12\uff10\uff13\uff10"], "is not a year or a date"),
-        (["diff", "--since", "2\uff10\uff12\uff14"], "is not a date, a timestamp or a changeset"),
+        (
+            ["diff", "--since", "2\uff10\uff12\uff14"],
+            "is not a year, a date (YYYY-MM-DD), a timestamp or a changeset",
+        ),
     ],
 )
 def test_whole_numbers_are_written_in_plain_digits(run: Run, args: list[str], expected: str):

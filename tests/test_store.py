@@ -142,7 +142,9 @@ def test_as_of_parsing(db: Path):
             "9999-12-31T23:59:59": datetime.max,
         }
         assert {text: store.parse_as_of(text) for text in ends} == ends
-        with pytest.raises(TrendlabError, match="not a date, a timestamp or a changeset"):
+        with pytest.raises(
+            TrendlabError, match=r"not a year, a date \(YYYY-MM-DD\), a timestamp or a changeset"
+        ):
             store.parse_as_of("yesterday")
         with pytest.raises(TrendlabError, match="not a valid date"):
             store.parse_as_of("2024-02-30")
