@@ -686,8 +686,9 @@ def _as_stored(store: Store, kind: Kind, text: str) -> str:
 def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     """`text`, a result's MODEL/BENCHMARK[/SETTING] or a price's MODEL/PROVIDER[/DATE],
     as given and then split at each '/', its left side as the slug of the model it
-    names (else in lowercase, as a retracted model's slug) and a benchmark in lowercase. So GPT-4/MMLU names gpt-4's results on
-    mmlu, and fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
+    names (else in lowercase, as a retracted model's slug) and a benchmark in
+    lowercase. So GPT-4/MMLU names gpt-4's results on mmlu, and
+    fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
     fireworks/deepseek-v3p2: an alias may hold a '/', and so may a setting or a
     provider after it, so no one '/' can be taken to end the model."""
     parts = text.split("/")

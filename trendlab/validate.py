@@ -915,9 +915,10 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
     number, a real date, true or false), a number above 0, a date in 1900-2100 and not
     after today, a slug's or a URL's form (and a URL's characters), one of a choice's
     values as written. Text is never empty or padded with spaces (every write trims it,
-    and stores unknown as NULL), and a price has an input or an output price. What another audit reports is
-    left to it: the model or benchmark a record names (01-03, 09), a name that is not
-    one line (09, 14, 15), a score or bound outside its unit (04, 05).
+    and stores unknown as NULL), and a price has an input or an output price. What
+    another audit reports is left to it: the model or benchmark a record names (01-03,
+    09), a name that is not one line (09, 14, 15), a score or bound outside its unit
+    (04, 05).
     """
     key = kind.key_column
     named = {"model"} if kind.name in MODEL_REFS else set()
