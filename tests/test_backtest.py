@@ -348,6 +348,55 @@ def test_a_benchmark_scores_the_same_alone_and_with_all(run: Run, options: list[
         assert "gpqa-diamond" in every.stderr.split("with --setting '5-shot'): ")[1]
 
 
+def test_a_forecasts_first_months_are_calibrated_on_backtests_first_months(db: Path):
+    """Calibrated at 6, 12 and 24 months only, a forecast held the six-month residuals
+    before six months, and they hold the jumps of half a year: MATH's 80 % interval was
+    already [94.8, 99.58] 18 days after its last record. Within a month most frontiers
+    do not move, and the one-month backtests say so."""
+    from trendlab.cli.options import Settings
+    from trendlab.forecast.prepare import prepare_forecast
+    from trendlab.forecast.scoring import DEFAULT_PLAN, backtests
+
+    settings = Settings(db=str(db), lock_timeout=0, author="t", debug=False)
+    options = {"by": "date", "setting": None, "all_points": False, "level": 0.8, "as_of": None}
+    prepared = prepare_forecast(settings, "math", family="logistic", **options)
+    calibration = prepared.calibration
+    assert isinstance(calibration, Calibration)
+    assert calibration.horizons[:2].tolist() == [1.0, 3.0]
+    # Its one-month residuals are every logit benchmark's one-month backtest misses.
+    found = backtests(settings, {}, everything=DEFAULT_PLAN)
+    month = pl.concat([b.every_row() for b in found.values() if b.space == "logit"]).filter(
+        family="logistic", horizon=1
+    )
+    pooled = Calibration.from_rows(month, "logit")
+    assert pooled is not None and np.array_equal(calibration.residuals[0], pooled.residuals[0])
+
+    doc = json.loads(make_runner(db)("forecast", "math", "--until", "2030", "--json").stdout)
+    last = date.fromisoformat(doc["fitted_on"]["last"])
+    width = {date.fromisoformat(p["date"]): p["upper"] - p["lower"] for p in doc["forecast"]}
+    first = min(width)
+    half_year = min(d for d in width if d >= last + timedelta(days=182))
+    assert first <= last + timedelta(days=31)
+    assert 0 <= width[first] < width[half_year] / 2, (width[first], width[half_year])
+
+
+def test_the_calibration_horizons_change_no_figure_a_backtest_shows(
+    panel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Backtests are also run at the horizons forecasts are calibrated at; the rows
+    there are kept apart, so the scores, calibration and auto's choices at the plan's
+    horizons are what a backtest at those horizons alone gives."""
+    from trendlab.forecast import backtest as bt
+
+    alone = tmp_path / "alone.duckdb"
+    shutil.copy(panel, alone)
+    args = ("backtest", "--all", "--json")
+    shown = make_runner(panel)(*args)
+    assert shown.exit_code == 0, shown.stderr
+    monkeypatch.setattr(bt, "CALIBRATION_HORIZONS", ())
+    assert make_runner(alone)(*args).stdout == shown.stdout
+
+
 def test_auto_chooses_the_same_family_at_every_level(run: Run):
     """auto compares families' 80 % intervals, as `forecast` does, whatever --level is.
     METR has no other benchmark to calibrate on, so its families keep their raw

@@ -886,7 +886,10 @@ def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
             "--source-url", "https://example.org/two-up/later", "-m", "t"))  # fmt: skip
     doc = json.loads(_ok(run("forecast", "two-up", "--family", "logistic", "--json")))
     assert doc["fitted_on"]["left_out"] == 2
-    assert all(p["lower"] < p["upper"] for p in doc["forecast"])
+    # From three months on: in the first, a calibrated interval may hold today's best
+    # (most frontiers do not move within a month), whatever the fit's spread.
+    later = [p for p in doc["forecast"] if p["date"] >= "2026-09-01"]
+    assert later and all(p["lower"] < p["upper"] for p in later)
 
 
 def test_an_s_curve_on_a_metric_with_one_bound_is_refused_as_such(run: Run):

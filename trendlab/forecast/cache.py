@@ -33,13 +33,18 @@ class Opener(Protocol):
 
 def dump_backtest(backtest: Backtest) -> str:
     """A backtest as a cache payload: JSON, dates as ISO text."""
-    rows = backtest.rows.with_columns(pl.col("origin", "target").dt.strftime("%Y-%m-%d"))
-    scale = backtest.scale
+
+    def as_text(rows: pl.DataFrame) -> dict[str, list[Any]]:
+        return rows.with_columns(pl.col("origin", "target").dt.strftime("%Y-%m-%d")).to_dict(
+            as_series=False
+        )
+
     return json.dumps(
         {
-            "scale": scale.__dict__,
+            "scale": backtest.scale.__dict__,
             "space": backtest.space,
-            "rows": rows.to_dict(as_series=False),
+            "rows": as_text(backtest.rows),
+            "calibration_rows": as_text(backtest.calibration_rows),
         }
     )
 
@@ -48,10 +53,18 @@ def load_backtest(payload: str) -> Backtest:
     """The backtest a payload of dump_backtest holds."""
     data = json.loads(payload)
     text_dates = bt.ROW_SCHEMA | {"origin": pl.String, "target": pl.String}
-    rows = pl.DataFrame(data["rows"], schema=text_dates).with_columns(
-        pl.col("origin", "target").str.to_date("%Y-%m-%d")
+
+    def frame(key: str) -> pl.DataFrame:
+        return pl.DataFrame(data[key], schema=text_dates).with_columns(
+            pl.col("origin", "target").str.to_date("%Y-%m-%d")
+        )
+
+    return Backtest(
+        Scale(**data["scale"]),
+        data["space"],
+        frame("rows"),
+        calibration_rows=frame("calibration_rows"),
     )
-    return Backtest(Scale(**data["scale"]), data["space"], rows)
 
 
 def cached_backtests(store: Any, spec: str, versions: dict[str, str]) -> dict[str, Backtest]:

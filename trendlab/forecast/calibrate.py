@@ -14,7 +14,9 @@ e_med + e_scale * r, with r distributed as the held-out residuals of that horizo
 quantiles then holds about `level` of held-out outcomes, whatever the raw widths were,
 and a family that was biased shifts accordingly. Quantile levels get the split-conformal
 finite-sample correction (n + 1) / n. Between backtest horizons the residual
-quantiles are interpolated; before the first and after the last they are held.
+quantiles are interpolated; before the first and after the last they are held. A
+forecast is calibrated at backtest.CALIBRATION_HORIZONS, from one month on: the first
+months after the data miss far less than six months on, so they have their own.
 """
 
 from __future__ import annotations

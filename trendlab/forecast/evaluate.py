@@ -12,14 +12,14 @@ benchmark's rows: what `forecast --family auto` would have chosen at the time.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import polars as pl
 
 from trendlab.forecast import ENSEMBLE_MEMBERS
-from trendlab.forecast.backtest import LAST_VALUE
+from trendlab.forecast.backtest import LAST_VALUE, ROW_SCHEMA
 from trendlab.forecast.calibrate import (
     Calibration,
     EnsembleCalibration,
@@ -44,27 +44,46 @@ ALWAYS_SHOWN = (LAST_VALUE, "linear", AUTO)
 @dataclass(frozen=True)
 class Backtest:
     """One benchmark's backtest rows with what it takes to read them; `refused` says
-    why a benchmark whose records no forecast can use has none."""
+    why a benchmark whose records no forecast can use has none.
+
+    `rows` are at the plan's horizons: what the backtest shows, scores and auto
+    chooses by. `calibration_rows` are at the calibration horizons the plan does not
+    show (backtest.CALIBRATION_HORIZONS), which only calibrate forecasts."""
 
     scale: Scale
     space: str
     rows: pl.DataFrame
     refused: str | None = None
+    calibration_rows: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ROW_SCHEMA))
+
+    def every_row(self) -> pl.DataFrame:
+        """The rows at every horizon the backtest was run at."""
+        return pl.concat([self.rows, self.calibration_rows])
 
 
 Calibrations = dict[str, Calibration | EnsembleCalibration]
 
 
 def calibrations(
-    backtests: dict[str, Backtest], space: str, exclude: str | None = None
+    backtests: dict[str, Backtest],
+    space: str,
+    exclude: str | None = None,
+    *,
+    every_horizon: bool = False,
 ) -> Calibrations:
     """Per family, the calibration pooled over every benchmark in `space` (or one that
     calibrates it: see pool_of) but `exclude`; the ensemble's is its members' when each
-    of them has one."""
+    of them has one.
+
+    On the backtests' rows at their plan's horizons, so that scoring a backtest
+    calibrates it on those alone; with every_horizon, on their calibration_rows too,
+    which is how a forecast is calibrated."""
     frames = [
-        bt.rows.filter(pl.col("family") != LAST_VALUE)
+        rows.filter(pl.col("family") != LAST_VALUE)
         for slug, bt in backtests.items()
-        if pool_of(bt.space) == pool_of(space) and slug != exclude and not bt.rows.is_empty()
+        if pool_of(bt.space) == pool_of(space) and slug != exclude
+        for rows in [bt.every_row() if every_horizon else bt.rows]
+        if not rows.is_empty()
     ]
     if not frames:
         return {}

@@ -190,7 +190,10 @@ def prepare_forecasts(
         own = found.get(slug)
         if own is not None:
             if own.space not in pooled:
-                pooled[own.space] = calibrations(found, own.space)
+                # On the calibration horizons too: a forecast's first months are to be
+                # as wide as backtests' first months missed. auto chooses, as the
+                # backtest command scores, on the plan's horizons alone.
+                pooled[own.space] = calibrations(found, own.space, every_horizon=True)
             cals = pooled[own.space]
             if family == "auto" and not own.rows.is_empty():
                 held_out = calibrations(found, own.space, exclude=slug)

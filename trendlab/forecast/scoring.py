@@ -54,7 +54,8 @@ def _compute(job: _Job, plan: bt.Plan) -> Backtest:
 
     rows = bt.run(job.scale, job.known, job.now, plan, families_for(job.now))
     space = space_for(job.scale, job.now.points.get_column("v").to_numpy())
-    return Backtest(job.scale, space, rows)
+    shown = pl.col("horizon").is_in(plan.horizons)
+    return Backtest(job.scale, space, rows.filter(shown), calibration_rows=rows.filter(~shown))
 
 
 @dataclass
