@@ -694,6 +694,13 @@ def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run
         "threshold -5 is past metr-time-horizon's floor 0, so any result reaches it; "
         "thresholds are in the benchmark's unit (minutes)" in minutes.stderr
     )
+    # Past the ceiling, no result can reach it: 90 given on a 0-1 scale, or a slip.
+    beyond = run("forecast", "mmlu", "--threshold", "900", "--json")
+    assert json.loads(_ok(beyond))["crossings"][0]["status"] == "never"
+    assert (
+        "threshold 900 is past mmlu's ceiling 100, so no result can reach it; "
+        "thresholds are in the benchmark's unit (percent: 0-100)"
+    ) in beyond.stderr.splitlines()
 
 
 def test_results_that_are_all_the_same_get_no_forecast(run: Run):

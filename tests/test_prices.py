@@ -472,6 +472,15 @@ def test_a_price_trend_threshold_past_the_floor_is_noted_as_forecast_notes_it(ru
         "thresholds are in the benchmark's unit (percent: 0-100)\n"
     )
     assert run("price-trend", "mmlu", "--threshold", "80").stderr == ""
+    # Past the ceiling, the note says why no model reaches it, before the error.
+    beyond = run("price-trend", "mmlu", "--threshold", "800")
+    assert beyond.exit_code == 1
+    assert beyond.stderr.splitlines() == [
+        "threshold 800 is past mmlu's ceiling 100, so no result can reach it; "
+        "thresholds are in the benchmark's unit (percent: 0-100)",
+        "trendlab: error: no priced model reaches 800 on mmlu; the best dated priced result "
+        "is 87.2 by deepseek-v3",
+    ], beyond.stderr
 
 
 def test_a_price_not_yet_in_effect_is_left_out_of_the_trend(run: Run, tmp_path: Path):

@@ -165,25 +165,30 @@ def draw_forecast(result: Forecast, thresholds: list[float], path: str) -> None:
 
 def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[float]:
     """--threshold's values, each once, else the benchmark's default; with a note for
-    one past the floor (past_floor_note)."""
+    one past the floor or the ceiling (past_bound_note)."""
     chosen = list(dict.fromkeys(thresholds)) or result.default_thresholds()
     for threshold in chosen:
-        past_floor_note(result.series.scale, threshold)
+        past_bound_note(result.series.scale, threshold)
     return chosen
 
 
-def past_floor_note(scale: Scale, threshold: float) -> None:
-    """Note a threshold past the floor (chance level), which any result reaches: most
-    likely a fraction given for a percent (0.9 for 90) or a sign slipped."""
-    worst = scale.v_range[0]
-    if worst is None or scale.value(threshold) >= worst:
-        return
+def past_bound_note(scale: Scale, threshold: float) -> None:
+    """Note a threshold past the floor (chance level), which any result reaches, or past
+    the ceiling, which none can: most likely a fraction given for a percent (0.9 for 90)
+    or the other way round, or a sign slipped."""
+    worst, best = scale.v_range
+    v = scale.value(threshold)
     unit = " (percent: 0-100)" if scale.unit == "percent" else f" ({scale.unit})"
-    chance = " (chance level)" if scale.bounded else ""
+    if worst is not None and v < worst:
+        chance = " (chance level)" if scale.bounded else ""
+        past = f"floor {scale.floor:g}{chance}, so any result reaches it"
+    elif best is not None and v > best:
+        past = f"ceiling {scale.ceiling:g}, so no result can reach it"
+    else:
+        return
     note(
-        f"threshold {threshold:g} is past {scale.slug}'s floor {scale.floor:g}"
-        f"{chance}, so any result reaches it; thresholds are in the benchmark's "
-        f"unit{unit}"
+        f"threshold {threshold:g} is past {scale.slug}'s {past}; thresholds are in the "
+        f"benchmark's unit{unit}"
     )
 
 

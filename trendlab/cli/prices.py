@@ -163,7 +163,7 @@ def price_trend(
       trendlab price-trend gpqa-diamond --threshold 50 --json --plot gpqa-prices.png
     """
     from trendlab import prices as core
-    from trendlab.cli.forecast import past_floor_note
+    from trendlab.cli.forecast import past_bound_note
     from trendlab.errors import TrendlabError
     from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json
@@ -176,7 +176,7 @@ def price_trend(
         scores = store.scores(bench["slug"])
         blended = core.BlendedPrices.read(store, blend)
         day = store.reading_day
-    past_floor_note(Scale.from_record(bench), threshold)
+    past_bound_note(Scale.from_record(bench), threshold)
     undated = core.undated_reaching_note(bench, scores, threshold)
     try:
         trend = core.price_trend(bench, scores, blended, threshold, level=level / 100, on=day)
