@@ -199,6 +199,13 @@ def _field_rules(
         told = pl.lit(problem) if isinstance(problem, str) else problem
         rules.append((mask, pl.lit(f"{label or name}: ") + _quoted(raw) + told))
 
+    def character_rules() -> None:
+        # A stored value breaks them too when an older trendlab wrote it: it stays, so
+        # that its record can still be edited, and an export of it imports back.
+        new = present & ~raw.is_in(stored or [])
+        for mask, problem in _one_line_rules(field, raw):
+            rule(new & mask, problem)
+
     if field.required:
         missing = f"{label}: must not be empty" if label else f"missing {name}"
         rules.append((~present, pl.lit(missing)))
@@ -248,10 +255,7 @@ def _field_rules(
         )
         typed = raw
     elif field.type == "url":
-        # As for text: a URL stored before trendlab refused its characters stays.
-        new = present & ~raw.is_in(stored or [])
-        for mask, problem in _one_line_rules(field, raw):
-            rule(new & mask, problem)
+        character_rules()
         rule(present & ~raw.str.contains(URL_RE), " is not an http(s) URL")
         typed = raw
     elif field.type == "choice":
@@ -259,11 +263,7 @@ def _field_rules(
         rule(present & ~lowered.is_in(field.choices), f" is not one of {', '.join(field.choices)}")
         typed = lowered
     else:
-        # A stored value breaks them too when an older trendlab wrote it: it stays, so
-        # that its record can still be edited, and an export of it imports back.
-        new = present & ~raw.is_in(stored or [])
-        for mask, problem in _one_line_rules(field, raw):
-            rule(new & mask, problem)
+        character_rules()
         typed = raw
     return typed.alias(name), rules
 
@@ -280,9 +280,7 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
             (control, " holds a control character, which a URL writes percent-encoded"),
             (
                 raw.str.contains(HIDING_FORMAT_RE),
-                pl.lit(" holds an invisible format character (")
-                + raw.map_elements(partial(format_character, joiners=False), return_dtype=pl.String)
-                + pl.lit("), which a URL writes percent-encoded"),
+                _invisible(raw, ", which a URL writes percent-encoded", joiners=False),
             ),
         ]
     if field.one_line:
@@ -296,21 +294,12 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
         rules.append(
             (
                 raw.str.contains(HIDING_FORMAT_RE),
-                pl.lit(" holds an invisible format character (")
-                + raw.map_elements(partial(format_character, joiners=False), return_dtype=pl.String)
-                + pl.lit("); it must read as it is typed"),
+                _invisible(raw, "; it must read as it is typed", joiners=False),
             )
         )
     if field.lookup_name:
         hidden = raw.str.contains(FORMAT_RE)
-        rules.append(
-            (
-                hidden,
-                pl.lit(" holds an invisible format character (")
-                + raw.map_elements(format_character, return_dtype=pl.String)
-                + pl.lit("); it must read as it is typed"),
-            )
-        )
+        rules.append((hidden, _invisible(raw, "; it must read as it is typed", joiners=True)))
         written = raw.str.normalize("NFKC")
         rules.append(
             (
@@ -323,6 +312,13 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
         )
         rules.append((raw.str.len_chars() > NAME_MAX, f" is longer than {NAME_MAX} characters"))
     return rules
+
+
+def _invisible(raw: pl.Expr, why: str, *, joiners: bool) -> pl.Expr:
+    """The problem of a value holding an invisible format character: the first (see
+    format_character, `joiners` as there) and, after it, why it is refused (`why`)."""
+    told = raw.map_elements(partial(format_character, joiners=joiners), return_dtype=pl.String)
+    return pl.lit(" holds an invisible format character (") + told + pl.lit(")" + why)
 
 
 def _unknown_refs(
