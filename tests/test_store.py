@@ -13,6 +13,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import process_imports
 from trendlab.cli import cli
 from trendlab.db import Store, latest_version, migrations
 from trendlab.errors import TrendlabError
@@ -184,6 +185,27 @@ def test_registered_frames_scan_while_pandas_is_hidden(db: Path):
     )
     done = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add-result", "gpt-4", "mmlu", "44", "--source-url", "https://example.org/a", "-m", "a"],
+        ["import", "{csv}", "--kind", "results", "-m", "an import"],
+        ["check"],
+    ],
+    ids=["add-result", "import", "check"],
+)
+def test_writes_and_check_never_load_pandas(db: Path, tmp_path: Path, args: list[str]):
+    # A write scans its staged rows as a registered Arrow table, and pyarrow's dataset
+    # module imports pandas if it can: 0.3-0.7 s, most of a one-row add-result.
+    csv = tmp_path / "results.csv"
+    csv.write_text(
+        "model,benchmark,score,reported_date,source_url\n"
+        "gpt-4,mmlu,55,2024-01-01,https://example.org/csv\n"
+    )
+    modules, _ = process_imports(db, *(a.format(csv=csv) for a in args))
+    assert "pandas" not in modules
 
 
 def test_the_error_that_ends_a_changeset_is_the_one_reported(db: Path):

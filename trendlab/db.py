@@ -92,14 +92,15 @@ class _NoPandas(importlib.abc.MetaPathFinder):
 
 @contextmanager
 def _pandas_hidden() -> Iterator[None]:
-    """Hide pandas from DuckDB while it binds parameters.
+    """Hide pandas from DuckDB while it binds parameters or scans a registered frame.
 
-    DuckDB 1.4 imports pandas to inspect every bound Python value, which costs
-    0.4-0.7 s here, more than most commands; trendlab binds only plain values (str,
-    numbers, dates, lists of them), so DuckDB never needs it. Only an import that has
-    not happened yet is hidden, and only for the duration of the call. A finder that
-    raises ImportError, not a None in sys.modules: pyarrow (which DuckDB imports to
-    scan a registered frame) reads sys.modules directly and fails on a None.
+    DuckDB 1.4 imports pandas to inspect every bound Python value, and the pyarrow
+    dataset module it scans a registered Arrow table through imports pandas too: 0.4-0.7
+    s here, more than most commands. trendlab binds only plain values (str, numbers,
+    dates, lists of them) and registers only Arrow tables and Polars frames, so neither
+    needs it. Only an import that has not happened yet is hidden, and only for the
+    duration of the call. A finder that raises ImportError, not a None in sys.modules:
+    pyarrow reads sys.modules directly and fails on a None.
     """
     if "pandas" in sys.modules:
         yield
@@ -407,10 +408,8 @@ class Store:
         self, sql: str, params: dict[str, Any] | list[Any] | None = None
     ) -> duckdb.DuckDBPyConnection:
         """Run SQL with bound parameters (never pasted into the text)."""
-        if not params:
-            return self.con.execute(sql)
-        with _pandas_hidden():
-            return self.con.execute(sql, params)
+        with _pandas_hidden():  # also for a statement that scans a registered frame
+            return self.con.execute(sql, params) if params else self.con.execute(sql)
 
     def frame(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
         """Run a query and return a Polars frame."""
