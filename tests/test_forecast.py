@@ -373,6 +373,44 @@ def test_crossing_matches_the_curve_and_the_paths():
     assert early.probability < 0.5 and early.median is None
 
 
+def test_a_calibrated_probability_is_never_certain():
+    """Calibrated paths end at the largest held-out miss either way, so all of them or
+    none cross a threshold past it; but with n misses the next outcome lies past every
+    one with chance 1 / (n + 1), and the probability says no more than that."""
+    from trendlab.forecast.calibrate import Calibration
+
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    misses = np.linspace(-1.0, 1.0, 12)
+    rows = pl.DataFrame(
+        {
+            "horizon": [6] * 12 + [12] * 12,
+            "e_act": np.concatenate([misses, misses]),
+            "e_med": [0.0] * 24,
+            "e_scale": [1.0] * 24,
+        }
+    )
+    calibration = Calibration.from_rows(rows, "logit")
+    assert calibration is not None and calibration.fewest == 12
+    raw = forecast(series, family="logistic", until="2060")
+    assert raw.crossing(60.0).probability == 1.0
+    calibrated = forecast(series, family="logistic", until="2060", calibration=calibration)
+    assert calibrated.crossing(60.0).probability == pytest.approx(12 / 13)
+    soon = forecast(series, family="logistic", until="2020", calibration=calibration)
+    assert np.mean(soon.paths[:, -1] >= 0.99) == 0.0
+    assert soon.crossing(99.0).probability == pytest.approx(1 / 13)
+    # Between the bounds it is the share of paths, as uncalibrated: here about half
+    # of them reach the median forecast for the last month.
+    near = forecast(series, family="logistic", until="2022", calibration=calibration)
+    median = float(near.band()[0][-1])
+    middle = near.crossing(median).probability
+    assert 1 / 13 < middle < 12 / 13
+    assert middle == pytest.approx(np.mean(series.scale.score(near.paths[:, -1]) >= median))
+    # What has happened, or cannot, stays certain.
+    assert calibrated.crossing(5.0).probability == 1.0
+    assert calibrated.crossing(100.5).probability == 0.0
+
+
 def test_a_crossing_in_words():
     """One wording for the figure's labels and the report: the median and its interval,
     the chance by --until where the median runs past it, reached, or never (an interval

@@ -87,6 +87,16 @@ def residuals_needed(level: float) -> int:
     return math.floor(round(level / (1 - level), 9)) + 1
 
 
+def supported(probability: float, residuals: int) -> float:
+    """A probability read off paths calibrated on `residuals` held-out misses, kept
+    within what they can support. Calibrated paths end at the largest and smallest
+    miss seen, so a threshold beyond either is crossed by all of them or by none; but
+    by exchangeability (split conformal) the next outcome lies beyond every one of n
+    misses with chance 1 / (n + 1), so no forecast is certain either way."""
+    edge = 1 / (residuals + 1)
+    return min(max(probability, edge), 1 - edge)
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Held-out normalised residuals per horizon (months), sorted."""

@@ -67,8 +67,17 @@ def forecast(
         curve = fit_family(family, x, v, bounded=series.scale.bounded)
     axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
-    described = calibration.describe() if calibration is not None else None
-    return Forecast(series, curve, axis, paths, level=level, calibration=described)
+    if calibration is None:
+        return Forecast(series, curve, axis, paths, level=level)
+    return Forecast(
+        series,
+        curve,
+        axis,
+        paths,
+        level=level,
+        calibration=calibration.describe(),
+        evidence=calibration.fewest,
+    )
 
 
 # Points above the floor an S-curve fits at the least: as many as any trend (those at

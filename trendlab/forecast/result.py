@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast.axis import Axis
-from trendlab.forecast.calibrate import quantile_levels
+from trendlab.forecast.calibrate import quantile_levels, supported
 from trendlab.forecast.families import LOG_SPACES, Curve
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
 
@@ -80,6 +80,7 @@ class Forecast:
         *,
         level: float,
         calibration: str | None = None,
+        evidence: int | None = None,
     ):
         self.series = series
         self.curve = curve
@@ -87,6 +88,9 @@ class Forecast:
         self.paths = paths
         self.level = level
         self.calibration = calibration  # how intervals were recalibrated, if they were
+        # The fewest held-out misses a calibrated horizon has: what bounds a crossing's
+        # probability away from 0 and 1 (calibrate.supported).
+        self.evidence = evidence
         # Each crossing is a pass over every path; a command asks for one for its figure
         # and again for its table or JSON.
         self._crossings: dict[float, Crossing] = {}
@@ -261,6 +265,8 @@ class Forecast:
         # after a month end named that month end, whose row had not reached it.
         at = [self.axis.at_or_after(x) if math.isfinite(x) else None for x in when]
         probability = float(np.isfinite(first).mean())
+        if self.evidence is not None:
+            probability = supported(probability, self.evidence)
         return Crossing(threshold, at[0], at[1], at[2], probability, "forecast")
 
     def _trend_reached(self, target: float) -> float | None:
