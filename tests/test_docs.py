@@ -88,6 +88,23 @@ def test_the_readme_tour_runs_as_written(db: Path, tmp_path: Path, monkeypatch: 
         assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
 
 
+def test_the_readme_team_members_example_runs_on_a_seeded_store(db: Path):
+    """The team store section's member example, run as written (the store as `init`
+    made it, the changeset its --as-of names from `trendlab log`), succeeds: every
+    command works on a team store as on a file, so a seeded file stands in for one."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("Each member then sets", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    seeded = CliRunner().invoke(cli, ["--db", str(db), "log", "--limit", "1", "--csv"])
+    changeset = seeded.stdout.splitlines()[1].split(",")[0]
+    commands = [shlex.split(line, comments=True) for line in block.splitlines()]
+    commands = [words for words in commands if words and words[0] == "trendlab"]
+    assert [words[1] for words in commands] == ["add-result", "history", "list"]
+    for words in commands:
+        args = [changeset if word == "CHANGESET" else word for word in words[1:]]
+        result = CliRunner().invoke(cli, ["--db", str(db), *args])
+        assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
+
+
 def test_the_readme_sql_runs_in_another_client_and_answers(db: Path):
     """Every SQL example of the README runs in a plain DuckDB connection (read-only,
     in a time zone far from UTC) on a seeded database and answers as it says."""
