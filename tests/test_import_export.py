@@ -445,6 +445,29 @@ def test_a_folder_is_refused_as_a_folder(run: Run, tmp_path: Path):
         assert result.stderr == expected, args
 
 
+def test_a_folder_given_to_a_source_read_from_one_file_is_a_usage_error(run: Run, tmp_path: Path):
+    """--from llm-prices and --from metr read one file: a folder, whatever its name,
+    is the command line's mistake, as it is without --from (it exited 1, saying only
+    'Is a directory')."""
+    before = run("log", "--json").stdout
+    for source, name in (
+        ("llm-prices", "prices"),
+        ("llm-prices", "openai.json"),
+        ("metr", "results"),
+        ("metr", "benchmark_results_1_1.yaml"),
+    ):
+        folder = tmp_path / name
+        folder.mkdir()
+        result = run("import", "--from", source, str(folder))
+        assert result.exit_code == 2, (source, name, result.stderr)
+        assert result.stderr == (
+            f"trendlab: error: cannot read {folder}: a folder; --from {source} reads one "
+            "file (--from epoch reads a folder) (see 'cli import --help')\n"
+        )
+        assert result.stdout == ""
+    assert run("log", "--json").stdout == before
+
+
 def test_a_missing_file_is_named_missing_whatever_its_name(run: Run, tmp_path: Path):
     """A name that tells no kind was asked for --kind, though no --kind would help. A
     file that is not there is the command line's mistake: a usage error (it exited 1),

@@ -139,6 +139,27 @@ def test_local_lake_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert "local-1" in other("list", "models", "--csv").stdout
 
 
+def test_a_data_path_that_is_no_directory_is_a_usage_error(tmp_path: Path):
+    """--data-path names a folder that is not there (or a file): the value typed is
+    wrong whatever the store holds, as -o into a missing folder is. It exited 1."""
+    location = f"ducklake:{tmp_path / 'team.ducklake'}"
+    run = make_runner(location)
+    assert run("init", "--empty").exit_code == 0
+    before = run("log", "--json").stdout
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    for path in (tmp_path / "nowhere" / "data", a_file):
+        for args in (["list", "models"], ["add-model", "x-1", "-m", "t"]):
+            result = run("--data-path", str(path), *args)
+            assert result.exit_code == 2, (path, args, result.output)
+            # The option is the group's: so is the help pointed at.
+            assert result.stderr == (
+                f"trendlab: error: --data-path {path}: no such directory (see 'cli --help')\n"
+            ), result.stderr
+            assert result.stdout == ""
+    assert run("log", "--json").stdout == before
+
+
 def test_a_team_store_uses_the_latest_blended_price(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -187,6 +208,7 @@ def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
         run("--data-path", str(tmp_path / "nowhere"), "list", "models"),
         "--data-path",
         "no such directory",
+        code=2,
     )
 
 

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import duckdb
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.locking import retry_while_locked
 
 PREFIX = "ducklake:"
@@ -204,7 +204,9 @@ def _attach(
         )
     given = _absolute(data_path) if data_path else None
     if given and not create and "://" not in given and not Path(given).is_dir():
-        raise TrendlabError(f"--data-path {data_path}: no such directory")
+        # The path given is wrong whatever the store holds, as an -o into a folder that
+        # does not exist is: a usage error.
+        raise TrendlabError(f"--data-path {data_path}: no such directory", exit_code=ExitCode.USAGE)
     options = ["READ_ONLY"] if read_only else []
     options.append(f"CREATE_IF_NOT_EXISTS {str(create and not read_only).lower()}")
     if given:

@@ -84,10 +84,17 @@ ADAPTERS = ("epoch", "llm-prices", "metr")
 
 def read_source(adapter: str, path: str, **options: str | None) -> Publication:
     """Read `path` (a file, or for epoch a folder) with the named adapter. A path that
-    names nothing is a usage error, as import's own files' is (see ingest.check_readable)."""
+    names nothing, or a folder where the adapter reads one file, is a usage error, as
+    import's own files' is (see ingest.check_readable)."""
     if not Path(path).exists():
         what = "file or folder" if adapter == "epoch" else "file"
         raise TrendlabError(f"cannot read {path}: no such {what}", exit_code=ExitCode.USAGE)
+    if adapter != "epoch" and Path(path).is_dir():
+        raise TrendlabError(
+            f"cannot read {path}: a folder; --from {adapter} reads one file "
+            "(--from epoch reads a folder)",
+            exit_code=ExitCode.USAGE,
+        )
     if adapter == "epoch":
         from trendlab.adapters import epoch
 

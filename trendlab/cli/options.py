@@ -116,11 +116,7 @@ class Settings:
     @contextmanager
     def reader(self, as_of: str | None = None) -> Iterator[Any]:
         """A read-only store; with `as_of`, its views show that past state."""
-        from trendlab.db import Store
-
-        store = Store.open(
-            self.db, read_only=True, lock_timeout=self.lock_timeout, data_path=self.data_path
-        )
+        store = self._open(read_only=True, lock_timeout=self.lock_timeout)
         try:
             # Not `if as_of`: an empty --as-of "" is a mistake to report, as "  " is,
             # not the current state read as if it had been asked for.
@@ -133,15 +129,8 @@ class Settings:
     @contextmanager
     def writer(self, *, create: bool = False) -> Iterator[Any]:
         """A read-write store, migrated to this trendlab's schema."""
-        from trendlab.db import Store
-
-        store = Store.open(
-            self.db,
-            read_only=False,
-            create=create,
-            migrate=True,
-            lock_timeout=self.lock_timeout,
-            data_path=self.data_path,
+        store = self._open(
+            read_only=False, create=create, migrate=True, lock_timeout=self.lock_timeout
         )
         try:
             yield store
@@ -152,13 +141,24 @@ class Settings:
     def cache_writer(self) -> Iterator[Any]:
         """A read-write store for derived data (forecast caches): it never waits for
         another process's lock and never migrates."""
-        from trendlab.db import Store
-
-        store = Store.open(self.db, read_only=False, lock_timeout=0, data_path=self.data_path)
+        store = self._open(read_only=False, lock_timeout=0)
         try:
             yield store
         finally:
             store.close()
+
+    def _open(self, **options: Any) -> Any:
+        from trendlab.db import Store
+
+        try:
+            return Store.open(self.db, data_path=self.data_path, **options)
+        except TrendlabError as exc:
+            # What opening the store refuses as a usage error is a global option's value
+            # (--data-path): its help is the group's, not the command's.
+            context = click.get_current_context(silent=True)
+            if exc.exit_code == ExitCode.USAGE and exc.help_path is None and context:
+                exc.help_path = context.find_root().command_path
+            raise
 
     def changeset(self, store: Any, message: str, *, dry_run: bool = False) -> Any:
         from trendlab.records import Changeset, default_author
