@@ -327,6 +327,45 @@ def test_zero_and_negative_prices_are_rejected_on_import(run: Run, tmp_path: Pat
     assert f"{path}:3: input_usd_per_mtok: '-1' must be greater than 0" in result.stderr
 
 
+def test_a_price_with_neither_side_is_one_rule_in_one_wording(run: Run, tmp_path: Path):
+    """add-price had its own check, in other words than the import's rule, and an edit
+    that blanks both sides exited 1 though no stored value could save it. One rule
+    now (validate's), naming the sides as they were given: options on the command
+    line, a usage error whatever the database holds; fields in a file, a data error."""
+    before = run("log", "--json").stdout
+    for blank in ([], ["--input", " "], ["--input", "", "--output", ""]):
+        result = run("add-price", "gpt-4", "Acme", "2024-01-01", *blank, "-m", "t")
+        assert result.exit_code == 2, (blank, result.stderr)
+        assert result.stderr == (
+            "trendlab: error: a price needs --input or --output (see 'cli add-price --help')\n"
+        ), blank
+    key = json.loads(run("list", "prices", "--json", "--limit", "1").stdout)[0]["id"]
+    result = run("edit", "price", key, "--set", "input_usd_per_mtok=",
+                 "--set", "output_usd_per_mtok=", "-m", "t")  # fmt: skip
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr == (
+        "trendlab: error: a price needs --set input_usd_per_mtok or --set "
+        "output_usd_per_mtok (see 'cli edit --help')\n"
+    )
+    assert run("log", "--json").stdout == before
+    # One side blanked: the stored other side may still stand, so that is the data's.
+    assert run("edit", "price", key, "--set", "input_usd_per_mtok=", "-m", "t").exit_code == 0
+    before = run("log", "--json").stdout
+    path = tmp_path / "prices.csv"
+    for header, row in (
+        ("input_usd_per_mtok,output_usd_per_mtok", ","),
+        ("notes", "no figures"),
+    ):
+        path.write_text(f"model,provider,effective_date,{header}\ngpt-4,Acme,2024-01-01,{row}\n")
+        result = run("import", str(path))
+        assert result.exit_code == 1, header
+        assert result.stderr == (
+            f"trendlab: error: {path}:2: a price needs input_usd_per_mtok or "
+            "output_usd_per_mtok; nothing was written\n"
+        ), header
+    assert run("log", "--json").stdout == before
+
+
 def test_quoted_comparisons_are_reproduced_from_the_seeds(run: Run):
     rows = json.loads(run("query", "quoted-price-comparisons", "--json").stdout)
     by_model = {r["model"]: r for r in rows}

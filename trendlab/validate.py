@@ -670,14 +670,22 @@ def merged_errors(
 ) -> pl.DataFrame:
     """Rules on whole records, checked once absent columns take their stored values."""
     if kind is PRICES:
-        return merged.filter(
-            pl.col("input_usd_per_mtok").is_null() & pl.col("output_usd_per_mtok").is_null()
-        ).select(
-            ROW, pl.lit("a price needs input_usd_per_mtok or output_usd_per_mtok").alias("message")
-        )
+        return _priceless(merged)
     if kind is BENCHMARKS:
         return _bounds_errors(merged, units)
     return pl.DataFrame(schema={ROW: pl.Int64, "message": pl.String})
+
+
+def _priceless(rows: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.DataFrame:
+    """(ROW, message) for prices with neither an input nor an output price, a side that
+    `rows` lacks counting as unknown; `labels` names the sides as a command line gave
+    them (--input), else they are named as fields."""
+    sides = ("input_usd_per_mtok", "output_usd_per_mtok")
+    unknown = [pl.col(s).is_null() if s in rows.columns else pl.lit(True) for s in sides]
+    named = [(labels or {}).get(s, s) for s in sides]
+    return rows.filter(pl.all_horizontal(unknown)).select(
+        ROW, pl.lit(f"a price needs {named[0]} or {named[1]}").alias("message")
+    )
 
 
 def _bounds_errors(
@@ -762,8 +770,9 @@ def validate(
     the rules on several fields that read none of them (see _Found).
 
     `given` maps the fields a command line gave to how it named them (--unit, SCORE,
-    --set unit): a value of those that its field's own rules refuse raises a usage
-    error naming it (see _refuse_given) instead.
+    --set unit), and those it could have given but left out (add-price's --input):
+    a value of those that its field's own rules refuse, or a price left with neither
+    side, raises a usage error naming it (see _refuse_given) instead.
     """
     labels = given or {}
     fields = [kind.field(c) for c in raw.columns if c != ROW]
@@ -828,8 +837,9 @@ def _refuse_given(
     kind: Kind, typed: pl.DataFrame, field_errors: pl.DataFrame, refs: Refs, given: dict[str, str]
 ) -> None:
     """A usage error (exit 2) for the values of `given` fields that their field's own
-    rules refuse, or that name a unit the schema does not define: such a value is the
-    command line's mistake whatever the database holds, as one Click refuses is. The
+    rules refuse, or that name a unit the schema does not define, and a price whose
+    both sides it says are unknown: such a value is the command line's mistake
+    whatever the database holds, as one Click refuses is. The
     same value read from a file is a data error, and what a rule finds wrong by other
     fields or records (an unknown model, a score outside its benchmark's unit) is too.
     Like Click, it is said alone, before the rules that read what the value means."""
@@ -840,6 +850,10 @@ def _refuse_given(
     )
     if kind is BENCHMARKS and "unit" in given:
         messages += _unknown_units(typed, refs, given["unit"]).get_column("message").to_list()
+    if not messages and kind is PRICES and set(merged_fields(kind)) <= set(given):
+        # The command line says both sides (add-price, or edit setting both), so
+        # no stored value can give the price one.
+        messages += _priceless(typed, given).get_column("message").to_list()
     if messages:
         raise TrendlabError("; ".join(messages), exit_code=ExitCode.USAGE)
 

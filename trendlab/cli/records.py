@@ -84,12 +84,21 @@ def migrate(settings: Settings) -> None:
 # -- writing one record --------------------------------------------------------------------
 
 
-def _add(settings: Settings, kind_name: str, row: dict[str, Any], message: str) -> None:
+def _add(
+    settings: Settings,
+    kind_name: str,
+    row: dict[str, Any],
+    message: str,
+    decided: tuple[str, ...] = (),
+) -> None:
+    """Add one record of `row`'s fields (None: not given). `decided`: fields the
+    command line decides even when left out, so validation names their options in
+    the rules on them (a price needs --input or --output)."""
     from trendlab.records import rows_frame
 
     kind = get_kind(kind_name)
     row = {k: v for k, v in row.items() if v is not None}
-    given = given_as(click.get_current_context(), row)
+    given = given_as(click.get_current_context(), [*row, *decided])
     with settings.writer() as store, settings.changeset(store, message) as cs:
         counts = cs.write(
             kind, rows_frame(kind, [row]), mode="add", source=f"add-{kind.singular}", given=given
@@ -239,12 +248,9 @@ def add_price(
       trendlab add-price gpt-4o OpenAI 2024-05-13 --input 5 --output 15 \\
         --source-url https://openai.com/index/hello-gpt-4o/
     """
-    if not any((fields[f] or "").strip() for f in ("input_usd_per_mtok", "output_usd_per_mtok")):
-        # As a missing option is (blank is unknown): a new price without either is wrong
-        # on any database.
-        raise click.UsageError("a price needs --input or --output (USD per million tokens)")
     row = {"model": model, "provider": provider, "effective_date": effective_date, **fields}
-    _add(settings, "prices", row, message or f"add price of {model} at {provider}")
+    sides = ("input_usd_per_mtok", "output_usd_per_mtok")
+    _add(settings, "prices", row, message or f"add price of {model} at {provider}", sides)
 
 
 @click.command(cls=TrendlabCommand)
