@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import Run, both_stores, changeset_around, revise_around
+from tests.conftest import Run, both_stores, changeset_around, make_runner, revise_around
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
@@ -674,3 +674,51 @@ def test_import_kind_is_named_as_every_kind_is(run: Run, tmp_path: Path):
     result = run("import", str(path), "--kind", "Organization", "-m", "t")
     assert result.exit_code == 0, result.stderr
     assert run("show", "organization", "acme-kind-test").exit_code == 0
+
+
+def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
+    run: Run, db: Path, tmp_path: Path
+):
+    """A NaN or an infinity stored around trendlab was exported as CSV's 'NaN' and
+    Parquet's NaN, which import refused ("not a finite number"), and as JSON's null,
+    which it read as unknown. Every format now writes unknown: a model's or a price's
+    imports back so, and a result's score, which is required, is refused alike in
+    every format, as export says it will be."""
+    import duckdb
+
+    price = json.loads(run("list", "prices", "--model", "gpt-4", "--json").stdout)[0]["id"]
+    result = json.loads(run("list", "results", "--model", "gpt-4", "--json").stdout)[0]["id"]
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con)
+        revise_around(con, cs, "model_revisions", "gpt-4", parameters=float("nan"))
+        revise_around(con, cs, "price_revisions", price, output_usd_per_mtok=float("inf"))
+        revise_around(con, cs, "result_revisions", result, score=float("nan"))
+    for fmt in ("csv", "json", "jsonl", "parquet"):
+        fresh = make_runner(tmp_path / f"fresh-{fmt}.duckdb")
+        assert fresh("init", "--empty").exit_code == 0
+        for kind in ("models", "prices"):
+            out = tmp_path / f"{kind}.{fmt}"
+            exported = run("export", kind, "-o", str(out))
+            assert (exported.exit_code, exported.stderr) == (0, ""), exported.stderr
+            copied = fresh("import", str(out), "-m", "copy")
+            assert copied.exit_code == 0, (fmt, copied.stderr)
+            assert fresh("export", kind, "--json").stdout == run("export", kind, "--json").stdout
+        assert json.loads(fresh("show", "model", "gpt-4", "--json").stdout)["parameters"] is None
+        shown = json.loads(fresh("show", "price", price, "--json").stdout)
+        assert shown["output_usd_per_mtok"] is None and shown["input_usd_per_mtok"] is not None
+        out = tmp_path / f"results.{fmt}"
+        exported = run("export", "results", "-o", str(out))
+        assert exported.exit_code == 0
+        assert exported.stderr == (
+            "1 result has a score that is not a finite number (stored around trendlab): "
+            "exported as unknown, which import refuses; fix or retract it (`trendlab check` "
+            "lists it)\n"
+        )
+        before = run("log", "--json").stdout
+        again = run("import", str(out), "-m", "again")
+        assert again.exit_code == 1
+        (line,) = again.stderr.splitlines()
+        # Where the result is: its line, record or row, as each format counts.
+        assert line.startswith(f"trendlab: error: {out}:"), line
+        assert line.endswith(": missing score; nothing was written"), line
+        assert run("log", "--json").stdout == before

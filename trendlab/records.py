@@ -139,6 +139,29 @@ def to_text(value: Any) -> str | None:
     return str(value)
 
 
+def exportable(kind: Kind, records: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """`records` of `kind` (its fields) as an export file holds them, and per required
+    field how many records that leaves without it.
+
+    A number that is not finite (NaN, which only a write around trendlab stores and
+    which trendlab reads as unknown, or an infinity) is written as unknown, as JSON
+    has it anyway: CSV's 'NaN' and Parquet's NaN would not import back, while unknown
+    does, but for a required field (a result's score), whose row import refuses.
+    """
+    numbers = [f.name for f in kind.fields if f.type == "float" and f.name in records.columns]
+    if not numbers:
+        return records, {}
+    finite = records.with_columns(
+        pl.when(pl.col(name).is_finite()).then(pl.col(name)).alias(name) for name in numbers
+    )
+    required = [f.name for f in kind.fields if f.required and f.name in numbers]
+    lost = {
+        name: finite.get_column(name).null_count() - records.get_column(name).null_count()
+        for name in required
+    }
+    return finite, {name: n for name, n in lost.items() if n}
+
+
 def rows_frame(kind: Kind, rows: list[dict[str, Any]]) -> pl.DataFrame:
     """Text rows (dicts of field -> value) as the frame `validate` expects."""
     columns = [f for f in kind.field_names if any(f in r for r in rows)]

@@ -281,12 +281,21 @@ def export(settings: Settings, kind: str, as_of: str | None, fmt: str, output: s
       trendlab export results -o results.csv
       trendlab export models --format parquet -o models.parquet --as-of 2025-01-01
     """
+    from trendlab.records import exportable
     from trendlab.render import render
 
     kind_ = get_kind(kind)
     with settings.reader(as_of) as store:
-        frame = store.records(kind_, fields_only=True)
+        frame, lost = exportable(kind_, store.records(kind_, fields_only=True))
     render(frame, fmt, output)
+    for field, n in lost.items():
+        one = n == 1
+        note(
+            f"{counted(n, kind_.singular, kind_.name)} {'has' if one else 'have'} a {field} "
+            "that is not a finite number (stored around trendlab): exported as "
+            f"unknown, which import refuses; fix or retract {'it' if one else 'them'} "
+            f"(`trendlab check` lists {'it' if one else 'them'})"
+        )
 
 
 COMMANDS = [import_, export]
