@@ -722,3 +722,62 @@ def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
         assert line.startswith(f"trendlab: error: {out}:"), line
         assert line.endswith(": missing score; nothing was written"), line
         assert run("log", "--json").stdout == before
+
+
+def test_a_parquet_timestamp_at_midnight_is_its_date(run: Run, tmp_path: Path):
+    """Many tools (pandas among them) write a day to Parquet as a timestamp at midnight:
+    it was refused ("'2024-03-01 00:00:00.000000' is not a date"). It is now that day,
+    in any time unit and time zone; a timestamp with a time of day is still refused,
+    naming the file, row and field, and saying what is wrong with it."""
+    from datetime import datetime
+
+    days = [datetime(2024, 3, 1), datetime(2024, 3, 2), datetime(2024, 3, 3)]
+    path = tmp_path / "prices.parquet"
+    pl.DataFrame(
+        {
+            "model": ["gpt-4"] * 3,
+            "provider": ["Acme"] * 3,
+            "effective_date": days,
+            "input_usd_per_mtok": [1.0, 2.0, 3.0],
+        }
+    ).with_columns(pl.col("effective_date").cast(pl.Datetime("ns"))).write_parquet(path)
+    result = run("import", str(path), "-m", "t")
+    assert result.exit_code == 0, result.stderr
+    for unit, zone in (("ms", None), ("us", "UTC"), ("ns", "Europe/Paris")):
+        stamps = pl.Series("reported_date", [datetime(2024, 3, 1)]).cast(pl.Datetime(unit))
+        if zone is not None:
+            stamps = stamps.dt.replace_time_zone(zone)
+        path = tmp_path / f"results-{unit}.parquet"
+        pl.DataFrame(
+            {"model": ["gpt-4"], "benchmark": ["mmlu"], "score": [61.0], "setting": [unit]}
+        ).with_columns(stamps).write_parquet(path)
+        result = run("import", str(path), "--kind", "results", "-m", "t")
+        assert result.exit_code == 0, (unit, zone, result.stderr)
+    prices = json.loads(run("list", "prices", "--model", "gpt-4", "--json").stdout)
+    dated = {
+        p["effective_date"]: p["input_usd_per_mtok"] for p in prices if p["provider"] == "Acme"
+    }
+    assert dated == {"2024-03-01": 1.0, "2024-03-02": 2.0, "2024-03-03": 3.0}
+    results = json.loads(run("list", "results", "--model", "gpt-4", "--json").stdout)
+    assert {r["setting"]: r["reported_date"] for r in results if r["score"] == 61.0} == {
+        "ms": "2024-03-01",
+        "us": "2024-03-01",
+        "ns": "2024-03-01",
+    }
+    before = run("log", "--json").stdout
+    path = tmp_path / "late.parquet"
+    pl.DataFrame(
+        {
+            "model": ["gpt-4", "gpt-4"],
+            "provider": ["Acme", "Acme"],
+            "effective_date": [datetime(2024, 4, 1), datetime(2024, 4, 2, 12, 30)],
+            "input_usd_per_mtok": [1.0, 2.0],
+        }
+    ).write_parquet(path)
+    result = run("import", str(path), "--kind", "prices", "-m", "t")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {path}:row 2: effective_date: '2024-04-02 12:30:00.000000' is a "
+        "date and time: give the date alone (YYYY-MM-DD); nothing was written\n"
+    )
+    assert run("log", "--json").stdout == before

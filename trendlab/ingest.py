@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 import polars as pl
@@ -403,6 +404,16 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
                 .then(pl.lit("true"))
                 .when(~pl.col(name))
                 .then(pl.lit("false"))
+                .alias(name)
+            )
+        elif isinstance(dtype, pl.Datetime):
+            # Many tools (pandas among them) write a day as a timestamp at midnight: that
+            # is the day. One with a time of day stays as it is, for a date field to refuse.
+            value = pl.col(name)
+            casts.append(
+                pl.when(value.dt.time() == time(0))
+                .then(value.dt.date().cast(pl.String))
+                .otherwise(value.cast(pl.String))
                 .alias(name)
             )
         else:

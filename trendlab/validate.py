@@ -52,6 +52,9 @@ URL_RE = r"(?i)^https?://\S+$"  # a scheme is case-insensitive (RFC 3986)
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of an offending value quoted in an error
+# A day with a time after it (2024-03-01T12:30, or a Parquet timestamp's text), which a
+# date field is told to give alone.
+_DATE_TIME_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
 
 
 class Refs:
@@ -232,7 +235,9 @@ def _field_rules(
         value = raw.str.to_date("%Y-%m-%d", strict=False)
         well_formed = raw.str.contains(DATE_RE)
         bad = present & (value.is_null() | ~well_formed)
-        rule(bad, " is not a date (YYYY-MM-DD)")
+        timed = raw.str.contains(_DATE_TIME_RE)
+        rule(bad & timed, " is a date and time: give the date alone (YYYY-MM-DD)")
+        rule(bad & ~timed, " is not a date (YYYY-MM-DD)")
         out_of_range = ~bad & present & ((value.dt.year() < 1900) | (value.dt.year() > 2100))
         rule(out_of_range, " is outside 1900-2100")
         if field.past:
