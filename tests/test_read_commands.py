@@ -856,6 +856,22 @@ def _table_lines(monkeypatch: pytest.MonkeyPatch, rows: Any, width: int | None) 
     return screen.getvalue().splitlines()
 
 
+def test_parquet_on_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch):
+    """Parquet to a terminal is the command line asking for what it cannot have,
+    whatever the data (it exited 1): a usage error, and nothing is written there."""
+    import polars as pl
+
+    from trendlab.errors import ExitCode, TrendlabError
+    from trendlab.render import render
+
+    screen = _Terminal()
+    monkeypatch.setattr("sys.stdout", screen)
+    with pytest.raises(TrendlabError, match="parquet output is binary") as refused:
+        render(pl.DataFrame({"a": [1]}), "parquet")
+    assert refused.value.exit_code == ExitCode.USAGE
+    assert screen.getvalue() == ""
+
+
 def test_a_table_on_a_terminal_wraps_long_text_to_fit(monkeypatch: pytest.MonkeyPatch):
     from wcwidth import wcswidth
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.text import escaped
 
 if TYPE_CHECKING:
@@ -267,7 +267,11 @@ def render(
     """Write a frame or rows in `fmt` to stdout or `output`."""
     if fmt == "parquet":
         if output in (None, "-") and sys.stdout.isatty():
-            raise TrendlabError("parquet output is binary: pass -o FILE.parquet or redirect stdout")
+            # The command line asks for what it cannot have, whatever the data.
+            raise TrendlabError(
+                "parquet output is binary: pass -o FILE.parquet or redirect stdout",
+                exit_code=ExitCode.USAGE,
+            )
         with _opened(output, binary=True) as handle:
             buffer = io.BytesIO()
             _frame(data).write_parquet(buffer)
