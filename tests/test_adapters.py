@@ -577,6 +577,28 @@ def test_metr_errors(run: Run, tmp_path: Path):
     assert "gpt-4" in result.stderr
 
 
+def test_a_bad_metr_source_url_is_a_usage_error(run: Run):
+    """--source-url is typed on the command line: a URL its field's rules refuse was
+    listed as a data error on every row of the file, each naming a line that does
+    not hold it (it exited 1). It is one usage error, naming the option."""
+    path = DATA / "metr" / "benchmark_results.yaml"
+    before = run("log", "--json").stdout
+    for url, problem in (
+        ("ftp://example.org/x", "is not an http(s) URL"),
+        ("https://example.org/a\x01b", "holds a control character"),
+    ):
+        result = run("import", "--from", "metr", str(path), "--source-url", url)
+        assert result.exit_code == 2, (url, result.stderr)
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("trendlab: error: --source-url: '"), line
+        assert problem in line and line.endswith("(see 'cli import --help')"), line
+    assert run("log", "--json").stdout == before
+    # Spaces around it go, as from a file.
+    given = " https://example.org/metr.yaml "
+    result = run("import", "--from", "metr", str(path), "--source-url", given, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+
+
 def test_from_rejects_mixed_options(run: Run):
     result = run("import", "--from", "epoch", str(EPOCH), "--kind", "results")
     assert result.exit_code == 2 and "--from reads the source's own format" in result.stderr

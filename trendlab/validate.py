@@ -863,6 +863,21 @@ def _refuse_given(
         raise TrendlabError("; ".join(messages), exit_code=ExitCode.USAGE)
 
 
+def refuse_given_value(kind: Kind, name: str, value: str, label: str) -> None:
+    """A usage error (exit 2) if `value`, given on the command line as `label` for
+    field `name` of every record a command writes (import --from metr's
+    --source-url), breaks that field's own rules: said once, before any file is
+    read, rather than as a data error on every row. Blank is not given."""
+    text = value.strip()
+    if not text:
+        return
+    cleaned = pl.DataFrame({name: [text]}, schema={name: pl.String}).with_row_index(ROW)
+    _, rules = _field_rules(kind.field(name), pl.col(name), label=label)
+    messages = _field_errors(cleaned, {name: rules}).get_column("message").to_list()
+    if messages:
+        raise TrendlabError("; ".join(messages), exit_code=ExitCode.USAGE)
+
+
 def _field_errors(
     cleaned: pl.DataFrame, rules: dict[str, list[tuple[pl.Expr, pl.Expr]]]
 ) -> pl.DataFrame:

@@ -169,6 +169,11 @@ def _import_source(
 
     if path == "-":
         raise click.UsageError("--from reads files, not stdin")
+    if source_url is not None:
+        from trendlab.kinds import RESULTS
+        from trendlab.validate import refuse_given_value
+
+        refuse_given_value(RESULTS, "source_url", source_url, "--source-url")
     publication = read_source(source, path, source_url=source_url)
     message = message or f"import {source} {Path(path).name}"
     with settings.writer() as store, settings.changeset(store, message, dry_run=dry_run) as cs:
