@@ -604,3 +604,13 @@ def test_from_rejects_mixed_options(run: Run):
     assert result.exit_code == 2 and "--from reads the source's own format" in result.stderr
     result = run("import", "x.csv", "--skip-unresolved")
     assert result.exit_code == 2
+    # Only METR's file takes a URL from the command line; the others' went unused.
+    before = run("log", "--json").stdout
+    for source, path in (("epoch", EPOCH), ("llm-prices", DATA / "llm-prices" / "openai.json")):
+        result = run("import", "--from", source, str(path), "--source-url", "https://e.org/x")
+        assert result.exit_code == 2, (source, result.stderr)
+        assert result.stderr == (
+            f"trendlab: error: --source-url goes with --from metr, not --from {source} "
+            "(see 'cli import --help')\n"
+        )
+    assert run("log", "--json").stdout == before

@@ -119,6 +119,9 @@ def import_(
     if source:
         if kind_name or input_format:
             raise click.UsageError("--from reads the source's own format: drop --kind/-f")
+        if source_url is not None and source != "metr":
+            # The other sources' files name their own URLs: it would be ignored.
+            raise click.UsageError(f"--source-url goes with --from metr, not --from {source}")
         shown = None if list_all else SHOWN
         _import_source(settings, source, file, skip_unresolved, source_url, dry_run, message, shown)
         return
