@@ -160,6 +160,30 @@ def test_a_data_path_that_is_no_directory_is_a_usage_error(tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_copy_names_the_source_data_path_as_given(tmp_path: Path):
+    """A --source-data-path copy refused was named --data-path, an option it was not
+    given (whose hint, TRENDLAB_DATA_PATH, could not help either)."""
+    location = f"ducklake:{tmp_path / 'team.ducklake'}"
+    assert make_runner(location)("init").exit_code == 0
+    run = make_runner(tmp_path / "other.duckdb")
+    dst = str(tmp_path / "copy.duckdb")
+    nowhere = tmp_path / "nowhere"
+    result = run("copy", location, dst, "--source-data-path", str(nowhere))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"trendlab: error: --source-data-path {nowhere}: no such directory "
+        "(see 'cli copy --help')\n",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run("copy", location, dst, "--source-data-path", str(elsewhere))
+    _one_line_error(
+        result, f"--source-data-path {elsewhere} does not hold", "leave --source-data-path out"
+    )
+    assert "TRENDLAB_DATA_PATH" not in result.stderr
+    assert not Path(dst).exists()
+
+
 def test_a_team_store_uses_the_latest_blended_price(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -166,12 +166,13 @@ class Store:
         lock_timeout: float = 0.0,
         migrate: bool = False,
         data_path: str | None = None,
+        data_path_option: str = "--data-path",
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
 
         `location` is a DuckDB file, or a DuckLake team store: `ducklake:postgres:CONNINFO`
         or `ducklake:FILE.ducklake` (see trendlab.lake); `data_path` is where a new team
-        store keeps its data files. Readers open read-only. A writer waits up to
+        store keeps its data files, given as `data_path_option` says. Readers open read-only. A writer waits up to
         `lock_timeout` seconds for another process to release a file. `create` allows a
         new store; `migrate` applies pending migrations (otherwise an out-of-date schema
         is an error).
@@ -184,6 +185,7 @@ class Store:
                 create=create,
                 data_path=data_path,
                 lock_timeout=lock_timeout,
+                data_path_option=data_path_option,
             )
             where = lake.LakeLocation.parse(location)
             store = cls(

@@ -143,6 +143,7 @@ def connect(
     create: bool,
     data_path: str | None,
     lock_timeout: float,
+    data_path_option: str = "--data-path",
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the lake attached as its default catalog.
 
@@ -150,7 +151,8 @@ def connect(
     error and nothing is created. `data_path` is where a new lake keeps its data files;
     given for an existing lake, it overrides the stored one for this connection (the
     shared storage is mounted at another path on this machine), and is refused unless
-    the lake's data files are there.
+    the lake's data files are there. `data_path_option` is the option that gave it
+    (copy's --source-data-path), which a refusal names.
     """
     lake = LakeLocation.parse(location)
     con = duckdb.connect(
@@ -180,6 +182,7 @@ def connect(
             create=create,
             data_path=data_path,
             lock_timeout=lock_timeout,
+            data_path_option=data_path_option,
         )
         con.execute(f"USE {ALIAS}")
     except BaseException:
@@ -196,6 +199,7 @@ def _attach(
     create: bool,
     data_path: str | None,
     lock_timeout: float,
+    data_path_option: str,
 ) -> None:
     if lake.file is not None and not create and not lake.file.exists():
         raise TrendlabError(
@@ -206,7 +210,9 @@ def _attach(
     if given and not create and "://" not in given and not Path(given).is_dir():
         # The path given is wrong whatever the store holds, as an -o into a folder that
         # does not exist is: a usage error.
-        raise TrendlabError(f"--data-path {data_path}: no such directory", exit_code=ExitCode.USAGE)
+        raise TrendlabError(
+            f"{data_path_option} {data_path}: no such directory", exit_code=ExitCode.USAGE
+        )
     options = ["READ_ONLY"] if read_only else []
     options.append(f"CREATE_IF_NOT_EXISTS {str(create and not read_only).lower()}")
     if given:
@@ -222,11 +228,11 @@ def _attach(
         lambda text: _attach_error(lake, text),
     )
     if data_path and given:
-        _check_override(con, lake, data_path, given)
+        _check_override(con, lake, data_path, given, data_path_option)
 
 
 def _check_override(
-    con: duckdb.DuckDBPyConnection, lake: LakeLocation, shown: str, given: str
+    con: duckdb.DuckDBPyConnection, lake: LakeLocation, shown: str, given: str, option: str
 ) -> None:
     """Refuse a data path other than the stored one unless it holds the store's files.
 
@@ -241,16 +247,17 @@ def _check_override(
     if stored is None or _same_path(stored, given):
         return
     files = [row[0] for row in con.execute(_SAMPLE_FILES_SQL).fetchall()]
-    keep = "leave --data-path (TRENDLAB_DATA_PATH) out"
+    also = " (TRENDLAB_DATA_PATH)" if option == "--data-path" else ""
+    keep = f"leave {option}{also} out"
     if not files:
         raise TrendlabError(
-            f"--data-path {shown}: {lake.text} keeps its data files in {stored} and has "
+            f"{option} {shown}: {lake.text} keeps its data files in {stored} and has "
             f"none yet to show that {shown} is the same storage: {keep}"
         )
     missing = [f for f in files if not _file_exists(con, _join(given, f))]
     if missing:
         raise TrendlabError(
-            f"--data-path {shown} does not hold {lake.text}'s data files "
+            f"{option} {shown} does not hold {lake.text}'s data files "
             f"(no {missing[0]} there; they are in {stored}): give the directory that "
             f"holds them, or {keep}"
         )

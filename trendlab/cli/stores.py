@@ -71,7 +71,11 @@ def copy(
     src_data_path = source_data_path or (settings.data_path if global_is_src else None)
     dst_data_path = data_path or (None if global_is_src else settings.data_path)
     with Store.open(
-        src, read_only=True, lock_timeout=settings.lock_timeout, data_path=src_data_path
+        src,
+        read_only=True,
+        lock_timeout=settings.lock_timeout,
+        data_path=src_data_path,
+        data_path_option="--source-data-path" if source_data_path else "--data-path",
     ) as source:
         # What opening DST creates, for a failed copy to take away again: a DST left
         # with only the schema would pass for an empty store and hide that nothing was
