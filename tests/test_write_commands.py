@@ -1359,3 +1359,34 @@ def test_the_check_of_key_text_covers_every_key_text_field():
         for field in kind.fields:
             if field.key_text:
                 assert f"'{field.name}', {field.name} FROM {kind.name}" in sql, field.name
+
+
+def test_a_folder_given_as_the_database_is_a_usage_error(db: Path, tmp_path: Path):
+    """--db (or copy's SRC or DST) naming a folder exited 1 with DuckDB's 'IO Error:
+    Could not read from file ...: Is a directory'. The path given is wrong whatever
+    the folder holds: a usage error, saying so, and nothing is created in it."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for location, shown in (
+        (str(folder), f"{folder}: a folder, not a DuckDB file"),
+        (
+            f"ducklake:{folder}",
+            f"ducklake:{folder}: {folder} is a folder, not a DuckLake catalog file",
+        ),
+    ):
+        for args in (["list", "models"], ["init"]):
+            result = make_runner(location)(*args)
+            assert (result.exit_code, result.stderr) == (
+                2,
+                f"trendlab: error: cannot open {shown} (see 'cli --help')\n",
+            ), (location, args)
+    run = make_runner(db)
+    for src, dst in ((str(folder), str(tmp_path / "copy.duckdb")), (str(db), str(folder))):
+        result = run("copy", src, dst)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot open {folder}: a folder, not a DuckDB file "
+            "(see 'cli copy --help')\n",
+        ), (src, dst)
+    assert not list(folder.iterdir())
+    assert not (tmp_path / "copy.duckdb").exists()

@@ -196,6 +196,12 @@ class Store:
                 in_postgres=where.is_postgres,
             )
         else:
+            if Path(location).is_dir():
+                # The path given is wrong whatever is in the folder: a usage error.
+                raise TrendlabError(
+                    f"cannot open {location}: a folder, not a DuckDB file",
+                    exit_code=ExitCode.USAGE,
+                )
             if not create and not Path(location).exists():
                 raise TrendlabError(
                     f"no database at {location}: run `trendlab init` to create one, "

@@ -201,6 +201,12 @@ def _attach(
     lock_timeout: float,
     data_path_option: str,
 ) -> None:
+    if lake.file is not None and lake.file.is_dir():
+        # The path given is wrong whatever is in the folder: a usage error.
+        raise TrendlabError(
+            f"cannot open {lake.text}: {lake.file} is a folder, not a DuckLake catalog file",
+            exit_code=ExitCode.USAGE,
+        )
     if lake.file is not None and not create and not lake.file.exists():
         raise TrendlabError(
             f"no team store at {lake.text}: run `trendlab init` to create one, "
