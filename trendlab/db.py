@@ -172,10 +172,10 @@ class Store:
 
         `location` is a DuckDB file, or a DuckLake team store: `ducklake:postgres:CONNINFO`
         or `ducklake:FILE.ducklake` (see trendlab.lake); `data_path` is where a new team
-        store keeps its data files, given as `data_path_option` says. Readers open read-only. A writer waits up to
-        `lock_timeout` seconds for another process to release a file. `create` allows a
-        new store; `migrate` applies pending migrations (otherwise an out-of-date schema
-        is an error).
+        store keeps its data files, given as `data_path_option` says. Readers open
+        read-only. A writer waits up to `lock_timeout` seconds for another process to
+        release a file. `create` allows a new store; `migrate` applies pending
+        migrations (otherwise an out-of-date schema is an error).
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
