@@ -34,6 +34,7 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
         "benchmark",
         "family",
         "by",
+        "setting",
         "level",
         "fitted_on",
         "parameters",
@@ -41,6 +42,7 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
         "crossings",
     ]
     assert doc["benchmark"] == "mmlu" and doc["by"] == "date" and doc["level"] == 80
+    assert doc["setting"] is None
     assert doc["family"] in ("logistic", "logistic4", "gompertz", "ensemble", "linear")
     assert set(doc["fitted_on"]) == {"points", "first", "last", "left_out"}
     assert doc["fitted_on"]["points"] >= 3 and ISO.match(doc["fitted_on"]["first"])
@@ -232,6 +234,17 @@ def test_by_compute_and_all_and_setting(synthetic: Run):
     )
     five = json.loads(_ok(synthetic("forecast", "synth", "--setting", "5-SHOT", "--json")))
     assert five["fitted_on"]["points"] == 18
+
+
+def test_json_names_the_setting_its_forecast_and_backtest_were_run_on(run: Run):
+    """A saved JSON document did not say that it forecast only some settings' results:
+    read later, a 5-shot forecast passed for one of every result."""
+    doc = json.loads(_ok(run("forecast", "gsm8k", "--setting", "5-shot", "--json")))
+    assert doc["setting"] == "5-shot"
+    scored = json.loads(_ok(run("backtest", "mmlu", "--setting", "5-shot", "--json")))
+    assert list(scored) == ["benchmark", "setting", "level", "rows"]
+    assert scored["setting"] == "5-shot"
+    assert json.loads(_ok(run("backtest", "mmlu", "--json")))["setting"] is None
 
 
 def test_the_table_names_the_setting_its_forecast_was_fitted_on(run: Run):

@@ -407,6 +407,7 @@ def backtest(
         docs = [
             {
                 "benchmark": s.slug,
+                "setting": setting,
                 "level": level,
                 "rows": each.filter(pl.col("benchmark") == s.slug).drop("benchmark").to_dicts(),
             }

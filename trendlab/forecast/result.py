@@ -456,6 +456,8 @@ class Forecast:
                 "benchmark": self.series.scale.slug,
                 "family": self.family,
                 "by": self.series.by,
+                # A saved document says which results it forecast: --setting's text.
+                "setting": self.series.setting,
                 "level": round(self.level * 100, 6),
                 "fitted_on": self.fitted_on(),
                 "parameters": self.parameters(),
