@@ -30,3 +30,45 @@ def test_the_layout_of_each_format(run: Run):
     assert run("query", "SELECT 1 AS n WHERE false", "--jsonl").stdout == ""
     # tabulate aligns the header of a column with no values to the left.
     assert run("query", "SELECT 1 AS n WHERE false").stdout == "n\n---\n"
+
+
+def test_a_table_shows_a_seeded_count_with_every_digit(run: Run):
+    """Six significant digits made BLOOM's 176247271424 parameters 1.76247e+11 in a
+    table, and a sum of parameter counts lost its last eight digits; magnitudes such as
+    FLOP keep six."""
+    shown = run("show", "model", "bloom").stdout
+    assert "parameters             176247271424\n" in shown
+    assert "training_compute_flop  3.65664e+23\n" in shown
+    assert "176247271424.0" in run("show", "model", "bloom", "--csv").stdout
+    total = run(
+        "query", "SELECT sum(parameters) AS p FROM models WHERE slug IN ('bloom', 'gpt-3-175b')"
+    )
+    assert total.stdout.splitlines()[-1].strip() == "351247271424"
+
+
+def test_a_table_tells_apart_scores_six_digits_would_merge(run: Run):
+    """Two sources' 86.41234 and 86.41231 both read 86.4123: the table said they agree."""
+    for score, url in (("86.41234", "https://a.example"), ("86.41231", "https://b.example")):
+        added = run("add-result", "gpt-4", "mmlu", score, "--source-url", url, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    listed = run("list", "results", "--model", "gpt-4", "--benchmark", "mmlu").stdout
+    assert " 86.41234 " in listed and " 86.41231 " in listed
+    # The column's other scores keep their own digits: 86.4, not 86.40000.
+    assert " 86.4 " in listed
+
+
+def test_a_table_never_shows_a_fraction_as_a_whole_number(run: Run):
+    sql = (
+        "SELECT 99.999996::DOUBLE AS near_ceiling, 12345678.9::DOUBLE AS big,"
+        " 0.075::DOUBLE AS price, 0.0375::DOUBLE AS half, 1.75e11::DOUBLE AS params,"
+        " 1e25::DOUBLE AS flop, 0.1::FLOAT AS single"
+    )
+    assert run("query", sql).stdout.splitlines()[-1].split() == [
+        "99.999996",
+        "12345678.9",
+        "0.075",
+        "0.0375",
+        "1.75e+11",
+        "1e+25",
+        "0.1",
+    ]

@@ -10,7 +10,7 @@ import io
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +30,9 @@ _NUMERIC_TYPES = {
     "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
     "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
 }  # fmt: skip
+# Significant digits a table shows a float with, at least: more only where fewer would
+# misstate it (see _float_text and _column_digits); CSV, JSON and Parquet keep every digit.
+_DIGITS = 6
 # A text column wrapped to fit a terminal keeps at least this many characters a line.
 _WRAP_MIN = 8
 # Cells no wider than this never wrap: they are ids, dates, timestamps and slugs, which
@@ -175,11 +178,11 @@ def _opened(output: str | None, binary: bool = False) -> Iterator[_Writer]:
             target.handle.close()
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, digits: int = _DIGITS) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return _float_text(value, digits)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -189,6 +192,42 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple | dict):  # a query's nested values
         return _json_text(value)
     return str(value)
+
+
+def _float_text(value: float, digits: int) -> str:
+    """`value` to `digits` significant digits, or more where fewer would misstate it: a
+    whole number a double holds exactly (a count: 176247271424 parameters, not
+    1.76247e+11) shows every digit it was stored with, and a fraction never reads as a
+    whole number (12345678.9 is not 1.23457e+07, 99.999996 is not 100)."""
+    if not math.isfinite(value):
+        return f"{value:g}"
+    if value.is_integer():
+        # Past 2**53 a double no longer holds every whole number: FLOP are magnitudes.
+        exact = abs(value) < 2**53
+        return f"{value:.{max(digits, _stored_digits(value)) if exact else digits}g}"
+    text = f"{value:.{digits}g}"
+    while float(text).is_integer() and digits < 17:  # 17 digits tell every double apart
+        digits += 1
+        text = f"{value:.{digits}g}"
+    return text
+
+
+def _stored_digits(value: float) -> int:
+    """How many significant digits the shortest text that reads back as `value` has
+    (176247271424.0: 12, 1.75e11: 3)."""
+    mantissa = repr(abs(value)).split("e")[0].replace(".", "")
+    return max(1, len(mantissa.strip("0")))
+
+
+def _column_digits(values: Iterable[Any]) -> int:
+    """The significant digits a column's floats are shown with: _DIGITS, or as many
+    more as tell its different values apart (86.41234 and 86.41231 are not both
+    86.4123)."""
+    floats = {v for v in values if isinstance(v, float) and math.isfinite(v)}
+    for digits in range(_DIGITS, 17):
+        if len({_float_text(v, digits) for v in floats}) == len(floats):
+            return digits
+    return 17
 
 
 def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
@@ -205,7 +244,11 @@ def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
     # newlines: tabulate lays out a cell of several lines.
     names = [escaped(name, newlines=True) for name in rows.names]
     # Tuples: tabulate would take a list whose first cell is "\x01" for a separator.
-    cells = [tuple(escaped(_cell(v), newlines=True) for v in row) for row in rows.rows]
+    digits = [_column_digits(row[i] for row in rows.rows) for i in range(len(names))]
+    cells = [
+        tuple(escaped(_cell(v, d), newlines=True) for v, d in zip(row, digits, strict=True))
+        for row in rows.rows
+    ]
     terminal = handle.isatty() if hasattr(handle, "isatty") else False
     fitted = _fitted_widths(names, rows.numeric, cells) if terminal else None
     text = tabulate(
