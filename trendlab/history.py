@@ -9,8 +9,7 @@ import polars as pl
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import Kind
-from trendlab.nearest import suggest
-from trendlab.records import ambiguous, check_long_enough, named_keys, to_text
+from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
 
 
 def _shown(value: Any) -> str:
@@ -43,9 +42,8 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
-    named = kind.id_prefix and "/" in text
-    ever = store.record_names(kind, ever=True) if named else store.keys_ever(kind)
-    raise TrendlabError(f"no {kind.singular} {text!r} in the history{suggest(text, ever)}")
+    hint = nearest_hint(store, kind, text, ever=True)
+    raise TrendlabError(f"no {kind.singular} {text!r} in the history{hint}")
 
 
 def record_history(store: Store, kind: Kind, text: str, *, full: bool = False) -> pl.DataFrame:

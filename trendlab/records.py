@@ -639,13 +639,24 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     if retracted:
         raise retracted
     check_long_enough(kind, text)
-    if not kind.id_prefix:
-        hint = suggest(text, store.all_keys(kind))
-    elif "/" in text:
-        hint = suggest(text, store.record_names(kind))
-    else:
-        hint = ""
+    hint = nearest_hint(store, kind, text)
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
+
+
+def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
+    """' (did you mean ...?)' for `text`, which names no record of `kind`, or '': the
+    nearest slug, or for a result or a price named MODEL/... the nearest such name,
+    among current records or, with `ever`, every record that existed (history). A
+    mistyped id gets the nearest id only with `ever`."""
+    if kind.id_prefix and "/" in text:
+        names = store.record_names(kind, ever=ever)
+    elif ever:
+        names = store.keys_ever(kind)
+    elif not kind.id_prefix:
+        names = store.all_keys(kind)
+    else:
+        return ""
+    return suggest(text, names)
 
 
 def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
