@@ -321,12 +321,11 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
     ours = f"-c lock_timeout={round(wait * 1000)}"
     if _URI_RE.match(conninfo):
         base, _, query = conninfo.partition("?")
-        # Split by hand: a URI's values are percent-decoded only ('+' is a plus), and
-        # the other parameters are passed on exactly as the user wrote them.
-        params = [p for p in query.split("&") if p]
-        given = [urllib.parse.unquote(p.partition("=")[2]) for p in params if _key(p) == "options"]
+        # The other parameters are passed on exactly as the user wrote them.
+        params = _uri_params(query)
+        given = [value for _, key, value in params if key == "options"]
         value = _merged_options(ours, given[-1] if given else None)
-        rest = [p for p in params if _key(p) != "options"]
+        rest = [text for text, key, _ in params if key != "options"]
         return f"postgres:{base}?" + "&".join(
             [f"options={urllib.parse.quote(value, safe='')}", *rest]
         )
@@ -335,8 +334,17 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
     return f"postgres:options='{escaped}' {rest_text}"
 
 
-def _key(param: str) -> str:
-    return urllib.parse.unquote(param.partition("=")[0])  # libpq decodes keywords too
+def _uri_params(query: str) -> list[tuple[str, str, str]]:
+    """A URI's parameters (`keyword=value&...`, after the '?') in order, each as
+    (its text as written, keyword, value), keyword and value percent-decoded as libpq
+    decodes them; empty ones (a&&b) are skipped."""
+    # Split by hand: libpq percent-decodes only ('+' is a plus, not a space, as
+    # urllib.parse.parse_qsl would have it), and decodes keywords too.
+    params = []
+    for text in filter(None, query.split("&")):
+        key, _, value = text.partition("=")
+        params.append((text, urllib.parse.unquote(key), urllib.parse.unquote(value)))
+    return params
 
 
 def _merged_options(ours: str, theirs: str | None) -> str:
@@ -439,8 +447,8 @@ def _uri_fields(uri: str) -> dict[str, str]:
         "port": ",".join(ports) if any(ports) else "",
         "dbname": urllib.parse.unquote(dbname),
     }
-    for param in filter(None, query.split("&")):
-        fields[_key(param)] = urllib.parse.unquote(param.partition("=")[2])
+    for _, key, value in _uri_params(query):
+        fields[key] = value
     return fields
 
 
