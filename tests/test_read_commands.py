@@ -917,6 +917,22 @@ def test_a_table_on_a_terminal_wraps_long_text_to_fit(monkeypatch: pytest.Monkey
     ], lines
 
 
+def test_a_header_wraps_only_where_that_narrows_its_column(monkeypatch: pytest.MonkeyPatch):
+    """On a narrow terminal every header wrapped at the narrowest width, even over a
+    column of ids kept whole and wider than it: "changese" over "t", to save nothing."""
+    from trendlab.render import Rows
+
+    changes = Rows(
+        ["changeset", "recorded_at", "effective_date", "message"],
+        [False] * 4,
+        [("0661996c5c21e9dbb8", "2026-12-01 21:43:22", "2024-05-13", "a message " * 8)],
+    )
+    lines = _table_lines(monkeypatch, changes, 40)
+    assert lines[0].split()[:2] == ["changeset", "recorded_at"], lines
+    # A header wider than its column still wraps: it would widen it.
+    assert lines[0].split()[2] == "effectiv", lines
+
+
 def test_a_table_aligns_wide_characters_and_escapes_control_characters(run: Run):
     from wcwidth import wcswidth
 

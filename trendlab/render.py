@@ -296,7 +296,12 @@ def _fitted_widths(
     while cap > _WRAP_MIN and sum(fitted(cap)) > room:
         cap -= 1
     cell_widths = [None if keep or w <= cap else cap for w, keep in zip(widest, whole, strict=True)]
-    head_widths = [max(1, min(head, cap)) for head in heads]
+    # A header wraps only where that narrows its column: one over ids kept whole
+    # (changeset over 18 characters) read "changese" over "t" to save nothing.
+    head_widths = [
+        max(1, min(head, max(cap, (w if keep else min(w, cap)) - 2)))
+        for head, w, keep in zip(heads, widest, whole, strict=True)
+    ]
     return cell_widths, head_widths
 
 
