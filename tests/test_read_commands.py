@@ -350,6 +350,26 @@ def test_log_lists_changesets_newest_first(run: Run):
     assert len(json.loads(run("log", "--limit", "1", "--json").stdout)) == 1
 
 
+def test_log_says_when_its_default_limit_leaves_changesets_out(db: Path):
+    """`log --json > log.json` kept the newest 20 changesets without a word, as if they
+    were the whole history."""
+    store = Store.open(db, read_only=False)
+    try:
+        for _ in range(20):
+            changeset_around(store.con)
+    finally:
+        store.close()
+    run = make_runner(db)
+    for fmt in ("--json", "--csv"):
+        cut = run("log", fmt)
+        assert cut.exit_code == 0, cut.stderr
+        assert cut.stderr == "the newest 20 of 21 changesets; --limit 21 lists them all\n"
+    assert len(json.loads(run("log", "--json").stdout)) == 20
+    # A --limit given is what was asked for, and all of them is nothing left out.
+    assert run("log", "--limit", "3").stderr == ""
+    assert len(json.loads(run("log", "--limit", "21", "--json").stdout)) == 21
+
+
 @contextmanager
 def _around(db: Path) -> Iterator[tuple[Any, str]]:
     """The store's connection and a new changeset (changeset_around) to write records in

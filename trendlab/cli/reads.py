@@ -183,10 +183,21 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
     Example:
       trendlab log --limit 5
     """
+    from click.core import ParameterSource
+
     from trendlab.render import render
 
+    # `log --json > log.json` stopped at the default 20 without a word, as if that were
+    # the whole history; a --limit given is what was asked for. One more than the
+    # default tells whether older ones were left out.
+    ctx = click.get_current_context()
+    default = ctx.get_parameter_source("limit") == ParameterSource.DEFAULT
     with settings.reader() as store:
-        frame = store.changesets(limit)
+        frame = store.changesets(limit + 1 if default else limit)
+        if frame.height > limit:
+            total = store.counts()["changesets"]
+            note(f"the newest {limit} of {total} changesets; --limit {total} lists them all")
+            frame = frame.head(limit)
     render(frame, fmt, output)
 
 
