@@ -3,7 +3,14 @@ and tabulate's, as trendlab calls them), so that a change of writer shows."""
 
 from __future__ import annotations
 
-from tests.conftest import Run
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, make_runner
 
 
 def test_the_layout_of_each_format(run: Run):
@@ -72,3 +79,21 @@ def test_a_table_never_shows_a_fraction_as_a_whole_number(run: Run):
         "1e+25",
         "0.1",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "jsonl"])
+def test_stdout_is_utf8_whatever_the_locale(db: Path, fmt: str):
+    """A stdout in another encoding (a Windows console redirected to a file is cp1252)
+    failed on the first name in another script with an internal error, and wrote
+    Latin-1 where it could, which `import` (UTF-8) would not read back."""
+    added = make_runner(db)("add-model", "ernie-4", "--name", "文心一言 Café", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    args = ["--db", str(db), "show", "model", "ernie-4", "--format", fmt]
+    for encoding in ("ascii", "cp1252"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "trendlab", *args],
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "文心一言 Café" in proc.stdout.decode("utf-8")

@@ -161,11 +161,25 @@ class _OpenedOnWrite:
         self.handle.close()
 
 
+def utf8_stdout() -> IO[str]:
+    """stdout, writing UTF-8 whatever the locale, as a file written with -o does: a
+    Windows console redirected to a file (cp1252) or PYTHONIOENCODING=ascii failed on
+    the first name in another script, and wrote one in Latin-1 that `import` (UTF-8)
+    would not read back."""
+    import codecs
+
+    stdout = sys.stdout
+    encoding = codecs.lookup(stdout.encoding or "ascii").name
+    if encoding != "utf-8" and isinstance(stdout, io.TextIOWrapper):
+        stdout.reconfigure(encoding="utf-8")
+    return stdout
+
+
 @contextmanager
 def _opened(output: str | None, binary: bool = False) -> Iterator[_Writer]:
     """`output` opened for writing at the first write, or stdout."""
     if output in (None, "-"):
-        yield sys.stdout.buffer if binary else sys.stdout
+        yield sys.stdout.buffer if binary else utf8_stdout()
         return
     target = _OpenedOnWrite(output, binary)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -162,7 +161,9 @@ def report(
     )
     page = render_page(built)
     if output == "-":
-        sys.stdout.write(page)
+        from trendlab.render import utf8_stdout
+
+        utf8_stdout().write(page)
         return
     try:
         Path(output).write_text(page, encoding="utf-8")
