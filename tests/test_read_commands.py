@@ -370,6 +370,15 @@ def test_log_says_when_its_default_limit_leaves_changesets_out(db: Path):
     assert len(json.loads(run("log", "--limit", "21", "--json").stdout)) == 21
 
 
+def test_an_empty_log_says_so(run_empty: Run):
+    """Every other listing with nothing to list says so on stderr; log printed a bare
+    header, as if it had failed to read the changesets."""
+    for fmt in ("table", "json"):
+        empty = run_empty("log", "--format", fmt)
+        assert empty.exit_code == 0 and empty.stderr == "no changesets\n", empty.stderr
+    assert run_empty("log", "--json").stdout == "[]\n"
+
+
 @contextmanager
 def _around(db: Path) -> Iterator[tuple[Any, str]]:
     """The store's connection and a new changeset (changeset_around) to write records in

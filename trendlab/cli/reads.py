@@ -198,6 +198,8 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
             total = store.counts()["changesets"]
             note(f"the newest {limit} of {total} changesets; --limit {total} lists them all")
             frame = frame.head(limit)
+    if frame.is_empty():  # as an empty listing of records says so
+        note("no changesets")
     render(frame, fmt, output)
 
 
