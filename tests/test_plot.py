@@ -422,7 +422,22 @@ def test_threshold_labels_apart_from_the_baseline_when_lower_is_better(
     target = str(tmp_path / "err.png")
     result = run_empty("plot", "err", "--threshold", "12", "--threshold", "10", "-o", target)
     assert result.exit_code == 0, result.stderr
-    _assert_apart_and_inside(drawn[0], 3)
+    _assert_apart_and_inside(drawn[0], 2)  # 12 and the human baseline share one
+
+
+def test_a_threshold_at_the_baseline_is_labelled_once_by_its_line(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """MMLU's default threshold is its human baseline, 89.8: the baseline's label and
+    the threshold's were stacked apart, so the threshold's floated 4 points above any
+    line. One label says both, just above the line they share."""
+    assert run("plot", "mmlu", "-o", str(tmp_path / "m.png")).exit_code == 0
+    ax = drawn[0]
+    (box,) = _label_boxes(ax)
+    (label,) = [t for t in _texts(ax) if "89.8" in t]
+    assert label.startswith("human baseline 89.8: reached "), label
+    line = ax.transData.transform((0, 89.8))[1]
+    assert 0 <= box.y0 - line < 10, (box, line)
 
 
 def test_a_threshold_label_is_by_its_line_when_the_line_widens_the_axes(

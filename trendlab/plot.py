@@ -274,8 +274,12 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
     off = []
     labels: list[_Label] = []
     baseline = scale.human_baseline
+    # A threshold at the baseline (the default one) shares its line and says so in one
+    # label: two, stacked apart, left the threshold's floating where no line is.
+    crossed = baseline is not None and any(c.threshold == baseline for c in crossings)
     if baseline is not None and not fits(baseline):
-        off.append(f"human baseline {baseline:g}")
+        if not crossed:
+            off.append(f"human baseline {baseline:g}")
     elif baseline is not None:
         ax.axhline(
             baseline,
@@ -285,9 +289,13 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
             zorder=REFERENCE_Z,
             gid=f"{key}-baseline",
         )
-        labels.append((baseline, 0.99, "right", f"human baseline {baseline:g}", BASELINE_COLOUR))
+        if not crossed:
+            text = f"human baseline {baseline:g}"
+            labels.append((baseline, 0.99, "right", text, BASELINE_COLOUR))
     for i, crossing in enumerate(crossings):
         text = f"{crossing.threshold:g}: {result.crossing_text(crossing)}"
+        if crossing.threshold == baseline:
+            text = f"human baseline {text}"
         if not fits(crossing.threshold):
             off.append(text)
             continue
