@@ -298,8 +298,31 @@ def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(panel: Path)
     the data's last one, so the horizons' month arithmetic never leaves the calendar."""
     result = make_runner(panel)("backtest", "exact", "--start", "9990-01-01", "--horizons", "1200")
     assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(
+        "trendlab: error: exact: no origin has both enough history and a known outcome: "
+    )
+    assert "; the first origin with three frontier records before it is 9990-01-01\n" in (
+        result.stderr
+    )
+
+
+def test_no_scored_origin_says_which_dates_rule_them_out(run: Run):
+    """backtest math --start 2025-01-01 said only that no origin had enough history and
+    a known outcome: not that MATH's latest result is 2024-09-12, before any origin."""
+    result = run("backtest", "math", "--start", "2025-01-01")
+    assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == (
-        "trendlab: error: exact: no origin has both enough history and a known outcome\n"
+        "trendlab: error: math: no origin has both enough history and a known outcome: "
+        "the latest result is 2024-09-12, so only origins up to 2024-03-12 are scored 6 "
+        "months ahead (the nearest of --horizons); the first origin with three frontier "
+        "records before it is 2025-01-01\n"
+    )
+    # The default first origin follows the third frontier record (2023-12-06).
+    result = run("backtest", "math", "--horizons", "12")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "so only origins up to 2023-09-12 are scored 12 months ahead; the first origin "
+        "with three frontier records before it is 2024-01-01\n"
     )
 
 

@@ -380,11 +380,9 @@ def backtest(
                 f"left out (no origin with enough history and a known outcome{under}): "
                 + ", ".join(short)
             )
-    if not scored:
+    if not scored:  # a benchmark named alone raised already, saying which dates
         raise TrendlabError(
-            f"{benchmark}: no origin has both enough history and a known outcome"
-            if benchmark
-            else "no benchmark has an origin with both enough history and a known outcome"
+            "no benchmark has an origin with both enough history and a known outcome"
         )
     absent, there = result.missing(families)
     if absent:

@@ -96,11 +96,7 @@ class Plan:
         """Origins every `every` months from `start` (default: the first 1 January or 1 July
         after the third frontier record) while the nearest of run_horizons can still be
         scored."""
-        if self.start is not None:
-            first = self.start
-        else:
-            third = now.records.get_column("date").sort()[min(2, now.records.height - 1)]
-            first = date(third.year, 7, 1) if third.month < 7 else date(third.year + 1, 1, 1)
+        first = self.start if self.start is not None else _half_year_after(_third(now))
         last = now.last_date
         # date_range counts each origin from the first, not from the one before (which,
         # from a 31st, would stay on the 28th after February), and like offset_by it
@@ -108,6 +104,27 @@ class Plan:
         origins = pl.date_range(first, last, f"{self.every}mo", eager=True)
         nearest = origins.dt.offset_by(f"{min(self.run_horizons)}mo")
         return origins.filter(nearest <= last).to_list()
+
+    def unscored(self, now: Series) -> str:
+        """Why no origin of this plan is scored on `now`, in the dates that decide it: the
+        latest origin a target of the nearest horizon shown can follow, and the first
+        origin on the plan's grid with three frontier records before it."""
+        last, nearest = now.last_date, min(self.horizons)
+        latest = pl.Series([last]).dt.offset_by(f"-{nearest}mo")[0]
+        months = "month" if nearest == 1 else "months"
+        which = "" if len(self.horizons) == 1 else " (the nearest of --horizons)"
+        why = f"the latest result is {last}, so only origins up to {latest} are scored "
+        why += f"{nearest} {months} ahead{which}"
+        third = _third(now)
+        if self.start is None:
+            first = _half_year_after(third)
+        else:
+            # The grid from --start, far enough to pass the third record.
+            span = 12 * (third.year - self.start.year) + third.month - self.start.month
+            end = pl.Series([self.start]).dt.offset_by(f"{max(span, 0) + self.every}mo")[0]
+            grid = pl.date_range(self.start, end, f"{self.every}mo", eager=True)
+            first = grid.filter(grid > third)[0]
+        return f"{why}; the first origin with three frontier records before it is {first}"
 
     def targets(self, origin: date, last: date) -> list[tuple[int, date]]:
         """(horizon, target) of each of run_horizons whose target, that many months after
@@ -213,3 +230,15 @@ def _rows(
         }
         for i, common in enumerate(at_targets)
     ]
+
+
+def _third(now: Series) -> date:
+    """The date of the third frontier record (the last, with fewer): the history an
+    origin needs before it."""
+    dates = now.records.get_column("date").sort()
+    return dates[min(2, dates.len() - 1)]
+
+
+def _half_year_after(day: date) -> date:
+    """The first 1 January or 1 July after `day`: the default first origin."""
+    return date(day.year, 7, 1) if day.month < 7 else date(day.year + 1, 1, 1)

@@ -304,6 +304,16 @@ def scored_backtests(
         found = finish_backtests(settings, pending, progress)
         at_choice = finish_backtests(settings, at, progress) if at else None
         scored = score(found, [slug], plan.level, families, at_choice)
+        if not scored:
+            # Read again only here (the backtest may have come from the cache): the
+            # dates that rule out every origin.
+            with settings.reader() as store:
+                points = store.forecast_points(slug)
+                now = build_series(load_scale(store, slug), points, setting=plan.setting)
+            raise TrendlabError(
+                f"{slug}: no origin has both enough history and a known outcome: "
+                + plan.unscored(now)
+            )
         return ScoredBacktests(plan, slug, found, scored, at_choice)
     own = backtests(settings, {}, everything=plan, progress=progress)
     at_choice = (
