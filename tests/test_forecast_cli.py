@@ -546,10 +546,22 @@ def test_help_shows_no_empty_range(run: Run, command: str):
 
 
 def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run):
-    result = run("forecast", "math", "--as-of", "2020-01-01")
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "trendlab: error: unknown benchmark 'math' as of 2020-01-01 23:59:59 (--as-of is when "
+    """A forecaster's --as-of before MATH's results (as of 2020, say) reads a seeded
+    database before its seeding: the error says when MATH was recorded, which it
+    did not, so that --as-of is not taken for a result's date."""
+    (seeded,) = json.loads(_ok(run("log", "--json")))
+    recorded = seeded["recorded_at"][:19].replace("T", " ")
+    for args in (["forecast", "MATH"], ["price-trend", "math", "--threshold", "50"]):
+        result = run(*args, "--as-of", "2020-01-01")
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"trendlab: error: unknown benchmark {args[1]!r} as of 2020-01-01 23:59:59 "
+            f"(--as-of is when changes were recorded); it was first recorded at {recorded}\n"
+        )
+    # A name of no benchmark, then or now, gets no date.
+    never = run("forecast", "nope", "--as-of", "2020-01-01")
+    assert never.stderr == (
+        "trendlab: error: unknown benchmark 'nope' as of 2020-01-01 23:59:59 (--as-of is when "
         "changes were recorded)\n"
     )
 

@@ -1297,9 +1297,23 @@ class Store:
         the nearest slug."""
         from trendlab.kinds import BENCHMARKS
 
-        return TrendlabError(
-            f"unknown benchmark {name!r}{self.as_of_note()}"
-            f"{suggest(name, self.all_keys(BENCHMARKS))}"
+        first = self.benchmark_recorded(name.strip().lower()) if self.as_of else None
+        if first is not None and self.as_of is not None and first > self.as_of:
+            # It is there, only later: the nearest slug would be no help.
+            later = f"; it was first recorded at {first:%Y-%m-%d %H:%M:%S}"
+        else:
+            later = suggest(name, self.all_keys(BENCHMARKS))
+        return TrendlabError(f"unknown benchmark {name!r}{self.as_of_note()}{later}")
+
+    def benchmark_recorded(self, slug: str) -> datetime | None:
+        """When the benchmark `slug` was first recorded, however late (past --as-of too),
+        or None if it never was."""
+        stored = self._stored()
+        return self.scalar(
+            f"SELECT min(c.recorded_at) FROM {stored}.benchmark_revisions r "
+            f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
+            "WHERE r.key = ? AND r.op <> 'retract'",
+            [slug],
         )
 
     def as_of_note(self) -> str:
