@@ -141,6 +141,12 @@ def test_report_of_named_benchmarks_to_stdout(seeded_copy: Path):
     sections = re.findall(r'<section class="benchmark" id="b-([a-z0-9-]+)"', result.stdout)
     assert sections == ["math", "mmlu"]
     assert "2030-12-31" in result.stdout  # the forecasts run to --until
+    # MMLU's data end on 2025-02-26: a median crossing of 92.5 before today is no news,
+    # as `forecast` says on stderr.
+    assert (
+        '<p class="muted">Forecast: the median forecast crosses 92.5 by 2025-09-05, before today ('
+    ) in result.stdout
+    assert "mmlu&#x27;s latest result is 2025-02-26, so whether it has since" in result.stdout
 
 
 def test_report_says_what_diff_since_a_changeset_shows(seeded_copy: Path):

@@ -152,7 +152,11 @@ def run_forecast_options(
     )
     for message in notes:
         note(message)
-    return result, chosen_thresholds(result, request.thresholds)
+    chosen = chosen_thresholds(result, request.thresholds)
+    unrecorded = result.unrecorded_note(result.crossings(chosen))
+    if unrecorded:
+        note(unrecorded)
+    return result, chosen
 
 
 def draw_forecast(result: Forecast, thresholds: list[float], path: str) -> None:

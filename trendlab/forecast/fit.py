@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 from trendlab.errors import TrendlabError
@@ -53,9 +55,11 @@ def forecast(
     curve: Curve | None = None,
     n: int = N_PATHS,
     seed: int = 0,
+    day: date | None = None,
 ) -> Forecast:
     """Fit `family` to the series (or take an already fitted `curve`) and simulate it to
-    `until` (text as --until takes); `calibration` recalibrates the intervals."""
+    `until` (text as --until takes); `calibration` recalibrates the intervals. `day` is
+    the day it is read on (today, or the --as-of day), if known."""
     if not 0 < level < 1:
         raise TrendlabError(f"--level must be between 0 and 100 (exclusive), not {level * 100:g}")
     if family == "auto":
@@ -68,7 +72,7 @@ def forecast(
     axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
     if calibration is None:
-        return Forecast(series, curve, axis, paths, level=level)
+        return Forecast(series, curve, axis, paths, level=level, day=day)
     return Forecast(
         series,
         curve,
@@ -77,6 +81,7 @@ def forecast(
         level=level,
         calibration=calibration.describe(),
         evidence=calibration.fewest,
+        day=day,
     )
 
 

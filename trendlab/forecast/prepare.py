@@ -64,6 +64,7 @@ class Prepared:
     notes: list[str]
     version: str
     fit_spec: str
+    day: date | None = None  # the day read: today, or the --as-of day
 
     def fit(self, *, until: str | None, level: float) -> Forecast:
         """The forecast: fitted (or the cached curve taken) and simulated to `until`."""
@@ -76,6 +77,7 @@ class Prepared:
             level=level,
             calibration=self.calibration,
             curve=self.curve,
+            day=self.day,
         )
 
 
@@ -229,7 +231,9 @@ def prepare_forecasts(
         curve = cache.load_curve(payload) if payload else None
         spec = inputs.specs[chosen]
         version = inputs.versions.get(slug, "")
-        out[slug] = Prepared(series, chosen, curve, calibration, notes, version, spec)
+        out[slug] = Prepared(
+            series, chosen, curve, calibration, notes, version, spec, inputs.price_day
+        )
     return out, found
 
 

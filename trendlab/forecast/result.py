@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -81,6 +81,7 @@ class Forecast:
         level: float,
         calibration: str | None = None,
         evidence: int | None = None,
+        day: date | None = None,
     ):
         self.series = series
         self.curve = curve
@@ -91,6 +92,7 @@ class Forecast:
         # The fewest held-out misses a calibrated horizon has: what bounds a crossing's
         # probability away from 0 and 1 (calibrate.supported).
         self.evidence = evidence
+        self.day = day  # the day read (today, or the --as-of day), if known
         # Each crossing is a pass over every path; a command asks for one for its figure
         # and again for its table or JSON.
         self._crossings: dict[float, Crossing] = {}
@@ -300,6 +302,28 @@ class Forecast:
         frac = np.clip(np.nan_to_num(frac, nan=1.0), 0.0, 1.0)
         times = xs[j - 1] + frac * (xs[j] - xs[j - 1])
         return np.where(crossed, times, np.inf)
+
+    def unrecorded_note(self, crossings: list[Crossing]) -> str | None:
+        """A note for thresholds whose median crossing is forecast before the day read:
+        the frontier's data end earlier, so the forecast is of months the database has
+        no results for, and a date in the past reads as news of what happened then."""
+        if self.day is None or self.axis.by != "date" or not self.series.frontier:
+            return None
+        past = [
+            (c.threshold, self.axis.label(c.median))
+            for c in crossings
+            if c.status == "forecast" and c.median is not None
+        ]
+        dates = ", ".join(f"{t:g} by {when}" for t, when in past if when < self.day)
+        if not dates:
+            return None
+        today = self.day == datetime.now(UTC).date()
+        day = f"today ({self.day})" if today else f"the --as-of day ({self.day})"
+        return (
+            f"the median forecast crosses {dates}, before {day}: {self.series.scale.slug}'s "
+            f"latest result is {self.series.last_date}, so whether it has since is not in "
+            "the database"
+        )
 
     def crossing_text(self, crossing: Crossing) -> str:
         """When a threshold is (or was) crossed, in a few words, as the figure's labels

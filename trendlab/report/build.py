@@ -277,8 +277,8 @@ def _section(
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
     # Its parameters lack a doubling time where it means nothing: the page says why.
-    zero = result.zero_note()
-    section.notes = [*prepared.notes, *([zero] if zero else [])]
+    said = (result.zero_note(), result.unrecorded_note(crossings))
+    section.notes = [*prepared.notes, *(n for n in said if n)]
     section.forecast = result.frame(yearly=True)
     section.crossings = result.crossing_frame(crossings) if crossings else None
     section.crossing_texts = [result.crossing_text(c) for c in crossings]
