@@ -467,6 +467,33 @@ def test_synthetic_decline_rate_is_recovered():
     assert reached.fit.n == 12 and reached.headline().startswith("synthetic <= 10: ")
 
 
+def test_the_halving_time_has_the_rates_interval():
+    """A halving time alone read as settled where the rate's own interval allowed a
+    price that holds or rises: its interval says 'never' at that end."""
+    years = np.array([2022.0, 2022.5, 2023.0, 2023.5, 2024.0])
+    steady = fit_decline(years, 100 * 10 ** -(years - 2022) * [1, 1.1, 0.9, 1.05, 0.95])
+    fastest, slowest = steady.halving_interval
+    assert steady.slope_upper < 0
+    assert fastest is not None and slowest is not None
+    assert fastest < steady.halving_months < slowest
+    assert slowest == pytest.approx(12 * np.log10(2) / -steady.slope_upper)
+    assert steady.to_dict()["halving_months_upper"] == slowest
+    # Falling at the fit, but its interval reaches a price that rises.
+    unsure = fit_decline(years, np.array([100.0, 20, 300, 5, 40]))
+    assert unsure.slope < 0 < unsure.slope_upper
+    assert unsure.halving_interval[1] is None and unsure.to_dict()["halving_months_upper"] is None
+    assert unsure.halving_interval[0] == pytest.approx(12 * np.log10(2) / -unsure.slope_lower)
+
+
+def test_the_headline_gives_the_halving_times_interval(run: Run):
+    sure = run("price-trend", "mmlu", "--threshold", "70")
+    assert sure.exit_code == 0, sure.stderr
+    assert re.search(r"halves every [\d.]+ months \([\d.]+ to [\d.]+\);", sure.stdout)
+    unsure = run("price-trend", "mmlu", "--threshold", "80")
+    assert "dearer to" in unsure.stdout  # the rate's interval spans no change
+    assert re.search(r"halves every [\d.]+ months \([\d.]+ to never\);", unsure.stdout)
+
+
 def test_fit_decline_errors():
     with pytest.raises(TrendlabError, match="at least 3 price points"):
         fit_decline(np.array([2020.0, 2021.0]), np.array([1.0, 0.5]))

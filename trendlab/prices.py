@@ -266,13 +266,22 @@ class PriceTrend:
         if lower < 1:
             interval = f"{1 / lower:.3g}x {other} to {upper:.3g}x {way}"
         trend = self.rate_text()
-        halving = self.fit.halving_months
-        halves = f"; the price halves every {halving:.3g} months" if halving else ""
         return (
             f"{self.reaching}: {trend} "
-            f"({self.fit.level * 100:g} % interval {interval}){halves}; "
+            f"({self.fit.level * 100:g} % interval {interval}){self._halving_text()}; "
             f"{self.fit.n} points, blend {self.blend}"
         )
+
+    def _halving_text(self) -> str:
+        """'; the price halves every N months (A to B)', B 'never' when the interval
+        spans a price that does not fall: a halving time alone read as settled where
+        the rate's own interval allowed a rise."""
+        halving = self.fit.halving_months
+        if halving is None:
+            return ""
+        fastest, slowest = self.fit.halving_interval
+        slower = "never" if slowest is None else f"{slowest:.3g}"
+        return f"; the price halves every {halving:.3g} months ({fastest:.3g} to {slower})"
 
     def to_json(self) -> dict[str, Any]:
         return {

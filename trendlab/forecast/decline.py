@@ -44,7 +44,15 @@ class DeclineFit:
     @property
     def halving_months(self) -> float | None:
         """Months for the price to halve; None if it is not falling."""
-        return 12 * math.log10(2) / -self.slope if self.slope < 0 else None
+        return _halving(self.slope)
+
+    @property
+    def halving_interval(self) -> tuple[float | None, float | None]:
+        """The halving time's interval in months, at the slope's level: (fastest,
+        slowest), each None where that end of the slope's interval does not fall (a
+        price that holds never halves), so an interval that spans no change has no
+        slowest halving."""
+        return _halving(self.slope_lower), _halving(self.slope_upper)
 
     def fitted(self, years: np.ndarray) -> np.ndarray:
         """The trend's value (in the original units) at fractional years."""
@@ -60,8 +68,15 @@ class DeclineFit:
             "factor_per_year_lower": lower,
             "factor_per_year_upper": upper,
             "halving_months": self.halving_months,
+            "halving_months_lower": self.halving_interval[0],
+            "halving_months_upper": self.halving_interval[1],
             "log10_slope_per_year": self.slope,
         }
+
+
+def _halving(slope: float) -> float | None:
+    """Months for a log10 slope per year to halve the value; None if it does not fall."""
+    return 12 * math.log10(2) / -slope if slope < 0 else None
 
 
 def fit_decline(years: np.ndarray, values: np.ndarray, *, level: float = 0.8) -> DeclineFit:
