@@ -1445,6 +1445,24 @@ def test_an_empty_listing_as_of_a_moment_says_what_as_of_means(run: Run):
     assert none.exit_code == 0 and none.stderr == "no aliases match\n", none.stderr
 
 
+def test_show_as_of_before_a_record_was_recorded_says_when_it_was(run: Run):
+    """show as of a day before the seeding said only "no current benchmark 'math'", as
+    if MATH were unknown: it says when it was recorded, as forecast's error does."""
+    (seeded,) = json.loads(run("log", "--json").stdout)
+    recorded = seeded["recorded_at"][:19].replace("T", " ")
+    meaning = " as of 2020-01-01 23:59:59 (--as-of is when changes were recorded)"
+    for kind, name in (("benchmark", "MATH"), ("model", "GPT-4"), ("organization", "openai")):
+        shown = run("show", kind, name, "--as-of", "2020-01-01")
+        assert shown.exit_code == 1
+        assert shown.stderr == (
+            f"trendlab: error: no current {kind} {name!r}{meaning}; "
+            f"it was first recorded at {recorded}\n"
+        )
+    # A name of no record, then or now, gets no date.
+    never = run("show", "benchmark", "nope", "--as-of", "2020-01-01")
+    assert never.stderr == f"trendlab: error: no current benchmark 'nope'{meaning}\n"
+
+
 def test_an_empty_as_of_is_refused_not_ignored(run: Run):
     """--as-of "" read the current state as if no --as-of were given, while --as-of " "
     was refused: both are a mistake, and a read of the wrong state would pass for one

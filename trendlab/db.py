@@ -1294,27 +1294,30 @@ class Store:
 
     def unknown_benchmark(self, name: str) -> TrendlabError:
         """The error for a name of no current benchmark (in the state read), suggesting
-        the nearest slug."""
+        the nearest slug, or under --as-of saying when it was recorded, if later."""
         from trendlab.kinds import BENCHMARKS
 
-        first = self.benchmark_recorded(name.strip().lower()) if self.as_of else None
-        if first is not None and self.as_of is not None and first > self.as_of:
-            # It is there, only later: the nearest slug would be no help.
-            later = f"; it was first recorded at {first:%Y-%m-%d %H:%M:%S}"
-        else:
-            later = suggest(name, self.all_keys(BENCHMARKS))
-        return TrendlabError(f"unknown benchmark {name!r}{self.as_of_note()}{later}")
+        # A benchmark recorded after --as-of: the nearest slug would be no help.
+        hint = self.recorded_later(BENCHMARKS, name.strip().lower()) or suggest(
+            name, self.all_keys(BENCHMARKS)
+        )
+        return TrendlabError(f"unknown benchmark {name!r}{self.as_of_note()}{hint}")
 
-    def benchmark_recorded(self, slug: str) -> datetime | None:
-        """When the benchmark `slug` was first recorded, however late (past --as-of too),
-        or None if it never was."""
+    def recorded_later(self, kind: Kind, key: str) -> str:
+        """Under --as-of, for a key no record had then: '; it was first recorded at T'
+        if one was recorded later, else ''."""
+        if self.as_of is None:
+            return ""
         stored = self._stored()
-        return self.scalar(
-            f"SELECT min(c.recorded_at) FROM {stored}.benchmark_revisions r "
+        first = self.scalar(
+            f"SELECT min(c.recorded_at) FROM {stored}.{kind.table} r "
             f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
             "WHERE r.key = ? AND r.op <> 'retract'",
-            [slug],
+            [key],
         )
+        if first is None or first <= self.as_of:
+            return ""
+        return f"; it was first recorded at {first:%Y-%m-%d %H:%M:%S}"
 
     def as_of_note(self) -> str:
         """For a 'no such record' error or an empty listing under --as-of: what --as-of

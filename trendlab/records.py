@@ -639,7 +639,9 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     if retracted:
         raise retracted
     check_long_enough(kind, text)
-    hint = nearest_hint(store, kind, text)
+    # A name of a record recorded after --as-of: the nearest name would be no help.
+    later = "" if "/" in text else store.recorded_later(kind, _as_stored(store, kind, text))
+    hint = later or nearest_hint(store, kind, text)
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
 
 
