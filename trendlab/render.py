@@ -31,7 +31,7 @@ _NUMERIC_TYPES = {
     "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
 }  # fmt: skip
 # Significant digits a table shows a float with, at least: more only where fewer would
-# misstate it (see _float_text and _column_digits); CSV, JSON and Parquet keep every digit.
+# misstate it (see _float_text and _float_texts); CSV, JSON and Parquet keep every digit.
 _DIGITS = 6
 # A text column wrapped to fit a terminal keeps at least this many characters a line.
 _WRAP_MIN = 8
@@ -192,11 +192,13 @@ def _opened(output: str | None, binary: bool = False) -> Iterator[_Writer]:
             target.handle.close()
 
 
-def _cell(value: Any, digits: int = _DIGITS) -> str:
+def _cell(value: Any, floats: dict[float, str] | None = None) -> str:
+    """A value as a table shows it; a float as `floats` (its column's, _float_texts)
+    words it, else to _DIGITS significant digits."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return _float_text(value, digits)
+        return floats[value] if floats and value in floats else _float_text(value, _DIGITS)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
@@ -233,15 +235,17 @@ def _stored_digits(value: float) -> int:
     return max(1, len(mantissa.strip("0")))
 
 
-def _column_digits(values: Iterable[Any]) -> int:
-    """The significant digits a column's floats are shown with: _DIGITS, or as many
-    more as tell its different values apart (86.41234 and 86.41231 are not both
-    86.4123)."""
+def _float_texts(values: Iterable[Any]) -> dict[float, str]:
+    """A column's finite floats as a table shows them: to _DIGITS significant digits, or
+    as many more as tell its different values apart (86.41234 and 86.41231 are not
+    both 86.4123). Each is formatted once per number of digits tried, and the cells
+    are read from here, for a wide listing's sake."""
     floats = {v for v in values if isinstance(v, float) and math.isfinite(v)}
-    for digits in range(_DIGITS, 17):
-        if len({_float_text(v, digits) for v in floats}) == len(floats):
-            return digits
-    return 17
+    for digits in range(_DIGITS, 18):
+        texts = {v: _float_text(v, digits) for v in floats}
+        if len(set(texts.values())) == len(texts):
+            break
+    return texts
 
 
 def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
@@ -258,9 +262,9 @@ def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
     # newlines: tabulate lays out a cell of several lines.
     names = [escaped(name, newlines=True) for name in rows.names]
     # Tuples: tabulate would take a list whose first cell is "\x01" for a separator.
-    digits = [_column_digits(row[i] for row in rows.rows) for i in range(len(names))]
+    floats = [_float_texts(row[i] for row in rows.rows) for i in range(len(names))]
     cells = [
-        tuple(escaped(_cell(v, d), newlines=True) for v, d in zip(row, digits, strict=True))
+        tuple(escaped(_cell(v, f), newlines=True) for v, f in zip(row, floats, strict=True))
         for row in rows.rows
     ]
     terminal = handle.isatty() if hasattr(handle, "isatty") else False
