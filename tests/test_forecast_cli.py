@@ -682,6 +682,7 @@ def test_a_crossing_row_never_contradicts_the_monthly_table(run: Run):
         args = [a for t in thresholds for a in ("--threshold", str(t))]
         doc = json.loads(_ok(run("forecast", slug, *args, "--until", "2030", "--json")))
         rows = doc["forecast"]
+        assert [c["threshold"] for c in doc["crossings"]] == list(thresholds)
         for crossing in doc["crossings"]:
             assert crossing["status"] == "forecast", crossing
             for end, column in (("median", "median"), ("lower", "upper"), ("upper", "lower")):
