@@ -121,6 +121,38 @@ def test_a_result_dated_after_an_origin_never_reaches_its_fit(panel: Path, tmp_p
     assert (scored.get_column("actual_after") == 99.5).all()
 
 
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_result_dated_on_an_origin_is_not_yet_known_there(panel: Path, edited: bool):
+    """Origins know the results dated before them; the truth at a target is the best
+    result dated on or before it. A result dated 2021-07-01, an origin and the target
+    of earlier origins, is therefore no part of that origin's fit but is the truth
+    there. `edited`: the record has two revisions, which are read per origin, where a
+    record of one revision is read once for all of them."""
+    run = make_runner(panel)
+    before = _backtest_rows(panel, "noisy1")
+    day = date(2021, 7, 1)
+    assert day in before.get_column("origin").to_list()
+    assert day in before.get_column("target").to_list()
+    assert run("add-model", "on-the-day", "-m", "t").exit_code == 0
+    score = "99.4" if edited else "99.5"
+    added = run("add-result", "on-the-day", "noisy1", score, "--date", str(day), "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    if edited:
+        fixed = run("edit", "result", "on-the-day/noisy1", "--set", "score=99.5", "-m", "typo")
+        assert fixed.exit_code == 0, fixed.stderr
+    after = _backtest_rows(panel, "noisy1")
+    joined = before.join(after, on=["family", "origin", "horizon"], suffix="_after")
+    known_before = joined.filter(pl.col("origin") <= day)
+    for column in ("current", "median", "lower", "upper"):
+        assert known_before.get_column(column).to_list() == (
+            known_before.get_column(f"{column}_after").to_list()
+        ), column
+    assert (joined.filter(pl.col("origin") > day).get_column("current_after") == 99.5).all()
+    on_the_day = joined.filter(pl.col("target") >= day)
+    assert on_the_day.filter(pl.col("target") == day).height > 0
+    assert (on_the_day.get_column("actual_after") == 99.5).all()
+
+
 def test_a_later_correction_does_not_leak_into_an_earlier_origin(panel: Path):
     run = make_runner(panel)
     # Pretend everything so far was recorded long ago, before every origin.
