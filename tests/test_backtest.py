@@ -551,6 +551,24 @@ def test_jsonl_and_parquet_have_the_csvs_rows(run: Run, tmp_path: Path, out: str
         assert frame.to_dicts() == docs["rows"]
 
 
+def test_a_target_or_an_origin_reaching_the_last_result_s_day_is_kept():
+    """The truth is known up to the latest result's day: a target on it is scored, and an
+    origin whose nearest horizon lands on it is backtested."""
+    from tests.synthetic import frame, scale
+    from trendlab.forecast.backtest import Plan
+    from trendlab.series import build_series
+
+    plan, origin, last = Plan(), date(2024, 1, 1), date(2024, 7, 1)
+    on_the_day = [(1, date(2024, 2, 1)), (3, date(2024, 4, 1)), (6, last)]
+    assert plan.targets(origin, last) == on_the_day
+    assert plan.targets(origin, last - timedelta(days=1)) == on_the_day[:2]
+    days = [date(2021, 1, 1), date(2022, 1, 1), date(2023, 1, 1), date(2024, 2, 1)]
+    xs = np.array([decimal(d) for d in days])
+    now = build_series(scale(), frame(xs, np.array([10.0, 20.0, 30.0, 40.0])))
+    assert now.last_date == date(2024, 2, 1)
+    assert plan.origins(now) == [date(2023, 7, 1), origin]  # a month after it: the last day
+
+
 @pytest.mark.parametrize("level", [0.8, 0.9, 0.95, 0.99])
 def test_residuals_needed_is_where_an_interval_end_leaves_the_largest_miss(level: float):
     from trendlab.forecast.calibrate import residuals_needed
