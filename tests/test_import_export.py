@@ -232,8 +232,9 @@ def test_a_row_with_a_bad_field_is_still_judged_merged_with_its_stored_record(
 
 def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path):
     path = tmp_path / "results.csv"
+    header = HEADER.replace(",", " , ")  # spaces around the header's names too
     path.write_bytes(
-        ("\ufeff" + HEADER + "\n gpt-4 , mmlu , 77.5 ,  , 2024-01-01 , https://e.org/b \n").encode()
+        ("\ufeff" + header + "\n gpt-4 , mmlu , 77.5 ,  , 2024-01-01 , https://e.org/b \n").encode()
     )
     result = run("import", str(path))
     assert result.exit_code == 0, result.stderr
