@@ -674,6 +674,10 @@ def test_choose_needs_history_and_picks_the_best_interval_score():
     )
     assert choose(rows, ("logistic", "gompertz"), 0.8) == "gompertz"
     assert choose(rows, ("logistic", "gompertz"), 0.8, known_by=date(2021, 1, 1)) is None
+    # A forecast is known once its target has passed: one whose target is the day of
+    # choosing (an origin's own date, 6 months after the one before) is not yet.
+    assert choose(rows, ("logistic", "gompertz"), 0.8, known_by=date(2022, 7, 1)) is None
+    assert choose(rows, ("logistic", "gompertz"), 0.8, known_by=date(2022, 7, 2)) == "gompertz"
 
 
 def test_a_forecast_that_hits_the_truth_covers_it():
