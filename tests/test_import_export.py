@@ -244,6 +244,20 @@ def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path):
     assert any(r["score"] == 77.5 and r["setting"] is None for r in rows)
 
 
+def test_a_true_or_false_field_takes_a_spreadsheet_s_spellings(run: Run, tmp_path: Path):
+    """yes/no, y/n, t/f and 1/0, in any case, as well as true/false."""
+    spellings = {"yes": True, "No": False, "Y": True, "n": False, "T": True, "f": False,
+                 "1": True, "0": False, "TRUE": True, "False": False}  # fmt: skip
+    path = tmp_path / "models.csv"
+    rows = [f"bool-{i},{text}" for i, text in enumerate(spellings)]
+    path.write_text("slug,open_weights\n" + "\n".join(rows) + "\n")
+    result = run("import", str(path), "-m", "t")
+    assert result.exit_code == 0, result.stderr
+    models = json.loads(run("list", "models", "--json").stdout)
+    stored = {m["slug"]: m["open_weights"] for m in models if m["slug"].startswith("bool-")}
+    assert stored == {f"bool-{i}": truth for i, truth in enumerate(spellings.values())}
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])
 @both_stores
 def test_export_then_import_is_a_no_op(run: Run, tmp_path: Path, fmt: str):
