@@ -258,6 +258,32 @@ def test_a_true_or_false_field_takes_a_spreadsheet_s_spellings(run: Run, tmp_pat
     assert stored == {f"bool-{i}": truth for i, truth in enumerate(spellings.values())}
 
 
+def test_export_as_of_writes_the_records_as_they_were(run: Run, tmp_path: Path):
+    """export --as-of: the records as that changeset left them, a later edit undone and
+    a later record left out."""
+
+    def exported(kind: str, *as_of: str) -> list[dict]:
+        out = tmp_path / f"{kind}.json"
+        result = run("export", kind, "--format", "json", "-o", str(out), *as_of)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(out.read_text())
+
+    def minerva(rows: list[dict]) -> list[float]:
+        return [
+            r["score"] for r in rows if (r["model"], r["benchmark"]) == ("minerva-540b", "math")
+        ]
+
+    seeded = json.loads(run("log", "--json").stdout)[-1]["changeset"]
+    (score,) = minerva(exported("results"))
+    edited = run("edit", "result", "minerva-540b/math", "--set", f"score={score + 1}", "-m", "t")
+    assert edited.exit_code == 0, edited.stderr
+    assert run("add-model", "exported-later", "-m", "t").exit_code == 0
+    assert minerva(exported("results")) == [score + 1]
+    assert minerva(exported("results", "--as-of", seeded)) == [score]
+    assert "exported-later" in {m["slug"] for m in exported("models")}
+    assert "exported-later" not in {m["slug"] for m in exported("models", "--as-of", seeded)}
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])
 @both_stores
 def test_export_then_import_is_a_no_op(run: Run, tmp_path: Path, fmt: str):
