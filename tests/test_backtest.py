@@ -616,6 +616,28 @@ def test_calibration_maps_raw_spread_to_held_out_residuals():
     assert Calibration.from_rows(too_few, "logit") is None
 
 
+def test_residual_quantiles_are_interpolated_between_horizons_and_held_past_them():
+    """Calibration.quantiles at a horizon between two calibrated ones weighs each by how
+    near it is; before the first and after the last it holds theirs."""
+    n = 20
+    rows = pl.DataFrame(
+        {
+            "horizon": [6] * n + [12] * n,
+            "e_act": np.r_[np.linspace(-1, 1, n), np.linspace(-3, 3, n)],
+            "e_med": 0.0,
+            "e_scale": 1.0,
+        }
+    )
+    cal = Calibration.from_rows(rows, "logit")
+    assert cal is not None
+    p = np.array([0.1, 0.9])
+    six, twelve = cal.quantiles(p, 6), cal.quantiles(p, 12)
+    assert twelve == pytest.approx(3 * six)  # the wider residuals at 12 months
+    assert cal.quantiles(p, 7.5) == pytest.approx(0.75 * six + 0.25 * twelve)
+    assert cal.quantiles(p, 1) == pytest.approx(six)
+    assert cal.quantiles(p, 24) == pytest.approx(twelve)
+
+
 def test_a_decaying_metric_and_a_growing_one_calibrate_each_other():
     from tests.synthetic import scale
     from trendlab.forecast.evaluate import Backtest, calibrations
