@@ -1028,6 +1028,26 @@ def test_a_lower_is_better_result_past_the_ceiling_or_below_chance_is_recorded(r
     assert run("check").exit_code == 0
 
 
+def test_a_score_at_either_end_of_its_unit_is_recorded_and_one_past_it_is_not(
+    run_empty: Run,
+):
+    """percent is 0-100 inclusive: 0 and 100 are scores; -0.5 and 100.5 are not."""
+    run = run_empty
+    assert run("add-benchmark", "ends", "--unit", "percent", "-m", "t").exit_code == 0
+    assert run("add-model", "m", "-m", "t").exit_code == 0
+    url = ("--source-url", "https://x.example/ends")
+    for score in ("0", "100"):
+        added = run("add-result", "m", "ends", score, *url, "--setting", score, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    for score in ("-0.5", "100.5"):
+        refused = run("add-result", "m", "ends", score, *url, "-m", "t")
+        assert refused.exit_code == 1, refused.stderr
+        assert refused.stderr == (
+            f"trendlab: error: add-result: score: {score} is outside the range of unit "
+            "percent (0.0-100.0); nothing was written\n"
+        )
+
+
 def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path):
     """Written around trendlab (or by a trendlab that read a lower-is-better benchmark's
     bounds lowest first): check names the bounds and the results past the ceiling."""
