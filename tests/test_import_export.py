@@ -157,6 +157,19 @@ def test_structural_problems_name_the_line(run: Run, tmp_path: Path):
     )
 
 
+def test_a_bad_json_lines_record_is_named_by_its_line_past_blank_ones(run: Run, tmp_path: Path):
+    """Blank lines are skipped, not counted out of the records' line numbers."""
+    path = tmp_path / "results.jsonl"
+    good = '{"model": "gpt-4", "benchmark": "mmlu", "score": 50, "setting": "blank-lines"}'
+    bad = '{"model": "gpt-4", "benchmark": "mmlu", "score": "x"}'
+    path.write_text(f"\n{good}\n\n{bad}\n")
+    result = run("import", str(path), "-m", "t")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {path}:4: score: 'x' is not a finite number; nothing was written\n"
+    )
+
+
 def test_duplicate_keys_in_one_file(run: Run, tmp_path: Path):
     path = _results_csv(
         tmp_path / "results.csv",
