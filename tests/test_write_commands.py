@@ -557,9 +557,11 @@ def test_as_of_before_any_change_is_empty(run: Run):
     ]
     shown = run("show", "model", "gpt-4", "--as-of", "2000-01-01")
     assert shown.exit_code == 1
+    (seeded,) = json.loads(run("log", "--json").stdout)
     assert shown.stderr == (
         "trendlab: error: no current model 'gpt-4' as of 2000-01-01 23:59:59 "
-        "(--as-of is when changes were recorded)\n"
+        "(--as-of is when changes were recorded); it was first recorded at "
+        f"{seeded['recorded_at'][:19].replace('T', ' ')}\n"
     )
 
 
