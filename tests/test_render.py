@@ -97,3 +97,12 @@ def test_stdout_is_utf8_whatever_the_locale(db: Path, fmt: str):
         )
         assert proc.returncode == 0, proc.stderr
         assert "文心一言 Café" in proc.stdout.decode("utf-8")
+
+
+def test_a_table_keeps_the_sign_of_each_zero(run: Run):
+    """0.0 and -0.0 are one key of a column's texts: whichever came first was shown for
+    both, a positive zero as -0."""
+    for first, second in (("0.0", "-0.0"), ("-0.0", "0.0")):
+        sql = f"SELECT * FROM (VALUES (1, {first}::DOUBLE), (2, {second}::DOUBLE)) t(i, z)"
+        rows = run("query", sql + " ORDER BY i").stdout.splitlines()[2:]
+        assert [r.split()[1] for r in rows] == [f"{float(first):g}", f"{float(second):g}"]

@@ -240,7 +240,8 @@ def _float_texts(values: Iterable[Any]) -> dict[float, str]:
     as many more as tell its different values apart (86.41234 and 86.41231 are not
     both 86.4123). Each is formatted once per number of digits tried, and the cells
     are read from here, for a wide listing's sake."""
-    floats = {v for v in values if isinstance(v, float) and math.isfinite(v)}
+    # Zeros are left to _cell: -0.0 and 0.0 are one key, and no other value's text is 0.
+    floats = {v for v in values if isinstance(v, float) and math.isfinite(v) and v != 0}
     for digits in range(_DIGITS, 18):
         texts = {v: _float_text(v, digits) for v in floats}
         if len(set(texts.values())) == len(texts):
