@@ -106,3 +106,12 @@ def test_a_table_keeps_the_sign_of_each_zero(run: Run):
         sql = f"SELECT * FROM (VALUES (1, {first}::DOUBLE), (2, {second}::DOUBLE)) t(i, z)"
         rows = run("query", sql + " ORDER BY i").stdout.splitlines()[2:]
         assert [r.split()[1] for r in rows] == [f"{float(first):g}", f"{float(second):g}"]
+
+
+def test_a_value_told_apart_shows_no_more_digits_than_it_has(run: Run):
+    """0.1 + 0.2 and 0.3 differ only in their 17th digit: telling them apart showed 0.3
+    as 0.29999999999999999, a value no one stored. Each shows at most the digits of
+    its shortest text that reads back as it."""
+    sql = "SELECT * FROM (VALUES (1, 0.1::DOUBLE + 0.2::DOUBLE), (2, 0.3::DOUBLE)) t(i, x)"
+    rows = run("query", sql + " ORDER BY i").stdout.splitlines()[2:]
+    assert [r.split()[1] for r in rows] == ["0.30000000000000004", "0.3"]

@@ -238,12 +238,14 @@ def _stored_digits(value: float) -> int:
 def _float_texts(values: Iterable[Any]) -> dict[float, str]:
     """A column's finite floats as a table shows them: to _DIGITS significant digits, or
     as many more as tell its different values apart (86.41234 and 86.41231 are not
-    both 86.4123). Each is formatted once per number of digits tried, and the cells
-    are read from here, for a wide listing's sake."""
+    both 86.4123), but never more than the shortest text that reads back as it has.
+    Each is formatted once per number of digits tried, and the cells are read from
+    here, for a wide listing's sake."""
     # Zeros are left to _cell: -0.0 and 0.0 are one key, and no other value's text is 0.
     floats = {v for v in values if isinstance(v, float) and math.isfinite(v) and v != 0}
     for digits in range(_DIGITS, 18):
-        texts = {v: _float_text(v, digits) for v in floats}
+        # Never past a value's own digits: at 17, 0.3 beside 0.1 + 0.2 read 0.29999999999999999.
+        texts = {v: _float_text(v, min(digits, max(_DIGITS, _stored_digits(v)))) for v in floats}
         if len(set(texts.values())) == len(texts):
             break
     return texts
