@@ -86,7 +86,7 @@ class _NoPandas(importlib.abc.MetaPathFinder):
 
     def find_spec(self, name: str, path: Any, target: Any = None) -> None:
         if name == "pandas" or name.startswith("pandas."):
-            raise ImportError("pandas is hidden while DuckDB binds parameters")
+            raise ImportError("pandas is hidden while DuckDB runs a statement (see _pandas_hidden)")
         return None
 
 
