@@ -426,6 +426,26 @@ def test_copy_reads_a_moved_team_store_at_the_global_data_path(
     assert list(Path(f"{local}.files").rglob("*.parquet"))
 
 
+def test_a_data_path_for_a_duckdb_file_in_copy_is_a_usage_error(db: Path, tmp_path: Path):
+    """copy's --source-data-path with a file SRC, or its --data-path with a file DST,
+    was silently ignored: most likely meant for the other store."""
+    copy = make_runner(db)
+    backup = tmp_path / "backup.duckdb"
+    for option, name, location in (
+        ("--source-data-path", "SRC", db),
+        ("--data-path", "DST", backup),
+    ):
+        result = copy("copy", str(db), str(backup), option, str(tmp_path))
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            f"trendlab: error: {option} is for a team store's data files, and {name} "
+            f"{location} is a DuckDB file, which holds its own: leave it out (see "
+        ), result.stderr
+        assert not backup.exists()
+    # The global --data-path (the --db store's) is no copy option: a file copy ignores it.
+    assert copy("--data-path", str(tmp_path), "copy", str(db), str(backup)).exit_code == 0
+
+
 def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path: Path):
     copy = make_runner(db)
     backup = tmp_path / "backup.duckdb"

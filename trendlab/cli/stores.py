@@ -56,6 +56,18 @@ def copy(
             raise TrendlabError(
                 f"{name} is empty: give a file or a team store", exit_code=ExitCode.USAGE
             )
+    for option, value, name, location in (
+        ("--source-data-path", source_data_path, "SRC", src),
+        ("--data-path", data_path, "DST", dst),
+    ):
+        # A DuckDB file holds its data itself: a path for its data files would be
+        # silently ignored, and was most likely meant for the other store.
+        if value is not None and not lake.is_lake(location):
+            raise TrendlabError(
+                f"{option} is for a team store's data files, and {name} {location} is a "
+                "DuckDB file, which holds its own: leave it out",
+                exit_code=ExitCode.USAGE,
+            )
     if same_store(src, dst):
         shown_src, shown_dst = lake.mask_password(src), lake.mask_password(dst)
         both = (
