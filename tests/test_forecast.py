@@ -587,3 +587,32 @@ def test_a_typical_result_s_trend_past_a_threshold_has_reached_it():
     ahead = result.crossing(90.0)  # the line is at about 70 at the end of 2024
     assert ahead.status == "forecast"
     assert ahead.median == pytest.approx(2027.0, abs=0.3)
+
+
+@pytest.mark.parametrize("higher_is_better", [True, False])
+def test_a_score_short_of_a_bound_never_reached_is_never_shown_at_it(higher_is_better):
+    """An S-curve nears its ceiling and its crossing says it never reaches it, yet the
+    table rounded an interval end of 99.995 or more (or a path's 100.0, its last digit
+    rounded up) to 100, and JSON and CSV did as much at their digits; an error rate's
+    0 likewise. Each shows the nearest number short of the bound instead; a line,
+    which does reach it, still shows it."""
+    xs = np.arange(2016.0, 2022.0, 0.25)
+    scores = logistic_scores(xs, slope=1.5, midpoint=2018.0)
+    sc = scale() if higher_is_better else scale(floor=100.0, ceiling=0.0, higher_is_better=False)
+    if not higher_is_better:
+        scores = 100 - scores
+    result = forecast(series_of(scores, xs=xs, sc=sc), family="logistic", until="2060")
+    best, short = (100.0, np.less) if higher_is_better else (0.0, np.greater)
+    assert result.crossing(best).status == "never"
+    assert (np.concatenate(result.band()) == best).any()
+    tables = result.tables([best])
+    table = tables[0][1].select("median", "lower", "upper").to_numpy()
+    csv = result.frame().select("median", "lower", "upper").to_numpy()
+    doc = [[p[k] for k in ("median", "lower", "upper")] for p in result.to_json([])["forecast"]]
+    for shown, step in ((table, 0.01), (csv, 1e-10), (np.array(doc), 1e-4)):
+        assert short(shown, best).all()
+        assert np.abs(shown - best).min() <= step * 1.01  # the nearest short of it
+    assert table.tolist()[-1] == [99.99 if higher_is_better else 0.01] * 3
+    line = forecast(series_of(scores, xs=xs, sc=sc), family="linear", until="2060")
+    assert line.crossing(best).status != "never"
+    assert (line.frame(decimals=2).select("median", "lower", "upper").to_numpy() == best).any()

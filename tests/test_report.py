@@ -671,3 +671,27 @@ def test_latest_results_of_equal_date_and_score_are_in_id_order():
     assert section.results is not None
     shown = section.results.get_column("model").to_list()
     assert shown == [f"m{i}" for i in range(11, 1, -1)]  # the ten lowest ids, in order
+
+
+def test_report_forecast_table_is_the_forecast_commands(empty_db: Path, tmp_path: Path):
+    """The section's forecast table shows what `trendlab forecast` does, to its two
+    decimals: a score nearing the ceiling, which an S-curve never reaches, read 100 on
+    the page, as it did in the command's table (a floor of 60 puts the nearest to the
+    ceiling auto's gompertz comes, a ten-thousandth of the range, at 99.996)."""
+    run = make_runner(empty_db)
+    scores = [100 - 40.0 * 0.8**i for i in range(12)]
+    write_benchmark(run, tmp_path, "acc", monthly(date(2019, 1, 1), 12), scores, floor=60.0)
+    result = run("report", "--benchmark", "acc", "--until", "2030", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    start = page.index("<h3>Forecast</h3>")
+    table = page[start : page.index("</table>", start)]
+    rows = [
+        re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)
+    ]
+    listed = run("forecast", "acc", "--until", "2030")
+    assert listed.exit_code == 0, listed.stderr
+    lines = re.findall(r"^(\d{4}-\d\d-\d\d) +(\S+) +(\S+) +(\S+)$", listed.stdout, re.M)
+    assert [tuple(row) for row in rows if row] == lines
+    assert lines[-1][1:] == ("99.99", "99.99", "99.99")
+    assert "100" not in {cell for line in lines for cell in line}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -110,22 +111,41 @@ class Forecast:
         qs = np.quantile(scores, quantile_levels(level), axis=0)
         return qs[0], qs[1], qs[2]
 
-    def frame(self, *, yearly: bool = False) -> pl.DataFrame:
-        """The forecast points: date (or x), median, lower, upper."""
+    def frame(self, *, yearly: bool = False, decimals: int | None = None) -> pl.DataFrame:
+        """The forecast points: date (or x), median, lower, upper, to `decimals` decimals
+        (else to 12 significant digits), never shown at a bound the forecast says is
+        never reached (see _shown)."""
+        return self._points(yearly, _significant(12) if decimals is None else lambda _: decimals)
+
+    def _points(self, yearly: bool, decimals: Callable[[float], int]) -> pl.DataFrame:
+        # 12 significant digits are far finer than any forecast: a score's round trip
+        # through v leaves float noise (today's best of 90.04 came back 90.04000000000002
+        # in CSV and Parquet, which write every digit).
         median, lower, upper = self.band()
         index = self.axis.yearly() if yearly else np.arange(len(self.axis.grid))
         labels = [self.axis.label(x) for x in self.axis.grid[index]]
-        # To 12 significant digits, far finer than any forecast: a score's round trip
-        # through v leaves float noise (today's best of 90.04 came back 90.04000000000002
-        # in CSV and Parquet, which write every digit).
+        unreached = self._unreached()
         return pl.DataFrame(
             {
                 self.axis.key: labels,
-                "median": median[index],
-                "lower": lower[index],
-                "upper": upper[index],
-            }
-        ).with_columns(pl.col("median", "lower", "upper").round_sig_figs(12))
+                **{
+                    name: [_shown(float(x), decimals, unreached) for x in values[index]]
+                    for name, values in (("median", median), ("lower", lower), ("upper", upper))
+                },
+            },
+            schema_overrides={name: pl.Float64 for name in ("median", "lower", "upper")},
+        )
+
+    def _unreached(self) -> tuple[float, int] | None:
+        """The best achievable score (the ceiling, or 0 for a decay) where the forecast
+        says it is never reached, and the side of it every score lies on (-1 below, 1
+        above): an S-curve nears its ceiling without reaching it."""
+        scale = self.series.scale
+        best = 0.0 if scale.ceiling is None else scale.ceiling
+        settled = self._settled(best)
+        if settled is None or settled.status != "never":
+            return None
+        return best, -1 if scale.higher_is_better else 1
 
     def bound_note(self) -> str | None:
         """A note for a forecast whose median runs into a bound it does not bend before
@@ -221,31 +241,11 @@ class Forecast:
         return self._crossings[threshold]
 
     def _crossing(self, threshold: float) -> Crossing:
+        settled = self._settled(threshold)
+        if settled is not None:
+            return settled
         scale, series = self.series.scale, self.series
-        target = float(scale.value(threshold))
-        ceiling = scale.v_range[1]
-        # A decaying score (the neglog space) nears zero and never reaches it.
-        if (ceiling is not None and target > ceiling) or (
-            self.curve.space == "neglog" and target >= 0
-        ):
-            return Crossing(threshold, None, None, None, 0.0, "never")
-        if ceiling is not None and self.curve.space != "logit":
-            # A line runs into the ceiling and is clipped there: a path reaches a
-            # threshold at the ceiling when it comes as near it as bound_note's median
-            # must, so the crossing and the note give the same month; and a frontier
-            # already that near has reached it, rather than being forecast to reach it
-            # today with certainty.
-            target = min(target, ceiling - _at_bound(scale))
-        beaten = series.points.filter(pl.col("v") >= target).sort("x")
-        if series.frontier and not beaten.is_empty():
-            x = float(beaten.item(0, "x"))
-            return Crossing(threshold, x, x, x, 1.0, "reached")
-        if not series.frontier and (passed := self._trend_reached(target)) is not None:
-            return Crossing(threshold, passed, passed, passed, 1.0, "reached")
-        # A curve in logit space nears its ceiling and never reaches it: a path that
-        # shows the ceiling is only its last digit rounded up.
-        if ceiling is not None and target >= ceiling and self.curve.space == "logit":
-            return Crossing(threshold, None, None, None, 0.0, "never")
+        target = self._target(threshold)
         first = self._first_passage(target, self.paths)
         if series.frontier:
             # The dates are where the band (the table's median and interval ends) first
@@ -270,6 +270,44 @@ class Forecast:
         if self.evidence is not None:
             probability = supported(probability, self.evidence)
         return Crossing(threshold, at[0], at[1], at[2], probability, "forecast")
+
+    def _target(self, threshold: float) -> float:
+        """The value of v a path must reach to cross `threshold`."""
+        scale = self.series.scale
+        target = float(scale.value(threshold))
+        ceiling = scale.v_range[1]
+        if ceiling is not None and self.curve.space != "logit":
+            # A line runs into the ceiling and is clipped there: a path reaches a
+            # threshold at the ceiling when it comes as near it as bound_note's median
+            # must, so the crossing and the note give the same month; and a frontier
+            # already that near has reached it, rather than being forecast to reach it
+            # today with certainty.
+            target = min(target, ceiling - _at_bound(scale))
+        return target
+
+    def _settled(self, threshold: float) -> Crossing | None:
+        """The crossing of `threshold` where the paths need not be read: never (past the
+        ceiling, or at a bound the family nears without reaching) or already reached."""
+        scale, series = self.series.scale, self.series
+        target = float(scale.value(threshold))
+        ceiling = scale.v_range[1]
+        # A decaying score (the neglog space) nears zero and never reaches it.
+        if (ceiling is not None and target > ceiling) or (
+            self.curve.space == "neglog" and target >= 0
+        ):
+            return Crossing(threshold, None, None, None, 0.0, "never")
+        target = self._target(threshold)
+        beaten = series.points.filter(pl.col("v") >= target).sort("x")
+        if series.frontier and not beaten.is_empty():
+            x = float(beaten.item(0, "x"))
+            return Crossing(threshold, x, x, x, 1.0, "reached")
+        if not series.frontier and (passed := self._trend_reached(target)) is not None:
+            return Crossing(threshold, passed, passed, passed, 1.0, "reached")
+        # A curve in logit space nears its ceiling and never reaches it: a path that
+        # shows the ceiling is only its last digit rounded up.
+        if ceiling is not None and target >= ceiling and self.curve.space == "logit":
+            return Crossing(threshold, None, None, None, 0.0, "never")
+        return None
 
     def _trend_reached(self, target: float) -> float | None:
         """With --all: where the fitted trend (a typical result) last came up to target
@@ -457,7 +495,7 @@ class Forecast:
         # the figure's title does.
         only = f', settings containing "{self.series.setting}"' if self.series.setting else ""
         title = f"{scale.name} ({scale.slug}){only}: {self.summary()}"
-        points = self.frame(yearly=True).with_columns(pl.col("median", "lower", "upper").round(2))
+        points = self.frame(yearly=True, decimals=2)
         out = [(title, points)]
         if thresholds:
             crossings = self.crossing_frame(self.crossings(thresholds))
@@ -485,7 +523,7 @@ class Forecast:
                 "level": round(self.level * 100, 6),
                 "fitted_on": self.fitted_on(),
                 "parameters": self.parameters(),
-                "forecast": self.frame().to_dicts(),
+                "forecast": self._points(False, _reading_decimals).to_dicts(),
                 "crossings": self._crossing_rows(self.crossings(thresholds)),
             }
         )
@@ -519,6 +557,41 @@ def _plain(value: Any) -> Any:
         f = float(value)
         if not math.isfinite(f):
             return None
-        # A price midpoint can be a millionth of a dollar: four decimals made it 0.0.
-        return float(f"{f:.6g}") if abs(f) >= 1e6 or abs(f) < 1e-2 else round(f, 4)
+        return round(f, _reading_decimals(f))
     return value
+
+
+def _significant(figures: int) -> Callable[[float], int]:
+    """The decimals that keep `figures` significant digits of a number."""
+    return lambda x: figures - 1 - (math.floor(math.log10(abs(x))) if x else 0)
+
+
+def _reading_decimals(x: float) -> int:
+    """The decimals a document rounds a number to: four, else six significant digits."""
+    # A price midpoint can be a millionth of a dollar: four decimals made it 0.0.
+    return 4 if x == 0 or 1e-2 <= abs(x) < 1e6 else _significant(6)(x)
+
+
+def _shown(
+    x: float, decimals: Callable[[float], int], unreached: tuple[float, int] | None
+) -> float:
+    """x rounded to decimals(x) decimals, but never to or past a bound the forecast never
+    reaches (`unreached`, see Forecast._unreached): the nearest number on its side of the
+    bound instead, so that 99.996 (or an S-curve's 100.0, its last digit rounded up)
+    under a ceiling of 100 is shown as 99.99 to two decimals, not the 100 its crossing
+    says is never reached."""
+    if not math.isfinite(x):  # no digits to count; JSON writes it as null
+        return x
+    shown = round(x, decimals(x))
+    if unreached is None:
+        return shown
+    bound, side = unreached
+    if side * (shown - bound) > 0:
+        return shown
+    # As many decimals as the scores just inside the bound get (99.99... has one more
+    # significant decimal than 100), so that the order of the scores is kept; read a
+    # billionth inside, as nearer the bound a float's log10 is the bound's decade.
+    places = decimals(bound + side * max(abs(bound), 1.0) * 1e-9)
+    steps = round(bound * 10.0**places, 6)  # the bound in steps of the last decimal
+    nearest = math.ceil(steps) - 1 if side < 0 else math.floor(steps) + 1
+    return round(nearest / 10.0**places, places)

@@ -279,7 +279,8 @@ def _section(
     # Its parameters lack a doubling time where it means nothing: the page says why.
     said = (result.zero_note(), result.unrecorded_note(crossings))
     section.notes = [*prepared.notes, *(n for n in said if n)]
-    section.forecast = result.frame(yearly=True)
+    # To the page's two decimals by frame's rule: never at a bound it says is never reached.
+    section.forecast = result.frame(yearly=True, decimals=2)
     section.crossings = result.crossing_frame(crossings) if crossings else None
     section.crossing_texts = [result.crossing_text(c) for c in crossings]
     section.parameters = result.parameter_rows()
