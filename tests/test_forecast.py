@@ -616,3 +616,21 @@ def test_a_score_short_of_a_bound_never_reached_is_never_shown_at_it(higher_is_b
     line = forecast(series_of(scores, xs=xs, sc=sc), family="linear", until="2060")
     assert line.crossing(best).status != "never"
     assert (line.frame(decimals=2).select("median", "lower", "upper").to_numpy() == best).any()
+
+
+def test_the_title_of_a_forecast_of_every_result_says_whose_interval_it_is():
+    """With --all each path is a drawn curve plus one resampled residual, so the interval
+    is one new result's, as wide as the results' scatter, not the trend's own
+    uncertainty; "a typical result's median and 80 % interval" read as the latter."""
+    rng = np.random.default_rng(2)
+    xs = np.sort(rng.uniform(2018, 2024, 60))
+    z = _noisy(logistic_scores(xs, slope=0.8, midpoint=2021.0) / 100, sd=0.6, seed=3)
+    result = forecast(series_of(100 * z, xs=xs, all_points=True), family="logistic", until="2025")
+    assert result.summary().endswith(
+        "; median and 80 % interval of one new result, the trend plus a result's scatter "
+        "(intervals not calibrated)"
+    )
+    _, lower, upper = result.band()
+    curves = result.curve.draws(result.axis.grid[:1], 2000, np.random.default_rng(0))
+    trend = result.series.scale.score(result.curve.from_space(curves))
+    assert upper[0] - lower[0] > 2 * (np.quantile(trend, 0.9) - np.quantile(trend, 0.1))

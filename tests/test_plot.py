@@ -252,8 +252,8 @@ def test_never_crossed_on_a_lower_is_better_benchmark(
 
 
 def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, drawn: list[Axes]):
-    """A setting's results alone, or the trend of every result (a typical result's,
-    not the frontier's): the figure must say so, as its thresholds' crossings differ."""
+    """A setting's results alone, or one new result around the trend of every result
+    (not the frontier): the figure must say so, as its thresholds' crossings differ."""
     target = str(tmp_path / "g.png")
     assert run("plot", "gsm8k", "--setting", "8-shot", "-o", target).exit_code == 0
     assert run("plot", "mmlu", "--all", "-o", target).exit_code == 0
@@ -264,9 +264,10 @@ def test_the_title_says_which_results_were_fitted(run: Run, tmp_path: Path, draw
     )
     assert setting[0].startswith('GSM8K (percent), settings containing "8-shot": frontier')
     assert every[0].startswith("MMLU (percent): all results and")
-    assert any("; a typical result's median" in t for t in every)
+    assert every[0].endswith("forecast of one new result")
+    assert any("interval of one new result, the trend plus a result's scatter" in t for t in every)
     assert frontier[0].startswith("MMLU (percent): frontier and")
-    assert not any("typical" in t for t in frontier)
+    assert not any("new result" in t for t in frontier)
     # The subtitle is the forecast's one-sentence summary, as `forecast` titles its table.
     for args, texts in ((["--all"], every), ([], frontier)):
         table = run("forecast", "mmlu", *args).stdout.splitlines()[0]

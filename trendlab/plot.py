@@ -230,14 +230,14 @@ def forecast_figure(
         name = scale.name if len(scale.name) <= LABEL_CHARS else "score"
         ax.set_ylabel(_text(f"{name} ({scale.unit})"))
         # What was fitted belongs in the title: a setting's results alone, or every
-        # result, whose trend (and so each threshold's crossing) is a typical result's.
+        # result, whose forecast (and so each threshold's crossing) is one new result's.
         title = f"{scale.name} ({scale.unit})"
         if series.setting:
             title += f', settings containing "{series.setting}"'
         if series.frontier:
             title += f": frontier and {result.family} forecast"
         else:
-            title += f": all results and {result.family} forecast"
+            title += f": all results and {result.family} forecast of one new result"
         _titles(ax, title, result.summary())
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)

@@ -97,8 +97,8 @@ def forecast_options(func: Callable) -> Callable:
             "--all",
             "all_points",
             is_flag=True,
-            help="Fit every result, not only the frontier: the trend of a typical result, "
-            "which may lie below the current best.",
+            help="Fit every result, not only the frontier, and forecast one new result: the "
+            "trend plus a result's scatter, which may lie below the current best.",
         ),
         click.option(
             "--setting",
@@ -219,9 +219,9 @@ def forecast(
 
     Fits a bounded curve to the benchmark's frontier (the best score to date), then
     simulates it forward: the median, a prediction interval at --level that never
-    leaves [floor, ceiling] or goes below the current best (with --all, a typical
-    result's, which may), and for each threshold the
-    median crossing date, its interval and the probability of crossing by --until.
+    leaves [floor, ceiling] or goes below the current best (with --all, one new
+    result's, around the trend of every result, which may), and for each threshold
+    the median crossing date, its interval and the probability of crossing by --until.
     Intervals are recalibrated on the database's backtests (see `trendlab backtest`),
     which are computed on first use and cached. CSV, JSON Lines and Parquet output
     carry the monthly forecast points; JSON carries everything.

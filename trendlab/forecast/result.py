@@ -258,9 +258,10 @@ class Forecast:
             curves = np.vstack([median, np.maximum(one, other), np.minimum(one, other)])
             when = self._first_passage(target, curves)
         else:
-            # With --all a path is a typical result's trend, which may cross and fall
-            # back: where the band first reaches the target is then no quantile of when
-            # the paths first do, and would disagree with the chance that they have.
+            # With --all a path is one new result (the trend plus a residual), which may
+            # cross and fall back: where the band first reaches the target is then no
+            # quantile of when the paths first do, and would disagree with the chance
+            # that they have.
             when = np.quantile(first, quantile_levels(self.level), method="inverted_cdf")
         # Each date is the first day by whose start it has come, the instant a table
         # row's date stands for: rounded to the nearest day, a crossing a third of a day
@@ -475,8 +476,10 @@ class Forecast:
         fitted = self.fitted_on()
         what = "frontier points" if self.series.frontier else "results"
         band = f"median and {self.level * 100:g} % interval"
-        if not self.series.frontier:  # fitted on every result: a typical result's, not the best's
-            band = f"a typical result's {band}"
+        if not self.series.frontier:
+            # Each path is a drawn curve plus one resampled residual: a new result's spread,
+            # not the trend's alone (in logit space, so it narrows near a bound).
+            band += " of one new result, the trend plus a result's scatter"
         if fitted["left_out"]:
             # Better than the floor: below it when lower is better.
             side, other = (
