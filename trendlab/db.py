@@ -532,12 +532,19 @@ class Store:
         """When the first result on `benchmark` with a known score was recorded, however
         late (past --as-of too), or None if none ever was: what a forecast as of an
         earlier moment can suggest instead."""
+        return self._first_recorded(
+            "result_revisions", f"r.benchmark = ? AND {_KNOWN_SCORE}", benchmark
+        )
+
+    def _first_recorded(self, table: str, where: str, value: Any) -> datetime | None:
+        """When the first revision in `table` (the stored one: past --as-of too) that is
+        no retraction and meets `where` (about r, with one parameter) was recorded."""
         stored = self._stored()
         return self.scalar(
-            f"SELECT min(c.recorded_at) FROM {stored}.result_revisions r "
+            f"SELECT min(c.recorded_at) FROM {stored}.{table} r "
             f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
-            f"WHERE r.benchmark = ? AND r.op <> 'retract' AND {_KNOWN_SCORE}",
-            [benchmark],
+            f"WHERE r.op <> 'retract' AND {where}",
+            [value],
         )
 
     # -- write helpers (SQL owned here, orchestration in records.py) ------------------
@@ -1308,13 +1315,7 @@ class Store:
         if one was recorded later, else ''."""
         if self.as_of is None:
             return ""
-        stored = self._stored()
-        first = self.scalar(
-            f"SELECT min(c.recorded_at) FROM {stored}.{kind.table} r "
-            f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
-            "WHERE r.key = ? AND r.op <> 'retract'",
-            [key],
-        )
+        first = self._first_recorded(kind.table, "r.key = ?", key)
         if first is None or first <= self.as_of:
             return ""
         return f"; it was first recorded at {first:%Y-%m-%d %H:%M:%S}"
