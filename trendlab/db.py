@@ -7,11 +7,9 @@ for Polars frames or hands it frames to append.
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
 import os
 import re
 import signal
-import sys
 import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -27,6 +25,7 @@ from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
+from trendlab.nopandas import pandas_hidden
 from trendlab.resources import resource_dir
 from trendlab.text import DATE_RE, at_most, fold, nfkc, slugify
 
@@ -79,38 +78,6 @@ def migrations() -> list[Migration]:
 
 def latest_version() -> int:
     return migrations()[-1].version
-
-
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """Makes `import pandas` fail as if pandas were not installed."""
-
-    def find_spec(self, name: str, path: Any, target: Any = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ImportError("pandas is hidden while DuckDB runs a statement (see _pandas_hidden)")
-        return None
-
-
-@contextmanager
-def _pandas_hidden() -> Iterator[None]:
-    """Hide pandas from DuckDB while it binds parameters or scans a registered frame.
-
-    DuckDB 1.4 imports pandas to inspect every bound Python value, and the pyarrow
-    dataset module it scans a registered Arrow table through imports pandas too: 0.4-0.7
-    s here, more than most commands. trendlab binds only plain values (str, numbers,
-    dates, lists of them) and registers only Arrow tables and Polars frames, so neither
-    needs it. Only an import that has not happened yet is hidden, and only for the
-    duration of the call. A finder that raises ImportError, not a None in sys.modules:
-    pyarrow reads sys.modules directly and fails on a None.
-    """
-    if "pandas" in sys.modules:
-        yield
-        return
-    finder = _NoPandas()
-    sys.meta_path.insert(0, finder)
-    try:
-        yield
-    finally:
-        sys.meta_path.remove(finder)
 
 
 @contextmanager
@@ -416,7 +383,7 @@ class Store:
         self, sql: str, params: dict[str, Any] | list[Any] | None = None
     ) -> duckdb.DuckDBPyConnection:
         """Run SQL with bound parameters (never pasted into the text)."""
-        with _pandas_hidden():  # also for a statement that scans a registered frame
+        with pandas_hidden():  # also for a statement that scans a registered frame
             return self.con.execute(sql, params) if params else self.con.execute(sql)
 
     def frame(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:

@@ -27,6 +27,7 @@ import duckdb
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.locking import retry_while_locked
+from trendlab.nopandas import pandas_hidden
 
 PREFIX = "ducklake:"
 ALIAS = "trendlab"  # the attached catalog's name inside the connection
@@ -302,7 +303,8 @@ def _file_exists(con: duckdb.DuckDBPyConnection, path: str) -> bool:
     if "://" not in path:
         return Path(path).is_file()
     # Remote storage: ask DuckDB's file systems, which read it for the lake too.
-    row = con.execute("SELECT count(*) FROM glob(?)", [path]).fetchone()
+    with pandas_hidden():
+        row = con.execute("SELECT count(*) FROM glob(?)", [path]).fetchone()
     return bool(row and row[0])
 
 
