@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -457,6 +458,46 @@ def test_a_data_path_for_a_duckdb_file_in_copy_is_a_usage_error(db: Path, tmp_pa
         assert not backup.exists()
     # The global --data-path (the --db store's) is no copy option: a file copy ignores it.
     assert copy("--data-path", str(tmp_path), "copy", str(db), str(backup)).exit_code == 0
+
+
+def test_copy_names_src_or_dst_in_an_error_about_it(db: Path, tmp_path: Path):
+    """A SRC that is no store said `point --db (TRENDLAB_DB) at an existing one` or `run
+    trendlab init`, advice for --db that cannot fix copy's SRC; a DST holding other
+    tables said `give --db a new file`. Each now names the argument and its path."""
+    copy = make_runner(db)
+    backup = tmp_path / "backup.duckdb"
+    empty, theirs = tmp_path / "empty.duckdb", tmp_path / "theirs.duckdb"
+    duckdb.connect(str(empty)).close()
+    with duckdb.connect(str(theirs)) as con:
+        con.execute("CREATE TABLE sales (a INTEGER)")
+    lake_file = tmp_path / "nowhere.ducklake"
+    nowhere = tmp_path / "nowhere.duckdb"
+    foreign = f"{theirs} is not a trendlab database: it holds other tables (sales)"
+    for args, message in (
+        ([str(nowhere), str(backup)], f"SRC {nowhere}: no such database"),
+        ([f"ducklake:{lake_file}", str(backup)], f"SRC ducklake:{lake_file}: no such team store"),
+        ([str(empty), str(backup)], f"SRC {empty} is not a trendlab database"),
+        ([str(theirs), str(backup)], f"SRC {foreign}; give another SRC"),
+        ([str(db), str(theirs)], f"DST {foreign}; give another DST"),
+    ):
+        result = copy("copy", *args)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == f"trendlab: error: {message}\n"
+        assert not backup.exists() and not lake_file.exists()
+    with duckdb.connect(str(empty)) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
+
+
+def test_copy_names_src_when_a_postgres_catalog_holds_no_team_store(
+    pg_server: PgServer, tmp_path: Path
+):
+    """As a missing catalog file: `run trendlab init` would set up --db, not SRC."""
+    pg_server.create_database("bare")
+    location = pg_server.lake("bare")
+    result = make_runner(tmp_path / "x.duckdb")("copy", location, str(tmp_path / "out.duckdb"))
+    _one_line_error(result, f"SRC {lake.mask_password(location)}: no such team store")
+    assert "trendlab init" not in result.stderr
+    assert not (tmp_path / "out.duckdb").exists()
 
 
 def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path: Path):

@@ -111,9 +111,11 @@ class Store:
         read_only: bool,
         is_lake: bool = False,
         in_postgres: bool = False,
+        named: str = "--db",
     ):
         self.con = con
         self.location = location
+        self.named = named  # what gave the location (--db, copy's SRC or DST)
         self.as_of: datetime | None = None  # set by use_as_of
         self._today: date | None = None  # see reading_day
         self.read_only = read_only
@@ -134,6 +136,7 @@ class Store:
         migrate: bool = False,
         data_path: str | None = None,
         data_path_option: str = "--data-path",
+        named: str = "--db",
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
 
@@ -142,7 +145,9 @@ class Store:
         store keeps its data files, given as `data_path_option` says. Readers open
         read-only. A writer waits up to `lock_timeout` seconds for another process to
         release a file. `create` allows a new store; `migrate` applies pending
-        migrations (otherwise an out-of-date schema is an error).
+        migrations (otherwise an out-of-date schema is an error). `named` is what gave
+        `location` (copy's SRC or DST), which an error about the store names: advice
+        such as running `trendlab init` or pointing --db elsewhere is for --db alone.
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -153,6 +158,7 @@ class Store:
                 data_path=data_path,
                 lock_timeout=lock_timeout,
                 data_path_option=data_path_option,
+                named=named,
             )
             where = lake.LakeLocation.parse(location)
             store = cls(
@@ -161,6 +167,7 @@ class Store:
                 read_only=read_only,
                 is_lake=True,
                 in_postgres=where.is_postgres,
+                named=named,
             )
         else:
             if Path(location).is_dir():
@@ -173,9 +180,11 @@ class Store:
                 raise TrendlabError(
                     f"no database at {location}: run `trendlab init` to create one, "
                     "or point --db (TRENDLAB_DB) at an existing file"
+                    if named == "--db"
+                    else f"{named} {location}: no such database"
                 )
             con = _connect_file(location, read_only=read_only, lock_timeout=lock_timeout)
-            store = cls(con, location, read_only=read_only)
+            store = cls(con, location, read_only=read_only, named=named)
         try:
             store._check_schema(migrate=migrate)
             if store.is_lake:
@@ -223,6 +232,8 @@ class Store:
                 self._refuse_foreign()
                 raise TrendlabError(
                     f"{self.location} is not a trendlab database: run `trendlab init`"
+                    if self.named == "--db"
+                    else f"{self.named} {self.location} is not a trendlab database"
                 )
             else:
                 raise TrendlabError(
@@ -285,9 +296,13 @@ class Store:
         ]
         if names:
             shown = ", ".join(at_most(names, 3))
+            if self.named == "--db":
+                whose, hint = "", "give --db a new file"
+            else:
+                whose, hint = f"{self.named} ", f"give another {self.named}"
             raise TrendlabError(
-                f"{self.location} is not a trendlab database: it holds other tables "
-                f"({shown}); give --db a new file"
+                f"{whose}{self.location} is not a trendlab database: it holds other tables "
+                f"({shown}); {hint}"
             )
 
     def _apply(self, m: Migration) -> bool:

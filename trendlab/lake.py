@@ -145,6 +145,7 @@ def connect(
     data_path: str | None,
     lock_timeout: float,
     data_path_option: str = "--data-path",
+    named: str = "--db",
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the lake attached as its default catalog.
 
@@ -153,7 +154,8 @@ def connect(
     given for an existing lake, it overrides the stored one for this connection (the
     shared storage is mounted at another path on this machine), and is refused unless
     the lake's data files are there. `data_path_option` is the option that gave it
-    (copy's --source-data-path), which a refusal names.
+    (copy's --source-data-path), which a refusal names; `named` is what gave
+    `location` (copy's SRC), which an error that there is no lake names.
     """
     lake = LakeLocation.parse(location)
     con = duckdb.connect(
@@ -184,6 +186,7 @@ def connect(
             data_path=data_path,
             lock_timeout=lock_timeout,
             data_path_option=data_path_option,
+            named=named,
         )
         con.execute(f"USE {ALIAS}")
     except BaseException:
@@ -201,6 +204,7 @@ def _attach(
     data_path: str | None,
     lock_timeout: float,
     data_path_option: str,
+    named: str,
 ) -> None:
     if lake.file is not None and lake.file.is_dir():
         # The path given is wrong whatever is in the folder: a usage error.
@@ -212,6 +216,8 @@ def _attach(
         raise TrendlabError(
             f"no team store at {lake.text}: run `trendlab init` to create one, "
             "or point --db (TRENDLAB_DB) at an existing one"
+            if named == "--db"
+            else f"{named} {lake.text}: no such team store"
         )
     given = _absolute(data_path) if data_path else None
     if given and not create and "://" not in given and not Path(given).is_dir():
@@ -232,7 +238,7 @@ def _attach(
         lambda: con.execute(sql),
         f"team store {lake.text}",
         lock_timeout,
-        lambda text: _attach_error(lake, text),
+        lambda text: _attach_error(lake, text, named),
     )
     if data_path and given:
         _check_override(con, lake, data_path, given, data_path_option)
@@ -474,11 +480,13 @@ def locked_error(text: str, location: str | None = None) -> TrendlabError | None
     )
 
 
-def _attach_error(lake: LakeLocation, text: str) -> TrendlabError:
+def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
     locked = locked_error(text, lake.text)
     if locked:
         return locked
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:
+        if named != "--db":
+            return TrendlabError(f"{named} {lake.text}: no such team store")
         return TrendlabError(
             f"no team store at {lake.text}: run `trendlab init` to create one"
             + (", with --data-path DIR for its data files" if lake.is_postgres else "")

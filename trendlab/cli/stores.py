@@ -88,6 +88,7 @@ def copy(
         lock_timeout=settings.lock_timeout,
         data_path=src_data_path,
         data_path_option="--source-data-path" if source_data_path else "--data-path",
+        named="SRC",
     ) as source:
         # What opening DST creates, for a failed copy to take away again: a DST left
         # with only the schema would pass for an empty store and hide that nothing was
@@ -105,6 +106,7 @@ def copy(
                 migrate=True,
                 lock_timeout=settings.lock_timeout,
                 data_path=dst_data_path,
+                named="DST",
             ) as target:
                 copied = copy_store(source, target)
         except BaseException:
