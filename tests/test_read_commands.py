@@ -1463,6 +1463,37 @@ def test_show_as_of_before_a_record_was_recorded_says_when_it_was(run: Run):
     assert never.stderr == f"trendlab: error: no current benchmark 'nope'{meaning}\n"
 
 
+def test_as_of_before_an_alias_was_recorded_says_when_it_was(run: Run):
+    """A model named by an alias recorded after --as-of got no date, where its slug got
+    one: the alias resolved only through the aliases of the state read. It resolves as
+    today, and the date is the alias's (its model may be older)."""
+    (seeded,) = json.loads(run("log", "--json").stdout)
+    meaning = " as of 2020-01-01 23:59:59 (--as-of is when changes were recorded)"
+    shown = run("show", "model", "GPT-4-0314", "--as-of", "2020-01-01")
+    assert shown.stderr == (
+        f"trendlab: error: no current model 'GPT-4-0314'{meaning}; "
+        f"it was first recorded at {seeded['recorded_at'][:19].replace('T', ' ')}\n"
+    )
+    assert run("add-model", "late-1", "-m", "a model").exit_code == 0
+    (model_added,) = json.loads(run("log", "--json", "--limit", "1").stdout)
+    assert run("alias", "add", "late-1", "later-name").exit_code == 0
+    (alias_added,) = json.loads(run("log", "--json", "--limit", "1").stdout)
+    when = model_added["changeset"]
+    meaning = (
+        f" as of {model_added['recorded_at'][:19].replace('T', ' ')} "
+        "(--as-of is when changes were recorded)"
+    )
+    recorded = alias_added["recorded_at"][:19].replace("T", " ")
+    for args in (("show", "model", " Later-Name "), ("list", "results", "--model", "later-name")):
+        result = run(*args, "--as-of", when)
+        assert (result.exit_code, result.stdout) == (1, "")
+        name = args[-1]
+        assert result.stderr == (
+            f"trendlab: error: no current model {name!r}{meaning}; "
+            f"it was first recorded at {recorded}\n"
+        )
+
+
 def test_an_empty_as_of_is_refused_not_ignored(run: Run):
     """--as-of "" read the current state as if no --as-of were given, while --as-of " "
     was refused: both are a mistake, and a read of the wrong state would pass for one

@@ -1292,15 +1292,25 @@ class Store:
         )
         return TrendlabError(f"unknown benchmark {name!r}{self.as_of_note()}{hint}")
 
-    def recorded_later(self, kind: Kind, key: str) -> str:
-        """Under --as-of, for a key no record had then: '; it was first recorded at T'
-        if one was recorded later, else ''."""
+    def recorded_later(self, kind: Kind, *keys: str) -> str:
+        """Under --as-of, for keys no record had then: '; it was first recorded at T'
+        if one was recorded later (T the first of them), else ''."""
         if self.as_of is None:
             return ""
-        first = self._first_recorded(kind.table, "r.key = ?", key)
+        first = self._first_recorded(kind.table, "list_contains(?, r.key)", list(keys))
         if first is None or first <= self.as_of:
             return ""
         return f"; it was first recorded at {first:%Y-%m-%d %H:%M:%S}"
+
+    def aliases_ever(self) -> dict[str, str]:
+        """Every alias ever recorded, however late (past --as-of too), and the model its
+        latest revision that is no retraction names."""
+        stored = self._stored()
+        rows = self.execute(
+            f"SELECT key, arg_max(model, revision) FROM {stored}.alias_revisions "
+            "WHERE op <> 'retract' GROUP BY key"
+        ).fetchall()
+        return dict(rows)
 
     def as_of_note(self) -> str:
         """For a 'no such record' error or an empty listing under --as-of: what --as-of

@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 import duckdb
 import polars as pl
 
+from trendlab.aliases import Resolver
 from trendlab.db import Store, held_interrupts
 from trendlab.errors import TrendlabError
 from trendlab.kinds import (
@@ -640,9 +641,24 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
         raise retracted
     check_long_enough(kind, text)
     # A name of a record recorded after --as-of: the nearest name would be no help.
-    later = "" if "/" in text else store.recorded_later(kind, _as_stored(store, kind, text))
+    later = "" if "/" in text else _recorded_later(store, kind, text)
     hint = later or nearest_hint(store, kind, text)
     raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
+
+
+def _recorded_later(store: Store, kind: Kind, text: str) -> str:
+    """Store.recorded_later for the record `text` names, a model by an alias too. An
+    alias recorded after --as-of resolves to no model in the state read, even one
+    recorded before it; it is resolved here as it is today, and its own recording is
+    when the name came to name the model."""
+    later = store.recorded_later(kind, _as_stored(store, kind, text))
+    if later or kind is not MODELS or store.as_of is None:
+        return later
+    ever = store.aliases_ever()
+    model = Resolver.build((), ever).resolve([text])[text]
+    name = text.strip().lower()
+    keys = [alias for alias, m in ever.items() if m == model and alias.lower() == name]
+    return store.recorded_later(ALIASES, *keys) if keys else ""
 
 
 def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
