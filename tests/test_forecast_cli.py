@@ -987,3 +987,15 @@ def test_a_median_crossing_before_the_day_read_says_the_data_end_earlier(run: Ru
     # Today, which is past 2026-05-25, says it the same way.
     today = run(*args[:4], "--json")
     assert "crosses 95 by 2026-05-25, before today (" in today.stderr
+
+
+def test_an_as_of_moment_of_today_is_not_called_today(run: Run):
+    """--as-of the seeds' changeset, recorded today, said "before today (DAY)": the
+    note took any day read that fell on today's date for today, though the state read
+    is an earlier moment's, which --as-of chose. It names the --as-of day whatever it is."""
+    (seeded,) = json.loads(_ok(run("log", "--json")))
+    day = seeded["recorded_at"][:10]
+    args = ["forecast", "gpqa-diamond", "--threshold", "95", "--json"]
+    result = run(*args, "--as-of", seeded["changeset"])
+    assert f"crosses 95 by 2026-05-25, before the --as-of day ({day}): " in result.stderr
+    assert "today" not in result.stderr

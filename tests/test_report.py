@@ -273,9 +273,13 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
     )
     assert added.exit_code == 0, added.stderr
     now = run("report", "--benchmark", "math", "-o", "-").stdout
-    then = run("report", "--benchmark", "math", "--as-of", seed, "-o", "-").stdout
+    shown = ("--benchmark", "math", "--benchmark", "mmlu")
+    then = run("report", *shown, "--as-of", seed, "-o", "-").stdout
     assert "a later change" in now and "<b>99.5</b> percent" in now
     assert "a later change" not in then and "<b>94.8</b> percent" in then
+    # The seeds were recorded today, but the moment read is --as-of's, not today.
+    seeded_on = json.loads(run("log", "--json").stdout)[-1]["recorded_at"][:10]
+    assert f"crosses 92.5 by 2025-09-05, before the --as-of day ({seeded_on}): " in then
     assert f"as of <b>{seed}</b>" in then and "1 changeset ·" in then
 
 

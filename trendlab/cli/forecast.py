@@ -153,7 +153,7 @@ def run_forecast_options(
     for message in notes:
         note(message)
     chosen = chosen_thresholds(result, request.thresholds)
-    unrecorded = result.unrecorded_note(result.crossings(chosen))
+    unrecorded = result.unrecorded_note(result.crossings(chosen), as_of=request.as_of is not None)
     if unrecorded:
         note(unrecorded)
     return result, chosen

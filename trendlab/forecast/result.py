@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -342,10 +342,12 @@ class Forecast:
         times = xs[j - 1] + frac * (xs[j] - xs[j - 1])
         return np.where(crossed, times, np.inf)
 
-    def unrecorded_note(self, crossings: list[Crossing]) -> str | None:
+    def unrecorded_note(self, crossings: list[Crossing], *, as_of: bool) -> str | None:
         """A note for thresholds whose median crossing is forecast before the day read:
         the frontier's data end earlier, so the forecast is of months the database has
-        no results for, and a date in the past reads as news of what happened then."""
+        no results for, and a date in the past reads as news of what happened then.
+        `as_of` says the day read is --as-of's, which is no "today" even on today's date
+        (a changeset recorded this morning, say)."""
         if self.day is None or self.axis.by != "date" or not self.series.frontier:
             return None
         past = [
@@ -356,8 +358,7 @@ class Forecast:
         dates = ", ".join(f"{t:g} by {when}" for t, when in past if when < self.day)
         if not dates:
             return None
-        today = self.day == datetime.now(UTC).date()
-        day = f"today ({self.day})" if today else f"the --as-of day ({self.day})"
+        day = f"the --as-of day ({self.day})" if as_of else f"today ({self.day})"
         return (
             f"the median forecast crosses {dates}, before {day}: {self.series.scale.slug}'s "
             f"latest result is {self.series.last_date}, so whether it has since is not in "

@@ -218,7 +218,7 @@ def build_report(
     if wrap is not None:
         steps = wrap(read.slugs, len(read.slugs))
     for slug in steps:
-        section = _section(slug, read, prepared[slug], until, level, fitted)
+        section = _section(slug, read, prepared[slug], until, level, fitted, as_of=as_of)
         _add_scorecard(section, each, found.get(slug))
         sections.append(section)
     remember_fits(settings, fitted)
@@ -254,6 +254,8 @@ def _section(
     until: str | None,
     level: float,
     fitted: list[tuple[Prepared, Curve]],
+    *,
+    as_of: str | None,
 ) -> BenchmarkSection:
     facts = read.facts[slug]
     mine = read.scores.filter(pl.col("benchmark") == slug)
@@ -277,7 +279,7 @@ def _section(
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
     # Its parameters lack a doubling time where it means nothing: the page says why.
-    said = (result.zero_note(), result.unrecorded_note(crossings))
+    said = (result.zero_note(), result.unrecorded_note(crossings, as_of=as_of is not None))
     section.notes = [*prepared.notes, *(n for n in said if n)]
     # To the page's two decimals by frame's rule: never at a bound it says is never reached.
     section.forecast = result.frame(yearly=True, decimals=2)
