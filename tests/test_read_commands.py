@@ -1190,6 +1190,30 @@ def test_a_row_limit_is_one_or_more_and_any_more_than_all_is_all(run: Run):
     assert run("list", "benchmarks", "--csv", "--limit", "9" * 30).stdout == everything
 
 
+def test_query_takes_a_row_limit_as_list_does(run: Run, tmp_path: Path):
+    """--limit was list's and log's only: a named query (latest, coverage), whose SQL a
+    user cannot add a LIMIT to, printed every row. It prints the first N in every
+    format, a table's rows, CSV's and Parquet's (written from Arrow) alike."""
+    everything = json.loads(run("query", "latest", "--json").stdout)
+    assert len(everything) > 3
+    assert json.loads(run("query", "latest", "--json", "--limit", "3").stdout) == everything[:3]
+    table = run("query", "latest", "--limit", "3").stdout.splitlines()
+    assert len(table) == 2 + 3  # header and rule
+    csv = run("query", "latest", "--csv").stdout.splitlines()
+    assert run("query", "latest", "--csv", "--limit", "3").stdout.splitlines() == csv[:4]
+    parquet = tmp_path / "first.parquet"
+    sql = "SELECT range AS n FROM range(3000000)"
+    assert run("query", sql, "-o", str(parquet), "--limit", "2").exit_code == 0
+    assert pl.read_parquet(parquet)["n"].to_list() == [0, 1]
+    # More than there are is all of them; none is none, with the columns still named.
+    assert run("query", "latest", "--csv", "--limit", "9" * 30).stdout.splitlines() == csv
+    assert run("query", "SELECT 1 AS a WHERE false", "--csv", "--limit", "1").stdout == "a\n"
+    refused = run("query", "--list", "--limit", "3")
+    assert refused.exit_code == 2 and "--list runs no query, so it takes no --limit" in (
+        refused.stderr
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

@@ -91,12 +91,17 @@ def resolve(sql_or_name: str) -> NamedQuery:
 
 
 def run(
-    store: Store, query: NamedQuery, params: dict[str, str], *, frame: bool = False
+    store: Store,
+    query: NamedQuery,
+    params: dict[str, str],
+    *,
+    frame: bool = False,
+    limit: int | None = None,
 ) -> Rows | pl.DataFrame:
-    """Run a query with bound parameters on `store` and return its rows, or with
-    `frame` a Polars frame that keeps DuckDB's column types (for CSV and parquet,
-    which Polars writes). A named query's slug parameters (see slug_kind) are bound
-    to the slug of the record they name."""
+    """Run a query with bound parameters on `store` and return its rows (the first
+    `limit` of them, if given), or with `frame` a Polars frame that keeps DuckDB's
+    column types (for CSV and parquet, which Polars writes). A named query's slug
+    parameters (see slug_kind) are bound to the slug of the record they name."""
     if query.name != "sql":
         # The named query declares its parameters: an unknown or missing one is the
         # command line's fault, as a malformed --param is. An unknown one first: it is
@@ -120,11 +125,11 @@ def run(
         _check_reads_only(store, query.sql)
         result = store.execute(query.sql, params or None)
         if not frame or result.description is None:
-            return Rows.of_result(result)
+            return Rows.of_result(result, limit)
         import polars as pl
 
         try:
-            table = result.fetch_arrow_table()
+            table = _arrow_table(result, limit)
             # An infinite date or one past year 9999 is a day Polars cannot write, or (a
             # TIMESTAMP_S's, overflowing as Polars turns it into milliseconds) another day.
             if _dates_in_range(table):
@@ -136,9 +141,26 @@ def run(
         except pl.exceptions.PolarsError:
             pass  # a type Polars cannot take from Arrow (an INTERVAL)
         # The rows instead, their types read from the values.
-        return Rows.of_result(store.execute(query.sql, params or None))
+        return Rows.of_result(store.execute(query.sql, params or None), limit)
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
+
+
+def _arrow_table(result: duckdb.DuckDBPyConnection, limit: int | None) -> pa.Table:
+    """The rows of a query that has just run, or its first `limit`: only the batches
+    that hold them are fetched, so a limit on a big result reads little of it."""
+    if limit is None:
+        return result.fetch_arrow_table()
+    import pyarrow as pa
+
+    reader = result.fetch_record_batch(min(limit, 1_000_000))
+    batches, taken = [], 0
+    for batch in reader:
+        batches.append(batch)
+        taken += batch.num_rows
+        if taken >= limit:
+            break
+    return pa.Table.from_batches(batches, schema=reader.schema).slice(0, limit)
 
 
 def _dates_in_range(table: pa.Table) -> bool:

@@ -55,15 +55,17 @@ class Rows:
         return cls(df.columns, [d.is_numeric() for d in df.dtypes], df.rows())
 
     @classmethod
-    def of_result(cls, result: duckdb.DuckDBPyConnection) -> Rows:
-        """The rows of a DuckDB query that has just run (none for a statement), its
-        repeated column names made unique as Polars makes them (a, a_1)."""
+    def of_result(cls, result: duckdb.DuckDBPyConnection, limit: int | None = None) -> Rows:
+        """The rows of a DuckDB query that has just run (none for a statement), or its
+        first `limit`, its repeated column names made unique as Polars makes them (a,
+        a_1)."""
         if result.description is None:
             return cls([], [], [])
         types = [str(d[1]) for d in result.description]
         numeric = [t in _NUMERIC_TYPES or t.startswith("DECIMAL") for t in types]
         names = _unique([d[0] for d in result.description])
-        return cls(names, numeric, result.fetchall())
+        rows = result.fetchall() if limit is None else result.fetchmany(limit)
+        return cls(names, numeric, rows)
 
     def dicts(self) -> Iterator[dict[str, Any]]:
         """Each row as a dict, dates as ISO text and NaN or infinities as null (JSON has

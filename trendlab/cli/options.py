@@ -656,6 +656,13 @@ def check_figure_path(path: str, option: str) -> None:
     check_output(path, option)
 
 
+def limit_option(help: str = "At most this many rows.", default: int | None = None) -> Callable:
+    """--limit N (see RowLimit), with `help` and `default` where a command has its own."""
+    return click.option(
+        "--limit", type=RowLimit(), default=default, show_default=default is not None, help=help
+    )
+
+
 as_of_option = click.option(
     "--as-of",
     metavar="WHEN",

@@ -9,12 +9,12 @@ import click
 
 from trendlab.cli.options import (
     ISO_DATE,
-    RowLimit,
     Settings,
     TrendlabCommand,
     as_of_option,
     get_kind,
     kind_argument,
+    limit_option,
     note,
     output_options,
 )
@@ -32,7 +32,7 @@ from trendlab.errors import TrendlabError
     type=ISO_DATE,
     help="Only records dated on or after this day (a result without a reported date: its model's release).",
 )
-@click.option("--limit", type=RowLimit(), help="At most this many rows.")
+@limit_option()
 @as_of_option
 @output_options()
 @click.pass_obj
@@ -108,6 +108,7 @@ def show(
     help="A bound parameter ($NAME in the SQL). Repeatable.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@limit_option("At most this many rows, the first the query returns.")
 @as_of_option
 @output_options()
 @click.pass_obj
@@ -116,6 +117,7 @@ def query(
     sql_or_name: str | None,
     params: tuple[str, ...],
     list_queries: bool,
+    limit: int | None,
     as_of: str | None,
     fmt: str,
     output: str | None,
@@ -131,6 +133,7 @@ def query(
     \b
     Example:
       trendlab query frontier --param benchmark=math
+      trendlab query latest --limit 10
       trendlab query "SELECT benchmark, count(*) FROM results GROUP BY 1" --csv
       trendlab query --list
     """
@@ -140,10 +143,9 @@ def query(
     if list_queries:
         # --list runs nothing: anything else given with it would be silently ignored.
         given = [n for n, v in (("SQL_OR_NAME", sql_or_name), ("--param", params)) if v]
-        if given or as_of is not None:
-            raise click.UsageError(
-                f"--list runs no query, so it takes no {(given or ['--as-of'])[0]}"
-            )
+        given += [n for n, v in (("--limit", limit), ("--as-of", as_of)) if v is not None]
+        if given:
+            raise click.UsageError(f"--list runs no query, so it takes no {given[0]}")
         rows = [
             (q.name, q.description, ", ".join(q.params)) for q in queries.named_queries().values()
         ]
@@ -162,18 +164,12 @@ def query(
         bound[name.strip()] = value
     named = queries.resolve(text)
     with settings.reader(as_of) as store:
-        table = queries.run(store, named, bound, frame=fmt in ("csv", "parquet"))
+        table = queries.run(store, named, bound, frame=fmt in ("csv", "parquet"), limit=limit)
     render(table, fmt, output)
 
 
 @click.command(cls=TrendlabCommand)
-@click.option(
-    "--limit",
-    type=RowLimit(),
-    default=20,
-    show_default=True,
-    help="How many changesets, newest first.",
-)
+@limit_option("How many changesets, newest first.", default=20)
 @output_options()
 @click.pass_obj
 def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
