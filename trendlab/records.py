@@ -647,17 +647,19 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
 
 
 def _recorded_later(store: Store, kind: Kind, text: str) -> str:
-    """Store.recorded_later for the record `text` names, a model by an alias too. An
-    alias recorded after --as-of resolves to no model in the state read, even one
-    recorded before it; it is resolved here as it is today, and its own recording is
-    when the name came to name the model."""
+    """Store.recorded_later for the record `text` names, a model by an alias too, and
+    an alias in any case, as named_keys finds one. An alias recorded after --as-of
+    resolves to no model in the state read, even one recorded before it; it is resolved
+    here as it is today, and its own recording is when the name came to name the model."""
     later = store.recorded_later(kind, _as_stored(store, kind, text))
-    if later or kind is not MODELS or store.as_of is None:
+    if later or kind not in (MODELS, ALIASES) or store.as_of is None:
         return later
     ever = store.aliases_ever()
-    model = Resolver.build((), ever).resolve([text])[text]
     name = text.strip().lower()
-    keys = [alias for alias, m in ever.items() if m == model and alias.lower() == name]
+    keys = [alias for alias in ever if alias.lower() == name]
+    if kind is MODELS:
+        model = Resolver.build((), ever).resolve([text])[text]
+        keys = [alias for alias in keys if ever[alias] == model]
     return store.recorded_later(ALIASES, *keys) if keys else ""
 
 
