@@ -742,6 +742,24 @@ def test_results_that_are_all_the_same_get_no_forecast(run: Run):
         )
 
 
+def test_results_above_the_floor_that_are_all_the_same_get_no_forecast(run: Run):
+    """With --all, three results of 50 beside one at chance (20 on a floor of 25) passed
+    the check above, which counted the one at chance as change: the S-curve, which fits
+    only the three, gave 50 [50, 50] every year, a certainty no data show. A line, which
+    fits the one at chance too, still has a trend and a spread to show."""
+    _new_benchmark(run, "flat", ("20", "50", "50", "50"), "--unit", "percent", "--floor", "25")
+    for family in ("auto", "logistic", "ensemble"):
+        result = run("forecast", "flat", "--all", "--family", family)
+        assert result.exit_code == 1 and result.stdout == "", result.stdout
+        assert result.stderr.splitlines()[-1] == (
+            "trendlab: error: flat: all 3 results above the floor (1 at or below it left "
+            "out) are 50, so there is no change to fit a trend to nor spread to give an "
+            "interval from"
+        )
+    line = json.loads(_ok(run("forecast", "flat", "--all", "--family", "linear", "--json")))
+    assert all(p["lower"] < p["upper"] for p in line["forecast"])
+
+
 def test_results_all_of_one_day_get_no_trend_and_say_so(run: Run):
     """With --all, results all reported on one day left every family's fit to say
     "cannot fit logistic: every point has the same x", naming neither the benchmark

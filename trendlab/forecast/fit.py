@@ -64,7 +64,7 @@ def forecast(
         raise TrendlabError(f"--level must be between 0 and 100 (exclusive), not {level * 100:g}")
     if family == "auto":
         family = default_family(series)
-    _check_some_change(series)
+    _check_some_change(series, family)
     if curve is None:
         x, v = points_for(series, family)
         _check_some_spread(series, x)
@@ -130,16 +130,26 @@ def _check_some_spread(series: Series, x: np.ndarray) -> None:
     )
 
 
-def _check_some_change(series: Series) -> None:
+def _check_some_change(series: Series, family: str) -> None:
     """Results that are all the same (possible with --all: a frontier's records always
     rise) show neither a trend nor a spread: every family fits a flat line through them
-    with no residual, and its interval is a point, a certainty no data show."""
-    scores = series.points.get_column("score")
-    if scores.n_unique() > 1:
+    with no residual, and its interval is a point, a certainty no data show. So do the
+    results an S-curve fits, those above the floor, when they are all the same: one
+    result at chance beside them changes nothing the curve sees."""
+    if series.frontier:
         return
+    fitted = series.fitted(family)
+    scores = fitted.get_column("score")
+    if scores.len() < MIN_ABOVE_FLOOR or scores.n_unique() > 1:
+        return  # too few above the floor is points_for's error
+    left_out = series.points.height - fitted.height
+    which = ""
+    if left_out:
+        side, other = ("above", "below") if series.scale.higher_is_better else ("below", "above")
+        which = f" {side} the floor ({left_out} at or {other} it left out)"
     raise TrendlabError(
-        f"{series.scale.slug}: all {len(scores)} results are {scores[0]:g}, so there is no "
-        "change to fit a trend to nor spread to give an interval from"
+        f"{series.scale.slug}: all {len(scores)} results{which} are {scores[0]:g}, so there "
+        "is no change to fit a trend to nor spread to give an interval from"
     )
 
 
