@@ -434,6 +434,28 @@ def test_cheapest_capable_follows_capability_and_price_cuts():
     ]
 
 
+def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
+    """A model's $1 price, replaced on 2023-03-01 by an input price alone (its blend
+    unknown), stayed the cheapest option for ever: the trend priced the model at $1
+    years after that price ended. From then on the cheapest known option is another's."""
+    scores, prices = _frames(
+        [("cheap", "2023-01-01", 90), ("dear", "2023-01-01", 90)],
+        [("cheap", "2023-01-01", 1.0), ("cheap", "2023-03-01", 0.5), ("dear", "2023-01-01", 5.0)],
+    )
+    prices = prices.with_columns(
+        pl.when(pl.col("effective_date") == date(2023, 3, 1))
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in ("output_usd_per_mtok", BLENDED)
+    )
+    series = cheapest_capable(scores, prices, 80)
+    assert series.select("date", "model", BLENDED).rows() == [
+        (date(2023, 1, 1), "cheap", 1.0),
+        (date(2023, 3, 1), "dear", 5.0),  # cheap's price that day is not known
+    ]
+
+
 def test_synthetic_decline_rate_is_recovered():
     rng = np.random.default_rng(7)
     start = date(2022, 1, 1)

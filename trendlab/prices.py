@@ -166,10 +166,13 @@ def cheapest_capable(
     best score, one row per change of the cheapest option.
     """
     capable = capable_models(scores, threshold, higher_is_better=higher_is_better)
+    # A price ends where the next one of its model and provider begins, even one whose
+    # blend is unknown (an input price alone): from then on the old price is not in
+    # effect, and the model's price that day is unknown, not the old one.
     spells = (
-        prices.filter(pl.col(BLENDED).is_not_null())
-        .sort("effective_date")
+        prices.sort("effective_date")
         .with_columns(pl.col("effective_date").shift(-1).over("model", "provider").alias("until"))
+        .filter(pl.col(BLENDED).is_not_null())
         .join(capable, on="model", how="inner")
         .with_columns(pl.max_horizontal("effective_date", "capable_from").alias("start"))
         .filter(pl.col("until").is_null() | (pl.col("start") < pl.col("until")))
@@ -186,7 +189,10 @@ def cheapest_capable(
                 "score": pl.Float64,
             }
         )
-    days = spells.select(pl.col("start").unique().alias("date"))
+    # The answer can change where a spell starts, and where one ends with no known
+    # price after it.
+    ends = pl.concat([spells.get_column("start"), spells.get_column("until")])
+    days = ends.drop_nulls().unique().to_frame("date")
     cheapest = (
         days.join(spells, how="cross")
         .filter(
