@@ -284,6 +284,29 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
     ) in result.stderr.splitlines()
 
 
+def test_too_few_points_says_which_results_no_date_placed(run: Run):
+    """Three results whose model has no release date and no reported date: the error
+    said "0 frontier points" and no more, and the note that they were left out never
+    came (the error ends the command first), so nothing pointed at the fix."""
+    _ok(run("add-model", "undated-lab", "-m", "no release date known"))
+    _ok(run("add-benchmark", "nodates", "--unit", "percent", "-m", "t"))
+    for i in range(3):
+        _ok(run("add-result", "undated-lab", "nodates", str(20 * (i + 1)),
+                "--source-url", f"https://example.org/nodates/{i}", "-m", "t"))  # fmt: skip
+    left_out = (
+        "; 3 results on nodates left out: no reported_date, and the model has no "
+        "release_date (set one with `trendlab edit`)\n"
+    )
+    for args, error in (
+        ((), "nodates has 0 frontier points; a trend needs at least 3"),
+        (("--by", "compute"), "only 0 model(s) with results on nodates have a known training "
+         "compute; --by compute needs at least 3"),
+    ):  # fmt: skip
+        result = run("forecast", "nodates", *args)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == f"trendlab: error: {error}{left_out}"
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [

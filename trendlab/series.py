@@ -308,6 +308,7 @@ def build_series(
             raise TrendlabError(
                 f"only {models} model(s) with results on {scale.slug} have a known "
                 f"{X_LABEL[by]}; --by {by} needs at least {MIN_POINTS}"
+                + _undated_clause(undated, scale.slug)
             )
         points = with_x
         x = pl.col(column).log10()
@@ -328,8 +329,15 @@ def build_series(
             + ("" if by == "date" else f" by {by}")
             + (f" with setting containing {setting!r}" if setting else "")
             + f"; a trend needs at least {MIN_POINTS}"
+            + _undated_clause(undated, scale.slug)
         )
     return series
+
+
+def _undated_clause(undated: int, slug: str) -> str:
+    """The end of an error for too few points, when results no date places were left
+    out: they may be what the trend lacks, and the note saying so never comes."""
+    return f"; {undated_note(undated, f'on {slug}')}" if undated else ""
 
 
 def _check_order(scale: Scale) -> None:
