@@ -596,6 +596,23 @@ def test_a_forecast_says_when_its_interval_ends_stop_at_the_largest_miss(run: Ru
     assert "placing its ends takes 100" in note
 
 
+def test_a_forecast_says_when_its_interval_says_more_than_its_probability_may(run: Run):
+    """At 95 % on 22 held-out forecasts a crossing's 95 % interval ended in 2029, so 97.5 %
+    of paths had crossed by then, yet its probability by 2030 read 0.957 (kept within
+    1/23 and 22/23), less than by 2029, with no word why. At 90 % 22 support the 0.95
+    an end implies, and nothing is said."""
+    result = run("forecast", "mmlu", "--threshold", "93", "--level", "95", "--until", "2030",
+                 "--json")  # fmt: skip
+    [crossing] = json.loads(result.stdout)["crossings"]
+    assert crossing["upper_date"] < "2030-12-31" and crossing["probability_by_until"] < 0.975
+    assert (
+        "the 95 % interval's ends say more than 22 held-out backtest forecasts support: a "
+        "crossing's probability is kept within 0.043 and 0.957, so one whose interval ends "
+        "before --until shows less than the 0.975 that end implies (0.975 takes 39 of them)"
+    ) in result.stderr.splitlines()
+    assert "interval's ends say more" not in run("forecast", "mmlu", "--level", "90").stderr
+
+
 def test_calibration_maps_raw_spread_to_held_out_residuals():
     rng = np.random.default_rng(0)
     residuals = rng.normal(0.5, 2.0, 400)  # too narrow and biased raw forecasts

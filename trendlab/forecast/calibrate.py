@@ -87,6 +87,15 @@ def residuals_needed(level: float) -> int:
     return math.floor(round(level / (1 - level), 9)) + 1
 
 
+def residuals_supporting(level: float) -> int:
+    """Held-out residuals that let a crossing's probability (kept within 1 / (n + 1)
+    and n / (n + 1), see supported) reach the share of paths past a level interval's
+    end, (1 + level) / 2: with fewer, a crossing whose interval ends before --until
+    shows a lower probability by then than that end says (and a higher one where the
+    interval's other end never reaches the threshold)."""
+    return math.ceil(round((1 + level) / (1 - level), 9))
+
+
 def supported(probability: float, residuals: int) -> float:
     """A probability read off paths calibrated on `residuals` held-out misses, kept
     within what they can support. Calibrated paths end at the largest and smallest
