@@ -1040,3 +1040,26 @@ def test_an_as_of_moment_of_today_is_not_called_today(run: Run):
     result = run(*args, "--as-of", seeded["changeset"])
     assert f"crosses 95 by 2026-05-25, before the --as-of day ({day}): " in result.stderr
     assert "today" not in result.stderr
+
+
+def test_a_past_crossing_of_one_setting_names_that_settings_latest_result(run: Run):
+    """With --setting, the note named the setting's latest result as the benchmark's
+    ("newb's latest result is 2023-01-15") while a result of another setting, from
+    2024, was in the database too."""
+    _ok(run("add-benchmark", "newb", "--unit", "percent", "-m", "t"))
+    for i, (score, setting, day) in enumerate(
+        [("20", "0-shot", "2021-01-15"), ("30", "0-shot", "2021-07-15"),
+         ("45", "0-shot", "2022-04-15"), ("60", "0-shot", "2023-01-15"),
+         ("70", "5-shot", "2024-01-15")]
+    ):  # fmt: skip
+        _ok(run("add-result", "gpt-4", "newb", score, "--setting", setting, "--date", day,
+                "--source-url", f"https://example.org/newb/{i}", "-m", "t"))  # fmt: skip
+    result = run("forecast", "newb", "--setting", "0-shot", "--threshold", "80")
+    assert result.exit_code == 0, result.stderr
+    assert re.search(
+        r"^the median forecast crosses 80 by \d{4}-\d\d-\d\d, before today \(\d{4}-\d\d-\d\d\): "
+        r'newb\'s latest result with a setting containing "0-shot" is 2023-01-15, so whether '
+        r"it has since is not in the database$",
+        result.stderr,
+        re.M,
+    ), result.stderr

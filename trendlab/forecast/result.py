@@ -359,10 +359,13 @@ class Forecast:
         if not dates:
             return None
         day = f"the --as-of day ({self.day})" if as_of else f"today ({self.day})"
+        # With --setting, the benchmark may hold later results of other settings.
+        setting = self.series.setting
+        which = f' with a setting containing "{setting}"' if setting else ""
         return (
             f"the median forecast crosses {dates}, before {day}: {self.series.scale.slug}'s "
-            f"latest result is {self.series.last_date}, so whether it has since is not in "
-            "the database"
+            f"latest result{which} is {self.series.last_date}, so whether it has since is "
+            "not in the database"
         )
 
     def crossing_text(self, crossing: Crossing) -> str:
