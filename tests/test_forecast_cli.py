@@ -765,6 +765,18 @@ def test_results_that_are_all_the_same_get_no_forecast(run: Run):
         )
 
 
+def test_a_lines_value_now_is_within_the_bounds_as_its_forecast_is(run: Run):
+    """GSM8K's straight line passes its ceiling of 100 before the latest result: its
+    `value_now` read 109.0013, a percent no result can score, beside a forecast held
+    at 100. It is the clipped line's value now, as the forecast is."""
+    for slug in ("gsm8k", "otis-mock-aime"):
+        doc = json.loads(_ok(run("forecast", slug, "--family", "linear", "--json")))
+        assert doc["parameters"]["value_now"] == 100.0
+        assert doc["parameters"]["slope"] > 0  # the line itself is unchanged
+    math_line = json.loads(_ok(run("forecast", "math", "--family", "linear", "--json")))
+    assert 0 < math_line["parameters"]["value_now"] < 100  # inside: as fitted
+
+
 def test_results_above_the_floor_that_are_all_the_same_get_no_forecast(run: Run):
     """With --all, three results of 50 beside one at chance (20 on a floor of 25) passed
     the check above, which counted the one at chance as change: the S-curve, which fits

@@ -52,7 +52,11 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         out.update(slope=b * per_unit, slope_lower=b_lo * per_unit, slope_upper=b_hi * per_unit)
         if per_unit < 0:
             out["slope_lower"], out["slope_upper"] = out["slope_upper"], out["slope_lower"]
-        out["value_now"] = float(scale.score(a))
+        # Clipped to the bounds, as the line's forecast is: GSM8K's line is at 109 at its
+        # latest result, a score no result can have.
+        lo, hi = scale.v_range
+        now = min(max(a, -math.inf if lo is None else lo), math.inf if hi is None else hi)
+        out["value_now"] = float(scale.score(now))
     elif curve.family == "exponential":
         # Growth of the score when higher is better; its decay when lower is (the
         # neglog space, where the slope is the rate the score shrinks at).
