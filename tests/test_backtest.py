@@ -599,18 +599,29 @@ def test_a_forecast_says_when_its_interval_ends_stop_at_the_largest_miss(run: Ru
 def test_a_forecast_says_when_its_interval_says_more_than_its_probability_may(run: Run):
     """At 95 % on 22 held-out forecasts a crossing's 95 % interval ended in 2029, so 97.5 %
     of paths had crossed by then, yet its probability by 2030 read 0.957 (kept within
-    1/23 and 22/23), less than by 2029, with no word why. At 90 % 22 support the 0.95
-    an end implies, and nothing is said."""
+    1/23 and 22/23), less than by 2029, with no word why; the other way, a threshold its
+    interval did not reach read 0.043, more than the 0.025 that implies. Nothing is said
+    where no crossing shows it: at 90 %, which 22 support, or with no such threshold."""
     result = run("forecast", "mmlu", "--threshold", "93", "--level", "95", "--until", "2030",
                  "--json")  # fmt: skip
     [crossing] = json.loads(result.stdout)["crossings"]
     assert crossing["upper_date"] < "2030-12-31" and crossing["probability_by_until"] < 0.975
     assert (
-        "the 95 % interval's ends say more than 22 held-out backtest forecasts support: a "
-        "crossing's probability is kept within 0.043 and 0.957, so one whose interval ends "
-        "before --until shows less than the 0.975 that end implies (0.975 takes 39 of them)"
+        "the chance of crossing 93 by 2030-12-31 reads 0.957, though its 95 % interval ends "
+        "before then (at least 0.975): 22 held-out backtest forecasts support no chance beyond "
+        "0.043 to 0.957 (0.975 takes 39)"
     ) in result.stderr.splitlines()
-    assert "interval's ends say more" not in run("forecast", "mmlu", "--level", "90").stderr
+    low = run("forecast", "frontiermath", "--threshold", "99.9", "--level", "95", "--until",
+              "2026-12-31", "--json")  # fmt: skip
+    [crossing] = json.loads(low.stdout)["crossings"]
+    assert crossing["lower_date"] is None and crossing["probability_by_until"] > 0.025
+    assert (
+        "the chance of crossing 99.9 by 2026-12-31 reads 0.043, though its 95 % interval does "
+        "not reach it by then (at most 0.025)"
+    ) in low.stderr
+    for args in (["--threshold", "93", "--level", "90"], ["--level", "95"]):
+        quiet = run("forecast", "mmlu", *args, "--until", "2030")
+        assert quiet.exit_code == 0 and "the chance of crossing" not in quiet.stderr
 
 
 def test_calibration_maps_raw_spread_to_held_out_residuals():

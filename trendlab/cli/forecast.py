@@ -153,9 +153,13 @@ def run_forecast_options(
     for message in notes:
         note(message)
     chosen = chosen_thresholds(result, request.thresholds)
-    unrecorded = result.unrecorded_note(result.crossings(chosen), as_of=request.as_of is not None)
-    if unrecorded:
-        note(unrecorded)
+    crossings = result.crossings(chosen)
+    for said in (
+        result.unrecorded_note(crossings, as_of=request.as_of is not None),
+        result.capped_note(crossings),
+    ):
+        if said:
+            note(said)
     return result, chosen
 
 

@@ -19,12 +19,7 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import FAMILIES, cache
 from trendlab.forecast import backtest as bt
 from trendlab.forecast.cache import Opener
-from trendlab.forecast.calibrate import (
-    Calibration,
-    EnsembleCalibration,
-    residuals_needed,
-    residuals_supporting,
-)
+from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, residuals_needed
 from trendlab.forecast.evaluate import (
     CHOICE_LEVEL,
     ENSEMBLE,
@@ -231,15 +226,6 @@ def prepare_forecasts(
                 f"only {calibration.fewest} held-out backtest forecasts and placing its "
                 f"ends takes {residuals_needed(level)} (with fewer they stop at the "
                 "largest held-out miss)"
-            )
-        elif calibration.fewest < residuals_supporting(level):
-            n, end = calibration.fewest, (1 + level) / 2
-            notes.append(
-                f"the {level * 100:g} % interval's ends say more than {n} held-out backtest "
-                f"forecasts support: a crossing's probability is kept within {1 / (n + 1):.3f} "
-                f"and {n / (n + 1):.3f}, so one whose interval ends before --until shows "
-                f"less than the {end:g} that end implies ({end:g} takes "
-                f"{residuals_supporting(level)} of them)"
             )
         payload = inputs.fits.get(chosen, {}).get(slug) if chosen in families_for(series) else None
         curve = cache.load_curve(payload) if payload else None

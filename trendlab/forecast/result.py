@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast.axis import Axis
-from trendlab.forecast.calibrate import quantile_levels, supported
+from trendlab.forecast.calibrate import quantile_levels, residuals_supporting, supported
 from trendlab.forecast.families import LOG_SPACES, Curve
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
 
@@ -366,6 +366,46 @@ class Forecast:
             f"the median forecast crosses {dates}, before {day}: {self.series.scale.slug}'s "
             f"latest result{which} is {self.series.last_date}, so whether it has since is "
             "not in the database"
+        )
+
+    def capped_note(self, crossings: list[Crossing]) -> str | None:
+        """A note for crossings whose probability by --until says less than their
+        interval: kept within 1 / (n + 1) and n / (n + 1) for n held-out forecasts
+        (calibrate.supported), it stops short of the (1 + level) / 2 that an interval
+        ending before --until implies (or above the (1 - level) / 2 of one whose near
+        end never reaches the threshold) when n is below residuals_supporting(level)."""
+        n = self.evidence
+        if n is None:
+            return None
+        high, low = (1 + self.level) / 2, (1 - self.level) / 2
+        # Only a probability at its cap: a band's interpolated end may put a share of
+        # paths a hair off the level's.
+        capped = [
+            c
+            for c in crossings
+            if c.status == "forecast"
+            and (
+                (c.upper is not None and c.probability == n / (n + 1) < high)
+                or (c.lower is None and c.probability == 1 / (n + 1) > low)
+            )
+        ]
+        if not capped:
+            return None
+        until = self.axis.text(self.axis.until)
+        level = f"{self.level * 100:g} %"
+        said = "; ".join(
+            f"{c.threshold:g} by {until} reads {c.probability:.3f}, though its {level} interval "
+            + (
+                f"ends before then (at least {high:g})"
+                if c.upper is not None
+                else f"does not reach it by then (at most {low:g})"
+            )
+            for c in capped
+        )
+        return (
+            f"the chance of crossing {said}: {n} held-out backtest forecasts support no chance "
+            f"beyond {1 / (n + 1):.3f} to {n / (n + 1):.3f} ({high:g} takes "
+            f"{residuals_supporting(self.level)})"
         )
 
     def crossing_text(self, crossing: Crossing) -> str:
