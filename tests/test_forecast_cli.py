@@ -318,6 +318,12 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run):
         (["mmlu", "--until", "20300101"], "--until: '20300101' is not a year or a date", 2),
         (["mmlu", "--until", "2030-W01-1"], "--until: '2030-W01-1' is not a year or a date", 2),
         (["mmlu", "--by", "compute", "--until", "lots"], "'lots' is not a positive number", 2),
+        # A year, what --until takes by date, read as FLOP without a word.
+        (
+            ["mmlu", "--by", "compute", "--until", "2030"],
+            "--until 2030 (2030 FLOP, not the year 2030) is not beyond the largest compute",
+            1,
+        ),
         (
             ["mmlu", "--as-of", "lately"],
             "--as-of: 'lately' is not a year, a date (YYYY-MM-DD), a timestamp",

@@ -109,8 +109,10 @@ def parse_until(text: str | None, series: Series) -> float:
         )
     x = math.log10(value)
     if x <= series.x_now:
+        # A year is what --until takes by date, the usual axis: say which unit this one is.
+        year = f" ({text} {unit}, not the year {text})" if re.fullmatch(r"\d{4}", text) else ""
         raise TrendlabError(
-            f"--until {text} is not beyond the largest {series.by} in the data "
+            f"--until {text}{year} is not beyond the largest {series.by} in the data "
             f"({10**series.x_now:.3g} {unit})"
         )
     if x > series.x_now + MAX_ORDERS:
