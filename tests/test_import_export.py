@@ -471,6 +471,33 @@ def test_stdin_and_formats(run: Run, tmp_path: Path):
     assert (scores["stdin"], scores["json"], scores["pq"]) == (62, 63, 64)
 
 
+def test_json_or_parquet_read_as_csv_names_the_format(run: Run, tmp_path: Path):
+    """stdin is read as CSV unless -f says otherwise: `export --jsonl | import -` was
+    "malformed CSV header", and Parquet "not valid UTF-8 (byte 0x..)", naming no fix."""
+    before = run("log", "--json").stdout
+    records = [{"model": "gpt-4", "benchmark": "mmlu", "score": 63, "setting": "j"}]
+    parquet = tmp_path / "x.parquet"
+    pl.DataFrame(records).write_parquet(parquet)
+    for data, fmt, what in (
+        (json.dumps(records), "json", "JSON"),
+        ("\ufeff" + json.dumps(records[0]) + "\n", "jsonl", "JSON Lines"),
+        (parquet.read_bytes(), "parquet", "Parquet"),
+    ):
+        result = run("import", "-", "--kind", "results", input=data)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            f"trendlab: error: stdin: the file looks like {what}, not CSV: "
+            f"pass -f/--input-format {fmt}\n"
+        ), result.stderr
+        misnamed = tmp_path / "results.csv"
+        misnamed.write_bytes(data if isinstance(data, bytes) else data.encode())
+        result = run("import", str(misnamed))
+        assert result.exit_code == 1 and f"{misnamed}: the file looks like {what}" in result.stderr
+        result = run("import", "-", "--kind", "results", "-f", fmt, "--dry-run", input=data)
+        assert result.exit_code == 0, result.stderr
+    assert run("log", "--json").stdout == before
+
+
 def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     path = _results_csv(tmp_path / "data.csv", ["gpt-4,mmlu,50,,,"])
     result = run("import", str(path))

@@ -97,6 +97,7 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
     if fmt == "parquet":
         return _read_parquet(data, source)
     if fmt == "csv":
+        _refuse_other_format(data, source)
         # A regular file is read again to explain an error rather than kept in memory
         # meanwhile; a pipe (stdin, <(...)) can be read only once, so it is kept.
         regular = path != "-" and Path(path).is_file()
@@ -106,6 +107,22 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
     if fmt == "json":
         return _read_json(text, source)
     return _read_jsonl(text, source)
+
+
+def _refuse_other_format(data: bytes, source: str) -> None:
+    """Refuse JSON or Parquet read as CSV (stdin is read as CSV unless told, and a file
+    may be misnamed): the CSV reader would report a malformed header or bytes that are
+    not UTF-8, naming no fix."""
+    if data.startswith(b"PAR1"):
+        found = "parquet"
+    else:
+        start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+        found = {b"[": "json", b"{": "jsonl"}.get(start, "")
+    if found:
+        what = {"parquet": "Parquet", "json": "JSON", "jsonl": "JSON Lines"}[found]
+        raise TrendlabError(
+            f"{source}: the file looks like {what}, not CSV: pass -f/--input-format {found}"
+        )
 
 
 def _decode(data: bytes, source: str) -> str:
