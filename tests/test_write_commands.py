@@ -806,10 +806,17 @@ def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
     before = run("log", "--json").stdout
     edit = run("edit", "benchmark", "metr-time-horizon", "--set", "unit=percent", "-m", "x")
     assert edit.exit_code == 1
-    assert "benchmark metr-time-horizon: 4 current result(s) would lie outside" in edit.stderr
+    assert "benchmark metr-time-horizon: 4 current results would lie outside" in edit.stderr
+    # A file's row names its line and field, as every import error does (it said only
+    # "benchmark metr-time-horizon: ..."), and which result to look at.
     path = tmp_path / "benchmarks.csv"
-    path.write_text("slug,unit\nmetr-time-horizon,percent\n")
-    assert run("import", str(path)).exit_code == 1
+    path.write_text("slug,unit\nmmlu,percent\nmetr-time-horizon,percent\n")
+    imported = run("import", str(path))
+    assert imported.exit_code == 1 and len(imported.stderr.splitlines()) == 1
+    assert imported.stderr.startswith(
+        f"trendlab: error: {path}:3: unit: 4 current results of metr-time-horizon would lie "
+        "outside the range of unit percent (r_"
+    ), imported.stderr
     assert run("log", "--json").stdout == before
     assert run("check").exit_code == 0
 

@@ -749,11 +749,12 @@ class Store:
         ).fetchall()
         return dict(rows)
 
-    def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int]]:
-        """(benchmark, unit, n) for these benchmarks' current results whose score lies
-        outside the benchmark's unit's range, as the check 04_scores_outside_unit sees."""
+    def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int, str, float]]:
+        """(benchmark, unit, n, first id, its score) for these benchmarks' current results
+        whose score lies outside the benchmark's unit's range, as the check
+        04_scores_outside_unit sees them."""
         return self.execute(
-            "SELECT b.slug, b.unit, count(*) FROM results r "
+            "SELECT b.slug, b.unit, count(*), min(r.id), arg_min(r.score, r.id) FROM results r "
             "JOIN benchmarks b ON b.slug = r.benchmark JOIN units u ON u.unit = b.unit "
             "WHERE b.slug IN (SELECT unnest($slugs::VARCHAR[])) "
             "AND (r.score < u.min_value OR r.score > u.max_value) "

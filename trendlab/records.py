@@ -223,6 +223,9 @@ class Changeset:
         # Per benchmark this changeset writes: its ceiling and how many current results
         # lay past it before the first write (see _check_benchmarks_changed).
         self._past_ceiling_before: dict[str, tuple[float, int] | None] = {}
+        # Per benchmark a file wrote: where it is (source, line_of, row), so that an error
+        # found only once the whole changeset is written still names its line.
+        self._benchmark_rows: dict[str, tuple[str, Callable[[int], str], int]] = {}
 
     def __enter__(self) -> Changeset:
         self.store.con.execute("BEGIN TRANSACTION")
@@ -349,6 +352,9 @@ class Changeset:
         fraction_like = self._fraction_like(kind, typed, line_of)
         if kind is BENCHMARKS and typed.height:
             self._note_past_ceiling_before(typed.get_column("slug").to_list())
+            if line_of is not None:
+                for row, slug in typed.select(ROW, "slug").iter_rows():
+                    self._benchmark_rows[slug] = (source, line_of, row)
         checked = merged_fields(kind)
         maybe_undated = self._maybe_undated(kind, typed)
         undating = self._undating(kind, typed)
@@ -513,10 +519,14 @@ class Changeset:
         changed = counts.keys.unique().to_list()
         outside = self.store.scores_outside_units(changed)
         if outside:
-            slug, unit, n = outside[0]
+            slug, unit, n, first, score = outside[0]
+            results = f"benchmark {slug}: {counted(n, 'current result')}"
+            if slug in self._benchmark_rows:
+                source, line_of, row = self._benchmark_rows[slug]
+                results = f"{source}:{line_of(row)}: unit: {counted(n, 'current result')} of {slug}"
             raise TrendlabError(
-                f"benchmark {slug}: {n} current result(s) would lie outside the range of "
-                f"unit {unit}; edit or retract them first, or keep the unit; nothing was written"
+                f"{results} would lie outside the range of unit {unit} ({first} scores "
+                f"{score}); edit or retract them first, or keep the unit; nothing was written"
             )
         counts.past_ceiling = [
             (slug, ceiling, n)
