@@ -531,6 +531,31 @@ def test_retract_hides_but_history_keeps(run: Run):
     assert history[2]["changes"].startswith("restored")
 
 
+@both_stores
+def test_writing_a_retracted_record_again_says_it_is_restored(run: Run, tmp_path: Path):
+    """Re-importing a source that still holds a retracted record undid the retraction
+    and said "1 added", as if the record were new; an add said "added" too."""
+    key = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/r"
+    ).stdout.strip()
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "model,benchmark,score,source_url\n"
+        "gpt-4,gsm8k,10,https://example.org/r\ngpt-4,gsm8k,11,https://example.org/s\n"
+    )
+    assert run("retract", "result", key, "-m", "contaminated").exit_code == 0
+    imported = run("import", str(path), "-m", "the paper again")
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stderr.startswith("results: 1 added, 1 restored (changeset "), imported.stderr
+    assert run("retract", "result", key, "-m", "contaminated").exit_code == 0
+    again = run("add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/r")
+    assert again.exit_code == 0 and again.stdout.strip() == key
+    assert again.stderr.startswith(f"restored (it was retracted) result {key} in changeset ")
+    assert run("retract", "alias", "gpt-4-0314", "-m", "x").exit_code == 0
+    alias = run("alias", "add", "gpt-4", "gpt-4-0314", "-m", "back")
+    assert alias.stderr.startswith("restored (it was retracted) alias gpt-4-0314 in changeset ")
+
+
 def test_retract_refuses_a_model_still_in_use(run: Run):
     result = run("retract", "model", "minerva-540b", "-m", "x")
     assert result.exit_code == 1

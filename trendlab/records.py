@@ -86,6 +86,9 @@ class Counts:
     """What one write did to one kind."""
 
     inserted: int = 0
+    # Retracted records written again: told apart from new ones, since writing one
+    # undoes a retraction someone made for a reason.
+    restored: int = 0
     updated: int = 0
     retracted: int = 0
     unchanged: int = 0
@@ -107,7 +110,8 @@ class Counts:
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
-        self.inserted = self.updated = self.retracted = self.unchanged = self.kept = 0
+        self.inserted = self.restored = self.updated = self.retracted = 0
+        self.unchanged = self.kept = 0
         self.keys = self.keys.clear()
         self.undated.clear()
         self.fraction_like.clear()
@@ -118,6 +122,7 @@ class Counts:
             f"{n} {label}"
             for n, label in (
                 (self.inserted, "added"),
+                (self.restored, "restored"),
                 (self.updated, "updated"),
                 (self.retracted, "retracted"),
                 (self.unchanged, "unchanged"),
@@ -558,8 +563,10 @@ class Changeset:
             return
         self.store.append_diff(kind, self._changeset_id(), written)
         updates = int((statuses == "changed").sum())
+        restores = int((statuses == "retracted").sum())
         counts.updated += updates
-        counts.inserted += n_written - updates
+        counts.restored += restores
+        counts.inserted += n_written - updates - restores
 
     def _create_organizations(self, models: pl.Series) -> None:
         """Every organization a current model names is a current record: created the

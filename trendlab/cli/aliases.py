@@ -68,7 +68,8 @@ def add(
         )
     click.echo(counts.keys[0])
     if cs.id:
-        note(f"added alias {counts.keys[0]} in changeset {cs.id}")
+        done = "restored (it was retracted)" if counts.restored else "added"
+        note(f"{done} alias {counts.keys[0]} in changeset {cs.id}")
     else:
         note(f"alias {counts.keys[0]} already names this model; nothing written")
 

@@ -106,7 +106,8 @@ def _add(
     key = counts.keys[0]
     click.echo(key)
     if cs.id:
-        note(f"added {kind.singular} {key} in changeset {cs.id}")
+        done = "restored (it was retracted)" if counts.restored else "added"
+        note(f"{done} {kind.singular} {key} in changeset {cs.id}")
     else:
         note(f"{kind.singular} {key} already exists with these values; nothing written")
     note_written(counts, "--date")
