@@ -1415,6 +1415,28 @@ def test_the_check_of_key_text_covers_every_key_text_field():
                 assert f"'{field.name}', {field.name} FROM {kind.name}" in sql, field.name
 
 
+def test_a_new_database_in_no_directory_is_a_usage_error(db: Path, tmp_path: Path):
+    """`init` or `copy` into a folder that does not exist exited 1 with DuckDB's "IO
+    Error: Cannot open file ...", for a local lake its internals ('Failed to attach
+    DuckLake MetaData "__ducklake_metadata_trendlab" at path + ...'). The path given
+    is wrong, as an -o into no directory is: a usage error, and nothing is created."""
+    missing = tmp_path / "no-such-folder"
+    for location in (str(missing / "x.duckdb"), f"ducklake:{missing / 'x.ducklake'}"):
+        result = make_runner(location)("init", "--empty")
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create {location}: no such directory {missing} "
+            "(see 'cli --help')\n",
+        ), result.stderr
+        result = make_runner(db)("copy", str(db), location)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create {location}: no such directory {missing} "
+            "(see 'cli copy --help')\n",
+        ), result.stderr
+    assert not missing.exists()
+
+
 def test_a_folder_given_as_the_database_is_a_usage_error(db: Path, tmp_path: Path):
     """--db (or copy's SRC or DST) naming a folder exited 1 with DuckDB's 'IO Error:
     Could not read from file ...: Is a directory'. The path given is wrong whatever

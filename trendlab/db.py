@@ -183,6 +183,7 @@ class Store:
                     if named == "--db"
                     else f"{named} {location}: no such database"
                 )
+            lake.check_parent(Path(location), location, create=create)
             con = _connect_file(location, read_only=read_only, lock_timeout=lock_timeout)
             store = cls(con, location, read_only=read_only, named=named)
         try:

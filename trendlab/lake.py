@@ -67,6 +67,18 @@ _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string 
 _URI_PASSWORD_RE = re.compile(r"(postgres(?:ql)?://[^:@/\s]*:)[^@/]*@", re.IGNORECASE)
 
 
+def check_parent(file: Path, location: str, *, create: bool) -> None:
+    """Refuse to create a store's file (a DuckDB file, a local lake's catalog) in a
+    folder that does not exist: the path given is wrong whatever the store would hold,
+    a usage error, as an -o into no directory is (DuckDB's own error quotes library
+    internals)."""
+    if create and not file.exists() and not file.parent.is_dir():
+        raise TrendlabError(
+            f"cannot create {location}: no such directory {file.parent}",
+            exit_code=ExitCode.USAGE,
+        )
+
+
 def is_lake(location: str) -> bool:
     return location.startswith(PREFIX)
 
@@ -219,6 +231,8 @@ def _attach(
             if named == "--db"
             else f"{named} {lake.text}: no such team store"
         )
+    if lake.file is not None:
+        check_parent(lake.file, lake.text, create=create)
     given = _absolute(data_path) if data_path else None
     if given and not create and "://" not in given and not Path(given).is_dir():
         # The path given is wrong whatever the store holds, as an -o into a folder that
