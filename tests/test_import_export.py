@@ -498,6 +498,31 @@ def test_json_or_parquet_read_as_csv_names_the_format(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_results_added_for_want_of_a_key_column_are_counted(run: Run, tmp_path: Path):
+    """An export with its source_url column dropped, imported back, added a copy of
+    every result that had a source URL ("7 added"), saying nothing: the key differs
+    for want of the column. Now stderr counts them; what is written is unchanged."""
+    exported = tmp_path / "results.csv"
+    assert run("export", "results", "-o", str(exported)).exit_code == 0
+    frame = pl.read_csv(exported, infer_schema=False).filter(pl.col("benchmark") == "math")
+    with_url = frame.filter(pl.col("source_url").is_not_null()).height
+    no_url = tmp_path / "math.csv"
+    frame.drop("source_url").write_csv(no_url)
+    result = run("import", str(no_url), "--kind", "results", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[1].startswith(
+        f"{with_url} results added by a file with no source_url column share the model, "
+        "benchmark and setting of a stored result: if they are those results again"
+    ), result.stderr
+    # A file with every column adds nothing, and says nothing of the kind.
+    result = run("import", str(exported), "--kind", "results", "--dry-run")
+    assert result.exit_code == 0 and "no source_url column" not in result.stderr
+    # Nor does a new setting: no stored result has it.
+    frame.drop("source_url").with_columns(pl.lit("new-setting").alias("setting")).write_csv(no_url)
+    result = run("import", str(no_url), "--kind", "results", "--dry-run")
+    assert result.exit_code == 0 and "no source_url column" not in result.stderr, result.stderr
+
+
 def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     path = _results_csv(tmp_path / "data.csv", ["gpt-4,mmlu,50,,,"])
     result = run("import", str(path))

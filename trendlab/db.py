@@ -750,6 +750,16 @@ class Store:
         ).fetchall()
         return dict(rows)
 
+    def result_pairs(self, fields: list[str], benchmarks: list[str]) -> pl.DataFrame:
+        """The distinct `fields` (model, benchmark and perhaps setting) of the current
+        results on `benchmarks`."""
+        columns = ", ".join(fields)
+        return self.frame(
+            f"SELECT DISTINCT {columns} FROM results "
+            "WHERE benchmark IN (SELECT unnest($benchmarks::VARCHAR[]))",
+            {"benchmarks": benchmarks},
+        )
+
     def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int, str, float]]:
         """(benchmark, unit, n, first id, its score) for these benchmarks' current results
         whose score lies outside the benchmark's unit's range, as the check

@@ -107,6 +107,10 @@ class Counts:
     # Benchmarks this changeset changed so that what lies past their ceiling changed
     # (see Changeset._check_benchmarks_changed): (slug, ceiling, how many results now).
     past_ceiling: list[tuple[str, float, int]] = field(default_factory=list)
+    # Results a file added with no column for a key field (setting, source_url) while
+    # a stored result has their model and benchmark (and setting): perhaps the same
+    # results again, under another key for want of that column. (fields, how many)
+    twins: tuple[list[str], int] = ([], 0)
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
@@ -116,6 +120,7 @@ class Counts:
         self.undated.clear()
         self.fraction_like.clear()
         self.past_ceiling.clear()
+        self.twins = ([], 0)
 
     def describe(self, kind: Kind) -> str:
         parts = [
@@ -364,6 +369,16 @@ class Changeset:
         maybe_undated = self._maybe_undated(kind, typed)
         undating = self._undating(kind, typed)
         named: list[pl.Series] = []
+        # A file without a key field's column gives every row the empty value: a row
+        # added then may be a stored result under another key (see Counts.twins).
+        keyless = [f for f in RESULTS.key_fields if f not in typed.columns]
+        pairs = None
+        if kind is RESULTS and keyless and line_of is not None and typed.height:
+            # Read before the write: the rows it adds must not count as stored. A twin
+            # agrees on every key field the file gives.
+            on = [f for f in RESULTS.key_fields if f in typed.columns]
+            pairs = self.store.result_pairs(on, typed.get_column("benchmark").unique().to_list())
+        added: list[pl.Series] = []
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
@@ -379,6 +394,8 @@ class Changeset:
                 counts.fraction_like += [text for row, text in fraction_like if row in rows]
             if maybe_undated:
                 named.append(diff.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
+            if pairs is not None:
+                added.append(diff.filter(pl.col("status") == "new").get_column(ROW))
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
         if named:
@@ -387,6 +404,10 @@ class Changeset:
         if undating:
             for model, n in self.store.undated_results("model", undating).items():
                 counts.undated[model] = counts.undated.get(model, 0) + n
+        if pairs is not None and added:
+            new = typed.join(pl.concat(added).to_frame(), on=ROW, how="semi")
+            twins = new.join(pairs, on=pairs.columns, how="semi", nulls_equal=True).height
+            counts.twins = (keyless, counts.twins[1] + twins)
         if kind is MODELS and typed.height:
             # Also when no organization is written: a model restored by this write may
             # name an organization retracted since.

@@ -472,6 +472,8 @@ def note_written(counts: Counts, given: str, shown: int = 5) -> None:
         _note_fraction_like(counts.fraction_like, shown)
     if counts.past_ceiling:
         _note_past_ceiling(counts.past_ceiling)
+    if counts.twins[1]:
+        _note_twins(*counts.twins)
 
 
 def _note_undated(undated: dict[str, int], given: str, shown: int) -> None:
@@ -508,6 +510,23 @@ def _note_fraction_like(found: list[str], shown: int) -> None:
     note(
         f"{counted(n, 'result')} {score} at most 1, below the benchmark's floor (chance "
         f"level): {examples}; percent scores are 0-100, so if {it}, multiply by 100"
+    )
+
+
+def _note_twins(fields: list[str], n: int) -> None:
+    """One line for the results a file added, with no column for `fields` (part of a
+    result's key), that share their model and benchmark with a stored result."""
+    from trendlab.text import counted
+
+    columns = " and ".join(fields)
+    given = [f for f in ("model", "benchmark", "setting", "source_url") if f not in fields]
+    match = f"{', '.join(given[:-1])} and {given[-1]}"
+    share, them = ("shares", "it is that result") if n == 1 else ("share", "they are those results")
+    note(
+        f"{counted(n, 'result')} added by a file with no {columns} column {share} the "
+        f"{match} of a stored result: if {them} again, under another key for want of "
+        f"{columns}, import the file with that column (`trendlab export results` writes "
+        "every column) and retract the copies written (`trendlab diff --since` lists them)"
     )
 
 
