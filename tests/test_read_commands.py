@@ -1487,6 +1487,18 @@ def test_show_as_of_before_a_record_was_recorded_says_when_it_was(run: Run):
     assert never.stderr == f"trendlab: error: no current benchmark 'nope'{meaning}\n"
 
 
+def test_a_changeset_id_in_capitals_is_that_changeset(run: Run):
+    """An id copied in capitals (from a spreadsheet, say) was refused as "not a year, a
+    date (YYYY-MM-DD), a timestamp or a changeset id"; ids are hex, in either case."""
+    (seeded,) = json.loads(run("log", "--json").stdout)
+    lower = run("list", "benchmarks", "--as-of", seeded["changeset"][:10], "--json")
+    upper = run("list", "benchmarks", "--as-of", seeded["changeset"][:10].upper(), "--json")
+    assert upper.exit_code == 0, upper.stderr
+    assert upper.stdout == lower.stdout and len(json.loads(upper.stdout)) == 25
+    since = run("diff", "--since", seeded["changeset"].upper(), "--json")
+    assert since.exit_code == 0, since.stderr
+
+
 def test_as_of_before_an_alias_was_recorded_says_when_it_was(run: Run):
     """A model named by an alias recorded after --as-of got no date, where its slug got
     one: the alias resolved only through the aliases of the state read. It resolves as

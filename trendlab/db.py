@@ -411,10 +411,10 @@ class Store:
         return row[0] if row else None
 
     def resolve_changeset(self, text: str) -> tuple[str, datetime]:
-        """A changeset id or unique prefix -> (id, recorded_at)."""
+        """A changeset id or unique prefix, in either case -> (id, recorded_at)."""
         rows = self.execute(
             "SELECT id, recorded_at FROM changesets WHERE starts_with(id, ?) ORDER BY id",
-            [text],
+            [text.lower()],  # ids are lower-case hex; one copied from elsewhere may not be
         ).fetchall()
         if not rows:
             raise TrendlabError(f"no changeset {text!r}; see `trendlab log`")
@@ -449,7 +449,7 @@ class Store:
                 raise ValueError(text)
             stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            if _CHANGESET_ID_RE.match(text):
+            if _CHANGESET_ID_RE.match(text.lower()):
                 return self.resolve_changeset(text)[1]
             raise TrendlabError(
                 f"{option}: {text!r} is not a year, a date (YYYY-MM-DD), a timestamp or a "
