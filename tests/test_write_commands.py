@@ -664,6 +664,29 @@ def test_records_are_named_as_listings_show_them(run: Run):
 
 
 @both_stores
+def test_an_organization_a_model_creates_is_named(run: Run):
+    """add-model and edit said only "added model x" / "updated model x" while the
+    changeset also created an organization (log: "+1 organizations"), a record of its
+    own; one the database had is not mentioned."""
+    added = run("add-model", "acme-1", "--organization", "Acme Labs", "-m", "a")
+    assert added.exit_code == 0, added.stderr
+    assert "added organization acme-labs, which the model names, in the same changeset" in (
+        added.stderr.splitlines()
+    )
+    edited = run("edit", "model", "acme-1", "--set", "organization=Other Labs", "-m", "b")
+    assert "added organization other-labs, which the model names" in edited.stderr
+    for again in (
+        run("edit", "model", "acme-1", "--set", "organization=Acme Labs", "-m", "c"),
+        run("add-model", "acme-2", "--organization", "OpenAI", "-m", "d"),
+    ):
+        assert again.exit_code == 0 and "organization" not in again.stderr
+    assert run("retract", "model", "acme-2", "-m", "e").exit_code == 0
+    assert run("retract", "model", "acme-1", "-m", "e").exit_code == 0
+    assert run("retract", "organization", "acme-labs", "-m", "gone").exit_code == 0
+    back = run("add-model", "acme-3", "--organization", "Acme Labs", "-m", "f")
+    assert "restored organization acme-labs, which the model names" in back.stderr
+
+
 def test_a_model_naming_a_retracted_organization_restores_it(run: Run):
     assert run("add-model", "acme-1", "--organization", "Acme Labs", "-m", "a").exit_code == 0
     assert run("retract", "model", "acme-1", "-m", "gone").exit_code == 0

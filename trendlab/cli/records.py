@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from trendlab.cli.options import (
     note_written,
 )
 from trendlab.errors import TrendlabError
+
+if TYPE_CHECKING:
+    from trendlab.records import Changeset
 
 # -- creating and migrating ----------------------------------------------------------------
 
@@ -110,7 +113,20 @@ def _add(
         note(f"{done} {kind.singular} {key} in changeset {cs.id}")
     else:
         note(f"{kind.singular} {key} already exists with these values; nothing written")
+    _note_organizations(cs)
     note_written(counts, "--date")
+
+
+def _note_organizations(cs: Changeset) -> None:
+    """The organization a model's write created (or restored), which the line about the
+    model does not name though it is a record of its own, in the same changeset."""
+    made = cs.counts.get("organizations")
+    if made is None or not (made.inserted or made.restored):
+        return
+    done = "restored" if made.restored else "added"
+    note(
+        f"{done} organization {', '.join(made.keys)}, which the model names, in the same changeset"
+    )
 
 
 @click.command("add-model", cls=TrendlabCommand)
@@ -303,6 +319,7 @@ def edit(
         resolved = cs.edit(kind_, key, changes, given=given)
     click.echo(resolved)
     note(f"updated {kind_.singular} {resolved} in changeset {cs.id}")
+    _note_organizations(cs)
     written = cs.counts.get(kind_.name)
     if written is not None:
         note_written(written, "reported_date")
