@@ -666,6 +666,63 @@ def test_residual_quantiles_are_interpolated_between_horizons_and_held_past_them
     assert cal.quantiles(p, 24) == pytest.approx(twelve)
 
 
+def test_the_evidence_a_calibration_claims_is_its_least_evidenced_horizon_and_member():
+    """`fewest` (which keeps a crossing's probability from 0 and 1, and says when an
+    interval's ends may be too narrow) is the horizon with the fewest held-out misses,
+    and the ensemble title's count its least-calibrated member's: never the best one."""
+    from trendlab.forecast.calibrate import EnsembleCalibration
+
+    def calibration(at_six: int, at_twelve: int) -> Calibration:
+        rows = pl.DataFrame(
+            {
+                "horizon": [6] * at_six + [12] * at_twelve,
+                "e_act": np.r_[np.linspace(-1, 1, at_six), np.linspace(-1, 1, at_twelve)],
+                "e_med": 0.0,
+                "e_scale": 1.0,
+            }
+        )
+        found = Calibration.from_rows(rows, "logit")
+        assert found is not None
+        return found
+
+    uneven = calibration(12, 30)
+    assert uneven.fewest == 12 and uneven.n == 42
+    both = EnsembleCalibration({"logistic": uneven, "gompertz": calibration(20, 20)})
+    assert both.fewest == 12
+    assert both.describe() == "each family calibrated on 40 held-out backtest forecasts"
+
+
+def test_a_calibration_leaves_out_a_backtest_row_with_no_finite_forecast():
+    """A row whose forecast or truth is not a finite number is no residual: it would
+    make every quantile NaN, and every calibrated interval with it."""
+    n = 12
+    rows = pl.DataFrame(
+        {
+            "horizon": [12] * (n + 2),
+            "e_act": [*np.linspace(-1, 1, n), 0.5, float("nan")],
+            "e_med": [*[0.0] * n, float("nan"), 0.0],
+            "e_scale": 1.0,
+        }
+    )
+    calibration = Calibration.from_rows(rows, "logit")
+    assert calibration is not None and calibration.n == n
+    assert all(np.isfinite(calibration.interval(0.0, 1.0, 12, 0.8)))
+
+
+def test_only_a_metric_whose_0_is_none_of_it_is_calibrated_as_a_log():
+    """An Elo rating's 0 is a convention: it changes by steps, so its misses are
+    calibrated as themselves, in the pool of such metrics, never with METR's minutes."""
+    from tests.synthetic import scale
+    from trendlab.forecast.calibrate import space_for
+
+    positive = np.array([1000.0, 1100.0, 1250.0])
+    elo = scale("arena", floor=None, ceiling=None, unit="elo")
+    minutes = scale("horizon", floor=None, ceiling=None, unit="minutes")
+    assert space_for(elo, positive) == "identity"
+    assert space_for(minutes, positive) == "log"
+    assert space_for(scale(), positive / 20) == "logit"
+
+
 def test_a_decaying_metric_and_a_growing_one_calibrate_each_other():
     from tests.synthetic import scale
     from trendlab.forecast.evaluate import Backtest, calibrations
