@@ -746,6 +746,24 @@ def test_a_decaying_metric_and_a_growing_one_calibrate_each_other():
     assert calibrations(found, "identity") == {}
 
 
+def test_a_backtest_is_calibrated_on_the_other_benchmarks_only(panel: Path):
+    """A scorecard is an honest out-of-sample test only if a benchmark's intervals are
+    calibrated on the others' misses (leave one benchmark out), never on its own."""
+    from trendlab.cli.options import Settings
+    from trendlab.forecast.evaluate import calibrated, calibrations
+    from trendlab.forecast.scoring import DEFAULT_PLAN, backtests, score
+
+    settings = Settings(db=str(panel), lock_timeout=0, author="t", debug=False)
+    found = backtests(settings, {}, everything=DEFAULT_PLAN)
+    (scored,) = score(found, ["noisy1"], 0.8, ("logistic",))
+    others = calibrations(found, "logit", exclude="noisy1")
+    every = calibrations(found, "logit")
+    assert scored.calibrated_how == next(iter(others.values())).describe()
+    assert scored.calibrated_how != next(iter(every.values())).describe()
+    expected = calibrated(found["noisy1"], others, 0.8).filter(family="logistic")
+    assert scored.rows.filter(family="logistic").equals(expected)
+
+
 def test_auto_never_chooses_a_straight_line_toward_a_ceiling(run: Run):
     """A line runs into the ceiling and its interval shrinks to a point: FrontierMath's
     backtests favour one, and auto takes a saturating family instead."""
