@@ -456,6 +456,24 @@ def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
     ]
 
 
+def test_lower_is_better_the_best_score_is_the_lowest():
+    """On an error rate the best result is the lowest: a capable model's score, and the
+    one an error names when no priced model reaches the threshold."""
+    from trendlab.prices import capable_models
+
+    scores, prices = _frames(
+        [("a", "2023-01-01", 8.0), ("a", "2023-06-01", 5.0), ("b", "2023-02-01", 30.0)],
+        [("a", "2022-12-01", 10), ("b", "2022-12-01", 2)],
+    )
+    capable = capable_models(scores, 10, higher_is_better=False)
+    assert capable.select("model", "capable_from", "score").rows() == [("a", date(2023, 1, 1), 5.0)]
+    error_rate = {"slug": "err", "unit": "percent", "higher_is_better": False}
+    blended = BlendedPrices(prices, Blend())
+    with pytest.raises(TrendlabError) as raised:
+        price_trend(error_rate, scores, blended, 4.0, on=date(2024, 1, 1))
+    assert "the best dated priced result is 5 by a" in str(raised.value)
+
+
 def test_synthetic_decline_rate_is_recovered():
     rng = np.random.default_rng(7)
     start = date(2022, 1, 1)
