@@ -321,6 +321,9 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
     # A benchmark whose chance is 0 can hold a score under 1 (FrontierMath's first).
     small = run("add-result", "gpt-4", "frontiermath", "0.7", "--source-url", url, "-m", "t")
     assert small.exit_code == 0 and "fraction" not in small.stderr, small.stderr
+    # Nor is a score of 0 one: as a fraction or a percent it is nothing either way.
+    zero = run("add-result", "gpt-4", "mmlu", "0", "--source-url", f"{url}/0", "-m", "t")
+    assert zero.exit_code == 0 and "fraction" not in zero.stderr, zero.stderr
     csv = tmp_path / "results.csv"
     csv.write_text(
         "model,benchmark,score,source_url\n"
