@@ -634,3 +634,48 @@ def test_the_title_of_a_forecast_of_every_result_says_whose_interval_it_is():
     curves = result.curve.draws(result.axis.grid[:1], 2000, np.random.default_rng(0))
     trend = result.series.scale.score(result.curve.from_space(curves))
     assert upper[0] - lower[0] > 2 * (np.quantile(trend, 0.9) - np.quantile(trend, 0.1))
+
+
+def test_a_line_clipped_at_a_lone_bound_crosses_it_when_the_note_says():
+    """With one bound the clip is exact: a path at the bound has crossed a threshold at
+    it, in the month the note says the median reaches it (minutes falling to 0)."""
+    rng = np.random.default_rng(5)
+    scores = np.clip(60 - 9 * (XS - XS[0]) + rng.normal(0, 2, len(XS)), 0.5, None)
+    sc = scale(floor=None, ceiling=0.0, higher_is_better=False, unit="minutes")
+    result = forecast(series_of(scores, sc=sc), family="linear", until="2035")
+    at = result.crossing(0.0)
+    assert at.status == "forecast" and at.median is not None and at.probability > 0.5
+    note = result.bound_note()
+    assert note is not None and f"reaches 0 by {result.axis.text(at.median)}" in note, note
+
+
+def test_a_crossing_on_the_day_read_is_not_before_it():
+    """The note on a median crossing forecast before today is for dates before the day
+    read (today or --as-of): one on that very day is not in the past."""
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    result = forecast(series, family="logistic", until="2026")
+    crossing = result.crossing(90.0)
+    assert crossing.status == "forecast" and crossing.median is not None
+    when = result.axis.label(crossing.median)
+
+    def note(day: date) -> str | None:
+        read = forecast(series, family="logistic", until="2026", day=day)
+        return read.unrecorded_note([read.crossing(90.0)])
+
+    assert note(when) is None
+    told = note(when + timedelta(days=1))
+    assert told is not None and f"crosses 90 by {when}, before the --as-of day" in told, told
+
+
+def test_a_typical_result_s_trend_is_reached_where_it_comes_up_to_the_threshold():
+    """Reached on the first day the fitted trend is at the threshold, not the step before."""
+    rng = np.random.default_rng(5)
+    xs = np.sort(rng.uniform(2019, 2025, 40))
+    scores = 10 + 10 * (xs - 2019) + rng.normal(0, 2, xs.size)
+    result = forecast(series_of(scores, xs=xs, all_points=True), family="linear", until="2028")
+    past = result.crossing(30.0)
+    assert past.status == "reached" and past.median is not None
+    target = float(result.series.scale.value(30.0))
+    trend = result.curve.mean(np.array([past.median - 0.01, past.median]))
+    assert trend[0] < target <= trend[1]
