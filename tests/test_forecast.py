@@ -263,6 +263,8 @@ def test_a_ceiling_alone_bounds_the_forecast_and_its_crossings():
     assert median.min() == pytest.approx(0.0)  # the line would be far below zero by 2035
     assert result.crossing(-5.0).status == "never"
     assert result.crossing(0.1).status in ("forecast", "reached")
+    # Past the ceiling, which lies below the scores: not at it.
+    assert result.crossing_text(result.crossing(-5.0)) == "past the best achievable, never reached"
 
 
 def test_a_line_already_within_the_allowance_of_the_ceiling_has_reached_it():
@@ -679,3 +681,14 @@ def test_a_typical_result_s_trend_is_reached_where_it_comes_up_to_the_threshold(
     target = float(result.series.scale.value(30.0))
     trend = result.curve.mean(np.array([past.median - 0.01, past.median]))
     assert trend[0] < target <= trend[1]
+
+
+def test_a_document_keeps_six_significant_digits_of_a_number_below_a_hundredth():
+    """Four decimals would make 0.00123456 (a price midpoint, a slow growth rate) 0.0012."""
+    from trendlab.forecast.result import _plain
+
+    assert _plain({"a": 0.00123456, "b": 0.0123456, "c": 1234.56789}) == {
+        "a": 0.00123456,
+        "b": 0.0123,
+        "c": 1234.5679,
+    }
