@@ -172,6 +172,9 @@ def test_clearing_a_release_date_notes_the_results_it_leaves_undated(run: Run, t
     imported = run("import", str(path))
     assert imported.exit_code == 0, imported.stderr
     assert imported.stderr.splitlines()[1].startswith("2 results have no date (no reported_date")
+    # The same file again clears nothing: the model was undated already.
+    again = run("import", str(path))
+    assert again.exit_code == 0 and len(again.stderr.splitlines()) == 1, again.stderr
 
 
 def test_an_undated_result_is_left_out_by_compute_too(run: Run):
