@@ -663,7 +663,7 @@ def test_a_crossing_on_the_day_read_is_not_before_it():
 
     def note(day: date) -> str | None:
         read = forecast(series, family="logistic", until="2026", day=day)
-        return read.unrecorded_note([read.crossing(90.0)])
+        return read.unrecorded_note([read.crossing(90.0)], as_of=True)
 
     assert note(when) is None
     told = note(when + timedelta(days=1))
