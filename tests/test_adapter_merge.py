@@ -685,3 +685,70 @@ def test_a_benchmark_whose_rows_another_file_holds_is_not_created_empty(
     assert "1 the same Epoch AI record as another file holds, whose copy is kept" in result.stderr
     assert [b["slug"] for b in _rows(run_empty, "list", "benchmarks")] == ["gsm8k"]
     assert [r["benchmark"] for r in _rows(run_empty, "list", "results")] == ["gsm8k"]
+
+
+def test_a_corrected_record_stays_under_its_key_and_its_twin_is_added(
+    run_empty: Run, tmp_path: Path
+):
+    # Two Epoch records of one result with one score: the second is skipped as a repeat.
+    # When the source corrects the first, the two differ; the stored record takes the
+    # correction under its key and the other is added under its record id.
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    original = EPOCH / "external_benchmark_bbh.csv"
+    assert run_empty("import", "--from", "epoch", str(original)).exit_code == 0
+    lines = original.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[2].startswith("rec6aaTYSwDqfD2sO,") and ",45.0%," in lines[2]
+    assert lines[59].startswith("reckyn9rrrmjmrV6z,") and ",45.0%," in lines[59]
+    lines[2] = lines[2].replace(",45.0%,", ",46.0%,")
+    corrected = tmp_path / "external_benchmark_bbh.csv"
+    corrected.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_empty("import", "--from", "epoch", str(corrected))
+    assert result.exit_code == 0, result.stderr
+    assert "under another key" not in result.stderr
+    assert "results: 1 added, 1 updated," in result.stderr.splitlines()[-1]
+    rows = _rows(run_empty, "list", "results", "--benchmark", "bbh", "--model", "qwen-7b")
+    assert sorted((r["setting"], r["score"], r["notes"]) for r in rows) == [
+        ("3-shot", 46.0, "Epoch AI record rec6aaTYSwDqfD2sO"),
+        ("3-shot; Epoch record reckyn9rrrmjmrV6z", 45.0, "Epoch AI record reckyn9rrrmjmrV6z"),
+    ]
+    again = run_empty("import", "--from", "epoch", str(corrected))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[-1].endswith("unchanged; nothing to write")
+
+
+def test_a_plain_key_another_row_of_the_file_gives_is_not_taken_back():
+    import polars as pl
+
+    from trendlab.adapters.epoch import RECORD_NOTE
+    from trendlab.adapters.merge import PLAIN_SETTING, plain_key_kept
+    from trendlab.kinds import RESULTS
+
+    url = "https://arxiv.org/pdf/a"
+    stored = pl.DataFrame(
+        {
+            "model": ["qwen-7b", "qwen-7b"],
+            "benchmark": ["bbh", "mmlu"],
+            "setting": ["3-shot", "5-shot"],
+            "source_url": [url, url],
+            "notes": ["Epoch AI record rec1", "Epoch AI record rec3"],
+        }
+    )
+    frame = pl.DataFrame(
+        {
+            "__row": pl.Series([0, 1, 2], dtype=pl.UInt32),
+            "model": ["qwen-7b"] * 3,
+            "benchmark": ["bbh", "bbh", "mmlu"],
+            "setting": ["3-shot; Epoch record rec1", "3-shot", "5-shot; Epoch record rec3"],
+            "source_url": [url] * 3,
+            "__record": ["rec1", None, "rec3"],
+            PLAIN_SETTING: ["3-shot", None, "5-shot"],
+        }
+    )
+    kept = plain_key_kept(RESULTS, frame, stored, RECORD_NOTE)
+    # rec1's plain key is the second row's (a row with no record id), so rec1 keeps its
+    # record id; rec3's is free, so it goes back under the key it is stored under.
+    assert kept.get_column("setting").to_list() == [
+        "3-shot; Epoch record rec1",
+        "3-shot",
+        "5-shot",
+    ]

@@ -15,6 +15,7 @@ from trendlab.adapters.merge import (
     absent,
     held_elsewhere,
     merge,
+    plain_key_kept,
     stored_text,
     undated,
 )
@@ -175,6 +176,7 @@ def _merge(
     if part.kind is PRICES:
         frame = leave_out(_undated_prices_that_differ(frame, stored), UNDATED_PRICE)
     if part.record_note:
+        frame = plain_key_kept(part.kind, frame, stored, part.record_note)
         frame = leave_out(held_elsewhere(part.kind, frame, stored, part.record_note), ELSEWHERE)
     if part.kind is RESULTS:
         dated = [m for m, released in cs.refs.models.items() if released is not None]

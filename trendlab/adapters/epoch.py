@@ -50,6 +50,7 @@ from trendlab.adapters.common import (
     with_rows,
     written_ulp,
 )
+from trendlab.adapters.merge import PLAIN_SETTING
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
@@ -360,7 +361,7 @@ def _results(
         publication.skipped.append(
             Skip(loaded.source, loaded.line_of(row[ROW]), row.get("__label"), row["__why"])
         )
-    carried = (ROW, "__record", "__ulp_score")  # read by the merge
+    carried = (ROW, "__record", "__ulp_score", PLAIN_SETTING)  # read by the merge
     kept = kept.drop([c for c in kept.columns if c.startswith("__") and c not in carried])
     publication.parts.append(_benchmarks(kept, loaded))
     publication.parts.append(
@@ -384,7 +385,9 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     A repeat with the same score is the same record published twice: it is skipped.
     Rows with the same key and different scores are distinct records the columns do
     not tell apart (a chat and a base model mapped to one version, two runs of one
-    agent): each keeps its Epoch record id in its setting, so none is lost or picked.
+    agent): each keeps its Epoch record id in its setting, so none is lost or picked,
+    and its setting without the id in PLAIN_SETTING, so the record the database already
+    holds under the plain key stays there (merge.plain_key_kept).
     """
     key = [pl.col("model").str.to_lowercase(), "benchmark", "setting", "source_url"]
     usable = pl.col("__why").is_null()
@@ -401,7 +404,8 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
         pl.when(clash)
         .then(join_parts(pl.col("setting"), pl.lit("Epoch record ") + pl.col("__record")))
         .otherwise(pl.col("setting"))
-        .alias("setting")
+        .alias("setting"),
+        pl.when(clash).then(pl.col("setting")).otherwise(None).alias(PLAIN_SETTING),
     )
 
 

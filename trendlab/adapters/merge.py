@@ -169,6 +169,9 @@ def merge(kind: Kind, frame: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.Dat
 
 UNDATED = "the model has no release date and the source states no date"
 ELSEWHERE = "the same source record is already in the database under another key"
+# A result's setting before an adapter added its source record id to tell apart rows
+# the file gives one key (epoch._duplicates); null where it added none.
+PLAIN_SETTING = "__plain_setting"
 
 
 def undated(frame: pl.DataFrame, dated: list[str]) -> pl.Expr:
@@ -177,6 +180,47 @@ def undated(frame: pl.DataFrame, dated: list[str]) -> pl.Expr:
     until the model is dated."""
     reported = _clean("reported_date") if "reported_date" in frame.columns else pl.lit(None)
     return reported.is_null() & ~pl.col("model").is_in(dated)
+
+
+def _held(kind: Kind, stored: pl.DataFrame, pattern: str) -> pl.DataFrame:
+    """The stored records naming a source record: __record and their key as __h_ columns."""
+    return (
+        stored.with_columns(pl.col("notes").str.extract(pattern, 1).alias("__record"))
+        .filter(pl.col("__record").is_not_null())
+        .unique("__record", keep="first")
+        .select("__record", *(pl.col(k).alias(f"__h_{k}") for k in kind.key_fields))
+    )
+
+
+def plain_key_kept(
+    kind: Kind, frame: pl.DataFrame, stored: pl.DataFrame, pattern: str
+) -> pl.DataFrame:
+    """`frame` with the plain setting (PLAIN_SETTING) given back to each row whose
+    source record the database holds under that plain key, when no other row of the
+    file takes the key.
+
+    A source that corrects one of two records it had published with the same key and
+    score makes them differ, and the adapter then tells them apart by record id; the
+    record the database holds stays under its key and takes the correction (the merge
+    rules judge it), while the other is added under its record id."""
+    if not {"__record", PLAIN_SETTING, "setting"} <= set(frame.columns) or stored.is_empty():
+        return frame
+    keys = list(kind.key_fields)
+    plain = [PLAIN_SETTING if k == "setting" else k for k in keys]
+    given = frame.select(_clean(k).alias(k) for k in keys).unique()
+    home = pl.all_horizontal(
+        _clean(p).eq_missing(pl.col(f"__h_{k}")) for p, k in zip(plain, keys, strict=True)
+    )
+    joined = frame.join(_held(kind, stored, pattern), on="__record", how="left")
+    back = joined.filter(pl.col(PLAIN_SETTING).is_not_null() & home).select(
+        ROW, *(_clean(p).alias(k) for p, k in zip(plain, keys, strict=True))
+    )
+    # A key another row of the file gives (one not told apart by record id) is taken.
+    back = back.join(given, on=keys, how="anti", nulls_equal=True).filter(pl.len().over(keys) == 1)
+    moved = pl.col(ROW).is_in(back.get_column(ROW).implode())
+    return frame.with_columns(
+        pl.when(moved).then(pl.col(PLAIN_SETTING)).otherwise(pl.col("setting")).alias("setting")
+    )
 
 
 def held_elsewhere(
@@ -189,12 +233,7 @@ def held_elsewhere(
         return pl.DataFrame(schema={ROW: pl.UInt32, "held": pl.String})
     # The label names the stored record: model/benchmark/setting (or the kind's key).
     keys = list(kind.key_fields)
-    held = (
-        stored.with_columns(pl.col("notes").str.extract(pattern, 1).alias("__record"))
-        .filter(pl.col("__record").is_not_null())
-        .unique("__record", keep="first")
-        .select("__record", *(pl.col(k).alias(f"__h_{k}") for k in keys))
-    )
+    held = _held(kind, stored, pattern)
     joined = frame.with_columns(_clean(k).alias(k) for k in keys).join(
         held, on="__record", how="inner"
     )
