@@ -26,18 +26,20 @@ SHIPPED = ROOT / "seeds" / FORECAST_CACHE
 
 
 def _differences(shipped: Any, fresh: Any, where: str = "") -> list[str]:
-    """Where two parsed JSON values differ; floats within a relative 1e-4 (absolute
+    """Where two parsed JSON values differ; floats within a relative 1e-3 (absolute
     1e-6 near zero).
 
     The file is rebuilt byte for byte on one machine, but a fit's floats differ in their
     last bits on another CPU or BLAS (summation order), the optimiser then stops at
     another point within its tolerance, and the paths' quantiles move with it: on a
     second machine, up to 1e-6 relative (a backtest's bound) and 2e-8 absolute (a
-    residual near zero), which is no staleness. A change of method or seeds moves them
-    by far more.
+    residual near zero); on a third (an AMD EPYC), up to 6e-4 relative, where a
+    four-parameter logistic through few points has a flat optimum (frontiermath-public's
+    midpoint and ceiling, 32.435 against 32.416), and 1.04e-4 in a lambada backtest's
+    spread. That is no staleness. A change of method or seeds moves them by far more.
     """
     if isinstance(shipped, float) and isinstance(fresh, float):
-        same = math.isclose(shipped, fresh, rel_tol=1e-4, abs_tol=1e-6)
+        same = math.isclose(shipped, fresh, rel_tol=1e-3, abs_tol=1e-6)
         return [] if same else [f"{where}: {shipped!r} != {fresh!r}"]
     if isinstance(shipped, dict) and isinstance(fresh, dict):
         if shipped.keys() != fresh.keys():
