@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import shlex
 from pathlib import Path
 
@@ -191,3 +192,47 @@ def test_version_and_module_entry_point(monkeypatch: pytest.MonkeyPatch):
 
     proc = subprocess.run([sys.executable, "-m", "trendlab", "-h"], capture_output=True, text=True)
     assert proc.returncode == 0 and "Usage: trendlab" in proc.stdout
+
+
+def _leaf_commands() -> dict[str, click.Command]:
+    """Every runnable command by its full name (`alias list`), groups opened."""
+    leaves: dict[str, click.Command] = {}
+    for name in _commands():
+        command = _command(name)
+        if isinstance(command, click.Group):
+            context = click.Context(command)
+            for sub in command.list_commands(context):
+                subcommand = command.get_command(context, sub)
+                assert subcommand is not None, f"{name} {sub} is listed but does not load"
+                leaves[f"{name} {sub}"] = subcommand
+        else:
+            leaves[name] = command
+    return leaves
+
+
+def _named(text: str) -> set[str]:
+    return set(re.findall(r"`([a-z][a-z -]*)`", text))
+
+
+def test_the_readme_lists_which_commands_take_as_of_and_parquet():
+    """The output options' list names exactly the commands that take `--as-of`, and
+    those that write no Parquet, as the commands define them."""
+    text = README.read_text(encoding="utf-8")
+    as_of = text.split("- `--as-of WHEN`", 1)[1].split("\n\n", 1)[0]
+    taking, lacking = as_of.split("; not on", 1)
+    parquet = text.split("- `--format parquet`", 1)[1].split("\n-", 1)[0]
+    commands = _leaf_commands()
+
+    def has(command: click.Command, option: str) -> bool:
+        return any(option in param.opts for param in command.params)
+
+    def formats(command: click.Command) -> list[str]:
+        for param in command.params:
+            if "--format" in param.opts and isinstance(param.type, click.Choice):
+                return list(param.type.choices)
+        return []
+
+    assert _named(taking) == {n for n, c in commands.items() if has(c, "--as-of")}
+    assert not _named(lacking) & {n for n, c in commands.items() if has(c, "--as-of")}
+    no_parquet = {n for n, c in commands.items() if formats(c) and "parquet" not in formats(c)}
+    assert _named(parquet) == no_parquet
