@@ -236,3 +236,18 @@ def test_the_readme_lists_which_commands_take_as_of_and_parquet():
     assert not _named(lacking) & {n for n, c in commands.items() if has(c, "--as-of")}
     no_parquet = {n for n, c in commands.items() if formats(c) and "parquet" not in formats(c)}
     assert _named(parquet) == no_parquet
+
+
+def test_the_quick_start_forecast_crosses_what_the_readme_says(db: Path):
+    """The quick start's forecast reports MATH's human baseline, 90, as reached in the
+    month the README names."""
+    text = README.read_text(encoding="utf-8").split("## A tour", 1)[0]
+    assert "human baseline, 90 (reached in September 2024)" in " ".join(text.split())
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "forecast", "math", "--until", "2030", "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    crossings = json.loads(result.stdout)["crossings"]
+    assert [(c["threshold"], c["status"], c["median_date"][:7]) for c in crossings] == [
+        (90.0, "reached", "2024-09")
+    ]
