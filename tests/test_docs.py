@@ -7,6 +7,7 @@ import json
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 
 import click
 import duckdb
@@ -251,3 +252,32 @@ def test_the_quick_start_forecast_crosses_what_the_readme_says(db: Path):
     assert [(c["threshold"], c["status"], c["median_date"][:7]) for c in crossings] == [
         (90.0, "reached", "2024-09")
     ]
+
+
+def test_the_readme_key_examples_name_what_it_says(db: Path):
+    """Each example name of the README's keys names, on the seeds, what it says."""
+    text = " ".join(README.read_text(encoding="utf-8").split("Naming a record", 1)[1].split())
+    text = text.split("Named queries are", 1)[0]
+
+    def show(kind: str, name: str) -> Any:
+        return CliRunner().invoke(cli, ["--db", str(db), "show", kind, name, "--json"])
+
+    named = {
+        ("result", "minerva-540b/math"),
+        ("result", "MINERVA-540B/MATH"),
+        ("result", "mpt-30b/boolq/"),
+        ("result", "fireworks/deepseek-v3p2/frontiermath"),
+        ("price", "gpt-4o/OpenAI/2024-05-13"),
+        ("alias", "GPT-4-0314"),
+        ("alias", "moonshotai/Kimi-K2-Thinking"),
+        ("alias", "moonshotai/kimi-k2-thinking"),
+    }
+    for kind, name in named:
+        assert f"`{name}`" in text or f"`show alias {name}`" in text
+        assert show(kind, name).exit_code == 0, (kind, name)
+    assert json.loads(show("result", "MINERVA-540B/MATH").stdout) == json.loads(
+        show("result", "minerva-540b/math").stdout
+    )
+    ambiguous = show("alias", "MOONSHOTAI/KIMI-K2-THINKING")
+    assert ambiguous.exit_code == 1 and "moonshotai/Kimi-K2-Thinking" in ambiguous.stderr
+    assert "did you mean 'minerva-540b/math'" in show("result", "minerva-540b/mat").stderr
