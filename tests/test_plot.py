@@ -191,6 +191,15 @@ def test_organization_colours_group_the_rest_and_unknown():
     assert [g[0] for g in few] == ["org0", "org1"]
 
 
+def test_a_joint_organization_is_coloured_as_its_member_with_most_results():
+    # The seeds write a collaboration as "Google DeepMind,Google": it is no legend entry
+    # of its own but joins whichever member has more results (joint ones counted too).
+    orgs = ["A"] * 3 + ["B"] + ["B,A", "C,B", "Acme, Inc."]
+    points = pl.DataFrame({"organization": orgs})
+    groups = organization_colours(points)
+    assert [(g[0], g[2].height) for g in groups] == [("A", 4), ("B", 2), ("Acme, Inc.", 1)]
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [

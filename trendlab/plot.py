@@ -11,7 +11,9 @@ find each one's marks.
 from __future__ import annotations
 
 import os
+import re
 import textwrap
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,7 +130,10 @@ def _save(fig: Figure, target: Target, fmt: str | None) -> None:
 
 def organization_colours(points: pl.DataFrame) -> list[tuple[str, str, pl.DataFrame]]:
     """(label, colour, points) per colour group: the organisations with the most
-    results each get a colour of their own, the rest share one, unknown is grey."""
+    results each get a colour of their own, the rest share one, unknown is grey. A
+    model made by several organisations (`Google DeepMind,Google`) is coloured as
+    whichever of them has the most results."""
+    points = points.with_columns(pl.col("organization").replace(_lead_organizations(points)))
     counts = (
         points.filter(pl.col("organization").is_not_null())
         .group_by("organization")
@@ -151,6 +156,21 @@ def organization_colours(points: pl.DataFrame) -> list[tuple[str, str, pl.DataFr
     if not unknown.is_empty():
         groups.append(("organization unknown", UNKNOWN_COLOUR, unknown))
     return groups
+
+
+def _lead_organizations(points: pl.DataFrame) -> dict[str, str]:
+    """Each joint organisation string (the seeds join a collaboration's organisations
+    with commas) mapped to its member with the most results among `points`, counting
+    a joint result for each member, ties to the first by name. As a legend entry of
+    its own, a collaboration took a colour from an organisation that has many results
+    and told the reader nothing the member's colour does not."""
+    names = points.get_column("organization").drop_nulls().to_list()
+    # ", " is left whole: it is the comma inside one name ("Acme, Inc.").
+    members = {name: [m.strip() for m in re.split(r",(?! )", name)] for name in set(names)}
+    counts = Counter(m for name in names for m in members[name])
+    return {
+        name: min(ms, key=lambda m: (-counts[m], m)) for name, ms in members.items() if len(ms) > 1
+    }
 
 
 def forecast_figure(
