@@ -540,3 +540,18 @@ def test_equal_scores_get_an_axis_with_room_beside_them(
     assert low <= 5 and high >= 15
     assert sorted(_lines(ax)) == [11.0, 12.0]
     assert "11" not in _note(ax) and "12" not in _note(ax)
+
+
+def test_price_trend_names_stay_inside_the_axes(run: Run, tmp_path: Path, drawn: list[Axes]):
+    # MMLU at 85: deepseek-v3, the latest and cheapest, lies at the right edge and its
+    # name, written right of it, ran off the figure.
+    result = run("price-trend", "mmlu", "--threshold", "85", "--plot", str(tmp_path / "p.png"))
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    (ax,) = drawn
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # the figure is closed by now
+    inside = ax.get_window_extent(renderer)
+    names = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
+    assert "deepseek-v3" in names
+    assert all(inside.x0 <= box.x0 and box.x1 <= inside.x1 for box in names.values()), names

@@ -29,6 +29,7 @@ from trendlab.text import at_most
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Annotation
 
     from trendlab.forecast.result import Crossing, Forecast
     from trendlab.prices import PriceTrend
@@ -488,10 +489,12 @@ def price_trend_figure(
             gid=f"{key}-cheapest",
         )
         ax.scatter(days, prices, s=30, color=FORECAST_COLOUR, zorder=3)
-        for day, price, model in zip(days, prices, points.get_column("model"), strict=True):
+        names = [
             ax.annotate(
                 _text(model), (day, price), fontsize=7, xytext=(3, 3), textcoords="offset points"
             )
+            for day, price, model in zip(days, prices, points.get_column("model"), strict=True)
+        ]
         span = np.linspace(trend.fit.first_year, trend.fit.last_year, 50)
         ax.plot(
             np.array([from_decimal_year(float(x)) for x in span], dtype="datetime64[D]"),
@@ -502,6 +505,7 @@ def price_trend_figure(
             gid=f"{key}-trend",
         )
         ax.set_yscale("log")
+        _keep_inside(ax, names)
         ax.set_xlabel("date")
         ax.set_ylabel("USD per million tokens")
         _titles(
@@ -513,3 +517,16 @@ def price_trend_figure(
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
         _save(fig, target, fmt)
+
+
+def _keep_inside(ax: Axes, names: list[Annotation]) -> None:
+    """Move a point's name, written right of it, to its left where it would run past
+    the axes: the latest cheapest model often lies at the right edge, and its name ran
+    off the figure."""
+    ax.get_xlim(), ax.get_ylim()  # apply the pending autoscaling the names are placed by
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    right = ax.get_window_extent(renderer).x1
+    for name in names:
+        if name.get_window_extent(renderer).x1 > right:
+            name.set_horizontalalignment("right")
+            name.xyann = (-3, 3)
