@@ -555,3 +555,33 @@ def test_price_trend_names_stay_inside_the_axes(run: Run, tmp_path: Path, drawn:
     names = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
     assert "deepseek-v3" in names
     assert all(inside.x0 <= box.x0 and box.x1 <= inside.x1 for box in names.values()), names
+
+
+def test_the_price_legend_hides_no_price(run_empty: Run, tmp_path: Path, drawn: list[Axes]):
+    # The legend sat in the upper right whatever lay there: a dear model priced late,
+    # the upper right of a falling trend, was drawn under it.
+    steps: list[tuple[str, ...]] = [("add-benchmark", "ev", "--name", "Ev", "--unit", "percent")]
+    for model, day, usd in (("m1", "2023-01-01", "10"), ("m2", "2024-01-01", "1")):
+        steps += [
+            ("add-model", model, "--name", model.upper(), "--release-date", day),
+            ("add-result", model, "ev", "60", "--date", day),
+            ("add-price", model, "P", day, "--input", usd, "--output", usd),
+        ]
+    steps += [
+        ("add-model", "m3", "--name", "M3", "--release-date", "2025-01-01"),
+        ("add-result", "m3", "ev", "60", "--date", "2025-01-01"),
+        ("add-price", "m3", "P", "2025-01-01", "--input", "0.1", "--output", "0.1"),
+        ("add-price", "m1", "Q", "2025-01-01", "--input", "12", "--output", "12"),
+    ]
+    for step in steps:
+        added = run_empty(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    (ax,) = drawn
+    legend = ax.get_legend().get_window_extent(FigureCanvasAgg(ax.figure).get_renderer())
+    offers = ax.collections[0].get_offsets()
+    assert len(offers) == 4
+    assert not any(legend.contains(*ax.transData.transform(xy)) for xy in offers)

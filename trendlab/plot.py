@@ -515,7 +515,9 @@ def price_trend_figure(
             "log-linear least-squares trend",
         )
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper right", fontsize=8)
+        # Wherever it covers the fewest marks: a falling price leaves upper right empty
+        # but for a dear model priced late, which a legend fixed there hid.
+        ax.legend(loc="best", fontsize=8)
         _save(fig, target, fmt)
 
 
