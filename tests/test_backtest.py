@@ -644,19 +644,25 @@ def test_calibration_maps_raw_spread_to_held_out_residuals():
     assert Calibration.from_rows(too_few, "logit") is None
 
 
-def test_residual_quantiles_are_interpolated_between_horizons_and_held_past_them():
-    """Calibration.quantiles at a horizon between two calibrated ones weighs each by how
-    near it is; before the first and after the last it holds theirs."""
-    n = 20
-    rows = pl.DataFrame(
+def _six_and_twelve(six: np.ndarray, twelve: np.ndarray) -> pl.DataFrame:
+    """Backtest rows whose normalised residuals are `six` at 6 months, `twelve` at 12."""
+    return pl.DataFrame(
         {
-            "horizon": [6] * n + [12] * n,
-            "e_act": np.r_[np.linspace(-1, 1, n), np.linspace(-3, 3, n)],
+            "horizon": [6] * len(six) + [12] * len(twelve),
+            "e_act": np.r_[six, twelve],
             "e_med": 0.0,
             "e_scale": 1.0,
         }
     )
-    cal = Calibration.from_rows(rows, "logit")
+
+
+def test_residual_quantiles_are_interpolated_between_horizons_and_held_past_them():
+    """Calibration.quantiles at a horizon between two calibrated ones weighs each by how
+    near it is; before the first and after the last it holds theirs."""
+    n = 20
+    cal = Calibration.from_rows(
+        _six_and_twelve(np.linspace(-1, 1, n), np.linspace(-3, 3, n)), "logit"
+    )
     assert cal is not None
     p = np.array([0.1, 0.9])
     six, twelve = cal.quantiles(p, 6), cal.quantiles(p, 12)
@@ -673,14 +679,7 @@ def test_the_evidence_a_calibration_claims_is_its_least_evidenced_horizon_and_me
     from trendlab.forecast.calibrate import EnsembleCalibration
 
     def calibration(at_six: int, at_twelve: int) -> Calibration:
-        rows = pl.DataFrame(
-            {
-                "horizon": [6] * at_six + [12] * at_twelve,
-                "e_act": np.r_[np.linspace(-1, 1, at_six), np.linspace(-1, 1, at_twelve)],
-                "e_med": 0.0,
-                "e_scale": 1.0,
-            }
-        )
+        rows = _six_and_twelve(np.linspace(-1, 1, at_six), np.linspace(-1, 1, at_twelve))
         found = Calibration.from_rows(rows, "logit")
         assert found is not None
         return found
