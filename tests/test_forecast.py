@@ -670,6 +670,28 @@ def test_a_crossing_on_the_day_read_is_not_before_it():
     assert told is not None and f"crosses 90 by {when}, before the --as-of day" in told, told
 
 
+@pytest.mark.parametrize("n", [18, 22, 26])
+def test_a_capped_chance_is_noted_whatever_the_evidence(n: int):
+    """The note compared a capped chance with n / (n + 1), which for 18 or 26 held-out
+    forecasts is a bit off the 1 - 1 / (n + 1) the cap is, so it never came there."""
+    from trendlab.forecast.calibrate import supported
+    from trendlab.forecast.result import Crossing
+
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    result = forecast(series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs),
+                      family="logistic", until="2026", level=0.95)  # fmt: skip
+    result.evidence = n
+    sure, hopeless = supported(1.0, n), supported(0.0, n)
+    ahead = Crossing(95.0, 2022.0, 2021.5, 2023.0, sure, "forecast")
+    beyond = Crossing(99.9, None, None, None, hopeless, "forecast")
+    told = result.capped_note([ahead, beyond])
+    assert told is not None
+    assert f"95 by 2026-12-31 reads {sure:.3f}, though its 95 % interval ends before" in told
+    assert f"99.9 by 2026-12-31 reads {hopeless:.3f}, though its 95 % interval does not" in told
+    # A chance short of its cap says nothing.
+    assert result.capped_note([Crossing(95.0, 2022.0, 2021.5, 2023.0, 0.9, "forecast")]) is None
+
+
 def test_a_typical_result_s_trend_is_reached_where_it_comes_up_to_the_threshold():
     """Reached on the first day the fitted trend is at the threshold, not the step before."""
     rng = np.random.default_rng(5)

@@ -102,8 +102,14 @@ def supported(probability: float, residuals: int) -> float:
     miss seen, so a threshold beyond either is crossed by all of them or by none; but
     by exchangeability (split conformal) the next outcome lies beyond every one of n
     misses with chance 1 / (n + 1), so no forecast is certain either way."""
+    low, high = supported_range(residuals)
+    return min(max(probability, low), high)
+
+
+def supported_range(residuals: int) -> tuple[float, float]:
+    """The probabilities `supported` keeps between: 1 / (n + 1) and n / (n + 1)."""
     edge = 1 / (residuals + 1)
-    return min(max(probability, edge), 1 - edge)
+    return edge, 1 - edge
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,12 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast.axis import Axis
-from trendlab.forecast.calibrate import quantile_levels, residuals_supporting, supported
+from trendlab.forecast.calibrate import (
+    quantile_levels,
+    residuals_supporting,
+    supported,
+    supported_range,
+)
 from trendlab.forecast.families import LOG_SPACES, Curve
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
 
@@ -378,6 +383,7 @@ class Forecast:
         if n is None:
             return None
         high, low = (1 + self.level) / 2, (1 - self.level) / 2
+        least, most = supported_range(n)
         # Only a probability at its cap: a band's interpolated end may put a share of
         # paths a hair off the level's.
         capped = [
@@ -385,8 +391,8 @@ class Forecast:
             for c in crossings
             if c.status == "forecast"
             and (
-                (c.upper is not None and c.probability == n / (n + 1) < high)
-                or (c.lower is None and c.probability == 1 / (n + 1) > low)
+                (c.upper is not None and c.probability == most < high)
+                or (c.lower is None and c.probability == least > low)
             )
         ]
         if not capped:
@@ -404,7 +410,7 @@ class Forecast:
         )
         return (
             f"the chance of crossing {said}: {n} held-out backtest forecasts support no chance "
-            f"beyond {1 / (n + 1):.3f} to {n / (n + 1):.3f} ({high:g} takes "
+            f"beyond {least:.3f} to {most:.3f} ({high:g} takes "
             f"{residuals_supporting(self.level)})"
         )
 
