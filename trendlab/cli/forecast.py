@@ -153,13 +153,8 @@ def run_forecast_options(
     for message in notes:
         note(message)
     chosen = chosen_thresholds(result, request.thresholds)
-    crossings = result.crossings(chosen)
-    for said in (
-        result.unrecorded_note(crossings, as_of=request.as_of is not None),
-        result.capped_note(crossings),
-    ):
-        if said:
-            note(said)
+    for said in result.crossing_notes(result.crossings(chosen), as_of=request.as_of is not None):
+        note(said)
     return result, chosen
 
 

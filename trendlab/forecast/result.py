@@ -347,6 +347,12 @@ class Forecast:
         times = xs[j - 1] + frac * (xs[j] - xs[j - 1])
         return np.where(crossed, times, np.inf)
 
+    def crossing_notes(self, crossings: list[Crossing], *, as_of: bool) -> list[str]:
+        """What stderr (and the report, under the chart) says of these crossings: the
+        unrecorded and capped notes that apply."""
+        said = (self.unrecorded_note(crossings, as_of=as_of), self.capped_note(crossings))
+        return [n for n in said if n]
+
     def unrecorded_note(self, crossings: list[Crossing], *, as_of: bool) -> str | None:
         """A note for thresholds whose median crossing is forecast before the day read:
         the frontier's data end earlier, so the forecast is of months the database has

@@ -279,12 +279,12 @@ def _section(
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
     # Its parameters lack a doubling time where it means nothing: the page says why.
-    said = (
-        result.zero_note(),
-        result.unrecorded_note(crossings, as_of=as_of is not None),
-        result.capped_note(crossings),
-    )
-    section.notes = [*prepared.notes, *(n for n in said if n)]
+    zero = result.zero_note()
+    section.notes = [
+        *prepared.notes,
+        *([zero] if zero else []),
+        *result.crossing_notes(crossings, as_of=as_of is not None),
+    ]
     # To the page's two decimals by frame's rule: never at a bound it says is never reached.
     section.forecast = result.frame(yearly=True, decimals=2)
     section.crossings = result.crossing_frame(crossings) if crossings else None
