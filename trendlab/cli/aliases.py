@@ -12,6 +12,7 @@ from trendlab.cli.options import (
     given_as,
     message_option,
     note,
+    note_added,
     output_options,
 )
 
@@ -68,8 +69,7 @@ def add(
         )
     click.echo(counts.keys[0])
     if cs.id:
-        done = "restored (it was retracted)" if counts.restored else "added"
-        note(f"{done} alias {counts.keys[0]} in changeset {cs.id}")
+        note_added(counts, "alias", counts.keys[0], cs.id)
     else:
         note(f"alias {counts.keys[0]} already names this model; nothing written")
 

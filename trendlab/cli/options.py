@@ -461,6 +461,13 @@ def note(message: str) -> None:
     click.echo(one_line(message), err=True)
 
 
+def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:
+    """The line an add command ends with: the record added, or restored where it
+    writes again one that was retracted (a retraction someone made for a reason)."""
+    done = "restored (it was retracted)" if counts.restored else "added"
+    note(f"{done} {noun} {key} in changeset {changeset}")
+
+
 def note_written(counts: Counts, given: str, shown: int = 5) -> None:
     """The notes a write's counts call for, each one line however many rows (at most
     `shown` named): results no date places, scores that look like fractions, and

@@ -16,6 +16,7 @@ from trendlab.cli.options import (
     kind_argument,
     message_option,
     note,
+    note_added,
     note_written,
 )
 from trendlab.errors import TrendlabError
@@ -109,8 +110,7 @@ def _add(
     key = counts.keys[0]
     click.echo(key)
     if cs.id:
-        done = "restored (it was retracted)" if counts.restored else "added"
-        note(f"{done} {kind.singular} {key} in changeset {cs.id}")
+        note_added(counts, kind.singular, key, cs.id)
     else:
         note(f"{kind.singular} {key} already exists with these values; nothing written")
     _note_organizations(cs)
