@@ -716,11 +716,53 @@ def test_a_corrected_record_stays_under_its_key_and_its_twin_is_added(
     assert again.stderr.splitlines()[-1].endswith("unchanged; nothing to write")
 
 
+def test_twins_that_agree_again_each_take_their_row_whatever_the_file_order(
+    run_empty: Run, tmp_path: Path
+):
+    # The reverse of the correction above: once the database holds the two records
+    # apart, a publication that gives them one score again is a change to the stored
+    # records, not a repeat to skip, whichever of the two rows comes first.
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    original = EPOCH / "external_benchmark_bbh.csv"
+    lines = original.read_text(encoding="utf-8-sig").splitlines()
+    corrected = tmp_path / "external_benchmark_bbh.csv"
+
+    def publish(rows: list[str]) -> str:
+        corrected.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        result = run_empty("import", "--from", "epoch", str(corrected))
+        assert result.exit_code == 0, result.stderr
+        assert "under another key" not in result.stderr
+        return result.stderr.splitlines()[-1]
+
+    def qwen() -> list[tuple[str, float]]:
+        rows = _rows(run_empty, "list", "results", "--benchmark", "bbh", "--model", "qwen-7b")
+        return sorted((r["setting"], r["score"]) for r in rows)
+
+    twin = "3-shot; Epoch record reckyn9rrrmjmrV6z"
+    assert "results: 82 added" in publish(lines)
+    # The second record corrected: it is added under its record id.
+    assert "results: 1 added," in publish(
+        [*lines[:59], lines[59].replace(",45.0%,", ",46.0%,"), *lines[60:]]
+    )
+    assert qwen() == [("3-shot", 45.0), (twin, 46.0)]
+    # Corrected back: the twin takes 45 (before, its row was skipped as a repeat).
+    assert "results: 1 updated," in publish(lines)
+    assert qwen() == [("3-shot", 45.0), (twin, 45.0)]
+    # The first record corrected, then back with the twin's row first in the file.
+    assert "results: 1 updated," in publish(
+        [*lines[:2], lines[2].replace(",45.0%,", ",44.0%,"), *lines[3:]]
+    )
+    assert qwen() == [("3-shot", 44.0), (twin, 45.0)]
+    assert "results: 1 updated," in publish([lines[0], lines[59], *lines[1:59], *lines[60:]])
+    assert qwen() == [("3-shot", 45.0), (twin, 45.0)]
+    assert publish(lines).endswith("unchanged; nothing to write")
+
+
 def test_a_plain_key_another_row_of_the_file_gives_is_not_taken_back():
     import polars as pl
 
     from trendlab.adapters.epoch import RECORD_NOTE
-    from trendlab.adapters.merge import PLAIN_SETTING, plain_key_kept
+    from trendlab.adapters.merge import PLAIN_SETTING, RECORD_SETTING, stored_keys_kept
     from trendlab.kinds import RESULTS
 
     url = "https://arxiv.org/pdf/a"
@@ -742,9 +784,11 @@ def test_a_plain_key_another_row_of_the_file_gives_is_not_taken_back():
             "source_url": [url] * 3,
             "__record": ["rec1", None, "rec3"],
             PLAIN_SETTING: ["3-shot", None, "5-shot"],
+            RECORD_SETTING: ["3-shot; Epoch record rec1", None, "5-shot; Epoch record rec3"],
         }
     )
-    kept = plain_key_kept(RESULTS, frame, stored, RECORD_NOTE)
+    kept, revived = stored_keys_kept(RESULTS, frame, frame.clear(), stored, RECORD_NOTE)
+    assert revived == []
     # rec1's plain key is the second row's (a row with no record id), so rec1 keeps its
     # record id; rec3's is free, so it goes back under the key it is stored under.
     assert kept.get_column("setting").to_list() == [

@@ -15,7 +15,7 @@ from trendlab.adapters.merge import (
     absent,
     held_elsewhere,
     merge,
-    plain_key_kept,
+    stored_keys_kept,
     stored_text,
     undated,
 )
@@ -176,7 +176,16 @@ def _merge(
     if part.kind is PRICES:
         frame = leave_out(_undated_prices_that_differ(frame, stored), UNDATED_PRICE)
     if part.record_note:
-        frame = plain_key_kept(part.kind, frame, stored, part.record_note)
+        # The repeats' model names are the reader's; the stored keys hold slugs.
+        repeats = part.repeats
+        if not repeats.is_empty():
+            resolved = pl.coalesce(cs.refs.resolver.expr("model"), "model")
+            repeats = repeats.with_columns(resolved.alias("model"))
+        frame, revived = stored_keys_kept(part.kind, frame, repeats, stored, part.record_note)
+        lines = {part.line_of(row) for row in revived}
+        publication.skipped[:] = [
+            s for s in publication.skipped if s.source != part.source or s.line not in lines
+        ]
         frame = leave_out(held_elsewhere(part.kind, frame, stored, part.record_note), ELSEWHERE)
     if part.kind is RESULTS:
         dated = [m for m, released in cs.refs.models.items() if released is not None]

@@ -50,7 +50,7 @@ from trendlab.adapters.common import (
     with_rows,
     written_ulp,
 )
-from trendlab.adapters.merge import PLAIN_SETTING
+from trendlab.adapters.merge import DUPLICATE, PLAIN_SETTING, RECORD_SETTING
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
@@ -361,8 +361,11 @@ def _results(
         publication.skipped.append(
             Skip(loaded.source, loaded.line_of(row[ROW]), row.get("__label"), row["__why"])
         )
-    carried = (ROW, "__record", "__ulp_score", PLAIN_SETTING)  # read by the merge
+    carried = (ROW, "__record", "__ulp_score", PLAIN_SETTING, RECORD_SETTING)  # read by the merge
     kept = kept.drop([c for c in kept.columns if c.startswith("__") and c not in carried])
+    repeats = skipped.filter(
+        (pl.col("__why") == DUPLICATE) & pl.col(RECORD_SETTING).is_not_null()
+    ).select(kept.columns)
     publication.parts.append(_benchmarks(kept, loaded))
     publication.parts.append(
         Part(
@@ -374,6 +377,7 @@ def _results(
             precedence=precedence,
             records=rows.get_column("__record").drop_nulls().to_list(),
             covers=covers or [],
+            repeats=repeats,
         )
     )
     return publication
@@ -385,27 +389,34 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     A repeat with the same score is the same record published twice: it is skipped.
     Rows with the same key and different scores are distinct records the columns do
     not tell apart (a chat and a base model mapped to one version, two runs of one
-    agent): each keeps its Epoch record id in its setting, so none is lost or picked,
-    and its setting without the id in PLAIN_SETTING, so the record the database already
-    holds under the plain key stays there (merge.plain_key_kept).
+    agent): each keeps its Epoch record id in its setting, so none is lost or picked.
+    Every row of such a key carries its setting with (RECORD_SETTING) and without
+    (PLAIN_SETTING) the id, so a record the database already holds under either stays
+    there (merge.stored_keys_kept).
     """
     key = [pl.col("model").str.to_lowercase(), "benchmark", "setting", "source_url"]
     usable = pl.col("__why").is_null()
     first = pl.col(ROW).filter(usable).min().over([*key, "score"])
+    shared = (
+        usable
+        & pl.col("__record").is_not_null()
+        & (pl.col(ROW).filter(usable).count().over(key) > 1)
+    )
     rows = rows.with_columns(
         pl.when(usable & (pl.col(ROW) != first))
-        .then(pl.lit("duplicate of an earlier row with the same result and score"))
+        .then(pl.lit(DUPLICATE))
         .otherwise(pl.col("__why"))
-        .alias("__why")
+        .alias("__why"),
+        pl.when(shared).then(pl.col("setting")).otherwise(None).alias(PLAIN_SETTING),
+        pl.when(shared)
+        .then(join_parts(pl.col("setting"), pl.lit("Epoch record ") + pl.col("__record")))
+        .otherwise(None)
+        .alias(RECORD_SETTING),
     )
     distinct = pl.col("score").filter(pl.col("__why").is_null()).n_unique().over(key)
     clash = pl.col("__why").is_null() & (distinct > 1) & pl.col("__record").is_not_null()
     return rows.with_columns(
-        pl.when(clash)
-        .then(join_parts(pl.col("setting"), pl.lit("Epoch record ") + pl.col("__record")))
-        .otherwise(pl.col("setting"))
-        .alias("setting"),
-        pl.when(clash).then(pl.col("setting")).otherwise(None).alias(PLAIN_SETTING),
+        pl.when(clash).then(pl.col(RECORD_SETTING)).otherwise(pl.col("setting")).alias("setting")
     )
 
 

@@ -169,9 +169,12 @@ def merge(kind: Kind, frame: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.Dat
 
 UNDATED = "the model has no release date and the source states no date"
 ELSEWHERE = "the same source record is already in the database under another key"
-# A result's setting before an adapter added its source record id to tell apart rows
-# the file gives one key (epoch._duplicates); null where it added none.
+DUPLICATE = "duplicate of an earlier row with the same result and score"
+# Where a file gives two source records one result's key (epoch._duplicates): each
+# one's setting without (PLAIN_SETTING) and with (RECORD_SETTING) its record id; null
+# on the other rows.
 PLAIN_SETTING = "__plain_setting"
+RECORD_SETTING = "__record_setting"
 
 
 def undated(frame: pl.DataFrame, dated: list[str]) -> pl.Expr:
@@ -192,35 +195,59 @@ def _held(kind: Kind, stored: pl.DataFrame, pattern: str) -> pl.DataFrame:
     )
 
 
-def plain_key_kept(
-    kind: Kind, frame: pl.DataFrame, stored: pl.DataFrame, pattern: str
-) -> pl.DataFrame:
-    """`frame` with the plain setting (PLAIN_SETTING) given back to each row whose
-    source record the database holds under that plain key, when no other row of the
-    file takes the key.
+def stored_keys_kept(
+    kind: Kind, frame: pl.DataFrame, repeats: pl.DataFrame, stored: pl.DataFrame, pattern: str
+) -> tuple[pl.DataFrame, list[int]]:
+    """`frame`, with each row that carries a record setting (RECORD_SETTING) placed
+    under whichever of its two keys the database holds its source record under, and
+    the rows of `repeats` (left out by the adapter as repeats) the database so holds;
+    and the __row of each repeat brought back.
 
-    A source that corrects one of two records it had published with the same key and
-    score makes them differ, and the adapter then tells them apart by record id; the
-    record the database holds stays under its key and takes the correction (the merge
-    rules judge it), while the other is added under its record id."""
-    if not {"__record", PLAIN_SETTING, "setting"} <= set(frame.columns) or stored.is_empty():
-        return frame
+    A source may publish one result twice, under two record ids: the adapter keeps the
+    first row under the plain key and leaves the others out as repeats, or, where the
+    scores differ, keeps each under its record id. A record the database holds stays
+    under its key and takes what the source now says, whichever row comes first: a
+    correction that makes two such records differ, or agree again, reaches the stored
+    records instead of adding a twin or being skipped. A plain key another row of the
+    file gives is not taken back."""
+    if RECORD_SETTING not in frame.columns or stored.is_empty():
+        return frame, []
     keys = list(kind.key_fields)
+    rows = frame.with_columns(pl.lit(False).alias("__repeat"))
+    if not repeats.is_empty():
+        repeats = repeats.select(frame.columns).with_columns(pl.lit(True).alias("__repeat"))
+        rows = pl.concat([rows, repeats])
+    rows = rows.join(_held(kind, stored, pattern), on="__record", how="left")
+
+    def held_at(setting: str) -> pl.Expr:
+        return pl.col(RECORD_SETTING).is_not_null() & pl.all_horizontal(
+            _clean(setting if k == "setting" else k).eq_missing(pl.col(f"__h_{k}")) for k in keys
+        )
+
+    at_record = held_at(RECORD_SETTING)
+    rows = rows.with_columns(
+        pl.when(at_record)
+        .then(pl.col(RECORD_SETTING))
+        .otherwise(pl.col("setting"))
+        .alias("setting"),
+        at_record.alias("__placed"),
+    )
+    # A plain key another row of the file gives (one the adapter kept) is taken.
+    given = rows.filter(~pl.col("__repeat")).select(_clean(k).alias(k) for k in keys).unique()
     plain = [PLAIN_SETTING if k == "setting" else k for k in keys]
-    given = frame.select(_clean(k).alias(k) for k in keys).unique()
-    home = pl.all_horizontal(
-        _clean(p).eq_missing(pl.col(f"__h_{k}")) for p, k in zip(plain, keys, strict=True)
+    back = (
+        rows.filter(held_at(PLAIN_SETTING) & ~pl.col("__placed"))
+        .select(ROW, *(_clean(p).alias(k) for p, k in zip(plain, keys, strict=True)))
+        .join(given, on=keys, how="anti", nulls_equal=True)
+        .filter(pl.len().over(keys) == 1)
     )
-    joined = frame.join(_held(kind, stored, pattern), on="__record", how="left")
-    back = joined.filter(pl.col(PLAIN_SETTING).is_not_null() & home).select(
-        ROW, *(_clean(p).alias(k) for p, k in zip(plain, keys, strict=True))
-    )
-    # A key another row of the file gives (one not told apart by record id) is taken.
-    back = back.join(given, on=keys, how="anti", nulls_equal=True).filter(pl.len().over(keys) == 1)
     moved = pl.col(ROW).is_in(back.get_column(ROW).implode())
-    return frame.with_columns(
-        pl.when(moved).then(pl.col(PLAIN_SETTING)).otherwise(pl.col("setting")).alias("setting")
-    )
+    rows = rows.with_columns(
+        pl.when(moved).then(pl.col(PLAIN_SETTING)).otherwise(pl.col("setting")).alias("setting"),
+        (pl.col("__placed") | moved).alias("__placed"),
+    ).filter(~pl.col("__repeat") | pl.col("__placed"))
+    revived = rows.filter(pl.col("__repeat")).get_column(ROW).to_list()
+    return rows.select(frame.columns).sort(ROW), revived
 
 
 def held_elsewhere(
