@@ -688,7 +688,10 @@ def test_the_evidence_a_calibration_claims_is_its_least_evidenced_horizon_and_me
     assert uneven.fewest == 12 and uneven.n == 42
     both = EnsembleCalibration({"logistic": uneven, "gompertz": calibration(20, 20)})
     assert both.fewest == 12
-    assert both.describe() == "each family calibrated on 40 held-out backtest forecasts"
+    assert both.describe() == (
+        "each family calibrated on 40 held-out backtest forecasts "
+        "pooled over the database's benchmarks"
+    )
 
 
 def test_a_calibration_leaves_out_a_backtest_row_with_no_finite_forecast():

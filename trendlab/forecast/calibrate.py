@@ -112,6 +112,11 @@ def supported_range(residuals: int) -> tuple[float, float]:
     return edge, 1 - edge
 
 
+# Said with every count: the pool is the database's, so a change to any benchmark's
+# results can move every other benchmark's intervals.
+POOLED = "pooled over the database's benchmarks"
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Held-out normalised residuals per horizon (months), sorted."""
@@ -152,7 +157,7 @@ class Calibration:
 
     def describe(self) -> str:
         """How the intervals were calibrated, for a forecast's title."""
-        return f"calibrated on {self.n} held-out backtest forecasts"
+        return f"calibrated on {self.n} held-out backtest forecasts {POOLED}"
 
     def quantiles(self, p: np.ndarray, months: float) -> np.ndarray:
         """Residual quantiles at levels p for a horizon in months."""
@@ -223,4 +228,4 @@ class EnsembleCalibration:
 
     def describe(self) -> str:
         """How the intervals were calibrated, for a forecast's title."""
-        return f"each family calibrated on {self.n} held-out backtest forecasts"
+        return f"each family calibrated on {self.n} held-out backtest forecasts {POOLED}"
