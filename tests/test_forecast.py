@@ -413,6 +413,46 @@ def test_a_calibrated_probability_is_never_certain():
     assert calibrated.crossing(100.5).probability == 0.0
 
 
+def test_a_chance_at_what_the_misses_support_reads_as_a_bound():
+    """Held at 1 / (n + 1) because no calibrated path crosses, a crossing's chance is at
+    most that, and at n / (n + 1) at least: the table, JSON, the figure's label and the
+    report showed it as an estimate ('8 % chance by ...' where no path crossed)."""
+    from trendlab.forecast.calibrate import Calibration
+    from trendlab.report.page import _crossings
+
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    misses = np.linspace(-1.0, 1.0, 12)
+    rows = pl.DataFrame(
+        {"horizon": [6] * 12, "e_act": misses, "e_med": [0.0] * 12, "e_scale": [1.0] * 12}
+    )
+    calibration = Calibration.from_rows(rows, "logit")
+    soon = forecast(series, family="logistic", until="2020", calibration=calibration)
+    late = forecast(series, family="logistic", until="2060", calibration=calibration)
+    at_most, at_least = soon.crossing(99.0), late.crossing(60.0)
+    assert (at_most.probability, at_most.bound) == (pytest.approx(1 / 13), "upper")
+    assert (at_least.probability, at_least.bound) == (pytest.approx(12 / 13), "lower")
+    assert soon.crossing_text(at_most) == "≤ 8 % chance by 2020-12-31"
+    [row] = soon.to_json([99.0])["crossings"]
+    assert (row["probability_by_until"], row["probability_bound"]) == (0.0769, "upper")
+    assert soon.tables([99.0])[1][1].get_column("probability_by_until").to_list() == ["≤ 0.077"]
+    assert late.tables([60.0])[1][1].get_column("probability_by_until").to_list() == ["≥ 0.923"]
+    page = _crossings(late.crossing_frame([at_least]), [late.crossing_text(at_least)], "2060")
+    assert '<td class="num">≥ 92 %</td>' in page
+    # Between the bounds the share of paths is an estimate; reached and never are certain.
+    near = forecast(series, family="logistic", until="2022", calibration=calibration)
+    between = near.crossing(float(near.band()[0][-1]))
+    assert 1 / 13 < between.probability < 12 / 13 and between.bound is None
+    assert near.tables([5.0, 100.5])[1][1].get_column("probability_by_until").to_list() == [
+        "1",
+        "0",
+    ]
+    assert [c["probability_bound"] for c in near.to_json([5.0, 100.5])["crossings"]] == [
+        None,
+        None,
+    ]
+
+
 def test_a_crossing_in_words():
     """One wording for the figure's labels and the report: the median and its interval,
     the chance by --until where the median runs past it, reached, or never (an interval

@@ -24,7 +24,11 @@ from trendlab.series import ZEROLESS_UNITS, Scale, Series
 
 @dataclass(frozen=True)
 class Crossing:
-    """When the series reaches a threshold: x values (None: not by --until) and P(by until)."""
+    """When the series reaches a threshold: x values (None: not by --until) and P(by until).
+
+    `bound` says whether the probability is only a bound: "upper" (the chance is at most
+    this) or "lower" (at least this) where it sits at the least or the most that the
+    held-out forecasts support (calibrate.supported), else None, an estimate."""
 
     threshold: float
     median: float | None
@@ -33,6 +37,7 @@ class Crossing:
     probability: float
     status: str  # "reached" (already), "forecast", or "never" (beyond the ceiling, or at it
     # for a curve that nears it without reaching it)
+    bound: str | None = None
 
 
 # How near a bound a path (or the median) must come to count as at it, as a share of
@@ -63,9 +68,14 @@ def never_text(scale: Scale, threshold: float) -> str:
     return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
 
 
-def chance_text(probability: float) -> str:
-    """A probability in words, as the tables round it (probability_by_until): '40 %'."""
-    return f"{round(probability, 3) * 100:.0f} %"
+# How a probability that is only a bound (Crossing.bound) is shown: at most, at least.
+BOUND_SIGNS = {"upper": "≤ ", "lower": "≥ ", None: ""}
+
+
+def chance_text(probability: float, bound: str | None = None) -> str:
+    """A probability in words, as the tables round it (probability_by_until): '40 %',
+    or '≤ 4 %' and '≥ 96 %' where it is only a bound (Crossing.bound)."""
+    return f"{BOUND_SIGNS[bound]}{round(probability, 3) * 100:.0f} %"
 
 
 class Forecast:
@@ -273,9 +283,15 @@ class Forecast:
         # after a month end named that month end, whose row had not reached it.
         at = [self.axis.at_or_after(x) if math.isfinite(x) else None for x in when]
         probability = float(np.isfinite(first).mean())
+        bound = None
         if self.evidence is not None:
+            # Held at the least (most) the misses support, the chance is not known, only
+            # that it is no more (no less): exchangeability puts the next outcome past
+            # all n misses with chance 1 / (n + 1), and says nothing of a threshold there.
+            least, most = supported_range(self.evidence)
+            bound = "upper" if probability <= least else "lower" if probability >= most else None
             probability = supported(probability, self.evidence)
-        return Crossing(threshold, at[0], at[1], at[2], probability, "forecast")
+        return Crossing(threshold, at[0], at[1], at[2], probability, "forecast", bound)
 
     def _target(self, threshold: float) -> float:
         """The value of v a path must reach to cross `threshold`."""
@@ -436,7 +452,7 @@ class Forecast:
             return never_text(self.series.scale, crossing.threshold)
         if crossing.status == "reached":
             return f"reached {median}"
-        chance = f"{chance_text(crossing.probability)} chance by"
+        chance = f"{chance_text(crossing.probability, crossing.bound)} chance by"
         if median is None or lower is None:
             return f"{chance} {axis.text(axis.until)}"
         if upper is None:
@@ -453,8 +469,8 @@ class Forecast:
         return [] if threshold is None else [threshold]
 
     def crossing_frame(self, crossings: list[Crossing]) -> pl.DataFrame:
-        """One row per crossing (see crossings): median / lower / upper crossing and
-        P(by until)."""
+        """One row per crossing (see crossings): median / lower / upper crossing, P(by
+        until) and whether that is only a bound (probability_bound, Crossing.bound)."""
         prefix = self.axis.key
         rows = [
             {**row, "probability_by_until": round(row["probability_by_until"], 3)}
@@ -469,6 +485,7 @@ class Forecast:
                 f"lower_{prefix}": dtype,
                 f"upper_{prefix}": dtype,
                 "probability_by_until": pl.Float64,
+                "probability_bound": pl.String,
                 "status": pl.String,
             },
         )
@@ -482,6 +499,7 @@ class Forecast:
                 f"lower_{prefix}": self._label(c.lower),
                 f"upper_{prefix}": self._label(c.upper),
                 "probability_by_until": c.probability,
+                "probability_bound": c.bound,
                 "status": c.status,
             }
             for c in crossings
@@ -557,7 +575,14 @@ class Forecast:
         points = self.frame(yearly=True, decimals=2)
         out = [(title, points)]
         if thresholds:
-            crossings = self.crossing_frame(self.crossings(thresholds))
+            listed = self.crossings(thresholds)
+            # A probability that is only a bound reads as one (≤ 0.043), in its own cell.
+            chances = [f"{BOUND_SIGNS[c.bound]}{round(c.probability, 3):g}" for c in listed]
+            crossings = (
+                self.crossing_frame(listed)
+                .with_columns(pl.Series("probability_by_until", chances, dtype=pl.String))
+                .drop("probability_bound")
+            )
             # Fitted on every result, the curve is the typical result's, not the best's.
             who = scale.slug if self.series.frontier else f"the trend of every {scale.slug} result"
             out.append((f"When {who} reaches each threshold", crossings))

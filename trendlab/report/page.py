@@ -358,7 +358,7 @@ def _crossings(frame: pl.DataFrame, texts: list[str], until: str) -> str:
                 f"<td>{_esc(v) if v is not None else f'after {_esc(until)}'}</td>"
                 for v in (median, low, high)
             )
-        chance = chance_text(r["probability_by_until"])
+        chance = chance_text(r["probability_by_until"], r["probability_bound"])
         rows.append(f'<tr>{_cell(r["threshold"])}{cells}<td class="num">{chance}</td></tr>')
     return (
         '<div class="scroll"><table class="crossings"><thead><tr><th class=num>threshold</th>'
