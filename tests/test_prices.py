@@ -437,7 +437,8 @@ def test_cheapest_capable_follows_capability_and_price_cuts():
 def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
     """A model's $1 price, replaced on 2023-03-01 by an input price alone (its blend
     unknown), stayed the cheapest option for ever: the trend priced the model at $1
-    years after that price ended. From then on the cheapest known option is another's."""
+    years after that price ended. From then on its price is unknown, and so is the
+    cheapest (through the CLI: test_while_a_price_of_unknown_blend_is_in_effect_...)."""
     scores, prices = _frames(
         [("cheap", "2023-01-01", 90), ("dear", "2023-01-01", 90)],
         [("cheap", "2023-01-01", 1.0), ("cheap", "2023-03-01", 0.5), ("dear", "2023-01-01", 5.0)],
@@ -452,8 +453,75 @@ def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
     series = cheapest_capable(scores, prices, 80)
     assert series.select("date", "model", BLENDED).rows() == [
         (date(2023, 1, 1), "cheap", 1.0),
-        (date(2023, 3, 1), "dear", 5.0),  # cheap's price that day is not known
+        (date(2023, 3, 1), "cheap", None),  # cheap's price that day is not known
     ]
+
+
+def _unknown_cut(run: Run) -> None:
+    """Models reaching 80 on a new benchmark: a at $1, b at $10, then a's price an input
+    price alone (2024-06-01), c at $4, a at $0.8 again (2025-01-01), d at $0.5."""
+    steps: list[tuple[str, ...]] = [("add-benchmark", "ev", "--name", "Ev", "--unit", "percent")]
+    for model, day in (("a", "2024-01-01"), ("b", "2024-01-01"), ("c", "2024-09-01"),
+                       ("d", "2025-06-01")):  # fmt: skip
+        steps += [
+            ("add-model", model, "--name", model.upper(), "--release-date", day),
+            ("add-result", model, "ev", "85", "--date", day),
+        ]
+    for model, day, usd in (("a", "2024-01-01", "1"), ("b", "2024-01-01", "10"),
+                            ("c", "2024-09-01", "4"), ("a", "2025-01-01", "0.8"),
+                            ("d", "2025-06-01", "0.5")):  # fmt: skip
+        steps.append(("add-price", model, "P", day, "--input", usd, "--output", usd))
+    steps.append(("add-price", "a", "P", "2024-06-01", "--input", "0.5"))
+    for step in steps:
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+
+
+def test_while_a_price_of_unknown_blend_is_in_effect_the_cheapest_is_unknown(
+    run_empty: Run, tmp_path: Path
+):
+    """When a's $1 price gave way to an input price alone, price-trend listed b at $10
+    and then c at $4: a rise that was only a change of model (a's price may have been
+    cut), fitted into the rate. From then until a's price is known again the cheapest
+    is unknown: a row with no blended price, a note, a break in the figure's line, and
+    the trend is fitted on the dates whose cheapest is known."""
+    _unknown_cut(run_empty)
+    figure = tmp_path / "trend.svg"
+    args = ("price-trend", "ev", "--threshold", "80")
+    shown = run_empty(*args, "--plot", str(figure))
+    assert shown.exit_code == 0, shown.stderr
+    assert (
+        "the cheapest is unknown from 2024-06-01 until 2025-01-01 (a at P): a model reaching "
+        "the threshold has a price in effect with no 3:1 blended price (an input or output "
+        "price it weighs is unknown), and it may be the lowest; the trend is fitted on the 3 "
+        "dates whose cheapest is known"
+    ) in shown.stderr
+    assert "3 points" in shown.stdout.splitlines()[0] and "cheaper per year" in shown.stdout
+    doc = json.loads(run_empty(*args, "--json").stdout)
+    assert [(p["date"], p["model"], p[BLENDED]) for p in doc["points"]] == [
+        ("2024-01-01", "a", 1.0),
+        ("2024-06-01", "a", None),
+        ("2025-01-01", "a", 0.8),
+        ("2025-06-01", "d", 0.5),
+    ]
+    assert doc["fit"]["points"] == 3
+    assert "2024-06-01,a,P,,0.5,,85.0," in run_empty(*args, "--csv").stdout
+    assert 'id="ev-price-unknown-0"' in figure.read_text()
+    page = tmp_path / "report.html"
+    made = run_empty("report", "--price-benchmark", "ev", "--price-threshold", "80",
+                     "-o", str(page))  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    assert '<p class="note">Price trend: the cheapest is unknown from 2024-06-01' in (
+        page.read_text(encoding="utf-8")
+    )
+    # Unknown to the end, it leaves too few known points: the error says why.
+    run_empty("add-price", "a", "P", "2025-03-01", "--input", "0.4", "-m", "t")
+    refused = run_empty(*args)
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "trendlab: error: a trend needs at least 3 price points, there are 2; the cheapest "
+        "is unknown from 2024-06-01 until 2025-01-01 (a at P); from 2025-03-01 on (a at P): "
+    ), refused.stderr
 
 
 def test_lower_is_better_the_best_score_is_the_lowest():

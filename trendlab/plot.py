@@ -494,7 +494,25 @@ def price_trend_figure(
                 _text(model), (day, price), fontsize=7, xytext=(3, 3), textcoords="offset points"
             )
             for day, price, model in zip(days, prices, points.get_column("model"), strict=True)
+            if np.isfinite(price)
         ]
+        # An unknown cheapest (a price with no blend in effect) breaks the step line,
+        # and its span is shaded rather than bridged by another model's dearer price.
+        unknown = [
+            (day, end)
+            for day, end, price in zip(days, [*days[1:], latest], prices, strict=True)
+            if np.isnan(price)
+        ]
+        for i, (day, end) in enumerate(unknown):
+            ax.axvspan(
+                day,
+                end,
+                color=UNKNOWN_COLOUR,
+                alpha=0.2,
+                linewidth=0,
+                label=None if i else "cheapest unknown",
+                gid=f"{key}-unknown-{i}",
+            )
         span = np.linspace(trend.fit.first_year, trend.fit.last_year, 50)
         ax.plot(
             np.array([from_decimal_year(float(x)) for x in span], dtype="datetime64[D]"),

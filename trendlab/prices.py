@@ -163,16 +163,19 @@ def cheapest_capable(
     the price in effect (its cheapest provider) on each day. `scores` has model, date,
     score; `prices` has model, provider, effective_date and the blended price. Returns
     date, model, provider, blended price, input and output prices, and the model's
-    best score, one row per change of the cheapest option.
+    best score, one row per change of the cheapest option. While a price whose blend
+    is unknown is in effect for a model that has reached the threshold, the cheapest
+    is unknown: the row names that model and provider, its blended price null.
     """
     capable = capable_models(scores, threshold, higher_is_better=higher_is_better)
     # A price ends where the next one of its model and provider begins, even one whose
     # blend is unknown (an input price alone): from then on the old price is not in
-    # effect, and the model's price that day is unknown, not the old one.
+    # effect, and the model's price that day is unknown, not the old one. So is the
+    # cheapest: the next-cheapest known price would show a rise that is only a change
+    # of model, when the unknown price may be the lowest of all.
     spells = (
         prices.sort("effective_date")
         .with_columns(pl.col("effective_date").shift(-1).over("model", "provider").alias("until"))
-        .filter(pl.col(BLENDED).is_not_null())
         .join(capable, on="model", how="inner")
         .with_columns(pl.max_horizontal("effective_date", "capable_from").alias("start"))
         .filter(pl.col("until").is_null() | (pl.col("start") < pl.col("until")))
@@ -189,8 +192,7 @@ def cheapest_capable(
                 "score": pl.Float64,
             }
         )
-    # The answer can change where a spell starts, and where one ends with no known
-    # price after it.
+    # The answer can change where a spell starts, and where one ends.
     ends = pl.concat([spells.get_column("start"), spells.get_column("until")])
     days = ends.drop_nulls().unique().to_frame("date")
     cheapest = (
@@ -199,14 +201,16 @@ def cheapest_capable(
             (pl.col("start") <= pl.col("date"))
             & (pl.col("until").is_null() | (pl.col("date") < pl.col("until")))
         )
-        .sort("date", BLENDED, "model", "provider")
+        # An unknown blend sorts first: any one in effect makes the day's cheapest unknown.
+        .sort("date", BLENDED, "model", "provider", nulls_last=False)
         .group_by("date", maintain_order=True)
         .first()
     )
-    changed = (pl.col("model") != pl.col("model").shift(1)) | (
-        pl.col(BLENDED) != pl.col(BLENDED).shift(1)
+    # ne_missing: an unknown cheapest that stays unknown is no change.
+    changed = pl.col("model").ne_missing(pl.col("model").shift(1)) | pl.col(BLENDED).ne_missing(
+        pl.col(BLENDED).shift(1)
     )
-    return cheapest.filter(changed.fill_null(True)).select(
+    return cheapest.filter(changed).select(
         "date",
         "model",
         "provider",
@@ -289,6 +293,15 @@ class PriceTrend:
         slower = "never" if slowest is None else f"{slowest:.3g}"
         return f"; the price halves every {halving:.3g} months ({fastest:.3g} to {slower})"
 
+    def unknown_note(self) -> str | None:
+        """Where the cheapest is unknown (see unknown_cheapest), and what the trend is
+        fitted on instead; None where it is always known. price-trend and the report
+        both say it."""
+        unknown = unknown_cheapest(self.points, self.blend)
+        if unknown is None:
+            return None
+        return f"{unknown}; the trend is fitted on the {self.fit.n} dates whose cheapest is known"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "benchmark": self.benchmark,
@@ -300,6 +313,35 @@ class PriceTrend:
             .to_dicts(),
             "fit": self.fit.to_dict(),
         }
+
+
+def unknown_cheapest(points: pl.DataFrame, blend: Blend) -> str | None:
+    """Where cheapest_capable's `points` say the cheapest is unknown, in words: from
+    when, to when it is known again, and which model's price has no blend; None
+    where it is always known."""
+    spans: list[dict[str, Any]] = []
+    run: dict[str, Any] | None = None
+    for row in points.with_columns(pl.col("date").shift(-1).alias("next")).iter_rows(named=True):
+        if row[BLENDED] is not None:
+            run = None
+            continue
+        if run is None:
+            run = {"start": row["date"], "names": {}}
+            spans.append(run)
+        run["names"][f"{row['model']} at {row['provider']}"] = None
+        run["end"] = row["next"]
+    if not spans:
+        return None
+    said = "; ".join(
+        f"from {r['start']} {'on' if r['end'] is None else 'until ' + str(r['end'])} "
+        f"({', '.join(r['names'])})"
+        for r in spans
+    )
+    return (
+        f"the cheapest is unknown {said}: a model reaching the threshold has a price in "
+        f"effect with no {blend} blended price (an input or output price it weighs is "
+        "unknown), and it may be the lowest"
+    )
 
 
 class NoPricedModelReaches(TrendlabError):
@@ -347,8 +389,16 @@ def price_trend(
                 "it (give a reported_date, or the model a release_date, with `trendlab edit`)"
             )
         raise NoPricedModelReaches(f"no priced model reaches {threshold:g} on {slug}{near}")
-    years = points.select(decimal_year(pl.col("date"))).to_series().to_numpy()
-    fit = fit_decline(years, points.get_column(BLENDED).to_numpy(), level=level)
+    known = points.filter(pl.col(BLENDED).is_not_null())
+    years = known.select(decimal_year(pl.col("date"))).to_series().to_numpy()
+    try:
+        fit = fit_decline(years, known.get_column(BLENDED).to_numpy(), level=level)
+    except TrendlabError as exc:
+        # Too few points may be for want of known prices: say where they are unknown.
+        unknown = unknown_cheapest(points, prices.blend)
+        if unknown is None:
+            raise
+        raise TrendlabError(f"{exc.message}; {unknown}", exit_code=exc.exit_code) from exc
     capable = capable_models(scores, threshold, higher_is_better=higher)
     offers = priced.filter(pl.col(BLENDED).is_not_null()).join(capable, on="model", how="inner")
     return PriceTrend(

@@ -154,8 +154,10 @@ def price_trend(
     """The cheapest model reaching a score over time, and how fast that price falls.
 
     At each date the answer changes: the cheapest model (at its cheapest provider)
-    with a result at or beyond THRESHOLD. The rate is a log-linear fit through those
-    points, as "N times cheaper per year" with its interval.
+    with a result at or beyond THRESHOLD. While such a model has a price in effect
+    whose blend is unknown (an input price alone), so is the cheapest: its row has no
+    blended price. The rate is a log-linear fit through the known points, as "N times
+    cheaper per year" with its interval.
 
     \b
     Example:
@@ -186,6 +188,9 @@ def price_trend(
         raise
     if undated:
         note(undated)
+    unknown = trend.unknown_note()
+    if unknown:
+        note(unknown)
     if plot_path:
         from trendlab.plot import price_trend_figure
 

@@ -72,6 +72,7 @@ class PriceSection:
     points: pl.DataFrame | None = None
     problem: str | None = None
     undated: str | None = None  # what no date places, left out (as price-trend says)
+    unknown: str | None = None  # where the cheapest is unknown (as price-trend says)
 
 
 @dataclass
@@ -371,5 +372,6 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     price_trend_figure(trend, svg, fmt="svg", key=f"chart-price-{slug}")
     section.chart = svg.getvalue()
     section.headline = trend.headline()
+    section.unknown = trend.unknown_note()
     section.points = trend.table()
     return section

@@ -397,6 +397,9 @@ def _prices(section: PriceSection) -> str:
             f'{head}<p class="note problem">No price trend: {_esc(section.problem)}.</p>'
             f"{undated}</section>"
         )
+    unknown = (
+        f'<p class="note">Price trend: {_esc(section.unknown)}.</p>' if section.unknown else ""
+    )
     points = section.points
     table = ""
     if points is not None:
@@ -418,7 +421,7 @@ def _prices(section: PriceSection) -> str:
         f"{_esc(section.headline)}.</p>"
         f'<figure class="chart" id="chart-price" data-chart="price">{_svg(section.chart or "")}'
         f"<figcaption>Blended price: 3 input tokens to 1 output token.</figcaption></figure>"
-        f"{undated}{table}</section>"
+        f"{unknown}{undated}{table}</section>"
     )
 
 
