@@ -425,7 +425,7 @@ def test_cheapest_capable_follows_capability_and_price_cuts():
             ("big", "2023-10-01", 5),
         ],
     )
-    series = cheapest_capable(scores, prices, 80)
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
     assert series.select("date", "model", BLENDED).rows() == [
         (date(2023, 1, 1), "big", 30.0),  # only big reaches 80, at its launch price
         (date(2023, 9, 1), "mid", 10.0),  # mid reaches it, cheaper
@@ -450,7 +450,7 @@ def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
         .alias(c)
         for c in ("output_usd_per_mtok", BLENDED)
     )
-    series = cheapest_capable(scores, prices, 80)
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
     assert series.select("date", "model", BLENDED).rows() == [
         (date(2023, 1, 1), "cheap", 1.0),
         (date(2023, 3, 1), "cheap", None),  # cheap's price that day is not known
@@ -522,6 +522,31 @@ def test_while_a_price_of_unknown_blend_is_in_effect_the_cheapest_is_unknown(
         "trendlab: error: a trend needs at least 3 price points, there are 2; the cheapest "
         "is unknown from 2024-06-01 until 2025-01-01 (a at P); from 2025-03-01 on (a at P): "
     ), refused.stderr
+
+
+def test_an_unknown_blend_dearer_than_the_cheapest_whatever_it_is_leaves_it_known(
+    run_empty: Run,
+):
+    """A capable model quoting an input price alone that costs, at the blend's weight,
+    more than the cheapest known price cannot be the cheapest: the trend is unchanged,
+    with no unknown span, until its input price alone is below that price."""
+    _unknown_cut(run_empty)
+    args = ("price-trend", "ev", "--threshold", "80", "--json")
+    before = json.loads(run_empty(*args).stdout)["points"]
+    for step in (
+        ("add-model", "e", "--name", "E", "--release-date", "2024-02-01"),
+        ("add-result", "e", "ev", "90", "--date", "2024-02-01"),
+        # 3:1, the known part alone is 0.75 x 40 = 30: dearer than a's $1, b's $10.
+        ("add-price", "e", "P", "2024-02-01", "--input", "40"),
+    ):
+        assert run_empty(*step, "-m", "t").exit_code == 0
+    shown = run_empty(*args)
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["points"] == before
+    assert "unknown from 2024-02-01" not in shown.stderr
+    # An input price of 1 alone is 0.75 at least: below a's $1, so e may be the cheapest.
+    assert run_empty("add-price", "e", "P", "2024-03-01", "--input", "1", "-m", "t").exit_code == 0
+    assert "unknown from 2024-03-01 until 2025-06-01 (e at P, a at P)" in run_empty(*args).stderr
 
 
 def test_lower_is_better_the_best_score_is_the_lowest():

@@ -155,6 +155,7 @@ def cheapest_capable(
     prices: pl.DataFrame,
     threshold: float,
     *,
+    blend: Blend,
     higher_is_better: bool = True,
 ) -> pl.DataFrame:
     """At each date the answer changes, the cheapest model that has reached `threshold`.
@@ -163,9 +164,10 @@ def cheapest_capable(
     the price in effect (its cheapest provider) on each day. `scores` has model, date,
     score; `prices` has model, provider, effective_date and the blended price. Returns
     date, model, provider, blended price, input and output prices, and the model's
-    best score, one row per change of the cheapest option. While a price whose blend
-    is unknown is in effect for a model that has reached the threshold, the cheapest
-    is unknown: the row names that model and provider, its blended price null.
+    best score, one row per change of the cheapest option, prices blended at `blend`.
+    While a price whose blend is unknown is in effect for a model that has reached the
+    threshold, and the prices it does give could make it the cheapest, the cheapest is
+    unknown: the row names that model and provider, its blended price null.
     """
     capable = capable_models(scores, threshold, higher_is_better=higher_is_better)
     # A price ends where the next one of its model and provider begins, even one whose
@@ -177,7 +179,19 @@ def cheapest_capable(
         prices.sort("effective_date")
         .with_columns(pl.col("effective_date").shift(-1).over("model", "provider").alias("until"))
         .join(capable, on="model", how="inner")
-        .with_columns(pl.max_horizontal("effective_date", "capable_from").alias("start"))
+        .with_columns(
+            pl.max_horizontal("effective_date", "capable_from").alias("start"),
+            # The least a blend can be: an unknown price weighs at least 0. A price whose
+            # known part alone costs more than the cheapest known one is not the cheapest.
+            pl.coalesce(
+                BLENDED,
+                (
+                    blend.input * pl.col("input_usd_per_mtok").fill_null(0)
+                    + blend.output * pl.col("output_usd_per_mtok").fill_null(0)
+                )
+                / (blend.input + blend.output),
+            ).alias("__least"),
+        )
         .filter(pl.col("until").is_null() | (pl.col("start") < pl.col("until")))
     )
     if spells.is_empty():
@@ -201,8 +215,9 @@ def cheapest_capable(
             (pl.col("start") <= pl.col("date"))
             & (pl.col("until").is_null() | (pl.col("date") < pl.col("until")))
         )
-        # An unknown blend sorts first: any one in effect makes the day's cheapest unknown.
-        .sort("date", BLENDED, "model", "provider", nulls_last=False)
+        # An unknown blend that may be below every known one makes the day's cheapest
+        # unknown; at a tie the known price is the cheapest.
+        .sort("date", "__least", pl.col(BLENDED).is_null(), "model", "provider")
         .group_by("date", maintain_order=True)
         .first()
     )
@@ -367,7 +382,9 @@ def price_trend(
 
     higher = benchmark.get("higher_is_better") is not False
     priced = prices.frame.filter(pl.col("effective_date") <= on)
-    points = cheapest_capable(scores, priced, threshold, higher_is_better=higher)
+    points = cheapest_capable(
+        scores, priced, threshold, blend=prices.blend, higher_is_better=higher
+    )
     slug = benchmark["slug"]
     if points.is_empty():
         from trendlab.text import counted
