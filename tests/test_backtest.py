@@ -607,8 +607,8 @@ def test_a_forecast_says_when_its_interval_says_more_than_its_probability_may(ru
     [crossing] = json.loads(result.stdout)["crossings"]
     assert crossing["upper_date"] < "2030-12-31" and crossing["probability_by_until"] < 0.975
     assert (
-        "the chance of crossing 93 by 2030-12-31 reads 0.957, though its 95 % interval ends "
-        "before then (at least 0.975): 22 held-out backtest forecasts support no chance beyond "
+        "the chance of crossing 93 by 2030-12-31 is put at ≥ 0.957 only, though its 95 % "
+        "interval ends before then (at least 0.975): 22 held-out backtest forecasts support no chance beyond "
         "0.043 to 0.957 (0.975 takes 39)"
     ) in result.stderr.splitlines()
     low = run("forecast", "frontiermath", "--threshold", "99.9", "--level", "95", "--until",
@@ -616,8 +616,8 @@ def test_a_forecast_says_when_its_interval_says_more_than_its_probability_may(ru
     [crossing] = json.loads(low.stdout)["crossings"]
     assert crossing["lower_date"] is None and crossing["probability_by_until"] > 0.025
     assert (
-        "the chance of crossing 99.9 by 2026-12-31 reads 0.043, though its 95 % interval does "
-        "not reach it by then (at most 0.025)"
+        "the chance of crossing 99.9 by 2026-12-31 is put at ≤ 0.043 only, though its 95 % "
+        "interval does not reach it by then (at most 0.025)"
     ) in low.stderr
     for args in (["--threshold", "93", "--level", "90"], ["--level", "95"]):
         quiet = run("forecast", "mmlu", *args, "--until", "2030")

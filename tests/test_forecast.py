@@ -722,12 +722,18 @@ def test_a_capped_chance_is_noted_whatever_the_evidence(n: int):
                       family="logistic", until="2026", level=0.95)  # fmt: skip
     result.evidence = n
     sure, hopeless = supported(1.0, n), supported(0.0, n)
-    ahead = Crossing(95.0, 2022.0, 2021.5, 2023.0, sure, "forecast")
-    beyond = Crossing(99.9, None, None, None, hopeless, "forecast")
+    ahead = Crossing(95.0, 2022.0, 2021.5, 2023.0, sure, "forecast", "lower")
+    beyond = Crossing(99.9, None, None, None, hopeless, "forecast", "upper")
     told = result.capped_note([ahead, beyond])
     assert told is not None
-    assert f"95 by 2026-12-31 reads {sure:.3f}, though its 95 % interval ends before" in told
-    assert f"99.9 by 2026-12-31 reads {hopeless:.3f}, though its 95 % interval does not" in told
+    assert (
+        f"95 by 2026-12-31 is put at ≥ {sure:.3f} only, though its 95 % interval ends before"
+        in told
+    )
+    assert (
+        f"99.9 by 2026-12-31 is put at ≤ {hopeless:.3f} only, though its 95 % interval does not"
+        in told
+    )
     # A chance short of its cap says nothing.
     assert result.capped_note([Crossing(95.0, 2022.0, 2021.5, 2023.0, 0.9, "forecast")]) is None
 

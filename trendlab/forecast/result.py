@@ -422,7 +422,8 @@ class Forecast:
         until = self.axis.text(self.axis.until)
         level = f"{self.level * 100:g} %"
         said = "; ".join(
-            f"{c.threshold:g} by {until} reads {c.probability:.3f}, though its {level} interval "
+            f"{c.threshold:g} by {until} is put at {BOUND_SIGNS[c.bound]}{c.probability:.3f} "
+            f"only, though its {level} interval "
             + (
                 f"ends before then (at least {high:g})"
                 if c.upper is not None
