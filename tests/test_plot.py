@@ -585,3 +585,44 @@ def test_the_price_legend_hides_no_price(run_empty: Run, tmp_path: Path, drawn: 
     offers = ax.collections[0].get_offsets()
     assert len(offers) == 4
     assert not any(legend.contains(*ax.transData.transform(xy)) for xy in offers)
+
+
+def _patches(ax: Axes) -> list[tuple[str, Any]]:
+    """Each reference line's label and its white box, in pixels as the PNG has them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
+    colours = {plot.THRESHOLD_COLOUR, plot.BASELINE_COLOUR}
+    labels = [t for t in ax.texts if t.get_color() in colours]
+    for t in labels:
+        t.draw(renderer)  # places the box around the text
+    return [(t.get_text(), t.get_bbox_patch().get_window_extent(renderer)) for t in labels]
+
+
+def test_lower_is_better_labels_lie_below_their_lines_apart(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """An error rate's report thresholds, its human baseline and its 90 % point: each
+    label sat above its line, where the falling results are, the baseline's two lines
+    across the 90 % point's line and their boxes overlapping. Each lies on the better
+    side of its own line, below it, clear of the other line and of the other label."""
+    scores = [30.0, 24.0, 19.0, 15.0, 12.0, 10.0, 8.5, 7.9, 7.2]
+    write_benchmark(
+        run_empty, tmp_path, "wer", monthly(date(2016, 1, 1), 9, 243), scores,
+        floor=100.0, ceiling=0.0, higher_is_better=False, human_baseline=5.8,
+    )  # fmt: skip
+    target = str(tmp_path / "wer.png")
+    result = run_empty("plot", "wer", "--threshold", "5.8", "--threshold", "10", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    ax = drawn[0]
+    boxes = _patches(ax)
+    assert len(boxes) == 2, boxes
+    assert any("\n" in text for text, _ in boxes), boxes  # the baseline's takes two lines
+    (_, a), (_, b) = boxes
+    assert not a.overlaps(b), boxes
+    lines = {y: ax.transData.transform((0, y))[1] for y in (5.8, 10.0)}
+    for text, box in boxes:
+        own = 5.8 if text.startswith("human baseline 5.8") else 10.0
+        assert 0 <= lines[own] - box.y1 < 5, (text, box, lines)
+        (other,) = (line for y, line in lines.items() if y != own)
+        assert not box.y0 < other < box.y1, (text, box, lines)

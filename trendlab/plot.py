@@ -45,12 +45,13 @@ Target = str | os.PathLike[str] | IO[Any]
 # A reference line's label: its y, x (axes fraction), alignment, text and colour.
 _Label = tuple[float, float, str, str, str]
 LABEL_SIZE = 8  # points, of a reference line's label
-LABEL_HEIGHT = 1.25 * LABEL_SIZE  # points a line of a label takes up, with room between two
 # The longest line of a reference line's label: two thirds of the axes' width. A longer
 # label (a crossing by price, its unit thrice) is wrapped rather than run across the
 # data and out of the axes.
 LABEL_LINE_CHARS = 72
-LABEL_GAP = 1.0  # points between a line and its label
+LABEL_GAP = 1.0  # points between a line and its label's box
+LABEL_PAD = 0.5  # points of a label's half-white box around its text
+LABEL_SPACE = 1.0  # points between two labels' boxes
 # Drawing order: a reference line, then its label, whose half-white box keeps it legible
 # where it lies across another line, then the results and the frontier, which a label
 # drawn over them (as matplotlib draws text by default) faded or hid.
@@ -330,7 +331,7 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
                 gid=f"{key}-threshold-{i}",
             )
         labels.append((crossing.threshold, 0.01, "left", text, THRESHOLD_COLOUR))
-    _label_lines(ax, labels)
+    _label_lines(ax, labels, upward=scale.higher_is_better)
     if off:
         # In the legend's margin, level with the axes' bottom: clear of the data and,
         # wrapped to the margin's width and cut to NOTE_ITEMS lines, of the legend above.
@@ -346,11 +347,13 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
         )
 
 
-def _label_lines(ax: Axes, labels: list[_Label]) -> None:
-    """Write each reference line's label just above its line (below it where the
-    axes end above), wrapped to LABEL_LINE_CHARS and nudged apart so that no two
-    overprint and none leaves the axes. Left and right labels are stacked as one
-    column: a long one can reach across."""
+def _label_lines(ax: Axes, labels: list[_Label], *, upward: bool) -> None:
+    """Write each reference line's label beside its line, on the side the scores move
+    towards (above it when higher is better, below when lower is: at the left, where
+    the labels are, the early results lie on the other side), or on the other side
+    where the axes end first; wrapped to LABEL_LINE_CHARS and nudged apart so that no
+    two boxes overlap and none leaves the axes. Left and right labels are stacked as
+    one column: a long one can reach across."""
     if not labels:
         return
     # The lines just drawn may widen the y axis, which autoscaling applies only when the
@@ -359,32 +362,12 @@ def _label_lines(ax: Axes, labels: list[_Label]) -> None:
     # Heights in points: offsets in points hold at any dpi the figure is saved at.
     height = ax.get_position().height * FIGSIZE[1] * 72
     to_axes = ax.transData + ax.transAxes.inverted()
-    texts = [textwrap.fill(text, LABEL_LINE_CHARS) for _, _, _, text, _ in labels]
-    tall = [(text.count("\n") + 1) * LABEL_HEIGHT for text in texts]
-    at = [float(to_axes.transform((0, y))[1]) * height for y, *_ in labels]
-    want = [
-        a + LABEL_GAP if a + LABEL_GAP + t <= height else a - LABEL_GAP - t
-        for a, t in zip(at, tall, strict=True)
-    ]
-    # In the lines' order, whichever side of its line each label wants: a label the top
-    # turns below its line must not swap places with the one below.
-    order = sorted(range(len(labels)), key=lambda i: at[i])
-    bottoms = [want[i] for i in order]
-    # Too many to stack clear of each other: closer, overlapping, but inside the axes.
-    below = sum(tall[i] for i in order[:-1])
-    squeeze = min(1.0, (height - tall[order[-1]]) / below) if below else 1.0
-    for k in range(1, len(bottoms)):  # upwards, each clear of the one below
-        bottoms[k] = max(bottoms[k], bottoms[k - 1] + tall[order[k - 1]] * squeeze)
-    bottoms[-1] = min(bottoms[-1], height - tall[order[-1]])
-    for k in range(len(bottoms) - 2, -1, -1):  # then down from the top, if pushed out
-        bottoms[k] = min(bottoms[k], bottoms[k + 1] - tall[order[k]] * squeeze)
-    for k, i in enumerate(order):
-        y, x, ha, _, colour = labels[i]
+    drawn = [
         ax.annotate(
-            texts[i],
+            textwrap.fill(text, LABEL_LINE_CHARS),
             (x, y),
             xycoords=("axes fraction", "data"),
-            xytext=(0, bottoms[k] - at[i]),
+            xytext=(0, 0),  # placed below, once every label's height is measured
             textcoords="offset points",
             color=colour,
             ha=ha,
@@ -392,9 +375,42 @@ def _label_lines(ax: Axes, labels: list[_Label]) -> None:
             fontsize=LABEL_SIZE,
             # Nudged apart, a label can lie across a neighbouring line: keep it legible,
             # but under the results (see LABEL_Z).
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": LABEL_PAD},
             zorder=LABEL_Z,
         )
+        for y, x, ha, text, colour in labels
+    ]
+    # Measured, not counted in lines: a line of a wrapped label takes more room than
+    # the first, and a box reaches LABEL_PAD past its text.
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    points = 72 / ax.figure.dpi
+    text = [a.get_window_extent(renderer).height * points for a in drawn]
+    tall = [t + 2 * LABEL_PAD + LABEL_SPACE for t in text]
+    # Stacked in the direction of `upward`, from the axes' edge the labels face away
+    # from: `at` and each stacked position are that far from it.
+    at = [float(to_axes.transform((0, y))[1]) * height for y, *_ in labels]
+    if not upward:
+        at = [height - a for a in at]
+    want = [
+        a + LABEL_GAP if a + LABEL_GAP + t <= height else a - LABEL_GAP - t
+        for a, t in zip(at, tall, strict=True)
+    ]
+    # In the lines' order, whichever side of its line each label wants: a label the edge
+    # turns back across its line must not swap places with the next one.
+    order = sorted(range(len(labels)), key=lambda i: at[i])
+    near = [want[i] for i in order]
+    # Too many to stack clear of each other: closer, overlapping, but inside the axes.
+    rest = sum(tall[i] for i in order[:-1])
+    squeeze = min(1.0, (height - tall[order[-1]]) / rest) if rest else 1.0
+    for k in range(1, len(near)):  # away from the edge, each clear of the one before
+        near[k] = max(near[k], near[k - 1] + tall[order[k - 1]] * squeeze)
+    near[-1] = min(near[-1], height - tall[order[-1]])
+    for k in range(len(near) - 2, -1, -1):  # then back from the far edge, if pushed out
+        near[k] = min(near[k], near[k + 1] - tall[order[k]] * squeeze)
+    for k, i in enumerate(order):
+        # The text's bottom, as an offset from its line (va is bottom either way).
+        offset = near[k] - at[i] if upward else at[i] - near[k] - text[i]
+        drawn[i].xyann = (0, offset + (LABEL_PAD if upward else -LABEL_PAD))
 
 
 def _reach(ax: Axes, result: Forecast) -> tuple[float, float]:
