@@ -626,3 +626,19 @@ def test_lower_is_better_labels_lie_below_their_lines_apart(
         assert 0 <= lines[own] - box.y1 < 5, (text, box, lines)
         (other,) = (line for y, line in lines.items() if y != own)
         assert not box.y0 < other < box.y1, (text, box, lines)
+
+
+def test_the_points_that_set_the_frontier_show_their_colours(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """The frontier runs through the results that set it: drawn over them, its black
+    line hid their organisations' colours. Every such point is drawn above it."""
+    assert run("plot", "mmlu", "-o", str(tmp_path / "m.png")).exit_code == 0
+    ax = drawn[0]
+    (frontier,) = [line for line in ax.lines if line.get_gid() == "mmlu-frontier"]
+    corners = {tuple(xy) for xy in np.asarray(frontier.get_xydata())[:-1]}  # last: today
+    results = [c for c in ax.collections if "-results-" in (c.get_gid() or "")]
+    setting = [c for c in results if corners & {tuple(xy) for xy in np.asarray(c.get_offsets())}]
+    on_it = {tuple(xy) for c in setting for xy in np.asarray(c.get_offsets())} & corners
+    assert on_it == corners and len(setting) >= 2, (corners, on_it)
+    assert all(c.get_zorder() > frontier.get_zorder() for c in setting)

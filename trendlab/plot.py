@@ -53,12 +53,14 @@ LABEL_GAP = 1.0  # points between a line and its label's box
 LABEL_PAD = 0.5  # points of a label's half-white box around its text
 LABEL_SPACE = 1.0  # points between two labels' boxes
 # Drawing order: a reference line, then its label, whose half-white box keeps it legible
-# where it lies across another line, then the results and the frontier, which a label
-# drawn over them (as matplotlib draws text by default) faded or hid.
+# where it lies across another line, then the frontier and the results, which a label
+# drawn over them (as matplotlib draws text by default) faded or hid. The results go
+# over the frontier: it runs through the points that set it, and drawn over them hid
+# their organisations' colours.
 REFERENCE_Z = 1.2
 LABEL_Z = 1.5
-RESULTS_Z = 2.0
-FRONTIER_Z = 3.0
+FRONTIER_Z = 2.0
+RESULTS_Z = 3.0
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
 # the palette is tab10 without those two. Past its length, the rest share one colour.
