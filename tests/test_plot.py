@@ -642,3 +642,33 @@ def test_the_points_that_set_the_frontier_show_their_colours(
     on_it = {tuple(xy) for c in setting for xy in np.asarray(c.get_offsets())} & corners
     assert on_it == corners and len(setting) >= 2, (corners, on_it)
     assert all(c.get_zorder() > frontier.get_zorder() for c in setting)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [(["--name", "Eval $1 <x>"], "Cheapest model with Eval $1 <x> >= 50 percent"),
+     ([], "Cheapest model with ev >= 50 percent")],
+)  # fmt: skip
+def test_the_price_title_names_the_benchmark(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes], name: list[str], title: str
+):
+    """The title gave the benchmark's slug (`mmlu >= 80`) where every other figure
+    gives its name, as `show` does; a benchmark with no name is named by its slug."""
+    steps: list[tuple[str, ...]] = [("add-benchmark", "ev", *name, "--unit", "percent")]
+    for model, day, usd in (("m1", "2023-01-01", "10"), ("m2", "2024-01-01", "1")):
+        steps += [
+            ("add-model", model, "--release-date", day),
+            ("add-result", model, "ev", "60", "--date", day),
+            ("add-price", model, "P", day, "--input", usd, "--output", usd),
+        ]
+    steps += [
+        ("add-model", "m3", "--release-date", "2025-01-01"),
+        ("add-result", "m3", "ev", "60", "--date", "2025-01-01"),
+        ("add-price", "m3", "P", "2025-01-01", "--input", "0.1", "--output", "0.1"),
+    ]
+    for step in steps:
+        added = run_empty(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
+    assert result.exit_code == 0, result.stderr
+    assert drawn[0].get_title(loc="left").replace("\\$", "$") == title

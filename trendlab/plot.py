@@ -546,7 +546,7 @@ def price_trend_figure(
         ax.set_ylabel("USD per million tokens")
         _titles(
             ax,
-            f"Cheapest model with {trend.reaching} {trend.unit}",
+            f"Cheapest model with {trend.reaching_named} {trend.unit}",
             f"blended price ({trend.blend} input:output tokens) at the cheapest provider; "
             "log-linear least-squares trend",
         )

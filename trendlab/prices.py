@@ -253,11 +253,20 @@ class PriceTrend:
     offers: pl.DataFrame  # every price of every model that reached the threshold
     fit: DeclineFit
     higher_is_better: bool = True
+    name: str | None = None  # the benchmark's, as `show` gives it
 
     @property
     def reaching(self) -> str:
         """What reaching the threshold means: 'math >= 90', or 'err <= 5'."""
-        return f"{self.benchmark} {'>=' if self.higher_is_better else '<='} {self.threshold:g}"
+        return self._reaching(self.benchmark)
+
+    @property
+    def reaching_named(self) -> str:
+        """`reaching` by the benchmark's name where it has one: 'MATH >= 90'."""
+        return self._reaching(self.name or self.benchmark)
+
+    def _reaching(self, benchmark: str) -> str:
+        return f"{benchmark} {'>=' if self.higher_is_better else '<='} {self.threshold:g}"
 
     def table(self) -> pl.DataFrame:
         """The series with the fitted trend value at each point."""
@@ -427,4 +436,5 @@ def price_trend(
         offers=offers,
         fit=fit,
         higher_is_better=higher,
+        name=benchmark.get("name"),
     )
