@@ -672,3 +672,29 @@ def test_the_price_title_names_the_benchmark(
     result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
     assert result.exit_code == 0, result.stderr
     assert drawn[0].get_title(loc="left").replace("\\$", "$") == title
+
+
+def test_price_trend_names_do_not_overprint(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """SWE-bench Verified at 50: o3 and Gemini 2.5 Pro were each cheapest a week apart at
+    nearly one price, and their names were written over each other, neither legible."""
+    target = str(tmp_path / "p.png")
+    result = run("price-trend", "swe-bench-verified", "--threshold", "50", "--plot", target)
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    (ax,) = drawn
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
+    inside = ax.get_window_extent(renderer)
+    from matplotlib.text import Annotation
+
+    names = {
+        t.get_text(): t.get_window_extent(renderer)
+        for t in ax.texts
+        if isinstance(t, Annotation)  # not the subtitle
+    }
+    assert {"o3-2025-04-16", "gemini-2.5-pro"} <= set(names), names
+    boxes = list(names.values())
+    for i, box in enumerate(boxes):
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, names
+        assert inside.y0 <= box.y0 and box.y1 <= inside.y1, names
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :]), names

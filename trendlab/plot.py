@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
 
     from trendlab.forecast.result import Crossing, Forecast
     from trendlab.prices import PriceTrend
@@ -542,6 +543,7 @@ def price_trend_figure(
         )
         ax.set_yscale("log")
         _keep_inside(ax, names)
+        _keep_apart(ax, names)
         ax.set_xlabel("date")
         ax.set_ylabel("USD per million tokens")
         _titles(
@@ -568,3 +570,29 @@ def _keep_inside(ax: Axes, names: list[Annotation]) -> None:
         if name.get_window_extent(renderer).x1 > right:
             name.set_horizontalalignment("right")
             name.xyann = (-3, 3)
+
+
+def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
+    """Stack a point's name above the earlier names it would overprint: two models each
+    cheapest a week apart at nearly one price had their names written over each other,
+    neither legible. A name so pushed out of the axes is stacked below its point
+    instead."""
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = ax.get_window_extent(renderer)
+    points = 72 / ax.figure.dpi  # a pixel, in the points an offset is given in
+    placed: list[Bbox] = []
+    for name in names:
+        for up in (True, False):
+            if not up:  # just below its point, as far below it as the name was above
+                height = name.get_window_extent(renderer).height * points
+                name.xyann = (name.xyann[0], -3 - height)
+            while True:
+                box = name.get_window_extent(renderer)
+                hit = next((b for b in placed if b.overlaps(box)), None)
+                if hit is None:
+                    break
+                shift = hit.y1 - box.y0 + 1 if up else hit.y0 - box.y1 - 1
+                name.xyann = (name.xyann[0], name.xyann[1] + shift * points)
+            if frame.y0 <= box.y0 and box.y1 <= frame.y1:
+                break
+        placed.append(box)
