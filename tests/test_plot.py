@@ -698,3 +698,24 @@ def test_price_trend_names_do_not_overprint(run: Run, tmp_path: Path, drawn: lis
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, names
         assert inside.y0 <= box.y0 and box.y1 <= inside.y1, names
         assert not any(box.overlaps(other) for other in boxes[i + 1 :]), names
+
+
+def test_price_trend_names_are_legible_over_the_lines(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """GPQA Diamond at 50: the dashed trend ran through 'claude-3.5-sonnet' and
+    'grok-3-mini-beta', drawn under it with nothing to set them off. A name lies over
+    the lines on a half-white box, and under the prices, which it must not hide."""
+    target = str(tmp_path / "p.png")
+    result = run("price-trend", "gpqa-diamond", "--threshold", "50", "--plot", target)
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.text import Annotation
+
+    (ax,) = drawn
+    names = [t for t in ax.texts if isinstance(t, Annotation)]
+    assert len(names) >= 5
+    assert all(t.get_bbox_patch() is not None for t in names)
+    ids = ("gpqa-diamond-price-cheapest", "gpqa-diamond-price-trend")
+    lines = [line for line in ax.lines if line.get_gid() in ids]
+    assert len(lines) == 2 and len(ax.collections) == 2  # the offers, the cheapest points
+    under = min(t.get_zorder() for t in names)
+    assert max(line.get_zorder() for line in lines) < under
+    assert max(t.get_zorder() for t in names) < min(c.get_zorder() for c in ax.collections)

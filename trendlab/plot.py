@@ -62,6 +62,12 @@ REFERENCE_Z = 1.2
 LABEL_Z = 1.5
 FRONTIER_Z = 2.0
 RESULTS_Z = 3.0
+# The price figure likewise: its lines (the cheapest, the trend), then the models'
+# names, whose half-white boxes keep them legible where a line runs through them,
+# then the prices, which a name must not hide.
+PRICE_LINES_Z = 2.0
+NAME_Z = 2.5
+PRICES_Z = 3.0
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
 # the palette is tab10 without those two. Past its length, the rest share one colour.
@@ -492,6 +498,7 @@ def price_trend_figure(
             s=18,
             color=UNKNOWN_COLOUR,
             label="prices of models reaching it",
+            zorder=PRICES_Z,
             gid=f"{key}-offers",
         )
         points = trend.table()
@@ -505,12 +512,19 @@ def price_trend_figure(
             where="post",
             color=FORECAST_COLOUR,
             label="cheapest",
+            zorder=PRICE_LINES_Z,
             gid=f"{key}-cheapest",
         )
-        ax.scatter(days, prices, s=30, color=FORECAST_COLOUR, zorder=3)
+        ax.scatter(days, prices, s=30, color=FORECAST_COLOUR, zorder=PRICES_Z)
         names = [
             ax.annotate(
-                _text(model), (day, price), fontsize=7, xytext=(3, 3), textcoords="offset points"
+                _text(model),
+                (day, price),
+                fontsize=7,
+                xytext=(3, 3),
+                textcoords="offset points",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": LABEL_PAD},
+                zorder=NAME_Z,
             )
             for day, price, model in zip(days, prices, points.get_column("model"), strict=True)
             if np.isfinite(price)
@@ -539,6 +553,7 @@ def price_trend_figure(
             color=THRESHOLD_COLOUR,
             linestyle="--",
             label=f"trend: {trend.rate_text()}",
+            zorder=PRICE_LINES_Z,
             gid=f"{key}-trend",
         )
         ax.set_yscale("log")
@@ -580,6 +595,7 @@ def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
     points = 72 / ax.figure.dpi  # a pixel, in the points an offset is given in
+    gap = (2 * LABEL_PAD + LABEL_SPACE) / points  # pixels between two names' texts
     placed: list[Bbox] = []
     for name in names:
         for up in (True, False):
@@ -591,7 +607,7 @@ def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
                 hit = next((b for b in placed if b.overlaps(box)), None)
                 if hit is None:
                     break
-                shift = hit.y1 - box.y0 + 1 if up else hit.y0 - box.y1 - 1
+                shift = hit.y1 - box.y0 + gap if up else hit.y0 - box.y1 - gap
                 name.xyann = (name.xyann[0], name.xyann[1] + shift * points)
             if frame.y0 <= box.y0 and box.y1 <= frame.y1:
                 break
