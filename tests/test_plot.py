@@ -719,3 +719,20 @@ def test_price_trend_names_are_legible_over_the_lines(run: Run, tmp_path: Path, 
     under = min(t.get_zorder() for t in names)
     assert max(line.get_zorder() for line in lines) < under
     assert max(t.get_zorder() for t in names) < min(c.get_zorder() for c in ax.collections)
+
+
+def test_a_label_turns_away_from_a_neighbouring_line(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """MMLU at 91, a point above its human baseline of 89.8: the baseline's label, above
+    its line, lay across the 91 line, and 91's label floated clear of it, away from its
+    own line. A label whose side of its line holds another line takes the other side
+    where that is clear: each label lies by its own line and across no other."""
+    assert run("plot", "mmlu", "--threshold", "91", "-o", str(tmp_path / "m.png")).exit_code == 0
+    ax = drawn[0]
+    boxes = _patches(ax)
+    assert len(boxes) == 2, boxes
+    lines = {y: ax.transData.transform((0, y))[1] for y in (89.8, 91.0)}
+    for text, box in boxes:
+        own = 89.8 if text.startswith("human baseline") else 91.0
+        assert min(abs(box.y0 - lines[own]), abs(box.y1 - lines[own])) < 3, (text, box, lines)
+        (other,) = (line for y, line in lines.items() if y != own)
+        assert not box.y0 < other < box.y1, (text, box, lines)

@@ -400,10 +400,19 @@ def _label_lines(ax: Axes, labels: list[_Label], *, upward: bool) -> None:
     at = [float(to_axes.transform((0, y))[1]) * height for y, *_ in labels]
     if not upward:
         at = [height - a for a in at]
-    want = [
-        a + LABEL_GAP if a + LABEL_GAP + t <= height else a - LABEL_GAP - t
-        for a, t in zip(at, tall, strict=True)
-    ]
+
+    def crosses(i: int, low: float, high: float) -> bool:
+        """Whether a line other than label i's own runs between low and high."""
+        return any(low < a < high for j, a in enumerate(at) if j != i)
+
+    # A label takes the other side of its line where the axes end first, and where its
+    # own side holds another line and the other side none: laid across a neighbouring
+    # line (a threshold a point above the baseline), it read as that line's label.
+    want = []
+    for i, (a, t) in enumerate(zip(at, tall, strict=True)):
+        beyond, before = a + LABEL_GAP, a - LABEL_GAP - t
+        turn = crosses(i, beyond, beyond + t) and before >= 0 and not crosses(i, before, a)
+        want.append(before if beyond + t > height or turn else beyond)
     # In the lines' order, whichever side of its line each label wants: a label the edge
     # turns back across its line must not swap places with the next one.
     order = sorted(range(len(labels)), key=lambda i: at[i])
