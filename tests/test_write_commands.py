@@ -297,6 +297,49 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
     assert run("log", "--json").stdout == before
 
 
+def test_a_number_a_double_cannot_hold_is_refused_not_rounded(run: Run, tmp_path: Path):
+    """1e-400 read as a double is 0, which was stored silently (1e400, infinity, was
+    already refused): both are refused, on the command line as a usage error naming the
+    argument, from a file naming its line and field, and nothing is written."""
+    before = run("log", "--json").stdout
+    for score in ("1e-400", "-1E-400", "1e400"):
+        result = run("add-result", "gpt-4", "math", score, "--source-url", "https://e.org/a")
+        assert result.exit_code == 2, result.stderr
+        assert f"SCORE: '{score}' is " in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    result = run("add-result", "gpt-4", "math", "1e-400")
+    assert "SCORE: '1e-400' is too close to 0 to store: it would be stored as 0" in result.stderr
+    result = run("edit", "result", "minerva-540b/math", "--set", "score=1e-400", "-m", "t")
+    assert result.exit_code == 2 and "--set score: '1e-400' is too close to 0" in result.stderr
+    result = run("add-model", "tiny", "--parameters", "0.00001e-400")
+    assert result.exit_code == 2, result.stderr
+    assert "--parameters: '0.00001e-400' is too close to 0 to store" in result.stderr
+    assert "greater than 0" not in result.stderr  # one problem, said once
+    assert run("log", "--json").stdout == before
+    # A zero written with an exponent is zero.
+    zero = run("add-result", "gpt-4", "math", "0.0e-400", "--source-url", "https://e.org/z")
+    assert zero.exit_code == 0, zero.stderr
+    before = run("log", "--json").stdout
+    header = "model,benchmark,score,source_url\n"
+    csv_file = tmp_path / "results.csv"
+    csv_file.write_text(
+        header + "gpt-4,math,1e-400,https://e.org/c\ngpt-4,math,1e400,https://e.org/d\n"
+    )
+    result = run("import", str(csv_file), "-m", "t")
+    assert result.exit_code == 1, result.stderr
+    assert f"{csv_file}:2: score: '1e-400' is too close to 0 to store" in result.stderr
+    assert f"{csv_file}:3: score: '1e400' is not a finite number" in result.stderr
+    json_file = tmp_path / "results.json"
+    records = [
+        {"model": "gpt-4", "benchmark": "math", "score": "@", "source_url": "https://e.org/c"}
+    ]
+    json_file.write_text(json.dumps(records).replace('"@"', "1e-400"))
+    result = run("import", str(json_file), "-m", "t")
+    assert result.exit_code == 1, result.stderr
+    assert f"{json_file}:record 1: score: '1e-400' is too close to 0 to store" in result.stderr
+    assert run("log", "--json").stdout == before
+
+
 def test_score_below_chance_is_allowed(run: Run):
     # The floor bounds forecasts, not data: small models score below chance on MMLU.
     result = run(

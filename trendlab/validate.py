@@ -228,9 +228,14 @@ def _field_rules(
             )
             .otherwise(pl.lit(" is not a finite number")),
         )
+        # A nonzero number too close to 0 for a double (1e-400) reads as 0: refused, as
+        # one too big for it is, rather than stored as another number.
+        tiny = present & ~bad & (value == 0) & raw.str.contains(r"^[^eE]*[1-9]")
+        rule(tiny, " is too close to 0 to store: it would be stored as 0")
+        refused = bad | tiny
         if field.positive:
-            rule(~bad & (value <= 0), " must be greater than 0")
-        typed = pl.when(bad).then(None).otherwise(value)
+            rule(~refused & (value <= 0), " must be greater than 0")
+        typed = pl.when(refused).then(None).otherwise(value)
     elif field.type == "date":
         value = raw.str.to_date("%Y-%m-%d", strict=False)
         well_formed = raw.str.contains(DATE_RE)
