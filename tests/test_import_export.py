@@ -535,6 +535,34 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     assert run("import", str(odd), "-f", "csv", "-m", "t").exit_code == 0
 
 
+def test_export_writes_only_names_import_reads_back(run: Run, tmp_path: Path):
+    """export -o results.txt wrote CSV that import then refused for its suffix: export
+    now refuses a name whose suffix says no format, as import does, unless told one;
+    and writes every suffix import reads (.ndjson, .pq)."""
+    for name in ("results.txt", "results", "results.tsv"):
+        target = tmp_path / name
+        result = run("export", "results", "-o", str(target))
+        assert result.exit_code == 2, result.stderr
+        assert (
+            f"cannot tell the format from -o {target}: give --format csv|json|jsonl|parquet "
+            "(import reads a file by its suffix)"
+        ) in result.stderr, result.stderr
+        assert not target.exists()
+    told = tmp_path / "results.txt"
+    assert run("export", "results", "--csv", "-o", str(told)).exit_code == 0
+    assert run("import", str(told)).exit_code == 2  # as for any such name: say -f
+    back = run("import", str(told), "-f", "csv", "--dry-run")
+    assert back.exit_code == 0 and "1647 unchanged" in back.stderr, back.stderr
+    for name in ("results.ndjson", "results.pq"):
+        target = tmp_path / name
+        assert run("export", "results", "-o", str(target)).exit_code == 0
+        back = run("import", str(target), "--dry-run")
+        assert back.exit_code == 0 and "1647 unchanged" in back.stderr, back.stderr
+    # A table is text, and stdout is CSV for import's stdin, as before.
+    assert run("list", "models", "-o", str(tmp_path / "models.txt")).exit_code == 0
+    assert run("export", "results", "-o", "-").stdout.startswith("model,benchmark,score")
+
+
 def test_a_folder_is_refused_as_a_folder(run: Run, tmp_path: Path):
     """Without --from a folder was told to pass --kind, then that its extension told no
     format, neither of which could help. The path given is wrong, not data in a file:

@@ -1519,7 +1519,7 @@ def _refuse_data_file(path: str) -> None:
     # An empty file may be one another process is creating (DuckDB writes the header
     # right after): DuckDB waits for its lock, and refuses it if it stays empty.
     if head and head[8:12] != b"DUCK":
-        from trendlab.ingest import SUFFIXES
+        from trendlab.render import SUFFIXES
 
         hint = (
             "; a CSV, JSON or Parquet file goes in with `trendlab import`"

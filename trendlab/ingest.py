@@ -20,20 +20,12 @@ from pathlib import Path
 import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
+from trendlab.render import SUFFIXES
 from trendlab.text import counted, is_utf8
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 _EMPTY = re.compile(rb"(\xef\xbb\xbf)?\s*")
-# The formats `import` tells by a file's suffix.
-SUFFIXES = {
-    ".csv": "csv",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
 
 
 @dataclass

@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     import polars as pl
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet")
+# The file suffixes that say a format, the same for -o as for import, which reads a
+# file by its suffix: what an -o file is written as reads back by its name.
+SUFFIXES = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 # DuckDB's numeric types, for right-aligning a query's columns (DECIMAL(p,s) by prefix).
 _NUMERIC_TYPES = {

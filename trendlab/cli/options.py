@@ -568,15 +568,15 @@ def progress_bar(label: str) -> Callable[[Iterable[Any], int], Iterable[Any]] | 
 
 # -- shared options -----------------------------------------------------------------------
 
-_SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".parquet": "parquet"}
-
 
 def output_options(default: str = "table", formats: tuple[str, ...] | None = None) -> Callable:
     """--format (with --csv/--json/--jsonl shorthands) and -o FILE, for read commands.
 
     Without a format, -o FILE.csv (.json, .jsonl, .parquet) picks it from the suffix.
+    A command that writes no table (export) writes only files whose suffix says their
+    format, as import reads them, unless told the format.
     """
-    from trendlab.render import FORMATS
+    from trendlab.render import FORMATS, SUFFIXES
 
     choices = formats or FORMATS
 
@@ -591,7 +591,7 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
                 raise click.UsageError("give one output format")
             output = kwargs.get("output")
             ending = Path(output).suffix.lower() if output and output != "-" else ""
-            suffix = _SUFFIX_FORMATS.get(ending)
+            suffix = SUFFIXES.get(ending)
             chosen = (flags[0] if flags else None) or fmt
             if chosen is None and suffix is not None and suffix not in choices:
                 # The suffix is plain; this command does not write that format.
@@ -599,10 +599,17 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
                     f"-o {output} names a {suffix} file, which this command does not write "
                     "(it writes " + "|".join(choices) + ")"
                 )
-            if chosen is None and ending not in ("", ".txt") and suffix not in choices:
-                # A table in report.xlsx would look like a spreadsheet and not be one.
+            # A table is text, at home in notes.txt, but in report.xlsx it would look
+            # like a spreadsheet and not be one. A file for import (export's) must say
+            # its format by its suffix: import would not read CSV in results.txt.
+            plain = ("", ".txt") if "table" in choices else ()
+            to_file = output is not None and output != "-"
+            if chosen is None and to_file and suffix is None and ending not in plain:
+                why = "" if plain else " (import reads a file by its suffix)"
                 raise click.UsageError(
-                    f"cannot tell the format from -o {output}: give --format " + "|".join(choices)
+                    f"cannot tell the format from -o {output}: give --format "
+                    + "|".join(choices)
+                    + why
                 )
             if chosen and suffix and chosen != suffix:
                 # An import reads a file by its suffix: CSV in data.json would not read back.
