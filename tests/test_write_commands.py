@@ -270,7 +270,7 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
             "50",
             "--ceiling",
             "40",
-        ): ("floor must be below ceiling", data),
+        ): ("--floor must be below --ceiling", data),
         ("add-benchmark", "b-2", "--unit", "furlongs"): (
             "--unit: 'furlongs' is not one of percent",
             usage,
@@ -977,9 +977,9 @@ def test_a_lower_is_better_benchmark_takes_floor_as_chance_and_ceiling_as_best(r
     """An error rate's floor (chance, the worst) is the higher number."""
     before = run("log", "--json").stdout
     wrong_way = {
-        ("--floor", "0", "--ceiling", "100"): "floor must be above ceiling when lower is better",
+        ("--floor", "0", "--ceiling", "100"): "--floor must be above --ceiling when lower is",
         # No ceiling given: the unit's best end, 0 for a percent error rate.
-        ("--floor", "0"): "(with no ceiling given, the best end of unit percent: 0.0)",
+        ("--floor", "0"): "(with no --ceiling given, the best end of unit percent: 0.0)",
     }
     for bounds, expected in wrong_way.items():
         result = run(*ERROR_RATE, *bounds)
@@ -987,7 +987,8 @@ def test_a_lower_is_better_benchmark_takes_floor_as_chance_and_ceiling_as_best(r
     # And the other way round when higher is better, the unit filling in as well.
     _one_line_refusal(
         run("add-benchmark", "acc", "--unit", "percent", "--floor", "100"),
-        "floor must be below ceiling (with no ceiling given, the best end of unit percent: 100.0)",
+        "--floor must be below --ceiling (with no --ceiling given, the best end of unit percent: "
+        "100.0)",
     )
     assert run("log", "--json").stdout == before
     added = run(*ERROR_RATE, "--floor", "100", "--ceiling", "0")
@@ -1013,6 +1014,28 @@ def test_a_lower_is_better_benchmark_takes_floor_as_chance_and_ceiling_as_best(r
     )
     assert flipped.exit_code == 0, flipped.stderr
     assert run("check").exit_code == 0
+
+
+def test_bounds_the_wrong_way_round_are_named_as_the_command_line_gave_them(run: Run):
+    """add-benchmark named its options as a file's fields ('if lower is better, say so:
+    higher_is_better false', an option it does not have); it names what the user
+    types, edit its --set FIELD=VALUE. Still exit 1: the values are wrong only together
+    (see the README's exit codes), and a file still names its columns (see below)."""
+    result = run("add-benchmark", "err", "--unit", "percent", "--floor", "100", "--ceiling", "0")
+    _one_line_refusal(
+        result,
+        "add-benchmark: --floor must be below --ceiling; if lower is better, say so: "
+        "--no-higher-is-better; nothing was written",
+    )
+    result = run(*ERROR_RATE, "--floor", "0", "--ceiling", "100")
+    _one_line_refusal(result, "add-benchmark: --floor must be above --ceiling when lower is")
+    assert run("add-benchmark", "err", "--unit", "percent").exit_code == 0
+    result = run("edit", "benchmark", "err", "--set", "floor=100", "--set", "ceiling=0", "-m", "t")
+    _one_line_refusal(
+        result,
+        "edit err: floor must be below ceiling; if lower is better, say so: "
+        "--set higher_is_better=false; nothing was written",
+    )
 
 
 def test_an_import_checks_the_bounds_as_the_record_will_stand(run: Run, tmp_path: Path):

@@ -383,7 +383,7 @@ class Changeset:
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
                 if checked:
-                    errors = self._staged_errors(kind)
+                    errors = self._staged_errors(kind, given)
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
@@ -477,28 +477,31 @@ class Changeset:
         errors: pl.DataFrame,
         mode: str,
         absent: pl.DataFrame | None,
+        given: dict[str, str] | None,
     ) -> pl.DataFrame:
         """`errors` and the errors of the rows once merged with the stored records (a
         benchmark's bounds, a price's sides), which write checks only after every row
         has passed validate: so every problem is listed at once. A row is merged unless
-        an error is about a field the merge reads (its key, its bounds or sides)."""
+        an error is about a field the merge reads (its key, its bounds or sides).
+        `given`: see validate."""
         reads = [*kind.key_fields, *merged_fields(kind)]
         settled = errors.filter(pl.col(FIELDS).list.eval(pl.element().is_in(reads)).list.any())
         sound = typed.join(settled.select(ROW), on=ROW, how="anti")
         if sound.is_empty():
             return errors
         with self.store.staged_diff(kind, sound, revive=mode != "add", absent=absent):
-            found = self._staged_errors(kind)
+            found = self._staged_errors(kind, given)
         if found.is_empty():
             return errors
         fields = pl.lit(merged_fields(kind), dtype=pl.List(pl.String)).alias(FIELDS)
         return joined_errors([errors, found.with_columns(fields)])
 
-    def _staged_errors(self, kind: Kind) -> pl.DataFrame:
+    def _staged_errors(self, kind: Kind, given: dict[str, str] | None) -> pl.DataFrame:
         """Inside Store.staged_diff: the errors of the staged rows as they will stand,
-        merged with the stored records (a benchmark's bounds, a price's sides)."""
+        merged with the stored records (a benchmark's bounds, a price's sides), naming
+        fields as a command line gave them (`given`, see validate)."""
         merged = self.store.diff_rows(list(WRITTEN), merged_fields(kind))
-        return merged_errors(kind, merged, self.refs.units)
+        return merged_errors(kind, merged, self.refs.units, given)
 
     @_replayable
     def run(self, operation: Callable[[Changeset], None]) -> None:
@@ -529,7 +532,7 @@ class Changeset:
         typed, errors = validate(kind, raw, self.refs, absent, given)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
-                errors = self._with_merged_errors(kind, typed, errors, merging, absent)
+                errors = self._with_merged_errors(kind, typed, errors, merging, absent, given)
             raise _row_errors(errors, source, line_of)
         return typed
 

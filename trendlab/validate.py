@@ -580,9 +580,12 @@ class _Found:
             self._failed = pl.concat([self._failed, failed])
 
 
-def _kind_errors(kind: Kind, found: _Found, refs: Refs, absent: pl.DataFrame | None) -> None:
+def _kind_errors(
+    kind: Kind, found: _Found, refs: Refs, absent: pl.DataFrame | None, labels: dict[str, str]
+) -> None:
     """Rules that need the database or span fields, each run on the rows whose fields
-    it reads passed the rules before it."""
+    it reads passed the rules before it. `labels`: how a command line named the fields
+    (validate's `given`)."""
     cols = set(found.typed.columns)
     # First the rules of one field: they may refuse a value that parsed.
     if kind.name in MODEL_REFS and "model" in cols:
@@ -635,7 +638,7 @@ def _kind_errors(kind: Kind, found: _Found, refs: Refs, absent: pl.DataFrame | N
             if absent is not None and left_out:
                 leaving = absent.filter(pl.any_horizontal(left_out)).select(ROW)
                 rows = rows.join(leaving, on=ROW, how="anti")
-            return merged_errors(kind, rows, refs.units)
+            return merged_errors(kind, rows, refs.units, labels)
 
         found.check(merged_fields(kind), given)
     keys = [k for k in kind.key_fields if k in cols]
@@ -676,13 +679,17 @@ def merged_fields(kind: Kind) -> list[str]:
 
 
 def merged_errors(
-    kind: Kind, merged: pl.DataFrame, units: dict[str, tuple[float | None, float | None]]
+    kind: Kind,
+    merged: pl.DataFrame,
+    units: dict[str, tuple[float | None, float | None]],
+    given: dict[str, str] | None = None,
 ) -> pl.DataFrame:
-    """Rules on whole records, checked once absent columns take their stored values."""
+    """Rules on whole records, checked once absent columns take their stored values.
+    `given`: how a command line named the fields (see validate)."""
     if kind is PRICES:
         return _priceless(merged)
     if kind is BENCHMARKS:
-        return _bounds_errors(merged, units)
+        return _bounds_errors(merged, units, given or {})
     return pl.DataFrame(schema={ROW: pl.Int64, "message": pl.String})
 
 
@@ -698,24 +705,47 @@ def _priceless(rows: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.D
     )
 
 
+def _said(field: str, labels: dict[str, str]) -> str:
+    """`field` as the input names it: add-benchmark's option (--floor), else the field
+    itself, as a file's column and edit's --set FIELD=VALUE name it."""
+    label = labels.get(field, field)
+    return field if label.startswith("--set ") else label
+
+
+def _said_false(field: str, labels: dict[str, str]) -> str:
+    """How the input would say that a true-or-false `field` is false: the flag's
+    negative (--no-higher-is-better), --set FIELD=false on a command line that names
+    fields so (edit), or a file's column and value."""
+    label = labels.get(field)
+    if label is not None and not label.startswith("--set "):
+        return "--no-" + label.removeprefix("--")
+    if any(v.startswith("--set ") for v in labels.values()):
+        return f"--set {field}=false"
+    return f"{field} false"
+
+
 def _bounds_errors(
-    merged: pl.DataFrame, units: dict[str, tuple[float | None, float | None]]
+    merged: pl.DataFrame,
+    units: dict[str, tuple[float | None, float | None]],
+    labels: dict[str, str],
 ) -> pl.DataFrame:
     """Floor (chance level, the worst score) and ceiling (the best achievable) must
     leave a range the right way round: floor below ceiling, or above it when lower is
     better. A bound not given is the unit's worst or best end (a percent error rate's
-    floor 100, its ceiling 0), as the forecast takes it."""
+    floor 100, its ceiling 0), as the forecast takes it. Fields are named as `labels`
+    says a command line named them (validate's `given`), else as a file's columns."""
     higher = pl.col("higher_is_better").fill_null(True)
     worst = pl.when(higher).then(pl.col("__lo")).otherwise(pl.col("__hi"))
     best = pl.when(higher).then(pl.col("__hi")).otherwise(pl.col("__lo"))
     floor, ceiling = pl.col("floor").fill_null(worst), pl.col("ceiling").fill_null(best)
     wrong = pl.when(higher).then(floor >= ceiling).otherwise(floor <= ceiling)
+    floor_, ceiling_ = _said("floor", labels), _said("ceiling", labels)
     rule = (
         pl.when(higher)
-        .then(pl.lit("floor must be below ceiling"))
+        .then(pl.lit(f"{floor_} must be below {ceiling_}"))
         .otherwise(
             pl.lit(
-                "floor must be above ceiling when lower is better: floor is chance "
+                f"{floor_} must be above {ceiling_} when lower is better: floor is chance "
                 "level, the worst score, and ceiling the best achievable"
             )
         )
@@ -723,7 +753,7 @@ def _bounds_errors(
 
     def unit_end(which: str, side: str, end: pl.Expr) -> pl.Expr:
         return (
-            pl.lit(f" (with no {which} given, the {side} end of unit ")
+            pl.lit(f" (with no {_said(which, labels)} given, the {side} end of unit ")
             + pl.col("unit")
             + pl.lit(": ")
             + end.cast(pl.String)
@@ -738,7 +768,7 @@ def _bounds_errors(
         # Both bounds given the other way round, and no direction: most likely a
         # lower-is-better metric (an error rate from 100 to 0) not said to be one.
         .when(pl.col("higher_is_better").is_null())
-        .then(pl.lit("; if lower is better, say so: higher_is_better false"))
+        .then(pl.lit(f"; if lower is better, say so: {_said_false('higher_is_better', labels)}"))
         .otherwise(pl.lit(""))
     )
     return (
@@ -839,7 +869,7 @@ def validate(
     if given:
         _refuse_given(kind, typed, field_errors, refs, given)
     found = _Found(typed, field_errors)
-    _kind_errors(kind, found, refs, absent)
+    _kind_errors(kind, found, refs, absent, labels)
     return typed, joined_errors(found.parts)
 
 

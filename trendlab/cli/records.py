@@ -161,7 +161,12 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
       trendlab add-benchmark gpqa-diamond --name "GPQA Diamond" --unit percent \\
         --floor 25 --ceiling 100 --url https://arxiv.org/abs/2311.12022
     """
-    _add(settings, "benchmarks", {"slug": slug, **fields}, message or f"add benchmark {slug}")
+    # Left out, each is still decided (the unit's end, higher is better): the rule on
+    # the bounds names their options either way.
+    bounds = ("floor", "ceiling", "higher_is_better")
+    _add(
+        settings, "benchmarks", {"slug": slug, **fields}, message or f"add benchmark {slug}", bounds
+    )
 
 
 _NUMBER = re.compile(r"-\d+(\.\d*)?([eE][-+]?\d+)?|-\.\d+([eE][-+]?\d+)?")
