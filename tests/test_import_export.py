@@ -535,6 +535,44 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     assert run("import", str(odd), "-f", "csv", "-m", "t").exit_code == 0
 
 
+def test_a_count_a_double_cannot_hold_is_refused_and_a_measure_rounded(run: Run, tmp_path: Path):
+    """A Parquet UInt64 of 2**64 - 1 was stored as the double 2**64, silently. A count
+    (parameters, training tokens) in whole digits must be stored as written, so it is
+    refused naming file, row and field and the double it would be; training compute, an
+    estimate, and a score take the nearest double, as any float written in digits."""
+    big = pl.Series([2**64 - 1], dtype=pl.UInt64)
+    models = tmp_path / "models.parquet"
+    pl.DataFrame({"slug": ["huge"], "parameters": big, "training_tokens": big}).write_parquet(
+        models
+    )
+    result = run("import", str(models), "-m", "t")
+    assert result.exit_code == 1, result.stderr
+    said = (
+        "is a count a double cannot hold exactly: it would be stored as "
+        "18446744073709551616 (write 1.8446744073709552e+19 to store it rounded)"
+    )
+    for field in ("parameters", "training_tokens"):
+        assert f"{field}: '18446744073709551615' {said}" in result.stderr, result.stderr
+    assert result.stderr.startswith(f"trendlab: error: {models}:row 1: parameters: ")
+    result = run("add-model", "huge", "--parameters", "9007199254740993")
+    assert result.exit_code == 2, result.stderr
+    assert "--parameters: '9007199254740993' is a count a double cannot hold" in result.stderr
+    # Exactly held, or written as a float: stored.
+    for n, parameters in enumerate(("9007199254740992", "1" + "0" * 20, "1.84467440737095516e19")):
+        added = run("add-model", f"huge-{n}", "--parameters", parameters)
+        assert added.exit_code == 0, added.stderr
+    assert run("add-model", "huge").exit_code == 0
+    compute = tmp_path / "compute.parquet"
+    pl.DataFrame({"slug": ["huge"], "training_compute_flop": big}).write_parquet(compute)
+    assert run("import", str(compute), "--kind", "models", "-m", "t").exit_code == 0
+    assert run("add-benchmark", "points", "--unit", "score").exit_code == 0
+    scores = tmp_path / "results.parquet"
+    pl.DataFrame({"model": ["huge"], "benchmark": ["points"], "score": big}).write_parquet(scores)
+    assert run("import", str(scores), "-m", "t").exit_code == 0
+    shown = json.loads(run("show", "model", "huge", "--json").stdout)
+    assert shown["training_compute_flop"] == 2.0**64
+
+
 def test_export_writes_only_names_import_reads_back(run: Run, tmp_path: Path):
     """export -o results.txt wrote CSV that import then refused for its suffix: export
     now refuses a name whose suffix says no format, as import does, unless told one;

@@ -29,6 +29,9 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     positive: bool = False
+    # A count (parameters, tokens), stored as a double like every number: one written
+    # in whole digits must be stored as written, not as the nearest double past 2**53.
+    exact: bool = False
     past: bool = False  # a date that has happened: a release or report, never a plan
     # A name or label typed on command lines, printed in one-line notes (`added alias
     # NAME`) and keys (gpt-4/mmlu/5-shot): a line break or another control character
@@ -113,9 +116,9 @@ MODELS = Kind(
         Field("name", "text", one_line=True, help="display name"),
         Field("organization", "text", one_line=True, help="developer, as the source writes it"),
         Field("release_date", "date", past=True, help="YYYY-MM-DD"),
-        Field("parameters", "float", positive=True, help="parameter count"),
+        Field("parameters", "float", positive=True, exact=True, help="parameter count"),
         Field("training_compute_flop", "float", positive=True, help="training compute in FLOP"),
-        Field("training_tokens", "float", positive=True, help="training tokens"),
+        Field("training_tokens", "float", positive=True, exact=True, help="training tokens"),
         Field("open_weights", "bool", help="true if the weights are published"),
         Field("notes", "text"),
         Field("source_url", "url", help="where these facts come from"),

@@ -233,6 +233,8 @@ def _field_rules(
         tiny = present & ~bad & (value == 0) & raw.str.contains(r"^[^eE]*[1-9]")
         rule(tiny, " is too close to 0 to store: it would be stored as 0")
         refused = bad | tiny
+        if field.exact:
+            refused = refused | _inexact_count(raw, value, rule)
         if field.positive:
             rule(~refused & (value <= 0), " must be greater than 0")
         typed = pl.when(refused).then(None).otherwise(value)
@@ -276,6 +278,28 @@ def _field_rules(
         character_rules()
         typed = raw
     return typed.alias(name), rules
+
+
+def _inexact_count(
+    raw: pl.Expr, value: pl.Expr, rule: Callable[[pl.Expr, str | pl.Expr], None]
+) -> pl.Expr:
+    """Rows of a count in whole digits (a Parquet or JSON integer, 18446744073709551615)
+    that the double it is stored as does not hold exactly, each refused by `rule`
+    naming the number it would be; the mask is returned. A count written as a float
+    (1.8e19) is rounded as written: the writer gave those digits."""
+    written = raw.str.strip_prefix("+").str.replace(r"^0+([0-9])", "$1").str.replace(r"\.0*$", "")
+    whole = raw.str.contains(r"^[+-]?[0-9]+(?:\.0*)?$") & value.is_finite()
+    stored = value.cast(pl.Int128, strict=False).cast(pl.String)
+    inexact = whole & (value.abs() >= 2**53) & (stored.is_null() | (stored != written))
+    rule(
+        inexact,
+        pl.lit(" is a count a double cannot hold exactly: it would be stored as ")
+        + stored.fill_null(value.cast(pl.String))
+        + pl.lit(" (write ")
+        + value.cast(pl.String)
+        + pl.lit(" to store it rounded)"),
+    )
+    return inexact
 
 
 def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.Expr]]:
