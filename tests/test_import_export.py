@@ -896,6 +896,41 @@ def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
         assert run("log", "--json").stdout == before
 
 
+def test_a_parquet_timestamp_kept_in_utc_is_refused_saying_why(run: Run, tmp_path: Path):
+    """Midnight at +05:00 is 2024-03-01 where the file keeps its zone (pyarrow, pandas),
+    but DuckDB keeps only the instant, in UTC: 2024-02-29 19:00. That was refused
+    quoting '2024-02-29 19:00:00.000000+00:00', a day the user never wrote, as if
+    trendlab had got it wrong. The day written cannot be told from the file, so it is
+    still refused, saying that the time is UTC and why."""
+    from datetime import datetime
+
+    import duckdb
+
+    pl.DataFrame(
+        {
+            "slug": ["zoned"],
+            "release_date": pl.Series([datetime(2024, 3, 1)]).dt.replace_time_zone("Etc/GMT-5"),
+        }
+    ).write_parquet(tmp_path / "zoned.parquet")
+    assert run("import", str(tmp_path / "zoned.parquet"), "--kind", "models").exit_code == 0
+    assert json.loads(run("show", "model", "zoned", "--json").stdout)["release_date"] == (
+        "2024-03-01"
+    )
+    path = tmp_path / "models.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'utc-kept' AS slug, TIMESTAMPTZ '2024-03-01 00:00:00+05:00' AS "
+        f"release_date) TO '{path}' (FORMAT parquet)"
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {path}:row 1: release_date: '2024-02-29 19:00:00 UTC' is a time "
+        "in UTC, not a day: the file keeps a timestamp with a time zone in UTC, where a "
+        "midnight written at another offset is an hour of the day before or after; give "
+        "the day as a date (YYYY-MM-DD, or a Parquet date); nothing was written\n"
+    )
+
+
 def test_a_parquet_timestamp_at_midnight_is_its_date(run: Run, tmp_path: Path):
     """Many tools (pandas among them) write a day to Parquet as a timestamp at midnight:
     it was refused ("'2024-03-01 00:00:00.000000' is not a date"). It is now that day,

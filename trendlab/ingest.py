@@ -417,12 +417,19 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
             )
         elif isinstance(dtype, pl.Datetime):
             # Many tools (pandas among them) write a day as a timestamp at midnight: that
-            # is the day. One with a time of day stays as it is, for a date field to refuse.
+            # is the day, in the column's time zone where it has one (2024-03-01 at
+            # +05:00 is 2024-03-01). One with a time of day stays as it is, for a date
+            # field to refuse. Some writers (DuckDB) keep only the instant, in UTC, so a
+            # midnight at +05:00 is 19:00 the day before and its day is lost: marked
+            # UTC, for validation to say why the date it quotes is not the one written.
             value = pl.col(name)
+            timed = value.cast(pl.String)
+            if dtype.time_zone == "UTC":
+                timed = value.dt.strftime("%Y-%m-%d %H:%M:%S") + pl.lit(" UTC")
             casts.append(
                 pl.when(value.dt.time() == time(0))
                 .then(value.dt.date().cast(pl.String))
-                .otherwise(value.cast(pl.String))
+                .otherwise(timed)
                 .alias(name)
             )
         else:

@@ -243,7 +243,16 @@ def _field_rules(
         well_formed = raw.str.contains(DATE_RE)
         bad = present & (value.is_null() | ~well_formed)
         timed = raw.str.contains(_DATE_TIME_RE)
-        rule(bad & timed, " is a date and time: give the date alone (YYYY-MM-DD)")
+        # How trendlab.ingest gives a Parquet timestamp kept in UTC (see there): the
+        # date it quotes may not be the day the file's writer meant.
+        utc = timed & raw.str.ends_with(" UTC")
+        rule(
+            bad & utc,
+            " is a time in UTC, not a day: the file keeps a timestamp with a time zone in "
+            "UTC, where a midnight written at another offset is an hour of the day before "
+            "or after; give the day as a date (YYYY-MM-DD, or a Parquet date)",
+        )
+        rule(bad & timed & ~utc, " is a date and time: give the date alone (YYYY-MM-DD)")
         rule(bad & ~timed, " is not a date (YYYY-MM-DD)")
         out_of_range = ~bad & present & ((value.dt.year() < 1900) | (value.dt.year() > 2100))
         rule(out_of_range, " is outside 1900-2100")
