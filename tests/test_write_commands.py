@@ -1029,6 +1029,9 @@ def test_bounds_the_wrong_way_round_are_named_as_the_command_line_gave_them(run:
     )
     result = run(*ERROR_RATE, "--floor", "0", "--ceiling", "100")
     _one_line_refusal(result, "add-benchmark: --floor must be above --ceiling when lower is")
+    # Equal bounds are wrong whichever way is better: no hint that would not help.
+    result = run("add-benchmark", "err", "--unit", "percent", "--floor", "50", "--ceiling", "50")
+    _one_line_refusal(result, "add-benchmark: --floor must be below --ceiling; nothing was")
     assert run("add-benchmark", "err", "--unit", "percent").exit_code == 0
     result = run("edit", "benchmark", "err", "--set", "floor=100", "--set", "ceiling=0", "-m", "t")
     _one_line_refusal(

@@ -799,8 +799,9 @@ def _bounds_errors(
         .when(pl.col("ceiling").is_null())
         .then(unit_end("ceiling", "best", best))
         # Both bounds given the other way round, and no direction: most likely a
-        # lower-is-better metric (an error rate from 100 to 0) not said to be one.
-        .when(pl.col("higher_is_better").is_null())
+        # lower-is-better metric (an error rate from 100 to 0) not said to be one. Equal
+        # bounds are no range either way: saying lower is better would not help.
+        .when(pl.col("higher_is_better").is_null() & (floor != ceiling))
         .then(pl.lit(f"; if lower is better, say so: {_said_false('higher_is_better', labels)}"))
         .otherwise(pl.lit(""))
     )
