@@ -1253,6 +1253,11 @@ def test_whole_numbers_are_written_in_plain_digits(run: Run, args: list[str], ex
             "'1_0e27' is not a positive",
         ),
         (["prices", "--blend", "\uff13:1"], "'\uff13:1' is not INPUT:OUTPUT weights"),
+        # Past a double's least it read as 0: a crossing of 0, 'reached'.
+        (
+            ["forecast", "mmlu", "--threshold", "1e-400"],
+            "'--threshold': '1e-400' is too close to 0 to use: it would read as 0",
+        ),
     ],
 )
 def test_numbers_are_written_in_plain_digits(run: Run, args: list[str], expected: str):
@@ -1269,6 +1274,7 @@ def test_a_number_option_reads_every_plain_form():
     number = FiniteFloat()
     written = ("80", "-1.5e3", ".5", "+2.", "1E27", " 80 ")
     assert [number.convert(t, None, None) for t in written] == [80, -1500, 0.5, 2, 1e27, 80]
+    assert [number.convert(t, None, None) for t in ("0", "-0.0", "0e-400", "0.000")] == [0] * 4
     whole = WholeNumber(1)
     assert [whole.convert(t, None, None) for t in ("6", "+6", " 6 ")] == [6, 6, 6]
 

@@ -17,6 +17,9 @@ DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 2024
 DIGITS_RE = r"[0-9]+"
 # A decimal number so written (float() reads 8_0 and ８０ alike): 80, -1.5, .5, 1e27.
 NUMBER_RE = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+# A number so written whose digits before any exponent are not all 0: one that reads as
+# 0 (1e-400, past a double's least) was not written as 0, and is refused, not rounded.
+NONZERO_RE = r"^[^eE]*[1-9]"
 
 
 def fold(text: str) -> str:

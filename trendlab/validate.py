@@ -35,6 +35,7 @@ from trendlab.text import (
     DATE_RE,
     FORMAT_RE,
     HIDING_FORMAT_RE,
+    NONZERO_RE,
     at_most,
     fold,
     format_character,
@@ -230,7 +231,7 @@ def _field_rules(
         )
         # A nonzero number too close to 0 for a double (1e-400) reads as 0: refused, as
         # one too big for it is, rather than stored as another number.
-        tiny = present & ~bad & (value == 0) & raw.str.contains(r"^[^eE]*[1-9]")
+        tiny = present & ~bad & (value == 0) & raw.str.contains(NONZERO_RE)
         rule(tiny, " is too close to 0 to store: it would be stored as 0")
         refused = bad | tiny
         if field.exact:

@@ -56,7 +56,7 @@ class FiniteFloat(click.FloatRange):
     """
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from trendlab.text import NUMBER_RE
+        from trendlab.text import NONZERO_RE, NUMBER_RE
 
         # Spaces around it, as int() and float() take them (' 80' from a script).
         if isinstance(value, str) and not re.fullmatch(NUMBER_RE, value.strip()):
@@ -64,6 +64,8 @@ class FiniteFloat(click.FloatRange):
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
+        if number == 0 and isinstance(value, str) and re.search(NONZERO_RE, value.strip()):
+            self.fail(f"{value!r} is too close to 0 to use: it would read as 0", param, ctx)
         return number
 
     def _describe_range(self) -> str:
