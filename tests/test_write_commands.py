@@ -855,6 +855,35 @@ def test_a_retracted_record_says_so(run: Run):
         assert "benchmark NEW-EVAL was retracted in changeset" in gone.stderr, gone.stderr
 
 
+def test_a_setting_in_a_name_is_read_as_it_is_stored(run: Run):
+    """A setting is part of a result's key as written: 5-shot and 5-SHOT are two results,
+    and each name, as stored, names its own. ZZ-2/MMLU/5-SHOT once also named the
+    5-shot result (read as a model 'zz-2/mmlu' in lowercase), so the 5-SHOT one could
+    be named only by its id, and with 5-shot alone it edited that one."""
+    url = "https://case.example/1"
+    assert run("add-model", "zz-2", "--name", "ZZ").exit_code == 0
+    lower = run("add-result", "zz-2", "mmlu", "80", "--setting", "5-shot", "--source-url", url)
+    assert lower.exit_code == 0, lower.stderr
+    _refused(
+        run,
+        "edit",
+        "result",
+        "zz-2/mmlu/5-SHOT",
+        "--set",
+        "score=81",
+        "-m",
+        "x",
+        says="(did you mean 'zz-2/mmlu/5-shot'?)",
+    )
+    upper = run("add-result", "zz-2", "mmlu", "82", "--setting", "5-SHOT", "--source-url", url)
+    assert upper.exit_code == 0, upper.stderr
+    assert upper.stdout != lower.stdout
+    for name, added in (("ZZ-2/MMLU/5-SHOT", upper), ("zz-2/mmlu/5-shot", lower)):
+        shown = run("show", "result", name, "--json")
+        assert shown.exit_code == 0, (name, shown.stderr)
+        assert json.loads(shown.stdout)["id"] == added.stdout.strip(), name
+
+
 def test_a_retracted_model_and_its_results_are_named_in_any_case(run: Run):
     """Slugs have no capitals, so ZZ-1 and ZZ-1/MMLU name a model and its result after
     both are retracted, as before: history finds them, show says they were retracted."""

@@ -781,8 +781,8 @@ def _as_stored(store: Store, kind: Kind, text: str) -> str:
 def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     """`text`, a result's MODEL/BENCHMARK[/SETTING] or a price's MODEL/PROVIDER[/DATE],
     as given and then split at each '/', its left side as the slug of the model it
-    names (else in lowercase, as a retracted model's slug) and a benchmark in
-    lowercase. So GPT-4/MMLU names gpt-4's results on mmlu, and
+    names (else, if it holds no '/', in lowercase, as a retracted model's slug) and a
+    benchmark in lowercase; a setting is read as written, as it is stored. So GPT-4/MMLU names gpt-4's results on mmlu, and
     fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
     fireworks/deepseek-v3p2: an alias may hold a '/', and so may a setting or a
     provider after it, so no one '/' can be taken to end the model."""
@@ -791,6 +791,11 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     slugs = Refs(store).resolver.resolve(models)
     readings = [text]
     for i, model in enumerate(models, start=1):
+        if slugs[model] is None and "/" in model:
+            # Only an alias holds a '/', and this one names no model. Lowercased, it
+            # would read the rest as a setting in lowercase: GPT-4/MMLU/5-SHOT would name
+            # a 5-shot result, and no longer the 5-SHOT one stored beside it.
+            continue
         # A name no current model has may be a retracted model's slug, in any case.
         slug = slugs[model] or model.lower()
         rest = "/".join(parts[i:])
