@@ -85,6 +85,30 @@ def until_day(text: str) -> date:
     )
 
 
+def until_amount(text: str, by: str) -> float:
+    """--until by compute or price: a positive number of FLOP or USD per Mtok; anything
+    else is a usage error."""
+    text = text.strip()
+    value = float(text) if re.fullmatch(NUMBER_RE, text) else math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise TrendlabError(
+            f"--until: {text!r} is not a positive number of {x_unit(by)}",
+            exit_code=ExitCode.USAGE,
+        )
+    return value
+
+
+def check_until(text: str | None, by: str) -> None:
+    """Refuse an --until of the wrong form for `by` before any data is read: it is wrong
+    whatever the data, so it must not wait behind an error the data give (too few
+    points, say). Whether it lies past the data is parse_until's business."""
+    if text is not None:
+        if by == "date":
+            until_day(text)
+        else:
+            until_amount(text, by)
+
+
 def parse_until(text: str | None, series: Series) -> float:
     """--until as x: a year (its last day) or a date, or a number of FLOP / USD per Mtok."""
     if text is None:
@@ -102,12 +126,7 @@ def parse_until(text: str | None, series: Series) -> float:
             raise TrendlabError(f"--until {text} is more than {MAX_YEARS} years past the data")
         return decimal_year(day)
     unit = x_unit(series.by)
-    value = float(text) if re.fullmatch(NUMBER_RE, text) else math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise TrendlabError(
-            f"--until: {text!r} is not a positive number of {unit}", exit_code=ExitCode.USAGE
-        )
-    x = math.log10(value)
+    x = math.log10(until_amount(text, series.by))
     if x <= series.x_now:
         # A year is what --until takes by date, the usual axis: say which unit this one is.
         year = f" ({text} {unit}, not the year {text})" if re.fullmatch(r"\d{4}", text) else ""

@@ -18,6 +18,7 @@ import polars as pl
 from trendlab.errors import TrendlabError
 from trendlab.forecast import FAMILIES, cache
 from trendlab.forecast import backtest as bt
+from trendlab.forecast.axis import check_until
 from trendlab.forecast.cache import Opener
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, residuals_needed
 from trendlab.forecast.evaluate import (
@@ -296,6 +297,7 @@ def run_forecast(
 ) -> tuple[Forecast, list[str]]:
     """Prepare, fit (or take the cached curve) and simulate one benchmark's forecast,
     caching a fresh fit; returns the forecast and notes for the user."""
+    check_until(until, by)
     prepared = prepare_forecast(
         settings,
         benchmark,
