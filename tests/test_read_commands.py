@@ -1125,6 +1125,29 @@ def test_dates_past_pythons_range_inside_nested_values_are_written_too(
     assert run("query", sql, "--jsonl").exit_code == 0
 
 
+def test_a_map_is_written_as_its_own_keys_in_csv_and_parquet(run: Run, tmp_path: Path):
+    """A MAP's rows were made one Polars struct of every key any of them has: CSV wrote
+    {"a": "x", "b": null} for map {'a': 'x'}, and a key that is not text (MAP(INTEGER,
+    ...)) ended the command as a bug (exit 70). Each is now its JSON text, as JSON has it."""
+    sql = (
+        "SELECT MAP {'a': 'x'} AS m, MAP {1: 2} AS i, [MAP {3: 4}] AS l "
+        "UNION ALL SELECT MAP {'b': 'y'}, NULL, []"
+    )
+    result = run("query", sql, "--csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        'm,i,l\n"{""a"": ""x""}","{""1"": 2}","[{""3"": 4}]"\n"{""b"": ""y""}",,[]\n'
+    )
+    lines = [json.loads(line) for line in run("query", sql, "--jsonl").stdout.splitlines()]
+    assert lines[1] == {"m": {"b": "y"}, "i": None, "l": []}
+    written = tmp_path / "m.parquet"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).rows() == [
+        ('{"a": "x"}', '{"1": 2}', '[{"3": 4}]'),
+        ('{"b": "y"}', None, "[]"),
+    ]
+
+
 @pytest.mark.parametrize("type_", ["TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPTZ"])
 def test_every_timestamp_types_infinities_are_written_as_json_writes_them(
     run: Run, tmp_path: Path, type_: str

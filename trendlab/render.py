@@ -12,7 +12,7 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -58,6 +58,8 @@ class Rows:
     names: list[str]
     numeric: list[bool]
     rows: list[tuple[Any, ...]]
+    # Per column, whether it holds a MAP (a query's), alone or inside a list or struct.
+    maps: list[bool] = field(default_factory=list)
 
     @classmethod
     def of_frame(cls, df: pl.DataFrame) -> Rows:
@@ -75,7 +77,7 @@ class Rows:
         numeric = [t in _NUMERIC_TYPES or t.startswith("DECIMAL") for t in types]
         names = _unique([d[0] for d in result.description])
         rows = result.fetchall() if limit is None else result.fetchmany(limit)
-        return cls(names, numeric, rows)
+        return cls(names, numeric, rows, ["MAP(" in t for t in types])
 
     def dicts(self) -> Iterator[dict[str, Any]]:
         """Each row as a dict, dates as ISO text and NaN or infinities as null (JSON has
@@ -383,7 +385,17 @@ def _frame(data: pl.DataFrame | Rows) -> pl.DataFrame:
         return data
     import polars as pl
 
-    frame = pl.DataFrame(data.rows, schema=data.names, orient="row")
+    # A column holding a MAP is its JSON text, as JSON output writes it: Polars would
+    # make its dicts one struct of every key any of them has, giving {"a": 1} a "b": null
+    # it never had, and refuses a key that is not text (MAP(INTEGER, ...)).
+    nested = {i for i, is_map in enumerate(data.maps) if is_map}
+    rows = data.rows
+    if nested:
+        rows = [
+            tuple(_json_text(v) if i in nested and v is not None else v for i, v in enumerate(r))
+            for r in rows
+        ]
+    frame = pl.DataFrame(rows, schema=data.names, orient="row")
     # Values Polars keeps only as Python objects (a UUID) are written as their text.
     return frame.with_columns(
         _as_text(frame[name], str) for name, dtype in frame.schema.items() if dtype == pl.Object
