@@ -835,6 +835,24 @@ def test_diff_leaves_out_what_ends_as_it_began(run: Run):
     ]
 
 
+def test_diff_says_a_retracted_record_brought_back_was_restored(run: Run):
+    """A record retracted at --since and current now was listed as added, so a review of
+    an import that brought back a retraction made for a reason did not show it; it is
+    restored, with what differs from its retracted values, as the write said."""
+    price = ("add-price", "gpt-4o", "OpenAI", "2024-05-13", "--input", "5", "--output", "15")
+    assert run("retract", "price", "gpt-4o/OpenAI/2024-05-13", "-m", "wrong").exit_code == 0
+    since = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]
+    restored = run(*price)
+    assert restored.exit_code == 0 and "restored (it was retracted)" in restored.stderr
+    changed = run("diff", "--since", since, "--json")
+    assert changed.exit_code == 0, changed.stderr
+    [row] = json.loads(changed.stdout)
+    assert (row["key"], row["change"]) == (restored.stdout.strip(), "restored")
+    # The write gave only the prices: the restored record has no source URL.
+    assert "; source_url: https://openai.com/index/hello-gpt-4o/ -> (none);" in row["fields"]
+    assert changed.stderr == f"since {since}: prices: 1 restored\n"
+
+
 def test_diff_kind_is_a_choice_as_every_kind_option_is(run: Run):
     """An unknown --kind was a data error (exit 1) after the changes were read."""
     bad = run("diff", "--since", "1000", "--kind", "bogus")

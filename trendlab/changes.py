@@ -10,7 +10,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.history import describe_change
-from trendlab.kinds import KINDS
+from trendlab.kinds import KINDS, Kind
 
 COLUMNS = {"kind": pl.String, "key": pl.String, "change": pl.String, "fields": pl.String}
 
@@ -18,8 +18,9 @@ COLUMNS = {"kind": pl.String, "key": pl.String, "change": pl.String, "fields": p
 def changes_since(store: Store, since: datetime) -> pl.DataFrame:
     """One row per record whose current state differs from its state at `since`.
 
-    change is added (new, or brought back after a retraction), updated (fields lists
-    `field: old -> new`) or retracted. A record changed and changed back is omitted.
+    change is added (new), restored (retracted then, current now: fields lists what
+    differs from the retracted values), updated (fields lists `field: old -> new`) or
+    retracted. A record changed and changed back is omitted.
     """
     rows: list[dict[str, Any]] = []
     for kind in KINDS.values():
@@ -31,20 +32,30 @@ def changes_since(store: Store, since: datetime) -> pl.DataFrame:
             before, after = sides.get("before"), sides["after"]
             was = before is not None and before["op"] != "retract"
             now = after["op"] != "retract"
-            if not was and now:
-                change, detail = "added", ""
-            elif was and not now:
-                change, detail = "retracted", ""
-            elif not was and not now:
+            if not was and not now:
                 continue
+            if before is None:
+                change, detail = "added", ""
+            elif not was:
+                # Not "added": a retraction made for a reason, undone (an import from a
+                # source that still holds the record, say), must not pass unnoticed.
+                change = "restored"
+                detail = _field_changes(kind, before, after)
+            elif not now:
+                change, detail = "retracted", ""
             else:
-                assert before is not None
-                detail = describe_change(kind, before | {"op": "update"}, after)
-                if detail == "no field changed":
+                detail = _field_changes(kind, before, after)
+                if not detail:
                     continue
                 change = "updated"
             rows.append({"kind": kind.name, "key": key, "change": change, "fields": detail})
     return pl.DataFrame(rows, schema=COLUMNS)
+
+
+def _field_changes(kind: Kind, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """'field: old -> new; ...' between two states of a record, or '' if none differs."""
+    detail = describe_change(kind, before | {"op": "update"}, after)
+    return "" if detail == "no field changed" else detail
 
 
 def summary(changes: pl.DataFrame) -> str:
