@@ -782,7 +782,8 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     """`text`, a result's MODEL/BENCHMARK[/SETTING] or a price's MODEL/PROVIDER[/DATE],
     as given and then split at each '/', its left side as the slug of the model it
     names (else, if it holds no '/', in lowercase, as a retracted model's slug) and a
-    benchmark in lowercase; a setting is read as written, as it is stored. So GPT-4/MMLU names gpt-4's results on mmlu, and
+    benchmark in lowercase; a setting is read as written, as it is stored. So
+    GPT-4/MMLU names gpt-4's results on mmlu, and
     fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
     fireworks/deepseek-v3p2: an alias may hold a '/', and so may a setting or a
     provider after it, so no one '/' can be taken to end the model."""
