@@ -50,7 +50,7 @@ def test_1000_row_file_with_one_bad_row_writes_nothing(run: Run, tmp_path: Path)
     assert "results: 1000 added" in ok.stderr
     assert _count(run) == before_n + 1000
     log = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
-    assert log["message"] == "bulk" and log["changes"] == "+1000 results"
+    assert log["message"] == "bulk" and log["changes"] == "results: 1000 added"
 
 
 def test_every_bad_row_is_listed_up_to_20(run: Run, tmp_path: Path):

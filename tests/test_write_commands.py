@@ -44,7 +44,7 @@ def test_add_model_prints_its_slug_and_records_a_changeset(run: Run):
     log = run("log", "--limit", "1", "--json").stdout
     entry = json.loads(log)[0]
     assert entry["author"] == "tester" and entry["message"] == "a test model"
-    assert "+1 models" in entry["changes"] and "+1 organizations" in entry["changes"]
+    assert entry["changes"] == "models: 1 added; organizations: 1 added"
 
 
 def test_a_blank_optional_message_is_the_summary_and_a_blank_required_one_an_error(run: Run):
@@ -578,6 +578,9 @@ def test_retract_hides_but_history_keeps(run: Run):
     history = json.loads(run("history", "result", key, "--json").stdout)
     assert [h["op"] for h in history] == ["insert", "retract", "insert"]
     assert history[2]["changes"].startswith("restored")
+    # log words it as the write did and diff does: restored, not added again.
+    logged = json.loads(run("log", "--limit", "2", "--json").stdout)
+    assert [e["changes"] for e in logged] == ["results: 1 restored", "results: 1 retracted"]
 
 
 @both_stores
@@ -715,7 +718,7 @@ def test_records_are_named_as_listings_show_them(run: Run):
 @both_stores
 def test_an_organization_a_model_creates_is_named(run: Run):
     """add-model and edit said only "added model x" / "updated model x" while the
-    changeset also created an organization (log: "+1 organizations"), a record of its
+    changeset also created an organization (log: "organizations: 1 added"), a record of its
     own; one the database had is not mentioned."""
     added = run("add-model", "acme-1", "--organization", "Acme Labs", "-m", "a")
     assert added.exit_code == 0, added.stderr

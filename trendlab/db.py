@@ -930,17 +930,31 @@ class Store:
 
     def changesets(self, limit: int | None = None) -> pl.DataFrame:
         """Changesets (recorded by --as-of, when one is set), newest first, with counts
-        of revisions per kind and operation."""
+        of revisions per kind and what they did, in the words of an import's and diff's
+        summary: 'models: 1 added, 1 restored; results: 5 updated'. A record's insert
+        after its first revision brings it back from a retraction: restored."""
         return self.frame(
             """
-            WITH counts AS (
-                SELECT changeset_id, kind, op, count(*) AS n FROM revisions GROUP BY ALL
+            WITH did AS (
+                SELECT changeset_id, kind,
+                       CASE WHEN op = 'insert' AND revision > 1 THEN 'restored'
+                            WHEN op = 'insert' THEN 'added'
+                            WHEN op = 'update' THEN 'updated' ELSE 'retracted' END AS what
+                FROM revisions
+            ),
+            counts AS (
+                SELECT changeset_id, kind, what, count(*) AS n FROM did GROUP BY ALL
+            ),
+            kinds AS (
+                SELECT changeset_id, kind,
+                       kind || ': ' || string_agg(n || ' ' || what, ', ' ORDER BY
+                           list_position(['added', 'restored', 'updated', 'retracted'], what)
+                       ) AS said
+                FROM counts GROUP BY changeset_id, kind
             )
             SELECT c.id AS changeset, c.recorded_at, c.author, c.message,
-                   coalesce(string_agg(
-                       CASE op WHEN 'insert' THEN '+' WHEN 'update' THEN '~' ELSE '-' END
-                       || n || ' ' || kind, ', ' ORDER BY kind, op), '') AS changes
-            FROM changesets c LEFT JOIN counts r ON r.changeset_id = c.id
+                   coalesce(string_agg(said, '; ' ORDER BY kind), '') AS changes
+            FROM changesets c LEFT JOIN kinds r ON r.changeset_id = c.id
             GROUP BY ALL
             ORDER BY c.recorded_at DESC, c.id DESC
             """
