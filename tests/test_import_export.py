@@ -514,6 +514,15 @@ def test_results_added_for_want_of_a_key_column_are_counted(run: Run, tmp_path: 
         f"{with_url} results added by a file with no source_url column share the model, "
         "benchmark and setting of a stored result: if they are those results again"
     ), result.stderr
+    # Without both columns of the key, both are named, as columns.
+    frame.drop("source_url", "setting").write_csv(no_url)
+    result = run("import", str(no_url), "--kind", "results", "--dry-run")
+    assert (
+        "added by a file with no setting and source_url columns share the model and "
+        + ("benchmark of a stored result")
+        in result.stderr
+    ), result.stderr
+    assert "import the file with those columns" in result.stderr
     # A file with every column adds nothing, and says nothing of the kind.
     result = run("import", str(exported), "--kind", "results", "--dry-run")
     assert result.exit_code == 0 and "no source_url column" not in result.stderr
