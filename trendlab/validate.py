@@ -261,7 +261,11 @@ def _field_rules(
             # Today in UTC, and a day's grace: somewhere on earth it is already tomorrow.
             today = datetime.now(UTC).date()
             future = value > today + timedelta(days=1)
-            rule(~bad & ~out_of_range & future, f" is after today ({today}, UTC)")
+            rule(
+                ~bad & ~out_of_range & future,
+                f" is after today ({today}, UTC; a day later is taken, as it is already "
+                "that day somewhere)",
+            )
         typed = pl.when(bad).then(None).otherwise(value)
     elif field.type == "bool":
         lowered = raw.str.to_lowercase()
