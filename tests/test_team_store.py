@@ -161,6 +161,30 @@ def test_a_data_path_that_is_no_directory_is_a_usage_error(tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_a_new_stores_data_path_under_a_file_is_refused_before_anything_is_made(
+    pg_server: PgServer, db: Path, tmp_path: Path
+):
+    """`init --data-path FILE` failed with DuckDB's raw "IO Error: Failed to create
+    directory" after the catalog had stored that path, and every later command, init
+    with a good --data-path included, then refused or failed on the half-made store."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    good = tmp_path / "shared"
+    for location in (pg_server.lake("fresh_bad_path"), f"ducklake:{tmp_path / 't.ducklake'}"):
+        if "postgres" in location:
+            pg_server.create_database("fresh_bad_path")
+        run = make_runner(location)
+        for path, why in ((a_file, ""), (a_file / "data", f" ({a_file} is a file)")):
+            for args in (["init"], ["copy", str(db), location]):
+                result = run("--data-path", str(path), *args)
+                assert result.exit_code == 2, (location, path, args, result.output)
+                assert f"--data-path {path}: not a directory{why} (see" in result.stderr
+                assert result.stderr.count("\n") == 1, result.stderr
+        assert not (tmp_path / "t.ducklake").exists()
+        assert run("--data-path", str(good / location[-6:]), "init").exit_code == 0
+        assert run("check").exit_code == 0
+
+
 def test_copy_names_the_source_data_path_as_given(tmp_path: Path):
     """A --source-data-path copy refused was named --data-path, an option it was not
     given (whose hint, TRENDLAB_DATA_PATH, could not help either)."""

@@ -240,6 +240,8 @@ def _attach(
         raise TrendlabError(
             f"{data_path_option} {data_path}: no such directory", exit_code=ExitCode.USAGE
         )
+    if data_path and given and create and "://" not in given:
+        _check_new_data_path(Path(given), data_path, data_path_option)
     options = ["READ_ONLY"] if read_only else []
     options.append(f"CREATE_IF_NOT_EXISTS {str(create and not read_only).lower()}")
     if given:
@@ -256,6 +258,21 @@ def _attach(
     )
     if data_path and given:
         _check_override(con, lake, data_path, given, data_path_option)
+
+
+def _check_new_data_path(given: Path, shown: str, option: str) -> None:
+    """Refuse, before anything is attached, a data path that no directory can be made
+    at. DuckLake makes the folder only when the first table is created, after it has
+    stored the path in a new catalog, so a failure then left a catalog that every later
+    command, `init` included, refused or failed on in the same way."""
+    for path in (given, *given.parents):
+        if path.exists():
+            if not path.is_dir():
+                blocker = "" if path == given else f" ({path} is a file)"
+                raise TrendlabError(
+                    f"{option} {shown}: not a directory{blocker}", exit_code=ExitCode.USAGE
+                )
+            return
 
 
 def _check_override(

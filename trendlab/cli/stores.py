@@ -129,8 +129,10 @@ def _remove(paths: list[Path]) -> None:
     for path in paths:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        elif path.exists():
+            # Not unlink(missing_ok=True): a path under a file (a data path the copy
+            # refused) raises NotADirectoryError, not FileNotFoundError.
+            path.unlink()
 
 
 def _n(count: int, noun: str) -> str:
