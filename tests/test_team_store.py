@@ -797,6 +797,47 @@ def test_two_writers_migrating_at_once_apply_it_once(team_db: str, monkeypatch: 
         second.close()
 
 
+def test_a_migration_applied_since_the_version_was_read_is_not_applied_again(team_db: str):
+    """A writer that read the schema version before another applied a migration tried
+    to create its tables again and failed with "Catalog Error: ... already exists"."""
+    extra = Migration(latest_version() + 1, "extra", "CREATE VIEW extra AS SELECT 1 AS x;")
+    first = Store.open(team_db, read_only=False)
+    second = Store.open(team_db, read_only=False)
+    try:
+        assert second._apply(extra)
+        assert first._apply(extra) is False
+        assert first.scalar("SELECT count(*) FROM schema_migrations WHERE version = ?",
+                            [extra.version]) == 1  # fmt: skip
+    finally:
+        first.close()
+        second.close()
+
+
+def test_members_creating_one_new_store_at_once_all_succeed(pg_server: PgServer, tmp_path: Path):
+    """Two or three `init`s of one new catalog at once: all but one failed, with
+    DuckLake's raw 'Failed to initialize DuckLake: ... relation "ducklake_metadata"
+    already exists' (or a duplicate key) or 'Table with name ... already exists'."""
+    for attempt in range(2):
+        location = new_team_store(pg_server)
+        procs = [
+            subprocess.Popen(
+                [*TRENDLAB, location, "--data-path", str(tmp_path / "data"), "init", "--empty"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            for _ in range(3)
+        ]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, (attempt, err)
+        versions = make_runner(location)(
+            "query", "SELECT version FROM schema_migrations ORDER BY 1", "--csv"
+        )
+        assert versions.stdout.split()[1:] == [str(v) for v in range(1, latest_version() + 1)]
+
+
 @both_stores
 def test_revision_numbers_written_twice_around_trendlab(run: Run, store_location: str):
     """What if two writers both wrote revision 2 (possible only around trendlab)?"""

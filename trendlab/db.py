@@ -309,14 +309,14 @@ class Store:
     def _apply(self, m: Migration) -> bool:
         """Apply one migration; False if another writer of a team store applied it
         first (a write that lost the race is tried again, as a changeset is)."""
-        tried = False
 
         def attempt() -> bool:
-            nonlocal tried
-            if tried and self.schema_version() >= m.version:
-                return False  # the writer it lost to applied it
-            tried = True
             with self.transaction():
+                # Asked again in this transaction, not only after a lost race: a writer
+                # that committed it since migrate() read the version made its tables
+                # exist, and creating them again failed ("Table ... already exists").
+                if self.schema_version() >= m.version:
+                    return False
                 self.claim_head(None)
                 self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
                 self.execute(

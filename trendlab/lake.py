@@ -44,6 +44,9 @@ EXTENSIONS = {
 # means another writer has just committed, so a loser that retries soon has a fair
 # chance; waiting longer would only let the winners lap it.
 CONFLICT_RETRY_DELAYS = tuple(min(0.05 * 1.5**n, 1.0) for n in range(30))
+# Waits before attaching again after another process's `init` made the same new
+# catalog at the same moment (about 2 s in all; making one takes a fraction of that).
+CREATE_RACE_DELAYS = (0.1, 0.2, 0.4, 0.6, 0.8)
 
 # A PostgreSQL catalog waits at least this long for a lock, whatever --lock-timeout
 # says: another writer's commit holds the catalog's locks for a moment, and failing on
@@ -250,14 +253,33 @@ def _attach(
         options.append(f"DATA_PATH '{_quote(str(lake.default_data_path()))}'")
     catalog = _with_lock_timeout(lake.catalog, lock_timeout) if lake.is_postgres else lake.catalog
     sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
+
+    def attach() -> None:
+        for delay in (*CREATE_RACE_DELAYS, None):
+            try:
+                con.execute(sql)
+                return
+            except duckdb.Error as exc:
+                if delay is None or not (create and _lost_creation_race(str(exc))):
+                    raise
+            # Another member's `init` made the catalog at the same moment: attach theirs.
+            time.sleep(jittered(delay))
+
     retry_while_locked(
-        lambda: con.execute(sql),
+        attach,
         f"team store {lake.text}",
         lock_timeout,
         lambda text: _attach_error(lake, text, named),
     )
     if data_path and given:
         _check_override(con, lake, data_path, given, data_path_option)
+
+
+def _lost_creation_race(text: str) -> bool:
+    """Did making a new catalog fail because another process was making it too?"""
+    return "Failed to initialize DuckLake" in text and (
+        "already exists" in text or "duplicate key value" in text
+    )
 
 
 def _check_new_data_path(given: Path, shown: str, option: str) -> None:
