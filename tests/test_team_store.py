@@ -185,6 +185,34 @@ def test_a_new_stores_data_path_under_a_file_is_refused_before_anything_is_made(
         assert run("check").exit_code == 0
 
 
+def test_a_lake_holding_tables_of_its_own_is_refused_as_a_file_is(
+    pg_server: PgServer, db: Path, tmp_path: Path
+):
+    """A DuckDB file with other tables is refused by every command; a DuckLake with
+    other tables (someone else's lake) had trendlab's schema written into it by the
+    first write, `add-model` or `init` or `copy` into it, exit 0."""
+    pg_server.create_database("foreign_lake")
+    local = tmp_path / "foreign.ducklake"
+    for location in (pg_server.lake("foreign_lake"), f"ducklake:{local}"):
+        files = str(tmp_path) if "postgres" in location else None
+        con = lake.connect(location, read_only=False, create=True, data_path=files, lock_timeout=5)
+        con.execute("CREATE TABLE sales AS SELECT 1 AS x")
+        lake.disconnect(con)
+        run = make_runner(location)
+        for args in (["add-model", "x-1", "-m", "t"], ["init"], ["list", "models"]):
+            _one_line_error(
+                run(*args), "is not a trendlab database: it holds other tables (sales)",
+                "give --db a new store",
+            )  # fmt: skip
+        _one_line_error(run("copy", str(db), location), "DST", "other tables (sales)")
+        con = lake.connect(location, read_only=True, create=False, data_path=None, lock_timeout=5)
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [lake.ALIAS]
+        )
+        assert tables.fetchall() == [("sales",)]
+        lake.disconnect(con)
+
+
 def test_copy_names_the_source_data_path_as_given(tmp_path: Path):
     """A --source-data-path copy refused was named --data-path, an option it was not
     given (whose hint, TRENDLAB_DATA_PATH, could not help either)."""

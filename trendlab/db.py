@@ -254,10 +254,10 @@ class Store:
     def migrate(self) -> list[Migration]:
         """Apply every pending migration, each in its own transaction; return them."""
         have = self.schema_version()
+        if have == 0:
+            self._refuse_foreign()
         if have == 0 and self.is_lake:
             lake.set_up_new(self.con)
-        elif have == 0:
-            self._refuse_foreign()
         self.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -282,10 +282,8 @@ class Store:
                 self.execute(sql)
 
     def _refuse_foreign(self) -> None:
-        """A DuckDB file that holds tables of its own is someone else's database: trendlab
-        neither writes its schema into it nor reports it as merely uninitialised."""
-        if self.is_lake:
-            return
+        """A DuckDB file or lake that holds tables of its own is someone else's database:
+        trendlab neither writes its schema into it nor reports it as merely uninitialised."""
         names = [
             name
             for (name,) in self.execute(
@@ -295,10 +293,11 @@ class Store:
             # A first migration that failed leaves only trendlab's own bookkeeping.
             if name not in ("schema_migrations", WRITE_HEAD)
         ]
-        if names:
+        # Another member's `init` may have made the same new team store meanwhile.
+        if names and self.schema_version() == 0:
             shown = ", ".join(at_most(names, 3))
             if self.named == "--db":
-                whose, hint = "", "give --db a new file"
+                whose, hint = "", "give --db " + ("a new store" if self.is_lake else "a new file")
             else:
                 whose, hint = f"{self.named} ", f"give another {self.named}"
             raise TrendlabError(
