@@ -213,6 +213,24 @@ def test_a_lake_holding_tables_of_its_own_is_refused_as_a_file_is(
         lake.disconnect(con)
 
 
+def test_a_local_lake_made_with_a_data_path_of_its_own_takes_init_and_copy_again(
+    db: Path, tmp_path: Path
+):
+    """A local lake made by `copy --data-path DIR` refused a second `copy` (keeping a
+    backup up to date) and `init` with DuckLake's raw 'DATA_PATH parameter ... does not
+    match existing data path in the catalog'."""
+    location = f"ducklake:{tmp_path / 'backup.ducklake'}"
+    run = make_runner(db)
+    assert run("copy", str(db), location, "--data-path", str(tmp_path / "files")).exit_code == 0
+    assert run("add-model", "later-1", "-m", "t").exit_code == 0
+    again = run("copy", str(db), location)
+    assert again.exit_code == 0, again.stderr
+    assert "copied 1 changeset" in again.stderr
+    init = make_runner(location)("init")
+    assert init.exit_code == 0 and "up to date" in init.stderr, init.stderr
+    assert not (tmp_path / "backup.ducklake.files").exists()
+
+
 def test_copy_names_the_source_data_path_as_given(tmp_path: Path):
     """A --source-data-path copy refused was named --data-path, an option it was not
     given (whose hint, TRENDLAB_DATA_PATH, could not help either)."""

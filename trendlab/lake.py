@@ -249,7 +249,9 @@ def _attach(
     options.append(f"CREATE_IF_NOT_EXISTS {str(create and not read_only).lower()}")
     if given:
         options += [f"DATA_PATH '{_quote(given)}'", "OVERRIDE_DATA_PATH true"]
-    elif create and lake.default_data_path():
+    elif create and lake.default_data_path() and not (lake.file and lake.file.exists()):
+        # Only for a new lake: an existing one made with --data-path keeps its own, and
+        # DuckLake refuses a DATA_PATH that differs from the stored one.
         options.append(f"DATA_PATH '{_quote(str(lake.default_data_path()))}'")
     catalog = _with_lock_timeout(lake.catalog, lock_timeout) if lake.is_postgres else lake.catalog
     sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
