@@ -231,6 +231,32 @@ def test_a_local_lake_made_with_a_data_path_of_its_own_takes_init_and_copy_again
     assert not (tmp_path / "backup.ducklake.files").exists()
 
 
+def test_a_team_store_without_its_ducklake_prefix_is_a_usage_error(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`--db postgres:CONNINFO` (ducklake: left out) made DuckDB try to download its
+    postgres extension (`init`: "Failed to download extension postgres_scanner"), and
+    `log` said "no database at ...: run `trendlab init`"."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    conninfo = "postgres:dbname=trendlab host=db.lab password=s3cret"
+    shown = conninfo.replace("s3cret", "***")
+    for args in (["init"], ["log"], ["add-model", "x-1", "-m", "t"]):
+        result = make_runner(conninfo)(*args)
+        _one_line_error(
+            result, f"cannot open {shown}: DuckDB reads 'postgres:' as a kind of database",
+            "a team store is ducklake:postgres:CONNINFO", f"./{shown}", code=2,
+        )  # fmt: skip
+        assert "s3cret" not in result.stderr
+    _one_line_error(make_runner(db)("copy", str(db), "sqlite:x.db"), "cannot open DST sqlite:x.db",
+                    code=2)  # fmt: skip
+    assert list(work.iterdir()) == []
+    # A file of that name, as the error says, is a path.
+    assert make_runner("./md:x")("init", "--empty").exit_code == 0
+    assert (work / "md:x").is_file()
+
+
 def test_copy_names_the_source_data_path_as_given(tmp_path: Path):
     """A --source-data-path copy refused was named --data-path, an option it was not
     given (whose hint, TRENDLAB_DATA_PATH, could not help either)."""

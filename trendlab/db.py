@@ -40,6 +40,10 @@ DEFAULT_DB = "trendlab.duckdb"
 # bookkeeping of the lake, not data: `trendlab copy` leaves it out.
 WRITE_HEAD = "write_head"
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
+# DuckDB reads `TYPE:` at the start of a database path (postgres:, sqlite:, md:) as the
+# extension that opens it, not as part of a file name; `s3://` and a drive letter are
+# paths.
+_DATABASE_TYPE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(?!//)")
 # A later migration redefines a macro an earlier one made: CREATE OR REPLACE MACRO.
 _CREATE_MACRO_RE = re.compile(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\b", re.IGNORECASE | re.MULTILINE
@@ -170,6 +174,17 @@ class Store:
                 named=named,
             )
         else:
+            typed = _DATABASE_TYPE_RE.match(location)
+            if typed:
+                # DuckDB would try to download that extension, and no file is meant.
+                shown = lake.mask_password(location)
+                who = "" if named == "--db" else f"{named} "
+                raise TrendlabError(
+                    f"cannot open {who}{shown}: DuckDB reads '{typed[1]}:' as a kind of database, "
+                    f"not a file name; a team store is {lake.PREFIX}postgres:CONNINFO, and a "
+                    f"file of that name is ./{shown}",
+                    exit_code=ExitCode.USAGE,
+                )
             if Path(location).is_dir():
                 # The path given is wrong whatever is in the folder: a usage error.
                 raise TrendlabError(
