@@ -257,6 +257,30 @@ def test_a_team_store_without_its_ducklake_prefix_is_a_usage_error(
     assert (work / "md:x").is_file()
 
 
+def test_an_output_among_a_postgres_team_stores_data_files_is_refused(
+    pg_server: PgServer, tmp_path: Path
+):
+    """A local lake refused -o into its data files; a PostgreSQL team store, whose data
+    path only its catalog names, let `export -o` write over a data file, and every
+    member's next read failed ("Parquet footer length ... is not equal")."""
+    location = new_team_store(pg_server)
+    share = tmp_path / "share"
+    run = make_runner(location)
+    assert run("--data-path", str(share), "init").exit_code == 0
+    data_file = next(share.rglob("*.parquet"))
+    before = data_file.read_bytes()
+    for args in (
+        ["export", "models", "-o", str(data_file), "--format", "parquet"],
+        ["query", "SELECT 1 AS x", "-o", str(share / "x.csv")],
+        ["plot", "math", "-o", str(share / "main" / "math.png")],
+    ):
+        _one_line_error(run(*args), "is where the database", "would destroy them", code=2)
+    assert data_file.read_bytes() == before
+    assert not (share / "x.csv").exists() and not (share / "main" / "math.png").exists()
+    assert run("list", "results", "--limit", "1").exit_code == 0
+    assert run("export", "models", "-o", str(tmp_path / "models.csv")).exit_code == 0
+
+
 def test_copy_names_the_source_data_path_as_given(tmp_path: Path):
     """A --source-data-path copy refused was named --data-path, an option it was not
     given (whose hint, TRENDLAB_DATA_PATH, could not help either)."""

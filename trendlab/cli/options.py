@@ -152,20 +152,41 @@ class Settings:
     def _open(self, **options: Any) -> Any:
         from trendlab.db import Store
 
+        context = click.get_current_context(silent=True)
         try:
-            return Store.open(self.db, data_path=self.data_path, **options)
+            store = Store.open(self.db, data_path=self.data_path, **options)
         except TrendlabError as exc:
             # What opening the store refuses as a usage error is a global option's value
             # (--data-path): its help is the group's, not the command's.
-            context = click.get_current_context(silent=True)
             if exc.exit_code == ExitCode.USAGE and exc.help_path is None and context:
                 exc.help_path = context.find_root().command_path
             raise
+        outputs = context.meta.get(_OUTPUTS, []) if context else []
+        if outputs and store.in_postgres and not self.data_path:
+            try:
+                _refuse_outputs_among_data_files(store, outputs)
+            except BaseException:
+                store.close()
+                raise
+        return store
 
     def changeset(self, store: Any, message: str, *, dry_run: bool = False) -> Any:
         from trendlab.records import Changeset, default_author
 
         return Changeset(store, self.author or default_author(), message, dry_run=dry_run)
+
+
+def _refuse_outputs_among_data_files(store: Any, outputs: list[tuple[str, str]]) -> None:
+    """Refuse an -o among a PostgreSQL team store's data files, which only its catalog
+    names (refuse_the_database checked every other store's before it was opened): one
+    written over a data file destroys records for every member."""
+    from trendlab.lake import data_path
+
+    stored = data_path(store.con)
+    if stored is None or "://" in stored:
+        return
+    for output, option in outputs:
+        _refuse_among(output, option, Path(stored), store.location)
 
 
 class TrendlabCommand(click.Command):
@@ -665,21 +686,32 @@ def refuse_the_database(output: str | None, option: str) -> None:
         return
     context = click.get_current_context(silent=True)
     settings = context.find_object(Settings) if context else None
-    if settings is None:
+    if context is None or settings is None:
         return
     from trendlab.db import store_paths
     from trendlab.lake import mask_password
 
+    for path in store_paths(settings.db, settings.data_path):
+        _refuse_among(output, option, path, mask_password(settings.db))
+    # A PostgreSQL team store's data path is in its catalog: checked once it is open.
+    context.meta.setdefault(_OUTPUTS, []).append((output, option))
+
+
+# Where refuse_the_database leaves the outputs of this command, for Settings._open.
+_OUTPUTS = "trendlab.outputs"
+
+
+def _refuse_among(output: str, option: str, path: Path, shown_db: str) -> None:
+    """A usage error if `output` is the file `path` or lies in the folder `path`."""
     # As it will be opened: a quoted ~ is a folder named ~, not the home directory.
     target = Path(output).resolve()
-    for path in store_paths(settings.db, settings.data_path):
-        kept = path.resolve()
-        same = os.path.samefile(target, kept) if target.exists() and kept.exists() else False
-        if same or target == kept or kept in target.parents:
-            raise click.UsageError(
-                f"{option} {output} is where the database ({mask_password(settings.db)}) "
-                "keeps its records: writing there would destroy them"
-            )
+    kept = path.resolve()
+    same = os.path.samefile(target, kept) if target.exists() and kept.exists() else False
+    if same or target == kept or kept in target.parents:
+        raise click.UsageError(
+            f"{option} {output} is where the database ({shown_db}) "
+            "keeps its records: writing there would destroy them"
+        )
 
 
 def check_figure_path(path: str, option: str) -> None:
