@@ -560,6 +560,24 @@ def test_copy_reads_a_moved_team_store_at_the_global_data_path(
     assert list(Path(f"{local}.files").rglob("*.parquet"))
 
 
+def test_a_new_lake_copied_from_a_file_keeps_its_files_out_of_the_db_team_stores(
+    pg_server: PgServer, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """With TRENDLAB_DB a team store and TRENDLAB_DATA_PATH its mount, the README's
+    `copy trendlab.duckdb ducklake:try.ducklake` stored the team store's data path in
+    the new lake and wrote its Parquet files among the team store's."""
+    team = new_team_store(pg_server)
+    share = tmp_path / "share"
+    assert make_runner(team)("--data-path", str(share), "init").exit_code == 0
+    monkeypatch.setenv("TRENDLAB_DATA_PATH", str(share))
+    before = sorted(share.rglob("*"))
+    local = tmp_path / "try.ducklake"
+    result = make_runner(team)("copy", str(db), f"ducklake:{local}")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(share.rglob("*")) == before
+    assert list(Path(f"{local}.files").rglob("*.parquet"))
+
+
 def test_a_data_path_for_a_duckdb_file_in_copy_is_a_usage_error(db: Path, tmp_path: Path):
     """copy's --source-data-path with a file SRC, or its --data-path with a file DST,
     was silently ignored: most likely meant for the other store."""

@@ -17,7 +17,8 @@ from trendlab.cli.options import Settings, TrendlabCommand, note
     "--data-path",
     metavar="DIR",
     help="Where DST, if it is a new team store, keeps its data files "
-    "[default: the global --data-path, unless SRC is the --db store it belongs to].",
+    "[default: the global --data-path, unless the --db store it belongs to is a team "
+    "store other than DST].",
 )
 @click.option(
     "--source-data-path",
@@ -77,11 +78,13 @@ def copy(
         )
         raise TrendlabError(f"{both}: give another DST", exit_code=ExitCode.USAGE)
     # The global data path is where this machine mounts the --db store's files: SRC's
-    # when SRC is that store (a team store: a file has none), and then not also a new
-    # DST's, whose files would land among the very ones it is a copy of.
+    # when SRC is that store (a team store: a file has none). When the --db store is a
+    # lake other than DST, it is not DST's either: a new DST's files would land among
+    # that store's (the very ones it is a copy of, when it is SRC).
     global_is_src = lake.is_lake(src) and same_store(src, settings.db)
+    global_is_dsts = not lake.is_lake(settings.db) or same_store(dst, settings.db)
     src_data_path = source_data_path or (settings.data_path if global_is_src else None)
-    dst_data_path = data_path or (None if global_is_src else settings.data_path)
+    dst_data_path = data_path or (settings.data_path if global_is_dsts else None)
     with Store.open(
         src,
         read_only=True,
