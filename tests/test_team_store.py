@@ -1042,10 +1042,13 @@ def _psql_holding(team_db: str, pg_server: PgServer, statement: str) -> Iterator
         holder.communicate("ROLLBACK;\n")
 
 
-LOCKED = [
-    "trendlab: error: a team store is locked: another session holds a table of its "
-    "catalog; try again when it finishes, or wait longer with --lock-timeout SECONDS"
-]
+def _locked(location: str) -> list[str]:
+    """The error for a locked catalog, naming the store (it said "a team store")."""
+    return [
+        f"trendlab: error: team store {location} is locked: another session holds a table "
+        "of its catalog; try again when it finishes, or wait longer with --lock-timeout "
+        "SECONDS"
+    ]
 
 
 def _in_a_process(
@@ -1072,7 +1075,7 @@ def test_a_catalog_locked_by_another_session_is_waited_for_then_reported(
         for location in (team_db, uri):
             waited, seconds = _in_a_process(location, "log")
             assert waited.returncode == 1, waited.stderr
-            assert waited.stderr.strip().splitlines() == LOCKED
+            assert waited.stderr.strip().splitlines() == _locked(location)
             assert 2 <= seconds < 30
     assert make_runner(team_db)("--lock-timeout", "2", "log").exit_code == 0
     assert make_runner(uri + "?application_name=mine")("log").exit_code == 0
@@ -1090,7 +1093,7 @@ def test_an_options_of_ones_own_keeps_the_lock_wait(team_db: str, pg_server: PgS
         ):
             waited, seconds = _in_a_process(location, "log")
             assert waited.returncode == 1, waited.stderr
-            assert waited.stderr.strip().splitlines() == LOCKED
+            assert waited.stderr.strip().splitlines() == _locked(location)
             assert 2 <= seconds < 30
     # The user's own option still applies: here, every transaction read-only.
     read_only = f"{team_db} options = '-c default_transaction_read_only=on'"
@@ -1139,7 +1142,7 @@ def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
         assert make_runner(team_db)("--lock-timeout", "2", "log").exit_code == 0
         waited, _ = _in_a_process(team_db, "add-model", "locked-out", "-m", "t")
         assert waited.returncode == 1, waited.stderr
-        assert waited.stderr.strip().splitlines() == LOCKED
+        assert waited.stderr.strip().splitlines() == _locked(team_db)
     assert make_runner(team_db)("list", "models", "--csv").stdout.count("locked-out") == 0
 
 

@@ -277,7 +277,7 @@ class Changeset:
                 delay = next(delays, None) if is_write_conflict(error) else None
                 self.store.rollback_quietly()
                 if delay is None:
-                    raise _commit_error(error) from None
+                    raise _commit_error(error, self.store.location) from None
             if not queued:
                 time.sleep(jittered(delay))
             if not self._replay():
@@ -825,9 +825,9 @@ def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
     return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; {fix}")
 
 
-def _commit_error(error: duckdb.Error) -> TrendlabError:
+def _commit_error(error: duckdb.Error, location: str) -> TrendlabError:
     text = str(error).strip()
-    locked = locked_error(text)
+    locked = locked_error(text, location)
     if locked:
         return locked
     if is_write_conflict(error):

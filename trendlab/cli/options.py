@@ -379,8 +379,10 @@ class TrendlabGroup(CommandGroup):
                         traceback.print_exc()
                     from trendlab.lake import locked_error, mask_password
 
-                    # Which store it was is not known here: `copy` opens two.
-                    locked = locked_error(str(exc))
+                    # Which store it was is the --db store's, but for `copy`'s two.
+                    settings = ctx.find_object(Settings)
+                    known = settings.db if settings and ctx.info_name != "copy" else None
+                    locked = locked_error(str(exc), known)
                     if locked:
                         _fail(locked.message, [], locked.exit_code)
 
