@@ -185,6 +185,24 @@ def test_a_new_stores_data_path_under_a_file_is_refused_before_anything_is_made(
         assert run("check").exit_code == 0
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_new_stores_data_path_that_cannot_be_made_is_refused_before_anything_is_made(
+    pg_server: PgServer, tmp_path: Path
+):
+    """A data path whose folder cannot be made (no permission, a read-only mount; here
+    /proc, where not even root can) failed with DuckDB's raw 'IO Error: Failed to
+    create directory' after the catalog had stored it, and every later command, init
+    with a good --data-path included, failed or was refused on the half-made store."""
+    for location in (new_team_store(pg_server), f"ducklake:{tmp_path / 't.ducklake'}"):
+        run = make_runner(location)
+        _one_line_error(
+            run("--data-path", "/proc/trendlab-data", "init"),
+            "--data-path /proc/trendlab-data: cannot make it in /proc (",
+        )
+        assert not (tmp_path / "t.ducklake").exists()
+        assert run("--data-path", str(tmp_path / location[-6:]), "init").exit_code == 0
+
+
 def test_a_lake_holding_tables_of_its_own_is_refused_as_a_file_is(
     pg_server: PgServer, db: Path, tmp_path: Path
 ):

@@ -296,7 +296,22 @@ def _check_new_data_path(given: Path, shown: str, option: str) -> None:
                 raise TrendlabError(
                     f"{option} {shown}: not a directory{blocker}", exit_code=ExitCode.USAGE
                 )
+            if path != given:
+                _check_can_make_folder_in(path, shown, option)
             return
+
+
+def _check_can_make_folder_in(parent: Path, shown: str, option: str) -> None:
+    """Make and remove a folder in `parent`, as DuckLake will need to (no write
+    permission, a read-only mount), leaving nothing behind."""
+    import tempfile
+
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".trendlab-", dir=parent))
+    except OSError as exc:
+        raise TrendlabError(
+            f"{option} {shown}: cannot make it in {parent} ({exc.strerror})"
+        ) from None
 
 
 def _check_override(
