@@ -203,6 +203,28 @@ def test_a_new_stores_data_path_that_cannot_be_made_is_refused_before_anything_i
         assert run("--data-path", str(tmp_path / location[-6:]), "init").exit_code == 0
 
 
+def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """An old team store given as --db or copy's SRC asked for `trendlab migrate`,
+    which migrates TRENDLAB_DB's store (else ./trendlab.duckdb), not that one."""
+    location = new_team_store(pg_server)
+    con = lake.connect(
+        location, read_only=False, create=True, data_path=str(tmp_path), lock_timeout=5
+    )
+    old = Store(con, location, read_only=False, is_lake=True, in_postgres=True)
+    old.migrate()
+    old.execute("DELETE FROM schema_migrations WHERE version > 1")  # as an old one left it
+    lake.disconnect(con)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRENDLAB_DB", raising=False)
+    named = f"run `trendlab --db '{location}' migrate` to upgrade it"
+    _one_line_error(make_runner(location)("log"), named)
+    _one_line_error(make_runner(location)("copy", location, "backup.duckdb"), named)
+    monkeypatch.setenv("TRENDLAB_DB", location)
+    _one_line_error(make_runner(location)("log"), "run `trendlab migrate` to upgrade it")
+
+
 def test_a_lake_holding_tables_of_its_own_is_refused_as_a_file_is(
     pg_server: PgServer, db: Path, tmp_path: Path
 ):

@@ -259,8 +259,12 @@ class Store:
 
     def migrate_command(self) -> str:
         """The command that migrates this store: `trendlab migrate` migrates --db, so a
-        file other than the default (say, the source of a `copy`) is named."""
-        if self.is_lake or Path(self.location).resolve() == Path(DEFAULT_DB).resolve():
+        file other than the default, or a team store other than TRENDLAB_DB's (say, the
+        source of a `copy`), is named."""
+        if self.is_lake:
+            if lake.mask_password(os.environ.get("TRENDLAB_DB", "")) == self.location:
+                return "trendlab migrate"
+        elif Path(self.location).resolve() == Path(DEFAULT_DB).resolve():
             return "trendlab migrate"
         import shlex
 
