@@ -397,6 +397,31 @@ def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
     )
 
 
+def test_a_writer_on_a_machine_without_the_shared_storage_writes_nothing(
+    pg_server: PgServer, tmp_path: Path
+):
+    """A member whose machine did not mount the share (its data path missing there)
+    imported 1,500 models with exit 0: DuckLake made the folder locally and wrote the
+    Parquet file there, and every other member's `list models` then failed with
+    'Cannot open file ...'."""
+    location = new_team_store(pg_server)
+    share = tmp_path / "share"
+    run = make_runner(location)
+    assert run("--data-path", str(share), "init").exit_code == 0
+    rows = [f"off-{i},Off {i},Off Lab,2024-01-01" for i in range(1500)]
+    models = tmp_path / "models.csv"
+    models.write_text("slug,name,organization,release_date\n" + "\n".join(rows) + "\n")
+    share.rename(tmp_path / "unmounted")
+    for args in (["import", str(models)], ["add-model", "off-x", "-m", "t"]):
+        _one_line_error(
+            run(*args), f"keeps its data files in {share}/, which this machine does not have"
+        )
+    assert not share.exists()
+    (tmp_path / "unmounted").rename(share)
+    assert run("list", "models", "--csv").stdout.count("\noff-") == 0
+    assert run("import", str(models)).exit_code == 0
+
+
 def test_a_data_path_that_does_not_hold_the_stores_files_is_refused(
     pg_server: PgServer, db: Path, tmp_path: Path
 ):

@@ -275,6 +275,28 @@ def _attach(
     )
     if data_path and given:
         _check_override(con, lake, data_path, given, data_path_option)
+    elif not read_only:
+        _check_stored_path_is_here(con, lake)
+
+
+def _check_stored_path_is_here(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> None:
+    """Refuse to write to a store whose data path, with its tables' folders in it, is
+    not on this machine (the shared storage is not mounted): DuckLake would make the
+    folder here, and a big write's files in it would be lost to every other member,
+    whose reads of the catalog that names them then fail."""
+    stored = data_path(con)
+    if stored is None or "://" in stored or Path(stored).is_dir():
+        return
+    tables = con.execute(
+        f"SELECT count(*) FROM __ducklake_metadata_{ALIAS}.ducklake_table "
+        "WHERE end_snapshot IS NULL"
+    ).fetchone()
+    if tables and tables[0]:
+        raise TrendlabError(
+            f"{lake.text} keeps its data files in {stored}, which this machine does not "
+            "have: mount the shared storage there, or give --data-path (TRENDLAB_DATA_PATH) "
+            "where this machine mounts it"
+        )
 
 
 def _lost_creation_race(text: str) -> bool:
