@@ -758,6 +758,30 @@ def test_twins_that_agree_again_each_take_their_row_whatever_the_file_order(
     assert publish(lines).endswith("unchanged; nothing to write")
 
 
+def test_a_new_twin_first_in_the_file_leaves_the_stored_record_its_key(
+    run_empty: Run, tmp_path: Path
+):
+    # The database holds one of two same-score records under the plain key; the file
+    # adds the other before it. The stored record keeps its key and its row; the new
+    # one is the repeat, left out (before, it took over the stored record's key and
+    # notes, and the stored record's own row was skipped as its repeat).
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    lines = (EPOCH / "external_benchmark_bbh.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[2].startswith("rec6aaTYSwDqfD2sO,") and lines[59].startswith("reckyn9rrrmjmrV6z,")
+    published = tmp_path / "external_benchmark_bbh.csv"
+    published.write_text("\n".join([*lines[:59], *lines[60:]]) + "\n", encoding="utf-8")
+    assert run_empty("import", "--from", "epoch", str(published)).exit_code == 0
+    published.write_text("\n".join([lines[0], lines[59], *lines[1:59], *lines[60:]]) + "\n")
+    result = run_empty("import", "--from", "epoch", str(published), "--list-all")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].endswith("unchanged; nothing to write"), result.stderr
+    assert f"{published}:2: qwen-7b (duplicate of an earlier row" in result.stderr, result.stderr
+    rows = _rows(run_empty, "list", "results", "--benchmark", "bbh", "--model", "qwen-7b")
+    assert [(r["setting"], r["notes"]) for r in rows] == [
+        ("3-shot", "Epoch AI record rec6aaTYSwDqfD2sO")
+    ]
+
+
 def test_a_plain_key_another_row_of_the_file_gives_is_not_taken_back():
     import polars as pl
 
@@ -787,8 +811,8 @@ def test_a_plain_key_another_row_of_the_file_gives_is_not_taken_back():
             RECORD_SETTING: ["3-shot; Epoch record rec1", None, "5-shot; Epoch record rec3"],
         }
     )
-    kept, revived = stored_keys_kept(RESULTS, frame, frame.clear(), stored, RECORD_NOTE)
-    assert revived == []
+    kept, revived, displaced = stored_keys_kept(RESULTS, frame, frame.clear(), stored, RECORD_NOTE)
+    assert revived == [] and displaced == []
     # rec1's plain key is the second row's (a row with no record id), so rec1 keeps its
     # record id; rec3's is free, so it goes back under the key it is stored under.
     assert kept.get_column("setting").to_list() == [

@@ -10,6 +10,7 @@ import polars as pl
 from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.llm_prices import FROM_RELEASE
 from trendlab.adapters.merge import (
+    DUPLICATE,
     ELSEWHERE,
     UNDATED,
     absent,
@@ -181,11 +182,18 @@ def _merge(
         if not repeats.is_empty():
             resolved = pl.coalesce(cs.refs.resolver.expr("model"), "model")
             repeats = repeats.with_columns(resolved.alias("model"))
-        frame, revived = stored_keys_kept(part.kind, frame, repeats, stored, part.record_note)
+        placed, revived, displaced = stored_keys_kept(
+            part.kind, frame, repeats, stored, part.record_note
+        )
         lines = {part.line_of(row) for row in revived}
         publication.skipped[:] = [
             s for s in publication.skipped if s.source != part.source or s.line not in lines
         ]
+        if displaced:  # listed as left out while `frame` still names them
+            leave_out(
+                pl.DataFrame({ROW: displaced, "held": None}).cast({ROW: pl.UInt32}), DUPLICATE
+            )
+        frame = placed
         frame = leave_out(held_elsewhere(part.kind, frame, stored, part.record_note), ELSEWHERE)
     if part.kind is RESULTS:
         dated = [m for m, released in cs.refs.models.items() if released is not None]

@@ -197,11 +197,12 @@ def _held(kind: Kind, stored: pl.DataFrame, pattern: str) -> pl.DataFrame:
 
 def stored_keys_kept(
     kind: Kind, frame: pl.DataFrame, repeats: pl.DataFrame, stored: pl.DataFrame, pattern: str
-) -> tuple[pl.DataFrame, list[int]]:
+) -> tuple[pl.DataFrame, list[int], list[int]]:
     """`frame`, with each row that carries a record setting (RECORD_SETTING) placed
     under whichever of its two keys the database holds its source record under, and
     the rows of `repeats` (left out by the adapter as repeats) the database so holds;
-    and the __row of each repeat brought back.
+    the __row of each repeat brought back; and that of each row of `frame` whose plain
+    key such a repeat took, now a repeat of it, to be left out.
 
     A source may publish one result twice, under two record ids: the adapter keeps the
     first row under the plain key and leaves the others out as repeats, or, where the
@@ -211,7 +212,7 @@ def stored_keys_kept(
     records instead of adding a twin or being skipped. A plain key another row of the
     file gives is not taken back."""
     if RECORD_SETTING not in frame.columns or stored.is_empty():
-        return frame, []
+        return frame, [], []
     keys = list(kind.key_fields)
     rows = frame.with_columns(pl.lit(False).alias("__repeat"))
     if not repeats.is_empty():
@@ -232,8 +233,13 @@ def stored_keys_kept(
         .alias("setting"),
         at_record.alias("__placed"),
     )
-    # A plain key another row of the file gives (one the adapter kept) is taken.
-    given = rows.filter(~pl.col("__repeat")).select(_clean(k).alias(k) for k in keys).unique()
+    # A plain key a row the adapter gave no record id holds is taken; one a twin holds
+    # goes to the row whose record is stored there, and that twin is a repeat of it.
+    given = (
+        rows.filter(~pl.col("__repeat") & pl.col(RECORD_SETTING).is_null())
+        .select(_clean(k).alias(k) for k in keys)
+        .unique()
+    )
     plain = [PLAIN_SETTING if k == "setting" else k for k in keys]
     back = (
         rows.filter(held_at(PLAIN_SETTING) & ~pl.col("__placed"))
@@ -245,9 +251,19 @@ def stored_keys_kept(
     rows = rows.with_columns(
         pl.when(moved).then(pl.col(PLAIN_SETTING)).otherwise(pl.col("setting")).alias("setting"),
         (pl.col("__placed") | moved).alias("__placed"),
-    ).filter(~pl.col("__repeat") | pl.col("__placed"))
+    )
+    sitting = ~pl.col("__repeat") & ~pl.col("__placed") & pl.col(RECORD_SETTING).is_not_null()
+    displaced = (
+        rows.filter(sitting)
+        .with_columns(_clean(k).alias(k) for k in keys)
+        .join(back.select(keys), on=keys, how="semi", nulls_equal=True)
+        .get_column(ROW)
+    )
+    rows = rows.filter(
+        (~pl.col("__repeat") | pl.col("__placed")) & ~pl.col(ROW).is_in(displaced.implode())
+    )
     revived = rows.filter(pl.col("__repeat")).get_column(ROW).to_list()
-    return rows.select(frame.columns).sort(ROW), revived
+    return rows.select(frame.columns).sort(ROW), revived, displaced.to_list()
 
 
 def held_elsewhere(
