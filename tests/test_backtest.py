@@ -607,7 +607,7 @@ def test_a_forecast_says_when_its_interval_says_more_than_its_probability_may(ru
     [crossing] = json.loads(result.stdout)["crossings"]
     assert crossing["upper_date"] < "2030-12-31" and crossing["probability_by_until"] < 0.975
     assert (
-        "the chance of crossing 93 by 2030-12-31 is put at ≥ 0.957 only, though its 95 % "
+        "the chance of crossing 93 by 2030-12-31 is shown as ≥ 0.956, though its 95 % "
         "interval ends before then (at least 0.975): 22 held-out backtest forecasts support no chance beyond "
         "0.043 to 0.957 (0.975 takes 39)"
     ) in result.stderr.splitlines()
@@ -616,7 +616,7 @@ def test_a_forecast_says_when_its_interval_says_more_than_its_probability_may(ru
     [crossing] = json.loads(low.stdout)["crossings"]
     assert crossing["lower_date"] is None and crossing["probability_by_until"] > 0.025
     assert (
-        "the chance of crossing 99.9 by 2026-12-31 is put at ≤ 0.043 only, though its 95 % "
+        "the chance of crossing 99.9 by 2026-12-31 is shown as ≤ 0.044, though its 95 % "
         "interval does not reach it by then (at most 0.025)"
     ) in low.stderr
     for args in (["--threshold", "93", "--level", "90"], ["--level", "95"]):

@@ -710,8 +710,14 @@ def test_a_crossing_on_the_day_read_is_not_before_it():
     assert told is not None and f"crosses 90 by {when}, before the --as-of day" in told, told
 
 
-@pytest.mark.parametrize("n", [18, 22, 26])
-def test_a_capped_chance_is_noted_whatever_the_evidence(n: int):
+@pytest.mark.parametrize(
+    ("n", "shown_sure", "shown_hopeless"),
+    # Rounded outward, so the bound still holds: 18/19 = 0.9474, 1/19 = 0.0526.
+    [(18, "≥ 0.947", "≤ 0.053"), (22, "≥ 0.956", "≤ 0.044"), (26, "≥ 0.962", "≤ 0.038")],
+)
+def test_a_capped_chance_is_noted_whatever_the_evidence(
+    n: int, shown_sure: str, shown_hopeless: str
+):
     """The note compared a capped chance with n / (n + 1), which for 18 or 26 held-out
     forecasts is a bit off the 1 - 1 / (n + 1) the cap is, so it never came there."""
     from trendlab.forecast.calibrate import supported
@@ -727,11 +733,10 @@ def test_a_capped_chance_is_noted_whatever_the_evidence(n: int):
     told = result.capped_note([ahead, beyond])
     assert told is not None
     assert (
-        f"95 by 2026-12-31 is put at ≥ {sure:.3f} only, though its 95 % interval ends before"
-        in told
+        f"95 by 2026-12-31 is shown as {shown_sure}, though its 95 % interval ends before" in told
     )
     assert (
-        f"99.9 by 2026-12-31 is put at ≤ {hopeless:.3f} only, though its 95 % interval does not"
+        f"99.9 by 2026-12-31 is shown as {shown_hopeless}, though its 95 % interval does not"
         in told
     )
     # A chance short of its cap says nothing.
@@ -760,3 +765,17 @@ def test_a_document_keeps_six_significant_digits_of_a_number_below_a_hundredth()
         "b": 0.0123,
         "c": 1234.5679,
     }
+
+
+def test_a_bound_is_rounded_outward_so_it_still_holds():
+    """'≤ 0.043' for at most 1/23 = 0.0435 understated the bound, and with 300 held-out
+    forecasts the figure and report read '≥ 100 %': a certainty the cap exists to deny."""
+    from trendlab.forecast.calibrate import supported_range
+    from trendlab.forecast.result import chance_text, rounded_chance
+
+    least, most = supported_range(22)
+    assert (rounded_chance(least, "upper"), rounded_chance(most, "lower")) == (0.044, 0.956)
+    assert (chance_text(least, "upper"), chance_text(most, "lower")) == ("≤ 5 %", "≥ 95 %")
+    least, most = supported_range(300)
+    assert (chance_text(least, "upper"), chance_text(most, "lower")) == ("≤ 1 %", "≥ 99 %")
+    assert rounded_chance(0.4444, None) == 0.444 and chance_text(0.4444) == "44 %"

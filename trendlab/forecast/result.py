@@ -72,10 +72,29 @@ def never_text(scale: Scale, threshold: float) -> str:
 BOUND_SIGNS = {"upper": "≤ ", "lower": "≥ ", None: ""}
 
 
+def rounded_chance(probability: float, bound: str | None, digits: int = 3) -> float:
+    """`probability` to `digits` decimals; a bound outward (an upper one up, a lower one
+    down), so that it still holds as shown: 1/23 at most is '≤ 0.044', not '≤ 0.043',
+    and n/(n+1) is never shown as a certainty."""
+    scale = 10**digits
+    if bound == "upper":
+        return math.ceil(probability * scale) / scale
+    if bound == "lower":
+        return math.floor(probability * scale) / scale
+    return round(probability, digits)
+
+
 def chance_text(probability: float, bound: str | None = None) -> str:
     """A probability in words, as the tables round it (probability_by_until): '40 %',
-    or '≤ 4 %' and '≥ 96 %' where it is only a bound (Crossing.bound)."""
-    return f"{BOUND_SIGNS[bound]}{round(probability, 3) * 100:.0f} %"
+    or '≤ 5 %' and '≥ 95 %' where it is only a bound (Crossing.bound)."""
+    if bound is None:
+        return f"{round(probability, 3) * 100:.0f} %"
+    return f"{BOUND_SIGNS[bound]}{rounded_chance(probability, bound, 2) * 100:.0f} %"
+
+
+def bound_text(crossing: Crossing) -> str:
+    """A crossing's probability as the forecast table shows it: '0.4', '≤ 0.044'."""
+    return f"{BOUND_SIGNS[crossing.bound]}{rounded_chance(crossing.probability, crossing.bound):g}"
 
 
 class Forecast:
@@ -422,8 +441,8 @@ class Forecast:
         until = self.axis.text(self.axis.until)
         level = f"{self.level * 100:g} %"
         said = "; ".join(
-            f"{c.threshold:g} by {until} is put at {BOUND_SIGNS[c.bound]}{c.probability:.3f} "
-            f"only, though its {level} interval "
+            f"{c.threshold:g} by {until} is shown as {bound_text(c)}, though its {level} "
+            "interval "
             + (
                 f"ends before then (at least {high:g})"
                 if c.upper is not None
@@ -474,7 +493,12 @@ class Forecast:
         until) and whether that is only a bound (probability_bound, Crossing.bound)."""
         prefix = self.axis.key
         rows = [
-            {**row, "probability_by_until": round(row["probability_by_until"], 3)}
+            {
+                **row,
+                "probability_by_until": rounded_chance(
+                    row["probability_by_until"], row["probability_bound"]
+                ),
+            }
             for row in self._crossing_rows(crossings)
         ]
         dtype = pl.Date if self.axis.by == "date" else pl.Float64
@@ -578,7 +602,7 @@ class Forecast:
         if thresholds:
             listed = self.crossings(thresholds)
             # A probability that is only a bound reads as one (≤ 0.043), in its own cell.
-            chances = [f"{BOUND_SIGNS[c.bound]}{round(c.probability, 3):g}" for c in listed]
+            chances = [bound_text(c) for c in listed]
             crossings = (
                 self.crossing_frame(listed)
                 .with_columns(pl.Series("probability_by_until", chances, dtype=pl.String))
