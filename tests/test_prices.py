@@ -948,3 +948,30 @@ def test_a_forecast_by_price_places_a_model_only_once_a_price_is_in_effect(
         store.execute("DELETE FROM forecast_cache")
     assert json.loads(run(*args, "--as-of", str(later + 1)).stdout) == fitted
     assert json.loads(run(*args).stdout) == json.loads(today.stdout)
+
+
+def test_a_cheapest_unknown_to_the_end_is_shaded_up_to_the_reading_day(
+    run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The newest price of unknown blend (the usual case: a price just announced)
+    made a span from its own date to its own date: nothing was shaded, and the line
+    just stopped. It now runs to the day the prices were read as of."""
+    import matplotlib.dates as mdates
+
+    from trendlab import plot
+
+    _unknown_cut(run_empty)
+    day = "2025-09-01"
+    assert run_empty("add-price", "d", "P", day, "--input", "0.1", "-m", "t").exit_code == 0
+    drawn = []
+    monkeypatch.setattr(plot, "_save", lambda fig, target, fmt: drawn.append(fig.axes[0]))
+    args = ("price-trend", "ev", "--threshold", "80", "--plot", str(tmp_path / "t.png"))
+    shown = run_empty(*args)
+    assert shown.exit_code == 0, shown.stderr
+    assert f"from {day} on (d at P)" in shown.stderr
+    [span] = [p for p in drawn[0].patches if p.get_gid() == "ev-price-unknown-1"]
+    ends = (span.get_x(), span.get_x() + span.get_width())
+    assert [mdates.num2date(x).date() for x in ends] == [
+        date.fromisoformat(day),
+        datetime.now(UTC).date(),
+    ]

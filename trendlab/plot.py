@@ -540,9 +540,11 @@ def price_trend_figure(
         ]
         # An unknown cheapest (a price with no blend in effect) breaks the step line,
         # and its span is shaded rather than bridged by another model's dearer price.
+        # Unknown to the end, it is unknown up to the day the prices were read as of.
+        last = max(latest, trend.on)
         unknown = [
             (day, end)
-            for day, end, price in zip(days, [*days[1:], latest], prices, strict=True)
+            for day, end, price in zip(days, [*days[1:], last], prices, strict=True)
             if np.isnan(price)
         ]
         for i, (day, end) in enumerate(unknown):

@@ -252,6 +252,7 @@ class PriceTrend:
     points: pl.DataFrame  # the cheapest capable model at each change
     offers: pl.DataFrame  # every price of every model that reached the threshold
     fit: DeclineFit
+    on: date  # the day the prices were read as of (price_trend's `on`)
     higher_is_better: bool = True
     name: str | None = None  # the benchmark's, as `show` gives it
 
@@ -437,4 +438,5 @@ def price_trend(
         fit=fit,
         higher_is_better=higher,
         name=benchmark.get("name"),
+        on=on,
     )
