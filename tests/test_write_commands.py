@@ -44,7 +44,7 @@ def test_add_model_prints_its_slug_and_records_a_changeset(run: Run):
     log = run("log", "--limit", "1", "--json").stdout
     entry = json.loads(log)[0]
     assert entry["author"] == "tester" and entry["message"] == "a test model"
-    assert entry["changes"] == "models: 1 added; organizations: 1 added"
+    assert entry["changes"] == "organizations: 1 added; models: 1 added"
 
 
 def test_a_blank_optional_message_is_the_summary_and_a_blank_required_one_an_error(run: Run):
