@@ -550,15 +550,16 @@ def _note_twins(fields: list[str], n: int) -> None:
     result's key), that share their model and benchmark with a stored result."""
     from trendlab.text import counted
 
-    columns = " and ".join(fields) + (" columns" if len(fields) > 1 else " column")
+    named = " and ".join(fields)
+    columns, those = ("columns", "those columns") if len(fields) > 1 else ("column", "that column")
     given = [f for f in ("model", "benchmark", "setting", "source_url") if f not in fields]
     match = f"{', '.join(given[:-1])} and {given[-1]}"
     share, them = ("shares", "it is that result") if n == 1 else ("share", "they are those results")
     note(
-        f"{counted(n, 'result')} added by a file with no {columns} {share} the "
+        f"{counted(n, 'result')} added by a file with no {named} {columns} {share} the "
         f"{match} of a stored result: if {them} again, under another key for want of "
-        f"{' and '.join(fields)}, import the file with {'those columns' if len(fields) > 1 else 'that column'} (`trendlab export results` writes "
-        "every column) and retract the copies written (`trendlab diff --since` lists them)"
+        f"{named}, import the file with {those} (`trendlab export results` writes every "
+        "column) and retract the copies written (`trendlab diff --since` lists them)"
     )
 
 

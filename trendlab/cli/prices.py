@@ -155,9 +155,9 @@ def price_trend(
 
     At each date the answer changes: the cheapest model (at its cheapest provider)
     with a result at or beyond THRESHOLD. While such a model has a price in effect
-    whose blend is unknown (an input price alone) and that may be the lowest, so is
-    the cheapest: its row has no blended price. The rate is a log-linear fit through the known points, as "N times
-    cheaper per year" with its interval.
+    whose blend is unknown (an input price alone) and may be the lowest, the
+    cheapest is unknown: its row has no blended price. The rate is a log-linear fit
+    through the known points, as "N times cheaper per year" with its interval.
 
     \b
     Example:
