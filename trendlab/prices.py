@@ -183,13 +183,16 @@ def cheapest_capable(
             pl.max_horizontal("effective_date", "capable_from").alias("start"),
             # The least a blend can be: an unknown price weighs at least 0. A price whose
             # known part alone costs more than the cheapest known one is not the cheapest.
+            # Weighed as the schema's blended_price macro does (weights summed to 1
+            # first), so that at a tie the two come out the same float.
             pl.coalesce(
                 BLENDED,
-                (
-                    blend.input * pl.col("input_usd_per_mtok").fill_null(0)
-                    + blend.output * pl.col("output_usd_per_mtok").fill_null(0)
-                )
-                / (blend.input + blend.output),
+                blend.input
+                / (blend.input + blend.output)
+                * pl.col("input_usd_per_mtok").fill_null(0)
+                + blend.output
+                / (blend.input + blend.output)
+                * pl.col("output_usd_per_mtok").fill_null(0),
             ).alias("__least"),
         )
         .filter(pl.col("until").is_null() | (pl.col("start") < pl.col("until")))
