@@ -557,27 +557,33 @@ def test_price_trend_names_stay_inside_the_axes(run: Run, tmp_path: Path, drawn:
     assert all(inside.x0 <= box.x0 and box.x1 <= inside.x1 for box in names.values()), names
 
 
-def test_the_price_legend_hides_no_price(run_empty: Run, tmp_path: Path, drawn: list[Axes]):
-    # The legend sat in the upper right whatever lay there: a dear model priced late,
-    # the upper right of a falling trend, was drawn under it.
-    steps: list[tuple[str, ...]] = [("add-benchmark", "ev", "--name", "Ev", "--unit", "percent")]
-    for model, day, usd in (("m1", "2023-01-01", "10"), ("m2", "2024-01-01", "1")):
+def _falling_prices(
+    run_empty: Run, tmp_path: Path, name: list[str], more: list[tuple[str, ...]]
+) -> None:
+    """Benchmark ev (`name` its --name options), models m1-m3 scoring 60 at $10 (2023),
+    $1 (2024) and $0.1 (2025), then the `more` steps; plots price-trend ev at 50."""
+    steps: list[tuple[str, ...]] = [("add-benchmark", "ev", *name, "--unit", "percent")]
+    for model, day, usd in (
+        ("m1", "2023-01-01", "10"), ("m2", "2024-01-01", "1"), ("m3", "2025-01-01", "0.1")
+    ):  # fmt: skip
         steps += [
             ("add-model", model, "--name", model.upper(), "--release-date", day),
             ("add-result", model, "ev", "60", "--date", day),
             ("add-price", model, "P", day, "--input", usd, "--output", usd),
         ]
-    steps += [
-        ("add-model", "m3", "--name", "M3", "--release-date", "2025-01-01"),
-        ("add-result", "m3", "ev", "60", "--date", "2025-01-01"),
-        ("add-price", "m3", "P", "2025-01-01", "--input", "0.1", "--output", "0.1"),
-        ("add-price", "m1", "Q", "2025-01-01", "--input", "12", "--output", "12"),
-    ]
-    for step in steps:
+    for step in [*steps, *more]:
         added = run_empty(*step, "-m", "t")
         assert added.exit_code == 0, added.stderr
     result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
     assert result.exit_code == 0, result.stderr
+
+
+def test_the_price_legend_hides_no_price(run_empty: Run, tmp_path: Path, drawn: list[Axes]):
+    # The legend sat in the upper right whatever lay there: a dear model priced late,
+    # the upper right of a falling trend, was drawn under it.
+    _falling_prices(run_empty, tmp_path, ["--name", "Ev"], [
+        ("add-price", "m1", "Q", "2025-01-01", "--input", "12", "--output", "12")
+    ])  # fmt: skip
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     (ax,) = drawn
@@ -654,23 +660,7 @@ def test_the_price_title_names_the_benchmark(
 ):
     """The title gave the benchmark's slug (`mmlu >= 80`) where every other figure
     gives its name, as `show` does; a benchmark with no name is named by its slug."""
-    steps: list[tuple[str, ...]] = [("add-benchmark", "ev", *name, "--unit", "percent")]
-    for model, day, usd in (("m1", "2023-01-01", "10"), ("m2", "2024-01-01", "1")):
-        steps += [
-            ("add-model", model, "--release-date", day),
-            ("add-result", model, "ev", "60", "--date", day),
-            ("add-price", model, "P", day, "--input", usd, "--output", usd),
-        ]
-    steps += [
-        ("add-model", "m3", "--release-date", "2025-01-01"),
-        ("add-result", "m3", "ev", "60", "--date", "2025-01-01"),
-        ("add-price", "m3", "P", "2025-01-01", "--input", "0.1", "--output", "0.1"),
-    ]
-    for step in steps:
-        added = run_empty(*step, "-m", "t")
-        assert added.exit_code == 0, added.stderr
-    result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
-    assert result.exit_code == 0, result.stderr
+    _falling_prices(run_empty, tmp_path, name, [])
     assert drawn[0].get_title(loc="left").replace("\\$", "$") == title
 
 
