@@ -292,6 +292,13 @@ def test_a_team_store_without_its_ducklake_prefix_is_a_usage_error(
     _one_line_error(make_runner(db)("copy", str(db), "sqlite:x.db"), "cannot open DST sqlite:x.db",
                     code=2)  # fmt: skip
     assert list(work.iterdir()) == []
+    # With no prefix at all, a CONNINFO made a DuckDB file of that name.
+    _one_line_error(
+        make_runner("dbname=trendlab host=db.lab password=s3cret")("init"),
+        "cannot open dbname=trendlab host=db.lab password=***: that is a PostgreSQL CONNINFO",
+        code=2,
+    )
+    assert list(work.iterdir()) == []
     # A file of that name, as the error says, is a path.
     assert make_runner("./md:x")("init", "--empty").exit_code == 0
     assert (work / "md:x").is_file()

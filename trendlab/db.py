@@ -44,6 +44,8 @@ _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 # extension that opens it, not as part of a file name; `s3://` and a drive letter are
 # paths.
 _DATABASE_TYPE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(?!//)")
+# A PostgreSQL CONNINFO given bare ('dbname=trendlab host=db.lab'): no file is meant.
+_CONNINFO_RE = re.compile(r"^\s*(?:dbname|host|hostaddr|user|port|password|service)=")
 # A later migration redefines a macro an earlier one made: CREATE OR REPLACE MACRO.
 _CREATE_MACRO_RE = re.compile(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\b", re.IGNORECASE | re.MULTILINE
@@ -174,6 +176,12 @@ class Store:
                 named=named,
             )
         else:
+            if _CONNINFO_RE.match(location):
+                raise TrendlabError(
+                    f"cannot open {lake.mask_password(location)}: that is a PostgreSQL "
+                    f"CONNINFO, not a file; a team store is {lake.PREFIX}postgres:CONNINFO",
+                    exit_code=ExitCode.USAGE,
+                )
             typed = _DATABASE_TYPE_RE.match(location)
             if typed:
                 # DuckDB would try to download that extension, and no file is meant.
