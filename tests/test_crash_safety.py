@@ -171,7 +171,7 @@ def _assert_all_or_nothing(db: Path, before: dict[str, int]) -> bool:
     assert after["revisions"] == before["revisions"] + ROWS
     assert after["changesets"] == before["changesets"] + 1
     log = CliRunner().invoke(cli, ["--db", str(db), "log", "--limit", "1", "--json"])
-    assert MESSAGE in log.stdout and f"+{ROWS} results" in log.stdout, log.output
+    assert MESSAGE in log.stdout and f"results: {ROWS} added" in log.stdout, log.output
     return True
 
 
