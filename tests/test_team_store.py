@@ -429,6 +429,26 @@ def test_a_writer_on_a_machine_without_the_shared_storage_writes_nothing(
     assert run("import", str(models)).exit_code == 0
 
 
+def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: Path):
+    """A reader is not refused up front, as a writer is (small tables live in the
+    catalog), but the first data file it needs failed with DuckDB's own 'IO Error:
+    Cannot open file ...'. It now says which folder this machine lacks, and what to do."""
+    share = tmp_path / "share"
+    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert run("--data-path", str(share), "init", "--empty").exit_code == 0
+    rows = [f"off-{i},Off {i},2024-01-01" for i in range(1500)]
+    models = tmp_path / "models.csv"
+    models.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
+    assert run("import", str(models)).exit_code == 0
+    share.rename(tmp_path / "unmounted")
+    _one_line_error(
+        run("list", "models"),
+        f"is in {share}, which this machine does not have: mount the shared storage there",
+    )
+    (tmp_path / "unmounted").rename(share)
+    assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
+
+
 def test_a_data_path_that_does_not_hold_the_stores_files_is_refused(
     pg_server: PgServer, db: Path, tmp_path: Path
 ):

@@ -572,6 +572,29 @@ def locked_error(text: str, location: str | None = None) -> TrendlabError | None
     )
 
 
+_MISSING_FILE_RE = re.compile(r'Cannot open file "([^"]+)"')
+
+
+def missing_data_error(text: str) -> TrendlabError | None:
+    """The one-line error for a read of a lake's data file whose folder this machine
+    does not have (the shared storage not mounted, or mounted elsewhere), if `text` is
+    one's; else None. A writer is refused before it starts (_check_stored_path_is_here);
+    a reader finds out only at the first file it needs, since small tables live in the
+    catalog."""
+    found = _MISSING_FILE_RE.search(text)
+    if found is None or "://" in found[1]:
+        return None
+    path = Path(found[1])
+    if path.parent.exists():
+        return None
+    folder = next(p for p in reversed(path.parents) if not p.exists())
+    return TrendlabError(
+        f"the store's data file {path.name} is in {folder}, which this machine does not "
+        "have: mount the shared storage there, or give --data-path (TRENDLAB_DATA_PATH) "
+        "where this machine mounts it"
+    )
+
+
 def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
     locked = locked_error(text, lake.text)
     if locked:

@@ -377,14 +377,14 @@ class TrendlabGroup(CommandGroup):
                 if isinstance(exc, duckdb.Error):
                     if debug:
                         traceback.print_exc()
-                    from trendlab.lake import locked_error, mask_password
+                    from trendlab.lake import locked_error, mask_password, missing_data_error
 
                     # Which store it was is the --db store's, but for `copy`'s two.
                     settings = ctx.find_object(Settings)
                     known = settings.db if settings and ctx.info_name != "copy" else None
-                    locked = locked_error(str(exc), known)
-                    if locked:
-                        _fail(locked.message, [], locked.exit_code)
+                    explained = locked_error(str(exc), known) or missing_data_error(str(exc))
+                    if explained:
+                        _fail(explained.message, [], explained.exit_code)
 
                     # A catalog's error may quote its connection string.
                     text = mask_password(str(exc).strip())
