@@ -209,8 +209,8 @@ def stored_keys_kept(
     scores differ, keeps each under its record id. A record the database holds stays
     under its key and takes what the source now says, whichever row comes first: a
     correction that makes two such records differ, or agree again, reaches the stored
-    records instead of adding a twin or being skipped. A plain key another row of the
-    file gives is not taken back."""
+    records instead of adding a twin or being skipped. A plain key a row with no record
+    id gives is not taken back."""
     if RECORD_SETTING not in frame.columns or stored.is_empty():
         return frame, [], []
     keys = list(kind.key_fields)
