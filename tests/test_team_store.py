@@ -633,11 +633,11 @@ def test_copy_reads_a_moved_team_store_at_the_global_data_path(
     backup = tmp_path / "backup.duckdb"
     # Where the data files are not: the copy fails and leaves no half-made DST behind.
     failed = make_runner(location)("copy", location, str(backup))
-    _one_line_error(failed, "Cannot open file")
+    _one_line_error(failed, f"is in {tmp_path / 'here'}, which this machine does not have")
     assert not backup.exists() and not Path(f"{backup}.wal").exists()
     local = tmp_path / "local.ducklake"
     failed = make_runner(location)("copy", location, f"ducklake:{local}")
-    _one_line_error(failed, "Cannot open file")
+    _one_line_error(failed, f"is in {tmp_path / 'here'}, which this machine does not have")
     assert not list(tmp_path.glob("local.ducklake*"))
     monkeypatch.setenv("TRENDLAB_DATA_PATH", str(tmp_path / "there"))
     copied = make_runner(location)("copy", location, str(backup))
