@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -285,15 +286,18 @@ class Store:
             self._refuse_foreign()
         if have == 0 and self.is_lake:
             lake.set_up_new(self.con)
-        self.execute(
+        bookkeeping = [
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-        )
+        ]
         if self.is_lake:
-            self.execute(
+            bookkeeping.append(
                 f"CREATE TABLE IF NOT EXISTS {WRITE_HEAD} ("
                 "changeset_id VARCHAR, written_at TIMESTAMP NOT NULL)"
             )
+        for sql in bookkeeping:
+            # Members creating one new team store at once race to create these tables.
+            lake.retry_creation_race(partial(self.execute, sql))
         applied = []
         for m in migrations():
             if m.version > have and self._apply(m):

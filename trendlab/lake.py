@@ -666,9 +666,8 @@ def set_up_new(con: duckdb.DuckDBPyConnection) -> None:
     Without inlining every changeset would add a tiny Parquet file per table it
     touches, and reads would slow down as they pile up.
     """
-    con.execute(
-        f"CALL ducklake_set_option('{ALIAS}', 'data_inlining_row_limit', {INLINING_ROW_LIMIT})"
-    )
+    option = f"CALL ducklake_set_option('{ALIAS}', 'data_inlining_row_limit', {INLINING_ROW_LIMIT})"
+    retry_creation_race(lambda: con.execute(option))
 
 
 def data_path(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -721,6 +720,29 @@ def retry_lost_races(attempt: Callable[[], T], queued: Callable[[], bool] = lamb
                 raise
         if not queued():
             time.sleep(jittered(delay))
+
+
+# How a step of setting up a new store fails when another process does it too.
+_SETUP_RACE_TEXTS = ("Failed to commit DuckLake transaction", "could not serialize access")
+
+
+def retry_creation_race(create: Callable[[], T]) -> T:
+    """`create()`, an idempotent step of setting up a new store (a CREATE ... IF NOT
+    EXISTS, an option set), run again when it fails because another process (a
+    member's `init` of the same new store) did the same at the same moment: DuckLake
+    then fails to commit ('Failed to parse catalog entry') or PostgreSQL refuses the
+    update ('could not serialize access'), rather than a conflict being reported. Up
+    to len(CREATE_RACE_DELAYS) times."""
+    delays = iter(CREATE_RACE_DELAYS)
+    while True:
+        try:
+            return create()
+        except duckdb.Error as error:
+            raced = any(text in str(error) for text in _SETUP_RACE_TEXTS)
+            delay = next(delays, None) if raced else None
+            if delay is None:
+                raise
+        time.sleep(jittered(delay))
 
 
 def _absolute(path: str) -> str:
