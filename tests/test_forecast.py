@@ -369,8 +369,11 @@ def test_crossing_matches_the_curve_and_the_paths():
     assert crossing.status == "forecast"
     assert crossing.median == pytest.approx(expected, abs=0.1)
     assert crossing.lower <= crossing.median <= crossing.upper
-    # The probability of crossing by --until is the share of paths above it then.
-    assert crossing.probability == pytest.approx(np.mean(result.paths[:, -1] >= 0.9))
+    # The probability of crossing by --until is the share of paths above it then, kept
+    # within what the 2,000 paths resolve: all of them say at least 2,000 / 2,001.
+    share = float(np.mean(result.paths[:, -1] >= 0.9))
+    assert share == 1.0
+    assert crossing.probability == pytest.approx(2000 / 2001) and crossing.bound == "lower"
     early = forecast(series, family="logistic", until="2021").crossing(90.0)
     assert early.probability < 0.5 and early.median is None
 
@@ -394,8 +397,10 @@ def test_a_calibrated_probability_is_never_certain():
     )
     calibration = Calibration.from_rows(rows, "logit")
     assert calibration is not None and calibration.fewest == 12
+    # Uncalibrated, the 2,000 paths are the evidence: all crossing is at least 2000/2001.
     raw = forecast(series, family="logistic", until="2060")
-    assert raw.crossing(60.0).probability == 1.0
+    assert np.mean(raw.paths[:, -1] >= 0.6) == 1.0
+    assert raw.crossing(60.0).probability == pytest.approx(2000 / 2001)
     calibrated = forecast(series, family="logistic", until="2060", calibration=calibration)
     assert calibrated.crossing(60.0).probability == pytest.approx(12 / 13)
     soon = forecast(series, family="logistic", until="2020", calibration=calibration)
@@ -465,7 +470,8 @@ def test_a_crossing_in_words():
     date_re = r"\d{4}-\d\d-\d\d"
     assert re.fullmatch(rf"{date_re} \({date_re} to {date_re}\)", result.crossing_text(crossing))
     early = forecast(series, family="logistic", until="2021")
-    assert re.fullmatch(r"\d+ % chance by 2021-12-31", early.crossing_text(early.crossing(90.0)))
+    # No path crosses by then: the chance is only known to be below what 2,000 resolve.
+    assert early.crossing_text(early.crossing(90.0)) == "≤ 1 % chance by 2021-12-31"
     assert re.fullmatch(rf"reached {date_re}", result.crossing_text(result.crossing(5.0)))
     assert result.crossing_text(result.crossing(100.5)) == "past the best achievable, never reached"
 

@@ -238,6 +238,22 @@ def test_by_compute_and_all_and_setting(synthetic: Run):
     assert five["fitted_on"]["points"] == 18
 
 
+def test_an_uncalibrated_chance_of_none_or_all_paths_is_a_bound(synthetic: Run):
+    """Uncalibrated (--by compute), a threshold that none of the 2,000 paths crosses by
+    --until printed a probability of 0, and one all of them cross 1: a certainty read
+    off a finite simulation. Now it is the bound 2,000 paths resolve, as a calibrated
+    chance at its cap is."""
+    args = ("forecast", "synth", "--by", "compute", "--until", "3e26", "--family", "logistic")
+    doc = json.loads(_ok(synthetic(*args, "--threshold", "99", "--threshold", "97", "--json")))
+    none, all_ = doc["crossings"]
+    assert (none["probability_bound"], all_["probability_bound"]) == ("upper", "lower")
+    assert none["probability_by_until"] == pytest.approx(1 / 2001)
+    assert all_["probability_by_until"] == pytest.approx(2000 / 2001)
+    table = _ok(synthetic(*args, "--threshold", "99", "--threshold", "97"))
+    assert re.search(r"^\s+99 .*≤ 0\.001\s+forecast$", table, re.M), table
+    assert re.search(r"^\s+97 .*≥ 0\.999\s+forecast$", table, re.M), table
+
+
 def test_json_names_the_setting_its_forecast_and_backtest_were_run_on(run: Run):
     """A saved JSON document did not say that it forecast only some settings' results:
     read later, a 5-shot forecast passed for one of every result."""

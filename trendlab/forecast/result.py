@@ -28,7 +28,8 @@ class Crossing:
 
     `bound` says whether the probability is only a bound: "upper" (the chance is at most
     this) or "lower" (at least this) where it sits at the least or the most that the
-    held-out forecasts support (calibrate.supported), else None, an estimate."""
+    held-out forecasts support (calibrate.supported), or, uncalibrated, that the
+    simulated paths resolve; else None, an estimate."""
 
     threshold: float
     median: float | None
@@ -302,14 +303,15 @@ class Forecast:
         # after a month end named that month end, whose row had not reached it.
         at = [self.axis.at_or_after(x) if math.isfinite(x) else None for x in when]
         probability = float(np.isfinite(first).mean())
-        bound = None
-        if self.evidence is not None:
-            # Held at the least (most) the misses support, the chance is not known, only
-            # that it is no more (no less): exchangeability puts the next outcome past
-            # all n misses with chance 1 / (n + 1), and says nothing of a threshold there.
-            least, most = supported_range(self.evidence)
-            bound = "upper" if probability <= least else "lower" if probability >= most else None
-            probability = supported(probability, self.evidence)
+        # Held at the least (most) the evidence supports, the chance is not known, only
+        # that it is no more (no less): exchangeability puts the next outcome past all n
+        # held-out misses with chance 1 / (n + 1), and says nothing of a threshold there.
+        # Uncalibrated, the paths are all the evidence: none of 2,000 crossing says the
+        # chance is below what 2,000 can resolve, not that it is 0.
+        evidence = len(first) if self.evidence is None else self.evidence
+        least, most = supported_range(evidence)
+        bound = "upper" if probability <= least else "lower" if probability >= most else None
+        probability = supported(probability, evidence)
         return Crossing(threshold, at[0], at[1], at[2], probability, "forecast", bound)
 
     def _target(self, threshold: float) -> float:
@@ -430,11 +432,8 @@ class Forecast:
         capped = [
             c
             for c in crossings
-            if c.status == "forecast"
-            and (
-                (c.upper is not None and c.probability == most < high)
-                or (c.lower is None and c.probability == least > low)
-            )
+            if (c.bound == "lower" and c.upper is not None and most < high)
+            or (c.bound == "upper" and c.lower is None and least > low)
         ]
         if not capped:
             return None
