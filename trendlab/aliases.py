@@ -47,6 +47,11 @@ class Resolver:
             name.str.to_lowercase().replace_strict(folded, default=None, return_dtype=pl.String),
         )
 
+    def slug_or_name(self, column: str) -> pl.Expr:
+        """The slug each name in `column` resolves to, or the name as given where it
+        does not (for the caller to report, or to match nothing stored)."""
+        return pl.coalesce(self.expr(column), pl.col(column)).alias(column)
+
     def resolve(self, names: Iterable[str]) -> dict[str, str | None]:
         """name -> slug (None when it does not resolve), for a handful of names."""
         frame = pl.DataFrame({"name": list(names)}, schema={"name": pl.String})

@@ -871,9 +871,7 @@ def validate(
     if kind.name in MODEL_REFS and "model" in cleaned.columns:
         # A model is named by slug or alias; what does not resolve is reported as an
         # unknown model with its nearest candidates, whatever its spelling.
-        cleaned = cleaned.with_columns(
-            pl.coalesce(refs.resolver.expr("model"), pl.col("model")).alias("model")
-        )
+        cleaned = cleaned.with_columns(refs.resolver.slug_or_name("model"))
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
     if kind is RESULTS and "benchmark" in cleaned.columns:
         # Slugs have no capitals: MMLU can only name mmlu.

@@ -180,8 +180,7 @@ def _merge(
         # The repeats' model names are the reader's; the stored keys hold slugs.
         repeats = part.repeats
         if not repeats.is_empty():
-            resolved = pl.coalesce(cs.refs.resolver.expr("model"), "model")
-            repeats = repeats.with_columns(resolved.alias("model"))
+            repeats = repeats.with_columns(cs.refs.resolver.slug_or_name("model"))
         placed, revived, displaced = stored_keys_kept(
             part.kind, frame, repeats, stored, part.record_note
         )
@@ -216,13 +215,9 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
         return
     pattern = next((p.record_note for p in parts if p.record_note), None)
     records = [r for p in parts for r in p.records]
-    resolver = cs.refs.resolver
     # Models resolved first: a price is dated by the release date of the model its
     # name resolves to (an alias has none of its own).
-    frames = [
-        p.frame.with_columns(pl.coalesce(resolver.expr("model"), pl.col("model")).alias("model"))
-        for p in parts
-    ]
+    frames = [p.frame.with_columns(cs.refs.resolver.slug_or_name("model")) for p in parts]
     if kind is PRICES:
         frames = [_date_by_release(f, cs) for f in frames]
     covers = [b for p in parts for b in p.covers]
