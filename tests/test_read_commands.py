@@ -837,6 +837,8 @@ def test_diff_leaves_out_what_ends_as_it_began(run: Run):
         ("models", "gpt-4o", "updated"),
         ("models", "lasting", "added"),
     ]
+    # Counted in the order a write's summary and log use, not the rows' order.
+    assert changed.stderr == f"since {since}: models: 1 added, 1 updated\n"
 
 
 def test_diff_says_a_retracted_record_brought_back_was_restored(run: Run):

@@ -10,7 +10,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.history import describe_change
-from trendlab.kinds import KINDS, Kind
+from trendlab.kinds import KINDS, Kind, tally
 
 COLUMNS = {"kind": pl.String, "key": pl.String, "change": pl.String, "fields": pl.String}
 
@@ -62,11 +62,7 @@ def summary(changes: pl.DataFrame) -> str:
     """'models: 2 added, 1 updated; results: 5 added' (or 'no changes')."""
     if changes.is_empty():
         return "no changes"
-    counts = changes.group_by("kind", "change", maintain_order=True).len()
-    parts = []
-    for kind in KINDS:
-        mine = counts.filter(pl.col("kind") == kind)
-        if not mine.is_empty():
-            listed = ", ".join(f"{n} {c}" for _, c, n in mine.iter_rows())
-            parts.append(f"{kind}: {listed}")
-    return "; ".join(parts)
+    counts: dict[str, dict[str, int]] = {}
+    for kind, change, n in changes.group_by("kind", "change").len().iter_rows():
+        counts.setdefault(kind, {})[change] = n
+    return "; ".join(tally(kind, counts[kind]) for kind in KINDS if kind in counts)

@@ -23,7 +23,7 @@ import duckdb
 
 from trendlab import lake
 from trendlab.errors import ExitCode, TrendlabError
-from trendlab.kinds import KINDS, Kind
+from trendlab.kinds import CHANGES, KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
 from trendlab.nopandas import pandas_hidden
@@ -979,7 +979,7 @@ class Store:
             kinds AS (
                 SELECT changeset_id, kind,
                        kind || ': ' || string_agg(n || ' ' || what, ', ' ORDER BY
-                           list_position(['added', 'restored', 'updated', 'retracted'], what)
+                           list_position($changes, what)
                        ) AS said
                 FROM counts GROUP BY changeset_id, kind
             )
@@ -991,7 +991,7 @@ class Store:
             ORDER BY c.recorded_at DESC, c.id DESC
             """
             + (f" LIMIT {int(limit)}" if limit else ""),
-            {"kinds": list(KINDS)},
+            {"kinds": list(KINDS), "changes": list(CHANGES)},
         )
 
     def use_text_functions(self) -> None:

@@ -6,6 +6,7 @@ a file exported from one database imports into another unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from trendlab.errors import TrendlabError
@@ -254,6 +255,17 @@ KINDS: dict[str, Kind] = {
 IMPORTABLE = ("organizations", "models", "benchmarks", "aliases", "results", "prices")
 # Kinds whose `model` field names a model: imports resolve it through aliases.
 MODEL_REFS = ("results", "prices", "aliases")
+# What a change did to a record, in the order every summary lists them: a write's own,
+# diff's and log's (whose SQL takes this order as a parameter). A restore is told
+# apart from an add: it undoes a retraction someone made for a reason.
+CHANGES = ("added", "restored", "updated", "retracted")
+
+
+def tally(kind: str, counts: Mapping[str, int]) -> str:
+    """One kind's changes in words, in CHANGES order and then how many were unchanged,
+    leaving out what none were: 'results: 2 added, 1 updated' ('results: nothing')."""
+    said = [f"{counts[c]} {c}" for c in (*CHANGES, "unchanged") if counts.get(c)]
+    return f"{kind}: {', '.join(said) or 'nothing'}"
 
 
 def get_kind(name: str) -> Kind:

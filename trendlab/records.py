@@ -33,6 +33,7 @@ from trendlab.kinds import (
     PRICES,
     RESULTS,
     Kind,
+    tally,
 )
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
@@ -123,18 +124,17 @@ class Counts:
         self.twins = ([], 0)
 
     def describe(self, kind: Kind) -> str:
-        parts = [
-            f"{n} {label}"
-            for n, label in (
-                (self.inserted, "added"),
-                (self.restored, "restored"),
-                (self.updated, "updated"),
-                (self.retracted, "retracted"),
-                (self.unchanged, "unchanged"),
-            )
-            if n
-        ]
-        return f"{kind.name}: {', '.join(parts) or 'nothing'}"
+        """What this write did to `kind`, as log and diff say it (kinds.tally)."""
+        return tally(
+            kind.name,
+            {
+                "added": self.inserted,
+                "restored": self.restored,
+                "updated": self.updated,
+                "retracted": self.retracted,
+                "unchanged": self.unchanged,
+            },
+        )
 
 
 def to_text(value: Any) -> str | None:
