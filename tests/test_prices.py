@@ -567,6 +567,29 @@ def test_lower_is_better_the_best_score_is_the_lowest():
     assert "the best dated priced result is 5 by a" in str(raised.value)
 
 
+def test_only_a_shortage_of_points_is_put_down_to_unknown_prices():
+    """While the cheapest was unknown, every error the rate's fit raised was said to be
+    for want of known prices, an invalid level too; only too few points (or all on one
+    day) may be (test_while_a_price_of_unknown_blend_is_in_effect_the_cheapest_is_unknown)."""
+    scores, priced = _frames(
+        [("a", "2024-01-01", 90.0), ("b", "2024-02-01", 90.0), ("c", "2024-03-01", 90.0)],
+        [("a", "2024-01-01", 1.0), ("b", "2024-02-01", 0.9), ("c", "2024-03-01", 0.8),
+         ("a", "2024-06-01", 0.5)],
+    )  # fmt: skip
+    # a's newest price has an input price alone: a may be the cheapest from then on.
+    unknown = pl.when(pl.col("effective_date") == date(2024, 6, 1))
+    priced = priced.with_columns(
+        unknown.then(None).otherwise(pl.col(c)).alias(c) for c in ("output_usd_per_mtok", BLENDED)
+    )
+    bench = {"slug": "ev", "unit": "percent", "higher_is_better": True}
+    blended = BlendedPrices(priced, Blend())
+    trend = price_trend(bench, scores, blended, 80, on=date(2025, 1, 1))
+    assert trend.fit.n == 3 and "unknown from 2024-06-01 on (a at P)" in str(trend.unknown_note())
+    with pytest.raises(TrendlabError) as level:
+        price_trend(bench, scores, blended, 80, level=1.5, on=date(2025, 1, 1))
+    assert level.value.message == "--level must be between 0 and 100, not 150"
+
+
 def test_synthetic_decline_rate_is_recovered():
     rng = np.random.default_rng(7)
     start = date(2022, 1, 1)

@@ -391,7 +391,7 @@ def price_trend(
     at the blend `prices` were read at, up to `on` (see Store.reading_day): a price announced
     for a later day is left out. `level` is the rate's interval, a fraction (see
     forecast.decline.fit_decline)."""
-    from trendlab.forecast.decline import fit_decline
+    from trendlab.forecast.decline import TooFewPrices, fit_decline
 
     higher = benchmark.get("higher_is_better") is not False
     priced = prices.frame.filter(pl.col("effective_date") <= on)
@@ -423,7 +423,7 @@ def price_trend(
     years = known.select(decimal_year(pl.col("date"))).to_series().to_numpy()
     try:
         fit = fit_decline(years, known.get_column(BLENDED).to_numpy(), level=level)
-    except TrendlabError as exc:
+    except TooFewPrices as exc:
         # Too few points may be for want of known prices: say where they are unknown.
         unknown = unknown_cheapest(points, prices.blend)
         if unknown is None:

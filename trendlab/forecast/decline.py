@@ -19,6 +19,11 @@ from trendlab.errors import TrendlabError
 MIN_POINTS = 3
 
 
+class TooFewPrices(TrendlabError):
+    """fit_decline's error when the points are too few, or all on one day, to fit a
+    trend: the one a caller may explain by what it left out (prices.price_trend)."""
+
+
 @dataclass(frozen=True)
 class DeclineFit:
     """A fitted log-linear trend: ask it for rates, intervals and fitted values."""
@@ -88,11 +93,11 @@ def fit_decline(years: np.ndarray, values: np.ndarray, *, level: float = 0.8) ->
     y = np.asarray(values, dtype=float)
     if len(x) < MIN_POINTS:
         there = f"there {'is' if len(x) == 1 else 'are'} {len(x)}"
-        raise TrendlabError(f"a trend needs at least {MIN_POINTS} price points, {there}")
+        raise TooFewPrices(f"a trend needs at least {MIN_POINTS} price points, {there}")
     if not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)) or np.any(y <= 0):
         raise TrendlabError("a price trend needs finite, positive prices")
     if np.ptp(x) == 0:
-        raise TrendlabError("all price points fall on one day: there is no trend to fit")
+        raise TooFewPrices("all price points fall on one day: there is no trend to fit")
     if not 0 < level < 1:
         raise TrendlabError(f"--level must be between 0 and 100, not {level * 100:g}")
     # Centre the years so the intercept is the trend's value at the first point.
