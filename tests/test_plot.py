@@ -200,6 +200,61 @@ def test_a_joint_organization_is_coloured_as_its_member_with_most_results():
     assert [(g[0], g[2].height) for g in groups] == [("A", 4), ("B", 2), ("Acme, Inc.", 1)]
 
 
+def test_an_organization_has_one_colour_on_every_figure(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """Coloured by its rank on each benchmark, OpenAI was purple on MMLU's figure and
+    orange on GPQA Diamond's. Each organisation keeps one colour on every figure the
+    database draws, the report's too, and those drawn together still differ."""
+    from matplotlib.colors import to_hex
+
+    for bench in ("mmlu", "gpqa-diamond", "bbh"):
+        assert run("plot", bench, "-o", str(tmp_path / f"{bench}.png")).exit_code == 0
+    report = run("report", "-o", str(tmp_path / "r.html"), "--benchmark", "lambada")
+    assert report.exit_code == 0, report.stderr
+    seen: dict[str, set[str]] = {}
+    for ax in drawn:
+        results = [c for c in ax.collections if "-results-" in (c.get_gid() or "")]
+        if not results:
+            continue  # the report's price figure
+        colours = {c.get_label(): to_hex(c.get_facecolor()[0]) for c in results}
+        assert len(set(colours.values())) == len(colours), colours
+        for label, colour in colours.items():
+            seen.setdefault(label, set()).add(colour)
+    assert len(drawn) == 5  # and the report's price figure
+    assert seen["OpenAI"] == {PALETTE[0]}
+    shared = {label: c for label, c in seen.items() if "other" not in label and len(c) > 1}
+    assert not shared, shared
+
+
+def test_organization_colours_keep_the_palette_and_stay_apart():
+    """An organisation takes its palette colour unless one with more results on the
+    figure has it (the palette gives two organisations never drawn together one
+    colour); it then takes a colour no other on the figure has."""
+    orgs = ["A"] * 3 + ["B"] * 2 + ["C"]
+    points = pl.DataFrame({"organization": orgs})
+    palette = {"A": PALETTE[2], "B": PALETTE[2], "C": PALETTE[5]}
+    groups = organization_colours(points, palette)
+    assert [(g[0], g[1]) for g in groups] == [
+        ("A", PALETTE[2]),
+        ("B", PALETTE[0]),
+        ("C", PALETTE[5]),
+    ]
+
+
+def test_organization_palette_colours_neighbours_apart():
+    """Organisations drawn together differ; one never drawn with another may share its
+    colour; the organisation with most results overall takes the first colour."""
+    results = pl.DataFrame(
+        {
+            "benchmark": ["x"] * 6 + ["y"] * 4,
+            "organization": ["A", "A", "A", "B", "B", None, "A", "C", "C", "D"],
+        }
+    )
+    palette = plot.organization_palette(results)
+    assert palette == {"A": PALETTE[0], "B": PALETTE[1], "C": PALETTE[1], "D": PALETTE[2]}
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [

@@ -1388,6 +1388,13 @@ class Store:
             {"benchmarks": list(benchmarks)},
         )
 
+    def result_organizations(self) -> pl.DataFrame:
+        """The benchmark and organization (its model's; null when unknown) of every
+        current dated result with a known score: every point a figure may colour."""
+        return self.frame(
+            f"SELECT benchmark, organization FROM scores WHERE date IS NOT NULL AND {_KNOWN_SCORE}"
+        )
+
     # -- copying a whole store (trendlab copy; orchestration in transfer.py) ------------
 
     def data_tables(self) -> dict[str, list[str]]:

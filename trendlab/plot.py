@@ -14,7 +14,7 @@ import os
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -139,23 +139,30 @@ def _save(fig: Figure, target: Target, fmt: str | None) -> None:
 # -- a benchmark's results and forecast -------------------------------------------------
 
 
-def organization_colours(points: pl.DataFrame) -> list[tuple[str, str, pl.DataFrame]]:
+def organization_colours(
+    points: pl.DataFrame, palette: Mapping[str, str] | None = None
+) -> list[tuple[str, str, pl.DataFrame]]:
     """(label, colour, points) per colour group: the organisations with the most
     results each get a colour of their own, the rest share one, unknown is grey. A
     model made by several organisations (`Google DeepMind,Google`) is coloured as
-    whichever of them has the most results."""
-    points = points.with_columns(pl.col("organization").replace(_lead_organizations(points)))
-    counts = (
-        points.filter(pl.col("organization").is_not_null())
-        .group_by("organization")
-        .len()
-        .sort(["len", "organization"], descending=[True, False])
-    )
-    names = counts.get_column("organization").to_list()
-    named = names if len(names) <= len(PALETTE) else names[: len(PALETTE) - 1]
+    whichever of them has the most results.
+
+    An organisation takes its colour in `palette` (organization_palette's, the same on
+    every figure of a database) unless one with more results here took it first; one
+    without takes the first colour no other here has. Without a palette, the colours
+    go in order of results."""
+    points, names = _ranked(points)
+    named = _own_colours(names)
+    palette = palette or {}
+    taken: dict[str, str] = {}
+    for name in named:
+        colour = palette.get(name)
+        if colour is not None and colour not in taken.values():
+            taken[name] = colour
+    free = iter([c for c in PALETTE if c not in taken.values()])
     groups = [
-        (name, colour, points.filter(pl.col("organization") == name))
-        for name, colour in zip(named, PALETTE, strict=False)
+        (name, taken.get(name) or next(free), points.filter(pl.col("organization") == name))
+        for name in named
     ]
     rest = points.filter(
         pl.col("organization").is_not_null() & ~pl.col("organization").is_in(named)
@@ -167,6 +174,52 @@ def organization_colours(points: pl.DataFrame) -> list[tuple[str, str, pl.DataFr
     if not unknown.is_empty():
         groups.append(("organization unknown", UNKNOWN_COLOUR, unknown))
     return groups
+
+
+def organization_palette(results: pl.DataFrame) -> dict[str, str]:
+    """Each organisation's colour on every figure of a database, from `results`
+    (benchmark, organization: every point its figures may draw).
+
+    Organisations that each get a colour of their own on one benchmark's figure are
+    neighbours. In order of their results over the whole database, most first, each
+    takes the first colour of PALETTE that no neighbour before it took: coloured by
+    its rank on each benchmark, OpenAI was orange on one figure and purple on the
+    next. One left with no colour free is absent, and takes a free one on each figure
+    (see organization_colours)."""
+    neighbours: dict[str, set[str]] = {}
+    counts: Counter[str] = Counter()
+    for (_,), points in results.partition_by("benchmark", as_dict=True).items():
+        points, names = _ranked(points)
+        named = _own_colours(names)
+        counts.update(points.get_column("organization").drop_nulls().to_list())
+        for name in named:
+            neighbours.setdefault(name, set()).update(named)
+    palette: dict[str, str] = {}
+    for name in sorted(neighbours, key=lambda n: (-counts[n], n)):
+        taken = {palette.get(other) for other in neighbours[name]}
+        colour = next((c for c in PALETTE if c not in taken), None)
+        if colour is not None:
+            palette[name] = colour
+    return palette
+
+
+def _ranked(points: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The points with each joint organisation replaced by its lead member (see
+    _lead_organizations), and the organisations, most results first."""
+    points = points.with_columns(pl.col("organization").replace(_lead_organizations(points)))
+    counts = (
+        points.filter(pl.col("organization").is_not_null())
+        .group_by("organization")
+        .len()
+        .sort(["len", "organization"], descending=[True, False])
+    )
+    return points, counts.get_column("organization").to_list()
+
+
+def _own_colours(names: list[str]) -> list[str]:
+    """Those of `names` (most results first) that get a colour of their own: all of
+    them when PALETTE has enough, else all but the last for the rest to share."""
+    return names if len(names) <= len(PALETTE) else names[: len(PALETTE) - 1]
 
 
 def _lead_organizations(points: pl.DataFrame) -> dict[str, str]:
@@ -191,9 +244,11 @@ def forecast_figure(
     *,
     fmt: str | None = None,
     key: str | None = None,
+    palette: Mapping[str, str] | None = None,
 ) -> None:
-    """Draw a forecast: every result coloured by its model's organization, the frontier
-    as a step line, the median and the interval fan, each threshold (with its crossing:
+    """Draw a forecast: every result coloured by its model's organization (as
+    `palette`, organization_palette's, has them where it can), the frontier as a step
+    line, the median and the interval fan, each threshold (with its crossing:
     `crossings`, of result.crossings) and the human baseline. `key` prefixes the SVG
     ids (default: the benchmark)."""
     from trendlab.forecast.paths import current_v
@@ -205,7 +260,7 @@ def forecast_figure(
         return [axis.label(float(x)) for x in values]
 
     with _figure(0.77, key) as (fig, ax):
-        for i, (label, colour, group) in enumerate(organization_colours(series.points)):
+        for i, (label, colour, group) in enumerate(organization_colours(series.points, palette)):
             ax.scatter(
                 xs(group.get_column("x").to_numpy()),
                 group.get_column("score").to_numpy(),

@@ -45,7 +45,8 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
 
     Every result is a point coloured by its model's organization (up to eight get a
     colour each; past eight, the seven with the most results on the benchmark do and
-    the rest share one; unknown is grey); the frontier is a black step line; the
+    the rest share one; unknown is grey), an organization in the same colour on every
+    figure of the database; the frontier is a black step line; the
     forecast (fitted as `trendlab forecast` fits it, with the same options) is a blue
     median and interval fan; each threshold is a dashed line labelled with when it is
     crossed, and the human baseline a dotted one. `forecast --plot` draws the same figure.
@@ -57,7 +58,8 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
       trendlab plot gsm8k --family logistic4 --by compute -o gsm8k-compute.png
     """
     check_figure_path(output, "-o")
-    draw_forecast(*run_forecast_options(settings, benchmark, request), output)
+    result, thresholds = run_forecast_options(settings, benchmark, request)
+    draw_forecast(settings, request.as_of, result, thresholds, output)
 
 
 @click.command("report", cls=TrendlabCommand)

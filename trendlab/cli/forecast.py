@@ -158,11 +158,16 @@ def run_forecast_options(
     return result, chosen
 
 
-def draw_forecast(result: Forecast, thresholds: list[float], path: str) -> None:
-    """The figure of `plot` (and `forecast --plot`) written to `path`, and a note."""
-    from trendlab.plot import forecast_figure
+def draw_forecast(
+    settings: Settings, as_of: str | None, result: Forecast, thresholds: list[float], path: str
+) -> None:
+    """The figure of `plot` (and `forecast --plot`) written to `path`, and a note.
+    Organisations take the colours they have on every figure of the store."""
+    from trendlab.plot import forecast_figure, organization_palette
 
-    forecast_figure(result, result.crossings(thresholds), path)
+    with settings.reader(as_of) as store:
+        palette = organization_palette(store.result_organizations())
+    forecast_figure(result, result.crossings(thresholds), path, palette=palette)
     note(f"wrote {path}")
 
 
@@ -238,7 +243,7 @@ def forecast(
         check_figure_path(plot, "--plot")
     result, chosen = run_forecast_options(settings, benchmark, request)
     if plot:
-        draw_forecast(result, chosen, plot)
+        draw_forecast(settings, request.as_of, result, chosen, plot)
     if fmt == "json":
         render_json(result.to_json(chosen), output)
     elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point

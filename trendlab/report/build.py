@@ -108,6 +108,7 @@ class _Read:
     price_day: date  # prices dated after it are not yet in effect
     changesets: pl.DataFrame
     counts: dict[str, int]
+    palette: dict[str, str]  # each organisation's colour on every chart
 
 
 def _read(
@@ -120,6 +121,7 @@ def _read(
     from trendlab.forecast.prepare import read_forecast_inputs
     from trendlab.forecast.scoring import DEFAULT_PLAN, read_backtests
     from trendlab.kinds import BENCHMARKS
+    from trendlab.plot import organization_palette
     from trendlab.prices import BlendedPrices
     from trendlab.records import benchmark_slug
 
@@ -158,6 +160,7 @@ def _read(
         price_day=store.reading_day,
         changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
         counts=store.counts(),
+        palette=organization_palette(store.result_organizations()),
     )
 
 
@@ -274,7 +277,7 @@ def _section(
     svg = io.StringIO()
     from trendlab.plot import forecast_figure
 
-    forecast_figure(result, crossings, svg, fmt="svg", key=f"chart-{slug}")
+    forecast_figure(result, crossings, svg, fmt="svg", key=f"chart-{slug}", palette=read.palette)
     section.chart = svg.getvalue()
     section.family = result.family
     section.summary = result.summary()
