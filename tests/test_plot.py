@@ -781,3 +781,32 @@ def test_a_label_turns_away_from_a_neighbouring_line(run: Run, tmp_path: Path, d
         assert min(abs(box.y0 - lines[own]), abs(box.y1 - lines[own])) < 3, (text, box, lines)
         (other,) = (line for y, line in lines.items() if y != own)
         assert not box.y0 < other < box.y1, (text, box, lines)
+
+
+@pytest.mark.parametrize(("bench", "threshold"), [("gpqa-diamond", "50"), ("mmlu", "80")])
+def test_price_trend_names_lie_off_the_prices(
+    run: Run, tmp_path: Path, drawn: list[Axes], bench: str, threshold: str
+):
+    """GPQA Diamond at 50: a grey price lay on o1-mini's name, drawn over it (prices go
+    over names, so no name hides one), which read "o1-mir". No name lies under a dot."""
+    target = str(tmp_path / "p.png")
+    result = run("price-trend", bench, "--threshold", threshold, "--plot", target)
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    (ax,) = drawn
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
+    names = {
+        t.get_text(): t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)
+    }
+    assert len(names) >= 5, names
+    for dots in ax.collections:
+        radius = np.sqrt(dots.get_sizes()[0]) / 2 * ax.figure.dpi / 72
+        for x, y in ax.transData.transform(dots.get_offsets()):
+            for name, box in names.items():
+                clear = (
+                    x + radius <= box.x0 or x - radius >= box.x1
+                    or y + radius <= box.y0 or y - radius >= box.y1
+                )  # fmt: skip
+                assert clear, (name, box, (x, y))

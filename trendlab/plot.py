@@ -654,15 +654,16 @@ def _keep_inside(ax: Axes, names: list[Annotation]) -> None:
 
 
 def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
-    """Stack a point's name above the earlier names it would overprint: two models each
-    cheapest a week apart at nearly one price had their names written over each other,
-    neither legible. A name so pushed out of the axes is stacked below its point
-    instead."""
+    """Stack a point's name above the earlier names and the prices it would overprint:
+    two models each cheapest a week apart at nearly one price had their names written
+    over each other, neither legible, and a price drawn over a name (as prices are, so
+    that no name hides one) hid its letters, o1-mini reading "o1-mir". A name so pushed
+    out of the axes is stacked below its point instead."""
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
     points = 72 / ax.figure.dpi  # a pixel, in the points an offset is given in
     gap = (2 * LABEL_PAD + LABEL_SPACE) / points  # pixels between two names' texts
-    placed: list[Bbox] = []
+    placed = _dots(ax)
     for name in names:
         for up in (True, False):
             if not up:  # just below its point, as far below it as the name was above
@@ -678,3 +679,23 @@ def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
             if frame.y0 <= box.y0 and box.y1 <= frame.y1:
                 break
         placed.append(box)
+
+
+def _dots(ax: Axes) -> list[Bbox]:
+    """The box of every dot drawn (a price), in pixels."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import Bbox
+
+    boxes = []
+    for dots in ax.collections:
+        if not isinstance(dots, PathCollection):
+            continue
+        # A marker's size is its area in square points: half its side is the radius.
+        radius = float(np.sqrt(dots.get_sizes()[0])) / 2 * ax.figure.dpi / 72
+        centres = ax.transData.transform(dots.get_offsets())
+        boxes += [
+            Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
+            for x, y in centres
+            if np.isfinite(x) and np.isfinite(y)
+        ]
+    return boxes
