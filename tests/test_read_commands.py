@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -1035,11 +1038,10 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
     stamp = local.isoformat(timespec="microseconds")
     csv_out = run("query", sql, "--csv")
     assert csv_out.exit_code == 0, csv_out.stderr
-    # (an INTERVAL is beyond Polars' Arrow import: those rows are typed by their values)
+    # (an INTERVAL is DuckDB's text of it, whichever way Polars takes the rows)
     assert csv_out.stdout.splitlines() == [
         names,
-        '2.50,10,1.5,true,2024-01-02T03:04:05.000000,"3 days, 0:00:00",,"","a,""b""",'
-        f'{stamp},"[1, 2]",1,2',
+        f'2.50,10,1.5,true,2024-01-02T03:04:05.000000,3 days,,"","a,""b""",{stamp},"[1, 2]",1,2',
     ]
     (row,) = json.loads(run("query", sql, "--json").stdout)
     assert row == {
@@ -1048,7 +1050,7 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
         "x": 1.5,
         "flag": True,
         "at": "2024-01-02T03:04:05.000000",
-        "span": "3 days, 0:00:00",
+        "span": "3 days",
         "nothing": None,
         "empty": "",
         "text": 'a,"b"',
@@ -1067,16 +1069,51 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
     assert strict(run("query", odd, "--json").stdout) == [{"a": None, "b": None, "c": [None]}]
     assert strict(run("query", odd, "--jsonl").stdout) == {"a": None, "b": None, "c": [None]}
     assert run("query", sql).stdout.splitlines()[0].split() == names.split(",")
-    # Without the INTERVAL, CSV comes from DuckDB's Arrow types, the same text.
-    arrow = run("query", sql.replace("INTERVAL 3 DAY", "NULL::VARCHAR"), "--csv")
-    assert arrow.stdout.splitlines()[1] == csv_out.stdout.splitlines()[1].replace(
-        '"3 days, 0:00:00"', ""
-    )
+    # With a MAP, CSV comes from the rows, typed by their values (Polars takes a MAP
+    # from Arrow only as a struct of every key), not DuckDB's Arrow types: the same text.
+    rows = run("query", sql + ", MAP {'k': 1} AS m", "--csv")
+    assert rows.stdout.splitlines()[1] == csv_out.stdout.splitlines()[1] + ',"{""k"": 1}"'
     # Parquet keeps DuckDB's column types, even of a column with no value.
     out = tmp_path / "typed.parquet"
     typed = run("query", "SELECT 2.50::DECIMAL(5,2) AS price, NULL::INTEGER AS n", "-o", str(out))
     assert typed.exit_code == 0, typed.stderr
     assert pl.read_parquet(out).schema == {"price": pl.Decimal(5, 2), "n": pl.Int32}
+
+
+def test_nan_time_and_interval_read_alike_in_every_format(run: Run, tmp_path: Path):
+    """A NaN read `nan` in a table and `NaN` in CSV (`NaN` in a list's JSON text, which
+    no strict parser reads), a TIME `12:30:05.000000000` in CSV alone, and an INTERVAL
+    as Python's timedelta, a month 30 days (`-1 day, 22:30:00` for -90 minutes); a list
+    of intervals crashed CSV and Parquet."""
+    sql = (
+        "SELECT 'nan'::DOUBLE AS x, '-inf'::DOUBLE AS y, TIME '12:30:05' AS t, "
+        "TIME '12:30:05.25' AS u, INTERVAL '1 year 2 months 3 days' AS i, "
+        "-INTERVAL 90 MINUTE AS j, [INTERVAL 1 MONTH] AS l, ['nan'::DOUBLE, 1.5] AS n; -- end"
+    )
+    texts = ["12:30:05", "12:30:05.250000", "1 year 2 months 3 days", "-01:30:00"]
+    nested = ['["1 month"]', "[null, 1.5]"]
+    table = run("query", sql)
+    assert table.exit_code == 0, table.stderr
+    assert re.split(r"\s{2,}", table.stdout.splitlines()[2].strip()) == [
+        "NaN", "-inf", *texts, *nested
+    ]  # fmt: skip
+    out = run("query", sql, "--csv")
+    assert out.exit_code == 0, out.stderr
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == ["NaN", "-inf", *texts, *nested]
+
+    def strict(text: str) -> Any:
+        return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+
+    row = dict(zip("xytuij", [None, None, *texts], strict=True), l=["1 month"], n=[None, 1.5])
+    assert strict(run("query", sql, "--json").stdout) == [row]
+    assert strict(run("query", sql, "--jsonl").stdout) == row
+    parquet = tmp_path / "odd.parquet"
+    out = run("query", sql, "-o", str(parquet))
+    assert out.exit_code == 0, out.stderr
+    frame = pl.read_parquet(parquet)
+    assert frame.schema["t"] == pl.Time and frame.schema["i"] == pl.String
+    assert math.isnan(frame["x"][0]) and frame["y"][0] == -math.inf
+    assert frame.row(0)[2:7] == (time(12, 30, 5), time(12, 30, 5, 250000), *texts[2:], ["1 month"])
 
 
 def test_query_reads_and_prints_without_the_data_stack(db: Path):

@@ -31,7 +31,7 @@ def test_the_layout_of_each_format(run: Run):
     assert run("query", sql).stdout == (
         "  n    price  model    day           x  pair    n_1\n"
         "---  -------  -------  ----------  ---  ------  -----\n"
-        "  1     2.50  gpt-4    2024-01-02  nan  [1, 2]  日本\n"
+        "  1     2.50  gpt-4    2024-01-02  NaN  [1, 2]  日本\n"
     )
     assert run("query", "SELECT 1 AS n WHERE false", "--json").stdout == "[]\n"
     assert run("query", "SELECT 1 AS n WHERE false", "--jsonl").stdout == ""

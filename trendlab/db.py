@@ -432,6 +432,14 @@ class Store:
         with pandas_hidden():  # also for a statement that scans a registered frame
             return self.con.execute(sql, params) if params else self.con.execute(sql)
 
+    def relation(
+        self, sql: str, params: dict[str, Any] | list[Any] | None = None
+    ) -> duckdb.DuckDBPyRelation:
+        """A query with bound parameters as a relation, to select from without pasting
+        its text into other SQL (where its trailing `;` or comment would break it)."""
+        with pandas_hidden():
+            return self.con.sql(sql, params=params) if params else self.con.sql(sql)
+
     def frame(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
         """Run a query and return a Polars frame."""
         return self.execute(sql, params).pl()

@@ -123,7 +123,8 @@ def run(
         if query.name != "sql":
             params = {p: _named_key(store, query, p, v) for p, v in params.items()}
         _check_reads_only(store, query.sql)
-        result = store.execute(query.sql, params or None)
+        ran = store.execute(query.sql, params or None)
+        result = _intervals_as_text(store, ran, query.sql, params)
         if not frame or result.description is None:
             return Rows.of_result(result, limit)
         import polars as pl
@@ -139,14 +140,51 @@ def run(
                 if not any(isinstance(t, pl.Extension) for t in taken.schema.dtypes()):
                     return taken
         except pl.exceptions.PolarsError:
-            pass  # a type Polars cannot take from Arrow (an INTERVAL)
+            pass  # a type Polars cannot take from Arrow
         # The rows instead, their types read from the values.
-        return Rows.of_result(store.execute(query.sql, params or None), limit)
+        ran = store.execute(query.sql, params or None)
+        return Rows.of_result(_intervals_as_text(store, ran, query.sql, params), limit)
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
 
 
-def _arrow_table(result: duckdb.DuckDBPyConnection, limit: int | None) -> pa.Table:
+# An INTERVAL's type name, outside the quotes of a field name or an ENUM's value.
+_INTERVAL_RE = re.compile(r"\"[^\"]*\"|'[^']*'|\bINTERVAL\b")
+
+
+def _intervals_as_text(
+    store: Store, result: duckdb.DuckDBPyConnection, sql: str, params: dict[str, str]
+) -> duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation:
+    """`result`, of `sql` just run, or where it holds an INTERVAL (nested ones too) `sql`
+    again, each as DuckDB's text of it (`1 year 2 months`, `-01:30:00`). Python has an
+    interval as a timedelta, a month as 30 days (`1 month` was written "30 days,
+    0:00:00", `-90 minutes` "-1 day, 22:30:00"), and Polars takes none from Arrow (a list
+    of them crashed CSV): text is the one form every format writes alike, and DuckDB and
+    PostgreSQL read it back as the interval."""
+    if result.description is None:
+        return result
+    types = [str(d[1]) for d in result.description]
+    texts = [
+        _INTERVAL_RE.sub(lambda m: "VARCHAR" if m[0] == "INTERVAL" else m[0], t) for t in types
+    ]
+    if texts == types:
+        return result
+    relation = store.relation(sql, params or None)
+    columns = [
+        f"#{i}" if text == type_ else f"CAST(#{i} AS {text}) AS {_quoted(name)}"
+        for i, (name, type_, text) in enumerate(zip(relation.columns, types, texts, strict=True), 1)
+    ]
+    return relation.project(", ".join(columns))
+
+
+def _quoted(name: str) -> str:
+    """`name` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _arrow_table(
+    result: duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation, limit: int | None
+) -> pa.Table:
     """The rows of a query that has just run, or its first `limit`: only the batches
     that hold them are fetched, so a limit on a big result reads little of it."""
     if limit is None:

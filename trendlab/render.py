@@ -67,7 +67,11 @@ class Rows:
         return cls(df.columns, [d.is_numeric() for d in df.dtypes], df.rows())
 
     @classmethod
-    def of_result(cls, result: duckdb.DuckDBPyConnection, limit: int | None = None) -> Rows:
+    def of_result(
+        cls,
+        result: duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation,
+        limit: int | None = None,
+    ) -> Rows:
         """The rows of a DuckDB query that has just run (none for a statement), or its
         first `limit`, its repeated column names made unique as Polars makes them (a,
         a_1)."""
@@ -124,6 +128,17 @@ def _write_csv(data: pl.DataFrame, handle: _Writer) -> None:
             texts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
         elif dtype == pl.Datetime:
             texts.append(pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"))
+        elif dtype == pl.Time:
+            # ISO text as a table and JSON write it (Python's): seconds, and microseconds
+            # only where there are some, not Polars' nine digits always.
+            col = pl.col(name)
+            whole = col.dt.strftime("%H:%M:%S")
+            texts.append(
+                pl.when(col.dt.nanosecond() == 0)
+                .then(whole)
+                .otherwise(col.dt.strftime("%H:%M:%S%.6f"))
+                .alias(name)
+            )
         elif dtype.is_nested():
             texts.append(_as_text(data[name], _json_text))
         elif dtype in (pl.Duration, pl.Binary, pl.Object):  # what Polars' CSV cannot hold
@@ -142,8 +157,9 @@ def _as_text(column: pl.Series, text: Callable[[Any], str]) -> pl.Series:
 
 
 def _json_text(value: Any) -> str:
-    """A nested value (a query's list, array or struct) as JSON text."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """A nested value (a query's list, array or struct) as JSON text, a NaN or infinity
+    in it null, as JSON output writes it."""
+    return json.dumps(_finite(value), ensure_ascii=False, default=str)
 
 
 class _Writer(Protocol):
@@ -230,7 +246,7 @@ def _float_text(value: float, digits: int) -> str:
     1.76247e+11) shows every digit it was stored with, and a fraction never reads as a
     whole number (12345678.9 is not 1.23457e+07, 99.999996 is not 100)."""
     if not math.isfinite(value):
-        return f"{value:g}"
+        return "NaN" if math.isnan(value) else f"{value:g}"  # as CSV writes them
     if value.is_integer():
         # Past 2**53 a double no longer holds every whole number: FLOP are magnitudes.
         exact = abs(value) < 2**53
