@@ -1596,3 +1596,25 @@ def test_a_folder_given_as_the_database_is_a_usage_error(db: Path, tmp_path: Pat
         ), (src, dst)
     assert not list(folder.iterdir())
     assert not (tmp_path / "copy.duckdb").exists()
+
+
+def test_a_count_past_what_can_be_written_out_says_it_is_too_large(run: Run, tmp_path: Path):
+    """A count of 39 digits or more was refused as one "a double cannot hold exactly:
+    it would be stored as 1e+41", the number given, since past Int128 the double's whole
+    number could not be written out: now it is too large to store exactly, in one line
+    naming the field (and file and line), and how to store it rounded."""
+    huge = "1" + "0" * 41
+    said = (
+        f"parameters: '{huge}' is too large a count to store exactly "
+        "(write 1e+41 to store it rounded)"
+    )
+    added = run("add-model", "huge", "--parameters", huge)
+    assert added.exit_code == 2
+    assert added.stderr == f"trendlab: error: --{said} (see 'cli add-model --help')\n"
+    models = tmp_path / "models.csv"
+    models.write_text(f"slug,name,organization,parameters\nhuge,Huge,Lab,{huge}\n")
+    imported = run("import", str(models), "--kind", "models", "-m", "t")
+    assert imported.exit_code == 1
+    assert imported.stderr == f"trendlab: error: {models}:2: {said}; nothing was written\n"
+    assert run("show", "model", "huge").exit_code == 1
+    assert run("add-model", "huge", "--parameters", "1e+41").exit_code == 0

@@ -303,12 +303,17 @@ def _inexact_count(
     (1.8e19) is rounded as written: the writer gave those digits."""
     written = raw.str.strip_prefix("+").str.replace(r"^0+([0-9])", "$1").str.replace(r"\.0*$", "")
     whole = raw.str.contains(r"^[+-]?[0-9]+(?:\.0*)?$") & value.is_finite()
+    # Past Int128 (39 digits) the whole number the double holds cannot be written out
+    # here, so it is not named: "would be stored as 1e+41" read as the number given.
     stored = value.cast(pl.Int128, strict=False).cast(pl.String)
     inexact = whole & (value.abs() >= 2**53) & (stored.is_null() | (stored != written))
     rule(
         inexact,
-        pl.lit(" is a count a double cannot hold exactly: it would be stored as ")
-        + stored.fill_null(value.cast(pl.String))
+        pl.when(stored.is_null())
+        .then(pl.lit(" is too large a count to store exactly"))
+        .otherwise(
+            pl.lit(" is a count a double cannot hold exactly: it would be stored as ") + stored
+        )
         + pl.lit(" (write ")
         + value.cast(pl.String)
         + pl.lit(" to store it rounded)"),
