@@ -1116,6 +1116,25 @@ def test_nan_time_and_interval_read_alike_in_every_format(run: Run, tmp_path: Pa
     assert frame.row(0)[2:7] == (time(12, 30, 5), time(12, 30, 5, 250000), *texts[2:], ["1 month"])
 
 
+def test_a_time_with_its_offset_and_a_bit_string_read_alike_in_every_format(
+    run: Run, tmp_path: Path
+):
+    """CSV and Parquet wrote TIMETZ '12:30:05+02' as 12:30:05, another time, since Arrow
+    drops the offset, and CSV a BIT '101' as the bytes b'\\x05\\xfd'."""
+    sql = "SELECT TIMETZ '12:30:05+02' AS t, [TIMETZ '01:02:03-05:30'] AS l, '101'::BIT AS b"
+    texts = ["12:30:05+02", '["01:02:03-05:30"]', "101"]
+    table = run("query", sql)
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout.splitlines()[2].split() == texts
+    out = run("query", sql, "--csv")
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == texts
+    row = {"t": "12:30:05+02", "l": ["01:02:03-05:30"], "b": "101"}
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    parquet = tmp_path / "times.parquet"
+    assert run("query", sql, "-o", str(parquet)).exit_code == 0
+    assert pl.read_parquet(parquet).row(0, named=True) == row
+
+
 def test_query_reads_and_prints_without_the_data_stack(db: Path):
     # `query` is what scripts call in loops: it must not pay for importing Polars,
     # Arrow or pandas (about 0.2 s together, more than the query itself), rich, or the

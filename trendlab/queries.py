@@ -124,7 +124,7 @@ def run(
             params = {p: _named_key(store, query, p, v) for p, v in params.items()}
         _check_reads_only(store, query.sql)
         ran = store.execute(query.sql, params or None)
-        result = _intervals_as_text(store, ran, query.sql, params)
+        result = _as_text(store, ran, query.sql, params)
         if not frame or result.description is None:
             return Rows.of_result(result, limit)
         import polars as pl
@@ -143,29 +143,34 @@ def run(
             pass  # a type Polars cannot take from Arrow
         # The rows instead, their types read from the values.
         ran = store.execute(query.sql, params or None)
-        return Rows.of_result(_intervals_as_text(store, ran, query.sql, params), limit)
+        return Rows.of_result(_as_text(store, ran, query.sql, params), limit)
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
 
 
-# An INTERVAL's type name, outside the quotes of a field name or an ENUM's value.
-_INTERVAL_RE = re.compile(r"\"[^\"]*\"|'[^']*'|\bINTERVAL\b")
+# The types written as DuckDB's text of them, outside the quotes of a field name or an
+# ENUM's value (see _as_text).
+_TEXT_TYPES_RE = re.compile(r"\"[^\"]*\"|'[^']*'|\b(?:INTERVAL|TIME WITH TIME ZONE|BIT)\b")
 
 
-def _intervals_as_text(
+def _as_text(
     store: Store, result: duckdb.DuckDBPyConnection, sql: str, params: dict[str, str]
 ) -> duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation:
-    """`result`, of `sql` just run, or where it holds an INTERVAL (nested ones too) `sql`
-    again, each as DuckDB's text of it (`1 year 2 months`, `-01:30:00`). Python has an
-    interval as a timedelta, a month as 30 days (`1 month` was written "30 days,
-    0:00:00", `-90 minutes` "-1 day, 22:30:00"), and Polars takes none from Arrow (a list
-    of them crashed CSV): text is the one form every format writes alike, and DuckDB and
-    PostgreSQL read it back as the interval."""
+    """`result`, of `sql` just run, or where it holds a type that the formats would write
+    differently (nested ones too), `sql` again with each such value as DuckDB's text of
+    it, which DuckDB and PostgreSQL read back as the value:
+
+    - an INTERVAL (`1 year 2 months`, `-01:30:00`): Python has it as a timedelta, a
+      month as 30 days (`1 month` was written "30 days, 0:00:00", `-90 minutes` "-1 day,
+      22:30:00"), and Polars takes none from Arrow (a list of them crashed CSV);
+    - a TIME WITH TIME ZONE (`12:30:05+02`): Arrow drops its offset, so CSV and Parquet
+      wrote another time (`12:30:05`);
+    - a BIT (`101`): Arrow has it as bytes, so CSV wrote `b'\\x05\\xfd'`."""
     if result.description is None:
         return result
     types = [str(d[1]) for d in result.description]
     texts = [
-        _INTERVAL_RE.sub(lambda m: "VARCHAR" if m[0] == "INTERVAL" else m[0], t) for t in types
+        _TEXT_TYPES_RE.sub(lambda m: m[0] if m[0][0] in "\"'" else "VARCHAR", t) for t in types
     ]
     if texts == types:
         return result
