@@ -1135,6 +1135,26 @@ def test_a_time_with_its_offset_and_a_bit_string_read_alike_in_every_format(
     assert pl.read_parquet(parquet).row(0, named=True) == row
 
 
+def test_a_blob_is_duckdbs_text_of_its_bytes_in_every_text_format(run: Run, tmp_path: Path):
+    """A BLOB was Python's repr, b'\\xaa\\x00ab', in a table, CSV and JSON: text no reader
+    takes back as bytes. Now it is DuckDB's, which `::BLOB` reads back; Parquet keeps bytes."""
+    sql = r"""SELECT '\xAA\x00a\x5Cb"'''::BLOB AS b, ['ab'::BLOB] AS l"""
+    text = r"\xAA\x00a\x5Cb\x22\x27"
+    table = run("query", sql)
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout.splitlines()[2].split() == [text, '["ab"]']
+    assert list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1] == [text, '["ab"]']
+    row = {"b": text, "l": ["ab"]}
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    assert json.loads(run("query", sql, "--jsonl").stdout) == row
+    same = f"SELECT $text::BLOB = ({sql.removeprefix('SELECT ').split(' AS ')[0]}) AS same"
+    back = run("query", same, "--param", f"text={text}", "--csv")
+    assert back.stdout == "same\ntrue\n", back.stderr
+    parquet = tmp_path / "blob.parquet"
+    assert run("query", sql, "-o", str(parquet)).exit_code == 0
+    assert pl.read_parquet(parquet).row(0) == (b"\xaa\x00a\\b\"'", [b"ab"])
+
+
 def test_query_reads_and_prints_without_the_data_stack(db: Path):
     # `query` is what scripts call in loops: it must not pay for importing Polars,
     # Arrow or pandas (about 0.2 s together, more than the query itself), rich, or the

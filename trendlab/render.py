@@ -159,7 +159,7 @@ def _as_text(column: pl.Series, text: Callable[[Any], str]) -> pl.Series:
 def _json_text(value: Any) -> str:
     """A nested value (a query's list, array or struct) as JSON text, a NaN or infinity
     in it null, as JSON output writes it."""
-    return json.dumps(_finite(value), ensure_ascii=False, default=str)
+    return json.dumps(_finite(value), ensure_ascii=False, default=_text)
 
 
 class _Writer(Protocol):
@@ -237,6 +237,17 @@ def _cell(value: Any, floats: dict[float, str] | None = None) -> str:
         return "true" if value else "false"
     if isinstance(value, list | tuple | dict):  # a query's nested values
         return _json_text(value)
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    """A value JSON has no type for as text: a BLOB's bytes as DuckDB writes them (which
+    it reads back with ::BLOB), not Python's b'...'; anything else as str() has it."""
+    if isinstance(value, bytes):
+        return "".join(
+            chr(byte) if 32 <= byte < 127 and chr(byte) not in "\"'\\" else f"\\x{byte:02X}"
+            for byte in value
+        )
     return str(value)
 
 
@@ -386,12 +397,12 @@ def render(
         if fmt == "table":
             _table_text(rows, handle, title)
         elif fmt == "json":
-            # default=str: Decimals, and dates inside a query's nested values
-            text = json.dumps(list(rows.dicts()), indent=2, ensure_ascii=False, default=str)
+            # default: Decimals, bytes, and dates inside a query's nested values
+            text = json.dumps(list(rows.dicts()), indent=2, ensure_ascii=False, default=_text)
             handle.write(text + "\n")
         else:
             for row in rows.dicts():
-                handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                handle.write(json.dumps(row, ensure_ascii=False, default=_text) + "\n")
 
 
 def _frame(data: pl.DataFrame | Rows) -> pl.DataFrame:
