@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -1153,6 +1154,25 @@ def test_a_blob_is_duckdbs_text_of_its_bytes_in_every_text_format(run: Run, tmp_
     parquet = tmp_path / "blob.parquet"
     assert run("query", sql, "-o", str(parquet)).exit_code == 0
     assert pl.read_parquet(parquet).row(0) == (b"\xaa\x00a\\b\"'", [b"ab"])
+
+
+def test_whole_numbers_past_int64_are_numbers_in_parquet(run: Run, tmp_path: Path):
+    """A HUGEINT beside a MAP, or any UHUGEINT, is read from its rows, and Parquet had
+    one past Int64 as 16 bytes: a BLOB to DuckDB, an error to pyarrow. Now it is a
+    DECIMAL(38, 0), as DuckDB's Arrow gives a HUGEINT, or past 38 digits its text."""
+    import pyarrow.parquet as pq
+
+    h, u, top = 2**100, 2**70, 2**128 - 1
+    sql = (
+        f"SELECT {h}::HUGEINT AS h, {u}::UHUGEINT AS u, {top}::UHUGEINT AS top, MAP {{'k': 1}} AS m"
+    )
+    parquet = tmp_path / "big.parquet"
+    out = run("query", sql, "-o", str(parquet))
+    assert out.exit_code == 0, out.stderr
+    assert pq.read_table(parquet).to_pylist() == [
+        {"h": Decimal(h), "u": Decimal(u), "top": str(top), "m": '{"k": 1}'}
+    ]
+    assert run("query", sql, "--csv").stdout == f'h,u,top,m\n{h},{u},{top},"{{""k"": 1}}"\n'
 
 
 def test_query_reads_and_prints_without_the_data_stack(db: Path):

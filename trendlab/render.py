@@ -424,9 +424,26 @@ def _frame(data: pl.DataFrame | Rows) -> pl.DataFrame:
         ]
     frame = pl.DataFrame(rows, schema=data.names, orient="row")
     # Values Polars keeps only as Python objects (a UUID) are written as their text.
-    return frame.with_columns(
+    frame = frame.with_columns(
         _as_text(frame[name], str) for name, dtype in frame.schema.items() if dtype == pl.Object
     )
+    return frame.with_columns(
+        _whole_number(frame[name])
+        for name, dtype in frame.schema.items()
+        if dtype in (pl.Int128, pl.UInt128)
+    )
+
+
+def _whole_number(column: pl.Series) -> pl.Series:
+    """A column of whole numbers past Int64 (a HUGEINT or UHUGEINT read from its rows)
+    as a DECIMAL(38, 0), as DuckDB's Arrow gives a HUGEINT, or past its 38 digits as
+    text: Parquet had them as 16 bytes, a BLOB to DuckDB and an error to pyarrow."""
+    import polars as pl
+
+    try:
+        return column.cast(pl.Decimal(38, 0))
+    except pl.exceptions.InvalidOperationError:
+        return column.cast(pl.String)
 
 
 def render_tables(tables: list[tuple[str, pl.DataFrame]], output: str | None = None) -> None:
