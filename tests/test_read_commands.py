@@ -1175,6 +1175,25 @@ def test_whole_numbers_past_int64_are_numbers_in_parquet(run: Run, tmp_path: Pat
     assert run("query", sql, "--csv").stdout == f'h,u,top,m\n{h},{u},{top},"{{""k"": 1}}"\n'
 
 
+def test_a_float_reads_as_duckdb_prints_it_in_every_format(run: Run):
+    """Python has 0.1::FLOAT as the double 0.10000000149011612, which JSON, nested values
+    and CSV read from rows wrote, while a table and CSV from Arrow wrote 0.1. A DOUBLE of
+    that value keeps its digits."""
+    sql = (
+        "SELECT 0.1::FLOAT AS f, [0.1::FLOAT, 'nan'::FLOAT] AS l, {'a': 2.5e-7::FLOAT} AS s,"
+        " 0.10000000149011612::DOUBLE AS d"
+    )
+    row = {"f": 0.1, "l": [0.1, None], "s": {"a": 2.5e-7}, "d": 0.10000000149011612}
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    assert json.loads(run("query", sql, "--jsonl").stdout) == row
+    texts = ["0.1", "[0.1, null]", '{"a": 2.5e-07}', "0.10000000149011612"]
+    assert list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1] == texts
+    # A MAP beside them: CSV is written from the rows.
+    rows = run("query", sql + ", MAP {'k': 1} AS m", "--csv").stdout
+    assert list(csv.reader(io.StringIO(rows)))[1] == [*texts, '{"k": 1}']
+    assert run("query", sql).stdout.splitlines()[2].split()[:3] == ["0.1", "[0.1,", "null]"]
+
+
 def test_query_reads_and_prints_without_the_data_stack(db: Path):
     # `query` is what scripts call in loops: it must not pay for importing Polars,
     # Arrow or pandas (about 0.2 s together, more than the query itself), rich, or the

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import struct
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -81,6 +82,14 @@ class Rows:
         numeric = [t in _NUMERIC_TYPES or t.startswith("DECIMAL") for t in types]
         names = _unique([d[0] for d in result.description])
         rows = result.fetchall() if limit is None else result.fetchmany(limit)
+        # Only where no double could be taken for a FLOAT (see _single).
+        singles = {
+            i
+            for i, t in enumerate(types)
+            if "FLOAT" in t and "DOUBLE" not in t and "DECIMAL" not in t
+        }
+        if singles:
+            rows = [tuple(_single(v) if i in singles else v for i, v in enumerate(r)) for r in rows]
         return cls(names, numeric, rows, ["MAP(" in t for t in types])
 
     def dicts(self) -> Iterator[dict[str, Any]]:
@@ -88,6 +97,23 @@ class Rows:
         none of them)."""
         for row in self.rows:
             yield {n: _iso(v) for n, v in zip(self.names, row, strict=True)}
+
+
+def _single(value: Any) -> Any:
+    """A FLOAT's values (nested ones too) as the double of the shortest text that reads
+    back as the same FLOAT, as DuckDB prints it and CSV writes it from Arrow: Python has
+    0.1::FLOAT as 0.10000000149011612, which JSON and nested values wrote."""
+    if isinstance(value, float) and math.isfinite(value):
+        for digits in range(1, 10):  # 9 significant digits tell every FLOAT apart
+            short = float(f"{value:.{digits}g}")
+            if struct.unpack("f", struct.pack("f", short))[0] == value:
+                return short
+        return value
+    if isinstance(value, list | tuple):
+        return [_single(v) for v in value]
+    if isinstance(value, dict):
+        return {_single(k): _single(v) for k, v in value.items()}
+    return value
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -140,7 +166,9 @@ def _write_csv(data: pl.DataFrame, handle: _Writer) -> None:
                 .alias(name)
             )
         elif dtype.is_nested():
-            texts.append(_as_text(data[name], _json_text))
+            kinds = str(dtype)  # FLOATs alone, as in Rows.of_result
+            single = "Float32" in kinds and "Float64" not in kinds and "Decimal" not in kinds
+            texts.append(_as_text(data[name], _single_json_text if single else _json_text))
         elif dtype in (pl.Duration, pl.Binary, pl.Object):  # what Polars' CSV cannot hold
             texts.append(_as_text(data[name], _cell))
         else:
@@ -160,6 +188,11 @@ def _json_text(value: Any) -> str:
     """A nested value (a query's list, array or struct) as JSON text, a NaN or infinity
     in it null, as JSON output writes it."""
     return json.dumps(_finite(value), ensure_ascii=False, default=_text)
+
+
+def _single_json_text(value: Any) -> str:
+    """A nested value of FLOATs as JSON text, each as DuckDB prints it (see _single)."""
+    return _json_text(_single(value))
 
 
 class _Writer(Protocol):
