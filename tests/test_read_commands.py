@@ -1081,6 +1081,7 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
     assert pl.read_parquet(out).schema == {"price": pl.Decimal(5, 2), "n": pl.Int32}
 
 
+@both_stores
 def test_nan_time_and_interval_read_alike_in_every_format(run: Run, tmp_path: Path):
     """A NaN read `nan` in a table and `NaN` in CSV (`NaN` in a list's JSON text, which
     no strict parser reads), a TIME `12:30:05.000000000` in CSV alone, and an INTERVAL
