@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import struct
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -104,11 +103,9 @@ def _single(value: Any) -> Any:
     back as the same FLOAT, as DuckDB prints it and CSV writes it from Arrow: Python has
     0.1::FLOAT as 0.10000000149011612, which JSON and nested values wrote."""
     if isinstance(value, float) and math.isfinite(value):
-        for digits in range(1, 10):  # 9 significant digits tell every FLOAT apart
-            short = float(f"{value:.{digits}g}")
-            if struct.unpack("f", struct.pack("f", short))[0] == value:
-                return short
-        return value
+        import numpy as np  # only for a FLOAT, rare in a query: startup stays light
+
+        return float(str(np.float32(value)))  # numpy prints a float32's shortest text
     if isinstance(value, list | tuple):
         return [_single(v) for v in value]
     if isinstance(value, dict):
