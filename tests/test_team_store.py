@@ -1238,6 +1238,39 @@ def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
     assert make_runner(team_db)("list", "models", "--csv").stdout.count("locked-out") == 0
 
 
+def test_copy_names_the_store_whose_catalog_is_locked(
+    db: Path, team_db: str, empty_team_db: str, pg_server: PgServer, tmp_path: Path
+):
+    """copy holds two stores, and a lock wait's error does not say whose catalog it
+    was: it named the --db store, here neither of them. Now it names SRC or DST, met
+    opening the store, reading it, or at the commit."""
+    copy = make_runner(tmp_path / "elsewhere.duckdb")
+    backup = tmp_path / "backup.duckdb"
+
+    def refused(role: str, location: str, *args: str) -> None:
+        result = copy("--lock-timeout", "1", "copy", *args)
+        assert (result.exit_code, result.stdout) == (1, ""), result.stderr
+        assert result.stderr.strip().splitlines() == [
+            _locked(location)[0].replace(f"team store {location}", f"{role} {location}")
+        ]
+
+    with _catalog_locked(team_db, pg_server, "ACCESS EXCLUSIVE"):
+        refused("SRC", team_db, team_db, str(backup))
+    # A table that only copying reads: the lock is met after opening both stores.
+    dbname = re.search(r"dbname=(\S+)", team_db)[1]  # type: ignore[index]
+    inlined = pg_server.sql(
+        dbname,
+        "SELECT string_agg(i.table_name, ', ') FROM ducklake_inlined_data_tables i "
+        "JOIN ducklake_table t USING (table_id) WHERE t.table_name = 'alias_revisions'",
+    )
+    with _psql_holding(team_db, pg_server, f"LOCK TABLE {inlined} IN ACCESS EXCLUSIVE MODE"):
+        refused("SRC", team_db, team_db, str(backup))
+    assert not backup.exists()
+    with _catalog_locked(empty_team_db, pg_server, "SHARE"):
+        refused("DST", empty_team_db, str(db), empty_team_db)
+    assert make_runner(empty_team_db)("log", "--csv").stdout.count("\n") == 1
+
+
 # What a writer queues on (lake.writers_queue), as another session would hold it.
 QUEUE_HELD = "DO $$BEGIN PERFORM pg_advisory_xact_lock(1953656420, 1); END$$"
 

@@ -428,8 +428,10 @@ class Store:
     def execute(
         self, sql: str, params: dict[str, Any] | list[Any] | None = None
     ) -> duckdb.DuckDBPyConnection:
-        """Run SQL with bound parameters (never pasted into the text)."""
-        with pandas_hidden():  # also for a statement that scans a registered frame
+        """Run SQL with bound parameters (never pasted into the text); a team store's
+        catalog that stays locked is reported as this store's."""
+        # pandas_hidden also for a statement that scans a registered frame.
+        with pandas_hidden(), lake.naming_locks(self.location, self.named):
             return self.con.execute(sql, params) if params else self.con.execute(sql)
 
     def relation(

@@ -193,17 +193,20 @@ def connect(
         needed = ["ducklake", "postgres"] if lake.is_postgres else ["ducklake"]
         for name in needed:
             con.execute(f"LOAD '{_quote(str(extension_file(name)))}'")
-        _attach(
-            con,
-            lake,
-            read_only=read_only,
-            create=create,
-            data_path=data_path,
-            lock_timeout=lock_timeout,
-            data_path_option=data_path_option,
-            named=named,
-        )
-        con.execute(f"USE {ALIAS}")
+        # The attach itself reports a lock (see _attach_error); what follows it reads
+        # the catalog again.
+        with naming_locks(lake.text, named):
+            _attach(
+                con,
+                lake,
+                read_only=read_only,
+                create=create,
+                data_path=data_path,
+                lock_timeout=lock_timeout,
+                data_path_option=data_path_option,
+                named=named,
+            )
+            con.execute(f"USE {ALIAS}")
     except BaseException:
         con.close()
         raise
@@ -559,13 +562,21 @@ def _os_user() -> str:
         return ""
 
 
-def locked_error(text: str, location: str | None = None) -> TrendlabError | None:
+def locked_error(
+    text: str, location: str | None = None, named: str = "--db"
+) -> TrendlabError | None:
     """The one-line error for a catalog query that waited for a lock until it gave up
     (see _with_lock_timeout), if `text` is one's; else None. `location` names the
-    store, where it is known which one it was."""
+    store, where it is known which one it was, and `named` what gave it (copy's SRC or
+    DST), which then leads the error as in copy's other errors about either store."""
     if _LOCK_TIMEOUT_TEXT not in text:
         return None
-    store = f"team store {mask_password(location)}" if location else "a team store"
+    if location is None:
+        store = "a team store"
+    elif named == "--db":
+        store = f"team store {mask_password(location)}"
+    else:
+        store = f"{named} {mask_password(location)}"
     return TrendlabError(
         f"{store} is locked: another session holds a table of its catalog; try again "
         "when it finishes, or wait longer with --lock-timeout SECONDS"
@@ -595,8 +606,22 @@ def missing_data_error(text: str) -> TrendlabError | None:
     )
 
 
+@contextlib.contextmanager
+def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
+    """Report a catalog lock wait that ran out inside the block as the store's at
+    `location` (see locked_error): its text does not say whose catalog it was, and
+    copy holds two."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        locked = locked_error(str(exc), location, named)
+        if locked is None:
+            raise
+        raise locked from None
+
+
 def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
-    locked = locked_error(text, lake.text)
+    locked = locked_error(text, lake.text, named)
     if locked:
         return locked
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:

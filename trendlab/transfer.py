@@ -86,14 +86,14 @@ def _copy_in_one_transaction(
     """One attempt: read `src` from one snapshot, write `dst` in one transaction,
     calling `queue` before a commit that writes. A Ctrl-C during the commit is too late
     to stop it: it is held, and the copy made is reported (as a changeset's commit does)."""
-    src.con.execute("BEGIN TRANSACTION")
-    dst.con.execute("BEGIN TRANSACTION")
+    src.execute("BEGIN TRANSACTION")
+    dst.execute("BEGIN TRANSACTION")
     try:
         copied = _copy_once(src, dst, tables)
         if copied.changesets or copied.rows:
             queue()
         with held_interrupts():
-            dst.con.execute("COMMIT")
+            dst.execute("COMMIT")
             src.rollback_quietly()  # only read: nothing to keep
     except BaseException:
         dst.rollback_quietly()

@@ -381,7 +381,8 @@ class TrendlabGroup(CommandGroup):
 
                     # Which store it was is the --db store's, but for `copy`'s two.
                     settings = ctx.find_object(Settings)
-                    known = settings.db if settings and ctx.info_name != "copy" else None
+                    copying = ctx.invoked_subcommand == "copy"
+                    known = settings.db if settings and not copying else None
                     explained = locked_error(str(exc), known) or missing_data_error(str(exc))
                     if explained:
                         _fail(explained.message, [], explained.exit_code)
