@@ -30,6 +30,7 @@ import pytest
 
 from tests.conftest import Run, both_stores, make_runner, new_team_store, process_imports
 from tests.pg import PgServer, pg_bin
+from trendlab import db as db_module
 from trendlab import lake
 from trendlab.db import Migration, Store, latest_version
 from trendlab.errors import TrendlabError
@@ -215,6 +216,8 @@ def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
     old = Store(con, location, read_only=False, is_lake=True, in_postgres=True)
     old.migrate()
     old.execute("DELETE FROM schema_migrations WHERE version > 1")  # as an old one left it
+    # with history: without, it reads as a store whose creation stopped part way
+    old.execute("INSERT INTO changesets VALUES ('0661', now(), 'a', 'm')")
     lake.disconnect(con)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TRENDLAB_DB", raising=False)
@@ -223,6 +226,48 @@ def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
     _one_line_error(make_runner(location)("copy", location, "backup.duckdb"), named)
     monkeypatch.setenv("TRENDLAB_DB", location)
     _one_line_error(make_runner(location)("log"), "run `trendlab migrate` to upgrade it")
+
+
+def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_completed(
+    pg_server: PgServer, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`init` or `copy` makes a new team store's DuckLake catalog by attaching it, then
+    commits each migration on its own. Stopped in between (killed), it left a store
+    that reads called not a trendlab database, or one to `migrate`, and that a write
+    quietly completed and wrote to, so that the copy it was made for then refused it.
+    Every command now says what it is, and running the init or copy again completes it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRENDLAB_DB", raising=False)
+    shipped = db_module.migrations()
+    for applied, complete in ((0, ["init"]), (2, ["copy", str(db)])):
+        location = new_team_store(pg_server)
+        # What init (or copy) had done when it stopped: the catalog, and some migrations.
+        con = lake.connect(
+            location, read_only=False, create=True, data_path=str(tmp_path), lock_timeout=5
+        )
+        with monkeypatch.context() as stopped:
+            stopped.setattr(db_module, "migrations", lambda n=applied: shipped[:n])
+            Store(con, location, read_only=False, is_lake=True, in_postgres=True).migrate()
+        lake.disconnect(con)
+        part_made = (
+            f"{location} is not set up completely (an `init` or `copy` creating it stopped "
+            f"part way, or is running now): run it again to complete it, `trendlab --db "
+            f"'{location}' init` (with --empty for a store to copy into) or the copy"
+        )
+        run = make_runner(location)
+        for args in (["log"], ["list", "models"], ["add-model", "x-1", "-m", "t"]):
+            result = run(*args)
+            assert (result.exit_code, result.stdout) == (1, ""), args
+            assert result.stderr == f"trendlab: error: {part_made}\n", args
+        from_it = make_runner(db)("copy", location, str(tmp_path / "out.duckdb"))
+        _one_line_error(from_it, f"SRC {location} is not set up completely (an `init`")
+        assert not (tmp_path / "out.duckdb").exists()
+        completed = (
+            make_runner(db)(*complete, location) if complete[0] == "copy" else run(*complete)
+        )
+        assert completed.exit_code == 0, completed.stderr
+        models = run("list", "models", "--csv").stdout
+        assert models == make_runner(db)("list", "models", "--csv").stdout
 
 
 def test_a_lake_holding_tables_of_its_own_is_refused_as_a_file_is(

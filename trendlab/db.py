@@ -144,6 +144,7 @@ class Store:
         data_path: str | None = None,
         data_path_option: str = "--data-path",
         named: str = "--db",
+        complete: bool = False,
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
 
@@ -155,6 +156,9 @@ class Store:
         migrations (otherwise an out-of-date schema is an error). `named` is what gave
         `location` (copy's SRC or DST), which an error about the store names: advice
         such as running `trendlab init` or pointing --db elsewhere is for --db alone.
+        A team store that an `init` or `copy` creating it left part made is refused
+        (see _refuse_part_made) unless `create` or `complete` (`trendlab migrate`,
+        which completes its schema) is given.
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -211,7 +215,7 @@ class Store:
             con = _connect_file(location, read_only=read_only, lock_timeout=lock_timeout)
             store = cls(con, location, read_only=read_only, named=named)
         try:
-            store._check_schema(migrate=migrate)
+            store._check_schema(migrate=migrate, complete=create or complete)
             if store.is_lake:
                 store._define_macros()
         except BaseException:
@@ -243,13 +247,15 @@ class Store:
             return 0
         return int(row[0]) if row and row[0] is not None else 0
 
-    def _check_schema(self, *, migrate: bool) -> None:
+    def _check_schema(self, *, migrate: bool, complete: bool) -> None:
         have, want = self.schema_version(), latest_version()
         if have > want:
             raise TrendlabError(
                 f"{self.location} has schema version {have}, newer than this trendlab "
                 f"understands ({want}): upgrade trendlab to use it"
             )
+        if have < want and self.is_lake and not complete:
+            self._refuse_part_made(have)
         if have < want:
             if migrate and not self.read_only:
                 self.applied = self.migrate()
@@ -263,21 +269,51 @@ class Store:
             else:
                 raise TrendlabError(
                     f"{self.location} has schema version {have}, this trendlab needs {want}: "
-                    f"run `{self.migrate_command()}` to upgrade it"
+                    f"run `{self.command('migrate')}` to upgrade it"
                 )
 
-    def migrate_command(self) -> str:
-        """The command that migrates this store: `trendlab migrate` migrates --db, so a
-        file other than the default, or a team store other than TRENDLAB_DB's (say, the
-        source of a `copy`), is named."""
+    def _refuse_part_made(self, have: int) -> None:
+        """Refuse a team store that an `init` or `copy` creating it left part made.
+
+        Its DuckLake catalog is made by attaching, and then each migration commits on
+        its own: DuckLake (for DuckDB 1.4) loses a transaction's new tables when it
+        replaces a view made in the same transaction, as migration 002 does
+        (duckdb/ducklake#957, fixed in later releases), so they cannot be one. A
+        store stopped in between (killed, a lost connection) has no schema or an old
+        one, and no changesets. Readers called it not a trendlab database or one to
+        migrate, and a write quietly completed the schema and wrote, after which the
+        copy it was made for refused it as another store's history. Someone else's
+        lake, and an old store with history, are not this; an old store without
+        history looks the same, and `init --empty` or `migrate` upgrades it.
+        """
+        if have == 0:
+            self._refuse_foreign()
+        elif self.scalar("SELECT count(*) FROM changesets"):
+            return
+        stopped = "an `init` or `copy` creating it stopped part way, or is running now"
+        if self.named != "--db":
+            raise TrendlabError(
+                f"{self.named} {self.location} is not set up completely ({stopped}): "
+                "complete it first"
+            )
+        raise TrendlabError(
+            f"{self.location} is not set up completely ({stopped}): run it again to "
+            f"complete it, `{self.command('init')}` (with --empty for a store to copy "
+            "into) or the copy"
+        )
+
+    def command(self, name: str) -> str:
+        """trendlab's command `name` on this store: `trendlab NAME` works on --db, so
+        a file other than the default, or a team store other than TRENDLAB_DB's (say,
+        the source of a `copy`), is named."""
         if self.is_lake:
             if lake.mask_password(os.environ.get("TRENDLAB_DB", "")) == self.location:
-                return "trendlab migrate"
+                return f"trendlab {name}"
         elif Path(self.location).resolve() == Path(DEFAULT_DB).resolve():
-            return "trendlab migrate"
+            return f"trendlab {name}"
         import shlex
 
-        return f"trendlab --db {shlex.quote(self.location)} migrate"
+        return f"trendlab --db {shlex.quote(self.location)} {name}"
 
     def migrate(self) -> list[Migration]:
         """Apply every pending migration, each in its own transaction; return them."""

@@ -64,7 +64,7 @@ def copy_store(src: Store, dst: Store) -> Copied:
     missing = sorted(set(tables) - set(dst.data_tables()))
     if missing:
         raise TrendlabError(
-            f"{dst.location} has no table {missing[0]}: upgrade it with `{dst.migrate_command()}`"
+            f"{dst.location} has no table {missing[0]}: upgrade it with `{dst.command('migrate')}`"
         )
     with contextlib.ExitStack() as place:
         queued: bool | None = None  # None until the first commit that writes

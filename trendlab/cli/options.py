@@ -129,10 +129,15 @@ class Settings:
             store.close()
 
     @contextmanager
-    def writer(self, *, create: bool = False) -> Iterator[Any]:
-        """A read-write store, migrated to this trendlab's schema."""
+    def writer(self, *, create: bool = False, complete: bool = False) -> Iterator[Any]:
+        """A read-write store, migrated to this trendlab's schema (see Store.open for
+        `create` and `complete`)."""
         store = self._open(
-            read_only=False, create=create, migrate=True, lock_timeout=self.lock_timeout
+            read_only=False,
+            create=create,
+            complete=complete,
+            migrate=True,
+            lock_timeout=self.lock_timeout,
         )
         try:
             yield store

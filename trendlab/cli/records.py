@@ -79,7 +79,7 @@ def migrate(settings: Settings) -> None:
     Example:
       trendlab migrate
     """
-    with settings.writer() as store:
+    with settings.writer(complete=True) as store:
         for m in store.applied:
             note(f"applied migration {m.version:03d}_{m.name}")
         note(f"{store.location}: schema version {store.schema_version()}")
