@@ -378,6 +378,25 @@ def test_crossing_matches_the_curve_and_the_paths():
     assert early.probability < 0.5 and early.median is None
 
 
+def test_an_estimate_short_of_every_path_is_not_shown_as_certain():
+    """Uncalibrated, all 2,000 paths crossing read '≥ 0.999', but 1,999 of them read 1
+    with no bound: fewer crossing paths claimed a certainty that all of them did not."""
+    from trendlab.forecast.result import Forecast, bound_text
+
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    result = forecast(series, family="logistic", until="2026")
+    paths = result.paths.copy()
+    paths[0] = 0.0  # one path never reaches 90
+    one_short = Forecast(series, result.curve, result.axis, paths, level=result.level)
+    crossing = one_short.crossing(90.0)
+    assert crossing.probability == pytest.approx(1999 / 2000) and crossing.bound is None
+    assert bound_text(crossing) == "0.999"
+    (row,) = one_short.crossing_frame([crossing]).to_dicts()
+    assert row["probability_by_until"] == 0.999
+    assert bound_text(result.crossing(90.0)) == "≥ 0.999"
+
+
 def test_a_calibrated_probability_is_never_certain():
     """Calibrated paths end at the largest held-out miss either way, so all of them or
     none cross a threshold past it; but with n misses the next outcome lies past every

@@ -76,13 +76,17 @@ BOUND_SIGNS = {"upper": "≤ ", "lower": "≥ ", None: ""}
 def rounded_chance(probability: float, bound: str | None, digits: int = 3) -> float:
     """`probability` to `digits` decimals; a bound outward (an upper one up, a lower one
     down), so that it still holds as shown: 1/23 at most is '≤ 0.044', not '≤ 0.043',
-    and n/(n+1) is never shown as a certainty."""
+    and n/(n+1) is never shown as a certainty. Nor is an estimate short of one: 1,999
+    of 2,000 paths is 0.999, not 1, which would claim more than all 2,000 ('≥ 0.999')."""
     scale = 10**digits
     if bound == "upper":
         return math.ceil(probability * scale) / scale
     if bound == "lower":
         return math.floor(probability * scale) / scale
-    return round(probability, digits)
+    rounded = round(probability, digits)
+    if 0 < probability < 1:
+        return min(max(rounded, 1 / scale), 1 - 1 / scale)
+    return rounded
 
 
 def chance_text(probability: float, bound: str | None = None) -> str:
