@@ -1195,6 +1195,28 @@ def test_a_float_reads_as_duckdb_prints_it_in_every_format(run: Run):
     assert run("query", sql).stdout.splitlines()[2].split()[:3] == ["0.1", "[0.1,", "null]"]
 
 
+def test_a_float_beside_a_double_in_one_value_reads_as_duckdb_prints_it(run: Run):
+    """A struct or MAP holding a DOUBLE beside a FLOAT was left out of the FLOAT's
+    shortest text, lest the DOUBLE lose digits, so its FLOAT read 0.10000000149011612
+    in every format but Parquet. Each keeps its own: the FLOAT 0.1, the DOUBLE every
+    digit."""
+    sql = (
+        "SELECT {'f': 0.1::FLOAT, 'd': 0.10000000149011612::DOUBLE} AS s,"
+        " [{'f': 0.1::FLOAT, 'd': 0.5::DOUBLE}] AS l"
+    )
+    s, lst = '{"f": 0.1, "d": 0.10000000149011612}', '[{"f": 0.1, "d": 0.5}]'
+    row = {"s": json.loads(s), "l": json.loads(lst)}
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    assert list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1] == [s, lst]
+    # A MAP beside them: CSV is written from the rows.
+    rows = run("query", sql + ", MAP {0.1::FLOAT: 0.5::DOUBLE} AS m", "--csv").stdout
+    assert list(csv.reader(io.StringIO(rows)))[1] == [s, lst, '{"0.1": 0.5}']
+    # Keys Python cannot hash: DuckDB gives such a MAP as its lists of keys and values.
+    keyed = run("query", "SELECT MAP {[0.1::FLOAT]: 0.5::DOUBLE} AS m", "--json")
+    assert json.loads(keyed.stdout) == [{"m": {"key": [[0.1]], "value": [0.5]}}]
+    assert run("query", sql).stdout.splitlines()[2].startswith(s)
+
+
 def test_query_reads_and_prints_without_the_data_stack(db: Path):
     # `query` is what scripts call in loops: it must not pay for importing Polars,
     # Arrow or pandas (about 0.2 s together, more than the query itself), rich, or the

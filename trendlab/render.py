@@ -81,14 +81,12 @@ class Rows:
         numeric = [t in _NUMERIC_TYPES or t.startswith("DECIMAL") for t in types]
         names = _unique([d[0] for d in result.description])
         rows = result.fetchall() if limit is None else result.fetchmany(limit)
-        # Only where no double could be taken for a FLOAT (see _single).
-        singles = {
-            i
-            for i, t in enumerate(types)
-            if "FLOAT" in t and "DOUBLE" not in t and "DECIMAL" not in t
-        }
-        if singles:
-            rows = [tuple(_single(v) if i in singles else v for i, v in enumerate(r)) for r in rows]
+        writers = [_floats_in(d[1]) for d in result.description]
+        if any(writers):
+            rows = [
+                tuple(v if w is None else w(v) for w, v in zip(writers, r, strict=True))
+                for r in rows
+            ]
         return cls(names, numeric, rows, ["MAP(" in t for t in types])
 
     def dicts(self) -> Iterator[dict[str, Any]]:
@@ -111,6 +109,57 @@ def _single(value: Any) -> Any:
     if isinstance(value, dict):
         return {_single(k): _single(v) for k, v in value.items()}
     return value
+
+
+def _floats_in(type_: Any) -> Callable[[Any], Any] | None:
+    """How the values of DuckDB type `type_` have their FLOATs, and only those, written
+    as DuckDB prints them (see _single); None when it holds none. A DOUBLE beside a
+    FLOAT in a struct or a MAP keeps every digit."""
+    kind = type_.id
+    if kind == "float":
+        return _single
+    if kind == "union":  # its value does not say which member's it is
+        text = str(type_)
+        alone = "FLOAT" in text and "DOUBLE" not in text and "DECIMAL" not in text
+        return _single if alone else None
+    if kind in ("list", "array"):
+        each = _floats_in(type_.children[0][1])
+        return None if each is None else lambda v: v if v is None else [each(x) for x in v]
+    if kind not in ("struct", "map"):
+        return None
+    parts = {name: _floats_in(t) for name, t in type_.children}
+    if not any(parts.values()):
+        return None
+    if kind == "map":
+        key, value = (parts[p] or _same for p in ("key", "value"))
+        if dict(type_.children)["key"].id in ("list", "array", "struct", "map"):
+            # Keys Python cannot hash: DuckDB gives the map as its lists of keys and values.
+            return lambda v: (
+                v
+                if v is None
+                else {"key": [key(k) for k in v["key"]], "value": [value(x) for x in v["value"]]}
+            )
+        return lambda v: v if v is None else {key(k): value(x) for k, x in v.items()}
+    return lambda v: v if v is None else {k: (parts[k] or _same)(x) for k, x in v.items()}
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _float32_as(dtype: Any, to: Any) -> Any:
+    """`dtype` with every Float32 in it, nested ones too, replaced by `to`."""
+    import polars as pl
+
+    if dtype == pl.Float32:
+        return to
+    if isinstance(dtype, pl.List):
+        return pl.List(_float32_as(dtype.inner, to))
+    if isinstance(dtype, pl.Array):
+        return pl.Array(_float32_as(dtype.inner, to), dtype.size)
+    if isinstance(dtype, pl.Struct):
+        return pl.Struct([pl.Field(f.name, _float32_as(f.dtype, to)) for f in dtype.fields])
+    return dtype
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -163,9 +212,10 @@ def _write_csv(data: pl.DataFrame, handle: _Writer) -> None:
                 .alias(name)
             )
         elif dtype.is_nested():
-            kinds = str(dtype)  # FLOATs alone, as in Rows.of_result
-            single = "Float32" in kinds and "Float64" not in kinds and "Decimal" not in kinds
-            texts.append(_as_text(data[name], _single_json_text if single else _json_text))
+            # Each FLOAT as the double of its shortest text, as Rows.of_result has it.
+            column = data[name].cast(_float32_as(dtype, pl.String))
+            column = column.cast(_float32_as(dtype, pl.Float64))
+            texts.append(_as_text(column, _json_text))
         elif dtype in (pl.Duration, pl.Binary, pl.Object):  # what Polars' CSV cannot hold
             texts.append(_as_text(data[name], _cell))
         else:
@@ -185,11 +235,6 @@ def _json_text(value: Any) -> str:
     """A nested value (a query's list, array or struct) as JSON text, a NaN or infinity
     in it null, as JSON output writes it."""
     return json.dumps(_finite(value), ensure_ascii=False, default=_text)
-
-
-def _single_json_text(value: Any) -> str:
-    """A nested value of FLOATs as JSON text, each as DuckDB prints it (see _single)."""
-    return _json_text(_single(value))
 
 
 class _Writer(Protocol):
