@@ -255,6 +255,21 @@ def test_organization_palette_colours_neighbours_apart():
     assert palette == {"A": PALETTE[0], "B": PALETTE[1], "C": PALETTE[1], "D": PALETTE[2]}
 
 
+def test_organization_palette_reads_the_database_counts():
+    """The palette took a row per result and counted them in Python, a second of every
+    plot and report on a store of a million results; the database now counts them, a
+    row per benchmark and organisation with its number of results (n)."""
+    counts = pl.DataFrame(
+        {
+            "benchmark": ["x", "x", "x", "y"],
+            "organization": ["A", "B", "C,B", "A"],
+            "n": [2, 3, 1, 1],
+        }
+    )
+    # On x, B has 3 results and a joint one (as its lead member), A 2; A has 1 on y.
+    assert plot.organization_palette(counts) == {"B": PALETTE[0], "A": PALETTE[1]}
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [

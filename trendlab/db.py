@@ -1435,10 +1435,12 @@ class Store:
         )
 
     def result_organizations(self) -> pl.DataFrame:
-        """The benchmark and organization (its model's; null when unknown) of every
-        current dated result with a known score: every point a figure may colour."""
+        """How many current dated results with a known score (every point a figure may
+        colour) each benchmark has of each organization (its model's; null when
+        unknown): benchmark, organization, n."""
         return self.frame(
-            f"SELECT benchmark, organization FROM scores WHERE date IS NOT NULL AND {_KNOWN_SCORE}"
+            "SELECT benchmark, organization, count(*) AS n FROM scores "
+            f"WHERE date IS NOT NULL AND {_KNOWN_SCORE} GROUP BY ALL"
         )
 
     # -- copying a whole store (trendlab copy; orchestration in transfer.py) ------------

@@ -178,7 +178,7 @@ def organization_colours(
 
 def organization_palette(results: pl.DataFrame) -> dict[str, str]:
     """Each organisation's colour on every figure of a database, from `results`
-    (benchmark, organization: every point its figures may draw).
+    (benchmark, organization, n: how many points its figures may draw of each).
 
     Organisations that each get a colour of their own on one benchmark's figure are
     neighbours. In order of their results over the whole database, most first, each
@@ -191,7 +191,7 @@ def organization_palette(results: pl.DataFrame) -> dict[str, str]:
     for (_,), points in results.partition_by("benchmark", as_dict=True).items():
         points, names = _ranked(points)
         named = _own_colours(names)
-        counts.update(points.get_column("organization").drop_nulls().to_list())
+        counts.update(dict(_tally(points).iter_rows()))
         for name in named:
             neighbours.setdefault(name, set()).update(named)
     palette: dict[str, str] = {}
@@ -207,13 +207,17 @@ def _ranked(points: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """The points with each joint organisation replaced by its lead member (see
     _lead_organizations), and the organisations, most results first."""
     points = points.with_columns(pl.col("organization").replace(_lead_organizations(points)))
-    counts = (
-        points.filter(pl.col("organization").is_not_null())
-        .group_by("organization")
-        .len()
-        .sort(["len", "organization"], descending=[True, False])
-    )
+    counts = _tally(points).sort(["n", "organization"], descending=[True, False])
     return points, counts.get_column("organization").to_list()
+
+
+def _tally(points: pl.DataFrame) -> pl.DataFrame:
+    """How many results each known organisation has among `points` (organization, n):
+    one a row, or as many as a row's `n` says where it counts them (organization_palette's,
+    read as counts: the database's results, a row each, are too many for Python)."""
+    n = pl.col("n").sum() if "n" in points.columns else pl.len()
+    known = points.filter(pl.col("organization").is_not_null())
+    return known.group_by("organization").agg(n.cast(pl.Int64).alias("n"))
 
 
 def _own_colours(names: list[str]) -> list[str]:
@@ -228,10 +232,12 @@ def _lead_organizations(points: pl.DataFrame) -> dict[str, str]:
     a joint result for each member, ties to the first by name. As a legend entry of
     its own, a collaboration took a colour from an organisation that has many results
     and told the reader nothing the member's colour does not."""
-    names = points.get_column("organization").drop_nulls().to_list()
+    tally = dict(_tally(points).iter_rows())
     # ", " is left whole: it is the comma inside one name ("Acme, Inc.").
-    members = {name: [m.strip() for m in re.split(r",(?! )", name)] for name in set(names)}
-    counts = Counter(m for name in names for m in members[name])
+    members = {name: [m.strip() for m in re.split(r",(?! )", name)] for name in tally}
+    counts: Counter[str] = Counter()
+    for name, n in tally.items():
+        counts.update(dict.fromkeys(members[name], n))
     return {
         name: min(ms, key=lambda m: (-counts[m], m)) for name, ms in members.items() if len(ms) > 1
     }
