@@ -820,3 +820,126 @@ def test_a_plain_key_another_row_of_the_file_gives_is_not_taken_back():
         "3-shot",
         "5-shot",
     ]
+
+
+def test_a_blank_cell_keeps_the_stored_value_in_a_restatement_and_a_correction():
+    """Rule 1 as merge applies it to text rows: a cell that is empty, or only spaces,
+    is no value, so it keeps the stored one, whether the row restates the record (its
+    name then stays the stored one: rule 3) or corrects a figure (a new revision with
+    the source's name and date, and the stored organization and parameters)."""
+    import polars as pl
+
+    from trendlab.adapters.merge import merge
+    from trendlab.kinds import MODELS
+
+    stored = pl.DataFrame(
+        {
+            "slug": ["a", "b"],
+            "name": ["A", "B"],
+            "organization": ["Org", "Org"],
+            "release_date": ["2024-01-01", "2024-01-01"],
+            "parameters": ["7000000000.0", "7000000000.0"],
+        }
+    )
+    frame = pl.DataFrame(
+        {
+            "__row": pl.Series([0, 1], dtype=pl.UInt32),
+            "slug": ["a", "b"],
+            "name": ["A (catalog)", "B (catalog)"],
+            "organization": ["  ", ""],
+            "release_date": ["", "2024-02-01"],  # b's is a correction
+            "parameters": [" ", ""],
+        }
+    )
+    merged, kept = merge(MODELS, frame, stored)
+    assert kept == []
+    assert merged.drop("__row").rows() == [
+        ("a", "A", "Org", "2024-01-01", "7000000000.0"),
+        ("b", "B (catalog)", "Org", "2024-02-01", "7000000000.0"),
+    ]
+
+
+def test_a_more_precise_figure_replaces_a_rounder_stored_one():
+    """Rule 2 the other way: a stored 3000000000.0 is 3e9 to the nearest billion (its
+    trailing zeros say nothing) and a stored 0 says nothing of its precision, so a
+    source's 3.2e9 (to the nearest hundred million) replaces either, listing nothing."""
+    import polars as pl
+
+    from trendlab.adapters.merge import merge
+    from trendlab.kinds import MODELS
+
+    stored = pl.DataFrame(
+        {"slug": ["a", "b"], "name": ["A", "B"], "parameters": ["3000000000.0", "0.0"]}
+    )
+    frame = pl.DataFrame(
+        {
+            "__row": pl.Series([0, 1], dtype=pl.UInt32),
+            "slug": ["a", "b"],
+            "name": ["A", "B"],
+            "parameters": ["3.2e9", "3.2e9"],
+        }
+    )
+    merged, kept = merge(MODELS, frame, stored)
+    assert kept == []
+    assert merged.get_column("parameters").to_list() == ["3.2e9", "3.2e9"]
+
+
+def test_a_rounder_score_is_the_same_figure_only_within_half_its_last_digit():
+    """34.1 is 34.0593434343 to one decimal (the same figure: nothing listed), 34.0 is
+    not (the stored figure is kept and the disagreement listed), and 50.7, as precise
+    as a stored 50.5, is a correction that replaces it."""
+    import polars as pl
+
+    from trendlab.adapters.merge import merge
+    from trendlab.kinds import RESULTS
+
+    key = {
+        "benchmark": ["b"] * 3,
+        "setting": pl.Series([None] * 3, dtype=pl.String),
+        "source_url": ["https://e.org"] * 3,
+    }
+    stored = pl.DataFrame(
+        {"model": ["m1", "m2", "m3"], **key, "score": ["34.0593434343", "34.0593434343", "50.5"]}
+    )
+    frame = pl.DataFrame(
+        {
+            "__row": pl.Series([0, 1, 2], dtype=pl.UInt32),
+            "model": ["m1", "m2", "m3"],
+            **key,
+            "score": ["34.1", "34.0", "50.7"],
+        }
+    )
+    merged, kept = merge(RESULTS, frame, stored)
+    assert merged.get_column("score").to_list() == ["34.0593434343", "34.0593434343", "50.7"]
+    assert [(k.row, k.key, k.given, k.stored) for k in kept] == [
+        (1, "m2/b", "34.0", "34.0593434343")
+    ]
+
+
+def test_a_record_from_another_source_is_not_listed_as_dropped_by_this_one():
+    """Without record ids (llm-prices, METR), what a publication no longer holds is a
+    stored record citing one of its source URLs, on its providers, whose key it lacks:
+    OpenAI's own price of gpt-4, cited to openai.com, is no row a price list dropped."""
+    import polars as pl
+
+    from trendlab.adapters.merge import absent
+    from trendlab.kinds import PRICES
+
+    listing = "https://github.com/simonw/llm-prices"
+    stored = pl.DataFrame(
+        {
+            "model": ["gpt-4o", "gpt-4o-mini", "gpt-4"],
+            "provider": ["OpenAI"] * 3,
+            "effective_date": ["2024-05-13", "2024-07-18", "2023-03-14"],
+            "source_url": [listing, listing, "https://openai.com/pricing"],
+        }
+    )
+    file = pl.DataFrame(
+        {
+            "model": ["gpt-4o"],
+            "provider": ["OpenAI"],
+            "effective_date": ["2024-05-13"],
+            "source_url": [listing],
+        }
+    )
+    assert absent(PRICES, stored, [file]) == ["gpt-4o-mini/OpenAI/2024-07-18"]
