@@ -452,6 +452,37 @@ def test_the_calibration_horizons_change_no_figure_a_backtest_shows(
     assert make_runner(alone)(*args).stdout == shown.stdout
 
 
+def test_a_shown_horizon_s_running_maximum_skips_the_calibration_horizons(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """On a flat, noisy frontier some paths start above today's best and fall: their
+    running maximum at 6 months over the 1- and 3-month calibration horizons too would
+    be their early high, not what a backtest at 6 and 12 months alone gives (on the
+    seeds, metr-time-horizon's linear rows moved). The raw forecasts shown are the same
+    with or without the calibration horizons."""
+    from tests.synthetic import frame, scale
+    from trendlab.forecast import backtest as bt
+    from trendlab.series import build_series
+
+    days = [date(2014, 1, 1) + timedelta(days=59 * i) for i in range(40)]
+    scores = 50 + np.random.default_rng(1).normal(0, 3, len(days))
+    points = frame(np.array([decimal(d) for d in days]), scores)
+    now = build_series(scale(), points)
+    plan = bt.Plan(horizons=(6, 12))
+
+    def shown() -> pl.DataFrame:
+        origins = plan.origins(now)
+        known = pl.concat(
+            points.filter(pl.col("date") < o).with_columns(origin=pl.lit(o)) for o in origins
+        )
+        rows = bt.run(now.scale, known, now, plan, ("linear", "logistic"))
+        return rows.filter(pl.col("horizon").is_in(plan.horizons)).drop("e_med", "e_scale")
+
+    with_calibration = shown()
+    monkeypatch.setattr(bt, "CALIBRATION_HORIZONS", ())
+    assert shown().equals(with_calibration)
+
+
 def test_auto_chooses_the_same_family_at_every_level(run: Run):
     """auto compares families' 80 % intervals, as `forecast` does, whatever --level is.
     METR has no other benchmark to calibrate on, so its families keep their raw
@@ -567,6 +598,48 @@ def test_a_target_or_an_origin_reaching_the_last_result_s_day_is_kept():
     now = build_series(scale(), frame(xs, np.array([10.0, 20.0, 30.0, 40.0])))
     assert now.last_date == date(2024, 2, 1)
     assert plan.origins(now) == [date(2023, 7, 1), origin]  # a month after it: the last day
+
+
+def test_the_first_origin_is_the_half_year_start_after_the_third_record():
+    """A third record on 15 July puts the first origin at the next 1 January: the
+    1 July before it would know only two."""
+    from tests.synthetic import frame, scale
+    from trendlab.forecast.backtest import Plan
+    from trendlab.series import build_series
+
+    days = [date(2014, 1, 1), date(2015, 1, 1), date(2016, 7, 15), date(2019, 1, 1)]
+    xs = np.array([decimal(d) for d in days])
+    now = build_series(scale(), frame(xs, np.array([10.0, 20.0, 30.0, 40.0])))
+    assert Plan().origins(now)[0] == date(2017, 1, 1)
+
+
+def test_an_origin_knows_only_the_results_of_the_setting_backtested():
+    """With --setting, what each origin knows is that setting's results too, as the
+    truth is. By hand: 0-shot results on 1 January 2014, 2016, ... 2024 score 10, 20,
+    40, 60, 75, 85 and 5-shot ones in the years between 15 to 80; the origin 2020-01-01
+    knows the 0-shot 40 of 2018 (not the 5-shot 50 of 2019), and its 12-month target
+    is the 0-shot 60 of 2020."""
+    from tests.synthetic import frame, scale
+    from trendlab.forecast.backtest import LAST_VALUE, Plan, run
+    from trendlab.series import build_series
+
+    days = [date(year, 1, 1) for year in range(2014, 2025)]
+    scores = np.array([10.0, 15, 20, 30, 40, 50, 60, 70, 75, 80, 85])
+    points = frame(np.array([decimal(d) for d in days]), scores)  # 0-shot, 5-shot, ...
+    plan = Plan(start=date(2020, 1, 1), every=12, horizons=(12,), setting="0-shot")
+    now = build_series(scale(), points, setting="0-shot")
+    known = pl.concat(
+        points.filter(pl.col("date") < o).with_columns(origin=pl.lit(o)) for o in plan.origins(now)
+    )
+    rows = run(now.scale, known, now, plan, ()).filter(
+        (pl.col("horizon") == 12) & (pl.col("family") == LAST_VALUE)
+    )
+    assert rows.select("origin", "current", "actual").rows() == [
+        (date(2020, 1, 1), 40.0, 60.0),
+        (date(2021, 1, 1), 60.0, 75.0),
+        (date(2022, 1, 1), 60.0, 75.0),
+        (date(2023, 1, 1), 75.0, 85.0),
+    ]
 
 
 @pytest.mark.parametrize("level", [0.8, 0.9, 0.95, 0.99])
