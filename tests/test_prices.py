@@ -434,6 +434,22 @@ def test_cheapest_capable_follows_capability_and_price_cuts():
     ]
 
 
+def test_at_a_tie_with_an_unknown_blend_the_known_price_is_the_cheapest():
+    """a quotes an input price of 4 alone: at 3:1 its blend is at least 0.75 x 4 = 3,
+    exactly b's known $3. a may cost more but not less, so the cheapest is known: b at
+    $3, whatever the models' names sort as."""
+    scores, prices = _frames(
+        [("a", "2023-01-01", 90), ("b", "2023-01-01", 90)],
+        [("a", "2023-01-01", 4.0), ("b", "2023-01-01", 3.0)],
+    )
+    prices = prices.with_columns(
+        pl.when(pl.col("model") == "a").then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("output_usd_per_mtok", BLENDED)
+    )
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
+    assert series.select("date", "model", BLENDED).rows() == [(date(2023, 1, 1), "b", 3.0)]
+
+
 def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
     """A model's $1 price, replaced on 2023-03-01 by an input price alone (its blend
     unknown), stayed the cheapest option for ever: the trend priced the model at $1
