@@ -717,6 +717,23 @@ def test_calibration_maps_raw_spread_to_held_out_residuals():
     assert Calibration.from_rows(too_few, "logit") is None
 
 
+def test_misses_symmetric_about_zero_leave_the_calibrated_median_where_it_was():
+    """A family whose held-out misses lie evenly either side of its forecasts is not
+    biased: calibrating moves its paths' ends but keeps them symmetric about the raw
+    median, so its median stays put, however few the paths (each path takes the
+    residual quantile at the middle of its share, (k + 0.5) / n)."""
+    n = 11
+    rows = pl.DataFrame(
+        {"horizon": [12] * n, "e_act": np.linspace(-1, 1, n), "e_med": 0.0, "e_scale": 1.0}
+    )
+    cal = Calibration.from_rows(rows, "logit")
+    assert cal is not None
+    eta = 3.0 + np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    mapped = cal.map(eta, np.array([1.0]))[:, 0] - 3.0
+    assert np.median(mapped) == pytest.approx(0.0)
+    assert np.sort(mapped) == pytest.approx(-np.sort(mapped)[::-1])
+
+
 def _six_and_twelve(six: np.ndarray, twelve: np.ndarray) -> pl.DataFrame:
     """Backtest rows whose normalised residuals are `six` at 6 months, `twelve` at 12."""
     return pl.DataFrame(
