@@ -477,6 +477,64 @@ def test_a_chance_at_what_the_misses_support_reads_as_a_bound():
     ]
 
 
+def test_a_share_of_paths_exactly_at_what_the_misses_support_is_a_bound():
+    """With 19 held-out misses the least supported chance is 1/20: where exactly one
+    path in 20 crosses, the share is that least, so it is only a bound ('≤ 0.05'), as
+    one held up to it from below is; the same share with no calibration is an
+    estimate."""
+    from trendlab.forecast.result import Forecast
+
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    fitted = forecast(series, family="logistic", until="2022")
+    paths = np.full((20, fitted.paths.shape[1]), series.current)
+    paths[0, -1] = 0.99  # one path in 20 reaches 95 by the end
+    kw = {"level": 0.8, "evidence": 19}
+    held = Forecast(series, fitted.curve, fitted.axis, paths, **kw).crossing(95.0)
+    assert (held.probability, held.bound) == (0.05, "upper")
+    raw = Forecast(series, fitted.curve, fitted.axis, paths, level=0.8).crossing(95.0)
+    assert (raw.probability, raw.bound) == (0.05, None)
+
+
+def test_a_crossing_in_the_first_month_is_read_from_today_s_best():
+    """A frontier is at today's best on its latest result's date: a threshold the band
+    passes by the first month end is crossed between the two (linearly), not at that
+    month end as if the frontier had been nowhere before it."""
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    result = forecast(series, family="logistic", until="2022")
+    first_month_end = float(result.axis.grid[0])
+    lowest = float(result.band()[1][0])
+    between = float(series.scale.score(series.current)) + 0.2
+    assert between < lowest  # every band curve has passed it by the first month end
+    crossing = result.crossing(between)
+    assert crossing.status == "forecast"
+    for x in (crossing.median, crossing.lower, crossing.upper):
+        assert x is not None and series.x_now < x < first_month_end
+
+
+def test_nineteen_misses_support_a_90_percent_interval_s_chance_so_it_is_not_noted():
+    """At 90 % an interval ending before --until says at least (1 + 0.9) / 2 = 0.95 of
+    paths have crossed; 19 held-out misses cap a chance at 19/20 = 0.95, which says as
+    much, so nothing is noted (the README: 19 take 0.95). With 18 the cap, 18/19, says
+    less, and the note says so."""
+    from trendlab.forecast.result import Forecast
+
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    fitted = forecast(series, family="logistic", until="2022")
+    paths = np.full((20, fitted.paths.shape[1]), 0.99)  # every path past 95 at once
+
+    def note(evidence: int) -> str | None:
+        result = Forecast(series, fitted.curve, fitted.axis, paths, level=0.9, evidence=evidence)
+        [crossing] = result.crossings([95.0])
+        assert crossing.upper is not None and crossing.bound == "lower"
+        return result.capped_note([crossing])
+
+    assert note(19) is None
+    assert (note(18) or "").startswith("the chance of crossing 95 by 2022-12-31 is shown as")
+
+
 def test_a_crossing_in_words():
     """One wording for the figure's labels and the report: the median and its interval,
     the chance by --until where the median runs past it, reached, or never (an interval
