@@ -269,8 +269,8 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
     stitching = run("import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"))
     assert stitching.exit_code == 0, stitching.stderr
     assert stitching.stderr.splitlines()[-1] == (
-        "models: 485 unchanged; aliases: nothing; benchmarks: nothing; results: 1499 "
-        "unchanged; nothing to write"
+        "models: 485 unchanged; benchmarks: nothing; results: 1499 unchanged; "
+        "aliases: nothing; nothing to write"
     )
     # The seeds' figures stand: a date the file leaves empty, the Hub's unrounded score
     # (the runs file's 34.1 is the same figure, rounded), the Hub's model version.
@@ -293,7 +293,7 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
     again = run("import", "--from", "epoch", str(hub))
     assert again.exit_code == 0, again.stderr
     assert again.stderr.splitlines()[-1] == (
-        "aliases: nothing; benchmarks: nothing; results: 971 unchanged; nothing to write"
+        "benchmarks: nothing; results: 971 unchanged; aliases: nothing; nothing to write"
     )
 
 
@@ -372,7 +372,9 @@ def test_a_fraction_rounder_than_the_stored_percent_never_replaces_it(run: Run, 
         path.write_text("".join(lines), encoding="utf-8")
         result = run("import", "--from", "epoch", str(path))
         assert result.exit_code == 0, result.stderr
-        assert result.stderr.splitlines()[-1].endswith("results: 971 unchanged; nothing to write")
+        assert result.stderr.splitlines()[-1].endswith(
+            "results: 971 unchanged; aliases: nothing; nothing to write"
+        )
         kept = "gpt-3.5-turbo-0613/mmlu/5-shot: score 60.0 (the database's 68.9 kept)"
         assert (kept in result.stderr) is reported, result.stderr
         lines[661] = lines[661].replace(f",{written},0-1,", ",0.689,0-1,")
@@ -639,8 +641,8 @@ def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty
         result.stderr
     )
     assert _summary(result.stderr) == (
-        "dry run: models: 485 unchanged; aliases: nothing; benchmarks: nothing; "
-        "results: 1618 unchanged; nothing written"
+        "dry run: models: 485 unchanged; benchmarks: nothing; results: 1618 unchanged; "
+        "aliases: nothing; nothing written"
     )
     # Into an empty one: the Hub's unrounded mean, under the Hub's model version.
     empty = run_empty("import", "--from", "epoch", str(folder))

@@ -1618,3 +1618,14 @@ def test_a_count_past_what_can_be_written_out_says_it_is_too_large(run: Run, tmp
     assert imported.stderr == f"trendlab: error: {models}:2: {said}; nothing was written\n"
     assert run("show", "model", "huge").exit_code == 1
     assert run("add-model", "huge", "--parameters", "1e+41").exit_code == 0
+
+
+def test_a_write_lists_its_kinds_in_the_order_log_does(tmp_path: Path):
+    # init wrote aliases before the results naming them, and said so in that order,
+    # while log and diff list the same changeset's kinds in KINDS order.
+    run = make_runner(str(tmp_path / "t.duckdb"))
+    init = run("init")
+    assert init.exit_code == 0, init.stderr
+    logged = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changes"]
+    assert logged.index("prices") < logged.index("aliases")
+    assert f"{logged} (changeset" in init.stderr

@@ -323,11 +323,11 @@ class Changeset:
         return self.id
 
     def summary(self) -> str:
-        """What this changeset did per kind ('models: 2 added; ...') in the order it
-        wrote them, but organizations first (their models create them after their own
-        write); empty when it did nothing."""
-        kinds = sorted(self.counts, key=lambda k: k != ORGANIZATIONS.name)
-        return "; ".join(self.counts[k].describe(KINDS[k]) for k in kinds)
+        """What this changeset did per kind ('models: 2 added; ...') in the order of
+        KINDS, as log and diff list it; empty when it did nothing."""
+        return "; ".join(
+            self.counts[k].describe(kind) for k, kind in KINDS.items() if k in self.counts
+        )
 
     def _counts(self, kind: Kind) -> Counts:
         return self.counts.setdefault(kind.name, Counts())
