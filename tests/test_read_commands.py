@@ -1399,6 +1399,33 @@ def test_query_takes_a_row_limit_as_list_does(run: Run, tmp_path: Path):
     )
 
 
+def test_history_takes_a_limit_that_keeps_the_newest_revisions(run: Run):
+    """history had no --limit: a record edited hundreds of times printed every revision.
+    --limit N keeps the newest N, still oldest first, each saying what it changed from
+    the one before (left out or not); without it, every revision, in every format."""
+    assert run("add-model", "hist-limit", "--name", "v0", "-m", "t").exit_code == 0
+    for n in range(1, 5):
+        edited = run("edit", "model", "hist-limit", "--set", f"name=v{n}", "-m", f"e{n}")
+        assert edited.exit_code == 0, edited.stderr
+    every = json.loads(run("history", "model", "hist-limit", "--json").stdout)
+    assert [h["revision"] for h in every] == [1, 2, 3, 4, 5]
+    cut = run("history", "model", "hist-limit", "--json", "--limit", "2")
+    assert cut.exit_code == 0 and cut.stderr == ""
+    assert json.loads(cut.stdout) == every[-2:]
+    assert json.loads(cut.stdout)[0]["changes"] == "name: v2 -> v3"
+    table = run("history", "model", "hist-limit", "--limit", "2").stdout.splitlines()
+    assert len(table) == 2 + 2 and "v3 -> v4" in table[-1]  # header and rule
+    csv_out = run("history", "model", "hist-limit", "--csv", "--limit", "9" * 30).stdout
+    assert len(csv_out.splitlines()) == 1 + 5
+    for bad in ("0", "-1"):
+        refused = run("history", "model", "hist-limit", "--limit", bad)
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr.startswith(
+            f"trendlab: error: Invalid value for '--limit': {bad} is not in the range x>=1"
+        )
+        assert len(refused.stderr.splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

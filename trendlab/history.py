@@ -46,10 +46,13 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     raise TrendlabError(f"no {kind.singular} {text!r} in the history{hint}")
 
 
-def record_history(store: Store, kind: Kind, text: str, *, full: bool = False) -> pl.DataFrame:
+def record_history(
+    store: Store, kind: Kind, text: str, *, full: bool = False, limit: int | None = None
+) -> pl.DataFrame:
     """Revisions of one record, oldest first: who, when, why and what changed.
 
-    With `full`, every field of each revision is included too.
+    With `full`, every field of each revision is included too; with `limit`, only the
+    newest `limit` revisions, still oldest first.
     """
     key = history_key(store, kind, text)
     revisions = store.history(kind, key)
@@ -66,5 +69,7 @@ def record_history(store: Store, kind: Kind, text: str, *, full: bool = False) -
         "message",
     ).with_columns(pl.Series("changes", changes, dtype=pl.String))
     if full:
-        return pl.concat([summary, revisions.select(kind.field_names)], how="horizontal")
-    return summary
+        summary = pl.concat([summary, revisions.select(kind.field_names)], how="horizontal")
+    # Cut after describing: the oldest revision shown says what it changed from the one
+    # before it, which is left out.
+    return summary if limit is None else summary.tail(limit)

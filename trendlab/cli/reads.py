@@ -202,22 +202,26 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
 @click.command(cls=TrendlabCommand)
 @kind_argument()
 @click.argument("key")
+@limit_option("Only this many revisions, the newest, still listed oldest first (default: all).")
 @output_options()
 @click.pass_obj
-def history(settings: Settings, kind: str, key: str, fmt: str, output: str | None) -> None:
+def history(
+    settings: Settings, kind: str, key: str, limit: int | None, fmt: str, output: str | None
+) -> None:
     """Show every revision of one record, retracted ones included.
 
     \b
     Example:
       trendlab history model gpt-4
       trendlab history result minerva-540b/math --json
+      trendlab history model gpt-4 --limit 5
     """
     from trendlab.history import record_history
     from trendlab.render import render
 
     kind_ = get_kind(kind)
     with settings.reader() as store:
-        frame = record_history(store, kind_, key, full=fmt != "table")
+        frame = record_history(store, kind_, key, full=fmt != "table", limit=limit)
     render(frame, fmt, output)
 
 
