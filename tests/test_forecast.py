@@ -397,6 +397,38 @@ def test_an_estimate_short_of_every_path_is_not_shown_as_certain():
     assert bound_text(result.crossing(90.0)) == "≥ 0.999"
 
 
+def test_an_estimate_short_of_certain_is_not_a_certainty_in_words_either():
+    """The table read 0.999 and 0.004, but the report's chance column said '100 %' and a
+    crossing past --until '0 % chance by ...', where some paths did cross."""
+    from trendlab.forecast.result import Forecast, chance_text
+    from trendlab.report.page import _crossings
+
+    assert [chance_text(p) for p in (0.996, 0.999, 0.004, 0.4444)] == [
+        "99 %",
+        "99 %",
+        "1 %",
+        "44 %",
+    ]
+    assert (chance_text(1.0), chance_text(0.0)) == ("100 %", "0 %")  # reached, never
+    # A raw share of paths reads as the crossing frame's three decimals of it do.
+    assert all(chance_text(p) == chance_text(round(p, 3)) for p in (0.4449, 0.1249, 0.0005))
+    xs = np.arange(2016.0, 2020.0, 0.25)
+    series = series_of(logistic_scores(xs, slope=1.2, midpoint=2021.5), xs=xs)
+    result = forecast(series, family="logistic", until="2026")
+    paths = result.paths.copy()
+    paths[8:] = 0.0  # 8 of 2,000 paths reach 90
+    few = Forecast(series, result.curve, result.axis, paths, level=result.level)
+    crossing = few.crossing(90.0)
+    assert crossing.probability == pytest.approx(8 / 2000) and crossing.bound is None
+    assert few.crossing_text(crossing) == "1 % chance by 2026-12-31"
+    paths = result.paths.copy()
+    paths[:2] = 0.0  # all but 2 do
+    most = Forecast(series, result.curve, result.axis, paths, level=result.level)
+    crossing = most.crossing(90.0)
+    page = _crossings(most.crossing_frame([crossing]), [most.crossing_text(crossing)], "2026")
+    assert '<td class="num">99 %</td>' in page
+
+
 def test_a_calibrated_probability_is_never_certain():
     """Calibrated paths end at the largest held-out miss either way, so all of them or
     none cross a threshold past it; but with n misses the next outcome lies past every

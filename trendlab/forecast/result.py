@@ -90,10 +90,14 @@ def rounded_chance(probability: float, bound: str | None, digits: int = 3) -> fl
 
 
 def chance_text(probability: float, bound: str | None = None) -> str:
-    """A probability in words, as the tables round it (probability_by_until): '40 %',
-    or '≤ 5 %' and '≥ 95 %' where it is only a bound (Crossing.bound)."""
+    """A probability in words, to a whole percent by the tables' rule (rounded_chance):
+    '40 %'; an estimate short of certain '99 %' or '1 %', never '100 %' or '0 %'; or
+    '≤ 5 %' and '≥ 95 %' where it is only a bound (Crossing.bound)."""
     if bound is None:
-        return f"{round(probability, 3) * 100:.0f} %"
+        # Through the tables' three decimals first, so that a crossing's chance in words
+        # (from its raw share of paths) and the report's column (from the crossing
+        # frame's rounded one) never differ by a percent: 0.4449 and 0.445 alike.
+        probability = rounded_chance(probability, None)
     return f"{BOUND_SIGNS[bound]}{rounded_chance(probability, bound, 2) * 100:.0f} %"
 
 
