@@ -356,6 +356,17 @@ def test_no_scored_origin_says_which_dates_rule_them_out(run: Run):
         "so only origins up to 2023-09-12 are scored 12 months ahead; the first origin "
         "with three frontier records before it is 2024-01-01\n"
     )
+    # Cached now, the empty backtest is computed again when asked for by name, and its
+    # error reads the dates off the series it was computed on: the same words.
+    cached = run(
+        "query",
+        "SELECT count(*) AS n FROM forecast_cache WHERE kind = 'backtest' "
+        "AND benchmark = 'math' AND spec LIKE '%\"horizons\": [12]%'",
+        "--csv",
+    )
+    assert cached.stdout == "n\n1\n", cached.stderr
+    again = run("backtest", "math", "--horizons", "12")
+    assert (again.exit_code, again.stderr) == (1, result.stderr)
 
 
 def test_origins_asked_for_before_enough_history_are_said_to_be_left_out(run: Run):

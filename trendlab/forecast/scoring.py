@@ -67,6 +67,11 @@ class PendingBacktests:
     jobs: list[tuple[_Job, bt.Plan]]
     empty: list[tuple[str, str, bt.Plan]]  # (slug, version, plan) with too little history
 
+    def series(self, slug: str) -> Series:
+        """The series the backtest of `slug` still to compute is run on."""
+        (now,) = (job.now for job, _ in self.jobs if job.slug == slug)
+        return now
+
 
 def read_backtests(
     store: Any,
@@ -305,14 +310,12 @@ def scored_backtests(
         at_choice = finish_backtests(settings, at, progress) if at else None
         scored = score(found, [slug], plan.level, families, at_choice)
         if not scored:
-            # Read again only here (the backtest may have come from the cache): the
-            # dates that rule out every origin.
-            with settings.reader() as store:
-                points = store.forecast_points(slug)
-                now = build_series(load_scale(store, slug), points, setting=plan.setting)
+            # A benchmark asked for by name never takes an empty backtest from the cache
+            # (read_backtests), so this one was computed here, on the series that gives
+            # the dates ruling out every origin.
             raise TrendlabError(
                 f"{slug}: no origin has both enough history and a known outcome: "
-                + plan.unscored(now)
+                + plan.unscored(pending.series(slug))
             )
         return ScoredBacktests(plan, slug, found, scored, at_choice)
     own = backtests(settings, {}, everything=plan, progress=progress)
