@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from PIL import Image
 
-from tests.conftest import Run
+from tests.conftest import Run, both_stores
 from tests.synthetic import monthly, write_benchmark, write_error_rate
 from trendlab import plot
 from trendlab.plot import FORECAST_COLOUR, PALETTE, UNKNOWN_COLOUR, organization_colours
@@ -225,6 +225,53 @@ def test_an_organization_has_one_colour_on_every_figure(
     assert seen["OpenAI"] == {PALETTE[0]}
     shared = {label: c for label, c in seen.items() if "other" not in label and len(c) > 1}
     assert not shared, shared
+
+
+@both_stores
+def test_a_figure_is_coloured_from_the_state_it_draws(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes], monkeypatch: pytest.MonkeyPatch
+):
+    """The palette was read in an open of its own after the forecast's: a second
+    attach of a team store, and a write landing between the two coloured the points
+    drawn by a later state than theirs. It is read in the forecast's one open now."""
+    from matplotlib.colors import to_hex
+
+    from trendlab.db import Store
+    from trendlab.forecast import prepare
+
+    assert run_empty("add-benchmark", "x", "--unit", "percent").exit_code == 0
+    assert run_empty("add-benchmark", "y", "--unit", "percent").exit_code == 0
+    for i, day in enumerate(monthly(date(2020, 1, 1), 5)):
+        org = "B" if i % 2 else "A"
+        made = run_empty("add-model", f"m{i}", "--organization", org, "--release-date", str(day))
+        added = run_empty(
+            "add-result", f"m{i}", "x", str(20 + 15 * i), "--source-url", "https://e.org"
+        )
+        assert made.exit_code == added.exit_code == 0, added.stderr
+    later = prepare.prepare_forecasts
+
+    def written_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        # Two more results of B's put it ahead of A: B would take A's colour.
+        for i in (1, 3):
+            added = run_empty("add-result", f"m{i}", "y", "50", "--source-url", "https://e.org")
+            assert added.exit_code == 0, added.stderr
+        return later(*args, **kwargs)
+
+    monkeypatch.setattr(prepare, "prepare_forecasts", written_meanwhile)
+    opened = Store.open
+    reads: list[bool] = []
+
+    def counted_open(*args: Any, **kwargs: Any) -> Store:
+        reads.append(kwargs.get("read_only", True))
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(Store, "open", counted_open)
+    result = run_empty("plot", "x", "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 0, result.stderr
+    results = [c for c in drawn[0].collections if "-results-" in (c.get_gid() or "")]
+    colours = {c.get_label(): to_hex(c.get_facecolor()[0]) for c in results}
+    assert colours == {"A": PALETTE[0], "B": PALETTE[1]}
+    assert reads.count(True) == 1  # the plot's own read; the writes above are not
 
 
 def test_organization_colours_keep_the_palette_and_stay_apart():

@@ -131,12 +131,18 @@ def forecast_options(func: Callable) -> Callable:
 
 
 def run_forecast_options(
-    settings: Settings, benchmark: str, request: ForecastRequest
-) -> tuple[Forecast, list[float]]:
+    settings: Settings, benchmark: str, request: ForecastRequest, *, palette: bool = False
+) -> tuple[Forecast, list[float], dict[str, str]]:
     """The forecast that `forecast_options` describe, with a progress bar while
-    backtesting and run_forecast's notes told to the user, and its thresholds (see
-    chosen_thresholds)."""
+    backtesting and run_forecast's notes told to the user, its thresholds (see
+    chosen_thresholds) and, with `palette`, the colour each organisation has on every
+    figure of the store, read in the forecast's own open (else empty)."""
     from trendlab.forecast.prepare import run_forecast
+
+    organizations: list[Any] = []  # the counts organization_palette colours by
+
+    def read_organizations(store: Any) -> None:
+        organizations.append(store.result_organizations())
 
     result, notes = run_forecast(
         settings,
@@ -149,24 +155,28 @@ def run_forecast_options(
         until=request.until,
         as_of=request.as_of,
         progress=progress_bar("backtesting"),
+        while_open=read_organizations if palette else None,
     )
     for message in notes:
         note(message)
     chosen = chosen_thresholds(result, request.thresholds)
     for said in result.crossing_notes(result.crossings(chosen), as_of=request.as_of is not None):
         note(said)
-    return result, chosen
+    colours: dict[str, str] = {}
+    if organizations:
+        from trendlab.plot import organization_palette
+
+        colours = organization_palette(organizations[0])
+    return result, chosen, colours
 
 
 def draw_forecast(
-    settings: Settings, as_of: str | None, result: Forecast, thresholds: list[float], path: str
+    result: Forecast, thresholds: list[float], palette: dict[str, str], path: str
 ) -> None:
-    """The figure of `plot` (and `forecast --plot`) written to `path`, and a note.
-    Organisations take the colours they have on every figure of the store."""
-    from trendlab.plot import forecast_figure, organization_palette
+    """The figure of `plot` (and `forecast --plot`) written to `path`, and a note;
+    organisations take their colours in `palette` (run_forecast_options's)."""
+    from trendlab.plot import forecast_figure
 
-    with settings.reader(as_of) as store:
-        palette = organization_palette(store.result_organizations())
     forecast_figure(result, result.crossings(thresholds), path, palette=palette)
     note(f"wrote {path}")
 
@@ -241,9 +251,9 @@ def forecast(
 
     if plot:
         check_figure_path(plot, "--plot")
-    result, chosen = run_forecast_options(settings, benchmark, request)
+    result, chosen, palette = run_forecast_options(settings, benchmark, request, palette=bool(plot))
     if plot:
-        draw_forecast(settings, request.as_of, result, chosen, plot)
+        draw_forecast(result, chosen, palette, plot)
     if fmt == "json":
         render_json(result.to_json(chosen), output)
     elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point

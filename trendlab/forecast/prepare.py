@@ -9,6 +9,7 @@ fit is cached for the next call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -249,10 +250,12 @@ def prepare_forecast(
     level: float,
     as_of: str | None,
     progress: Progress | None = None,
+    while_open: Callable[[Any], None] | None = None,
 ) -> Prepared:
     """Read the series of the benchmark named (see records.benchmark_slug); for a
     frontier over dates, run (or read) the backtests that pick auto's family and
-    calibrate the intervals."""
+    calibrate the intervals. `while_open(store)` is called once the series is read,
+    with the store still open, for what a caller reads beside it (a figure's palette)."""
     from trendlab.records import benchmark_slug
 
     with settings.reader(as_of) as store:
@@ -261,6 +264,10 @@ def prepare_forecast(
         failed = inputs.series[slug]
         if isinstance(failed, TrendlabError):
             raise failed
+        if while_open is not None:
+            # In this open, not another: a team store attaches once, and a write
+            # landing after this read cannot reach what is read beside it.
+            while_open(store)
     prepared, _ = prepare_forecasts(settings, inputs, family=family, level=level, progress=progress)
     found = prepared[slug]
     assert isinstance(found, Prepared)
@@ -294,9 +301,11 @@ def run_forecast(
     until: str | None = None,
     as_of: str | None = None,
     progress: Progress | None = None,
+    while_open: Callable[[Any], None] | None = None,
 ) -> tuple[Forecast, list[str]]:
     """Prepare, fit (or take the cached curve) and simulate one benchmark's forecast,
-    caching a fresh fit; returns the forecast and notes for the user."""
+    caching a fresh fit; returns the forecast and notes for the user. `while_open` is
+    prepare_forecast's."""
     check_until(until, by)
     prepared = prepare_forecast(
         settings,
@@ -308,6 +317,7 @@ def run_forecast(
         level=level,
         as_of=as_of,
         progress=progress,
+        while_open=while_open,
     )
     result = prepared.fit(until=until, level=level)
     remember_fit(settings, prepared, result.curve)
