@@ -216,8 +216,6 @@ def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
     old = Store(con, location, read_only=False, is_lake=True, in_postgres=True)
     old.migrate()
     old.execute("DELETE FROM schema_migrations WHERE version > 1")  # as an old one left it
-    # with history: without, it reads as a store whose creation stopped part way
-    old.execute("INSERT INTO changesets VALUES ('0661', now(), 'a', 'm')")
     lake.disconnect(con)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TRENDLAB_DB", raising=False)
@@ -238,15 +236,21 @@ def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_comple
     Every command now says what it is, and running the init or copy again completes it."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TRENDLAB_DB", raising=False)
-    shipped = db_module.migrations()
+    apply = Store._apply
     for applied, complete in ((0, ["init"]), (2, ["copy", str(db)])):
         location = new_team_store(pg_server)
         # What init (or copy) had done when it stopped: the catalog, and some migrations.
         con = lake.connect(
             location, read_only=False, create=True, data_path=str(tmp_path), lock_timeout=5
         )
-        with monkeypatch.context() as stopped:
-            stopped.setattr(db_module, "migrations", lambda n=applied: shipped[:n])
+
+        def killed(store: Store, m: Migration, applied: int = applied) -> bool:
+            if m.version > applied:
+                raise KeyboardInterrupt
+            return apply(store, m)
+
+        with monkeypatch.context() as stopped, pytest.raises(KeyboardInterrupt):
+            stopped.setattr(Store, "_apply", killed)
             Store(con, location, read_only=False, is_lake=True, in_postgres=True).migrate()
         lake.disconnect(con)
         part_made = (
@@ -268,6 +272,33 @@ def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_comple
         assert completed.exit_code == 0, completed.stderr
         models = run("list", "models", "--csv").stdout
         assert models == make_runner(db)("list", "models", "--csv").stdout
+
+
+def test_an_old_team_store_with_no_changesets_is_told_to_migrate(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A team store that an older trendlab's `init --empty` made whole, with no
+    changesets yet, read as one whose creation had stopped part way: every command
+    said to run again an init or copy that nobody had interrupted, and refused to
+    write. It is an old store: a read asks for `trendlab migrate`, as of one with
+    history, a write upgrades it first, and then it reads as any current store."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRENDLAB_DB", raising=False)
+    location = new_team_store(pg_server)
+    run = make_runner(location)
+    shipped = db_module.migrations()
+    with monkeypatch.context() as older:
+        older.setattr(db_module, "migrations", lambda: shipped[:3])
+        made = run("--data-path", str(tmp_path / "data"), "init", "--empty")
+        assert made.exit_code == 0, made.stderr
+    _one_line_error(
+        run("log"),
+        f"{location} has schema version 3, this trendlab needs {latest_version()}: "
+        f"run `trendlab --db '{location}' migrate` to upgrade it",
+    )
+    added = run("add-model", "x-1", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    assert run("list", "models", "--csv").stdout.splitlines()[1].startswith("x-1,")
 
 
 def test_a_lake_holding_tables_of_its_own_is_refused_as_a_file_is(

@@ -40,6 +40,9 @@ DEFAULT_DB = "trendlab.duckdb"
 # A team store's one-row table that every write replaces (see Store.claim_head). It is
 # bookkeeping of the lake, not data: `trendlab copy` leaves it out.
 WRITE_HEAD = "write_head"
+# A team store's schema_migrations row while the init or copy creating it has yet to
+# apply the last migration (see Store._refuse_part_made).
+CREATING = 0
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 # DuckDB reads `TYPE:` at the start of a database path (postgres:, sqlite:, md:) as the
 # extension that opens it, not as part of a file name; `s3://` and a drive letter are
@@ -279,16 +282,19 @@ class Store:
         its own: DuckLake (for DuckDB 1.4) loses a transaction's new tables when it
         replaces a view made in the same transaction, as migration 002 does
         (duckdb/ducklake#957, fixed in later releases), so they cannot be one. A
-        store stopped in between (killed, a lost connection) has no schema or an old
-        one, and no changesets. Readers called it not a trendlab database or one to
-        migrate, and a write quietly completed the schema and wrote, after which the
-        copy it was made for refused it as another store's history. Someone else's
-        lake, and an old store with history, are not this; an old store without
-        history looks the same, and `init --empty` or `migrate` upgrades it.
+        store stopped in between (killed, a lost connection) has no schema, or an old
+        one and the CREATING row its first migration wrote (see _apply). Readers
+        called it not a trendlab database or one to migrate, and a write quietly
+        completed the schema and wrote, after which the copy it was made for refused
+        it as another store's history. Someone else's lake is not this, nor an old
+        store, made whole by an older trendlab, with or without history: it has no
+        CREATING row, and `migrate` (or any write) upgrades it.
         """
         if have == 0:
             self._refuse_foreign()
-        elif self.scalar("SELECT count(*) FROM changesets"):
+        elif not self.scalar(
+            "SELECT count(*) FROM schema_migrations WHERE version = ?", [CREATING]
+        ):
             return
         stopped = "an `init` or `copy` creating it stopped part way, or is running now"
         if self.named != "--db":
@@ -381,7 +387,8 @@ class Store:
                 # Asked again in this transaction, not only after a lost race: a writer
                 # that committed it since migrate() read the version made its tables
                 # exist, and creating them again failed ("Table ... already exists").
-                if self.schema_version() >= m.version:
+                have = self.schema_version()
+                if have >= m.version:
                     return False
                 self.claim_head(None)
                 self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
@@ -389,9 +396,23 @@ class Store:
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                     [m.version, m.name, _utcnow()],
                 )
+                if self.is_lake:
+                    self._mark_creation(began=have == 0, finished=m.version >= latest_version())
             return True
 
         return lake.retry_lost_races(attempt)
+
+    def _mark_creation(self, *, began: bool, finished: bool) -> None:
+        """Inside a migration's transaction on a team store: the first one of a new
+        store writes the CREATING row, the one that brings it up to date removes it.
+        Between those commits it reads as part made; a store an older trendlab made
+        never had the row, so it reads as old, not as part made."""
+        if began and not finished:
+            self.execute(
+                "INSERT INTO schema_migrations VALUES (?, 'creating', ?)", [CREATING, _utcnow()]
+            )
+        elif finished and not began:
+            self.execute("DELETE FROM schema_migrations WHERE version = ?", [CREATING])
 
     # -- transactions and changesets ---------------------------------------------------
 
