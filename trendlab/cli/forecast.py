@@ -139,10 +139,12 @@ def run_forecast_options(
     figure of the store, read in the forecast's own open (else empty)."""
     from trendlab.forecast.prepare import run_forecast
 
-    organizations: list[Any] = []  # the counts organization_palette colours by
+    colours: dict[str, str] = {}
 
-    def read_organizations(store: Any) -> None:
-        organizations.append(store.result_organizations())
+    def read_palette(store: Any) -> None:
+        from trendlab.plot import organization_palette
+
+        colours.update(organization_palette(store.result_organizations()))
 
     result, notes = run_forecast(
         settings,
@@ -155,18 +157,13 @@ def run_forecast_options(
         until=request.until,
         as_of=request.as_of,
         progress=progress_bar("backtesting"),
-        while_open=read_organizations if palette else None,
+        while_open=read_palette if palette else None,
     )
     for message in notes:
         note(message)
     chosen = chosen_thresholds(result, request.thresholds)
     for said in result.crossing_notes(result.crossings(chosen), as_of=request.as_of is not None):
         note(said)
-    colours: dict[str, str] = {}
-    if organizations:
-        from trendlab.plot import organization_palette
-
-        colours = organization_palette(organizations[0])
     return result, chosen, colours
 
 
