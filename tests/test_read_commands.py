@@ -1137,6 +1137,48 @@ def test_a_time_with_its_offset_and_a_bit_string_read_alike_in_every_format(
     assert pl.read_parquet(parquet).row(0, named=True) == row
 
 
+def test_names_and_enum_values_that_read_as_types_are_not_types(run: Run, tmp_path: Path):
+    """Struct fields named "interval", "time" and "bit" and an ENUM's values 'TIME' and
+    'INTERVAL', in lists and a map beside values that are written as text, keep their
+    names and values: only the INTERVAL and TIME WITH TIME ZONE in them become text."""
+    enum = "ENUM('TIME', 'INTERVAL')"
+    sql = (
+        "SELECT {'interval': INTERVAL 1 MONTH, 'time': TIME '01:02:03', 'bit': 5} AS s, "
+        f"['TIME'::{enum}] AS e, MAP {{'INTERVAL'::{enum}: "
+        "[{'interval': INTERVAL 1 DAY, 'time': TIMETZ '01:00:00+02'}]} AS m"
+    )
+    s = {"interval": "1 month", "time": "01:02:03", "bit": 5}
+    m = {"INTERVAL": [{"interval": "1 day", "time": "01:00:00+02"}]}
+    texts = [json.dumps(s), '["TIME"]', json.dumps(m)]
+    table = run("query", sql)
+    assert table.exit_code == 0, table.stderr
+    assert re.split(r"\s{2,}", table.stdout.splitlines()[2].strip()) == texts
+    out = run("query", sql, "--csv")
+    assert out.exit_code == 0, out.stderr
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == texts
+    assert json.loads(run("query", sql, "--json").stdout) == [{"s": s, "e": ["TIME"], "m": m}]
+    parquet = tmp_path / "names.parquet"
+    assert run("query", sql, "-o", str(parquet)).exit_code == 0
+    frame = pl.read_parquet(parquet)
+    assert frame.schema["s"] == pl.Struct({"interval": pl.String, "time": pl.Time, "bit": pl.Int64})
+    assert frame.row(0) == ({**s, "time": time(1, 2, 3)}, ["TIME"], json.dumps(m))
+
+
+def test_an_interval_in_a_struct_of_unnamed_fields_is_text_too(run: Run, tmp_path: Path):
+    """Its type's text, STRUCT(INTERVAL, INTEGER), is none DuckDB parses: casting to it
+    made every format fail (`query failed: Parser Error: syntax error at or near ","`).
+    Made a type of named fields, v1 and v2, it is written in every format."""
+    sql = "SELECT row(INTERVAL 1 DAY, 1) AS a"
+    row = {"a": {"v1": "1 day", "v2": 1}}
+    for fmt in ("table", "csv", "jsonl"):
+        out = run("query", sql, "--format", fmt)
+        assert out.exit_code == 0, out.stderr
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    parquet = tmp_path / "unnamed.parquet"
+    assert run("query", sql, "-o", str(parquet)).exit_code == 0
+    assert pl.read_parquet(parquet).row(0, named=True) == row
+
+
 def test_a_blob_is_duckdbs_text_of_its_bytes_in_every_text_format(run: Run, tmp_path: Path):
     """A BLOB was Python's repr, b'\\xaa\\x00ab', in a table, CSV and JSON: text no reader
     takes back as bytes. Now it is DuckDB's, which `::BLOB` reads back; Parquet keeps bytes."""

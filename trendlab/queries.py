@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+from duckdb.sqltypes import VARCHAR, DuckDBPyType
 
 from trendlab.db import Store
 from trendlab.errors import ExitCode, TrendlabError
@@ -148,9 +149,8 @@ def run(
         raise TrendlabError(_explain(exc)) from None
 
 
-# The types written as DuckDB's text of them, outside the quotes of a field name or an
-# ENUM's value (see _as_text).
-_TEXT_TYPES_RE = re.compile(r"\"[^\"]*\"|'[^']*'|\b(?:INTERVAL|TIME WITH TIME ZONE|BIT)\b")
+# The types written as DuckDB's text of them (see _as_text), by DuckDB's type id.
+_TEXT_TYPES = {"interval", "time with time zone", "bit"}
 
 
 def _as_text(
@@ -168,23 +168,47 @@ def _as_text(
     - a BIT (`101`): Arrow has it as bytes, so CSV wrote `b'\\x05\\xfd'`."""
     if result.description is None:
         return result
-    types = [str(d[1]) for d in result.description]
-    texts = [
-        _TEXT_TYPES_RE.sub(lambda m: m[0] if m[0][0] in "\"'" else "VARCHAR", t) for t in types
-    ]
-    if texts == types:
+    texts = [_text_type(d[1]) for d in result.description]
+    if not any(texts):
         return result
     relation = store.relation(sql, params or None)
     columns = [
-        f"#{i}" if text == type_ else f"CAST(#{i} AS {text}) AS {_quoted(name)}"
-        for i, (name, type_, text) in enumerate(zip(relation.columns, types, texts, strict=True), 1)
+        duckdb.SQLExpression(f"#{i}")
+        if text is None
+        else duckdb.SQLExpression(f"#{i}").cast(text).alias(name)
+        for i, (name, text) in enumerate(zip(relation.columns, texts, strict=True), 1)
     ]
-    return relation.project(", ".join(columns))
+    return relation.project(*columns)
 
 
-def _quoted(name: str) -> str:
-    """`name` as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+def _text_type(type_: DuckDBPyType) -> DuckDBPyType | None:
+    """`type_` with each of _TEXT_TYPES in it, nested ones too, made VARCHAR; None when
+    it holds none. Built as a type, not as SQL text, which DuckDB cannot parse back for
+    a struct of unnamed fields (`row(INTERVAL 1 DAY, 1)`)."""
+    kind = type_.id
+    if kind in _TEXT_TYPES:
+        return VARCHAR
+    if kind not in ("list", "array", "map", "struct", "union"):
+        return None
+    given: list[tuple[str, Any]] = type_.children
+    # A union's first child is the tag saying which member a value is, an array's second
+    # its size.
+    children = given[1:] if kind == "union" else given[:1] if kind == "array" else given
+    texts = [_text_type(child) for _, child in children]
+    if not any(texts):
+        return None
+    types = [text or child for text, (_, child) in zip(texts, children, strict=True)]
+    if kind == "list":
+        return duckdb.list_type(types[0])
+    if kind == "array":
+        return duckdb.array_type(types[0], given[1][1])
+    if kind == "map":
+        return duckdb.map_type(*types)
+    fields = {name: t for (name, _), t in zip(children, types, strict=True)}
+    if kind == "union":
+        return duckdb.union_type(fields)
+    # An unnamed struct's fields share the name "": given as a list, they are v1, v2...
+    return duckdb.struct_type(fields if len(fields) == len(types) else types)
 
 
 def _arrow_table(
