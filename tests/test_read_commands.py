@@ -1179,6 +1179,29 @@ def test_an_interval_in_a_struct_of_unnamed_fields_is_text_too(run: Run, tmp_pat
     assert pl.read_parquet(parquet).row(0, named=True) == row
 
 
+def test_a_timestamp_in_nanoseconds_keeps_them_in_every_format(run: Run, tmp_path: Path):
+    """A TIMESTAMP_NS went through Python's datetime, which holds microseconds: a table
+    showed 2024-01-02 03:04:05, and CSV and JSON 2024-01-02T03:04:05.123456 (in a list
+    too). It is DuckDB's text of it now, and a timestamp in nanoseconds in Parquet."""
+    stamp = "2024-01-02 03:04:05.123456789"
+    sql = f"SELECT '{stamp}'::TIMESTAMP_NS AS t, ['{stamp}'::TIMESTAMP_NS] AS l"
+    table = run("query", sql)
+    assert table.exit_code == 0, table.stderr
+    assert re.split(r"\s{2,}", table.stdout.splitlines()[2].strip()) == [stamp, f'["{stamp}"]']
+    out = run("query", sql, "--csv")
+    assert out.exit_code == 0, out.stderr
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == [stamp, f'["{stamp}"]']
+    row = {"t": stamp, "l": [stamp]}
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    assert json.loads(run("query", sql, "--jsonl").stdout) == row
+    parquet = tmp_path / "ns.parquet"
+    assert run("query", sql, "-o", str(parquet)).exit_code == 0
+    frame = pl.read_parquet(parquet)
+    assert frame.schema == {"t": pl.Datetime("ns"), "l": pl.List(pl.Datetime("ns"))}
+    nanos = frame.select(pl.col("t").dt.nanosecond(), pl.col("l").list.first().dt.nanosecond())
+    assert nanos.row(0) == (123456789, 123456789)
+
+
 def test_a_blob_is_duckdbs_text_of_its_bytes_in_every_text_format(run: Run, tmp_path: Path):
     """A BLOB was Python's repr, b'\\xaa\\x00ab', in a table, CSV and JSON: text no reader
     takes back as bytes. Now it is DuckDB's, which `::BLOB` reads back; Parquet keeps bytes."""
@@ -1316,8 +1339,9 @@ def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path
         ),
         ("SELECT [['infinity'::TIMESTAMPTZ]] AS l", 'l\n"[[""9999-12-31 23:59:59.999999""]]"\n'),
         ("SELECT MAP {'k': 'infinity'::DATE} AS m", 'm\n"{""k"": ""9999-12-31""}"\n'),
-        # In nanoseconds DuckDB's infinity is a day in 2262, which CSV wrote.
-        ("SELECT 'infinity'::TIMESTAMP_NS AS t", "t\n9999-12-31T23:59:59.999999\n"),
+        # In nanoseconds DuckDB's infinity is a day in 2262, which CSV wrote; it is
+        # DuckDB's text of it now, as every TIMESTAMP_NS is.
+        ("SELECT 'infinity'::TIMESTAMP_NS AS t", "t\ninfinity\n"),
     ],
 )
 def test_dates_past_pythons_range_inside_nested_values_are_written_too(
@@ -1358,21 +1382,21 @@ def test_every_timestamp_types_infinities_are_written_as_json_writes_them(
 ):
     """A TIMESTAMP_S's 'infinity' overflowed as Polars took it from Arrow in
     milliseconds: CSV and parquet wrote 1969-12-31T23:59:59 (and '-infinity' a second
-    past 1970), where the table and JSON have the last (first) moment Python has."""
+    past 1970), where the table and JSON have the last (first) moment Python has (a
+    TIMESTAMP_NS: DuckDB's text of it, `infinity`, in every format but Parquet)."""
     sql = (
         f"SELECT 'infinity'::{type_} AS t, '-infinity'::{type_} AS n, "
         f"['infinity'::{type_}] AS l, {{'s': '-infinity'::{type_}}} AS s"
     )
+    last, first = "9999-12-31T23:59:59.999999", "0001-01-01T00:00:00.000000"
+    nested_last, nested_first = "9999-12-31 23:59:59.999999", "0001-01-01 00:00:00"
+    if type_ == "TIMESTAMP_NS":
+        last = nested_last = "infinity"
+        first = nested_first = "-infinity"
     [row] = json.loads(run("query", sql, "--json").stdout)
-    assert row == {
-        "t": "9999-12-31T23:59:59.999999",
-        "n": "0001-01-01T00:00:00.000000",
-        "l": ["9999-12-31 23:59:59.999999"],
-        "s": {"s": "0001-01-01 00:00:00"},
-    }
+    assert row == {"t": last, "n": first, "l": [nested_last], "s": {"s": nested_first}}
     assert run("query", sql, "--csv").stdout == (
-        "t,n,l,s\n9999-12-31T23:59:59.999999,0001-01-01T00:00:00.000000,"
-        '"[""9999-12-31 23:59:59.999999""]","{""s"": ""0001-01-01 00:00:00""}"\n'
+        f't,n,l,s\n{last},{first},"[""{nested_last}""]","{{""s"": ""{nested_first}""}}"\n'
     )
     written = tmp_path / "x.parquet"
     assert run("query", sql, "-o", str(written)).exit_code == 0

@@ -97,12 +97,15 @@ def run(
     params: dict[str, str],
     *,
     frame: bool = False,
+    parquet: bool = False,
     limit: int | None = None,
 ) -> Rows | pl.DataFrame:
     """Run a query with bound parameters on `store` and return its rows (the first
     `limit` of them, if given), or with `frame` a Polars frame that keeps DuckDB's
-    column types (for CSV and parquet, which Polars writes). A named query's slug
-    parameters (see slug_kind) are bound to the slug of the record they name."""
+    column types (for CSV and parquet, which Polars writes). Values that a format would
+    misstate are DuckDB's text of them (see _as_text): for `parquet`, fewer types. A
+    named query's slug parameters (see slug_kind) are bound to the slug of the record
+    they name."""
     if query.name != "sql":
         # The named query declares its parameters: an unknown or missing one is the
         # command line's fault, as a malformed --param is. An unknown one first: it is
@@ -125,7 +128,8 @@ def run(
             params = {p: _named_key(store, query, p, v) for p, v in params.items()}
         _check_reads_only(store, query.sql)
         ran = store.execute(query.sql, params or None)
-        result = _as_text(store, ran, query.sql, params)
+        texts = _TEXT_TYPES if parquet else _TEXT_TYPES_BUT_PARQUET
+        result = _as_text(store, ran, query.sql, params, texts)
         if not frame or result.description is None:
             return Rows.of_result(result, limit)
         import polars as pl
@@ -144,49 +148,58 @@ def run(
             pass  # a type Polars cannot take from Arrow
         # The rows instead, their types read from the values.
         ran = store.execute(query.sql, params or None)
-        return Rows.of_result(_as_text(store, ran, query.sql, params), limit)
+        return Rows.of_result(_as_text(store, ran, query.sql, params, texts), limit)
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
 
 
-# The types written as DuckDB's text of them (see _as_text), by DuckDB's type id.
-_TEXT_TYPES = {"interval", "time with time zone", "bit"}
+# The types written as DuckDB's text of them (see _as_text), by DuckDB's type id: in
+# Parquet, and in the other formats, which have no nanoseconds.
+_TEXT_TYPES = frozenset({"interval", "time with time zone", "bit"})
+_TEXT_TYPES_BUT_PARQUET = _TEXT_TYPES | {"timestamp_ns"}
 
 
 def _as_text(
-    store: Store, result: duckdb.DuckDBPyConnection, sql: str, params: dict[str, str]
+    store: Store,
+    result: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, str],
+    texts: frozenset[str],
 ) -> duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation:
-    """`result`, of `sql` just run, or where it holds a type that the formats would write
-    differently (nested ones too), `sql` again with each such value as DuckDB's text of
-    it, which DuckDB and PostgreSQL read back as the value:
+    """`result`, of `sql` just run, or where it holds a type of `texts` (by DuckDB's
+    type id), which the formats would write differently or wrongly (nested ones too),
+    `sql` again with each such value as DuckDB's text of it, which DuckDB and PostgreSQL
+    read back as the value:
 
     - an INTERVAL (`1 year 2 months`, `-01:30:00`): Python has it as a timedelta, a
       month as 30 days (`1 month` was written "30 days, 0:00:00", `-90 minutes` "-1 day,
       22:30:00"), and Polars takes none from Arrow (a list of them crashed CSV);
     - a TIME WITH TIME ZONE (`12:30:05+02`): Arrow drops its offset, so CSV and Parquet
       wrote another time (`12:30:05`);
-    - a BIT (`101`): Arrow has it as bytes, so CSV wrote `b'\\x05\\xfd'`."""
+    - a BIT (`101`): Arrow has it as bytes, so CSV wrote `b'\\x05\\xfd'`;
+    - a TIMESTAMP_NS (`2024-01-02 03:04:05.123456789`, `infinity`), in the text formats:
+      Python's datetime holds microseconds, so the last three digits were lost."""
     if result.description is None:
         return result
-    texts = [_text_type(d[1]) for d in result.description]
-    if not any(texts):
+    types = [_text_type(d[1], texts) for d in result.description]
+    if not any(types):
         return result
     relation = store.relation(sql, params or None)
     columns = [
         duckdb.SQLExpression(f"#{i}")
-        if text is None
-        else duckdb.SQLExpression(f"#{i}").cast(text).alias(name)
-        for i, (name, text) in enumerate(zip(relation.columns, texts, strict=True), 1)
+        if type_ is None
+        else duckdb.SQLExpression(f"#{i}").cast(type_).alias(name)
+        for i, (name, type_) in enumerate(zip(relation.columns, types, strict=True), 1)
     ]
     return relation.project(*columns)
 
 
-def _text_type(type_: DuckDBPyType) -> DuckDBPyType | None:
-    """`type_` with each of _TEXT_TYPES in it, nested ones too, made VARCHAR; None when
+def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | None:
+    """`type_` with each type of `texts` in it, nested ones too, made VARCHAR; None when
     it holds none. Built as a type, not as SQL text, which DuckDB cannot parse back for
     a struct of unnamed fields (`row(INTERVAL 1 DAY, 1)`)."""
     kind = type_.id
-    if kind in _TEXT_TYPES:
+    if kind in texts:
         return VARCHAR
     if kind not in ("list", "array", "map", "struct", "union"):
         return None
@@ -194,10 +207,10 @@ def _text_type(type_: DuckDBPyType) -> DuckDBPyType | None:
     # A union's first child is the tag saying which member a value is, an array's second
     # its size.
     children = given[1:] if kind == "union" else given[:1] if kind == "array" else given
-    texts = [_text_type(child) for _, child in children]
-    if not any(texts):
+    made = [_text_type(child, texts) for _, child in children]
+    if not any(made):
         return None
-    types = [text or child for text, (_, child) in zip(texts, children, strict=True)]
+    types = [text or child for text, (_, child) in zip(made, children, strict=True)]
     if kind == "list":
         return duckdb.list_type(types[0])
     if kind == "array":

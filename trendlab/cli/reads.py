@@ -164,7 +164,8 @@ def query(
         bound[name.strip()] = value
     named = queries.resolve(text)
     with settings.reader(as_of) as store:
-        table = queries.run(store, named, bound, frame=fmt in ("csv", "parquet"), limit=limit)
+        frame, parquet = fmt in ("csv", "parquet"), fmt == "parquet"
+        table = queries.run(store, named, bound, frame=frame, parquet=parquet, limit=limit)
     render(table, fmt, output)
 
 
