@@ -1249,6 +1249,22 @@ def test_a_catalog_locked_by_another_session_is_waited_for_then_reported(
     assert make_runner(uri + "?application_name=mine")("log").exit_code == 0
 
 
+def test_a_relation_names_the_store_whose_catalog_is_locked(team_db: str, pg_server: PgServer):
+    """query runs SQL that holds an INTERVAL again as a relation (Store.relation), to
+    write it as text. A catalog locked there was `query failed: Binder Error: Failed to
+    query most recent snapshot for DuckLake: ...`, not the lock Store.execute names."""
+    store = Store.open(team_db, lock_timeout=1)
+    try:
+        with (
+            _catalog_locked(team_db, pg_server, "ACCESS EXCLUSIVE"),
+            pytest.raises(TrendlabError) as raised,
+        ):
+            store.relation("SELECT INTERVAL 1 DAY AS i FROM models")
+        assert [f"trendlab: error: {raised.value.message}"] == _locked(team_db)
+    finally:
+        store.close()
+
+
 def test_an_options_of_ones_own_keeps_the_lock_wait(team_db: str, pg_server: PgServer):
     """libpq takes the last `options` given: one in the user's connection string
     replaced trendlab's lock_timeout, and a locked catalog then hung the command for

@@ -495,8 +495,9 @@ class Store:
         self, sql: str, params: dict[str, Any] | list[Any] | None = None
     ) -> duckdb.DuckDBPyRelation:
         """A query with bound parameters as a relation, to select from without pasting
-        its text into other SQL (where its trailing `;` or comment would break it)."""
-        with pandas_hidden():
+        its text into other SQL (where its trailing `;` or comment would break it); a
+        team store's catalog that stays locked is reported as this store's."""
+        with pandas_hidden(), lake.naming_locks(self.location, self.named):
             return self.con.sql(sql, params=params) if params else self.con.sql(sql)
 
     def frame(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
