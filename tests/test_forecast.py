@@ -57,6 +57,28 @@ def test_logistic4_learns_a_ceiling_below_the_nominal_one():
     assert params["ceiling_lower"] <= params["ceiling"] <= params["ceiling_upper"] <= 100
 
 
+@pytest.mark.parametrize("higher_is_better", [True, False])
+def test_logistic4_s_ceiling_at_the_bound_is_the_bound_not_a_rounding_error(higher_is_better):
+    # A frontier still rising at its latest point: the fit puts the ceiling at the bound,
+    # or a rounding error short of it, which an error rate's ceiling of 0 showed as
+    # 2.84217e-14.
+    xs = np.array([2020.4, 2023.2, 2024.4, 2024.7, 2025.3])
+    errors = np.array([60.0, 40.0, 25.0, 15.0, 10.0])
+    if higher_is_better:
+        sc, scores, best = scale(), 100 - errors, 100.0
+    else:
+        sc, scores, best = (
+            scale("err", floor=100.0, ceiling=0.0, higher_is_better=False),
+            errors,
+            0.0,
+        )
+    params = forecast(
+        series_of(scores, xs=xs, sc=sc), family="logistic4", until="2030"
+    ).parameters()
+    assert params["ceiling"] == best
+    assert best in (params["ceiling_lower"], params["ceiling_upper"])
+
+
 def test_a_curve_with_as_many_parameters_as_points_has_no_intervals():
     # Three frontier points and logistic4's three parameters: the curve passes through
     # every point, so its residuals are zero and say nothing of how sure it is.

@@ -38,8 +38,8 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         out[name] = _x_at(curve.x_ref - a / b, axis) if b > 0 else None
         if curve.family == "logistic4":
             # Inside the ceiling's bounds: the draws are (Curve.coef_draws).
-            low, high = (scale.score(c) for c in intervals[2])
-            out["ceiling"] = float(scale.score(curve.coef[2]))
+            low, high = (_bound_score(series, c) for c in intervals[2])
+            out["ceiling"] = _bound_score(series, curve.coef[2])
             out["ceiling_lower"], out["ceiling_upper"] = (
                 float(min(low, high)),
                 float(max(low, high)),
@@ -85,6 +85,16 @@ def doubling_name(curve: Curve, axis: Axis) -> str:
     doubling_time_months by date, doubling_x_orders by compute or price."""
     word = "doubling" if curve.space == "log" else "halving"
     return word + ("_time_months" if axis.by == "date" else "_x_orders")
+
+
+def _bound_score(series: Series, v: float) -> float:
+    """A fitted bound (v) as a score, to 12 significant digits of the floor-to-ceiling
+    range: the fit stops a rounding error short of v = 1, which on an error rate's
+    ceiling of 0 read as a ceiling of 2.84217e-14 rather than 0."""
+    scale = series.scale
+    assert scale.floor is not None and scale.ceiling is not None  # a bounded family's
+    span = abs(scale.ceiling - scale.floor)
+    return round(float(scale.score(v)), 12 - math.ceil(math.log10(span)))
 
 
 def _x_at(x: float, axis: Axis) -> Any:
