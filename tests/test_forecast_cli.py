@@ -580,6 +580,16 @@ def test_the_level_widens_the_interval_around_the_same_median(run: Run):
     assert widths[0] <= widths[1] <= widths[2] and widths[0] < widths[2]
 
 
+def test_an_until_amount_reads_back_as_given(synthetic: Run):
+    # x is log10 of the amount, and 10 ** log10(3e27) is 3.000000000000001e+27.
+    result = synthetic("forecast", "synth", "--by", "compute", "--until", "3e27", "--csv")
+    assert _ok(result).splitlines()[-1].split(",")[0] == "3e+27"
+    doc = json.loads(
+        _ok(synthetic("forecast", "synth", "--by", "compute", "--until", "3e27", "--json"))
+    )
+    assert doc["forecast"][-1]["x"] == 3e27
+
+
 def test_fitted_on_by_compute_spans_the_points_fitted(run: Run):
     """By compute the axis is not time: fitted_on gives the dates of the compute
     frontier's points, not of MMLU's latest result, which is not among them."""

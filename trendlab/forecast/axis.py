@@ -38,7 +38,11 @@ class Axis:
         """x as a user sees it: a date, or FLOP / USD per million tokens."""
         if self.by == "date":
             return from_decimal_year(x)
-        return float(10.0**x)
+        # 10 ** log10(v) is v give or take its last bit (--until 300 came back as
+        # 300.0000000000001): 15 significant digits are all a double's text keeps.
+        value = float(10.0**x)
+        shorter = float(f"{value:.15g}")
+        return shorter if math.isfinite(shorter) else value
 
     def at_or_after(self, x: float) -> float:
         """The first x at or after x that a label names exactly: by date, the start of
