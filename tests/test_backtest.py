@@ -338,6 +338,17 @@ def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(panel: Path)
     )
 
 
+def test_no_scored_origin_under_a_setting_says_whose_latest_result_it_is(run: Run):
+    """MMLU's latest 0-shot result is 2023-11-22, its latest result 2025-02-26: the error
+    said "the latest result is 2023-11-22", as if MMLU had none since."""
+    result = run("backtest", "mmlu", "--setting", "0-shot")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (
+        ': the latest result with a setting containing "0-shot" is 2023-11-22, so only '
+        "origins up to 2023-05-22 are scored"
+    ) in result.stderr
+
+
 def test_no_scored_origin_says_which_dates_rule_them_out(run: Run):
     """backtest math --start 2025-01-01 said only that no origin had enough history and
     a known outcome: not that MATH's latest result is 2024-09-12, before any origin."""
