@@ -1094,6 +1094,17 @@ def test_a_median_crossing_before_the_day_read_says_the_data_end_earlier(run: Ru
     assert "crosses 95 by 2026-05-25, before today (" in today.stderr
 
 
+def test_a_median_crossing_of_every_result_s_trend_before_today_says_so_too(run: Run):
+    """With --all, gpqa-diamond's default 92.5 had a median crossing of 2026-04-30, a
+    forecast for a month its data (to 2026-04-08) do not reach, and nothing said so."""
+    result = run("forecast", "gpqa-diamond", "--all", "--json")
+    assert result.exit_code == 0, result.stderr
+    (crossing,) = json.loads(result.stdout)["crossings"]
+    assert (crossing["status"], crossing["median_date"]) == ("forecast", "2026-04-30")
+    assert ("the median forecast crosses 92.5 by 2026-04-30, before today (") in result.stderr
+    assert "gpqa-diamond's latest result is 2026-04-08, so whether it has since" in result.stderr
+
+
 def test_an_as_of_moment_of_today_is_not_called_today(run: Run):
     """--as-of the seeds' changeset, recorded today, said "before today (DAY)": the
     note took any day read that fell on today's date for today, though the state read

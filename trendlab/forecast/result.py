@@ -399,12 +399,13 @@ class Forecast:
         return [n for n in said if n]
 
     def unrecorded_note(self, crossings: list[Crossing], *, as_of: bool) -> str | None:
-        """A note for thresholds whose median crossing is forecast before the day read:
-        the frontier's data end earlier, so the forecast is of months the database has
-        no results for, and a date in the past reads as news of what happened then.
+        """A note for thresholds whose median crossing is forecast before the day read
+        (the frontier's, or with --all a new result's): the data end earlier, so the
+        forecast is of months the database has no results for, and a date in the past
+        reads as news of what happened then.
         `as_of` says the day read is --as-of's, which is no "today" even on today's date
         (a changeset recorded this morning, say)."""
-        if self.day is None or self.axis.by != "date" or not self.series.frontier:
+        if self.day is None or self.axis.by != "date":
             return None
         past = [
             (c.threshold, self.axis.label(c.median))
