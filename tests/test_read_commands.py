@@ -1164,15 +1164,28 @@ def test_names_and_enum_values_that_read_as_types_are_not_types(run: Run, tmp_pa
     assert frame.row(0) == ({**s, "time": time(1, 2, 3)}, ["TIME"], json.dumps(m))
 
 
-def test_an_interval_in_a_struct_of_unnamed_fields_is_text_too(run: Run, tmp_path: Path):
-    """Its type's text, STRUCT(INTERVAL, INTEGER), is none DuckDB parses: casting to it
-    made every format fail (`query failed: Parser Error: syntax error at or near ","`).
-    Made a type of named fields, v1 and v2, it is written in every format."""
-    sql = "SELECT row(INTERVAL 1 DAY, 1) AS a"
-    row = {"a": {"v1": "1 day", "v2": 1}}
-    for fmt in ("table", "csv", "jsonl"):
-        out = run("query", sql, "--format", fmt)
-        assert out.exit_code == 0, out.stderr
+@pytest.mark.parametrize(
+    ("sql", "row"),
+    [
+        ("SELECT row(INTERVAL 1 DAY, 1) AS a", {"a": {"v1": "1 day", "v2": 1}}),
+        ("SELECT [row(1, 'x')] AS a, row(2) AS b", {"a": [{"v1": 1, "v2": "x"}], "b": {"v1": 2}}),
+    ],
+)
+def test_a_struct_of_unnamed_fields_is_written_in_every_format(
+    run: Run, tmp_path: Path, sql: str, row: dict[str, Any]
+):
+    """With an INTERVAL in it, its type's text, STRUCT(INTERVAL, INTEGER), is none
+    DuckDB parses: casting to it made every format fail (`query failed: Parser Error:
+    syntax error at or near ","`). Without one, its fields' shared name "" made CSV exit
+    70 with a TypeError, while JSON wrote a list. Made a type of named fields, v1 and
+    v2, it is written alike in every format."""
+    texts = [json.dumps(v) for v in row.values()]
+    table = run("query", sql)
+    assert table.exit_code == 0, table.stderr
+    assert re.split(r"\s{2,}", table.stdout.splitlines()[2].strip()) == texts
+    out = run("query", sql, "--csv")
+    assert out.exit_code == 0, out.stderr
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == texts
     assert json.loads(run("query", sql, "--json").stdout) == [row]
     parquet = tmp_path / "unnamed.parquet"
     assert run("query", sql, "-o", str(parquet)).exit_code == 0

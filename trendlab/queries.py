@@ -178,7 +178,10 @@ def _as_text(
       wrote another time (`12:30:05`);
     - a BIT (`101`): Arrow has it as bytes, so CSV wrote `b'\\x05\\xfd'`;
     - a TIMESTAMP_NS (`2024-01-02 03:04:05.123456789`, `infinity`), in the text formats:
-      Python's datetime holds microseconds, so the last three digits were lost."""
+      Python's datetime holds microseconds, so the last three digits were lost.
+
+    A struct of unnamed fields (`row(1, 'x')`) is cast too, to fields named v1, v2...:
+    CSV and Parquet need names to tell fields apart."""
     if result.description is None:
         return result
     types = [_text_type(d[1], texts) for d in result.description]
@@ -195,9 +198,10 @@ def _as_text(
 
 
 def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | None:
-    """`type_` with each type of `texts` in it, nested ones too, made VARCHAR; None when
-    it holds none. Built as a type, not as SQL text, which DuckDB cannot parse back for
-    a struct of unnamed fields (`row(INTERVAL 1 DAY, 1)`)."""
+    """`type_` with each type of `texts` in it, nested ones too, made VARCHAR, and each
+    struct of unnamed fields given the names v1, v2...; None when it holds neither.
+    Built as a type, not as SQL text, which DuckDB cannot parse back for a struct of
+    unnamed fields (`row(INTERVAL 1 DAY, 1)`)."""
     kind = type_.id
     if kind in texts:
         return VARCHAR
@@ -207,8 +211,11 @@ def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | Non
     # A union's first child is the tag saying which member a value is, an array's second
     # its size.
     children = given[1:] if kind == "union" else given[:1] if kind == "array" else given
+    # A struct's fields are all named or all unnamed (`row(1, 'x')`), which share the
+    # name "" that Arrow and Polars cannot tell apart (CSV of one failed).
+    unnamed = kind == "struct" and all(name == "" for name, _ in children)
     made = [_text_type(child, texts) for _, child in children]
-    if not any(made):
+    if not any(made) and not unnamed:
         return None
     types = [text or child for text, (_, child) in zip(made, children, strict=True)]
     if kind == "list":
@@ -217,11 +224,10 @@ def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | Non
         return duckdb.array_type(types[0], given[1][1])
     if kind == "map":
         return duckdb.map_type(*types)
+    if unnamed:
+        return duckdb.struct_type(types)  # given as a list, the fields are v1, v2...
     fields = {name: t for (name, _), t in zip(children, types, strict=True)}
-    if kind == "union":
-        return duckdb.union_type(fields)
-    # An unnamed struct's fields share the name "": given as a list, they are v1, v2...
-    return duckdb.struct_type(fields if len(fields) == len(types) else types)
+    return duckdb.union_type(fields) if kind == "union" else duckdb.struct_type(fields)
 
 
 def _arrow_table(
