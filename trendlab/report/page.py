@@ -74,7 +74,9 @@ def _link(url: Any, text: Any) -> str:
 
 
 def _num(value: Any) -> str:
-    """A number for people: at most two decimals, thousands separated."""
+    """A number for people: thousands separated, at most two decimals from 1 up, and
+    four significant digits below 1, where two decimals would misstate a price per
+    million tokens (0.2625 read as 0.26, 0.0025 as 0)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -84,10 +86,12 @@ def _num(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return ""
-        if abs(value) >= 1e6 or (value != 0 and abs(value) < 1e-3):
+        if abs(value) >= 1e6:
             return f"{value:.3g}"
         if abs(value) >= 1000:
             return f"{value:,.0f}"
+        if abs(value) < 1:
+            return f"{value:.4g}"
         return f"{value:.2f}".rstrip("0").rstrip(".")
     return _esc(value)
 
