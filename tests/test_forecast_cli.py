@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -1103,6 +1104,34 @@ def test_a_median_crossing_of_every_result_s_trend_before_today_says_so_too(run:
     assert (crossing["status"], crossing["median_date"]) == ("forecast", "2026-04-30")
     assert ("the median forecast crosses 92.5 by 2026-04-30, before today (") in result.stderr
     assert "gpqa-diamond's latest result is 2026-04-08, so whether it has since" in result.stderr
+
+
+def test_a_default_end_before_the_day_read_says_the_data_end_long_before(run: Run):
+    """ImageNet's data end on 2022-05-04: its forecast ran to --until's default,
+    2025-12-31, every month of it past and none in the database, with nothing to say
+    so. stderr and the report say so; an --until given, or a default end after the day
+    read, has no such note."""
+    said = (
+        "the forecast ends 2025-12-31 (--until's default, 3 years past the data), before "
+        "today ({}): imagenet-top1's latest result is 2022-05-04; --until forecasts further"
+    )
+    result = run("forecast", "imagenet-top1", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["forecast"][-1]["date"] == "2025-12-31"
+    assert said.format(date.today()) in result.stderr
+    page = run("report", "--benchmark", "imagenet-top1", "-o", "-").stdout
+    assert html.escape(said.format(date.today())) in page
+    assert (
+        "--until forecasts further"
+        not in run("forecast", "imagenet-top1", "--until", "2026").stderr
+    )
+    # GPQA Diamond's data end on 2026-04-08, so its default end is 2029-12-31.
+    gpqa = ("forecast", "gpqa-diamond", "--as-of")
+    assert "forecasts further" not in run(*gpqa, "2029-12-31").stderr
+    assert (
+        "the forecast ends 2029-12-31 (--until's default, 3 years past the data), before the "
+        "--as-of day (2030-01-01): gpqa-diamond's latest result is 2026-04-08"
+    ) in run(*gpqa, "2030-01-01").stderr
 
 
 def test_an_as_of_moment_of_today_is_not_called_today(run: Run):

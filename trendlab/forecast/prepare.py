@@ -321,5 +321,6 @@ def run_forecast(
     )
     result = prepared.fit(until=until, level=level)
     remember_fit(settings, prepared, result.curve)
-    said = [note for note in (result.bound_note(), result.zero_note()) if note]
+    ended = result.ended_note(as_of=as_of is not None) if until is None else None
+    said = [note for note in (ended, result.bound_note(), result.zero_note()) if note]
     return result, [*prepared.notes, *said]

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trendlab.forecast.axis import Axis
+from trendlab.forecast.axis import DEFAULT_YEARS, Axis
 from trendlab.forecast.calibrate import (
     quantile_levels,
     residuals_supporting,
@@ -402,9 +402,7 @@ class Forecast:
         """A note for thresholds whose median crossing is forecast before the day read
         (the frontier's, or with --all a new result's): the data end earlier, so the
         forecast is of months the database has no results for, and a date in the past
-        reads as news of what happened then.
-        `as_of` says the day read is --as-of's, which is no "today" even on today's date
-        (a changeset recorded this morning, say)."""
+        reads as news of what happened then. `as_of` says the day read is --as-of's."""
         if self.day is None or self.axis.by != "date":
             return None
         past = [
@@ -415,15 +413,38 @@ class Forecast:
         dates = ", ".join(f"{t:g} by {when}" for t, when in past if when < self.day)
         if not dates:
             return None
-        day = f"the --as-of day ({self.day})" if as_of else f"today ({self.day})"
+        return (
+            f"the median forecast crosses {dates}, before {self._day_read(as_of)}: "
+            f"{self._latest()}, so whether it has since is not in the database"
+        )
+
+    def ended_note(self, *, as_of: bool) -> str | None:
+        """A note for a forecast by date whose default end, 3 years past the data, is
+        before the day read: a benchmark whose data end long ago is forecast only over
+        months that have passed, none of them in the database, with nothing to say so.
+        `as_of` is unrecorded_note's."""
+        if self.day is None or self.axis.by != "date":
+            return None
+        end = self.axis.label(self.axis.until)
+        if end >= self.day:
+            return None
+        return (
+            f"the forecast ends {end} (--until's default, {DEFAULT_YEARS} years past the "
+            f"data), before {self._day_read(as_of)}: {self._latest()}; --until forecasts "
+            "further"
+        )
+
+    def _day_read(self, as_of: bool) -> str:
+        """The day read, for a note: --as-of's is no "today" even on today's date (a
+        changeset recorded this morning, say)."""
+        return f"the --as-of day ({self.day})" if as_of else f"today ({self.day})"
+
+    def _latest(self) -> str:
+        """The date of the latest result the forecast is fitted to, for a note."""
         # With --setting, the benchmark may hold later results of other settings.
         setting = self.series.setting
         which = f' with a setting containing "{setting}"' if setting else ""
-        return (
-            f"the median forecast crosses {dates}, before {day}: {self.series.scale.slug}'s "
-            f"latest result{which} is {self.series.last_date}, so whether it has since is "
-            "not in the database"
-        )
+        return f"{self.series.scale.slug}'s latest result{which} is {self.series.last_date}"
 
     def capped_note(self, crossings: list[Crossing]) -> str | None:
         """A note for crossings whose probability by --until says less than their

@@ -282,11 +282,11 @@ def _section(
     section.family = result.family
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
-    # Its parameters lack a doubling time where it means nothing: the page says why.
-    zero = result.zero_note()
+    ended = result.ended_note(as_of=as_of is not None) if until is None else None
     section.notes = [
         *prepared.notes,
-        *([zero] if zero else []),
+        # Its parameters lack a doubling time where it means nothing: the page says why.
+        *[said for said in (ended, result.zero_note()) if said],
         *result.crossing_notes(crossings, as_of=as_of is not None),
     ]
     # To the page's two decimals by frame's rule: never at a bound it says is never reached.
