@@ -972,7 +972,7 @@ def test_auto_uses_the_ensemble_without_a_record_of_its_own(panel: Path, tmp_pat
     write_benchmark(run, tmp_path, "young", days, [round(float(s), 3) for s in scores])
     result = run("forecast", "young", "--until", "2026")
     assert result.exit_code == 0, result.stderr
-    assert "auto chose ensemble: too few backtest forecasts of it" in result.stderr
+    assert "auto chose ensemble: too few backtest forecasts of young to choose by" in result.stderr
     assert "each family calibrated on" in result.stdout and "logistic4.ceiling" in result.stdout
     # In the backtests too: at an origin with no known outcomes, auto is the ensemble.
     from trendlab.cli.options import Settings

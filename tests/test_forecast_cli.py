@@ -235,6 +235,10 @@ def test_by_compute_and_all_and_setting(synthetic: Run):
     assert "When the trend of every synth result reaches" in _ok(
         synthetic("forecast", "synth", "--all")
     )
+    # With --setting, of those results alone: it said "every synth result".
+    assert 'When the trend of every synth result with a setting containing "5-shot" reaches' in (
+        _ok(synthetic("forecast", "synth", "--all", "--setting", "5-shot"))
+    )
     five = json.loads(_ok(synthetic("forecast", "synth", "--setting", "5-SHOT", "--json")))
     assert five["fitted_on"]["points"] == 18
 

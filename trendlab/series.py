@@ -221,6 +221,13 @@ class Series:
         """The date of the latest result."""
         return self.points.get_column("date").max()  # type: ignore[return-value]
 
+    @property
+    def kept(self) -> str:
+        """Which results --setting kept, for words after "result": ` with a setting
+        containing "TEXT"`, or nothing without it (the benchmark may hold results of
+        other settings, later ones too)."""
+        return f' with a setting containing "{self.setting}"' if self.setting else ""
+
     def above_floor_only(self, family: str | None) -> bool:
         """Whether `family` fits only the points above the floor: an S-curve, in logit
         space, where a score at or below chance is minus infinity, so any such score

@@ -113,9 +113,7 @@ class Plan:
         latest = pl.Series([last]).dt.offset_by(f"-{nearest}mo")[0]
         months = "month" if nearest == 1 else "months"
         which = "" if len(self.horizons) == 1 else " (the nearest of --horizons)"
-        # With --setting, the benchmark may hold later results of other settings.
-        setting = f' with a setting containing "{now.setting}"' if now.setting else ""
-        why = f"the latest result{setting} is {last}, so only origins up to {latest} are scored "
+        why = f"the latest result{now.kept} is {last}, so only origins up to {latest} are scored "
         why += f"{nearest} {months} ahead{which}"
         third = _third(now)
         if self.start is None:

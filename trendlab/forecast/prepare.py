@@ -216,7 +216,7 @@ def prepare_forecasts(
             # Without a record of its own, the ensemble of the saturating families, each
             # calibrated on the other benchmarks' backtests; failing that, the default.
             chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
-            why = "too few backtest forecasts of it to choose by" if calibrable else only_dates
+            why = f"too few backtest forecasts of {slug} to choose by" if calibrable else only_dates
             notes.append(f"auto chose {chosen}: {why}")
         calibration = cals.get(chosen)
         if calibration is None:

@@ -441,10 +441,8 @@ class Forecast:
 
     def _latest(self) -> str:
         """The date of the latest result the forecast is fitted to, for a note."""
-        # With --setting, the benchmark may hold later results of other settings.
-        setting = self.series.setting
-        which = f' with a setting containing "{setting}"' if setting else ""
-        return f"{self.series.scale.slug}'s latest result{which} is {self.series.last_date}"
+        series = self.series
+        return f"{series.scale.slug}'s latest result{series.kept} is {series.last_date}"
 
     def capped_note(self, crossings: list[Crossing]) -> str | None:
         """A note for crossings whose probability by --until says less than their
@@ -638,7 +636,8 @@ class Forecast:
                 .drop("probability_bound")
             )
             # Fitted on every result, the curve is the typical result's, not the best's.
-            who = scale.slug if self.series.frontier else f"the trend of every {scale.slug} result"
+            who = f"the trend of every {scale.slug} result{self.series.kept}"
+            who = scale.slug if self.series.frontier else who
             out.append((f"When {who} reaches each threshold", crossings))
         params = [{"parameter": k, "value": _text(v)} for k, v in self.parameter_rows()]
         out.append(
