@@ -150,6 +150,24 @@ def test_report_of_named_benchmarks_to_stdout(seeded_copy: Path):
     assert "mmlu&#x27;s latest result is 2025-02-26, so whether it has since" in result.stdout
 
 
+def test_report_overview_says_a_crossing_forecast_before_today_is_past_the_data(
+    seeded_copy: Path,
+):
+    """BIG-Bench Hard's data end on 2024-12-26; the overview gave its 90 a median
+    crossing of 2025-04-09 like any forecast, with nothing to say it is of months the
+    database has no results for (the note under the chart did). A reached crossing
+    has no such mark."""
+    run = make_runner(seeded_copy)
+    page = run("report", "--benchmark", "bbh", "--benchmark", "mmlu", "-o", "-").stdout
+    overview = page[page.index('<table class="overview">') : page.index("</nav>")]
+    assert (
+        "90: 2025-04-09 (2025-01-10 to 2026-09-04) "
+        '<span class="muted">· past the data, which end 2024-12-26</span></td>'
+    ) in overview
+    assert "89.8: reached 2023-12-06</td>" in overview
+    assert overview.count("past the data") == 1
+
+
 def test_report_says_what_diff_since_a_changeset_shows(seeded_copy: Path):
     """`diff --since CHANGESET` shows what changed after that changeset, not what it
     changed: the changesets' footnote said it "shows what one changed", and diff since
@@ -631,7 +649,7 @@ def test_report_overview_keeps_an_interval_that_ends_past_the_horizon(
     text = full_report[0].read_text(encoding="utf-8")
     past = 0
     for slug, cell in re.findall(
-        r'<td><a href="#b-([^"]+)">.*?<td class="nowrap">([^<]*)</td>', text
+        r'<td><a href="#b-([^"]+)">.*?<td class="nowrap">(.*?)</td>', text
     ):
         start = text.index(f'id="b-{slug}"')
         table = text[start : text.index("</section>", start)]

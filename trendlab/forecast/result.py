@@ -398,19 +398,23 @@ class Forecast:
         said = (self.unrecorded_note(crossings, as_of=as_of), self.capped_note(crossings))
         return [n for n in said if n]
 
+    def unrecorded(self, crossing: Crossing) -> bool:
+        """Whether `crossing` is forecast (not reached) by a date before the day read: a
+        month the database has no results for, though it has passed."""
+        if self.day is None or self.axis.by != "date" or crossing.status != "forecast":
+            return False
+        return crossing.median is not None and self.axis.label(crossing.median) < self.day
+
     def unrecorded_note(self, crossings: list[Crossing], *, as_of: bool) -> str | None:
         """A note for thresholds whose median crossing is forecast before the day read
         (the frontier's, or with --all a new result's): the data end earlier, so the
         forecast is of months the database has no results for, and a date in the past
         reads as news of what happened then. `as_of` says the day read is --as-of's."""
-        if self.day is None or self.axis.by != "date":
-            return None
-        past = [
-            (c.threshold, self.axis.label(c.median))
+        dates = ", ".join(
+            f"{c.threshold:g} by {self.axis.label(c.median)}"
             for c in crossings
-            if c.status == "forecast" and c.median is not None
-        ]
-        dates = ", ".join(f"{t:g} by {when}" for t, when in past if when < self.day)
+            if c.median is not None and self.unrecorded(c)
+        )
         if not dates:
             return None
         return (

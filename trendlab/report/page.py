@@ -177,10 +177,14 @@ def _header(report: Report, title: str) -> str:
 
 
 def _headline_crossing(section: BenchmarkSection) -> str:
-    """The first threshold's crossing, in a few words."""
+    """The first threshold's crossing, in a few words; a median forecast before the day
+    read says when the data end, as the note under the benchmark's chart does."""
     if section.crossings is None or section.crossings.is_empty():
         return ""
-    return f"{_num(section.crossings.item(0, 'threshold'))}: {_esc(section.crossing_texts[0])}"
+    text = f"{_num(section.crossings.item(0, 'threshold'))}: {_esc(section.crossing_texts[0])}"
+    if section.unrecorded_since is not None:
+        text += f' <span class="muted">· past the data, which end {section.unrecorded_since}</span>'
+    return text
 
 
 def _overview(report: Report) -> str:
