@@ -1034,9 +1034,11 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
         "1 AS n, 2 AS n"
     )
     names = "price,big,x,flag,at,span,nothing,empty,text,stamped,pair,n,n_1"
-    # A TIMESTAMPTZ is shown as wall-clock time in the session's zone, the machine's.
-    local = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC).astimezone().replace(tzinfo=None)
+    # A TIMESTAMPTZ is shown as time in the session's zone, the machine's, with its
+    # offset: without one it read as another moment anywhere but in that zone.
+    local = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC).astimezone()
     stamp = local.isoformat(timespec="microseconds")
+    assert stamp[-6] in "+-"
     csv_out = run("query", sql, "--csv")
     assert csv_out.exit_code == 0, csv_out.stderr
     # (an INTERVAL is DuckDB's text of it, whichever way Polars takes the rows)
@@ -1079,6 +1081,26 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
     typed = run("query", "SELECT 2.50::DECIMAL(5,2) AS price, NULL::INTEGER AS n", "-o", str(out))
     assert typed.exit_code == 0, typed.stderr
     assert pl.read_parquet(out).schema == {"price": pl.Decimal(5, 2), "n": pl.Int32}
+
+
+def test_a_timestamp_reads_alike_inside_a_list_or_struct_and_keeps_its_offset(run: Run):
+    """A TIMESTAMPTZ was written as wall-clock time without its offset (another moment
+    anywhere but in the session's zone), though in a list it kept it; and a timestamp
+    in a list or struct read `2024-01-02 03:04:05` where outside one it read
+    `2024-01-02T03:04:05.000000`. Each is now its ISO text, with the offset it has."""
+    sql = (
+        "SELECT TIMESTAMPTZ '2024-01-02 03:04:05+00' AS z, [TIMESTAMPTZ '2024-01-02 03:04:05+00'] "
+        "AS l, {'s': TIMESTAMP '2024-01-02 03:04:05'} AS s"
+    )
+    zoned = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC).astimezone()  # the session's zone
+    stamp = zoned.isoformat(timespec="microseconds")
+    row = {"z": stamp, "l": [stamp], "s": {"s": "2024-01-02T03:04:05.000000"}}
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    texts = [stamp, json.dumps([stamp]), json.dumps(row["s"])]
+    assert list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1] == texts
+    table = run("query", sql).stdout.splitlines()[2].strip()
+    shown = zoned.isoformat(sep=" ", timespec="seconds")
+    assert re.split(r"\s{2,}", table) == [shown, *texts[1:]]
 
 
 @both_stores
@@ -1348,9 +1370,9 @@ def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path
         # Polars panicked turning a list, a struct or a map into its CSV cell's text.
         (
             "SELECT ['infinity'::DATE] AS l, {'t': '-infinity'::TIMESTAMP} AS s",
-            'l,s\n"[""9999-12-31""]","{""t"": ""0001-01-01 00:00:00""}"\n',
+            'l,s\n"[""9999-12-31""]","{""t"": ""0001-01-01T00:00:00.000000""}"\n',
         ),
-        ("SELECT [['infinity'::TIMESTAMPTZ]] AS l", 'l\n"[[""9999-12-31 23:59:59.999999""]]"\n'),
+        ("SELECT [['infinity'::TIMESTAMPTZ]] AS l", 'l\n"[[""9999-12-31T23:59:59.999999""]]"\n'),
         ("SELECT MAP {'k': 'infinity'::DATE} AS m", 'm\n"{""k"": ""9999-12-31""}"\n'),
         # In nanoseconds DuckDB's infinity is a day in 2262, which CSV wrote; it is
         # DuckDB's text of it now, as every TIMESTAMP_NS is.
@@ -1402,7 +1424,7 @@ def test_every_timestamp_types_infinities_are_written_as_json_writes_them(
         f"['infinity'::{type_}] AS l, {{'s': '-infinity'::{type_}}} AS s"
     )
     last, first = "9999-12-31T23:59:59.999999", "0001-01-01T00:00:00.000000"
-    nested_last, nested_first = "9999-12-31 23:59:59.999999", "0001-01-01 00:00:00"
+    nested_last, nested_first = last, first  # nested, they were 0001-01-01 00:00:00
     if type_ == "TIMESTAMP_NS":
         last = nested_last = "infinity"
         first = nested_first = "-infinity"

@@ -182,8 +182,9 @@ def _iso(value: Any) -> Any:
     if isinstance(value, list | tuple | dict):
         return _finite(value)
     if isinstance(value, datetime):
-        # Wall-clock time without an offset, as the CSV that Polars writes has it.
-        return value.replace(tzinfo=None).isoformat(timespec="microseconds")
+        # A TIMESTAMPTZ's offset too: its wall-clock time alone is some other moment
+        # anywhere but in the session's zone.
+        return value.isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -198,8 +199,9 @@ def _write_csv(data: pl.DataFrame, handle: _Writer) -> None:
     for name, dtype in data.schema.items():
         if dtype == pl.Date:
             texts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
-        elif dtype == pl.Datetime:
-            texts.append(pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f"))
+        elif isinstance(dtype, pl.Datetime):
+            offset = "%:z" if dtype.time_zone else ""  # as JSON has it (see _iso)
+            texts.append(pl.col(name).dt.strftime(f"%Y-%m-%dT%H:%M:%S%.6f{offset}"))
         elif dtype == pl.Time:
             # ISO text as a table and JSON write it (Python's): seconds, and microseconds
             # only where there are some, not Polars' nine digits always.
@@ -305,7 +307,7 @@ def _cell(value: Any, floats: dict[float, str] | None = None) -> str:
     if isinstance(value, float):
         return floats[value] if floats and value in floats else _float_text(value, _DIGITS)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.isoformat(sep=" ", timespec="seconds")  # a TIMESTAMPTZ's offset too
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -317,7 +319,10 @@ def _cell(value: Any, floats: dict[float, str] | None = None) -> str:
 
 def _text(value: Any) -> str:
     """A value JSON has no type for as text: a BLOB's bytes as DuckDB writes them (which
-    it reads back with ::BLOB), not Python's b'...'; anything else as str() has it."""
+    it reads back with ::BLOB), not Python's b'...'; a timestamp nested in a list or
+    struct as one outside it (_iso); anything else as str() has it."""
+    if isinstance(value, datetime):
+        return _iso(value)
     if isinstance(value, bytes):
         return "".join(
             chr(byte) if 32 <= byte < 127 and chr(byte) not in "\"'\\" else f"\\x{byte:02X}"
