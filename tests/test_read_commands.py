@@ -1097,10 +1097,8 @@ def test_a_timestamp_reads_alike_inside_a_list_or_struct_and_keeps_its_offset(ru
     row = {"z": stamp, "l": [stamp], "s": {"s": "2024-01-02T03:04:05.000000"}}
     assert json.loads(run("query", sql, "--json").stdout) == [row]
     texts = [stamp, json.dumps([stamp]), json.dumps(row["s"])]
-    assert list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1] == texts
-    table = run("query", sql).stdout.splitlines()[2].strip()
     shown = zoned.isoformat(sep=" ", timespec="seconds")
-    assert re.split(r"\s{2,}", table) == [shown, *texts[1:]]
+    assert _table_and_csv_cells(run, sql) == ([shown, *texts[1:]], texts)
 
 
 @both_stores
@@ -1159,6 +1157,14 @@ def test_a_time_with_its_offset_and_a_bit_string_read_alike_in_every_format(
     assert pl.read_parquet(parquet).row(0, named=True) == row
 
 
+def _table_and_csv_cells(run: Run, sql: str) -> tuple[list[str], list[str]]:
+    """The first row of `query SQL`: its cells as a table shows them, and as CSV has them."""
+    table, out = run("query", sql), run("query", sql, "--csv")
+    assert table.exit_code == 0 and out.exit_code == 0, table.stderr + out.stderr
+    shown = re.split(r"\s{2,}", table.stdout.splitlines()[2].strip())
+    return shown, list(csv.reader(io.StringIO(out.stdout)))[1]
+
+
 def test_names_and_enum_values_that_read_as_types_are_not_types(run: Run, tmp_path: Path):
     """Struct fields named "interval", "time" and "bit" and an ENUM's values 'TIME' and
     'INTERVAL', in lists and a map beside values that are written as text, keep their
@@ -1172,12 +1178,7 @@ def test_names_and_enum_values_that_read_as_types_are_not_types(run: Run, tmp_pa
     s = {"interval": "1 month", "time": "01:02:03", "bit": 5}
     m = {"INTERVAL": [{"interval": "1 day", "time": "01:00:00+02"}]}
     texts = [json.dumps(s), '["TIME"]', json.dumps(m)]
-    table = run("query", sql)
-    assert table.exit_code == 0, table.stderr
-    assert re.split(r"\s{2,}", table.stdout.splitlines()[2].strip()) == texts
-    out = run("query", sql, "--csv")
-    assert out.exit_code == 0, out.stderr
-    assert list(csv.reader(io.StringIO(out.stdout)))[1] == texts
+    assert _table_and_csv_cells(run, sql) == (texts, texts)
     assert json.loads(run("query", sql, "--json").stdout) == [{"s": s, "e": ["TIME"], "m": m}]
     parquet = tmp_path / "names.parquet"
     assert run("query", sql, "-o", str(parquet)).exit_code == 0
@@ -1202,12 +1203,7 @@ def test_a_struct_of_unnamed_fields_is_written_in_every_format(
     70 with a TypeError, while JSON wrote a list. Made a type of named fields, v1 and
     v2, it is written alike in every format."""
     texts = [json.dumps(v) for v in row.values()]
-    table = run("query", sql)
-    assert table.exit_code == 0, table.stderr
-    assert re.split(r"\s{2,}", table.stdout.splitlines()[2].strip()) == texts
-    out = run("query", sql, "--csv")
-    assert out.exit_code == 0, out.stderr
-    assert list(csv.reader(io.StringIO(out.stdout)))[1] == texts
+    assert _table_and_csv_cells(run, sql) == (texts, texts)
     assert json.loads(run("query", sql, "--json").stdout) == [row]
     parquet = tmp_path / "unnamed.parquet"
     assert run("query", sql, "-o", str(parquet)).exit_code == 0
