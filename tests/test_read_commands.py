@@ -1407,6 +1407,26 @@ def test_a_map_is_written_as_its_own_keys_in_csv_and_parquet(run: Run, tmp_path:
     ]
 
 
+def test_a_map_keyed_by_a_date_or_timestamp_is_written_in_every_format(run: Run, tmp_path: Path):
+    """A MAP whose keys JSON has no type for (a DATE, a TIMESTAMP, a DECIMAL) ended every
+    format as a bug (exit 70: "keys must be str, int, float, bool or None"). Each key is
+    now its text, as the same value is where it is not a key."""
+    sql = (
+        "SELECT MAP {DATE '2024-01-02': 1} AS d, MAP {TIMESTAMP '2024-01-02 03:04:05': 2} AS t, "
+        "[MAP {1.5::DECIMAL(3, 1): 3}] AS l"
+    )
+    row = {"d": {"2024-01-02": 1}, "t": {"2024-01-02T03:04:05.000000": 2}, "l": [{"1.5": 3}]}
+    result = run("query", sql, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [row]
+    texts = [json.dumps(v) for v in row.values()]
+    assert list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1] == texts
+    assert re.split(r"\s{2,}", run("query", sql).stdout.splitlines()[2].strip()) == texts
+    written = tmp_path / "m.parquet"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).row(0) == tuple(texts)
+
+
 @pytest.mark.parametrize("type_", ["TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPTZ"])
 def test_every_timestamp_types_infinities_are_written_as_json_writes_them(
     run: Run, tmp_path: Path, type_: str

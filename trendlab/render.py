@@ -557,14 +557,20 @@ def render_json(obj: Any, output: str | None = None) -> None:
 
 
 def _finite(obj: Any) -> Any:
-    """`obj` with every NaN and infinity inside it as null (JSON has neither)."""
+    """`obj` with every NaN and infinity inside it as null (JSON has neither), and each
+    dict key JSON cannot name (a MAP's DATE or TIMESTAMP) as its text (_text)."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
+        return {_key(k): _finite(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [_finite(v) for v in obj]
     return obj
+
+
+def _key(key: Any) -> Any:
+    """A dict key as JSON takes it: json.dumps refuses any but text, numbers and None."""
+    return key if key is None or isinstance(key, str | int | float) else _text(key)
 
 
 def _json_default(value: Any) -> Any:
