@@ -1272,6 +1272,23 @@ def test_whole_numbers_past_int64_are_numbers_in_parquet(run: Run, tmp_path: Pat
     assert run("query", sql, "--csv").stdout == f'h,u,top,m\n{h},{u},{top},"{{""k"": 1}}"\n'
 
 
+def test_a_uhugeint_or_bignum_in_a_list_or_struct_is_its_number_not_bytes(run: Run, tmp_path: Path):
+    """DuckDB hands a UHUGEINT or a BIGNUM to Arrow as opaque bytes, which only a column
+    of them alone was read from its rows for: in a list or struct, CSV wrote
+    `[{"x": "\\x01\\x00..."}]` and Parquet the 16 bytes. They are numbers now, as in a
+    table and JSON (a BIGNUM DuckDB's text of it, as Python has it)."""
+    big = "123456789012345678901234567890"
+    sql = f"SELECT [{{'x': 1::UHUGEINT}}] AS l, [{big}::BIGNUM] AS b"
+    row = {"l": [{"x": 1}], "b": [big]}
+    assert json.loads(run("query", sql, "--jsonl").stdout) == row
+    out = run("query", sql, "--csv")
+    assert out.exit_code == 0, out.stderr
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == [json.dumps(v) for v in row.values()]
+    written = tmp_path / "n.parquet"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).row(0, named=True) == row
+
+
 def test_a_float_reads_as_duckdb_prints_it_in_every_format(run: Run):
     """Python has 0.1::FLOAT as the double 0.10000000149011612, which JSON, nested values
     and CSV read from rows wrote, while a table and CSV from Arrow wrote 0.1. A DOUBLE of

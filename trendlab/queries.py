@@ -31,6 +31,7 @@ from trendlab.resources import resource_dir
 if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa
+    from polars.datatypes import DataTypeClass
 
 NAME_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PARAM_RE = re.compile(r"^--\s*param\s+(\w+)\s*:\s*(.*)$")
@@ -141,8 +142,7 @@ def run(
             if _dates_in_range(table):
                 taken = pl.from_arrow(table)
                 assert isinstance(taken, pl.DataFrame)  # a table's, not a column's
-                # DuckDB hands a type Arrow has no name for (UHUGEINT) over as opaque bytes.
-                if not any(isinstance(t, pl.Extension) for t in taken.schema.dtypes()):
+                if not any(_opaque(t) for t in taken.schema.dtypes()):
                     return taken
         except pl.exceptions.PolarsError:
             pass  # a type Polars cannot take from Arrow
@@ -228,6 +228,20 @@ def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | Non
         return duckdb.struct_type(types)  # given as a list, the fields are v1, v2...
     fields = {name: t for (name, _), t in zip(children, types, strict=True)}
     return duckdb.union_type(fields) if kind == "union" else duckdb.struct_type(fields)
+
+
+def _opaque(dtype: pl.DataType | DataTypeClass) -> bool:
+    """Whether `dtype`, or a type nested in it, is one Arrow has no name for (a UHUGEINT,
+    a BIGNUM), which DuckDB hands over as opaque bytes."""
+    import polars as pl
+
+    if isinstance(dtype, pl.Extension):
+        return True
+    if isinstance(dtype, pl.List | pl.Array):
+        return _opaque(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_opaque(f.dtype) for f in dtype.fields)
+    return False
 
 
 def _arrow_table(
