@@ -440,6 +440,19 @@ def test_a_crossing_off_the_date_axis_carries_its_unit(
     assert [t for t in _texts(drawn[0]) if re.fullmatch(label, t)], _texts(drawn[0])
 
 
+def test_a_crossing_forecast_before_today_is_labelled_past_the_data(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """BIG-Bench Hard's 90 was labelled `90: 2025-04-09 (...)` like any forecast, though
+    its data end 2024-12-26, while the report's overview, whose words a label takes,
+    marks such a crossing past the data. The label does too."""
+    result = run("plot", "bbh", "-o", str(tmp_path / "bbh.png"))
+    assert result.exit_code == 0, result.stderr
+    labels = [" ".join(t.split()) for t in _texts(drawn[0])]
+    mark = "90: 2025-04-09 (2025-01-10 to 2026-09-04) · past the data, which end 2024-12-26"
+    assert [label for label in labels if label.endswith(mark)], labels
+
+
 def test_a_long_crossing_label_is_wrapped_inside_the_axes(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

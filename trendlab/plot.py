@@ -386,6 +386,9 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
             labels.append((baseline, 0.99, "right", text, BASELINE_COLOUR))
     for i, crossing in enumerate(crossings):
         text = f"{crossing.threshold:g}: {result.crossing_text(crossing)}"
+        past = result.past_data_text(crossing)
+        if past:
+            text += f" · {past}"
         if crossing.threshold == baseline:
             text = f"human baseline {text}"
         if not fits(crossing.threshold):

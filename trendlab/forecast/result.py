@@ -405,6 +405,13 @@ class Forecast:
             return False
         return crossing.median is not None and self.axis.label(crossing.median) < self.day
 
+    def past_data_text(self, crossing: Crossing) -> str | None:
+        """For an unrecorded crossing, the words the figure's label and the report's
+        overview add after crossing_text's: 'past the data, which end DATE'."""
+        if not self.unrecorded(crossing):
+            return None
+        return f"past the data, which end {self.series.last_date}"
+
     def unrecorded_note(self, crossings: list[Crossing], *, as_of: bool) -> str | None:
         """A note for thresholds whose median crossing is forecast before the day read
         (the frontier's, or with --all a new result's): the data end earlier, so the

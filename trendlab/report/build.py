@@ -52,8 +52,8 @@ class BenchmarkSection:
     forecast: pl.DataFrame | None = None  # yearly median, lower, upper
     crossings: pl.DataFrame | None = None
     crossing_texts: list[str] = field(default_factory=list)  # each crossing in words
-    # Where the first crossing is forecast before the day read: the latest result's date.
-    unrecorded_since: date | None = None
+    # Where the first crossing is forecast before the day read, the words that say so.
+    past_data: str | None = None
     parameters: list[tuple[str, str | None]] = field(default_factory=list)  # as `forecast`'s
     scorecard: pl.DataFrame | None = None
     scorecard_note: str = ""
@@ -295,8 +295,7 @@ def _section(
     section.forecast = result.frame(yearly=True, decimals=2)
     section.crossings = result.crossing_frame(crossings) if crossings else None
     section.crossing_texts = [result.crossing_text(c) for c in crossings]
-    if crossings and result.unrecorded(crossings[0]):
-        section.unrecorded_since = result.series.last_date
+    section.past_data = result.past_data_text(crossings[0]) if crossings else None
     section.parameters = result.parameter_rows()
     return section
 

@@ -182,8 +182,8 @@ def _headline_crossing(section: BenchmarkSection) -> str:
     if section.crossings is None or section.crossings.is_empty():
         return ""
     text = f"{_num(section.crossings.item(0, 'threshold'))}: {_esc(section.crossing_texts[0])}"
-    if section.unrecorded_since is not None:
-        text += f' <span class="muted">· past the data, which end {section.unrecorded_since}</span>'
+    if section.past_data is not None:
+        text += f' <span class="muted">· {_esc(section.past_data)}</span>'
     return text
 
 
