@@ -1424,6 +1424,16 @@ def test_a_map_is_written_as_its_own_keys_in_csv_and_parquet(run: Run, tmp_path:
     ]
 
 
+def test_a_struct_field_named_like_a_map_stays_a_struct_in_parquet(run: Run, tmp_path: Path):
+    """Whether a column holds a MAP (written as JSON text in CSV and Parquet) was read off
+    the text of its type, so a struct with a field named `MAP(` went to Parquet as text
+    when written from rows (beside a UHUGEINT). It is read off the type itself now."""
+    written = tmp_path / "s.parquet"
+    sql = "SELECT {'MAP(': 1} AS s, 1::UHUGEINT AS u, [MAP {'k': 2}] AS m"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).row(0) == ({"MAP(": 1}, 1, '[{"k": 2}]')
+
+
 def test_a_map_keyed_by_a_date_or_timestamp_is_written_in_every_format(run: Run, tmp_path: Path):
     """A MAP whose keys JSON has no type for (a DATE, a TIMESTAMP, a DECIMAL) ended every
     format as a bug (exit 70: "keys must be str, int, float, bool or None"). Each key is

@@ -87,13 +87,26 @@ class Rows:
                 tuple(v if w is None else w(v) for w, v in zip(writers, r, strict=True))
                 for r in rows
             ]
-        return cls(names, numeric, rows, ["MAP(" in t for t in types])
+        return cls(names, numeric, rows, [_holds_map(d[1]) for d in result.description])
 
     def dicts(self) -> Iterator[dict[str, Any]]:
         """Each row as a dict, dates as ISO text and NaN or infinities as null (JSON has
         none of them)."""
         for row in self.rows:
             yield {n: _iso(v) for n, v in zip(self.names, row, strict=True)}
+
+
+def _holds_map(type_: Any) -> bool:
+    """Whether DuckDB type `type_` is a MAP or holds one, read off the type, not its
+    text, where a field or ENUM value may be named `MAP(`."""
+    kind = type_.id
+    if kind == "map":
+        return True
+    if kind not in ("list", "array", "struct", "union"):
+        return False
+    # An array's second child is its size; a union's first, its tag, is no MAP.
+    children = type_.children[:1] if kind == "array" else type_.children
+    return any(_holds_map(child) for _, child in children)
 
 
 def _single(value: Any) -> Any:
