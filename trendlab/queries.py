@@ -25,7 +25,7 @@ from trendlab.db import Store
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.nearest import nearest, suggest
-from trendlab.render import Rows
+from trendlab.render import Rows, type_members
 from trendlab.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -205,12 +205,9 @@ def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | Non
     kind = type_.id
     if kind in texts:
         return VARCHAR
-    if kind not in ("list", "array", "map", "struct", "union"):
+    children = type_members(type_)
+    if not children:
         return None
-    given: list[tuple[str, Any]] = type_.children
-    # A union's first child is the tag saying which member a value is, an array's second
-    # its size.
-    children = given[1:] if kind == "union" else given[:1] if kind == "array" else given
     # A struct's fields are all named or all unnamed (`row(1, 'x')`), which share the
     # name "" that Arrow and Polars cannot tell apart (CSV of one failed).
     unnamed = kind == "struct" and all(name == "" for name, _ in children)
@@ -221,6 +218,7 @@ def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | Non
     if kind == "list":
         return duckdb.list_type(types[0])
     if kind == "array":
+        given: list[tuple[str, Any]] = type_.children  # the second is its size
         return duckdb.array_type(types[0], given[1][1])
     if kind == "map":
         return duckdb.map_type(*types)

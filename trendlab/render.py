@@ -99,14 +99,19 @@ class Rows:
 def _holds_map(type_: Any) -> bool:
     """Whether DuckDB type `type_` is a MAP or holds one, read off the type, not its
     text, where a field or ENUM value may be named `MAP(`."""
+    return type_.id == "map" or any(_holds_map(child) for _, child in type_members(type_))
+
+
+def type_members(type_: Any) -> list[tuple[str, Any]]:
+    """The (name, type) of each value a DuckDB nested type holds: a list's or array's
+    element, a map's key and value, a struct's or union's fields; none for any other
+    type. A union's first child is the tag saying which member a value is, and an
+    array's second its size, neither a value's type."""
     kind = type_.id
-    if kind == "map":
-        return True
-    if kind not in ("list", "array", "struct", "union"):
-        return False
-    # An array's second child is its size; a union's first, its tag, is no MAP.
-    children = type_.children[:1] if kind == "array" else type_.children
-    return any(_holds_map(child) for _, child in children)
+    if kind not in ("list", "array", "map", "struct", "union"):
+        return []
+    given: list[tuple[str, Any]] = type_.children
+    return given[1:] if kind == "union" else given[:1] if kind == "array" else given
 
 
 def _single(value: Any) -> Any:
