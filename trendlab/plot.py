@@ -323,9 +323,7 @@ def forecast_figure(
         ax.set_ylabel(_text(f"{name} ({scale.unit})"))
         # What was fitted belongs in the title: a setting's results alone, or every
         # result, whose forecast (and so each threshold's crossing) is one new result's.
-        title = f"{scale.name} ({scale.unit})"
-        if series.setting:
-            title += f', settings containing "{series.setting}"'
+        title = f"{scale.name} ({scale.unit}){series.kept_title}"
         if series.frontier:
             title += f": frontier and {result.family} forecast"
         else:

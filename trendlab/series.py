@@ -228,6 +228,11 @@ class Series:
         other settings, later ones too)."""
         return f' with a setting containing "{self.setting}"' if self.setting else ""
 
+    @property
+    def kept_title(self) -> str:
+        """kept, for a title after the benchmark's name: `, settings containing "TEXT"`."""
+        return f', settings containing "{self.setting}"' if self.setting else ""
+
     def above_floor_only(self, family: str | None) -> bool:
         """Whether `family` fits only the points above the floor: an S-curve, in logit
         space, where a score at or below chance is minus infinity, so any such score

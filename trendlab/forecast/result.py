@@ -633,8 +633,7 @@ class Forecast:
         scale = self.series.scale
         # A setting's results alone are another forecast than every result's: say so, as
         # the figure's title does.
-        only = f', settings containing "{self.series.setting}"' if self.series.setting else ""
-        title = f"{scale.name} ({scale.slug}){only}: {self.summary()}"
+        title = f"{scale.name} ({scale.slug}){self.series.kept_title}: {self.summary()}"
         points = self.frame(yearly=True, decimals=2)
         out = [(title, points)]
         if thresholds:
