@@ -1330,6 +1330,20 @@ def test_a_float_beside_a_double_in_one_value_reads_as_duckdb_prints_it(run: Run
     assert run("query", sql).stdout.splitlines()[2].startswith(s)
 
 
+def test_a_float_in_a_union_reads_as_duckdb_prints_it_unless_a_double_may_be(run: Run):
+    """A union's value does not say which member's it is: its FLOAT reads 0.1 unless a
+    DOUBLE (or DECIMAL) member may be the value, whose digits it would lose. A member
+    merely named "DOUBLE" was taken for one, read off the type's text."""
+
+    def value(members: str) -> object:
+        sql = f"SELECT union_value(f := 0.1::FLOAT)::UNION({members}) AS u"
+        return json.loads(run("query", sql, "--jsonl").stdout)["u"]
+
+    assert value("f FLOAT, d INTEGER") == 0.1
+    assert value('f FLOAT, "DOUBLE" INTEGER') == 0.1
+    assert value("f FLOAT, d DOUBLE") == 0.10000000149011612
+
+
 def test_query_reads_and_prints_without_the_data_stack(db: Path):
     # `query` is what scripts call in loops: it must not pay for importing Polars,
     # Arrow or pandas (about 0.2 s together, more than the query itself), rich, or the

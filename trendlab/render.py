@@ -102,6 +102,12 @@ def _holds_map(type_: Any) -> bool:
     return type_.id == "map" or any(_holds_map(child) for _, child in type_members(type_))
 
 
+def _type_ids(type_: Any) -> set[str]:
+    """The ids of DuckDB type `type_` and of every type nested in it, read off the type,
+    not its text, where a field may be named `DOUBLE`."""
+    return {type_.id}.union(*(_type_ids(child) for _, child in type_members(type_)))
+
+
 def type_members(type_: Any) -> list[tuple[str, Any]]:
     """The (name, type) of each value a DuckDB nested type holds: a list's or array's
     element, a map's key and value, a struct's or union's fields; none for any other
@@ -137,9 +143,8 @@ def _floats_in(type_: Any) -> Callable[[Any], Any] | None:
     if kind == "float":
         return _single
     if kind == "union":  # its value does not say which member's it is
-        text = str(type_)
-        alone = "FLOAT" in text and "DOUBLE" not in text and "DECIMAL" not in text
-        return _single if alone else None
+        ids = _type_ids(type_)
+        return _single if "float" in ids and not ids & {"double", "decimal"} else None
     if kind in ("list", "array"):
         each = _floats_in(type_.children[0][1])
         return None if each is None else lambda v: v if v is None else [each(x) for x in v]
