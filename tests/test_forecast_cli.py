@@ -355,6 +355,12 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run):
             "--until 2030 (2030 FLOP, not the year 2030) is not beyond the largest compute",
             1,
         ),
+        # To three figures GPT-4.5's 93.75 read as 93.7, which this --until is beyond.
+        (
+            ["gpqa-diamond", "--by", "price", "--until", "93.72"],
+            "--until 93.72 is not beyond the largest price in the data (93.75 USD per million",
+            1,
+        ),
         (
             ["mmlu", "--as-of", "lately"],
             "--as-of: 'lately' is not a year, a date (YYYY-MM-DD), a timestamp",

@@ -136,11 +136,18 @@ def parse_until(text: str | None, series: Series) -> float:
         year = f" ({text} {unit}, not the year {text})" if re.fullmatch(r"\d{4}", text) else ""
         raise TrendlabError(
             f"--until {text}{year} is not beyond the largest {series.by} in the data "
-            f"({10**series.x_now:.3g} {unit})"
+            f"({_data_amount(series.x_now)} {unit})"
         )
     if x > series.x_now + MAX_ORDERS:
         raise TrendlabError(f"--until {text} is more than {MAX_ORDERS} orders of magnitude out")
     return x
+
+
+def _data_amount(x: float) -> float:
+    """The FLOP or USD per million tokens of the data whose log10 is x, to 12 significant
+    digits: to three, the largest price 93.75 read as 93.7, below an --until of 93.72
+    that was refused as not beyond it; past 12, log10 and back leave noise (93.7499...)."""
+    return float(f"{10.0**x:.12g}")
 
 
 def make_axis(series: Series, until: float) -> Axis:
