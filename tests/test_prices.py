@@ -832,6 +832,20 @@ def test_price_trend_shows_a_blended_price_as_prices_does(run: Run):
     assert ",gpt-4o-mini,OpenAI,0.2625,0.15,0.6," in csv
 
 
+def test_a_tiny_price_is_not_shown_as_a_blended_price_of_zero(run: Run):
+    """Rounded to six decimals, a price of 1e-7 / 3e-7 showed a blended price of 0 in
+    every format, price-trend's too: a price no write accepts."""
+    assert run("add-price", "gpt-4o-mini", "Tiny", "2024-08-01", "--input", "1e-7",
+               "--output", "3e-7", "-m", "t").exit_code == 0  # fmt: skip
+    [listed] = json.loads(run("prices", "--provider", "tiny", "--json").stdout)
+    assert listed[BLENDED] == 1.5e-7
+    doc = json.loads(run("price-trend", "mmlu", "--threshold", "80", "--json").stdout)
+    assert doc["points"][-1]["provider"] == "Tiny"
+    assert doc["points"][-1][BLENDED] == 1.5e-7
+    csv = run("prices", "--provider", "tiny", "--csv").stdout
+    assert ",Tiny,2024-08-01,1e-7,3e-7,1.5e-7," in csv
+
+
 def test_price_trend_error_names_only_a_result_it_could_use(run: Run):
     """With no dated priced result at the threshold, the error named the best priced
     result, though it was undated and left out: 'the best priced result is 99 by

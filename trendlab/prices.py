@@ -78,9 +78,14 @@ class BlendedPrices:
 
 
 def shown_blend(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with its blended price as the commands print it, to 6 decimals: weighing
-    leaves float noise (0.75 x 0.15 + 0.25 x 0.6 is 0.26249999999999996)."""
-    return frame.with_columns(pl.col(BLENDED).round(6))
+    """`frame` with its blended price as the commands print it, to 12 significant
+    digits: weighing leaves float noise (0.75 x 0.15 + 0.25 x 0.6 is
+    0.26249999999999996)."""
+    # Significant digits, not decimals: six decimals showed a price of a ten-millionth
+    # of a dollar as a blended price of 0, which no price may be. Python's formatting,
+    # not Polars' round_sig_figs, which leaves noise of its own at 1e-300.
+    shown = [None if v is None else float(f"{v:.12g}") for v in frame.get_column(BLENDED)]
+    return frame.with_columns(pl.Series(BLENDED, shown, dtype=pl.Float64))
 
 
 def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
