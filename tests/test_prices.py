@@ -1028,3 +1028,23 @@ def test_a_cheapest_unknown_to_the_end_is_shaded_up_to_the_reading_day(
         date.fromisoformat(day),
         datetime.now(UTC).date(),
     ]
+
+
+def test_the_cheapest_known_to_the_end_is_drawn_up_to_the_reading_day(
+    run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The step line of a cheapest that is known to the end stopped at the latest price
+    of any model reaching the threshold (on the seeds, GPQA's cheapest ran to an Opus
+    price of 2026-06), while an unknown cheapest was shaded up to the reading day."""
+    import matplotlib.dates as mdates
+
+    from trendlab import plot
+
+    _unknown_cut(run_empty)
+    drawn = []
+    monkeypatch.setattr(plot, "_save", lambda fig, target, fmt: drawn.append(fig.axes[0]))
+    args = ("price-trend", "ev", "--threshold", "80", "--plot", str(tmp_path / "t.png"))
+    assert run_empty(*args).exit_code == 0
+    [line] = [line for line in drawn[0].lines if line.get_gid() == "ev-price-cheapest"]
+    end = mdates.num2date(line.get_xdata(orig=False)[-1]).date()
+    assert end == datetime.now(UTC).date()

@@ -575,10 +575,12 @@ def price_trend_figure(
         points = trend.table()
         days = points.get_column("date").to_list()
         prices = points.get_column(BLENDED).to_numpy()
-        # The cheapest option holds until the latest price known, not just its own date.
-        latest = max(offers.get_column("effective_date").max(), days[-1])
+        # The cheapest option holds up to the day the prices were read as of, as the
+        # table says (it stopped at the latest price of any model reaching the
+        # threshold, an unknown cheapest's shading running on to that day).
+        last = max(offers.get_column("effective_date").max(), days[-1], trend.on)
         ax.step(
-            [*days, latest],
+            [*days, last],
             np.append(prices, prices[-1]),
             where="post",
             color=FORECAST_COLOUR,
@@ -602,8 +604,6 @@ def price_trend_figure(
         ]
         # An unknown cheapest (a price with no blend in effect) breaks the step line,
         # and its span is shaded rather than bridged by another model's dearer price.
-        # Unknown to the end, it is unknown up to the day the prices were read as of.
-        last = max(latest, trend.on)
         unknown = [
             (day, end)
             for day, end, price in zip(days, [*days[1:], last], prices, strict=True)
