@@ -383,6 +383,8 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run):
         ),
         (["mmlu", "--setting", "maj@"], "no result on mmlu has a setting containing 'maj@'", 1),
         (["mmlu", "--plot", "out.gif"], "the file name must end in .png or .svg", 2),
+        # Empty, it drew nothing and said nothing, exit 0.
+        (["mmlu", "--plot", ""], "--plot: the file name is empty; it must end in .png", 2),
         (
             ["mmlu", "--plot", "/no/such/dir/x.png"],
             "--plot /no/such/dir/x.png: no such directory",

@@ -762,6 +762,10 @@ def test_price_trend_errors(run: Run):
     assert result.exit_code == 1 and "did you mean 'mmlu'" in result.stderr
     result = run("price-trend", "gsm8k", "--threshold", "50", "--plot", "x.pdf")
     assert result.exit_code == 2 and "must end in .png or .svg" in result.stderr
+    # An empty --plot drew nothing and said nothing, exit 0.
+    result = run("price-trend", "gsm8k", "--threshold", "50", "--plot", "")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--plot: the file name is empty; it must end in .png or .svg" in result.stderr
     assert run("price-trend", "mmlu").exit_code == 2  # --threshold is required
 
 

@@ -86,6 +86,11 @@ _X_TITLE = {
 
 def check_plot_suffix(path: str, option: str) -> None:
     """A usage error unless `path` names a format a figure is drawn in."""
+    if not path:
+        raise TrendlabError(
+            f"{option}: the file name is empty; it must end in .png or .svg",
+            exit_code=ExitCode.USAGE,
+        )
     if Path(path).suffix.lower() not in SUFFIXES:
         raise TrendlabError(
             f"{option} {path}: the file name must end in .png or .svg", exit_code=ExitCode.USAGE

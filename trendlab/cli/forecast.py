@@ -246,10 +246,12 @@ def forecast(
     """
     from trendlab.render import render, render_json, render_tables
 
-    if plot:
+    if plot is not None:  # --plot '' is an error, not no figure
         check_figure_path(plot, "--plot")
-    result, chosen, palette = run_forecast_options(settings, benchmark, request, palette=bool(plot))
-    if plot:
+    result, chosen, palette = run_forecast_options(
+        settings, benchmark, request, palette=plot is not None
+    )
+    if plot is not None:
         draw_forecast(result, chosen, palette, plot)
     if fmt == "json":
         render_json(result.to_json(chosen), output)

@@ -171,7 +171,7 @@ def price_trend(
     from trendlab.render import render, render_json
     from trendlab.series import Scale
 
-    if plot_path:
+    if plot_path is not None:  # --plot '' is an error, not no figure
         check_figure_path(plot_path, "--plot")
     with settings.reader(as_of) as store:
         bench = store.benchmark(benchmark_slug(store, benchmark))
@@ -191,7 +191,7 @@ def price_trend(
     unknown = trend.unknown_note()
     if unknown:
         note(unknown)
-    if plot_path:
+    if plot_path is not None:
         from trendlab.plot import price_trend_figure
 
         price_trend_figure(trend, plot_path)
