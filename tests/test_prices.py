@@ -133,6 +133,15 @@ def test_prices_command_on_real_seeded_prices(run: Run):
     assert [r["effective_date"] for r in current] == [rows[-1]["effective_date"]]
 
 
+def test_an_empty_output_file_name_is_a_usage_error(run: Run):
+    """`prices -o ''` read the prices and only then failed, exit 1, with 'cannot write :
+    No such file or directory', a name that reads as none."""
+    for args in (("prices",), ("price-trend", "mmlu", "--threshold", "80")):
+        result = run(*args, "-o", "")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert "-o: the file name is empty (give FILE, or - for stdout)" in result.stderr
+
+
 def test_prices_errors(run: Run):
     result = run("prices", "--provider", "OpenAl")
     assert result.exit_code == 1

@@ -622,6 +622,9 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             if len(flags) > 1 or (flags and fmt and fmt != flags[0]):
                 raise click.UsageError("give one output format")
             output = kwargs.get("output")
+            if output == "":
+                # It failed only once the work was done, as 'cannot write : No such file'.
+                raise click.UsageError("-o: the file name is empty (give FILE, or - for stdout)")
             ending = Path(output).suffix.lower() if output and output != "-" else ""
             suffix = SUFFIXES.get(ending)
             chosen = (flags[0] if flags else None) or fmt
