@@ -142,6 +142,19 @@ def test_an_empty_output_file_name_is_a_usage_error(run: Run):
         assert "-o: the file name is empty (give FILE, or - for stdout)" in result.stderr
 
 
+def test_a_provider_is_known_by_every_price_not_only_the_models(run: Run):
+    """`prices --model gpt-4 --provider anthropic` said 'unknown provider' and listed
+    OpenAI alone as the providers; Anthropic is one, it just does not sell gpt-4."""
+    result = run("prices", "--model", "gpt-4", "--provider", "anthropic", "--csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == []
+    assert "no prices match" in result.stderr
+    listed = run("prices", "--model", "gpt-4o", "--provider", "OPENAI", "--csv").stdout
+    assert [row.split(",")[:2] for row in listed.splitlines()[1:]] == [["gpt-4o", "OpenAI"]] * 3
+    result = run("prices", "--model", "gpt-4", "--provider", "anthropik")
+    assert result.exit_code == 1 and "unknown provider 'anthropik'" in result.stderr
+
+
 def test_prices_errors(run: Run):
     result = run("prices", "--provider", "OpenAl")
     assert result.exit_code == 1

@@ -103,6 +103,19 @@ def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
     return prices.filter(pl.col("provider").is_in(match))
 
 
+def select(
+    prices: pl.DataFrame, *, model: str | None = None, provider: str | None = None
+) -> pl.DataFrame:
+    """The prices of one model (a stored slug), of one provider (see filter_provider), or
+    both. The provider is known by every price, not only the model's: Anthropic, which
+    does not sell gpt-4, was called an unknown provider when asked for gpt-4."""
+    if provider is not None:
+        prices = filter_provider(prices, provider)
+    if model is not None:
+        prices = prices.filter(pl.col("model") == model)
+    return prices
+
+
 def in_effect(prices: pl.DataFrame, on: date) -> pl.DataFrame:
     """The price of each model at each provider on a day (the latest not after it)."""
     return (

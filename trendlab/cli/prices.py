@@ -90,11 +90,10 @@ def prices(
     with settings.reader(as_of) as store:
         if model is not None:
             model = resolve_key(store, MODELS, model)
-        frame = store.records(PRICES, model=model, blend=blend)
+        frame = store.records(PRICES, blend=blend)
         day = store.reading_day
         as_of_note = store.as_of_note()
-    if provider is not None:
-        frame = core.filter_provider(frame, provider)
+    frame = core.select(frame, model=model, provider=provider)
     if current:
         frame = core.in_effect(frame, day)
     frame = frame.select(
