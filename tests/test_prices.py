@@ -155,6 +155,21 @@ def test_a_provider_is_known_by_every_price_not_only_the_models(run: Run):
     assert result.exit_code == 1 and "unknown provider 'anthropik'" in result.stderr
 
 
+def test_prices_help_says_when_a_blend_is_unknown(run: Run):
+    """The help said the blend is unknown when either price is, though at --blend 1:0
+    a price with no output price has one."""
+    shown = " ".join(run("prices", "--help").stdout.split())
+    assert "unknown when either price is" not in shown
+    assert "it is unknown when a price it weighs is, so --blend 1:0 prices a model" in shown
+    [listed] = json.loads(run("prices", "--model", "gpt-4o", "--current", "--json").stdout)
+    assert run("add-price", "gpt-4o", "P", listed["effective_date"], "--input", "2",
+               "-m", "t").exit_code == 0  # fmt: skip
+    [alone] = json.loads(
+        run("prices", "--provider", "P", "--current", "--blend", "1:0", "--json").stdout
+    )
+    assert (alone["output_usd_per_mtok"], alone[BLENDED]) == (None, 2.0)
+
+
 def test_prices_errors(run: Run):
     result = run("prices", "--provider", "OpenAl")
     assert result.exit_code == 1

@@ -73,8 +73,9 @@ def prices(
 ) -> None:
     """Price history: input, output and blended USD per million tokens.
 
-    The blended price weighs input and output tokens 3:1, a typical chat workload;
-    it is unknown when either price is.
+    The blended price weighs input and output tokens 3:1, a typical chat workload
+    (--blend to change); it is unknown when a price it weighs is, so --blend 1:0
+    prices a model that lists only an input price.
 
     \b
     Example:
