@@ -1089,3 +1089,16 @@ def test_the_cheapest_known_to_the_end_is_drawn_up_to_the_reading_day(
     [line] = [line for line in drawn[0].lines if line.get_gid() == "ev-price-cheapest"]
     end = mdates.num2date(line.get_xdata(orig=False)[-1]).date()
     assert end == datetime.now(UTC).date()
+
+
+def test_a_forecast_by_price_takes_the_cheapest_of_a_models_first_day(run: Run, db: Path):
+    """Two providers listing a model from the same first day: a forecast by price took
+    whichever price DuckDB met first (OpenAI's 0.2625 for GPT-4o mini, a tenth of it
+    at another provider notwithstanding); it takes the cheapest, as price-trend does."""
+    for provider, usd in (("Zeta", ("0.015", "0.06")), ("Alpha", ("15", "60"))):
+        added = run("add-price", "gpt-4o-mini", provider, "2024-07-18", "--input", usd[0],
+                    "--output", usd[1], "-m", "t")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    with Store.open(db) as store:
+        points = store.forecast_points("mmlu").filter(pl.col("model") == "gpt-4o-mini")
+    assert points.get_column("price").unique().to_list() == [pytest.approx(0.02625)]

@@ -1555,11 +1555,15 @@ _KNOWN_SCORE = "NOT isnan(score)"
 # Per model, the price a forecast by price places it at: its earliest listed price with
 # both sides known, among those in effect on $day (since, its date), and when its
 # earliest is listed at all (listed_from), which may be after $day: providers announce
-# prices ahead.
+# prices ahead. Of two providers' prices from one day, the cheaper, as price-trend
+# takes a model at its cheapest provider: arg_min by the date alone took whichever
+# DuckDB met first.
 _FIRST_PRICE = """
     SELECT model,
-           arg_min(blended_price(input_usd_per_mtok, output_usd_per_mtok), effective_date)
-               FILTER (WHERE effective_date <= $day) AS price,
+           arg_min(
+               blended_price(input_usd_per_mtok, output_usd_per_mtok),
+               (effective_date, blended_price(input_usd_per_mtok, output_usd_per_mtok))
+           ) FILTER (WHERE effective_date <= $day) AS price,
            min(effective_date) FILTER (WHERE effective_date <= $day) AS since,
            min(effective_date) AS listed_from
     FROM prices
