@@ -36,13 +36,7 @@ class Axis:
 
     def label(self, x: float) -> Any:
         """x as a user sees it: a date, or FLOP / USD per million tokens."""
-        if self.by == "date":
-            return from_decimal_year(x)
-        # 10 ** log10(v) is v give or take its last bit (--until 300 came back as
-        # 300.0000000000001): 15 significant digits are all a double's text keeps.
-        value = float(10.0**x)
-        shorter = float(f"{value:.15g}")
-        return shorter if math.isfinite(shorter) else value
+        return from_decimal_year(x) if self.by == "date" else amount(x)
 
     def at_or_after(self, x: float) -> float:
         """The first x at or after x that a label names exactly: by date, the start of
@@ -136,18 +130,20 @@ def parse_until(text: str | None, series: Series) -> float:
         year = f" ({text} {unit}, not the year {text})" if re.fullmatch(r"\d{4}", text) else ""
         raise TrendlabError(
             f"--until {text}{year} is not beyond the largest {series.by} in the data "
-            f"({_data_amount(series.x_now)} {unit})"
+            f"({amount(series.x_now)} {unit})"
         )
     if x > series.x_now + MAX_ORDERS:
         raise TrendlabError(f"--until {text} is more than {MAX_ORDERS} orders of magnitude out")
     return x
 
 
-def _data_amount(x: float) -> float:
-    """The FLOP or USD per million tokens of the data whose log10 is x, to 12 significant
-    digits: to three, the largest price 93.75 read as 93.7, below an --until of 93.72
-    that was refused as not beyond it; past 12, log10 and back leave noise (93.7499...)."""
-    return float(f"{10.0**x:.12g}")
+def amount(x: float) -> float:
+    """The FLOP or USD per million tokens whose log10 is x, to 12 significant digits:
+    10 ** log10(v) is v give or take its last bits (an --until of 300 came back as
+    300.0000000000001, the data's largest price 93.75 as 93.74999999999999)."""
+    value = float(10.0**x)
+    shorter = float(f"{value:.12g}")
+    return shorter if math.isfinite(shorter) else value
 
 
 def make_axis(series: Series, until: float) -> Axis:
