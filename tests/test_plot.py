@@ -440,6 +440,16 @@ def test_a_crossing_off_the_date_axis_carries_its_unit(
     assert [t for t in _texts(drawn[0]) if re.fullmatch(label, t)], _texts(drawn[0])
 
 
+def test_by_price_the_axis_says_each_model_is_at_its_earliest_price(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """By price a model is placed at its earliest listed price (gpt-4o at 7.5, though it
+    costs 4.375 today); the axis said only "price", read as today's."""
+    result = run("plot", "gpqa-diamond", "--by", "price", "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 0, result.stderr
+    assert drawn[0].get_xlabel() == "earliest listed price (USD per million tokens, 3:1 blend)"
+
+
 def test_a_crossing_forecast_before_today_is_labelled_past_the_data(
     run: Run, tmp_path: Path, drawn: list[Axes]
 ):

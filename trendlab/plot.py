@@ -80,7 +80,8 @@ BASELINE_COLOUR = "#333333"
 _X_TITLE = {
     "date": "date",
     "compute": "training compute (FLOP)",
-    "price": "price (USD per million tokens, 3:1 blend)",
+    # By price a model is placed at its first price, as --by price fits it, not today's.
+    "price": "earliest listed price (USD per million tokens, 3:1 blend)",
 }
 
 
