@@ -265,6 +265,31 @@ def test_report_price_section_says_what_no_date_leaves_out(run: Run):
     assert "left out" not in page[page.index('<section id="prices">') :]
 
 
+@pytest.mark.parametrize(
+    ("threshold", "past"),
+    [("10", "floor 25 (chance level), so any result reaches it"),
+     ("200", "ceiling 100, so no result can reach it")],
+)  # fmt: skip
+def test_report_price_threshold_past_a_bound_says_so_as_price_trend_does(
+    seeded_copy: Path, threshold: str, past: str
+):
+    """price-trend says on stderr that a threshold past MMLU's floor is reached by any
+    result (most likely a fraction given for a percent), or past its ceiling by none;
+    the report's price section said nothing of it."""
+    run = make_runner(seeded_copy)
+    told = run("price-trend", "mmlu", "--threshold", threshold).stderr.splitlines()[0]
+    assert told == (
+        f"threshold {threshold} is past mmlu's {past}; thresholds are in the benchmark's "
+        "unit (percent: 0-100)"
+    )
+    args = ["--benchmark", "bbh", "--price-threshold", threshold, "-o", "-"]
+    page = run("report", *args).stdout
+    prices = page[page.index('<section id="prices">') :]
+    assert f'<p class="note">Price trend: {html.escape(told)}.</p>' in prices
+    # Within the bounds, as at the default 80, there is nothing to say.
+    assert "is past mmlu" not in run("report", "--benchmark", "bbh", "-o", "-").stdout
+
+
 def test_report_until_before_the_data_is_a_note(seeded_copy: Path):
     result = make_runner(seeded_copy)("report", "--benchmark", "mmlu", "--until", "2024", "-o", "-")
     assert result.exit_code == 0, result.stderr

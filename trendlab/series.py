@@ -151,6 +151,25 @@ class Scale:
             return False
         return score > self.ceiling if self.higher_is_better else score < self.ceiling
 
+    def past_bound_note(self, threshold: float) -> str | None:
+        """A note for a threshold past the floor (chance level), which any result
+        reaches, or past the ceiling, which none can: most likely a fraction given for a
+        percent (0.9 for 90) or the other way round, or a sign slipped. None within."""
+        worst, best = self.v_range
+        v = self.value(threshold)
+        unit = " (percent: 0-100)" if self.unit == "percent" else f" ({self.unit})"
+        if worst is not None and v < worst:
+            chance = " (chance level)" if self.bounded else ""
+            past = f"floor {self.floor:g}{chance}, so any result reaches it"
+        elif best is not None and v > best:
+            past = f"ceiling {self.ceiling:g}, so no result can reach it"
+        else:
+            return None
+        return (
+            f"threshold {threshold:g} is past {self.slug}'s {past}; thresholds are in the "
+            f"benchmark's unit{unit}"
+        )
+
     def default_threshold(self) -> float | None:
         """The human baseline if known, else 90 % of the way from floor to ceiling."""
         if self.human_baseline is not None:

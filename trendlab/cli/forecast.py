@@ -188,23 +188,10 @@ def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[f
 
 
 def past_bound_note(scale: Scale, threshold: float) -> None:
-    """Note a threshold past the floor (chance level), which any result reaches, or past
-    the ceiling, which none can: most likely a fraction given for a percent (0.9 for 90)
-    or the other way round, or a sign slipped."""
-    worst, best = scale.v_range
-    v = scale.value(threshold)
-    unit = " (percent: 0-100)" if scale.unit == "percent" else f" ({scale.unit})"
-    if worst is not None and v < worst:
-        chance = " (chance level)" if scale.bounded else ""
-        past = f"floor {scale.floor:g}{chance}, so any result reaches it"
-    elif best is not None and v > best:
-        past = f"ceiling {scale.ceiling:g}, so no result can reach it"
-    else:
-        return
-    note(
-        f"threshold {threshold:g} is past {scale.slug}'s {past}; thresholds are in the "
-        f"benchmark's unit{unit}"
-    )
+    """Note a threshold past the floor or the ceiling (Scale.past_bound_note)."""
+    said = scale.past_bound_note(threshold)
+    if said:
+        note(said)
 
 
 @click.command("forecast", cls=TrendlabCommand)

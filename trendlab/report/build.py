@@ -75,6 +75,7 @@ class PriceSection:
     problem: str | None = None
     undated: str | None = None  # what no date places, left out (as price-trend says)
     unknown: str | None = None  # where the cheapest is unknown (as price-trend says)
+    past_bound: str | None = None  # a threshold past the floor or ceiling (as it says)
 
 
 @dataclass
@@ -344,6 +345,7 @@ def _add_scorecard(
 def _prices(read: _Read, named: str | None, threshold: float, level: float) -> PriceSection:
     from trendlab import prices as core
     from trendlab.plot import price_trend_figure
+    from trendlab.series import Scale
 
     facts = read.price_facts or {}
     slug = facts.get("slug") or named or DEFAULT_PRICE_BENCHMARK
@@ -357,6 +359,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     if read.price_facts is None:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
+    section.past_bound = Scale.from_record(read.price_facts).past_bound_note(threshold)
     undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold)
     try:
         # The rate's interval at the page's level, as `price-trend --level` draws it.

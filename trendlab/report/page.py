@@ -400,6 +400,8 @@ def _prices(section: PriceSection) -> str:
     undated = (
         f'<p class="muted">Price trend: {_esc(section.undated)}.</p>' if section.undated else ""
     )
+    if section.past_bound:
+        undated = f'<p class="note">Price trend: {_esc(section.past_bound)}.</p>{undated}'
     if section.problem is not None:
         return (
             f'{head}<p class="note problem">No price trend: {_esc(section.problem)}.</p>'
