@@ -1083,6 +1083,34 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
     assert pl.read_parquet(out).schema == {"price": pl.Decimal(5, 2), "n": pl.Int32}
 
 
+def test_parquet_keeps_duckdbs_column_types_beside_a_map(run: Run, tmp_path: Path):
+    """Beside a MAP (or a repeated name), Parquet is written from the rows, and their
+    types were read from the values: a column of nulls had none (Null), a SMALLINT was
+    an Int64, a DECIMAL(5,2) a DECIMAL(38,2) and a small HUGEINT an Int64. Each has the
+    type it has without the MAP, and CSV is unchanged."""
+    sql = (
+        "SELECT NULL::INTEGER AS n, 1::SMALLINT AS s, 2.50::DECIMAL(5,2) AS d, "
+        "10::HUGEINT AS h, [1]::TINYINT[] AS l, NULL::STRUCT(a INTEGER) AS st, 1 AS r, 2 AS r"
+    )
+    types = {
+        "n": pl.Int32,
+        "s": pl.Int16,
+        "d": pl.Decimal(5, 2),
+        "h": pl.Decimal(38, 0),
+        "l": pl.List(pl.Int8),
+        "st": pl.Struct({"a": pl.Int32}),
+        "r": pl.Int32,
+        "r_1": pl.Int32,
+    }
+    for extra, more in (("", {}), (", MAP {'a': 1} AS m", {"m": pl.String})):
+        out = tmp_path / "typed.parquet"
+        written = run("query", sql + extra, "-o", str(out))
+        assert written.exit_code == 0, written.stderr
+        assert pl.read_parquet(out).schema == types | more
+        csv_out = run("query", sql + extra, "--csv").stdout.splitlines()
+        assert csv_out[1].startswith(",1,2.50,10,[1],,1,2"), csv_out
+
+
 def test_a_timestamp_reads_alike_inside_a_list_or_struct_and_keeps_its_offset(run: Run):
     """A TIMESTAMPTZ was written as wall-clock time without its offset (another moment
     anywhere but in the session's zone), though in a list it kept it; and a timestamp
@@ -1183,7 +1211,7 @@ def test_names_and_enum_values_that_read_as_types_are_not_types(run: Run, tmp_pa
     parquet = tmp_path / "names.parquet"
     assert run("query", sql, "-o", str(parquet)).exit_code == 0
     frame = pl.read_parquet(parquet)
-    assert frame.schema["s"] == pl.Struct({"interval": pl.String, "time": pl.Time, "bit": pl.Int64})
+    assert frame.schema["s"] == pl.Struct({"interval": pl.String, "time": pl.Time, "bit": pl.Int32})
     assert frame.row(0) == ({**s, "time": time(1, 2, 3)}, ["TIME"], json.dumps(m))
 
 

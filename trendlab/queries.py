@@ -25,7 +25,7 @@ from trendlab.db import Store
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.nearest import nearest, suggest
-from trendlab.render import Rows, type_members
+from trendlab.render import Rows, frame_of, type_members
 from trendlab.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -135,8 +135,8 @@ def run(
             return Rows.of_result(result, limit)
         import polars as pl
 
+        table = _arrow_table(result, limit)
         try:
-            table = _arrow_table(result, limit)
             # An infinite date or one past year 9999 is a day Polars cannot write, or (a
             # TIMESTAMP_S's, overflowing as Polars turns it into milliseconds) another day.
             if _dates_in_range(table):
@@ -145,10 +145,12 @@ def run(
                 if not any(_opaque(t) for t in taken.schema.dtypes()):
                     return taken
         except pl.exceptions.PolarsError:
-            pass  # a type Polars cannot take from Arrow
-        # The rows instead, their types read from the values.
+            pass  # a type Polars cannot take from Arrow, or a name repeated
+        # The rows instead, of the types Arrow gives their columns: read from the values,
+        # a column of nulls had none and a SMALLINT or DECIMAL(5,2) a wider one.
         ran = store.execute(query.sql, params or None)
-        return Rows.of_result(_as_text(store, ran, query.sql, params, texts), limit)
+        rows = Rows.of_result(_as_text(store, ran, query.sql, params, texts), limit)
+        return frame_of(rows, _polars_types(table))
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
 
@@ -259,6 +261,27 @@ def _arrow_table(
         if taken >= limit:
             break
     return pa.Table.from_batches(batches, schema=reader.schema).slice(0, limit)
+
+
+def _polars_types(table: pa.Table) -> list[pl.DataType | None]:
+    """Per column of `table`, the Polars type taking it from Arrow gives, or None where
+    Polars has none for it (a type Arrow has no name for, UHUGEINT, is opaque bytes) or
+    the type would misstate its values: a date past Python's range is the last day
+    Python has (see _dates_in_range), which a TIMESTAMP_S's milliseconds would cut."""
+    import polars as pl
+
+    types: list[pl.DataType | None] = []
+    for column in table.columns:
+        type_ = None
+        if _column_dates_in_range(column):
+            try:
+                taken = pl.from_arrow(column.slice(0, 0))  # the type alone, not the values
+                assert isinstance(taken, pl.Series)  # a column's, not a table's
+                type_ = None if isinstance(taken.dtype, pl.Extension) else taken.dtype
+            except pl.exceptions.PolarsError:
+                pass  # a type Polars cannot take from Arrow (a UNION)
+        types.append(type_)
+    return types
 
 
 def _dates_in_range(table: pa.Table) -> bool:

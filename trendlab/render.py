@@ -10,7 +10,7 @@ import io
 import json
 import math
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -509,10 +509,14 @@ def render(
 
 
 def _frame(data: pl.DataFrame | Rows) -> pl.DataFrame:
-    """Rows as a frame, for the formats Polars writes; their types are inferred from
-    the values (a query that writes CSV or parquet passes a frame with DuckDB's own)."""
-    if not isinstance(data, Rows):
-        return data
+    """A frame, or rows as one with the types their values imply."""
+    return frame_of(data) if isinstance(data, Rows) else data
+
+
+def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFrame:
+    """Rows as a frame, for the formats Polars writes: each column of its type in
+    `types` (a query's: those DuckDB's Arrow gives) where that holds its values, else
+    of the type its values imply."""
     import polars as pl
 
     # A column holding a MAP is its JSON text, as JSON output writes it: Polars would
@@ -530,11 +534,27 @@ def _frame(data: pl.DataFrame | Rows) -> pl.DataFrame:
     frame = frame.with_columns(
         _as_text(frame[name], str) for name, dtype in frame.schema.items() if dtype == pl.Object
     )
+    frame = frame.with_columns(
+        _typed(frame[name], type_)
+        for name, type_, is_map in zip(frame.columns, types, data.maps, strict=False)
+        if type_ is not None and not is_map  # a MAP is its JSON text
+    )
     return frame.with_columns(
         _whole_number(frame[name])
         for name, dtype in frame.schema.items()
         if dtype in (pl.Int128, pl.UInt128)
     )
+
+
+def _typed(column: pl.Series, type_: pl.DataType) -> pl.Series:
+    """`column` cast to `type_`, or as it is where `type_` cannot hold a value of it (a
+    HUGEINT past 38 digits: see _whole_number)."""
+    import polars as pl
+
+    try:
+        return column.cast(type_)
+    except pl.exceptions.PolarsError:
+        return column
 
 
 def _whole_number(column: pl.Series) -> pl.Series:
