@@ -1111,6 +1111,30 @@ def test_parquet_keeps_duckdbs_column_types_beside_a_map(run: Run, tmp_path: Pat
         assert csv_out[1].startswith(",1,2.50,10,[1],,1,2"), csv_out
 
 
+@pytest.mark.parametrize("beside", ["MAP {'k': 1} AS x", "'infinity'::DATE AS x", "1 AS t"])
+def test_a_timestamp_ns_keeps_its_nanoseconds_in_parquet_beside_any_value(
+    run: Run, tmp_path: Path, beside: str
+):
+    """Beside a MAP, an infinite date or a repeated name, Parquet is written from the
+    rows, and Python's datetime dropped a TIMESTAMP_NS's last three digits (in a list,
+    a struct and a MAP's JSON text too), which Parquet keeps otherwise."""
+    stamp = "2024-01-02 03:04:05.123456789"
+    ns = f"TIMESTAMP_NS '{stamp}'"
+    sql = f"SELECT {ns} AS t, [{ns}] AS l, {{'s': {ns}}} AS s, MAP {{'k': {ns}}} AS m, {beside}"
+    out = tmp_path / "ns.parquet"
+    written = run("query", sql, "-o", str(out))
+    assert written.exit_code == 0, written.stderr
+    frame = pl.read_parquet(out)
+    assert frame["t"].dtype == pl.Datetime("ns")
+    nanoseconds = [
+        frame["t"],
+        frame["l"].explode(),
+        frame["s"].struct.field("s"),
+    ]
+    assert [column.dt.nanosecond()[0] for column in nanoseconds] == [123456789] * 3
+    assert frame["m"][0] == json.dumps({"k": stamp})  # as CSV and JSON have it
+
+
 def test_a_timestamp_reads_alike_inside_a_list_or_struct_and_keeps_its_offset(run: Run):
     """A TIMESTAMPTZ was written as wall-clock time without its offset (another moment
     anywhere but in the session's zone), though in a list it kept it; and a timestamp

@@ -14,6 +14,7 @@ error, not an empty answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -147,10 +148,19 @@ def run(
         except pl.exceptions.PolarsError:
             pass  # a type Polars cannot take from Arrow, or a name repeated
         # The rows instead, of the types Arrow gives their columns: read from the values,
-        # a column of nulls had none and a SMALLINT or DECIMAL(5,2) a wider one.
+        # a column of nulls had none and a SMALLINT or DECIMAL(5,2) a wider one. Where
+        # such a type is found, a TIMESTAMP_NS is read as DuckDB's text of it, which
+        # frame_of reads back (Python's datetime would drop its last three digits), and
+        # in a MAP, written as JSON text, it is that text, as CSV and JSON have it.
+        types = _polars_types(table)
+        maps = ["MAP(" in str(d[1]) for d in result.description]
+        each = [
+            _TEXT_TYPES_BUT_PARQUET if type_ is not None or is_map else texts
+            for type_, is_map in zip(types, maps, strict=True)
+        ]
         ran = store.execute(query.sql, params or None)
-        rows = Rows.of_result(_as_text(store, ran, query.sql, params, texts), limit)
-        return frame_of(rows, _polars_types(table))
+        rows = Rows.of_result(_as_text(store, ran, query.sql, params, texts, each), limit)
+        return frame_of(rows, types)
     except duckdb.Error as exc:
         raise TrendlabError(_explain(exc)) from None
 
@@ -167,11 +177,12 @@ def _as_text(
     sql: str,
     params: dict[str, str],
     texts: frozenset[str],
+    each: Sequence[frozenset[str]] = (),
 ) -> duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation:
     """`result`, of `sql` just run, or where it holds a type of `texts` (by DuckDB's
-    type id), which the formats would write differently or wrongly (nested ones too),
-    `sql` again with each such value as DuckDB's text of it, which DuckDB and PostgreSQL
-    read back as the value:
+    type id; per column, of `each` where given), which the formats would write
+    differently or wrongly (nested ones too), `sql` again with each such value as
+    DuckDB's text of it, which DuckDB and PostgreSQL read back as the value:
 
     - an INTERVAL (`1 year 2 months`, `-01:30:00`): Python has it as a timedelta, a
       month as 30 days (`1 month` was written "30 days, 0:00:00", `-90 minutes` "-1 day,
@@ -186,7 +197,8 @@ def _as_text(
     CSV and Parquet need names to tell fields apart."""
     if result.description is None:
         return result
-    types = [_text_type(d[1], texts) for d in result.description]
+    each = each or [texts] * len(result.description)
+    types = [_text_type(d[1], t) for d, t in zip(result.description, each, strict=True)]
     if not any(types):
         return result
     relation = store.relation(sql, params or None)

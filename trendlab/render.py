@@ -22,6 +22,7 @@ from trendlab.text import escaped
 if TYPE_CHECKING:
     import duckdb
     import polars as pl
+    from polars._typing import PolarsDataType
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet")
 # The file suffixes that say a format, the same for -o as for import, which reads a
@@ -547,14 +548,40 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
 
 
 def _typed(column: pl.Series, type_: pl.DataType) -> pl.Series:
-    """`column` cast to `type_`, or as it is where `type_` cannot hold a value of it (a
-    HUGEINT past 38 digits: see _whole_number)."""
+    """`column` cast to `type_`, its timestamps in nanoseconds read from DuckDB's text of
+    them, or as it is where `type_` cannot hold a value of it (a HUGEINT past 38 digits:
+    see _whole_number)."""
     import polars as pl
 
     try:
         return column.cast(type_)
     except pl.exceptions.PolarsError:
+        pass
+    try:
+        read = column.to_frame().select(_nanoseconds_read(pl.col(column.name), type_))
+        return read.to_series().cast(type_)
+    except pl.exceptions.PolarsError:
         return column
+
+
+# DuckDB's text of a TIMESTAMP_NS: 2024-01-02 03:04:05.123456789, or with no fraction.
+_NANOSECONDS = "%Y-%m-%d %H:%M:%S%.f"
+
+
+def _nanoseconds_read(expr: pl.Expr, type_: PolarsDataType) -> pl.Expr:
+    """`expr` with each text where `type_` has a timestamp in nanoseconds, nested ones
+    too, read as one; an array is a list in rows."""
+    import polars as pl
+
+    if isinstance(type_, pl.Datetime) and type_.time_unit == "ns":
+        return expr.str.to_datetime(_NANOSECONDS, time_unit="ns", strict=True)
+    if isinstance(type_, pl.List | pl.Array):
+        return expr.list.eval(_nanoseconds_read(pl.element(), type_.inner))
+    if isinstance(type_, pl.Struct):
+        return expr.struct.with_fields(
+            [_nanoseconds_read(pl.field(f.name), f.dtype) for f in type_.fields]
+        )
+    return expr
 
 
 def _whole_number(column: pl.Series) -> pl.Series:
