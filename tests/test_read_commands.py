@@ -1324,6 +1324,19 @@ def test_whole_numbers_past_int64_are_numbers_in_parquet(run: Run, tmp_path: Pat
     assert run("query", sql, "--csv").stdout == f'h,u,top,m\n{h},{u},{top},"{{""k"": 1}}"\n'
 
 
+def test_a_small_uhugeint_is_a_decimal_in_parquet_too(run: Run, tmp_path: Path):
+    """A UHUGEINT is read from its rows, and one that fits an Int64 was an Int64 in
+    Parquet (a null one of type Null), not the DECIMAL(38, 0) a HUGEINT is."""
+    parquet = tmp_path / "small.parquet"
+    sql = "SELECT 10::UHUGEINT AS u, NULL::UHUGEINT AS n"
+    out = run("query", sql, "-o", str(parquet))
+    assert out.exit_code == 0, out.stderr
+    frame = pl.read_parquet(parquet)
+    assert frame.schema == {"u": pl.Decimal(38, 0), "n": pl.Decimal(38, 0)}
+    assert frame.row(0) == (Decimal(10), None)
+    assert run("query", sql, "--csv").stdout == "u,n\n10,\n"
+
+
 def test_a_uhugeint_or_bignum_in_a_list_or_struct_is_its_number_not_bytes(run: Run, tmp_path: Path):
     """DuckDB hands a UHUGEINT or a BIGNUM to Arrow as opaque bytes, which only a column
     of them alone was read from its rows for: in a list or struct, CSV wrote

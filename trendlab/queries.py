@@ -277,15 +277,19 @@ def _arrow_table(
 
 def _polars_types(table: pa.Table) -> list[pl.DataType | None]:
     """Per column of `table`, the Polars type taking it from Arrow gives, or None where
-    Polars has none for it (a type Arrow has no name for, UHUGEINT, is opaque bytes) or
-    the type would misstate its values: a date past Python's range is the last day
-    Python has (see _dates_in_range), which a TIMESTAMP_S's milliseconds would cut."""
+    Polars has none for it (a type Arrow has no name for is opaque bytes) or the type
+    would misstate its values: a date past Python's range is the last day Python has
+    (see _dates_in_range), which a TIMESTAMP_S's milliseconds would cut. A UHUGEINT is
+    a DECIMAL(38, 0), as DuckDB's Arrow gives a HUGEINT (past 38 digits: see
+    render._whole_number)."""
     import polars as pl
 
     types: list[pl.DataType | None] = []
     for column in table.columns:
-        type_ = None
-        if _column_dates_in_range(column):
+        type_: pl.DataType | None = None
+        if getattr(column.type, "type_name", None) == "uhugeint":
+            type_ = pl.Decimal(38, 0)
+        elif _column_dates_in_range(column):
             try:
                 taken = pl.from_arrow(column.slice(0, 0))  # the type alone, not the values
                 assert isinstance(taken, pl.Series)  # a column's, not a table's
