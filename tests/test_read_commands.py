@@ -1337,6 +1337,23 @@ def test_a_small_uhugeint_is_a_decimal_in_parquet_too(run: Run, tmp_path: Path):
     assert run("query", sql, "--csv").stdout == "u,n\n10,\n"
 
 
+def test_a_uuid_in_a_list_or_struct_is_written_beside_a_map(run: Run, tmp_path: Path):
+    """Beside a MAP, CSV and Parquet are written from the rows, where a UUID is a Python
+    object that Polars keeps in no list or struct: they failed as a bug (exit 70)."""
+    u = "8e6b6f54-0c0b-4b3e-9b8a-1c2d3e4f5a6b"
+    sql = f"SELECT '{u}'::UUID AS t, ['{u}'::UUID] AS l, {{'u': '{u}'::UUID}} AS s"
+    texts = [u, json.dumps([u]), json.dumps({"u": u})]
+    for beside in ("", ", MAP {'k': 1} AS m"):
+        out = run("query", sql + beside, "--csv")
+        assert out.exit_code == 0, out.stderr
+        assert list(csv.reader(io.StringIO(out.stdout)))[1][:3] == texts
+        parquet = tmp_path / "uuid.parquet"
+        assert run("query", sql + beside, "-o", str(parquet)).exit_code == 0
+        assert pl.read_parquet(parquet).row(0)[:3] == (u, [u], {"u": u})
+    assert json.loads(run("query", sql, "--json").stdout) == [{"t": u, "l": [u], "s": {"u": u}}]
+    assert run("query", sql).stdout.splitlines()[2].split()[0] == u
+
+
 def test_a_uhugeint_or_bignum_in_a_list_or_struct_is_its_number_not_bytes(run: Run, tmp_path: Path):
     """DuckDB hands a UHUGEINT or a BIGNUM to Arrow as opaque bytes, which only a column
     of them alone was read from its rows for: in a list or struct, CSV wrote
@@ -2041,7 +2058,7 @@ def test_query_writes_types_arrow_and_polars_lack(
     run: Run, tmp_path: Path, fmt: str, interval: bool
 ):
     # Without an INTERVAL, Arrow hands UHUGEINT over as opaque bytes; with one, Polars
-    # refuses the INTERVAL and the rows are read as Python values (a UUID object).
+    # refuses the INTERVAL and the rows are read as Python values.
     out = tmp_path / f"q.{fmt}"
     sql = (
         "SELECT '6f1c3a52-9a4e-4b0e-8a55-1f0a2b3c4d5e'::UUID AS u, "

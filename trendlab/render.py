@@ -531,10 +531,6 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
             for r in rows
         ]
     frame = pl.DataFrame(rows, schema=data.names, orient="row")
-    # Values Polars keeps only as Python objects (a UUID) are written as their text.
-    frame = frame.with_columns(
-        _as_text(frame[name], str) for name, dtype in frame.schema.items() if dtype == pl.Object
-    )
     frame = frame.with_columns(
         _typed(frame[name], type_)
         for name, type_, is_map in zip(frame.columns, types, data.maps, strict=False)
