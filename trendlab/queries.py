@@ -26,7 +26,7 @@ from trendlab.db import Store
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.nearest import nearest, suggest
-from trendlab.render import Rows, frame_of, type_members
+from trendlab.render import Rows, frame_of, holds_map, type_members
 from trendlab.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def run(
         # frame_of reads back (Python's datetime would drop its last three digits), and
         # in a MAP, written as JSON text, it is that text, as CSV and JSON have it.
         types = _polars_types(table)
-        maps = ["MAP(" in str(d[1]) for d in result.description]
+        maps = [holds_map(d[1]) for d in result.description]
         each = [
             _TEXT_TYPES_BUT_PARQUET if type_ is not None or is_map else texts
             for type_, is_map in zip(types, maps, strict=True)
@@ -279,7 +279,7 @@ def _arrow_table(
 
 def _polars_types(table: pa.Table) -> list[pl.DataType | None]:
     """Per column of `table`, the Polars type taking it from Arrow gives, or None where
-    Polars has none for it (a type Arrow has no name for is opaque bytes) or the type
+    Polars has none for it (or it holds opaque bytes, see _opaque) or the type
     would misstate its values: a date past Python's range is the last day Python has
     (see _dates_in_range), which a TIMESTAMP_S's milliseconds would cut. A UHUGEINT is
     a DECIMAL(38, 0), as DuckDB's Arrow gives a HUGEINT (past 38 digits: see
@@ -295,7 +295,7 @@ def _polars_types(table: pa.Table) -> list[pl.DataType | None]:
             try:
                 taken = pl.from_arrow(column.slice(0, 0))  # the type alone, not the values
                 assert isinstance(taken, pl.Series)  # a column's, not a table's
-                type_ = None if isinstance(taken.dtype, pl.Extension) else taken.dtype
+                type_ = None if _opaque(taken.dtype) else taken.dtype
             except pl.exceptions.PolarsError:
                 pass  # a type Polars cannot take from Arrow (a UNION)
         types.append(type_)

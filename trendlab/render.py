@@ -22,7 +22,7 @@ from trendlab.text import escaped
 if TYPE_CHECKING:
     import duckdb
     import polars as pl
-    from polars._typing import PolarsDataType
+    from polars.datatypes import DataTypeClass
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet")
 # The file suffixes that say a format, the same for -o as for import, which reads a
@@ -88,7 +88,7 @@ class Rows:
                 tuple(v if w is None else w(v) for w, v in zip(writers, r, strict=True))
                 for r in rows
             ]
-        return cls(names, numeric, rows, [_holds_map(d[1]) for d in result.description])
+        return cls(names, numeric, rows, [holds_map(d[1]) for d in result.description])
 
     def dicts(self) -> Iterator[dict[str, Any]]:
         """Each row as a dict, dates as ISO text and NaN or infinities as null (JSON has
@@ -97,10 +97,10 @@ class Rows:
             yield {n: _iso(v) for n, v in zip(self.names, row, strict=True)}
 
 
-def _holds_map(type_: Any) -> bool:
+def holds_map(type_: Any) -> bool:
     """Whether DuckDB type `type_` is a MAP or holds one, read off the type, not its
     text, where a field or ENUM value may be named `MAP(`."""
-    return type_.id == "map" or any(_holds_map(child) for _, child in type_members(type_))
+    return type_.id == "map" or any(holds_map(child) for _, child in type_members(type_))
 
 
 def _type_ids(type_: Any) -> set[str]:
@@ -564,7 +564,7 @@ def _typed(column: pl.Series, type_: pl.DataType) -> pl.Series:
 _NANOSECONDS = "%Y-%m-%d %H:%M:%S%.f"
 
 
-def _nanoseconds_read(expr: pl.Expr, type_: PolarsDataType) -> pl.Expr:
+def _nanoseconds_read(expr: pl.Expr, type_: pl.DataType | DataTypeClass) -> pl.Expr:
     """`expr` with each text where `type_` has a timestamp in nanoseconds, nested ones
     too, read as one; an array is a list in rows."""
     import polars as pl
