@@ -1111,6 +1111,17 @@ def test_parquet_keeps_duckdbs_column_types_beside_a_map(run: Run, tmp_path: Pat
         assert csv_out[1].startswith(",1,2.50,10,[1],,1,2"), csv_out
 
 
+@pytest.mark.parametrize("where", ["", " WHERE false"])
+def test_a_map_is_text_in_parquet_with_no_value_to_show(run: Run, tmp_path: Path, where: str):
+    """A MAP is its JSON text in Parquet, but a column of one with no rows, or of nulls
+    only, had no value to say so and was of type Null."""
+    sql = "SELECT NULL::MAP(VARCHAR, INTEGER) AS m, MAP {'k': 1} AS k, 1 AS n" + where
+    out = tmp_path / "maps.parquet"
+    written = run("query", sql, "-o", str(out))
+    assert written.exit_code == 0, written.stderr
+    assert pl.read_parquet(out).schema == {"m": pl.String, "k": pl.String, "n": pl.Int32}
+
+
 @pytest.mark.parametrize("beside", ["MAP {'k': 1} AS x", "'infinity'::DATE AS x", "1 AS t"])
 def test_a_timestamp_ns_keeps_its_nanoseconds_in_parquet_beside_any_value(
     run: Run, tmp_path: Path, beside: str

@@ -531,10 +531,16 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
             for r in rows
         ]
     frame = pl.DataFrame(rows, schema=data.names, orient="row")
+    count = len(data.names)
+    # A MAP is its JSON text, also where no value says so (no rows, or nulls only).
+    typed = [
+        pl.String() if is_map else type_
+        for type_, is_map in zip(types or [None] * count, data.maps or [False] * count, strict=True)
+    ]
     frame = frame.with_columns(
         _typed(frame[name], type_)
-        for name, type_, is_map in zip(frame.columns, types, data.maps, strict=False)
-        if type_ is not None and not is_map  # a MAP is its JSON text
+        for name, type_ in zip(frame.columns, typed, strict=True)
+        if type_ is not None
     )
     return frame.with_columns(
         _whole_number(frame[name])
