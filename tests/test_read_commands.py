@@ -1376,10 +1376,45 @@ def test_a_uhugeint_or_bignum_in_a_list_or_struct_is_its_number_not_bytes(run: R
     assert json.loads(run("query", sql, "--jsonl").stdout) == row
     out = run("query", sql, "--csv")
     assert out.exit_code == 0, out.stderr
-    assert list(csv.reader(io.StringIO(out.stdout)))[1] == [json.dumps(v) for v in row.values()]
+    # A DECIMAL(38, 0) in a list or struct, as a HUGEINT there is: CSV writes its text.
+    texts = [json.dumps([{"x": "1"}]), json.dumps(row["b"])]
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == texts
     written = tmp_path / "n.parquet"
     assert run("query", sql, "-o", str(written)).exit_code == 0
     assert pl.read_parquet(written).row(0, named=True) == row
+
+
+def test_whole_numbers_past_int64_after_smaller_ones_are_written(run: Run, tmp_path: Path):
+    """CSV and Parquet from rows failed as a bug (exit 70) on a UHUGEINT past Int64
+    after a smaller one: in one list, in the 101st row, or a HUGEINT's in a list beside
+    a MAP. Each is a DECIMAL(38, 0) in Parquet, as a HUGEINT is, or past 38 digits its
+    text; in a list or struct, its JSON text."""
+    big, top = 2**64, 2**128 - 1
+    sql = (
+        f"SELECT [1::UHUGEINT, {big}::UHUGEINT] AS u, [1::HUGEINT, {big}::HUGEINT] AS h,"
+        f" {{'a': {big}::UHUGEINT}} AS s, [{top}::UHUGEINT] AS t,"
+        f" (CASE WHEN i < 100 THEN 1 ELSE {big} END)::UHUGEINT AS late, MAP {{'k': 1}} AS m"
+        " FROM range(101) AS r(i)"
+    )
+    out = run("query", sql, "--csv")
+    assert out.exit_code == 0, out.stderr
+    texts = [json.dumps(["1", str(big)])] * 2 + [json.dumps({"a": str(big)}), f"[{top}]"]
+    assert list(csv.reader(io.StringIO(out.stdout)))[-1] == [*texts, str(big), '{"k": 1}']
+    parquet = tmp_path / "late.parquet"
+    written = run("query", sql, "-o", str(parquet))
+    assert written.exit_code == 0, written.stderr
+    frame = pl.read_parquet(parquet)
+    whole = pl.Decimal(38, 0)
+    assert frame.schema == {
+        "u": pl.List(whole),
+        "h": pl.List(whole),
+        "s": pl.Struct({"a": whole}),
+        "t": pl.String,
+        "late": whole,
+        "m": pl.String,
+    }
+    assert frame.row(-1)[:4] == ([1, big], [1, big], {"a": big}, f"[{top}]")
+    assert frame["late"][-1] == big
 
 
 def test_a_float_reads_as_duckdb_prints_it_in_every_format(run: Run):

@@ -282,24 +282,38 @@ def _polars_types(table: pa.Table) -> list[pl.DataType | None]:
     Polars has none for it (or it holds opaque bytes, see _opaque) or the type
     would misstate its values: a date past Python's range is the last day Python has
     (see _dates_in_range), which a TIMESTAMP_S's milliseconds would cut. A UHUGEINT is
-    a DECIMAL(38, 0), as DuckDB's Arrow gives a HUGEINT (past 38 digits: see
-    render._whole_number)."""
+    a DECIMAL(38, 0), in a list or struct too, as DuckDB's Arrow gives a HUGEINT (past
+    38 digits: see render.frame_of)."""
     import polars as pl
 
     types: list[pl.DataType | None] = []
     for column in table.columns:
         type_: pl.DataType | None = None
-        if getattr(column.type, "type_name", None) == "uhugeint":
-            type_ = pl.Decimal(38, 0)
-        elif _column_dates_in_range(column):
+        if _column_dates_in_range(column):
             try:
                 taken = pl.from_arrow(column.slice(0, 0))  # the type alone, not the values
                 assert isinstance(taken, pl.Series)  # a column's, not a table's
-                type_ = None if _opaque(taken.dtype) else taken.dtype
+                whole = _uhugeint_decimal(taken.dtype)
+                type_ = None if _opaque(whole) else whole
             except pl.exceptions.PolarsError:
                 pass  # a type Polars cannot take from Arrow (a UNION)
         types.append(type_)
     return types
+
+
+def _uhugeint_decimal(dtype: pl.DataType | DataTypeClass) -> pl.DataType:
+    """`dtype` with each UHUGEINT in it, nested ones too, a DECIMAL(38, 0)."""
+    import polars as pl
+
+    if isinstance(dtype, pl.Extension) and '"uhugeint"' in (dtype.ext_metadata() or ""):
+        return pl.Decimal(38, 0)
+    if isinstance(dtype, pl.List):
+        return pl.List(_uhugeint_decimal(dtype.inner))
+    if isinstance(dtype, pl.Array):
+        return pl.Array(_uhugeint_decimal(dtype.inner), dtype.shape)
+    if isinstance(dtype, pl.Struct):
+        return pl.Struct({f.name: _uhugeint_decimal(f.dtype) for f in dtype.fields})
+    return dtype if isinstance(dtype, pl.DataType) else dtype()
 
 
 def _dates_in_range(table: pa.Table) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from trendlab.errors import ExitCode, TrendlabError
@@ -530,13 +531,19 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
             tuple(_json_text(v) if i in nested and v is not None else v for i, v in enumerate(r))
             for r in rows
         ]
-    frame = pl.DataFrame(rows, schema=data.names, orient="row")
     count = len(data.names)
     # A MAP is its JSON text, also where no value says so (no rows, or nulls only).
     typed = [
         pl.String() if is_map else type_
         for type_, is_map in zip(types or [None] * count, data.maps or [False] * count, strict=True)
     ]
+    for i, type_ in enumerate(typed):
+        if type_ is not None and _holds_decimal(type_):
+            column = _decimal_column([r[i] for r in rows], type_)
+            rows = [(*r[:i], v, *r[i + 1 :]) for r, v in zip(rows, column, strict=True)]
+    # Every row read for the types: a whole number past Int64 after 100 smaller ones
+    # failed as a bug.
+    frame = pl.DataFrame(rows, schema=data.names, orient="row", infer_schema_length=None)
     frame = frame.with_columns(
         _typed(frame[name], type_)
         for name, type_ in zip(frame.columns, typed, strict=True)
@@ -547,6 +554,51 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
         for name, dtype in frame.schema.items()
         if dtype in (pl.Int128, pl.UInt128)
     )
+
+
+def _holds_decimal(type_: pl.DataType | DataTypeClass) -> bool:
+    """Whether Polars type `type_` is a DECIMAL or holds one."""
+    import polars as pl
+
+    if isinstance(type_, pl.Decimal):
+        return True
+    if isinstance(type_, pl.List | pl.Array):
+        return _holds_decimal(type_.inner)
+    if isinstance(type_, pl.Struct):
+        return any(_holds_decimal(f.dtype) for f in type_.fields)
+    return False
+
+
+def _decimal_column(values: list[Any], type_: pl.DataType) -> list[Any]:
+    """A column's `values` with each whole number where `type_` has a DECIMAL (a HUGEINT
+    or UHUGEINT, nested ones too) a Decimal, which Polars holds in one column whatever
+    its size (ints past Int64 beside smaller ones failed); or, where one is past the 38
+    digits a DECIMAL holds, each value as its text, JSON text if nested."""
+    try:
+        return [_decimals(v, type_) for v in values]
+    except OverflowError:
+        return [v if v is None else _json_text(v) for v in values]
+
+
+def _decimals(value: Any, type_: pl.DataType | DataTypeClass) -> Any:
+    """`value` with each whole number where `type_` has a DECIMAL a Decimal; an
+    OverflowError past 38 digits."""
+    import polars as pl
+
+    if value is None:
+        return None
+    if isinstance(type_, pl.Decimal):
+        if not isinstance(value, int):
+            return value
+        if abs(value) >= 10**38:
+            raise OverflowError(value)
+        return Decimal(value)
+    if isinstance(type_, pl.List | pl.Array):
+        return [_decimals(v, type_.inner) for v in value]
+    if isinstance(type_, pl.Struct):
+        fields = {f.name: f.dtype for f in type_.fields}
+        return {k: _decimals(v, fields[k]) if k in fields else v for k, v in value.items()}
+    return value
 
 
 def _typed(column: pl.Series, type_: pl.DataType) -> pl.Series:
