@@ -743,3 +743,12 @@ def test_report_forecast_table_is_the_forecast_commands(empty_db: Path, tmp_path
     assert [tuple(row) for row in rows if row] == lines
     assert lines[-1][1:] == ("99.99", "99.99", "99.99")
     assert "100" not in {cell for line in lines for cell in line}
+
+
+def test_an_empty_report_file_name_is_named_so(run: Run):
+    """-o '' said 'Invalid value for -o: : the report is an HTML page', an empty name
+    taken for a file of another kind; it is named as the other commands name it."""
+    result = run("report", "-o", "")
+    assert result.exit_code == 2
+    [said] = result.stderr.splitlines()
+    assert said.startswith("trendlab: error: -o: the file name is empty (give FILE.html, ")
