@@ -26,7 +26,7 @@ from trendlab.db import Store
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.nearest import nearest, suggest
-from trendlab.render import Rows, frame_of, holds_map, type_members
+from trendlab.render import Rows, frame_of, holds_map, polars_holds, type_members
 from trendlab.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -249,13 +249,7 @@ def _opaque(dtype: pl.DataType | DataTypeClass) -> bool:
     a BIGNUM), which DuckDB hands over as opaque bytes."""
     import polars as pl
 
-    if isinstance(dtype, pl.Extension):
-        return True
-    if isinstance(dtype, pl.List | pl.Array):
-        return _opaque(dtype.inner)
-    if isinstance(dtype, pl.Struct):
-        return any(_opaque(f.dtype) for f in dtype.fields)
-    return False
+    return polars_holds(dtype, pl.Extension)
 
 
 def _arrow_table(

@@ -538,7 +538,7 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
         for type_, is_map in zip(types or [None] * count, data.maps or [False] * count, strict=True)
     ]
     for i, type_ in enumerate(typed):
-        if type_ is not None and _holds_decimal(type_):
+        if type_ is not None and polars_holds(type_, pl.Decimal):
             column = _decimal_column([r[i] for r in rows], type_)
             rows = [(*r[:i], v, *r[i + 1 :]) for r, v in zip(rows, column, strict=True)]
     # Every row read for the types: a whole number past Int64 after 100 smaller ones
@@ -556,16 +556,17 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
     )
 
 
-def _holds_decimal(type_: pl.DataType | DataTypeClass) -> bool:
-    """Whether Polars type `type_` is a DECIMAL or holds one."""
+def polars_holds(type_: pl.DataType | DataTypeClass, kind: type[pl.DataType]) -> bool:
+    """Whether Polars type `type_` is of `kind` (pl.Decimal, say) or holds one, in a
+    list, array or struct."""
     import polars as pl
 
-    if isinstance(type_, pl.Decimal):
+    if isinstance(type_, kind):
         return True
     if isinstance(type_, pl.List | pl.Array):
-        return _holds_decimal(type_.inner)
+        return polars_holds(type_.inner, kind)
     if isinstance(type_, pl.Struct):
-        return any(_holds_decimal(f.dtype) for f in type_.fields)
+        return any(polars_holds(f.dtype, kind) for f in type_.fields)
     return False
 
 
