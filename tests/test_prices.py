@@ -620,6 +620,33 @@ def test_lower_is_better_the_best_score_is_the_lowest():
     assert "the best dated priced result is 5 by a" in str(raised.value)
 
 
+def test_no_priced_model_error_counts_every_price_and_names_those_announced_for_later():
+    """'no priced model reaches 88 on ev; the best dated priced result is 70 by b', when
+    c, priced by its input price alone, scored 85, and a, whose only price takes effect
+    next year, reaches 88: the error counts a price of unknown blend as the trend does,
+    and names the models a price not yet in effect leaves out."""
+    scores, prices = _frames(
+        [("a", "2024-02-01", 90.0), ("b", "2024-02-01", 70.0), ("c", "2024-02-01", 85.0)],
+        [("a", "2026-01-01", 1.0), ("b", "2024-01-01", 2.0), ("c", "2024-01-01", 3.0)],
+    )
+    input_only = pl.when(pl.col("model") == "c")
+    prices = prices.with_columns(
+        input_only.then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("output_usd_per_mtok", BLENDED)
+    )
+    bench = {"slug": "ev", "unit": "percent", "higher_is_better": True}
+    with pytest.raises(TrendlabError) as raised:
+        price_trend(bench, scores, BlendedPrices(prices, Blend()), 88, on=date(2025, 1, 1))
+    assert str(raised.value) == (
+        "no priced model reaches 88 on ev; the best dated priced result is 85 by c; a "
+        "reaches it but has no price in effect on 2025-01-01, only prices announced for later"
+    )
+    # Priced by its input price alone, c is a model with a price and a dated result.
+    only_c = prices.filter(pl.col("model") == "c")
+    with pytest.raises(TrendlabError, match=r"the best dated priced result is 85 by c$"):
+        price_trend(bench, scores, BlendedPrices(only_c, Blend()), 88, on=date(2025, 1, 1))
+
+
 def test_only_a_shortage_of_points_is_put_down_to_unknown_prices():
     """While the cheapest was unknown, every error the rate's fit raised was said to be
     for want of known prices, an invalid level too; only too few points (or all on one

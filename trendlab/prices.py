@@ -418,10 +418,13 @@ def price_trend(
     )
     slug = benchmark["slug"]
     if points.is_empty():
-        from trendlab.text import counted
+        from trendlab.text import at_most, counted
 
-        priced_models = set(priced.filter(pl.col(BLENDED).is_not_null())["model"].to_list())
-        priced_scores = scores.filter(pl.col("model").is_in(list(priced_models)))
+        # Priced as cheapest_capable counts it: any price in effect, its blend known or
+        # not. Counting known blends alone named a lower result as the best priced one
+        # beside a model priced by its input price alone.
+        priced_models = priced.get_column("model").unique().to_list()
+        priced_scores = scores.filter(pl.col("model").is_in(priced_models))
         # Only a result a date places counts: an undated one, however good, is left out.
         best = priced_scores.filter(pl.col("date").is_not_null()).sort("score", descending=higher)
         near = (
@@ -435,6 +438,20 @@ def price_trend(
             near += (
                 f"; left out for want of a date: {counted(undated, 'priced result')} reaching "
                 "it (give a reported_date, or the model a release_date, with `trendlab edit`)"
+            )
+        later = (
+            capable_models(scores, threshold, higher_is_better=higher)
+            .filter(pl.col("model").is_in(prices.frame.get_column("model").unique().to_list()))
+            .get_column("model")
+            .to_list()
+        )
+        if later:
+            # Not in `priced`, so every price of theirs is announced for after `on`.
+            names = ", ".join(at_most(later, 5, "models"))
+            near += (
+                f"; {names} {'reaches' if len(later) == 1 else 'reach'} it but "
+                f"{'has' if len(later) == 1 else 'have'} no price in effect on {on}, "
+                "only prices announced for later"
             )
         raise NoPricedModelReaches(f"no priced model reaches {threshold:g} on {slug}{near}")
     known = points.filter(pl.col(BLENDED).is_not_null())
