@@ -142,6 +142,37 @@ def test_an_empty_output_file_name_is_a_usage_error(run: Run):
         assert "-o: the file name is empty (give FILE, or - for stdout)" in result.stderr
 
 
+def test_an_output_file_name_of_white_space_is_a_usage_error(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`query "select 1" -o ' '` wrote a file named ' ', and `list -o $'\\t'` one named
+    by a tab; `price-trend --plot ' '`, `plot -o ' '`, `report -o ' '` and `export -o ' '`
+    refused it as a name of the wrong kind. Each is named as an empty name is."""
+    (here := tmp_path / "here").mkdir()
+    monkeypatch.chdir(here)
+    for args in (
+        ("query", "select 1", "-o", " "),
+        ("list", "models", "-o", " \t"),
+        ("export", "models", "-o", " "),
+        ("prices", "-o", "  "),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2 and result.stdout == "", args
+        said = "-o: the file name is only white space (give FILE, or - for stdout)"
+        assert said in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    for args, said in (
+        (
+            ("price-trend", "mmlu", "--threshold", "80", "--plot", " "),
+            "--plot: the file name is only white space; it must end in .png or .svg",
+        ),
+        (("plot", "mmlu", "-o", " "), "-o: the file name is only white space; it must end in"),
+        (("report", "-o", " "), "-o: the file name is only white space (give FILE.html, or -"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2 and said in result.stderr, result.stderr
+    assert list(here.iterdir()) == []
+
+
 def test_a_provider_is_known_by_every_price_not_only_the_models(run: Run):
     """`prices --model gpt-4 --provider anthropic` said 'unknown provider' and listed
     OpenAI alone as the providers; Anthropic is one, it just does not sell gpt-4."""

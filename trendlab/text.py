@@ -120,6 +120,14 @@ def is_utf8(text: str) -> bool:
     return True
 
 
+def blank(name: str) -> str | None:
+    """How a name (a file's, say) names nothing: 'empty', or 'only white space' for one
+    of spaces or tabs alone, which would write a file hard to see or type; else None."""
+    if not name:
+        return "empty"
+    return None if name.strip() else "only white space"
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 row', '2 rows': a count and its noun in agreement (`plural` when not noun+s)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -609,6 +609,7 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
     format, as import reads them, unless told the format.
     """
     from trendlab.render import FORMATS, SUFFIXES
+    from trendlab.text import blank
 
     choices = formats or FORMATS
 
@@ -622,9 +623,10 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             if len(flags) > 1 or (flags and fmt and fmt != flags[0]):
                 raise click.UsageError("give one output format")
             output = kwargs.get("output")
-            if output == "":
-                # It failed only once the work was done, as 'cannot write : No such file'.
-                raise click.UsageError("-o: the file name is empty (give FILE, or - for stdout)")
+            if output is not None and (empty := blank(output)):
+                # It failed only once the work was done, as 'cannot write : No such file',
+                # and a name of spaces wrote a file of that name.
+                raise click.UsageError(f"-o: the file name is {empty} (give FILE, or - for stdout)")
             ending = Path(output).suffix.lower() if output and output != "-" else ""
             suffix = SUFFIXES.get(ending)
             chosen = (flags[0] if flags else None) or fmt
