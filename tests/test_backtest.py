@@ -349,6 +349,24 @@ def test_no_scored_origin_under_a_setting_says_whose_latest_result_it_is(run: Ru
     ) in result.stderr
 
 
+def test_all_under_a_setting_tells_no_result_from_too_little_history(run: Run):
+    """--all --setting 0-shot named MATH, which has no 0-shot result, among benchmarks
+    with "no origin with enough history", as it did MMLU, whose 0-shot results are too
+    few to score; the second run reads their empty backtests from the cache."""
+    for _ in range(2):
+        result = run("backtest", "--all", "--setting", "0-shot", "--csv")
+        assert result.exit_code == 0, result.stderr
+        lines = result.stderr.splitlines()
+        (unmatched,) = [line for line in lines if "no result with a setting" in line]
+        (short,) = [line for line in lines if "no origin with enough history" in line]
+        assert unmatched.startswith("left out (no result with a setting containing '0-shot'): ")
+        assert "math, " in unmatched and "mmlu" not in unmatched
+        assert short == (
+            "left out (no origin with enough history and a known outcome, with --setting "
+            "'0-shot'): bbh, gsm8k, humaneval, lambada, mmlu"
+        )
+
+
 def test_no_scored_origin_says_which_dates_rule_them_out(run: Run):
     """backtest math --start 2025-01-01 said only that no origin had enough history and
     a known outcome: not that MATH's latest result is 2024-09-12, before any origin."""
@@ -421,8 +439,9 @@ def test_a_benchmark_scores_the_same_alone_and_with_all(run: Run, options: list[
     assert alone["rows"] and alone == with_all
     if "--setting" in options:
         # The benchmarks with no 5-shot result are named, not dropped silently.
-        assert "with --setting '5-shot'): " in every.stderr
-        assert "gpqa-diamond" in every.stderr.split("with --setting '5-shot'): ")[1]
+        assert "(no result with a setting containing '5-shot'): " in every.stderr
+        named = every.stderr.split("(no result with a setting containing '5-shot'): ")[1]
+        assert "gpqa-diamond" in named.splitlines()[0]
 
 
 def test_a_forecasts_first_months_are_calibrated_on_backtests_first_months(db: Path):
@@ -547,7 +566,7 @@ def test_auto_chooses_the_same_family_at_every_level(run: Run):
         (
             ["--all", "--setting", "no-such-setting"],
             1,
-            "error: no benchmark has an origin with both enough history and a known outcome",
+            "error: no result on any benchmark has a setting containing 'no-such-setting'\n",
         ),
         (
             ["mmlu", "--family", "exponential"],

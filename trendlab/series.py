@@ -283,6 +283,11 @@ class RefusedData(TrendlabError):
     wrong way round, a result beyond the ceiling. Editing the records is the fix."""
 
 
+def setting_kept(setting: str) -> pl.Expr:
+    """Whether a result's setting contains `setting`, ignoring case: what --setting keeps."""
+    return pl.col("setting").str.to_lowercase().str.contains(setting.lower(), literal=True)
+
+
 def build_series(
     scale: Scale,
     points: pl.DataFrame,
@@ -312,9 +317,7 @@ def build_series(
     _check_ceiling(scale, points)
     if setting is not None:
         settings = points.get_column("setting").drop_nulls().unique().sort().to_list()
-        points = points.filter(
-            pl.col("setting").str.to_lowercase().str.contains(setting.lower(), literal=True)
-        )
+        points = points.filter(setting_kept(setting))
         if points.is_empty():
             from trendlab.text import at_most
 

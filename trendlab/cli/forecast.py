@@ -377,6 +377,11 @@ def backtest(
     if all_benchmarks:
         for refused in result.refusals():
             note(f"left out: {refused}")
+        if result.unmatched:
+            note(
+                f"left out (no result with a setting containing {setting!r}): "
+                + ", ".join(result.unmatched)
+            )
         short = result.too_short()
         if short:
             under = f", with --setting {setting!r}" if setting is not None else ""

@@ -10,7 +10,7 @@ instead of fitting. Scoring calibrates each benchmark's backtest on the others'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,7 +33,7 @@ from trendlab.forecast.evaluate import (
     scorecard,
 )
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE
-from trendlab.series import RefusedData, Scale, Series, build_series, load_scale
+from trendlab.series import RefusedData, Scale, Series, build_series, load_scale, setting_kept
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -253,23 +253,27 @@ def choice_plan(plan: bt.Plan) -> bt.Plan:
 class ScoredBacktests:
     """What `backtest` shows: the backtests under the user's plan and their scores;
     `slug` is the benchmark asked for by name (None with --all); `at_choice`, those
-    auto chose by, when the plan's level is not CHOICE_LEVEL (see score)."""
+    auto chose by, when the plan's level is not CHOICE_LEVEL (see score); `unmatched`,
+    with --all, the benchmarks with no result under the plan's --setting."""
 
     plan: bt.Plan
     slug: str | None
     found: dict[str, Backtest]
     scored: list[Scored]
     at_choice: dict[str, Backtest] | None = None
+    unmatched: list[str] = field(default_factory=list)
 
     def refusals(self) -> list[str]:
         """Why each benchmark whose records no forecast can use has no backtest."""
         return [b.refused for _, b in sorted(self.found.items()) if b.refused]
 
     def too_short(self) -> list[str]:
-        """The benchmarks with no origin that has both enough history and a known
-        outcome (under the plan's --setting), so nothing to score."""
-        scored = {s.slug for s in self.scored}
-        return sorted(s for s, b in self.found.items() if s not in scored and not b.refused)
+        """The benchmarks with results (under the plan's --setting) but no origin that
+        has both enough history and a known outcome, so nothing to score."""
+        # Not read off the backtests: one with no result under the setting is cached
+        # empty, as one with too little history is.
+        left = {s.slug for s in self.scored} | set(self.unmatched)
+        return sorted(s for s, b in self.found.items() if s not in left and not b.refused)
 
     def missing(self, families: tuple[str, ...]) -> tuple[list[str], list[str]]:
         """Of `families`, those the named benchmark has no backtest of (not a family for
@@ -318,7 +322,15 @@ def scored_backtests(
                 + plan.unscored(pending.series(slug))
             )
         return ScoredBacktests(plan, slug, found, scored, at_choice)
-    own = backtests(settings, {}, everything=plan, progress=progress)
+    with settings.reader() as store:
+        versions = store.data_versions(prices=False)
+        unmatched = _unmatched(store, plan.setting, list(versions)) if plan.setting else []
+        if versions and len(unmatched) == len(versions):
+            raise TrendlabError(
+                f"no result on any benchmark has a setting containing {plan.setting!r}"
+            )
+        pending = read_backtests(store, {}, everything=plan, versions=versions)
+    own = finish_backtests(settings, pending, progress)
     at_choice = (
         backtests(settings, {}, everything=choice_plan(plan), progress=progress)
         if other_level
@@ -334,7 +346,16 @@ def scored_backtests(
         for slug in sorted(own)
         for one in score(pool | {slug: own[slug]}, [slug], plan.level, families, at_choice)
     ]
-    return ScoredBacktests(plan, None, own, scored, at_choice)
+    # A refused benchmark is named for its records, which no setting would make usable.
+    unmatched = [s for s in unmatched if not own[s].refused]
+    return ScoredBacktests(plan, None, own, scored, at_choice, unmatched)
+
+
+def _unmatched(store: Any, setting: str, benchmarks: list[str]) -> list[str]:
+    """Of `benchmarks`, those with no current result whose setting --setting keeps."""
+    pairs = store.result_pairs(["benchmark", "setting"], benchmarks)
+    matched = set(pairs.filter(setting_kept(setting)).get_column("benchmark"))
+    return sorted(set(benchmarks) - matched)
 
 
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
