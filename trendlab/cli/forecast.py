@@ -340,7 +340,9 @@ def backtest(
     at --level and the interval (Winkler) score. Intervals are calibrated on the other
     benchmarks' backtests at the same origins and horizons (leave one benchmark out;
     --setting filters only the benchmarks scored), so a benchmark scores the same alone
-    or with --all. The ensemble averages the calibrated logistic, logistic4 and
+    or with --all. An explicit --start changes the figures even when it is the default
+    start, because the other benchmarks are then backtested from that date too, not
+    each from its own default. The ensemble averages the calibrated logistic, logistic4 and
     gompertz forecasts. last-value (the frontier carried forward) and linear are the
     baselines; auto is what `forecast --family auto` would have chosen at each origin.
     Results are cached in the database until its data change.
