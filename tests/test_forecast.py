@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ import pytest
 
 from tests.synthetic import frame, logistic_scores, scale
 from trendlab.errors import TrendlabError
+from trendlab.forecast.axis import make_axis, parse_until
 from trendlab.forecast.fit import forecast
 from trendlab.series import build_series, day_from, decimal_year
 
@@ -916,3 +918,22 @@ def test_a_bound_is_rounded_outward_so_it_still_holds():
     least, most = supported_range(300)
     assert (chance_text(least, "upper"), chance_text(most, "lower")) == ("≤ 1 %", "≥ 99 %")
     assert rounded_chance(0.4444, None) == 0.444 and chance_text(0.4444) == "44 %"
+
+
+@pytest.mark.parametrize(("by", "largest", "orders"), [("compute", 1e24, 2), ("price", 0.1, 1)])
+def test_by_compute_or_price_the_grid_starts_a_step_after_the_data(by, largest, orders):
+    """Polars' log10 of 1e24 is 23.999999999999996: the grid's first point was 24, the
+    data's own end, forecast as if a step ahead of it, and an --until of 1e24 was
+    beyond the data. Of 0.1 it is -0.9999999999999998, and the default --until one
+    order on, a hair past 0, was a row of 1 USD beside the grid's own."""
+    points = frame(XS[:8], np.linspace(30.0, 60.0, 8)).with_columns(
+        pl.Series(by, np.geomspace(largest / 100, largest, 8))
+    )
+    series = build_series(scale(), points, by=by)
+    axis = make_axis(series, parse_until(None, series))
+    labels = [axis.label(x) for x in axis.grid]
+    assert labels[0] == pytest.approx(largest * 10 ** (1 / 12), rel=1e-9)
+    assert labels[-1] == largest * 10**orders and len(set(labels)) == len(labels) == 12 * orders
+    with pytest.raises(TrendlabError, match=re.escape(f"--until {largest} is not beyond")):
+        parse_until(str(largest), series)
+    assert parse_until(f"{largest * 1e10:g}", series) == pytest.approx(math.log10(largest) + 10)

@@ -603,6 +603,29 @@ def test_an_until_amount_reads_back_as_given(synthetic: Run):
     assert doc["forecast"][-1]["x"] == 3e27
 
 
+def test_by_compute_the_forecast_starts_a_step_after_the_largest_compute(run: Run):
+    """With 1e24 FLOP the largest compute (log10 23.999999999999996 in Polars), the
+    table's and JSON's first point was 1e24 itself, the data's end with an interval
+    of width 0, and an --until of 1e24 was taken as beyond the data."""
+    _ok(run("add-benchmark", "flops", "--unit", "percent", "--floor", "0", "--ceiling", "100",
+            "-m", "t"))  # fmt: skip
+    for i, (compute, score) in enumerate((("1e21", "30"), ("1e22", "45"), ("1e23", "60"),
+                                          ("1e24", "72"))):  # fmt: skip
+        _ok(run("add-model", f"flops-{i}", "--release-date", f"202{i}-06-01",
+                "--training-compute-flop", compute, "-m", "t"))  # fmt: skip
+        _ok(run("add-result", f"flops-{i}", "flops", score, "-m", "t"))
+    doc = json.loads(_ok(run("forecast", "flops", "--by", "compute", "--json")))
+    assert [p["x"] for p in doc["forecast"][:2]] == [1.21153e24, 1.4678e24]
+    assert doc["forecast"][-1]["x"] == 1e26 and len(doc["forecast"]) == 24
+    table = _ok(run("forecast", "flops", "--by", "compute")).splitlines()
+    assert table[3].split()[0] == "1e+25"  # the first yearly row: 1e24 is the data's
+    until = run("forecast", "flops", "--by", "compute", "--until", "1e24")
+    assert (until.exit_code, until.stdout) == (1, "")
+    assert until.stderr == (
+        "trendlab: error: --until 1e24 is not beyond the largest compute in the data (1e+24 FLOP)\n"
+    )
+
+
 def test_fitted_on_by_compute_spans_the_points_fitted(run: Run):
     """By compute the axis is not time: fitted_on gives the dates of the compute
     frontier's points, not of MMLU's latest result, which is not among them."""

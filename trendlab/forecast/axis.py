@@ -24,6 +24,7 @@ MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
 DEFAULT_YEARS = 3
 DEFAULT_ORDERS = {"compute": 2.0, "price": 1.0}
+GRID_DECIMALS = 10  # by compute or price, a grid point is a twelfth of an order rounded to this
 
 
 @dataclass(frozen=True)
@@ -125,14 +126,16 @@ def parse_until(text: str | None, series: Series) -> float:
         return decimal_year(day)
     unit = x_unit(series.by)
     x = math.log10(until_amount(text, series.by))
-    if x <= series.x_now:
+    # Compared as the error shows them: this log10 (Python's) and the data's (Polars')
+    # differ in the last bits, and an --until of the largest itself came out beyond it.
+    if amount(x) <= amount(series.x_now):
         # A year is what --until takes by date, the usual axis: say which unit this one is.
         year = f" ({text} {unit}, not the year {text})" if re.fullmatch(r"\d{4}", text) else ""
         raise TrendlabError(
             f"--until {text}{year} is not beyond the largest {series.by} in the data "
             f"({amount(series.x_now)} {unit})"
         )
-    if x > series.x_now + MAX_ORDERS:
+    if x > _data_end(series) + MAX_ORDERS:
         raise TrendlabError(f"--until {text} is more than {MAX_ORDERS} orders of magnitude out")
     return x
 
@@ -146,6 +149,13 @@ def amount(x: float) -> float:
     return shorter if math.isfinite(shorter) else value
 
 
+def _data_end(series: Series) -> float:
+    """By compute or price, the data's end (series.x_now) rounded as the grid is: Polars'
+    log10 leaves noise in the last bits (of 1e24, 23.999999999999996), which put the
+    grid's first point at the data's own end rather than a step after it."""
+    return round(series.x_now, GRID_DECIMALS)
+
+
 def make_axis(series: Series, until: float) -> Axis:
     """The grid from just after the data to `until` (inclusive)."""
     if series.by == "date":
@@ -157,11 +167,14 @@ def make_axis(series: Series, until: float) -> Axis:
             days.append(stop)
         grid = np.array([decimal_year(d) for d in days])
     else:
-        start = math.floor(series.x_now * 12) / 12 + 1 / 12
+        end = _data_end(series)
+        start = math.floor(end * 12) / 12 + 1 / 12
         grid = np.arange(start, until, 1 / 12)
-        grid = np.round(grid, 10)
-        grid = np.append(grid[grid > series.x_now], until)
-        grid = np.unique(grid)
+        grid = np.round(grid, GRID_DECIMALS)
+        # The default --until carries the same noise (for a largest price of 0.1 USD,
+        # 2.2e-16, not 0): the grid's point there is until's, not a second row beside it.
+        grid = grid[(grid > end) & (grid < round(until, GRID_DECIMALS))]
+        grid = np.append(grid, until)
     return Axis(series.by, grid, until)
 
 
