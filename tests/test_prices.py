@@ -173,6 +173,43 @@ def test_an_output_file_name_of_white_space_is_a_usage_error(
     assert list(here.iterdir()) == []
 
 
+def test_an_output_file_name_padded_with_white_space_is_a_usage_error(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`query "select 1" -o 'out.csv '` was refused as of no known format (its suffix
+    is '.csv '), `plot -o 'mmlu.png '` as not ending in .png, and `--csv -o 'out.csv '`
+    or `list -o ' out.csv'` wrote a file of that name. A name padded with white space
+    is surely a slip, named as such, before any work."""
+    (here := tmp_path / "here").mkdir()
+    monkeypatch.chdir(here)
+    for args, said in (
+        (("query", "select 1", "-o", "out.csv "), "-o: the file name 'out.csv ' ends with"),
+        (("query", "select 1", "--csv", "-o", "out.csv "), "-o: the file name 'out.csv ' ends"),
+        (("list", "models", "-o", " out.csv"), "-o: the file name ' out.csv' begins with"),
+        (("export", "models", "-o", "m.csv\t"), "-o: the file name 'm.csv\\t' ends with"),
+        (("prices", "-o", " p.json "), "-o: the file name ' p.json ' begins and ends with"),
+        (("backtest", "mmlu", "-o", "b.csv "), "-o: the file name 'b.csv ' ends with"),
+        (
+            ("forecast", "mmlu", "--plot", "f.png "),
+            "--plot: the file name 'f.png ' ends with white space; it must end in .png or .svg",
+        ),
+        (
+            ("price-trend", "mmlu", "--threshold", "80", "--plot", " p.svg"),
+            "--plot: the file name ' p.svg' begins with white space; it must end in .png or",
+        ),
+        (("plot", "mmlu", "-o", "m.png "), "-o: the file name 'm.png ' ends with white space; it"),
+        (
+            ("report", "-o", "r.html "),
+            "-o: the file name 'r.html ' ends with white space (give FILE.html, or - for stdout)",
+        ),
+    ):
+        result = run(*args)
+        assert (result.exit_code, result.stdout) == (2, ""), (args, result.stderr)
+        assert said in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert "(give FILE, or - for stdout)" in run("query", "select 1", "-o", "out.csv ").stderr
+    assert list(here.iterdir()) == []
+
+
 def test_a_provider_is_known_by_every_price_not_only_the_models(run: Run):
     """`prices --model gpt-4 --provider anthropic` said 'unknown provider' and listed
     OpenAI alone as the providers; Anthropic is one, it just does not sell gpt-4."""

@@ -24,7 +24,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.forecast.families import LOG_SPACES
-from trendlab.text import at_most, blank
+from trendlab.text import at_most, name_fault
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -87,9 +87,9 @@ _X_TITLE = {
 
 def check_plot_suffix(path: str, option: str) -> None:
     """A usage error unless `path` names a format a figure is drawn in."""
-    if empty := blank(path):
+    if fault := name_fault(path):
         raise TrendlabError(
-            f"{option}: the file name is {empty}; it must end in .png or .svg",
+            f"{option}: the file name {fault}; it must end in .png or .svg",
             exit_code=ExitCode.USAGE,
         )
     if Path(path).suffix.lower() not in SUFFIXES:

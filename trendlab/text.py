@@ -120,12 +120,22 @@ def is_utf8(text: str) -> bool:
     return True
 
 
-def blank(name: str) -> str | None:
-    """How a name (a file's, say) names nothing: 'empty', or 'only white space' for one
-    of spaces or tabs alone, which would write a file hard to see or type; else None."""
+def name_fault(name: str) -> str | None:
+    """What is wrong with a file name to write to, as words after "the file name": 'is
+    empty'; 'is only white space', spaces or tabs alone, which would write a file hard
+    to see or type; or "'out.csv ' ends with white space" (or begins), surely a slip:
+    its suffix, '.csv ', names no format, and ' out.csv' would be written as a file
+    that lists as out.csv does. None for a name with none of these."""
     if not name:
-        return "empty"
-    return None if name.strip() else "only white space"
+        return "is empty"
+    stripped = name.strip()
+    if not stripped:
+        return "is only white space"
+    if stripped == name:
+        return None
+    begins, ends = name[0] != stripped[0], name[-1] != stripped[-1]
+    where = "begins and ends" if begins and ends else "begins" if begins else "ends"
+    return f"{name!r} {where} with white space"
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -25,7 +25,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.errors import TrendlabError
-from trendlab.text import blank, counted
+from trendlab.text import counted, name_fault
 
 
 @click.command("plot", cls=TrendlabCommand)
@@ -145,8 +145,8 @@ def report(
     """
     from trendlab.report import build_report, render_page
 
-    if empty := blank(output):  # named as the other commands name it, not as a file ": ..."
-        raise click.UsageError(f"-o: the file name is {empty} (give FILE.html, or - for stdout)")
+    if fault := name_fault(output):  # named as the other commands name it, not as a file ": ..."
+        raise click.UsageError(f"-o: the file name {fault} (give FILE.html, or - for stdout)")
     if output != "-" and Path(output).suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(
             f"{output}: the report is an HTML page (FILE.html)", param_hint="-o"

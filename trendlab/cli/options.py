@@ -609,7 +609,7 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
     format, as import reads them, unless told the format.
     """
     from trendlab.render import FORMATS, SUFFIXES
-    from trendlab.text import blank
+    from trendlab.text import name_fault
 
     choices = formats or FORMATS
 
@@ -623,10 +623,11 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             if len(flags) > 1 or (flags and fmt and fmt != flags[0]):
                 raise click.UsageError("give one output format")
             output = kwargs.get("output")
-            if output is not None and (empty := blank(output)):
-                # It failed only once the work was done, as 'cannot write : No such file',
-                # and a name of spaces wrote a file of that name.
-                raise click.UsageError(f"-o: the file name is {empty} (give FILE, or - for stdout)")
+            if output is not None and (fault := name_fault(output)):
+                # It failed only once the work was done, as 'cannot write : No such file';
+                # a name of spaces wrote a file of that name, and 'out.csv ' was refused as
+                # of no known format, the wrong reason.
+                raise click.UsageError(f"-o: the file name {fault} (give FILE, or - for stdout)")
             ending = Path(output).suffix.lower() if output and output != "-" else ""
             suffix = SUFFIXES.get(ending)
             chosen = (flags[0] if flags else None) or fmt
