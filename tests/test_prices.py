@@ -715,6 +715,28 @@ def test_no_priced_model_error_counts_every_price_and_names_those_announced_for_
         price_trend(bench, scores, BlendedPrices(only_c, Blend()), 88, on=date(2025, 1, 1))
 
 
+def test_no_priced_model_error_counts_an_undated_result_of_a_model_priced_later():
+    """x, whose 90 has no date and whose only price takes effect next year, went
+    unsaid: the error counted undated results of models with a price in effect, named
+    dated ones priced later, and price-trend and the report withheld the undated note
+    for this error's own."""
+    scores, prices = _frames(
+        [("b", "2024-02-01", 70.0), ("x", "2024-02-01", 90.0)],
+        [("b", "2024-01-01", 2.0), ("x", "2026-01-01", 1.0)],
+    )
+    scores = scores.with_columns(
+        pl.when(pl.col("model") == "x").then(None).otherwise(pl.col("date")).alias("date")
+    )
+    bench = {"slug": "ev", "unit": "percent", "higher_is_better": True}
+    with pytest.raises(TrendlabError) as raised:
+        price_trend(bench, scores, BlendedPrices(prices, Blend()), 88, on=date(2025, 1, 1))
+    assert str(raised.value) == (
+        "no priced model reaches 88 on ev; the best dated priced result is 70 by b; left out "
+        "for want of a date: 1 priced result reaching it (give a reported_date, or the model "
+        "a release_date, with `trendlab edit`)"
+    )
+
+
 def test_only_a_shortage_of_points_is_put_down_to_unknown_prices():
     """While the cheapest was unknown, every error the rate's fit raised was said to be
     for want of known prices, an invalid level too; only too few points (or all on one

@@ -433,7 +433,13 @@ def price_trend(
             if not best.is_empty()
             else "; no model with a price has a dated result on it"
         )
-        undated = undated_reaching(priced_scores, threshold, higher_is_better=higher)
+        # Any price, in effect or announced for later: a model priced only later whose
+        # result reaching it has no date fell between this count and `later`'s, and went
+        # unsaid, the note this error stands in for (NoPricedModelReaches) withheld.
+        announced = prices.frame.get_column("model").unique().to_list()
+        undated = undated_reaching(
+            scores.filter(pl.col("model").is_in(announced)), threshold, higher_is_better=higher
+        )
         if undated:
             near += (
                 f"; left out for want of a date: {counted(undated, 'priced result')} reaching "
@@ -441,7 +447,7 @@ def price_trend(
             )
         later = (
             capable_models(scores, threshold, higher_is_better=higher)
-            .filter(pl.col("model").is_in(prices.frame.get_column("model").unique().to_list()))
+            .filter(pl.col("model").is_in(announced))
             .get_column("model")
             .to_list()
         )
