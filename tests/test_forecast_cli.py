@@ -41,6 +41,7 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
         "parameters",
         "forecast",
         "crossings",
+        "notes",
     ]
     assert doc["benchmark"] == "mmlu" and doc["by"] == "date" and doc["level"] == 80
     assert doc["setting"] is None
@@ -64,6 +65,30 @@ def test_json_document_has_exactly_the_documented_shape(run: Run):
         "status",
     }
     assert crossing["status"] == "reached"
+
+
+def test_json_notes_are_stderr_s_notes_in_order(run: Run):
+    """The notes went to stderr alone, so a script reading the JSON lost them: that the
+    forecast's end and a crossing's date are before the day read, that thresholds are
+    past a bound, that a chance is held at n/(n+1). The document carries each, in
+    stderr's order: run_forecast's, then the thresholds', then the crossings'."""
+    result = run("forecast", "gpqa-diamond", "--threshold", "95", "--threshold", "101",
+                 "--threshold", "0.9", "--level", "95", "--as-of", "2030-01-01", "--json")  # fmt: skip
+    notes = json.loads(_ok(result))["notes"]
+    assert notes == result.stderr.splitlines()
+    assert [n.split(" ", 2)[:2] for n in notes] == [
+        ["auto", "chose"],
+        ["the", "forecast"],  # ends 2029-12-31, before the --as-of day
+        ["threshold", "101"],  # past the ceiling
+        ["threshold", "0.9"],  # past the floor
+        ["the", "median"],  # crosses 95 before the --as-of day
+        ["the", "chance"],  # of crossing 95 is held at 22/23
+    ]
+
+
+def test_json_notes_are_empty_when_stderr_says_nothing(run: Run):
+    result = run("forecast", "mmlu", "--family", "gompertz", "--until", "2030", "--json")
+    assert json.loads(_ok(result))["notes"] == [] and result.stderr == ""
 
 
 def test_the_ensemble_reports_each_members_parameters(run: Run):

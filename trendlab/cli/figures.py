@@ -58,7 +58,9 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
       trendlab plot gsm8k --family logistic4 --by compute -o gsm8k-compute.png
     """
     check_figure_path(output, "-o")
-    result, thresholds, palette = run_forecast_options(settings, benchmark, request, palette=True)
+    result, thresholds, _, palette = run_forecast_options(
+        settings, benchmark, request, palette=True
+    )
     draw_forecast(result, thresholds, palette, output)
 
 

@@ -132,11 +132,12 @@ def forecast_options(func: Callable) -> Callable:
 
 def run_forecast_options(
     settings: Settings, benchmark: str, request: ForecastRequest, *, palette: bool = False
-) -> tuple[Forecast, list[float], dict[str, str]]:
+) -> tuple[Forecast, list[float], list[str], dict[str, str]]:
     """The forecast that `forecast_options` describe, with a progress bar while
-    backtesting and run_forecast's notes told to the user, its thresholds (see
-    chosen_thresholds) and, with `palette`, the colour each organisation has on every
-    figure of the store, read in the forecast's own open (else empty)."""
+    backtesting; its thresholds (see chosen_thresholds); its notes, run_forecast's then
+    Forecast.threshold_notes, told to the user and returned in that order; and, with
+    `palette`, the colour each organisation has on every figure of the store, read in
+    the forecast's own open (else empty)."""
     from trendlab.forecast.prepare import run_forecast
 
     colours: dict[str, str] = {}
@@ -159,12 +160,11 @@ def run_forecast_options(
         progress=progress_bar("backtesting"),
         while_open=read_palette if palette else None,
     )
+    chosen = chosen_thresholds(result, request.thresholds)
+    notes += result.threshold_notes(chosen, as_of=request.as_of is not None)
     for message in notes:
         note(message)
-    chosen = chosen_thresholds(result, request.thresholds)
-    for said in result.crossing_notes(result.crossings(chosen), as_of=request.as_of is not None):
-        note(said)
-    return result, chosen, colours
+    return result, chosen, notes, colours
 
 
 def draw_forecast(
@@ -179,12 +179,8 @@ def draw_forecast(
 
 
 def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[float]:
-    """--threshold's values, each once, else the benchmark's default; with a note for
-    one past the floor or the ceiling (past_bound_note)."""
-    chosen = list(dict.fromkeys(thresholds)) or result.default_thresholds()
-    for threshold in chosen:
-        past_bound_note(result.series.scale, threshold)
-    return chosen
+    """--threshold's values, each once, else the benchmark's default."""
+    return list(dict.fromkeys(thresholds)) or result.default_thresholds()
 
 
 def past_bound_note(scale: Scale, threshold: float) -> None:
@@ -222,7 +218,7 @@ def forecast(
     the median crossing date, its interval and the probability of crossing by --until.
     Intervals are recalibrated on the database's backtests (see `trendlab backtest`),
     which are computed on first use and cached. CSV, JSON Lines and Parquet output
-    carry the monthly forecast points; JSON carries everything.
+    carry the monthly forecast points; JSON carries everything, stderr's notes too.
 
     \b
     Example:
@@ -235,13 +231,13 @@ def forecast(
 
     if plot is not None:  # --plot '' is an error, not no figure
         check_figure_path(plot, "--plot")
-    result, chosen, palette = run_forecast_options(
+    result, chosen, notes, palette = run_forecast_options(
         settings, benchmark, request, palette=plot is not None
     )
     if plot is not None:
         draw_forecast(result, chosen, palette, plot)
     if fmt == "json":
-        render_json(result.to_json(chosen), output)
+        render_json(result.to_json(chosen, notes), output)
     elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point
         render(result.frame(), fmt, output)
     else:

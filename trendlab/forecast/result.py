@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -398,6 +398,16 @@ class Forecast:
         said = (self.unrecorded_note(crossings, as_of=as_of), self.capped_note(crossings))
         return [n for n in said if n]
 
+    def threshold_notes(self, thresholds: list[float], *, as_of: bool) -> list[str]:
+        """What stderr says of the thresholds, in order: each one past the floor or the
+        ceiling (Scale.past_bound_note), then crossing_notes of their crossings."""
+        scale = self.series.scale
+        past = [scale.past_bound_note(t) for t in thresholds]
+        return [
+            *[said for said in past if said],
+            *self.crossing_notes(self.crossings(thresholds), as_of=as_of),
+        ]
+
     def unrecorded(self, crossing: Crossing) -> bool:
         """Whether `crossing` is forecast (not reached) by a date before the day read: a
         month the database has no results for, though it has passed."""
@@ -658,8 +668,9 @@ class Forecast:
         )
         return out
 
-    def to_json(self, thresholds: list[float]) -> dict[str, Any]:
-        """The document `trendlab forecast --format json` prints (see the README)."""
+    def to_json(self, thresholds: list[float], notes: Sequence[str] = ()) -> dict[str, Any]:
+        """The document `trendlab forecast --format json` prints (see the README), with
+        `notes`, what the command told the user of the forecast on stderr, in order."""
         return _plain(
             {
                 "benchmark": self.series.scale.slug,
@@ -672,6 +683,8 @@ class Forecast:
                 "parameters": self.parameters(),
                 "forecast": self._points(False, _reading_decimals).to_dicts(),
                 "crossings": self._crossing_rows(self.crossings(thresholds)),
+                # What qualifies the figures goes with them, for a script that keeps stdout.
+                "notes": list(notes),
             }
         )
 
