@@ -865,6 +865,32 @@ def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run
     ) in beyond.stderr.splitlines()
 
 
+def test_messages_never_round_a_number_onto_the_one_it_is_compared_with(run: Run):
+    """Six significant digits made a threshold of 100.0001 "threshold 100 is past mmlu's
+    ceiling 100", a ceiling of 90.04999 "past its ceiling 90.05" beside a best of 90.04,
+    and a best of 90.040001 over that ceiling "90.04, above the ceiling 90.04; set a
+    ceiling of at least 90.04": the numbers are written as they read back."""
+    beyond = run("forecast", "mmlu", "--threshold", "100.0001", "--json")
+    assert json.loads(_ok(beyond))["crossings"][0]["status"] == "never"
+    assert (
+        "threshold 100.0001 is past mmlu's ceiling 100, so no result can reach it; "
+        "thresholds are in the benchmark's unit (percent: 0-100)"
+    ) in beyond.stderr.splitlines()
+    lowered = run("edit", "benchmark", "mmlu", "--set", "ceiling=90.03999", "-m", "t")
+    assert lowered.exit_code == 0, lowered.stderr
+    assert "1 current result of mmlu lies past its ceiling 90.03999: " in lowered.stderr
+    _ok(run("edit", "benchmark", "mmlu", "--set", "ceiling=90.04", "-m", "t"))
+    _ok(run("add-result", "gpt-4", "mmlu", "90.040001", "--date", "2024-06-01",
+            "--source-url", "https://example.org/mmlu/past", "-m", "t"))  # fmt: skip
+    refused = run("forecast", "mmlu")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert refused.stderr == (
+        "trendlab: error: mmlu: the best score, 90.040001 by gpt-4, is above the ceiling "
+        "90.04 (the best achievable); correct the result, or set a ceiling of at least "
+        "90.040001 with `trendlab edit benchmark mmlu --set ceiling=...`\n"
+    )
+
+
 def test_results_that_are_all_the_same_get_no_forecast(run: Run):
     """With --all, four results of 50 gave 50 [50, 50] every year and a slope of
     [0, 0]: a certainty that no data show. It is one line now, in every family."""

@@ -155,18 +155,22 @@ class Scale:
         """A note for a threshold past the floor (chance level), which any result
         reaches, or past the ceiling, which none can: most likely a fraction given for a
         percent (0.9 for 90) or the other way round, or a sign slipped. None within."""
+        from trendlab.text import number
+
         worst, best = self.v_range
         v = self.value(threshold)
         unit = " (percent: 0-100)" if self.unit == "percent" else f" ({self.unit})"
         if worst is not None and v < worst:
+            assert self.floor is not None  # worst is its value
             chance = " (chance level)" if self.bounded else ""
-            past = f"floor {self.floor:g}{chance}, so any result reaches it"
+            past = f"floor {number(self.floor)}{chance}, so any result reaches it"
         elif best is not None and v > best:
-            past = f"ceiling {self.ceiling:g}, so no result can reach it"
+            assert self.ceiling is not None  # best is its value
+            past = f"ceiling {number(self.ceiling)}, so no result can reach it"
         else:
             return None
         return (
-            f"threshold {threshold:g} is past {self.slug}'s {past}; thresholds are in the "
+            f"threshold {number(threshold)} is past {self.slug}'s {past}; thresholds are in the "
             f"benchmark's unit{unit}"
         )
 
@@ -378,26 +382,29 @@ def _check_order(scale: Scale) -> None:
     """Floor (chance level) and ceiling (best achievable) must leave a range, the right
     way round: floor above ceiling when lower is better. A database written before
     trendlab read them so may hold a lower-is-better benchmark's bounds the other way."""
+    from trendlab.text import number
+
     floor, ceiling = scale.floor, scale.ceiling
     if floor is None or ceiling is None:
         return
     fix = f"`trendlab edit benchmark {scale.slug} --set floor=... --set ceiling=...`"
     if floor == ceiling:
         raise RefusedData(
-            f"{scale.slug}: floor and ceiling are both {floor:g}, which leaves a forecast no "
+            f"{scale.slug}: floor and ceiling are both {number(floor)}, which leaves a forecast no "
             f"range; set them with {fix}"
         )
     if (ceiling > floor) == scale.higher_is_better:
         return
     if scale.higher_is_better:
         raise RefusedData(
-            f"{scale.slug}: floor {floor:g} is not below ceiling {ceiling:g}; set them with {fix}"
+            f"{scale.slug}: floor {number(floor)} is not below ceiling {number(ceiling)}; set them "
+            f"with {fix}"
         )
     raise RefusedData(
         f"{scale.slug} is lower-is-better, so its floor (chance level, the worst score) must "
-        f"be above its ceiling (the best achievable), not {floor:g} below {ceiling:g}; swap "
-        f"them with `trendlab edit benchmark {scale.slug} --set floor={ceiling:g} "
-        f"--set ceiling={floor:g}`"
+        f"be above its ceiling (the best achievable), not {number(floor)} below "
+        f"{number(ceiling)}; swap them with `trendlab edit benchmark {scale.slug} --set "
+        f"floor={number(ceiling)} --set ceiling={number(floor)}`"
     )
 
 
@@ -412,11 +419,14 @@ def _check_ceiling(scale: Scale, points: pl.DataFrame) -> None:
     )
     if not scale.beyond(best["score"]):
         return
+    from trendlab.text import number
+
     side, bound = ("above", "at least") if scale.higher_is_better else ("below", "at most")
+    score = number(best["score"])
     raise RefusedData(
-        f"{scale.slug}: the best score, {best['score']:g} by {best['model']}, is {side} the "
-        f"ceiling {scale.ceiling:g} (the best achievable); correct the result, or set a "
-        f"ceiling of {bound} {best['score']:g} with "
+        f"{scale.slug}: the best score, {score} by {best['model']}, is {side} the "
+        f"ceiling {number(scale.ceiling)} (the best achievable); correct the result, or set "
+        f"a ceiling of {bound} {score} with "
         f"`trendlab edit benchmark {scale.slug} --set ceiling=...`"
     )
 

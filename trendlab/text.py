@@ -138,6 +138,19 @@ def name_fault(name: str) -> str | None:
     return f"{name!r} {where} with white space"
 
 
+def number(value: float) -> str:
+    """A number for a message: to 6 significant digits, as `:g` writes it, or as many
+    more as it takes to read back as itself, so that a message never misstates it
+    (a threshold of 100.0001 is not 100 past a ceiling of 100, nor 89.99999 a ceiling
+    of 90). A number typed as a short decimal reads as typed."""
+    text = f"{value:g}"
+    digits = 6
+    while digits < 17 and float(text) != value and value == value:  # NaN never reads back
+        digits += 1
+        text = f"{value:.{digits}g}"
+    return text
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 row', '2 rows': a count and its noun in agreement (`plural` when not noun+s)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -572,12 +572,12 @@ def _note_twins(fields: list[str], n: int) -> None:
 def _note_past_ceiling(past: list[tuple[str, float, int]]) -> None:
     """A line for each benchmark just changed whose results now lie past its ceiling
     (Counts.past_ceiling)."""
-    from trendlab.text import counted
+    from trendlab.text import counted, number
 
     for slug, ceiling, n in past:
         note(
             f"{counted(n, 'current result')} of {slug} {'lies' if n == 1 else 'lie'} past "
-            f"its ceiling {ceiling:g}: forecasts of {slug} refuse until the results or the "
+            f"its ceiling {number(ceiling)}: forecasts of {slug} refuse until the results or the "
             "ceiling are fixed (`trendlab check` lists them)"
         )
 

@@ -202,6 +202,8 @@ class Forecast:
         # there just as a bounded benchmark does.
         if self.curve.space == "logit":
             return None
+        from trendlab.text import number
+
         lo, hi = scale.v_range
         median = np.median(self.paths, axis=0)
         near = _at_bound(scale)
@@ -225,7 +227,7 @@ class Forecast:
             if near:
                 assert scale.floor is not None and scale.ceiling is not None
                 short = near * abs(scale.ceiling - scale.floor)
-                crossing = f", as the crossing of {bound:g} counts" if side == 1 else ""
+                crossing = f", as the crossing of {number(bound)} counts" if side == 1 else ""
                 within = f" (within {short:g} of it{crossing})"
             there = self.series.records.filter(side * (pl.col("v") - edge) >= -near)
             if self.series.frontier and not there.is_empty():
@@ -234,12 +236,12 @@ class Forecast:
                 score, when = there.item(0, "score"), self.axis.text(float(there.item(0, "x")))
                 within = "" if score == bound else within
                 return (
-                    f"the frontier is already at {bound:g}: {score:g} on {when}{within}, "
-                    f"and the {self.family} median is held there: the forecast is the "
-                    f"bound, not a trend{better}"
+                    f"the frontier is already at {number(bound)}: {number(score)} on {when}"
+                    f"{within}, and the {self.family} median is held there: the forecast is "
+                    f"the bound, not a trend{better}"
                 )
             return (
-                f"the {self.family} median reaches {bound:g} by "
+                f"the {self.family} median reaches {number(bound)} by "
                 f"{self.axis.text(self.axis.grid[first])}{within} and is held there: past "
                 f"that the forecast is the bound, not a trend{better}"
             )
