@@ -950,6 +950,38 @@ def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
     assert run("check").exit_code == 0
 
 
+def test_a_score_stored_outside_its_unit_stops_no_edit_that_keeps_the_unit(
+    run: Run, db: Path, tmp_path: Path
+):
+    """A score of 150 on MATH written around trendlab made every edit of MATH fail,
+    a note as much as a unit, with "1 current result would lie outside the range of
+    unit percent ...; keep the unit" though the unit was kept. check lists the score;
+    only a change of unit that leaves it outside is refused."""
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        revise_around(con, changeset_around(con), "result_revisions", "r_88bb9673515a14e8",
+                      score=150.0)  # fmt: skip
+    noted = run("edit", "benchmark", "math", "--set", "notes=a note", "-m", "x")
+    assert noted.exit_code == 0, noted.stderr
+    path = tmp_path / "benchmarks.csv"
+    assert run("export", "benchmarks", "-o", str(path)).exit_code == 0
+    path.write_text(path.read_text().replace(",MATH,", ",MATH (Hendrycks),"))
+    imported = run("import", str(path), "-m", "x")
+    assert imported.exit_code == 0 and "1 updated" in imported.stderr, imported.stderr
+    before = run("log", "--json").stdout
+    moved = run("edit", "benchmark", "math", "--set", "unit=elo", "-m", "x")
+    assert moved.exit_code == 0, moved.stderr
+    back = run("edit", "benchmark", "math", "--set", "unit=percent", "-m", "x")
+    assert back.exit_code == 1
+    assert back.stderr.startswith(
+        "trendlab: error: benchmark math: 1 current result would lie outside the range of "
+        "unit percent (r_88bb9673515a14e8 scores 150.0)"
+    ), back.stderr
+    assert run("log", "--json").stdout != before
+    assert run("show", "benchmark", "math", "--json").stdout.count('"unit": "elo"') == 1
+
+
 def test_one_changeset_may_rescale_a_benchmark_and_its_scores_together(db: Path):
     from trendlab.db import Store
     from trendlab.kinds import BENCHMARKS, RESULTS

@@ -233,6 +233,9 @@ class Changeset:
         # Per benchmark this changeset writes: its ceiling and how many current results
         # lay past it before the first write (see _check_benchmarks_changed).
         self._past_ceiling_before: dict[str, tuple[float, int] | None] = {}
+        # And its unit with how many current results lay outside that unit's range: a
+        # write that keeps the unit has put none there (they were stored around trendlab).
+        self._outside_unit_before: dict[str, tuple[str, int] | None] = {}
         # Per benchmark a file wrote: where it is (source, line_of, row), so that an error
         # found only once the whole changeset is written still names its line.
         self._benchmark_rows: dict[str, tuple[str, Callable[[int], str], int]] = {}
@@ -298,6 +301,7 @@ class Changeset:
         try:
             self.id, self._refs = None, None
             self._past_ceiling_before = {}  # the new state's, read as the writes run again
+            self._outside_unit_before = {}
             for counts in self.counts.values():  # in place: callers hold these objects
                 counts.reset()
             operations, self._operations = self._operations, []
@@ -439,14 +443,18 @@ class Changeset:
 
     def _note_past_ceiling_before(self, slugs: list[str]) -> None:
         """Keep, for benchmarks this changeset has not written yet, what lies past their
-        ceiling now: a write that leaves that as it was (a new url, or a whole file
-        imported again) has moved no ceiling past results, and says nothing of them."""
+        ceiling now, and outside their unit's range: a write that leaves that as it was
+        (a new url, or a whole file imported again) has moved no ceiling past results,
+        nor a unit from under them, and says nothing of them."""
         new = [s for s in slugs if s not in self._past_ceiling_before]
         if not new:
             return
         self._past_ceiling_before.update(dict.fromkeys(new))
         for slug, ceiling, n in self.store.results_past_ceiling(new):
             self._past_ceiling_before[slug] = (ceiling, n)
+        self._outside_unit_before.update(dict.fromkeys(new))
+        for slug, unit, n, _, _ in self.store.scores_outside_units(new):
+            self._outside_unit_before[slug] = (unit, n)
 
     def _maybe_undated(self, kind: Kind, typed: pl.DataFrame) -> list[int]:
         """The rows of results that may have no date once written: no reported date
@@ -539,14 +547,19 @@ class Changeset:
     def _check_benchmarks_changed(self) -> None:
         """Once the whole changeset is written, a changed benchmark's unit must still
         hold its results (percent: 0-100): a publication may rescale a benchmark and its
-        scores together. A ceiling may be moved past results (they are data, and may be
-        what is wrong), but the user hears of it: forecasts of the benchmark refuse
-        until one or the other is fixed."""
+        scores together. Results already outside its unit, written around trendlab, are
+        `trendlab check`'s to list: they stop no write that keeps the unit. A ceiling may
+        be moved past results (they are data, and may be what is wrong), but the user
+        hears of it: forecasts of the benchmark refuse until one or the other is fixed."""
         counts = self.counts.get(BENCHMARKS.name)
         if counts is None or not counts.updated:
             return
         changed = counts.keys.unique().to_list()
-        outside = self.store.scores_outside_units(changed)
+        outside = [
+            found
+            for found in self.store.scores_outside_units(changed)
+            if self._outside_unit_before.get(found[0]) != (found[1], found[2])
+        ]
         if outside:
             slug, unit, n, first, score = outside[0]
             results = f"benchmark {slug}: {counted(n, 'current result')}"
