@@ -652,6 +652,24 @@ def test_check_finds_values_no_write_would_store(run: Run, db: Path):
     assert len(found) == 8, found  # and nothing else
 
 
+def test_a_nan_score_is_unknown_not_past_the_ceiling_nor_outside_the_unit(run: Run, db: Path):
+    """DuckDB orders NaN above every number, so a NaN score on MMLU (percent, ceiling 100)
+    was also "score: nan is outside the range of unit percent" and "score nan is above
+    the ceiling 100.0", and any edit of MMLU's ceiling said "1 current result of mmlu lies
+    past its ceiling ...: forecasts of mmlu refuse", though forecasts leave a NaN out as
+    unknown. check lists it once, as a value no write stores; the ceiling says nothing."""
+    with _around(db) as (con, cs):
+        revise_around(con, cs, "result_revisions", "r_6d47a969f21c7d1c", score=float("nan"))
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
+    assert found == [
+        ("field_rules", "r_6d47a969f21c7d1c", "score: 'NaN' is not a finite number")
+    ], found
+    for ceiling in ("99", "100"):
+        edited = run("edit", "benchmark", "mmlu", "--set", f"ceiling={ceiling}", "-m", "x")
+        assert edited.exit_code == 0 and "past its ceiling" not in edited.stderr, edited.stderr
+    assert run("forecast", "mmlu").exit_code == 0
+
+
 @both_stores
 def test_stdout_carries_only_data(run: Run):
     result = run("add-model", "quiet-model")

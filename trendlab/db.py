@@ -866,7 +866,7 @@ class Store:
             "SELECT b.slug, b.unit, count(*), min(r.id), arg_min(r.score, r.id) FROM results r "
             "JOIN benchmarks b ON b.slug = r.benchmark JOIN units u ON u.unit = b.unit "
             "WHERE b.slug IN (SELECT unnest($slugs::VARCHAR[])) "
-            "AND (r.score < u.min_value OR r.score > u.max_value) "
+            "AND (r.score < u.min_value OR r.score > u.max_value) AND NOT isnan(r.score) "
             "GROUP BY b.slug, b.unit ORDER BY b.slug",
             {"slugs": benchmarks},
         ).fetchall()
@@ -879,7 +879,7 @@ class Store:
             "JOIN benchmarks b ON b.slug = r.benchmark "
             "WHERE b.slug IN (SELECT unnest($slugs::VARCHAR[])) "
             "AND CASE WHEN coalesce(b.higher_is_better, true) "
-            "THEN r.score > b.ceiling ELSE r.score < b.ceiling END "
+            "THEN r.score > b.ceiling ELSE r.score < b.ceiling END AND NOT isnan(r.score) "
             "AND (b.floor IS NULL OR (b.floor < b.ceiling) = coalesce(b.higher_is_better, true)) "
             "GROUP BY b.slug, b.ceiling ORDER BY b.slug",
             {"slugs": benchmarks},

@@ -2,7 +2,8 @@
 -- it when lower is better. (A score below the floor is data: a small model can score
 -- below chance. One past the ceiling means the score or the ceiling is wrong, and a
 -- forecast bounded by that ceiling would start below today's best.) A ceiling on the
--- wrong side of its floor is reported by 05_benchmark_bounds instead.
+-- wrong side of its floor is reported by 05_benchmark_bounds instead. A NaN, which
+-- DuckDB orders above every number, is an unknown score, which field_rules lists.
 SELECT 'results' AS kind, r.id AS key,
        'score ' || r.score || ' is ' || CASE WHEN d.higher THEN 'above' ELSE 'below' END
        || ' the ceiling ' || b.ceiling || ' of benchmark ' || b.slug AS problem
@@ -11,4 +12,5 @@ JOIN benchmarks b ON b.slug = r.benchmark,
 LATERAL (SELECT coalesce(b.higher_is_better, true) AS higher) d
 WHERE CASE WHEN d.higher THEN r.score > b.ceiling ELSE r.score < b.ceiling END
   AND (b.floor IS NULL OR (b.floor < b.ceiling) = d.higher)
+  AND NOT isnan(r.score)
 ORDER BY key;
