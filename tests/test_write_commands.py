@@ -840,6 +840,23 @@ def test_required_options_and_negative_scores_on_the_command_line(run: Run):
     assert "No such option '-xfoo'" in run("add-result", "gpt-4", "mmlu", "42", "-xfoo").stderr
 
 
+def test_a_negative_score_is_read_as_the_positive_one_is(run: Run):
+    """SCORE 'inf' was "SCORE: 'inf' is not a finite number" and ' 41 ' the score 41, but
+    '-inf' was "No such option '-inf'" and '-1 ' "No such option '-1 '": taken for an
+    option that no name starts with. Each is the score now, read by SCORE's rules."""
+    for score in ("-inf", "-nan", "-0x10", "-1_0", "-1e400"):
+        refused = run("add-result", "gpt-4", "mmlu", score)
+        assert refused.exit_code == 2
+        assert refused.stderr.startswith(
+            f"trendlab: error: SCORE: '{score}' is not a finite number"
+        ), refused.stderr
+    for score in ("-1 ", " -1"):
+        spaced = run("add-result", "gpt-4", "mmlu", score, "--source-url", "https://x.example/s")
+        assert spaced.exit_code == 1
+        assert "score: -1.0 is outside the range of unit percent" in spaced.stderr
+    assert "No such option '-x'" in run("add-result", "gpt-4", "mmlu", "-x").stderr
+
+
 def test_a_retracted_record_says_so(run: Run):
     assert run("retract", "price", "p_f87b43c6b95340e0", "-m", "x").exit_code == 0
     for args in (

@@ -169,7 +169,10 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
     )
 
 
-_NUMBER = re.compile(r"-\d+(\.\d*)?([eE][-+]?\d+)?|-\.\d+([eE][-+]?\d+)?")
+# A negative SCORE, or what was meant as one: no option's name starts with a digit, a
+# point or inf/nan, so -1e400, -0x10, -inf or "-5 " is a score for SCORE's rules to
+# refuse or read, as 1e400, 0x10, inf and "5 " are, not an unknown option.
+_NUMBER = re.compile(r"\s*-(?:[0-9.]|inf|nan).*", re.IGNORECASE | re.DOTALL)
 
 
 class _NegativeScores(TrendlabCommand):
