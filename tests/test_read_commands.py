@@ -1986,6 +1986,10 @@ def test_an_empty_listing_as_of_a_moment_says_what_as_of_means(run: Run):
         listed = run(*args, "--as-of", "2001-01-01")
         assert listed.exit_code == 0, listed.stderr
         assert listed.stderr == f"no {what} match{meaning}", listed.stderr
+    # export wrote a header alone, saying nothing, where list said the above.
+    exported = run("export", "results", "--as-of", "2001-01-01")
+    assert exported.exit_code == 0 and exported.stdout.startswith("model,benchmark,score,")
+    assert exported.stderr == f"no results to export{meaning}", exported.stderr
     # Without --as-of there is nothing to explain.
     none = run("alias", "list", "--model", "gpt-3.5")
     assert none.exit_code == 0 and none.stderr == "no aliases match\n", none.stderr

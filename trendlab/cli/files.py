@@ -295,6 +295,9 @@ def export(settings: Settings, kind: str, as_of: str | None, fmt: str, output: s
     kind_ = get_kind(kind)
     with settings.reader(as_of) as store:
         frame, lost = exportable(kind_, store.records(kind_, fields_only=True))
+        as_of_note = store.as_of_note()
+    if frame.is_empty():  # as list says of an empty listing: a header alone is no surprise
+        note(f"no {kind_.name} to export{as_of_note}")
     render(frame, fmt, output)
     for field, n in lost.items():
         one = n == 1
