@@ -876,6 +876,9 @@ def test_messages_never_round_a_number_onto_the_one_it_is_compared_with(run: Run
         "threshold 100.0001 is past mmlu's ceiling 100, so no result can reach it; "
         "thresholds are in the benchmark's unit (percent: 0-100)"
     ) in beyond.stderr.splitlines()
+    priced = run("price-trend", "mmlu", "--threshold", "100.0001")
+    assert priced.exit_code == 1
+    assert "error: no priced model reaches 100.0001 on mmlu;" in priced.stderr
     lowered = run("edit", "benchmark", "mmlu", "--set", "ceiling=90.03999", "-m", "t")
     assert lowered.exit_code == 0, lowered.stderr
     assert "1 current result of mmlu lies past its ceiling 90.03999: " in lowered.stderr

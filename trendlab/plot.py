@@ -24,7 +24,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.forecast.families import LOG_SPACES
-from trendlab.text import at_most, name_fault
+from trendlab.text import at_most, name_fault, number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -389,7 +389,7 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
             text = f"human baseline {baseline:g}"
             labels.append((baseline, 0.99, "right", text, BASELINE_COLOUR))
     for i, crossing in enumerate(crossings):
-        text = f"{crossing.threshold:g}: {result.crossing_text(crossing)}"
+        text = f"{number(crossing.threshold)}: {result.crossing_text(crossing)}"
         past = result.past_data_text(crossing)
         if past:
             text += f" · {past}"

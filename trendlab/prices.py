@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.text import fold
+from trendlab.text import fold, number
 
 if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
@@ -149,7 +149,9 @@ def undated_reaching_note(
 
     higher = benchmark.get("higher_is_better") is not False
     n = undated_reaching(scores, threshold, higher_is_better=higher)
-    return undated_note(n, f"on {benchmark['slug']} at or beyond {threshold:g}") if n else None
+    return (
+        undated_note(n, f"on {benchmark['slug']} at or beyond {number(threshold)}") if n else None
+    )
 
 
 def capable_models(
@@ -288,7 +290,7 @@ class PriceTrend:
         return self._reaching(self.name or self.benchmark)
 
     def _reaching(self, benchmark: str) -> str:
-        return f"{benchmark} {'>=' if self.higher_is_better else '<='} {self.threshold:g}"
+        return f"{benchmark} {'>=' if self.higher_is_better else '<='} {number(self.threshold)}"
 
     def table(self) -> pl.DataFrame:
         """The series with the fitted trend value at each point."""
@@ -459,7 +461,7 @@ def price_trend(
                 f"{'has' if len(later) == 1 else 'have'} no price in effect on {on}, "
                 "only prices announced for later"
             )
-        raise NoPricedModelReaches(f"no priced model reaches {threshold:g} on {slug}{near}")
+        raise NoPricedModelReaches(f"no priced model reaches {number(threshold)} on {slug}{near}")
     known = points.filter(pl.col(BLENDED).is_not_null())
     years = known.select(decimal_year(pl.col("date"))).to_series().to_numpy()
     try:

@@ -20,6 +20,7 @@ from trendlab.forecast.calibrate import (
 )
 from trendlab.forecast.families import LOG_SPACES, Curve
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
+from trendlab.text import number
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,6 @@ class Forecast:
         # there just as a bounded benchmark does.
         if self.curve.space == "logit":
             return None
-        from trendlab.text import number
-
         lo, hi = scale.v_range
         median = np.median(self.paths, axis=0)
         near = _at_bound(scale)
@@ -430,7 +429,7 @@ class Forecast:
         forecast is of months the database has no results for, and a date in the past
         reads as news of what happened then. `as_of` says the day read is --as-of's."""
         dates = ", ".join(
-            f"{c.threshold:g} by {self.axis.label(c.median)}"
+            f"{number(c.threshold)} by {self.axis.label(c.median)}"
             for c in crossings
             if c.median is not None and self.unrecorded(c)
         )
@@ -491,7 +490,7 @@ class Forecast:
         until = self.axis.text(self.axis.until)
         level = f"{self.level * 100:g} %"
         said = "; ".join(
-            f"{c.threshold:g} by {until} is shown as {bound_text(c)}, though its {level} "
+            f"{number(c.threshold)} by {until} is shown as {bound_text(c)}, though its {level} "
             "interval "
             + (
                 f"ends before then (at least {high:g})"
