@@ -1022,3 +1022,10 @@ def test_a_backtest_of_one_origin_names_it_once(run_empty: Run, tmp_path: Path):
     assert result.stdout.startswith(
         "Backtest of lat: origins 2023-04-01 to 2023-07-01 every 3 months; "
     ), result.stdout
+
+
+def test_backtest_all_of_a_store_with_no_benchmarks_says_so(run_empty: Run):
+    """It said no benchmark had an origin with enough history, as if there were some."""
+    result = run_empty("backtest", "--all")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "trendlab: error: the database has no benchmarks to backtest\n"

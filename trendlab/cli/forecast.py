@@ -387,6 +387,8 @@ def backtest(
                 f"left out (no origin with enough history and a known outcome{under}): "
                 + ", ".join(short)
             )
+    if not result.found:  # --all: a store made by `init --empty`, say
+        raise TrendlabError("the database has no benchmarks to backtest")
     if not scored:  # a benchmark named alone raised already, saying which dates
         raise TrendlabError(
             "no benchmark has an origin with both enough history and a known outcome"
