@@ -216,8 +216,13 @@ def test_exponential_doubling_time_through_the_cli(synthetic: Run):
     bounded = synthetic("forecast", "horizon", "--family", "logistic")
     assert bounded.exit_code == 1
     assert (
-        "needs a floor and a ceiling, and this benchmark lacks one or both: use "
+        "needs a floor and a ceiling, and horizon lacks one or both: use "
         "exponential or linear" in bounded.stderr
+    )
+    capped = synthetic("forecast", "synth", "--family", "exponential")
+    assert capped.exit_code == 1
+    assert "the exponential family is for benchmarks with no ceiling, and synth has one" in (
+        capped.stderr
     )
 
 
@@ -231,8 +236,8 @@ def test_an_s_curve_on_scores_across_0_suggests_only_a_family_that_fits(run: Run
     result = run("forecast", "across", "--family", "gompertz")
     assert result.exit_code == 1
     assert result.stderr == (
-        "trendlab: error: the gompertz family needs a floor and a ceiling, and this benchmark "
-        "lacks one or both: use linear\n"
+        "trendlab: error: the gompertz family needs a floor and a ceiling, and across lacks "
+        "one or both: use linear\n"
     )
 
 

@@ -359,12 +359,15 @@ def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
     )
 
 
-def fit_family(family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool) -> Curve:
-    """Fit one family to (x, v), centred on the last x."""
+def fit_family(
+    family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool, name: str = "this benchmark"
+) -> Curve:
+    """Fit one family to (x, v), centred on the last x; `name` is the benchmark's, for a
+    family that does not apply to it."""
     x_ref = float(np.max(x))
     if bounded and family == "exponential":
         raise TrendlabError(
-            "the exponential family is for benchmarks with no ceiling; "
+            f"the exponential family is for benchmarks with no ceiling, and {name} has one; "
             f"use one of {', '.join(BOUNDED_FAMILIES)}"
         )
     if not bounded and family in S_CURVES:
@@ -372,7 +375,7 @@ def fit_family(family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool) -> C
         fit = [f for f in UNBOUNDED_FAMILIES if f != "exponential" or exponential_space(v)]
         raise TrendlabError(
             # Not "no ceiling": a latency has one (0 minutes) and lacks the other end.
-            f"the {family} family needs a floor and a ceiling, and this benchmark lacks "
+            f"the {family} family needs a floor and a ceiling, and {name} lacks "
             f"one or both: use {' or '.join(fit)}"
         )
     if family == "logistic":
