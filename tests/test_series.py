@@ -1,0 +1,251 @@
+"""Results -> the series a forecast fits: dates as decimal years, a benchmark's scale,
+the frontier, and the data no forecast can use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+
+from tests.synthetic import scale
+from trendlab.errors import TrendlabError
+from trendlab.series import (
+    RefusedData,
+    Scale,
+    build_series,
+    day_from,
+    decimal_year,
+    from_decimal_year,
+)
+
+
+def _points(
+    days: Sequence[date | None],
+    scores: Sequence[float],
+    *,
+    settings: Sequence[str | None] | None = None,
+    compute: Sequence[float | None] | None = None,
+    price: Sequence[float | None] | None = None,
+    priced_later: Sequence[bool] | None = None,
+) -> pl.DataFrame:
+    """The frame Store.forecast_points returns."""
+    n = len(days)
+    return pl.DataFrame(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "date": days,
+            "score": scores,
+            "model": [f"m{i}" for i in range(n)],
+            "setting": settings or [None] * n,
+            "compute": compute or [1e22 * 10**i for i in range(n)],
+            "price": price or [None] * n,
+            "priced_later": priced_later or [False] * n,
+        },
+        schema_overrides={
+            "date": pl.Date,
+            "setting": pl.String,
+            "compute": pl.Float64,
+            "price": pl.Float64,
+        },
+    )
+
+
+DAYS = [date(2021, 1, 1), date(2022, 1, 1), date(2023, 1, 1), date(2024, 1, 1)]
+
+
+def _record(**row: object) -> dict[str, object]:
+    base = {
+        "slug": "b",
+        "name": None,
+        "unit": "percent",
+        "unit_min": 0.0,
+        "unit_max": 100.0,
+        "floor": None,
+        "ceiling": None,
+        "higher_is_better": True,
+        "human_baseline": None,
+    }
+    return base | row
+
+
+# -- dates as x ---------------------------------------------------------------------------
+
+
+def test_a_date_is_its_year_and_the_share_of_it_gone_by():
+    assert decimal_year(date(2024, 1, 1)) == 2024.0
+    assert decimal_year(date(2024, 7, 2)) == 2024.5  # 182 of 366 days
+    assert decimal_year(date(2023, 12, 31)) == 2023 + 364 / 365
+
+
+def test_a_decimal_year_reads_back_as_the_nearest_day():
+    day = date(2024, 3, 10)
+    assert from_decimal_year(decimal_year(day)) == day
+    assert from_decimal_year(decimal_year(day) + 0.6 / 366) == day + timedelta(days=1)
+    assert from_decimal_year(decimal_year(day) + 0.4 / 366) == day
+
+
+def test_the_day_an_x_has_come_by_is_that_day_from_its_start():
+    day = date(2024, 3, 10)
+    assert day_from(decimal_year(day)) == day
+    assert day_from(decimal_year(day) + 0.1 / 366) == day + timedelta(days=1)
+
+
+def test_a_series_by_date_places_each_result_at_its_decimal_year():
+    days = [date(2023, 12, 31), date(2024, 12, 31), date(2025, 7, 2)]
+    series = build_series(scale(), _points(days, [10.0, 20.0, 30.0]), all_points=True)
+    assert series.points["x"].to_list() == [decimal_year(d) for d in days]
+    assert series.points["x"][1] == 2024 + 365 / 366
+
+
+# -- a benchmark's scale ------------------------------------------------------------------
+
+
+def test_bounds_not_set_are_the_units_worst_and_best_ends():
+    higher = Scale.from_record(_record())
+    assert (higher.floor, higher.ceiling) == (0.0, 100.0)
+    lower = Scale.from_record(_record(higher_is_better=False))
+    assert (lower.floor, lower.ceiling) == (100.0, 0.0)
+    ceiling_only = Scale.from_record(_record(ceiling=90.0))
+    assert (ceiling_only.floor, ceiling_only.ceiling) == (0.0, 90.0)
+
+
+def test_an_unbounded_lower_is_better_score_is_negated():
+    minutes = Scale.from_record(
+        _record(unit="minutes", unit_min=0.0, unit_max=None, higher_is_better=False)
+    )
+    assert not minutes.bounded
+    assert minutes.value(5.0) == -5.0
+    assert minutes.score(-5.0) == 5.0
+    up = Scale.from_record(_record(unit="score", unit_min=None, unit_max=None))
+    assert up.value(5.0) == 5.0
+
+
+def test_a_score_has_a_true_zero_when_its_lower_end_is_zero():
+    # Lower is better, from 10 down to 0: the lower end is the ceiling.
+    falling = scale(unit="score", floor=10.0, ceiling=0.0, higher_is_better=False)
+    assert falling.lower_end == 0.0
+    assert falling.true_zero
+    rising = scale(unit="score", floor=5.0, ceiling=50.0)
+    assert rising.lower_end == 5.0
+    assert not rising.true_zero
+    assert not scale(unit="elo", floor=0.0, ceiling=None).true_zero
+
+
+def test_the_ceiling_itself_is_not_beyond_it():
+    up, down = scale(), scale(floor=100.0, ceiling=0.0, higher_is_better=False)
+    assert not up.beyond(100.0) and up.beyond(100.5)
+    assert not down.beyond(0.0) and down.beyond(-0.5)
+
+
+def test_a_threshold_at_a_bound_is_within_and_one_past_it_is_noted():
+    sc = scale(floor=25.0)
+    assert sc.past_bound_note(25.0) is None
+    assert sc.past_bound_note(100.0) is None
+    below = sc.past_bound_note(0.25)
+    assert below is not None and "past synth's floor 25 (chance level)" in below
+    above = sc.past_bound_note(101.0)
+    assert above is not None and "ceiling 100, so no result can reach it" in above
+
+
+def test_the_default_threshold_is_the_human_baseline_else_nine_tenths_of_the_way():
+    assert scale(human_baseline=89.0).default_threshold() == 89.0
+    assert scale(floor=20.0).default_threshold() == pytest.approx(92.0)
+    assert scale(ceiling=None).default_threshold() is None
+
+
+# -- the frontier -------------------------------------------------------------------------
+
+
+def test_a_tie_with_the_best_so_far_is_no_record():
+    series = build_series(scale(), _points(DAYS, [10.0, 20.0, 20.0, 30.0]))
+    assert series.points["record"].to_list() == [True, True, False, True]
+
+
+def test_of_two_results_at_one_x_only_the_better_is_a_record():
+    days = [DAYS[0], DAYS[1], DAYS[1], DAYS[2]]
+    series = build_series(scale(), _points(days, [10.0, 15.0, 20.0, 30.0]))
+    assert series.records["score"].to_list() == [10.0, 20.0, 30.0]
+
+
+def test_an_s_curve_fits_only_results_above_the_floor():
+    series = build_series(scale(floor=25.0), _points(DAYS, [25.0, 40.0, 60.0, 80.0]))
+    assert series.fitted("logistic")["score"].to_list() == [40.0, 60.0, 80.0]
+    assert series.fitted("linear")["score"].to_list() == [25.0, 40.0, 60.0, 80.0]
+
+
+def test_a_plateau_after_the_last_record_is_fitted_at_the_latest_result():
+    series = build_series(scale(), _points(DAYS, [10.0, 20.0, 30.0, 25.0]))
+    x, v = series.fit_data()
+    assert list(x) == [*series.records["x"].to_list(), decimal_year(DAYS[3])]
+    assert np.allclose(v, [0.1, 0.2, 0.3, 0.3])
+
+
+def test_results_with_no_date_are_left_out_and_counted():
+    series = build_series(scale(), _points([*DAYS, None], [10.0, 20.0, 30.0, 40.0, 99.0]))
+    assert series.undated == 1
+    assert series.points.height == 4
+
+
+def test_a_setting_is_kept_ignoring_case():
+    settings = ["5-Shot", "5-shot CoT", "0-shot", "5-SHOT"]
+    series = build_series(
+        scale(),
+        _points(DAYS, [10.0, 20.0, 30.0, 40.0], settings=settings),
+        setting="5-shot",
+    )
+    assert series.points["setting"].to_list() == ["5-Shot", "5-shot CoT", "5-SHOT"]
+
+
+# -- by compute and by price --------------------------------------------------------------
+
+
+def test_a_result_with_no_compute_or_zero_compute_has_no_place_by_compute():
+    points = _points(DAYS, [10.0, 20.0, 30.0, 40.0], compute=[1e22, 0.0, 1e23, 1e24])
+    series = build_series(scale(), points, by="compute")
+    assert series.points["model"].to_list() == ["m0", "m2", "m3"]
+
+
+def test_by_compute_needs_three_models_with_a_compute():
+    points = _points(DAYS, [10.0, 20.0, 30.0, 40.0], compute=[1e22, None, 1e23, None])
+    with pytest.raises(TrendlabError, match="only 2 model"):
+        build_series(scale(), points, by="compute")
+
+
+def test_by_price_counts_only_unpriced_results_priced_later():
+    points = _points(
+        DAYS,
+        [10.0, 20.0, 30.0, 40.0],
+        price=[1.0, 2.0, 3.0, None],
+        priced_later=[True, False, False, True],
+    )
+    series = build_series(scale(), points, by="price", all_points=True)
+    assert series.priced_later == 1
+
+
+def test_a_trend_needs_three_frontier_points():
+    with pytest.raises(TrendlabError, match="has 2 frontier points; a trend needs at least 3"):
+        build_series(scale(), _points(DAYS, [10.0, 20.0, 15.0, 5.0]))
+
+
+# -- data no forecast can use -------------------------------------------------------------
+
+
+def test_equal_bounds_leave_no_range():
+    with pytest.raises(RefusedData, match="floor and ceiling are both 50"):
+        build_series(scale(floor=50.0, ceiling=50.0), _points(DAYS, [10.0, 20.0, 30.0, 40.0]))
+
+
+def test_bounds_the_wrong_way_round_are_told_for_the_direction():
+    with pytest.raises(RefusedData, match="floor 100 is not below ceiling 0"):
+        build_series(scale(floor=100.0, ceiling=0.0), _points(DAYS, [10.0, 20.0, 30.0, 40.0]))
+    with pytest.raises(RefusedData, match="is lower-is-better, so its floor"):
+        build_series(scale(higher_is_better=False), _points(DAYS, [40.0, 30.0, 20.0, 10.0]))
+
+
+def test_a_lower_is_better_result_below_the_ceiling_is_refused():
+    sc = scale(floor=100.0, ceiling=10.0, higher_is_better=False)
+    with pytest.raises(RefusedData, match="the best score, 5 by m3, is below the ceiling 10"):
+        build_series(sc, _points(DAYS, [60.0, 40.0, 20.0, 5.0]))
