@@ -1,0 +1,94 @@
+"""history: one record's revisions, each with what it changed from the one before."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import Run
+from trendlab.history import describe_change
+from trendlab.kinds import MODELS
+
+
+def _changes(run: Run, *args: str) -> list[str]:
+    shown = run("history", *args, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    return [revision["changes"] for revision in json.loads(shown.stdout)]
+
+
+def _lifecycle(run: Run) -> None:
+    """Model hist-x: created, renamed, given notes, retracted, then added back."""
+    for step in (
+        ("add-model", "hist-x", "--name", "Hist X"),
+        ("edit", "model", "hist-x", "--set", "name=Hist Y"),
+        ("edit", "model", "hist-x", "--set", "notes=first"),
+        ("retract", "model", "hist-x"),
+        ("add-model", "hist-x", "--name", "Hist Z"),
+    ):
+        done = run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+
+
+def test_each_revision_says_what_it_changed_from_the_one_before(run: Run):
+    _lifecycle(run)
+    assert _changes(run, "model", "hist-x") == [
+        "created",
+        "name: Hist X -> Hist Y",
+        "notes: (none) -> first",
+        "retracted",
+        # Added back with a name and nothing else: the notes it had are gone.
+        "restored; name: Hist Y -> Hist Z; notes: first -> (none)",
+    ]
+
+
+def test_a_limit_keeps_what_the_oldest_revision_shown_changed(run: Run):
+    _lifecycle(run)
+    assert _changes(run, "model", "hist-x", "--limit", "2") == [
+        "retracted",
+        "restored; name: Hist Y -> Hist Z; notes: first -> (none)",
+    ]
+    table = run("history", "model", "hist-x", "--limit", "1")
+    assert table.exit_code == 0, table.stderr
+    assert "restored; name: Hist Y -> Hist Z" in table.stdout
+    assert "created" not in table.stdout
+
+
+def test_history_of_a_retracted_record_and_a_near_miss_of_one(run: Run):
+    assert run("add-model", "hist-gone", "-m", "t").exit_code == 0
+    assert run("retract", "model", "hist-gone", "-m", "t").exit_code == 0
+    assert _changes(run, "model", "hist-gone") == ["created", "retracted"]
+    # Only a retracted record is near: it is still the one to suggest.
+    missed = run("history", "model", "hist-gonne")
+    assert missed.exit_code == 1
+    assert "no model 'hist-gonne' in the history" in missed.stderr
+    assert "hist-gone" in missed.stderr.split("in the history", 1)[1]
+    # An id prefix too short to mean one record is told so, not looked for.
+    short = run("history", "result", "r_a")
+    assert short.exit_code == 1 and "'r_a' is too short to name a result" in short.stderr
+
+
+def test_a_revision_that_changes_no_field_says_so():
+    fields = {name: None for name in MODELS.field_names} | {"slug": "m", "name": "M"}
+    before = fields | {"op": "insert"}
+    assert describe_change(MODELS, None, before) == "created"
+    assert describe_change(MODELS, before, fields | {"op": "update"}) == "no field changed"
+    assert describe_change(MODELS, before | {"op": "retract"}, fields | {"op": "insert"}) == (
+        "restored"
+    )
+    assert describe_change(MODELS, before, fields | {"op": "retract"}) == "retracted"
+
+
+def test_history_as_data_holds_every_field_of_each_revision(run: Run):
+    _lifecycle(run)
+    shown = json.loads(run("history", "model", "hist-x", "--json").stdout)
+    assert [(r["op"], r["name"], r["notes"]) for r in shown] == [
+        ("insert", "Hist X", None),
+        ("update", "Hist Y", None),
+        ("update", "Hist Y", "first"),
+        ("retract", "Hist Y", "first"),
+        ("insert", "Hist Z", None),
+    ]
+    header = run("history", "model", "hist-x", "--csv").stdout.splitlines()[0]
+    assert {"changes", "name", "training_compute_flop"} <= set(header.split(","))
+    # The table is for reading: who, when, why and what changed, not every field.
+    table = run("history", "model", "hist-x").stdout.splitlines()[0].split()
+    assert table == ["revision", "op", "changeset", "recorded_at", "author", "message", "changes"]
