@@ -92,6 +92,12 @@ def test_until_by_compute_must_be_beyond_the_largest_and_within_ten_orders():
     assert parse_until("3e34", series) == pytest.approx(series.x_now + 10)
     with pytest.raises(TrendlabError, match="more than 10 orders of magnitude out"):
         parse_until("3.0000001e34", series)
+    # log10 of 1e24 is 23.999999999999996 in the data and 24 in Python: both ends are
+    # compared as the amounts they read as, not by those last bits.
+    noisy = _series(DAYS, compute=[1e22, 1e23, 1e24], by="compute")
+    with pytest.raises(TrendlabError, match="is not beyond the largest compute"):
+        parse_until("1e24", noisy)
+    assert parse_until("1e34", noisy) == 34
 
 
 def test_a_year_given_as_until_by_compute_is_said_to_be_read_as_flop():

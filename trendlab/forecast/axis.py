@@ -135,7 +135,7 @@ def parse_until(text: str | None, series: Series) -> float:
             f"--until {text}{year} is not beyond the largest {series.by} in the data "
             f"({amount(series.x_now)} {unit})"
         )
-    if x > _data_end(series) + MAX_ORDERS:
+    if amount(x) > amount(series.x_now + MAX_ORDERS):  # so too: 1e34 is 10 orders past 1e24
         raise TrendlabError(f"--until {text} is more than {MAX_ORDERS} orders of magnitude out")
     return x
 
