@@ -857,6 +857,23 @@ def test_a_negative_score_is_read_as_the_positive_one_is(run: Run):
     assert "No such option '-x'" in run("add-result", "gpt-4", "mmlu", "-x").stderr
 
 
+def test_a_score_of_minus_0_is_stored_as_0(run: Run, tmp_path: Path):
+    """-0 was stored as written: `list` showed -0 where the frontier, an aggregate in
+    SQL, showed 0. A number of -0 is 0, from the command line or a file."""
+    added = run("add-result", "gpt-4", "mmlu", "-0", "--source-url", "https://x.example/0")
+    assert added.exit_code == 0, added.stderr
+    table = tmp_path / "results.csv"
+    table.write_text("model,benchmark,score,source_url\ngpt-4,mmlu,-0.0,https://x.example/1\n")
+    assert run("import", str(table), "-m", "t").exit_code == 0
+    shown = run("query", "SELECT source_url, score::VARCHAR AS s FROM results "
+                "WHERE source_url LIKE 'https://x.example/%' ORDER BY 1", "--csv")  # fmt: skip
+    assert shown.stdout.splitlines() == [
+        "source_url,s",
+        "https://x.example/0,0.0",
+        "https://x.example/1,0.0",
+    ]
+
+
 def test_a_retracted_record_says_so(run: Run):
     assert run("retract", "price", "p_f87b43c6b95340e0", "-m", "x").exit_code == 0
     for args in (

@@ -238,7 +238,9 @@ def _field_rules(
             refused = refused | _inexact_count(raw, value, rule)
         if field.positive:
             rule(~refused & (value <= 0), " must be greater than 0")
-        typed = pl.when(refused).then(None).otherwise(value)
+        # + 0.0 turns -0 into 0: stored as written, `list` showed -0 where SQL's
+        # aggregates (the frontier) and most clients show 0.
+        typed = pl.when(refused).then(None).otherwise(value + 0.0)
     elif field.type == "date":
         value = raw.str.to_date("%Y-%m-%d", strict=False)
         well_formed = raw.str.contains(DATE_RE)
