@@ -855,6 +855,12 @@ def test_a_negative_score_is_read_as_the_positive_one_is(run: Run):
         assert spaced.exit_code == 1
         assert "score: -1.0 is outside the range of unit percent" in spaced.stderr
     assert "No such option '-x'" in run("add-result", "gpt-4", "mmlu", "-x").stderr
+    # A number run into a short option is that option, unknown, not a score with its
+    # letters read as options (-5m "why" took -m "why" and recorded -5).
+    for glued in ("-5m", "-5h"):
+        unknown = run("add-result", "gpt-4", "mmlu", glued, "why")
+        assert unknown.exit_code == 2
+        assert f"No such option '{glued}'" in unknown.stderr, unknown.stderr
 
 
 def test_a_score_of_minus_0_is_stored_as_0(run: Run, tmp_path: Path):
@@ -1014,6 +1020,34 @@ def test_a_score_stored_outside_its_unit_stops_no_edit_that_keeps_the_unit(
     ), back.stderr
     assert run("log", "--json").stdout != before
     assert run("show", "benchmark", "math", "--json").stdout.count('"unit": "elo"') == 1
+
+
+def test_a_changeset_that_fixes_one_of_two_scores_outside_the_unit_is_taken(run: Run, db: Path):
+    """Two scores past 100 on MATH, written around trendlab: a changeset that edits MATH
+    (keeping its unit) and then fixes one of them was refused, the one left outside
+    counted against it, while the same writes the other way round were taken."""
+    import duckdb
+
+    from trendlab.db import Store
+    from trendlab.kinds import BENCHMARKS, RESULTS
+    from trendlab.records import Changeset, rows_frame
+
+    listed = json.loads(run("list", "results", "--benchmark", "math", "--json").stdout)
+    first, second = listed[0], listed[1]
+    with duckdb.connect(str(db)) as con:
+        around = changeset_around(con)
+        revise_around(con, around, "result_revisions", first["id"], score=150.0)
+        revise_around(con, around, "result_revisions", second["id"], score=160.0)
+    fixed = {k: first[k] for k in ("model", "benchmark", "setting", "source_url")}
+    with Store.open(db, read_only=False) as store, Changeset(store, "me", "fix one") as cs:
+        cs.write(
+            BENCHMARKS,
+            rows_frame(BENCHMARKS, [{"slug": "math", "unit": "percent", "notes": "checked"}]),
+        )
+        cs.write(RESULTS, rows_frame(RESULTS, [{**fixed, "score": "15"}]))
+    assert json.loads(run("show", "benchmark", "math", "--json").stdout)["notes"] == "checked"
+    scores = {r["id"]: r["score"] for r in json.loads(run("list", "results", "--json").stdout)}
+    assert (scores[first["id"]], scores[second["id"]]) == (15.0, 160.0)
 
 
 def test_one_changeset_may_rescale_a_benchmark_and_its_scores_together(db: Path):

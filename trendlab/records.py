@@ -365,7 +365,7 @@ class Changeset:
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
         if kind is BENCHMARKS and typed.height:
-            self._note_past_ceiling_before(typed.get_column("slug").to_list())
+            self._note_state_before(typed.get_column("slug").to_list())
             if line_of is not None:
                 for row, slug in typed.select(ROW, "slug").iter_rows():
                     self._benchmark_rows[slug] = (source, line_of, row)
@@ -441,7 +441,7 @@ class Changeset:
             out.append((row, f"{score:g} on {benchmark}{at}"))
         return out
 
-    def _note_past_ceiling_before(self, slugs: list[str]) -> None:
+    def _note_state_before(self, slugs: list[str]) -> None:
         """Keep, for benchmarks this changeset has not written yet, what lies past their
         ceiling now, and outside their unit's range: a write that leaves that as it was
         (a new url, or a whole file imported again) has moved no ceiling past results,
@@ -556,9 +556,12 @@ class Changeset:
             return
         changed = counts.keys.unique().to_list()
         outside = [
-            found
-            for found in self.store.scores_outside_units(changed)
-            if self._outside_unit_before.get(found[0]) != (found[1], found[2])
+            (slug, unit, n, first, score)
+            for slug, unit, n, first, score in self.store.scores_outside_units(changed)
+            # Under the same unit, no more than were outside it before: some may have
+            # been fixed in this changeset, which must not make the others its fault.
+            if not ((before := self._outside_unit_before.get(slug)) and before[0] == unit)
+            or n > before[1]
         ]
         if outside:
             slug, unit, n, first, score = outside[0]
