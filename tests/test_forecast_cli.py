@@ -884,6 +884,11 @@ def test_messages_never_round_a_number_onto_the_one_it_is_compared_with(run: Run
     priced = run("price-trend", "mmlu", "--threshold", "100.0001")
     assert priced.exit_code == 1
     assert "error: no priced model reaches 100.0001 on mmlu;" in priced.stderr
+    _ok(run("add-result", "gpt-4o", "mmlu", "89.9999999", "--date", "2024-06-01",
+            "--source-url", "https://example.org/mmlu/near", "-m", "t"))  # fmt: skip
+    short = run("price-trend", "mmlu", "--threshold", "90")
+    assert short.exit_code == 1
+    assert "; the best dated priced result is 89.9999999 by gpt-4o" in short.stderr
     lowered = run("edit", "benchmark", "mmlu", "--set", "ceiling=90.03999", "-m", "t")
     assert lowered.exit_code == 0, lowered.stderr
     assert "1 current result of mmlu lies past its ceiling 90.03999: " in lowered.stderr

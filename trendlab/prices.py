@@ -430,7 +430,7 @@ def price_trend(
         # Only a result a date places counts: an undated one, however good, is left out.
         best = priced_scores.filter(pl.col("date").is_not_null()).sort("score", descending=higher)
         near = (
-            f"; the best dated priced result is {best.item(0, 'score'):g} by "
+            f"; the best dated priced result is {number(best.item(0, 'score'))} by "
             f"{best.item(0, 'model')}"
             if not best.is_empty()
             else "; no model with a price has a dated result on it"
