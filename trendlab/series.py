@@ -20,6 +20,7 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import AXES, S_CURVES
+from trendlab.text import at_most, counted, number
 
 BY = AXES
 MIN_POINTS = 3
@@ -155,8 +156,6 @@ class Scale:
         """A note for a threshold past the floor (chance level), which any result
         reaches, or past the ceiling, which none can: most likely a fraction given for a
         percent (0.9 for 90) or the other way round, or a sign slipped. None within."""
-        from trendlab.text import number
-
         worst, best = self.v_range
         v = self.value(threshold)
         unit = " (percent: 0-100)" if self.unit == "percent" else f" ({self.unit})"
@@ -186,8 +185,6 @@ class Scale:
 def undated_note(n: int, where: str) -> str:
     """The note for `n` results that no date places, left out of a forecast, a figure
     or a price trend; `where` says which results ('on mmlu')."""
-    from trendlab.text import counted
-
     return (
         f"{counted(n, 'result')} {where} left out: no reported_date, and the "
         "model has no release_date (set one with `trendlab edit`)"
@@ -198,8 +195,6 @@ def priced_later_note(n: int, where: str, day: date) -> str:
     """The note for `n` results a forecast by price leaves out because their model's
     prices all take effect after `day` (the day it reads prices on); `where` says
     which results ('on mmlu')."""
-    from trendlab.text import counted
-
     whose = "its model has" if n == 1 else "their models have"
     return (
         f"{counted(n, 'result')} {where} left out: {whose} no price in effect on {day}, "
@@ -323,8 +318,6 @@ def build_series(
         settings = points.get_column("setting").drop_nulls().unique().sort().to_list()
         points = points.filter(setting_kept(setting))
         if points.is_empty():
-            from trendlab.text import at_most
-
             shown = ", ".join(at_most([repr(s) for s in settings], 10)) or "none recorded"
             raise TrendlabError(
                 f"no result on {scale.slug} has a setting containing {setting!r}; settings: {shown}"
@@ -382,8 +375,6 @@ def _check_order(scale: Scale) -> None:
     """Floor (chance level) and ceiling (best achievable) must leave a range, the right
     way round: floor above ceiling when lower is better. A database written before
     trendlab read them so may hold a lower-is-better benchmark's bounds the other way."""
-    from trendlab.text import number
-
     floor, ceiling = scale.floor, scale.ceiling
     if floor is None or ceiling is None:
         return
@@ -419,8 +410,6 @@ def _check_ceiling(scale: Scale, points: pl.DataFrame) -> None:
     )
     if not scale.beyond(best["score"]):
         return
-    from trendlab.text import number
-
     side, bound = ("above", "at least") if scale.higher_is_better else ("below", "at most")
     score = number(best["score"])
     raise RefusedData(

@@ -133,7 +133,7 @@ def name_fault(name: str) -> str | None:
         return "is only white space"
     if stripped == name:
         return None
-    begins, ends = name[0] != stripped[0], name[-1] != stripped[-1]
+    begins, ends = name[0].isspace(), name[-1].isspace()
     where = "begins and ends" if begins and ends else "begins" if begins else "ends"
     return f"{name!r} {where} with white space"
 
