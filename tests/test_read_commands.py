@@ -450,6 +450,9 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
         revise_around(con, cs, "benchmark_revisions", "mmlu", unit="furlongs")
         revise_around(con, cs, "benchmark_revisions", "gsm8k", floor=-5.0, ceiling=120.0)
         revise_around(con, cs, "benchmark_revisions", "math", floor=90.0, ceiling=80.0)
+        revise_around(
+            con, cs, "benchmark_revisions", "arc-agi", unit="score", floor=-1e308, ceiling=1e308
+        )
         # A second revision of gpqa-diamond in the same changeset, then one that skips 3.
         revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="again")
         revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="twice")
@@ -466,6 +469,11 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
         )
     )
     assert found == [
+        (
+            "05_benchmark_bounds",
+            "arc-agi",
+            "floor -1e+308 and ceiling 1e+308 are too far apart to compute the range between them",
+        ),
         ("05_benchmark_bounds", "gsm8k", "ceiling 120.0 is outside unit percent"),
         ("05_benchmark_bounds", "gsm8k", "floor -5.0 is outside unit percent"),
         ("05_benchmark_bounds", "math", "floor 90.0 is not below ceiling 80.0"),

@@ -249,3 +249,42 @@ def test_a_lower_is_better_result_below_the_ceiling_is_refused():
     sc = scale(floor=100.0, ceiling=10.0, higher_is_better=False)
     with pytest.raises(RefusedData, match="the best score, 5 by m3, is below the ceiling 10"):
         build_series(sc, _points(DAYS, [60.0, 40.0, 20.0, 5.0]))
+
+
+def test_bounds_too_far_apart_for_their_range_to_be_a_number_are_refused():
+    """Floor -1e308 and ceiling 1e308 made the range infinite and every score the same
+    fraction of it: "1 frontier point" however many there were."""
+    points = _points(DAYS, [1.0, 2.0, 3.0, 4.0])
+    with pytest.raises(RefusedData, match=r"floor -1e\+308 and ceiling 1e\+308 are too far apart"):
+        build_series(scale(floor=-1e308, ceiling=1e308, unit="score"), points)
+
+
+def test_scores_a_forecast_cannot_tell_apart_as_fractions_of_the_range_are_refused():
+    """Frontier scores of 1 to 4 under a ceiling of 1e300 were all held at the logit's
+    clip next to the floor, and every forecast was that clip: about 1e296."""
+    points = _points(DAYS, [1.0, 2.0, 3.0, 4.0])
+    with pytest.raises(
+        RefusedData,
+        match=r"synth: its frontier points \(scores 1 to 4\) give a forecast only 1 distinct "
+        r"value to fit: it fits the fraction of the way from floor 0 to ceiling 1e\+300, "
+        r"holding those within 0.01 % of either end there; if a bound is wrong",
+    ):
+        build_series(scale(ceiling=1e300, unit="score"), points)
+    # Far from both ends, distinct scores round to one fraction (0.5): the frontier is
+    # read from the scores, so this is what is said, not "1 frontier point".
+    with pytest.raises(RefusedData, match=r"frontier points \(scores 1 to 4\) give .* only 1"):
+        build_series(scale(floor=-1e307, ceiling=1e307, unit="score"), points)
+    lower = scale(floor=1e307, ceiling=-1e307, unit="score", higher_is_better=False)
+    with pytest.raises(RefusedData, match=r"frontier points \(scores 2 to 4\) give .* only 1"):
+        build_series(lower, _points(DAYS, [4.0, 3.0, 5.0, 2.0]))
+    near_top = _points(DAYS, [99.991, 99.993, 99.995, 99.997])
+    with pytest.raises(RefusedData, match=r"its results \(scores 99.991 to 99.997\) give"):
+        build_series(scale(), near_top, all_points=True)
+    # One score apart from the others is not enough: two of the three are one value.
+    with pytest.raises(RefusedData, match="only 2 distinct values to fit"):
+        build_series(scale(), _points(DAYS, [0.001, 0.002, 0.003, 50.0]))
+    # Three that stay apart are, and scores at or below the floor are no S-curve's.
+    assert build_series(scale(), _points(DAYS, [0.001, 0.002, 30.0, 50.0])).records.height == 4
+    assert build_series(scale(), _points(DAYS, [0.0, 0.0, 30.0, 50.0])).records.height == 3
+    ties = _points(DAYS, [0.001, 0.001, 30.0, 50.0])
+    assert build_series(scale(), ties, all_points=True).points.height == 4

@@ -1173,6 +1173,29 @@ def test_bounds_the_wrong_way_round_are_named_as_the_command_line_gave_them(run:
     )
 
 
+def test_bounds_too_far_apart_to_subtract_are_refused_however_they_come(run: Run, tmp_path: Path):
+    """A forecast rescales scores by ceiling - floor: at -1e308 and 1e308 that is
+    infinite, and every score the same fraction of it (the frontier was "1 point")."""
+    before = run("log", "--json").stdout
+    result = run(
+        "add-benchmark", "wide", "--unit", "score", "--floor", "-1e308", "--ceiling", "1e308"
+    )
+    _one_line_refusal(
+        result,
+        "add-benchmark: --floor and --ceiling are too far apart: the range between them is "
+        "past the largest number a forecast can compute with; nothing was written",
+    )
+    assert run("add-benchmark", "wide", "--unit", "score", "--floor", "-1e307").exit_code == 0
+    result = run("edit", "benchmark", "wide", "--set", "ceiling=1.7e308", "-m", "t")
+    _one_line_refusal(result, "edit wide: floor and ceiling are too far apart")
+    path = tmp_path / "benchmarks.csv"
+    path.write_text("slug,unit,floor,ceiling\nwider,score,-1e308,1e308\n")
+    _one_line_refusal(run("import", str(path)), f"{path}:2: floor and ceiling are too far apart")
+    assert run("show", "benchmark", "wider").exit_code == 1
+    assert json.loads(run("show", "benchmark", "wide", "--json").stdout)["ceiling"] is None
+    assert len(json.loads(run("log", "--json").stdout)) == len(json.loads(before)) + 1
+
+
 def test_an_import_checks_the_bounds_as_the_record_will_stand(run: Run, tmp_path: Path):
     """A file without higher_is_better is checked against the stored direction."""
     assert (

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.forecast import AXES, S_CURVES
+from trendlab.forecast import AXES, EPS, S_CURVES
 from trendlab.text import at_most, counted, number
 
 BY = AXES
@@ -343,12 +343,13 @@ def build_series(
             )
         points = with_x
         x = pl.col(column).log10()
+    # Records are read from the scores, not from v: a floor and ceiling far apart
+    # beside the scores' spread would round distinct scores to one v (see _check_spread).
+    good = pl.col("score") if scale.higher_is_better else -pl.col("score")
     frame = (
         points.with_columns(x.alias("x"), scale.value(pl.col("score")).alias("v"))
-        .sort(["x", "v"], descending=[False, True])
-        .with_columns(
-            (pl.col("v") > pl.col("v").cum_max().shift(1).fill_null(-math.inf)).alias("record")
-        )
+        .sort([pl.col("x"), good], descending=[False, True])
+        .with_columns((good > good.cum_max().shift(1).fill_null(-math.inf)).alias("record"))
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
     series = Series(scale, by, not all_points, setting, frame, undated, priced_later)
@@ -362,7 +363,33 @@ def build_series(
             + f"; a trend needs at least {MIN_POINTS}"
             + _undated_clause(undated, scale.slug)
         )
+    _check_spread(series)
     return series
+
+
+def _check_spread(series: Series) -> None:
+    """The scores a forecast fits must stay apart as fractions of the way from floor to
+    ceiling, held within EPS of either end where a logit is taken: frontier scores of 1
+    to 4 under a ceiling of 1e300 were one value there, and every forecast that value
+    (about 1e296). Such data say a bound is wrong, more often than not."""
+    scale = series.scale
+    if scale.floor is None or scale.ceiling is None:
+        return
+    fitted = series.fitted(S_CURVES[0])  # what an S-curve fits: the scores above the floor
+    scores = fitted.get_column("score")
+    values = fitted.get_column("v").clip(EPS, 1 - EPS).n_unique()
+    if scores.n_unique() < MIN_POINTS or values >= MIN_POINTS:
+        return
+    what = "frontier points" if series.frontier else "results"
+    low, high = float(scores.min()), float(scores.max())  # type: ignore[arg-type]
+    raise RefusedData(
+        f"{scale.slug}: its {what} (scores {number(low)} to {number(high)}) "
+        f"give a forecast only {values} distinct value{'' if values == 1 else 's'} to fit: it "
+        f"fits the fraction of the way from floor {number(scale.floor)} to ceiling "
+        f"{number(scale.ceiling)}, holding those within {number(EPS * 100)} % of either end "
+        f"there; if a bound is wrong, set it with `trendlab edit benchmark {scale.slug} --set "
+        "floor=... --set ceiling=...`"
+    )
 
 
 def _undated_clause(undated: int, slug: str) -> str:
@@ -372,8 +399,8 @@ def _undated_clause(undated: int, slug: str) -> str:
 
 
 def _check_order(scale: Scale) -> None:
-    """Floor (chance level) and ceiling (best achievable) must leave a range, the right
-    way round: floor above ceiling when lower is better. A database written before
+    """Floor (chance level) and ceiling (best achievable) must leave a finite range, the
+    right way round: floor above ceiling when lower is better. A database written before
     trendlab read them so may hold a lower-is-better benchmark's bounds the other way."""
     floor, ceiling = scale.floor, scale.ceiling
     if floor is None or ceiling is None:
@@ -383,6 +410,12 @@ def _check_order(scale: Scale) -> None:
         raise RefusedData(
             f"{scale.slug}: floor and ceiling are both {number(floor)}, which leaves a forecast no "
             f"range; set them with {fix}"
+        )
+    if math.isinf(ceiling - floor):
+        raise RefusedData(
+            f"{scale.slug}: floor {number(floor)} and ceiling {number(ceiling)} are too far apart "
+            f"to compute the range between them, which a forecast rescales scores by; set them "
+            f"with {fix}"
         )
     if (ceiling > floor) == scale.higher_is_better:
         return

@@ -805,6 +805,13 @@ def _bounds_errors(
             + pl.lit(")")
         )
 
+    # The forecast works in the fraction of the way from floor to ceiling: a range past
+    # the largest double (floor -1e308, ceiling 1e308) makes every score the same.
+    too_wide = (ceiling - floor).is_infinite()
+    apart = pl.lit(
+        f"{floor_} and {ceiling_} are too far apart: the range between them is past the "
+        "largest number a forecast can compute with"
+    )
     given = (
         pl.when(pl.col("floor").is_null())
         .then(unit_end("floor", "worst", worst))
@@ -817,10 +824,11 @@ def _bounds_errors(
         .then(pl.lit(f"; if lower is better, say so: {_said_false('higher_is_better', labels)}"))
         .otherwise(pl.lit(""))
     )
+    wrong = wrong.fill_null(False)
     return (
         merged.join(_unit_ranges(units, "unit"), on="unit", how="inner")
-        .filter(wrong.fill_null(False))
-        .select(ROW, (rule + given).alias("message"))
+        .filter(wrong | too_wide.fill_null(False))
+        .select(ROW, pl.when(wrong).then(rule + given).otherwise(apart).alias("message"))
     )
 
 

@@ -1,7 +1,8 @@
 -- Benchmarks with an unknown unit, bounds outside the unit, or bounds the wrong way
 -- round: floor (chance level, the worst score) must be below ceiling (the best
 -- achievable), and above it when lower is better. A bound not given is the unit's
--- worst or best end, as a forecast takes it (a percent error rate's floor 100).
+-- worst or best end, as a forecast takes it (a percent error rate's floor 100). The
+-- range between them must be a finite number: a forecast rescales scores by it.
 SELECT 'benchmarks' AS kind, b.slug AS key, problem
 FROM benchmarks b
 LEFT JOIN units u ON u.unit = b.unit,
@@ -18,6 +19,9 @@ LATERAL (
     UNION ALL SELECT 'floor ' || e.lo || ' is not above ceiling ' || e.hi
                      || ' (lower is better: floor is chance level, ceiling the best achievable)'
         WHERE NOT e.higher AND e.lo <= e.hi
+    UNION ALL SELECT 'floor ' || e.lo || ' and ceiling ' || e.hi
+                     || ' are too far apart to compute the range between them'
+        WHERE isinf(e.hi - e.lo)
     UNION ALL SELECT 'floor ' || b.floor || ' is outside unit ' || b.unit
         WHERE b.floor < u.min_value OR b.floor > u.max_value
     UNION ALL SELECT 'ceiling ' || b.ceiling || ' is outside unit ' || b.unit

@@ -26,3 +26,6 @@ UNBOUNDED_FAMILIES = ("exponential", "linear")
 S_CURVES = tuple(f for f in BOUNDED_FAMILIES if f not in UNBOUNDED_FAMILIES)
 CHOICES = ("auto", *FAMILIES)
 AXES = ("date", "compute", "price")
+# z (the fraction of the way from floor to ceiling) is kept in [EPS, 1 - EPS] wherever a
+# logit is taken, so that a score at a bound has a finite one.
+EPS = 1e-4

@@ -25,12 +25,12 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import (
     BOUNDED_FAMILIES,
     ENSEMBLE_MEMBERS,
+    EPS,
     FAMILIES,
     S_CURVES,
     UNBOUNDED_FAMILIES,
 )
 
-EPS = 1e-4  # z is kept in [EPS, 1 - EPS] wherever a logit is taken
 LOGIT_MAX = float(np.log(1 - EPS) - np.log(EPS))  # so logits stay within +-LOGIT_MAX
 PARAMETER_DRAWS = 50_000  # coefficient draws a parameter's interval is read from
 
