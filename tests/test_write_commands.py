@@ -395,6 +395,51 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
     assert "0.5 on gpqa-diamond (line 6); ... and 2 more; percent scores are 0-100" in many.stderr
 
 
+def test_a_result_or_price_dated_before_its_models_release_is_written_with_a_note(
+    run: Run, tmp_path: Path
+):
+    """GPT-4 (released 2023-03-14) scoring on a day in 2021 is most likely a mistyped
+    year: written, since a paper may report a model before it ships, but not silently."""
+    url = "https://example.org/early"
+    added = run("add-result", "gpt-4", "mmlu", "80", "--date", "2021-03-01", "--source-url", url)
+    assert added.exit_code == 0, added.stderr
+    assert added.stderr.splitlines()[-1] == (
+        "1 result is reported before its model's release: gpt-4 on 2021-03-01, released "
+        "2023-03-14; it is kept, but if the date is mistyped or the model is the wrong one, "
+        "correct it"
+    )
+    key = added.stdout.strip()
+    assert json.loads(run("show", "result", key, "--json").stdout)["reported_date"] == "2021-03-01"
+    # On its release day, or with no date of its own (it takes the release's), no note.
+    on_time = run("edit", "result", key, "--set", "reported_date=2023-03-14", "-m", "t")
+    assert on_time.exit_code == 0 and "release" not in on_time.stderr, on_time.stderr
+    undated = run("add-result", "gpt-4", "gsm8k", "80", "--source-url", url)
+    assert undated.exit_code == 0 and "release" not in undated.stderr, undated.stderr
+    early = run("edit", "result", key, "--set", "reported_date=2023-03-13", "-m", "t")
+    assert "gpt-4 on 2023-03-13, released 2023-03-14;" in early.stderr, early.stderr
+    price = run("add-price", "gpt-4o", "Acme", "2024-05-12", "--input", "1")
+    assert price.exit_code == 0, price.stderr
+    assert price.stderr.splitlines()[-1].startswith(
+        "1 price takes effect before its model's release: gpt-4o on 2024-05-12, released "
+        "2024-05-13; it is kept"
+    )
+    csv = tmp_path / "results.csv"
+    csv.write_text(
+        "model,benchmark,score,reported_date,source_url\n"
+        f"gpt-4o,gsm8k,90,2022-01-01,{url}\n"
+        f"gpt-4o,math,70,2024-06-01,{url}\n"
+        f"gpt-4,math,40,2020-01-01,{url}\n"
+    )
+    imported = run("import", str(csv), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    assert (
+        "2 results are reported before their model's release: gpt-4o on 2022-01-01, released "
+        "2024-05-13 (line 2); gpt-4 on 2020-01-01, released 2023-03-14 (line 4); they are "
+        "kept, but if a date is mistyped or the model is the wrong one, correct it"
+    ) in imported.stderr.splitlines()
+    assert "release" not in run("import", str(csv), "-m", "t").stderr  # nothing new
+
+
 @both_stores
 def test_edit_then_history_and_as_of(run: Run):
     before = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]

@@ -105,6 +105,9 @@ class Counts:
     # Results that score at most 1 on a percent benchmark whose floor is above it (see
     # Changeset._fraction_like): "0.865 on mmlu (line 2)".
     fraction_like: list[str] = field(default_factory=list)
+    # Results and prices dated before their model's release (see
+    # Changeset._before_release): "gpt-4 on 2021-01-01, released 2023-03-14 (line 2)".
+    before_release: list[str] = field(default_factory=list)
     # Benchmarks this changeset changed so that what lies past their ceiling changed
     # (see Changeset._check_benchmarks_changed): (slug, ceiling, how many results now).
     past_ceiling: list[tuple[str, float, int]] = field(default_factory=list)
@@ -120,6 +123,7 @@ class Counts:
         self.keys = self.keys.clear()
         self.undated.clear()
         self.fraction_like.clear()
+        self.before_release.clear()
         self.past_ceiling.clear()
         self.twins = ([], 0)
 
@@ -364,6 +368,7 @@ class Changeset:
         )
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
+        before_release = self._before_release(kind, typed, line_of)
         if kind is BENCHMARKS and typed.height:
             self._note_state_before(typed.get_column("slug").to_list())
             if line_of is not None:
@@ -391,11 +396,12 @@ class Changeset:
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
-            if fraction_like:
+            if fraction_like or before_release:
                 # Only rows this write stores: one already there as given says nothing new.
                 wrote = ["new"] if mode == "missing" else list(WRITTEN)
                 rows = set(diff.filter(pl.col("status").is_in(wrote)).get_column(ROW))
                 counts.fraction_like += [text for row, text in fraction_like if row in rows]
+                counts.before_release += [text for row, text in before_release if row in rows]
             if maybe_undated:
                 named.append(diff.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
             if pairs is not None:
@@ -434,12 +440,35 @@ class Changeset:
         found = small.filter(
             pl.col("score") < pl.col("benchmark").replace_strict(floors, default=None)
         )
-        out = []
-        for row, benchmark, score in found.select(ROW, "benchmark", "score").iter_rows():
-            where = line_of(row) if line_of else ""
-            at = f" (line {where})" if where.isdigit() else f" ({where})" if where else ""
-            out.append((row, f"{score:g} on {benchmark}{at}"))
-        return out
+        return [
+            (row, f"{score:g} on {benchmark}{_at(line_of, row)}")
+            for row, benchmark, score in found.select(ROW, "benchmark", "score").iter_rows()
+        ]
+
+    def _before_release(
+        self, kind: Kind, typed: pl.DataFrame, line_of: Callable[[int], str] | None
+    ) -> list[tuple[int, str]]:
+        """(row, "gpt-4 on 2021-01-01, released 2023-03-14 (line 2)") for the results
+        reported, and the prices in effect, before their model's release. They stay: a
+        paper may report a model before it ships, and a provider list a price days
+        ahead. But a year mistyped or the wrong model looks the same, and the user
+        should hear of it."""
+        column = {RESULTS.name: "reported_date", PRICES.name: "effective_date"}.get(kind.name)
+        if column is None or column not in typed.columns or "model" not in typed.columns:
+            return []
+        dated = typed.filter(pl.col(column).is_not_null())
+        if dated.is_empty():
+            return []
+        released = pl.col("model").replace_strict(
+            self.refs.models, default=None, return_dtype=pl.Date
+        )
+        found = dated.select(ROW, "model", column, released.alias("released")).filter(
+            pl.col(column) < pl.col("released")
+        )
+        return [
+            (row, f"{model} on {day}, released {release}{_at(line_of, row)}")
+            for row, model, day, release in found.iter_rows()
+        ]
 
     def _note_state_before(self, slugs: list[str]) -> None:
         """Keep, for benchmarks this changeset has not written yet, what lies past their
@@ -673,6 +702,13 @@ class Changeset:
         self.store.append_retraction(kind, key, self._changeset_id())
         self._counts(kind).retracted += 1
         return key
+
+
+def _at(line_of: Callable[[int], str] | None, row: int) -> str:
+    """Where a row of the input is, for a note naming it: " (line 2)", " (record 3)",
+    or nothing for a command line's one record."""
+    where = line_of(row) if line_of else ""
+    return f" (line {where})" if where.isdigit() else f" ({where})" if where else ""
 
 
 def check_editable(kind: Kind, name: str) -> None:

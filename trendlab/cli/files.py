@@ -154,7 +154,7 @@ def import_(
             absent=loaded.absent,
         )
     _report(cs, dry_run)
-    note_written(counts, "reported_date", SHOWN)
+    note_written(counts, kind, "reported_date", SHOWN)
 
 
 def _import_source(

@@ -22,6 +22,7 @@ import click
 from trendlab.errors import ExitCode, TrendlabError
 
 if TYPE_CHECKING:
+    from trendlab.kinds import Kind
     from trendlab.records import Counts
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -499,15 +500,18 @@ def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:
     note(f"{done} {noun} {key} in changeset {changeset}")
 
 
-def note_written(counts: Counts, given: str, shown: int = 5) -> None:
-    """The notes a write's counts call for, each one line however many rows (at most
-    `shown` named): results no date places, scores that look like fractions, and
-    ceilings moved past results. `given` names where a result's own date comes from
-    in the command ('--date', 'reported_date')."""
+def note_written(counts: Counts, kind: Kind, given: str, shown: int = 5) -> None:
+    """The notes a write of `kind` calls for, each one line however many rows (at most
+    `shown` named): results no date places, scores that look like fractions, results
+    and prices dated before their model's release, and ceilings moved past results.
+    `given` names where a result's own date comes from in the command ('--date',
+    'reported_date')."""
     if counts.undated:
         _note_undated(counts.undated, given, shown)
     if counts.fraction_like:
         _note_fraction_like(counts.fraction_like, shown)
+    if counts.before_release:
+        _note_before_release(counts.before_release, kind, shown)
     if counts.past_ceiling:
         _note_past_ceiling(counts.past_ceiling)
     if counts.twins[1]:
@@ -548,6 +552,25 @@ def _note_fraction_like(found: list[str], shown: int) -> None:
     note(
         f"{counted(n, 'result')} {score} at most 1, below the benchmark's floor (chance "
         f"level): {examples}; percent scores are 0-100, so if {it}, multiply by 100"
+    )
+
+
+def _note_before_release(found: list[str], kind: Kind, shown: int) -> None:
+    """One line for the results or prices just written that are dated before their
+    model's release (Counts.before_release), however many."""
+    from trendlab.text import at_most, counted
+
+    n = len(found)
+    examples = "; ".join(at_most(found, shown))
+    if n == 1:
+        dated = "is reported" if kind.name == "results" else "takes effect"
+        whose, kept, it = "its", "it is kept", "the date is"
+    else:
+        dated = "are reported" if kind.name == "results" else "take effect"
+        whose, kept, it = "their", "they are kept", "a date is"
+    note(
+        f"{counted(n, kind.singular)} {dated} before {whose} model's release: {examples}; "
+        f"{kept}, but if {it} mistyped or the model is the wrong one, correct it"
     )
 
 

@@ -114,7 +114,7 @@ def _add(
     else:
         note(f"{kind.singular} {key} already exists with these values; nothing written")
     _note_organizations(cs)
-    note_written(counts, "--date")
+    note_written(counts, kind, "--date")
 
 
 def _note_organizations(cs: Changeset) -> None:
@@ -332,7 +332,7 @@ def edit(
     _note_organizations(cs)
     written = cs.counts.get(kind_.name)
     if written is not None:
-        note_written(written, "reported_date")
+        note_written(written, kind_, "reported_date")
 
 
 @click.command(cls=TrendlabCommand)
