@@ -453,6 +453,8 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
         revise_around(
             con, cs, "benchmark_revisions", "arc-agi", unit="score", floor=-1e308, ceiling=1e308
         )
+        # Refused by every write as a bound is, though no forecast is bounded by it.
+        revise_around(con, cs, "benchmark_revisions", "humaneval", human_baseline=150.0)
         # A second revision of gpqa-diamond in the same changeset, then one that skips 3.
         revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="again")
         revise_around(con, cs, "benchmark_revisions", "gpqa-diamond", notes="twice")
@@ -476,6 +478,7 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
         ),
         ("05_benchmark_bounds", "gsm8k", "ceiling 120.0 is outside unit percent"),
         ("05_benchmark_bounds", "gsm8k", "floor -5.0 is outside unit percent"),
+        ("05_benchmark_bounds", "humaneval", "human_baseline 150.0 is outside unit percent"),
         ("05_benchmark_bounds", "math", "floor 90.0 is not below ceiling 80.0"),
         ("05_benchmark_bounds", "mmlu", "unknown unit furlongs"),
         ("07_revision_integrity", "gpqa-diamond", f"2 revisions in changeset {cs}"),

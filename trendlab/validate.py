@@ -1034,8 +1034,8 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
     values as written. Text is never empty or padded with spaces (every write trims it,
     and stores unknown as NULL), and a price has an input or an output price. What
     another audit reports is left to it: the model or benchmark a record names (01-03,
-    09), a name that is not one line (09, 14, 15), a score or bound outside its unit
-    (04, 05).
+    09), a name that is not one line (09, 14, 15), a score, bound or human
+    baseline outside its unit (04, 05).
     """
     key = kind.key_column
     named = {"model"} if kind.name in MODEL_REFS else set()

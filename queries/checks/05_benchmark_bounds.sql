@@ -1,8 +1,9 @@
--- Benchmarks with an unknown unit, bounds outside the unit, or bounds the wrong way
--- round: floor (chance level, the worst score) must be below ceiling (the best
--- achievable), and above it when lower is better. A bound not given is the unit's
--- worst or best end, as a forecast takes it (a percent error rate's floor 100). The
--- range between them must be a finite number: a forecast rescales scores by it.
+-- Benchmarks with an unknown unit, bounds or a human baseline outside the unit (which
+-- the write path refuses), or bounds the wrong way round: floor (chance level, the
+-- worst score) must be below ceiling (the best achievable), and above it when lower is
+-- better. A bound not given is the unit's worst or best end, as a forecast takes it (a
+-- percent error rate's floor 100). The range between them must be a finite number: a
+-- forecast rescales scores by it.
 SELECT 'benchmarks' AS kind, b.slug AS key, problem
 FROM benchmarks b
 LEFT JOIN units u ON u.unit = b.unit,
@@ -26,5 +27,7 @@ LATERAL (
         WHERE b.floor < u.min_value OR b.floor > u.max_value
     UNION ALL SELECT 'ceiling ' || b.ceiling || ' is outside unit ' || b.unit
         WHERE b.ceiling < u.min_value OR b.ceiling > u.max_value
+    UNION ALL SELECT 'human_baseline ' || b.human_baseline || ' is outside unit ' || b.unit
+        WHERE b.human_baseline < u.min_value OR b.human_baseline > u.max_value
 )
 ORDER BY key;
