@@ -132,6 +132,12 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
         "trends leave them out; give their reported_date, or set the models' release dates "
         "(trendlab edit model SLUG --set release_date=YYYY-MM-DD)",
     ]
+    # The same file again, or the same result added again, writes nothing: it says
+    # nothing new, as of a score that looks like a fraction.
+    again = run("import", str(path), "--kind", "results")
+    assert again.stderr.splitlines() == ["results: 5 unchanged; nothing to write"]
+    repeated = run("add-result", "undated-x", "mmlu", "50")
+    assert repeated.exit_code == 0 and len(repeated.stderr.splitlines()) == 1, repeated.stderr
 
     dated_edit = ("edit", "result", key, "--set", "reported_date=2023-05-01", "-m", "dated")
     assert len(run(*dated_edit).stderr.splitlines()) == 1

@@ -396,14 +396,15 @@ class Changeset:
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
+            # Only rows this write stores: one already there as given says nothing new.
+            wrote = ["new"] if mode == "missing" else list(WRITTEN)
+            stored = diff.filter(pl.col("status").is_in(wrote))
             if fraction_like or before_release:
-                # Only rows this write stores: one already there as given says nothing new.
-                wrote = ["new"] if mode == "missing" else list(WRITTEN)
-                rows = set(diff.filter(pl.col("status").is_in(wrote)).get_column(ROW))
+                rows = set(stored.get_column(ROW))
                 counts.fraction_like += [text for row, text in fraction_like if row in rows]
                 counts.before_release += [text for row, text in before_release if row in rows]
             if maybe_undated:
-                named.append(diff.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
+                named.append(stored.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
             if pairs is not None:
                 added.append(diff.filter(pl.col("status") == "new").get_column(ROW))
             if progress:
