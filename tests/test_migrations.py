@@ -253,6 +253,21 @@ def test_an_import_upgrades_then_imports(v1_db: Path, tmp_path: Path):
     assert len(json.loads(_invoke(v1_db, "list", "results", "--json").stdout)) == 2
 
 
+def test_a_dry_run_asks_for_migrate_and_changes_nothing(v1_db: Path, tmp_path: Path):
+    """A dry run writes nothing, the schema included: upgraded, the file would no longer
+    open in the older trendlab a teammate may still use."""
+    path = tmp_path / "results.csv"
+    path.write_text("model,benchmark,score,setting\nold-model,old-bench,70,cot\n")
+    before = v1_db.read_bytes()
+    result = _invoke(v1_db, "import", str(path), "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {v1_db} has schema version 1, this trendlab needs "
+        f"{latest_version()}: run `trendlab --db {v1_db} migrate` to upgrade it\n"
+    )
+    assert v1_db.read_bytes() == before
+
+
 @pytest.mark.parametrize("up_to", range(1, len(migrations())))
 def test_every_older_version_upgrades(tmp_path: Path, up_to: int):
     path = tmp_path / f"v{up_to}.duckdb"

@@ -141,7 +141,7 @@ def import_(
     loaded = read_records(file, input_format)
     message = message or f"import {kind.name} from {Path(file).name if file != '-' else 'stdin'}"
     with (
-        settings.writer() as store,
+        settings.writer(migrate=not dry_run) as store,
         settings.changeset(store, message, dry_run=dry_run) as cs,
         _progress(loaded.frame.height, show=file != "-") as advance,
     ):
@@ -179,7 +179,10 @@ def _import_source(
         refuse_given_value(RESULTS, "source_url", source_url, "--source-url")
     publication = read_source(source, path, source_url=source_url)
     message = message or f"import {source} {Path(path).name}"
-    with settings.writer() as store, settings.changeset(store, message, dry_run=dry_run) as cs:
+    with (
+        settings.writer(migrate=not dry_run) as store,
+        settings.changeset(store, message, dry_run=dry_run) as cs,
+    ):
         outcome = apply(publication, cs, skip_unresolved=skip_unresolved)
     if outcome.created_benchmarks:
         created = ", ".join(outcome.created_benchmarks)

@@ -130,14 +130,17 @@ class Settings:
             store.close()
 
     @contextmanager
-    def writer(self, *, create: bool = False, complete: bool = False) -> Iterator[Any]:
+    def writer(
+        self, *, create: bool = False, complete: bool = False, migrate: bool = True
+    ) -> Iterator[Any]:
         """A read-write store, migrated to this trendlab's schema (see Store.open for
-        `create` and `complete`)."""
+        `create` and `complete`). Without `migrate` (a dry run, which writes nothing),
+        an out-of-date schema is an error asking for `trendlab migrate`, as a read's is."""
         store = self._open(
             read_only=False,
             create=create,
             complete=complete,
-            migrate=True,
+            migrate=migrate,
             lock_timeout=self.lock_timeout,
         )
         try:

@@ -73,7 +73,8 @@ def init(settings: Settings, empty: bool) -> None:
 def migrate(settings: Settings) -> None:
     """Upgrade the database's schema to this trendlab's version.
 
-    Write commands upgrade it themselves; read commands ask you to run this.
+    Write commands upgrade it themselves; read commands, and an import's --dry-run,
+    which writes nothing, ask you to run this.
 
     \b
     Example:
