@@ -79,6 +79,26 @@ def test_more_than_20_bad_rows_are_counted(run: Run, tmp_path: Path):
     )
 
 
+def test_an_unknown_field_of_some_json_records_names_the_first_holding_it(run: Run, tmp_path: Path):
+    """A mistyped field in one record of many is found by its record, as a bad value is;
+    one every record holds is the file's, as a CSV header's column is."""
+    lines = tmp_path / "models.jsonl"
+    lines.write_text('{"slug": "qa"}\n\n{"slug": "qb"}\n{"slug": "qc", "nmae": "Q"}\n')
+    result = run("import", str(lines), "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"trendlab: error: {lines}:4: unknown column 'nmae' (did you mean 'name'?); "
+    )
+    array = tmp_path / "models.json"
+    array.write_text('[{"slug": "qa"}, {"slug": "qb", "bogus": 1}, {"slug": "qc", "bogus": 2}]')
+    result = run("import", str(array), "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"trendlab: error: {array}:record 2: unknown column 'bogus'")
+    array.write_text('[{"slug": "qa", "bogus": 1}, {"slug": "qb", "bogus": 2}]')
+    result = run("import", str(array), "--dry-run")
+    assert result.stderr.startswith(f"trendlab: error: {array}: unknown column 'bogus'")
+
+
 def test_header_problems(run: Run, tmp_path: Path):
     unknown = _results_csv(
         tmp_path / "a.csv", ["gpt-4,mmlu,50,,,"], HEADER.replace("setting", "settings")

@@ -566,7 +566,7 @@ class Changeset:
         see validate."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
-        check_columns(kind, raw.columns, source)
+        check_columns(kind, raw.columns, source, _first_holding(absent, line_of))
         typed, errors = validate(kind, raw, self.refs, absent, given)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
@@ -710,6 +710,23 @@ def _at(line_of: Callable[[int], str] | None, row: int) -> str:
     or nothing for a command line's one record."""
     where = line_of(row) if line_of else ""
     return f" (line {where})" if where.isdigit() else f" ({where})" if where else ""
+
+
+def _first_holding(
+    absent: pl.DataFrame | None, line_of: Callable[[int], str] | None
+) -> Callable[[str], str | None] | None:
+    """Where the first record holding a field that some records leave out (see
+    ingest.Loaded) is, as `line_of` names it; None for a field every record holds."""
+    if absent is None or line_of is None:
+        return None
+
+    def where(name: str) -> str | None:
+        if name not in absent.columns:
+            return None
+        held = absent.filter(~pl.col(name)).get_column(ROW)
+        return line_of(held[0]) if len(held) else None
+
+    return where
 
 
 def check_editable(kind: Kind, name: str) -> None:

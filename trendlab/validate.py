@@ -157,8 +157,15 @@ def folded(names: pl.Series) -> pl.Series:
     )
 
 
-def check_columns(kind: Kind, columns: list[str], source: str) -> None:
-    """Unknown columns and missing required ones are errors for the whole file."""
+def check_columns(
+    kind: Kind,
+    columns: list[str],
+    source: str,
+    first_holding: Callable[[str], str | None] | None = None,
+) -> None:
+    """Unknown columns and missing required ones are errors for the whole file.
+    `first_holding` names where a column only some records hold (a JSON record's
+    field) first appears, which an unknown one's error then names."""
     known = kind.field_names
     if kind.id_prefix and "id" in columns:
         # As `list` shows it: a file saved from a listing would otherwise get no hint.
@@ -171,8 +178,11 @@ def check_columns(kind: Kind, columns: list[str], source: str) -> None:
         hints = "; ".join(
             at_most([f"{c!r}{suggest(c, known)}" for c in unknown[:5]], 5, total=len(unknown))
         )
+        # A field one record of many holds is found by its record, as a bad value is.
+        where = first_holding(unknown[0]) if first_holding and len(unknown) == 1 else None
         raise TrendlabError(
-            f"{source}: unknown column{'s' if len(unknown) > 1 else ''} {hints}; "
+            f"{source}{f':{where}' if where else ''}: "
+            f"unknown column{'s' if len(unknown) > 1 else ''} {hints}; "
             f"{kind.name} columns are: {', '.join(known)}"
         )
     missing = [f.name for f in kind.fields if f.required and f.name not in columns]
