@@ -450,6 +450,46 @@ def test_a_team_store_uses_the_latest_blended_price(
     _one_line_error(refused, "blended_price: cannot blend at weights w_in := 0, w_out := 0")
 
 
+def test_query_cannot_write_the_catalog_through_postgres_execute(team_db: str, pg_server: PgServer):
+    """postgres_execute runs any SQL on the catalog's database: a COMMIT of its own
+    ended the read-only transaction, and `query` created (or dropped) a catalog table."""
+    catalog = team_db.split("dbname=")[1].split()[0]
+    run = make_runner(team_db)
+    write = (
+        "SELECT * FROM postgres_execute('__ducklake_metadata_trendlab', "
+        "'COMMIT; CREATE TABLE leaked (x INT)')"
+    )
+    for sql in (
+        write,
+        # Reached through query(), which names it only in a string.
+        "SELECT * FROM query('{}')".format(write.replace("'", "''")),
+        f"EXPLAIN ANALYZE {write}",
+    ):
+        _one_line_error(run("query", sql), "query only reads: postgres_execute writes")
+    assert pg_server.sql(catalog, "SELECT to_regclass('leaked') IS NULL") == "t"
+
+
+def test_query_cannot_delete_a_lakes_files(tmp_path: Path):
+    """A lake attached read-only still let DuckLake's clean-ups delete its data files:
+    a file another member's write had not committed yet, or one scheduled for deletion,
+    before the catalog refused the rest."""
+    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert run("init", "--empty").exit_code == 0
+    stray = tmp_path / "team.ducklake.files" / "main" / "results" / "uncommitted.parquet"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"not yet committed")
+    for call in (
+        "ducklake_delete_orphaned_files('trendlab', cleanup_all => true)",
+        "ducklake_cleanup_old_files('trendlab', cleanup_all => true)",
+    ):
+        name = call.split("(")[0]
+        _one_line_error(run("query", f"SELECT * FROM {call}"), f"query only reads: {name}")
+    assert stray.exists()
+    # Those that only read still run.
+    read = run("query", "SELECT count(*) AS n FROM ducklake_snapshots('trendlab')", "--json")
+    assert read.exit_code == 0 and json.loads(read.stdout)[0]["n"] > 0, read.output
+
+
 def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
     pg_server: PgServer, tmp_path: Path
 ):

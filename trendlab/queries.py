@@ -13,8 +13,9 @@ error, not an empty answer.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -128,7 +129,7 @@ def run(
     try:
         if query.name != "sql":
             params = {p: _named_key(store, query, p, v) for p, v in params.items()}
-        _check_reads_only(store, query.sql)
+        _check_reads_only(store, query.sql, params)
         ran = store.execute(query.sql, params or None)
         texts = _TEXT_TYPES if parquet else _TEXT_TYPES_BUT_PARQUET
         result = _as_text(store, ran, query.sql, params, texts)
@@ -383,10 +384,29 @@ def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
 # A read-only connection still lets COPY ... TO write files, ATTACH open (and write)
 # another database and INSTALL download extensions: only queries get through.
 _READING = ("SELECT", "EXPLAIN")
+# Table functions of a team store's extensions that write, whatever the statement: a
+# lake attached read-only still lets them delete its data files (DuckLake's clean-ups,
+# a file before the catalog refuses the rest), and postgres_execute runs any SQL on
+# the catalog's database, where a COMMIT of its own ends the read-only transaction.
+_WRITING_FUNCTIONS = frozenset(
+    {
+        "postgres_execute",
+        "ducklake_add_data_files",
+        "ducklake_cleanup_old_files",
+        "ducklake_delete_orphaned_files",
+        "ducklake_expire_snapshots",
+        "ducklake_flush_inlined_data",
+        "ducklake_merge_adjacent_files",
+        "ducklake_rewrite_data_files",
+        "ducklake_set_commit_message",
+        "ducklake_set_option",
+    }
+)
 
 
-def _check_reads_only(store: Store, sql: str) -> None:
-    """Refuse anything but one SELECT (or EXPLAIN) statement."""
+def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
+    """Refuse anything but one SELECT (or EXPLAIN) statement, and a SELECT that calls
+    a table function that writes (see _WRITING_FUNCTIONS)."""
     statements = store.con.extract_statements(sql)
     if len(statements) != 1:
         # DuckDB runs a PIVOT whose values it must find first as a CREATE TYPE (of no
@@ -405,7 +425,7 @@ def _check_reads_only(store: Store, sql: str) -> None:
         # EXPLAIN ANALYZE runs what it explains: that must be a read as well.
         explained = re.sub(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", "", sql, flags=re.IGNORECASE)
         if explained != sql:
-            _check_reads_only(store, explained)
+            _check_reads_only(store, explained, params)
             return
         raise TrendlabError("query: write EXPLAIN first, before any comment")
     if kind.name not in _READING:
@@ -413,6 +433,24 @@ def _check_reads_only(store: Store, sql: str) -> None:
             f"query only reads: {kind.name} statements are refused; write files with "
             "--format and -o, change records with add-*, edit, retract or import"
         )
+    # Read from the plan, not the text: a function reached through query('...') is in
+    # it too. Planning runs nothing.
+    plan = store.execute(f"EXPLAIN (FORMAT JSON) {sql}", params or None).fetchall()
+    writing = sorted(set(_plan_functions(json.loads(plan[0][1]))) & _WRITING_FUNCTIONS)
+    if writing:
+        raise TrendlabError(
+            f"query only reads: {writing[0]} writes and is refused; change records with "
+            "add-*, edit, retract or import, which keep their history"
+        )
+
+
+def _plan_functions(nodes: list[dict[str, Any]]) -> Iterator[str]:
+    """The table functions a plan (EXPLAIN's JSON) calls, lower-case."""
+    for node in nodes:
+        function = node.get("extra_info", {}).get("Function")
+        if isinstance(function, str):
+            yield function.lower()
+        yield from _plan_functions(node.get("children", []))
 
 
 def _explain(exc: duckdb.Error) -> str:
