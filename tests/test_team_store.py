@@ -141,6 +141,27 @@ def test_local_lake_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert "local-1" in other("list", "models", "--csv").stdout
 
 
+def test_a_local_lakes_catalog_that_is_no_duckdb_file_is_refused(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """DuckDB opens a CSV as an in-memory database: `init` made the store there, said
+    "schema ready" and lost it on exit; every later command failed on DuckDB's text."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models.csv").write_text("slug\nx\n")
+    run = make_runner("ducklake:models.csv")
+    for args in (("init", "--empty"), ("list", "models")):
+        _one_line_error(
+            run(*args),
+            f"cannot open ducklake:models.csv: {tmp_path / 'models.csv'} is not a DuckLake "
+            "catalog (not a DuckDB database file)",
+        )
+    _one_line_error(
+        run("copy", str(db), "ducklake:models.csv"), "cannot open DST ducklake:models.csv"
+    )
+    assert (tmp_path / "models.csv").read_text() == "slug\nx\n"
+    assert not (tmp_path / "models.csv.files").exists()
+
+
 def test_a_data_path_that_is_no_directory_is_a_usage_error(tmp_path: Path):
     """--data-path names a folder that is not there (or a file): the value typed is
     wrong whatever the store holds, as -o into a missing folder is. It exited 1."""

@@ -239,6 +239,7 @@ def _attach(
         )
     if lake.file is not None:
         check_parent(lake.file, lake.text, create=create)
+        _refuse_other_file(lake, named)
     given = _absolute(data_path) if data_path else None
     if given and not create and "://" not in given and not Path(given).is_dir():
         # The path given is wrong whatever the store holds, as an -o into a folder that
@@ -299,6 +300,25 @@ def _check_stored_path_is_here(con: duckdb.DuckDBPyConnection, lake: LakeLocatio
             f"{lake.text} keeps its data files in {stored}, which this machine does not "
             "have: mount the shared storage there, or give --data-path (TRENDLAB_DATA_PATH) "
             "where this machine mounts it"
+        )
+
+
+def _refuse_other_file(lake: LakeLocation, named: str) -> None:
+    """Refuse a local lake's catalog file that is not a DuckDB database (which says
+    DUCK at byte 8), as a --db file is refused: DuckDB opens a CSV, JSON or Parquet
+    file as an in-memory database, so `init` made the store there, said it was ready,
+    and lost it as it ended; every later command failed on DuckDB's internals."""
+    try:
+        with open(str(lake.file), "rb") as file:
+            head = file.read(12)
+    except OSError:
+        return  # none yet, or one we may not read: the attach says what is wrong
+    # An empty file may be one another process is creating: the attach waits for it.
+    if head and head[8:12] != b"DUCK":
+        who = "" if named == "--db" else f"{named} "
+        raise TrendlabError(
+            f"cannot open {who}{lake.text}: {lake.file} is not a DuckLake catalog "
+            "(not a DuckDB database file)"
         )
 
 
