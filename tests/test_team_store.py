@@ -162,6 +162,45 @@ def test_a_local_lakes_catalog_that_is_no_duckdb_file_is_refused(
     assert not (tmp_path / "models.csv.files").exists()
 
 
+def test_a_duckdb_file_as_a_local_lakes_catalog_is_refused(db: Path, tmp_path: Path):
+    """`ducklake:trendlab.duckdb` made a lake inside the trendlab file: DuckLake wrote
+    its catalog's tables in among trendlab's, and `init` and `copy` reported success."""
+    before = _tables(db)
+    run = make_runner(f"ducklake:{db}")
+    refused = f"{db} is a DuckDB database that holds other tables (alias_revisions, "
+    _one_line_error(run("init", "--empty"), refused, "give --db that file without ducklake:")
+    _one_line_error(run("copy", str(db), f"ducklake:{db}"), f"DST ducklake:{db}: {refused}")
+    _one_line_error(run("list", "models"), f"{db} is a DuckDB database, not a DuckLake catalog")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [
+            name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        ]
+    finally:
+        con.close()
+    assert not [name for name in tables if name.startswith("ducklake_")]
+    _assert_same_tables(before, db)
+    assert not Path(f"{db}.files").exists()
+
+
+def test_a_postgres_database_of_other_tables_gets_no_team_store(
+    pg_server: PgServer, db: Path, tmp_path: Path
+):
+    """A CONNINFO naming an application's database (or, without dbname, the user's own)
+    had DuckLake's tables made in among its own."""
+    pg_server.create_database("application")
+    pg_server.sql("application", "CREATE TABLE customers (id INTEGER)")
+    location = pg_server.lake("application")
+    run = make_runner(location)
+    refused = "that PostgreSQL database holds other tables (customers), not a DuckLake catalog"
+    init = run("--data-path", str(tmp_path), "init", "--empty")
+    _one_line_error(init, refused, "give --db a database of its own")
+    copied = run("copy", str(db), location, "--data-path", str(tmp_path))
+    _one_line_error(copied, f"DST {location}: {refused}", "give DST a database of its own")
+    tables = "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'"
+    assert pg_server.sql("application", tables) == "customers"
+
+
 def test_a_data_path_that_is_no_directory_is_a_usage_error(tmp_path: Path):
     """--data-path names a folder that is not there (or a file): the value typed is
     wrong whatever the store holds, as -o into a missing folder is. It exited 1."""

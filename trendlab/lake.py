@@ -261,6 +261,8 @@ def _attach(
     sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
 
     def attach() -> None:
+        if create and (lake.file is None or lake.file.is_file()):
+            _refuse_other_tables(con, lake, catalog, named)  # a lock it meets is waited for
         for delay in (*CREATE_RACE_DELAYS, None):
             try:
                 con.execute(sql)
@@ -319,6 +321,43 @@ def _refuse_other_file(lake: LakeLocation, named: str) -> None:
         raise TrendlabError(
             f"cannot open {who}{lake.text}: {lake.file} is not a DuckLake catalog "
             "(not a DuckDB database file)"
+        )
+
+
+def _refuse_other_tables(
+    con: duckdb.DuckDBPyConnection, lake: LakeLocation, catalog: str, named: str
+) -> None:
+    """Refuse to make a new lake in a catalog database of other tables: a DuckDB file
+    (a trendlab file given as ducklake:FILE) or a PostgreSQL database (an application's,
+    or the user's own, which a CONNINFO without dbname names). DuckLake wrote its
+    catalog's tables in among them, and a trendlab file then held a second store."""
+    target = catalog.removeprefix("postgres:") if lake.file is None else str(lake.file)
+    kind = "TYPE postgres, " if lake.file is None else ""
+    con.execute(f"ATTACH '{_quote(target)}' AS __trendlab_probe ({kind}READ_ONLY)")
+    try:
+        names = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                "'__trendlab_probe' AND schema_name NOT IN ('information_schema', 'pg_catalog') "
+                "ORDER BY 1"
+            ).fetchall()
+        ]
+    finally:
+        con.execute("DETACH __trendlab_probe")
+    # A lake's own tables, some made by another member's `init` of it at this moment.
+    other = [name for name in names if not name.startswith("ducklake_")]
+    if other and "ducklake_metadata" not in names:
+        from trendlab.text import at_most
+
+        shown = ", ".join(at_most(other, 3))
+        if lake.file is None:
+            what, hint = "that PostgreSQL database", "a database of its own (dbname=...)"
+        else:
+            what, hint = f"{lake.file} is a DuckDB database that", "that file without ducklake:"
+        raise TrendlabError(
+            f"{'' if named == '--db' else named + ' '}{lake.text}: {what} holds other tables "
+            f"({shown}), not a DuckLake catalog: give {named} {hint}, or a new store"
         )
 
 
@@ -647,6 +686,13 @@ def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:
         if named != "--db":
             return TrendlabError(f"{named} {lake.text}: no such team store")
+        if lake.file is not None:
+            # A local lake's catalog file that is there holds no lake: it is a DuckDB
+            # database of its own, which `init` would not make a store in.
+            return TrendlabError(
+                f"no team store at {lake.text}: {lake.file} is a DuckDB database, not a "
+                "DuckLake catalog; a DuckDB file is --db FILE, without ducklake:"
+            )
         return TrendlabError(
             f"no team store at {lake.text}: run `trendlab init` to create one"
             + (", with --data-path DIR for its data files" if lake.is_postgres else "")
