@@ -268,6 +268,46 @@ def test_a_dry_run_asks_for_migrate_and_changes_nothing(v1_db: Path, tmp_path: P
     assert v1_db.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add-result", "nosuch", "old-bench", "5"],  # refused: nothing was written
+        ["add-benchmark", "zz", "--unit", "bogus"],  # a usage error
+        ["import", "{bad}", "--kind", "results"],  # a file that fails validation
+        ["add-model", "old-model", "--name", "Old Model v1"],  # the same: nothing to write
+        ["copy", "{other}", "{db}"],  # DST holds history SRC lacks
+    ],
+)
+def test_a_write_that_writes_nothing_leaves_an_older_database_as_it_was(
+    v1_db: Path, tmp_path: Path, args: list[str]
+):
+    """The schema is upgraded in the write's own transaction: refused or failed, the
+    write rolls it back with the rest, and the older trendlab a teammate may still use
+    still opens the file (upgraded at open, it did not, though nothing was written)."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("model,benchmark,score\nold-model,old-bench,abc\n")
+    other = tmp_path / "other.duckdb"
+    assert _invoke(other, "init", "--empty").exit_code == 0
+    assert _invoke(other, "add-model", "m1", "-m", "one").exit_code == 0
+    given = [a.format(bad=bad, other=other, db=v1_db) for a in args]
+    before = v1_db.read_bytes()
+    result = _invoke(v1_db, *given)
+    assert result.stdout.strip() == ("old-model" if args[0] == "add-model" else "")
+    assert v1_db.read_bytes() == before
+    assert "has schema version 1" in _invoke(v1_db, "log").stderr
+
+
+def test_a_copy_into_an_older_earlier_copy_upgrades_it(v1_db: Path, tmp_path: Path):
+    """What the copy adds and the schema it needs commit together."""
+    src = tmp_path / "src.duckdb"
+    src.write_bytes(v1_db.read_bytes())
+    assert _invoke(src, "add-model", "m1", "-m", "one").exit_code == 0
+    result = CliRunner().invoke(cli, ["copy", str(src), str(v1_db)])
+    assert result.exit_code == 0, result.output
+    assert "copied 1 changeset" in result.stderr
+    assert _invoke(v1_db, "show", "model", "m1").exit_code == 0
+
+
 @pytest.mark.parametrize("up_to", range(1, len(migrations())))
 def test_every_older_version_upgrades(tmp_path: Path, up_to: int):
     path = tmp_path / f"v{up_to}.duckdb"

@@ -1133,6 +1133,65 @@ def test_a_commit_the_catalog_refuses_says_why(team_db: str, pg_server: PgServer
     assert "(permission denied for table" in line, line
 
 
+def _version_1_store(location: str, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new team store made as a trendlab of schema version 1 made it."""
+    first = db_module.migrations()[:1]
+    with monkeypatch.context() as patch:
+        patch.setattr(db_module, "migrations", lambda: first)
+        made = make_runner(location)("--data-path", str(data), "init", "--empty")
+        assert made.exit_code == 0, made.output
+
+
+def _schema_versions(location: str) -> list[int]:
+    con = lake.connect(location, read_only=True, create=False, data_path=None, lock_timeout=5)
+    try:
+        rows = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    finally:
+        lake.disconnect(con)
+    return [version for (version,) in rows]
+
+
+def test_a_refused_write_leaves_an_older_team_store_as_it_was(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As a DuckDB file's (tests/test_migrations.py): the upgrade commits with the
+    write, or not at all, so the members still on the older trendlab keep the store."""
+    for location in (new_team_store(pg_server), f"ducklake:{tmp_path / 'old.ducklake'}"):
+        _version_1_store(location, tmp_path / "data", monkeypatch)
+        run = make_runner(location)
+        refused = run("add-result", "nosuch", "nob", "5")
+        assert refused.exit_code == 1 and "nothing was written" in refused.stderr
+        assert _schema_versions(location) == [1]
+        assert run("add-model", "m1", "-m", "one").exit_code == 0
+        assert _schema_versions(location) == list(range(1, latest_version() + 1))
+        assert run("alias", "add", "m1", "m-one").exit_code == 0
+
+
+def test_two_writers_upgrading_an_older_team_store_at_once_both_write(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Each upgrades the store in its own write's transaction: the one that commits
+    second conflicts with the first and runs again on the upgraded store."""
+    location = new_team_store(pg_server)
+    _version_1_store(location, tmp_path, monkeypatch)
+    stores = [Store.open(location, read_only=False, migrate=True) for _ in range(2)]
+    models = get_kind("models")
+    try:
+        changesets = [Changeset(store, "tester", f"model {n}") for n, store in enumerate(stores)]
+        for n, cs in enumerate(changesets):
+            cs.__enter__()
+            cs.write(models, rows_frame(models, [{"slug": f"m{n}"}]), mode="add")
+        for cs in changesets:
+            cs.__exit__(None, None, None)
+    finally:
+        for store in stores:
+            store.close()
+    assert all(cs.id is not None for cs in changesets)
+    assert _schema_versions(location) == list(range(1, latest_version() + 1))
+    listed = make_runner(location)("list", "models", "--csv").stdout
+    assert "m0" in listed and "m1" in listed
+
+
 def test_two_writers_adding_the_same_record_write_it_once(team_db: str):
     stores = [Store.open(team_db, read_only=False) for _ in range(2)]
     results = get_kind("results")

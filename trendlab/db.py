@@ -132,6 +132,7 @@ class Store:
         self.is_lake = is_lake  # a DuckLake team store rather than a DuckDB file
         self.in_postgres = in_postgres  # a team store whose catalog is in PostgreSQL
         self.applied: list[Migration] = []  # migrations this open applied
+        self.migrate_on_write = False  # see _check_schema and begin
 
     # -- opening ---------------------------------------------------------------------
 
@@ -156,7 +157,9 @@ class Store:
         store keeps its data files, given as `data_path_option` says. Readers open
         read-only. A writer waits up to `lock_timeout` seconds for another process to
         release a file. `create` allows a new store; `migrate` applies pending
-        migrations (otherwise an out-of-date schema is an error). `named` is what gave
+        migrations (otherwise an out-of-date schema is an error): a new store's at once,
+        an older one's in its first write transaction (see begin), unless `complete`
+        (`trendlab migrate`, `init`) applies them at once too. `named` is what gave
         `location` (copy's SRC or DST), which an error about the store names: advice
         such as running `trendlab init` or pointing --db elsewhere is for --db alone.
         A team store that an `init` or `copy` creating it left part made is refused
@@ -218,7 +221,7 @@ class Store:
             con = _connect_file(location, read_only=read_only, lock_timeout=lock_timeout)
             store = cls(con, location, read_only=read_only, named=named)
         try:
-            store._check_schema(migrate=migrate, complete=create or complete)
+            store._check_schema(migrate=migrate, complete=create or complete, now=complete)
             if store.is_lake:
                 store._define_macros()
         except BaseException:
@@ -250,7 +253,7 @@ class Store:
             return 0
         return int(row[0]) if row and row[0] is not None else 0
 
-    def _check_schema(self, *, migrate: bool, complete: bool) -> None:
+    def _check_schema(self, *, migrate: bool, complete: bool, now: bool) -> None:
         have, want = self.schema_version(), latest_version()
         if have > want:
             raise TrendlabError(
@@ -260,8 +263,13 @@ class Store:
         if have < want and self.is_lake and not complete:
             self._refuse_part_made(have)
         if have < want:
-            if migrate and not self.read_only:
+            if migrate and not self.read_only and (have == 0 or now):
                 self.applied = self.migrate()
+            elif migrate and not self.read_only:
+                # In the write's own transaction, not now: a write that fails or is
+                # refused then leaves an older store as it was, which the older
+                # trendlab a teammate may still use opens.
+                self.migrate_on_write = True
             elif have == 0:
                 self._refuse_foreign()
                 raise TrendlabError(
@@ -390,17 +398,20 @@ class Store:
                 have = self.schema_version()
                 if have >= m.version:
                     return False
-                self.claim_head(None)
-                self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
-                self.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                    [m.version, m.name, _utcnow()],
-                )
-                if self.is_lake:
-                    self._mark_creation(began=have == 0, finished=m.version >= latest_version())
+                self._run(m, have)
             return True
 
         return lake.retry_lost_races(attempt)
+
+    def _run(self, m: Migration, have: int) -> None:
+        """Run one migration in the open transaction, on a store at version `have`."""
+        self.claim_head(None)
+        self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
+        self.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, _utcnow()]
+        )
+        if self.is_lake:
+            self._mark_creation(began=have == 0, finished=m.version >= latest_version())
 
     def _mark_creation(self, *, began: bool, finished: bool) -> None:
         """Inside a migration's transaction on a team store: the first one of a new
@@ -416,10 +427,28 @@ class Store:
 
     # -- transactions and changesets ---------------------------------------------------
 
+    def begin(self) -> None:
+        """BEGIN a transaction, in which a store opened to migrate on its first write
+        (see _check_schema) first gets the migrations it still lacks: they commit with
+        the write, or roll back with it. Asked again at each BEGIN: a write that lost a
+        race to another writer of a team store runs again on the state it committed,
+        which that writer may have migrated."""
+        self.execute("BEGIN TRANSACTION")
+        if not self.migrate_on_write:
+            return
+        try:
+            have = self.schema_version()
+            for m in migrations():
+                if m.version > have:
+                    self._run(m, have)
+        except BaseException:
+            self.rollback_quietly()
+            raise
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """BEGIN ... COMMIT, rolled back on any error."""
-        self.execute("BEGIN TRANSACTION")
+        self.begin()
         try:
             yield
         except BaseException:

@@ -245,7 +245,7 @@ class Changeset:
         self._benchmark_rows: dict[str, tuple[str, Callable[[int], str], int]] = {}
 
     def __enter__(self) -> Changeset:
-        self.store.con.execute("BEGIN TRANSACTION")
+        self.store.begin()
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -301,7 +301,7 @@ class Changeset:
         Each one is validated and diffed again (revision numbers, and whether a row is
         new, may have moved). Returns whether there is still something to commit.
         """
-        self.store.con.execute("BEGIN TRANSACTION")
+        self.store.begin()
         try:
             self.id, self._refs = None, None
             self._past_ceiling_before = {}  # the new state's, read as the writes run again

@@ -61,11 +61,6 @@ def copy_store(src: Store, dst: Store) -> Copied:
     every race against it.
     """
     tables = src.data_tables()
-    missing = sorted(set(tables) - set(dst.data_tables()))
-    if missing:
-        raise TrendlabError(
-            f"{dst.location} has no table {missing[0]}: upgrade it with `{dst.command('migrate')}`"
-        )
     with contextlib.ExitStack() as place:
         queued: bool | None = None  # None until the first commit that writes
 
@@ -85,13 +80,18 @@ def _copy_in_one_transaction(
 ) -> Copied:
     """One attempt: read `src` from one snapshot, write `dst` in one transaction,
     calling `queue` before a commit that writes. A Ctrl-C during the commit is too late
-    to stop it: it is held, and the copy made is reported (as a changeset's commit does)."""
+    to stop it: it is held, and the copy made is reported (as a changeset's commit does).
+    A copy that adds nothing is rolled back: an older `dst` keeps its schema, as after
+    a refused copy (see Store.begin)."""
     src.execute("BEGIN TRANSACTION")
-    dst.execute("BEGIN TRANSACTION")
+    dst.begin()
     try:
         copied = _copy_once(src, dst, tables)
-        if copied.changesets or copied.rows:
-            queue()
+        if not copied.changesets and not copied.rows:
+            dst.execute("ROLLBACK")
+            src.rollback_quietly()
+            return copied
+        queue()
         with held_interrupts():
             dst.execute("COMMIT")
             src.rollback_quietly()  # only read: nothing to keep
@@ -103,6 +103,12 @@ def _copy_in_one_transaction(
 
 
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
+    # Asked in the transaction: an older `dst` has its tables only once begun.
+    missing = sorted(set(tables) - set(dst.data_tables()))
+    if missing:
+        raise TrendlabError(
+            f"{dst.location} has no table {missing[0]}: upgrade it with `{dst.command('migrate')}`"
+        )
     have = dst.changeset_ids()
     _check_prefix(src, dst, tables, have)
     copied = Copied(already=have.height)

@@ -44,7 +44,9 @@ def init(settings: Settings, empty: bool) -> None:
     """
     from trendlab.seeds import load_forecast_cache, load_seeds
 
-    with settings.writer(create=True) as store:
+    # At once, as `migrate` does: an older database's schema is ready even when no
+    # seed is new.
+    with settings.writer(create=True, complete=True) as store:
         if empty:
             note(f"{store.location}: schema ready (no seeds loaded)")
             return
@@ -73,7 +75,8 @@ def init(settings: Settings, empty: bool) -> None:
 def migrate(settings: Settings) -> None:
     """Upgrade the database's schema to this trendlab's version.
 
-    Write commands upgrade it themselves; read commands, and an import's --dry-run,
+    Write commands upgrade it themselves, with what they write (one that is refused
+    or writes nothing leaves it as it was); read commands, and an import's --dry-run,
     which writes nothing, ask you to run this.
 
     \b
