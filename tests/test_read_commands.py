@@ -273,6 +273,38 @@ def test_query_sql_errors_are_one_line(run: Run):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("sql", "said"),
+    [
+        (
+            "SELECT * FROM sqlite_scan('x.db', 't')",
+            'Catalog Error: Table Function with name "sqlite_scan" is not in the catalog, '
+            "but it exists in the sqlite_scanner extension.",
+        ),
+        (
+            "SELECT * FROM read_parquet('s3://bucket/x.parquet')",
+            "File s3://bucket/x.parquet requires the extension httpfs to be loaded",
+        ),
+    ],
+)
+@both_stores
+def test_a_query_needing_an_extension_says_which_and_downloads_nothing(
+    run: Run, sql: str, said: str
+):
+    """A DuckDB file's connection tried to download the extension, as a team store's
+    never does, and the error stopped at "...install the required extension 'x':"."""
+    result = run("query", sql)
+    assert result.exit_code == 1
+    assert result.stderr == f"trendlab: error: query failed: {said}\n"
+
+
+def test_a_query_of_ducklake_functions_on_a_file_names_them(run: Run):
+    result = run("query", "SELECT * FROM ducklake_snapshots('x')")
+    assert result.exit_code == 1
+    assert 'name "ducklake_snapshots" is not in the catalog' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 @both_stores
 def test_query_from_stdin_and_as_of(run: Run):
     result = run("query", "-", "--csv", input="SELECT count(*) AS n FROM models")

@@ -1654,12 +1654,20 @@ def store_paths(location: str, data_path: str | None = None) -> list[Path]:
 
 def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     _refuse_data_file(path)
-    return retry_while_locked(
+    con = retry_while_locked(
         lambda: duckdb.connect(path, read_only=read_only),
         f"database {path}",
         lock_timeout,
         lambda text: TrendlabError(f"cannot open {path}: {_first_line(text)}"),
     )
+    # No network, as on a team store (lake.connect): a query of an extension's function
+    # (ducklake_snapshots, an s3:// path) tried to download it, and failed on a line
+    # naming no cause; now DuckDB's first line names the function and its extension.
+    # Set here, not as connect's config: DuckDB refuses a second connection to a file
+    # with another config than the first's (a caller holding it open in this process).
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    return con
 
 
 def _refuse_data_file(path: str) -> None:
