@@ -88,11 +88,11 @@ def _num(value: Any) -> str:
             return ""
         if abs(value) >= 1e6:
             return f"{value:.3g}"
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
         if abs(value) < 1:
             return f"{value:.4g}"
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        # Two decimals past a thousand too: whole, a threshold of 1599.5 or an S-curve's
+        # 1599.99 on a scale to 1600 read as the ceiling it never reaches.
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
     return _esc(value)
 
 
