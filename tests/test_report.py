@@ -265,6 +265,19 @@ def test_report_price_section_says_what_no_date_leaves_out(run: Run):
     assert "left out" not in page[page.index('<section id="prices">') :]
 
 
+def test_report_best_result_is_a_dated_one(run: Run):
+    """A result no date places is not the benchmark's current best, in the overview or
+    its section: the page named Undated cheap's 99 on mmlu, while the forecast beside it,
+    which leaves that result out, ran from the frontier's 90.04."""
+    add_undated_cheap_model(run)
+    result = run("report", "--benchmark", "mmlu", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert "Undated cheap" not in page
+    assert '<td class="num">90.04</td><td>Gemini 1.0 Ultra</td>' in page
+    assert "<b>90.04</b> percent" in page
+
+
 @pytest.mark.parametrize(
     ("threshold", "past"),
     [("10", "floor 25 (chance level), so any result reaches it"),

@@ -245,7 +245,9 @@ def build_report(
 
 
 def _best(scores: pl.DataFrame, higher_is_better: bool) -> dict[str, Any] | None:
-    """The best current result (the earliest of equals), with its source."""
+    """The best current dated result (the earliest of equals), with its source: one no
+    date places is left out, as the forecast beside it leaves it out of its frontier."""
+    scores = scores.filter(pl.col("date").is_not_null())
     if scores.is_empty():
         return None
     ordered = scores.sort(
