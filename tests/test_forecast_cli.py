@@ -430,6 +430,28 @@ def test_errors_are_one_line(run: Run, args: list[str], message: str, code: int)
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("forecast", "mmlu"), ("price-trend", "mmlu", "--threshold", "80")],
+)
+def test_a_figure_and_the_output_in_one_file_is_refused(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+):
+    """--plot and -o naming one file wrote the figure, said so, then wrote the JSON
+    over it (exit 0); a link to the file is the same file."""
+    target = tmp_path / "out.svg"
+    (tmp_path / "link.svg").symlink_to(target)
+    for plot in (str(target), str(tmp_path / "." / "out.svg")):
+        result = run(*command, "--plot", plot, "--json", "-o", str(target))
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.count("\n") == 1
+        assert f"--plot {plot} is the file -o writes too: give each its own" in result.stderr
+        assert not target.exists()
+    target.write_text("")
+    result = run(*command, "--plot", str(tmp_path / "link.svg"), "--json", "-o", str(target))
+    assert result.exit_code == 2 and target.read_text() == ""
+
+
 def test_infinite_score_is_reported(run: Run, db: Path):
     with duckdb.connect(str(db)) as con:
         con.execute(

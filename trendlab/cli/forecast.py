@@ -230,7 +230,7 @@ def forecast(
     from trendlab.render import render, render_json, render_tables
 
     if plot is not None:  # --plot '' is an error, not no figure
-        check_figure_path(plot, "--plot")
+        check_figure_path(plot, "--plot", output)
     result, chosen, notes, palette = run_forecast_options(
         settings, benchmark, request, palette=plot is not None
     )

@@ -755,13 +755,24 @@ def _refuse_among(output: str, option: str, path: Path, shown_db: str) -> None:
         )
 
 
-def check_figure_path(path: str, option: str) -> None:
+def check_figure_path(path: str, option: str, output: str | None = None) -> None:
     """Fail before any work if a figure could not be written to `path`, or would be
-    written over the database."""
+    written over the database or over `output`, the file -o writes beside it."""
     from trendlab.plot import check_plot_suffix
 
     check_plot_suffix(path, option)
     check_output(path, option)
+    if output and output != "-" and _same_file(Path(path), Path(output)):
+        # Written one after the other, the second replaced the first, and both were
+        # said to be written.
+        raise click.UsageError(f"{option} {path} is the file -o writes too: give each its own")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two names are one file, as opened (a hard or symbolic link too)."""
+    if one.exists() and other.exists():
+        return os.path.samefile(one, other)
+    return one.resolve() == other.resolve()
 
 
 def limit_option(help: str = "At most this many rows.", default: int | None = None) -> Callable:

@@ -172,7 +172,7 @@ def price_trend(
     from trendlab.series import Scale
 
     if plot_path is not None:  # --plot '' is an error, not no figure
-        check_figure_path(plot_path, "--plot")
+        check_figure_path(plot_path, "--plot", output)
     with settings.reader(as_of) as store:
         bench = store.benchmark(benchmark_slug(store, benchmark))
         scores = store.scores(bench["slug"])
