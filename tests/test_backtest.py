@@ -325,15 +325,26 @@ def test_origins_from_a_31st_are_month_ends(panel: Path):
         assert day.month != (day + timedelta(days=1)).month, day
 
 
-def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(panel: Path):
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--start", "9990-01-01", "--horizons", "1200"),
+        # --every months past --start is past the year 9999: an internal error.
+        ("--start", "9999-12-31"),
+        ("--start", "9990-01-01", "--every", "1200"),
+    ],
+)
+def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(
+    panel: Path, args: tuple[str, ...]
+):
     """Like any --start after the data, not a crash: origins are dates from --start to
     the data's last one, so the horizons' month arithmetic never leaves the calendar."""
-    result = make_runner(panel)("backtest", "exact", "--start", "9990-01-01", "--horizons", "1200")
-    assert result.exit_code == 1 and result.stdout == ""
+    result = make_runner(panel)("backtest", "exact", *args)
+    assert result.exit_code == 1 and result.stdout == "", result.stderr
     assert result.stderr.startswith(
         "trendlab: error: exact: no origin has both enough history and a known outcome: "
     )
-    assert "; the first origin with three frontier records before it is 9990-01-01\n" in (
+    assert f"; the first origin with three frontier records before it is {args[1]}\n" in (
         result.stderr
     )
 

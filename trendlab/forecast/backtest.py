@@ -118,6 +118,9 @@ class Plan:
         third = _third(now)
         if self.start is None:
             first = _half_year_after(third)
+        elif self.start > third:
+            # The grid starts past it; stepping on from there could pass the year 9999.
+            first = self.start
         else:
             # The grid from --start, far enough to pass the third record.
             span = 12 * (third.year - self.start.year) + third.month - self.start.month
