@@ -896,14 +896,14 @@ def test_a_typical_result_s_trend_is_reached_where_it_comes_up_to_the_threshold(
 
 
 def test_a_document_keeps_six_significant_digits_of_a_number_below_a_hundredth():
-    """Four decimals would make 0.00123456 (a price midpoint, a slow growth rate) 0.0012."""
+    """Four decimals would make 0.00123456 (a price midpoint, a slow growth rate) 0.0012.
+    And six significant digits made a threshold of 1234567.5 minutes 1234570.0, where
+    the table, and the README, keep four decimals."""
     from trendlab.forecast.result import _plain
 
-    assert _plain({"a": 0.00123456, "b": 0.0123456, "c": 1234.56789}) == {
-        "a": 0.00123456,
-        "b": 0.0123,
-        "c": 1234.5679,
-    }
+    assert _plain(
+        {"a": 0.00123456, "b": 0.0123456, "c": 1234.56789, "d": 1234567.56789, "e": 4.2e22}
+    ) == {"a": 0.00123456, "b": 0.0123, "c": 1234.5679, "d": 1234567.5679, "e": 4.2e22}
 
 
 def test_a_bound_is_rounded_outward_so_it_still_holds():

@@ -667,7 +667,11 @@ def test_by_compute_the_forecast_starts_a_step_after_the_largest_compute(run: Ru
                 "--training-compute-flop", compute, "-m", "t"))  # fmt: skip
         _ok(run("add-result", f"flops-{i}", "flops", score, "-m", "t"))
     doc = json.loads(_ok(run("forecast", "flops", "--by", "compute", "--json")))
-    assert [p["x"] for p in doc["forecast"][:2]] == [1.21153e24, 1.4678e24]
+    # A twelfth of an order of magnitude on: 10 ** (24 + 1/12) FLOP, not rounded to
+    # six significant digits (1.21153e24).
+    firsts = [p["x"] for p in doc["forecast"][:2]]
+    assert firsts == pytest.approx([10 ** (24 + k / 12) for k in (1, 2)], rel=1e-10)
+    assert firsts[0] != 1.21153e24
     assert doc["forecast"][-1]["x"] == 1e26 and len(doc["forecast"]) == 24
     table = _ok(run("forecast", "flops", "--by", "compute")).splitlines()
     assert table[3].split()[0] == "1e+25"  # the first yearly row: 1e24 is the data's

@@ -728,9 +728,12 @@ def _significant(figures: int) -> Callable[[float], int]:
 
 
 def _reading_decimals(x: float) -> int:
-    """The decimals a document rounds a number to: four, else six significant digits."""
-    # A price midpoint can be a millionth of a dollar: four decimals made it 0.0.
-    return 4 if x == 0 or 1e-2 <= abs(x) < 1e6 else _significant(6)(x)
+    """The decimals a document rounds a number to: four, else six significant digits
+    for a number under a hundredth."""
+    # A price midpoint can be a millionth of a dollar: four decimals made it 0.0. A
+    # large number keeps its four too: six significant digits made a threshold of
+    # 1234567.5 minutes 1234570.0, where the table says 1234567.5.
+    return 4 if x == 0 or abs(x) >= 1e-2 else _significant(6)(x)
 
 
 def _shown(
