@@ -895,3 +895,21 @@ def test_price_trend_names_lie_off_the_prices(
                     or y + radius <= box.y0 or y - radius >= box.y1
                 )  # fmt: skip
                 assert clear, (name, box, (x, y))
+
+
+def test_a_price_figure_as_of_a_far_year_stays_within_the_calendar(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """The cheapest price holds up to the --as-of day; past about the year 9630 the
+    axis margin after it ran beyond 9999, and the figure failed with an internal error."""
+    from matplotlib.dates import num2date
+
+    target = tmp_path / "p.png"
+    result = run(
+        "price-trend", "mmlu", "--threshold", "80", "--plot", str(target), "--as-of", "9990"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert target.stat().st_size > 0
+    (ax,) = drawn
+    left, right = ax.get_xlim()
+    assert num2date(right).year == 9999 and num2date(left).year < 2100

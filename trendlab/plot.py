@@ -636,6 +636,7 @@ def price_trend_figure(
             gid=f"{key}-trend",
         )
         ax.set_yscale("log")
+        _within_calendar(ax)
         _keep_inside(ax, names)
         _keep_apart(ax, names)
         ax.set_xlabel("date")
@@ -651,6 +652,16 @@ def price_trend_figure(
         # but for a dear model priced late, which a legend fixed there hid.
         ax.legend(loc="best", fontsize=8)
         _save(fig, target, fmt)
+
+
+def _within_calendar(ax: Axes) -> None:
+    """Keep a date axis's margin inside the years matplotlib can draw (1 to 9999): the
+    cheapest price holds up to an --as-of day, and past about 9630 the margin added
+    after it ran beyond 9999, which failed the figure."""
+    from matplotlib.dates import date2num
+
+    left, right = ax.get_xlim()
+    ax.set_xlim(left, min(right, float(date2num(np.datetime64("9999-12-31")))))
 
 
 def _keep_inside(ax: Axes, names: list[Annotation]) -> None:
