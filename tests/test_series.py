@@ -225,6 +225,13 @@ def test_by_price_counts_only_unpriced_results_priced_later():
     assert series.priced_later == 1
 
 
+def test_a_benchmark_with_no_results_says_so_not_zero_frontier_points():
+    """backtest of a benchmark with no results said "0 frontier points", where
+    forecast says it has none."""
+    with pytest.raises(TrendlabError, match=r"^synth has no results; a trend needs at least 3$"):
+        build_series(scale(), _points([], []))
+
+
 def test_a_trend_needs_three_frontier_points():
     with pytest.raises(TrendlabError, match="has 2 frontier points; a trend needs at least 3"):
         build_series(scale(), _points(DAYS, [10.0, 20.0, 15.0, 5.0]))

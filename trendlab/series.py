@@ -306,6 +306,8 @@ def build_series(
     """
     if by not in BY:
         raise TrendlabError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    if points.is_empty():
+        raise TrendlabError(f"{scale.slug} has no results; a trend needs at least {MIN_POINTS}")
     bad = points.filter(~pl.col("score").is_finite())
     if not bad.is_empty():
         raise RefusedData(
