@@ -518,6 +518,31 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     ]
 
 
+def test_check_names_models_whose_organization_was_retracted_around_trendlab(run: Run, db: Path):
+    """17_models_unknown_organization: `retract organization` refuses while models name
+    it, but a retraction written in plain SQL left check saying "ok". Each model that
+    names no current organization is named; one that names an organization by its name
+    alone (a slug made by an older slug rule) is not."""
+    with _around(db) as (con, cs):
+        con.execute(
+            "INSERT INTO organization_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "revision + 1 AS revision, 'retract' AS op) FROM organization_revisions "
+            "WHERE key = 'baichuan'",
+            [cs],
+        )
+        revise_around(con, cs, "organization_revisions", "moonshot", slug="moon-shot")
+    found = [(v["key"], v["problem"]) for v in _violations(run, "17_models_unknown_organization")]
+    assert found == [
+        (model, "unknown organization Baichuan")
+        for model in (
+            "baichuan-13b-base",
+            "baichuan-2-13b-base",
+            "baichuan-2-7b-base",
+            "baichuan-7b",
+        )
+    ]
+
+
 def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Path):
     """The branches of 02-04, 08, 09 and 14 no other test writes: a result of an
     unknown benchmark or below its unit's range, a price of an unknown model, a price whose key does not match its

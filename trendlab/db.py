@@ -1093,16 +1093,16 @@ class Store:
 
     def use_text_functions(self) -> None:
         """Make `fold(text)`, the one rule by which names compare (see
-        trendlab.text.fold), and `nfkc(text)` (DuckDB has only nfc_normalize) callable
-        in this connection's SQL."""
+        trendlab.text.fold), `slugify(text)`, the slug a name is given, and
+        `nfkc(text)` (DuckDB has only nfc_normalize) callable in this connection's SQL."""
         registered = {
             name
             for (name,) in self.execute(
                 "SELECT function_name FROM duckdb_functions() "
-                "WHERE function_name IN ('fold', 'nfkc')"
+                "WHERE function_name IN ('fold', 'slugify', 'nfkc')"
             ).fetchall()
         }
-        for name, function in (("fold", fold), ("nfkc", nfkc)):
+        for name, function in (("fold", fold), ("slugify", slugify), ("nfkc", nfkc)):
             if name not in registered:
                 self.con.create_function(
                     name, function, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
@@ -1114,8 +1114,8 @@ class Store:
         stored_errors, as the check field_rules): a value no write stores was written
         around trendlab.
 
-        The audits may call `fold(text)` and `nfkc(text)` (see use_text_functions), so
-        that they find what the write path refuses.
+        The audits may call `fold(text)`, `slugify(text)` and `nfkc(text)` (see
+        use_text_functions), so that they find what the write path refuses.
         """
         import polars as pl
 
