@@ -213,17 +213,25 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
     kind = parts[0].kind
     if kind not in (RESULTS, PRICES):
         return
-    pattern = next((p.record_note for p in parts if p.record_note), None)
-    records = [r for p in parts for r in p.records]
-    # Models resolved first: a price is dated by the release date of the model its
-    # name resolves to (an alias has none of its own).
-    frames = [p.frame.with_columns(cs.refs.resolver.slug_or_name("model")) for p in parts]
-    if kind is PRICES:
-        frames = [_date_by_release(f, cs) for f in frames]
-    covers = [b for p in parts for b in p.covers]
-    gone = absent(kind, _stored(cs, kind), frames, pattern=pattern, records=records, covers=covers)
+    stored = _stored(cs, kind)
+    gone: list[str] = []
+    # Parts that name their records find the stored ones they lack by id; the others
+    # (a file without ids) by key, not as lacking every id.
+    for named in (True, False):
+        group = [p for p in parts if bool(p.record_note) is named]
+        if not group:
+            continue
+        pattern = next((p.record_note for p in group if p.record_note), None)
+        records = [r for p in group for r in p.records]
+        # Models resolved first: a price is dated by the release date of the model its
+        # name resolves to (an alias has none of its own).
+        frames = [p.frame.with_columns(cs.refs.resolver.slug_or_name("model")) for p in group]
+        if kind is PRICES:
+            frames = [_date_by_release(f, cs) for f in frames]
+        covers = [b for p in group for b in p.covers]
+        gone += absent(kind, stored, frames, pattern=pattern, records=records, covers=covers)
     if gone:
-        outcome.absent[kind.name] = gone
+        outcome.absent[kind.name] = sorted(gone)
 
 
 def _drop_known_by_alias(frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -> pl.DataFrame:

@@ -345,9 +345,11 @@ def _results(
     missing_reasons: pl.Expr,
     precedence: int = 0,
     covers: list[str] | None = None,
+    record_note: str | None = RECORD_NOTE,
 ) -> Publication:
     """Results rows plus the benchmarks they name, rows without model or score skipped
-    (`covers`: the benchmarks the file is about, whatever rows it holds)."""
+    (`covers`: the benchmarks the file is about, whatever rows it holds; `record_note`
+    None for a file with no column of record ids, which names no record)."""
     publication = Publication("epoch", [str(file)])
     rows = with_rows(frame, columns | {"__why": missing_reasons})
     rows = rows.with_columns(
@@ -373,7 +375,7 @@ def _results(
             kept,
             loaded.source,
             loaded.line_of,
-            record_note=RECORD_NOTE,
+            record_note=record_note,
             precedence=precedence,
             records=rows.get_column("__record").drop_nulls().to_list(),
             covers=covers or [],
@@ -498,7 +500,10 @@ def _external(loaded: Loaded, file: Path) -> Publication:
         "__ulp_score": ulp,
     }
     why = _why(model, text(score_column), "model version")
-    return _results(loaded, file, frame, columns, why, covers=[bench])
+    # A file without ids (os_world's) names no record: the stored results it lacks are
+    # found by key, not as every record whose id it does not hold.
+    note = RECORD_NOTE if record else None
+    return _results(loaded, file, frame, columns, why, covers=[bench], record_note=note)
 
 
 def _source_kind(frame: pl.DataFrame, link_column: str, name_column: str) -> pl.Expr:
@@ -543,7 +548,9 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
         "__record": text("id"),
         "__ulp_score": ulp,
     }
-    return _results(loaded, file, frame, columns, _why(model, text(score_column), "model"))
+    why = _why(model, text(score_column), "model")
+    note = RECORD_NOTE if "id" in loaded.frame.columns else None
+    return _results(loaded, file, frame, columns, why, record_note=note)
 
 
 # -- the Benchmarking Hub extract --------------------------------------------------------
@@ -580,9 +587,9 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
         "__ulp_score": ulp,
     }
     # The Hub's copy of a record the stitching files also hold is the one kept.
-    publication = _results(
-        loaded, file, frame, columns, _why(model, raw, "model_version"), precedence=1
-    )
+    note = RECORD_NOTE if "epoch_row_id" in loaded.frame.columns else None
+    why = _why(model, raw, "model_version")
+    publication = _results(loaded, file, frame, columns, why, precedence=1, record_note=note)
     publication.parts[:0] = _hub_models(loaded, frame)
     return publication
 
