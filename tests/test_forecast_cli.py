@@ -404,7 +404,11 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run):
             "'2024-W01-1' is not a year, a date (YYYY-MM-DD), a timestamp",
             2,
         ),
-        (["mmlu", "--as-of", "20240101"], "no changeset '20240101'", 1),
+        (
+            ["mmlu", "--as-of", "20240101"],
+            "no changeset '20240101'; for the date, write --as-of 2024-01-01",
+            1,
+        ),
         (["codeforces-percentile", "--by", "compute"], "--by compute needs at least 3", 1),
         (
             ["mmlu", "--family", "exponential"],

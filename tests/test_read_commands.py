@@ -957,6 +957,22 @@ def test_diff_kind_is_a_choice_as_every_kind_option_is(run: Run):
     assert singular and {c["kind"] for c in singular} == {"benchmarks"}
 
 
+def test_a_date_without_dashes_is_told_how_to_write_it(run: Run):
+    """--since 20261204 was read as a changeset prefix, and the error said only "no
+    changeset"; eight digits that make a date now say how to write that date, in every
+    command that reads WHEN (--as-of too). Eight that make none are only no changeset."""
+    for args, hint in [
+        (("diff", "--since", "20261204"), "for the date, write --since 2026-12-04"),
+        (("list", "models", "--as-of", "20240229"), "for the date, write --as-of 2024-02-29"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == f"trendlab: error: no changeset {args[-1]!r}; {hint}\n"
+    undated = run("diff", "--since", "20231399")
+    assert undated.exit_code == 1
+    assert undated.stderr == "trendlab: error: no changeset '20231399'; see `trendlab log`\n"
+
+
 def test_query_output_with_nested_values_and_brackets(run: Run):
     sql = (
         "SELECT 'gpt-4' AS model, ['5-shot', NULL] AS settings, [DATE '2023-03-14'] AS days, "

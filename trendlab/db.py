@@ -577,7 +577,16 @@ class Store:
             stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             if _CHANGESET_ID_RE.match(text.lower()):
-                return self.resolve_changeset(text)[1]
+                try:
+                    return self.resolve_changeset(text)[1]
+                except TrendlabError:
+                    # No changeset begins with 20241204: surely a date without its dashes.
+                    dashed = _undashed_date(text)
+                    if dashed is None:
+                        raise
+                    raise TrendlabError(
+                        f"no changeset {text!r}; for the date, write {option} {dashed}"
+                    ) from None
             raise TrendlabError(
                 f"{option}: {text!r} is not a year, a date (YYYY-MM-DD), a timestamp or a "
                 "changeset id",
@@ -1619,6 +1628,16 @@ def _key_part_match(kind: Kind, field: str) -> str:
     if not kind.field(field).required:
         return f"coalesce(CAST({field} AS VARCHAR), '') = ?"
     return f"CAST({field} AS VARCHAR) = ?"
+
+
+def _undashed_date(text: str) -> str | None:
+    """The date eight digits write without dashes (20241204 -> 2024-12-04), if any."""
+    if not re.fullmatch(r"[0-9]{8}", text):
+        return None
+    try:
+        return date.fromisoformat(f"{text[:4]}-{text[4:6]}-{text[6:]}").isoformat()
+    except ValueError:
+        return None
 
 
 def _key_parts(text: str, named: list[str]) -> list[str]:
