@@ -1741,6 +1741,31 @@ def test_a_new_database_in_no_directory_is_a_usage_error(db: Path, tmp_path: Pat
     assert not missing.exists()
 
 
+def test_a_new_database_named_as_a_write_ahead_log_is_a_usage_error(db: Path, tmp_path: Path):
+    """`copy b.duckdb a.duckdb.wal` said it copied, and DuckDB deleted that copy as a
+    stale write-ahead log once a.duckdb was opened; `init` made such a file too. Refused
+    for a DuckDB file and a local lake's catalog alike, and nothing is created."""
+    for location, wal in (
+        (str(tmp_path / "a.duckdb.wal"), "a.duckdb"),
+        (f"ducklake:{tmp_path / 'c.ducklake.wal'}", "c.ducklake"),
+    ):
+        why = (
+            f"DuckDB takes a file whose name ends in .wal for the write-ahead log of {wal}, "
+            "and deletes it; give another name"
+        )
+        result = make_runner(location)("init", "--empty")
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create {location}: {why} (see 'cli --help')\n",
+        ), result.stderr
+        result = make_runner(db)("copy", str(db), location)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create {location}: {why} (see 'cli copy --help')\n",
+        ), result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [db.name]
+
+
 def test_a_folder_given_as_the_database_is_a_usage_error(db: Path, tmp_path: Path):
     """--db (or copy's SRC or DST) naming a folder exited 1 with DuckDB's 'IO Error:
     Could not read from file ...: Is a directory'. The path given is wrong whatever

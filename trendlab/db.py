@@ -218,6 +218,7 @@ class Store:
                     else f"{named} {location}: no such database"
                 )
             lake.check_parent(Path(location), location, create=create)
+            lake.check_not_wal(Path(location), location, create=create)
             con = _connect_file(location, read_only=read_only, lock_timeout=lock_timeout)
             store = cls(con, location, read_only=read_only, named=named)
         try:

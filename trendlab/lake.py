@@ -82,6 +82,21 @@ def check_parent(file: Path, location: str, *, create: bool) -> None:
         )
 
 
+def check_not_wal(file: Path, location: str, *, create: bool) -> None:
+    """Refuse to create a store's file (a DuckDB file, a local lake's catalog), or to
+    init or copy into one, whose name ends in .wal: DuckDB takes a.duckdb.wal for the
+    write-ahead log of a.duckdb, and deletes it when a.duckdb is next opened (created,
+    if it is not there) or written, so a copy to it was lost without a word. A usage
+    error, as a folder that does not exist is."""
+    if create and file.name.lower().endswith(".wal"):
+        verb = "write to" if file.exists() else "create"
+        raise TrendlabError(
+            f"cannot {verb} {location}: DuckDB takes a file whose name ends in .wal for "
+            f"the write-ahead log of {file.name[:-4]}, and deletes it; give another name",
+            exit_code=ExitCode.USAGE,
+        )
+
+
 def is_lake(location: str) -> bool:
     return location.startswith(PREFIX)
 
@@ -239,6 +254,7 @@ def _attach(
         )
     if lake.file is not None:
         check_parent(lake.file, lake.text, create=create)
+        check_not_wal(lake.file, lake.text, create=create)
         _refuse_other_file(lake, named)
     given = _absolute(data_path) if data_path else None
     if given and not create and "://" not in given and not Path(given).is_dir():
