@@ -266,6 +266,36 @@ def test_query_refuses_writes(run: Run, store_location: str, sql: str):
         store.close()
 
 
+def test_query_reads_what_it_checked_and_pragmas_that_read(run: Run):
+    """The check of what a query calls reads its plan, so a table function whose SQL is
+    an argument must get the same one when it runs. DuckDB reports PRAGMA version as a
+    SELECT but cannot explain it: the plan check refused every PRAGMA that reads."""
+    for sql in (
+        "SELECT * FROM query(CASE WHEN random() < 0.5 THEN 'SELECT 1' ELSE 'SELECT 2' END)",
+        "SELECT * FROM query_table([CASE WHEN random() < 0.5 THEN 'units' ELSE 'models' END])",
+    ):
+        refused = run("query", sql)
+        assert refused.exit_code == 1 and refused.stdout == ""
+        assert "takes a string literal or a parameter ($name with --param)" in refused.stderr
+    refused = run(
+        "query", "SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))"
+    )
+    assert "query only reads: json_execute_serialized_sql writes" in refused.stderr
+    for sql, row in (
+        ("SELECT * FROM query('SELECT 7 AS n')", {"n": 7}),
+        ("SELECT * FROM query('SELECT 7 AS n'::VARCHAR)", {"n": 7}),
+        ("SELECT count(*) AS n FROM query_table(['units'])", {"n": 4}),
+        ("PRAGMA table_info('units')", {"cid": 0, "name": "unit"}),
+    ):
+        ran = run("query", sql, "--json")
+        assert ran.exit_code == 0, ran.stderr
+        assert row.items() <= json.loads(ran.stdout)[0].items()
+    param = run("query", "SELECT * FROM query($q)", "--param", "q=SELECT 8 AS n", "--json")
+    assert json.loads(param.stdout) == [{"n": 8}], param.stderr
+    assert run("query", "PRAGMA version").exit_code == 0
+    assert "PRAGMA statements are refused" in run("query", "PRAGMA enable_profiling").stderr
+
+
 def test_query_sql_errors_are_one_line(run: Run):
     result = run("query", "SELECT nope FROM results")
     assert result.exit_code == 1

@@ -544,6 +544,16 @@ def test_query_cannot_delete_a_lakes_files(tmp_path: Path):
     ):
         name = call.split("(")[0]
         _one_line_error(run("query", f"SELECT * FROM {call}"), f"query only reads: {name}")
+    # Nor through query() given an expression: the plan checked was one random() chose,
+    # and the statement run, bound again, could choose the other.
+    chosen = (
+        "SELECT * FROM query(CASE WHEN random() < 2 THEN 'SELECT 1 AS path' ELSE "
+        "'SELECT * FROM ducklake_cleanup_old_files(''trendlab'', cleanup_all => true)' END)"
+    )
+    _one_line_error(
+        run("query", chosen),
+        "query only reads what it checks: query() takes a string literal or a parameter",
+    )
     assert stray.exists()
     # Those that only read still run.
     read = run("query", "SELECT count(*) AS n FROM ducklake_snapshots('trendlab')", "--json")

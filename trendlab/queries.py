@@ -400,8 +400,14 @@ _WRITING_FUNCTIONS = frozenset(
         "ducklake_rewrite_data_files",
         "ducklake_set_commit_message",
         "ducklake_set_option",
+        # Runs any serialized statement, which the plan does not show.
+        "json_execute_serialized_sql",
     }
 )
+# Table functions that run SQL, or read tables, named by their argument: the plan
+# checked shows what that argument made when it was checked, so it must be the same
+# when the query runs: a literal or a parameter, not random() choosing between two.
+_SQL_AS_ARGUMENT = frozenset({"query", "query_table"})
 
 
 def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
@@ -433,15 +439,55 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
             f"query only reads: {kind.name} statements are refused; write files with "
             "--format and -o, change records with add-*, edit, retract or import"
         )
+    # DuckDB's own text of the statement: a PRAGMA that reads is its table function's
+    # SELECT (PRAGMA version: SELECT * FROM pragma_version()), which it can serialize
+    # and explain.
+    text = statements[0].query
+    [(serialized,)] = store.execute("SELECT json_serialize_sql(?)", [text]).fetchall()
+    tree = json.loads(serialized)
+    if tree.get("error"):
+        raise TrendlabError(
+            f"query only reads: this statement is refused ({tree.get('error_message')})"
+        )
+    dynamic = sorted({name for name, static in _sql_arguments(tree) if not static})
+    if dynamic:
+        raise TrendlabError(
+            f"query only reads what it checks: {dynamic[0]}() takes a string literal or a "
+            "parameter ($name with --param), not an expression"
+        )
     # Read from the plan, not the text: a function reached through query('...') is in
     # it too. Planning runs nothing.
-    plan = store.execute(f"EXPLAIN (FORMAT JSON) {sql}", params or None).fetchall()
+    plan = store.execute(f"EXPLAIN (FORMAT JSON) {text}", params or None).fetchall()
     writing = sorted(set(_plan_functions(json.loads(plan[0][1]))) & _WRITING_FUNCTIONS)
     if writing:
         raise TrendlabError(
             f"query only reads: {writing[0]} writes and is refused; change records with "
             "add-*, edit, retract or import, which keep their history"
         )
+
+
+def _sql_arguments(node: Any) -> Iterator[tuple[str, bool]]:
+    """(name, whether its arguments are fixed) for each call of a function in
+    _SQL_AS_ARGUMENT in a serialized statement (json_serialize_sql's tree)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _sql_arguments(item)
+    elif isinstance(node, dict):
+        name = node.get("function_name")
+        if node.get("class") == "FUNCTION" and name in _SQL_AS_ARGUMENT:
+            yield name, all(_fixed(child) for child in node.get("children", []))
+        for value in node.values():
+            yield from _sql_arguments(value)
+
+
+def _fixed(node: dict[str, Any]) -> bool:
+    """Whether an expression is a literal or a parameter (or a list or cast of them):
+    the same every time the statement is bound."""
+    if node.get("class") in ("CONSTANT", "PARAMETER"):
+        return True
+    children = node.get("children") or ([node["child"]] if "child" in node else [])
+    wraps = node.get("class") == "CAST" or node.get("function_name") == "list_value"
+    return wraps and all(_fixed(child) for child in children)
 
 
 def _plan_functions(nodes: list[dict[str, Any]]) -> Iterator[str]:
