@@ -181,6 +181,16 @@ def test_a_duckdb_file_as_a_local_lakes_catalog_is_refused(db: Path, tmp_path: P
     assert not [name for name in tables if name.startswith("ducklake_")]
     _assert_same_tables(before, db)
     assert not Path(f"{db}.files").exists()
+    # One with no table at all (an `init` stopped at once left it) is where init makes
+    # the store: no advice to drop ducklake:.
+    blank = tmp_path / "blank.ducklake"
+    duckdb.connect(str(blank)).close()
+    blank_run = make_runner(f"ducklake:{blank}")
+    _one_line_error(
+        blank_run("list", "models"),
+        f"no team store at ducklake:{blank}: run `trendlab init` to create one",
+    )
+    assert blank_run("init", "--empty").exit_code == 0
 
 
 def test_a_postgres_database_of_other_tables_gets_no_team_store(

@@ -702,9 +702,10 @@ def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:
         if named != "--db":
             return TrendlabError(f"{named} {lake.text}: no such team store")
-        if lake.file is not None:
+        if lake.file is not None and _holds_tables(lake.file):
             # A local lake's catalog file that is there holds no lake: it is a DuckDB
-            # database of its own, which `init` would not make a store in.
+            # database of its own, which `init` would not make a store in (one with no
+            # table, left by an `init` stopped at once, it would).
             return TrendlabError(
                 f"no team store at {lake.text}: {lake.file} is a DuckDB database, not a "
                 "DuckLake catalog; a DuckDB file is --db FILE, without ducklake:"
@@ -724,6 +725,18 @@ def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
         return TrendlabError(f"cannot reach the catalog of {lake.text}: {why}")
     first = text.strip().splitlines()[0] if text.strip() else text
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
+
+
+def _holds_tables(path: Path) -> bool:
+    """Whether a DuckDB file holds any table (True when it cannot be read to tell)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return True
+    try:
+        return bool(con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()[0][0])
+    finally:
+        con.close()
 
 
 def disconnect(con: duckdb.DuckDBPyConnection) -> None:
