@@ -303,11 +303,18 @@ def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_comple
     commits each migration on its own. Stopped in between (killed), it left a store
     that reads called not a trendlab database, or one to `migrate`, and that a write
     quietly completed and wrote to, so that the copy it was made for then refused it.
-    Every command now says what it is, and running the init or copy again completes it."""
+    Every command now says what it is, and running the init or copy again completes it,
+    even a copy of an empty store, which adds nothing (it rolled the schema back)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TRENDLAB_DB", raising=False)
     apply = Store._apply
-    for applied, complete in ((0, ["init"]), (2, ["copy", str(db)])):
+    empty = tmp_path / "empty.duckdb"
+    assert make_runner(empty)("init", "--empty").exit_code == 0
+    for applied, complete, source in (
+        (0, ["init"], db),
+        (2, ["copy", str(db)], db),
+        (2, ["copy", str(empty)], empty),
+    ):
         location = new_team_store(pg_server)
         # What init (or copy) had done when it stopped: the catalog, and some migrations.
         con = lake.connect(
@@ -337,11 +344,12 @@ def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_comple
         _one_line_error(from_it, f"SRC {location} is not set up completely (an `init`")
         assert not (tmp_path / "out.duckdb").exists()
         completed = (
-            make_runner(db)(*complete, location) if complete[0] == "copy" else run(*complete)
+            make_runner(source)(*complete, location) if complete[0] == "copy" else run(*complete)
         )
         assert completed.exit_code == 0, completed.stderr
-        models = run("list", "models", "--csv").stdout
-        assert models == make_runner(db)("list", "models", "--csv").stdout
+        models = run("list", "models", "--csv")
+        assert models.exit_code == 0, models.stderr
+        assert models.stdout == make_runner(source)("list", "models", "--csv").stdout
 
 
 def test_an_old_team_store_with_no_changesets_is_told_to_migrate(

@@ -264,7 +264,10 @@ class Store:
         if have < want and self.is_lake and not complete:
             self._refuse_part_made(have)
         if have < want:
-            if migrate and not self.read_only and (have == 0 or now):
+            # A new store, or one an `init` or `copy` creating it left part made, is
+            # completed at once: a copy that adds nothing would roll its schema back.
+            at_once = now or have == 0 or self._part_made()
+            if migrate and not self.read_only and at_once:
                 self.applied = self.migrate()
             elif migrate and not self.read_only:
                 # In the write's own transaction, not now: a write that fails or is
@@ -284,6 +287,13 @@ class Store:
                     f"run `{self.command('migrate')}` to upgrade it"
                 )
 
+    def _part_made(self) -> bool:
+        """Whether a team store holds the CREATING row of an `init` or `copy` making it
+        that has not finished (see _refuse_part_made); a DuckDB file never does."""
+        return self.is_lake and bool(
+            self.scalar("SELECT count(*) FROM schema_migrations WHERE version = ?", [CREATING])
+        )
+
     def _refuse_part_made(self, have: int) -> None:
         """Refuse a team store that an `init` or `copy` creating it left part made.
 
@@ -301,9 +311,7 @@ class Store:
         """
         if have == 0:
             self._refuse_foreign()
-        elif not self.scalar(
-            "SELECT count(*) FROM schema_migrations WHERE version = ?", [CREATING]
-        ):
+        elif not self._part_made():
             return
         stopped = "an `init` or `copy` creating it stopped part way, or is running now"
         if self.named != "--db":

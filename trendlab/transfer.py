@@ -84,8 +84,8 @@ def _copy_in_one_transaction(
     A copy that adds nothing is rolled back: an older `dst` keeps its schema, as after
     a refused copy (see Store.begin)."""
     src.execute("BEGIN TRANSACTION")
-    dst.begin()
     try:
+        dst.begin()  # with DST's pending migrations, which may fail
         copied = _copy_once(src, dst, tables)
         if not copied.changesets and not copied.rows:
             dst.execute("ROLLBACK")

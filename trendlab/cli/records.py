@@ -76,8 +76,9 @@ def migrate(settings: Settings) -> None:
     """Upgrade the database's schema to this trendlab's version.
 
     Write commands upgrade it themselves, with what they write (one that is refused
-    or writes nothing leaves it as it was); read commands, and an import's --dry-run,
-    which writes nothing, ask you to run this.
+    or writes nothing leaves it as it was; `init` upgrades it at once, as this does);
+    read commands, and an import's --dry-run, which writes nothing, ask you to run
+    this.
 
     \b
     Example:
