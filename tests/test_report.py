@@ -783,6 +783,19 @@ def test_report_keeps_two_decimals_past_a_thousand(empty_db: Path, tmp_path: Pat
     assert "1,600" not in table
 
 
+def test_report_keeps_two_decimals_past_a_million_too():
+    """From a million up the page wrote three significant digits: 1599999.99 under a
+    ceiling of 1.6e6 read 1.6e+06, the ceiling, and a threshold of 1234567.5 minutes
+    1.23e+06, where forecast's table and JSON keep every digit shown."""
+    from trendlab.report.page import _num
+
+    assert _num(1599999.99) == "1,599,999.99"
+    assert _num(1234567.5) == "1,234,567.5"
+    assert _num(-2000000.0) == "-2,000,000"
+    # Past 1e15 a double holds no decimal: six significant digits.
+    assert _num(2.1e25) == "2.1e+25"
+
+
 def test_an_empty_report_file_name_is_named_so(run: Run):
     """-o '' said 'Invalid value for -o: : the report is an HTML page', an empty name
     taken for a file of another kind; it is named as the other commands name it."""

@@ -76,7 +76,8 @@ def _link(url: Any, text: Any) -> str:
 def _num(value: Any) -> str:
     """A number for people: thousands separated, at most two decimals from 1 up, and
     four significant digits below 1, where two decimals would misstate a price per
-    million tokens (0.2625 read as 0.26, 0.0025 as 0)."""
+    million tokens (0.2625 read as 0.26, 0.0025 as 0). Six significant digits from
+    1e15 up, where a double holds no decimal."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -86,12 +87,13 @@ def _num(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return ""
-        if abs(value) >= 1e6:
-            return f"{value:.3g}"
+        if abs(value) >= 1e15:
+            return f"{value:.6g}"
         if abs(value) < 1:
             return f"{value:.4g}"
-        # Two decimals past a thousand too: whole, a threshold of 1599.5 or an S-curve's
-        # 1599.99 on a scale to 1600 read as the ceiling it never reaches.
+        # Two decimals past a thousand (and a million) too: whole, or to three
+        # significant digits, a threshold of 1599.5 or an S-curve's 1599.99 on a scale
+        # to 1600 (1.6e6) read as the ceiling it never reaches.
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return _esc(value)
 
