@@ -446,6 +446,35 @@ def test_a_result_or_price_dated_before_its_models_release_is_written_with_a_not
     assert "release" not in run("import", str(csv), "-m", "t").stderr  # nothing new
 
 
+def test_a_release_date_moved_past_stored_results_and_prices_is_written_with_a_note(
+    run: Run, tmp_path: Path
+):
+    """A model's release date moved later left its results and prices dated before it
+    silently, though a result or price written so is noted."""
+    moved = run("edit", "model", "gpt-4", "--set", "release_date=2025-01-01", "-m", "t")
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.stderr.splitlines()[-1] == (
+        "4 results and 1 price of gpt-4 are now dated before its release, 2025-01-01; they "
+        "are kept, but if the release date is mistyped, correct it"
+    )
+    # Earlier again, or to the same day: nothing newly before it.
+    back = run("edit", "model", "gpt-4", "--set", "release_date=2024-06-01", "-m", "t")
+    assert back.exit_code == 0 and "dated before" not in back.stderr, back.stderr
+    csv = tmp_path / "models.csv"
+    csv.write_text("slug,release_date\ngpt-4,2025-02-01\nclaude-3-opus,2026-01-01\n")
+    imported = run("import", str(csv), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    assert (
+        "6 results and 3 prices are now dated before their model's release: claude-3-opus, "
+        "released 2026-01-01 (2 results and 2 prices); gpt-4, released 2025-02-01 (4 results "
+        "and 1 price); they are kept, but if a release date is mistyped, correct it"
+    ) in imported.stderr.splitlines()
+    assert "dated before" not in run("import", str(csv), "-m", "t").stderr  # nothing new
+    # A new model has nothing stored to be dated before it.
+    new = run("add-model", "newm", "--release-date", "2020-01-01", "-m", "t")
+    assert new.exit_code == 0 and "dated before" not in new.stderr, new.stderr
+
+
 @both_stores
 def test_edit_then_history_and_as_of(run: Run):
     before = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]

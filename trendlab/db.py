@@ -895,6 +895,20 @@ class Store:
         ).fetchall()
         return dict(rows)
 
+    def dated_before_release(self, models: list[str]) -> list[tuple[str, Any, int, int]]:
+        """(model, release date, results reported before it, prices taking effect
+        before it) for those of `models` with any such record."""
+        return self.execute(
+            "SELECT * FROM (SELECT m.slug, m.release_date, "
+            "(SELECT count(*) FROM results r WHERE r.model = m.slug "
+            "AND r.reported_date < m.release_date) AS results, "
+            "(SELECT count(*) FROM prices p WHERE p.model = m.slug "
+            "AND p.effective_date < m.release_date) AS prices "
+            "FROM models m WHERE m.slug IN (SELECT unnest($models::VARCHAR[]))) "
+            "WHERE results + prices > 0 ORDER BY slug",
+            {"models": models},
+        ).fetchall()
+
     def result_pairs(self, fields: list[str], benchmarks: list[str]) -> pl.DataFrame:
         """The distinct `fields` (model, benchmark and perhaps setting) of the current
         results on `benchmarks`."""

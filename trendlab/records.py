@@ -108,6 +108,9 @@ class Counts:
     # Results and prices dated before their model's release (see
     # Changeset._before_release): "gpt-4 on 2021-01-01, released 2023-03-14 (line 2)".
     before_release: list[str] = field(default_factory=list)
+    # Models whose release date a write moved past some of their results or prices:
+    # (model, release date, how many results, how many prices).
+    released_later: list[tuple[str, Any, int, int]] = field(default_factory=list)
     # Benchmarks this changeset changed so that what lies past their ceiling changed
     # (see Changeset._check_benchmarks_changed): (slug, ceiling, how many results now).
     past_ceiling: list[tuple[str, float, int]] = field(default_factory=list)
@@ -124,6 +127,7 @@ class Counts:
         self.undated.clear()
         self.fraction_like.clear()
         self.before_release.clear()
+        self.released_later.clear()
         self.past_ceiling.clear()
         self.twins = ([], 0)
 
@@ -377,6 +381,7 @@ class Changeset:
         checked = merged_fields(kind)
         maybe_undated = self._maybe_undated(kind, typed)
         undating = self._undating(kind, typed)
+        releasing = self._releasing_later(kind, typed)
         named: list[pl.Series] = []
         # A file without a key field's column gives every row the empty value: a row
         # added then may be a stored result under another key (see Counts.twins).
@@ -415,6 +420,8 @@ class Changeset:
         if undating:
             for model, n in self.store.undated_results("model", undating).items():
                 counts.undated[model] = counts.undated.get(model, 0) + n
+        if releasing:
+            counts.released_later += self.store.dated_before_release(releasing)
         if pairs is not None and added:
             new = typed.join(pl.concat(added).to_frame(), on=ROW, how="semi")
             twins = new.join(pairs, on=pairs.columns, how="semi", nulls_equal=True).height
@@ -507,6 +514,19 @@ class Changeset:
             return []
         cleared = typed.filter(pl.col("release_date").is_null()).get_column("slug").to_list()
         return [slug for slug in cleared if self.refs.models.get(slug) is not None]
+
+    def _releasing_later(self, kind: Kind, typed: pl.DataFrame) -> list[str]:
+        """The stored models whose release date these rows move later (or give one they
+        lacked): their results and prices may now be dated before it."""
+        if kind is not MODELS or "release_date" not in typed.columns:
+            return []
+        before = self.refs.models
+        moved = typed.filter(pl.col("release_date").is_not_null()).select("slug", "release_date")
+        return [
+            slug
+            for slug, day in moved.iter_rows()
+            if slug in before and (before[slug] is None or day > before[slug])
+        ]
 
     def _with_merged_errors(
         self,

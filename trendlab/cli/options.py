@@ -515,6 +515,8 @@ def note_written(counts: Counts, kind: Kind, given: str, shown: int = 5) -> None
         _note_fraction_like(counts.fraction_like, shown)
     if counts.before_release:
         _note_before_release(counts.before_release, kind, shown)
+    if counts.released_later:
+        _note_released_later(counts.released_later, shown)
     if counts.past_ceiling:
         _note_past_ceiling(counts.past_ceiling)
     if counts.twins[1]:
@@ -575,6 +577,27 @@ def _note_before_release(found: list[str], kind: Kind, shown: int) -> None:
         f"{counted(n, kind.singular)} {dated} before {whose} model's release: {examples}; "
         f"{kept}, but if {it} mistyped or the model is the wrong one, correct it"
     )
+
+
+def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> None:
+    """One line for the models whose release date a write moved past some of their
+    results or prices (Counts.released_later), however many."""
+    from trendlab.text import at_most, counted
+
+    def records(results: int, prices: int) -> str:
+        parts = [counted(n, noun) for n, noun in ((results, "result"), (prices, "price")) if n]
+        return " and ".join(parts)
+
+    results, prices = sum(m[2] for m in moved), sum(m[3] for m in moved)
+    are = "is" if results + prices == 1 else "are"
+    if len(moved) == 1:
+        [(model, day, _, _)] = moved
+        said, fix = f"of {model} {are} now dated before its release, {day}", "the release date is"
+    else:
+        named = at_most([f"{m}, released {day} ({records(r, p)})" for m, day, r, p in moved], shown)
+        said = f"{are} now dated before their model's release: {'; '.join(named)}"
+        fix = "a release date is"
+    note(f"{records(results, prices)} {said}; they are kept, but if {fix} mistyped, correct it")
 
 
 def _note_twins(fields: list[str], n: int) -> None:
