@@ -293,7 +293,7 @@ def _attach(
         attach,
         f"team store {lake.text}",
         lock_timeout,
-        lambda text: _attach_error(lake, text, named),
+        lambda text: _attach_error(con, lake, text, named),
     )
     if data_path and given:
         _check_override(con, lake, data_path, given, data_path_option)
@@ -347,20 +347,7 @@ def _refuse_other_tables(
     (a trendlab file given as ducklake:FILE) or a PostgreSQL database (an application's,
     or the user's own, which a CONNINFO without dbname names). DuckLake wrote its
     catalog's tables in among them, and a trendlab file then held a second store."""
-    target = catalog.removeprefix("postgres:") if lake.file is None else str(lake.file)
-    kind = "TYPE postgres, " if lake.file is None else ""
-    con.execute(f"ATTACH '{_quote(target)}' AS __trendlab_probe ({kind}READ_ONLY)")
-    try:
-        names = [
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                "'__trendlab_probe' AND schema_name NOT IN ('information_schema', 'pg_catalog') "
-                "ORDER BY 1"
-            ).fetchall()
-        ]
-    finally:
-        con.execute("DETACH __trendlab_probe")
+    names = _catalog_tables(con, lake, catalog)
     # A lake's own tables, some made by another member's `init` of it at this moment.
     other = [name for name in names if not name.startswith("ducklake_")]
     if other and "ducklake_metadata" not in names:
@@ -375,6 +362,25 @@ def _refuse_other_tables(
             f"{'' if named == '--db' else named + ' '}{lake.text}: {what} holds other tables "
             f"({shown}), not a DuckLake catalog: give {named} {hint}, or a new store"
         )
+
+
+def _catalog_tables(con: duckdb.DuckDBPyConnection, lake: LakeLocation, catalog: str) -> list[str]:
+    """The tables the catalog database holds (a local lake's DuckDB file, or the
+    PostgreSQL database `catalog` names), read by attaching it read-only beside."""
+    target = catalog.removeprefix("postgres:") if lake.file is None else str(lake.file)
+    kind = "TYPE postgres, " if lake.file is None else ""
+    con.execute(f"ATTACH '{_quote(target)}' AS __trendlab_probe ({kind}READ_ONLY)")
+    try:
+        return [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                "'__trendlab_probe' AND schema_name NOT IN ('information_schema', 'pg_catalog') "
+                "ORDER BY 1"
+            ).fetchall()
+        ]
+    finally:
+        con.execute("DETACH __trendlab_probe")
 
 
 def _lost_creation_race(text: str) -> bool:
@@ -695,14 +701,16 @@ def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
         raise locked from None
 
 
-def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
+def _attach_error(
+    con: duckdb.DuckDBPyConnection, lake: LakeLocation, text: str, named: str
+) -> TrendlabError:
     locked = locked_error(text, lake.text, named)
     if locked:
         return locked
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:
         if named != "--db":
             return TrendlabError(f"{named} {lake.text}: no such team store")
-        if lake.file is not None and _holds_tables(lake.file):
+        if lake.file is not None and _holds_tables(con, lake):
             # A local lake's catalog file that is there holds no lake: it is a DuckDB
             # database of its own, which `init` would not make a store in (one with no
             # table, left by an `init` stopped at once, it would).
@@ -727,16 +735,13 @@ def _attach_error(lake: LakeLocation, text: str, named: str) -> TrendlabError:
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
 
 
-def _holds_tables(path: Path) -> bool:
-    """Whether a DuckDB file holds any table (True when it cannot be read to tell)."""
+def _holds_tables(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> bool:
+    """Whether a local lake's catalog file holds any table (True when it cannot be read
+    to tell)."""
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        return bool(_catalog_tables(con, lake, lake.catalog))
     except duckdb.Error:
         return True
-    try:
-        return bool(con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()[0][0])
-    finally:
-        con.close()
 
 
 def disconnect(con: duckdb.DuckDBPyConnection) -> None:
