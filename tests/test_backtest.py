@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -1040,3 +1042,97 @@ def test_backtest_all_of_a_store_with_no_benchmarks_says_so(run_empty: Run):
     result = run_empty("backtest", "--all")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "trendlab: error: the database has no benchmarks to backtest\n"
+
+
+def _mirrored_panels(
+    tmp_path: Path,
+    series: list[list[float]],
+    upright: dict[str, Any],
+    mirror: Callable[[float], float],
+    mirrored: dict[str, Any],
+    family: str,
+) -> tuple[dict, dict]:
+    """Backtests of every benchmark, and a forecast of the second, in two panels of the
+    same series: one as they are, one with the second and fourth mirrored. Returns
+    ({panel: {benchmark: rows}}, {panel: forecast rows})."""
+    docs, forecasts = {}, {}
+    for panel in ("upright", "mixed"):
+        folder = tmp_path / panel
+        folder.mkdir()
+        path = folder / "panel.duckdb"
+        assert CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"]).exit_code == 0
+        run = make_runner(path)
+        for i, scores in enumerate(series):
+            if panel == "mixed" and i % 2:
+                write_benchmark(run, folder, f"s{i}", DAYS, [mirror(v) for v in scores], **mirrored)
+            else:
+                write_benchmark(run, folder, f"s{i}", DAYS, scores, **upright)
+        out = run("backtest", "--all", "--json")
+        docs[panel] = {d["benchmark"]: d["rows"] for d in json.loads(out.stdout)}
+        out = run("forecast", "s1", "--until", "2027", "--family", family, "--json")
+        forecasts[panel] = json.loads(out.stdout)["forecast"]
+    assert set(docs["mixed"]) == set(docs["upright"]) == {f"s{i}" for i in range(len(series))}
+    assert len(forecasts["mixed"]) == len(forecasts["upright"]) > 12
+    return docs, forecasts
+
+
+def _same_backtests(docs: dict, keys: tuple[str, ...], family: str | None = None) -> None:
+    """Each benchmark's rows in the mixed panel are the upright panel's, in these keys
+    (of every family, or of one)."""
+    for slug, upright in docs["upright"].items():
+        assert any(r["n"] for r in upright)
+        mixed = docs["mixed"][slug]
+        assert [(r["family"], r["horizon_months"], r["n"]) for r in mixed] == [
+            (r["family"], r["horizon_months"], r["n"]) for r in upright
+        ]
+        for a, b in zip(mixed, upright, strict=True):
+            if family in (None, a["family"]):
+                for key in keys:
+                    assert a[key] == pytest.approx(b[key], rel=1e-4, abs=1e-3), (slug, a, b)
+
+
+@pytest.mark.slow(15)
+def test_a_mirrored_error_rate_backtests_calibrates_and_forecasts_as_its_score(
+    tmp_path: Path,
+):
+    """An error rate 100 - s (lower is better, floor 100, ceiling 0) is the same progress
+    as a score s. Backtested among the same panel, it scores as s does, and mirroring
+    half the panel changes no benchmark's figures: a residual that took the wrong sign
+    on a lower-is-better benchmark would pool with the others' as a miss the other way
+    and move every benchmark's calibrated intervals."""
+    params = [(1.0, 2019.5), (0.7, 2021.0), (1.3, 2020.0), (0.8, 2022.0)]
+    series = [_noisy_logistic(i, a, b, 0.9 if i % 2 else 1.0) for i, (a, b) in enumerate(params)]
+    error_rate = {"floor": 100.0, "ceiling": 0.0, "higher_is_better": False}
+    docs, forecasts = _mirrored_panels(
+        tmp_path, series, {}, lambda v: round(100 - v, 3), error_rate, "auto"
+    )
+    _same_backtests(docs, ("mae", "median_ae", "coverage", "interval_score"))
+    for a, b in zip(forecasts["mixed"], forecasts["upright"], strict=True):
+        mirrored = (100 - b["median"], 100 - b["upper"], 100 - b["lower"])
+        assert (a["median"], a["lower"], a["upper"]) == pytest.approx(mirrored, abs=1e-3), (a, b)
+
+
+@pytest.mark.slow(15)
+def test_a_mirrored_unbounded_time_calibrates_and_forecasts_as_its_reciprocal(
+    tmp_path: Path,
+):
+    """Minutes with no bound: a time k / s that should fall (lower is better) improves
+    as s does, by the same log ratio. Its exponential's residuals (neglog) pool with the
+    growing ones' (log) as the same misses, so mirroring half the panel leaves every
+    benchmark's exponential coverage as it was, and the reciprocal's forecast is k over
+    the original's, ends swapped. (Errors in minutes are not mirrored, k / s being
+    other minutes, and nor is a straight line in minutes.)"""
+    noise = [np.random.default_rng(i).normal(0, 0.3, len(XS)) for i in range(4)]
+    series = [
+        [float(v) for v in np.exp(rate * (XS - 2016) + e)]
+        for rate, e in zip([0.5, 0.7, 0.9, 0.6], noise, strict=True)
+    ]
+    minutes = {"unit": "minutes", "floor": None, "ceiling": None}
+    falling = minutes | {"higher_is_better": False}
+    docs, forecasts = _mirrored_panels(
+        tmp_path, series, minutes, lambda v: 1e4 / v, falling, "exponential"
+    )
+    _same_backtests(docs, ("coverage",), "exponential")
+    for a, b in zip(forecasts["mixed"], forecasts["upright"], strict=True):
+        mirrored = (1e4 / b["median"], 1e4 / b["upper"], 1e4 / b["lower"])
+        assert (a["median"], a["lower"], a["upper"]) == pytest.approx(mirrored, rel=1e-4), (a, b)
