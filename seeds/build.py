@@ -42,6 +42,10 @@ CORRECTIONS = "corrections.csv"
 CORRECTION_COLUMNS = ["slug", "field", "was", "value", "source_url", "reason"]
 
 
+FIRST_LISTED = "effective_date is the day simonw/llm-prices first listed it"
+STATED = "effective_date is when the facts price"
+
+
 def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(pl.all().cast(pl.String))
 
@@ -342,9 +346,7 @@ class Build:
             pl.lit(LLM_PRICES_URL).alias("source_url"),
             pl.concat_str(
                 [
-                    pl.when(pl.col("from_date").is_null()).then(
-                        pl.lit("effective_date is the day simonw/llm-prices first listed it")
-                    ),
+                    pl.when(pl.col("from_date").is_null()).then(pl.lit(FIRST_LISTED)),
                     pl.lit("listed as ") + pl.col("model_name"),
                     pl.lit("cached input $")
                     + pl.col("input_cached_usd_per_mtok")
@@ -363,8 +365,11 @@ class Build:
                 row["model"],
                 f"no model or alias named {row['model']!r}",
             )
-        matched = rows.filter(pl.col("__slug").is_not_null()).with_columns(
-            pl.col("__slug").alias("model")
+        matched = self.dated_by_facts(
+            rows.filter(pl.col("__slug").is_not_null()).with_columns(
+                pl.col("__slug").alias("model")
+            ),
+            fact,
         )
         combined = pl.concat([text_frame(fact), text_frame(matched.drop("__slug"))], how="diagonal")
         key = ["model", "provider", "effective_date"]
@@ -374,14 +379,73 @@ class Build:
             | (pl.int_range(pl.len()) == pl.int_range(pl.len()).min().over(key))
         )
         for row in combined.filter(~first).iter_rows(named=True):
+            redated = row["notes"].startswith(STATED)
             self.leave_out(
                 "prices",
                 "llm-prices/api_prices_llm_prices.csv",
                 str(int(row[ROW]) + 2),
                 row["model"],
-                "an earlier row already prices this model at this provider on this date",
+                "the facts price this model so at this provider from an earlier date"
+                if redated
+                else "an earlier row already prices this model at this provider on this date",
             )
         return combined.filter(first).drop(ROW)
+
+    @staticmethod
+    def dated_by_facts(listed: pl.DataFrame, fact: pl.DataFrame) -> pl.DataFrame:
+        """llm-prices' rows with the facts' date where the facts state one for the price.
+
+        A tracker's first listing is only a day the price certainly held. Where it is
+        an API id's first listing and the facts price that id at the provider at the
+        same input and output prices from an earlier day, the price took effect then:
+        text-davinci-003, retired in January 2024, was first listed in November 2025 at
+        the price it had from its launch in 2022. The row keeps its own model, which
+        may be another than the facts' (the facts price o1 by the o1-preview id)."""
+        numbers = [
+            pl.col(c).cast(pl.Float64) for c in ("input_usd_per_mtok", "output_usd_per_mtok")
+        ]
+        same = ["provider", "api_model_id", "__in", "__out"]
+        stated = (
+            fact.select(
+                "provider",
+                "api_model_id",
+                *(n.alias(a) for n, a in zip(numbers, ("__in", "__out"), strict=True)),
+                pl.col("effective_date").cast(pl.String).alias("__stated"),
+                pl.col("source_url").alias("__by"),
+            )
+            .sort("__stated")
+            .unique(same, keep="first", maintain_order=True)
+        )
+        first_listed = (
+            pl.col("effective_date")
+            == pl.col("effective_date").min().over("provider", "api_model_id")
+        ) & pl.col("notes").str.starts_with(FIRST_LISTED)
+        redate = first_listed & (pl.col("__stated") < pl.col("effective_date"))
+        return (
+            listed.with_columns(
+                *(n.alias(a) for n, a in zip(numbers, ("__in", "__out"), strict=True))
+            )
+            .join(stated, on=same, how="left", nulls_equal=False)
+            .with_columns(
+                pl.when(redate)
+                .then(pl.col("__stated"))
+                .otherwise(pl.col("effective_date"))
+                .alias("effective_date"),
+                pl.when(redate)
+                .then(
+                    pl.format(
+                        STATED + " {} so ({}); simonw/llm-prices first listed it on {}",
+                        "api_model_id",
+                        "__by",
+                        "effective_date",
+                    )
+                    + pl.col("notes").str.strip_prefix(FIRST_LISTED)
+                )
+                .otherwise(pl.col("notes"))
+                .alias("notes"),
+            )
+            .drop("__in", "__out", "__stated", "__by")
+        )
 
 
 def _same_value(held: str | None, was: str) -> bool:

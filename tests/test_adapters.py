@@ -338,6 +338,64 @@ def test_a_seed_correction_that_does_not_fit_stops_the_build(
     assert f"seeds/corrections.csv:2: {error}" in message
 
 
+def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A tracker's first listing is only a day the price held: where the facts give
+    the API id the same prices from an earlier day, that day is the price's. A later
+    listing, other prices, or a date the tracker states keep their own."""
+    import polars as pl
+
+    build = _seed_build(monkeypatch)
+    facts = pl.DataFrame(
+        {
+            "provider": ["OpenAI", "OpenAI"],
+            "api_model_id": ["text-davinci-003", "gpt-x"],
+            "input_usd_per_mtok": ["20", "5"],
+            "output_usd_per_mtok": ["20", "15"],
+            "effective_date": ["2022-11-28", "2024-01-01"],
+            "source_url": ["https://openai.com/api/pricing/", "https://e.org/x"],
+        }
+    )
+    listed = pl.DataFrame(
+        {
+            "model": ["text-davinci-003", "text-davinci-003", "gpt-x", "gpt-x", "gpt-y"],
+            "provider": ["OpenAI"] * 5,
+            "api_model_id": ["text-davinci-003", "text-davinci-003", "gpt-x", "gpt-x", "gpt-x"],
+            "input_usd_per_mtok": ["20.0", "20.0", "4.0", "5.0", "5.0"],
+            "output_usd_per_mtok": ["20.0", "20.0", "15.0", "15.0", "15.0"],
+            "effective_date": [
+                "2025-11-29",
+                "2026-01-01",
+                "2024-06-01",
+                "2024-09-01",
+                "2024-03-01",
+            ],
+            "notes": [
+                f"{build.FIRST_LISTED}; listed as GPT-3 Text Davinci 003",
+                f"{build.FIRST_LISTED}; listed again",
+                f"{build.FIRST_LISTED}; listed as X",
+                f"{build.FIRST_LISTED}; back to the facts' price",
+                "listed as Y; a from_date the tracker states",
+            ],
+        }
+    )
+    dated = build.Build.dated_by_facts(listed, facts)
+    assert dated.columns == listed.columns
+    assert dated["effective_date"].to_list() == [
+        "2022-11-28", "2026-01-01", "2024-06-01", "2024-09-01", "2024-03-01"
+    ]  # fmt: skip
+    assert dated["notes"][0] == (
+        "effective_date is when the facts price text-davinci-003 so "
+        "(https://openai.com/api/pricing/); simonw/llm-prices first listed it on 2025-11-29; "
+        "listed as GPT-3 Text Davinci 003"
+    )
+    assert dated["notes"][1:].to_list() == listed["notes"][1:].to_list()
+    seeds = Path(__file__).resolve().parent.parent / "seeds" / "prices.csv"
+    shipped = pl.read_csv(seeds, infer_schema=False).filter(pl.col("model") == "text-davinci-003")
+    assert shipped["effective_date"].to_list() == ["2022-11-28"]
+
+
 def test_unmatched_report_lists_every_left_out_row():
     text = (Path(__file__).resolve().parent.parent / "seeds" / "UNMATCHED.md").read_text()
     assert "| results | epoch-benchmark-stitching/external_benchmark_arc_agi.csv | 8 |" in text
