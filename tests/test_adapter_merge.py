@@ -436,6 +436,29 @@ def test_an_empty_cell_never_erases_and_a_rounder_figure_never_replaces(run: Run
     assert gemini["score"] == 82.71
 
 
+def test_runs_without_their_id_column_are_known_by_their_logs(run: Run, tmp_path: Path):
+    """Epoch names a run's log by the run's id: a runs file without the id column still
+    finds the run the database holds under the Hub's model version, not adding a twin."""
+    runs = tmp_path / "benchmarks_runs.csv"
+    log = (
+        "https://epoch-benchmarks-production-public.s3.us-east-2.amazonaws.com/inspect_ai_logs/"
+        "V3YQtSEnQ3TPZEPPgkCKQM.eval"
+    )
+    runs.write_text(
+        f"task,model,Best score (across scorers),logs\nGPQA diamond,gpt-5.1_medium,0.850,{log}\n",
+        encoding="utf-8",
+    )
+    before = _rows(run, "list", "results", "--benchmark", "gpqa-diamond")
+    result = run("import", "--from", "epoch", str(runs))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"{runs}:2: gpt-5.1 = gpt-5.1-2025-11-13/gpqa-diamond/effort medium (the same source "
+        "record is already in the database under another key)" in result.stderr
+    )
+    assert result.stderr.endswith("\nbenchmarks: nothing; nothing to write\n")
+    assert _rows(run, "list", "results", "--benchmark", "gpqa-diamond") == before
+
+
 def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
     runs = tmp_path / "benchmarks_runs.csv"
     runs.write_text(

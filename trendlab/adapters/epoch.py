@@ -10,7 +10,8 @@ Reads, by their columns (not their names):
   of the known score columns the file has, `77.0%` strings, `Shots` as a number,
   `few` or empty, an `Agent` column as the scaffold.
 - `benchmarks_runs.csv` (benchmark-stitching): Epoch AI's own runs, the
-  `Best score (across scorers)` a 0-1 fraction, the benchmark named by `task`.
+  `Best score (across scorers)` a 0-1 fraction, the benchmark named by `task`, each
+  run known by its `id` (without that column, by the id its log is named by).
 - `benchmark_results_epoch.csv`: the Benchmarking Hub extract (a 0-1 `score` with its
   `score_scale`, the model's release date and organization on every row).
 
@@ -536,6 +537,15 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
         url_or_null("logs"), url_or_null("log viewer"), url_or_null("job"), pl.lit(HUB_URL)
     )
     score, ulp = percent_score(score_column, "fraction")
+    # Epoch names a run's log (and its viewer's link to it) by the run's id, so a
+    # file without the id column still names the runs it has logs of: without them,
+    # a run the database holds under the Hub's model version would be added twice.
+    logged = r"inspect_ai_logs(?:/|%2F)([A-Za-z0-9]+)\.eval\b"
+    record = pl.coalesce(
+        text("id"),
+        text("logs").str.extract(logged, 1),
+        text("log viewer").str.extract(logged, 1),
+    )
     columns = {
         "model": model,
         "benchmark": _task_benchmark("task"),
@@ -543,13 +553,14 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
         "setting": join_parts(effort),
         "source_url": source,
         "source_kind": pl.lit("independent"),
-        "notes": pl.lit("Epoch AI run ") + text("id"),
+        "notes": pl.lit("Epoch AI run ") + record,
         "__label": text("model"),
-        "__record": text("id"),
+        "__record": record,
         "__ulp_score": ulp,
     }
     why = _why(model, text(score_column), "model")
-    note = RECORD_NOTE if "id" in loaded.frame.columns else None
+    named = "id" in loaded.frame.columns or frame.select(record.is_not_null().any()).item()
+    note = RECORD_NOTE if named else None
     return _results(loaded, file, frame, columns, why, record_note=note)
 
 
