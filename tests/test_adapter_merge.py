@@ -459,6 +459,26 @@ def test_runs_without_their_id_column_are_known_by_their_logs(run: Run, tmp_path
     assert _rows(run, "list", "results", "--benchmark", "gpqa-diamond") == before
 
 
+def test_a_run_without_id_or_log_is_not_listed_as_absent(run: Run, tmp_path: Path):
+    """A file that names its other runs by their logs still holds, by its key, the run
+    stored for a row with neither id nor log."""
+    runs = tmp_path / "benchmarks_runs.csv"
+    log = (
+        "https://epoch-benchmarks-production-public.s3.us-east-2.amazonaws.com/inspect_ai_logs/"
+        "V3YQtSEnQ3TPZEPPgkCKQM.eval"
+    )
+    runs.write_text(
+        "task,model,Best score (across scorers),logs\nGPQA diamond,grok-4-0709,0.870,\n"
+        f"GPQA diamond,gpt-5.1_medium,0.850,{log}\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", "--list-all", str(runs))
+    assert result.exit_code == 0, result.stderr
+    assert "not in benchmarks_runs.csv" in result.stderr
+    assert "  grok-3-beta/gpqa-diamond\n" in result.stderr
+    assert "  grok-4-0709/gpqa-diamond\n" not in result.stderr
+
+
 def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
     runs = tmp_path / "benchmarks_runs.csv"
     runs.write_text(

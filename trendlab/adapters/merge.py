@@ -301,8 +301,9 @@ def absent(
     With `pattern` (a source that names its records, like Epoch): records whose notes
     name a source record id, on the benchmarks the files cover, whose id the files do
     not hold (`records`: every id in them, rows left out included; `covers`: the
-    benchmarks the files cover besides those their rows name). Otherwise: records
-    citing the same source URL (and benchmark, or provider) whose key the files lack.
+    benchmarks the files cover besides those their rows name), and whose key they
+    lack. Otherwise: records citing the same source URL (and benchmark, or provider)
+    whose key the files lack.
     Returns their labels (model/benchmark/setting or model/provider/date).
     """
     if stored.is_empty() or not frames:
@@ -317,23 +318,23 @@ def absent(
             named = rows.get_column(column).unique().to_list()
             extra = (covers or []) if column == "benchmark" else []
             scope = scope & pl.col(column).is_in([*named, *extra])
+    present = rows.select(
+        _clean(k).alias(k) if k in rows.columns else pl.lit(None, pl.String).alias(k) for k in keys
+    ).unique()
     if pattern is not None:
         found = stored.with_columns(pl.col("notes").str.extract(pattern, 1).alias("__record"))
+        # A row that names no record still holds the record stored at its key.
         gone = found.filter(
             scope
             & pl.col("__record").is_not_null()
             & ~pl.col("__record").is_in(list(records or []))
-        )
+        ).join(present, on=keys, how="anti", nulls_equal=True)
     else:
         if "source_url" not in rows.columns:
             return []
         urls = rows.get_column("source_url").drop_nulls().unique().to_list()
-        present = rows.select(
-            _clean(k).alias(k) if k in rows.columns else pl.lit(None, pl.String).alias(k)
-            for k in keys
-        )
         gone = stored.filter(scope & pl.col("source_url").is_in(urls)).join(
-            present.unique(), on=keys, how="anti", nulls_equal=True
+            present, on=keys, how="anti", nulls_equal=True
         )
     label = pl.concat_str(
         [pl.col(k) for k in keys if k != "source_url"], separator="/", ignore_nulls=True
