@@ -547,6 +547,27 @@ def test_query_cannot_write_the_catalog_through_postgres_execute(team_db: str, p
     assert pg_server.sql(catalog, "SELECT to_regclass('leaked') IS NULL") == "t"
 
 
+def test_query_cannot_run_server_functions_through_postgres_query(team_db: str):
+    """postgres_query runs its SQL on the catalog's server in a read-only transaction,
+    but a server function it calls still acts: it ended other members' sessions."""
+    run = make_runner(team_db)
+    # No session has pid 0: were it run, it would end none.
+    terminate = (
+        "SELECT * FROM postgres_query('__ducklake_metadata_trendlab', "
+        "'SELECT pg_terminate_backend(0) AS ended')"
+    )
+    for sql in (
+        terminate,
+        "SELECT * FROM query('{}')".format(terminate.replace("'", "''")),
+        f"EXPLAIN ANALYZE {terminate}",
+    ):
+        _one_line_error(
+            run("query", sql),
+            "query only reads: postgres_query runs SQL on the catalog's server, where it can "
+            "do more than read, and is refused",
+        )
+
+
 def test_query_cannot_delete_a_lakes_files(tmp_path: Path):
     """A lake attached read-only still let DuckLake's clean-ups delete its data files:
     a file another member's write had not committed yet, or one scheduled for deletion,

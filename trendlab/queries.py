@@ -404,6 +404,10 @@ _WRITING_FUNCTIONS = frozenset(
         "json_execute_serialized_sql",
     }
 )
+# Table functions that run SQL of their own on the catalog's PostgreSQL server: its
+# transaction is read-only, but a server function the SQL calls need not be (one
+# ends other sessions, another takes a lock that outlives the query).
+_SERVER_SQL_FUNCTIONS = frozenset({"postgres_query"})
 # Table functions that run SQL, or read tables, named by their argument: the plan
 # checked shows what that argument made when it was checked, so it must be the same
 # when the query runs: a literal or a parameter, not random() choosing between two.
@@ -412,7 +416,8 @@ _SQL_AS_ARGUMENT = frozenset({"query", "query_table"})
 
 def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
     """Refuse anything but one SELECT (or EXPLAIN) statement, and a SELECT that calls
-    a table function that writes (see _WRITING_FUNCTIONS)."""
+    a table function that writes (see _WRITING_FUNCTIONS) or runs SQL on the catalog's
+    server (_SERVER_SQL_FUNCTIONS)."""
     statements = store.con.extract_statements(sql)
     if len(statements) != 1:
         # DuckDB runs a PIVOT whose values it must find first as a CREATE TYPE (of no
@@ -458,11 +463,18 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
     # Read from the plan, not the text: a function reached through query('...') is in
     # it too. Planning runs nothing.
     plan = store.execute(f"EXPLAIN (FORMAT JSON) {text}", params or None).fetchall()
-    writing = sorted(set(_plan_functions(json.loads(plan[0][1]))) & _WRITING_FUNCTIONS)
+    called = set(_plan_functions(json.loads(plan[0][1])))
+    writing = sorted(called & _WRITING_FUNCTIONS)
     if writing:
         raise TrendlabError(
             f"query only reads: {writing[0]} writes and is refused; change records with "
             "add-*, edit, retract or import, which keep their history"
+        )
+    server = sorted(called & _SERVER_SQL_FUNCTIONS)
+    if server:
+        raise TrendlabError(
+            f"query only reads: {server[0]} runs SQL on the catalog's server, where it can "
+            "do more than read, and is refused; query the store's tables by name"
         )
 
 
