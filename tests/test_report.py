@@ -340,6 +340,17 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
     assert f"as of <b>{seed}</b>" in then and "1 changeset ·" in then
 
 
+def test_report_as_of_before_anything_was_recorded_says_so(seeded_copy: Path):
+    """As an empty listing does: a page of no benchmarks, under --as-of, says on stderr
+    that --as-of is when changes were recorded (it wrote the empty page silently)."""
+    result = make_runner(seeded_copy)("report", "--as-of", "2020", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "0 benchmarks" in result.stdout
+    assert result.stderr == (
+        "no benchmarks as of 2020-12-31 23:59:59 (--as-of is when changes were recorded)\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [

@@ -166,6 +166,9 @@ def report(
         progress=progress_bar,
     )
     page = render_page(built)
+    if not built.benchmarks and built.as_of_note:
+        # As an empty listing says: the usual surprise is a day before anything was recorded.
+        note(f"no benchmarks{built.as_of_note}")
     if output == "-":
         from trendlab.render import utf8_stdout
 

@@ -89,6 +89,7 @@ class Report:
     until: str | None
     counts: dict[str, int]
     benchmarks: list[BenchmarkSection]
+    as_of_note: str  # Store.as_of_note: said when the state read holds no benchmark
     pooled: pl.DataFrame | None
     calibration: str  # of the pooled tables, in the words of `backtest --all`
     prices: PriceSection
@@ -112,6 +113,7 @@ class _Read:
     changesets: pl.DataFrame
     counts: dict[str, int]
     palette: dict[str, str]  # each organisation's colour on every chart
+    as_of_note: str
 
 
 def _read(
@@ -164,6 +166,7 @@ def _read(
         changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
         counts=store.counts(),
         palette=organization_palette(store.result_organizations()),
+        as_of_note=store.as_of_note(),
     )
 
 
@@ -237,6 +240,7 @@ def build_report(
         until=until,
         counts=read.counts,
         benchmarks=sections,
+        as_of_note=read.as_of_note,
         pooled=pooled,
         calibration=pooled_calibration(any(s.calibrated_how for s in scored), level),
         prices=_prices(read, price_benchmark, price_threshold, level),
