@@ -968,6 +968,17 @@ def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path:
     _assert_same_tables(backup, db)
 
 
+def test_copying_an_empty_store_says_there_is_nothing_to_copy(empty_db: Path, tmp_path: Path):
+    """Not that DST 'already has all 0 changesets': whether DST is new or empty too,
+    the source has none."""
+    dst = tmp_path / "new.duckdb"
+    for _made in (False, True):
+        result = make_runner(empty_db)("copy", str(empty_db), str(dst))
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == f"{empty_db} has no changesets: nothing copied to {dst}\n"
+    assert make_runner(dst)("log", "--json").stdout.strip() == "[]"
+
+
 def test_a_ctrl_c_during_the_copys_commit_is_too_late_to_stop_it(db: Path, tmp_path: Path):
     import os
     import signal

@@ -115,6 +115,9 @@ def copy(
         except BaseException:
             _remove(created)
             raise
+    if not copied.changesets and not copied.rows and not copied.already:
+        note(f"{source.location} has no changesets: nothing copied to {target.location}")
+        return
     if not copied.changesets and not copied.rows:
         note(
             f"{target.location} already has all {_n(copied.already, 'changeset')} "
