@@ -167,7 +167,9 @@ def _merge(
     with the stored records (adapters.merge)."""
 
     def leave_out(rows: pl.DataFrame, reason: str) -> pl.DataFrame:
-        named = rows.join(frame.select(ROW, "model"), on=ROW, how="left")
+        # Listed in the file's order: the joins that find these rows keep no order, and
+        # the list shows only its first lines.
+        named = rows.join(frame.select(ROW, "model"), on=ROW, how="left").sort(ROW)
         for row, model, held in named.select(ROW, "model", "held").iter_rows():
             name = f"{model} = {held}" if held else model
             publication.skipped.append(Skip(part.source, part.line_of(row), name, reason))
