@@ -548,6 +548,23 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     ]
 
 
+def test_check_lists_a_nan_bound_as_not_a_number_only(run: Run, db: Path):
+    """A NaN floor, ceiling or human baseline is unknown, which field_rules lists, as
+    04 and 11 leave a NaN score to it: 05_benchmark_bounds, reading NaN as above every
+    number, called it outside the unit and a floor not below its ceiling too."""
+    with _around(db) as (con, cs):
+        nan = float("nan")
+        revise_around(con, cs, "benchmark_revisions", "math", floor=nan)
+        revise_around(con, cs, "benchmark_revisions", "gsm8k", ceiling=nan)
+        revise_around(con, cs, "benchmark_revisions", "mmlu", human_baseline=nan)
+    found = sorted((v["check"], v["key"], v["problem"]) for v in _violations(run))
+    assert found == [
+        ("field_rules", "gsm8k", "ceiling: 'NaN' is not a finite number"),
+        ("field_rules", "math", "floor: 'NaN' is not a finite number"),
+        ("field_rules", "mmlu", "human_baseline: 'NaN' is not a finite number"),
+    ]
+
+
 def test_check_names_models_whose_organization_was_retracted_around_trendlab(run: Run, db: Path):
     """17_models_unknown_organization: `retract organization` refuses while models name
     it, but a retraction written in plain SQL left check saying "ok". Each model that
