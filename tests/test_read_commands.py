@@ -565,6 +565,27 @@ def test_check_lists_a_nan_bound_as_not_a_number_only(run: Run, db: Path):
     ]
 
 
+def test_check_lists_one_records_problems_in_one_order(run: Run, db: Path):
+    """Each check orders its violations by problem too, so a record with two is listed
+    alike by every run and format: ordered by key alone, they came in either order."""
+    with _around(db) as (con, cs):
+        revise_around(con, cs, "benchmark_revisions", "gsm8k", floor=150.0)
+        con.execute(
+            "INSERT INTO alias_revisions (changeset_id, key, revision, op, alias, model) "
+            "VALUES (?, 'two\nlines', 1, 'insert', 'two\nlines', 'ghost-model')",
+            [cs],
+        )
+    expected = [
+        ("05_benchmark_bounds", "gsm8k", "floor 150.0 is not below ceiling 100.0"),
+        ("05_benchmark_bounds", "gsm8k", "floor 150.0 is outside unit percent"),
+        ("09_aliases", "two\nlines", "alias holds a line break or another control character"),
+        ("09_aliases", "two\nlines", "unknown model ghost-model"),
+    ]
+    for _ in range(4):
+        found = _violations(run, "05_benchmark_bounds", "09_aliases")
+        assert [(v["check"], v["key"], v["problem"]) for v in found] == expected
+
+
 def test_check_names_models_whose_organization_was_retracted_around_trendlab(run: Run, db: Path):
     """17_models_unknown_organization: `retract organization` refuses while models name
     it, but a retraction written in plain SQL left check saying "ok". Each model that

@@ -32,4 +32,4 @@ LATERAL (
         WHERE (b.human_baseline < u.min_value OR b.human_baseline > u.max_value)
           AND NOT isnan(b.human_baseline)
 )
-ORDER BY key;
+ORDER BY key, problem;

@@ -15,4 +15,4 @@ FROM results GROUP BY model, benchmark, setting, source_url HAVING count(*) > 1
 UNION ALL
 SELECT 'prices', model || '/' || provider || '/' || effective_date, count(*) || ' current records'
 FROM prices GROUP BY model, provider, effective_date HAVING count(*) > 1
-ORDER BY kind, key;
+ORDER BY kind, key, problem;

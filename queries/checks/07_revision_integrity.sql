@@ -8,4 +8,4 @@ FROM revisions WHERE op NOT IN ('insert', 'update', 'retract')
 UNION ALL
 SELECT kind, key, count(*) || ' revisions in changeset ' || changeset_id
 FROM revisions GROUP BY kind, key, changeset_id HAVING count(*) > 1
-ORDER BY kind, key;
+ORDER BY kind, key, problem;

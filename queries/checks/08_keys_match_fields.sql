@@ -17,4 +17,4 @@ SELECT 'prices', key, 'key differs from its model, provider and effective_date'
 FROM price_revisions
 WHERE key <> 'p_' || left(md5(concat_ws(chr(31), model, provider,
                                         CAST(effective_date AS VARCHAR))), 16)
-ORDER BY kind, key;
+ORDER BY kind, key, problem;

@@ -37,4 +37,4 @@ FROM aliases GROUP BY alias HAVING count(*) > 1
 UNION ALL
 SELECT 'aliases', key, 'key differs from alias ' || alias
 FROM alias_revisions WHERE key <> alias
-ORDER BY kind, key;
+ORDER BY kind, key, problem;

@@ -9,4 +9,4 @@ SELECT kind, key, 'revisions numbered up to ' || max(revision) || ' but '
        || count(DISTINCT revision) || ' numbers used' AS problem
 FROM revisions
 GROUP BY kind, key HAVING max(revision) <> count(DISTINCT revision)
-ORDER BY kind, key;
+ORDER BY kind, key, problem;

@@ -8,4 +8,4 @@ SELECT 'organizations' AS kind, o.slug AS key,
        || ' ignoring case and accents' AS problem
 FROM organizations o JOIN organizations p
   ON fold(o.name) = fold(p.name) AND o.slug <> p.slug
-ORDER BY kind, key;
+ORDER BY kind, key, problem;

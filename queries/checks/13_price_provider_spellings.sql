@@ -9,4 +9,4 @@ SELECT 'prices' AS kind, p.id AS key,
 FROM prices p JOIN prices q
   ON p.model = q.model AND p.effective_date = q.effective_date
   AND fold(p.provider) = fold(q.provider) AND p.provider <> q.provider
-ORDER BY kind, key;
+ORDER BY kind, key, problem;
