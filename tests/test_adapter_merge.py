@@ -88,8 +88,12 @@ def test_left_out_list_says_how_many_more(run_empty: Run):
 
 def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
-        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: abc\n"
-        "    release_date: 2023-02-30\n": ":4: score: 'abc' is not a finite number",
+        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: abc\n": ":4: "
+        "score: 'abc' is not a finite number",
+        # A date stays text, so one that does not exist is an error, not YAML's traceback.
+        "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: 5\n"
+        "    release_date: 2023-02-30\n": ":2: gpt_4: release_date: '2023-02-30' is not a date "
+        "(YYYY-MM-DD)",
         "results:\n  gpt_4:\n    benchmark_name: 7\n    scaffolds: 3\n    metrics:\n"
         "      p50_horizon_length:\n        estimate: 5\n": ":2: gpt_4: benchmark_name: expected "
         "text, not 7",

@@ -635,6 +635,23 @@ def test_metr_errors(run: Run, tmp_path: Path):
     assert "gpt-4" in result.stderr
 
 
+def test_a_metr_release_date_that_is_no_day_is_an_error(run: Run, tmp_path: Path):
+    """The release date METR gives goes to notes: one that is not a day was written
+    there as it was, though the loader keeps dates as text so that one is reported."""
+    text = (DATA / "metr" / "benchmark_results.yaml").read_text()
+    before = run("log", "--json").stdout
+    for given in ("2023-02-30", "2023-3-14", "March 2023"):
+        path = tmp_path / "benchmark_results.yaml"
+        path.write_text(text.replace("release_date: 2023-03-14", f"release_date: {given}"))
+        result = run("import", "--from", "metr", str(path))
+        assert result.exit_code == 1, result.stderr
+        assert result.stderr == (
+            f"trendlab: error: {path}:8: gpt_4: release_date: '{given}' is not a date "
+            "(YYYY-MM-DD)\n"
+        )
+    assert run("log", "--json").stdout == before
+
+
 def test_a_bad_metr_source_url_is_a_usage_error(run: Run):
     """--source-url is typed on the command line: a URL its field's rules refuse was
     listed as a data error on every row of the file, each naming a line that does

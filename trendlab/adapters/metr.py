@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, RESULTS
+from trendlab.text import DATE_RE
 from trendlab.validate import ROW
 
 PAGE_URL = "https://metr.org/time-horizons/"
@@ -181,7 +183,7 @@ def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
 
 def _loader() -> type:
     """YAML's safe loader, except that dates stay text (a date that does not exist,
-    2023-02-30, is then reported by validation with its line, never a traceback) and a
+    2023-02-30, is then reported with its line, never a traceback) and a
     key given twice in one mapping is an error: YAML would keep the last silently, as
     a CSV with a key twice is refused."""
     import yaml
@@ -225,6 +227,17 @@ def _name(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> s
     return value.strip() or None if value is not None else None
 
 
+def _is_day(text: str) -> bool:
+    """Whether text is a day that exists, written YYYY-MM-DD."""
+    if not re.fullmatch(DATE_RE, text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _interval(
     values: dict[Any, Any], metric: str, bad: Callable[[str, str], TrendlabError]
 ) -> str | None:
@@ -242,6 +255,8 @@ def _notes(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -> s
             notes.append(f"average score {estimate}")
     released = _name(entry.get("release_date"), "release_date", bad)
     if released:
+        if not _is_day(released):
+            raise bad("release_date", f"'{released:.40}' is not a date (YYYY-MM-DD)")
         notes.append(f"METR gives release date {released}")
     scaffolds = entry.get("scaffolds")
     if scaffolds is not None and not isinstance(scaffolds, list):
