@@ -378,6 +378,20 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
         f"trendlab: error: {path}:7: release_date: '2023-13-45' is not a date (YYYY-MM-DD); "
         "... and 2 more bad rows\n"
     )
+    # So must its training compute be a figure, in a row of a model an earlier row
+    # describes (line 6, LLaMA-33B's second) as in one of a model the database holds
+    # (line 7, LLaMA-65B): neither row is written, and its bad figure was let through
+    # where a new model's first row was refused.
+    for line, written, problem in (
+        (6, "abc", "is not a finite number"),
+        (7, "-1", "must be greater than 0"),
+    ):
+        write((line, "training_compute_flop", written))
+        figure = run("import", "--from", "epoch", str(path))
+        assert figure.exit_code == 1
+        assert figure.stderr == (
+            f"trendlab: error: {path}:{line}: training_compute_flop: '{written}' {problem}\n"
+        )
     assert run("log", "--json").stdout == before
 
 

@@ -606,10 +606,13 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
 
 
 def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
-    """Every row's scale and release date, including rows of a model described again
-    further down (only one row per model is kept): a scale that is not said, or a date
-    that is not one, is an error at its line, not a guess."""
+    """Every row's scale, release date and training compute, including rows of a model
+    described again further down or already in the database (only one row per model is
+    kept, and only for a model the database lacks): a scale that is not said, or a date
+    or figure that is not one, is an error at its line, not a guess."""
     released = text("release_date")
+    compute = text("training_compute_flop")
+    flop = compute.cast(pl.Float64, strict=False)
     bad = frame.select(
         ROW,
         pl.when(~text("score_scale").is_in(["0-1", "0-100"]).fill_null(False))
@@ -620,6 +623,10 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
         )
         .when(released.is_not_null() & released.str.to_date("%Y-%m-%d", strict=False).is_null())
         .then(pl.lit("release_date: '") + released + pl.lit("' is not a date (YYYY-MM-DD)"))
+        .when(compute.is_not_null() & (flop.is_null() | ~flop.is_finite()))
+        .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' is not a finite number"))
+        .when(flop <= 0)
+        .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' must be greater than 0"))
         .alias("problem"),
     ).filter(pl.col("problem").is_not_null())
     if not bad.is_empty():
