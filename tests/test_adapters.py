@@ -582,6 +582,23 @@ def test_llm_prices_errors(run: Run, tmp_path: Path):
     result = run("import", "--from", "llm-prices", str(unknown))
     assert result.exit_code == 1
     assert "price 1 (gpt-9): unknown model 'gpt-9'" in result.stderr
+    # The cached price goes only to the notes, where nothing else would check it.
+    for cached, why in (("free", "is not a finite number"), (-1, "must be at least 0")):
+        price = {"input": 1, "output": 1, "input_cached": cached, "from_date": "2025-01-01"}
+        result = run("import", "--from", "llm-prices", str(vendor_file("gpt-4o", price)))
+        assert result.exit_code == 1
+        assert f"price 1 (gpt-4o): input_cached: '{cached}' {why}" in result.stderr
+    # An undated price takes its model's release date: one with none is said to lack it.
+    undated = vendor_file("davinci-002", {"input": 2, "output": 2, "from_date": None})
+    assert _rows(run, "show", "model", "davinci-002")["release_date"] is None
+    result = run("import", "--from", "llm-prices", str(undated))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {undated}:price 1 (davinci-002): from_date: none given, and "
+        "davinci-002 has no release date to date the price by; give the price its from_date "
+        "or the model a release date (trendlab edit model)\n"
+    )
+    assert not _rows(run, "prices", "--model", "davinci-002")
 
 
 # -- metr -----------------------------------------------------------------------------------

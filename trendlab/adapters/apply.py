@@ -126,6 +126,7 @@ def _write_parts(
             frame = _resolve(part, frame, cs, outcome)
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_by_release(frame, cs)
+            _refuse_undatable(part, frame)
         if part.mode == "upsert":
             written.setdefault(part.kind.name, []).append(part)
             # Every row as the source gives it must be valid, not only those the merge
@@ -267,8 +268,7 @@ def _resolve(part: Part, frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -
 
 def _date_by_release(frame: pl.DataFrame, cs: Changeset) -> pl.DataFrame:
     """A price a list gives no start date takes its model's release date (empty when
-    the model has none, which validation reports as a missing effective_date), and is
-    marked so (__from_release)."""
+    the model has none: see _refuse_undatable), and is marked so (__from_release)."""
     released = {k: str(v) for k, v in cs.refs.models.items() if v is not None}
     undated = pl.col("effective_date") == FROM_RELEASE
     return frame.with_columns(
@@ -278,6 +278,22 @@ def _date_by_release(frame: pl.DataFrame, cs: Changeset) -> pl.DataFrame:
         .alias("effective_date"),
         undated.fill_null(False).alias(_FROM_RELEASE),
     )
+
+
+def _refuse_undatable(part: Part, frame: pl.DataFrame) -> None:
+    """A price the list gives no start date, of a model with no release date to date it
+    by, is an error that says so (validation would only miss an effective_date, a field
+    the list does not have)."""
+    if _FROM_RELEASE not in frame.columns:
+        return
+    undated = frame.filter(pl.col(_FROM_RELEASE) & pl.col("effective_date").is_null())
+    if not undated.is_empty():
+        row, model = undated.select(ROW, "model").row(0)
+        raise TrendlabError(
+            f"{part.source}:{part.line_of(row)}: from_date: none given, and {model} has no "
+            "release date to date the price by; give the price its from_date or the model "
+            "a release date (trendlab edit model)"
+        )
 
 
 _FROM_RELEASE = "__from_release"

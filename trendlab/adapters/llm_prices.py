@@ -23,6 +23,7 @@ like every import; the provider is the vendor's usual name.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,16 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         value = record.get(name)
         if isinstance(value, (bool, dict, list)):
             raise TrendlabError(f"{source}:{where}: {name}: expected a number, not {_shown(value)}")
+    cached = record.get("input_cached")
+    if cached is not None:
+        # Only the notes hold it, where no validation would see a figure that is none.
+        try:
+            figure = float(cached)
+        except ValueError:
+            figure = math.nan
+        if not math.isfinite(figure) or figure < 0:
+            why = "must be at least 0" if math.isfinite(figure) else "is not a finite number"
+            raise TrendlabError(f"{source}:{where}: input_cached: {_shown(cached)!r} {why}")
     vendor = record.get("vendor")
     if not record.get("id") or not vendor:
         raise TrendlabError(f"{source}:{where}: a price needs an id and a vendor")
