@@ -838,6 +838,24 @@ def test_suggestions_name_near_slugs_only(run: Run):
     assert "(did you mean 'gpt-4'" in added.stderr
 
 
+def test_suggestions_for_a_model_named_by_its_alias_name_that_model(run: Run):
+    # gpt-4-0314 is a seeded alias of gpt-4: its spelling is nearer gpt-4-0613's records.
+    for command in ("show", "history"):
+        result = run(command, "result", "gpt-4-0314/mmlx")
+        assert result.exit_code == 1 and "(did you mean 'gpt-4/mmlu'?)" in result.stderr
+    price = run("show", "price", "gpt-4o-2024-05-13/openai/2024-05-14")
+    assert "(did you mean 'gpt-4o/OpenAI/2024-05-13'?)" in price.stderr
+    # A mistyped alias is nearest the alias, as a write's hint says: not gpt-4-0613.
+    typo = run("list", "results", "--model", "gpt-4-0315")
+    assert typo.exit_code == 1
+    assert typo.stderr == (
+        "trendlab: error: no current model 'gpt-4-0315' "
+        "(did you mean 'gpt-4-0314' (alias of gpt-4)?)\n"
+    )
+    history = run("history", "model", "gpt-4-0315")
+    assert "in the history (did you mean 'gpt-4-0314' (alias of gpt-4)?)" in history.stderr
+
+
 def test_read_filters_and_keys_resolve_aliases_and_refuse_typos(run: Run):
     # gpt-4-0314 is a seeded alias of gpt-4.
     assert json.loads(run("show", "model", "gpt-4-0314", "--json").stdout)["slug"] == "gpt-4"

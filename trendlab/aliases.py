@@ -68,8 +68,8 @@ class Resolver:
             return repr(candidate)
         return f"{candidate!r} (alias of {self.aliases[candidate]})"
 
-    def hint(self, name: str) -> str:
-        """' (did you mean ...?)' listing the nearest models, or ''.
+    def hint(self, name: str, n: int = 3) -> str:
+        """' (did you mean ...?)' listing up to `n` of the nearest models, or ''.
 
         A model near by its slug and by an alias is listed once, by its slug.
         """
@@ -79,7 +79,7 @@ class Resolver:
             model = candidate if candidate in self.slugs else self.aliases[candidate]
             if model not in models or candidate == model:
                 models[model] = candidate
-        found = [self.describe(c) for c in list(models.values())[:3]]
+        found = [self.describe(c) for c in list(models.values())[:n]]
         if not found:
             return ""
         listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " or " + found[-1]

@@ -798,9 +798,23 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
     """' (did you mean ...?)' for `text`, which names no record of `kind`, or '': the
     nearest slug, or for a result or a price named MODEL/... the nearest such name,
     among current records or, with `ever`, every record that existed (history). A
-    mistyped id gets the nearest id only with `ever`."""
+    mistyped id gets the nearest id only with `ever`.
+
+    A model is named by its aliases too, as a write's hint has it: a model's nearest
+    name may be an alias, and a result or a price whose MODEL is one is suggested
+    among that model's own (gpt-4-0314/mmlx: gpt-4/mmlu, where the alias's spelling
+    was nearest another model's gpt-4-0613/mmlu)."""
     if kind.id_prefix and "/" in text:
         names = store.record_names(kind, ever=ever)
+        for reading in _readings(store, kind, text.strip())[1:]:
+            model = reading.split("/", 1)[0]
+            own = suggest(reading, [n for n in names if n.startswith(f"{model}/")])
+            if own:
+                return own
+    elif kind is MODELS:
+        refs = Refs(store)
+        slugs = store.keys_ever(kind) if ever else refs.models
+        return Resolver.build(slugs, refs.aliases).hint(text, n=1)
     elif ever:
         names = store.keys_ever(kind)
     elif not kind.id_prefix:
