@@ -171,6 +171,25 @@ def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
     )
 
 
+def test_a_command_an_error_suggests_runs_as_given(run: Run):
+    """A name with spaces or brackets (the seeds' Epoch id Chinchilla (70B), a setting
+    of two words) is quoted for the shell in the command an error suggests."""
+    taken = run("alias", "add", "chinchilla-70b", "Chinchilla (70B)", "--notes", "x")
+    assert taken.exit_code == 1
+    assert "change it with `trendlab edit alias 'Chinchilla (70B)' --set" in taken.stderr
+    assert run("retract", "alias", "Chinchilla (70B)", "-m", "t").exit_code == 0
+    gone = run("show", "alias", " chinchilla (70b) ")
+    assert gone.exit_code == 1
+    assert gone.stderr.startswith("trendlab: error: alias chinchilla (70b) was retracted in ")
+    assert gone.stderr.endswith("; `trendlab history alias 'chinchilla (70b)'` shows it\n"), (
+        gone.stderr
+    )
+    name = "gpt-4/gsm8k/5-shot chain-of-thought"
+    assert run("retract", "result", name, "-m", "t").exit_code == 0
+    assert f"`trendlab history result '{name}'` shows it" in run("show", "result", name).stderr
+    assert run("history", "result", name).exit_code == 0
+
+
 def test_a_name_two_spellings_of_one_models_aliases_fold_to_is_ambiguous(run: Run):
     """Two aliases of one model may differ only in case (the seeds' Epoch ids
     moonshotai/Kimi-K2-Thinking and moonshotai/kimi-k2-thinking): a name matching both

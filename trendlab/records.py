@@ -11,6 +11,7 @@ import functools
 import getpass
 import os
 import re
+import shlex
 import subprocess
 import time
 from collections.abc import Callable
@@ -640,9 +641,10 @@ class Changeset:
                 key = clash.item(0, "key")
                 # An alias's key is only its text: say which model it already names.
                 whose = f" and names {self.refs.aliases[key]}" if kind is ALIASES else ""
+                # Quoted for the shell: an alias may hold spaces, brackets or quotes.
                 raise TrendlabError(
                     f"{kind.singular} {key} already exists{whose}; change it with "
-                    f"`trendlab edit {kind.singular} {key} --set FIELD=VALUE -m ...`"
+                    f"`trendlab edit {kind.singular} {shlex.quote(key)} --set FIELD=VALUE -m ...`"
                 )
         counts.keys.append(diff.get_column("key"))
         statuses = diff.get_column("status")
@@ -830,9 +832,11 @@ def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     retracted = store.retracted_in(kind, gone[0]) if len(gone) == 1 else None
     if retracted is None:
         return None
+    name = text.strip()
+    # The command quoted for the shell: a setting or an alias may hold spaces.
     return TrendlabError(
-        f"{kind.singular} {text} was retracted in changeset {retracted}; "
-        f"`trendlab history {kind.singular} {text}` shows it"
+        f"{kind.singular} {name} was retracted in changeset {retracted}; "
+        f"`trendlab history {kind.singular} {shlex.quote(name)}` shows it"
     )
 
 
