@@ -795,6 +795,21 @@ def test_records_are_named_as_listings_show_them(run: Run):
     assert "`trendlab history result minerva-540b/math` shows it" in shown.stderr
 
 
+def test_an_id_in_capitals_names_its_record(run: Run):
+    """Ids are lowercase hex, as changeset ids are, which may be given in any case: an id
+    copied in capitals (a spreadsheet's) names its record, by show, edit and history."""
+    shown = run("show", "result", "R_3518109B53056B93", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == "r_3518109b53056b93"
+    assert json.loads(run("show", "price", "P_F87B", "--json").stdout)["id"] == "p_f87b43c6b95340e0"
+    edited = run("edit", "result", "R_3518", "--set", "notes=checked", "-m", "x")
+    assert edited.exit_code == 0, edited.stderr
+    history = run("history", "result", "R_3518109B", "--json")
+    assert [h["op"] for h in json.loads(history.stdout)] == ["insert", "update"]
+    short = run("show", "result", "R_3")
+    assert short.exit_code == 1 and "'R_3' is too short to name a result" in short.stderr
+
+
 @both_stores
 def test_an_organization_a_model_creates_is_named(run: Run):
     """add-model and edit said only "added model x" / "updated model x" while the

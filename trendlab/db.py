@@ -833,8 +833,10 @@ class Store:
             ).fetchall()
             return [r[0] for r in rows]
         if kind.id_prefix and len(text) >= 4:
+            # Ids are lowercase hex, as changeset ids are: one copied in capitals is the same.
             rows = self.execute(
-                f"SELECT {col} FROM {source} WHERE starts_with({col}, ?) ORDER BY {col}", [text]
+                f"SELECT {col} FROM {source} WHERE starts_with({col}, ?) ORDER BY {col}",
+                [text.lower()],
             ).fetchall()
             return [r[0] for r in rows]
         return []

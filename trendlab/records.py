@@ -918,7 +918,7 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
 
 def check_long_enough(kind: Kind, text: str) -> None:
     """An id prefix of under 4 characters names too many records to be meant as one."""
-    if kind.id_prefix and text.startswith(kind.id_prefix) and len(text) < 4:
+    if kind.id_prefix and text.lower().startswith(kind.id_prefix) and len(text) < 4:
         raise TrendlabError(
             f"{text!r} is too short to name a {kind.singular}: give its id, or the first "
             f"4 characters or more (`trendlab list {kind.name}` shows ids)"
