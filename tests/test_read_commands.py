@@ -2098,6 +2098,38 @@ def test_text_that_is_not_utf8_is_a_usage_error_that_writes_nothing(db: Path, mo
     assert run("log", "--json").stdout == before
 
 
+def test_a_blank_name_of_a_record_is_a_usage_error_naming_its_parameter(db: Path, tmp_path: Path):
+    """No record is named '' or '  ', whatever the database holds: said as a write says a
+    field left empty (`add-result '' mmlu 1`: MODEL: must not be empty), exit 2. They
+    said "no current model ''" or "unknown benchmark ''", exit 1, as if the database
+    lacked it."""
+    png, html = str(tmp_path / "out.png"), str(tmp_path / "out.html")
+    for command, args, given in [
+        ("show", ["model", ""], "KEY"),
+        ("show", ["result", "  "], "KEY"),
+        ("history", ["model", ""], "KEY"),
+        ("list", ["results", "--model", ""], "--model"),
+        ("list", ["results", "--benchmark", " "], "--benchmark"),
+        ("alias list", ["--model", ""], "--model"),
+        ("prices", ["--model", ""], "--model"),
+        ("prices", ["--provider", " "], "--provider"),
+        ("forecast", [""], "BENCHMARK"),
+        ("backtest", [" "], "BENCHMARK"),
+        ("plot", ["", "-o", png], "BENCHMARK"),
+        ("price-trend", ["", "--threshold", "50"], "BENCHMARK"),
+        ("report", ["-o", html, "--benchmark", ""], "--benchmark"),
+        ("report", ["-o", html, "--price-benchmark", " "], "--price-benchmark"),
+    ]:
+        result = CliRunner().invoke(
+            cli, ["--db", str(db), *command.split(), *args], prog_name="trendlab"
+        )
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"trendlab: error: {given}: must not be empty (see 'trendlab {command} --help')\n",
+        ), (command, args)
+
+
 def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
     """A malformed --until, --as-of or --since, or a figure's suffix, is a usage error
     (exit 2) that trendlab finds, not Click: those lacked the pointer every other

@@ -636,6 +636,23 @@ def test_edit_to_unknown_clears_a_field(run: Run):
     assert shown["training_tokens"] is None
 
 
+def test_a_blank_key_to_edit_or_retract_is_a_usage_error(run: Run):
+    """As `add-result '' mmlu 1` says MODEL: must not be empty: they said
+    "no current model ''", exit 1, as if the database lacked it."""
+    before = run("log", "--json").stdout
+    for args in (
+        ["edit", "model", " ", "--set", "organization=x", "-m", "x"],
+        ["retract", "model", "", "-m", "x"],
+    ):
+        result = run(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"trendlab: error: KEY: must not be empty (see 'cli {args[0]} --help')\n",
+        )
+    assert run("log", "--json").stdout == before
+
+
 @both_stores
 def test_retract_hides_but_history_keeps(run: Run):
     key = run(

@@ -6,6 +6,7 @@ import click
 
 from trendlab.cli.options import (
     CONTEXT_SETTINGS,
+    RECORD_NAME,
     CommandGroup,
     Settings,
     as_of_option,
@@ -75,7 +76,7 @@ def add(
 
 
 @alias.command("list")
-@click.option("--model", metavar="SLUG", help="Only this model's aliases.")
+@click.option("--model", type=RECORD_NAME, metavar="SLUG", help="Only this model's aliases.")
 @as_of_option
 @output_options()
 @click.pass_obj

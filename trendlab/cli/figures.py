@@ -14,6 +14,7 @@ from trendlab.cli.forecast import (
 )
 from trendlab.cli.options import (
     LEVEL,
+    RECORD_NAME,
     FiniteFloat,
     Settings,
     TrendlabCommand,
@@ -29,7 +30,7 @@ from trendlab.text import counted, name_fault
 
 
 @click.command("plot", cls=TrendlabCommand)
-@click.argument("benchmark")
+@click.argument("benchmark", type=RECORD_NAME)
 @forecast_options
 @click.option(
     "-o",
@@ -76,6 +77,7 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
 @click.option(
     "--benchmark",
     "benchmarks",
+    type=RECORD_NAME,
     multiple=True,
     metavar="SLUG",
     help="Only this benchmark; repeatable. [default: every benchmark]",
@@ -96,6 +98,7 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
 )
 @click.option(
     "--price-benchmark",
+    type=RECORD_NAME,
     metavar="SLUG",
     help="The benchmark of the price-trend chart. [default: mmlu, when the database has it]",
 )

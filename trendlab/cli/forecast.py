@@ -14,6 +14,7 @@ import click
 from trendlab.cli.options import (
     ISO_DATE,
     LEVEL,
+    RECORD_NAME,
     FiniteFloat,
     Settings,
     TrendlabCommand,
@@ -191,7 +192,7 @@ def past_bound_note(scale: Scale, threshold: float) -> None:
 
 
 @click.command("forecast", cls=TrendlabCommand)
-@click.argument("benchmark")
+@click.argument("benchmark", type=RECORD_NAME)
 @forecast_options
 @click.option(
     "--plot",
@@ -267,7 +268,7 @@ def _horizons(value: str) -> tuple[int, ...]:
 
 
 @click.command("backtest", cls=TrendlabCommand)
-@click.argument("benchmark", required=False)
+@click.argument("benchmark", type=RECORD_NAME, required=False)
 @click.option(
     "--all", "all_benchmarks", is_flag=True, help="Every benchmark, and the pooled scores."
 )

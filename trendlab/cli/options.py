@@ -105,6 +105,28 @@ class RowLimit(WholeNumber):
         return min(super().convert(value, param, ctx), 2**62)
 
 
+class RecordName(click.ParamType):
+    """A name of a record, or part of one (a KEY, --model, --benchmark, --provider): any
+    text but blank text."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        # No record is named '' or '  ', whatever the database holds: a usage error in
+        # the words a write gives a field left empty ("no current model ''", exit 1,
+        # read as if the database lacked it).
+        if isinstance(value, str) and not value.strip():
+            if isinstance(param, click.Option):
+                given = next(o for o in param.opts if o.startswith("--"))
+            else:
+                given = param.human_readable_name if param else "the name"
+            raise click.UsageError(f"{given}: must not be empty", ctx)
+        return value
+
+
+RECORD_NAME = RecordName()
+
+
 # -- settings shared by every command ---------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import click
 
 from trendlab.cli.options import (
     LEVEL,
+    RECORD_NAME,
     FiniteFloat,
     Settings,
     TrendlabCommand,
@@ -50,8 +51,10 @@ blend_option = click.option(
 
 
 @click.command(cls=TrendlabCommand)
-@click.option("--model", metavar="SLUG", help="Only this model's prices.")
-@click.option("--provider", metavar="NAME", help="Only this provider's prices (any case).")
+@click.option("--model", type=RECORD_NAME, metavar="SLUG", help="Only this model's prices.")
+@click.option(
+    "--provider", type=RECORD_NAME, metavar="NAME", help="Only this provider's prices (any case)."
+)
 @click.option(
     "--current",
     is_flag=True,
@@ -114,7 +117,7 @@ def prices(
 
 
 @click.command("price-trend", cls=TrendlabCommand)
-@click.argument("benchmark")
+@click.argument("benchmark", type=RECORD_NAME)
 @click.option(
     "--threshold",
     type=FiniteFloat(),

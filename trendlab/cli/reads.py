@@ -9,6 +9,7 @@ import click
 
 from trendlab.cli.options import (
     ISO_DATE,
+    RECORD_NAME,
     Settings,
     TrendlabCommand,
     as_of_option,
@@ -25,8 +26,12 @@ from trendlab.errors import TrendlabError
 
 @click.command("list", cls=TrendlabCommand)
 @kind_argument()
-@click.option("--benchmark", metavar="SLUG", help="Only this benchmark's results.")
-@click.option("--model", metavar="SLUG", help="Only this model (its results or prices).")
+@click.option(
+    "--benchmark", type=RECORD_NAME, metavar="SLUG", help="Only this benchmark's results."
+)
+@click.option(
+    "--model", type=RECORD_NAME, metavar="SLUG", help="Only this model (its results or prices)."
+)
 @click.option(
     "--since",
     type=ISO_DATE,
@@ -75,7 +80,7 @@ def list_(
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key")
+@click.argument("key", type=RECORD_NAME)
 @as_of_option
 @output_options(formats=("table", "csv", "json", "jsonl"))
 @click.pass_obj
@@ -202,7 +207,7 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key")
+@click.argument("key", type=RECORD_NAME)
 @limit_option("Only this many revisions, the newest, still listed oldest first (default: all).")
 @output_options()
 @click.pass_obj

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from trendlab.cli.options import (
+    RECORD_NAME,
     Settings,
     TrendlabCommand,
     field_options,
@@ -287,7 +288,7 @@ def add_price(
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key")
+@click.argument("key", type=RECORD_NAME)
 @click.option(
     "--set",
     "assignments",
@@ -342,7 +343,7 @@ def edit(
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key")
+@click.argument("key", type=RECORD_NAME)
 @message_option(required=True)
 @click.pass_obj
 def retract(settings: Settings, kind: str, key: str, message: str) -> None:
