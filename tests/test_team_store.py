@@ -547,6 +547,22 @@ def test_query_cannot_write_the_catalog_through_postgres_execute(team_db: str, p
     assert pg_server.sql(catalog, "SELECT to_regclass('leaked') IS NULL") == "t"
 
 
+def test_query_cannot_attach_a_server_through_postgres_attach(team_db: str, pg_server: PgServer):
+    """postgres_attach creates a view of every table of the database it names, on any
+    server: `query` ran it, where postgres_execute and postgres_query are refused."""
+    pg_server.create_database("attached_elsewhere")
+    attach = f"SELECT * FROM postgres_attach('{pg_server.conninfo('attached_elsewhere')}')"
+    run = make_runner(team_db)
+    for sql in (
+        attach,
+        "SELECT * FROM query('{}')".format(attach.replace("'", "''")),
+        f"EXPLAIN ANALYZE {attach}",
+    ):
+        _one_line_error(
+            run("query", sql), "query only reads: postgres_attach writes and is refused"
+        )
+
+
 def test_query_cannot_run_server_functions_through_postgres_query(team_db: str):
     """postgres_query runs its SQL on the catalog's server in a read-only transaction,
     but a server function it calls still acts: it ended other members' sessions."""

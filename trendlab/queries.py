@@ -386,10 +386,12 @@ def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
 _READING = ("SELECT", "EXPLAIN")
 # Table functions of a team store's extensions that write, whatever the statement: a
 # lake attached read-only still lets them delete its data files (DuckLake's clean-ups,
-# a file before the catalog refuses the rest), and postgres_execute runs any SQL on
-# the catalog's database, where a COMMIT of its own ends the read-only transaction.
+# a file before the catalog refuses the rest), postgres_execute runs any SQL on the
+# catalog's database, where a COMMIT of its own ends the read-only transaction, and
+# postgres_attach creates a view of every table of the database it names.
 _WRITING_FUNCTIONS = frozenset(
     {
+        "postgres_attach",
         "postgres_execute",
         "ducklake_add_data_files",
         "ducklake_cleanup_old_files",
