@@ -634,6 +634,38 @@ def test_metr_yaml(run: Run):
     assert _rows(run, "show", "benchmark", "metr-time-horizon-p80")["unit"] == "minutes"
 
 
+def test_metr_dates_a_model_the_database_holds_undated(run: Run, tmp_path: Path):
+    """METR gives each model's release date: a model the database holds without one
+    takes it, as the Hub's catalog dates one (merge rule 5), and its results are
+    dated by it. Its results were left out as "the model has no release date and the
+    source states no date", though the file states it."""
+    text = (DATA / "metr" / "benchmark_results.yaml").read_text()
+    # davinci_002, a seeded alias of davinci-002, which the seeds leave undated; twice,
+    # as METR gives a model with each harness, with one release date.
+    entry = (
+        "  davinci_002{}:\n    metrics:\n      p50_horizon_length:\n"
+        "        estimate: {}\n    release_date: {}\n"
+    )
+    both = entry.format("", "0.05", "2023-08-22") + entry.format("_inspect", "0.06", "{}")
+    path = tmp_path / "benchmark_results.yaml"
+    path.write_text(text.replace("results:\n", "results:\n" + both.format("2023-08-21")))
+    before = run("log", "--json").stdout
+    result = run("import", "--from", "metr", str(path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {path}:15: release date 2023-08-21 of davinci-002, which "
+        f"{path}:10 gives as 2023-08-22\n",
+    )
+    assert run("log", "--json").stdout == before
+    path.write_text(text.replace("results:\n", "results:\n" + both.format("2023-08-22")))
+    result = run("import", "--from", "metr", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "left out" not in result.stderr and "models: 1 updated" in result.stderr
+    assert _rows(run, "show", "model", "davinci-002")["release_date"] == "2023-08-22"
+    scores = _rows(run, "list", "results", "--model", "davinci-002")
+    assert sorted((r["score"], r["reported_date"]) for r in scores) == [(0.05, None), (0.06, None)]
+
+
 def test_metr_errors(run: Run, tmp_path: Path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("benchmark_name: x\nresults:\n  a: [1,\n")

@@ -20,6 +20,7 @@ from trendlab.adapters.merge import (
     stored_text,
     undated,
 )
+from trendlab.adapters.metr import RELEASED
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset
@@ -124,6 +125,11 @@ def _write_parts(
             )
         if part.kind.name in MODEL_REFS and part.kind is not ALIASES:
             frame = _resolve(part, frame, cs, outcome)
+        if part.kind is RESULTS and RELEASED in frame.columns:
+            # Before the merge leaves out what no date places: the date a results
+            # file gives a model (METR's) dates it, as a catalog's does.
+            released = pl.col(RELEASED).alias("release_date")
+            _date_known_models(part, frame.select(ROW, pl.col("model").alias("slug"), released), cs)
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_by_release(frame, cs)
             _refuse_undatable(part, frame)
@@ -145,9 +151,20 @@ def _date_known_models(part: Part, frame: pl.DataFrame, cs: Changeset) -> None:
     if "release_date" not in frame.columns:
         return
     undated = [m for m, released in cs.refs.models.items() if released is None]
-    dated = frame.filter(
-        pl.col("slug").is_in(undated) & pl.col("release_date").is_not_null()
-    ).select(ROW, "slug", "release_date")
+    dated = (
+        frame.filter(pl.col("slug").is_in(undated) & pl.col("release_date").is_not_null())
+        .select(ROW, "slug", "release_date")
+        # Once a model: METR gives it with each of its keys (gpt_4, gpt_4_inspect).
+        .unique(["slug", "release_date"], keep="first", maintain_order=True)
+    )
+    twice = dated.filter(pl.col("slug").is_duplicated())
+    if not twice.is_empty():
+        slug = twice.item(0, "slug")
+        (first, _, day), (row, _, other) = twice.filter(pl.col("slug") == slug).head(2).iter_rows()
+        raise TrendlabError(
+            f"{part.source}:{part.line_of(row)}: release date {other} of {slug}, which "
+            f"{part.source}:{part.line_of(first)} gives as {day}"
+        )
     if not dated.is_empty():
         cs.write(MODELS, dated, mode="upsert", source=part.source, line_of=part.line_of)
 

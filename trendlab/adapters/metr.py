@@ -19,7 +19,8 @@ estimate comes from (and `inspect` for METR's Inspect harness, written `_inspect
 the key). The model is the key without `_inspect`, resolved through aliases like any
 import (seeded databases carry aliases for METR's keys). The source URL is METR's
 published file for the suite version, or --source-url. The confidence interval,
-average score and scaffolds go to notes.
+average score, release date and scaffolds go to notes; the release date also dates a
+model the database holds without one (README: merge rule 5).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ METRICS = {
     "p50_horizon_length": "metr-time-horizon",
     "p80_horizon_length": "metr-time-horizon-p80",
 }
+# The column of each result row holding the release date METR gives its model: it
+# dates a model the database holds undated (adapters.apply), as a catalog's does.
+RELEASED = "__release_date"
 BENCHMARK_ROWS = {
     "metr-time-horizon": ("METR 50% time horizon", "task length at 50% success"),
     "metr-time-horizon-p80": ("METR 80% time horizon", "task length at 80% success"),
@@ -102,7 +106,8 @@ def read(path: str, source_url: str | None = None) -> Publication:
         model = name.removesuffix("_inspect")
         version = _name(entry.get("benchmark_name"), "benchmark_name", bad) or suite or None
         setting = "; ".join(p for p in (version, "inspect" if harness else None) if p)
-        notes = _notes(entry, bad)
+        released = _released(entry, bad)
+        notes = _notes(entry, released, bad)
         found = False
         for metric, bench in METRICS.items():
             values = entry["metrics"].get(metric)
@@ -123,6 +128,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
                     "source_url": url,
                     "source_kind": "independent",
                     "notes": "; ".join(n for n in (interval, notes) if n) or None,
+                    RELEASED: released,
                 }
             )
         if not found:
@@ -246,17 +252,24 @@ def _interval(
     return f"95% CI {low}-{high} minutes" if low is not None and high is not None else None
 
 
-def _notes(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -> str | None:
+def _released(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -> str | None:
+    """The model's release date METR gives, a day YYYY-MM-DD, or None."""
+    released = _name(entry.get("release_date"), "release_date", bad)
+    if released and not _is_day(released):
+        raise bad("release_date", f"'{released:.40}' is not a date (YYYY-MM-DD)")
+    return released
+
+
+def _notes(
+    entry: dict[Any, Any], released: str | None, bad: Callable[[str, str], TrendlabError]
+) -> str | None:
     notes = []
     average = entry["metrics"].get("average_score")
     if isinstance(average, dict):
         estimate = _scalar(average.get("estimate"), "average_score.estimate", bad)
         if estimate is not None:
             notes.append(f"average score {estimate}")
-    released = _name(entry.get("release_date"), "release_date", bad)
     if released:
-        if not _is_day(released):
-            raise bad("release_date", f"'{released:.40}' is not a date (YYYY-MM-DD)")
         notes.append(f"METR gives release date {released}")
     scaffolds = entry.get("scaffolds")
     if scaffolds is not None and not isinstance(scaffolds, list):
