@@ -123,6 +123,19 @@ def test_malformed_param_is_a_usage_error(seeded_template: Path, param: str):
         assert "internal error" not in result.stderr
 
 
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_slug_parameter_is_a_usage_error(seeded_template: Path, value: str):
+    """As a blank --model or --benchmark is: it said "no current benchmark ''", exit 1,
+    as if the database lacked it."""
+    with database_copy(seeded_template) as db:
+        result = invoke(db, "query", "frontier", "--param", f"benchmark={value}")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            "trendlab: error: query frontier: --param benchmark: must not be empty "
+            "(see 'cli query --help')\n"
+        )
+
+
 def test_a_parameter_cannot_smuggle_sql_into_a_write(seeded_template: Path):
     """Even ad-hoc SQL with a hostile bound value stays read-only and literal."""
     with database_copy(seeded_template) as db:

@@ -370,6 +370,12 @@ def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
     kind = query.slug_kind(param)
     if kind is None:
         return value
+    if not value.strip():
+        # No record is named '', whatever the database holds: the command line's
+        # fault, as a blank --model is (it said "no current benchmark ''", exit 1).
+        raise TrendlabError(
+            f"query {query.name}: --param {param}: must not be empty", exit_code=ExitCode.USAGE
+        )
     found = store.find_keys(kind, value)
     if found:  # as stored: the usual case, without the Polars that resolve_key needs
         return found[0]
