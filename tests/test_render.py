@@ -115,3 +115,29 @@ def test_a_value_told_apart_shows_no_more_digits_than_it_has(run: Run):
     sql = "SELECT * FROM (VALUES (1, 0.1::DOUBLE + 0.2::DOUBLE), (2, 0.3::DOUBLE)) t(i, x)"
     rows = run("query", sql + " ORDER BY i").stdout.splitlines()[2:]
     assert [r.split()[1] for r in rows] == ["0.30000000000000004", "0.3"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "SELECT 1 AS n", "--jsonl"],
+        ["show", "model", "gpt-4"],
+        ["list", "models", "--csv"],
+        ["report", "-o", "-", "--benchmark", "math"],
+    ],
+)
+def test_a_stdout_that_cannot_be_written_is_one_line_not_a_bug(db: Path, args: list[str]):
+    """A full disk under `> out.csv` was "internal error (OSError: [Errno 28] No space
+    left on device); this is a bug in trendlab", exit 70, as was a stdout closed with
+    `>&-` (AttributeError): each is the user's to fix, as -o's file is."""
+    command = [sys.executable, "-m", "trendlab", "--db", str(db), *args]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == "trendlab: error: cannot write to stdout: No space left on device\n"
+    closed = subprocess.run(
+        ["sh", "-c", '"$@" >&-', "sh", *command], stderr=subprocess.PIPE, text=True
+    )
+    assert closed.returncode == 1
+    assert closed.stderr == "trendlab: error: cannot write to stdout: it is closed\n"

@@ -311,7 +311,18 @@ def utf8_stdout() -> IO[str]:
 def _opened(output: str | None, binary: bool = False) -> Iterator[_Writer]:
     """`output` opened for writing at the first write, or stdout."""
     if output in (None, "-"):
-        yield sys.stdout.buffer if binary else utf8_stdout()
+        # A stdout that cannot be written (a full disk, closed with >&-) is the user's
+        # to fix, as -o's file is, not a bug; a reader gone (`| head`) stops quietly.
+        if sys.stdout is None:
+            raise TrendlabError("cannot write to stdout: it is closed")
+        try:
+            stdout = sys.stdout.buffer if binary else utf8_stdout()
+            yield stdout
+            stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise TrendlabError(f"cannot write to stdout: {exc.strerror or exc}") from None
         return
     target = _OpenedOnWrite(output, binary)
     try:
@@ -481,7 +492,7 @@ def render(
 ) -> None:
     """Write a frame or rows in `fmt` to stdout or `output`."""
     if fmt == "parquet":
-        if output in (None, "-") and sys.stdout.isatty():
+        if output in (None, "-") and sys.stdout is not None and sys.stdout.isatty():
             # The command line asks for what it cannot have, whatever the data.
             raise TrendlabError(
                 "parquet output is binary: pass -o FILE.parquet or redirect stdout",
@@ -672,6 +683,12 @@ def render_record(record: dict[str, Any], fmt: str = "table", output: str | None
         render(Rows(["field", "value"], [False, False], list(record.items())), "table", output)
         return
     render(Rows(list(record), [False] * len(record), [tuple(record.values())]), fmt, output)
+
+
+def write_text(text: str, output: str | None = None) -> None:
+    """Text laid out already (the HTML report) to stdout or `output`, as `render` writes."""
+    with _opened(output) as handle:
+        handle.write(text)
 
 
 def render_json(obj: Any, output: str | None = None) -> None:

@@ -25,7 +25,6 @@ from trendlab.cli.options import (
     note,
     progress_bar,
 )
-from trendlab.errors import TrendlabError
 from trendlab.text import counted, name_fault
 
 
@@ -172,15 +171,11 @@ def report(
     if not built.benchmarks and built.as_of_note:
         # As an empty listing says: the usual surprise is a day before anything was recorded.
         note(f"no benchmarks{built.as_of_note}")
-    if output == "-":
-        from trendlab.render import utf8_stdout
+    from trendlab.render import write_text
 
-        utf8_stdout().write(page)
+    write_text(page, output)
+    if output == "-":
         return
-    try:
-        Path(output).write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise TrendlabError(f"cannot write {output}: {exc.strerror or exc}") from None
     drawn = sum(1 for s in built.benchmarks if s.problem is None)
     note(
         f"wrote {output}: {counted(len(built.benchmarks), 'benchmark')}, {drawn} with a forecast, "
