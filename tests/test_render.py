@@ -141,3 +141,41 @@ def test_a_stdout_that_cannot_be_written_is_one_line_not_a_bug(db: Path, args: l
     )
     assert closed.returncode == 1
     assert closed.stderr == "trendlab: error: cannot write to stdout: it is closed\n"
+
+
+def test_an_output_stopped_while_written_leaves_the_file_as_it_was(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """-o wrote its file in place: a Ctrl-C (or a full disk) in the middle of a big JSON
+    Lines output left the rows written so far, which read as a whole file, where the
+    previous output had been."""
+    import json
+
+    out = tmp_path / "rows.jsonl"
+    out.write_text("the previous output\n")
+    out.chmod(0o640)
+    dumps, written = json.dumps, []
+
+    def stopping(*args, **kwargs):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(1)
+        return dumps(*args, **kwargs)
+
+    run = make_runner(db)
+    sql = "SELECT range AS i FROM range(5)"
+    with monkeypatch.context() as patched:
+        patched.setattr(json, "dumps", stopping)
+        stopped = run("query", sql, "-o", str(out))
+    assert stopped.exit_code == 130
+    assert out.read_text() == "the previous output\n"
+    assert sorted(tmp_path.iterdir()) == [out, tmp_path / "trendlab.duckdb"]
+    # Written whole, the output takes the name, and the file's mode.
+    assert run("query", sql, "-o", str(out)).exit_code == 0
+    assert out.read_text().splitlines() == [f'{{"i": {i}}}' for i in range(5)]
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert sorted(tmp_path.iterdir()) == [out, tmp_path / "trendlab.duckdb"]
+    # A name ending in / is a folder's, which no output is written as.
+    folder = run("query", sql, "-o", f"{tmp_path / 'rows'}/")
+    assert folder.exit_code == 1 and "Is a directory" in folder.stderr
+    assert sorted(tmp_path.iterdir()) == [out, tmp_path / "trendlab.duckdb"]

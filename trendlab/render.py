@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -269,28 +271,65 @@ class _Writer(Protocol):
 
 
 class _OpenedOnWrite:
-    """A file opened, and so emptied, at its first write: an output that fails before
-    it has anything to write (a type no format holds) leaves the file as it was."""
+    """A file opened at its first write, and written whole or not at all: an output
+    that fails before it has anything to write (a type no format holds), or while it
+    writes (a Ctrl-C, a full disk), leaves the file as it was. It is written beside its
+    name and takes the name once complete; a name that is no regular file (/dev/null,
+    a FIFO), or a folder that takes no new file, is written in place."""
 
     def __init__(self, path: str, binary: bool):
         self.path, self.binary = path, binary
         self.handle: IO[Any] | None = None
+        self.temp: str | None = None  # the file written, until it takes its name
 
     def write(self, data: Any, /) -> int:
         if self.handle is None:
-            self.handle = open(  # noqa: SIM115 - closed by close()
-                self.path,
-                "wb" if self.binary else "w",
-                encoding=None if self.binary else "utf-8",
-                newline=None if self.binary else "",
-            )
+            self.handle = self._open()
         return self.handle.write(data)
+
+    def _open(self) -> IO[Any]:
+        file: int | str = self.path
+        target = os.path.realpath(self.path)  # a symbolic link's file, not the link
+        named = os.path.basename(self.path) not in ("", ".", "..")  # not 'out/', a folder
+        if named and (not os.path.exists(target) or os.path.isfile(target)):
+            try:
+                file, self.temp = tempfile.mkstemp(
+                    dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}."
+                )
+            except OSError:
+                pass  # a folder that takes no new file: its file may still be written
+            else:
+                # mkstemp's file is its owner's alone; the output has the file's mode, or
+                # a new file's.
+                if os.path.exists(target):
+                    os.chmod(self.temp, os.stat(target).st_mode & 0o7777)
+                else:
+                    umask = os.umask(0)
+                    os.umask(umask)
+                    os.chmod(self.temp, 0o666 & ~umask)
+        return open(
+            file,
+            "wb" if self.binary else "w",
+            encoding=None if self.binary else "utf-8",
+            newline=None if self.binary else "",
+        )
 
     def close(self) -> None:
         if self.handle is None:  # nothing to write is an empty file
             self.write(b"" if self.binary else "")
         assert self.handle is not None
         self.handle.close()
+        if self.temp is not None:
+            os.replace(self.temp, os.path.realpath(self.path))
+            self.temp = None
+
+    def discard(self) -> None:
+        """Close the file, and remove what was written of it unless close() named it."""
+        if self.handle is not None:
+            self.handle.close()
+        if self.temp is not None:
+            with suppress(OSError):
+                os.remove(self.temp)
 
 
 def utf8_stdout() -> IO[str]:
@@ -331,8 +370,7 @@ def _opened(output: str | None, binary: bool = False) -> Iterator[_Writer]:
     except OSError as exc:
         raise TrendlabError(f"cannot write {output}: {exc.strerror or exc}") from None
     finally:
-        if target.handle is not None:
-            target.handle.close()
+        target.discard()
 
 
 def _cell(value: Any, floats: dict[float, str] | None = None) -> str:
