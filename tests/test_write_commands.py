@@ -1510,6 +1510,32 @@ def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPat
     assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"
 
 
+def test_a_user_with_no_name_is_asked_for_an_author(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A container's user id with no entry in /etc/passwd, with no git user.name and no
+    TRENDLAB_AUTHOR, made every write "internal error (KeyError: 'getpwuid(): uid not
+    found: 12345'); this is a bug in trendlab", exit 70."""
+    import getpass
+
+    def no_name() -> str:
+        raise KeyError("getpwuid(): uid not found: 12345")
+
+    monkeypatch.delenv("TRENDLAB_AUTHOR")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no git to ask
+    monkeypatch.setattr(getpass, "getuser", no_name)
+    run = make_runner(db)
+    refused = run("add-model", "a-2", "-m", "x")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr == (
+        "trendlab: error: no author to record: TRENDLAB_AUTHOR is unset, git has no "
+        "user.name and the OS user has no name; give --author NAME (or set "
+        "TRENDLAB_AUTHOR) (see 'cli --help')\n"
+    )
+    assert run("show", "model", "a-2").exit_code == 1
+    assert run("--author", "Ada", "add-model", "a-2", "-m", "x").exit_code == 0
+
+
 def test_adding_a_retracted_record_again_keeps_only_the_fields_given(run: Run):
     added = run("add-model", "tmp-m", "--name", "Tmp", "--notes", "old note", "-m", "a")
     assert added.exit_code == 0, added.stderr

@@ -67,8 +67,9 @@ WRITTEN = ("new", "retracted", "changed")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def default_author() -> str:
-    """TRENDLAB_AUTHOR, else git's user.name, else the OS user."""
+def default_author() -> str | None:
+    """TRENDLAB_AUTHOR, else git's user.name, else the OS user; None where none names
+    anyone."""
     env = os.environ.get("TRENDLAB_AUTHOR", "").strip()
     if env:
         return env
@@ -80,7 +81,10 @@ def default_author() -> str:
             return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
-    return getpass.getuser()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's user id with no name in /etc/passwd
+        return None
 
 
 @dataclass

@@ -204,7 +204,14 @@ class Settings:
     def changeset(self, store: Any, message: str, *, dry_run: bool = False) -> Any:
         from trendlab.records import Changeset, default_author
 
-        return Changeset(store, self.author or default_author(), message, dry_run=dry_run)
+        author = self.author or default_author()
+        if author is None:
+            raise click.UsageError(
+                "no author to record: TRENDLAB_AUTHOR is unset, git has no user.name and "
+                "the OS user has no name; give --author NAME (or set TRENDLAB_AUTHOR)",
+                click.get_current_context().find_root(),
+            )
+        return Changeset(store, author, message, dry_run=dry_run)
 
 
 def _refuse_outputs_among_data_files(store: Any, outputs: list[tuple[str, str]]) -> None:
