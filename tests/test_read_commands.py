@@ -2075,6 +2075,24 @@ def test_an_option_other_commands_take_says_which_do():
         assert result.stderr == f"trendlab: error: {message}\n"
 
 
+def test_sql_opening_with_a_comment_is_named_as_text_and_runs_after_dashes(db: Path):
+    """SQL that begins with a comment, as every named query's file does (`trendlab query
+    "$(cat queries/latest.sql)"`), was "No such option '-- ...\\nSELECT ...'": Click
+    reads an argument beginning with - as an option, and no option has a space."""
+    run = make_runner(db)
+    sql = "-- how many models\nSELECT count(*) AS n FROM models"
+    refused = CliRunner().invoke(cli, ["--db", str(db), "query", sql], prog_name="trendlab")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "trendlab: error: the argument beginning '-- how many models' is text, not an "
+        "option: give it after --, and the options before it, as in "
+        "'trendlab query [OPTIONS] -- TEXT' (see 'trendlab query --help')\n"
+    )
+    ran = run("query", "--csv", "--", sql)
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.stdout.splitlines()[0] == "n"
+
+
 def test_text_that_is_not_utf8_is_a_usage_error_that_writes_nothing(db: Path, monkeypatch):
     """Bytes no UTF-8 reads reach Python as lone surrogates (b'a\\x85b' as 'a\\udc85b'),
     which DuckDB and every file refuse: they ended in an internal error, exit 70."""

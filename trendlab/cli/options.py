@@ -251,6 +251,16 @@ class TrendlabCommand(click.Command):
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.NoSuchOption as exc:
+            if any(c.isspace() for c in exc.option_name):
+                # No option has a space in it: this is an argument that begins with '-',
+                # such as SQL opening with a comment, which Click reads as an option.
+                start = exc.option_name.split("\n")[0].strip()
+                path = exc.ctx.command_path if exc.ctx else info_name
+                raise click.UsageError(
+                    f"the argument beginning {start!r} is text, not an option: give it after "
+                    f"--, and the options before it, as in '{path} [OPTIONS] -- TEXT'",
+                    exc.ctx,
+                ) from None
             elsewhere = (
                 _taken_elsewhere(exc.option_name, exc.ctx, exc.possibilities or [])
                 if exc.ctx
