@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -1017,3 +1021,38 @@ def test_a_parquet_timestamp_at_midnight_is_its_date(run: Run, tmp_path: Path):
         "date and time: give the date alone (YYYY-MM-DD); nothing was written\n"
     )
     assert run("log", "--json").stdout == before
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_the_progress_bar_of_a_big_import_is_on_stderr_alone(db: Path, tmp_path: Path):
+    """The bar was drawn on stdout (rich's own console) though only a terminal stderr
+    asked for it: with stdout redirected, the bar went unseen and the file took a stray
+    blank line."""
+    rows = pl.DataFrame(
+        {
+            "model": ["gpt-4"] * 50_000,
+            "benchmark": ["mmlu"] * 50_000,
+            "score": [50.0] * 50_000,
+            "setting": [f"s{i}" for i in range(50_000)],
+        }
+    )
+    path = tmp_path / "results.csv"
+    rows.write_csv(path)
+    terminal, stderr = os.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "trendlab", "--db", str(db), "import", str(path), "-m", "x"],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env={**os.environ, "COLUMNS": "80"},
+        )
+        os.close(stderr)
+        drawn = b""
+        with contextlib.suppress(OSError):  # the terminal read to its end
+            while chunk := os.read(terminal, 65536):
+                drawn += chunk
+    finally:
+        os.close(terminal)
+    assert proc.returncode == 0, drawn
+    assert proc.stdout == b""
+    assert b"importing" in drawn and b"results: 50000 added" in drawn

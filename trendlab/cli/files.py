@@ -272,9 +272,12 @@ def _progress(total: int, *, show: bool) -> Iterator[Callable[[int], None] | Non
     if not show or total < 50_000 or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
+    # On stderr, as the condition reads: rich's own console is stdout's, where the bar
+    # went, and where a redirected stdout took a stray blank line.
+    with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("importing", total=total)
         yield lambda done: progress.update(task, completed=done)
 
