@@ -43,6 +43,26 @@ def test_missing_database_is_a_clear_error(tmp_path: Path):
     assert not (tmp_path / "nope.duckdb").exists()
 
 
+def test_a_database_in_memory_is_a_usage_error(db: Path, tmp_path: Path, monkeypatch):
+    """DuckDB reads ':memory:' as a database in memory: `init` said the seeds were added
+    and `copy DB :memory:` that it "copied 9 changesets", to nothing once they ended."""
+    monkeypatch.chdir(tmp_path)
+    said = "DuckDB reads ':memory:' as a database in memory, lost when the command ends"
+    for args, shown in [
+        (["--db", ":memory:", "init"], ":memory:"),
+        (["--db", ":memory:x", "log"], ":memory:x"),
+        (["--db", str(db), "copy", str(db), ":memory:"], "DST :memory:"),
+    ]:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"trendlab: error: cannot open {shown}: {said}; ")
+        assert len(result.stderr.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["trendlab.duckdb"]
+    # A file of that name, as the error says, is a path.
+    assert CliRunner().invoke(cli, ["--db", "./:memory:", "init", "--empty"]).exit_code == 0
+    assert (tmp_path / ":memory:").is_file()
+
+
 def test_newer_schema_is_refused(db: Path):
     con = duckdb.connect(str(db))
     con.execute("INSERT INTO schema_migrations VALUES (999, 'future', now()::TIMESTAMP)")

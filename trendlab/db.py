@@ -204,6 +204,15 @@ class Store:
                     f"file of that name is ./{shown}",
                     exit_code=ExitCode.USAGE,
                 )
+            if location.startswith(":memory:"):
+                # A database DuckDB keeps in memory, lost as the command ends: an init or
+                # a copy into it said it was done.
+                who = "" if named == "--db" else f"{named} "
+                raise TrendlabError(
+                    f"cannot open {who}{location}: DuckDB reads ':memory:' as a database in "
+                    f"memory, lost when the command ends; a file of that name is ./{location}",
+                    exit_code=ExitCode.USAGE,
+                )
             if Path(location).is_dir():
                 # The path given is wrong whatever is in the folder: a usage error.
                 raise TrendlabError(
