@@ -447,6 +447,35 @@ def test_a_data_file_as_the_database_is_sent_to_import_only_if_import_reads_it(
     assert ("goes in with `trendlab import`" in result.stderr) is hint, result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add-model", "m1", "-m", "one"],
+        ["add-result", "nosuch", "math", "5", "-m", "refused"],
+        ["import", "-", "--kind", "models", "-m", "one"],
+    ],
+)
+def test_a_write_to_a_duckdb_file_with_no_schema_asks_for_init_as_a_read_does(
+    tmp_path: Path, args: list[str]
+):
+    """An empty DuckDB file (or one an `init` killed before its first migration left)
+    is not made a store by a write: it set one up without the seeds, and kept it when
+    refused ("nothing was written"), where a read asked for `trendlab init`."""
+    path = tmp_path / "empty.duckdb"
+    duckdb.connect(str(path)).close()
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(path), *args], input="slug\nm1\n")
+    assert result.exit_code == 1, result.output
+    assert (
+        result.stderr
+        == f"trendlab: error: {path} is not a trendlab database: run `trendlab init`\n"
+    )
+    assert result.stdout == ""
+    assert path.read_bytes() == before
+    assert _invoke(path, "init").exit_code == 0
+    assert _invoke(path, "add-model", "m1", "-m", "one").exit_code == 0
+
+
 def test_a_file_whose_first_migration_failed_is_initialised(tmp_path: Path):
     """Interrupted before its first migration committed, a new file holds only the
     migrations table trendlab made: it is trendlab's, and init finishes the job."""

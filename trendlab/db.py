@@ -275,14 +275,12 @@ class Store:
         if have < want:
             # A new store, or one an `init` or `copy` creating it left part made, is
             # completed at once: a copy that adds nothing would roll its schema back.
-            at_once = now or have == 0 or self._part_made()
+            # A file with no schema is made one only by those: another write that found
+            # one (an empty DuckDB file, an `init` killed before its first migration)
+            # set up a store without the seeds, though refused.
+            at_once = now or (have == 0 and complete) or self._part_made()
             if migrate and not self.read_only and at_once:
                 self.applied = self.migrate()
-            elif migrate and not self.read_only:
-                # In the write's own transaction, not now: a write that fails or is
-                # refused then leaves an older store as it was, which the older
-                # trendlab a teammate may still use opens.
-                self.migrate_on_write = True
             elif have == 0:
                 self._refuse_foreign()
                 raise TrendlabError(
@@ -290,6 +288,11 @@ class Store:
                     if self.named == "--db"
                     else f"{self.named} {self.location} is not a trendlab database"
                 )
+            elif migrate and not self.read_only:
+                # In the write's own transaction, not now: a write that fails or is
+                # refused then leaves an older store as it was, which the older
+                # trendlab a teammate may still use opens.
+                self.migrate_on_write = True
             else:
                 raise TrendlabError(
                     f"{self.location} has schema version {have}, this trendlab needs {want}: "
