@@ -145,6 +145,39 @@ def test_writer_waits_for_lock_timeout(db: Path):
         holder.wait()
 
 
+def test_a_copy_locked_out_of_dst_leaves_what_its_holder_wrote_meanwhile(db: Path, empty_db: Path):
+    """A copy that waited for DST in vain took the write-ahead log DST's holder made
+    while it waited for its own leftovers, and deleted it: the holder's commits in it
+    were lost when the holder stopped before a checkpoint."""
+    code = textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(empty_db)!r})
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        print("locked", flush=True)
+        time.sleep(1)
+        con.execute("INSERT INTO forecast_cache VALUES ('fit', 'b', 'v', 's', now(), 'kept')")
+        sys.stdin.read()
+    """)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        assert not Path(f"{empty_db}.wal").exists()
+        result = CliRunner().invoke(cli, ["--lock-timeout", "4", "copy", str(db), str(empty_db)])
+        assert result.exit_code == 1
+        assert "is locked by another process" in result.stderr
+        assert Path(f"{empty_db}.wal").exists()
+    finally:
+        holder.communicate("")  # it stops with its commit in the log alone
+    con = duckdb.connect(str(empty_db), read_only=True)
+    try:
+        assert con.execute("SELECT payload FROM forecast_cache").fetchall() == [("kept",)]
+    finally:
+        con.close()
+
+
 def test_as_of_parsing(db: Path):
     store = Store.open(db)
     try:

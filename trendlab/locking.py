@@ -16,6 +16,11 @@ T = TypeVar("T")
 _LOCK_RE = re.compile(r"Conflicting lock is held in (?P<prog>.*?) \(PID (?P<pid>\d+)\)")
 
 
+class Locked(TrendlabError):
+    """Another process held the file's lock to the end of the wait: the file, and
+    whatever appeared beside it meanwhile (its write-ahead log), is that process's."""
+
+
 def retry_while_locked(
     action: Callable[[], T],
     what: str,
@@ -36,7 +41,7 @@ def retry_while_locked(
             if lock is None:
                 raise failed(text) from None
             if time.monotonic() >= deadline:
-                raise TrendlabError(
+                raise Locked(
                     f"{what} is locked by another process "
                     f"(PID {lock['pid']}, {lock['prog']}); try again when it finishes"
                     + ("" if lock_timeout else ", or wait with --lock-timeout SECONDS")
