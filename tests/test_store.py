@@ -145,6 +145,47 @@ def test_writer_waits_for_lock_timeout(db: Path):
         holder.wait()
 
 
+@pytest.mark.parametrize(
+    ("holder", "named"),
+    [
+        ("/usr/bin/python3.11 (PID 4242)", " (PID 4242, /usr/bin/python3.11)"),
+        ("PID 4242", " (PID 4242)"),  # another user's, under a /proc mounted hidepid=2
+        ("PID 0", ""),  # the holder is in another PID namespace (another container)
+    ],
+)
+def test_a_lock_is_waited_for_however_duckdb_names_its_holder(holder: str, named: str):
+    """A holder DuckDB names by PID alone (`held in PID 0` from inside a container) was
+    not taken for a lock: no wait for --lock-timeout, and DuckDB's own text as the error."""
+    from trendlab.locking import Locked, retry_while_locked
+
+    error = duckdb.IOException(
+        'IO Error: Could not set lock on file "/data/t.duckdb": Conflicting lock is held '
+        f"in {holder}. See also https://duckdb.org/docs/stable/connect/concurrency"
+    )
+    tries = []
+
+    def busy_twice() -> str:
+        tries.append(1)
+        if len(tries) < 3:
+            raise error
+        return "opened"
+
+    def failed(text: str) -> TrendlabError:
+        return TrendlabError(f"cannot open: {text}")
+
+    assert retry_while_locked(busy_twice, "database t.duckdb", 30, failed) == "opened"
+
+    def busy() -> str:
+        raise error
+
+    with pytest.raises(Locked) as locked:
+        retry_while_locked(busy, "database t.duckdb", 0, failed)
+    assert locked.value.message == (
+        f"database t.duckdb is locked by another process{named}; try again when it "
+        "finishes, or wait with --lock-timeout SECONDS"
+    )
+
+
 def test_a_copy_locked_out_of_dst_leaves_what_its_holder_wrote_meanwhile(db: Path, empty_db: Path):
     """A copy that waited for DST in vain took the write-ahead log DST's holder made
     while it waited for its own leftovers, and deleted it: the holder's commits in it

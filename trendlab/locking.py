@@ -13,7 +13,12 @@ from trendlab.errors import TrendlabError
 
 T = TypeVar("T")
 
-_LOCK_RE = re.compile(r"Conflicting lock is held in (?P<prog>.*?) \(PID (?P<pid>\d+)\)")
+# DuckDB names the holder `PROGRAM (PID n)`, or `PID n` alone when it cannot read the
+# program's name (another user's process, under a /proc mounted hidepid=2), and PID 0
+# when the holder is out of this system's sight (in another container's PID namespace).
+_LOCK_RE = re.compile(
+    r"Conflicting lock is held in (?:(?P<prog>.*?) \(PID (?P<pid>\d+)\)|PID (?P<bare>\d+))"
+)
 
 
 class Locked(TrendlabError):
@@ -42,9 +47,16 @@ def retry_while_locked(
                 raise failed(text) from None
             if time.monotonic() >= deadline:
                 raise Locked(
-                    f"{what} is locked by another process "
-                    f"(PID {lock['pid']}, {lock['prog']}); try again when it finishes"
+                    f"{what} is locked by another process{_holder(lock)}; try again when "
+                    "it finishes"
                     + ("" if lock_timeout else ", or wait with --lock-timeout SECONDS")
                 ) from None
             time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
             delay = min(delay * 2, 1.0)
+
+
+def _holder(lock: re.Match[str]) -> str:
+    """The process DuckDB names as holding the lock, as far as it can: PID 0 is none."""
+    if lock["pid"]:
+        return f" (PID {lock['pid']}, {lock['prog']})"
+    return "" if lock["bare"] == "0" else f" (PID {lock['bare']})"
