@@ -297,6 +297,23 @@ def test_a_write_that_writes_nothing_leaves_an_older_database_as_it_was(
     assert "has schema version 1" in _invoke(v1_db, "log").stderr
 
 
+def test_an_upgrade_that_meets_a_table_of_the_databases_own_says_which_migration(v1_db: Path):
+    """A table the user made in an older database, named as a later migration names one
+    of its own, failed every write with DuckDB's line alone ("database error: Catalog
+    Error: View with name "aliases" already exists!"), an add-model's as a migrate's."""
+    with duckdb.connect(str(v1_db)) as con:
+        con.execute("CREATE TABLE aliases (name VARCHAR, model VARCHAR)")
+    before = v1_db.read_bytes()
+    for args in (["migrate"], ["add-model", "new-model", "-m", "new"]):
+        result = _invoke(v1_db, *args)
+        assert result.exit_code == 1, args
+        assert result.stderr == (
+            f"trendlab: error: cannot upgrade {v1_db} to schema version 2 (migration "
+            '002_aliases): Catalog Error: View with name "aliases" already exists!\n'
+        ), args
+        assert v1_db.read_bytes() == before
+
+
 def test_a_copy_into_an_older_earlier_copy_upgrades_it(v1_db: Path, tmp_path: Path):
     """What the copy adds and the schema it needs commit together."""
     src = tmp_path / "src.duckdb"

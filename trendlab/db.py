@@ -427,7 +427,15 @@ class Store:
     def _run(self, m: Migration, have: int) -> None:
         """Run one migration in the open transaction, on a store at version `have`."""
         self.claim_head(None)
-        self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
+        try:
+            self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
+        except duckdb.CatalogException as exc:
+            # A table or view of the store's own with a name the migration creates: the
+            # command that upgrades (any write) is not what failed.
+            raise TrendlabError(
+                f"cannot upgrade {self.location} to schema version {m.version} "
+                f"(migration {m.version:03d}_{m.name}): {_first_line(str(exc))}"
+            ) from None
         self.execute(
             "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, _utcnow()]
         )
