@@ -427,6 +427,36 @@ def test_a_duckdb_file_with_other_tables_is_refused_and_untouched(tmp_path: Path
         )
 
 
+@pytest.mark.parametrize(
+    ("columns", "version"),
+    [
+        ("version VARCHAR PRIMARY KEY", "'20240202120000'"),  # dbmate's, Rails'
+        ("version BIGINT NOT NULL, dirty BOOLEAN NOT NULL", "3, false"),  # golang-migrate's
+    ],
+)
+def test_a_duckdb_file_with_another_tools_schema_migrations_is_refused_and_untouched(
+    tmp_path: Path, columns: str, version: str
+):
+    """Another tool's migrations table, of trendlab's name, was read as trendlab's: its
+    version 20240202120000 was "newer than this trendlab understands: upgrade trendlab",
+    its version 3 "run `trendlab migrate`", which failed on DuckDB's Binder Error."""
+    path = tmp_path / "theirs.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE TABLE schema_migrations ({columns})")
+        con.execute(f"INSERT INTO schema_migrations VALUES ({version})")
+        con.execute("CREATE TABLE users (id INTEGER)")
+    before = path.read_bytes()
+    message = (
+        f"trendlab: error: {path} is not a trendlab database: it holds other tables "
+        "(schema_migrations, users); give --db a new file\n"
+    )
+    for args in (["list", "models"], ["migrate"], ["init"], ["add-model", "x", "-m", "x"]):
+        result = _invoke(path, *args)
+        assert result.exit_code == 1, args
+        assert result.stderr == message, args
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize("name", ["results.csv", "results.json", "results.parquet", "junk.duckdb"])
 def test_a_file_that_is_not_a_duckdb_database_is_refused_and_untouched(tmp_path: Path, name: str):
     """DuckDB opens an existing CSV, JSON or Parquet file as an in-memory database with

@@ -258,9 +258,15 @@ class Store:
         # Asking the table itself, not duckdb_tables(), which on a team store would
         # list the catalog database's tables too, at a round trip each time.
         try:
-            row = self.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            # Named by trendlab's columns: other tools (dbmate, golang-migrate, Rails)
+            # keep a schema_migrations table too, whose versions are not trendlab's.
+            row = self.execute(
+                "SELECT max(version) FROM (SELECT version, name, applied_at FROM schema_migrations)"
+            ).fetchone()
         except duckdb.CatalogException:
             return 0
+        except duckdb.BinderException:
+            raise self._not_trendlab(self._table_names()) from None
         return int(row[0]) if row and row[0] is not None else 0
 
     def _check_schema(self, *, migrate: bool, complete: bool, now: bool) -> None:
@@ -388,24 +394,35 @@ class Store:
         trendlab neither writes its schema into it nor reports it as merely uninitialised."""
         names = [
             name
-            for (name,) in self.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_catalog = current_database() ORDER BY table_name"
-            ).fetchall()
+            for name in self._table_names()
             # A first migration that failed leaves only trendlab's own bookkeeping.
             if name not in ("schema_migrations", WRITE_HEAD)
         ]
         # Another member's `init` may have made the same new team store meanwhile.
         if names and self.schema_version() == 0:
-            shown = ", ".join(at_most(names, 3))
-            if self.named == "--db":
-                whose, hint = "", "give --db " + ("a new store" if self.is_lake else "a new file")
-            else:
-                whose, hint = f"{self.named} ", f"give another {self.named}"
-            raise TrendlabError(
-                f"{whose}{self.location} is not a trendlab database: it holds other tables "
-                f"({shown}); {hint}"
-            )
+            raise self._not_trendlab(names)
+
+    def _table_names(self) -> list[str]:
+        """The tables and views of this database, in order."""
+        return [
+            name
+            for (name,) in self.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = current_database() ORDER BY table_name"
+            ).fetchall()
+        ]
+
+    def _not_trendlab(self, names: list[str]) -> TrendlabError:
+        """The error for someone else's database, which holds these tables."""
+        shown = ", ".join(at_most(names, 3))
+        if self.named == "--db":
+            whose, hint = "", "give --db " + ("a new store" if self.is_lake else "a new file")
+        else:
+            whose, hint = f"{self.named} ", f"give another {self.named}"
+        return TrendlabError(
+            f"{whose}{self.location} is not a trendlab database: it holds other tables "
+            f"({shown}); {hint}"
+        )
 
     def _apply(self, m: Migration) -> bool:
         """Apply one migration; False if another writer of a team store applied it
