@@ -179,3 +179,18 @@ def test_an_output_stopped_while_written_leaves_the_file_as_it_was(
     folder = run("query", sql, "-o", f"{tmp_path / 'rows'}/")
     assert folder.exit_code == 1 and "Is a directory" in folder.stderr
     assert sorted(tmp_path.iterdir()) == [out, tmp_path / "trendlab.duckdb"]
+
+
+def test_an_output_over_a_hard_linked_file_writes_the_file_every_link_names(
+    db: Path, tmp_path: Path
+):
+    """Written beside its name and renamed, an output parted a file's hard links: the
+    other name kept the old content. A file a rename would change more than the content
+    of (another name, another owner, no leave to write it) is written in place."""
+    out, other = tmp_path / "rows.csv", tmp_path / "same-file.csv"
+    out.write_text("old\n")
+    other.hardlink_to(out)
+    result = make_runner(db)("query", "SELECT 1 AS i", "--csv", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text() == other.read_text() == "i\n1\n"
+    assert out.stat().st_ino == other.stat().st_ino

@@ -10,6 +10,7 @@ import io
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -275,7 +276,8 @@ class _OpenedOnWrite:
     that fails before it has anything to write (a type no format holds), or while it
     writes (a Ctrl-C, a full disk), leaves the file as it was. It is written beside its
     name and takes the name once complete; a name that is no regular file (/dev/null,
-    a FIFO), or a folder that takes no new file, is written in place."""
+    a FIFO) or a file not ours to replace (see _replaceable), or a folder that takes no
+    new file, is written in place."""
 
     def __init__(self, path: str, binary: bool):
         self.path, self.binary = path, binary
@@ -291,7 +293,7 @@ class _OpenedOnWrite:
         file: int | str = self.path
         target = os.path.realpath(self.path)  # a symbolic link's file, not the link
         named = os.path.basename(self.path) not in ("", ".", "..")  # not 'out/', a folder
-        if named and (not os.path.exists(target) or os.path.isfile(target)):
+        if named and _replaceable(target):
             try:
                 file, self.temp = tempfile.mkstemp(
                     dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}."
@@ -330,6 +332,26 @@ class _OpenedOnWrite:
         if self.temp is not None:
             with suppress(OSError):
                 os.remove(self.temp)
+
+
+def _replaceable(target: str) -> bool:
+    """Whether a new file may take `target`'s name: none is there, or a regular file of
+    ours, one name of one file, that we may write. Renaming over a file needs only the
+    folder's leave, so it would replace a file write-protected against us, take
+    another's file (or fail in a sticky folder such as /tmp), and part one file's hard
+    links; such a file is written in place, or refused, as it was before."""
+    try:
+        held = os.stat(target)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return (
+        stat.S_ISREG(held.st_mode)
+        and held.st_nlink == 1
+        and held.st_uid == os.getuid()
+        and os.access(target, os.W_OK)
+    )
 
 
 def utf8_stdout() -> IO[str]:
