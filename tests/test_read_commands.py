@@ -2091,6 +2091,13 @@ def test_sql_opening_with_a_comment_is_named_as_text_and_runs_after_dashes(db: P
     ran = run("query", "--csv", "--", sql)
     assert ran.exit_code == 0, ran.stderr
     assert ran.stdout.splitlines()[0] == "n"
+    # An option quoted with its value ("$OPTS") is an option misspelt, not text.
+    for args in (["list", "results", "--model gpt-4"], ["log", "--limit 3"]):
+        quoted = CliRunner().invoke(cli, ["--db", str(db), *args], prog_name="trendlab")
+        assert quoted.exit_code == 2
+        assert f"No such option '{args[-1]}'. Did you mean '{args[-1].split()[0]}'?" in (
+            quoted.stderr
+        )
 
 
 def test_text_that_is_not_utf8_is_a_usage_error_that_writes_nothing(db: Path, monkeypatch):

@@ -251,11 +251,13 @@ class TrendlabCommand(click.Command):
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.NoSuchOption as exc:
-            if any(c.isspace() for c in exc.option_name):
+            words = exc.option_name.split()
+            if len(words) > 1 and exc.ctx and _option(exc.ctx.command, words[0]) is None:
                 # No option has a space in it: this is an argument that begins with '-',
-                # such as SQL opening with a comment, which Click reads as an option.
+                # such as SQL opening with a comment, which Click reads as an option. (An
+                # option quoted with its value, "--model gpt-4", is Click's to name.)
                 start = exc.option_name.split("\n")[0].strip()
-                path = exc.ctx.command_path if exc.ctx else info_name
+                path = exc.ctx.command_path
                 raise click.UsageError(
                     f"the argument beginning {start!r} is text, not an option: give it after "
                     f"--, and the options before it, as in '{path} [OPTIONS] -- TEXT'",
