@@ -4,6 +4,7 @@ surrounding spaces, so no alias may match another model's slug or alias that way
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import duckdb
@@ -188,6 +189,16 @@ def test_a_command_an_error_suggests_runs_as_given(run: Run):
     assert run("retract", "result", name, "-m", "t").exit_code == 0
     assert f"`trendlab history result '{name}'` shows it" in run("show", "result", name).stderr
     assert run("history", "result", name).exit_code == 0
+    # A name beginning with - goes after --, which ends the options, so they come before.
+    dashed = "-gpt four"
+    assert run("alias", "add", "--notes", "x", "gpt-4", "--", dashed).exit_code == 0
+    taken = run("alias", "add", "--notes", "x", "chinchilla-70b", "--", dashed)
+    assert "`trendlab edit alias --set FIELD=VALUE -m ... -- '-gpt four'`" in taken.stderr
+    assert run("retract", "alias", "-m", "t", "--", dashed).exit_code == 0
+    gone = run("show", "alias", "--", dashed).stderr
+    suggested = gone.split("`")[1]
+    assert suggested == "trendlab history alias -- '-gpt four'"
+    assert run(*shlex.split(suggested)[1:]).exit_code == 0
 
 
 def test_a_name_two_spellings_of_one_models_aliases_fold_to_is_ambiguous(run: Run):

@@ -645,10 +645,9 @@ class Changeset:
                 key = clash.item(0, "key")
                 # An alias's key is only its text: say which model it already names.
                 whose = f" and names {self.refs.aliases[key]}" if kind is ALIASES else ""
-                # Quoted for the shell: an alias may hold spaces, brackets or quotes.
+                edit = command_line("edit", kind.singular, key, "--set FIELD=VALUE -m ...")
                 raise TrendlabError(
-                    f"{kind.singular} {key} already exists{whose}; change it with "
-                    f"`trendlab edit {kind.singular} {shlex.quote(key)} --set FIELD=VALUE -m ...`"
+                    f"{kind.singular} {key} already exists{whose}; change it with `{edit}`"
                 )
         counts.keys.append(diff.get_column("key"))
         statuses = diff.get_column("status")
@@ -837,11 +836,23 @@ def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     if retracted is None:
         return None
     name = text.strip()
-    # The command quoted for the shell: a setting or an alias may hold spaces.
     return TrendlabError(
         f"{kind.singular} {name} was retracted in changeset {retracted}; "
-        f"`trendlab history {kind.singular} {shlex.quote(name)}` shows it"
+        f"`{command_line('history', kind.singular, name)}` shows it"
     )
+
+
+def command_line(command: str, kind: str, key: str, options: str = "") -> str:
+    """A trendlab command an error suggests, to run as printed: the key quoted for the
+    shell (an alias or a setting may hold spaces, brackets or quotes), and given after
+    -- when it begins with -, which Click would read as an option, the options before."""
+    quoted = shlex.quote(key)
+    words = ["trendlab", command, kind]
+    if key.startswith("-"):
+        words += [options, "--", quoted] if options else ["--", quoted]
+    else:
+        words += [quoted, options] if options else [quoted]
+    return " ".join(words)
 
 
 def benchmark_slug(store: Store, text: str) -> str:
