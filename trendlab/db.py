@@ -281,9 +281,10 @@ class Store:
         if have < want:
             # A new store, or one an `init` or `copy` creating it left part made, is
             # completed at once: a copy that adds nothing would roll its schema back.
-            # A file with no schema is made one only by those: another write that found
-            # one (an empty DuckDB file, an `init` killed before its first migration)
-            # set up a store without the seeds, though refused.
+            # A file with no schema is made one only by those and by `migrate`, which
+            # asks for it: any other write that found one (an empty DuckDB file, an
+            # `init` killed before its first migration) set up a store without the
+            # seeds, though refused.
             at_once = now or (have == 0 and complete) or self._part_made()
             if migrate and not self.read_only and at_once:
                 self.applied = self.migrate()
