@@ -143,6 +143,18 @@ def test_a_stdout_that_cannot_be_written_is_one_line_not_a_bug(db: Path, args: l
     assert closed.stderr == "trendlab: error: cannot write to stdout: it is closed\n"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["query", "--help"]])
+def test_help_that_cannot_be_written_is_one_line_not_a_bug(args: list[str]):
+    """Help and the version are written as the command line is read, before any command
+    runs: a full disk was a traceback (--version) or "internal error", exit 70."""
+    command = [sys.executable, "-m", "trendlab", *args]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == "trendlab: error: cannot write to stdout: No space left on device\n"
+
+
 def test_an_output_stopped_while_written_leaves_the_file_as_it_was(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

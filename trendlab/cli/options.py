@@ -250,6 +250,9 @@ class TrendlabCommand(click.Command):
         # Here, not in parse_args: a subclass's own parse_args may refuse an option too.
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except OSError as exc:
+            _fail_writing_help(exc)
+            raise  # unreachable: _fail_writing_help exits
         except click.NoSuchOption as exc:
             words = exc.option_name.split()
             if len(words) > 1 and exc.ctx and _option(exc.ctx.command, words[0]) is None:
@@ -401,6 +404,9 @@ class TrendlabGroup(CommandGroup):
         except click.UsageError as exc:
             _fail_usage(exc)
             raise  # unreachable: _fail_usage exits
+        except OSError as exc:
+            _fail_writing_help(exc)
+            raise  # unreachable: _fail_writing_help exits
 
     def invoke(self, ctx: click.Context) -> Any:
         import duckdb
@@ -444,9 +450,7 @@ class TrendlabGroup(CommandGroup):
                         f"database error: {first} (run with --debug for details)", [], ExitCode.DATA
                     )
                 if isinstance(exc, BrokenPipeError):
-                    # The reader went away (`| head`): stop quietly, as other tools do.
-                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                    sys.exit(ExitCode.OK)
+                    _stop_quietly()
                 if isinstance(exc, click.UsageError):
                     _fail_usage(exc)
                 if isinstance(exc, click.ClickException | click.exceptions.Exit | click.Abort):
@@ -510,6 +514,20 @@ def one_line(text: str) -> str:
     from trendlab.text import escaped
 
     return escaped(text)
+
+
+def _stop_quietly() -> None:
+    """The reader went away (`| head`): stop quietly, as other tools do."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(ExitCode.OK)
+
+
+def _fail_writing_help(exc: OSError) -> None:
+    """--help or --version, the only output while a command line is read, could not be
+    written (a full disk, a closed stdout): the user's to fix, not a bug."""
+    if isinstance(exc, BrokenPipeError):
+        _stop_quietly()
+    _fail(f"cannot write to stdout: {exc.strerror or exc}", [], ExitCode.DATA)
 
 
 def _fail(message: str, details: list[str], code: int) -> None:
