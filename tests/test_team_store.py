@@ -528,6 +528,17 @@ def test_a_team_store_uses_the_latest_blended_price(
     _one_line_error(refused, "blended_price: cannot blend at weights w_in := 0, w_out := 0")
 
 
+def _refused_however_called(run: Run, call: str, message: str) -> None:
+    """A query calling a server's function is refused as written, reached through
+    query(), which names it only in a string, and under EXPLAIN ANALYZE, which runs it."""
+    for sql in (
+        call,
+        "SELECT * FROM query('{}')".format(call.replace("'", "''")),
+        f"EXPLAIN ANALYZE {call}",
+    ):
+        _one_line_error(run("query", sql), message)
+
+
 def test_query_cannot_write_the_catalog_through_postgres_execute(team_db: str, pg_server: PgServer):
     """postgres_execute runs any SQL on the catalog's database: a COMMIT of its own
     ended the read-only transaction, and `query` created (or dropped) a catalog table."""
@@ -537,13 +548,7 @@ def test_query_cannot_write_the_catalog_through_postgres_execute(team_db: str, p
         "SELECT * FROM postgres_execute('__ducklake_metadata_trendlab', "
         "'COMMIT; CREATE TABLE leaked (x INT)')"
     )
-    for sql in (
-        write,
-        # Reached through query(), which names it only in a string.
-        "SELECT * FROM query('{}')".format(write.replace("'", "''")),
-        f"EXPLAIN ANALYZE {write}",
-    ):
-        _one_line_error(run("query", sql), "query only reads: postgres_execute writes")
+    _refused_however_called(run, write, "query only reads: postgres_execute writes")
     assert pg_server.sql(catalog, "SELECT to_regclass('leaked') IS NULL") == "t"
 
 
@@ -553,14 +558,7 @@ def test_query_cannot_attach_a_server_through_postgres_attach(team_db: str, pg_s
     pg_server.create_database("attached_elsewhere")
     attach = f"SELECT * FROM postgres_attach('{pg_server.conninfo('attached_elsewhere')}')"
     run = make_runner(team_db)
-    for sql in (
-        attach,
-        "SELECT * FROM query('{}')".format(attach.replace("'", "''")),
-        f"EXPLAIN ANALYZE {attach}",
-    ):
-        _one_line_error(
-            run("query", sql), "query only reads: postgres_attach writes and is refused"
-        )
+    _refused_however_called(run, attach, "query only reads: postgres_attach writes and is refused")
 
 
 def test_query_cannot_run_server_functions_through_postgres_query(team_db: str):
@@ -572,16 +570,12 @@ def test_query_cannot_run_server_functions_through_postgres_query(team_db: str):
         "SELECT * FROM postgres_query('__ducklake_metadata_trendlab', "
         "'SELECT pg_terminate_backend(0) AS ended')"
     )
-    for sql in (
+    _refused_however_called(
+        run,
         terminate,
-        "SELECT * FROM query('{}')".format(terminate.replace("'", "''")),
-        f"EXPLAIN ANALYZE {terminate}",
-    ):
-        _one_line_error(
-            run("query", sql),
-            "query only reads: postgres_query runs SQL on the catalog's server, where it can "
-            "do more than read, and is refused",
-        )
+        "query only reads: postgres_query runs SQL on the catalog's server, where it can "
+        "do more than read, and is refused",
+    )
 
 
 def test_query_cannot_delete_a_lakes_files(tmp_path: Path):
