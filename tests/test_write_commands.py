@@ -377,20 +377,18 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
     zero = run("add-result", "gpt-4", "mmlu", "0", "--source-url", f"{url}/0", "-m", "t")
     assert zero.exit_code == 0 and "fraction" not in zero.stderr, zero.stderr
     csv = tmp_path / "results.csv"
-    csv.write_text(
+    _import_noted_once(
+        run,
+        csv,
         "model,benchmark,score,source_url\n"
         f"gpt-4,gpqa-diamond,0.5,{url}\n"
         f"gpt-4,gsm8k,0.5,{url}\n"
-        f"gpt-4,gpqa-diamond,1,{url}/2\n"
-    )
-    imported = run("import", str(csv), "-m", "t")
-    assert imported.exit_code == 0, imported.stderr
-    assert (
+        f"gpt-4,gpqa-diamond,1,{url}/2\n",
         "2 results score at most 1, below the benchmark's floor (chance level): 0.5 on "
         "gpqa-diamond (line 2); 1 on gpqa-diamond (line 4); percent scores are 0-100, so "
-        "if they are fractions, multiply by 100"
-    ) in imported.stderr.splitlines()
-    assert "fraction" not in run("import", str(csv), "-m", "t").stderr  # nothing new
+        "if they are fractions, multiply by 100",
+        "fraction",
+    )
     # Past 5, the note says how many more, worded as every cut list is.
     csv.write_text(
         "model,benchmark,score,source_url\n"
@@ -399,6 +397,16 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
     many = run("import", str(csv), "-m", "t")
     assert many.exit_code == 0, many.stderr
     assert "0.5 on gpqa-diamond (line 6); ... and 2 more; percent scores are 0-100" in many.stderr
+
+
+def _import_noted_once(run: Run, csv: Path, text: str, note: str, word: str) -> None:
+    """Import `text` as the file `csv`: one line of stderr is `note`, and importing the
+    file again, which adds nothing new, notes nothing with `word` in it."""
+    csv.write_text(text)
+    imported = run("import", str(csv), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    assert note in imported.stderr.splitlines(), imported.stderr
+    assert word not in run("import", str(csv), "-m", "t").stderr  # nothing new
 
 
 def test_a_result_or_price_dated_before_its_models_release_is_written_with_a_note(
@@ -429,21 +437,18 @@ def test_a_result_or_price_dated_before_its_models_release_is_written_with_a_not
         "1 price takes effect before its model's release: gpt-4o on 2024-05-12, released "
         "2024-05-13; it is kept"
     )
-    csv = tmp_path / "results.csv"
-    csv.write_text(
+    _import_noted_once(
+        run,
+        tmp_path / "results.csv",
         "model,benchmark,score,reported_date,source_url\n"
         f"gpt-4o,gsm8k,90,2022-01-01,{url}\n"
         f"gpt-4o,math,70,2024-06-01,{url}\n"
-        f"gpt-4,math,40,2020-01-01,{url}\n"
-    )
-    imported = run("import", str(csv), "-m", "t")
-    assert imported.exit_code == 0, imported.stderr
-    assert (
+        f"gpt-4,math,40,2020-01-01,{url}\n",
         "2 results are reported before their model's release: gpt-4o on 2022-01-01, released "
         "2024-05-13 (line 2); gpt-4 on 2020-01-01, released 2023-03-14 (line 4); they are "
-        "kept, but if a date is mistyped or the model is the wrong one, correct it"
-    ) in imported.stderr.splitlines()
-    assert "release" not in run("import", str(csv), "-m", "t").stderr  # nothing new
+        "kept, but if a date is mistyped or the model is the wrong one, correct it",
+        "release",
+    )
 
 
 def test_a_release_date_moved_past_stored_results_and_prices_is_written_with_a_note(
@@ -460,16 +465,15 @@ def test_a_release_date_moved_past_stored_results_and_prices_is_written_with_a_n
     # Earlier again, or to the same day: nothing newly before it.
     back = run("edit", "model", "gpt-4", "--set", "release_date=2024-06-01", "-m", "t")
     assert back.exit_code == 0 and "dated before" not in back.stderr, back.stderr
-    csv = tmp_path / "models.csv"
-    csv.write_text("slug,release_date\ngpt-4,2025-02-01\nclaude-3-opus,2026-01-01\n")
-    imported = run("import", str(csv), "-m", "t")
-    assert imported.exit_code == 0, imported.stderr
-    assert (
+    _import_noted_once(
+        run,
+        tmp_path / "models.csv",
+        "slug,release_date\ngpt-4,2025-02-01\nclaude-3-opus,2026-01-01\n",
         "6 results and 3 prices are now dated before their model's release: claude-3-opus, "
         "released 2026-01-01 (2 results and 2 prices); gpt-4, released 2025-02-01 (4 results "
-        "and 1 price); they are kept, but if a release date is mistyped, correct it"
-    ) in imported.stderr.splitlines()
-    assert "dated before" not in run("import", str(csv), "-m", "t").stderr  # nothing new
+        "and 1 price); they are kept, but if a release date is mistyped, correct it",
+        "dated before",
+    )
     # A new model has nothing stored to be dated before it.
     new = run("add-model", "newm", "--release-date", "2020-01-01", "-m", "t")
     assert new.exit_code == 0 and "dated before" not in new.stderr, new.stderr
