@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
 # A whole number as the user must write it: Python's int() also reads 6_0 as 60, and
@@ -20,6 +21,17 @@ NUMBER_RE = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 # A number so written whose digits before any exponent are not all 0: one that reads as
 # 0 (1e-400, past a double's least) was not written as 0, and is refused, not rounded.
 NONZERO_RE = r"^[^eE]*[1-9]"
+
+
+def iso_day(text: str) -> date | None:
+    """The day `text` writes as YYYY-MM-DD, or None: not so written (fromisoformat also
+    reads 20240101), or no such day (2023-02-30)."""
+    if not re.fullmatch(DATE_RE, text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def fold(text: str) -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, RESULTS
-from trendlab.text import DATE_RE
+from trendlab.text import iso_day
 from trendlab.validate import ROW
 
 PAGE_URL = "https://metr.org/time-horizons/"
@@ -233,17 +232,6 @@ def _name(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> s
     return value.strip() or None if value is not None else None
 
 
-def _is_day(text: str) -> bool:
-    """Whether text is a day that exists, written YYYY-MM-DD."""
-    if not re.fullmatch(DATE_RE, text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _interval(
     values: dict[Any, Any], metric: str, bad: Callable[[str, str], TrendlabError]
 ) -> str | None:
@@ -255,7 +243,7 @@ def _interval(
 def _released(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -> str | None:
     """The model's release date METR gives, a day YYYY-MM-DD, or None."""
     released = _name(entry.get("release_date"), "release_date", bad)
-    if released and not _is_day(released):
+    if released and iso_day(released) is None:
         raise bad("release_date", f"'{released:.40}' is not a date (YYYY-MM-DD)")
     return released
 

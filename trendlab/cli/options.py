@@ -36,13 +36,11 @@ class IsoDate(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, date):
             return value
-        from trendlab.text import DATE_RE
+        from trendlab.text import iso_day
 
-        try:
-            if re.fullmatch(DATE_RE, value):  # the rule files follow, stricter than Python's
-                return date.fromisoformat(value)
-        except ValueError:
-            pass
+        day = iso_day(value)  # the rule files follow, stricter than Python's
+        if day is not None:
+            return day
         self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 

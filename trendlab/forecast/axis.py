@@ -18,7 +18,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, day_from, decimal_year, from_decimal_year
-from trendlab.text import DATE_RE, NUMBER_RE
+from trendlab.text import NUMBER_RE, iso_day
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
@@ -71,13 +71,12 @@ def until_day(text: str) -> date:
     """--until by date: a year (its last day) or a date; anything else is a usage
     error."""
     text = text.strip()
-    try:
-        if re.fullmatch(r"[0-9]{4}", text):  # not \d: any script's digit, which int() reads
-            return date(int(text), 12, 31)
-        if re.fullmatch(DATE_RE, text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
+    # [0-9], not \d: any script's digit, which int() reads. Year 0 is no date's.
+    if re.fullmatch(r"[0-9]{4}", text) and int(text) >= date.min.year:
+        return date(int(text), 12, 31)
+    day = iso_day(text)
+    if day is not None:
+        return day
     raise TrendlabError(
         f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
         exit_code=ExitCode.USAGE,
