@@ -583,7 +583,11 @@ def test_llm_prices_errors(run: Run, tmp_path: Path):
     assert result.exit_code == 1
     assert "price 1 (gpt-9): unknown model 'gpt-9'" in result.stderr
     # The cached price goes only to the notes, where nothing else would check it.
-    for cached, why in (("free", "is not a finite number"), (-1, "must be at least 0")):
+    for cached, why in (
+        ("free", "is not a finite number"),
+        ("8_0", "is not a finite number"),  # float() reads it, as no price is written
+        (-1, "must be at least 0"),
+    ):
         price = {"input": 1, "output": 1, "input_cached": cached, "from_date": "2025-01-01"}
         result = run("import", "--from", "llm-prices", str(vendor_file("gpt-4o", price)))
         assert result.exit_code == 1

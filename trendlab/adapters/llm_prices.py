@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
 from trendlab.kinds import PRICES
+from trendlab.text import NUMBER_RE
 from trendlab.validate import ROW
 
 SOURCE_URL = "https://github.com/simonw/llm-prices"
@@ -145,11 +147,10 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
             raise TrendlabError(f"{source}:{where}: {name}: expected a number, not {_shown(value)}")
     cached = record.get("input_cached")
     if cached is not None:
-        # Only the notes hold it, where no validation would see a figure that is none.
-        try:
-            figure = float(cached)
-        except ValueError:
-            figure = math.nan
+        # Only the notes hold it, where no validation would see a figure that is none:
+        # written as validation has the prices' figures (NUMBER_RE: not 8_0, nor inf).
+        written = re.fullmatch(NUMBER_RE, str(cached).strip())
+        figure = float(cached) if written else math.nan
         if not math.isfinite(figure) or figure < 0:
             why = "must be at least 0" if math.isfinite(figure) else "is not a finite number"
             raise TrendlabError(f"{source}:{where}: input_cached: {_shown(cached)!r} {why}")
