@@ -28,7 +28,7 @@ from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
 from trendlab.nopandas import pandas_hidden
 from trendlab.resources import resource_dir
-from trendlab.text import DATE_RE, at_most, fold, nfkc, slugify
+from trendlab.text import DATE_RE, at_most, fold, iso_day, nfkc, slugify
 
 if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
@@ -1697,10 +1697,8 @@ def _undashed_date(text: str) -> str | None:
     """The date eight digits write without dashes (20241204 -> 2024-12-04), if any."""
     if not re.fullmatch(r"[0-9]{8}", text):
         return None
-    try:
-        return date.fromisoformat(f"{text[:4]}-{text[4:6]}-{text[6:]}").isoformat()
-    except ValueError:
-        return None
+    day = iso_day(f"{text[:4]}-{text[4:6]}-{text[6:]}")
+    return day.isoformat() if day else None
 
 
 def _key_parts(text: str, named: list[str]) -> list[str]:
@@ -1753,19 +1751,12 @@ def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.
 
 
 def _refuse_data_file(path: str) -> None:
-    """Refuse an existing file that is not a DuckDB database (which says DUCK at byte 8).
+    """Refuse an existing file that is not a DuckDB database (see lake.other_than_duckdb).
 
     DuckDB opens a CSV, JSON or Parquet file given as a database as an in-memory one
     with a view of it: read-only that fails with "Cannot launch in-memory database in
     read-only mode!", and a writer called it a database holding other tables."""
-    try:
-        with open(path, "rb") as file:
-            head = file.read(12)
-    except OSError:
-        return  # a folder, or a file we may not read: DuckDB says what is wrong
-    # An empty file may be one another process is creating (DuckDB writes the header
-    # right after): DuckDB waits for its lock, and refuses it if it stays empty.
-    if head and head[8:12] != b"DUCK":
+    if lake.other_than_duckdb(path):
         from trendlab.render import SUFFIXES
 
         hint = (

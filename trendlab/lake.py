@@ -321,18 +321,26 @@ def _check_stored_path_is_here(con: duckdb.DuckDBPyConnection, lake: LakeLocatio
         )
 
 
-def _refuse_other_file(lake: LakeLocation, named: str) -> None:
-    """Refuse a local lake's catalog file that is not a DuckDB database (which says
-    DUCK at byte 8), as a --db file is refused: DuckDB opens a CSV, JSON or Parquet
-    file as an in-memory database, so `init` made the store there, said it was ready,
-    and lost it as it ended; every later command failed on DuckDB's internals."""
+def other_than_duckdb(path: str) -> bool:
+    """Whether the file at `path` holds something other than a DuckDB database (which
+    says DUCK at byte 8). Not a file that is not there or that we may not read (DuckDB
+    says what is wrong), nor an empty one, which may be one another process is creating
+    (DuckDB writes the header right after): DuckDB waits for its lock, and refuses it
+    if it stays empty."""
     try:
-        with open(str(lake.file), "rb") as file:
+        with open(path, "rb") as file:
             head = file.read(12)
     except OSError:
-        return  # none yet, or one we may not read: the attach says what is wrong
-    # An empty file may be one another process is creating: the attach waits for it.
-    if head and head[8:12] != b"DUCK":
+        return False
+    return bool(head) and head[8:12] != b"DUCK"
+
+
+def _refuse_other_file(lake: LakeLocation, named: str) -> None:
+    """Refuse a local lake's catalog file that is not a DuckDB database, as a --db file
+    is refused: DuckDB opens a CSV, JSON or Parquet file as an in-memory database, so
+    `init` made the store there, said it was ready, and lost it as it ended; every later
+    command failed on DuckDB's internals."""
+    if other_than_duckdb(str(lake.file)):
         who = "" if named == "--db" else f"{named} "
         raise TrendlabError(
             f"cannot open {who}{lake.text}: {lake.file} is not a DuckLake catalog "
