@@ -439,7 +439,13 @@ class Build:
                         "__by",
                         "effective_date",
                     )
-                    + pl.col("notes").str.strip_prefix(FIRST_LISTED)
+                    # A cached-input price the facts do not state is known only
+                    # from the listing, not from the earlier day.
+                    + pl.col("notes")
+                    .str.strip_prefix(FIRST_LISTED)
+                    .str.replace(
+                        "/Mtok", pl.lit("/Mtok as of ") + pl.col("effective_date"), literal=True
+                    )
                 )
                 .otherwise(pl.col("notes"))
                 .alias("notes"),

@@ -372,7 +372,7 @@ def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
                 "2024-03-01",
             ],
             "notes": [
-                f"{build.FIRST_LISTED}; listed as GPT-3 Text Davinci 003",
+                f"{build.FIRST_LISTED}; listed as GPT-3 Text Davinci 003; cached input $10/Mtok",
                 f"{build.FIRST_LISTED}; listed again",
                 f"{build.FIRST_LISTED}; listed as X",
                 f"{build.FIRST_LISTED}; back to the facts' price",
@@ -388,7 +388,7 @@ def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
     assert dated["notes"][0] == (
         "effective_date is when the facts price text-davinci-003 so "
         "(https://openai.com/api/pricing/); simonw/llm-prices first listed it on 2025-11-29; "
-        "listed as GPT-3 Text Davinci 003"
+        "listed as GPT-3 Text Davinci 003; cached input $10/Mtok as of 2025-11-29"
     )
     assert dated["notes"][1:].to_list() == listed["notes"][1:].to_list()
     seeds = Path(__file__).resolve().parent.parent / "seeds" / "prices.csv"
