@@ -36,6 +36,125 @@ def test_init_records_every_migration(empty_db: Path):
     assert rows[0][1] == "init"
 
 
+def _counts(path: Path) -> list[int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = ("changesets", "revisions", "forecast_cache", "schema_migrations")
+        return [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("failing", ["load_seeds", "load_forecast_cache"])
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_an_init_of_a_new_file_stopped_part_way_leaves_nothing(
+    tmp_path: Path, seeded_template: Path, monkeypatch, failing: str, error: type
+):
+    """The schema and the seeds committed one after the other: an `init` stopped in
+    between left a valid, empty store, which `check` passed and nothing called
+    incomplete. A new file is built beside its path and put there whole."""
+    import trendlab.seeds
+
+    def fail(*args: object) -> None:
+        raise error("stopped")
+
+    path = tmp_path / "new.duckdb"
+    with monkeypatch.context() as patched:
+        patched.setattr(trendlab.seeds, failing, fail)
+        result = CliRunner().invoke(cli, ["--db", str(path), "init"])
+    assert result.exit_code == (130 if error is KeyboardInterrupt else 70), result.output
+    assert list(tmp_path.iterdir()) == []
+    again = CliRunner().invoke(cli, ["--db", str(path), "init"])
+    assert again.exit_code == 0, again.output
+    assert "results: " in again.stderr and " added" in again.stderr
+    assert _counts(path) == _counts(seeded_template)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb"]
+
+
+def test_init_of_a_new_file_is_refused_if_another_process_made_it_meanwhile(
+    tmp_path: Path, monkeypatch
+):
+    """The file built is put in place only where none is: never over one another
+    `init` (or any DuckDB writer) created as this one ran."""
+    import trendlab.seeds
+
+    path = tmp_path / "raced.duckdb"
+    load = trendlab.seeds.load_seeds
+
+    def load_and_race(cs: object) -> None:
+        load(cs)
+        duckdb.connect(str(path)).execute("CREATE TABLE theirs (x INTEGER)").close()
+
+    monkeypatch.setattr(trendlab.seeds, "load_seeds", load_and_race)
+    result = CliRunner().invoke(cli, ["--db", str(path), "init"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"trendlab: error: cannot create {path}: another process created it meanwhile, "
+        f"so nothing was written; run `trendlab --db {path} init` again to add to it\n"
+    )
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.execute("SHOW TABLES").fetchall() == [("theirs",)]
+    finally:
+        con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raced.duckdb"]
+
+
+def test_init_of_a_new_file_where_there_are_no_hard_links(tmp_path: Path, monkeypatch):
+    """A file system without hard links (FAT, some network shares): the file built is
+    renamed into place."""
+
+    def no_link(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", no_link)
+    path = tmp_path / "fat.duckdb"
+    result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{path}: schema ready (no seeds loaded)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fat.duckdb"]
+    assert _counts(path)[0] == 0
+
+
+def test_init_of_a_new_file_whose_name_is_as_long_as_a_file_system_takes(tmp_path: Path):
+    path = tmp_path / f"{'a' * 244}.duckdb"  # with .wal, 255 characters
+    result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_init_of_a_new_file_in_a_folder_it_may_not_write(tmp_path: Path, monkeypatch):
+    def refused(*args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkdtemp", refused)
+    path = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["--db", str(path), "init"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"trendlab: error: cannot create {path}: Permission denied\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_of_a_new_file_replays_no_write_ahead_log_left_of_an_old_one(tmp_path: Path):
+    """DuckDB replays a log it finds beside a file into it; one whose file is gone is
+    not the new store's, and creating a file in place deleted it."""
+    old = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(old))
+    con.execute("SET wal_autocheckpoint = '1TB'")
+    con.execute("CREATE TABLE stale (x INTEGER)")
+    log = Path(f"{old}.wal").read_bytes()
+    con.close()
+    path = tmp_path / "new.duckdb"
+    Path(f"{path}.wal").write_bytes(log)
+    result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert ("stale",) not in con.execute("SHOW TABLES").fetchall()
+    finally:
+        con.close()
+
+
 def test_missing_database_is_a_clear_error(tmp_path: Path):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "nope.duckdb"), "list", "models"])
     assert result.exit_code == 1

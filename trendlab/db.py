@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -133,6 +135,7 @@ class Store:
         self.in_postgres = in_postgres  # a team store whose catalog is in PostgreSQL
         self.applied: list[Migration] = []  # migrations this open applied
         self.migrate_on_write = False  # see _check_schema and begin
+        self.building: Path | None = None  # the new file built beside location (see open)
 
     # -- opening ---------------------------------------------------------------------
 
@@ -149,6 +152,7 @@ class Store:
         data_path_option: str = "--data-path",
         named: str = "--db",
         complete: bool = False,
+        whole: bool = False,
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
 
@@ -164,7 +168,9 @@ class Store:
         such as running `trendlab init` or pointing --db elsewhere is for --db alone.
         A team store that an `init` or `copy` creating it left part made is refused
         (see _refuse_part_made) unless `create` or `complete` (`trendlab migrate`,
-        which completes its schema) is given.
+        which completes its schema) is given. With `whole` (`init`), a new DuckDB file
+        is built in a hidden folder beside `location`, and appears there only once
+        `publish` puts it in place; `close` without it leaves nothing.
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -228,8 +234,22 @@ class Store:
                 )
             lake.check_parent(Path(location), location, create=create)
             lake.check_not_wal(Path(location), location, create=create)
-            con = _connect_file(location, read_only=read_only, lock_timeout=lock_timeout)
+            # Not exists(): a symbolic link to a file not there yet is created through.
+            building = (
+                _building_folder(location) if whole and not os.path.lexists(location) else None
+            )
+            try:
+                con = _connect_file(
+                    str(building / Path(location).name) if building else location,
+                    read_only=read_only,
+                    lock_timeout=lock_timeout,
+                )
+            except BaseException:
+                if building:
+                    shutil.rmtree(building, ignore_errors=True)
+                raise
             store = cls(con, location, read_only=read_only, named=named)
+            store.building = building
         try:
             store._check_schema(migrate=migrate, complete=create or complete, now=complete)
             if store.is_lake:
@@ -244,6 +264,39 @@ class Store:
             lake.disconnect(self.con)
         else:
             self.con.close()
+        if self.building is not None:
+            # A new file not published: the command failed or was interrupted.
+            shutil.rmtree(self.building, ignore_errors=True)
+            self.building = None
+
+    def publish(self) -> None:
+        """Put the new DuckDB file built beside its location (see open's `whole`) in
+        place, whole, unless another process created a file there meanwhile; a store
+        not so built is in place already.
+
+        Built in place, the file was a valid store from its first migration on: an
+        `init` killed before it loaded the seeds left an empty store that `check`
+        passed and nothing called incomplete.
+        """
+        if self.building is None:
+            return
+        built = self.building / Path(self.location).name
+        # Every change into the file itself: the write-ahead log stays in the folder.
+        self.execute("CHECKPOINT")
+        self.con.close()
+        target = Path(self.location)
+        try:
+            with held_interrupts():  # put in place or not, as a COMMIT is
+                _put_in_place(built, target)
+        except FileExistsError:
+            raise TrendlabError(
+                f"cannot create {self.location}: another process created it meanwhile, "
+                f"so nothing was written; run `{self.command('init')}` again to add to it"
+            ) from None
+        except OSError as exc:
+            raise TrendlabError(f"cannot create {self.location}: {exc.strerror}") from None
+        finally:
+            self.close()
 
     def __enter__(self) -> Store:
         return self
@@ -1730,6 +1783,38 @@ def store_paths(location: str, data_path: str | None = None) -> list[Path]:
     else:
         file = Path(location).expanduser()
     return [file, Path(f"{file}.wal"), *folders]
+
+
+def _building_folder(location: str) -> Path:
+    """A new hidden folder beside `location` to build its new file in: on the file
+    system it goes on, where a link puts the file in place, and where the write-ahead
+    log goes too, to be removed with the folder. Named after the file, shortened, so
+    that a name as long as a file system takes still leaves room for the rest."""
+    target = Path(location)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{target.name[:100]}.init-", dir=target.parent))
+    except OSError as exc:
+        raise TrendlabError(f"cannot create {location}: {exc.strerror}") from None
+
+
+def _put_in_place(built: Path, target: Path) -> None:
+    """Give `built` the name `target`, which must not exist: FileExistsError if it
+    does, even if another process creates it at this very moment."""
+    if os.path.lexists(target):
+        raise FileExistsError(target)
+    # A write-ahead log left of a file no longer there: DuckDB replays one it finds
+    # beside a file into it, and creating the file in place deleted it.
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(f"{target}.wal")
+    try:
+        # A hard link, not a rename, which would replace a file created meanwhile.
+        os.link(built, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links (FAT, some network shares): renamed, after
+        # the test above.
+        os.replace(built, target)
 
 
 def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:

@@ -151,10 +151,16 @@ class Settings:
 
     @contextmanager
     def writer(
-        self, *, create: bool = False, complete: bool = False, migrate: bool = True
+        self,
+        *,
+        create: bool = False,
+        complete: bool = False,
+        migrate: bool = True,
+        whole: bool = False,
     ) -> Iterator[Any]:
         """A read-write store, migrated to this trendlab's schema (see Store.open for
-        `create` and `complete`). Without `migrate` (a dry run, which writes nothing),
+        `create`, `complete` and `whole`: a new file is put in place once the block
+        ends without an error). Without `migrate` (a dry run, which writes nothing),
         an out-of-date schema is an error asking for `trendlab migrate`, as a read's is."""
         store = self._open(
             read_only=False,
@@ -162,9 +168,11 @@ class Settings:
             complete=complete,
             migrate=migrate,
             lock_timeout=self.lock_timeout,
+            whole=whole,
         )
         try:
             yield store
+            store.publish()
         finally:
             store.close()
 

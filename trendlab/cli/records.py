@@ -43,32 +43,38 @@ def init(settings: Settings, empty: bool) -> None:
       trendlab init
       trendlab --db team.duckdb init --empty
     """
+    # At once, as `migrate` does: an older database's schema is ready even when no
+    # seed is new. A new file appears only whole, with its seeds and their cache, so
+    # what is said is said once it is in place.
+    with settings.writer(create=True, complete=True, whole=True) as store:
+        if empty:
+            said = f"{store.location}: schema ready (no seeds loaded)"
+        else:
+            said = _load_seeds(settings, store)
+    note(said)
+
+
+def _load_seeds(settings: Settings, store: Any) -> str:
+    """Load the seeds a store has never had (and, into an empty one, their forecast
+    cache); returns what to say of it."""
     from trendlab.seeds import load_forecast_cache, load_seeds
 
-    # At once, as `migrate` does: an older database's schema is ready even when no
-    # seed is new.
-    with settings.writer(create=True, complete=True) as store:
-        if empty:
-            note(f"{store.location}: schema ready (no seeds loaded)")
-            return
-        fresh = store.counts()["changesets"] == 0
-        with settings.changeset(store, "load seed data") as cs:
-            load_seeds(cs)
-        kept = sum(c.kept for c in cs.counts.values())
-        differ = (
-            f"; {kept} of them differ from these seeds and are kept as the database has them"
-            if kept
-            else ""
-        )
-        if cs.id is None:
-            note(f"{store.location}: up to date, it has had every seed record{differ}")
-            return
-        if fresh:
-            # The store holds exactly the seeds, so the backtests and fits shipped with
-            # them hold too: the first forecast need not backtest every benchmark.
-            load_forecast_cache(store, cs.id)
-        summary = cs.summary()
-        note(f"{store.location}: {summary} (changeset {cs.id}){differ}")
+    fresh = store.counts()["changesets"] == 0
+    with settings.changeset(store, "load seed data") as cs:
+        load_seeds(cs)
+    kept = sum(c.kept for c in cs.counts.values())
+    differ = (
+        f"; {kept} of them differ from these seeds and are kept as the database has them"
+        if kept
+        else ""
+    )
+    if cs.id is None:
+        return f"{store.location}: up to date, it has had every seed record{differ}"
+    if fresh:
+        # The store holds exactly the seeds, so the backtests and fits shipped with
+        # them hold too: the first forecast need not backtest every benchmark.
+        load_forecast_cache(store, cs.id)
+    return f"{store.location}: {cs.summary()} (changeset {cs.id}){differ}"
 
 
 @click.command(cls=TrendlabCommand)
