@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from trendlab.cli import cli
 from trendlab.db import latest_version, migrations
+from trendlab.errors import TrendlabError
 
 FIRST = "0660a0000000000001"  # time-sortable changeset ids, as new_changeset makes them
 SECOND = "0660a0000000010002"
@@ -241,6 +242,41 @@ def test_migrate_upgrades_in_place_once(v1_db: Path):
     again = _invoke(v1_db, "migrate")
     assert again.exit_code == 0
     assert again.stderr == f"{v1_db}: schema version {latest_version()}\n"
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, TrendlabError])
+def test_migrate_stopped_part_way_names_the_migrations_it_committed(
+    v1_db: Path, monkeypatch, stop: type
+):
+    """Each migration commits on its own: those applied before a Ctrl-C (or a later
+    migration's failure) are applied, and were said only once all had been."""
+    from trendlab.db import Store
+
+    apply = Store._apply
+    first, second = migrations()[1:3]
+
+    def stopped_at_the_second(store: Store, m: object) -> bool:
+        if m == second:
+            raise stop("stopped")
+        return apply(store, m)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "_apply", stopped_at_the_second)
+        result = _invoke(v1_db, "migrate")
+    said = "trendlab: interrupted" if stop is KeyboardInterrupt else "trendlab: error: stopped"
+    assert result.exit_code == (130 if stop is KeyboardInterrupt else 1), result.output
+    assert result.stderr.splitlines() == [
+        f"applied migration {first.version:03d}_{first.name}",
+        said,
+    ]
+    con = duckdb.connect(str(v1_db), read_only=True)
+    try:
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (2,)
+    finally:
+        con.close()
+    rest = [f"applied migration {m.version:03d}_{m.name}" for m in migrations()[2:]]
+    again = _invoke(v1_db, "migrate")
+    assert again.stderr.splitlines() == [*rest, f"{v1_db}: schema version {latest_version()}"]
 
 
 def test_an_import_upgrades_then_imports(v1_db: Path, tmp_path: Path):

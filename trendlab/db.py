@@ -13,7 +13,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -133,7 +133,6 @@ class Store:
         self.read_only = read_only
         self.is_lake = is_lake  # a DuckLake team store rather than a DuckDB file
         self.in_postgres = in_postgres  # a team store whose catalog is in PostgreSQL
-        self.applied: list[Migration] = []  # migrations this open applied
         self.migrate_on_write = False  # see _check_schema and begin
         self.building: Path | None = None  # the new file built beside location (see open)
 
@@ -153,6 +152,7 @@ class Store:
         named: str = "--db",
         complete: bool = False,
         whole: bool = False,
+        applied: Callable[[Migration], None] | None = None,
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
 
@@ -170,7 +170,8 @@ class Store:
         (see _refuse_part_made) unless `create` or `complete` (`trendlab migrate`,
         which completes its schema) is given. With `whole` (`init`), a new DuckDB file
         is built in a hidden folder beside `location`, and appears there only once
-        `publish` puts it in place; `close` without it leaves nothing.
+        `publish` puts it in place; `close` without it leaves nothing. `applied` is
+        called with each migration this open applies, once it has committed.
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -251,7 +252,9 @@ class Store:
             store = cls(con, location, read_only=read_only, named=named)
             store.building = building
         try:
-            store._check_schema(migrate=migrate, complete=create or complete, now=complete)
+            store._check_schema(
+                migrate=migrate, complete=create or complete, now=complete, applied=applied
+            )
             if store.is_lake:
                 store._define_macros()
         except BaseException:
@@ -322,7 +325,14 @@ class Store:
             raise self._not_trendlab(self._table_names()) from None
         return int(row[0]) if row and row[0] is not None else 0
 
-    def _check_schema(self, *, migrate: bool, complete: bool, now: bool) -> None:
+    def _check_schema(
+        self,
+        *,
+        migrate: bool,
+        complete: bool,
+        now: bool,
+        applied: Callable[[Migration], None] | None,
+    ) -> None:
         have, want = self.schema_version(), latest_version()
         if have > want:
             raise TrendlabError(
@@ -340,7 +350,7 @@ class Store:
             # seeds, though refused.
             at_once = now or (have == 0 and complete) or self._part_made()
             if migrate and not self.read_only and at_once:
-                self.applied = self.migrate()
+                self.migrate(applied)
             elif have == 0:
                 self._refuse_foreign()
                 raise TrendlabError(
@@ -410,8 +420,10 @@ class Store:
 
         return f"trendlab --db {shlex.quote(self.location)} {name}"
 
-    def migrate(self) -> list[Migration]:
-        """Apply every pending migration, each in its own transaction; return them."""
+    def migrate(self, applied: Callable[[Migration], None] | None = None) -> None:
+        """Apply every pending migration, each in its own transaction, calling `applied`
+        with each once it has committed: as it is, not at the end, which a Ctrl-C or a
+        failed later migration never reached, leaving those committed unreported."""
         have = self.schema_version()
         if have == 0:
             self._refuse_foreign()
@@ -429,11 +441,9 @@ class Store:
         for sql in bookkeeping:
             # Members creating one new team store at once race to create these tables.
             lake.retry_creation_race(partial(self.execute, sql))
-        applied = []
         for m in migrations():
-            if m.version > have and self._apply(m):
-                applied.append(m)
-        return applied
+            if m.version > have and self._apply(m) and applied:
+                applied(m)
 
     def _define_macros(self) -> None:
         """Define the schema's macros on this connection to an up-to-date team store

@@ -157,10 +157,11 @@ class Settings:
         complete: bool = False,
         migrate: bool = True,
         whole: bool = False,
+        applied: Callable[[Any], None] | None = None,
     ) -> Iterator[Any]:
         """A read-write store, migrated to this trendlab's schema (see Store.open for
-        `create`, `complete` and `whole`: a new file is put in place once the block
-        ends without an error). Without `migrate` (a dry run, which writes nothing),
+        `create`, `complete`, `applied` and `whole`: a new file is put in place once the
+        block ends without an error). Without `migrate` (a dry run, which writes nothing),
         an out-of-date schema is an error asking for `trendlab migrate`, as a read's is."""
         store = self._open(
             read_only=False,
@@ -169,6 +170,7 @@ class Settings:
             migrate=migrate,
             lock_timeout=self.lock_timeout,
             whole=whole,
+            applied=applied,
         )
         try:
             yield store

@@ -23,6 +23,7 @@ from trendlab.cli.options import (
 from trendlab.errors import TrendlabError
 
 if TYPE_CHECKING:
+    from trendlab.db import Migration
     from trendlab.records import Changeset
 
 # -- creating and migrating ----------------------------------------------------------------
@@ -91,9 +92,12 @@ def migrate(settings: Settings) -> None:
     Example:
       trendlab migrate
     """
-    with settings.writer(complete=True) as store:
-        for m in store.applied:
-            note(f"applied migration {m.version:03d}_{m.name}")
+
+    def applied(m: Migration) -> None:
+        # As each commits: a Ctrl-C or a later migration's failure does not unsay it.
+        note(f"applied migration {m.version:03d}_{m.name}")
+
+    with settings.writer(complete=True, applied=applied) as store:
         note(f"{store.location}: schema version {store.schema_version()}")
 
 
