@@ -8,6 +8,7 @@ import sys
 import textwrap
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -334,6 +335,59 @@ def test_a_copy_locked_out_of_dst_leaves_what_its_holder_wrote_meanwhile(db: Pat
     con = duckdb.connect(str(empty_db), read_only=True)
     try:
         assert con.execute("SELECT payload FROM forecast_cache").fetchall() == [("kept",)]
+    finally:
+        con.close()
+
+
+def test_a_copy_stopped_as_it_waits_for_dst_leaves_what_its_holder_made(
+    db: Path, tmp_path: Path, monkeypatch
+):
+    """A Ctrl-C while a copy waited for DST's lock took the file DST's holder created
+    after the copy looked (and the write-ahead log of its commits) for the copy's own
+    leftovers, and deleted them."""
+    import trendlab.db
+    import trendlab.locking
+
+    dst = tmp_path / "new.duckdb"
+    code = textwrap.dedent(f"""
+        import duckdb, sys
+        con = duckdb.connect({str(dst)!r})
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        con.execute("CREATE TABLE theirs AS SELECT 'kept' AS x")
+        print("locked", flush=True)
+        sys.stdin.read()
+    """)
+    holders: list[subprocess.Popen] = []
+    connect = trendlab.db._connect_file
+
+    def taken_first(path: str, **options: Any) -> Any:
+        if path == str(dst):  # the copy found DST not there: it would create it
+            holder = subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            holders.append(holder)
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        return connect(path, **options)
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(trendlab.db, "_connect_file", taken_first)
+    monkeypatch.setattr(trendlab.locking.time, "sleep", interrupted)
+    try:
+        result = CliRunner().invoke(cli, ["--lock-timeout", "10", "copy", str(db), str(dst)])
+        assert result.exit_code == 130, result.output
+        assert result.stderr == "trendlab: interrupted\n"
+        assert dst.exists() and Path(f"{dst}.wal").exists()
+    finally:
+        for holder in holders:
+            holder.communicate("")  # it stops with its commit in the log alone
+    con = duckdb.connect(str(dst), read_only=True)
+    try:
+        assert con.execute("SELECT x FROM theirs").fetchall() == [("kept",)]
     finally:
         con.close()
 

@@ -26,6 +26,11 @@ class Locked(TrendlabError):
     whatever appeared beside it meanwhile (its write-ahead log), is that process's."""
 
 
+class InterruptedWaiting(KeyboardInterrupt):
+    """A Ctrl-C once another process was found holding the file's lock: as with Locked,
+    the file, and whatever appeared beside it meanwhile, is that process's."""
+
+
 def retry_while_locked(
     action: Callable[[], T],
     what: str,
@@ -34,25 +39,33 @@ def retry_while_locked(
 ) -> T:
     """Run `action`, retrying with backoff for up to `lock_timeout` seconds while another
     process holds `what`'s file lock; then a one-line error naming that process. Any
-    other DuckDB error becomes `failed(its text)`."""
+    other DuckDB error becomes `failed(its text)`, and a Ctrl-C once the lock was
+    found held, InterruptedWaiting."""
     deadline = time.monotonic() + max(lock_timeout, 0.0)
     delay = 0.05
-    while True:
-        try:
-            return action()
-        except duckdb.Error as exc:
-            text = str(exc)
-            lock = _LOCK_RE.search(text)
-            if lock is None:
-                raise failed(text) from None
-            if time.monotonic() >= deadline:
-                raise Locked(
-                    f"{what} is locked by another process{_holder(lock)}; try again when "
-                    "it finishes"
-                    + ("" if lock_timeout else ", or wait with --lock-timeout SECONDS")
-                ) from None
-            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
-            delay = min(delay * 2, 1.0)
+    waited = False
+    try:
+        while True:
+            try:
+                return action()
+            except duckdb.Error as exc:
+                text = str(exc)
+                lock = _LOCK_RE.search(text)
+                if lock is None:
+                    raise failed(text) from None
+                waited = True
+                if time.monotonic() >= deadline:
+                    raise Locked(
+                        f"{what} is locked by another process{_holder(lock)}; try again "
+                        "when it finishes"
+                        + ("" if lock_timeout else ", or wait with --lock-timeout SECONDS")
+                    ) from None
+                time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
+                delay = min(delay * 2, 1.0)
+    except KeyboardInterrupt:
+        if waited:
+            raise InterruptedWaiting from None
+        raise
 
 
 def _holder(lock: re.Match[str]) -> str:

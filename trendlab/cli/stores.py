@@ -48,7 +48,7 @@ def copy(
     from trendlab import lake
     from trendlab.db import Store, store_paths
     from trendlab.errors import ExitCode, TrendlabError
-    from trendlab.locking import Locked
+    from trendlab.locking import InterruptedWaiting, Locked
     from trendlab.transfer import copy_store, same_store
 
     for name, location in (("SRC", src), ("DST", dst)):
@@ -113,9 +113,10 @@ def copy(
                 named="DST",
             ) as target:
                 copied = copy_store(source, target)
-        except Locked:
-            # Another process holds DST: what appeared there as the copy waited (a new
-            # file, a write-ahead log of its commits) is its own.
+        except (Locked, InterruptedWaiting):
+            # Another process holds DST, to the end of the wait or of a wait stopped by
+            # Ctrl-C: what appeared there as the copy waited (a new file, a write-ahead
+            # log of its commits) is its own.
             raise
         except BaseException:
             _remove(created)
