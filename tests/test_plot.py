@@ -339,6 +339,48 @@ def test_plot_errors(run: Run, tmp_path: Path, args: list[str], message: str, co
     assert not list(tmp_path.glob("*.png"))
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["plot", "math", "-o"],
+        ["forecast", "math", "--plot"],
+        ["price-trend", "mmlu", "--threshold", "85", "--plot"],
+    ],
+)
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_a_figure_stopped_while_saved_leaves_the_file_as_it_was(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], suffix: str
+):
+    """matplotlib wrote a figure's file in place: a Ctrl-C (or an error) while it saved
+    left half a figure where the previous one had been."""
+    from matplotlib.figure import Figure
+
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    target = folder / f"fig.{suffix}"
+    target.write_bytes(b"the previous figure")
+    save = Figure.savefig
+
+    def stopping(fig: Figure, fname: Any, **kwargs: Any) -> None:
+        save(fig, fname, **kwargs)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Figure, "savefig", stopping)
+        stopped = run(*command, str(target))
+    assert stopped.exit_code == 130
+    assert target.read_bytes() == b"the previous figure"
+    assert list(folder.iterdir()) == [target]
+    # Saved whole, the figure takes the name, in the format its suffix names.
+    result = run(*command, str(target))
+    assert result.exit_code == 0, result.stderr
+    if suffix == "png":
+        assert Image.open(target).format == "PNG"
+    else:
+        assert target.read_text().startswith("<?xml") and "<svg" in target.read_text()
+    assert list(folder.iterdir()) == [target]
+
+
 def test_plot_needs_an_output(run: Run):
     result = run("plot", "mmlu")
     assert result.exit_code == 2 and "Missing option '-o'" in result.stderr

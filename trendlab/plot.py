@@ -10,6 +10,7 @@ find each one's marks.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import textwrap
@@ -136,6 +137,16 @@ def _save(fig: Figure, target: Target, fmt: str | None) -> None:
     if fmt not in ("png", "svg"):
         raise TrendlabError(f"{target}: a figure is written as .png or .svg")
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    if isinstance(target, str | os.PathLike):
+        from trendlab.render import write_bytes
+
+        # Drawn whole first, then written as every -o output is: matplotlib wrote the
+        # path in place, and a failure or a Ctrl-C while it drew left half a figure
+        # where the previous one had been.
+        drawn = io.BytesIO()
+        fig.savefig(drawn, format=fmt, dpi=120, metadata=metadata)
+        write_bytes(drawn.getvalue(), os.fspath(target))
+        return
     try:
         fig.savefig(target, format=fmt, dpi=120, metadata=metadata)
     except OSError as exc:

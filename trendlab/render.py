@@ -751,6 +751,12 @@ def write_text(text: str, output: str | None = None) -> None:
         handle.write(text)
 
 
+def write_bytes(data: bytes, output: str) -> None:
+    """Bytes laid out already (a figure) to `output`, as `render` writes a file."""
+    with _opened(output, binary=True) as handle:
+        handle.write(data)
+
+
 def render_json(obj: Any, output: str | None = None) -> None:
     """A JSON document (for results that are not tables, such as forecasts)."""
     with _opened(output) as handle:
