@@ -2155,6 +2155,48 @@ def test_a_blank_name_of_a_record_is_a_usage_error_naming_its_parameter(db: Path
         ), (command, args)
 
 
+def test_a_key_with_an_empty_part_is_a_usage_error_naming_it(db: Path):
+    """A result's or a price's name that no reading gives a model and a benchmark (or
+    provider) names no record in any database: said as a blank name is, exit 2. They
+    said "no current result '/mmlu' (did you mean 'yi-9b/mmlu'?)", exit 1, as if the
+    database lacked it. A name some reading fills is still looked up: an alias may hold
+    a '/', and `gpt-4//mmlu` names the results of the model whose alias is gpt-4/."""
+    run = make_runner(db)
+    before = run("log", "--json").stdout
+    result_shape = "a result is named MODEL/BENCHMARK[/SETTING] or by its id"
+    price_shape = "a price is named MODEL/PROVIDER/DATE or by its id"
+    for command, args, fault in [
+        ("show", ["result", "gpt-4/"], f"'gpt-4/' has an empty benchmark: {result_shape}"),
+        ("show", ["result", "/mmlu"], f"'/mmlu' has an empty model: {result_shape}"),
+        ("show", ["result", "/"], f"'/' has an empty model and benchmark: {result_shape}"),
+        ("history", ["result", "//"], f"'//' has an empty model and benchmark: {result_shape}"),
+        ("show", ["price", "gpt-4o/"], f"'gpt-4o/' has an empty provider: {price_shape}"),
+        ("history", ["price", "/OpenAI"], f"'/OpenAI' has an empty model: {price_shape}"),
+        (
+            "edit",
+            ["result", "gpt-4/", "--set", "notes=x", "-m", "x"],
+            f"'gpt-4/' has an empty benchmark: {result_shape}",
+        ),
+        (
+            "retract",
+            ["price", "/OpenAI", "-m", "x"],
+            f"'/OpenAI' has an empty model: {price_shape}",
+        ),
+    ]:
+        result = CliRunner().invoke(cli, ["--db", str(db), command, *args], prog_name="trendlab")
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"trendlab: error: KEY: {fault} (see 'trendlab {command} --help')\n",
+        ), (command, args)
+    assert run("log", "--json").stdout == before
+    assert run("alias", "add", "gpt-4", "gpt-4/").exit_code == 0
+    shown = run("show", "result", "gpt-4//mmlu", "--json")
+    assert shown.exit_code == 1 and "matches 2 results" in shown.stderr  # gpt-4's two
+    mistyped = run("show", "result", "gpt-3.5-turbo//mmlu")
+    assert mistyped.exit_code == 1 and "no current result" in mistyped.stderr
+
+
 def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
     """A malformed --until, --as-of or --since, or a figure's suffix, is a usage error
     (exit 2) that trendlab finds, not Click: those lacked the pointer every other

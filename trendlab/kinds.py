@@ -84,6 +84,30 @@ class Kind:
         """Columns of the current-state view, in order."""
         return (["id"] if self.id_prefix else []) + self.field_names
 
+    def name_fault(self, text: str) -> str | None:
+        """Why `text`, a result's MODEL/BENCHMARK[/SETTING] or a price's
+        MODEL/PROVIDER[/DATE], can name no record in any database, or None: its model,
+        or the benchmark or provider after it, empty however it is read. An alias may
+        hold a '/' (so the model may end at any '/') and so may a provider, so only a
+        name none of whose readings has both is refused: `gpt-4/`, `/mmlu`, not
+        `gpt-4//mmlu`, which names gpt-4/'s results."""
+        if not self.id_prefix or "/" not in text:
+            return None
+        parts = text.strip().split("/")
+        second = self.key_fields[1]
+
+        def after(i: int) -> str:
+            return parts[i] if second == "benchmark" else "/".join(parts[i:])
+
+        if any("/".join(parts[:i]).strip() and after(i).strip() for i in range(1, len(parts))):
+            return None
+        empty = [f for f, part in (("model", parts[0]), (second, after(1))) if not part.strip()]
+        shape = "MODEL/BENCHMARK[/SETTING]" if second == "benchmark" else "MODEL/PROVIDER/DATE"
+        return (
+            f"{text!r} has an empty {' and '.join(empty)}: a {self.singular} is named "
+            f"{shape} or by its id"
+        )
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:

@@ -125,6 +125,27 @@ class RecordName(click.ParamType):
 RECORD_NAME = RecordName()
 
 
+class RecordKey(RecordName):
+    """The KEY of a record of the command's KIND (the argument before it): a name, and
+    for a result or a price one with a model and a benchmark or provider (see
+    Kind.name_fault)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from trendlab.kinds import get_kind
+
+        value = super().convert(value, param, ctx)
+        kind = ctx.params.get("kind") if ctx else None
+        # As a blank name is: `show result gpt-4/` was "no current result", exit 1, a
+        # name no database could hold read as if this one lacked it.
+        if isinstance(value, str) and kind and (fault := get_kind(kind).name_fault(value)):
+            given = param.human_readable_name if param else "KEY"
+            raise click.UsageError(f"{given}: {fault}", ctx)
+        return value
+
+
+RECORD_KEY = RecordKey()
+
+
 # -- settings shared by every command ---------------------------------------------------
 
 

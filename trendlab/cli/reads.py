@@ -9,6 +9,7 @@ import click
 
 from trendlab.cli.options import (
     ISO_DATE,
+    RECORD_KEY,
     RECORD_NAME,
     Settings,
     TrendlabCommand,
@@ -80,7 +81,7 @@ def list_(
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key", type=RECORD_NAME)
+@click.argument("key", type=RECORD_KEY)
 @as_of_option
 @output_options(formats=("table", "csv", "json", "jsonl"))
 @click.pass_obj
@@ -207,7 +208,7 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key", type=RECORD_NAME)
+@click.argument("key", type=RECORD_KEY)
 @limit_option("Only this many revisions, the newest, still listed oldest first (default: all).")
 @output_options()
 @click.pass_obj

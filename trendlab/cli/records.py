@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from trendlab.cli.options import (
-    RECORD_NAME,
+    RECORD_KEY,
     Settings,
     TrendlabCommand,
     field_options,
@@ -298,7 +298,7 @@ def add_price(
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key", type=RECORD_NAME)
+@click.argument("key", type=RECORD_KEY)
 @click.option(
     "--set",
     "assignments",
@@ -353,7 +353,7 @@ def edit(
 
 @click.command(cls=TrendlabCommand)
 @kind_argument()
-@click.argument("key", type=RECORD_NAME)
+@click.argument("key", type=RECORD_KEY)
 @message_option(required=True)
 @click.pass_obj
 def retract(settings: Settings, kind: str, key: str, message: str) -> None:
