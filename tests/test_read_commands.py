@@ -992,6 +992,30 @@ def test_as_of_a_year_and_other_global_mistakes(run: Run):
     assert empty.exit_code == 2 and "--db: is empty" in empty.stderr
 
 
+def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`--db "x.duckdb "` (or TRENDLAB_DB so) created a file whose name ends in a space,
+    and said "no database at x.duckdb :". A PostgreSQL connection is libpq's to read,
+    so its spaces are left to it."""
+    monkeypatch.chdir(tmp_path)
+    for db, fault in [
+        ("x.duckdb ", "'x.duckdb ' ends with white space"),
+        (" x.duckdb", "' x.duckdb' begins with white space"),
+        ("ducklake:x.ducklake\t", "'ducklake:x.ducklake\\t' ends with white space"),
+        (" ducklake:postgres:dbname=x", "' ducklake:postgres:dbname=x' begins with white space"),
+    ]:
+        for args, env in ((["--db", db], {}), ([], {"TRENDLAB_DB": db})):
+            result = CliRunner().invoke(cli, [*args, "init", "--empty"], env=env)
+            assert (result.exit_code, result.stderr) == (
+                2,
+                f"trendlab: error: Invalid value for --db: {fault} (see 'cli --help')\n",
+            ), (args, env)
+    assert list(tmp_path.iterdir()) == []
+    served = CliRunner().invoke(cli, ["--db", "ducklake:postgres:dbname=x host=/no/such ", "log"])
+    assert served.exit_code == 1 and "cannot reach the catalog" in served.stderr
+
+
 def test_diff_leaves_out_what_ends_as_it_began(run: Run):
     """diff compares each record's state then with its state now: a record changed and
     changed back, or added and retracted since, is no change; the others are."""

@@ -1060,6 +1060,18 @@ def test_an_empty_src_or_dst_is_a_usage_error(
     for args in (("", "backup.duckdb"), (" ", "backup.duckdb")):
         _one_line_error(run("copy", *args), "SRC is empty", code=2)
     _one_line_error(run("copy", str(db), ""), "DST is empty", code=2)
+    # A name with white space around it made a file whose name ends in a space.
+    _one_line_error(
+        run("copy", str(db), "backup.duckdb "),
+        "Invalid value for DST: 'backup.duckdb ' ends with white space",
+        code=2,
+    )
+    _one_line_error(
+        run("copy", f" {db}", "backup.duckdb"),
+        f"Invalid value for SRC: ' {db}' begins with white space",
+        code=2,
+    )
+    assert sorted(p.name for p in here.iterdir()) == ["trendlab.duckdb"]
     assert not (here / "backup.duckdb").exists()
     assert _tables(here / "trendlab.duckdb")["changesets"].height == 0
 

@@ -11,7 +11,13 @@ import warnings
 import click
 from click.core import ParameterSource
 
-from trendlab.cli.options import CONTEXT_SETTINGS, FiniteFloat, Settings, TrendlabGroup
+from trendlab.cli.options import (
+    CONTEXT_SETTINGS,
+    FiniteFloat,
+    Settings,
+    TrendlabGroup,
+    check_location,
+)
 
 # Where each command lives (trendlab.cli.<module>). Importing every module costs a read
 # command such as `query` more than its query does on a large database.
@@ -117,6 +123,7 @@ def cli(
     """
     if not db.strip():
         raise click.BadParameter("is empty: give a file or a team store", param_hint="--db")
+    check_location(db, "--db")
     if not debug:
         # numpy's and matplotlib's overflow notes on extreme values (a score of 1e308)
         # are for whoever debugs trendlab; the user sees what came of them. Only for

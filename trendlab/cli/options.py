@@ -879,6 +879,17 @@ def check_figure_path(path: str, option: str, output: str | None = None) -> None
         raise click.UsageError(f"{option} {path} is the file -o writes too: give each its own")
 
 
+def check_location(location: str, given: str) -> None:
+    """A usage error for a store's location (--db, copy's SRC or DST) whose file name
+    (a DuckDB file's, a local lake's catalog's) has white space around it: a slip,
+    which created a file whose name ends in a space (`--db "x.duckdb "`). A PostgreSQL
+    connection after ducklake:postgres: is libpq's to read, spaces and all."""
+    from trendlab.text import name_fault
+
+    if not location.startswith("ducklake:postgres:") and (fault := name_fault(location)):
+        raise click.BadParameter(fault, param_hint=given)
+
+
 def _same_file(one: Path, other: Path) -> bool:
     """Whether two names are one file, as opened (a hard or symbolic link too)."""
     if one.exists() and other.exists():

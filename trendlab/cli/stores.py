@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from trendlab.cli.options import Settings, TrendlabCommand, note
+from trendlab.cli.options import Settings, TrendlabCommand, check_location, note
 
 
 @click.command("copy", cls=TrendlabCommand)
@@ -58,6 +58,7 @@ def copy(
             raise TrendlabError(
                 f"{name} is empty: give a file or a team store", exit_code=ExitCode.USAGE
             )
+        check_location(location, name)
     for option, value, name, location in (
         ("--source-data-path", source_data_path, "SRC", src),
         ("--data-path", data_path, "DST", dst),
