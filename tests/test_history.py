@@ -92,3 +92,31 @@ def test_history_as_data_holds_every_field_of_each_revision(run: Run):
     # The table is for reading: who, when, why and what changed, not every field.
     table = run("history", "model", "hist-x").stdout.splitlines()[0].split()
     assert table == ["revision", "op", "changeset", "recorded_at", "author", "message", "changes"]
+
+
+def test_a_model_is_found_by_an_alias_it_no_longer_has(run: Run):
+    """History is of the past: a name a model was once known by finds it. An alias
+    retracted since was "no model 'gpt-4-old' in the history"; one that named two
+    models over time is an error listing both. A current alias finds its model now."""
+    for step in (
+        ("add-model", "hist-a"),
+        ("add-model", "hist-b"),
+        ("alias", "add", "hist-a", "hist-old"),
+        ("alias", "add", "hist-a", "hist-moved"),
+        ("edit", "alias", "hist-moved", "--set", "model=hist-b"),
+    ):
+        done = run(*step) if step[0] == "alias" else run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    assert _changes(run, "model", "hist-moved") == ["created"]  # hist-b's, as now
+    for alias in ("hist-old", "hist-moved"):
+        assert run("retract", "alias", alias, "-m", "t").exit_code == 0
+    shown = run("history", "model", " HIST-OLD ", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert [r["slug"] for r in json.loads(shown.stdout)] == ["hist-a"]
+    both = run("history", "model", "hist-moved")
+    assert (both.exit_code, both.stderr) == (
+        1,
+        "trendlab: error: 'hist-moved' was an alias of 2 models: hist-a, hist-b; "
+        "give the model's slug\n",
+    )
+    assert _changes(run, "model", "gpt-4") == _changes(run, "model", "GPT-4-0314")

@@ -1173,6 +1173,14 @@ class Store:
             {"since": since},
         )
 
+    def alias_models_ever(self) -> list[tuple[str, str]]:
+        """Every (alias, model) pair any revision of an alias recorded, retracted and
+        moved ones included."""
+        rows = self.execute(
+            "SELECT DISTINCT key, model FROM alias_revisions ORDER BY key, model"
+        ).fetchall()
+        return [(alias, model) for alias, model in rows]
+
     def keys_ever(self, kind: Kind) -> list[str]:
         """Every key that ever had a revision, retracted ones included."""
         rows = self.execute(f"SELECT DISTINCT key FROM {kind.table} ORDER BY key").fetchall()

@@ -8,8 +8,9 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import Kind
+from trendlab.kinds import MODELS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
+from trendlab.text import at_most
 
 
 def _shown(value: Any) -> str:
@@ -35,15 +36,32 @@ def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, 
 def history_key(store: Store, kind: Kind, text: str) -> str:
     """Resolve KEY for history: any record that ever existed, retracted ones included,
     by its key, id prefix or MODEL/BENCHMARK[/SETTING]-style name, or a model by its
-    alias."""
+    alias, or by one it had before the alias was retracted or moved."""
     check_long_enough(kind, text)
     keys = named_keys(store, kind, text, ever=True)
+    if not keys and kind is MODELS:
+        keys = _models_once_named(store, text)
+        if len(keys) > 1:
+            raise TrendlabError(
+                f"{text!r} was an alias of {len(keys)} models: {', '.join(at_most(keys, 10))}; "
+                "give the model's slug"
+            )
     if len(keys) == 1:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
     hint = nearest_hint(store, kind, text, ever=True)
     raise TrendlabError(f"no {kind.singular} {text!r} in the history{hint}")
+
+
+def _models_once_named(store: Store, text: str) -> list[str]:
+    """The models `text` named as an alias that has since been retracted or moved,
+    matched as names are (ignoring case and surrounding spaces): history is of the
+    past, so a name a model was once known by finds it."""
+    name = text.strip().lower()
+    return sorted(
+        {model for alias, model in store.alias_models_ever() if alias.strip().lower() == name}
+    )
 
 
 def record_history(
