@@ -395,6 +395,36 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
     assert run("log", "--json").stdout == before
 
 
+def test_hub_rows_of_one_model_that_disagree_on_its_organization_are_refused(
+    run_empty: Run, tmp_path: Path
+):
+    """Only one row per model is written as its catalog entry: a later row giving it
+    another organization was dropped silently, and so was a later row's organization
+    when the first left it empty."""
+    path = tmp_path / "benchmark_results_epoch.csv"
+    header = "benchmark,model_version,organization,release_date,score,score_scale,shots\n"
+    rows = (
+        "MMLU,m-one,,2023-01-01,0.5,0-1,5\n"  # says nothing of it
+        "MMLU,m-one_high,Acme,2023-01-01,0.6,0-1,5\n"  # the same model, a setting of it
+        "GPQA Diamond,M-One,Acme,2023-01-01,0.3,0-1,\n"  # the same slug
+        "MMLU,m-two,Beta,2023-01-01,0.4,0-1,5\n"
+    )
+    before = run_empty("log", "--json").stdout
+    path.write_text(header + rows + "GPQA Diamond,m-two,Gamma,2023-01-01,0.2,0-1,\n")
+    bad = run_empty("import", "--from", "epoch", str(path))
+    assert (bad.exit_code, bad.stderr) == (
+        1,
+        f"trendlab: error: {path}:6: organization: 'Gamma' is not 'Beta', which an "
+        "earlier row gives model m-two\n",
+    )
+    assert run_empty("log", "--json").stdout == before
+    path.write_text(header + rows + "GPQA Diamond,m-two,,2023-01-01,0.2,0-1,\n")
+    good = run_empty("import", "--from", "epoch", str(path))
+    assert good.exit_code == 0, good.stderr
+    models = {m["slug"]: m["organization"] for m in _rows(run_empty, "list", "models")}
+    assert models == {"m-one": "Acme", "m-two": "Beta"}
+
+
 @needs_shared
 def test_a_fraction_rounder_than_the_stored_percent_never_replaces_it(run: Run, tmp_path: Path):
     # GPT-3.5 Turbo (0613) on MMLU is 0.689 in the Hub, stored as 68.9. The same row

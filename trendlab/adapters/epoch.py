@@ -606,13 +606,17 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
 
 
 def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
-    """Every row's scale, release date and training compute, including rows of a model
-    described again further down or already in the database (only one row per model is
-    kept, and only for a model the database lacks): a scale that is not said, or a date
-    or figure that is not one, is an error at its line, not a guess."""
+    """Every row's scale, release date, training compute and organization, including
+    rows of a model described again further down or already in the database (only one
+    row per model is kept, and only for a model the database lacks): a scale that is
+    not said, a date or figure that is not one, or an organization other than the one
+    an earlier row gives the model, is an error at its line, not a guess."""
     released = text("release_date")
     compute = text("training_compute_flop")
     flop = compute.cast(pl.Float64, strict=False)
+    base, _ = split_effort("model_version")
+    organization = text("organization")
+    stated = _first_organization()
     bad = frame.select(
         ROW,
         pl.when(~text("score_scale").is_in(["0-1", "0-100"]).fill_null(False))
@@ -627,12 +631,28 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' is not a finite number"))
         .when(flop <= 0)
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' must be greater than 0"))
+        .when(base.is_not_null() & (organization != stated))
+        .then(
+            pl.lit("organization: '")
+            + organization
+            + pl.lit("' is not '")
+            + stated
+            + pl.lit("', which an earlier row gives model ")
+            + base
+        )
         .alias("problem"),
     ).filter(pl.col("problem").is_not_null())
     if not bad.is_empty():
         row, problem = bad.row(0)
         first = f"{loaded.source}:{loaded.line_of(row)}: {problem}"
         raise TrendlabError("; ".join(at_most([first], 1, "bad row", total=bad.height)))
+
+
+def _first_organization() -> pl.Expr:
+    """The organization the first row of each model (by its slug) that gives one gives:
+    a row that leaves it empty says nothing of it."""
+    base, _ = split_effort("model_version")
+    return text("organization").drop_nulls().first().over(slug(base))
 
 
 def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
@@ -642,6 +662,7 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
         frame.with_columns(
             base.alias("__name"),
             (text("model_version") != base).alias("__suffixed"),
+            _first_organization().alias("__organization"),
         )
         .filter(pl.col("__name").is_not_null())
         .sort("__suffixed", ROW)
@@ -653,7 +674,7 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
         {
             "slug": slug(pl.col("__name")),
             "name": pl.when(pl.col("__suffixed")).then(None).otherwise(text("display_name")),
-            "organization": text("organization"),
+            "organization": pl.col("__organization"),
             "release_date": text("release_date"),
             "training_compute_flop": text("training_compute_flop"),
             "source_url": pl.lit(HUB_URL),
