@@ -1037,6 +1037,22 @@ def test_a_backtest_of_one_origin_names_it_once(run_empty: Run, tmp_path: Path):
     ), result.stdout
 
 
+def test_a_family_asked_of_a_benchmark_with_only_the_baselines_names_them(
+    run_empty: Run, tmp_path: Path
+):
+    """Scores that cross 0 on an unbounded benchmark fit no family but the baselines:
+    the error ended 'it has ', an empty list."""
+    days = [date(2020 + i, 1, 1) for i in range(5)]
+    write_benchmark(run_empty, tmp_path, "net", days, [-7.0, -2.0, 3.0, 8.0, 20.0],
+                    unit="score", floor=None, ceiling=None)  # fmt: skip
+    result = run_empty("backtest", "net", "--family", "logistic")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "net has no backtest of logistic (not a family for it, or none to calibrate on); "
+        "it has only last-value, linear and auto, always shown\n"
+    ), result.stderr
+
+
 def test_backtest_all_of_a_store_with_no_benchmarks_says_so(run_empty: Run):
     """It said no benchmark had an origin with enough history, as if there were some."""
     result = run_empty("backtest", "--all")

@@ -396,9 +396,11 @@ def backtest(
         )
     absent, there = result.missing(families)
     if absent:
+        # An unbounded benchmark whose scores cross 0 has no family but the baselines.
+        has = ", ".join(there) if there else "only last-value, linear and auto, always shown"
         raise TrendlabError(
             f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
-            f"or none to calibrate on); it has {', '.join(there)}"
+            f"or none to calibrate on); it has {has}"
         )
     first_scored = min(scored[0].rows.get_column("origin").to_list())
     if not all_benchmarks and start is not None and first_scored > start:
