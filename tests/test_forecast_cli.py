@@ -221,8 +221,28 @@ def test_exponential_doubling_time_through_the_cli(synthetic: Run):
     )
     capped = synthetic("forecast", "synth", "--family", "exponential")
     assert capped.exit_code == 1
-    assert "the exponential family is for benchmarks with no ceiling, and synth has one" in (
-        capped.stderr
+    assert (
+        "the exponential family is for benchmarks lacking a floor or a ceiling, and synth "
+        "has both" in capped.stderr
+    )
+
+
+def test_the_exponential_refused_a_latency_with_a_floor_says_why(run: Run):
+    """A latency (lower is better, in minutes) given only a floor was refused the
+    exponential "for benchmarks with no ceiling, and lat has one": it set none, and a
+    latency with neither bound, whose ceiling is also its unit's 0, fits one."""
+    for slug, floor in (("lat", ["--floor", "200"]), ("bare", [])):
+        _ok(run("add-benchmark", slug, "--unit", "minutes", "--no-higher-is-better", *floor))
+        for i, score in enumerate(("120", "60", "35", "15")):
+            _ok(run("add-result", "--date", f"{2020 + i}-06-01", "--source-url",
+                    f"https://example.org/{slug}/{i}", "-m", "t", "gpt-4", slug, score))  # fmt: skip
+    _ok(run("forecast", "bare", "--family", "exponential"))
+    result = run("forecast", "lat", "--family", "exponential")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "trendlab: error: the exponential family is for benchmarks lacking a floor or a "
+        "ceiling, and lat has both (a bound not set is its unit's end, e.g. 0 minutes); use "
+        "one of logistic, logistic4, gompertz, ensemble, linear\n"
     )
 
 
@@ -412,7 +432,7 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run):
         (["codeforces-percentile", "--by", "compute"], "--by compute needs at least 3", 1),
         (
             ["mmlu", "--family", "exponential"],
-            "the exponential family is for benchmarks with no",
+            "the exponential family is for benchmarks lacking a floor or a ceiling",
             1,
         ),
         (["mmlu", "--setting", "maj@"], "no result on mmlu has a setting containing 'maj@'", 1),

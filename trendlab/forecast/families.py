@@ -367,8 +367,11 @@ def fit_family(
     x_ref = float(np.max(x))
     if bounded and family == "exponential":
         raise TrendlabError(
-            f"the exponential family is for benchmarks with no ceiling, and {name} has one; "
-            f"use one of {', '.join(BOUNDED_FAMILIES)}"
+            # Not "no ceiling": a latency has one (0 minutes) and fits an exponential
+            # while it lacks a floor; a bound not set is the unit's end, where it has one.
+            f"the exponential family is for benchmarks lacking a floor or a ceiling, and "
+            f"{name} has both (a bound not set is its unit's end, e.g. 0 minutes); use one "
+            f"of {', '.join(BOUNDED_FAMILIES)}"
         )
     if not bounded and family in S_CURVES:
         # Only the families that fit these scores: the exponential not across 0.
