@@ -189,6 +189,29 @@ def test_an_exponential_has_a_doubling_time_only_where_0_is_none_of_the_metric(
         assert note is not None and note.startswith(f"no {name}: ")
 
 
+@pytest.mark.parametrize("higher", [True, False])
+@pytest.mark.parametrize("sign", [1, -1], ids=["above-0", "below-0"])
+def test_an_exponential_suggests_0_as_the_worst_end_only_of_scores_above_it(higher, sign):
+    """Scores all below 0 (-100 rising to -6) were told to set floor=0, which puts every
+    result below the floor: the forecast that followed was -0.01 from the next month on."""
+    sc = scale("s", floor=None, ceiling=None, higher_is_better=higher, unit="score")
+    rng = np.random.default_rng(3)
+    near = 100 * 0.5 ** ((XS - 2018) * 12 / 30) * np.exp(rng.normal(0, 0.02, len(XS)))
+    # Scores of each sign that improve: nearing 0 (from below when higher is better, from
+    # above when lower is) or leaving it.
+    scores = {
+        (True, 1): 10_000 - near,
+        (True, -1): -near,
+        (False, 1): near,
+        (False, -1): near - 10_000,
+    }[higher, sign]
+    result = forecast(series_of(scores, sc=sc), family="exponential", until="2027")
+    note = result.zero_note()
+    assert note is not None and note.startswith("no ")
+    end = "floor" if higher else "ceiling"
+    assert (f"--set {end}=0" in note) is (sign == 1), note
+
+
 def test_a_growth_rate_interval_is_the_t_interval_statsmodels_gives():
     """Read off the paths' coefficient draws, it is the robust (HC0) interval with the
     t quantile of the residual degrees of freedom: with a few points the normal
