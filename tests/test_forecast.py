@@ -344,6 +344,20 @@ def test_a_line_already_within_the_allowance_of_the_ceiling_has_reached_it():
     assert "already" not in (short.bound_note() or "")
 
 
+def test_a_frontier_below_the_floor_is_not_said_to_be_at_it():
+    """A frontier below chance (10 to 16 on a floor of 25), its line still short of the
+    floor: the median is the floor, and the note said "the frontier is already at 25: 10
+    on 2016-01-01 (within 0.075 of it)", naming a record 15 points short of it."""
+    xs = np.array([2016.0, 2017.0, 2018.0, 2019.0])
+    sc = scale(floor=25.0, ceiling=100.0)
+    result = forecast(series_of([10.0, 12.0, 14.0, 16.0], xs=xs, sc=sc), family="linear",
+                      until="2020")  # fmt: skip
+    assert result.band()[0] == pytest.approx(25.0, abs=0.1)
+    note = result.bound_note()
+    assert note is not None and note.startswith("the linear median reaches 25 by "), note
+    assert "already" not in note
+
+
 def test_lower_is_better_flips():
     errors = 100 - logistic_scores(XS, slope=1.0, midpoint=2021.0)
     # Floor is chance level (the worst score) and ceiling the best achievable either

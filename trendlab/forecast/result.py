@@ -228,7 +228,9 @@ class Forecast:
                 short = near * abs(scale.ceiling - scale.floor)
                 crossing = f", as the crossing of {number(bound)} counts" if side == 1 else ""
                 within = f" (within {short:g} of it{crossing})"
-            there = self.series.records.filter(side * (pl.col("v") - edge) >= -near)
+            # At the bound, not past it: a frontier may lie below the floor (a record of
+            # 10 on a floor of 25 is no record at it), though never above the ceiling.
+            there = self.series.records.filter((pl.col("v") - edge).abs() <= near)
             if self.series.frontier and not there.is_empty():
                 # The frontier is at the bound already (its crossing is reached): the
                 # median has no date of its own to get there by.
