@@ -425,6 +425,41 @@ def test_hub_rows_of_one_model_that_disagree_on_its_organization_are_refused(
     assert models == {"m-one": "Acme", "m-two": "Beta"}
 
 
+def test_hub_rows_of_one_model_that_disagree_on_its_date_or_compute_are_refused(
+    run_empty: Run, tmp_path: Path
+):
+    """As for its organization: a later row giving a model another release date or
+    training compute was dropped silently, the first row's kept. Figures are compared
+    as numbers and dates as dates, and a model takes the first its rows give."""
+    path = tmp_path / "benchmark_results_epoch.csv"
+    header = "benchmark,model_version,organization,release_date,score,score_scale,shots,"
+    header += "training_compute_flop\n"
+    rows = (
+        "MMLU,m-x,Acme,,0.5,0-1,5,\n"  # says nothing of either
+        "GPQA Diamond,m-x_high,Acme,2023-01-01,0.3,0-1,,1e22\n"
+        "MMLU,M-X,Acme,2023-1-1,0.6,0-1,0,1.0E22\n"  # the same, written otherwise
+    )
+    before = run_empty("log", "--json").stdout
+    for line, field, said in (
+        ("GPQA Diamond,m-x,Acme,2024-06-01,0.2,0-1,,1e22", "release_date", "2024-06-01"),
+        ("GPQA Diamond,m-x,Acme,2023-01-01,0.2,0-1,,5e23", "training_compute_flop", "5e23"),
+    ):
+        path.write_text(header + rows + line + "\n")
+        bad = run_empty("import", "--from", "epoch", str(path))
+        stated = "2023-01-01" if field == "release_date" else "1e22"
+        assert (bad.exit_code, bad.stderr) == (
+            1,
+            f"trendlab: error: {path}:5: {field}: '{said}' is not '{stated}', which an "
+            "earlier row gives model m-x\n",
+        )
+        assert run_empty("log", "--json").stdout == before
+    path.write_text(header + rows)
+    good = run_empty("import", "--from", "epoch", str(path))
+    assert good.exit_code == 0, good.stderr
+    (model,) = _rows(run_empty, "list", "models")
+    assert (model["release_date"], model["training_compute_flop"]) == ("2023-01-01", 1e22)
+
+
 @needs_shared
 def test_a_fraction_rounder_than_the_stored_percent_never_replaces_it(run: Run, tmp_path: Path):
     # GPT-3.5 Turbo (0613) on MMLU is 0.689 in the Hub, stored as 68.9. The same row

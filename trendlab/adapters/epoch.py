@@ -609,16 +609,14 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     """Every row's scale, release date, training compute and organization, including
     rows of a model described again further down or already in the database (only one
     row per model is kept, and only for a model the database lacks): a scale that is
-    not said, a date or figure that is not one, or an organization other than the one
-    an earlier row gives the model, is an error at its line, not a guess."""
+    not said, a date or figure that is not one, or an organization, release date or
+    training compute other than the one an earlier row gives the model, is an error at
+    its line, not a guess."""
     released = text("release_date")
     compute = text("training_compute_flop")
     flop = compute.cast(pl.Float64, strict=False)
     base, _ = split_effort("model_version")
-    organization = text("organization")
-    stated = _first_organization()
-    bad = frame.select(
-        ROW,
+    malformed = (
         pl.when(~text("score_scale").is_in(["0-1", "0-100"]).fill_null(False))
         .then(
             pl.lit("score_scale: ")
@@ -631,28 +629,48 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' is not a finite number"))
         .when(flop <= 0)
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' must be greater than 0"))
-        .when(base.is_not_null() & (organization != stated))
-        .then(
-            pl.lit("organization: '")
-            + organization
+    )
+    disagreeing = (
+        pl.when(base.is_not_null() & (value(text(column)) != value(_first_given(column)))).then(
+            pl.lit(f"{column}: '")
+            + text(column)
             + pl.lit("' is not '")
-            + stated
+            + _first_given(column)
             + pl.lit("', which an earlier row gives model ")
             + base
         )
-        .alias("problem"),
-    ).filter(pl.col("problem").is_not_null())
+        for column, value in _MODEL_FIELDS.items()
+    )
+    bad = frame.select(ROW, pl.coalesce(malformed, *disagreeing).alias("problem")).filter(
+        pl.col("problem").is_not_null()
+    )
     if not bad.is_empty():
         row, problem = bad.row(0)
         first = f"{loaded.source}:{loaded.line_of(row)}: {problem}"
         raise TrendlabError("; ".join(at_most([first], 1, "bad row", total=bad.height)))
 
 
-def _first_organization() -> pl.Expr:
-    """The organization the first row of each model (by its slug) that gives one gives:
-    a row that leaves it empty says nothing of it."""
+def _figure(cell: pl.Expr) -> pl.Expr:
+    """A training compute cell's figure, null unless it is one (its own error)."""
+    flop = cell.cast(pl.Float64, strict=False)
+    return pl.when(flop.is_finite() & (flop > 0)).then(flop)
+
+
+# What a Hub row says of its model (each row repeats it), and how two rows' cells are
+# compared: as the values they write, so 1e22 and 1.0E22 agree, and a malformed one is
+# its own row's error, not the others'.
+_MODEL_FIELDS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    "organization": lambda cell: cell,
+    "release_date": lambda cell: cell.str.to_date("%Y-%m-%d", strict=False),
+    "training_compute_flop": _figure,
+}
+
+
+def _first_given(column: str) -> pl.Expr:
+    """The value the first row of each model (by its slug) that gives one gives in
+    column: a row that leaves it empty says nothing of it."""
     base, _ = split_effort("model_version")
-    return text("organization").drop_nulls().first().over(slug(base))
+    return text(column).drop_nulls().first().over(slug(base))
 
 
 def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
@@ -662,7 +680,7 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
         frame.with_columns(
             base.alias("__name"),
             (text("model_version") != base).alias("__suffixed"),
-            _first_organization().alias("__organization"),
+            *(_first_given(column).alias(f"__{column}") for column in _MODEL_FIELDS),
         )
         .filter(pl.col("__name").is_not_null())
         .sort("__suffixed", ROW)
@@ -674,9 +692,7 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
         {
             "slug": slug(pl.col("__name")),
             "name": pl.when(pl.col("__suffixed")).then(None).otherwise(text("display_name")),
-            "organization": pl.col("__organization"),
-            "release_date": text("release_date"),
-            "training_compute_flop": text("training_compute_flop"),
+            **{column: pl.col(f"__{column}") for column in _MODEL_FIELDS},
             "source_url": pl.lit(HUB_URL),
             "__name": pl.col("__name"),
         },
