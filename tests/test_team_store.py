@@ -27,11 +27,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import Run, both_stores, make_runner, new_team_store, process_imports
 from tests.pg import PgServer, pg_bin
 from trendlab import db as db_module
 from trendlab import lake
+from trendlab.cli import cli
 from trendlab.db import Migration, Store, latest_version
 from trendlab.errors import TrendlabError
 from trendlab.kinds import get_kind
@@ -1074,6 +1076,41 @@ def test_an_empty_src_or_dst_is_a_usage_error(
     assert sorted(p.name for p in here.iterdir()) == ["trendlab.duckdb"]
     assert not (here / "backup.duckdb").exists()
     assert _tables(here / "trendlab.duckdb")["changesets"].height == 0
+
+
+def test_a_data_path_with_white_space_around_it_is_a_usage_error(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`--data-path "lake "` (or TRENDLAB_DATA_PATH so) created a folder whose name ends
+    in a space, the slip --db refuses; so did copy's --data-path and --source-data-path."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    lake_at = "ducklake:team.ducklake"
+    for path, fault in [
+        ("lake ", "'lake ' ends with white space"),
+        (" lake", "' lake' begins with white space"),
+        ("  ", "is only white space"),
+    ]:
+        for args, env in ((["--data-path", path], {}), ([], {"TRENDLAB_DATA_PATH": path})):
+            result = CliRunner().invoke(cli, ["--db", lake_at, *args, "init", "--empty"], env=env)
+            assert (result.exit_code, result.stderr) == (
+                2,
+                f"trendlab: error: Invalid value for --data-path: {fault} (see 'cli --help')\n",
+            ), (args, env)
+    assert list(here.iterdir()) == []
+    run = make_runner(db)
+    _one_line_error(
+        run("copy", str(db), lake_at, "--data-path", "lake "),
+        "Invalid value for --data-path: 'lake ' ends with white space",
+        code=2,
+    )
+    _one_line_error(
+        run("copy", lake_at, "backup.duckdb", "--source-data-path", " lake"),
+        "Invalid value for --source-data-path: ' lake' begins with white space",
+        code=2,
+    )
+    assert list(here.iterdir()) == []
 
 
 def test_copying_a_store_onto_itself_is_a_usage_error_by_any_path(

@@ -124,6 +124,8 @@ def cli(
     if not db.strip():
         raise click.BadParameter("is empty: give a file or a team store", param_hint="--db")
     check_location(db, "--db")
+    if data_path is not None:
+        check_location(data_path, "--data-path")
     if not debug:
         # numpy's and matplotlib's overflow notes on extreme values (a score of 1e308)
         # are for whoever debugs trendlab; the user sees what came of them. Only for

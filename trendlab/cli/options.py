@@ -880,10 +880,10 @@ def check_figure_path(path: str, option: str, output: str | None = None) -> None
 
 
 def check_location(location: str, given: str) -> None:
-    """A usage error for a store's location (--db, copy's SRC or DST) whose file name
-    (a DuckDB file's, a local lake's catalog's) has white space around it: a slip,
-    which created a file whose name ends in a space (`--db "x.duckdb "`). A PostgreSQL
-    connection after ducklake:postgres: is libpq's to read, spaces and all."""
+    """A usage error for a store's location (--db, copy's SRC or DST) or a team store's
+    data path (--data-path) whose file or folder name has white space around it: a slip,
+    which created a file or folder whose name ends in a space (`--db "x.duckdb "`). A
+    PostgreSQL connection after ducklake:postgres: is libpq's to read, spaces and all."""
     from trendlab.text import name_fault
 
     if not location.startswith("ducklake:postgres:") and (fault := name_fault(location)):

@@ -63,6 +63,8 @@ def copy(
         ("--source-data-path", source_data_path, "SRC", src),
         ("--data-path", data_path, "DST", dst),
     ):
+        if value is not None:
+            check_location(value, option)
         # A DuckDB file holds its data itself: a path for its data files would be
         # silently ignored, and was most likely meant for the other store.
         if value is not None and not lake.is_lake(location):
