@@ -120,3 +120,34 @@ def test_a_model_is_found_by_an_alias_it_no_longer_has(run: Run):
         "give the model's slug\n",
     )
     assert _changes(run, "model", "gpt-4") == _changes(run, "model", "GPT-4-0314")
+
+
+def test_a_result_or_price_is_found_by_an_alias_its_model_no_longer_has(run: Run):
+    """As a model is: `history result OLD/mmlu`, OLD an alias since retracted, was "no
+    result 'OLD/mmlu' in the history" and suggested another model's result. Other
+    commands name current records, by current aliases."""
+    for step in (
+        ("add-model", "hist-a"),
+        ("add-model", "hist-b"),
+        ("add-result", "hist-a", "mmlu", "50"),
+        ("add-result", "hist-b", "mmlu", "60"),
+        ("add-price", "hist-a", "Acme", "2024-01-01", "--input", "1"),
+        ("alias", "add", "hist-a", "hist-old"),
+        ("alias", "add", "hist-a", "hist-moved"),
+        ("edit", "alias", "hist-moved", "--set", "model=hist-b"),
+        ("retract", "alias", "hist-old"),
+        ("retract", "alias", "hist-moved"),
+    ):
+        done = run(*step) if step[0] == "alias" else run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    for kind, name, model in (
+        ("result", "HIST-OLD/MMLU", "hist-a"),
+        ("price", "hist-old/Acme", "hist-a"),
+    ):
+        shown = run("history", kind, name, "--json")
+        assert shown.exit_code == 0, shown.stderr
+        assert [r["model"] for r in json.loads(shown.stdout)] == [model]
+    both = run("history", "result", "hist-moved/mmlu")
+    assert both.exit_code == 1
+    assert both.stderr.startswith("trendlab: error: 'hist-moved/mmlu' matches 2 results: r_")
+    assert run("show", "result", "hist-old/mmlu").exit_code == 1

@@ -8,7 +8,7 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import MODELS, Kind
+from trendlab.kinds import MODELS, PRICES, RESULTS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
 from trendlab.text import at_most
 
@@ -36,9 +36,12 @@ def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, 
 def history_key(store: Store, kind: Kind, text: str) -> str:
     """Resolve KEY for history: any record that ever existed, retracted ones included,
     by its key, id prefix or MODEL/BENCHMARK[/SETTING]-style name, or a model by its
-    alias, or by one it had before the alias was retracted or moved."""
+    alias, or by one it had before the alias was retracted or moved (in a result's or
+    a price's name too)."""
     check_long_enough(kind, text)
     keys = named_keys(store, kind, text, ever=True)
+    if not keys and kind in (RESULTS, PRICES):
+        keys = _records_once_named(store, kind, text)
     if not keys and kind is MODELS:
         keys = _models_once_named(store, text)
         if len(keys) > 1:
@@ -62,6 +65,19 @@ def _models_once_named(store: Store, text: str) -> list[str]:
     return sorted(
         {model for alias, model in store.alias_models_ever() if alias.strip().lower() == name}
     )
+
+
+def _records_once_named(store: Store, kind: Kind, text: str) -> list[str]:
+    """The results or prices a MODEL/... name gives whose MODEL is an alias since
+    retracted or moved (see _models_once_named), read at each '/' an alias may end at,
+    as named_keys reads one."""
+    parts = text.strip().split("/")
+    keys: list[str] = []
+    for i in range(1, len(parts)):
+        for model in _models_once_named(store, "/".join(parts[:i])):
+            named = named_keys(store, kind, "/".join([model, *parts[i:]]), ever=True)
+            keys += [key for key in named if key not in keys]
+    return keys
 
 
 def record_history(
