@@ -44,13 +44,30 @@ def test_every_command_module_is_mapped_as_it_defines_them():
     assert all(_command(name).name == name for name in defined)
 
 
-@pytest.mark.parametrize("name", _commands())
+def _leaf_commands() -> dict[str, click.Command]:
+    """Every runnable command by its full name (`alias list`), groups opened."""
+    leaves: dict[str, click.Command] = {}
+    for name in _commands():
+        command = _command(name)
+        if isinstance(command, click.Group):
+            context = click.Context(command)
+            for sub in command.list_commands(context):
+                subcommand = command.get_command(context, sub)
+                assert subcommand is not None, f"{name} {sub} is listed but does not load"
+                leaves[f"{name} {sub}"] = subcommand
+        else:
+            leaves[name] = command
+    return leaves
+
+
+@pytest.mark.parametrize("name", sorted({*_commands(), *_leaf_commands()}))
 def test_command_has_help_and_example(name: str):
-    result = CliRunner().invoke(cli, [name, "-h"])
+    """A group's subcommands (`alias add`) too: each has its own help page."""
+    result = CliRunner().invoke(cli, [*name.split(), "-h"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert f"trendlab {name}" in result.stdout
-    command = _command(name)
+    command = _leaf_commands().get(name) or _command(name)
     assert command.help and command.short_help != ""
     for param in command.params:
         if isinstance(param, click.Option) and param.name not in ("help",):
@@ -73,21 +90,28 @@ def test_readme_starts_with_two_quick_start_commands():
 
 
 def test_the_readme_tour_runs_as_written(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Every command of the README's tour succeeds, in order, on a fresh seeded database."""
+    """Every command of the README's tour succeeds, in order, on a fresh seeded database,
+    and one it says changes nothing (a no-op, a round trip) writes no changeset."""
     monkeypatch.chdir(tmp_path)
     text = README.read_text(encoding="utf-8")
     block = text.split("## A tour", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     joined = block.replace("\\\n", " ")
-    commands = [
-        shlex.split(line, comments=True)
-        for line in joined.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
+    lines = [
+        line for line in joined.splitlines() if line.strip() and not line.lstrip().startswith("#")
     ]
-    assert len(commands) > 15
-    for words in commands:
+    assert len(lines) > 15
+    log = ["--db", str(db), "log", "--limit", "1", "--json"]
+    unchanged = 0
+    for line in lines:
+        words = shlex.split(line, comments=True)
         assert words[0] == "trendlab"
+        before = CliRunner().invoke(cli, log).stdout
         result = CliRunner().invoke(cli, ["--db", str(db), *words[1:]])
         assert result.exit_code == 0, f"{shlex.join(words)}: {result.stderr}"
+        if "no-op" in line or "nothing changes" in line:
+            unchanged += 1
+            assert CliRunner().invoke(cli, log).stdout == before, line
+    assert unchanged == 2
 
 
 def test_the_readme_team_members_example_runs_on_a_seeded_store(db: Path):
@@ -193,22 +217,6 @@ def test_version_and_module_entry_point(monkeypatch: pytest.MonkeyPatch):
 
     proc = subprocess.run([sys.executable, "-m", "trendlab", "-h"], capture_output=True, text=True)
     assert proc.returncode == 0 and "Usage: trendlab" in proc.stdout
-
-
-def _leaf_commands() -> dict[str, click.Command]:
-    """Every runnable command by its full name (`alias list`), groups opened."""
-    leaves: dict[str, click.Command] = {}
-    for name in _commands():
-        command = _command(name)
-        if isinstance(command, click.Group):
-            context = click.Context(command)
-            for sub in command.list_commands(context):
-                subcommand = command.get_command(context, sub)
-                assert subcommand is not None, f"{name} {sub} is listed but does not load"
-                leaves[f"{name} {sub}"] = subcommand
-        else:
-            leaves[name] = command
-    return leaves
 
 
 def _named(text: str) -> set[str]:
