@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
 from trendlab.kinds import IMPORTABLE
+from trendlab.render import SUFFIXES
 
 HEADER = "model,benchmark,score,setting,reported_date,source_url"
 
@@ -454,6 +456,7 @@ def test_a_url_holding_a_control_or_invisible_character_is_refused(
     assert edited.exit_code == 0, edited.stderr
     checked = run("check", "--json")
     assert checked.exit_code == 1
+    assert checked.stderr.endswith(": 1 integrity violation\n")
     assert [(v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
         (
             "gpt-4",
@@ -565,6 +568,8 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     result = run("import", str(odd))
     assert result.exit_code == 2
     assert "cannot tell the format" in result.stderr and "pass -f/--input-format" in result.stderr
+    # Every suffix import reads is offered, .ndjson and .pq too.
+    assert all(re.search(rf"{re.escape(suffix)}\b", result.stderr) for suffix in SUFFIXES)
     assert run("import", str(odd), "-f", "csv", "-m", "t").exit_code == 0
 
 

@@ -492,8 +492,9 @@ def test_check_finds_violations_written_around_trendlab(run: Run, store_location
     store.close()
     result = run("check", "--json")
     assert result.exit_code == 1
-    assert "integrity violation(s)" in result.stderr
-    found = {(v["check"], v["problem"]) for v in json.loads(result.stdout)}
+    rows = json.loads(result.stdout)
+    assert result.stderr.endswith(f": {len(rows)} integrity violations\n")
+    found = {(v["check"], v["problem"]) for v in rows}
     problems = " | ".join(p for _, p in found)
     assert "unknown model ghost-model" in problems
     assert "score: 140.0 is outside the range of unit percent" in problems

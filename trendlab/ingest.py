@@ -50,7 +50,7 @@ def detect_format(path: str, explicit: str | None) -> str:
     if fmt is None:
         raise TrendlabError(
             f"{path}: cannot tell the format from the extension; "
-            "use .csv, .json, .jsonl or .parquet, or pass -f/--input-format",
+            "use .csv, .json, .jsonl (.ndjson) or .parquet (.pq), or pass -f/--input-format",
             # Like a name that tells no --kind: the fix is an option, not the data.
             exit_code=ExitCode.USAGE,
         )

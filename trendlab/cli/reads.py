@@ -21,6 +21,7 @@ from trendlab.cli.options import (
     output_options,
 )
 from trendlab.errors import TrendlabError
+from trendlab.text import counted
 
 # -- reading -----------------------------------------------------------------------------
 
@@ -259,7 +260,7 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
         note("ok: no integrity violations")
         return
     render(violations, fmt, output)
-    raise TrendlabError(f"{violations.height} integrity violation(s)")
+    raise TrendlabError(counted(violations.height, "integrity violation"))
 
 
 COMMANDS = [list_, show, query, log, history, check]
