@@ -351,6 +351,25 @@ def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(
     )
 
 
+def test_an_exponential_clipped_at_the_floor_throughout_is_not_backtested(
+    run_empty: Run, tmp_path: Path
+):
+    """Scores all below a floor of 0 (-100 rising to -2): the exponential nears 0 from
+    below, so each of its forecasts was the floor, and was scored, and chosen by auto,
+    though forecast refuses it. Without the floor it is backtested."""
+    scores = [round(-100 * 0.5 ** (i / 6), 3) for i in range(len(DAYS))]
+    write_benchmark(run_empty, tmp_path, "neg", DAYS, scores, unit="score", ceiling=None)
+    refused = run_empty("forecast", "neg", "--family", "exponential")
+    assert refused.exit_code == 1
+    assert "every score is below its floor 0" in refused.stderr
+    doc = json.loads(run_empty("backtest", "neg", "--json").stdout)
+    assert {r["family"] for r in doc["rows"]} == {"last-value", "linear", "auto"}
+    edited = run_empty("edit", "benchmark", "neg", "--set", "floor=", "-m", "no floor")
+    assert edited.exit_code == 0, edited.stderr
+    doc = json.loads(run_empty("backtest", "neg", "--json").stdout)
+    assert "exponential" in {r["family"] for r in doc["rows"]}
+
+
 def test_no_scored_origin_under_a_setting_says_whose_latest_result_it_is(run: Run):
     """MMLU's latest 0-shot result is 2023-11-22, its latest result 2025-02-26: the error
     said "the latest result is 2023-11-22", as if MMLU had none since."""

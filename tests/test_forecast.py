@@ -13,7 +13,7 @@ import pytest
 from tests.synthetic import frame, logistic_scores, scale
 from trendlab.errors import TrendlabError
 from trendlab.forecast.axis import make_axis, parse_until
-from trendlab.forecast.fit import forecast
+from trendlab.forecast.fit import fits_now, forecast
 from trendlab.series import build_series, day_from, decimal_year
 
 XS = np.arange(2018.0, 2025.0, 0.25)
@@ -210,6 +210,25 @@ def test_an_exponential_suggests_0_as_the_worst_end_only_of_scores_above_it(high
     assert note is not None and note.startswith("no ")
     end = "floor" if higher else "ceiling"
     assert (f"--set {end}=0" in note) is (sign == 1), note
+
+
+@pytest.mark.parametrize("higher", [True, False])
+def test_an_exponential_of_scores_all_past_the_floor_is_refused(higher):
+    """Scores all below a floor of 0 (-100 rising to -6), or above it when lower is
+    better: the exponential nears 0 from their side, so every path was clipped at the
+    floor from the first month, shown as -0.01 in the table and -1e-20 in CSV, both past
+    the floor. Auto never chooses it there; without the floor it fits."""
+    sign = -1 if higher else 1
+    scores = sign * 100 * 0.5 ** ((XS - 2018) * 12 / 30)
+    floored = scale("s", floor=0, ceiling=None, higher_is_better=higher, unit="score")
+    side = "below" if higher else "above"
+    with pytest.raises(TrendlabError, match=f"every score is {side} its floor 0, so an exp"):
+        forecast(series_of(scores, sc=floored), family="exponential", until="2027")
+    assert not fits_now(series_of(scores, sc=floored), "exponential")
+    free = scale("s", floor=None, ceiling=None, higher_is_better=higher, unit="score")
+    assert fits_now(series_of(scores, sc=free), "exponential")
+    median = forecast(series_of(scores, sc=free), family="exponential", until="2027").band()[0]
+    assert np.all(sign * median > 0)
 
 
 def test_a_growth_rate_interval_is_the_t_interval_statsmodels_gives():

@@ -33,12 +33,12 @@ from trendlab.errors import TrendlabError
 from trendlab.forecast import COMBINED
 from trendlab.forecast.calibrate import quantile_levels, space_for, summarize
 from trendlab.forecast.families import SPACES, fit_family
-from trendlab.forecast.fit import points_for
+from trendlab.forecast.fit import fits_now, points_for
 from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 8
+METHOD_VERSION = 9
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 # The horizons (months) every backtest is run at, whatever its plan shows: their
@@ -189,7 +189,9 @@ def run(
         e_still = np.full(len(targets), float(to_space(np.asarray(current))))
         rows += _rows(at_targets, LAST_VALUE, still, still, still, e_still, np.zeros(len(targets)))
         for family in families:
-            if family in COMBINED:
+            # An exponential its forecast refuses (scores all past the floor) is scored
+            # as no forecast, as a family that cannot be fitted is.
+            if family in COMBINED or not fits_now(series, family):
                 continue
             try:
                 x, v = points_for(series, family)

@@ -42,7 +42,16 @@ def fits_now(series: Series, family: str) -> bool:
     must not then choose a family whose fit fails."""
     if family != "exponential":
         return True
-    return exponential_space(series.fit_data(family)[1]) is not None
+    v = series.fit_data(family)[1]
+    return exponential_space(v) is not None and not _past_floor(series, v)
+
+
+def _past_floor(series: Series, v: np.ndarray) -> bool:
+    """Whether an exponential of v would be clipped at the floor throughout: scores all
+    below 0 (in v, better being higher) near 0 from below, and with a floor at 0 or
+    above it every score is past the floor."""
+    lo = series.scale.v_range[0]
+    return lo is not None and lo >= 0 and bool(np.all(v < 0))
 
 
 def forecast(
@@ -65,6 +74,8 @@ def forecast(
     if family == "auto":
         family = default_family(series)
     _check_some_change(series, family)
+    if family == "exponential":
+        _check_not_past_floor(series)
     if curve is None:
         x, v = points_for(series, family)
         _check_some_spread(series, x)
@@ -113,6 +124,22 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
         f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
         f"only the points {side} it; use --family linear, or check the floor with "
         f"`trendlab show benchmark {scale.slug}`"
+    )
+
+
+def _check_not_past_floor(series: Series) -> None:
+    """An exponential of scores all past the floor (see _past_floor) is clipped there
+    from its first month on: a forecast of the floor, shown just past it, as the 0 the
+    exponential never reaches."""
+    if not _past_floor(series, series.fit_data("exponential")[1]):
+        return
+    scale = series.scale
+    assert scale.floor is not None
+    side = "below" if scale.higher_is_better else "above"
+    raise TrendlabError(
+        f"{scale.slug}: every score is {side} its floor {scale.floor:g}, so an exponential "
+        f"(nearing 0 from {side}) would be clipped to the floor throughout; check the floor "
+        f"with `trendlab show benchmark {scale.slug}`, or use --family linear"
     )
 
 
