@@ -342,13 +342,14 @@ def test_a_copy_locked_out_of_dst_leaves_what_its_holder_wrote_meanwhile(db: Pat
 def test_a_copy_stopped_as_it_waits_for_dst_leaves_what_its_holder_made(
     db: Path, tmp_path: Path, monkeypatch
 ):
-    """A Ctrl-C while a copy waited for DST's lock took the file DST's holder created
-    after the copy looked (and the write-ahead log of its commits) for the copy's own
-    leftovers, and deleted them."""
+    """A Ctrl-C while a copy waited for DST's lock took the write-ahead log DST's holder
+    made after the copy looked (of its commits) for the copy's own leftovers, and
+    deleted it. (A new DST is built aside, and waits for no lock.)"""
     import trendlab.db
     import trendlab.locking
 
     dst = tmp_path / "new.duckdb"
+    duckdb.connect(str(dst)).close()
     code = textwrap.dedent(f"""
         import duckdb, sys
         con = duckdb.connect({str(dst)!r})
@@ -390,6 +391,91 @@ def test_a_copy_stopped_as_it_waits_for_dst_leaves_what_its_holder_made(
         assert con.execute("SELECT x FROM theirs").fetchall() == [("kept",)]
     finally:
         con.close()
+
+
+def _dies_in_copy_store(db: Path, dst: Path) -> subprocess.CompletedProcess[str]:
+    """A copy of `db` to `dst` killed (as by kill -9) as copy_store runs."""
+    code = textwrap.dedent(f"""
+        import os, sys
+        import trendlab.transfer
+        from trendlab.cli import cli
+
+        def killed(*args):
+            os._exit(9)
+
+        trendlab.transfer._copy_once = killed
+        cli(["copy", {str(db)!r}, {str(dst)!r}])
+    """)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_a_copy_to_a_new_file_killed_part_way_leaves_no_store(db: Path, tmp_path: Path):
+    """DST's migrations committed before the copy's own transaction: a copy killed in
+    between left a valid, empty store, which `check` passed. A new file is built
+    beside DST and put in place whole, as `init` builds one."""
+    dst = tmp_path / "out" / "new.duckdb"
+    dst.parent.mkdir()
+    assert _dies_in_copy_store(db, dst).returncode == 9
+    assert not dst.exists() and not Path(f"{dst}.wal").exists()
+    # What a kill -9 leaves, as of an `init`: the hidden folder it was built in.
+    assert [p.name.startswith(".new.duckdb.init-") for p in dst.parent.iterdir()] == [True]
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert result.exit_code == 0, result.output
+    assert _counts(dst) == _counts(db)
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_a_copy_to_a_new_file_that_fails_leaves_nothing(
+    db: Path, tmp_path: Path, monkeypatch, error: type
+):
+    import trendlab.transfer
+
+    def fail(*args: object) -> None:
+        raise error("stopped")
+
+    dst = tmp_path / "out" / "new.duckdb"
+    dst.parent.mkdir()
+    monkeypatch.setattr(trendlab.transfer, "_copy_once", fail)
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert result.exit_code == (130 if error is KeyboardInterrupt else 70), result.output
+    assert list(dst.parent.iterdir()) == []
+    monkeypatch.undo()
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"copied 1 changeset (2586 rows) from {db} to {dst}\n"
+    assert _counts(dst) == _counts(db)
+    assert [p.name for p in dst.parent.iterdir()] == ["new.duckdb"]
+
+
+def test_a_copy_to_a_new_file_another_process_made_meanwhile_is_refused(
+    db: Path, tmp_path: Path, monkeypatch
+):
+    """The file built is put in place only where none is: the other process's file is
+    left as it made it."""
+    import trendlab.transfer
+
+    dst = tmp_path / "out" / "raced.duckdb"
+    dst.parent.mkdir()
+    copy_store = trendlab.transfer.copy_store
+
+    def copy_and_race(src: Store, target: Store) -> Any:
+        copied = copy_store(src, target)
+        duckdb.connect(str(dst)).execute("CREATE TABLE theirs (x INTEGER)").close()
+        return copied
+
+    monkeypatch.setattr(trendlab.transfer, "copy_store", copy_and_race)
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"trendlab: error: cannot create DST {dst}: another process created it meanwhile, "
+        "so nothing was written; run the copy again to copy into it\n"
+    )
+    con = duckdb.connect(str(dst), read_only=True)
+    try:
+        assert con.execute("SHOW TABLES").fetchall() == [("theirs",)]
+    finally:
+        con.close()
+    assert [p.name for p in dst.parent.iterdir()] == ["raced.duckdb"]
 
 
 def test_as_of_parsing(db: Path):

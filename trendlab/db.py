@@ -168,7 +168,7 @@ class Store:
         such as running `trendlab init` or pointing --db elsewhere is for --db alone.
         A team store that an `init` or `copy` creating it left part made is refused
         (see _refuse_part_made) unless `create` or `complete` (`trendlab migrate`,
-        which completes its schema) is given. With `whole` (`init`), a new DuckDB file
+        which completes its schema) is given. With `whole` (`init`, `copy`), a new DuckDB file
         is built in a hidden folder beside `location`, and appears there only once
         `publish` puts it in place; `close` without it leaves nothing. `applied` is
         called with each migration this open applies, once it has committed.
@@ -292,6 +292,11 @@ class Store:
             with held_interrupts():  # put in place or not, as a COMMIT is
                 _put_in_place(built, target)
         except FileExistsError:
+            if self.named != "--db":  # a copy's DST: run again, it copies into that store
+                raise TrendlabError(
+                    f"cannot create {self.named} {self.location}: another process created "
+                    "it meanwhile, so nothing was written; run the copy again to copy into it"
+                ) from None
             raise TrendlabError(
                 f"cannot create {self.location}: another process created it meanwhile, "
                 f"so nothing was written; run `{self.command('init')}` again to add to it"

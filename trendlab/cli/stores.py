@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -102,8 +103,15 @@ def copy(
         # copied. Measured as late as can be, so as not to take another process's new
         # store for ours; not a PostgreSQL catalog's data path, which the catalog names.
         on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
+        # A new DuckDB file is built beside DST and put in place whole (see Store.open's
+        # `whole`), as `init` builds one: made in place, a copy killed after its schema
+        # committed left a valid, empty store. Nothing to remove of it then: what is at
+        # DST once the copy fails is another process's.
+        whole = not lake.is_lake(dst) and not os.path.lexists(dst)
         created = (
-            [] if on_postgres else [p for p in store_paths(dst, dst_data_path) if not p.exists()]
+            []
+            if on_postgres or whole
+            else [p for p in store_paths(dst, dst_data_path) if not p.exists()]
         )
         try:
             with Store.open(
@@ -114,8 +122,10 @@ def copy(
                 lock_timeout=settings.lock_timeout,
                 data_path=dst_data_path,
                 named="DST",
+                whole=whole,
             ) as target:
                 copied = copy_store(source, target)
+                target.publish()
         except (Locked, InterruptedWaiting):
             # Another process holds DST, to the end of the wait or of a wait stopped by
             # Ctrl-C: what appeared there as the copy waited (a new file, a write-ahead
