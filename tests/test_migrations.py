@@ -279,6 +279,39 @@ def test_migrate_stopped_part_way_names_the_migrations_it_committed(
     assert again.stderr.splitlines() == [*rest, f"{v1_db}: schema version {latest_version()}"]
 
 
+def test_a_ctrl_c_during_a_migrations_commit_is_too_late_to_stop_it(v1_db: Path, monkeypatch):
+    """A Ctrl-C as a migration commits is held, as a changeset's commit holds it:
+    delivered then, it stopped the commit half way (or DuckDB aborted), and a migration
+    that committed went unsaid."""
+    import os
+    import signal
+
+    import trendlab.db
+
+    class CtrlCOnCommit:
+        """A connection with a Ctrl-C arriving as it commits."""
+
+        def __init__(self, con: object):
+            self.con = con
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql == "COMMIT":
+                os.kill(os.getpid(), signal.SIGINT)
+            return self.con.execute(sql, *args)  # type: ignore[attr-defined]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.con, name)
+
+    connect = trendlab.db._connect_file
+    monkeypatch.setattr(
+        trendlab.db, "_connect_file", lambda *args, **kw: CtrlCOnCommit(connect(*args, **kw))
+    )
+    result = _invoke(v1_db, "migrate")
+    assert result.exit_code == 0, result.output
+    said = [f"applied migration {m.version:03d}_{m.name}" for m in migrations()[1:]]
+    assert result.stderr.splitlines() == [*said, f"{v1_db}: schema version {latest_version()}"]
+
+
 def test_an_import_upgrades_then_imports(v1_db: Path, tmp_path: Path):
     old = _rows(v1_db, OLD_TABLES)
     path = tmp_path / "results.csv"

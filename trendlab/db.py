@@ -562,14 +562,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN ... COMMIT, rolled back on any error."""
+        """BEGIN ... COMMIT, rolled back on any error. A Ctrl-C during the COMMIT (of a
+        migration, of the forecast cache) is held, as during a changeset's."""
         self.begin()
         try:
             yield
         except BaseException:
             self.execute("ROLLBACK")
             raise
-        self.execute("COMMIT")
+        with held_interrupts():
+            self.execute("COMMIT")
 
     @contextmanager
     def writers_queue(self) -> Iterator[bool]:
