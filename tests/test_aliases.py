@@ -226,6 +226,22 @@ def test_a_name_two_spellings_of_one_models_aliases_fold_to_is_ambiguous(run: Ru
     assert history.exit_code == 1 and f"matches 2 aliases: {listed}" in history.stderr
 
 
+def test_a_retracted_alias_named_as_written_is_not_its_twin_in_other_capitals(run: Run):
+    """A second `retract alias` of the Kimi id as written retracted its twin in other
+    capitals, exit 0; every other record's second retract is refused, and so is this."""
+    kept, gone = "moonshotai/kimi-k2-thinking", "moonshotai/Kimi-K2-Thinking"
+    assert run("retract", "alias", gone, "-m", "once").exit_code == 0
+    for args in (("retract", "alias", gone, "-m", "twice"), ("show", "alias", gone)):
+        again = run(*args)
+        assert again.exit_code == 1
+        assert f"alias {gone} was retracted in changeset " in again.stderr, again.stderr
+    shown = run("show", "alias", kept, "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["alias"] == kept
+    # Another spelling than either still finds the one current alias.
+    shown = run("show", "alias", kept.upper(), "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["alias"] == kept
+
+
 def test_a_key_names_its_model_by_an_alias_holding_a_slash(run: Run):
     """26 seeded aliases hold a '/' (fireworks/deepseek-v3p2): each '/' of a result's or
     a price's key may end its model, and a key two readings fit is ambiguous."""

@@ -883,6 +883,11 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
         # Aliases match as model names do (see trendlab.aliases): ignoring case. Two
         # aliases of one model may differ only in case (Epoch's ids do), so a name
         # may fold to both: it names two records, not none.
+        if not ever and text in store.keys_ever(ALIASES):
+            # Retracted as written: another alias in other capitals is another record,
+            # which a second `retract alias foo` must not take for this one (it did,
+            # retracting FOO).
+            return []
         names = store.keys_ever(ALIASES) if ever else store.all_keys(ALIASES)
         return sorted(n for n in names if n.lower() == text.lower())
     if not keys and (stored := _as_stored(store, kind, text)) != text:
