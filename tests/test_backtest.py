@@ -364,6 +364,9 @@ def test_an_exponential_clipped_at_the_floor_throughout_is_not_backtested(
     assert "every score is below its floor 0" in refused.stderr
     doc = json.loads(run_empty("backtest", "neg", "--json").stdout)
     assert {r["family"] for r in doc["rows"]} == {"last-value", "linear", "auto"}
+    auto = run_empty("forecast", "neg", "--json")
+    assert auto.exit_code == 0, auto.stderr
+    assert json.loads(auto.stdout)["family"] == "linear"
     edited = run_empty("edit", "benchmark", "neg", "--set", "floor=", "-m", "no floor")
     assert edited.exit_code == 0, edited.stderr
     doc = json.loads(run_empty("backtest", "neg", "--json").stdout)

@@ -13,7 +13,7 @@ import pytest
 from tests.synthetic import frame, logistic_scores, scale
 from trendlab.errors import TrendlabError
 from trendlab.forecast.axis import make_axis, parse_until
-from trendlab.forecast.fit import fits_now, forecast
+from trendlab.forecast.fit import default_family, fits_now, forecast
 from trendlab.series import build_series, day_from, decimal_year
 
 XS = np.arange(2018.0, 2025.0, 0.25)
@@ -217,7 +217,7 @@ def test_an_exponential_of_scores_all_past_the_floor_is_refused(higher):
     """Scores all below a floor of 0 (-100 rising to -6), or above it when lower is
     better: the exponential nears 0 from their side, so every path was clipped at the
     floor from the first month, shown as -0.01 in the table and -1e-20 in CSV, both past
-    the floor. Auto never chooses it there; without the floor it fits."""
+    the floor. Without the floor it fits."""
     sign = -1 if higher else 1
     scores = sign * 100 * 0.5 ** ((XS - 2018) * 12 / 30)
     floored = scale("s", floor=0, ceiling=None, higher_is_better=higher, unit="score")
@@ -225,6 +225,12 @@ def test_an_exponential_of_scores_all_past_the_floor_is_refused(higher):
     with pytest.raises(TrendlabError, match=f"every score is {side} its floor 0, so an exp"):
         forecast(series_of(scores, sc=floored), family="exponential", until="2027")
     assert not fits_now(series_of(scores, sc=floored), "exponential")
+    # With no backtest to choose by, auto takes the line, not the refused exponential,
+    # and its note held at the floor offers no exponential either.
+    assert default_family(series_of(scores, sc=floored)) == "linear"
+    line = forecast(series_of(scores, sc=floored), family="linear", until="2025-06-30")
+    note = line.bound_note()
+    assert note is not None and "is held there" in note and "exponential" not in note
     free = scale("s", floor=None, ceiling=None, higher_is_better=higher, unit="score")
     assert fits_now(series_of(scores, sc=free), "exponential")
     median = forecast(series_of(scores, sc=free), family="exponential", until="2027").band()[0]

@@ -330,6 +330,13 @@ def exponential_space(v: np.ndarray) -> str | None:
     return None
 
 
+def clipped_at_floor(v: np.ndarray, lo: float | None) -> bool:
+    """Whether an exponential of v would be clipped at the floor `lo` (in v) throughout:
+    scores all below 0 (in v, better being higher) near 0 from below, and a floor at 0
+    or above puts every one of them past it."""
+    return lo is not None and lo >= 0 and bool(np.all(v < 0))
+
+
 def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
     """Every saturating family fitted to the same points, to be averaged with equal weights.
 

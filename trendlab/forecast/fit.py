@@ -13,6 +13,7 @@ from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_
 from trendlab.forecast.families import (
     DEFAULT_FAMILY_BY_SPACE,
     Curve,
+    clipped_at_floor,
     exponential_space,
     fit_family,
 )
@@ -25,9 +26,10 @@ def default_family(series: Series) -> str:
     """The family to use with no backtest to choose by: the straight line of the
     series' calibration space. Logistic on a bounded benchmark; without a ceiling,
     exponential when the scores are all of one sign and 0 is none of what is measured
-    (not on an Elo rating: Scale.true_zero), else linear."""
+    (not on an Elo rating: Scale.true_zero), and it fits them (fits_now), else linear."""
     v = series.points.get_column("v").to_numpy()
-    return DEFAULT_FAMILY_BY_SPACE[space_for(series.scale, v)]
+    family = DEFAULT_FAMILY_BY_SPACE[space_for(series.scale, v)]
+    return family if fits_now(series, family) else "linear"
 
 
 def families_for(series: Series) -> tuple[str, ...]:
@@ -43,15 +45,7 @@ def fits_now(series: Series, family: str) -> bool:
     if family != "exponential":
         return True
     v = series.fit_data(family)[1]
-    return exponential_space(v) is not None and not _past_floor(series, v)
-
-
-def _past_floor(series: Series, v: np.ndarray) -> bool:
-    """Whether an exponential of v would be clipped at the floor throughout: scores all
-    below 0 (in v, better being higher) near 0 from below, and with a floor at 0 or
-    above it every score is past the floor."""
-    lo = series.scale.v_range[0]
-    return lo is not None and lo >= 0 and bool(np.all(v < 0))
+    return exponential_space(v) is not None and not clipped_at_floor(v, series.scale.v_range[0])
 
 
 def forecast(
@@ -128,10 +122,10 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_not_past_floor(series: Series) -> None:
-    """An exponential of scores all past the floor (see _past_floor) is clipped there
-    from its first month on: a forecast of the floor, shown just past it, as the 0 the
-    exponential never reaches."""
-    if not _past_floor(series, series.fit_data("exponential")[1]):
+    """An exponential of scores all past the floor (see clipped_at_floor) is clipped
+    there from its first month on: a forecast of the floor, shown just past it, as the 0
+    the exponential never reaches."""
+    if not clipped_at_floor(series.fit_data("exponential")[1], series.scale.v_range[0]):
         return
     scale = series.scale
     assert scale.floor is not None
@@ -139,7 +133,7 @@ def _check_not_past_floor(series: Series) -> None:
     raise TrendlabError(
         f"{scale.slug}: every score is {side} its floor {scale.floor:g}, so an exponential "
         f"(nearing 0 from {side}) would be clipped to the floor throughout; check the floor "
-        f"with `trendlab show benchmark {scale.slug}`, or use --family linear"
+        f"with `trendlab show benchmark {scale.slug}`"
     )
 
 

@@ -18,7 +18,7 @@ from trendlab.forecast.calibrate import (
     supported,
     supported_range,
 )
-from trendlab.forecast.families import LOG_SPACES, Curve
+from trendlab.forecast.families import LOG_SPACES, Curve, clipped_at_floor
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
 from trendlab.text import number
 
@@ -218,7 +218,7 @@ class Forecast:
             assert bound is not None
             if scale.bounded:
                 better = " (a saturating family, such as auto's, bends before it)"
-            elif edge == 0:
+            elif edge == 0 and not clipped_at_floor(self.series.fit_data("exponential")[1], lo):
                 better = " (the exponential nears it without reaching it)"
             else:  # no family of a metric with one bound bends before this one
                 better = ""
