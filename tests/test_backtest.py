@@ -367,6 +367,13 @@ def test_an_exponential_clipped_at_the_floor_throughout_is_not_backtested(
     auto = run_empty("forecast", "neg", "--json")
     assert auto.exit_code == 0, auto.stderr
     assert json.loads(auto.stdout)["family"] == "linear"
+    # Too short a history to choose by: auto falls back to the line, as forecast's
+    # does, where it had no forecast at all.
+    write_benchmark(run_empty, tmp_path, "short", DAYS[:12], scores[:12], unit="score",
+                    ceiling=None)  # fmt: skip
+    rows = json.loads(run_empty("backtest", "short", "--json").stdout)["rows"]
+    by = {(r["family"], r["horizon_months"]): r["mae"] for r in rows}
+    assert by[("auto", 6)] == by[("linear", 6)]
     edited = run_empty("edit", "benchmark", "neg", "--set", "floor=", "-m", "no floor")
     assert edited.exit_code == 0, edited.stderr
     doc = json.loads(run_empty("backtest", "neg", "--json").stdout)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from trendlab.nearest import nearest
+from trendlab.text import listed
 
 
 @dataclass(frozen=True)
@@ -82,5 +83,4 @@ class Resolver:
         found = [self.describe(c) for c in list(models.values())[:n]]
         if not found:
             return ""
-        listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " or " + found[-1]
-        return f" (did you mean {listed}?)"
+        return f" (did you mean {listed(found, 'or')}?)"

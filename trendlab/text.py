@@ -168,6 +168,11 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+def listed(items: Sequence[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c': items in a sentence, `last` before the last one."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
 def at_most(
     items: Sequence[str],
     shown: int | None,

@@ -26,7 +26,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
-from trendlab.text import DIGITS_RE, counted
+from trendlab.text import DIGITS_RE, counted, listed
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -394,10 +394,11 @@ def backtest(
         raise TrendlabError(
             "no benchmark has an origin with both enough history and a known outcome"
         )
-    absent, there = result.missing(families)
+    absent, there, baselines = result.missing(families)
     if absent:
-        # An unbounded benchmark whose scores cross 0 has no family but the baselines.
-        has = ", ".join(there) if there else "only last-value, linear and auto, always shown"
+        # No family but the baselines: an unbounded benchmark whose scores cross 0, or
+        # lie all past its floor.
+        has = ", ".join(there) if there else f"only {listed(baselines)}, always shown"
         raise TrendlabError(
             f"{benchmark} has no backtest of {', '.join(absent)} (not a family for it, "
             f"or none to calibrate on); it has {has}"

@@ -224,7 +224,10 @@ def score(
             f for f in rows.get_column("family").unique().sort().to_list() if f != bt.LAST_VALUE
         )
         fallback = default_family_for(backtest)
-        fallbacks = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
+        fallbacks: tuple[str, ...] = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
+        if fallback == "exponential":
+            # Where it does not fit (fit.fits_now), fit.default_family takes the line.
+            fallbacks += ("linear",)
         auto = auto_candidates(backtest.scale, candidates)
         rows = pl.concat([rows, auto_rows(rows, auto, fallbacks, choosing)])
         keep = {*ALWAYS_SHOWN, *(families or candidates)}
@@ -275,20 +278,21 @@ class ScoredBacktests:
         left = {s.slug for s in self.scored} | set(self.unmatched)
         return sorted(s for s, b in self.found.items() if s not in left and not b.refused)
 
-    def missing(self, families: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    def missing(self, families: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
         """Of `families`, those the named benchmark has no backtest of (not a family for
-        it, or none to calibrate on), and the families it has besides those always
-        shown (scored again with every family); two empty lists when none is missing,
-        or with --all."""
+        it, or none to calibrate on), the families it has besides those always shown
+        (scored again with every family), and those of the always shown it has (auto
+        not, with too few backtests to choose by); empty lists when none is missing, or
+        with --all."""
         if self.slug is None or not self.scored:
-            return [], []
+            return [], [], []
         shown = set(self.scored[0].rows.get_column("family"))
         absent = [f for f in families if f not in shown]
         if not absent:
-            return [], []
+            return [], [], []
         (whole,) = score(self.found, [self.slug], self.plan.level, None, self.at_choice)
-        there = set(whole.rows.get_column("family")) - set(ALWAYS_SHOWN)
-        return absent, sorted(there)
+        there = set(whole.rows.get_column("family"))
+        return absent, sorted(there - set(ALWAYS_SHOWN)), [f for f in ALWAYS_SHOWN if f in there]
 
 
 def scored_backtests(
