@@ -1005,6 +1005,9 @@ def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
         (" x.duckdb", "' x.duckdb' begins with white space"),
         ("ducklake:x.ducklake\t", "'ducklake:x.ducklake\\t' ends with white space"),
         (" ducklake:postgres:dbname=x", "' ducklake:postgres:dbname=x' begins with white space"),
+        # The file's own name, after ducklake: or in a folder.
+        ("ducklake: x.ducklake", "' x.ducklake' begins with white space"),
+        ("d/x.duckdb /", "'x.duckdb ' ends with white space"),
     ]:
         for args, env in ((["--db", db], {}), ([], {"TRENDLAB_DB": db})):
             result = CliRunner().invoke(cli, [*args, "init", "--empty"], env=env)
@@ -2189,7 +2192,7 @@ def test_a_key_with_an_empty_part_is_a_usage_error_naming_it(db: Path):
     run = make_runner(db)
     before = run("log", "--json").stdout
     result_shape = "a result is named MODEL/BENCHMARK[/SETTING] or by its id"
-    price_shape = "a price is named MODEL/PROVIDER/DATE or by its id"
+    price_shape = "a price is named MODEL/PROVIDER[/DATE] or by its id"
     for command, args, fault in [
         ("show", ["result", "gpt-4/"], f"'gpt-4/' has an empty benchmark: {result_shape}"),
         ("show", ["result", "/mmlu"], f"'/mmlu' has an empty model: {result_shape}"),

@@ -72,6 +72,45 @@ def test_an_init_of_a_new_file_stopped_part_way_leaves_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb"]
 
 
+def test_a_new_file_named_by_a_symbolic_link_is_built_aside_too(
+    tmp_path: Path, seeded_template: Path, monkeypatch
+):
+    """A link to a file not there yet counted as a file there: built through the link
+    in place, an init stopped part way left a valid, empty store at its end, and a copy
+    that failed deleted the link. The file is built beside the one the link names."""
+    import trendlab.seeds
+    import trendlab.transfer
+
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "t.duckdb"
+    link.symlink_to(real / "t.duckdb")
+
+    def fail(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(trendlab.seeds, "load_seeds", fail)
+        assert CliRunner().invoke(cli, ["--db", str(link), "init"]).exit_code == 130
+        patched.setattr(trendlab.transfer, "_copy_once", fail)
+        copied = CliRunner().invoke(cli, ["copy", str(seeded_template), str(link)])
+        assert copied.exit_code == 130
+    assert link.is_symlink() and list(real.iterdir()) == []
+    result = CliRunner().invoke(cli, ["--db", str(link), "init"])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and [p.name for p in real.iterdir()] == ["t.duckdb"]
+    assert _counts(link) == _counts(seeded_template)
+
+
+def test_a_file_named_as_a_folder_is_a_usage_error(tmp_path: Path, db: Path):
+    """`--db x.duckdb/` created x.duckdb, which the same --db could then not open."""
+    for args in (["--db", f"{tmp_path}/x.duckdb/", "init"], ["copy", str(db), f"{tmp_path}/y/"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert "ends in '/', as a folder's name does, not a DuckDB file's" in result.stderr
+    assert list(tmp_path.iterdir()) == [db]
+
+
 def test_init_of_a_new_file_is_refused_if_another_process_made_it_meanwhile(
     tmp_path: Path, monkeypatch
 ):
@@ -362,7 +401,7 @@ def test_a_copy_stopped_as_it_waits_for_dst_leaves_what_its_holder_made(
     connect = trendlab.db._connect_file
 
     def taken_first(path: str, **options: Any) -> Any:
-        if path == str(dst):  # the copy found DST not there: it would create it
+        if path == str(dst):  # the copy found no log beside DST: the holder's comes now
             holder = subprocess.Popen(
                 [sys.executable, "-c", code],
                 stdin=subprocess.PIPE,
@@ -376,10 +415,12 @@ def test_a_copy_stopped_as_it_waits_for_dst_leaves_what_its_holder_made(
     def interrupted(seconds: float) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(trendlab.db, "_connect_file", taken_first)
-    monkeypatch.setattr(trendlab.locking.time, "sleep", interrupted)
     try:
-        result = CliRunner().invoke(cli, ["--lock-timeout", "10", "copy", str(db), str(dst)])
+        # time.sleep is the time module's: patched for the copy alone.
+        with monkeypatch.context() as patched:
+            patched.setattr(trendlab.db, "_connect_file", taken_first)
+            patched.setattr(trendlab.locking.time, "sleep", interrupted)
+            result = CliRunner().invoke(cli, ["--lock-timeout", "10", "copy", str(db), str(dst)])
         assert result.exit_code == 130, result.output
         assert result.stderr == "trendlab: interrupted\n"
         assert dst.exists() and Path(f"{dst}.wal").exists()

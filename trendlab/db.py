@@ -220,6 +220,14 @@ class Store:
                     f"memory, lost when the command ends; a file of that name is ./{location}",
                     exit_code=ExitCode.USAGE,
                 )
+            if location.endswith(("/", os.sep)):
+                # A folder's name: Path() drops the slash, and a file created by that
+                # name could not be opened by it again.
+                raise TrendlabError(
+                    f"cannot open {location}: it ends in '/', as a folder's name does, not "
+                    "a DuckDB file's",
+                    exit_code=ExitCode.USAGE,
+                )
             if Path(location).is_dir():
                 # The path given is wrong whatever is in the folder: a usage error.
                 raise TrendlabError(
@@ -235,13 +243,10 @@ class Store:
                 )
             lake.check_parent(Path(location), location, create=create)
             lake.check_not_wal(Path(location), location, create=create)
-            # Not exists(): a symbolic link to a file not there yet is created through.
-            building = (
-                _building_folder(location) if whole and not os.path.lexists(location) else None
-            )
+            building = _building_folder(location) if whole and builds_aside(location) else None
             try:
                 con = _connect_file(
-                    str(building / Path(location).name) if building else location,
+                    str(building / _built_name(location)) if building else location,
                     read_only=read_only,
                     lock_timeout=lock_timeout,
                 )
@@ -283,11 +288,11 @@ class Store:
         """
         if self.building is None:
             return
-        built = self.building / Path(self.location).name
+        built = self.building / _built_name(self.location)
         # Every change into the file itself: the write-ahead log stays in the folder.
         self.execute("CHECKPOINT")
         self.con.close()
-        target = Path(self.location)
+        target = Path(os.path.realpath(self.location))
         try:
             with held_interrupts():  # put in place or not, as a COMMIT is
                 _put_in_place(built, target)
@@ -1810,12 +1815,25 @@ def store_paths(location: str, data_path: str | None = None) -> list[Path]:
     return [file, Path(f"{file}.wal"), *folders]
 
 
+def builds_aside(location: str) -> bool:
+    """Whether Store.open's `whole` builds the DuckDB file at `location` aside: none is
+    there yet, nor at the end of a symbolic link (not there yet either) it names."""
+    return not lake.is_lake(location) and not os.path.exists(location)
+
+
+def _built_name(location: str) -> str:
+    """The name the new file at `location` is built under, and put in place by: that of
+    the file a symbolic link names, the file itself being created through it."""
+    return Path(os.path.realpath(location)).name
+
+
 def _building_folder(location: str) -> Path:
-    """A new hidden folder beside `location` to build its new file in: on the file
-    system it goes on, where a link puts the file in place, and where the write-ahead
-    log goes too, to be removed with the folder. Named after the file, shortened, so
-    that a name as long as a file system takes still leaves room for the rest."""
-    target = Path(location)
+    """A new hidden folder beside the file `location` names (through a symbolic link, if
+    it is one) to build it in: on the file system it goes on, where a link puts the
+    file in place, and where the write-ahead log goes too, to be removed with the
+    folder. Named after the file, shortened, so that a name as long as a file system
+    takes still leaves room for the rest."""
+    target = Path(os.path.realpath(location))
     try:
         return Path(tempfile.mkdtemp(prefix=f".{target.name[:100]}.init-", dir=target.parent))
     except OSError as exc:

@@ -102,7 +102,7 @@ class Kind:
         if any("/".join(parts[:i]).strip() and after(i).strip() for i in range(1, len(parts))):
             return None
         empty = [f for f, part in (("model", parts[0]), (second, after(1))) if not part.strip()]
-        shape = "MODEL/BENCHMARK[/SETTING]" if second == "benchmark" else "MODEL/PROVIDER/DATE"
+        shape = "MODEL/BENCHMARK[/SETTING]" if second == "benchmark" else "MODEL/PROVIDER[/DATE]"
         return (
             f"{text!r} has an empty {' and '.join(empty)}: a {self.singular} is named "
             f"{shape} or by its id"

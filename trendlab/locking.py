@@ -49,11 +49,12 @@ def retry_while_locked(
             try:
                 return action()
             except duckdb.Error as exc:
+                # First: a Ctrl-C from here on may fall while another process holds it.
+                waited = True
                 text = str(exc)
                 lock = _LOCK_RE.search(text)
                 if lock is None:
                     raise failed(text) from None
-                waited = True
                 if time.monotonic() >= deadline:
                     raise Locked(
                         f"{what} is locked by another process{_holder(lock)}; try again "

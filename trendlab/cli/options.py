@@ -883,11 +883,17 @@ def check_location(location: str, given: str) -> None:
     """A usage error for a store's location (--db, copy's SRC or DST) or a team store's
     data path (--data-path) whose file or folder name has white space around it: a slip,
     which created a file or folder whose name ends in a space (`--db "x.duckdb "`). A
-    PostgreSQL connection after ducklake:postgres: is libpq's to read, spaces and all."""
+    PostgreSQL connection after ducklake:postgres: is libpq's to read, spaces and all.
+    The file's own name counts too: `ducklake: x.ducklake`, `d/ x.duckdb`."""
+    from trendlab import lake
     from trendlab.text import name_fault
 
-    if not location.startswith("ducklake:postgres:") and (fault := name_fault(location)):
-        raise click.BadParameter(fault, param_hint=given)
+    if location.startswith(f"{lake.PREFIX}postgres:"):
+        return
+    path = location.removeprefix(lake.PREFIX)
+    for name in (location, path, Path(path).name if path.strip() else path):
+        if fault := name_fault(name):
+            raise click.BadParameter(fault, param_hint=given)
 
 
 def _same_file(one: Path, other: Path) -> bool:

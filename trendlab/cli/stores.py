@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -47,7 +46,7 @@ def copy(
       trendlab copy 'ducklake:postgres:dbname=trendlab host=db.lab' backup.duckdb
     """
     from trendlab import lake
-    from trendlab.db import Store, store_paths
+    from trendlab.db import Store, builds_aside, store_paths
     from trendlab.errors import ExitCode, TrendlabError
     from trendlab.locking import InterruptedWaiting, Locked
     from trendlab.transfer import copy_store, same_store
@@ -107,7 +106,7 @@ def copy(
         # `whole`), as `init` builds one: made in place, a copy killed after its schema
         # committed left a valid, empty store. Nothing to remove of it then: what is at
         # DST once the copy fails is another process's.
-        whole = not lake.is_lake(dst) and not os.path.lexists(dst)
+        whole = builds_aside(dst)
         created = (
             []
             if on_postgres or whole
