@@ -287,7 +287,8 @@ def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
     )
     old = Store(con, location, read_only=False, is_lake=True, in_postgres=True)
     old.migrate()
-    old.execute("DELETE FROM schema_migrations WHERE version > 1")  # as an old one left it
+    # As an old one left it, which had no CREATING row.
+    old.execute("DELETE FROM schema_migrations WHERE version > 1 OR version = 0")
     lake.disconnect(con)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TRENDLAB_DB", raising=False)
@@ -352,6 +353,113 @@ def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_comple
         models = run("list", "models", "--csv")
         assert models.exit_code == 0, models.stderr
         assert models.stdout == make_runner(source)("list", "models", "--csv").stdout
+
+
+def _killed_in(module: str, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """trendlab run with `args`, killed (as by kill -9) as `module`'s `name` (load_seeds
+    of trendlab.seeds, Store.finish_creating of trendlab.db) is called."""
+    code = textwrap.dedent(f"""
+        import os, {module}
+        from trendlab.cli import cli
+
+        def killed(*args, **kwargs):
+            os._exit(9)
+
+        {module}.{name} = killed
+        cli({list(args)!r})
+    """)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def _assert_seeded_alike(location: str, fresh: str) -> None:
+    """Both stores hold the seeds and their forecast cache, each entry of it for the
+    seeds' changeset (whose id is new in each store)."""
+    a, b = _seeded(location), _seeded(fresh)
+    assert all(x.equals(y) for x, y in zip(a, b, strict=True)), location
+    assert a[2]["seeded"].all() and not a[2].is_empty()
+
+
+def _seeded(location: str) -> tuple[pl.DataFrame, ...]:
+    """A store's current models and results, and its forecast cache, each entry's
+    version given as whether it is the seeds' changeset."""
+    store = Store.open(location)
+    try:
+        models = store.frame("SELECT * FROM models ORDER BY ALL")
+        results = store.frame("SELECT * FROM results ORDER BY ALL")
+        cache = store.frame(
+            "SELECT kind, benchmark, spec, payload, "
+            "version = (SELECT min(id) FROM changesets) AS seeded FROM forecast_cache ORDER BY ALL"
+        )
+    finally:
+        store.close()
+    return models, results, cache
+
+
+def _refused_as_part_made(location: str) -> None:
+    """Every command on a store left part made says so, and writes nothing."""
+    run = make_runner(location)
+    for args in (["log"], ["check"], ["list", "models"], ["add-model", "x-1", "-m", "t"]):
+        _one_line_error(run(*args), f"{location} is not set up completely (an `init` or `copy`")
+
+
+def test_a_new_local_lake_whose_init_or_copy_was_killed_before_its_data_is_part_made(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The CREATING row went with the last migration: an `init` killed before its seeds'
+    commit, or a `copy` before its changesets', left a valid, empty store, which `log`
+    and `check` passed. It goes with the data now, and running the command again
+    completes the store as if it had never stopped: `init` loads the seeds and their
+    forecast cache, `copy` everything; `init --empty` makes a store without data."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRENDLAB_DB", raising=False)
+    fresh = "ducklake:fresh.ducklake"
+    assert make_runner(fresh)("init").exit_code == 0
+    location = "ducklake:seeded.ducklake"
+    assert _killed_in("trendlab.seeds", "load_seeds", "--db", location, "init").returncode == 9
+    _refused_as_part_made(location)
+    again = make_runner(location)("init")
+    assert again.exit_code == 0 and "models: " in again.stderr, again.stderr
+    _assert_seeded_alike(location, fresh)
+    assert make_runner(location)("check").exit_code == 0
+
+    copied = "ducklake:copied.ducklake"
+    killed = _killed_in("trendlab.transfer", "_copy_once", "copy", str(db), copied)
+    assert killed.returncode == 9
+    _refused_as_part_made(copied)
+    again = make_runner(db)("copy", str(db), copied)
+    assert again.exit_code == 0 and "copied 1 changeset" in again.stderr, again.stderr
+    _assert_same_tables(db, copied)
+
+    empty = "ducklake:empty.ducklake"
+    killed = _killed_in("trendlab.db", "Store.finish_creating", "--db", empty, "init", "--empty")
+    assert killed.returncode == 9
+    _refused_as_part_made(empty)
+    assert make_runner(empty)("init", "--empty").exit_code == 0
+    assert make_runner(empty)("log").stderr == "no changesets\n"
+
+
+def test_a_new_team_store_whose_init_was_killed_before_its_seeds_is_part_made(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As of a local lake: an `init` of a new team store killed after its schema
+    committed, before its seeds did, left a valid, empty store; now every command says
+    it is not set up completely, and `init` again loads the seeds and their cache."""
+    monkeypatch.delenv("TRENDLAB_DB", raising=False)
+    fresh = f"ducklake:{tmp_path / 'fresh.ducklake'}"
+    assert make_runner(fresh)("init").exit_code == 0
+    location = new_team_store(pg_server)
+    data = ("--data-path", str(tmp_path / "data"))
+    killed = _killed_in("trendlab.seeds", "load_seeds", "--db", location, *data, "init")
+    assert killed.returncode == 9, killed.stderr
+    _refused_as_part_made(location)
+    again = make_runner(location)("init")
+    assert again.exit_code == 0 and "models: " in again.stderr, again.stderr
+    _assert_seeded_alike(location, fresh)
 
 
 def test_an_old_team_store_with_no_changesets_is_told_to_migrate(

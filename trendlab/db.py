@@ -43,7 +43,7 @@ DEFAULT_DB = "trendlab.duckdb"
 # bookkeeping of the lake, not data: `trendlab copy` leaves it out.
 WRITE_HEAD = "write_head"
 # A team store's schema_migrations row while the init or copy creating it has yet to
-# apply the last migration (see Store._refuse_part_made).
+# commit its schema and data (see Store._refuse_part_made).
 CREATING = 0
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 # DuckDB reads `TYPE:` at the start of a database path (postgres:, sqlite:, md:) as the
@@ -135,6 +135,7 @@ class Store:
         self.in_postgres = in_postgres  # a team store whose catalog is in PostgreSQL
         self.migrate_on_write = False  # see _check_schema and begin
         self.building: Path | None = None  # the new file built beside location (see open)
+        self.creating = False  # a part-made team store this open completes (see open)
 
     # -- opening ---------------------------------------------------------------------
 
@@ -168,10 +169,11 @@ class Store:
         such as running `trendlab init` or pointing --db elsewhere is for --db alone.
         A team store that an `init` or `copy` creating it left part made is refused
         (see _refuse_part_made) unless `create` or `complete` (`trendlab migrate`,
-        which completes its schema) is given. With `whole` (`init`, `copy`), a new DuckDB file
-        is built in a hidden folder beside `location`, and appears there only once
-        `publish` puts it in place; `close` without it leaves nothing. `applied` is
-        called with each migration this open applies, once it has committed.
+        which completes its schema alone) is given. With `whole` (`init`, `copy`), a new
+        DuckDB file is built in a hidden folder beside `location`, and appears there only
+        once `publish` puts it in place; `close` without it leaves nothing; a new or part
+        made team store stays part made until its data commits (see mark_created).
+        `applied` is called with each migration this open applies, once it has committed.
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -260,6 +262,7 @@ class Store:
             store._check_schema(
                 migrate=migrate, complete=create or complete, now=complete, applied=applied
             )
+            store.creating = whole and not read_only and store._part_made()
             if store.is_lake:
                 store._define_macros()
         except BaseException:
@@ -321,19 +324,28 @@ class Store:
 
     def schema_version(self) -> int:
         """The highest migration applied to this database (0 for a new one)."""
+        return self._schema_state()[0]
+
+    def _schema_state(self) -> tuple[int, bool]:
+        """The schema version, and whether the CREATING row is there (see _part_made),
+        in one query: on a team store in PostgreSQL each is a round trip."""
         # Asking the table itself, not duckdb_tables(), which on a team store would
         # list the catalog database's tables too, at a round trip each time.
         try:
             # Named by trendlab's columns: other tools (dbmate, golang-migrate, Rails)
             # keep a schema_migrations table too, whose versions are not trendlab's.
             row = self.execute(
-                "SELECT max(version) FROM (SELECT version, name, applied_at FROM schema_migrations)"
+                "SELECT max(version), bool_or(version = ?) "
+                "FROM (SELECT version, name, applied_at FROM schema_migrations)",
+                [CREATING],
             ).fetchone()
         except duckdb.CatalogException:
-            return 0
+            return 0, False
         except duckdb.BinderException:
             raise self._not_trendlab(self._table_names()) from None
-        return int(row[0]) if row and row[0] is not None else 0
+        if not row or row[0] is None:
+            return 0, False
+        return int(row[0]), self.is_lake and bool(row[1])
 
     def _check_schema(
         self,
@@ -343,13 +355,13 @@ class Store:
         now: bool,
         applied: Callable[[Migration], None] | None,
     ) -> None:
-        have, want = self.schema_version(), latest_version()
+        (have, part_made), want = self._schema_state(), latest_version()
         if have > want:
             raise TrendlabError(
                 f"{self.location} has schema version {have}, newer than this trendlab "
                 f"understands ({want}): upgrade trendlab to use it"
             )
-        if have < want and self.is_lake and not complete:
+        if (have < want or part_made) and self.is_lake and not complete:
             self._refuse_part_made(have)
         if have < want:
             # A new store, or one an `init` or `copy` creating it left part made, is
@@ -394,10 +406,12 @@ class Store:
         replaces a view made in the same transaction, as migration 002 does
         (duckdb/ducklake#957, fixed in later releases), so they cannot be one. A
         store stopped in between (killed, a lost connection) has no schema, or an old
-        one and the CREATING row its first migration wrote (see _apply). Readers
-        called it not a trendlab database or one to migrate, and a write quietly
-        completed the schema and wrote, after which the copy it was made for refused
-        it as another store's history. Someone else's lake is not this, nor an old
+        one and the CREATING row its first migration wrote (see _run), or the whole
+        schema and that row, which goes only with the seeds or changesets it was made
+        for (see mark_created). Readers called it not a trendlab database or one to
+        migrate (or, schema complete, an empty store), and a write quietly completed
+        the schema and wrote, after which the copy it was made for refused it as
+        another store's history. Someone else's lake is not this, nor an old
         store, made whole by an older trendlab, with or without history: it has no
         CREATING row, and `migrate` (or any write) upgrades it.
         """
@@ -530,20 +544,39 @@ class Store:
         self.execute(
             "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, _utcnow()]
         )
-        if self.is_lake:
-            self._mark_creation(began=have == 0, finished=m.version >= latest_version())
-
-    def _mark_creation(self, *, began: bool, finished: bool) -> None:
-        """Inside a migration's transaction on a team store: the first one of a new
-        store writes the CREATING row, the one that brings it up to date removes it.
-        Between those commits it reads as part made; a store an older trendlab made
-        never had the row, so it reads as old, not as part made."""
-        if began and not finished:
+        if self.is_lake and have == 0:
+            # The first migration of a new team store: it reads as part made until its
+            # data commits (see mark_created); a store an older trendlab made never had
+            # the row, so it reads as old, not as part made.
             self.execute(
                 "INSERT INTO schema_migrations VALUES (?, 'creating', ?)", [CREATING, _utcnow()]
             )
-        elif finished and not began:
+
+    def mark_created(self) -> None:
+        """Inside the transaction that commits the data of the new team store this
+        open completes (see open's `whole`): remove its CREATING row, which commits
+        with that data or not at all.
+
+        Removed once the schema was complete, it left an `init` or `copy` killed before
+        its seeds' or changesets' commit a valid, empty store that `log` and `check`
+        passed, and that nothing called incomplete.
+        """
+        if self.creating:
             self.execute("DELETE FROM schema_migrations WHERE version = ?", [CREATING])
+
+    def finish_creating(self) -> None:
+        """Complete the new team store this open completes, without data (`init
+        --empty`, or one that had it all already), in a transaction of its own."""
+
+        def attempt() -> None:
+            with self.transaction():
+                # Asked again after a lost race: the members creating one new store at
+                # once all remove the row, and one of them has.
+                if self._part_made():
+                    self.mark_created()
+
+        if self.creating:
+            lake.retry_lost_races(attempt)
 
     # -- transactions and changesets ---------------------------------------------------
 
@@ -610,6 +643,7 @@ class Store:
         micros = int((now.replace(tzinfo=UTC)).timestamp() * 1_000_000)
         changeset_id = f"{micros:014x}{secrets.randbits(16):04x}"
         self.claim_head(changeset_id)
+        self.mark_created()  # a new store's first data: it is whole once this commits
         self.execute(
             "INSERT INTO changesets VALUES (?, ?, ?, ?)", [changeset_id, now, author, message]
         )

@@ -82,12 +82,13 @@ def _copy_in_one_transaction(
     calling `queue` before a commit that writes. A Ctrl-C during the commit is too late
     to stop it: it is held, and the copy made is reported (as a changeset's commit does).
     A copy that adds nothing is rolled back: an older `dst` keeps its schema, as after
-    a refused copy (see Store.begin)."""
+    a refused copy (see Store.begin); a new team store still commits, whole though
+    empty (see Store.mark_created)."""
     src.execute("BEGIN TRANSACTION")
     try:
         dst.begin()  # with DST's pending migrations, which may fail
         copied = _copy_once(src, dst, tables)
-        if not copied.changesets and not copied.rows:
+        if not copied.changesets and not copied.rows and not dst.creating:
             dst.execute("ROLLBACK")
             src.rollback_quietly()
             return copied
@@ -121,8 +122,9 @@ def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
             copied.changesets = n
         else:
             copied.rows += n
-    if copied.changesets or copied.rows:
+    if copied.changesets or copied.rows or dst.creating:
         dst.claim_head(None)  # conflict with any writer that committed meanwhile
+        dst.mark_created()
     return copied
 
 

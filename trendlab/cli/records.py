@@ -46,9 +46,11 @@ def init(settings: Settings, empty: bool) -> None:
     """
     # At once, as `migrate` does: an older database's schema is ready even when no
     # seed is new. A new file appears only whole, with its seeds and their cache, so
-    # what is said is said once it is in place.
+    # what is said is said once it is in place; a new team store reads as part made
+    # until its seeds commit.
     with settings.writer(create=True, complete=True, whole=True) as store:
         if empty:
+            store.finish_creating()
             said = f"{store.location}: schema ready (no seeds loaded)"
         else:
             said = _load_seeds(settings, store)
@@ -70,6 +72,7 @@ def _load_seeds(settings: Settings, store: Any) -> str:
         else ""
     )
     if cs.id is None:
+        store.finish_creating()  # its seeds committed with another process's init
         return f"{store.location}: up to date, it has had every seed record{differ}"
     if fresh:
         # The store holds exactly the seeds, so the backtests and fits shipped with

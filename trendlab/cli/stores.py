@@ -105,7 +105,8 @@ def copy(
         # A new DuckDB file is built beside DST and put in place whole (see Store.open's
         # `whole`), as `init` builds one: made in place, a copy killed after its schema
         # committed left a valid, empty store. Nothing to remove of it then: what is at
-        # DST once the copy fails is another process's.
+        # DST once the copy fails is another process's. A new team store reads as part
+        # made until the copied changesets commit.
         whole = builds_aside(dst)
         created = (
             []
@@ -121,7 +122,7 @@ def copy(
                 lock_timeout=settings.lock_timeout,
                 data_path=dst_data_path,
                 named="DST",
-                whole=whole,
+                whole=whole or lake.is_lake(dst),
             ) as target:
                 copied = copy_store(source, target)
                 target.publish()
