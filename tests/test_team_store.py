@@ -403,7 +403,14 @@ def _seeded(location: str) -> tuple[pl.DataFrame, ...]:
 def _refused_as_part_made(location: str) -> None:
     """Every command on a store left part made says so, and writes nothing."""
     run = make_runner(location)
-    for args in (["log"], ["check"], ["list", "models"], ["add-model", "x-1", "-m", "t"]):
+    # migrate too: it completes the schema, not the data (it said "schema version 5").
+    for args in (
+        ["log"],
+        ["check"],
+        ["list", "models"],
+        ["add-model", "x-1", "-m", "t"],
+        ["migrate"],
+    ):
         _one_line_error(run(*args), f"{location} is not set up completely (an `init` or `copy`")
 
 

@@ -431,6 +431,12 @@ class Store:
             "into) or the copy"
         )
 
+    def check_set_up(self) -> None:
+        """Refuse a team store still part made (see _refuse_part_made), whatever its
+        schema: `migrate` completes the schema, not the data the init or copy making
+        the store had yet to commit, and said it was done."""
+        self._refuse_part_made(self.schema_version())
+
     def command(self, name: str) -> str:
         """trendlab's command `name` on this store: `trendlab NAME` works on --db, so
         a file other than the default, or a team store other than TRENDLAB_DB's (say,
