@@ -1007,6 +1007,7 @@ def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
         (" ducklake:postgres:dbname=x", "' ducklake:postgres:dbname=x' begins with white space"),
         # The file's own name, after ducklake: or in a folder.
         ("ducklake: x.ducklake", "' x.ducklake' begins with white space"),
+        ("ducklake:", "'ducklake:' names no file after it"),
         ("d/x.duckdb /", "'x.duckdb ' ends with white space"),
     ]:
         for args, env in ((["--db", db], {}), ([], {"TRENDLAB_DB": db})):

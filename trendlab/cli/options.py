@@ -891,6 +891,8 @@ def check_location(location: str, given: str) -> None:
     if location.startswith(f"{lake.PREFIX}postgres:"):
         return
     path = location.removeprefix(lake.PREFIX)
+    if path != location and not path:
+        raise click.BadParameter(f"{location!r} names no file after it", param_hint=given)
     for name in (location, path, Path(path).name if path.strip() else path):
         if fault := name_fault(name):
             raise click.BadParameter(fault, param_hint=given)
