@@ -329,7 +329,7 @@ def test_an_alias_is_one_line_of_text(run: Run, tmp_path: Path):
     alike, and nothing is written: on the command line a usage error naming ALIAS (exit
     2), in a file a data error naming its line and field (exit 1)."""
     before = run("alias", "list", "--json").stdout
-    for name in ("gpt-4\nturbo", "gpt\x00-4x", "gpt-4\tx", "gpt-4\u2028x", "gpt-4\x85x"):
+    for name in ("gpt-4\nturbo", "gpt\x01-4x", "gpt-4\tx", "gpt-4\u2028x", "gpt-4\x85x"):
         refused = run("alias", "add", "gpt-4", name)
         assert refused.exit_code == 2, (name, refused.stderr)
         assert refused.stdout == ""

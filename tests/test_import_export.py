@@ -417,13 +417,13 @@ def test_a_percent_sign_is_refused_naming_the_number_to_write(run: Run, tmp_path
 def test_a_url_holding_a_control_or_invisible_character_is_refused(
     run: Run, db: Path, tmp_path: Path
 ):
-    """A result's source URL is part of its key: with a NUL, a DEL or a U+200B it was
-    stored, a key that looks like another's (a URL writes such characters
-    percent-encoded). One stored before the rule stays, and its record editable."""
+    """A result's source URL is part of its key: with a control character (\\x01), a
+    DEL or a U+200B it was stored, a key that looks like another's (a URL writes such
+    characters percent-encoded). One stored before the rule stays, and its record editable."""
     path = _results_csv(
         tmp_path / "results.csv",
         [
-            "gpt-4,mmlu,80,a,,https://e.org/n\x00",
+            "gpt-4,mmlu,80,a,,https://e.org/n\x01",
             "gpt-4,mmlu,81,b,,https://e.org/\u200bn",
             "gpt-4,mmlu,82,c,,https://e.org/x\x7f",
             "gpt-4,mmlu,83,d,,https://e.org/\u200dn",  # a joiner, as names may hold
@@ -433,7 +433,7 @@ def test_a_url_holding_a_control_or_invisible_character_is_refused(
     result = run("import", str(path))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[1:] == [
-        f"  {path}:2: source_url: 'https://e.org/n\\x00' holds a control character, which a "
+        f"  {path}:2: source_url: 'https://e.org/n\\x01' holds a control character, which a "
         "URL writes percent-encoded",
         f"  {path}:3: source_url: 'https://e.org/\\u200bn' holds an invisible format character "
         "(U+200B ZERO WIDTH SPACE), which a URL writes percent-encoded",
@@ -449,7 +449,7 @@ def test_a_url_holding_a_control_or_invisible_character_is_refused(
     store = Store.open(db, read_only=False)
     revise_around(
         store.con, changeset_around(store.con), "model_revisions", "gpt-4",
-        source_url="https://e.org/old\x00",
+        source_url="https://e.org/old\x01",
     )  # fmt: skip
     store.close()
     edited = run("edit", "model", "gpt-4", "--set", "notes=still editable", "-m", "t")
@@ -460,7 +460,7 @@ def test_a_url_holding_a_control_or_invisible_character_is_refused(
     assert [(v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
         (
             "gpt-4",
-            "source_url: 'https://e.org/old\x00' holds a control character, which a URL "
+            "source_url: 'https://e.org/old\x01' holds a control character, which a URL "
             "writes percent-encoded",
         )
     ]

@@ -1618,8 +1618,8 @@ def test_names_and_labels_are_one_line_of_text(run: Run):
             "--name: 'B\\u2028N'",
         ),
         (
-            ["add-benchmark", "nl-b", "--unit", "score", "--metric", "pass\x00@1"],
-            "--metric: 'pass\\x00@1'",
+            ["add-benchmark", "nl-b", "--unit", "score", "--metric", "pass\x01@1"],
+            "--metric: 'pass\\x01@1'",
         ),
         (["add-result", "gpt-4", "mmlu", "50", "--setting", "5\nshot"], "--setting: '5\\nshot'"),
         (["add-price", "gpt-4", "Acme\nCo", "2024-01-01", "--input", "1"], "PROVIDER: 'Acme\\nCo'"),
@@ -1653,6 +1653,66 @@ def test_names_and_labels_are_one_line_of_text(run: Run):
     persian = "\u0645\u06cc\u200c\u0634\u0648\u062f"
     added = run("add-model", "nl-2", "--organization", f"Zürich {persian}", "-m", "t")
     assert added.exit_code == 0, added.stderr
+
+
+@both_stores
+def test_no_write_stores_a_nul_in_text(run: Run, tmp_path: Path):
+    """A NUL in a text field was stored in a DuckDB file, and a team store refused the
+    commit naming no line or field (PostgreSQL text cannot hold one), so no such store
+    could be copied to a team store. Every write refuses it, in any text field: an
+    option or --set is a usage error naming it (exit 2), a file's line and field a data
+    error (exit 1), and nothing is written. Tabs and newlines in notes stay text."""
+    before = run("log", "--json").stdout
+    told = "holds a NUL character (\\x00): a store must stay copyable to a team store"
+    for args, expected in [
+        (["add-model", "nul-m", "--notes", "a\x00b"], "--notes: 'a\\x00b' "),
+        (["add-model", "nul-m", "--name", "N\x00"], "--name: 'N\\x00' "),
+        (["add-benchmark", "nul-b", "--unit", "score", "--description", "\x00d"], "--description"),
+        (["add-result", "gpt-4", "mmlu", "50", "--setting", "5\x00shot"], "--setting: "),
+        (
+            ["add-price", "gpt-4", "Acme", "2024-01-01", "--input", "1", "--notes", "\x00"],
+            "--notes",
+        ),
+        (["add-model", "nul-m", "--source-url", "https://e.org/\x00"], "--source-url: "),
+        (["alias", "add", "gpt-4", "g\x00"], "ALIAS: "),
+        (["edit", "model", "gpt-4", "--set", "notes=a\x00b"], "--set notes: 'a\\x00b' "),
+    ]:
+        result = run(*args, *(["-m", "t"] if args[0] != "alias" else []))
+        assert result.exit_code == 2 and result.stdout == "", (args, result.output)
+        (line,) = result.stderr.splitlines()
+        assert expected in line and told in line, line
+        assert "control character" not in line, line
+    path = tmp_path / "models.jsonl"
+    path.write_text('{"slug": "nul-1"}\n{"slug": "nul-2", "notes": "a\\u0000b"}\n')
+    imported = run("import", str(path), "-m", "t")
+    assert imported.exit_code == 1
+    assert imported.stderr == (
+        f"trendlab: error: {path}:2: notes: 'a\\x00b' {told}, whose PostgreSQL cannot "
+        "hold one; nothing was written\n"
+    )
+    assert run("log", "--json").stdout == before
+    added = run("add-model", "nul-m", "--notes", "tab\there\nnext line", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+
+
+def test_a_nul_stored_around_trendlab_is_checked_and_can_be_edited_out(run: Run, db: Path):
+    """A NUL written around trendlab (or before it was refused) is listed by check, as a
+    team store cannot hold it; an edit that removes it is not refused for it, though one
+    that writes it again is."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        revise_around(con, changeset, "model_revisions", "gpt-4", notes="a\x00b", name="G\x00")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    problems = {(v["check"], v["problem"]) for v in json.loads(checked.stdout)}
+    told = "holds a NUL character (\\x00): a store must stay copyable to a team store"
+    assert ("field_rules", f"notes: 'a\x00b' {told}, whose PostgreSQL cannot hold one") in problems
+    assert ("field_rules", f"name: 'G\x00' {told}, whose PostgreSQL cannot hold one") in problems
+    again = run("edit", "model", "gpt-4", "--set", "name=G\x00", "-m", "t")
+    assert again.exit_code == 2 and told in again.stderr, again.stderr
+    edited = run("edit", "model", "gpt-4", "--set", "notes=ab", "--set", "name=GPT-4", "-m", "t")
+    assert edited.exit_code == 0, edited.stderr
+    assert run("check").exit_code == 0
 
 
 def test_a_name_stored_with_a_line_break_before_the_rule_stays_editable(

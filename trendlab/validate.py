@@ -53,6 +53,10 @@ URL_RE = r"(?i)^https?://\S+$"  # a scheme is case-insensitive (RFC 3986)
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _SHOWN = 60  # characters of an offending value quoted in an error
+NUL_PROBLEM = (
+    " holds a NUL character (\\x00): a store must stay copyable to a team store, whose "
+    "PostgreSQL cannot hold one"
+)
 # A day with a time after it (2024-03-01T12:30, or a Parquet timestamp's text), which a
 # date field is told to give alone.
 _DATE_TIME_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
@@ -214,9 +218,13 @@ def _field_rules(
         rules.append((mask, pl.lit(f"{label or name}: ") + _quoted(raw) + told))
 
     def character_rules() -> None:
-        # A stored value breaks them too when an older trendlab wrote it: it stays, so
-        # that its record can still be edited, and an export of it imports back.
-        new = present & ~raw.is_in(stored or [])
+        # Refused stored or not: PostgreSQL text cannot hold a NUL, so a store holding
+        # one could never be copied to a team store. Said alone, as the problem.
+        nul = present & raw.str.contains("\x00", literal=True)
+        rule(nul, NUL_PROBLEM)
+        # A stored value breaks the others too when an older trendlab wrote it: it
+        # stays, so that its record can still be edited, and an export of it imports back.
+        new = present & ~nul & ~raw.is_in(stored or [])
         for mask, problem in _one_line_rules(field, raw):
             rule(new & mask, problem)
 
