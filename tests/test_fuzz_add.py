@@ -284,12 +284,14 @@ def test_edit_refuses_each_bad_value(seeded_template: Path):
         ("result", "gpt-4/math", "score", "eighty"),
         ("result", "gpt-4/math", "source_kind", "rumour"),
         ("price", "p_9eb30a51bbffb1be", "input_usd_per_mtok", "0"),
+        ("result", "gpt-4/math", "notes", "a\x00b"),  # a team store cannot hold a NUL
+        ("benchmark", "mmlu", "url", "https://e.org/\x00"),
     ]
     with database_copy(seeded_template) as db:
         before = content(db)
         for kind, key, name, value in cases:
             result = invoke(db, "edit", kind, key, "--set", f"{name}={value}", "-m", "bad")
-            assert_usage_error(result, f"--set {name}: '{value}'")
+            assert_usage_error(result, f"--set {name}: {value!r}")
         result = invoke(db, "edit", "benchmark", "mmlu", "--set", "ceiling=101", "-m", "bad")
         assert_clean_failure(result, "ceiling: 101.0 is outside the range of unit percent")
         assert len(result.stderr.splitlines()) == 1, result.stderr

@@ -1,9 +1,10 @@
 """Nothing is lost on the way out and back in: records holding hostile text (quotes,
-separators, line breaks of every kind, NUL and other control bytes, a BOM, U+2028,
-'NULL', numbers as text) export in every format and import back unchanged, into the
-same database and into a new one. Names and labels (the one_line fields) hold all of
-it but line breaks and control characters, which they refuse; settings and providers,
-parts of keys, no invisible format character either but the joiners."""
+separators, line breaks of every kind, control bytes, a BOM, U+2028, 'NULL', numbers
+as text) export in every format and import back unchanged, into the same database and
+into a new one. Names and labels (the one_line fields) hold all of it but line breaks
+and control characters, which they refuse; settings and providers, parts of keys, no
+invisible format character either but the joiners. No text field holds a NUL, which a
+team store's PostgreSQL cannot: a file giving one is refused, naming its line and field."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from hypothesis import strategies as st
 
 from tests.fuzzing import FUZZ, content, database_copy, invoke
 
-TEXT = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=20) | st.sampled_from(
+# Any text but a NUL (see test_a_nul_in_any_text_field_is_refused).
+TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=20
+) | st.sampled_from(
     [
         "a\rb",
         "a\r\nb",
         "line\u2028separator",
         "next\x85line",
-        "x\x00y",
+        "x\x01y",
         "\x1c\x1d\x1e\x1f",
         '"quoted", comma',
         "\\N",
@@ -127,3 +131,45 @@ def test_export_then_import_changes_nothing(empty_template: Path):
                 )
 
     run()
+
+
+# A valid record of each kind, in the seeded database.
+_RECORDS = {
+    "organizations": {"slug": "nul-o", "name": "N"},
+    "models": {"slug": "nul-m"},
+    "benchmarks": {"slug": "nul-b", "unit": "score"},
+    "results": {"model": "gpt-4", "benchmark": "mmlu", "score": "50"},
+    "prices": {
+        "model": "gpt-4",
+        "provider": "Acme",
+        "effective_date": "2024-01-01",
+        "input_usd_per_mtok": "1",
+    },
+    "aliases": {"alias": "nul-alias", "model": "gpt-4"},
+}
+
+
+def test_a_nul_in_any_text_field_is_refused(seeded_template: Path):
+    """A NUL was stored in a DuckDB file, and then that store could never be copied to
+    a team store, whose PostgreSQL cannot hold one: in any text field of any kind, a
+    file giving one is refused with its line and field, and nothing is written."""
+    from trendlab.kinds import KINDS as ALL_KINDS
+
+    with database_copy(seeded_template) as db:
+        before = content(db)
+        for kind, record in _RECORDS.items():
+            for field in ALL_KINDS[kind].fields:
+                if field.type not in ("text", "url"):
+                    continue
+                value = "https://e.org/a\x00b" if field.type == "url" else "a\x00b"
+                path = db.parent / f"nul-{kind}-{field.name}.jsonl"
+                path.write_text(json.dumps({**record, field.name: value}) + "\n", encoding="utf-8")
+                refused = invoke(db, "import", str(path), "--kind", kind, "-m", "nul")
+                shown = repr(value)[1:-1]
+                assert refused.stderr == (
+                    f"trendlab: error: {path}:1: {field.name}: '{shown}' holds a NUL character "
+                    "(\\x00): a store must stay copyable to a team store, whose PostgreSQL "
+                    "cannot hold one; nothing was written\n"
+                ), (kind, field.name)
+                assert refused.exit_code == 1
+        assert content(db) == before
