@@ -29,7 +29,15 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Run, both_stores, make_runner, new_team_store, process_imports
+from tests.conftest import (
+    Run,
+    both_stores,
+    changeset_around,
+    make_runner,
+    new_team_store,
+    process_imports,
+    revise_around,
+)
 from tests.pg import PgServer, pg_bin
 from trendlab import db as db_module
 from trendlab import lake
@@ -973,6 +981,43 @@ def test_copy_file_to_team_to_files_is_exact(
     assert set(_tables(db)) >= {"changesets", "result_revisions", "model_revisions", "units"}
     for copy_of in (team, local, back):
         _assert_same_tables(copy_of, db)
+
+
+def test_copy_to_a_team_store_refuses_a_nul_up_front(
+    run: Run, db: Path, pg_server: PgServer, tmp_path: Path
+):
+    """A NUL in a text value (written around trendlab, or before it was refused)
+    failed the team store's commit with a raw 'Failed to commit' naming no record, and
+    left the new team store empty. Refused before DST is opened, naming the first
+    value, in any revision the copy would take (an edit that removes it leaves it in
+    history), and nothing is made; a copy to a file takes it."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        revise_around(con, changeset, "model_revisions", "gpt-4", notes="a\x00b")
+    team = new_team_store(pg_server)
+    copy = make_runner(db)
+    told = (
+        "notes holds a NUL character (\\x00), which a team store cannot hold (PostgreSQL "
+        "text cannot); a copy takes the whole history, which cannot be edited, so SRC cannot "
+        "be copied to a team store: to move its records without their history, "
+    )
+    result = copy("--data-path", str(tmp_path / "data"), "copy", str(db), team)
+    _one_line_error(
+        result,
+        f"SRC {db}: model gpt-4: {told}edit the NUL out of current records "
+        f"(`trendlab --db {db} check` lists them), then export them and import them there; "
+        "nothing was copied",
+    )
+    assert not (tmp_path / "data").exists()
+    catalog = team.split("dbname=")[1].split()[0]
+    tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+    assert pg_server.sql(catalog, tables) == "0"  # no empty team store left behind
+    assert run("edit", "model", "gpt-4", "--set", "notes=ab", "-m", "fix").exit_code == 0
+    result = copy("--data-path", str(tmp_path / "data"), "copy", str(db), team)
+    _one_line_error(result, f"SRC {db}: revision ", " of model gpt-4 (a past one): " + told)
+    assert "edit the NUL" not in result.stderr
+    to_file = copy("copy", str(db), str(tmp_path / "backup.duckdb"))
+    assert to_file.exit_code == 0, to_file.stderr
 
 
 def test_copy_reads_a_moved_team_store_at_the_global_data_path(

@@ -1708,6 +1708,48 @@ class Store:
         ).fetchall()
         return {name: list(columns) for name, columns in rows}
 
+    def nul_texts(self) -> pl.DataFrame:
+        """Every text value of every data table (see data_tables) holding a NUL, which
+        a team store's PostgreSQL cannot hold: one row each (table, column, key: a
+        revision's key, else the row's first column; revision, and `current` whether it
+        is its record's latest and no retraction: null outside revision tables), ordered
+        by table, key, revision and column."""
+        import polars as pl
+
+        texts = self.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main' "
+            "AND data_type = 'VARCHAR' ORDER BY table_name, column_index"
+        ).fetchall()
+        tables = self.data_tables()
+        parts = []
+        for table, column in texts:
+            if table not in tables:
+                continue
+            columns = tables[table]
+            if {"key", "revision", "op"} <= set(columns):
+                found = (
+                    "key, revision, op <> 'retract' AND revision = "
+                    f"(SELECT max(revision) FROM {table} l WHERE l.key = r.key)"
+                )
+            else:
+                found = f"CAST({columns[0]} AS VARCHAR), NULL::INTEGER, NULL::BOOLEAN"
+            parts.append(
+                f"SELECT '{table}', '{column}', {found} FROM {table} r "
+                f"WHERE contains({column}, chr(0))"
+            )
+        schema = {
+            "table": pl.String,
+            "column": pl.String,
+            "key": pl.String,
+            "revision": pl.Int32,
+            "current": pl.Boolean,
+        }
+        if not parts:
+            return pl.DataFrame(schema=schema)
+        rows = self.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 4, 2").fetchall()
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
     @staticmethod
     def changeset_column(table: str, columns: list[str]) -> str | None:
         """The column tying a table's rows to changesets; None for a reference table."""

@@ -17,7 +17,9 @@ import polars as pl
 
 from trendlab.db import Store, held_interrupts
 from trendlab.errors import TrendlabError
+from trendlab.kinds import KINDS
 from trendlab.lake import LakeLocation, is_lake, retry_lost_races
+from trendlab.text import counted
 
 
 @dataclass
@@ -47,6 +49,39 @@ def same_store(a: str, b: str) -> bool:
         return file_a.samefile(file_b)
     except OSError:  # one does not exist (yet): the paths say
         return file_a.resolve() == file_b.resolve()
+
+
+def refuse_nul(src: Store) -> None:
+    """Refuse to copy `src` to a team store if any value it would copy holds a NUL:
+    PostgreSQL text cannot hold one, and its commit failed, naming no record. Every
+    revision is copied, and a recorded one cannot be edited, so editing the current
+    ones out does not make `src` copyable: only its current records can move, exported
+    and imported."""
+    found = src.nul_texts()
+    if found.is_empty():
+        return
+    first = found.row(0, named=True)
+    kind = next((k for k in KINDS.values() if k.table == first["table"]), None)
+    if kind is None:
+        row = "changeset" if first["table"] == "changesets" else f"{first['table']} row"
+        where = f"{row} {first['key']}"
+    elif first["current"]:
+        where = f"{kind.singular} {first['key']}"
+    else:
+        where = f"revision {first['revision']} of {kind.singular} {first['key']} (a past one)"
+    more = f" (and {counted(found.height - 1, 'more value')})" if found.height > 1 else ""
+    current = (
+        f"edit the NUL out of current records (`{src.command('check')}` lists them), then "
+        if found.get_column("current").any()
+        else ""
+    )
+    raise TrendlabError(
+        f"SRC {src.location}: {where}: {first['column']} holds a NUL character (\\x00)"
+        f"{more}, which a team store cannot hold (PostgreSQL text cannot); a copy takes the "
+        "whole history, which cannot be edited, so SRC cannot be copied to a team store: "
+        f"to move its records without their history, {current}export them and import "
+        "them there; nothing was copied"
+    )
 
 
 def copy_store(src: Store, dst: Store) -> Copied:

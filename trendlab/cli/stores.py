@@ -49,7 +49,7 @@ def copy(
     from trendlab.db import Store, builds_aside, store_paths
     from trendlab.errors import ExitCode, TrendlabError
     from trendlab.locking import InterruptedWaiting, Locked
-    from trendlab.transfer import copy_store, same_store
+    from trendlab.transfer import copy_store, refuse_nul, same_store
 
     for name, location in (("SRC", src), ("DST", dst)):
         # An empty name would open ./trendlab.duckdb whatever --db says: an unset
@@ -102,6 +102,8 @@ def copy(
         # copied. Measured as late as can be, so as not to take another process's new
         # store for ours; not a PostgreSQL catalog's data path, which the catalog names.
         on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
+        if on_postgres:
+            refuse_nul(source)  # before DST is opened: a new one would be left empty
         # A new DuckDB file is built beside DST and put in place whole (see Store.open's
         # `whole`), as `init` builds one: made in place, a copy killed after its schema
         # committed left a valid, empty store. Nothing to remove of it then: what is at
