@@ -64,6 +64,8 @@ def test_an_init_of_a_new_file_stopped_part_way_leaves_nothing(
         patched.setattr(trendlab.seeds, failing, fail)
         result = CliRunner().invoke(cli, ["--db", str(path), "init"])
     assert result.exit_code == (130 if error is KeyboardInterrupt else 70), result.output
+    if error is KeyboardInterrupt:  # the seeds' commit went with the file: none is named
+        assert result.stderr == "trendlab: interrupted\n"
     assert list(tmp_path.iterdir()) == []
     again = CliRunner().invoke(cli, ["--db", str(path), "init"])
     assert again.exit_code == 0, again.output

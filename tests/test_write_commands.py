@@ -1979,3 +1979,23 @@ def test_a_write_lists_its_kinds_in_the_order_log_does(tmp_path: Path):
     logged = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changes"]
     assert logged.index("prices") < logged.index("aliases")
     assert f"{logged} (changeset" in init.stderr
+
+
+def test_a_ctrl_c_after_the_commit_names_the_changeset_written(run: Run, monkeypatch):
+    """A Ctrl-C landing after a write committed, before the command ended, said
+    "interrupted" alone, as if nothing had been written."""
+    import trendlab.cli.records
+
+    def interrupted(text: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(trendlab.cli.records, "note", interrupted)
+    result = run("edit", "model", "gpt-4", "--set", "notes=edited", "-m", "gone")
+    assert result.exit_code == 130
+    monkeypatch.undo()
+    latest = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
+    assert latest["message"] == "gone"
+    assert result.stderr == (
+        f"trendlab: interrupted after committing changeset {latest['changeset']} "
+        "(`trendlab log` shows it)\n"
+    )

@@ -229,7 +229,15 @@ class Changeset:
     growing, jittered wait.
     """
 
-    def __init__(self, store: Store, author: str, message: str, *, dry_run: bool = False):
+    def __init__(
+        self,
+        store: Store,
+        author: str,
+        message: str,
+        *,
+        dry_run: bool = False,
+        on_commit: Callable[[str], None] | None = None,
+    ):
         if store.read_only:
             raise TrendlabError("internal: a changeset needs a read-write store")
         if not message.strip():
@@ -238,6 +246,7 @@ class Changeset:
         self.author = author
         self.message = message
         self.dry_run = dry_run
+        self.on_commit = on_commit  # called with the id once committed
         self.id: str | None = None
         self.counts: dict[str, Counts] = {}
         self._refs: Refs | None = None
@@ -288,6 +297,10 @@ class Changeset:
             try:
                 with held_interrupts():
                     self.store.con.execute("COMMIT")
+                    # Before a Ctrl-C can land: one after this is no longer "nothing
+                    # was written".
+                    if self.on_commit is not None and self.id is not None:
+                        self.on_commit(self.id)
                 return
             except duckdb.Error as error:
                 delay = next(delays, None) if is_write_conflict(error) else None

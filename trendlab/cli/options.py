@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -156,6 +157,8 @@ class Settings:
     author: str | None
     debug: bool
     data_path: str | None = None
+    # The changesets this command has committed, for a Ctrl-C after them to name.
+    committed: list[str] = dataclasses.field(default_factory=list)
 
     @contextmanager
     def reader(self, as_of: str | None = None) -> Iterator[Any]:
@@ -240,7 +243,9 @@ class Settings:
                 "the OS user has no name; give --author NAME (or set TRENDLAB_AUTHOR)",
                 click.get_current_context().find_root(),
             )
-        return Changeset(store, author, message, dry_run=dry_run)
+        # A commit into a new file built aside is undone by a Ctrl-C (see Store.publish).
+        noted = None if store.building else self.committed.append
+        return Changeset(store, author, message, dry_run=dry_run, on_commit=noted)
 
 
 def _refuse_outputs_among_data_files(store: Any, outputs: list[tuple[str, str]]) -> None:
@@ -445,7 +450,7 @@ class TrendlabGroup(CommandGroup):
             try:
                 return super().invoke(ctx)
             except KeyboardInterrupt:
-                _stop_interrupted(debug)
+                _stop_interrupted(debug, _committed(ctx))
             except (SystemExit, GeneratorExit):
                 raise
             # BaseException: a panic in Polars' Rust code reaches Python as one.
@@ -453,7 +458,7 @@ class TrendlabGroup(CommandGroup):
                 # After a Ctrl-C, DuckDB or a library may report it as an error of its
                 # own ("Query interrupted", a failed lazy import): it is the interrupt.
                 if interrupted:
-                    _stop_interrupted(debug)
+                    _stop_interrupted(debug, _committed(ctx))
                 if isinstance(exc, TrendlabError):
                     if debug:
                         traceback.print_exc()
@@ -530,10 +535,24 @@ def _noting_interrupts() -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _stop_interrupted(debug: bool) -> None:
+def _committed(ctx: click.Context) -> list[str]:
+    """The changesets the command has committed (none before its Settings exist)."""
+    settings = ctx.find_object(Settings)
+    return settings.committed if settings else []
+
+
+def _stop_interrupted(debug: bool, committed: list[str]) -> None:
+    """Exit 130, saying so, and naming what the command committed before the Ctrl-C
+    (a commit is too late to stop, and a Ctrl-C just after it is no undo)."""
+    from trendlab.text import listed
+
     if debug:
         traceback.print_exc()
-    click.echo("trendlab: interrupted", err=True)
+    after = ""
+    if committed:
+        which = "changeset" if len(committed) == 1 else "changesets"
+        after = f" after committing {which} {listed(committed)} (`trendlab log` shows it)"
+    click.echo(f"trendlab: interrupted{after}", err=True)
     sys.exit(ExitCode.INTERRUPTED)
 
 
