@@ -366,7 +366,12 @@ def test_an_exponential_clipped_at_the_floor_throughout_is_not_backtested(
     assert {r["family"] for r in doc["rows"]} == {"last-value", "linear", "auto"}
     auto = run_empty("forecast", "neg", "--json")
     assert auto.exit_code == 0, auto.stderr
-    assert json.loads(auto.stdout)["family"] == "linear"
+    doc = json.loads(auto.stdout)
+    assert doc["family"] == "linear"
+    # Chosen quietly, the line hid what is likelier wrong than the trend: the floor.
+    assert "auto did not consider the exponential: every score is below its floor 0" in (
+        " | ".join(doc["notes"])
+    )
     # Too short a history to choose by: auto falls back to the line, as forecast's
     # does, where it had no forecast at all.
     write_benchmark(run_empty, tmp_path, "short", DAYS[:12], scores[:12], unit="score",

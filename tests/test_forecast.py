@@ -13,7 +13,7 @@ import pytest
 from tests.synthetic import frame, logistic_scores, scale
 from trendlab.errors import TrendlabError
 from trendlab.forecast.axis import make_axis, parse_until
-from trendlab.forecast.fit import default_family, fits_now, forecast
+from trendlab.forecast.fit import default_family, fits_now, forecast, past_floor_fault
 from trendlab.series import build_series, day_from, decimal_year
 
 XS = np.arange(2018.0, 2025.0, 0.25)
@@ -228,6 +228,10 @@ def test_an_exponential_of_scores_all_past_the_floor_is_refused(higher):
     # With no backtest to choose by, auto takes the line, not the refused exponential,
     # and its note held at the floor offers no exponential either.
     assert default_family(series_of(scores, sc=floored)) == "linear"
+    assert past_floor_fault(series_of(scores, sc=floored)) is not None
+    # A bounded benchmark has no exponential to fault, though its scores lie below chance.
+    bounded = scale("b", floor=25, ceiling=100, higher_is_better=True, unit="percent")
+    assert past_floor_fault(series_of(np.linspace(10, 22, len(XS)), sc=bounded)) is None
     line = forecast(series_of(scores, sc=floored), family="linear", until="2025-06-30")
     note = line.bound_note()
     assert note is not None and "is held there" in note and "exponential" not in note

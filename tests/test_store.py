@@ -105,12 +105,25 @@ def test_a_new_file_named_by_a_symbolic_link_is_built_aside_too(
 
 
 def test_a_file_named_as_a_folder_is_a_usage_error(tmp_path: Path, db: Path):
-    """`--db x.duckdb/` created x.duckdb, which the same --db could then not open."""
-    for args in (["--db", f"{tmp_path}/x.duckdb/", "init"], ["copy", str(db), f"{tmp_path}/y/"]):
+    """`--db x.duckdb/` (or x.duckdb/.) created x.duckdb, which the same --db could then
+    not open; `--db .` is a folder, not an empty name; a link that loops is DuckDB's
+    to refuse (it was built aside, then said another process had made it)."""
+    for args in (
+        ["--db", f"{tmp_path}/x.duckdb/", "init"],
+        ["--db", f"{tmp_path}/x.duckdb/.", "init"],
+        ["copy", str(db), f"{tmp_path}/y/"],
+    ):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2, result.output
-        assert "ends in '/', as a folder's name does, not a DuckDB file's" in result.stderr
-    assert list(tmp_path.iterdir()) == [db]
+        assert "ends as a folder's name does, not a DuckDB file's" in result.stderr
+    for args in (["--db", str(tmp_path), "log"], ["--db", ".", "log"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2 and "a folder, not a DuckDB file" in result.stderr
+    loop = tmp_path / "loop.duckdb"
+    loop.symlink_to(loop)
+    result = CliRunner().invoke(cli, ["--db", str(loop), "init", "--empty"])
+    assert result.exit_code == 1 and "symbolic links" in result.stderr, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.duckdb", db.name]
 
 
 def test_init_of_a_new_file_is_refused_if_another_process_made_it_meanwhile(

@@ -347,7 +347,9 @@ def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_comple
             f"'{location}' init` (with --empty for a store to copy into) or the copy"
         )
         run = make_runner(location)
-        for args in (["log"], ["list", "models"], ["add-model", "x-1", "-m", "t"]):
+        # migrate too, before it applies a migration: it completed the schema of a store
+        # it then called not set up completely.
+        for args in (["log"], ["list", "models"], ["add-model", "x-1", "-m", "t"], ["migrate"]):
             result = run(*args)
             assert (result.exit_code, result.stdout) == (1, ""), args
             assert result.stderr == f"trendlab: error: {part_made}\n", args
@@ -1018,6 +1020,17 @@ def test_copy_to_a_team_store_refuses_a_nul_up_front(
     assert "edit the NUL" not in result.stderr
     to_file = copy("copy", str(db), str(tmp_path / "backup.duckdb"))
     assert to_file.exit_code == 0, to_file.stderr
+
+
+def test_a_nul_in_a_table_of_the_users_own_is_named_too(db: Path):
+    """Table and column names went into the search's SQL unquoted: a table of the
+    user's own named "my notes" failed the copy with a raw Parser Error."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("""CREATE TABLE "my notes" ("the text" VARCHAR, "it's" VARCHAR)""")
+        con.execute("""INSERT INTO "my notes" VALUES ('a', 'b' || chr(0))""")
+    team = "ducklake:postgres:dbname=nope host=/nonexistent"  # refused before it is opened
+    result = make_runner(db)("copy", str(db), team)
+    _one_line_error(result, f"SRC {db}: my notes row a: it's holds a NUL character")
 
 
 def test_copy_reads_a_moved_team_store_at_the_global_data_path(

@@ -222,18 +222,17 @@ class Store:
                     f"memory, lost when the command ends; a file of that name is ./{location}",
                     exit_code=ExitCode.USAGE,
                 )
-            if location.endswith(("/", os.sep)):
-                # A folder's name: Path() drops the slash, and a file created by that
-                # name could not be opened by it again.
-                raise TrendlabError(
-                    f"cannot open {location}: it ends in '/', as a folder's name does, not "
-                    "a DuckDB file's",
-                    exit_code=ExitCode.USAGE,
-                )
             if Path(location).is_dir():
                 # The path given is wrong whatever is in the folder: a usage error.
                 raise TrendlabError(
                     f"cannot open {location}: a folder, not a DuckDB file",
+                    exit_code=ExitCode.USAGE,
+                )
+            if os.path.basename(location) in ("", ".", ".."):
+                # A folder's name (x.duckdb/, x.duckdb/.): Path() drops the slash, and a
+                # file created by that name could not be opened by it again.
+                raise TrendlabError(
+                    f"cannot open {location}: it ends as a folder's name does, not a DuckDB file's",
                     exit_code=ExitCode.USAGE,
                 )
             if not create and not Path(location).exists():
@@ -260,7 +259,11 @@ class Store:
             store.building = building
         try:
             store._check_schema(
-                migrate=migrate, complete=create or complete, now=complete, applied=applied
+                migrate=migrate,
+                complete=create or complete,
+                now=complete,
+                applied=applied,
+                create=create,
             )
             store.creating = whole and not read_only and store._part_made()
             if store.is_lake:
@@ -354,6 +357,7 @@ class Store:
         complete: bool,
         now: bool,
         applied: Callable[[Migration], None] | None,
+        create: bool,
     ) -> None:
         (have, part_made), want = self._schema_state(), latest_version()
         if have > want:
@@ -363,6 +367,10 @@ class Store:
             )
         if (have < want or part_made) and self.is_lake and not complete:
             self._refuse_part_made(have)
+        if self.is_lake and (part_made or have == 0) and not create:
+            # `migrate`, before it writes: it would complete the schema, not the data the
+            # init or copy making the store had yet to commit, and say it was done.
+            self._refuse_part_made(have)
         if have < want:
             # A new store, or one an `init` or `copy` creating it left part made, is
             # completed at once: a copy that adds nothing would roll its schema back.
@@ -370,7 +378,7 @@ class Store:
             # asks for it: any other write that found one (an empty DuckDB file, an
             # `init` killed before its first migration) set up a store without the
             # seeds, though refused.
-            at_once = now or (have == 0 and complete) or self._part_made()
+            at_once = now or (have == 0 and complete) or part_made
             if migrate and not self.read_only and at_once:
                 self.migrate(applied)
             elif have == 0:
@@ -430,12 +438,6 @@ class Store:
             f"complete it, `{self.command('init')}` (with --empty for a store to copy "
             "into) or the copy"
         )
-
-    def check_set_up(self) -> None:
-        """Refuse a team store still part made (see _refuse_part_made), whatever its
-        schema: `migrate` completes the schema, not the data the init or copy making
-        the store had yet to commit, and said it was done."""
-        self._refuse_part_made(self.schema_version())
 
     def command(self, name: str) -> str:
         """trendlab's command `name` on this store: `trendlab NAME` works on --db, so
@@ -807,7 +809,7 @@ class Store:
         temporary views use_as_of puts in front of them (a view of the same name would
         otherwise read itself)."""
         (catalog,) = self.execute("SELECT current_database()").fetchone() or ("",)
-        return '"' + str(catalog).replace('"', '""') + '".main'
+        return f"{_identifier(str(catalog))}.main"
 
     def first_result_recorded(self, benchmark: str) -> datetime | None:
         """When the first result on `benchmark` with a known score was recorded, however
@@ -1722,22 +1724,23 @@ class Store:
             "AND data_type = 'VARCHAR' ORDER BY table_name, column_index"
         ).fetchall()
         tables = self.data_tables()
-        parts = []
+        parts: list[str] = []
+        names: list[str] = []
         for table, column in texts:
             if table not in tables:
                 continue
             columns = tables[table]
+            # Quoted, and named by parameters: a table of the user's own may have any name.
+            t, c = _identifier(table), _identifier(column)
             if {"key", "revision", "op"} <= set(columns):
                 found = (
                     "key, revision, op <> 'retract' AND revision = "
-                    f"(SELECT max(revision) FROM {table} l WHERE l.key = r.key)"
+                    f"(SELECT max(revision) FROM {t} l WHERE l.key = r.key)"
                 )
             else:
-                found = f"CAST({columns[0]} AS VARCHAR), NULL::INTEGER, NULL::BOOLEAN"
-            parts.append(
-                f"SELECT '{table}', '{column}', {found} FROM {table} r "
-                f"WHERE contains({column}, chr(0))"
-            )
+                found = f"CAST({_identifier(columns[0])} AS VARCHAR), NULL::INTEGER, NULL::BOOLEAN"
+            parts.append(f"SELECT ?, ?, {found} FROM {t} r WHERE contains({c}, chr(0))")
+            names += [table, column]
         schema = {
             "table": pl.String,
             "column": pl.String,
@@ -1747,7 +1750,7 @@ class Store:
         }
         if not parts:
             return pl.DataFrame(schema=schema)
-        rows = self.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 4, 2").fetchall()
+        rows = self.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 4, 2", names).fetchall()
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     @staticmethod
@@ -1897,10 +1900,17 @@ def store_paths(location: str, data_path: str | None = None) -> list[Path]:
     return [file, Path(f"{file}.wal"), *folders]
 
 
+def _identifier(name: str) -> str:
+    """`name` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def builds_aside(location: str) -> bool:
     """Whether Store.open's `whole` builds the DuckDB file at `location` aside: none is
     there yet, nor at the end of a symbolic link (not there yet either) it names."""
-    return not lake.is_lake(location) and not os.path.exists(location)
+    # lexists of the end, not exists(): a link that loops has no end to build, and
+    # DuckDB says so on opening it.
+    return not lake.is_lake(location) and not os.path.lexists(os.path.realpath(location))
 
 
 def _built_name(location: str) -> str:

@@ -218,8 +218,9 @@ def _field_rules(
         rules.append((mask, pl.lit(f"{label or name}: ") + _quoted(raw) + told))
 
     def character_rules() -> None:
-        # Refused stored or not: PostgreSQL text cannot hold a NUL, so a store holding
-        # one could never be copied to a team store. Said alone, as the problem.
+        # Refused stored or not, where the field is written: PostgreSQL text cannot hold
+        # a NUL, so a store holding one could never be copied to a team store. Said
+        # alone, as the problem.
         nul = present & raw.str.contains("\x00", literal=True)
         rule(nul, NUL_PROBLEM)
         # A stored value breaks the others too when an older trendlab wrote it: it

@@ -551,7 +551,7 @@ def _stop_interrupted(debug: bool, committed: list[str]) -> None:
     after = ""
     if committed:
         which = "changeset" if len(committed) == 1 else "changesets"
-        after = f" after committing {which} {listed(committed)} (`trendlab log` shows it)"
+        after = f" after committing {which} {listed(committed)}"
     click.echo(f"trendlab: interrupted{after}", err=True)
     sys.exit(ExitCode.INTERRUPTED)
 
@@ -912,7 +912,10 @@ def check_location(location: str, given: str) -> None:
     path = location.removeprefix(lake.PREFIX)
     if path != location and not path:
         raise click.BadParameter(f"{location!r} names no file after it", param_hint=given)
-    for name in (location, path, Path(path).name if path.strip() else path):
+    names = [location, path]
+    if path.strip() and Path(path).name:  # not ., /: the store says that is a folder
+        names.append(Path(path).name)
+    for name in names:
         if fault := name_fault(name):
             raise click.BadParameter(fault, param_hint=given)
 

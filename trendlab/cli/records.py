@@ -101,7 +101,6 @@ def migrate(settings: Settings) -> None:
         note(f"applied migration {m.version:03d}_{m.name}")
 
     with settings.writer(complete=True, applied=applied) as store:
-        store.check_set_up()
         note(f"{store.location}: schema version {store.schema_version()}")
 
 

@@ -68,8 +68,8 @@ def forecast(
     if family == "auto":
         family = default_family(series)
     _check_some_change(series, family)
-    if family == "exponential":
-        _check_not_past_floor(series)
+    if family == "exponential" and (fault := past_floor_fault(series)):
+        raise TrendlabError(f"{series.scale.slug}: {fault}")
     if curve is None:
         x, v = points_for(series, family)
         _check_some_spread(series, x)
@@ -121,19 +121,23 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def _check_not_past_floor(series: Series) -> None:
-    """An exponential of scores all past the floor (see clipped_at_floor) is clipped
-    there from its first month on: a forecast of the floor, shown just past it, as the 0
-    the exponential never reaches."""
-    if not clipped_at_floor(series.fit_data("exponential")[1], series.scale.v_range[0]):
-        return
+def past_floor_fault(series: Series) -> str | None:
+    """What is wrong with an exponential of scores all past the floor (see
+    clipped_at_floor), or None: it is clipped there from its first month on, a forecast
+    of the floor, shown just past it, as the 0 the exponential never reaches. Most
+    likely the floor is wrong (a latency's floor of 0, its worst end). None on a bounded
+    benchmark, which has no exponential."""
+    if series.scale.bounded or not clipped_at_floor(
+        series.fit_data("exponential")[1], series.scale.v_range[0]
+    ):
+        return None
     scale = series.scale
     assert scale.floor is not None
     side = "below" if scale.higher_is_better else "above"
-    raise TrendlabError(
-        f"{scale.slug}: every score is {side} its floor {scale.floor:g}, so an exponential "
-        f"(nearing 0 from {side}) would be clipped to the floor throughout; check the floor "
-        f"with `trendlab show benchmark {scale.slug}`"
+    return (
+        f"every score is {side} its floor {scale.floor:g}, so an exponential (nearing 0 "
+        f"from {side}) would be clipped to the floor throughout; check the floor with "
+        f"`trendlab show benchmark {scale.slug}`"
     )
 
 
@@ -180,5 +184,6 @@ __all__ = [
     "families_for",
     "fits_now",
     "forecast",
+    "past_floor_fault",
     "points_for",
 ]

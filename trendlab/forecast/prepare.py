@@ -174,7 +174,7 @@ def prepare_forecasts(
     """With the store closed: run the backtests still missing (caching them), then for
     each benchmark pick auto's family and the calibration of its intervals. Returns the
     prepared forecasts (or why there is none) and every benchmark's backtest."""
-    from trendlab.forecast.fit import default_family, families_for, fits_now
+    from trendlab.forecast.fit import default_family, families_for, fits_now, past_floor_fault
 
     found = finish_backtests(settings, inputs.backtests, progress) if inputs.backtests else {}
     pooled: dict[str, Calibrations] = {}
@@ -218,6 +218,9 @@ def prepare_forecasts(
             chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
             why = f"too few backtest forecasts of {slug} to choose by" if calibrable else only_dates
             notes.append(f"auto chose {chosen}: {why}")
+        if family == "auto" and (fault := past_floor_fault(series)):
+            # Not chosen, and the floor is the likelier mistake than the trend.
+            notes.append(f"auto did not consider the exponential: {fault}")
         calibration = cals.get(chosen)
         if calibration is None:
             why = "too few backtest forecasts to calibrate on" if calibrable else only_dates
