@@ -576,12 +576,23 @@ def write(plan: Plan, folder: Path) -> tuple[Path, dict[int, str]]:
         return path, {i: f"row {i + 1}" for i in range(len(records))}
     if plan.fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator=plan.line_end)
-        writer.writerow(list(records[0]))
+        # csv quotes a field holding a character of its own line terminator only: with
+        # a lone \r it wrote "line one\nline two" bare, a line break in any reader.
+        # Written with both, each line then ends as the plan says.
+        one = io.StringIO()
+        writer = csv.writer(one, lineterminator="\r\n")
+
+        def line(values: list[str]) -> str:
+            one.seek(0)
+            one.truncate()
+            writer.writerow(values)
+            return one.getvalue().removesuffix("\r\n") + plan.line_end
+
+        buffer.write(line(list(records[0])))
         starts = []
         for record in records:
             starts.append(buffer.tell())
-            writer.writerow(["" if v is None else v for v in record.values()])
+            buffer.write(line(["" if v is None else v for v in record.values()]))
         text = buffer.getvalue()
         offsets = starts
         for i, start in enumerate(starts):

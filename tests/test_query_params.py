@@ -74,14 +74,16 @@ def test_hostile_values_are_searched_literally(seeded_template: Path, value: str
 
 
 def test_a_bound_value_round_trips_exactly(seeded_template: Path):
-    """Stored notes holding quotes, a comment and a NUL are found by exactly that value
-    through a bound parameter, and by nothing else (notes: a setting is one line)."""
-    nasty = "x'; DROP TABLE result_revisions; -- \\ \" \x00 ☃"
+    """Stored notes holding quotes, a comment and a control character are found by
+    exactly that value through a bound parameter, and by nothing else, a NUL in its
+    place included (notes: a setting is one line; no text field holds a NUL)."""
+    nasty = "x'; DROP TABLE result_revisions; -- \\ \" \x01 ☃"
     with database_copy(seeded_template) as db:
         added = invoke(db, "add-result", "gpt-4", "mmlu", "50", "--notes", nasty, "-m", "n")
         assert added.exit_code == 0, added.output
         sql = "SELECT count(*) AS n FROM results WHERE notes = $s"
-        for value, n in ((nasty, 1), (nasty[:-1], 0), ("' OR 1=1 --", 0)):
+        nul = nasty.replace("\x01", "\x00")
+        for value, n in ((nasty, 1), (nasty[:-1], 0), (nul, 0), ("' OR 1=1 --", 0)):
             found = invoke(db, "query", sql, "--param", f"s={value}", "--json")
             assert found.exit_code == 0, found.output
             assert json.loads(found.stdout) == [{"n": n}], value
