@@ -7,7 +7,9 @@ with its catalog in a real PostgreSQL server, started once per session).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import uuid
@@ -49,6 +51,22 @@ def revise_around(con: Any, changeset: str, table: str, key: str, **values: obje
         "QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
         [*values.values(), changeset, key],
     )
+
+
+class CtrlCOnCommit:
+    """A store's connection with a Ctrl-C (SIGINT to this process) arriving as it
+    commits: what a commit's held interrupts are tested with."""
+
+    def __init__(self, con: object):
+        self.con = con
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql == "COMMIT":
+            os.kill(os.getpid(), signal.SIGINT)
+        return self.con.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.con, name)
 
 
 def add_undated_cheap_model(run: Run) -> None:

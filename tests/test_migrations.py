@@ -20,6 +20,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest import CtrlCOnCommit
 from trendlab.cli import cli
 from trendlab.db import latest_version, migrations
 from trendlab.errors import TrendlabError
@@ -283,24 +284,7 @@ def test_a_ctrl_c_during_a_migrations_commit_is_too_late_to_stop_it(v1_db: Path,
     """A Ctrl-C as a migration commits is held, as a changeset's commit holds it:
     delivered then, it stopped the commit half way (or DuckDB aborted), and a migration
     that committed went unsaid."""
-    import os
-    import signal
-
     import trendlab.db
-
-    class CtrlCOnCommit:
-        """A connection with a Ctrl-C arriving as it commits."""
-
-        def __init__(self, con: object):
-            self.con = con
-
-        def execute(self, sql: str, *args: object) -> object:
-            if sql == "COMMIT":
-                os.kill(os.getpid(), signal.SIGINT)
-            return self.con.execute(sql, *args)  # type: ignore[attr-defined]
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(self.con, name)
 
     connect = trendlab.db._connect_file
     monkeypatch.setattr(

@@ -30,6 +30,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import (
+    CtrlCOnCommit,
     Run,
     both_stores,
     changeset_around,
@@ -1165,24 +1166,7 @@ def test_copying_an_empty_store_says_there_is_nothing_to_copy(empty_db: Path, tm
 
 
 def test_a_ctrl_c_during_the_copys_commit_is_too_late_to_stop_it(db: Path, tmp_path: Path):
-    import os
-    import signal
-
     from trendlab.transfer import copy_store
-
-    class CtrlCOnCommit:
-        """The destination's connection, with a Ctrl-C arriving as it commits."""
-
-        def __init__(self, con: object):
-            self.con = con
-
-        def execute(self, sql: str, *args: object) -> object:
-            if sql == "COMMIT":
-                os.kill(os.getpid(), signal.SIGINT)
-            return self.con.execute(sql, *args)  # type: ignore[attr-defined]
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(self.con, name)
 
     backup = tmp_path / "backup.duckdb"
     make_runner(backup)("init", "--empty")
