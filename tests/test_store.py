@@ -26,24 +26,21 @@ def test_migrations_are_numbered_in_order():
 
 
 def test_init_records_every_migration(empty_db: Path):
-    con = duckdb.connect(str(empty_db), read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT version, name FROM schema_migrations ORDER BY version"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = _fetched(empty_db, "SELECT version, name FROM schema_migrations ORDER BY version")
     assert [r[0] for r in rows] == [m.version for m in migrations()]
     assert rows[0][1] == "init"
 
 
+def _fetched(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of `sql` on the DuckDB file at `path`, read as another process would."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
 def _counts(path: Path) -> list[int]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = ("changesets", "revisions", "forecast_cache", "schema_migrations")
-        return [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables]
-    finally:
-        con.close()
+    tables = ("changesets", "revisions", "forecast_cache", "schema_migrations")
+    counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in tables)
+    return list(_fetched(path, f"SELECT {counts}")[0])
 
 
 @pytest.mark.parametrize("failing", ["load_seeds", "load_forecast_cache"])
@@ -147,11 +144,7 @@ def test_init_of_a_new_file_is_refused_if_another_process_made_it_meanwhile(
         f"trendlab: error: cannot create {path}: another process created it meanwhile, "
         f"so nothing was written; run `trendlab --db {path} init` again to add to it\n"
     )
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        assert con.execute("SHOW TABLES").fetchall() == [("theirs",)]
-    finally:
-        con.close()
+    assert _fetched(path, "SHOW TABLES") == [("theirs",)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raced.duckdb"]
 
 
@@ -203,11 +196,7 @@ def test_init_of_a_new_file_replays_no_write_ahead_log_left_of_an_old_one(tmp_pa
     Path(f"{path}.wal").write_bytes(log)
     result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
     assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        assert ("stale",) not in con.execute("SHOW TABLES").fetchall()
-    finally:
-        con.close()
+    assert ("stale",) not in _fetched(path, "SHOW TABLES")
 
 
 def test_missing_database_is_a_clear_error(tmp_path: Path):
@@ -386,11 +375,7 @@ def test_a_copy_locked_out_of_dst_leaves_what_its_holder_wrote_meanwhile(db: Pat
         assert Path(f"{empty_db}.wal").exists()
     finally:
         holder.communicate("")  # it stops with its commit in the log alone
-    con = duckdb.connect(str(empty_db), read_only=True)
-    try:
-        assert con.execute("SELECT payload FROM forecast_cache").fetchall() == [("kept",)]
-    finally:
-        con.close()
+    assert _fetched(empty_db, "SELECT payload FROM forecast_cache") == [("kept",)]
 
 
 def test_a_copy_stopped_as_it_waits_for_dst_leaves_what_its_holder_made(
@@ -442,11 +427,7 @@ def test_a_copy_stopped_as_it_waits_for_dst_leaves_what_its_holder_made(
     finally:
         for holder in holders:
             holder.communicate("")  # it stops with its commit in the log alone
-    con = duckdb.connect(str(dst), read_only=True)
-    try:
-        assert con.execute("SELECT x FROM theirs").fetchall() == [("kept",)]
-    finally:
-        con.close()
+    assert _fetched(dst, "SELECT x FROM theirs") == [("kept",)]
 
 
 def _dies_in_copy_store(db: Path, dst: Path) -> subprocess.CompletedProcess[str]:
@@ -526,11 +507,7 @@ def test_a_copy_to_a_new_file_another_process_made_meanwhile_is_refused(
         f"trendlab: error: cannot create DST {dst}: another process created it meanwhile, "
         "so nothing was written; run the copy again to copy into it\n"
     )
-    con = duckdb.connect(str(dst), read_only=True)
-    try:
-        assert con.execute("SHOW TABLES").fetchall() == [("theirs",)]
-    finally:
-        con.close()
+    assert _fetched(dst, "SHOW TABLES") == [("theirs",)]
     assert [p.name for p in dst.parent.iterdir()] == ["raced.duckdb"]
 
 
