@@ -43,7 +43,7 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     if not keys and kind in (RESULTS, PRICES):
         keys = _records_once_named(store, kind, text)
     if not keys and kind is MODELS:
-        keys = _models_once_named(store, text)
+        keys = _models_once_named(store.alias_models_ever(), text)
         if len(keys) > 1:
             raise TrendlabError(
                 f"{text!r} was an alias of {len(keys)} models: {', '.join(at_most(keys, 10))}; "
@@ -57,14 +57,13 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     raise TrendlabError(f"no {kind.singular} {text!r} in the history{hint}")
 
 
-def _models_once_named(store: Store, text: str) -> list[str]:
-    """The models `text` named as an alias that has since been retracted or moved,
-    matched as names are (ignoring case and surrounding spaces): history is of the
-    past, so a name a model was once known by finds it."""
+def _models_once_named(pairs: list[tuple[str, str]], text: str) -> list[str]:
+    """The models `text` named as an alias that has since been retracted or moved (of
+    `pairs`, Store.alias_models_ever), matched as names are (ignoring case and
+    surrounding spaces): history is of the past, so a name a model was once known by
+    finds it."""
     name = text.strip().lower()
-    return sorted(
-        {model for alias, model in store.alias_models_ever() if alias.strip().lower() == name}
-    )
+    return sorted({model for alias, model in pairs if alias.strip().lower() == name})
 
 
 def _records_once_named(store: Store, kind: Kind, text: str) -> list[str]:
@@ -72,9 +71,10 @@ def _records_once_named(store: Store, kind: Kind, text: str) -> list[str]:
     retracted or moved (see _models_once_named), read at each '/' an alias may end at,
     as named_keys reads one."""
     parts = text.strip().split("/")
+    pairs = store.alias_models_ever()  # once, for every '/' the MODEL may end at
     keys: list[str] = []
     for i in range(1, len(parts)):
-        for model in _models_once_named(store, "/".join(parts[:i])):
+        for model in _models_once_named(pairs, "/".join(parts[:i])):
             named = named_keys(store, kind, "/".join([model, *parts[i:]]), ever=True)
             keys += [key for key in named if key not in keys]
     return keys
