@@ -17,7 +17,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from trendlab.forecast import (
     S_CURVES,
     UNBOUNDED_FAMILIES,
 )
+
+if TYPE_CHECKING:
+    from trendlab.series import Series
 
 LOGIT_MAX = float(np.log(1 - EPS) - np.log(EPS))  # so logits stay within +-LOGIT_MAX
 PARAMETER_DRAWS = 50_000  # coefficient draws a parameter's interval is read from
@@ -330,11 +333,12 @@ def exponential_space(v: np.ndarray) -> str | None:
     return None
 
 
-def clipped_at_floor(v: np.ndarray, lo: float | None) -> bool:
-    """Whether an exponential of v would be clipped at the floor `lo` (in v) throughout:
+def clipped_at_floor(series: Series) -> bool:
+    """Whether an exponential of the series would be clipped at its floor throughout:
     scores all below 0 (in v, better being higher) near 0 from below, and a floor at 0
-    or above puts every one of them past it."""
-    return lo is not None and lo >= 0 and bool(np.all(v < 0))
+    or above (in v) puts every one of them past it."""
+    lo = series.scale.v_range[0]
+    return lo is not None and lo >= 0 and bool(np.all(series.fit_data("exponential")[1] < 0))
 
 
 def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:

@@ -44,8 +44,9 @@ def fits_now(series: Series, family: str) -> bool:
     must not then choose a family whose fit fails."""
     if family != "exponential":
         return True
-    v = series.fit_data(family)[1]
-    return exponential_space(v) is not None and not clipped_at_floor(v, series.scale.v_range[0])
+    return exponential_space(series.fit_data(family)[1]) is not None and not clipped_at_floor(
+        series
+    )
 
 
 def forecast(
@@ -127,9 +128,7 @@ def past_floor_fault(series: Series) -> str | None:
     of the floor, shown just past it, as the 0 the exponential never reaches. Most
     likely the floor is wrong (a latency's floor of 0, its worst end). None on a bounded
     benchmark, which has no exponential."""
-    if series.scale.bounded or not clipped_at_floor(
-        series.fit_data("exponential")[1], series.scale.v_range[0]
-    ):
+    if series.scale.bounded or not clipped_at_floor(series):
         return None
     scale = series.scale
     assert scale.floor is not None

@@ -218,7 +218,7 @@ class Forecast:
             assert bound is not None
             if scale.bounded:
                 better = " (a saturating family, such as auto's, bends before it)"
-            elif edge == 0 and not clipped_at_floor(self.series.fit_data("exponential")[1], lo):
+            elif edge == 0 and not clipped_at_floor(self.series):
                 better = " (the exponential nears it without reaching it)"
             else:  # no family of a metric with one bound bends before this one
                 better = ""
