@@ -116,11 +116,11 @@ class Plan:
         why = f"the latest result{now.kept} is {last}, so only origins up to {latest} are scored "
         why += f"{nearest} {months} ahead{which}"
         third = _third(now)
+        if self.start is not None and self.start > third:
+            # The grid starts past it: the third record does not decide the first origin.
+            return f"{why}; --start puts the first origin at {self.start}"
         if self.start is None:
             first = _half_year_after(third)
-        elif self.start > third:
-            # The grid starts past it; stepping on from there could pass the year 9999.
-            first = self.start
         else:
             # The grid from --start, far enough to pass the third record.
             span = 12 * (third.year - self.start.year) + third.month - self.start.month
