@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -69,6 +70,57 @@ def test_an_init_of_a_new_file_stopped_part_way_leaves_nothing(
     assert "results: " in again.stderr and " added" in again.stderr
     assert _counts(path) == _counts(seeded_template)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb"]
+
+
+def _killed_in_init(path: Path, at: str) -> subprocess.CompletedProcess[str]:
+    """An `init` of `path` killed (kill -9) as trendlab.seeds' `at` begins."""
+    code = textwrap.dedent(f"""
+        import os, signal
+        import trendlab.seeds
+        from trendlab.cli import cli
+
+        def killed(*args):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        trendlab.seeds.{at} = killed
+        cli(["--db", {str(path)!r}, "init"])
+    """)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_what_a_killed_init_left_the_next_one_removes(tmp_path: Path, seeded_template: Path):
+    """A build killed left its hidden folder, with the part-built file in it, for good:
+    nothing reported or removed it. The next init or copy of that file removes it, and
+    says so."""
+    path = tmp_path / "new.duckdb"
+    assert _killed_in_init(path, "load_seeds").returncode == -signal.SIGKILL
+    (left,) = tmp_path.iterdir()
+    assert left.name.startswith(".new.duckdb.init-") and (left / "new.duckdb").exists()
+    result = CliRunner().invoke(cli, ["--db", str(path), "init"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"removed {left}, left by an init or copy that did not finish\n{path}: "
+    ), result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["new.duckdb"]
+    assert _counts(path) == _counts(seeded_template)
+
+
+def test_a_build_still_running_keeps_its_folder(tmp_path: Path):
+    """Only a build whose process is gone left its folder: one running holds a lock
+    on it, even in this process."""
+    path = tmp_path / "new.duckdb"
+    running = Store.open(
+        path, read_only=False, create=True, complete=True, migrate=True, whole=True
+    )
+    try:
+        assert running.building is not None
+        result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == f"{path}: schema ready (no seeds loaded)\n"
+        assert running.building.is_dir()
+    finally:
+        running.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["new.duckdb"]
 
 
 def test_a_new_file_named_by_a_symbolic_link_is_built_aside_too(
@@ -454,10 +506,16 @@ def test_a_copy_to_a_new_file_killed_part_way_leaves_no_store(db: Path, tmp_path
     dst.parent.mkdir()
     assert _dies_in_copy_store(db, dst).returncode == 9
     assert not dst.exists() and not Path(f"{dst}.wal").exists()
-    # What a kill -9 leaves, as of an `init`: the hidden folder it was built in.
-    assert [p.name.startswith(".new.duckdb.init-") for p in dst.parent.iterdir()] == [True]
+    # What a kill -9 leaves, as of an `init`: the hidden folder it was built in, which
+    # the next copy to DST removes.
+    (left,) = dst.parent.iterdir()
+    assert left.name.startswith(".new.duckdb.init-")
     result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
     assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"removed {left}, left by an init or copy that did not finish\ncopied 1 changeset"
+    ), result.stderr
+    assert [p.name for p in dst.parent.iterdir()] == ["new.duckdb"]
     assert _counts(dst) == _counts(db)
 
 

@@ -135,6 +135,7 @@ class Store:
         self.in_postgres = in_postgres  # a team store whose catalog is in PostgreSQL
         self.migrate_on_write = False  # see _check_schema and begin
         self.building: Path | None = None  # the new file built beside location (see open)
+        self._builder: int | None = None  # the lock held on `building` (see _building_folder)
         self.creating = False  # a part-made team store this open completes (see open)
 
     # -- opening ---------------------------------------------------------------------
@@ -154,6 +155,7 @@ class Store:
         complete: bool = False,
         whole: bool = False,
         applied: Callable[[Migration], None] | None = None,
+        removed: Callable[[Path], None] | None = None,
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
 
@@ -173,7 +175,9 @@ class Store:
         DuckDB file is built in a hidden folder beside `location`, and appears there only
         once `publish` puts it in place; `close` without it leaves nothing; a new or part
         made team store stays part made until its data commits (see mark_created).
-        `applied` is called with each migration this open applies, once it has committed.
+        `applied` is called with each migration this open applies, once it has committed;
+        `removed` with each hidden folder of a `whole` build of this file that this open
+        removes, its builder being gone (see _remove_left_builds).
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -244,7 +248,13 @@ class Store:
                 )
             lake.check_parent(Path(location), location, create=create)
             lake.check_not_wal(Path(location), location, create=create)
-            building = _building_folder(location) if whole and builds_aside(location) else None
+            if whole:
+                for folder in _remove_left_builds(location):
+                    if removed:
+                        removed(folder)
+            building, builder = (
+                _building_folder(location) if whole and builds_aside(location) else (None, None)
+            )
             try:
                 con = _connect_file(
                     str(building / _built_name(location)) if building else location,
@@ -254,9 +264,10 @@ class Store:
             except BaseException:
                 if building:
                     shutil.rmtree(building, ignore_errors=True)
+                    _release(builder)
                 raise
             store = cls(con, location, read_only=read_only, named=named)
-            store.building = building
+            store.building, store._builder = building, builder
         try:
             store._check_schema(
                 migrate=migrate,
@@ -282,6 +293,8 @@ class Store:
             # A new file not published: the command failed or was interrupted.
             shutil.rmtree(self.building, ignore_errors=True)
             self.building = None
+            _release(self._builder)
+            self._builder = None
 
     def publish(self) -> None:
         """Put the new DuckDB file built beside its location (see open's `whole`) in
@@ -1919,17 +1932,89 @@ def _built_name(location: str) -> str:
     return Path(os.path.realpath(location)).name
 
 
-def _building_folder(location: str) -> Path:
+def _building_folder(location: str) -> tuple[Path, int | None]:
     """A new hidden folder beside the file `location` names (through a symbolic link, if
     it is one) to build it in: on the file system it goes on, where a link puts the
     file in place, and where the write-ahead log goes too, to be removed with the
     folder. Named after the file, shortened, so that a name as long as a file system
-    takes still leaves room for the rest."""
+    takes still leaves room for the rest. Returned with the lock this process holds on
+    it until it removes it (see _remove_left_builds), or None where none can be held."""
     target = Path(os.path.realpath(location))
     try:
-        return Path(tempfile.mkdtemp(prefix=f".{target.name[:100]}.init-", dir=target.parent))
+        folder = Path(tempfile.mkdtemp(prefix=_building_prefix(target), dir=target.parent))
     except OSError as exc:
         raise TrendlabError(f"cannot create {location}: {exc.strerror}") from None
+    try:
+        return folder, _lock_folder(folder, wait=True)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _building_prefix(target: Path) -> str:
+    """How the names of the folders the file `target` is built in begin."""
+    return f".{target.name[:100]}.init-"
+
+
+def _remove_left_builds(location: str) -> list[Path]:
+    """Remove the hidden folders that builds of the file `location` names left, their
+    builder gone (killed, or its machine stopped): each can hold a large part-built
+    file, and nothing else ever removes it. Returns those removed.
+
+    A builder holds its folder's lock from before it creates the file in it until it
+    has removed the folder, so a folder that holds the file and whose lock is free has
+    no builder. One without the file may be one a builder has only just made: kept."""
+    target = Path(os.path.realpath(location))
+    prefix = _building_prefix(target)
+    try:
+        entries = [e for e in os.scandir(target.parent) if e.name.startswith(prefix)]
+    except OSError:
+        return []  # a folder it cannot list is one it cannot build in either
+    removed = []
+    for entry in entries:
+        folder = Path(entry.path)
+        lock = _lock_folder(folder, wait=False) if entry.is_dir(follow_symlinks=False) else None
+        if lock is None:
+            continue
+        try:
+            # The built file is named as the target is: another file's folder, named
+            # after the same first 100 characters, holds another name.
+            if (folder / _built_name(location)).exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        finally:
+            _release(lock)
+    return removed
+
+
+def _lock_folder(folder: Path, *, wait: bool) -> int | None:
+    """An exclusive lock on `folder`, held until the descriptor returned is closed (or
+    its process ends); None if another process holds it (with `wait`, taken once that
+    one lets go) or none can be taken (Windows; a file system without locks)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        # flock, not DuckDB's fcntl locks: those of one process do not exclude each
+        # other, and closing any descriptor of a file releases them all.
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        os.close(fd)
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _release(lock: int | None) -> None:
+    if lock is not None:
+        os.close(lock)
 
 
 def _put_in_place(built: Path, target: Path) -> None:

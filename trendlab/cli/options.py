@@ -185,7 +185,8 @@ class Settings:
     ) -> Iterator[Any]:
         """A read-write store, migrated to this trendlab's schema (see Store.open for
         `create`, `complete`, `applied` and `whole`: a new file is put in place once the
-        block ends without an error). Without `migrate` (a dry run, which writes nothing),
+        block ends without an error, and what earlier builds of it left is removed, as
+        note_left_build says). Without `migrate` (a dry run, which writes nothing),
         an out-of-date schema is an error asking for `trendlab migrate`, as a read's is."""
         store = self._open(
             read_only=False,
@@ -195,6 +196,7 @@ class Settings:
             lock_timeout=self.lock_timeout,
             whole=whole,
             applied=applied,
+            removed=note_left_build if whole else None,
         )
         try:
             yield store
@@ -601,6 +603,12 @@ def note(message: str) -> None:
     is (see one_line): a note may echo a name stored before today's rules refused
     control and format characters in it (an alias)."""
     click.echo(one_line(message), err=True)
+
+
+def note_left_build(folder: Path) -> None:
+    """The line for a hidden folder that an `init` or `copy` building a new file left
+    when it was killed, which this one removed (see Store.open's `removed`)."""
+    note(f"removed {folder}, left by an init or copy that did not finish")
 
 
 def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:

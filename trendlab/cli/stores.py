@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from trendlab.cli.options import Settings, TrendlabCommand, check_location, note
+from trendlab.cli.options import (
+    Settings,
+    TrendlabCommand,
+    check_location,
+    note,
+    note_left_build,
+)
 
 
 @click.command("copy", cls=TrendlabCommand)
@@ -125,6 +131,7 @@ def copy(
                 data_path=dst_data_path,
                 named="DST",
                 whole=whole or lake.is_lake(dst),
+                removed=note_left_build,
             ) as target:
                 copied = copy_store(source, target)
                 target.publish()
