@@ -72,15 +72,17 @@ def test_an_init_of_a_new_file_stopped_part_way_leaves_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb"]
 
 
-def _killed_in_init(path: Path, at: str) -> subprocess.CompletedProcess[str]:
-    """An `init` of `path` killed (kill -9) as trendlab.seeds' `at` begins."""
+def _killed_in_init(
+    path: Path, at: str, sig: signal.Signals = signal.SIGKILL
+) -> subprocess.CompletedProcess[str]:
+    """An `init` of `path` sent `sig` (kill -9) as trendlab.seeds' `at` begins."""
     code = textwrap.dedent(f"""
         import os, signal
         import trendlab.seeds
         from trendlab.cli import cli
 
         def killed(*args):
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), signal.{sig.name})
 
         trendlab.seeds.{at} = killed
         cli(["--db", {str(path)!r}, "init"])
@@ -103,6 +105,15 @@ def test_what_a_killed_init_left_the_next_one_removes(tmp_path: Path, seeded_tem
     ), result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["new.duckdb"]
     assert _counts(path) == _counts(seeded_template)
+
+
+def test_an_init_sent_sigterm_stops_as_at_a_ctrl_c(tmp_path: Path):
+    """A polite kill (SIGTERM) ended the process at once, leaving the new file's build
+    in its hidden folder; it stops the command as a Ctrl-C does, saying so."""
+    path = tmp_path / "new.duckdb"
+    killed = _killed_in_init(path, "load_seeds", signal.SIGTERM)
+    assert (killed.returncode, killed.stderr) == (143, "trendlab: terminated\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_build_still_running_keeps_its_folder(tmp_path: Path):

@@ -94,18 +94,20 @@ def latest_version() -> int:
 
 @contextmanager
 def held_interrupts() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) while a COMMIT runs: interrupted there, DuckDB aborts the
-    process ("terminate called without an active exception") or reports a commit that
-    happened as failed. A Ctrl-C that arrives during the commit is too late to stop
-    the write, so it is dropped: the command reports the write it made."""
+    """Hold Ctrl-C (SIGINT), and a SIGTERM, which the CLI takes as one, while a COMMIT
+    runs: interrupted there, DuckDB aborts the process ("terminate called without an
+    active exception") or reports a commit that happened as failed. A Ctrl-C that
+    arrives during the commit is too late to stop the write, so it is dropped: the
+    command reports the write it made."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    previous = {s: signal.signal(s, lambda *_: None) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _utcnow() -> datetime:

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     INTERNAL = 70  # a bug in trendlab (EX_SOFTWARE), in one line; --debug for the traceback
     INTERRUPTED = 130
+    TERMINATED = 143  # a SIGTERM: 128 + its number, as a shell reports a process it ended
 
 
 class TrendlabError(Exception):

@@ -452,7 +452,7 @@ class TrendlabGroup(CommandGroup):
             try:
                 return super().invoke(ctx)
             except KeyboardInterrupt:
-                _stop_interrupted(debug, _committed(ctx))
+                _stop_interrupted(debug, _committed(ctx), interrupted)
             except (SystemExit, GeneratorExit):
                 raise
             # BaseException: a panic in Polars' Rust code reaches Python as one.
@@ -460,7 +460,7 @@ class TrendlabGroup(CommandGroup):
                 # After a Ctrl-C, DuckDB or a library may report it as an error of its
                 # own ("Query interrupted", a failed lazy import): it is the interrupt.
                 if interrupted:
-                    _stop_interrupted(debug, _committed(ctx))
+                    _stop_interrupted(debug, _committed(ctx), interrupted)
                 if isinstance(exc, TrendlabError):
                     if debug:
                         traceback.print_exc()
@@ -519,22 +519,26 @@ def _check_utf8(args: list[str]) -> None:
 
 
 @contextmanager
-def _noting_interrupts() -> Iterator[list[bool]]:
-    """Ctrl-C raises KeyboardInterrupt as usual, and is also noted in the list yielded."""
-    interrupted: list[bool] = []
+def _noting_interrupts() -> Iterator[list[int]]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and so does a SIGTERM, each noted by its
+    signal number in the list yielded. A SIGTERM (a polite kill) so stops a command as
+    cleanly as a Ctrl-C, where it ended the process at once: a new file's build was
+    left in its hidden folder."""
+    interrupted: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield interrupted
         return
 
     def on_interrupt(signum: int, frame: object) -> None:
-        interrupted.append(True)
+        interrupted.append(signum)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {s: signal.signal(s, on_interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield interrupted
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _committed(ctx: click.Context) -> list[str]:
@@ -543,9 +547,10 @@ def _committed(ctx: click.Context) -> list[str]:
     return settings.committed if settings else []
 
 
-def _stop_interrupted(debug: bool, committed: list[str]) -> None:
-    """Exit 130, saying so, and naming what the command committed before the Ctrl-C
-    (a commit is too late to stop, and a Ctrl-C just after it is no undo)."""
+def _stop_interrupted(debug: bool, committed: list[str], signals: list[int]) -> None:
+    """Exit 130 (143 when the first of `signals` noted is a SIGTERM), saying so, and
+    naming what the command committed before the Ctrl-C (a commit is too late to
+    stop, and a Ctrl-C just after it is no undo)."""
     from trendlab.text import listed
 
     if debug:
@@ -554,8 +559,9 @@ def _stop_interrupted(debug: bool, committed: list[str]) -> None:
     if committed:
         which = "changeset" if len(committed) == 1 else "changesets"
         after = f" after committing {which} {listed(committed)}"
-    click.echo(f"trendlab: interrupted{after}", err=True)
-    sys.exit(ExitCode.INTERRUPTED)
+    terminated = signals[:1] == [signal.SIGTERM]
+    click.echo(f"trendlab: {'terminated' if terminated else 'interrupted'}{after}", err=True)
+    sys.exit(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)
 
 
 def one_line(text: str) -> str:
