@@ -90,14 +90,21 @@ def _killed_in_init(
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
 
-def test_what_a_killed_init_left_the_next_one_removes(tmp_path: Path, seeded_template: Path):
+@pytest.mark.parametrize("at", ["load_seeds", "load_forecast_cache"])
+def test_what_a_killed_init_left_the_next_one_removes(
+    tmp_path: Path, seeded_template: Path, at: str
+):
     """A build killed left its hidden folder, with the part-built file in it, for good:
     nothing reported or removed it. The next init or copy of that file removes it, and
-    says so."""
+    says so. Killed once its seeds committed, before the shipped forecast cache loaded,
+    it left no store without that cache either (which `init` again would not load): the
+    file is put in place only once both are in it."""
     path = tmp_path / "new.duckdb"
-    assert _killed_in_init(path, "load_seeds").returncode == -signal.SIGKILL
+    assert _killed_in_init(path, at).returncode == -signal.SIGKILL
     (left,) = tmp_path.iterdir()
     assert left.name.startswith(".new.duckdb.init-") and (left / "new.duckdb").exists()
+    changesets, _, cached, _ = _counts(left / "new.duckdb")
+    assert (changesets, cached) == (1 if at == "load_forecast_cache" else 0, 0)
     result = CliRunner().invoke(cli, ["--db", str(path), "init"])
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(
