@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -577,6 +578,31 @@ def test_a_copy_to_a_new_file_another_process_made_meanwhile_is_refused(
         return copied
 
     monkeypatch.setattr(trendlab.transfer, "copy_store", copy_and_race)
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"trendlab: error: cannot create DST {dst}: another process created it meanwhile, "
+        "so nothing was written; run the copy again to copy into it\n"
+    )
+    assert _fetched(dst, "SHOW TABLES") == [("theirs",)]
+    assert [p.name for p in dst.parent.iterdir()] == ["raced.duckdb"]
+
+
+def test_a_copy_to_a_new_file_made_as_it_is_put_in_place_is_refused(
+    db: Path, tmp_path: Path, monkeypatch
+):
+    """DST made by another process after the copy found none there, as it puts its own
+    in place: the hard link fails, which a rename would not have, and the other
+    process's file is left as it made it."""
+    dst = tmp_path / "out" / "raced.duckdb"
+    dst.parent.mkdir()
+    link = os.link
+
+    def made_first(built: Path, target: Path) -> None:
+        duckdb.connect(str(dst)).execute("CREATE TABLE theirs (x INTEGER)").close()
+        link(built, target)
+
+    monkeypatch.setattr("os.link", made_first)
     result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
     assert result.exit_code == 1, result.output
     assert result.stderr == (
