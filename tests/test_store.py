@@ -115,6 +115,37 @@ def test_what_a_killed_init_left_the_next_one_removes(
     assert _counts(path) == _counts(seeded_template)
 
 
+def test_a_copy_into_a_file_a_killed_init_put_in_place_removes_what_it_left(
+    db: Path, tmp_path: Path
+):
+    """Killed once its file was in place, before it removed the hidden folder, an init
+    left the folder beside a store; a copy into that store left it too."""
+    path = tmp_path / "new.duckdb"
+    code = textwrap.dedent(f"""
+        import os, signal
+        from trendlab.cli import cli
+
+        link = os.link
+
+        def killed(built, target):
+            link(built, target)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        os.link = killed
+        cli(["--db", {str(path)!r}, "init", "--empty"])
+    """)
+    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    (left,) = (p for p in tmp_path.iterdir() if p.name.startswith(".new.duckdb.init-"))
+    result = CliRunner().invoke(cli, ["copy", str(db), str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"removed {left}, left by an init or copy that did not finish\ncopied 1 changeset"
+    ), result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb", db.name]
+    assert _counts(path)[:2] == _counts(db)[:2]
+
+
 def test_an_init_sent_sigterm_stops_as_at_a_ctrl_c(tmp_path: Path):
     """A polite kill (SIGTERM) ended the process at once, leaving the new file's build
     in its hidden folder; it stops the command as a Ctrl-C does, saying so."""

@@ -130,7 +130,9 @@ def copy(
                 lock_timeout=settings.lock_timeout,
                 data_path=dst_data_path,
                 named="DST",
-                whole=whole or lake.is_lake(dst),
+                # Into a file there already too: what a copy killed as it put that
+                # file in place left beside it is removed.
+                whole=True,
                 removed=note_left_build,
             ) as target:
                 copied = copy_store(source, target)
