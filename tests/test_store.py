@@ -155,6 +155,15 @@ def test_an_init_sent_sigterm_stops_as_at_a_ctrl_c(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_left_folder_that_cannot_be_removed_is_not_said_removed(tmp_path: Path, monkeypatch):
+    path = tmp_path / "new.duckdb"
+    assert _killed_in_init(path, "load_seeds").returncode == -signal.SIGKILL
+    monkeypatch.setattr("shutil.rmtree", lambda *args, **kwargs: None)
+    result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{path}: schema ready (no seeds loaded)\n"
+
+
 def test_a_build_still_running_keeps_its_folder(tmp_path: Path):
     """Only a build whose process is gone left its folder: one running holds a lock
     on it, even in this process."""

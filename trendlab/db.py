@@ -1983,7 +1983,8 @@ def _remove_left_builds(location: str) -> list[Path]:
             # after the same first 100 characters, holds another name.
             if (folder / _built_name(location)).exists():
                 shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
+                if not os.path.lexists(folder):  # not said of one it could not remove
+                    removed.append(folder)
         finally:
             _release(lock)
     return removed
