@@ -241,8 +241,32 @@ def test_the_exponential_refused_a_latency_with_a_floor_says_why(run: Run):
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         "trendlab: error: the exponential family is for benchmarks lacking a floor or a "
-        "ceiling, and lat has both (a bound not set is its unit's end, e.g. 0 minutes); use "
+        "ceiling, and lat has both (its ceiling, not set, is its unit's end, 0 minutes); use "
         "one of logistic, logistic4, gompertz, ensemble, linear\n"
+    )
+
+
+def test_the_exponential_refused_names_only_the_bounds_its_unit_sets(run: Run):
+    """The refusal said "(a bound not set is its unit's end, e.g. 0 minutes)" of every
+    bounded benchmark, of one that sets both bounds too, and of a percent one."""
+    for slug, bounds in (("set", ["--floor", "25", "--ceiling", "100"]), ("unset", [])):
+        _ok(run("add-benchmark", slug, "--unit", "percent", *bounds))
+        for i, score in enumerate(("30", "40", "55", "70")):
+            _ok(run("add-result", "--date", f"{2020 + i}-06-01", "--source-url",
+                    f"https://example.org/{slug}/{i}", "-m", "t", "gpt-4", slug, score))  # fmt: skip
+    families = "use one of logistic, logistic4, gompertz, ensemble, linear\n"
+    result = run("forecast", "set", "--family", "exponential")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "trendlab: error: the exponential family is for benchmarks lacking a floor or a "
+        f"ceiling, and set has both; {families}"
+    )
+    result = run("forecast", "unset", "--family", "exponential")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "trendlab: error: the exponential family is for benchmarks lacking a floor or a "
+        "ceiling, and unset has both (its floor and ceiling, not set, are its unit's ends, 0 "
+        f"and 100 percent); {families}"
     )
 
 

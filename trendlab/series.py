@@ -11,7 +11,7 @@ one the score itself (negated when lower is better).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -79,6 +79,11 @@ class Scale:
     ceiling: float | None
     higher_is_better: bool
     human_baseline: float | None
+    # Whether the benchmark sets each bound, rather than leaving it to its unit's end:
+    # for messages only, so no part of what makes two scales map scores alike, nor of a
+    # cached backtest's scale (cache.dump_backtest).
+    floor_set: bool = field(default=True, compare=False)
+    ceiling_set: bool = field(default=True, compare=False)
 
     @classmethod
     def from_record(cls, row: dict[str, Any]) -> Scale:
@@ -99,6 +104,8 @@ class Scale:
             ceiling=None if ceiling is None else float(ceiling),
             higher_is_better=higher,
             human_baseline=row["human_baseline"],
+            floor_set=row["floor"] is not None,
+            ceiling_set=row["ceiling"] is not None,
         )
 
     @property
@@ -119,6 +126,26 @@ class Scale:
             assert self.floor is not None and self.ceiling is not None
             return self.floor + v * (self.ceiling - self.floor)
         return v if self.higher_is_better else -v
+
+    def unit_ends(self) -> str | None:
+        """The bounds the benchmark leaves to its unit's ends, for a message that counts
+        them ("its ceiling, not set, is its unit's end, 0 minutes"); None if it sets
+        every bound it has."""
+        unset = [
+            (end, bound)
+            for end, bound, is_set in (
+                ("floor", self.floor, self.floor_set),
+                ("ceiling", self.ceiling, self.ceiling_set),
+            )
+            if not is_set and bound is not None
+        ]
+        if not unset:
+            return None
+        ends = " and ".join(end for end, _ in unset)
+        values = " and ".join(number(bound) for _, bound in unset)
+        if len(unset) == 1:
+            return f"its {ends}, not set, is its unit's end, {values} {self.unit}"
+        return f"its {ends}, not set, are its unit's ends, {values} {self.unit}"
 
     @property
     def v_range(self) -> tuple[float | None, float | None]:

@@ -11,6 +11,7 @@ Writing the cache never waits for a lock and never fails a command.
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any, Protocol
 
 import duckdb
@@ -41,7 +42,7 @@ def dump_backtest(backtest: Backtest) -> str:
 
     return json.dumps(
         {
-            "scale": backtest.scale.__dict__,
+            "scale": {f.name: getattr(backtest.scale, f.name) for f in fields(Scale) if f.compare},
             "space": backtest.space,
             "rows": as_text(backtest.rows),
             "calibration_rows": as_text(backtest.calibration_rows),

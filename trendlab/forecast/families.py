@@ -371,18 +371,26 @@ def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
 
 
 def fit_family(
-    family: str, x: np.ndarray, v: np.ndarray, *, bounded: bool, name: str = "this benchmark"
+    family: str,
+    x: np.ndarray,
+    v: np.ndarray,
+    *,
+    bounded: bool,
+    name: str = "this benchmark",
+    unit_ends: str | None = None,
 ) -> Curve:
-    """Fit one family to (x, v), centred on the last x; `name` is the benchmark's, for a
-    family that does not apply to it."""
+    """Fit one family to (x, v), centred on the last x; `name` is the benchmark's, and
+    `unit_ends` which of its bounds are its unit's ends (Scale.unit_ends), for a family
+    that does not apply to it."""
     x_ref = float(np.max(x))
     if bounded and family == "exponential":
+        # Not "no ceiling": a latency has one (0 minutes) and fits an exponential while
+        # it lacks a floor; a bound not set is the unit's end, where it has one, said
+        # where the benchmark leaves one so (one that set both knows it has both).
+        ends = f" ({unit_ends})" if unit_ends else ""
         raise TrendlabError(
-            # Not "no ceiling": a latency has one (0 minutes) and fits an exponential
-            # while it lacks a floor; a bound not set is the unit's end, where it has one.
             f"the exponential family is for benchmarks lacking a floor or a ceiling, and "
-            f"{name} has both (a bound not set is its unit's end, e.g. 0 minutes); use one "
-            f"of {', '.join(BOUNDED_FAMILIES)}"
+            f"{name} has both{ends}; use one of {', '.join(BOUNDED_FAMILIES)}"
         )
     if not bounded and family in S_CURVES:
         # Only the families that fit these scores: the exponential not across 0.

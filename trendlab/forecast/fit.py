@@ -74,7 +74,10 @@ def forecast(
     if curve is None:
         x, v = points_for(series, family)
         _check_some_spread(series, x)
-        curve = fit_family(family, x, v, bounded=series.scale.bounded, name=series.scale.slug)
+        scale = series.scale
+        curve = fit_family(
+            family, x, v, bounded=scale.bounded, name=scale.slug, unit_ends=scale.unit_ends()
+        )
     axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
     if calibration is None:
