@@ -343,6 +343,32 @@ def test_a_ceiling_alone_bounds_the_forecast_and_its_crossings():
     assert result.crossing_text(result.crossing(-5.0)) == "past the best achievable, never reached"
 
 
+def test_a_line_held_at_a_bound_offers_a_saturating_family_only_where_one_fits():
+    """A line held at the ceiling said "a saturating family, such as auto's, bends
+    before it" of a frontier with two points above the floor, which no S-curve fits;
+    so did one held at the floor by results falling below it."""
+    xs = np.array([2020.0, 2021.0, 2022.0, 2023.0])
+    floored = scale("b", floor=25, ceiling=100)
+    jump = series_of([10.0, 20.0, 30.0, 99.0], xs=xs, sc=floored)
+    with pytest.raises(TrendlabError, match="only 2 of its frontier points are above"):
+        forecast(jump, family="logistic", until="2027")
+    note = forecast(jump, family="linear", until="2027").bound_note() or ""
+    assert note.endswith(
+        "not a trend (a saturating family would bend before it, but none fits these frontier "
+        "points)"
+    ), note
+    falling = series_of([30.0, 27.0, 24.0, 20.0], xs=xs, sc=floored, all_points=True)
+    with pytest.raises(TrendlabError, match="only 2 of its results are above"):
+        forecast(falling, family="gompertz", until="2027")
+    note = forecast(falling, family="linear", until="2027").bound_note() or ""
+    assert note.startswith("the linear median reaches 25 by ") and note.endswith(
+        "(a saturating family would bend before it, but none fits these results)"
+    ), note
+    rising = series_of([40.0, 70.0, 90.0, 99.0], xs=xs, sc=floored)
+    note = forecast(rising, family="linear", until="2027").bound_note() or ""
+    assert note.endswith("(a saturating family, such as auto's, bends before it)"), note
+
+
 def test_a_line_already_within_the_allowance_of_the_ceiling_has_reached_it():
     """A frontier at 99.95 on 0-100 is within the thousandth of the range at which a
     line's path counts as at the ceiling: the crossing of 100 (or 99.99) is reached on

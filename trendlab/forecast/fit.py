@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 
 from trendlab.errors import TrendlabError
-from trendlab.forecast import BOUNDED_FAMILIES, UNBOUNDED_FAMILIES
+from trendlab.forecast import BOUNDED_FAMILIES, S_CURVES, UNBOUNDED_FAMILIES
 from trendlab.forecast.axis import make_axis, parse_until
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, space_for
 from trendlab.forecast.families import (
@@ -125,6 +125,17 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def s_curves_fit(series: Series) -> bool:
+    """Whether the series gives a saturating family what it needs to fit (as forecast
+    checks it): enough points above the floor, neither all one score nor all at one x."""
+    try:
+        _check_some_change(series, S_CURVES[0])
+        _check_some_spread(series, points_for(series, S_CURVES[0])[0])
+    except TrendlabError:
+        return False
+    return True
+
+
 def past_floor_fault(series: Series) -> str | None:
     """What is wrong with an exponential of scores all past the floor (see
     clipped_at_floor), or None: it is clipped there from its first month on, a forecast
@@ -188,4 +199,5 @@ __all__ = [
     "forecast",
     "past_floor_fault",
     "points_for",
+    "s_curves_fit",
 ]

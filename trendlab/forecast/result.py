@@ -217,7 +217,14 @@ class Forecast:
             first = 0 if held.all() else int(np.flatnonzero(~held)[-1]) + 1
             assert bound is not None
             if scale.bounded:
-                better = " (a saturating family, such as auto's, bends before it)"
+                from trendlab.forecast.fit import s_curves_fit
+
+                what = "frontier points" if self.series.frontier else "results"
+                better = (
+                    " (a saturating family, such as auto's, bends before it)"
+                    if s_curves_fit(self.series)
+                    else f" (a saturating family would bend before it, but none fits these {what})"
+                )
             elif edge == 0 and not clipped_at_floor(self.series):
                 better = " (the exponential nears it without reaching it)"
             else:  # no family of a metric with one bound bends before this one
