@@ -94,6 +94,29 @@ def test_add_result_key_and_date_default(run: Run):
     assert frontier.splitlines()[1] == "2023-03-14"
 
 
+def test_help_says_what_an_option_left_out_stores(run: Run):
+    """add-benchmark's help said --higher-is-better was "default true" and add-result's
+    that --date defaulted to the model's release date; left out, each stores unknown
+    (NULL), which is only read as true or as that date."""
+    said = {
+        command: " ".join(run(command, "-h").stdout.split())
+        for command in ("add-benchmark", "add-result")
+    }
+    assert "default true" not in said["add-benchmark"]
+    assert (
+        "--higher-is-better / --no-higher-is-better unknown if neither is given, and then read "
+        "as higher is better" in said["add-benchmark"]
+    )
+    assert "[default: the model's release date]" not in said["add-result"]
+    assert (
+        "--date YYYY-MM-DD When the score was reported; unknown if not given, the result then "
+        "dated by its model's release date." in said["add-result"]
+    )
+    assert run("add-benchmark", "plain", "--unit", "percent").exit_code == 0
+    shown = json.loads(run("show", "benchmark", "plain", "--json").stdout)
+    assert shown["higher_is_better"] is None
+
+
 def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Path):
     """No --date, and a model with no release date: the result is true, so it is
     recorded, but no forecast, figure or price trend uses it until it has a date, and a

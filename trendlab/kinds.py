@@ -164,7 +164,11 @@ BENCHMARKS = Kind(
         Field("description", "text"),
         Field("metric", "text", one_line=True, help="e.g. accuracy, pass@1"),
         Field("unit", "text", required=True, help="percent, minutes, elo or score"),
-        Field("higher_is_better", "bool", help="default true"),
+        Field(
+            "higher_is_better",
+            "bool",
+            help="unknown if neither is given, and then read as higher is better",
+        ),
         Field(
             "floor",
             "float",
@@ -204,7 +208,8 @@ RESULTS = Kind(
             "reported_date",
             "date",
             past=True,
-            help="YYYY-MM-DD; default: the model's release date",
+            help="YYYY-MM-DD; unknown if not given, the result then dated by its model's "
+            "release date",
         ),
         Field("source_url", "url", help="paper or leaderboard the score comes from"),
         Field("source_kind", "choice", choices=SOURCE_KINDS),

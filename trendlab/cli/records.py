@@ -238,7 +238,8 @@ class _NegativeScores(TrendlabCommand):
     "--date",
     "reported_date",
     metavar="YYYY-MM-DD",
-    help="When the score was reported [default: the model's release date].",
+    help="When the score was reported; unknown if not given, the result then dated by its "
+    "model's release date.",
 )
 @field_options("results", skip=("model", "benchmark", "score", "reported_date"))
 @message_option()
