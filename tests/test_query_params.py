@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzzing import assert_clean_failure, content, database_copy, invoke
+from tests.fuzzing import (
+    assert_clean_failure,
+    assert_usage_error,
+    content,
+    database_copy,
+    invoke,
+)
 from trendlab import queries
 from trendlab.queries import named_queries
 
@@ -207,11 +213,16 @@ def test_queries_module_never_formats_sql():
 
 
 @pytest.mark.parametrize("sql", [" ", "\x00", "\n\t", ";", " ; ;"])
-def test_blank_sql_is_a_clear_error(seeded_template: Path, sql: str):
+def test_blank_sql_is_a_usage_error(seeded_template: Path, sql: str):
+    """As a blank -m or KEY is (exit 2): it was exit 1, a data or query error."""
     with database_copy(seeded_template) as db:
-        result = invoke(db, "query", sql)
-        assert_clean_failure(result, "no SQL to run")
-        assert len(result.stderr.splitlines()) == 1
+        for args, stdin in (((sql,), None), (("-",), sql)):
+            result = invoke(db, "query", *args, input=stdin)
+            assert_usage_error(result, "no SQL to run")
+            assert result.stderr == (
+                "trendlab: error: no SQL to run: give SQL, a query name, or --list "
+                "(see 'cli query --help')\n"
+            )
 
 
 def test_sql_of_only_a_comment_is_a_clear_error(seeded_template: Path):

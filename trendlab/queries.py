@@ -82,7 +82,10 @@ def named_queries() -> dict[str, NamedQuery]:
 def resolve(sql_or_name: str) -> NamedQuery:
     """A named query, or ad-hoc SQL wrapped as one."""
     if not sql_or_name.strip("\x00 \t\r\n;"):
-        raise TrendlabError("no SQL to run: give SQL, a query name, or --list")
+        # The command line's fault, as a blank -m or KEY is, whether typed or piped in.
+        raise TrendlabError(
+            "no SQL to run: give SQL, a query name, or --list", exit_code=ExitCode.USAGE
+        )
     if NAME_RE.match(sql_or_name):
         queries = named_queries()
         if sql_or_name in queries:
