@@ -1725,12 +1725,22 @@ def test_a_nul_stored_around_trendlab_is_checked_and_can_be_edited_out(run: Run,
     with duckdb.connect(str(db)) as con:
         changeset = changeset_around(con)
         revise_around(con, changeset, "model_revisions", "gpt-4", notes="a\x00b", name="G\x00")
+        con.execute(
+            "INSERT INTO alias_revisions BY NAME SELECT ? AS changeset_id, ? AS key, "
+            "1 AS revision, 'insert' AS op, ? AS alias, 'gpt-4' AS model",
+            [changeset, "g\x00", "g\x00"],
+        )
     checked = run("check", "--json")
     assert checked.exit_code == 1
-    problems = {(v["check"], v["problem"]) for v in json.loads(checked.stdout)}
     told = "holds a NUL character (\\x00): a store must stay copyable to a team store"
-    assert ("field_rules", f"notes: 'a\x00b' {told}, whose PostgreSQL cannot hold one") in problems
-    assert ("field_rules", f"name: 'G\x00' {told}, whose PostgreSQL cannot hold one") in problems
+    # Each once, as field_rules says it: a name or an alias was listed again by its
+    # check of one-line text, as holding "a line break or another control character".
+    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        ("field_rules", "gpt-4", f"name: 'G\x00' {told}, whose PostgreSQL cannot hold one"),
+        ("field_rules", "gpt-4", f"notes: 'a\x00b' {told}, whose PostgreSQL cannot hold one"),
+        ("field_rules", "g\x00", f"alias: 'g\x00' {told}, whose PostgreSQL cannot hold one"),
+    ]
+    assert run("retract", "alias", "g\x00", "-m", "t").exit_code == 0
     again = run("edit", "model", "gpt-4", "--set", "name=G\x00", "-m", "t")
     assert again.exit_code == 2 and told in again.stderr, again.stderr
     edited = run("edit", "model", "gpt-4", "--set", "notes=ab", "--set", "name=GPT-4", "-m", "t")
