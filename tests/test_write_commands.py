@@ -1748,6 +1748,27 @@ def test_a_nul_stored_around_trendlab_is_checked_and_can_be_edited_out(run: Run,
     assert run("check").exit_code == 0
 
 
+def test_a_nul_in_a_changeset_written_around_trendlab_is_checked(run: Run, db: Path):
+    """A changeset's message or author holding a NUL (written in SQL) was not listed by
+    check, though a team store cannot hold it, as it cannot one in a record's text."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "why\x00 so")
+        con.execute("UPDATE changesets SET author = ? WHERE id = ?", ["some\x00one", changeset])
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    told = (
+        "holds a NUL character (\\x00): a store must stay copyable to a team store, whose "
+        "PostgreSQL cannot hold one"
+    )
+    assert [
+        (v["check"], v["kind"], v["key"], v["problem"]) for v in json.loads(checked.stdout)
+    ] == [
+        ("18_changeset_texts", "changesets", changeset, f"author: 'some\x00one' {told}"),
+        ("18_changeset_texts", "changesets", changeset, f"message: 'why\x00 so' {told}"),
+    ]
+    assert checked.stderr == "trendlab: error: 2 integrity violations\n"
+
+
 def test_a_name_stored_with_a_line_break_before_the_rule_stays_editable(
     run: Run, db: Path, tmp_path: Path
 ):
