@@ -68,6 +68,19 @@ def test_a_blank_optional_message_is_the_summary_and_a_blank_required_one_an_err
         assert json.loads(run("show", "model", slug, "--json").stdout)["name"] != "X"
 
 
+def test_a_message_holding_a_nul_is_refused_before_anything_is_written(run: Run):
+    """--author refused a NUL but -m took one (a caller of the CLI from Python can pass
+    it), stored in the changeset, which no copy could then take to a team store."""
+    before = run("log", "--csv").stdout
+    for command in (["add-model", "nul-message"], ["edit", "model", "gpt-4", "--set", "notes=x"]):
+        refused = run(*command, "-m", "why\x00not")
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr.startswith(
+            "trendlab: error: Invalid value for -m: holds a NUL character (\\x00): "
+        )
+    assert run("log", "--csv").stdout == before
+
+
 @both_stores
 def test_add_result_key_and_date_default(run: Run):
     result = run(

@@ -963,6 +963,11 @@ def message_option(required: bool = False) -> Callable:
         # An optional message left blank, spaces or not, gets the summary ('-m ""' did,
         # '-m " "' was told "a change needs a message: pass -m MESSAGE"). A required
         # one left blank is a malformed option value, as a missing one is a usage error.
+        if value is not None and "\x00" in value:
+            # Not through the write path's checks, which see only records' fields.
+            from trendlab.validate import NUL_PROBLEM
+
+            raise click.BadParameter(NUL_PROBLEM.strip(), param_hint="-m")
         if value is None or value.strip():
             return value
         if required:
