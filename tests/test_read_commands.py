@@ -344,6 +344,15 @@ def test_query_from_stdin_and_as_of(run: Run):
     assert past.stdout.splitlines()[1] == "0"
 
 
+def test_query_from_stdin_that_is_not_utf8_names_the_line_of_the_byte(db: Path):
+    result = make_runner(db)("query", "-", input=b"SELECT 1 AS a,\n'\xff' AS b")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "trendlab: error: stdin:2: not valid UTF-8 (byte 0xff); save the file as UTF-8\n"
+    )
+    assert result.stdout == ""
+
+
 @both_stores
 def test_query_as_of_reads_the_history_tables_as_they_were(run: Run):
     """The changesets, revisions and history as of a moment hold what was recorded by

@@ -21,7 +21,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.render import SUFFIXES
-from trendlab.text import counted, is_utf8
+from trendlab.text import counted, is_utf8, utf8_text
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
@@ -95,7 +95,7 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
         regular = path != "-" and Path(path).is_file()
         again = Path(path).read_bytes if regular else (lambda: data)
         return _read_csv(data, source, again)
-    text = _decode(data, source)
+    text = utf8_text(data, source)
     if fmt == "json":
         return _read_json(text, source)
     return _read_jsonl(text, source)
@@ -115,19 +115,6 @@ def _refuse_other_format(data: bytes, source: str) -> None:
         raise TrendlabError(
             f"{source}: the file looks like {what}, not CSV: pass -f/--input-format {found}"
         )
-
-
-def _decode(data: bytes, source: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # Lines end with \n, \r\n or a lone \r, as the CSV reader counts them.
-        line = len(re.findall(rb"\r\n|\r|\n", data[: exc.start])) + 1
-        raise TrendlabError(
-            f"{source}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
-            "save the file as UTF-8"
-        ) from None
-    return text.removeprefix("\ufeff")
 
 
 def _header(names: list[str], source: str) -> list[str]:
@@ -177,7 +164,7 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
             None,
         )
     except UnicodeDecodeError:
-        _decode(data, source)  # raises, naming the line of the bad byte
+        utf8_text(data, source)  # raises, naming the line of the bad byte
         raise
     except csv.Error as exc:
         raise TrendlabError(f"{source}:1: malformed CSV header: {exc}") from None
@@ -208,7 +195,7 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
         frame = None
     starts: list[int] = []
     if frame is None or frame.width != len(header):
-        frame, starts = _read_csv_strictly(_decode(data, source), source, header)
+        frame, starts = _read_csv_strictly(utf8_text(data, source), source, header)
     quoted = b'"' in data
     del data
 
@@ -218,7 +205,7 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
         if not quoted and not starts:
             return str(row + 2)
         if not starts:
-            reader = csv.reader(io.StringIO(_decode(again(), source), newline=""))
+            reader = csv.reader(io.StringIO(utf8_text(again(), source), newline=""))
             next(reader, None)
             line = reader.line_num + 1
             for _ in reader:

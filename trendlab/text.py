@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from trendlab.errors import TrendlabError
+
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
 # A whole number as the user must write it: Python's int() also reads 6_0 as 60, and
 # other scripts' digits (full-width ６) as ours, a typo or a paste taken for a number.
@@ -119,6 +121,21 @@ def format_character(text: str, *, joiners: bool = True) -> str:
 
 def _named(c: str) -> str:
     return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+
+
+def utf8_text(data: bytes, source: str) -> str:
+    """`data` decoded as UTF-8, a byte-order mark dropped, or an error naming `source`
+    and the line of the first byte that is not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Lines end with \n, \r\n or a lone \r, as the CSV reader counts them.
+        line = len(re.findall(rb"\r\n|\r|\n", data[: exc.start])) + 1
+        raise TrendlabError(
+            f"{source}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff")
 
 
 def is_utf8(text: str) -> bool:

@@ -146,6 +146,7 @@ def query(
     """
     from trendlab import queries
     from trendlab.render import Rows, render
+    from trendlab.text import utf8_text
 
     if list_queries:
         # --list runs nothing: anything else given with it would be silently ignored.
@@ -160,7 +161,9 @@ def query(
         return
     if not sql_or_name:
         raise click.UsageError("give SQL, a query name, or --list")
-    text = sys.stdin.read() if sql_or_name == "-" else sql_or_name
+    # Bytes, decoded here: a text stdin hands a byte that is not UTF-8 on as a lone
+    # surrogate, which DuckDB cannot take.
+    text = utf8_text(sys.stdin.buffer.read(), "stdin") if sql_or_name == "-" else sql_or_name
     bound: dict[str, str] = {}
     for item in params:
         name, sep, value = item.partition("=")
