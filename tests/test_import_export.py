@@ -498,6 +498,21 @@ def test_stdin_and_formats(run: Run, tmp_path: Path):
     assert (scores["stdin"], scores["json"], scores["pq"]) == (62, 63, 64)
 
 
+@pytest.mark.parametrize(
+    "args", [["import", "-", "--kind", "results"], ["query", "-"]], ids=["import", "query"]
+)
+def test_a_closed_stdin_is_one_line_not_a_bug(db: Path, args: list[str]):
+    """`<&-` leaves Python no sys.stdin: reading it was "internal error (AttributeError:
+    'NoneType' object has no attribute ...)", exit 70, as a closed stdout was."""
+    command = [sys.executable, "-m", "trendlab", "--db", str(db), *args]
+    closed = subprocess.run(
+        ["sh", "-c", '"$@" <&-', "sh", *command], capture_output=True, text=True
+    )
+    assert closed.returncode == 1
+    assert closed.stderr == "trendlab: error: cannot read stdin: it is closed\n"
+    assert closed.stdout == ""
+
+
 def test_json_or_parquet_read_as_csv_names_the_format(run: Run, tmp_path: Path):
     """stdin is read as CSV unless -f says otherwise: `export --jsonl | import -` was
     "malformed CSV header", and Parquet "not valid UTF-8 (byte 0x..)", naming no fix."""

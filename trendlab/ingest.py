@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
@@ -21,7 +20,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.render import SUFFIXES
-from trendlab.text import counted, is_utf8, utf8_text
+from trendlab.text import counted, is_utf8, stdin_bytes, utf8_text
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
@@ -78,7 +77,7 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
     fmt = detect_format(path, fmt)
     source = "stdin" if path == "-" else path
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        data = stdin_bytes() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
     # Nothing, white space, or only a byte-order mark. A JSON Lines file with no line

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
@@ -121,6 +122,17 @@ def format_character(text: str, *, joiners: bool = True) -> str:
 
 def _named(c: str) -> str:
     return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+
+
+def stdin_bytes() -> bytes:
+    """All of stdin, or an error if there is none to read: closed (`<&-`), Python has
+    no sys.stdin."""
+    if sys.stdin is None:
+        raise TrendlabError("cannot read stdin: it is closed")
+    try:
+        return sys.stdin.buffer.read()
+    except OSError as exc:
+        raise TrendlabError(f"cannot read stdin: {exc.strerror or exc}") from None
 
 
 def utf8_text(data: bytes, source: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 import click
@@ -146,7 +145,7 @@ def query(
     """
     from trendlab import queries
     from trendlab.render import Rows, render
-    from trendlab.text import utf8_text
+    from trendlab.text import stdin_bytes, utf8_text
 
     if list_queries:
         # --list runs nothing: anything else given with it would be silently ignored.
@@ -163,7 +162,7 @@ def query(
         raise click.UsageError("give SQL, a query name, or --list")
     # Bytes, decoded here: a text stdin hands a byte that is not UTF-8 on as a lone
     # surrogate, which DuckDB cannot take.
-    text = utf8_text(sys.stdin.buffer.read(), "stdin") if sql_or_name == "-" else sql_or_name
+    text = utf8_text(stdin_bytes(), "stdin") if sql_or_name == "-" else sql_or_name
     bound: dict[str, str] = {}
     for item in params:
         name, sep, value = item.partition("=")
