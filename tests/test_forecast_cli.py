@@ -112,6 +112,20 @@ def test_table_shows_yearly_points_crossings_and_parameters(run: Run):
     assert "Parameters" in out and "slope" in out
 
 
+def test_a_tables_figures_past_ten_thousand_keep_two_decimals_as_the_reports_do(run: Run):
+    """Six significant digits showed a threshold of 12345.67 minutes as 12345.7 and a
+    median of 11396.2168 as 11396.2, where the report and the README give 11,396.22."""
+    args = ["forecast", "metr-time-horizon", "--until", "2028", "--threshold", "12345.67"]
+    table = _ok(run(*args))
+    doc = json.loads(_ok(run(*args, "--json")))
+    medians = re.findall(r"^(\d{4}-12-31) +([\d.]+) ", table, flags=re.M)
+    big = [(d, m) for d, m in medians if float(m) >= 10_000]
+    assert big, table
+    wanted = {p["date"]: f"{p['median']:.2f}".rstrip("0").rstrip(".") for p in doc["forecast"]}
+    assert all(m == wanted[d] for d, m in medians), (medians, wanted)
+    assert re.search(r"^ +12345\.67 ", table, flags=re.M), table
+
+
 def test_csv_carries_monthly_points(run: Run):
     lines = _ok(run("forecast", "math", "--until", "2026", "--csv")).splitlines()
     assert lines[0] == "date,median,lower,upper"

@@ -445,6 +445,11 @@ def _float_text(value: float, digits: int) -> str:
     return text
 
 
+def _whole_digits(value: float) -> int:
+    """How many digits a finite `value` has before its decimal point (0 below 1)."""
+    return len(str(int(abs(value)))) if abs(value) >= 1 else 0
+
+
 def _stored_digits(value: float) -> int:
     """How many significant digits the shortest text that reads back as `value` has
     (176247271424.0: 12, 1.75e11: 3)."""
@@ -452,23 +457,31 @@ def _stored_digits(value: float) -> int:
     return max(1, len(mantissa.strip("0")))
 
 
-def _float_texts(values: Iterable[Any]) -> dict[float, str]:
-    """A column's finite floats as a table shows them: to _DIGITS significant digits, or
-    as many more as tell its different values apart (86.41234 and 86.41231 are not
-    both 86.4123), but never more than the shortest text that reads back as it has.
-    Each is formatted once per number of digits tried, and the cells are read from
-    here, for a wide listing's sake."""
+def _float_texts(values: Iterable[Any], decimals: int | None = None) -> dict[float, str]:
+    """A column's finite floats as a table shows them: to _DIGITS significant digits (or
+    with `decimals` decimals where that takes more), or as many more as tell its
+    different values apart (86.41234 and 86.41231 are not both 86.4123), but never more
+    than the shortest text that reads back as it has. Each is formatted once per number
+    of digits tried, and the cells are read from here, for a wide listing's sake."""
     # Zeros are left to _cell: -0.0 and 0.0 are one key, and no other value's text is 0.
     floats = {v for v in values if isinstance(v, float) and math.isfinite(v) and v != 0}
+    least = dict.fromkeys(floats, _DIGITS)
+    if decimals is not None:
+        least = {v: max(_DIGITS, _whole_digits(v) + decimals) for v in floats}
     for digits in range(_DIGITS, 18):
         # Never past a value's own digits: at 17, 0.3 beside 0.1 + 0.2 read 0.29999999999999999.
-        texts = {v: _float_text(v, min(digits, max(_DIGITS, _stored_digits(v)))) for v in floats}
+        texts = {
+            v: _float_text(v, min(max(digits, least[v]), max(_DIGITS, _stored_digits(v))))
+            for v in floats
+        }
         if len(set(texts.values())) == len(texts):
             break
     return texts
 
 
-def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
+def _table_text(
+    rows: Rows, handle: _Writer, title: str | None = None, decimals: int | None = None
+) -> None:
     # tabulate, as sqlite-utils prints its tables: it imports and lays out a table in a
     # fraction of rich's time, which a read command such as `query` would otherwise
     # spend more on than on its query. Values are laid out exactly as _cell writes them.
@@ -482,7 +495,7 @@ def _table_text(rows: Rows, handle: _Writer, title: str | None = None) -> None:
     # newlines: tabulate lays out a cell of several lines.
     names = [escaped(name, newlines=True) for name in rows.names]
     # Tuples: tabulate would take a list whose first cell is "\x01" for a separator.
-    floats = [_float_texts(row[i] for row in rows.rows) for i in range(len(names))]
+    floats = [_float_texts((row[i] for row in rows.rows), decimals) for i in range(len(names))]
     cells = [
         tuple(escaped(_cell(v, f), newlines=True) for v, f in zip(row, floats, strict=True))
         for row in rows.rows
@@ -722,14 +735,18 @@ def _whole_number(column: pl.Series) -> pl.Series:
         return column.cast(pl.String)
 
 
-def render_tables(tables: list[tuple[str, pl.DataFrame]], output: str | None = None) -> None:
-    """Several titled tables, one after another (for results that are not one table)."""
+def render_tables(
+    tables: list[tuple[str, pl.DataFrame]], output: str | None = None, decimals: int | None = None
+) -> None:
+    """Several titled tables, one after another (for results that are not one table),
+    each float with `decimals` decimals where six significant digits drop some (figures
+    rounded for reading, as the report shows them: 11396.22, not 11396.2)."""
     with _opened(output) as handle:
         for i, (title, df) in enumerate(tables):
             if i:
                 handle.write("\n")
             handle.write(title + "\n")
-            _table_text(Rows.of_frame(df), handle)
+            _table_text(Rows.of_frame(df), handle, decimals=decimals)
 
 
 def render_record(record: dict[str, Any], fmt: str = "table", output: str | None = None) -> None:

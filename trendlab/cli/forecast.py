@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from trendlab.series import Scale
 
 _ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
+# The decimals a table keeps of its figures (rounded for reading), as the report does,
+# however large: six significant digits made a threshold of 12345.67 read 12345.7.
+_DECIMALS = 2
 
 
 def _some_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -242,7 +245,7 @@ def forecast(
     elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point
         render(result.frame(), fmt, output)
     else:
-        render_tables(result.tables(chosen), output)
+        render_tables(result.tables(chosen), output, decimals=_DECIMALS)
 
 
 # Origins and horizons further apart than a century say nothing of AI progress, and
@@ -437,6 +440,7 @@ def backtest(
                     ("Pooled over the benchmarks of each unit", pooled),
                 ],
                 output,
+                decimals=_DECIMALS,
             )
         else:
             rows = scored[0].rows
@@ -449,7 +453,7 @@ def backtest(
             )
             how = benchmark_calibration(described, level / 100)
             title = f"Backtest of {benchmark}: {span}; {how}"
-            render_tables([(title, each.drop("benchmark"))], output)
+            render_tables([(title, each.drop("benchmark"))], output, decimals=_DECIMALS)
 
 
 COMMANDS = [forecast, backtest]
