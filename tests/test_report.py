@@ -646,6 +646,26 @@ def test_report_scorecards_are_the_backtest_commands_at_the_level(
     assert not re.search(r"\d% interval", page)
 
 
+def test_report_scorecards_show_the_backtest_commands_figures_as_it_rounds_them(
+    full_report: tuple[Path, str], seeded_copy: Path
+):
+    """The page says `backtest --all` prints the same: a coverage of 0.3429 (four
+    significant digits, as the page writes a number below 1) beside its 0.343, and an
+    MAE of 0.8519 beside its 0.85, were not the same."""
+    page = full_report[0].read_text(encoding="utf-8")
+    everything = make_runner(seeded_copy)("backtest", "--all", "--level", "80", "--csv")
+    assert everything.exit_code == 0, everything.stderr
+    lines = [line.split(",") for line in everything.stdout.splitlines()[1:]]
+    pooled = {(c[0], c[1], int(c[2])): c for c in lines if c[0].startswith("all ")}
+    checked = 0
+    for unit in {key[0] for key in pooled}:
+        for (family, months), shown in _scorecard_cells(page, f"<h3>{unit}</h3>").items():
+            _, _, _, n, mae, _, coverage, score = pooled[unit, family, months]
+            assert shown == [float(n), float(mae), float(coverage), float(score)], shown
+            checked += 1
+    assert checked == len(pooled)
+
+
 def test_report_parameters_are_the_forecast_commands(
     full_report: tuple[Path, str], seeded_copy: Path
 ):

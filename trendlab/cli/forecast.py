@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
     from trendlab.series import Scale
 
-_ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
 # The decimals a table keeps of its figures (rounded for reading), as the report does,
 # however large: six significant digits made a threshold of 12345.67 read 12345.7.
 _DECIMALS = 2
@@ -414,9 +413,6 @@ def backtest(
             f"{benchmark} had too little history then to forecast from"
         )
     each, pooled = scorecards(scored, level / 100)
-    each, pooled = (
-        f.with_columns(pl.col(c).round(r) for c, r in _ROUND.items()) for f in (each, pooled)
-    )
     if fmt == "json":
         docs = [
             {

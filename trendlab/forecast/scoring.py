@@ -362,9 +362,14 @@ def _unmatched(store: Any, setting: str, benchmarks: list[str]) -> list[str]:
     return sorted(set(benchmarks) - matched)
 
 
+# The decimals a scorecard is read to, in `backtest`'s every format and in the report.
+_ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
+
+
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(per benchmark, pooled): scorecards with a benchmark column; the pooled ones, one
-    per unit (errors in points and in minutes do not add up), are labelled `all UNIT`."""
+    """(per benchmark, pooled): scorecards with a benchmark column, rounded for reading;
+    the pooled ones, one per unit (errors in points and in minutes do not add up), are
+    labelled `all UNIT`."""
     each = [
         scorecard(s.rows, level).select(pl.lit(s.slug).alias("benchmark"), pl.all()) for s in scored
     ]
@@ -377,7 +382,8 @@ def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.Dat
         )
         for unit in units
     ]
-    return pl.concat(each), pl.concat(pooled)
+    rounded = [pl.col(c).round(r) for c, r in _ROUND.items()]
+    return pl.concat(each).with_columns(rounded), pl.concat(pooled).with_columns(rounded)
 
 
 def default_family_for(backtest: Backtest) -> str:
