@@ -353,6 +353,20 @@ def test_query_from_stdin_that_is_not_utf8_names_the_line_of_the_byte(db: Path):
     assert result.stdout == ""
 
 
+def test_a_query_name_piped_in_with_its_newline_is_the_named_query(db: Path):
+    """`echo frontier | trendlab query -` said "no named query 'frontier\\n' (did you
+    mean 'frontier'?)": the name's pattern ended in $, which passes a final newline,
+    and the newline stayed part of the name looked up."""
+    run = make_runner(db)
+    piped = run("query", "-", "--param", "benchmark=math", "--csv", input="frontier\n")
+    named = run("query", "frontier", "--param", "benchmark=math", "--csv")
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout == named.stdout and named.stdout.startswith("date,model,score,")
+    # Given as an argument, a name with a line break is no name: it is run as SQL.
+    sql = run("query", "frontier\n", "--param", "benchmark=math")
+    assert sql.exit_code == 1 and "Parser Error" in sql.stderr, sql.stderr
+
+
 @both_stores
 def test_query_as_of_reads_the_history_tables_as_they_were(run: Run):
     """The changesets, revisions and history as of a moment hold what was recorded by

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from polars.datatypes import DataTypeClass
 
-NAME_RE = re.compile(r"^[A-Za-z_][\w-]*$")
+NAME_RE = re.compile(r"[A-Za-z_][\w-]*")  # whole, with fullmatch: $ passes a final \n
 _PARAM_RE = re.compile(r"^--\s*param\s+(\w+)\s*:\s*(.*)$")
 # The kinds a parameter can name by slug, by singular name (see slug_kind).
 SLUG_KINDS: dict[str, Kind] = {k.singular: k for k in KINDS.values() if k.key_fields == ("slug",)}
@@ -86,7 +86,7 @@ def resolve(sql_or_name: str) -> NamedQuery:
         raise TrendlabError(
             "no SQL to run: give SQL, a query name, or --list", exit_code=ExitCode.USAGE
         )
-    if NAME_RE.match(sql_or_name):
+    if NAME_RE.fullmatch(sql_or_name):
         queries = named_queries()
         if sql_or_name in queries:
             return queries[sql_or_name]

@@ -162,7 +162,9 @@ def query(
         raise click.UsageError("give SQL, a query name, or --list")
     # Bytes, decoded here: a text stdin hands a byte that is not UTF-8 on as a lone
     # surrogate, which DuckDB cannot take.
-    text = utf8_text(stdin_bytes(), "stdin") if sql_or_name == "-" else sql_or_name
+    # Its end stripped: a file's last line ends in a newline, which a query name piped
+    # in (echo frontier |) does not have as a name.
+    text = utf8_text(stdin_bytes(), "stdin").rstrip() if sql_or_name == "-" else sql_or_name
     bound: dict[str, str] = {}
     for item in params:
         name, sep, value = item.partition("=")
