@@ -151,6 +151,20 @@ def test_header_problems(run: Run, tmp_path: Path):
         ), result.stderr
 
 
+def test_excels_separator_line_is_named_as_what_it_is(run: Run, tmp_path: Path):
+    """A CSV saved by Excel may begin with a 'sep=,' line: read as the header it was
+    "column 2 of the header has no name", or with 'sep=;' a header of one column."""
+    for separator in (",", ";", "\t"):
+        hinted = tmp_path / "hinted.csv"
+        hinted.write_text(f"sep={separator}\n{HEADER}\ngpt-4,mmlu,50,,,\n", encoding="utf-8")
+        result = run("import", str(hinted), "--kind", "results")
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            f"trendlab: error: {hinted}:1: {'sep=' + separator!r} is Excel's separator line, "
+            "not the header: remove that line (import reads CSV separated by commas)\n"
+        )
+
+
 def test_structural_problems_name_the_line(run: Run, tmp_path: Path):
     ragged = _results_csv(tmp_path / "results.csv", ["gpt-4,mmlu,50,,,", "gpt-4,mmlu,51,,,,extra"])
     result = run("import", str(ragged))

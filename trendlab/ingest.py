@@ -169,6 +169,13 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
         raise TrendlabError(f"{source}:1: malformed CSV header: {exc}") from None
     if not first:
         raise TrendlabError(f"{source}:1: the first line is empty; it must be the header")
+    if re.fullmatch(r"sep=.", ",".join(first), re.IGNORECASE):
+        # Excel's hint of the file's separator, which no CSV reader takes as one: read as
+        # a header it was a column with no name, or one named 'sep=;'.
+        raise TrendlabError(
+            f"{source}:1: {','.join(first)!r} is Excel's separator line, not the header: "
+            "remove that line (import reads CSV separated by commas)"
+        )
     header = _header(first, source)
     _check_separator(header, source)
     frame: pl.DataFrame | None = None
