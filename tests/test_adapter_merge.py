@@ -905,6 +905,34 @@ def test_twins_that_agree_again_each_take_their_row_whatever_the_file_order(
     assert publish(lines).endswith("unchanged; nothing to write")
 
 
+def test_a_twin_whose_other_record_the_file_drops_takes_its_correction(
+    run_empty: Run, tmp_path: Path
+):
+    # Once the database holds two records of one result apart, a publication that
+    # drops one and corrects the other is a change to the stored record, under the
+    # key that told it apart (it was left out as held under another key, the change
+    # lost).
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    lines = (EPOCH / "external_benchmark_bbh.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[2].startswith("rec6aaTYSwDqfD2sO,") and lines[59].startswith("reckyn9rrrmjmrV6z,")
+    published = tmp_path / "external_benchmark_bbh.csv"
+
+    def publish(rows: list[str]) -> str:
+        published.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        result = run_empty("import", "--from", "epoch", str(published))
+        assert result.exit_code == 0, result.stderr
+        assert "under another key" not in result.stderr, result.stderr
+        return result.stderr.splitlines()[-1]
+
+    twin = "3-shot; Epoch record reckyn9rrrmjmrV6z"
+    publish(lines)
+    publish([*lines[:59], lines[59].replace(",45.0%,", ",46.0%,"), *lines[60:]])
+    said = publish([*lines[:2], *lines[3:59], lines[59].replace(",45.0%,", ",47.0%,"), *lines[60:]])
+    assert "results: 1 updated," in said, said
+    rows = _rows(run_empty, "list", "results", "--benchmark", "bbh", "--model", "qwen-7b")
+    assert sorted((r["setting"], r["score"]) for r in rows) == [("3-shot", 45.0), (twin, 47.0)]
+
+
 def test_a_file_without_record_ids_lists_only_the_rows_it_drops(run: Run, tmp_path: Path):
     """An external file with no `id` column (os_world's has none), or one a second BOM
     hides, names no Epoch record: the results it matches were listed as not in it, as

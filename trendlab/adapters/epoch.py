@@ -51,7 +51,7 @@ from trendlab.adapters.common import (
     with_rows,
     written_ulp,
 )
-from trendlab.adapters.merge import DUPLICATE, PLAIN_SETTING, RECORD_SETTING
+from trendlab.adapters.merge import DUPLICATE, PLAIN_SETTING, RECORD_SETTING, with_record
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
@@ -412,7 +412,7 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
         .alias("__why"),
         pl.when(shared).then(pl.col("setting")).otherwise(None).alias(PLAIN_SETTING),
         pl.when(shared)
-        .then(join_parts(pl.col("setting"), pl.lit("Epoch record ") + pl.col("__record")))
+        .then(with_record(pl.col("setting"), pl.col("__record")))
         .otherwise(None)
         .alias(RECORD_SETTING),
     )

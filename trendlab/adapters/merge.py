@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from trendlab.adapters.common import NUMBER, written_ulp
+from trendlab.adapters.common import NUMBER, join_parts, written_ulp
 from trendlab.kinds import Kind
 from trendlab.validate import ROW
 
@@ -177,6 +177,12 @@ PLAIN_SETTING = "__plain_setting"
 RECORD_SETTING = "__record_setting"
 
 
+def with_record(setting: pl.Expr, record: pl.Expr) -> pl.Expr:
+    """A setting with the source record id that tells a result apart from its twin
+    (`3-shot; Epoch record rec...`)."""
+    return join_parts(setting, pl.lit("Epoch record ") + record)
+
+
 def undated(frame: pl.DataFrame, dated: list[str]) -> pl.Expr:
     """Results that no date places: no reported date and a model without a release
     date (or none the database knows). Imports and the seeds leave them out, listed,
@@ -219,6 +225,21 @@ def stored_keys_kept(
         repeats = repeats.select(frame.columns).with_columns(pl.lit(True).alias("__repeat"))
         rows = pl.concat([rows, repeats])
     rows = rows.join(_held(kind, stored, pattern), on="__record", how="left")
+    # A record stored under its record id, whose twin the file no longer holds, stays
+    # there and takes its row (else the row is held elsewhere and its change is lost).
+    alone = (
+        pl.col(RECORD_SETTING).is_null()
+        & pl.col("__record").is_not_null()
+        & pl.all_horizontal(
+            (
+                with_record(_clean(k), pl.col("__record")) if k == "setting" else _clean(k)
+            ).eq_missing(pl.col(f"__h_{k}"))
+            for k in keys
+        )
+    )
+    rows = rows.with_columns(
+        pl.when(alone).then(pl.col("__h_setting")).otherwise(pl.col("setting")).alias("setting")
+    )
 
     def held_at(setting: str) -> pl.Expr:
         return pl.col(RECORD_SETTING).is_not_null() & pl.all_horizontal(
