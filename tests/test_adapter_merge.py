@@ -905,6 +905,28 @@ def test_twins_that_agree_again_each_take_their_row_whatever_the_file_order(
     assert publish(lines).endswith("unchanged; nothing to write")
 
 
+def test_a_model_known_by_an_alias_is_named_once_whichever_files_describe_it(
+    run: Run, tmp_path: Path
+):
+    # The catalog and the Hub extract of one folder both describe gpt-4-0314, which the
+    # seeds hold as an alias of gpt-4: one model, said once (it was counted twice).
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    (folder / "model_versions.csv").write_text(
+        "id,Model,Version release date\ngpt-4-0314,GPT-4,2023-03-14\n", encoding="utf-8"
+    )
+    (folder / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,epoch_row_id\n"
+        "MMLU,gpt-4-0314,OpenAI,2023-03-14,0.864,0-1,recP6zUYu6rVqvynx\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(folder), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "1 catalog model is already known by an alias and was not added again: gpt-4-0314 = gpt-4\n"
+    ) in result.stderr, result.stderr
+
+
 def test_a_twin_whose_other_record_the_file_drops_takes_its_correction(
     run_empty: Run, tmp_path: Path
 ):

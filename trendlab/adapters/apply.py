@@ -260,8 +260,11 @@ def _drop_known_by_alias(frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -
     resolver = cs.refs.resolver
     marked = frame.with_columns(resolver.expr("__name").alias("__known"))
     clash = marked.filter(pl.col("__known").is_not_null() & (pl.col("__known") != pl.col("slug")))
+    # Once each: a folder's catalog and Hub extract both describe the model.
     outcome.known_by_alias.extend(
-        f"{n} = {m}" for n, m in clash.select("__name", "__known").iter_rows()
+        known
+        for known in (f"{n} = {m}" for n, m in clash.select("__name", "__known").iter_rows())
+        if known not in outcome.known_by_alias
     )
     return marked.join(clash.select(ROW), on=ROW, how="anti").drop("__known")
 
