@@ -134,6 +134,28 @@ def test_newer_publication_records_only_the_changes(run_empty: Run, tmp_path: Pa
     assert "since " in csv.stderr and "results: 1 added, 1 updated" in csv.stderr
 
 
+def test_a_new_benchmark_takes_the_name_the_file_gives_it(run: Run, tmp_path: Path):
+    # The Hub and the runs file name their benchmarks: one the adapter does not know is
+    # created under that name (it was made from its slug: "Humanity S Last Exam").
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    hub.write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,epoch_row_id\n"
+        "Humanity's Last Exam,gpt-4,OpenAI,2023-03-14,0.03,0-1,recHLE1\n",
+        encoding="utf-8",
+    )
+    runs = tmp_path / "benchmarks_runs.csv"
+    runs.write_text(
+        "id,task,model,Best score (across scorers)\nrun1,SimpleQA Verified,gpt-4,0.25\n",
+        encoding="utf-8",
+    )
+    for path in (hub, runs):
+        result = run("import", "--from", "epoch", str(path))
+        assert result.exit_code == 0, result.stderr
+    names = {b["slug"]: b["name"] for b in _rows(run, "list", "benchmarks")}
+    assert names["humanity-s-last-exam"] == "Humanity's Last Exam"
+    assert names["simpleqa-verified"] == "SimpleQA Verified"
+
+
 def test_epoch_bad_rows_are_line_numbered_and_nothing_is_written(run_empty: Run, tmp_path: Path):
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
     bad = tmp_path / "external_benchmark_bbh.csv"

@@ -364,12 +364,13 @@ def _results(
         publication.skipped.append(
             Skip(loaded.source, loaded.line_of(row[ROW]), row.get("__label"), row["__why"])
         )
+    benchmarks = _benchmarks(kept, loaded)  # before the names the file gives them go
     carried = (ROW, "__record", "__ulp_score", PLAIN_SETTING, RECORD_SETTING)  # read by the merge
     kept = kept.drop([c for c in kept.columns if c.startswith("__") and c not in carried])
     repeats = skipped.filter(
         (pl.col("__why") == DUPLICATE) & pl.col(RECORD_SETTING).is_not_null()
     ).select(kept.columns)
-    publication.parts.append(_benchmarks(kept, loaded))
+    publication.parts.append(benchmarks)
     publication.parts.append(
         Part(
             RESULTS,
@@ -424,12 +425,20 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _benchmarks(results: pl.DataFrame, loaded: Loaded) -> Part:
-    """The benchmarks a results file names, to be created where the database lacks them."""
-    firsts = results.group_by("benchmark").agg(pl.col(ROW).min()).sort(ROW)
+    """The benchmarks a results file names, to be created where the database lacks them:
+    one the adapter does not know is named as the file names it (`__bench_name`, in the
+    Hub's and the runs'), else after its slug (an external file's name)."""
+    if "__bench_name" not in results.columns:
+        results = results.with_columns(pl.lit(None, pl.String).alias("__bench_name"))
+    firsts = (
+        results.sort(ROW)
+        .group_by("benchmark", maintain_order=True)
+        .agg(pl.col(ROW).first(), pl.col("__bench_name").first())
+    )
     rows = []
-    for bench, row in firsts.iter_rows():
+    for bench, row, given in firsts.iter_rows():
         name, unit, metric, url = CATALOG.get(
-            bench, (bench.replace("-", " ").title(), "percent", None, None)
+            bench, (given or bench.replace("-", " ").title(), "percent", None, None)
         )
         rows.append(
             {ROW: row, "slug": bench, "name": name, "unit": unit, "metric": metric, "url": url}
@@ -555,6 +564,7 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
         "source_kind": pl.lit("independent"),
         "notes": pl.lit("Epoch AI run ") + record,
         "__label": text("model"),
+        "__bench_name": text("task"),
         "__record": record,
         "__ulp_score": ulp,
     }
@@ -594,6 +604,7 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
         .otherwise(_source_kind(frame, "source_link", "source")),
         "notes": record + text("epoch_row_id"),
         "__label": text("model_version"),
+        "__bench_name": text("benchmark"),
         "__record": text("epoch_row_id"),
         "__ulp_score": ulp,
     }
