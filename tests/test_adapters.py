@@ -68,7 +68,9 @@ def test_epoch_folder_into_an_empty_database(run_empty: Run):
 
 def test_epoch_folder_skips_other_files_without_reading_them(run_empty: Run, tmp_path: Path):
     """A download folder's other CSV files are not ours to judge: one that is not UTF-8,
-    ragged or empty failed the whole import before its header was even looked at."""
+    ragged or empty failed the whole import before its header was even looked at. They
+    are named, not read: an Epoch file whose columns were renamed is one of them (it was
+    passed over in silence, its results neither read nor listed as not in the folder)."""
     folder = tmp_path / "epoch"
     shutil.copytree(EPOCH, folder)
     (folder / "notes-latin1.csv").write_bytes("name,note\nfoo,caf\xe9\n".encode("latin-1"))
@@ -77,6 +79,21 @@ def test_epoch_folder_skips_other_files_without_reading_them(run_empty: Run, tmp
     result = run_empty("import", "--from", "epoch", str(folder))
     assert result.exit_code == 0, result.stderr
     assert "arc-agi" in result.stderr
+    assert (
+        "3 files of epoch not read (by their columns, not Epoch AI benchmark data): "
+        "empty.csv, notes-latin1.csv, ragged.csv\n"
+    ) in result.stderr, result.stderr
+    bbh = folder / "external_benchmark_bbh.csv"
+    bbh.chmod(0o644)
+    bbh.write_text(bbh.read_text(encoding="utf-8-sig").replace("Model version", "Model", 1))
+    for extra in ("notes-latin1.csv", "ragged.csv", "empty.csv"):
+        (folder / extra).unlink()
+    renamed = run_empty("import", "--from", "epoch", str(folder), "--dry-run")
+    assert renamed.exit_code == 0, renamed.stderr
+    assert renamed.stderr.startswith(
+        "1 file of epoch not read (by its columns, not Epoch AI benchmark data): "
+        "external_benchmark_bbh.csv\n"
+    ), renamed.stderr
     # An Epoch file that is broken still fails the import, naming its line.
     runs = folder / "benchmarks_runs.csv"
     runs.chmod(0o644)

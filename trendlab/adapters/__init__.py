@@ -75,11 +75,14 @@ class Publication:
     paths: list[str]
     parts: list[Part] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    # Files of a folder the adapter did not read, their columns not the source's.
+    unread: list[str] = field(default_factory=list)
 
     def extend(self, other: Publication) -> None:
         self.paths.extend(other.paths)
         self.parts.extend(other.parts)
         self.skipped.extend(other.skipped)
+        self.unread.extend(other.unread)
 
 
 ADAPTERS = ("epoch", "llm-prices", "metr")

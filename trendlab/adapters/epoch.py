@@ -179,10 +179,13 @@ def read(path: str) -> Publication:
     else:
         raise TrendlabError(f"cannot read {path}: no such file or folder")
     readers = []
+    unread = []
     for file in files:
         if target.is_dir() and _detect(_header_of(file)) is None:
             # Other files in a download folder are not ours to judge, nor to read: one
-            # that is not UTF-8, ragged or empty would fail the import.
+            # that is not UTF-8, ragged or empty would fail the import. They are named,
+            # as an Epoch file whose columns were renamed is one of them.
+            unread.append(file.name)
             continue
         loaded = read_csv(file)
         # A folder's file got here by its header, which read_csv reads alike (the same
@@ -196,7 +199,7 @@ def read(path: str) -> Publication:
         readers.append((_ORDER.index(reader), file, loaded, reader))
     if not readers:
         raise TrendlabError(f"{path}: no Epoch AI benchmark files in this folder")
-    publication = Publication("epoch", [])
+    publication = Publication("epoch", [], unread=unread)
     for _, file, loaded, reader in sorted(readers, key=lambda r: (r[0], r[1].name)):
         publication.extend(reader(loaded, file))
     one_copy_per_record([publication])

@@ -184,6 +184,13 @@ def _import_source(
         settings.changeset(store, message, dry_run=dry_run) as cs,
     ):
         outcome = apply(publication, cs, skip_unresolved=skip_unresolved)
+    if publication.unread:
+        unread = publication.unread
+        note(
+            f"{counted(len(unread), 'file')} of {Path(path).name} not read (by "
+            f"{'its' if len(unread) == 1 else 'their'} columns, not Epoch AI benchmark "
+            f"data): {', '.join(at_most(unread, shown, 'file'))}"
+        )
     if outcome.created_benchmarks:
         created = ", ".join(outcome.created_benchmarks)
         if dry_run:
