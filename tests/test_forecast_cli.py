@@ -797,7 +797,7 @@ def test_a_benchmark_with_no_results_as_of_a_moment_says_so_and_when_they_came(
         _ok(run("add-result", model, "fresh", str(50 + i), "--source-url",
                 f"https://example.org/fresh/{i}", "-m", "t"))  # fmt: skip
     first = json.loads(_ok(run("log", "--json", "--limit", "3")))[-1]
-    as_of = added["recorded_at"][:19].replace("T", " ")
+    as_of = added["recorded_at"].replace("T", " ")  # a changeset's moment, to the microsecond
     recorded = first["recorded_at"][:19].replace("T", " ")
     for args in (["forecast", "fresh"], ["plot", "fresh", "-o", str(tmp_path / "f.png")]):
         result = run(*args, "--as-of", added["changeset"])

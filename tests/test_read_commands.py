@@ -2334,6 +2334,23 @@ def test_show_as_of_before_a_record_was_recorded_says_when_it_was(run: Run):
     assert never.stderr == f"trendlab: error: no current benchmark 'nope'{meaning}\n"
 
 
+def test_as_of_a_moment_inside_a_second_names_it_to_the_microsecond(run: Run):
+    """A changeset's moment (or a time given with a fraction) was named to its second:
+    "no current benchmark 'math' as of 12:30:05; it was first recorded at 12:30:05",
+    though a time to the second reads to its end, which holds the record."""
+    (seeded,) = json.loads(run("log", "--json").stdout)
+    recorded = seeded["recorded_at"].replace("T", " ")
+    assert run("add-benchmark", "later-1", "--unit", "percent", "-m", "b").exit_code == 0
+    for when, moment in (
+        (seeded["changeset"], recorded),
+        ("2020-01-01T00:00:00.5", "2020-01-01 00:00:00.500000"),
+        ("2020-01-01T00:00:05", "2020-01-01 00:00:05"),  # to its end, as before
+    ):
+        shown = run("show", "benchmark", "later-1", "--as-of", when)
+        assert shown.exit_code == 1
+        assert f" as of {moment} (--as-of is when changes were recorded); it was " in shown.stderr
+
+
 def test_a_changeset_id_in_capitals_is_that_changeset(run: Run):
     """An id copied in capitals (from a spreadsheet, say) was refused as "not a year, a
     date (YYYY-MM-DD), a timestamp or a changeset id"; ids are hex, in either case."""
@@ -2363,7 +2380,7 @@ def test_as_of_before_an_alias_was_recorded_says_when_it_was(run: Run):
     (alias_added,) = json.loads(run("log", "--json", "--limit", "1").stdout)
     when = model_added["changeset"]
     meaning = (
-        f" as of {model_added['recorded_at'][:19].replace('T', ' ')} "
+        f" as of {model_added['recorded_at'].replace('T', ' ')} "
         "(--as-of is when changes were recorded)"
     )
     recorded = alias_added["recorded_at"][:19].replace("T", " ")

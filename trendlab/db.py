@@ -1686,7 +1686,14 @@ class Store:
         result's date."""
         if self.as_of is None:
             return ""
-        return f" as of {self.as_of:%Y-%m-%d %H:%M:%S} (--as-of is when changes were recorded)"
+        # A moment inside a second (a changeset's, or a time given with a fraction) to
+        # the microsecond: cut to its second, it read as the whole second, as a time
+        # given to the second is, and a record "first recorded at" that second, a moment
+        # later, seemed to be in the state read.
+        moment = f"{self.as_of:%Y-%m-%d %H:%M:%S}"
+        if self.as_of.microsecond != 999_999:
+            moment += f".{self.as_of.microsecond:06d}"
+        return f" as of {moment} (--as-of is when changes were recorded)"
 
     def scores(self, *benchmarks: str) -> pl.DataFrame:
         """Every current result on these benchmarks with a known score (see
