@@ -1034,6 +1034,25 @@ def test_a_nul_in_a_table_of_the_users_own_is_named_too(db: Path):
     _one_line_error(result, f"SRC {db}: my notes row a: it's holds a NUL character")
 
 
+def test_a_table_of_the_users_own_whose_name_needs_quotes_is_copied(db: Path, tmp_path: Path):
+    """Copy took a table of the user's own, but named it unquoted in its SQL: one named
+    "my notes" failed the copy with a raw Parser Error."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("""CREATE TABLE "my notes" ("the text" VARCHAR, "it's" INTEGER)""")
+        con.execute("""INSERT INTO "my notes" VALUES ('a', 1), ('b', 2)""")
+    backup = tmp_path / "backup.duckdb"
+    assert make_runner(backup)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(backup)) as con:
+        con.execute("""CREATE TABLE "my notes" ("the text" VARCHAR, "it's" INTEGER)""")
+    copy = make_runner(db)
+    for _ in range(2):  # again: nothing more
+        result = copy("copy", str(db), str(backup))
+        assert result.exit_code == 0, result.stderr
+    with duckdb.connect(str(backup), read_only=True) as con:
+        rows = con.execute("""SELECT * FROM "my notes" ORDER BY 1""").fetchall()
+    assert rows == [("a", 1), ("b", 2)]
+
+
 def test_copy_reads_a_moved_team_store_at_the_global_data_path(
     pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -1784,7 +1784,7 @@ class Store:
 
     def table_frame(self, table: str, columns: list[str]) -> pl.DataFrame:
         """Every row of a (small, reference) table."""
-        return self.frame(f"SELECT {', '.join(columns)} FROM {table}")
+        return self.frame(f"SELECT {_identifiers(columns)} FROM {_identifier(table)}")
 
     def changeset_ids(self) -> pl.DataFrame:
         """Every changeset id, as a one-column frame (`id`)."""
@@ -1795,7 +1795,10 @@ class Store:
     ) -> tuple[int, int]:
         """(row count, sum of row hashes) of a table, or of its rows whose column's value
         is in a frame of ids: equal digests mean the same rows, whatever their order."""
-        sql = f"SELECT count(*), coalesce(sum(hash({', '.join(columns)})), 0) FROM {table}"
+        sql = (
+            f"SELECT count(*), coalesce(sum(hash({_identifiers(columns)})), 0) "
+            f"FROM {_identifier(table)}"
+        )
         if where_ids is None:
             row = self.execute(sql).fetchone()
         else:
@@ -1815,13 +1818,13 @@ class Store:
         """The table's rows as a stream of Arrow batches (so a big store is never whole
         in memory): with `column`, those whose changeset is not in frame `ids`; without,
         those that are not rows of frame `ids`."""
-        cols = ", ".join(columns)
+        cols, name = _identifiers(columns), _identifier(table)
         self.con.register("__except", ids)
         try:
             if column is None:
-                sql = f"SELECT {cols} FROM {table} EXCEPT SELECT {cols} FROM __except"
+                sql = f"SELECT {cols} FROM {name} EXCEPT SELECT {cols} FROM __except"
             else:
-                sql = f"SELECT {cols} FROM {table} t ANTI JOIN __except e ON e.id = t.{column}"
+                sql = f"SELECT {cols} FROM {name} t ANTI JOIN __except e ON e.id = t.{column}"
             yield self.execute(sql).fetch_record_batch(100_000)
         finally:
             self.con.unregister("__except")
@@ -1829,10 +1832,10 @@ class Store:
     def insert_rows(self, table: str, columns: list[str], batches: Any) -> int:
         """Append a stream of Arrow batches (rows_except of another store); returns the
         number of rows."""
-        cols = ", ".join(columns)
+        cols, name = _identifiers(columns), _identifier(table)
         self.con.register("__rows", batches)
         try:
-            row = self.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM __rows").fetchone()
+            row = self.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM __rows").fetchone()
         finally:
             self.con.unregister("__rows")
         return int(row[0]) if row else 0
@@ -1925,6 +1928,12 @@ def store_paths(location: str, data_path: str | None = None) -> list[Path]:
 def _identifier(name: str) -> str:
     """`name` as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def _identifiers(names: list[str]) -> str:
+    """`names` as a list of quoted SQL identifiers: a table of the user's own, which a
+    copy takes too, may have any names."""
+    return ", ".join(_identifier(name) for name in names)
 
 
 def builds_aside(location: str) -> bool:
