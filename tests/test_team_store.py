@@ -1053,6 +1053,40 @@ def test_a_table_of_the_users_own_whose_name_needs_quotes_is_copied(db: Path, tm
     assert rows == [("a", 1), ("b", 2)]
 
 
+def test_a_table_or_column_of_the_users_own_that_dst_lacks_is_named(db: Path, tmp_path: Path):
+    """A table of the user's own in SRC, which a new DST lacks, failed the copy with "DST
+    has no table my_notes: upgrade it with `trendlab migrate`", which cannot make it; a
+    column of their own in one of trendlab's tables, with a raw Binder Error."""
+    backup = tmp_path / "backup.duckdb"
+    copy = make_runner(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE my_notes (note VARCHAR)")
+        con.execute("INSERT INTO my_notes VALUES ('mine')")
+    advice = (
+        f" which trendlab does not make and DST {backup} lacks: a copy takes every table of "
+        f"SRC whole; add it to DST (a new DST first made with `trendlab --db {backup} init "
+        "--empty`), then copy again; nothing was copied"
+    )
+    result = copy("copy", str(db), str(backup))
+    _one_line_error(result, f"SRC {db} has a table of its own, my_notes,{advice}")
+    assert not backup.exists()
+    assert make_runner(backup)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(backup)) as con:
+        con.execute("CREATE TABLE my_notes (note VARCHAR)")
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE result_revisions ADD COLUMN checked BOOLEAN")
+    result = copy("copy", str(db), str(backup))
+    _one_line_error(
+        result, f"SRC {db}'s table result_revisions has a column of its own, checked,{advice}"
+    )
+    with duckdb.connect(str(backup)) as con:
+        con.execute("ALTER TABLE result_revisions ADD COLUMN checked BOOLEAN")
+    result = copy("copy", str(db), str(backup))
+    assert result.exit_code == 0, result.stderr
+    with duckdb.connect(str(backup), read_only=True) as con:
+        assert con.execute("SELECT * FROM my_notes").fetchall() == [("mine",)]
+
+
 def test_copy_reads_a_moved_team_store_at_the_global_data_path(
     pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

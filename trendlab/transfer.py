@@ -141,11 +141,20 @@ def _copy_in_one_transaction(
 
 
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
-    # Asked in the transaction: an older `dst` has its tables only once begun.
-    missing = sorted(set(tables) - set(dst.data_tables()))
-    if missing:
+    # Asked in the transaction: an older `dst` has its tables only once begun, so what
+    # it lacks then was made around trendlab, which `migrate` cannot make.
+    theirs = dst.data_tables()
+    for table, columns in tables.items():
+        if table not in theirs:
+            own = f"SRC {src.location} has a table of its own, {table},"
+        elif lacks := [c for c in columns if c not in theirs[table]]:
+            own = f"SRC {src.location}'s table {table} has a column of its own, {lacks[0]},"
+        else:
+            continue
         raise TrendlabError(
-            f"{dst.location} has no table {missing[0]}: upgrade it with `{dst.command('migrate')}`"
+            f"{own} which trendlab does not make and DST {dst.location} lacks: a copy takes "
+            f"every table of SRC whole; add it to DST (a new DST first made with "
+            f"`{dst.command('init --empty')}`), then copy again; nothing was copied"
         )
     have = dst.changeset_ids()
     _check_prefix(src, dst, tables, have)
