@@ -2351,6 +2351,19 @@ def test_as_of_a_moment_inside_a_second_names_it_to_the_microsecond(run: Run):
         assert f" as of {moment} (--as-of is when changes were recorded); it was " in shown.stderr
 
 
+def test_a_moment_whose_utc_is_past_year_9999_or_before_year_1_is_read(run: Run):
+    """A time with an offset that puts it, in UTC, after year 9999 or before year 1 was
+    an internal error (OverflowError); it reads as the last or the first moment, the
+    same state."""
+    for when, listed in (("9999-12-31T23:59:59-05:00", 25), ("0001-01-01T00:00+05:00", 0)):
+        result = run("list", "benchmarks", "--as-of", when, "--json")
+        assert result.exit_code == 0, result.stderr
+        assert len(json.loads(result.stdout)) == listed
+        since = run("diff", "--since", when, "--kind", "benchmarks", "--json")
+        assert since.exit_code == 0, since.stderr
+        assert len(json.loads(since.stdout)) == 25 - listed
+
+
 def test_a_changeset_id_in_capitals_is_that_changeset(run: Run):
     """An id copied in capitals (from a spreadsheet, say) was refused as "not a year, a
     date (YYYY-MM-DD), a timestamp or a changeset id"; ids are hex, in either case."""

@@ -783,7 +783,13 @@ class Store:
                 microsecond=999_999,
             )
         if stamp.tzinfo is not None:
-            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+            try:
+                stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+            except OverflowError:
+                # In UTC before year 1 or after 9999, which Python cannot hold: the first
+                # or the last moment it can, the same state (no changeset is recorded
+                # outside them).
+                stamp = datetime.max if stamp.year == 9999 else datetime.min
         return stamp
 
     @property
