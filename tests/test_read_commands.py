@@ -2345,6 +2345,7 @@ def test_as_of_a_moment_inside_a_second_names_it_to_the_microsecond(run: Run):
         (seeded["changeset"], recorded),
         ("2020-01-01T00:00:00.5", "2020-01-01 00:00:00.500000"),
         ("2020-01-01T00:00:05", "2020-01-01 00:00:05"),  # to its end, as before
+        ("0999-06-01", "0999-06-01 23:59:59"),  # not 999-06-01, which --as-of refuses
     ):
         shown = run("show", "benchmark", "later-1", "--as-of", when)
         assert shown.exit_code == 1

@@ -1696,9 +1696,9 @@ class Store:
         # the microsecond: cut to its second, it read as the whole second, as a time
         # given to the second is, and a record "first recorded at" that second, a moment
         # later, seemed to be in the state read.
-        moment = f"{self.as_of:%Y-%m-%d %H:%M:%S}"
-        if self.as_of.microsecond != 999_999:
-            moment += f".{self.as_of.microsecond:06d}"
+        # isoformat, not %Y, which writes year 999 as 999, not 0999 as --as-of reads it.
+        whole = self.as_of.microsecond == 999_999
+        moment = self.as_of.isoformat(sep=" ", timespec="seconds" if whole else "microseconds")
         return f" as of {moment} (--as-of is when changes were recorded)"
 
     def scores(self, *benchmarks: str) -> pl.DataFrame:
