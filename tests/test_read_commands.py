@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -633,6 +634,28 @@ def test_check_names_models_whose_organization_was_retracted_around_trendlab(run
             "baichuan-7b",
         )
     ]
+
+
+def test_a_users_own_macro_named_fold_does_not_replace_trendlabs(run: Run, db: Path):
+    """trendlab's SQL called fold(), which it registered only where no function of that
+    name was: a user's macro `fold` in the store was called instead, so a price's key
+    with its provider in another case no longer found it, and check folded nothing."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE MACRO fold(x) AS x")
+        con.execute("CREATE MACRO slugify(x) AS 'x'")
+    shown = run("show", "price", "gpt-4o/openai/2024-05-13", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["provider"] == "OpenAI"
+    assert run("check").exit_code == 0
+    # A name trendlab keeps for its own function is refused, naming it.
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE MACRO trendlab_fold(x) AS x")
+    refused = run("show", "price", "gpt-4o/openai/2024-05-13")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert refused.stderr == (
+        f"trendlab: error: {db} has a macro of its own named trendlab_fold, a name "
+        "trendlab keeps for its function: rename or drop it\n"
+    )
 
 
 def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Path):

@@ -45,6 +45,8 @@ WRITE_HEAD = "write_head"
 # A team store's schema_migrations row while the init or copy creating it has yet to
 # commit its schema and data (see Store._refuse_part_made).
 CREATING = 0
+# The functions trendlab's SQL calls by name (see Store.use_text_functions).
+TEXT_FUNCTIONS = {"trendlab_fold": fold, "trendlab_slugify": slugify, "trendlab_nfkc": nfkc}
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 # DuckDB reads `TYPE:` at the start of a database path (postgres:, sqlite:, md:) as the
 # extension that opens it, not as part of a file name; `s3://` and a drive letter are
@@ -1310,18 +1312,25 @@ class Store:
         )
 
     def use_text_functions(self) -> None:
-        """Make `fold(text)`, the one rule by which names compare (see
-        trendlab.text.fold), `slugify(text)`, the slug a name is given, and
-        `nfkc(text)` (DuckDB has only nfc_normalize) callable in this connection's SQL."""
-        registered = {
-            name
-            for (name,) in self.execute(
-                "SELECT function_name FROM duckdb_functions() "
-                "WHERE function_name IN ('fold', 'slugify', 'nfkc')"
+        """Make `trendlab_fold(text)`, the one rule by which names compare (see
+        trendlab.text.fold), `trendlab_slugify(text)`, the slug a name is given, and
+        `trendlab_nfkc(text)` (DuckDB has only nfc_normalize) callable in this
+        connection's SQL. Named apart from what a user may name a macro of their own in
+        the store (`fold`), which DuckDB would call instead of trendlab's."""
+        found = dict(
+            self.execute(
+                "SELECT function_name, function_type FROM duckdb_functions() "
+                "WHERE function_name IN ?",
+                [list(TEXT_FUNCTIONS)],
             ).fetchall()
-        }
-        for name, function in (("fold", fold), ("slugify", slugify), ("nfkc", nfkc)):
-            if name not in registered:
+        )
+        for name, function in TEXT_FUNCTIONS.items():
+            if found.get(name, "scalar") != "scalar":
+                raise TrendlabError(
+                    f"{self.location} has a {found[name]} of its own named {name}, a name "
+                    "trendlab keeps for its function: rename or drop it"
+                )
+            if name not in found:
                 self.con.create_function(
                     name, function, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
                 )
@@ -1332,8 +1341,9 @@ class Store:
         stored_errors, as the check field_rules): a value no write stores was written
         around trendlab.
 
-        The audits may call `fold(text)`, `slugify(text)` and `nfkc(text)` (see
-        use_text_functions), so that they find what the write path refuses.
+        The audits may call `trendlab_fold(text)`, `trendlab_slugify(text)` and
+        `trendlab_nfkc(text)` (see use_text_functions), so that they find what the write
+        path refuses.
         """
         import polars as pl
 
@@ -1886,7 +1896,7 @@ def _key_part_match(kind: Kind, field: str) -> str:
     records without one: gpt-4/math/ is gpt-4's math result with no setting, which
     gpt-4/math cannot name once another has one."""
     if field == "provider":
-        return "fold(provider) = fold(?)"
+        return "trendlab_fold(provider) = trendlab_fold(?)"
     if not kind.field(field).required:
         return f"coalesce(CAST({field} AS VARCHAR), '') = ?"
     return f"CAST({field} AS VARCHAR) = ?"

@@ -4,7 +4,7 @@
 -- are resolved, that hold a line break or another control character, an invisible
 -- format character (U+200B, U+202E), that NFKC writes otherwise (full-width letters,
 -- a no-break space), or that are longer than 200 characters (all written before
--- trendlab refused them). nfkc() is registered by `trendlab check` (in another
+-- trendlab refused them). trendlab_nfkc() is registered by `trendlab check` (in another
 -- client, leave that part out). A NUL is left to the check field_rules, which says it
 -- alone, as a write does.
 SELECT 'aliases' AS kind, a.alias AS key, 'unknown model ' || a.model AS problem
@@ -27,8 +27,8 @@ UNION ALL
 SELECT 'aliases', alias, 'alias holds an invisible format character'
 FROM aliases WHERE regexp_matches(alias, '\p{Cf}')
 UNION ALL
-SELECT 'aliases', alias, 'alias is not in Unicode NFKC form: ' || nfkc(alias)
-FROM aliases WHERE nfkc(alias) <> alias AND NOT regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}\p{Cf}]')
+SELECT 'aliases', alias, 'alias is not in Unicode NFKC form: ' || trendlab_nfkc(alias)
+FROM aliases WHERE trendlab_nfkc(alias) <> alias AND NOT regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}\p{Cf}]')
 UNION ALL
 SELECT 'aliases', alias, 'alias is longer than 200 characters'
 FROM aliases WHERE length(alias) > 200
