@@ -765,6 +765,33 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     )
 
 
+def test_check_finds_changesets_recorded_after_it_runs(run: Run, db: Path):
+    """A changeset dated ahead (a writer's clock, or SQL's now() off UTC) passed check,
+    though every later write is dated after it and --as-of today leaves them out."""
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "INSERT INTO changesets VALUES ('7a0000000000000000', "
+            "TIMESTAMP '2030-01-01 00:00:00', 'me', 'ahead')"
+        )
+        # Within the few minutes a team's clocks may disagree by: let pass.
+        con.execute(
+            "INSERT INTO changesets VALUES ('79ffffffffffff0000', "
+            "now()::TIMESTAMP + INTERVAL 2 MINUTE, 'me', 'a little ahead')"
+        )
+    assert run("add-model", "after-ahead", "-m", "later").exit_code == 0
+    later = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]
+    found = [(v["key"], v["problem"]) for v in _violations(run, "19_changesets_ahead")]
+    assert [key for key, _ in found] == sorted([later, "7a0000000000000000"])
+    problems = dict(found)
+    assert re.fullmatch(
+        r"recorded_at 2030-01-01 00:00:00 is after this check ran \(\d{4}-\d\d-\d\d "
+        r"\d\d:\d\d:\d\d UTC\): a clock ahead, or written around trendlab; --as-of a time "
+        r"before it leaves out every change recorded since",
+        problems["7a0000000000000000"],
+    )
+    assert problems[later].startswith("recorded_at 2030-01-01 00:00:00.000001 is after")
+
+
 def test_results_list_and_export_with_two_current_models_of_one_slug(run: Run, db: Path):
     """Two current models with one slug (written around trendlab): the results still
     list and export, dated by the model's release, and check says what is wrong."""
