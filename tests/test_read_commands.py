@@ -792,6 +792,31 @@ def test_check_finds_changesets_recorded_after_it_runs(run: Run, db: Path):
     assert problems[later].startswith("recorded_at 2030-01-01 00:00:00.000001 is after")
 
 
+def test_check_lists_a_view_or_macro_of_the_schema_dropped_around_trendlab(run: Run, db: Path):
+    """DROP VIEW scores in another client: check said ok and migrate that the schema was
+    current, while forecast and query failed on the missing view."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP VIEW scores")
+        con.execute("DROP MACRO blended_price")
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
+    # Alone: the other audits read the schema's views.
+    assert found == [
+        (
+            "schema",
+            "blended_price",
+            "macro blended_price is missing (dropped around trendlab): the commands that "
+            "read it fail; create it again as trendlab's schema/005_blended_price_weights.sql "
+            "does",
+        ),
+        (
+            "schema",
+            "scores",
+            "view scores is missing (dropped around trendlab): the commands that read it "
+            "fail; create it again as trendlab's schema/001_init.sql does",
+        ),
+    ]
+
+
 def test_results_list_and_export_with_two_current_models_of_one_slug(run: Run, db: Path):
     """Two current models with one slug (written around trendlab): the results still
     list and export, dated by the model's release, and check says what is wrong."""

@@ -54,6 +54,10 @@ _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 _DATABASE_TYPE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(?!//)")
 # A PostgreSQL CONNINFO given bare ('dbname=trendlab host=db.lab'): no file is meant.
 _CONNINFO_RE = re.compile(r"^\s*(?:dbname|host|hostaddr|user|port|password|service)=")
+# What a migration creates, by kind and name.
+_CREATED_RE = re.compile(
+    r"^CREATE\s+(?:OR\s+REPLACE\s+)?(TABLE|VIEW|MACRO)\s+(\w+)", re.IGNORECASE | re.MULTILINE
+)
 # A later migration redefines a macro an earlier one made: CREATE OR REPLACE MACRO.
 _CREATE_MACRO_RE = re.compile(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\b", re.IGNORECASE | re.MULTILINE
@@ -1335,6 +1339,32 @@ class Store:
                     name, function, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
                 )
 
+    def _missing_schema(self) -> list[tuple[str, str]]:
+        """(name, problem) of each table, view or macro the migrations create that this
+        store lacks: dropped around trendlab, the commands that read it fail."""
+        present = set(self._table_names())
+        # A team store's macros are its connection's own (see temporary_macros).
+        present |= {
+            name
+            for (name,) in self.execute(
+                "SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro'"
+            ).fetchall()
+        }
+        made: dict[str, tuple[str, Migration]] = {}  # by the last migration to define it
+        for migration in migrations():
+            for kind, name in _CREATED_RE.findall(migration.sql):
+                made[name] = (kind.lower(), migration)
+        return [
+            (
+                name,
+                f"{kind} {name} is missing (dropped around trendlab): the commands that read "
+                f"it fail; create it again as trendlab's schema/{m.version:03d}_{m.name}.sql "
+                "does",
+            )
+            for name, (kind, m) in sorted(made.items())
+            if name not in present
+        ]
+
     def check(self) -> pl.DataFrame:
         """Run every audit in queries/checks/: the rows they return are violations. Then
         put every current record through the write path's field rules (validate's
@@ -1343,11 +1373,20 @@ class Store:
 
         The audits may call `trendlab_fold(text)`, `trendlab_slugify(text)` and
         `trendlab_nfkc(text)` (see use_text_functions), so that they find what the write
-        path refuses.
+        path refuses. They read the schema's views: one dropped around trendlab (any
+        table, view or macro the migrations create) is listed alone, as they cannot run.
         """
         import polars as pl
 
         from trendlab.validate import stored_errors
+
+        missing = self._missing_schema()
+        if missing:
+            return pl.DataFrame(
+                [("schema", "schema", name, problem) for name, problem in missing],
+                schema=["check", "kind", "key", "problem"],
+                orient="row",
+            )
 
         self.use_text_functions()
         frames = []
