@@ -765,6 +765,21 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     )
 
 
+def test_an_ambiguous_changeset_prefix_lists_the_changesets_it_matches(run: Run):
+    """It said only "(2 match)", leaving the user to find which in `trendlab log`."""
+    assert run("add-model", "one-more", "-m", "another changeset").exit_code == 0
+    ids = sorted(c["changeset"] for c in json.loads(run("log", "--json").stdout))
+    # Their longest common prefix: ids are sorted, so the first and last's.
+    prefix = next(ids[0][:n] for n in range(18, 0, -1) if ids[-1].startswith(ids[0][:n]))
+    for command in (["list", "models", "--as-of", prefix], ["diff", "--since", prefix]):
+        result = run(*command)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            f"trendlab: error: changeset prefix {prefix!r} matches {len(ids)} changesets: "
+            f"{', '.join(ids)}; give more of the id\n"
+        )
+
+
 def test_check_finds_changesets_recorded_after_it_runs(run: Run, db: Path):
     """A changeset dated ahead (a writer's clock, or SQL's now() off UTC) passed check,
     though every later write is dated after it and --as-of today leaves them out."""

@@ -731,7 +731,13 @@ class Store:
         if not rows:
             raise TrendlabError(f"no changeset {text!r}; see `trendlab log`")
         if len(rows) > 1:
-            raise TrendlabError(f"changeset prefix {text!r} is ambiguous ({len(rows)} match)")
+            # Listed, as a name that matches several records is: the longer prefix to give
+            # is read off them.
+            shown = ", ".join(at_most([r[0] for r in rows], 10))
+            raise TrendlabError(
+                f"changeset prefix {text!r} matches {len(rows)} changesets: {shown}; give more "
+                "of the id"
+            )
         return rows[0][0], rows[0][1]
 
     def parse_as_of(self, text: str, option: str = "--as-of") -> datetime:
