@@ -89,7 +89,7 @@ def test_left_out_list_says_how_many_more(run_empty: Run):
 def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: abc\n": ":4: "
-        "score: 'abc' is not a finite number",
+        "estimate (score): 'abc' is not a finite number",
         # A date stays text, so one that does not exist is an error, not YAML's traceback.
         "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: 5\n"
         "    release_date: 2023-02-30\n": ":2: gpt_4: release_date: '2023-02-30' is not a date "
@@ -105,7 +105,7 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
         "p50_horizon_length: expected a mapping with `estimate`",
         # Flow style puts no key on a line of its own: the error names the entry.
         "results: {gpt_4: {metrics: {p50_horizon_length: {estimate: abc}}}}\n": ":result 1: "
-        "score: 'abc' is not a finite number",
+        "estimate (score): 'abc' is not a finite number",
         # YAML would keep the second silently; a CSV with a key twice is refused too.
         "results:\n  gpt_4:\n    metrics: {p50_horizon_length: {estimate: 5}}\n  gpt_4:\n"
         "    metrics: {p50_horizon_length: {estimate: 7}}\n": ":4: invalid YAML: 'gpt_4' is "
@@ -119,8 +119,8 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     )
     result = run("import", "--from", "metr", str(both))
     assert result.exit_code == 1
-    assert f"{both}:4: score: 'abc' is not a finite number" in result.stderr
-    assert f"{both}:6: score: -5.0 is outside the range of unit minutes" in result.stderr
+    assert f"{both}:4: estimate (score): 'abc' is not a finite number" in result.stderr
+    assert f"{both}:6: estimate (score): -5.0 is outside the range of unit minutes" in result.stderr
     for number, (text, expected) in enumerate(cases.items()):
         path = tmp_path / f"m{number}.yaml"
         path.write_text(text)
@@ -612,7 +612,7 @@ def test_a_bad_rounder_figure_is_an_error_not_kept(run: Run, tmp_path: Path):
     result = run("import", "--from", "metr", str(metr))
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == (
-        f"trendlab: error: {metr}:5: score: -5.0 is outside the range of unit minutes "
+        f"trendlab: error: {metr}:5: estimate (score): -5.0 is outside the range of unit minutes "
         "(0.0-inf); nothing was written\n"
     )
 
@@ -627,7 +627,7 @@ def test_bad_values_and_unknown_models_are_reported_together(run: Run, tmp_path:
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[0] == (
-        f"trendlab: error: {metr}:4: score: -5.0 is outside the range of unit minutes "
+        f"trendlab: error: {metr}:4: estimate (score): -5.0 is outside the range of unit minutes "
         "(0.0-inf); nothing was written"
     )
     assert "  also: 1 row names 1 model this database does not know; nothing was written" in lines

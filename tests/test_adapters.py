@@ -173,6 +173,31 @@ def test_a_new_benchmark_takes_the_name_the_file_gives_it(run: Run, tmp_path: Pa
     assert names["simpleqa-verified"] == "SimpleQA Verified"
 
 
+def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
+    """A bad value is named by the column the user finds in the file, with the field it
+    was read as: they were named by the field alone (score, release_date), which none
+    of these files has."""
+    catalog = tmp_path / "model_versions.csv"
+    catalog.write_text("id,Version release date\nm-one,2023-13-45\n", encoding="utf-8")
+    runs = tmp_path / "benchmarks_runs.csv"
+    runs.write_text(
+        "id,task,model,Best score (across scorers)\nrun1,GPQA diamond,gpt-4,high\n",
+        encoding="utf-8",
+    )
+    mmlu = tmp_path / "external_benchmark_mmlu.csv"
+    mmlu.write_text("id,EM,Model version\nrec1,150%,gpt-4\n", encoding="utf-8")
+    before = run("log", "--json").stdout
+    for path, told in (
+        (catalog, "Version release date (release_date): '2023-13-45' is not a date"),
+        (runs, "Best score (across scorers) (score): 'high' is not a finite number"),
+        (mmlu, "EM (score): 150.0 is outside the range of unit percent"),
+    ):
+        result = run("import", "--from", "epoch", str(path))
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"trendlab: error: {path}:2: {told}"), result.stderr
+    assert run("log", "--json").stdout == before
+
+
 def test_epoch_bad_rows_are_line_numbered_and_nothing_is_written(run_empty: Run, tmp_path: Path):
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
     bad = tmp_path / "external_benchmark_bbh.csv"
@@ -182,7 +207,8 @@ def test_epoch_bad_rows_are_line_numbered_and_nothing_is_written(run_empty: Run,
     before = run_empty("log", "--json").stdout
     result = run_empty("import", "--from", "epoch", str(bad))
     assert result.exit_code == 1
-    assert f"{bad}:4: score: 'fifty%' is not a finite number" in result.stderr
+    # Named as the file names it: its column is Average, read as the result's score.
+    assert f"{bad}:4: Average (score): 'fifty%' is not a finite number" in result.stderr
     assert "internal error" not in result.stderr
     assert run_empty("log", "--json").stdout == before
     unknown = tmp_path / "notes.csv"
@@ -616,7 +642,9 @@ def test_llm_prices_errors(run: Run, tmp_path: Path):
     bad = vendor_file("gpt-4o", {"input": "cheap", "output": 1, "from_date": "2025-01-01"})
     result = run("import", "--from", "llm-prices", str(bad))
     assert result.exit_code == 1
-    assert "price 1 (gpt-4o): input_usd_per_mtok: 'cheap' is not a finite number" in result.stderr
+    assert "price 1 (gpt-4o): input (input_usd_per_mtok): 'cheap' is not a finite number" in (
+        result.stderr
+    )
     unknown = vendor_file("gpt-9", {"input": 1, "output": 1, "from_date": "2025-01-01"})
     result = run("import", "--from", "llm-prices", str(unknown))
     assert result.exit_code == 1

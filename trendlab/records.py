@@ -376,6 +376,7 @@ class Changeset:
         progress: Callable[[int], None] | None = None,
         absent: pl.DataFrame | None = None,
         given: dict[str, str] | None = None,
+        names: dict[str, str] | None = None,
     ) -> Counts:
         """Validate text rows of `kind` and append what is new or changed.
 
@@ -383,10 +384,18 @@ class Changeset:
         fails the whole write with every problem listed (the first 20, then a count).
         `progress` is called with the number of rows written so far. `absent` says
         which rows leave which fields out (see ingest.Loaded): those keep their value.
-        `given` says how a command line gave its record's fields (see validate).
+        `given` says how a command line gave its record's fields, `names` the columns
+        of a published file they were read from (see validate).
         """
         typed = self.validated(
-            kind, raw, source=source, line_of=line_of, absent=absent, merging=mode, given=given
+            kind,
+            raw,
+            source=source,
+            line_of=line_of,
+            absent=absent,
+            merging=mode,
+            given=given,
+            names=names,
         )
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
@@ -596,16 +605,17 @@ class Changeset:
         absent: pl.DataFrame | None = None,
         merging: str | None = None,
         given: dict[str, str] | None = None,
+        names: dict[str, str] | None = None,
     ) -> pl.DataFrame:
         """Text rows of `kind`, typed; any bad row raises with every problem listed.
         `absent` says which rows leave which fields out (see ingest.Loaded). Given the
         mode of the write that follows (`merging`), the errors of rules on records as
-        merged with the stored ones are listed too (see _with_merged_errors). `given`:
-        see validate."""
+        merged with the stored ones are listed too (see _with_merged_errors). `given`,
+        `names`: see validate."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(kind, raw.columns, source, _first_holding(absent, line_of))
-        typed, errors = validate(kind, raw, self.refs, absent, given)
+        typed, errors = validate(kind, raw, self.refs, absent, given, names)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
                 errors = self._with_merged_errors(kind, typed, errors, merging, absent, given)

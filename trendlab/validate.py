@@ -645,11 +645,17 @@ class _Found:
 
 
 def _kind_errors(
-    kind: Kind, found: _Found, refs: Refs, absent: pl.DataFrame | None, labels: dict[str, str]
+    kind: Kind,
+    found: _Found,
+    refs: Refs,
+    absent: pl.DataFrame | None,
+    labels: dict[str, str],
+    score: str = "score",
 ) -> None:
     """Rules that need the database or span fields, each run on the rows whose fields
     it reads passed the rules before it. `labels`: how a command line named the fields
-    (validate's `given`)."""
+    (validate's `given`); `score`: how a result's score is named (see validate's
+    `names`)."""
     cols = set(found.typed.columns)
     # First the rules of one field: they may refuse a value that parsed.
     if kind.name in MODEL_REFS and "model" in cols:
@@ -682,7 +688,7 @@ def _kind_errors(
     if kind is ORGANIZATIONS and "name" in cols:
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
     if kind is RESULTS:
-        found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs))
+        found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs, score))
     if kind is BENCHMARKS:
         for col in ("floor", "ceiling", "human_baseline"):
             if col in cols:
@@ -721,14 +727,15 @@ def _unknown_units(typed: pl.DataFrame, refs: Refs, label: str = "unit") -> pl.D
     )
 
 
-def _score_ranges(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
-    """(ROW, message) for results scoring outside their benchmark's unit."""
+def _score_ranges(typed: pl.DataFrame, refs: Refs, label: str = "score") -> pl.DataFrame:
+    """(ROW, message) for results scoring outside their benchmark's unit; `label` names
+    the score in the message."""
     units = pl.DataFrame(
         {"benchmark": list(refs.benchmarks), "__unit": list(refs.benchmarks.values())},
         schema={"benchmark": pl.String, "__unit": pl.String},
     )
     with_unit = typed.select(ROW, "benchmark", "score").join(units, on="benchmark")
-    return _range_errors(with_unit, "score", "__unit", refs.units, "score")
+    return _range_errors(with_unit, "score", "__unit", refs.units, label)
 
 
 _MERGED = {
@@ -873,6 +880,7 @@ def validate(
     refs: Refs,
     absent: pl.DataFrame | None = None,
     given: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check text rows of `kind`.
 
@@ -886,8 +894,13 @@ def validate(
     --set unit), and those it could have given but left out (add-price's --input):
     a value of those that its field's own rules refuse, or a price left with neither
     side, raises a usage error naming it (see _refuse_given) instead.
+
+    `names` maps the fields an adapter reads from a published file's columns to those
+    columns (score: EM): a message about such a field names the column the user can
+    find in the file, and the field it was read as (`EM (score)`).
     """
     labels = given or {}
+    read_as = {f: f"{c} ({f})" for f, c in (names or {}).items() if c != f}
     fields = [kind.field(c) for c in raw.columns if c != ROW]
     # Blank cells are unknown and values lose surrounding spaces. Columns with nothing
     # to clean are kept as they are, so a big clean file is not copied.
@@ -931,7 +944,8 @@ def validate(
             # Read only when a value breaks a rule, which is rare: what was stored before
             # trendlab refused it stays (see _field_rules).
             stored = refs.stored(kind, f.name)
-        typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored, labels.get(f.name))
+        label = labels.get(f.name) or read_as.get(f.name)
+        typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored, label)
         typed_exprs.append(typed_expr)
         if field_rules:
             rules[f.name] = field_rules
@@ -940,7 +954,7 @@ def validate(
     if given:
         _refuse_given(kind, typed, field_errors, refs, given)
     found = _Found(typed, field_errors)
-    _kind_errors(kind, found, refs, absent, labels)
+    _kind_errors(kind, found, refs, absent, labels, read_as.get("score", "score"))
     return typed, joined_errors(found.parts)
 
 

@@ -52,6 +52,9 @@ class Part:
     # benchmark's): its stored records there that it lacks are listed, even if it
     # holds no row at all.
     covers: list[str] = field(default_factory=list)
+    # The file's column each field is read from where it names it otherwise (score:
+    # EM), so that an error names what the user can find in the file.
+    columns: dict[str, str] = field(default_factory=dict)
     # Rows the reader left out as repeats of an earlier row (also in `skipped`), which
     # come back where the database holds their record (merge.stored_keys_kept).
     repeats: pl.DataFrame = field(default_factory=pl.DataFrame)

@@ -137,12 +137,25 @@ def _write_parts(
             written.setdefault(part.kind.name, []).append(part)
             # Every row as the source gives it must be valid, not only those the merge
             # keeps: a bad score is an error even where a stored one is kept instead.
-            cs.validated(part.kind, _fields(frame), source=part.source, line_of=part.line_of)
+            cs.validated(
+                part.kind,
+                _fields(frame),
+                source=part.source,
+                line_of=part.line_of,
+                names=part.columns,
+            )
             frame = _merge(part, frame, cs, publication, outcome)
         frame = _fields(frame)
         if frame.is_empty():
             continue
-        cs.write(part.kind, frame, mode=part.mode, source=part.source, line_of=part.line_of)
+        cs.write(
+            part.kind,
+            frame,
+            mode=part.mode,
+            source=part.source,
+            line_of=part.line_of,
+            names=part.columns,
+        )
     return written
 
 

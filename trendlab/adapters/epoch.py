@@ -318,7 +318,15 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
         },
     ).unique("slug", keep="first", maintain_order=True)
     publication = Publication("epoch", [str(file)])
-    publication.parts.append(Part(MODELS, models, loaded.source, loaded.line_of))
+    publication.parts.append(
+        Part(
+            MODELS,
+            models,
+            loaded.source,
+            loaded.line_of,
+            columns={"release_date": "Version release date"},
+        )
+    )
     aliases = _aliases(models, "Epoch AI model version id")
     if not aliases.is_empty():
         publication.parts.append(
@@ -350,10 +358,12 @@ def _results(
     precedence: int = 0,
     covers: list[str] | None = None,
     record_note: str | None = RECORD_NOTE,
+    read_from: dict[str, str] | None = None,
 ) -> Publication:
     """Results rows plus the benchmarks they name, rows without model or score skipped
     (`covers`: the benchmarks the file is about, whatever rows it holds; `record_note`
-    None for a file with no column of record ids, which names no record)."""
+    None for a file with no column of record ids, which names no record; `read_from`:
+    the file's column of each field read from one, which its errors name)."""
     publication = Publication("epoch", [str(file)])
     rows = with_rows(frame, columns | {"__why": missing_reasons})
     rows = rows.with_columns(
@@ -384,6 +394,7 @@ def _results(
             precedence=precedence,
             records=rows.get_column("__record").drop_nulls().to_list(),
             covers=covers or [],
+            columns=read_from or {},
             repeats=repeats,
         )
     )
@@ -516,7 +527,10 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     # A file without ids (os_world's) names no record: the stored results it lacks are
     # found by key, not as every record whose id it does not hold.
     note = RECORD_NOTE if record else None
-    return _results(loaded, file, frame, columns, why, covers=[bench], record_note=note)
+    read_from = {"model": "Model version", "score": score_column, "source_url": "Source link"}
+    return _results(
+        loaded, file, frame, columns, why, covers=[bench], record_note=note, read_from=read_from
+    )
 
 
 def _source_kind(frame: pl.DataFrame, link_column: str, name_column: str) -> pl.Expr:
@@ -574,7 +588,8 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
     why = _why(model, text(score_column), "model")
     named = "id" in loaded.frame.columns or frame.select(record.is_not_null().any()).item()
     note = RECORD_NOTE if named else None
-    return _results(loaded, file, frame, columns, why, record_note=note)
+    read_from = {"model": "model", "benchmark": "task", "score": score_column}
+    return _results(loaded, file, frame, columns, why, record_note=note, read_from=read_from)
 
 
 # -- the Benchmarking Hub extract --------------------------------------------------------
@@ -614,7 +629,16 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
     # The Hub's copy of a record the stitching files also hold is the one kept.
     note = RECORD_NOTE if "epoch_row_id" in loaded.frame.columns else None
     why = _why(model, raw, "model_version")
-    publication = _results(loaded, file, frame, columns, why, precedence=1, record_note=note)
+    publication = _results(
+        loaded,
+        file,
+        frame,
+        columns,
+        why,
+        precedence=1,
+        record_note=note,
+        read_from={"model": "model_version"},
+    )
     publication.parts[:0] = _hub_models(loaded, frame)
     return publication
 

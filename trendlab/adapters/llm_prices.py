@@ -54,6 +54,13 @@ VENDORS = {
     "xai": "xAI",
     "z.ai": "Z.ai",
 }
+# The field each of a price's own keys is read as (an error names both).
+READ_FROM = {
+    "model": "id",
+    "effective_date": "from_date",
+    "input_usd_per_mtok": "input",
+    "output_usd_per_mtok": "output",
+}
 # Marks a price whose effective date the importer takes from the model's release date.
 FROM_RELEASE = "__from_release"
 
@@ -89,7 +96,7 @@ def read(path: str) -> Publication:
     frame = text_frame(rows, {c: pl.String for c in rows[0]} | {ROW: pl.UInt32}, source)
     publication = Publication("llm-prices", [path])
     # JSON has no rows to number: errors name the price record and its model id.
-    publication.parts.append(Part(PRICES, frame, source, where))
+    publication.parts.append(Part(PRICES, frame, source, where, columns=READ_FROM))
     return publication
 
 

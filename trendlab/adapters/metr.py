@@ -158,7 +158,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
         | dict.fromkeys(("slug", "name", "metric", "unit", "url"), pl.String),
     )
     publication.parts.append(Part(BENCHMARKS, benchmarks, path, line_of, mode="missing"))
-    publication.parts.append(Part(RESULTS, frame, path, line_of))
+    publication.parts.append(Part(RESULTS, frame, path, line_of, columns={"score": "estimate"}))
     return publication
 
 
