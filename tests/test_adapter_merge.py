@@ -460,6 +460,43 @@ def test_hub_rows_of_one_model_that_disagree_on_its_date_or_compute_are_refused(
     assert (model["release_date"], model["training_compute_flop"]) == ("2023-01-01", 1e22)
 
 
+def test_catalog_rows_of_one_id_that_disagree_on_its_release_date_are_refused(
+    run_empty: Run, tmp_path: Path
+):
+    """As the Hub's: a later model_versions.csv row giving an id again with another
+    release date was dropped silently, the first row's kept, and so was a later row's
+    date when the first left it empty. A suffixed id, a setting of its model, may be
+    dated otherwise (Epoch's glm-4.5_thinking is)."""
+    path = tmp_path / "model_versions.csv"
+    header = "id,Version release date\n"
+    rows = (
+        "m-one,\n"  # says nothing of it
+        "m-one_thinking,2023-02-01\n"  # a setting of it
+        "m-one,2023-01-01\n"
+        "M-One,2023-01-01\n"  # the same slug, and date
+    )
+    before = run_empty("log", "--json").stdout
+    for line, told in (
+        (
+            "m-one,2024-06-01",
+            "'2024-06-01' is not '2023-01-01', which an earlier row gives model m-one",
+        ),
+        ("m-one,2023-13-45", "'2023-13-45' is not a date (YYYY-MM-DD)"),
+    ):
+        path.write_text(header + rows + line + "\n")
+        bad = run_empty("import", "--from", "epoch", str(path))
+        assert (bad.exit_code, bad.stderr) == (
+            1,
+            f"trendlab: error: {path}:6: Version release date (release_date): {told}\n",
+        )
+        assert run_empty("log", "--json").stdout == before
+    path.write_text(header + rows)
+    good = run_empty("import", "--from", "epoch", str(path))
+    assert good.exit_code == 0, good.stderr
+    (model,) = _rows(run_empty, "list", "models")
+    assert (model["slug"], model["release_date"]) == ("m-one", "2023-01-01")
+
+
 @needs_shared
 def test_a_fraction_rounder_than_the_stored_percent_never_replaces_it(run: Run, tmp_path: Path):
     # GPT-3.5 Turbo (0613) on MMLU is 0.689 in the Hub, stored as 68.9. The same row

@@ -293,11 +293,13 @@ def _optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
 
 def _model_versions(loaded: Loaded, file: Path) -> Publication:
     frame = _optional(loaded.frame, ("Unique display name", "Display name", "Link", "Notes"))
+    _check_catalog_rows(loaded, frame)
     base, _ = split_effort("id")
     has_suffix = text("id") != base
     named = frame.with_columns(
         base.alias("__name"),
         has_suffix.alias("__suffixed"),
+        _first_release().alias("__released"),
         pl.coalesce(
             pl.when(~has_suffix).then(text(c)) for c in ("Unique display name", "Display name")
         ).alias("__display"),
@@ -311,7 +313,7 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
         {
             "slug": slug(pl.col("__name")),
             "name": pl.coalesce(pl.col("__display"), pl.col("__name")),
-            "release_date": text("Version release date"),
+            "release_date": pl.col("__released"),
             "notes": join_parts(pl.lit("model page ") + page, text("Notes")),
             "source_url": pl.lit(STITCHING_URL),
             "__name": pl.col("__name"),
@@ -333,6 +335,36 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
             Part(ALIASES, aliases, loaded.source, loaded.line_of, mode="missing")
         )
     return publication
+
+
+def _first_release() -> pl.Expr:
+    """The release date the first row of each id (as a slug) that gives one gives: a
+    row that leaves it empty says nothing of it."""
+    return text("Version release date").drop_nulls().first().over(slug(text("id")))
+
+
+def _check_catalog_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
+    """Every row's release date, a row giving an id again included (only the first row
+    of an id is kept): a date that is not one, or one other than the date an earlier
+    row gives the same id, is an error at its line, not a row dropped in silence. (A
+    suffixed id is a setting of its base model, dated as Epoch ran it: it may differ.)"""
+    released = text("Version release date")
+    day = released.str.to_date("%Y-%m-%d", strict=False)
+    first = _first_release()
+    field = pl.lit("Version release date (release_date): '") + released
+    problem = (
+        pl.when(released.is_not_null() & day.is_null())
+        .then(field + pl.lit("' is not a date (YYYY-MM-DD)"))
+        .when(day != first.str.to_date("%Y-%m-%d", strict=False))
+        .then(
+            field
+            + pl.lit("' is not '")
+            + first
+            + pl.lit("', which an earlier row gives model ")
+            + text("id")
+        )
+    )
+    _refuse_rows(loaded, frame, problem)
 
 
 def _aliases(models: pl.DataFrame, note: str) -> pl.DataFrame:
@@ -679,12 +711,16 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
         )
         for column, value in _MODEL_FIELDS.items()
     )
-    bad = frame.select(ROW, pl.coalesce(malformed, *disagreeing).alias("problem")).filter(
-        pl.col("problem").is_not_null()
-    )
+    _refuse_rows(loaded, frame, pl.coalesce(malformed, *disagreeing))
+
+
+def _refuse_rows(loaded: Loaded, frame: pl.DataFrame, problem: pl.Expr) -> None:
+    """An error at the first row `problem` (null for a good row) finds, and how many
+    more rows are bad."""
+    bad = frame.select(ROW, problem.alias("problem")).filter(pl.col("problem").is_not_null())
     if not bad.is_empty():
-        row, problem = bad.row(0)
-        first = f"{loaded.source}:{loaded.line_of(row)}: {problem}"
+        row, told = bad.row(0)
+        first = f"{loaded.source}:{loaded.line_of(row)}: {told}"
         raise TrendlabError("; ".join(at_most([first], 1, "bad row", total=bad.height)))
 
 
