@@ -618,6 +618,39 @@ def test_a_run_without_id_or_log_is_not_listed_as_absent(run: Run, tmp_path: Pat
     assert "  grok-4-0709/gpqa-diamond\n" not in result.stderr
 
 
+def test_absent_records_that_differ_only_by_source_url_are_named_by_id(run: Run, tmp_path: Path):
+    """Two stored runs of one model on one task differ only by their log (the source
+    URL): listed as missing, each was `gpt-4/toy-task`, the same line twice. Each now
+    takes its id, which `trendlab history` needs for it; a label no other record has
+    stays as it was."""
+    runs = tmp_path / "benchmarks_runs.csv"
+    header = "id,task,model,Best score (across scorers),logs\n"
+    rows = [
+        f"{run_id},Toy Task,{model},{score},https://logs.example/inspect_ai_logs/{run_id}.eval\n"
+        for run_id, model, score in (
+            ("run1", "gpt-4", "0.25"),
+            ("run2", "gpt-4", "0.30"),
+            ("run3", "gpt-4o", "0.40"),
+            ("run4", "gpt-4-turbo", "0.50"),
+        )
+    ]
+    runs.write_text(header + "".join(rows), encoding="utf-8")
+    assert run("import", "--from", "epoch", str(runs)).exit_code == 0
+    found = _rows(run, "list", "results", "--model", "gpt-4", "--benchmark", "toy-task")
+    ids = sorted(r["id"] for r in found)
+    assert len(ids) == 2
+    runs.write_text(header + rows[3], encoding="utf-8")
+    result = run("import", "--from", "epoch", "--dry-run", str(runs))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "3 results in the database from this source are not in benchmarks_runs.csv (not "
+        "retracted; check them with `trendlab history`, retract with `trendlab retract`):\n"
+        f"  gpt-4/toy-task ({ids[0]})\n  gpt-4/toy-task ({ids[1]})\n  gpt-4o/toy-task\n"
+    ) in result.stderr
+    for listed in (ids[0], "gpt-4o/toy-task"):
+        assert run("history", "result", listed).exit_code == 0
+
+
 def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
     runs = tmp_path / "benchmarks_runs.csv"
     runs.write_text(
@@ -1022,7 +1055,17 @@ def test_a_file_without_record_ids_lists_only_the_rows_it_drops(run: Run, tmp_pa
     assert (
         "3 results in the database from this source are not in external_benchmark_bbh.csv" in said
     ), said
-    assert "\n  falcon-7b/bbh/3-shot\n  mpt-7b/bbh/3-shot\n  mpt-7b/bbh/3-shot\n" in said
+    # Each is stored beside another record the same but for its source (MPT 7B's two
+    # beside each other): each is named by its id too (MPT 7B's were one line twice).
+    listed = said.split("external_benchmark_bbh.csv")[-1].splitlines()[1:4]
+    ids = [line.split(" (")[-1].removesuffix(")") for line in listed]
+    stored = _rows(run, "list", "results", "--benchmark", "bbh")
+    labels = {r["id"]: f"  {r['model']}/bbh/3-shot ({r['id']})" for r in stored}
+    assert [labels.get(i) for i in ids] == listed
+    assert [line.split(" (")[0] for line in listed] == [
+        "  falcon-7b/bbh/3-shot",
+        *["  mpt-7b/bbh/3-shot"] * 2,
+    ]
 
 
 def test_a_new_twin_first_in_the_file_leaves_the_stored_record_its_key(

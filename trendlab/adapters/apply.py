@@ -246,7 +246,8 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
     kind = parts[0].kind
     if kind not in (RESULTS, PRICES):
         return
-    stored = _stored(cs, kind)
+    current = cs.store.records(kind)
+    stored = stored_text(kind, current).with_columns(current.get_column("id"))
     gone: list[str] = []
     # Parts that name their records find the stored ones they lack by id; the others
     # (a file without ids) by key, not as lacking every id.

@@ -325,7 +325,9 @@ def absent(
     benchmarks the files cover besides those their rows name), and whose key they
     lack. Otherwise: records citing the same source URL (and benchmark, or provider)
     whose key the files lack.
-    Returns their labels (model/benchmark/setting or model/provider/date).
+    Returns their labels (model/benchmark/setting or model/provider/date), with the
+    record's id where another stored record has the same label (`stored` has an id
+    column).
     """
     if stored.is_empty() or not frames:
         return []
@@ -360,4 +362,13 @@ def absent(
     label = pl.concat_str(
         [pl.col(k) for k in keys if k != "source_url"], separator="/", ignore_nulls=True
     )
+    if "id" in stored.columns:
+        # Records that differ only by source URL share a label: each such one is named
+        # by its id too, which `trendlab history` and `retract` then take.
+        shared = stored.filter(label.is_duplicated()).select(label).to_series().implode()
+        label = (
+            pl.when(label.is_in(shared))
+            .then(label + pl.lit(" (") + pl.col("id") + pl.lit(")"))
+            .otherwise(label)
+        )
     return gone.select(label).to_series().sort().to_list()
