@@ -705,6 +705,29 @@ def test_metr_yaml(run: Run):
     assert _rows(run, "show", "benchmark", "metr-time-horizon-p80")["unit"] == "minutes"
 
 
+def test_metr_lists_the_stored_horizons_of_a_benchmark_the_file_drops(run: Run, tmp_path: Path):
+    """Every entry of a METR file holds both horizons: a newer file without any 80%
+    horizon lists the stored one as not in it, as it lists a dropped 50% one (it was
+    not listed: only benchmarks the file still had rows of were looked at)."""
+    text = (DATA / "metr" / "benchmark_results.yaml").read_text()
+    assert (
+        run("import", "--from", "metr", str(DATA / "metr" / "benchmark_results.yaml")).exit_code
+        == 0
+    )
+    p80 = "      p80_horizon_length:\n        ci_high: 1.5\n        ci_low: 0.2\n"
+    p80 += "        estimate: 0.6\n"
+    assert p80 in text
+    path = tmp_path / "benchmark_results.yaml"
+    path.write_text(text.replace(p80, ""))
+    result = run("import", "--from", "metr", str(path), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "1 result in the database from this source is not in benchmark_results.yaml "
+        "(not retracted; check it with `trendlab history`, retract with `trendlab retract`):\n"
+        "  gpt-4/metr-time-horizon-p80/METR-Horizon-v1.1\n"
+    ) in result.stderr
+
+
 def test_metr_dates_a_model_the_database_holds_undated(run: Run, tmp_path: Path):
     """METR gives each model's release date: a model the database holds without one
     takes it, as the Hub's catalog dates one (merge rule 5), and its results are

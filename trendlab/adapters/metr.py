@@ -158,7 +158,18 @@ def read(path: str, source_url: str | None = None) -> Publication:
         | dict.fromkeys(("slug", "name", "metric", "unit", "url"), pl.String),
     )
     publication.parts.append(Part(BENCHMARKS, benchmarks, path, line_of, mode="missing"))
-    publication.parts.append(Part(RESULTS, frame, path, line_of, columns={"score": "estimate"}))
+    # Every model's entry holds both horizons: a stored one from this file's URL that
+    # it no longer holds is listed, even where it holds no row of that benchmark.
+    publication.parts.append(
+        Part(
+            RESULTS,
+            frame,
+            path,
+            line_of,
+            covers=list(METRICS.values()),
+            columns={"score": "estimate"},
+        )
+    )
     return publication
 
 
