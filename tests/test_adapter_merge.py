@@ -651,6 +651,42 @@ def test_absent_records_that_differ_only_by_source_url_are_named_by_id(run: Run,
         assert run("history", "result", listed).exit_code == 0
 
 
+def test_a_model_or_benchmark_only_records_held_elsewhere_name_is_not_created(
+    run: Run, tmp_path: Path
+):
+    """A Hub extract naming a model (or a benchmark) anew, whose every row is a record
+    the database holds under its old name: the rows were left out as held elsewhere,
+    but the model was created all the same, with no result."""
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    header = "benchmark,model_version,organization,release_date,score,score_scale,epoch_row_id\n"
+    held = (
+        "GPQA diamond,mixtral-8x22b-renamed,Mistral AI,2024-04-17,0.34,0-1,ifAM3DJBdm5eU9Y2DjaEvW\n"
+        "FrontierMath Renamed,gemini-2.5-pro,Google,2025-06-17,0.121,0-1,5PD6uczKMgqAUJfgbKQynj\n"
+    )
+    hub.write_text(header + held, encoding="utf-8")
+    before = run("log", "--json").stdout
+    result = run("import", "--from", "epoch", str(hub))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"  {hub}:2: mixtral-8x22b-renamed = open-mixtral-8x22b/gpqa-diamond (the same "
+        "source record is already in the database under another key)\n"
+    ) in result.stderr
+    assert f"  {hub}:3: gemini-2.5-pro = gemini-2.5-pro/frontiermath (" in result.stderr
+    assert "new benchmarks" not in result.stderr
+    assert result.stderr.endswith("\nbenchmarks: nothing; nothing to write\n")
+    assert run("log", "--json").stdout == before
+    # A row it keeps still creates them.
+    kept = (
+        "GPQA diamond,mixtral-8x22b-renamed,Mistral AI,2024-04-17,0.35,0-1,newRun1\n"
+        "FrontierMath Renamed,gemini-2.5-pro,Google,2025-06-17,0.13,0-1,newRun2\n"
+    )
+    hub.write_text(header + held + kept, encoding="utf-8")
+    result = run("import", "--from", "epoch", str(hub))
+    assert result.exit_code == 0, result.stderr
+    assert "models: 1 added; benchmarks: 1 added; results: 2 added" in result.stderr
+    assert run("show", "model", "mixtral-8x22b-renamed").exit_code == 0
+
+
 def test_rounder_disagreeing_figure_is_reported(run: Run, tmp_path: Path):
     runs = tmp_path / "benchmarks_runs.csv"
     runs.write_text(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
+from trendlab.adapters.common import slug
 from trendlab.adapters.llm_prices import FROM_RELEASE
 from trendlab.adapters.merge import (
     DUPLICATE,
@@ -107,6 +108,10 @@ def _write_parts(
 ) -> dict[str, list[Part]]:
     """Resolve, merge and write each part; returns the upserted parts by kind."""
     written: dict[str, list[Part]] = {}
+    named = _named_by_new_records(publication, cs)
+    # Models and benchmarks a results file would create that no row it keeps names.
+    dropped: list[str] = []
+    unmade: list[str] = []
     for part in publication.parts:
         frame = part.frame
         if part.kind is MODELS and "__name" in frame.columns:
@@ -116,13 +121,30 @@ def _write_parts(
             # a release date the database lacks is taken: it dates their results.
             _date_known_models(part, frame, cs)
             frame = frame.filter(~pl.col("slug").is_in(list(cs.refs.models)))
+            if named is not None:
+                dropped += [m for m in frame.get_column("slug").to_list() if m not in named[0]]
+                frame = frame.filter(~pl.col("slug").is_in(dropped))
         if part.kind is ALIASES:
             frame = frame.filter(~pl.col("alias").is_in(list(cs.refs.models)))
+            frame = frame.filter(~pl.col("model").is_in(dropped))
         if part.kind is BENCHMARKS and part.mode == "missing":
             known = cs.refs.benchmarks
+            if named is not None:
+                unmade += [
+                    b for b in frame.get_column("slug").to_list() if b not in {*named[1], *known}
+                ]
+                frame = frame.filter(~pl.col("slug").is_in(unmade))
             outcome.created_benchmarks.extend(
                 s for s in frame.get_column("slug").to_list() if s not in known
             )
+        if part.kind is RESULTS and part.record_note and (dropped or unmade):
+            # Every row naming them is held under another key: left out as such, not
+            # as naming a model the database does not know.
+            gone = slug(pl.col("model")).is_in(dropped) | pl.col("benchmark").is_in(unmade)
+            held = held_elsewhere(
+                RESULTS, frame.filter(gone), _stored(cs, RESULTS), part.record_note
+            )
+            frame = _leave_out(part, frame, held, ELSEWHERE, publication)
         if part.kind.name in MODEL_REFS and part.kind is not ALIASES:
             frame = _resolve(part, frame, cs, outcome)
         if part.kind is RESULTS and RELEASED in frame.columns:
@@ -157,6 +179,46 @@ def _write_parts(
             names=part.columns,
         )
     return written
+
+
+def _named_by_new_records(
+    publication: Publication, cs: Changeset
+) -> tuple[set[str], set[str]] | None:
+    """The models (as slugs) and benchmarks the publication's results name, but for rows
+    whose source record the database already holds (the merge leaves them out, see
+    held_elsewhere): those alone would have a model or benchmark created with no
+    result. None for a publication without results."""
+    parts = [p for p in publication.parts if p.kind is RESULTS]
+    if not parts:
+        return None
+    notes = None
+    rows = []
+    for part in parts:
+        frame = part.frame
+        if part.record_note and "__record" in frame.columns:
+            if notes is None:
+                notes = _stored(cs, RESULTS).get_column("notes")
+            held = notes.str.extract(part.record_note, 1).drop_nulls().implode()
+            frame = frame.filter(~pl.col("__record").is_in(held).fill_null(False))
+        rows.append(frame.select(slug(pl.col("model")).alias("model"), "benchmark"))
+    named = pl.concat(rows)
+    return set(named.get_column("model").drop_nulls()), set(
+        named.get_column("benchmark").drop_nulls()
+    )
+
+
+def _leave_out(
+    part: Part, frame: pl.DataFrame, rows: pl.DataFrame, reason: str, publication: Publication
+) -> pl.DataFrame:
+    """`frame` without `rows` (__row, and where the record is held or null), which are
+    listed as left out for `reason`."""
+    # Listed in the file's order: the joins that find these rows keep no order, and
+    # the list shows only its first lines.
+    named = rows.join(frame.select(ROW, "model"), on=ROW, how="left").sort(ROW)
+    for row, model, held in named.select(ROW, "model", "held").iter_rows():
+        name = f"{model} = {held}" if held else model
+        publication.skipped.append(Skip(part.source, part.line_of(row), name, reason))
+    return frame.join(rows.select(ROW), on=ROW, how="anti")
 
 
 def _date_known_models(part: Part, frame: pl.DataFrame, cs: Changeset) -> None:
@@ -198,13 +260,7 @@ def _merge(
     with the stored records (adapters.merge)."""
 
     def leave_out(rows: pl.DataFrame, reason: str) -> pl.DataFrame:
-        # Listed in the file's order: the joins that find these rows keep no order, and
-        # the list shows only its first lines.
-        named = rows.join(frame.select(ROW, "model"), on=ROW, how="left").sort(ROW)
-        for row, model, held in named.select(ROW, "model", "held").iter_rows():
-            name = f"{model} = {held}" if held else model
-            publication.skipped.append(Skip(part.source, part.line_of(row), name, reason))
-        return frame.join(rows.select(ROW), on=ROW, how="anti")
+        return _leave_out(part, frame, rows, reason, publication)
 
     stored = _stored(cs, part.kind)
     if part.kind is PRICES:
