@@ -34,8 +34,11 @@ def changeset_around(con: Any, message: str = "around trendlab") -> str:
     would, after every other (ids sort by time); returns its id."""
     last = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
     new = f"{int(last, 16) + 1:0{len(last)}x}"
+    # In UTC, as trendlab records it: now()::TIMESTAMP is the machine's local time, which
+    # east of UTC is ahead (check 19) and west of it before the latest changeset (16).
     con.execute(
-        "INSERT INTO changesets VALUES (?, now()::TIMESTAMP, 'elsewhere', ?)", [new, message]
+        "INSERT INTO changesets VALUES (?, now() AT TIME ZONE 'UTC', 'elsewhere', ?)",
+        [new, message],
     )
     return new
 

@@ -244,7 +244,7 @@ def test_adhoc_sql_parameters_are_bound_as_given(run: Run):
     [
         "DELETE FROM result_revisions",
         "DROP TABLE result_revisions",
-        "INSERT INTO changesets VALUES ('x', now()::TIMESTAMP, 'me', 'sneaky')",
+        "INSERT INTO changesets VALUES ('x', now() AT TIME ZONE 'UTC', 'me', 'sneaky')",
         "UPDATE model_revisions SET name = 'x'",
         "CREATE TABLE t (a INTEGER)",
         "ATTACH ':memory:' AS elsewhere",
@@ -751,7 +751,7 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     key the forecast cache would stop moving; check says so."""
     store = Store.open(db, read_only=False)
     store.con.execute(
-        "INSERT INTO changesets VALUES ('manual-1', now()::TIMESTAMP, 'me', 'by hand')"
+        "INSERT INTO changesets VALUES ('manual-1', now() AT TIME ZONE 'UTC', 'me', 'by hand')"
     )
     store.close()
     assert run("add-model", "after-manual", "-m", "later").exit_code == 0
@@ -791,7 +791,7 @@ def test_check_finds_changesets_recorded_after_it_runs(run: Run, db: Path):
         # Within the few minutes a team's clocks may disagree by: let pass.
         con.execute(
             "INSERT INTO changesets VALUES ('79ffffffffffff0000', "
-            "now()::TIMESTAMP + INTERVAL 2 MINUTE, 'me', 'a little ahead')"
+            "now() AT TIME ZONE 'UTC' + INTERVAL 2 MINUTE, 'me', 'a little ahead')"
         )
     assert run("add-model", "after-ahead", "-m", "later").exit_code == 0
     later = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]
