@@ -143,11 +143,12 @@ def _copy_in_one_transaction(
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     # Asked in the transaction: an older `dst` has its tables only once begun, so what
     # it lacks then was made around trendlab, which `migrate` cannot make.
-    theirs = dst.data_tables()
+    # By name whatever its case, as DuckDB names them (quoted too): "Note" is note.
+    theirs = {t.lower(): {c.lower() for c in cs} for t, cs in dst.data_tables().items()}
     for table, columns in tables.items():
-        if table not in theirs:
+        if table.lower() not in theirs:
             own = f"SRC {src.location} has a table of its own, {table},"
-        elif lacks := [c for c in columns if c not in theirs[table]]:
+        elif lacks := [c for c in columns if c.lower() not in theirs[table.lower()]]:
             own = f"SRC {src.location}'s table {table} has a column of its own, {lacks[0]},"
         else:
             continue
