@@ -66,7 +66,9 @@ def test_epoch_folder_into_an_empty_database(run_empty: Run):
     assert run_empty("check").exit_code == 0
 
 
-def test_epoch_folder_skips_other_files_without_reading_them(run_empty: Run, tmp_path: Path):
+def test_epoch_folder_skips_other_files_without_reading_them(
+    run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """A download folder's other CSV files are not ours to judge: one that is not UTF-8,
     ragged or empty failed the whole import before its header was even looked at. They
     are named, not read: an Epoch file whose columns were renamed is one of them (it was
@@ -94,6 +96,11 @@ def test_epoch_folder_skips_other_files_without_reading_them(run_empty: Run, tmp
         "1 file of epoch not read (by its columns, not Epoch AI benchmark data): "
         "external_benchmark_bbh.csv\n"
     ), renamed.stderr
+    # The folder given as `.` is named as it is called (it was "1 file of  not read").
+    monkeypatch.chdir(folder)
+    here = run_empty("import", "--from", "epoch", ".", "--dry-run")
+    assert here.stderr.startswith("1 file of epoch not read "), here.stderr
+    monkeypatch.undo()
     # An Epoch file that is broken still fails the import, naming its line.
     runs = folder / "benchmarks_runs.csv"
     runs.chmod(0o644)

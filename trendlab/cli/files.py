@@ -178,7 +178,9 @@ def _import_source(
 
         refuse_given_value(RESULTS, "source_url", source_url, "--source-url")
     publication = read_source(source, path, source_url=source_url)
-    message = message or f"import {source} {Path(path).name}"
+    # Resolved: `.` or `..` has no name of its own.
+    named = Path(path).resolve().name
+    message = message or f"import {source} {named}"
     with (
         settings.writer(migrate=not dry_run) as store,
         settings.changeset(store, message, dry_run=dry_run) as cs,
@@ -187,7 +189,7 @@ def _import_source(
     if publication.unread:
         unread = publication.unread
         note(
-            f"{counted(len(unread), 'file')} of {Path(path).name} not read (by "
+            f"{counted(len(unread), 'file')} of {named} not read (by "
             f"{'its' if len(unread) == 1 else 'their'} columns, not Epoch AI benchmark "
             f"data): {', '.join(at_most(unread, shown, 'file'))}"
         )
@@ -244,7 +246,7 @@ def _import_source(
         what = counted(len(labels), get_kind(kind).singular, kind)
         note(
             f"{what} in the database from this source {'is' if len(labels) == 1 else 'are'} "
-            f"not in {Path(path).name} (not retracted; check "
+            f"not in {named} (not retracted; check "
             f"{'it' if len(labels) == 1 else 'them'} with `trendlab history`, retract with "
             "`trendlab retract`):"
         )
