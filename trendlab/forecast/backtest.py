@@ -108,7 +108,8 @@ class Plan:
     def unscored(self, now: Series) -> str:
         """Why no origin of this plan is scored on `now`, in the dates that decide it: the
         latest origin a target of the nearest horizon shown can follow, and the first
-        origin on the plan's grid with three frontier records before it."""
+        origin on the plan's grid with three frontier records before it (or --start,
+        when it comes after the third)."""
         last, nearest = now.last_date, min(self.horizons)
         latest = pl.Series([last]).dt.offset_by(f"-{nearest}mo")[0]
         months = "month" if nearest == 1 else "months"
