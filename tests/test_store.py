@@ -155,6 +155,22 @@ def test_an_init_sent_sigterm_stops_as_at_a_ctrl_c(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_sigterm_during_a_commit_is_held_only_where_the_cli_takes_it():
+    """Commits hold SIGTERM as they hold a Ctrl-C, for the CLI, which stops a command
+    on one as on a Ctrl-C. Held for a program using trendlab as a library too, it was
+    dropped: the process, which no handler of its own asked to stay, went on."""
+    code = textwrap.dedent("""
+        import os, signal
+        from trendlab.db import held_interrupts
+
+        with held_interrupts():
+            os.kill(os.getpid(), signal.SIGTERM)
+        print("went on")
+    """)
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (ended.returncode, ended.stdout) == (-signal.SIGTERM, "")
+
+
 def test_a_left_folder_that_cannot_be_removed_is_not_said_removed(tmp_path: Path, monkeypatch):
     path = tmp_path / "new.duckdb"
     assert _killed_in_init(path, "load_seeds").returncode == -signal.SIGKILL

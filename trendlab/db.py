@@ -100,15 +100,19 @@ def latest_version() -> int:
 
 @contextmanager
 def held_interrupts() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT), and a SIGTERM, which the CLI takes as one, while a COMMIT
-    runs: interrupted there, DuckDB aborts the process ("terminate called without an
-    active exception") or reports a commit that happened as failed. A Ctrl-C that
-    arrives during the commit is too late to stop the write, so it is dropped: the
-    command reports the write it made."""
+    """Hold Ctrl-C (SIGINT), and a SIGTERM where the CLI takes it as one, while a
+    COMMIT runs: interrupted there, DuckDB aborts the process ("terminate called
+    without an active exception") or reports a commit that happened as failed. A
+    Ctrl-C that arrives during the commit is too late to stop the write, so it is
+    dropped: the command reports the write it made. A SIGTERM that no Python handler
+    takes (trendlab used as a library) ends the process as it always would."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, lambda *_: None) for s in (signal.SIGINT, signal.SIGTERM)}
+    held = [signal.SIGINT]
+    if callable(signal.getsignal(signal.SIGTERM)):
+        held.append(signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda *_: None) for s in held}
     try:
         yield
     finally:
