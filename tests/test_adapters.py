@@ -101,6 +101,10 @@ def test_epoch_folder_skips_other_files_without_reading_them(
     here = run_empty("import", "--from", "epoch", ".", "--dry-run")
     assert here.stderr.startswith("1 file of epoch not read "), here.stderr
     monkeypatch.undo()
+    # A link is named as given, not by where it leads.
+    (tmp_path / "download").symlink_to(folder)
+    linked = run_empty("import", "--from", "epoch", str(tmp_path / "download"), "--dry-run")
+    assert linked.stderr.startswith("1 file of download not read "), linked.stderr
     # An Epoch file that is broken still fails the import, naming its line.
     runs = folder / "benchmarks_runs.csv"
     runs.chmod(0o644)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -178,8 +179,8 @@ def _import_source(
 
         refuse_given_value(RESULTS, "source_url", source_url, "--source-url")
     publication = read_source(source, path, source_url=source_url)
-    # Resolved: `.` or `..` has no name of its own.
-    named = Path(path).resolve().name
+    # Made absolute: `.` or `..` has no name of its own; a link keeps the name given.
+    named = Path(os.path.abspath(path)).name
     message = message or f"import {source} {named}"
     with (
         settings.writer(migrate=not dry_run) as store,
