@@ -1054,6 +1054,23 @@ def test_a_table_of_the_users_own_whose_name_needs_quotes_is_copied(db: Path, tm
     assert rows == [("a", 1), ("b", 2)]
 
 
+def test_a_table_named_apart_by_a_non_ascii_letters_case_is_one_dst_lacks(db: Path, tmp_path: Path):
+    """DuckDB takes "My Notes" for my notes but not Äpfel for äpfel: matched by Python's
+    lower(), Äpfel was taken for DST's äpfel, and the copy failed on a raw Catalog
+    Error."""
+    with duckdb.connect(str(db)) as con:
+        con.execute('CREATE TABLE "Äpfel" (x INTEGER)')
+    backup = tmp_path / "backup.duckdb"
+    assert make_runner(backup)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(backup)) as con:
+        con.execute('CREATE TABLE "äpfel" (x INTEGER)')
+    result = make_runner(db)("copy", str(db), str(backup))
+    assert result.exit_code == 1 and result.stderr.startswith(
+        f"trendlab: error: SRC {db} has a table of its own, Äpfel, which trendlab does not "
+        f"make and DST {backup} lacks: "
+    ), result.stderr
+
+
 def test_a_table_or_column_of_the_users_own_that_dst_lacks_is_named(db: Path, tmp_path: Path):
     """A table of the user's own in SRC, which a new DST lacks, failed the copy with "DST
     has no table my_notes: upgrade it with `trendlab migrate`", which cannot make it; a

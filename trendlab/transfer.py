@@ -9,6 +9,7 @@ history): then only what it lacks is added, and nothing it holds is lost.
 from __future__ import annotations
 
 import contextlib
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,15 +141,23 @@ def _copy_in_one_transaction(
     return copied
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _name(identifier: str) -> str:
+    """An identifier as DuckDB tells names apart, quoted too: by ASCII letters whatever
+    their case ("Note" is note), but any other letter as it is (Äpfel is not äpfel)."""
+    return identifier.translate(_ASCII_LOWER)
+
+
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     # Asked in the transaction: an older `dst` has its tables only once begun, so what
     # it lacks then was made around trendlab, which `migrate` cannot make.
-    # By name whatever its case, as DuckDB names them (quoted too): "Note" is note.
-    theirs = {t.lower(): {c.lower() for c in cs} for t, cs in dst.data_tables().items()}
+    theirs = {_name(t): {_name(c) for c in cs} for t, cs in dst.data_tables().items()}
     for table, columns in tables.items():
-        if table.lower() not in theirs:
+        if _name(table) not in theirs:
             own = f"SRC {src.location} has a table of its own, {table},"
-        elif lacks := [c for c in columns if c.lower() not in theirs[table.lower()]]:
+        elif lacks := [c for c in columns if _name(c) not in theirs[_name(table)]]:
             own = f"SRC {src.location}'s table {table} has a column of its own, {lacks[0]},"
         else:
             continue
