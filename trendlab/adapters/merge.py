@@ -364,7 +364,7 @@ def absent(
     )
     if "id" in stored.columns:
         # Records that differ only by source URL share a label: each such one is named
-        # by its id too, which `trendlab history` and `retract` then take.
+        # by its id too, which `trendlab retract` and `history` then take.
         shared = stored.filter(label.is_duplicated()).select(label).to_series().implode()
         label = (
             pl.when(label.is_in(shared))
