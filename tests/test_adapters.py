@@ -548,6 +548,27 @@ def test_llm_prices_vendor_file(run: Run):
     assert "nothing to write" in again.stderr
 
 
+def test_llm_prices_errors_name_the_files_keys(run: Run, tmp_path: Path):
+    """A price with neither side, and a bad vendor, were named by trendlab's fields
+    (input_usd_per_mtok, provider), which an llm-prices file does not have."""
+    before = run("log", "--json").stdout
+    for vendor, sides, told in (
+        ("openai", (None, None), "a price needs input (input_usd_per_mtok) or output "
+         "(output_usd_per_mtok)"),
+        ("open\aai", (1, 2), "vendor (provider): 'open\\x07ai' holds a line break"),
+    ):  # fmt: skip
+        path = tmp_path / "openai.json"
+        price = {"input": sides[0], "output": sides[1], "from_date": "2024-01-01"}
+        models = [{"id": "gpt-4o", "name": "GPT-4o", "price_history": [price]}]
+        path.write_text(json.dumps({"vendor": vendor, "models": models}))
+        result = run("import", "--from", "llm-prices", str(path))
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"trendlab: error: {path}:price 1 (gpt-4o): {told}"), (
+            result.stderr
+        )
+    assert run("log", "--json").stdout == before
+
+
 def test_an_undated_list_price_never_replaces_a_dated_launch_price(run: Run, tmp_path: Path):
     # As llm-prices lists GPT-4o today: the price after the cut, with no from_date.
     # Dated by the release it would overwrite the launch price the seeds hold from

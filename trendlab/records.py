@@ -48,6 +48,7 @@ from trendlab.validate import (
     joined_errors,
     merged_errors,
     merged_fields,
+    names_read_as,
     validate,
 )
 
@@ -424,7 +425,7 @@ class Changeset:
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
                 if checked:
-                    errors = self._staged_errors(kind, given)
+                    errors = self._staged_errors(kind, given, names)
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
@@ -563,30 +564,34 @@ class Changeset:
         mode: str,
         absent: pl.DataFrame | None,
         given: dict[str, str] | None,
+        names: dict[str, str] | None = None,
     ) -> pl.DataFrame:
         """`errors` and the errors of the rows once merged with the stored records (a
         benchmark's bounds, a price's sides), which write checks only after every row
         has passed validate: so every problem is listed at once. A row is merged unless
         an error is about a field the merge reads (its key, its bounds or sides).
-        `given`: see validate."""
+        `given`, `names`: see validate."""
         reads = [*kind.key_fields, *merged_fields(kind)]
         settled = errors.filter(pl.col(FIELDS).list.eval(pl.element().is_in(reads)).list.any())
         sound = typed.join(settled.select(ROW), on=ROW, how="anti")
         if sound.is_empty():
             return errors
         with self.store.staged_diff(kind, sound, revive=mode != "add", absent=absent):
-            found = self._staged_errors(kind, given)
+            found = self._staged_errors(kind, given, names)
         if found.is_empty():
             return errors
         fields = pl.lit(merged_fields(kind), dtype=pl.List(pl.String)).alias(FIELDS)
         return joined_errors([errors, found.with_columns(fields)])
 
-    def _staged_errors(self, kind: Kind, given: dict[str, str] | None) -> pl.DataFrame:
+    def _staged_errors(
+        self, kind: Kind, given: dict[str, str] | None, names: dict[str, str] | None = None
+    ) -> pl.DataFrame:
         """Inside Store.staged_diff: the errors of the staged rows as they will stand,
         merged with the stored records (a benchmark's bounds, a price's sides), naming
-        fields as a command line gave them (`given`, see validate)."""
+        fields as a command line gave them or a file's columns (`given`, `names`: see
+        validate)."""
         merged = self.store.diff_rows(list(WRITTEN), merged_fields(kind))
-        return merged_errors(kind, merged, self.refs.units, given)
+        return merged_errors(kind, merged, self.refs.units, given, names_read_as(names))
 
     @_replayable
     def run(self, operation: Callable[[Changeset], None]) -> None:
@@ -618,7 +623,9 @@ class Changeset:
         typed, errors = validate(kind, raw, self.refs, absent, given, names)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
-                errors = self._with_merged_errors(kind, typed, errors, merging, absent, given)
+                errors = self._with_merged_errors(
+                    kind, typed, errors, merging, absent, given, names
+                )
             raise _row_errors(errors, source, line_of)
         return typed
 

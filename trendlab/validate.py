@@ -650,12 +650,11 @@ def _kind_errors(
     refs: Refs,
     absent: pl.DataFrame | None,
     labels: dict[str, str],
-    score: str = "score",
+    read_as: dict[str, str],
 ) -> None:
     """Rules that need the database or span fields, each run on the rows whose fields
     it reads passed the rules before it. `labels`: how a command line named the fields
-    (validate's `given`); `score`: how a result's score is named (see validate's
-    `names`)."""
+    (validate's `given`); `read_as`: how a file's columns name them (names_read_as)."""
     cols = set(found.typed.columns)
     # First the rules of one field: they may refuse a value that parsed.
     if kind.name in MODEL_REFS and "model" in cols:
@@ -688,6 +687,7 @@ def _kind_errors(
     if kind is ORGANIZATIONS and "name" in cols:
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
     if kind is RESULTS:
+        score = read_as.get("score", "score")
         found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs, score))
     if kind is BENCHMARKS:
         for col in ("floor", "ceiling", "human_baseline"):
@@ -708,7 +708,7 @@ def _kind_errors(
             if absent is not None and left_out:
                 leaving = absent.filter(pl.any_horizontal(left_out)).select(ROW)
                 rows = rows.join(leaving, on=ROW, how="anti")
-            return merged_errors(kind, rows, refs.units, labels)
+            return merged_errors(kind, rows, refs.units, labels, read_as)
 
         found.check(merged_fields(kind), given)
     keys = [k for k in kind.key_fields if k in cols]
@@ -754,11 +754,13 @@ def merged_errors(
     merged: pl.DataFrame,
     units: dict[str, tuple[float | None, float | None]],
     given: dict[str, str] | None = None,
+    read_as: dict[str, str] | None = None,
 ) -> pl.DataFrame:
     """Rules on whole records, checked once absent columns take their stored values.
-    `given`: how a command line named the fields (see validate)."""
+    `given`: how a command line named the fields (see validate); `read_as`: how a
+    file's columns name them (names_read_as)."""
     if kind is PRICES:
-        return _priceless(merged)
+        return _priceless(merged, read_as)
     if kind is BENCHMARKS:
         return _bounds_errors(merged, units, given or {})
     return pl.DataFrame(schema={ROW: pl.Int64, "message": pl.String})
@@ -767,7 +769,8 @@ def merged_errors(
 def _priceless(rows: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.DataFrame:
     """(ROW, message) for prices with neither an input nor an output price, a side that
     `rows` lacks counting as unknown; `labels` names the sides as a command line gave
-    them (--input), else they are named as fields."""
+    them (--input) or a file's columns (input (input_usd_per_mtok)), else they are
+    named as fields."""
     sides = ("input_usd_per_mtok", "output_usd_per_mtok")
     unknown = [pl.col(s).is_null() if s in rows.columns else pl.lit(True) for s in sides]
     named = [(labels or {}).get(s, s) for s in sides]
@@ -874,6 +877,12 @@ def _duplicate_errors(kind: Kind, typed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def names_read_as(names: dict[str, str] | None) -> dict[str, str]:
+    """How messages name the fields an adapter read from a file's columns of other
+    names (see validate's `names`): the column, and the field it was read as."""
+    return {f: f"{c} ({f})" for f, c in (names or {}).items() if c != f}
+
+
 def validate(
     kind: Kind,
     raw: pl.DataFrame,
@@ -900,7 +909,7 @@ def validate(
     find in the file, and the field it was read as (`EM (score)`).
     """
     labels = given or {}
-    read_as = {f: f"{c} ({f})" for f, c in (names or {}).items() if c != f}
+    read_as = names_read_as(names)
     fields = [kind.field(c) for c in raw.columns if c != ROW]
     # Blank cells are unknown and values lose surrounding spaces. Columns with nothing
     # to clean are kept as they are, so a big clean file is not copied.
@@ -954,7 +963,7 @@ def validate(
     if given:
         _refuse_given(kind, typed, field_errors, refs, given)
     found = _Found(typed, field_errors)
-    _kind_errors(kind, found, refs, absent, labels, read_as.get("score", "score"))
+    _kind_errors(kind, found, refs, absent, labels, read_as)
     return typed, joined_errors(found.parts)
 
 

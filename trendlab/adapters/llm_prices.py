@@ -57,6 +57,7 @@ VENDORS = {
 # The field each of a price's own keys is read as (an error names both).
 READ_FROM = {
     "model": "id",
+    "provider": "vendor",
     "effective_date": "from_date",
     "input_usd_per_mtok": "input",
     "output_usd_per_mtok": "output",
