@@ -189,18 +189,19 @@ def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
     was read as: they were named by the field alone (score, release_date), which none
     of these files has."""
     catalog = tmp_path / "model_versions.csv"
-    catalog.write_text("id,Version release date\nm-one,2023-13-45\n", encoding="utf-8")
+    catalog.write_text("id,Version release date\nm-one,2999-01-01\n", encoding="utf-8")
     runs = tmp_path / "benchmarks_runs.csv"
     runs.write_text(
-        "id,task,model,Best score (across scorers)\nrun1,GPQA diamond,gpt-4,high\n",
+        "id,task,model,Best score (across scorers)\nrun1,GPQA diamond,gpt-4,1.5\n",
         encoding="utf-8",
     )
     mmlu = tmp_path / "external_benchmark_mmlu.csv"
     mmlu.write_text("id,EM,Model version\nrec1,150%,gpt-4\n", encoding="utf-8")
     before = run("log", "--json").stdout
     for path, told in (
-        (catalog, "Version release date (release_date): '2023-13-45' is not a date"),
-        (runs, "Best score (across scorers) (score): 'high' is not a finite number"),
+        (catalog, "Version release date (release_date): '2999-01-01' is outside 1900-2100"),
+        # A fraction, read as a percent: the column is named with its scaling.
+        (runs, "Best score (across scorers) × 100 (score): 150.0 is outside the range"),
         (mmlu, "EM (score): 150.0 is outside the range of unit percent"),
     ):
         result = run("import", "--from", "epoch", str(path))

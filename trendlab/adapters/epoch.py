@@ -620,7 +620,8 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
     why = _why(model, text(score_column), "model")
     named = "id" in loaded.frame.columns or frame.select(record.is_not_null().any()).item()
     note = RECORD_NOTE if named else None
-    read_from = {"model": "model", "benchmark": "task", "score": score_column}
+    # Named with its scaling: an error quotes the score it was read as, in percent.
+    read_from = {"model": "model", "benchmark": "task", "score": f"{score_column} × 100"}
     return _results(loaded, file, frame, columns, why, record_note=note, read_from=read_from)
 
 

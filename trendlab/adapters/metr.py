@@ -158,8 +158,9 @@ def read(path: str, source_url: str | None = None) -> Publication:
         | dict.fromkeys(("slug", "name", "metric", "unit", "url"), pl.String),
     )
     publication.parts.append(Part(BENCHMARKS, benchmarks, path, line_of, mode="missing"))
-    # Every model's entry holds both horizons: a stored one from this file's URL that
-    # it no longer holds is listed, even where it holds no row of that benchmark.
+    # The file publishes both horizons (an entry may hold only the 50% one): a stored
+    # one from this file's URL that it no longer holds is listed, even where it holds
+    # no row of that benchmark.
     publication.parts.append(
         Part(
             RESULTS,
