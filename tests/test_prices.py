@@ -555,6 +555,21 @@ def test_at_a_tie_with_an_unknown_blend_the_known_price_is_the_cheapest():
     assert series.select("date", "model", BLENDED).rows() == [(date(2023, 1, 1), "b", 3.0)]
 
 
+def test_a_model_reaching_the_threshold_at_the_cheapest_price_is_no_change():
+    """m1 reaches 80 at m2's $4: the cheapest price holds, yet a row named m1 (first by
+    name), a point the rate was fitted on; named m3, it was no row at all. The model
+    that was the cheapest stays so at a tie, whatever the names sort as."""
+    scores, prices = _frames(
+        [("m2", "2023-02-01", 80), ("m1", "2023-03-01", 81), ("m3", "2023-05-01", 82)],
+        [("m1", "2023-01-01", 4.0), ("m2", "2023-01-01", 4.0), ("m3", "2023-01-01", 2.0)],
+    )
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
+    assert series.select("date", "model", BLENDED).rows() == [
+        (date(2023, 2, 1), "m2", 4.0),
+        (date(2023, 5, 1), "m3", 2.0),
+    ]
+
+
 def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
     """A model's $1 price, replaced on 2023-03-01 by an input price alone (its blend
     unknown), stayed the cheapest option for ever: the trend priced the model at $1

@@ -239,8 +239,10 @@ def cheapest_capable(
             & (pl.col("until").is_null() | (pl.col("date") < pl.col("until")))
         )
         # An unknown blend that may be below every known one makes the day's cheapest
-        # unknown; at a tie the known price is the cheapest.
-        .sort("date", "__least", pl.col(BLENDED).is_null(), "model", "provider")
+        # unknown; at a tie the known price is the cheapest, and then the one in effect
+        # longest: a model reaching the threshold at the cheapest price changes nothing,
+        # where first by name it was a new point, or not, as the names sorted.
+        .sort("date", "__least", pl.col(BLENDED).is_null(), "start", "model", "provider")
         .group_by("date", maintain_order=True)
         .first()
     )
