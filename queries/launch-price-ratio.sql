@@ -13,7 +13,9 @@ SELECT m.model, b.model AS baseline,
        m.input_usd_per_mtok, m.output_usd_per_mtok,
        b.input_usd_per_mtok AS baseline_input_usd_per_mtok,
        b.output_usd_per_mtok AS baseline_output_usd_per_mtok,
-       round(m.input_usd_per_mtok / b.input_usd_per_mtok, 4) AS input_ratio,
-       round(m.output_usd_per_mtok / b.output_usd_per_mtok, 4) AS output_ratio,
-       round(m.blended_usd_per_mtok / b.blended_usd_per_mtok, 4) AS blended_ratio
+       -- To 4 significant digits, not 4 decimals: 1/3000 read 0.0003, and a model
+       -- 20,000 times cheaper 0 times the price.
+       printf('%.4g', m.input_usd_per_mtok / b.input_usd_per_mtok)::DOUBLE AS input_ratio,
+       printf('%.4g', m.output_usd_per_mtok / b.output_usd_per_mtok)::DOUBLE AS output_ratio,
+       printf('%.4g', m.blended_usd_per_mtok / b.blended_usd_per_mtok)::DOUBLE AS blended_ratio
 FROM launch m JOIN launch b ON m.model = $model AND b.model = $baseline;

@@ -494,6 +494,22 @@ def test_quoted_comparisons_are_reproduced_from_the_seeds(run: Run):
     assert general[0]["output_ratio"] == 0.25
 
 
+def test_a_launch_price_ratio_keeps_its_significant_digits(run_empty: Run):
+    """Rounded to 4 decimals, a model 20,000 times cheaper was 0 times the price, and
+    the seeds' gpt-5-nano against o1-pro 0.0003 on input (1/3000 is 0.000333)."""
+    for model, usd in (("tiny", "0.01"), ("huge", "600"), ("nano", "0.05"), ("pro", "150")):
+        assert run_empty("add-model", model, "-m", "t").exit_code == 0
+        added = run_empty("add-price", model, "P", "2024-01-01", "--input", usd,
+                          "--output", usd, "-m", "t")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    for model, baseline, ratio in (("tiny", "huge", 1.667e-05), ("nano", "pro", 0.0003333),
+                                   ("pro", "nano", 3000.0)):  # fmt: skip
+        shown = run_empty("query", "launch-price-ratio", "--param", f"model={model}",
+                          "--param", f"baseline={baseline}", "--json")  # fmt: skip
+        row = json.loads(shown.stdout)[0]
+        assert row["input_ratio"] == row["output_ratio"] == row["blended_ratio"] == ratio
+
+
 def _frames(rows: list[tuple[str, str, float]], prices: list[tuple[str, str, float]]):
     scores = pl.DataFrame(
         {
