@@ -1,12 +1,19 @@
 -- One model's launch price against another's (each model's first listed price), with ratios.
 -- param model: model slug (or alias) of the model to compare, e.g. gpt-4o
 -- param baseline: model slug (or alias) of the model it is compared with, e.g. gpt-4
-WITH launch AS (
+WITH priced AS (
     SELECT model, provider, effective_date, input_usd_per_mtok, output_usd_per_mtok,
            blended_price(input_usd_per_mtok, output_usd_per_mtok) AS blended_usd_per_mtok
     FROM prices
     WHERE model IN ($model, $baseline)
-    QUALIFY row_number() OVER (PARTITION BY model ORDER BY effective_date, provider) = 1
+),
+launch AS (
+    SELECT * FROM priced
+    -- Of providers listing it from the same first day, the cheapest (as a forecast by
+    -- price takes it), not the first by name.
+    QUALIFY row_number() OVER (
+        PARTITION BY model ORDER BY effective_date, blended_usd_per_mtok NULLS LAST, provider
+    ) = 1
 )
 SELECT m.model, b.model AS baseline,
        m.effective_date AS model_launch, b.effective_date AS baseline_launch,

@@ -6,11 +6,18 @@ WITH claims(model, baseline, claim) AS (
     VALUES ('gpt-4o', 'gpt-4', 'GPT-4o costs just 25% as much as GPT-4'),
            ('claude-3.5-sonnet', 'claude-3-opus', 'Claude 3.5 Sonnet is 5x cheaper than Claude 3 Opus')
 ),
-launch AS (
-    SELECT model, effective_date, input_usd_per_mtok, output_usd_per_mtok,
+priced AS (
+    SELECT model, provider, effective_date, input_usd_per_mtok, output_usd_per_mtok,
            blended_price(input_usd_per_mtok, output_usd_per_mtok) AS blended_usd_per_mtok
     FROM prices
-    QUALIFY row_number() OVER (PARTITION BY model ORDER BY effective_date, provider) = 1
+),
+launch AS (
+    SELECT * FROM priced
+    -- Of providers listing it from the same first day, the cheapest (as a forecast by
+    -- price takes it), not the first by name.
+    QUALIFY row_number() OVER (
+        PARTITION BY model ORDER BY effective_date, blended_usd_per_mtok NULLS LAST, provider
+    ) = 1
 )
 SELECT c.claim, c.model, c.baseline,
        m.effective_date AS model_launch, b.effective_date AS baseline_launch,

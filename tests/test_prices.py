@@ -510,6 +510,21 @@ def test_a_launch_price_ratio_keeps_its_significant_digits(run_empty: Run):
         assert row["input_ratio"] == row["output_ratio"] == row["blended_ratio"] == ratio
 
 
+def test_a_launch_price_is_the_cheapest_of_a_models_first_day(run: Run):
+    """GPT-4o listed from its first day by Azure at $15 / $60 besides OpenAI's $5 / $15:
+    its launch price was Azure's, first by name; it is the cheapest, as a forecast by
+    price takes it (test_a_forecast_by_price_takes_the_cheapest_of_a_models_first_day)."""
+    added = run("add-price", "gpt-4o", "Azure", "2024-05-13", "--input", "15", "--output",
+                "60", "-m", "t")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    quoted = json.loads(run("query", "quoted-price-comparisons", "--json").stdout)
+    gpt4o = next(r for r in quoted if r["model"] == "gpt-4o")
+    assert (gpt4o["input_usd_per_mtok"], gpt4o["output_ratio"]) == (5.0, 0.25)
+    ratio = run("query", "launch-price-ratio", "--param", "model=gpt-4", "--param",
+                "baseline=gpt-4o", "--json")  # fmt: skip
+    assert json.loads(ratio.stdout)[0]["baseline_output_usd_per_mtok"] == 15.0
+
+
 def _frames(rows: list[tuple[str, str, float]], prices: list[tuple[str, str, float]]):
     scores = pl.DataFrame(
         {
