@@ -1153,6 +1153,32 @@ def test_a_forecast_by_price_takes_the_blend_of_huge_prices_as_finite(run: Run):
     assert 1e308 <= json.loads(forecast.stdout)["forecast"][0]["x"] < float("inf")
 
 
+def test_too_few_priced_models_says_what_a_price_announced_for_later_leaves_out(
+    run_empty: Run,
+):
+    """'only 2 model(s) with results on ev have a known price', of three models with
+    results and prices: the third's takes effect next year, and the error, which stands
+    in for the note saying so, did not say it."""
+    later = datetime.now(UTC).date().year + 2
+    run_empty("add-benchmark", "ev", "--unit", "percent", "--floor", "0", "--ceiling", "100",
+              "-m", "t")  # fmt: skip
+    for model, day in (("a", "2024-01-01"), ("b", "2024-06-01"), ("c", f"{later}-01-01")):
+        for step in (
+            ("add-model", model, "--release-date", "2024-01-01"),
+            ("add-result", model, "ev", "50", "--date", "2024-06-01"),
+            ("add-price", model, "P", day, "--input", "1", "--output", "1"),
+        ):
+            added = run_empty(*step, "-m", "t")
+            assert added.exit_code == 0, added.stderr
+    refused = run_empty("forecast", "ev", "--by", "price")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "trendlab: error: only 2 model(s) with results on ev have a known price; --by price "
+        "needs at least 3; 1 result on ev left out: its model has no price in effect on "
+        f"{datetime.now(UTC).date()}, only prices announced for later\n"
+    )
+
+
 def test_a_forecast_by_price_places_a_model_only_once_a_price_is_in_effect(
     run: Run, store_location: str, tmp_path: Path
 ):

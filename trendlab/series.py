@@ -321,10 +321,12 @@ def build_series(
     by: str = "date",
     setting: str | None = None,
     all_points: bool = False,
+    price_day: date | None = None,
 ) -> Series:
     """Results (id, date, score, model, setting[, organization, compute, price,
     priced_later]) -> a Series (see Store.forecast_points; by compute or price, the
-    column it needs).
+    column it needs). By price, `price_day` is the day prices were read on, which an
+    error for too few points names where results priced only later were left out.
 
     Raises TrendlabError when the data cannot carry a forecast: non-finite scores,
     bounds that contradict the direction, a result beyond the ceiling (whatever its
@@ -369,6 +371,7 @@ def build_series(
                 f"only {models} model(s) with results on {scale.slug} have a known "
                 f"{X_LABEL[by]}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug)
+                + _priced_later_clause(priced_later, scale.slug, price_day)
             )
         points = with_x
         x = pl.col(column).log10()
@@ -391,6 +394,7 @@ def build_series(
             + (f" with setting containing {setting!r}" if setting else "")
             + f"; a trend needs at least {MIN_POINTS}"
             + _undated_clause(undated, scale.slug)
+            + _priced_later_clause(priced_later, scale.slug, price_day)
         )
     _check_spread(series)
     return series
@@ -425,6 +429,14 @@ def _undated_clause(undated: int, slug: str) -> str:
     """The end of an error for too few points, when results no date places were left
     out: they may be what the trend lacks, and the note saying so never comes."""
     return f"; {undated_note(undated, f'on {slug}')}" if undated else ""
+
+
+def _priced_later_clause(priced_later: int, slug: str, day: date | None) -> str:
+    """The end of an error for too few points by price, when results whose models are
+    priced only from a later day were left out, as _undated_clause says it of undated ones."""
+    if not priced_later or day is None:
+        return ""
+    return f"; {priced_later_note(priced_later, f'on {slug}', day)}"
 
 
 def _check_order(scale: Scale) -> None:
@@ -496,7 +508,12 @@ def load_series(
     """
     scale = load_scale(store, benchmark)
     return build_series(
-        scale, store.forecast_points(benchmark), by=by, setting=setting, all_points=all_points
+        scale,
+        store.forecast_points(benchmark),
+        by=by,
+        setting=setting,
+        all_points=all_points,
+        price_day=store.reading_day,
     )
 
 

@@ -129,6 +129,7 @@ def read_forecast_inputs(
                 by=by,
                 setting=setting,
                 all_points=all_points,
+                price_day=store.reading_day,
             )
         except TrendlabError as exc:
             series[slug] = exc
