@@ -601,6 +601,23 @@ def test_a_model_reaching_the_threshold_at_the_cheapest_price_is_no_change():
     ]
 
 
+def test_a_rows_score_is_the_best_its_model_had_by_its_date():
+    """m1 reaches 80 with 85 in 2023 and scores 95 in 2024: its 2023 row read 95, a
+    score its price did not buy then. Lower is better: the least by then."""
+    scores, prices = _frames(
+        [("m1", "2023-03-10", 85), ("m1", "2024-01-01", 95), ("m2", "2023-06-01", 90)],
+        [("m1", "2023-01-01", 4.0), ("m2", "2023-01-01", 2.0)],
+    )
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
+    assert series.select("date", "model", "score").rows() == [
+        (date(2023, 3, 10), "m1", 85.0),
+        (date(2023, 6, 1), "m2", 90.0),
+    ]
+    scores = scores.with_columns(pl.col("score").neg())
+    lower = cheapest_capable(scores, prices, -80, blend=Blend(), higher_is_better=False)
+    assert lower.get_column("score").to_list() == [-85.0, -90.0]
+
+
 def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
     """A model's $1 price, replaced on 2023-03-01 by an input price alone (its blend
     unknown), stayed the cheapest option for ever: the trend priced the model at $1

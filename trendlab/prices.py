@@ -184,7 +184,8 @@ def cheapest_capable(
     the price in effect (its cheapest provider) on each day. `scores` has model, date,
     score; `prices` has model, provider, effective_date and the blended price. Returns
     date, model, provider, blended price, input and output prices, and the model's
-    best score, one row per change of the cheapest option, prices blended at `blend`.
+    best score by that date, one row per change of the cheapest option, prices blended
+    at `blend`.
     While a price whose blend is unknown is in effect for a model that has reached the
     threshold, and the prices it does give could make it the cheapest, the cheapest is
     unknown: the row names that model and provider, its blended price null.
@@ -250,7 +251,17 @@ def cheapest_capable(
     changed = pl.col("model").ne_missing(pl.col("model").shift(1)) | pl.col(BLENDED).ne_missing(
         pl.col(BLENDED).shift(1)
     )
-    return cheapest.filter(changed).select(
+    rows = cheapest.filter(changed).drop("score")
+    # Each row's model's best score by its date, not a later one: a row of 2023 that
+    # showed a score of 2024 read as the score the price bought then.
+    best = (
+        rows.select("date", "model")
+        .join(scores.filter(pl.col("date").is_not_null()), on="model", suffix="_scored")
+        .filter(pl.col("date_scored") <= pl.col("date"))
+        .group_by("date", "model")
+        .agg(pl.col("score").max() if higher_is_better else pl.col("score").min())
+    )
+    return rows.join(best, on=["date", "model"], how="left").select(
         "date",
         "model",
         "provider",
