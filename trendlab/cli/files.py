@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -179,8 +178,10 @@ def _import_source(
 
         refuse_given_value(RESULTS, "source_url", source_url, "--source-url")
     publication = read_source(source, path, source_url=source_url)
-    # Made absolute: `.` or `..` has no name of its own; a link keeps the name given.
-    named = Path(os.path.abspath(path)).name
+    # As given (a link keeps its name), but `.` or `..`, which name no folder: resolved.
+    named = Path(path).name
+    if named in ("", ".", ".."):
+        named = Path(path).resolve().name
     message = message or f"import {source} {named}"
     with (
         settings.writer(migrate=not dry_run) as store,
