@@ -200,13 +200,22 @@ def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
     before = run("log", "--json").stdout
     for path, told in (
         (catalog, "Version release date (release_date): '2999-01-01' is outside 1900-2100"),
-        # A fraction, read as a percent: the column is named with its scaling.
-        (runs, "Best score (across scorers) × 100 (score): 150.0 is outside the range"),
+        # A fraction, read as a percent, is named so: the cell holds 1.5.
+        (runs, "Best score (across scorers) as a percent (score): 150.0 is outside the range"),
         (mmlu, "EM (score): 150.0 is outside the range of unit percent"),
     ):
         result = run("import", "--from", "epoch", str(path))
         assert result.exit_code == 1
         assert result.stderr.startswith(f"trendlab: error: {path}:2: {told}"), result.stderr
+    runs.write_text(
+        "id,task,model,Best score (across scorers)\nrun1,GPQA diamond,gpt-4,high\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(runs))
+    assert result.stderr == (
+        f"trendlab: error: {runs}:2: Best score (across scorers) as a percent (score): "
+        "'high' is not a finite number; nothing was written\n"
+    )
     assert run("log", "--json").stdout == before
 
 

@@ -620,8 +620,12 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
     why = _why(model, text(score_column), "model")
     named = "id" in loaded.frame.columns or frame.select(record.is_not_null().any()).item()
     note = RECORD_NOTE if named else None
-    # Named with its scaling: an error quotes the score it was read as, in percent.
-    read_from = {"model": "model", "benchmark": "task", "score": f"{score_column} × 100"}
+    # Named as read, in percent: an error quotes 1.5 as the 150.0 it was read as.
+    read_from = {
+        "model": "model",
+        "benchmark": "task",
+        "score": f"{score_column} as a percent",
+    }
     return _results(loaded, file, frame, columns, why, record_note=note, read_from=read_from)
 
 
