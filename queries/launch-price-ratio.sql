@@ -1,4 +1,4 @@
--- One model's launch price against another's (each model's first listed price), with ratios.
+-- One model's launch price against another's (each model's cheapest listing of its first day), with ratios.
 -- param model: model slug (or alias) of the model to compare, e.g. gpt-4o
 -- param baseline: model slug (or alias) of the model it is compared with, e.g. gpt-4
 WITH priced AS (
@@ -9,8 +9,8 @@ WITH priced AS (
 ),
 launch AS (
     SELECT * FROM priced
-    -- Of providers listing it from the same first day, the cheapest (as a forecast by
-    -- price takes it), not the first by name.
+    -- Of the listings of the model's first day, the cheapest, not the first provider
+    -- by name.
     QUALIFY row_number() OVER (
         PARTITION BY model ORDER BY effective_date, blended_usd_per_mtok NULLS LAST, provider
     ) = 1

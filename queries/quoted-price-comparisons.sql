@@ -13,8 +13,8 @@ priced AS (
 ),
 launch AS (
     SELECT * FROM priced
-    -- Of providers listing it from the same first day, the cheapest (as a forecast by
-    -- price takes it), not the first by name.
+    -- Of the listings of the model's first day, the cheapest, not the first provider
+    -- by name.
     QUALIFY row_number() OVER (
         PARTITION BY model ORDER BY effective_date, blended_usd_per_mtok NULLS LAST, provider
     ) = 1
