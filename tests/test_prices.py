@@ -601,6 +601,18 @@ def test_a_model_reaching_the_threshold_at_the_cheapest_price_is_no_change():
     ]
 
 
+def test_the_cheapest_model_restating_its_price_at_the_same_blend_stays_the_cheapest():
+    """m2, the cheapest at $4 since February, restates its $4 in June: m1, at $4 since
+    March, took over (its price in effect longer), a new point of the fit at an
+    unchanged price."""
+    scores, prices = _frames(
+        [("m2", "2023-02-01", 80), ("m1", "2023-03-01", 81)],
+        [("m2", "2023-01-01", 4.0), ("m1", "2023-01-01", 4.0), ("m2", "2023-06-01", 4.0)],
+    )
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
+    assert series.select("date", "model", BLENDED).rows() == [(date(2023, 2, 1), "m2", 4.0)]
+
+
 def test_a_rows_score_is_the_best_its_model_had_by_its_date():
     """m1 reaches 80 with 85 in 2023 and scores 95 in 2024: its 2023 row read 95, a
     score its price did not buy then. Lower is better: the least by then."""

@@ -233,7 +233,7 @@ def cheapest_capable(
     # The answer can change where a spell starts, and where one ends.
     ends = pl.concat([spells.get_column("start"), spells.get_column("until")])
     days = ends.drop_nulls().unique().to_frame("date")
-    cheapest = (
+    options = (
         days.join(spells, how="cross")
         .filter(
             (pl.col("start") <= pl.col("date"))
@@ -241,12 +241,10 @@ def cheapest_capable(
         )
         # An unknown blend that may be below every known one makes the day's cheapest
         # unknown; at a tie the known price is the cheapest, and then the one in effect
-        # longest: a model reaching the threshold at the cheapest price changes nothing,
-        # where first by name it was a new point, or not, as the names sorted.
+        # longest.
         .sort("date", "__least", pl.col(BLENDED).is_null(), "start", "model", "provider")
-        .group_by("date", maintain_order=True)
-        .first()
     )
+    cheapest = _keeping_the_cheapest(options)
     # ne_missing: an unknown cheapest that stays unknown is no change.
     changed = pl.col("model").ne_missing(pl.col("model").shift(1)) | pl.col(BLENDED).ne_missing(
         pl.col(BLENDED).shift(1)
@@ -270,6 +268,26 @@ def cheapest_capable(
         "output_usd_per_mtok",
         "score",
     )
+
+
+def _keeping_the_cheapest(options: pl.DataFrame) -> pl.DataFrame:
+    """The first of each day's `options` (sorted best first), but where the day before's
+    model ties with it: a model reaching the threshold at the cheapest price, or one
+    whose own price is restated at the same blend, changes nothing (first by name, or
+    by the latest start, it was a new point of the fit at an unchanged price)."""
+    picked: list[pl.DataFrame] = []
+    before: str | None = None
+    for day in options.partition_by("date", maintain_order=True):
+        best = day.row(0, named=True)
+        tied = day.filter(
+            (pl.col("__least") == best["__least"])
+            & (pl.col(BLENDED).is_null() == (best[BLENDED] is None))
+            & (pl.col("model") == pl.lit(before, pl.String)).fill_null(False)
+        )
+        choice = tied.head(1) if not tied.is_empty() else day.head(1)
+        picked.append(choice)
+        before = choice.item(0, "model")
+    return pl.concat(picked)
 
 
 def decimal_year(dates: pl.Expr) -> pl.Expr:
