@@ -273,8 +273,8 @@ def cheapest_capable(
 def _keeping_the_cheapest(options: pl.DataFrame) -> pl.DataFrame:
     """The first of each day's `options` (sorted best first), but where the day before's
     model ties with it: a model reaching the threshold at the cheapest price, or one
-    whose own price is restated at the same blend, changes nothing (first by name, or
-    by the latest start, it was a new point of the fit at an unchanged price)."""
+    whose own price is restated at the same blend, changes nothing (chosen by name, or
+    by whose price began first, it was a new point of the fit at an unchanged price)."""
     picked: list[pl.DataFrame] = []
     before: str | None = None
     for day in options.partition_by("date", maintain_order=True):
