@@ -299,7 +299,7 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
     named = frame.with_columns(
         base.alias("__name"),
         has_suffix.alias("__suffixed"),
-        _first_release().alias("__released"),
+        _first_given("Version release date", text("id")).alias("__released"),
         pl.coalesce(
             pl.when(~has_suffix).then(text(c)) for c in ("Unique display name", "Display name")
         ).alias("__display"),
@@ -337,32 +337,15 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
     return publication
 
 
-def _first_release() -> pl.Expr:
-    """The release date the first row of each id (as a slug) that gives one gives: a
-    row that leaves it empty says nothing of it."""
-    return text("Version release date").drop_nulls().first().over(slug(text("id")))
-
-
 def _check_catalog_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     """Every row's release date, a row giving an id again included (only the first row
     of an id is kept): a date that is not one, or one other than the date an earlier
     row gives the same id, is an error at its line, not a row dropped in silence. (A
     suffixed id is a setting of its base model, dated as Epoch ran it: it may differ.)"""
-    released = text("Version release date")
-    day = released.str.to_date("%Y-%m-%d", strict=False)
-    first = _first_release()
-    field = pl.lit("Version release date (release_date): '") + released
-    problem = (
-        pl.when(released.is_not_null() & day.is_null())
-        .then(field + pl.lit("' is not a date (YYYY-MM-DD)"))
-        .when(day != first.str.to_date("%Y-%m-%d", strict=False))
-        .then(
-            field
-            + pl.lit("' is not '")
-            + first
-            + pl.lit("', which an earlier row gives model ")
-            + text("id")
-        )
+    column, label = "Version release date", "Version release date (release_date)"
+    problem = pl.coalesce(
+        _not_a_date(column, label),
+        _disagreeing(column, _MODEL_FIELDS["release_date"], text("id"), label),
     )
     _refuse_rows(loaded, frame, problem)
 
@@ -687,36 +670,48 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     not said, a date or figure that is not one, or an organization, release date or
     training compute other than the one an earlier row gives the model, is an error at
     its line, not a guess."""
-    released = text("release_date")
     compute = text("training_compute_flop")
     flop = compute.cast(pl.Float64, strict=False)
     base, _ = split_effort("model_version")
-    malformed = (
-        pl.when(~text("score_scale").is_in(["0-1", "0-100"]).fill_null(False))
-        .then(
-            pl.lit("score_scale: ")
-            + pl.coalesce(pl.lit("'") + text("score_scale") + pl.lit("'"), pl.lit("(empty)"))
-            + pl.lit(" is not 0-1 or 0-100")
-        )
-        .when(released.is_not_null() & released.str.to_date("%Y-%m-%d", strict=False).is_null())
-        .then(pl.lit("release_date: '") + released + pl.lit("' is not a date (YYYY-MM-DD)"))
-        .when(compute.is_not_null() & (flop.is_null() | ~flop.is_finite()))
+    scale = pl.when(~text("score_scale").is_in(["0-1", "0-100"]).fill_null(False)).then(
+        pl.lit("score_scale: ")
+        + pl.coalesce(pl.lit("'") + text("score_scale") + pl.lit("'"), pl.lit("(empty)"))
+        + pl.lit(" is not 0-1 or 0-100")
+    )
+    figure = (
+        pl.when(compute.is_not_null() & (flop.is_null() | ~flop.is_finite()))
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' is not a finite number"))
         .when(flop <= 0)
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' must be greater than 0"))
     )
-    disagreeing = (
-        pl.when(base.is_not_null() & (value(text(column)) != value(_first_given(column)))).then(
-            pl.lit(f"{column}: '")
-            + text(column)
-            + pl.lit("' is not '")
-            + _first_given(column)
-            + pl.lit("', which an earlier row gives model ")
-            + base
-        )
-        for column, value in _MODEL_FIELDS.items()
+    disagreeing = (_disagreeing(column, value, base) for column, value in _MODEL_FIELDS.items())
+    problem = pl.coalesce(scale, _not_a_date("release_date"), figure, *disagreeing)
+    _refuse_rows(loaded, frame, problem)
+
+
+def _not_a_date(column: str, label: str | None = None) -> pl.Expr:
+    """Why a row's cell in `column` is no date, named `label` (its column), else null."""
+    cell = text(column)
+    return pl.when(cell.is_not_null() & cell.str.to_date("%Y-%m-%d", strict=False).is_null()).then(
+        pl.lit(f"{label or column}: '") + cell + pl.lit("' is not a date (YYYY-MM-DD)")
     )
-    _refuse_rows(loaded, frame, pl.coalesce(malformed, *disagreeing))
+
+
+def _disagreeing(
+    column: str, value: Callable[[pl.Expr], pl.Expr], model: pl.Expr, label: str | None = None
+) -> pl.Expr:
+    """Why a row's cell in `column`, compared as `value` reads it, is not what the first
+    row of its `model` that gives one gives (see _first_given), named `label` (its
+    column), else null."""
+    first = _first_given(column, model)
+    return pl.when(model.is_not_null() & (value(text(column)) != value(first))).then(
+        pl.lit(f"{label or column}: '")
+        + text(column)
+        + pl.lit("' is not '")
+        + first
+        + pl.lit("', which an earlier row gives model ")
+        + model
+    )
 
 
 def _refuse_rows(loaded: Loaded, frame: pl.DataFrame, problem: pl.Expr) -> None:
@@ -745,11 +740,10 @@ _MODEL_FIELDS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
 }
 
 
-def _first_given(column: str) -> pl.Expr:
-    """The value the first row of each model (by its slug) that gives one gives in
+def _first_given(column: str, model: pl.Expr) -> pl.Expr:
+    """The value the first row of each `model` (by its slug) that gives one gives in
     column: a row that leaves it empty says nothing of it."""
-    base, _ = split_effort("model_version")
-    return text(column).drop_nulls().first().over(slug(base))
+    return text(column).drop_nulls().first().over(slug(model))
 
 
 def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
@@ -759,7 +753,7 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
         frame.with_columns(
             base.alias("__name"),
             (text("model_version") != base).alias("__suffixed"),
-            *(_first_given(column).alias(f"__{column}") for column in _MODEL_FIELDS),
+            *(_first_given(column, base).alias(f"__{column}") for column in _MODEL_FIELDS),
         )
         .filter(pl.col("__name").is_not_null())
         .sort("__suffixed", ROW)
