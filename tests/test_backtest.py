@@ -267,6 +267,28 @@ def test_the_cache_is_keyed_by_the_data(panel: Path):
     assert versions["noisy3"] > old["noisy3"] and versions["noisy4"] == old["noisy4"]
 
 
+def test_a_revision_appended_to_a_written_changeset_is_new_data(panel: Path):
+    """A result revision appended in SQL (around trendlab) to the changeset that wrote
+    the benchmark's results, not a new one, still makes its cached backtest stale: the
+    next backtest is the one a store without a cache computes."""
+    run = make_runner(panel)
+    first = run("backtest", "noisy3", "--json")
+    assert first.exit_code == 0, first.stderr
+    with duckdb.connect(str(panel)) as con:
+        con.execute(
+            "INSERT INTO result_revisions SELECT changeset_id, key, revision + 1, 'update', "
+            "model, benchmark, score + 15, setting, reported_date, source_url, source_kind, "
+            "notes FROM result_revisions WHERE benchmark = 'noisy3' "
+            "QUALIFY row_number() OVER (ORDER BY score) = 10"
+        )
+    after = run("backtest", "noisy3", "--json")
+    assert after.exit_code == 0, after.stderr
+    with duckdb.connect(str(panel)) as con:
+        con.execute("DELETE FROM forecast_cache")
+    assert after.stdout != first.stdout
+    assert run("backtest", "noisy3", "--json").stdout == after.stdout
+
+
 def test_a_read_only_database_still_backtests(panel: Path):
     panel.chmod(0o444)
     try:

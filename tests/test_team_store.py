@@ -403,8 +403,8 @@ def _seeded(location: str) -> tuple[pl.DataFrame, ...]:
         models = store.frame("SELECT * FROM models ORDER BY ALL")
         results = store.frame("SELECT * FROM results ORDER BY ALL")
         cache = store.frame(
-            "SELECT kind, benchmark, spec, payload, "
-            "version = (SELECT min(id) FROM changesets) AS seeded FROM forecast_cache ORDER BY ALL"
+            "SELECT kind, benchmark, spec, payload, split_part(version, '+', 1) = "
+            "(SELECT min(id) FROM changesets) AS seeded FROM forecast_cache ORDER BY ALL"
         )
     finally:
         store.close()

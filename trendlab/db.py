@@ -1616,25 +1616,32 @@ class Store:
         benchmark's results name, the latest first price in effect on the store's
         reading_day. forecast_points places a model by that first price, so a forecast
         by price depends on the day through this date alone: the day an announced first
-        price takes effect, the version and the forecast change."""
+        price takes effect, the version and the forecast change.
+
+        The changeset is followed by `+` and a count of those revisions: a revision
+        appended in SQL to a changeset already written (around trendlab) changes the
+        version too, so a backtest cached before it is not read as current."""
         # The results are read once, each joined to the latest change of its model
         # (record or price), and reduced to one row per benchmark: cheap on a million.
+        # A model's revisions are counted once per result naming it: the sum still
+        # grows with each one appended.
         rows = self.execute(
             f"""
             WITH m AS (
-                SELECT model, max(changeset_id) AS changeset_id FROM (
+                SELECT model, max(changeset_id) AS changeset_id, count(*) AS n FROM (
                     SELECT key AS model, changeset_id FROM model_revisions
                     UNION ALL
                     SELECT model, changeset_id FROM price_revisions WHERE $prices
                 ) GROUP BY model
             ),
             touched AS (
-                SELECT r.benchmark, max(r.changeset_id) AS own, max(m.changeset_id) AS models
+                SELECT r.benchmark, max(r.changeset_id) AS own, max(m.changeset_id) AS models,
+                       count(*) + coalesce(sum(m.n), 0) AS n
                 FROM (SELECT benchmark, model, changeset_id FROM result_revisions) r
                 LEFT JOIN m ON m.model = r.model
                 GROUP BY r.benchmark
                 UNION ALL
-                SELECT key, max(changeset_id), NULL FROM benchmark_revisions GROUP BY key
+                SELECT key, max(changeset_id), NULL, count(*) FROM benchmark_revisions GROUP BY key
             ),
             first_price AS ({_FIRST_PRICE}),
             placed AS (
@@ -1645,7 +1652,8 @@ class Store:
                 GROUP BY r.benchmark
             ),
             versions AS (
-                SELECT benchmark, max(greatest(own, models)) AS version FROM touched
+                SELECT benchmark, concat(max(greatest(own, models)), '+', sum(n)) AS version
+                FROM touched
                 WHERE benchmark IN (SELECT slug FROM benchmarks)
                 GROUP BY benchmark
             )

@@ -51,7 +51,7 @@ def read_forecast_cache(text: str) -> list[dict[str, Any]]:
 
 def load_forecast_cache(store: Store, seeded: str) -> None:
     """Cache the shipped backtests and fits of the benchmarks whose data version is
-    still `seeded`, the changeset that loaded the seeds into an empty store.
+    still of `seeded`, the changeset that loaded the seeds into an empty store.
 
     The entries were computed from the seeds alone; a benchmark another writer has
     changed since (on a team store, between the seeding and this call) computes its
@@ -63,10 +63,11 @@ def load_forecast_cache(store: Store, seeded: str) -> None:
     versions = store.data_versions(prices=False)  # the shipped fits are by date
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for item in read_forecast_cache(entry.read_text(encoding="utf-8")):
-        if versions.get(item["benchmark"]) == seeded:
+        version = versions.get(item["benchmark"], "")
+        if version.partition("+")[0] == seeded:
             payload = json.dumps(item["payload"])
             groups.setdefault((item["kind"], item["spec"]), []).append(
-                (item["benchmark"], seeded, payload)
+                (item["benchmark"], version, payload)
             )
     try:
         for (kind, spec), entries in groups.items():
