@@ -151,3 +151,32 @@ def test_a_result_or_price_is_found_by_an_alias_its_model_no_longer_has(run: Run
     assert both.exit_code == 1
     assert both.stderr.startswith("trendlab: error: 'hist-moved/mmlu' matches 2 results: r_")
     assert run("show", "result", "hist-old/mmlu").exit_code == 1
+
+
+def test_a_current_alias_in_a_result_or_price_name_names_its_model_now(run: Run):
+    """As `history model` reads it: hist-now/mmlu, hist-now an alias moved from hist-a
+    to hist-b, which has no mmlu result, was hist-a's result; so was hist-c/mmlu, once
+    hist-c, an alias of hist-a since retracted, became another model's slug."""
+    for step in (
+        ("add-model", "hist-a"),
+        ("add-model", "hist-b"),
+        ("add-result", "hist-a", "mmlu", "50"),
+        ("add-price", "hist-a", "Acme", "2024-01-01", "--input", "1"),
+        ("alias", "add", "hist-a", "hist-now"),
+        ("edit", "alias", "hist-now", "--set", "model=hist-b"),
+        ("alias", "add", "hist-a", "hist-c"),
+        ("retract", "alias", "hist-c"),
+        ("add-model", "hist-c"),
+    ):
+        done = run(*step) if step[0] == "alias" else run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    assert _changes(run, "model", "hist-now") == ["created"]  # hist-b's
+    for kind, name in (
+        ("result", "hist-now/mmlu"),
+        ("price", "HIST-NOW/acme"),
+        ("result", "hist-c/mmlu"),
+        ("price", "hist-c/Acme/2024-01-01"),
+    ):
+        shown = run("history", kind, name)
+        assert shown.exit_code == 1, (name, shown.stdout)
+        assert f"no {kind} {name!r} in the history" in shown.stderr

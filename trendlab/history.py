@@ -11,6 +11,7 @@ from trendlab.errors import TrendlabError
 from trendlab.kinds import MODELS, PRICES, RESULTS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
 from trendlab.text import at_most
+from trendlab.validate import Refs
 
 
 def _shown(value: Any) -> str:
@@ -69,12 +70,19 @@ def _models_once_named(pairs: list[tuple[str, str]], text: str) -> list[str]:
 def _records_once_named(store: Store, kind: Kind, text: str) -> list[str]:
     """The results or prices a MODEL/... name gives whose MODEL is an alias since
     retracted or moved (see _models_once_named), read at each '/' an alias may end at,
-    as named_keys reads one."""
+    as named_keys reads one. A MODEL that names a model now (its slug, a current alias)
+    or a retracted model's slug is read as that model alone, as `history model` reads
+    it: its old models' records are not its own (they were, under a current alias)."""
     parts = text.strip().split("/")
+    names = ["/".join(parts[:i]) for i in range(1, len(parts))]
+    now = Refs(store).resolver.resolve(names)
+    slugs = set(store.keys_ever(MODELS))
     pairs = store.alias_models_ever()  # once, for every '/' the MODEL may end at
     keys: list[str] = []
-    for i in range(1, len(parts)):
-        for model in _models_once_named(pairs, "/".join(parts[:i])):
+    for i, name in enumerate(names, start=1):
+        if now[name] or name.lower() in slugs:
+            continue
+        for model in _models_once_named(pairs, name):
             named = named_keys(store, kind, "/".join([model, *parts[i:]]), ever=True)
             keys += [key for key in named if key not in keys]
     return keys
