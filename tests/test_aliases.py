@@ -172,6 +172,24 @@ def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
     )
 
 
+def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run):
+    """`retract alias gpt-4` suggested another model's alias, 'gpt-4.5', the nearest
+    spelling: a slug is no alias, and the right thing is the model's own aliases."""
+    hint = " (gpt-4 is a model's slug: `trendlab alias list --model gpt-4` lists its aliases)\n"
+    for args in (
+        ("show", "alias", "GPT-4"),
+        ("retract", "alias", "gpt-4", "-m", "t"),
+        ("edit", "alias", " gpt-4 ", "--set", "notes=x", "-m", "t"),
+        ("history", "alias", "gpt-4"),
+    ):
+        refused = run(*args)
+        assert refused.exit_code == 1, args
+        assert refused.stderr.endswith(hint), refused.stderr
+        assert "gpt-4.5" not in refused.stderr
+    listed = run("alias", "list", "--model", "gpt-4", "--json")
+    assert "gpt-4-0314" in {a["alias"] for a in json.loads(listed.stdout)}
+
+
 def test_a_command_an_error_suggests_runs_as_given(run: Run):
     """A name with spaces or brackets (the seeds' Epoch id Chinchilla (70B), a setting
     of two words) is quoted for the shell in the command an error suggests."""

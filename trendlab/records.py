@@ -838,7 +838,8 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
     A model is named by its aliases too, as a write's hint has it: a model's nearest
     name may be an alias, and a result or a price whose MODEL is one is suggested
     among that model's own (gpt-4-0314/mmlx: gpt-4/mmlu, where the alias's spelling
-    was nearest another model's gpt-4-0613/mmlu)."""
+    was nearest another model's gpt-4-0613/mmlu). An alias that is a current model's
+    slug gets the command listing that model's aliases."""
     if kind.id_prefix and "/" in text:
         names = store.record_names(kind, ever=ever)
         for reading in _readings(store, kind, text.strip())[1:]:
@@ -850,6 +851,12 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
         refs = Refs(store)
         slugs = store.keys_ever(kind) if ever else refs.models
         return Resolver.build(slugs, refs.aliases).hint(text, n=1)
+    elif kind is ALIASES and (slug := text.strip().lower()) in Refs(store).models:
+        # A model's slug is no alias of it: the nearest alias would be another model's
+        # (gpt-4.5 for gpt-4), which an alias's retraction or edit must not be led to.
+        return (
+            f" ({slug} is a model's slug: `trendlab alias list --model {slug}` lists its aliases)"
+        )
     elif ever:
         names = store.keys_ever(kind)
     elif not kind.id_prefix:
