@@ -147,6 +147,29 @@ def test_an_exponential_forecast_has_a_log_y_axis_on_any_x_axis(
     assert ax.get_xscale() == ("linear" if by == "date" else "log")
 
 
+@pytest.mark.parametrize("higher_is_better", [True, False])
+def test_an_exponential_of_negative_scores_has_a_linear_y_axis(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes], higher_is_better: bool
+):
+    """Scores below 0 (a negated loss nearing 0, or lower being better, a margin falling
+    further below 0) fit an exponential, but a log axis cannot show them: the figure was
+    blank."""
+    scores = [-50.0 * 0.8**i for i in range(6)]
+    if not higher_is_better:
+        scores = [-(1.25**i) for i in range(6)]
+    write_benchmark(
+        run_empty, tmp_path, "loss", monthly(date(2020, 1, 1), 6), scores,
+        unit="score", floor=None, ceiling=None, higher_is_better=higher_is_better,
+    )  # fmt: skip
+    result = run_empty("plot", "loss", "--family", "exponential", "-o", str(tmp_path / "l.png"))
+    assert result.exit_code == 0, result.stderr
+    assert "Warning" not in result.stderr
+    (ax,) = drawn
+    assert ax.get_yscale() == "linear"
+    low, high = ax.get_ylim()
+    assert low <= min(scores) and max(scores) <= high
+
+
 def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Path):
     """A `$` would start matplotlib's mathtext and `<` must not break the SVG."""
     assert (

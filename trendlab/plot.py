@@ -528,8 +528,8 @@ def _reach(ax: Axes, result: Forecast) -> tuple[float, float]:
 
 def _limits(ax: Axes, result: Forecast) -> None:
     """A bounded benchmark shows its whole range (and any result outside it); a
-    forecast made in log space (the exponential's) is drawn on a log scale, whatever
-    the x axis; compute and price are logarithmic."""
+    forecast made in log space (the exponential's) of scores above 0 is drawn on a log
+    scale, whatever the x axis; compute and price are logarithmic."""
     scale, axis = result.series.scale, result.axis
     if scale.bounded:
         scores = result.series.points.get_column("score")
@@ -562,8 +562,12 @@ def _not_flat(ax: Axes, log: bool) -> None:
 
 def _log_y(result: Forecast) -> bool:
     """Whether the scores are drawn on a log scale: when the forecast's own space is
-    logarithmic (an exponential of growth or of decay), where its paths are straight."""
-    return result.curve.space in LOG_SPACES
+    logarithmic (an exponential of growth or of decay), where its paths are straight,
+    and the scores are above 0. In log space v is above 0 and in neglog below it, and a
+    score is v or -v as higher or lower is better: scores below 0, which a log axis
+    cannot show, left the figure blank."""
+    space = result.curve.space
+    return space in LOG_SPACES and (space == "log") == result.series.scale.higher_is_better
 
 
 # -- the price of a capability -----------------------------------------------------------
