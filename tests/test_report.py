@@ -379,6 +379,13 @@ def test_report_of_an_empty_database(run_empty: Run):
     assert "the database has no benchmark mmlu to price a capability on" in result.stdout
 
 
+def test_a_benchmark_of_one_result_says_1_result(run_empty: Run, tmp_path: Path):
+    write_benchmark(run_empty, tmp_path, "lone", [date(2020, 1, 1)], [40.0])
+    result = run_empty("report", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "· 1 result</p>" in result.stdout and "1 results" not in result.stdout
+
+
 @pytest.fixture
 def hostile(run_empty: Run) -> Run:
     """A database whose text tries to break out of the page."""

@@ -247,7 +247,8 @@ def _facts(section: BenchmarkSection) -> str:
         bits.append("lower is better")
     if f.get("url"):
         bits.append(_link(f["url"], "about the benchmark"))
-    return f'<p class="meta">{" · ".join(bits)} · {_num(section.n_results)} results</p>'
+    results = "result" if section.n_results == 1 else "results"
+    return f'<p class="meta">{" · ".join(bits)} · {_num(section.n_results)} {results}</p>'
 
 
 def _best(section: BenchmarkSection) -> str:
