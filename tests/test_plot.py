@@ -170,6 +170,24 @@ def test_an_exponential_of_negative_scores_has_a_linear_y_axis(
     assert low <= min(scores) and max(scores) <= high
 
 
+def test_a_long_title_fits_the_figure(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """A seeded benchmark's name, a setting and --all make a title longer than the
+    figure is wide: its end ("...of one new result") ran off the figure's edge."""
+    args = ("--setting", "effort high", "--all", "-o", str(tmp_path / "f.png"))
+    result = run("plot", "frontiermath-tier-4", *args)
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    (ax,) = drawn
+    title = next(
+        t for t in ax.get_children() if isinstance(t, Text) and t.get_text() == ax.get_title("left")
+    )
+    assert title.get_text().endswith("forecast of one new result")
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # the figure is closed: its own is gone
+    assert title.get_window_extent(renderer).x1 <= ax.figure.bbox.x1
+
+
 def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Path):
     """A `$` would start matplotlib's mathtext and `<` must not break the SVG."""
     assert (

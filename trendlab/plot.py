@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 SUFFIXES = (".png", ".svg")
 FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
 LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
+TITLE_SIZE = 11  # points
+TITLE_CHARS = 112  # the longest title that fits the figure's width at TITLE_SIZE
 SUBTITLE_CHARS = 130  # a subtitle line as wide as the axes, at its 7.5 points
 SUBTITLE_LINE_POINTS = 10  # the height of one such line, for the title to clear it
 NOTE_CHARS = 36  # the longest line of small print that fits the legend's margin
@@ -359,9 +361,12 @@ def _short(label: str) -> str:
 def _titles(ax: Axes, title: str, subtitle: str) -> None:
     """The title, and under it smaller lines saying how to read the figure, wrapped to
     the axes' width (a forecast's summary runs past it, into the legend and off the
-    figure's edge)."""
+    figure's edge). A title longer than TITLE_CHARS is set smaller to fit the figure's
+    width: a long name, a --setting's words and --all's ran off its edge, which cut
+    off what was fitted."""
     lines = textwrap.wrap(_text(subtitle), SUBTITLE_CHARS)
-    ax.set_title(_text(title), loc="left", fontsize=11, pad=6 + SUBTITLE_LINE_POINTS * len(lines))
+    size = TITLE_SIZE * min(1.0, TITLE_CHARS / len(title))
+    ax.set_title(_text(title), loc="left", fontsize=size, pad=6 + SUBTITLE_LINE_POINTS * len(lines))
     ax.text(
         0, 1.012, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color="0.35", va="bottom"
     )
