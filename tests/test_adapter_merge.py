@@ -497,6 +497,28 @@ def test_catalog_rows_of_one_id_that_disagree_on_its_release_date_are_refused(
     assert (model["slug"], model["release_date"]) == ("m-one", "2023-01-01")
 
 
+def test_a_release_date_a_later_row_gives_is_refused_at_that_row(run_empty: Run, tmp_path: Path):
+    """A model whose first row leaves its release date empty takes it from a later row:
+    a date validation refuses was named at the first row, which holds none."""
+    catalog = tmp_path / "model_versions.csv"
+    catalog.write_text("id,Version release date\nm-one,\nm-one,1850-01-01\n")
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    hub.write_text(
+        "benchmark,model_version,release_date,score,score_scale\n"
+        "MMLU,m-two,,0.5,0-1\n"
+        "MMLU,m-two_high,2099-01-01,0.6,0-1\n"
+    )
+    before = run_empty("log", "--json").stdout
+    for path, told in (
+        (catalog, "Version release date (release_date): '1850-01-01' is outside 1900-2100"),
+        (hub, "release_date: '2099-01-01' is after today"),
+    ):
+        bad = run_empty("import", "--from", "epoch", str(path))
+        assert bad.exit_code == 1
+        assert bad.stderr.startswith(f"trendlab: error: {path}:3: {told}"), bad.stderr
+    assert run_empty("log", "--json").stdout == before
+
+
 @needs_shared
 def test_a_fraction_rounder_than_the_stored_percent_never_replaces_it(run: Run, tmp_path: Path):
     # GPT-3.5 Turbo (0613) on MMLU is 0.689 in the Hub, stored as 68.9. The same row

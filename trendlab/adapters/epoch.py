@@ -56,7 +56,7 @@ from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
 from trendlab.text import at_most, slugify
-from trendlab.validate import ROW
+from trendlab.validate import ROW, field_problem
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 # Where a result's notes name Epoch's own id of the record it comes from.
@@ -344,7 +344,7 @@ def _check_catalog_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     suffixed id is a setting of its base model, dated as Epoch ran it: it may differ.)"""
     column, label = "Version release date", "Version release date (release_date)"
     problem = pl.coalesce(
-        _not_a_date(column, label),
+        _not_a_date(column, text("id"), label),
         _disagreeing(column, _MODEL_FIELDS["release_date"], text("id"), label),
     )
     _refuse_rows(loaded, frame, problem)
@@ -685,16 +685,33 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' must be greater than 0"))
     )
     disagreeing = (_disagreeing(column, value, base) for column, value in _MODEL_FIELDS.items())
-    problem = pl.coalesce(scale, _not_a_date("release_date"), figure, *disagreeing)
+    problem = pl.coalesce(scale, _not_a_date("release_date", base), figure, *disagreeing)
     _refuse_rows(loaded, frame, problem)
 
 
-def _not_a_date(column: str, label: str | None = None) -> pl.Expr:
-    """Why a row's cell in `column` is no date, named `label` (its column), else null."""
+def _not_a_date(column: str, model: pl.Expr, label: str | None = None) -> pl.Expr:
+    """Why a row's cell in `column` is no date, named `label` (its column), else null;
+    in the row its `model` takes the date from, why validation would refuse it (see
+    _refused_where_taken)."""
     cell = text(column)
-    return pl.when(cell.is_not_null() & cell.str.to_date("%Y-%m-%d", strict=False).is_null()).then(
-        pl.lit(f"{label or column}: '") + cell + pl.lit("' is not a date (YYYY-MM-DD)")
+    return pl.coalesce(
+        pl.when(cell.is_not_null() & cell.str.to_date("%Y-%m-%d", strict=False).is_null()).then(
+            pl.lit(f"{label or column}: '") + cell + pl.lit("' is not a date (YYYY-MM-DD)")
+        ),
+        _refused_where_taken(column, "release_date", model, label),
     )
+
+
+def _refused_where_taken(
+    column: str, field: str, model: pl.Expr, label: str | None = None
+) -> pl.Expr:
+    """Why validation would refuse the cell in `column` (read as `field`, named
+    `label`) of the row its `model` takes it from (see _first_given), else null: the
+    model is validated at its first row, which may leave it empty, and an error there
+    would name a line that does not hold the value."""
+    cell = text(column)
+    taken = pl.col(ROW) == pl.col(ROW).filter(cell.is_not_null()).first().over(slug(model))
+    return pl.when(taken).then(field_problem(MODELS, field, cell, label or column))
 
 
 def _disagreeing(
