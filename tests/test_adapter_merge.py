@@ -519,6 +519,27 @@ def test_a_release_date_a_later_row_gives_is_refused_at_that_row(run_empty: Run,
     assert run_empty("log", "--json").stdout == before
 
 
+def test_an_organization_a_later_hub_row_gives_is_refused_at_that_row(
+    run_empty: Run, tmp_path: Path
+):
+    """As a release date: an organization validation refuses, given first by a later
+    row of the model, was named at the model's first row, which holds none."""
+    path = tmp_path / "benchmark_results_epoch.csv"
+    path.write_text(
+        "benchmark,model_version,organization,score,score_scale\n"
+        "MMLU,m-two,,0.5,0-1\n"
+        "MMLU,m-two_high,Ac\x07me,0.6,0-1\n"
+    )
+    before = run_empty("log", "--json").stdout
+    bad = run_empty("import", "--from", "epoch", str(path))
+    assert (bad.exit_code, bad.stderr) == (
+        1,
+        f"trendlab: error: {path}:3: organization: 'Ac\\x07me' holds a line break or another "
+        "control character; it must be one line of text\n",
+    )
+    assert run_empty("log", "--json").stdout == before
+
+
 @needs_shared
 def test_a_fraction_rounder_than_the_stored_percent_never_replaces_it(run: Run, tmp_path: Path):
     # GPT-3.5 Turbo (0613) on MMLU is 0.689 in the Hub, stored as 68.9. The same row

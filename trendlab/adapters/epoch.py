@@ -667,7 +667,8 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     """Every row's scale, release date, training compute and organization, including
     rows of a model described again further down or already in the database (only one
     row per model is kept, and only for a model the database lacks): a scale that is
-    not said, a date or figure that is not one, or an organization, release date or
+    not said, a date or figure that is not one, an organization that validation would
+    refuse where the model takes it from, or an organization, release date or
     training compute other than the one an earlier row gives the model, is an error at
     its line, not a guess."""
     compute = text("training_compute_flop")
@@ -685,7 +686,8 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' must be greater than 0"))
     )
     disagreeing = (_disagreeing(column, value, base) for column, value in _MODEL_FIELDS.items())
-    problem = pl.coalesce(scale, _not_a_date("release_date", base), figure, *disagreeing)
+    named = _refused_where_taken("organization", "organization", base)
+    problem = pl.coalesce(scale, _not_a_date("release_date", base), named, figure, *disagreeing)
     _refuse_rows(loaded, frame, problem)
 
 
