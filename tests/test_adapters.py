@@ -197,12 +197,16 @@ def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
     )
     mmlu = tmp_path / "external_benchmark_mmlu.csv"
     mmlu.write_text("id,EM,Model version\nrec1,150%,gpt-4\n", encoding="utf-8")
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    hub.write_text("benchmark,model_version,score,score_scale\nMMLU,gpt-4,1.7,0-1\n")
     before = run("log", "--json").stdout
     for path, told in (
         (catalog, "Version release date (release_date): '2999-01-01' is outside 1900-2100"),
         # A fraction, read as a percent, is named so: the cell holds 1.5.
         (runs, "Best score (across scorers) as a percent (score): 150.0 is outside the range"),
         (mmlu, "EM (score): 150.0 is outside the range of unit percent"),
+        # A fraction is quoted as the file writes it: it was quoted as 170.0.
+        (hub, "score: '1.7' is outside 0-1, the row's score_scale"),
     ):
         result = run("import", "--from", "epoch", str(path))
         assert result.exit_code == 1

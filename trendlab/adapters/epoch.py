@@ -667,10 +667,10 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     """Every row's scale, release date, training compute and organization, including
     rows of a model described again further down or already in the database (only one
     row per model is kept, and only for a model the database lacks): a scale that is
-    not said, a date or figure that is not one, an organization that validation would
-    refuse where the model takes it from, or an organization, release date or
-    training compute other than the one an earlier row gives the model, is an error at
-    its line, not a guess."""
+    not said, a fraction outside its 0-1 scale, a date or figure that is not one, an
+    organization that validation would refuse where the model takes it from, or an
+    organization, release date or training compute other than the one an earlier row
+    gives the model, is an error at its line, not a guess."""
     compute = text("training_compute_flop")
     flop = compute.cast(pl.Float64, strict=False)
     base, _ = split_effort("model_version")
@@ -685,9 +685,20 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
         .when(flop <= 0)
         .then(pl.lit("training_compute_flop: '") + compute + pl.lit("' must be greater than 0"))
     )
+    # Read in percent (x 100), a fraction out of range would be quoted as a number the
+    # file does not hold: it is quoted as written. A row left out (no model) is not.
+    fraction = text("score").cast(pl.Float64, strict=False)
+    outside = pl.when(
+        base.is_not_null()
+        & (text("score_scale") == "0-1")
+        & fraction.is_finite()
+        & ((fraction < 0) | (fraction > 1))
+    ).then(pl.lit("score: '") + text("score") + pl.lit("' is outside 0-1, the row's score_scale"))
     disagreeing = (_disagreeing(column, value, base) for column, value in _MODEL_FIELDS.items())
     named = _refused_where_taken("organization", "organization", base)
-    problem = pl.coalesce(scale, _not_a_date("release_date", base), named, figure, *disagreeing)
+    problem = pl.coalesce(
+        scale, outside, _not_a_date("release_date", base), named, figure, *disagreeing
+    )
     _refuse_rows(loaded, frame, problem)
 
 
