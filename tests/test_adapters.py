@@ -223,6 +223,23 @@ def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_epoch_a_score_no_double_holds_is_quoted_as_written(run: Run, tmp_path: Path):
+    """1e400 reads as infinity: it was quoted as 'inf', a value none of these files holds."""
+    files = {
+        "benchmark_results_epoch.csv": "benchmark,model_version,score,score_scale\n"
+        "MMLU,gpt-4,1e400,0-100\n",
+        "external_benchmark_mmlu.csv": "id,EM,Model version\nrec1,1e400,gpt-4\n",
+        "benchmarks_runs.csv": "id,task,model,Best score (across scorers)\n"
+        "run1,GPQA diamond,gpt-4,1e400\n",
+    }
+    for name, rows in files.items():
+        path = tmp_path / name
+        path.write_text(rows, encoding="utf-8")
+        result = run("import", "--from", "epoch", str(path))
+        assert result.exit_code == 1
+        assert "'1e400' is not a finite number; nothing was written" in result.stderr, name
+
+
 def test_epoch_bad_rows_are_line_numbered_and_nothing_is_written(run_empty: Run, tmp_path: Path):
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
     bad = tmp_path / "external_benchmark_bbh.csv"

@@ -78,8 +78,14 @@ def percent_score(column: str, scale: str) -> tuple[pl.Expr, pl.Expr]:
     else:
         fraction = pl.lit(False)
     factor = pl.when(has_pct | ~fraction).then(pl.lit(1.0)).otherwise(pl.lit(100.0))
-    score = pl.when(number.is_null()).then(raw).otherwise(number_text(number * factor))
-    return score, written_ulp(written) * factor
+    return scaled_text(raw, number * factor), written_ulp(written) * factor
+
+
+def scaled_text(raw: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """`value`, the number read from the cell `raw` on its scale, as text, else the cell
+    as written: text that is not a number, and a number no double holds (1e400), are
+    passed on for validation to quote as the file writes them (it quoted 'inf')."""
+    return pl.when(value.is_finite()).then(number_text(value)).otherwise(raw)
 
 
 # A number as text: sign, whole digits, fraction digits, exponent.

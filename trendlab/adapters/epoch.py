@@ -42,6 +42,7 @@ from trendlab.adapters.common import (
     number_text,
     percent_score,
     read_csv,
+    scaled_text,
     shots_setting,
     skip_reasons,
     slug,
@@ -626,7 +627,7 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
     scale = pl.when(text("score_scale") == "0-1").then(pl.lit(100.0)).otherwise(pl.lit(1.0))
     raw = text("score")
     number = raw.cast(pl.Float64, strict=False)
-    score = pl.when(number.is_null()).then(raw).otherwise(number_text(number * scale))
+    score = scaled_text(raw, number * scale)
     ulp = written_ulp(raw) * scale  # merge compares at the precision the Hub wrote
     # A row without its own link is still published in the Hub's data.
     source = pl.coalesce(url_or_null("source_link"), pl.lit(HUB_URL))
