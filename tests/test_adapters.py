@@ -630,6 +630,36 @@ def test_an_undated_list_price_never_replaces_a_dated_launch_price(run: Run, tmp
     assert launch["source_url"] == "https://openai.com/index/hello-gpt-4o/"
 
 
+def test_an_undated_list_price_that_ended_by_the_release_is_left_out(
+    run_empty: Run, tmp_path: Path
+):
+    """A price with no from_date whose to_date is on or before its model's release
+    date: dated by the release it started after its successor, and became the model's
+    current price."""
+    assert run_empty("add-model", "m-one", "--release-date", "2024-09-01").exit_code == 0
+    history = [
+        {"input": 5, "output": 15, "from_date": None, "to_date": "2024-08-06"},
+        {"input": 2.5, "output": 10, "from_date": "2024-08-06", "to_date": None},
+    ]
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        json.dumps(
+            {"vendor": "openai", "models": [{"id": "m-one", "name": "x", "price_history": history}]}
+        )
+    )
+    for _ in range(2):  # and again: nothing changes, nothing is missing
+        result = run_empty("import", "--from", "llm-prices", str(vendor))
+        assert result.exit_code == 0, result.stderr
+        assert (
+            f"{vendor}:price 1 (m-one): m-one (undated in the list, and its to_date is not "
+            "after the model's release)"
+        ) in result.stderr
+        assert "not in openai.json" not in result.stderr
+    assert "prices: 1 unchanged; nothing to write" in result.stderr
+    prices = _rows(run_empty, "list", "prices")
+    assert [(p["effective_date"], p["input_usd_per_mtok"]) for p in prices] == [("2024-08-06", 2.5)]
+
+
 def test_a_price_named_by_an_alias_is_found_again_on_the_next_import(run: Run, tmp_path: Path):
     # Named by an alias (as price lists name models) and dated by its model's release:
     # the second import holds it, so it is not among the records the file lacks.

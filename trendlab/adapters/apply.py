@@ -9,7 +9,7 @@ import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import slug
-from trendlab.adapters.llm_prices import FROM_RELEASE
+from trendlab.adapters.llm_prices import FROM_RELEASE, TO_DATE
 from trendlab.adapters.merge import (
     DUPLICATE,
     ELSEWHERE,
@@ -264,6 +264,7 @@ def _merge(
 
     stored = _stored(cs, part.kind)
     if part.kind is PRICES:
+        frame = leave_out(_undated_prices_that_ended(frame), ENDED_BEFORE_RELEASE)
         frame = leave_out(_undated_prices_that_differ(frame, stored), UNDATED_PRICE)
     if part.record_note:
         # The repeats' model names are the reader's; the stored keys hold slugs.
@@ -388,6 +389,23 @@ def _refuse_undatable(part: Part, frame: pl.DataFrame) -> None:
 
 _FROM_RELEASE = "__from_release"
 UNDATED_PRICE = "undated in the list, and another price is stored from the model's release"
+
+
+ENDED_BEFORE_RELEASE = "undated in the list, and its to_date is not after the model's release"
+
+
+def _undated_prices_that_ended(frame: pl.DataFrame) -> pl.DataFrame:
+    """(ROW, held) of prices dated by their model's release date for want of a date of
+    their own whose list ends them (to_date) on or before that day: dated so, a price
+    the list says was superseded would start after its successor, and be taken as the
+    model's current price."""
+    if _FROM_RELEASE not in frame.columns or TO_DATE not in frame.columns:
+        return pl.DataFrame(schema={ROW: pl.UInt32, "held": pl.String})
+    ended = pl.col(TO_DATE).str.to_date("%Y-%m-%d", strict=False)
+    started = pl.col("effective_date").str.to_date("%Y-%m-%d", strict=False)
+    return frame.filter(pl.col(_FROM_RELEASE) & (ended <= started)).select(
+        ROW, pl.lit(None, pl.String).alias("held")
+    )
 
 
 def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:

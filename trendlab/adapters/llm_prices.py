@@ -15,7 +15,9 @@ Prices are USD per million tokens, as trendlab stores them. Each price period be
 a price from its `from_date` on. The project documents a null `from_date` as "from
 when the model was first available", so such a price takes the model's release date
 in the database when the import runs (the importer fills it in; a model without one
-is reported). `to_date` needs no field: the next period's price supersedes it.
+is reported; one that ended by then, its `to_date` no later than the release date,
+is left out and listed). `to_date` needs no field: the next period's price
+supersedes it.
 The model is the price list's `id`, resolved through the database's slugs and aliases
 like every import; the provider is the vendor's usual name.
 """
@@ -64,6 +66,8 @@ READ_FROM = {
 }
 # Marks a price whose effective date the importer takes from the model's release date.
 FROM_RELEASE = "__from_release"
+# The day a price ended, which such a price must not start on or after.
+TO_DATE = "__to_date"
 
 
 def read(path: str) -> Publication:
@@ -182,6 +186,7 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         "api_model_id": str(record["id"]),
         "source_url": SOURCE_URL,
         "notes": "; ".join(n for n in notes if n),
+        TO_DATE: _text(record.get("to_date")),
     }
 
 
