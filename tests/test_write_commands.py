@@ -1782,6 +1782,20 @@ def test_a_nul_in_a_changeset_written_around_trendlab_is_checked(run: Run, db: P
     assert checked.stderr == "trendlab: error: 2 integrity violations\n"
 
 
+def test_check_tells_a_nul_in_a_changeset_in_the_write_paths_words(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The audit's words are the write path's (validate.NUL_PROBLEM), not a copy of
+    them in its SQL that could drift."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "why\x00 so")
+    monkeypatch.setattr("trendlab.validate.NUL_PROBLEM", " holds a NUL (reworded)")
+    checked = run("check", "--json")
+    assert [v["problem"] for v in json.loads(checked.stdout) if v["key"] == changeset] == [
+        "message: 'why\x00 so' holds a NUL (reworded)"
+    ]
+
+
 def test_a_name_stored_with_a_line_break_before_the_rule_stays_editable(
     run: Run, db: Path, tmp_path: Path
 ):

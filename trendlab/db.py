@@ -1383,12 +1383,14 @@ class Store:
 
         The audits may call `trendlab_fold(text)`, `trendlab_slugify(text)` and
         `trendlab_nfkc(text)` (see use_text_functions), so that they find what the write
-        path refuses. They read the schema's views: one dropped around trendlab (any
-        table, view or macro the migrations create) is listed alone, as they cannot run.
+        path refuses, and read `getvariable('trendlab_nul_problem')`, how the write path
+        tells a NUL, so that they tell it alike. They read the schema's views: one
+        dropped around trendlab (any table, view or macro the migrations create) is
+        listed alone, as they cannot run.
         """
         import polars as pl
 
-        from trendlab.validate import stored_errors
+        from trendlab.validate import NUL_PROBLEM, stored_errors
 
         missing = self._missing_schema()
         if missing:
@@ -1399,6 +1401,7 @@ class Store:
             )
 
         self.use_text_functions()
+        self.execute("SET VARIABLE trendlab_nul_problem = ?", [NUL_PROBLEM])
         frames = []
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name

@@ -1,11 +1,11 @@
 -- Changesets whose message or author holds a NUL (written around trendlab, which
--- refuses one), said as the check field_rules says one in a record's text: a team
--- store's PostgreSQL cannot hold it, so no copy takes this store's history there. A
--- changeset cannot be edited: its store's records move to a team store exported and
--- imported.
+-- refuses one), said as the check field_rules says one in a record's text (`check`
+-- sets the variable to the write path's words): a team store's PostgreSQL cannot hold
+-- it, so no copy takes this store's history there. A changeset cannot be edited: its
+-- store's records move to a team store exported and imported.
 SELECT 'changesets' AS kind, id AS key,
-       field || ': ''' || left(value, 60) || ''' holds a NUL character (\x00): a store '
-       || 'must stay copyable to a team store, whose PostgreSQL cannot hold one' AS problem
+       field || ': ''' || left(value, 60) || '''' || getvariable('trendlab_nul_problem')
+       AS problem
 FROM changesets, LATERAL (VALUES ('message', message), ('author', author)) t(field, value)
 WHERE contains(value, chr(0))
 ORDER BY kind, key, problem;
