@@ -8,7 +8,9 @@ import json
 import shutil
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import polars as pl
 import pytest
 
 from tests.conftest import Run
@@ -121,6 +123,30 @@ def test_epoch_reimport_of_the_same_files_changes_nothing(run_empty: Run):
     assert again.exit_code == 0
     assert "nothing to write" in again.stderr
     assert run_empty("log", "--json").stdout == before
+
+
+def test_an_import_reads_the_stored_results_once_while_it_changes_none(
+    run_empty: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """Each file's merge read every stored result again (and so did the check of which
+    models the files' new records name): a folder of Epoch files read them once per
+    file, which on a store of 100,000 results took most of the import."""
+    from trendlab.db import Store
+    from trendlab.kinds import Kind
+
+    assert run_empty("import", "--from", "epoch", str(EPOCH)).exit_code == 0
+    reads: list[str] = []
+    records = Store.records
+
+    def counted(self: Store, kind: Kind, **options: Any) -> pl.DataFrame:
+        if options.get("fields_only"):
+            reads.append(kind.name)
+        return records(self, kind, **options)
+
+    monkeypatch.setattr(Store, "records", counted)
+    again = run_empty("import", "--from", "epoch", str(EPOCH))
+    assert again.exit_code == 0 and "nothing to write" in again.stderr
+    assert reads.count("results") == 1, reads
 
 
 def test_newer_publication_records_only_the_changes(run_empty: Run, tmp_path: Path):

@@ -24,7 +24,7 @@ from trendlab.adapters.merge import (
 from trendlab.adapters.metr import RELEASED
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
-from trendlab.records import MAX_SHOWN_ERRORS, Changeset
+from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts
 from trendlab.text import at_most, counted
 from trendlab.validate import ROW, folded
 
@@ -108,7 +108,8 @@ def _write_parts(
 ) -> dict[str, list[Part]]:
     """Resolve, merge and write each part; returns the upserted parts by kind."""
     written: dict[str, list[Part]] = {}
-    named = _named_by_new_records(publication, cs)
+    stored = _Stored(cs)
+    named = _named_by_new_records(publication, stored)
     # Models and benchmarks a results file would create that no row it keeps names.
     dropped: list[str] = []
     unmade: list[str] = []
@@ -141,9 +142,7 @@ def _write_parts(
             # Every row naming them is held under another key: left out as such, not
             # as naming a model the database does not know.
             gone = slug(pl.col("model")).is_in(dropped) | pl.col("benchmark").is_in(unmade)
-            held = held_elsewhere(
-                RESULTS, frame.filter(gone), _stored(cs, RESULTS), part.record_note
-            )
+            held = held_elsewhere(RESULTS, frame.filter(gone), stored(RESULTS), part.record_note)
             frame = _leave_out(part, frame, held, ELSEWHERE, publication)
         if part.kind.name in MODEL_REFS and part.kind is not ALIASES:
             frame = _resolve(part, frame, cs, outcome)
@@ -166,7 +165,7 @@ def _write_parts(
                 line_of=part.line_of,
                 names=part.columns,
             )
-            frame = _merge(part, frame, cs, publication, outcome)
+            frame = _merge(part, frame, cs, stored(part.kind), publication, outcome)
         frame = _fields(frame)
         if frame.is_empty():
             continue
@@ -182,7 +181,7 @@ def _write_parts(
 
 
 def _named_by_new_records(
-    publication: Publication, cs: Changeset
+    publication: Publication, stored: _Stored
 ) -> tuple[set[str], set[str]] | None:
     """The models (as slugs) and benchmarks the publication's results name, but for rows
     whose source record the database already holds (the merge leaves them out, see
@@ -197,7 +196,7 @@ def _named_by_new_records(
         frame = part.frame
         if part.record_note and "__record" in frame.columns:
             if notes is None:
-                notes = _stored(cs, RESULTS).get_column("notes")
+                notes = stored(RESULTS).get_column("notes")
             held = notes.str.extract(part.record_note, 1).drop_nulls().implode()
             frame = frame.filter(~pl.col("__record").is_in(held).fill_null(False))
         rows.append(frame.select(slug(pl.col("model")).alias("model"), "benchmark"))
@@ -249,20 +248,41 @@ def _fields(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.drop([c for c in frame.columns if c.startswith("__") and c != ROW])
 
 
-def _stored(cs: Changeset, kind: Kind) -> pl.DataFrame:
-    return stored_text(kind, cs.store.records(kind, fields_only=True))
+class _Stored:
+    """Each kind's current records as text (stored_text), read when first asked for and
+    again only once this changeset has changed them: each part's merge reads them, and
+    a folder of Epoch files has a part of results per file."""
+
+    def __init__(self, cs: Changeset):
+        self.cs = cs
+        self._read: dict[str, tuple[tuple[int, ...], pl.DataFrame]] = {}
+
+    def __call__(self, kind: Kind) -> pl.DataFrame:
+        # Every write of the changeset counts what it changed, so equal counts are
+        # the same records (a replay after a conflict starts anew, and so does this).
+        counts = self.cs.counts.get(kind.name) or Counts()
+        state = (counts.inserted, counts.restored, counts.updated, counts.retracted)
+        held = self._read.get(kind.name)
+        if held is None or held[0] != state:
+            held = (state, stored_text(kind, self.cs.store.records(kind, fields_only=True)))
+            self._read[kind.name] = held
+        return held[1]
 
 
 def _merge(
-    part: Part, frame: pl.DataFrame, cs: Changeset, publication: Publication, outcome: Outcome
+    part: Part,
+    frame: pl.DataFrame,
+    cs: Changeset,
+    stored: pl.DataFrame,
+    publication: Publication,
+    outcome: Outcome,
 ) -> pl.DataFrame:
     """Leave out what the database places elsewhere or cannot date, then merge the rest
-    with the stored records (adapters.merge)."""
+    with `stored`, the kind's current records as text (adapters.merge)."""
 
     def leave_out(rows: pl.DataFrame, reason: str) -> pl.DataFrame:
         return _leave_out(part, frame, rows, reason, publication)
 
-    stored = _stored(cs, part.kind)
     if part.kind is PRICES:
         frame = leave_out(_undated_prices_that_ended(frame), ENDED_BEFORE_RELEASE)
         frame = leave_out(_undated_prices_that_differ(frame, stored), UNDATED_PRICE)
