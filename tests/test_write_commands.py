@@ -819,6 +819,33 @@ def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == "OpenAI"
 
 
+def test_a_rename_may_not_leave_models_naming_no_organization(run: Run):
+    """A model naming an organization by its name (not by its slug) named none once the
+    organization was renamed again, which `check` then reported: the rename is refused,
+    as a retraction of an organization its models name is."""
+    assert run("add-model", "m1", "--organization", "Lab X", "-m", "a").exit_code == 0
+    assert run("edit", "organization", "lab-x", "--set", "name=Lab Y", "-m", "a").exit_code == 0
+    assert run("add-model", "m9", "--organization", "Lab Y", "-m", "a").exit_code == 0
+    edited = run("edit", "organization", "lab-x", "--set", "name=Lab X", "-m", "b")
+    assert edited.exit_code == 1
+    assert edited.stderr == (
+        "trendlab: error: edit lab-x: name: renaming organization lab-x from 'Lab Y' would "
+        "leave 1 model naming no organization (m9); edit its organization first; nothing "
+        "was written\n"
+    )
+    imported = run("import", "--kind", "organizations", "-", input="slug,name\nlab-x,Lab X\n")
+    assert imported.exit_code == 1
+    assert "stdin:2: name: renaming organization lab-x from 'Lab Y'" in imported.stderr
+    assert json.loads(run("show", "organization", "lab-x", "--json").stdout)["name"] == "Lab Y"
+    assert run("check").exit_code == 0
+    # Another organization of that name, in the same file, is the one the model names.
+    both = run(
+        "import", "--kind", "organizations", "-", input="slug,name\nlab-x,Lab X\nlab-y,Lab Y\n"
+    )
+    assert both.exit_code == 0, both.stderr
+    assert run("check").exit_code == 0
+
+
 def test_records_are_named_as_listings_show_them(run: Run):
     """MODEL/BENCHMARK[/SETTING] and MODEL/PROVIDER[/DATE], as an import's list of
     records missing from a source prints them, name records for show, edit, retract and

@@ -1140,17 +1140,28 @@ class Store:
             {"slugs": benchmarks},
         ).fetchall()
 
+    def organization_models(self, key: str) -> dict[str, str]:
+        """The current models that name organization `key`, in slug order, each with
+        the organization as it writes it: by the slug that name is given, or by the
+        organization's name as names compare (a slug made by an older slug rule)."""
+        names = self.execute(
+            "SELECT organization, list(slug ORDER BY slug) FROM models "
+            "WHERE organization IS NOT NULL GROUP BY organization"
+        ).fetchall()
+        own = self.scalar("SELECT name FROM organizations WHERE slug = ?", [key])
+        same = fold(own) if own else None
+        found = {
+            model: name
+            for name, models in names
+            if slugify(name) == key or fold(name) == same
+            for model in models
+        }
+        return dict(sorted(found.items()))
+
     def dependents(self, kind: Kind, key: str) -> dict[str, int]:
         """Current records that name this organization, model or benchmark."""
         if kind.name == "organizations":
-            names = self.execute(
-                "SELECT organization, count(*) FROM models WHERE organization IS NOT NULL "
-                "GROUP BY organization"
-            ).fetchall()
-            # By its name too: a slug made by an older slug rule still names it.
-            own = self.scalar("SELECT name FROM organizations WHERE slug = ?", [key])
-            same = fold(own) if own else None
-            n = sum(count for name, count in names if slugify(name) == key or fold(name) == same)
+            n = len(self.organization_models(key))
             return {"models": n} if n else {}
         counts: dict[str, int] = {}
         refs = {

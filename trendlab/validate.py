@@ -37,9 +37,11 @@ from trendlab.text import (
     HIDING_FORMAT_RE,
     NONZERO_RE,
     at_most,
+    counted,
     fold,
     format_character,
     nfkc_difference,
+    slugify,
 )
 
 if TYPE_CHECKING:
@@ -116,6 +118,11 @@ class Refs:
     def organizations(self) -> dict[str, str]:
         """Organization slug -> name."""
         return self._pairs("SELECT slug, name FROM organizations")
+
+    def organization_models(self, slug: str) -> dict[str, str]:
+        """The current models that name organization `slug`, each with the organization
+        as it writes it (see Store.organization_models)."""
+        return self._store.organization_models(slug)
 
     @cached_property
     def providers(self) -> dict[str, str]:
@@ -505,6 +512,37 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     return pl.concat([taken, within]).unique(subset=ROW, keep="first", maintain_order=True)
 
 
+def _renames_leaving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for organizations renamed so that a current model naming one by
+    its name now would name no organization, which `check` reports: their models'
+    organization is edited first, as `retract` refuses an organization its models name."""
+    given = typed.select(ROW, "slug", "name").filter(pl.col("name").is_not_null())
+    stored = refs.organizations
+    after = stored | dict(zip(given["slug"], given["name"], strict=True))
+    names = {fold(n) for n in after.values() if n}
+    found = []
+    for row, slug, name in given.iter_rows():
+        old = stored.get(slug)
+        if old is None or fold(old) == fold(name):
+            continue
+        left = [
+            model
+            for model, organization in refs.organization_models(slug).items()
+            if slugify(organization) not in after and fold(organization) not in names
+        ]
+        if left:
+            found.append(
+                (
+                    row,
+                    f"name: renaming organization {slug} from {old[:_SHOWN]!r} would leave "
+                    f"{counted(len(left), 'model')} naming no organization "
+                    f"({', '.join(at_most(left, 5))}); edit "
+                    f"{'its' if len(left) == 1 else 'their'} organization first",
+                )
+            )
+    return pl.DataFrame(found, schema={ROW: typed.schema[ROW], "message": pl.String}, orient="row")
+
+
 def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for new model slugs that already name another model as its alias:
     names resolve ignoring case, so the new model would take that model's name over."""
@@ -686,6 +724,7 @@ def _kind_errors(
         found.check(["slug"], lambda rows: _slugs_taken_by_aliases(rows, refs))
     if kind is ORGANIZATIONS and "name" in cols:
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
+        found.check(["slug", "name"], lambda rows: _renames_leaving_models(rows, refs))
     if kind is RESULTS:
         score = read_as.get("score", "score")
         found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs, score))
