@@ -180,3 +180,37 @@ def test_a_current_alias_in_a_result_or_price_name_names_its_model_now(run: Run)
         shown = run("history", kind, name)
         assert shown.exit_code == 1, (name, shown.stdout)
         assert f"no {kind} {name!r} in the history" in shown.stderr
+
+
+def test_a_current_alias_names_its_model_now_in_any_case(run: Run):
+    """hist-z, a retracted model's slug, then an alias of hist-m: `history model hist-z`
+    showed the retracted model and `HIST-Z` hist-m, as `show` reads both; a result's
+    name was ambiguous in lowercase and hist-m's in capitals. The retracted model's own
+    history is told of, with the query that shows it."""
+    for step in (
+        ("add-model", "hist-z"),
+        ("add-model", "hist-m"),
+        ("add-result", "hist-z", "mmlu", "50"),
+        ("retract", "result", "hist-z/mmlu"),
+        ("retract", "model", "hist-z"),
+        ("alias", "add", "hist-m", "hist-z"),
+        ("add-result", "hist-m", "mmlu", "60"),
+    ):
+        done = run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    for name in ("hist-z", "HIST-Z", " hist-z "):
+        shown = run("history", "model", name, "--json")
+        assert shown.exit_code == 0, shown.stderr
+        assert [r["slug"] for r in json.loads(shown.stdout)] == ["hist-m"]
+        assert shown.stderr == (
+            f"{name.strip()!r} is an alias of model hist-m now, whose history this is; model "
+            "hist-z, retracted, has its own: trendlab query 'SELECT * FROM model_history "
+            "WHERE key = $key ORDER BY revision' --param key=hist-z\n"
+        )
+    told = run("query", "SELECT op FROM model_history WHERE key = $key", "--param", "key=hist-z")
+    assert told.exit_code == 0 and "retract" in told.stdout
+    assert run("history", "model", "hist-m").stderr == ""
+    for name in ("hist-z/mmlu", "HIST-Z/mmlu"):
+        shown = run("history", "result", name, "--json")
+        assert shown.exit_code == 0, shown.stderr
+        assert [(r["model"], r["score"]) for r in json.loads(shown.stdout)] == [("hist-m", 60.0)]

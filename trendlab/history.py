@@ -38,8 +38,12 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     """Resolve KEY for history: any record that ever existed, retracted ones included,
     by its key, id prefix or MODEL/BENCHMARK[/SETTING]-style name, or a model by its
     alias, or by one it had before the alias was retracted or moved (in a result's or
-    a price's name too)."""
+    a price's name too). A current alias names the model it names now, in any case,
+    as `show` reads it, even where a retracted model has its name for a slug (see
+    model_hidden_by_alias)."""
     check_long_enough(kind, text)
+    if kind is MODELS and (now := _named_now(store, text)):
+        return now
     keys = named_keys(store, kind, text, ever=True)
     if not keys and kind in (RESULTS, PRICES):
         keys = _records_once_named(store, kind, text)
@@ -56,6 +60,24 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
         raise ambiguous(kind, text, keys)
     hint = nearest_hint(store, kind, text, ever=True)
     raise TrendlabError(f"no {kind.singular} {text!r} in the history{hint}")
+
+
+def _named_now(store: Store, text: str) -> str | None:
+    """The current model `text` names by its slug or a current alias, as names compare."""
+    return Refs(store).resolver.resolve([text])[text]
+
+
+def model_hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str] | None:
+    """(slug, model) where `text` is a retracted model's slug and a current alias of
+    another model, whose history `history` shows instead: the retracted model's own
+    is then read in SQL, from model_history."""
+    if kind is not MODELS:
+        return None
+    slug = text.strip().lower()
+    now = _named_now(store, text)
+    if now is None or now == slug or slug not in store.keys_ever(MODELS):
+        return None
+    return slug, now
 
 
 def _models_once_named(pairs: list[tuple[str, str]], text: str) -> list[str]:

@@ -842,7 +842,8 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
     slug gets the command listing that model's aliases."""
     if kind.id_prefix and "/" in text:
         names = store.record_names(kind, ever=ever)
-        for reading in _readings(store, kind, text.strip())[1:]:
+        readings = _readings(store, kind, text.strip())
+        for reading in [r for r in readings if r != text.strip()]:
             model = reading.split("/", 1)[0]
             own = suggest(reading, [n for n in names if n.startswith(f"{model}/")])
             if own:
@@ -955,7 +956,10 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     parts = text.split("/")
     models = ["/".join(parts[:i]) for i in range(1, len(parts))]
     slugs = Refs(store).resolver.resolve(models)
-    readings = [text]
+    # As given, the name's first part is read as a stored slug: not where it is a
+    # current alias, which names the model it names now, in any case (as given, it
+    # named a retracted model of that slug in the history, in lowercase only).
+    readings = [text] if slugs[models[0]] in (None, models[0]) else []
     for i, model in enumerate(models, start=1):
         if slugs[model] is None and "/" in model:
             # Only an alias holds a '/', and this one names no model. Lowercased, it

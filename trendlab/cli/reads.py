@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import date
 
 import click
@@ -228,13 +229,22 @@ def history(
       trendlab history result minerva-540b/math --json
       trendlab history model gpt-4 --limit 5
     """
-    from trendlab.history import record_history
+    from trendlab.history import model_hidden_by_alias, record_history
     from trendlab.render import render
 
     kind_ = get_kind(kind)
     with settings.reader() as store:
         frame = record_history(store, kind_, key, full=fmt != "table", limit=limit)
+        hidden = model_hidden_by_alias(store, kind_, key)
     render(frame, fmt, output)
+    if hidden:
+        slug, model = hidden
+        sql = "SELECT * FROM model_history WHERE key = $key ORDER BY revision"
+        note(
+            f"{key.strip()!r} is an alias of model {model} now, whose history this is; "
+            f"model {slug}, retracted, has its own: trendlab query {shlex.quote(sql)} "
+            f"--param {shlex.quote('key=' + slug)}"
+        )
 
 
 @click.command(cls=TrendlabCommand)
