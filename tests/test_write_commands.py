@@ -68,6 +68,28 @@ def test_a_blank_optional_message_is_the_summary_and_a_blank_required_one_an_err
         assert json.loads(run("show", "model", slug, "--json").stdout)["name"] != "X"
 
 
+def test_a_default_message_names_records_as_stored(run: Run):
+    """The message an add writes when -m is left out names the model, benchmark,
+    provider and alias as stored: `add result  GPT-4-0314  on  MMLU ` was logged as
+    typed, and a price's provider `openai` though it is stored as OpenAI."""
+    for command, message in (
+        (
+            ["add-result", " GPT-4-0314 ", " MMLU ", "50", "--setting", "t"],
+            "add result gpt-4 on mmlu",
+        ),
+        (
+            ["add-price", " GPT-4 ", "openai", "2024-01-01", "--input", "1"],
+            "add price of gpt-4 at OpenAI",
+        ),
+        (["alias", "add", " GPT-4 ", " gpt-4-t "], "alias gpt-4-t for gpt-4"),
+        (["add-model", " m-t "], "add model m-t"),
+        (["add-benchmark", " b-t ", "--unit", "percent"], "add benchmark b-t"),
+    ):
+        done = run(*command)
+        assert done.exit_code == 0, done.stderr
+        assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["message"] == message
+
+
 def test_a_message_holding_a_nul_is_refused_before_anything_is_written(run: Run):
     """--author refused a NUL but -m took one (a caller of the CLI from Python can pass
     it), stored in the changeset, which no copy could then take to a team store."""

@@ -10,6 +10,7 @@ from trendlab.cli.options import (
     CommandGroup,
     Settings,
     as_of_option,
+    default_message,
     given_as,
     message_option,
     note,
@@ -61,13 +62,11 @@ def add(
     row = {"alias": name, "model": model, "source_url": source_url, "notes": notes}
     row = {k: v for k, v in row.items() if v is not None}
     given = given_as(click.get_current_context(), row, params={"alias": "name"})
-    with (
-        settings.writer() as store,
-        settings.changeset(store, message or f"alias {name} for {model}") as cs,
-    ):
-        counts = cs.write(
-            ALIASES, rows_frame(ALIASES, [row]), mode="add", source="alias add", given=given
-        )
+    frame, default = rows_frame(ALIASES, [row]), "alias {alias} for {model}"
+    with settings.writer() as store, settings.changeset(store, message or default) as cs:
+        if not message:
+            cs.message = default_message(cs, ALIASES, frame, default, "alias add", given)
+        counts = cs.write(ALIASES, frame, mode="add", source="alias add", given=given)
     click.echo(counts.keys[0])
     if cs.id:
         note_added(counts, "alias", counts.keys[0], cs.id)

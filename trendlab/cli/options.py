@@ -24,7 +24,7 @@ from trendlab.errors import ExitCode, TrendlabError
 
 if TYPE_CHECKING:
     from trendlab.kinds import Kind
-    from trendlab.records import Counts
+    from trendlab.records import Changeset, Counts
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -615,6 +615,21 @@ def note_left_build(folder: Path) -> None:
     """The line for a hidden folder that an `init` or `copy` building a new file left
     when it was killed, which this one removed (see Store.open's `removed`)."""
     note(f"removed {folder}, left by an init or copy that did not finish")
+
+
+def default_message(
+    cs: Changeset,
+    kind: Kind,
+    frame: Any,
+    default: str,
+    source: str,
+    given: dict[str, str],
+) -> str:
+    """`default` (a format string of the record's fields) filled with the names as
+    they are stored, which validation reads them as: a model by its slug (GPT_4 is
+    gpt-4), a provider by its stored spelling (openai is OpenAI), no spaces around."""
+    typed = cs.validated(kind, frame, source=source, merging="add", given=given)
+    return default.format(**typed.row(0, named=True))
 
 
 def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:

@@ -11,6 +11,7 @@ from trendlab.cli.options import (
     RECORD_KEY,
     Settings,
     TrendlabCommand,
+    default_message,
     field_options,
     get_kind,
     given_as,
@@ -111,21 +112,24 @@ def _add(
     settings: Settings,
     kind_name: str,
     row: dict[str, Any],
-    message: str,
+    message: str | None,
+    default: str,
     decided: tuple[str, ...] = (),
 ) -> None:
-    """Add one record of `row`'s fields (None: not given). `decided`: fields the
-    command line decides even when left out, so validation names their options in
-    the rules on them (a price needs --input or --output)."""
+    """Add one record of `row`'s fields (None: not given), by `message` or else
+    `default` (a format string of the record's fields). `decided`: fields the command
+    line decides even when left out, so validation names their options in the rules
+    on them (a price needs --input or --output)."""
     from trendlab.records import rows_frame
 
     kind = get_kind(kind_name)
     row = {k: v for k, v in row.items() if v is not None}
     given = given_as(click.get_current_context(), [*row, *decided])
-    with settings.writer() as store, settings.changeset(store, message) as cs:
-        counts = cs.write(
-            kind, rows_frame(kind, [row]), mode="add", source=f"add-{kind.singular}", given=given
-        )
+    frame, source = rows_frame(kind, [row]), f"add-{kind.singular}"
+    with settings.writer() as store, settings.changeset(store, message or default) as cs:
+        if not message:
+            cs.message = default_message(cs, kind, frame, default, source, given)
+        counts = cs.write(kind, frame, mode="add", source=source, given=given)
     key = counts.keys[0]
     click.echo(key)
     if cs.id:
@@ -162,7 +166,7 @@ def add_model(settings: Settings, slug: str, message: str | None, **fields: Any)
         --release-date 2022-06-29 --parameters 540e9 \\
         --source-url https://arxiv.org/abs/2206.14858
     """
-    _add(settings, "models", {"slug": slug, **fields}, message or f"add model {slug}")
+    _add(settings, "models", {"slug": slug, **fields}, message, "add model {slug}")
 
 
 @click.command("add-benchmark", cls=TrendlabCommand)
@@ -183,9 +187,7 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
     # Left out, each is still decided (the unit's end, higher is better): the rule on
     # the bounds names their options either way.
     bounds = ("floor", "ceiling", "higher_is_better")
-    _add(
-        settings, "benchmarks", {"slug": slug, **fields}, message or f"add benchmark {slug}", bounds
-    )
+    _add(settings, "benchmarks", {"slug": slug, **fields}, message, "add benchmark {slug}", bounds)
 
 
 # A negative SCORE, or what was meant as one: -1e400, -0x10, -1_0, -inf or "-5 " is a
@@ -263,7 +265,7 @@ def add_result(
         --setting "4-shot maj1@64" --source-url https://arxiv.org/abs/2206.14858
     """
     row = {"model": model, "benchmark": benchmark, "score": score, **fields}
-    _add(settings, "results", row, message or f"add result {model} on {benchmark}")
+    _add(settings, "results", row, message, "add result {model} on {benchmark}")
 
 
 @click.command("add-price", cls=TrendlabCommand)
@@ -297,7 +299,7 @@ def add_price(
     """
     row = {"model": model, "provider": provider, "effective_date": effective_date, **fields}
     sides = ("input_usd_per_mtok", "output_usd_per_mtok")
-    _add(settings, "prices", row, message or f"add price of {model} at {provider}", sides)
+    _add(settings, "prices", row, message, "add price of {model} at {provider}", sides)
 
 
 @click.command(cls=TrendlabCommand)
