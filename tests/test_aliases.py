@@ -51,6 +51,12 @@ def test_a_new_model_may_not_take_another_models_alias_as_its_slug(run: Run):
     taken = run("add-model", "my-gpt4", "--name", "snap")
     assert taken.exit_code == 1
     assert taken.stderr.count("already names model gpt-4") == 1, taken.stderr
+    # Each alias that blocks the slug is named: one retracted, the other still would.
+    assert taken.stderr == (
+        "trendlab: error: add-model: slug: 'my-gpt4' already names model gpt-4 (its aliases "
+        "'MY-GPT4' and 'my-gpt4', ignoring case); choose another slug, or retract the aliases "
+        "first; nothing was written\n"
+    )
     assert run("show", "model", "my-gpt4", "--json").stdout.count('"slug": "gpt-4"') == 1
     assert run("check").exit_code == 0
     # A model's own names stay its own: editing it is not a clash.

@@ -545,7 +545,9 @@ def _renames_leaving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
 
 def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for new model slugs that already name another model as its alias:
-    names resolve ignoring case, so the new model would take that model's name over."""
+    names resolve ignoring case, so the new model would take that model's name over.
+    Each such alias is named: two of one model may differ only in case, and each
+    blocks the slug."""
     aliases = pl.DataFrame(
         {
             "slug": [a.strip().lower() for a in refs.aliases],
@@ -554,10 +556,13 @@ def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
         },
         schema={"slug": pl.String, "__alias": pl.String, "__owner": pl.String},
     )
+    several = pl.col("__alias").list.len() > 1
     return (
         typed.select(ROW, "slug")
         .filter(~pl.col("slug").is_in(list(refs.models)))
         .join(aliases, on="slug")
+        .group_by(ROW, "slug", "__owner", maintain_order=True)
+        .agg(_quoted(pl.col("__alias")).sort().alias("__alias"))
         .unique(subset=ROW, keep="first", maintain_order=True)
         .select(
             ROW,
@@ -566,9 +571,11 @@ def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
                 + _quoted(pl.col("slug"))
                 + pl.lit(" already names model ")
                 + pl.col("__owner")
-                + pl.lit(" (its alias ")
-                + _quoted(pl.col("__alias"))
-                + pl.lit(", ignoring case); choose another slug, or retract the alias first")
+                + pl.when(several).then(pl.lit(" (its aliases ")).otherwise(pl.lit(" (its alias "))
+                + pl.col("__alias").list.join(" and ")
+                + pl.lit(", ignoring case); choose another slug, or retract the ")
+                + pl.when(several).then(pl.lit("aliases")).otherwise(pl.lit("alias"))
+                + pl.lit(" first")
             ).alias("message"),
         )
     )
