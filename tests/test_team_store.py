@@ -1105,6 +1105,43 @@ def test_a_table_or_column_of_the_users_own_that_dst_lacks_is_named(db: Path, tm
         assert con.execute("SELECT * FROM my_notes").fetchall() == [("mine",)]
 
 
+def test_a_copy_refused_for_a_table_new_stores_lack_makes_no_store(
+    db: Path, pg_server: PgServer, tmp_path: Path
+):
+    """Refused for a table of the user's own, a copy into a new team store said
+    "nothing was copied" but left DST with the schema, and every command then called
+    it not set up completely. Refused now before DST is made: an empty catalog
+    database stays empty. A team store that a stopped init or copy left part made is
+    left so, as the error now says, with what completes it."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE my_notes (note VARCHAR)")
+    data = tmp_path / "data"
+    team = new_team_store(pg_server)
+    copy = make_runner(db)
+    for _ in range(2):  # again: refused the same way, not as part made
+        result = copy("--data-path", str(data), "copy", str(db), team)
+        _one_line_error(
+            result, f"SRC {db} has a table of its own, my_notes,", "add it to DST (a new DST "
+        )
+    catalog = team.split("dbname=")[1].split()[0]
+    tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+    assert pg_server.sql(catalog, tables) == "0"
+    assert not data.exists()
+    local = tmp_path / "new.ducklake"
+    _one_line_error(copy("copy", str(db), f"ducklake:{local}"), "has a table of its own")
+    assert not local.exists() and not Path(f"{local}.files").exists()
+
+    part_made = new_team_store(pg_server)  # attached, as by an init stopped at once
+    con = lake.connect(part_made, read_only=False, create=True, data_path=str(data), lock_timeout=5)
+    lake.disconnect(con)
+    result = copy("copy", str(db), part_made)
+    init = f"trendlab --db '{part_made}' init --empty"
+    _one_line_error(
+        result, f"DST is left part made: complete it with `{init}`, add it there, then copy "
+    )
+    assert make_runner(part_made)("init", "--empty").exit_code == 0
+
+
 def test_copy_reads_a_moved_team_store_at_the_global_data_path(
     pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

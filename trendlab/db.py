@@ -168,6 +168,7 @@ class Store:
         whole: bool = False,
         applied: Callable[[Migration], None] | None = None,
         removed: Callable[[Path], None] | None = None,
+        new: Callable[[], None] | None = None,
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
 
@@ -189,7 +190,9 @@ class Store:
         made team store stays part made until its data commits (see mark_created).
         `applied` is called with each migration this open applies, once it has committed;
         `removed` with each hidden folder of a `whole` build of this file that this open
-        removes, its builder being gone (see _remove_left_builds).
+        removes, its builder being gone (see _remove_left_builds). With `create`, `new`
+        is called before a store not there yet is made (no DuckDB file, a lake catalog
+        that holds no tables): an error it raises leaves nothing made (a copy's DST).
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -201,6 +204,7 @@ class Store:
                 lock_timeout=lock_timeout,
                 data_path_option=data_path_option,
                 named=named,
+                new=new,
             )
             where = lake.LakeLocation.parse(location)
             store = cls(
@@ -260,6 +264,8 @@ class Store:
                 )
             lake.check_parent(Path(location), location, create=create)
             lake.check_not_wal(Path(location), location, create=create)
+            if new and create and not read_only and not Path(location).exists():
+                new()
             if whole:
                 for folder in _remove_left_builds(location):
                     if removed:
@@ -465,17 +471,8 @@ class Store:
         )
 
     def command(self, name: str) -> str:
-        """trendlab's command `name` on this store: `trendlab NAME` works on --db, so
-        a file other than the default, or a team store other than TRENDLAB_DB's (say,
-        the source of a `copy`), is named."""
-        if self.is_lake:
-            if lake.mask_password(os.environ.get("TRENDLAB_DB", "")) == self.location:
-                return f"trendlab {name}"
-        elif Path(self.location).resolve() == Path(DEFAULT_DB).resolve():
-            return f"trendlab {name}"
-        import shlex
-
-        return f"trendlab --db {shlex.quote(self.location)} {name}"
+        """trendlab's command `name` on this store (see command_on)."""
+        return command_on(self.location, name)
 
     def migrate(self, applied: Callable[[Migration], None] | None = None) -> None:
         """Apply every pending migration, each in its own transaction, calling `applied`
@@ -1990,6 +1987,31 @@ def _key_parts(text: str, named: list[str]) -> list[str]:
     model, _, rest = text.partition("/")
     provider, _, day = rest.rpartition("/")
     return [model, provider, day] if provider and re.fullmatch(DATE_RE, day) else [model, rest]
+
+
+def command_on(location: str, name: str) -> str:
+    """trendlab's command `name` on the store at `location` (a team store's with its
+    password masked): `trendlab NAME` works on --db, so a file other than the default,
+    or a team store other than TRENDLAB_DB's (say, the source of a `copy`), is named."""
+    if lake.is_lake(location):
+        if lake.mask_password(os.environ.get("TRENDLAB_DB", "")) == location:
+            return f"trendlab {name}"
+    elif Path(location).resolve() == Path(DEFAULT_DB).resolve():
+        return f"trendlab {name}"
+    import shlex
+
+    return f"trendlab --db {shlex.quote(location)} {name}"
+
+
+def new_store_tables() -> dict[str, list[str]]:
+    """The data tables of a new store (see Store.data_tables), as the migrations make
+    them: built in memory."""
+    store = Store(duckdb.connect(), ":memory:", read_only=False)
+    try:
+        store.migrate()
+        return store.data_tables()
+    finally:
+        store.close()
 
 
 def store_paths(location: str, data_path: str | None = None) -> list[Path]:

@@ -176,6 +176,7 @@ def connect(
     lock_timeout: float,
     data_path_option: str = "--data-path",
     named: str = "--db",
+    new: Callable[[], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the lake attached as its default catalog.
 
@@ -185,7 +186,9 @@ def connect(
     shared storage is mounted at another path on this machine), and is refused unless
     the lake's data files are there. `data_path_option` is the option that gave it
     (copy's --source-data-path), which a refusal names; `named` is what gave
-    `location` (copy's SRC), which an error that there is no lake names.
+    `location` (copy's SRC), which an error that there is no lake names. With
+    `create`, `new` is called before a lake not there yet (no catalog file, a catalog
+    database that holds no tables) is made: an error it raises leaves nothing made.
     """
     lake = LakeLocation.parse(location)
     con = duckdb.connect(
@@ -220,6 +223,7 @@ def connect(
                 lock_timeout=lock_timeout,
                 data_path_option=data_path_option,
                 named=named,
+                new=new,
             )
             con.execute(f"USE {ALIAS}")
     except BaseException:
@@ -238,6 +242,7 @@ def _attach(
     lock_timeout: float,
     data_path_option: str,
     named: str,
+    new: Callable[[], None] | None = None,
 ) -> None:
     if lake.file is not None and lake.file.is_dir():
         # The path given is wrong whatever is in the folder: a usage error.
@@ -277,8 +282,11 @@ def _attach(
     sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
 
     def attach() -> None:
+        held: list[str] = []
         if create and (lake.file is None or lake.file.is_file()):
-            _refuse_other_tables(con, lake, catalog, named)  # a lock it meets is waited for
+            held = _refuse_other_tables(con, lake, catalog, named)  # a lock it meets is waited for
+        if new and create and not read_only and not held:
+            new()
         for delay in (*CREATE_RACE_DELAYS, None):
             try:
                 con.execute(sql)
@@ -350,11 +358,12 @@ def _refuse_other_file(lake: LakeLocation, named: str) -> None:
 
 def _refuse_other_tables(
     con: duckdb.DuckDBPyConnection, lake: LakeLocation, catalog: str, named: str
-) -> None:
+) -> list[str]:
     """Refuse to make a new lake in a catalog database of other tables: a DuckDB file
     (a trendlab file given as ducklake:FILE) or a PostgreSQL database (an application's,
     or the user's own, which a CONNINFO without dbname names). DuckLake wrote its
-    catalog's tables in among them, and a trendlab file then held a second store."""
+    catalog's tables in among them, and a trendlab file then held a second store.
+    Returns the tables it holds (a lake's own, if any)."""
     names = _catalog_tables(con, lake, catalog)
     # A lake's own tables, some made by another member's `init` of it at this moment.
     other = [name for name in names if not name.startswith("ducklake_")]
@@ -370,6 +379,7 @@ def _refuse_other_tables(
             f"{'' if named == '--db' else named + ' '}{lake.text}: {what} holds other tables "
             f"({shown}), not a DuckLake catalog: give {named} {hint}, or a new store"
         )
+    return names
 
 
 def _catalog_tables(con: duckdb.DuckDBPyConnection, lake: LakeLocation, catalog: str) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from trendlab.db import Store, held_interrupts
+from trendlab.db import Store, command_on, held_interrupts, new_store_tables
 from trendlab.errors import TrendlabError
 from trendlab.kinds import KINDS
 from trendlab.lake import LakeLocation, is_lake, retry_lost_races
@@ -141,6 +141,46 @@ def _copy_in_one_transaction(
     return copied
 
 
+def refuse_own_tables_of_new(src: Store, dst_location: str) -> None:
+    """Refuse to copy `src` into a new store (at `dst_location`, as shown) if it has a
+    table, or a column, of its own, which a new store lacks: called before DST is made
+    (see Store.open's `new`), so that nothing is."""
+    _refuse_own_tables(src, src.data_tables(), new_store_tables(), dst_location)
+
+
+def _refuse_own_tables(
+    src: Store,
+    tables: dict[str, list[str]],
+    dst_tables: dict[str, list[str]],
+    dst_location: str,
+    *,
+    part_made: bool = False,
+) -> None:
+    """Refuse unless DST has every table and column of `src`'s (`tables`): those
+    trendlab does not make are the user's, which only the user can add to DST."""
+    theirs = {_name(t): {_name(c) for c in cs} for t, cs in dst_tables.items()}
+    for table, columns in tables.items():
+        if _name(table) not in theirs:
+            own = f"SRC {src.location} has a table of its own, {table},"
+        elif lacks := [c for c in columns if _name(c) not in theirs[_name(table)]]:
+            own = f"SRC {src.location}'s table {table} has a column of its own, {lacks[0]},"
+        else:
+            continue
+        init = command_on(dst_location, "init --empty")
+        # A team store that an init or copy stopped part way left part made (a new one
+        # is refused before it is made): opening it as DST completed its schema, not
+        # the store, which only `init --empty` or a copy that commits does.
+        advice = (
+            f"DST is left part made: complete it with `{init}`, add it there"
+            if part_made
+            else f"add it to DST (a new DST first made with `{init}`)"
+        )
+        raise TrendlabError(
+            f"{own} which trendlab does not make and DST {dst_location} lacks: a copy takes "
+            f"every table of SRC whole; {advice}, then copy again; nothing was copied"
+        )
+
+
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -153,19 +193,7 @@ def _name(identifier: str) -> str:
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     # Asked in the transaction: an older `dst` has its tables only once begun, so what
     # it lacks then was made around trendlab, which `migrate` cannot make.
-    theirs = {_name(t): {_name(c) for c in cs} for t, cs in dst.data_tables().items()}
-    for table, columns in tables.items():
-        if _name(table) not in theirs:
-            own = f"SRC {src.location} has a table of its own, {table},"
-        elif lacks := [c for c in columns if _name(c) not in theirs[_name(table)]]:
-            own = f"SRC {src.location}'s table {table} has a column of its own, {lacks[0]},"
-        else:
-            continue
-        raise TrendlabError(
-            f"{own} which trendlab does not make and DST {dst.location} lacks: a copy takes "
-            f"every table of SRC whole; add it to DST (a new DST first made with "
-            f"`{dst.command('init --empty')}`), then copy again; nothing was copied"
-        )
+    _refuse_own_tables(src, tables, dst.data_tables(), dst.location, part_made=dst.creating)
     have = dst.changeset_ids()
     _check_prefix(src, dst, tables, have)
     copied = Copied(already=have.height)

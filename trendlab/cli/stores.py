@@ -55,7 +55,7 @@ def copy(
     from trendlab.db import Store, builds_aside, store_paths
     from trendlab.errors import ExitCode, TrendlabError
     from trendlab.locking import InterruptedWaiting, Locked
-    from trendlab.transfer import copy_store, refuse_nul, same_store
+    from trendlab.transfer import copy_store, refuse_nul, refuse_own_tables_of_new, same_store
 
     for name, location in (("SRC", src), ("DST", dst)):
         # An empty name would open ./trendlab.duckdb whatever --db says: an unset
@@ -108,6 +108,7 @@ def copy(
         # copied. Measured as late as can be, so as not to take another process's new
         # store for ours; not a PostgreSQL catalog's data path, which the catalog names.
         on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
+        shown_dst = lake.LakeLocation.parse(dst).text if lake.is_lake(dst) else dst
         if on_postgres:
             refuse_nul(source)  # before DST is opened: a new one would be left empty
         # A new DuckDB file is built beside DST and put in place whole (see Store.open's
@@ -134,6 +135,8 @@ def copy(
                 # file in place left beside it is removed.
                 whole=True,
                 removed=note_left_build,
+                # Before a new DST is made, whose tables are trendlab's alone.
+                new=lambda: refuse_own_tables_of_new(source, shown_dst),
             ) as target:
                 copied = copy_store(source, target)
                 target.publish()
