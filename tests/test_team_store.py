@@ -1105,6 +1105,36 @@ def test_a_table_or_column_of_the_users_own_that_dst_lacks_is_named(db: Path, tm
         assert con.execute("SELECT * FROM my_notes").fetchall() == [("mine",)]
 
 
+def test_a_copy_names_what_of_srcs_own_it_leaves_out(db: Path, tmp_path: Path):
+    """A copy takes SRC's tables in `main` alone, and left the user's views, other
+    schemas, sequences, types and macros out without a word. It names them, not the
+    schema's own views and macros."""
+    with duckdb.connect(str(db)) as con:
+        for sql in (
+            "CREATE VIEW v1 AS SELECT 1",
+            "CREATE SCHEMA mine",
+            "CREATE TABLE mine.t (a INTEGER)",
+            "CREATE VIEW mine.w AS SELECT 2",
+            "CREATE SEQUENCE ids",
+            "CREATE TYPE mood AS ENUM ('ok')",
+            "CREATE MACRO m(x) AS x + 1",
+            "CREATE MACRO two() AS TABLE SELECT 2",
+        ):
+            con.execute(sql)
+    told = (
+        "copy: left out what copy does not carry: view v1, schema mine (1 table), sequence "
+        "ids, type mood, macro m, macro two; recreate them in DST\n"
+    )
+    backup = tmp_path / "backup.duckdb"
+    result = make_runner(db)("copy", str(db), str(backup))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines(keepends=True)[1:] == [told]
+    local = f"ducklake:{tmp_path / 'hop.ducklake'}"  # its macros are the connection's
+    for src, dst in ((backup, local), (local, tmp_path / "again.duckdb")):
+        again = make_runner(db)("copy", str(src), str(dst))
+        assert again.exit_code == 0 and len(again.stderr.splitlines()) == 1, again.stderr
+
+
 def test_a_copy_refused_for_a_table_new_stores_lack_makes_no_store(
     db: Path, pg_server: PgServer, tmp_path: Path
 ):

@@ -1816,6 +1816,36 @@ class Store:
         ).fetchall()
         return {name: list(columns) for name, columns in rows}
 
+    def left_out_by_copy(self) -> list[tuple[str, str, int]]:
+        """What of this store's own a copy leaves out, which takes only the tables of
+        `main` (see data_tables): (kind, name, tables) of its views, schemas other than
+        `main` (with how many tables each holds), sequences, types and macros, in that order;
+        the schema's own views and macros are not among them."""
+        # The schema's, as it spells them: no other object of `main` can be named so.
+        theirs = {name for m in migrations() for _, name in _CREATED_RE.findall(m.sql)}
+        rows = self.execute(
+            "SELECT 1, 'view', view_name, 0 FROM duckdb_views() "
+            "WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal "
+            "UNION ALL SELECT 2, 'schema', s.schema_name, count(t.table_name) "
+            "FROM duckdb_schemas() s LEFT JOIN duckdb_tables() t "
+            "ON t.database_name = s.database_name AND t.schema_name = s.schema_name "
+            "WHERE s.database_name = current_database() AND s.schema_name <> 'main' "
+            "AND NOT s.internal GROUP BY s.schema_name "
+            "UNION ALL SELECT 3, 'sequence', sequence_name, 0 FROM duckdb_sequences() "
+            "WHERE database_name = current_database() AND schema_name = 'main' "
+            "UNION ALL SELECT 4, 'type', type_name, 0 FROM duckdb_types() "
+            "WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal "
+            "UNION ALL SELECT DISTINCT 5, 'macro', function_name, 0 FROM duckdb_functions() "
+            "WHERE database_name = current_database() AND schema_name = 'main' "
+            "AND function_type IN ('macro', 'table_macro') AND NOT internal "
+            "ORDER BY 1, 3"
+        ).fetchall()
+        return [
+            (kind, name, int(tables))
+            for _, kind, name, tables in rows
+            if kind == "schema" or name not in theirs
+        ]
+
     def nul_texts(self) -> pl.DataFrame:
         """Every text value of every data table (see data_tables) holding a NUL, which
         a team store's PostgreSQL cannot hold: one row each (table, column, key: a

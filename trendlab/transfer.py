@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import string
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +30,9 @@ class Copied:
     changesets: int = 0  # changesets added to the destination
     rows: int = 0  # revision rows (and reference rows) added with them
     already: int = 0  # changesets the destination had already
+    # (kind, name, tables) of what of the source's own a copy does not carry (see
+    # Store.left_out_by_copy)
+    left_out: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def same_store(a: str, b: str) -> bool:
@@ -107,10 +110,12 @@ def copy_store(src: Store, dst: Store) -> Copied:
             if queued is None:
                 queued = place.enter_context(dst.writers_queue())
 
-        return retry_lost_races(
+        copied = retry_lost_races(
             lambda: _copy_in_one_transaction(src, dst, tables, take_place),
             queued=lambda: bool(queued),
         )
+    copied.left_out = src.left_out_by_copy()
+    return copied
 
 
 def _copy_in_one_transaction(

@@ -150,18 +150,23 @@ def copy(
             raise
     if not copied.changesets and not copied.rows and not copied.already:
         note(f"{source.location} has no changesets: nothing copied to {target.location}")
-        return
-    if not copied.changesets and not copied.rows:
+    elif not copied.changesets and not copied.rows:
         note(
             f"{target.location} already has all {_n(copied.already, 'changeset')} "
             f"of {source.location}"
         )
-        return
-    had = f"; it had {copied.already} already" if copied.already else ""
-    note(
-        f"copied {_n(copied.changesets, 'changeset')} ({_n(copied.rows, 'row')}) "
-        f"from {source.location} to {target.location}{had}"
-    )
+    else:
+        had = f"; it had {copied.already} already" if copied.already else ""
+        note(
+            f"copied {_n(copied.changesets, 'changeset')} ({_n(copied.rows, 'row')}) "
+            f"from {source.location} to {target.location}{had}"
+        )
+    if copied.left_out:
+        left = ", ".join(
+            f"{kind} {name}" + (f" ({_n(tables, 'table')})" if tables else "")
+            for kind, name, tables in copied.left_out
+        )
+        note(f"copy: left out what copy does not carry: {left}; recreate them in DST")
 
 
 def _remove(paths: list[Path]) -> None:
