@@ -1105,6 +1105,40 @@ def test_a_table_or_column_of_the_users_own_that_dst_lacks_is_named(db: Path, tm
         assert con.execute("SELECT * FROM my_notes").fetchall() == [("mine",)]
 
 
+def test_a_copy_again_says_how_many_rows_dst_keeps_that_src_lacks(db: Path, tmp_path: Path):
+    """Copied again, a table of the user's own gets the rows DST lacks: a row changed
+    or deleted in SRC since the last copy stayed in DST beside the new one without a
+    word. DST's rows are kept (it may have rows of its own), and the copy says how many
+    SRC does not have, each row as often as it is there."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE my_notes (note VARCHAR, n INTEGER)")
+        con.execute("INSERT INTO my_notes VALUES ('a', 1), ('b', NULL), ('c', 3)")
+    backup = tmp_path / "backup.duckdb"
+    copy = make_runner(db)
+    assert make_runner(backup)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(backup)) as con:
+        con.execute("CREATE TABLE my_notes (note VARCHAR, n INTEGER)")
+        con.execute("INSERT INTO my_notes VALUES ('c', 3), ('c', 3)")  # DST's own too
+    first = copy("copy", str(db), str(backup))
+    assert first.exit_code == 0, first.stderr
+    assert first.stderr.splitlines()[1:] == [
+        "copy: DST's table my_notes keeps 1 row SRC does not have (changed or deleted in "
+        "SRC since?)"
+    ]
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE my_notes SET n = 2 WHERE note = 'b'")
+        con.execute("DELETE FROM my_notes WHERE note = 'a'")
+    again = copy("copy", str(db), str(backup))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[1:] == [
+        "copy: DST's table my_notes keeps 3 rows SRC does not have (changed or deleted in "
+        "SRC since?)"
+    ]
+    with duckdb.connect(str(backup), read_only=True) as con:
+        rows = con.execute("SELECT count(*) FROM my_notes").fetchone()
+    assert rows == (5,)  # a, b (NULL), b (2), c, c: none deleted
+
+
 def test_a_copy_names_what_of_srcs_own_it_leaves_out(db: Path, tmp_path: Path):
     """A copy takes SRC's tables in `main` alone, and left the user's views, other
     schemas, sequences, types and macros out without a word. It names them, not the

@@ -1943,6 +1943,20 @@ class Store:
         finally:
             self.con.unregister("__except")
 
+    def count_rows_lacked(self, table: str, columns: list[str], rows: pl.DataFrame) -> int:
+        """How many of frame `rows` (of another store's table) this table lacks, each
+        row as often as it is there: those this table has fewer times."""
+        cols, name = _identifiers(columns), _identifier(table)
+        self.con.register("__theirs", rows)
+        try:
+            row = self.execute(
+                f"SELECT count(*) FROM (SELECT {cols} FROM __theirs EXCEPT ALL "
+                f"SELECT {cols} FROM {name})"
+            ).fetchone()
+        finally:
+            self.con.unregister("__theirs")
+        return int(row[0]) if row else 0
+
     def insert_rows(self, table: str, columns: list[str], batches: Any) -> int:
         """Append a stream of Arrow batches (rows_except of another store); returns the
         number of rows."""

@@ -33,6 +33,9 @@ class Copied:
     # (kind, name, tables) of what of the source's own a copy does not carry (see
     # Store.left_out_by_copy)
     left_out: list[tuple[str, str, int]] = field(default_factory=list)
+    # Per table without changesets (a reference table, the user's own): the rows the
+    # destination keeps that the source lacks, which a copy never deletes
+    kept: dict[str, int] = field(default_factory=dict)
 
 
 def same_store(a: str, b: str) -> bool:
@@ -205,6 +208,8 @@ def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     for table, columns in tables.items():
         column = Store.changeset_column(table, columns)
         known = have if column is not None else dst.table_frame(table, columns)
+        if column is None and (kept := src.count_rows_lacked(table, columns, known)):
+            copied.kept[table] = kept
         with src.rows_except(table, columns, column, known) as batches:
             n = dst.insert_rows(table, columns, batches)
         if table == "changesets":

@@ -161,6 +161,11 @@ def copy(
             f"copied {_n(copied.changesets, 'changeset')} ({_n(copied.rows, 'row')}) "
             f"from {source.location} to {target.location}{had}"
         )
+    for table, kept in copied.kept.items():
+        note(
+            f"copy: DST's table {table} keeps {_n(kept, 'row')} SRC does not have "
+            "(changed or deleted in SRC since?)"
+        )
     if copied.left_out:
         left = ", ".join(
             f"{kind} {name}" + (f" ({_n(tables, 'table')})" if tables else "")
