@@ -1105,6 +1105,23 @@ def test_a_table_or_column_of_the_users_own_that_dst_lacks_is_named(db: Path, tm
         assert con.execute("SELECT * FROM my_notes").fetchall() == [("mine",)]
 
 
+def test_a_row_a_table_of_the_users_own_repeats_is_copied_as_often(db: Path, tmp_path: Path):
+    """Rows were added as SRC's EXCEPT DST's, which takes each row once: a row a table
+    of the user's own held twice arrived once, and a copy said it was exact."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE tally (n INTEGER)")
+        con.execute("INSERT INTO tally VALUES (1), (1), (2)")
+    backup = tmp_path / "backup.duckdb"
+    assert make_runner(backup)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(backup)) as con:
+        con.execute("CREATE TABLE tally (n INTEGER)")
+    for _ in range(2):  # again: nothing more
+        result = make_runner(db)("copy", str(db), str(backup))
+        assert result.exit_code == 0, result.stderr
+    with duckdb.connect(str(backup), read_only=True) as con:
+        assert con.execute("SELECT n FROM tally ORDER BY n").fetchall() == [(1,), (1,), (2,)]
+
+
 def test_a_copy_again_says_how_many_rows_dst_keeps_that_src_lacks(db: Path, tmp_path: Path):
     """Copied again, a table of the user's own gets the rows DST lacks: a row changed
     or deleted in SRC since the last copy stayed in DST beside the new one without a

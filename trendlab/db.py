@@ -1931,12 +1931,13 @@ class Store:
     ) -> Iterator[Any]:
         """The table's rows as a stream of Arrow batches (so a big store is never whole
         in memory): with `column`, those whose changeset is not in frame `ids`; without,
-        those that are not rows of frame `ids`."""
+        those that are not rows of frame `ids`, each row as often as the table has it
+        more times than the frame (a table of the user's own may repeat one)."""
         cols, name = _identifiers(columns), _identifier(table)
         self.con.register("__except", ids)
         try:
             if column is None:
-                sql = f"SELECT {cols} FROM {name} EXCEPT SELECT {cols} FROM __except"
+                sql = f"SELECT {cols} FROM {name} EXCEPT ALL SELECT {cols} FROM __except"
             else:
                 sql = f"SELECT {cols} FROM {name} t ANTI JOIN __except e ON e.id = t.{column}"
             yield self.execute(sql).fetch_record_batch(100_000)
