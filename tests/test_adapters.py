@@ -627,9 +627,9 @@ def test_llm_prices_errors_name_the_files_keys(run: Run, tmp_path: Path):
 
 
 def test_an_undated_list_price_never_replaces_a_dated_launch_price(run: Run, tmp_path: Path):
-    # As llm-prices lists GPT-4o today: the price after the cut, with no from_date.
-    # Dated by the release it would overwrite the launch price the seeds hold from
-    # OpenAI's page; it is left out and listed instead.
+    # As llm-prices lists a model today: a price after a cut (one the database does not
+    # hold), with no from_date. Dated by the release it would overwrite the launch price
+    # the seeds hold from OpenAI's page; it is left out and listed instead.
     vendor = tmp_path / "openai.json"
     vendor.write_text(
         json.dumps(
@@ -639,7 +639,7 @@ def test_an_undated_list_price_never_replaces_a_dated_launch_price(run: Run, tmp
                     {
                         "id": "gpt-4o",
                         "name": "GPT-4o",
-                        "price_history": [{"input": 2.5, "output": 10, "from_date": None}],
+                        "price_history": [{"input": 2, "output": 8, "from_date": None}],
                     }
                 ],
             }
@@ -654,6 +654,72 @@ def test_an_undated_list_price_never_replaces_a_dated_launch_price(run: Run, tmp
     (launch,) = [p for p in listed if p["effective_date"] == "2024-05-13"]
     assert (launch["input_usd_per_mtok"], launch["output_usd_per_mtok"]) == (5.0, 15.0)
     assert launch["source_url"] == "https://openai.com/index/hello-gpt-4o/"
+
+
+def test_an_undated_list_price_is_the_stored_price_it_restates(run: Run, tmp_path: Path):
+    """A price with no from_date that the database holds, whatever its date, is that
+    price: the seeds date llm-prices' undated GPT-4o price by the day the tracker first
+    listed it (2024-10-16), and OpenAI's page the same price from 2024-08-06. Dated by
+    the model's release it was left out (another price is stored from then) and the
+    seeds' copy was listed as not in the file; an undated price matching none was
+    added beside the seeds' copy, and that copy listed as missing on every import."""
+    history = [{"input": 2.5, "output": 10, "from_date": None}]
+    mini = [{"input": 0.15, "output": 0.6, "from_date": None}]
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        json.dumps(
+            {
+                "vendor": "openai",
+                "models": [
+                    {"id": "gpt-4o", "name": "GPT-4o", "price_history": history},
+                    {"id": "gpt-4o-mini", "name": "GPT-4o mini", "price_history": mini},
+                ],
+            }
+        )
+    )
+    before = _rows(run, "list", "prices")
+    for _ in range(2):
+        result = run("import", "--from", "llm-prices", str(vendor), "--list-all")
+        assert result.exit_code == 0, result.stderr
+        assert "prices: 2 unchanged; nothing to write" in result.stderr
+        assert "left out" not in result.stderr
+        assert "gpt-4o/OpenAI" not in result.stderr and "gpt-4o-mini/" not in result.stderr
+    assert _rows(run, "list", "prices") == before
+
+
+def test_an_undated_list_price_is_not_the_price_a_dated_row_gives(run_empty: Run, tmp_path: Path):
+    """A stored price at a day a dated row of the list gives the model is that row's,
+    not an undated row's of the same figures (as llm-prices lists gpt-5.6-luna-272k:
+    the seeds date its undated price by the day the tracker first listed it, the day
+    of the cut): taking that day, the two rows collided."""
+    assert run_empty("add-model", "m-one", "--release-date", "2024-01-01").exit_code == 0
+    listed = run_empty(
+        "add-price", "m-one", "OpenAI", "2024-06-01", "--input", "1", "--output", "5",
+        "--source-url", "https://github.com/simonw/llm-prices",
+    )  # fmt: skip
+    assert listed.exit_code == 0, listed.stderr
+    history = [
+        {"input": 1, "output": 5, "from_date": None, "to_date": "2024-06-01"},
+        {"input": 0.5, "output": 2, "from_date": "2024-06-01", "to_date": None},
+    ]
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        json.dumps(
+            {"vendor": "openai", "models": [{"id": "m-one", "name": "x", "price_history": history}]}
+        )
+    )
+    first = run_empty("import", "--from", "llm-prices", str(vendor))
+    assert first.exit_code == 0, first.stderr
+    prices = _rows(run_empty, "list", "prices")
+    assert [(p["effective_date"], p["input_usd_per_mtok"]) for p in prices] == [
+        ("2024-01-01", 1.0),
+        ("2024-06-01", 0.5),
+    ]
+    again = run_empty("import", "--from", "llm-prices", str(vendor))
+    assert again.exit_code == 0 and "prices: 2 unchanged; nothing to write" in again.stderr, (
+        again.stderr
+    )
+    assert "not in openai.json" not in again.stderr
 
 
 def test_an_undated_list_price_that_ended_by_the_release_is_left_out(

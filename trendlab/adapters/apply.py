@@ -152,7 +152,7 @@ def _write_parts(
             released = pl.col(RELEASED).alias("release_date")
             _date_known_models(part, frame.select(ROW, pl.col("model").alias("slug"), released), cs)
         if part.kind is PRICES and "effective_date" in frame.columns:
-            frame = _date_by_release(frame, cs)
+            frame = _date_undated(frame, cs, stored(PRICES))
             _refuse_undatable(part, frame)
         if part.mode == "upsert":
             written.setdefault(part.kind.name, []).append(part)
@@ -338,7 +338,14 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
         # name resolves to (an alias has none of its own).
         frames = [p.frame.with_columns(cs.refs.resolver.slug_or_name("model")) for p in group]
         if kind is PRICES:
-            frames = [_date_by_release(f, cs) for f in frames]
+            # An undated price is each stored price it restates, not only the one whose
+            # date it took: the seeds hold llm-prices' GPT-4o price from the day the
+            # tracker first listed it, and OpenAI's own from an earlier day.
+            frames = [
+                dated
+                for f in frames
+                for dated in (_date_undated(f, cs, stored), _restatements(f, stored))
+            ]
         covers = [b for p in group for b in p.covers]
         gone += absent(kind, stored, frames, pattern=pattern, records=records, covers=covers)
     if gone:
@@ -377,17 +384,70 @@ def _resolve(part: Part, frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -
     return resolved.with_columns(pl.coalesce("__slug", "model").alias("model")).drop("__slug")
 
 
-def _date_by_release(frame: pl.DataFrame, cs: Changeset) -> pl.DataFrame:
-    """A price a list gives no start date takes its model's release date (empty when
-    the model has none: see _refuse_undatable), and is marked so (__from_release)."""
+def _date_undated(frame: pl.DataFrame, cs: Changeset, stored: pl.DataFrame) -> pl.DataFrame:
+    """A price a list gives no start date takes the date of the stored price it restates
+    (_restatements), the earliest of several: a re-import finds it unchanged, where the
+    seeds date it by the day the tracker first listed it. Any other takes its model's
+    release date (empty when the model has none: see _refuse_undatable), and is marked
+    so (__from_release)."""
     released = {k: str(v) for k, v in cs.refs.models.items() if v is not None}
+    restated = (
+        _restatements(frame, stored)
+        .group_by(ROW)
+        .agg(pl.col("effective_date").min().alias("__restated"))
+    )
     undated = pl.col("effective_date") == FROM_RELEASE
-    return frame.with_columns(
-        pl.when(undated)
-        .then(pl.col("model").replace_strict(released, default=None, return_dtype=pl.String))
-        .otherwise(pl.col("effective_date"))
-        .alias("effective_date"),
-        undated.fill_null(False).alias(_FROM_RELEASE),
+    from_release = undated & pl.col("__restated").is_null()
+    return (
+        frame.join(restated, on=ROW, how="left", maintain_order="left")
+        .with_columns(
+            pl.when(from_release)
+            .then(pl.col("model").replace_strict(released, default=None, return_dtype=pl.String))
+            .when(undated)
+            .then(pl.col("__restated"))
+            .otherwise(pl.col("effective_date"))
+            .alias("effective_date"),
+            from_release.fill_null(False).alias(_FROM_RELEASE),
+        )
+        .drop("__restated")
+    )
+
+
+def _restatements(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """The stored prices (`frame`'s key columns, source_url, and ROW: the row that
+    restates each) that the rows `frame` gives no start date restate: the same model,
+    provider (as names compare) and figures, as the merge compares them (a figure the
+    row leaves empty agrees), whatever their date. Not a stored price at a day a dated
+    row of `frame` gives the same model and provider: that one is that row's."""
+    figures = ["input_usd_per_mtok", "output_usd_per_mtok"]
+    key = ["model", "__provider", "effective_date"]
+
+    def keyed(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.with_columns(folded(rows.get_column("provider")).alias("__provider"))
+
+    undated = keyed(frame.filter(pl.col("effective_date") == FROM_RELEASE))
+    if undated.is_empty() or stored.is_empty():
+        columns = [*PRICES.key_fields, "source_url"]
+        return pl.DataFrame(schema={ROW: pl.UInt32} | {c: pl.String for c in columns})
+    dated = keyed(frame.filter(pl.col("effective_date") != FROM_RELEASE)).select(key)
+    held = keyed(stored).join(dated, on=key, how="anti")
+    same = pl.all_horizontal(
+        pl.col(f).cast(pl.Float64, strict=False).is_null()
+        | pl.col(f)
+        .cast(pl.Float64, strict=False)
+        .eq(pl.col(f"{f}_held").cast(pl.Float64, strict=False))
+        .fill_null(False)
+        for f in figures
+    )
+    return (
+        undated.select(ROW, "model", "__provider", *figures, "source_url")
+        .join(
+            held.select("model", "__provider", "provider", "effective_date", *figures),
+            on=["model", "__provider"],
+            suffix="_held",
+        )
+        .filter(same)
+        .select(ROW, "model", "provider", "effective_date", "source_url")
     )
 
 

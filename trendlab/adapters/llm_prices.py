@@ -16,8 +16,9 @@ a price from its `from_date` on. The project documents a null `from_date` as "fr
 when the model was first available", so such a price takes the model's release date
 in the database when the import runs (the importer fills it in; a model without one
 is reported; one that ended by then, its `to_date` no later than the release date,
-is left out and listed). `to_date` needs no field: the next period's price
-supersedes it.
+is left out and listed), unless the database holds it: a stored price of the model
+and provider with the same figures lends it its date (apply._date_undated). `to_date`
+needs no field: the next period's price supersedes it.
 The model is the price list's `id`, resolved through the database's slugs and aliases
 like every import; the provider is the vendor's usual name.
 """
