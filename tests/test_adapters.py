@@ -752,6 +752,57 @@ def test_an_undated_list_price_that_ended_by_the_release_is_left_out(
     assert [(p["effective_date"], p["input_usd_per_mtok"]) for p in prices] == [("2024-08-06", 2.5)]
 
 
+def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(
+    run_empty: Run, tmp_path: Path
+):
+    """Two prices of one model on one day were refused as `same model, provider,
+    effective_date`, fields the list does not have, and a date it does not give where
+    the day was the model's release date."""
+    assert run_empty("add-model", "m-one", "--release-date", "2024-01-01").exit_code == 0
+    before = run_empty("log", "--json").stdout
+    vendor = tmp_path / "openai.json"
+    for history, told in (
+        (
+            [{"input": 1, "output": 5, "from_date": None}, {"input": 2, "output": 6}],
+            "price 2 (m-one): same id (model), vendor (provider) and effective_date "
+            "(2024-01-01) as price 1 (m-one): neither gives a from_date: both are dated by "
+            "m-one's release date; give them their from_date; nothing was written",
+        ),
+        (
+            [{"input": 1, "output": 5, "from_date": "2024-01-01"}, {"input": 2, "output": 6}],
+            "price 2 (m-one): same id (model), vendor (provider) and effective_date "
+            "(2024-01-01) as price 1 (m-one): this price gives no from_date: dated by "
+            "m-one's release date; give it its from_date; nothing was written",
+        ),
+        (
+            [
+                {"input": 1, "output": 5, "from_date": "2024-02-01"},
+                {"input": 2, "output": 6, "from_date": "2024-02-01"},
+            ],
+            "price 2 (m-one): same id (model), vendor (provider), from_date (effective_date) "
+            "as price 1 (m-one); nothing was written",
+        ),
+    ):
+        models = [{"id": "m-one", "name": "x", "price_history": history}]
+        vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+        result = run_empty("import", "--from", "llm-prices", str(vendor))
+        assert result.exit_code == 1
+        assert result.stderr == f"trendlab: error: {vendor}:{told}\n", result.stderr
+    assert run_empty("log", "--json").stdout == before
+    # Two undated rows restating one stored price.
+    added = run_empty("add-price", "m-one", "OpenAI", "2024-03-01", "--input", "1")
+    assert added.exit_code == 0, added.stderr
+    twice = [{"input": 1, "output": None, "from_date": None}] * 2
+    models = [{"id": "m-one", "name": "x", "price_history": twice}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    result = run_empty("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 1
+    assert (
+        "effective_date (2024-03-01) as price 1 (m-one): neither gives a from_date: both are "
+        "dated by a stored price of the same figures; give them their from_date"
+    ) in result.stderr
+
+
 def test_a_price_named_by_an_alias_is_found_again_on_the_next_import(run: Run, tmp_path: Path):
     # Named by an alias (as price lists name models) and dated by its model's release:
     # the second import holds it, so it is not among the records the file lacks.

@@ -758,7 +758,7 @@ def _kind_errors(
 
         found.check(merged_fields(kind), given)
     keys = [k for k in kind.key_fields if k in cols]
-    found.check(keys, lambda rows: _duplicate_errors(kind, rows))
+    found.check(keys, lambda rows: _duplicate_errors(kind, rows, read_as))
 
 
 def _unknown_units(typed: pl.DataFrame, refs: Refs, label: str = "unit") -> pl.DataFrame:
@@ -907,19 +907,21 @@ def _bounds_errors(
     )
 
 
-def _duplicate_errors(kind: Kind, typed: pl.DataFrame) -> pl.DataFrame:
-    """Rows repeating an earlier row's key within the same input.
+def _duplicate_errors(kind: Kind, typed: pl.DataFrame, read_as: dict[str, str]) -> pl.DataFrame:
+    """Rows repeating an earlier row's key within the same input; `read_as`: how a
+    file's columns name the key's fields (names_read_as).
 
     REF names the earlier row; the caller words it as a line of the source.
     """
     keys = [k for k in kind.key_fields if k in typed.columns]
+    named = ", ".join(read_as.get(k, k) for k in keys)
     # Only the rows of repeated keys (usually none) are grouped to find the first.
     # (A hash narrows them down cheaply; a collision only adds a candidate.)
     repeated = typed.select(ROW, *keys).filter(pl.struct(keys).hash().is_duplicated())
     return (
         repeated.with_columns(pl.col(ROW).min().over(keys).alias(REF))
         .filter(pl.col(ROW) != pl.col(REF))
-        .select(ROW, pl.lit(f"same {', '.join(keys)} as").alias("message"), REF)
+        .select(ROW, pl.lit(f"same {named} as").alias("message"), REF)
     )
 
 

@@ -26,7 +26,7 @@ from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts
 from trendlab.text import at_most, counted
-from trendlab.validate import ROW, folded
+from trendlab.validate import ROW, folded, names_read_as
 
 
 @dataclass
@@ -154,6 +154,7 @@ def _write_parts(
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_undated(frame, cs, stored(PRICES))
             _refuse_undatable(part, frame)
+            _refuse_same_day(part, frame)
         if part.mode == "upsert":
             written.setdefault(part.kind.name, []).append(part)
             # Every row as the source gives it must be valid, not only those the merge
@@ -394,22 +395,23 @@ def _date_undated(frame: pl.DataFrame, cs: Changeset, stored: pl.DataFrame) -> p
     restated = (
         _restatements(frame, stored)
         .group_by(ROW)
-        .agg(pl.col("effective_date").min().alias("__restated"))
+        .agg(pl.col("effective_date").min().alias("__restated_from"))
     )
     undated = pl.col("effective_date") == FROM_RELEASE
-    from_release = undated & pl.col("__restated").is_null()
+    from_release = undated & pl.col("__restated_from").is_null()
     return (
         frame.join(restated, on=ROW, how="left", maintain_order="left")
         .with_columns(
             pl.when(from_release)
             .then(pl.col("model").replace_strict(released, default=None, return_dtype=pl.String))
             .when(undated)
-            .then(pl.col("__restated"))
+            .then(pl.col("__restated_from"))
             .otherwise(pl.col("effective_date"))
             .alias("effective_date"),
             from_release.fill_null(False).alias(_FROM_RELEASE),
+            (undated & ~from_release).fill_null(False).alias(_RESTATED),
         )
-        .drop("__restated")
+        .drop("__restated_from")
     )
 
 
@@ -467,7 +469,60 @@ def _refuse_undatable(part: Part, frame: pl.DataFrame) -> None:
         )
 
 
+def _refuse_same_day(part: Part, frame: pl.DataFrame) -> None:
+    """Two prices of a model at a provider that the list's undated rows' dates put on
+    one day are an error that says where the day came from: validation would name a
+    from_date the list does not give them."""
+    if _FROM_RELEASE not in frame.columns:
+        return
+    key = ["model", "__provider", "__day"]
+    # The first of each day's rows, as validation names it; where the row or that first
+    # row is undated, validation's duplicate would be this.
+    marked = frame.with_columns(
+        folded(frame.get_column("provider")).alias("__provider"),
+        pl.col("effective_date").str.to_date("%Y-%m-%d", strict=False).alias("__day"),
+    ).with_columns(pl.col(ROW).min().over(key).alias("__first"))
+    origin = marked.select(ROW, _FROM_RELEASE, _RESTATED).rename(lambda c: f"{c}_first")
+    twice = (
+        marked.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+        .filter(pl.col(ROW) != pl.col("__first"))
+        .join(origin, left_on="__first", right_on=f"{ROW}_first")
+        .filter(
+            pl.any_horizontal(
+                _FROM_RELEASE, _RESTATED, f"{_FROM_RELEASE}_first", f"{_RESTATED}_first"
+            )
+        )
+        .sort(ROW)
+    )
+    if twice.is_empty():
+        return
+    row = twice.row(0, named=True)
+    names = names_read_as(part.columns)
+    here, there = part.line_of(row[ROW]), part.line_of(row["__first"])
+
+    def why(released: bool, restated: bool) -> str | None:
+        if released:
+            return f"{row['model']}'s release date"
+        return "a stored price of the same figures" if restated else None
+
+    mine = why(row[_FROM_RELEASE], row[_RESTATED])
+    first = why(row[f"{_FROM_RELEASE}_first"], row[f"{_RESTATED}_first"])
+    undated = [(who, by) for who, by in ((there, first), ("this price", mine)) if by]
+    if mine == first:
+        told = f"neither gives a from_date: both are dated by {mine}"
+    else:
+        told = "; ".join(f"{who} gives no from_date: dated by {by}" for who, by in undated)
+    fix = "them their" if len(undated) == 2 else f"{there if first else 'it'} its"
+    raise TrendlabError(
+        f"{part.source}:{here}: same {names.get('model', 'model')}, "
+        f"{names.get('provider', 'provider')} and effective_date ({row['effective_date']}) "
+        f"as {there}: {told}; give {fix} from_date; nothing was written"
+    )
+
+
 _FROM_RELEASE = "__from_release"
+# Marks a price the list gives no start date that takes a stored price's date.
+_RESTATED = "__restated"
 UNDATED_PRICE = "undated in the list, and another price is stored from the model's release"
 
 
