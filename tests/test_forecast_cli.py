@@ -500,10 +500,15 @@ def test_a_figure_and_the_output_in_one_file_is_refused(
     run: Run, tmp_path: Path, command: tuple[str, ...]
 ):
     """--plot and -o naming one file wrote the figure, said so, then wrote the JSON
-    over it (exit 0); a link to the file is the same file."""
-    target = tmp_path / "out.svg"
+    over it (exit 0). Named alike, -o is now refused as naming a figure; a link to the
+    file -o writes is that file still."""
+    figure = tmp_path / "out.svg"
+    named = run(*command, "--plot", str(figure), "--json", "-o", str(figure))
+    assert named.exit_code == 2 and "names a figure, which -o does not draw" in named.stderr
+    assert not figure.exists()
+    target = tmp_path / "out.json"
     (tmp_path / "link.svg").symlink_to(target)
-    for plot in (str(target), str(tmp_path / "." / "out.svg")):
+    for plot in (str(tmp_path / "link.svg"), str(tmp_path / "." / "link.svg")):
         result = run(*command, "--plot", plot, "--json", "-o", str(target))
         assert result.exit_code == 2, result.stderr
         assert result.stderr.count("\n") == 1

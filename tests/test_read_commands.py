@@ -1019,6 +1019,24 @@ def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path
     assert pdf.exit_code == 2 and "the report is an HTML page" in pdf.stderr
 
 
+def test_a_figure_named_by_o_is_refused_saying_what_draws_one(run: Run, tmp_path: Path):
+    """-o FILE.png was 'cannot tell the format', and with --csv wrote CSV in a .png: a
+    reader of a table asks for a figure, which --plot or `trendlab plot` draws."""
+    for args, by in (
+        (["forecast", "mmlu", "-o"], "--plot FILE draws one"),
+        (["forecast", "mmlu", "--csv", "-o"], "--plot FILE draws one"),
+        (["price-trend", "mmlu", "--threshold", "50", "-o"], "--plot FILE draws one"),
+        (["query", "models", "-o"], "trendlab plot BENCHMARK -o FILE draws one"),
+        (["export", "models", "-o"], "trendlab plot BENCHMARK -o FILE draws one"),
+    ):
+        for name in ("figure.png", "figure.SVG"):
+            result = run(*args, str(tmp_path / name))
+            assert result.exit_code == 2, result.stderr
+            assert "figure, which -o does not draw (it writes " in result.stderr
+            assert f"): {by} (see" in result.stderr, result.stderr
+            assert not (tmp_path / name).exists()
+
+
 def test_no_output_may_overwrite_the_database(run: Run, db: Path, tmp_path: Path):
     """-o naming the database (or its write-ahead log, or a link to it) would replace
     every record and its history with a CSV: refused before anything is written."""

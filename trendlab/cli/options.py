@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -632,6 +632,20 @@ def default_message(
     return default.format(**typed.row(0, named=True))
 
 
+def _refuse_figure(output: str, ending: str, choices: Sequence[str], *, drawn: bool) -> None:
+    """Refuse -o FILE.png (.svg) for a command that writes tables, even with --format
+    (a table in a .png opens as a broken image), saying what draws the figure."""
+    from trendlab.plot import SUFFIXES as FIGURES
+
+    if ending in FIGURES:
+        by = "--plot FILE" if drawn else "trendlab plot BENCHMARK -o FILE"
+        raise click.UsageError(
+            f"-o {output} names a figure, which -o does not draw (it writes "
+            + "|".join(choices)
+            + f"): {by} draws one"
+        )
+
+
 def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:
     """The line an add command ends with: the record added, or restored where it
     writes again one that was retracted (a retraction someone made for a reason)."""
@@ -816,6 +830,9 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             ending = Path(output).suffix.lower() if output and output != "-" else ""
             suffix = SUFFIXES.get(ending)
             chosen = (flags[0] if flags else None) or fmt
+            if suffix is None and ending:
+                # A command that draws a figure of its own takes it as --plot FILE.
+                _refuse_figure(str(output), ending, choices, drawn="plot" in kwargs)
             if chosen is None and suffix is not None and suffix not in choices:
                 # The suffix is plain; this command does not write that format.
                 raise click.UsageError(

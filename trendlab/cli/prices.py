@@ -135,7 +135,6 @@ def prices(
 )
 @click.option(
     "--plot",
-    "plot_path",
     type=click.Path(dir_okay=False),
     metavar="FILE",
     help="Also draw the trend to FILE.png or FILE.svg.",
@@ -149,7 +148,7 @@ def price_trend(
     threshold: float,
     blend: Blend,
     level: float,
-    plot_path: str | None,
+    plot: str | None,
     as_of: str | None,
     fmt: str,
     output: str | None,
@@ -174,8 +173,8 @@ def price_trend(
     from trendlab.render import render, render_json
     from trendlab.series import Scale
 
-    if plot_path is not None:  # --plot '' is an error, not no figure
-        check_figure_path(plot_path, "--plot", output)
+    if plot is not None:  # --plot '' is an error, not no figure
+        check_figure_path(plot, "--plot", output)
     with settings.reader(as_of) as store:
         bench = store.benchmark(benchmark_slug(store, benchmark))
         scores = store.scores(bench["slug"])
@@ -194,11 +193,11 @@ def price_trend(
     unknown = trend.unknown_note()
     if unknown:
         note(unknown)
-    if plot_path is not None:
+    if plot is not None:
         from trendlab.plot import price_trend_figure
 
-        price_trend_figure(trend, plot_path)
-        note(f"wrote {plot_path}")
+        price_trend_figure(trend, plot)
+        note(f"wrote {plot}")
     if fmt == "json":
         render_json(trend.to_json(), output)
         return
