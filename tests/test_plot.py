@@ -36,9 +36,9 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Axes]:
     axes: list[Axes] = []
     save = plot._save
 
-    def keep(fig: Any, target: Any, fmt: str | None) -> None:
+    def keep(fig: Any, key: str, target: Any, fmt: str | None) -> None:
         axes.append(fig.axes[0])
-        save(fig, target, fmt)
+        save(fig, key, target, fmt)
 
     monkeypatch.setattr(plot, "_save", keep)
     return axes
@@ -555,8 +555,8 @@ def test_a_long_crossing_label_is_wrapped_inside_the_axes(
     measured: list[tuple[str, Any, Any]] = []
     save = plot._save
 
-    def measure(fig: Any, target: Any, fmt: str | None) -> None:
-        save(fig, target, fmt)
+    def measure(fig: Any, key: str, target: Any, fmt: str | None) -> None:
+        save(fig, key, target, fmt)
         renderer = fig.canvas.get_renderer()
         ax = fig.axes[0]
         measured.extend(

@@ -1280,7 +1280,7 @@ def test_a_cheapest_unknown_to_the_end_is_shaded_up_to_the_reading_day(
     day = "2025-09-01"
     assert run_empty("add-price", "d", "P", day, "--input", "0.1", "-m", "t").exit_code == 0
     drawn = []
-    monkeypatch.setattr(plot, "_save", lambda fig, target, fmt: drawn.append(fig.axes[0]))
+    monkeypatch.setattr(plot, "_save", lambda fig, key, target, fmt: drawn.append(fig.axes[0]))
     args = ("price-trend", "ev", "--threshold", "80", "--plot", str(tmp_path / "t.png"))
     shown = run_empty(*args)
     assert shown.exit_code == 0, shown.stderr
@@ -1305,7 +1305,7 @@ def test_the_cheapest_known_to_the_end_is_drawn_up_to_the_reading_day(
 
     _unknown_cut(run_empty)
     drawn = []
-    monkeypatch.setattr(plot, "_save", lambda fig, target, fmt: drawn.append(fig.axes[0]))
+    monkeypatch.setattr(plot, "_save", lambda fig, key, target, fmt: drawn.append(fig.axes[0]))
     args = ("price-trend", "ev", "--threshold", "80", "--plot", str(tmp_path / "t.png"))
     assert run_empty(*args).exit_code == 0
     [line] = [line for line in drawn[0].lines if line.get_gid() == "ev-price-cheapest"]

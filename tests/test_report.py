@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
@@ -130,6 +131,20 @@ def test_report_is_self_contained(full_report: tuple[Path, str]):
     assert "@import" not in text and "@font-face" not in text
     assert re.findall(r"url\((?!#)", text) == []  # SVG clip paths refer within the page
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
+
+
+def test_report_ids_are_unique_and_every_reference_finds_its_own(
+    full_report: tuple[Path, str],
+):
+    """Each inlined chart had matplotlib's numbered ids (figure_1, axes_1, line2d_1)
+    as every other did: an id is one element's, in a page as in a figure."""
+    text = full_report[0].read_text(encoding="utf-8")
+    ids = Counter(attrs["id"] for _, attrs in _parse(text).tags if attrs.get("id"))
+    assert len(ids) > 1000 and [i for i, n in ids.items() if n > 1] == []
+    assert {"chart-mmlu-figure_1", "chart-math-figure_1", "chart-mmlu-median"} <= set(ids)
+    # Clip paths, markers and the page's own links: each to an element that is there.
+    refs = set(re.findall(r'(?:href="#|url\(#)([^")]+)', text))
+    assert len(refs) > 50 and refs <= set(ids), refs - set(ids)
 
 
 def test_report_of_named_benchmarks_to_stdout(seeded_copy: Path):

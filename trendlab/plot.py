@@ -115,8 +115,9 @@ def _figure(right: float, key: str) -> Iterator[tuple[Figure, Axes]]:
     The margins are fixed rather than found by constrained layout, which doubles the
     time a figure takes (the report draws one per benchmark): labels and legend
     entries are kept short enough to fit instead. SVG text stays text (small,
-    searchable), and the ids matplotlib makes are salted with `key`, so two figures
-    inlined in one page never share an id and a figure comes out the same every time.
+    searchable), and the ids matplotlib makes are salted with `key` (and its numbered
+    ones prefixed with it, in _save), so two figures inlined in one page never share an
+    id and a figure comes out the same every time.
     """
     import matplotlib
 
@@ -132,25 +133,35 @@ def _figure(right: float, key: str) -> Iterator[tuple[Figure, Axes]]:
             plt.close(fig)
 
 
-def _save(fig: Figure, target: Target, fmt: str | None) -> None:
-    """Write the figure to a path (its suffix picks the format) or a file object."""
+# A group id matplotlib numbers itself, from 1 in every figure: figure_1, axes_1,
+# line2d_3, matplotlib.axis_2. (Ids it salts, and those trendlab gives, differ.)
+_NUMBERED_GROUP = re.compile(rb'<g id="([A-Za-z][\w.]*_[0-9]+)"')
+
+
+def _save(fig: Figure, key: str, target: Target, fmt: str | None) -> None:
+    """Write the figure to a path (its suffix picks the format) or a file object (of
+    text, for SVG). In SVG, matplotlib's numbered group ids take the prefix `key`, so
+    figures inlined in one page do not share them."""
     if isinstance(target, str | os.PathLike):
         fmt = fmt or Path(target).suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise TrendlabError(f"{target}: a figure is written as .png or .svg")
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    # Drawn whole first, then written as every -o output is: matplotlib wrote the
+    # path in place, and a failure or a Ctrl-C while it drew left half a figure
+    # where the previous one had been.
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format=fmt, dpi=120, metadata=metadata)
+    data = drawn.getvalue()
+    if fmt == "svg":
+        data = _NUMBERED_GROUP.sub(rb'<g id="' + key.encode() + rb'-\1"', data)
     if isinstance(target, str | os.PathLike):
         from trendlab.render import write_bytes
 
-        # Drawn whole first, then written as every -o output is: matplotlib wrote the
-        # path in place, and a failure or a Ctrl-C while it drew left half a figure
-        # where the previous one had been.
-        drawn = io.BytesIO()
-        fig.savefig(drawn, format=fmt, dpi=120, metadata=metadata)
-        write_bytes(drawn.getvalue(), os.fspath(target))
+        write_bytes(data, os.fspath(target))
         return
     try:
-        fig.savefig(target, format=fmt, dpi=120, metadata=metadata)
+        target.write(data.decode() if fmt == "svg" else data)
     except OSError as exc:
         raise TrendlabError(f"cannot write {target}: {exc.strerror or exc}") from None
 
@@ -350,7 +361,7 @@ def forecast_figure(
         _titles(ax, title, result.summary())
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
-        _save(fig, target, fmt)
+        _save(fig, key, target, fmt)
 
 
 def _short(label: str) -> str:
@@ -671,7 +682,7 @@ def price_trend_figure(
         # Wherever it covers the fewest marks: a falling price leaves upper right empty
         # but for a dear model priced late, which a legend fixed there hid.
         ax.legend(loc="best", fontsize=8)
-        _save(fig, target, fmt)
+        _save(fig, key, target, fmt)
 
 
 def _within_calendar(ax: Axes) -> None:
