@@ -1184,6 +1184,38 @@ def test_a_copy_names_what_of_srcs_own_it_leaves_out(db: Path, tmp_path: Path):
     for src, dst in ((backup, local), (local, tmp_path / "again.duckdb")):
         again = make_runner(db)("copy", str(src), str(dst))
         assert again.exit_code == 0 and len(again.stderr.splitlines()) == 1, again.stderr
+    # Recreated in DST, as the line says, one is no longer named; the last, alone, is it.
+    with duckdb.connect(str(backup)) as con:
+        for sql in ("CREATE VIEW v1 AS SELECT 1", "CREATE SCHEMA mine", "CREATE SEQUENCE ids"):
+            con.execute(sql)
+        con.execute("CREATE TYPE mood AS ENUM ('ok')")
+        con.execute("CREATE MACRO m(x) AS x + 1")
+    again = make_runner(db)("copy", str(db), str(backup))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[1:] == [
+        "copy: left out what copy does not carry: macro two; recreate it in DST"
+    ]
+
+
+def test_a_copy_again_is_quiet_of_the_forecast_cache_src_renewed(db: Path, tmp_path: Path):
+    """The forecast cache has no changesets, as a table of the user's own has not, and
+    a backup made before a forecast on new data said on every later copy that DST kept
+    rows SRC lacks: the cache entries SRC replaced."""
+    backup = tmp_path / "backup.duckdb"
+    run = make_runner(db)
+    assert run("copy", str(db), str(backup)).exit_code == 0
+    assert run("add-result", "gpt-4o", "mmlu", "88.1", "--date", "2024-06-01").exit_code == 0
+    assert run("forecast", "mmlu").exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        renewed = con.execute("SELECT count(*) FROM forecast_cache").fetchone()
+    again = run("copy", str(db), str(backup))
+    assert again.exit_code == 0, again.stderr
+    assert len(again.stderr.splitlines()) == 1 and "copied 1 changeset" in again.stderr
+    with duckdb.connect(str(backup), read_only=True) as con:
+        kept = con.execute(
+            "SELECT count(*) FROM forecast_cache WHERE benchmark = 'mmlu'"
+        ).fetchone()
+    assert renewed and kept and kept[0] > 0
 
 
 def test_a_copy_refused_for_a_table_new_stores_lack_makes_no_store(

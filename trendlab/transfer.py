@@ -30,11 +30,12 @@ class Copied:
     changesets: int = 0  # changesets added to the destination
     rows: int = 0  # revision rows (and reference rows) added with them
     already: int = 0  # changesets the destination had already
-    # (kind, name, tables) of what of the source's own a copy does not carry (see
-    # Store.left_out_by_copy)
+    # (kind, name, tables) of what of the source's own a copy does not carry and the
+    # destination has no object of that kind and name (see Store.left_out_by_copy)
     left_out: list[tuple[str, str, int]] = field(default_factory=list)
-    # Per table without changesets (a reference table, the user's own): the rows the
-    # destination keeps that the source lacks, which a copy never deletes
+    # Per table without changesets (a reference table, the user's own; not the
+    # forecast cache): the rows the destination keeps that the source lacks, which a
+    # copy never deletes
     kept: dict[str, int] = field(default_factory=dict)
 
 
@@ -117,7 +118,9 @@ def copy_store(src: Store, dst: Store) -> Copied:
             lambda: _copy_in_one_transaction(src, dst, tables, take_place),
             queued=lambda: bool(queued),
         )
-    copied.left_out = src.left_out_by_copy()
+    # Left out only where DST lacks it: one the user has recreated there is no news.
+    there = {(kind, _name(name)) for kind, name, _ in dst.left_out_by_copy()}
+    copied.left_out = [o for o in src.left_out_by_copy() if (o[0], _name(o[1])) not in there]
     return copied
 
 
@@ -198,6 +201,11 @@ def _name(identifier: str) -> str:
     return identifier.translate(_ASCII_LOWER)
 
 
+# A cache whose rows a store replaces as its data change: DST keeping older ones is
+# no news, unlike a row of the user's own that SRC changed or deleted.
+_CACHE = "forecast_cache"
+
+
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     # Asked in the transaction: an older `dst` has its tables only once begun, so what
     # it lacks then was made around trendlab, which `migrate` cannot make.
@@ -208,7 +216,8 @@ def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     for table, columns in tables.items():
         column = Store.changeset_column(table, columns)
         known = have if column is not None else dst.table_frame(table, columns)
-        if column is None and (kept := src.count_rows_lacked(table, columns, known)):
+        counted_kept = column is None and _name(table) != _CACHE
+        if counted_kept and (kept := src.count_rows_lacked(table, columns, known)):
             copied.kept[table] = kept
         with src.rows_except(table, columns, column, known) as batches:
             n = dst.insert_rows(table, columns, batches)

@@ -171,7 +171,8 @@ def copy(
             f"{kind} {name}" + (f" ({_n(tables, 'table')})" if tables else "")
             for kind, name, tables in copied.left_out
         )
-        note(f"copy: left out what copy does not carry: {left}; recreate them in DST")
+        them = "it" if len(copied.left_out) == 1 else "them"
+        note(f"copy: left out what copy does not carry: {left}; recreate {them} in DST")
 
 
 def _remove(paths: list[Path]) -> None:
