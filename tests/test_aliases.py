@@ -58,6 +58,9 @@ def test_a_new_model_may_not_take_another_models_alias_as_its_slug(run: Run):
         "first; nothing was written\n"
     )
     assert run("show", "model", "my-gpt4", "--json").stdout.count('"slug": "gpt-4"') == 1
+    assert run("alias", "add", "gpt-4", "My-Gpt4").exit_code == 0
+    three = run("add-model", "my-gpt4")
+    assert "(its aliases 'MY-GPT4', 'My-Gpt4' and 'my-gpt4', ignoring case)" in three.stderr
     assert run("check").exit_code == 0
     # A model's own names stay its own: editing it is not a clash.
     assert run("edit", "model", "gpt-4", "--set", "notes=x", "-m", "x").exit_code == 0
