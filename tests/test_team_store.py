@@ -1240,9 +1240,6 @@ def test_a_copy_refused_for_a_table_new_stores_lack_makes_no_store(
     tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
     assert pg_server.sql(catalog, tables) == "0"
     assert not data.exists()
-    local = tmp_path / "new.ducklake"
-    _one_line_error(copy("copy", str(db), f"ducklake:{local}"), "has a table of its own")
-    assert not local.exists() and not Path(f"{local}.files").exists()
 
     part_made = new_team_store(pg_server)  # attached, as by an init stopped at once
     con = lake.connect(part_made, read_only=False, create=True, data_path=str(data), lock_timeout=5)
@@ -1253,6 +1250,18 @@ def test_a_copy_refused_for_a_table_new_stores_lack_makes_no_store(
         result, f"DST is left part made: complete it with `{init}`, add it there, then copy "
     )
     assert make_runner(part_made)("init", "--empty").exit_code == 0
+
+
+def test_a_copy_refused_for_a_table_new_stores_lack_makes_no_file_or_lake(db: Path, tmp_path: Path):
+    """As into a new team store (above), a refused copy into a new DuckDB file or local
+    lake is refused before either is made."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE my_notes (note VARCHAR)")
+    copy = make_runner(db)
+    local, file = tmp_path / "new.ducklake", tmp_path / "new.duckdb"
+    for dst in (f"ducklake:{local}", str(file)):
+        _one_line_error(copy("copy", str(db), dst), f"SRC {db} has a table of its own, my_notes,")
+    assert not list(tmp_path.glob("new.*"))  # nor new.ducklake.files, new.duckdb.wal
 
 
 def test_copy_reads_a_moved_team_store_at_the_global_data_path(
