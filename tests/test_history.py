@@ -214,3 +214,16 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run):
         shown = run("history", "result", name, "--json")
         assert shown.exit_code == 0, shown.stderr
         assert [(r["model"], r["score"]) for r in json.loads(shown.stdout)] == [("hist-m", 60.0)]
+        # The retracted model's result is named as its history was (it had one).
+        assert shown.stderr == (
+            f"{name.split('/')[0]!r} is an alias of model hist-m now, whose result this is; "
+            "model hist-z, retracted, has results of its own: trendlab query 'SELECT * FROM "
+            "result_history WHERE model = $model ORDER BY key, revision' --param model=hist-z\n"
+        )
+    query = "SELECT score, op FROM result_history WHERE model = $model ORDER BY key, revision"
+    told = run("query", query, "--param", "model=hist-z", "--csv")
+    assert told.stdout.splitlines()[1:] == ["50.0,insert", "50.0,retract"], told.stdout
+    # It had no price: none is told of.
+    assert run("add-price", "hist-m", "P", "2024-01-01", "--input", "1").exit_code == 0
+    priced = run("history", "price", "hist-z/P")
+    assert priced.exit_code == 0 and priced.stderr == "", priced.stderr

@@ -1280,6 +1280,11 @@ class Store:
         ).fetchall()
         return [(alias, model) for alias, model in rows]
 
+    def model_had_records(self, kind: Kind, model: str) -> bool:
+        """Whether any revision of a result or a price (`kind`) ever named `model`."""
+        sql = f"SELECT EXISTS (SELECT 1 FROM {kind.table} WHERE model = ?)"
+        return bool(self.scalar(sql, [model]))
+
     def keys_ever(self, kind: Kind) -> list[str]:
         """Every key that ever had a revision, retracted ones included."""
         rows = self.execute(f"SELECT DISTINCT key FROM {kind.table} ORDER BY key").fetchall()

@@ -67,17 +67,28 @@ def _named_now(store: Store, text: str) -> str | None:
     return Refs(store).resolver.resolve([text])[text]
 
 
-def model_hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str] | None:
-    """(slug, model) where `text` is a retracted model's slug and a current alias of
-    another model, whose history `history` shows instead: the retracted model's own
-    is then read in SQL, from model_history."""
-    if kind is not MODELS:
+def model_hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str, str] | None:
+    """(alias, slug, model) where `text`, or a result's or a price's name's MODEL, is a
+    retracted model's slug and a current alias of another model, whose records
+    `history` shows instead: the retracted model's own are then read in SQL, from
+    KIND_history (for a result or a price, only where that model had one)."""
+    if kind is MODELS:
+        names = [text]
+    elif kind in (RESULTS, PRICES):
+        parts = text.strip().split("/")
+        names = ["/".join(parts[:i]) for i in range(1, len(parts))]  # where an alias ends
+    else:
         return None
-    slug = text.strip().lower()
-    now = _named_now(store, text)
-    if now is None or now == slug or slug not in store.keys_ever(MODELS):
-        return None
-    return slug, now
+    now = Refs(store).resolver.resolve(names)
+    retracted = set(store.keys_ever(MODELS))
+    for name in names:
+        slug = name.strip().lower()
+        model = now[name]
+        if model is None or model == slug or slug not in retracted:
+            continue
+        if kind is MODELS or store.model_had_records(kind, slug):
+            return name.strip(), slug, model
+    return None
 
 
 def _models_once_named(pairs: list[tuple[str, str]], text: str) -> list[str]:

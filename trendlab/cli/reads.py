@@ -230,6 +230,7 @@ def history(
       trendlab history model gpt-4 --limit 5
     """
     from trendlab.history import model_hidden_by_alias, record_history
+    from trendlab.kinds import MODELS
     from trendlab.render import render
 
     kind_ = get_kind(kind)
@@ -238,12 +239,16 @@ def history(
         hidden = model_hidden_by_alias(store, kind_, key)
     render(frame, fmt, output)
     if hidden:
-        slug, model = hidden
-        sql = "SELECT * FROM model_history WHERE key = $key ORDER BY revision"
+        alias, slug, model = hidden
+        one = kind_ is MODELS
+        column, order = ("key", "revision") if one else ("model", "key, revision")
+        sql = f"SELECT * FROM {kind_.history_view} WHERE {column} = ${column} ORDER BY {order}"
+        whose = "history" if one else kind_.singular
+        own = "its own" if one else f"{kind_.name} of its own"
         note(
-            f"{key.strip()!r} is an alias of model {model} now, whose history this is; "
-            f"model {slug}, retracted, has its own: trendlab query {shlex.quote(sql)} "
-            f"--param {shlex.quote('key=' + slug)}"
+            f"{alias!r} is an alias of model {model} now, whose {whose} this is; model "
+            f"{slug}, retracted, has {own}: trendlab query {shlex.quote(sql)} "
+            f"--param {shlex.quote(f'{column}={slug}')}"
         )
 
 
