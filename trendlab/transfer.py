@@ -31,7 +31,8 @@ class Copied:
     rows: int = 0  # revision rows (and reference rows) added with them
     already: int = 0  # changesets the destination had already
     # (kind, name, tables) of what of the source's own a copy does not carry and the
-    # destination has no object of that kind and name (see Store.left_out_by_copy)
+    # destination has no object of that kind and name (or a schema of fewer tables: see
+    # Store.left_out_by_copy)
     left_out: list[tuple[str, str, int]] = field(default_factory=list)
     # Per table without changesets (a reference table, the user's own; not the
     # forecast cache): the rows the destination keeps that the source lacks, which a
@@ -118,9 +119,14 @@ def copy_store(src: Store, dst: Store) -> Copied:
             lambda: _copy_in_one_transaction(src, dst, tables, take_place),
             queued=lambda: bool(queued),
         )
-    # Left out only where DST lacks it: one the user has recreated there is no news.
-    there = {(kind, _name(name)) for kind, name, _ in dst.left_out_by_copy()}
-    copied.left_out = [o for o in src.left_out_by_copy() if (o[0], _name(o[1])) not in there]
+    # Left out only where DST lacks it: one the user has recreated there is no news, a
+    # schema once it holds as many tables (its data may differ: a copy cannot tell).
+    there = {(kind, _name(name)): tables for kind, name, tables in dst.left_out_by_copy()}
+    copied.left_out = [
+        (kind, name, tables)
+        for kind, name, tables in src.left_out_by_copy()
+        if there.get((kind, _name(name)), -1) < tables
+    ]
     return copied
 
 
