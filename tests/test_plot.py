@@ -996,3 +996,21 @@ def test_a_price_figure_as_of_a_far_year_stays_within_the_calendar(
     (ax,) = drawn
     left, right = ax.get_xlim()
     assert num2date(right).year == 9999 and num2date(left).year < 2100
+
+
+def test_an_svg_goes_to_a_text_or_a_binary_file_object_with_its_ids_prefixed():
+    """A figure's numbered ids take its key in SVG (so the report's charts share none);
+    written as text, it could no longer go to a binary file object, as matplotlib's did."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    text, binary = io.StringIO(), io.BytesIO()
+    for target in (text, binary):
+        fig = Figure()
+        fig.add_subplot().plot([0, 1], [0, 1])
+        plot._save(fig, "k", target, "svg")
+    for svg in (text.getvalue(), binary.getvalue().decode()):
+        assert svg.rstrip().endswith("</svg>")
+        ids = re.findall(r'<g id="([^"]+)"', svg)
+        assert "k-figure_1" in ids and all(i.startswith("k-") for i in ids), ids

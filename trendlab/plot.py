@@ -139,8 +139,8 @@ _NUMBERED_GROUP = re.compile(rb'<g id="([A-Za-z][\w.]*_[0-9]+)"')
 
 
 def _save(fig: Figure, key: str, target: Target, fmt: str | None) -> None:
-    """Write the figure to a path (its suffix picks the format) or a file object (of
-    text, for SVG). In SVG, matplotlib's numbered group ids take the prefix `key`, so
+    """Write the figure to a path (its suffix picks the format) or a file object (SVG
+    to one of text too). In SVG, matplotlib's numbered group ids take the prefix `key`, so
     figures inlined in one page do not share them."""
     if isinstance(target, str | os.PathLike):
         fmt = fmt or Path(target).suffix.lower().lstrip(".")
@@ -161,7 +161,7 @@ def _save(fig: Figure, key: str, target: Target, fmt: str | None) -> None:
         write_bytes(data, os.fspath(target))
         return
     try:
-        target.write(data.decode() if fmt == "svg" else data)
+        target.write(data.decode() if isinstance(target, io.TextIOBase) else data)
     except OSError as exc:
         raise TrendlabError(f"cannot write {target}: {exc.strerror or exc}") from None
 
