@@ -1026,8 +1026,14 @@ def test_a_figure_named_by_o_is_refused_saying_what_draws_one(run: Run, tmp_path
         (["forecast", "mmlu", "-o"], "--plot FILE draws one"),
         (["forecast", "mmlu", "--csv", "-o"], "--plot FILE draws one"),
         (["price-trend", "mmlu", "--threshold", "50", "-o"], "--plot FILE draws one"),
-        (["query", "models", "-o"], "trendlab plot BENCHMARK -o FILE draws one"),
-        (["export", "models", "-o"], "trendlab plot BENCHMARK -o FILE draws one"),
+        (
+            ["query", "models", "-o"],
+            "figures are drawn by plot, and by forecast and price-trend --plot FILE",
+        ),
+        (
+            ["export", "models", "-o"],
+            "figures are drawn by plot, and by forecast and price-trend --plot FILE",
+        ),
     ):
         for name in ("figure.png", "figure.SVG"):
             result = run(*args, str(tmp_path / name))

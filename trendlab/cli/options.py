@@ -634,15 +634,20 @@ def default_message(
 
 def _refuse_figure(output: str, ending: str, choices: Sequence[str], *, drawn: bool) -> None:
     """Refuse -o FILE.png (.svg) for a command that writes tables, even with --format
-    (a table in a .png opens as a broken image), saying what draws the figure."""
+    (a table in a .png opens as a broken image), saying what draws figures: this
+    command's --plot FILE where it has one (`drawn`)."""
     from trendlab.plot import SUFFIXES as FIGURES
 
     if ending in FIGURES:
-        by = "--plot FILE" if drawn else "trendlab plot BENCHMARK -o FILE"
+        by = (
+            "--plot FILE draws one"
+            if drawn
+            else "figures are drawn by plot, and by forecast and price-trend --plot FILE"
+        )
         raise click.UsageError(
             f"-o {output} names a figure, which -o does not draw (it writes "
             + "|".join(choices)
-            + f"): {by} draws one"
+            + f"): {by}"
         )
 
 
@@ -805,7 +810,9 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
 
     Without a format, -o FILE.csv (.json, .jsonl, .parquet) picks it from the suffix.
     A command that writes no table (export) writes only files whose suffix says their
-    format, as import reads them, unless told the format.
+    format, as import reads them, unless told the format. A figure's suffix (.png,
+    .svg) is refused, naming the command's --plot FILE where it has one: a parameter
+    named `plot`.
     """
     from trendlab.render import FORMATS, SUFFIXES
     from trendlab.text import name_fault
