@@ -223,6 +223,16 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run):
     query = "SELECT score, op FROM result_history WHERE model = $model ORDER BY key, revision"
     told = run("query", query, "--param", "model=hist-z", "--csv")
     assert told.stdout.splitlines()[1:] == ["50.0,insert", "50.0,retract"], told.stdout
+    # A benchmark hist-m has no result on: not the nearest name (another model's) but the
+    # query that lists what hist-z had.
+    gone = run("history", "result", "hist-z/gsm8k")
+    assert gone.exit_code == 1
+    assert gone.stderr == (
+        "trendlab: error: no result 'hist-z/gsm8k' in the history: 'hist-z' is an alias of "
+        "model hist-m now; model hist-z, retracted, has results of its own: trendlab query "
+        "'SELECT * FROM result_history WHERE model = $model ORDER BY key, revision' "
+        "--param model=hist-z\n"
+    )
     # It had no price: none is told of.
     assert run("add-price", "hist-m", "P", "2024-01-01", "--input", "1").exit_code == 0
     priced = run("history", "price", "hist-z/P")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import polars as pl
@@ -40,7 +41,7 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     alias, or by one it had before the alias was retracted or moved (in a result's or
     a price's name too). A current alias names the model it names now, in any case,
     as `show` reads it, even where a retracted model has its name for a slug (see
-    model_hidden_by_alias)."""
+    hidden_model_note)."""
     check_long_enough(kind, text)
     if kind is MODELS and (now := _named_now(store, text)):
         return now
@@ -58,7 +59,10 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
-    hint = nearest_hint(store, kind, text, ever=True)
+    # A retracted model's record under a name its alias now takes: the nearest name
+    # would be another model's, and the query is what finds it.
+    told = hidden_model_note(store, kind, text, shown=False)
+    hint = f": {told}" if told else nearest_hint(store, kind, text, ever=True)
     raise TrendlabError(f"no {kind.singular} {text!r} in the history{hint}")
 
 
@@ -67,7 +71,26 @@ def _named_now(store: Store, text: str) -> str | None:
     return Refs(store).resolver.resolve([text])[text]
 
 
-def model_hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str, str] | None:
+def hidden_model_note(store: Store, kind: Kind, text: str, *, shown: bool = True) -> str | None:
+    """What `history` says where `text` names a current alias's model that is a retracted
+    model's slug (see _hidden_by_alias), with the query that reads that model's own
+    records; `shown`: the alias's model's record is the one shown."""
+    hidden = _hidden_by_alias(store, kind, text)
+    if hidden is None:
+        return None
+    alias, slug, model = hidden
+    one = kind is MODELS
+    column, order = ("key", "revision") if one else ("model", "key, revision")
+    sql = f"SELECT * FROM {kind.history_view} WHERE {column} = ${column} ORDER BY {order}"
+    whose = f", whose {'history' if one else kind.singular} this is" if shown else ""
+    own = "its own" if one else f"{kind.name} of its own"
+    return (
+        f"{alias!r} is an alias of model {model} now{whose}; model {slug}, retracted, has "
+        f"{own}: trendlab query {shlex.quote(sql)} --param {shlex.quote(f'{column}={slug}')}"
+    )
+
+
+def _hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str, str] | None:
     """(alias, slug, model) where `text`, or a result's or a price's name's MODEL, is a
     retracted model's slug and a current alias of another model, whose records
     `history` shows instead: the retracted model's own are then read in SQL, from
@@ -80,11 +103,11 @@ def model_hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str
     else:
         return None
     now = Refs(store).resolver.resolve(names)
-    retracted = set(store.keys_ever(MODELS))
+    ever = set(store.keys_ever(MODELS))
     for name in names:
         slug = name.strip().lower()
         model = now[name]
-        if model is None or model == slug or slug not in retracted:
+        if model is None or model == slug or slug not in ever:
             continue
         if kind is MODELS or store.model_had_records(kind, slug):
             return name.strip(), slug, model

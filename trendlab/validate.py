@@ -572,6 +572,7 @@ def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
                 + pl.lit(" already names model ")
                 + pl.col("__owner")
                 + pl.when(several).then(pl.lit(" (its aliases ")).otherwise(pl.lit(" (its alias "))
+                # As trendlab.text.listed words them: 'a and b', 'a, b and c'.
                 + pl.when(several)
                 .then(
                     pl.col("__alias")

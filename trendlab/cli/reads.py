@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from datetime import date
 
 import click
@@ -229,27 +228,16 @@ def history(
       trendlab history result minerva-540b/math --json
       trendlab history model gpt-4 --limit 5
     """
-    from trendlab.history import model_hidden_by_alias, record_history
-    from trendlab.kinds import MODELS
+    from trendlab.history import hidden_model_note, record_history
     from trendlab.render import render
 
     kind_ = get_kind(kind)
     with settings.reader() as store:
         frame = record_history(store, kind_, key, full=fmt != "table", limit=limit)
-        hidden = model_hidden_by_alias(store, kind_, key)
+        told = hidden_model_note(store, kind_, key)
     render(frame, fmt, output)
-    if hidden:
-        alias, slug, model = hidden
-        one = kind_ is MODELS
-        column, order = ("key", "revision") if one else ("model", "key, revision")
-        sql = f"SELECT * FROM {kind_.history_view} WHERE {column} = ${column} ORDER BY {order}"
-        whose = "history" if one else kind_.singular
-        own = "its own" if one else f"{kind_.name} of its own"
-        note(
-            f"{alias!r} is an alias of model {model} now, whose {whose} this is; model "
-            f"{slug}, retracted, has {own}: trendlab query {shlex.quote(sql)} "
-            f"--param {shlex.quote(f'{column}={slug}')}"
-        )
+    if told:
+        note(told)
 
 
 @click.command(cls=TrendlabCommand)
