@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
-from tests.conftest import Run
+from tests.conftest import Run, changeset_around, revise_around
+from trendlab.db import Store
 
 
 def _latest(run: Run) -> str:
@@ -15,6 +20,16 @@ def _steps(run: Run, *steps: tuple[str, ...]) -> None:
     for step in steps:
         done = run(*step, "-m", "t")
         assert done.exit_code == 0, (step, done.stderr)
+
+
+@contextmanager
+def _around(db: Path) -> Iterator[Any]:
+    """The store's connection, to write revisions around trendlab; closed after."""
+    store = Store.open(db, read_only=False)
+    try:
+        yield store.con
+    finally:
+        store.close()
 
 
 def _diff(run: Run, since: str) -> tuple[list[tuple[str, str, str, str]], str]:
@@ -75,3 +90,24 @@ def test_the_summary_counts_kinds_in_the_order_of_a_writes_summary(run: Run):
         ("models", "diff-model", "added", ""),
     ]
     assert said == f"since {since}: models: 1 added; benchmarks: 1 added\n"
+
+
+def test_an_unknown_score_kept_is_no_change(run: Run, db: Path):
+    """A NaN score (written around trendlab: an unknown one) kept by a later revision is
+    not a change: NaN is not equal to itself, so diff and history said `score: nan ->
+    nan`, and a record changed and changed back was listed as updated."""
+    key = json.loads(run("show", "result", "minerva-540b/gsm8k", "--json").stdout)["id"]
+    with _around(db) as con:
+        unknown = changeset_around(con)
+        revise_around(con, unknown, "result_revisions", key, score=float("nan"))
+        revise_around(con, changeset_around(con), "result_revisions", key, notes="n")
+    assert _diff(run, unknown)[0] == [("results", key, "updated", "notes: (none) -> n")]
+    with _around(db) as con:  # and back: no edit writes over an unknown score
+        revise_around(con, changeset_around(con), "result_revisions", key, notes=None)
+    assert _diff(run, unknown) == ([], f"since {unknown}: no changes\n")
+    shown = json.loads(run("history", "result", key, "--json").stdout)
+    assert [r["changes"] for r in shown][-3:] == [
+        "score: 78.5 -> nan",
+        "notes: (none) -> n",
+        "notes: n -> (none)",
+    ]

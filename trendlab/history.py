@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shlex
 from typing import Any
 
@@ -20,6 +21,17 @@ def _shown(value: Any) -> str:
     return "(none)" if text is None else text
 
 
+def _same(old: Any, new: Any) -> bool:
+    """Whether two stored values are one value: a NaN (stored around trendlab, an
+    unknown score) is not equal to itself, so every revision after it said
+    `score: nan -> nan`."""
+    return old == new or (_is_nan(old) and _is_nan(new))
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
 def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, Any]) -> str:
     """'created', 'retracted', or 'field: old -> new; ...' between two revisions."""
     if after["op"] == "retract":
@@ -29,7 +41,7 @@ def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, 
     diffs = [
         f"{f}: {_shown(before[f])} -> {_shown(after[f])}"
         for f in kind.field_names
-        if before[f] != after[f]
+        if not _same(before[f], after[f])
     ]
     prefix = "restored" if before["op"] == "retract" else ""
     return "; ".join(filter(None, [prefix, *diffs])) or "no field changed"
