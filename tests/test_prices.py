@@ -1324,3 +1324,20 @@ def test_a_forecast_by_price_takes_the_cheapest_of_a_models_first_day(run: Run, 
     with Store.open(db) as store:
         points = store.forecast_points("mmlu").filter(pl.col("model") == "gpt-4o-mini")
     assert points.get_column("price").unique().to_list() == [pytest.approx(0.02625)]
+
+
+def test_a_provider_unknown_as_of_a_moment_says_what_as_of_reads(run: Run):
+    """A provider whose prices were recorded after --as-of was called unknown with no
+    word of --as-of, as if it had no prices at all; an unknown model or benchmark says
+    the state read is as of that moment."""
+    [seeds] = json.loads(run("log", "--json").stdout)
+    added = run("add-price", "gpt-4o", "Later", "2024-06-01", "--input", "1", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    result = run("prices", "--provider", "later", "--as-of", seeds["changeset"])
+    moment = seeds["recorded_at"].replace("T", " ")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"trendlab: error: unknown provider 'later' as of {moment} (--as-of is when changes "
+        "were recorded); providers: Anthropic, DeepSeek, Google, Mistral, Moonshot AI, "
+        "OpenAI, xAI\n"
+    )

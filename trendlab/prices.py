@@ -88,29 +88,34 @@ def shown_blend(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.Series(BLENDED, shown, dtype=pl.Float64))
 
 
-def filter_provider(prices: pl.DataFrame, provider: str) -> pl.DataFrame:
+def filter_provider(prices: pl.DataFrame, provider: str, as_of_note: str = "") -> pl.DataFrame:
     """Prices from one provider, matched as names compare (see trendlab.text.fold:
-    openai is OpenAI); unknown ones are an error."""
+    openai is OpenAI); unknown ones are an error, saying `as_of_note` (Store.as_of_note):
+    under --as-of, the prices are those recorded by then."""
     from trendlab.nearest import suggest
 
     known = prices.get_column("provider").unique().sort().to_list()
     match = [p for p in known if fold(p) == fold(provider)]
     if not match:
         raise TrendlabError(
-            f"unknown provider {provider!r}{suggest(provider, known)}; "
+            f"unknown provider {provider!r}{as_of_note}{suggest(provider, known)}; "
             f"providers: {', '.join(known) or 'none'}"
         )
     return prices.filter(pl.col("provider").is_in(match))
 
 
 def select(
-    prices: pl.DataFrame, *, model: str | None = None, provider: str | None = None
+    prices: pl.DataFrame,
+    *,
+    model: str | None = None,
+    provider: str | None = None,
+    as_of_note: str = "",
 ) -> pl.DataFrame:
     """The prices of one model (a stored slug), of one provider (see filter_provider), or
     both. The provider is known by every price, not only the model's: Anthropic, which
     does not sell gpt-4, was called an unknown provider when asked for gpt-4."""
     if provider is not None:
-        prices = filter_provider(prices, provider)
+        prices = filter_provider(prices, provider, as_of_note)
     if model is not None:
         prices = prices.filter(pl.col("model") == model)
     return prices

@@ -97,7 +97,8 @@ def prices(
         frame = store.records(PRICES, blend=blend)
         day = store.reading_day
         as_of_note = store.as_of_note()
-    frame = core.select(frame, model=model, provider=provider)
+    # A provider whose prices were recorded after --as-of is unknown then, as a model is.
+    frame = core.select(frame, model=model, provider=provider, as_of_note=as_of_note)
     if current:
         frame = core.in_effect(frame, day)
     frame = frame.select(
