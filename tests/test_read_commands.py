@@ -941,6 +941,28 @@ def test_query_writes_no_files(run: Run, tmp_path: Path):
     assert "physical_plan" in run("query", "EXPLAIN SELECT * FROM models").stdout
 
 
+def test_query_explains_with_options_and_checks_what_they_explain(run: Run, tmp_path: Path):
+    """EXPLAIN's options in parentheses were read as part of the statement explained,
+    so `EXPLAIN (FORMAT JSON) SELECT ...`, a read, failed: Parser Error: syntax error at
+    or near "FORMAT". The statement after them is checked, however the options hide a
+    parenthesis (in a string or a comment)."""
+    for sql in (
+        "EXPLAIN (FORMAT JSON) SELECT * FROM models",
+        "explain(analyze, format json)select 1",
+        "EXPLAIN (SELECT 1)",
+    ):
+        result = run("query", sql, "--json")
+        assert result.exit_code == 0, (sql, result.stderr)
+        assert json.loads(result.stdout)[0]["explain_key"] in ("physical_plan", "analyzed_plan")
+    leak = tmp_path / "leak.csv"
+    for options in ("(ANALYZE, FORMAT JSON)", "(ANALYZE 'x) SELECT 1 --', FORMAT JSON)",
+                    "(ANALYZE /* ) SELECT 1 -- */)"):  # fmt: skip
+        result = run("query", f"EXPLAIN {options} COPY models TO '{leak}'")
+        assert result.exit_code == 1, (options, result.stderr)
+        assert "COPY statements are refused; write files with --format and -o" in result.stderr
+        assert not leak.exists()
+
+
 def test_suggestions_name_near_slugs_only(run: Run):
     assert "(did you mean 'gpt-4'?)" in run("show", "model", "gpt4").stderr
     # A one-letter seed slug ('o', an Epoch model id) is inside most typos: not near.

@@ -445,8 +445,8 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
     kind = statements[0].type
     if kind.name == "EXPLAIN":
         # EXPLAIN ANALYZE runs what it explains: that must be a read as well.
-        explained = re.sub(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", "", sql, flags=re.IGNORECASE)
-        if explained != sql:
+        explained = _explained(sql)
+        if explained is not None:
             _check_reads_only(store, explained, params)
             return
         raise TrendlabError("query: write EXPLAIN first, before any comment")
@@ -487,6 +487,38 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
             f"query only reads: {server[0]} runs SQL on the catalog's server, where it can "
             "do more than read, and is refused; query the store's tables by name"
         )
+
+
+_ANALYZE_RE = re.compile(r"ANALY[SZ]E\b", re.IGNORECASE)
+_EXPLAIN_OPTION_RE = re.compile(r'"?(ANALY[SZ]E|FORMAT)\b', re.IGNORECASE)
+
+
+def _explained(sql: str) -> str | None:
+    """The statement an EXPLAIN written first in `sql` explains: the text after EXPLAIN,
+    ANALYZE, or a list of options in parentheses (`(ANALYZE, FORMAT JSON)`, which was
+    read as part of the statement and failed to parse); None when something comes
+    before EXPLAIN. Read off DuckDB's own tokens, so that a parenthesis in an option's
+    string or in a comment is not taken for the list's end, and the statement checked
+    is the one DuckDB runs."""
+    tokens = [position for position, _ in duckdb.tokenize(sql)]
+    if (
+        not tokens
+        or sql[: tokens[0]].strip()
+        or sql[tokens[0] : tokens[0] + 7].upper() != "EXPLAIN"
+    ):
+        return None
+    rest = tokens[1:]
+    if rest and _ANALYZE_RE.match(sql, rest[0]):
+        rest = rest[1:]  # EXPLAIN ANALYZE
+    elif len(rest) > 1 and sql[rest[0]] == "(" and _EXPLAIN_OPTION_RE.match(sql, rest[1]):
+        # A parenthesis is a token of its own: the options end where they close.
+        depth = 0
+        for i, position in enumerate(rest):
+            depth += {"(": 1, ")": -1}.get(sql[position], 0)
+            if depth == 0:
+                rest = rest[i + 1 :]
+                break
+    return sql[rest[0] :] if rest else ""
 
 
 def _sql_arguments(node: Any) -> Iterator[tuple[str, bool]]:
