@@ -227,6 +227,21 @@ def test_named_query_slug_parameters_read_the_as_of_state(run: Run):
     assert "--param benchmark: benchmark new-eval was retracted" in now.stderr
 
 
+def test_a_query_empty_as_of_a_moment_says_what_as_of_reads(run: Run):
+    """`query latest --as-of 2020` on a store made since printed an empty table and
+    nothing else, as if no result were dated before 2021; an empty listing says that
+    --as-of is when changes were recorded, in every format."""
+    said = "no rows as of 2020-12-31 23:59:59 (--as-of is when changes were recorded)\n"
+    for fmt in ("table", "csv", "json", "jsonl", "parquet"):
+        empty = run("query", "latest", "--as-of", "2020", "--format", fmt)
+        assert (empty.exit_code, empty.stderr) == (0, said), (fmt, empty.stderr)
+    found = run("query", "latest", "--as-of", "2030", "--limit", "1", "--csv")
+    assert (found.exit_code, found.stderr) == (0, "")
+    assert len(found.stdout.splitlines()) == 2
+    # Without --as-of an empty answer is the SQL's own, as it always was.
+    assert run("query", "SELECT 1 AS x WHERE false").stderr == ""
+
+
 def test_adhoc_sql_parameters_are_bound_as_given(run: Run):
     """Only a named query resolves its slug parameters: the same SQL given as text,
     declarations and all, binds the value as it is."""

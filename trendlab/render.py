@@ -94,6 +94,10 @@ class Rows:
             ]
         return cls(names, numeric, rows, [holds_map(d[1]) for d in result.description])
 
+    def __len__(self) -> int:
+        """How many rows, as len() of a Polars frame counts them."""
+        return len(self.rows)
+
     def dicts(self) -> Iterator[dict[str, Any]]:
         """Each row as a dict, dates as ISO text and NaN or infinities as null (JSON has
         none of them)."""

@@ -177,6 +177,11 @@ def query(
     with settings.reader(as_of) as store:
         frame, parquet = fmt in ("csv", "parquet"), fmt == "parquet"
         table = queries.run(store, named, bound, frame=frame, parquet=parquet, limit=limit)
+        as_of_note = store.as_of_note()
+    if as_of is not None and not len(table):
+        # As an empty listing says: --as-of is when changes were recorded, so a store
+        # made today holds no rows as of yesterday, whatever the results' dates.
+        note(f"no rows{as_of_note}")
     render(table, fmt, output)
 
 
