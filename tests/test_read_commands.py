@@ -242,6 +242,22 @@ def test_a_query_empty_as_of_a_moment_says_what_as_of_reads(run: Run):
     assert run("query", "SELECT 1 AS x WHERE false").stderr == ""
 
 
+def test_an_error_raised_deep_in_a_result_is_named_in_every_format(run: Run):
+    """A query failing past its first rows (DuckDB fetches them in chunks) said, as a
+    table, JSON or JSON Lines: "Attempting to execute an unsuccessful or closed pending
+    query result", DuckDB's client having lost the error that CSV and Parquet named."""
+    sql = (
+        "SELECT CASE WHEN i < 300000 THEN i ELSE error('row ' || i || ' is bad') END AS n "
+        "FROM range(400000) t(i)"
+    )
+    for fmt in ("table", "json", "jsonl", "csv"):
+        failed = run("query", sql, "--format", fmt)
+        assert (failed.exit_code, failed.stdout) == (1, ""), fmt
+        assert failed.stderr == (
+            "trendlab: error: query failed: Invalid Input Error: row 300000 is bad\n"
+        ), fmt
+
+
 def test_adhoc_sql_parameters_are_bound_as_given(run: Run):
     """Only a named query resolves its slug parameters: the same SQL given as text,
     declarations and all, binds the value as it is."""

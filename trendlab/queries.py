@@ -166,7 +166,25 @@ def run(
         rows = Rows.of_result(_as_text(store, ran, query.sql, params, texts, each), limit)
         return frame_of(rows, types)
     except duckdb.Error as exc:
-        raise TrendlabError(_explain(exc)) from None
+        raise TrendlabError(_explain(_cause(store, query.sql, params, exc))) from None
+
+
+# What DuckDB's Python client says of an error a query raises once some of its rows
+# have been fetched (error() on the 300,000th row), in place of that error.
+_LOST_ERROR = "Attempting to execute an unsuccessful or closed pending query result"
+
+
+def _cause(store: Store, sql: str, params: dict[str, str], exc: duckdb.Error) -> duckdb.Error:
+    """`exc`, or where it is DuckDB's word for an error it lost while fetching rows
+    (_LOST_ERROR: a table, JSON and JSON Lines fetch them so), the error `sql` raises
+    when run again whole, which names the problem as CSV and Parquet already did."""
+    if _LOST_ERROR not in str(exc):
+        return exc
+    try:
+        store.relation(sql, params or None).fetch_arrow_table()
+    except duckdb.Error as again:
+        return again
+    return exc
 
 
 # The types written as DuckDB's text of them (see _as_text), by DuckDB's type id: in
