@@ -258,6 +258,24 @@ def test_an_error_raised_deep_in_a_result_is_named_in_every_format(run: Run):
         ), fmt
 
 
+def test_an_error_raised_within_a_limit_is_named_as_csv_and_parquet(run: Run, tmp_path: Path):
+    """With --limit, CSV and Parquet read the first rows through Arrow's stream reader,
+    which passes a query's error on as an OSError: "internal error (OSError: Invalid
+    Input Error: ...); this is a bug in trendlab", exit 70."""
+    sql = (
+        "SELECT CASE WHEN i < 300000 THEN i ELSE error('row ' || i || ' is bad') END AS n "
+        "FROM range(400000) t(i)"
+    )
+    for fmt in ("csv", "parquet"):
+        out = tmp_path / f"limited.{fmt}"
+        failed = run("query", sql, "--limit", "350000", "-o", str(out))
+        assert failed.exit_code == 1, (fmt, failed.stderr)
+        assert failed.stderr == (
+            "trendlab: error: query failed: Invalid Input Error: row 300000 is bad\n"
+        ), fmt
+        assert not out.exists()
+
+
 def test_adhoc_sql_parameters_are_bound_as_given(run: Run):
     """Only a named query resolves its slug parameters: the same SQL given as text,
     declarations and all, binds the value as it is."""

@@ -285,11 +285,16 @@ def _arrow_table(
 
     reader = result.fetch_record_batch(min(limit, 1_000_000))
     batches, taken = [], 0
-    for batch in reader:
-        batches.append(batch)
-        taken += batch.num_rows
-        if taken >= limit:
-            break
+    try:
+        for batch in reader:
+            batches.append(batch)
+            taken += batch.num_rows
+            if taken >= limit:
+                break
+    except OSError as exc:
+        # The query's own error (error() on a late row), which Arrow's stream reader
+        # passes on as an OSError: it was reported as a bug in trendlab, exit 70.
+        raise duckdb.Error(str(exc)) from None
     return pa.Table.from_batches(batches, schema=reader.schema).slice(0, limit)
 
 
