@@ -1931,6 +1931,19 @@ def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch, error:
     ]
 
 
+def test_a_time_of_24_00_is_written_in_every_format(run: Run, tmp_path: Path):
+    """TIME '24:00:00', which DuckDB (as PostgreSQL) holds, is past the day a Polars
+    time holds: CSV wrote an empty cell and Parquet a null, where the table and JSON
+    wrote 24:00:00. Its column is that text in each, in a list too."""
+    sql = "SELECT TIME '24:00:00' AS t, [TIME '24:00:00'] AS l, TIME '12:30:05' AS u"
+    assert run("query", sql, "--csv").stdout == 't,l,u\n24:00:00,"[""24:00:00""]",12:30:05\n'
+    [row] = json.loads(run("query", sql, "--json").stdout)
+    assert row == {"t": "24:00:00", "l": ["24:00:00"], "u": "12:30:05"}
+    written = tmp_path / "t.parquet"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).row(0) == ("24:00:00", ["24:00:00"], time(12, 30, 5))
+
+
 def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path: Path):
     """DuckDB's infinite dates (and years past 9999) are days Polars holds but panicked
     writing: --csv ended in a Rust traceback. Every format now writes them as the

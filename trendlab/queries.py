@@ -339,7 +339,8 @@ def _uhugeint_decimal(dtype: pl.DataType | DataTypeClass) -> pl.DataType:
 
 def _dates_in_range(table: pa.Table) -> bool:
     """Whether every date and timestamp of `table`, inside lists and structs too, is one
-    Python has (years 1 to 9999), as its Rows would show it. Read as Arrow holds it,
+    Python has (years 1 to 9999), as its Rows would show it, and every time one of a
+    day (not 24:00:00, which Polars has as null). Read as Arrow holds it,
     before Polars takes it: there 'infinity' is a day Polars holds but panics writing, or
     in seconds one its conversion to milliseconds overflows into 1969."""
     return all(_column_dates_in_range(column) for column in table.columns)
@@ -363,6 +364,11 @@ def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
     dtype = column.type
     if pa.types.is_date32(dtype):
         return _held_in(pc.min_max(column.cast(pa.int32())), _FIRST_DAY, _PAST_LAST_DAY)
+    if pa.types.is_time(dtype):
+        # TIME '24:00:00', which DuckDB and PostgreSQL hold, is past the day Polars'
+        # times hold: CSV and Parquet wrote it as null. Its rows have it as text.
+        ints = column.cast(pa.int64() if dtype.bit_width == 64 else pa.int32())
+        return _held_in(pc.min_max(ints), 0, 86_400 * _PER_SECOND[dtype.unit])
     if pa.types.is_timestamp(dtype):
         # A zoned column's values are held in UTC, and compared so.
         per = _PER_SECOND[dtype.unit]
