@@ -188,8 +188,9 @@ def _cause(store: Store, sql: str, params: dict[str, str], exc: duckdb.Error) ->
 
 
 # The types written as DuckDB's text of them (see _as_text), by DuckDB's type id: in
-# Parquet, and in the other formats, which have no nanoseconds.
-_TEXT_TYPES = frozenset({"interval", "time with time zone", "bit", "uuid"})
+# Parquet, and in the other formats, which have no nanoseconds. (DuckDB's client has
+# no TIME_NS at all: it is text in every format.)
+_TEXT_TYPES = frozenset({"interval", "time with time zone", "bit", "uuid", "time_ns"})
 _TEXT_TYPES_BUT_PARQUET = _TEXT_TYPES | {"timestamp_ns"}
 
 
