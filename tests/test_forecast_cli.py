@@ -683,6 +683,38 @@ def test_extreme_values_print_no_numeric_warnings(run: Run, db: Path):
     )
 
 
+def test_a_forecast_past_the_largest_float_is_an_error_naming_when(run: Run):
+    """An exponential that multiplies ten-billionfold a year outgrows a float within
+    the 50 years --until allows: its table was NaN from then on, without a word."""
+    _ok(run("add-benchmark", "blowup", "--unit", "minutes", "-m", "new"))
+    for year, score in zip(range(2021, 2026), ("1", "1e10", "1e20", "1e30", "1e40"), strict=True):
+        _ok(
+            run(
+                "add-result",
+                "gpt-4",
+                "blowup",
+                score,
+                "--date",
+                f"{year}-06-01",
+                "--source-url",
+                f"https://example.org/{year}",
+                "-m",
+                "a result",
+            )
+        )
+    result = run("forecast", "blowup", "--family", "exponential", "--until", "2060")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "trendlab: error: blowup: the forecast's scores outgrow the largest number "
+        "trendlab can hold (about 1.8e+308) by 2052-03-31; forecast to an --until "
+        "before 2052-03-31\n"
+    )
+    doc = json.loads(
+        _ok(run("forecast", "blowup", "--family", "exponential", "--until", "2052-02-29", "--json"))
+    )
+    assert all(math.isfinite(p["median"]) for p in doc["forecast"])
+
+
 def test_a_retracted_benchmark_leaves_every_forecast_working(run: Run, tmp_path: Path):
     """A retracted benchmark has no data version: it is not in the calibration pool,
     the scorecard or the report, and nothing else is disturbed by it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import numpy as np
@@ -80,18 +81,18 @@ def forecast(
         )
     axis = make_axis(series, parse_until(until, series))
     paths = simulate(curve, series, axis.grid, n=n, seed=seed, adjust=calibration)
-    if calibration is None:
-        return Forecast(series, curve, axis, paths, level=level, day=day)
-    return Forecast(
+    result = Forecast(
         series,
         curve,
         axis,
         paths,
         level=level,
-        calibration=calibration.describe(),
-        evidence=calibration.fewest,
+        calibration=None if calibration is None else calibration.describe(),
+        evidence=None if calibration is None else calibration.fewest,
         day=day,
     )
+    _check_finite(result)
+    return result
 
 
 # Points above the floor an S-curve fits at the least: as many as any trend (those at
@@ -151,6 +152,30 @@ def past_floor_fault(series: Series) -> str | None:
         f"every score is {side} its floor {scale.floor:g}, so an exponential (nearing 0 "
         f"from {side}) would be clipped to the floor throughout; check the floor with "
         f"`trendlab show benchmark {scale.slug}`"
+    )
+
+
+def _check_finite(result: Forecast) -> None:
+    """Paths that outgrow a float (an exponential of scores near 1e300, or one that
+    multiplies a thousandfold a year for decades) are infinite or NaN from some month
+    on, and once too many are for a quantile the median or an interval end is NaN
+    there: a table of NaN said nothing of why. Refused, naming the first such point,
+    before which --until still works. A few infinite paths beyond an interval's end
+    change nothing shown, and are kept."""
+    finite = np.isfinite(np.vstack(result.band())).all(axis=0)
+    if finite.all():
+        return
+    first = int(np.argmin(finite))
+    axis = result.axis
+    when = axis.text(float(axis.grid[first]))
+    fix = (
+        f"forecast to an --until before {when}"
+        if first > 0
+        else "its scores are too large to forecast"
+    )
+    raise TrendlabError(
+        f"{result.series.scale.slug}: the forecast's scores outgrow the largest number "
+        f"trendlab can hold (about {sys.float_info.max:.1e}) by {when}; {fix}"
     )
 
 
