@@ -683,6 +683,18 @@ def test_extreme_values_print_no_numeric_warnings(run: Run, db: Path):
     )
 
 
+def test_too_few_models_with_a_compute_names_the_setting_that_left_them(run: Run):
+    """gpqa-diamond has nine frontier points by compute; under --setting, 'only 1
+    model(s) with results on gpqa-diamond' read as if the benchmark had one."""
+    result = run("forecast", "gpqa-diamond", "--by", "compute", "--setting", "effort medium")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "trendlab: error: only 1 model(s) with results on gpqa-diamond with setting "
+        "containing 'effort medium' have a known training compute; --by compute needs "
+        "at least 3\n"
+    )
+
+
 def test_a_forecast_past_the_largest_float_is_an_error_naming_when(run: Run):
     """An exponential that multiplies ten-billionfold a year outgrows a float within
     the 50 years --until allows: its table was NaN from then on, without a word."""

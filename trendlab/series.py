@@ -367,9 +367,11 @@ def build_series(
             priced_later = points.filter(pl.col("price").is_null() & pl.col("priced_later")).height
         models = with_x.get_column("model").n_unique()
         if models < MIN_POINTS:
+            # The setting is named, as the error for too few frontier points names it:
+            # without it, a benchmark with many models of known compute seemed to have one.
             raise TrendlabError(
-                f"only {models} model(s) with results on {scale.slug} have a known "
-                f"{X_LABEL[by]}; --by {by} needs at least {MIN_POINTS}"
+                f"only {models} model(s) with results on {scale.slug}{_kept_clause(setting)} "
+                f"have a known {X_LABEL[by]}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug)
                 + _priced_later_clause(priced_later, scale.slug, price_day)
             )
@@ -391,7 +393,7 @@ def build_series(
         raise TrendlabError(
             f"{scale.slug} has {n} {what}{'' if n == 1 else 's'}"
             + ("" if by == "date" else f" by {by}")
-            + (f" with setting containing {setting!r}" if setting else "")
+            + _kept_clause(setting)
             + f"; a trend needs at least {MIN_POINTS}"
             + _undated_clause(undated, scale.slug)
             + _priced_later_clause(priced_later, scale.slug, price_day)
@@ -423,6 +425,11 @@ def _check_spread(series: Series) -> None:
         f"there; if a bound is wrong, set it with `trendlab edit benchmark {scale.slug} --set "
         "floor=... --set ceiling=...`"
     )
+
+
+def _kept_clause(setting: str | None) -> str:
+    """What --setting kept, for an error that counts the results left: '' without it."""
+    return f" with setting containing {setting!r}" if setting else ""
 
 
 def _undated_clause(undated: int, slug: str) -> str:
