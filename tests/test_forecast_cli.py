@@ -695,6 +695,40 @@ def test_too_few_models_with_a_compute_names_the_setting_that_left_them(run: Run
     )
 
 
+def test_errors_counting_what_setting_kept_name_the_setting(run: Run):
+    """Under --setting, 'all 4 results are 50' and the like read as if the benchmark
+    held only those, though its results of other settings were left out."""
+    _ok(run("add-benchmark", "kept", "--unit", "percent", "--floor", "25", "-m", "new"))
+    models = ("gpt-4", "gpt-4o", "claude-3-opus", "claude-3.5-sonnet")
+    for i, model in enumerate(models):
+        year = f"{2021 + i}-06-01"
+        for setting, score, day in (
+            ("flat", 50, year),
+            ("low", 10 * (i + 1), year),
+            ("day", 40 + 10 * i, "2024-06-01"),
+        ):
+            args = (model, "kept", str(score), "--date", day, "--setting", setting)
+            _ok(run("add-result", *args, "-m", "a result"))
+
+    def error(*args: str) -> str:
+        result = run("forecast", "kept", *args)
+        assert result.exit_code == 1 and result.stdout == ""
+        return result.stderr
+
+    assert error("--setting", "low", "--family", "logistic").startswith(
+        'trendlab: error: kept: only 2 of its frontier points with a setting containing "low" '
+        "are above the floor 25 (chance level), and the logistic family needs 3"
+    )
+    assert error("--setting", "flat", "--all") == (
+        'trendlab: error: kept: all 4 results with a setting containing "flat" are 50, so '
+        "there is no change to fit a trend to nor spread to give an interval from\n"
+    )
+    assert error("--setting", "day", "--all") == (
+        'trendlab: error: kept: the 4 results with a setting containing "day" fitted all '
+        "share one date, 2024-06-01, so they show no trend to fit\n"
+    )
+
+
 def test_a_forecast_past_the_largest_float_is_an_error_naming_when(run: Run):
     """An exponential that multiplies ten-billionfold a year outgrows a float within
     the 50 years --until allows: its table was NaN from then on, without a word."""

@@ -117,8 +117,10 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
     what = "frontier point" if series.frontier else "result"
     some = "none" if above == 0 else f"only {above}"
     later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
+    # Counted after --setting: named, or the benchmark's other results seem missing.
     raise TrendlabError(
-        f"{scale.slug}: {some} of its {what}s {'is' if above == 1 else 'are'} {side} the floor "
+        f"{scale.slug}: {some} of its {what}s{series.kept} {'is' if above == 1 else 'are'} "
+        f"{side} the floor "
         f"{scale.floor:g} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}"
         f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
         f"only the points {side} it; use --family linear, or check the floor with "
@@ -188,8 +190,8 @@ def _check_some_spread(series: Series, x: np.ndarray) -> None:
     by = series.by
     one = f"one date, {from_decimal_year(float(x[0]))}" if by == "date" else f"one {X_LABEL[by]}"
     raise TrendlabError(
-        f"{series.scale.slug}: the {len(x)} results fitted all share {one}, so they show no "
-        "trend to fit"
+        f"{series.scale.slug}: the {len(x)} results{series.kept} fitted all share {one}, so "
+        "they show no trend to fit"
     )
 
 
@@ -211,7 +213,8 @@ def _check_some_change(series: Series, family: str) -> None:
         side, other = ("above", "below") if series.scale.higher_is_better else ("below", "above")
         which = f" {side} the floor ({left_out} at or {other} it left out)"
     raise TrendlabError(
-        f"{series.scale.slug}: all {len(scores)} results{which} are {scores[0]:g}, so there "
+        f"{series.scale.slug}: all {len(scores)} results{series.kept}{which} are "
+        f"{scores[0]:g}, so there "
         "is no change to fit a trend to nor spread to give an interval from"
     )
 
