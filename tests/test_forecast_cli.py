@@ -1039,6 +1039,13 @@ def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run
         "threshold 900 is past mmlu's ceiling 100, so no result can reach it; "
         "thresholds are in the benchmark's unit (percent: 0-100)"
     ) in beyond.stderr.splitlines()
+    # ARC-AGI sets neither bound: its percent's ends are not a chance level.
+    for threshold, past in (
+        ("-1", "floor 0, its unit's end (it sets no floor), so any result reaches it"),
+        ("101", "ceiling 100, its unit's end (it sets no ceiling), so no result can reach it"),
+    ):
+        unset = run("forecast", "arc-agi", "--threshold", threshold)
+        assert f"threshold {threshold} is past arc-agi's {past}; " in _ok(unset) + unset.stderr
 
 
 def test_messages_never_round_a_number_onto_the_one_it_is_compared_with(run: Run):

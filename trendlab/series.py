@@ -186,13 +186,16 @@ class Scale:
         worst, best = self.v_range
         v = self.value(threshold)
         unit = " (percent: 0-100)" if self.unit == "percent" else f" ({self.unit})"
+        # A bound the benchmark leaves to its unit is not its chance level: say so.
         if worst is not None and v < worst:
             assert self.floor is not None  # worst is its value
             chance = " (chance level)" if self.bounded else ""
+            chance = chance if self.floor_set else ", its unit's end (it sets no floor)"
             past = f"floor {number(self.floor)}{chance}, so any result reaches it"
         elif best is not None and v > best:
             assert self.ceiling is not None  # best is its value
-            past = f"ceiling {number(self.ceiling)}, so no result can reach it"
+            end = "" if self.ceiling_set else ", its unit's end (it sets no ceiling)"
+            past = f"ceiling {number(self.ceiling)}{end}, so no result can reach it"
         else:
             return None
         return (
