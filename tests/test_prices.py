@@ -344,7 +344,7 @@ def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Pat
     again = run("add-price", "gpt-4o", "openai", "2024-05-13", "--input", "5", "--output", "15")
     assert again.exit_code == 0 and again.stdout.strip() == first["id"]
     assert "already exists with these values" in again.stderr
-    # A new provider keeps its first spelling; an organization's name is a spelling too.
+    # A new provider keeps its first spelling; a price's stored one is kept (OpenAI).
     path = tmp_path / "prices.csv"
     path.write_text(
         "model,provider,effective_date,input_usd_per_mtok,output_usd_per_mtok\n"

@@ -15,7 +15,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import Run, make_runner
 from tests.fuzzing import FUZZ, content, database_copy, invoke
+from trendlab.kinds import IMPORTABLE
 
 # Any text but a NUL (see test_a_nul_in_any_text_field_is_refused).
 TEXT = st.text(
@@ -173,3 +175,33 @@ def test_a_nul_in_any_text_field_is_refused(seeded_template: Path):
                 ), (kind, field.name)
                 assert refused.exit_code == 1
         assert content(db) == before
+
+
+def test_a_provider_an_organization_spells_otherwise_keeps_its_spelling(
+    run_empty: Run, tmp_path: Path
+):
+    """A price's provider, acme, took the spelling of an organization created after it,
+    ACME, when the export was imported into a new database (whose models create their
+    organizations before its prices come): another provider, and another price id."""
+    for step in (
+        ("add-model", "m1", "--release-date", "2024-01-01"),
+        ("add-price", "m1", "acme", "2024-01-02", "--input", "1", "--output", "2"),
+        ("add-model", "m2", "--organization", "ACME", "--release-date", "2024-01-01"),
+    ):
+        assert run_empty(*step, "-m", "t").exit_code == 0
+    fresh = tmp_path / "fresh.duckdb"
+    assert make_runner(fresh)("init", "--empty").exit_code == 0
+    for kind in IMPORTABLE:
+        exported = run_empty("export", kind, "--json")
+        copied = make_runner(fresh)(
+            "import", "-", "--kind", kind, "-f", "json", input=exported.stdout
+        )
+        assert copied.exit_code == 0, copied.stderr
+    for kind in IMPORTABLE:
+        assert make_runner(fresh)("export", kind, "--json").stdout == (
+            run_empty("export", kind, "--json").stdout
+        ), kind
+    prices = json.loads(make_runner(fresh)("list", "prices", "--json").stdout)
+    assert [(p["id"], p["provider"]) for p in prices] == [
+        (p["id"], "acme") for p in json.loads(run_empty("list", "prices", "--json").stdout)
+    ]

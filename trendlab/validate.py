@@ -129,17 +129,15 @@ class Refs:
         """Folded provider (see trendlab.text.fold) -> its stored spelling, so 'openai'
         and 'OpenAI' name one provider and a price is not recorded twice under two
         spellings of its key."""
-        # A price's own spelling first, then an organization's name. Folded here, not
-        # by DuckDB's lower(), which folds some names otherwise (ΣΑΣ, σας).
+        # Prices' spellings alone, not an organization's name: an exported price
+        # imported into a new database, whose models create their organizations first,
+        # would take the organization's spelling (acme: ACME), and a new id with it.
+        # Folded here, not by DuckDB's lower(), which folds some names otherwise (ΣΑΣ, σας).
         names = self._store.con.execute(
-            """
-            SELECT DISTINCT provider, 0 AS rank FROM prices
-            UNION ALL SELECT DISTINCT name, 1 FROM organizations WHERE name IS NOT NULL
-            ORDER BY rank, 1
-            """
+            "SELECT DISTINCT provider FROM prices ORDER BY 1"
         ).fetchall()
         spellings: dict[str, str] = {}
-        for name, _ in names:
+        for (name,) in names:
             spellings.setdefault(fold(name), name)
         return spellings
 
