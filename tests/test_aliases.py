@@ -77,6 +77,29 @@ def test_an_import_may_not_give_one_alias_to_two_models(run: Run, tmp_path: Path
     assert run("alias", "list", "--json").stdout == before
 
 
+def test_an_import_may_move_every_spelling_of_an_alias_to_another_model(run: Run, tmp_path: Path):
+    """Both of the seeds' spellings of one alias, moved to another model by one file,
+    were refused, each as taken by the other (an alias of the model they leave): no
+    write could move them, as an edit moves one at a time. One spelling alone still is."""
+    one = "moonshotai/Kimi-K2-Thinking"
+    path = tmp_path / "aliases.csv"
+    path.write_text(f"alias,model\n{one},gpt-4o\n")
+    alone = run("import", str(path), "-m", "t")
+    assert alone.exit_code == 1
+    assert alone.stderr == (
+        f"trendlab: error: {path}:2: alias '{one}' is taken by "
+        "'moonshotai/kimi-k2-thinking', an alias of moonshotai-kimi-k2-thinking (ignoring "
+        "case and surrounding spaces); nothing was written\n"
+    )
+    path.write_text(f"alias,model\n{one},gpt-4o\n{one.lower()},gpt-4o\n")
+    both = run("import", str(path), "-m", "t")
+    assert both.exit_code == 0, both.stderr
+    assert both.stderr.startswith("aliases: 2 updated (changeset ")
+    for alias in (one, one.lower()):
+        assert json.loads(run("show", "alias", alias, "--json").stdout)["model"] == "gpt-4o"
+    assert run("check").exit_code == 0
+
+
 def _store_aliases(store_location: str, aliases: list[tuple[str, str]]) -> None:
     """Write (alias, model) records past validation, as an older trendlab could have."""
     store = Store.open(store_location, read_only=False)

@@ -593,16 +593,19 @@ def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
 
     Names resolve ignoring case and surrounding spaces, so an alias may not match
     another model's slug or alias that way, nor an alias given to another model in the
-    same file. Re-pointing an alias spelled exactly as before is an edit, not a clash.
+    same file. Re-pointing an alias spelled exactly as before is an edit, not a clash,
+    and a stored alias the input re-points is judged by where it will point, with the
+    input's own (so a file may move two case variants of one name together).
     """
     folded = pl.col("alias").str.strip_chars().str.to_lowercase()
+    given = set(typed.get_column("alias").drop_nulls())
+    kept = {alias: model for alias, model in refs.aliases.items() if alias not in given}
     taken = pl.DataFrame(
         {
-            "__folded": [s.lower() for s in refs.models]
-            + [a.strip().lower() for a in refs.aliases],
-            "__name": [*refs.models, *refs.aliases],
-            "__owner": [*refs.models, *refs.aliases.values()],
-            "__slug": [True] * len(refs.models) + [False] * len(refs.aliases),
+            "__folded": [s.lower() for s in refs.models] + [a.strip().lower() for a in kept],
+            "__name": [*refs.models, *kept],
+            "__owner": [*refs.models, *kept.values()],
+            "__slug": [True] * len(refs.models) + [False] * len(kept),
         },
         schema={
             "__folded": pl.String,
