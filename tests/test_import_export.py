@@ -588,6 +588,29 @@ def test_results_added_for_want_of_a_key_column_are_counted(run: Run, tmp_path: 
     assert result.exit_code == 0 and "no source_url column" not in result.stderr, result.stderr
 
 
+def test_json_records_leaving_out_key_fields_are_counted_as_a_file_without_them(
+    run: Run, tmp_path: Path
+):
+    """A JSON record leaving out setting and source_url stands for a row without their
+    columns, but it was counted only when every record left them out: beside one record
+    that gives them, a copy of a stored result was added without a word."""
+    path = tmp_path / "results.json"
+    bare = {"model": "gpt-4", "benchmark": "mmlu", "score": 86.4}
+    full = {**bare, "setting": "new-setting", "source_url": "https://example.org/x"}
+    for records in ([bare], [bare, full]):
+        path.write_text(json.dumps(records))
+        result = run("import", str(path), "--dry-run")
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.splitlines()[1].startswith(
+            "1 result added by a file with no setting and source_url columns shares the "
+            "model and benchmark of a stored result"
+        ), result.stderr
+    # A record giving a setting no stored result has is no twin, whatever it leaves out.
+    path.write_text(json.dumps([{**bare, "setting": "new-setting"}, full]))
+    result = run("import", str(path), "--dry-run")
+    assert result.exit_code == 0 and "shares the" not in result.stderr, result.stderr
+
+
 def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     path = _results_csv(tmp_path / "data.csv", ["gpt-4,mmlu,50,,,"])
     result = run("import", str(path))

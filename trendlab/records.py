@@ -411,15 +411,19 @@ class Changeset:
         undating = self._undating(kind, typed)
         releasing = self._releasing_later(kind, typed)
         named: list[pl.Series] = []
-        # A file without a key field's column gives every row the empty value: a row
-        # added then may be a stored result under another key (see Counts.twins).
-        keyless = [f for f in RESULTS.key_fields if f not in typed.columns]
-        pairs = None
-        if kind is RESULTS and keyless and line_of is not None and typed.height:
-            # Read before the write: the rows it adds must not count as stored. A twin
-            # agrees on every key field the file gives.
-            on = [f for f in RESULTS.key_fields if f in typed.columns]
-            pairs = self.store.result_pairs(on, typed.get_column("benchmark").unique().to_list())
+        # A file without a key field's column (a JSON record without the field) gives
+        # its rows the empty value: a row added then may be a stored result under
+        # another key (see Counts.twins).
+        keyless = _keyless_rows(kind, typed, absent) if line_of is not None else {}
+        # Read before the write: the rows it adds must not count as stored. A twin
+        # agrees on every key field its row gives.
+        pairs = {
+            missing: self.store.result_pairs(
+                [f for f in RESULTS.key_fields if f not in missing],
+                typed.join(rows, on=ROW, how="semi").get_column("benchmark").unique().to_list(),
+            )
+            for missing, rows in keyless.items()
+        }
         added: list[pl.Series] = []
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
@@ -438,7 +442,7 @@ class Changeset:
                 counts.before_release += [text for row, text in before_release if row in rows]
             if maybe_undated:
                 named.append(stored.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
-            if pairs is not None:
+            if pairs:
                 added.append(diff.filter(pl.col("status") == "new").get_column(ROW))
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
@@ -450,10 +454,18 @@ class Changeset:
                 counts.undated[model] = counts.undated.get(model, 0) + n
         if releasing:
             counts.released_later += self.store.dated_before_release(releasing)
-        if pairs is not None and added:
+        if pairs and added:
             new = typed.join(pl.concat(added).to_frame(), on=ROW, how="semi")
-            twins = new.join(pairs, on=pairs.columns, how="semi", nulls_equal=True).height
-            counts.twins = (keyless, counts.twins[1] + twins)
+            fields, n = set(counts.twins[0]), counts.twins[1]
+            for missing, stored_pairs in pairs.items():
+                mine = new.join(keyless[missing], on=ROW, how="semi")
+                found = mine.join(
+                    stored_pairs, on=stored_pairs.columns, how="semi", nulls_equal=True
+                ).height
+                if found:
+                    fields.update(missing)
+                    n += found
+            counts.twins = ([f for f in RESULTS.key_fields if f in fields], n)
         if kind is MODELS and typed.height:
             # Also when no organization is written: a model restored by this write may
             # name an organization retracted since.
@@ -758,6 +770,31 @@ class Changeset:
         self.store.append_retraction(kind, key, self._changeset_id())
         self._counts(kind).retracted += 1
         return key
+
+
+def _keyless_rows(
+    kind: Kind, typed: pl.DataFrame, absent: pl.DataFrame | None
+) -> dict[tuple[str, ...], pl.DataFrame]:
+    """The rows of results that give no value for some key field, for want of its
+    column or, in JSON, of the field in their record (see ingest.Loaded): their ROW,
+    by the key fields they leave out."""
+    if kind is not RESULTS or typed.is_empty():
+        return {}
+    gone = [f for f in RESULTS.key_fields if f not in typed.columns]
+    held = [f for f in RESULTS.key_fields if absent is not None and f in absent.columns]
+    if not held:
+        return {tuple(gone): typed.select(ROW)} if gone else {}
+    assert absent is not None
+    flags = typed.select(ROW).join(absent.select(ROW, *held), on=ROW, how="left")
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for row, *left_out in flags.iter_rows():
+        missing = (*gone, *(f for f, out in zip(held, left_out, strict=True) if out))
+        if missing:
+            groups.setdefault(tuple(f for f in RESULTS.key_fields if f in missing), []).append(row)
+    return {
+        missing: pl.DataFrame({ROW: rows}, schema={ROW: typed.schema[ROW]})
+        for missing, rows in groups.items()
+    }
 
 
 def _at(line_of: Callable[[int], str] | None, row: int) -> str:
