@@ -554,6 +554,38 @@ def test_json_or_parquet_read_as_csv_names_the_format(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path: Path):
+    """Parquet read as JSON or JSON Lines was "not valid UTF-8 (byte 0x..); save the
+    file as UTF-8", JSON Lines read as JSON "invalid JSON: Extra data", and JSON read
+    as JSON Lines "invalid JSON: Expecting value": none named the format to read."""
+    before = run("log", "--json").stdout
+    records = [{"slug": "gpt-4", "notes": "a"}, {"slug": "gpt-4o", "notes": "b"}]
+    parquet = tmp_path / "x.parquet"
+    pl.DataFrame(records).write_parquet(parquet)
+    array = json.dumps(records)
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    for data, fmt, found in (
+        (parquet.read_bytes(), "json", "parquet"),
+        (parquet.read_bytes(), "jsonl", "parquet"),
+        (lines, "json", "jsonl"),
+        (array, "jsonl", "json"),
+        (json.dumps(records, indent=2), "jsonl", "json"),
+    ):
+        result = run("import", "-", "--kind", "models", "-f", fmt, input=data)
+        what = {"parquet": "Parquet", "json": "JSON", "jsonl": "JSON Lines"}
+        assert result.stderr == (
+            f"trendlab: error: stdin: the file looks like {what[found]}, not {what[fmt]}: "
+            f"pass -f/--input-format {found}\n"
+        ), (fmt, found, result.stderr)
+        assert result.exit_code == 1
+        again = run("import", "-", "--kind", "models", "-f", found, "--dry-run", input=data)
+        assert again.exit_code == 0, again.stderr
+    # Broken JSON of the format asked for is still named by its line.
+    broken = run("import", "-", "--kind", "models", "-f", "json", input='[{"slug": \n')
+    assert broken.stderr == "trendlab: error: stdin:2: invalid JSON: Expecting value\n"
+    assert run("log", "--json").stdout == before
+
+
 def test_results_added_for_want_of_a_key_column_are_counted(run: Run, tmp_path: Path):
     """An export with its source_url column dropped, imported back, added a copy of
     every result that had a source URL ("7 added"), saying nothing: the key differs

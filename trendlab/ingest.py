@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
+from typing import NoReturn
 
 import polars as pl
 
@@ -71,8 +72,9 @@ def check_readable(path: str) -> None:
         raise TrendlabError(f"cannot read {path}: no such file", exit_code=ExitCode.USAGE)
 
 
-def read_records(path: str, fmt: str | None = None) -> Loaded:
-    """Read `path` ('-' for stdin) as text rows."""
+def read_records(path: str, fmt: str | None = None, *, told: bool = False) -> Loaded:
+    """Read `path` ('-' for stdin) as text rows. `told`: the format is the user's to
+    name (import's -f), so a file in another one says which."""
     check_readable(path)
     fmt = detect_format(path, fmt)
     source = "stdin" if path == "-" else path
@@ -87,8 +89,11 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
         raise TrendlabError(f"{source}: the file is empty")
     if fmt == "parquet":
         return _read_parquet(data, source)
+    if fmt == "csv" or (told and data.startswith(b"PAR1")):
+        # Another format read as this one is named, with the -f that reads it: read as
+        # text, Parquet was "not valid UTF-8 ... save the file as UTF-8".
+        _refuse_other_format(data, source, fmt)
     if fmt == "csv":
-        _refuse_other_format(data, source)
         # A regular file is read again to explain an error rather than kept in memory
         # meanwhile; a pipe (stdin, <(...)) can be read only once, so it is kept.
         regular = path != "-" and Path(path).is_file()
@@ -100,20 +105,48 @@ def read_records(path: str, fmt: str | None = None) -> Loaded:
     return _read_jsonl(text, source)
 
 
-def _refuse_other_format(data: bytes, source: str) -> None:
-    """Refuse JSON or Parquet read as CSV (stdin is read as CSV unless told, and a file
-    may be misnamed): the CSV reader would report a malformed header or bytes that are
-    not UTF-8, naming no fix."""
+_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "jsonl": "JSON Lines"}
+
+
+def _refuse_as(source: str, fmt: str, found: str) -> NoReturn:
+    """Refuse a file of format `found` read as `fmt`, naming the -f that reads it."""
+    raise TrendlabError(
+        f"{source}: the file looks like {_NAMES[found]}, not {_NAMES[fmt]}: "
+        f"pass -f/--input-format {found}"
+    )
+
+
+def _refuse_other_format(data: bytes, source: str, fmt: str) -> None:
+    """Refuse Parquet read as text, and JSON or JSON Lines read as CSV (stdin is read as
+    CSV unless told, and a file may be misnamed): the CSV reader would report a
+    malformed header, and any a byte that is not UTF-8, naming no fix."""
     if data.startswith(b"PAR1"):
-        found = "parquet"
-    else:
-        start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
-        found = {b"[": "json", b"{": "jsonl"}.get(start, "")
-    if found:
-        what = {"parquet": "Parquet", "json": "JSON", "jsonl": "JSON Lines"}[found]
-        raise TrendlabError(
-            f"{source}: the file looks like {what}, not CSV: pass -f/--input-format {found}"
-        )
+        _refuse_as(source, fmt, "parquet")
+    start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    found = {b"[": "json", b"{": "jsonl"}.get(start, "")
+    if found and fmt == "csv":
+        _refuse_as(source, "csv", found)
+
+
+def _one_object_a_line(text: str) -> bool:
+    """Whether the first line of `text` holding anything is a JSON object of its own:
+    JSON Lines, which read as one JSON value is 'Extra data'."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        return isinstance(_json_loads(first), dict)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
+def _json_array(text: str) -> bool:
+    """Whether `text` is one JSON array: JSON, whose first line read as JSON Lines is
+    '[' or a list of records, not a record."""
+    if not text.lstrip("\ufeff \t\r\n").startswith("["):
+        return False
+    try:
+        return isinstance(_json_loads(text), list)
+    except (json.JSONDecodeError, RecursionError):
+        return False
 
 
 def _header(names: list[str], source: str) -> list[str]:
@@ -355,6 +388,8 @@ def _read_json(text: str, source: str) -> Loaded:
     try:
         data = _json_loads(text)
     except json.JSONDecodeError as exc:
+        if _one_object_a_line(text):
+            _refuse_as(source, "json", "jsonl")
         raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
@@ -377,10 +412,15 @@ def _read_jsonl(text: str, source: str) -> Loaded:
         try:
             objects.append(_json_loads(line))
         except json.JSONDecodeError as exc:
+            if not objects and _json_array(text):
+                _refuse_as(source, "jsonl", "json")
             raise TrendlabError(f"{source}:{number}: invalid JSON: {exc.msg}") from None
         except RecursionError:
             raise TrendlabError(f"{source}:{number}: invalid JSON: nested too deeply") from None
         lines.append(number)
+
+    if len(objects) == 1 and isinstance(objects[0], list) and _json_array(text):
+        _refuse_as(source, "jsonl", "json")  # a JSON array written on one line
 
     def where(i: int) -> str:
         return str(lines[i])

@@ -138,7 +138,7 @@ def import_(
             )
         kind_name = stem
     kind = get_kind(kind_name)
-    loaded = read_records(file, input_format)
+    loaded = read_records(file, input_format, told=True)
     message = message or f"import {kind.name} from {Path(file).name if file != '-' else 'stdin'}"
     with (
         settings.writer(migrate=not dry_run) as store,
