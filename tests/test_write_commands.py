@@ -1191,6 +1191,42 @@ def test_a_benchmark_unit_must_still_hold_its_results(run: Run, tmp_path: Path):
     assert run("check").exit_code == 0
 
 
+def test_a_benchmark_unit_must_still_hold_its_bounds_and_baseline(
+    run: Run, db: Path, tmp_path: Path
+):
+    """A unit written alone was judged without the bounds stored: --set unit=percent
+    on a score benchmark with a ceiling of 1000 was taken (add-benchmark refuses that
+    record), and check then failed. A bound stored outside its unit around trendlab
+    still stops no write that keeps the unit."""
+    import duckdb
+
+    added = run("add-benchmark", "pts", "--unit", "score", "--floor", "-5", "--ceiling", "1000")
+    assert added.exit_code == 0, added.stderr
+    before = run("log", "--json").stdout
+    edit = run("edit", "benchmark", "pts", "--set", "unit=percent", "-m", "x")
+    assert edit.exit_code == 1
+    assert edit.stderr == (
+        "trendlab: error: edit pts: floor: -5.0 is outside the range of unit percent "
+        "(0.0-100.0); ceiling: 1000.0 is outside the range of unit percent (0.0-100.0); "
+        "nothing was written\n"
+    )
+    path = tmp_path / "benchmarks.csv"
+    path.write_text("slug,unit,ceiling\nmmlu,percent,100\npts,percent,100\n")
+    imported = run("import", str(path))
+    assert imported.exit_code == 1
+    assert imported.stderr == (
+        f"trendlab: error: {path}:3: floor: -5.0 is outside the range of unit percent "
+        "(0.0-100.0); nothing was written\n"
+    )
+    assert run("log", "--json").stdout == before
+    assert run("check").exit_code == 0
+    # Under the unit it keeps, a ceiling written around trendlab is check's to list.
+    with duckdb.connect(str(db)) as con:
+        revise_around(con, changeset_around(con), "benchmark_revisions", "mmlu", ceiling=150.0)
+    noted = run("edit", "benchmark", "mmlu", "--set", "notes=a note", "-m", "x")
+    assert noted.exit_code == 0, noted.stderr
+
+
 def test_a_score_stored_outside_its_unit_stops_no_edit_that_keeps_the_unit(
     run: Run, db: Path, tmp_path: Path
 ):

@@ -46,9 +46,10 @@ from trendlab.validate import (
     Refs,
     check_columns,
     joined_errors,
-    merged_errors,
     merged_fields,
     names_read_as,
+    staged_errors,
+    staged_fields,
     validate,
 )
 
@@ -583,7 +584,7 @@ class Changeset:
         has passed validate: so every problem is listed at once. A row is merged unless
         an error is about a field the merge reads (its key, its bounds or sides).
         `given`, `names`: see validate."""
-        reads = [*kind.key_fields, *merged_fields(kind)]
+        reads = [*kind.key_fields, *staged_fields(kind)]
         settled = errors.filter(pl.col(FIELDS).list.eval(pl.element().is_in(reads)).list.any())
         sound = typed.join(settled.select(ROW), on=ROW, how="anti")
         if sound.is_empty():
@@ -592,7 +593,7 @@ class Changeset:
             found = self._staged_errors(kind, given, names)
         if found.is_empty():
             return errors
-        fields = pl.lit(merged_fields(kind), dtype=pl.List(pl.String)).alias(FIELDS)
+        fields = pl.lit(staged_fields(kind), dtype=pl.List(pl.String)).alias(FIELDS)
         return joined_errors([errors, found.with_columns(fields)])
 
     def _staged_errors(
@@ -602,8 +603,10 @@ class Changeset:
         merged with the stored records (a benchmark's bounds, a price's sides), naming
         fields as a command line gave them or a file's columns (`given`, `names`: see
         validate)."""
-        merged = self.store.diff_rows(list(WRITTEN), merged_fields(kind))
-        return merged_errors(kind, merged, self.refs.units, given, names_read_as(names))
+        merged = self.store.diff_rows(list(WRITTEN), staged_fields(kind))
+        return staged_errors(
+            kind, merged, self.refs.units, given, names_read_as(names), self.refs.benchmarks
+        )
 
     @_replayable
     def run(self, operation: Callable[[Changeset], None]) -> None:

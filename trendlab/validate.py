@@ -805,6 +805,44 @@ def merged_fields(kind: Kind) -> list[str]:
     return _MERGED.get(kind.name, [])
 
 
+# A benchmark's bounds and baseline lie within its unit, stored ones too: a write of
+# its unit alone (edit --set unit=percent) must not leave a ceiling of 1000 outside it.
+_IN_UNIT = {BENCHMARKS.name: ["floor", "ceiling", "human_baseline"]}
+
+
+def staged_fields(kind: Kind) -> list[str]:
+    """The fields staged_errors reads for this kind."""
+    return list(dict.fromkeys([*merged_fields(kind), *_IN_UNIT.get(kind.name, [])]))
+
+
+def staged_errors(
+    kind: Kind,
+    merged: pl.DataFrame,
+    units: dict[str, tuple[float | None, float | None]],
+    given: dict[str, str] | None = None,
+    read_as: dict[str, str] | None = None,
+    stored_units: dict[str, str] | None = None,
+) -> pl.DataFrame:
+    """(ROW, message) for records as a write will store them, merged with the stored
+    ones: merged_errors, and a benchmark's bounds or baseline outside a unit it changes
+    to (`stored_units`: slug -> unit now), which the rules on the fields a row gives
+    cannot see when it gives the unit alone. Under its unit, a bound stored outside it
+    (around trendlab) stops no write: `check` lists it."""
+    parts = [merged_errors(kind, merged, units, given, read_as).select(ROW, "message")]
+    if kind.name in _IN_UNIT:
+        now = pl.col("key").replace_strict(stored_units or {}, default=None)
+        moved = merged.filter(pl.col("unit").ne_missing(now))
+        for col in _IN_UNIT[kind.name]:
+            label = (read_as or {}).get(col) or _said(col, given or {})
+            parts.append(_range_errors(moved.select(ROW, "unit", col), col, "unit", units, label))
+    return (
+        pl.concat([p.with_columns(pl.col(ROW).cast(pl.Int64)) for p in parts])
+        .group_by(ROW, maintain_order=True)
+        .agg(pl.col("message").str.join("; "))
+        .sort(ROW)
+    )
+
+
 def merged_errors(
     kind: Kind,
     merged: pl.DataFrame,
