@@ -788,6 +788,21 @@ def test_the_reader_itself_refuses_a_folder_and_a_missing_file(tmp_path: Path):
         read_records(str(tmp_path / "results.csv"))
 
 
+def test_long_organization_names_alike_in_their_first_100_characters_are_two(run: Run):
+    """A name's slug was cut to a slug's 100 characters, so a second name alike in those
+    named no new organization: its model was taken for the first one's, silently."""
+    common = "International Consortium " * 5
+    for model, lab in (("l1", "Lab A"), ("l2", "Lab B")):
+        added = run("add-model", model, "--organization", common + lab, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+        assert "added organization" in added.stderr, added.stderr
+    names = [o["name"] for o in json.loads(run("list", "organizations", "--json").stdout)]
+    assert common + "Lab A" in names and common + "Lab B" in names
+    slugs = [o["slug"] for o in json.loads(run("list", "organizations", "--json").stdout)]
+    assert all(len(s) <= 100 for s in slugs)
+    assert run("check").exit_code == 0
+
+
 def test_new_models_create_organizations_and_results_can_follow(run: Run, tmp_path: Path):
     models = tmp_path / "models.jsonl"
     models.write_text(

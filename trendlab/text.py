@@ -47,13 +47,13 @@ def fold(text: str) -> str:
 
 def slugify(text: str) -> str:
     """A slug for a name: lowercase, accents dropped (Zürich -> zurich), runs of other
-    characters become '-'. Letters or digits a slug cannot hold (深度求索, Яндекс), or
-    none at all, add a hash of the name, so that no two names share a slug for what
-    they lose."""
+    characters become '-'. Letters or digits a slug cannot hold (深度求索, Яндекс), none
+    at all, or more than a slug's 100 characters, add a hash of the name, so that no two
+    names share a slug for what they lose."""
     plain = fold(text)
     slug = re.sub(r"[^a-z0-9._]+", "-", plain).strip("-._")
-    if slug and not any(c.isalnum() and not c.isascii() for c in plain):
-        return slug[:100].rstrip("-._")
+    if slug and len(slug) <= 100 and not any(c.isalnum() and not c.isascii() for c in plain):
+        return slug
     # Of the folded form: ЯНДЕКС and Яндекс, or one name in NFC and NFD, are one name.
     digest = hashlib.blake2b(plain.encode(), digest_size=5).hexdigest()
     return f"{slug[:88].rstrip('-._')}-{digest}" if slug else f"n-{digest}"
