@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import Run, both_stores, changeset_around
 from trendlab.db import Store
@@ -97,6 +98,30 @@ def test_an_import_may_move_every_spelling_of_an_alias_to_another_model(run: Run
     assert both.stderr.startswith("aliases: 2 updated (changeset ")
     for alias in (one, one.lower()):
         assert json.loads(run("show", "alias", alias, "--json").stdout)["model"] == "gpt-4o"
+    assert run("check").exit_code == 0
+
+
+def test_a_write_of_missing_aliases_judges_a_stored_one_where_it_stays(run: Run, db: Path):
+    """An import that adds only the aliases missing (the Epoch adapter's) keeps a
+    stored one where it is, whatever the file says: judged as moved, its new twin in
+    another case was added beside it, naming another model, and `check` failed."""
+    from trendlab.errors import TrendlabError
+    from trendlab.kinds import ALIASES
+    from trendlab.records import Changeset, rows_frame
+
+    assert run("alias", "add", "gpt-4o", "ZzAlias", "-m", "t").exit_code == 0
+    before = run("log", "--json").stdout
+    rows = [{"alias": "ZzAlias", "model": "gpt-4"}, {"alias": "zzalias", "model": "gpt-4"}]
+    store = Store.open(str(db), read_only=False)
+    try:
+        with (
+            pytest.raises(TrendlabError, match="alias 'zzalias' is taken by 'ZzAlias'"),
+            Changeset(store, "tester", "missing only") as cs,
+        ):
+            cs.write(ALIASES, rows_frame(ALIASES, rows), mode="missing")
+    finally:
+        store.close()
+    assert run("log", "--json").stdout == before
     assert run("check").exit_code == 0
 
 

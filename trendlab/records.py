@@ -635,7 +635,7 @@ class Changeset:
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(kind, raw.columns, source, _first_holding(absent, line_of))
-        typed, errors = validate(kind, raw, self.refs, absent, given, names)
+        typed, errors = validate(kind, raw, self.refs, absent, given, names, merging)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
                 errors = self._with_merged_errors(

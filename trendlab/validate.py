@@ -588,17 +588,19 @@ def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     )
 
 
-def _alias_clashes(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+def _alias_clashes(typed: pl.DataFrame, refs: Refs, moving: bool = True) -> pl.DataFrame:
     """(ROW, message) for aliases that would not name one model however written.
 
     Names resolve ignoring case and surrounding spaces, so an alias may not match
     another model's slug or alias that way, nor an alias given to another model in the
     same file. Re-pointing an alias spelled exactly as before is an edit, not a clash,
-    and a stored alias the input re-points is judged by where it will point, with the
-    input's own (so a file may move two case variants of one name together).
+    and where the write moves it (`moving`: not one that adds only missing records,
+    which keeps it where it is) a stored alias the input re-points is judged by where
+    it will point, with the input's own (so a file may move two case variants of one
+    name together).
     """
     folded = pl.col("alias").str.strip_chars().str.to_lowercase()
-    given = set(typed.get_column("alias").drop_nulls())
+    given = set(typed.get_column("alias").drop_nulls()) if moving else set()
     kept = {alias: model for alias, model in refs.aliases.items() if alias not in given}
     taken = pl.DataFrame(
         {
@@ -706,10 +708,13 @@ def _kind_errors(
     absent: pl.DataFrame | None,
     labels: dict[str, str],
     read_as: dict[str, str],
+    *,
+    moving: bool = True,
 ) -> None:
     """Rules that need the database or span fields, each run on the rows whose fields
     it reads passed the rules before it. `labels`: how a command line named the fields
-    (validate's `given`); `read_as`: how a file's columns name them (names_read_as)."""
+    (validate's `given`); `read_as`: how a file's columns name them (names_read_as);
+    `moving`: whether the write moves a stored alias the rows re-point."""
     cols = set(found.typed.columns)
     # First the rules of one field: they may refuse a value that parsed.
     if kind.name in MODEL_REFS and "model" in cols:
@@ -736,7 +741,7 @@ def _kind_errors(
     if kind is BENCHMARKS:
         found.check(["unit"], lambda rows: _unknown_units(rows, refs), own=True)
     if kind is ALIASES:
-        found.check(["alias", "model"], lambda rows: _alias_clashes(rows, refs))
+        found.check(["alias", "model"], lambda rows: _alias_clashes(rows, refs, moving))
     if kind is MODELS:
         found.check(["slug"], lambda rows: _slugs_taken_by_aliases(rows, refs))
     if kind is ORGANIZATIONS and "name" in cols:
@@ -986,6 +991,7 @@ def validate(
     absent: pl.DataFrame | None = None,
     given: dict[str, str] | None = None,
     names: dict[str, str] | None = None,
+    merging: str | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check text rows of `kind`.
 
@@ -1003,6 +1009,9 @@ def validate(
     `names` maps the fields an adapter reads from a published file's columns to those
     columns (score: EM): a message about such a field names the column the user can
     find in the file, and the field it was read as (`EM (score)`).
+
+    `merging`: the mode of the write that follows, if known; one that adds only the
+    missing records ("missing") moves no stored alias, so one is judged where it is.
     """
     labels = given or {}
     read_as = names_read_as(names)
@@ -1059,7 +1068,7 @@ def validate(
     if given:
         _refuse_given(kind, typed, field_errors, refs, given)
     found = _Found(typed, field_errors)
-    _kind_errors(kind, found, refs, absent, labels, read_as)
+    _kind_errors(kind, found, refs, absent, labels, read_as, moving=merging != "missing")
     return typed, joined_errors(found.parts)
 
 
