@@ -276,6 +276,27 @@ def test_an_error_raised_within_a_limit_is_named_as_csv_and_parquet(run: Run, tm
         assert not out.exists()
 
 
+def test_only_a_query_checked_as_a_read_is_run_again_for_its_lost_error(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """The run again that finds a lost error (above) ran any statement whose error read
+    like the lost one, one refused before it was checked as a read too."""
+    from trendlab.db import Store
+
+    again: list[str] = []
+    relation = Store.relation
+
+    def spied(store: Store, sql: str, *args: Any, **kwargs: Any) -> Any:
+        again.append(sql)
+        return relation(store, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "relation", spied)
+    lost = "Attempting to execute an unsuccessful or closed pending query result"
+    failed = run("query", f'SELECT * FROM "{lost}"')
+    assert failed.exit_code == 1 and f"Table with name {lost} does not exist" in failed.stderr
+    assert again == []
+
+
 def test_adhoc_sql_parameters_are_bound_as_given(run: Run):
     """Only a named query resolves its slug parameters: the same SQL given as text,
     declarations and all, binds the value as it is."""

@@ -129,10 +129,12 @@ def run(
         if missing:
             hint = " ".join(f"--param {p}=..." for p in missing)
             raise TrendlabError(f"query {query.name} needs {hint}", exit_code=ExitCode.USAGE)
+    checked = False  # only a statement checked as a read is run again (see _cause)
     try:
         if query.name != "sql":
             params = {p: _named_key(store, query, p, v) for p, v in params.items()}
         _check_reads_only(store, query.sql, params)
+        checked = True
         ran = store.execute(query.sql, params or None)
         texts = _TEXT_TYPES if parquet else _TEXT_TYPES_BUT_PARQUET
         result = _as_text(store, ran, query.sql, params, texts)
@@ -166,7 +168,8 @@ def run(
         rows = Rows.of_result(_as_text(store, ran, query.sql, params, texts, each), limit)
         return frame_of(rows, types)
     except duckdb.Error as exc:
-        raise TrendlabError(_explain(_cause(store, query.sql, params, exc))) from None
+        cause = _cause(store, query.sql, params, exc) if checked else exc
+        raise TrendlabError(_explain(cause)) from None
 
 
 # What DuckDB's Python client says of an error a query raises once some of its rows
