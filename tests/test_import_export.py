@@ -655,6 +655,12 @@ def test_kind_is_needed_when_the_name_does_not_say(run: Run, tmp_path: Path):
     # Every suffix import reads is offered, .ndjson and .pq too.
     assert all(re.search(rf"{re.escape(suffix)}\b", result.stderr) for suffix in SUFFIXES)
     assert run("import", str(odd), "-f", "csv", "-m", "t").exit_code == 0
+    # Named as --kind takes it, singular too: model.csv was "cannot tell what it holds".
+    single = tmp_path / "Model.csv"
+    single.write_text("slug,name\nkind-by-name,K\n")
+    told = run("import", str(single), "-m", "t")
+    assert told.exit_code == 0, told.stderr
+    assert json.loads(run("show", "model", "kind-by-name", "--json").stdout)["name"] == "K"
 
 
 def test_a_count_a_double_cannot_hold_is_refused_and_a_measure_rounded(run: Run, tmp_path: Path):

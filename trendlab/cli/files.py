@@ -132,11 +132,13 @@ def import_(
     check_readable(file)
     if kind_name is None:
         stem = Path(file).stem.lower() if file != "-" else ""
-        if stem not in IMPORTABLE:
+        # As --kind takes it: plural or singular (model.csv, as models.csv).
+        named = {n: n for n in IMPORTABLE} | {get_kind(n).singular: n for n in IMPORTABLE}
+        if stem not in named:
             raise click.UsageError(
                 f"cannot tell what {file} holds from its name: pass --kind " + "|".join(IMPORTABLE)
             )
-        kind_name = stem
+        kind_name = named[stem]
     kind = get_kind(kind_name)
     loaded = read_records(file, input_format, told=True)
     message = message or f"import {kind.name} from {Path(file).name if file != '-' else 'stdin'}"
