@@ -189,8 +189,13 @@ class Scale:
         # A bound the benchmark leaves to its unit is not its chance level: say so.
         if worst is not None and v < worst:
             assert self.floor is not None  # worst is its value
-            chance = " (chance level)" if self.bounded else ""
-            chance = chance if self.floor_set else ", its unit's end (it sets no floor)"
+            chance = (
+                ", its unit's end (it sets no floor)"
+                if not self.floor_set
+                else " (chance level)"
+                if self.bounded
+                else ""
+            )
             past = f"floor {number(self.floor)}{chance}, so any result reaches it"
         elif best is not None and v > best:
             assert self.ceiling is not None  # best is its value

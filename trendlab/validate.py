@@ -40,6 +40,7 @@ from trendlab.text import (
     counted,
     fold,
     format_character,
+    listed,
     nfkc_difference,
     slugify,
 )
@@ -570,16 +571,7 @@ def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
                 + pl.lit(" already names model ")
                 + pl.col("__owner")
                 + pl.when(several).then(pl.lit(" (its aliases ")).otherwise(pl.lit(" (its alias "))
-                # As trendlab.text.listed words them: 'a and b', 'a, b and c'.
-                + pl.when(several)
-                .then(
-                    pl.col("__alias")
-                    .list.slice(0, pl.col("__alias").list.len() - 1)
-                    .list.join(", ")
-                    + pl.lit(" and ")
-                )
-                .otherwise(pl.lit(""))
-                + pl.col("__alias").list.last()
+                + pl.col("__alias").map_elements(lambda a: listed(a.to_list()), pl.String)
                 + pl.lit(", ignoring case); choose another slug, or retract the ")
                 + pl.when(several).then(pl.lit("aliases")).otherwise(pl.lit("alias"))
                 + pl.lit(" first")
