@@ -1013,6 +1013,16 @@ def _new_benchmark(run: Run, slug: str, scores: tuple[str, ...], *options: str) 
                 "--source-url", f"https://example.org/{slug}/{i}", "-m", "t"))  # fmt: skip
 
 
+def test_a_threshold_of_minus_0_is_0(run: Run):
+    """-0 was kept as -0.0, and the crossings table echoed it as -0."""
+    table = _ok(run("forecast", "mmlu", "--threshold", "-0"))
+    rows = [line.split() for line in table.splitlines()]
+    row = next(r for r in rows if r and r[-1] == "reached")
+    assert row[0] == "0"
+    crossings = json.loads(_ok(run("forecast", "mmlu", "--threshold", "-0", "--json")))
+    assert str(crossings["crossings"][0]["threshold"]) == "0.0"
+
+
 def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run, tmp_path: Path):
     """A repeated --threshold was a repeated row, and 0.9 on a percent benchmark (a
     fraction for 90) said "reached" with no word that any result reaches it."""

@@ -66,7 +66,8 @@ class FiniteFloat(click.FloatRange):
             self.fail(f"{value!r} is not a finite number", param, ctx)
         if number == 0 and isinstance(value, str) and re.search(NONZERO_RE, value.strip()):
             self.fail(f"{value!r} is too close to 0 to use: it would read as 0", param, ctx)
-        return number
+        # -0 is 0, but a table echoing a threshold of -0.0 shows it as -0.
+        return number + 0.0
 
     def _describe_range(self) -> str:
         # Unbounded, Click would print "x<=None" in the help; there is no range to show.
