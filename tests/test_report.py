@@ -401,6 +401,17 @@ def test_a_benchmark_of_one_result_says_1_result(run_empty: Run, tmp_path: Path)
     assert "· 1 result</p>" in result.stdout and "1 results" not in result.stdout
 
 
+def test_report_links_two_slugs_alike_but_for_a_dot_to_their_own_sections(run_empty: Run):
+    for slug in ("dup.a", "dup_a"):
+        added = run_empty("add-benchmark", slug, "--name", slug.upper(), "--unit", "percent")
+        assert added.exit_code == 0, added.stderr
+    result = run_empty("report", "--benchmark", "dup.a", "--benchmark", "dup_a", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    ids = re.findall(r'<section class="benchmark" id="([^"]+)"', result.stdout)
+    assert ids == ["b-dup.a", "b-dup_a"]
+    assert re.findall(r'<a href="#(b-[^"]+)">', result.stdout) == ids
+
+
 @pytest.fixture
 def hostile(run_empty: Run) -> Run:
     """A database whose text tries to break out of the page."""

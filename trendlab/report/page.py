@@ -133,7 +133,9 @@ def _svg(text: str) -> str:
 
 
 def _anchor(slug: str) -> str:
-    return "b-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in slug)
+    """The id of a benchmark's section. A slug's every character (a-z, 0-9, `.`, `_`,
+    `-`) is kept, so two slugs never share one: `gpt-4.5` and `gpt-4_5` did."""
+    return "b-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in slug)
 
 
 # -- the page -------------------------------------------------------------------------
