@@ -1031,6 +1031,52 @@ def test_a_rising_price_gives_its_interval_in_the_same_words(run_empty: Run, tmp
     assert fit["factor_per_year_lower"] < fit["factor_per_year"] < fit["factor_per_year_upper"] < 1
 
 
+@pytest.mark.parametrize(
+    ("prices", "headline"),
+    [
+        (
+            ("10", "2", "5"),
+            "ev >= 50: 3.14e+05x cheaper per year (99 % interval 5.43e+730x dearer to "
+            "5.37e+741x cheaper); the price halves every 0.657 months (0.00487 to never)",
+        ),
+        (
+            ("5", "2", "10"),
+            "ev >= 50: 3.14e+05x dearer per year (99 % interval 5.43e+730x cheaper to "
+            "5.37e+741x dearer)",
+        ),
+    ],
+)
+def test_a_rate_interval_past_the_largest_float_is_written_out(
+    run_empty: Run, prices: tuple[str, ...], headline: str
+):
+    """Three prices within three weeks, at 99 %: the interval's ends are past 10 ** 730
+    either way, past a float, and price-trend and the report failed with an internal
+    error (OverflowError)."""
+    steps = [
+        ("add-benchmark", "ev", "--name", "Ev", "--unit", "percent"),
+        ("add-model", "m1", "--name", "M1", "--release-date", "2024-01-01"),
+        ("add-result", "m1", "ev", "60", "--date", "2024-01-01"),
+        *(
+            ("add-price", "m1", "P", day, "--input", usd, "--output", usd)
+            for day, usd in zip(("2024-01-01", "2024-01-11", "2024-01-21"), prices, strict=True)
+        ),
+    ]
+    for step in steps:
+        assert run_empty(*step, "-m", "t").exit_code == 0
+    trend = run_empty("price-trend", "ev", "--threshold", "50", "--level", "99")
+    assert trend.exit_code == 0, trend.stderr
+    assert trend.stdout.splitlines()[0] == f"{headline}; 3 points, blend 3:1"
+    as_json = run_empty("price-trend", "ev", "--threshold", "50", "--level", "99", "--json")
+    fit = json.loads(as_json.stdout)["fit"]
+    # JSON has no infinity: the end past a float is null, the other a float's 0.
+    assert None in (fit["factor_per_year_lower"], fit["factor_per_year_upper"])
+    page = run_empty(
+        "report", "--price-benchmark", "ev", "--price-threshold", "50", "--level", "99", "-o", "-"
+    )
+    assert page.exit_code == 0, page.stderr
+    assert html.escape(headline, quote=False) in page.stdout
+
+
 def test_a_rate_interval_that_spans_no_change_says_which_way_each_end_goes(run: Run):
     """MMLU at 80: 10.9x cheaper per year, and the interval's lower end was written
     '0.855x' in the rate's words, '0.855x cheaper', which is a price rising 1.17x a

@@ -338,13 +338,15 @@ class PriceTrend:
     @property
     def falling(self) -> bool:
         """Whether the fitted price falls (or holds): the rate is then 'cheaper'."""
-        return self.fit.factor_per_year >= 1
+        return self.fit.slope <= 0
 
     def rate_text(self) -> str:
         """The rate in words: 'N x cheaper per year', or 'N x dearer' when it rises."""
-        rate = self.fit.factor_per_year
+        slope = self.fit.slope
         return (
-            f"{rate:.3g}x cheaper per year" if self.falling else f"{1 / rate:.3g}x dearer per year"
+            f"{_times(-slope)} cheaper per year"
+            if self.falling
+            else f"{_times(slope)} dearer per year"
         )
 
     def headline(self) -> str:
@@ -352,13 +354,14 @@ class PriceTrend:
         rising price's interval is of how many times dearer, as the rate is. An interval
         that spans no change says which way each end goes: '0.855x cheaper' was a
         price rising 1.17x a year."""
-        lower, upper = self.fit.factor_interval
+        # In log10 units: an end of a wide interval is past the largest float.
+        lower, upper = -self.fit.slope_upper, -self.fit.slope_lower
         way, other = ("cheaper", "dearer") if self.falling else ("dearer", "cheaper")
         if not self.falling:
-            lower, upper = 1 / upper, 1 / lower
-        interval = f"{lower:.3g}x to {upper:.3g}x"
-        if lower < 1:
-            interval = f"{1 / lower:.3g}x {other} to {upper:.3g}x {way}"
+            lower, upper = -upper, -lower
+        interval = f"{_times(lower)} to {_times(upper)}"
+        if lower < 0:
+            interval = f"{_times(-lower)} {other} to {_times(upper)} {way}"
         trend = self.rate_text()
         return (
             f"{self.reaching}: {trend} "
@@ -397,6 +400,18 @@ class PriceTrend:
             .to_dicts(),
             "fit": self.fit.to_dict(),
         }
+
+
+def _times(log10_factor: float) -> str:
+    """The factor 10 ** log10_factor as '.3g' writes it ('10.9x', '3.84e+11x'), also past
+    the largest float, where 10 ** it would overflow ('2.3e+369x')."""
+    if abs(log10_factor) < 300:
+        return f"{10**log10_factor:.3g}x"
+    exponent = math.floor(log10_factor)
+    mantissa = f"{10 ** (log10_factor - exponent):.3g}"
+    if mantissa == "10":  # 9.996 rounds up a power of ten
+        mantissa, exponent = "1", exponent + 1
+    return f"{mantissa}e{exponent:+03d}x"
 
 
 def unknown_cheapest(points: pl.DataFrame, blend: Blend) -> str | None:

@@ -39,12 +39,14 @@ class DeclineFit:
 
     @property
     def factor_per_year(self) -> float:
-        """How many times cheaper per year (above 1 means falling)."""
-        return 10 ** (-self.slope)
+        """How many times cheaper per year (above 1 means falling); infinite past the
+        largest float."""
+        return _power10(-self.slope)
 
     @property
     def factor_interval(self) -> tuple[float, float]:
-        return 10 ** (-self.slope_upper), 10 ** (-self.slope_lower)
+        """The factor's interval, (lower, upper), each end infinite past the largest float."""
+        return _power10(-self.slope_upper), _power10(-self.slope_lower)
 
     @property
     def halving_months(self) -> float | None:
@@ -77,6 +79,15 @@ class DeclineFit:
             "halving_months_upper": self.halving_interval[1],
             "log10_slope_per_year": self.slope,
         }
+
+
+def _power10(exponent: float) -> float:
+    """10 ** exponent, infinite where a float overflows: three prices within three weeks
+    give a 99 % interval past 10 ** 308, and Python's ** raises there."""
+    try:
+        return 10.0**exponent
+    except OverflowError:
+        return math.inf
 
 
 def _halving(slope: float) -> float | None:
