@@ -412,6 +412,21 @@ def test_report_links_two_slugs_alike_but_for_a_dot_to_their_own_sections(run_em
     assert re.findall(r'<a href="#(b-[^"]+)">', result.stdout) == ids
 
 
+def test_a_benchmark_whose_results_are_all_undated_has_results(run_empty: Run):
+    """Its section said "No results yet." above the table of its latest results."""
+    assert run_empty("add-benchmark", "ud", "--name", "UD", "--unit", "percent").exit_code == 0
+    for i in (1, 2):
+        assert run_empty("add-model", f"m{i}", "--name", f"M{i}").exit_code == 0
+        assert run_empty("add-result", f"m{i}", "ud", str(20 * i)).exit_code == 0
+    result = run_empty("report", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "No results yet." not in result.stdout
+    assert (
+        '<h3>Current best result</h3><p class="muted">None: no result has a date (a reported '
+        "date, or its model's release date) to place it.</p>\n<h3>Latest results</h3>"
+    ) in result.stdout
+
+
 @pytest.fixture
 def hostile(run_empty: Run) -> Run:
     """A database whose text tries to break out of the page."""

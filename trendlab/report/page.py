@@ -255,6 +255,13 @@ def _facts(section: BenchmarkSection) -> str:
 
 def _best(section: BenchmarkSection) -> str:
     best = section.best
+    if best is None and section.n_results:
+        # Results no date places are not the best to date (build._best): the page said
+        # "No results yet." above the table listing them.
+        return (
+            '<h3>Current best result</h3><p class="muted">None: no result has a date '
+            "(a reported date, or its model's release date) to place it.</p>"
+        )
     if best is None:
         return '<p class="muted">No results yet.</p>'
     model = _esc(best.get("model_name") or best["model"])
