@@ -868,6 +868,21 @@ def test_synthetic_decline_rate_is_recovered():
     assert reached.fit.n == 12 and reached.headline().startswith("synthetic <= 10: ")
 
 
+def test_a_price_halving_every_week_across_new_year_halves_every_week():
+    """A week is a week on either side of 1 January: dates were years over 365.25 days,
+    so 2022-12-25 to 2023-01-01 was 7.25 days, and a price halving each week exactly
+    was fitted with a residual, an interval and a halving time of 0.233 months."""
+    days = [date(2022, 12, 25), date(2023, 1, 1), date(2023, 1, 8)]
+    rows = [(f"m{i}", day.isoformat(), 90.0) for i, day in enumerate(days)]
+    prices = [(f"m{i}", day.isoformat(), 4 / 2**i) for i, day in enumerate(days)]
+    scores, priced = _frames(rows, prices)
+    bench = {"slug": "weekly", "unit": "percent", "higher_is_better": True}
+    trend = price_trend(bench, scores, BlendedPrices(priced, Blend()), 80, on=date.today())
+    week = 7 * 12 / 365  # in months of a 365-day year
+    assert trend.fit.halving_months == pytest.approx(week, rel=1e-9)
+    assert trend.fit.halving_interval == pytest.approx((week, week), rel=1e-9)
+
+
 def test_the_halving_time_has_the_rates_interval():
     """A halving time alone read as settled where the rate's own interval allowed a
     price that holds or rises: its interval says 'never' at that end."""
@@ -1036,13 +1051,13 @@ def test_a_rising_price_gives_its_interval_in_the_same_words(run_empty: Run, tmp
     [
         (
             ("10", "2", "5"),
-            "ev >= 50: 3.14e+05x cheaper per year (99 % interval 5.43e+730x dearer to "
-            "5.37e+741x cheaper); the price halves every 0.657 months (0.00487 to never)",
+            "ev >= 50: 3.23e+05x cheaper per year (99 % interval 1.72e+732x dearer to "
+            "1.79e+743x cheaper); the price halves every 0.656 months (0.00486 to never)",
         ),
         (
             ("5", "2", "10"),
-            "ev >= 50: 3.14e+05x dearer per year (99 % interval 5.43e+730x cheaper to "
-            "5.37e+741x dearer)",
+            "ev >= 50: 3.23e+05x dearer per year (99 % interval 1.72e+732x cheaper to "
+            "1.79e+743x dearer)",
         ),
     ],
 )

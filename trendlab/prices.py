@@ -296,8 +296,12 @@ def _keeping_the_cheapest(options: pl.DataFrame) -> pl.DataFrame:
 
 
 def decimal_year(dates: pl.Expr) -> pl.Expr:
-    """A date as a fractional year (2024-07-02 -> about 2024.5)."""
-    return dates.dt.year() + (dates.dt.ordinal_day() - 1) / 365.25
+    """A date as a fractional year (2024-07-02 -> 2024.5), as series.decimal_year makes
+    it: the day over its own year's length. Over 365.25 a year's last day fell short of
+    the next year's first by a quarter of a day after a leap year (by a day and a
+    quarter after another), which bent a rate fitted across New Year."""
+    length = 365 + dates.dt.is_leap_year().cast(pl.Int64)
+    return dates.dt.year() + (dates.dt.ordinal_day() - 1) / length
 
 
 @dataclass
