@@ -353,6 +353,13 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
     seeded_on = json.loads(run("log", "--json").stdout)[-1]["recorded_at"][:10]
     assert f"crosses 92.5 by 2025-09-05, before the --as-of day ({seeded_on}): " in then
     assert f"as of <b>{seed}</b>" in then and "1 changeset ·" in then
+    # backtest has no --as-of, so its figures are of the database now, not these.
+    assert "<code>trendlab backtest --all --level 80</code> prints the same." in now
+    assert "prints the same" not in then
+    assert (
+        f"These are of the database as of {seed}: <code>trendlab backtest --all --level 80"
+        "</code>, which has no --as-of, prints them of the database as it is now."
+    ) in then
 
 
 def test_report_as_of_before_anything_was_recorded_says_so(seeded_copy: Path):

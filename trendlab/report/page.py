@@ -228,14 +228,21 @@ def _pooled(report: Report) -> str:
             "benchmark", as_dict=True, maintain_order=True
         ).items()
     ]
+    command = f"<code>trendlab backtest --all --level {report.level * 100:g}</code>"
+    # backtest has no --as-of: it prints these figures only of the database as it is now.
+    same = (
+        f"{command} prints the same"
+        if report.as_of is None
+        else f"These are of the database as of {_esc(report.as_of)}: {command}, which has no "
+        "--as-of, prints them of the database as it is now"
+    )
     return (
         '<section id="backtests"><h2>Backtests, pooled</h2>'
         "<p>Every family refitted at past origins on what was known then, and scored on the "
         "frontier that followed: n forecasts, mean absolute error (MAE), the share inside "
         f"the interval (cover) and the interval score (width plus misses; lower is better), "
         f"pooled per unit over every benchmark. {_esc(report.calibration)}. "
-        "<code>trendlab backtest --all --level "
-        f"{report.level * 100:g}</code> prints the same.</p>{''.join(tables)}</section>"
+        f"{same}.</p>{''.join(tables)}</section>"
     )
 
 
