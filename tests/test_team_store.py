@@ -884,6 +884,17 @@ def test_unreachable_catalog_is_one_line_without_the_password(pg_server: PgServe
     _one_line_error(missing, 'database "no_such_database" does not exist')
 
 
+# libpq reads a backslash as taking the next character: a quote in a quoted password, a
+# blank in an unquoted one; each password is masked whole (part of it was shown).
+@pytest.mark.parametrize("password", [r"'hunter\'2 is mine'", r"hunter\ 2"])
+def test_an_escaped_password_is_masked_whole(password: str, pg_server: PgServer):
+    closed = f"ducklake:postgres:dbname=x host=localhost port={pg_server.port + 1} user=trendlab"
+    result = make_runner(f"{closed} password={password} connect_timeout=5")("list", "models")
+    _one_line_error(
+        result, f"cannot reach the catalog of {closed} password=*** connect_timeout=5: "
+    )
+
+
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
 def test_a_password_in_a_uri_is_never_shown(
     scheme: str, pg_server: PgServer, seeded_team_template: str, tmp_path: Path

@@ -63,7 +63,13 @@ _WRITERS_QUEUE_SQL = (
 )
 
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
-_PASSWORD_RE = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+# A `password=` value as libpq reads it (see _CONNINFO_PAIR_RE): a backslash escapes
+# the next character, so 'it\'s mine' and it\ s are each one password, quote and blank
+# included, and masked whole. (A quote left open, which libpq refuses, is masked to the
+# next blank, not to the end: the rest is libpq's reason.)
+_PASSWORD_RE = re.compile(
+    r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|(?:[^\s\\]|\\.|\\\Z)+)", re.IGNORECASE | re.DOTALL
+)
 _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string that is a URI
 # A URI's `user:password@`. libpq reads the credentials up to the first @ or /, so a
 # password holds neither (they are percent-encoded), but it may hold a space.
