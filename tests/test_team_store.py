@@ -1034,6 +1034,50 @@ def test_copy_to_a_team_store_refuses_a_nul_up_front(
     assert to_file.exit_code == 0, to_file.stderr
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "told"),
+    [
+        (
+            "parameters",
+            float("inf"),
+            "parameters is infinite, which a team store cannot hold (DuckLake cannot write "
+            "it to PostgreSQL)",
+        ),
+        (
+            "release_date",
+            "-5000-01-01",
+            "release_date is a date before 4714-11-24 BC or after 5874897-12-31, which a "
+            "team store cannot hold (PostgreSQL dates cannot)",
+        ),
+    ],
+)
+def test_copy_to_a_team_store_refuses_what_postgresql_cannot_hold_up_front(
+    field: str, value: object, told: str, db: Path, pg_server: PgServer, tmp_path: Path
+):
+    """An infinite number or a date out of PostgreSQL's range (written around trendlab)
+    failed the team store's commit with a raw 'Failed to commit DuckLake transaction',
+    naming no record, and left the new team store part made; every copy again failed
+    the same way. Refused before DST is opened, as a NUL is; a copy to a file takes it."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        revise_around(con, changeset, "model_revisions", "gpt-4", **{field: value})
+    team = new_team_store(pg_server)
+    copy = make_runner(db)
+    result = copy("--data-path", str(tmp_path / "data"), "copy", str(db), team)
+    _one_line_error(
+        result,
+        f"SRC {db}: model gpt-4: {told}; a copy takes the whole history, which cannot be "
+        "edited, so SRC cannot be copied to a team store: to move its records without their "
+        f"history, edit such values out of current records (`trendlab --db {db} check` lists "
+        "them), then export them and import them there; nothing was copied",
+    )
+    catalog = team.split("dbname=")[1].split()[0]
+    tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+    assert pg_server.sql(catalog, tables) == "0"  # no part-made team store left behind
+    to_file = copy("copy", str(db), str(tmp_path / "backup.duckdb"))
+    assert to_file.exit_code == 0, to_file.stderr
+
+
 def test_a_nul_in_a_table_of_the_users_own_is_named_too(db: Path):
     """Table and column names went into the search's SQL unquoted: a table of the
     user's own named "my notes" failed the copy with a raw Parser Error."""

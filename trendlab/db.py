@@ -1851,23 +1851,26 @@ class Store:
             if kind == "schema" or name not in theirs
         ]
 
-    def nul_texts(self) -> pl.DataFrame:
-        """Every text value of every data table (see data_tables) holding a NUL, which
-        a team store's PostgreSQL cannot hold: one row each (table, column, key: a
-        revision's key, else the row's first column; revision, and `current` whether it
-        is its record's latest and no retraction: null outside revision tables), ordered
-        by table, key, revision and column."""
+    def unholdable_values(self) -> pl.DataFrame:
+        """Every value of every data table (see data_tables) that a team store's
+        PostgreSQL cannot hold (see _UNHOLDABLE): one row each (table, column, problem:
+        what is wrong with it, key: a revision's key, else the row's first column;
+        revision, and `current` whether it is its record's latest and no retraction: null
+        outside revision tables; why: why PostgreSQL cannot hold it), ordered by table,
+        key, revision and column."""
         import polars as pl
 
-        texts = self.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
+        typed = self.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
             "WHERE database_name = current_database() AND schema_name = 'main' "
-            "AND data_type = 'VARCHAR' ORDER BY table_name, column_index"
+            f"AND data_type IN ({', '.join('?' for _ in _UNHOLDABLE)}) "
+            "ORDER BY table_name, column_index",
+            list(_UNHOLDABLE),
         ).fetchall()
         tables = self.data_tables()
         parts: list[str] = []
         names: list[str] = []
-        for table, column in texts:
+        for table, column, data_type in typed:
             if table not in tables:
                 continue
             columns = tables[table]
@@ -1880,18 +1883,21 @@ class Store:
                 )
             else:
                 found = f"CAST({_identifier(columns[0])} AS VARCHAR), NULL::INTEGER, NULL::BOOLEAN"
-            parts.append(f"SELECT ?, ?, {found} FROM {t} r WHERE contains({c}, chr(0))")
-            names += [table, column]
+            condition, problem, why = _UNHOLDABLE[data_type]
+            parts.append(f"SELECT ?, ?, ?, {found}, ? FROM {t} r WHERE {condition.format(c=c)}")
+            names += [table, column, problem, why]
         schema = {
             "table": pl.String,
             "column": pl.String,
+            "problem": pl.String,
             "key": pl.String,
             "revision": pl.Int32,
             "current": pl.Boolean,
+            "why": pl.String,
         }
         if not parts:
             return pl.DataFrame(schema=schema)
-        rows = self.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3, 4, 2", names).fetchall()
+        rows = self.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 4, 5, 2", names).fetchall()
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     @staticmethod
@@ -1974,6 +1980,25 @@ class Store:
             self.con.unregister("__rows")
         return int(row[0]) if row else 0
 
+
+# What a team store's PostgreSQL catalog cannot hold, per column type: the SQL finding
+# a value in column {c}, and what is wrong with it. A small write's rows, and every
+# write's column statistics, go into the catalog, whose commit then failed naming no
+# record. (NaN it holds, and a date or time at infinity; a FLOAT's infinity too.)
+_UNHOLDABLE = {
+    "VARCHAR": ("contains({c}, chr(0))", "holds a NUL character (\\x00)", "PostgreSQL text cannot"),
+    "DOUBLE": ("isinf({c})", "is infinite", "DuckLake cannot write it to PostgreSQL"),
+    "DATE": (
+        "isfinite({c}) AND NOT {c} BETWEEN DATE '-4713-11-24' AND DATE '5874897-12-31'",
+        "is a date before 4714-11-24 BC or after 5874897-12-31",
+        "PostgreSQL dates cannot",
+    ),
+    "TIMESTAMP": (
+        "isfinite({c}) AND {c} < TIMESTAMP '-4713-11-24 00:00:00'",
+        "is a time before 4714-11-24 BC",
+        "PostgreSQL times cannot",
+    ),
+}
 
 # A score that is a number: NaN, which only a write around trendlab stores (check lists
 # it), is an unknown score, so the results read for analysis leave it out as missing

@@ -60,15 +60,16 @@ def same_store(a: str, b: str) -> bool:
         return file_a.resolve() == file_b.resolve()
 
 
-def refuse_nul(src: Store) -> None:
-    """Refuse to copy `src` to a team store if any value it would copy holds a NUL:
-    PostgreSQL text cannot hold one, and its commit failed, naming no record. Every
-    revision is copied, and a recorded one cannot be edited, so editing the current
-    ones out does not make `src` copyable: only its current records can move, exported
-    and imported."""
+def refuse_unholdable(src: Store) -> None:
+    """Refuse to copy `src` to a team store if any value it would copy is one that
+    PostgreSQL cannot hold (see Store.unholdable_values: a NUL in a text, an infinite
+    number, a date out of its range): the team store's commit failed, naming no record.
+    Every revision is copied, and a recorded one cannot be edited, so editing the
+    current ones does not make `src` copyable: only its current records can move,
+    exported and imported."""
     if src.in_postgres:  # a team store holds none
         return
-    found = src.nul_texts()
+    found = src.unholdable_values()
     if found.is_empty():
         return
     first = found.row(0, named=True)
@@ -81,17 +82,18 @@ def refuse_nul(src: Store) -> None:
     else:
         where = f"revision {first['revision']} of {kind.singular} {first['key']} (a past one)"
     more = f" (and {counted(found.height - 1, 'more value')})" if found.height > 1 else ""
+    them = "the NUL" if first["problem"].startswith("holds a NUL") else "such values"
     current = (
-        f"edit the NUL out of current records (`{src.command('check')}` lists them), then "
+        f"edit {them} out of current records (`{src.command('check')}` lists them), then "
         if found.get_column("current").any()
         else ""
     )
     raise TrendlabError(
-        f"SRC {src.location}: {where}: {first['column']} holds a NUL character (\\x00)"
-        f"{more}, which a team store cannot hold (PostgreSQL text cannot); a copy takes the "
-        "whole history, which cannot be edited, so SRC cannot be copied to a team store: "
-        f"to move its records without their history, {current}export them and import "
-        "them there; nothing was copied"
+        f"SRC {src.location}: {where}: {first['column']} {first['problem']}{more}, which a "
+        f"team store cannot hold ({first['why']}); a copy takes the whole history, which "
+        "cannot be edited, so SRC cannot be copied to a team store: to move its records "
+        f"without their history, {current}export them and import them there; nothing was "
+        "copied"
     )
 
 

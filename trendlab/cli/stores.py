@@ -55,7 +55,12 @@ def copy(
     from trendlab.db import Store, builds_aside, store_paths
     from trendlab.errors import ExitCode, TrendlabError
     from trendlab.locking import InterruptedWaiting, Locked
-    from trendlab.transfer import copy_store, refuse_nul, refuse_own_tables_of_new, same_store
+    from trendlab.transfer import (
+        copy_store,
+        refuse_own_tables_of_new,
+        refuse_unholdable,
+        same_store,
+    )
 
     for name, location in (("SRC", src), ("DST", dst)):
         # An empty name would open ./trendlab.duckdb whatever --db says: an unset
@@ -110,7 +115,7 @@ def copy(
         on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
         shown_dst = lake.LakeLocation.parse(dst).text if lake.is_lake(dst) else dst
         if on_postgres:
-            refuse_nul(source)  # before DST is opened: a new one would be left empty
+            refuse_unholdable(source)  # before DST is opened: a new one would be left part made
         # A new DuckDB file is built beside DST and put in place whole (see Store.open's
         # `whole`), as `init` builds one: made in place, a copy killed after its schema
         # committed left a valid, empty store. Nothing to remove of it then: what is at
