@@ -804,10 +804,11 @@ def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: P
     models.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
     assert run("import", str(models)).exit_code == 0
     share.rename(tmp_path / "unmounted")
-    _one_line_error(
-        run("list", "models"),
-        f"is in {share}, which this machine does not have: mount the shared storage there",
-    )
+    told = f"is in {share}, which this machine does not have: mount the shared storage there"
+    _one_line_error(run("list", "models"), told)
+    # query said DuckDB's 'query failed: IO Error: Cannot open file ...' instead
+    _one_line_error(run("query", "SELECT count(*) FROM models"), told)
+    _one_line_error(run("query", "SELECT slug FROM models", "--csv"), told)
     (tmp_path / "unmounted").rename(share)
     assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
 

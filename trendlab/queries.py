@@ -169,7 +169,7 @@ def run(
         return frame_of(rows, types)
     except duckdb.Error as exc:
         cause = _cause(store, query.sql, params, exc) if checked else exc
-        raise TrendlabError(_explain(cause)) from None
+        raise TrendlabError(_explain(cause, lake=store.is_lake)) from None
 
 
 # What DuckDB's Python client says of an error a query raises once some of its rows
@@ -587,8 +587,15 @@ def _plan_functions(nodes: list[dict[str, Any]]) -> Iterator[str]:
         yield from _plan_functions(node.get("children", []))
 
 
-def _explain(exc: duckdb.Error) -> str:
+def _explain(exc: duckdb.Error, *, lake: bool = False) -> str:
+    from trendlab.lake import missing_data_error
+
     text = str(exc).strip().splitlines()[0]
+    # A team store's data files on storage this machine does not mount (`lake`): said as
+    # every other read says it, not as DuckDB's IO error about the first file it wanted.
+    missing = missing_data_error(text) if lake else None
+    if missing is not None:
+        return missing.message
     if "read-only mode" in text:
         statement = re.search(r'statement of type "(\w+)"', text)
         what = f"{statement[1]} statements are" if statement else "this statement is"
