@@ -1110,6 +1110,32 @@ def test_a_table_of_the_users_own_whose_name_needs_quotes_is_copied(db: Path, tm
     assert rows == [("a", 1), ("b", 2)]
 
 
+def test_a_table_of_the_users_own_named_as_a_team_stores_write_head(db: Path, tmp_path: Path):
+    """A DuckDB file has no write head, but a table of the user's own named write_head
+    was left out as if it were one: not copied to a file, nor named as left out, and
+    into a team store, whose write head has that name, it is refused saying so."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE write_head (a INTEGER)")
+        con.execute("INSERT INTO write_head VALUES (1), (2)")
+    backup = tmp_path / "backup.duckdb"
+    assert make_runner(backup)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(backup)) as con:
+        con.execute("CREATE TABLE write_head (a INTEGER)")
+    copy = make_runner(db)
+    result = copy("copy", str(db), str(backup))
+    assert result.exit_code == 0, result.stderr
+    with duckdb.connect(str(backup), read_only=True) as con:
+        assert con.execute("SELECT a FROM write_head ORDER BY a").fetchall() == [(1,), (2,)]
+    lake_dst = f"ducklake:{tmp_path / 'team.ducklake'}"
+    _one_line_error(
+        copy("copy", str(db), lake_dst),
+        f"SRC {db} has a table of its own, write_head, whose name a team store keeps for "
+        f"its own bookkeeping, so DST {lake_dst} cannot take it: rename it in SRC, then "
+        "copy again; nothing was copied",
+    )
+    assert not (tmp_path / "team.ducklake").exists()
+
+
 def test_a_table_named_apart_by_a_non_ascii_letters_case_is_one_dst_lacks(db: Path, tmp_path: Path):
     """DuckDB takes "My Notes" for my notes but not Äpfel for äpfel: matched by Python's
     lower(), Äpfel was taken for DST's äpfel, and the copy failed on a raw Catalog

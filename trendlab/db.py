@@ -1808,7 +1808,8 @@ class Store:
         """Every table that holds data, with its columns in order.
 
         Left out: schema_migrations (each store records its own) and a team store's
-        write head (bookkeeping, see claim_head).
+        write head (bookkeeping, see claim_head). A DuckDB file has no write head: a
+        table of that name there is the user's, and holds data.
         """
         rows = self.execute(
             "SELECT c.table_name, list(c.column_name ORDER BY c.column_index) "
@@ -1817,7 +1818,7 @@ class Store:
             "AND t.table_name = c.table_name "
             "WHERE c.database_name = current_database() AND c.schema_name = 'main' "
             "AND c.table_name NOT IN ('schema_migrations', ?) GROUP BY 1 ORDER BY 1",
-            [WRITE_HEAD],
+            [WRITE_HEAD if self.is_lake else "schema_migrations"],
         ).fetchall()
         return {name: list(columns) for name, columns in rows}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from trendlab.db import Store, command_on, held_interrupts, new_store_tables
+from trendlab.db import WRITE_HEAD, Store, command_on, held_interrupts, new_store_tables
 from trendlab.errors import TrendlabError
 from trendlab.kinds import KINDS
 from trendlab.lake import LakeLocation, is_lake, retry_lost_races
@@ -164,7 +164,9 @@ def refuse_own_tables_of_new(src: Store, dst_location: str) -> None:
     """Refuse to copy `src` into a new store (at `dst_location`, as shown) if it has a
     table, or a column, of its own, which a new store lacks: called before DST is made
     (see Store.open's `new`), so that nothing is."""
-    _refuse_own_tables(src, src.data_tables(), new_store_tables(), dst_location)
+    _refuse_own_tables(
+        src, src.data_tables(), new_store_tables(), dst_location, lake=is_lake(dst_location)
+    )
 
 
 def _refuse_own_tables(
@@ -174,11 +176,19 @@ def _refuse_own_tables(
     dst_location: str,
     *,
     part_made: bool = False,
+    lake: bool = False,
 ) -> None:
     """Refuse unless DST has every table and column of `src`'s (`tables`): those
-    trendlab does not make are the user's, which only the user can add to DST."""
+    trendlab does not make are the user's, which only the user can add to DST. A
+    `lake` DST keeps the name of its write head for itself (see Store.claim_head)."""
     theirs = {_name(t): {_name(c) for c in cs} for t, cs in dst_tables.items()}
     for table, columns in tables.items():
+        if lake and _name(table) == WRITE_HEAD:
+            raise TrendlabError(
+                f"SRC {src.location} has a table of its own, {table}, whose name a team store "
+                f"keeps for its own bookkeeping, so DST {dst_location} cannot take it: rename "
+                "it in SRC, then copy again; nothing was copied"
+            )
         if _name(table) not in theirs:
             own = f"SRC {src.location} has a table of its own, {table},"
         elif lacks := [c for c in columns if _name(c) not in theirs[_name(table)]]:
@@ -217,7 +227,9 @@ _CACHE = "forecast_cache"
 def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     # Asked in the transaction: an older `dst` has its tables only once begun, so what
     # it lacks then was made around trendlab, which `migrate` cannot make.
-    _refuse_own_tables(src, tables, dst.data_tables(), dst.location, part_made=dst.creating)
+    _refuse_own_tables(
+        src, tables, dst.data_tables(), dst.location, part_made=dst.creating, lake=dst.is_lake
+    )
     have = dst.changeset_ids()
     _check_prefix(src, dst, tables, have)
     copied = Copied(already=have.height)
