@@ -874,6 +874,20 @@ def test_bad_team_locations(location: str, expected: str):
     _one_line_error(make_runner(location)("list", "models"), expected)
 
 
+def test_a_role_that_may_not_read_the_catalog_is_told_why(pg_server: PgServer, team_db: str):
+    """A member's PostgreSQL role without the right to read the catalog's tables got
+    DuckLake's 'Failed to load existing DuckLake: Current transaction is aborted (please
+    ROLLBACK)', which PostgreSQL's reason, lost on the way, now replaces."""
+    role = f"no_rights_{os.getpid()}"
+    pg_server.sql("postgres", f"DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN")
+    location = team_db.replace("user=trendlab", f"user={role}")
+    _one_line_error(
+        make_runner(location)("log"),
+        f"cannot open {location}: its catalog's PostgreSQL says: permission denied for table "
+        "ducklake_metadata",
+    )
+
+
 def test_unreachable_catalog_is_one_line_without_the_password(pg_server: PgServer):
     closed = f"ducklake:postgres:dbname=x host=localhost port={pg_server.port + 1} "
     result = make_runner(closed + "user=trendlab password=hunter2 connect_timeout=5")(

@@ -755,8 +755,42 @@ def _attach_error(
     if pg:
         why = re.sub(r"\s+", " ", pg["why"]).strip()
         return TrendlabError(f"cannot reach the catalog of {lake.text}: {why}")
+    refused = _PG_REFUSAL_RE.findall(text)
+    if lake.is_postgres and not refused and _ABORTED_TEXT in text:
+        refused = _probed_refusal(con, lake)
+    if refused:
+        why = mask_password(refused[-1].strip())
+        return TrendlabError(f"cannot open {lake.text}: its catalog's PostgreSQL says: {why}")
     first = text.strip().splitlines()[0] if text.strip() else text
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
+
+
+# What PostgreSQL said when it refused one of DuckLake's catalog queries (a statement
+# timeout, a permission denied), at the end of DuckDB's text quoting the whole query.
+_PG_REFUSAL_RE = re.compile(r"ERROR:\s+([^\n]+)")
+# DuckLake's text when a catalog query failed before it read the catalog, its reason lost.
+_ABORTED_TEXT = "Current transaction is aborted"
+
+
+def _probed_refusal(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> list[str]:
+    """Why PostgreSQL refuses to let this connection read the catalog (a role without
+    the right to), asked of it directly, since DuckLake reported only that its
+    transaction was aborted; none if it lets it."""
+    target = lake.catalog.removeprefix("postgres:")
+    try:
+        con.execute(f"ATTACH '{_quote(target)}' AS __trendlab_probe (TYPE postgres, READ_ONLY)")
+    except duckdb.Error:
+        return []
+    try:
+        con.execute(
+            "SELECT * FROM postgres_query('__trendlab_probe', "
+            "'SELECT key FROM ducklake_metadata LIMIT 1')"
+        ).fetchall()
+    except duckdb.Error as exc:
+        return _PG_REFUSAL_RE.findall(str(exc))
+    finally:
+        con.execute("DETACH __trendlab_probe")
+    return []
 
 
 def _holds_tables(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> bool:
