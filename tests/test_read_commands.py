@@ -835,6 +835,22 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     )
 
 
+def test_check_finds_a_changeset_id_two_changesets_share(run: Run, db: Path):
+    """Two changesets with one id, written around trendlab, passed check, though every
+    revision of either then read twice in `history` (a phantom revision) and `log`
+    listed each one's changes under both."""
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con, "first")
+        con.execute(
+            "INSERT INTO changesets SELECT * REPLACE ('second' AS message) "
+            "FROM changesets WHERE id = ?",
+            [cs],
+        )
+        revise_around(con, cs, "model_revisions", "gpt-4", name="GPT-4 again")
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
+    assert found == [("16_changeset_ids", cs, "id is shared by 2 changesets")]
+
+
 def test_an_ambiguous_changeset_prefix_lists_the_changesets_it_matches(run: Run):
     """It said only "(2 match)", leaving the user to find which in `trendlab log`."""
     assert run("add-model", "one-more", "-m", "another changeset").exit_code == 0
