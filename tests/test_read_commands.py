@@ -643,6 +643,28 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     ]
 
 
+def test_check_finds_a_revision_older_than_the_one_it_follows(run: Run, db: Path):
+    """A revision 2 written around trendlab in a changeset recorded before revision 1's
+    passed check, though the model then showed --as-of a day before it was added."""
+    with duckdb.connect(str(db)) as con:
+        first = con.execute("SELECT min(id) FROM changesets").fetchone()[0]
+        early = f"{int(first, 16) - 1:018x}"
+        con.execute(
+            "INSERT INTO changesets SELECT ?, recorded_at - INTERVAL 1 DAY, 'me', 'early' "
+            "FROM changesets WHERE id = ?",
+            [early, first],
+        )
+        revise_around(con, early, "model_revisions", "gpt-4", name="GPT-4 early")
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
+    assert found == [
+        (
+            "10_revision_numbers",
+            "gpt-4",
+            f"revision 2 is in changeset {early}, older than revision 1's changeset {first}",
+        )
+    ]
+
+
 def test_check_lists_a_nan_bound_as_not_a_number_only(run: Run, db: Path):
     """A NaN floor, ceiling or human baseline is unknown, which field_rules lists, as
     04 and 11 leave a NaN score to it: 05_benchmark_bounds, reading NaN as above every

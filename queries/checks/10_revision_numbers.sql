@@ -1,6 +1,9 @@
 -- Revision numbers that repeat or skip within a record: two writers each wrote the
 -- next revision blind to the other (trendlab serialises writers, so only writes made
 -- around it can do this). History keeps both, in changeset order; this flags them.
+-- And a revision written in a changeset older than the one of the revision it follows:
+-- the current-state views take the highest number, and history's [valid_from,
+-- valid_to) then runs backwards, so --as-of before the record was made shows it.
 SELECT kind, key, 'revision ' || revision || ' written ' || count(*) || ' times' AS problem
 FROM revisions
 GROUP BY kind, key, revision HAVING count(*) > 1
@@ -9,4 +12,13 @@ SELECT kind, key, 'revisions numbered up to ' || max(revision) || ' but '
        || count(DISTINCT revision) || ' numbers used' AS problem
 FROM revisions
 GROUP BY kind, key HAVING max(revision) <> count(DISTINCT revision)
+UNION ALL
+SELECT kind, key, 'revision ' || revision || ' is in changeset ' || changeset_id
+       || ', older than revision ' || before || '''s changeset ' || before_id AS problem
+FROM (
+    SELECT kind, key, revision, changeset_id, lag(revision) OVER w AS before,
+           lag(changeset_id) OVER w AS before_id
+    FROM revisions WINDOW w AS (PARTITION BY kind, key ORDER BY revision, changeset_id)
+)
+WHERE changeset_id < before_id
 ORDER BY kind, key, problem;
