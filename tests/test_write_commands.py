@@ -2023,6 +2023,33 @@ def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
         _exported_imports_back_unchanged(run, tmp_path, kind)
 
 
+def test_a_required_value_stored_around_trendlab_blocks_no_edit_of_another_field(
+    run: Run, db: Path
+):
+    """A NaN score or an unknown unit written around trendlab made every edit of its
+    record fail on that value ("score: 'nan' is not a finite number" for an edit of the
+    notes), though a value stored before a rule refused it stays editable. Writing such
+    a value is still refused."""
+    result_id = json.loads(run("list", "results", "--benchmark", "math", "--json").stdout)[0]["id"]
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        revise_around(con, changeset, "result_revisions", result_id, score=float("nan"))
+        revise_around(con, changeset, "benchmark_revisions", "mmlu", unit="percents")
+    for kind, key in (("result", result_id), ("benchmark", "mmlu")):
+        edited = run("edit", kind, key, "--set", "notes=checked", "-m", "n")
+        assert edited.exit_code == 0, edited.stderr
+        assert json.loads(run("show", kind, key, "--json").stdout)["notes"] == "checked"
+    again = run("edit", "result", result_id, "--set", "score=nan", "-m", "n")
+    assert again.exit_code == 2
+    assert "--set score: 'nan' is not a finite number" in again.stderr
+    # A bound's rule reads the unit, which is then judged with it.
+    bound = run("edit", "benchmark", "mmlu", "--set", "floor=25", "-m", "n")
+    assert bound.stderr == (
+        "trendlab: error: edit mmlu: unit: 'percents' is not one of percent, minutes, elo, "
+        "score; nothing was written\n"
+    )
+
+
 def test_the_check_of_key_text_covers_every_key_text_field():
     """15_key_format_characters lists its fields in SQL; a field marked key_text later
     must be added there too."""

@@ -379,11 +379,14 @@ class Changeset:
         absent: pl.DataFrame | None = None,
         given: dict[str, str] | None = None,
         names: dict[str, str] | None = None,
+        partial: bool = False,
     ) -> Counts:
         """Validate text rows of `kind` and append what is new or changed.
 
         `raw` has a __row column and String columns named after fields. Any bad row
         fails the whole write with every problem listed (the first 20, then a count).
+        `partial`: the rows are of stored records and give only the fields that change
+        (an edit), so a required field they leave out keeps its stored value.
         `progress` is called with the number of rows written so far. `absent` says
         which rows leave which fields out (see ingest.Loaded): those keep their value.
         `given` says how a command line gave its record's fields, `names` the columns
@@ -398,6 +401,7 @@ class Changeset:
             merging=mode,
             given=given,
             names=names,
+            partial=partial,
         )
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
@@ -480,7 +484,7 @@ class Changeset:
         """(row, "0.865 on mmlu (line 2)") for the results scoring at most 1 on a percent
         benchmark with a floor (chance level) above that: scores are data and stay, but
         these are most likely fractions given for percents, which the user should hear of."""
-        if kind is not RESULTS or typed.is_empty():
+        if kind is not RESULTS or typed.is_empty() or "score" not in typed.columns:
             return []
         small = typed.filter((pl.col("score") > 0) & (pl.col("score") <= 1))
         if small.is_empty():
@@ -626,15 +630,18 @@ class Changeset:
         merging: str | None = None,
         given: dict[str, str] | None = None,
         names: dict[str, str] | None = None,
+        partial: bool = False,
     ) -> pl.DataFrame:
         """Text rows of `kind`, typed; any bad row raises with every problem listed.
         `absent` says which rows leave which fields out (see ingest.Loaded). Given the
         mode of the write that follows (`merging`), the errors of rules on records as
         merged with the stored ones are listed too (see _with_merged_errors). `given`,
-        `names`: see validate."""
+        `names`: see validate; `partial`: see write."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
-        check_columns(kind, raw.columns, source, _first_holding(absent, line_of))
+        check_columns(
+            kind, raw.columns, source, _first_holding(absent, line_of), required=not partial
+        )
         typed, errors = validate(kind, raw, self.refs, absent, given, names, merging)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
@@ -749,9 +756,20 @@ class Changeset:
         # today") is for what is written now, and must not block fixing one field
         # because of another. Rules on the whole record (bounds, a price's figures)
         # still judge it as it will be stored.
-        kept = [f.name for f in kind.fields if f.required or f.name in kind.key_fields]
+        # A required field is given only when it changes, as the other fields are, or
+        # when the rules on a changed field read it (a benchmark's bounds, its unit): the
+        # rules on its own value would judge a value stored before they refused it (a
+        # NaN score written around trendlab), which must not block editing the notes.
+        reads = staged_fields(kind) if set(changes) & set(staged_fields(kind)) else []
+        kept = [
+            f.name
+            for f in kind.fields
+            if f.name in kind.key_fields or (f.required and f.name in reads)
+        ]
         row = {f: current.get(f) for f in kept} | changes
-        counts = self.write(kind, rows_frame(kind, [row]), source=f"edit {key}", given=given)
+        counts = self.write(
+            kind, rows_frame(kind, [row]), source=f"edit {key}", given=given, partial=True
+        )
         if not counts.updated:
             raise TrendlabError(
                 f"nothing to change: {kind.singular} {key} already has those values"

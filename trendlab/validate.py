@@ -172,10 +172,13 @@ def check_columns(
     columns: list[str],
     source: str,
     first_holding: Callable[[str], str | None] | None = None,
+    *,
+    required: bool = True,
 ) -> None:
     """Unknown columns and missing required ones are errors for the whole file.
     `first_holding` names where a column only some records hold (a JSON record's
-    field) first appears, which an unknown one's error then names."""
+    field) first appears, which an unknown one's error then names. `required`: whether
+    a required column must be there (not in an edit's fields, which keep the rest)."""
     known = kind.field_names
     if kind.id_prefix and "id" in columns:
         # As `list` shows it: a file saved from a listing would otherwise get no hint.
@@ -195,7 +198,7 @@ def check_columns(
             f"unknown column{'s' if len(unknown) > 1 else ''} {hints}; "
             f"{kind.name} columns are: {', '.join(known)}"
         )
-    missing = [f.name for f in kind.fields if f.required and f.name not in columns]
+    missing = [f.name for f in kind.fields if required and f.required and f.name not in columns]
     if missing:
         raise TrendlabError(f"{source}: missing required column(s): {', '.join(missing)}")
 
@@ -730,16 +733,17 @@ def _kind_errors(
             ),
             own=True,
         )
-    if kind is BENCHMARKS:
+    # An edit gives a required field only when it changes it (see Changeset.edit).
+    if kind is BENCHMARKS and "unit" in cols:
         found.check(["unit"], lambda rows: _unknown_units(rows, refs), own=True)
-    if kind is ALIASES:
+    if kind is ALIASES and "model" in cols:
         found.check(["alias", "model"], lambda rows: _alias_clashes(rows, refs, moving))
     if kind is MODELS:
         found.check(["slug"], lambda rows: _slugs_taken_by_aliases(rows, refs))
     if kind is ORGANIZATIONS and "name" in cols:
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
         found.check(["slug", "name"], lambda rows: _renames_leaving_models(rows, refs))
-    if kind is RESULTS:
+    if kind is RESULTS and "score" in cols:
         score = read_as.get("score", "score")
         found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs, score))
     if kind is BENCHMARKS:
