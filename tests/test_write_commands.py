@@ -361,6 +361,18 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
     assert run("log", "--json").stdout == before
 
 
+def test_a_slug_that_ends_or_begins_with_a_sign_is_refused_saying_why(run: Run):
+    """'my-model-' holds only the characters the error listed for a slug, so it read as
+    if the slug were fine: the error says a slug begins and ends with a letter or digit."""
+    for slug in ("my-model-", "-x", ".."):
+        result = run("add-model", "--", slug) if slug.startswith("-") else run("add-model", slug)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            f"trendlab: error: SLUG: '{slug}' is not a slug (lowercase letters, digits, '.', "
+            "'_', '-', beginning and ending with a letter or digit) (see "
+        )
+
+
 def test_a_number_a_double_cannot_hold_is_refused_not_rounded(run: Run, tmp_path: Path):
     """1e-400 read as a double is 0, which was stored silently (1e400, infinity, was
     already refused): both are refused, on the command line as a usage error naming the

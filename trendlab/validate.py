@@ -307,7 +307,9 @@ def _field_rules(
         rule(too_long, " is longer than a slug's 100 characters")
         rule(
             present & ~too_long & ~raw.str.contains(SLUG_RE),
-            " is not a slug (lowercase letters, digits, '.', '_', '-')",
+            # Said whole: '-x' and 'gpt-4-' hold only the characters a slug may.
+            " is not a slug (lowercase letters, digits, '.', '_', '-', beginning and "
+            "ending with a letter or digit)",
         )
         typed = raw
     elif field.type == "url":
