@@ -665,6 +665,23 @@ def test_check_finds_a_revision_older_than_the_one_it_follows(run: Run, db: Path
     ]
 
 
+def test_check_finds_a_units_table_changed_around_trendlab(run: Run, db: Path):
+    """percent widened to 0-1000 in SQL let a score of 150 on a percent benchmark pass
+    every write and check: the units' ranges are the schema's, and check says where the
+    table differs from them."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE units SET max_value = 1000 WHERE unit = 'percent'")
+        con.execute("DELETE FROM units WHERE unit = 'elo'")
+        con.execute("INSERT INTO units VALUES ('score', 0, 1, NULL), ('furlongs', 0, 8, NULL)")
+    found = [(v["key"], v["problem"]) for v in _violations(run, "20_units")]
+    assert found == [
+        ("elo", "unit is missing from the units table"),
+        ("furlongs", "unit is not one of trendlab's: percent, minutes, elo, score"),
+        ("percent", "range 0.0 to 1000.0 is not trendlab's 0.0 to 100.0"),
+        ("score", "unit is in the units table 2 times"),
+    ]
+
+
 def test_check_lists_a_nan_bound_as_not_a_number_only(run: Run, db: Path):
     """A NaN floor, ceiling or human baseline is unknown, which field_rules lists, as
     04 and 11 leave a NaN score to it: 05_benchmark_bounds, reading NaN as above every

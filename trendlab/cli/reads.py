@@ -253,7 +253,7 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
 
     Checks: the schema's tables, views and macros (one dropped is listed alone, as the
     other checks read them), results or prices naming unknown models or benchmarks,
-    scores outside their unit's range, benchmark bounds, two current records with one
+    scores outside their unit's range, the units' ranges themselves, benchmark bounds, two current records with one
     key, revisions that do not match their changesets or keys, changeset ids that do not
     sort by the time they were recorded or that two changesets share, changesets recorded after the check runs,
     changeset messages or authors holding a NUL, and values no write would store
