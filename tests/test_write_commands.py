@@ -2062,6 +2062,30 @@ def test_a_required_value_stored_around_trendlab_blocks_no_edit_of_another_field
     )
 
 
+def test_adding_a_stored_model_whose_organization_was_retracted_does_not_say_added(
+    run: Run, db: Path
+):
+    """With OpenAI retracted around trendlab, `add-model gpt-4` as stored restores the
+    organization its model names, and said "added model gpt-4", though the model was
+    there already and was not written."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        con.execute(
+            "INSERT INTO organization_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "revision + 1 AS revision, 'retract' AS op) FROM organization_revisions "
+            "WHERE key = 'openai'",
+            [changeset],
+        )
+    result = run("add-model", "gpt-4")
+    assert result.exit_code == 0, result.stderr
+    [log] = json.loads(run("log", "--limit", "1", "--json").stdout)
+    assert log["changes"] == "organizations: 1 restored"
+    assert result.stderr == (
+        "model gpt-4 already exists with these values\n"
+        f"restored organization openai, which the model names, in changeset {log['changeset']}\n"
+    )
+
+
 def test_the_check_of_key_text_covers_every_key_text_field():
     """15_key_format_characters lists its fields in SQL; a field marked key_text later
     must be added there too."""

@@ -132,24 +132,28 @@ def _add(
         counts = cs.write(kind, frame, mode="add", source=source, given=given)
     key = counts.keys[0]
     click.echo(key)
-    if cs.id:
+    # The changeset may hold only the organization the stored model names, restored
+    # where it was retracted around trendlab: the model itself was not added.
+    wrote = bool(counts.inserted or counts.restored)
+    if wrote and cs.id:
         note_added(counts, kind.singular, key, cs.id)
     else:
-        note(f"{kind.singular} {key} already exists with these values; nothing written")
-    _note_organizations(cs)
+        nothing = "" if cs.id else "; nothing written"
+        note(f"{kind.singular} {key} already exists with these values{nothing}")
+    _note_organizations(cs, alone=not wrote)
     note_written(counts, kind, "--date")
 
 
-def _note_organizations(cs: Changeset) -> None:
+def _note_organizations(cs: Changeset, alone: bool = False) -> None:
     """The organization a model's write created (or restored), which the line about the
-    model does not name though it is a record of its own, in the same changeset."""
+    model does not name though it is a record of its own, in the same changeset (or,
+    `alone`, in a changeset that wrote no model)."""
     made = cs.counts.get("organizations")
     if made is None or not (made.inserted or made.restored):
         return
     done = "restored" if made.restored else "added"
-    note(
-        f"{done} organization {', '.join(made.keys)}, which the model names, in the same changeset"
-    )
+    where = f"changeset {cs.id}" if alone else "the same changeset"
+    note(f"{done} organization {', '.join(made.keys)}, which the model names, in {where}")
 
 
 @click.command("add-model", cls=TrendlabCommand)
