@@ -1879,6 +1879,22 @@ def test_a_nul_in_a_changeset_written_around_trendlab_is_checked(run: Run, db: P
     assert checked.stderr == "trendlab: error: 2 integrity violations\n"
 
 
+def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, db: Path):
+    """A changeset with no message or author (written in SQL; every trendlab write
+    refuses one) passed check, and `log` showed a change that says nothing of why."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "")
+        con.execute("UPDATE changesets SET author = ? WHERE id = ?", [" \t", changeset])
+        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    told = "is blank: every change is recorded with who made it and why"
+    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        ("18_changeset_texts", changeset, f"author {told}"),
+        ("18_changeset_texts", changeset, f"message {told}"),
+    ]
+
+
 def test_check_tells_a_nul_in_a_changeset_in_the_write_paths_words(
     run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -2,10 +2,15 @@
 -- refuses one), said as the check field_rules says one in a record's text (`check`
 -- sets the variable to the write path's words): a team store's PostgreSQL cannot hold
 -- it, so no copy takes this store's history there. A changeset cannot be edited: its
--- store's records move to a team store exported and imported.
+-- store's records move to a team store exported and imported. And a message or author
+-- that is blank, which no write records: a change says why it was made, and who made it.
 SELECT 'changesets' AS kind, id AS key,
        field || ': ''' || left(value, 60) || '''' || getvariable('trendlab_nul_problem')
        AS problem
 FROM changesets, LATERAL (VALUES ('message', message), ('author', author)) t(field, value)
 WHERE contains(value, chr(0))
+UNION ALL
+SELECT 'changesets', id, field || ' is blank: every change is recorded with who made it and why'
+FROM changesets, LATERAL (VALUES ('message', message), ('author', author)) t(field, value)
+WHERE regexp_full_match(value, '\s*')
 ORDER BY kind, key, problem;
