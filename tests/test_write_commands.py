@@ -68,6 +68,14 @@ def test_a_blank_optional_message_is_the_summary_and_a_blank_required_one_an_err
         assert json.loads(run("show", "model", slug, "--json").stdout)["name"] != "X"
 
 
+def test_a_message_is_recorded_trimmed_as_an_author_is(run: Run):
+    """-m "  why  " was recorded with its spaces, where --author is trimmed."""
+    added = run("--author", "  Ada  ", "add-model", "padded-message", "-m", "  a reason\n")
+    assert added.exit_code == 0, added.stderr
+    entry = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
+    assert (entry["author"], entry["message"]) == ("Ada", "a reason")
+
+
 def test_a_default_message_names_records_as_stored(run: Run):
     """The message an add writes when -m is left out names the model, benchmark,
     provider and alias as stored: `add result  GPT-4-0314  on  MMLU ` was logged as

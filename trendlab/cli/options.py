@@ -1008,8 +1008,11 @@ def message_option(required: bool = False) -> Callable:
             from trendlab.validate import NUL_PROBLEM
 
             raise click.BadParameter(NUL_PROBLEM.strip(), param_hint="-m")
-        if value is None or value.strip():
+        if value is None:
             return value
+        if value.strip():
+            # Trimmed as --author is: padding is no part of why a change was made.
+            return value.strip()
         if required:
             raise click.BadParameter("is blank: say why the change is made", param_hint="-m")
         return None
