@@ -137,6 +137,16 @@ def test_add_result_key_and_date_default(run: Run):
     assert frontier.splitlines()[1] == "2023-03-14"
 
 
+def test_a_choice_option_takes_spaces_around_it_as_an_imported_cell_does(run: Run):
+    """--source-kind " Paper " was refused (exit 2), though " Paper " in a file's
+    source_kind column, or --unit " percent", is taken."""
+    added = run("add-result", "gpt-4", "math", "52.5", "--source-url", "https://example.org/p",
+                "--source-kind", " Paper ")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    shown = json.loads(run("show", "result", added.stdout.strip(), "--json").stdout)
+    assert shown["source_kind"] == "paper"
+
+
 def test_help_says_what_an_option_left_out_stores(run: Run):
     """add-benchmark's help said --higher-is-better was "default true" and add-result's
     that --date defaulted to the model's release date; left out, each stores unknown

@@ -1026,6 +1026,14 @@ def message_option(required: bool = False) -> Callable:
     )
 
 
+class _FieldChoice(click.Choice):
+    """A record field's choice as an imported file's cell is read: in any case, and
+    with spaces around it (validation lowercases and trims it)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(value.strip() if isinstance(value, str) else value, param, ctx)
+
+
 def kind_choice() -> click.Choice:
     """The kinds, plural or singular, in any case."""
     from trendlab.kinds import KINDS
@@ -1057,11 +1065,10 @@ def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
                     help=help_text,
                 )
             elif field.type == "choice":
-                # Any case, as in an imported file (validation lowercases it).
                 option = click.option(
                     flag,
                     field.name,
-                    type=click.Choice(field.choices, case_sensitive=False),
+                    type=_FieldChoice(field.choices, case_sensitive=False),
                     help=help_text,
                 )
             else:
