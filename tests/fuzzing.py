@@ -345,7 +345,7 @@ def benchmark_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
             {
                 "slug": st.just(Cell(f"fz-bench-{i}")),
                 "name": cell(optional(LINE), BAD_LINES, h),
-                "unit": either(st.just(Cell("percent")), ["furlongs", "Percent", "%"], h),
+                "unit": either(st.just(Cell("percent")), ["furlongs", "percents", "%"], h),
                 "higher_is_better": optional(st.sampled_from(["true", "false"])).map(Cell),
                 "url": cell(optional(URLS), BAD_URLS, h),
                 "description": cell(optional(TEXT), BAD_TEXTS, h),

@@ -147,6 +147,22 @@ def test_a_choice_option_takes_spaces_around_it_as_an_imported_cell_does(run: Ru
     assert shown["source_kind"] == "paper"
 
 
+def test_a_unit_is_taken_in_any_case(run: Run, tmp_path: Path):
+    """--unit Percent was refused ("is not one of percent, ..."), though a source_kind
+    of Paper is paper and a benchmark MMLU is mmlu."""
+    added = run("add-benchmark", "cased-unit", "--unit", "Percent")
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(run("show", "benchmark", "cased-unit", "--json").stdout)["unit"] == "percent"
+    edited = run("edit", "benchmark", "cased-unit", "--set", "unit=MINUTES", "-m", "t")
+    assert edited.exit_code == 0, edited.stderr
+    assert json.loads(run("show", "benchmark", "cased-unit", "--json").stdout)["unit"] == "minutes"
+    file = tmp_path / "benchmarks.csv"
+    file.write_text("slug,name,unit\nfile-unit,File,Elo\n")
+    imported = run("import", str(file), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    assert json.loads(run("show", "benchmark", "file-unit", "--json").stdout)["unit"] == "elo"
+
+
 def test_help_says_what_an_option_left_out_stores(run: Run):
     """add-benchmark's help said --higher-is-better was "default true" and add-result's
     that --date defaulted to the model's release date; left out, each stores unknown

@@ -1038,6 +1038,10 @@ def validate(
     if kind is RESULTS and "benchmark" in cleaned.columns:
         # Slugs have no capitals: MMLU can only name mmlu.
         cleaned = cleaned.with_columns(pl.col("benchmark").str.to_lowercase())
+    if kind is BENCHMARKS and "unit" in cleaned.columns:
+        # Units have no capitals either (the units table's): Percent is percent, as a
+        # source_kind of Paper is paper.
+        cleaned = cleaned.with_columns(pl.col("unit").str.to_lowercase())
     if kind is PRICES and "provider" in cleaned.columns:
         # A provider's stored spelling, else the first this input uses.
         name = pl.col("__provider")
