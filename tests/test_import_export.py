@@ -1166,3 +1166,41 @@ def test_the_progress_bar_of_a_big_import_is_on_stderr_alone(db: Path, tmp_path:
     assert proc.returncode == 0, drawn
     assert proc.stdout == b""
     assert b"importing" in drawn and b"results: 50000 added" in drawn
+
+
+def test_a_parquet_date_past_the_year_9999_is_refused_naming_row_and_field(
+    run: Run, tmp_path: Path
+):
+    """A Parquet date or timestamp of the year 300000 (pyarrow or DuckDB writes one)
+    made Polars panic turning it into text: exit 70, 'internal error (PanicException:
+    out-of-range date)'. It is now a data error naming the file, row and field, and
+    nothing is written."""
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    days = (300000 - 1970) * 365
+    stored = {
+        "date": pa.array([None, days], pa.date32()),
+        "timestamp": pa.array([None, days * 86_400_000], pa.timestamp("ms", tz="+05:00")),
+    }
+    before = run("log", "--json").stdout
+    for what, dates in stored.items():
+        path = tmp_path / f"{what}.parquet"
+        columns = {"model": ["gpt-4", "gpt-4"], "provider": ["A", "B"], "effective_date": dates}
+        pq.write_table(pa.table(columns), path)
+        result = run("import", str(path), "--kind", "prices")
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"trendlab: error: {path}:row 2: field effective_date: a {what} outside the years "
+            "1 to 9999 (a date is YYYY-MM-DD)\n",
+        )
+    path = tmp_path / "models.parquet"
+    duckdb.sql(f"COPY (SELECT 'far' AS slug, DATE '-300000-01-01' AS release_date) TO '{path}'")
+    result = run("import", str(path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {path}:row 1: field release_date: a date outside the years 1 to "
+        "9999 (a date is YYYY-MM-DD)\n",
+    )
+    assert run("log", "--json").stdout == before
