@@ -450,6 +450,48 @@ def test_a_number_a_double_cannot_hold_is_refused_not_rounded(run: Run, tmp_path
     assert run("log", "--json").stdout == before
 
 
+def test_a_price_a_blend_would_weigh_to_0_is_refused(run: Run, tmp_path: Path):
+    """A subnormal price (4e-324) was stored; its 1:1 blend came to 0 and `price-trend
+    --blend 1:1` failed with "a price trend needs finite, positive prices", naming none.
+    A price must now be a normal double, at least 2.2250738585072014e-308, whose blend at
+    any weights stays above 0: add-price, edit and import refuse one below it."""
+    problem = (
+        "is too close to 0: a price must be at least 2.2250738585072014e-308, or a blend "
+        "of it can come to 0"
+    )
+    before = run("log", "--json").stdout
+    result = run("add-price", "gpt-4o", "OpenAI", "2024-01-05", "--input", "4e-324")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"trendlab: error: --input: '4e-324' {problem} (see 'cli add-price --help')\n",
+    )
+    result = run(
+        "edit",
+        "price",
+        "gpt-4o/OpenAI/2024-05-13",
+        "--set",
+        "output_usd_per_mtok=1e-310",
+        "-m",
+        "t",
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"trendlab: error: --set output_usd_per_mtok: '1e-310' {problem} (see 'cli edit --help')\n",
+    )
+    prices = tmp_path / "prices.csv"
+    prices.write_text(
+        "model,provider,effective_date,input_usd_per_mtok,output_usd_per_mtok\n"
+        "gpt-4o,Acme,2024-01-05,2.2250738585072014e-308,2.225073858507201e-308\n"
+    )
+    result = run("import", str(prices))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {prices}:2: output_usd_per_mtok: '2.225073858507201e-308' "
+        f"{problem}; nothing was written\n",
+    )
+    assert run("log", "--json").stdout == before
+
+
 def test_score_below_chance_is_allowed(run: Run):
     # The floor bounds forecasts, not data: small models score below chance on MMLU.
     result = run(

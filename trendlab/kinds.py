@@ -33,6 +33,9 @@ class Field:
     # A count (parameters, tokens), stored as a double like every number: one written
     # in whole digits must be stored as written, not as the nearest double past 2**53.
     exact: bool = False
+    # A price, which a blend weighs (1:1 halves it): it must be a normal double, since
+    # half the least subnormal one is 0, and a blend of 0 has no log for a price trend.
+    weighed: bool = False
     past: bool = False  # a date that has happened: a release or report, never a plan
     # A name or label typed on command lines, printed in one-line notes (`added alias
     # NAME`) and keys (gpt-4/mmlu/5-shot): a line break or another control character
@@ -237,8 +240,20 @@ PRICES = Kind(
             help="who sells access, e.g. OpenAI",
         ),
         Field("effective_date", "date", required=True, help="YYYY-MM-DD"),
-        Field("input_usd_per_mtok", "float", positive=True, help="USD per million input tokens"),
-        Field("output_usd_per_mtok", "float", positive=True, help="USD per million output tokens"),
+        Field(
+            "input_usd_per_mtok",
+            "float",
+            positive=True,
+            weighed=True,
+            help="USD per million input tokens",
+        ),
+        Field(
+            "output_usd_per_mtok",
+            "float",
+            positive=True,
+            weighed=True,
+            help="USD per million output tokens",
+        ),
         Field(
             "api_model_id",
             "text",

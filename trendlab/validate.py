@@ -7,6 +7,7 @@ so a million rows validate in about a second.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -269,6 +270,12 @@ def _field_rules(
             refused = refused | _inexact_count(raw, value, rule)
         if field.positive:
             rule(~refused & (value <= 0), " must be greater than 0")
+        if field.weighed:
+            rule(
+                ~refused & (value > 0) & (value < sys.float_info.min),
+                f" is too close to 0: a price must be at least {sys.float_info.min!r}, "
+                "or a blend of it can come to 0",
+            )
         # + 0.0 turns -0 into 0: stored as written, `list` showed -0 where SQL's
         # aggregates (the frontier) and most clients show 0.
         typed = pl.when(refused).then(None).otherwise(value + 0.0)
