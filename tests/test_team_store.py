@@ -180,7 +180,10 @@ def test_a_duckdb_file_as_a_local_lakes_catalog_is_refused(db: Path, tmp_path: P
     run = make_runner(f"ducklake:{db}")
     refused = f"{db} is a DuckDB database that holds other tables (alias_revisions, "
     _one_line_error(run("init", "--empty"), refused, "give --db that file without ducklake:")
-    _one_line_error(run("copy", str(db), f"ducklake:{db}"), f"DST ducklake:{db}: {refused}")
+    # (From db itself, it is the same store: see the test of a lake's catalog file.)
+    other = tmp_path / "other.duckdb"
+    shutil.copy(db, other)
+    _one_line_error(run("copy", str(other), f"ducklake:{db}"), f"DST ducklake:{db}: {refused}")
     _one_line_error(run("list", "models"), f"{db} is a DuckDB database, not a DuckLake catalog")
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -1624,6 +1627,28 @@ def test_copying_a_store_onto_itself_is_a_usage_error_by_any_path(
     local = f"ducklake:{tmp_path / 'lake.ducklake'}"
     relative = f"ducklake:{os.path.relpath(tmp_path / 'lake.ducklake')}"
     _one_line_error(run("copy", local, relative), "the same store", code=2)
+
+
+def test_a_local_lake_and_the_plain_path_of_its_catalog_file_are_one_store(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`copy ducklake:loc.ducklake loc.ducklake` (a lake, then its catalog file as a
+    plain path) was two stores to copy's check, and DuckDB failed opening one file as
+    both: 'Binder Error: Unique file handle conflict', exit 1. Either way round, and a
+    DuckDB file named as a lake, it is now the same store: a usage error."""
+    monkeypatch.chdir(tmp_path)
+    run = make_runner(db)
+    assert run("copy", str(db), "ducklake:loc.ducklake").exit_code == 0
+    before = _tables("ducklake:loc.ducklake")
+    for src, dst in (
+        ("ducklake:loc.ducklake", "loc.ducklake"),
+        ("ducklake:loc.ducklake", str(tmp_path / "loc.ducklake")),
+        ("loc.ducklake", "ducklake:./loc.ducklake"),
+        (str(db), f"ducklake:{db}"),
+    ):
+        result = run("copy", src, dst)
+        _one_line_error(result, f"SRC {src} and DST {dst} are the same store", code=2)
+    _assert_same_tables("ducklake:loc.ducklake", before)
 
 
 def test_copying_a_team_store_onto_itself_is_refused_however_its_catalog_is_written(

@@ -42,22 +42,29 @@ class Copied:
 
 def same_store(a: str, b: str) -> bool:
     """Do two --db locations name one store? A file (or a local lake's catalog file)
-    is one store by any path: relative or absolute, through a symbolic or hard link; a
-    PostgreSQL catalog by any spelling of its server and database (a URI, keywords in
-    any order, a default port left out: see LakeLocation.database)."""
-    if is_lake(a) != is_lake(b):
-        return False
-    if is_lake(a):
-        lake_a, lake_b = LakeLocation.parse(a), LakeLocation.parse(b)
-        if lake_a.file is None or lake_b.file is None:
-            return lake_a.database() == lake_b.database()
-        file_a, file_b = lake_a.file, lake_b.file
-    else:
-        file_a, file_b = Path(a).expanduser(), Path(b).expanduser()
+    is one store by any path: relative or absolute, through a symbolic or hard link, and
+    as a lake (`ducklake:FILE`) or the plain file its catalog is; a PostgreSQL catalog
+    by any spelling of its server and database (a URI, keywords in any order, a default
+    port left out: see LakeLocation.database)."""
+    file_a, file_b = _catalog_file(a), _catalog_file(b)
+    if file_a is None or file_b is None:
+        both_postgres = file_a is None and file_b is None
+        return (
+            both_postgres and LakeLocation.parse(a).database() == LakeLocation.parse(b).database()
+        )
     try:
         return file_a.samefile(file_b)
     except OSError:  # one does not exist (yet): the paths say
         return file_a.resolve() == file_b.resolve()
+
+
+def _catalog_file(location: str) -> Path | None:
+    """The file a --db location keeps its catalog in (a DuckDB file, a local lake's
+    catalog); None for a PostgreSQL one. A lake and the plain path of its catalog file
+    are one file: opened as both at once, DuckDB said 'Unique file handle conflict'."""
+    if is_lake(location):
+        return LakeLocation.parse(location).file
+    return Path(location).expanduser()
 
 
 def refuse_unholdable(src: Store) -> None:
