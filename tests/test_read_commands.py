@@ -643,6 +643,21 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     ]
 
 
+def test_check_lists_a_date_no_calendar_tool_reads(run: Run, db: Path):
+    """A release date in the year 300000, written around trendlab, made check (the
+    command that lists such values) exit 70 with Polars' 'out-of-range date' panic."""
+    with _around(db) as (con, cs):
+        con.execute(
+            "INSERT INTO model_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "revision + 1 AS revision, 'update' AS op, DATE '300000-01-01' AS release_date) "
+            "FROM model_revisions WHERE key = 'gpt-4' QUALIFY revision = max(revision) OVER ()",
+            [cs],
+        )
+    assert [(v["key"], v["problem"]) for v in _violations(run, "field_rules")] == [
+        ("gpt-4", "release_date: '300000-01-01' is not a date (YYYY-MM-DD)")
+    ]
+
+
 def test_check_finds_a_revision_older_than_the_one_it_follows(run: Run, db: Path):
     """A revision 2 written around trendlab in a changeset recorded before revision 1's
     passed check, though the model then showed --as-of a day before it was added."""
