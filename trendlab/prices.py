@@ -295,15 +295,6 @@ def _keeping_the_cheapest(options: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(picked)
 
 
-def decimal_year(dates: pl.Expr) -> pl.Expr:
-    """A date as a fractional year (2024-07-02 -> 2024.5), as series.decimal_year makes
-    it: the day over its own year's length. Over 365.25 a year's last day fell short of
-    the next year's first by a quarter of a day after a leap year (by a day and a
-    quarter after another), which bent a rate fitted across New Year."""
-    length = 365 + dates.dt.is_leap_year().cast(pl.Int64)
-    return dates.dt.year() + (dates.dt.ordinal_day() - 1) / length
-
-
 @dataclass
 class PriceTrend:
     """The cost of reaching a score on a benchmark, and how fast it falls."""
@@ -334,7 +325,9 @@ class PriceTrend:
 
     def table(self) -> pl.DataFrame:
         """The series with the fitted trend value at each point."""
-        years = self.points.select(decimal_year(pl.col("date"))).to_series().to_numpy()
+        from trendlab.series import decimal_years
+
+        years = self.points.select(decimal_years(pl.col("date"))).to_series().to_numpy()
         return self.points.with_columns(
             pl.Series("trend_usd_per_mtok", self.fit.fitted(years), dtype=pl.Float64)
         )
@@ -467,6 +460,7 @@ def price_trend(
     for a later day is left out. `level` is the rate's interval, a fraction (see
     forecast.decline.fit_decline)."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
+    from trendlab.series import decimal_years
 
     higher = benchmark.get("higher_is_better") is not False
     priced = prices.frame.filter(pl.col("effective_date") <= on)
@@ -518,7 +512,7 @@ def price_trend(
             )
         raise NoPricedModelReaches(f"no priced model reaches {number(threshold)} on {slug}{near}")
     known = points.filter(pl.col(BLENDED).is_not_null())
-    years = known.select(decimal_year(pl.col("date"))).to_series().to_numpy()
+    years = known.select(decimal_years(pl.col("date"))).to_series().to_numpy()
     try:
         fit = fit_decline(years, known.get_column(BLENDED).to_numpy(), level=level)
     except TooFewPrices as exc:

@@ -57,8 +57,9 @@ def day_from(x: float) -> date:
     return date(year, 1, 1) + timedelta(days=math.ceil((x - year) * length - 1e-6))
 
 
-def _decimal_year_expr(col: str) -> pl.Expr:
-    day = pl.col(col)
+def decimal_years(day: pl.Expr) -> pl.Expr:
+    """Dates as decimal_year makes each: its year plus the share of that year's days
+    before it, so that a week is a week across New Year."""
     length = pl.when(day.dt.is_leap_year()).then(366.0).otherwise(365.0)
     return day.dt.year() + (day.dt.ordinal_day() - 1) / length
 
@@ -367,7 +368,7 @@ def build_series(
         points = points.with_columns(pl.lit(None, pl.String).alias("organization"))
     priced_later = 0
     if by == "date":
-        x = _decimal_year_expr("date")
+        x = decimal_years(pl.col("date"))
     else:
         column = "compute" if by == "compute" else "price"
         with_x = points.filter(pl.col(column) > 0)
