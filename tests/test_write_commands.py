@@ -2178,21 +2178,6 @@ def test_adding_a_stored_model_whose_organization_was_retracted_does_not_say_add
     )
 
 
-def test_adding_a_retracted_price_in_other_capitals_restores_it(run: Run):
-    """A price retracted as Acmeco and added again as ACMECO was a new record, "added",
-    beside the retracted one: its retraction undone unnoticed, and its name in
-    `history` then matched both."""
-    args = ("gpt-4", "Acmeco", "2024-01-01", "--input", "1")
-    price_id = run("add-price", *args).stdout.strip()
-    assert run("retract", "price", "gpt-4/Acmeco/2024-01-01", "-m", "wrong").exit_code == 0
-    again = run("add-price", "gpt-4", "ACMECO", "2024-01-01", "--input", "1")
-    assert again.exit_code == 0, again.stderr
-    assert again.stdout.strip() == price_id
-    assert again.stderr.startswith(f"restored (it was retracted) price {price_id} in changeset ")
-    history = run("history", "price", "gpt-4/ACMECO/2024-01-01", "--json")
-    assert [h["op"] for h in json.loads(history.stdout)] == ["insert", "retract", "insert"]
-
-
 def test_the_check_of_key_text_covers_every_key_text_field():
     """15_key_format_characters lists its fields in SQL; a field marked key_text later
     must be added there too."""

@@ -130,16 +130,13 @@ class Refs:
     def providers(self) -> dict[str, str]:
         """Folded provider (see trendlab.text.fold) -> its stored spelling, so 'openai'
         and 'OpenAI' name one provider and a price is not recorded twice under two
-        spellings of its key. A current price's spelling, else a retracted one's: adding
-        a retracted price again in other capitals restores it, as adding it does."""
+        spellings of its key."""
         # Prices' spellings alone, not an organization's name: an exported price
         # imported into a new database, whose models create their organizations first,
         # would take the organization's spelling (acme: ACME), and a new id with it.
         # Folded here, not by DuckDB's lower(), which folds some names otherwise (ΣΑΣ, σας).
         names = self._store.con.execute(
-            "SELECT provider FROM (SELECT DISTINCT provider, provider IN "
-            "(SELECT provider FROM prices) AS current FROM price_revisions) "
-            "ORDER BY current DESC, provider"
+            "SELECT DISTINCT provider FROM prices ORDER BY 1"
         ).fetchall()
         spellings: dict[str, str] = {}
         for (name,) in names:
