@@ -161,6 +161,9 @@ def test_a_unit_is_taken_in_any_case(run: Run, tmp_path: Path):
     imported = run("import", str(file), "-m", "t")
     assert imported.exit_code == 0, imported.stderr
     assert json.loads(run("show", "benchmark", "file-unit", "--json").stdout)["unit"] == "elo"
+    # One that is no unit is quoted as it was typed.
+    refused = run("add-benchmark", "no-unit", "--unit", "Furlongs")
+    assert "--unit: 'Furlongs' is not one of percent, minutes, elo, score" in refused.stderr
 
 
 def test_help_says_what_an_option_left_out_stores(run: Run):

@@ -1044,8 +1044,11 @@ def validate(
         cleaned = cleaned.with_columns(pl.col("benchmark").str.to_lowercase())
     if kind is BENCHMARKS and "unit" in cleaned.columns:
         # Units have no capitals either (the units table's): Percent is percent, as a
-        # source_kind of Paper is paper.
-        cleaned = cleaned.with_columns(pl.col("unit").str.to_lowercase())
+        # source_kind of Paper is paper. One that is no unit is quoted as written.
+        lowered = pl.col("unit").str.to_lowercase()
+        cleaned = cleaned.with_columns(
+            pl.when(lowered.is_in(list(refs.units))).then(lowered).otherwise(pl.col("unit"))
+        )
     if kind is PRICES and "provider" in cleaned.columns:
         # A provider's stored spelling, else the first this input uses.
         name = pl.col("__provider")
