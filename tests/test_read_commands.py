@@ -656,6 +656,16 @@ def test_check_lists_a_date_no_calendar_tool_reads(run: Run, db: Path):
     assert [(v["key"], v["problem"]) for v in _violations(run, "field_rules")] == [
         ("gpt-4", "release_date: '300000-01-01' is not a date (YYYY-MM-DD)")
     ]
+    # Every other command read it into that panic too: now one line, and where to look.
+    for command in (["list", "models"], ["show", "model", "gpt-4"], ["history", "model", "gpt-4"],
+                    ["edit", "model", "gpt-4", "--set", "notes=x", "-m", "t"]):  # fmt: skip
+        refused = run(*command)
+        assert (refused.exit_code, refused.stdout) == (1, ""), refused.stderr
+        assert refused.stderr == (
+            "trendlab: error: a stored release_date is outside the years 1 to 9999, which "
+            f"trendlab cannot read: it was written around trendlab; `trendlab --db {db} check` "
+            "lists it, and only SQL can mend it\n"
+        )
 
 
 def test_check_finds_a_revision_older_than_the_one_it_follows(run: Run, db: Path):

@@ -716,8 +716,20 @@ class Store:
             return self.con.sql(sql, params=params) if params else self.con.sql(sql)
 
     def frame(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
-        """Run a query and return a Polars frame."""
-        return self.execute(sql, params).pl()
+        """Run a query and return a Polars frame; a date in it outside the years 1 to
+        9999, which only a write around trendlab stores, is an error naming its column."""
+        from trendlab.readable_dates import first_unreadable
+
+        frame = self.execute(sql, params).pl()
+        for column in frame.iter_columns():
+            if first_unreadable(column) is not None:
+                # Read on, Polars panicked turning it into text (exit 70).
+                raise TrendlabError(
+                    f"a stored {column.name} is outside the years 1 to 9999, which trendlab "
+                    f"cannot read: it was written around trendlab; `{self.command('check')}` "
+                    "lists it, and only SQL can mend it"
+                )
+        return frame
 
     def scalar(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
         row = self.execute(sql, params).fetchone()

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -477,27 +477,14 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
     return Loaded(frame.with_row_index(ROW), source, where)
 
 
-# The days a date may take, from 1970-01-01: the years of YYYY. Polars reads a Parquet
-# date or timestamp of any year, but panics turning one past chrono's years (about
-# +-262,000) into text or a day, and no date field takes a year beyond these anyway.
-_FIRST_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days
-_END_DAY = (date(9999, 12, 31) - date(1970, 1, 1)).days + 1
-_PER_DAY = {"ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
-
-
 def _refuse_far_dates(column: pl.Series, source: str) -> None:
     """Refuse a Parquet date or timestamp outside the years 1 to 9999, naming the row of
-    the first, before anything turns one into text. It is compared as the stored number:
-    any operation on the value itself reads it as a calendar day first."""
-    dtype = column.dtype
-    per_day = _PER_DAY[dtype.time_unit] if isinstance(dtype, pl.Datetime) else 1
-    # A timestamp is compared in UTC: its zone moves the day by hours at most, which
-    # chrono reads near these bounds and validation refuses as outside 1900-2100.
-    stored = column.to_physical().cast(pl.Int128)
-    far = (stored < _FIRST_DAY * per_day) | (stored >= _END_DAY * per_day)
-    if far.any():
-        row = int(far.arg_true()[0])
-        what = "timestamp" if per_day > 1 else "date"
+    the first, before anything turns one into text (see trendlab.readable_dates)."""
+    from trendlab.readable_dates import first_unreadable
+
+    row = first_unreadable(column)
+    if row is not None:
+        what = "timestamp" if isinstance(column.dtype, pl.Datetime) else "date"
         raise TrendlabError(
             f"{source}:row {row + 1}: field {column.name}: a {what} outside the years 1 to "
             "9999 (a date is YYYY-MM-DD)"

@@ -1,0 +1,34 @@
+"""Which dates and timestamps Python and Polars can read: those in the years 1 to 9999.
+
+DuckDB and Parquet hold dates far past them (DuckDB to the year 5877641, and
+infinity). Polars holds such a value too, as its number of days (or of a time unit)
+from 1970-01-01, but panics turning it into text or a Python date, which every
+command's output does: a value outside these years is found by its stored number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+_FIRST_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days
+_END_DAY = (date(9999, 12, 31) - date(1970, 1, 1)).days + 1
+_PER_DAY = {"ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+
+
+def first_unreadable(column: pl.Series) -> int | None:
+    """The index of the first value of a Date or Datetime `column` outside the years 1
+    to 9999; None if every one is inside them (or the column holds no dates)."""
+    import polars as pl
+
+    dtype = column.dtype
+    if not isinstance(dtype, pl.Date | pl.Datetime):
+        return None
+    per_day = _PER_DAY[dtype.time_unit] if isinstance(dtype, pl.Datetime) else 1
+    # A timestamp is compared in UTC: its zone moves the day by hours at most.
+    stored = column.to_physical().cast(pl.Int128)
+    far = (stored < _FIRST_DAY * per_day) | (stored >= _END_DAY * per_day)
+    return int(far.arg_true()[0]) if far.any() else None
