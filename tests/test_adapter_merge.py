@@ -1054,6 +1054,28 @@ def test_twins_that_agree_again_each_take_their_row_whatever_the_file_order(
     assert publish(lines).endswith("unchanged; nothing to write")
 
 
+def test_a_row_repeated_verbatim_is_left_out_though_its_twin_is_stored_apart(
+    run_empty: Run, tmp_path: Path
+):
+    # Two records of one result stored apart by their record ids: a row of one of them
+    # given twice is the same record twice, left out as any repeat (it was brought back
+    # as a twin the database holds, and the import failed as a key given twice).
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    lines = (EPOCH / "external_benchmark_bbh.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[59] = lines[59].replace(",45.0%,", ",46.0%,")
+    published = tmp_path / "external_benchmark_bbh.csv"
+    published.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run_empty("import", "--from", "epoch", str(published)).exit_code == 0
+    published.write_text("\n".join([*lines[:60], lines[59], *lines[60:]]) + "\n", encoding="utf-8")
+    result = run_empty("import", "--from", "epoch", str(published), "--list-all")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"{published}:61: QWEN 7B (duplicate of an earlier row with the same result and score)"
+        in result.stderr
+    )
+    assert result.stderr.splitlines()[-1].endswith("unchanged; nothing to write")
+
+
 def test_a_model_known_by_an_alias_is_named_once_whichever_files_describe_it(
     run: Run, tmp_path: Path
 ):

@@ -396,8 +396,12 @@ def _results(
     benchmarks = _benchmarks(kept, loaded)  # before the names the file gives them go
     carried = (ROW, "__record", "__ulp_score", PLAIN_SETTING, RECORD_SETTING)  # read by the merge
     kept = kept.drop([c for c in kept.columns if c.startswith("__") and c not in carried])
+    # A repeat of a kept row's own record id is that record given twice, not a twin
+    # the database may hold apart: brought back, it clashed with the kept row's key.
     repeats = skipped.filter(
-        (pl.col("__why") == DUPLICATE) & pl.col(RECORD_SETTING).is_not_null()
+        (pl.col("__why") == DUPLICATE)
+        & pl.col(RECORD_SETTING).is_not_null()
+        & ~pl.col("__record").is_in(kept.get_column("__record").drop_nulls().implode())
     ).select(kept.columns)
     publication.parts.append(benchmarks)
     publication.parts.append(
