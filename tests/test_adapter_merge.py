@@ -154,6 +154,34 @@ def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
         assert "internal error" not in result.stderr
 
 
+def test_llm_prices_to_date_that_is_no_day_or_not_after_its_start_is_refused(
+    run: Run, tmp_path: Path
+):
+    # Only the notes hold a to_date, where no validation sees it: 'until soon' and a
+    # period ending before it began were written as they came.
+    cases = {
+        '"from_date": "2025-03-01", "to_date": "soon"': "to_date: 'soon' is not a date "
+        "(YYYY-MM-DD)",
+        '"from_date": null, "to_date": "2025/01/01"': "to_date: '2025/01/01' is not a date "
+        "(YYYY-MM-DD)",
+        '"from_date": "2025-05-01", "to_date": "2025-04-01"': "to_date: '2025-04-01' is not "
+        "after the price's from_date '2025-05-01'",
+        '"from_date": "2025-05-01", "to_date": "2025-05-01"': "to_date: '2025-05-01' is not "
+        "after the price's from_date '2025-05-01'",
+    }
+    before = run("log", "--csv").stdout
+    for number, (dates, expected) in enumerate(cases.items()):
+        path = tmp_path / f"p{number}.json"
+        path.write_text(
+            f'{{"prices": [{{"id": "gpt-4o", "vendor": "openai", "input": 7, "output": 21, '
+            f"{dates}}}]}}"
+        )
+        result = run("import", "--from", "llm-prices", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"trendlab: error: {path}:price 1 (gpt-4o): {expected}\n"
+    assert run("log", "--csv").stdout == before
+
+
 def _never_a_traceback(run: Run, source: str, path: Path) -> None:
     result = run("import", "--from", source, str(path), "--dry-run", "--skip-unresolved")
     assert result.exit_code in (0, 1), result.output

@@ -39,7 +39,7 @@ from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
 from trendlab.kinds import PRICES
-from trendlab.text import NUMBER_RE
+from trendlab.text import NUMBER_RE, iso_day
 from trendlab.validate import ROW
 
 SOURCE_URL = "https://github.com/simonw/llm-prices"
@@ -167,6 +167,7 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         if not math.isfinite(figure) or figure < 0:
             why = "must be at least 0" if math.isfinite(figure) else "is not a finite number"
             raise TrendlabError(f"{source}:{where}: input_cached: {_shown(cached)!r} {why}")
+    _check_to_date(record, f"{source}:{where}")
     vendor = record.get("vendor")
     if not record.get("id") or not vendor:
         raise TrendlabError(f"{source}:{where}: a price needs an id and a vendor")
@@ -189,6 +190,25 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         "notes": "; ".join(n for n in notes if n),
         TO_DATE: _text(record.get("to_date")),
     }
+
+
+def _check_to_date(record: dict[str, Any], where: str) -> None:
+    """Refuse a to_date that is no day, or not after its own from_date: only the notes
+    hold it (and the check of an undated price against its model's release), where no
+    validation would see it ('until soon' was written as it came)."""
+    written = record.get("to_date")
+    if not written:
+        return
+    ended = iso_day(written.strip())
+    if ended is None:
+        raise TrendlabError(f"{where}: to_date: {_shown(written)!r} is not a date (YYYY-MM-DD)")
+    # A from_date that is no day is validation's to name, as effective_date.
+    started = iso_day(str(record.get("from_date") or "").strip())
+    if started is not None and ended <= started:
+        raise TrendlabError(
+            f"{where}: to_date: {_shown(written)!r} is not after the price's from_date "
+            f"{record['from_date']!r}"
+        )
 
 
 def _shown(value: Any) -> str:
