@@ -132,6 +132,29 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
+    # The interval and average score go to notes, where no validation sees them:
+    # '95% CI 1.5-lots minutes' and an interval upside down were written as they came.
+    entry = "results:\n  gpt_4:\n    metrics:\n      average_score:\n        estimate: {avg}\n"
+    entry += "      p50_horizon_length:\n        estimate: 3.5\n        ci_low: {low}\n"
+    entry += "        ci_high: {high}\n"
+    cases = {
+        ("0.3", "1.5", "lots"): "p50_horizon_length.ci_high: 'lots' is not a finite number",
+        ("0.3", ".nan", "7"): "p50_horizon_length.ci_low: 'nan' is not a finite number",
+        ("0.3", "-1", "7"): "p50_horizon_length.ci_low: -1 must be at least 0",
+        ("0.3", "7.0", "1.5"): "p50_horizon_length.ci_low: 7.0 is above ci_high 1.5",
+        ("high", "1.5", "7"): "average_score.estimate: 'high' is not a finite number",
+    }
+    before = run("log", "--csv").stdout
+    for number, ((avg, low, high), expected) in enumerate(cases.items()):
+        path = tmp_path / f"m{number}.yaml"
+        path.write_text(entry.format(avg=avg, low=low, high=high))
+        result = run("import", "--from", "metr", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"trendlab: error: {path}:2: gpt_4: {expected}\n"
+    assert run("log", "--csv").stdout == before
+
+
 def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [3]}]}': ": model 1 "

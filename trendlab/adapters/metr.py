@@ -25,6 +25,7 @@ model the database holds without one (README: merge rule 5).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +37,7 @@ from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, RESULTS
-from trendlab.text import iso_day
+from trendlab.text import NUMBER_RE, iso_day
 from trendlab.validate import ROW
 
 PAGE_URL = "https://metr.org/time-horizons/"
@@ -247,9 +248,28 @@ def _name(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> s
 def _interval(
     values: dict[Any, Any], metric: str, bad: Callable[[str, str], TrendlabError]
 ) -> str | None:
-    low = _scalar(values.get("ci_low"), f"{metric}.ci_low", bad)
-    high = _scalar(values.get("ci_high"), f"{metric}.ci_high", bad)
-    return f"95% CI {low}-{high} minutes" if low is not None and high is not None else None
+    low = _figure(values.get("ci_low"), f"{metric}.ci_low", bad)
+    high = _figure(values.get("ci_high"), f"{metric}.ci_high", bad)
+    if low is None or high is None:
+        return None
+    if float(low) > float(high):
+        raise bad(f"{metric}.ci_low", f"{low} is above ci_high {high}")
+    return f"95% CI {low}-{high} minutes"
+
+
+def _figure(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> str | None:
+    """A figure only the notes hold, as text: one that is no finite number, or is below
+    0, is an error, as no validation would see it ('95% CI 1.5-lots minutes' was
+    written as it came)."""
+    written = _scalar(value, field, bad)
+    if written is None:
+        return None
+    figure = float(written) if re.fullmatch(NUMBER_RE, written) else math.nan
+    if not math.isfinite(figure):
+        raise bad(field, f"{written!r:.40} is not a finite number")
+    if figure < 0:
+        raise bad(field, f"{written:.40} must be at least 0")
+    return written
 
 
 def _released(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -> str | None:
@@ -266,7 +286,7 @@ def _notes(
     notes = []
     average = entry["metrics"].get("average_score")
     if isinstance(average, dict):
-        estimate = _scalar(average.get("estimate"), "average_score.estimate", bad)
+        estimate = _figure(average.get("estimate"), "average_score.estimate", bad)
         if estimate is not None:
             notes.append(f"average score {estimate}")
     if released:
