@@ -33,6 +33,7 @@ from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E
 from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
 from trendlab.aliases import Resolver  # noqa: E402
+from trendlab.errors import TrendlabError  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
 from trendlab.seeds import FORECAST_CACHE  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
@@ -533,10 +534,43 @@ def report(build: Build, seeds: dict[str, pl.DataFrame]) -> None:
     (HERE / "UNMATCHED.md").write_text("\n".join(out), encoding="utf-8")
 
 
-def main() -> None:
+# What the build reads under --data: one missing is named before anything is read,
+# rather than as a traceback from whichever reader meets it first.
+INPUTS = [
+    *(f"facts/{name}.csv" for name in ("benchmarks", "models", "results", "prices")),
+    "epoch-benchmark-stitching/model_versions.csv",
+    "epoch-benchmarking-hub/benchmark_results_epoch.csv",
+    "epoch-notable-models/models_epoch_notable.csv",
+    "llm-prices/api_prices_llm_prices.csv",
+]
+
+
+def check_inputs(data: Path) -> None:
+    """Stop, in one line, where --data lacks a file the build reads."""
+    if not data.is_dir():
+        raise SystemExit(f"--data {data}: no such folder (the raw data the seeds are built from)")
+    missing = [name for name in INPUTS if not (data / name).is_file()]
+    if missing:
+        raise SystemExit(
+            f"--data {data}: no {', '.join(missing)} (the raw data the seeds are built from)"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build the seeds from --data; a source missing or damaged stops it in one line,
+    before anything is written."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    check_inputs(args.data)
+    try:
+        build_seeds(args)
+    except TrendlabError as exc:  # a damaged source file: its line, as an import says
+        raise SystemExit(str(exc)) from None
+
+
+def build_seeds(args: argparse.Namespace) -> None:
+    """Read every source under args.data and write seeds/ from them."""
     build = Build(args.data)
     fact = facts(args.data)
     catalog = epoch.read(str(args.data / "epoch-benchmark-stitching"))

@@ -471,6 +471,55 @@ def test_a_seed_correction_that_does_not_fit_stops_the_build(
     assert f"seeds/corrections.csv:2: {error}" in message
 
 
+def test_a_seed_build_missing_its_data_stops_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # Each was a traceback from whichever reader met the missing file first.
+    build = _seed_build(monkeypatch)
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(tmp_path / "nowhere")])
+    assert str(stopped.value) == (
+        f"--data {tmp_path / 'nowhere'}: no such folder (the raw data the seeds are built from)"
+    )
+    (tmp_path / "facts").mkdir()
+    for name in build.INPUTS[1:]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(tmp_path)])
+    assert str(stopped.value) == (
+        f"--data {tmp_path}: no facts/benchmarks.csv (the raw data the seeds are built from)"
+    )
+
+
+# The raw public data the seeds are built from, next to the checkout (as in
+# test_adapter_merge).
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/data")
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_build_from_a_damaged_source_names_its_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # The adapter's one-line error, as an import gives it (it was its traceback).
+    build = _seed_build(monkeypatch)
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    catalog = data / "epoch-benchmark-stitching" / "model_versions.csv"
+    lines = catalog.read_text(encoding="utf-8-sig").split("\n")
+    assert lines[41].startswith("gpt2-xl,") and ",2019-11-05," in lines[41]
+    lines[41] = lines[41].replace(",2019-11-05,", ",2019-13-05,")
+    catalog.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        f"{catalog}:42: Version release date (release_date): '2019-13-05' is not a date "
+        "(YYYY-MM-DD)"
+    )
+
+
 def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
     monkeypatch: pytest.MonkeyPatch,
 ):
