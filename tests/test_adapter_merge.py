@@ -56,6 +56,38 @@ def test_shots_cell_that_says_shot_is_not_suffixed_twice(run_empty: Run, tmp_pat
 
 
 @needs_shared
+def test_a_shots_cell_that_is_no_number_of_shots_is_refused(run_empty: Run, tmp_path: Path):
+    # Any cell became a setting: '-3-shot', '5.5-shot'. A word (few, zero) is one.
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    before = run_empty("log", "--csv").stdout
+    external = tmp_path / "external_benchmark_bbh.csv"
+    external.write_text(
+        "id,Name,Average,Model version,Shots,Notes,Source,Source link\n"
+        "rec1,Qwen 7B,45.0%,Qwen-7B,few,,Qwen Technical Report,https://arxiv.org/pdf/a\n"
+        "rec2,Qwen 7B,46.0%,,-1,,Qwen Technical Report,https://arxiv.org/pdf/b\n"
+        "rec3,Qwen 7B,47.0%,Qwen-7B,-3,,Qwen Technical Report,https://arxiv.org/pdf/c\n"
+        "rec4,Qwen 7B,48.0%,Qwen-7B,5.5 shots,,Qwen Technical Report,https://arxiv.org/pdf/d\n",
+        encoding="utf-8",
+    )
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    hub.write_text(
+        "benchmark,model_version,release_date,score,score_scale,shots\n"
+        "MMLU,Qwen-7B,2023-09-28,0.5,0-1,5\n"
+        "MMLU,Qwen-7B,2023-09-28,0.6,0-1,1e3\n",
+        encoding="utf-8",
+    )
+    expected = {
+        external: "4: Shots (setting): '-3' is not a number of shots, nor a word (few); ... and 1 "
+        "more bad row",
+        hub: "3: shots (setting): '1e3' is not a number of shots, nor a word (few)",
+    }
+    for path, error in expected.items():
+        result = run_empty("import", "--from", "epoch", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"trendlab: error: {path}:{error}\n"
+    assert run_empty("log", "--csv").stdout == before
+
+
 def test_left_out_list_says_how_many_more(run_empty: Run):
     result = run_empty(
         "import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"), "--dry-run"

@@ -112,6 +112,16 @@ def shots_setting(column: str) -> pl.Expr:
     return pl.when(shots.is_null()).then(None).otherwise(shots + pl.lit("-shot"))
 
 
+def shots_problem(column: str, label: str) -> pl.Expr:
+    """Why a Shots cell is no count of shots nor a word such as few (as `label`), else
+    null: shots_setting would make a setting of anything ('-3-shot', '5.5-shot')."""
+    cell = text(column)
+    shots = cell.str.to_lowercase().str.replace(r"[\s-]*shots?$", "")
+    return pl.when(cell.is_not_null() & ~shots.str.contains(r"^(?:[0-9]+|[a-z]+)$")).then(
+        pl.lit(f"{label}: '") + cell + pl.lit("' is not a number of shots, nor a word (few)")
+    )
+
+
 def join_parts(*parts: pl.Expr) -> pl.Expr:
     """Parts of a setting or of notes joined with '; ', null when every part is."""
     joined = pl.concat_str(list(parts), separator="; ", ignore_nulls=True)

@@ -43,6 +43,7 @@ from trendlab.adapters.common import (
     percent_score,
     read_csv,
     scaled_text,
+    shots_problem,
     shots_setting,
     skip_reasons,
     slug,
@@ -509,7 +510,14 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     else:
         score, ulp = percent_score(score_column, scale)
     model, effort = split_effort("Model version")
-    shots = shots_setting("Shots") if "Shots" in frame.columns else pl.lit(None, pl.String)
+    shots = pl.lit(None, pl.String)
+    if "Shots" in frame.columns:
+        _refuse_rows(
+            loaded,
+            frame,
+            pl.when(model.is_not_null()).then(shots_problem("Shots", "Shots (setting)")),
+        )
+        shots = shots_setting("Shots")
     agent = (
         pl.lit("agent: ") + text("Agent") if "Agent" in frame.columns else pl.lit(None, pl.String)
     )
@@ -701,8 +709,9 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     ).then(pl.lit("score: '") + text("score") + pl.lit("' is outside 0-1, the row's score_scale"))
     disagreeing = (_disagreeing(column, value, base) for column, value in _MODEL_FIELDS.items())
     named = _refused_where_taken("organization", "organization", base)
+    shots = pl.when(base.is_not_null()).then(shots_problem("shots", "shots (setting)"))
     problem = pl.coalesce(
-        scale, outside, _not_a_date("release_date", base), named, figure, *disagreeing
+        scale, outside, _not_a_date("release_date", base), named, figure, shots, *disagreeing
     )
     _refuse_rows(loaded, frame, problem)
 
