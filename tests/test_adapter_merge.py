@@ -187,6 +187,31 @@ def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
     assert run("log", "--csv").stdout == before
 
 
+def test_epoch_metr_bounds_only_the_notes_hold_are_checked(run_empty: Run, tmp_path: Path):
+    # A bound that was no number dropped the interval from the notes in silence, and
+    # one upside down was written as it came.
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    before = run_empty("log", "--csv").stdout
+    header = "id,Model version,CI_high,CI_low,Time horizon,Source,Source link\n"
+    cases = {
+        ("34.5", "lots"): "CI_low: 'lots' is not a finite number",
+        ("nan", "9.5"): "CI_high: 'nan' is not a finite number",
+        ("34.5", "-1"): "CI_low: -1 must be at least 0",
+        ("9.5", "34.5"): "CI_low: 34.5 is above CI_high 9.5",
+    }
+    for number, ((high, low), expected) in enumerate(cases.items()):
+        path = tmp_path / str(number) / "external_benchmark_metr.csv"
+        path.parent.mkdir()
+        path.write_text(
+            header + f"rec1,gpt-4-0314,{high},{low},18.2,METR,https://metr.org/a\n",
+            encoding="utf-8",
+        )
+        result = run_empty("import", "--from", "epoch", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"trendlab: error: {path}:2: {expected}\n"
+    assert run_empty("log", "--csv").stdout == before
+
+
 def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [3]}]}': ": model 1 "

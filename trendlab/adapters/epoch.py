@@ -527,6 +527,7 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     if "Date added" in frame.columns:
         notes.append(pl.lit("added to the leaderboard ") + iso_day("Date added", "%d/%m/%Y"))
     if {"CI_low", "CI_high"} <= set(frame.columns):
+        _refuse_rows(loaded, frame, pl.when(model.is_not_null()).then(_interval_problem()))
         notes.append(
             pl.lit("95% CI ")
             + number_text(text("CI_low").cast(pl.Float64, strict=False))
@@ -559,6 +560,24 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     return _results(
         loaded, file, frame, columns, why, covers=[bench], record_note=note, read_from=read_from
     )
+
+
+def _interval_problem() -> pl.Expr:
+    """Why a row's CI_low or CI_high is no bound, else null: only the notes hold them,
+    where no validation sees them (a bound that was no number dropped the interval in
+    silence; one upside down was written as it came)."""
+    bounds = {c: text(c).cast(pl.Float64, strict=False) for c in ("CI_low", "CI_high")}
+    figure = (
+        pl.when(text(c).is_not_null() & (v.is_null() | ~v.is_finite()))
+        .then(pl.lit(f"{c}: '") + text(c) + pl.lit("' is not a finite number"))
+        .when(v < 0)
+        .then(pl.lit(f"{c}: ") + text(c) + pl.lit(" must be at least 0"))
+        for c, v in bounds.items()
+    )
+    upside_down = pl.when(bounds["CI_low"] > bounds["CI_high"]).then(
+        pl.lit("CI_low: ") + text("CI_low") + pl.lit(" is above CI_high ") + text("CI_high")
+    )
+    return pl.coalesce(*figure, upside_down)
 
 
 def _source_kind(frame: pl.DataFrame, link_column: str, name_column: str) -> pl.Expr:
