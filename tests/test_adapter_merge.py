@@ -212,6 +212,28 @@ def test_epoch_metr_bounds_only_the_notes_hold_are_checked(run_empty: Run, tmp_p
     assert run_empty("log", "--csv").stdout == before
 
 
+def test_a_date_added_that_is_no_day_is_refused(run_empty: Run, tmp_path: Path):
+    # Only the notes hold it, and a cell that was no day was dropped from them in silence.
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    before = run_empty("log", "--csv").stdout
+    header = "Agent,Model version,Score,Source,Source link,Notes (details),Date added\n"
+    for number, cell in enumerate(["31/2/2025", "2025-02-24"]):
+        path = tmp_path / str(number) / "external_benchmark_os_world.csv"
+        path.parent.mkdir()
+        path.write_text(
+            header
+            + "A,,8.2,OS World Website,https://os-world.github.io/,,no model: not judged\n"
+            + f"B,gpt-4-0314,28.0,OS World Website,https://os-world.github.io/,,{cell}\n",
+            encoding="utf-8",
+        )
+        result = run_empty("import", "--from", "epoch", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (
+            f"trendlab: error: {path}:3: Date added: '{cell}' is not a date (DD/MM/YYYY)\n"
+        )
+    assert run_empty("log", "--csv").stdout == before
+
+
 def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [3]}]}': ": model 1 "

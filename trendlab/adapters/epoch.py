@@ -525,7 +525,18 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     record = next((c for c in ("UUID", "id") if c in frame.columns), None)
     notes = [text(c) for c in ("Notes", "Notes (details)") if c in frame.columns]
     if "Date added" in frame.columns:
-        notes.append(pl.lit("added to the leaderboard ") + iso_day("Date added", "%d/%m/%Y"))
+        added = iso_day("Date added", "%d/%m/%Y")
+        # Only the notes hold it: a cell that is no day was dropped from them in silence.
+        _refuse_rows(
+            loaded,
+            frame,
+            pl.when(model.is_not_null() & text("Date added").is_not_null() & added.is_null()).then(
+                pl.lit("Date added: '")
+                + text("Date added")
+                + pl.lit("' is not a date (DD/MM/YYYY)")
+            ),
+        )
+        notes.append(pl.lit("added to the leaderboard ") + added)
     if {"CI_low", "CI_high"} <= set(frame.columns):
         _refuse_rows(loaded, frame, pl.when(model.is_not_null()).then(_interval_problem()))
         notes.append(
