@@ -88,6 +88,22 @@ def test_a_shots_cell_that_is_no_number_of_shots_is_refused(run_empty: Run, tmp_
     assert run_empty("log", "--csv").stdout == before
 
 
+def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_path: Path):
+    # It was dropped in silence, as no other unusable row is.
+    path = tmp_path / "model_versions.csv"
+    path.write_text(
+        "id,Model,Version release date\n,GPT-2 (1.5B),2019-11-05\nfoo-7b,Foo,2020-01-02\n",
+        encoding="utf-8",
+    )
+    result = run_empty("import", "--from", "epoch", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        "left out 1 row: 1 no id",
+        f"  {path}:2: GPT-2 (1.5B) (no id)",
+    ]
+    assert result.stderr.splitlines()[-1].startswith("models: 1 added (changeset ")
+
+
 def test_left_out_list_says_how_many_more(run_empty: Run):
     result = run_empty(
         "import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"), "--dry-run"

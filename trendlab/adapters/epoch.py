@@ -294,7 +294,9 @@ def _optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
 
 
 def _model_versions(loaded: Loaded, file: Path) -> Publication:
-    frame = _optional(loaded.frame, ("Unique display name", "Display name", "Link", "Notes"))
+    frame = _optional(
+        loaded.frame, ("Model", "Unique display name", "Display name", "Link", "Notes")
+    )
     _check_catalog_rows(loaded, frame)
     base, _ = split_effort("id")
     has_suffix = text("id") != base
@@ -305,7 +307,13 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
         pl.coalesce(
             pl.when(~has_suffix).then(text(c)) for c in ("Unique display name", "Display name")
         ).alias("__display"),
-    ).filter(pl.col("__name").is_not_null())
+    )
+    publication = Publication("epoch", [str(file)])
+    # A row without an id names no model: listed as left out, as a result without a
+    # model version is (it was dropped in silence).
+    for row, label in named.filter(pl.col("__name").is_null()).select(ROW, "Model").iter_rows():
+        publication.skipped.append(Skip(loaded.source, loaded.line_of(row), label, "no id"))
+    named = named.filter(pl.col("__name").is_not_null())
     # A suffixed id names a setting of its base model: it adds a model only when the
     # catalog lacks the base, and then under the base's id.
     named = named.sort("__suffixed", ROW).unique("__name", keep="first").sort(ROW)
@@ -321,7 +329,6 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
             "__name": pl.col("__name"),
         },
     ).unique("slug", keep="first", maintain_order=True)
-    publication = Publication("epoch", [str(file)])
     publication.parts.append(
         Part(
             MODELS,
