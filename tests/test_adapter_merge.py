@@ -250,6 +250,25 @@ def test_a_date_added_that_is_no_day_is_refused(run_empty: Run, tmp_path: Path):
     assert run_empty("log", "--csv").stdout == before
 
 
+def test_an_accuracy_se_that_is_no_figure_is_refused(run_empty: Run, tmp_path: Path):
+    # Only the notes hold it, where 'standard error abc' was written as it came.
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    before = run_empty("log", "--csv").stdout
+    header = "id,Agent,Model version,Accuracy mean,Accuracy SE,Notes,Source,Source link\n"
+    cases = {"abc": "'abc' is not a finite number", "-0.6%": "-0.6% must be at least 0"}
+    for number, (cell, expected) in enumerate(cases.items()):
+        path = tmp_path / str(number) / "external_benchmark_terminal_bench.csv"
+        path.parent.mkdir()
+        path.write_text(
+            header + f"rec1,Apex2,gpt-4-0314,64.5%,{cell},,Terminal-Bench,https://www.tbench.ai/\n",
+            encoding="utf-8",
+        )
+        result = run_empty("import", "--from", "epoch", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"trendlab: error: {path}:2: Accuracy SE: {expected}\n"
+    assert run_empty("log", "--csv").stdout == before
+
+
 def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [3]}]}': ": model 1 "

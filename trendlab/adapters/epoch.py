@@ -553,6 +553,7 @@ def _external(loaded: Loaded, file: Path) -> Publication:
             + number_text(text("CI_high").cast(pl.Float64, strict=False))
         )
     if "Accuracy SE" in frame.columns:
+        _refuse_rows(loaded, frame, pl.when(model.is_not_null()).then(_error_problem()))
         notes.append(pl.lit("standard error ") + text("Accuracy SE"))
     if record:
         notes.append(pl.lit("Epoch AI record ") + text(record))
@@ -596,6 +597,19 @@ def _interval_problem() -> pl.Expr:
         pl.lit("CI_low: ") + text("CI_low") + pl.lit(" is above CI_high ") + text("CI_high")
     )
     return pl.coalesce(*figure, upside_down)
+
+
+def _error_problem() -> pl.Expr:
+    """Why a row's Accuracy SE (0.4%, as written) is no standard error, else null: only
+    the notes hold it, where no validation sees it ('standard error abc' was written)."""
+    cell = text("Accuracy SE")
+    figure = cell.str.strip_suffix("%").str.strip_chars().cast(pl.Float64, strict=False)
+    return (
+        pl.when(cell.is_not_null() & (figure.is_null() | ~figure.is_finite()))
+        .then(pl.lit("Accuracy SE: '") + cell + pl.lit("' is not a finite number"))
+        .when(figure < 0)
+        .then(pl.lit("Accuracy SE: ") + cell + pl.lit(" must be at least 0"))
+    )
 
 
 def _source_kind(frame: pl.DataFrame, link_column: str, name_column: str) -> pl.Expr:
