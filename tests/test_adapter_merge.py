@@ -269,6 +269,28 @@ def test_an_accuracy_se_that_is_no_figure_is_refused(run_empty: Run, tmp_path: P
     assert run_empty("log", "--csv").stdout == before
 
 
+def test_a_metr_release_date_after_today_is_refused_for_a_dated_model_too(run: Run, tmp_path: Path):
+    # gpt-4 has a date, so the model did not take METR's, but its notes did: 'METR
+    # gives release date 2099-01-01' was written.
+    before = run("log", "--csv").stdout
+    path = tmp_path / "m.yaml"
+    for date, problem in {
+        "2099-01-01": "is after today (",
+        "1850-01-01": "is outside 1900-2100",
+    }.items():
+        path.write_text(
+            "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n"
+            f"        estimate: 3.5\n    release_date: {date}\n"
+        )
+        result = run("import", "--from", "metr", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(
+            f"trendlab: error: {path}:2: gpt_4: release_date: '{date}' {problem}"
+        )
+        assert len(result.stderr.splitlines()) == 1
+    assert run("log", "--csv").stdout == before
+
+
 def test_llm_prices_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     cases = {
         '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [3]}]}': ": model 1 "

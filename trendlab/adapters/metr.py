@@ -36,9 +36,9 @@ import polars as pl
 from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
-from trendlab.kinds import BENCHMARKS, RESULTS
+from trendlab.kinds import BENCHMARKS, MODELS, RESULTS
 from trendlab.text import NUMBER_RE, iso_day
-from trendlab.validate import ROW
+from trendlab.validate import ROW, field_problem
 
 PAGE_URL = "https://metr.org/time-horizons/"
 FILES = {
@@ -277,6 +277,14 @@ def _released(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -
     released = _name(entry.get("release_date"), "release_date", bad)
     if released and iso_day(released) is None:
         raise bad("release_date", f"'{released:.40}' is not a date (YYYY-MM-DD)")
+    if released:
+        # A model's own rules (after today, outside 1900-2100), whether or not the
+        # model takes the date: the notes hold it even where the model has one, and
+        # they took one after today.
+        label = "release_date"
+        problem = pl.select(field_problem(MODELS, label, pl.lit(released), label)).item()
+        if problem is not None:
+            raise bad(label, problem.removeprefix(f"{label}: "))
     return released
 
 
