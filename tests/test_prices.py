@@ -1402,3 +1402,13 @@ def test_a_provider_unknown_as_of_a_moment_says_what_as_of_reads(run: Run):
         "were recorded); providers: Anthropic, DeepSeek, Google, Mistral, Moonshot AI, "
         "OpenAI, xAI\n"
     )
+
+
+def test_a_provider_with_spaces_around_it_is_the_provider(run: Run):
+    """`prices --provider ' openai '` was 'unknown provider' (did you mean 'OpenAI'?),
+    though add-price ' openai ' stores OpenAI's price, as every write strips a name."""
+    listed = run("prices", "--model", "gpt-4o", "--provider", " openai ", "--csv")
+    assert listed.exit_code == 0, listed.stderr
+    assert [row.split(",")[:2] for row in listed.stdout.splitlines()[1:]] == [
+        ["gpt-4o", "OpenAI"]
+    ] * 3

@@ -90,12 +90,13 @@ def shown_blend(frame: pl.DataFrame) -> pl.DataFrame:
 
 def filter_provider(prices: pl.DataFrame, provider: str, as_of_note: str = "") -> pl.DataFrame:
     """Prices from one provider, matched as names compare (see trendlab.text.fold:
-    openai is OpenAI); unknown ones are an error, saying `as_of_note` (Store.as_of_note):
-    under --as-of, the prices are those recorded by then."""
+    openai is OpenAI), surrounding spaces aside; unknown ones are an error, saying
+    `as_of_note` (Store.as_of_note): under --as-of, the prices are those recorded by then."""
     from trendlab.nearest import suggest
 
     known = prices.get_column("provider").unique().sort().to_list()
-    match = [p for p in known if fold(p) == fold(provider)]
+    # Stripped as a write strips it: add-price ' openai ' is OpenAI's price.
+    match = [p for p in known if fold(p) == fold(provider.strip())]
     if not match:
         raise TrendlabError(
             f"unknown provider {provider!r}{as_of_note}{suggest(provider, known)}; "
