@@ -229,6 +229,25 @@ def test_an_alias_is_named_ignoring_case_and_surrounding_spaces(run: Run):
     )
 
 
+def test_an_alias_typed_in_another_unicode_form_names_it(run: Run):
+    """Aliases are stored in NFKC; the same name typed with a combining accent was 'no
+    current model 'café-model' (did you mean 'café-model' (alias of gpt-4o)?)', a
+    suggestion that looked like what was typed."""
+    assert run("alias", "add", "gpt-4o", "café-model", "-m", "t").exit_code == 0
+    typed = "cafe\u0301-model"
+    for args in (("show", "model", typed), ("prices", "--model", typed), ("alias", "list",
+                 "--model", typed), ("query", "launch-price-ratio", "--param", f"model={typed}",
+                 "--param", "baseline=gpt-4")):  # fmt: skip
+        shown = run(*args, "--json")
+        assert shown.exit_code == 0, (args, shown.stderr)
+        assert "gpt-4o" in shown.stdout, args
+    alias = json.loads(run("show", "alias", "ＣＡＦÉ-model", "--json").stdout)
+    assert (alias["alias"], alias["model"]) == ("café-model", "gpt-4o")
+    added = run("add-result", typed, "mmlu", "70", "--source-url", "https://nfd.example/1")
+    assert added.exit_code == 0, added.stderr
+    assert _model_of(run, added.stdout.strip()) == "gpt-4o"
+
+
 def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run):
     """`retract alias gpt-4` suggested another model's alias, 'gpt-4.5', the nearest
     spelling: a slug is no alias, and the right thing is the model's own aliases."""

@@ -67,3 +67,11 @@ def test_a_model_near_by_several_aliases_leaves_room_for_another():
 def test_an_alias_spelled_as_another_slug_is_hinted_as_that_slug():
     resolver = Resolver.build(["a-model", "b-model"], {"a-model": "b-model"})
     assert resolver.hint("a-modl") == " (did you mean 'a-model' or 'b-model'?)"
+
+
+def test_a_name_in_another_unicode_form_of_an_alias_resolves_to_it():
+    # Aliases are stored in NFKC form: a combining accent, full-width letters or a
+    # no-break space typed for them look the same, and name the same alias.
+    resolver = Resolver.build(["m-a"], {"Café Model": "m-a"})
+    names = ["Cafe\u0301 Model", "ｃａｆé model", "Café\u00a0Model", "Cafe Model"]
+    assert resolver.resolve(names) == dict(zip(names, ["m-a", "m-a", "m-a", None], strict=True))

@@ -3,7 +3,8 @@
 Every import resolves the model names it is given through here, and so does the
 seeds build, so a name means the same model everywhere. A name resolves when it is a
 current model's slug or a current alias, compared exactly and then ignoring case and
-surrounding spaces; a name that matches nothing, or matches two models once case is
+surrounding spaces (in the name as given, then in its NFKC form, the form aliases are
+written in); a name that matches nothing, or matches two models once case is
 ignored, stays unresolved and is reported with its nearest candidates.
 """
 
@@ -43,9 +44,21 @@ class Resolver:
         """The slug each name in `column` resolves to, or null."""
         exact, folded = self._lookup()
         name = pl.col(column).str.strip_chars()
+        # Aliases are written in NFKC (validate), so a name typed in another form of one
+        # (an accent as a combining mark, full-width letters) is that alias: unresolved,
+        # it was told to use the name it had typed, which looks the same.
+        plain = name.str.normalize("NFKC").str.strip_chars()
         return pl.coalesce(
-            name.replace_strict(exact, default=None, return_dtype=pl.String),
-            name.str.to_lowercase().replace_strict(folded, default=None, return_dtype=pl.String),
+            *(
+                lookup
+                for spelled in (name, plain)
+                for lookup in (
+                    spelled.replace_strict(exact, default=None, return_dtype=pl.String),
+                    spelled.str.to_lowercase().replace_strict(
+                        folded, default=None, return_dtype=pl.String
+                    ),
+                )
+            )
         )
 
     def slug_or_name(self, column: str) -> pl.Expr:

@@ -38,7 +38,7 @@ from trendlab.kinds import (
 )
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
-from trendlab.text import at_most, counted, fold, slugify
+from trendlab.text import at_most, counted, fold, nfkc, slugify
 from trendlab.validate import (
     FIELDS,
     REF,
@@ -985,7 +985,9 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
             # retracting FOO).
             return []
         names = store.keys_ever(ALIASES) if ever else store.all_keys(ALIASES)
-        return sorted(n for n in names if n.lower() == text.lower())
+        # In its NFKC form too, as a model's name resolves (see trendlab.aliases).
+        forms = {text.lower(), nfkc(text).strip().lower()}
+        return sorted(n for n in names if n.lower() in forms)
     if not keys and (stored := _as_stored(store, kind, text)) != text:
         keys = store.find_keys(kind, stored, ever=ever)
     return keys
