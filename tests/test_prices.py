@@ -45,6 +45,20 @@ def test_blend_parsing_and_value(empty_db: Path):
     ) == (7.5, 10.0, None)
 
 
+def test_a_blend_is_named_as_given(run: Run):
+    """price-trend named --blend 0.1234567:1 as 0.123457:1, a blend other than the one
+    it used, and 1000000:1 as 1e+06:1, which --blend refuses."""
+    assert [str(Blend.parse(b)) for b in ("0.1234567:1", "1000000:1", "3.0:0.50", "0:1")] == [
+        "0.1234567:1",
+        "1000000:1",
+        "3:0.5",
+        "0:1",
+    ]
+    trend = run("price-trend", "mmlu", "--threshold", "80", "--blend", "0.1234567:1", "--json")
+    assert trend.exit_code == 0, trend.stderr
+    assert json.loads(trend.stdout)["blend"] == "0.1234567:1"
+
+
 def test_the_blend_of_two_finite_prices_is_finite_however_large(run: Run, empty_db: Path):
     """3 x 1e308 overflows: the blend weighed the sides before dividing, so a valid
     price showed a blended price of inf, and price-trend refused it."""

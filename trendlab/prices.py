@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -54,7 +55,14 @@ class Blend:
         return cls(float(match[1]), float(match[2]))
 
     def __str__(self) -> str:
-        return f"{self.input:g}:{self.output:g}"
+        """The weights as --blend reads them back: every digit, no exponent (`:g` wrote
+        0.1234567 as 0.123457 and 1000000 as 1e+06, which --blend refuses)."""
+        return f"{_plain(self.input)}:{_plain(self.output)}"
+
+
+def _plain(weight: float) -> str:
+    """A weight in plain digits, the shortest that read back as it (3, 0.25, 1000000)."""
+    return format(Decimal(repr(weight)).normalize(), "f")
 
 
 @dataclass(frozen=True)
