@@ -92,14 +92,17 @@ def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_p
     # It was dropped in silence, as no other unusable row is.
     path = tmp_path / "model_versions.csv"
     path.write_text(
-        "id,Model,Version release date\n,GPT-2 (1.5B),2019-11-05\nfoo-7b,Foo,2020-01-02\n",
+        "id,Model,Version release date\n,GPT-2 (1.5B),2019-11-05\nfoo-7b,Foo,2020-01-02\n"
+        ",,2020-01-03\n",
         encoding="utf-8",
     )
     result = run_empty("import", "--from", "epoch", str(path))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines()[:2] == [
-        "left out 1 row: 1 no id",
+    # A row with no name either is listed without a blank where it would be.
+    assert result.stderr.splitlines()[:3] == [
+        "left out 2 rows: 2 no id",
         f"  {path}:2: GPT-2 (1.5B) (no id)",
+        f"  {path}:4: (no id)",
     ]
     assert result.stderr.splitlines()[-1].startswith("models: 1 added (changeset ")
 

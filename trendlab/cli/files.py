@@ -219,7 +219,10 @@ def _import_source(
         listed = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
         note(f"left out {counted(len(publication.skipped), 'row')}: {listed}")
         _list(
-            [f"{s.source}:{s.line}: {s.name or ''} ({s.reason})" for s in publication.skipped],
+            [
+                f"{s.source}:{s.line}: {f'{s.name} ' if s.name else ''}({s.reason})"
+                for s in publication.skipped
+            ],
             shown,
             "row",
         )
