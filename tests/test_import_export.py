@@ -297,6 +297,21 @@ def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path):
     assert any(r["score"] == 77.5 and r["setting"] is None for r in rows)
 
 
+def test_a_byte_order_mark_written_twice_is_tolerated(run: Run, tmp_path: Path):
+    """The reader dropped one BOM, and the second made the first column an unknown
+    '\ufeffmodel' (an Epoch file's 'id' was lost, and its rows blamed as duplicates)."""
+    path = tmp_path / "results.csv"
+    path.write_bytes(
+        ("\ufeff\ufeff" + HEADER + "\ngpt-4,mmlu,77.25,,2024-01-01,https://e.org/c\n").encode()
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(
+        run("list", "results", "--model", "gpt-4", "--benchmark", "mmlu", "--json").stdout
+    )
+    assert any(r["score"] == 77.25 for r in rows)
+
+
 def test_a_true_or_false_field_takes_a_spreadsheet_s_spellings(run: Run, tmp_path: Path):
     """yes/no, y/n, t/f and 1/0, in any case, as well as true/false."""
     spellings = {"yes": True, "No": False, "Y": True, "n": False, "T": True, "f": False,

@@ -151,6 +151,11 @@ def _json_array(text: str) -> bool:
 
 def _header(names: list[str], source: str) -> list[str]:
     cleaned = [n.strip() for n in names]
+    if cleaned:
+        # A byte-order mark written twice (a file saved as UTF-8 with BOM, then again):
+        # the reader drops the first, and the second made the first column 'id' an
+        # unknown '\ufeffid'.
+        cleaned[0] = cleaned[0].lstrip("\ufeff").strip()
     seen: set[str] = set()
     for i, name in enumerate(cleaned):
         if not name:
