@@ -870,6 +870,18 @@ def test_report_keeps_two_decimals_past_a_thousand(empty_db: Path, tmp_path: Pat
     assert "1,600" not in table
 
 
+def test_report_shows_no_fraction_as_a_whole_number(run: Run):
+    """A best score of 89.996 read 90, beside the crossing of 90 it has not reached; a
+    table never shows a fraction as a whole number, and neither does the page."""
+    assert run("add-benchmark", "close", "--unit", "percent", "--ceiling", "100").exit_code == 0
+    added = run("add-result", "gpt-4", "close", "89.996", "--date", "2024-06-01",
+                "--source-url", "https://example.org/close")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    page = run("report", "--benchmark", "close", "-o", "-").stdout
+    assert "<b>89.996</b> percent" in page
+    assert '<td class="num">89.996</td><td>GPT-4</td>' in page
+
+
 def test_report_keeps_two_decimals_past_a_million_too():
     """From a million up the page wrote three significant digits: 1599999.99 under a
     ceiling of 1.6e6 read 1.6e+06, the ceiling, and a threshold of 1234567.5 minutes

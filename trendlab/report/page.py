@@ -94,7 +94,14 @@ def _num(value: Any) -> str:
         # Two decimals past a thousand (and a million) too: whole, or to three
         # significant digits, a threshold of 1599.5 or an S-curve's 1599.99 on a scale
         # to 1600 (1.6e6) read as the ceiling it never reaches.
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        # Nor a fraction as a whole number, as a table never shows one: a best score of
+        # 89.996 read as 90, beside the crossing of 90 it has not reached.
+        places = 2
+        while "." not in text and not value.is_integer() and places < 17:
+            places += 1
+            text = f"{value:,.{places}f}".rstrip("0").rstrip(".")
+        return text
     return _esc(value)
 
 
