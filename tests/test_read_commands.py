@@ -1278,6 +1278,27 @@ def test_a_trailing_slash_names_the_result_with_no_setting(run: Run):
     assert "was retracted" in run("show", "result", "mpt-30b/boolq/").stderr
 
 
+def test_spaces_around_each_part_of_a_result_or_price_name_are_no_part_of_it(run: Run):
+    """`show price "gpt-4/ OpenAI /2023-03-14"` was "no current price ...", and so was
+    `show result "minerva-540b/ MATH "`, though a write strips every field it stores and
+    --provider and --benchmark ignore such spaces."""
+    names = {
+        "result": ("minerva-540b/ MATH ", "minerva-540b/math/ 4-shot maj1@64 "),
+        "price": ("gpt-4/ OpenAI /2023-03-14", "gpt-4/OpenAI/ 2023-03-14 ", "gpt-4/ openai "),
+    }
+    for kind, spaced in names.items():
+        plain = json.loads(run("show", kind, spaced[0].replace(" ", ""), "--json").stdout)
+        for name in spaced:
+            shown = run("show", kind, name, "--json")
+            assert shown.exit_code == 0, shown.stderr
+            assert json.loads(shown.stdout)["id"] == plain["id"]
+            history = run("history", kind, name, "--json")
+            assert history.exit_code == 0, history.stderr
+            assert [h["op"] for h in json.loads(history.stdout)] == ["insert"]
+    # Spaces inside a part are the part's own: a setting is named as stored.
+    assert "no current result" in run("show", "result", "minerva-540b/math/4-shot  maj1@64").stderr
+
+
 def test_as_of_a_year_and_other_global_mistakes(run: Run):
     # The database was made today: as of the end of 2025 it held nothing.
     then = run("list", "benchmarks", "--as-of", "2025", "--json")

@@ -2075,12 +2075,16 @@ def _undashed_date(text: str) -> str | None:
 def _key_parts(text: str, named: list[str]) -> list[str]:
     """The fields of a key written as listings show it, joined by '/'. A model slug has
     none; a result's setting, the last field, may hold one, and so may a price's
-    provider (Azure/EU), told from the date that ends the key."""
+    provider (Azure/EU), told from the date that ends the key. Each field is stripped of
+    surrounding spaces, as a write stores it: gpt-4/ OpenAI /2023-03-14 names the price
+    that gpt-4/OpenAI/2023-03-14 does."""
     if named[-1] != "effective_date":
-        return text.split("/", len(named) - 1)
+        return [part.strip() for part in text.split("/", len(named) - 1)]
     model, _, rest = text.partition("/")
     provider, _, day = rest.rpartition("/")
-    return [model, provider, day] if provider and re.fullmatch(DATE_RE, day) else [model, rest]
+    if provider.strip() and re.fullmatch(DATE_RE, day.strip()):
+        return [model.strip(), provider.strip(), day.strip()]
+    return [model.strip(), rest.strip()]
 
 
 def command_on(location: str, name: str) -> str:
