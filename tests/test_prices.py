@@ -1426,3 +1426,28 @@ def test_a_provider_with_spaces_around_it_is_the_provider(run: Run):
     assert [row.split(",")[:2] for row in listed.stdout.splitlines()[1:]] == [
         ["gpt-4o", "OpenAI"]
     ] * 3
+
+
+def test_no_priced_model_reaching_as_of_a_moment_says_what_as_of_reads(run: Run, tmp_path: Path):
+    """price-trend --as-of a changeset before any result on the benchmark said "no
+    priced model reaches 10 on b; no model with a price has a dated result on it", no
+    word that it read the database as of then (forecast says so); the report's price
+    section the same."""
+    added = run("add-benchmark", "b", "--name", "B", "--unit", "percent", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    [before, *_] = json.loads(run("log", "--json").stdout)
+    scored = run("add-result", "gpt-4", "b", "50", "--date", "2024-01-01", "-m", "t")
+    assert scored.exit_code == 0, scored.stderr
+    moment = before["recorded_at"].replace("T", " ")
+    said = (
+        f"no priced model reaches 10 on b as of {moment} (--as-of is when changes were "
+        "recorded); no model with a price has a dated result on it"
+    )
+    as_of = ("--as-of", before["changeset"])
+    result = run("price-trend", "b", "--threshold", "10", *as_of)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"trendlab: error: {said}\n")
+    page = tmp_path / "r.html"
+    args = ("--benchmark", "b", "--price-benchmark", "b", "--price-threshold", "10", *as_of)
+    report = run("report", *args, "--changesets", "0", "-o", str(page))
+    assert report.exit_code == 0, report.stderr
+    assert f"No price trend: {said}" in html.unescape(page.read_text())

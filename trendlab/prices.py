@@ -463,11 +463,13 @@ def price_trend(
     *,
     on: date,
     level: float = 0.8,
+    as_of_note: str = "",
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
     at the blend `prices` were read at, up to `on` (see Store.reading_day): a price announced
     for a later day is left out. `level` is the rate's interval, a fraction (see
-    forecast.decline.fit_decline)."""
+    forecast.decline.fit_decline). `as_of_note` (Store.as_of_note): under --as-of, no
+    model reaching it may be for want of results recorded by then, which its error says."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
     from trendlab.series import decimal_years
 
@@ -519,7 +521,9 @@ def price_trend(
                 f"{'has' if len(later) == 1 else 'have'} no price in effect on {on}, "
                 "only prices announced for later"
             )
-        raise NoPricedModelReaches(f"no priced model reaches {number(threshold)} on {slug}{near}")
+        raise NoPricedModelReaches(
+            f"no priced model reaches {number(threshold)} on {slug}{as_of_note}{near}"
+        )
     known = points.filter(pl.col(BLENDED).is_not_null())
     years = known.select(decimal_years(pl.col("date"))).to_series().to_numpy()
     try:

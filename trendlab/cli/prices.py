@@ -181,10 +181,13 @@ def price_trend(
         scores = store.scores(bench["slug"])
         blended = core.BlendedPrices.read(store, blend)
         day = store.reading_day
+        as_of_note = store.as_of_note()
     past_bound_note(Scale.from_record(bench), threshold)
     undated = core.undated_reaching_note(bench, scores, threshold)
     try:
-        trend = core.price_trend(bench, scores, blended, threshold, level=level / 100, on=day)
+        trend = core.price_trend(
+            bench, scores, blended, threshold, level=level / 100, on=day, as_of_note=as_of_note
+        )
     except TrendlabError as exc:
         if undated and not isinstance(exc, core.NoPricedModelReaches):  # which says it
             note(undated)

@@ -376,6 +376,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
             threshold,
             level=level,
             on=read.price_day,
+            as_of_note=read.as_of_note,
         )
     except TrendlabError as exc:
         section.problem = exc.message
