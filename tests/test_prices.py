@@ -133,6 +133,27 @@ def test_blend_at_a_zero_weight_in_the_commands(run: Run):
             assert "Invalid value for '--blend'" in line and "blended_price" not in line
 
 
+def test_a_blend_weight_too_close_to_0_to_read_is_refused(run: Run):
+    """--blend 1:0.000...1 (400 zeros), a weight that is not 0 but reads as 0.0, was
+    taken for 1:0 and left the output price out; the option refuses it, as a number too
+    close to 0 is refused elsewhere."""
+    tiny = "0." + "0" * 400 + "1"
+    for blend, side in ((f"1:{tiny}", "output"), (f"{tiny}:0", "input")):
+        said = f"{blend!r}: the {side} weight is too close to 0 to use: it would read as 0"
+        with pytest.raises(TrendlabError) as error:
+            Blend.parse(blend)
+        assert error.value.message == said
+        for command in (["prices"], ["price-trend", "mmlu", "--threshold", "80"]):
+            result = run(*command, "--blend", blend)
+            assert (result.exit_code, result.stdout) == (2, "")
+            assert result.stderr == (
+                f"trendlab: error: Invalid value for '--blend': {said} "
+                f"(see 'cli {command[0]} --help')\n"
+            )
+    # A weight as small that a float holds is a weight: 1:1e-300 is not 1:0.
+    assert Blend.parse("1:0." + "0" * 299 + "1").output == 1e-300
+
+
 def test_prices_command_on_real_seeded_prices(run: Run):
     rows = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)
     assert [

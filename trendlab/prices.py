@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.text import fold, number
+from trendlab.text import NONZERO_RE, fold, number
 
 if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
@@ -41,6 +41,9 @@ class Blend:
     def parse(cls, text: str) -> Blend:
         # [0-9], not \d: float() would read any script's digits (３:1) as ours.
         match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*:\s*([0-9]+(?:\.[0-9]+)?)\s*", text)
+        if match:
+            _check_nonzero(text, match[1], "input")
+            _check_nonzero(text, match[2], "output")
         if not match or float(match[1]) + float(match[2]) == 0:
             raise TrendlabError(
                 f"{text!r} is not INPUT:OUTPUT weights, e.g. 3:1 (input-heavy) or 1:1"
@@ -58,6 +61,15 @@ class Blend:
         """The weights as --blend reads them back: every digit, no exponent (`:g` wrote
         0.1234567 as 0.123457 and 1000000 as 1e+06, which --blend refuses)."""
         return f"{_plain(self.input)}:{_plain(self.output)}"
+
+
+def _check_nonzero(text: str, weight: str, side: str) -> None:
+    """Refuse a weight written not zero that reads as 0.0 (0.000...1, past a double's
+    least): blending at it would silently leave its side out, as a weight of 0 does."""
+    if float(weight) == 0 and re.search(NONZERO_RE, weight):
+        raise TrendlabError(
+            f"{text!r}: the {side} weight is too close to 0 to use: it would read as 0"
+        )
 
 
 def _plain(weight: float) -> str:
