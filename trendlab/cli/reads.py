@@ -253,11 +253,12 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
 
     Checks: the schema's tables, views and macros (one dropped is listed alone, as the
     other checks read them), results or prices naming unknown models or benchmarks,
-    scores outside their unit's range, the units' ranges themselves, benchmark bounds, two current records with one
-    key, revisions that do not match their changesets or keys, changeset ids that do not
-    sort by the time they were recorded or that two changesets share, changesets recorded after the check runs,
-    changeset messages or authors blank or holding a NUL, and values no write would store
-    (field_rules: a date after today, a malformed slug or URL, a number that is not
+    scores outside their unit's range, the units' ranges themselves, benchmark bounds,
+    two current records with one key, revisions that do not match their changesets or
+    keys, changeset ids that do not sort by the time they were recorded or that two
+    changesets share, changesets recorded after the check runs, changeset messages or
+    authors blank or holding a NUL, and values no write would store (field_rules: a date
+    after today or none a calendar reads, a malformed slug or URL, a number that is not
     finite or not above 0, empty or padded text), written around trendlab.
 
     \b
