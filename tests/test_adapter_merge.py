@@ -107,6 +107,20 @@ def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_p
     assert result.stderr.splitlines()[-1].startswith("models: 1 added (changeset ")
 
 
+def test_a_folder_s_catalog_with_its_byte_order_mark_twice_is_read(run_empty: Run, tmp_path: Path):
+    """Read alone it was, but in a folder its first column '\ufeffid' did not tell it as
+    Epoch's catalog: '1 file of ... not read (by its columns ...)'."""
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    (folder / "model_versions.csv").write_text(
+        "\ufeff\ufeffid,Model,Version release date\nfoo-7b,Foo,2020-01-02\n", encoding="utf-8"
+    )
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert "not read" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("models: 1 added (changeset ")
+
+
 def test_left_out_list_says_how_many_more(run_empty: Run):
     result = run_empty(
         "import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"), "--dry-run"

@@ -268,7 +268,8 @@ def _header_of(file: Path) -> set[str]:
             first = next(csv.reader(text), [])
     except (OSError, csv.Error):
         return set()
-    return {name.strip() for name in first}
+    # A second byte-order mark stays on the first name, as ingest's header drops it.
+    return {name.strip() for name in [*(n.lstrip("\ufeff") for n in first[:1]), *first[1:]]}
 
 
 def _detect(columns: set[str]) -> Reader | None:
