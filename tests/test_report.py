@@ -880,6 +880,9 @@ def test_report_shows_no_fraction_as_a_whole_number(run: Run):
     page = run("report", "--benchmark", "close", "-o", "-").stdout
     assert "<b>89.996</b> percent" in page
     assert '<td class="num">89.996</td><td>GPT-4</td>' in page
+    from trendlab.report.page import _num
+
+    assert (_num(0.99996), _num(0.2625), _num(0.0025)) == ("0.99996", "0.2625", "0.0025")
 
 
 def test_report_keeps_two_decimals_past_a_million_too():

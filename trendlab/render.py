@@ -46,7 +46,7 @@ _NUMERIC_TYPES = {
     "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
 }  # fmt: skip
 # Significant digits a table shows a float with, at least: more only where fewer would
-# misstate it (see _float_text and _float_texts); CSV, JSON and Parquet keep every digit.
+# misstate it (see float_text and _float_texts); CSV, JSON and Parquet keep every digit.
 _DIGITS = 6
 # A text column wrapped to fit a terminal keeps at least this many characters a line.
 _WRAP_MIN = 8
@@ -405,7 +405,7 @@ def _cell(value: Any, floats: dict[float, str] | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return floats[value] if floats and value in floats else _float_text(value, _DIGITS)
+        return floats[value] if floats and value in floats else float_text(value, _DIGITS)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="seconds")  # a TIMESTAMPTZ's offset too
     if isinstance(value, date):
@@ -431,7 +431,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _float_text(value: float, digits: int) -> str:
+def float_text(value: float, digits: int) -> str:
     """`value` to `digits` significant digits, or more where fewer would misstate it: a
     whole number a double holds exactly (a count: 176247271424 parameters, not
     1.76247e+11) shows every digit it was stored with, and a fraction never reads as a
@@ -475,7 +475,7 @@ def _float_texts(values: Iterable[Any], decimals: int | None = None) -> dict[flo
     for digits in range(_DIGITS, 18):
         # Never past a value's own digits: at 17, 0.3 beside 0.1 + 0.2 read 0.29999999999999999.
         texts = {
-            v: _float_text(v, min(max(digits, least[v]), max(_DIGITS, _stored_digits(v))))
+            v: float_text(v, min(max(digits, least[v]), max(_DIGITS, _stored_digits(v))))
             for v in floats
         }
         if len(set(texts.values())) == len(texts):

@@ -18,6 +18,7 @@ import polars as pl
 
 from trendlab import __version__
 from trendlab.forecast.result import chance_text
+from trendlab.render import float_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
 
 CSP = (
@@ -90,7 +91,7 @@ def _num(value: Any) -> str:
         if abs(value) >= 1e15:
             return f"{value:.6g}"
         if abs(value) < 1:
-            return f"{value:.4g}"
+            return float_text(value, 4)  # 0.99996 is not 1 either
         # Two decimals past a thousand (and a million) too: whole, or to three
         # significant digits, a threshold of 1599.5 or an S-curve's 1599.99 on a scale
         # to 1600 (1.6e6) read as the ceiling it never reaches.
