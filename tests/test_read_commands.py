@@ -662,10 +662,25 @@ def test_check_lists_a_date_no_calendar_tool_reads(run: Run, db: Path):
         refused = run(*command)
         assert (refused.exit_code, refused.stdout) == (1, ""), refused.stderr
         assert refused.stderr == (
-            "trendlab: error: a stored release_date is outside the years 1 to 9999, which "
-            f"trendlab cannot read: it was written around trendlab; `trendlab --db {db} check` "
-            "lists it, and only SQL can mend it\n"
+            "trendlab: error: a date or time in release_date is outside the years 1 to 9999, "
+            "which trendlab cannot read: one was written around trendlab; "
+            f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
         )
+
+
+def test_check_lists_a_changeset_recorded_at_infinity(run: Run, db: Path):
+    """A changeset recorded at 'infinity' passed check (its epoch_us is NULL), though
+    log then sent the user to check for it."""
+    with duckdb.connect(str(db)) as con:
+        latest = con.execute("SELECT max(id) FROM changesets").fetchone()[0]
+        con.execute("UPDATE changesets SET recorded_at = 'infinity' WHERE id = ?", [latest])
+    assert [(v["key"], v["problem"]) for v in _violations(run, "19_changesets_ahead")] == [
+        (latest, "recorded_at infinity is outside the years 1 to 9999, which no other command "
+                 "reads: written around trendlab")
+    ]  # fmt: skip
+    logged = run("log", "--limit", "1")
+    assert logged.exit_code == 1
+    assert "a date or time in recorded_at is outside the years 1 to 9999" in logged.stderr
 
 
 def test_check_finds_a_revision_older_than_the_one_it_follows(run: Run, db: Path):

@@ -725,9 +725,9 @@ class Store:
             if first_unreadable(column) is not None:
                 # Read on, Polars panicked turning it into text (exit 70).
                 raise TrendlabError(
-                    f"a stored {column.name} is outside the years 1 to 9999, which trendlab "
-                    f"cannot read: it was written around trendlab; `{self.command('check')}` "
-                    "lists it, and only SQL can mend it"
+                    f"a date or time in {column.name} is outside the years 1 to 9999, which "
+                    "trendlab cannot read: one was written around trendlab; "
+                    f"`{self.command('check')}` lists it, and only SQL can mend it"
                 )
         return frame
 
