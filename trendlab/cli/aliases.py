@@ -24,8 +24,8 @@ def alias() -> None:
     """Other names of models: Epoch AI version ids, provider API ids, price-list ids.
 
     Every import resolves model names through them: a name is a model's slug or one
-    of its aliases (case and surrounding spaces aside), never a guess. Retract an
-    alias with `trendlab retract alias NAME -m WHY`.
+    of its aliases (case, surrounding spaces and Unicode form aside), never a guess.
+    Retract an alias with `trendlab retract alias NAME -m WHY`.
 
     \b
     Example:
