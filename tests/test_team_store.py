@@ -1221,6 +1221,27 @@ def test_a_row_a_table_of_the_users_own_repeats_is_copied_as_often(db: Path, tmp
         assert con.execute("SELECT n FROM tally ORDER BY n").fetchall() == [(1,), (1,), (2,)]
 
 
+def test_a_table_of_the_users_own_with_an_infinite_date_is_copied_again(db: Path, tmp_path: Path):
+    """DST's rows are read to compare SRC's with, never shown: read as any frame is, a
+    date past Python's years ('infinity') in them was refused, so a copy made again
+    failed where the first had worked."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE deadlines (d DATE)")
+        con.execute("INSERT INTO deadlines VALUES ('infinity'), ('2024-01-02')")
+    backup = tmp_path / "backup.duckdb"
+    assert make_runner(backup)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(backup)) as con:
+        con.execute("CREATE TABLE deadlines (d DATE)")
+    for _ in range(2):
+        result = make_runner(db)("copy", str(db), str(backup))
+        assert result.exit_code == 0, result.stderr
+    with duckdb.connect(str(backup), read_only=True) as con:
+        assert con.execute("SELECT d::VARCHAR FROM deadlines ORDER BY d").fetchall() == [
+            ("2024-01-02",),
+            ("infinity",),
+        ]
+
+
 def test_a_copy_again_says_how_many_rows_dst_keeps_that_src_lacks(db: Path, tmp_path: Path):
     """Copied again, a table of the user's own gets the rows DST lacks: a row changed
     or deleted in SRC since the last copy stayed in DST beside the new one without a

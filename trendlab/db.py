@@ -1927,8 +1927,10 @@ class Store:
         return "changeset_id" if "changeset_id" in columns else None
 
     def table_frame(self, table: str, columns: list[str]) -> pl.DataFrame:
-        """Every row of a (small, reference) table."""
-        return self.frame(f"SELECT {_identifiers(columns)} FROM {_identifier(table)}")
+        """Every row of a (small, reference) table, to compare rows by, never shown: a
+        date past the years Python reads (a user's 'infinity') is kept as it is stored,
+        not refused as `frame` refuses it."""
+        return self.execute(f"SELECT {_identifiers(columns)} FROM {_identifier(table)}").pl()
 
     def changeset_ids(self) -> pl.DataFrame:
         """Every changeset id, as a one-column frame (`id`)."""
