@@ -141,6 +141,9 @@ class Forecast:
         # Each crossing is a pass over every path; a command asks for one for its figure
         # and again for its table or JSON.
         self._crossings: dict[float, Crossing] = {}
+        # So is each band, asked for by the finite check, every crossing, the table
+        # and the figure.
+        self._bands: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @property
     def family(self) -> str:
@@ -151,9 +154,12 @@ class Forecast:
     def band(self, level: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(median, lower, upper) scores at every grid point, the interval at `level`."""
         level = self.level if level is None else level
-        scores = self.series.scale.score(self.paths)
-        qs = np.quantile(scores, quantile_levels(level), axis=0)
-        return qs[0], qs[1], qs[2]
+        if level not in self._bands:
+            scores = self.series.scale.score(self.paths)
+            qs = np.quantile(scores, quantile_levels(level), axis=0)
+            qs.setflags(write=False)  # shared by every caller: none may change it
+            self._bands[level] = (qs[0], qs[1], qs[2])
+        return self._bands[level]
 
     def frame(self, *, yearly: bool = False, decimals: int | None = None) -> pl.DataFrame:
         """The forecast points: date (or x), median, lower, upper, to `decimals` decimals
