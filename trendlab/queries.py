@@ -17,7 +17,6 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -27,6 +26,7 @@ from trendlab.db import Store
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import KINDS, Kind
 from trendlab.nearest import nearest, suggest
+from trendlab.readable_dates import FIRST_DAY, PAST_LAST_DAY, PER_SECOND, SECONDS_A_DAY
 from trendlab.render import Rows, frame_of, holds_map, polars_holds, type_members
 from trendlab.resources import resource_dir
 
@@ -352,13 +352,10 @@ def _dates_in_range(table: pa.Table) -> bool:
 
 # DuckDB's 'infinity' and '-infinity' of a timestamp, in any unit, as Arrow holds them.
 _INFINITY = 2**63 - 1
-# The days and seconds from 1970 that Python has (years 1 to 9999).
-_EPOCH = datetime(1970, 1, 1)
-_FIRST_DAY = (date.min - _EPOCH.date()).days
-_PAST_LAST_DAY = (date.max - _EPOCH.date()).days + 1
-_FIRST_SECOND = (datetime.min - _EPOCH) // timedelta(seconds=1)
-_PAST_LAST_SECOND = (datetime.max - _EPOCH) // timedelta(seconds=1) + 1
-_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+# The seconds from 1970 that Python has (years 1 to 9999), as trendlab.readable_dates
+# has its days.
+_FIRST_SECOND = FIRST_DAY * SECONDS_A_DAY
+_PAST_LAST_SECOND = PAST_LAST_DAY * SECONDS_A_DAY
 
 
 def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
@@ -367,15 +364,15 @@ def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
 
     dtype = column.type
     if pa.types.is_date32(dtype):
-        return _held_in(pc.min_max(column.cast(pa.int32())), _FIRST_DAY, _PAST_LAST_DAY)
+        return _held_in(pc.min_max(column.cast(pa.int32())), FIRST_DAY, PAST_LAST_DAY)
     if pa.types.is_time(dtype):
         # TIME '24:00:00', which DuckDB and PostgreSQL hold, is past the day Polars'
         # times hold: CSV and Parquet wrote it as null. Its rows have it as text.
         ints = column.cast(pa.int64() if dtype.bit_width == 64 else pa.int32())
-        return _held_in(pc.min_max(ints), 0, 86_400 * _PER_SECOND[dtype.unit])
+        return _held_in(pc.min_max(ints), 0, SECONDS_A_DAY * PER_SECOND[dtype.unit])
     if pa.types.is_timestamp(dtype):
         # A zoned column's values are held in UTC, and compared so.
-        per = _PER_SECOND[dtype.unit]
+        per = PER_SECOND[dtype.unit]
         low = max(_FIRST_SECOND * per, -_INFINITY + 1)
         return _held_in(
             pc.min_max(column.cast(pa.int64())), low, min(_PAST_LAST_SECOND * per, _INFINITY)
