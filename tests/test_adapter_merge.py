@@ -55,11 +55,28 @@ def test_shots_cell_that_says_shot_is_not_suffixed_twice(run_empty: Run, tmp_pat
     ]
 
 
+def _each_refused(run_empty: Run, errors: dict[Path, str]) -> None:
+    """Each Epoch file, imported alone, is refused whole (exit 1) with one line, the
+    file's path then its `errors` entry (its line and problem), and nothing is written."""
+    before = run_empty("log", "--csv").stdout
+    for path, error in errors.items():
+        result = run_empty("import", "--from", "epoch", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.stderr == f"trendlab: error: {path}:{error}\n"
+    assert run_empty("log", "--csv").stdout == before
+
+
+def _written(path: Path, text: str) -> Path:
+    """`path`, in a folder of its own made for it, holding `text`."""
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @needs_shared
 def test_a_shots_cell_that_is_no_number_of_shots_is_refused(run_empty: Run, tmp_path: Path):
     # Any cell became a setting: '-3-shot', '5.5-shot'. A word (few, zero) is one.
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
-    before = run_empty("log", "--csv").stdout
     external = tmp_path / "external_benchmark_bbh.csv"
     external.write_text(
         "id,Name,Average,Model version,Shots,Notes,Source,Source link\n"
@@ -76,16 +93,14 @@ def test_a_shots_cell_that_is_no_number_of_shots_is_refused(run_empty: Run, tmp_
         "MMLU,Qwen-7B,2023-09-28,0.6,0-1,1e3\n",
         encoding="utf-8",
     )
-    expected = {
-        external: "4: Shots (setting): '-3' is not a number of shots, nor a word (few); ... and 1 "
-        "more bad row",
-        hub: "3: shots (setting): '1e3' is not a number of shots, nor a word (few)",
-    }
-    for path, error in expected.items():
-        result = run_empty("import", "--from", "epoch", str(path))
-        assert result.exit_code == 1, result.output
-        assert result.stderr == f"trendlab: error: {path}:{error}\n"
-    assert run_empty("log", "--csv").stdout == before
+    _each_refused(
+        run_empty,
+        {
+            external: "4: Shots (setting): '-3' is not a number of shots, nor a word (few); ... "
+            "and 1 more bad row",
+            hub: "3: shots (setting): '1e3' is not a number of shots, nor a word (few)",
+        },
+    )
 
 
 def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_path: Path):
@@ -224,7 +239,6 @@ def test_epoch_metr_bounds_only_the_notes_hold_are_checked(run_empty: Run, tmp_p
     # A bound that was no number dropped the interval from the notes in silence, and
     # one upside down was written as it came.
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
-    before = run_empty("log", "--csv").stdout
     header = "id,Model version,CI_high,CI_low,Time horizon,Source,Source link\n"
     cases = {
         ("34.5", "lots"): "CI_low: 'lots' is not a finite number",
@@ -232,58 +246,43 @@ def test_epoch_metr_bounds_only_the_notes_hold_are_checked(run_empty: Run, tmp_p
         ("34.5", "-1"): "CI_low: -1 must be at least 0",
         ("9.5", "34.5"): "CI_low: 34.5 is above CI_high 9.5",
     }
-    for number, ((high, low), expected) in enumerate(cases.items()):
-        path = tmp_path / str(number) / "external_benchmark_metr.csv"
-        path.parent.mkdir()
-        path.write_text(
-            header + f"rec1,gpt-4-0314,{high},{low},18.2,METR,https://metr.org/a\n",
-            encoding="utf-8",
-        )
-        result = run_empty("import", "--from", "epoch", str(path))
-        assert result.exit_code == 1, result.output
-        assert result.stderr == f"trendlab: error: {path}:2: {expected}\n"
-    assert run_empty("log", "--csv").stdout == before
+    row = "rec1,gpt-4-0314,{},{},18.2,METR,https://metr.org/a\n"
+    files = {
+        _written(tmp_path / str(n) / "external_benchmark_metr.csv", header + row.format(*cells)):
+        f"2: {expected}"
+        for n, (cells, expected) in enumerate(cases.items())
+    }  # fmt: skip
+    _each_refused(run_empty, files)
 
 
 def test_a_date_added_that_is_no_day_is_refused(run_empty: Run, tmp_path: Path):
     # Only the notes hold it, and a cell that was no day was dropped from them in silence.
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
-    before = run_empty("log", "--csv").stdout
     header = "Agent,Model version,Score,Source,Source link,Notes (details),Date added\n"
-    for number, cell in enumerate(["31/2/2025", "2025-02-24"]):
-        path = tmp_path / str(number) / "external_benchmark_os_world.csv"
-        path.parent.mkdir()
-        path.write_text(
-            header
-            + "A,,8.2,OS World Website,https://os-world.github.io/,,no model: not judged\n"
-            + f"B,gpt-4-0314,28.0,OS World Website,https://os-world.github.io/,,{cell}\n",
-            encoding="utf-8",
-        )
-        result = run_empty("import", "--from", "epoch", str(path))
-        assert result.exit_code == 1, result.output
-        assert result.stderr == (
-            f"trendlab: error: {path}:3: Date added: '{cell}' is not a date (DD/MM/YYYY)\n"
-        )
-    assert run_empty("log", "--csv").stdout == before
+    rows = (
+        "A,,8.2,OS World Website,https://os-world.github.io/,,no model: not judged\n"
+        "B,gpt-4-0314,28.0,OS World Website,https://os-world.github.io/,,{}\n"
+    )
+    files = {
+        _written(tmp_path / str(n) / "external_benchmark_os_world.csv", header + rows.format(cell)):
+        f"3: Date added: '{cell}' is not a date (DD/MM/YYYY)"
+        for n, cell in enumerate(["31/2/2025", "2025-02-24"])
+    }  # fmt: skip
+    _each_refused(run_empty, files)
 
 
 def test_an_accuracy_se_that_is_no_figure_is_refused(run_empty: Run, tmp_path: Path):
     # Only the notes hold it, where 'standard error abc' was written as it came.
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
-    before = run_empty("log", "--csv").stdout
     header = "id,Agent,Model version,Accuracy mean,Accuracy SE,Notes,Source,Source link\n"
     cases = {"abc": "'abc' is not a finite number", "-0.6%": "-0.6% must be at least 0"}
-    for number, (cell, expected) in enumerate(cases.items()):
-        path = tmp_path / str(number) / "external_benchmark_terminal_bench.csv"
-        path.parent.mkdir()
-        path.write_text(
-            header + f"rec1,Apex2,gpt-4-0314,64.5%,{cell},,Terminal-Bench,https://www.tbench.ai/\n",
-            encoding="utf-8",
-        )
-        result = run_empty("import", "--from", "epoch", str(path))
-        assert result.exit_code == 1, result.output
-        assert result.stderr == f"trendlab: error: {path}:2: Accuracy SE: {expected}\n"
-    assert run_empty("log", "--csv").stdout == before
+    row = "rec1,Apex2,gpt-4-0314,64.5%,{},,Terminal-Bench,https://www.tbench.ai/\n"
+    files = {
+        _written(tmp_path / str(n) / "external_benchmark_terminal_bench.csv",
+                 header + row.format(cell)): f"2: Accuracy SE: {expected}"
+        for n, (cell, expected) in enumerate(cases.items())
+    }  # fmt: skip
+    _each_refused(run_empty, files)
 
 
 def test_a_metr_release_date_after_today_is_refused_for_a_dated_model_too(run: Run, tmp_path: Path):
