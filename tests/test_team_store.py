@@ -1107,6 +1107,16 @@ def test_a_nul_in_a_table_of_the_users_own_is_named_too(db: Path):
     _one_line_error(result, f"SRC {db}: my notes row a: it's holds a NUL character")
 
 
+def _empty_store_with(path: Path, *statements: str) -> Path:
+    """An empty store made at `path` by `init --empty`, then `statements` run on it
+    (the tables of the user's own that a copy into it needs)."""
+    assert make_runner(path)("init", "--empty").exit_code == 0
+    with duckdb.connect(str(path)) as con:
+        for sql in statements:
+            con.execute(sql)
+    return path
+
+
 def test_a_table_of_the_users_own_whose_name_needs_quotes_is_copied(db: Path, tmp_path: Path):
     """Copy took a table of the user's own, but named it unquoted in its SQL: one named
     "my notes" failed the copy with a raw Parser Error. DST's may name it, or a column,
@@ -1114,10 +1124,10 @@ def test_a_table_of_the_users_own_whose_name_needs_quotes_is_copied(db: Path, tm
     with duckdb.connect(str(db)) as con:
         con.execute("""CREATE TABLE "my notes" ("the text" VARCHAR, "it's" INTEGER)""")
         con.execute("""INSERT INTO "my notes" VALUES ('a', 1), ('b', 2)""")
-    backup = tmp_path / "backup.duckdb"
-    assert make_runner(backup)("init", "--empty").exit_code == 0
-    with duckdb.connect(str(backup)) as con:
-        con.execute("""CREATE TABLE "My Notes" ("The Text" VARCHAR, "IT'S" INTEGER)""")
+    backup = _empty_store_with(
+        tmp_path / "backup.duckdb",
+        """CREATE TABLE "My Notes" ("The Text" VARCHAR, "IT'S" INTEGER)""",
+    )
     copy = make_runner(db)
     for _ in range(2):  # again: nothing more
         result = copy("copy", str(db), str(backup))
@@ -1134,10 +1144,7 @@ def test_a_table_of_the_users_own_named_as_a_team_stores_write_head(db: Path, tm
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE write_head (a INTEGER)")
         con.execute("INSERT INTO write_head VALUES (1), (2)")
-    backup = tmp_path / "backup.duckdb"
-    assert make_runner(backup)("init", "--empty").exit_code == 0
-    with duckdb.connect(str(backup)) as con:
-        con.execute("CREATE TABLE write_head (a INTEGER)")
+    backup = _empty_store_with(tmp_path / "backup.duckdb", "CREATE TABLE write_head (a INTEGER)")
     copy = make_runner(db)
     result = copy("copy", str(db), str(backup))
     assert result.exit_code == 0, result.stderr
@@ -1159,10 +1166,7 @@ def test_a_table_named_apart_by_a_non_ascii_letters_case_is_one_dst_lacks(db: Pa
     Error."""
     with duckdb.connect(str(db)) as con:
         con.execute('CREATE TABLE "Äpfel" (x INTEGER)')
-    backup = tmp_path / "backup.duckdb"
-    assert make_runner(backup)("init", "--empty").exit_code == 0
-    with duckdb.connect(str(backup)) as con:
-        con.execute('CREATE TABLE "äpfel" (x INTEGER)')
+    backup = _empty_store_with(tmp_path / "backup.duckdb", 'CREATE TABLE "äpfel" (x INTEGER)')
     result = make_runner(db)("copy", str(db), str(backup))
     assert result.exit_code == 1 and result.stderr.startswith(
         f"trendlab: error: SRC {db} has a table of its own, Äpfel, which trendlab does not "
@@ -1210,10 +1214,7 @@ def test_a_row_a_table_of_the_users_own_repeats_is_copied_as_often(db: Path, tmp
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE tally (n INTEGER)")
         con.execute("INSERT INTO tally VALUES (1), (1), (2)")
-    backup = tmp_path / "backup.duckdb"
-    assert make_runner(backup)("init", "--empty").exit_code == 0
-    with duckdb.connect(str(backup)) as con:
-        con.execute("CREATE TABLE tally (n INTEGER)")
+    backup = _empty_store_with(tmp_path / "backup.duckdb", "CREATE TABLE tally (n INTEGER)")
     for _ in range(2):  # again: nothing more
         result = make_runner(db)("copy", str(db), str(backup))
         assert result.exit_code == 0, result.stderr
@@ -1228,10 +1229,7 @@ def test_a_table_of_the_users_own_with_an_infinite_date_is_copied_again(db: Path
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE deadlines (d DATE)")
         con.execute("INSERT INTO deadlines VALUES ('infinity'), ('2024-01-02')")
-    backup = tmp_path / "backup.duckdb"
-    assert make_runner(backup)("init", "--empty").exit_code == 0
-    with duckdb.connect(str(backup)) as con:
-        con.execute("CREATE TABLE deadlines (d DATE)")
+    backup = _empty_store_with(tmp_path / "backup.duckdb", "CREATE TABLE deadlines (d DATE)")
     for _ in range(2):
         result = make_runner(db)("copy", str(db), str(backup))
         assert result.exit_code == 0, result.stderr
@@ -1250,12 +1248,12 @@ def test_a_copy_again_says_how_many_rows_dst_keeps_that_src_lacks(db: Path, tmp_
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE my_notes (note VARCHAR, n INTEGER)")
         con.execute("INSERT INTO my_notes VALUES ('a', 1), ('b', NULL), ('c', 3)")
-    backup = tmp_path / "backup.duckdb"
+    backup = _empty_store_with(
+        tmp_path / "backup.duckdb",
+        "CREATE TABLE my_notes (note VARCHAR, n INTEGER)",
+        "INSERT INTO my_notes VALUES ('c', 3), ('c', 3)",  # DST's own too
+    )
     copy = make_runner(db)
-    assert make_runner(backup)("init", "--empty").exit_code == 0
-    with duckdb.connect(str(backup)) as con:
-        con.execute("CREATE TABLE my_notes (note VARCHAR, n INTEGER)")
-        con.execute("INSERT INTO my_notes VALUES ('c', 3), ('c', 3)")  # DST's own too
     first = copy("copy", str(db), str(backup))
     assert first.exit_code == 0, first.stderr
     assert first.stderr.splitlines()[1:] == [
