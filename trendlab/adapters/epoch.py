@@ -268,8 +268,9 @@ def _header_of(file: Path) -> set[str]:
             first = next(csv.reader(text), [])
     except (OSError, csv.Error):
         return set()
-    # A second byte-order mark stays on the first name, as ingest's header drops it.
-    return {name.strip() for name in [*(n.lstrip("\ufeff") for n in first[:1]), *first[1:]]}
+    if first:  # a second byte-order mark stays on the first name: dropped, as ingest does
+        first[0] = first[0].lstrip("\ufeff")
+    return {name.strip() for name in first}
 
 
 def _detect(columns: set[str]) -> Reader | None:
