@@ -391,10 +391,7 @@ def _refuse_other_tables(
 def _catalog_tables(con: duckdb.DuckDBPyConnection, lake: LakeLocation, catalog: str) -> list[str]:
     """The tables the catalog database holds (a local lake's DuckDB file, or the
     PostgreSQL database `catalog` names), read by attaching it read-only beside."""
-    target = catalog.removeprefix("postgres:") if lake.file is None else str(lake.file)
-    kind = "TYPE postgres, " if lake.file is None else ""
-    con.execute(f"ATTACH '{_quote(target)}' AS __trendlab_probe ({kind}READ_ONLY)")
-    try:
+    with _catalog_attached(con, lake, catalog):
         return [
             name
             for (name,) in con.execute(
@@ -403,6 +400,20 @@ def _catalog_tables(con: duckdb.DuckDBPyConnection, lake: LakeLocation, catalog:
                 "ORDER BY 1"
             ).fetchall()
         ]
+
+
+@contextlib.contextmanager
+def _catalog_attached(
+    con: duckdb.DuckDBPyConnection, lake: LakeLocation, catalog: str
+) -> Iterator[None]:
+    """The catalog database (a local lake's DuckDB file, or the PostgreSQL database
+    `catalog` names) attached read-only beside DuckLake's, as __trendlab_probe, and
+    detached again."""
+    target = catalog.removeprefix("postgres:") if lake.file is None else str(lake.file)
+    kind = "TYPE postgres, " if lake.file is None else ""
+    con.execute(f"ATTACH '{_quote(target)}' AS __trendlab_probe ({kind}READ_ONLY)")
+    try:
+        yield
     finally:
         con.execute("DETACH __trendlab_probe")
 
@@ -776,20 +787,17 @@ def _probed_refusal(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> list[
     """Why PostgreSQL refuses to let this connection read the catalog (a role without
     the right to), asked of it directly, since DuckLake reported only that its
     transaction was aborted; none if it lets it."""
-    target = lake.catalog.removeprefix("postgres:")
     try:
-        con.execute(f"ATTACH '{_quote(target)}' AS __trendlab_probe (TYPE postgres, READ_ONLY)")
-    except duckdb.Error:
+        with _catalog_attached(con, lake, lake.catalog):
+            try:
+                con.execute(
+                    "SELECT * FROM postgres_query('__trendlab_probe', "
+                    "'SELECT key FROM ducklake_metadata LIMIT 1')"
+                ).fetchall()
+            except duckdb.Error as exc:
+                return _PG_REFUSAL_RE.findall(str(exc))
+    except duckdb.Error:  # not even attached: DuckLake's own words stand
         return []
-    try:
-        con.execute(
-            "SELECT * FROM postgres_query('__trendlab_probe', "
-            "'SELECT key FROM ducklake_metadata LIMIT 1')"
-        ).fetchall()
-    except duckdb.Error as exc:
-        return _PG_REFUSAL_RE.findall(str(exc))
-    finally:
-        con.execute("DETACH __trendlab_probe")
     return []
 
 
