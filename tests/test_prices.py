@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tests.conftest import Run, add_undated_cheap_model
+from tests.conftest import Run, add_undated_cheap_model, changeset_around, revise_around
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.forecast.decline import fit_decline
@@ -465,6 +465,32 @@ def test_zero_and_negative_prices_are_rejected_on_import(run: Run, tmp_path: Pat
     assert result.exit_code == 1
     assert f"{path}:2: input_usd_per_mtok: '0' must be greater than 0" in result.stderr
     assert f"{path}:3: input_usd_per_mtok: '-1' must be greater than 0" in result.stderr
+
+
+def test_a_stored_price_blending_to_0_is_named_by_the_trend(run: Run, db: Path):
+    """A subnormal price written around trendlab (`check` lists it) blends to 0 at 1:1,
+    and the trend's fit failed with "a price trend needs finite, positive prices",
+    naming none. It now names the price and sends the user to `check`."""
+    con = duckdb.connect(str(db))
+    key = con.execute(
+        "SELECT key FROM price_revisions WHERE model = 'gpt-4o' AND effective_date = '2024-05-13'"
+    ).fetchone()[0]
+    revise_around(
+        con,
+        changeset_around(con),
+        "price_revisions",
+        key,
+        input_usd_per_mtok=4e-324,
+        output_usd_per_mtok=4e-324,
+    )
+    con.close()
+    result = run("price-trend", "mmlu", "--threshold", "80", "--blend", "1:1")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "trendlab: error: the price of gpt-4o at OpenAI in effect on 2024-05-13 blends to "
+        "0.0 at 1:1, which a price trend cannot take the log of; `trendlab check` lists "
+        "the prices to mend\n",
+    )
 
 
 def test_a_price_with_neither_side_is_one_rule_in_one_wording(run: Run, tmp_path: Path):

@@ -467,6 +467,21 @@ class NoPricedModelReaches(TrendlabError):
     undated_reaching_note, which goes with a trend or any other error, does not."""
 
 
+def _refuse_unlogged(points: pl.DataFrame, blend: Blend) -> None:
+    """Name the first price whose blend has no log: 0, below 0 or not finite. Only a
+    price written around trendlab can blend so (a write refuses one, and `check` lists
+    it); the trend's fit would otherwise fail naming none."""
+    bad = points.filter(~(pl.col(BLENDED) > 0) | pl.col(BLENDED).is_infinite())
+    if bad.is_empty():
+        return
+    row = bad.row(0, named=True)
+    raise TrendlabError(
+        f"the price of {row['model']} at {row['provider']} in effect on {row['date']} "
+        f"blends to {row[BLENDED]!r} at {blend}, which a price trend cannot take the log of; "
+        "`trendlab check` lists the prices to mend"
+    )
+
+
 def price_trend(
     benchmark: dict[str, Any],
     scores: pl.DataFrame,
@@ -537,6 +552,7 @@ def price_trend(
             f"no priced model reaches {number(threshold)} on {slug}{as_of_note}{near}"
         )
     known = points.filter(pl.col(BLENDED).is_not_null())
+    _refuse_unlogged(known, prices.blend)
     years = known.select(decimal_years(pl.col("date"))).to_series().to_numpy()
     try:
         fit = fit_decline(years, known.get_column(BLENDED).to_numpy(), level=level)
