@@ -2157,6 +2157,37 @@ def test_a_required_value_stored_around_trendlab_blocks_no_edit_of_another_field
     )
 
 
+def test_a_whole_record_fault_stored_around_trendlab_blocks_no_edit_of_another_field(
+    run: Run, db: Path
+):
+    """A price written around trendlab with neither side (`check` lists it) made every
+    edit of it fail with "a price needs input_usd_per_mtok or output_usd_per_mtok", an
+    edit of its notes too. An edit that changes a side is still judged whole."""
+    price = "gpt-4o/OpenAI/2024-05-13"
+    key = json.loads(run("show", "price", price, "--json").stdout)["id"]
+    with duckdb.connect(str(db)) as con:
+        revise_around(
+            con,
+            changeset_around(con),
+            "price_revisions",
+            key,
+            input_usd_per_mtok=None,
+            output_usd_per_mtok=None,
+        )
+    edited = run("edit", "price", price, "--set", "notes=checked", "-m", "n")
+    assert edited.exit_code == 0, edited.stderr
+    assert json.loads(run("show", "price", price, "--json").stdout)["notes"] == "checked"
+    side = run("edit", "price", price, "--set", "output_usd_per_mtok=15", "-m", "n")
+    assert side.exit_code == 0, side.stderr
+    assert json.loads(run("show", "price", price, "--json").stdout)["output_usd_per_mtok"] == 15
+    side = run("edit", "price", price, "--set", "output_usd_per_mtok=", "-m", "n")
+    assert (side.exit_code, side.stderr) == (
+        1,
+        f"trendlab: error: edit {key}: a price needs input_usd_per_mtok or "
+        "output_usd_per_mtok; nothing was written\n",
+    )
+
+
 def test_adding_a_stored_model_whose_organization_was_retracted_does_not_say_added(
     run: Run, db: Path
 ):

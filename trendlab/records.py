@@ -411,7 +411,12 @@ class Changeset:
             if line_of is not None:
                 for row, slug in typed.select(ROW, "slug").iter_rows():
                     self._benchmark_rows[slug] = (source, line_of, row)
-        checked = merged_fields(kind)
+        # An edit that changes none of the fields those rules read leaves their verdict
+        # as stored: a price written around trendlab with neither side (`check` lists
+        # it) must not block editing its notes.
+        checked = merged_fields(kind) and (
+            not partial or bool(set(typed.columns) & set(staged_fields(kind)))
+        )
         maybe_undated = self._maybe_undated(kind, typed)
         undating = self._undating(kind, typed)
         releasing = self._releasing_later(kind, typed)
