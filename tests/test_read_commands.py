@@ -1552,6 +1552,20 @@ def test_a_header_wraps_only_where_that_narrows_its_column(monkeypatch: pytest.M
     assert lines[0].split()[2] == "effectiv", lines
 
 
+def test_a_header_of_several_lines_wraps_at_its_widest_line(monkeypatch: pytest.MonkeyPatch):
+    """A query's column named with a newline was wrapped a letter a line on a terminal
+    (wcswidth reads a newline as -1), as if its header had no width."""
+    from trendlab.render import Rows
+
+    rows = Rows(["first line\nsecond line", "other"], [False, False], [("word " * 30, "abc " * 20)])
+    lines = _table_lines(monkeypatch, rows, 60)
+    assert lines[:3] == [
+        "first line                     other",
+        "second line",
+        "-----------------------------  ---------------------------",
+    ], lines
+
+
 def test_a_table_aligns_wide_characters_and_escapes_control_characters(run: Run):
     from wcwidth import wcswidth
 

@@ -529,7 +529,9 @@ def _fitted_widths(
 
     from wcwidth import wcswidth  # display width: a CJK character or an emoji takes two
 
-    heads = [wcswidth(name) for name in names]
+    # A header of several lines (a query's column named with a newline) is as wide as
+    # its widest line: wcswidth reads a newline as -1, which wrapped it a letter a line.
+    heads = [max(wcswidth(line) for line in name.split("\n")) for name in names]
     widest = [
         max((wcswidth(line) for row in cells for line in row[i].split("\n")), default=0)
         for i in range(len(names))
