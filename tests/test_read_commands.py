@@ -1552,6 +1552,22 @@ def test_a_header_wraps_only_where_that_narrows_its_column(monkeypatch: pytest.M
     assert lines[0].split()[2] == "effectiv", lines
 
 
+def test_a_bignum_is_a_number_in_a_table(monkeypatch: pytest.MonkeyPatch):
+    """DuckDB hands a BIGNUM over as its text, so a table took it for text: it was
+    left-aligned and, on a terminal, wrapped nine digits a line."""
+    import duckdb
+
+    from trendlab.render import Rows
+
+    big = "123456789012345678901234567890"
+    sql = f"SELECT * FROM (VALUES ({big}::BIGNUM, repeat('word ', 20)), (-22, 'w')) t(b, note)"
+    rows = Rows.of_result(duckdb.connect().execute(sql))
+    lines = _table_lines(monkeypatch, rows, 50)
+    assert [line[:30] for line in lines[:2]] == [" " * 29 + "b", "-" * 30], lines
+    assert lines[2].split()[:2] == [big, "word"], lines
+    assert lines[-1].split() == ["-22", "w"] and lines[-1].index("-22") == 27, lines
+
+
 def test_a_header_of_several_lines_wraps_at_its_widest_line(monkeypatch: pytest.MonkeyPatch):
     """A query's column named with a newline was wrapped a letter a line on a terminal
     (wcswidth reads a newline as -1), as if its header had no width."""

@@ -40,10 +40,11 @@ SUFFIXES = {
     ".pq": "parquet",
 }
 
-# DuckDB's numeric types, for right-aligning a query's columns (DECIMAL(p,s) by prefix).
+# DuckDB's numeric types, for right-aligning a query's columns (DECIMAL(p,s) by prefix)
+# and keeping them whole on a terminal. A BIGNUM comes as its text, but is a number.
 _NUMERIC_TYPES = {
     "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-    "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
+    "UINTEGER", "UBIGINT", "UHUGEINT", "BIGNUM", "FLOAT", "DOUBLE",
 }  # fmt: skip
 # Significant digits a table shows a float with, at least: more only where fewer would
 # misstate it (see float_text and _float_texts); CSV, JSON and Parquet keep every digit.
