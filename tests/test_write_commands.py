@@ -1501,6 +1501,23 @@ def test_bounds_the_wrong_way_round_are_named_as_the_command_line_gave_them(run:
     )
 
 
+def test_a_bound_or_baseline_outside_its_unit_names_the_option_typed(run: Run):
+    """add-benchmark --human-baseline 101 was refused as 'human_baseline: 101.0 is
+    outside ...', a name the command line does not have; edit's --set still names the
+    field, as it is typed there."""
+    before = run("log", "--json").stdout
+    for option, field in (("--human-baseline", "human_baseline"), ("--floor", "floor")):
+        result = run("add-benchmark", "b", "--unit", "percent", option, "101")
+        _one_line_refusal(
+            result,
+            f"add-benchmark: {option}: 101.0 is outside the range of unit percent "
+            "(0.0-100.0); nothing was written",
+        )
+        result = run("edit", "benchmark", "mmlu", "--set", f"{field}=101", "-m", "x")
+        _one_line_refusal(result, f"edit mmlu: {field}: 101.0 is outside the range of unit")
+    assert run("log", "--json").stdout == before
+
+
 def test_bounds_too_far_apart_to_subtract_are_refused_however_they_come(run: Run, tmp_path: Path):
     """A forecast rescales scores by ceiling - floor: at -1e308 and 1e308 that is
     infinite, and every score the same fraction of it (the frontier was "1 point")."""

@@ -758,10 +758,16 @@ def _kind_errors(
     if kind is BENCHMARKS:
         for col in ("floor", "ceiling", "human_baseline"):
             if col in cols:
+                # Named as the user typed it: add-benchmark's --human-baseline, a column.
+                label = read_as.get(col) or _said(col, labels)
                 found.check(
                     [col, "unit"],
                     partial(
-                        _range_errors, value_col=col, unit_col="unit", units=refs.units, label=col
+                        _range_errors,
+                        value_col=col,
+                        unit_col="unit",
+                        units=refs.units,
+                        label=label,
                     ),
                 )
     if kind.name in _MERGED and set(merged_fields(kind)) <= cols:
