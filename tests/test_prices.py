@@ -1495,6 +1495,6 @@ def test_no_priced_model_reaching_as_of_a_moment_says_what_as_of_reads(run: Run,
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"trendlab: error: {said}\n")
     page = tmp_path / "r.html"
     args = ("--benchmark", "b", "--price-benchmark", "b", "--price-threshold", "10", *as_of)
-    report = run("report", *args, "--changesets", "0", "-o", str(page))
+    report = run("report", *args, "--changesets", "1", "-o", str(page))
     assert report.exit_code == 0, report.stderr
     assert f"No price trend: {said}" in html.unescape(page.read_text())

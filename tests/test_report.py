@@ -245,7 +245,7 @@ def test_report_price_trend_that_cannot_be_computed(seeded_copy: Path, tmp_path:
         "--price-threshold",
         "99",
         "--changesets",
-        "0",
+        "1",
         "-o",
         str(target),
     )
@@ -253,7 +253,7 @@ def test_report_price_trend_that_cannot_be_computed(seeded_copy: Path, tmp_path:
     text = target.read_text()
     assert "No price trend: no priced model reaches 99 on mmlu" in text
     assert 'data-chart="price"' not in text
-    assert "Latest changesets" in text and '<p class="muted">None.</p>' in text
+    assert "Latest changesets" in text and "load seed data" in text
 
 
 def test_report_price_section_says_what_no_date_leaves_out(run: Run):
@@ -379,6 +379,8 @@ def test_report_as_of_before_anything_was_recorded_says_so(seeded_copy: Path):
         (["--benchmark", "mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
         (["--price-benchmark", "gsm9k"], "unknown benchmark 'gsm9k'", 1),
         (["--until", "2030-13-01"], "--until: '2030-13-01' is not a year or a date", 2),
+        # As log --limit 0 is: the page said "None." as if nothing had been changed.
+        (["--changesets", "0"], "Invalid value for '--changesets': 0 is not in the range x>=1", 2),
     ],
 )
 def test_report_errors(seeded_copy: Path, tmp_path: Path, args: list[str], message: str, code: int):

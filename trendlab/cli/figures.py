@@ -111,7 +111,7 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
 )
 @click.option(
     "--changesets",
-    type=WholeNumber(min=0),
+    type=WholeNumber(min=1),
     default=10,
     show_default=True,
     metavar="N",
