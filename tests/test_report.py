@@ -391,6 +391,15 @@ def test_report_errors(seeded_copy: Path, tmp_path: Path, args: list[str], messa
     assert "internal error" not in result.stderr and not target.exists()
 
 
+def test_report_lists_all_changesets_when_asked_for_more_than_there_are(seeded_copy: Path):
+    """As log --limit does: past DuckDB's largest LIMIT it was a database error."""
+    result = make_runner(seeded_copy)(
+        "report", "--benchmark", "math", "--changesets", "9" * 30, "-o", "-"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Latest changesets" in result.stdout and "load seed data" in result.stdout
+
+
 def test_report_into_a_missing_directory(run: Run):
     result = run("report", "-o", "/no/such/dir/r.html")
     assert result.exit_code == 2 and "-o /no/such/dir/r.html: no such directory" in result.stderr

@@ -16,9 +16,9 @@ from trendlab.cli.options import (
     LEVEL,
     RECORD_NAME,
     FiniteFloat,
+    RowLimit,
     Settings,
     TrendlabCommand,
-    WholeNumber,
     as_of_option,
     check_figure_path,
     check_output,
@@ -111,7 +111,7 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
 )
 @click.option(
     "--changesets",
-    type=WholeNumber(min=1),
+    type=RowLimit(),
     default=10,
     show_default=True,
     metavar="N",
