@@ -417,6 +417,19 @@ def test_no_scored_origin_under_a_setting_says_whose_latest_result_it_is(run: Ru
     ) in result.stderr
 
 
+def test_a_table_under_a_setting_says_whose_results_it_scores(run: Run):
+    """The JSON said "setting": "5-shot"; the tables' titles did not, so a scorecard of
+    MMLU's 5-shot results read as one of all of them. forecast's title says it so."""
+    one = run("backtest", "mmlu", "--setting", "5-shot")
+    assert one.exit_code == 0, one.stderr
+    assert one.stdout.startswith('Backtest of mmlu, settings containing "5-shot": origins ')
+    every = run("backtest", "--all", "--setting", "5-shot")
+    assert every.exit_code == 0, every.stderr
+    titles = [line for line in every.stdout.splitlines() if line.startswith(("Backtest", "Pool"))]
+    assert titles[0].startswith('Backtest of 4 benchmarks, settings containing "5-shot"; 80 %')
+    assert titles[1] == 'Pooled over the benchmarks of each unit, settings containing "5-shot"'
+
+
 def test_all_under_a_setting_tells_no_result_from_too_little_history(run: Run):
     """--all --setting 0-shot named MATH, which has no 0-shot result, among benchmarks
     with "no origin with enough history", as it did MMLU, whose 0-shot results are too

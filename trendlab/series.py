@@ -285,7 +285,7 @@ class Series:
     @property
     def kept_title(self) -> str:
         """kept, for a title after the benchmark's name: `, settings containing "TEXT"`."""
-        return f', settings containing "{self.setting}"' if self.setting else ""
+        return kept_title(self.setting)
 
     def above_floor_only(self, family: str | None) -> bool:
         """Whether `family` fits only the points above the floor: an S-curve, in logit
@@ -316,6 +316,12 @@ class Series:
 class RefusedData(TrendlabError):
     """Records no forecast can use, whatever its options: a non-finite score, bounds the
     wrong way round, a result beyond the ceiling. Editing the records is the fix."""
+
+
+def kept_title(setting: str | None) -> str:
+    """What --setting kept, for a table's title after what it is of (a benchmark's name,
+    a backtest's): `, settings containing "TEXT"`, or nothing without it."""
+    return f', settings containing "{setting}"' if setting else ""
 
 
 def setting_kept(setting: str) -> pl.Expr:

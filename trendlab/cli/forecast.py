@@ -359,6 +359,7 @@ def backtest(
     from trendlab.forecast.evaluate import benchmark_calibration, pooled_calibration
     from trendlab.forecast.scoring import scorecards, scored_backtests
     from trendlab.render import render, render_json, render_tables
+    from trendlab.series import kept_title
 
     if bool(benchmark) == all_benchmarks:
         raise click.UsageError(
@@ -428,12 +429,14 @@ def backtest(
         render(pl.concat([each, pooled]) if all_benchmarks else each.drop("benchmark"), fmt, output)
     else:
         described = next((s.calibrated_how for s in scored if s.calibrated_how), None)
+        # As forecast's title does: the JSON's "setting" is not the table's only reader.
+        kept = kept_title(setting)
         if all_benchmarks:
             how = pooled_calibration(described is not None, level / 100)
             render_tables(
                 [
-                    (f"Backtest of {counted(len(scored), 'benchmark')}; {how}", each),
-                    ("Pooled over the benchmarks of each unit", pooled),
+                    (f"Backtest of {counted(len(scored), 'benchmark')}{kept}; {how}", each),
+                    (f"Pooled over the benchmarks of each unit{kept}", pooled),
                 ],
                 output,
                 decimals=_DECIMALS,
@@ -448,7 +451,7 @@ def backtest(
                 else f"origins {first!s} to {last!s} every {counted(every, 'month')}"
             )
             how = benchmark_calibration(described, level / 100)
-            title = f"Backtest of {benchmark}: {span}; {how}"
+            title = f"Backtest of {benchmark}{kept}: {span}; {how}"
             render_tables([(title, each.drop("benchmark"))], output, decimals=_DECIMALS)
 
 
