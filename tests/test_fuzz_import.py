@@ -190,6 +190,7 @@ def test_hostile_file_is_one_clear_error(seeded_template: Path, name: str):
 
 def test_hostile_parquet_columns(seeded_template: Path):
     import datetime
+    import decimal
 
     import pyarrow as pa
 
@@ -209,6 +210,12 @@ def test_hostile_parquet_columns(seeded_template: Path):
         ),
         "nan.parquet": ({**base, "score": [float("nan")]}, "row 1: score: 'NaN'"),
         "huge.parquet": ({**base, "score": [2**63 - 1]}, "is outside the range of unit percent"),
+        # Past the 38 digits Polars reads: the error was Polars' alone, naming no column.
+        "decimal256.parquet": (
+            {**base, "score": pa.array([decimal.Decimal("80.5")], type=pa.decimal256(40, 2))},
+            ": not a readable Parquet file: column 'score' (Decimal(precision=40, scale=2)): "
+            "precision must be between 1 and 38, got 40",
+        ),
     }
     with database_copy(seeded_template) as db:
         before = content(db)

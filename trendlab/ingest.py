@@ -437,7 +437,7 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # Polars and Arrow raise several types for a bad file
-        raise TrendlabError(f"{source}: not a readable Parquet file ({_short(exc)})") from None
+        _refuse_unreadable(data, source, exc)
     if not frame.columns:
         raise TrendlabError(f"{source}: a Parquet file with no columns")
     _header(frame.columns, source)
@@ -480,6 +480,26 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
         return f"row {i + 1}"
 
     return Loaded(frame.with_row_index(ROW), source, where)
+
+
+def _refuse_unreadable(data: bytes, source: str, exc: Exception) -> NoReturn:
+    """Refuse a Parquet file Polars cannot read, naming the column at fault where one
+    alone is (a decimal256 of 40 digits, past Polars' 38): the reader's own message
+    names none, so the user could not tell which column to write otherwise. A file
+    corrupt in its data is named by the first column its damage reaches."""
+    try:
+        schema = pl.read_parquet_schema(io.BytesIO(data))
+    except Exception:  # not Parquet at all: no column to blame
+        schema = {}
+    for name, dtype in schema.items():
+        try:
+            pl.read_parquet(io.BytesIO(data), columns=[name])
+        except Exception as column_exc:
+            raise TrendlabError(
+                f"{source}: not a readable Parquet file: column {name!r} ({dtype}): "
+                f"{_short(column_exc)}"
+            ) from None
+    raise TrendlabError(f"{source}: not a readable Parquet file ({_short(exc)})") from None
 
 
 def _refuse_far_dates(column: pl.Series, source: str) -> None:
