@@ -898,6 +898,25 @@ def test_a_benchmark_with_no_results_as_of_a_moment_says_so_and_when_they_came(
     assert now.stderr == "trendlab: error: later has no results; a trend needs at least 3\n"
 
 
+def test_too_few_points_as_of_a_moment_says_what_as_of_reads(run: Run, tmp_path: Path):
+    """As of a moment after thin's first result, "thin has 1 frontier point" read as
+    thin data, though thin has three today: the error says it reads as of then."""
+    _new_benchmark(run, "thin", ("40",), "--unit", "percent")
+    [then] = json.loads(_ok(run("log", "--json", "--limit", "1")))
+    for i, score in enumerate(("50", "60"), start=1):
+        _ok(run("add-result", "gpt-4o", "thin", score, "--date", f"{2023 + i}-06-01",
+                "--source-url", f"https://example.org/thin/more/{i}", "-m", "t"))  # fmt: skip
+    moment = then["recorded_at"].replace("T", " ")
+    for args in (["forecast", "thin"], ["plot", "thin", "-o", str(tmp_path / "t.png")]):
+        result = run(*args, "--as-of", then["changeset"])
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"trendlab: error: thin has 1 frontier point as of {moment} (--as-of is when "
+            "changes were recorded); a trend needs at least 3\n"
+        )
+    _ok(run("forecast", "thin"))
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -1465,6 +1465,27 @@ def test_a_provider_unknown_as_of_a_moment_says_what_as_of_reads(run: Run):
     )
 
 
+def test_too_few_price_points_as_of_a_moment_says_what_as_of_reads(run: Run):
+    """As of a moment after b's first priced result, "there is 1" price point read as
+    thin data, though b has more today: the error says it reads as of then."""
+    assert run("add-benchmark", "b", "--unit", "percent", "-m", "t").exit_code == 0
+    scored = run("add-result", "gpt-4", "b", "50", "--date", "2023-03-14", "-m", "t")
+    assert scored.exit_code == 0, scored.stderr
+    [then, *_] = json.loads(run("log", "--json").stdout)
+    for model, day in (("claude-3-opus", "2024-03-04"), ("gpt-4o", "2024-05-13")):
+        later = run("add-result", model, "b", "60", "--date", day, "-m", "t")
+        assert later.exit_code == 0, later.stderr
+    trend = ("price-trend", "b", "--threshold", "50")
+    result = run(*trend, "--as-of", then["changeset"])
+    moment = then["recorded_at"].replace("T", " ")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "trendlab: error: a trend needs at least 3 price points, there is 1 as of "
+        f"{moment} (--as-of is when changes were recorded)\n"
+    )
+    assert run(*trend).exit_code == 0
+
+
 def test_a_provider_with_spaces_around_it_is_the_provider(run: Run):
     """`prices --provider ' openai '` was 'unknown provider' (did you mean 'OpenAI'?),
     though add-price ' openai ' stores OpenAI's price, as every write strips a name."""

@@ -496,7 +496,8 @@ def price_trend(
     at the blend `prices` were read at, up to `on` (see Store.reading_day): a price announced
     for a later day is left out. `level` is the rate's interval, a fraction (see
     forecast.decline.fit_decline). `as_of_note` (Store.as_of_note): under --as-of, no
-    model reaching it may be for want of results recorded by then, which its error says."""
+    model reaching it, or too few points, may be for want of results recorded by then,
+    which its error says."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
     from trendlab.series import decimal_years
 
@@ -557,11 +558,13 @@ def price_trend(
     try:
         fit = fit_decline(years, known.get_column(BLENDED).to_numpy(), level=level)
     except TooFewPrices as exc:
-        # Too few points may be for want of known prices: say where they are unknown.
+        # Too few points may be for want of known prices: say where they are unknown;
+        # or, under --as-of, for want of results and prices recorded by then.
         unknown = unknown_cheapest(points, prices.blend)
-        if unknown is None:
+        if unknown is None and not as_of_note:
             raise
-        raise TrendlabError(f"{exc.message}; {unknown}", exit_code=exc.exit_code) from exc
+        where = f"; {unknown}" if unknown else ""
+        raise TrendlabError(f"{exc.message}{as_of_note}{where}", exit_code=exc.exit_code) from exc
     capable = capable_models(scores, threshold, higher_is_better=higher)
     offers = priced.filter(pl.col(BLENDED).is_not_null()).join(capable, on="model", how="inner")
     return PriceTrend(

@@ -337,11 +337,14 @@ def build_series(
     setting: str | None = None,
     all_points: bool = False,
     price_day: date | None = None,
+    as_of_note: str = "",
 ) -> Series:
     """Results (id, date, score, model, setting[, organization, compute, price,
     priced_later]) -> a Series (see Store.forecast_points; by compute or price, the
     column it needs). By price, `price_day` is the day prices were read on, which an
     error for too few points names where results priced only later were left out.
+    `as_of_note` (Store.as_of_note): under --as-of, too few points may be for want of
+    results recorded by then, which that error says (the benchmark may have many now).
 
     Raises TrendlabError when the data cannot carry a forecast: non-finite scores,
     bounds that contradict the direction, a result beyond the ceiling (whatever its
@@ -386,7 +389,7 @@ def build_series(
             # without it, a benchmark with many models of known compute seemed to have one.
             raise TrendlabError(
                 f"only {models} model(s) with results on {scale.slug}{_kept_clause(setting)} "
-                f"have a known {X_LABEL[by]}; --by {by} needs at least {MIN_POINTS}"
+                f"have a known {X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug)
                 + _priced_later_clause(priced_later, scale.slug, price_day)
             )
@@ -409,6 +412,7 @@ def build_series(
             f"{scale.slug} has {n} {what}{'' if n == 1 else 's'}"
             + ("" if by == "date" else f" by {by}")
             + _kept_clause(setting)
+            + as_of_note
             + f"; a trend needs at least {MIN_POINTS}"
             + _undated_clause(undated, scale.slug)
             + _priced_later_clause(priced_later, scale.slug, price_day)
@@ -536,6 +540,7 @@ def load_series(
         setting=setting,
         all_points=all_points,
         price_day=store.reading_day,
+        as_of_note=store.as_of_note(),
     )
 
 

@@ -130,6 +130,7 @@ def read_forecast_inputs(
                 setting=setting,
                 all_points=all_points,
                 price_day=store.reading_day,
+                as_of_note=store.as_of_note(),
             )
         except TrendlabError as exc:
             series[slug] = exc
