@@ -917,6 +917,23 @@ def test_too_few_points_as_of_a_moment_says_what_as_of_reads(run: Run, tmp_path:
     _ok(run("forecast", "thin"))
 
 
+def test_no_result_in_a_setting_as_of_a_moment_says_what_as_of_reads(run: Run):
+    """As of a moment before any 5-shot result on wide, "no result on wide has a setting
+    containing '5-shot'" read as if it had none today: the error says it reads as of
+    then."""
+    _new_benchmark(run, "wide", ("40", "45", "50"), "--unit", "percent")
+    [then] = json.loads(_ok(run("log", "--json", "--limit", "1")))
+    _ok(run("add-result", "gpt-4o", "wide", "60", "--date", "2024-06-01", "--setting",
+            "5-shot", "--source-url", "https://example.org/wide/5", "-m", "t"))  # fmt: skip
+    moment = then["recorded_at"].replace("T", " ")
+    result = run("forecast", "wide", "--setting", "5-shot", "--as-of", then["changeset"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "trendlab: error: no result on wide has a setting containing '5-shot' as of "
+        f"{moment} (--as-of is when changes were recorded); settings: none recorded\n",
+    )
+
+
 @pytest.mark.parametrize(
     "args",
     [

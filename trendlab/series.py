@@ -369,7 +369,8 @@ def build_series(
         if points.is_empty():
             shown = ", ".join(at_most([repr(s) for s in settings], 10)) or "none recorded"
             raise TrendlabError(
-                f"no result on {scale.slug} has a setting containing {setting!r}; settings: {shown}"
+                f"no result on {scale.slug} has a setting containing {setting!r}{as_of_note}; "
+                f"settings: {shown}"
             )
     undated = points.get_column("date").null_count()
     points = points.filter(pl.col("date").is_not_null())
