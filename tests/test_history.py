@@ -122,6 +122,27 @@ def test_a_model_is_found_by_an_alias_it_no_longer_has(run: Run):
     assert _changes(run, "model", "gpt-4") == _changes(run, "model", "GPT-4-0314")
 
 
+def test_an_alias_a_model_no_longer_has_finds_it_in_any_unicode_form(run: Run):
+    """As a current alias does: `café` typed with a combining accent, or in full-width
+    letters, was "no model 'café-old' in the history" once the alias was retracted,
+    though `history alias` found the alias so typed (and `history model` did before)."""
+    for step in (
+        ("add-model", "hist-a", "-m", "t"),
+        ("add-result", "hist-a", "mmlu", "50", "-m", "t"),
+        ("alias", "add", "hist-a", "café-old"),
+        ("retract", "alias", "café-old", "-m", "t"),
+    ):
+        done = run(*step)
+        assert done.exit_code == 0, (step, done.stderr)
+    for name in ("cafe\u0301-old", "\uff23\uff21\uff26\u00c9-OLD"):
+        shown = run("history", "model", name, "--json")
+        assert shown.exit_code == 0, shown.stderr
+        assert [r["slug"] for r in json.loads(shown.stdout)] == ["hist-a"]
+        result = run("history", "result", f"{name}/mmlu", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert [r["model"] for r in json.loads(result.stdout)] == ["hist-a"]
+
+
 def test_a_result_or_price_is_found_by_an_alias_its_model_no_longer_has(run: Run):
     """As a model is: `history result OLD/mmlu`, OLD an alias since retracted, was "no
     result 'OLD/mmlu' in the history" and suggested another model's result. Other

@@ -12,7 +12,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import MODELS, PRICES, RESULTS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
-from trendlab.text import at_most
+from trendlab.text import at_most, nfkc
 from trendlab.validate import Refs
 
 
@@ -129,10 +129,11 @@ def _hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str, str
 def _models_once_named(pairs: list[tuple[str, str]], text: str) -> list[str]:
     """The models `text` named as an alias that has since been retracted or moved (of
     `pairs`, Store.alias_models_ever), matched as names are (ignoring case and
-    surrounding spaces): history is of the past, so a name a model was once known by
-    finds it."""
-    name = text.strip().lower()
-    return sorted({model for alias, model in pairs if alias.strip().lower() == name})
+    surrounding spaces, and in its NFKC form, the form aliases are stored in, as a
+    current alias resolves): history is of the past, so a name a model was once known
+    by finds it."""
+    forms = {text.strip().lower(), nfkc(text).strip().lower()}
+    return sorted({model for alias, model in pairs if alias.strip().lower() in forms})
 
 
 def _records_once_named(store: Store, kind: Kind, text: str) -> list[str]:
