@@ -66,6 +66,22 @@ def test_history_of_a_retracted_record_and_a_near_miss_of_one(run: Run):
     assert short.exit_code == 1 and "'r_a' is too short to name a result" in short.stderr
 
 
+def test_a_retracted_models_slug_names_it_in_any_unicode_form(run: Run):
+    """As a current model's does: full-width letters were "no model 'ＨＩＳＴ-9' in
+    the history" once the model was retracted, and its result's name, too."""
+    for step in (
+        ("add-model", "hist-9"),
+        ("add-result", "hist-9", "mmlu", "50"),
+        ("retract", "result", "hist-9/mmlu"),
+        ("retract", "model", "hist-9"),
+    ):
+        done = run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    wide = "\uff28\uff29\uff33\uff34-9"
+    assert _changes(run, "model", wide) == ["created", "retracted"]
+    assert _changes(run, "result", f"{wide}/mmlu") == ["created", "retracted"]
+
+
 def test_a_revision_that_changes_no_field_says_so():
     fields = {name: None for name in MODELS.field_names} | {"slug": "m", "name": "M"}
     before = fields | {"op": "insert"}

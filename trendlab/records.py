@@ -1001,12 +1001,18 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
 def _as_stored(store: Store, kind: Kind, text: str) -> str:
     """`text` with the names in it as they are stored: a model's alias as its slug; a
     slug in lowercase (slugs have no capitals; a retracted model's too, which no
-    alias resolves to)."""
+    alias resolves to), in NFKC form, as a current model's resolves."""
     if kind is MODELS:
-        return Refs(store).resolver.resolve([text])[text] or text.lower()
+        return Refs(store).resolver.resolve([text])[text] or _slug_as_typed(text)
     if kind in (BENCHMARKS, ORGANIZATIONS):
         return text.lower()
     return text
+
+
+def _slug_as_typed(text: str) -> str:
+    """A retracted model's slug as `text` may type it: in any case, and in any Unicode
+    form (full-width letters), as the resolver reads a current model's."""
+    return nfkc(text).lower()
 
 
 def _readings(store: Store, kind: Kind, text: str) -> list[str]:
@@ -1032,7 +1038,7 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
             # a 5-shot result, and no longer the 5-SHOT one stored beside it.
             continue
         # A name no current model has may be a retracted model's slug, in any case.
-        slug = slugs[model] or model.lower()
+        slug = slugs[model] or _slug_as_typed(model)
         rest = "/".join(parts[i:])
         if kind is RESULTS:
             benchmark, *setting = rest.split("/", 1)
