@@ -117,7 +117,7 @@ def _hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str, str
     now = Refs(store).resolver.resolve(names)
     ever = set(store.keys_ever(MODELS))
     for name in names:
-        slug = name.strip().lower()
+        slug = nfkc(name).strip().lower()  # as the alias resolves, in full-width letters too
         model = now[name]
         if model is None or model == slug or slug not in ever:
             continue
