@@ -225,8 +225,14 @@ def test_blank_sql_is_a_usage_error(seeded_template: Path, sql: str):
             )
 
 
-def test_sql_of_only_a_comment_is_a_clear_error(seeded_template: Path):
+def test_sql_of_only_comments_is_a_usage_error(seeded_template: Path):
+    """As blank SQL is (exit 2): it was exit 1, "query runs one statement at a time;
+    this SQL has 0"."""
     with database_copy(seeded_template) as db:
-        result = invoke(db, "query", "/* nothing */", "--json")
-        assert_clean_failure(result)
-        assert len(result.stderr.splitlines()) == 1
+        for args, stdin in ((("/* nothing */", "--json"), None), (("-",), "-- nothing\n")):
+            result = invoke(db, "query", *args, input=stdin)
+            assert_usage_error(result, "no SQL to run")
+            assert result.stderr == (
+                "trendlab: error: no SQL to run: the SQL given is only comments; give SQL, "
+                "a query name, or --list (see 'cli query --help')\n"
+            )

@@ -460,6 +460,12 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
     a table function that writes (see _WRITING_FUNCTIONS) or runs SQL on the catalog's
     server (_SERVER_SQL_FUNCTIONS)."""
     statements = store.con.extract_statements(sql)
+    if not statements:
+        # Comments alone: as blank SQL is, the command line's fault.
+        raise TrendlabError(
+            "no SQL to run: the SQL given is only comments; give SQL, a query name, or --list",
+            exit_code=ExitCode.USAGE,
+        )
     if len(statements) != 1:
         # DuckDB runs a PIVOT whose values it must find first as a CREATE TYPE (of no
         # text of its own) and the PIVOT.
