@@ -742,7 +742,7 @@ def test_build_series_errors():
     with pytest.raises(TrendlabError, match="setting containing 'cot'"):
         series_of(np.arange(5.0), xs=xs, setting="cot")
     with pytest.raises(TrendlabError, match="2 frontier points; a trend needs at least 3"):
-        series_of(np.array([5.0, 9, 3, 2, 1]), xs=xs)
+        series_of(np.array([5.0, 3, 2, 1, 9]), xs=xs)  # the second record the latest
     with pytest.raises(TrendlabError, match="known price; --by price needs at least 3"):
         series_of(np.arange(5.0), xs=xs, by="price")
 

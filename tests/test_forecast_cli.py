@@ -1354,6 +1354,33 @@ def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
     assert later and all(p["lower"] < p["upper"] for p in later)
 
 
+def test_two_records_and_a_later_result_are_three_points_as_with_one_at_chance(run: Run):
+    """The frontier's level at a later result is a fitted point for every family, as
+    the README says: two records above the floor and a later result were refused ("2
+    frontier points"), though the same with a third record at chance, which no S-curve
+    fits, was forecast from those very three points."""
+    _new_benchmark(run, "chance", ("20", "40", "80", "60"), "--unit", "percent", "--floor", "25")
+    _ok(run("add-benchmark", "plateau", "--unit", "percent", "--floor", "25", "-m", "t"))
+    for year, score in ((2023, "40"), (2024, "80"), (2025, "60")):  # chance's, but its first
+        _ok(run("add-result", "gpt-4", "plateau", score, "--date", f"{year}-06-01",
+                "--source-url", f"https://example.org/plateau/{year}", "-m", "t"))  # fmt: skip
+    for family in ("logistic", "gompertz", "linear"):
+        plateau, chance = (
+            json.loads(_ok(run("forecast", slug, "--family", family, "--until", "2027", "--json")))
+            for slug in ("plateau", "chance")
+        )
+        assert plateau["fitted_on"]["points"] == 2
+        if family != "linear":  # a line fits the record at chance too
+            assert plateau["forecast"] == chance["forecast"], family
+    # Without a later result, two records are two points.
+    _new_benchmark(run, "two", ("40", "80"), "--unit", "percent", "--floor", "25")
+    refused = run("forecast", "two")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert (
+        refused.stderr == "trendlab: error: two has 2 frontier points; a trend needs at least 3\n"
+    )
+
+
 def test_an_s_curve_on_a_metric_with_one_bound_is_refused_as_such(run: Run):
     """A latency's v is -score, at most 0 however fast: the check for a frontier not
     yet above the floor took that for one and failed on the floor it does not have

@@ -234,7 +234,14 @@ def test_a_benchmark_with_no_results_says_so_not_zero_frontier_points():
 
 def test_a_trend_needs_three_frontier_points():
     with pytest.raises(TrendlabError, match="has 2 frontier points; a trend needs at least 3"):
-        build_series(scale(), _points(DAYS, [10.0, 20.0, 15.0, 5.0]))
+        build_series(scale(), _points(DAYS, [10.0, 5.0, 3.0, 20.0]))
+    # The frontier's level at a later result is one (Series.fit_data).
+    with pytest.raises(
+        TrendlabError,
+        match=r"has 2 frontier points \(the frontier's level at a later result counts as one\)",
+    ):
+        build_series(scale(), _points(DAYS[:3], [10.0, 5.0, 3.0]))
+    assert len(build_series(scale(), _points(DAYS, [10.0, 20.0, 15.0, 5.0])).fit_data()[0]) == 3
 
 
 # -- data no forecast can use -------------------------------------------------------------

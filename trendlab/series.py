@@ -406,13 +406,18 @@ def build_series(
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
     series = Series(scale, by, not all_points, setting, frame, undated, priced_later)
-    n = series.records.height if series.frontier else frame.height
+    # The frontier's level at a later result is a point every family fits (fit_data),
+    # as it is among an S-curve's three above the floor: two records and a plateau were
+    # refused, though with a third record at chance, which no S-curve fits, they were not.
+    n = len(series.fit_data()[0]) if series.frontier else frame.height
     if n < MIN_POINTS:
         what = "frontier point" if series.frontier else "dated result"
+        later = series.frontier and n > series.records.height
         raise TrendlabError(
             f"{scale.slug} has {n} {what}{'' if n == 1 else 's'}"
             + ("" if by == "date" else f" by {by}")
             + _kept_clause(setting)
+            + (" (the frontier's level at a later result counts as one)" if later else "")
             + as_of_note
             + f"; a trend needs at least {MIN_POINTS}"
             + _undated_clause(undated, scale.slug)
