@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -378,6 +381,37 @@ def test_plot_errors(run: Run, tmp_path: Path, args: list[str], message: str, co
     assert message in result.stderr
     assert result.stderr.startswith("trendlab: error:") and "internal error" not in result.stderr
     assert not list(tmp_path.glob("*.png"))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_forecast_writes_no_figure_when_its_output_fails(db: Path, tmp_path: Path):
+    """`forecast --plot` wrote its figure before its output: a stdout on a full disk
+    failed the command (exit 1) and left the figure of a forecast never shown."""
+    target = tmp_path / "f.png"
+    command = [sys.executable, "-m", "trendlab", "--db", str(db), "forecast", "mmlu"]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [*command, "--plot", str(target)], stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1] == (
+        "trendlab: error: cannot write to stdout: No space left on device"
+    )
+    assert not target.exists()
+    # Written once the output is, the figure is the one it was.
+    done = subprocess.run(
+        [*command, "--plot", str(target)], capture_output=True, text=True, check=True
+    )
+    assert done.stderr.splitlines()[-1] == f"wrote {target}"
+    subprocess.run([*command[:-2], "plot", "mmlu", "-o", str(tmp_path / "p.png")], check=True)
+    assert target.read_bytes() == (tmp_path / "p.png").read_bytes()
+    # A reader gone (`| head`) is no failure: the command stops quietly, figure written.
+    target.unlink()
+    read, write = os.pipe()
+    os.close(read)
+    gone = subprocess.run([*command, "--plot", str(target)], stdout=write, stderr=subprocess.PIPE)
+    os.close(write)
+    assert gone.returncode == 0 and target.read_bytes() == (tmp_path / "p.png").read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -175,9 +175,30 @@ def draw_forecast(
 ) -> None:
     """The figure of `plot` (and `forecast --plot`) written to `path`, and a note;
     organisations take their colours in `palette` (run_forecast_options's)."""
+    write_figure(figure_bytes(result, thresholds, palette, path), path)
+
+
+def figure_bytes(
+    result: Forecast, thresholds: list[float], palette: dict[str, str], path: str
+) -> bytes:
+    """The figure draw_forecast writes, laid out in the format `path`'s suffix names
+    but not yet written, so that a command can write it once the rest has succeeded."""
+    import io
+    from pathlib import Path
+
     from trendlab.plot import forecast_figure
 
-    forecast_figure(result, result.crossings(thresholds), path, palette=palette)
+    drawn = io.BytesIO()
+    fmt = Path(path).suffix.lower().lstrip(".")
+    forecast_figure(result, result.crossings(thresholds), drawn, fmt=fmt, palette=palette)
+    return drawn.getvalue()
+
+
+def write_figure(data: bytes, path: str) -> None:
+    """A figure of figure_bytes written to `path`, and a note saying so."""
+    from trendlab.render import write_bytes
+
+    write_bytes(data, path)
     note(f"wrote {path}")
 
 
@@ -237,14 +258,23 @@ def forecast(
     result, chosen, notes, palette = run_forecast_options(
         settings, benchmark, request, palette=plot is not None
     )
-    if plot is not None:
-        draw_forecast(result, chosen, palette, plot)
-    if fmt == "json":
-        render_json(result.to_json(chosen, notes), output)
-    elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point
-        render(result.frame(), fmt, output)
-    else:
-        render_tables(result.tables(chosen), output, decimals=_DECIMALS)
+    # Drawn first, as a figure that cannot be drawn fails the command, but written
+    # last: an output that could not be written left the figure of a failed command.
+    figure = None if plot is None else figure_bytes(result, chosen, palette, plot)
+    try:
+        if fmt == "json":
+            render_json(result.to_json(chosen, notes), output)
+        elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point
+            render(result.frame(), fmt, output)
+        else:
+            render_tables(result.tables(chosen), output, decimals=_DECIMALS)
+    except BrokenPipeError:
+        # A reader gone (`| head`) stops the command quietly, a success: the figure too.
+        if plot is not None and figure is not None:
+            write_figure(figure, plot)
+        raise
+    if plot is not None and figure is not None:
+        write_figure(figure, plot)
 
 
 # Origins and horizons further apart than a century say nothing of AI progress, and
