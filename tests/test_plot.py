@@ -414,6 +414,25 @@ def test_forecast_writes_no_figure_when_its_output_fails(db: Path, tmp_path: Pat
     assert gone.returncode == 0 and target.read_bytes() == (tmp_path / "p.png").read_bytes()
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_price_trend_writes_no_figure_when_its_output_fails(db: Path, tmp_path: Path):
+    """As forecast's (above): `price-trend --plot` wrote its figure before its output,
+    and a stdout on a full disk left the figure of a trend never shown."""
+    target = tmp_path / "p.svg"
+    command = [sys.executable, "-m", "trendlab", "--db", str(db), "price-trend", "mmlu",
+               "--threshold", "85", "--plot", str(target)]  # fmt: skip
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1] == (
+        "trendlab: error: cannot write to stdout: No space left on device"
+    )
+    assert not target.exists()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stderr.splitlines()[-1] == f"wrote {target}"
+    assert target.read_text().startswith("<?xml")
+
+
 @pytest.mark.parametrize(
     "command",
     [

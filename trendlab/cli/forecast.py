@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from trendlab.cli.figure_files import laid_out, write_figure, written_after
 from trendlab.cli.options import (
     ISO_DATE,
     LEVEL,
@@ -181,25 +182,17 @@ def draw_forecast(
 def figure_bytes(
     result: Forecast, thresholds: list[float], palette: dict[str, str], path: str
 ) -> bytes:
-    """The figure draw_forecast writes, laid out in the format `path`'s suffix names
-    but not yet written, so that a command can write it once the rest has succeeded."""
-    import io
-    from pathlib import Path
-
+    """The figure draw_forecast writes, laid out for `path` but not yet written, so
+    that `forecast --plot` can write it once its output has been (figure_files)."""
     from trendlab.plot import forecast_figure
 
-    drawn = io.BytesIO()
-    fmt = Path(path).suffix.lower().lstrip(".")
-    forecast_figure(result, result.crossings(thresholds), drawn, fmt=fmt, palette=palette)
-    return drawn.getvalue()
-
-
-def write_figure(data: bytes, path: str) -> None:
-    """A figure of figure_bytes written to `path`, and a note saying so."""
-    from trendlab.render import write_bytes
-
-    write_bytes(data, path)
-    note(f"wrote {path}")
+    crossings = result.crossings(thresholds)
+    return laid_out(
+        lambda target, image: forecast_figure(
+            result, crossings, target, fmt=image, palette=palette
+        ),
+        path,
+    )
 
 
 def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[float]:
@@ -258,23 +251,14 @@ def forecast(
     result, chosen, notes, palette = run_forecast_options(
         settings, benchmark, request, palette=plot is not None
     )
-    # Drawn first, as a figure that cannot be drawn fails the command, but written
-    # last: an output that could not be written left the figure of a failed command.
     figure = None if plot is None else figure_bytes(result, chosen, palette, plot)
-    try:
+    with written_after(figure, plot):
         if fmt == "json":
             render_json(result.to_json(chosen, notes), output)
         elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point
             render(result.frame(), fmt, output)
         else:
             render_tables(result.tables(chosen), output, decimals=_DECIMALS)
-    except BrokenPipeError:
-        # A reader gone (`| head`) stops the command quietly, a success: the figure too.
-        if plot is not None and figure is not None:
-            write_figure(figure, plot)
-        raise
-    if plot is not None and figure is not None:
-        write_figure(figure, plot)
 
 
 # Origins and horizons further apart than a century say nothing of AI progress, and

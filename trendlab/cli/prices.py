@@ -168,6 +168,7 @@ def price_trend(
       trendlab price-trend gpqa-diamond --threshold 50 --json --plot gpqa-prices.png
     """
     from trendlab import prices as core
+    from trendlab.cli.figure_files import laid_out, written_after
     from trendlab.cli.forecast import past_bound_note
     from trendlab.errors import TrendlabError
     from trendlab.records import benchmark_slug
@@ -197,16 +198,17 @@ def price_trend(
     unknown = trend.unknown_note()
     if unknown:
         note(unknown)
+    figure = None
     if plot is not None:
         from trendlab.plot import price_trend_figure
 
-        price_trend_figure(trend, plot)
-        note(f"wrote {plot}")
-    if fmt == "json":
-        render_json(trend.to_json(), output)
-        return
-    table = core.shown_blend(trend.table())
-    render(table, fmt, output, title=trend.headline() if fmt == "table" else None)
+        figure = laid_out(lambda target, image: price_trend_figure(trend, target, fmt=image), plot)
+    with written_after(figure, plot):
+        if fmt == "json":
+            render_json(trend.to_json(), output)
+        else:
+            table = core.shown_blend(trend.table())
+            render(table, fmt, output, title=trend.headline() if fmt == "table" else None)
 
 
 COMMANDS = [prices, price_trend]
