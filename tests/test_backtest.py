@@ -289,6 +289,27 @@ def test_a_revision_appended_to_a_written_changeset_is_new_data(panel: Path):
     assert run("backtest", "noisy3", "--json").stdout == after.stdout
 
 
+@pytest.mark.parametrize("payload", ["not json", "{}", '{"rows": 3}', "[]"])
+def test_a_damaged_cache_entry_is_computed_again(panel: Path, payload: str):
+    """An entry whose payload trendlab cannot read (damaged in SQL, say) is a miss: the
+    cache is only a shortcut, so the answer is the one computed without it, cached anew."""
+    run = make_runner(panel)
+    first = {
+        args: run(*args, "--json") for args in (("backtest", "noisy3"), ("forecast", "noisy3"))
+    }
+    assert all(r.exit_code == 0 for r in first.values()), [r.stderr for r in first.values()]
+    with duckdb.connect(str(panel)) as con:
+        con.execute("UPDATE forecast_cache SET payload = ?", [payload])
+    for args, before in first.items():
+        again = run(*args, "--json")
+        assert again.exit_code == 0, again.stderr
+        assert (again.stdout, again.stderr) == (before.stdout, before.stderr)
+    with duckdb.connect(str(panel), read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*) FROM forecast_cache WHERE payload = ?", [payload]
+        ).fetchone() == (0,)
+
+
 def test_a_read_only_database_still_backtests(panel: Path):
     panel.chmod(0o444)
     try:

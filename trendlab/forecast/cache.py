@@ -11,8 +11,9 @@ Writing the cache never waits for a lock and never fails a command.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 import polars as pl
@@ -22,6 +23,19 @@ from trendlab.forecast import backtest as bt
 from trendlab.forecast.evaluate import Backtest
 from trendlab.forecast.families import Curve
 from trendlab.series import Scale
+
+T = TypeVar("T")
+
+# What reading a payload that is not one of ours raises (damaged around trendlab, say):
+# not JSON, JSON of another shape, columns Polars cannot read as the rows'.
+_UNREADABLE = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    pl.exceptions.PolarsError,
+)
 
 
 class Opener(Protocol):
@@ -71,10 +85,20 @@ def load_backtest(payload: str) -> Backtest:
 def cached_backtests(store: Any, spec: str, versions: dict[str, str]) -> dict[str, Backtest]:
     """The backtests cached under `spec` of the benchmarks in `versions` ({slug: data
     version}) whose entry is of that version."""
-    return {
-        slug: load_backtest(payload)
+    found = {
+        slug: readable(load_backtest, payload)
         for slug, payload in store.cached("backtest", spec, versions).items()
     }
+    return {slug: backtest for slug, backtest in found.items() if backtest is not None}
+
+
+def readable(load: Callable[[str], T], payload: str) -> T | None:
+    """What `load` reads from a cached payload, or None when it cannot read it: the
+    cache is only a shortcut, so a damaged entry is a miss, computed and cached again."""
+    try:
+        return load(payload)
+    except _UNREADABLE:
+        return None
 
 
 def fit_spec(by: str, setting: str | None, all_points: bool, family: str) -> str:
@@ -85,7 +109,8 @@ def fit_spec(by: str, setting: str | None, all_points: bool, family: str) -> str
 
 def cached_fits(store: Any, spec: str, versions: dict[str, str]) -> dict[str, str]:
     """The curves cached under `spec` (see fit_spec) of the benchmarks in `versions`
-    whose entry is of that version, as payloads: load_curve reads the one used."""
+    whose entry is of that version, as payloads: readable(load_curve, ...) reads the one
+    used."""
     return store.cached("fit", spec, versions)
 
 

@@ -235,7 +235,7 @@ def prepare_forecasts(
                 "largest held-out miss)"
             )
         payload = inputs.fits.get(chosen, {}).get(slug) if chosen in families_for(series) else None
-        curve = cache.load_curve(payload) if payload else None
+        curve = cache.readable(cache.load_curve, payload) if payload else None
         spec = inputs.specs[chosen]
         version = inputs.versions.get(slug, "")
         out[slug] = Prepared(
