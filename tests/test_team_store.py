@@ -2342,3 +2342,34 @@ def test_four_processes_adding_200_results_each(team_db: str):
     # They wrote at once: one after another, the log would change writer 3 times.
     order = [e["message"].split(",")[0] for e in log if e["message"].startswith("writer ")]
     assert sum(a != b for a, b in itertools.pairwise(order)) > 100
+
+
+def test_a_forecast_reads_one_state_of_a_team_store_a_writer_changes_meanwhile(
+    team_db: str, monkeypatch: pytest.MonkeyPatch
+):
+    """A result committed by another member while a forecast reads (after its points,
+    before its data versions) is not half seen: the curve fitted to the points read is
+    not cached under the version the new result makes, where every later forecast would
+    take it, but the answer is the one a store without a cache gives."""
+    run = make_runner(team_db)
+    read_versions = Store.data_versions
+    landed: list[int] = []
+
+    def a_writer_commits_first(store: Store, *, prices: bool) -> dict[str, str]:
+        if not landed:
+            added = run("add-result", "gpt-4", "math", "99", "--date", "2025-06-01", "-m", "t")
+            landed.append(added.exit_code)
+        return read_versions(store, prices=prices)
+
+    monkeypatch.setattr(Store, "data_versions", a_writer_commits_first)
+    assert run("forecast", "math", "--family", "logistic", "--json").exit_code == 0
+    monkeypatch.undo()
+    assert landed == [0]
+    after = run("forecast", "math", "--family", "logistic", "--json")
+    assert after.exit_code == 0, after.stderr
+    store = Store.open(team_db, read_only=False)
+    try:
+        store.execute("DELETE FROM forecast_cache")
+    finally:
+        store.close()
+    assert run("forecast", "math", "--family", "logistic", "--json").stdout == after.stdout

@@ -304,6 +304,7 @@ class Store:
 
     def close(self) -> None:
         if self.is_lake:
+            self.rollback_quietly()  # a reader's one state (read_one_state), if it holds it
             lake.disconnect(self.con)
         else:
             self.con.close()
@@ -609,6 +610,18 @@ class Store:
             lake.retry_lost_races(attempt)
 
     # -- transactions and changesets ---------------------------------------------------
+
+    def read_one_state(self) -> None:
+        """Make every later query of this read-only store read one state of it.
+
+        A team store's statements each read its latest snapshot, so a write another
+        member commits between two queries of one command would be half seen: a
+        forecast's points read before it and its data versions after, the curve fitted
+        to those points was cached under the version of data it never saw, and every
+        later forecast took it. A transaction reads one snapshot; a DuckDB file's
+        readers keep its writers out already."""
+        if self.is_lake:
+            self.execute("BEGIN TRANSACTION")
 
     def begin(self) -> None:
         """BEGIN a transaction, in which a store opened to migrate on its first write

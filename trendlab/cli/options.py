@@ -166,6 +166,7 @@ class Settings:
         """A read-only store; with `as_of`, its views show that past state."""
         store = self._open(read_only=True, lock_timeout=self.lock_timeout)
         try:
+            store.read_one_state()
             # Not `if as_of`: an empty --as-of "" is a mistake to report, as "  " is,
             # not the current state read as if it had been asked for.
             if as_of is not None:
