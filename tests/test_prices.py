@@ -467,28 +467,35 @@ def test_zero_and_negative_prices_are_rejected_on_import(run: Run, tmp_path: Pat
     assert f"{path}:3: input_usd_per_mtok: '-1' must be greater than 0" in result.stderr
 
 
-def test_a_stored_price_blending_to_0_is_named_by_the_trend(run: Run, db: Path):
+@pytest.mark.parametrize(
+    ("model", "day", "price", "blend"),
+    [("gpt-4o", "2024-05-13", 4e-324, "0.0"), ("gpt-4", "2023-03-14", float("nan"), "nan")],
+)
+def test_a_stored_price_blending_to_0_is_named_by_the_trend(
+    run: Run, db: Path, model: str, day: str, price: float, blend: str
+):
     """A subnormal price written around trendlab (`check` lists it) blends to 0 at 1:1,
-    and the trend's fit failed with "a price trend needs finite, positive prices",
-    naming none. It now names the price and sends the user to `check`."""
+    a NaN one to NaN, and the trend's fit failed with "a price trend needs finite,
+    positive prices", naming none. It now names the price and sends the user to
+    `check`."""
     con = duckdb.connect(str(db))
     key = con.execute(
-        "SELECT key FROM price_revisions WHERE model = 'gpt-4o' AND effective_date = '2024-05-13'"
+        "SELECT key FROM price_revisions WHERE model = ? AND effective_date = ?", [model, day]
     ).fetchone()[0]
     revise_around(
         con,
         changeset_around(con),
         "price_revisions",
         key,
-        input_usd_per_mtok=4e-324,
-        output_usd_per_mtok=4e-324,
+        input_usd_per_mtok=price,
+        output_usd_per_mtok=price,
     )
     con.close()
     result = run("price-trend", "mmlu", "--threshold", "80", "--blend", "1:1")
     assert (result.exit_code, result.stderr) == (
         1,
-        "trendlab: error: the price of gpt-4o at OpenAI in effect on 2024-05-13 blends to "
-        "0.0 at 1:1, which a price trend cannot take the log of; `trendlab check` lists "
+        f"trendlab: error: the price of {model} at OpenAI in effect on {day} blends to "
+        f"{blend} at 1:1, which a price trend cannot take the log of; `trendlab check` lists "
         "the prices to mend\n",
     )
 

@@ -471,7 +471,8 @@ def _refuse_unlogged(points: pl.DataFrame, blend: Blend) -> None:
     """Name the first price whose blend has no log: 0, below 0 or not finite. Only a
     price written around trendlab can blend so (a write refuses one, and `check` lists
     it); the trend's fit would otherwise fail naming none."""
-    bad = points.filter(~(pl.col(BLENDED) > 0) | pl.col(BLENDED).is_infinite())
+    # Not `~(x > 0)`: Polars orders NaN above every number.
+    bad = points.filter(~pl.col(BLENDED).is_finite() | (pl.col(BLENDED) <= 0))
     if bad.is_empty():
         return
     row = bad.row(0, named=True)
