@@ -414,6 +414,25 @@ def test_forecast_writes_no_figure_when_its_output_fails(db: Path, tmp_path: Pat
     assert gone.returncode == 0 and target.read_bytes() == (tmp_path / "p.png").read_bytes()
 
 
+def test_a_figure_that_cannot_be_written_leaves_no_output(db: Path, tmp_path: Path):
+    """Written after the output, a figure too big for the files this process may write
+    (a full disk likewise) failed the command and left -o's output of it: the two now
+    stand or fall together."""
+    import resource
+
+    figure, output = tmp_path / "f.png", tmp_path / "out.txt"
+    command = [sys.executable, "-m", "trendlab", "--db", str(db), "forecast", "mmlu",
+               "--plot", str(figure), "-o", str(output)]  # fmt: skip
+
+    def small_files() -> None:  # the table fits; the figure does not
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+
+    proc = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_files)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1] == f"trendlab: error: cannot write {figure}: File too large"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != db.name) == []
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
 def test_price_trend_writes_no_figure_when_its_output_fails(db: Path, tmp_path: Path):
     """As forecast's (above): `price-trend --plot` wrote its figure before its output,

@@ -781,6 +781,39 @@ def write_bytes(data: bytes, output: str) -> None:
         handle.write(data)
 
 
+@contextmanager
+def written_with(data: bytes, output: str) -> Iterator[None]:
+    """`data` written to `output` as write_bytes writes it, but taking its name only once
+    the block has succeeded (a reader gone, `| head`, counts as success): a figure and
+    the output the block writes stand or fall together, neither left by a failure of
+    the other."""
+    target = _OpenedOnWrite(output, binary=True)
+
+    def staged() -> None:
+        target.write(data)
+        assert target.handle is not None
+        target.handle.flush()  # a full disk is found now, before the block writes
+
+    try:
+        _naming_failure(output, staged)
+        try:
+            yield
+        except BrokenPipeError:
+            _naming_failure(output, target.close)
+            raise
+        _naming_failure(output, target.close)
+    finally:
+        target.discard()
+
+
+def _naming_failure(output: str, step: Callable[[], None]) -> None:
+    """Run `step`, a write to `output`, its failure the one-line error -o's is."""
+    try:
+        step()
+    except OSError as exc:
+        raise TrendlabError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
 def render_json(obj: Any, output: str | None = None) -> None:
     """A JSON document (for results that are not tables, such as forecasts)."""
     with _opened(output) as handle:

@@ -1,8 +1,9 @@
 """A command's --plot figure: drawn before its output, written after it.
 
-Drawn first, as a figure that cannot be drawn fails the command; written last, as an
-output that could not be written (a full disk, an -o path refused) fails it too, and
-must not leave behind the figure of a result never shown.
+Drawn first, as a figure that cannot be drawn fails the command; written beside its
+name, and given it only once the output is written: an output that could not be (a
+full disk, an -o path refused) must not leave the figure of a result never shown, nor
+a figure that could not be written the output of a failed command.
 """
 
 from __future__ import annotations
@@ -34,14 +35,18 @@ def write_figure(data: bytes, path: str) -> None:
 
 @contextmanager
 def written_after(figure: bytes | None, path: str | None) -> Iterator[None]:
-    """Write `figure` to `path` once the block (the command's output) has succeeded; no
-    figure, nothing. A reader gone (`| head`) ends the output quietly, a success, so the
-    figure is written then too."""
-    try:
+    """Write `figure` to `path` with what the block writes (the command's output): it
+    takes its name once the block has succeeded, and a figure that cannot be written
+    fails the command before any output is (render.written_with). No figure, nothing."""
+    if figure is None or path is None:
         yield
-    except BrokenPipeError:
-        if figure is not None and path is not None:
-            write_figure(figure, path)
+        return
+    from trendlab.render import written_with
+
+    try:
+        with written_with(figure, path):
+            yield
+    except BrokenPipeError:  # the output's reader gone: the figure is written
+        note(f"wrote {path}")
         raise
-    if figure is not None and path is not None:
-        write_figure(figure, path)
+    note(f"wrote {path}")
