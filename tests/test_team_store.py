@@ -1864,6 +1864,39 @@ def test_two_writers_adding_the_same_record_write_it_once(team_db: str):
     assert [entry["message"] for entry in log] == ["same result", "load seed data"]
 
 
+def test_an_init_whose_seeds_lost_a_race_loads_no_shipped_cache(
+    empty_team_db: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Whether the store was new was asked before the seeds were written: when another
+    member's write committed first, the seeds were written again on top of it, and the
+    cache shipped for the seeds alone was loaded under their changeset, for a mmlu
+    that was the other member's (a ceiling of 60)."""
+    import trendlab.seeds
+
+    load_seeds = trendlab.seeds.load_seeds
+    benchmarks = get_kind("benchmarks")
+    row = {"slug": "mmlu", "name": "M", "unit": "percent", "floor": "25", "ceiling": "60"}
+
+    def another_member_first(cs: Changeset) -> None:
+        other = Store.open(empty_team_db, read_only=False)
+        try:
+            with Changeset(other, "bob", "his mmlu") as bobs:
+                bobs.write(benchmarks, rows_frame(benchmarks, [row]), mode="add")
+        finally:
+            other.close()
+        load_seeds(cs)
+
+    monkeypatch.setattr(trendlab.seeds, "load_seeds", another_member_first)
+    run = make_runner(empty_team_db)
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert "1 of them differ from these seeds" in result.stderr
+    log = json.loads(run("log", "--json").stdout)
+    assert [entry["message"] for entry in log] == ["load seed data", "his mmlu"]
+    cached = run("query", "SELECT count(*) AS n FROM forecast_cache", "--json")
+    assert json.loads(cached.stdout) == [{"n": 0}]
+
+
 def test_two_writers_migrating_at_once_apply_it_once(team_db: str, monkeypatch: pytest.MonkeyPatch):
     extra = Migration(latest_version() + 1, "extra", "CREATE VIEW extra AS SELECT 1 AS x;")
     first = Store.open(team_db, read_only=False)

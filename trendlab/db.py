@@ -1327,6 +1327,18 @@ class Store:
         assert row is not None
         return dict(zip(names, (int(n) for n in row), strict=True))
 
+    def changesets_before(self, changeset_id: str) -> int:
+        """How many changesets were recorded before `changeset_id` (new_changeset keeps
+        recorded_at rising, on a team store too: a write that loses a race is recorded
+        anew on top of the one that won)."""
+        return int(
+            self.scalar(
+                "SELECT count(*) FROM changesets WHERE id <> $id AND recorded_at <= "
+                "(SELECT recorded_at FROM changesets WHERE id = $id)",
+                {"id": changeset_id},
+            )
+        )
+
     def changesets(self, limit: int | None = None) -> pl.DataFrame:
         """Changesets (recorded by --as-of, when one is set), newest first, with counts
         of revisions per kind and what they did, in the words of an import's and diff's

@@ -63,7 +63,6 @@ def _load_seeds(settings: Settings, store: Any) -> str:
     cache); returns what to say of it."""
     from trendlab.seeds import load_forecast_cache, load_seeds
 
-    fresh = store.counts()["changesets"] == 0
     with settings.changeset(store, "load seed data") as cs:
         load_seeds(cs)
     kept = sum(c.kept for c in cs.counts.values())
@@ -75,7 +74,9 @@ def _load_seeds(settings: Settings, store: Any) -> str:
     if cs.id is None:
         store.finish_creating()  # its seeds committed with another process's init
         return f"{store.location}: up to date, it has had every seed record{differ}"
-    if fresh:
+    # Asked once the seeds committed, not before: on a team store they may have lost a
+    # race to another member's write and been written again on top of it.
+    if store.changesets_before(cs.id) == 0:
         # The store holds exactly the seeds, so the backtests and fits shipped with
         # them hold too: the first forecast need not backtest every benchmark.
         load_forecast_cache(store, cs.id)
