@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -2370,3 +2373,41 @@ def test_a_ctrl_c_after_the_commit_names_the_changeset_written(run: Run, monkeyp
     assert result.stderr == (
         f"trendlab: interrupted after committing changeset {latest['changeset']}\n"
     )
+
+
+def test_a_ctrl_c_as_duckdb_loads_stops_the_command_as_any_other(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """A Ctrl-C landing while the command imported duckdb, before trendlab took
+    Ctrl-C over, was Click's: "Aborted!" and exit 1. Landing inside duckdb's native
+    initialisation it was an ImportError's traceback, and the process hung at exit."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def ctrl_c_first(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "duckdb":
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", ctrl_c_first)
+    result = run("edit", "model", "gpt-4", "--set", "notes=edited", "-m", "gone")
+    monkeypatch.undo()
+    assert result.exit_code == 130
+    assert result.stderr == "trendlab: interrupted\n"
+    assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["message"] != "gone"
+
+
+def test_a_ctrl_c_as_the_command_line_is_read_stops_the_command_as_any_other(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """Before the command ran, Click took the Ctrl-C: "Aborted!" and exit 1."""
+    import trendlab.cli.options
+
+    def ctrl_c(args: list[str]) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(trendlab.cli.options, "_check_utf8", ctrl_c)
+    result = run("log")
+    assert result.exit_code == 130
+    assert result.stderr == "trendlab: interrupted\n"

@@ -439,6 +439,10 @@ class TrendlabGroup(CommandGroup):
         try:
             _check_utf8(args)
             return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            # Before invoke takes Ctrl-C over: it was Click's "Aborted!", exit 1.
+            _stop_interrupted(False, [], [signal.SIGINT])
+            raise  # unreachable: _stop_interrupted exits
         except click.UsageError as exc:
             _fail_usage(exc)
             raise  # unreachable: _fail_usage exits
@@ -447,11 +451,11 @@ class TrendlabGroup(CommandGroup):
             raise  # unreachable: _fail_writing_help exits
 
     def invoke(self, ctx: click.Context) -> Any:
-        import duckdb
-
         debug = bool(ctx.params.get("debug")) or os.environ.get("TRENDLAB_DEBUG") == "1"
         with _noting_interrupts() as interrupted:
             try:
+                with _held_until_done(interrupted):
+                    import duckdb
                 return super().invoke(ctx)
             except KeyboardInterrupt:
                 _stop_interrupted(debug, _committed(ctx), interrupted)
@@ -541,6 +545,29 @@ def _noting_interrupts() -> Iterator[list[int]]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+@contextmanager
+def _held_until_done(interrupted: list[int]) -> Iterator[None]:
+    """Ctrl-C and SIGTERM noted in `interrupted` but held while the block runs, then
+    raised as KeyboardInterrupt: a first `import duckdb` interrupted in its native
+    initialisation fails as an ImportError with a traceback, and the process then hangs
+    at exit (DuckDB's import cache waits for the GIL of a finalised interpreter)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def note_only(signum: int, frame: object) -> None:
+        interrupted.append(signum)
+
+    previous = {s: signal.signal(s, note_only) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _committed(ctx: click.Context) -> list[str]:
