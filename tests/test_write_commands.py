@@ -2182,7 +2182,8 @@ def test_a_whole_record_fault_stored_around_trendlab_blocks_no_edit_of_another_f
 ):
     """A price written around trendlab with neither side (`check` lists it) made every
     edit of it fail with "a price needs input_usd_per_mtok or output_usd_per_mtok", an
-    edit of its notes too. An edit that changes a side is still judged whole."""
+    edit of its notes too, and a wrong-way floor an edit of the human baseline. An edit
+    that changes a field a rule reads is still judged by it."""
     price = "gpt-4o/OpenAI/2024-05-13"
     key = json.loads(run("show", "price", price, "--json").stdout)["id"]
     with duckdb.connect(str(db)) as con:
@@ -2205,6 +2206,16 @@ def test_a_whole_record_fault_stored_around_trendlab_blocks_no_edit_of_another_f
         1,
         f"trendlab: error: edit {key}: a price needs input_usd_per_mtok or "
         "output_usd_per_mtok; nothing was written\n",
+    )
+    # Rule by rule: a benchmark's baseline is no field of its bounds' rule.
+    with duckdb.connect(str(db)) as con:
+        revise_around(con, changeset_around(con), "benchmark_revisions", "mmlu", floor=100.0)
+    edited = run("edit", "benchmark", "mmlu", "--set", "human_baseline=89", "-m", "n")
+    assert edited.exit_code == 0, edited.stderr
+    bound = run("edit", "benchmark", "mmlu", "--set", "ceiling=99", "-m", "n")
+    assert (bound.exit_code, bound.stderr) == (
+        1,
+        "trendlab: error: edit mmlu: floor must be below ceiling; nothing was written\n",
     )
 
 

@@ -379,14 +379,16 @@ class Changeset:
         absent: pl.DataFrame | None = None,
         given: dict[str, str] | None = None,
         names: dict[str, str] | None = None,
-        partial: bool = False,
+        changed: frozenset[str] | None = None,
     ) -> Counts:
         """Validate text rows of `kind` and append what is new or changed.
 
         `raw` has a __row column and String columns named after fields. Any bad row
         fails the whole write with every problem listed (the first 20, then a count).
-        `partial`: the rows are of stored records and give only the fields that change
-        (an edit), so a required field they leave out keeps its stored value.
+        `changed`: the rows are of stored records and give only these fields that change
+        (an edit), besides fields the rules on them read, so a required field they leave
+        out keeps its stored value, and a rule on the whole record reading none of these
+        is not run (see staged_errors); None: the rows give every field they change.
         `progress` is called with the number of rows written so far. `absent` says
         which rows leave which fields out (see ingest.Loaded): those keep their value.
         `given` says how a command line gave its record's fields, `names` the columns
@@ -401,7 +403,7 @@ class Changeset:
             merging=mode,
             given=given,
             names=names,
-            partial=partial,
+            partial=changed is not None,
         )
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
@@ -411,12 +413,13 @@ class Changeset:
             if line_of is not None:
                 for row, slug in typed.select(ROW, "slug").iter_rows():
                     self._benchmark_rows[slug] = (source, line_of, row)
-        # An edit that changes none of the fields those rules read leaves their verdict
-        # as stored: a price written around trendlab with neither side (`check` lists
-        # it) must not block editing its notes.
-        checked = merged_fields(kind) and (
-            not partial or bool(set(typed.columns) & set(staged_fields(kind)))
+        # An edit that changes none of the fields a rule reads leaves its verdict as
+        # stored: a price written around trendlab with neither side (`check` lists it)
+        # must not block editing its notes, nor a wrong-way floor one of the baseline.
+        checked = bool(merged_fields(kind)) and (
+            changed is None or bool(changed & set(staged_fields(kind)))
         )
+        whole = changed is None or bool(changed & set(merged_fields(kind)))
         maybe_undated = self._maybe_undated(kind, typed)
         undating = self._undating(kind, typed)
         releasing = self._releasing_later(kind, typed)
@@ -439,7 +442,7 @@ class Changeset:
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
                 if checked:
-                    errors = self._staged_errors(kind, given, names)
+                    errors = self._staged_errors(kind, given, names, whole=whole)
                     if not errors.is_empty():
                         raise _row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
@@ -606,15 +609,26 @@ class Changeset:
         return joined_errors([errors, found.with_columns(fields)])
 
     def _staged_errors(
-        self, kind: Kind, given: dict[str, str] | None, names: dict[str, str] | None = None
+        self,
+        kind: Kind,
+        given: dict[str, str] | None,
+        names: dict[str, str] | None = None,
+        *,
+        whole: bool = True,
     ) -> pl.DataFrame:
         """Inside Store.staged_diff: the errors of the staged rows as they will stand,
         merged with the stored records (a benchmark's bounds, a price's sides), naming
         fields as a command line gave them or a file's columns (`given`, `names`: see
-        validate)."""
+        validate); `whole`: see staged_errors."""
         merged = self.store.diff_rows(list(WRITTEN), staged_fields(kind))
         return staged_errors(
-            kind, merged, self.refs.units, given, names_read_as(names), self.refs.benchmarks
+            kind,
+            merged,
+            self.refs.units,
+            given,
+            names_read_as(names),
+            self.refs.benchmarks,
+            whole=whole,
         )
 
     @_replayable
@@ -641,7 +655,8 @@ class Changeset:
         `absent` says which rows leave which fields out (see ingest.Loaded). Given the
         mode of the write that follows (`merging`), the errors of rules on records as
         merged with the stored ones are listed too (see _with_merged_errors). `given`,
-        `names`: see validate; `partial`: see write."""
+        `names`: see validate; `partial`: the rows give only the fields an edit
+        changes (see write's `changed`)."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(
@@ -773,7 +788,11 @@ class Changeset:
         ]
         row = {f: current.get(f) for f in kept} | changes
         counts = self.write(
-            kind, rows_frame(kind, [row]), source=f"edit {key}", given=given, partial=True
+            kind,
+            rows_frame(kind, [row]),
+            source=f"edit {key}",
+            given=given,
+            changed=frozenset(changes),
         )
         if not counts.updated:
             raise TrendlabError(

@@ -838,13 +838,18 @@ def staged_errors(
     given: dict[str, str] | None = None,
     read_as: dict[str, str] | None = None,
     stored_units: dict[str, str] | None = None,
+    *,
+    whole: bool = True,
 ) -> pl.DataFrame:
     """(ROW, message) for records as a write will store them, merged with the stored
-    ones: merged_errors, and a benchmark's bounds or baseline outside a unit it changes
-    to (`stored_units`: slug -> unit now), which the rules on the fields a row gives
-    cannot see when it gives the unit alone. Under its unit, a bound stored outside it
-    (around trendlab) stops no write: `check` lists it."""
-    parts = [merged_errors(kind, merged, units, given, read_as).select(ROW, "message")]
+    ones: merged_errors (unless not `whole`: an edit of none of the fields they read),
+    and a benchmark's bounds or baseline outside a unit it changes to (`stored_units`:
+    slug -> unit now), which the rules on the fields a row gives cannot see when it
+    gives the unit alone. Under its unit, a bound stored outside it (around trendlab)
+    stops no write: `check` lists it."""
+    parts = [pl.DataFrame(schema={ROW: pl.Int64, "message": pl.String})]
+    if whole:
+        parts.append(merged_errors(kind, merged, units, given, read_as).select(ROW, "message"))
     if kind.name in _IN_UNIT:
         now = pl.col("key").replace_strict(stored_units or {}, default=None)
         moved = merged.filter(pl.col("unit").ne_missing(now))
