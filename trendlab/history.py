@@ -12,7 +12,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import MODELS, PRICES, RESULTS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
-from trendlab.text import at_most, nfkc
+from trendlab.text import at_most, matched_form, name_forms
 from trendlab.validate import Refs
 
 
@@ -117,7 +117,7 @@ def _hidden_by_alias(store: Store, kind: Kind, text: str) -> tuple[str, str, str
     now = Refs(store).resolver.resolve(names)
     ever = set(store.keys_ever(MODELS))
     for name in names:
-        slug = nfkc(name).strip().lower()  # as the alias resolves, in full-width letters too
+        slug = matched_form(name)  # as the alias resolves, in full-width letters too
         model = now[name]
         if model is None or model == slug or slug not in ever:
             continue
@@ -132,7 +132,7 @@ def _models_once_named(pairs: list[tuple[str, str]], text: str) -> list[str]:
     surrounding spaces, and in its NFKC form, the form aliases are stored in, as a
     current alias resolves): history is of the past, so a name a model was once known
     by finds it."""
-    forms = {text.strip().lower(), nfkc(text).strip().lower()}
+    forms = name_forms(text)
     return sorted({model for alias, model in pairs if alias.strip().lower() in forms})
 
 

@@ -38,7 +38,7 @@ from trendlab.kinds import (
 )
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
-from trendlab.text import at_most, counted, fold, nfkc, slugify
+from trendlab.text import at_most, counted, fold, matched_form, name_forms, slugify
 from trendlab.validate import (
     FIELDS,
     REF,
@@ -1010,7 +1010,7 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
             return []
         names = store.keys_ever(ALIASES) if ever else store.all_keys(ALIASES)
         # In its NFKC form too, as a model's name resolves (see trendlab.aliases).
-        forms = {text.lower(), nfkc(text).strip().lower()}
+        forms = name_forms(text)
         return sorted(n for n in names if n.lower() in forms)
     if not keys and (stored := _as_stored(store, kind, text)) != text:
         keys = store.find_keys(kind, stored, ever=ever)
@@ -1022,16 +1022,10 @@ def _as_stored(store: Store, kind: Kind, text: str) -> str:
     slug in lowercase (slugs have no capitals; a retracted model's too, which no
     alias resolves to), in NFKC form, as a current model's resolves."""
     if kind is MODELS:
-        return Refs(store).resolver.resolve([text])[text] or _slug_as_typed(text)
+        return Refs(store).resolver.resolve([text])[text] or matched_form(text)
     if kind in (BENCHMARKS, ORGANIZATIONS):
         return text.lower()
     return text
-
-
-def _slug_as_typed(text: str) -> str:
-    """A retracted model's slug as `text` may type it: in any case, and in any Unicode
-    form (full-width letters), as the resolver reads a current model's."""
-    return nfkc(text).lower()
 
 
 def _readings(store: Store, kind: Kind, text: str) -> list[str]:
@@ -1057,7 +1051,7 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
             # a 5-shot result, and no longer the 5-SHOT one stored beside it.
             continue
         # A name no current model has may be a retracted model's slug, in any case.
-        slug = slugs[model] or _slug_as_typed(model)
+        slug = slugs[model] or matched_form(model)
         rest = "/".join(parts[i:])
         if kind is RESULTS:
             benchmark, *setting = rest.split("/", 1)

@@ -99,6 +99,19 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def matched_form(name: str) -> str:
+    """A typed name as names match: in NFKC form, without surrounding spaces, in
+    lowercase (' ＧＰＴ-4 ' as gpt-4), as a model's name resolves (trendlab.aliases)."""
+    return nfkc(name).strip().lower()
+
+
+def name_forms(name: str) -> set[str]:
+    """The forms a typed name matches a stored name (an alias, lowercased) in: its
+    matched_form, or as given ignoring case and spaces, for a name stored before
+    aliases were kept in NFKC."""
+    return {name.strip().lower(), matched_form(name)}
+
+
 def nfkc_difference(text: str) -> str:
     """What NFKC writes otherwise in `text`, for a message, since the two may look
     alike: its first such character ('U+00A0 NO-BREAK SPACE'), else (NFKC only joins
