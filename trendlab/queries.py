@@ -79,13 +79,18 @@ def named_queries() -> dict[str, NamedQuery]:
     return dict(sorted(found.items()))
 
 
+def _no_sql(why: str = "") -> TrendlabError:
+    """There is no SQL to run (blank, or comments alone): the command line's fault, as a
+    blank -m or KEY is, whether typed or piped in."""
+    return TrendlabError(
+        f"no SQL to run: {why}give SQL, a query name, or --list", exit_code=ExitCode.USAGE
+    )
+
+
 def resolve(sql_or_name: str) -> NamedQuery:
     """A named query, or ad-hoc SQL wrapped as one."""
     if not sql_or_name.strip("\x00 \t\r\n;"):
-        # The command line's fault, as a blank -m or KEY is, whether typed or piped in.
-        raise TrendlabError(
-            "no SQL to run: give SQL, a query name, or --list", exit_code=ExitCode.USAGE
-        )
+        raise _no_sql()
     if NAME_RE.fullmatch(sql_or_name):
         queries = named_queries()
         if sql_or_name in queries:
@@ -461,11 +466,7 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
     server (_SERVER_SQL_FUNCTIONS)."""
     statements = store.con.extract_statements(sql)
     if not statements:
-        # Comments alone: as blank SQL is, the command line's fault.
-        raise TrendlabError(
-            "no SQL to run: the SQL given is only comments; give SQL, a query name, or --list",
-            exit_code=ExitCode.USAGE,
-        )
+        raise _no_sql("the SQL given is only comments; ")
     if len(statements) != 1:
         # DuckDB runs a PIVOT whose values it must find first as a CREATE TYPE (of no
         # text of its own) and the PIVOT.
