@@ -138,12 +138,18 @@ def _figure(right: float, key: str) -> Iterator[tuple[Figure, Axes]]:
 _NUMBERED_GROUP = re.compile(rb'<g id="([A-Za-z][\w.]*_[0-9]+)"')
 
 
+def figure_format(path: str | os.PathLike[str]) -> str:
+    """The format a figure's path names by its suffix (png, svg; anything else is
+    refused when the figure is saved)."""
+    return Path(path).suffix.lower().lstrip(".")
+
+
 def _save(fig: Figure, key: str, target: Target, fmt: str | None) -> None:
     """Write the figure to a path (its suffix picks the format) or a file object (SVG
     to one of text too). In SVG, matplotlib's numbered group ids take the prefix `key`, so
     figures inlined in one page do not share them."""
     if isinstance(target, str | os.PathLike):
-        fmt = fmt or Path(target).suffix.lower().lstrip(".")
+        fmt = fmt or figure_format(target)
     if fmt not in ("png", "svg"):
         raise TrendlabError(f"{target}: a figure is written as .png or .svg")
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}

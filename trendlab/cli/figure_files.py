@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 from trendlab.cli.options import note
@@ -20,8 +19,10 @@ from trendlab.cli.options import note
 def laid_out(draw: Callable[[IO[Any], str], None], path: str) -> bytes:
     """The figure `draw(target, fmt)` makes, in the format `path`'s suffix names, as
     bytes not yet written."""
+    from trendlab.plot import figure_format
+
     drawn = io.BytesIO()
-    draw(drawn, Path(path).suffix.lower().lstrip("."))
+    draw(drawn, figure_format(path))
     return drawn.getvalue()
 
 
