@@ -758,16 +758,11 @@ def _kind_errors(
     if kind is BENCHMARKS:
         for col in ("floor", "ceiling", "human_baseline"):
             if col in cols:
-                # Named as the user typed it: add-benchmark's --human-baseline, a column.
-                label = read_as.get(col) or _said(col, labels)
+                label = _bound_label(col, labels, read_as)
                 found.check(
                     [col, "unit"],
                     partial(
-                        _range_errors,
-                        value_col=col,
-                        unit_col="unit",
-                        units=refs.units,
-                        label=label,
+                        _range_errors, value_col=col, unit_col="unit", units=refs.units, label=label
                     ),
                 )
     if kind.name in _MERGED and set(merged_fields(kind)) <= cols:
@@ -854,7 +849,7 @@ def staged_errors(
         now = pl.col("key").replace_strict(stored_units or {}, default=None)
         moved = merged.filter(pl.col("unit").ne_missing(now))
         for col in _IN_UNIT[kind.name]:
-            label = (read_as or {}).get(col) or _said(col, given or {})
+            label = _bound_label(col, given or {}, read_as or {})
             parts.append(_range_errors(moved.select(ROW, "unit", col), col, "unit", units, label))
     return (
         pl.concat([p.with_columns(pl.col(ROW).cast(pl.Int64)) for p in parts])
@@ -899,6 +894,12 @@ def _said(field: str, labels: dict[str, str]) -> str:
     itself, as a file's column and edit's --set FIELD=VALUE name it."""
     label = labels.get(field, field)
     return field if label.startswith("--set ") else label
+
+
+def _bound_label(field: str, labels: dict[str, str], read_as: dict[str, str]) -> str:
+    """A bound or baseline as a range error names it: a file's column as read, else as
+    _said words it (add-benchmark's --human-baseline, the field for edit's --set)."""
+    return read_as.get(field) or _said(field, labels)
 
 
 def _said_false(field: str, labels: dict[str, str]) -> str:
