@@ -242,20 +242,34 @@ def test_a_query_empty_as_of_a_moment_says_what_as_of_reads(run: Run):
     assert run("query", "SELECT 1 AS x WHERE false").stderr == ""
 
 
+@both_stores
 def test_an_error_raised_deep_in_a_result_is_named_in_every_format(run: Run):
     """A query failing past its first rows (DuckDB fetches them in chunks) said, as a
     table, JSON or JSON Lines: "Attempting to execute an unsuccessful or closed pending
-    query result", DuckDB's client having lost the error that CSV and Parquet named."""
+    query result", DuckDB's client having lost the error that CSV and Parquet named. On
+    a team store, whose reader reads one state in a transaction, the run again that
+    names it said "Current transaction is aborted", under --as-of too."""
     sql = (
         "SELECT CASE WHEN i < 300000 THEN i ELSE error('row ' || i || ' is bad') END AS n "
         "FROM range(400000) t(i)"
     )
+    first = json.loads(run("log", "--json").stdout)[-1]
+    assert run("add-model", "later-model", "-m", "after the first").exit_code == 0
     for fmt in ("table", "json", "jsonl", "csv"):
-        failed = run("query", sql, "--format", fmt)
-        assert (failed.exit_code, failed.stdout) == (1, ""), fmt
-        assert failed.stderr == (
-            "trendlab: error: query failed: Invalid Input Error: row 300000 is bad\n"
-        ), fmt
+        for as_of in ([], ["--as-of", first["changeset"]]):
+            failed = run("query", sql, "--format", fmt, *as_of)
+            assert (failed.exit_code, failed.stdout) == (1, ""), fmt
+            assert failed.stderr == (
+                "trendlab: error: query failed: Invalid Input Error: row 300000 is bad\n"
+            ), fmt
+    # Read again as of the moment asked: the views that show it are in place.
+    counted = (
+        "SELECT CASE WHEN i < 300000 THEN i "
+        "ELSE error((SELECT count(*) FROM changesets)::VARCHAR) END AS n FROM range(400000) t(i)"
+    )
+    [now, then] = [run("query", counted, *as_of) for as_of in ([], ["--as-of", first["changeset"]])]
+    assert now.stderr != then.stderr
+    assert then.stderr == "trendlab: error: query failed: Invalid Input Error: 1\n"
 
 
 def test_an_error_raised_within_a_limit_is_named_as_csv_and_parquet(run: Run, tmp_path: Path):

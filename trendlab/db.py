@@ -623,6 +623,17 @@ class Store:
         if self.is_lake:
             self.execute("BEGIN TRANSACTION")
 
+    def read_again(self) -> None:
+        """After a failed statement, read one state of a team store again (see
+        read_one_state), as of the same --as-of: its transaction is aborted, and refuses
+        every later statement. A DuckDB file's reader holds none."""
+        if not self.is_lake:
+            return
+        self.rollback_quietly()
+        self.read_one_state()
+        if self.as_of is not None:
+            self.use_as_of(self.as_of)  # its views were the transaction's, rolled back
+
     def begin(self) -> None:
         """BEGIN a transaction, in which a store opened to migrate on its first write
         (see _check_schema) first gets the migrations it still lacks: they commit with

@@ -188,6 +188,7 @@ def _cause(store: Store, sql: str, params: dict[str, str], exc: duckdb.Error) ->
     when run again whole, which names the problem as CSV and Parquet already did."""
     if _LOST_ERROR not in str(exc):
         return exc
+    store.read_again()
     try:
         store.relation(sql, params or None).fetch_arrow_table()
     except duckdb.Error as again:
