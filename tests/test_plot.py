@@ -398,6 +398,13 @@ def test_forecast_writes_no_figure_when_its_output_fails(db: Path, tmp_path: Pat
         "trendlab: error: cannot write to stdout: No space left on device"
     )
     assert not target.exists()
+    # A file written in place (one of two hard links) is written after the output.
+    target.write_bytes(b"OLD")
+    os.link(target, tmp_path / "link.png")
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([*command, "--plot", str(target)], stdout=full)
+    assert (proc.returncode, target.read_bytes()) == (1, b"OLD")
+    target.unlink()
     # Written once the output is, the figure is the one it was.
     done = subprocess.run(
         [*command, "--plot", str(target)], capture_output=True, text=True, check=True

@@ -297,8 +297,7 @@ class _OpenedOnWrite:
     def _open(self) -> IO[Any]:
         file: int | str = self.path
         target = os.path.realpath(self.path)  # a symbolic link's file, not the link
-        named = os.path.basename(self.path) not in ("", ".", "..")  # not 'out/', a folder
-        if named and _replaceable(target):
+        if _stageable(self.path):
             try:
                 file, self.temp = tempfile.mkstemp(
                     dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}."
@@ -337,6 +336,13 @@ class _OpenedOnWrite:
         if self.temp is not None:
             with suppress(OSError):
                 os.remove(self.temp)
+
+
+def _stageable(path: str) -> bool:
+    """Whether an output to `path` is written beside it and takes its name once whole
+    (see _OpenedOnWrite), rather than written in place."""
+    named = os.path.basename(path) not in ("", ".", "..")  # not 'out/', a folder
+    return named and _replaceable(os.path.realpath(path))  # a symbolic link's file
 
 
 def _replaceable(target: str) -> bool:
@@ -786,7 +792,17 @@ def written_with(data: bytes, output: str) -> Iterator[None]:
     """`data` written to `output` as write_bytes writes it, but taking its name only once
     the block has succeeded (a reader gone, `| head`, counts as success): a figure and
     the output the block writes stand or fall together, neither left by a failure of
-    the other."""
+    the other. A file written in place (a hard link, another's file, a FIFO) is written
+    after the block: before it, a failed output would leave it overwritten, and a FIFO
+    would wait for its reader before any output is written."""
+    if not _stageable(output):
+        try:
+            yield
+        except BrokenPipeError:
+            write_bytes(data, output)
+            raise
+        write_bytes(data, output)
+        return
     target = _OpenedOnWrite(output, binary=True)
 
     def staged() -> None:

@@ -1,9 +1,10 @@
-"""A command's --plot figure: drawn before its output, written after it.
+"""A command's --plot figure: drawn before its output, written with it.
 
 Drawn first, as a figure that cannot be drawn fails the command; written beside its
-name, and given it only once the output is written: an output that could not be (a
-full disk, an -o path refused) must not leave the figure of a result never shown, nor
-a figure that could not be written the output of a failed command.
+name, and given it only once the output is written (render.written_with): an output
+that could not be (a full disk, an -o path refused) must not leave the figure of a
+result never shown, nor a figure that could not be written the output of a failed
+command.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def write_figure(data: bytes, path: str) -> None:
 
 
 @contextmanager
-def written_after(figure: bytes | None, path: str | None) -> Iterator[None]:
+def written_with_output(figure: bytes | None, path: str | None) -> Iterator[None]:
     """Write `figure` to `path` with what the block writes (the command's output): it
     takes its name once the block has succeeded, and a figure that cannot be written
     fails the command before any output is (render.written_with). No figure, nothing."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from trendlab.cli.figure_files import laid_out, write_figure, written_after
+from trendlab.cli.figure_files import laid_out, write_figure, written_with_output
 from trendlab.cli.options import (
     ISO_DATE,
     LEVEL,
@@ -252,7 +252,7 @@ def forecast(
         settings, benchmark, request, palette=plot is not None
     )
     figure = None if plot is None else figure_bytes(result, chosen, palette, plot)
-    with written_after(figure, plot):
+    with written_with_output(figure, plot):
         if fmt == "json":
             render_json(result.to_json(chosen, notes), output)
         elif fmt != "table":  # csv, jsonl, parquet: one row per monthly point

@@ -168,7 +168,7 @@ def price_trend(
       trendlab price-trend gpqa-diamond --threshold 50 --json --plot gpqa-prices.png
     """
     from trendlab import prices as core
-    from trendlab.cli.figure_files import laid_out, written_after
+    from trendlab.cli.figure_files import laid_out, written_with_output
     from trendlab.cli.forecast import past_bound_note
     from trendlab.errors import TrendlabError
     from trendlab.records import benchmark_slug
@@ -203,7 +203,7 @@ def price_trend(
         from trendlab.plot import price_trend_figure
 
         figure = laid_out(lambda target, image: price_trend_figure(trend, target, fmt=image), plot)
-    with written_after(figure, plot):
+    with written_with_output(figure, plot):
         if fmt == "json":
             render_json(trend.to_json(), output)
         else:
