@@ -310,6 +310,52 @@ def test_a_damaged_cache_entry_is_computed_again(panel: Path, payload: str):
         ).fetchone() == (0,)
 
 
+def _cut_coefficient(kind: str, data: dict[str, Any]) -> None:
+    """One coefficient left of a fitted curve; a backtest in a space trendlab has not."""
+    if kind == "fit":
+        data["coef"] = data["coef"][:1]
+    else:
+        data["space"] = "bogus"
+
+
+def _no_coefficients(kind: str, data: dict[str, Any]) -> None:
+    """No coefficients in a curve, nor in an ensemble's members."""
+    for curve in [data, *data.get("members", [])] if kind == "fit" else []:
+        curve["coef"], curve["cov"] = [], []
+
+
+@pytest.mark.parametrize("damage", [_cut_coefficient, _no_coefficients])
+def test_a_cache_entry_of_another_shape_is_computed_again(
+    panel: Path, damage: Callable[[str, dict[str, Any]], None]
+):
+    """A payload that reads as JSON of the right keys but no fit's shape (a coefficient
+    too few or none, a space trendlab has not) failed where the forecast used it,
+    "internal error (ValueError: matmul ...)", LinAlgError or KeyError: it is a miss
+    like unreadable JSON."""
+    run = make_runner(panel)
+    commands = [
+        ("backtest", "noisy3"),
+        ("forecast", "noisy3", "--family", "logistic"),
+        ("forecast", "noisy3"),
+    ]
+    first = {args: run(*args, "--json") for args in commands}
+    assert all(r.exit_code == 0 for r in first.values()), [r.stderr for r in first.values()]
+    with duckdb.connect(str(panel)) as con:
+        entries = con.execute("SELECT kind, spec, benchmark, payload FROM forecast_cache")
+        damaged = []
+        for kind, spec, slug, payload in entries.fetchall():
+            data = json.loads(payload)
+            damage(kind, data)
+            damaged.append([json.dumps(data), kind, spec, slug])
+        con.executemany(
+            "UPDATE forecast_cache SET payload = ? WHERE kind = ? AND spec = ? AND benchmark = ?",
+            damaged,
+        )
+    for args, before in first.items():
+        again = run(*args, "--json")
+        assert (again.exit_code, again.stdout, again.stderr) == (0, before.stdout, before.stderr)
+
+
 def test_a_read_only_database_still_backtests(panel: Path):
     panel.chmod(0o444)
     try:

@@ -16,12 +16,13 @@ from dataclasses import fields
 from typing import Any, Protocol, TypeVar
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import backtest as bt
 from trendlab.forecast.evaluate import Backtest
-from trendlab.forecast.families import Curve
+from trendlab.forecast.families import SPACES, Curve
 from trendlab.series import Scale
 
 T = TypeVar("T")
@@ -74,6 +75,8 @@ def load_backtest(payload: str) -> Backtest:
             pl.col("origin", "target").str.to_date("%Y-%m-%d")
         )
 
+    if data["space"] not in SPACES:
+        raise ValueError(f"no space {data['space']!r}")
     return Backtest(
         Scale(**data["scale"]),
         data["space"],
@@ -120,8 +123,23 @@ def dump_curve(curve: Curve) -> str:
 
 
 def load_curve(payload: str) -> Curve:
-    """The curve a payload of dump_curve holds."""
-    return Curve.from_dict(json.loads(payload))
+    """The curve a payload of dump_curve holds. One of another shape (a coefficient
+    too few, an unknown family or space: damaged around trendlab) raises here, as JSON
+    that does not parse does, rather than where a forecast draws from it (see readable)."""
+    curve = Curve.from_dict(json.loads(payload))
+    _draw_once(curve)
+    return curve
+
+
+def _draw_once(curve: Curve) -> None:
+    """Draw from `curve` (an ensemble's members) as a forecast would, to fail on a
+    shape no fit gives."""
+    for member in curve.members:
+        _draw_once(member)
+    x = np.array([curve.x_ref])
+    curve.mean(x)
+    if not curve.members:
+        curve.draws(x, 2, np.random.default_rng(0))
 
 
 def save(settings: Opener, kind: str, by_spec: dict[str, list[tuple[str, str, str]]]) -> None:
