@@ -80,6 +80,9 @@ def test_a_retracted_models_slug_names_it_in_any_unicode_form(run: Run):
     wide = "\uff28\uff29\uff33\uff34-9"
     assert _changes(run, "model", wide) == ["created", "retracted"]
     assert _changes(run, "result", f"{wide}/mmlu") == ["created", "retracted"]
+    # With spaces around it, as a current model's name resolves: it was "no model".
+    assert _changes(run, "model", " hist-9 ") == ["created", "retracted"]
+    assert _changes(run, "result", "hist-9 /mmlu") == ["created", "retracted"]
 
 
 def test_a_revision_that_changes_no_field_says_so():
