@@ -1202,6 +1202,23 @@ def test_a_straight_line_into_the_one_bound_of_a_metric_is_called_a_bound(run: R
     assert "held there" not in _ok(decay) + decay.stderr  # it nears 0 and never reaches it
 
 
+def test_a_calibrated_line_into_a_latency_s_0_reaches_it(run: Run):
+    """A line's paths held at a latency's 0 came back from calibration in log space a
+    hair above it (1e-230 minutes): the table showed 0, yet no note said the median
+    was held there, and the crossing of 0 had no median date, with a chance of 0.26."""
+    _ok(run("add-benchmark", "fastlat", "--unit", "minutes", "--no-higher-is-better"))
+    for year, score in zip(range(2019, 2025), ("100", "50", "25", "12", "6", "3"), strict=True):
+        _ok(run("add-result", "gpt-4", "fastlat", score, "--date", f"{year}-06-01",
+                "--source-url", f"https://example.org/fastlat/{year}", "-m", "t"))  # fmt: skip
+    result = run("forecast", "fastlat", "--family", "linear", "--until", "2030",
+                 "--threshold", "0", "--json")  # fmt: skip
+    printed = json.loads(_ok(result))
+    assert "calibrated on" in run("forecast", "fastlat", "--family", "linear").stdout
+    assert printed["forecast"][-1]["median"] == 0
+    assert printed["crossings"][0]["median_date"] is not None
+    assert any("linear median reaches 0 by" in note for note in printed["notes"])
+
+
 def test_a_line_or_an_exponential_into_a_bound_other_than_0_is_called_the_bound(run: Run):
     """A latency whose best achievable is 5 minutes: the exponential, which nears 0,
     runs into 5 as a line does, and was held there with no note, while the line's note

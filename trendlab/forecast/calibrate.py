@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from trendlab.forecast.families import SPACES, exponential_space
+from trendlab.forecast.families import LOG_SPACES, SPACES, exponential_space
 from trendlab.series import Scale
 
 MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
@@ -194,7 +194,12 @@ class Calibration:
     def apply(self, paths: np.ndarray, horizon: np.ndarray) -> np.ndarray:
         """Quantile-map raw paths (values of v) column by column; horizon in years."""
         to_space, from_space = SPACES[self.space]
-        return from_space(self.map(to_space(paths), horizon))
+        mapped = from_space(self.map(to_space(paths), horizon))
+        if self.space not in LOG_SPACES:
+            return mapped
+        # A log space has no 0: a path a line held at a bound of 0 (a latency's best)
+        # would come back a hair off it, and the bound then never read as reached.
+        return np.where(paths == 0, paths, mapped)
 
     def map(self, eta: np.ndarray, horizon: np.ndarray) -> np.ndarray:
         """apply() to paths already in the calibration space, returning them there."""
