@@ -771,13 +771,16 @@ def test_an_undated_list_price_is_not_the_price_a_dated_row_gives(run_empty: Run
     assert "not in openai.json" not in again.stderr
 
 
+@pytest.mark.parametrize("release", ["2024-09-01", "2024-08-06"])
 def test_an_undated_list_price_that_ended_by_the_release_is_left_out(
-    run_empty: Run, tmp_path: Path
+    run_empty: Run, tmp_path: Path, release: str
 ):
     """A price with no from_date whose to_date is on or before its model's release
     date: dated by the release it started after its successor, and became the model's
-    current price."""
-    assert run_empty("add-model", "m-one", "--release-date", "2024-09-01").exit_code == 0
+    current price. Ended on the release day, the day its successor starts, it was
+    refused as sharing that day with the successor (`this price gives no from_date:
+    dated by m-one's release date`)."""
+    assert run_empty("add-model", "m-one", "--release-date", release).exit_code == 0
     history = [
         {"input": 5, "output": 15, "from_date": None, "to_date": "2024-08-06"},
         {"input": 2.5, "output": 10, "from_date": "2024-08-06", "to_date": None},

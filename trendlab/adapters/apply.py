@@ -153,6 +153,10 @@ def _write_parts(
             _date_known_models(part, frame.select(ROW, pl.col("model").alias("slug"), released), cs)
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_undated(frame, cs, stored(PRICES))
+            # Before the same-day and duplicate checks: a price the list ended by the
+            # day it is dated is no price of that day, whatever else the list gives it.
+            ended = _undated_prices_that_ended(frame)
+            frame = _leave_out(part, frame, ended, ENDED_BEFORE_RELEASE, publication)
             _refuse_undatable(part, frame)
             _refuse_same_day(part, frame)
         if part.mode == "upsert":
@@ -285,7 +289,6 @@ def _merge(
         return _leave_out(part, frame, rows, reason, publication)
 
     if part.kind is PRICES:
-        frame = leave_out(_undated_prices_that_ended(frame), ENDED_BEFORE_RELEASE)
         frame = leave_out(_undated_prices_that_differ(frame, stored), UNDATED_PRICE)
     if part.record_note:
         # The repeats' model names are the reader's; the stored keys hold slugs.
