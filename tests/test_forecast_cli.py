@@ -9,7 +9,7 @@ import math
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -881,7 +881,11 @@ def test_a_benchmark_with_no_results_as_of_a_moment_says_so_and_when_they_came(
                 f"https://example.org/fresh/{i}", "-m", "t"))  # fmt: skip
     first = json.loads(_ok(run("log", "--json", "--limit", "3")))[-1]
     as_of = added["recorded_at"].replace("T", " ")  # a changeset's moment, to the microsecond
-    recorded = first["recorded_at"][:19].replace("T", " ")
+    # To the second, or to the microsecond when the result fell in --as-of's own second,
+    # so that it reads as later (Store.moment_after_as_of).
+    at = datetime.fromisoformat(first["recorded_at"])
+    later = at.replace(microsecond=0) > datetime.fromisoformat(added["recorded_at"])
+    recorded = at.isoformat(sep=" ", timespec="seconds" if later else "microseconds")
     for args in (["forecast", "fresh"], ["plot", "fresh", "-o", str(tmp_path / "f.png")]):
         result = run(*args, "--as-of", added["changeset"])
         assert result.exit_code == 1

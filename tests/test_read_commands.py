@@ -2744,6 +2744,30 @@ def test_as_of_a_moment_inside_a_second_names_it_to_the_microsecond(run: Run):
         assert f" as of {moment} (--as-of is when changes were recorded); it was " in shown.stderr
 
 
+def test_a_record_first_recorded_in_the_second_asked_reads_as_later(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """A model recorded at 12:00:17.59, asked for as of 12:00:17.5, was "first recorded
+    at 12:00:17", cut to its second, earlier than the moment asked; a time whose second
+    is after it stays to the second."""
+    recorded = datetime(2030, 1, 1, 12, 0, 17, 590_000)
+    monkeypatch.setattr("trendlab.db._utcnow", lambda: recorded)
+    assert run("add-model", "m22", "-m", "a model").exit_code == 0
+    assert run("add-benchmark", "b22", "--unit", "percent", "-m", "b").exit_code == 0
+    meaning = "as of 2030-01-01 12:00:17.500000 (--as-of is when changes were recorded)"
+    shown = run("show", "model", "m22", "--as-of", "2030-01-01T12:00:17.5")
+    assert shown.stderr == (
+        f"trendlab: error: no current model 'm22' {meaning}; "
+        "it was first recorded at 2030-01-01 12:00:17.590000\n"
+    )
+    earlier = run("show", "model", "m22", "--as-of", "2030-01-01T12:00:16.5")
+    assert earlier.stderr.endswith("; it was first recorded at 2030-01-01 12:00:17\n")
+    # forecast's "the first was recorded at" a result is written the same way.
+    assert run("add-result", "m22", "b22", "50", "--date", "2024-01-01", "-m", "r").exit_code == 0
+    forecast = run("forecast", "b22", "--as-of", "2030-01-01T12:00:17.590001")
+    assert forecast.stderr.endswith("; the first was recorded at 2030-01-01 12:00:17.590002\n")
+
+
 def test_a_moment_whose_utc_is_past_year_9999_or_before_year_1_is_read(run: Run):
     """A time with an offset that puts it, in UTC, after year 9999 or before year 1 was
     an internal error (OverflowError); it reads as the last or the first moment, the
@@ -2789,7 +2813,9 @@ def test_as_of_before_an_alias_was_recorded_says_when_it_was(run: Run):
         f" as of {model_added['recorded_at'].replace('T', ' ')} "
         "(--as-of is when changes were recorded)"
     )
-    recorded = alias_added["recorded_at"][:19].replace("T", " ")
+    recorded = alias_added["recorded_at"].replace("T", " ")
+    if recorded[:19] > model_added["recorded_at"].replace("T", " "):
+        recorded = recorded[:19]  # to the fraction only when in the second asked
     for args in (("show", "model", " Later-Name "), ("list", "results", "--model", "later-name")):
         result = run(*args, "--as-of", when)
         assert (result.exit_code, result.stdout) == (1, "")

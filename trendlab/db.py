@@ -1811,7 +1811,17 @@ class Store:
         first = self._first_recorded(kind.table, "list_contains(?, r.key)", list(keys))
         if first is None or first <= self.as_of:
             return ""
-        return f"; it was first recorded at {first:%Y-%m-%d %H:%M:%S}"
+        return f"; it was first recorded at {self.moment_after_as_of(first)}"
+
+    def moment_after_as_of(self, moment: datetime) -> str:
+        """A moment later than --as-of, written so that it reads as later: to the
+        second, or to the microsecond when its second is not after --as-of."""
+        # Cut to its second, a moment in the same second as --as-of (or one second
+        # later than a --as-of given with a fraction) read as earlier than the moment
+        # asked: "as of 03:51:17.500000 ...; it was first recorded at 03:51:17".
+        whole = self.as_of is None or moment.replace(microsecond=0) > self.as_of
+        # isoformat, not %Y, which writes year 999 as 999 (see as_of_note).
+        return moment.isoformat(sep=" ", timespec="seconds" if whole else "microseconds")
 
     def aliases_ever(self) -> dict[str, str]:
         """Every alias ever recorded, however late (past --as-of too), and the model its

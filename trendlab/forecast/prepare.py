@@ -159,7 +159,7 @@ def _no_results(store: Any, slug: str) -> TrendlabError:
     if first is None:
         since = "; none has been recorded yet"
     elif first > store.as_of:
-        since = f"; the first was recorded at {first:%Y-%m-%d %H:%M:%S}"
+        since = f"; the first was recorded at {store.moment_after_as_of(first)}"
     else:  # recorded earlier, but retracted by then
         since = ""
     return TrendlabError(f"nothing was known of results on {slug}{store.as_of_note()}{since}")
