@@ -326,6 +326,26 @@ def test_init_of_a_new_file_replays_no_write_ahead_log_left_of_an_old_one(tmp_pa
     assert ("stale",) not in _fetched(path, "SHOW TABLES")
 
 
+def test_a_data_path_that_is_no_directory_is_a_usage_error_on_a_file_too(db: Path, tmp_path: Path):
+    """`--data-path /etc/passwd log` on a DuckDB file exited 0: the README's usage error
+    for a --data-path that is no directory was a team store's alone. A directory, which
+    TRENDLAB_DATA_PATH may hold for a team store, is still let be."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    nowhere = tmp_path / "nowhere"
+    before = db.read_bytes()
+    for path, why in ((a_file, "not a directory"), (nowhere, "no such directory")):
+        for args in (["log"], ["add-model", "x-1", "-m", "t"], ["init", "--empty"]):
+            result = CliRunner().invoke(cli, ["--db", str(db), "--data-path", str(path), *args])
+            assert (result.exit_code, result.stdout) == (2, ""), (args, result.output)
+            assert result.stderr == (
+                f"trendlab: error: --data-path {path}: {why} (see 'cli --help')\n"
+            )
+    assert db.read_bytes() == before and not nowhere.exists()
+    result = CliRunner().invoke(cli, ["--db", str(db), "--data-path", str(tmp_path), "log"])
+    assert result.exit_code == 0, result.output
+
+
 def test_missing_database_is_a_clear_error(tmp_path: Path):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "nope.duckdb"), "list", "models"])
     assert result.exit_code == 1

@@ -255,6 +255,8 @@ class Store:
                     f"cannot open {location}: it ends as a folder's name does, not a DuckDB file's",
                     exit_code=ExitCode.USAGE,
                 )
+            if data_path:
+                _refuse_no_directory(data_path, data_path_option)
             if not create and not Path(location).exists():
                 raise TrendlabError(
                     f"no database at {location}: run `trendlab init` to create one, "
@@ -2327,6 +2329,18 @@ def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
     return con
+
+
+def _refuse_no_directory(data_path: str, option: str) -> None:
+    """Refuse, for a DuckDB file, a data path that is no directory, as a team store
+    refuses it: a file holds its own data, so the path goes unused, but one that is no
+    directory is wrong whatever the store (a slip, or meant for a store it cannot be
+    for), and the README calls it a usage error. A directory is let be: it is the
+    --db team store's, left in TRENDLAB_DATA_PATH, or a new copy DST's."""
+    if "://" in data_path or Path(data_path).is_dir():
+        return
+    why = "not a directory" if Path(data_path).exists() else "no such directory"
+    raise TrendlabError(f"{option} {data_path}: {why}", exit_code=ExitCode.USAGE)
 
 
 def _refuse_data_file(path: str) -> None:
