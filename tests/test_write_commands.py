@@ -1422,6 +1422,30 @@ def test_init_again_adds_nothing_and_says_what_differs_from_the_seeds(run: Run):
     assert json.loads(run("show", "model", "gpt-4", "--json").stdout)["notes"] == "checked"
 
 
+def test_init_again_counts_a_renamed_seed_organization_as_differing(run: Run):
+    """A seeded organization renamed since was left out of "N of them differ": the seeds
+    name it only through their models, whose write counted only the models. Renamed
+    back, it is as the seeds have it again."""
+    assert run("edit", "model", "gpt-4", "--set", "notes=checked", "-m", "t").exit_code == 0
+    renamed = run("edit", "organization", "openai", "--set", "name=OpenAI Inc", "-m", "t")
+    assert renamed.exit_code == 0, renamed.stderr
+    before = run("log", "--json").stdout
+    again = run("init")
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.endswith(
+        "; 2 of them differ from these seeds and are kept as the database has them\n"
+    )
+    assert run("log", "--json").stdout == before
+    assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == (
+        "OpenAI Inc"
+    )
+    assert run("edit", "organization", "openai", "--set", "name=OpenAI", "-m", "t").exit_code == 0
+    again = run("init")
+    assert again.stderr.endswith(
+        "; 1 of them differ from these seeds and are kept as the database has them\n"
+    )
+
+
 # -- floor and ceiling: chance level and the best achievable, whichever way is better ----
 
 ERROR_RATE = ("add-benchmark", "err", "--unit", "percent", "--no-higher-is-better")

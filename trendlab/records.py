@@ -101,7 +101,8 @@ class Counts:
     retracted: int = 0
     unchanged: int = 0
     # Existing records a "missing"-mode write left as they are though the input differs
-    # (for init: seed records edited or retracted since, or changed in newer seeds).
+    # (for init: seed records edited or retracted since, or changed in newer seeds); a
+    # models write's counts the organizations its models name kept renamed, too.
     kept: int = 0
     # The keys written or found unchanged, in input order (a Series: an import may
     # hold a million).
@@ -482,7 +483,8 @@ class Changeset:
         if kind is MODELS and typed.height:
             # Also when no organization is written: a model restored by this write may
             # name an organization retracted since.
-            self._create_organizations(typed.get_column("slug"))
+            kept = self._create_organizations(typed.get_column("slug"), missing=mode == "missing")
+            counts.kept += kept
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
 
@@ -735,24 +737,32 @@ class Changeset:
         counts.restored += restores
         counts.inserted += n_written - updates - restores
 
-    def _create_organizations(self, models: pl.Series) -> None:
+    def _create_organizations(self, models: pl.Series, *, missing: bool = False) -> int:
         """Every organization a current model names is a current record: created the
         first time a model names it, restored if it was retracted since. The models
         are read as stored after the write (a "missing"-mode write leaves a retracted
-        model retracted, and its organization with it)."""
+        model retracted, and its organization with it). With `missing` (init's seeds),
+        returns how many organizations the models name are kept under another name
+        (renamed since): the models' write counts them as kept (Counts.kept)."""
         named = self.store.model_organizations(models.unique().to_list())
         current = self.store.organization_names()
         # A name already recorded (in any case) is that organization, whatever slug an
         # older slug rule gave it.
         names = {fold(n) for n in current.values() if n}
         wanted: dict[str, str] = {}
+        renamed: set[str] = set()
         for name in named:
             slug = slugify(name)
             if slug not in current and fold(name) not in names:
                 wanted.setdefault(slug, name)
+            elif slug in current and current[slug] != name:
+                renamed.add(slug)
         if wanted:
             rows = [{"slug": s, "name": n} for s, n in wanted.items()]
             self.write(ORGANIZATIONS, rows_frame(ORGANIZATIONS, rows), mode="upsert")
+        # A slug two spellings of a name share keeps one of them: not renamed.
+        renamed -= {slugify(n) for n in named if n == current.get(slugify(n))}
+        return len(renamed) if missing else 0
 
     # -- single-record operations -------------------------------------------------------
 
