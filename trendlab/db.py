@@ -12,7 +12,6 @@ import re
 import shutil
 import signal
 import tempfile
-import threading
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
 from trendlab.nopandas import pandas_hidden
 from trendlab.resources import resource_dir
+from trendlab.signals import handled
 from trendlab.text import DATE_RE, at_most, fold, iso_day, nfkc, slugify
 
 if TYPE_CHECKING:
@@ -106,18 +106,11 @@ def held_interrupts() -> Iterator[None]:
     Ctrl-C that arrives during the commit is too late to stop the write, so it is
     dropped: the command reports the write it made. A SIGTERM that no Python handler
     takes (trendlab used as a library) ends the process as it always would."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     held = [signal.SIGINT]
     if callable(signal.getsignal(signal.SIGTERM)):
         held.append(signal.SIGTERM)
-    previous = {s: signal.signal(s, lambda *_: None) for s in held}
-    try:
+    with handled(held, lambda *_: None):
         yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def _utcnow() -> datetime:

@@ -9,7 +9,6 @@ import os
 import re
 import signal
 import sys
-import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from trendlab.errors import ExitCode, TrendlabError
+from trendlab.signals import handled
 
 if TYPE_CHECKING:
     from trendlab.kinds import Kind
@@ -531,20 +531,13 @@ def _noting_interrupts() -> Iterator[list[int]]:
     cleanly as a Ctrl-C, where it ended the process at once: a new file's build was
     left in its hidden folder."""
     interrupted: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupted
-        return
 
     def on_interrupt(signum: int, frame: object) -> None:
         interrupted.append(signum)
         raise KeyboardInterrupt
 
-    previous = {s: signal.signal(s, on_interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with handled((signal.SIGINT, signal.SIGTERM), on_interrupt):
         yield interrupted
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 @contextmanager
@@ -553,19 +546,12 @@ def _held_until_done(interrupted: list[int]) -> Iterator[None]:
     raised as KeyboardInterrupt: a first `import duckdb` interrupted in its native
     initialisation fails as an ImportError with a traceback, and the process then hangs
     at exit (DuckDB's import cache waits for the GIL of a finalised interpreter)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
     def note_only(signum: int, frame: object) -> None:
         interrupted.append(signum)
 
-    previous = {s: signal.signal(s, note_only) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with handled((signal.SIGINT, signal.SIGTERM), note_only):
         yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
     if interrupted:
         raise KeyboardInterrupt
 
