@@ -283,33 +283,26 @@ def test_a_row_with_a_bad_field_is_still_judged_merged_with_its_stored_record(
     ]
 
 
-def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path):
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        # Spaces around the header's names and the values too.
+        ("\ufeff" + HEADER.replace(",", " , ")
+         + "\n gpt-4 , mmlu , 77.5 ,  , 2024-01-01 , https://e.org/b \n", 77.5),
+        # The reader dropped one BOM, and the second made the first column an unknown
+        # '\ufeffmodel' (an Epoch file's 'id' was lost, and its rows blamed as duplicates).
+        ("\ufeff\ufeff" + HEADER + "\ngpt-4,mmlu,77.25,,2024-01-01,https://e.org/c\n", 77.25),
+    ],
+)  # fmt: skip
+def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path, text: str, score: float):
     path = tmp_path / "results.csv"
-    header = HEADER.replace(",", " , ")  # spaces around the header's names too
-    path.write_bytes(
-        ("\ufeff" + header + "\n gpt-4 , mmlu , 77.5 ,  , 2024-01-01 , https://e.org/b \n").encode()
-    )
+    path.write_bytes(text.encode())
     result = run("import", str(path))
     assert result.exit_code == 0, result.stderr
     rows = json.loads(
         run("list", "results", "--model", "gpt-4", "--benchmark", "mmlu", "--json").stdout
     )
-    assert any(r["score"] == 77.5 and r["setting"] is None for r in rows)
-
-
-def test_a_byte_order_mark_written_twice_is_tolerated(run: Run, tmp_path: Path):
-    """The reader dropped one BOM, and the second made the first column an unknown
-    '\ufeffmodel' (an Epoch file's 'id' was lost, and its rows blamed as duplicates)."""
-    path = tmp_path / "results.csv"
-    path.write_bytes(
-        ("\ufeff\ufeff" + HEADER + "\ngpt-4,mmlu,77.25,,2024-01-01,https://e.org/c\n").encode()
-    )
-    result = run("import", str(path))
-    assert result.exit_code == 0, result.stderr
-    rows = json.loads(
-        run("list", "results", "--model", "gpt-4", "--benchmark", "mmlu", "--json").stdout
-    )
-    assert any(r["score"] == 77.25 for r in rows)
+    assert any(r["score"] == score and r["setting"] is None for r in rows)
 
 
 def test_a_true_or_false_field_takes_a_spreadsheet_s_spellings(run: Run, tmp_path: Path):
