@@ -408,6 +408,15 @@ def test_report_into_a_missing_directory(run: Run):
     assert result.exit_code == 2 and "-o /no/such/dir/r.html: no such directory" in result.stderr
 
 
+def test_report_to_a_file_name_too_long_is_a_usage_error(run: Run, tmp_path: Path):
+    """Looking the name up failed: an internal error, exit 70, naming an OSError."""
+    target = tmp_path / ("a" * 300 + ".html")
+    result = run("report", "-o", str(target))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"trendlab: error: -o {target}: File name too long (")
+    assert len(result.stderr.splitlines()) == 1 and not list(tmp_path.glob("*.html"))
+
+
 def test_report_of_an_empty_database(run_empty: Run):
     result = run_empty("report", "-o", "-")
     assert result.exit_code == 0, result.stderr

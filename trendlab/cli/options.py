@@ -913,9 +913,16 @@ def check_output(output: str | None, option: str) -> None:
     """Fail before any work (a backtest of every benchmark can take a while) if the file
     `output` could not be written, or would be written over the database: a usage
     error, as the option's value is what is wrong."""
-    if output and output != "-" and not Path(output).resolve().parent.is_dir():
-        raise TrendlabError(f"{option} {output}: no such directory", exit_code=ExitCode.USAGE)
-    refuse_the_database(output, option)
+    try:
+        if output and output != "-" and not Path(output).resolve().parent.is_dir():
+            raise TrendlabError(f"{option} {output}: no such directory", exit_code=ExitCode.USAGE)
+        refuse_the_database(output, option)
+    except OSError as exc:
+        # A name the system cannot look up (too long, say) cannot be written either: it
+        # was an internal error, the OSError of looking it up.
+        raise TrendlabError(
+            f"{option} {output}: {exc.strerror or exc}", exit_code=ExitCode.USAGE
+        ) from None
 
 
 def refuse_the_database(output: str | None, option: str) -> None:
