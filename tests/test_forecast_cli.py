@@ -970,7 +970,7 @@ def test_plot_and_report_name_a_benchmark_in_any_case(run: Run, tmp_path: Path):
     reported = run("report", "-o", str(page), *args)
     assert reported.exit_code == 0, reported.stderr
     assert "1 benchmark, 1 with a forecast" in reported.stderr  # MMLU and mmlu are one
-    assert "chart-price-mmlu" in page.read_text(encoding="utf-8")
+    assert "price-chart-mmlu" in page.read_text(encoding="utf-8")
     # In the state --as-of reads: a benchmark not yet recorded is unknown in any case.
     early = run("forecast", "MATH", "--as-of", "2020-01-01")
     assert early.exit_code == 1

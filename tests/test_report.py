@@ -408,6 +408,20 @@ def test_report_into_a_missing_directory(run: Run):
     assert result.exit_code == 2 and "-o /no/such/dir/r.html: no such directory" in result.stderr
 
 
+def test_report_ids_stay_unique_beside_benchmarks_named_price(run: Run, tmp_path: Path):
+    """The price chart was chart-price (its ids chart-price-mmlu-figure_1, ...), which are
+    those of the charts of benchmarks named price and price-mmlu."""
+    days = [date(2023, 1, 1), date(2024, 1, 1), date(2025, 1, 1)]
+    for slug in ("price", "price-mmlu"):
+        write_benchmark(run, tmp_path, slug, days, [40.0, 50.0, 60.0])
+    args = ["--benchmark", "price", "--benchmark", "price-mmlu", "--price-benchmark", "mmlu"]
+    result = run("report", *args, "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    ids = Counter(attrs["id"] for _, attrs in _parse(result.stdout).tags if attrs.get("id"))
+    assert {"chart-price", "chart-price-mmlu-figure_1", "price-chart-mmlu-figure_1"} <= set(ids)
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
 def test_report_to_a_file_name_too_long_is_a_usage_error(run: Run, tmp_path: Path):
     """Looking the name up failed: an internal error, exit 70, naming an OSError."""
     target = tmp_path / ("a" * 300 + ".html")

@@ -385,7 +385,9 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
         return section
     section.undated = undated
     svg = io.StringIO()
-    price_trend_figure(trend, svg, fmt="svg", key=f"chart-price-{slug}")
+    # Not chart-price-SLUG: a benchmark named price-SLUG has that chart, whose ids
+    # (chart-price-SLUG-figure_1, ...) the price chart's then repeated.
+    price_trend_figure(trend, svg, fmt="svg", key=f"price-chart-{slug}")
     section.chart = svg.getvalue()
     section.headline = trend.headline()
     section.unknown = trend.unknown_note()

@@ -456,7 +456,7 @@ def _prices(section: PriceSection) -> str:
         f"{head}<p>The cheapest model (at its cheapest provider) with a result at or beyond "
         f"the threshold, at each date the answer changes, and a log-linear trend through them: "
         f"{_esc(section.headline)}.</p>"
-        f'<figure class="chart" id="chart-price" data-chart="price">{_svg(section.chart or "")}'
+        f'<figure class="chart" id="price-chart" data-chart="price">{_svg(section.chart or "")}'
         f"<figcaption>Blended price: 3 input tokens to 1 output token.</figcaption></figure>"
         f"{unknown}{undated}{table}</section>"
     )
