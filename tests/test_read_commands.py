@@ -351,6 +351,29 @@ def test_query_refuses_writes(run: Run, store_location: str, sql: str):
         store.close()
 
 
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        ("USE trendlab", "USE"),
+        ("use/* a comment */ memory", "USE"),
+        ("RESET threads", "RESET"),
+        ("SET threads = 1", "SET"),
+        ("TRUNCATE result_revisions", "TRUNCATE"),
+        ("INSTALL httpfs", "INSTALL"),
+        ("WITH x AS (SELECT 1) DELETE FROM result_revisions", "DELETE"),
+    ],
+)
+def test_query_names_a_refused_statement_as_written(run: Run, sql: str, kind: str):
+    """DuckDB types USE and RESET as SET, TRUNCATE as DELETE and INSTALL as LOAD: the
+    refusal named a statement the user had not written."""
+    result = run("query", sql)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: query only reads: {kind} statements are refused; write files "
+        "with --format and -o, change records with add-*, edit, retract or import\n"
+    )
+
+
 def test_query_reads_what_it_checked_and_pragmas_that_read(run: Run):
     """The check of what a query calls reads its plan, so a table function whose SQL is
     an argument must get the same one when it runs. DuckDB reports PRAGMA version as a

@@ -490,8 +490,9 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
         raise TrendlabError("query: write EXPLAIN first, before any comment")
     if kind.name not in _READING:
         raise TrendlabError(
-            f"query only reads: {kind.name} statements are refused; write files with "
-            "--format and -o, change records with add-*, edit, retract or import"
+            f"query only reads: {_written_kind(statements[0])} statements are refused; "
+            "write files with --format and -o, change records with add-*, edit, retract "
+            "or import"
         )
     # DuckDB's own text of the statement: a PRAGMA that reads is its table function's
     # SELECT (PRAGMA version: SELECT * FROM pragma_version()), which it can serialize
@@ -525,6 +526,21 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
             f"query only reads: {server[0]} runs SQL on the catalog's server, where it can "
             "do more than read, and is refused; query the store's tables by name"
         )
+
+
+def _written_kind(statement: Any) -> str:
+    """The kind of a refused statement as the user wrote it: its first keyword.
+
+    DuckDB's type names several statements by another's kind (USE and RESET are SET,
+    TRUNCATE is DELETE, INSTALL is LOAD), which would name what the user did not
+    write; a statement opening with WITH or a parenthesis has its type's name."""
+    text = statement.query
+    tokens = duckdb.tokenize(text)
+    if tokens and tokens[0][1] == duckdb.token_type.keyword:
+        word = re.match(r"[A-Za-z]*", text[tokens[0][0] :])
+        if word and word[0] and word[0].upper() != "WITH":
+            return word[0].upper()
+    return str(statement.type.name).replace("_", " ")
 
 
 _ANALYZE_RE = re.compile(r"ANALY[SZ]E\b", re.IGNORECASE)
