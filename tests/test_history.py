@@ -193,6 +193,29 @@ def test_a_result_or_price_is_found_by_an_alias_its_model_no_longer_has(run: Run
     assert run("show", "result", "hist-old/mmlu").exit_code == 1
 
 
+def test_an_alias_of_two_models_lists_their_results_in_order(run: Run):
+    """The results of an alias that named two models over time were listed model by
+    model, each model's in order: r_3b9c..., r_cff6..., then hist-b's r_684f...."""
+    for step in (
+        ("add-model", "hist-a"),
+        ("add-model", "hist-b"),
+        ("add-result", "hist-a", "mmlu", "50"),
+        ("add-result", "hist-a", "mmlu", "51", "--setting", "5-shot"),
+        ("add-result", "hist-b", "mmlu", "60"),
+        ("alias", "add", "hist-a", "shared"),
+        ("edit", "alias", "shared", "--set", "model=hist-b"),
+        ("retract", "alias", "shared"),
+    ):
+        done = run(*step) if step[0] == "alias" else run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    both = run("history", "result", "shared/mmlu")
+    assert (both.exit_code, both.stderr) == (
+        1,
+        "trendlab: error: 'shared/mmlu' matches 3 results: r_3b9cb10eaf99cd3a, "
+        "r_684fd282b790351e, r_cff601ed3799c7e9; give the full id\n",
+    )
+
+
 def test_a_current_alias_in_a_result_or_price_name_names_its_model_now(run: Run):
     """As `history model` reads it: hist-now/mmlu, hist-now an alias moved from hist-a
     to hist-b, which has no mmlu result, was hist-a's result; so was hist-c/mmlu, once

@@ -1081,8 +1081,9 @@ def check_long_enough(kind: Kind, text: str) -> None:
 
 
 def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
-    """The error for a name that matches several records, listing them."""
-    shown = ", ".join(at_most(keys, 10))
+    """The error for a name that matches several records, listing them in order: keys
+    gathered model by model, or reading by reading, come in no order of their own."""
+    shown = ", ".join(at_most(sorted(keys), 10))
     # Only a result's or a price's id can be given in full; an alias is named exactly.
     fix = "give the full id" if kind.id_prefix else "give one as it is written"
     return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; {fix}")
