@@ -335,7 +335,7 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
         ),
         ("add-result", "gpt-4", "math", "abc"): ("SCORE: 'abc' is not a finite number", usage),
         ("add-result", "gpt-4", "math", "150"): (
-            "score: 150.0 is outside the range of unit percent",
+            "add-result: SCORE: 150.0 is outside the range of unit percent",
             data,
         ),
         ("add-result", "gpt-4", "math", "nan"): ("SCORE: 'nan' is not a finite number", usage),
@@ -1109,7 +1109,7 @@ def test_required_options_and_negative_scores_on_the_command_line(run: Run):
     # -1 is read as the score (and refused for a percent), not as an unknown option.
     negative = run("add-result", "gpt-4", "mmlu", "-1", "--source-url", "https://x.example/1")
     assert negative.exit_code == 1
-    assert "score: -1.0 is outside the range of unit percent" in negative.stderr
+    assert "SCORE: -1.0 is outside the range of unit percent" in negative.stderr
     # A mistyped option is still named as one, even with the score's leniency.
     typo = run("add-result", "--settin", "5-shot", "gpt-4", "mmlu", "40")
     assert typo.exit_code == 2 and "No such option '--settin'" in typo.stderr
@@ -1148,7 +1148,7 @@ def test_a_negative_score_is_read_as_the_positive_one_is(run: Run):
     for score in ("-1 ", " -1"):
         spaced = run("add-result", "gpt-4", "mmlu", score, "--source-url", "https://x.example/s")
         assert spaced.exit_code == 1
-        assert "score: -1.0 is outside the range of unit percent" in spaced.stderr
+        assert "SCORE: -1.0 is outside the range of unit percent" in spaced.stderr
     assert "No such option '-x'" in run("add-result", "gpt-4", "mmlu", "-x").stderr
     # A number run into a short option is that option, unknown, not a score with its
     # letters read as options (-5m "why" took -m "why" and recorded -5).
@@ -1690,7 +1690,8 @@ def test_a_lower_is_better_result_past_the_ceiling_or_below_chance_is_recorded(r
 def test_a_score_at_either_end_of_its_unit_is_recorded_and_one_past_it_is_not(
     run_empty: Run,
 ):
-    """percent is 0-100 inclusive: 0 and 100 are scores; -0.5 and 100.5 are not."""
+    """percent is 0-100 inclusive: 0 and 100 are scores; -0.5 and 100.5 are not, an
+    error naming the argument SCORE, as an option's is named (it said score:)."""
     run = run_empty
     assert run("add-benchmark", "ends", "--unit", "percent", "-m", "t").exit_code == 0
     assert run("add-model", "m", "-m", "t").exit_code == 0
@@ -1702,7 +1703,7 @@ def test_a_score_at_either_end_of_its_unit_is_recorded_and_one_past_it_is_not(
         refused = run("add-result", "m", "ends", score, *url, "-m", "t")
         assert refused.exit_code == 1, refused.stderr
         assert refused.stderr == (
-            f"trendlab: error: add-result: score: {score} is outside the range of unit "
+            f"trendlab: error: add-result: SCORE: {score} is outside the range of unit "
             "percent (0.0-100.0); nothing was written\n"
         )
 

@@ -753,7 +753,7 @@ def _kind_errors(
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
         found.check(["slug", "name"], lambda rows: _renames_leaving_models(rows, refs))
     if kind is RESULTS and "score" in cols:
-        score = read_as.get("score", "score")
+        score = _bound_label("score", labels, read_as)
         found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs, score))
     if kind is BENCHMARKS:
         for col in ("floor", "ceiling", "human_baseline"):
@@ -897,8 +897,9 @@ def _said(field: str, labels: dict[str, str]) -> str:
 
 
 def _bound_label(field: str, labels: dict[str, str], read_as: dict[str, str]) -> str:
-    """A bound or baseline as a range error names it: a file's column as read, else as
-    _said words it (add-benchmark's --human-baseline, the field for edit's --set)."""
+    """A bound, baseline or score as a range error names it: a file's column as read,
+    else as _said words it (add-benchmark's --human-baseline, add-result's SCORE, the
+    field for edit's --set)."""
     return read_as.get(field) or _said(field, labels)
 
 
