@@ -227,20 +227,25 @@ def test_a_postgres_database_of_other_tables_gets_no_team_store(
 
 def test_a_data_path_that_is_no_directory_is_a_usage_error(tmp_path: Path):
     """--data-path names a folder that is not there (or a file): the value typed is
-    wrong whatever the store holds, as -o into a missing folder is. It exited 1."""
+    wrong whatever the store holds, as -o into a missing folder is. It exited 1. A file
+    is "not a directory", as a DuckDB file's --data-path says (it was "no such
+    directory", though the file was there)."""
     location = f"ducklake:{tmp_path / 'team.ducklake'}"
     run = make_runner(location)
     assert run("init", "--empty").exit_code == 0
     before = run("log", "--json").stdout
     a_file = tmp_path / "a-file"
     a_file.write_text("")
-    for path in (tmp_path / "nowhere" / "data", a_file):
+    for path, why in (
+        (tmp_path / "nowhere" / "data", "no such directory"),
+        (a_file, "not a directory"),
+    ):
         for args in (["list", "models"], ["add-model", "x-1", "-m", "t"]):
             result = run("--data-path", str(path), *args)
             assert result.exit_code == 2, (path, args, result.output)
             # The option is the group's: so is the help pointed at.
             assert result.stderr == (
-                f"trendlab: error: --data-path {path}: no such directory (see 'cli --help')\n"
+                f"trendlab: error: --data-path {path}: {why} (see 'cli --help')\n"
             ), result.stderr
             assert result.stdout == ""
     assert run("log", "--json").stdout == before

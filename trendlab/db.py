@@ -2330,10 +2330,8 @@ def _refuse_no_directory(data_path: str, option: str) -> None:
     directory is wrong whatever the store (a slip, or meant for a store it cannot be
     for), and the README calls it a usage error. A directory is let be: it is the
     --db team store's, left in TRENDLAB_DATA_PATH, or a new copy DST's."""
-    if "://" in data_path or Path(data_path).is_dir():
-        return
-    why = "not a directory" if Path(data_path).exists() else "no such directory"
-    raise TrendlabError(f"{option} {data_path}: {why}", exit_code=ExitCode.USAGE)
+    if "://" not in data_path:
+        lake.refuse_no_directory(Path(data_path), data_path, option)
 
 
 def _refuse_data_file(path: str) -> None:

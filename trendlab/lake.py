@@ -268,12 +268,8 @@ def _attach(
         check_not_wal(lake.file, lake.text, create=create)
         _refuse_other_file(lake, named)
     given = _absolute(data_path) if data_path else None
-    if given and not create and "://" not in given and not Path(given).is_dir():
-        # The path given is wrong whatever the store holds, as an -o into a folder that
-        # does not exist is: a usage error.
-        raise TrendlabError(
-            f"{data_path_option} {data_path}: no such directory", exit_code=ExitCode.USAGE
-        )
+    if data_path and given and not create and "://" not in given:
+        refuse_no_directory(Path(given), data_path, data_path_option)
     if data_path and given and create and "://" not in given:
         _check_new_data_path(Path(given), data_path, data_path_option)
     options = ["READ_ONLY"] if read_only else []
@@ -423,6 +419,16 @@ def _lost_creation_race(text: str) -> bool:
     return "Failed to initialize DuckLake" in text and (
         "already exists" in text or "duplicate key value" in text
     )
+
+
+def refuse_no_directory(path: Path, shown: str, option: str) -> None:
+    """Refuse a data path that is no directory, named `shown` as given to `option`: it is
+    wrong whatever the store holds, as an -o into a folder that does not exist is, so a
+    usage error, which says whether something else is there or nothing is."""
+    if path.is_dir():
+        return
+    why = "not a directory" if path.exists() else "no such directory"
+    raise TrendlabError(f"{option} {shown}: {why}", exit_code=ExitCode.USAGE)
 
 
 def _check_new_data_path(given: Path, shown: str, option: str) -> None:
