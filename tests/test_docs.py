@@ -17,6 +17,9 @@ from click.testing import CliRunner
 from trendlab.cli import COMMAND_MODULES, cli
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/data")
 
 
 def _commands() -> list[str]:
@@ -289,3 +292,27 @@ def test_the_readme_key_examples_name_what_it_says(db: Path):
     ambiguous = show("alias", "MOONSHOTAI/KIMI-K2-THINKING")
     assert ambiguous.exit_code == 1 and "moonshotai/Kimi-K2-Thinking" in ambiguous.stderr
     assert "did you mean 'minerva-540b/math'" in show("result", "minerva-540b/mat").stderr
+
+
+@pytest.mark.skipif(
+    not (SHARED / "epoch-benchmark-stitching").is_dir(), reason="the raw data is not here"
+)
+def test_the_readme_list_of_dropped_rows_is_what_import_prints(db: Path, tmp_path: Path):
+    """The README's example, Epoch's MMLU file less its two Amazon Nova rows imported
+    into a fresh init, said 2 results where import lists 5: the Hub's records on MMLU
+    that the file never had are listed too."""
+    text = README.read_text(encoding="utf-8").split("whose key the file lacks", 1)[1]
+    shown = text.split("```\n", 2)[1].splitlines()
+    source = SHARED / "epoch-benchmark-stitching" / "external_benchmark_mmlu.csv"
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[1] for line in lines[1:3]] == ["Amazon Nova Lite", "Amazon Nova Micro"]
+    mmlu = tmp_path / "external_benchmark_mmlu.csv"
+    mmlu.write_text("\n".join([lines[0], *lines[3:]]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", "--from", "epoch", str(mmlu)])
+    assert result.exit_code == 0, result.stderr
+    printed = result.stderr.splitlines()
+    start = next(i for i, line in enumerate(printed) if "results in the database" in line)
+    header = shown[0].removesuffix("...):")
+    assert printed[start].startswith(header), (printed[start], header)
+    assert printed[start + 1 : start + len(shown)] == shown[1:]
+    assert not printed[start + len(shown)].startswith("  ")
