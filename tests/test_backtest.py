@@ -310,6 +310,30 @@ def test_a_damaged_cache_entry_is_computed_again(panel: Path, payload: str):
         ).fetchone() == (0,)
 
 
+def test_a_cache_table_dropped_around_trendlab_is_a_miss_check_names(panel: Path):
+    """DROP TABLE forecast_cache in another client made forecast and backtest fail with
+    "database error: Catalog Error: Table with name forecast_cache does not exist!".
+    The cache never fails a command: both are computed, and check names the table."""
+    run = make_runner(panel)
+    first = {
+        args: run(*args, "--json") for args in (("backtest", "noisy3"), ("forecast", "noisy3"))
+    }
+    assert all(r.exit_code == 0 for r in first.values()), [r.stderr for r in first.values()]
+    with duckdb.connect(str(panel)) as con:
+        con.execute("DROP TABLE forecast_cache")
+    for args, before in first.items():
+        again = run(*args, "--json")
+        assert again.exit_code == 0, again.stderr
+        assert (again.stdout, again.stderr) == (before.stdout, before.stderr)
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert [v["problem"] for v in json.loads(checked.stdout)] == [
+        "table forecast_cache is missing (dropped around trendlab): forecasts and backtests "
+        "are computed each time, not cached; create it again as trendlab's "
+        "schema/003_forecast_cache.sql does"
+    ]
+
+
 def _cut_coefficient(kind: str, data: dict[str, Any]) -> None:
     """One coefficient left of a fitted curve; a backtest in a space trendlab has not."""
     if kind == "fit":

@@ -1423,9 +1423,8 @@ class Store:
         return [
             (
                 name,
-                f"{kind} {name} is missing (dropped around trendlab): the commands that read "
-                f"it fail; create it again as trendlab's schema/{m.version:03d}_{m.name}.sql "
-                "does",
+                f"{kind} {name} is missing (dropped around trendlab): {_missing_effect(name)}; "
+                f"create it again as trendlab's schema/{m.version:03d}_{m.name}.sql does",
             )
             for name, (kind, m) in sorted(made.items())
             if name not in present
@@ -1733,20 +1732,28 @@ class Store:
         """Cached payloads of `kind` and `spec` whose version is current: {benchmark: payload}."""
         if not versions:
             return {}
-        rows = self.execute(
-            "SELECT c.benchmark, c.payload FROM forecast_cache c "
-            "JOIN (SELECT unnest($benchmarks::VARCHAR[]) AS benchmark, "
-            "unnest($versions::VARCHAR[]) AS version) w "
-            "ON w.benchmark = c.benchmark AND w.version = c.version "
-            "WHERE c.kind = $kind AND c.spec = $spec "
-            "QUALIFY row_number() OVER (PARTITION BY c.benchmark ORDER BY c.created_at DESC) = 1",
-            {
-                "benchmarks": list(versions),
-                "versions": list(versions.values()),
-                "kind": kind,
-                "spec": spec,
-            },
-        ).fetchall()
+        try:
+            rows = self.execute(
+                "SELECT c.benchmark, c.payload FROM forecast_cache c "
+                "JOIN (SELECT unnest($benchmarks::VARCHAR[]) AS benchmark, "
+                "unnest($versions::VARCHAR[]) AS version) w "
+                "ON w.benchmark = c.benchmark AND w.version = c.version "
+                "WHERE c.kind = $kind AND c.spec = $spec "
+                "QUALIFY row_number() OVER (PARTITION BY c.benchmark ORDER BY c.created_at DESC) = 1",
+                {
+                    "benchmarks": list(versions),
+                    "versions": list(versions.values()),
+                    "kind": kind,
+                    "spec": spec,
+                },
+            ).fetchall()
+        except duckdb.CatalogException as exc:
+            # Dropped around trendlab (check names it): the cache is derived data and
+            # never fails a command, so every entry is a miss, computed again. Binding
+            # failed, so a transaction the read is in goes on.
+            if _CACHE_TABLE not in str(exc):
+                raise
+            return {}
         return {benchmark: payload for benchmark, payload in rows}
 
     def store_cached(self, kind: str, spec: str, entries: list[tuple[str, str, str]]) -> None:
@@ -2322,6 +2329,18 @@ def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
     return con
+
+
+# The forecast cache's table: derived data, whose loss costs only time (see cached).
+_CACHE_TABLE = "forecast_cache"
+
+
+def _missing_effect(name: str) -> str:
+    """What a schema object dropped around trendlab does to the commands: the cache's
+    table only makes every forecast computed (see Store.cached); any other fails them."""
+    if name == _CACHE_TABLE:
+        return "forecasts and backtests are computed each time, not cached"
+    return "the commands that read it fail"
 
 
 def _refuse_no_directory(data_path: str, option: str) -> None:
