@@ -2019,6 +2019,25 @@ def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, 
     ]
 
 
+def test_a_null_message_or_author_written_around_trendlab_is_checked(run: Run, db: Path):
+    """A changeset with a NULL author and message (their NOT NULL dropped in SQL) passed
+    check, as NULL matched no blank text, and `log` showed an empty author."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE changesets ALTER author DROP NOT NULL")
+        con.execute("ALTER TABLE changesets ALTER message DROP NOT NULL")
+        changeset = changeset_around(con)
+        con.execute("UPDATE changesets SET author = NULL, message = NULL WHERE id = ?", [changeset])
+        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    told = "is blank: every change is recorded with who made it and why"
+    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        ("18_changeset_texts", changeset, f"author {told}"),
+        ("18_changeset_texts", changeset, f"message {told}"),
+    ]
+    assert checked.stderr == "trendlab: error: 2 integrity violations\n"
+
+
 def test_check_tells_a_nul_in_a_changeset_in_the_write_paths_words(
     run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
 ):
