@@ -1034,6 +1034,35 @@ def test_check_lists_a_view_or_macro_of_the_schema_dropped_around_trendlab(run: 
     ]
 
 
+def test_check_lists_a_column_of_the_schema_dropped_or_altered_around_trendlab(run: Run, db: Path):
+    """ALTER TABLE in another client: check failed on the audits' views, "database error:
+    Binder Error: Referenced column "notes" not found", rather than list what changed."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE model_revisions DROP COLUMN notes")
+        con.execute("ALTER TABLE result_revisions ALTER score TYPE VARCHAR")
+        con.execute("ALTER TABLE price_revisions ADD COLUMN mine INTEGER")  # the user's own
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert checked.stderr == "trendlab: error: 2 integrity violations\n"
+    # Alone, as a dropped view is: the other audits read the views these columns feed.
+    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        (
+            "schema",
+            "model_revisions.notes",
+            "column notes of table model_revisions is missing (dropped around trendlab): the "
+            "commands that read it fail; add it again as trendlab's schema/001_init.sql "
+            "makes it",
+        ),
+        (
+            "schema",
+            "result_revisions.score",
+            "column score of table result_revisions is VARCHAR, not DOUBLE (altered around "
+            "trendlab): the commands that read it fail; alter it back as trendlab's "
+            "schema/001_init.sql makes it",
+        ),
+    ]
+
+
 def test_results_list_and_export_with_two_current_models_of_one_slug(run: Run, db: Path):
     """Two current models with one slug (written around trendlab): the results still
     list and export, dated by the model's release, and check says what is wrong."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1407,7 +1407,9 @@ class Store:
 
     def _missing_schema(self) -> list[tuple[str, str]]:
         """(name, problem) of each table, view or macro the migrations create that this
-        store lacks: dropped around trendlab, the commands that read it fail."""
+        store lacks, and of each column of their tables that it lacks or holds as
+        another type: dropped or altered around trendlab, the commands that read it
+        fail."""
         present = set(self._table_names())
         # A team store's macros are its connection's own (see temporary_macros).
         present |= {
@@ -1420,15 +1422,64 @@ class Store:
         for migration in migrations():
             for kind, name in _CREATED_RE.findall(migration.sql):
                 made[name] = (kind.lower(), migration)
-        return [
+        missing = [
             (
                 name,
                 f"{kind} {name} is missing (dropped around trendlab): {_missing_effect(name)}; "
-                f"create it again as trendlab's schema/{m.version:03d}_{m.name}.sql does",
+                f"create it again as trendlab's {_schema_file(m)} does",
             )
             for name, (kind, m) in sorted(made.items())
             if name not in present
         ]
+        altered = [
+            (f"{table}.{column}", f"{problem} {_schema_file(made[table][1])} makes it")
+            for table, column, problem in self._altered_columns(set(made) & present)
+        ]
+        return sorted(missing + altered)
+
+    def _altered_columns(self, tables: set[str]) -> list[tuple[str, str, str]]:
+        """(table, column, problem) of each column of these tables, as the migrations
+        make them, that this store lacks or holds as another type. Columns of the
+        user's own are let be (copy carries them)."""
+        have = self.column_types()
+        found = []
+        for table, wanted in new_store_columns().items():
+            if table not in tables:
+                continue
+            for column, type_ in wanted.items():
+                stored = have.get(table, {}).get(column)
+                if stored is None:
+                    found.append(
+                        (
+                            table,
+                            column,
+                            f"column {column} of table {table} is missing (dropped around "
+                            "trendlab): the commands that read it fail; add it again as "
+                            "trendlab's",
+                        )
+                    )
+                elif stored != type_:
+                    found.append(
+                        (
+                            table,
+                            column,
+                            f"column {column} of table {table} is {stored}, not {type_} "
+                            "(altered around trendlab): the commands that read it fail; "
+                            "alter it back as trendlab's",
+                        )
+                    )
+        return found
+
+    def column_types(self) -> dict[str, dict[str, str]]:
+        """The type of each column of each table of this store's `main` schema."""
+        columns: dict[str, dict[str, str]] = {}
+        for table, column, type_ in self.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main' "
+            "ORDER BY table_name, column_index"
+        ).fetchall():
+            columns.setdefault(table, {})[column] = type_
+        return columns
 
     def check(self) -> pl.DataFrame:
         """Run every audit in queries/checks/: the rows they return are violations. Then
@@ -2160,6 +2211,23 @@ def new_store_tables() -> dict[str, list[str]]:
         return store.data_tables()
     finally:
         store.close()
+
+
+@cache
+def new_store_columns() -> dict[str, dict[str, str]]:
+    """The type of each column of each table of a new store, as the migrations make
+    them: built in memory, once."""
+    store = Store(duckdb.connect(), ":memory:", read_only=False)
+    try:
+        store.migrate()
+        return store.column_types()
+    finally:
+        store.close()
+
+
+def _schema_file(m: Migration) -> str:
+    """The file of trendlab's that migration `m` runs, as errors name it."""
+    return f"schema/{m.version:03d}_{m.name}.sql"
 
 
 def store_paths(location: str, data_path: str | None = None) -> list[Path]:
