@@ -1063,6 +1063,48 @@ def test_check_lists_a_column_of_the_schema_dropped_or_altered_around_trendlab(r
     ]
 
 
+def test_check_lists_a_not_null_of_the_schema_dropped_around_trendlab(run: Run, db: Path):
+    """A revision with no key, a revision with no operation and a changeset with no
+    time (each NOT NULL dropped in SQL) passed check: NULL matched none of its rules."""
+    with duckdb.connect(str(db)) as con:
+        for table, column in [
+            ("model_revisions", "key"),
+            ("result_revisions", "op"),
+            ("changesets", "recorded_at"),
+            ("price_revisions", "notes"),  # nullable already
+            ("price_revisions", "provider"),  # no NULL stored
+        ]:
+            con.execute(f"ALTER TABLE {table} ALTER {column} DROP NOT NULL")
+        changeset = changeset_around(con)
+        con.execute(
+            "INSERT INTO model_revisions (changeset_id, key, revision, op, slug) "
+            "VALUES (?, NULL, 1, 'insert', 'keyless')",
+            [changeset],
+        )
+        revise_around(con, changeset, "result_revisions", _a_result_key(con), notes="x")
+        con.execute("UPDATE result_revisions SET op = NULL WHERE changeset_id = ?", [changeset])
+        con.execute("UPDATE changesets SET recorded_at = NULL WHERE id = ?", [changeset])
+    nulls = (
+        "allows NULL (its NOT NULL dropped around trendlab), and 1 row holds NULL, which no "
+        "trendlab write stores: give each a value, then add NOT NULL back as trendlab's "
+        "schema/001_init.sql makes it"
+    )
+    assert [(v["key"], v["problem"]) for v in _violations(run, "schema")] == [
+        ("changesets.recorded_at", f"column recorded_at of table changesets {nulls}"),
+        ("model_revisions.key", f"column key of table model_revisions {nulls}"),
+        (
+            "price_revisions.provider",
+            "column provider of table price_revisions allows NULL (its NOT NULL dropped "
+            "around trendlab): add NOT NULL back as trendlab's schema/001_init.sql makes it",
+        ),
+        ("result_revisions.op", f"column op of table result_revisions {nulls}"),
+    ]
+
+
+def _a_result_key(con: Any) -> str:
+    return con.execute("SELECT min(key) FROM result_revisions").fetchone()[0]
+
+
 def test_results_list_and_export_with_two_current_models_of_one_slug(run: Run, db: Path):
     """Two current models with one slug (written around trendlab): the results still
     list and export, dated by the model's release, and check says what is wrong."""

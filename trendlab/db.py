@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import duckdb
 
@@ -1418,10 +1418,7 @@ class Store:
                 "SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro'"
             ).fetchall()
         }
-        made: dict[str, tuple[str, Migration]] = {}  # by the last migration to define it
-        for migration in migrations():
-            for kind, name in _CREATED_RE.findall(migration.sql):
-                made[name] = (kind.lower(), migration)
+        made = _schema_objects()
         missing = [
             (
                 name,
@@ -1443,7 +1440,7 @@ class Store:
         user's own are let be (copy carries them)."""
         have = self.column_types()
         found = []
-        for table, wanted in new_store_columns().items():
+        for table, wanted in new_store_schema().columns.items():
             if table not in tables:
                 continue
             for column, type_ in wanted.items():
@@ -1469,6 +1466,41 @@ class Store:
                         )
                     )
         return found
+
+    def _loosened_columns(self) -> list[tuple[str, str]]:
+        """(key, problem) of each column the migrations make NOT NULL that this store
+        lets hold NULL, with how many rows do: a NULL key, operation or time, which
+        no trendlab write stores, escapes the audits (NULL matches no rule)."""
+        made = _schema_objects()
+        found = []
+        for table, column in sorted(new_store_schema().not_null - self.not_null_columns()):
+            nulls = self.scalar(
+                f"SELECT count(*) FROM {_identifier(table)} WHERE {_identifier(column)} IS NULL"
+            )
+            mend = f"add NOT NULL back as trendlab's {_schema_file(made[table][1])} makes it"
+            if nulls:
+                rows = "1 row holds" if nulls == 1 else f"{nulls} rows hold"
+                mend = f", and {rows} NULL, which no trendlab write stores: give each a value, then {mend}"
+            else:
+                mend = f": {mend}"
+            found.append(
+                (
+                    f"{table}.{column}",
+                    f"column {column} of table {table} allows NULL (its NOT NULL dropped "
+                    f"around trendlab){mend}",
+                )
+            )
+        return found
+
+    def not_null_columns(self) -> set[tuple[str, str]]:
+        """(table, column) of each NOT NULL column of this store's `main` schema."""
+        return set(
+            self.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() "
+                "WHERE database_name = current_database() AND schema_name = 'main' "
+                "AND NOT is_nullable"
+            ).fetchall()
+        )
 
     def column_types(self) -> dict[str, dict[str, str]]:
         """The type of each column of each table of this store's `main` schema."""
@@ -1500,15 +1532,11 @@ class Store:
 
         missing = self._missing_schema()
         if missing:
-            return pl.DataFrame(
-                [("schema", "schema", name, problem) for name, problem in missing],
-                schema=["check", "kind", "key", "problem"],
-                orient="row",
-            )
+            return _schema_violations(missing)
 
         self.use_text_functions()
         self.execute("SET VARIABLE trendlab_nul_problem = ?", [NUL_PROBLEM])
-        frames = []
+        frames = [_schema_violations(self._loosened_columns())]
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name
         ):
@@ -2213,16 +2241,43 @@ def new_store_tables() -> dict[str, list[str]]:
         store.close()
 
 
+class NewSchema(NamedTuple):
+    """The tables of a new store, as the migrations make them."""
+
+    columns: dict[str, dict[str, str]]  # each table's columns' types
+    not_null: set[tuple[str, str]]  # (table, column) of each NOT NULL column
+
+
 @cache
-def new_store_columns() -> dict[str, dict[str, str]]:
-    """The type of each column of each table of a new store, as the migrations make
-    them: built in memory, once."""
+def new_store_schema() -> NewSchema:
+    """The tables of a new store, as the migrations make them: built in memory, once."""
     store = Store(duckdb.connect(), ":memory:", read_only=False)
     try:
         store.migrate()
-        return store.column_types()
+        return NewSchema(store.column_types(), store.not_null_columns())
     finally:
         store.close()
+
+
+def _schema_objects() -> dict[str, tuple[str, Migration]]:
+    """Each table, view and macro the migrations create, with its kind (table, view,
+    macro) and the last migration to define it."""
+    made: dict[str, tuple[str, Migration]] = {}
+    for migration in migrations():
+        for kind, name in _CREATED_RE.findall(migration.sql):
+            made[name] = (kind.lower(), migration)
+    return made
+
+
+def _schema_violations(found: list[tuple[str, str]]) -> pl.DataFrame:
+    """Check's rows for problems of the schema, (key, problem) each."""
+    import polars as pl
+
+    return pl.DataFrame(
+        [("schema", "schema", key, problem) for key, problem in found],
+        schema={"check": pl.String, "kind": pl.String, "key": pl.String, "problem": pl.String},
+        orient="row",
+    )
 
 
 def _schema_file(m: Migration) -> str:
