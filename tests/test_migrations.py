@@ -481,6 +481,31 @@ def test_a_duckdb_file_with_other_tables_is_refused_and_untouched(tmp_path: Path
 
 
 @pytest.mark.parametrize(
+    "damage",
+    ["DROP TABLE schema_migrations", "ALTER TABLE schema_migrations DROP COLUMN applied_at"],
+)
+def test_a_store_whose_schema_migrations_was_dropped_says_so_and_is_untouched(
+    db: Path, damage: str
+):
+    """trendlab's own store, its schema_migrations dropped in SQL, was "not a trendlab
+    database: it holds other tables (alias_history, ...); give --db a new file", and
+    check could not say what was wrong."""
+    with duckdb.connect(str(db)) as con:
+        con.execute(damage)
+    before = db.read_bytes()
+    message = (
+        f"trendlab: error: {db} holds trendlab's tables but no schema_migrations table of "
+        "trendlab's, which records their version (dropped or altered around trendlab): "
+        "create it again as (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at "
+        "TIMESTAMP NOT NULL), with a row for each of trendlab's schema/ files applied\n"
+    )
+    for args in (["check"], ["migrate"], ["init"], ["log"]):
+        result = _invoke(db, *args)
+        assert (result.exit_code, result.stderr) == (1, message), args
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
     ("columns", "version"),
     [
         ("version VARCHAR PRIMARY KEY", "'20240202120000'"),  # dbmate's, Rails'

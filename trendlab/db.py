@@ -58,6 +58,10 @@ _CONNINFO_RE = re.compile(r"^\s*(?:dbname|host|hostaddr|user|port|password|servi
 _CREATED_RE = re.compile(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?(TABLE|VIEW|MACRO)\s+(\w+)", re.IGNORECASE | re.MULTILINE
 )
+# The table that records which migrations a store has had.
+_MIGRATIONS_COLUMNS = (
+    "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL"
+)
 # A later migration redefines a macro an earlier one made: CREATE OR REPLACE MACRO.
 _CREATE_MACRO_RE = re.compile(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\b", re.IGNORECASE | re.MULTILINE
@@ -479,10 +483,7 @@ class Store:
             self._refuse_foreign()
         if have == 0 and self.is_lake:
             lake.set_up_new(self.con)
-        bookkeeping = [
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-        ]
+        bookkeeping = [f"CREATE TABLE IF NOT EXISTS schema_migrations ({_MIGRATIONS_COLUMNS})"]
         if self.is_lake:
             bookkeeping.append(
                 f"CREATE TABLE IF NOT EXISTS {WRITE_HEAD} ("
@@ -528,6 +529,15 @@ class Store:
 
     def _not_trendlab(self, names: list[str]) -> TrendlabError:
         """The error for someone else's database, which holds these tables."""
+        if _holds_first_schema(names):
+            # trendlab's own store, its version lost: a new file is no answer to that.
+            whose = "" if self.named == "--db" else f"{self.named} "
+            return TrendlabError(
+                f"{whose}{self.location} holds trendlab's tables but no schema_migrations "
+                "table of trendlab's, which records their version (dropped or altered "
+                f"around trendlab): create it again as ({_MIGRATIONS_COLUMNS}), with a row "
+                "for each of trendlab's schema/ files applied"
+            )
         shown = ", ".join(at_most(names, 3))
         if self.named == "--db":
             whose, hint = "", "give --db " + ("a new store" if self.is_lake else "a new file")
@@ -2257,6 +2267,12 @@ def new_store_schema() -> NewSchema:
         return NewSchema(store.column_types(), store.not_null_columns())
     finally:
         store.close()
+
+
+def _holds_first_schema(names: list[str]) -> bool:
+    """Whether these tables and views include every one the first migration makes."""
+    first = migrations()[0]
+    return {name for _, name in _CREATED_RE.findall(first.sql)} <= set(names)
 
 
 def _schema_objects() -> dict[str, tuple[str, Migration]]:
