@@ -1417,9 +1417,9 @@ class Store:
 
     def _missing_schema(self) -> list[tuple[str, str]]:
         """(name, problem) of each table, view or macro the migrations create that this
-        store lacks, and of each column of their tables that it lacks or holds as
-        another type: dropped or altered around trendlab, the commands that read it
-        fail."""
+        store lacks, and of each column of their tables and views that it lacks or holds
+        as another type: dropped, altered or replaced around trendlab, the commands that
+        read it fail."""
         present = set(self._table_names())
         # A team store's macros are its connection's own (see temporary_macros).
         present |= {
@@ -1438,41 +1438,26 @@ class Store:
             for name, (kind, m) in sorted(made.items())
             if name not in present
         ]
-        altered = [
-            (f"{table}.{column}", f"{problem} {_schema_file(made[table][1])} makes it")
-            for table, column, problem in self._altered_columns(set(made) & present)
-        ]
+        altered = self._altered_columns({n: made[n] for n in made if n in present})
         return sorted(missing + altered)
 
-    def _altered_columns(self, tables: set[str]) -> list[tuple[str, str, str]]:
-        """(table, column, problem) of each column of these tables, as the migrations
-        make them, that this store lacks or holds as another type. Columns of the
-        user's own are let be (copy carries them)."""
+    def _altered_columns(self, made: dict[str, tuple[str, Migration]]) -> list[tuple[str, str]]:
+        """(key, problem) of each column of these tables and views (as _schema_objects
+        gives them), as the migrations make them, that this store lacks or holds as
+        another type. Columns of the user's own are let be (copy carries them)."""
         have = self.column_types()
         found = []
-        for table, wanted in new_store_schema().columns.items():
-            if table not in tables:
+        for name, wanted in new_store_schema().columns.items():
+            if name not in made:
                 continue
+            kind, m = made[name]
             for column, type_ in wanted.items():
-                stored = have.get(table, {}).get(column)
-                if stored is None:
+                stored = have.get(name, {}).get(column)
+                if stored != type_:
                     found.append(
                         (
-                            table,
-                            column,
-                            f"column {column} of table {table} is missing (dropped around "
-                            "trendlab): the commands that read it fail; add it again as "
-                            "trendlab's",
-                        )
-                    )
-                elif stored != type_:
-                    found.append(
-                        (
-                            table,
-                            column,
-                            f"column {column} of table {table} is {stored}, not {type_} "
-                            "(altered around trendlab): the commands that read it fail; "
-                            "alter it back as trendlab's",
+                            f"{name}.{column}",
+                            _column_problem(kind, name, column, stored, type_, _schema_file(m)),
                         )
                     )
         return found
@@ -2293,6 +2278,25 @@ def _schema_violations(found: list[tuple[str, str]]) -> pl.DataFrame:
         [("schema", "schema", key, problem) for key, problem in found],
         schema={"check": pl.String, "kind": pl.String, "key": pl.String, "problem": pl.String},
         orient="row",
+    )
+
+
+def _column_problem(
+    kind: str, name: str, column: str, stored: str | None, wanted: str, schema_file: str
+) -> str:
+    """Check's words for a column of trendlab's table or view `name` that is missing
+    (`stored` None) or of another type than `wanted`."""
+    state = "missing" if stored is None else f"{stored}, not {wanted}"
+    if kind == "view":
+        # A view is not altered but replaced: made again whole, as the migration does.
+        how, mend = "the view replaced", f"create the view again as trendlab's {schema_file} does"
+    elif stored is None:
+        how, mend = "dropped", f"add it again as trendlab's {schema_file} makes it"
+    else:
+        how, mend = "altered", f"alter it back as trendlab's {schema_file} makes it"
+    return (
+        f"column {column} of {kind} {name} is {state} ({how} around trendlab): the commands "
+        f"that read it fail; {mend}"
     )
 
 
