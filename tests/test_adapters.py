@@ -210,6 +210,23 @@ def test_a_new_benchmark_takes_the_name_the_file_gives_it(run: Run, tmp_path: Pa
     assert names["simpleqa-verified"] == "SimpleQA Verified"
 
 
+def test_a_model_the_hub_dates_is_counted_once(run_empty: Run, tmp_path: Path):
+    """The catalog finds m-one unchanged, then the Hub dates it: one model updated, not
+    also one unchanged ('1 updated, 2 unchanged' for a catalog of two models)."""
+    catalog = tmp_path / "model_versions.csv"
+    catalog.write_text("id,Version release date\nm-one,\nm-two,\n", encoding="utf-8")
+    assert run_empty("import", "--from", "epoch", str(catalog)).exit_code == 0
+    (tmp_path / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,epoch_row_id\n"
+        "MMLU,m-one,Lab,2023-03-14,0.5,0-1,rec1\n",
+        encoding="utf-8",
+    )
+    for dry in (["--dry-run"], []):
+        result = run_empty("import", "--from", "epoch", str(tmp_path), *dry)
+        assert result.exit_code == 0, result.stderr
+        assert "models: 1 updated, 1 unchanged; benchmarks: 1 added" in result.stderr
+
+
 def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
     """A bad value is named by the column the user finds in the file, with the field it
     was read as: they were named by the field alone (score, release_date), which none

@@ -107,6 +107,9 @@ class Counts:
     # The keys written or found unchanged, in input order (a Series: an import may
     # hold a million).
     keys: pl.Series = field(default_factory=lambda: pl.Series("key", [], dtype=pl.String))
+    # The keys among them counted unchanged: a later write of the changeset may change
+    # one (an import's catalog finds a model unchanged, its results file dates it).
+    same: pl.Series = field(default_factory=lambda: pl.Series("key", [], dtype=pl.String))
     # Results among `keys` that no date places (no reported date, a model with no
     # release date), per model: recorded, but no trend by date can show them.
     undated: dict[str, int] = field(default_factory=dict)
@@ -132,6 +135,7 @@ class Counts:
         self.inserted = self.restored = self.updated = self.retracted = 0
         self.unchanged = self.kept = 0
         self.keys = self.keys.clear()
+        self.same = self.same.clear()
         self.undated.clear()
         self.fraction_like.clear()
         self.before_release.clear()
@@ -151,6 +155,23 @@ class Counts:
                 "unchanged": self.unchanged,
             },
         )
+
+
+def _count_unchanged(counts: Counts, keys: pl.Series, written: pl.Series) -> None:
+    """Count the records of `keys` a write left unchanged (`written`: which it wrote),
+    each record once per changeset: one an earlier write of the changeset counted is not
+    counted again, and one it found unchanged that this write changes is counted by
+    what this write did ('1 updated, 485 unchanged' for 485 models said one twice)."""
+    unchanged = keys.filter(~written)
+    if not counts.keys.is_empty():  # only a second write of the kind pays for this
+        earlier = counts.keys.implode()
+        unchanged = unchanged.filter(~unchanged.is_in(earlier))
+        changed_now = keys.filter(written)
+        counts.unchanged -= int(changed_now.is_in(counts.same.implode()).sum())
+        counts.same = counts.same.filter(~counts.same.is_in(changed_now.implode()))
+    counts.unchanged += unchanged.len()
+    counts.same.append(unchanged)
+    counts.keys.append(keys)
 
 
 def to_text(value: Any) -> str | None:
@@ -723,11 +744,10 @@ class Changeset:
                 raise TrendlabError(
                     f"{kind.singular} {key} already exists{whose}; change it with `{edit}`"
                 )
-        counts.keys.append(diff.get_column("key"))
         statuses = diff.get_column("status")
         written = [s for s in WRITTEN if s in statuses]
         n_written = int(statuses.is_in(written).sum())
-        counts.unchanged += diff.height - n_written
+        _count_unchanged(counts, diff.get_column("key"), statuses.is_in(written))
         if not n_written:
             return
         self.store.append_diff(kind, self._changeset_id(), written)
