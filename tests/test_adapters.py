@@ -339,6 +339,22 @@ def test_unresolved_names_fail_with_candidates_or_are_skipped(run: Run, tmp_path
     )
 
 
+def test_epoch_shots_with_leading_zeros_are_the_count(run: Run, tmp_path: Path):
+    """Shots 05 is 5 shots: it made the setting '05-shot', a key apart from '5-shot'."""
+    path = tmp_path / "external_benchmark_mmlu.csv"
+    path.write_text(
+        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
+        "rec1,GPT-4,86.4%,gpt-4-0314,05,A reprint,https://example.org/gpt-4-mmlu,\n"
+        "rec2,GPT-4,86.5%,gpt-4-0314,00,A reprint,https://example.org/gpt-4-mmlu,\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(path))
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(run, "list", "results", "--model", "gpt-4", "--benchmark", "mmlu")
+    settings = {r["setting"] for r in rows if r["source_url"] == "https://example.org/gpt-4-mmlu"}
+    assert settings == {"5-shot", "0-shot"}
+
+
 # -- the seeds --------------------------------------------------------------------------
 
 

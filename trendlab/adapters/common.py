@@ -107,8 +107,15 @@ def number_text(value: pl.Expr) -> pl.Expr:
 
 def shots_setting(column: str) -> pl.Expr:
     """Shots as a setting: 5 -> '5-shot', few -> 'few-shot', empty -> null. A cell
-    that already says so (`5-shot`, `5 shots`, `few-shot`) is not suffixed twice."""
-    shots = text(column).str.to_lowercase().str.replace(r"[\s-]*shots?$", "")
+    that already says so (`5-shot`, `5 shots`, `few-shot`) is not suffixed twice, and
+    a count written with leading zeros is the same count (05 made '05-shot', a key
+    apart from the '5-shot' of the same result)."""
+    shots = (
+        text(column)
+        .str.to_lowercase()
+        .str.replace(r"[\s-]*shots?$", "")
+        .str.replace(r"^0+([0-9])", "${1}")
+    )
     return pl.when(shots.is_null()).then(None).otherwise(shots + pl.lit("-shot"))
 
 
