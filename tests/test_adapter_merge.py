@@ -1038,6 +1038,23 @@ def test_an_aggregator_restating_a_primary_price_changes_nothing(run: Run, tmp_p
     assert changed["source_url"] == "https://github.com/simonw/llm-prices"
 
 
+def test_a_restated_price_under_another_spelling_of_its_provider_changes_nothing(
+    run: Run, tmp_path: Path
+):
+    """A vendor written OPENAI is the stored provider OpenAI, as a write takes it: the
+    merge missed the stored price, and the write then replaced its source and erased its
+    notes though both prices agreed; and the stored prices the file lacks went unlisted."""
+    before = _rows(run, "show", "price", "p_f87b43c6b95340e0")
+    path = tmp_path / "historical.json"
+    price = {"id": "gpt-4o", "input": 5, "output": 15, "from_date": "2024-05-13"}
+    path.write_text(json.dumps({"prices": [price | {"vendor": "OPENAI"}]}))
+    result = run("import", "--from", "llm-prices", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "prices: 1 unchanged; nothing to write" in result.stderr
+    assert "prices in the database from this source are not in historical.json" in result.stderr
+    assert _rows(run, "show", "price", "p_f87b43c6b95340e0") == before
+
+
 @needs_shared
 def test_rows_a_newer_publication_drops_are_listed(run_empty: Run, tmp_path: Path):
     stitching = SHARED / "epoch-benchmark-stitching"
