@@ -248,6 +248,21 @@ def test_an_alias_typed_in_another_unicode_form_names_it(run: Run):
     assert _model_of(run, added.stdout.strip()) == "gpt-4o"
 
 
+def test_a_typo_in_another_unicode_form_gets_the_nearest_name(run: Run):
+    """As ｇｐｔ-4o names gpt-4o, ｇｐｔ-4x is a typo of it: the suggestion compared the
+    full-width letters as typed, which match no letter of a name, and there was none."""
+    for args, error in (
+        (("show", "model", "ｇｐｔ-4x"), "no current model 'ｇｐｔ-4x'"),
+        (("history", "model", "ｇｐｔ-4x"), "no model 'ｇｐｔ-4x' in the history"),
+        (("show", "alias", "ＧＰＴ-4-0315"), "no current alias 'ＧＰＴ-4-0315'"),
+    ):
+        refused = run(*args)
+        assert refused.exit_code == 1, args
+        assert refused.stderr.startswith(f"trendlab: error: {error} (did you mean 'gpt-4"), (
+            refused.stderr
+        )
+
+
 def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run):
     """`retract alias gpt-4` suggested another model's alias, 'gpt-4.5', the nearest
     spelling: a slug is no alias, and the right thing is the model's own aliases."""

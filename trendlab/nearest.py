@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from trendlab.text import matched_form
+
 
 def _overlaps(needle: str, name: str) -> bool:
     # One name inside the other (gpt-4 in gpt-4-0613) counts only when the shorter is
@@ -14,12 +16,15 @@ def _overlaps(needle: str, name: str) -> bool:
 
 
 def nearest(value: str, names: Iterable[str], n: int = 3) -> list[str]:
-    """Up to `n` of `names` closest to `value`, best first, case and surrounding spaces
-    aside: similar spellings first, else names that contain it or that it contains."""
+    """Up to `n` of `names` closest to `value`, best first, case, surrounding spaces and
+    Unicode form aside (as names match: see text.matched_form): similar spellings first,
+    else names that contain it or that it contains."""
     lowered: dict[str, str] = {}
     for name in sorted(set(names)):
-        lowered.setdefault(name.lower(), name)
-    needle = value.strip().lower()
+        lowered.setdefault(matched_form(name), name)
+    # A typo in full-width letters (ｇｐｔ-4x) is as near gpt-4 as one typed plainly: as
+    # typed, no letter of it matched, and it had no suggestion.
+    needle = matched_form(value)
     if not needle:
         return []
     close = difflib.get_close_matches(needle, list(lowered), n=n, cutoff=0.6)
