@@ -488,7 +488,10 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
         stitching.stderr
     )
     assert "27 the model has no release date and the source states no date" in stitching.stderr
-    assert "claude-3-opus-20240229 = claude-3-opus, ... and 8 more\n" in stitching.stderr
+    assert (
+        "claude-3-opus-20240229 = claude-3-opus, ... and 8 more catalog models "
+        "(--list-all lists them)\n"
+    ) in stitching.stderr
     # Where the runs file's rounded figure disagrees with the Hub's re-scored mean, the
     # precise one is kept and the disagreement listed.
     assert "6 figures in the file are rounder than the database's" in stitching.stderr
@@ -1316,6 +1319,26 @@ def test_a_model_known_by_an_alias_is_named_once_whichever_files_describe_it(
     assert (
         "1 catalog model is already known by an alias and was not added again: gpt-4-0314 = gpt-4\n"
     ) in result.stderr, result.stderr
+
+
+def test_the_catalog_models_known_by_an_alias_are_a_list_cut_as_every_list_is(
+    run: Run, tmp_path: Path
+):
+    # Seven seeded aliases as catalog ids: five are named, and the rest counted as what
+    # they are, with the option that names them all (it ended '... and 2 more').
+    aliases = ["davinci", "gpt-4-0314", "gpt-4-1106-preview", "gpt-4o-2024-05-13",
+               "gpt-4o-mini-2024-07-18", "o1-mini-2024-09-12", "claude-3-opus-20240229"]  # fmt: skip
+    path = tmp_path / "model_versions.csv"
+    rows = "".join(f"{a},{a},\n" for a in aliases)
+    path.write_text("id,Model,Version release date\n" + rows, encoding="utf-8")
+    cut = run("import", "--from", "epoch", str(path), "--dry-run")
+    assert cut.exit_code == 0, cut.stderr
+    known = next(line for line in cut.stderr.splitlines() if "known by an alias" in line)
+    assert known.endswith(
+        "gpt-4o-mini-2024-07-18 = gpt-4o-mini, ... and 2 more catalog models (--list-all lists them)"
+    ), known
+    whole = run("import", "--from", "epoch", str(path), "--dry-run", "--list-all")
+    assert "claude-3-opus-20240229 = claude-3-opus\n" in whole.stderr, whole.stderr
 
 
 def test_a_twin_whose_other_record_the_file_drops_takes_its_correction(

@@ -195,7 +195,7 @@ def _import_source(
         note(
             f"{counted(len(unread), 'file')} of {named} not read (by "
             f"{'its' if len(unread) == 1 else 'their'} columns, not Epoch AI benchmark "
-            f"data): {', '.join(at_most(unread, shown, 'file'))}"
+            f"data): {_inline(unread, shown, 'file')}"
         )
     if outcome.created_benchmarks:
         created = ", ".join(outcome.created_benchmarks)
@@ -212,7 +212,7 @@ def _import_source(
             f"{counted(len(outcome.known_by_alias), 'catalog model')} "
             f"{'is' if one else 'are'} already known by an alias and "
             f"{'was' if one else 'were'} not added again: "
-            f"{', '.join(at_most(outcome.known_by_alias, shown))}"
+            f"{_inline(outcome.known_by_alias, shown, 'catalog model')}"
         )
     if publication.skipped:
         reasons = Counter(s.reason for s in publication.skipped)
@@ -259,6 +259,16 @@ def _import_source(
         )
         _list(labels, shown, get_kind(kind).singular, kind)
     _report(cs, dry_run)
+
+
+def _inline(items: list[str], shown: int | None, noun: str) -> str:
+    """`items` on one line, cut at `shown` as _list cuts its lines: a note's list says
+    of what the rest are and how to see them, as every list trendlab cuts short does
+    (the catalog models known by an alias ended '... and 8 more')."""
+    listed = ", ".join(at_most(items, shown, noun))
+    if shown is not None and len(items) > shown:
+        listed += " (--list-all lists them)"
+    return listed
 
 
 def _list(lines: list[str], shown: int | None, noun: str, plural: str | None = None) -> None:
