@@ -2940,12 +2940,18 @@ def test_as_of_before_an_alias_was_recorded_says_when_it_was(run: Run):
             f"trendlab: error: no current model {name!r}{meaning}; "
             f"it was first recorded at {recorded}\n"
         )
-    # The alias itself, in any case, as `show alias` finds one.
-    shown = run("show", "alias", "LATER-NAME", "--as-of", when)
-    assert shown.stderr == (
-        f"trendlab: error: no current alias 'LATER-NAME'{meaning}; "
-        f"it was first recorded at {recorded}\n"
-    )
+    # The alias itself, in any case, as `show alias` finds one; and in full-width
+    # letters, as the alias resolves (the model and the alias said no date).
+    for kind, name in (
+        ("alias", "LATER-NAME"),
+        ("alias", "ＬＡＴＥＲ-name"),
+        ("model", "ｌａｔｅｒ-name"),
+    ):
+        shown = run("show", kind, name, "--as-of", when)
+        assert shown.stderr == (
+            f"trendlab: error: no current {kind} {name!r}{meaning}; "
+            f"it was first recorded at {recorded}\n"
+        )
 
 
 def test_an_empty_as_of_is_refused_not_ignored(run: Run):

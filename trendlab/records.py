@@ -933,8 +933,10 @@ def _recorded_later(store: Store, kind: Kind, text: str) -> str:
     if later or kind not in (MODELS, ALIASES) or store.as_of is None:
         return later
     ever = store.aliases_ever()
-    name = text.strip().lower()
-    keys = [alias for alias in ever if alias.lower() == name]
+    # In any Unicode form too, as the alias resolves: typed in full-width letters, the
+    # name was found recorded by no one, and the error did not say it came later.
+    forms = name_forms(text)
+    keys = [alias for alias in ever if alias.lower() in forms]
     if kind is MODELS:
         model = Resolver.build((), ever).resolve([text])[text]
         keys = [alias for alias in keys if ever[alias] == model]
