@@ -272,6 +272,7 @@ def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run)
         ("retract", "alias", "gpt-4", "-m", "t"),
         ("edit", "alias", " gpt-4 ", "--set", "notes=x", "-m", "t"),
         ("history", "alias", "gpt-4"),
+        ("show", "alias", "ＧＰＴ-4"),  # full-width, as the slug names gpt-4: was gpt-4.5
     ):
         refused = run(*args)
         assert refused.exit_code == 1, args

@@ -966,9 +966,10 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
         refs = Refs(store)
         slugs = store.keys_ever(kind) if ever else refs.models
         return Resolver.build(slugs, refs.aliases).hint(text, n=1)
-    elif kind is ALIASES and (slug := text.strip().lower()) in Refs(store).models:
+    elif kind is ALIASES and (slug := matched_form(text)) in Refs(store).models:
         # A model's slug is no alias of it: the nearest alias would be another model's
-        # (gpt-4.5 for gpt-4), which an alias's retraction or edit must not be led to.
+        # (gpt-4.5 for gpt-4), which an alias's retraction or edit must not be led to;
+        # in full-width letters too, as the slug names its model.
         return (
             f" ({slug} is a model's slug: `trendlab alias list --model {slug}` lists its aliases)"
         )
