@@ -1248,12 +1248,14 @@ def test_a_write_naming_a_retracted_model_or_benchmark_says_it_was_retracted(
     assert run("add-benchmark", "zz-bench", "--unit", "percent").exit_code == 0
     gone_model = run("retract", "model", "zz-2", "-m", "gone").stderr.split()[-1]
     gone_bench = run("retract", "benchmark", "zz-bench", "-m", "gone").stderr.split()[-1]
-    added = run("add-result", "ZZ-2", "mmlu", "50", "--source-url", "https://zz.example/2")
-    assert added.exit_code == 1
-    assert added.stderr == (
-        f"trendlab: error: add-result: model 'ZZ-2' was retracted in changeset {gone_model}; "
-        "add it again first; nothing was written\n"
-    ), added.stderr
+    # In full-width letters too, as `show model` names it (a write said 'unknown model').
+    for name in ("ZZ-2", "ｚｚ-2"):
+        added = run("add-result", name, "mmlu", "50", "--source-url", "https://zz.example/2")
+        assert added.exit_code == 1
+        assert added.stderr == (
+            f"trendlab: error: add-result: model {name!r} was retracted in changeset "
+            f"{gone_model}; add it again first; nothing was written\n"
+        ), added.stderr
     path = tmp_path / "results.csv"
     path.write_text("model,benchmark,score\ngpt-4,zz-bench,50\ngpt-4,zz-benc,50\n")
     imported = run("import", str(path))

@@ -42,6 +42,7 @@ from trendlab.text import (
     fold,
     format_character,
     listed,
+    matched_form,
     nfkc_difference,
     slugify,
 )
@@ -420,9 +421,11 @@ def _unknown_refs(
     what: str,
     retracted: Callable[[], dict[str, str]],
     hint: Callable[[str], str] | None = None,
+    slug_of: Callable[[str], str] = lambda v: v.strip().lower(),
 ) -> pl.DataFrame:
     """(ROW, message) for rows naming an unknown model/benchmark, with a suggestion, or
-    one that was retracted (named as a slug is, in any case), with the changeset."""
+    one that was retracted (named as a slug is, in any case: `slug_of`), with the
+    changeset."""
     known_set = set(known)  # type: ignore[call-overload]
     bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(list(known_set)))
     if bad.is_empty():
@@ -430,7 +433,7 @@ def _unknown_refs(
     gone = retracted()
 
     def told(v: str) -> str:
-        changeset = gone.get(v.strip().lower())
+        changeset = gone.get(slug_of(v))
         if changeset:
             return f"{what} {v!r} was retracted in changeset {changeset}; add it again first"
         return f"unknown {what} {v!r}{hint(v) if hint else suggest(v, known_set)}"
@@ -731,6 +734,10 @@ def _kind_errors(
                 "model",
                 lambda: refs.retracted(MODELS),
                 refs.resolver.hint,
+                # As a model's name resolves, in any Unicode form: a retracted model's
+                # slug in full-width letters was an unknown model, where `show` said
+                # retracted.
+                matched_form,
             ),
             own=True,
         )
