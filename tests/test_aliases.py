@@ -165,6 +165,37 @@ def test_check_finds_aliases_that_clash_ignoring_case(run: Run, store_location: 
     }
 
 
+def test_a_name_of_two_models_in_other_capitals_is_refused_naming_both(
+    run: Run, store_location: str, tmp_path: Path
+):
+    """Two models' aliases that differ only in case (written around trendlab) leave a
+    name in a third spelling naming neither: the error suggested the nearest of them,
+    'Clash-A' (alias of gpt-4), a guess at which was meant."""
+    _store_aliases(store_location, [("Clash-A", "gpt-4"), ("clash-a", "gpt-4o")])
+    both = (
+        " (it matches 2 models ignoring case: 'Clash-A' (alias of gpt-4) and 'clash-a' "
+        "(alias of gpt-4o); give one as it is written)"
+    )
+    shown = run("show", "model", "CLASH-A")
+    assert (shown.exit_code, shown.stderr) == (
+        1,
+        f"trendlab: error: no current model 'CLASH-A'{both}\n",
+    )
+    added = run("add-result", "CLASH-A", "mmlu", "50", "--source-url", "https://x.example/1")
+    assert (added.exit_code, added.stderr) == (
+        1,
+        f"trendlab: error: add-result: unknown model 'CLASH-A'{both}; nothing was written\n",
+    )
+    path = tmp_path / "results.csv"
+    path.write_text("model,benchmark,score\nＣＬＡＳＨ-A,mmlu,50\n", encoding="utf-8")
+    imported = run("import", str(path))
+    assert imported.stderr == (
+        f"trendlab: error: {path}:2: unknown model 'ＣＬＡＳＨ-A'{both}; nothing was written\n"
+    )
+    # Either spelled as stored names its own.
+    assert json.loads(run("show", "model", "clash-a", "--json").stdout)["slug"] == "gpt-4o"
+
+
 def test_check_finds_an_alias_on_two_lines(run: Run, store_location: str):
     """Written before a control character in an alias was refused, such an alias can
     still be listed by check, and retracted."""

@@ -24,6 +24,11 @@ def test_two_models_whose_aliases_fold_to_one_name_leave_it_unresolved():
     resolver = Resolver.build(["m-a", "m-b"], {"Foo": "m-a", "FOO": "m-b"})
     # Spelled exactly, each alias is its model's; any other case is either of them.
     assert resolver.resolve(["Foo", "FOO", "foo"]) == {"Foo": "m-a", "FOO": "m-b", "foo": None}
+    # And the hint names both, not the nearest of them, which would be a guess.
+    assert resolver.hint(" foo") == (
+        " (it matches 2 models ignoring case: 'FOO' (alias of m-b) and 'Foo' (alias of m-a);"
+        " give one as it is written)"
+    )
 
 
 def test_an_alias_stored_with_spaces_around_it_resolves_without_them():

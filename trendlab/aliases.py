@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from trendlab.nearest import nearest
-from trendlab.text import listed
+from trendlab.text import listed, name_forms
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,34 @@ class Resolver:
             return repr(candidate)
         return f"{candidate!r} (alias of {self.aliases[candidate]})"
 
+    def folding_to(self, name: str) -> dict[str, str]:
+        """The slugs and aliases `name` matches once case, surrounding spaces and
+        Unicode form are ignored, in order, and their models: more than one model's,
+        it resolves to none."""
+        forms = name_forms(name)
+        found = {s: s for s in self.slugs if s in forms} | {
+            a: m
+            for a, m in self.aliases.items()
+            if a not in self.slugs and a.strip().lower() in forms
+        }
+        return dict(sorted(found.items()))
+
     def hint(self, name: str, n: int = 3) -> str:
-        """' (did you mean ...?)' listing up to `n` of the nearest models, or ''.
+        """' (did you mean ...?)' listing up to `n` of the nearest models, or ''; for a
+        name that matches names of several models ignoring case, those names.
 
         A model near by its slug and by an alias is listed once, by its slug.
         """
+        matched = self.folding_to(name)
+        owners = set(matched.values())
+        if len(owners) > 1:
+            # Names of two models that differ only in case (written around trendlab):
+            # the nearest of them, suggested, would be a guess at which was meant.
+            shown = listed([self.describe(m) for m in matched])
+            return (
+                f" (it matches {len(owners)} models ignoring case: {shown}; "
+                "give one as it is written)"
+            )
         close = self.candidates(name, n=6)
         models: dict[str, str] = {}
         for candidate in close:
