@@ -271,6 +271,27 @@ def test_an_organization_has_one_colour_on_every_figure(
     assert not shared, shared
 
 
+def test_a_model_naming_its_organization_by_its_slug_is_drawn_as_that_organization(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """`add-model --organization openai` names OpenAI (no organization is created), but
+    the figure drew it as an organization of its own, `openai`, beside OpenAI, in
+    another colour."""
+    from matplotlib.colors import to_hex
+
+    for slug, org in (("org-a", "openai"), ("org-b", "OPENAI")):
+        made = run("add-model", slug, "--organization", org, "--release-date", "2024-01-01")
+        assert made.exit_code == 0, made.stderr
+        assert "added organization" not in made.stderr
+        added = run("add-result", slug, "math", "60", "--source-url", f"https://e.org/{slug}")
+        assert added.exit_code == 0, added.stderr
+    assert run("plot", "math", "-o", str(tmp_path / "math.png")).exit_code == 0
+    results = [c for c in drawn[0].collections if "-results-" in (c.get_gid() or "")]
+    colours = {c.get_label(): to_hex(c.get_facecolor()[0]) for c in results}
+    assert "openai" not in colours and "OPENAI" not in colours, colours
+    assert colours["OpenAI"] == PALETTE[0]
+
+
 @both_stores
 def test_a_figure_is_coloured_from_the_state_it_draws(
     run_empty: Run, tmp_path: Path, drawn: list[Axes], monkeypatch: pytest.MonkeyPatch

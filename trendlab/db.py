@@ -1591,13 +1591,13 @@ class Store:
         """Every current result of the benchmarks with what a forecast's x can be.
 
         date is the reported date, else the model's release date; organization is the
-        model's (figures colour by it); price is the model's earliest listed price in
+        model's, by name (figures colour by it: see organizations_by_name); price is the model's earliest listed price in
         effect on the store's reading_day, blended 3 input : 1 output (USD per million
         tokens) by the schema's blended_price macro; priced_later is true where the
         model has prices, but none in effect yet. A NaN score is left out (see
         _KNOWN_SCORE).
         """
-        return self.frame(
+        points = self.frame(
             f"""
             WITH first_price AS ({_FIRST_PRICE})
             SELECT s.benchmark, s.id, s.date, s.score, s.model, s.organization, s.setting,
@@ -1609,6 +1609,7 @@ class Store:
             """,
             {"benchmarks": list(benchmarks), "day": self.reading_day},
         )
+        return self.organizations_by_name(points)
 
     def known_points(
         self,
@@ -1926,20 +1927,50 @@ class Store:
 
     def scores(self, *benchmarks: str) -> pl.DataFrame:
         """Every current result on these benchmarks with a known score (see
-        _KNOWN_SCORE), dated, with its model's facts."""
-        return self.frame(
-            "SELECT * FROM scores WHERE list_contains($benchmarks::VARCHAR[], benchmark) "
-            f"AND {_KNOWN_SCORE} ORDER BY benchmark, date, score",
-            {"benchmarks": list(benchmarks)},
+        _KNOWN_SCORE), dated, with its model's facts (its organization by name: see
+        organizations_by_name)."""
+        return self.organizations_by_name(
+            self.frame(
+                "SELECT * FROM scores WHERE list_contains($benchmarks::VARCHAR[], benchmark) "
+                f"AND {_KNOWN_SCORE} ORDER BY benchmark, date, score",
+                {"benchmarks": list(benchmarks)},
+            )
         )
 
     def result_organizations(self) -> pl.DataFrame:
         """How many current dated results with a known score (every point a figure may
-        colour) each benchmark has of each organization (its model's; null when
-        unknown): benchmark, organization, n."""
-        return self.frame(
+        colour) each benchmark has of each organization (its model's, by name: see
+        organizations_by_name; null when unknown): benchmark, organization, n."""
+        import polars as pl
+
+        counts = self.frame(
             "SELECT benchmark, organization, count(*) AS n FROM scores "
             f"WHERE date IS NOT NULL AND {_KNOWN_SCORE} GROUP BY ALL"
+        )
+        return (
+            self.organizations_by_name(counts)
+            .group_by("benchmark", "organization", maintain_order=True)
+            .agg(pl.col("n").sum())
+        )
+
+    def organizations_by_name(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """`frame` with each model's organization as the organization it names calls
+        itself: a model may name it by its slug or in other capitals (`add-model
+        --organization openai` names OpenAI, and creates no organization), and figures,
+        which colour by organization, drew OpenAI twice, as `OpenAI` and `openai`. Text
+        naming no current organization stays as written."""
+        import polars as pl
+
+        if frame.is_empty() or "organization" not in frame.columns:
+            return frame
+        current = {slug: name for slug, name in self.organization_names().items() if name}
+        by_fold = {fold(name): name for name in current.values()}
+        written = frame.get_column("organization").drop_nulls().unique().to_list()
+        named = {
+            text: current.get(slugify(text)) or by_fold.get(fold(text)) or text for text in written
+        }
+        return frame.with_columns(
+            pl.col("organization").replace_strict(named, default=None, return_dtype=pl.String)
         )
 
     # -- copying a whole store (trendlab copy; orchestration in transfer.py) ------------
