@@ -194,6 +194,12 @@ def test_a_name_of_two_models_in_other_capitals_is_refused_naming_both(
     )
     # Either spelled as stored names its own.
     assert json.loads(run("show", "model", "clash-a", "--json").stdout)["slug"] == "gpt-4o"
+    # history said "'CLASH-A' was an alias of 2 models", as of aliases since retracted.
+    history = run("history", "model", "CLASH-A")
+    assert (history.exit_code, history.stderr) == (
+        1,
+        f"trendlab: error: 'CLASH-A' {both[5:-1]}\n",
+    )
 
 
 def test_check_finds_an_alias_on_two_lines(run: Run, store_location: str):

@@ -92,22 +92,28 @@ class Resolver:
         }
         return dict(sorted(found.items()))
 
+    def clash(self, name: str) -> str:
+        """'matches 2 models ignoring case: ...; give one as it is written' where `name`
+        matches names of several models once case is ignored (so resolves to none);
+        else ''."""
+        matched = self.folding_to(name)
+        owners = set(matched.values())
+        if len(owners) < 2:
+            return ""
+        shown = listed([self.describe(m) for m in matched])
+        return f"matches {len(owners)} models ignoring case: {shown}; give one as it is written"
+
     def hint(self, name: str, n: int = 3) -> str:
         """' (did you mean ...?)' listing up to `n` of the nearest models, or ''; for a
         name that matches names of several models ignoring case, those names.
 
         A model near by its slug and by an alias is listed once, by its slug.
         """
-        matched = self.folding_to(name)
-        owners = set(matched.values())
-        if len(owners) > 1:
+        clash = self.clash(name)
+        if clash:
             # Names of two models that differ only in case (written around trendlab):
             # the nearest of them, suggested, would be a guess at which was meant.
-            shown = listed([self.describe(m) for m in matched])
-            return (
-                f" (it matches {len(owners)} models ignoring case: {shown}; "
-                "give one as it is written)"
-            )
+            return f" (it {clash})"
         close = self.candidates(name, n=6)
         models: dict[str, str] = {}
         for candidate in close:

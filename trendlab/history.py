@@ -57,6 +57,10 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     check_long_enough(kind, text)
     if kind is MODELS and (now := _named_now(store, text)):
         return now
+    if kind is MODELS and (clash := Refs(store).resolver.clash(text)):
+        # Current aliases of two models in other capitals: it said the name "was an
+        # alias of" both, as if of aliases since retracted.
+        raise TrendlabError(f"{text!r} {clash}")
     keys = named_keys(store, kind, text, ever=True)
     if not keys and kind in (RESULTS, PRICES):
         keys = _records_once_named(store, kind, text)
