@@ -1526,3 +1526,25 @@ def test_no_priced_model_reaching_as_of_a_moment_says_what_as_of_reads(run: Run,
     report = run("report", *args, "--changesets", "1", "-o", str(page))
     assert report.exit_code == 0, report.stderr
     assert f"No price trend: {said}" in html.unescape(page.read_text())
+
+
+def test_a_result_dated_after_the_day_read_is_not_yet_in_the_trend():
+    """d, released the day after the one read (a write allows tomorrow), was a row dated
+    that day at the price of the day read, $0.01, where the price in effect then, $5,
+    is one announced for later and left out: its result now counts from its day on."""
+    scores, prices = _frames(
+        [("a", "2024-01-01", 90.0), ("b", "2024-03-01", 90.0), ("c", "2024-06-01", 90.0),
+         ("d", "2025-01-02", 95.0)],
+        [("a", "2024-01-01", 8.0), ("b", "2024-03-01", 4.0), ("c", "2024-06-01", 2.0),
+         ("d", "2024-06-01", 0.01), ("d", "2025-01-02", 5.0)],
+    )  # fmt: skip
+    bench = {"slug": "ev", "unit": "percent", "higher_is_better": True}
+    trend = price_trend(bench, scores, BlendedPrices(prices, Blend()), 80, on=date(2025, 1, 1))
+    assert trend.points.select("date", "model", BLENDED).rows() == [
+        (date(2024, 1, 1), "a", 8.0),
+        (date(2024, 3, 1), "b", 4.0),
+        (date(2024, 6, 1), "c", 2.0),
+    ]
+    # Read on d's day, d is at its $5 and c stays the cheapest.
+    later = price_trend(bench, scores, BlendedPrices(prices, Blend()), 80, on=date(2025, 1, 2))
+    assert later.points.rows() == trend.points.rows()

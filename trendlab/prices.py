@@ -495,8 +495,8 @@ def price_trend(
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
     at the blend `prices` were read at, up to `on` (see Store.reading_day): a price announced
-    for a later day is left out. `level` is the rate's interval, a fraction (see
-    forecast.decline.fit_decline). `as_of_note` (Store.as_of_note): under --as-of, no
+    for a later day is left out, and so is a result dated after it. `level` is the rate's
+    interval, a fraction (see forecast.decline.fit_decline). `as_of_note` (Store.as_of_note): under --as-of, no
     model reaching it, or too few points, may be for want of results recorded by then,
     which its error says."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
@@ -504,6 +504,10 @@ def price_trend(
 
     higher = benchmark.get("higher_is_better") is not False
     priced = prices.frame.filter(pl.col("effective_date") <= on)
+    # A result dated after `on` (a model released tomorrow, as a write allows) reaches
+    # the threshold only then: counted, its row was dated after `on` at the price of
+    # `on`, where a price announced for its day is left out.
+    scores = scores.filter(pl.col("date").is_null() | (pl.col("date") <= on))
     points = cheapest_capable(
         scores, priced, threshold, blend=prices.blend, higher_is_better=higher
     )
