@@ -1548,3 +1548,20 @@ def test_a_result_dated_after_the_day_read_is_not_yet_in_the_trend():
     # Read on d's day, d is at its $5 and c stays the cheapest.
     later = price_trend(bench, scores, BlendedPrices(prices, Blend()), 80, on=date(2025, 1, 2))
     assert later.points.rows() == trend.points.rows()
+
+
+def test_no_priced_model_error_names_a_model_reaching_it_only_after_the_day_read():
+    """d, priced today and released tomorrow with 95, is left out of a trend read today
+    (test_a_result_dated_after_the_day_read_is_not_yet_in_the_trend): the error named
+    70 by b as the best dated priced result, not a word of d's."""
+    scores, prices = _frames(
+        [("b", "2024-01-01", 70.0), ("d", "2025-01-02", 95.0)],
+        [("b", "2024-01-01", 8.0), ("d", "2024-06-01", 0.01)],
+    )
+    bench = {"slug": "ev", "unit": "percent", "higher_is_better": True}
+    with pytest.raises(TrendlabError) as raised:
+        price_trend(bench, scores, BlendedPrices(prices, Blend()), 80, on=date(2025, 1, 1))
+    assert str(raised.value) == (
+        "no priced model reaches 80 on ev; the best dated priced result is 70 by b; d reaches "
+        "it only by a result dated after 2025-01-01"
+    )

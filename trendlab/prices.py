@@ -483,6 +483,16 @@ def _refuse_unlogged(points: pl.DataFrame, blend: Blend) -> None:
     )
 
 
+def _reaching_only_after(
+    scores: pl.DataFrame, threshold: float, on: date, *, higher_is_better: bool
+) -> list[str]:
+    """The models whose first dated result at or beyond `threshold` is after `on`: a
+    price trend read on `on` leaves them out, and its error for no model reaching the
+    threshold names them (it named a lower result as the best dated priced one)."""
+    capable = capable_models(scores, threshold, higher_is_better=higher_is_better)
+    return capable.filter(pl.col("capable_from") > on).get_column("model").to_list()
+
+
 def price_trend(
     benchmark: dict[str, Any],
     scores: pl.DataFrame,
@@ -507,6 +517,7 @@ def price_trend(
     # A result dated after `on` (a model released tomorrow, as a write allows) reaches
     # the threshold only then: counted, its row was dated after `on` at the price of
     # `on`, where a price announced for its day is left out.
+    dated_after = _reaching_only_after(scores, threshold, on, higher_is_better=higher)
     scores = scores.filter(pl.col("date").is_null() | (pl.col("date") <= on))
     points = cheapest_capable(
         scores, priced, threshold, blend=prices.blend, higher_is_better=higher
@@ -553,6 +564,13 @@ def price_trend(
                 f"; {names} {'reaches' if len(later) == 1 else 'reach'} it but "
                 f"{'has' if len(later) == 1 else 'have'} no price in effect on {on}, "
                 "only prices announced for later"
+            )
+        ahead = [m for m in dated_after if m in announced]
+        if ahead:
+            names = ", ".join(at_most(ahead, 5, "models"))
+            near += (
+                f"; {names} {'reaches' if len(ahead) == 1 else 'reach'} it only by "
+                f"{'a result' if len(ahead) == 1 else 'results'} dated after {on}"
             )
         raise NoPricedModelReaches(
             f"no priced model reaches {number(threshold)} on {slug}{as_of_note}{near}"
