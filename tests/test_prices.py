@@ -1565,3 +1565,24 @@ def test_no_priced_model_error_names_a_model_reaching_it_only_after_the_day_read
         "no priced model reaches 80 on ev; the best dated priced result is 70 by b; d reaches "
         "it only by a result dated after 2025-01-01"
     )
+
+
+def test_blends_that_differ_only_in_float_noise_are_one_price(run_empty: Run):
+    """x at A, 0.15 / 0.6, blends to 0.26249999999999996 at 3:1, and x at B, 0.2625 /
+    0.2625, to 0.2625: when A's price rose, x at B was a new point of the fit at the price
+    shown the row before, and a third point made a trend of two prices."""
+    steps = [
+        ("add-benchmark", "ev", "--name", "Ev", "--unit", "percent"),
+        *(("add-model", m, "--name", m, "--release-date", "2024-01-01") for m in ("a", "x")),
+        *(("add-result", m, "ev", "90", "--date", "2024-01-01") for m in ("a", "x")),
+        ("add-price", "a", "P", "2024-01-01", "--input", "10", "--output", "10"),
+        ("add-price", "x", "A", "2024-02-01", "--input", "0.15", "--output", "0.6"),
+        ("add-price", "x", "B", "2024-02-01", "--input", "0.2625", "--output", "0.2625"),
+        ("add-price", "x", "A", "2024-03-01", "--input", "1", "--output", "1"),
+    ]
+    for step in steps:
+        added = run_empty(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    result = run_empty("price-trend", "ev", "--threshold", "50")
+    assert result.exit_code == 1
+    assert result.stderr == "trendlab: error: a trend needs at least 3 price points, there are 2\n"

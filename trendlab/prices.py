@@ -101,11 +101,23 @@ def shown_blend(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with its blended price as the commands print it, to 12 significant
     digits: weighing leaves float noise (0.75 x 0.15 + 0.25 x 0.6 is
     0.26249999999999996)."""
+    return _to_shown_digits(frame, BLENDED)
+
+
+def _to_shown_digits(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """`frame` with these float columns to the 12 significant digits a blend is shown
+    to (see shown_blend)."""
     # Significant digits, not decimals: six decimals showed a price of a ten-millionth
     # of a dollar as a blended price of 0, which no price may be. Python's formatting,
     # not Polars' round_sig_figs, which leaves noise of its own at 1e-300.
-    shown = [None if v is None else float(f"{v:.12g}") for v in frame.get_column(BLENDED)]
-    return frame.with_columns(pl.Series(BLENDED, shown, dtype=pl.Float64))
+    return frame.with_columns(
+        pl.Series(
+            column,
+            [None if v is None else float(f"{v:.12g}") for v in frame.get_column(column)],
+            dtype=pl.Float64,
+        )
+        for column in columns
+    )
 
 
 def filter_provider(prices: pl.DataFrame, provider: str, as_of_note: str = "") -> pl.DataFrame:
@@ -244,6 +256,10 @@ def cheapest_capable(
         )
         .filter(pl.col("until").is_null() | (pl.col("start") < pl.col("until")))
     )
+    # Compared as shown: two blends that print alike (0.2625, and 0.75 x 0.15 + 0.25 x 0.6
+    # = 0.26249999999999996) are one price, not a change of price, nor a model cheaper
+    # than one already cheapest at that price.
+    spells = _to_shown_digits(spells, BLENDED, "__least")
     if spells.is_empty():
         return pl.DataFrame(
             schema={
