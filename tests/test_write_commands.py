@@ -935,6 +935,27 @@ def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     assert json.loads(run("show", "organization", "openai", "--json").stdout)["name"] == "OpenAI"
 
 
+def test_a_model_writing_an_organizations_name_names_it_not_another_by_the_slug(run: Run):
+    """An organization renamed to a name whose slug is another's (six-lab to Five-Lab,
+    beside five-lab) is the one a model writing that name names, as an organization's
+    name is whatever slug it has: that model stopped the retraction of five-lab too,
+    which it never named."""
+    for model, organization in (("m5", "Five Lab"), ("m6", "Six Lab")):
+        assert run("add-model", model, "--organization", organization, "-m", "a").exit_code == 0
+    renamed = run("edit", "organization", "six-lab", "--set", "name=Five-Lab", "-m", "b")
+    assert renamed.exit_code == 0, renamed.stderr
+    assert run("add-model", "m7", "--organization", "Five-Lab", "-m", "c").exit_code == 0
+    assert run("retract", "model", "m5", "-m", "d").exit_code == 0
+    retracted = run("retract", "organization", "five-lab", "-m", "e")
+    assert retracted.exit_code == 0, retracted.stderr
+    assert run("check").exit_code == 0
+    assert run("retract", "model", "m6", "-m", "f").exit_code == 0
+    blocked = run("retract", "organization", "six-lab", "-m", "g")
+    assert blocked.stderr == (
+        "trendlab: error: organization six-lab is still used by 1 model; retract those first\n"
+    )
+
+
 def test_a_rename_may_not_leave_models_naming_no_organization(run: Run):
     """A model naming an organization by its name (not by its slug) named none once the
     organization was renamed again, which `check` then reported: the rename is refused,

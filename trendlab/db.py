@@ -1180,18 +1180,21 @@ class Store:
 
     def organization_models(self, key: str) -> dict[str, str]:
         """The current models that name organization `key`, in slug order, each with
-        the organization as it writes it: by the slug that name is given, or by the
-        organization's name as names compare (a slug made by an older slug rule)."""
+        the organization as it writes it: by the organization's name as names compare
+        (a slug made by an older slug rule), or by the slug that name is given, unless
+        it is another organization's name (one renamed to Five-Lab beside five-lab)."""
         names = self.execute(
             "SELECT organization, list(slug ORDER BY slug) FROM models "
             "WHERE organization IS NOT NULL GROUP BY organization"
         ).fetchall()
-        own = self.scalar("SELECT name FROM organizations WHERE slug = ?", [key])
+        current = self.organization_names()
+        own = current.get(key)
         same = fold(own) if own else None
+        others = {fold(n) for slug, n in current.items() if n and slug != key}
         found = {
             model: name
             for name, models in names
-            if slugify(name) == key or fold(name) == same
+            if fold(name) == same or (slugify(name) == key and fold(name) not in others)
             for model in models
         }
         return dict(sorted(found.items()))
