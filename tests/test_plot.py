@@ -292,6 +292,29 @@ def test_a_model_naming_its_organization_by_its_slug_is_drawn_as_that_organizati
     assert colours["OpenAI"] == PALETTE[0]
 
 
+def test_a_model_writing_an_organizations_name_is_drawn_as_it_not_by_the_slug(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """A model writing Five-Lab, the name six-lab was renamed to beside five-lab (Five
+    Lab), names six-lab, as retract reads it: the figure drew it as Five Lab, whose
+    slug the name makes."""
+    for model, organization in (("m5", "Five Lab"), ("m6", "Six Lab")):
+        made = run(
+            "add-model", model, "--organization", organization, "--release-date", "2024-01-01"
+        )
+        assert made.exit_code == 0, made.stderr
+    assert (
+        run("edit", "organization", "six-lab", "--set", "name=Five-Lab", "-m", "b").exit_code == 0
+    )
+    made = run("add-model", "m7", "--organization", "Five-Lab", "--release-date", "2024-01-01")
+    assert made.exit_code == 0, made.stderr
+    added = run("add-result", "m7", "math", "60", "--source-url", "https://e.org/m7")
+    assert added.exit_code == 0, added.stderr
+    assert run("plot", "math", "-o", str(tmp_path / "math.png")).exit_code == 0
+    labels = {c.get_label() for c in drawn[0].collections if "-results-" in (c.get_gid() or "")}
+    assert "Five-Lab" in labels and "Five Lab" not in labels, labels
+
+
 @both_stores
 def test_a_figure_is_coloured_from_the_state_it_draws(
     run_empty: Run, tmp_path: Path, drawn: list[Axes], monkeypatch: pytest.MonkeyPatch

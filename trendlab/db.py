@@ -1969,8 +1969,10 @@ class Store:
         current = {slug: name for slug, name in self.organization_names().items() if name}
         by_fold = {fold(name): name for name in current.values()}
         written = frame.get_column("organization").drop_nulls().unique().to_list()
+        # By name first, as organization_models reads it: a name another organization
+        # was renamed to (Five-Lab beside five-lab) is that one's, not its slug's.
         named = {
-            text: current.get(slugify(text)) or by_fold.get(fold(text)) or text for text in written
+            text: by_fold.get(fold(text)) or current.get(slugify(text)) or text for text in written
         }
         return frame.with_columns(
             pl.col("organization").replace_strict(named, default=None, return_dtype=pl.String)
