@@ -614,6 +614,24 @@ def test_a_release_date_moved_past_stored_results_and_prices_is_written_with_a_n
         "4 results and 1 price of gpt-4 are now dated before its release, 2025-01-01; they "
         "are kept, but if the release date is mistyped, correct it"
     )
+    # One record is "it", not "they".
+    assert run("add-model", "solo", "--release-date", "2020-01-01", "-m", "t").exit_code == 0
+    added = run(
+        "add-result",
+        "solo",
+        "math",
+        "10",
+        "--date",
+        "2021-01-01",
+        "--source-url",
+        "https://e.org/solo",
+    )
+    assert added.exit_code == 0, added.stderr
+    one = run("edit", "model", "solo", "--set", "release_date=2022-01-01", "-m", "t")
+    assert one.stderr.splitlines()[-1] == (
+        "1 result of solo is now dated before its release, 2022-01-01; it is kept, but if "
+        "the release date is mistyped, correct it"
+    )
     # Earlier again, or to the same day: nothing newly before it.
     back = run("edit", "model", "gpt-4", "--set", "release_date=2024-06-01", "-m", "t")
     assert back.exit_code == 0 and "dated before" not in back.stderr, back.stderr

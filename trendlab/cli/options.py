@@ -767,7 +767,8 @@ def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> 
         named = at_most([f"{m}, released {day} ({records(r, p)})" for m, day, r, p in moved], shown)
         said = f"{are} now dated before their model's release: {'; '.join(named)}"
         fix = "a release date is"
-    note(f"{records(results, prices)} {said}; they are kept, but if {fix} mistyped, correct it")
+    kept = "it is kept" if results + prices == 1 else "they are kept"
+    note(f"{records(results, prices)} {said}; {kept}, but if {fix} mistyped, correct it")
 
 
 def _note_twins(fields: list[str], n: int) -> None:
