@@ -309,7 +309,7 @@ def model_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
         {
             "slug": either(st.just(Cell(f"fz-model-{i}")), BAD_SLUGS, h),
             "name": cell(optional(LINE), BAD_LINES, h),
-            "organization": cell(optional(LINE), BAD_LINES, h),
+            "organization": cell(optional(KEY_LINE), BAD_KEY_LINES, h),
             "release_date": cell(optional(_dates(past=True)), BAD_PAST_DATES, h),
             "parameters": cell(optional(good_float(1, 1e15)), [*BAD_FLOATS, "0", "-5"], h),
             "open_weights": cell(

@@ -63,7 +63,12 @@ def records(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
     lines = [[draw(LINE) for _ in range(2)] for _ in range(n)]
     return {
         "models": [
-            {"slug": f"rt-model-{i}", "name": line[0], "organization": line[1], "notes": t[2]}
+            {
+                "slug": f"rt-model-{i}",
+                "name": line[0],
+                "organization": _key_text(line[1]),
+                "notes": t[2],
+            }
             for i, (t, line) in enumerate(zip(texts, lines, strict=True))
         ],
         "benchmarks": [

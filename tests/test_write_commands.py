@@ -2199,6 +2199,48 @@ def test_a_setting_or_a_provider_holds_no_invisible_format_character(run: Run):
     assert checked.exit_code == 0 and json.loads(checked.stdout) == [], checked.stdout
 
 
+def test_an_organization_holds_no_invisible_format_character(run: Run, db: Path):
+    """`Open` U+200B `AI`, which looks as OpenAI, made an organization of its own for a
+    model naming it, and an organization could be renamed so: refused as in a setting.
+    One stored so around trendlab is listed by check, and its model stays editable."""
+    before = run("log", "--json").stdout
+    for args, expected in [
+        (
+            ["add-model", "zw", "--organization", "Open\u200bAI"],
+            "--organization: 'Open\\u200bAI' holds an invisible format character "
+            "(U+200B ZERO WIDTH SPACE); it must read as it is typed",
+        ),
+        (
+            ["edit", "model", "gpt-4", "--set", "organization=Open\u200bAI"],
+            "--set organization: 'Open\\u200bAI' holds an invisible format character",
+        ),
+        (
+            ["edit", "organization", "openai", "--set", "name=Open\u200bAI"],
+            "--set name: 'Open\\u200bAI' holds an invisible format character",
+        ),
+    ]:
+        refused = run(*args, "-m", "t")
+        assert refused.exit_code == 2, (args, refused.output)
+        (line,) = refused.stderr.splitlines()
+        assert expected in line, line
+    assert run("log", "--json").stdout == before
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "an older trendlab's organization")
+        con.execute(
+            "INSERT INTO organization_revisions VALUES (?, 'zw-lab', 1, 'insert', 'zw-lab', ?)",
+            [changeset, "Zw\u200bLab"],
+        )
+        revise_around(con, changeset, "model_revisions", "gpt-4", organization="Zw\u200bLab")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert [(v["kind"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        ("models", "gpt-4", "organization holds an invisible format character"),
+        ("organizations", "zw-lab", "name holds an invisible format character"),
+    ]
+    edited = run("edit", "model", "gpt-4", "--set", "notes=kept", "-m", "n")
+    assert edited.exit_code == 0, edited.stderr
+
+
 def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
     run: Run, db: Path, tmp_path: Path
 ):

@@ -45,9 +45,11 @@ class Field:
     # besides one line, no invisible format character (U+200B, U+202E), nothing NFKC
     # writes otherwise (full-width ｇｐｔ is gpt), and at most NAME_MAX characters.
     lookup_name: bool = False
-    # Text in a record's key (a result's setting, a price's provider): besides one line,
-    # no invisible format character but the joiners some scripts spell with (U+200C,
-    # U+200D), or '5-shot' and '5-shot' with a U+200B would be two keys that look as one.
+    # Text in a record's key (a result's setting, a price's provider) or that names one
+    # (an organization's name, as a model writes it): besides one line, no invisible
+    # format character but the joiners some scripts spell with (U+200C, U+200D), or
+    # '5-shot' and '5-shot' with a U+200B would be two keys that look as one (and
+    # Open<U+200B>AI an organization of its own that looks as OpenAI).
     key_text: bool = False
     help: str = ""
 
@@ -128,7 +130,14 @@ ORGANIZATIONS = Kind(
     history_view="organization_history",
     fields=(
         Field("slug", "slug", required=True, help="stable key, e.g. openai"),
-        Field("name", "text", required=True, one_line=True, help="the name as sources write it"),
+        Field(
+            "name",
+            "text",
+            required=True,
+            one_line=True,
+            key_text=True,
+            help="the name as sources write it",
+        ),
     ),
     key_fields=("slug",),
     label_field="name",
@@ -142,7 +151,13 @@ MODELS = Kind(
     fields=(
         Field("slug", "slug", required=True, help="stable key, e.g. gpt-4"),
         Field("name", "text", one_line=True, help="display name"),
-        Field("organization", "text", one_line=True, help="developer, as the source writes it"),
+        Field(
+            "organization",
+            "text",
+            one_line=True,
+            key_text=True,
+            help="developer, as the source writes it",
+        ),
         Field("release_date", "date", past=True, help="YYYY-MM-DD"),
         Field("parameters", "float", positive=True, exact=True, help="parameter count"),
         Field("training_compute_flop", "float", positive=True, help="training compute in FLOP"),
