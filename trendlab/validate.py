@@ -160,6 +160,25 @@ class Refs:
         return Resolver.build(self.models, self.aliases)
 
 
+def stored_providers(frame: pl.DataFrame, providers: dict[str, str]) -> pl.DataFrame:
+    """Prices with each provider (trimmed) as `providers` spells it, by its folded form
+    (a vendor 'OPENAI' is the stored 'OpenAI'), else as this input first spells it: as
+    a write stores it, so that whatever compares prices by key before the write does
+    too."""
+    name = pl.col("__provider")
+    given = frame.get_column("provider").str.strip_chars()
+    return (
+        frame.with_columns(given, folded(given).alias("__provider"))
+        .with_columns(
+            pl.coalesce(
+                name.replace_strict(providers, default=None, return_dtype=pl.String),
+                pl.col("provider").first().over(name),
+            ).alias("provider")
+        )
+        .drop("__provider")
+    )
+
+
 def folded(names: pl.Series) -> pl.Series:
     """Each name as names compare (see trendlab.text.fold), null kept; each distinct
     name is folded once."""
@@ -1070,18 +1089,7 @@ def validate(
             pl.when(lowered.is_in(list(refs.units))).then(lowered).otherwise(pl.col("unit"))
         )
     if kind is PRICES and "provider" in cleaned.columns:
-        # A provider's stored spelling, else the first this input uses.
-        name = pl.col("__provider")
-        cleaned = (
-            cleaned.with_columns(folded(cleaned.get_column("provider")).alias("__provider"))
-            .with_columns(
-                pl.coalesce(
-                    name.replace_strict(refs.providers, default=None, return_dtype=pl.String),
-                    pl.col("provider").first().over(name),
-                ).alias("provider")
-            )
-            .drop("__provider")
-        )
+        cleaned = stored_providers(cleaned, refs.providers)
     typed_exprs, rules = [pl.col(ROW)], {}
     for f in fields:
         stored = None

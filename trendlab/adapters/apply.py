@@ -26,7 +26,7 @@ from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts
 from trendlab.text import at_most, counted
-from trendlab.validate import ROW, folded, names_read_as
+from trendlab.validate import ROW, folded, names_read_as, stored_providers
 
 
 @dataclass
@@ -367,9 +367,7 @@ def _stored_providers(frame: pl.DataFrame, cs: Changeset) -> pl.DataFrame:
     stored ones, its source replaced the stored one, though every figure agreed)."""
     if "provider" not in frame.columns:
         return frame
-    given = frame.get_column("provider").str.strip_chars()
-    spelled = folded(given).replace_strict(cs.refs.providers, default=None, return_dtype=pl.String)
-    return frame.with_columns(pl.coalesce(spelled, given).alias("provider"))
+    return stored_providers(frame, cs.refs.providers)
 
 
 def _drop_known_by_alias(frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -> pl.DataFrame:
