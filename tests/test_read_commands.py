@@ -360,6 +360,9 @@ def test_query_refuses_writes(run: Run, store_location: str, sql: str):
         ("SET threads = 1", "SET"),
         ("TRUNCATE result_revisions", "TRUNCATE"),
         ("INSTALL httpfs", "INSTALL"),
+        ("FORCE INSTALL httpfs", "FORCE INSTALL"),
+        ("force checkpoint", "FORCE CHECKPOINT"),
+        ("MERGE INTO result_revisions USING units ON false WHEN MATCHED THEN DELETE", "MERGE"),
         ("WITH x AS (SELECT 1) DELETE FROM result_revisions", "DELETE"),
     ],
 )

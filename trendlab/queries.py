@@ -533,13 +533,18 @@ def _written_kind(statement: Any) -> str:
 
     DuckDB's type names several statements by another's kind (USE and RESET are SET,
     TRUNCATE is DELETE, INSTALL is LOAD), which would name what the user did not
-    write; a statement opening with WITH or a parenthesis has its type's name."""
+    write; a statement opening with WITH or a parenthesis has its type's name. FORCE
+    is no kind: FORCE INSTALL and FORCE CHECKPOINT are named by both words."""
     text = statement.query
-    tokens = duckdb.tokenize(text)
-    if tokens and tokens[0][1] == duckdb.token_type.keyword:
-        word = re.match(r"[A-Za-z]*", text[tokens[0][0] :])
-        if word and word[0] and word[0].upper() != "WITH":
-            return word[0].upper()
+    words: list[str] = []
+    for start, kind in duckdb.tokenize(text)[:2]:
+        if kind != duckdb.token_type.keyword:
+            break
+        words.append(re.findall(r"^[A-Za-z]*", text[start:])[0].upper())
+    if words[:1] == ["FORCE"] and len(words) == 2:
+        return " ".join(words)
+    if words and words[0] not in ("", "WITH"):
+        return words[0]
     return str(statement.type.name).replace("_", " ")
 
 
