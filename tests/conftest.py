@@ -26,6 +26,11 @@ from trendlab.cli import cli
 Run = Callable[..., Result]
 
 STORE_KINDS = ("file", "team")
+# The raw public data the seeds are built from (seeds/README.md), next to the checkout
+# as in the project's workspace: tests that re-import it run where it is.
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/data")
 both_stores = pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True)
 
 

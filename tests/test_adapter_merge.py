@@ -13,15 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Run
+from tests.conftest import SHARED, Run
 
 DATA = Path(__file__).resolve().parent / "data"
 EPOCH = DATA / "epoch"
-# The raw public data the seeds are built from (seeds/README.md): tests that re-import
-# it run where it is, next to the checkout, as in the project's workspace.
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
 needs_shared = pytest.mark.skipif(
     not (SHARED / "epoch-benchmark-stitching").is_dir(), reason="the raw data is not here"
 )

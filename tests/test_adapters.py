@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import SHARED, Run
 
 DATA = Path(__file__).resolve().parent / "data"
 EPOCH = DATA / "epoch"
@@ -523,13 +523,6 @@ def test_a_seed_build_missing_its_data_stops_in_one_line(
     assert str(stopped.value) == (
         f"--data {tmp_path}: no facts/benchmarks.csv (the raw data the seeds are built from)"
     )
-
-
-# The raw public data the seeds are built from, next to the checkout (as in
-# test_adapter_merge).
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")

@@ -14,12 +14,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import SHARED
 from trendlab.cli import COMMAND_MODULES, cli
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
 
 
 def _commands() -> list[str]:
