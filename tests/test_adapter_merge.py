@@ -169,11 +169,12 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
         "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: 5\n"
         "    release_date: 2023-02-30\n": ":2: gpt_4: release_date: '2023-02-30' is not a date "
         "(YYYY-MM-DD)",
-        "results:\n  gpt_4:\n    benchmark_name: 7\n    scaffolds: 3\n    metrics:\n"
+        # A number stays text (a suite named 7 is '7'), as in a CSV cell; true is no text.
+        "results:\n  gpt_4:\n    benchmark_name: true\n    scaffolds: 3\n    metrics:\n"
         "      p50_horizon_length:\n        estimate: 5\n": ":2: gpt_4: benchmark_name: expected "
-        "text, not 7",
+        "text, not True",
         "results:\n  gpt_4:\n    scaffolds: 3\n    metrics:\n      p50_horizon_length:\n"
-        "        estimate: 5\n": ":2: gpt_4: scaffolds: expected a list of names, not 3",
+        "        estimate: 5\n": ":2: gpt_4: scaffolds: expected a list of names, not '3'",
         "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length:\n        estimate: [5]\n": ":2: "
         "gpt_4: p50_horizon_length.estimate: expected a single value, not a list",
         "results:\n  gpt_4:\n    metrics:\n      p50_horizon_length: 5\n": ":2: gpt_4: "
@@ -215,7 +216,7 @@ def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
     entry += "        ci_high: {high}\n"
     cases = {
         ("0.3", "1.5", "lots"): "p50_horizon_length.ci_high: 'lots' is not a finite number",
-        ("0.3", ".nan", "7"): "p50_horizon_length.ci_low: 'nan' is not a finite number",
+        ("0.3", ".nan", "7"): "p50_horizon_length.ci_low: '.nan' is not a finite number",
         ("0.3", "-1", "7"): "p50_horizon_length.ci_low: -1 must be at least 0",
         ("0.3", "7.0", "1.5"): "p50_horizon_length.ci_low: 7.0 is above ci_high 1.5",
         ("high", "1.5", "7"): "average_score.estimate: 'high' is not a finite number",

@@ -1092,6 +1092,31 @@ def test_metr_errors(run: Run, tmp_path: Path):
     assert "gpt-4" in result.stderr
 
 
+def test_a_metr_number_is_read_as_written(run: Run, tmp_path: Path):
+    """YAML 1.1 reads 0x10 as 16, 1_000 as 1000 and 1:30 as 90: forms trendlab's own
+    files refuse, so METR's are refused too, quoted as the file writes them (they were
+    imported as those numbers of minutes)."""
+    text = (DATA / "metr" / "benchmark_results.yaml").read_text()
+    before = run("log", "--json").stdout
+    path = tmp_path / "benchmark_results.yaml"
+    for given in ("0x10", "1_000", "1:30", ".inf"):
+        path.write_text(text.replace("estimate: 3.5\n", f"estimate: {given}\n"))
+        result = run("import", "--from", "metr", str(path))
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"trendlab: error: {path}:14: estimate (score): '{given}' is not a finite number; "
+            "nothing was written\n",
+        )
+    path.write_text(text.replace("ci_low: 1.5", "ci_low: 1_0"))
+    result = run("import", "--from", "metr", str(path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {path}:8: gpt_4: p50_horizon_length.ci_low: '1_0' is not a "
+        "finite number\n",
+    )
+    assert run("log", "--json").stdout == before
+
+
 def test_a_metr_release_date_that_is_no_day_is_an_error(run: Run, tmp_path: Path):
     """The release date METR gives goes to notes: one that is not a day was written
     there as it was, though the loader keeps dates as text so that one is reported."""

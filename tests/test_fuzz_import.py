@@ -291,6 +291,10 @@ SOURCE_FILES = {
     ("llm-prices", "deep.json"): ("[" * 100_000 + "]" * 100_000, "invalid JSON"),
     ("metr", "huge.yaml"): (
         f"results:\n  gpt-4:\n    metrics:\n      p50_horizon_length:\n        estimate: {_HUGE}\n",
+        "is not a finite number",
+    ),
+    ("metr", "huge-int.yaml"): (
+        f"results:\n  gpt-4:\n    metrics:\n      p50_horizon_length:\n        estimate: !!int {_HUGE}\n",
         "invalid YAML",
     ),
     ("metr", "surrogate.yaml"): (

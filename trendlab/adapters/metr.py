@@ -75,7 +75,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise TrendlabError(f"{path}{where}: invalid YAML: {problem}") from None
-    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit !!int, deep nesting
         raise TrendlabError(
             f"{path}: invalid YAML: {str(exc)[:80] or 'nested too deeply'}"
         ) from None
@@ -199,11 +199,17 @@ def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     return found, metrics
 
 
+# Plain scalars YAML would read as dates or numbers, kept as the text they are.
+_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
 def _loader() -> type:
-    """YAML's safe loader, except that dates stay text (a date that does not exist,
-    2023-02-30, is then reported with its line, never a traceback) and a
-    key given twice in one mapping is an error: YAML would keep the last silently, as
-    a CSV with a key twice is refused."""
+    """YAML's safe loader, except that dates and numbers stay text and a key given
+    twice in one mapping is an error: YAML would keep the last silently, as a CSV
+    with a key twice is refused. A date that does not exist (2023-02-30) is then
+    reported with its line, never a traceback; and a number is judged as a CSV cell
+    is, as written: YAML 1.1 reads 0x10 as 16, 1_000 as 1000 and 1:30 as 90, forms
+    trendlab's own files refuse."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -221,7 +227,7 @@ def _loader() -> type:
             return super().construct_mapping(node, deep)
 
     Loader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _AS_TEXT]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     return Loader
