@@ -210,6 +210,27 @@ def test_a_new_benchmark_takes_the_name_the_file_gives_it(run: Run, tmp_path: Pa
     assert names["simpleqa-verified"] == "SimpleQA Verified"
 
 
+def test_a_run_that_did_not_succeed_is_no_result(run: Run, tmp_path: Path):
+    """A run whose Status is not Success is left out and listed, as a row with no
+    score is: it was imported as a result, its score that of a failed run."""
+    runs = tmp_path / "benchmarks_runs.csv"
+    runs.write_text(
+        "id,task,model,Best score (across scorers),Status\n"
+        "run1,SimpleQA Verified,gpt-4,0.25,Success\n"
+        "run2,SimpleQA Verified,gpt-4o,0.01,Failed\n"
+        "run3,SimpleQA Verified,gpt-4o-mini,0.3,\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(runs))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "left out 1 row: 1 Status Failed, not Success\n"
+        f"  {runs}:3: gpt-4o (Status Failed, not Success)\n"
+    ) in result.stderr
+    scores = _rows(run, "list", "results", "--benchmark", "simpleqa-verified")
+    assert sorted(r["model"] for r in scores) == ["gpt-4", "gpt-4o-mini"]
+
+
 def test_a_model_the_hub_dates_is_counted_once(run_empty: Run, tmp_path: Path):
     """The catalog finds m-one unchanged, then the Hub dates it: one model updated, not
     also one unchanged ('1 updated, 2 unchanged' for a catalog of two models)."""

@@ -11,7 +11,8 @@ Reads, by their columns (not their names):
   `few` or empty, an `Agent` column as the scaffold.
 - `benchmarks_runs.csv` (benchmark-stitching): Epoch AI's own runs, the
   `Best score (across scorers)` a 0-1 fraction, the benchmark named by `task`, each
-  run known by its `id` (without that column, by the id its log is named by).
+  run known by its `id` (without that column, by the id its log is named by); a run
+  whose `Status` is not `Success` is no result, and is left out.
 - `benchmark_results_epoch.csv`: the Benchmarking Hub extract (a 0-1 `score` with its
   `score_scale`, the model's release date and organization on every row).
 
@@ -506,6 +507,18 @@ def _why(model: pl.Expr, score: pl.Expr, model_column: str) -> pl.Expr:
     )
 
 
+def _unfinished(column: str) -> pl.Expr:
+    """Why a run is no result: its status says it did not succeed (a failed run's
+    score, if any, measures the failure). A run with no status is taken, as a file
+    without the column gives none."""
+    status = text(column)
+    return (
+        pl.when(status.is_not_null() & (status.str.to_lowercase() != "success"))
+        .then(pl.lit("Status ") + status + pl.lit(", not Success"))
+        .otherwise(None)
+    )
+
+
 def _external(loaded: Loaded, file: Path) -> Publication:
     frame = loaded.frame
     if "Model version" not in frame.columns:  # pragma: no cover - _detect requires it
@@ -635,7 +648,7 @@ def _task_benchmark(column: str) -> pl.Expr:
 
 
 def _runs(loaded: Loaded, file: Path) -> Publication:
-    frame = _optional(loaded.frame, ("id", "logs", "log viewer", "job"))
+    frame = _optional(loaded.frame, ("id", "logs", "log viewer", "job", "Status"))
     model, effort = split_effort("model")
     score_column = "Best score (across scorers)"
     # The run's log, else its viewer or CI job; a run with none is still one Epoch
@@ -666,7 +679,7 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
         "__record": record,
         "__ulp_score": ulp,
     }
-    why = _why(model, text(score_column), "model")
+    why = pl.coalesce(_unfinished("Status"), _why(model, text(score_column), "model"))
     named = "id" in loaded.frame.columns or frame.select(record.is_not_null().any()).item()
     note = RECORD_NOTE if named else None
     # Named as read, in percent: an error quotes 1.5 as the 150.0 it was read as.
