@@ -338,6 +338,35 @@ def test_a_cache_table_dropped_around_trendlab_is_a_miss_check_names(panel: Path
     assert [key for _, key in found] == [blank], found
 
 
+@pytest.mark.parametrize("column", ["created_at", "payload"])
+def test_a_cache_column_dropped_around_trendlab_is_a_miss_check_names(panel: Path, column: str):
+    """A column of forecast_cache dropped in another client made forecast and backtest
+    fail with "database error: Binder Error: Referenced column c.created_at not found",
+    though a dropped table was a miss: so is this, nothing is cached, and check names
+    the column, as one whose loss fails no command."""
+    run = make_runner(panel)
+    first = {
+        args: run(*args, "--json") for args in (("backtest", "noisy3"), ("forecast", "noisy3"))
+    }
+    assert all(r.exit_code == 0 for r in first.values()), [r.stderr for r in first.values()]
+    with duckdb.connect(str(panel)) as con:
+        con.execute(f"ALTER TABLE forecast_cache DROP COLUMN {column}")
+        con.execute("DELETE FROM forecast_cache")
+    for args, before in first.items():
+        again = run(*args, "--json")
+        assert again.exit_code == 0, again.stderr
+        assert (again.stdout, again.stderr) == (before.stdout, before.stderr)
+    with duckdb.connect(str(panel), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM forecast_cache").fetchone() == (0,)
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert [v["problem"] for v in json.loads(checked.stdout)] == [
+        f"column {column} of table forecast_cache is missing (dropped around trendlab): "
+        "forecasts and backtests are computed each time, not cached; add it again as "
+        "trendlab's schema/003_forecast_cache.sql makes it"
+    ]
+
+
 def _cut_coefficient(kind: str, data: dict[str, Any]) -> None:
     """One coefficient left of a fitted curve; a backtest in a space trendlab has not."""
     if kind == "fit":

@@ -1830,11 +1830,12 @@ class Store:
                     "spec": spec,
                 },
             ).fetchall()
-        except duckdb.CatalogException as exc:
-            # Dropped around trendlab (check names it): the cache is derived data and
-            # never fails a command, so every entry is a miss, computed again. Binding
-            # failed, so a transaction the read is in goes on.
-            if _CACHE_TABLE not in str(exc):
+        except (duckdb.CatalogException, duckdb.BinderException) as exc:
+            # Dropped around trendlab, or a column of it (check names either): the cache
+            # is derived data and never fails a command, so every entry is a miss,
+            # computed again. Binding failed, so a transaction the read is in goes on.
+            # The statement is fixed, so a column it cannot bind is the table's.
+            if isinstance(exc, duckdb.CatalogException) and _CACHE_TABLE not in str(exc):
                 raise
             return {}
         return {benchmark: payload for benchmark, payload in rows}
@@ -2335,10 +2336,9 @@ def _column_problem(
         how, mend = "dropped", f"add it again as trendlab's {schema_file} makes it"
     else:
         how, mend = "altered", f"alter it back as trendlab's {schema_file} makes it"
-    return (
-        f"column {column} of {kind} {name} is {state} ({how} around trendlab): the commands "
-        f"that read it fail; {mend}"
-    )
+    # A dropped column of the cache's table, as the table itself, fails no command.
+    effect = _missing_effect(name) if stored is None else "the commands that read it fail"
+    return f"column {column} of {kind} {name} is {state} ({how} around trendlab): {effect}; {mend}"
 
 
 def _schema_file(m: Migration) -> str:
