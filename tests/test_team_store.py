@@ -2167,6 +2167,15 @@ def test_a_uri_options_is_merged_whatever_its_name_is_encoded_as(
     assert merged == "postgres:postgresql://h/db?options=-c%20lock_timeout%3D2000%20-c%20x%3D1&a=b"
 
 
+def test_a_lock_timeout_longer_than_postgresql_takes_waits_its_longest(team_db: str):
+    """PostgreSQL's lock_timeout holds at most 2**31 - 1 ms: --lock-timeout 1e9 (wait as
+    long as it takes) was sent as 1000000000000 ms, and the server refused every
+    connection to the catalog ("invalid value for parameter lock_timeout")."""
+    assert "lock_timeout=2147483647'" in lake._with_lock_timeout("postgres:dbname=x", 1e300)
+    result = make_runner(team_db)("--lock-timeout", "1e9", "log", "--limit", "1")
+    assert result.exit_code == 0, result.stderr
+
+
 def test_a_commit_that_waits_on_a_locked_catalog_is_reported_alike(
     team_db: str, pg_server: PgServer
 ):

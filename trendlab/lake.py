@@ -52,6 +52,10 @@ CREATE_RACE_DELAYS = (0.1, 0.2, 0.4, 0.6, 0.8)
 # says: another writer's commit holds the catalog's locks for a moment, and failing on
 # that would turn the races DuckLake settles (and we retry) into errors.
 MIN_CATALOG_LOCK_WAIT = 1.0
+# PostgreSQL's lock_timeout is a 32-bit count of milliseconds (about 24.8 days): a
+# longer wait, --lock-timeout 1e9 for "as long as it takes", is set as this longest
+# one, as the server refused any more and every connection to the catalog with it.
+MAX_CATALOG_LOCK_WAIT_MS = 2**31 - 1
 _LOCK_TIMEOUT_TEXT = "canceling statement due to lock timeout"
 
 # The PostgreSQL advisory lock a store's writers queue on (see writers_queue). Advisory
@@ -543,7 +547,7 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
     """
     conninfo = catalog.removeprefix("postgres:")
     wait = max(lock_timeout, MIN_CATALOG_LOCK_WAIT)
-    ours = f"-c lock_timeout={round(wait * 1000)}"
+    ours = f"-c lock_timeout={min(round(wait * 1000), MAX_CATALOG_LOCK_WAIT_MS)}"
     if _URI_RE.match(conninfo):
         base, _, query = conninfo.partition("?")
         # The other parameters are passed on exactly as the user wrote them.
