@@ -1838,6 +1838,37 @@ def test_a_user_with_no_name_is_asked_for_an_author(
     assert run("--author", "Ada", "add-model", "a-2", "-m", "x").exit_code == 0
 
 
+def test_a_default_author_is_a_name_on_one_line(db: Path, monkeypatch: pytest.MonkeyPatch):
+    """git's user.name in Latin-1 made every write "internal error (UnicodeDecodeError:
+    ...)", exit 70; one with a tab or a line break in it was recorded as the author,
+    where --author and TRENDLAB_AUTHOR so written are refused."""
+    monkeypatch.delenv("TRENDLAB_AUTHOR")
+    # Above every git config file, as `git -c` is.
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.name")
+    run = make_runner(db)
+    fix = (
+        "and it is recorded as the author of each change: give --author NAME (or set "
+        "TRENDLAB_AUTHOR), or correct git's user.name (see 'cli --help')\n"
+    )
+    for name, problem in (
+        ("Ren\udce9", "trendlab: error: git's user.name is not UTF-8 text, " + fix),
+        (
+            "Ada\tLove\nlace",
+            "trendlab: error: git's user.name 'Ada\\tLove\\nlace' is not a name on one "
+            "line, with no control characters, " + fix,
+        ),
+    ):
+        monkeypatch.setenv("GIT_CONFIG_VALUE_0", name)
+        refused = run("add-model", "a-2", "-m", "x")
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr == problem
+        assert run("show", "model", "a-2").exit_code == 1
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", " Ada Lovelace ")
+    assert run("add-model", "a-2", "-m", "x").exit_code == 0
+    assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"
+
+
 def test_adding_a_retracted_record_again_keeps_only_the_fields_given(run: Run):
     added = run("add-model", "tmp-m", "--name", "Tmp", "--notes", "old note", "-m", "a")
     assert added.exit_code == 0, added.stderr

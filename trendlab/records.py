@@ -24,7 +24,7 @@ import polars as pl
 
 from trendlab.aliases import Resolver
 from trendlab.db import Store, held_interrupts
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import (
     ALIASES,
     BENCHMARKS,
@@ -71,22 +71,51 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def default_author() -> str | None:
     """TRENDLAB_AUTHOR, else git's user.name, else the OS user; None where none names
-    anyone."""
+    anyone. A name that is no name on one line is a usage error (as an --author of
+    that kind is), not recorded: every changeset after it would carry it."""
     env = os.environ.get("TRENDLAB_AUTHOR", "").strip()
     if env:
         return env
+    git = _git_user_name()
+    if git:
+        return _one_line_name(git, "git's user.name", ", or correct git's user.name")
     try:
-        out = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, timeout=2
-        )
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        return getpass.getuser()
+        user = getpass.getuser().strip()
     except (KeyError, OSError):  # a container's user id with no name in /etc/passwd
         return None
+    return _one_line_name(user, "the OS user's name", "") if user else None
+
+
+def _git_user_name() -> str | None:
+    """git's user.name, stripped; None where git or the name is not there."""
+    try:
+        out = subprocess.run(["git", "config", "user.name"], capture_output=True, timeout=2)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    try:
+        return out.stdout.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        # A name written in another encoding (Latin-1): it was an internal error, exit 70.
+        raise TrendlabError(
+            "git's user.name is not UTF-8 text, and it is recorded as the author of each "
+            "change: give --author NAME (or set TRENDLAB_AUTHOR), or correct git's user.name",
+            exit_code=ExitCode.USAGE,
+        ) from None
+
+
+def _one_line_name(name: str, source: str, fix: str) -> str:
+    """`name` if it is one on one line, as --author must be; else a usage error naming
+    `source`, and how to `fix` it besides --author."""
+    if name.isprintable():
+        return name
+    raise TrendlabError(
+        f"{source} '{name}' is not a name on one line, with no control characters, and it "
+        f"is recorded as the author of each change: give --author NAME (or set "
+        f"TRENDLAB_AUTHOR){fix}",
+        exit_code=ExitCode.USAGE,
+    )
 
 
 @dataclass

@@ -240,7 +240,12 @@ class Settings:
     def changeset(self, store: Any, message: str, *, dry_run: bool = False) -> Any:
         from trendlab.records import Changeset, default_author
 
-        author = self.author or default_author()
+        try:
+            author = self.author or default_author()
+        except TrendlabError as exc:
+            # A default author's fault, whose remedy is a global option: the group's help.
+            exc.help_path = click.get_current_context().find_root().command_path
+            raise
         if author is None:
             raise click.UsageError(
                 "no author to record: TRENDLAB_AUTHOR is unset, git has no user.name and "
