@@ -353,6 +353,27 @@ def test_missing_database_is_a_clear_error(tmp_path: Path):
     assert not (tmp_path / "nope.duckdb").exists()
 
 
+def test_a_file_under_the_home_folder_is_named_with_a_tilde(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`~` is the home folder in a DuckDB file's location and its --data-path, as in a
+    local lake's and as DuckDB reads it (TRENDLAB_DB='~/lab.duckdb', quoted in a
+    .bashrc): `init` said "no such directory ~", and once the file was there, every
+    command "no database at ~/lab.duckdb"."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--db", "~/lab.duckdb", "--data-path", "~", *args])
+
+    made = run("init", "--empty")
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "home" / "lab.duckdb").is_file() and not (tmp_path / "~").exists()
+    assert run("add-model", "x-1", "-m", "t").exit_code == 0
+    assert run("show", "model", "x-1").exit_code == 0
+
+
 def test_a_database_in_memory_is_a_usage_error(db: Path, tmp_path: Path, monkeypatch):
     """DuckDB reads ':memory:' as a database in memory: `init` said the seeds were added
     and `copy DB :memory:` that it "copied 9 changesets", to nothing once they ended."""

@@ -213,6 +213,9 @@ class Store:
                 named=named,
             )
         else:
+            # `~` is the home folder, as in a local lake's location and as DuckDB reads
+            # it: "no database at ~/lab.duckdb" was said of a file that was there.
+            location = os.path.expanduser(location)
             if _CONNINFO_RE.match(location):
                 raise TrendlabError(
                     f"cannot open {lake.mask_password(location)}: that is a PostgreSQL "
@@ -2534,7 +2537,7 @@ def _refuse_no_directory(data_path: str, option: str) -> None:
     for), and the README calls it a usage error. A directory is let be: it is the
     --db team store's, left in TRENDLAB_DATA_PATH, or a new copy DST's."""
     if "://" not in data_path:
-        lake.refuse_no_directory(Path(data_path), data_path, option)
+        lake.refuse_no_directory(Path(data_path).expanduser(), data_path, option)
 
 
 def _refuse_data_file(path: str) -> None:
