@@ -353,6 +353,31 @@ def test_missing_database_is_a_clear_error(tmp_path: Path):
     assert not (tmp_path / "nope.duckdb").exists()
 
 
+def test_a_location_too_long_for_the_system_is_a_usage_error(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A --db, --data-path or copy SRC or DST with a name too long to look up was
+    "internal error (OSError: [Errno 36] File name too long: ...)", exit 70, even for a
+    read; an -o so long is a usage error."""
+    monkeypatch.chdir(tmp_path)
+    long = "a" * 300
+    for args, given, path in (
+        (["--db", f"{long}.duckdb", "log"], "--db", f"{long}.duckdb"),
+        (["--db", f"{long}.duckdb", "init", "--empty"], "--db", f"{long}.duckdb"),
+        (["--db", f"ducklake:{long}.ducklake", "log"], "--db", f"{long}.ducklake"),
+        (["--db", str(db), "--data-path", long, "log"], "--data-path", long),
+        (["--db", str(db), "copy", str(db), f"{long}.duckdb"], "DST", f"{long}.duckdb"),
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.stdout) == (2, ""), (args, result.output)
+        hint = "cli copy" if "copy" in args else "cli"
+        assert result.stderr == (
+            f"trendlab: error: Invalid value for {given}: {path}: File name too long "
+            f"(see '{hint} --help')\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [db.name]
+
+
 def test_a_file_under_the_home_folder_is_named_with_a_tilde(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
