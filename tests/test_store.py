@@ -230,8 +230,8 @@ def test_a_new_file_named_by_a_symbolic_link_is_built_aside_too(
 
 def test_a_file_named_as_a_folder_is_a_usage_error(tmp_path: Path, db: Path):
     """`--db x.duckdb/` (or x.duckdb/.) created x.duckdb, which the same --db could then
-    not open; `--db .` is a folder, not an empty name; a link that loops is DuckDB's
-    to refuse (it was built aside, then said another process had made it)."""
+    not open; `--db .` is a folder, not an empty name; a link that loops is refused
+    (it was built aside, then said another process had made it), as a usage error."""
     for args in (
         ["--db", f"{tmp_path}/x.duckdb/", "init"],
         ["--db", f"{tmp_path}/x.duckdb/.", "init"],
@@ -246,8 +246,32 @@ def test_a_file_named_as_a_folder_is_a_usage_error(tmp_path: Path, db: Path):
     loop = tmp_path / "loop.duckdb"
     loop.symlink_to(loop)
     result = CliRunner().invoke(cli, ["--db", str(loop), "init", "--empty"])
-    assert result.exit_code == 1 and "symbolic links" in result.stderr, result.output
+    assert result.exit_code == 2 and "symbolic links" in result.stderr, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.duckdb", db.name]
+
+
+def test_a_location_through_a_link_that_loops_is_a_usage_error(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A local lake, a --data-path or a copy's SRC or DST through a symbolic link that
+    loops was "internal error (RuntimeError: Symlink loop from ...)", exit 70."""
+    monkeypatch.chdir(tmp_path)
+    Path("loop").symlink_to("loop")
+    for args, given, path in (
+        (["--db", "ducklake:loop", "log"], "--db", "loop"),
+        (["--db", "loop/x.duckdb", "init", "--empty"], "--db", "loop/x.duckdb"),
+        (["--db", "ducklake:x.ducklake", "--data-path", "loop", "init"], "--data-path", "loop"),
+        (["--db", str(db), "copy", "loop", "y.duckdb"], "SRC", "loop"),
+        (["--db", str(db), "copy", str(db), "ducklake:loop"], "DST", "loop"),
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.stdout) == (2, ""), (args, result.output)
+        hint = "cli copy" if "copy" in args else "cli"
+        assert result.stderr == (
+            f"trendlab: error: Invalid value for {given}: {path}: Too many levels of "
+            f"symbolic links (see '{hint} --help')\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop", db.name]
 
 
 def test_init_of_a_new_file_is_refused_if_another_process_made_it_meanwhile(

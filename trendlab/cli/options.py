@@ -1000,18 +1000,19 @@ def check_location(location: str, given: str) -> None:
     for name in names:
         if fault := name_fault(name):
             raise click.BadParameter(fault, param_hint=given)
-    _refuse_too_long(path, given)
+    _refuse_unreachable(path, given)
 
 
-def _refuse_too_long(path: str, given: str) -> None:
-    """A usage error for a path the system cannot look up, as -o's is: opening the store
-    raised the OSError, an internal error (exit 70), even for a read."""
+def _refuse_unreachable(path: str, given: str) -> None:
+    """A usage error for a path the system cannot look up, as -o's is: too long, or
+    through a symbolic link that loops. Opening the store raised the OSError (or
+    pathlib's RuntimeError for the loop), an internal error (exit 70), even for a read."""
     if "://" in path:  # a team store's data files in object storage
         return
     try:
         os.stat(path)
     except OSError as exc:
-        if exc.errno == errno.ENAMETOOLONG:
+        if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
             raise click.BadParameter(f"{path}: {exc.strerror}", param_hint=given) from None
 
 
