@@ -3101,3 +3101,24 @@ def test_output_into_no_directory_fails_before_any_work(run: Run, args: list[str
         f"trendlab: error: -o /no/such/dir/out{suffix}: no such directory "
         f"(see 'cli {args[0]} --help')\n"
     )
+
+
+def test_output_through_a_link_that_loops_is_a_usage_error(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """An -o or --plot through a symbolic link that loops was "internal error
+    (RuntimeError: Symlink loop from ...)", exit 70: Path.resolve's error for it."""
+    monkeypatch.chdir(tmp_path)
+    Path("loop").symlink_to("loop")
+    Path("loop.svg").symlink_to("loop.svg")
+    for args, given in (
+        (["log", "-o", "loop"], "-o loop"),
+        (["log", "-o", "loop/x.csv"], "-o loop/x.csv"),
+        (["forecast", "mmlu", "--plot", "loop.svg"], "--plot loop.svg"),
+    ):
+        result = run(*args)
+        assert (result.exit_code, result.stdout) == (2, ""), (args, result.output)
+        assert result.stderr == (
+            f"trendlab: error: {given}: Too many levels of symbolic links "
+            f"(see 'cli {args[0]} --help')\n"
+        )

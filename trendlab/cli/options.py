@@ -930,6 +930,12 @@ def check_output(output: str | None, option: str) -> None:
         raise TrendlabError(
             f"{option} {output}: {exc.strerror or exc}", exit_code=ExitCode.USAGE
         ) from None
+    except RuntimeError:
+        # Path.resolve's error, before Python 3.13, for a symbolic link that loops: it
+        # was an internal error (exit 70).
+        raise TrendlabError(
+            f"{option} {output}: {os.strerror(errno.ELOOP)}", exit_code=ExitCode.USAGE
+        ) from None
 
 
 def refuse_the_database(output: str | None, option: str) -> None:
