@@ -250,6 +250,36 @@ def test_a_file_named_as_a_folder_is_a_usage_error(tmp_path: Path, db: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.duckdb", db.name]
 
 
+def test_a_named_pipe_or_a_device_is_no_database(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A named pipe given as --db (or a local lake's catalog, or copy's SRC) hung for
+    ever, waiting for a writer as its header was read; /dev/null was "IO Error: Could
+    not fsync file", exit 1. Like a folder, neither can be a database: a usage error."""
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("pipe")
+    said = "a pipe, device or socket, not"
+    for args, shown in (
+        (["--db", "pipe", "log"], f"pipe: {said} a DuckDB file (see 'cli --help')"),
+        (["--db", "/dev/null", "init"], f"/dev/null: {said} a DuckDB file (see 'cli --help')"),
+        (
+            ["--db", "ducklake:pipe", "init"],
+            f"ducklake:pipe: {tmp_path / 'pipe'} is {said} a DuckLake catalog file "
+            "(see 'cli --help')",
+        ),
+        (
+            ["--db", str(db), "copy", "pipe", "y.duckdb"],
+            f"pipe: {said} a DuckDB file (see 'cli copy --help')",
+        ),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "trendlab", *args], capture_output=True, text=True, timeout=30
+        )
+        assert (done.returncode, done.stdout) == (2, ""), (args, done.stderr)
+        assert done.stderr == f"trendlab: error: cannot open {shown}\n".replace("cli", "trendlab")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", db.name]
+
+
 def test_a_location_through_a_link_that_loops_is_a_usage_error(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -260,6 +260,13 @@ def _attach(
             f"cannot open {lake.text}: {lake.file} is a folder, not a DuckLake catalog file",
             exit_code=ExitCode.USAGE,
         )
+    if lake.file is not None and lake.file.exists() and not lake.file.is_file():
+        # A named pipe's header was read waiting for a writer for ever.
+        raise TrendlabError(
+            f"cannot open {lake.text}: {lake.file} is a pipe, device or socket, not a "
+            "DuckLake catalog file",
+            exit_code=ExitCode.USAGE,
+        )
     if lake.file is not None and not create and not lake.file.exists():
         raise TrendlabError(
             f"no team store at {lake.text}: run `trendlab init` to create one, "
