@@ -1812,6 +1812,27 @@ def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPat
     assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"
 
 
+def test_an_author_may_spell_with_joiners_and_other_spaces(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """--author refused, as holding "control characters", a Persian name's zero-width
+    non-joiner, a Japanese name's ideographic space, a no-break space and an emoji's
+    joiner (str.isprintable's rule): each is recorded as given, and a character that
+    hides or reorders text still is not."""
+    names = ["\u0646\u06cc\u06a9\u200c\u0646\u0627\u0645", "山田\u3000太郎", "Ada\u00a0Lovelace"]
+    names.append("\U0001f469\u200d\U0001f52c Ada")
+    for n, name in enumerate(names):
+        added = run("--author", name, "add-model", f"spelt-{n}", "-m", "x")
+        assert added.exit_code == 0, added.stderr
+        assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == name
+    monkeypatch.setenv("TRENDLAB_AUTHOR", "山田\u3000太郎")
+    assert run("add-model", "spelt-env", "-m", "x").exit_code == 0
+    assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == names[1]
+    for hiding in ("a\u202eb", "a\u200bb", "a\u2028b"):
+        refused = run("--author", hiding, "add-model", "hidden", "-m", "x")
+        assert refused.exit_code == 2 and "--author must be a name on one line" in refused.stderr
+
+
 def test_a_user_with_no_name_is_asked_for_an_author(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -38,7 +38,15 @@ from trendlab.kinds import (
 )
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
-from trendlab.text import at_most, counted, fold, matched_form, name_forms, slugify
+from trendlab.text import (
+    at_most,
+    counted,
+    fold,
+    matched_form,
+    name_forms,
+    shows_as_written,
+    slugify,
+)
 from trendlab.validate import (
     FIELDS,
     REF,
@@ -108,7 +116,7 @@ def _git_user_name() -> str | None:
 def _one_line_name(name: str, source: str, fix: str) -> str:
     """`name` if it is one on one line, as --author must be; else a usage error naming
     `source`, and how to `fix` it besides --author."""
-    if name.isprintable():
+    if shows_as_written(name):
         return name
     raise TrendlabError(
         f"{source} '{name}' is not a name on one line, with no control characters, and it "

@@ -112,6 +112,14 @@ def name_forms(name: str) -> set[str]:
     return {name.strip().lower(), matched_form(name)}
 
 
+def shows_as_written(text: str) -> bool:
+    """Whether `text` holds none of the characters `escaped` escapes (control, line
+    separator, format but the joiners): a name on one line that shows as written. Not
+    str.isprintable, which refuses every space but ' ' (a Japanese name's U+3000) and
+    the joiners of Persian and Indic names."""
+    return escaped(text) == text
+
+
 def nfkc_difference(text: str) -> str:
     """What NFKC writes otherwise in `text`, for a message, since the two may look
     alike: its first such character ('U+00A0 NO-BREAK SPACE'), else (NFKC only joins

@@ -153,7 +153,9 @@ def _author(ctx: click.Context, value: str | None) -> str | None:
             "else git's user.name, else the OS user",
             ctx,
         )
-    if not name.isprintable():
+    from trendlab.text import shows_as_written
+
+    if not shows_as_written(name):
         # Say where the bad name came from: the environment is not on the command line.
         given = "TRENDLAB_AUTHOR" if from_env else "--author"
         raise click.UsageError(
