@@ -250,6 +250,28 @@ def test_a_file_named_as_a_folder_is_a_usage_error(tmp_path: Path, db: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.duckdb", db.name]
 
 
+def test_a_local_lake_named_without_its_prefix_is_named_with_it(tmp_path: Path):
+    """`--db x.ducklake` (the README's ducklake:x.ducklake without ducklake:) said "not a
+    trendlab database: it holds other tables (ducklake_column, ...); give --db a new
+    file", sending its user away from their store."""
+    catalog = tmp_path / "x.ducklake"
+    made = CliRunner().invoke(cli, ["--db", f"ducklake:{catalog}", "init", "--empty"])
+    assert made.exit_code == 0, made.output
+    before = catalog.read_bytes()
+    for args, whose in (
+        (["--db", str(catalog), "log"], ""),
+        (["--db", str(catalog), "init"], ""),
+        (["copy", str(catalog), str(tmp_path / "y.duckdb")], "SRC "),
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.stdout) == (1, ""), (args, result.output)
+        assert result.stderr == (
+            f"trendlab: error: {whose}{catalog} is a DuckLake catalog, not a DuckDB store: "
+            f"a local lake is ducklake:FILE, here ducklake:{catalog}\n"
+        )
+    assert catalog.read_bytes() == before and not (tmp_path / "y.duckdb").exists()
+
+
 def test_a_named_pipe_or_a_device_is_no_database(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

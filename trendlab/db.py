@@ -547,6 +547,14 @@ class Store:
                 f"around trendlab): create it again as ({_MIGRATIONS_COLUMNS}), with a row "
                 "for each of trendlab's schema/ files applied"
             )
+        if not self.is_lake and "ducklake_metadata" in names:
+            # A local lake's catalog named without its ducklake: prefix: "not a trendlab
+            # database ...; give --db a new file" sent its user away from their store.
+            whose = "" if self.named == "--db" else f"{self.named} "
+            return TrendlabError(
+                f"{whose}{self.location} is a DuckLake catalog, not a DuckDB store: a local "
+                f"lake is {lake.PREFIX}FILE, here {lake.PREFIX}{self.location}"
+            )
         shown = ", ".join(at_most(names, 3))
         if self.named == "--db":
             whose, hint = "", "give --db " + ("a new store" if self.is_lake else "a new file")
