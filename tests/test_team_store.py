@@ -878,8 +878,15 @@ def test_checking_a_remote_data_path_never_loads_pandas(db: Path, tmp_path: Path
         ("ducklake:postgres:", "give the catalog's PostgreSQL connection"),
     ],
 )
-def test_bad_team_locations(location: str, expected: str):
-    _one_line_error(make_runner(location)("list", "models"), expected)
+def test_bad_team_locations(location: str, expected: str, tmp_path: Path):
+    """Wrong whatever the store holds, as an empty --db is: a usage error (exit 1 before,
+    read as a database problem), for --db and a copy's SRC or DST alike."""
+    for result in (
+        make_runner(location)("list", "models"),
+        make_runner(tmp_path / "x.duckdb")("copy", location, str(tmp_path / "y.duckdb")),
+    ):
+        _one_line_error(result, expected, code=2)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_role_that_may_not_read_the_catalog_is_told_why(pg_server: PgServer, team_db: str):

@@ -129,16 +129,19 @@ class LakeLocation:
         shown = mask_password(location)
         if rest.startswith("postgres:"):
             if not rest.removeprefix("postgres:").strip():
+                # Wrong whatever the store holds, as an empty --db is: a usage error.
                 raise TrendlabError(
                     f"{shown}: give the catalog's PostgreSQL connection, e.g. "
-                    "ducklake:postgres:dbname=trendlab host=db.example.org"
+                    "ducklake:postgres:dbname=trendlab host=db.example.org",
+                    exit_code=ExitCode.USAGE,
                 )
             return cls(shown, rest, None)
         other_catalog = re.match(r"^\w+:", rest) and not re.match(r"^[A-Za-z]:[\\/]", rest)
         if not rest or other_catalog:
             raise TrendlabError(
                 f"{shown}: a team store is ducklake:postgres:CONNINFO, or "
-                "ducklake:FILE.ducklake for a local lake"
+                "ducklake:FILE.ducklake for a local lake",
+                exit_code=ExitCode.USAGE,
             )
         path = Path(rest).expanduser().resolve()
         return cls(shown, str(path), path)
