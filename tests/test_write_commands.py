@@ -2291,6 +2291,15 @@ def test_an_organization_holds_no_invisible_format_character(run: Run, db: Path)
     ]
     edited = run("edit", "model", "gpt-4", "--set", "notes=kept", "-m", "n")
     assert edited.exit_code == 0, edited.stderr
+    # One naming no organization stays editable too: no organization is made of it,
+    # which the write would refuse (it was "input: name: ... holds an invisible ...").
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "an older trendlab's organization, unknown")
+        revise_around(con, changeset, "model_revisions", "gpt-4", organization="No\u200bLab")
+    edited = run("edit", "model", "gpt-4", "--set", "notes=again", "-m", "n")
+    assert edited.exit_code == 0, edited.stderr
+    assert "organization" not in edited.stderr
+    assert run("show", "organization", "no-lab").exit_code == 1
 
 
 def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(

@@ -42,6 +42,7 @@ from trendlab.text import (
     at_most,
     counted,
     fold,
+    format_character,
     matched_form,
     name_forms,
     shows_as_written,
@@ -810,6 +811,10 @@ class Changeset:
         renamed: set[str] = set()
         for name in named:
             slug = slugify(name)
+            if format_character(name, joiners=False):
+                # Stored around trendlab (a write refuses it, check lists it): made an
+                # organization, it was refused, so no edit of its model could be made.
+                continue
             if slug not in current and fold(name) not in names:
                 wanted.setdefault(slug, name)
             elif slug in current and current[slug] != name:
