@@ -28,6 +28,7 @@ from trendlab.kinds import CHANGES, KINDS, Kind
 from trendlab.locking import retry_while_locked
 from trendlab.nearest import suggest
 from trendlab.nopandas import pandas_hidden
+from trendlab.organizations import Organizations
 from trendlab.resources import resource_dir
 from trendlab.signals import handled
 from trendlab.text import DATE_RE, at_most, fold, iso_day, nfkc, slugify
@@ -1196,22 +1197,17 @@ class Store:
         ).fetchall()
 
     def organization_models(self, key: str) -> dict[str, str]:
-        """The current models that name organization `key`, in slug order, each with
-        the organization as it writes it: by the organization's name as names compare
-        (a slug made by an older slug rule), or by the slug that name is given, unless
-        it is another organization's name (one renamed to Five-Lab beside five-lab)."""
+        """The current models that name organization `key` (see Organizations), in slug
+        order, each with the organization as it writes it."""
         names = self.execute(
             "SELECT organization, list(slug ORDER BY slug) FROM models "
             "WHERE organization IS NOT NULL GROUP BY organization"
         ).fetchall()
-        current = self.organization_names()
-        own = current.get(key)
-        same = fold(own) if own else None
-        others = {fold(n) for slug, n in current.items() if n and slug != key}
+        organizations = Organizations(self.organization_names())
         found = {
             model: name
             for name, models in names
-            if fold(name) == same or (slugify(name) == key and fold(name) not in others)
+            if organizations.slug_of(name) == key
             for model in models
         }
         return dict(sorted(found.items()))
@@ -1980,23 +1976,18 @@ class Store:
         )
 
     def organizations_by_name(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """`frame` with each model's organization as the organization it names calls
-        itself: a model may name it by its slug or in other capitals (`add-model
-        --organization openai` names OpenAI, and creates no organization), and figures,
-        which colour by organization, drew OpenAI twice, as `OpenAI` and `openai`. Text
-        naming no current organization stays as written."""
+        """`frame` with each model's organization as the organization it names (see
+        Organizations) calls itself: a model may name it by its slug or in other
+        capitals (`add-model --organization openai` names OpenAI, and creates no
+        organization), and figures, which colour by organization, drew OpenAI twice, as
+        `OpenAI` and `openai`. Text naming no current organization stays as written."""
         import polars as pl
 
         if frame.is_empty() or "organization" not in frame.columns:
             return frame
-        current = {slug: name for slug, name in self.organization_names().items() if name}
-        by_fold = {fold(name): name for name in current.values()}
+        organizations = Organizations(self.organization_names())
         written = frame.get_column("organization").drop_nulls().unique().to_list()
-        # By name first, as organization_models reads it: a name another organization
-        # was renamed to (Five-Lab beside five-lab) is that one's, not its slug's.
-        named = {
-            text: by_fold.get(fold(text)) or current.get(slugify(text)) or text for text in written
-        }
+        named = {text: organizations.name_of(text) for text in written}
         return frame.with_columns(
             pl.col("organization").replace_strict(named, default=None, return_dtype=pl.String)
         )

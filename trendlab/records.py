@@ -38,10 +38,10 @@ from trendlab.kinds import (
 )
 from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
 from trendlab.nearest import suggest
+from trendlab.organizations import Organizations
 from trendlab.text import (
     at_most,
     counted,
-    fold,
     format_character,
     matched_form,
     name_forms,
@@ -804,9 +804,7 @@ class Changeset:
         (renamed since): the models' write counts them as kept (Counts.kept)."""
         named = self.store.model_organizations(models.unique().to_list())
         current = self.store.organization_names()
-        # A name already recorded (in any case) is that organization, whatever slug an
-        # older slug rule gave it.
-        names = {fold(n) for n in current.values() if n}
+        organizations = Organizations(current)
         wanted: dict[str, str] = {}
         renamed: set[str] = set()
         for name in named:
@@ -815,7 +813,7 @@ class Changeset:
                 # Stored around trendlab (a write refuses it, check lists it): made an
                 # organization, it was refused, so no edit of its model could be made.
                 continue
-            if slug not in current and fold(name) not in names:
+            if organizations.slug_of(name) is None:
                 wanted.setdefault(slug, name)
             elif slug in current and current[slug] != name:
                 renamed.add(slug)
