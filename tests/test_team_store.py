@@ -914,6 +914,43 @@ def test_unreachable_catalog_is_one_line_without_the_password(pg_server: PgServe
     _one_line_error(missing, 'database "no_such_database" does not exist')
 
 
+def test_a_catalog_connection_lost_while_opening_the_store_is_one_line(team_db: str):
+    # The server ends a session idle in a transaction for a millisecond: DuckLake's, as
+    # it loads the catalog. Its text quoted a whole catalog query before libpq's reason.
+    ended = team_db + " options='-c idle_in_transaction_session_timeout=1'"
+    _one_line_error(
+        make_runner(ended)("log"),
+        f"trendlab: error: team store {ended} lost the connection to its catalog: server "
+        "closed the connection unexpectedly; run the command again once the server is back",
+    )
+
+
+def test_a_catalog_connection_lost_during_a_command_is_one_line(
+    team_db: str, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+):
+    # The server stopped, or the session was terminated, after the store was opened: it
+    # said 'database error: Failed to get data file list from DuckLake: Failed to
+    # prepare COPY "COPY (SELECT ...', or 'Attempting to fetch from an unsuccessful
+    # query result', naming neither the store nor what happened.
+    name = team_db.split("dbname=")[1].split()[0]
+    records = Store.records
+
+    def terminated_first(self: Store, *args: object, **kwargs: object) -> pl.DataFrame:
+        pg_server.sql(
+            "postgres",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+        )
+        return records(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "records", terminated_first)
+    _one_line_error(
+        make_runner(team_db)("list", "results"),
+        f"trendlab: error: team store {team_db} lost the connection to its catalog: server "
+        "closed the connection unexpectedly; run the command again once the server is back",
+    )
+
+
 # libpq reads a backslash as taking the next character: a quote in a quoted password, a
 # blank in an unquoted one; each password is masked whole (part of it was shown).
 @pytest.mark.parametrize("password", [r"'hunter\'2 is mine'", r"hunter\ 2"])

@@ -707,16 +707,49 @@ def locked_error(
     DST), which then leads the error as in copy's other errors about either store."""
     if _LOCK_TIMEOUT_TEXT not in text:
         return None
-    if location is None:
-        store = "a team store"
-    elif named == "--db":
-        store = f"team store {mask_password(location)}"
-    else:
-        store = f"{named} {mask_password(location)}"
     return TrendlabError(
-        f"{store} is locked: another session holds a table of its catalog; try again "
-        "when it finishes, or wait longer with --lock-timeout SECONDS"
+        f"{_store_named(location, named)} is locked: another session holds a table of its "
+        "catalog; try again when it finishes, or wait longer with --lock-timeout SECONDS"
     )
+
+
+# libpq's words for a catalog connection that the server ended or that broke during a
+# command (the server stopped or restarted, the session was terminated, the network
+# failed). DuckDB's text quotes the whole catalog query before them, or only says
+# 'Attempting to fetch from an unsuccessful query result' on its first line.
+_LOST_CONNECTION_RE = re.compile(
+    r"server closed the connection unexpectedly"
+    r"|terminating connection due to [^\n\":;]+"
+    r"|no connection to the server"
+    r"|could not (?:receive|send) data (?:from|to) server[^\n\"]*"
+    r"|SSL SYSCALL error[^\n\"]*"
+    r"|connection to server was lost"
+)
+
+
+def lost_connection_error(
+    text: str, location: str | None = None, named: str = "--db"
+) -> TrendlabError | None:
+    """The one-line error for a command whose catalog connection broke part way (see
+    _LOST_CONNECTION_RE), if `text` is one's; else None. `location` and `named` name the
+    store as in locked_error."""
+    found = _LOST_CONNECTION_RE.search(text)
+    if found is None:
+        return None
+    return TrendlabError(
+        f"{_store_named(location, named)} lost the connection to its catalog: "
+        f"{found[0].strip()}; run the command again once the server is back"
+    )
+
+
+def _store_named(location: str | None, named: str) -> str:
+    """A store as an error about it leads: the --db team store, copy's SRC or DST, or
+    just a team store where it is not known which."""
+    if location is None:
+        return "a team store"
+    if named == "--db":
+        return f"team store {mask_password(location)}"
+    return f"{named} {mask_password(location)}"
 
 
 _MISSING_FILE_RE = re.compile(r'Cannot open file "([^"]+)"')
@@ -744,24 +777,29 @@ def missing_data_error(text: str) -> TrendlabError | None:
 
 @contextlib.contextmanager
 def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
-    """Report a catalog lock wait that ran out inside the block as the store's at
-    `location` (see locked_error): its text does not say whose catalog it was, and
-    copy holds two."""
+    """Report a catalog lock wait that ran out inside the block, or a catalog
+    connection lost in it, as the store's at `location` (see locked_error and
+    lost_connection_error): its text does not say whose catalog it was, and copy holds
+    two."""
     try:
         yield
     except duckdb.Error as exc:
-        locked = locked_error(str(exc), location, named)
-        if locked is None:
+        explained = locked_error(str(exc), location, named) or lost_connection_error(
+            str(exc), location, named
+        )
+        if explained is None:
             raise
-        raise locked from None
+        raise explained from None
 
 
 def _attach_error(
     con: duckdb.DuckDBPyConnection, lake: LakeLocation, text: str, named: str
 ) -> TrendlabError:
-    locked = locked_error(text, lake.text, named)
-    if locked:
-        return locked
+    explained = locked_error(text, lake.text, named) or lost_connection_error(
+        text, lake.text, named
+    )
+    if explained:
+        return explained
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:
         if named != "--db":
             return TrendlabError(f"{named} {lake.text}: no such team store")

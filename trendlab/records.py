@@ -36,7 +36,13 @@ from trendlab.kinds import (
     Kind,
     tally,
 )
-from trendlab.lake import CONFLICT_RETRY_DELAYS, is_write_conflict, jittered, locked_error
+from trendlab.lake import (
+    CONFLICT_RETRY_DELAYS,
+    is_write_conflict,
+    jittered,
+    locked_error,
+    lost_connection_error,
+)
 from trendlab.nearest import suggest
 from trendlab.organizations import Organizations
 from trendlab.text import (
@@ -1154,9 +1160,9 @@ def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
 
 def _commit_error(error: duckdb.Error, location: str) -> TrendlabError:
     text = str(error).strip()
-    locked = locked_error(text, location)
-    if locked:
-        return locked
+    explained = locked_error(text, location) or lost_connection_error(text, location)
+    if explained:
+        return explained
     if is_write_conflict(error):
         return TrendlabError(
             "other writers kept changing the store: gave up after "

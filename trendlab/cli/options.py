@@ -481,13 +481,22 @@ class TrendlabGroup(CommandGroup):
                 if isinstance(exc, duckdb.Error):
                     if debug:
                         traceback.print_exc()
-                    from trendlab.lake import locked_error, mask_password, missing_data_error
+                    from trendlab.lake import (
+                        locked_error,
+                        lost_connection_error,
+                        mask_password,
+                        missing_data_error,
+                    )
 
                     # Which store it was is the --db store's, but for `copy`'s two.
                     settings = ctx.find_object(Settings)
                     copying = ctx.invoked_subcommand == "copy"
                     known = settings.db if settings and not copying else None
-                    explained = locked_error(str(exc), known) or missing_data_error(str(exc))
+                    explained = (
+                        locked_error(str(exc), known)
+                        or lost_connection_error(str(exc), known)
+                        or missing_data_error(str(exc))
+                    )
                     if explained:
                         _fail(explained.message, [], explained.exit_code)
 
