@@ -1743,6 +1743,25 @@ def test_copying_a_team_store_onto_itself_is_refused_however_its_catalog_is_writ
         assert not same_store(team_db, f"ducklake:postgres:host=localhost dbname={other}")
 
 
+def test_copying_a_team_store_onto_itself_by_another_host_spelling_is_refused(
+    team_db: str, pg_server: PgServer
+):
+    """localhost, 127.0.0.1 and the server's socket directory reach one server, which
+    the strings cannot tell: the copy went ahead ('already has all 1 changeset', exit
+    0). The server says which cluster and database each catalog is."""
+    dbname, port = team_db.split("dbname=")[1].split()[0], pg_server.port
+    before = _tables(team_db)
+    run = make_runner(team_db)
+    for host in ("127.0.0.1", str(pg_server.root)):
+        other = f"ducklake:postgres:dbname={dbname} host={host} port={port} user=trendlab"
+        _one_line_error(
+            run("copy", team_db, other),
+            f"trendlab: error: SRC {team_db} and DST {other} are the same store: give another DST",
+            code=2,
+        )
+    _assert_same_tables(team_db, before)
+
+
 # -- concurrent writers ---------------------------------------------------------------------
 
 

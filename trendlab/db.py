@@ -699,6 +699,12 @@ class Store:
         with lake.writers_queue(self.con) as queued:
             yield queued
 
+    def catalog_identity(self) -> tuple[str, ...] | None:
+        """The PostgreSQL cluster and database of a team store's catalog (see
+        lake.catalog_identity); None for any other store, or one whose server will not
+        say."""
+        return lake.catalog_identity(self.con) if self.in_postgres else None
+
     def rollback_quietly(self) -> None:
         """Roll back after a failed statement or COMMIT, which may already have ended
         the transaction (or lost the connection): the error to report is that one."""

@@ -877,6 +877,27 @@ def disconnect(con: duckdb.DuckDBPyConnection) -> None:
     con.close()
 
 
+# What names a PostgreSQL catalog whatever host spelling reached it (localhost or
+# 127.0.0.1, a socket directory): the server's cluster and the database in it.
+_CATALOG_IDENTITY_SQL = (
+    f"SELECT * FROM postgres_query('__ducklake_metadata_{ALIAS}', "
+    "'SELECT system_identifier::text, current_database()::text FROM pg_control_system()')"
+)
+
+
+def catalog_identity(con: duckdb.DuckDBPyConnection) -> tuple[str, ...] | None:
+    """The PostgreSQL cluster and database a team store's catalog is in, as the server
+    says; None where it will not say (a role refused the function)."""
+    cursor = con.cursor()
+    try:
+        row = cursor.execute(_CATALOG_IDENTITY_SQL).fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        cursor.close()
+    return tuple(str(value) for value in row) if row else None
+
+
 @contextlib.contextmanager
 def writers_queue(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
     """Wait for the writers ahead of this one, and hold the ones behind until exit.

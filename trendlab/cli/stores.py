@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from trendlab.cli.options import (
     note,
     note_left_build,
 )
+
+if TYPE_CHECKING:
+    from trendlab.errors import TrendlabError
 
 
 @click.command("copy", cls=TrendlabCommand)
@@ -85,13 +89,7 @@ def copy(
                 exit_code=ExitCode.USAGE,
             )
     if same_store(src, dst):
-        shown_src, shown_dst = lake.mask_password(src), lake.mask_password(dst)
-        both = (
-            f"SRC and DST are the same store ({shown_src})"
-            if src == dst
-            else f"SRC {shown_src} and DST {shown_dst} are the same store"
-        )
-        raise TrendlabError(f"{both}: give another DST", exit_code=ExitCode.USAGE)
+        raise _same_store_error(src, dst)
     # The global data path is where this machine mounts the --db store's files: SRC's
     # when SRC is that store (a team store: a file has none). When the --db store is a
     # lake other than DST, it is not DST's either: a new DST's files would land among
@@ -143,6 +141,11 @@ def copy(
                 # Before a new DST is made, whose tables are trendlab's alone.
                 new=lambda: refuse_own_tables_of_new(source, shown_dst),
             ) as target:
+                # Spellings of one server that the strings cannot tell apart (localhost
+                # and 127.0.0.1, a socket directory) are told apart by the server.
+                same = source.catalog_identity()
+                if same is not None and same == target.catalog_identity():
+                    raise _same_store_error(src, dst)
                 copied = copy_store(source, target)
                 target.publish()
         except (Locked, InterruptedWaiting):
@@ -178,6 +181,20 @@ def copy(
         )
         them = "it" if len(copied.left_out) == 1 else "them"
         note(f"copy: left out what copy does not carry: {left}; recreate {them} in DST")
+
+
+def _same_store_error(src: str, dst: str) -> TrendlabError:
+    """The usage error for SRC and DST naming one store."""
+    from trendlab import lake
+    from trendlab.errors import ExitCode, TrendlabError
+
+    shown_src, shown_dst = lake.mask_password(src), lake.mask_password(dst)
+    both = (
+        f"SRC and DST are the same store ({shown_src})"
+        if src == dst
+        else f"SRC {shown_src} and DST {shown_dst} are the same store"
+    )
+    return TrendlabError(f"{both}: give another DST", exit_code=ExitCode.USAGE)
 
 
 def _remove(paths: list[Path]) -> None:
