@@ -821,6 +821,27 @@ def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: P
     assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
 
 
+def test_a_copy_whose_src_lacks_its_shared_storage_points_to_source_data_path(tmp_path: Path):
+    """SRC is not the --db store, so the global --data-path is not SRC's: the advice to
+    give --data-path (TRENDLAB_DATA_PATH) did not help. SRC's files are found at
+    --source-data-path, and the error names SRC."""
+    share, lake_at = tmp_path / "share", f"ducklake:{tmp_path / 'team.ducklake'}"
+    run = make_runner(lake_at)
+    assert run("--data-path", str(share), "init").exit_code == 0
+    share.rename(tmp_path / "unmounted")
+    backup = tmp_path / "backup.duckdb"
+    result = make_runner(tmp_path / "mine.duckdb")("copy", lake_at, str(backup))
+    _one_line_error(
+        result,
+        f"trendlab: error: SRC {lake_at}: its data file ",
+        f"is in {share}, which this machine does not have: mount the shared storage there, "
+        "or give --source-data-path where this machine mounts it",
+    )
+    assert not backup.exists()
+    moved = ("copy", lake_at, str(backup), "--source-data-path", str(tmp_path / "unmounted"))
+    assert make_runner(tmp_path / "mine.duckdb")(*moved).exit_code == 0
+
+
 def test_a_data_path_that_does_not_hold_the_stores_files_is_refused(
     pg_server: PgServer, db: Path, tmp_path: Path
 ):

@@ -755,12 +755,15 @@ def _store_named(location: str | None, named: str) -> str:
 _MISSING_FILE_RE = re.compile(r'Cannot open file "([^"]+)"')
 
 
-def missing_data_error(text: str) -> TrendlabError | None:
+def missing_data_error(
+    text: str, location: str | None = None, named: str = "--db"
+) -> TrendlabError | None:
     """The one-line error for a read of a lake's data file whose folder this machine
     does not have (the shared storage not mounted, or mounted elsewhere), if `text` is
     one's; else None. A writer is refused before it starts (_check_stored_path_is_here);
     a reader finds out only at the first file it needs, since small tables live in the
-    catalog."""
+    catalog. A copy's SRC (`named`, at `location`) is pointed to --source-data-path:
+    the global --data-path is SRC's only when SRC is the --db store."""
     found = _MISSING_FILE_RE.search(text)
     if found is None or "://" in found[1]:
         return None
@@ -768,24 +771,30 @@ def missing_data_error(text: str) -> TrendlabError | None:
     if path.parent.exists():
         return None
     folder = next(p for p in reversed(path.parents) if not p.exists())
+    if named == "SRC" and location is not None:
+        whose, option = f"SRC {mask_password(location)}: its", "--source-data-path"
+    else:
+        whose, option = "the store's", "--data-path (TRENDLAB_DATA_PATH)"
     return TrendlabError(
-        f"the store's data file {path.name} is in {folder}, which this machine does not "
-        "have: mount the shared storage there, or give --data-path (TRENDLAB_DATA_PATH) "
-        "where this machine mounts it"
+        f"{whose} data file {path.name} is in {folder}, which this machine does not "
+        f"have: mount the shared storage there, or give {option} where this machine "
+        "mounts it"
     )
 
 
 @contextlib.contextmanager
 def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
-    """Report a catalog lock wait that ran out inside the block, or a catalog
-    connection lost in it, as the store's at `location` (see locked_error and
-    lost_connection_error): its text does not say whose catalog it was, and copy holds
-    two."""
+    """Report a catalog lock wait that ran out inside the block, a catalog connection
+    lost in it, or a data file in a folder this machine lacks, as the store's at
+    `location` (see locked_error, lost_connection_error and missing_data_error): its
+    text does not say whose catalog it was, and copy holds two."""
     try:
         yield
     except duckdb.Error as exc:
-        explained = locked_error(str(exc), location, named) or lost_connection_error(
-            str(exc), location, named
+        explained = (
+            locked_error(str(exc), location, named)
+            or lost_connection_error(str(exc), location, named)
+            or missing_data_error(str(exc), location, named)
         )
         if explained is None:
             raise
