@@ -452,6 +452,17 @@ def test_a_location_too_long_for_the_system_is_a_usage_error(
             f"(see '{hint} --help')\n"
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == [db.name]
+    # A CONNINFO or another kind of database is no file name, however long: the store
+    # says what it is, its password hidden (it was "File name too long", password shown).
+    conninfo = f"dbname=x password=hunter2 application_name={long}"
+    for location, problem in (
+        (conninfo, "that is a PostgreSQL CONNINFO, not a file"),
+        (f"postgres:{conninfo}", "DuckDB reads 'postgres:' as a kind of database"),
+        (f"ducklake:sqlite:{long}", "a team store is ducklake:postgres:CONNINFO"),
+    ):
+        result = CliRunner().invoke(cli, ["--db", location, "log"])
+        assert result.exit_code == 2, result.output
+        assert problem in result.stderr and "hunter2" not in result.stderr, result.stderr
 
 
 def test_a_file_under_the_home_folder_is_named_with_a_tilde(

@@ -49,12 +49,6 @@ CREATING = 0
 # The functions trendlab's SQL calls by name (see Store.use_text_functions).
 TEXT_FUNCTIONS = {"trendlab_fold": fold, "trendlab_slugify": slugify, "trendlab_nfkc": nfkc}
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
-# DuckDB reads `TYPE:` at the start of a database path (postgres:, sqlite:, md:) as the
-# extension that opens it, not as part of a file name; `s3://` and a drive letter are
-# paths.
-_DATABASE_TYPE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(?!//)")
-# A PostgreSQL CONNINFO given bare ('dbname=trendlab host=db.lab'): no file is meant.
-_CONNINFO_RE = re.compile(r"^\s*(?:dbname|host|hostaddr|user|port|password|service)=")
 # What a migration creates, by kind and name.
 _CREATED_RE = re.compile(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?(TABLE|VIEW|MACRO)\s+(\w+)", re.IGNORECASE | re.MULTILINE
@@ -217,13 +211,13 @@ class Store:
             # `~` is the home folder, as in a local lake's location and as DuckDB reads
             # it: "no database at ~/lab.duckdb" was said of a file that was there.
             location = os.path.expanduser(location)
-            if _CONNINFO_RE.match(location):
+            if lake.CONNINFO_RE.match(location):
                 raise TrendlabError(
                     f"cannot open {lake.mask_password(location)}: that is a PostgreSQL "
                     f"CONNINFO, not a file; a team store is {lake.PREFIX}postgres:CONNINFO",
                     exit_code=ExitCode.USAGE,
                 )
-            typed = _DATABASE_TYPE_RE.match(location)
+            typed = lake.DATABASE_TYPE_RE.match(location)
             if typed:
                 # DuckDB would try to download that extension, and no file is meant.
                 shown = lake.mask_password(location)

@@ -1015,7 +1015,10 @@ def check_location(location: str, given: str) -> None:
     for name in names:
         if fault := name_fault(name):
             raise click.BadParameter(fault, param_hint=given)
-    _refuse_unreachable(path, given)
+    # A CONNINFO or another kind of database is no path: the store says what it is (a
+    # long one was "File name too long", its password shown).
+    if not (lake.CONNINFO_RE.match(path) or lake.DATABASE_TYPE_RE.match(path)):
+        _refuse_unreachable(path, given)
 
 
 def _refuse_unreachable(path: str, given: str) -> None:
