@@ -942,7 +942,8 @@ def test_a_catalog_connection_lost_while_opening_the_store_is_one_line(team_db: 
     _one_line_error(
         make_runner(ended)("log"),
         f"trendlab: error: team store {ended} lost the connection to its catalog: server "
-        "closed the connection unexpectedly; run the command again once the server is back",
+        "closed the connection unexpectedly; once the server is back, run the command again "
+        "(`trendlab log` says whether a write was recorded)",
     )
 
 
@@ -968,7 +969,8 @@ def test_a_catalog_connection_lost_during_a_command_is_one_line(
     _one_line_error(
         make_runner(team_db)("list", "results"),
         f"trendlab: error: team store {team_db} lost the connection to its catalog: server "
-        "closed the connection unexpectedly; run the command again once the server is back",
+        "closed the connection unexpectedly; once the server is back, run the command again "
+        "(`trendlab log` says whether a write was recorded)",
     )
 
 

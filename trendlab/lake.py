@@ -744,7 +744,8 @@ def lost_connection_error(
         return None
     return TrendlabError(
         f"{_store_named(location, named)} lost the connection to its catalog: "
-        f"{found[0].strip()}; run the command again once the server is back"
+        f"{found[0].strip()}; once the server is back, run the command again (`trendlab log` "
+        "says whether a write was recorded)"
     )
 
 
