@@ -1119,8 +1119,9 @@ class Store:
         return [r[0] for r in self.execute(f"SELECT {col} FROM {kind.name}").fetchall()]
 
     def organization_names(self) -> dict[str, str | None]:
-        """Current organizations: slug -> name."""
-        return dict(self.execute("SELECT slug, name FROM organizations").fetchall())
+        """Current organizations: slug -> name, in slug order (two whose names fold
+        alike, written around trendlab, are then read the same way each time)."""
+        return dict(self.execute("SELECT slug, name FROM organizations ORDER BY slug").fetchall())
 
     def model_organizations(self, models: list[str]) -> list[str]:
         """The organizations these current models name, each once, in slug order."""
