@@ -243,7 +243,7 @@ class Store:
                     f"cannot open {location}: a folder, not a DuckDB file",
                     exit_code=ExitCode.USAGE,
                 )
-            if _special_file(Path(location)):
+            if lake.special_file(Path(location)):
                 # Reading a named pipe's header waited for a writer for ever.
                 raise TrendlabError(
                     f"cannot open {location}: a pipe, device or socket, not a DuckDB file",
@@ -2544,12 +2544,6 @@ def _refuse_no_directory(data_path: str, option: str) -> None:
     --db team store's, left in TRENDLAB_DATA_PATH, or a new copy DST's."""
     if "://" not in data_path:
         lake.refuse_no_directory(Path(data_path).expanduser(), data_path, option)
-
-
-def _special_file(path: Path) -> bool:
-    """Whether `path` is there and neither a file nor a folder: a named pipe (whose
-    reader waits for a writer), a device or a socket, which can hold no database."""
-    return path.exists() and not path.is_file() and not path.is_dir()
 
 
 def _refuse_data_file(path: str) -> None:

@@ -269,7 +269,7 @@ def _attach(
             f"cannot open {lake.text}: {lake.file} is a folder, not a DuckLake catalog file",
             exit_code=ExitCode.USAGE,
         )
-    if lake.file is not None and lake.file.exists() and not lake.file.is_file():
+    if lake.file is not None and special_file(lake.file):
         # A named pipe's header was read waiting for a writer for ever.
         raise TrendlabError(
             f"cannot open {lake.text}: {lake.file} is a pipe, device or socket, not a "
@@ -439,6 +439,12 @@ def _lost_creation_race(text: str) -> bool:
     return "Failed to initialize DuckLake" in text and (
         "already exists" in text or "duplicate key value" in text
     )
+
+
+def special_file(path: Path) -> bool:
+    """Whether `path` is there and neither a file nor a folder: a named pipe (whose
+    reader waits for a writer), a device or a socket, which can hold no database."""
+    return path.exists() and not path.is_file() and not path.is_dir()
 
 
 def refuse_no_directory(path: Path, shown: str, option: str) -> None:
