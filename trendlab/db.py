@@ -1495,7 +1495,10 @@ class Store:
             mend = f"add NOT NULL back as trendlab's {_schema_file(made[table][1])} makes it"
             if nulls:
                 rows = "1 row holds" if nulls == 1 else f"{nulls} rows hold"
-                mend = f", and {rows} NULL, which no trendlab write stores: give each a value, then {mend}"
+                mend = (
+                    f", and {rows} NULL, which no trendlab write stores: give each a value, "
+                    f"then {mend}"
+                )
             else:
                 mend = f": {mend}"
             found.append(
@@ -1613,11 +1616,11 @@ class Store:
         """Every current result of the benchmarks with what a forecast's x can be.
 
         date is the reported date, else the model's release date; organization is the
-        model's, by name (figures colour by it: see organizations_by_name); price is the model's earliest listed price in
-        effect on the store's reading_day, blended 3 input : 1 output (USD per million
-        tokens) by the schema's blended_price macro; priced_later is true where the
-        model has prices, but none in effect yet. A NaN score is left out (see
-        _KNOWN_SCORE).
+        model's, by name (figures colour by it: see organizations_by_name); price is the
+        model's earliest listed price in effect on the store's reading_day, blended 3
+        input : 1 output (USD per million tokens) by the schema's blended_price macro;
+        priced_later is true where the model has prices, but none in effect yet. A NaN
+        score is left out (see _KNOWN_SCORE).
         """
         points = self.frame(
             f"""
@@ -1836,7 +1839,8 @@ class Store:
                 "unnest($versions::VARCHAR[]) AS version) w "
                 "ON w.benchmark = c.benchmark AND w.version = c.version "
                 "WHERE c.kind = $kind AND c.spec = $spec "
-                "QUALIFY row_number() OVER (PARTITION BY c.benchmark ORDER BY c.created_at DESC) = 1",
+                "QUALIFY row_number() OVER "
+                "(PARTITION BY c.benchmark ORDER BY c.created_at DESC) = 1",
                 {
                     "benchmarks": list(versions),
                     "versions": list(versions.values()),

@@ -520,11 +520,11 @@ def price_trend(
     as_of_note: str = "",
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
-    at the blend `prices` were read at, up to `on` (see Store.reading_day): a price announced
-    for a later day is left out, and so is a result dated after it. `level` is the rate's
-    interval, a fraction (see forecast.decline.fit_decline). `as_of_note` (Store.as_of_note): under --as-of, no
-    model reaching it, or too few points, may be for want of results recorded by then,
-    which its error says."""
+    at the blend `prices` were read at, up to `on` (see Store.reading_day): a price
+    announced for a later day is left out, and so is a result dated after it. `level` is
+    the rate's interval, a fraction (see forecast.decline.fit_decline). `as_of_note`
+    (Store.as_of_note): under --as-of, no model reaching it, or too few points, may be
+    for want of results recorded by then, which its error says."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
     from trendlab.series import decimal_years
 
