@@ -1432,11 +1432,11 @@ class Store:
                     name, function, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
                 )
 
-    def _missing_schema(self) -> list[tuple[str, str]]:
-        """(name, problem) of each table, view or macro the migrations create that this
-        store lacks, and of each column of their tables and views that it lacks or holds
-        as another type: dropped, altered or replaced around trendlab, the commands that
-        read it fail."""
+    def _missing_schema(self, made: _Made, have: _Columns) -> list[tuple[str, str]]:
+        """(name, problem) of each table, view or macro the migrations create (`made`,
+        see _schema_objects) that this store lacks, and of each column of their tables
+        and views that it (`have`, see column_types) lacks or holds as another type:
+        dropped, altered or replaced around trendlab, the commands that read it fail."""
         present = set(self._table_names())
         # A team store's macros are its connection's own (see temporary_macros).
         present |= {
@@ -1445,7 +1445,6 @@ class Store:
                 "SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro'"
             ).fetchall()
         }
-        made = _schema_objects()
         missing = [
             (
                 name,
@@ -1455,36 +1454,14 @@ class Store:
             for name, (kind, m) in sorted(made.items())
             if name not in present
         ]
-        altered = self._altered_columns({n: made[n] for n in made if n in present})
+        altered = _altered_columns({n: made[n] for n in made if n in present}, have)
         return sorted(missing + altered)
 
-    def _altered_columns(self, made: dict[str, tuple[str, Migration]]) -> list[tuple[str, str]]:
-        """(key, problem) of each column of these tables and views (as _schema_objects
-        gives them), as the migrations make them, that this store lacks or holds as
-        another type. Columns of the user's own are let be (copy carries them)."""
-        have = self.column_types()
-        found = []
-        for name, wanted in new_store_schema().columns.items():
-            if name not in made:
-                continue
-            kind, m = made[name]
-            for column, type_ in wanted.items():
-                stored = have.get(name, {}).get(column)
-                if stored != type_:
-                    found.append(
-                        (
-                            f"{name}.{column}",
-                            _column_problem(kind, name, column, stored, type_, _schema_file(m)),
-                        )
-                    )
-        return found
-
-    def _loosened_columns(self) -> list[tuple[str, str]]:
-        """(key, problem) of each column the migrations make NOT NULL that this store
-        lets hold NULL, with how many rows do: a NULL key, operation or time, which
-        no trendlab write stores, escapes the audits (NULL matches no rule)."""
-        made = _schema_objects()
-        have = self.column_types()
+    def _loosened_columns(self, made: _Made, have: _Columns) -> list[tuple[str, str]]:
+        """(key, problem) of each column the migrations make NOT NULL (`made` and `have`
+        as for _missing_schema) that this store lets hold NULL, with how many rows do: a
+        NULL key, operation or time, which no trendlab write stores, escapes the audits
+        (NULL matches no rule)."""
         found = []
         for table, column in sorted(new_store_schema().not_null - self.not_null_columns()):
             if column not in have.get(table, {}):
@@ -1548,7 +1525,8 @@ class Store:
 
         from trendlab.validate import NUL_PROBLEM, stored_errors
 
-        missing = self._missing_schema()
+        made, have = _schema_objects(), self.column_types()
+        missing = self._missing_schema(made, have)
         # The cache's table is derived data no audit reads: its loss, listed alone, hid
         # every other problem.
         if any(name.split(".")[0] != _CACHE_TABLE for name, _ in missing):
@@ -1556,7 +1534,7 @@ class Store:
 
         self.use_text_functions()
         self.execute("SET VARIABLE trendlab_nul_problem = ?", [NUL_PROBLEM])
-        frames = [_schema_violations(missing + self._loosened_columns())]
+        frames = [_schema_violations(missing + self._loosened_columns(made, have))]
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name
         ):
@@ -2282,29 +2260,26 @@ def command_on(location: str, name: str) -> str:
 
 def new_store_tables() -> dict[str, list[str]]:
     """The data tables of a new store (see Store.data_tables), as the migrations make
-    them: built in memory."""
-    store = Store(duckdb.connect(), ":memory:", read_only=False)
-    try:
-        store.migrate()
-        return store.data_tables()
-    finally:
-        store.close()
+    them (see new_store_schema)."""
+    return new_store_schema().tables
 
 
 class NewSchema(NamedTuple):
     """The tables of a new store, as the migrations make them."""
 
+    tables: dict[str, list[str]]  # each data table's columns (see Store.data_tables)
     columns: dict[str, dict[str, str]]  # each table's columns' types
     not_null: set[tuple[str, str]]  # (table, column) of each NOT NULL column
 
 
 @cache
 def new_store_schema() -> NewSchema:
-    """The tables of a new store, as the migrations make them: built in memory, once."""
+    """The tables of a new store, as the migrations make them: built in memory, once
+    (read, never changed, by whoever asks)."""
     store = Store(duckdb.connect(), ":memory:", read_only=False)
     try:
         store.migrate()
-        return NewSchema(store.column_types(), store.not_null_columns())
+        return NewSchema(store.data_tables(), store.column_types(), store.not_null_columns())
     finally:
         store.close()
 
@@ -2315,10 +2290,37 @@ def _holds_first_schema(names: list[str]) -> bool:
     return {name for _, name in _CREATED_RE.findall(first.sql)} <= set(names)
 
 
-def _schema_objects() -> dict[str, tuple[str, Migration]]:
+# What the migrations create, by name: (kind, the last migration to define it).
+_Made = dict[str, tuple[str, Migration]]
+# A store's columns: {table: {column: type}}.
+_Columns = dict[str, dict[str, str]]
+
+
+def _altered_columns(made: _Made, have: _Columns) -> list[tuple[str, str]]:
+    """(key, problem) of each column of these tables and views (`made`, see
+    _schema_objects), as the migrations make them, that a store's columns (`have`) lack
+    or hold as another type. Columns of the user's own are let be (copy carries them)."""
+    found = []
+    for name, wanted in new_store_schema().columns.items():
+        if name not in made:
+            continue
+        kind, m = made[name]
+        for column, type_ in wanted.items():
+            stored = have.get(name, {}).get(column)
+            if stored != type_:
+                found.append(
+                    (
+                        f"{name}.{column}",
+                        _column_problem(kind, name, column, stored, type_, _schema_file(m)),
+                    )
+                )
+    return found
+
+
+def _schema_objects() -> _Made:
     """Each table, view and macro the migrations create, with its kind (table, view,
     macro) and the last migration to define it."""
-    made: dict[str, tuple[str, Migration]] = {}
+    made: _Made = {}
     for migration in migrations():
         for kind, name in _CREATED_RE.findall(migration.sql):
             made[name] = (kind.lower(), migration)
