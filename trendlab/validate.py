@@ -164,7 +164,9 @@ def stored_providers(frame: pl.DataFrame, providers: dict[str, str]) -> pl.DataF
     """Prices with each provider (trimmed) as `providers` spells it, by its folded form
     (a vendor 'OPENAI' is the stored 'OpenAI'), else as this input first spells it: as
     a write stores it, so that whatever compares prices by key before the write does
-    too."""
+    too. Rows with no provider column are returned as they are."""
+    if "provider" not in frame.columns:
+        return frame
     name = pl.col("__provider")
     given = frame.get_column("provider").str.strip_chars()
     return (
@@ -1088,7 +1090,7 @@ def validate(
         cleaned = cleaned.with_columns(
             pl.when(lowered.is_in(list(refs.units))).then(lowered).otherwise(pl.col("unit"))
         )
-    if kind is PRICES and "provider" in cleaned.columns:
+    if kind is PRICES:
         cleaned = stored_providers(cleaned, refs.providers)
     typed_exprs, rules = [pl.col(ROW)], {}
     for f in fields:

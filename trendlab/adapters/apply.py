@@ -152,7 +152,11 @@ def _write_parts(
             released = pl.col(RELEASED).alias("release_date")
             _date_known_models(part, frame.select(ROW, pl.col("model").alias("slug"), released), cs)
         if part.kind is PRICES:
-            frame = _stored_providers(frame, cs)
+            # As the write will spell them (a vendor 'OPENAI' as the stored 'OpenAI'): the
+            # merge finds a stored price by its key as written, and missed one spelled
+            # otherwise (the write then took it for that price anyway, and its empty
+            # notes erased the stored ones, though every figure agreed).
+            frame = stored_providers(frame, cs.refs.providers)
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_undated(frame, cs, stored(PRICES))
             # Before the same-day and duplicate checks: a price the list ended by the
@@ -344,7 +348,7 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
         # name resolves to (an alias has none of its own).
         frames = [p.frame.with_columns(cs.refs.resolver.slug_or_name("model")) for p in group]
         if kind is PRICES:
-            frames = [_stored_providers(f, cs) for f in frames]
+            frames = [stored_providers(f, cs.refs.providers) for f in frames]
             # An undated price is each stored price it restates, not only the one whose
             # date it took: the seeds hold llm-prices' GPT-4o price from the day the
             # tracker first listed it, and OpenAI's own from an earlier day.
@@ -357,17 +361,6 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
         gone += absent(kind, stored, frames, pattern=pattern, records=records, covers=covers)
     if gone:
         outcome.absent[kind.name] = sorted(gone)
-
-
-def _stored_providers(frame: pl.DataFrame, cs: Changeset) -> pl.DataFrame:
-    """Prices with each provider as the database spells it (a vendor 'OPENAI' as its
-    'OpenAI'), as a write stores it: the merge and the list of stored prices the file
-    lacks find a stored price by its key as written, and missed one spelled otherwise
-    (the write then took it for that price anyway, and its empty notes erased the
-    stored ones, its source replaced the stored one, though every figure agreed)."""
-    if "provider" not in frame.columns:
-        return frame
-    return stored_providers(frame, cs.refs.providers)
 
 
 def _drop_known_by_alias(frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -> pl.DataFrame:
