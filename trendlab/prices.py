@@ -533,8 +533,7 @@ def price_trend(
     # A result dated after `on` (a model released tomorrow, as a write allows) reaches
     # the threshold only then: counted, its row was dated after `on` at the price of
     # `on`, where a price announced for its day is left out.
-    dated_after = _reaching_only_after(scores, threshold, on, higher_is_better=higher)
-    scores = scores.filter(pl.col("date").is_null() | (pl.col("date") <= on))
+    every_score, scores = scores, scores.filter(pl.col("date").is_null() | (pl.col("date") <= on))
     points = cheapest_capable(
         scores, priced, threshold, blend=prices.blend, higher_is_better=higher
     )
@@ -581,6 +580,7 @@ def price_trend(
                 f"{'has' if len(later) == 1 else 'have'} no price in effect on {on}, "
                 "only prices announced for later"
             )
+        dated_after = _reaching_only_after(every_score, threshold, on, higher_is_better=higher)
         ahead = [m for m in dated_after if m in announced]
         if ahead:
             names = ", ".join(at_most(ahead, 5, "models"))
