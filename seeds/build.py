@@ -534,11 +534,26 @@ def report(build: Build, seeds: dict[str, pl.DataFrame]) -> None:
     (HERE / "UNMATCHED.md").write_text("\n".join(out), encoding="utf-8")
 
 
+# The benchmark-stitching files the seeds are built from (README: commit f87d3cc). The
+# adapter reads whatever CSVs the folder holds and names a benchmark after its file, so
+# one missing or renamed would change the seeds in silence: each must be there.
+STITCHING = [
+    "model_versions.csv",
+    "benchmarks_runs.csv",
+    *(
+        f"external_benchmark_{key}.csv"
+        for key in (
+            *("arc_agi", "bbh", "boolq", "gsm8k", "lambada", "livebench", "metr", "mmlu"),
+            *("os_world", "scienceqa", "terminal_bench", "triviaqa"),
+        )
+    ),
+]
+
 # What the build reads under --data: one missing is named before anything is read,
 # rather than as a traceback from whichever reader meets it first.
 INPUTS = [
     *(f"facts/{name}.csv" for name in ("benchmarks", "models", "results", "prices")),
-    "epoch-benchmark-stitching/model_versions.csv",
+    *(f"epoch-benchmark-stitching/{name}" for name in STITCHING),
     "epoch-benchmarking-hub/benchmark_results_epoch.csv",
     "epoch-notable-models/models_epoch_notable.csv",
     "llm-prices/api_prices_llm_prices.csv",

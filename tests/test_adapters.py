@@ -546,6 +546,29 @@ def test_a_seed_build_missing_its_data_stops_in_one_line(
     )
 
 
+@pytest.mark.parametrize("renamed", [None, "external_benchmark_mmlu_2.csv"])
+def test_a_seed_build_missing_a_stitching_file_stops_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, renamed: str | None
+):
+    # The adapter reads whatever CSVs the folder holds: a file gone was results left
+    # out in silence, and a renamed one a new benchmark named after the file.
+    build = _seed_build(monkeypatch)
+    for name in build.INPUTS:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    mmlu = tmp_path / "epoch-benchmark-stitching" / "external_benchmark_mmlu.csv"
+    if renamed:
+        mmlu.rename(mmlu.with_name(renamed))
+    else:
+        mmlu.unlink()
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(tmp_path)])
+    assert str(stopped.value) == (
+        f"--data {tmp_path}: no epoch-benchmark-stitching/external_benchmark_mmlu.csv "
+        "(the raw data the seeds are built from)"
+    )
+
+
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 def test_a_seed_build_from_a_damaged_source_names_its_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
