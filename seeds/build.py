@@ -571,6 +571,15 @@ def check_inputs(data: Path) -> None:
         )
 
 
+def refuse_unread(folder: Path, catalog: Publication) -> None:
+    """Stop where a file the seeds are built from was not read: the adapter passes over
+    a CSV whose columns no Epoch reader knows (a header garbled or renamed upstream),
+    which left its results out in silence. Read alone, its error names its columns."""
+    for name in catalog.unread:
+        if name in STITCHING:
+            epoch.read(str(folder / name))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build the seeds from --data; a source missing or damaged stops it in one line,
     before anything is written."""
@@ -588,7 +597,9 @@ def build_seeds(args: argparse.Namespace) -> None:
     """Read every source under args.data and write seeds/ from them."""
     build = Build(args.data)
     fact = facts(args.data)
-    catalog = epoch.read(str(args.data / "epoch-benchmark-stitching"))
+    stitching = args.data / "epoch-benchmark-stitching"
+    catalog = epoch.read(str(stitching))
+    refuse_unread(stitching, catalog)
     hub = epoch.read(str(args.data / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv"))
     # One copy of each Epoch record, chosen as an import of both files chooses it.
     epoch.one_copy_per_record([catalog, hub])

@@ -590,6 +590,28 @@ def test_a_seed_build_from_a_damaged_source_names_its_line(
     )
 
 
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_build_from_a_stitching_file_with_unknown_columns_names_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # The adapter passes over a folder's file no reader knows: its results were left
+    # out of the seeds in silence (exit 0, MMLU's Epoch rows gone).
+    build = _seed_build(monkeypatch)
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    mmlu = data / "epoch-benchmark-stitching" / "external_benchmark_mmlu.csv"
+    lines = mmlu.read_text(encoding="utf-8-sig").split("\n")
+    assert lines[0] == "id,Name,EM,Model version,Shots,Source,Source link,Notes"
+    lines[0] = lines[0].replace("Model version", "Model versoin")
+    mmlu.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        f"{mmlu}: not an Epoch AI benchmark file (columns: id, Name, EM, Model versoin, "
+        "Shots, Source, Source link, Notes)"
+    )
+
+
 def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
     monkeypatch: pytest.MonkeyPatch,
 ):
