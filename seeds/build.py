@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 from build_cache import write as write_forecast_cache  # noqa: E402
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
-from trendlab.adapters.common import join_parts  # noqa: E402
+from trendlab.adapters.common import join_parts, read_csv, require_columns  # noqa: E402
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E402
 from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
@@ -47,6 +47,68 @@ FIRST_LISTED = "effective_date is the day simonw/llm-prices first listed it"
 STATED = "effective_date is when the facts price"
 
 
+# The columns the build reads from each file it reads itself (the adapter checks its own).
+FACT_COLUMNS = {
+    "benchmarks": [
+        "slug",
+        "name",
+        "metric",
+        "unit",
+        "higher_is_better",
+        "floor",
+        "ceiling",
+        "human_baseline",
+        "url",
+        "note",
+    ],
+    "models": [
+        "slug",
+        "name",
+        "organization",
+        "release_date",
+        "parameters",
+        "training_compute_flop",
+        "training_tokens",
+        "open_weights",
+        "source_url",
+        "note",
+    ],
+    "results": ["benchmark", "model", "score", "reported_date", "setting", "source_url", "note"],
+    "prices": [
+        "model",
+        "provider",
+        "api_model_id",
+        "effective_date",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "source_url",
+        "note",
+    ],
+}
+NOTABLE_COLUMNS = ["model", "organization", "parameters", "training_compute_flop"]
+VERSION_COLUMNS = ["id", "Model"]
+LLM_PRICES_COLUMNS = [
+    "vendor",
+    "model_id",
+    "model_name",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "input_cached_usd_per_mtok",
+    "from_date",
+    "to_date",
+    "first_listed_date",
+]
+
+
+def read_source(path: Path, columns: list[str], what: str) -> pl.DataFrame:
+    """A CSV file the build reads as text rows, numbered by ROW from 0, by the importer's
+    reader: a file that is empty, not UTF-8, ragged or without a column the build reads
+    stops the build in one line naming it (Polars' reader raised a traceback)."""
+    loaded = read_csv(path)
+    require_columns(loaded, columns, what)
+    return loaded.frame
+
+
 def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(pl.all().cast(pl.String))
 
@@ -61,7 +123,9 @@ def facts(data: Path) -> dict[str, pl.DataFrame]:
     folder = data / "facts"
 
     def read(name: str) -> pl.DataFrame:
-        return pl.read_csv(folder / name, infer_schema=False).rename({"note": "notes"})
+        columns = FACT_COLUMNS[name.removesuffix(".csv")]
+        frame = read_source(folder / name, columns, f"the facts' {name}").drop(ROW)
+        return frame.rename({"note": "notes"})
 
     benchmarks = read("benchmarks.csv").with_columns(source_url=pl.col("url"))
     results = read("results.csv").with_columns(
@@ -150,16 +214,20 @@ class Build:
         Models, matched without guessing: the notable model's name equals a facts
         model's name, or equals the catalog's model family name (`Model`) of exactly
         one model version. Only empty fields are filled."""
-        notable = pl.read_csv(
-            self.data / "epoch-notable-models" / "models_epoch_notable.csv", infer_schema=False
+        notable = read_source(
+            self.data / "epoch-notable-models" / "models_epoch_notable.csv",
+            NOTABLE_COLUMNS,
+            "Epoch AI's Notable AI Models",
         ).select(
             pl.col("model").str.strip_chars().alias("family"),
             pl.col("organization").alias("n_org"),
             pl.col("parameters").alias("n_params"),
             pl.col("training_compute_flop").alias("n_flop"),
         )
-        versions = pl.read_csv(
-            self.data / "epoch-benchmark-stitching" / "model_versions.csv", infer_schema=False
+        versions = read_source(
+            self.data / "epoch-benchmark-stitching" / "model_versions.csv",
+            VERSION_COLUMNS,
+            "Epoch AI's model catalog",
         ).select(
             pl.col("id").str.replace_all(r"\s+", " ").str.strip_chars().alias("__name"),
             pl.col("Model").str.strip_chars().alias("family"),
@@ -331,7 +399,7 @@ class Build:
     def prices(self, fact: pl.DataFrame, resolver: Resolver) -> pl.DataFrame:
         """The facts' prices, then simonw/llm-prices' history (rebuilt CSV)."""
         path = self.data / "llm-prices" / "api_prices_llm_prices.csv"
-        raw = pl.read_csv(path, infer_schema=False).with_row_index(ROW)
+        raw = read_source(path, LLM_PRICES_COLUMNS, "simonw/llm-prices' price history")
         # llm-prices rarely states when a price took effect; the first day the tracker
         # listed it is a day it certainly held, so it dates the price (see README).
         rows = raw.select(
@@ -603,8 +671,10 @@ def build_seeds(args: argparse.Namespace) -> None:
     hub = epoch.read(str(args.data / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv"))
     # One copy of each Epoch record, chosen as an import of both files chooses it.
     epoch.one_copy_per_record([catalog, hub])
-    curated = pl.read_csv(HERE / "curated_aliases.csv", infer_schema=False)
-    corrections = pl.read_csv(HERE / CORRECTIONS, infer_schema=False)
+    curated = read_source(
+        HERE / "curated_aliases.csv", ["alias", "model", "source_url"], "curated aliases"
+    ).drop(ROW)
+    corrections = read_source(HERE / CORRECTIONS, [], "corrections").drop(ROW)
     models, aliases = build.models(fact["models"], catalog, hub, curated, corrections)
     missing = curated.filter(~pl.col("model").is_in(models["slug"].implode()))
     if not missing.is_empty():

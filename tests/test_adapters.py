@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -610,6 +611,52 @@ def test_a_seed_build_from_a_stitching_file_with_unknown_columns_names_them(
         f"{mmlu}: not an Epoch AI benchmark file (columns: id, Name, EM, Model versoin, "
         "Shots, Source, Source link, Notes)"
     )
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+@pytest.mark.parametrize(
+    ("name", "damage", "error"),
+    [
+        (
+            "facts/models.csv",
+            lambda text: text.replace(",note\n", ",nota\n", 1),
+            ": not the facts' models.csv: missing column(s) note",
+        ),
+        (
+            "llm-prices/api_prices_llm_prices.csv",
+            lambda text: text.replace("model_id", "modelid", 1),
+            ": not simonw/llm-prices' price history: missing column(s) model_id",
+        ),
+        (
+            "epoch-notable-models/models_epoch_notable.csv",
+            lambda text: text.replace("parameters", "params", 1),
+            ": not Epoch AI's Notable AI Models: missing column(s) parameters",
+        ),
+        ("facts/prices.csv", lambda text: "", ": the file is empty"),
+        (
+            "facts/benchmarks.csv",
+            lambda text: text + "a,b,c\n",
+            ":11: 3 fields, but the header has 10",
+        ),
+    ],
+)
+def test_a_seed_build_from_a_damaged_file_it_reads_itself_stops_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    name: str,
+    damage: Callable[[str], str],
+    error: str,
+):
+    # The files the build reads without an adapter were read by Polars: a renamed
+    # column, an empty or ragged file was a traceback (ColumnNotFoundError, NoDataError).
+    build = _seed_build(monkeypatch)
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    path = data / name
+    path.write_text(damage(path.read_text(encoding="utf-8-sig")), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == f"{path}{error}"
 
 
 def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
