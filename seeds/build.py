@@ -15,7 +15,9 @@ in seeds/README.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -41,6 +43,9 @@ from trendlab.validate import ROW  # noqa: E402
 NOTABLE_URL = "https://epoch.ai/data/notable-ai-models"
 CORRECTIONS = "corrections.csv"
 CORRECTION_COLUMNS = ["slug", "field", "was", "value", "source_url", "reason"]
+SEEDS = ["benchmarks", "models", "aliases", "results", "prices"]
+# Every file the build writes into seeds/.
+OUTPUTS = [*(f"{name}.csv" for name in SEEDS), "REPORT.md", "UNMATCHED.md", FORECAST_CACHE]
 
 
 FIRST_LISTED = "effective_date is the day simonw/llm-prices first listed it"
@@ -541,13 +546,13 @@ def _short(source: str) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _write(name: str, frame: pl.DataFrame) -> None:
+def _write(name: str, frame: pl.DataFrame, folder: Path) -> None:
     kind = KINDS[name]
     columns = [f for f in kind.field_names if f in frame.columns]
-    frame.select(columns).write_csv(HERE / f"{name}.csv")
+    frame.select(columns).write_csv(folder / f"{name}.csv")
 
 
-def report(build: Build, seeds: dict[str, pl.DataFrame]) -> None:
+def report(build: Build, seeds: dict[str, pl.DataFrame], folder: Path) -> None:
     per_benchmark = (
         seeds["results"]
         .group_by("benchmark")
@@ -575,7 +580,7 @@ def report(build: Build, seeds: dict[str, pl.DataFrame]) -> None:
         f"- {len(build.unmatched)} rows left out: see UNMATCHED.md",
         "",
     ]
-    (HERE / "REPORT.md").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "REPORT.md").write_text("\n".join(lines), encoding="utf-8")
     reasons = Counter((u["kind"], u["reason"].split(" named ")[0]) for u in build.unmatched)
     out = [
         "# Rows left out of the seeds",
@@ -599,7 +604,7 @@ def report(build: Build, seeds: dict[str, pl.DataFrame]) -> None:
         ],
         "",
     ]
-    (HERE / "UNMATCHED.md").write_text("\n".join(out), encoding="utf-8")
+    (folder / "UNMATCHED.md").write_text("\n".join(out), encoding="utf-8")
 
 
 # The benchmark-stitching files the seeds are built from (README: commit f87d3cc). The
@@ -703,13 +708,21 @@ def build_seeds(args: argparse.Namespace) -> None:
         "results": build.results(fact["results"], [catalog, hub], models, resolver),
         "prices": build.prices(fact["prices"], resolver),
     }
+    # Written beside seeds/ first, and moved in only when every file is: seed rows
+    # init refuses (the cache's store loads them as init does), or a write that fails,
+    # left seeds/ half rebuilt, new CSVs beside the old cache.
+    with tempfile.TemporaryDirectory(prefix=".seeds-build-", dir=HERE.parent) as tmp:
+        staged = Path(tmp)
+        for name, frame in seeds.items():
+            _write(name, frame, staged)
+        report(build, seeds, staged)
+        # Derived from the CSVs just written, so rebuilt with them.
+        count = write_forecast_cache(staged / FORECAST_CACHE, staged)
+        for name in OUTPUTS:
+            os.replace(staged / name, HERE / name)
     for name, frame in seeds.items():
-        _write(name, frame)
         print(f"seeds/{name}.csv: {frame.height} rows")
-    report(build, seeds)
     print(f"seeds/UNMATCHED.md: {len(build.unmatched)} rows left out")
-    # Derived from the CSVs just written, so rebuilt with them.
-    count = write_forecast_cache(HERE / FORECAST_CACHE)
     print(f"seeds/{FORECAST_CACHE}: {count} entries")
 
 

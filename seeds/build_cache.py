@@ -49,11 +49,11 @@ HEADER = {
 }
 
 
-def seed(settings: Settings) -> None:
-    """Create the store and load the seeds as `trendlab init` does, without the
-    shipped forecast cache (this script makes it)."""
+def seed(settings: Settings, seeds: Path | None = None) -> None:
+    """Create the store and load the seeds (those in `seeds`, else the shipped ones) as
+    `trendlab init` does, without the shipped forecast cache (this script makes it)."""
     with settings.writer(create=True) as store, settings.changeset(store, "load seed data") as cs:
-        load_seeds(cs)
+        load_seeds(cs, seeds)
 
 
 def forecast_everything(settings: Settings) -> None:
@@ -82,8 +82,9 @@ def cache_entries(settings: Settings) -> list[dict[str, Any]]:
     return [row | {"payload": json.loads(row["payload"])} for row in rows]
 
 
-def compute() -> list[dict[str, Any]]:
-    """The shipped cache's entries, computed from the seeds and the current code."""
+def compute(seeds: Path | None = None) -> list[dict[str, Any]]:
+    """The cache's entries, computed from the seed CSVs in `seeds` (else the shipped
+    ones) and the current code."""
     with (
         tempfile.TemporaryDirectory(prefix="trendlab-seed-cache-") as tmp,
         warnings.catch_warnings(),
@@ -94,7 +95,7 @@ def compute() -> list[dict[str, Any]]:
         settings = Settings(
             db=str(Path(tmp) / "seeded.duckdb"), lock_timeout=5, author="seeds", debug=False
         )
-        seed(settings)
+        seed(settings, seeds)
         forecast_everything(settings)
         return cache_entries(settings)
 
@@ -105,9 +106,10 @@ def render(entries: list[dict[str, Any]]) -> str:
     return "".join(json.dumps(x, sort_keys=True, separators=(",", ":")) + "\n" for x in lines)
 
 
-def write(path: Path) -> int:
-    """Compute the cache and write it to `path`; returns the number of entries."""
-    entries = compute()
+def write(path: Path, seeds: Path | None = None) -> int:
+    """Compute the cache of the seeds in `seeds` (else the shipped ones) and write it
+    to `path`; returns the number of entries."""
+    entries = compute(seeds)
     path.write_text(render(entries), encoding="utf-8")
     return len(entries)
 

@@ -659,6 +659,31 @@ def test_a_seed_build_from_a_damaged_file_it_reads_itself_stops_in_one_line(
     assert str(stopped.value) == f"{path}{error}"
 
 
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_build_whose_rows_init_refuses_leaves_the_seeds_as_they_were(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # The CSVs, REPORT.md and UNMATCHED.md were written, then loading them for the
+    # forecast cache failed: seeds/ held a results.csv init refuses, beside the old cache.
+    build = _seed_build(monkeypatch)
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    results = data / "facts" / "results.csv"
+    lines = results.read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("math,gpt-3-175b,5.2,")
+    lines[1] = lines[1].replace(",5.2,", ",abc,")
+    results.write_text("\n".join(lines), encoding="utf-8")
+    written = [p for p in build.HERE.iterdir() if p.suffix in (".csv", ".md", ".jsonl")]
+    before = {p.name: p.read_bytes() for p in written}
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        "seeds/results.csv:2: score: 'abc' is not a finite number; nothing was written"
+    )
+    assert {p.name: p.read_bytes() for p in written} == before
+    assert not list(build.HERE.parent.glob(".seeds-build-*"))
+
+
 def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
     monkeypatch: pytest.MonkeyPatch,
 ):

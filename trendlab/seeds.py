@@ -15,19 +15,22 @@ from trendlab.records import Changeset
 from trendlab.resources import resource_dir
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from trendlab.db import Store
 
 # Built by seeds/build_cache.py: the forecast cache of a store holding exactly the seeds.
 FORECAST_CACHE = "forecast_cache.jsonl"
 
 
-def load_seeds(cs: Changeset) -> None:
+def load_seeds(cs: Changeset, folder: Traversable | None = None) -> None:
     """Add every seed record the database has never had, in dependency order.
 
     Seed rows go through the same validation as any import. Records that exist,
-    even retracted or edited ones, are left alone.
+    even retracted or edited ones, are left alone. `folder`: where the seed CSVs are,
+    the shipped ones unless the seed build gives the ones it has staged.
     """
-    folder = resource_dir("seeds")
+    folder = folder or resource_dir("seeds")
     for name in IMPORTABLE:  # benchmarks and models before the results and prices naming them
         entry = folder / f"{name}.csv"
         if not entry.is_file():
