@@ -114,11 +114,25 @@ def write(path: Path, seeds: Path | None = None) -> int:
     return len(entries)
 
 
+def check_output(path: Path) -> None:
+    """Stop, in one line, where `path` cannot be written: before a minute of forecasting
+    rather than after it, with a traceback."""
+    if path.is_dir():
+        raise SystemExit(f"-o {path}: a folder; give the file to write")
+    if not path.parent.is_dir():
+        raise SystemExit(f"-o {path}: no such folder {path.parent}")
+
+
 def main() -> None:
+    """Compute the cache and write it to -o (seeds/forecast_cache.jsonl)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", type=Path, default=HERE / FORECAST_CACHE)
     args = parser.parse_args()
-    count = write(args.output)
+    check_output(args.output)
+    try:
+        count = write(args.output)
+    except OSError as exc:
+        raise SystemExit(f"-o {args.output}: {exc.strerror or exc}") from None
     print(f"{args.output}: {count} entries, {args.output.stat().st_size:,} bytes")
 
 

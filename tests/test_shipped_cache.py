@@ -8,6 +8,7 @@ benchmark it touches.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import subprocess
@@ -72,6 +73,29 @@ def test_the_shipped_cache_is_what_the_code_computes_from_the_seeds(tmp_path: Pa
     assert shipped.keys() == fresh.keys(), f"{stale} (entries {set(shipped) ^ set(fresh)})"
     differences = [d for key in shipped for d in _differences(shipped[key], fresh[key], str(key))]
     assert not differences, f"{stale} ({len(differences)} values differ, first: {differences[0]})"
+
+
+@pytest.mark.parametrize("where", ["nowhere/cache.jsonl", "."])
+def test_build_cache_to_an_output_it_cannot_write_stops_in_one_line_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str
+):
+    # It was a traceback (FileNotFoundError, IsADirectoryError) once every benchmark
+    # had been forecast.
+    monkeypatch.syspath_prepend(str(ROOT / "seeds"))
+    spec = importlib.util.spec_from_file_location("seed_cache", ROOT / "seeds" / "build_cache.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "compute", lambda seeds=None: pytest.fail("computed"))
+    output = tmp_path / where
+    monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", str(output)])
+    with pytest.raises(SystemExit) as stopped:
+        module.main()
+    assert str(stopped.value) == (
+        f"-o {output}: a folder; give the file to write"
+        if where == "."
+        else f"-o {output}: no such folder {tmp_path / 'nowhere'}"
+    )
 
 
 @pytest.fixture
