@@ -635,6 +635,11 @@ INPUTS = [
 
 def check_inputs(data: Path) -> None:
     """Stop, in one line, where --data lacks a file the build reads."""
+    if data.exists() and not data.is_dir():
+        raise SystemExit(
+            f"--data {data}: not a folder; give the folder of the raw data the seeds are "
+            "built from (it holds facts/, llm-prices/ ...)"
+        )
     if not data.is_dir():
         raise SystemExit(f"--data {data}: no such folder (the raw data the seeds are built from)")
     missing = [name for name in INPUTS if not (data / name).is_file()]

@@ -536,6 +536,14 @@ def test_a_seed_build_missing_its_data_stops_in_one_line(
     assert str(stopped.value) == (
         f"--data {tmp_path / 'nowhere'}: no such folder (the raw data the seeds are built from)"
     )
+    (tmp_path / "facts.csv").write_text("x\n")
+    with pytest.raises(SystemExit) as stopped:  # it said 'no such folder'
+        build.main(["--data", str(tmp_path / "facts.csv")])
+    assert str(stopped.value) == (
+        f"--data {tmp_path / 'facts.csv'}: not a folder; give the folder of the raw data the "
+        "seeds are built from (it holds facts/, llm-prices/ ...)"
+    )
+    (tmp_path / "facts.csv").unlink()
     (tmp_path / "facts").mkdir()
     for name in build.INPUTS[1:]:
         (tmp_path / name).parent.mkdir(exist_ok=True)
