@@ -658,12 +658,27 @@ def refuse_unread(folder: Path, catalog: Publication) -> None:
             epoch.read(str(folder / name))
 
 
+def one_data_folder(given: list[Path] | None) -> Path:
+    """The --data folder, ../shared/data when none is given; two stop the build."""
+    if not given:
+        return HERE.parent.parent / "shared" / "data"
+    if len(given) > 1:
+        raise SystemExit(
+            f"--data given {len(given)} times ({', '.join(map(str, given))}): the seeds are "
+            "built from one folder of raw data"
+        )
+    return given[0]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build the seeds from --data; a source missing or damaged stops it in one line,
     before anything is written."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    # Appended, to tell one --data from two: argparse keeps the last in silence, so the
+    # seeds were built from one folder while the command named two.
+    parser.add_argument("--data", type=Path, action="append")
     args = parser.parse_args(argv)
+    args.data = one_data_folder(args.data)
     check_inputs(args.data)
     try:
         build_seeds(args)

@@ -544,6 +544,12 @@ def test_a_seed_build_missing_its_data_stops_in_one_line(
         "seeds are built from (it holds facts/, llm-prices/ ...)"
     )
     (tmp_path / "facts.csv").unlink()
+    with pytest.raises(SystemExit) as stopped:  # the last was read, the first ignored
+        build.main(["--data", str(tmp_path / "a"), "--data", str(tmp_path / "b")])
+    assert str(stopped.value) == (
+        f"--data given 2 times ({tmp_path / 'a'}, {tmp_path / 'b'}): the seeds are built from "
+        "one folder of raw data"
+    )
     (tmp_path / "facts").mkdir()
     for name in build.INPUTS[1:]:
         (tmp_path / name).parent.mkdir(exist_ok=True)
