@@ -30,12 +30,13 @@ sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 from build_cache import write as write_forecast_cache  # noqa: E402
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
-from trendlab.adapters.common import join_parts, read_csv, require_columns  # noqa: E402
+from trendlab.adapters.common import join_parts, read_csv, require_columns, text  # noqa: E402
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E402
 from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
 from trendlab.aliases import Resolver  # noqa: E402
 from trendlab.errors import TrendlabError  # noqa: E402
+from trendlab.ingest import Loaded  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
 from trendlab.seeds import FORECAST_CACHE  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
@@ -109,9 +110,27 @@ def read_source(path: Path, columns: list[str], what: str) -> pl.DataFrame:
     """A CSV file the build reads as text rows, numbered by ROW from 0, by the importer's
     reader: a file that is empty, not UTF-8, ragged or without a column the build reads
     stops the build in one line naming it (Polars' reader raised a traceback)."""
+    return read_loaded(path, columns, what).frame
+
+
+def read_loaded(path: Path, columns: list[str], what: str) -> Loaded:
+    """read_source's file with the line each row is on."""
     loaded = read_csv(path)
     require_columns(loaded, columns, what)
-    return loaded.frame
+    return loaded
+
+
+def require_sources(loaded: Loaded, column: str) -> None:
+    """Stop at the first row of a hand-written file (the facts, the curated aliases) with
+    no source: every seed row has one, and theirs is in the file (an adapter's rows cite
+    their publication)."""
+    unsourced = loaded.frame.filter(text(column).is_null())
+    if not unsourced.is_empty():
+        line = loaded.line_of(unsourced.item(0, ROW))
+        raise TrendlabError(
+            f"{loaded.source}:{line}: no {column}: every seed row must cite its source "
+            f"({unsourced.height} row(s) of the file have none)"
+        )
 
 
 def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
@@ -129,8 +148,10 @@ def facts(data: Path) -> dict[str, pl.DataFrame]:
 
     def read(name: str) -> pl.DataFrame:
         columns = FACT_COLUMNS[name.removesuffix(".csv")]
-        frame = read_source(folder / name, columns, f"the facts' {name}").drop(ROW)
-        return frame.rename({"note": "notes"})
+        loaded = read_loaded(folder / name, columns, f"the facts' {name}")
+        # A benchmark's page is its source (its facts state floor, ceiling, baseline).
+        require_sources(loaded, "url" if name == "benchmarks.csv" else "source_url")
+        return loaded.frame.drop(ROW).rename({"note": "notes"})
 
     benchmarks = read("benchmarks.csv").with_columns(source_url=pl.col("url"))
     results = read("results.csv").with_columns(
@@ -696,9 +717,11 @@ def build_seeds(args: argparse.Namespace) -> None:
     hub = epoch.read(str(args.data / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv"))
     # One copy of each Epoch record, chosen as an import of both files chooses it.
     epoch.one_copy_per_record([catalog, hub])
-    curated = read_source(
+    loaded = read_loaded(
         HERE / "curated_aliases.csv", ["alias", "model", "source_url"], "curated aliases"
-    ).drop(ROW)
+    )
+    require_sources(loaded, "source_url")
+    curated = loaded.frame.drop(ROW)
     corrections = read_source(HERE / CORRECTIONS, [], "corrections").drop(ROW)
     models, aliases = build.models(fact["models"], catalog, hub, curated, corrections)
     missing = curated.filter(~pl.col("model").is_in(models["slug"].implode()))

@@ -674,6 +674,37 @@ def test_a_seed_build_from_a_damaged_file_it_reads_itself_stops_in_one_line(
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+@pytest.mark.parametrize(
+    ("name", "source", "column"),
+    [
+        ("models.csv", "https://papers.nips.cc/paper/4824-imagenet-classification-with-deep-"
+         "convolutional-neural-networks", "source_url"),
+        ("benchmarks.csv", "https://arxiv.org/abs/2103.03874", "url"),
+        ("prices.csv", "https://openai.com/api/pricing/", "source_url"),
+        ("results.csv", "https://arxiv.org/abs/2103.03874", "source_url"),
+    ],
+)  # fmt: skip
+def test_a_seed_build_from_a_fact_without_a_source_stops_at_its_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, source: str, column: str
+):
+    # Every seed row must cite its source: a fact with none went into the seeds (exit 0).
+    build = _seed_build(monkeypatch)
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    path = data / "facts" / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert f",{source}," in lines[1]
+    lines[1] = lines[1].replace(f",{source},", ", ,")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        f"{path}:2: no {column}: every seed row must cite its source "
+        "(1 row(s) of the file have none)"
+    )
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 def test_a_seed_build_whose_rows_init_refuses_leaves_the_seeds_as_they_were(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
