@@ -20,6 +20,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -153,8 +154,22 @@ def facts(data: Path) -> dict[str, pl.DataFrame]:
         require_sources(loaded, "url" if name == "benchmarks.csv" else "source_url")
         return loaded.frame.drop(ROW).rename({"note": "notes"})
 
+    def read_results() -> pl.DataFrame:
+        """The facts' results with where each is, as the adapters' results carry it."""
+        name = "results.csv"
+        loaded = read_loaded(folder / name, FACT_COLUMNS["results"], f"the facts' {name}")
+        require_sources(loaded, "source_url")
+        return (
+            loaded.frame.with_columns(
+                pl.col(ROW).map_elements(loaded.line_of, return_dtype=pl.String).alias("__line"),
+                pl.lit(f"facts/{name}").alias("__source"),
+            )
+            .drop(ROW)
+            .rename({"note": "notes"})
+        )
+
     benchmarks = read("benchmarks.csv").with_columns(source_url=pl.col("url"))
-    results = read("results.csv").with_columns(
+    results = read_results().with_columns(
         source_kind=pl.when(pl.col("source_url").str.contains(r"arxiv\.org|papers\.nips\.cc"))
         .then(pl.lit("paper"))
         .otherwise(None)
@@ -414,10 +429,7 @@ class Build:
                 UNDATED,
             )
         combined = combined.join(no_date.select("__order"), on="__order", how="anti")
-        key = ["model", "benchmark", "setting", "source_url"]
-        repeated = combined.filter(pl.struct(key).is_duplicated())
-        if not repeated.is_empty():
-            raise SystemExit(f"two results share a key:\n{repeated.select(key)}")
+        _refuse_shared_keys(combined)
         return combined.drop([c for c in combined.columns if c.startswith("__")])
 
     # -- prices ------------------------------------------------------------------------
@@ -547,6 +559,25 @@ class Build:
             )
             .drop("__in", "__out", "__stated", "__by")
         )
+
+
+def _refuse_shared_keys(results: pl.DataFrame) -> None:
+    """Stop, in one line naming both rows' places, where two results share a key (model,
+    benchmark, setting, source_url): the seeds would hold one and drop the other."""
+    key = ["model", "benchmark", "setting", "source_url"]
+    repeated = results.filter(pl.struct(key).is_duplicated()).sort("__order")
+    seen: dict[tuple[str | None, ...], dict[str, Any]] = {}
+    for twin in repeated.iter_rows(named=True):
+        first = seen.setdefault(tuple(twin[c] for c in key), twin)
+        if first is not twin:
+            break
+    else:
+        return
+    shared = ", ".join(f"{c} {first[c]!r}" for c in key)
+    raise SystemExit(
+        f"{twin['__source']}:{twin['__line']}: the same result as "
+        f"{first['__source']}:{first['__line']} ({shared}); two results share a key"
+    )
 
 
 def _same_value(held: str | None, was: str) -> bool:

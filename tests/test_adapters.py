@@ -705,6 +705,29 @@ def test_a_seed_build_from_a_fact_without_a_source_stops_at_its_line(
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_build_from_two_results_with_one_key_names_both_lines(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # It printed "two results share a key:" and a table of the keys, with no file or line.
+    build = _seed_build(monkeypatch)
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    results = data / "facts" / "results.csv"
+    text = results.read_text(encoding="utf-8")
+    again = text.split("\n")[1]
+    assert again.startswith("math,gpt-3-175b,5.2,2021-03-05,few-shot,")
+    results.write_text(text + again.replace(",5.2,", ",5.3,") + "\n", encoding="utf-8")
+    line = len(text.rstrip("\n").split("\n")) + 1
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        f"facts/results.csv:{line}: the same result as facts/results.csv:2 (model "
+        "'gpt-3-175b', benchmark 'math', setting 'few-shot', source_url "
+        "'https://arxiv.org/abs/2103.03874'); two results share a key"
+    )
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 def test_a_seed_build_whose_rows_init_refuses_leaves_the_seeds_as_they_were(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
