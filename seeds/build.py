@@ -701,6 +701,31 @@ def check_inputs(data: Path) -> None:
         )
 
 
+def check_aliases(curated: Loaded, models: pl.DataFrame, aliases: pl.DataFrame) -> None:
+    """Stop, in one line naming the first, at a curated alias naming no model, or an
+    alias that is a model's slug (it would hide that model): at its line in
+    curated_aliases.csv, or by the source that gave it."""
+    slugs = models.get_column("slug").implode()
+    where = f"seeds/{Path(curated.source).name}"
+    unknown = curated.frame.filter(~pl.col("model").is_in(slugs))
+    if not unknown.is_empty():
+        row = unknown.row(0, named=True)
+        raise SystemExit(
+            f"{where}:{curated.line_of(row[ROW])}: alias {row['alias']!r} names no model "
+            f"{row['model']!r} ({unknown.height} curated alias(es) name no model)"
+        )
+    shadowing = aliases.filter(pl.col("alias").is_in(slugs))
+    if shadowing.is_empty():
+        return
+    row = shadowing.row(0, named=True)
+    lines = curated.frame.filter(pl.col("alias") == row["alias"]).get_column(ROW)
+    place = f"{where}:{curated.line_of(lines[-1])}" if lines.len() else row["source_url"]
+    raise SystemExit(
+        f"{place}: alias {row['alias']!r} (of {row['model']!r}) is also a model's slug "
+        f"({shadowing.height} alias(es) are)"
+    )
+
+
 def refuse_unread(folder: Path, catalog: Publication) -> None:
     """Stop where a file the seeds are built from was not read: the adapter passes over
     a CSV whose columns no Epoch reader knows (a header garbled or renamed upstream),
@@ -755,12 +780,7 @@ def build_seeds(args: argparse.Namespace) -> None:
     curated = loaded.frame.drop(ROW)
     corrections = read_source(HERE / CORRECTIONS, [], "corrections").drop(ROW)
     models, aliases = build.models(fact["models"], catalog, hub, curated, corrections)
-    missing = curated.filter(~pl.col("model").is_in(models["slug"].implode()))
-    if not missing.is_empty():
-        raise SystemExit(f"curated aliases name unknown models:\n{missing}")
-    shadowing = aliases.filter(pl.col("alias").is_in(models["slug"].implode()))
-    if not shadowing.is_empty():
-        raise SystemExit(f"aliases that are also model slugs:\n{shadowing}")
+    check_aliases(loaded, models, aliases)
     resolver = Resolver.build(
         models["slug"].to_list(), dict(zip(aliases["alias"], aliases["model"], strict=True))
     )

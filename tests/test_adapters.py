@@ -727,6 +727,38 @@ def test_a_seed_build_from_two_results_with_one_key_names_both_lines(
     )
 
 
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        (
+            "foo,no-such-model,https://e.org,x",
+            "alias 'foo' names no model 'no-such-model' (1 curated alias(es) name no model)",
+        ),
+        (
+            "gpt-4,o3,https://e.org,x",
+            "alias 'gpt-4' (of 'o3') is also a model's slug (1 alias(es) are)",
+        ),
+    ],
+)
+def test_a_curated_alias_that_does_not_fit_stops_the_build_at_its_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, row: str, error: str
+):
+    # Each printed a header and a table of the aliases, with no line.
+    import polars as pl
+
+    build = _seed_build(monkeypatch)
+    path = tmp_path / "curated_aliases.csv"
+    path.write_text(
+        f"alias,model,source_url,notes\ngpt4,gpt-4,https://e.org,x\n{row}\n", encoding="utf-8"
+    )
+    curated = build.read_loaded(path, ["alias", "model", "source_url"], "curated aliases")
+    models = pl.DataFrame({"slug": ["gpt-4", "o3"]})
+    aliases = curated.frame.drop(build.ROW)
+    with pytest.raises(SystemExit) as stopped:
+        build.check_aliases(curated, models, aliases)
+    assert str(stopped.value) == f"seeds/curated_aliases.csv:3: {error}"
+
+
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 def test_a_seed_build_whose_rows_init_refuses_leaves_the_seeds_as_they_were(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
