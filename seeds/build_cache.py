@@ -133,6 +133,8 @@ def main() -> None:
         count = write(args.output)
     except OSError as exc:
         raise SystemExit(f"-o {args.output}: {exc.strerror or exc}") from None
+    except TrendlabError as exc:  # a seed row init refuses: its line, as init says it
+        raise SystemExit(str(exc)) from None
     print(f"{args.output}: {count} entries, {args.output.stat().st_size:,} bytes")
 
 

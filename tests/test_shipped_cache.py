@@ -11,9 +11,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import duckdb
@@ -75,17 +77,23 @@ def test_the_shipped_cache_is_what_the_code_computes_from_the_seeds(tmp_path: Pa
     assert not differences, f"{stale} ({len(differences)} values differ, first: {differences[0]})"
 
 
+def _build_cache(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """seeds/build_cache.py as a module (its folder on sys.path, as when run as a script)."""
+    monkeypatch.syspath_prepend(str(ROOT / "seeds"))
+    spec = importlib.util.spec_from_file_location("seed_cache", ROOT / "seeds" / "build_cache.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.parametrize("where", ["nowhere/cache.jsonl", "."])
 def test_build_cache_to_an_output_it_cannot_write_stops_in_one_line_first(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str
 ):
     # It was a traceback (FileNotFoundError, IsADirectoryError) once every benchmark
     # had been forecast.
-    monkeypatch.syspath_prepend(str(ROOT / "seeds"))
-    spec = importlib.util.spec_from_file_location("seed_cache", ROOT / "seeds" / "build_cache.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _build_cache(monkeypatch)
     monkeypatch.setattr(module, "compute", lambda seeds=None: pytest.fail("computed"))
     output = tmp_path / where
     monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", str(output)])
@@ -96,6 +104,32 @@ def test_build_cache_to_an_output_it_cannot_write_stops_in_one_line_first(
         if where == "."
         else f"-o {output}: no such folder {tmp_path / 'nowhere'}"
     )
+
+
+def test_build_cache_of_seeds_init_refuses_stops_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # It was init's one-line error under a traceback.
+    module = _build_cache(monkeypatch)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("benchmarks", "models", "aliases", "results", "prices"):
+        shutil.copy(ROOT / "seeds" / f"{name}.csv", seeds)
+    results = seeds / "results.csv"
+    lines = results.read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("gpt-3-175b,math,5.2,")
+    lines[1] = lines[1].replace(",5.2,", ",abc,")
+    results.write_text("\n".join(lines), encoding="utf-8")
+    compute = module.compute
+    monkeypatch.setattr(module, "compute", lambda seeds_folder=None: compute(seeds))
+    output = tmp_path / "cache.jsonl"
+    monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", str(output)])
+    with pytest.raises(SystemExit) as stopped:
+        module.main()
+    assert str(stopped.value) == (
+        "seeds/results.csv:2: score: 'abc' is not a finite number; nothing was written"
+    )
+    assert not output.exists()
 
 
 @pytest.fixture
