@@ -14,6 +14,7 @@ import math
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -232,6 +233,35 @@ def test_a_new_price_recomputes_only_what_is_fitted_by_price(seeded: Path):
     after = _cache(seeded)
     changed = {key for key in after if after[key] != before.get(key)}
     assert changed and all('"by": "price"' in spec for _, _, spec in changed), changed
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[:-100],  # a rebuild cut short
+        lambda text: text + "<<<<<<< HEAD\n",  # a merge's conflict marker
+        lambda text: text + "[1, 2]\n",
+    ],
+)
+def test_init_with_a_damaged_shipped_cache_seeds_the_store_without_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: Callable[[str], str]
+):
+    # It was an internal error (JSONDecodeError), exit 70, and no store.
+    import trendlab.seeds
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("benchmarks", "models", "aliases", "results", "prices"):
+        shutil.copy(ROOT / "seeds" / f"{name}.csv", seeds)
+    (seeds / FORECAST_CACHE).write_text(
+        damage(SHIPPED.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    monkeypatch.setattr(trendlab.seeds, "resource_dir", lambda name: seeds)
+    path = tmp_path / "fresh.duckdb"
+    result = make_runner(path)("init")
+    assert result.exit_code == 0, result.stderr
+    assert "results: 1" in result.stderr
+    assert _cache(path) == {}
 
 
 def test_init_loads_no_cache_into_a_store_that_held_records(tmp_path: Path):

@@ -64,16 +64,31 @@ def load_forecast_cache(store: Store, seeded: str) -> None:
     if not entry.is_file():
         return  # a build without the derived file: forecasts compute what they need
     versions = store.data_versions(prices=False)  # the shipped fits are by date
+    try:
+        groups = _cached_by_spec(entry.read_text(encoding="utf-8"), versions, seeded)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # A damaged file (a rebuild cut short, a merge's conflict markers) is no reason
+        # to refuse the store: its forecasts compute what they need.
+        return
+    try:
+        for (kind, spec), entries in groups.items():
+            store.store_cached(kind, spec, entries)
+    except (TrendlabError, duckdb.Error):
+        pass  # a conflict on a team store: the first forecasts compute their own
+
+
+def _cached_by_spec(
+    text: str, versions: dict[str, str], seeded: str
+) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+    """The cache file's entries for the benchmarks still at `seeded`'s data version, by
+    (kind, spec): (benchmark, version, payload). Raises ValueError, KeyError, TypeError
+    or AttributeError where the file is damaged."""
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-    for item in read_forecast_cache(entry.read_text(encoding="utf-8")):
+    for item in read_forecast_cache(text):
         version = versions.get(item["benchmark"], "")
         if version.partition("+")[0] == seeded:
             payload = json.dumps(item["payload"])
             groups.setdefault((item["kind"], item["spec"]), []).append(
                 (item["benchmark"], version, payload)
             )
-    try:
-        for (kind, spec), entries in groups.items():
-            store.store_cached(kind, spec, entries)
-    except (TrendlabError, duckdb.Error):
-        pass  # a conflict on a team store: the first forecasts compute their own
+    return groups
