@@ -735,6 +735,38 @@ def refuse_unread(folder: Path, catalog: Publication) -> None:
             epoch.read(str(folder / name))
 
 
+def check_writable() -> None:
+    """Stop, in one line, where the build could not write seeds/ or stage its files
+    beside it: before the sources are read and the cache computed, not after, with a
+    traceback."""
+    for folder in (HERE.parent, HERE):
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            raise SystemExit(
+                f"cannot write in {folder}: {exc.strerror or exc} (the build writes seeds/ "
+                "and stages its files beside it)"
+            ) from None
+
+
+def install(staged: Path) -> None:
+    """Move every staged file into seeds/; a move that fails stops the build in one line
+    saying what it left."""
+    moved: list[str] = []
+    for name in OUTPUTS:
+        try:
+            os.replace(staged / name, HERE / name)
+        except OSError as exc:
+            left = (
+                f"{', '.join(moved)} rebuilt, the rest as they were"
+                if moved
+                else "seeds/ as it was"
+            )
+            raise SystemExit(f"cannot write {HERE / name}: {exc.strerror or exc}; {left}") from None
+        moved.append(name)
+
+
 def one_data_folder(given: list[Path] | None) -> Path:
     """The --data folder, ../shared/data when none is given; two stop the build."""
     if not given:
@@ -757,6 +789,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     args.data = one_data_folder(args.data)
     check_inputs(args.data)
+    check_writable()
     try:
         build_seeds(args)
     except TrendlabError as exc:  # a damaged source file: its line, as an import says
@@ -812,8 +845,7 @@ def build_seeds(args: argparse.Namespace) -> None:
         report(build, seeds, staged)
         # Derived from the CSVs just written, so rebuilt with them.
         count = write_forecast_cache(staged / FORECAST_CACHE, staged)
-        for name in OUTPUTS:
-            os.replace(staged / name, HERE / name)
+        install(staged)
     for name, frame in seeds.items():
         print(f"seeds/{name}.csv: {frame.height} rows")
     print(f"seeds/UNMATCHED.md: {len(build.unmatched)} rows left out")

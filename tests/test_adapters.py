@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -757,6 +758,40 @@ def test_a_curated_alias_that_does_not_fit_stops_the_build_at_its_line(
     with pytest.raises(SystemExit) as stopped:
         build.check_aliases(curated, models, aliases)
     assert str(stopped.value) == f"seeds/curated_aliases.csv:3: {error}"
+
+
+def test_a_seed_build_that_cannot_write_seeds_stops_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # Each was a traceback (FileNotFoundError, PermissionError) once everything was built.
+    build = _seed_build(monkeypatch)
+    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
+    with pytest.raises(SystemExit) as stopped:
+        build.check_writable()
+    assert str(stopped.value) == (
+        f"cannot write in {tmp_path / 'seeds'}: No such file or directory (the build writes "
+        "seeds/ and stages its files beside it)"
+    )
+    (tmp_path / "seeds").mkdir()
+    build.check_writable()
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    for name in build.OUTPUTS:
+        (staged / name).write_text("new")
+    replace = os.replace
+
+    def refused(source: Path, target: Path) -> None:
+        if target.name == "aliases.csv":
+            raise PermissionError(1, "Operation not permitted")
+        replace(source, target)
+
+    monkeypatch.setattr(build.os, "replace", refused)
+    with pytest.raises(SystemExit) as stopped:
+        build.install(staged)
+    assert str(stopped.value) == (
+        f"cannot write {tmp_path / 'seeds' / 'aliases.csv'}: Operation not permitted; "
+        "benchmarks.csv, models.csv rebuilt, the rest as they were"
+    )
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
