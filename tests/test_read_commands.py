@@ -86,6 +86,28 @@ def test_list_rejects_filters_that_do_not_apply(run: Run):
     assert result.exit_code == 2 and "--since does not apply to organizations" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["organizations", "--model", "gpt4"], "--model does not apply to organizations"),
+        (
+            ["benchmarks", "--model", "gpt-4", "--as-of", "2020"],
+            "--model does not apply to benchmarks",
+        ),
+        (["models", "--benchmark", "mmluu"], "--benchmark does not apply to models"),
+    ],
+)
+def test_a_filter_that_does_not_apply_is_refused_before_it_is_looked_up(
+    run: Run, args: list[str], error: str
+):
+    """A filter the kind has no field for was looked up first: `list organizations --model
+    gpt4` was "no current model 'gpt4'", exit 1, as if a model could be asked for."""
+    result = run("list", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"trendlab: error: {error} (see ")
+    assert result.stderr.count("\n") == 1
+
+
 def test_show_record_table_and_json(run: Run):
     table = run("show", "benchmark", "mmlu").stdout
     assert "floor" in table and "25" in table

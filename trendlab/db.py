@@ -1249,18 +1249,13 @@ class Store:
         """
         where: list[str] = []
         params: list[Any] = []
+        given = {"model": model, "benchmark": benchmark, "since": since}
+        if fault := kind.filter_fault(**{k: v is not None for k, v in given.items()}):
+            raise TrendlabError(fault, exit_code=ExitCode.USAGE)
         if model is not None:
-            if "model" not in kind.field_names and kind.name != "models":
-                raise TrendlabError(
-                    f"--model does not apply to {kind.name}", exit_code=ExitCode.USAGE
-                )
             where.append("model = ?" if "model" in kind.field_names else "slug = ?")
             params.append(model)
         if benchmark is not None:
-            if "benchmark" not in kind.field_names:
-                raise TrendlabError(
-                    f"--benchmark does not apply to {kind.name}", exit_code=ExitCode.USAGE
-                )
             where.append("benchmark = ?")
             params.append(benchmark)
         dated = kind.date_field
@@ -1274,10 +1269,6 @@ class Store:
                 "(SELECT min(release_date) FROM models m WHERE m.slug = t.model))"
             )
         if since is not None:
-            if not dated:
-                raise TrendlabError(
-                    f"--since does not apply to {kind.name}", exit_code=ExitCode.USAGE
-                )
             where.append(f"{dated} >= ?")
             params.append(since)
         cols = kind.field_names if fields_only else kind.view_columns

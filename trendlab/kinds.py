@@ -89,6 +89,19 @@ class Kind:
         """Columns of the current-state view, in order."""
         return (["id"] if self.id_prefix else []) + self.field_names
 
+    def filter_fault(self, *, model: bool, benchmark: bool, since: bool) -> str | None:
+        """Why `list` cannot filter this kind by the filters given (True), or None: --model
+        needs a model field (or is a model's slug), --benchmark a benchmark field, --since
+        a date."""
+        for option, given, applies in (
+            ("--model", model, "model" in self.field_names or self.name == "models"),
+            ("--benchmark", benchmark, "benchmark" in self.field_names),
+            ("--since", since, self.date_field is not None),
+        ):
+            if given and not applies:
+                return f"{option} does not apply to {self.name}"
+        return None
+
     def name_fault(self, text: str) -> str | None:
         """Why `text`, a result's MODEL/BENCHMARK[/SETTING] or a price's
         MODEL/PROVIDER[/DATE], can name no record in any database, or None: its model,
