@@ -300,10 +300,12 @@ def test_a_typo_in_another_unicode_form_gets_the_nearest_name(run: Run):
         )
 
 
-def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run):
+def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run, db: Path):
     """`retract alias gpt-4` suggested another model's alias, 'gpt-4.5', the nearest
-    spelling: a slug is no alias, and the right thing is the model's own aliases."""
-    hint = " (gpt-4 is a model's slug: `trendlab alias list --model gpt-4` lists its aliases)\n"
+    spelling: a slug is no alias, and the right thing is the model's own aliases, in
+    this store (--db)."""
+    listing = f"trendlab --db {shlex.quote(str(db))} alias list --model gpt-4"
+    hint = f" (gpt-4 is a model's slug: `{listing}` lists its aliases)\n"
     for args in (
         ("show", "alias", "GPT-4"),
         ("retract", "alias", "gpt-4", "-m", "t"),
@@ -319,32 +321,34 @@ def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run)
     assert "gpt-4-0314" in {a["alias"] for a in json.loads(listed.stdout)}
 
 
-def test_a_command_an_error_suggests_runs_as_given(run: Run):
+def test_a_command_an_error_suggests_runs_as_given(run: Run, db: Path):
     """A name with spaces or brackets (the seeds' Epoch id Chinchilla (70B), a setting
-    of two words) is quoted for the shell in the command an error suggests."""
+    of two words) is quoted for the shell in the command an error suggests, which names
+    the store (--db) it is about."""
+    trendlab = f"trendlab --db {shlex.quote(str(db))}"
     taken = run("alias", "add", "chinchilla-70b", "Chinchilla (70B)", "--notes", "x")
     assert taken.exit_code == 1
-    assert "change it with `trendlab edit alias 'Chinchilla (70B)' --set" in taken.stderr
+    assert f"change it with `{trendlab} edit alias 'Chinchilla (70B)' --set" in taken.stderr
     assert run("retract", "alias", "Chinchilla (70B)", "-m", "t").exit_code == 0
     gone = run("show", "alias", " chinchilla (70b) ")
     assert gone.exit_code == 1
     assert gone.stderr.startswith("trendlab: error: alias chinchilla (70b) was retracted in ")
-    assert gone.stderr.endswith("; `trendlab history alias 'chinchilla (70b)'` shows it\n"), (
+    assert gone.stderr.endswith(f"; `{trendlab} history alias 'chinchilla (70b)'` shows it\n"), (
         gone.stderr
     )
     name = "gpt-4/gsm8k/5-shot chain-of-thought"
     assert run("retract", "result", name, "-m", "t").exit_code == 0
-    assert f"`trendlab history result '{name}'` shows it" in run("show", "result", name).stderr
+    assert f"`{trendlab} history result '{name}'` shows it" in run("show", "result", name).stderr
     assert run("history", "result", name).exit_code == 0
     # A name beginning with - goes after --, which ends the options, so they come before.
     dashed = "-gpt four"
     assert run("alias", "add", "--notes", "x", "gpt-4", "--", dashed).exit_code == 0
     taken = run("alias", "add", "--notes", "x", "chinchilla-70b", "--", dashed)
-    assert "`trendlab edit alias --set FIELD=VALUE -m ... -- '-gpt four'`" in taken.stderr
+    assert f"`{trendlab} edit alias --set FIELD=VALUE -m ... -- '-gpt four'`" in taken.stderr
     assert run("retract", "alias", "-m", "t", "--", dashed).exit_code == 0
     gone = run("show", "alias", "--", dashed).stderr
     suggested = gone.split("`")[1]
-    assert suggested == "trendlab history alias -- '-gpt four'"
+    assert suggested == f"{trendlab} history alias -- '-gpt four'"
     assert run(*shlex.split(suggested)[1:]).exit_code == 0
 
 

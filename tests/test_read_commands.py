@@ -7,6 +7,7 @@ import io
 import json
 import math
 import re
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -2738,6 +2739,31 @@ def test_a_blank_name_of_a_record_is_a_usage_error_naming_its_parameter(db: Path
             "",
             f"trendlab: error: {given}: must not be empty (see 'trendlab {command} --help')\n",
         ), (command, args)
+
+
+def test_a_command_an_error_suggests_reads_the_store_given(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Run as printed, a command an error suggested read ./trendlab.duckdb, another
+    store or none, not the --db the error was about: `show result r_1` said "`trendlab
+    list results` shows ids", and so did a retracted record's `trendlab history`."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # holds no trendlab.duckdb
+    run = make_runner(db)
+    on_db = f"trendlab --db {shlex.quote(str(db))}"
+    short = run("show", "result", "r_1")
+    assert short.exit_code == 1
+    assert short.stderr.split("`")[1] == f"{on_db} list results"
+    assert run("retract", "result", "minerva-540b/math", "-m", "t").exit_code == 0
+    gone = run("list", "results", "--model", "minerva-540b", "--benchmark", "math", "--limit", "1")
+    assert gone.exit_code == 0  # the model's other results stay listed
+    shown = run("show", "result", "minerva-540b/math")
+    suggested = shown.stderr.split("`")[1]
+    assert suggested == f"{on_db} history result minerva-540b/math"
+    history = CliRunner().invoke(cli, shlex.split(suggested)[1:])
+    assert history.exit_code == 0, history.stderr
+    assert "retract" in history.stdout
 
 
 def test_a_key_with_an_empty_part_is_a_usage_error_naming_it(db: Path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import signal
 from datetime import date, timedelta
 from pathlib import Path
@@ -310,7 +311,9 @@ def test_adding_the_same_record_twice_is_a_no_op(run: Run):
     assert "already exists with these values" in second.stderr
     changed = run("add-result", "gpt-4", "math", "51", "--source-url", "https://example.org/a")
     assert changed.exit_code == 1
-    assert "already exists; change it with `trendlab edit" in changed.stderr
+    # On this store, which --db names.
+    assert "already exists; change it with `trendlab --db " in changed.stderr
+    assert " edit result r_" in changed.stderr
 
 
 @both_stores
@@ -1001,7 +1004,7 @@ def test_a_rename_may_not_leave_models_naming_no_organization(run: Run):
     assert run("check").exit_code == 0
 
 
-def test_records_are_named_as_listings_show_them(run: Run):
+def test_records_are_named_as_listings_show_them(run: Run, db: Path):
     """MODEL/BENCHMARK[/SETTING] and MODEL/PROVIDER[/DATE], as an import's list of
     records missing from a source prints them, name records for show, edit, retract and
     history; history finds them after they are retracted too."""
@@ -1031,7 +1034,8 @@ def test_records_are_named_as_listings_show_them(run: Run):
     shown = run("show", "result", "minerva-540b/math")
     assert shown.exit_code == 1
     assert shown.stderr.startswith("trendlab: error: result minerva-540b/math was retracted in")
-    assert "`trendlab history result minerva-540b/math` shows it" in shown.stderr
+    history = f"trendlab --db {shlex.quote(str(db))} history result minerva-540b/math"
+    assert f"`{history}` shows it" in shown.stderr
 
 
 def test_an_id_in_capitals_names_its_record(run: Run):

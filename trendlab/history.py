@@ -54,7 +54,7 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     a price's name too). A current alias names the model it names now, in any case,
     as `show` reads it, even where a retracted model has its name for a slug (see
     hidden_model_note)."""
-    check_long_enough(kind, text)
+    check_long_enough(store, kind, text)
     if kind is MODELS and (now := _named_now(store, text)):
         return now
     if kind is MODELS and (clash := Refs(store).resolver.clash(text)):

@@ -784,7 +784,9 @@ class Changeset:
                 key = clash.item(0, "key")
                 # An alias's key is only its text: say which model it already names.
                 whose = f" and names {self.refs.aliases[key]}" if kind is ALIASES else ""
-                edit = command_line("edit", kind.singular, key, "--set FIELD=VALUE -m ...")
+                edit = command_line(
+                    self.store, "edit", kind.singular, key, "--set FIELD=VALUE -m ..."
+                )
                 raise TrendlabError(
                     f"{kind.singular} {key} already exists{whose}; change it with `{edit}`"
                 )
@@ -963,7 +965,7 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     retracted = _retracted(store, kind, text)
     if retracted:
         raise retracted
-    check_long_enough(kind, text)
+    check_long_enough(store, kind, text)
     # A name of a record recorded after --as-of: the nearest name would be no help.
     later = "" if "/" in text else _recorded_later(store, kind, text)
     hint = later or nearest_hint(store, kind, text)
@@ -1016,9 +1018,9 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
         # A model's slug is no alias of it: the nearest alias would be another model's
         # (gpt-4.5 for gpt-4), which an alias's retraction or edit must not be led to;
         # in full-width letters too, as the slug names its model.
-        return (
-            f" ({slug} is a model's slug: `trendlab alias list --model {slug}` lists its aliases)"
-        )
+        # On --db, as every command an error suggests: run as printed, it read another store.
+        listing = store.command(f"alias list --model {shlex.quote(slug)}")
+        return f" ({slug} is a model's slug: `{listing}` lists its aliases)"
     elif ever:
         names = store.keys_ever(kind)
     elif not kind.id_prefix:
@@ -1037,21 +1039,22 @@ def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     name = text.strip()
     return TrendlabError(
         f"{kind.singular} {name} was retracted in changeset {retracted}; "
-        f"`{command_line('history', kind.singular, name)}` shows it"
+        f"`{command_line(store, 'history', kind.singular, name)}` shows it"
     )
 
 
-def command_line(command: str, kind: str, key: str, options: str = "") -> str:
-    """A trendlab command an error suggests, to run as printed: the key quoted for the
-    shell (an alias or a setting may hold spaces, brackets or quotes), and given after
-    -- when it begins with -, which Click would read as an option, the options before."""
+def command_line(store: Store, command: str, kind: str, key: str, options: str = "") -> str:
+    """A trendlab command an error suggests, to run as printed: on `store` (its --db,
+    where that is not the default: see Store.command), the key quoted for the shell (an
+    alias or a setting may hold spaces, brackets or quotes), and given after -- when it
+    begins with -, which Click would read as an option, the options before."""
     quoted = shlex.quote(key)
-    words = ["trendlab", command, kind]
+    words = [command, kind]
     if key.startswith("-"):
         words += [options, "--", quoted] if options else ["--", quoted]
     else:
         words += [quoted, options] if options else [quoted]
-    return " ".join(words)
+    return store.command(" ".join(words))
 
 
 def benchmark_slug(store: Store, text: str) -> str:
@@ -1140,12 +1143,12 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     return readings
 
 
-def check_long_enough(kind: Kind, text: str) -> None:
+def check_long_enough(store: Store, kind: Kind, text: str) -> None:
     """An id prefix of under 4 characters names too many records to be meant as one."""
     if kind.id_prefix and text.lower().startswith(kind.id_prefix) and len(text) < 4:
         raise TrendlabError(
             f"{text!r} is too short to name a {kind.singular}: give its id, or the first "
-            f"4 characters or more (`trendlab list {kind.name}` shows ids)"
+            f"4 characters or more (`{store.command(f'list {kind.name}')}` shows ids)"
         )
 
 
