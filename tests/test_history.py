@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+from pathlib import Path
 
 from tests.conftest import Run
 from trendlab.history import describe_change
@@ -245,11 +247,13 @@ def test_a_current_alias_in_a_result_or_price_name_names_its_model_now(run: Run)
         assert f"no {kind} {name!r} in the history" in shown.stderr
 
 
-def test_a_current_alias_names_its_model_now_in_any_case(run: Run):
+def test_a_current_alias_names_its_model_now_in_any_case(run: Run, db: Path):
     """hist-z, a retracted model's slug, then an alias of hist-m: `history model hist-z`
     showed the retracted model and `HIST-Z` hist-m, as `show` reads both; a result's
     name was ambiguous in lowercase and hist-m's in capitals. The retracted model's own
-    history is told of, with the query that shows it."""
+    history is told of, with the query that shows it on this store (--db: run as
+    printed, it read ./trendlab.duckdb)."""
+    query = f"trendlab --db {shlex.quote(str(db))} query"
     for step in (
         ("add-model", "hist-z"),
         ("add-model", "hist-m"),
@@ -269,7 +273,7 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run):
         assert [r["slug"] for r in json.loads(shown.stdout)] == ["hist-m"]
         assert shown.stderr == (
             f"{name.strip()!r} is an alias of model hist-m now, whose history this is; model "
-            "hist-z, retracted, has its own: trendlab query 'SELECT * FROM model_history "
+            f"hist-z, retracted, has its own: {query} 'SELECT * FROM model_history "
             "WHERE key = $key ORDER BY revision' --param key=hist-z\n"
         )
     told = run("query", "SELECT op FROM model_history WHERE key = $key", "--param", "key=hist-z")
@@ -282,11 +286,11 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run):
         # The retracted model's result is named as its history was (it had one).
         assert shown.stderr == (
             f"{name.split('/')[0]!r} is an alias of model hist-m now, whose result this is; "
-            "model hist-z, retracted, has results of its own: trendlab query 'SELECT * FROM "
+            f"model hist-z, retracted, has results of its own: {query} 'SELECT * FROM "
             "result_history WHERE model = $model ORDER BY key, revision' --param model=hist-z\n"
         )
-    query = "SELECT score, op FROM result_history WHERE model = $model ORDER BY key, revision"
-    told = run("query", query, "--param", "model=hist-z", "--csv")
+    sql = "SELECT score, op FROM result_history WHERE model = $model ORDER BY key, revision"
+    told = run("query", sql, "--param", "model=hist-z", "--csv")
     assert told.stdout.splitlines()[1:] == ["50.0,insert", "50.0,retract"], told.stdout
     # A benchmark hist-m has no result on: not the nearest name (another model's) but the
     # query that lists what hist-z had.
@@ -294,7 +298,7 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run):
     assert gone.exit_code == 1
     assert gone.stderr == (
         "trendlab: error: no result 'hist-z/gsm8k' in the history: 'hist-z' is an alias of "
-        "model hist-m now; model hist-z, retracted, has results of its own: trendlab query "
+        f"model hist-m now; model hist-z, retracted, has results of its own: {query} "
         "'SELECT * FROM result_history WHERE model = $model ORDER BY key, revision' "
         "--param model=hist-z\n"
     )

@@ -100,9 +100,11 @@ def hidden_model_note(store: Store, kind: Kind, text: str, *, shown: bool = True
     sql = f"SELECT * FROM {kind.history_view} WHERE {column} = ${column} ORDER BY {order}"
     whose = f", whose {'history' if one else kind.singular} this is" if shown else ""
     own = "its own" if one else f"{kind.name} of its own"
+    # On --db, as every command trendlab suggests: run as printed, it read another store.
+    query = store.command(f"query {shlex.quote(sql)} --param {shlex.quote(f'{column}={slug}')}")
     return (
         f"{alias!r} is an alias of model {model} now{whose}; model {slug}, retracted, has "
-        f"{own}: trendlab query {shlex.quote(sql)} --param {shlex.quote(f'{column}={slug}')}"
+        f"{own}: {query}"
     )
 
 
