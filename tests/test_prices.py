@@ -1567,6 +1567,35 @@ def test_no_priced_model_error_names_a_model_reaching_it_only_after_the_day_read
     )
 
 
+def test_no_priced_model_error_counts_the_models_it_leaves_unnamed():
+    """Past five models reaching it only later, the error ended '... and 2 more
+    modelss': the rest are counted as models, once announced for later, once by
+    results dated after the day read."""
+    names = [f"m{i}" for i in range(7)]
+    scores, prices = _frames(
+        [("b", "2024-01-01", 70.0), *[(m, "2025-01-02", 95.0) for m in names]],
+        [("b", "2024-01-01", 8.0), *[(m, "2024-06-01", 0.01) for m in names]],
+    )
+    bench = {"slug": "ev", "unit": "percent", "higher_is_better": True}
+    with pytest.raises(TrendlabError) as raised:
+        price_trend(bench, scores, BlendedPrices(prices, Blend()), 80, on=date(2025, 1, 1))
+    assert str(raised.value) == (
+        "no priced model reaches 80 on ev; the best dated priced result is 70 by b; m0, m1, "
+        "m2, m3, m4, ... and 2 more models reach it only by results dated after 2025-01-01"
+    )
+    scores, prices = _frames(
+        [("b", "2024-01-01", 70.0), *[(m, "2024-02-01", 95.0) for m in names]],
+        [("b", "2024-01-01", 8.0), *[(m, "2026-01-01", 0.01) for m in names]],
+    )
+    with pytest.raises(TrendlabError) as raised:
+        price_trend(bench, scores, BlendedPrices(prices, Blend()), 80, on=date(2025, 1, 1))
+    assert str(raised.value) == (
+        "no priced model reaches 80 on ev; the best dated priced result is 70 by b; m0, m1, "
+        "m2, m3, m4, ... and 2 more models reach it but have no price in effect on "
+        "2025-01-01, only prices announced for later"
+    )
+
+
 def test_blends_that_differ_only_in_float_noise_are_one_price(run_empty: Run):
     """x at A, 0.15 / 0.6, blends to 0.26249999999999996 at 3:1, and x at B, 0.2625 /
     0.2625, to 0.2625: when A's price rose, x at B was a new point of the fit at the price

@@ -574,7 +574,7 @@ def price_trend(
         )
         if later:
             # Not in `priced`, so every price of theirs is announced for after `on`.
-            names = ", ".join(at_most(later, 5, "models"))
+            names = ", ".join(at_most(later, 5, "model"))
             near += (
                 f"; {names} {'reaches' if len(later) == 1 else 'reach'} it but "
                 f"{'has' if len(later) == 1 else 'have'} no price in effect on {on}, "
@@ -583,7 +583,7 @@ def price_trend(
         dated_after = _reaching_only_after(every_score, threshold, on, higher_is_better=higher)
         ahead = [m for m in dated_after if m in announced]
         if ahead:
-            names = ", ".join(at_most(ahead, 5, "models"))
+            names = ", ".join(at_most(ahead, 5, "model"))
             near += (
                 f"; {names} {'reaches' if len(ahead) == 1 else 'reach'} it only by "
                 f"{'a result' if len(ahead) == 1 else 'results'} dated after {on}"
