@@ -236,6 +236,28 @@ def test_report_pooled_calibration_of_a_lone_benchmark(empty_db: Path, tmp_path:
     assert html.escape(how) + "." in _pooled_paragraph(result.stdout)
 
 
+@pytest.mark.parametrize("level", ["80", "50"])
+def test_report_pools_every_benchmarks_backtests_when_none_shown_has_a_forecast(
+    db: Path, level: str
+):
+    """The pooled tables are of every benchmark, whichever are shown: a report of a
+    benchmark with no results said "No benchmark has enough history to backtest", as
+    none of its own benchmarks' backtests were read."""
+    run = make_runner(db)
+    added = run("add-benchmark", "nb", "--unit", "percent", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+
+    def pooled(slug: str) -> str:
+        result = run("report", "--benchmark", slug, "--level", level, "-o", "-")
+        assert result.exit_code == 0, result.stderr
+        (section,) = re.findall(r'<section id="backtests">.*?</section>', result.stdout, re.S)
+        return section
+
+    alone = pooled("nb")
+    assert "No benchmark has enough history" not in alone
+    assert alone == pooled("mmlu")
+
+
 def test_report_price_trend_that_cannot_be_computed(seeded_copy: Path, tmp_path: Path):
     run = make_runner(seeded_copy)
     target = tmp_path / "r.html"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -136,8 +136,12 @@ def _read(
     named = list(dict.fromkeys(benchmark_slug(store, b) for b in benchmarks))
     slugs = named or sorted(facts, key=lambda s: (str(facts[s]["name"] or s).lower(), s))
     inputs = read_forecast_inputs(store, slugs)
+    if inputs.backtests is None:
+        # No benchmark shown can be forecast, so none of theirs was read; the pooled
+        # backtests are of every benchmark all the same.
+        inputs = replace(inputs, backtests=read_backtests(store, {}, everything=DEFAULT_PLAN))
     scoring = None
-    if inputs.backtests is not None and plan != DEFAULT_PLAN:
+    if plan != DEFAULT_PLAN:
         scoring = read_backtests(store, {}, everything=plan)
     scores = store.scores(*slugs)
     if price_benchmark is not None:
