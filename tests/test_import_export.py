@@ -1047,6 +1047,40 @@ def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
         assert run("log", "--json").stdout == before
 
 
+def test_export_says_a_price_left_with_no_finite_side_will_not_import(
+    run: Run, db: Path, tmp_path: Path
+):
+    """A price whose input price is NaN (stored around trendlab) and output price
+    unknown was exported with neither, which import refuses ("a price needs ..."), and
+    export said nothing, as it says of a result's score."""
+    import duckdb
+
+    added = run("add-price", "gpt-4", "acme", "2024-01-01", "--input", "1", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    price = added.stdout.strip()
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con)
+        revise_around(con, cs, "price_revisions", price, input_usd_per_mtok=float("nan"))
+    out = tmp_path / "prices.csv"
+    exported = run("export", "prices", "-o", str(out))
+    assert exported.exit_code == 0
+    assert exported.stderr == (
+        "1 price has no input or output price but one that is not a finite number (stored "
+        "around trendlab): exported as unknown, which import refuses; fix or retract it "
+        "(`trendlab check` lists it)\n"
+    )
+    fresh = make_runner(tmp_path / "fresh.duckdb")
+    assert fresh("init", "--empty").exit_code == 0
+    for kind in ("organizations", "models"):
+        copied = fresh("import", "-", "--kind", kind, "-m", "t", input=run("export", kind).stdout)
+        assert copied.exit_code == 0, copied.stderr
+    refused = fresh("import", str(out), "-m", "t")
+    assert refused.exit_code == 1
+    assert refused.stderr.endswith(
+        ": a price needs input_usd_per_mtok or output_usd_per_mtok; nothing was written\n"
+    )
+
+
 def test_a_parquet_timestamp_kept_in_utc_is_refused_saying_why(run: Run, tmp_path: Path):
     """Midnight at +05:00 is 2024-03-01 where the file keeps its zone (pyarrow, pandas),
     but DuckDB keeps only the instant, in UTC: 2024-02-29 19:00. That was refused

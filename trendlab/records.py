@@ -232,13 +232,15 @@ def to_text(value: Any) -> str | None:
 
 
 def exportable(kind: Kind, records: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
-    """`records` of `kind` (its fields) as an export file holds them, and per required
-    field how many records that leaves without it.
+    """`records` of `kind` (its fields) as an export file holds them, and how many
+    records that leaves without what import requires, keyed by what they have instead
+    ('a score that is not a finite number').
 
     A number that is not finite (NaN, which only a write around trendlab stores and
     which trendlab reads as unknown, or an infinity) is written as unknown, as JSON
     has it anyway: CSV's 'NaN' and Parquet's NaN would not import back, while unknown
-    does, but for a required field (a result's score), whose row import refuses.
+    does, but for a required field (a result's score), whose row import refuses, and
+    for a price whose other side is unknown too, as a price needs one.
     """
     numbers = [f.name for f in kind.fields if f.type == "float" and f.name in records.columns]
     if not numbers:
@@ -248,10 +250,24 @@ def exportable(kind: Kind, records: pl.DataFrame) -> tuple[pl.DataFrame, dict[st
     )
     required = [f.name for f in kind.fields if f.required and f.name in numbers]
     lost = {
-        name: finite.get_column(name).null_count() - records.get_column(name).null_count()
+        f"a {name} that is not a finite number": _newly_unknown(records, finite, [name])
         for name in required
     }
-    return finite, {name: n for name, n in lost.items() if n}
+    if kind is PRICES:
+        sides = ["input_usd_per_mtok", "output_usd_per_mtok"]
+        lost["no input or output price but one that is not a finite number"] = _newly_unknown(
+            records, finite, sides
+        )
+    return finite, {what: n for what, n in lost.items() if n}
+
+
+def _newly_unknown(records: pl.DataFrame, finite: pl.DataFrame, fields: list[str]) -> int:
+    """How many rows have every one of `fields` unknown in `finite` but not in `records`."""
+
+    def unknown(frame: pl.DataFrame) -> pl.Series:
+        return frame.select(pl.all_horizontal(pl.col(f).is_null() for f in fields)).to_series()
+
+    return int((unknown(finite) & ~unknown(records)).sum())
 
 
 def rows_frame(kind: Kind, rows: list[dict[str, Any]]) -> pl.DataFrame:

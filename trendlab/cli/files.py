@@ -331,11 +331,11 @@ def export(settings: Settings, kind: str, as_of: str | None, fmt: str, output: s
     if frame.is_empty():  # as list says of an empty listing: a header alone is no surprise
         note(f"no {kind_.name} to export{as_of_note}")
     render(frame, fmt, output)
-    for field, n in lost.items():
+    for what, n in lost.items():
         one = n == 1
         note(
-            f"{counted(n, kind_.singular, kind_.name)} {'has' if one else 'have'} a {field} "
-            "that is not a finite number (stored around trendlab): exported as "
+            f"{counted(n, kind_.singular, kind_.name)} {'has' if one else 'have'} {what} "
+            "(stored around trendlab): exported as "
             f"unknown, which import refuses; fix or retract {'it' if one else 'them'} "
             f"(`trendlab check` lists {'it' if one else 'them'})"
         )
