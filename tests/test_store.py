@@ -422,6 +422,26 @@ def test_a_data_path_that_is_no_directory_is_a_usage_error_on_a_file_too(db: Pat
     assert result.exit_code == 0, result.output
 
 
+def test_a_data_path_beside_a_file_takes_outputs(db: Path, tmp_path: Path):
+    """A DuckDB file leaves a --data-path unused (TRENDLAB_DATA_PATH, set for a team
+    store, say), yet every -o into that folder was refused as where the file "keeps its
+    records". The file itself and its log still are."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--db", str(db), "--data-path", str(shared), *args])
+
+    out = shared / "models.csv"
+    exported = run("export", "models", "-o", str(out))
+    assert (exported.exit_code, exported.stderr) == (0, ""), exported.stderr
+    assert out.read_text(encoding="utf-8").startswith("slug,name,")
+    for target in (db, Path(f"{db}.wal")):
+        refused = run("export", "models", "--csv", "-o", str(target))
+        assert refused.exit_code == 2
+        assert f"-o {target} is where the database ({db}) keeps its records" in refused.stderr
+
+
 def test_missing_database_is_a_clear_error(tmp_path: Path):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "nope.duckdb"), "list", "models"])
     assert result.exit_code == 1

@@ -2356,19 +2356,20 @@ def store_paths(location: str, data_path: str | None = None) -> list[Path]:
     """The local files and folders a --db location keeps its records in, which nothing
     may be written over or into: a DuckDB file and its write-ahead log; a local lake's
     catalog and log, and its data files (`data_path`, else beside the catalog). A
-    PostgreSQL catalog's data files are known here only when `data_path` names them."""
-    folders = [Path(data_path).expanduser()] if data_path and "://" not in data_path else []
-    if lake.is_lake(location):
-        try:
-            found = lake.LakeLocation.parse(location)
-        except TrendlabError:
-            return folders
-        if found.file is None:
-            return folders
-        file = found.file
-        folders = folders or [Path(str(found.default_data_path()))]
-    else:
+    PostgreSQL catalog's data files are known here only when `data_path` names them.
+    A DuckDB file holds its own data files, so a `data_path` beside it is none of its."""
+    if not lake.is_lake(location):
         file = Path(location).expanduser()
+        return [file, Path(f"{file}.wal")]
+    folders = [Path(data_path).expanduser()] if data_path and "://" not in data_path else []
+    try:
+        found = lake.LakeLocation.parse(location)
+    except TrendlabError:
+        return folders
+    if found.file is None:
+        return folders
+    file = found.file
+    folders = folders or [Path(str(found.default_data_path()))]
     return [file, Path(f"{file}.wal"), *folders]
 
 
