@@ -8,11 +8,11 @@ WITH dated AS (
     -- not ranked above every number, where DuckDB orders NaN.
     WHERE benchmark = $benchmark AND date IS NOT NULL AND NOT isnan(score)
 ),
--- Ties (one score on one date, as a paper and its preprint report it) go to the lowest
--- id, so the row shown, with its setting and source, is the same on every run.
+-- Ties (one score on one date, as a paper and its preprint report it, or two models) go
+-- to the lowest id, so the row shown is the same on every run and the report's best.
 running AS (
     SELECT *, max(better) OVER (
-        ORDER BY date, better DESC, model, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ORDER BY date, better DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
     ) AS best_before
     FROM dated
 )

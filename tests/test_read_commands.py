@@ -155,6 +155,31 @@ def test_a_frontier_tie_is_the_same_row_on_every_run(run: Run):
         assert [r["source_url"] for r in json.loads(read.stdout)] == ["https://tie.example/b"]
 
 
+def test_a_frontier_tie_between_models_is_the_lower_ids_row(run: Run):
+    """Two models with one score on one date: the frontier shows the lower id's row, as
+    its comment says and as the report's best result picks, not the model whose name
+    sorts first."""
+    assert run("add-benchmark", "tie-bench", "--unit", "percent", "-m", "t").exit_code == 0
+
+    def add(model: str, url: str) -> str:
+        added = run(
+            "add-result", model, "tie-bench", "50", "--date", "2024-01-01",
+            "--source-url", url, "-m", "t",
+        )  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+        return added.stdout.strip()
+
+    first = add("claude-2.1", "https://tie.example/claude")
+    # gpt-4 sorts after claude-2.1: add its rows until one has the lower id.
+    later = [add("gpt-4", f"https://tie.example/gpt-{n}") for n in range(30)]
+    lowest = min([first, *later])
+    assert lowest != first
+    read = run("query", "frontier", "--param", "benchmark=tie-bench", "--json")
+    shown = run("show", "result", lowest, "--json")
+    url = json.loads(shown.stdout)["source_url"]
+    assert [r["source_url"] for r in json.loads(read.stdout)] == [url]
+
+
 def test_named_query_parameters(run: Run):
     missing = run("query", "frontier")
     assert missing.exit_code == 2 and "needs --param benchmark=..." in missing.stderr
