@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import process_imports
+from tests.conftest import changeset_around, process_imports
 from trendlab.cli import cli
 from trendlab.db import Store, latest_version, migrations
 from trendlab.errors import TrendlabError
@@ -968,3 +968,24 @@ def test_a_store_reads_prices_on_one_day_even_past_midnight(
         assert store.reading_day == date(2024, 3, 1)
     finally:
         store.close()
+
+
+def test_organizations_are_read_in_slug_order(db: Path):
+    """Two organizations whose names fold alike (written around trendlab) are told apart
+    by the order they are read in: slug order, whatever order they were written in."""
+    con = duckdb.connect(str(db))
+    try:
+        changeset = changeset_around(con)
+        for n in reversed(range(40)):
+            con.execute(
+                "INSERT INTO organization_revisions VALUES (?, ?, 1, 'insert', ?, ?)",
+                [changeset, f"lab-{n:02d}", f"lab-{n:02d}", f"Lab {n:02d}"],
+            )
+    finally:
+        con.close()
+    store = Store.open(db, read_only=True)
+    try:
+        slugs = list(store.organization_names())
+    finally:
+        store.close()
+    assert "lab-00" in slugs and slugs == sorted(slugs)
