@@ -1519,6 +1519,23 @@ def test_as_of_a_year_and_other_global_mistakes(run: Run):
     assert empty.exit_code == 2 and "--db: is empty" in empty.stderr
 
 
+def test_a_blank_trendlab_db_is_named_as_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A TRENDLAB_DB of spaces was reported as --db, which the command line did not hold;
+    a --db given beside it is the one named, as it is the one read."""
+    monkeypatch.chdir(tmp_path)
+    blank = CliRunner().invoke(cli, ["list", "models"], env={"TRENDLAB_DB": " "})
+    assert (blank.exit_code, blank.stderr) == (
+        2,
+        "trendlab: error: Invalid value for TRENDLAB_DB: is empty: give a file or a team "
+        "store (see 'cli --help')\n",
+    )
+    given = CliRunner().invoke(cli, ["--db", " ", "list", "models"], env={"TRENDLAB_DB": " "})
+    assert "Invalid value for --db: is empty" in given.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -1536,11 +1553,15 @@ def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
         ("ducklake:", "'ducklake:' names no file after it"),
         ("d/x.duckdb /", "'x.duckdb ' ends with white space"),
     ]:
-        for args, env in ((["--db", db], {}), ([], {"TRENDLAB_DB": db})):
+        # Named as it was given: the environment is not the command line.
+        for args, env, given in (
+            (["--db", db], {}, "--db"),
+            ([], {"TRENDLAB_DB": db}, "TRENDLAB_DB"),
+        ):
             result = CliRunner().invoke(cli, [*args, "init", "--empty"], env=env)
             assert (result.exit_code, result.stderr) == (
                 2,
-                f"trendlab: error: Invalid value for --db: {fault} (see 'cli --help')\n",
+                f"trendlab: error: Invalid value for {given}: {fault} (see 'cli --help')\n",
             ), (args, env)
     assert list(tmp_path.iterdir()) == []
     served = CliRunner().invoke(cli, ["--db", "ducklake:postgres:dbname=x host=/no/such ", "log"])

@@ -121,11 +121,12 @@ def cli(
         --setting "4-shot maj1@64" --source-url https://arxiv.org/abs/2206.14858
       trendlab query frontier --param benchmark=math
     """
+    given_db = _given(ctx, "db", "--db")
     if not db.strip():
-        raise click.BadParameter("is empty: give a file or a team store", param_hint="--db")
-    check_location(db, "--db")
+        raise click.BadParameter("is empty: give a file or a team store", param_hint=given_db)
+    check_location(db, given_db)
     if data_path is not None:
-        check_location(data_path, "--data-path")
+        check_location(data_path, _given(ctx, "data_path", "--data-path"))
     if not debug:
         # numpy's and matplotlib's overflow notes on extreme values (a score of 1e308)
         # are for whoever debugs trendlab; the user sees what came of them. Only for
@@ -135,6 +136,17 @@ def cli(
     ctx.obj = Settings(
         db=db, lock_timeout=lock_timeout, author=author, debug=debug, data_path=data_path
     )
+
+
+def _given(ctx: click.Context, name: str, option: str) -> str:
+    """How an error names where a global option's value came from: its environment
+    variable when set there (a blank TRENDLAB_DB was reported as --db, which the command
+    line did not hold), else the option."""
+    if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT:
+        for param in ctx.command.params:
+            if param.name == name and isinstance(param.envvar, str):
+                return param.envvar
+    return option
 
 
 def _author(ctx: click.Context, value: str | None) -> str | None:
