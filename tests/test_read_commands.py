@@ -412,6 +412,11 @@ def test_query_refuses_writes(run: Run, store_location: str, sql: str):
         ("force checkpoint", "FORCE CHECKPOINT"),
         ("MERGE INTO result_revisions USING units ON false WHEN MATCHED THEN DELETE", "MERGE"),
         ("WITH x AS (SELECT 1) DELETE FROM result_revisions", "DELETE"),
+        # One word, as a query's name is: these were "no named query 'CHECKPOINT'".
+        ("CHECKPOINT", "CHECKPOINT"),
+        ("vacuum", "VACUUM"),
+        ("ANALYZE", "ANALYZE"),
+        ("COMMIT", "COMMIT"),
     ],
 )
 def test_query_names_a_refused_statement_as_written(run: Run, sql: str, kind: str):
@@ -453,6 +458,10 @@ def test_query_reads_what_it_checked_and_pragmas_that_read(run: Run):
     assert json.loads(param.stdout) == [{"n": 8}], param.stderr
     assert run("query", "PRAGMA version").exit_code == 0
     assert "PRAGMA statements are refused" in run("query", "PRAGMA enable_profiling").stderr
+    # A one-word statement that reads runs, as SQL, not as a query's name.
+    shown = run("query", "SHOW", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert "units" in [table["name"] for table in json.loads(shown.stdout)]
 
 
 def test_query_sql_errors_are_one_line(run: Run):

@@ -95,11 +95,26 @@ def resolve(sql_or_name: str) -> NamedQuery:
         queries = named_queries()
         if sql_or_name in queries:
             return queries[sql_or_name]
+        if _one_word_statement(sql_or_name):
+            return NamedQuery(name="sql", description="", sql=sql_or_name)
         raise TrendlabError(
             f"no named query {sql_or_name!r}{suggest(sql_or_name, queries)}; "
             f"named queries: {', '.join(queries)} (or pass SQL)"
         )
     return NamedQuery(name="sql", description="", sql=sql_or_name)
+
+
+def _one_word_statement(word: str) -> bool:
+    """Whether DuckDB reads `word` alone as a statement (CHECKPOINT, VACUUM, ANALYZE,
+    COMMIT, SHOW): SQL, which the read check then runs or refuses, not a query name
+    (CHECKPOINT was "no named query 'CHECKPOINT'", where CHECKPOINT; was refused)."""
+    con = duckdb.connect()
+    try:
+        return bool(con.extract_statements(word))
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
 
 
 def run(
