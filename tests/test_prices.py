@@ -1182,6 +1182,16 @@ def test_the_rate_interval_is_written_as_the_forecasts_interval(run: Run):
     assert "(90 % interval " in trend.stdout.splitlines()[0]
 
 
+def test_the_headline_and_the_json_give_the_level_alike(run: Run):
+    """--level 80.123456789 was 80.1235 % in the headline and 80.123457 in the JSON:
+    both give it as it was given."""
+    args = ("price-trend", "mmlu", "--threshold", "80", "--level", "80.123456789")
+    trend = run(*args)
+    assert trend.exit_code == 0, trend.stderr
+    assert "(80.123456789 % interval " in trend.stdout.splitlines()[0]
+    assert json.loads(run(*args, "--json").stdout)["fit"]["level"] == 80.123456789
+
+
 def test_price_trend_shows_a_blended_price_as_prices_does(run: Run):
     """GPT-4o mini's 0.15 / 0.6 blend to 0.2625 in `prices`; price-trend's JSON and CSV
     printed the same price as 0.26249999999999996, the float noise of weighing."""

@@ -399,7 +399,7 @@ class PriceTrend:
         trend = self.rate_text()
         return (
             f"{self.reaching}: {trend} "
-            f"({self.fit.level * 100:g} % interval {interval}){self._halving_text()}; "
+            f"({self.fit.level_percent:.15g} % interval {interval}){self._halving_text()}; "
             f"{self.fit.n} points, blend {self.blend}"
         )
 

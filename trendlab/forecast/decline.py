@@ -38,6 +38,13 @@ class DeclineFit:
     last_year: float
 
     @property
+    def level_percent(self) -> float:
+        """The level in percent as it was given (80.123456789, not the 80.1235 or
+        80.123457 a fixed number of digits makes of it), the noise of dividing it by 100
+        and back gone: the headline and the JSON print this one number."""
+        return float(f"{self.level * 100:.15g}")
+
+    @property
     def factor_per_year(self) -> float:
         """How many times cheaper per year (above 1 means falling); infinite past the
         largest float."""
@@ -70,7 +77,7 @@ class DeclineFit:
         lower, upper = self.factor_interval
         return {
             "points": self.n,
-            "level": round(self.level * 100, 6),
+            "level": self.level_percent,
             "factor_per_year": self.factor_per_year,
             "factor_per_year_lower": lower,
             "factor_per_year_upper": upper,
