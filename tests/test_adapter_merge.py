@@ -57,7 +57,7 @@ def _each_refused(run_empty: Run, errors: dict[Path, str]) -> None:
     for path, error in errors.items():
         result = run_empty("import", "--from", "epoch", str(path))
         assert result.exit_code == 1, result.output
-        assert result.stderr == f"trendlab: error: {path}:{error}\n"
+        assert result.stderr == f"trendlab: error: {path}:{error}; nothing was written\n"
     assert run_empty("log", "--csv").stdout == before
 
 
@@ -227,7 +227,9 @@ def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
         path.write_text(entry.format(avg=avg, low=low, high=high))
         result = run("import", "--from", "metr", str(path))
         assert result.exit_code == 1, result.output
-        assert result.stderr == f"trendlab: error: {path}:2: gpt_4: {expected}\n"
+        assert (
+            result.stderr == f"trendlab: error: {path}:2: gpt_4: {expected}; nothing was written\n"
+        )
     assert run("log", "--csv").stdout == before
 
 
@@ -349,7 +351,10 @@ def test_llm_prices_to_date_that_is_no_day_or_not_after_its_start_is_refused(
         )
         result = run("import", "--from", "llm-prices", str(path))
         assert result.exit_code == 1, result.output
-        assert result.stderr == f"trendlab: error: {path}:price 1 (gpt-4o): {expected}\n"
+        assert (
+            result.stderr
+            == f"trendlab: error: {path}:price 1 (gpt-4o): {expected}; nothing was written\n"
+        )
     assert run("log", "--csv").stdout == before
 
 
@@ -578,7 +583,7 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
     assert both.exit_code == 1
     assert both.stderr == (
         f"trendlab: error: {path}:7: release_date: '2023-13-45' is not a date (YYYY-MM-DD); "
-        "... and 2 more bad rows\n"
+        "... and 2 more bad rows; nothing was written\n"
     )
     # So must its training compute be a figure, in a row of a model an earlier row
     # describes (line 6, LLaMA-33B's second) as in one of a model the database holds
@@ -592,7 +597,8 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
         figure = run("import", "--from", "epoch", str(path))
         assert figure.exit_code == 1
         assert figure.stderr == (
-            f"trendlab: error: {path}:{line}: training_compute_flop: '{written}' {problem}\n"
+            f"trendlab: error: {path}:{line}: training_compute_flop: '{written}' {problem}; "
+            "nothing was written\n"
         )
     assert run("log", "--json").stdout == before
 
@@ -617,7 +623,7 @@ def test_hub_rows_of_one_model_that_disagree_on_its_organization_are_refused(
     assert (bad.exit_code, bad.stderr) == (
         1,
         f"trendlab: error: {path}:6: organization: 'Gamma' is not 'Beta', which an "
-        "earlier row gives model m-two\n",
+        "earlier row gives model m-two; nothing was written\n",
     )
     assert run_empty("log", "--json").stdout == before
     path.write_text(header + rows + "GPQA Diamond,m-two,,2023-01-01,0.2,0-1,\n")
@@ -652,7 +658,7 @@ def test_hub_rows_of_one_model_that_disagree_on_its_date_or_compute_are_refused(
         assert (bad.exit_code, bad.stderr) == (
             1,
             f"trendlab: error: {path}:5: {field}: '{said}' is not '{stated}', which an "
-            "earlier row gives model m-x\n",
+            "earlier row gives model m-x; nothing was written\n",
         )
         assert run_empty("log", "--json").stdout == before
     path.write_text(header + rows)
@@ -689,7 +695,7 @@ def test_catalog_rows_of_one_id_that_disagree_on_its_release_date_are_refused(
         bad = run_empty("import", "--from", "epoch", str(path))
         assert (bad.exit_code, bad.stderr) == (
             1,
-            f"trendlab: error: {path}:6: Version release date (release_date): {told}\n",
+            f"trendlab: error: {path}:6: Version release date (release_date): {told}; nothing was written\n",
         )
         assert run_empty("log", "--json").stdout == before
     path.write_text(header + rows)
@@ -737,7 +743,7 @@ def test_an_organization_a_later_hub_row_gives_is_refused_at_that_row(
     assert (bad.exit_code, bad.stderr) == (
         1,
         f"trendlab: error: {path}:3: organization: 'Ac\\x07me' holds a line break or another "
-        "control character; it must be one line of text\n",
+        "control character; it must be one line of text; nothing was written\n",
     )
     assert run_empty("log", "--json").stdout == before
 

@@ -1199,7 +1199,7 @@ def test_llm_prices_current_file_is_refused(run: Run, tmp_path: Path):
     assert result.stderr == (
         f"trendlab: error: {current}: a current.json lists today's prices without the date "
         "each took effect; import historical.json or the vendor files in data/, which date "
-        "every price\n"
+        "every price; nothing was written\n"
     )
     assert run("log", "--json").stdout == before
 
@@ -1254,7 +1254,7 @@ def test_llm_prices_errors(run: Run, tmp_path: Path):
     assert result.stderr == (
         f"trendlab: error: {undated}:price 1 (davinci-002): from_date: none given, and "
         "davinci-002 has no release date to date the price by; give the price its from_date "
-        "or the model a release date (trendlab edit model)\n"
+        "or the model a release date (trendlab edit model); nothing was written\n"
     )
     assert not _rows(run, "prices", "--model", "davinci-002")
 
@@ -1335,7 +1335,7 @@ def test_metr_dates_a_model_the_database_holds_undated(run: Run, tmp_path: Path)
     assert (result.exit_code, result.stderr) == (
         1,
         f"trendlab: error: {path}:15: release date 2023-08-21 of davinci-002, which "
-        f"{path}:10 gives as 2023-08-22\n",
+        f"{path}:10 gives as 2023-08-22; nothing was written\n",
     )
     assert run("log", "--json").stdout == before
     path.write_text(text.replace("results:\n", "results:\n" + both.format("2023-08-22")))
@@ -1385,7 +1385,7 @@ def test_a_metr_number_is_read_as_written(run: Run, tmp_path: Path):
     assert (result.exit_code, result.stderr) == (
         1,
         f"trendlab: error: {path}:8: gpt_4: p50_horizon_length.ci_low: '1_0' is not a "
-        "finite number\n",
+        "finite number; nothing was written\n",
     )
     assert run("log", "--json").stdout == before
 
@@ -1402,7 +1402,7 @@ def test_a_metr_release_date_that_is_no_day_is_an_error(run: Run, tmp_path: Path
         assert result.exit_code == 1, result.stderr
         assert result.stderr == (
             f"trendlab: error: {path}:8: gpt_4: release_date: '{given}' is not a date "
-            "(YYYY-MM-DD)\n"
+            "(YYYY-MM-DD); nothing was written\n"
         )
     assert run("log", "--json").stdout == before
 

@@ -111,7 +111,11 @@ def test_header_problems(run: Run, tmp_path: Path):
     )
     result = run("import", str(unknown), "--kind", "results")
     assert result.exit_code == 1
-    assert "unknown column 'settings' (did you mean 'setting'?)" in result.stderr
+    assert result.stderr == (
+        f"trendlab: error: {unknown}: unknown column 'settings' (did you mean 'setting'?); "
+        "results columns are: model, benchmark, score, setting, reported_date, source_url, "
+        "source_kind, notes; nothing was written\n"
+    )
     many = _results_csv(tmp_path / "c.csv", ["gpt-4,mmlu,50,,,,,,,,,"], HEADER + ",a,b,c,d,e,f")
     result = run("import", str(many), "--kind", "results")
     assert result.exit_code == 1
@@ -133,7 +137,7 @@ def test_header_problems(run: Run, tmp_path: Path):
         assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
         assert result.stderr == (
             f"trendlab: error: {listed}: column 'id' is not imported: an id is derived from "
-            f"{fields}; leave it out, as `trendlab export {kind}` does\n"
+            f"{fields}; leave it out, as `trendlab export {kind}` does; nothing was written\n"
         ), result.stderr
     # A spreadsheet's CSV in a locale whose decimal mark is a comma is separated by
     # semicolons (or tabs): the whole header is one column, and saying so names the fix.
@@ -147,7 +151,7 @@ def test_header_problems(run: Run, tmp_path: Path):
         assert result.stderr == (
             f"trendlab: error: {other}:1: the header is one column, "
             f"{'model;benchmark;score'.replace(';', separator)!r}: the file looks separated "
-            f"by {name}; import reads CSV separated by commas\n"
+            f"by {name}; import reads CSV separated by commas; nothing was written\n"
         ), result.stderr
 
 
@@ -161,7 +165,7 @@ def test_excels_separator_line_is_named_as_what_it_is(run: Run, tmp_path: Path):
         assert result.exit_code == 1 and result.stdout == ""
         assert result.stderr == (
             f"trendlab: error: {hinted}:1: {'sep=' + separator!r} is Excel's separator line, "
-            "not the header: remove that line (import reads CSV separated by commas)\n"
+            "not the header: remove that line (import reads CSV separated by commas); nothing was written\n"
         )
 
 
@@ -182,6 +186,8 @@ def test_structural_problems_name_the_line(run: Run, tmp_path: Path):
     bad_json.write_text('{"model": "gpt-4", "benchmark": "mmlu", "score": 50}\n{"model": \n')
     result = run("import", str(bad_json))
     assert result.exit_code == 1 and f"{bad_json}:2: invalid JSON" in result.stderr
+    # A file error ends as a bad row's does: it was the one error that did not say so.
+    assert result.stderr.endswith("; nothing was written\n")
     nested = tmp_path / "n.json"
     nested.write_text('[{"model": "gpt-4", "benchmark": "mmlu", "score": [50]}]')
     result = run("import", str(nested), "--kind", "results")
@@ -373,7 +379,10 @@ def test_an_export_of_no_records_imports_as_nothing(run_empty: Run, tmp_path: Pa
     assert run_empty("log", "--json").stdout.strip() == "[]"
     # From stdin, nothing at all is more likely a producer upstream that failed.
     piped = run_empty("import", "-", "--kind", "results", "-f", fmt, input="")
-    assert piped.exit_code == 1 and piped.stderr == "trendlab: error: stdin: the file is empty\n"
+    assert (
+        piped.exit_code == 1
+        and piped.stderr == "trendlab: error: stdin: the file is empty; nothing was written\n"
+    )
 
 
 @both_stores
@@ -531,7 +540,8 @@ def test_a_closed_stdin_is_one_line_not_a_bug(db: Path, args: list[str]):
         ["sh", "-c", '"$@" <&-', "sh", *command], capture_output=True, text=True
     )
     assert closed.returncode == 1
-    assert closed.stderr == "trendlab: error: cannot read stdin: it is closed\n"
+    written = "; nothing was written" if args[0] == "import" else ""
+    assert closed.stderr == f"trendlab: error: cannot read stdin: it is closed{written}\n"
     assert closed.stdout == ""
 
 
@@ -551,7 +561,7 @@ def test_json_or_parquet_read_as_csv_names_the_format(run: Run, tmp_path: Path):
         assert result.exit_code == 1 and result.stdout == ""
         assert result.stderr == (
             f"trendlab: error: stdin: the file looks like {what}, not CSV: "
-            f"pass -f/--input-format {fmt}\n"
+            f"pass -f/--input-format {fmt}; nothing was written\n"
         ), result.stderr
         misnamed = tmp_path / "results.csv"
         misnamed.write_bytes(data if isinstance(data, bytes) else data.encode())
@@ -583,14 +593,16 @@ def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path:
         what = {"parquet": "Parquet", "json": "JSON", "jsonl": "JSON Lines"}
         assert result.stderr == (
             f"trendlab: error: stdin: the file looks like {what[found]}, not {what[fmt]}: "
-            f"pass -f/--input-format {found}\n"
+            f"pass -f/--input-format {found}; nothing was written\n"
         ), (fmt, found, result.stderr)
         assert result.exit_code == 1
         again = run("import", "-", "--kind", "models", "-f", found, "--dry-run", input=data)
         assert again.exit_code == 0, again.stderr
     # Broken JSON of the format asked for is still named by its line.
     broken = run("import", "-", "--kind", "models", "-f", "json", input='[{"slug": \n')
-    assert broken.stderr == "trendlab: error: stdin:2: invalid JSON: Expecting value\n"
+    assert broken.stderr == (
+        "trendlab: error: stdin:2: invalid JSON: Expecting value; nothing was written\n"
+    )
     assert run("log", "--json").stdout == before
 
 
@@ -1235,7 +1247,7 @@ def test_a_parquet_date_past_the_year_9999_is_refused_naming_row_and_field(
         assert (result.exit_code, result.stderr) == (
             1,
             f"trendlab: error: {path}:row 2: field effective_date: a {what} outside the years "
-            "1 to 9999 (a date is YYYY-MM-DD)\n",
+            "1 to 9999 (a date is YYYY-MM-DD); nothing was written\n",
         )
     path = tmp_path / "models.parquet"
     duckdb.sql(f"COPY (SELECT 'far' AS slug, DATE '-300000-01-01' AS release_date) TO '{path}'")
@@ -1243,6 +1255,6 @@ def test_a_parquet_date_past_the_year_9999_is_refused_naming_row_and_field(
     assert (result.exit_code, result.stderr) == (
         1,
         f"trendlab: error: {path}:row 1: field release_date: a date outside the years 1 to "
-        "9999 (a date is YYYY-MM-DD)\n",
+        "9999 (a date is YYYY-MM-DD); nothing was written\n",
     )
     assert run("log", "--json").stdout == before

@@ -23,6 +23,7 @@ from trendlab.cli.options import (
     note_written,
     output_options,
 )
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import IMPORTABLE
 from trendlab.text import at_most, counted
 
@@ -140,12 +141,14 @@ def import_(
             )
         kind_name = named[stem]
     kind = get_kind(kind_name)
-    loaded = read_records(file, input_format, told=True)
+    with _nothing_written():
+        loaded = read_records(file, input_format, told=True)
     message = message or f"import {kind.name} from {Path(file).name if file != '-' else 'stdin'}"
     with (
         settings.writer(migrate=not dry_run) as store,
         settings.changeset(store, message, dry_run=dry_run) as cs,
         _progress(loaded.frame.height, show=file != "-") as advance,
+        _nothing_written(),
     ):
         counts = cs.write(
             kind,
@@ -179,7 +182,8 @@ def _import_source(
         from trendlab.validate import refuse_given_value
 
         refuse_given_value(RESULTS, "source_url", source_url, "--source-url")
-    publication = read_source(source, path, source_url=source_url)
+    with _nothing_written():
+        publication = read_source(source, path, source_url=source_url)
     # As given (a link keeps its name), but `.` or `..`, which name no folder: resolved.
     named = Path(path).name
     if named in ("", ".", ".."):
@@ -188,6 +192,7 @@ def _import_source(
     with (
         settings.writer(migrate=not dry_run) as store,
         settings.changeset(store, message, dry_run=dry_run) as cs,
+        _nothing_written(),
     ):
         outcome = apply(publication, cs, skip_unresolved=skip_unresolved)
     if publication.unread:
@@ -259,6 +264,21 @@ def _import_source(
         )
         _list(labels, shown, get_kind(kind).singular, kind)
     _report(cs, dry_run)
+
+
+@contextmanager
+def _nothing_written() -> Iterator[None]:
+    """Reading an import's file and writing its rows, which a changeset rolls back on
+    any error: a data error there ends saying that nothing was written, as a bad row's
+    does (invalid JSON, an unknown column or an adapter's bad date did not say it)."""
+    try:
+        yield
+    except TrendlabError as error:
+        if error.exit_code != ExitCode.DATA or "nothing was written" in error.message:
+            raise
+        raise TrendlabError(
+            f"{error.message}; nothing was written", details=error.details
+        ) from None
 
 
 def _inline(items: list[str], shown: int | None, noun: str) -> str:
