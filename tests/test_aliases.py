@@ -352,6 +352,34 @@ def test_a_command_an_error_suggests_runs_as_given(run: Run, db: Path):
     assert run(*shlex.split(suggested)[1:]).exit_code == 0
 
 
+def test_a_model_named_by_a_retracted_alias_says_it_was_retracted(run: Run, db: Path):
+    """`show model` and the writes naming a model by an alias since retracted said
+    "no current model" or "unknown model", though `history` finds the alias: they say
+    it was retracted, and which model it named, as a retracted model's name says."""
+    retracted = run("retract", "alias", "Chinchilla (70B)", "-m", "t")
+    assert retracted.exit_code == 0, retracted.stderr
+    changeset = json.loads(run("log", "--json", "--limit", "1").stdout)[0]["changeset"]
+    gone = f"alias Chinchilla (70B) was retracted in changeset {changeset}"
+    for args in (("show", "model", " chinchilla (70b) "), ("edit", "model", "Chinchilla (70B)")):
+        refused = run(*args, *(["--set", "notes=x", "-m", "t"] if args[0] == "edit" else []))
+        assert (refused.exit_code, refused.stderr) == (
+            1,
+            f"trendlab: error: {gone} (it named model chinchilla-70b); `trendlab --db "
+            f"{shlex.quote(str(db))} history alias 'Chinchilla (70B)'` shows it\n",
+        )
+    added = run("add-result", "Chinchilla (70B)", "math", "50", "--source-url", "https://e.org")
+    assert (added.exit_code, added.stderr) == (
+        1,
+        "trendlab: error: add-result: alias 'Chinchilla (70B)' was retracted in changeset "
+        f"{changeset} (it named model chinchilla-70b); name the model by its slug, or add "
+        "the alias again first; nothing was written\n",
+    )
+    assert run("history", "model", "Chinchilla (70B)").exit_code == 0
+    # A name no alias ever was is still unknown, with the nearest name.
+    typo = run("show", "model", "Chinchilla (70Bx)")
+    assert "no current model 'Chinchilla (70Bx)' (did you mean" in typo.stderr
+
+
 def test_a_name_two_spellings_of_one_models_aliases_fold_to_is_ambiguous(run: Run):
     """Two aliases of one model may differ only in case (the seeds' Epoch ids
     moonshotai/Kimi-K2-Thinking and moonshotai/kimi-k2-thinking): a name matching both

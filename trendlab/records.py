@@ -981,6 +981,8 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     retracted = _retracted(store, kind, text)
     if retracted:
         raise retracted
+    if kind is MODELS and (alias := Refs(store).retracted_alias(text)):
+        raise _retracted_alias(store, *alias)
     check_long_enough(store, kind, text)
     # A name of a record recorded after --as-of: the nearest name would be no help.
     later = "" if "/" in text else _recorded_later(store, kind, text)
@@ -1056,6 +1058,15 @@ def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     return TrendlabError(
         f"{kind.singular} {name} was retracted in changeset {retracted}; "
         f"`{command_line(store, 'history', kind.singular, name)}` shows it"
+    )
+
+
+def _retracted_alias(store: Store, alias: str, model: str, changeset: str) -> TrendlabError:
+    """The error for a model named by an alias of it that was retracted, as a retracted
+    model's is (it was "no current model", though history finds the alias)."""
+    return TrendlabError(
+        f"alias {alias} was retracted in changeset {changeset} (it named model {model}); "
+        f"`{command_line(store, 'history', 'alias', alias)}` shows it"
     )
 
 

@@ -43,6 +43,7 @@ from trendlab.text import (
     format_character,
     listed,
     matched_form,
+    name_forms,
     nfkc_difference,
     slugify,
 )
@@ -111,6 +112,22 @@ class Refs:
             f"SELECT key, changeset_id FROM {kind.history_view} QUALIFY "
             "row_number() OVER (PARTITION BY key ORDER BY revision DESC) = 1 AND op = 'retract'"
         )
+
+    def retracted_alias(self, name: str) -> tuple[str, str, str] | None:
+        """(alias, model, changeset) of the retracted alias `name` is, as written or as
+        a current alias would match it (case, spaces and Unicode form aside), when it is
+        one alone; else None. Read only when a name resolves to no model."""
+        store = self._store
+        ever = store.keys_ever(ALIASES)
+        written = [a for a in ever if a == name.strip()]
+        forms = name_forms(name)
+        matched = written or [a for a in ever if a.lower() in forms]
+        gone = [(a, c) for a in matched if (c := store.retracted_in(ALIASES, a)) is not None]
+        if len(gone) != 1:
+            return None
+        alias, changeset = gone[0]
+        model = store.aliases_ever().get(alias)
+        return (alias, model, changeset) if model is not None else None
 
     @cached_property
     def aliases(self) -> dict[str, str]:
@@ -443,10 +460,11 @@ def _unknown_refs(
     retracted: Callable[[], dict[str, str]],
     hint: Callable[[str], str] | None = None,
     slug_of: Callable[[str], str] = lambda v: v.strip().lower(),
+    gone_alias: Callable[[str], tuple[str, str, str] | None] | None = None,
 ) -> pl.DataFrame:
     """(ROW, message) for rows naming an unknown model/benchmark, with a suggestion, or
     one that was retracted (named as a slug is, in any case: `slug_of`), with the
-    changeset."""
+    changeset, or a model by an alias that was (`gone_alias`: see Refs.retracted_alias)."""
     known_set = set(known)  # type: ignore[call-overload]
     bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(list(known_set)))
     if bad.is_empty():
@@ -457,6 +475,13 @@ def _unknown_refs(
         changeset = gone.get(slug_of(v))
         if changeset:
             return f"{what} {v!r} was retracted in changeset {changeset}; add it again first"
+        alias = gone_alias(v) if gone_alias else None
+        if alias:
+            name, model, changeset = alias
+            return (
+                f"alias {name!r} was retracted in changeset {changeset} (it named {what} "
+                f"{model}); name the {what} by its slug, or add the alias again first"
+            )
         return f"unknown {what} {v!r}{hint(v) if hint else suggest(v, known_set)}"
 
     hints = {
@@ -759,6 +784,7 @@ def _kind_errors(
                 # slug in full-width letters was an unknown model, where `show` said
                 # retracted.
                 matched_form,
+                refs.retracted_alias,
             ),
             own=True,
         )
