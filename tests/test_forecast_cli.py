@@ -493,6 +493,33 @@ def test_errors_are_one_line(run: Run, args: list[str], message: str, code: int)
 
 
 @pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--until", "2022"], "--until 2022 is not after the last data point (2025-02-26)"),
+        (["--until", "2076"], "--until 2076 is more than 50 years past the data"),
+        (
+            ["--family", "exponential"],
+            "the exponential family is for benchmarks lacking a floor or a ceiling, and mmlu "
+            "has both; use one of logistic, logistic4, gompertz, ensemble, linear",
+        ),
+    ],
+)
+def test_an_option_the_data_rule_out_is_refused_before_backtesting(
+    db: Path, run: Run, args: list[str], message: str
+):
+    """No backtest changes these answers, so none is run for them: every benchmark's
+    were run first (seconds on an empty cache) and written to the cache, for a
+    forecast that was then refused."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM forecast_cache")
+    result = run("forecast", "mmlu", *args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"trendlab: error: {message}\n"
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("SELECT count(*) FROM forecast_cache").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
     "command",
     [("forecast", "mmlu"), ("price-trend", "mmlu", "--threshold", "80")],
 )

@@ -370,19 +370,17 @@ def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
     )
 
 
-def fit_family(
+def refuse_unfit_family(
     family: str,
-    x: np.ndarray,
     v: np.ndarray,
     *,
     bounded: bool,
     name: str = "this benchmark",
     unit_ends: str | None = None,
-) -> Curve:
-    """Fit one family to (x, v), centred on the last x; `name` is the benchmark's, and
-    `unit_ends` which of its bounds are its unit's ends (Scale.unit_ends), for a family
-    that does not apply to it."""
-    x_ref = float(np.max(x))
+) -> None:
+    """Raise TrendlabError if `family` does not apply to a benchmark with both bounds
+    (`bounded`) or without, whose scores are `v`: what fit_family refuses, and what a
+    forecast asking for the family by name refuses before it backtests."""
     if bounded and family == "exponential":
         # Not "no ceiling": a latency has one (0 minutes) and fits an exponential while
         # it lacks a floor; a bound not set is the unit's end, where it has one, said
@@ -400,6 +398,22 @@ def fit_family(
             f"the {family} family needs a floor and a ceiling, and {name} lacks "
             f"one or both: use {' or '.join(fit)}"
         )
+
+
+def fit_family(
+    family: str,
+    x: np.ndarray,
+    v: np.ndarray,
+    *,
+    bounded: bool,
+    name: str = "this benchmark",
+    unit_ends: str | None = None,
+) -> Curve:
+    """Fit one family to (x, v), centred on the last x; `name` is the benchmark's, and
+    `unit_ends` which of its bounds are its unit's ends (Scale.unit_ends), for a family
+    that does not apply to it (refuse_unfit_family)."""
+    refuse_unfit_family(family, v, bounded=bounded, name=name, unit_ends=unit_ends)
+    x_ref = float(np.max(x))
     if family == "logistic":
         return fit_logistic(x, v, x_ref)
     if family == "logistic4":

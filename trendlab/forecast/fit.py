@@ -17,6 +17,7 @@ from trendlab.forecast.families import (
     clipped_at_floor,
     exponential_space,
     fit_family,
+    refuse_unfit_family,
 )
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Forecast
@@ -48,6 +49,24 @@ def fits_now(series: Series, family: str) -> bool:
     return exponential_space(series.fit_data(family)[1]) is not None and not clipped_at_floor(
         series
     )
+
+
+def refuse_request(series: Series, family: str, until: str | None) -> None:
+    """Raise the error `forecast` would give for `family` (auto's choice waits for the
+    backtests) and `until` on this series, without fitting: a forecast checks them
+    before it runs the backtests, which take seconds and are cached, though no backtest
+    changes that answer."""
+    if family != "auto":
+        _check_some_change(series, family)
+        if family == "exponential" and (fault := past_floor_fault(series)):
+            raise TrendlabError(f"{series.scale.slug}: {fault}")
+        x, v = points_for(series, family)
+        _check_some_spread(series, x)
+        scale = series.scale
+        refuse_unfit_family(
+            family, v, bounded=scale.bounded, name=scale.slug, unit_ends=scale.unit_ends()
+        )
+    parse_until(until, series)
 
 
 def forecast(
@@ -227,5 +246,6 @@ __all__ = [
     "forecast",
     "past_floor_fault",
     "points_for",
+    "refuse_request",
     "s_curves_fit",
 ]

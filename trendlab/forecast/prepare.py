@@ -254,13 +254,16 @@ def prepare_forecast(
     all_points: bool,
     level: float,
     as_of: str | None,
+    until: str | None = None,
     progress: Progress | None = None,
     while_open: Callable[[Any], None] | None = None,
 ) -> Prepared:
     """Read the series of the benchmark named (see records.benchmark_slug); for a
     frontier over dates, run (or read) the backtests that pick auto's family and
-    calibrate the intervals. `while_open(store)` is called once the series is read,
-    with the store still open, for what a caller reads beside it (a figure's palette)."""
+    calibrate the intervals, once the series is known to take `family` and `until`
+    (fit.refuse_request). `while_open(store)` is called once the series is read, with
+    the store still open, for what a caller reads beside it (a figure's palette)."""
+    from trendlab.forecast.fit import refuse_request
     from trendlab.records import benchmark_slug
 
     with settings.reader(as_of) as store:
@@ -273,6 +276,9 @@ def prepare_forecast(
             # In this open, not another: a team store attaches once, and a write
             # landing after this read cannot reach what is read beside it.
             while_open(store)
+    # An --until before the data, say, was refused only after every benchmark's
+    # backtests had run (seconds, and written to the cache) for a forecast it never made.
+    refuse_request(failed, family, until)
     prepared, _ = prepare_forecasts(settings, inputs, family=family, level=level, progress=progress)
     found = prepared[slug]
     assert isinstance(found, Prepared)
@@ -321,6 +327,7 @@ def run_forecast(
         all_points=all_points,
         level=level,
         as_of=as_of,
+        until=until,
         progress=progress,
         while_open=while_open,
     )
