@@ -590,17 +590,39 @@ def test_no_scored_origin_says_which_dates_rule_them_out(run: Run):
         "so only origins up to 2023-09-12 are scored 12 months ahead; the first origin "
         "with three frontier records before it is 2024-01-01\n"
     )
-    # Cached now, the empty backtest is computed again when asked for by name, and its
-    # error reads the dates off the series it was computed on: the same words.
+    # Refused before any backtest is run, nothing is cached, and asked again it says
+    # the same words.
     cached = run(
         "query",
         "SELECT count(*) AS n FROM forecast_cache WHERE kind = 'backtest' "
-        "AND benchmark = 'math' AND spec LIKE '%\"horizons\": [12]%'",
+        "AND spec LIKE '%\"horizons\": [12]%'",
         "--csv",
     )
-    assert cached.stdout == "n\n1\n", cached.stderr
+    assert cached.stdout == "n\n0\n", cached.stderr
     again = run("backtest", "math", "--horizons", "12")
     assert (again.exit_code, again.stderr) == (1, result.stderr)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--start", "2030-01-01"], ["--horizons", "1200"], ["--start", "2024-09-01", "--every", "1"]],
+)
+def test_no_scored_origin_is_said_before_the_other_benchmarks_are_backtested(
+    db: Path, run: Run, options: list[str]
+):
+    """No other benchmark's backtest changes it: backtest math --start 2030-01-01 ran all
+    25 of them under that plan (seconds on an empty cache) and cached them, and only
+    then said that no origin follows MATH's latest result."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM forecast_cache")
+    result = run("backtest", "math", *options)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(
+        "trendlab: error: math: no origin has both enough history and a known outcome: "
+        "the latest result is 2024-09-12"
+    )
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("SELECT count(*) FROM forecast_cache").fetchone() == (0,)
 
 
 def test_origins_asked_for_before_enough_history_are_said_to_be_left_out(run: Run):

@@ -105,6 +105,14 @@ class Plan:
         nearest = origins.dt.offset_by(f"{min(self.run_horizons)}mo")
         return origins.filter(nearest <= last).to_list()
 
+    def scorable(self, now: Series) -> bool:
+        """Whether an origin of this plan has a target of the nearest horizon shown on or
+        before the latest result: without one, no backtest on `now` scores anything,
+        whatever the history at each origin."""
+        origins = pl.Series(self.origins(now), dtype=pl.Date)
+        nearest = origins.dt.offset_by(f"{min(self.horizons)}mo")
+        return bool((nearest <= now.last_date).any())
+
     def unscored(self, now: Series) -> str:
         """Why no origin of this plan is scored on `now`, in the dates that decide it: the
         latest origin a target of the nearest horizon shown can follow, and the first

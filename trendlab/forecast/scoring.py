@@ -314,17 +314,15 @@ def scored_backtests(
             slug = benchmark_slug(store, benchmark)
             pending = read_backtests(store, {slug: plan}, everything=pool_plan)
             at = read_backtests(store, {slug: choice_plan(plan)}) if other_level else None
+        if slug not in pending.found and not plan.scorable(pending.series(slug)):
+            # Said before the other benchmarks' backtests are run (seconds, and cached),
+            # which cannot change it: a --start after the latest result, say.
+            raise _unscored(slug, plan, pending)
         found = finish_backtests(settings, pending, progress)
         at_choice = finish_backtests(settings, at, progress) if at else None
         scored = score(found, [slug], plan.level, families, at_choice)
         if not scored:
-            # A benchmark asked for by name never takes an empty backtest from the cache
-            # (read_backtests), so this one was computed here, on the series that gives
-            # the dates ruling out every origin.
-            raise TrendlabError(
-                f"{slug}: no origin has both enough history and a known outcome: "
-                + plan.unscored(pending.series(slug))
-            )
+            raise _unscored(slug, plan, pending)
         return ScoredBacktests(plan, slug, found, scored, at_choice)
     with settings.reader() as store:
         versions = store.data_versions(prices=False)
@@ -353,6 +351,16 @@ def scored_backtests(
     # A refused benchmark is named for its records, which no setting would make usable.
     unmatched = [s for s in unmatched if not own[s].refused]
     return ScoredBacktests(plan, None, own, scored, at_choice, unmatched)
+
+
+def _unscored(slug: str, plan: bt.Plan, pending: PendingBacktests) -> TrendlabError:
+    """The error for a benchmark named alone whose backtest scores nothing. One asked
+    for by name never takes an empty backtest from the cache (read_backtests), so it is
+    computed here, on the series that gives the dates ruling out every origin."""
+    return TrendlabError(
+        f"{slug}: no origin has both enough history and a known outcome: "
+        + plan.unscored(pending.series(slug))
+    )
 
 
 def _unmatched(store: Any, setting: str, benchmarks: list[str]) -> list[str]:
