@@ -261,6 +261,10 @@ def test_init_with_a_damaged_shipped_cache_seeds_the_store_without_it(
     result = make_runner(path)("init")
     assert result.exit_code == 0, result.stderr
     assert "results: 1" in result.stderr
+    assert result.stderr.startswith(
+        "the shipped forecast cache (forecast_cache.jsonl) is damaged and was not "
+        "loaded: the first forecasts compute their own backtests\n"
+    )
     assert _cache(path) == {}
 
 

@@ -52,9 +52,10 @@ def read_forecast_cache(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()[1:]]
 
 
-def load_forecast_cache(store: Store, seeded: str) -> None:
+def load_forecast_cache(store: Store, seeded: str) -> bool:
     """Cache the shipped backtests and fits of the benchmarks whose data version is
-    still of `seeded`, the changeset that loaded the seeds into an empty store.
+    still of `seeded`, the changeset that loaded the seeds into an empty store; False
+    where the shipped file is damaged and was passed over.
 
     The entries were computed from the seeds alone; a benchmark another writer has
     changed since (on a team store, between the seeding and this call) computes its
@@ -62,19 +63,20 @@ def load_forecast_cache(store: Store, seeded: str) -> None:
     """
     entry = resource_dir("seeds") / FORECAST_CACHE
     if not entry.is_file():
-        return  # a build without the derived file: forecasts compute what they need
+        return True  # a build without the derived file: forecasts compute what they need
     versions = store.data_versions(prices=False)  # the shipped fits are by date
     try:
         groups = _cached_by_spec(entry.read_text(encoding="utf-8"), versions, seeded)
     except (ValueError, KeyError, TypeError, AttributeError):
         # A damaged file (a rebuild cut short, a merge's conflict markers) is no reason
         # to refuse the store: its forecasts compute what they need.
-        return
+        return False
     try:
         for (kind, spec), entries in groups.items():
             store.store_cached(kind, spec, entries)
     except (TrendlabError, duckdb.Error):
         pass  # a conflict on a team store: the first forecasts compute their own
+    return True
 
 
 def _cached_by_spec(

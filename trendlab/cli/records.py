@@ -61,7 +61,7 @@ def init(settings: Settings, empty: bool) -> None:
 def _load_seeds(settings: Settings, store: Any) -> str:
     """Load the seeds a store has never had (and, into an empty one, their forecast
     cache); returns what to say of it."""
-    from trendlab.seeds import load_forecast_cache, load_seeds
+    from trendlab.seeds import FORECAST_CACHE, load_forecast_cache, load_seeds
 
     with settings.changeset(store, "load seed data") as cs:
         load_seeds(cs)
@@ -76,10 +76,14 @@ def _load_seeds(settings: Settings, store: Any) -> str:
         return f"{store.location}: up to date, it has had every seed record{differ}"
     # Asked once the seeds committed, not before: on a team store they may have lost a
     # race to another member's write and been written again on top of it.
-    if store.changesets_before(cs.id) == 0:
-        # The store holds exactly the seeds, so the backtests and fits shipped with
-        # them hold too: the first forecast need not backtest every benchmark.
-        load_forecast_cache(store, cs.id)
+    # The store holds exactly the seeds, so the backtests and fits shipped with them
+    # hold too: the first forecast need not backtest every benchmark. Where the file is
+    # damaged, said: else the first forecast's seconds of backtesting come unexplained.
+    if store.changesets_before(cs.id) == 0 and not load_forecast_cache(store, cs.id):
+        note(
+            f"the shipped forecast cache ({FORECAST_CACHE}) is damaged and was not "
+            "loaded: the first forecasts compute their own backtests"
+        )
     return f"{store.location}: {cs.summary()} (changeset {cs.id}){differ}"
 
 
