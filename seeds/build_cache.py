@@ -130,12 +130,16 @@ def main() -> None:
     args = parser.parse_args()
     check_output(args.output)
     try:
-        count = write(args.output)
-    except OSError as exc:
-        raise SystemExit(f"-o {args.output}: {exc.strerror or exc}") from None
+        entries = compute()
     except TrendlabError as exc:  # a seed row init refuses: its line, as init says it
         raise SystemExit(str(exc)) from None
-    print(f"{args.output}: {count} entries, {args.output.stat().st_size:,} bytes")
+    except OSError as exc:  # a full disk under the computation's store, say: not -o's
+        raise SystemExit(f"computing the cache: {exc.strerror or exc}") from None
+    try:
+        args.output.write_text(render(entries), encoding="utf-8")
+    except OSError as exc:
+        raise SystemExit(f"-o {args.output}: {exc.strerror or exc}") from None
+    print(f"{args.output}: {len(entries)} entries, {args.output.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":

@@ -107,6 +107,24 @@ def test_build_cache_to_an_output_it_cannot_write_stops_in_one_line_first(
     )
 
 
+def test_build_cache_blames_no_output_for_the_computations_own_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # A full disk under the computation's temporary store was said as -o's error.
+    module = _build_cache(monkeypatch)
+
+    def full(seeds: Path | None = None) -> list[dict[str, Any]]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, "compute", full)
+    output = tmp_path / "cache.jsonl"
+    monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", str(output)])
+    with pytest.raises(SystemExit) as stopped:
+        module.main()
+    assert str(stopped.value) == "computing the cache: No space left on device"
+    assert not output.exists()
+
+
 def test_build_cache_of_seeds_init_refuses_stops_in_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
