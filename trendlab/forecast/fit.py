@@ -57,16 +57,23 @@ def refuse_request(series: Series, family: str, until: str | None) -> None:
     before it runs the backtests, which take seconds and are cached, though no backtest
     changes that answer."""
     if family != "auto":
-        _check_some_change(series, family)
-        if family == "exponential" and (fault := past_floor_fault(series)):
-            raise TrendlabError(f"{series.scale.slug}: {fault}")
-        x, v = points_for(series, family)
-        _check_some_spread(series, x)
-        scale = series.scale
-        refuse_unfit_family(
-            family, v, bounded=scale.bounded, name=scale.slug, unit_ends=scale.unit_ends()
-        )
+        checked_points(series, family)
     parse_until(until, series)
+
+
+def checked_points(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
+    """(x, v) `family` fits on this series (points_for), once every check a forecast of
+    it makes before fitting has passed: each raises TrendlabError, in this order."""
+    _check_some_change(series, family)
+    if family == "exponential" and (fault := past_floor_fault(series)):
+        raise TrendlabError(f"{series.scale.slug}: {fault}")
+    x, v = points_for(series, family)
+    _check_some_spread(series, x)
+    scale = series.scale
+    refuse_unfit_family(
+        family, v, bounded=scale.bounded, name=scale.slug, unit_ends=scale.unit_ends()
+    )
+    return x, v
 
 
 def forecast(
@@ -88,12 +95,8 @@ def forecast(
         raise TrendlabError(f"--level must be between 0 and 100 (exclusive), not {level * 100:g}")
     if family == "auto":
         family = default_family(series)
-    _check_some_change(series, family)
-    if family == "exponential" and (fault := past_floor_fault(series)):
-        raise TrendlabError(f"{series.scale.slug}: {fault}")
+    x, v = checked_points(series, family)
     if curve is None:
-        x, v = points_for(series, family)
-        _check_some_spread(series, x)
         scale = series.scale
         curve = fit_family(
             family, x, v, bounded=scale.bounded, name=scale.slug, unit_ends=scale.unit_ends()
