@@ -817,6 +817,18 @@ def test_the_level_widens_the_interval_around_the_same_median(run: Run):
     assert widths[0] <= widths[1] <= widths[2] and widths[0] < widths[2]
 
 
+def test_forecast_and_backtest_give_the_level_as_it_was_given(run: Run):
+    """--level 5.123456789 was 5.12346 % in forecast's headline and 5.1235 in its JSON,
+    and 5.12346 % in backtest's headline: each gives it as it was given."""
+    level = ("--level", "5.123456789")
+    headline = _ok(run("forecast", "mmlu", *level)).splitlines()[0]
+    assert "median and 5.123456789 % interval (" in headline
+    assert json.loads(_ok(run("forecast", "mmlu", *level, "--json")))["level"] == 5.123456789
+    title = _ok(run("backtest", "mmlu", *level)).splitlines()[0]
+    assert "; 5.123456789 % intervals " in title
+    assert json.loads(_ok(run("backtest", "mmlu", *level, "--json")))["level"] == 5.123456789
+
+
 def test_an_until_amount_reads_back_as_given(synthetic: Run):
     # x is log10 of the amount, and 10 ** log10(3e27) is 3.000000000000001e+27.
     result = synthetic("forecast", "synth", "--by", "compute", "--until", "3e27", "--csv")

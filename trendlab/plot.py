@@ -25,7 +25,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.forecast.families import LOG_SPACES
-from trendlab.text import at_most, name_fault, number
+from trendlab.text import at_most, level_text, name_fault, number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -341,7 +341,7 @@ def forecast_figure(
             color=FORECAST_COLOUR,
             alpha=0.25,
             lw=0,
-            label=f"{result.level * 100:g} % interval",
+            label=f"{level_text(result.level)} % interval",
             gid=f"{key}-interval",
         )
         ax.plot(

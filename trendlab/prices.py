@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.text import NONZERO_RE, fold, number
+from trendlab.text import NONZERO_RE, fold, level_text, number
 
 if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
@@ -399,7 +399,7 @@ class PriceTrend:
         trend = self.rate_text()
         return (
             f"{self.reaching}: {trend} "
-            f"({self.fit.level_percent:.15g} % interval {interval}){self._halving_text()}; "
+            f"({level_text(self.fit.level)} % interval {interval}){self._halving_text()}; "
             f"{self.fit.n} points, blend {self.blend}"
         )
 

@@ -213,6 +213,19 @@ def number(value: float) -> str:
     return text
 
 
+def level_percent(level: float) -> float:
+    """An interval's level, kept as a fraction (0.8), in percent as it was given
+    (80.123456789, not the 80.1235 or 80.123457 a fixed number of digits makes of it),
+    the noise of dividing it by 100 and back gone: every headline and JSON document
+    that gives a level gives this one number."""
+    return float(f"{level * 100:.15g}")
+
+
+def level_text(level: float) -> str:
+    """level_percent as a headline writes it: '80', '80.123456789'."""
+    return f"{level_percent(level):.15g}"
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 row', '2 rows': a count and its noun in agreement (`plural` when not noun+s)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"

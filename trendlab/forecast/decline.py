@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from trendlab.errors import TrendlabError
+from trendlab.text import level_percent
 
 MIN_POINTS = 3
 
@@ -36,13 +37,6 @@ class DeclineFit:
     slope_upper: float
     first_year: float
     last_year: float
-
-    @property
-    def level_percent(self) -> float:
-        """The level in percent as it was given (80.123456789, not the 80.1235 or
-        80.123457 a fixed number of digits makes of it), the noise of dividing it by 100
-        and back gone: the headline and the JSON print this one number."""
-        return float(f"{self.level * 100:.15g}")
 
     @property
     def factor_per_year(self) -> float:
@@ -77,7 +71,7 @@ class DeclineFit:
         lower, upper = self.factor_interval
         return {
             "points": self.n,
-            "level": self.level_percent,
+            "level": level_percent(self.level),
             "factor_per_year": self.factor_per_year,
             "factor_per_year_lower": lower,
             "factor_per_year_upper": upper,

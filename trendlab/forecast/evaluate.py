@@ -28,6 +28,7 @@ from trendlab.forecast.calibrate import (
 )
 from trendlab.forecast.families import SPACES
 from trendlab.series import Scale
+from trendlab.text import level_text
 
 AUTO = "auto"
 ENSEMBLE = "ensemble"
@@ -106,17 +107,17 @@ def pooled_calibration(any_calibrated: bool, level: float) -> str:
     the others', and some on none, so no one count describes them all."""
     if any_calibrated:
         return (
-            f"{level * 100:g} % intervals calibrated on the other benchmarks' backtest "
+            f"{level_text(level)} % intervals calibrated on the other benchmarks' backtest "
             "forecasts where there are enough"
         )
-    return f"{level * 100:g} % intervals not calibrated (too few backtest forecasts)"
+    return f"{level_text(level)} % intervals not calibrated (too few backtest forecasts)"
 
 
 def benchmark_calibration(described: str | None, level: float) -> str:
     """How one benchmark's backtest intervals were calibrated (`backtest BENCHMARK`),
     given its calibration's describe()."""
     if described:
-        return f"{level * 100:g} % intervals {described}, leaving the benchmark's own out"
+        return f"{level_text(level)} % intervals {described}, leaving the benchmark's own out"
     return pooled_calibration(False, level)
 
 

@@ -49,6 +49,7 @@ from trendlab.series import (
     priced_later_note,
     undated_note,
 )
+from trendlab.text import level_text
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -229,7 +230,7 @@ def prepare_forecasts(
             notes.append(f"intervals are not calibrated: {why}")
         elif calibration.fewest < residuals_needed(level):
             notes.append(
-                f"the {level * 100:g} % interval may be too narrow: some horizons have "
+                f"the {level_text(level)} % interval may be too narrow: some horizons have "
                 f"only {calibration.fewest} held-out backtest forecasts and placing its "
                 f"ends takes {residuals_needed(level)} (with fewer they stop at the "
                 "largest held-out miss)"

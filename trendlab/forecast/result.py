@@ -20,7 +20,7 @@ from trendlab.forecast.calibrate import (
 )
 from trendlab.forecast.families import LOG_SPACES, Curve, clipped_at_floor
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
-from trendlab.text import number
+from trendlab.text import level_percent, level_text, number
 
 
 @dataclass(frozen=True)
@@ -506,7 +506,7 @@ class Forecast:
         if not capped:
             return None
         until = self.axis.text(self.axis.until)
-        level = f"{self.level * 100:g} %"
+        level = f"{level_text(self.level)} %"
         said = "; ".join(
             f"{number(c.threshold)} by {until} is shown as {bound_text(c)}, though its {level} "
             "interval "
@@ -641,7 +641,7 @@ class Forecast:
         band is and how its interval was calibrated (if it was)."""
         fitted = self.fitted_on()
         what = "frontier points" if self.series.frontier else "results"
-        band = f"median and {self.level * 100:g} % interval"
+        band = f"median and {level_text(self.level)} % interval"
         if not self.series.frontier:
             # Each path is a drawn curve plus one resampled residual: a new result's spread,
             # not the trend's alone (in logit space, so it narrows near a bound).
@@ -690,14 +690,14 @@ class Forecast:
     def to_json(self, thresholds: list[float], notes: Sequence[str] = ()) -> dict[str, Any]:
         """The document `trendlab forecast --format json` prints (see the README), with
         `notes`, what the command told the user of the forecast on stderr, in order."""
-        return _plain(
+        doc = _plain(
             {
                 "benchmark": self.series.scale.slug,
                 "family": self.family,
                 "by": self.series.by,
                 # A saved document says which results it forecast: --setting's text.
                 "setting": self.series.setting,
-                "level": round(self.level * 100, 6),
+                "level": None,
                 "fitted_on": self.fitted_on(),
                 "parameters": self.parameters(),
                 "forecast": self._points(False, _reading_decimals).to_dicts(),
@@ -706,6 +706,10 @@ class Forecast:
                 "notes": list(notes),
             }
         )
+        # Past _plain, whose four decimals would make 5.123456789 the 5.1235 the headline
+        # does not say.
+        doc["level"] = level_percent(self.level)
+        return doc
 
 
 def _flat(params: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
+from trendlab.text import level_text
 
 if TYPE_CHECKING:
     from trendlab.forecast.backtest import Plan
@@ -220,7 +221,9 @@ def build_report(
     )
     found = at_choice
     if read.scoring is not None:
-        found = finish_backtests(settings, read.scoring, bar(f"backtesting at {level * 100:g} %"))
+        found = finish_backtests(
+            settings, read.scoring, bar(f"backtesting at {level_text(level)} %")
+        )
     # Scored over every benchmark, as `backtest --all` does, whichever are shown: the
     # pooled figures then mean the same in every report.
     scored = score(found, sorted(found), level, None, at_choice)

@@ -20,6 +20,7 @@ from trendlab import __version__
 from trendlab.forecast.result import chance_text
 from trendlab.render import float_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
+from trendlab.text import level_text
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -184,7 +185,7 @@ def _header(report: Report, title: str) -> str:
         f'<p class="meta">Database <code>{_esc(report.database)}</code>{as_of} · '
         f"{counts} · generated "
         f"{_esc(report.generated_at.strftime('%Y-%m-%d %H:%M'))} UTC · "
-        f"{report.level * 100:g} % intervals</p></header>"
+        f"{level_text(report.level)} % intervals</p></header>"
     )
 
 
@@ -236,7 +237,7 @@ def _pooled(report: Report) -> str:
             "benchmark", as_dict=True, maintain_order=True
         ).items()
     ]
-    command = f"<code>trendlab backtest --all --level {report.level * 100:g}</code>"
+    command = f"<code>trendlab backtest --all --level {level_text(report.level)}</code>"
     # backtest has no --as-of: it prints these figures only of the database as it is now.
     same = (
         f"{command} prints the same"
