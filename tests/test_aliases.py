@@ -380,6 +380,36 @@ def test_a_model_named_by_a_retracted_alias_says_it_was_retracted(run: Run, db: 
     assert "no current model 'Chinchilla (70Bx)' (did you mean" in typo.stderr
 
 
+def test_a_result_or_price_named_by_a_retracted_alias_says_it_was_retracted(run: Run, db: Path):
+    """A result's or a price's name whose model is an alias since retracted said "no
+    current result ... (did you mean 'chinchilla-70b/mmlu'?)", where `show model` said
+    the alias was retracted: it says so too, and nothing is written."""
+    for alias in ("Chinchilla (70B)", "claude-3-5-sonnet-20240620"):
+        retracted = run("retract", "alias", alias, "-m", "t")
+        assert retracted.exit_code == 0, retracted.stderr
+    changeset = json.loads(run("log", "--json", "--limit", "1").stdout)[0]["changeset"]
+    before = run("log", "--json").stdout
+    named = {
+        ("show", "result", "Chinchilla (70B)/mmlu"): "'Chinchilla (70B)'",
+        ("retract", "result", " chinchilla (70b)/MMLU", "-m", "t"): "'Chinchilla (70B)'",
+        ("show", "price", "claude-3-5-sonnet-20240620/Anthropic/2024-06-20"): (
+            "claude-3-5-sonnet-20240620"
+        ),
+    }
+    for args, quoted in named.items():
+        refused = run(*args)
+        alias = quoted.strip("'")
+        model = "chinchilla-70b" if "Chinchilla" in alias else "claude-3.5-sonnet"
+        gone = json.loads(run("history", "alias", alias, "--json").stdout)[-1]["changeset"]
+        assert (refused.exit_code, refused.stderr) == (
+            1,
+            f"trendlab: error: alias {alias} was retracted in changeset {gone} (it named "
+            f"model {model}); `trendlab --db {shlex.quote(str(db))} history alias "
+            f"{quoted}` shows it\n",
+        )
+    assert gone == changeset and run("log", "--json").stdout == before
+
+
 def test_a_name_two_spellings_of_one_models_aliases_fold_to_is_ambiguous(run: Run):
     """Two aliases of one model may differ only in case (the seeds' Epoch ids
     moonshotai/Kimi-K2-Thinking and moonshotai/kimi-k2-thinking): a name matching both

@@ -981,7 +981,7 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     retracted = _retracted(store, kind, text)
     if retracted:
         raise retracted
-    if kind is MODELS and (alias := Refs(store).retracted_alias(text)):
+    if alias := _gone_alias(store, kind, text):
         raise _retracted_alias(store, *alias)
     check_long_enough(store, kind, text)
     # A name of a record recorded after --as-of: the nearest name would be no help.
@@ -1059,6 +1059,24 @@ def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
         f"{kind.singular} {name} was retracted in changeset {retracted}; "
         f"`{command_line(store, 'history', kind.singular, name)}` shows it"
     )
+
+
+def _gone_alias(store: Store, kind: Kind, text: str) -> tuple[str, str, str] | None:
+    """(alias, model, changeset) of the retracted alias (see Refs.retracted_alias) that
+    `text` names its model by: a model named alone, or the MODEL of a result's or a
+    price's MODEL/... name (whose error said only 'no current result', where the model's
+    said the alias was retracted). Read only when `text` names no record."""
+    refs = Refs(store)
+    if kind is MODELS:
+        return refs.retracted_alias(text)
+    if kind not in (RESULTS, PRICES) or "/" not in text:
+        return None
+    parts = text.strip().split("/")
+    # An alias may hold a '/' (see _readings): any left side naming no current model.
+    models = ["/".join(parts[:i]) for i in range(1, len(parts))]
+    slugs = refs.resolver.resolve(models)
+    gone = {a for m in models if slugs[m] is None and (a := refs.retracted_alias(m))}
+    return gone.pop() if len(gone) == 1 else None
 
 
 def _retracted_alias(store: Store, alias: str, model: str, changeset: str) -> TrendlabError:
