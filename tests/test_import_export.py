@@ -1059,6 +1059,39 @@ def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
         assert run("log", "--json").stdout == before
 
 
+def test_export_as_of_points_to_check_only_for_records_still_so(run: Run, db: Path):
+    """export --as-of a changeset before a NaN score was fixed advised "fix or retract
+    it (`trendlab check` lists it)", though it was fixed and check, which reads the
+    present, listed nothing: the note is of the state read, and points to check only
+    for the records still so today."""
+    import duckdb
+
+    results = json.loads(run("list", "results", "--model", "gpt-4", "--json").stdout)[:2]
+    with duckdb.connect(str(db)) as con:
+        nan = changeset_around(con)
+        for result in results:
+            revise_around(con, nan, "result_revisions", result["id"], score=float("nan"))
+    head = "2 results have a score that is not a finite number (stored around trendlab) as of "
+    tail = ": exported as unknown, which import refuses; "
+    advice = [
+        "fix or retract them (`trendlab check` lists them)",
+        "1 of them still has it: fix or retract it (`trendlab check` lists it); the other "
+        "has since been fixed or retracted",
+        "they have since been fixed or retracted",
+    ]
+    said = []
+    for result in [None, *results]:
+        if result is not None:
+            fixed = run("edit", "result", result["id"], "--set", "score=50", "-m", "fix")
+            assert fixed.exit_code == 0, fixed.stderr
+        exported = run("export", "results", "--as-of", nan, "--json")
+        assert exported.exit_code == 0
+        (line,) = exported.stderr.splitlines()
+        assert line.startswith(head) and tail in line, line
+        said.append(line.split(tail)[1])
+    assert said == advice and run("check").exit_code == 0
+
+
 def test_export_says_a_price_left_with_no_finite_side_will_not_import(
     run: Run, db: Path, tmp_path: Path
 ):

@@ -231,10 +231,12 @@ def to_text(value: Any) -> str | None:
     return str(value)
 
 
-def exportable(kind: Kind, records: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
-    """`records` of `kind` (its fields) as an export file holds them, and how many
-    records that leaves without what import requires, keyed by what they have instead
-    ('a score that is not a finite number').
+def exportable(
+    kind: Kind, records: pl.DataFrame
+) -> tuple[pl.DataFrame, dict[str, list[tuple[Any, ...]]]]:
+    """`records` of `kind` (its fields) as an export file holds them, and the keys (the
+    values of its key fields) of the records that leaves without what import requires,
+    keyed by what they have instead ('a score that is not a finite number').
 
     A number that is not finite (NaN, which only a write around trendlab stores and
     which trendlab reads as unknown, or an infinity) is written as unknown, as JSON
@@ -250,24 +252,28 @@ def exportable(kind: Kind, records: pl.DataFrame) -> tuple[pl.DataFrame, dict[st
     )
     required = [f.name for f in kind.fields if f.required and f.name in numbers]
     lost = {
-        f"a {name} that is not a finite number": _newly_unknown(records, finite, [name])
+        f"a {name} that is not a finite number": _newly_unknown(kind, records, finite, [name])
         for name in required
     }
     if kind is PRICES:
         sides = ["input_usd_per_mtok", "output_usd_per_mtok"]
         lost["no input or output price but one that is not a finite number"] = _newly_unknown(
-            records, finite, sides
+            kind, records, finite, sides
         )
-    return finite, {what: n for what, n in lost.items() if n}
+    return finite, {what: keys for what, keys in lost.items() if keys}
 
 
-def _newly_unknown(records: pl.DataFrame, finite: pl.DataFrame, fields: list[str]) -> int:
-    """How many rows have every one of `fields` unknown in `finite` but not in `records`."""
+def _newly_unknown(
+    kind: Kind, records: pl.DataFrame, finite: pl.DataFrame, fields: list[str]
+) -> list[tuple[Any, ...]]:
+    """The keys of the rows that have every one of `fields` unknown in `finite` but not
+    in `records`."""
 
     def unknown(frame: pl.DataFrame) -> pl.Series:
         return frame.select(pl.all_horizontal(pl.col(f).is_null() for f in fields)).to_series()
 
-    return int((unknown(finite) & ~unknown(records)).sum())
+    newly = unknown(finite) & ~unknown(records)
+    return records.filter(newly).select(kind.key_fields).rows()
 
 
 def rows_frame(kind: Kind, rows: list[dict[str, Any]]) -> pl.DataFrame:

@@ -24,7 +24,7 @@ from trendlab.cli.options import (
     output_options,
 )
 from trendlab.errors import ExitCode, TrendlabError
-from trendlab.kinds import IMPORTABLE
+from trendlab.kinds import IMPORTABLE, Kind
 from trendlab.text import at_most, counted
 
 SHOWN = 5  # lines of a left-out list shown before "... and N more"
@@ -351,14 +351,43 @@ def export(settings: Settings, kind: str, as_of: str | None, fmt: str, output: s
     if frame.is_empty():  # as list says of an empty listing: a header alone is no surprise
         note(f"no {kind_.name} to export{as_of_note}")
     render(frame, fmt, output)
-    for what, n in lost.items():
-        one = n == 1
-        note(
-            f"{counted(n, kind_.singular, kind_.name)} {'has' if one else 'have'} {what} "
-            "(stored around trendlab): exported as "
-            f"unknown, which import refuses; fix or retract {'it' if one else 'them'} "
-            f"(`trendlab check` lists {'it' if one else 'them'})"
-        )
+    # Under --as-of a record may have been fixed or retracted since, and `check`, which
+    # reads the present, would not list it: only those still so are pointed to it.
+    present = lost if as_of is None or not lost else _present_lost(settings, kind_)
+    for what, keys in lost.items():
+        still = len(set(keys) & set(present.get(what, [])))
+        note(_lost_note(kind_, what, len(keys), still, as_of_note))
+
+
+def _present_lost(settings: Settings, kind: Kind) -> dict[str, list[tuple[Any, ...]]]:
+    """What export would leave without what import requires of `kind` today (see
+    records.exportable)."""
+    from trendlab.records import exportable
+
+    with settings.reader() as store:
+        return exportable(kind, store.records(kind, fields_only=True))[1]
+
+
+def _lost_note(kind: Kind, what: str, n: int, still: int, as_of_note: str) -> str:
+    """export's note on `n` records exported without what import requires (`what` they
+    have instead), `still` of which the database still has so today: those are for
+    `check` to list, the rest were fixed or retracted after --as-of."""
+    said = (
+        f"{counted(n, kind.singular, kind.name)} {'has' if n == 1 else 'have'} {what} "
+        f"(stored around trendlab){as_of_note}: exported as unknown, which import refuses; "
+    )
+    them = "it" if still == 1 else "them"
+    fix = f"fix or retract {them} (`trendlab check` lists {them})"
+    if still == n:
+        return said + fix
+    if not still:
+        return said + f"{'it has' if n == 1 else 'they have'} since been fixed or retracted"
+    rest = n - still
+    others = "the other has" if rest == 1 else f"the other {rest} have"
+    return (
+        said + f"{still} of them still {'has' if still == 1 else 'have'} it: {fix}; "
+        f"{others} since been fixed or retracted"
+    )
 
 
 COMMANDS = [import_, export]
