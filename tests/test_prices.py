@@ -1577,6 +1577,30 @@ def test_no_priced_model_error_names_a_model_reaching_it_only_after_the_day_read
     )
 
 
+def test_no_priced_model_error_does_not_deny_the_models_it_names():
+    """With no price in effect and no result dated by the day read (seeds back-dated,
+    price-trend --as-of before the results' dates), the error said "no model with a
+    price has a dated result on it", then named priced models reaching it by results
+    dated later, or priced only later: it says what it counted, by the day read."""
+    bench = {"slug": "ev", "unit": "percent", "higher_is_better": True}
+    later = "has no price in effect on 2025-01-01, only prices announced for later"
+    cases = {
+        "d reaches it only by a result dated after 2025-01-01": (
+            [("d", "2025-01-02", 95.0)],
+            [("d", "2024-06-01", 0.01)],
+        ),
+        f"x reaches it but {later}": ([("x", "2024-02-01", 95.0)], [("x", "2026-01-01", 1.0)]),
+    }
+    for named, (results, priced) in cases.items():
+        scores, prices = _frames(results, priced)
+        with pytest.raises(TrendlabError) as raised:
+            price_trend(bench, scores, BlendedPrices(prices, Blend()), 80, on=date(2025, 1, 1))
+        assert str(raised.value) == (
+            "no priced model reaches 80 on ev; no model with a price in effect on 2025-01-01 "
+            f"has a result on it dated by then; {named}"
+        )
+
+
 def test_no_priced_model_error_counts_the_models_it_leaves_unnamed():
     """Past five models reaching it only later, the error ended '... and 2 more
     modelss': the rest are counted as models, once announced for later, once by

@@ -509,6 +509,17 @@ def _reaching_only_after(
     return capable.filter(pl.col("capable_from") > on).get_column("model").to_list()
 
 
+def _no_dated_priced_result(every_score: pl.DataFrame, announced: list[str], on: date) -> str:
+    """The error's clause for no model with a price in effect on `on` having a result
+    dated by then: said as that where a model priced only later, or with a result dated
+    only after `on`, has one, which the error goes on to name (it said no model with a
+    price had a dated result, and then named priced models reaching it by later ones)."""
+    dated = every_score.filter(pl.col("model").is_in(announced) & pl.col("date").is_not_null())
+    if dated.is_empty():
+        return "; no model with a price has a dated result on it"
+    return f"; no model with a price in effect on {on} has a result on it dated by then"
+
+
 def price_trend(
     benchmark: dict[str, Any],
     scores: pl.DataFrame,
@@ -548,16 +559,16 @@ def price_trend(
         priced_scores = scores.filter(pl.col("model").is_in(priced_models))
         # Only a result a date places counts: an undated one, however good, is left out.
         best = priced_scores.filter(pl.col("date").is_not_null()).sort("score", descending=higher)
-        near = (
-            f"; the best dated priced result is {number(best.item(0, 'score'))} by "
-            f"{best.item(0, 'model')}"
-            if not best.is_empty()
-            else "; no model with a price has a dated result on it"
-        )
         # Any price, in effect or announced for later: a model priced only later whose
         # result reaching it has no date fell between this count and `later`'s, and went
         # unsaid, the note this error stands in for (NoPricedModelReaches) withheld.
         announced = prices.frame.get_column("model").unique().to_list()
+        near = (
+            f"; the best dated priced result is {number(best.item(0, 'score'))} by "
+            f"{best.item(0, 'model')}"
+            if not best.is_empty()
+            else _no_dated_priced_result(every_score, announced, on)
+        )
         undated = undated_reaching(
             scores.filter(pl.col("model").is_in(announced)), threshold, higher_is_better=higher
         )
