@@ -703,7 +703,8 @@ def check_inputs(data: Path) -> None:
 
 def check_aliases(curated: Loaded, models: pl.DataFrame, aliases: pl.DataFrame) -> None:
     """Stop, in one line naming the first, at a curated alias naming no model, or an
-    alias that is a model's slug (it would hide that model): at its line in
+    alias that is a model's slug, or another model's in other capitals (it would hide
+    that model): at its line in
     curated_aliases.csv, or by the source that gave it."""
     slugs = models.get_column("slug").implode()
     where = f"seeds/{Path(curated.source).name}"
@@ -714,15 +715,22 @@ def check_aliases(curated: Loaded, models: pl.DataFrame, aliases: pl.DataFrame) 
             f"{where}:{curated.line_of(row[ROW])}: alias {row['alias']!r} names no model "
             f"{row['model']!r} ({unknown.height} curated alias(es) name no model)"
         )
-    shadowing = aliases.filter(pl.col("alias").is_in(slugs))
+    # As names resolve and `alias add` and `check` judge them: ignoring case and
+    # surrounding spaces, but for an alias of the model whose slug it spells otherwise
+    # (LLaMA-7B of llama-7b), which names that model however written.
+    folded = pl.col("alias").str.strip_chars().str.to_lowercase()
+    shadowing = aliases.filter(
+        pl.col("alias").is_in(slugs) | (folded.is_in(slugs) & (folded != pl.col("model")))
+    )
     if shadowing.is_empty():
         return
     row = shadowing.row(0, named=True)
     lines = curated.frame.filter(pl.col("alias") == row["alias"]).get_column(ROW)
     place = f"{where}:{curated.line_of(lines[-1])}" if lines.len() else row["source_url"]
+    ignoring = "" if row["alias"] in models.get_column("slug") else " ignoring case"
     raise SystemExit(
-        f"{place}: alias {row['alias']!r} (of {row['model']!r}) is also a model's slug "
-        f"({shadowing.height} alias(es) are)"
+        f"{place}: alias {row['alias']!r} (of {row['model']!r}) is also a model's slug"
+        f"{ignoring} ({shadowing.height} alias(es) are)"
     )
 
 
