@@ -117,17 +117,23 @@ class Refs:
         """(alias, model, changeset) of the retracted alias `name` is, as written or as
         a current alias would match it (case, spaces and Unicode form aside), when it is
         one alone; else None. Read only when a name resolves to no model."""
-        store = self._store
-        ever = store.keys_ever(ALIASES)
+        ever = self._alias_keys_ever
         written = [a for a in ever if a == name.strip()]
         forms = name_forms(name)
         matched = written or [a for a in ever if a.lower() in forms]
-        gone = [(a, c) for a in matched if (c := store.retracted_in(ALIASES, a)) is not None]
+        retracted_in = self._store.retracted_in
+        gone = [(a, c) for a in matched if (c := retracted_in(ALIASES, a)) is not None]
         if len(gone) != 1:
             return None
         alias, changeset = gone[0]
-        model = store.aliases_ever().get(alias)
+        model = self._store.aliases_ever().get(alias)
         return (alias, model, changeset) if model is not None else None
+
+    @cached_property
+    def _alias_keys_ever(self) -> list[str]:
+        """Every alias that ever had a revision: read once, though an import asks
+        retracted_alias of each of up to 200 unknown names."""
+        return self._store.keys_ever(ALIASES)
 
     @cached_property
     def aliases(self) -> dict[str, str]:
