@@ -1249,9 +1249,7 @@ class Store:
         """
         where: list[str] = []
         params: list[Any] = []
-        given = {"model": model, "benchmark": benchmark, "since": since}
-        if fault := kind.filter_fault(**{k: v is not None for k, v in given.items()}):
-            raise TrendlabError(fault, exit_code=ExitCode.USAGE)
+        kind.check_filters(model=model, benchmark=benchmark, since=since)
         if model is not None:
             where.append("model = ?" if "model" in kind.field_names else "slug = ?")
             params.append(model)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from trendlab.errors import TrendlabError
+from trendlab.errors import ExitCode, TrendlabError
 from trendlab.nearest import suggest
 
 SOURCE_KINDS = ("paper", "leaderboard", "independent", "self-reported")
@@ -89,18 +89,19 @@ class Kind:
         """Columns of the current-state view, in order."""
         return (["id"] if self.id_prefix else []) + self.field_names
 
-    def filter_fault(self, *, model: bool, benchmark: bool, since: bool) -> str | None:
-        """Why `list` cannot filter this kind by the filters given (True), or None: --model
-        needs a model field (or is a model's slug), --benchmark a benchmark field, --since
-        a date."""
+    def check_filters(self, *, model: object, benchmark: object, since: object) -> None:
+        """Raise a usage error where `list` cannot filter this kind by a filter given (not
+        None): --model needs a model field (or is a model's slug), --benchmark a
+        benchmark field, --since a date."""
         for option, given, applies in (
             ("--model", model, "model" in self.field_names or self.name == "models"),
             ("--benchmark", benchmark, "benchmark" in self.field_names),
             ("--since", since, self.date_field is not None),
         ):
-            if given and not applies:
-                return f"{option} does not apply to {self.name}"
-        return None
+            if given is not None and not applies:
+                raise TrendlabError(
+                    f"{option} does not apply to {self.name}", exit_code=ExitCode.USAGE
+                )
 
     def name_fault(self, text: str) -> str | None:
         """Why `text`, a result's MODEL/BENCHMARK[/SETTING] or a price's

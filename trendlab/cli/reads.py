@@ -19,7 +19,7 @@ from trendlab.cli.options import (
     note,
     output_options,
 )
-from trendlab.errors import ExitCode, TrendlabError
+from trendlab.errors import TrendlabError
 from trendlab.text import counted
 
 # -- reading -----------------------------------------------------------------------------
@@ -67,9 +67,7 @@ def list_(
     kind_ = get_kind(kind)
     # Before any filter is resolved: `list benchmarks --model gpt4` was "no current
     # model 'gpt4'", exit 1, where no model could be asked for.
-    given = {"model": model, "benchmark": benchmark, "since": since}
-    if fault := kind_.filter_fault(**{k: v is not None for k, v in given.items()}):
-        raise TrendlabError(fault, exit_code=ExitCode.USAGE)
+    kind_.check_filters(model=model, benchmark=benchmark, since=since)
     with settings.reader(as_of) as store:
         # A filter names a record (by alias too): a typo is an error with a suggestion,
         # not an empty list.
