@@ -1042,6 +1042,17 @@ def test_an_ambiguous_changeset_prefix_lists_the_changesets_it_matches(run: Run)
         )
 
 
+def test_no_changeset_suggests_the_log_of_this_store(run: Run, db: Path):
+    """It suggested `trendlab log`, which, run as printed, listed ./trendlab.duckdb's
+    changesets, not those of the --db the id was looked for in."""
+    log = f"trendlab --db {shlex.quote(str(db))} log"
+    for command in (["list", "models", "--as-of", "abcdef"], ["diff", "--since", "ABCDEF"]):
+        result = run(*command)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == f"trendlab: error: no changeset {command[-1]!r}; see `{log}`\n"
+    assert run(*shlex.split(log)[1:]).exit_code == 0
+
+
 def test_check_finds_changesets_recorded_after_it_runs(run: Run, db: Path):
     """A changeset dated ahead (a writer's clock, or SQL's now() off UTC) passed check,
     though every later write is dated after it and --as-of today leaves them out."""
@@ -1628,7 +1639,7 @@ def test_diff_kind_is_a_choice_as_every_kind_option_is(run: Run):
     assert singular and {c["kind"] for c in singular} == {"benchmarks"}
 
 
-def test_a_date_without_dashes_is_told_how_to_write_it(run: Run):
+def test_a_date_without_dashes_is_told_how_to_write_it(run: Run, db: Path):
     """--since 20261204 was read as a changeset prefix, and the error said only "no
     changeset"; eight digits that make a date now say how to write that date, in every
     command that reads WHEN (--as-of too). Eight that make none are only no changeset."""
@@ -1641,7 +1652,8 @@ def test_a_date_without_dashes_is_told_how_to_write_it(run: Run):
         assert result.stderr == f"trendlab: error: no changeset {args[-1]!r}; {hint}\n"
     undated = run("diff", "--since", "20231399")
     assert undated.exit_code == 1
-    assert undated.stderr == "trendlab: error: no changeset '20231399'; see `trendlab log`\n"
+    log = f"trendlab --db {shlex.quote(str(db))} log"
+    assert undated.stderr == f"trendlab: error: no changeset '20231399'; see `{log}`\n"
 
 
 def test_query_output_with_nested_values_and_brackets(run: Run):

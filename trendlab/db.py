@@ -789,7 +789,8 @@ class Store:
             [text.lower()],  # ids are lower-case hex; one copied from elsewhere may not be
         ).fetchall()
         if not rows:
-            raise TrendlabError(f"no changeset {text!r}; see `trendlab log`")
+            # On --db: run as printed, it listed ./trendlab.duckdb's changesets.
+            raise TrendlabError(f"no changeset {text!r}; see `{self.command('log')}`")
         if len(rows) > 1:
             # Listed, as a name that matches several records is: the longer prefix to give
             # is read off them.
