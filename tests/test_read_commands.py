@@ -1042,6 +1042,23 @@ def test_an_ambiguous_changeset_prefix_lists_the_changesets_it_matches(run: Run)
         )
 
 
+def test_a_changeset_prefix_under_4_characters_is_too_short(run: Run, db: Path):
+    """The seeds' changeset's first 3 characters, a unique prefix, were said to be "not
+    a year, a date (YYYY-MM-DD), a timestamp or a changeset id"; they are too short, as
+    a record's id prefix is. Characters no id begins with are no changeset id."""
+    (seeded,) = [c["changeset"] for c in json.loads(run("log", "--json").stdout)]
+    log = f"trendlab --db {shlex.quote(str(db))} log"
+    for option, command in (("--as-of", ["list", "models"]), ("--since", ["diff"])):
+        result = run(*command, option, seeded[:3].upper())
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            f"trendlab: error: {option}: {seeded[:3].upper()!r} is too short to name a "
+            f"changeset: give its id, or the first 4 characters or more (`{log}` shows ids)\n"
+        )
+    other = "f" if seeded[0] != "f" else "e"
+    assert "is not a year, a date" in run("diff", "--since", other).stderr
+
+
 def test_no_changeset_suggests_the_log_of_this_store(run: Run, db: Path):
     """It suggested `trendlab log`, which, run as printed, listed ./trendlab.duckdb's
     changesets, not those of the --db the id was looked for in."""

@@ -839,6 +839,7 @@ class Store:
                     raise TrendlabError(
                         f"no changeset {text!r}; for the date, write {option} {dashed}"
                     ) from None
+            self._refuse_short_prefix(text, option)
             raise TrendlabError(
                 f"{option}: {text!r} is not a year, a date (YYYY-MM-DD), a timestamp or a "
                 "changeset id",
@@ -864,6 +865,18 @@ class Store:
                 # outside them).
                 stamp = datetime.max if stamp.year == 9999 else datetime.min
         return stamp
+
+    def _refuse_short_prefix(self, text: str, option: str) -> None:
+        """Refuse the first 1 to 3 characters of a changeset id as too short, as a
+        record's id prefix is: it was said to be no changeset id at all."""
+        if not re.fullmatch(r"[0-9a-f]{1,3}", text.lower()):
+            return
+        sql = "SELECT count(*) FROM changesets WHERE starts_with(id, ?)"
+        if self.scalar(sql, [text.lower()]):
+            raise TrendlabError(
+                f"{option}: {text!r} is too short to name a changeset: give its id, or the "
+                f"first 4 characters or more (`{self.command('log')}` shows ids)"
+            )
 
     @property
     def reading_day(self) -> date:
