@@ -410,6 +410,24 @@ def test_a_result_or_price_named_by_a_retracted_alias_says_it_was_retracted(run:
     assert gone == changeset and run("log", "--json").stdout == before
 
 
+def test_a_retracted_alias_as_of_a_moment_names_the_model_it_named_then(run: Run):
+    """Under --as-of, an alias retracted then said it named the model a revision
+    recorded later gave it (added again for another model), past the moment read."""
+    for args in (
+        ("retract", "alias", "Chinchilla (70B)", "-m", "t"),
+        ("alias", "add", "gopher-280b", "Chinchilla (70B)", "-m", "t"),
+    ):
+        assert run(*args).exit_code == 0
+    changesets = json.loads(run("log", "--json", "--limit", "2").stdout)
+    retraction = changesets[1]["changeset"]
+    shown = run("show", "model", "Chinchilla (70B)", "--as-of", retraction)
+    assert shown.exit_code == 1
+    assert shown.stderr.startswith(
+        f"trendlab: error: alias Chinchilla (70B) was retracted in changeset {retraction} "
+        "(it named model chinchilla-70b); "
+    ), shown.stderr
+
+
 def test_a_name_two_spellings_of_one_models_aliases_fold_to_is_ambiguous(run: Run):
     """Two aliases of one model may differ only in case (the seeds' Epoch ids
     moonshotai/Kimi-K2-Thinking and moonshotai/kimi-k2-thinking): a name matching both

@@ -1918,6 +1918,15 @@ class Store:
         ).fetchall()
         return dict(rows)
 
+    def alias_model(self, alias: str) -> str | None:
+        """The model the latest revision of `alias` that is no retraction names, as of
+        --as-of when one is set (see use_as_of), or None if it has none."""
+        return self.scalar(
+            "SELECT arg_max(model, revision) FROM alias_revisions "
+            "WHERE key = ? AND op <> 'retract'",
+            [alias],
+        )
+
     def as_of_note(self) -> str:
         """For a 'no such record' error or an empty listing under --as-of: what --as-of
         means, since the usual surprise is that it is when a change was recorded, not a

@@ -126,7 +126,8 @@ class Refs:
         if len(gone) != 1:
             return None
         alias, changeset = gone[0]
-        model = self._store.aliases_ever().get(alias)
+        # As of --as-of: the model it named when retracted then, not a later revision's.
+        model = self._store.alias_model(alias)
         return (alias, model, changeset) if model is not None else None
 
     @cached_property
