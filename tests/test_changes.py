@@ -111,3 +111,10 @@ def test_an_unknown_score_kept_is_no_change(run: Run, db: Path):
         "notes: (none) -> n",
         "notes: n -> (none)",
     ]
+
+
+def test_the_summary_names_since_without_the_spaces_around_it(run: Run):
+    # A changeset id pasted with spaces around it is read without them, and said so:
+    # the note said "since  0661f33af2 : ...".
+    since = _latest(run)
+    assert _diff(run, f"  {since} ") == ([], f"since {since}: no changes\n")

@@ -46,7 +46,7 @@ def diff(
         changes = changes_since(store, store.parse_as_of(since, "--since"))
     if kind_name:
         changes = changes.filter(pl.col("kind") == get_kind(kind_name).name)
-    note(f"since {since}: {summary(changes)}")
+    note(f"since {since.strip()}: {summary(changes)}")
     render(changes, fmt, output)
 
 
