@@ -7,6 +7,7 @@ import io
 import json
 import math
 import re
+import shlex
 import subprocess
 import sys
 from datetime import date, datetime
@@ -17,11 +18,16 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tests.conftest import Run, changeset_around, revise_around
+from tests.conftest import Run, changeset_around, make_runner, revise_around
 from tests.synthetic import decimal, logistic_scores, monthly, write_benchmark
 from trendlab.db import Store
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _on(db: Path) -> str:
+    """trendlab on `db` (not ./trendlab.duckdb), as a command an error suggests says it."""
+    return f"trendlab --db {shlex.quote(str(db))}"
 
 
 def _ok(result) -> str:
@@ -380,7 +386,7 @@ def test_as_of_sees_the_past(run: Run):
     assert past["fitted_on"] == before["fitted_on"]
 
 
-def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run):
+def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run, db: Path):
     """A result is dated by its report, else its model's release: one with neither is
     not on the x axis, and the forecast says so rather than ignore it silently."""
     before = json.loads(_ok(run("forecast", "humaneval", "--json")))
@@ -391,11 +397,11 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
     assert after["fitted_on"] == before["fitted_on"]
     assert (
         "1 result on humaneval left out: no reported_date, and the model has no "
-        "release_date (set one with `trendlab edit`)"
+        f"release_date (set one with `{_on(db)} edit`)"
     ) in result.stderr.splitlines()
 
 
-def test_too_few_points_says_which_results_no_date_placed(run: Run):
+def test_too_few_points_says_which_results_no_date_placed(run: Run, db: Path):
     """Three results whose model has no release date and no reported date: the error
     said "0 frontier points" and no more, and the note that they were left out never
     came (the error ends the command first), so nothing pointed at the fix."""
@@ -406,7 +412,7 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run):
                 "--source-url", f"https://example.org/nodates/{i}", "-m", "t"))  # fmt: skip
     left_out = (
         "; 3 results on nodates left out: no reported_date, and the model has no "
-        "release_date (set one with `trendlab edit`)\n"
+        f"release_date (set one with `{_on(db)} edit`)\n"
     )
     for args, error in (
         ((), "nodates has 0 frontier points; a trend needs at least 3"),
@@ -648,7 +654,7 @@ def test_a_frontier_past_the_ceiling_is_an_error_not_a_forecast(run: Run, db: Pa
     message = (
         "mmlu: the best score, 90.04 by gemini-1.0-ultra, is above the ceiling 80 (the best "
         "achievable); correct the result, or set a ceiling of at least 90.04 with "
-        "`trendlab edit benchmark mmlu --set ceiling=...`"
+        f"`{_on(db)} edit benchmark mmlu --set ceiling=...`"
     )
     for args in (
         ["forecast", "mmlu"],
@@ -689,7 +695,7 @@ def test_lower_is_better_bounds_stored_lowest_first_are_an_error(run: Run, db: P
     assert result.stderr == (
         "trendlab: error: gsm8k is lower-is-better, so its floor (chance level, the worst "
         "score) must be above its ceiling (the best achievable), not 0 below 100; swap them "
-        "with `trendlab edit benchmark gsm8k --set floor=100 --set ceiling=0`\n"
+        f"with `{_on(db)} edit benchmark gsm8k --set floor=100 --set ceiling=0`\n"
     )
 
 
@@ -1137,7 +1143,7 @@ def test_thresholds_are_each_shown_once_and_one_past_the_floor_is_noted(run: Run
         assert f"threshold {threshold} is past arc-agi's {past}; " in _ok(unset) + unset.stderr
 
 
-def test_messages_never_round_a_number_onto_the_one_it_is_compared_with(run: Run):
+def test_messages_never_round_a_number_onto_the_one_it_is_compared_with(run: Run, db: Path):
     """Six significant digits made a threshold of 100.0001 "threshold 100 is past mmlu's
     ceiling 100", a ceiling of 90.04999 "past its ceiling 90.05" beside a best of 90.04,
     and a best of 90.040001 over that ceiling "90.04, above the ceiling 90.04; set a
@@ -1167,7 +1173,7 @@ def test_messages_never_round_a_number_onto_the_one_it_is_compared_with(run: Run
     assert refused.stderr == (
         "trendlab: error: mmlu: the best score, 90.040001 by gpt-4, is above the ceiling "
         "90.04 (the best achievable); correct the result, or set a ceiling of at least "
-        "90.040001 with `trendlab edit benchmark mmlu --set ceiling=...`\n"
+        f"90.040001 with `{_on(db)} edit benchmark mmlu --set ceiling=...`\n"
     )
 
 
@@ -1577,3 +1583,25 @@ def test_a_past_crossing_of_one_setting_names_that_settings_latest_result(run: R
         result.stderr,
         re.M,
     ), result.stderr
+
+
+def test_a_command_a_forecast_error_suggests_reads_the_store_given(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Run as printed, the `trendlab edit benchmark` or `trendlab show benchmark` a
+    forecast's error suggested read ./trendlab.duckdb, not the --db it was about."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # holds no trendlab.duckdb
+    run = make_runner(db)
+    on_db = _on(db)
+    assert run("edit", "benchmark", "gsm8k", "--set", "ceiling=50", "-m", "t").exit_code == 0
+    past = run("forecast", "gsm8k")
+    assert past.exit_code == 1
+    assert past.stderr.split("`")[1] == f"{on_db} edit benchmark gsm8k --set ceiling=..."
+    assert run("edit", "benchmark", "mmlu", "--set", "floor=95", "-m", "t").exit_code == 0
+    below = run("forecast", "mmlu", "--family", "logistic")
+    assert below.exit_code == 1
+    suggested = below.stderr.split("`")[1]
+    assert suggested == f"{on_db} show benchmark mmlu"
+    assert run(*shlex.split(suggested)[3:]).exit_code == 0

@@ -11,6 +11,7 @@ one the score itself (negated when lower is better).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -29,6 +30,14 @@ X_LABEL = {"date": "date", "compute": "training compute", "price": "price"}
 ZERO_BASED_UNITS = ("minutes", "percent")
 # Units whose 0 is a convention: a rating means something only relative to another.
 ZEROLESS_UNITS = ("elo",)
+# A trendlab command on the store read (Store.command: "edit benchmark math" ->
+# "trendlab --db other.duckdb edit benchmark math"), for an error suggesting one.
+Command = Callable[[str], str]
+
+
+def bare_command(name: str) -> str:
+    """`trendlab NAME`: the command on the default store, where no store is at hand."""
+    return f"trendlab {name}"
 
 
 def decimal_year(day: date) -> float:
@@ -218,12 +227,12 @@ class Scale:
         return None
 
 
-def undated_note(n: int, where: str) -> str:
+def undated_note(n: int, where: str, command: Command = bare_command) -> str:
     """The note for `n` results that no date places, left out of a forecast, a figure
     or a price trend; `where` says which results ('on mmlu')."""
     return (
         f"{counted(n, 'result')} {where} left out: no reported_date, and the "
-        "model has no release_date (set one with `trendlab edit`)"
+        f"model has no release_date (set one with `{command('edit')}`)"
     )
 
 
@@ -254,6 +263,8 @@ class Series:
     points: pl.DataFrame
     undated: int = 0  # results left out for want of a date (no report, no release)
     priced_later: int = 0  # by price, dated results left out: no price in effect yet
+    # On the store read, or an error's advice ran on ./trendlab.duckdb (see Command).
+    command: Command = field(default=bare_command, compare=False, repr=False)
 
     @property
     def records(self) -> pl.DataFrame:
@@ -338,6 +349,7 @@ def build_series(
     all_points: bool = False,
     price_day: date | None = None,
     as_of_note: str = "",
+    command: Command = bare_command,
 ) -> Series:
     """Results (id, date, score, model, setting[, organization, compute, price,
     priced_later]) -> a Series (see Store.forecast_points; by compute or price, the
@@ -345,6 +357,7 @@ def build_series(
     error for too few points names where results priced only later were left out.
     `as_of_note` (Store.as_of_note): under --as-of, too few points may be for want of
     results recorded by then, which that error says (the benchmark may have many now).
+    `command` (Store.command) words the commands an error suggests.
 
     Raises TrendlabError when the data cannot carry a forecast: non-finite scores,
     bounds that contradict the direction, a result beyond the ceiling (whatever its
@@ -359,10 +372,10 @@ def build_series(
     if not bad.is_empty():
         raise RefusedData(
             f"{scale.slug}: result {bad.item(0, 'id')} has a non-finite score "
-            f"({bad.item(0, 'score')}); correct it with `trendlab edit result`"
+            f"({bad.item(0, 'score')}); correct it with `{command('edit result')}`"
         )
-    _check_order(scale)
-    _check_ceiling(scale, points)
+    _check_order(scale, command)
+    _check_ceiling(scale, points, command)
     if setting is not None:
         settings = points.get_column("setting").drop_nulls().unique().sort().to_list()
         points = points.filter(setting_kept(setting))
@@ -391,7 +404,7 @@ def build_series(
             raise TrendlabError(
                 f"only {models} model(s) with results on {scale.slug}{_kept_clause(setting)} "
                 f"have a known {X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
-                + _undated_clause(undated, scale.slug)
+                + _undated_clause(undated, scale.slug, command)
                 + _priced_later_clause(priced_later, scale.slug, price_day)
             )
         points = with_x
@@ -405,7 +418,7 @@ def build_series(
         .with_columns((good > good.cum_max().shift(1).fill_null(-math.inf)).alias("record"))
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
-    series = Series(scale, by, not all_points, setting, frame, undated, priced_later)
+    series = Series(scale, by, not all_points, setting, frame, undated, priced_later, command)
     # The frontier's level at a later result is a point every family fits (fit_data),
     # as it is among an S-curve's three above the floor: two records and a plateau were
     # refused, though with a third record at chance, which no S-curve fits, they were not.
@@ -420,7 +433,7 @@ def build_series(
             + (" (the frontier's level at a later result counts as one)" if later else "")
             + as_of_note
             + f"; a trend needs at least {MIN_POINTS}"
-            + _undated_clause(undated, scale.slug)
+            + _undated_clause(undated, scale.slug, command)
             + _priced_later_clause(priced_later, scale.slug, price_day)
         )
     _check_spread(series)
@@ -447,8 +460,8 @@ def _check_spread(series: Series) -> None:
         f"give a forecast only {values} distinct value{'' if values == 1 else 's'} to fit: it "
         f"fits the fraction of the way from floor {number(scale.floor)} to ceiling "
         f"{number(scale.ceiling)}, holding those within {number(EPS * 100)} % of either end "
-        f"there; if a bound is wrong, set it with `trendlab edit benchmark {scale.slug} --set "
-        "floor=... --set ceiling=...`"
+        f"there; if a bound is wrong, set it with "
+        f"`{series.command(f'edit benchmark {scale.slug} --set floor=... --set ceiling=...')}`"
     )
 
 
@@ -457,10 +470,10 @@ def _kept_clause(setting: str | None) -> str:
     return f" with setting containing {setting!r}" if setting else ""
 
 
-def _undated_clause(undated: int, slug: str) -> str:
+def _undated_clause(undated: int, slug: str, command: Command) -> str:
     """The end of an error for too few points, when results no date places were left
     out: they may be what the trend lacks, and the note saying so never comes."""
-    return f"; {undated_note(undated, f'on {slug}')}" if undated else ""
+    return f"; {undated_note(undated, f'on {slug}', command)}" if undated else ""
 
 
 def _priced_later_clause(priced_later: int, slug: str, day: date | None) -> str:
@@ -471,14 +484,14 @@ def _priced_later_clause(priced_later: int, slug: str, day: date | None) -> str:
     return f"; {priced_later_note(priced_later, f'on {slug}', day)}"
 
 
-def _check_order(scale: Scale) -> None:
+def _check_order(scale: Scale, command: Command) -> None:
     """Floor (chance level) and ceiling (best achievable) must leave a finite range, the
     right way round: floor above ceiling when lower is better. A database written before
     trendlab read them so may hold a lower-is-better benchmark's bounds the other way."""
     floor, ceiling = scale.floor, scale.ceiling
     if floor is None or ceiling is None:
         return
-    fix = f"`trendlab edit benchmark {scale.slug} --set floor=... --set ceiling=...`"
+    fix = f"`{command(f'edit benchmark {scale.slug} --set floor=... --set ceiling=...')}`"
     if floor == ceiling:
         raise RefusedData(
             f"{scale.slug}: floor and ceiling are both {number(floor)}, which leaves a forecast no "
@@ -497,15 +510,17 @@ def _check_order(scale: Scale) -> None:
             f"{scale.slug}: floor {number(floor)} is not below ceiling {number(ceiling)}; set them "
             f"with {fix}"
         )
+    swap = (
+        f"edit benchmark {scale.slug} --set floor={number(ceiling)} --set ceiling={number(floor)}"
+    )
     raise RefusedData(
         f"{scale.slug} is lower-is-better, so its floor (chance level, the worst score) must "
         f"be above its ceiling (the best achievable), not {number(floor)} below "
-        f"{number(ceiling)}; swap them with `trendlab edit benchmark {scale.slug} --set "
-        f"floor={number(ceiling)} --set ceiling={number(floor)}`"
+        f"{number(ceiling)}; swap them with `{command(swap)}`"
     )
 
 
-def _check_ceiling(scale: Scale, points: pl.DataFrame) -> None:
+def _check_ceiling(scale: Scale, points: pl.DataFrame, command: Command) -> None:
     """No result may beat the ceiling: it is the best achievable, and a forecast bounded
     by it would put its median below today's best. (Scores below the floor are data:
     a small model can score below chance.)"""
@@ -522,7 +537,7 @@ def _check_ceiling(scale: Scale, points: pl.DataFrame) -> None:
         f"{scale.slug}: the best score, {score} by {best['model']}, is {side} the "
         f"ceiling {number(scale.ceiling)} (the best achievable); correct the result, or set "
         f"a ceiling of {bound} {score} with "
-        f"`trendlab edit benchmark {scale.slug} --set ceiling=...`"
+        f"`{command(f'edit benchmark {scale.slug} --set ceiling=...')}`"
     )
 
 
@@ -547,6 +562,7 @@ def load_series(
         all_points=all_points,
         price_day=store.reading_day,
         as_of_note=store.as_of_note(),
+        command=store.command,
     )
 
 

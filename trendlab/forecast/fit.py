@@ -146,7 +146,7 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
         f"{scale.floor:g} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}"
         f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
         f"only the points {side} it; use --family linear, or check the floor with "
-        f"`trendlab show benchmark {scale.slug}`"
+        f"`{series.command(f'show benchmark {scale.slug}')}`"
     )
 
 
@@ -175,7 +175,7 @@ def past_floor_fault(series: Series) -> str | None:
     return (
         f"every score is {side} its floor {scale.floor:g}, so an exponential (nearing 0 "
         f"from {side}) would be clipped to the floor throughout; check the floor with "
-        f"`trendlab show benchmark {scale.slug}`"
+        f"`{series.command(f'show benchmark {scale.slug}')}`"
     )
 
 

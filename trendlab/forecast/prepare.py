@@ -132,6 +132,7 @@ def read_forecast_inputs(
                 all_points=all_points,
                 price_day=store.reading_day,
                 as_of_note=store.as_of_note(),
+                command=store.command,
             )
         except TrendlabError as exc:
             series[slug] = exc
@@ -189,7 +190,7 @@ def prepare_forecasts(
         calibrable = inputs.backtests is not None
         notes: list[str] = []
         if series.undated:
-            notes.append(undated_note(series.undated, f"on {slug}"))
+            notes.append(undated_note(series.undated, f"on {slug}", series.command))
         if series.priced_later:
             notes.append(priced_later_note(series.priced_later, f"on {slug}", inputs.price_day))
         chosen = family

@@ -283,10 +283,8 @@ class Forecast:
             # Only scores above 0 can have 0 as their worst end: below it, a floor (a
             # ceiling, lower being better) of 0 would put every result past it.
             if (self.curve.space == "log") == scale.higher_is_better:
-                fix = (
-                    f"; if a score of 0 is none of what it measures, say so: `trendlab edit "
-                    f'benchmark {scale.slug} --set {end}=0 -m "..."`'
-                )
+                say = self.series.command(f'edit benchmark {scale.slug} --set {end}=0 -m "..."')
+                fix = f"; if a score of 0 is none of what it measures, say so: `{say}`"
         return (
             f"no {name}: {why}, so {times} a score need not be {times} as much; the "
             f"exponential's {rate} depends on where 0 is (--family linear fits steps "

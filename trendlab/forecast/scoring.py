@@ -115,7 +115,10 @@ def read_backtests(
         scale = Scale.from_record(bounds[slug])
         try:
             now = build_series(
-                scale, points.filter(pl.col("benchmark") == slug), setting=wanted[slug].setting
+                scale,
+                points.filter(pl.col("benchmark") == slug),
+                setting=wanted[slug].setting,
+                command=store.command,
             )
         except TrendlabError as error:
             if slug in plans:
