@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -196,6 +197,13 @@ def store_kind(request: pytest.FixtureRequest) -> str:
 def store_location(store_kind: str, request: pytest.FixtureRequest) -> str:
     """The --db of this test's seeded database (a file path, or a team store)."""
     return str(request.getfixturevalue("team_db" if store_kind == "team" else "db"))
+
+
+@pytest.fixture
+def on_store(store_location: str) -> str:
+    """`trendlab --db LOCATION`: a command an error or note suggests, on this test's
+    store (never ./trendlab.duckdb), begins so."""
+    return f"trendlab --db {shlex.quote(store_location)}"
 
 
 @pytest.fixture

@@ -869,7 +869,9 @@ def test_a_run_without_id_or_log_is_not_listed_as_absent(run: Run, tmp_path: Pat
     assert "  grok-4-0709/gpqa-diamond\n" not in result.stderr
 
 
-def test_absent_records_that_differ_only_by_source_url_are_named_by_id(run: Run, tmp_path: Path):
+def test_absent_records_that_differ_only_by_source_url_are_named_by_id(
+    run: Run, tmp_path: Path, on_store: str
+):
     """Two stored runs of one model on one task differ only by their log (the source
     URL): listed as missing, each was `gpt-4/toy-task`, the same line twice. Each now
     takes its id, which `trendlab history` needs for it; a label no other record has
@@ -895,7 +897,7 @@ def test_absent_records_that_differ_only_by_source_url_are_named_by_id(run: Run,
     assert result.exit_code == 0, result.stderr
     assert (
         "3 results in the database from this source are not in benchmarks_runs.csv (not "
-        "retracted; check them with `trendlab history`, retract with `trendlab retract`):\n"
+        f"retracted; check them with `{on_store} history`, retract with `{on_store} retract`):\n"
         f"  gpt-4/toy-task ({ids[0]})\n  gpt-4/toy-task ({ids[1]})\n  gpt-4o/toy-task\n"
     ) in result.stderr
     for listed in (ids[0], "gpt-4o/toy-task"):

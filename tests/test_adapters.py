@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shlex
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -34,10 +35,12 @@ def _last_changeset(run: Run) -> dict:
 # -- epoch ----------------------------------------------------------------------------
 
 
-def test_epoch_folder_into_an_empty_database(run_empty: Run):
+def test_epoch_folder_into_an_empty_database(run_empty: Run, empty_db: Path):
     result = run_empty("import", "--from", "epoch", str(EPOCH))
     assert result.exit_code == 0, result.stderr
-    assert "new benchmarks (floor and ceiling unknown" in result.stderr
+    # On this store (--db), not ./trendlab.duckdb, as printed.
+    fix = f"trendlab --db {shlex.quote(str(empty_db))} edit benchmark SLUG --set floor=..."
+    assert f"new benchmarks (floor and ceiling unknown; set them with `{fix}`)" in result.stderr
     assert "arc-agi" in result.stderr and "metr-time-horizon" in result.stderr
     # Rows the files leave unusable are listed, not silently dropped.
     assert "left out" in result.stderr and "no model version" in result.stderr
@@ -1303,7 +1306,9 @@ def test_metr_yaml(run: Run):
     assert _rows(run, "show", "benchmark", "metr-time-horizon-p80")["unit"] == "minutes"
 
 
-def test_metr_lists_the_stored_horizons_of_a_benchmark_the_file_drops(run: Run, tmp_path: Path):
+def test_metr_lists_the_stored_horizons_of_a_benchmark_the_file_drops(
+    run: Run, tmp_path: Path, on_store: str
+):
     """Every entry of a METR file holds both horizons: a newer file without any 80%
     horizon lists the stored one as not in it, as it lists a dropped 50% one (it was
     not listed: only benchmarks the file still had rows of were looked at)."""
@@ -1321,7 +1326,7 @@ def test_metr_lists_the_stored_horizons_of_a_benchmark_the_file_drops(run: Run, 
     assert result.exit_code == 0, result.stderr
     assert (
         "1 result in the database from this source is not in benchmark_results.yaml "
-        "(not retracted; check it with `trendlab history`, retract with `trendlab retract`):\n"
+        f"(not retracted; check it with `{on_store} history`, retract with `{on_store} retract`):\n"
         "  gpt-4/metr-time-horizon-p80/METR-Horizon-v1.1\n"
     ) in result.stderr
 

@@ -1012,7 +1012,7 @@ def test_import_kind_is_named_as_every_kind_is(run: Run, tmp_path: Path):
 
 
 def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
-    run: Run, db: Path, tmp_path: Path
+    run: Run, db: Path, tmp_path: Path, on_store: str
 ):
     """A NaN or an infinity stored around trendlab was exported as CSV's 'NaN' and
     Parquet's NaN, which import refused ("not a finite number"), and as JSON's null,
@@ -1046,7 +1046,7 @@ def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
         assert exported.exit_code == 0
         assert exported.stderr == (
             "1 result has a score that is not a finite number (stored around trendlab): "
-            "exported as unknown, which import refuses; fix or retract it (`trendlab check` "
+            f"exported as unknown, which import refuses; fix or retract it (`{on_store} check` "
             "lists it)\n"
         )
         before = run("log", "--json").stdout

@@ -193,7 +193,7 @@ def test_help_says_what_an_option_left_out_stores(run: Run):
     assert shown["higher_is_better"] is None
 
 
-def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Path):
+def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Path, on_store: str):
     """No --date, and a model with no release date: the result is true, so it is
     recorded, but no forecast, figure or price trend uses it until it has a date, and a
     note on stderr says so and how to fix it; an import says it once for all such rows."""
@@ -207,7 +207,7 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
         "1 result has no date (no --date, and its model undated-x has no release date): "
         "forecasts (by compute and price too), figures and price trends leave it out; give "
         "--date, or set the model's release date "
-        "(trendlab edit model undated-x --set release_date=YYYY-MM-DD)"
+        f"({on_store} edit model undated-x --set release_date=YYYY-MM-DD)"
     )
     assert json.loads(run("show", "result", key, "--json").stdout)["score"] == 50
     dated = run("add-result", "undated-x", "math", "50", "--date", "2024-01-01")
@@ -229,7 +229,7 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
         "3 results have no date (no reported_date, and their models undated-x, undated-y "
         "have no release date): forecasts (by compute and price too), figures and price "
         "trends leave them out; give their reported_date, or set the models' release dates "
-        "(trendlab edit model SLUG --set release_date=YYYY-MM-DD)",
+        f"({on_store} edit model SLUG --set release_date=YYYY-MM-DD)",
     ]
     # The same file again, or the same result added again, writes nothing: it says
     # nothing new, as of a score that looks like a fraction.
@@ -247,11 +247,13 @@ def test_a_result_no_date_places_is_recorded_with_a_note(run: Run, tmp_path: Pat
         "1 result has no date (no reported_date, and its model undated-x has no release "
         "date): forecasts (by compute and price too), figures and price trends leave it out; "
         "give its reported_date, or set the model's release date "
-        "(trendlab edit model undated-x --set release_date=YYYY-MM-DD)"
+        f"({on_store} edit model undated-x --set release_date=YYYY-MM-DD)"
     )
 
 
-def test_clearing_a_release_date_notes_the_results_it_leaves_undated(run: Run, tmp_path: Path):
+def test_clearing_a_release_date_notes_the_results_it_leaves_undated(
+    run: Run, tmp_path: Path, on_store: str
+):
     """A result with no reported date is dated by its model's release: clearing that
     date (edit, or an import of models) leaves such results undated, which add-result,
     edit of a result and import of results say on stderr, and this said nothing."""
@@ -265,7 +267,7 @@ def test_clearing_a_release_date_notes_the_results_it_leaves_undated(run: Run, t
         "2 results have no date (no reported_date, and their model soon-undated has no "
         "release date): forecasts (by compute and price too), figures and price trends leave "
         "them out; give their reported_date, or set the model's release date "
-        "(trendlab edit model soon-undated --set release_date=YYYY-MM-DD)"
+        f"({on_store} edit model soon-undated --set release_date=YYYY-MM-DD)"
     ]
     # Editing another field of the undated model says nothing new.
     noted = run("edit", "model", "soon-undated", "--set", "notes=x", "-m", "a note")
@@ -1662,7 +1664,9 @@ def test_bounds_judged_as_the_record_will_stand_are_listed_with_the_other_bad_ro
 
 
 @both_stores
-def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: Run, tmp_path: Path):
+def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(
+    run: Run, tmp_path: Path, on_store: str
+):
     """A ceiling below the results is recorded, as any data is; check lists the results
     past it, and a forecast refuses rather than put its median below today's best."""
     edit = run("edit", "benchmark", "mmlu", "--set", "ceiling=80", "-m", "typo")
@@ -1670,7 +1674,7 @@ def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: R
     # The edit itself says so, rather than leave it to the next check or forecast.
     assert edit.stderr.splitlines()[-1] == (
         "30 current results of mmlu lie past its ceiling 80: forecasts of mmlu refuse "
-        "until the results or the ceiling are fixed (`trendlab check` lists them)"
+        f"until the results or the ceiling are fixed (`{on_store} check` lists them)"
     )
     # A write that moves no ceiling says nothing of them: another field of mmlu, or a
     # file of every benchmark imported again with another one renamed.
@@ -1691,13 +1695,11 @@ def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(run: R
     }
     forecast = run("forecast", "mmlu")
     assert forecast.exit_code == 1 and forecast.stdout == ""
-    # The fix names the store (--db), which is not ./trendlab.duckdb.
-    assert forecast.stderr.startswith(
+    assert forecast.stderr == (
         "trendlab: error: mmlu: the best score, 90.04 by gemini-1.0-ultra, is above the "
         "ceiling 80 (the best achievable); correct the result, or set a ceiling of at least "
-        "90.04 with `trendlab --db "
+        f"90.04 with `{on_store} edit benchmark mmlu --set ceiling=...`\n"
     )
-    assert forecast.stderr.endswith(" edit benchmark mmlu --set ceiling=...`\n")
     # The best result itself is achievable.
     at_best = run("edit", "benchmark", "mmlu", "--set", "ceiling=90.04", "-m", "label noise")
     assert at_best.exit_code == 0, at_best.stderr

@@ -159,7 +159,7 @@ def import_(
             absent=loaded.absent,
         )
     _report(cs, dry_run)
-    note_written(counts, kind, "reported_date", SHOWN)
+    note_written(counts, kind, "reported_date", store.command, SHOWN)
 
 
 def _import_source(
@@ -208,8 +208,8 @@ def _import_source(
             note(f"new benchmarks the import would create (floor and ceiling unknown): {created}")
         else:
             note(
-                "new benchmarks (floor and ceiling unknown; set them with `trendlab edit "
-                f"benchmark SLUG --set floor=...`): {created}"
+                "new benchmarks (floor and ceiling unknown; set them with "
+                f"`{store.command('edit benchmark SLUG --set floor=...')}`): {created}"
             )
     if outcome.known_by_alias:
         one = len(outcome.known_by_alias) == 1
@@ -259,8 +259,8 @@ def _import_source(
         note(
             f"{what} in the database from this source {'is' if len(labels) == 1 else 'are'} "
             f"not in {named} (not retracted; check "
-            f"{'it' if len(labels) == 1 else 'them'} with `trendlab history`, retract with "
-            "`trendlab retract`):"
+            f"{'it' if len(labels) == 1 else 'them'} with `{store.command('history')}`, retract "
+            f"with `{store.command('retract')}`):"
         )
         _list(labels, shown, get_kind(kind).singular, kind)
     _report(cs, dry_run)
@@ -356,7 +356,7 @@ def export(settings: Settings, kind: str, as_of: str | None, fmt: str, output: s
     present = lost if as_of is None or not lost else _present_lost(settings, kind_)
     for what, keys in lost.items():
         still = len(set(keys) & set(present.get(what, [])))
-        note(_lost_note(kind_, what, len(keys), still, as_of_note))
+        note(_lost_note(kind_, what, len(keys), still, as_of_note, store.command("check")))
 
 
 def _present_lost(settings: Settings, kind: Kind) -> dict[str, list[tuple[Any, ...]]]:
@@ -368,16 +368,17 @@ def _present_lost(settings: Settings, kind: Kind) -> dict[str, list[tuple[Any, .
         return exportable(kind, store.records(kind, fields_only=True))[1]
 
 
-def _lost_note(kind: Kind, what: str, n: int, still: int, as_of_note: str) -> str:
+def _lost_note(kind: Kind, what: str, n: int, still: int, as_of_note: str, check: str) -> str:
     """export's note on `n` records exported without what import requires (`what` they
     have instead), `still` of which the database still has so today: those are for
-    `check` to list, the rest were fixed or retracted after --as-of."""
+    `check` (the command, on this store) to list, the rest were fixed or retracted after
+    --as-of."""
     said = (
         f"{counted(n, kind.singular, kind.name)} {'has' if n == 1 else 'have'} {what} "
         f"(stored around trendlab){as_of_note}: exported as unknown, which import refuses; "
     )
     them = "it" if still == 1 else "them"
-    fix = f"fix or retract {them} (`trendlab check` lists {them})"
+    fix = f"fix or retract {them} (`{check}` lists {them})"
     if still == n:
         return said + fix
     if not still:

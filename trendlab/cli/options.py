@@ -688,14 +688,17 @@ def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:
     note(f"{done} {noun} {key} in changeset {changeset}")
 
 
-def note_written(counts: Counts, kind: Kind, given: str, shown: int = 5) -> None:
+def note_written(
+    counts: Counts, kind: Kind, given: str, command: Callable[[str], str], shown: int = 5
+) -> None:
     """The notes a write of `kind` calls for, each one line however many rows (at most
     `shown` named): results no date places, scores that look like fractions, results
     and prices dated before their model's release, and ceilings moved past results.
     `given` names where a result's own date comes from in the command ('--date',
-    'reported_date')."""
+    'reported_date'); `command` (Store.command) words the commands a note suggests, on
+    the store written."""
     if counts.undated:
-        _note_undated(counts.undated, given, shown)
+        _note_undated(counts.undated, given, shown, command)
     if counts.fraction_like:
         _note_fraction_like(counts.fraction_like, shown)
     if counts.before_release:
@@ -703,12 +706,14 @@ def note_written(counts: Counts, kind: Kind, given: str, shown: int = 5) -> None
     if counts.released_later:
         _note_released_later(counts.released_later, shown)
     if counts.past_ceiling:
-        _note_past_ceiling(counts.past_ceiling)
+        _note_past_ceiling(counts.past_ceiling, command)
     if counts.twins[1]:
-        _note_twins(*counts.twins)
+        _note_twins(*counts.twins, command)
 
 
-def _note_undated(undated: dict[str, int], given: str, shown: int) -> None:
+def _note_undated(
+    undated: dict[str, int], given: str, shown: int, command: Callable[[str], str]
+) -> None:
     """One line for the results just written that no date places (model -> how many),
     however many: what leaves them out and how to place them. `given` names where a
     result's own date comes from in the command ('--date', 'reported_date')."""
@@ -718,10 +723,10 @@ def _note_undated(undated: dict[str, int], given: str, shown: int) -> None:
     named = ", ".join(at_most(models, shown))
     if len(models) == 1:
         whose = f"{'its' if n == 1 else 'their'} model {named} has"
-        fix = f"the model's release date (trendlab edit model {named} --set"
+        fix = f"the model's release date ({command(f'edit model {named}')} --set"
     else:
         whose = f"their models {named} have"
-        fix = "the models' release dates (trendlab edit model SLUG --set"
+        fix = f"the models' release dates ({command('edit model SLUG')} --set"
     have, them = ("has", "it") if n == 1 else ("have", "them")
     give = given if given.startswith("-") else f"{'its' if n == 1 else 'their'} {given}"
     note(
@@ -786,7 +791,7 @@ def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> 
     note(f"{records(results, prices)} {said}; {kept}, but if {fix} mistyped, correct it")
 
 
-def _note_twins(fields: list[str], n: int) -> None:
+def _note_twins(fields: list[str], n: int, command: Callable[[str], str]) -> None:
     """One line for the results a file added, with no column for `fields` (part of a
     result's key), that share their model and benchmark with a stored result."""
     from trendlab.text import counted
@@ -799,12 +804,12 @@ def _note_twins(fields: list[str], n: int) -> None:
     note(
         f"{counted(n, 'result')} added by a file with no {named} {columns} {share} the "
         f"{match} of a stored result: if {them} again, under another key for want of "
-        f"{named}, import the file with {those} (`trendlab export results` writes every "
-        "column) and retract the copies written (`trendlab diff --since` lists them)"
+        f"{named}, import the file with {those} (`{command('export results')}` writes every "
+        f"column) and retract the copies written (`{command('diff --since')}` lists them)"
     )
 
 
-def _note_past_ceiling(past: list[tuple[str, float, int]]) -> None:
+def _note_past_ceiling(past: list[tuple[str, float, int]], command: Callable[[str], str]) -> None:
     """A line for each benchmark just changed whose results now lie past its ceiling
     (Counts.past_ceiling)."""
     from trendlab.text import counted, number
@@ -813,7 +818,7 @@ def _note_past_ceiling(past: list[tuple[str, float, int]]) -> None:
         note(
             f"{counted(n, 'current result')} of {slug} {'lies' if n == 1 else 'lie'} past "
             f"its ceiling {number(ceiling)}: forecasts of {slug} refuse until the results or the "
-            "ceiling are fixed (`trendlab check` lists them)"
+            f"ceiling are fixed (`{command('check')}` lists them)"
         )
 
 

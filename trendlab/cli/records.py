@@ -146,7 +146,7 @@ def _add(
         nothing = "" if cs.id else "; nothing written"
         note(f"{kind.singular} {key} already exists with these values{nothing}")
     _note_organizations(cs, alone=not wrote)
-    note_written(counts, kind, "--date")
+    note_written(counts, kind, "--date", store.command)
 
 
 def _note_organizations(cs: Changeset, alone: bool = False) -> None:
@@ -363,7 +363,7 @@ def edit(
     _note_organizations(cs)
     written = cs.counts.get(kind_.name)
     if written is not None:
-        note_written(written, kind_, "reported_date")
+        note_written(written, kind_, "reported_date", store.command)
 
 
 @click.command(cls=TrendlabCommand)
