@@ -3254,3 +3254,24 @@ def test_output_through_a_link_that_loops_is_a_usage_error(
             f"trendlab: error: {given}: Too many levels of symbolic links "
             f"(see 'cli {args[0]} --help')\n"
         )
+
+
+def test_a_benchmark_or_organization_in_full_width_letters_names_its_slug(run: Run):
+    """ｇｐｔ-４ named gpt-4, but ＭＡＴＨ was "no current benchmark": a benchmark's or an
+    organization's slug is matched in NFKC form, as a model's is, wherever it is named."""
+    math = run("show", "benchmark", "math", "--json").stdout
+    assert run("show", "benchmark", "ＭＡＴＨ", "--json").stdout == math
+    openai = run("show", "organization", "openai", "--json").stdout
+    assert run("show", "organization", "ＯｐｅｎＡＩ", "--json").stdout == openai
+    listed = run("list", "results", "--benchmark", "math", "--json").stdout
+    assert run("list", "results", "--benchmark", "ＭＡＴＨ", "--json").stdout == listed
+    shown = run("show", "result", "minerva-540b/ＭＡＴＨ", "--json")
+    assert json.loads(shown.stdout)["benchmark"] == "math", shown.stderr
+    forecast = run("forecast", "ＭＭＬＵ", "--until", "2026", "--json")
+    assert json.loads(forecast.stdout)["benchmark"] == "mmlu", forecast.stderr
+    added = run("add-result", "gpt-4", "ＭＡＴＨ", "50", "--date", "2024-01-01", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    assert (
+        json.loads(run("show", "result", added.stdout.strip(), "--json").stdout)["benchmark"]
+        == "math"
+    )

@@ -1153,11 +1153,12 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
 def _as_stored(store: Store, kind: Kind, text: str) -> str:
     """`text` with the names in it as they are stored: a model's alias as its slug; a
     slug in lowercase (slugs have no capitals; a retracted model's too, which no
-    alias resolves to), in NFKC form, as a current model's resolves."""
+    alias resolves to), in NFKC form, as a current model's resolves: a benchmark's or
+    an organization's too, so ＭＡＴＨ in full-width letters is math, as ｇｐｔ-４ is gpt-4."""
     if kind is MODELS:
         return Refs(store).resolver.resolve([text])[text] or matched_form(text)
     if kind in (BENCHMARKS, ORGANIZATIONS):
-        return text.lower()
+        return matched_form(text)
     return text
 
 
@@ -1165,7 +1166,7 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     """`text`, a result's MODEL/BENCHMARK[/SETTING] or a price's MODEL/PROVIDER[/DATE],
     as given and then split at each '/', its left side as the slug of the model it
     names (else, if it holds no '/', in lowercase, as a retracted model's slug) and a
-    benchmark in lowercase; a setting is read as written, as it is stored. So
+    benchmark in lowercase and NFKC form (as a slug is matched); a setting is read as written, as it is stored. So
     GPT-4/MMLU names gpt-4's results on mmlu, and
     fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
     fireworks/deepseek-v3p2: an alias may hold a '/', and so may a setting or a
@@ -1188,7 +1189,7 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
         rest = "/".join(parts[i:])
         if kind is RESULTS:
             benchmark, *setting = rest.split("/", 1)
-            rest = "/".join([benchmark.lower(), *setting])
+            rest = "/".join([matched_form(benchmark), *setting])
         if f"{slug}/{rest}" not in readings:
             readings.append(f"{slug}/{rest}")
     return readings

@@ -1114,8 +1114,11 @@ def validate(
         cleaned = cleaned.with_columns(refs.resolver.slug_or_name("model"))
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
     if kind is RESULTS and "benchmark" in cleaned.columns:
-        # Slugs have no capitals: MMLU can only name mmlu.
-        cleaned = cleaned.with_columns(pl.col("benchmark").str.to_lowercase())
+        # Slugs have no capitals, and are matched in NFKC form as a model's are (see
+        # text.matched_form): MMLU, or ＭＭＬＵ in full-width letters, can only name mmlu.
+        cleaned = cleaned.with_columns(
+            pl.col("benchmark").str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+        )
     if kind is BENCHMARKS and "unit" in cleaned.columns:
         # Units have no capitals either (the units table's): Percent is percent, as a
         # source_kind of Paper is paper. One that is no unit is quoted as written.
