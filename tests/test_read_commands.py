@@ -3275,3 +3275,24 @@ def test_a_benchmark_or_organization_in_full_width_letters_names_its_slug(run: R
         json.loads(run("show", "result", added.stdout.strip(), "--json").stdout)["benchmark"]
         == "math"
     )
+
+
+def test_an_error_quotes_a_huge_name_typed_by_its_start_and_length(run: Run):
+    """A name of 20,000 characters (a paste gone wrong) was quoted whole: an error line
+    of 20,000 characters. It is quoted by its first 60 and how long it is."""
+    huge = "g" * 20_000
+    start = f"'{'g' * 60}'... (20000 characters)"
+    listed = run("list", "results", "--model", huge)
+    assert listed.exit_code == 1
+    assert listed.stderr == f"trendlab: error: no current model {start}\n"
+    for args in (
+        ("show", "result", huge),
+        ("history", "model", huge),
+        ("forecast", huge),
+        ("list", "models", "--as-of", huge),
+        ("query", huge),
+        ("add-result", huge, "mmlu", "3", "-m", "t"),
+    ):
+        result = run(*args)
+        assert result.exit_code != 0, args
+        assert start in result.stderr and len(result.stderr) < 400, (args, result.stderr[:300])

@@ -31,7 +31,7 @@ from trendlab.nopandas import pandas_hidden
 from trendlab.organizations import Organizations
 from trendlab.resources import resource_dir
 from trendlab.signals import handled
-from trendlab.text import DATE_RE, at_most, fold, iso_day, nfkc, slugify
+from trendlab.text import DATE_RE, at_most, fold, iso_day, nfkc, quoted, slugify
 
 if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
@@ -790,13 +790,13 @@ class Store:
         ).fetchall()
         if not rows:
             # On --db: run as printed, it listed ./trendlab.duckdb's changesets.
-            raise TrendlabError(f"no changeset {text!r}; see `{self.command('log')}`")
+            raise TrendlabError(f"no changeset {quoted(text)}; see `{self.command('log')}`")
         if len(rows) > 1:
             # Listed, as a name that matches several records is: the longer prefix to give
             # is read off them.
             shown = ", ".join(at_most([r[0] for r in rows], 10))
             raise TrendlabError(
-                f"changeset prefix {text!r} matches {len(rows)} changesets: {shown}; give more "
+                f"changeset prefix {quoted(text)} matches {len(rows)} changesets: {shown}; give more "
                 "of the id"
             )
         return rows[0][0], rows[0][1]
@@ -818,7 +818,7 @@ class Store:
                 day = date.fromisoformat(text)
             except ValueError:
                 raise TrendlabError(
-                    f"{option}: {text!r} is not a valid date", exit_code=ExitCode.USAGE
+                    f"{option}: {quoted(text)} is not a valid date", exit_code=ExitCode.USAGE
                 ) from None
             return datetime.combine(day, datetime.max.time())
         try:
@@ -837,11 +837,11 @@ class Store:
                     if dashed is None:
                         raise
                     raise TrendlabError(
-                        f"no changeset {text!r}; for the date, write {option} {dashed}"
+                        f"no changeset {quoted(text)}; for the date, write {option} {dashed}"
                     ) from None
             self._refuse_short_prefix(text, option)
             raise TrendlabError(
-                f"{option}: {text!r} is not a year, a date (YYYY-MM-DD), a timestamp or a "
+                f"{option}: {quoted(text)} is not a year, a date (YYYY-MM-DD), a timestamp or a "
                 "changeset id",
                 exit_code=ExitCode.USAGE,
             ) from None
@@ -1886,7 +1886,7 @@ class Store:
         hint = self.recorded_later(BENCHMARKS, name.strip().lower()) or suggest(
             name, self.all_keys(BENCHMARKS)
         )
-        return TrendlabError(f"unknown benchmark {name!r}{self.as_of_note()}{hint}")
+        return TrendlabError(f"unknown benchmark {quoted(name)}{self.as_of_note()}{hint}")
 
     def recorded_later(self, kind: Kind, *keys: str) -> str:
         """Under --as-of, for keys no record had then: '; it was first recorded at T'

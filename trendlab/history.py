@@ -12,7 +12,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import MODELS, PRICES, RESULTS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
-from trendlab.text import at_most, matched_form, name_forms
+from trendlab.text import at_most, matched_form, name_forms, quoted
 from trendlab.validate import Refs
 
 
@@ -79,7 +79,7 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     # would be another model's, and the query is what finds it.
     told = hidden_model_note(store, kind, text, shown=False)
     hint = f": {told}" if told else nearest_hint(store, kind, text, ever=True)
-    raise TrendlabError(f"no {kind.singular} {text!r} in the history{hint}")
+    raise TrendlabError(f"no {kind.singular} {quoted(text)} in the history{hint}")
 
 
 def _named_now(store: Store, text: str) -> str | None:

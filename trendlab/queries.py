@@ -29,6 +29,7 @@ from trendlab.nearest import nearest, suggest
 from trendlab.readable_dates import FIRST_DAY, PAST_LAST_DAY, PER_SECOND, SECONDS_A_DAY
 from trendlab.render import Rows, frame_of, holds_map, polars_holds, type_members
 from trendlab.resources import resource_dir
+from trendlab.text import quoted
 
 if TYPE_CHECKING:
     import polars as pl
@@ -98,7 +99,7 @@ def resolve(sql_or_name: str) -> NamedQuery:
         if _one_word_statement(sql_or_name):
             return NamedQuery(name="sql", description="", sql=sql_or_name)
         raise TrendlabError(
-            f"no named query {sql_or_name!r}{suggest(sql_or_name, queries)}; "
+            f"no named query {quoted(sql_or_name)}{suggest(sql_or_name, queries)}; "
             f"named queries: {', '.join(queries)} (or pass SQL)"
         )
     return NamedQuery(name="sql", description="", sql=sql_or_name)

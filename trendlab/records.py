@@ -51,6 +51,7 @@ from trendlab.text import (
     format_character,
     matched_form,
     name_forms,
+    quoted,
     shows_as_written,
     slugify,
 )
@@ -993,7 +994,7 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     # A name of a record recorded after --as-of: the nearest name would be no help.
     later = "" if "/" in text else _recorded_later(store, kind, text)
     hint = later or nearest_hint(store, kind, text)
-    raise TrendlabError(f"no current {kind.singular} {text!r}{store.as_of_note()}{hint}")
+    raise TrendlabError(f"no current {kind.singular} {quoted(text)}{store.as_of_note()}{hint}")
 
 
 def _recorded_later(store: Store, kind: Kind, text: str) -> str:
@@ -1210,7 +1211,7 @@ def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
     shown = ", ".join(at_most(sorted(keys), 10))
     # Only a result's or a price's id can be given in full; an alias is named exactly.
     fix = "give the full id" if kind.id_prefix else "give one as it is written"
-    return TrendlabError(f"{text!r} matches {len(keys)} {kind.name}: {shown}; {fix}")
+    return TrendlabError(f"{quoted(text)} matches {len(keys)} {kind.name}: {shown}; {fix}")
 
 
 def _commit_error(error: duckdb.Error, location: str) -> TrendlabError:

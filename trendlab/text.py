@@ -24,6 +24,9 @@ NUMBER_RE = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 # A number so written whose digits before any exponent are not all 0: one that reads as
 # 0 (1e-400, past a double's least) was not written as 0, and is refused, not rounded.
 NONZERO_RE = r"^[^eE]*[1-9]"
+# Characters of a name the user typed that an error quotes: a name pasted by mistake
+# (a whole file, 20,000 characters) made an error line as long.
+QUOTED_CHARS = 60
 
 
 def iso_day(text: str) -> date | None:
@@ -97,6 +100,14 @@ def nfkc(text: str) -> str:
     """`text` in Unicode's NFKC form: full-width letters, ligatures, a no-break space
     and decomposed accents written as their plain equivalents (ｇｐｔ as gpt)."""
     return unicodedata.normalize("NFKC", text)
+
+
+def quoted(text: str) -> str:
+    """`text`, something the user typed, quoted for an error as repr quotes it; past
+    QUOTED_CHARS characters, its start and how long it is: 'gggg'... (20000 characters)."""
+    if len(text) <= QUOTED_CHARS:
+        return repr(text)
+    return f"{text[:QUOTED_CHARS]!r}... ({len(text)} characters)"
 
 
 def matched_form(name: str) -> str:

@@ -45,6 +45,7 @@ from trendlab.text import (
     matched_form,
     name_forms,
     nfkc_difference,
+    quoted,
     slugify,
 )
 
@@ -481,7 +482,7 @@ def _unknown_refs(
     def told(v: str) -> str:
         changeset = gone.get(slug_of(v))
         if changeset:
-            return f"{what} {v!r} was retracted in changeset {changeset}; add it again first"
+            return f"{what} {quoted(v)} was retracted in changeset {changeset}; add it again first"
         alias = gone_alias(v) if gone_alias else None
         if alias:
             name, model, changeset = alias
@@ -489,7 +490,7 @@ def _unknown_refs(
                 f"alias {name!r} was retracted in changeset {changeset} (it named {what} "
                 f"{model}); name the {what} by its slug, or add the alias again first"
             )
-        return f"unknown {what} {v!r}{hint(v) if hint else suggest(v, known_set)}"
+        return f"unknown {what} {quoted(v)}{hint(v) if hint else suggest(v, known_set)}"
 
     hints = {
         v: told(v) for v in bad.get_column(column).unique(maintain_order=True).head(200).to_list()
