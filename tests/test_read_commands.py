@@ -3296,3 +3296,14 @@ def test_an_error_quotes_a_huge_name_typed_by_its_start_and_length(run: Run):
         result = run(*args)
         assert result.exit_code != 0, args
         assert start in result.stderr and len(result.stderr) < 400, (args, result.stderr[:300])
+
+
+def test_list_help_says_which_kinds_model_filters(run: Run):
+    """`--model` said "its results or prices", but filters models and aliases too."""
+    shown = " ".join(run("list", "--help").stdout.split())
+    assert "--model SLUG Only this model: its record (models), aliases, results or prices." in (
+        shown
+    )
+    for kind, field in (("models", "slug"), ("aliases", "model")):
+        rows = json.loads(run("list", kind, "--model", "gpt-4", "--json").stdout)
+        assert rows and {r[field] for r in rows} == {"gpt-4"}, kind

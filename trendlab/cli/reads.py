@@ -31,7 +31,10 @@ from trendlab.text import counted
     "--benchmark", type=RECORD_NAME, metavar="SLUG", help="Only this benchmark's results."
 )
 @click.option(
-    "--model", type=RECORD_NAME, metavar="SLUG", help="Only this model (its results or prices)."
+    "--model",
+    type=RECORD_NAME,
+    metavar="SLUG",
+    help="Only this model: its record (models), aliases, results or prices.",
 )
 @click.option(
     "--since",
