@@ -253,6 +253,23 @@ def test_a_model_the_hub_dates_is_counted_once(run_empty: Run, tmp_path: Path):
         assert "models: 1 updated, 1 unchanged; benchmarks: 1 added" in result.stderr
 
 
+def test_a_model_only_the_hub_names_takes_its_id_as_name(run_empty: Run, tmp_path: Path):
+    """A model version with no display_name (and one known only by a reasoning-effort
+    suffix) was created with no name, where a catalog model takes its id as its name."""
+    (tmp_path / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,display_name,organization,release_date,score,score_scale,"
+        "epoch_row_id\n"
+        "MMLU,lab/m-one,,Lab,2025-03-14,0.5,0-1,rec1\n"
+        "MMLU,m-two_high,M Two (high),Lab,2025-03-14,0.6,0-1,rec2\n"
+        "MMLU,m-three,M Three,Lab,2025-03-14,0.7,0-1,rec3\n",
+        encoding="utf-8",
+    )
+    result = run_empty("import", "--from", "epoch", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    names = {m["slug"]: m["name"] for m in _rows(run_empty, "list", "models")}
+    assert names == {"lab-m-one": "lab/m-one", "m-two": "m-two", "m-three": "M Three"}
+
+
 def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
     """A bad value is named by the column the user finds in the file, with the field it
     was read as: they were named by the field alone (score, release_date), which none

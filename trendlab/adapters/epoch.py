@@ -874,7 +874,11 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
         described,
         {
             "slug": slug(pl.col("__name")),
-            "name": pl.when(pl.col("__suffixed")).then(None).otherwise(text("display_name")),
+            # Its id where the Hub gives no display name, as a catalog model's name falls
+            # back to its id: a suffixed row's display name is the setting's, not the model's.
+            "name": pl.coalesce(
+                pl.when(~pl.col("__suffixed")).then(text("display_name")), pl.col("__name")
+            ),
             **{column: pl.col(f"__{column}") for column in _MODEL_FIELDS},
             "source_url": pl.lit(HUB_URL),
             "__name": pl.col("__name"),
