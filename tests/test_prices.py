@@ -472,7 +472,7 @@ def test_zero_and_negative_prices_are_rejected_on_import(run: Run, tmp_path: Pat
     [("gpt-4o", "2024-05-13", 4e-324, "0.0"), ("gpt-4", "2023-03-14", float("nan"), "nan")],
 )
 def test_a_stored_price_blending_to_0_is_named_by_the_trend(
-    run: Run, db: Path, model: str, day: str, price: float, blend: str
+    run: Run, db: Path, model: str, day: str, price: float, blend: str, on_store: str
 ):
     """A subnormal price written around trendlab (`check` lists it) blends to 0 at 1:1,
     a NaN one to NaN, and the trend's fit failed with "a price trend needs finite,
@@ -495,7 +495,7 @@ def test_a_stored_price_blending_to_0_is_named_by_the_trend(
     assert (result.exit_code, result.stderr) == (
         1,
         f"trendlab: error: the price of {model} at OpenAI in effect on {day} blends to "
-        f"{blend} at 1:1, which a price trend cannot take the log of; `trendlab check` lists "
+        f"{blend} at 1:1, which a price trend cannot take the log of; `{on_store} check` lists "
         "the prices to mend\n",
     )
 
@@ -1218,7 +1218,7 @@ def test_a_tiny_price_is_not_shown_as_a_blended_price_of_zero(run: Run):
     assert ",Tiny,2024-08-01,1e-7,3e-7,1.5e-7," in csv
 
 
-def test_price_trend_error_names_only_a_result_it_could_use(run: Run):
+def test_price_trend_error_names_only_a_result_it_could_use(run: Run, on_store: str):
     """With no dated priced result at the threshold, the error named the best priced
     result, though it was undated and left out: 'the best priced result is 99 by
     undated-cheap' beside 'no priced model reaches 99'. It names the best dated one,
@@ -1235,7 +1235,7 @@ def test_price_trend_error_names_only_a_result_it_could_use(run: Run):
     assert "undated-cheap" not in error
     assert error.endswith(
         "; left out for want of a date: 1 priced result reaching it (give a reported_date, "
-        "or the model a release_date, with `trendlab edit`)"
+        f"or the model a release_date, with `{on_store} edit`)"
     ), error
     # Past every result, undated ones included, only the best dated one is named.
     beyond = run("price-trend", "mmlu", "--threshold", "99.5").stderr.splitlines()[-1]
@@ -1259,7 +1259,7 @@ def test_price_trend_says_what_no_date_leaves_out_when_too_few_points_are_left(r
     assert f'<p class="muted">Price trend: {html.escape(note)}.</p>' in prices
 
 
-def test_price_trend_says_what_no_date_leaves_out(run: Run):
+def test_price_trend_says_what_no_date_leaves_out(run: Run, on_store: str):
     """A result no date places is left out of a price trend, as of a forecast; forecast
     said so on stderr, price-trend did not, so the cheapest model just priced could be
     missing from the trend without a word."""
@@ -1269,7 +1269,7 @@ def test_price_trend_says_what_no_date_leaves_out(run: Run):
     assert "undated-cheap" not in trend.stdout
     assert trend.stderr == (
         "1 result on mmlu at or beyond 80 left out: no reported_date, and the model has no "
-        "release_date (set one with `trendlab edit`)\n"
+        f"release_date (set one with `{on_store} edit`)\n"
     )
     # Below the threshold it changes nothing, and is not mentioned.
     assert run("price-trend", "gsm8k", "--threshold", "50").stderr == ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
 
 BLENDED = "blended_usd_per_mtok"
+# A trendlab command a message suggests (Store.command: on the store read, its --db
+# named where it is not the default); bare where no store is at hand.
+BARE_COMMAND: Callable[[str], str] = "trendlab {}".format
 
 
 @dataclass(frozen=True)
@@ -178,17 +182,22 @@ def undated_reaching(
 
 
 def undated_reaching_note(
-    benchmark: dict[str, Any], scores: pl.DataFrame, threshold: float
+    benchmark: dict[str, Any],
+    scores: pl.DataFrame,
+    threshold: float,
+    command: Callable[[str], str] = BARE_COMMAND,
 ) -> str | None:
     """What a price trend of `benchmark` (a Store.benchmark record) to `threshold`
-    leaves out for want of a date, as series.undated_note words it; None when nothing
-    is. price-trend and the report both say it."""
+    leaves out for want of a date, as series.undated_note words it, with `command`
+    (see BARE_COMMAND); None when nothing is. price-trend and the report both say it."""
     from trendlab.series import undated_note
 
     higher = benchmark.get("higher_is_better") is not False
     n = undated_reaching(scores, threshold, higher_is_better=higher)
     return (
-        undated_note(n, f"on {benchmark['slug']} at or beyond {number(threshold)}") if n else None
+        undated_note(n, f"on {benchmark['slug']} at or beyond {number(threshold)}", command)
+        if n
+        else None
     )
 
 
@@ -483,7 +492,7 @@ class NoPricedModelReaches(TrendlabError):
     undated_reaching_note, which goes with a trend or any other error, does not."""
 
 
-def _refuse_unlogged(points: pl.DataFrame, blend: Blend) -> None:
+def _refuse_unlogged(points: pl.DataFrame, blend: Blend, command: Callable[[str], str]) -> None:
     """Name the first price whose blend has no log: 0, below 0 or not finite. Only a
     price written around trendlab can blend so (a write refuses one, and `check` lists
     it); the trend's fit would otherwise fail naming none."""
@@ -495,7 +504,7 @@ def _refuse_unlogged(points: pl.DataFrame, blend: Blend) -> None:
     raise TrendlabError(
         f"the price of {row['model']} at {row['provider']} in effect on {row['date']} "
         f"blends to {row[BLENDED]!r} at {blend}, which a price trend cannot take the log of; "
-        "`trendlab check` lists the prices to mend"
+        f"`{command('check')}` lists the prices to mend"
     )
 
 
@@ -529,13 +538,15 @@ def price_trend(
     on: date,
     level: float = 0.8,
     as_of_note: str = "",
+    command: Callable[[str], str] = BARE_COMMAND,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
     at the blend `prices` were read at, up to `on` (see Store.reading_day): a price
     announced for a later day is left out, and so is a result dated after it. `level` is
     the rate's interval, a fraction (see forecast.decline.fit_decline). `as_of_note`
     (Store.as_of_note): under --as-of, no model reaching it, or too few points, may be
-    for want of results recorded by then, which its error says."""
+    for want of results recorded by then, which its error says. `command` words the
+    commands an error suggests (see BARE_COMMAND)."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
     from trendlab.series import decimal_years
 
@@ -575,7 +586,7 @@ def price_trend(
         if undated:
             near += (
                 f"; left out for want of a date: {counted(undated, 'priced result')} reaching "
-                "it (give a reported_date, or the model a release_date, with `trendlab edit`)"
+                f"it (give a reported_date, or the model a release_date, with `{command('edit')}`)"
             )
         later = (
             capable_models(scores, threshold, higher_is_better=higher)
@@ -603,7 +614,7 @@ def price_trend(
             f"no priced model reaches {number(threshold)} on {slug}{as_of_note}{near}"
         )
     known = points.filter(pl.col(BLENDED).is_not_null())
-    _refuse_unlogged(known, prices.blend)
+    _refuse_unlogged(known, prices.blend, command)
     years = known.select(decimal_years(pl.col("date"))).to_series().to_numpy()
     try:
         fit = fit_decline(years, known.get_column(BLENDED).to_numpy(), level=level)

@@ -184,10 +184,17 @@ def price_trend(
         day = store.reading_day
         as_of_note = store.as_of_note()
     past_bound_note(Scale.from_record(bench), threshold)
-    undated = core.undated_reaching_note(bench, scores, threshold)
+    undated = core.undated_reaching_note(bench, scores, threshold, store.command)
     try:
         trend = core.price_trend(
-            bench, scores, blended, threshold, level=level / 100, on=day, as_of_note=as_of_note
+            bench,
+            scores,
+            blended,
+            threshold,
+            level=level / 100,
+            on=day,
+            as_of_note=as_of_note,
+            command=store.command,
         )
     except TrendlabError as exc:
         if undated and not isinstance(exc, core.NoPricedModelReaches):  # which says it

@@ -13,10 +13,12 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from trendlab.db import command_on
 from trendlab.errors import TrendlabError
 from trendlab.text import level_text
 
@@ -373,7 +375,9 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
     section.past_bound = Scale.from_record(read.price_facts).past_bound_note(threshold)
-    undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold)
+    # As price-trend words them: on the store read, which is --db's where not the default.
+    command = partial(command_on, read.database)
+    undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold, command)
     try:
         # The rate's interval at the page's level, as `price-trend --level` draws it.
         trend = core.price_trend(
@@ -384,6 +388,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
             level=level,
             on=read.price_day,
             as_of_note=read.as_of_note,
+            command=command,
         )
     except TrendlabError as exc:
         section.problem = exc.message
