@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import shlex
 from datetime import datetime
 from pathlib import Path
 
@@ -592,8 +593,8 @@ def test_a_write_to_a_duckdb_file_with_no_schema_asks_for_init_as_a_read_does(
     result = CliRunner().invoke(cli, ["--db", str(path), *args], input="slug\nm1\n")
     assert result.exit_code == 1, result.output
     assert (
-        result.stderr
-        == f"trendlab: error: {path} is not a trendlab database: run `trendlab init`\n"
+        result.stderr == f"trendlab: error: {path} is not a trendlab database: run "
+        f"`trendlab --db {shlex.quote(str(path))} init`\n"
     )
     assert result.stdout == ""
     assert path.read_bytes() == before

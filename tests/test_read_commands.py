@@ -1656,7 +1656,7 @@ def test_diff_kind_is_a_choice_as_every_kind_option_is(run: Run):
     assert singular and {c["kind"] for c in singular} == {"benchmarks"}
 
 
-def test_a_date_without_dashes_is_told_how_to_write_it(run: Run, db: Path):
+def test_a_date_without_dashes_is_told_how_to_write_it(run: Run, on_store: str):
     """--since 20261204 was read as a changeset prefix, and the error said only "no
     changeset"; eight digits that make a date now say how to write that date, in every
     command that reads WHEN (--as-of too). Eight that make none are only no changeset."""
@@ -1669,8 +1669,7 @@ def test_a_date_without_dashes_is_told_how_to_write_it(run: Run, db: Path):
         assert result.stderr == f"trendlab: error: no changeset {args[-1]!r}; {hint}\n"
     undated = run("diff", "--since", "20231399")
     assert undated.exit_code == 1
-    log = f"trendlab --db {shlex.quote(str(db))} log"
-    assert undated.stderr == f"trendlab: error: no changeset '20231399'; see `{log}`\n"
+    assert undated.stderr == f"trendlab: error: no changeset '20231399'; see `{on_store} log`\n"
 
 
 def test_query_output_with_nested_values_and_brackets(run: Run):

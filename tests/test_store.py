@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -443,9 +444,15 @@ def test_a_data_path_beside_a_file_takes_outputs(db: Path, tmp_path: Path):
 
 
 def test_missing_database_is_a_clear_error(tmp_path: Path):
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "nope.duckdb"), "list", "models"])
+    """The `init` it suggests creates the --db given: as printed, `trendlab init` made
+    ./trendlab.duckdb, and the command failed again."""
+    nope = tmp_path / "nope.duckdb"
+    result = CliRunner().invoke(cli, ["--db", str(nope), "list", "models"])
     assert result.exit_code == 1
-    assert "no database at" in result.stderr and "trendlab init" in result.stderr
+    assert result.stderr == (
+        f"trendlab: error: no database at {nope}: run `trendlab --db {shlex.quote(str(nope))} "
+        "init` to create one, or point --db (TRENDLAB_DB) at an existing file\n"
+    )
     assert not (tmp_path / "nope.duckdb").exists()
 
 

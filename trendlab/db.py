@@ -260,7 +260,7 @@ class Store:
                 _refuse_no_directory(data_path, data_path_option)
             if not create and not Path(location).exists():
                 raise TrendlabError(
-                    f"no database at {location}: run `trendlab init` to create one, "
+                    f"no database at {location}: run `{command_on(location, 'init')}` to create one, "
                     "or point --db (TRENDLAB_DB) at an existing file"
                     if named == "--db"
                     else f"{named} {location}: no such database"
@@ -419,7 +419,7 @@ class Store:
             elif have == 0:
                 self._refuse_foreign()
                 raise TrendlabError(
-                    f"{self.location} is not a trendlab database: run `trendlab init`"
+                    f"{self.location} is not a trendlab database: run `{self.command('init')}`"
                     if self.named == "--db"
                     else f"{self.named} {self.location} is not a trendlab database"
                 )
