@@ -1059,7 +1059,7 @@ def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
         assert run("log", "--json").stdout == before
 
 
-def test_export_as_of_points_to_check_only_for_records_still_so(run: Run, db: Path):
+def test_export_as_of_points_to_check_only_for_records_still_so(run: Run, db: Path, on_store: str):
     """export --as-of a changeset before a NaN score was fixed advised "fix or retract
     it (`trendlab check` lists it)", though it was fixed and check, which reads the
     present, listed nothing: the note is of the state read, and points to check only
@@ -1074,8 +1074,8 @@ def test_export_as_of_points_to_check_only_for_records_still_so(run: Run, db: Pa
     head = "2 results have a score that is not a finite number (stored around trendlab) as of "
     tail = ": exported as unknown, which import refuses; "
     advice = [
-        "fix or retract them (`trendlab check` lists them)",
-        "1 of them still has it: fix or retract it (`trendlab check` lists it); the other "
+        f"fix or retract them (`{on_store} check` lists them)",
+        f"1 of them still has it: fix or retract it (`{on_store} check` lists it); the other "
         "has since been fixed or retracted",
         "they have since been fixed or retracted",
     ]
@@ -1093,7 +1093,7 @@ def test_export_as_of_points_to_check_only_for_records_still_so(run: Run, db: Pa
 
 
 def test_export_says_a_price_left_with_no_finite_side_will_not_import(
-    run: Run, db: Path, tmp_path: Path
+    run: Run, db: Path, tmp_path: Path, on_store: str
 ):
     """A price whose input price is NaN (stored around trendlab) and output price
     unknown was exported with neither, which import refuses ("a price needs ..."), and
@@ -1112,7 +1112,7 @@ def test_export_says_a_price_left_with_no_finite_side_will_not_import(
     assert exported.stderr == (
         "1 price has no input or output price but one that is not a finite number (stored "
         "around trendlab): exported as unknown, which import refuses; fix or retract it "
-        "(`trendlab check` lists it)\n"
+        f"(`{on_store} check` lists it)\n"
     )
     fresh = make_runner(tmp_path / "fresh.duckdb")
     assert fresh("init", "--empty").exit_code == 0
