@@ -28,18 +28,19 @@ that resamples whole benchmarks.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import subprocess
 import tempfile
 import time
 import warnings
+from argparse import Namespace
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import polars as pl
+from args import Parser, number, whole  # bench/ is the script's folder, so on sys.path
 
 FAMILIES = ["last-value", "linear", "logistic", "logistic4", "gompertz", "ensemble", "auto"]
 KEYS = ["benchmark", "family", "origin", "horizon", "target", "actual", "median", "lower", "upper"]
@@ -274,13 +275,29 @@ def overall_coverage(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def parser() -> Parser:
+    """The arguments, in the ranges `trendlab backtest` takes."""
+    out = Parser(description=__doc__.splitlines()[0])
+    out.add_argument("--db", help="a database (default: a fresh `trendlab init`)")
+    out.add_argument("--level", type=number(1, 99), default=80.0, help="in percent, 1 to 99")
+    out.add_argument("--every", type=whole(1, 1200), default=6, help="months between origins")
+    out.add_argument("--jump", type=number(0), default=25.0, help="points in twelve months")
+    return out
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="a database (default: a fresh `trendlab init`)")
-    parser.add_argument("--level", type=float, default=80.0)
-    parser.add_argument("--every", type=int, default=6, help="months between origins")
-    parser.add_argument("--jump", type=float, default=25.0, help="points in twelve months")
-    args = parser.parse_args()
+    from trendlab.errors import TrendlabError
+
+    arguments = parser()
+    args = arguments.parse_args()
+    try:
+        run(args)
+    except TrendlabError as error:  # a --db that is no trendlab database, say
+        arguments.fail(str(error))
+
+
+def run(args: Namespace) -> None:
+    """Backtest, fit Prophet at the same origins and print the tables."""
     level = args.level / 100
     db = args.db
     if db is None:
@@ -291,6 +308,7 @@ def main() -> None:
             con.execute("DELETE FROM forecast_cache")
 
     from trendlab.cli.options import Settings
+    from trendlab.errors import TrendlabError
     from trendlab.forecast.backtest import Plan
     from trendlab.forecast.scoring import backtests, score
 
@@ -306,13 +324,14 @@ def main() -> None:
     )
     scored = score(found, sorted(found), level, None, at_choice)
     ours_seconds = time.perf_counter() - start
-    ours = pl.concat(
-        [
-            s.rows.with_columns(pl.lit(s.slug).alias("benchmark"))
-            for s in scored
-            if s.unit == "percent"
-        ]
-    ).select(KEYS)
+    percent = [
+        s.rows.with_columns(pl.lit(s.slug).alias("benchmark"))
+        for s in scored
+        if s.unit == "percent" and not s.rows.is_empty()
+    ]
+    if not percent:
+        raise TrendlabError(f"{db}: no percent benchmark has a scored backtest to compare")
+    ours = pl.concat(percent).select(KEYS)
 
     start = time.perf_counter()
     theirs = prophet_rows(settings, found, level)

@@ -20,18 +20,20 @@ its floor, on the same frontier points, forecasting monthly to the same date wit
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from argparse import Namespace
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from timing import compile_bytecode  # bench/ is the script's folder, so on sys.path
+# bench/ is the script's folder, so on sys.path
+from args import Parser, whole
+from timing import compile_bytecode
 
 PROPHET_SCRIPT = """
 import logging, sys
@@ -64,7 +66,8 @@ def wall(
         proc = subprocess.run(cmd, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
         if proc.returncode != 0:
-            sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr}")
+            said = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
+            sys.exit(f"forecast_speed.py: error: {said[-1]}")  # its own error, in one line
         out, err = proc.stdout, proc.stderr
     return statistics.median(times), out, err
 
@@ -101,12 +104,21 @@ def databases(tmp: Path, benchmark: str) -> dict[str, Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--benchmark", default="mmlu")
-    parser.add_argument("--until", default="2030")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    from trendlab.errors import TrendlabError
 
+    arguments = Parser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--benchmark", default="mmlu")
+    arguments.add_argument("--until", default="2030")
+    arguments.add_argument("--repeat", type=whole(1), default=5, help="runs of each process")
+    args = arguments.parse_args()
+    try:
+        run(args)
+    except TrendlabError as error:  # an unknown benchmark, an --until it cannot reach
+        arguments.fail(str(error))
+
+
+def run(args: Namespace) -> None:
+    """Time both, whole processes and in process, and print the table."""
     compile_bytecode()
     tmp = Path(tempfile.mkdtemp(prefix="trendlab-bench-"))
     sources = databases(tmp, args.benchmark)
@@ -118,6 +130,8 @@ def main() -> None:
 
     with Store.open(str(sources["after init"])) as store:
         series = load_series(store, args.benchmark)
+    # Before anything is timed: an --until the forecast refuses stops the bench here.
+    forecast(series, until=args.until)
     scale = series.scale
     x, v = series.fit_data()
     csv = tmp / "series.csv"
@@ -168,9 +182,8 @@ def main() -> None:
         max(2, args.repeat // 2),
     )
 
-    # In process, imports paid: the fit and simulation alone, the best of several runs
-    # (the least disturbed by other load on a shared machine), for both.
-    forecast(series, until=args.until)
+    # In process, imports paid (by the forecast above): the fit and simulation alone, the
+    # best of several runs (the least disturbed by other load on a shared machine), for both.
 
     def best(run: Callable[[], object], times: int) -> float:
         out = []

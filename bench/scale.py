@@ -34,7 +34,6 @@ the stores are built as usual.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -52,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from bench import synthetic  # noqa: E402
+from bench.args import Parser, whole  # noqa: E402
 from bench.timing import compile_bytecode  # noqa: E402
 
 ENV = {"TRENDLAB_AUTHOR": "bench"}
@@ -363,9 +363,9 @@ def forecast_rows(s: Stores) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=whole(1), default=1_000_000)
+    parser.add_argument("--repeat", type=whole(1), default=3)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     parser.add_argument(
         "--only", choices=SECTIONS, action="append", help="time only this section (repeatable)"

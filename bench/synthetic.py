@@ -15,7 +15,6 @@ after the release. Keys (model, benchmark, setting, source_url) are unique.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -165,13 +164,22 @@ def write(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    from args import Parser, whole  # bench/ is the script's folder, so on sys.path
+
+    parser = Parser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path)
-    parser.add_argument("--results", type=int, default=1_000_000)
-    parser.add_argument("--models", type=int, default=3000)
-    parser.add_argument("--benchmarks", type=int, default=50)
+    parser.add_argument("--results", type=whole(1), default=1_000_000)
+    # Fewer models (or 6, 9 or 12) give a paper's four models a repeated one, fewer
+    # benchmarks its five: keys that repeat, which an import refuses.
+    parser.add_argument("--models", type=whole(13), default=3000, help="at least 13")
+    parser.add_argument("--benchmarks", type=whole(5), default=50, help="at least 5")
     args = parser.parse_args()
-    data = write(args.directory, args.results, n_models=args.models, n_benchmarks=args.benchmarks)
+    try:
+        data = write(
+            args.directory, args.results, n_models=args.models, n_benchmarks=args.benchmarks
+        )
+    except OSError as error:
+        parser.fail(f"{args.directory}: {error.strerror}")
     print(f"{data.n_models} models, {data.n_benchmarks} benchmarks, {data.n_results} results")
 
 

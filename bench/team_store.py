@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from click.testing import CliRunner  # noqa: E402
 
+from bench.args import Parser, whole  # noqa: E402
 from tests.pg import running_server  # noqa: E402
 from trendlab.cli import cli  # noqa: E402
 
@@ -97,10 +98,10 @@ def writers(db: str, count: int, per_writer: int) -> tuple[float, int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--writers", type=int, default=4)
-    parser.add_argument("--per-writer", type=int, default=25)
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=whole(1), default=5, help="runs of each command")
+    parser.add_argument("--writers", type=whole(1), default=4, help="writers at once")
+    parser.add_argument("--per-writer", type=whole(1), default=25, help="add-results each")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

@@ -4,6 +4,8 @@ measured by running them, never here.)"""
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -39,3 +41,62 @@ def test_report_bench_counts_every_forecast_chart(
     page = run("report", *args, "-o", "-").stdout
     assert 'id="price-chart"' in page
     assert _bench("report", monkeypatch).forecast_charts(page) == ["price", "price-mmlu"]
+
+
+def _script(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run bench/ARGS[0] as a script (in `cwd`, where a script writes what it makes)."""
+    return subprocess.run(
+        [sys.executable, str(BENCH / args[0]), *args[1:]], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ("backtest_prophet.py", "--every", "0"),
+            "argument --every: must be from 1 to 1200, not 0",
+        ),
+        (
+            ("backtest_prophet.py", "--level", "150"),
+            "argument --level: must be from 1 to 99, not 150",
+        ),
+        (
+            ("backtest_prophet.py", "--level", "nan"),
+            "argument --level: must be from 1 to 99, not nan",
+        ),
+        (("forecast_speed.py", "--repeat", "0"), "argument --repeat: must be at least 1, not 0"),
+        (("synthetic.py", "d", "--results", "0"), "argument --results: must be at least 1, not 0"),
+        (("synthetic.py", "d", "--models", "6"), "argument --models: must be at least 13, not 6"),
+        (
+            ("synthetic.py", "d", "--benchmarks", "4"),
+            "argument --benchmarks: must be at least 5, not 4",
+        ),
+        (("scale.py", "--repeat", "0"), "argument --repeat: must be at least 1, not 0"),
+        (("team_store.py", "--writers", "0"), "argument --writers: must be at least 1, not 0"),
+        (("team_store.py", "--per-writer", "x"), "argument --per-writer: not a whole number: 'x'"),
+    ],
+)
+def test_bench_scripts_refuse_a_bad_argument_in_one_line(
+    args: tuple[str, ...], error: str, tmp_path: Path
+):
+    """They ran into a traceback (a --every of 0, a --level past 100, no results, no
+    writers: a division by zero after minutes of timing) or printed argparse's usage."""
+    result = _script(*args, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, f"{args[0]}: error: {error}\n")
+
+
+def test_backtest_bench_names_a_database_it_cannot_use(empty_db: Path, tmp_path: Path):
+    missing = tmp_path / "none.duckdb"
+    result = _script("backtest_prophet.py", "--db", str(missing))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"backtest_prophet.py: error: no database at {missing}: run `trendlab init` to create "
+        "one, or point --db (TRENDLAB_DB) at an existing file\n"
+    )
+    result = _script("backtest_prophet.py", "--db", str(empty_db))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"backtest_prophet.py: error: {empty_db}: no percent benchmark has a scored backtest "
+        "to compare\n",
+    )
