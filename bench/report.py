@@ -20,7 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import compile_bytecode  # bench/ is the script's folder, so on sys.path
+# bench/ is the script's folder, so on sys.path
+from args import Parser
+from timing import compile_bytecode
 
 
 def _timed(args: list[str]) -> float:
@@ -70,6 +72,8 @@ def _store_opens(db: Path, out: Path) -> tuple[int, int]:
 
 
 def main() -> None:
+    # No options, but --help (or a mistyped option) must not start minutes of timing.
+    Parser(description=__doc__.splitlines()[0]).parse_args()
     trendlab = [sys.executable, "-m", "trendlab"]
     compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:

@@ -43,11 +43,12 @@ def test_report_bench_counts_every_forecast_chart(
     assert _bench("report", monkeypatch).forecast_charts(page) == ["price", "price-mmlu"]
 
 
-def _script(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _script(
+    *args: str, cwd: Path | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run bench/ARGS[0] as a script (in `cwd`, where a script writes what it makes)."""
-    return subprocess.run(
-        [sys.executable, str(BENCH / args[0]), *args[1:]], capture_output=True, text=True, cwd=cwd
-    )
+    command = [sys.executable, str(BENCH / args[0]), *args[1:]]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
 @pytest.mark.parametrize(
@@ -99,4 +100,16 @@ def test_backtest_bench_names_a_database_it_cannot_use(empty_db: Path, tmp_path:
         1,
         f"backtest_prophet.py: error: {empty_db}: no percent benchmark has a scored backtest "
         "to compare\n",
+    )
+
+
+def test_report_bench_answers_help_without_timing_anything(tmp_path: Path):
+    """It read no arguments: --help, or any option, ran the whole bench (minutes)."""
+    result = _script("report.py", "--help", cwd=tmp_path, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("usage: report.py [-h]\n")
+    assert "How long `trendlab report` takes" in result.stdout
+    result = _script("report.py", "--repeat", "3", cwd=tmp_path, timeout=60)
+    assert (result.returncode, result.stderr) == (
+        2,
+        "report.py: error: unrecognized arguments: --repeat 3\n",
     )
