@@ -113,3 +113,25 @@ def test_report_bench_answers_help_without_timing_anything(tmp_path: Path):
         2,
         "report.py: error: unrecognized arguments: --repeat 3\n",
     )
+
+
+def test_scale_bench_compares_a_frontier_only_with_the_same_benchmark_s():
+    """The peer's bare table holds only the synthetic results, yet MATH's frontier (big
+    and seeded store, whole process and in the query) was divided by the peer's time for
+    syn-bench-001's: a ratio of two different queries."""
+    from bench import scale
+
+    names = ["big", "big seeded", "seeded", "peer", "floor", "floor seeded"]
+    times = {name: 0.1 * (i + 1) for i, name in enumerate(names)}
+    times |= {"query big": 0.02, "query seeded": 0.01, "query peer": 0.04}
+    assert scale.frontier_table(times) == [
+        "query frontier (peer: the same frontier in plain SQL on the bare table)",
+        "  whole process, big db, syn-bench-001             0.100     0.400   0.25  s",
+        "  whole process, big db, math                      0.200                   s",
+        "  whole process, seeded db, math                   0.300                   s",
+        "  in the query, big db, syn-bench-001              0.020     0.040   0.50  s",
+        "  in the query, seeded db, math                    0.010                   s",
+        "query frontier (floor: DuckDB alone, the same SQL on the same file, in Python)",
+        "  whole process, big db, syn-bench-001             0.100     0.500   0.20  s",
+        "  whole process, big db, math                      0.200     0.600   0.33  s",
+    ]
