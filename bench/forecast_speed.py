@@ -125,11 +125,16 @@ def run(args: Namespace) -> None:
     db = tmp / "run.duckdb"
 
     from trendlab.db import Store
+    from trendlab.errors import TrendlabError
     from trendlab.forecast.fit import forecast
     from trendlab.series import from_decimal_year, load_series
 
     with Store.open(str(sources["after init"])) as store:
         series = load_series(store, args.benchmark)
+    if series.scale.ceiling is None:  # as Prophet's logistic growth would say, minutes later
+        raise TrendlabError(
+            f"{args.benchmark} has no ceiling, which Prophet's logistic growth takes as its cap"
+        )
     # Before anything is timed: an --until the forecast refuses stops the bench here.
     forecast(series, until=args.until)
     scale = series.scale

@@ -135,3 +135,17 @@ def test_scale_bench_compares_a_frontier_only_with_the_same_benchmark_s():
         "  whole process, big db, syn-bench-001             0.100     0.500   0.20  s",
         "  whole process, big db, math                      0.200     0.600   0.33  s",
     ]
+
+
+def test_speed_bench_refuses_a_benchmark_without_a_ceiling_before_timing(tmp_path: Path):
+    """Prophet's logistic growth needs a cap: the bench timed every trendlab run first,
+    then Prophet's process failed on float('None'), its traceback on stderr."""
+    result = _script(
+        "forecast_speed.py", "--benchmark", "metr-time-horizon", "--repeat", "1", cwd=tmp_path
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "forecast_speed.py: error: metr-time-horizon has no ceiling, which Prophet's logistic "
+        "growth takes as its cap\n",
+    )
