@@ -40,7 +40,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import polars as pl
-from args import Parser, number, whole  # bench/ is the script's folder, so on sys.path
+
+# bench/ is the script's folder, so on sys.path
+from args import Parser, number, whole
+from timing import trendlab_command
 
 FAMILIES = ["last-value", "linear", "logistic", "logistic4", "gompertz", "ensemble", "auto"]
 KEYS = ["benchmark", "family", "origin", "horizon", "target", "actual", "median", "lower", "upper"]
@@ -302,7 +305,7 @@ def run(args: Namespace) -> None:
     db = args.db
     if db is None:
         db = str(Path(tempfile.mkdtemp(prefix="trendlab-bench-")) / "bench.duckdb")
-        subprocess.run(["trendlab", "--db", db, "init"], check=True, capture_output=True)
+        subprocess.run([*trendlab_command(), "--db", db, "init"], check=True, capture_output=True)
         # init loads the backtests shipped with the seeds: time computing them instead.
         with duckdb.connect(db) as con:
             con.execute("DELETE FROM forecast_cache")

@@ -33,7 +33,7 @@ from pathlib import Path
 
 # bench/ is the script's folder, so on sys.path
 from args import Parser, whole
-from timing import compile_bytecode
+from timing import compile_bytecode, trendlab_command
 
 PROPHET_SCRIPT = """
 import logging, sys
@@ -73,7 +73,7 @@ def wall(
 
 
 def trendlab(db: Path, *args: str) -> None:
-    subprocess.run(["trendlab", "--db", str(db), *args], check=True, capture_output=True)
+    subprocess.run([*trendlab_command(), "--db", str(db), *args], check=True, capture_output=True)
 
 
 def databases(tmp: Path, benchmark: str) -> dict[str, Path]:
@@ -161,9 +161,17 @@ def run(args: Namespace) -> None:
         args.repeat,
     )
     floor, _, _ = wall(
-        ["trendlab", "--db", str(sources["after init"]), "list", "benchmarks"], args.repeat
+        [*trendlab_command(), "--db", str(sources["after init"]), "list", "benchmarks"], args.repeat
     )
-    command = ["trendlab", "--db", str(db), "forecast", args.benchmark, "--until", args.until]
+    command = [
+        *trendlab_command(),
+        "--db",
+        str(db),
+        "forecast",
+        args.benchmark,
+        "--until",
+        args.until,
+    ]
     ours: dict[str, float] = {}
     for condition, source in sources.items():
 

@@ -52,7 +52,7 @@ import duckdb  # noqa: E402
 
 from bench import synthetic  # noqa: E402
 from bench.args import Parser, whole  # noqa: E402
-from bench.timing import compile_bytecode  # noqa: E402
+from bench.timing import compile_bytecode, trendlab_command  # noqa: E402
 
 ENV = {"TRENDLAB_AUTHOR": "bench"}
 SEEDED_BENCHMARK = "math"
@@ -175,11 +175,6 @@ def output_rows(s: Stores) -> list[str]:
     ]
     out.append(row("import the results as JSON Lines (peer: CSV)", *imports, "s"))
     return out
-
-
-def trendlab_cmd() -> list[str]:
-    script = Path(sys.executable).with_name("trendlab")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "trendlab"]
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:
@@ -391,7 +386,7 @@ def main() -> None:
     sections = args.only or SECTIONS
     work = args.keep or Path(tempfile.mkdtemp(prefix="trendlab-scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    tl = trendlab_cmd()
+    tl = trendlab_command()
     compile_bytecode()
     try:
         s = Stores(

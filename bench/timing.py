@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import compileall
+import sys
 from pathlib import Path
 
 
@@ -16,3 +17,14 @@ def compile_bytecode() -> None:
     import trendlab
 
     compileall.compile_dir(Path(trendlab.__file__).parent, quiet=1)
+
+
+def trendlab_command() -> list[str]:
+    """The trendlab command of the Python running the bench: its console script, as a
+    user runs it, else `python -m trendlab`.
+
+    Not `trendlab` on PATH: with the environment not activated that is missing, or
+    another install's, which the bench would then time instead.
+    """
+    script = Path(sys.executable).with_name("trendlab")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "trendlab"]

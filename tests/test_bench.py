@@ -4,6 +4,7 @@ measured by running them, never here.)"""
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from datetime import date
@@ -44,11 +45,16 @@ def test_report_bench_counts_every_forecast_chart(
 
 
 def _script(
-    *args: str, cwd: Path | None = None, timeout: float | None = None
+    *args: str,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run bench/ARGS[0] as a script (in `cwd`, where a script writes what it makes)."""
     command = [sys.executable, str(BENCH / args[0]), *args[1:]]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd, timeout=timeout, env=env
+    )
 
 
 @pytest.mark.parametrize(
@@ -149,3 +155,21 @@ def test_speed_bench_refuses_a_benchmark_without_a_ceiling_before_timing(tmp_pat
         "forecast_speed.py: error: metr-time-horizon has no ceiling, which Prophet's logistic "
         "growth takes as its cap\n",
     )
+
+
+@pytest.mark.slow(10)
+def test_bench_scripts_run_trendlab_of_their_own_python(tmp_path: Path):
+    """They ran `trendlab` from PATH: a traceback with the environment not activated (or,
+    with another install on PATH, that one timed instead)."""
+    env = os.environ | {"PATH": "/usr/bin:/bin"}
+    args = ["--benchmark", "metr-time-horizon", "--repeat", "1"]
+    result = _script("forecast_speed.py", *args, cwd=tmp_path, env=env)
+    # Past the init, the new model and result it makes with trendlab, to the refusal.
+    assert (result.returncode, result.stderr) == (
+        1,
+        "forecast_speed.py: error: metr-time-horizon has no ceiling, which Prophet's logistic "
+        "growth takes as its cap\n",
+    )
+    result = _script("backtest_prophet.py", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "benchmarks with a ceiling: 13, origins every 6 months" in result.stdout
