@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
 import subprocess
 import sys
 from datetime import date
@@ -98,8 +99,9 @@ def test_backtest_bench_names_a_database_it_cannot_use(empty_db: Path, tmp_path:
     result = _script("backtest_prophet.py", "--db", str(missing))
     assert result.returncode == 1
     assert result.stderr == (
-        f"backtest_prophet.py: error: no database at {missing}: run `trendlab init` to create "
-        "one, or point --db (TRENDLAB_DB) at an existing file\n"
+        f"backtest_prophet.py: error: no database at {missing}: run `trendlab --db "
+        f"{shlex.quote(str(missing))} init` to create one, or point --db (TRENDLAB_DB) at an "
+        "existing file\n"
     )
     result = _script("backtest_prophet.py", "--db", str(empty_db))
     assert (result.returncode, result.stderr) == (
@@ -161,6 +163,9 @@ def test_speed_bench_refuses_a_benchmark_without_a_ceiling_before_timing(tmp_pat
 def test_bench_scripts_run_trendlab_of_their_own_python(tmp_path: Path):
     """They ran `trendlab` from PATH: a traceback with the environment not activated (or,
     with another install on PATH, that one timed instead)."""
+    # backtest_prophet.py runs trendlab by the same bench.timing.trendlab_command, and
+    # needs Prophet, which the test dependencies leave out: forecast_speed.py stops
+    # before Prophet.
     env = os.environ | {"PATH": "/usr/bin:/bin"}
     args = ["--benchmark", "metr-time-horizon", "--repeat", "1"]
     result = _script("forecast_speed.py", *args, cwd=tmp_path, env=env)
@@ -170,6 +175,3 @@ def test_bench_scripts_run_trendlab_of_their_own_python(tmp_path: Path):
         "forecast_speed.py: error: metr-time-horizon has no ceiling, which Prophet's logistic "
         "growth takes as its cap\n",
     )
-    result = _script("backtest_prophet.py", cwd=tmp_path, env=env)
-    assert result.returncode == 0, result.stderr
-    assert "benchmarks with a ceiling: 13, origins every 6 months" in result.stdout
