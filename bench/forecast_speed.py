@@ -120,7 +120,13 @@ def main() -> None:
 def run(args: Namespace) -> None:
     """Time both, whole processes and in process, and print the table."""
     compile_bytecode()
-    tmp = Path(tempfile.mkdtemp(prefix="trendlab-bench-"))
+    # Removed after the run: each left 16 MB of copies behind in the temporary folder.
+    with tempfile.TemporaryDirectory(prefix="trendlab-bench-") as tmp:
+        timed(args, Path(tmp))
+
+
+def timed(args: Namespace, tmp: Path) -> None:
+    """run's work, its databases and files in `tmp`."""
     sources = databases(tmp, args.benchmark)
     db = tmp / "run.duckdb"
 
