@@ -8,6 +8,7 @@ import json
 import math
 import re
 import shlex
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -3306,3 +3307,20 @@ def test_list_help_says_which_kinds_model_filters(run: Run):
     for kind, field in (("models", "slug"), ("aliases", "model")):
         rows = json.loads(run("list", kind, "--model", "gpt-4", "--json").stdout)
         assert rows and {r[field] for r in rows} == {"gpt-4"}, kind
+
+
+def test_a_suggested_command_names_the_default_file_where_trendlab_db_names_another(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A bare `trendlab ...` opens TRENDLAB_DB's store where it is set: a command an error
+    suggests about ./trendlab.duckdb, given as --db, was bare, so run as printed it read
+    TRENDLAB_DB's store; about TRENDLAB_DB's own store it stays bare."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    shutil.copy(db, work / "trendlab.duckdb")
+    monkeypatch.setenv("TRENDLAB_DB", str(db))
+    short = CliRunner().invoke(cli, ["--db", "trendlab.duckdb", "show", "result", "r_1"])
+    assert short.stderr.split("`")[1] == "trendlab --db trendlab.duckdb list results"
+    own = CliRunner().invoke(cli, ["show", "result", "r_1"])
+    assert own.stderr.split("`")[1] == "trendlab list results"

@@ -2258,16 +2258,23 @@ def _key_parts(text: str, named: list[str]) -> list[str]:
 
 def command_on(location: str, name: str) -> str:
     """trendlab's command `name` on the store at `location` (a team store's with its
-    password masked): `trendlab NAME` works on --db, so a file other than the default,
-    or a team store other than TRENDLAB_DB's (say, the source of a `copy`), is named."""
+    password masked): `trendlab NAME` works on --db, so a store other than the one a bare
+    command opens (TRENDLAB_DB's, else the default file; say, the source of a `copy`) is
+    named."""
+    bare = os.environ.get("TRENDLAB_DB") or DEFAULT_DB
     if lake.is_lake(location):
-        if lake.mask_password(os.environ.get("TRENDLAB_DB", "")) == location:
+        if lake.mask_password(bare) == location:
             return f"trendlab {name}"
-    elif Path(location).resolve() == Path(DEFAULT_DB).resolve():
+    elif not lake.is_lake(bare) and _same_file(location, bare):
         return f"trendlab {name}"
     import shlex
 
     return f"trendlab --db {shlex.quote(location)} {name}"
+
+
+def _same_file(one: str, other: str) -> bool:
+    """Whether two file locations name one file (`~`, relative parts and links aside)."""
+    return Path(one).expanduser().resolve() == Path(other).expanduser().resolve()
 
 
 def new_store_tables() -> dict[str, list[str]]:
