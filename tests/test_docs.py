@@ -314,3 +314,24 @@ def test_the_readme_list_of_dropped_rows_is_what_import_prints(db: Path, tmp_pat
     assert printed[start].startswith(header), (printed[start], header)
     assert printed[start + 1 : start + len(shown)] == shown[1:]
     assert not printed[start + len(shown)].startswith("  ")
+
+
+def test_the_import_help_example_piping_into_another_store_runs_as_written(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`import --help`'s pipe into other.duckdb, run as written in a folder holding only
+    the seeded database, succeeds: it failed with 'no database at other.duckdb', a store
+    the example never made, and results would not import into an empty one anyway."""
+    monkeypatch.chdir(tmp_path)
+    block = (_command("import").help or "").split("Example:", 1)[1]
+    lines = [line.strip() for line in block.splitlines() if "other.duckdb" in line]
+    assert lines, block
+    for line in lines:
+        stages = [shlex.split(stage) for stage in line.split("|")]
+        piped = None
+        for words in stages:
+            assert words[0] == "trendlab", line
+            args = words[1:] if "--db" in words else ["--db", str(db), *words[1:]]
+            result = CliRunner().invoke(cli, args, input=piped)
+            assert result.exit_code == 0, f"{line}: {result.stderr}"
+            piped = result.stdout

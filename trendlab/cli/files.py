@@ -112,7 +112,8 @@ def import_(
     \b
     Example:
       trendlab import results.csv -m "results from the Llama 3 paper"
-      trendlab export results | trendlab --db other.duckdb import - --kind results
+      trendlab --db other.duckdb init --empty
+      trendlab export models | trendlab --db other.duckdb import - --kind models
       trendlab import --from epoch benchmark-stitching/data/
       trendlab import --from llm-prices openai.json
       trendlab import --from metr benchmark_results_1_1.yaml
