@@ -1792,6 +1792,24 @@ def test_a_header_wraps_only_where_that_narrows_its_column(monkeypatch: pytest.M
     assert lines[0].split()[2] == "effectiv", lines
 
 
+def test_a_table_whose_wrapped_columns_fit_the_window_fits_it(monkeypatch: pytest.MonkeyPatch):
+    """Three columns fit 34 characters with the two long ones wrapped at 8, but their
+    headers wrapped at 8 too, and tabulate pads a header by 2: 10-wide columns made a
+    table of 38 on a window it could fit. A header now wraps 2 short of its column."""
+    from trendlab.render import Rows
+
+    rows = Rows(
+        ["a_long_header_name", "another_header_x", "third_header"],
+        [False] * 3,
+        [("aaaa bbbb " * 7, "xxxx yyyy " * 4, "qqqq pppp oooo")],
+    )
+    lines = _table_lines(monkeypatch, rows, 34)
+    assert max(len(line) for line in lines) <= 34, lines
+    assert lines[0].split() == ["a_long", "anothe", "third_header"], lines
+    rule = next(line for line in lines if line.startswith("-"))
+    assert rule == "--------  --------  --------------", lines
+
+
 def test_a_bignum_is_a_number_in_a_table(monkeypatch: pytest.MonkeyPatch):
     """DuckDB hands a BIGNUM over as its text, so a table took it for text: it was
     left-aligned and, on a terminal, wrapped nine digits a line."""

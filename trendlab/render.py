@@ -547,15 +547,22 @@ def _fitted_widths(
     room = shutil.get_terminal_size().columns - 2 * (len(names) - 1)  # 2 between columns
 
     def fitted(cap: int) -> list[int]:
-        # tabulate's "simple" format makes a column its header's width plus 2, at least.
+        # tabulate's "simple" format makes a column its header's width plus 2, at least:
+        # a header wraps 2 short of the column's width, or its padding would widen a
+        # column wrapped at `cap` past it, and the table past a window it could fit.
         return [
-            max(min(head, cap) + 2, w if keep else min(w, cap))
-            for head, w, keep in zip(heads, widest, whole, strict=True)
+            max(content, min(head + 2, max(content, cap)))
+            for head, content in zip(heads, contents(cap), strict=True)
         ]
 
-    cap = max(*heads, *widest)
-    if sum(fitted(cap)) <= room:
+    def contents(cap: int) -> list[int]:
+        """Each column's widest cell once wrapped at `cap`."""
+        return [w if keep else min(w, cap) for w, keep in zip(widest, whole, strict=True)]
+
+    natural = [max(head + 2, w) for head, w in zip(heads, widest, strict=True)]
+    if sum(natural) <= room:
         return None
+    cap = max(natural)
     cap = min(cap, max(room, _WRAP_MIN))  # no column wider than the window
     while cap > _WRAP_MIN and sum(fitted(cap)) > room:
         cap -= 1
@@ -563,8 +570,7 @@ def _fitted_widths(
     # A header wraps only where that narrows its column: one over ids kept whole
     # (changeset over 18 characters) read "changese" over "t" to save nothing.
     head_widths = [
-        max(1, min(head, max(cap, (w if keep else min(w, cap)) - 2)))
-        for head, w, keep in zip(heads, widest, whole, strict=True)
+        max(1, min(head, width - 2)) for head, width in zip(heads, fitted(cap), strict=True)
     ]
     return cell_widths, head_widths
 
