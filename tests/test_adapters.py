@@ -1134,6 +1134,32 @@ def test_an_undated_list_price_that_ended_by_the_release_is_left_out(
     assert [(p["effective_date"], p["input_usd_per_mtok"]) for p in prices] == [("2024-08-06", 2.5)]
 
 
+def test_a_list_price_dated_before_its_models_release_is_written_with_a_note(
+    run_empty: Run, tmp_path: Path
+):
+    """import --from says what any import says of a price taking effect before its
+    model's release (a year mistyped, the wrong model): it was written in silence."""
+    assert run_empty("add-model", "m-one", "--release-date", "2024-06-01").exit_code == 0
+    history = [{"input": 2, "output": 8, "from_date": "2024-01-01", "to_date": None}]
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        json.dumps(
+            {"vendor": "openai", "models": [{"id": "m-one", "name": "x", "price_history": history}]}
+        )
+    )
+    note = (
+        "1 price takes effect before its model's release: m-one on 2024-01-01, released "
+        "2024-06-01 (price 1 (m-one)); it is kept, but if the date is mistyped or the model "
+        "is the wrong one, correct it"
+    )
+    for args in (["--dry-run"], []):
+        result = run_empty("import", "--from", "llm-prices", str(vendor), *args)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.splitlines()[-1] == note, result.stderr
+    again = run_empty("import", "--from", "llm-prices", str(vendor))  # nothing new
+    assert "release" not in again.stderr, again.stderr
+
+
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(
     run_empty: Run, tmp_path: Path
 ):

@@ -265,6 +265,10 @@ def _import_source(
         )
         _list(labels, shown, get_kind(kind).singular, kind)
     _report(cs, dry_run)
+    # What any import says of what it wrote (a price dated before its model's release,
+    # a release date moved past stored results), a source's as a file's.
+    for kind, counts in cs.counts.items():
+        note_written(counts, get_kind(kind), "reported_date", SHOWN)
 
 
 @contextmanager
