@@ -1160,6 +1160,42 @@ def test_a_list_price_dated_before_its_models_release_is_written_with_a_note(
     assert "release" not in again.stderr, again.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        (
+            '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": '
+            '[{"input": 2.5, "input": 3, "output": 10, "from_date": "2024-08-06"}]}]}',
+            "openai.json:price 1 (gpt-4o): field 'input' appears twice",
+        ),
+        (
+            '{"vendor": "openai", "models": [{"id": "gpt-4o", "id": "gpt-4", '
+            '"price_history": []}]}',
+            "openai.json:model 1 (gpt-4): field 'id' appears twice",
+        ),
+        (
+            '{"vendor": "openai", "vendor": "xai", "models": []}',
+            "openai.json: field 'vendor' appears twice",
+        ),
+        (
+            '{"prices": [{"id": "o3", "vendor": "openai", "input": 2, "output": 8, '
+            '"from_date": "2025-06-10", "from_date": "2025-06-11"}]}',
+            "openai.json:price 1 (o3): field 'from_date' appears twice",
+        ),
+    ],
+)
+def test_a_field_a_list_gives_twice_is_an_error(run: Run, tmp_path: Path, text: str, told: str):
+    """json.loads keeps the last of a repeated field: a price given two inputs was
+    written with the second, in silence, where trendlab's own JSON refuses the record."""
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(text)
+    before = run("log", "--json").stdout
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == f"trendlab: error: {tmp_path}/{told}; nothing was written\n"
+    assert run("log", "--json").stdout == before
+
+
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(
     run_empty: Run, tmp_path: Path
 ):

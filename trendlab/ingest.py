@@ -311,7 +311,7 @@ def _from_objects(objects: list[object], source: str, where: Callable[[int], str
     for i, record in enumerate(objects):
         if not isinstance(record, dict):
             raise TrendlabError(f"{source}:{where(i)}: expected an object of field: value")
-        if isinstance(record, _Record) and record.twice is not None:
+        if isinstance(record, JsonRecord) and record.twice is not None:
             raise TrendlabError(f"{source}:{where(i)}: field {record.twice!r} appears twice")
         obj = {}
         for raw_key, value in record.items():
@@ -366,7 +366,7 @@ def _not_unicode(
     return TrendlabError(f"{source}: not valid Unicode text")
 
 
-class _Record(dict):
+class JsonRecord(dict):
     """A JSON object that remembers a field it held twice (json.loads keeps the last)."""
 
     twice: str | None = None
@@ -376,12 +376,13 @@ def _json_loads(text: str) -> object:
     """Parse JSON keeping numbers as their text (validation types them, and Python
     cannot even print an integer of over 4,300 digits) and noticing repeated fields."""
     return json.loads(
-        text, object_pairs_hook=_pairs, parse_int=str, parse_float=str, parse_constant=str
+        text, object_pairs_hook=json_record, parse_int=str, parse_float=str, parse_constant=str
     )
 
 
-def _pairs(pairs: list[tuple[str, object]]) -> _Record:
-    record = _Record()
+def json_record(pairs: list[tuple[str, object]]) -> JsonRecord:
+    """A JSON object as json.loads' object_pairs_hook builds it, noting a repeated field."""
+    record = JsonRecord()
     for key, value in pairs:
         if key in record and record.twice is None:
             record.twice = key

@@ -37,7 +37,7 @@ import polars as pl
 from trendlab.adapters import Part, Publication
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
-from trendlab.ingest import read_records
+from trendlab.ingest import JsonRecord, json_record, read_records
 from trendlab.kinds import PRICES
 from trendlab.text import NUMBER_RE, iso_day
 from trendlab.validate import ROW
@@ -88,7 +88,8 @@ def read(path: str) -> Publication:
         read_records(path, "json")  # reports the line of the bad byte
         raise
     try:
-        data = json.loads(text)
+        # Noting a field given twice, which json.loads would take the last of in silence.
+        data = json.loads(text, object_pairs_hook=json_record)
     except json.JSONDecodeError as exc:
         raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
@@ -108,11 +109,13 @@ def read(path: str) -> Publication:
 
 def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[int], str]]:
     """Flatten any published shape to price records with id, vendor and name."""
+    _refuse_twice(data, source)
     if isinstance(data, dict) and isinstance(data.get("models"), list):
         vendor = data.get("vendor")
         out: list[dict[str, Any]] = []
         for number, model in enumerate(data["models"], start=1):
             where = f"model {number}"
+            _refuse_twice(model, f"{source}:{where} ({_shown(_id_of(model))})")
             if not isinstance(model, dict) or not isinstance(model.get("price_history"), list):
                 shown = _shown(model.get("id")) if isinstance(model, dict) else where
                 raise TrendlabError(f"{source}: {where} ({shown}): expected a price_history list")
@@ -122,6 +125,7 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
                         f"{source}: {where} ({_shown(model.get('id'))}): price_history: "
                         f"expected objects, not {_shown(price)}"
                     )
+                _refuse_twice(price, f"{source}:price {len(out) + 1} ({_shown(model.get('id'))})")
                 out.append(
                     {"id": model.get("id"), "vendor": vendor, "name": model.get("name")} | price
                 )
@@ -141,11 +145,23 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
                 raise TrendlabError(
                     f"{source}: price {i + 1}: expected an object, not {_shown(price)}"
                 )
+            _refuse_twice(price, f"{source}:price {i + 1} ({_shown(price.get('id'))})")
         return prices, lambda i: f"price {i + 1} ({_shown(prices[i].get('id'))})"
     raise TrendlabError(
         f'{source}: not an llm-prices file: expected a vendor file with "models" or a '
         'historical.json/current.json with "prices"'
     )
+
+
+def _refuse_twice(value: Any, where: str) -> None:
+    """A field an object gives twice is an error, as in trendlab's own JSON: which of
+    two prices the list meant is not to be guessed."""
+    if isinstance(value, JsonRecord) and value.twice is not None:
+        raise TrendlabError(f"{where}: field {value.twice!r} appears twice")
+
+
+def _id_of(model: Any) -> Any:
+    return model.get("id") if isinstance(model, dict) else None
 
 
 def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, Any]:
