@@ -1600,3 +1600,30 @@ def test_a_record_from_another_source_is_not_listed_as_dropped_by_this_one():
         }
     )
     assert absent(PRICES, stored, [file]) == ["gpt-4o-mini/OpenAI/2024-07-18"]
+
+
+def test_a_stored_record_under_a_model_version_no_name_resolves_to_is_left_out(
+    run: Run, tmp_path: Path
+):
+    """A file giving a stored Epoch record under a model version the database does not
+    know (renamed since) holds that record: it is left out as held under another key,
+    as in a folder whose catalog names the new version, where a lone file failed the
+    import as naming an unknown model."""
+    published = SHARED / "epoch-benchmark-stitching" / "external_benchmark_mmlu.csv"
+    text = published.read_text(encoding="utf-8-sig")
+    assert ",amazon.nova-lite-v1:0," in text
+    renamed = tmp_path / "external_benchmark_mmlu.csv"
+    renamed.write_text(text.replace(",amazon.nova-lite-v1:0,", ",amazon.nova-lite-v2:0,"))
+    before = run("log", "--json").stdout
+    result = run("import", "--from", "epoch", str(renamed), "--list-all")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"  {renamed}:2: amazon.nova-lite-v2:0 = amazon.nova-lite-v1-0/mmlu/5-shot (the same "
+        "source record is already in the database under another key)"
+    ) in result.stderr.splitlines(), result.stderr
+    assert "unknown model" not in result.stderr
+    assert "amazon.nova-lite-v1-0/mmlu" not in result.stderr.split("not in external_benchmark")[-1]
+    assert result.stderr.splitlines()[-1] == (
+        "benchmarks: nothing; results: 210 unchanged; nothing to write"
+    )
+    assert run("log", "--json").stdout == before

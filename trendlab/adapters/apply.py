@@ -138,11 +138,15 @@ def _write_parts(
             outcome.created_benchmarks.extend(
                 s for s in frame.get_column("slug").to_list() if s not in known
             )
-        if part.kind is RESULTS and part.record_note and (dropped or unmade):
-            # Every row naming them is held under another key: left out as such, not
-            # as naming a model the database does not know.
+        if part.kind is RESULTS and part.record_note:
+            # Every row naming them is held under another key, as may be a row naming
+            # a model no name resolves to (a version Epoch renamed since): left out as
+            # such, not as naming a model the database does not know.
+            unknown = cs.refs.resolver.expr("model").is_null() & pl.col("model").is_not_null()
             gone = slug(pl.col("model")).is_in(dropped) | pl.col("benchmark").is_in(unmade)
-            held = held_elsewhere(RESULTS, frame.filter(gone), stored(RESULTS), part.record_note)
+            held = held_elsewhere(
+                RESULTS, frame.filter(gone | unknown), stored(RESULTS), part.record_note
+            )
             frame = _leave_out(part, frame, held, ELSEWHERE, publication)
         if part.kind.name in MODEL_REFS and part.kind is not ALIASES:
             frame = _resolve(part, frame, cs, outcome)
