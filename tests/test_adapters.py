@@ -1225,6 +1225,35 @@ def test_a_field_a_list_gives_twice_is_an_error(run: Run, tmp_path: Path, text: 
     assert run("log", "--json").stdout == before
 
 
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ("1e400", "input (input_usd_per_mtok): '1e400' is not a finite number"),
+        (
+            "1e-400",
+            "input (input_usd_per_mtok): '1e-400' is too close to 0 to store: it would be "
+            "stored as 0",
+        ),
+        ("-Infinity", "input (input_usd_per_mtok): '-Infinity' is not a finite number"),
+    ],
+)
+def test_a_list_price_no_double_holds_is_quoted_as_written(
+    run: Run, tmp_path: Path, written: str, told: str
+):
+    """A price's figure is quoted as the list writes it, as a CSV cell's is: read as a
+    float first, 1e400 was quoted as 'inf' and 1e-400 as '0.0', neither in the file."""
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": '
+        f'[{{"input": {written}, "output": 10, "from_date": "2024-08-06"}}]}}]}}'
+    )
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == (
+        f"trendlab: error: {vendor}:price 1 (gpt-4o): {told}; nothing was written\n"
+    )
+
+
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(
     run_empty: Run, tmp_path: Path
 ):

@@ -286,7 +286,7 @@ SOURCE_FILES = {
     ("llm-prices", "huge.json"): (
         '{"vendor": "openai", "models": [{"id": "gpt-4", "name": "x", "price_history": '
         f'[{{"input": {_HUGE}, "output": 2, "from_date": "2024-01-01", "to_date": null}}]}}]}}',
-        "invalid JSON",
+        "is not a finite number",
     ),
     ("llm-prices", "deep.json"): ("[" * 100_000 + "]" * 100_000, "invalid JSON"),
     ("metr", "huge.yaml"): (

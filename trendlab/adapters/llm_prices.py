@@ -88,11 +88,18 @@ def read(path: str) -> Publication:
         read_records(path, "json")  # reports the line of the bad byte
         raise
     try:
-        # Noting a field given twice, which json.loads would take the last of in silence.
-        data = json.loads(text, object_pairs_hook=json_record)
+        # Noting a field given twice, which json.loads would take the last of in silence,
+        # and keeping numbers as written, for validation to quote (1e400, not inf).
+        data = json.loads(
+            text,
+            object_pairs_hook=json_record,
+            parse_float=Written,
+            parse_int=Written,
+            parse_constant=Written,
+        )
     except json.JSONDecodeError as exc:
         raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+    except (ValueError, RecursionError) as exc:  # deep nesting
         raise TrendlabError(
             f"{source}: invalid JSON: {str(exc)[:80] or 'nested too deeply'}"
         ) from None
@@ -153,6 +160,11 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
     )
 
 
+class Written(str):
+    """A JSON number as the file writes it: 1e400 and 1e-400 are quoted so, not as the
+    inf and 0.0 a float would make of them."""
+
+
 def _refuse_twice(value: Any, where: str) -> None:
     """A field an object gives twice is an error, as in trendlab's own JSON: which of
     two prices the list meant is not to be guessed."""
@@ -166,7 +178,8 @@ def _id_of(model: Any) -> Any:
 
 def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, Any]:
     for name in ("id", "vendor", "name", "from_date", "to_date"):
-        if record.get(name) is not None and not isinstance(record[name], str):
+        value = record.get(name)
+        if value is not None and (not isinstance(value, str) or isinstance(value, Written)):
             raise TrendlabError(
                 f"{source}:{where}: {name}: expected text, not {_shown(record[name])}"
             )
