@@ -1254,6 +1254,27 @@ def test_a_list_price_no_double_holds_is_quoted_as_written(
     )
 
 
+def test_a_list_prices_notes_hold_its_values_without_spaces_around_them(run: Run, tmp_path: Path):
+    """The notes quote the name, cached price and to_date as the other fields are read,
+    stripped: they read 'listed as  GPT-4o  mini ; cached input $ 1.5 /Mtok; until
+    2025-09-01 ' (the date read for the check stripped, the one noted not)."""
+    vendor = tmp_path / "openai.json"
+    price = {"input": 2.7, "output": 10, "from_date": "2025-01-06"}
+    price |= {"to_date": " 2025-09-01 ", "input_cached": " 1.5 "}
+    vendor.write_text(
+        json.dumps(
+            {
+                "vendor": "openai",
+                "models": [{"id": "gpt-4o", "name": " GPT-4o  mini ", "price_history": [price]}],
+            }
+        )
+    )
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 0, result.stderr
+    shown = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-01-06")
+    assert shown["notes"] == "listed as GPT-4o mini; cached input $1.5/Mtok; until 2025-09-01"
+
+
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(
     run_empty: Run, tmp_path: Path
 ):

@@ -200,11 +200,14 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
     vendor = record.get("vendor")
     if not record.get("id") or not vendor:
         raise TrendlabError(f"{source}:{where}: a price needs an id and a vendor")
-    notes = [f"listed as {record['name']}" if record.get("name") else None]
+    # As the other fields are read: spaces around a value, or a run of them in a
+    # name, are no part of it (the notes read 'until  2024-05-13 ').
+    name = " ".join(str(record.get("name") or "").split())
+    notes = [f"listed as {name}" if name else None]
     if record.get("input_cached") is not None:
-        notes.append(f"cached input ${_text(record['input_cached'])}/Mtok")
+        notes.append(f"cached input ${str(record['input_cached']).strip()}/Mtok")
     if record.get("to_date"):
-        notes.append(f"until {record['to_date']}")
+        notes.append(f"until {record['to_date'].strip()}")
     if not record.get("from_date"):
         notes.insert(0, "no from_date in llm-prices: dated by the model's release date")
     return {
