@@ -245,13 +245,26 @@ def _check_to_date(record: dict[str, Any], where: str) -> None:
 
 def _shown(value: Any) -> str:
     """A value as an error quotes it: text as is, anything else as JSON; cut short."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    text = value if isinstance(value, str) else _as_json(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _as_json(value: Any) -> str:
+    """`value` as JSON, its numbers as the file writes them (json.dumps would quote a
+    Written number as text: {"a": "1"} for {"a": 1})."""
+    if isinstance(value, Written):
+        return str(value)
+    if isinstance(value, dict):
+        items = ", ".join(f"{json.dumps(k)}: {_as_json(v)}" for k, v in value.items())
+        return "{" + items + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_json(v) for v in value) + "]"
+    return json.dumps(value, default=str)
 
 
 def _text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, (bool, dict, list)):
-        return json.dumps(value)
+        return _as_json(value)
     return str(value)

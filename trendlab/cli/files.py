@@ -268,7 +268,7 @@ def _import_source(
     # What any import says of what it wrote (a price dated before its model's release,
     # a release date moved past stored results), a source's as a file's.
     for kind, counts in cs.counts.items():
-        note_written(counts, get_kind(kind), "reported_date", SHOWN)
+        note_written(counts, get_kind(kind), "reported_date", store.command, SHOWN)
 
 
 @contextmanager
