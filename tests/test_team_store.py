@@ -1675,11 +1675,15 @@ def test_a_data_path_with_white_space_around_it_is_a_usage_error(
         (" lake", "' lake' begins with white space"),
         ("  ", "is only white space"),
     ]:
-        for args, env in ((["--data-path", path], {}), ([], {"TRENDLAB_DATA_PATH": path})):
+        for args, env, named in (
+            (["--data-path", path], {}, "--data-path"),
+            # Named as where it came from: the command line held no --data-path.
+            ([], {"TRENDLAB_DATA_PATH": path}, "TRENDLAB_DATA_PATH"),
+        ):
             result = CliRunner().invoke(cli, ["--db", lake_at, *args, "init", "--empty"], env=env)
             assert (result.exit_code, result.stderr) == (
                 2,
-                f"trendlab: error: Invalid value for --data-path: {fault} (see 'cli --help')\n",
+                f"trendlab: error: Invalid value for {named}: {fault} (see 'cli --help')\n",
             ), (args, env)
     assert list(here.iterdir()) == []
     run = make_runner(db)
