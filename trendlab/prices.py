@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,15 +16,13 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
+from trendlab.series import Command, bare_command, decimal_years, undated_note
 from trendlab.text import NONZERO_RE, fold, level_text, number
 
 if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
 
 BLENDED = "blended_usd_per_mtok"
-# A trendlab command a message suggests (Store.command: on the store read, its --db
-# named where it is not the default); bare where no store is at hand.
-BARE_COMMAND: Callable[[str], str] = "trendlab {}".format
 
 
 @dataclass(frozen=True)
@@ -185,13 +182,11 @@ def undated_reaching_note(
     benchmark: dict[str, Any],
     scores: pl.DataFrame,
     threshold: float,
-    command: Callable[[str], str] = BARE_COMMAND,
+    command: Command = bare_command,
 ) -> str | None:
     """What a price trend of `benchmark` (a Store.benchmark record) to `threshold`
     leaves out for want of a date, as series.undated_note words it, with `command`
-    (see BARE_COMMAND); None when nothing is. price-trend and the report both say it."""
-    from trendlab.series import undated_note
-
+    (see series.Command); None when nothing is. price-trend and the report both say it."""
     higher = benchmark.get("higher_is_better") is not False
     n = undated_reaching(scores, threshold, higher_is_better=higher)
     return (
@@ -371,8 +366,6 @@ class PriceTrend:
 
     def table(self) -> pl.DataFrame:
         """The series with the fitted trend value at each point."""
-        from trendlab.series import decimal_years
-
         years = self.points.select(decimal_years(pl.col("date"))).to_series().to_numpy()
         return self.points.with_columns(
             pl.Series("trend_usd_per_mtok", self.fit.fitted(years), dtype=pl.Float64)
@@ -492,7 +485,7 @@ class NoPricedModelReaches(TrendlabError):
     undated_reaching_note, which goes with a trend or any other error, does not."""
 
 
-def _refuse_unlogged(points: pl.DataFrame, blend: Blend, command: Callable[[str], str]) -> None:
+def _refuse_unlogged(points: pl.DataFrame, blend: Blend, command: Command) -> None:
     """Name the first price whose blend has no log: 0, below 0 or not finite. Only a
     price written around trendlab can blend so (a write refuses one, and `check` lists
     it); the trend's fit would otherwise fail naming none."""
@@ -538,7 +531,7 @@ def price_trend(
     on: date,
     level: float = 0.8,
     as_of_note: str = "",
-    command: Callable[[str], str] = BARE_COMMAND,
+    command: Command = bare_command,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
     at the blend `prices` were read at, up to `on` (see Store.reading_day): a price
@@ -546,9 +539,8 @@ def price_trend(
     the rate's interval, a fraction (see forecast.decline.fit_decline). `as_of_note`
     (Store.as_of_note): under --as-of, no model reaching it, or too few points, may be
     for want of results recorded by then, which its error says. `command` words the
-    commands an error suggests (see BARE_COMMAND)."""
+    commands an error suggests (see series.Command)."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
-    from trendlab.series import decimal_years
 
     higher = benchmark.get("higher_is_better") is not False
     priced = prices.frame.filter(pl.col("effective_date") <= on)
