@@ -895,10 +895,16 @@ def test_help_shows_no_empty_range(run: Run, command: str):
 def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run):
     """A forecaster's --as-of before MATH's results (as of 2020, say) reads a seeded
     database before its seeding: the error says when MATH was recorded, which it
-    did not, so that --as-of is not taken for a result's date."""
+    did not, so that --as-of is not taken for a result's date. Named in full-width
+    letters (ＭＡＴＨ, as math matches), it said no date."""
     (seeded,) = json.loads(_ok(run("log", "--json")))
     recorded = seeded["recorded_at"][:19].replace("T", " ")
-    for args in (["forecast", "MATH"], ["price-trend", "math", "--threshold", "50"]):
+    named = (
+        ["forecast", "MATH"],
+        ["forecast", "ＭＡＴＨ"],
+        ["price-trend", "math", "--threshold", "50"],
+    )
+    for args in named:
         result = run(*args, "--as-of", "2020-01-01")
         assert result.exit_code == 1
         assert result.stderr == (

@@ -31,7 +31,7 @@ from trendlab.nopandas import pandas_hidden
 from trendlab.organizations import Organizations
 from trendlab.resources import resource_dir
 from trendlab.signals import handled
-from trendlab.text import DATE_RE, at_most, fold, iso_day, nfkc, quoted, slugify
+from trendlab.text import DATE_RE, at_most, fold, iso_day, matched_form, nfkc, quoted, slugify
 
 if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
@@ -1887,8 +1887,9 @@ class Store:
         the nearest slug, or under --as-of saying when it was recorded, if later."""
         from trendlab.kinds import BENCHMARKS
 
-        # A benchmark recorded after --as-of: the nearest slug would be no help.
-        hint = self.recorded_later(BENCHMARKS, name.strip().lower()) or suggest(
+        # A benchmark recorded after --as-of: the nearest slug would be no help. In the
+        # form its slug matches (ＭＡＴＨ is math), or full-width letters got no date.
+        hint = self.recorded_later(BENCHMARKS, matched_form(name)) or suggest(
             name, self.all_keys(BENCHMARKS)
         )
         return TrendlabError(f"unknown benchmark {quoted(name)}{self.as_of_note()}{hint}")
