@@ -364,6 +364,33 @@ def test_json_names_the_setting_its_forecast_and_backtest_were_run_on(run: Run):
     assert json.loads(_ok(run("backtest", "mmlu", "--json")))["setting"] is None
 
 
+def test_a_long_setting_is_quoted_short_in_an_error(run: Run, tmp_path: Path):
+    """A --setting of 5,000 characters (a file pasted by mistake) made an error line of
+    5,000 characters in forecast, plot and backtest: its start and length are quoted."""
+    long = "x" * 5000
+    shown = f"{'x' * 60!r}... (5000 characters)"
+    settings = (
+        "'0-shot', '2-shot', '5-shot', 'CoT@32 uncertainty-routed', "
+        "'Epoch record recFedHhPHlgqWxpq', 'Epoch record recgIGiZ5lVnVM7rT'"
+    )
+    for args in (
+        ["forecast", "mmlu"],
+        ["plot", "mmlu", "--output", str(tmp_path / "mmlu.png")],
+        ["backtest", "mmlu"],
+    ):
+        result = run(*args, "--setting", long)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"trendlab: error: no result on mmlu has a setting containing {shown}; "
+            f"settings: {settings}\n"
+        )
+    every = run("backtest", "--all", "--setting", long)
+    assert every.exit_code == 1
+    assert every.stderr == (
+        f"trendlab: error: no result on any benchmark has a setting containing {shown}\n"
+    )
+
+
 def test_the_table_names_the_setting_its_forecast_was_fitted_on(run: Run):
     """The table's title read as a forecast of every result, as if --setting had not
     been given; the figure's title names the setting, and so does the table's now."""

@@ -21,7 +21,7 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import AXES, EPS, S_CURVES
-from trendlab.text import at_most, counted, number
+from trendlab.text import at_most, counted, number, quoted
 
 BY = AXES
 MIN_POINTS = 3
@@ -382,7 +382,7 @@ def build_series(
         if points.is_empty():
             shown = ", ".join(at_most([repr(s) for s in settings], 10)) or "none recorded"
             raise TrendlabError(
-                f"no result on {scale.slug} has a setting containing {setting!r}{as_of_note}; "
+                f"no result on {scale.slug} has a setting containing {quoted(setting)}{as_of_note}; "
                 f"settings: {shown}"
             )
     undated = points.get_column("date").null_count()
@@ -467,7 +467,7 @@ def _check_spread(series: Series) -> None:
 
 def _kept_clause(setting: str | None) -> str:
     """What --setting kept, for an error that counts the results left: '' without it."""
-    return f" with setting containing {setting!r}" if setting else ""
+    return f" with setting containing {quoted(setting)}" if setting else ""
 
 
 def _undated_clause(undated: int, slug: str, command: Command) -> str:

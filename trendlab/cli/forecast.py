@@ -27,7 +27,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
-from trendlab.text import DIGITS_RE, counted, listed
+from trendlab.text import DIGITS_RE, counted, listed, quoted
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -393,14 +393,14 @@ def backtest(
     if all_benchmarks:
         for refused in result.refusals():
             note(f"left out: {refused}")
-        if result.unmatched:
+        if setting is not None and result.unmatched:
             note(
-                f"left out (no result with a setting containing {setting!r}): "
+                f"left out (no result with a setting containing {quoted(setting)}): "
                 + ", ".join(result.unmatched)
             )
         short = result.too_short()
         if short:
-            under = f", with --setting {setting!r}" if setting is not None else ""
+            under = f", with --setting {quoted(setting)}" if setting is not None else ""
             note(
                 f"left out (no origin with enough history and a known outcome{under}): "
                 + ", ".join(short)

@@ -34,6 +34,7 @@ from trendlab.forecast.evaluate import (
 )
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE
 from trendlab.series import RefusedData, Scale, Series, build_series, load_scale, setting_kept
+from trendlab.text import quoted
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -330,9 +331,9 @@ def scored_backtests(
     with settings.reader() as store:
         versions = store.data_versions(prices=False)
         unmatched = _unmatched(store, plan.setting, list(versions)) if plan.setting else []
-        if versions and len(unmatched) == len(versions):
+        if plan.setting and versions and len(unmatched) == len(versions):
             raise TrendlabError(
-                f"no result on any benchmark has a setting containing {plan.setting!r}"
+                f"no result on any benchmark has a setting containing {quoted(plan.setting)}"
             )
         pending = read_backtests(store, {}, everything=plan, versions=versions)
     own = finish_backtests(settings, pending, progress)
