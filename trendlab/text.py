@@ -24,8 +24,8 @@ NUMBER_RE = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 # A number so written whose digits before any exponent are not all 0: one that reads as
 # 0 (1e-400, past a double's least) was not written as 0, and is refused, not rounded.
 NONZERO_RE = r"^[^eE]*[1-9]"
-# Characters of a name the user typed that an error quotes: a name pasted by mistake
-# (a whole file, 20,000 characters) made an error line as long.
+# Characters of a name the user typed, or of a value a file gives, that an error quotes:
+# a name pasted by mistake (a whole file, 20,000 characters) made an error line as long.
 QUOTED_CHARS = 60
 
 

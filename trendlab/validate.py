@@ -37,6 +37,7 @@ from trendlab.text import (
     FORMAT_RE,
     HIDING_FORMAT_RE,
     NONZERO_RE,
+    QUOTED_CHARS,
     at_most,
     counted,
     fold,
@@ -59,7 +60,6 @@ SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
 URL_RE = r"(?i)^https?://\S+$"  # a scheme is case-insensitive (RFC 3986)
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
-_SHOWN = 60  # characters of an offending value quoted in an error
 NUL_PROBLEM = (
     " holds a NUL character (\\x00): a store must stay copyable to a team store, whose "
     "PostgreSQL cannot hold one"
@@ -252,7 +252,7 @@ def check_columns(
 
 
 def _quoted(col: pl.Expr) -> pl.Expr:
-    return pl.lit("'") + col.str.slice(0, _SHOWN) + pl.lit("'")
+    return pl.lit("'") + col.str.slice(0, QUOTED_CHARS) + pl.lit("'")
 
 
 def _field_rules(
@@ -300,7 +300,7 @@ def _field_rules(
             pl.when(percent)
             .then(
                 pl.lit(" is not a finite number (write it without the %: ")
-                + unsigned.str.slice(0, _SHOWN)
+                + unsigned.str.slice(0, QUOTED_CHARS)
                 + ")"
             )
             .otherwise(pl.lit(" is not a finite number")),
@@ -602,7 +602,7 @@ def _renames_leaving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             found.append(
                 (
                     row,
-                    f"name: renaming organization {slug} from {old[:_SHOWN]!r} would leave "
+                    f"name: renaming organization {slug} from {old[:QUOTED_CHARS]!r} would leave "
                     f"{counted(len(left), 'model')} naming no organization "
                     f"({', '.join(at_most(left, 5))}); edit "
                     f"{'its' if len(left) == 1 else 'their'} organization first",
