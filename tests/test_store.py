@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import changeset_around, process_imports
+from trendlab import lake
 from trendlab.cli import cli
 from trendlab.db import Store, latest_version, migrations
 from trendlab.errors import TrendlabError
@@ -454,6 +455,38 @@ def test_missing_database_is_a_clear_error(tmp_path: Path):
         "init` to create one, or point --db (TRENDLAB_DB) at an existing file\n"
     )
     assert not (tmp_path / "nope.duckdb").exists()
+
+
+def test_a_missing_team_store_is_a_clear_error_naming_it(tmp_path: Path):
+    """The `init` a missing local team store's error suggests creates the --db given,
+    as a DuckDB file's does: as printed, `trendlab init` made ./trendlab.duckdb."""
+    nope = f"ducklake:{tmp_path / 'nope.ducklake'}"
+    result = CliRunner().invoke(cli, ["--db", nope, "list", "models"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: no team store at {nope}: run `trendlab --db {shlex.quote(nope)} "
+        "init` to create one, or point --db (TRENDLAB_DB) at an existing one\n"
+    )
+    assert not (tmp_path / "nope.ducklake").exists()
+
+
+def test_a_lost_catalog_connection_names_the_store_whose_log_to_read():
+    """The `log` that says whether a write was recorded is the store's that lost its
+    catalog: as printed, `trendlab log` read ./trendlab.duckdb."""
+    lost = "server closed the connection unexpectedly"
+    team = "ducklake:postgres:dbname=team host=db password=hunter2"
+    error = lake.lost_connection_error(lost, team)
+    assert error is not None
+    assert str(error) == (
+        "team store ducklake:postgres:dbname=team host=db password=*** lost the connection "
+        f"to its catalog: {lost}; once the server is back, run the command again "
+        "(`trendlab --db 'ducklake:postgres:dbname=team host=db password=***' log` says "
+        "whether a write was recorded)"
+    )
+    # Where it is not known which store it was, the command is bare.
+    unknown = lake.lost_connection_error(lost)
+    assert unknown is not None
+    assert str(unknown).endswith("(`trendlab log` says whether a write was recorded)")
 
 
 def test_a_location_too_long_for_the_system_is_a_usage_error(

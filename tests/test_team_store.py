@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -93,7 +94,10 @@ def test_init_creates_the_store_and_reads_never_do(pg_server: PgServer, tmp_path
     pg_server.create_database("fresh")
     location = pg_server.lake("fresh")
     run = make_runner(location)
-    _one_line_error(run("list", "models"), "no team store at", "trendlab init")
+    # The init it suggests is this store's: as printed, `trendlab init` made ./trendlab.duckdb.
+    _one_line_error(
+        run("list", "models"), "no team store at", f"`trendlab --db {shlex.quote(location)} init`"
+    )
     _one_line_error(run("add-model", "x-1"), "no team store at")
     assert (
         pg_server.sql("fresh", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0"
@@ -126,7 +130,9 @@ def test_init_creates_the_store_and_reads_never_do(pg_server: PgServer, tmp_path
 def test_local_lake_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     run = make_runner("ducklake:team.ducklake")
-    _one_line_error(run("list", "models"), "no team store at", "trendlab init")
+    _one_line_error(
+        run("list", "models"), "no team store at", "`trendlab --db ducklake:team.ducklake init`"
+    )
     assert not (tmp_path / "team.ducklake").exists()
     assert run("init").exit_code == 0
     assert run("add-model", "local-1", "-m", "x").exit_code == 0
@@ -202,7 +208,8 @@ def test_a_duckdb_file_as_a_local_lakes_catalog_is_refused(db: Path, tmp_path: P
     blank_run = make_runner(f"ducklake:{blank}")
     _one_line_error(
         blank_run("list", "models"),
-        f"no team store at ducklake:{blank}: run `trendlab init` to create one",
+        f"no team store at ducklake:{blank}: run `trendlab --db ducklake:{blank} init` to "
+        "create one",
     )
     assert blank_run("init", "--empty").exit_code == 0
 
@@ -943,7 +950,7 @@ def test_a_catalog_connection_lost_while_opening_the_store_is_one_line(team_db: 
         make_runner(ended)("log"),
         f"trendlab: error: team store {ended} lost the connection to its catalog: server "
         "closed the connection unexpectedly; once the server is back, run the command again "
-        "(`trendlab log` says whether a write was recorded)",
+        f"(`trendlab --db {shlex.quote(ended)} log` says whether a write was recorded)",
     )
 
 
@@ -970,7 +977,7 @@ def test_a_catalog_connection_lost_during_a_command_is_one_line(
         make_runner(team_db)("list", "results"),
         f"trendlab: error: team store {team_db} lost the connection to its catalog: server "
         "closed the connection unexpectedly; once the server is back, run the command again "
-        "(`trendlab log` says whether a write was recorded)",
+        f"(`trendlab --db {shlex.quote(team_db)} log` says whether a write was recorded)",
     )
 
 

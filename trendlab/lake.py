@@ -278,8 +278,8 @@ def _attach(
         )
     if lake.file is not None and not create and not lake.file.exists():
         raise TrendlabError(
-            f"no team store at {lake.text}: run `trendlab init` to create one, "
-            "or point --db (TRENDLAB_DB) at an existing one"
+            f"no team store at {lake.text}: run `{_command_on(lake.text, 'init')}` to create "
+            "one, or point --db (TRENDLAB_DB) at an existing one"
             if named == "--db"
             else f"{named} {lake.text}: no such team store"
         )
@@ -750,9 +750,19 @@ def lost_connection_error(
         return None
     return TrendlabError(
         f"{_store_named(location, named)} lost the connection to its catalog: "
-        f"{found[0].strip()}; once the server is back, run the command again (`trendlab log` "
-        "says whether a write was recorded)"
+        f"{found[0].strip()}; once the server is back, run the command again "
+        f"(`{_command_on(location, 'log')}` says whether a write was recorded)"
     )
+
+
+def _command_on(location: str | None, name: str) -> str:
+    """trendlab's command `name` on the store at `location`, named by --db where a bare
+    command opens another (see db.command_on); bare where it is not known which."""
+    if location is None:
+        return f"trendlab {name}"
+    from trendlab.db import command_on  # the store module imports this one
+
+    return command_on(mask_password(location), name)
 
 
 def _store_named(location: str | None, named: str) -> str:
@@ -834,7 +844,7 @@ def _attach_error(
                 "DuckLake catalog; a DuckDB file is --db FILE, without ducklake:"
             )
         return TrendlabError(
-            f"no team store at {lake.text}: run `trendlab init` to create one"
+            f"no team store at {lake.text}: run `{_command_on(lake.text, 'init')}` to create one"
             + (", with --data-path DIR for its data files" if lake.is_postgres else "")
         )
     if "data_path is not set" in text:
