@@ -1376,7 +1376,7 @@ def test_llm_prices_current_file_is_refused(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
-def test_llm_prices_errors(run: Run, tmp_path: Path):
+def test_llm_prices_errors(run: Run, tmp_path: Path, on_store: str):
     broken = tmp_path / "openai.json"
     broken.write_text('{"vendor": "openai", "models": [\n  {"id": "gpt-4o",\n')
     result = run("import", "--from", "llm-prices", str(broken))
@@ -1426,7 +1426,8 @@ def test_llm_prices_errors(run: Run, tmp_path: Path):
     assert result.stderr == (
         f"trendlab: error: {undated}:price 1 (davinci-002): from_date: none given, and "
         "davinci-002 has no release date to date the price by; give the price its from_date "
-        "or the model a release date (trendlab edit model); nothing was written\n"
+        f"or the model a release date ({on_store} edit model davinci-002 --set "
+        "release_date=YYYY-MM-DD); nothing was written\n"
     )
     assert not _rows(run, "prices", "--model", "davinci-002")
 

@@ -4,6 +4,7 @@ append every part like any import (all or nothing, line-numbered errors)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -27,6 +28,9 @@ from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESU
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts
 from trendlab.text import at_most, counted
 from trendlab.validate import ROW, folded, names_read_as, stored_providers
+
+if TYPE_CHECKING:
+    from trendlab.series import Command
 
 
 @dataclass
@@ -167,7 +171,7 @@ def _write_parts(
             # day it is dated is no price of that day, whatever else the list gives it.
             ended = _undated_prices_that_ended(frame)
             frame = _leave_out(part, frame, ended, ENDED_BEFORE_RELEASE, publication)
-            _refuse_undatable(part, frame)
+            _refuse_undatable(part, frame, cs.store.command)
             _refuse_same_day(part, frame)
         if part.mode == "upsert":
             written.setdefault(part.kind.name, []).append(part)
@@ -467,10 +471,11 @@ def _restatements(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _refuse_undatable(part: Part, frame: pl.DataFrame) -> None:
+def _refuse_undatable(part: Part, frame: pl.DataFrame, command: Command) -> None:
     """A price the list gives no start date, of a model with no release date to date it
     by, is an error that says so (validation would only miss an effective_date, a field
-    the list does not have)."""
+    the list does not have), with the edit that dates the model (`command`: see
+    series.Command)."""
     if _FROM_RELEASE not in frame.columns:
         return
     undated = frame.filter(pl.col(_FROM_RELEASE) & pl.col("effective_date").is_null())
@@ -479,7 +484,7 @@ def _refuse_undatable(part: Part, frame: pl.DataFrame) -> None:
         raise TrendlabError(
             f"{part.source}:{part.line_of(row)}: from_date: none given, and {model} has no "
             "release date to date the price by; give the price its from_date or the model "
-            "a release date (trendlab edit model)"
+            f"a release date ({command(f'edit model {model}')} --set release_date=YYYY-MM-DD)"
         )
 
 
