@@ -354,7 +354,9 @@ def test_epoch_bad_rows_are_line_numbered_and_nothing_is_written(run_empty: Run,
     assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
 
 
-def test_unresolved_names_fail_with_candidates_or_are_skipped(run: Run, tmp_path: Path):
+def test_unresolved_names_fail_with_candidates_or_are_skipped(
+    run: Run, tmp_path: Path, on_store: str
+):
     path = tmp_path / "external_benchmark_mmlu.csv"
     path.write_text(
         "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
@@ -369,6 +371,8 @@ def test_unresolved_names_fail_with_candidates_or_are_skipped(run: Run, tmp_path
     assert "1 row names 1 model this database does not know; nothing was written" in result.stderr
     assert f"{path}:3: unknown model 'gpt-4-03144' (did you mean 'gpt-4'," in result.stderr
     assert "--skip-unresolved" in result.stderr
+    # The alias add it suggests is this store's: as printed, it added to ./trendlab.duckdb.
+    assert f"add the missing names with `{on_store} alias add MODEL NAME`" in result.stderr
     assert run("log", "--json").stdout == before
     result = run("import", "--from", "epoch", str(path), "--skip-unresolved")
     assert result.exit_code == 0, result.stderr

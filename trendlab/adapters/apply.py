@@ -98,11 +98,11 @@ def _apply(
     except TrendlabError as error:
         if outcome.unresolved and not skip_unresolved:
             # The unknown names found so far too, not only the bad values.
-            unknown = _unresolved_error(outcome)
+            unknown = _unresolved_error(outcome, cs.store.command)
             error.details = [*error.details, f"also: {unknown.message}", *unknown.details]
         raise
     if outcome.unresolved and not skip_unresolved:
-        raise _unresolved_error(outcome)
+        raise _unresolved_error(outcome, cs.store.command)
     for parts in written.values():
         _absent(parts, cs, outcome)
 
@@ -587,7 +587,9 @@ def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl
     return joined.filter(differs).select(ROW, pl.lit(None, pl.String).alias("held"))
 
 
-def _unresolved_error(outcome: Outcome) -> TrendlabError:
+def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
+    """The error for the rows naming models the store does not know, each name with its
+    lines, and the alias add that would name them (`command`: see series.Command)."""
     names = len(outcome.unresolved)
     details = at_most(
         [
@@ -600,7 +602,7 @@ def _unresolved_error(outcome: Outcome) -> TrendlabError:
         "unknown model",
     )
     details.append(
-        "add the missing names with `trendlab alias add MODEL NAME` (or add the models), "
+        f"add the missing names with `{command('alias add MODEL NAME')}` (or add the models), "
         "or pass --skip-unresolved to import the rest"
     )
     rows = outcome.unresolved_rows
