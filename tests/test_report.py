@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+import shlex
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -378,13 +379,19 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
     seeded_on = json.loads(run("log", "--json").stdout)[-1]["recorded_at"][:10]
     assert f"crosses 92.5 by 2025-09-05, before the --as-of day ({seeded_on}): " in then
     assert f"as of <b>{seed}</b>" in then and "1 changeset ·" in then
-    # backtest has no --as-of, so its figures are of the database now, not these.
-    assert "<code>trendlab backtest --all --level 80</code> prints the same." in now
+    # backtest has no --as-of, so its figures are of the database now, not these. The
+    # commands are this database's: as printed, they read ./trendlab.duckdb.
+    on_db = f"trendlab --db {shlex.quote(str(db))}"
+    assert f"<code>{on_db} backtest --all --level 80</code> prints the same." in now
     assert "prints the same" not in then
     assert (
-        f"These are of the database as of {seed}: <code>trendlab backtest --all --level 80"
+        f"These are of the database as of {seed}: <code>{on_db} backtest --all --level 80"
         "</code>, which has no --as-of, prints them of the database as it is now."
     ) in then
+    assert (
+        f"<code>{on_db} log</code> lists them all; <code>{on_db} diff --since CHANGESET</code> "
+        "shows what changed after one."
+    ) in now
 
 
 def test_report_as_of_before_anything_was_recorded_says_so(seeded_copy: Path):
@@ -743,7 +750,8 @@ def test_report_scorecards_are_the_backtest_commands_at_the_level(
         want = [row["n"], row["mae"], row["coverage"], row["interval_score"]]
         assert shown[row["family"], row["horizon_months"]] == [_shown(w) for w in want], row
     # The pooled table of the unit (this benchmark alone) is `backtest --all`'s.
-    assert f"<code>trendlab backtest --all --level {level}</code> prints the same" in page
+    on_db = f"trendlab --db {shlex.quote(str(db))}"
+    assert f"<code>{on_db} backtest --all --level {level}</code> prints the same" in page
     everything = run("backtest", "--all", "--level", level, "--csv")
     assert everything.exit_code == 0, everything.stderr
     pooled = _scorecard_cells(page, f"<h3>all {unit}</h3>")

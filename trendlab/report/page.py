@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from trendlab import __version__
+from trendlab.db import command_on
 from trendlab.forecast.result import chance_text
 from trendlab.render import float_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
@@ -237,7 +238,7 @@ def _pooled(report: Report) -> str:
             "benchmark", as_dict=True, maintain_order=True
         ).items()
     ]
-    command = f"<code>trendlab backtest --all --level {level_text(report.level)}</code>"
+    command = _command(report, f"backtest --all --level {level_text(report.level)}")
     # backtest has no --as-of: it prints these figures only of the database as it is now.
     same = (
         f"{command} prints the same"
@@ -470,9 +471,15 @@ def _changesets(report: Report) -> str:
         return f'{head}<p class="muted">None.</p></section>'
     return (
         f"{head}{_table(frame, {'changeset': 'changeset', 'recorded_at': 'recorded (UTC)', 'author': 'author', 'message': 'message', 'changes': 'changes'})}"
-        "<p class=muted><code>trendlab log</code> lists them all; <code>trendlab diff --since "
-        "CHANGESET</code> shows what changed after one.</p></section>"
+        f"<p class=muted>{_command(report, 'log')} lists them all; "
+        f"{_command(report, 'diff --since CHANGESET')} shows what changed after one.</p></section>"
     )
+
+
+def _command(report: Report, name: str) -> str:
+    """trendlab's command `name` on the database the page is of, as code: named by --db
+    where a bare command reads another, whose figures would not be the page's."""
+    return f"<code>{_esc(command_on(report.database, name))}</code>"
 
 
 def _footer() -> str:
