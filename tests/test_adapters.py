@@ -962,35 +962,6 @@ def test_export_and_reimport_aliases(run: Run, run_empty: Run, tmp_path: Path):
     assert run_empty("export", "aliases").stdout == run("export", "aliases").stdout
 
 
-def test_a_model_the_catalog_adds_and_the_hub_dates_is_added_once(run_empty: Run, tmp_path: Path):
-    """A folder's catalog adding a model undated and its Hub extract dating it writes
-    the model twice in one changeset: it is one model added, as diff says, where the
-    import and log said `models: 2 added, 1 updated` of a database that had none."""
-    folder = tmp_path / "epoch"
-    folder.mkdir()
-    (folder / "model_versions.csv").write_text(
-        "id,Version release date\nm-one,\nm-two,2024-01-01\n"
-    )
-    (folder / "benchmark_results_epoch.csv").write_text(
-        "benchmark,model_version,score,score_scale,release_date,organization,epoch_row_id\n"
-        "MMLU,m-one,0.5,0-1,2024-02-01,Acme,rec1\n"
-        "MMLU,m-two,0.6,0-1,2024-01-01,Acme,rec2\n"
-    )
-    said = "models: 2 added; benchmarks: 1 added; results: 2 added"
-    dry = run_empty("import", "--from", "epoch", str(folder), "--dry-run")
-    assert dry.stderr.splitlines()[-1] == f"dry run: {said}; nothing written", dry.stderr
-    result = run_empty("import", "--from", "epoch", str(folder))
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines()[-1].startswith(f"{said} (changeset "), result.stderr
-    assert _rows(run_empty, "log")[0]["changes"] == said
-    assert run_empty("diff", "--since", "2020").stderr == f"since 2020: {said}\n"
-    models = _rows(run_empty, "list", "models")
-    assert sorted((m["slug"], m["release_date"]) for m in models) == [
-        ("m-one", "2024-02-01"),
-        ("m-two", "2024-01-01"),
-    ]
-
-
 # -- llm-prices ---------------------------------------------------------------------------
 
 

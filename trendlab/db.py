@@ -1380,20 +1380,15 @@ class Store:
         of revisions per kind and what they did, in the words of an import's and diff's
         summary, kinds in the order of KINDS: 'models: 1 added, 1 restored; results: 5
         updated'. A record's insert after its first revision brings it back from a
-        retraction: restored. A record is counted once per changeset, by its first
-        revision there, as the import counted it (a model an import's catalog added and
-        its Hub extract dated is added, not also updated)."""
+        retraction: restored."""
         return self.frame(
             """
             WITH did AS (
                 SELECT changeset_id, kind,
-                       arg_min(
-                           CASE WHEN op = 'insert' AND revision > 1 THEN 'restored'
-                                WHEN op = 'insert' THEN 'added'
-                                WHEN op = 'update' THEN 'updated' ELSE 'retracted' END,
-                           revision
-                       ) AS what
-                FROM revisions GROUP BY changeset_id, kind, key
+                       CASE WHEN op = 'insert' AND revision > 1 THEN 'restored'
+                            WHEN op = 'insert' THEN 'added'
+                            WHEN op = 'update' THEN 'updated' ELSE 'retracted' END AS what
+                FROM revisions
             ),
             counts AS (
                 SELECT changeset_id, kind, what, count(*) AS n FROM did GROUP BY ALL

@@ -202,16 +202,6 @@ class Counts:
         )
 
 
-def _written_before(counts: Counts, keys: pl.Series) -> pl.Series:
-    """Which of `keys` an earlier write of the changeset added, restored or changed: a
-    record is one change of its changeset however many of its writes touch it, as diff
-    and history show it (the Hub dating a model its catalog added in the same import
-    made it '1 added, 1 updated')."""
-    if counts.keys.is_empty():  # the first write of the kind pays nothing for this
-        return pl.repeat(False, keys.len(), eager=True)
-    return keys.is_in(counts.keys.implode()) & ~keys.is_in(counts.same.implode())
-
-
 def _count_unchanged(counts: Counts, keys: pl.Series, written: pl.Series) -> None:
     """Count the records of `keys` a write left unchanged (`written`: which it wrote),
     each record once per changeset: one an earlier write of the changeset counted is not
@@ -826,16 +816,15 @@ class Changeset:
         statuses = diff.get_column("status")
         written = [s for s in WRITTEN if s in statuses]
         n_written = int(statuses.is_in(written).sum())
-        # Counted by the write that first changed it (before _count_unchanged notes
-        # these keys as this one's).
-        again = _written_before(counts, diff.get_column("key"))
         _count_unchanged(counts, diff.get_column("key"), statuses.is_in(written))
         if not n_written:
             return
         self.store.append_diff(kind, self._changeset_id(), written)
-        counts.updated += int(((statuses == "changed") & ~again).sum())
-        counts.restored += int(((statuses == "retracted") & ~again).sum())
-        counts.inserted += int(((statuses == "new") & ~again).sum())
+        updates = int((statuses == "changed").sum())
+        restores = int((statuses == "retracted").sum())
+        counts.updated += updates
+        counts.restored += restores
+        counts.inserted += n_written - updates - restores
 
     def _create_organizations(self, models: pl.Series, *, missing: bool = False) -> int:
         """Every organization a current model names is a current record: created the
