@@ -27,7 +27,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
-from trendlab.text import DIGITS_RE, counted, listed, quoted
+from trendlab.text import DIGITS_RE, counted, level_percent, listed, quoted
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -433,7 +433,7 @@ def backtest(
             {
                 "benchmark": s.slug,
                 "setting": setting,
-                "level": level,  # the percent as given: 5.123456789
+                "level": level_percent(level / 100),
                 "rows": each.filter(pl.col("benchmark") == s.slug).drop("benchmark").to_dicts(),
             }
             for s in scored
