@@ -860,6 +860,13 @@ def test_forecast_and_backtest_give_the_level_as_it_was_given(run: Run):
     title = _ok(run("backtest", "mmlu", *level)).splitlines()[0]
     assert "; 5.123456789 % intervals " in title
     assert json.loads(_ok(run("backtest", "mmlu", *level, "--json")))["level"] == 5.123456789
+    # Past 15 significant digits, one number in all four (the backtest's JSON was not).
+    level = ("--level", "33.333333333333336")
+    given = 33.3333333333333
+    assert f"median and {given} % interval (" in _ok(run("forecast", "mmlu", *level))
+    assert json.loads(_ok(run("forecast", "mmlu", *level, "--json")))["level"] == given
+    assert f"; {given} % intervals " in _ok(run("backtest", "mmlu", *level))
+    assert json.loads(_ok(run("backtest", "mmlu", *level, "--json")))["level"] == given
 
 
 def test_an_until_amount_reads_back_as_given(synthetic: Run):
