@@ -1248,6 +1248,16 @@ def test_a_list_prices_notes_hold_its_values_without_spaces_around_them(run: Run
     assert result.exit_code == 0, result.stderr
     shown = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-01-06")
     assert shown["notes"] == "listed as GPT-4o mini; cached input $1.5/Mtok; until 2025-09-01"
+    # A number is noted as Python writes it, as the notes always read (1.250 as 1.25).
+    later = {"input": 2.5, "output": 10, "from_date": "2025-10-01", "input_cached": "@"}
+    vendor.write_text(
+        json.dumps(
+            {"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": [later]}]}
+        ).replace('"@"', "1.250")
+    )
+    assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
+    noted = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-10-01")["notes"]
+    assert noted == "cached input $1.25/Mtok"
 
 
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(

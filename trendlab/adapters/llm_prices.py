@@ -204,8 +204,8 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
     # name, are no part of it (the notes read 'until  2024-05-13 ').
     name = " ".join(str(record.get("name") or "").split())
     notes = [f"listed as {name}" if name else None]
-    if record.get("input_cached") is not None:
-        notes.append(f"cached input ${str(record['input_cached']).strip()}/Mtok")
+    if cached is not None:
+        notes.append(f"cached input ${_noted(cached)}/Mtok")
     if record.get("to_date"):
         notes.append(f"until {record['to_date'].strip()}")
     if not record.get("from_date"):
@@ -222,6 +222,15 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         "notes": "; ".join(n for n in notes if n),
         TO_DATE: _text(record.get("to_date")),
     }
+
+
+def _noted(number: Any) -> str:
+    """A number as the notes hold it: a JSON number as Python writes it (1.250 as 1.25,
+    as the notes have always read, so that a re-import changes no note), text as written
+    without the spaces around it."""
+    if isinstance(number, Written):
+        return str(json.loads(number))
+    return str(number).strip()
 
 
 def _check_to_date(record: dict[str, Any], where: str) -> None:
