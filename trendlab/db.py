@@ -260,8 +260,8 @@ class Store:
                 _refuse_no_directory(data_path, data_path_option)
             if not create and not Path(location).exists():
                 raise TrendlabError(
-                    f"no database at {location}: run `{command_on(location, 'init')}` to create one, "
-                    "or point --db (TRENDLAB_DB) at an existing file"
+                    f"no database at {location}: run `{command_on(location, 'init')}` to create "
+                    "one, or point --db (TRENDLAB_DB) at an existing file"
                     if named == "--db"
                     else f"{named} {location}: no such database"
                 )
@@ -796,8 +796,8 @@ class Store:
             # is read off them.
             shown = ", ".join(at_most([r[0] for r in rows], 10))
             raise TrendlabError(
-                f"changeset prefix {quoted(text)} matches {len(rows)} changesets: {shown}; give more "
-                "of the id"
+                f"changeset prefix {quoted(text)} matches {len(rows)} changesets: {shown}; give "
+                "more of the id"
             )
         return rows[0][0], rows[0][1]
 

@@ -1155,7 +1155,8 @@ def _as_stored(store: Store, kind: Kind, text: str) -> str:
     """`text` with the names in it as they are stored: a model's alias as its slug; a
     slug in lowercase (slugs have no capitals; a retracted model's too, which no
     alias resolves to), in NFKC form, as a current model's resolves: a benchmark's or
-    an organization's too, so ＭＡＴＨ in full-width letters is math, as ｇｐｔ-４ is gpt-4."""
+    an organization's too, so ＭＡＴＨ in full-width letters is math, as ｇｐｔ-４ is
+    gpt-4."""
     if kind is MODELS:
         return Refs(store).resolver.resolve([text])[text] or matched_form(text)
     if kind in (BENCHMARKS, ORGANIZATIONS):
@@ -1167,8 +1168,8 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     """`text`, a result's MODEL/BENCHMARK[/SETTING] or a price's MODEL/PROVIDER[/DATE],
     as given and then split at each '/', its left side as the slug of the model it
     names (else, if it holds no '/', in lowercase, as a retracted model's slug) and a
-    benchmark in lowercase and NFKC form (as a slug is matched); a setting is read as written, as it is stored. So
-    GPT-4/MMLU names gpt-4's results on mmlu, and
+    benchmark in lowercase and NFKC form (as a slug is matched); a setting is read as
+    written, as it is stored. So GPT-4/MMLU names gpt-4's results on mmlu, and
     fireworks/deepseek-v3p2/frontiermath those of the model whose alias is
     fireworks/deepseek-v3p2: an alias may hold a '/', and so may a setting or a
     provider after it, so no one '/' can be taken to end the model."""

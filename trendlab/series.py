@@ -382,8 +382,8 @@ def build_series(
         if points.is_empty():
             shown = ", ".join(at_most([repr(s) for s in settings], 10)) or "none recorded"
             raise TrendlabError(
-                f"no result on {scale.slug} has a setting containing {quoted(setting)}{as_of_note}; "
-                f"settings: {shown}"
+                f"no result on {scale.slug} has a setting containing {quoted(setting)}"
+                f"{as_of_note}; settings: {shown}"
             )
     undated = points.get_column("date").null_count()
     points = points.filter(pl.col("date").is_not_null())
