@@ -1325,6 +1325,24 @@ def test_query_writes_no_files(run: Run, tmp_path: Path):
     assert "physical_plan" in run("query", "EXPLAIN SELECT * FROM models").stdout
 
 
+def test_query_refuses_logging_to_files(run: Run, tmp_path: Path):
+    """enable_logging's file storage creates its folder and writes the log there: as a
+    table function it ran (CALL enable_logging was refused), and a query whose SQL then
+    ran again (an INTERVAL as CSV) wrote the folder's two CSV files."""
+    logs = tmp_path / "logs"
+    call = f"enable_logging(level := 'trace', storage := 'file', storage_path := '{logs}')"
+    for sql in (
+        f"SELECT *, INTERVAL 1 DAY AS i FROM {call}",
+        f"EXPLAIN ANALYZE SELECT *, INTERVAL 1 DAY AS i FROM {call}",
+    ):
+        result = run("query", sql, "--csv")
+        assert result.exit_code == 1
+        assert result.stderr.startswith(
+            "trendlab: error: query only reads: enable_logging writes and is refused"
+        )
+        assert not logs.exists()
+
+
 def test_query_explains_with_options_and_checks_what_they_explain(run: Run, tmp_path: Path):
     """EXPLAIN's options in parentheses were read as part of the statement explained,
     so `EXPLAIN (FORMAT JSON) SELECT ...`, a read, failed: Parser Error: syntax error at

@@ -445,7 +445,7 @@ def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
 # A read-only connection still lets COPY ... TO write files, ATTACH open (and write)
 # another database and INSTALL download extensions: only queries get through.
 _READING = ("SELECT", "EXPLAIN")
-# Table functions of a team store's extensions that write, whatever the statement: a
+# Table functions that write, whatever the statement, most of a team store's: a
 # lake attached read-only still lets them delete its data files (DuckLake's clean-ups,
 # a file before the catalog refuses the rest), postgres_execute runs any SQL on the
 # catalog's database, where a COMMIT of its own ends the read-only transaction, and
@@ -465,6 +465,9 @@ _WRITING_FUNCTIONS = frozenset(
         "ducklake_set_option",
         # Runs any serialized statement, which the plan does not show.
         "json_execute_serialized_sql",
+        # Its file storage creates the directory it names and writes the log there, as
+        # CALL enable_logging(...), refused as a CALL, would.
+        "enable_logging",
     }
 )
 # Table functions that run SQL of their own on the catalog's PostgreSQL server: its
