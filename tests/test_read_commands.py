@@ -1691,6 +1691,19 @@ def test_a_date_without_dashes_is_told_how_to_write_it(run: Run, on_store: str):
     assert undated.stderr == f"trendlab: error: no changeset '20231399'; see `{on_store} log`\n"
 
 
+def test_query_repeated_column_names_keep_the_names_the_query_gave(run: Run, tmp_path: Path):
+    """A repeated name takes a suffix no column has: the second a was called a_1, the
+    query's own a_1 a_1_1, so the column headed a_1 held another's values."""
+    sql = "SELECT 1 AS a, 2 AS a, 3 AS a_1"
+    expected = {"a": 1, "a_2": 2, "a_1": 3}
+    assert json.loads(run("query", sql, "--json").stdout) == [expected]
+    assert run("query", sql, "--csv").stdout == "a,a_2,a_1\n1,2,3\n"
+    assert run("query", sql).stdout.splitlines()[0].split() == ["a", "a_2", "a_1"]
+    out = tmp_path / "repeated.parquet"
+    assert run("query", sql, "-o", str(out)).exit_code == 0
+    assert pl.read_parquet(out).row(0, named=True) == expected
+
+
 def test_query_output_with_nested_values_and_brackets(run: Run):
     sql = (
         "SELECT 'gpt-4' AS model, ['5-shot', NULL] AS settings, [DATE '2023-03-14'] AS days, "

@@ -196,12 +196,16 @@ def _float32_as(dtype: Any, to: Any) -> Any:
 
 
 def _unique(names: list[str]) -> list[str]:
-    # A join's SELECT * repeats names: as dict keys (JSON) the last would silently win.
+    """`names` with each repeat of a name given the first suffix (a_1, a_2...) that no
+    other column has: a join's SELECT * repeats names, and as dict keys (JSON) the last
+    would silently win. A suffix one of the query's own columns has is skipped, or
+    `SELECT 1 AS a, 2 AS a, 3 AS a_1` labelled 2 as a_1 and the query's a_1 a_1_1."""
+    given = set(names)
     seen: set[str] = set()
     out = []
     for name in names:
         unique, n = name, 0
-        while unique in seen:
+        while unique in seen or (n and unique in given):
             n += 1
             unique = f"{name}_{n}"
         seen.add(unique)
