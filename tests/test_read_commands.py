@@ -522,6 +522,21 @@ def test_query_from_stdin_that_is_not_utf8_names_the_line_of_the_byte(db: Path):
     assert result.stdout == ""
 
 
+def test_query_from_stdin_with_a_nul_byte_names_its_line(db: Path):
+    """DuckDB reads SQL up to a NUL byte: the rest was dropped without a word (y was
+    left out), and SQL after a leading NUL was called "only comments"."""
+    run = make_runner(db)
+    for sql, line in ((b"SELECT 1 AS x,\r\n\x00 2 AS y", 2), (b"\x00SELECT 1 AS x", 1)):
+        result = run("query", "-", "--csv", input=sql)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            f"trendlab: error: stdin:{line}: a NUL byte, where DuckDB would end the SQL; "
+            "remove it\n"
+        )
+    # A NUL alone is still no SQL at all, a usage error.
+    assert run("query", "-", input=b"\x00\n").exit_code == 2
+
+
 def test_a_query_name_piped_in_with_its_newline_is_the_named_query(db: Path):
     """`echo frontier | trendlab query -` said "no named query 'frontier\\n' (did you
     mean 'frontier'?)": the name's pattern ended in $, which passes a final newline,

@@ -29,7 +29,7 @@ from trendlab.nearest import nearest, suggest
 from trendlab.readable_dates import FIRST_DAY, PAST_LAST_DAY, PER_SECOND, SECONDS_A_DAY
 from trendlab.render import Rows, frame_of, holds_map, polars_holds, type_members
 from trendlab.resources import resource_dir
-from trendlab.text import quoted
+from trendlab.text import quoted, utf8_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -103,6 +103,21 @@ def resolve(sql_or_name: str) -> NamedQuery:
             f"named queries: {', '.join(queries)} (or pass SQL)"
         )
     return NamedQuery(name="sql", description="", sql=sql_or_name)
+
+
+def piped_sql(data: bytes) -> str:
+    """SQL (or a query's name) read from stdin: UTF-8, its end stripped (a file's last
+    line ends in a newline, which a name piped in does not have as a name). A NUL byte
+    in SQL is an error naming its line: DuckDB reads SQL only up to the first, so the
+    rest was dropped without a word (`SELECT 1 AS x<NUL>, 2 AS y` gave x alone) and SQL
+    after a leading one was called only comments."""
+    text = utf8_text(data, "stdin").rstrip()
+    nul = text.find("\x00")
+    if nul >= 0 and text.strip("\x00 \t\r\n;"):  # blank SQL is its own error (resolve)
+        # Lines end with \n, \r\n or a lone \r, as utf8_text counts them.
+        line = len(re.findall(r"\r\n|\r|\n", text[:nul])) + 1
+        raise TrendlabError(f"stdin:{line}: a NUL byte, where DuckDB would end the SQL; remove it")
+    return text
 
 
 def _one_word_statement(word: str) -> bool:

@@ -151,7 +151,7 @@ def query(
     """
     from trendlab import queries
     from trendlab.render import Rows, render
-    from trendlab.text import stdin_bytes, utf8_text
+    from trendlab.text import stdin_bytes
 
     if list_queries:
         # --list runs nothing: anything else given with it would be silently ignored.
@@ -166,11 +166,9 @@ def query(
         return
     if not sql_or_name:
         raise click.UsageError("give SQL, a query name, or --list")
-    # Bytes, decoded here: a text stdin hands a byte that is not UTF-8 on as a lone
-    # surrogate, which DuckDB cannot take.
-    # Its end stripped: a file's last line ends in a newline, which a query name piped
-    # in (echo frontier |) does not have as a name.
-    text = utf8_text(stdin_bytes(), "stdin").rstrip() if sql_or_name == "-" else sql_or_name
+    # Bytes, decoded by piped_sql: a text stdin hands a byte that is not UTF-8 on as a
+    # lone surrogate, which DuckDB cannot take.
+    text = queries.piped_sql(stdin_bytes()) if sql_or_name == "-" else sql_or_name
     bound: dict[str, str] = {}
     for item in params:
         name, sep, value = item.partition("=")
