@@ -625,6 +625,25 @@ def test_an_output_among_a_postgres_team_stores_data_files_is_refused(
     assert run("export", "models", "-o", str(tmp_path / "models.csv")).exit_code == 0
 
 
+def test_an_output_among_a_local_lakes_own_data_path_is_refused(tmp_path: Path):
+    """A local lake made with --data-path DIR keeps its files there, not beside its
+    catalog, and later commands need no --data-path: `export -o` into DIR wrote over a
+    data file, and the next read failed ("Parquet footer length ... is not equal")."""
+    share = tmp_path / "share"
+    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert run("--data-path", str(share), "init").exit_code == 0
+    assert run("add-result", "gpt-4", "mmlu", "50", "--setting", "x", "-m", "m").exit_code == 0
+    data_file = next(share.rglob("*.parquet"))
+    before = data_file.read_bytes()
+    for args in (
+        ["export", "models", "-o", str(data_file), "--format", "parquet"],
+        ["query", "SELECT 1 AS x", "-o", str(share / "x.csv")],
+    ):
+        _one_line_error(run(*args), "is where the database", "would destroy them", code=2)
+    assert data_file.read_bytes() == before and not (share / "x.csv").exists()
+    assert run("list", "results", "--benchmark", "mmlu", "--limit", "1").exit_code == 0
+
+
 def test_copy_names_the_source_data_path_as_given(tmp_path: Path):
     """A --source-data-path copy refused was named --data-path, an option it was not
     given (whose hint, TRENDLAB_DATA_PATH, could not help either)."""

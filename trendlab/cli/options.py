@@ -230,7 +230,7 @@ class Settings:
                 exc.help_path = context.find_root().command_path
             raise
         outputs = context.meta.get(_OUTPUTS, []) if context else []
-        if outputs and store.in_postgres and not self.data_path:
+        if outputs and store.is_lake and not self.data_path:
             try:
                 _refuse_outputs_among_data_files(store, outputs)
             except BaseException:
@@ -259,9 +259,10 @@ class Settings:
 
 
 def _refuse_outputs_among_data_files(store: Any, outputs: list[tuple[str, str]]) -> None:
-    """Refuse an -o among a PostgreSQL team store's data files, which only its catalog
-    names (refuse_the_database checked every other store's before it was opened): one
-    written over a data file destroys records for every member."""
+    """Refuse an -o among a team store's data files, which only its catalog names
+    (refuse_the_database checked a DuckDB file's, and the folder beside a local lake's
+    catalog, before it was opened; a local lake made with --data-path keeps its files
+    elsewhere): one written over a data file destroys records for every member."""
     from trendlab.lake import data_path
 
     stored = data_path(store.con)
