@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shlex
 from pathlib import Path
 
-from tests.conftest import Run
+from tests.conftest import Run, changeset_around, revise_around
+from trendlab.db import Store
 from trendlab.history import describe_change
 from trendlab.kinds import MODELS
 
@@ -306,3 +309,25 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run, db: Path):
     assert run("add-price", "hist-m", "P", "2024-01-01", "--input", "1").exit_code == 0
     priced = run("history", "price", "hist-z/P")
     assert priced.exit_code == 0 and priced.stderr == "", priced.stderr
+
+
+def test_an_unknown_score_is_told_as_show_and_list_write_it_in_every_format(run: Run, db: Path):
+    """A NaN score (written around trendlab) is `NaN` in show's and list's table and CSV:
+    history's changes said `score: 78.5 -> nan` in every format, beside a score column
+    that read NaN."""
+    key = json.loads(run("show", "result", "minerva-540b/gsm8k", "--json").stdout)["id"]
+    store = Store.open(db, read_only=False)
+    try:
+        unknown = changeset_around(store.con)
+        revise_around(store.con, unknown, "result_revisions", key, score=float("nan"))
+    finally:
+        store.close()
+    change = "score: 78.5 -> NaN"
+    assert _changes(run, "result", key)[-1] == change
+    table = run("history", "result", key)
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout.splitlines()[-1].endswith(f"  {change}")
+    rows = list(csv.DictReader(io.StringIO(run("history", "result", key, "--csv").stdout)))
+    shown = list(csv.DictReader(io.StringIO(run("show", "result", key, "--csv").stdout)))
+    assert shown[0]["score"] == "NaN"
+    assert (rows[-1]["changes"], rows[-1]["score"]) == (change, "NaN")

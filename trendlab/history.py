@@ -17,6 +17,9 @@ from trendlab.validate import Refs
 
 
 def _shown(value: Any) -> str:
+    if _is_nan(value):
+        # As show and list write it in a table and CSV: to_text's repr said `nan`.
+        return "NaN"
     text = to_text(value)
     return "(none)" if text is None else text
 
@@ -24,7 +27,7 @@ def _shown(value: Any) -> str:
 def _same(old: Any, new: Any) -> bool:
     """Whether two stored values are one value: a NaN (stored around trendlab, an
     unknown score) is not equal to itself, so every revision after it said
-    `score: nan -> nan`."""
+    `score: NaN -> NaN`."""
     return old == new or (_is_nan(old) and _is_nan(new))
 
 
