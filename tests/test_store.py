@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import changeset_around, process_imports
+from tests.conftest import Run, changeset_around, process_imports
 from trendlab import lake
 from trendlab.cli import cli
 from trendlab.db import Store, latest_version, migrations
@@ -907,6 +907,34 @@ def test_as_of_parsing(db: Path):
             store.parse_as_of("2024-02-30")
     finally:
         store.close()
+
+
+def test_a_timestamp_in_lower_case_reads_as_in_upper_case(db: Path, run: Run):
+    """ISO 8601 allows `t` and `z` for `T` and `Z`: `2024-01-01t00:00:00z` was "not a
+    year, a date (YYYY-MM-DD), a timestamp or a changeset id"."""
+    forms = {
+        "2024-01-01t12:30:05z": "2024-01-01T12:30:05Z",
+        "2024-01-01t12:30": "2024-01-01T12:30",
+        "2024-01-01 12:30:05z": "2024-01-01 12:30:05Z",
+        "2024-01-01t12:30:05+05:30": "2024-01-01T12:30:05+05:30",
+        " 2024-01-01t123005z ": "2024-01-01T123005Z",
+    }
+    store = Store.open(db)
+    try:
+        for lower, upper in forms.items():
+            assert store.parse_as_of(lower) == store.parse_as_of(upper), lower
+    finally:
+        store.close()
+    read = run("show", "model", "gpt-4", "--as-of", "2099-01-01t00:00:00z", "--json")
+    assert (read.exit_code, read.stderr) == (0, "")
+    since = run("diff", "--since", "2099-01-01t00:00z")
+    assert (since.exit_code, since.stderr) == (0, "since 2099-01-01t00:00z: no changes\n")
+    # Anything else is quoted as given.
+    bad = run("diff", "--since", "2024-01-01t25:00z")
+    assert (bad.exit_code, bad.stderr) == (2, (
+        "trendlab: error: --since: '2024-01-01t25:00z' is not a year, a date (YYYY-MM-DD), "
+        "a timestamp or a changeset id (see 'cli diff --help')\n"
+    ))  # fmt: skip
 
 
 def test_latest_version_matches_files():

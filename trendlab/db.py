@@ -821,12 +821,15 @@ class Store:
                     f"{option}: {quoted(text)} is not a valid date", exit_code=ExitCode.USAGE
                 ) from None
             return datetime.combine(day, datetime.max.time())
+        # ISO 8601 allows `t` and `z` for `T` and `Z`, which fromisoformat refuses; the
+        # text as given stays for errors to quote.
+        stamped = _upper_designators(text)
         try:
             # A date and a time: fromisoformat alone also reads 20240101 and 2024-W01-1,
             # as the start of that day where 2024-01-01 is its end.
-            if not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]", text):
+            if not re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]", stamped):
                 raise ValueError(text)
-            stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            stamp = datetime.fromisoformat(stamped.replace("Z", "+00:00"))
         except ValueError:
             if _CHANGESET_ID_RE.match(text.lower()):
                 try:
@@ -845,7 +848,7 @@ class Store:
                 "changeset id",
                 exit_code=ExitCode.USAGE,
             ) from None
-        given = re.split(r"[+-]", text.replace("Z", "+00:00")[11:])[0]
+        given = re.split(r"[+-]", stamped.replace("Z", "+00:00")[11:])[0]
         if not re.search(r"[.,]", given):
             # The end of the hour, minute or second given, as a date is the end of its
             # day: `log` and `history` show a changeset's time to the second, and that
@@ -2232,6 +2235,16 @@ def _key_part_match(kind: Kind, field: str) -> str:
     if not kind.field(field).required:
         return f"coalesce(CAST({field} AS VARCHAR), '') = ?"
     return f"CAST({field} AS VARCHAR) = ?"
+
+
+def _upper_designators(text: str) -> str:
+    """A date and time with its `t` (between them) and `z` (UTC, at the end) in upper
+    case, as fromisoformat reads them; any other text as it is."""
+    match = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})([Tt ])(.*?)([Zz]?)", text)
+    if match is None:
+        return text
+    day, sep, time, zone = match.groups()
+    return f"{day}{sep.upper()}{time}{zone.upper()}"
 
 
 def _undashed_date(text: str) -> str | None:
