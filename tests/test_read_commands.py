@@ -2931,6 +2931,9 @@ def test_a_key_with_an_empty_part_is_a_usage_error_naming_it(db: Path):
         ("history", ["result", "//"], f"'//' has an empty model and benchmark: {result_shape}"),
         ("show", ["price", "gpt-4o/"], f"'gpt-4o/' has an empty provider: {price_shape}"),
         ("history", ["price", "/OpenAI"], f"'/OpenAI' has an empty model: {price_shape}"),
+        # Its provider too, which a '/' it may hold left unnamed.
+        ("show", ["price", "//"], f"'//' has an empty model and provider: {price_shape}"),
+        ("show", ["price", " / / "], f"' / / ' has an empty model and provider: {price_shape}"),
         (
             "edit",
             ["result", "gpt-4/", "--set", "notes=x", "-m", "x"],

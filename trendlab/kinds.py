@@ -120,7 +120,9 @@ class Kind:
 
         if any("/".join(parts[:i]).strip() and after(i).strip() for i in range(1, len(parts))):
             return None
-        empty = [f for f, part in (("model", parts[0]), (second, after(1))) if not part.strip()]
+        # As MODEL/SECOND[/...] reads it: a provider of slashes alone (`//`) is as empty
+        # as a benchmark, where the model was named alone.
+        empty = [f for f, part in (("model", parts[0]), (second, parts[1])) if not part.strip()]
         shape = "MODEL/BENCHMARK[/SETTING]" if second == "benchmark" else "MODEL/PROVIDER[/DATE]"
         return (
             f"{text!r} has an empty {' and '.join(empty)}: a {self.singular} is named "
