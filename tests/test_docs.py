@@ -316,6 +316,19 @@ def test_the_readme_list_of_dropped_rows_is_what_import_prints(db: Path, tmp_pat
     assert not printed[start + len(shown)].startswith("  ")
 
 
+def test_the_retract_help_example_runs_on_a_seeded_database(db: Path):
+    """`retract --help`'s id is a seeded result's (LLaMA-7B's MMLU as another paper
+    quotes it): r_1a2b3c4d5e6f7a8b, which no store holds, failed as written."""
+    block = (_command("retract").help or "").split("Example:", 1)[1]
+    (words,) = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert words[:3] == ["trendlab", "retract", "result"]
+    result = CliRunner().invoke(cli, ["--db", str(db), *words[1:]])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{words[3]}\n"
+    shown = CliRunner().invoke(cli, ["--db", str(db), "history", "result", words[3], "--json"])
+    assert [r["changes"] for r in json.loads(shown.stdout)] == ["created", "retracted"]
+
+
 def test_the_import_help_example_piping_into_another_store_runs_as_written(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -380,7 +380,7 @@ def retract(settings: Settings, kind: str, key: str, message: str) -> None:
 
     \b
     Example:
-      trendlab retract result r_1a2b3c4d5e6f7a8b -m "duplicate of the paper's figure"
+      trendlab retract result r_615ab9a953b22fc6 -m "the LLaMA paper's figure, quoted"
     """
     kind_ = get_kind(kind)
     with settings.writer() as store, settings.changeset(store, message) as cs:
