@@ -1567,6 +1567,28 @@ def test_a_metr_release_date_that_is_no_day_is_an_error(run: Run, tmp_path: Path
     assert run("log", "--json").stdout == before
 
 
+def test_a_metr_key_with_a_comment_after_it_keeps_its_line(run: Run, tmp_path: Path):
+    """`  gpt_4:  # ...`: the comment YAML allows after a key lost the key's line, and
+    its metrics' lines with it: errors named `result 1`, no line of the file."""
+    text = (DATA / "metr" / "benchmark_results.yaml").read_text()
+    before = run("log", "--json").stdout
+    path = tmp_path / "benchmark_results.yaml"
+    dated = text.replace("release_date: 2023-03-14", "release_date: 2023-02-30")
+    for key in ("  gpt_4:  # the March 2023 model", "  'gpt_4': # note: quoted"):
+        path.write_text(dated.replace("  gpt_4:\n", f"{key}\n"))
+        result = run("import", "--from", "metr", str(path))
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"trendlab: error: {path}:8: gpt_4: release_date: '2023-02-30' is not a date "
+            "(YYYY-MM-DD); nothing was written\n",
+        ), key
+    path.write_text(text.replace("  gpt_4:\n", "  gpt_44:  # a typo\n"))
+    result = run("import", "--from", "metr", str(path))
+    assert result.exit_code == 1
+    assert f"\n  {path}:14: unknown model 'gpt_44' (2 rows) (did you mean " in result.stderr
+    assert run("log", "--json").stdout == before
+
+
 def test_a_bad_metr_source_url_is_a_usage_error(run: Run):
     """--source-url is typed on the command line: a URL its field's rules refuse was
     listed as a data error on every row of the file, each naming a line that does

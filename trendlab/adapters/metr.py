@@ -188,7 +188,9 @@ def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
             continue
         if in_results and re.match(r"^\S", line):
             in_results = False
-        match = re.match(r"^ {2}([^\s:#][^:]*):\s*$", line) if in_results else None
+        # A comment may follow the key (`  gpt_4:  # March 2023`): its line was lost, and
+        # every error on the model named `result N` instead.
+        match = re.match(r"^ {2}([^\s:#][^:]*):(?:\s+#.*|\s*)$", line) if in_results else None
         if match:
             key = match[1].strip().strip("'\"")
             found[key] = str(number)
