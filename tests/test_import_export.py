@@ -1291,3 +1291,40 @@ def test_a_parquet_date_past_the_year_9999_is_refused_naming_row_and_field(
         "9999 (a date is YYYY-MM-DD); nothing was written\n",
     )
     assert run("log", "--json").stdout == before
+
+
+@pytest.mark.parametrize("default", [False, True], ids=["other-store", "default-store"])
+def test_an_imports_notes_suggest_commands_on_its_store(
+    run: Run,
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    on_store: str,
+    default: bool,
+):
+    """The notes of an import that adds a twin of a stored result (for want of key
+    columns) or moves a ceiling past results, exactly: the commands they suggest name
+    the store's --db where it is not the default (run as printed, they read
+    ./trendlab.duckdb), and not where it is."""
+    on = "trendlab" if default else on_store
+    if default:
+        monkeypatch.setenv("TRENDLAB_DB", str(db))
+    twin = tmp_path / "twin.csv"
+    twin.write_text("model,benchmark,score\ngpt-4,mmlu,86.4\n")
+    result = run("import", str(twin), "--kind", "results", "-m", "t")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "1 result added by a file with no setting and source_url columns shares the model "
+        "and benchmark of a stored result: if it is that result again, under another key for "
+        "want of setting and source_url, import the file with those columns "
+        f"(`{on} export results` writes every column) and retract the copies written "
+        f"(`{on} diff --since` lists them)"
+    ]
+    ceiling = tmp_path / "benchmarks.csv"
+    ceiling.write_text("slug,name,unit,ceiling\ngsm8k,GSM8K,percent,90\n")
+    result = run("import", str(ceiling), "--kind", "benchmarks", "-m", "t")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "8 current results of gsm8k lie past its ceiling 90: forecasts of gsm8k refuse until "
+        f"the results or the ceiling are fixed (`{on} check` lists them)"
+    ]
