@@ -1589,6 +1589,22 @@ def test_a_metr_key_with_a_comment_after_it_keeps_its_line(run: Run, tmp_path: P
     assert run("log", "--json").stdout == before
 
 
+def test_a_quoted_metr_key_keeps_its_line(run: Run, tmp_path: Path):
+    """A quoted key may hold a ':' (`'gpt:4':`) or a quote it escapes (`'it''s':`): the
+    first lost its line, errors naming `result 1`, and the second was named `it''s`."""
+    text = (DATA / "metr" / "benchmark_results.yaml").read_text()
+    dated = text.replace("release_date: 2023-03-14", "release_date: 2023-02-30")
+    path = tmp_path / "benchmark_results.yaml"
+    for key, named in (("'gpt:4'", "gpt:4"), ('"gpt:4"', "gpt:4"), ("'it''s'", "it's")):
+        path.write_text(dated.replace("  gpt_4:\n", f"  {key}:  # a comment\n"))
+        result = run("import", "--from", "metr", str(path))
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"trendlab: error: {path}:8: {named}: release_date: '2023-02-30' is not a date "
+            "(YYYY-MM-DD); nothing was written\n",
+        ), key
+
+
 def test_a_bad_metr_source_url_is_a_usage_error(run: Run):
     """--source-url is typed on the command line: a URL its field's rules refuse was
     listed as a data error on every row of the file, each naming a line that does

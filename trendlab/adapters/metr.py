@@ -175,6 +175,23 @@ def read(path: str, source_url: str | None = None) -> Publication:
     return publication
 
 
+# A model key on a line of its own, plain or quoted (a quoted one may hold a ':'), and a
+# comment may follow it (`  gpt_4:  # March 2023`): either lost the key's line, and every
+# error on the model named `result N` instead.
+_KEY_LINE = r"^ {2}('(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"|[^\s:#'\"][^:]*?)\s*:(?:\s+#.*|\s*)$"
+
+
+def _key_text(written: str) -> str:
+    """A key as written on its line, read as the file's mapping reads it (quotes and
+    escapes undone, `true` as True), as str() gives that key in errors."""
+    import yaml
+
+    try:
+        return str(yaml.load(written, Loader=_loader()))
+    except yaml.YAMLError:  # an alias or a tag YAML cannot read alone: the text
+        return written.strip()
+
+
 def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """Each model key's line in the file (keys sit two spaces in, under results), and
     each (key, metric)'s line below it, where the file is laid out in block style."""
@@ -188,11 +205,9 @@ def _key_lines(text: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
             continue
         if in_results and re.match(r"^\S", line):
             in_results = False
-        # A comment may follow the key (`  gpt_4:  # March 2023`): its line was lost, and
-        # every error on the model named `result N` instead.
-        match = re.match(r"^ {2}([^\s:#][^:]*):(?:\s+#.*|\s*)$", line) if in_results else None
+        match = re.match(_KEY_LINE, line) if in_results else None
         if match:
-            key = match[1].strip().strip("'\"")
+            key = _key_text(match[1])
             found[key] = str(number)
             continue
         metric = re.match(r"^ {3,}(\w+)\s*:", line) if in_results and key else None
