@@ -1328,3 +1328,21 @@ def test_an_imports_notes_suggest_commands_on_its_store(
         "8 current results of gsm8k lie past its ceiling 90: forecasts of gsm8k refuse until "
         f"the results or the ceiling are fixed (`{on} check` lists them)"
     ]
+
+
+def test_a_date_and_time_with_a_lower_case_t_is_told_as_one(run: Run, tmp_path: Path):
+    """ISO 8601 allows `t` for `T`: a reported_date of 2024-03-01t12:30 was "not a date",
+    where 2024-03-01T12:30 is told to give the date alone."""
+    before = run("log", "--json").stdout
+    path = tmp_path / "results.csv"
+    for stamp in ("2024-03-01T12:30", "2024-03-01t12:30"):
+        path.write_text(
+            f"model,benchmark,score,reported_date,source_url\ngpt-4,mmlu,86,{stamp},https://a.org\n"
+        )
+        result = run("import", str(path), "-m", "t")
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"trendlab: error: {path}:2: reported_date: '{stamp}' is a date and time: give the "
+            "date alone (YYYY-MM-DD); nothing was written\n",
+        ), stamp
+    assert run("log", "--json").stdout == before

@@ -65,8 +65,8 @@ NUL_PROBLEM = (
     "PostgreSQL cannot hold one"
 )
 # A day with a time after it (2024-03-01T12:30, or a Parquet timestamp's text), which a
-# date field is told to give alone.
-_DATE_TIME_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
+# date field is told to give alone; `t` too, which ISO 8601 allows (it was "not a date").
+_DATE_TIME_RE = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}"
 
 
 class Refs:
