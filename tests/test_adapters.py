@@ -468,6 +468,24 @@ def test_seeds_correct_llama_2_7b_parameters_by_the_paper(run: Run):
     assert "llama-2-7b's parameters corrected from 70000000000.0 to 7000000000.0" in report
 
 
+def test_seeds_hold_gpt_2_xl_once_with_epochs_id_as_an_alias(run: Run):
+    # Epoch's catalog id gpt2-xl is GPT-2 (1.5B) (OpenAI, 1.5e9 parameters), which the
+    # facts hold as gpt-2-1.5b: it was a second model, dated by the weights' release.
+    rows = _rows(
+        run,
+        "query",
+        "SELECT slug, release_date, parameters FROM models WHERE slug LIKE 'gpt%2%' "
+        "AND parameters = 1.5e9",
+    )
+    assert rows == [{"slug": "gpt-2-1.5b", "release_date": "2019-02-14", "parameters": 1.5e9}]
+    aliases = _rows(run, "query", "SELECT model FROM aliases WHERE alias = 'gpt2-xl'")
+    assert aliases == [{"model": "gpt-2-1.5b"}]
+    held = _rows(
+        run, "query", "SELECT benchmark FROM results WHERE model = 'gpt-2-1.5b' ORDER BY 1"
+    )
+    assert [r["benchmark"] for r in held] == ["boolq", "math", "metr-time-horizon"]
+
+
 def test_seed_notes_never_start_with_a_separator(run: Run):
     """A note joined to none (an adapter's notes with every part empty) is the note
     alone: "; facts from ..." was the join of an empty text and a note."""
