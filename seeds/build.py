@@ -238,7 +238,7 @@ class Build:
             pl.coalesce("organization", "hub_org").alias("organization"),
             pl.coalesce("training_compute_flop", "hub_flop").alias("training_compute_flop"),
         )
-        models = self.notable(models, catalog).drop("hub_date", "hub_org", "hub_flop")
+        models = self.notable(models, catalog, fact["slug"]).drop("hub_date", "hub_org", "hub_flop")
         models = self.correct(models, corrections)
         aliases = pl.concat(
             [
@@ -250,7 +250,9 @@ class Build:
         aliases = aliases.filter(pl.col("model").is_in(models["slug"].implode()))
         return models.drop("__name"), aliases
 
-    def notable(self, models: pl.DataFrame, catalog: Publication) -> pl.DataFrame:
+    def notable(
+        self, models: pl.DataFrame, catalog: Publication, fact_slugs: pl.Series
+    ) -> pl.DataFrame:
         """Parameters, training compute and organization from Epoch AI's Notable AI
         Models, matched without guessing: the notable model's name equals a facts
         model's name, or equals the catalog's model family name (`Model`) of exactly
@@ -280,8 +282,12 @@ class Build:
             .filter(pl.col("family").count().over("family") == 1)
             .select("slug", "family")
         )
+        # Only a facts model is matched by its name: a catalog or Hub version's display
+        # name is often its family's (Qwen2.5-72B names the base and the instruct
+        # model), so its figures could belong to another version.
+        by_name = pl.when(pl.col("slug").is_in(fact_slugs.implode())).then(pl.col("name"))
         keyed = models.join(family, on="slug", how="left").with_columns(
-            pl.coalesce("family", "name").alias("family")
+            pl.coalesce("family", by_name).alias("family")
         )
         matched = keyed.join(notable, on="family", how="left")
         used = (

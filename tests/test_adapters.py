@@ -486,6 +486,28 @@ def test_seeds_hold_gpt_2_xl_once_with_epochs_id_as_an_alias(run: Run):
     assert [r["benchmark"] for r in held] == ["boolq", "math", "metr-time-horizon"]
 
 
+def test_seeds_take_notable_facts_by_name_for_facts_models_only(run: Run):
+    # A version's display name is often its family's: Qwen2.5-72B named the base and
+    # the instruct model, and both took Notable AI Models' 72.7e9 parameters, which
+    # the family rule refuses (a family with several versions is not matched).
+    rows = _rows(
+        run,
+        "query",
+        "SELECT slug, parameters, notes FROM models WHERE slug IN "
+        "('qwen2.5-72b', 'qwen2.5-72b-instruct', 'yi-34b', 'qwen-vl-max') ORDER BY slug",
+    )
+    assert [r["slug"] for r in rows] == [
+        "qwen-vl-max",
+        "qwen2.5-72b",
+        "qwen2.5-72b-instruct",
+        "yi-34b",
+    ]
+    assert [r["parameters"] for r in rows] == [None] * 4
+    assert not [r["slug"] for r in rows if "Notable AI Models" in (r["notes"] or "")]
+    (gpt4,) = _rows(run, "query", "SELECT notes FROM models WHERE slug = 'gpt-4'")
+    assert "Notable AI Models" in gpt4["notes"]  # a facts model, matched by its name
+
+
 def test_seed_notes_never_start_with_a_separator(run: Run):
     """A note joined to none (an adapter's notes with every part empty) is the note
     alone: "; facts from ..." was the join of an empty text and a note."""
