@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -37,7 +38,7 @@ from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
 from trendlab.aliases import Resolver  # noqa: E402
 from trendlab.errors import TrendlabError  # noqa: E402
-from trendlab.ingest import Loaded  # noqa: E402
+from trendlab.ingest import Loaded, read_records  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
 from trendlab.seeds import FORECAST_CACHE  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
@@ -49,6 +50,9 @@ SEEDS = ["benchmarks", "models", "aliases", "results", "prices"]
 # Every file the build writes into seeds/.
 OUTPUTS = [*(f"{name}.csv" for name in SEEDS), "REPORT.md", "UNMATCHED.md", FORECAST_CACHE]
 
+
+# A seed row's place in the raw data (`file:line`), to name it where init refuses it.
+PLACE = "__place"
 
 FIRST_LISTED = "effective_date is the day simonw/llm-prices first listed it"
 STATED = "effective_date is when the facts price"
@@ -152,7 +156,11 @@ def facts(data: Path) -> dict[str, pl.DataFrame]:
         loaded = read_loaded(folder / name, columns, f"the facts' {name}")
         # A benchmark's page is its source (its facts state floor, ceiling, baseline).
         require_sources(loaded, "url" if name == "benchmarks.csv" else "source_url")
-        return loaded.frame.drop(ROW).rename({"note": "notes"})
+        return (
+            loaded.frame.with_columns(_place(loaded, f"facts/{name}"))
+            .drop(ROW)
+            .rename({"note": "notes"})
+        )
 
     def read_results() -> pl.DataFrame:
         """The facts' results with where each is, as the adapters' results carry it."""
@@ -436,18 +444,21 @@ class Build:
             )
         combined = combined.join(no_date.select("__order"), on="__order", how="anti")
         _refuse_shared_keys(combined)
-        return combined.drop([c for c in combined.columns if c.startswith("__")])
+        combined = combined.with_columns(pl.format("{}:{}", "__source", "__line").alias(PLACE))
+        return combined.drop([c for c in combined.columns if c.startswith("__") and c != PLACE])
 
     # -- prices ------------------------------------------------------------------------
 
     def prices(self, fact: pl.DataFrame, resolver: Resolver) -> pl.DataFrame:
         """The facts' prices, then simonw/llm-prices' history (rebuilt CSV)."""
         path = self.data / "llm-prices" / "api_prices_llm_prices.csv"
-        raw = read_source(path, LLM_PRICES_COLUMNS, "simonw/llm-prices' price history")
+        loaded = read_loaded(path, LLM_PRICES_COLUMNS, "simonw/llm-prices' price history")
+        raw = loaded.frame.with_columns(_place(loaded, "llm-prices/api_prices_llm_prices.csv"))
         # llm-prices rarely states when a price took effect; the first day the tracker
         # listed it is a day it certainly held, so it dates the price (see README).
         rows = raw.select(
             ROW,
+            PLACE,
             pl.col("model_id").alias("model"),
             pl.col("vendor")
             .replace_strict(VENDORS, default=pl.col("vendor"), return_dtype=pl.String)
@@ -583,6 +594,39 @@ def _refuse_shared_keys(results: pl.DataFrame) -> None:
     raise SystemExit(
         f"{twin['__source']}:{twin['__line']}: the same result as "
         f"{first['__source']}:{first['__line']} ({shared}); two results share a key"
+    )
+
+
+def _place(loaded: Loaded, source: str) -> pl.Expr:
+    """Each row's place in the raw file it came from, as `source:line`."""
+    line = pl.col(ROW).map_elements(loaded.line_of, return_dtype=pl.String)
+    return pl.format("{}:{}", pl.lit(source), line).alias(PLACE)
+
+
+def _placed(exc: TrendlabError, staged: Path, seeds: dict[str, pl.DataFrame]) -> TrendlabError:
+    """`exc`, a staged seed row refused as init refuses it, naming the row's place in
+    the raw data rather than its line in the staged file, which is gone when the build
+    stops (and no line of seeds/, which it left as it was)."""
+    lines: dict[str, dict[str, str]] = {}
+    for name, frame in seeds.items():
+        if PLACE not in frame.columns:
+            continue
+        written = read_records(str(staged / f"{name}.csv"))
+        places = frame.get_column(PLACE).to_list()
+        lines[name] = {
+            written.line_of(row): place for row, place in enumerate(places) if place is not None
+        }
+
+    def where(found: re.Match[str]) -> str:
+        return lines.get(found["name"], {}).get(found["line"], found[0])
+
+    def placed(text: str) -> str:
+        return re.sub(r"^seeds/(?P<name>\w+)\.csv:(?P<line>\d+)", where, text)
+
+    return TrendlabError(
+        placed(exc.message),
+        details=[placed(d) for d in exc.details],
+        exit_code=exc.exit_code,
     )
 
 
@@ -858,7 +902,10 @@ def build_seeds(args: argparse.Namespace) -> None:
             _write(name, frame, staged)
         report(build, seeds, staged)
         # Derived from the CSVs just written, so rebuilt with them.
-        count = write_forecast_cache(staged / FORECAST_CACHE, staged)
+        try:
+            count = write_forecast_cache(staged / FORECAST_CACHE, staged)
+        except TrendlabError as exc:
+            raise _placed(exc, staged, seeds) from None
         install(staged)
     for name, frame in seeds.items():
         print(f"seeds/{name}.csv: {frame.height} rows")

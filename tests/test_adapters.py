@@ -888,10 +888,35 @@ def test_a_seed_build_whose_rows_init_refuses_leaves_the_seeds_as_they_were(
     with pytest.raises(SystemExit) as stopped:
         build.main(["--data", str(data)])
     assert str(stopped.value) == (
-        "seeds/results.csv:2: score: 'abc' is not a finite number; nothing was written"
+        "facts/results.csv:2: score: 'abc' is not a finite number; nothing was written"
     )
     assert {p.name: p.read_bytes() for p in written} == before
     assert not list(build.HERE.parent.glob(".seeds-build-*"))
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # It named the row's line in the staged prices.csv (seeds/prices.csv:25), a file
+    # gone when the build stops, and no line of the seeds it left as they were.
+    build = _seed_build(monkeypatch)
+    # Staged beside a copy of seeds/: the test beside it looks for no staging folder.
+    shutil.copytree(build.HERE, tmp_path / "seeds")
+    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    prices = data / "llm-prices" / "api_prices_llm_prices.csv"
+    lines = prices.read_text(encoding="utf-8").split("\n")
+    assert lines[5].startswith("anthropic,claude-3-haiku,") and ",2024-10-16," in lines[5]
+    lines[5] = lines[5].replace(",2024-10-16,", ",2024-13-40,")
+    prices.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        "llm-prices/api_prices_llm_prices.csv:6: effective_date: '2024-13-40' is not a date "
+        "(YYYY-MM-DD); nothing was written"
+    )
 
 
 def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
