@@ -525,8 +525,11 @@ class Build:
         text-davinci-003, retired in January 2024, was first listed in November 2025 at
         the price it had from its launch in 2022. The row keeps its own model, which
         may be another than the facts' (the facts price o1 by the o1-preview id)."""
+        # A price that is no number matches none here: init refuses it, at its line of
+        # the raw data, rather than this cast stopping the build with a traceback.
         numbers = [
-            pl.col(c).cast(pl.Float64) for c in ("input_usd_per_mtok", "output_usd_per_mtok")
+            pl.col(c).cast(pl.Float64, strict=False)
+            for c in ("input_usd_per_mtok", "output_usd_per_mtok")
         ]
         same = ["provider", "api_model_id", "__in", "__out"]
         stated = (

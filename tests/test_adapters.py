@@ -895,11 +895,37 @@ def test_a_seed_build_whose_rows_init_refuses_leaves_the_seeds_as_they_were(
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+@pytest.mark.parametrize(
+    ("line", "start", "was", "now", "error"),
+    [
+        # It named the row's line in the staged prices.csv (seeds/prices.csv:25), a
+        # file gone when the build stops, and no line of the seeds it left as they were.
+        (
+            6,
+            "anthropic,claude-3-haiku,",
+            ",2024-10-16,",
+            ",2024-13-40,",
+            "effective_date: '2024-13-40' is not a date (YYYY-MM-DD)",
+        ),
+        # A traceback: the build compared the tracker's prices with the facts' as numbers.
+        (
+            92,
+            "openai,gpt-4o-mini,",
+            ",0.15,0.6,",
+            ",abc,0.6,",
+            "input_usd_per_mtok: 'abc' is not a finite number",
+        ),
+    ],
+)
 def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    line: int,
+    start: str,
+    was: str,
+    now: str,
+    error: str,
 ):
-    # It named the row's line in the staged prices.csv (seeds/prices.csv:25), a file
-    # gone when the build stops, and no line of the seeds it left as they were.
     build = _seed_build(monkeypatch)
     # Staged beside a copy of seeds/: the test beside it looks for no staging folder.
     shutil.copytree(build.HERE, tmp_path / "seeds")
@@ -908,14 +934,13 @@ def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
     shutil.copytree(SHARED, data)
     prices = data / "llm-prices" / "api_prices_llm_prices.csv"
     lines = prices.read_text(encoding="utf-8").split("\n")
-    assert lines[5].startswith("anthropic,claude-3-haiku,") and ",2024-10-16," in lines[5]
-    lines[5] = lines[5].replace(",2024-10-16,", ",2024-13-40,")
+    assert lines[line - 1].startswith(start) and was in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(was, now)
     prices.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(SystemExit) as stopped:
         build.main(["--data", str(data)])
     assert str(stopped.value) == (
-        "llm-prices/api_prices_llm_prices.csv:6: effective_date: '2024-13-40' is not a date "
-        "(YYYY-MM-DD); nothing was written"
+        f"llm-prices/api_prices_llm_prices.csv:{line}: {error}; nothing was written"
     )
 
 
