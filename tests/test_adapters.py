@@ -486,6 +486,21 @@ def test_seeds_hold_gpt_2_xl_once_with_epochs_id_as_an_alias(run: Run):
     assert [r["benchmark"] for r in held] == ["boolq", "math", "metr-time-horizon"]
 
 
+def test_seeds_hold_qwen_2_5_max_once_by_its_api_snapshot(run: Run):
+    # Epoch's catalog has Qwen2.5-Max as qwen2.5-max and as its API model
+    # qwen-max-2025-01-25, which Qwen's announcement says are one: two models.
+    rows = _rows(run, "query", "SELECT slug FROM models WHERE name = 'Qwen2.5-Max'")
+    assert rows == [{"slug": "qwen-max-2025-01-25"}]
+    aliases = _rows(run, "query", "SELECT model FROM aliases WHERE alias = 'qwen2.5-max'")
+    assert aliases == [{"model": "qwen-max-2025-01-25"}]
+    held = _rows(
+        run,
+        "query",
+        "SELECT benchmark FROM results WHERE model = 'qwen-max-2025-01-25' ORDER BY 1",
+    )
+    assert "livebench" in [r["benchmark"] for r in held]
+
+
 def test_seeds_take_notable_facts_by_name_for_facts_models_only(run: Run):
     # A version's display name is often its family's: Qwen2.5-72B named the base and
     # the instruct model, and both took Notable AI Models' 72.7e9 parameters, which
