@@ -501,6 +501,21 @@ def test_seeds_hold_qwen_2_5_max_once_by_its_api_snapshot(run: Run):
     assert "livebench" in [r["benchmark"] for r in held]
 
 
+def test_seeds_hold_gpt_5_1_once_by_its_only_snapshot(run: Run):
+    # Epoch's gpt-5.1_high and the price list's gpt-5.1 made a model gpt-5.1 beside
+    # the Hub's gpt-5.1-2025-11-13, its only snapshot (as gpt-5 is gpt-5-2025-08-07).
+    rows = _rows(run, "query", "SELECT slug FROM models WHERE slug LIKE 'gpt-5.1%' ORDER BY 1")
+    assert [r["slug"] for r in rows] == ["gpt-5.1-2025-11-13", "gpt-5.1-codex"]
+    held = _rows(
+        run,
+        "query",
+        "SELECT DISTINCT benchmark FROM results WHERE model = 'gpt-5.1-2025-11-13' ORDER BY 1",
+    )
+    assert {"arc-agi", "livebench", "terminal-bench"} <= {r["benchmark"] for r in held}
+    priced = _rows(run, "query", "SELECT model FROM prices WHERE api_model_id = 'gpt-5.1'")
+    assert priced == [{"model": "gpt-5.1-2025-11-13"}]
+
+
 def test_seeds_take_notable_facts_by_name_for_facts_models_only(run: Run):
     # A version's display name is often its family's: Qwen2.5-72B named the base and
     # the instruct model, and both took Notable AI Models' 72.7e9 parameters, which
