@@ -1227,6 +1227,46 @@ def test_check_lists_a_not_null_of_the_schema_dropped_around_trendlab(run: Run, 
     ]
 
 
+def test_check_lists_a_null_name_of_a_record_once_with_its_column(run: Run, db: Path):
+    """A NULL model, benchmark, unit or changeset id in a current record (its NOT NULL
+    dropped in SQL) was listed by the schema audit and again by the audit that reads
+    it, as a violation with an empty problem ('unknown model ' || NULL)."""
+    dropped = [
+        ("result_revisions", "model"),
+        ("result_revisions", "benchmark"),
+        ("price_revisions", "model"),
+        ("benchmark_revisions", "unit"),
+        ("alias_revisions", "model"),
+        ("organization_revisions", "changeset_id"),
+        ("organization_revisions", "revision"),
+    ]
+    with duckdb.connect(str(db)) as con:
+        for table, column in dropped:
+            con.execute(f"ALTER TABLE {table} ALTER {column} DROP NOT NULL")
+        result, other = [r[0] for r in con.execute("SELECT id FROM results LIMIT 2").fetchall()]
+        con.execute("UPDATE result_revisions SET model = NULL WHERE key = ?", [result])
+        con.execute("UPDATE result_revisions SET benchmark = NULL WHERE key = ?", [other])
+        con.execute(
+            "UPDATE price_revisions SET model = NULL WHERE key = (SELECT min(id) FROM prices)"
+        )
+        con.execute("UPDATE benchmark_revisions SET unit = NULL WHERE key = 'mmlu'")
+        con.execute("UPDATE alias_revisions SET model = NULL WHERE key = 'gpt-4-0314'")
+        # Two revisions of one record with neither changeset nor number.
+        con.execute(
+            "INSERT INTO organization_revisions SELECT * FROM organization_revisions "
+            "WHERE key = 'openai'"
+        )
+        con.execute(
+            "UPDATE organization_revisions SET changeset_id = NULL, revision = NULL "
+            "WHERE key = 'openai'"
+        )
+    found = _violations(run)
+    assert [v for v in found if not v["problem"]] == []
+    assert sorted(v["key"] for v in found if v["check"] == "schema") == sorted(
+        f"{table}.{column}" for table, column in dropped
+    )
+
+
 def _a_result_key(con: Any) -> str:
     return con.execute("SELECT min(key) FROM result_revisions").fetchone()[0]
 

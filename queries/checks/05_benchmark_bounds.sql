@@ -5,6 +5,7 @@
 -- percent error rate's floor 100). The range between them must be a finite number: a
 -- forecast rescales scores by it. A NaN bound or baseline, which DuckDB orders above
 -- every number, is unknown, which field_rules lists (as 04 and 11 leave a NaN score).
+-- So is a NULL unit (its NOT NULL dropped around trendlab), with the schema audit.
 SELECT 'benchmarks' AS kind, b.slug AS key, problem
 FROM benchmarks b
 LEFT JOIN units u ON u.unit = b.unit,
@@ -15,7 +16,7 @@ LATERAL (
            coalesce(b.ceiling, CASE WHEN d.higher THEN u.max_value ELSE u.min_value END) AS hi
 ) e,
 LATERAL (
-    SELECT 'unknown unit ' || b.unit AS problem WHERE u.unit IS NULL
+    SELECT 'unknown unit ' || b.unit AS problem WHERE u.unit IS NULL AND b.unit IS NOT NULL
     UNION ALL SELECT 'floor ' || e.lo || ' is not below ceiling ' || e.hi
         WHERE e.higher AND e.lo >= e.hi AND NOT isnan(e.lo) AND NOT isnan(e.hi)
     UNION ALL SELECT 'floor ' || e.lo || ' is not above ceiling ' || e.hi

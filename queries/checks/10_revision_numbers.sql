@@ -5,7 +5,7 @@
 -- the current-state views take the highest number, and history's [valid_from,
 -- valid_to) then runs backwards, so --as-of before the record was made shows it.
 SELECT kind, key, 'revision ' || revision || ' written ' || count(*) || ' times' AS problem
-FROM revisions
+FROM revisions WHERE revision IS NOT NULL  -- a NULL one is the schema audit's
 GROUP BY kind, key, revision HAVING count(*) > 1
 UNION ALL
 SELECT kind, key, 'revisions numbered up to ' || max(revision) || ' but '
