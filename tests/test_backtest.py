@@ -367,6 +367,28 @@ def test_a_cache_column_dropped_around_trendlab_is_a_miss_check_names(panel: Pat
     ]
 
 
+@pytest.mark.parametrize(
+    "altered",
+    ["version TYPE INTEGER USING NULL", "payload TYPE INTEGER USING NULL", "kind TYPE BLOB"],
+)
+def test_a_cache_column_of_another_type_fails_no_forecast(panel: Path, altered: str):
+    """forecast_cache.version altered to INTEGER in another client made forecast and
+    backtest fail ("database error: Conversion Error: Could not convert string
+    '...+109' to INT32"), though the cache never fails a command: an entry read so is
+    a miss, computed again, and the output is the same."""
+    run = make_runner(panel)
+    first = {
+        args: run(*args, "--json") for args in (("backtest", "noisy3"), ("forecast", "noisy3"))
+    }
+    assert all(r.exit_code == 0 for r in first.values()), [r.stderr for r in first.values()]
+    with duckdb.connect(str(panel)) as con:
+        con.execute(f"ALTER TABLE forecast_cache ALTER COLUMN {altered}")
+    for args, before in first.items():
+        again = run(*args, "--json")
+        assert again.exit_code == 0, again.stderr
+        assert (again.stdout, again.stderr) == (before.stdout, before.stderr)
+
+
 def _cut_coefficient(kind: str, data: dict[str, Any]) -> None:
     """One coefficient left of a fitted curve; a backtest in a space trendlab has not."""
     if kind == "fit":

@@ -1817,12 +1817,15 @@ class Store:
         if not versions:
             return {}
         try:
+            # Each column as text: one altered to another type around trendlab (version
+            # as INTEGER) failed every forecast converting the keys to it; as text it
+            # matches nothing, or gives a payload that load_curve refuses, computed again.
             rows = self.execute(
-                "SELECT c.benchmark, c.payload FROM forecast_cache c "
+                "SELECT c.benchmark::VARCHAR, c.payload::VARCHAR FROM forecast_cache c "
                 "JOIN (SELECT unnest($benchmarks::VARCHAR[]) AS benchmark, "
                 "unnest($versions::VARCHAR[]) AS version) w "
-                "ON w.benchmark = c.benchmark AND w.version = c.version "
-                "WHERE c.kind = $kind AND c.spec = $spec "
+                "ON w.benchmark = c.benchmark::VARCHAR AND w.version = c.version::VARCHAR "
+                "WHERE c.kind::VARCHAR = $kind AND c.spec::VARCHAR = $spec "
                 "QUALIFY row_number() OVER "
                 "(PARTITION BY c.benchmark ORDER BY c.created_at DESC) = 1",
                 {
