@@ -389,6 +389,21 @@ def test_a_cache_column_of_another_type_fails_no_forecast(panel: Path, altered: 
         assert (again.stdout, again.stderr) == (before.stdout, before.stderr)
 
 
+def test_check_names_a_cache_column_of_another_type_as_failing_no_command(panel: Path):
+    """check said a forecast_cache column altered to another type made "the commands
+    that read it fail", as of a records table's; the cache fails none of them."""
+    run = make_runner(panel)
+    with duckdb.connect(str(panel)) as con:
+        con.execute("ALTER TABLE forecast_cache ALTER COLUMN created_at TYPE VARCHAR")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert [v["problem"] for v in json.loads(checked.stdout)] == [
+        "column created_at of table forecast_cache is VARCHAR, not TIMESTAMP (altered around "
+        "trendlab): forecasts and backtests it cannot read or write are computed each time; "
+        "alter it back as trendlab's schema/003_forecast_cache.sql makes it"
+    ]
+
+
 def _cut_coefficient(kind: str, data: dict[str, Any]) -> None:
     """One coefficient left of a fitted curve; a backtest in a space trendlab has not."""
     if kind == "fit":

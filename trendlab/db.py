@@ -2387,8 +2387,9 @@ def _column_problem(
         how, mend = "dropped", f"add it again as trendlab's {schema_file} makes it"
     else:
         how, mend = "altered", f"alter it back as trendlab's {schema_file} makes it"
-    # A dropped column of the cache's table, as the table itself, fails no command.
-    effect = _missing_effect(name) if stored is None else "the commands that read it fail"
+    # A column of the cache's table dropped or altered, as the table itself, fails no
+    # command (see Store.cached).
+    effect = _missing_effect(name) if stored is None else _altered_effect(name)
     return f"column {column} of {kind} {name} is {state} ({how} around trendlab): {effect}; {mend}"
 
 
@@ -2576,6 +2577,15 @@ def _missing_effect(name: str) -> str:
     table only makes every forecast computed (see Store.cached); any other fails them."""
     if name == _CACHE_TABLE:
         return "forecasts and backtests are computed each time, not cached"
+    return "the commands that read it fail"
+
+
+def _altered_effect(name: str) -> str:
+    """What a column of trendlab's table `name` altered to another type around trendlab
+    does to the commands: in the cache's table, an entry it cannot read or write is a
+    miss (see Store.cached); in any other, the commands fail."""
+    if name == _CACHE_TABLE:
+        return "forecasts and backtests it cannot read or write are computed each time"
     return "the commands that read it fail"
 
 
