@@ -1311,6 +1311,7 @@ def test_an_imports_notes_suggest_commands_on_its_store(
         monkeypatch.setenv("TRENDLAB_DB", str(db))
     twin = tmp_path / "twin.csv"
     twin.write_text("model,benchmark,score\ngpt-4,mmlu,86.4\n")
+    before = json.loads(run("log", "--json", "--limit", "1").stdout)[0]["changeset"]
     result = run("import", str(twin), "--kind", "results", "-m", "t")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[1:] == [
@@ -1318,8 +1319,11 @@ def test_an_imports_notes_suggest_commands_on_its_store(
         "and benchmark of a stored result: if it is that result again, under another key for "
         "want of setting and source_url, import the file with those columns "
         f"(`{on} export results` writes every column) and retract the copies written "
-        f"(`{on} diff --since` lists them)"
+        f"(`{on} diff --since {before}` lists them)"
     ]
+    # Run as printed, it lists the twin the import wrote, and nothing else.
+    listed = run("diff", "--since", before, "--json").stdout
+    assert [(r["kind"], r["change"]) for r in json.loads(listed)] == [("results", "added")]
     ceiling = tmp_path / "benchmarks.csv"
     ceiling.write_text("slug,name,unit,ceiling\ngsm8k,GSM8K,percent,90\n")
     result = run("import", str(ceiling), "--kind", "benchmarks", "-m", "t")

@@ -1378,6 +1378,17 @@ class Store:
             )
         )
 
+    def changeset_before(self, changeset_id: str) -> str | None:
+        """The changeset recorded just before `changeset_id`, if any: `diff --since` it
+        lists what `changeset_id` wrote (and whatever came after)."""
+        found = self.scalar(
+            "SELECT id FROM changesets WHERE recorded_at < "
+            "(SELECT recorded_at FROM changesets WHERE id = $id) "
+            "ORDER BY recorded_at DESC, id DESC LIMIT 1",
+            {"id": changeset_id},
+        )
+        return None if found is None else str(found)
+
     def changesets(self, limit: int | None = None) -> pl.DataFrame:
         """Changesets (recorded by --as-of, when one is set), newest first, with counts
         of revisions per kind and what they did, in the words of an import's and diff's

@@ -159,8 +159,10 @@ def import_(
             progress=advance,
             absent=loaded.absent,
         )
+        # For the twin note's `diff --since`: after the commit the store is closed.
+        since = store.changeset_before(cs.id) if cs.id and counts.twins[1] and not dry_run else None
     _report(cs, dry_run)
-    note_written(counts, kind, "reported_date", store.command, SHOWN)
+    note_written(counts, kind, "reported_date", store.command, SHOWN, since)
 
 
 def _import_source(

@@ -690,14 +690,20 @@ def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:
 
 
 def note_written(
-    counts: Counts, kind: Kind, given: str, command: Callable[[str], str], shown: int = 5
+    counts: Counts,
+    kind: Kind,
+    given: str,
+    command: Callable[[str], str],
+    shown: int = 5,
+    since: str | None = None,
 ) -> None:
     """The notes a write of `kind` calls for, each one line however many rows (at most
     `shown` named): results no date places, scores that look like fractions, results
     and prices dated before their model's release, and ceilings moved past results.
     `given` names where a result's own date comes from in the command ('--date',
     'reported_date'); `command` (Store.command) words the commands a note suggests, on
-    the store written."""
+    the store written; `since`, the changeset before the write, the one `diff --since`
+    lists its records after (none on a dry run)."""
     if counts.undated:
         _note_undated(counts.undated, given, shown, command)
     if counts.fraction_like:
@@ -709,7 +715,7 @@ def note_written(
     if counts.past_ceiling:
         _note_past_ceiling(counts.past_ceiling, command)
     if counts.twins[1]:
-        _note_twins(*counts.twins, command)
+        _note_twins(*counts.twins, command, since)
 
 
 def _note_undated(
@@ -792,9 +798,12 @@ def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> 
     note(f"{records(results, prices)} {said}; {kept}, but if {fix} mistyped, correct it")
 
 
-def _note_twins(fields: list[str], n: int, command: Callable[[str], str]) -> None:
+def _note_twins(
+    fields: list[str], n: int, command: Callable[[str], str], since: str | None
+) -> None:
     """One line for the results a file added, with no column for `fields` (part of a
-    result's key), that share their model and benchmark with a stored result."""
+    result's key), that share their model and benchmark with a stored result; how to
+    list them when `since` (the changeset before the write) is known."""
     from trendlab.text import counted
 
     named = " and ".join(fields)
@@ -802,11 +811,13 @@ def _note_twins(fields: list[str], n: int, command: Callable[[str], str]) -> Non
     given = [f for f in ("model", "benchmark", "setting", "source_url") if f not in fields]
     match = f"{', '.join(given[:-1])} and {given[-1]}"
     share, them = ("shares", "it is that result") if n == 1 else ("share", "they are those results")
+    # The changeset before the write: `diff --since` alone is no command (it needs one).
+    listed = f" (`{command(f'diff --since {since}')}` lists them)" if since else ""
     note(
         f"{counted(n, 'result')} added by a file with no {named} {columns} {share} the "
         f"{match} of a stored result: if {them} again, under another key for want of "
         f"{named}, import the file with {those} (`{command('export results')}` writes every "
-        f"column) and retract the copies written (`{command('diff --since')}` lists them)"
+        f"column) and retract the copies written{listed}"
     )
 
 
