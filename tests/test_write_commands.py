@@ -2120,6 +2120,25 @@ def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, 
     ]
 
 
+def test_an_author_on_two_lines_written_around_trendlab_is_checked(run: Run, db: Path):
+    """An author with a line break (written in SQL; --author, TRENDLAB_AUTHOR and git's
+    user.name are refused as one) passed check, and split `log`'s row in two."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "why")
+        con.execute("UPDATE changesets SET author = ? WHERE id = ?", ["some\none", changeset])
+        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        (
+            "18_changeset_texts",
+            changeset,
+            "author holds a line break or another control character: who made a change is "
+            "a name on one line",
+        )
+    ]
+
+
 def test_a_null_message_or_author_written_around_trendlab_is_checked_once(run: Run, db: Path):
     """A changeset with a NULL author and message (their NOT NULL dropped in SQL) passed
     check, as NULL matched no blank text, and `log` showed an empty author. Each NULL is

@@ -15,4 +15,13 @@ UNION ALL
 SELECT 'changesets', id, field || ' is blank: every change is recorded with who made it and why'
 FROM changesets, LATERAL (VALUES ('message', message), ('author', author)) t(field, value)
 WHERE regexp_full_match(value, '\s*')
+UNION ALL
+-- And an author that is no name on one line, which --author, TRENDLAB_AUTHOR and git's
+-- user.name are refused as: log shows a changeset's author on one row.
+SELECT 'changesets', id,
+       'author holds a line break or another control character: who made a change is a '
+       || 'name on one line'
+FROM changesets
+WHERE regexp_matches(author, '[\p{Cc}\p{Zl}\p{Zp}]') AND NOT contains(author, chr(0))
+  AND NOT regexp_full_match(author, '\s*')  -- blank: listed as such above
 ORDER BY kind, key, problem;
