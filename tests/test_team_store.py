@@ -95,8 +95,12 @@ def test_init_creates_the_store_and_reads_never_do(pg_server: PgServer, tmp_path
     location = pg_server.lake("fresh")
     run = make_runner(location)
     # The init it suggests is this store's: as printed, `trendlab init` made ./trendlab.duckdb.
+    # --data-path before init, where the global option goes: after it, it was refused.
     _one_line_error(
-        run("list", "models"), "no team store at", f"`trendlab --db {shlex.quote(location)} init`"
+        run("list", "models"),
+        "no team store at",
+        f"`trendlab --db {shlex.quote(location)} --data-path DIR init` to create one, DIR the "
+        "directory for its data files",
     )
     _one_line_error(run("add-model", "x-1"), "no team store at")
     assert (

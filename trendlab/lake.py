@@ -843,9 +843,11 @@ def _attach_error(
                 f"no team store at {lake.text}: {lake.file} is a DuckDB database, not a "
                 "DuckLake catalog; a DuckDB file is --db FILE, without ducklake:"
             )
+        # --data-path goes before init, as a global option: after it, it is no option.
+        init = "--data-path DIR init" if lake.is_postgres else "init"
         return TrendlabError(
-            f"no team store at {lake.text}: run `{_command_on(lake.text, 'init')}` to create one"
-            + (", with --data-path DIR for its data files" if lake.is_postgres else "")
+            f"no team store at {lake.text}: run `{_command_on(lake.text, init)}` to create one"
+            + (", DIR the directory for its data files" if lake.is_postgres else "")
         )
     if "data_path is not set" in text:
         return TrendlabError(
