@@ -482,18 +482,28 @@ def test_a_url_holding_a_control_or_invisible_character_is_refused(
         store.con, changeset_around(store.con), "model_revisions", "gpt-4",
         source_url="https://e.org/old\x01",
     )  # fmt: skip
+    # A line break fails the URL pattern's no-space rule too: it was listed twice.
+    revise_around(
+        store.con, changeset_around(store.con), "model_revisions", "claude-3-opus",
+        source_url="https://e.org/two\nlines",
+    )  # fmt: skip
     store.close()
     edited = run("edit", "model", "gpt-4", "--set", "notes=still editable", "-m", "t")
     assert edited.exit_code == 0, edited.stderr
     checked = run("check", "--json")
     assert checked.exit_code == 1
-    assert checked.stderr.endswith(": 1 integrity violation\n")
+    assert checked.stderr.endswith(": 2 integrity violations\n")
     assert [(v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        (
+            "claude-3-opus",
+            "source_url: 'https://e.org/two\nlines' holds a control character, which a URL "
+            "writes percent-encoded",
+        ),
         (
             "gpt-4",
             "source_url: 'https://e.org/old\x01' holds a control character, which a URL "
             "writes percent-encoded",
-        )
+        ),
     ]
 
 

@@ -368,7 +368,12 @@ def _field_rules(
         typed = raw
     elif field.type == "url":
         character_rules()
-        rule(present & ~raw.str.contains(URL_RE), " is not an http(s) URL")
+        # A line break or tab fails URL_RE's \S too: it is said once, as a control
+        # character, not again as no URL.
+        rule(
+            present & ~raw.str.contains(URL_RE) & ~raw.str.contains(CONTROL_RE),
+            " is not an http(s) URL",
+        )
         typed = raw
     elif field.type == "choice":
         lowered = raw.str.to_lowercase()
