@@ -44,9 +44,9 @@ BACKTEST_PATHS = 1000
 # The horizons (months) every backtest is run at, whatever its plan shows: their
 # residuals calibrate forecasts, which hold the first horizon's before it (calibrate.py),
 # so a forecast's first months need their own. One month after an origin the frontier
-# has mostly not moved, while by three it misses about as far as at six: with the
-# six-month residuals, one-month 80 % intervals held 92 % of outcomes at twice the
-# interval score (the README's backtest section gives the figures).
+# has mostly not moved, where six months' residuals carry half a year's jumps: with
+# them, one-month 80 % intervals held 92 % of outcomes at twice the interval score (the
+# README's backtest section gives the figures).
 CALIBRATION_HORIZONS = (1, 3, 6, 12, 24)
 
 ROW_SCHEMA = {
