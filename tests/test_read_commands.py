@@ -535,6 +535,10 @@ def test_query_from_stdin_with_a_nul_byte_names_its_line(db: Path):
         )
     # A NUL alone is still no SQL at all, a usage error.
     assert run("query", "-", input=b"\x00\n").exit_code == 2
+    # NULs that end the SQL drop nothing: it runs (it was refused).
+    for sql in (b"SELECT 1 AS x\x00", b"SELECT 1 AS x;\n\x00\n\x00"):
+        result = run("query", "-", "--csv", input=sql)
+        assert (result.exit_code, result.stdout) == (0, "x\n1\n"), result.stderr
 
 
 def test_a_query_name_piped_in_with_its_newline_is_the_named_query(db: Path):

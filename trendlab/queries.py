@@ -108,16 +108,19 @@ def resolve(sql_or_name: str) -> NamedQuery:
 def piped_sql(data: bytes) -> str:
     """SQL (or a query's name) read from stdin: UTF-8, its end stripped (a file's last
     line ends in a newline, which a name piped in does not have as a name). A NUL byte
-    in SQL is an error naming its line: DuckDB reads SQL only up to the first, so the
+    before SQL is an error naming its line: DuckDB reads SQL only up to the first, so the
     rest was dropped without a word (`SELECT 1 AS x<NUL>, 2 AS y` gave x alone) and SQL
-    after a leading one was called only comments."""
+    after a leading one was called only comments. NULs with nothing after them but
+    blanks (a file's padding) drop nothing, and are left out."""
     text = utf8_text(data, "stdin").rstrip()
     nul = text.find("\x00")
-    if nul >= 0 and text.strip("\x00 \t\r\n;"):  # blank SQL is its own error (resolve)
+    if nul < 0:
+        return text
+    if text[nul:].strip("\x00 \t\r\n;"):
         # Lines end with \n, \r\n or a lone \r, as utf8_text counts them.
         line = len(re.findall(r"\r\n|\r|\n", text[:nul])) + 1
         raise TrendlabError(f"stdin:{line}: a NUL byte, where DuckDB would end the SQL; remove it")
-    return text
+    return text[:nul].rstrip()  # blank, it is resolve's no-SQL error
 
 
 def _one_word_statement(word: str) -> bool:
