@@ -2120,22 +2120,25 @@ def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, 
     ]
 
 
-def test_an_author_on_two_lines_written_around_trendlab_is_checked(run: Run, db: Path):
-    """An author with a line break (written in SQL; --author, TRENDLAB_AUTHOR and git's
-    user.name are refused as one) passed check, and split `log`'s row in two."""
+def test_an_author_not_on_one_line_written_around_trendlab_is_checked(run: Run, db: Path):
+    """An author with a line break or a U+202E (written in SQL; --author, TRENDLAB_AUTHOR
+    and git's user.name are refused as one) passed check, and split `log`'s row in two
+    or reordered it. A joiner, which spells names, is no fault."""
     with duckdb.connect(str(db)) as con:
-        changeset = changeset_around(con, "why")
-        con.execute("UPDATE changesets SET author = ? WHERE id = ?", ["some\none", changeset])
-        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
+        changesets = []
+        for author in ("some\none", "ab\u202ecd", "na\u200dme"):
+            changesets.append(changeset_around(con, "why"))
+            con.execute("UPDATE changesets SET author = ? WHERE id = ?", [author, changesets[-1]])
+            revise_around(con, changesets[-1], "model_revisions", "gpt-4", name=f"GPT-4 {author!r}")
     checked = run("check", "--json")
     assert checked.exit_code == 1
+    told = (
+        "author holds a line break, a control or an invisible format character: who made a "
+        "change is a name on one line, as it reads"
+    )
     assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
-        (
-            "18_changeset_texts",
-            changeset,
-            "author holds a line break or another control character: who made a change is "
-            "a name on one line",
-        )
+        ("18_changeset_texts", changesets[0], told),
+        ("18_changeset_texts", changesets[1], told),
     ]
 
 

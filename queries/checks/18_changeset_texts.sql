@@ -16,12 +16,14 @@ SELECT 'changesets', id, field || ' is blank: every change is recorded with who 
 FROM changesets, LATERAL (VALUES ('message', message), ('author', author)) t(field, value)
 WHERE regexp_full_match(value, '\s*')
 UNION ALL
--- And an author that is no name on one line, which --author, TRENDLAB_AUTHOR and git's
--- user.name are refused as: log shows a changeset's author on one row.
+-- And an author that is no name on one line as written, which --author, TRENDLAB_AUTHOR
+-- and git's user.name are refused as: log shows a changeset's author on one row, as it
+-- reads (a format character but the joiners hides or reorders it, as U+202E does).
 SELECT 'changesets', id,
-       'author holds a line break or another control character: who made a change is a '
-       || 'name on one line'
+       'author holds a line break, a control or an invisible format character: who made '
+       || 'a change is a name on one line, as it reads'
 FROM changesets
-WHERE regexp_matches(author, '[\p{Cc}\p{Zl}\p{Zp}]') AND NOT contains(author, chr(0))
+WHERE regexp_matches(author, '[\p{Cc}\p{Zl}\p{Zp}]|[^\P{Cf}\x{200C}\x{200D}]')
+  AND NOT contains(author, chr(0))
   AND NOT regexp_full_match(author, '\s*')  -- blank: listed as such above
 ORDER BY kind, key, problem;
