@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.conftest import Run, both_stores, changeset_around, make_runner, revise_around
@@ -1217,6 +1218,35 @@ def test_a_score_of_minus_0_is_stored_as_0(run: Run, tmp_path: Path):
         "source_url,s",
         "https://x.example/0,0.0",
         "https://x.example/1,0.0",
+    ]
+
+
+def test_a_score_of_minus_0_is_stored_as_0_from_a_file_of_several_rows(run: Run, tmp_path: Path):
+    """A file's -0 beside other rows was stored as -0 (Polars skipped the `+ 0.0` that
+    made it 0 for a column of several rows), in every format: its export wrote -0.0,
+    and the same export imported into another store was another value there."""
+    rows = [("https://x.example/a", -0.0), ("https://x.example/b", 1.0)]
+    rows += [("https://x.example/c", -0.0)]
+    frame = pl.DataFrame(
+        {"model": ["gpt-4"] * 3, "benchmark": ["mmlu"] * 3, "score": [s for _, s in rows]}
+    ).with_columns(source_url=pl.Series([u for u, _ in rows]))
+    csv_file, parquet_file = tmp_path / "results.csv", tmp_path / "results.parquet"
+    frame.write_csv(csv_file)
+    frame.with_columns(pl.col("source_url").str.replace("x.example", "y.example")).write_parquet(
+        parquet_file
+    )
+    for file in (csv_file, parquet_file):
+        assert run("import", str(file), "-m", "t").exit_code == 0
+    shown = run("query", "SELECT source_url, score::VARCHAR AS s FROM results "
+                "WHERE source_url SIMILAR TO 'https://[xy].example/.' ORDER BY 1", "--csv")  # fmt: skip
+    assert shown.stdout.splitlines() == [
+        "source_url,s",
+        "https://x.example/a,0.0",
+        "https://x.example/b,1.0",
+        "https://x.example/c,0.0",
+        "https://y.example/a,0.0",
+        "https://y.example/b,1.0",
+        "https://y.example/c,0.0",
     ]
 
 

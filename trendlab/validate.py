@@ -320,9 +320,11 @@ def _field_rules(
                 f" is too close to 0: a price must be at least {sys.float_info.min!r}, "
                 "or a blend of it can come to 0",
             )
-        # + 0.0 turns -0 into 0: stored as written, `list` showed -0 where SQL's
-        # aggregates (the frontier) and most clients show 0.
-        typed = pl.when(refused).then(None).otherwise(value + 0.0)
+        # -0 is stored as 0: stored as written, `list` showed -0 where SQL's aggregates
+        # (the frontier) and most clients show 0. Not `value + 0.0`, which Polars skips
+        # as adding nothing to a column of several rows: a file's -0 stayed -0.
+        zero = pl.lit(0.0, dtype=pl.Float64)
+        typed = pl.when(refused).then(None).when(value == 0).then(zero).otherwise(value)
     elif field.type == "date":
         value = raw.str.to_date("%Y-%m-%d", strict=False)
         well_formed = raw.str.contains(DATE_RE)
