@@ -1069,6 +1069,39 @@ def test_a_number_that_is_not_finite_exports_as_unknown_in_every_format(
         assert run("log", "--json").stdout == before
 
 
+def test_a_minus_0_stored_around_trendlab_exports_as_0_in_every_format(
+    run: Run, db: Path, tmp_path: Path
+):
+    """A -0 stored around trendlab was exported as -0.0, which import stores as 0: the
+    export of a store the file was imported into read 0.0 where the original's read
+    -0.0. Export writes 0, as import stores it, and the two exports are alike."""
+    import duckdb
+
+    result = json.loads(run("list", "results", "--model", "gpt-4", "--json").stdout)[0]["id"]
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con)
+        revise_around(con, cs, "result_revisions", result, score=-0.0)
+        revise_around(con, cs, "benchmark_revisions", "mmlu", human_baseline=-0.0)
+    assert (
+        "-0.0" in run("query", f"SELECT score::VARCHAR FROM results WHERE id = '{result}'").stdout
+    )
+    exported = run("export", "results", "--csv").stdout
+    assert "-0.0" not in exported and f"gpt-4,{_benchmark_of(run, result)},0.0," in exported
+    for fmt in ("csv", "json", "jsonl", "parquet"):
+        fresh = make_runner(tmp_path / f"fresh-{fmt}.duckdb")
+        assert fresh("init", "--empty").exit_code == 0
+        for kind in ("organizations", "models", "benchmarks", "results"):
+            out = tmp_path / f"{kind}.{fmt}"
+            assert run("export", kind, "-o", str(out)).exit_code == 0
+            assert fresh("import", str(out), "-m", "copy").exit_code == 0
+        for kind in ("benchmarks", "results"):
+            assert fresh("export", kind, "--csv").stdout == run("export", kind, "--csv").stdout
+
+
+def _benchmark_of(run: Run, result: str) -> str:
+    return json.loads(run("show", "result", result, "--json").stdout)["benchmark"]
+
+
 def test_export_as_of_points_to_check_only_for_records_still_so(run: Run, db: Path, on_store: str):
     """export --as-of a changeset before a NaN score was fixed advised "fix or retract
     it (`trendlab check` lists it)", though it was fixed and check, which reads the
