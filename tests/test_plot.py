@@ -1139,3 +1139,17 @@ def test_an_svg_goes_to_a_text_or_a_binary_file_object_with_its_ids_prefixed():
         assert svg.rstrip().endswith("</svg>")
         ids = re.findall(r'<g id="([^"]+)"', svg)
         assert "k-figure_1" in ids and all(i.startswith("k-") for i in ids), ids
+
+
+def test_threshold_labels_are_drawn_under_the_forecast(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """A long label above its line lay across the interval fan, and its half-white box,
+    drawn over the fan, cut a notch out of it: the interval looked narrower there than
+    it is. The fan and the median go over every label."""
+    assert run("plot", "mmlu", "--threshold", "95", "-o", str(tmp_path / "m.png")).exit_code == 0
+    ax = drawn[0]
+    labels = [t for t in ax.texts if t.get_color() == plot.THRESHOLD_COLOUR]
+    (fan,) = [c for c in ax.collections if c.get_gid() == "mmlu-interval"]
+    (median,) = [line for line in ax.lines if line.get_gid() == "mmlu-median"]
+    assert labels
+    top = max(t.get_zorder() for t in labels)
+    assert top < fan.get_zorder() and top < median.get_zorder()

@@ -57,12 +57,14 @@ LABEL_GAP = 1.0  # points between a line and its label's box
 LABEL_PAD = 0.5  # points of a label's half-white box around its text
 LABEL_SPACE = 1.0  # points between two labels' boxes
 # Drawing order: a reference line, then its label, whose half-white box keeps it legible
-# where it lies across another line, then the frontier and the results, which a label
-# drawn over them (as matplotlib draws text by default) faded or hid. The results go
+# where it lies across another line, then the forecast, the frontier and the results,
+# which a label drawn over them (as matplotlib draws text by default) faded or hid: a
+# long label's box cut a notch out of the interval fan it lay on. The results go
 # over the frontier: it runs through the points that set it, and drawn over them hid
 # their organisations' colours.
 REFERENCE_Z = 1.2
 LABEL_Z = 1.5
+FORECAST_Z = 1.8
 FRONTIER_Z = 2.0
 RESULTS_Z = 3.0
 # The price figure likewise: its lines (the cheapest, the trend), then the models'
@@ -342,6 +344,7 @@ def forecast_figure(
             alpha=0.25,
             lw=0,
             label=f"{level_text(result.level)} % interval",
+            zorder=FORECAST_Z,
             gid=f"{key}-interval",
         )
         ax.plot(
@@ -350,6 +353,7 @@ def forecast_figure(
             color=FORECAST_COLOUR,
             lw=2,
             label=f"median ({result.family})",
+            zorder=FORECAST_Z,
             gid=f"{key}-median",
         )
         _limits(ax, result)
@@ -484,7 +488,7 @@ def _label_lines(ax: Axes, labels: list[_Label], *, upward: bool) -> None:
             va="bottom",
             fontsize=LABEL_SIZE,
             # Nudged apart, a label can lie across a neighbouring line: keep it legible,
-            # but under the results (see LABEL_Z).
+            # but under the forecast and the results (see LABEL_Z).
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": LABEL_PAD},
             zorder=LABEL_Z,
         )
