@@ -942,10 +942,21 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
     return decorator
 
 
+# The separators a path may end in, which make it a folder's.
+_SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
+
+
 def check_output(output: str | None, option: str) -> None:
     """Fail before any work (a backtest of every benchmark can take a while) if the file
     `output` could not be written, or would be written over the database: a usage
     error, as the option's value is what is wrong."""
+    if output and output.endswith(_SEPARATORS):
+        # Path() drops the trailing separator, so the name passed for a file in the
+        # working directory: the work was done, then writing it failed (exit 1).
+        raise TrendlabError(
+            f"{option} {output}: ends in {output[-1]}, so it names a folder, not a file",
+            exit_code=ExitCode.USAGE,
+        )
     try:
         if output and output != "-" and not Path(output).resolve().parent.is_dir():
             raise TrendlabError(f"{option} {output}: no such directory", exit_code=ExitCode.USAGE)
