@@ -369,7 +369,11 @@ def test_a_cache_column_dropped_around_trendlab_is_a_miss_check_names(panel: Pat
 
 @pytest.mark.parametrize(
     "altered",
-    ["version TYPE INTEGER USING NULL", "benchmark TYPE INTEGER USING NULL", "kind TYPE INTEGER USING NULL"],
+    [
+        "version TYPE INTEGER USING NULL",
+        "benchmark TYPE INTEGER USING NULL",
+        "kind TYPE INTEGER USING NULL",
+    ],
 )
 def test_a_cache_column_of_another_type_fails_no_forecast(panel: Path, altered: str):
     """forecast_cache.version altered to INTEGER in another client made forecast and
