@@ -477,7 +477,7 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
     stitching = run("import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"))
     assert stitching.exit_code == 0, stitching.stderr
     assert stitching.stderr.splitlines()[-1] == (
-        "models: 485 unchanged; benchmarks: nothing; results: 1499 unchanged; "
+        "models: 482 unchanged; benchmarks: nothing; results: 1503 unchanged; "
         "aliases: nothing; nothing to write"
     )
     # The seeds' figures stand: a date the file leaves empty, the Hub's unrounded score
@@ -485,12 +485,12 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
     assert _rows(run, "show", "model", "babbage")["release_date"] == "2020-06-22"
     mixtral = _rows(run, "show", "result", "r_0019409c5b227889")
     assert mixtral["score"] == 34.0593434343
-    assert "5 the same source record is already in the database under another key" in (
+    assert "1 the same source record is already in the database under another key" in (
         stitching.stderr
     )
     assert "27 the model has no release date and the source states no date" in stitching.stderr
     assert (
-        "claude-3-opus-20240229 = claude-3-opus, ... and 8 more catalog models "
+        "claude-3-sonnet-20240229 = claude-3-sonnet, ... and 11 more catalog models "
         "(--list-all lists them)\n"
     ) in stitching.stderr
     # Where the runs file's rounded figure disagrees with the Hub's re-scored mean, the
@@ -512,6 +512,7 @@ def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
 def test_rows_held_under_another_key_are_listed_in_the_files_order(run: Run):
     # The join that finds them keeps no order: listed as it came, the first 5 of a
     # list (and so which rows it showed) changed from one run to the next.
+    _gpt_5_1_held_twice(run)
     runs = SHARED / "epoch-benchmark-stitching" / "benchmarks_runs.csv"
     for _ in range(3):
         result = run("import", "--from", "epoch", str(runs), "--dry-run")
@@ -523,7 +524,7 @@ def test_rows_held_under_another_key_are_listed_in_the_files_order(run: Run):
                 "(the same source record is already in the database under another key)"
             )
         ]
-        assert len(lines) == 4
+        assert len(lines) == 5
         assert lines == sorted(lines)
 
 
@@ -826,9 +827,18 @@ def test_an_empty_cell_never_erases_and_a_rounder_figure_never_replaces(run: Run
     assert gemini["score"] == 82.71
 
 
+def _gpt_5_1_held_twice(run: Run) -> None:
+    """GPT-5.1 as a model of its own beside its only snapshot, as the seeds held it
+    before gpt-5.1 became the snapshot's alias: the stitching runs file's gpt-5.1 rows
+    then name a model other than the one their runs are held under."""
+    assert run("retract", "alias", "gpt-5.1", "-m", "t").exit_code == 0
+    assert run("add-model", "gpt-5.1", "--release-date", "2025-11-13", "-m", "t").exit_code == 0
+
+
 def test_runs_without_their_id_column_are_known_by_their_logs(run: Run, tmp_path: Path):
     """Epoch names a run's log by the run's id: a runs file without the id column still
     finds the run the database holds under the Hub's model version, not adding a twin."""
+    _gpt_5_1_held_twice(run)
     runs = tmp_path / "benchmarks_runs.csv"
     log = (
         "https://epoch-benchmarks-production-public.s3.us-east-2.amazonaws.com/inspect_ai_logs/"
@@ -1162,7 +1172,7 @@ def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty
         result.stderr
     )
     assert _summary(result.stderr) == (
-        "dry run: models: 485 unchanged; benchmarks: nothing; results: 1618 unchanged; "
+        "dry run: models: 482 unchanged; benchmarks: nothing; results: 1618 unchanged; "
         "aliases: nothing; nothing written"
     )
     # Into an empty one: the Hub's unrounded mean, under the Hub's model version.
