@@ -1746,6 +1746,45 @@ def test_results_past_the_ceiling_are_data_that_check_and_forecast_report(
     )
 
 
+def test_a_result_written_past_its_benchmarks_ceiling_is_told(
+    run: Run, tmp_path: Path, on_store: str
+):
+    """A ceiling moved past results is told on stderr, but a result written past its
+    benchmark's ceiling was recorded without a word, though forecasts of the benchmark
+    then refuse. Every write of results says so now, as the ceiling's edit does."""
+    assert run("edit", "benchmark", "mmlu", "--set", "ceiling=90.04", "-m", "t").exit_code == 0
+
+    def told(n: int) -> str:
+        results, lie = ("1 current result", "lies") if n == 1 else (f"{n} current results", "lie")
+        return (
+            f"{results} of mmlu {lie} past its ceiling 90.04: forecasts of mmlu refuse until "
+            f"the results or the ceiling are fixed (`{on_store} check` lists them)"
+        )
+
+    url = "https://x.example/past"
+    added = run("add-result", "gpt-4", "mmlu", "95", "--source-url", url, "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    assert added.stderr.splitlines()[-1] == told(1)
+    path = tmp_path / "results.csv"
+    path.write_text(
+        f"model,benchmark,score,setting,source_url\ngpt-4,mmlu,96,b,{url}\ngpt-4,mmlu,50,c,{url}\n"
+    )
+    imported = run("import", str(path), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stderr.splitlines()[-1] == told(2)
+    # Nothing past it changed: nothing is said, as for a write that moves no ceiling.
+    again = run("import", str(path), "-m", "t")
+    assert again.exit_code == 0 and "past its ceiling" not in again.stderr, again.stderr
+    below = run("add-result", "gpt-4", "mmlu", "60", "--setting", "d", "--source-url", url)
+    assert below.exit_code == 0 and "past its ceiling" not in below.stderr, below.stderr
+    # Fixing one says how many are left; fixing the last says nothing.
+    fixed = run("edit", "result", added.stdout.strip(), "--set", "score=85", "-m", "typo")
+    assert fixed.stderr.splitlines()[-1] == told(1)
+    last = run("edit", "result", "gpt-4/mmlu/b", "--set", "score=86", "-m", "typo")
+    assert last.exit_code == 0 and "past its ceiling" not in last.stderr, last.stderr
+    assert run("check").exit_code == 0
+
+
 @both_stores
 def test_a_lower_is_better_result_past_the_ceiling_or_below_chance_is_recorded(run: Run):
     added = run(*ERROR_RATE, "--floor", "90", "--ceiling", "2")

@@ -167,8 +167,9 @@ class Counts:
     # Models whose release date a write moved past some of their results or prices:
     # (model, release date, how many results, how many prices).
     released_later: list[tuple[str, Any, int, int]] = field(default_factory=list)
-    # Benchmarks this changeset changed so that what lies past their ceiling changed
-    # (see Changeset._check_benchmarks_changed): (slug, ceiling, how many results now).
+    # Benchmarks this changeset changed, or wrote results of, so that what lies past
+    # their ceiling changed (see Changeset._check_benchmarks_changed): (slug, ceiling,
+    # how many results now).
     past_ceiling: list[tuple[str, float, int]] = field(default_factory=list)
     # Results a file added with no column for a key field (setting, source_url) while
     # a stored result has their model and benchmark (and setting): perhaps the same
@@ -355,6 +356,9 @@ class Changeset:
         # And its unit with how many current results lay outside that unit's range: a
         # write that keeps the unit has put none there (they were stored around trendlab).
         self._outside_unit_before: dict[str, tuple[str, int] | None] = {}
+        # The benchmarks of the results this changeset writes, whose ceiling a result may
+        # now lie past (see _note_results_past_ceiling).
+        self._result_benchmarks: set[str] = set()
         # Per benchmark a file wrote: where it is (source, line_of, row), so that an error
         # found only once the whole changeset is written still names its line.
         self._benchmark_rows: dict[str, tuple[str, Callable[[int], str], int]] = {}
@@ -425,6 +429,7 @@ class Changeset:
             self.id, self._refs = None, None
             self._past_ceiling_before = {}  # the new state's, read as the writes run again
             self._outside_unit_before = {}
+            self._result_benchmarks = set()
             for counts in self.counts.values():  # in place: callers hold these objects
                 counts.reset()
             operations, self._operations = self._operations, []
@@ -508,6 +513,10 @@ class Changeset:
             if line_of is not None:
                 for row, slug in typed.select(ROW, "slug").iter_rows():
                     self._benchmark_rows[slug] = (source, line_of, row)
+        if kind is RESULTS and typed.height:
+            benchmarks = typed.get_column("benchmark").unique().to_list()
+            self._note_state_before(benchmarks)
+            self._result_benchmarks.update(benchmarks)
         # An edit that changes none of the fields a rule reads leaves its verdict as
         # stored: a price written around trendlab with neither side (`check` lists it)
         # must not block editing its notes, nor a wrong-way floor one of the baseline.
@@ -773,10 +782,15 @@ class Changeset:
         scores together. Results already outside its unit, written around trendlab, are
         `trendlab check`'s to list: they stop no write that keeps the unit. A ceiling may
         be moved past results (they are data, and may be what is wrong), but the user
-        hears of it: forecasts of the benchmark refuse until one or the other is fixed."""
+        hears of it: forecasts of the benchmark refuse until one or the other is fixed.
+        So does a result written past its benchmark's ceiling."""
         counts = self.counts.get(BENCHMARKS.name)
-        if counts is None or not counts.updated:
-            return
+        if counts is not None and counts.updated:
+            self._check_ceilings_moved(counts)
+        self._note_results_past_ceiling()
+
+    def _check_ceilings_moved(self, counts: Counts) -> None:
+        """The benchmarks check of _check_benchmarks_changed, `counts` theirs."""
         changed = counts.keys.unique().to_list()
         outside = [
             (slug, unit, n, first, score)
@@ -796,9 +810,25 @@ class Changeset:
                 f"{results} would lie outside the range of unit {unit} ({first} scores "
                 f"{score}); edit or retract them first, or keep the unit; nothing was written"
             )
-        counts.past_ceiling = [
+        counts.past_ceiling = self._past_ceiling_now(changed)
+
+    def _note_results_past_ceiling(self) -> None:
+        """Results written past their benchmark's ceiling are told as a ceiling moved
+        past results is (forecasts of it refuse), on the results' counts: where the
+        changeset moved that benchmark's ceiling too, its counts tell it once."""
+        counts = self.counts.get(RESULTS.name)
+        if counts is None or not self._result_benchmarks:
+            return
+        moved = self.counts.get(BENCHMARKS.name)
+        told = {slug for slug, _, _ in moved.past_ceiling} if moved else set()
+        counts.past_ceiling = self._past_ceiling_now(sorted(self._result_benchmarks - told))
+
+    def _past_ceiling_now(self, benchmarks: list[str]) -> list[tuple[str, float, int]]:
+        """(slug, ceiling, n) for `benchmarks` whose results past their ceiling are not
+        what they were before this changeset wrote them (see _note_state_before)."""
+        return [
             (slug, ceiling, n)
-            for slug, ceiling, n in self.store.results_past_ceiling(changed)
+            for slug, ceiling, n in self.store.results_past_ceiling(benchmarks)
             if self._past_ceiling_before.get(slug) != (ceiling, n)
         ]
 
