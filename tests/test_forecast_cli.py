@@ -121,7 +121,7 @@ def test_table_shows_yearly_points_crossings_and_parameters(run: Run):
 def test_a_tables_figures_past_ten_thousand_keep_two_decimals_as_the_reports_do(run: Run):
     """Six significant digits showed a threshold of 12345.67 minutes as 12345.7 and a
     median of 11396.2168 as 11396.2, where the report and the README give 11,396.22."""
-    args = ["forecast", "metr-time-horizon", "--until", "2028", "--threshold", "12345.67"]
+    args = ["forecast", "metr-time-horizon", "--until", "2029", "--threshold", "12345.67"]
     table = _ok(run(*args))
     doc = json.loads(_ok(run(*args, "--json")))
     medians = re.findall(r"^(\d{4}-12-31) +([\d.]+) ", table, flags=re.M)
@@ -1529,7 +1529,7 @@ def test_a_straight_line_that_leaves_a_bound_gets_no_bound_note(run: Run):
 
 def test_a_median_crossing_before_the_day_read_says_the_data_end_earlier(run: Run):
     """GPQA Diamond's data end on 2026-04-08; forecast on a later day, 95 % was given
-    a median crossing of 2026-05-25 as any future date is, status "forecast", with
+    a median crossing of 2026-05-24 as any future date is, status "forecast", with
     nothing to say that the date has passed and the database cannot tell whether it
     happened. stderr says so; a threshold crossed later, or already reached, is not
     named."""
@@ -1537,18 +1537,18 @@ def test_a_median_crossing_before_the_day_read_says_the_data_end_earlier(run: Ru
     result = run(*args, "--threshold", "90", "--until", "2045", "--as-of", "2030-01-01", "--json")
     assert result.exit_code == 0, result.stderr
     crossings = {c["threshold"]: c for c in json.loads(result.stdout)["crossings"]}
-    assert crossings[95.0]["median_date"] == "2026-05-25"
+    assert crossings[95.0]["median_date"] == "2026-05-24"
     assert crossings[99.99]["median_date"] > "2030-01-01"
     assert crossings[90.0]["status"] == "reached"
     assert (
-        "the median forecast crosses 95 by 2026-05-25, before the --as-of day (2030-01-01): "
+        "the median forecast crosses 95 by 2026-05-24, before the --as-of day (2030-01-01): "
         "gpqa-diamond's latest result is 2026-04-08, so whether it has since is not in the "
         "database\n"
     ) in result.stderr
     assert "99.99 by" not in result.stderr and "90 by" not in result.stderr
-    # Today, which is past 2026-05-25, says it the same way.
+    # Today, which is past 2026-05-24, says it the same way.
     today = run(*args[:4], "--json")
-    assert "crosses 95 by 2026-05-25, before today (" in today.stderr
+    assert "crosses 95 by 2026-05-24, before today (" in today.stderr
 
 
 def test_a_median_crossing_of_every_result_s_trend_before_today_says_so_too(run: Run):
@@ -1598,7 +1598,7 @@ def test_an_as_of_moment_of_today_is_not_called_today(run: Run):
     day = seeded["recorded_at"][:10]
     args = ["forecast", "gpqa-diamond", "--threshold", "95", "--json"]
     result = run(*args, "--as-of", seeded["changeset"])
-    assert f"crosses 95 by 2026-05-25, before the --as-of day ({day}): " in result.stderr
+    assert f"crosses 95 by 2026-05-24, before the --as-of day ({day}): " in result.stderr
     assert "today" not in result.stderr
 
 

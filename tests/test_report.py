@@ -164,7 +164,7 @@ def test_report_of_named_benchmarks_to_stdout(seeded_copy: Path):
     # MMLU's data end on 2025-02-26: a median crossing of 92.5 before today is no news,
     # as `forecast` says on stderr.
     assert (
-        '<p class="muted">Forecast: the median forecast crosses 92.5 by 2025-09-05, before today ('
+        '<p class="muted">Forecast: the median forecast crosses 92.5 by 2025-09-03, before today ('
     ) in result.stdout
     assert "mmlu&#x27;s latest result is 2025-02-26, so whether it has since" in result.stdout
 
@@ -380,7 +380,7 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
     assert "a later change" not in then and "<b>94.8</b> percent" in then
     # The seeds were recorded today, but the moment read is --as-of's, not today.
     seeded_on = json.loads(run("log", "--json").stdout)[-1]["recorded_at"][:10]
-    assert f"crosses 92.5 by 2025-09-05, before the --as-of day ({seeded_on}): " in then
+    assert f"crosses 92.5 by 2025-09-03, before the --as-of day ({seeded_on}): " in then
     assert f"as of <b>{seed}</b>" in then and "1 changeset ·" in then
     # backtest has no --as-of, so its figures are of the database now, not these. The
     # commands are this database's: as printed, they read ./trendlab.duckdb.
