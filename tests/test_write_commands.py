@@ -1751,7 +1751,7 @@ def test_a_result_written_past_its_benchmarks_ceiling_is_told(
 ):
     """A ceiling moved past results is told on stderr, but a result written past its
     benchmark's ceiling was recorded without a word, though forecasts of the benchmark
-    then refuse. Every write of results says so now, as the ceiling's edit does."""
+    then refuse. Every write of results past it says so now, as the ceiling's edit does."""
     assert run("edit", "benchmark", "mmlu", "--set", "ceiling=90.04", "-m", "t").exit_code == 0
 
     def told(n: int) -> str:
@@ -1777,10 +1777,21 @@ def test_a_result_written_past_its_benchmarks_ceiling_is_told(
     assert again.exit_code == 0 and "past its ceiling" not in again.stderr, again.stderr
     below = run("add-result", "gpt-4", "mmlu", "60", "--setting", "d", "--source-url", url)
     assert below.exit_code == 0 and "past its ceiling" not in below.stderr, below.stderr
-    # Fixing one says how many are left; fixing the last says nothing.
+    # However many lay past it before: one moved further past it, or one written past
+    # it while another is fixed, is told (a count of them alone stayed the same).
+    further = run("edit", "result", added.stdout.strip(), "--set", "score=97", "-m", "t")
+    assert further.exit_code == 0 and further.stderr.splitlines()[-1] == told(2)
+    path.write_text(
+        f"model,benchmark,score,setting,source_url\ngpt-4,mmlu,98,e,{url}\ngpt-4,mmlu,50,b,{url}\n"
+    )
+    swapped = run("import", str(path), "-m", "t")
+    assert swapped.exit_code == 0 and swapped.stderr.splitlines()[-1] == told(2)
+    # A write within bounds says nothing of the others, nor an edit of a note.
     fixed = run("edit", "result", added.stdout.strip(), "--set", "score=85", "-m", "typo")
-    assert fixed.stderr.splitlines()[-1] == told(1)
-    last = run("edit", "result", "gpt-4/mmlu/b", "--set", "score=86", "-m", "typo")
+    assert fixed.exit_code == 0 and "past its ceiling" not in fixed.stderr, fixed.stderr
+    noted = run("edit", "result", "gpt-4/mmlu/e", "--set", "notes=as printed", "-m", "t")
+    assert noted.exit_code == 0 and "past its ceiling" not in noted.stderr, noted.stderr
+    last = run("edit", "result", "gpt-4/mmlu/e", "--set", "score=86", "-m", "typo")
     assert last.exit_code == 0 and "past its ceiling" not in last.stderr, last.stderr
     assert run("check").exit_code == 0
 

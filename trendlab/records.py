@@ -356,8 +356,8 @@ class Changeset:
         # And its unit with how many current results lay outside that unit's range: a
         # write that keeps the unit has put none there (they were stored around trendlab).
         self._outside_unit_before: dict[str, tuple[str, int] | None] = {}
-        # The benchmarks of the results this changeset writes, whose ceiling a result may
-        # now lie past (see _note_results_past_ceiling).
+        # The benchmarks whose ceiling a result this changeset writes lies past (see
+        # _note_results_past_ceiling).
         self._result_benchmarks: set[str] = set()
         # Per benchmark a file wrote: where it is (source, line_of, row), so that an error
         # found only once the whole changeset is written still names its line.
@@ -513,10 +513,6 @@ class Changeset:
             if line_of is not None:
                 for row, slug in typed.select(ROW, "slug").iter_rows():
                     self._benchmark_rows[slug] = (source, line_of, row)
-        if kind is RESULTS and typed.height:
-            benchmarks = typed.get_column("benchmark").unique().to_list()
-            self._note_state_before(benchmarks)
-            self._result_benchmarks.update(benchmarks)
         # An edit that changes none of the fields a rule reads leaves its verdict as
         # stored: a price written around trendlab with neither side (`check` lists it)
         # must not block editing its notes, nor a wrong-way floor one of the baseline.
@@ -542,6 +538,9 @@ class Changeset:
             for missing, rows in keyless.items()
         }
         added: list[pl.Series] = []
+        # The results written with a score (an edit of their notes keeps it as stored).
+        scored = kind is RESULTS and (changed is None or "score" in changed)
+        written: list[pl.Series] = []
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
@@ -561,8 +560,13 @@ class Changeset:
                 named.append(stored.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
             if pairs:
                 added.append(diff.filter(pl.col("status") == "new").get_column(ROW))
+            if scored:
+                written.append(stored.get_column(ROW))
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
+        if written:
+            scores = typed.join(pl.concat(written).to_frame(ROW), on=ROW, how="semi")
+            self._result_benchmarks.update(self._past_their_ceiling(scores))
         if named:
             for model, n in self.store.undated_results("id", pl.concat(named).to_list()).items():
                 counts.undated[model] = counts.undated.get(model, 0) + n
@@ -810,27 +814,49 @@ class Changeset:
                 f"{results} would lie outside the range of unit {unit} ({first} scores "
                 f"{score}); edit or retract them first, or keep the unit; nothing was written"
             )
-        counts.past_ceiling = self._past_ceiling_now(changed)
+        counts.past_ceiling = [
+            (slug, ceiling, n)
+            for slug, ceiling, n in self.store.results_past_ceiling(changed)
+            if self._past_ceiling_before.get(slug) != (ceiling, n)
+        ]
+
+    def _past_their_ceiling(self, rows: pl.DataFrame) -> set[str]:
+        """The benchmarks whose ceiling one of these results (benchmark, score) lies
+        past, as results_past_ceiling reads it: from the benchmarks' bounds alone, where
+        counting a benchmark's results past it reads every one."""
+        bounds = self.store.benchmark_bounds(*rows.get_column("benchmark").unique().to_list())
+        if not bounds:
+            return set()
+        frame = pl.DataFrame(
+            [(b["slug"], b["floor"], b["ceiling"], b["higher_is_better"]) for b in bounds.values()],
+            schema={"benchmark": pl.String, "floor": pl.Float64, "ceiling": pl.Float64,
+                    "higher": pl.Boolean},
+            orient="row",
+        )  # fmt: skip
+        score, floor, ceiling, higher = (pl.col(c) for c in ("score", "floor", "ceiling", "higher"))
+        past = (
+            rows.select("benchmark", "score")
+            .join(frame, on="benchmark")
+            .filter(
+                pl.when(higher).then(score > ceiling).otherwise(score < ceiling),
+                floor.is_null() | ((floor < ceiling) == higher),
+                ~score.is_nan(),
+            )
+        )
+        return set(past.get_column("benchmark").to_list())
 
     def _note_results_past_ceiling(self) -> None:
         """Results written past their benchmark's ceiling are told as a ceiling moved
-        past results is (forecasts of it refuse), on the results' counts: where the
-        changeset moved that benchmark's ceiling too, its counts tell it once."""
+        past results is (forecasts of it refuse), with how many lie past it then, on the
+        results' counts: where the changeset moved that benchmark's ceiling too, its
+        counts tell it once. One written within bounds tells nothing of the others."""
         counts = self.counts.get(RESULTS.name)
         if counts is None or not self._result_benchmarks:
             return
         moved = self.counts.get(BENCHMARKS.name)
         told = {slug for slug, _, _ in moved.past_ceiling} if moved else set()
-        counts.past_ceiling = self._past_ceiling_now(sorted(self._result_benchmarks - told))
-
-    def _past_ceiling_now(self, benchmarks: list[str]) -> list[tuple[str, float, int]]:
-        """(slug, ceiling, n) for `benchmarks` whose results past their ceiling are not
-        what they were before this changeset wrote them (see _note_state_before)."""
-        return [
-            (slug, ceiling, n)
-            for slug, ceiling, n in self.store.results_past_ceiling(benchmarks)
-            if self._past_ceiling_before.get(slug) != (ceiling, n)
-        ]
+        past = sorted(self._result_benchmarks - told)
+        counts.past_ceiling = self.store.results_past_ceiling(past) if past else []
 
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
         """Append the staged rows that are new or changed (diff: key and status of each)."""
