@@ -412,7 +412,8 @@ def test_organization_palette_reads_the_database_counts():
         (["mmlu", "-o", "out.gif"], "-o out.gif: the file name must end in .png or .svg", 2),
         (["mmlu", "-o", "/no/such/dir/x.png"], "-o /no/such/dir/x.png: no such directory", 2),
         # The figure was drawn, then writing it failed: 'cannot write x.png/', exit 1.
-        (["mmlu", "-o", "x.png/"], "-o x.png/: ends in /, so it names a folder, not a file", 2),
+        (["mmlu", "-o", "x.png/"], "-o x.png/: a folder's name, not a file's", 2),
+        (["mmlu", "-o", "x.png/."], "-o x.png/.: a folder's name, not a file's", 2),
         # Looking a name too long up was an internal error, exit 70.
         (["mmlu", "-o", "a" * 300 + ".png"], f"-o {'a' * 300}.png: File name too long", 2),
         (["mmluu", "-o", "x.png"], "did you mean 'mmlu'", 1),

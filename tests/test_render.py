@@ -189,7 +189,7 @@ def test_an_output_stopped_while_written_leaves_the_file_as_it_was(
     assert sorted(tmp_path.iterdir()) == [out, tmp_path / "trendlab.duckdb"]
     # A name ending in / is a folder's, which no output is written as.
     folder = run("query", sql, "-o", f"{tmp_path / 'rows'}/")
-    assert folder.exit_code == 2 and "so it names a folder, not a file" in folder.stderr
+    assert folder.exit_code == 2 and "a folder's name, not a file's" in folder.stderr
     assert sorted(tmp_path.iterdir()) == [out, tmp_path / "trendlab.duckdb"]
 
 

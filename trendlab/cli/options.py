@@ -950,12 +950,11 @@ def check_output(output: str | None, option: str) -> None:
     """Fail before any work (a backtest of every benchmark can take a while) if the file
     `output` could not be written, or would be written over the database: a usage
     error, as the option's value is what is wrong."""
-    if output and output.endswith(_SEPARATORS):
-        # Path() drops the trailing separator, so the name passed for a file in the
-        # working directory: the work was done, then writing it failed (exit 1).
+    if output and (output.endswith(_SEPARATORS) or os.path.basename(output) in (".", "..")):
+        # Path() drops a trailing separator (and a last `.`), so the name passed for a
+        # file's: the work was done, then writing it failed (exit 1).
         raise TrendlabError(
-            f"{option} {output}: ends in {output[-1]}, so it names a folder, not a file",
-            exit_code=ExitCode.USAGE,
+            f"{option} {output}: a folder's name, not a file's", exit_code=ExitCode.USAGE
         )
     try:
         if output and output != "-" and not Path(output).resolve().parent.is_dir():
