@@ -66,6 +66,7 @@ from trendlab.validate import (
     names_read_as,
     staged_errors,
     staged_fields,
+    unsigned_zero,
     validate,
 )
 
@@ -244,18 +245,14 @@ def exportable(
     which trendlab reads as unknown, or an infinity) is written as unknown, as JSON
     has it anyway: CSV's 'NaN' and Parquet's NaN would not import back, while unknown
     does, but for a required field (a result's score), whose row import refuses, and
-    for a price whose other side is unknown too, as a price needs one. A -0, which
-    only a write around trendlab stores too, is written 0, as import would store it.
+    for a price whose other side is unknown too, as a price needs one. A -0 (written
+    around trendlab, or by an older trendlab's import) is written 0, as import stores it.
     """
     numbers = [f.name for f in kind.fields if f.type == "float" and f.name in records.columns]
     if not numbers:
         return records, {}
     finite = records.with_columns(
-        pl.when(pl.col(name) == 0)
-        .then(pl.lit(0.0, dtype=pl.Float64))
-        .when(pl.col(name).is_finite())
-        .then(pl.col(name))
-        .alias(name)
+        pl.when(pl.col(name).is_finite()).then(unsigned_zero(pl.col(name))).alias(name)
         for name in numbers
     )
     required = [f.name for f in kind.fields if f.required and f.name in numbers]

@@ -321,10 +321,8 @@ def _field_rules(
                 "or a blend of it can come to 0",
             )
         # -0 is stored as 0: stored as written, `list` showed -0 where SQL's aggregates
-        # (the frontier) and most clients show 0. Not `value + 0.0`, which Polars skips
-        # as adding nothing to a column of several rows: a file's -0 stayed -0.
-        zero = pl.lit(0.0, dtype=pl.Float64)
-        typed = pl.when(refused).then(None).when(value == 0).then(zero).otherwise(value)
+        # (the frontier) and most clients show 0.
+        typed = pl.when(refused).then(None).otherwise(unsigned_zero(value))
     elif field.type == "date":
         value = raw.str.to_date("%Y-%m-%d", strict=False)
         well_formed = raw.str.contains(DATE_RE)
@@ -385,6 +383,12 @@ def _field_rules(
         character_rules()
         typed = raw
     return typed.alias(name), rules
+
+
+def unsigned_zero(value: pl.Expr) -> pl.Expr:
+    """`value` (a Float64) with -0 as 0. Not `value + 0.0`, which Polars skips as adding
+    nothing to a column of several rows: a file's -0 stayed -0."""
+    return pl.when(value == 0).then(pl.lit(0.0, dtype=pl.Float64)).otherwise(value)
 
 
 def _inexact_count(
