@@ -120,7 +120,7 @@ def test_table_shows_yearly_points_crossings_and_parameters(run: Run):
 
 def test_a_tables_figures_past_ten_thousand_keep_two_decimals_as_the_reports_do(run: Run):
     """Six significant digits showed a threshold of 12345.67 minutes as 12345.7 and a
-    median of 11396.2168 as 11396.2, where the report and the README give 11,396.22."""
+    median of 11396.2168 as 11396.2, where the report gives 11,396.22."""
     args = ["forecast", "metr-time-horizon", "--until", "2029", "--threshold", "12345.67"]
     table = _ok(run(*args))
     doc = json.loads(_ok(run(*args, "--json")))
