@@ -311,6 +311,22 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run, db: Path):
     assert priced.exit_code == 0 and priced.stderr == "", priced.stderr
 
 
+def test_a_changed_number_is_told_as_show_writes_it(run: Run):
+    """history's and diff's changes wrote a count as repr does, 1500000000.0, where show
+    gives 1.5e+09; a number is written as show writes it, to as many digits as read
+    back as itself."""
+    since = json.loads(run("log", "--json", "--limit", "1").stdout)[0]["changeset"]
+    for value in ("1500000000", "1234567891"):
+        edited = run("edit", "model", "gpt-4", "--set", f"parameters={value}", "-m", "t")
+        assert edited.exit_code == 0, edited.stderr
+    assert _changes(run, "model", "gpt-4")[-2:] == [
+        "parameters: (none) -> 1.5e+09",
+        "parameters: 1.5e+09 -> 1234567891",
+    ]
+    diff = json.loads(run("diff", "--since", since, "--json").stdout)
+    assert [d["fields"] for d in diff] == ["parameters: (none) -> 1234567891"]
+
+
 def test_an_unknown_score_is_told_as_show_and_list_write_it_in_every_format(run: Run, db: Path):
     """A NaN score (written around trendlab) is `NaN` in show's and list's table and CSV:
     history's changes said `score: 78.5 -> nan` in every format, beside a score column

@@ -12,7 +12,7 @@ from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import MODELS, PRICES, RESULTS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
-from trendlab.text import at_most, matched_form, name_forms, quoted
+from trendlab.text import at_most, matched_form, name_forms, number, quoted
 from trendlab.validate import Refs
 
 
@@ -20,6 +20,10 @@ def _shown(value: Any) -> str:
     if _is_nan(value):
         # As show and list write it in a table and CSV: to_text's repr said `nan`.
         return "NaN"
+    if isinstance(value, float):
+        # As show writes it (1.5e+09), to as many digits as read back as itself:
+        # repr wrote a count of parameters as 1500000000.0.
+        return number(value)
     text = to_text(value)
     return "(none)" if text is None else text
 
