@@ -116,6 +116,17 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+# A score past its benchmark's ceiling, the best achievable (check 11's rule): above it,
+# or below it where lower is better, for a ceiling on the right side of its floor (one
+# on the wrong side is check 05's). `high` and `low` name the score, or the highest and
+# the lowest of several.
+_PAST_CEILING = (
+    "CASE WHEN coalesce(b.higher_is_better, true) THEN {high} > b.ceiling "
+    "ELSE {low} < b.ceiling END "
+    "AND (b.floor IS NULL OR (b.floor < b.ceiling) = coalesce(b.higher_is_better, true))"
+)
+
+
 class Store:
     """An open trendlab database: one DuckDB connection, read-only or read-write."""
 
@@ -1207,12 +1218,27 @@ class Store:
             "SELECT b.slug, b.ceiling, count(*) FROM results r "
             "JOIN benchmarks b ON b.slug = r.benchmark "
             "WHERE b.slug IN (SELECT unnest($slugs::VARCHAR[])) "
-            "AND CASE WHEN coalesce(b.higher_is_better, true) "
-            "THEN r.score > b.ceiling ELSE r.score < b.ceiling END AND NOT isnan(r.score) "
-            "AND (b.floor IS NULL OR (b.floor < b.ceiling) = coalesce(b.higher_is_better, true)) "
+            f"AND {_PAST_CEILING.format(high='r.score', low='r.score')} AND NOT isnan(r.score) "
             "GROUP BY b.slug, b.ceiling ORDER BY b.slug",
             {"slugs": benchmarks},
         ).fetchall()
+
+    def ceilings_passed(self, scores: pl.DataFrame) -> list[str]:
+        """The benchmarks whose ceiling a score lies past, as results_past_ceiling reads
+        it, from each benchmark's highest and lowest known score (`scores`: benchmark,
+        high, low): a read of their bounds alone, where counting results reads all."""
+        past = _PAST_CEILING.format(high="s.high", low="s.low")
+        rows = self.execute(
+            "SELECT b.slug FROM (SELECT unnest($slugs::VARCHAR[]) AS slug, "
+            "unnest($high::DOUBLE[]) AS high, unnest($low::DOUBLE[]) AS low) s "
+            f"JOIN benchmarks b ON b.slug = s.slug WHERE {past} ORDER BY b.slug",
+            {
+                "slugs": scores.get_column("benchmark").to_list(),
+                "high": scores.get_column("high").to_list(),
+                "low": scores.get_column("low").to_list(),
+            },
+        ).fetchall()
+        return [slug for (slug,) in rows]
 
     def organization_models(self, key: str) -> dict[str, str]:
         """The current models that name organization `key` (see Organizations), in slug

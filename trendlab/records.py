@@ -562,8 +562,15 @@ class Changeset:
             if progress:
                 progress(min(start + CHUNK_ROWS, typed.height))
         if written:
-            scores = typed.join(pl.concat(written).to_frame(ROW), on=ROW, how="semi")
-            self._result_benchmarks.update(self._past_their_ceiling(scores))
+            # Each benchmark's highest and lowest score written: which of them lies past
+            # a ceiling takes its bounds alone, where counting its results reads them all.
+            scores = (
+                typed.join(pl.concat(written).to_frame(ROW), on=ROW, how="semi")
+                .filter(~pl.col("score").is_nan())
+                .group_by("benchmark")
+                .agg(high=pl.col("score").max(), low=pl.col("score").min())
+            )
+            self._result_benchmarks.update(self.store.ceilings_passed(scores))
         if named:
             for model, n in self.store.undated_results("id", pl.concat(named).to_list()).items():
                 counts.undated[model] = counts.undated.get(model, 0) + n
@@ -816,31 +823,6 @@ class Changeset:
             for slug, ceiling, n in self.store.results_past_ceiling(changed)
             if self._past_ceiling_before.get(slug) != (ceiling, n)
         ]
-
-    def _past_their_ceiling(self, rows: pl.DataFrame) -> set[str]:
-        """The benchmarks whose ceiling one of these results (benchmark, score) lies
-        past, as results_past_ceiling reads it: from the benchmarks' bounds alone, where
-        counting a benchmark's results past it reads every one."""
-        bounds = self.store.benchmark_bounds(*rows.get_column("benchmark").unique().to_list())
-        if not bounds:
-            return set()
-        frame = pl.DataFrame(
-            [(b["slug"], b["floor"], b["ceiling"], b["higher_is_better"]) for b in bounds.values()],
-            schema={"benchmark": pl.String, "floor": pl.Float64, "ceiling": pl.Float64,
-                    "higher": pl.Boolean},
-            orient="row",
-        )  # fmt: skip
-        score, floor, ceiling, higher = (pl.col(c) for c in ("score", "floor", "ceiling", "higher"))
-        past = (
-            rows.select("benchmark", "score")
-            .join(frame, on="benchmark")
-            .filter(
-                pl.when(higher).then(score > ceiling).otherwise(score < ceiling),
-                floor.is_null() | ((floor < ceiling) == higher),
-                ~score.is_nan(),
-            )
-        )
-        return set(past.get_column("benchmark").to_list())
 
     def _note_results_past_ceiling(self) -> None:
         """Results written past their benchmark's ceiling are told as a ceiling moved
