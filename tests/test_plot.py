@@ -949,6 +949,34 @@ def test_the_price_legend_hides_no_price(run_empty: Run, tmp_path: Path, drawn: 
     assert not any(legend.contains(*ax.transData.transform(xy)) for xy in offers)
 
 
+def test_a_price_is_drawn_from_when_its_model_reaches_the_threshold(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    # m4 cost $0.5 from mid-2023, $0.05 a week before it reached 50 in 2025: both
+    # were drawn at their own dates, the first below the cheapest line ($10, m1's)
+    # though m4 reached nothing then, and the second below m3's $0.1 of 2025.
+    _falling_prices(run_empty, tmp_path, [], [
+        ("add-model", "m4", "--release-date", "2023-06-01"),
+        ("add-result", "m4", "ev", "40", "--date", "2023-06-01"),
+        ("add-result", "m4", "ev", "70", "--date", "2025-06-01", "--setting", "5-shot"),
+        ("add-price", "m4", "P", "2023-06-01", "--input", "0.5", "--output", "0.5"),
+        ("add-price", "m4", "P", "2024-06-01", "--input", "0.2", "--output", "0.2"),
+        ("add-price", "m4", "P", "2025-05-25", "--input", "0.05", "--output", "0.05"),
+    ])  # fmt: skip
+    from matplotlib.dates import num2date
+
+    (ax,) = drawn
+    offers = sorted(
+        (num2date(x).date().isoformat(), float(y)) for x, y in ax.collections[0].get_offsets()
+    )
+    assert offers == [
+        ("2023-01-01", 10.0),
+        ("2024-01-01", 1.0),
+        ("2025-01-01", 0.1),
+        ("2025-06-01", 0.05),
+    ]
+
+
 def _patches(ax: Axes) -> list[tuple[str, Any]]:
     """Each reference line's label and its white box, in pixels as the PNG has them."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

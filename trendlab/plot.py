@@ -611,7 +611,7 @@ def price_trend_figure(
     with _figure(0.97, key) as (fig, ax):
         offers = trend.offers
         ax.scatter(
-            offers.get_column("effective_date").to_list(),
+            offers.get_column("from").to_list(),
             offers.get_column(BLENDED).to_numpy(),
             s=18,
             color=UNKNOWN_COLOUR,
@@ -625,7 +625,7 @@ def price_trend_figure(
         # The cheapest option holds up to the day the prices were read as of, as the
         # table says (it stopped at the latest price of any model reaching the
         # threshold, an unknown cheapest's shading running on to that day).
-        last = max(offers.get_column("effective_date").max(), days[-1], trend.on)
+        last = max(offers.get_column("from").max(), days[-1], trend.on)
         ax.step(
             [*days, last],
             np.append(prices, prices[-1]),

@@ -316,6 +316,24 @@ def cheapest_capable(
     )
 
 
+def capable_offers(prices: pl.DataFrame, capable: pl.DataFrame) -> pl.DataFrame:
+    """Every price of known blend a model offered once it had reached the threshold
+    (`capable`, as capable_models gives it), with `from`, the day it first did: its own
+    date, or the model's first result reaching the threshold. A price replaced before
+    then was never the price of a model reaching it: drawn at its own date, it lay
+    below the cheapest such price of that day."""
+    return (
+        prices.sort("effective_date")
+        # Ended by the next price of its model and provider, of known blend or not.
+        .with_columns(pl.col("effective_date").shift(-1).over("model", "provider").alias("until"))
+        .join(capable.select("model", "capable_from"), on="model", how="inner")
+        .with_columns(pl.max_horizontal("effective_date", "capable_from").alias("from"))
+        .filter(pl.col("until").is_null() | (pl.col("from") < pl.col("until")))
+        .filter(pl.col(BLENDED).is_not_null())
+        .drop("until", "capable_from")
+    )
+
+
 def _keeping_the_cheapest(options: pl.DataFrame) -> pl.DataFrame:
     """The first of each day's `options` (sorted best first), but where the day before's
     model ties with it: a model reaching the threshold at the cheapest price, or one
@@ -345,7 +363,7 @@ class PriceTrend:
     threshold: float
     blend: Blend
     points: pl.DataFrame  # the cheapest capable model at each change
-    offers: pl.DataFrame  # every price of every model that reached the threshold
+    offers: pl.DataFrame  # every price of a model once it reached the threshold (capable_offers)
     fit: DeclineFit
     on: date  # the day the prices were read as of (price_trend's `on`)
     higher_is_better: bool = True
@@ -619,14 +637,13 @@ def price_trend(
         where = f"; {unknown}" if unknown else ""
         raise TrendlabError(f"{exc.message}{as_of_note}{where}", exit_code=exc.exit_code) from exc
     capable = capable_models(scores, threshold, higher_is_better=higher)
-    offers = priced.filter(pl.col(BLENDED).is_not_null()).join(capable, on="model", how="inner")
     return PriceTrend(
         benchmark=slug,
         unit=benchmark.get("unit") or "",
         threshold=threshold,
         blend=prices.blend,
         points=points,
-        offers=offers,
+        offers=capable_offers(priced, capable),
         fit=fit,
         higher_is_better=higher,
         name=benchmark.get("name"),
