@@ -788,6 +788,37 @@ def test_while_a_price_of_unknown_blend_is_in_effect_the_cheapest_is_unknown(
     ), refused.stderr
 
 
+def test_an_unknown_cheapest_names_the_provider_whose_price_makes_it_so(run_empty: Run):
+    """a's input price alone at Q (2024-06-10), below its input price alone at P, then
+    P's price known and dear (2024-06-20): the cheapest was said to be unknown 'from
+    2024-06-01 until 2024-12-01 (a at P)', P's row standing though P's price was $9 from
+    2024-06-20 and Q's price alone left it unknown."""
+    _unknown_cut(run_empty)
+    for step in (
+        ("add-price", "a", "Q", "2024-06-10", "--input", "0.2"),
+        ("add-price", "a", "P", "2024-06-20", "--input", "9", "--output", "9"),
+        ("add-price", "a", "Q", "2024-12-01", "--input", "9", "--output", "9"),
+    ):
+        added = run_empty(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    shown = run_empty("price-trend", "ev", "--threshold", "80", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    points = json.loads(shown.stdout)["points"]
+    assert [
+        (p["date"], p["model"], p["provider"], p["input_usd_per_mtok"], p[BLENDED]) for p in points
+    ] == [
+        ("2024-01-01", "a", "P", 1.0, 1.0),
+        ("2024-06-01", "a", "P", 0.5, None),
+        ("2024-06-10", "a", "Q", 0.2, None),
+        ("2024-12-01", "c", "P", 4.0, 4.0),
+        ("2025-01-01", "a", "P", 0.8, 0.8),
+        ("2025-06-01", "d", "P", 0.5, 0.5),
+    ]
+    assert "the cheapest is unknown from 2024-06-01 until 2024-12-01 (a at P, a at Q): " in (
+        shown.stderr
+    )
+
+
 def test_an_unknown_blend_dearer_than_the_cheapest_whatever_it_is_leaves_it_known(
     run_empty: Run,
 ):

@@ -291,9 +291,14 @@ def cheapest_capable(
         .sort("date", "__least", pl.col(BLENDED).is_null(), "start", "model", "provider")
     )
     cheapest = _keeping_the_cheapest(options)
-    # ne_missing: an unknown cheapest that stays unknown is no change.
-    changed = pl.col("model").ne_missing(pl.col("model").shift(1)) | pl.col(BLENDED).ne_missing(
-        pl.col(BLENDED).shift(1)
+    # ne_missing: an unknown cheapest that stays unknown is no change, but for the price
+    # that makes it so: another provider of the same model taking that part is one. The
+    # row named the first provider until the cheapest was known again, even after that
+    # provider's price was known and dear, and so did the note.
+    changed = (
+        pl.col("model").ne_missing(pl.col("model").shift(1))
+        | pl.col(BLENDED).ne_missing(pl.col(BLENDED).shift(1))
+        | (pl.col(BLENDED).is_null() & pl.col("provider").ne_missing(pl.col("provider").shift(1)))
     )
     rows = cheapest.filter(changed).drop("score")
     # Each row's model's best score by its date, not a later one: a row of 2023 that
