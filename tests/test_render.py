@@ -117,6 +117,17 @@ def test_a_value_told_apart_shows_no_more_digits_than_it_has(run: Run):
     assert [r.split()[1] for r in rows] == ["0.30000000000000004", "0.3"]
 
 
+def test_a_subnormal_number_shows_as_typed(run: Run):
+    """A subnormal double holds fewer than six significant digits: six of them showed
+    1e-320 as 9.99989e-321, a threshold echoed by forecast too."""
+    sql = "SELECT 1e-320::DOUBLE AS x, 5e-324::DOUBLE AS y, 2.2250738585072014e-308 AS z"
+    assert run("query", sql).stdout.splitlines()[2].split() == ["1e-320", "5e-324", "2.22507e-308"]
+    result = run("forecast", "mmlu", "--threshold", "1e-320")
+    assert result.exit_code == 0, result.stderr
+    crossing = next(r for r in result.stdout.splitlines() if r.endswith("reached"))
+    assert crossing.split()[0] == "1e-320"
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
 @pytest.mark.parametrize(
     "args",

@@ -446,13 +446,16 @@ def float_text(value: float, digits: int) -> str:
     """`value` to `digits` significant digits, or more where fewer would misstate it: a
     whole number a double holds exactly (a count: 176247271424 parameters, not
     1.76247e+11) shows every digit it was stored with, and a fraction never reads as a
-    whole number (12345678.9 is not 1.23457e+07, 99.999996 is not 100)."""
+    whole number (12345678.9 is not 1.23457e+07, 99.999996 is not 100). Never more
+    digits than the shortest text that reads back as it: a subnormal number holds fewer
+    than 6, and 1e-320 read 9.99989e-321."""
     if not math.isfinite(value):
         return "NaN" if math.isnan(value) else f"{value:g}"  # as CSV writes them
     if value.is_integer():
         # Past 2**53 a double no longer holds every whole number: FLOP are magnitudes.
         exact = abs(value) < 2**53
         return f"{value:.{max(digits, _stored_digits(value)) if exact else digits}g}"
+    digits = min(digits, _stored_digits(value))
     text = f"{value:.{digits}g}"
     while float(text).is_integer() and digits < 17:  # 17 digits tell every double apart
         digits += 1
