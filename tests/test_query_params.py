@@ -236,3 +236,22 @@ def test_sql_of_only_comments_is_a_usage_error(seeded_template: Path):
                 "trendlab: error: no SQL to run: the SQL given is only comments; give SQL, "
                 "a query name, or --list (see 'cli query --help')\n"
             )
+
+
+def test_a_parameter_used_as_a_number_is_told_it_is_text(seeded_template: Path):
+    """`$n + 1` with --param n=5 failed with DuckDB's candidate-function error alone,
+    no word of --param values being text; a cast makes it run."""
+    with database_copy(seeded_template) as db:
+        result = invoke(db, "query", "SELECT $n + 1", "--param", "n=5")
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            "trendlab: error: query failed: Binder Error: Could not choose a best candidate "
+            'function for the function call "+(STRING_LITERAL, INTEGER_LITERAL)". In order '
+            "to select one, please add explicit type casts. (--param values are bound as "
+            "text: cast one where SQL needs another type, e.g. $n::INTEGER)\n"
+        )
+        cast = invoke(db, "query", "SELECT $n::INTEGER + 1 AS m", "--param", "n=5", "--json")
+        assert json.loads(cast.stdout) == [{"m": 6}]
+        # No parameters, no hint: the text was the SQL's own.
+        own = invoke(db, "query", "SELECT abs('5')")
+        assert own.exit_code == 1 and "--param" not in own.stderr

@@ -208,7 +208,26 @@ def run(
         return frame_of(rows, types)
     except duckdb.Error as exc:
         cause = _cause(store, query.sql, params, exc) if checked else exc
-        raise TrendlabError(_explain(cause, lake=store.is_lake)) from None
+        raise TrendlabError(
+            _explain(cause, lake=store.is_lake) + _text_params_hint(str(cause), params)
+        ) from None
+
+
+# DuckDB's words for a function or operator that takes no text where a text was given.
+_TEXT_ARGUMENT_RE = re.compile(r"Binder Error: .*\b(STRING_LITERAL|VARCHAR)\b.*type casts")
+
+
+def _text_params_hint(text: str, params: dict[str, str]) -> str:
+    """What to add to DuckDB's error `text` when it is about a text argument and the
+    query was given parameters, which are bound as text: `$n + 1` with --param n=5 was
+    DuckDB's candidate-function error alone, with no word of why its 5 was text."""
+    if not params or not _TEXT_ARGUMENT_RE.search(text):
+        return ""
+    name = next(iter(params))
+    return (
+        f" (--param values are bound as text: cast one where SQL needs another type, "
+        f"e.g. ${name}::INTEGER)"
+    )
 
 
 # What DuckDB's Python client says of an error a query raises once some of its rows

@@ -117,7 +117,7 @@ def show(
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A bound parameter ($NAME in the SQL). Repeatable.",
+    help="A bound parameter ($NAME in the SQL), bound as text ($NAME::INTEGER casts it). Repeatable.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @limit_option("At most this many rows, the first the query returns.")
