@@ -32,7 +32,7 @@ from tests.conftest import (
 )
 from trendlab.cli import cli
 from trendlab.cli.options import FiniteFloat, WholeNumber
-from trendlab.db import Store
+from trendlab.db import Store, latest_version
 from trendlab.queries import named_queries
 
 
@@ -3435,3 +3435,20 @@ def test_a_suggested_command_names_the_default_file_where_trendlab_db_names_anot
     assert short.stderr.split("`")[1] == "trendlab --db trendlab.duckdb list results"
     own = CliRunner().invoke(cli, ["show", "result", "r_1"])
     assert own.stderr.split("`")[1] == "trendlab list results"
+
+
+def test_query_as_of_reads_the_tables_that_are_no_records_as_they_are(run: Run):
+    """--as-of turns back the records alone: units, schema_migrations and the forecast
+    cache, which keep no history, read as they are now, as the README says."""
+    sql = (
+        "SELECT (SELECT count(*) FROM changesets) AS changesets, "
+        "(SELECT count(*) FROM units) AS units, "
+        "(SELECT max(version) FROM schema_migrations) AS schema, "
+        "(SELECT count(*) > 0 FROM forecast_cache) AS cached"
+    )
+    now = json.loads(run("query", sql, "--json").stdout)[0]
+    then = json.loads(run("query", sql, "--json", "--as-of", "1999").stdout)[0]
+    assert now["changesets"] == 1 and then["changesets"] == 0
+    assert now["units"] == then["units"] == 4
+    assert now["schema"] == then["schema"] == latest_version()
+    assert now["cached"] is then["cached"] is True
