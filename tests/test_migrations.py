@@ -246,6 +246,35 @@ def test_migrate_upgrades_in_place_once(v1_db: Path):
     assert again.stderr == f"{v1_db}: schema version {latest_version()}\n"
 
 
+def test_migrate_of_a_current_file_it_cannot_write_says_nothing_needs_doing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A read-only file (chmod 444, a read-only mount) already at this trendlab's schema
+    failed to open for writing, where there was nothing to write; an older one still
+    says why it cannot be upgraded. DuckDB's words as a non-root user gets them (root
+    may write a chmod 444 file)."""
+    current, older = tmp_path / "current.duckdb", tmp_path / "older.duckdb"
+    make_database(current, latest_version())
+    make_database(older, 1)
+    connect = duckdb.connect
+
+    def unwritable(database: str = ":memory:", read_only: bool = False, **options):
+        if not read_only and Path(database).parent == tmp_path:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
+        return connect(database, read_only=read_only, **options)
+
+    monkeypatch.setattr(duckdb, "connect", unwritable)
+    result = _invoke(current, "migrate")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"{current}: schema version {latest_version()}\n"
+    refused = _invoke(older, "migrate")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"trendlab: error: cannot open {older}: IO Error: Cannot open file "
+        f'"{older}": Permission denied\n'
+    )
+
+
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, TrendlabError])
 def test_migrate_stopped_part_way_names_the_migrations_it_committed(
     v1_db: Path, monkeypatch, stop: type

@@ -95,7 +95,8 @@ def migrate(settings: Settings) -> None:
     Write commands upgrade it themselves, with what they write (one that is refused
     or writes nothing leaves it as it was; `init` upgrades it at once, as this does);
     read commands, and an import's --dry-run, which writes nothing, ask you to run
-    this.
+    this. A database already at this version is only read, so a read-only file is
+    no error.
 
     \b
     Example:
@@ -106,8 +107,28 @@ def migrate(settings: Settings) -> None:
         # As each commits: a Ctrl-C or a later migration's failure does not unsay it.
         note(f"applied migration {m.version:03d}_{m.name}")
 
+    current = _up_to_date(settings)
+    if current is not None:
+        note(current)
+        return
     with settings.writer(complete=True, applied=applied) as store:
         note(f"{store.location}: schema version {store.schema_version()}")
+
+
+def _up_to_date(settings: Settings) -> str | None:
+    """What `migrate` says of a store already at this trendlab's schema, found by
+    opening it read-only, or None when it is not (older, part made, no store: the
+    writer then upgrades it or says what is wrong). A read-only file at the current
+    schema failed to open for writing, where there was nothing to write."""
+    from trendlab.locking import Locked
+
+    try:
+        with settings.reader() as store:
+            return f"{store.location}: schema version {store.schema_version()}"
+    except Locked:
+        raise  # already waited for: the writer would wait as long again
+    except TrendlabError:
+        return None
 
 
 # -- writing one record --------------------------------------------------------------------
