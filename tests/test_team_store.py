@@ -851,6 +851,30 @@ def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: P
     assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
 
 
+def test_a_data_file_deleted_from_the_shared_storage_is_named(tmp_path: Path):
+    """A data file gone from a folder this machine has (deleted, moved around trendlab)
+    was DuckDB's 'database error: IO Error: Cannot open file ...: No such file or
+    directory (run with --debug for details)': now one line naming the file and the
+    way out."""
+    share = tmp_path / "share"
+    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert run("--data-path", str(share), "init", "--empty").exit_code == 0
+    rows = [f"off-{i},Off {i},2024-01-01" for i in range(1500)]
+    models = tmp_path / "models.csv"
+    models.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
+    assert run("import", str(models)).exit_code == 0
+    [data_file] = (share / "main" / "model_revisions").glob("ducklake-*.parquet")
+    data_file.unlink()
+    told = (
+        f"trendlab: error: the store's data file {data_file} is missing (deleted or moved "
+        "around trendlab): the records in it cannot be read until it is restored, from a "
+        "backup of the data path\n"
+    )
+    for args in (["list", "models"], ["query", "SELECT count(*) FROM models"], ["check"]):
+        result = run(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", told), args
+
+
 def test_a_copy_whose_src_lacks_its_shared_storage_points_to_source_data_path(tmp_path: Path):
     """SRC is not the --db store, so the global --data-path is not SRC's: the advice to
     give --data-path (TRENDLAB_DATA_PATH) did not help. SRC's files are found at

@@ -791,17 +791,29 @@ def missing_data_error(
     if found is None or "://" in found[1]:
         return None
     path = Path(found[1])
-    if path.parent.exists():
-        return None
-    folder = next(p for p in reversed(path.parents) if not p.exists())
     if named == "SRC" and location is not None:
         whose, option = f"SRC {mask_password(location)}: its", "--source-data-path"
     else:
         whose, option = "the store's", "--data-path (TRENDLAB_DATA_PATH)"
+    if path.parent.exists():
+        return _deleted_data_file(text, path, whose)
+    folder = next(p for p in reversed(path.parents) if not p.exists())
     return TrendlabError(
         f"{whose} data file {path.name} is in {folder}, which this machine does not "
         f"have: mount the shared storage there, or give {option} where this machine "
         "mounts it"
+    )
+
+
+def _deleted_data_file(text: str, path: Path, whose: str) -> TrendlabError | None:
+    """The one-line error for a lake's data file (DuckLake names each `ducklake-...`)
+    missing from a folder this machine has, if `text` says so: deleted or moved around
+    trendlab. DuckDB's IO error alone named no store and no way out."""
+    if not path.name.startswith("ducklake-") or "No such file or directory" not in text:
+        return None
+    return TrendlabError(
+        f"{whose} data file {path} is missing (deleted or moved around trendlab): the "
+        "records in it cannot be read until it is restored, from a backup of the data path"
     )
 
 
