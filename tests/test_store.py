@@ -274,6 +274,39 @@ def test_a_local_lake_named_without_its_prefix_is_named_with_it(tmp_path: Path):
     assert catalog.read_bytes() == before and not (tmp_path / "y.duckdb").exists()
 
 
+def test_an_empty_file_is_told_as_one_and_left_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A file of 0 bytes (a `touch`, a `mktemp`) as --db, a local lake's catalog or
+    copy's SRC was DuckDB's "exists, but it is not a valid DuckDB database file!" (a
+    lake's run into another message on one line): now what it is, and the way out."""
+    monkeypatch.chdir(tmp_path)
+    Path("empty.duckdb").touch()
+    Path("empty.ducklake").touch()
+    file_said = (
+        "trendlab: error: cannot open empty.duckdb: the file is empty (0 bytes), not a "
+        "DuckDB database: remove it, and `init` or `copy` creates the store there\n"
+    )
+    lake_said = (
+        f"trendlab: error: cannot open ducklake:empty.ducklake: {tmp_path / 'empty.ducklake'} "
+        "is empty (0 bytes), not a DuckLake catalog: remove it, and `init` or `copy` "
+        "creates the store there\n"
+    )
+    for args, said in (
+        (["--db", "empty.duckdb", "list", "models"], file_said),
+        (["--db", "empty.duckdb", "init"], file_said),
+        (["--db", "empty.duckdb", "add-model", "x", "-m", "x"], file_said),
+        (["--db", "empty.duckdb", "migrate"], file_said),
+        (["copy", "empty.duckdb", "new.duckdb"], file_said),
+        (["--db", "ducklake:empty.ducklake", "log"], lake_said),
+        (["--db", "ducklake:empty.ducklake", "init"], lake_said),
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", said), args
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.duckdb", "empty.ducklake"]
+    assert Path("empty.duckdb").stat().st_size == Path("empty.ducklake").stat().st_size == 0
+
+
 def test_a_named_pipe_or_a_device_is_no_database(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

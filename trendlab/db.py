@@ -2593,7 +2593,7 @@ def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.
         lambda: duckdb.connect(path, read_only=read_only),
         f"database {path}",
         lock_timeout,
-        lambda text: TrendlabError(f"cannot open {path}: {_first_line(text)}"),
+        lambda text: TrendlabError(f"cannot open {path}: {_open_problem(path, text)}"),
     )
     # No network, as on a team store (lake.connect): a query of an extension's function
     # (ducklake_snapshots, an s3:// path) tried to download it, and failed on a line
@@ -2603,6 +2603,23 @@ def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
     return con
+
+
+def _open_problem(path: str, text: str) -> str:
+    """What is wrong with the file at `path` that DuckDB could not open, saying `text`.
+    An empty file (0 bytes: a `touch`, a `mktemp`, a copy cut short) is said to be
+    one, with the way out: DuckDB's "exists, but it is not a valid DuckDB database
+    file!" did not say why, nor that trendlab makes a new store only where none is."""
+    try:
+        empty = os.path.getsize(path) == 0
+    except OSError:
+        empty = False
+    if empty and "not a valid DuckDB database file" in text:
+        return (
+            "the file is empty (0 bytes), not a DuckDB database: remove it, and `init` or "
+            "`copy` creates the store there"
+        )
+    return _first_line(text)
 
 
 # The forecast cache's table: derived data, whose loss costs only time (see cached).

@@ -876,8 +876,22 @@ def _attach_error(
     if refused:
         why = mask_password(refused[-1].strip())
         return TrendlabError(f"cannot open {lake.text}: its catalog's PostgreSQL says: {why}")
+    if lake.file is not None and _empty_file(lake.file) and "not a valid DuckDB" in text:
+        # DuckDB's words ran two messages into one line and said nothing of why.
+        return TrendlabError(
+            f"cannot open {lake.text}: {lake.file} is empty (0 bytes), not a DuckLake "
+            "catalog: remove it, and `init` or `copy` creates the store there"
+        )
     first = text.strip().splitlines()[0] if text.strip() else text
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
+
+
+def _empty_file(path: Path) -> bool:
+    """Whether `path` is a file of 0 bytes (a `touch`, a `mktemp`, a copy cut short)."""
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 # What PostgreSQL said when it refused one of DuckLake's catalog queries (a statement
