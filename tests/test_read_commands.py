@@ -856,6 +856,21 @@ def test_check_lists_a_nan_bound_as_not_a_number_only(run: Run, db: Path):
     ]
 
 
+def test_check_lists_a_negative_zero_no_write_stores(run: Run, db: Path):
+    """Every write stores -0 as 0, but one written around trendlab passed check (and
+    `show` said -0). A positive field's -0 is listed once, as not above 0."""
+    with _around(db) as (con, cs):
+        revise_around(con, cs, "result_revisions", "r_3d1e8d675ee2a980", score=-0.0)
+        revise_around(con, cs, "benchmark_revisions", "math", floor=-0.0)
+        revise_around(con, cs, "model_revisions", "gpt-4", parameters=-0.0)
+    found = sorted((v["check"], v["key"], v["problem"]) for v in _violations(run))
+    assert found == [
+        ("field_rules", "gpt-4", "parameters: '-0.0' must be greater than 0"),
+        ("field_rules", "math", "floor: '-0.0' is -0, which every write stores as 0"),
+        ("field_rules", "r_3d1e8d675ee2a980", "score: '-0.0' is -0, which every write stores as 0"),
+    ]
+
+
 def test_check_lists_one_records_problems_in_one_order(run: Run, db: Path):
     """Each check orders its violations by problem too, so a record with two is listed
     alike by every run and format: ordered by key alone, they came in either order."""

@@ -1278,7 +1278,8 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
     number, a real date, true or false), a number above 0, a date in 1900-2100 and not
     after today, a slug's or a URL's form (and a URL's characters), one of a choice's
     values as written. Text is never empty or padded with spaces (every write trims it,
-    and stores unknown as NULL), and a price has an input or an output price. What
+    and stores unknown as NULL), a number is never -0 (stored as 0), and a price has an
+    input or an output price. What
     another audit reports is left to it: the model or benchmark a record names (01-03,
     09), a name that is not one line (09, 14, 15), a score, bound or human
     baseline outside its unit (04, 05).
@@ -1309,6 +1310,15 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
             )
         else:
             rules.extend(_field_rules(f, value)[1])
+        if f.type == "float" and not f.positive:  # a positive one's -0 is not above 0
+            # Every write stores -0 as 0: SQL's aggregates and most clients show 0 where
+            # a table showed -0.
+            rules.append(
+                (
+                    value.str.starts_with("-") & (value.cast(pl.Float64, strict=False) == 0),
+                    told + pl.lit(" is -0, which every write stores as 0"),
+                )
+            )
         if f.type == "text":  # a slug, URL or choice with spaces breaks its own rule
             rules.append(
                 (
