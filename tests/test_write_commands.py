@@ -1398,6 +1398,30 @@ def test_a_benchmark_unit_must_still_hold_its_bounds_and_baseline(
     assert noted.exit_code == 0, noted.stderr
 
 
+def test_an_edit_to_0_of_a_negative_zero_is_taken(run: Run, db: Path):
+    """A -0 written around trendlab, which check lists, compared equal to 0: `edit --set
+    score=0`, the way to mend it, was "nothing to change". A second edit to 0 is."""
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con)
+        revise_around(con, cs, "result_revisions", "r_88bb9673515a14e8", score=-0.0)
+        revise_around(con, cs, "benchmark_revisions", "math", floor=-0.0)
+    assert run("check").exit_code == 1
+    for args in (("result", "r_88bb9673515a14e8", "score=0"), ("benchmark", "math", "floor=0")):
+        kind, key, assignment = args
+        edited = run("edit", kind, key, "--set", assignment, "-m", "unsigned")
+        assert edited.exit_code == 0, edited.stderr
+        again = run("edit", kind, key, "--set", assignment, "-m", "again")
+        assert again.exit_code == 1 and "nothing to change" in again.stderr
+    checked = run("check")
+    assert checked.exit_code == 0, checked.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        signs = con.execute(
+            "SELECT (SELECT signbit(score) FROM results WHERE id = 'r_88bb9673515a14e8'), "
+            "(SELECT signbit(floor) FROM benchmarks WHERE slug = 'math')"
+        ).fetchone()
+    assert signs == (False, False)
+
+
 def test_a_score_stored_outside_its_unit_stops_no_edit_that_keeps_the_unit(
     run: Run, db: Path, tmp_path: Path
 ):

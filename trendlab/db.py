@@ -1011,7 +1011,10 @@ class Store:
             return f"i.{f}"
 
         merged = [f"{value(f)} AS {f}" for f in kind.field_names]
-        changed = " OR ".join(f"{value(f)} IS DISTINCT FROM l.{f}" for f in present) or "false"
+        floats = {f.name for f in kind.fields if f.type == "float"}
+        changed = (
+            " OR ".join(_distinct(value(f), f"l.{f}", f in floats) for f in present) or "false"
+        )
         lcols = ", ".join(f"r.{f}" for f in kind.field_names)
         self.con.register("__incoming", incoming.to_arrow())  # Arrow: no pandas probe
         if absent is not None and left_out:
@@ -2255,6 +2258,18 @@ _FIRST_PRICE = """
     WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL
     GROUP BY model
 """
+
+
+def _distinct(new: str, old: str, number: bool) -> str:
+    """SQL: whether a field's `new` value differs from its `old` one. A number's sign
+    of zero too: 0 and -0 are equal in SQL, so `edit --set score=0` over a -0 written
+    around trendlab (which check lists) was "nothing to change"."""
+    if not number:
+        return f"{new} IS DISTINCT FROM {old}"
+    signs = (
+        f"signbit(TRY_CAST({new} AS DOUBLE)) IS DISTINCT FROM signbit(TRY_CAST({old} AS DOUBLE))"
+    )
+    return f"({new} IS DISTINCT FROM {old} OR {signs})"
 
 
 def _latest_revisions(kind: Kind) -> str:
