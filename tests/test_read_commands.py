@@ -1246,6 +1246,36 @@ def test_check_lists_a_not_null_of_the_schema_dropped_around_trendlab(run: Run, 
     ]
 
 
+def test_check_lists_a_schema_migrations_row_deleted_or_altered_around_trendlab(run: Run, db: Path):
+    """The schema version is the highest row's: a row below it deleted, repeated or
+    renamed in SQL passed check."""
+    assert run("check").exit_code == 0
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version = 3")
+        con.execute("UPDATE schema_migrations SET name = 'x' WHERE version = 2")
+        con.execute("INSERT INTO schema_migrations VALUES (1, 'init', TIMESTAMP '2026-01-01')")
+    assert [(v["key"], v["problem"]) for v in _violations(run, "schema")] == [
+        (
+            "schema_migrations.1",
+            "schema_migrations holds 2 rows for migration 1 ('init', 'init'), where trendlab "
+            "writes one, 'init' (added or altered around trendlab): keep (1, 'init', the time "
+            "it was applied) alone",
+        ),
+        (
+            "schema_migrations.2",
+            "schema_migrations holds a row for migration 2 ('x'), where trendlab writes one, "
+            "'aliases' (added or altered around trendlab): keep (2, 'aliases', the time it "
+            "was applied) alone",
+        ),
+        (
+            "schema_migrations.3",
+            "schema_migrations has no row for migration 003_forecast_cache, though it has "
+            "later ones (deleted around trendlab): insert (3, 'forecast_cache', the time it "
+            "was applied) again",
+        ),
+    ]
+
+
 def test_check_lists_a_null_name_of_a_record_once_with_its_column(run: Run, db: Path):
     """A NULL model, benchmark, unit or changeset id in a current record (its NOT NULL
     dropped in SQL) was listed by the schema audit and again by the audit that reads

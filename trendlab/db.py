@@ -1533,6 +1533,43 @@ class Store:
             )
         return found
 
+    def _unrecorded_migrations(self) -> list[tuple[str, str]]:
+        """(key, problem) of each migration up to the store's version that
+        schema_migrations holds no row of, or holds under another name or more than
+        once: the version is the highest row's, so a row deleted or altered around
+        trendlab below it went unseen, and `migrate` would run a migration whose row is
+        gone (the highest one's) again."""
+        rows = self.execute(
+            "SELECT version, list(name ORDER BY name) FROM schema_migrations "
+            "WHERE version <> ? GROUP BY version",
+            [CREATING],
+        ).fetchall()
+        recorded = {int(version): names for version, names in rows}
+        have = max(recorded, default=0)
+        found = []
+        for m in migrations():
+            if m.version > have:
+                break
+            names = recorded.get(m.version, [])
+            row = f"({m.version}, '{m.name}', the time it was applied)"
+            if not names:
+                problem = (
+                    f"schema_migrations has no row for migration {m.version:03d}_{m.name}, "
+                    f"though it has later ones (deleted around trendlab): insert {row} again"
+                )
+            elif names != [m.name]:
+                shown = ", ".join(quoted(n) for n in names)
+                held = "a row" if len(names) == 1 else f"{len(names)} rows"
+                problem = (
+                    f"schema_migrations holds {held} for migration {m.version} ({shown}), "
+                    f"where trendlab writes one, {quoted(m.name)} (added or altered around "
+                    f"trendlab): keep {row} alone"
+                )
+            else:
+                continue
+            found.append((f"schema_migrations.{m.version}", problem))
+        return found
+
     def not_null_columns(self) -> set[tuple[str, str]]:
         """(table, column) of each NOT NULL column of this store's `main` schema."""
         return set(
@@ -1580,7 +1617,11 @@ class Store:
 
         self.use_text_functions()
         self.execute("SET VARIABLE trendlab_nul_problem = ?", [NUL_PROBLEM])
-        frames = [_schema_violations(missing + self._loosened_columns(made, have))]
+        frames = [
+            _schema_violations(
+                missing + self._loosened_columns(made, have) + self._unrecorded_migrations()
+            )
+        ]
         for entry in sorted(
             resource_dir("queries").joinpath("checks").iterdir(), key=lambda e: e.name
         ):

@@ -258,7 +258,9 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     Checks: the schema's tables, views and macros, and its tables' columns (one dropped
     or of another type is listed alone, as the other checks read them, but for the
     forecast cache's, which none reads; one whose NOT NULL was dropped is listed with
-    the NULLs it holds), results or prices naming unknown models or benchmarks, scores
+    the NULLs it holds), schema_migrations' one row per migration applied (one deleted,
+    repeated or renamed below the store's version), results or prices naming unknown
+    models or benchmarks, scores
     outside their unit's range, the units' ranges themselves, benchmark bounds,
     two current records with one key, revisions that do not match their changesets or
     keys, changeset ids that do not sort by the time they were recorded or that two
