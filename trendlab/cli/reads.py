@@ -267,7 +267,7 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     changesets share, changesets recorded after the check runs, changeset messages or
     authors blank or holding a NUL, and values no write would store (field_rules: a date
     after today or none a calendar reads, a malformed slug or URL, a number that is not
-    finite or not above 0, empty or padded text), written around trendlab.
+    finite, not above 0 or -0, empty or padded text), written around trendlab.
 
     \b
     Example:
