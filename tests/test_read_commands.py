@@ -800,6 +800,33 @@ def test_check_lists_a_changeset_recorded_at_infinity(run: Run, db: Path):
     assert "a date or time in recorded_at is outside the years 1 to 9999" in logged.stderr
 
 
+@pytest.mark.parametrize("when", ["infinity", "290000-01-01 00:00:00"])
+def test_as_of_or_since_a_changeset_recorded_past_the_year_9999_is_one_line(
+    run: Run, db: Path, when: str
+):
+    """--as-of a changeset written around trendlab at the year 290000 failed with an
+    internal error (AttributeError: DuckDB handed its time over as text), and at
+    'infinity' read as 9999-12-31: an error naming recorded_at, as log's."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        con.execute(
+            "UPDATE changesets SET recorded_at = ?::TIMESTAMP WHERE id = ?", [when, changeset]
+        )
+    for command in (
+        ["list", "models", "--as-of", changeset],
+        ["show", "model", "gpt-4", "--as-of", changeset.upper()],
+        ["query", "SELECT count(*) FROM models", "--as-of", changeset],
+        ["diff", "--since", changeset],
+    ):
+        refused = run(*command)
+        assert (refused.exit_code, refused.stdout) == (1, ""), (command, refused.stderr)
+        assert refused.stderr == (
+            "trendlab: error: a date or time in recorded_at is outside the years 1 to 9999, "
+            "which trendlab cannot read: one was written around trendlab; "
+            f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
+        ), command
+
+
 def test_check_finds_a_revision_older_than_the_one_it_follows(run: Run, db: Path):
     """A revision 2 written around trendlab in a changeset recorded before revision 1's
     passed check, though the model then showed --as-of a day before it was added."""

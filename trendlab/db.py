@@ -794,9 +794,10 @@ class Store:
         return row[0] if row else None
 
     def resolve_changeset(self, text: str) -> tuple[str, datetime]:
-        """A changeset id or unique prefix, in either case -> (id, recorded_at)."""
+        """A changeset id or unique prefix, in either case -> (id, recorded_at); a
+        recorded_at outside the years 1 to 9999 is the error `frame` gives of one."""
         rows = self.execute(
-            "SELECT id, recorded_at FROM changesets WHERE starts_with(id, ?) ORDER BY id",
+            "SELECT id FROM changesets WHERE starts_with(id, ?) ORDER BY id",
             [text.lower()],  # ids are lower-case hex; one copied from elsewhere may not be
         ).fetchall()
         if not rows:
@@ -810,7 +811,11 @@ class Store:
                 f"changeset prefix {quoted(text)} matches {len(rows)} changesets: {shown}; give "
                 "more of the id"
             )
-        return rows[0][0], rows[0][1]
+        # Through frame: DuckDB hands Python the year 290000 as text and 'infinity' as
+        # 9999-12-31, which --as-of then failed on (AttributeError) or read as a moment.
+        (changeset_id,) = rows[0]
+        recorded = self.frame("SELECT recorded_at FROM changesets WHERE id = ?", [changeset_id])
+        return changeset_id, recorded.item(0, 0)
 
     def parse_as_of(self, text: str, option: str = "--as-of") -> datetime:
         """A moment of recording, as `option` gives it: a year or a date (the end of it,
