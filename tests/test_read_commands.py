@@ -827,6 +827,24 @@ def test_as_of_or_since_a_changeset_recorded_past_the_year_9999_is_one_line(
         ), command
 
 
+def test_as_of_or_since_a_changeset_recorded_at_no_time_is_one_line(run: Run, db: Path):
+    """A changeset with no recorded_at (its NOT NULL dropped around trendlab, which check
+    lists): --as-of it was an internal error (AttributeError), and diff --since it said
+    'no changes', comparing every revision with NULL."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE changesets ALTER recorded_at DROP NOT NULL")
+        changeset = changeset_around(con)
+        con.execute("UPDATE changesets SET recorded_at = NULL WHERE id = ?", [changeset])
+    for command in (["list", "models", "--as-of", changeset], ["diff", "--since", changeset]):
+        refused = run(*command)
+        assert (refused.exit_code, refused.stdout) == (1, ""), (command, refused.stderr)
+        assert refused.stderr == (
+            f"trendlab: error: changeset {changeset} has no recorded_at (NULL, written around "
+            "trendlab), so no moment to read the database at; "
+            f"`trendlab --db {db} check` lists it\n"
+        ), command
+
+
 def test_check_finds_a_revision_older_than_the_one_it_follows(run: Run, db: Path):
     """A revision 2 written around trendlab in a changeset recorded before revision 1's
     passed check, though the model then showed --as-of a day before it was added."""

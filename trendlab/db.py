@@ -815,7 +815,15 @@ class Store:
         # 9999-12-31, which --as-of then failed on (AttributeError) or read as a moment.
         (changeset_id,) = rows[0]
         recorded = self.frame("SELECT recorded_at FROM changesets WHERE id = ?", [changeset_id])
-        return changeset_id, recorded.item(0, 0)
+        moment = recorded.item(0, 0)
+        if moment is None:
+            # Its NOT NULL dropped around trendlab: --as-of failed (AttributeError), and
+            # diff --since, comparing with NULL, said there were no changes.
+            raise TrendlabError(
+                f"changeset {changeset_id} has no recorded_at (NULL, written around trendlab), "
+                f"so no moment to read the database at; `{self.command('check')}` lists it"
+            )
+        return changeset_id, moment
 
     def parse_as_of(self, text: str, option: str = "--as-of") -> datetime:
         """A moment of recording, as `option` gives it: a year or a date (the end of it,
