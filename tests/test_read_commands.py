@@ -827,6 +827,33 @@ def test_as_of_or_since_a_changeset_recorded_past_the_year_9999_is_one_line(
         ), command
 
 
+@pytest.mark.parametrize("when", ["infinity", "290000-01-01 00:00:00"])
+def test_a_write_after_a_changeset_recorded_past_the_year_9999_is_one_line(
+    run: Run, db: Path, when: str
+):
+    """Every write failed with an internal error (OverflowError, or TypeError comparing
+    the time DuckDB handed over as text) once a changeset was recorded past the year
+    9999 around trendlab: the error naming recorded_at that reads give, nothing written."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        con.execute(
+            "UPDATE changesets SET recorded_at = ?::TIMESTAMP WHERE id = ?", [when, changeset]
+        )
+    for command in (
+        ["add-model", "after-far", "-m", "t"],
+        ["edit", "model", "gpt-4", "--set", "notes=x", "-m", "t"],
+    ):
+        refused = run(*command)
+        assert (refused.exit_code, refused.stdout) == (1, ""), (command, refused.stderr)
+        assert refused.stderr == (
+            "trendlab: error: a date or time in recorded_at is outside the years 1 to 9999, "
+            "which trendlab cannot read: one was written around trendlab; "
+            f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
+        ), command
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("SELECT max(id) FROM changesets").fetchone() == (changeset,)
+
+
 def test_as_of_or_since_a_changeset_recorded_at_no_time_is_one_line(run: Run, db: Path):
     """A changeset with no recorded_at (its NOT NULL dropped around trendlab, which check
     lists): --as-of it was an internal error (AttributeError), and diff --since it said

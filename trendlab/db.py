@@ -725,9 +725,12 @@ class Store:
         import secrets  # imported here: reads make no changeset, and it slows every start
 
         now = _utcnow()
-        row = self.execute("SELECT max(recorded_at) FROM changesets").fetchone()
-        if row and row[0] is not None and now <= row[0]:
-            now = row[0] + timedelta(microseconds=1)
+        # Through frame: a changeset recorded past the year 9999 around trendlab (DuckDB
+        # hands it over as text, or 'infinity' as 9999-12-31) failed every write with an
+        # internal error; it is the error naming recorded_at that every read gives.
+        latest = self.frame("SELECT max(recorded_at) AS recorded_at FROM changesets").item(0, 0)
+        if latest is not None and now <= latest:
+            now = latest + timedelta(microseconds=1)
         micros = int((now.replace(tzinfo=UTC)).timestamp() * 1_000_000)
         changeset_id = f"{micros:014x}{secrets.randbits(16):04x}"
         self.claim_head(changeset_id)
