@@ -854,6 +854,31 @@ def test_a_write_after_a_changeset_recorded_past_the_year_9999_is_one_line(
         assert con.execute("SELECT max(id) FROM changesets").fetchone() == (changeset,)
 
 
+def test_a_record_first_recorded_past_the_year_9999_as_of_before_is_one_line(run: Run, db: Path):
+    """A model first recorded in a changeset of the year 290000 (written around
+    trendlab): show --as-of a moment before it, which says when a record was first
+    recorded, failed with an internal error (TypeError: DuckDB handed the time over as
+    text), as forecast did of a benchmark whose first result was so recorded."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con)
+        con.execute(
+            "UPDATE changesets SET recorded_at = '290000-01-01'::TIMESTAMP WHERE id = ?",
+            [changeset],
+        )
+        con.execute(
+            "INSERT INTO model_revisions (changeset_id, key, revision, op, slug) "
+            "VALUES (?, 'far-model', 1, 'insert', 'far-model')",
+            [changeset],
+        )
+    refused = run("show", "model", "far-model", "--as-of", "2020")
+    assert (refused.exit_code, refused.stdout) == (1, ""), refused.stderr
+    assert refused.stderr == (
+        "trendlab: error: a date or time in recorded_at is outside the years 1 to 9999, "
+        "which trendlab cannot read: one was written around trendlab; "
+        f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
+    )
+
+
 def test_as_of_or_since_a_changeset_recorded_at_no_time_is_one_line(run: Run, db: Path):
     """A changeset with no recorded_at (its NOT NULL dropped around trendlab, which check
     lists): --as-of it was an internal error (AttributeError), and diff --since it said

@@ -960,12 +960,15 @@ class Store:
         """When the first revision in `table` (the stored one: past --as-of too) that is
         no retraction and meets `where` (about r, with one parameter) was recorded."""
         stored = self._stored()
-        return self.scalar(
-            f"SELECT min(c.recorded_at) FROM {stored}.{table} r "
+        # Through frame: a time past the year 9999 (written around trendlab), which DuckDB
+        # hands over as text, failed the comparison with --as-of (TypeError).
+        first = self.frame(
+            f"SELECT min(c.recorded_at) AS recorded_at FROM {stored}.{table} r "
             f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
             f"WHERE r.op <> 'retract' AND {where}",
             [value],
         )
+        return first.item(0, 0)
 
     # -- write helpers (SQL owned here, orchestration in records.py) ------------------
 
