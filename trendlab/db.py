@@ -725,10 +725,9 @@ class Store:
         import secrets  # imported here: reads make no changeset, and it slows every start
 
         now = _utcnow()
-        # Through frame: a changeset recorded past the year 9999 around trendlab (DuckDB
-        # hands it over as text, or 'infinity' as 9999-12-31) failed every write with an
-        # internal error; it is the error naming recorded_at that every read gives.
-        latest = self.frame("SELECT max(recorded_at) AS recorded_at FROM changesets").item(0, 0)
+        # A changeset recorded past the year 9999 around trendlab failed every write
+        # with an internal error; it is the error naming recorded_at that every read gives.
+        latest = self.recorded_at("SELECT max(recorded_at) FROM changesets")
         if latest is not None and now <= latest:
             now = latest + timedelta(microseconds=1)
         micros = int((now.replace(tzinfo=UTC)).timestamp() * 1_000_000)
@@ -785,12 +784,32 @@ class Store:
         for column in frame.iter_columns():
             if first_unreadable(column) is not None:
                 # Read on, Polars panicked turning it into text (exit 70).
-                raise TrendlabError(
-                    f"a date or time in {column.name} is outside the years 1 to 9999, which "
-                    "trendlab cannot read: one was written around trendlab; "
-                    f"`{self.command('check')}` lists it, and only SQL can mend it"
-                )
+                raise self._unreadable_time(column.name)
         return frame
+
+    def recorded_at(
+        self, sql: str, params: dict[str, Any] | list[Any] | None = None
+    ) -> datetime | None:
+        """The one changeset time `sql` selects, or None; one outside the years 1 to
+        9999 is the error `frame` gives. Read without Polars, which `query --as-of`
+        does not import: DuckDB hands Python the year 290000 as text and 'infinity'
+        as 9999-12-31, which --as-of failed on (AttributeError) or read as a moment."""
+        row = self.execute(
+            f"SELECT t, NOT isfinite(t) OR year(t) NOT BETWEEN 1 AND 9999 FROM ({sql}) AS q(t)",
+            params,
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        if row[1]:
+            raise self._unreadable_time("recorded_at")
+        return row[0]
+
+    def _unreadable_time(self, column: str) -> TrendlabError:
+        return TrendlabError(
+            f"a date or time in {column} is outside the years 1 to 9999, which "
+            "trendlab cannot read: one was written around trendlab; "
+            f"`{self.command('check')}` lists it, and only SQL can mend it"
+        )
 
     def scalar(self, sql: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
         row = self.execute(sql, params).fetchone()
@@ -814,11 +833,8 @@ class Store:
                 f"changeset prefix {quoted(text)} matches {len(rows)} changesets: {shown}; give "
                 "more of the id"
             )
-        # Through frame: DuckDB hands Python the year 290000 as text and 'infinity' as
-        # 9999-12-31, which --as-of then failed on (AttributeError) or read as a moment.
         (changeset_id,) = rows[0]
-        recorded = self.frame("SELECT recorded_at FROM changesets WHERE id = ?", [changeset_id])
-        moment = recorded.item(0, 0)
+        moment = self.recorded_at("SELECT recorded_at FROM changesets WHERE id = ?", [changeset_id])
         if moment is None:
             # Its NOT NULL dropped around trendlab: --as-of failed (AttributeError), and
             # diff --since, comparing with NULL, said there were no changes.
@@ -960,15 +976,14 @@ class Store:
         """When the first revision in `table` (the stored one: past --as-of too) that is
         no retraction and meets `where` (about r, with one parameter) was recorded."""
         stored = self._stored()
-        # Through frame: a time past the year 9999 (written around trendlab), which DuckDB
-        # hands over as text, failed the comparison with --as-of (TypeError).
-        first = self.frame(
-            f"SELECT min(c.recorded_at) AS recorded_at FROM {stored}.{table} r "
+        # A time past the year 9999 (written around trendlab) failed the comparison with
+        # --as-of (TypeError).
+        return self.recorded_at(
+            f"SELECT min(c.recorded_at) FROM {stored}.{table} r "
             f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
             f"WHERE r.op <> 'retract' AND {where}",
             [value],
         )
-        return first.item(0, 0)
 
     # -- write helpers (SQL owned here, orchestration in records.py) ------------------
 
