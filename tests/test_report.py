@@ -836,6 +836,23 @@ def test_report_says_why_an_elo_rating_has_no_doubling_time(empty_db: Path, tmp_
     assert '<p class="muted">Forecast: no doubling_time_months: arena is a rating' in page
 
 
+def test_report_says_a_median_held_at_a_bound_as_forecast_does(empty_db: Path, tmp_path: Path):
+    """A latency decaying into its ceiling of 5 minutes: the exponential's median is held
+    at the bound, and the section says so as `forecast` does, not a table of 5s alone."""
+    run = make_runner(empty_db)
+    days = monthly(date(2020, 1, 15), 7, step_days=240)
+    scores = [60.0, 40.0, 26.0, 17.0, 11.0, 8.0, 6.5]
+    write_benchmark(run, tmp_path, "lat", days, scores, unit="minutes", floor=None,
+                    ceiling=5.0, higher_is_better=False)  # fmt: skip
+    told = run("forecast", "lat")
+    assert told.exit_code == 0, told.stderr
+    held = [line for line in told.stderr.splitlines() if "is held there" in line]
+    assert held and held[0].startswith("the exponential median reaches 5 by ")
+    result = run("report", "--benchmark", "lat", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert f'<p class="muted">Forecast: {html.escape(held[0])}.</p>' in result.stdout
+
+
 def test_report_overview_keeps_an_interval_that_ends_past_the_horizon(
     full_report: tuple[Path, str],
 ):

@@ -335,6 +335,5 @@ def run_forecast(
     )
     result = prepared.fit(until=until, level=level)
     remember_fit(settings, prepared, result.curve)
-    ended = result.ended_note(as_of=as_of is not None) if until is None else None
-    said = [note for note in (ended, result.bound_note(), result.zero_note()) if note]
+    said = result.own_notes(default_end=until is None, as_of=as_of is not None)
     return result, [*prepared.notes, *said]

@@ -300,11 +300,11 @@ def _section(
     section.family = result.family
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
-    ended = result.ended_note(as_of=as_of is not None) if until is None else None
+    # The notes `forecast` prints: a median held at a bound, say, whose table of the
+    # bound alone would otherwise read as a trend.
     section.notes = [
         *prepared.notes,
-        # Its parameters lack a doubling time where it means nothing: the page says why.
-        *[said for said in (ended, result.zero_note()) if said],
+        *result.own_notes(default_end=until is None, as_of=as_of is not None),
         *result.crossing_notes(crossings, as_of=as_of is not None),
     ]
     # To the page's two decimals by frame's rule: never at a bound it says is never reached.
