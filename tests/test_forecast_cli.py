@@ -791,7 +791,9 @@ def test_errors_counting_what_setting_kept_name_the_setting(run: Run):
 
 def test_a_forecast_past_the_largest_float_is_an_error_naming_when(run: Run):
     """An exponential that multiplies ten-billionfold a year outgrows a float within
-    the 50 years --until allows: its table was NaN from then on, without a word."""
+    the 50 years --until allows: its table was NaN from then on, without a word. The
+    error names the last month end still finite as the --until that works: "before
+    2052-03-31" was no such advice, as 2052-03-30 outgrows a float too."""
     _ok(run("add-benchmark", "blowup", "--unit", "minutes", "-m", "new"))
     for year, score in zip(range(2021, 2026), ("1", "1e10", "1e20", "1e30", "1e40"), strict=True):
         _ok(
@@ -813,7 +815,13 @@ def test_a_forecast_past_the_largest_float_is_an_error_naming_when(run: Run):
     assert result.stderr == (
         "trendlab: error: blowup: the forecast's scores outgrow the largest number "
         "trendlab can hold (about 1.8e+308) by 2052-03-31; forecast to an --until "
-        "before 2052-03-31\n"
+        "of 2052-02-29 or earlier\n"
+    )
+    result = run("forecast", "blowup", "--family", "exponential", "--until", "2052-03-30")
+    assert result.exit_code == 1 and result.stderr == (
+        "trendlab: error: blowup: the forecast's scores outgrow the largest number "
+        "trendlab can hold (about 1.8e+308) by 2052-03-30; forecast to an --until "
+        "of 2052-02-29 or earlier\n"
     )
     doc = json.loads(
         _ok(run("forecast", "blowup", "--family", "exponential", "--until", "2052-02-29", "--json"))

@@ -184,16 +184,19 @@ def _check_finite(result: Forecast) -> None:
     multiplies a thousandfold a year for decades) are infinite or NaN from some month
     on, and once too many are for a quantile the median or an interval end is NaN
     there: a table of NaN said nothing of why. Refused, naming the first such point,
-    before which --until still works. A few infinite paths beyond an interval's end
-    change nothing shown, and are kept."""
+    and the point before it, to which --until still works. A few infinite paths beyond
+    an interval's end change nothing shown, and are kept."""
     finite = np.isfinite(np.vstack(result.band())).all(axis=0)
     if finite.all():
         return
     first = int(np.argmin(finite))
     axis = result.axis
     when = axis.text(float(axis.grid[first]))
+    # The last point still finite, not "before" the first that is not: the scores
+    # outgrow a float somewhere between two month ends, so an --until a day before the
+    # month end named (2024-11-29 for 2024-11-30) failed again, naming itself.
     fix = (
-        f"forecast to an --until before {when}"
+        f"forecast to an --until of {axis.text(float(axis.grid[first - 1]))} or earlier"
         if first > 0
         else "its scores are too large to forecast"
     )
