@@ -1653,3 +1653,26 @@ def test_a_command_a_forecast_error_suggests_reads_the_store_given(
     suggested = below.stderr.split("`")[1]
     assert suggested == f"{on_db} show benchmark mmlu"
     assert run(*shlex.split(suggested)[3:]).exit_code == 0
+
+
+def test_the_default_threshold_a_frontier_has_reached_is_reached(run_empty: Run, tmp_path: Path):
+    """From a floor of 1 to a ceiling of 100, 90 % of the way is 90.1, which float
+    arithmetic made 90.10000000000001: a frontier at 90.1 had not reached it (forecast,
+    with a chance of 0.9995), and stderr named the noise."""
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    write_benchmark(run_empty, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.1],
+                    floor=1.0)  # fmt: skip
+    result = run_empty("forecast", "c100", "--json")
+    doc = json.loads(_ok(result))
+    assert doc["crossings"] == [
+        {
+            "threshold": 90.1,
+            "median_date": str(days[-1]),
+            "lower_date": str(days[-1]),
+            "upper_date": str(days[-1]),
+            "probability_by_until": 1.0,
+            "probability_bound": None,
+            "status": "reached",
+        }
+    ]
+    assert "90.10000000000001" not in result.stderr

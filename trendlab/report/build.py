@@ -322,7 +322,7 @@ def _thresholds(result: Forecast) -> list[float]:
     chosen = result.default_thresholds()
     scale = result.series.scale
     if scale.bounded and scale.human_baseline is not None:
-        ninety = round(float(scale.score(0.9)), 6)
+        ninety = scale.ninety()
         if ninety not in chosen:
             chosen.append(ninety)
     return chosen
