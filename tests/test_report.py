@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 import shutil
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -851,6 +852,25 @@ def test_report_says_a_median_held_at_a_bound_as_forecast_does(empty_db: Path, t
     result = run("report", "--benchmark", "lat", "-o", "-")
     assert result.exit_code == 0, result.stderr
     assert f'<p class="muted">Forecast: {html.escape(held[0])}.</p>' in result.stdout
+
+
+def test_report_of_a_name_its_font_has_no_glyph_for_warns_of_nothing(
+    empty_db: Path, tmp_path: Path
+):
+    """The charts' text stays text in the page, drawn by the browser's fonts: a lab
+    named in Chinese is no missing glyph there, and matplotlib's warnings of it (two a
+    character, with its source lines) were printed on stderr."""
+    run = make_runner(empty_db)
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    write_benchmark(run, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
+    edited = run("edit", "model", "c100-m005", "--set", "organization=智谱", "-m", "its lab")
+    assert edited.exit_code == 0, edited.stderr
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run("report", "--benchmark", "c100", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "智谱" in result.stdout
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
 
 
 def test_report_overview_keeps_an_interval_that_ends_past_the_horizon(

@@ -14,6 +14,7 @@ import io
 import os
 import re
 import textwrap
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -140,6 +141,10 @@ def _figure(right: float, key: str) -> Iterator[tuple[Figure, Axes]]:
 _NUMBERED_GROUP = re.compile(rb'<g id="([A-Za-z][\w.]*_[0-9]+)"')
 
 
+# matplotlib's warning of a character its font has no glyph for.
+_MISSING_GLYPH = r"Glyph \d+ .* missing from font"
+
+
 def figure_format(path: str | os.PathLike[str]) -> str:
     """The format a figure's path names by its suffix (png, svg; anything else is
     refused when the figure is saved)."""
@@ -159,7 +164,13 @@ def _save(fig: Figure, key: str, target: Target, fmt: str | None) -> None:
     # path in place, and a failure or a Ctrl-C while it drew left half a figure
     # where the previous one had been.
     drawn = io.BytesIO()
-    fig.savefig(drawn, format=fmt, dpi=120, metadata=metadata)
+    with warnings.catch_warnings():
+        if fmt == "svg":
+            # An SVG's text stays text (svg.fonttype none), drawn by the viewer's fonts:
+            # a glyph matplotlib's font lacks (a lab's name in Chinese) is no loss there,
+            # and its warning printed matplotlib's source lines on stderr, twice a glyph.
+            warnings.filterwarnings("ignore", _MISSING_GLYPH, UserWarning)
+        fig.savefig(drawn, format=fmt, dpi=120, metadata=metadata)
     data = drawn.getvalue()
     if fmt == "svg":
         data = _NUMBERED_GROUP.sub(rb'<g id="' + key.encode() + rb'-\1"', data)
