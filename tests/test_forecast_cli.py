@@ -1676,3 +1676,21 @@ def test_the_default_threshold_a_frontier_has_reached_is_reached(run_empty: Run,
         }
     ]
     assert "90.10000000000001" not in result.stderr
+
+
+def test_notes_are_in_the_order_the_readme_gives(run_empty: Run, tmp_path: Path):
+    """The README lists a forecast's own notes as: what auto chose, intervals not
+    calibrated, a median held at a bound, a default end before the day read. The end
+    came before the bound."""
+    days = monthly(date(2017, 1, 15), 7, step_days=240)
+    write_benchmark(run_empty, tmp_path, "lat", days, [60.0, 40.0, 26.0, 17.0, 11.0, 8.0, 6.5],
+                    unit="minutes", floor=None, ceiling=5.0, higher_is_better=False)  # fmt: skip
+    notes = json.loads(_ok(run_empty("forecast", "lat", "--json")))["notes"]
+    starts = [
+        "auto chose exponential",
+        "intervals are not calibrated",
+        "the exponential median reaches 5 by ",
+        "the forecast ends 2023-12-31 (--until's default",
+    ]
+    assert len(notes) == len(starts)
+    assert all(note.startswith(start) for note, start in zip(notes, starts, strict=True)), notes

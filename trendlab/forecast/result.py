@@ -263,11 +263,11 @@ class Forecast:
 
     def own_notes(self, *, default_end: bool, as_of: bool) -> list[str]:
         """What stderr (and the report, under the chart) says of the forecast itself, in
-        order: a default end before the day read (ended_note, only when `default_end`:
-        --until was not given), a median held at a bound (bound_note) and a missing
-        doubling time (zero_note)."""
+        the README's order: a median held at a bound (bound_note), a default end before
+        the day read (ended_note, only when `default_end`: --until was not given) and a
+        missing doubling time (zero_note)."""
         ended = self.ended_note(as_of=as_of) if default_end else None
-        return [note for note in (ended, self.bound_note(), self.zero_note()) if note]
+        return [note for note in (self.bound_note(), ended, self.zero_note()) if note]
 
     def zero_note(self) -> str | None:
         """A note for an exponential on a metric whose 0 is not none of what it
