@@ -366,6 +366,28 @@ def test_export_then_import_is_a_no_op(run: Run, tmp_path: Path, fmt: str):
     assert run("log", "--json").stdout == before
 
 
+def test_a_note_past_the_csv_readers_field_limit_imports_back(run: Run, tmp_path: Path):
+    """Python's csv reader refuses a field past 131,072 characters: a long note that
+    export wrote failed its own import ('internal error ... field larger than field
+    limit') when a row read short of fields (an empty last cell) sent it there, and so
+    did naming a bad row's line."""
+    note = "n" * 200_000
+    assert run("add-model", "long-note", "--notes", note, "-m", "t").exit_code == 0
+    out = tmp_path / "models.csv"
+    assert run("export", "models", "-o", str(out)).exit_code == 0
+    again = run("import", str(out))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr == "models: 541 unchanged; nothing to write\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f'slug,notes\nlong-note,"{note}"\nlong-note-2,"x"\nBAD,x\n')
+    refused = run("import", str(bad), "--kind", "models")
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[0] == (
+        f"trendlab: error: {bad}:4: slug: 'BAD' is not a slug (lowercase letters, digits, "
+        "'.', '_', '-', beginning and ending with a letter or digit); nothing was written"
+    )
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])
 def test_an_export_of_no_records_imports_as_nothing(run_empty: Run, tmp_path: Path, fmt: str):
     """`[]`, an empty JSON Lines file, a header or a schema alone: what export writes

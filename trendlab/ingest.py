@@ -25,6 +25,11 @@ from trendlab.text import counted, is_utf8, stdin_bytes, utf8_text
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
+# Python's csv reader refuses a field past 131,072 characters, where Polars reads any:
+# a long note that export wrote would fail its own import whenever the file went
+# through the csv reader (a row short of fields, a bad row's line). 2**31 - 1 is the
+# largest limit every platform's C long takes.
+csv.field_size_limit(2**31 - 1)
 _EMPTY = re.compile(rb"(\xef\xbb\xbf)?\s*")
 
 
