@@ -2477,6 +2477,41 @@ def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
         _exported_imports_back_unchanged(run, tmp_path, kind)
 
 
+def test_a_key_field_stored_padded_around_trendlab_stays_editable_under_its_key(run: Run, db: Path):
+    """A setting or a provider stored with a trailing space (written around trendlab,
+    which `check` lists) was stripped by the edit, which so derived another key: an
+    edit of the notes failed on 'NOT NULL constraint failed: result_revisions.score',
+    and one of the score said 'nothing to change'."""
+    result_id = json.loads(run("list", "results", "--json").stdout)[0]["id"]
+    price_id = json.loads(run("list", "prices", "--json").stdout)[0]["id"]
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "padded keys")
+        for table, prefix, field, value, key_fields, key in (
+            ("result_revisions", "r", "setting", "5-shot ",
+             "model, benchmark, ?, coalesce(source_url, '')", result_id),
+            ("price_revisions", "p", "provider", "Acme ",
+             "model, ?, CAST(effective_date AS VARCHAR)", price_id),
+        ):  # fmt: skip
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, 1 AS "
+                f"revision, 'insert' AS op, ? AS {field}, '{prefix}_' || "
+                f"left(md5(concat_ws(chr(31), {key_fields})), 16) AS key) "
+                f"FROM {table} WHERE key = ? QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+                [changeset, value, value, key],
+            )
+    checked = json.loads(run("check", "--json").stdout)
+    stored = {v["kind"]: v["key"] for v in checked if v["check"] == "field_rules"}
+    counts = {kind: len(json.loads(run("list", kind, "--json").stdout)) for kind in stored}
+    for kind, field, value in (("results", "score", "12.5"), ("prices", "input_usd_per_mtok", "7")):
+        for change in ("notes=kept", f"{field}={value}"):
+            edited = run("edit", kind.removesuffix("s"), stored[kind], "--set", change, "-m", "n")
+            assert edited.exit_code == 0, edited.stderr
+            assert edited.stdout == stored[kind] + "\n"
+        shown = json.loads(run("show", kind.removesuffix("s"), stored[kind], "--json").stdout)
+        assert (shown["notes"], shown[field]) == ("kept", float(value))
+        assert len(json.loads(run("list", kind, "--json").stdout)) == counts[kind]
+
+
 def test_a_required_value_stored_around_trendlab_blocks_no_edit_of_another_field(
     run: Run, db: Path
 ):

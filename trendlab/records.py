@@ -477,6 +477,7 @@ class Changeset:
         given: dict[str, str] | None = None,
         names: dict[str, str] | None = None,
         changed: frozenset[str] | None = None,
+        stored_key: dict[str, Any] | None = None,
     ) -> Counts:
         """Validate text rows of `kind` and append what is new or changed.
 
@@ -489,7 +490,8 @@ class Changeset:
         `progress` is called with the number of rows written so far. `absent` says
         which rows leave which fields out (see ingest.Loaded): those keep their value.
         `given` says how a command line gave its record's fields, `names` the columns
-        of a published file they were read from (see validate).
+        of a published file they were read from (see validate). `stored_key`: the key
+        fields of the one stored record an edit revises, written as stored.
         """
         typed = self.validated(
             kind,
@@ -502,6 +504,14 @@ class Changeset:
             names=names,
             partial=changed is not None,
         )
+        if stored_key:
+            # Validation cleans a key field as it would a file's (strips it, resolves a
+            # model): one stored before a rule refused it ('5-shot ' written around
+            # trendlab) would derive another key, and the edit would add a record.
+            typed = typed.with_columns(
+                pl.lit(value, dtype=typed.schema[name]).alias(name)
+                for name, value in stored_key.items()
+            )
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
         before_release = self._before_release(kind, typed, line_of)
@@ -935,6 +945,7 @@ class Changeset:
             source=f"edit {key}",
             given=given,
             changed=frozenset(changes),
+            stored_key={f: current.get(f) for f in kind.key_fields},
         )
         if not counts.updated:
             raise TrendlabError(
