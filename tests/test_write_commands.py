@@ -2512,6 +2512,42 @@ def test_a_key_field_stored_padded_around_trendlab_stays_editable_under_its_key(
         assert len(json.loads(run("list", kind, "--json").stdout)) == counts[kind]
 
 
+def test_a_key_field_stored_around_trendlab_past_its_rules_blocks_no_edit(run: Run, db: Path):
+    """A price dated 1850 or a result citing an ftp:// source, written around trendlab
+    (`check` lists them), could not be edited: the edit judged the key it keeps as if
+    written ("edit p_...: effective_date: '1850-01-01' is outside 1900-2100")."""
+    result_id = json.loads(run("list", "results", "--json").stdout)[0]["id"]
+    price_id = json.loads(run("list", "prices", "--json").stdout)[0]["id"]
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "keys past the rules")
+        for table, prefix, field, value, key_fields, key in (
+            ("result_revisions", "r", "source_url", "ftp://example.org/run",
+             "model, benchmark, coalesce(setting, ''), ?", result_id),
+            ("price_revisions", "p", "effective_date", "1850-01-01",
+             "model, provider, ?", price_id),
+        ):  # fmt: skip
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, 1 AS "
+                f"revision, 'insert' AS op, ? AS {field}, '{prefix}_' || "
+                f"left(md5(concat_ws(chr(31), {key_fields})), 16) AS key) "
+                f"FROM {table} WHERE key = ? QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+                [changeset, value, value, key],
+            )
+    checked = json.loads(run("check", "--json").stdout)
+    stored = {v["kind"]: v["key"] for v in checked if v["check"] == "field_rules"}
+    assert set(stored) == {"results", "prices"}
+    for kind, key in stored.items():
+        edited = run("edit", kind.removesuffix("s"), key, "--set", "notes=kept", "-m", "n")
+        assert edited.exit_code == 0, edited.stderr
+        assert (
+            json.loads(run("show", kind.removesuffix("s"), key, "--json").stdout)["notes"] == "kept"
+        )
+    # The rules on what an edit writes still hold.
+    over = run("edit", "result", stored["results"], "--set", "score=101", "-m", "n")
+    assert over.exit_code == 1
+    assert "score: 101.0 is outside the range of unit percent" in over.stderr
+
+
 def test_a_required_value_stored_around_trendlab_blocks_no_edit_of_another_field(
     run: Run, db: Path
 ):

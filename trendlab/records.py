@@ -503,6 +503,7 @@ class Changeset:
             given=given,
             names=names,
             partial=changed is not None,
+            kept=frozenset(stored_key or {}),
         )
         if stored_key:
             # Validation cleans a key field as it would a file's (strips it, resolves a
@@ -773,19 +774,20 @@ class Changeset:
         given: dict[str, str] | None = None,
         names: dict[str, str] | None = None,
         partial: bool = False,
+        kept: frozenset[str] = frozenset(),
     ) -> pl.DataFrame:
         """Text rows of `kind`, typed; any bad row raises with every problem listed.
         `absent` says which rows leave which fields out (see ingest.Loaded). Given the
         mode of the write that follows (`merging`), the errors of rules on records as
         merged with the stored ones are listed too (see _with_merged_errors). `given`,
-        `names`: see validate; `partial`: the rows give only the fields an edit
+        `names`, `kept`: see validate; `partial`: the rows give only the fields an edit
         changes (see write's `changed`)."""
         if raw.height == 0 and raw.columns == [ROW]:  # `[]`: no records, no columns
             return raw
         check_columns(
             kind, raw.columns, source, _first_holding(absent, line_of), required=not partial
         )
-        typed, errors = validate(kind, raw, self.refs, absent, given, names, merging)
+        typed, errors = validate(kind, raw, self.refs, absent, given, names, merging, kept)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
                 errors = self._with_merged_errors(

@@ -1083,6 +1083,7 @@ def validate(
     given: dict[str, str] | None = None,
     names: dict[str, str] | None = None,
     merging: str | None = None,
+    kept: frozenset[str] = frozenset(),
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Check text rows of `kind`.
 
@@ -1103,6 +1104,9 @@ def validate(
 
     `merging`: the mode of the write that follows, if known; one that adds only the
     missing records ("missing") moves no stored alias, so one is judged where it is.
+
+    `kept`: fields an edit writes as stored (its record's key), which their own rules
+    do not judge: a value stored before a rule refused it stays editable.
     """
     labels = given or {}
     read_as = names_read_as(names)
@@ -1151,7 +1155,7 @@ def validate(
         label = labels.get(f.name) or read_as.get(f.name)
         typed_expr, field_rules = _field_rules(f, pl.col(f.name), stored, label)
         typed_exprs.append(typed_expr)
-        if field_rules:
+        if field_rules and f.name not in kept:
             rules[f.name] = field_rules
     typed = cleaned.select(*typed_exprs)
     field_errors = _field_errors(cleaned, rules)
