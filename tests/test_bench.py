@@ -83,6 +83,7 @@ def _script(
         (("scale.py", "--repeat", "0"), "argument --repeat: must be at least 1, not 0"),
         (("team_store.py", "--writers", "0"), "argument --writers: must be at least 1, not 0"),
         (("team_store.py", "--per-writer", "x"), "argument --per-writer: not a whole number: 'x'"),
+        (("price_trend.py", "--models", "0"), "argument --models: must be at least 1, not 0"),
     ],
 )
 def test_bench_scripts_refuse_a_bad_argument_in_one_line(
@@ -121,6 +122,14 @@ def test_report_bench_answers_help_without_timing_anything(tmp_path: Path):
         2,
         "report.py: error: unrecognized arguments: --repeat 3\n",
     )
+
+
+def test_price_trend_bench_checks_its_peer_gives_the_same_rows(tmp_path: Path):
+    """Its peer, a running minimum in DuckDB, is the same series as trendlab's, which the
+    bench checks before printing a ratio."""
+    result = _script("price_trend.py", "--models", "300", "--repeat", "1", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[2].startswith("| 300 | ")
 
 
 def test_scale_bench_compares_a_frontier_only_with_the_same_benchmark_s():

@@ -638,6 +638,27 @@ def test_cheapest_capable_follows_capability_and_price_cuts():
     ]
 
 
+def test_cheapest_capable_over_thousands_of_prices_is_a_running_minimum():
+    """5,000 models, each reaching 80 the day its one price starts: the cheapest is the
+    running minimum of their prices. (Its speed, a sweep where every change date was
+    joined with every price, is bench/price_trend.py's to measure.)"""
+    rng = np.random.default_rng(1)
+    count = 5000
+    days = [date(2020, 1, 1) + timedelta(days=int(d)) for d in rng.integers(0, 2500, count)]
+    price = [round(float(p), 4) for p in rng.uniform(0.1, 50, count)]
+    models = [f"m{i}" for i in range(count)]
+    scores, prices = _frames(
+        [(m, str(d), 90) for m, d in zip(models, days, strict=True)],
+        [(m, str(d), p) for m, d, p in zip(models, days, price, strict=True)],
+    )
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
+    expected = []
+    for day, cost, model in sorted(zip(days, price, models, strict=True)):
+        if not expected or cost < expected[-1][2]:
+            expected.append((day, model, cost))
+    assert series.select("date", "model", BLENDED).rows() == expected
+
+
 def test_at_a_tie_with_an_unknown_blend_the_known_price_is_the_cheapest():
     """a quotes an input price of 4 alone: at 3:1 its blend is at least 0.75 x 4 = 3,
     exactly b's known $3. a may cost more but not less, so the cheapest is known: b at

@@ -6,6 +6,7 @@ public proxy left. These are Polars transforms over the `prices` and `scores` vi
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass
@@ -276,21 +277,7 @@ def cheapest_capable(
                 "score": pl.Float64,
             }
         )
-    # The answer can change where a spell starts, and where one ends.
-    ends = pl.concat([spells.get_column("start"), spells.get_column("until")])
-    days = ends.drop_nulls().unique().to_frame("date")
-    options = (
-        days.join(spells, how="cross")
-        .filter(
-            (pl.col("start") <= pl.col("date"))
-            & (pl.col("until").is_null() | (pl.col("date") < pl.col("until")))
-        )
-        # An unknown blend that may be below every known one makes the day's cheapest
-        # unknown; at a tie the known price is the cheapest, and then the one in effect
-        # longest.
-        .sort("date", "__least", pl.col(BLENDED).is_null(), "start", "model", "provider")
-    )
-    cheapest = _keeping_the_cheapest(options)
+    cheapest = _cheapest_each_day(spells)
     # ne_missing: an unknown cheapest that stays unknown is no change, but for the price
     # that makes it so: another provider of the same model taking that part is one. The
     # row named the first provider until the cheapest was known again, even after that
@@ -339,24 +326,80 @@ def capable_offers(prices: pl.DataFrame, capable: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _keeping_the_cheapest(options: pl.DataFrame) -> pl.DataFrame:
-    """The first of each day's `options` (sorted best first), but where the day before's
-    model ties with it: a model reaching the threshold at the cheapest price, or one
-    whose own price is restated at the same blend, changes nothing (chosen by name, or
-    by whose price began first, it was a new point of the fit at an unchanged price)."""
-    picked: list[pl.DataFrame] = []
+def _cheapest_each_day(spells: pl.DataFrame) -> pl.DataFrame:
+    """The cheapest of `spells` in effect on each day one starts or ends (a day none is
+    in effect has no row), with `date`: the least price first; an unknown blend that may
+    be below every known one makes the day's cheapest unknown; at a tie the known price,
+    then the one in effect longest, then by model and provider. But where the day
+    before's model ties with it: a model reaching the threshold at the cheapest price,
+    or one whose own price is restated at the same blend, changes nothing (chosen by
+    name, or by whose price began first, it was a new point of the fit at an unchanged
+    price)."""
+    # A sweep over the days with a heap of the spells in effect, n log n: joining every
+    # day with every spell grew as their product (hundreds of millions of rows at
+    # 20,000 prices). Ranked by Polars' own order, so that a NaN, or -0.0 against 0.0,
+    # sorts and ties as it always did.
+    unknown = pl.col(BLENDED).is_null()
+    ranked = spells.sort("__least", unknown, "start", "model", "provider").with_columns(
+        # Spells of one tier are alike in price and in being known or not: a tie.
+        (pl.col("__least").ne(pl.col("__least").shift(1)) | unknown.ne(unknown.shift(1)))
+        .fill_null(True)
+        .cum_sum()
+        .alias("__tier")
+    )
+    days, picked = _sweep(
+        ranked.get_column("start").to_list(),
+        ranked.get_column("until").to_list(),
+        ranked.get_column("model").to_list(),
+        ranked.get_column("__tier").to_list(),
+    )
+    return ranked.select(pl.all().gather(picked)).with_columns(
+        pl.Series("date", days, dtype=pl.Date)
+    )
+
+
+def _sweep(
+    starts: list[date], untils: list[date | None], models: list[str], tiers: list[int]
+) -> tuple[list[date], list[int]]:
+    """Each day a spell starts or ends on which one is in effect, and which is picked
+    then (see _cheapest_each_day): spell i, ranked best first, runs from starts[i]
+    until untils[i] (None: on), of models[i], whose price ties with those of its tier."""
+    beginning = sorted(zip(starts, range(len(starts)), strict=True))
+    ending = sorted((until, i) for i, until in enumerate(untils) if until is not None)
+    every_day = sorted({day for day, _ in beginning}.union(day for day, _ in ending))
+    in_effect = [False] * len(starts)
+    best: list[int] = []  # heaps of ranks; a spell ended leaves when it comes to the top
+    of_model: dict[str, list[int]] = {}
+    days: list[date] = []
+    picked: list[int] = []
     before: str | None = None
-    for day in options.partition_by("date", maintain_order=True):
-        best = day.row(0, named=True)
-        tied = day.filter(
-            (pl.col("__least") == best["__least"])
-            & (pl.col(BLENDED).is_null() == (best[BLENDED] is None))
-            & (pl.col("model") == pl.lit(before, pl.String)).fill_null(False)
-        )
-        choice = tied.head(1) if not tied.is_empty() else day.head(1)
+    started = ended = 0
+    for day in every_day:
+        while ended < len(ending) and ending[ended][0] <= day:
+            in_effect[ending[ended][1]] = False
+            ended += 1
+        while started < len(beginning) and beginning[started][0] <= day:
+            spell = beginning[started][1]
+            in_effect[spell] = True
+            heapq.heappush(best, spell)
+            heapq.heappush(of_model.setdefault(models[spell], []), spell)
+            started += 1
+        first = _top(best, in_effect)
+        if first is None:
+            continue
+        kept = None if before is None else _top(of_model[before], in_effect)
+        choice = kept if kept is not None and tiers[kept] == tiers[first] else first
+        before = models[choice]
+        days.append(day)
         picked.append(choice)
-        before = choice.item(0, "model")
-    return pl.concat(picked)
+    return days, picked
+
+
+def _top(heap: list[int], in_effect: list[bool]) -> int | None:
+    """The best-ranked spell of `heap` in effect, dropping those ended; None if none."""
+    while heap and not in_effect[heap[0]]:
+        heapq.heappop(heap)
+    return heap[0] if heap else None
 
 
 @dataclass
