@@ -1373,6 +1373,28 @@ def test_check_lists_a_schema_migrations_row_deleted_or_altered_around_trendlab(
     ]
 
 
+def test_check_lists_a_null_schema_migrations_name_with_its_dropped_not_null(run: Run, db: Path):
+    """schema_migrations is made by trendlab itself, by no schema file: its NOT NULL
+    dropped, check failed (KeyError: 'schema_migrations') naming the file to mend it by."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE schema_migrations ALTER COLUMN name DROP NOT NULL")
+        con.execute("UPDATE schema_migrations SET name = NULL WHERE version = 2")
+    assert [(v["key"], v["problem"]) for v in _violations(run, "schema")] == [
+        (
+            "schema_migrations.name",
+            "column name of table schema_migrations allows NULL (its NOT NULL dropped around "
+            "trendlab), and 1 row holds NULL, which no trendlab write stores: give each a "
+            "value, then add NOT NULL back as trendlab makes it",
+        ),
+        (
+            "schema_migrations.2",
+            "schema_migrations holds a row for migration 2 (NULL), where trendlab writes one, "
+            "'aliases' (added or altered around trendlab): keep (2, 'aliases', the time it "
+            "was applied) alone",
+        ),
+    ]
+
+
 def test_check_lists_a_null_name_of_a_record_once_with_its_column(run: Run, db: Path):
     """A NULL model, benchmark, unit or changeset id in a current record (its NOT NULL
     dropped in SQL) was listed by the schema audit and again by the audit that reads

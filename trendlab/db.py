@@ -1549,7 +1549,9 @@ class Store:
             nulls = self.scalar(
                 f"SELECT count(*) FROM {_identifier(table)} WHERE {_identifier(column)} IS NULL"
             )
-            mend = f"add NOT NULL back as trendlab's {_schema_file(made[table][1])} makes it"
+            # schema_migrations is trendlab's own bookkeeping, made by no schema file.
+            maker = f"trendlab's {_schema_file(made[table][1])}" if table in made else "trendlab"
+            mend = f"add NOT NULL back as {maker} makes it"
             if nulls:
                 rows = "1 row holds" if nulls == 1 else f"{nulls} rows hold"
                 mend = (
@@ -1592,7 +1594,7 @@ class Store:
                     f"though it has later ones (deleted around trendlab): insert {row} again"
                 )
             elif names != [m.name]:
-                shown = ", ".join(quoted(n) for n in names)
+                shown = ", ".join("NULL" if n is None else quoted(n) for n in names)
                 held = "a row" if len(names) == 1 else f"{len(names)} rows"
                 problem = (
                     f"schema_migrations holds {held} for migration {m.version} ({shown}), "
