@@ -234,32 +234,18 @@ def cheapest_capable(
     unknown: the row names that model and provider, its blended price null.
     """
     capable = capable_models(scores, threshold, higher_is_better=higher_is_better)
-    # A price ends where the next one of its model and provider begins, even one whose
-    # blend is unknown (an input price alone): from then on the old price is not in
-    # effect, and the model's price that day is unknown, not the old one. So is the
-    # cheapest: the next-cheapest known price would show a rise that is only a change
-    # of model, when the unknown price may be the lowest of all.
-    spells = (
-        prices.sort("effective_date")
-        .with_columns(pl.col("effective_date").shift(-1).over("model", "provider").alias("until"))
-        .join(capable, on="model", how="inner")
-        .with_columns(
-            pl.max_horizontal("effective_date", "capable_from").alias("start"),
-            # The least a blend can be: an unknown price weighs at least 0. A price whose
-            # known part alone costs more than the cheapest known one is not the cheapest.
-            # Weighed as the schema's blended_price macro does (weights summed to 1
-            # first), so that at a tie the two come out the same float.
-            pl.coalesce(
-                BLENDED,
-                blend.input
-                / (blend.input + blend.output)
-                * pl.col("input_usd_per_mtok").fill_null(0)
-                + blend.output
-                / (blend.input + blend.output)
-                * pl.col("output_usd_per_mtok").fill_null(0),
-            ).alias("__least"),
-        )
-        .filter(pl.col("until").is_null() | (pl.col("start") < pl.col("until")))
+    spells = _spells(prices, capable).with_columns(
+        # The least a blend can be: an unknown price weighs at least 0. A price whose
+        # known part alone costs more than the cheapest known one is not the cheapest.
+        # Weighed as the schema's blended_price macro does (weights summed to 1
+        # first), so that at a tie the two come out the same float.
+        pl.coalesce(
+            BLENDED,
+            blend.input / (blend.input + blend.output) * pl.col("input_usd_per_mtok").fill_null(0)
+            + blend.output
+            / (blend.input + blend.output)
+            * pl.col("output_usd_per_mtok").fill_null(0),
+        ).alias("__least"),
     )
     # Compared as shown: two blends that print alike (0.2625, and 0.75 x 0.15 + 0.25 x 0.6
     # = 0.26249999999999996) are one price, not a change of price, nor a model cheaper
@@ -308,6 +294,25 @@ def cheapest_capable(
     )
 
 
+def _spells(prices: pl.DataFrame, capable: pl.DataFrame) -> pl.DataFrame:
+    """Each price of a model in `capable` (as capable_models gives it) while the model
+    reaches the threshold: from `start`, the later of its date and the model's
+    `capable_from`, `until` the next price of its model and provider (null: still in
+    effect); a price replaced before its model reached the threshold is left out.
+    A price ends where the next one begins even when that one's blend is unknown (an
+    input price alone): from then on the old price is not in effect, and the model's
+    price that day is unknown, not the old one. So is the cheapest: the next-cheapest
+    known price would show a rise that is only a change of model, when the unknown
+    price may be the lowest of all."""
+    return (
+        prices.sort("effective_date")
+        .with_columns(pl.col("effective_date").shift(-1).over("model", "provider").alias("until"))
+        .join(capable, on="model", how="inner")
+        .with_columns(pl.max_horizontal("effective_date", "capable_from").alias("start"))
+        .filter(pl.col("until").is_null() | (pl.col("start") < pl.col("until")))
+    )
+
+
 def capable_offers(prices: pl.DataFrame, capable: pl.DataFrame) -> pl.DataFrame:
     """Every price of known blend a model offered once it had reached the threshold
     (`capable`, as capable_models gives it), with `from`, the day it first did: its own
@@ -315,13 +320,9 @@ def capable_offers(prices: pl.DataFrame, capable: pl.DataFrame) -> pl.DataFrame:
     then was never the price of a model reaching it: drawn at its own date, it lay
     below the cheapest such price of that day."""
     return (
-        prices.sort("effective_date")
-        # Ended by the next price of its model and provider, of known blend or not.
-        .with_columns(pl.col("effective_date").shift(-1).over("model", "provider").alias("until"))
-        .join(capable.select("model", "capable_from"), on="model", how="inner")
-        .with_columns(pl.max_horizontal("effective_date", "capable_from").alias("from"))
-        .filter(pl.col("until").is_null() | (pl.col("from") < pl.col("until")))
+        _spells(prices, capable.select("model", "capable_from"))
         .filter(pl.col(BLENDED).is_not_null())
+        .rename({"start": "from"})
         .drop("until", "capable_from")
     )
 
