@@ -2698,19 +2698,10 @@ def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.
 
 
 def _open_problem(path: str, text: str) -> str:
-    """What is wrong with the file at `path` that DuckDB could not open, saying `text`.
-    An empty file (0 bytes: a `touch`, a `mktemp`, a copy cut short) is said to be
-    one, with the way out: DuckDB's "exists, but it is not a valid DuckDB database
-    file!" did not say why, nor that trendlab makes a new store only where none is."""
-    try:
-        empty = os.path.getsize(path) == 0
-    except OSError:
-        empty = False
-    if empty and "not a valid DuckDB database file" in text:
-        return (
-            "the file is empty (0 bytes), not a DuckDB database: remove it, and `init` or "
-            "`copy` creates the store there"
-        )
+    """What is wrong with the file at `path` that DuckDB could not open, saying `text`:
+    an empty file is said to be one, with the way out (lake.empty_file_refused)."""
+    if lake.empty_file_refused(path, text):
+        return f"the file {lake.empty_file_problem('DuckDB database')}"
     return _first_line(text)
 
 

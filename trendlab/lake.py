@@ -876,22 +876,31 @@ def _attach_error(
     if refused:
         why = mask_password(refused[-1].strip())
         return TrendlabError(f"cannot open {lake.text}: its catalog's PostgreSQL says: {why}")
-    if lake.file is not None and _empty_file(lake.file) and "not a valid DuckDB" in text:
+    if lake.file is not None and empty_file_refused(lake.file, text):
         # DuckDB's words ran two messages into one line and said nothing of why.
         return TrendlabError(
-            f"cannot open {lake.text}: {lake.file} is empty (0 bytes), not a DuckLake "
-            "catalog: remove it, and `init` or `copy` creates the store there"
+            f"cannot open {lake.text}: {lake.file} {empty_file_problem('DuckLake catalog')}"
         )
     first = text.strip().splitlines()[0] if text.strip() else text
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
 
 
-def _empty_file(path: Path) -> bool:
-    """Whether `path` is a file of 0 bytes (a `touch`, a `mktemp`, a copy cut short)."""
+def empty_file_refused(path: Path | str, text: str) -> bool:
+    """Whether DuckDB's `text`, refusing to open `path`, is of a file of 0 bytes (a
+    `touch`, a `mktemp`, a copy cut short): "not a valid DuckDB database file" alone
+    did not say why, nor that trendlab makes a new store only where none is."""
     try:
-        return path.stat().st_size == 0
+        empty = os.path.getsize(path) == 0
     except OSError:
         return False
+    return empty and "not a valid DuckDB" in text
+
+
+def empty_file_problem(what: str) -> str:
+    """What an error says of an empty file that should hold `what`, and the way out."""
+    return (
+        f"is empty (0 bytes), not a {what}: remove it, and `init` or `copy` creates the store there"
+    )
 
 
 # What PostgreSQL said when it refused one of DuckLake's catalog queries (a statement
