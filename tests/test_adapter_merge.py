@@ -473,7 +473,7 @@ def _summary(stderr: str) -> str:
 
 
 @needs_shared
-def test_reimporting_the_publications_the_seeds_came_from_is_a_no_op(run: Run):
+def test_reimporting_the_publications_the_seeds_came_from_changes_only_a_corrected_date(run: Run):
     stitching = run("import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"))
     assert stitching.exit_code == 0, stitching.stderr
     # One model differs: seeds/corrections.csv dates Kimi-K2-Instruct-0905 2025-09-05,

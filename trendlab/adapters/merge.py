@@ -19,7 +19,8 @@ already holds (the rules apply field by field, then to the row):
    ones still keep the stored values).
 
 The seeds build (seeds/build.py) assembles the seeds with the same function, so a
-re-import of a publication the seeds were built from is a no-op.
+re-import of a publication the seeds were built from is a no-op, but for a figure
+seeds/corrections.csv corrects: the source's differs, so it is a new revision.
 """
 
 from __future__ import annotations
