@@ -922,10 +922,26 @@ def test_latest_results_of_equal_date_and_score_are_in_id_order():
             "source_url": None,
         }
     )
-    section = _without_forecast(BenchmarkSection("b", {}, 12, None), scores, "too few")
+    section = _without_forecast(BenchmarkSection("b", {}, 12, None), scores, "too few", True)
     assert section.results is not None
     shown = section.results.get_column("model").to_list()
     assert shown == [f"m{i}" for i in range(11, 1, -1)]  # the ten lowest ids, in order
+
+
+def test_latest_results_of_one_date_are_best_first_when_lower_is_better(run_empty: Run):
+    """Of one date they were listed highest score first whichever way the benchmark
+    points, so on an error rate the worst came first."""
+    added = run_empty(
+        "add-benchmark", "err", "--name", "ERR", "--unit", "percent", "--no-higher-is-better"
+    )
+    assert added.exit_code == 0, added.stderr
+    for model, score in (("m1", "30"), ("m2", "10"), ("m3", "20")):
+        assert run_empty("add-model", model, "--name", model.upper()).exit_code == 0
+        assert run_empty("add-result", model, "err", score, "--date", "2025-01-01").exit_code == 0
+    result = run_empty("report", "--benchmark", "err", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    latest = result.stdout.split("<h3>Latest results</h3>")[1].split("</table>")[0]
+    assert re.findall(r"<td>(M\d)</td>", latest) == ["M2", "M3", "M1"]
 
 
 def test_report_forecast_table_is_the_forecast_commands(empty_db: Path, tmp_path: Path):

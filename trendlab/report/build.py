@@ -284,11 +284,11 @@ def _section(
     higher = facts.get("higher_is_better") is not False
     section = BenchmarkSection(slug, facts, mine.height, _best(mine, higher))
     if isinstance(prepared, TrendlabError):
-        return _without_forecast(section, mine, prepared.message)
+        return _without_forecast(section, mine, prepared.message, higher)
     try:
         result = prepared.fit(until=until, level=level)
     except TrendlabError as exc:  # --until before this benchmark's data, say
-        return _without_forecast(section, mine, exc.message)
+        return _without_forecast(section, mine, exc.message, higher)
     fitted.append((prepared, result.curve))
     # Once for the figure, the table and its words: each crossing is a pass over every path.
     crossings = result.crossings(_thresholds(result))
@@ -329,12 +329,17 @@ def _thresholds(result: Forecast) -> list[float]:
 
 
 def _without_forecast(
-    section: BenchmarkSection, scores: pl.DataFrame, why: str
+    section: BenchmarkSection, scores: pl.DataFrame, why: str, higher_is_better: bool
 ) -> BenchmarkSection:
     section.problem = why
     section.results = (
-        # The id breaks ties of date and score, so that the page is the same every time.
-        scores.sort(["date", "score", "id"], descending=[True, True, False], nulls_last=True)
+        # Of one date the best first, by the benchmark's direction; the id breaks ties of
+        # date and score, so that the page is the same every time.
+        scores.sort(
+            ["date", "score", "id"],
+            descending=[True, higher_is_better, False],
+            nulls_last=True,
+        )
         .head(RESULTS_SHOWN)
         .select("date", "model", "model_name", "organization", "score", "setting", "source_url")
     )
