@@ -944,6 +944,33 @@ def test_latest_results_of_one_date_are_best_first_when_lower_is_better(run_empt
     assert re.findall(r"<td>(M\d)</td>", latest) == ["M2", "M3", "M1"]
 
 
+@pytest.mark.parametrize(
+    ("baseline", "said"),
+    [(120.0, "threshold 120 is past hb's ceiling 100, so no result can reach it"),
+     (10.0, "threshold 10 is past hb's floor 20 (chance level), so any result reaches it")],
+)  # fmt: skip
+def test_a_human_baseline_past_a_bound_is_noted_as_forecast_notes_it(
+    empty_db: Path, tmp_path: Path, baseline: float, said: str
+):
+    """The crossings table said only "never" or "reached", where `forecast` notes that
+    the baseline lies past the ceiling or the floor."""
+    run = make_runner(empty_db)
+    days = monthly(date(2020, 1, 1), 8)
+    scores = [20.0 + 8 * i for i in range(1, 9)]
+    write_benchmark(
+        run, tmp_path, "hb", days, scores, unit="score", floor=20.0, human_baseline=baseline
+    )
+    forecast = run("forecast", "hb")
+    assert forecast.exit_code == 0, forecast.stderr
+    assert f"{said}; thresholds are in the benchmark's unit (score)\n" in forecast.stderr
+    result = run("report", "--benchmark", "hb", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f'<p class="muted">Forecast: {html.escape(said)}; thresholds are in the '
+        "benchmark&#x27;s unit (score).</p>"
+    ) in result.stdout
+
+
 def test_report_forecast_table_is_the_forecast_commands(empty_db: Path, tmp_path: Path):
     """The section's forecast table shows what `trendlab forecast` does, to its two
     decimals: a score nearing the ceiling, which an S-curve never reaches, read 100 on

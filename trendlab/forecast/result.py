@@ -423,13 +423,17 @@ class Forecast:
         said = (self.unrecorded_note(crossings, as_of=as_of), self.capped_note(crossings))
         return [n for n in said if n]
 
-    def threshold_notes(self, thresholds: list[float], *, as_of: bool) -> list[str]:
-        """What stderr says of the thresholds, in order: each one past the floor or the
-        ceiling (Scale.past_bound_note), then crossing_notes of their crossings."""
+    def past_bound_notes(self, thresholds: list[float]) -> list[str]:
+        """A note for each threshold past the floor or the ceiling (Scale.past_bound_note)."""
         scale = self.series.scale
         past = [scale.past_bound_note(t) for t in thresholds]
+        return [said for said in past if said]
+
+    def threshold_notes(self, thresholds: list[float], *, as_of: bool) -> list[str]:
+        """What stderr says of the thresholds, in order: past_bound_notes, then
+        crossing_notes of their crossings."""
         return [
-            *[said for said in past if said],
+            *self.past_bound_notes(thresholds),
             *self.crossing_notes(self.crossings(thresholds), as_of=as_of),
         ]
 

@@ -291,7 +291,8 @@ def _section(
         return _without_forecast(section, mine, exc.message, higher)
     fitted.append((prepared, result.curve))
     # Once for the figure, the table and its words: each crossing is a pass over every path.
-    crossings = result.crossings(_thresholds(result))
+    thresholds = _thresholds(result)
+    crossings = result.crossings(thresholds)
     svg = io.StringIO()
     from trendlab.plot import forecast_figure
 
@@ -301,10 +302,12 @@ def _section(
     section.summary = result.summary()
     section.horizon = str(result.axis.label(result.axis.until))
     # The notes `forecast` prints: a median held at a bound, say, whose table of the
-    # bound alone would otherwise read as a trend.
+    # bound alone would otherwise read as a trend, or a human baseline past the ceiling
+    # that the crossings table only calls never reached.
     section.notes = [
         *prepared.notes,
         *result.own_notes(default_end=until is None, as_of=as_of is not None),
+        *result.past_bound_notes(thresholds),
         *result.crossing_notes(crossings, as_of=as_of is not None),
     ]
     # To the page's two decimals by frame's rule: never at a bound it says is never reached.
