@@ -1189,3 +1189,29 @@ def test_threshold_labels_are_drawn_under_the_forecast(run: Run, tmp_path: Path,
     assert labels
     top = max(t.get_zorder() for t in labels)
     assert top < fan.get_zorder() and top < median.get_zorder()
+
+
+def test_a_png_of_a_name_its_font_has_no_glyph_for_says_so_in_one_line(
+    run_empty: Run, tmp_path: Path
+):
+    """matplotlib warned twice a character, each with its source line, and the PNG
+    drew boxes with nothing to say that an SVG keeps the name."""
+    import warnings
+
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    write_benchmark(run_empty, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
+    edited = run_empty("edit", "model", "c100-m005", "--set", "organization=智谱", "-m", "lab")
+    assert edited.exit_code == 0, edited.stderr
+    target = tmp_path / "c.png"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_empty("plot", "c100", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    lines = result.stderr.splitlines()
+    assert (
+        f"{target}: its font has no glyph for 智 谱, drawn as boxes; an .svg keeps them as text"
+        in lines
+    )
+    assert lines[-1] == f"wrote {target}"
+    assert "Glyph" not in result.stderr

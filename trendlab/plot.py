@@ -141,8 +141,31 @@ def _figure(right: float, key: str) -> Iterator[tuple[Figure, Axes]]:
 _NUMBERED_GROUP = re.compile(rb'<g id="([A-Za-z][\w.]*_[0-9]+)"')
 
 
-# matplotlib's warning of a character its font has no glyph for.
+# matplotlib's warning of a character its font has no glyph for; the number is its code point.
 _MISSING_GLYPH = r"Glyph \d+ .* missing from font"
+_GLYPH_CODE = re.compile(r"Glyph (\d+) ")
+
+
+@contextmanager
+def missing_glyphs() -> Iterator[list[str]]:
+    """Collect, into the list yielded, each character (once, in order) that matplotlib's
+    font could not draw while the block drew, in place of its warnings: one a character
+    and draw, each with its source line, which told a user nothing of what to do."""
+    missing: list[str] = []
+    shown = warnings.showwarning
+
+    def collect(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        found = _GLYPH_CODE.match(str(message))
+        if found is None or not re.match(_MISSING_GLYPH, str(message)):
+            shown(message, category, *args, **kw)
+        elif chr(int(found.group(1))) not in missing:
+            missing.append(chr(int(found.group(1))))
+
+    with warnings.catch_warnings():
+        # Every time, not once per place: a second figure in one process lacks them too.
+        warnings.filterwarnings("always", _MISSING_GLYPH, UserWarning)
+        warnings.showwarning = collect
+        yield missing
 
 
 def figure_format(path: str | os.PathLike[str]) -> str:

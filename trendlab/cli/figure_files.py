@@ -20,10 +20,17 @@ from trendlab.cli.options import note
 def laid_out(draw: Callable[[IO[Any], str], None], path: str) -> bytes:
     """The figure `draw(target, fmt)` makes, in the format `path`'s suffix names, as
     bytes not yet written."""
-    from trendlab.plot import figure_format
+    from trendlab.plot import figure_format, missing_glyphs
 
     drawn = io.BytesIO()
-    draw(drawn, figure_format(path))
+    with missing_glyphs() as missing:
+        draw(drawn, figure_format(path))
+    if missing:
+        # Only a PNG lacks them: an SVG keeps its text as text, for the viewer's fonts.
+        note(
+            f"{path}: its font has no glyph for {' '.join(missing)}, drawn as boxes; "
+            "an .svg keeps them as text"
+        )
     return drawn.getvalue()
 
 
