@@ -3206,6 +3206,17 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
             "--since: 'CHANGESET' is not a year, a date (YYYY-MM-DD), a timestamp or a changeset id "
             "(see 'trendlab diff --help')",
         ),
+        (
+            # Full-width digits, said as they are of a year: a date they were "not valid".
+            ["diff", "--since", "２０２６-１２-０６"],
+            "--since: '２０２６-１２-０６' is not a year, a date (YYYY-MM-DD), a timestamp or a "
+            "changeset id (see 'trendlab diff --help')",
+        ),
+        (
+            ["diff", "--since", "２０２６"],
+            "--since: '２０２６' is not a year, a date (YYYY-MM-DD), a timestamp or a "
+            "changeset id (see 'trendlab diff --help')",
+        ),
     ]:
         result = CliRunner().invoke(cli, ["--db", str(db), *args], prog_name="trendlab")
         assert result.exit_code == 2, result.stderr

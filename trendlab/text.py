@@ -15,7 +15,9 @@ from datetime import date
 
 from trendlab.errors import TrendlabError
 
-DATE_RE = r"^\d{4}-\d{2}-\d{2}$"  # ISO days only: fromisoformat also takes 20240101
+# ISO days only: fromisoformat also takes 20240101. Not \d, which is any script's digit:
+# ２０２６-１２-０６ is no date fromisoformat reads, nor one the user must be told is invalid.
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # A whole number as the user must write it: Python's int() also reads 6_0 as 60, and
 # other scripts' digits (full-width ６) as ours, a typo or a paste taken for a number.
 DIGITS_RE = r"[0-9]+"
