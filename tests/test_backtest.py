@@ -571,6 +571,21 @@ def test_an_exponential_clipped_at_the_floor_throughout_is_not_backtested(
     assert "exponential" in {r["family"] for r in doc["rows"]}
 
 
+def test_auto_forecasts_at_an_origin_its_best_family_does_not_fit(run_empty: Run, tmp_path: Path):
+    """Scores rising toward 0 from below, then past it: the exponential, best on the
+    past, fits no origin that saw a score above 0. auto took it there anyway and had no
+    forecast (n 6 where last-value had 7); forecast's auto chooses among the families
+    that fit, and so does the backtest's, the line here."""
+    days = monthly(date(2018, 1, 15), 20, step_days=91)
+    scores = [round(-64 * 0.8**i, 3) for i in range(14)] + [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    write_benchmark(run_empty, tmp_path, "cross", days, scores, unit="score",
+                    floor=None, ceiling=None)  # fmt: skip
+    rows = json.loads(run_empty("backtest", "cross", "--json").stdout)["rows"]
+    n = {(r["family"], r["horizon_months"]): r["n"] for r in rows}
+    assert n[("exponential", 6)] == 6
+    assert n[("auto", 6)] == n[("last-value", 6)] == 7
+
+
 def test_no_scored_origin_under_a_setting_says_whose_latest_result_it_is(run: Run):
     """MMLU's latest 0-shot result is 2023-11-22, its latest result 2025-02-26: the error
     said "the latest result is 2023-11-22", as if MMLU had none since."""

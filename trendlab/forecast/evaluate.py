@@ -233,12 +233,16 @@ def auto_rows(
     """What auto would have forecast at each origin, choosing with what it knew then
     (on `choosing`: the same rows calibrated at CHOICE_LEVEL); without enough history,
     the first of `fallbacks` that forecast at that origin (if none did, auto has no
-    rows there)."""
+    rows there). It chooses among the candidates that forecast at the origin, as
+    `forecast` chooses among the families that fit the data as it stands."""
     picks = []
     for origin in rows.get_column("origin").unique().sort():
         at = rows.filter(pl.col("origin") == origin)
         present = set(at.get_column("family").to_list())
-        chosen = choose(choosing, candidates, CHOICE_LEVEL, known_by=origin)
+        # A family the origin's data do not fit (an exponential once the scores cross
+        # 0) has no forecast there: chosen for its past record, it left auto without one.
+        fitting = tuple(f for f in candidates if f in present)
+        chosen = choose(choosing, fitting, CHOICE_LEVEL, known_by=origin)
         if chosen is None:
             chosen = next((f for f in fallbacks if f in present), fallbacks[-1])
         picks.append(
