@@ -636,7 +636,7 @@ def test_no_scored_origin_says_which_dates_rule_them_out(run: Run):
     assert result.stderr == (
         "trendlab: error: math: no origin has both enough history and a known outcome: "
         "the latest result is 2024-09-12, so only origins up to 2024-03-12 are scored 6 "
-        "months ahead (the nearest of --horizons); --start puts the first origin at "
+        "months ahead (the nearest horizon shown); --start puts the first origin at "
         "2025-01-01\n"
     )
     # The default first origin follows the third frontier record (2023-12-06).

@@ -121,7 +121,8 @@ class Plan:
         last, nearest = now.last_date, min(self.horizons)
         latest = pl.Series([last]).dt.offset_by(f"-{nearest}mo")[0]
         months = "month" if nearest == 1 else "months"
-        which = "" if len(self.horizons) == 1 else " (the nearest of --horizons)"
+        # "the nearest shown": without --horizons, the default ones are shown.
+        which = "" if len(self.horizons) == 1 else " (the nearest horizon shown)"
         why = f"the latest result{now.kept} is {last}, so only origins up to {latest} are scored "
         why += f"{nearest} {months} ahead{which}"
         third = _third(now)
