@@ -2441,6 +2441,28 @@ def test_an_organization_holds_no_invisible_format_character(run: Run, db: Path)
     assert run("show", "organization", "no-lab").exit_code == 1
 
 
+def _copied_around(
+    con: duckdb.DuckDBPyConnection,
+    changeset: str,
+    table: str,
+    prefix: str,
+    field: str,
+    value: str,
+    key_fields: str,
+    key: str,
+) -> None:
+    """Insert, as SQL around trendlab would, a new record copying the latest revision of
+    `key` in `table` with `field` set to `value`, keyed as trendlab keys it
+    (`key_fields`: SQL with `?` for the value)."""
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, 1 AS "
+        f"revision, 'insert' AS op, ? AS {field}, '{prefix}_' || "
+        f"left(md5(concat_ws(chr(31), {key_fields})), 16) AS key) "
+        f"FROM {table} WHERE key = ? QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+        [changeset, value, value, key],
+    )
+
+
 def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
     run: Run, db: Path, tmp_path: Path
 ):
@@ -2456,13 +2478,7 @@ def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
             ("price_revisions", "p", "provider", "Acme\u200b",
              "model, ?, CAST(effective_date AS VARCHAR)", price_id),
         ):  # fmt: skip
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, 1 AS "
-                f"revision, 'insert' AS op, ? AS {field}, '{prefix}_' || "
-                f"left(md5(concat_ws(chr(31), {key_fields})), 16) AS key) "
-                f"FROM {table} WHERE key = ? QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
-                [changeset, value, value, key],
-            )
+            _copied_around(con, changeset, table, prefix, field, value, key_fields, key)
     checked = run("check", "--json")
     assert checked.exit_code == 1
     found = {(v["check"], v["kind"], v["problem"]) for v in json.loads(checked.stdout)}
@@ -2492,13 +2508,7 @@ def test_a_key_field_stored_padded_around_trendlab_stays_editable_under_its_key(
             ("price_revisions", "p", "provider", "Acme ",
              "model, ?, CAST(effective_date AS VARCHAR)", price_id),
         ):  # fmt: skip
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, 1 AS "
-                f"revision, 'insert' AS op, ? AS {field}, '{prefix}_' || "
-                f"left(md5(concat_ws(chr(31), {key_fields})), 16) AS key) "
-                f"FROM {table} WHERE key = ? QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
-                [changeset, value, value, key],
-            )
+            _copied_around(con, changeset, table, prefix, field, value, key_fields, key)
     checked = json.loads(run("check", "--json").stdout)
     stored = {v["kind"]: v["key"] for v in checked if v["check"] == "field_rules"}
     counts = {kind: len(json.loads(run("list", kind, "--json").stdout)) for kind in stored}
@@ -2526,13 +2536,7 @@ def test_a_key_field_stored_around_trendlab_past_its_rules_blocks_no_edit(run: R
             ("price_revisions", "p", "effective_date", "1850-01-01",
              "model, provider, ?", price_id),
         ):  # fmt: skip
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, 1 AS "
-                f"revision, 'insert' AS op, ? AS {field}, '{prefix}_' || "
-                f"left(md5(concat_ws(chr(31), {key_fields})), 16) AS key) "
-                f"FROM {table} WHERE key = ? QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
-                [changeset, value, value, key],
-            )
+            _copied_around(con, changeset, table, prefix, field, value, key_fields, key)
     checked = json.loads(run("check", "--json").stdout)
     stored = {v["kind"]: v["key"] for v in checked if v["check"] == "field_rules"}
     assert set(stored) == {"results", "prices"}
