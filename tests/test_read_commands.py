@@ -760,6 +760,15 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     ]
 
 
+def _unreadable_time(db: Path, column: str) -> str:
+    """What stderr says of a date or time in `column` past the years 1 to 9999."""
+    return (
+        f"trendlab: error: a date or time in {column} is outside the years 1 to 9999, "
+        "which trendlab cannot read: one was written around trendlab; "
+        f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
+    )
+
+
 def test_check_lists_a_date_no_calendar_tool_reads(run: Run, db: Path):
     """A release date in the year 300000, written around trendlab, made check (the
     command that lists such values) exit 70 with Polars' 'out-of-range date' panic."""
@@ -778,11 +787,7 @@ def test_check_lists_a_date_no_calendar_tool_reads(run: Run, db: Path):
                     ["edit", "model", "gpt-4", "--set", "notes=x", "-m", "t"]):  # fmt: skip
         refused = run(*command)
         assert (refused.exit_code, refused.stdout) == (1, ""), refused.stderr
-        assert refused.stderr == (
-            "trendlab: error: a date or time in release_date is outside the years 1 to 9999, "
-            "which trendlab cannot read: one was written around trendlab; "
-            f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
-        )
+        assert refused.stderr == _unreadable_time(db, "release_date")
 
 
 def test_check_lists_a_changeset_recorded_at_infinity(run: Run, db: Path):
@@ -820,11 +825,7 @@ def test_as_of_or_since_a_changeset_recorded_past_the_year_9999_is_one_line(
     ):
         refused = run(*command)
         assert (refused.exit_code, refused.stdout) == (1, ""), (command, refused.stderr)
-        assert refused.stderr == (
-            "trendlab: error: a date or time in recorded_at is outside the years 1 to 9999, "
-            "which trendlab cannot read: one was written around trendlab; "
-            f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
-        ), command
+        assert refused.stderr == _unreadable_time(db, "recorded_at"), command
 
 
 @pytest.mark.parametrize("when", ["infinity", "290000-01-01 00:00:00"])
@@ -845,11 +846,7 @@ def test_a_write_after_a_changeset_recorded_past_the_year_9999_is_one_line(
     ):
         refused = run(*command)
         assert (refused.exit_code, refused.stdout) == (1, ""), (command, refused.stderr)
-        assert refused.stderr == (
-            "trendlab: error: a date or time in recorded_at is outside the years 1 to 9999, "
-            "which trendlab cannot read: one was written around trendlab; "
-            f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
-        ), command
+        assert refused.stderr == _unreadable_time(db, "recorded_at"), command
     with duckdb.connect(str(db)) as con:
         assert con.execute("SELECT max(id) FROM changesets").fetchone() == (changeset,)
 
@@ -872,11 +869,7 @@ def test_a_record_first_recorded_past_the_year_9999_as_of_before_is_one_line(run
         )
     refused = run("show", "model", "far-model", "--as-of", "2020")
     assert (refused.exit_code, refused.stdout) == (1, ""), refused.stderr
-    assert refused.stderr == (
-        "trendlab: error: a date or time in recorded_at is outside the years 1 to 9999, "
-        "which trendlab cannot read: one was written around trendlab; "
-        f"`trendlab --db {db} check` lists it, and only SQL can mend it\n"
-    )
+    assert refused.stderr == _unreadable_time(db, "recorded_at")
 
 
 def test_as_of_or_since_a_changeset_recorded_at_no_time_is_one_line(run: Run, db: Path):
