@@ -1061,9 +1061,10 @@ def test_the_readme_rounding_examples_are_on_the_seeded_page(full_report: tuple[
     """The README said the page's numbers have at most two decimals, where its
     scorecards show `backtest`'s coverage to three and its parameters `forecast`'s four."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    rule = readme.split("Its numbers are rounded for reading:")[1].split("\n\n")[0]
+    rule = readme.split("Its numbers are written for reading")[1].split("\n\n")[0]
     examples = re.findall(r"`(\d+\.\d+)`", rule)
     assert examples == ["0.2625", "0.857", "0.6256"]
+    assert "`1,234.5`" in rule
     page = full_report[0].read_text(encoding="utf-8")
     for example in examples:
         assert f'<td class="num">{example}</td>' in page, example

@@ -446,9 +446,11 @@ def float_text(value: float, digits: int) -> str:
     """`value` to `digits` significant digits, or more where fewer would misstate it: a
     whole number a double holds exactly (a count: 176247271424 parameters, not
     1.76247e+11) shows every digit it was stored with, and a fraction never reads as a
-    whole number (12345678.9 is not 1.23457e+07, 99.999996 is not 100). Never more
-    digits than the shortest text that reads back as it: a subnormal number holds fewer
-    than 6, and 1e-320 read 9.99989e-321."""
+    whole number (12345678.9 is not 1.23457e+07, 99.999996 is not 100). A subnormal
+    number gets no more digits than the shortest text that reads back as it (1e-320
+    read 9.99989e-321); a normal one rounds to that text anyway at up to 15 digits,
+    which is all the callers ask for, where 17 digits would show 0.1 as
+    0.10000000000000001."""
     if not math.isfinite(value):
         return "NaN" if math.isnan(value) else f"{value:g}"  # as CSV writes them
     if value.is_integer():
