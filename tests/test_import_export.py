@@ -1191,6 +1191,44 @@ def test_export_says_a_price_left_with_no_finite_side_will_not_import(
     )
 
 
+def test_export_says_how_many_records_hold_values_import_refuses(
+    run: Run, db: Path, tmp_path: Path, on_store: str
+):
+    """A price dated 1850-01-01, a result whose source_url is ftp://x and one whose
+    setting is padded ('5-shot ', which import trims into another result), all stored
+    around trendlab, were exported silently, and the file was refused on import. Each
+    is still written, and export says how many of its kind hold such a value, as `check`
+    lists them."""
+    import duckdb
+
+    price = json.loads(run("list", "prices", "--model", "gpt-4", "--json").stdout)[0]["id"]
+    results = json.loads(run("list", "results", "--model", "gpt-4", "--json").stdout)[:2]
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con)
+        revise_around(con, cs, "price_revisions", price, effective_date="1850-01-01")
+        revise_around(con, cs, "result_revisions", results[0]["id"], source_url="ftp://x")
+        revise_around(con, cs, "result_revisions", results[1]["id"], setting="5-shot ")
+    advice = "exported as it is, which import refuses or stores otherwise; fix or retract"
+    said = {
+        "prices": f"1 price has a value no write stores (stored around trendlab): {advice} "
+        f"it (`{on_store} check` lists it)\n",
+        "results": f"2 results have a value no write stores (stored around trendlab): {advice} "
+        f"them (`{on_store} check` lists them)\n",
+        "models": "",
+    }
+    for kind, note in said.items():
+        out = tmp_path / f"{kind}.csv"
+        exported = run("export", kind, "-o", str(out))
+        assert (exported.exit_code, exported.stderr) == (0, note)
+        listed = run("list", kind, "--csv").stdout.count("\n")
+        assert out.read_text(encoding="utf-8").count("\n") == listed  # every record written
+    refused = run("import", str(tmp_path / "prices.csv"), "--dry-run")
+    assert refused.exit_code == 1
+    assert refused.stderr.endswith(
+        ": effective_date: '1850-01-01' is outside 1900-2100; nothing was written\n"
+    )
+
+
 def test_a_parquet_timestamp_kept_in_utc_is_refused_saying_why(run: Run, tmp_path: Path):
     """Midnight at +05:00 is 2024-03-01 where the file keeps its zone (pyarrow, pandas),
     but DuckDB keeps only the instant, in UTC: 2024-02-29 19:00. That was refused

@@ -66,6 +66,7 @@ from trendlab.validate import (
     names_read_as,
     staged_errors,
     staged_fields,
+    stored_errors,
     unsigned_zero,
     validate,
 )
@@ -234,12 +235,18 @@ def to_text(value: Any) -> str | None:
     return str(value)
 
 
+# What exportable says of a record holding a value no write stores, which it writes as
+# it is: the store's own field rules judge it, as `check` does.
+REFUSED_VALUES = "a value no write stores"
+
+
 def exportable(
     kind: Kind, records: pl.DataFrame
 ) -> tuple[pl.DataFrame, dict[str, list[tuple[Any, ...]]]]:
     """`records` of `kind` (its fields) as an export file holds them, and the keys (the
-    values of its key fields) of the records that leaves without what import requires,
-    keyed by what they have instead ('a score that is not a finite number').
+    values of its key fields) of the records that leaves with what import refuses,
+    keyed by what they have instead ('a score that is not a finite number', or
+    REFUSED_VALUES).
 
     A number that is not finite (NaN, which only a write around trendlab stores and
     which trendlab reads as unknown, or an infinity) is written as unknown, as JSON
@@ -247,10 +254,10 @@ def exportable(
     does, but for a required field (a result's score), whose row import refuses, and
     for a price whose other side is unknown too, as a price needs one. A -0 (written
     around trendlab, or by an older trendlab's import) is written 0, as import stores it.
+    Any other value no write stores (a date in 1850, a padded setting) is written as it
+    is, and listed under REFUSED_VALUES: import refuses it, or stores another value.
     """
     numbers = [f.name for f in kind.fields if f.type == "float" and f.name in records.columns]
-    if not numbers:
-        return records, {}
     finite = records.with_columns(
         pl.when(pl.col(name).is_finite()).then(unsigned_zero(pl.col(name))).alias(name)
         for name in numbers
@@ -265,7 +272,20 @@ def exportable(
         lost["no input or output price but one that is not a finite number"] = _newly_unknown(
             kind, records, finite, sides
         )
+    said = {key for keys in lost.values() for key in keys}
+    lost[REFUSED_VALUES] = [key for key in _refused_values(kind, finite) if key not in said]
     return finite, {what: keys for what, keys in lost.items() if keys}
+
+
+def _refused_values(kind: Kind, exported: pl.DataFrame) -> list[tuple[Any, ...]]:
+    """The keys of the `exported` records holding a value no write stores, by the
+    store's own field rules (as `check` runs them): a record already said to be left
+    unknown where import requires a value is found here too, as missing it."""
+    key = kind.key_column
+    if key not in exported.columns:  # a derived id, which export leaves out: the row
+        exported = exported.with_row_index(key).with_columns(pl.col(key).cast(pl.String))
+    broken = stored_errors(kind, exported).get_column("key").unique().to_list()
+    return exported.filter(pl.col(key).cast(pl.String).is_in(broken)).select(kind.key_fields).rows()
 
 
 def _newly_unknown(

@@ -367,7 +367,7 @@ def export(settings: Settings, kind: str, as_of: str | None, fmt: str, output: s
 
 
 def _present_lost(settings: Settings, kind: Kind) -> dict[str, list[tuple[Any, ...]]]:
-    """What export would leave without what import requires of `kind` today (see
+    """What export would write of `kind` today that import refuses (see
     records.exportable)."""
     from trendlab.records import exportable
 
@@ -376,13 +376,22 @@ def _present_lost(settings: Settings, kind: Kind) -> dict[str, list[tuple[Any, .
 
 
 def _lost_note(kind: Kind, what: str, n: int, still: int, as_of_note: str, check: str) -> str:
-    """export's note on `n` records exported without what import requires (`what` they
-    have instead), `still` of which the database still has so today: those are for
-    `check` (the command, on this store) to list, the rest were fixed or retracted after
-    --as-of."""
+    """export's note on `n` records exported with what import refuses (`what` they
+    have: see records.exportable), `still` of which the database still has so today:
+    those are for `check` (the command, on this store) to list, the rest were fixed or
+    retracted after --as-of."""
+    from trendlab.records import REFUSED_VALUES
+
+    # A value no write stores is written as it is: import refuses most (a date in
+    # 1850), but trims a padded text, which then names another record.
+    written = (
+        "exported as it is, which import refuses or stores otherwise"
+        if what == REFUSED_VALUES
+        else "exported as unknown, which import refuses"
+    )
     said = (
         f"{counted(n, kind.singular, kind.name)} {'has' if n == 1 else 'have'} {what} "
-        f"(stored around trendlab){as_of_note}: exported as unknown, which import refuses; "
+        f"(stored around trendlab){as_of_note}: {written}; "
     )
     them = "it" if still == 1 else "them"
     fix = f"fix or retract {them} (`{check}` lists {them})"
