@@ -397,6 +397,36 @@ def test_an_upgrade_that_meets_a_table_of_the_databases_own_says_which_migration
         assert v1_db.read_bytes() == before
 
 
+def test_an_upgrade_that_finds_its_tables_there_says_schema_migrations_lost_their_rows(
+    db: Path,
+):
+    """Rows of schema_migrations deleted around trendlab made `migrate` run their
+    migrations again, which failed on DuckDB's line alone ("Table with name
+    "forecast_cache" already exists!"), and check asked for `migrate` first."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version >= 3")
+    before = db.read_bytes()
+    for args in (["migrate"], ["add-model", "new-model", "-m", "new"]):
+        result = _invoke(db, *args)
+        assert result.exit_code == 1, args
+        assert result.stderr == (
+            f"trendlab: error: cannot upgrade {db} to schema version 3 (migration "
+            "003_forecast_cache): its table forecast_cache is there already, so "
+            "schema_migrations lacks the rows of migrations the store had (deleted around "
+            "trendlab): insert again (3, 'forecast_cache', ...), (4, 'blended_price', ...), "
+            "(5, 'blended_price_weights', ...), each with the time it was applied\n"
+        ), args
+        assert db.read_bytes() == before
+    with duckdb.connect(str(db)) as con:
+        for m in migrations()[2:]:
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, TIMESTAMP '2026-01-01')",
+                [m.version, m.name],
+            )
+    assert _invoke(db, "migrate").exit_code == 0
+    assert _invoke(db, "check").exit_code == 0
+
+
 def test_a_copy_into_an_older_earlier_copy_upgrades_it(v1_db: Path, tmp_path: Path):
     """What the copy adds and the schema it needs commit together."""
     src = tmp_path / "src.duckdb"

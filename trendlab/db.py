@@ -53,6 +53,8 @@ _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 _CREATED_RE = re.compile(
     r"^CREATE\s+(?:OR\s+REPLACE\s+)?(TABLE|VIEW|MACRO)\s+(\w+)", re.IGNORECASE | re.MULTILINE
 )
+# What a migration creates that must not exist yet: CREATE without OR REPLACE.
+_CREATED_NEW_RE = re.compile(r"^CREATE\s+(TABLE|VIEW|MACRO)\s+(\w+)", re.IGNORECASE | re.MULTILINE)
 # The table that records which migrations a store has had.
 _MIGRATIONS_COLUMNS = (
     "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL"
@@ -591,8 +593,10 @@ class Store:
     def _run(self, m: Migration, have: int) -> None:
         """Run one migration in the open transaction, on a store at version `have`."""
         self.claim_head(None)
+        sql = self._migration_sql(m)
+        self._refuse_unrecorded(m, sql)
         try:
-            self.execute((m.temporary_macros() or m.sql) if self.is_lake else m.sql)
+            self.execute(sql)
         except duckdb.CatalogException as exc:
             # A table or view of the store's own with a name the migration creates: the
             # command that upgrades (any write) is not what failed.
@@ -610,6 +614,69 @@ class Store:
             self.execute(
                 "INSERT INTO schema_migrations VALUES (?, 'creating', ?)", [CREATING, _utcnow()]
             )
+
+    def _migration_sql(self, m: Migration) -> str:
+        """The SQL migration `m` runs on this store (see Migration.temporary_macros)."""
+        return (m.temporary_macros() or m.sql) if self.is_lake else m.sql
+
+    def _refuse_unrecorded(self, m: Migration, sql: str) -> None:
+        """Refuse to run migration `m` (as `sql`) on a store that holds what it creates
+        already, as trendlab makes it: the store had the migration, and schema_migrations
+        lost its row, and those of the later ones it had (deleted around trendlab).
+        Running it again failed on DuckDB's "Table ... already exists", and check asked
+        for `migrate` first. A table or view of the user's own of that name (another
+        kind, other columns) is left to the migration's own error (see _run)."""
+        new = [(kind.lower(), name) for kind, name in _CREATED_NEW_RE.findall(sql)]
+        if not new:
+            return
+        present = self._schema_kinds()
+        if not self._holds_as_made(new, present):
+            return
+        had = [m]
+        for later in migrations():
+            if later.version <= m.version:
+                continue
+            made = _CREATED_RE.findall(self._migration_sql(later))
+            if not self._holds_as_made([(k.lower(), n) for k, n in made], present):
+                break
+            had.append(later)
+        kind, name = new[0]
+        if len(had) == 1:
+            rows = f"({m.version}, {quoted(m.name)}, the time it was applied)"
+        else:
+            each = ", ".join(f"({h.version}, {quoted(h.name)}, ...)" for h in had)
+            rows = f"{each}, each with the time it was applied"
+        raise TrendlabError(
+            f"cannot upgrade {self.location} to schema version {m.version} (migration "
+            f"{m.version:03d}_{m.name}): its {kind} {name} is there already, so "
+            "schema_migrations lacks the rows of migrations the store had (deleted around "
+            f"trendlab): insert again {rows}"
+        )
+
+    def _schema_kinds(self) -> dict[str, str]:
+        """The kind (table, view, macro) of each table, view and macro of this store."""
+        found = self.execute(
+            "SELECT table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END "
+            "FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND table_type IN ('BASE TABLE', 'VIEW') "
+            "UNION ALL SELECT function_name, 'macro' FROM duckdb_functions() "
+            "WHERE database_name = current_database() AND function_type = 'macro'"
+        ).fetchall()
+        return {name: kind for name, kind in found}
+
+    def _holds_as_made(self, made: list[tuple[str, str]], present: dict[str, str]) -> bool:
+        """Whether this store holds each (kind, name) of `made`, of that kind, and the
+        tables and views among them with every column as the migrations make it."""
+        if any(present.get(name) != kind for kind, name in made):
+            return False
+        wanted = new_store_schema().columns
+        have = self.column_types()
+        return all(
+            have.get(name, {}).get(column) == type_
+            for kind, name in made
+            if kind != "macro"
+            for column, type_ in wanted.get(name, {}).items()
+        )
 
     def mark_created(self) -> None:
         """Inside the transaction that commits the data of the new team store this
