@@ -279,25 +279,37 @@ def test_an_empty_file_is_told_as_one_and_left_as_it_is(
 ):
     """A file of 0 bytes (a `touch`, a `mktemp`) as --db, a local lake's catalog or
     copy's SRC was DuckDB's "exists, but it is not a valid DuckDB database file!" (a
-    lake's run into another message on one line): now what it is, and the way out."""
+    lake's run into another message on one line): now what it is, and the way out.
+    Copy's SRC holds no store to copy: it was told, as a store to make is, that `init`
+    or `copy` creates the store there."""
     monkeypatch.chdir(tmp_path)
     Path("empty.duckdb").touch()
     Path("empty.ducklake").touch()
+    catalog = tmp_path / "empty.ducklake"
+    made_there = "remove it, and `init` or `copy` creates the store there"
     file_said = (
         "trendlab: error: cannot open empty.duckdb: the file is empty (0 bytes), not a "
-        "DuckDB database: remove it, and `init` or `copy` creates the store there\n"
+        f"DuckDB database: {made_there}\n"
     )
     lake_said = (
-        f"trendlab: error: cannot open ducklake:empty.ducklake: {tmp_path / 'empty.ducklake'} "
-        "is empty (0 bytes), not a DuckLake catalog: remove it, and `init` or `copy` "
-        "creates the store there\n"
+        f"trendlab: error: cannot open ducklake:empty.ducklake: {catalog} is empty "
+        f"(0 bytes), not a DuckLake catalog: {made_there}\n"
     )
     for args, said in (
         (["--db", "empty.duckdb", "list", "models"], file_said),
         (["--db", "empty.duckdb", "init"], file_said),
         (["--db", "empty.duckdb", "add-model", "x", "-m", "x"], file_said),
         (["--db", "empty.duckdb", "migrate"], file_said),
-        (["copy", "empty.duckdb", "new.duckdb"], file_said),
+        (
+            ["copy", "empty.duckdb", "new.duckdb"],
+            "trendlab: error: cannot open SRC empty.duckdb: the file is empty (0 bytes), "
+            "not a DuckDB database, and holds no store to copy\n",
+        ),
+        (
+            ["copy", "ducklake:empty.ducklake", "new.duckdb"],
+            f"trendlab: error: cannot open SRC ducklake:empty.ducklake: {catalog} is empty "
+            "(0 bytes), not a DuckLake catalog, and holds no store to copy\n",
+        ),
         (["--db", "ducklake:empty.ducklake", "log"], lake_said),
         (["--db", "ducklake:empty.ducklake", "init"], lake_said),
     ):

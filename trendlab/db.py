@@ -294,6 +294,7 @@ class Store:
                     str(building / _built_name(location)) if building else location,
                     read_only=read_only,
                     lock_timeout=lock_timeout,
+                    named=named,
                 )
             except BaseException:
                 if building:
@@ -2746,13 +2747,17 @@ def _put_in_place(built: Path, target: Path) -> None:
         os.replace(built, target)
 
 
-def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+def _connect_file(
+    path: str, *, read_only: bool, lock_timeout: float, named: str = "--db"
+) -> duckdb.DuckDBPyConnection:
     _refuse_data_file(path)
     con = retry_while_locked(
         lambda: duckdb.connect(path, read_only=read_only),
         f"database {path}",
         lock_timeout,
-        lambda text: TrendlabError(f"cannot open {path}: {_open_problem(path, text)}"),
+        lambda text: TrendlabError(
+            f"cannot open {lake.opened_as(path, named)}: {_open_problem(path, text, named)}"
+        ),
     )
     # No network, as on a team store (lake.connect): a query of an extension's function
     # (ducklake_snapshots, an s3:// path) tried to download it, and failed on a line
@@ -2764,11 +2769,12 @@ def _connect_file(path: str, *, read_only: bool, lock_timeout: float) -> duckdb.
     return con
 
 
-def _open_problem(path: str, text: str) -> str:
-    """What is wrong with the file at `path` that DuckDB could not open, saying `text`:
-    an empty file is said to be one, with the way out (lake.empty_file_refused)."""
+def _open_problem(path: str, text: str, named: str = "--db") -> str:
+    """What is wrong with the file at `path` (given as `named`) that DuckDB could not
+    open, saying `text`: an empty file is said to be one, with the way out (see
+    lake.empty_file_refused and empty_file_problem)."""
     if lake.empty_file_refused(path, text):
-        return f"the file {lake.empty_file_problem('DuckDB database')}"
+        return f"the file {lake.empty_file_problem('DuckDB database', named)}"
     return _first_line(text)
 
 

@@ -879,7 +879,8 @@ def _attach_error(
     if lake.file is not None and empty_file_refused(lake.file, text):
         # DuckDB's words ran two messages into one line and said nothing of why.
         return TrendlabError(
-            f"cannot open {lake.text}: {lake.file} {empty_file_problem('DuckLake catalog')}"
+            f"cannot open {opened_as(lake.text, named)}: "
+            f"{lake.file} {empty_file_problem('DuckLake catalog', named)}"
         )
     first = text.strip().splitlines()[0] if text.strip() else text
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
@@ -896,11 +897,21 @@ def empty_file_refused(path: Path | str, text: str) -> bool:
     return empty and "not a valid DuckDB" in text
 
 
-def empty_file_problem(what: str) -> str:
-    """What an error says of an empty file that should hold `what`, and the way out."""
+def empty_file_problem(what: str, named: str = "--db") -> str:
+    """What an error says of an empty file that should hold `what`, given as `named`
+    (--db, or copy's SRC or DST), and the way out: a store made there, for any but
+    SRC, which a copy reads: told to let `init` or `copy` create the store there, its
+    user was sent to make the store they meant to copy from."""
+    if named == "SRC":
+        return f"is empty (0 bytes), not a {what}, and holds no store to copy"
     return (
         f"is empty (0 bytes), not a {what}: remove it, and `init` or `copy` creates the store there"
     )
+
+
+def opened_as(location: str, named: str) -> str:
+    """A store as "cannot open ..." names it: copy's SRC or DST says which it is."""
+    return location if named == "--db" else f"{named} {location}"
 
 
 # What PostgreSQL said when it refused one of DuckLake's catalog queries (a statement
