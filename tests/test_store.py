@@ -275,7 +275,7 @@ def test_a_local_lake_named_without_its_prefix_is_named_with_it(tmp_path: Path):
 
 
 def test_an_empty_file_is_told_as_one_and_left_as_it_is(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ):
     """A file of 0 bytes (a `touch`, a `mktemp`) as --db, a local lake's catalog or
     copy's SRC was DuckDB's "exists, but it is not a valid DuckDB database file!" (a
@@ -295,6 +295,8 @@ def test_an_empty_file_is_told_as_one_and_left_as_it_is(
         f"trendlab: error: cannot open ducklake:empty.ducklake: {catalog} is empty "
         f"(0 bytes), not a DuckLake catalog: {made_there}\n"
     )
+    source = str(tmp_path_factory.mktemp("src") / "src.duckdb")
+    assert CliRunner().invoke(cli, ["--db", source, "init", "--empty"]).exit_code == 0
     for args, said in (
         (["--db", "empty.duckdb", "list", "models"], file_said),
         (["--db", "empty.duckdb", "init"], file_said),
@@ -310,6 +312,9 @@ def test_an_empty_file_is_told_as_one_and_left_as_it_is(
             f"trendlab: error: cannot open SRC ducklake:empty.ducklake: {catalog} is empty "
             "(0 bytes), not a DuckLake catalog, and holds no store to copy\n",
         ),
+        # As DST, an empty file is a store to make: named as copy's, with that way out.
+        (["copy", source, "empty.duckdb"], file_said.replace("open ", "open DST ")),
+        (["copy", source, "ducklake:empty.ducklake"], lake_said.replace("open ", "open DST ")),
         (["--db", "ducklake:empty.ducklake", "log"], lake_said),
         (["--db", "ducklake:empty.ducklake", "init"], lake_said),
     ):
