@@ -427,6 +427,24 @@ def test_an_upgrade_that_finds_its_tables_there_says_schema_migrations_lost_thei
     assert _invoke(db, "check").exit_code == 0
 
 
+def test_an_upgrade_that_finds_one_migration_s_objects_there_names_its_row_alone(db: Path):
+    """Where the next migration's objects are gone too, only the row of the one whose
+    objects are there is missing: the error names it alone, with its time to give."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version >= 3")
+        con.execute("DROP MACRO blended_price")
+    before = db.read_bytes()
+    result = _invoke(db, "migrate")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: cannot upgrade {db} to schema version 3 (migration "
+        "003_forecast_cache): its table forecast_cache is there already, so "
+        "schema_migrations lacks the rows of migrations the store had (deleted around "
+        "trendlab): insert again (3, 'forecast_cache', the time it was applied)\n",
+    )
+    assert db.read_bytes() == before
+
+
 def test_a_copy_into_an_older_earlier_copy_upgrades_it(v1_db: Path, tmp_path: Path):
     """What the copy adds and the schema it needs commit together."""
     src = tmp_path / "src.duckdb"
