@@ -2463,22 +2463,31 @@ def _copied_around(
     )
 
 
+def _result_and_price_copied_around(
+    run: Run, db: Path, message: str, result: tuple[str, str, str], price: tuple[str, str, str]
+) -> None:
+    """Copy the first listed result and price around trendlab in one changeset
+    (`message`), each with a (field, value, key_fields) of _copied_around's changed."""
+    result_id = json.loads(run("list", "results", "--json").stdout)[0]["id"]
+    price_id = json.loads(run("list", "prices", "--json").stdout)[0]["id"]
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, message)
+        _copied_around(con, changeset, "result_revisions", "r", *result, result_id)
+        _copied_around(con, changeset, "price_revisions", "p", *price, price_id)
+
+
 def test_a_setting_or_a_provider_stored_with_a_format_character_stays_editable(
     run: Run, db: Path, tmp_path: Path
 ):
     """An older trendlab stored settings and providers holding a U+200B: `check` lists
     them, their records can still be edited, and an export of them imports back."""
-    result_id = json.loads(run("list", "results", "--json").stdout)[0]["id"]
-    price_id = json.loads(run("list", "prices", "--json").stdout)[0]["id"]
-    with duckdb.connect(str(db)) as con:
-        changeset = changeset_around(con, "an older trendlab's keys")
-        for table, prefix, field, value, key_fields, key in (
-            ("result_revisions", "r", "setting", "5-shot\u200b",
-             "model, benchmark, ?, coalesce(source_url, '')", result_id),
-            ("price_revisions", "p", "provider", "Acme\u200b",
-             "model, ?, CAST(effective_date AS VARCHAR)", price_id),
-        ):  # fmt: skip
-            _copied_around(con, changeset, table, prefix, field, value, key_fields, key)
+    _result_and_price_copied_around(
+        run,
+        db,
+        "an older trendlab's keys",
+        result=("setting", "5-shot\u200b", "model, benchmark, ?, coalesce(source_url, '')"),
+        price=("provider", "Acme\u200b", "model, ?, CAST(effective_date AS VARCHAR)"),
+    )
     checked = run("check", "--json")
     assert checked.exit_code == 1
     found = {(v["check"], v["kind"], v["problem"]) for v in json.loads(checked.stdout)}
@@ -2498,17 +2507,13 @@ def test_a_key_field_stored_padded_around_trendlab_stays_editable_under_its_key(
     which `check` lists) was stripped by the edit, which so derived another key: an
     edit of the notes failed on 'NOT NULL constraint failed: result_revisions.score',
     and one of the score said 'nothing to change'."""
-    result_id = json.loads(run("list", "results", "--json").stdout)[0]["id"]
-    price_id = json.loads(run("list", "prices", "--json").stdout)[0]["id"]
-    with duckdb.connect(str(db)) as con:
-        changeset = changeset_around(con, "padded keys")
-        for table, prefix, field, value, key_fields, key in (
-            ("result_revisions", "r", "setting", "5-shot ",
-             "model, benchmark, ?, coalesce(source_url, '')", result_id),
-            ("price_revisions", "p", "provider", "Acme ",
-             "model, ?, CAST(effective_date AS VARCHAR)", price_id),
-        ):  # fmt: skip
-            _copied_around(con, changeset, table, prefix, field, value, key_fields, key)
+    _result_and_price_copied_around(
+        run,
+        db,
+        "padded keys",
+        result=("setting", "5-shot ", "model, benchmark, ?, coalesce(source_url, '')"),
+        price=("provider", "Acme ", "model, ?, CAST(effective_date AS VARCHAR)"),
+    )
     checked = json.loads(run("check", "--json").stdout)
     stored = {v["kind"]: v["key"] for v in checked if v["check"] == "field_rules"}
     counts = {kind: len(json.loads(run("list", kind, "--json").stdout)) for kind in stored}
@@ -2526,17 +2531,17 @@ def test_a_key_field_stored_around_trendlab_past_its_rules_blocks_no_edit(run: R
     """A price dated 1850 or a result citing an ftp:// source, written around trendlab
     (`check` lists them), could not be edited: the edit judged the key it keeps as if
     written ("edit p_...: effective_date: '1850-01-01' is outside 1900-2100")."""
-    result_id = json.loads(run("list", "results", "--json").stdout)[0]["id"]
-    price_id = json.loads(run("list", "prices", "--json").stdout)[0]["id"]
-    with duckdb.connect(str(db)) as con:
-        changeset = changeset_around(con, "keys past the rules")
-        for table, prefix, field, value, key_fields, key in (
-            ("result_revisions", "r", "source_url", "ftp://example.org/run",
-             "model, benchmark, coalesce(setting, ''), ?", result_id),
-            ("price_revisions", "p", "effective_date", "1850-01-01",
-             "model, provider, ?", price_id),
-        ):  # fmt: skip
-            _copied_around(con, changeset, table, prefix, field, value, key_fields, key)
+    _result_and_price_copied_around(
+        run,
+        db,
+        "keys past the rules",
+        result=(
+            "source_url",
+            "ftp://example.org/run",
+            "model, benchmark, coalesce(setting, ''), ?",
+        ),
+        price=("effective_date", "1850-01-01", "model, provider, ?"),
+    )
     checked = json.loads(run("check", "--json").stdout)
     stored = {v["kind"]: v["key"] for v in checked if v["check"] == "field_rules"}
     assert set(stored) == {"results", "prices"}
