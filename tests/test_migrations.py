@@ -380,21 +380,27 @@ def test_a_write_that_writes_nothing_leaves_an_older_database_as_it_was(
     assert "has schema version 1" in _invoke(v1_db, "log").stderr
 
 
+def _every_upgrade_refused(db: Path, said: str) -> None:
+    """`migrate`, and a write that upgrades first, each refused on `db` with stderr
+    `said` (exit 1), the file left as it was."""
+    before = db.read_bytes()
+    for args in (["migrate"], ["add-model", "new-model", "-m", "new"]):
+        result = _invoke(db, *args)
+        assert (result.exit_code, result.stderr) == (1, said), args
+        assert db.read_bytes() == before
+
+
 def test_an_upgrade_that_meets_a_table_of_the_databases_own_says_which_migration(v1_db: Path):
     """A table the user made in an older database, named as a later migration names one
     of its own, failed every write with DuckDB's line alone ("database error: Catalog
     Error: View with name "aliases" already exists!"), an add-model's as a migrate's."""
     with duckdb.connect(str(v1_db)) as con:
         con.execute("CREATE TABLE aliases (name VARCHAR, model VARCHAR)")
-    before = v1_db.read_bytes()
-    for args in (["migrate"], ["add-model", "new-model", "-m", "new"]):
-        result = _invoke(v1_db, *args)
-        assert result.exit_code == 1, args
-        assert result.stderr == (
-            f"trendlab: error: cannot upgrade {v1_db} to schema version 2 (migration "
-            '002_aliases): Catalog Error: View with name "aliases" already exists!\n'
-        ), args
-        assert v1_db.read_bytes() == before
+    _every_upgrade_refused(
+        v1_db,
+        f"trendlab: error: cannot upgrade {v1_db} to schema version 2 (migration "
+        '002_aliases): Catalog Error: View with name "aliases" already exists!\n',
+    )
 
 
 def test_an_upgrade_that_finds_its_tables_there_says_schema_migrations_lost_their_rows(
@@ -405,18 +411,14 @@ def test_an_upgrade_that_finds_its_tables_there_says_schema_migrations_lost_thei
     "forecast_cache" already exists!"), and check asked for `migrate` first."""
     with duckdb.connect(str(db)) as con:
         con.execute("DELETE FROM schema_migrations WHERE version >= 3")
-    before = db.read_bytes()
-    for args in (["migrate"], ["add-model", "new-model", "-m", "new"]):
-        result = _invoke(db, *args)
-        assert result.exit_code == 1, args
-        assert result.stderr == (
-            f"trendlab: error: cannot upgrade {db} to schema version 3 (migration "
-            "003_forecast_cache): its table forecast_cache is there already, so "
-            "schema_migrations lacks the rows of migrations the store had (deleted around "
-            "trendlab): insert again (3, 'forecast_cache', ...), (4, 'blended_price', ...), "
-            "(5, 'blended_price_weights', ...), each with the time it was applied\n"
-        ), args
-        assert db.read_bytes() == before
+    _every_upgrade_refused(
+        db,
+        f"trendlab: error: cannot upgrade {db} to schema version 3 (migration "
+        "003_forecast_cache): its table forecast_cache is there already, so "
+        "schema_migrations lacks the rows of migrations the store had (deleted around "
+        "trendlab): insert again (3, 'forecast_cache', ...), (4, 'blended_price', ...), "
+        "(5, 'blended_price_weights', ...), each with the time it was applied\n",
+    )
     with duckdb.connect(str(db)) as con:
         for m in migrations()[2:]:
             con.execute(
