@@ -830,17 +830,24 @@ def test_a_writer_on_a_machine_without_the_shared_storage_writes_nothing(
     assert run("import", str(models)).exit_code == 0
 
 
-def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: Path):
-    """A reader is not refused up front, as a writer is (small tables live in the
-    catalog), but the first data file it needs failed with DuckDB's own 'IO Error:
-    Cannot open file ...'. It now says which folder this machine lacks, and what to do."""
-    share = tmp_path / "share"
+def _lake_of_models_in_data_files(tmp_path: Path, share: Path) -> Run:
+    """A local lake with its data path at `share`, holding 1,500 models: enough that
+    they are written to a data file, not inlined in the catalog."""
     run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
     assert run("--data-path", str(share), "init", "--empty").exit_code == 0
     rows = [f"off-{i},Off {i},2024-01-01" for i in range(1500)]
     models = tmp_path / "models.csv"
     models.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
     assert run("import", str(models)).exit_code == 0
+    return run
+
+
+def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: Path):
+    """A reader is not refused up front, as a writer is (small tables live in the
+    catalog), but the first data file it needs failed with DuckDB's own 'IO Error:
+    Cannot open file ...'. It now says which folder this machine lacks, and what to do."""
+    share = tmp_path / "share"
+    run = _lake_of_models_in_data_files(tmp_path, share)
     share.rename(tmp_path / "unmounted")
     told = f"is in {share}, which this machine does not have: mount the shared storage there"
     _one_line_error(run("list", "models"), told)
@@ -857,12 +864,7 @@ def test_a_data_file_deleted_from_the_shared_storage_is_named(tmp_path: Path):
     directory (run with --debug for details)': now one line naming the file and the
     way out."""
     share = tmp_path / "share"
-    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
-    assert run("--data-path", str(share), "init", "--empty").exit_code == 0
-    rows = [f"off-{i},Off {i},2024-01-01" for i in range(1500)]
-    models = tmp_path / "models.csv"
-    models.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
-    assert run("import", str(models)).exit_code == 0
+    run = _lake_of_models_in_data_files(tmp_path, share)
     [data_file] = (share / "main" / "model_revisions").glob("ducklake-*.parquet")
     data_file.unlink()
     told = (
