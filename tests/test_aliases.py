@@ -643,6 +643,10 @@ def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
         "\ufb01ne-4x": "(it holds U+FB01 LATIN SMALL LIGATURE FI); write it as 'fine-4x'",
         "Zu\u0308rich-4x": "(it holds a character in decomposed form); write it as 'Z\xfcrich-4x'",
         "a" * 201: "is longer than 200 characters",
+        # Marks alone name nothing a reader can tell apart: '/' made '///' a price's name.
+        "/": "'/' holds no letter or digit; an alias must hold one",
+        " ... ": "'...' holds no letter or digit; an alias must hold one",
+        "_/:": "'_/:' holds no letter or digit; an alias must hold one",
     }
     for name, expected in refused.items():
         result = run("alias", "add", "gpt-4", name)
@@ -651,26 +655,30 @@ def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
         assert line.startswith("trendlab: error: ALIAS: '"), line
         assert expected in line and line.endswith("(see 'cli alias add --help')"), line
     path = tmp_path / "aliases.csv"
-    path.write_text("alias,model\nfine-name,gpt-4\ngpt\u202e-4x,gpt-4\n", encoding="utf-8")
+    path.write_text(
+        "alias,model\nfine-name,gpt-4\ngpt\u202e-4x,gpt-4\n//,gpt-4\n", encoding="utf-8"
+    )
     imported = run("import", str(path), "--kind", "aliases")
     assert imported.exit_code == 1
     assert f"{path}:3: alias: 'gpt\\u202e-4x' holds an invisible format" in imported.stderr
+    assert f"{path}:4: alias: '//' holds no letter or digit" in imported.stderr
     assert run("alias", "list", "--json").stdout == before
     # Letters of any script are text, and 200 characters are enough.
-    for name in ("Zürich-4x", "深度求索-4x", "a" * 200):
+    for name in ("Zürich-4x", "深度求索-4x", "a" * 200, "深", "4"):
         assert run("alias", "add", "gpt-4", name).exit_code == 0, name
 
 
 def test_an_alias_stored_before_the_rules_for_names_stays_editable(
     run: Run, store_location: str, tmp_path: Path
 ):
-    """Written before format characters, look-alikes and length were refused, such an
-    alias is listed by check, shown escaped in a table, and can still be edited,
-    exported and imported back, and retracted."""
+    """Written before format characters, look-alikes, length and marks alone were
+    refused, such an alias is listed by check, shown escaped in a table, and can still
+    be edited, exported and imported back, and retracted."""
     odd = {
         "gpt-4\u202ex": "alias holds an invisible format character",
         "\uff47\uff50\uff54-4x": "alias is not in Unicode NFKC form: gpt-4x",
         "b" * 201: "alias is longer than 200 characters",
+        "/": "alias holds no letter or digit",
     }
     _store_aliases(store_location, [(alias, "gpt-4") for alias in odd])
     result = run("check", "--json")

@@ -58,6 +58,8 @@ REF = "__ref"  # in errors: the earlier row a duplicate repeats
 FIELDS = "__fields"  # in errors: the fields a row's errors are about
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
 URL_RE = r"(?i)^https?://\S+$"  # a scheme is case-insensitive (RFC 3986)
+# A letter or digit of any script: an alias (a lookup name) must hold one.
+NAME_CHARACTER_RE = r"[\p{L}\p{N}]"
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 NUL_PROBLEM = (
@@ -461,6 +463,14 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
             )
         )
         rules.append((raw.str.len_chars() > NAME_MAX, f" is longer than {NAME_MAX} characters"))
+        # As a slug must: an alias of slashes or other marks alone ('/', '...') named
+        # nothing a reader could tell apart, and made '///' a price's name.
+        rules.append(
+            (
+                ~control & ~hidden & ~raw.str.contains(NAME_CHARACTER_RE),
+                " holds no letter or digit; an alias must hold one",
+            )
+        )
     return rules
 
 

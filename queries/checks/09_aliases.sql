@@ -3,11 +3,12 @@
 -- would name another model once case and surrounding spaces are ignored, as names
 -- are resolved, that hold a line break or another control character, an invisible
 -- format character (U+200B, U+202E), that NFKC writes otherwise (full-width letters,
--- a no-break space), or that are longer than 200 characters (all written before
--- trendlab refused them). trendlab_nfkc() is registered by `trendlab check` (in another
--- client, leave that part out). A NUL is left to the check field_rules, which says it
--- alone, as a write does. A NULL model (its NOT NULL dropped around trendlab) is the
--- schema audit's, which lists that column with the NULLs it holds.
+-- a no-break space), that are longer than 200 characters, or that hold no letter or
+-- digit ('/', '...') (all written before trendlab refused them). trendlab_nfkc() is
+-- registered by `trendlab check` (in another client, leave that part out). A NUL is
+-- left to the check field_rules, which says it alone, as a write does. A NULL model
+-- (its NOT NULL dropped around trendlab) is the schema audit's, which lists that
+-- column with the NULLs it holds.
 SELECT 'aliases' AS kind, a.alias AS key, 'unknown model ' || a.model AS problem
 FROM aliases a ANTI JOIN models m ON m.slug = a.model
 WHERE a.model IS NOT NULL
@@ -34,6 +35,10 @@ FROM aliases WHERE trendlab_nfkc(alias) <> alias AND NOT regexp_matches(alias, '
 UNION ALL
 SELECT 'aliases', alias, 'alias is longer than 200 characters'
 FROM aliases WHERE length(alias) > 200
+UNION ALL
+SELECT 'aliases', alias, 'alias holds no letter or digit'
+FROM aliases WHERE NOT regexp_matches(alias, '[\p{L}\p{N}]')
+  AND NOT regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}\p{Cf}]')
 UNION ALL
 SELECT 'aliases', alias, count(*) || ' current records'
 FROM aliases GROUP BY alias HAVING count(*) > 1
