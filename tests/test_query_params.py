@@ -240,7 +240,8 @@ def test_sql_of_only_comments_is_a_usage_error(seeded_template: Path):
 
 def test_a_parameter_used_as_a_number_is_told_it_is_text(seeded_template: Path):
     """`$n + 1` with --param n=5 failed with DuckDB's candidate-function error alone,
-    no word of --param values being text; a cast makes it run."""
+    no word of --param values being text; a cast makes it run. The hint names the
+    parameters whose values read as another type, with that type's cast."""
     with database_copy(seeded_template) as db:
         result = invoke(db, "query", "SELECT $n + 1", "--param", "n=5")
         assert result.exit_code == 1 and result.stdout == ""
@@ -250,6 +251,18 @@ def test_a_parameter_used_as_a_number_is_told_it_is_text(seeded_template: Path):
             "to select one, please add explicit type casts. (--param values are bound as "
             "text: cast one where SQL needs another type, e.g. $n::INTEGER)\n"
         )
+        # DuckDB's error names no parameter: the hint names those whose value reads as
+        # another type, with its cast (it named the first given, $b of b=x here).
+        hint = "(--param values are bound as text: cast one where SQL needs another type, e.g. "
+        for sql, given, named in (
+            ("SELECT $b || 1, $a + 1", ["b=x", "a=5"], "$a::INTEGER)"),
+            ("SELECT $a + 1, $c + 1.5", ["a=5", "c=2.5"], "$a::INTEGER or $c::DOUBLE)"),
+            ("SELECT $d + INTERVAL 1 DAY", ["d=2024-01-01"], "$d::DATE)"),
+            ("SELECT abs($X)", ["x=foo"], "$x::INTEGER)"),
+        ):
+            told = invoke(db, "query", sql, *(a for p in given for a in ("--param", p)))
+            assert told.exit_code == 1 and told.stdout == ""
+            assert told.stderr.endswith(hint + named + "\n"), told.stderr
         cast = invoke(db, "query", "SELECT $n::INTEGER + 1 AS m", "--param", "n=5", "--json")
         assert json.loads(cast.stdout) == [{"m": 6}]
         # No parameters, no hint: the text was the SQL's own.

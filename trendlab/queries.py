@@ -29,7 +29,7 @@ from trendlab.nearest import nearest, suggest
 from trendlab.readable_dates import FIRST_DAY, PAST_LAST_DAY, PER_SECOND, SECONDS_A_DAY
 from trendlab.render import Rows, frame_of, holds_map, polars_holds, type_members
 from trendlab.resources import resource_dir
-from trendlab.text import quoted, utf8_text
+from trendlab.text import DATE_RE, DIGITS_RE, NUMBER_RE, listed, quoted, utf8_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -209,7 +209,7 @@ def run(
     except duckdb.Error as exc:
         cause = _cause(store, query.sql, params, exc) if checked else exc
         raise TrendlabError(
-            _explain(cause, lake=store.is_lake) + _text_params_hint(str(cause), params)
+            _explain(cause, lake=store.is_lake) + _text_params_hint(str(cause), query.sql, params)
         ) from None
 
 
@@ -217,17 +217,49 @@ def run(
 _TEXT_ARGUMENT_RE = re.compile(r"Binder Error: .*\b(STRING_LITERAL|VARCHAR)\b.*type casts")
 
 
-def _text_params_hint(text: str, params: dict[str, str]) -> str:
+def _text_params_hint(text: str, sql: str, params: dict[str, str]) -> str:
     """What to add to DuckDB's error `text` when it is about a text argument and the
     query was given parameters, which are bound as text: `$n + 1` with --param n=5 was
-    DuckDB's candidate-function error alone, with no word of why its 5 was text."""
+    DuckDB's candidate-function error alone, with no word of why its 5 was text.
+
+    DuckDB's error names no parameter, so the hint names each one `sql` uses whose
+    value reads as another type (a number, a date), with that type's cast; where none
+    does, each one `sql` uses. It named the first given, often not the one at fault.
+    """
     if not params or not _TEXT_ARGUMENT_RE.search(text):
         return ""
-    name = next(iter(params))
+    used = [p for p in params if _uses(sql, p)] or list(params)
+    typed = {p: _cast_for(params[p]) for p in used}
+    candidates = [p for p in used if typed[p]] or used
+    casts = [f"${p}::{typed[p] or 'INTEGER'}" for p in candidates]
     return (
         f" (--param values are bound as text: cast one where SQL needs another type, "
-        f"e.g. ${name}::INTEGER)"
+        f"e.g. {listed(casts, 'or')})"
     )
+
+
+def _uses(sql: str, param: str) -> bool:
+    """Whether `sql` holds `$param` (DuckDB matches a parameter's name in any case)."""
+    return re.search(rf"\${re.escape(param)}(?![A-Za-z0-9_])", sql, re.IGNORECASE) is not None
+
+
+# The casts a parameter's text may have been meant as, by its form.
+_INTEGER_TEXT_RE = re.compile(rf"[-+]?{DIGITS_RE}")
+_NUMBER_TEXT_RE = re.compile(NUMBER_RE)
+_DATE_TEXT_RE = re.compile(DATE_RE)
+
+
+def _cast_for(value: str) -> str | None:
+    """The type `value` reads as, for a cast to it (INTEGER for 5, DATE for 2024-01-01),
+    or None where it reads as text alone."""
+    value = value.strip()
+    if _INTEGER_TEXT_RE.fullmatch(value):
+        return "INTEGER" if abs(int(value)) < 2**31 else "BIGINT"
+    if _NUMBER_TEXT_RE.fullmatch(value):
+        return "DOUBLE"
+    if _DATE_TEXT_RE.fullmatch(value):
+        return "DATE"
+    return None
 
 
 # What DuckDB's Python client says of an error a query raises once some of its rows
