@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import re
@@ -386,6 +387,29 @@ def test_a_note_past_the_csv_readers_field_limit_imports_back(run: Run, tmp_path
         f"trendlab: error: {bad}:4: slug: 'BAD' is not a slug (lowercase letters, digits, "
         "'.', '_', '-', beginning and ending with a letter or digit); nothing was written"
     )
+
+
+def test_importing_trendlab_leaves_the_csv_field_limit_as_it_was(run: Run, tmp_path: Path):
+    """Importing trendlab.ingest raised csv.field_size_limit for the whole process, a
+    side effect on any program that imports trendlab as a library: it is raised only
+    while trendlab reads a CSV file, and restored after."""
+    probe = (
+        "import csv; before = csv.field_size_limit(); "
+        "import trendlab.ingest, trendlab.adapters.epoch; "
+        "print(before, csv.field_size_limit())"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown[0] == shown[1], shown
+    limit = csv.field_size_limit()
+    long = tmp_path / "long.csv"
+    long.write_text(f'slug,notes\nlong-a,"{"n" * 200_000}"\nlong-b\n')
+    refused = run("import", str(long), "--kind", "models")
+    assert refused.stderr == (
+        f"trendlab: error: {long}:3: 1 field, but the header has 2; nothing was written\n"
+    )
+    assert csv.field_size_limit() == limit
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])

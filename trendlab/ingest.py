@@ -21,15 +21,10 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.render import SUFFIXES
-from trendlab.text import counted, is_utf8, stdin_bytes, utf8_text
+from trendlab.text import counted, csv_long_fields, is_utf8, stdin_bytes, utf8_text
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
-# Python's csv reader refuses a field past 131,072 characters, where Polars reads any:
-# a long note that export wrote would fail its own import whenever the file went
-# through the csv reader (a row short of fields, a bad row's line). 2**31 - 1 is the
-# largest limit every platform's C long takes.
-csv.field_size_limit(2**31 - 1)
 _EMPTY = re.compile(rb"(\xef\xbb\xbf)?\s*")
 
 
@@ -191,8 +186,9 @@ def _has_short_rows(data: bytes, width: int) -> bool:
     """Whether a record of the CSV (header aside, blank lines aside) has fewer than
     `width` fields."""
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""))
-    next(reader, None)
-    return any(0 < len(record) < width for record in reader)
+    with csv_long_fields():
+        next(reader, None)
+        return any(0 < len(record) < width for record in reader)
 
 
 def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
@@ -201,10 +197,13 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     # to read what Polars refuses and Python's csv reads (a lone quote inside a field,
     # CR line ends).
     try:
-        first = next(
-            csv.reader(io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""), strict=True),
-            None,
-        )
+        with csv_long_fields():
+            first = next(
+                csv.reader(
+                    io.TextIOWrapper(io.BytesIO(data), "utf-8-sig", newline=""), strict=True
+                ),
+                None,
+            )
     except UnicodeDecodeError:
         utf8_text(data, source)  # raises, naming the line of the bad byte
         raise
@@ -255,11 +254,12 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
             return str(row + 2)
         if not starts:
             reader = csv.reader(io.StringIO(utf8_text(again(), source), newline=""))
-            next(reader, None)
-            line = reader.line_num + 1
-            for _ in reader:
-                starts.append(line)
+            with csv_long_fields():
+                next(reader, None)
                 line = reader.line_num + 1
+                for _ in reader:
+                    starts.append(line)
+                    line = reader.line_num + 1
         return str(starts[row]) if row < len(starts) else f"record {row + 1}"
 
     return Loaded(frame.with_row_index(ROW), source, line_of)
@@ -273,24 +273,25 @@ def _read_csv_strictly(text: str, source: str, header: list[str]) -> tuple[pl.Da
     columns: list[list[str | None]] = [[] for _ in header]
     starts: list[int] = []
     try:
-        next(reader)
-        end = reader.line_num
-        for record in reader:
-            start, end = end + 1, reader.line_num
-            # A wholly empty line is no record, as DuckDB's and Python's CSV readers
-            # and JSON Lines here have it: an editor or a concatenation leaves one
-            # easily, and a row of unknowns would only fail the import. A line of
-            # spaces holds a field, so it is a record (and short of fields).
-            if not record:
-                continue
-            if len(record) != width:
-                raise TrendlabError(
-                    f"{source}:{reader.line_num}: {counted(len(record), 'field')}, "
-                    f"but the header has {width}"
-                )
-            for values, value in zip(columns, record, strict=True):
-                values.append(value if value != "" else None)
-            starts.append(start)
+        with csv_long_fields():
+            next(reader)
+            end = reader.line_num
+            for record in reader:
+                start, end = end + 1, reader.line_num
+                # A wholly empty line is no record, as DuckDB's and Python's CSV readers
+                # and JSON Lines here have it: an editor or a concatenation leaves one
+                # easily, and a row of unknowns would only fail the import. A line of
+                # spaces holds a field, so it is a record (and short of fields).
+                if not record:
+                    continue
+                if len(record) != width:
+                    raise TrendlabError(
+                        f"{source}:{reader.line_num}: {counted(len(record), 'field')}, "
+                        f"but the header has {width}"
+                    )
+                for values, value in zip(columns, record, strict=True):
+                    values.append(value if value != "" else None)
+                starts.append(start)
     except csv.Error as exc:
         raise TrendlabError(f"{source}:{reader.line_num}: malformed CSV: {exc}") from None
     frame = pl.DataFrame(

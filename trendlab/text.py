@@ -6,11 +6,13 @@ Kept apart from trendlab.validate so that reading the store needs no Polars.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from trendlab.errors import TrendlabError
@@ -267,3 +269,21 @@ def at_most(
     rest = total - shown
     more = counted(rest, f"more {noun}", plural and f"more {plural}") if noun else f"{rest} more"
     return [*items[:shown], f"... and {more}"]
+
+
+# The largest field size limit every platform's C long takes.
+_CSV_FIELD_LIMIT = 2**31 - 1
+
+
+@contextmanager
+def csv_long_fields() -> Iterator[None]:
+    """Python's csv reader taking a field of any length while in this block: it refuses
+    one past 131,072 characters, where Polars reads any, so a long note that export
+    wrote failed its own import whenever the file went through the csv reader. The
+    limit is process-wide: it is restored after, so that a program importing trendlab
+    keeps its own (raised once at import, it was raised for every such program)."""
+    before = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)

@@ -58,7 +58,7 @@ from trendlab.adapters.merge import DUPLICATE, PLAIN_SETTING, RECORD_SETTING, wi
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
-from trendlab.text import at_most, slugify
+from trendlab.text import at_most, csv_long_fields, slugify
 from trendlab.validate import ROW, field_problem
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
@@ -265,7 +265,10 @@ def _header_of(file: Path) -> set[str]:
     """The column names on a CSV file's first line (none if it cannot be read), to tell
     an Epoch file by without reading the rest."""
     try:
-        with file.open(encoding="utf-8-sig", errors="replace", newline="") as text:
+        with (
+            file.open(encoding="utf-8-sig", errors="replace", newline="") as text,
+            csv_long_fields(),
+        ):
             first = next(csv.reader(text), [])
     except (OSError, csv.Error):
         return set()
