@@ -18,8 +18,9 @@ from tests.conftest import Run, both_stores, changeset_around, make_runner, revi
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.ingest import read_records
-from trendlab.kinds import IMPORTABLE
+from trendlab.kinds import IMPORTABLE, KINDS
 from trendlab.render import SUFFIXES
+from trendlab.text import counted
 
 HEADER = "model,benchmark,score,setting,reported_date,source_url"
 
@@ -1142,6 +1143,53 @@ def test_a_minus_0_stored_around_trendlab_exports_as_0_in_every_format(
             assert fresh("import", str(out), "-m", "copy").exit_code == 0
         for kind in ("benchmarks", "results"):
             assert fresh("export", kind, "--csv").stdout == run("export", kind, "--csv").stdout
+
+
+def test_export_says_records_naming_a_model_or_benchmark_gone_will_not_import(
+    run: Run, db: Path, tmp_path: Path, on_store: str
+):
+    """A model retracted around trendlab, its results, prices and aliases left, and a
+    result revised to a benchmark no record has, were exported without a word, and
+    the file then failed to import ('unknown model'): export says how many records of
+    the kind name one, as it says of values no write stores."""
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM results WHERE model = 'gpt-4'), "
+            "(SELECT count(*) FROM prices WHERE model = 'gpt-4'), "
+            "(SELECT count(*) FROM aliases WHERE model = 'gpt-4'), "
+            "(SELECT min(id) FROM results WHERE model <> 'gpt-4')"
+        ).fetchone()
+        cs = changeset_around(con)
+        con.execute(
+            "INSERT INTO model_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "revision + 1 AS revision, 'retract' AS op) FROM model_revisions "
+            "WHERE key = 'gpt-4' QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+            [cs],
+        )
+        revise_around(con, cs, "result_revisions", counts[3], benchmark="ghost-bench")
+    results, prices, aliases = counts[0] + 1, counts[1], counts[2]
+    assert min(results, prices, aliases) >= 1, counts
+    advice = f"fix or retract them (`{on_store} check` lists them)"
+    for kind, n, named in (
+        ("results", results, "a model or benchmark"),
+        ("prices", prices, "a model"),
+        ("aliases", aliases, "a model"),
+    ):
+        out = tmp_path / f"{kind}.csv"
+        exported = run("export", kind, "-o", str(out))
+        assert exported.exit_code == 0
+        them = advice if n > 1 else advice.replace("them", "it")
+        assert exported.stderr == (
+            f"{counted(n, KINDS[kind].singular, kind)} {'have' if n > 1 else 'has'} {named} "
+            "that does not exist (stored around trendlab): exported as it is, which import "
+            f"refuses; {them}\n"
+        )
+        again = run("import", str(out), "-m", "again")
+        assert again.exit_code == 1 and "model 'gpt-4' was retracted" in again.stderr, kind
+    models = run("export", "models", "-o", str(tmp_path / "models.csv"))
+    assert (models.exit_code, models.stderr) == (0, "")
 
 
 def _benchmark_of(run: Run, result: str) -> str:

@@ -240,13 +240,25 @@ def to_text(value: Any) -> str | None:
 REFUSED_VALUES = "a value no write stores"
 
 
+# The fields of a record that name another record, which must exist for it to import.
+_REFERENCES = ("model", "benchmark")
+
+
+def unknown_references(kind: Kind) -> str:
+    """What exportable says of a record of `kind` naming a model or benchmark that no
+    current record has, which it writes as it is: 'a model or benchmark that does not
+    exist'."""
+    named = [f for f in _REFERENCES if f in kind.field_names]
+    return f"a {' or '.join(named)} that does not exist"
+
+
 def exportable(
-    kind: Kind, records: pl.DataFrame
+    kind: Kind, records: pl.DataFrame, refs: Refs | None = None
 ) -> tuple[pl.DataFrame, dict[str, list[tuple[Any, ...]]]]:
     """`records` of `kind` (its fields) as an export file holds them, and the keys (the
     values of its key fields) of the records that leaves with what import refuses,
-    keyed by what they have instead ('a score that is not a finite number', or
-    REFUSED_VALUES).
+    keyed by what they have instead ('a score that is not a finite number',
+    unknown_references(kind), or REFUSED_VALUES).
 
     A number that is not finite (NaN, which only a write around trendlab stores and
     which trendlab reads as unknown, or an infinity) is written as unknown, as JSON
@@ -256,6 +268,8 @@ def exportable(
     around trendlab, or by an older trendlab's import) is written 0, as import stores it.
     Any other value no write stores (a date in 1850, a padded setting) is written as it
     is, and listed under REFUSED_VALUES: import refuses it, or stores another value.
+    A model or benchmark no current record of `refs` has (a result of one since
+    retracted around trendlab) is written as it is too: import refuses it.
     """
     numbers = [f.name for f in kind.fields if f.type == "float" and f.name in records.columns]
     finite = records.with_columns(
@@ -272,9 +286,31 @@ def exportable(
         lost["no input or output price but one that is not a finite number"] = _newly_unknown(
             kind, records, finite, sides
         )
+    if refs is not None:
+        said = {key for keys in lost.values() for key in keys}
+        lost[unknown_references(kind)] = [
+            key for key in _naming_unknown(kind, finite, refs) if key not in said
+        ]
     said = {key for keys in lost.values() for key in keys}
     lost[REFUSED_VALUES] = [key for key in _refused_values(kind, finite) if key not in said]
     return finite, {what: keys for what, keys in lost.items() if keys}
+
+
+def _naming_unknown(kind: Kind, exported: pl.DataFrame, refs: Refs) -> list[tuple[Any, ...]]:
+    """The keys of the `exported` records whose model or benchmark no current record of
+    `refs` has (an unknown one, which `check` lists, not one left unknown)."""
+
+    def known(field: str) -> list[str]:
+        return list(refs.models if field == "model" else refs.benchmarks)
+
+    unknown = [
+        pl.col(f).is_not_null() & ~pl.col(f).is_in(known(f))
+        for f in _REFERENCES
+        if f in exported.columns
+    ]
+    if not unknown:
+        return []
+    return exported.filter(pl.any_horizontal(unknown)).select(kind.key_fields).rows()
 
 
 def _refused_values(kind: Kind, exported: pl.DataFrame) -> list[tuple[Any, ...]]:

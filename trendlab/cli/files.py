@@ -350,10 +350,11 @@ def export(settings: Settings, kind: str, as_of: str | None, fmt: str, output: s
     """
     from trendlab.records import exportable
     from trendlab.render import render
+    from trendlab.validate import Refs
 
     kind_ = get_kind(kind)
     with settings.reader(as_of) as store:
-        frame, lost = exportable(kind_, store.records(kind_, fields_only=True))
+        frame, lost = exportable(kind_, store.records(kind_, fields_only=True), Refs(store))
         as_of_note = store.as_of_note()
     if frame.is_empty():  # as list says of an empty listing: a header alone is no surprise
         note(f"no {kind_.name} to export{as_of_note}")
@@ -370,9 +371,10 @@ def _present_lost(settings: Settings, kind: Kind) -> dict[str, list[tuple[Any, .
     """What export would write of `kind` today that import refuses (see
     records.exportable)."""
     from trendlab.records import exportable
+    from trendlab.validate import Refs
 
     with settings.reader() as store:
-        return exportable(kind, store.records(kind, fields_only=True))[1]
+        return exportable(kind, store.records(kind, fields_only=True), Refs(store))[1]
 
 
 def _lost_note(kind: Kind, what: str, n: int, still: int, as_of_note: str, check: str) -> str:
@@ -380,15 +382,16 @@ def _lost_note(kind: Kind, what: str, n: int, still: int, as_of_note: str, check
     have: see records.exportable), `still` of which the database still has so today:
     those are for `check` (the command, on this store) to list, the rest were fixed or
     retracted after --as-of."""
-    from trendlab.records import REFUSED_VALUES
+    from trendlab.records import REFUSED_VALUES, unknown_references
 
     # A value no write stores is written as it is: import refuses most (a date in
     # 1850), but trims a padded text, which then names another record.
-    written = (
-        "exported as it is, which import refuses or stores otherwise"
-        if what == REFUSED_VALUES
-        else "exported as unknown, which import refuses"
-    )
+    if what == REFUSED_VALUES:
+        written = "exported as it is, which import refuses or stores otherwise"
+    elif what == unknown_references(kind):
+        written = "exported as it is, which import refuses"
+    else:
+        written = "exported as unknown, which import refuses"
     said = (
         f"{counted(n, kind.singular, kind.name)} {'has' if n == 1 else 'have'} {what} "
         f"(stored around trendlab){as_of_note}: {written}; "
