@@ -53,6 +53,15 @@ def test_a_table_shows_a_seeded_count_with_every_digit(run: Run):
     assert total.stdout.splitlines()[-1].strip() == "351247271424"
 
 
+def test_a_table_shows_a_count_of_two_to_the_53_with_every_digit(run: Run):
+    """2**53, the largest count a write takes in whole digits, read 9.0072e+15 in a
+    table: only counts below it kept their digits."""
+    added = run("add-model", "big-7b", "--training-tokens", "9007199254740992", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    shown = run("show", "model", "big-7b").stdout
+    assert "training_tokens        9007199254740992\n" in shown
+
+
 def test_a_table_tells_apart_scores_six_digits_would_merge(run: Run):
     """Two sources' 86.41234 and 86.41231 both read 86.4123: the table said they agree."""
     for score, url in (("86.41234", "https://a.example"), ("86.41231", "https://b.example")):

@@ -455,7 +455,8 @@ def float_text(value: float, digits: int) -> str:
         return "NaN" if math.isnan(value) else f"{value:g}"  # as CSV writes them
     if value.is_integer():
         # Past 2**53 a double no longer holds every whole number: FLOP are magnitudes.
-        exact = abs(value) < 2**53
+        # 2**53 itself is held, and a count write takes it (9007199254740992 tokens).
+        exact = abs(value) <= 2**53
         return f"{value:.{max(digits, _stored_digits(value)) if exact else digits}g}"
     if abs(value) < sys.float_info.min:
         # Only a subnormal number's shortest text can have fewer digits than `digits`
