@@ -152,6 +152,17 @@ def test_a_choice_option_takes_spaces_around_it_as_an_imported_cell_does(run: Ru
     assert shown["source_kind"] == "paper"
 
 
+def test_a_blank_choice_option_is_unknown_as_every_other_blank_option_is(run: Run):
+    """--source-kind '' was refused (exit 2, "'' is not one of 'paper', ..."), where a
+    blank --notes, --setting or --date is unknown, as a blank cell in a file is."""
+    for blank in ("", "  "):
+        added = run("add-result", "gpt-4", "math", "52.5", "--source-url",
+                    f"https://example.org/{len(blank)}", "--source-kind", blank)  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+        shown = json.loads(run("show", "result", added.stdout.strip(), "--json").stdout)
+        assert shown["source_kind"] is None
+
+
 def test_a_unit_is_taken_in_any_case(run: Run, tmp_path: Path):
     """--unit Percent was refused ("is not one of percent, ..."), though a source_kind
     of Paper is paper and a benchmark MMLU is mmlu."""

@@ -1114,10 +1114,13 @@ def message_option(required: bool = False) -> Callable:
 
 
 class _FieldChoice(click.Choice):
-    """A record field's choice as an imported file's cell is read: in any case, and
-    with spaces around it (validation lowercases and trims it)."""
+    """A record field's choice as an imported file's cell is read: in any case, with
+    spaces around it (validation lowercases and trims it), and blank for unknown, as
+    every other field's option takes it (`--source-kind ''` was refused)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return value
         return super().convert(value.strip() if isinstance(value, str) else value, param, ctx)
 
 
