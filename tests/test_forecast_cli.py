@@ -1694,3 +1694,44 @@ def test_notes_are_in_the_order_the_readme_gives(run_empty: Run, tmp_path: Path)
     ]
     assert len(notes) == len(starts)
     assert all(note.startswith(start) for note, start in zip(notes, starts, strict=True)), notes
+
+
+def test_a_frontier_a_hair_from_a_far_ceiling_is_told_the_forecast_levels_off(
+    run: Run, on_store: str
+):
+    """A latency with a floor of a week and a ceiling of 5 minutes: a logit is taken of
+    z held a ten-thousandth of the range (about a minute) from either end, so a frontier
+    of 7 minutes was forecast flat at about 6 for years, with no word of why."""
+    scores = ("2000", "100", "10", "7")
+    _new_benchmark(run, "lat2", scores, "--unit", "minutes", "--no-higher-is-better",
+                   "--floor", "10080", "--ceiling", "5")  # fmt: skip
+    result = run("forecast", "lat2", "--family", "logistic", "--threshold", "5.5", "--json")
+    held = (
+        "lat2's forecasts hold every score at least 1.0075 minutes from its ceiling 5 where "
+        "they take a logit (0.0001 of the 10075 minutes between it and its floor 10080), so "
+        "they cannot tell scores nearer it apart and level off about that far from it; a "
+        "floor nearer the scores gives finer forecasts: "
+        f'`{on_store} edit benchmark lat2 --set floor=... -m "..."`'
+    )
+    assert held in json.loads(_ok(result))["notes"]
+    assert f"{held}\n" in result.stderr
+    # Higher is better alike: a score from -10000 to 100 whose frontier is at 99.5.
+    scores = ("50", "90", "99", "99.5")
+    _new_benchmark(run, "wide", scores, "--unit", "score", "--floor", "-10000",
+                   "--ceiling", "100")  # fmt: skip
+    wide = run("forecast", "wide", "--family", "gompertz")
+    assert (
+        "wide's forecasts hold every score at least 1.01 score from its ceiling 100 where "
+        "they take a logit (0.0001 of the 10100 score between it and its floor -10000)"
+    ) in _ok(wide) + wide.stderr
+
+
+def test_a_percent_frontier_near_but_not_at_100_is_told_nothing_of_the_hold(run: Run):
+    """At 99.5 a percent benchmark's frontier is half a point from its ceiling, fifty
+    times the hundredth of a point a logit's hold keeps forecasts from it: no note."""
+    _new_benchmark(run, "pct", ("90", "97", "99", "99.5"), "--unit", "percent")
+    for family in ("logistic", "auto"):
+        result = run("forecast", "pct", "--family", family, "--json")
+        notes = json.loads(_ok(result))["notes"]
+        assert not [n for n in notes if "take a logit" in n], notes
+        assert "take a logit" not in result.stderr

@@ -1068,3 +1068,20 @@ def test_the_readme_rounding_examples_are_on_the_seeded_page(full_report: tuple[
     page = full_report[0].read_text(encoding="utf-8")
     for example in examples:
         assert f'<td class="num">{example}</td>' in page, example
+
+
+def test_report_tells_of_a_forecast_held_short_of_a_far_ceiling(run: Run, on_store: str):
+    """The report's notes under the chart are `forecast`'s: a latency whose frontier is
+    2 minutes from a ceiling the logit's hold keeps forecasts about a minute from."""
+    assert run("add-benchmark", "lat2", "--unit", "minutes", "--no-higher-is-better",
+               "--floor", "10080", "--ceiling", "5", "-m", "t").exit_code == 0  # fmt: skip
+    for year, score in zip(range(2022, 2026), ("2000", "100", "10", "7"), strict=True):
+        assert run("add-result", "gpt-4", "lat2", score, "--date", f"{year}-06-01",
+                   "--source-url", f"https://example.org/{year}", "-m", "t").exit_code == 0  # fmt: skip
+    result = run("report", "--benchmark", "lat2", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    held = (
+        "lat2's forecasts hold every score at least 1.0075 minutes from its ceiling 5 where "
+        "they take a logit (0.0001 of the 10075 minutes between it and its floor 10080)"
+    )
+    assert f"Forecast: {html.escape(held)}" in result.stdout

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trendlab.forecast import EPS
 from trendlab.forecast.axis import DEFAULT_YEARS, Axis
 from trendlab.forecast.calibrate import (
     quantile_levels,
@@ -49,6 +50,12 @@ class Crossing:
 # the bound exactly, a quarter of them, which says nothing of the forecast. With one
 # bound there is no range and no logit: the clip is exact.
 AT_BOUND = 0.001
+# How near the ceiling (as a share of the floor-to-ceiling range) the frontier must be
+# for held_note: ten times the EPS a logit holds z inside, where at least a tenth of
+# the way left is beyond what the forecast can tell apart. Not the median's nearness:
+# an S-curve's median on a percent benchmark comes that near 100 in three years (on
+# the seeds, math-level-5's), where the hold's hundredth of a point never shows.
+HELD_NEAR = 10 * EPS
 # Points at which --all's fitted trend is read across the data for a threshold it has
 # already passed (_trend_reached): a day apart over three years of results.
 _TREND_STEPS = 1096
@@ -263,11 +270,36 @@ class Forecast:
 
     def own_notes(self, *, default_end: bool, as_of: bool) -> list[str]:
         """What stderr (and the report, under the chart) says of the forecast itself, in
-        the README's order: a median held at a bound (bound_note), a default end before
-        the day read (ended_note, only when `default_end`: --until was not given) and a
-        missing doubling time (zero_note)."""
+        the README's order: a median held at a bound (bound_note), else one held short of
+        it (held_note), a default end before the day read (ended_note, only when
+        `default_end`: --until was not given) and a missing doubling time (zero_note)."""
         ended = self.ended_note(as_of=as_of) if default_end else None
-        return [note for note in (self.bound_note(), ended, self.zero_note()) if note]
+        # A line's median clipped at the bound is held there by the clip, which
+        # bound_note tells (within a thousandth of the range), not by the logit's hold.
+        held = self.bound_note() or self.held_note()
+        return [note for note in (held, ended, self.zero_note()) if note]
+
+    def held_note(self) -> str | None:
+        """A note for a forecast whose frontier lies within HELD_NEAR of the range from
+        the ceiling (the bound a frontier moves toward). A logit is taken of z held
+        within EPS of either end, so the forecast levels off about EPS of the range short
+        of the ceiling: on a percent benchmark a hundredth of a point, but on a latency
+        with a floor of a week and a ceiling of 5 minutes about a minute, which a
+        frontier of 7 minutes has not much more than to go."""
+        scale = self.series.scale
+        if not scale.bounded or self.series.current < 1 - HELD_NEAR:
+            return None
+        assert scale.floor is not None and scale.ceiling is not None
+        span = abs(scale.ceiling - scale.floor)
+        fix = self.series.command(f'edit benchmark {scale.slug} --set floor=... -m "..."')
+        return (
+            f"{scale.slug}'s forecasts hold every score at least {number(EPS * span)} "
+            f"{scale.unit} from its ceiling {number(scale.ceiling)} where they take a logit "
+            f"({number(EPS)} of the {number(span)} {scale.unit} between it and its floor "
+            f"{number(scale.floor)}), so they cannot tell scores nearer it apart and level "
+            f"off about that far from it; a floor nearer the scores gives finer forecasts: "
+            f"`{fix}`"
+        )
 
     def zero_note(self) -> str | None:
         """A note for an exponential on a metric whose 0 is not none of what it
