@@ -192,6 +192,28 @@ def test_a_long_title_fits_the_figure(run: Run, tmp_path: Path, drawn: list[Axes
     assert title.get_window_extent(renderer).x1 <= ax.figure.bbox.x1
 
 
+def test_a_title_of_wide_letters_fits_the_figure(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """A title was shrunk by its count of characters alone, as if each were as wide as
+    a lower-case letter: a name in capitals of 81 characters ran to the figure's edge
+    and off it, cutting off what was fitted ("...and gompertz forecast")."""
+    name = "BIG-BENCH EXTRA HARD: MULTISTEP ARITHMETIC AND LOGICAL DEDUCTION SUITE, VERSION 2"
+    edited = run("edit", "benchmark", "mmlu", "--set", f"name={name}", "-m", "capitals")
+    assert edited.exit_code == 0, edited.stderr
+    result = run("plot", "mmlu", "-o", str(tmp_path / "f.png"))
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    (ax,) = drawn
+    title = next(
+        t for t in ax.get_children() if isinstance(t, Text) and t.get_text() == ax.get_title("left")
+    )
+    assert title.get_text().startswith(name) and title.get_text().endswith("forecast")
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # the figure is closed: its own is gone
+    # Short of the edge by a margin: a title ending a pixel from it reads as cut off.
+    assert title.get_window_extent(renderer).x1 <= 0.99 * ax.figure.bbox.x1
+
+
 def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Path):
     """A `$` would start matplotlib's mathtext and `<` must not break the SVG."""
     assert (

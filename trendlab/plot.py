@@ -31,7 +31,7 @@ from trendlab.text import at_most, level_text, name_fault, number
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.text import Annotation
+    from matplotlib.text import Annotation, Text
     from matplotlib.transforms import Bbox
 
     from trendlab.forecast.result import Crossing, Forecast
@@ -42,6 +42,7 @@ FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
 LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
 TITLE_SIZE = 11  # points
 TITLE_CHARS = 112  # the longest title that fits the figure's width at TITLE_SIZE
+TITLE_ROOM = 0.99  # of the figure's width, the most a title reaches to (see _fit_width)
 SUBTITLE_CHARS = 130  # a subtitle line as wide as the axes, at its 7.5 points
 SUBTITLE_LINE_POINTS = 10  # the height of one such line, for the title to clear it
 NOTE_CHARS = 36  # the longest line of small print that fits the legend's margin
@@ -417,14 +418,33 @@ def _titles(ax: Axes, title: str, subtitle: str) -> None:
     """The title, and under it smaller lines saying how to read the figure, wrapped to
     the axes' width (a forecast's summary runs past it, into the legend and off the
     figure's edge). A title longer than TITLE_CHARS is set smaller to fit the figure's
-    width: a long name, a --setting's words and --all's ran off its edge, which cut
-    off what was fitted."""
+    width, and smaller again where it is measured still too wide (see _fit_width): a
+    long name, a --setting's words and --all's ran off its edge, which cut off what
+    was fitted."""
     lines = textwrap.wrap(_text(subtitle), SUBTITLE_CHARS)
     size = TITLE_SIZE * min(1.0, TITLE_CHARS / len(title))
-    ax.set_title(_text(title), loc="left", fontsize=size, pad=6 + SUBTITLE_LINE_POINTS * len(lines))
+    drawn = ax.set_title(
+        _text(title), loc="left", fontsize=size, pad=6 + SUBTITLE_LINE_POINTS * len(lines)
+    )
+    _fit_width(drawn, ax)
     ax.text(
         0, 1.012, "\n".join(lines), transform=ax.transAxes, fontsize=7.5, color="0.35", va="bottom"
     )
+
+
+def _fit_width(text: Text, ax: Axes) -> None:
+    """Set `text` smaller where, as measured, it still runs past the figure's right
+    edge: a count of characters misjudges a title of wide letters (a name in
+    capitals), whose end, what was fitted, was cut off."""
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    for _ in range(20):
+        extent = text.get_window_extent(renderer)
+        room = TITLE_ROOM * ax.figure.bbox.x1 - extent.x0
+        if extent.width <= room:
+            return
+        # Glyphs are drawn at whole pixel sizes, so a size a little smaller can measure
+        # the same: each step is at least 3 % smaller.
+        text.set_fontsize(text.get_fontsize() * min(room / extent.width, 0.97))
 
 
 def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key: str) -> None:
