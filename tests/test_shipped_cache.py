@@ -259,6 +259,10 @@ def test_a_new_price_recomputes_only_what_is_fitted_by_price(seeded: Path):
         lambda text: text[:-100],  # a rebuild cut short
         lambda text: text + "<<<<<<< HEAD\n",  # a merge's conflict marker
         lambda text: text + "[1, 2]\n",
+        # Cut short before its first line, or its header: its entries were skipped or
+        # loaded without a word, and the first forecasts backtested unexplained.
+        lambda text: "",
+        lambda text: text.split("\n", 1)[1],
     ],
 )
 def test_init_with_a_damaged_shipped_cache_seeds_the_store_without_it(

@@ -48,8 +48,14 @@ def load_seeds(cs: Changeset, folder: Traversable | None = None) -> None:
 
 def read_forecast_cache(text: str) -> list[dict[str, Any]]:
     """The entries of a forecast cache file (kind, benchmark, spec, payload), its first
-    line being the header that says what the file is."""
-    return [json.loads(line) for line in text.splitlines()[1:]]
+    line being the header that says what the file is. Raises ValueError where that
+    line is not the header: a file cut short to nothing, or losing its first line,
+    would otherwise read as one with no entries, or skip its first."""
+    lines = text.splitlines()
+    header = json.loads(lines[0]) if lines else None
+    if not isinstance(header, dict) or "about" not in header:
+        raise ValueError("the forecast cache's first line is not its header")
+    return [json.loads(line) for line in lines[1:]]
 
 
 def load_forecast_cache(store: Store, seeded: str) -> bool:
