@@ -628,6 +628,24 @@ def test_level_is_validated_by_click(run: Run):
     assert result.exit_code == 2 and "--level" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["forecast", "mmlu", "--level", "100"], "'--level': 100 is not in the range 1<=x<=99"),
+        (["plot", "mmlu", "--level", "1e3", "-o", "x.png"], "'--level': 1e3 is not in"),
+        (["backtest", "mmlu", "--level", "0"], "'--level': 0 is not in the range 1<=x<=99"),
+        (["--lock-timeout", "-1", "list", "models"], "'TRENDLAB_LOCK_TIMEOUT'): -1 is not in"),
+    ],
+)
+def test_a_number_out_of_range_is_named_as_it_was_given(run: Run, args: list[str], expected: str):
+    """Click's range check named the float it read, not what was typed: --level 100 was
+    "100.0 is not in the range", --level 1e3 "1000.0"."""
+    result = run(*args)
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert expected in line, line
+
+
 # -- floor and ceiling: chance level and the best achievable, whichever way is better ----
 
 

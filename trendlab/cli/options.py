@@ -62,7 +62,14 @@ class FiniteFloat(click.FloatRange):
         # Spaces around it, as int() and float() take them (' 80' from a script).
         if isinstance(value, str) and not re.fullmatch(NUMBER_RE, value.strip()):
             self.fail(f"{value!r} is not a number in digits 0-9, e.g. 80, 0.5 or 1e27", param, ctx)
-        number = super().convert(value, param, ctx)
+        try:
+            number = super().convert(value, param, ctx)
+        except click.BadParameter:
+            if not isinstance(value, str):
+                raise
+            # Named as typed, as every other bad value is: Click names the float it
+            # read (--level 100 was "100.0", --level 1e3 "1000.0").
+            self.fail(f"{value.strip()} is not in the range {self._describe_range()}.", param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
         if number == 0 and isinstance(value, str) and re.search(NONZERO_RE, value.strip()):
