@@ -429,6 +429,24 @@ def test_an_upgrade_that_finds_its_tables_there_says_schema_migrations_lost_thei
     assert _invoke(db, "check").exit_code == 0
 
 
+def test_a_read_of_a_store_whose_top_schema_migrations_rows_are_gone_names_them(db: Path):
+    """check and the read commands asked for `migrate`, which then refused the store and
+    named the rows to insert: they name them at once, as migrate words it."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version >= 4")
+    for args in (["check"], ["list", "models"]):
+        result = _invoke(db, *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            f"trendlab: error: {db} has schema version 3, but migration 004_blended_price "
+            "was applied to it: its macro blended_price is there already, so "
+            "schema_migrations lacks the rows of migrations the store had (deleted around "
+            "trendlab): insert again (4, 'blended_price', ...), (5, 'blended_price_weights', "
+            "...), each with the time it was applied\n",
+        ), args
+
+
 def test_an_upgrade_that_finds_one_migration_s_objects_there_names_its_row_alone(db: Path):
     """Where the next migration's objects are gone too, only the row of the one whose
     objects are there is missing: the error names it alone, with its time to give."""

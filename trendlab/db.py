@@ -443,10 +443,23 @@ class Store:
                 # trendlab a teammate may still use opens.
                 self.migrate_on_write = True
             else:
+                self._refuse_unrecorded(have)
                 raise TrendlabError(
                     f"{self.location} has schema version {have}, this trendlab needs {want}: "
                     f"run `{self.command('migrate')}` to upgrade it"
                 )
+
+    def _refuse_unrecorded(self, have: int) -> None:
+        """Refuse to read a store at version `have` that holds what the next migration
+        creates (see _unrecorded_rows): asked to run `migrate`, which then refuses it,
+        its user learnt the rows to insert only at the second step."""
+        m = next(m for m in migrations() if m.version > have)
+        unrecorded = self._unrecorded_rows(m, self._migration_sql(m))
+        if unrecorded:
+            raise TrendlabError(
+                f"{self.location} has schema version {have}, but migration "
+                f"{m.version:03d}_{m.name} was applied to it: {unrecorded}"
+            )
 
     def _part_made(self) -> bool:
         """Whether a team store holds the CREATING row of an `init` or `copy` making it
@@ -595,7 +608,12 @@ class Store:
         """Run one migration in the open transaction, on a store at version `have`."""
         self.claim_head(None)
         sql = self._migration_sql(m)
-        self._refuse_unrecorded(m, sql)
+        unrecorded = self._unrecorded_rows(m, sql)
+        if unrecorded:
+            raise TrendlabError(
+                f"cannot upgrade {self.location} to schema version {m.version} (migration "
+                f"{m.version:03d}_{m.name}): {unrecorded}"
+            )
         try:
             self.execute(sql)
         except duckdb.CatalogException as exc:
@@ -620,19 +638,20 @@ class Store:
         """The SQL migration `m` runs on this store (see Migration.temporary_macros)."""
         return (m.temporary_macros() or m.sql) if self.is_lake else m.sql
 
-    def _refuse_unrecorded(self, m: Migration, sql: str) -> None:
-        """Refuse to run migration `m` (as `sql`) on a store that holds what it creates
-        already, as trendlab makes it: the store had the migration, and schema_migrations
-        lost its row, and those of the later ones it had (deleted around trendlab).
-        Running it again failed on DuckDB's "Table ... already exists", and check asked
-        for `migrate` first. A table or view of the user's own of that name (another
-        kind, other columns) is left to the migration's own error (see _run)."""
+    def _unrecorded_rows(self, m: Migration, sql: str) -> str | None:
+        """What is wrong with a store that holds what migration `m` (as `sql`) creates
+        already, as trendlab makes it, and the rows to insert; None if it does not. The
+        store had the migration, and schema_migrations lost its row, and those of the
+        later ones it had (deleted around trendlab). Running it again failed on DuckDB's
+        "Table ... already exists", and check and the read commands asked for `migrate`,
+        which refuses it. A table or view of the user's own of that name (another kind,
+        other columns) is left to the migration's own error (see _run)."""
         new = [(kind.lower(), name) for kind, name in _CREATED_NEW_RE.findall(sql)]
         if not new:
-            return
+            return None
         present = self._schema_kinds()
         if not self._holds_as_made(new, present):
-            return
+            return None
         had = [m]
         for later in migrations():
             if later.version <= m.version:
@@ -647,11 +666,9 @@ class Store:
         else:
             each = ", ".join(f"({h.version}, {quoted(h.name)}, ...)" for h in had)
             rows = f"{each}, each with the time it was applied"
-        raise TrendlabError(
-            f"cannot upgrade {self.location} to schema version {m.version} (migration "
-            f"{m.version:03d}_{m.name}): its {kind} {name} is there already, so "
-            "schema_migrations lacks the rows of migrations the store had (deleted around "
-            f"trendlab): insert again {rows}"
+        return (
+            f"its {kind} {name} is there already, so schema_migrations lacks the rows of "
+            f"migrations the store had (deleted around trendlab): insert again {rows}"
         )
 
     def _schema_kinds(self) -> dict[str, str]:
