@@ -857,6 +857,33 @@ def test_a_copy_to_a_new_file_killed_part_way_leaves_no_store(db: Path, tmp_path
     assert _counts(dst) == _counts(db)
 
 
+def _null_time_around(path: Path) -> str:
+    """A changeset added to the store at `path` around trendlab, with no recorded_at
+    (its NOT NULL dropped): its id."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("ALTER TABLE changesets ALTER recorded_at DROP NOT NULL")
+        changeset = changeset_around(con)
+        con.execute("UPDATE changesets SET recorded_at = NULL WHERE id = ?", [changeset])
+    return changeset
+
+
+def test_a_copy_into_a_store_with_a_changeset_recorded_at_no_time_says_so(db: Path, tmp_path: Path):
+    """DST's own changeset with a NULL time was told --as-of's error for it ("so no
+    moment to read the database at"), not that DST is no earlier copy of SRC."""
+    dst = tmp_path / "dst.duckdb"
+    dst.write_bytes(db.read_bytes())
+    changeset = _null_time_around(dst)
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"trendlab: error: {dst} is not empty and not an earlier copy of {db}: it has 1 "
+        f"changeset(s) that the source lacks (first {changeset}, recorded at no time: NULL, "
+        "written around trendlab); copy into a new store (another path, or an empty one "
+        "made with `trendlab --db DST init --empty`) so that nothing is lost\n",
+    )
+
+
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
 def test_a_copy_to_a_new_file_that_fails_leaves_nothing(
     db: Path, tmp_path: Path, monkeypatch, error: type

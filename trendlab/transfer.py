@@ -265,11 +265,19 @@ def _check_prefix(src: Store, dst: Store, tables: dict[str, list[str]], have: pl
     theirs = src.changeset_ids()
     extra = have.join(theirs, on="id", how="anti").sort("id")
     if not extra.is_empty():
-        first, recorded_at = dst.resolve_changeset(extra.item(0, "id"))
+        first = extra.item(0, "id")
+        # Read as --as-of reads one, but for a NULL time (written around trendlab), whose
+        # --as-of error ("no moment to read the database at") was told for the copy.
+        recorded_at = dst.recorded_at("SELECT recorded_at FROM changesets WHERE id = ?", [first])
+        when = (
+            f"of {recorded_at:%Y-%m-%d %H:%M}"
+            if recorded_at is not None
+            else "recorded at no time: NULL, written around trendlab"
+        )
         raise TrendlabError(
             f"{dst.location} is not empty and not an earlier copy of {src.location}: it has "
-            f"{extra.height} changeset(s) that the source lacks (first {first}, of "
-            f"{recorded_at:%Y-%m-%d %H:%M}); copy into a new store (another path, or an "
+            f"{extra.height} changeset(s) that the source lacks (first {first}, {when}); copy "
+            "into a new store (another path, or an "
             "empty one made with `trendlab --db DST init --empty`) so that nothing is lost"
         )
     for table, columns in tables.items():
