@@ -867,6 +867,23 @@ def _null_time_around(path: Path) -> str:
     return changeset
 
 
+def test_a_copy_of_a_changeset_recorded_at_no_time_names_it(db: Path, tmp_path: Path):
+    """SRC's changeset with a NULL time failed the copy on DuckDB's "Constraint Error:
+    NOT NULL constraint failed: changesets.recorded_at", naming no changeset."""
+    changeset = _null_time_around(db)
+    dst = tmp_path / "new.duckdb"
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"trendlab: error: SRC {db}: changeset {changeset} has no recorded_at (NULL, "
+        "written around trendlab), which no store takes: a copy takes every changeset as "
+        f"it is; give each a value in SRC (`trendlab --db {db} check` lists them), then "
+        "copy again; nothing was copied\n",
+    )
+    assert not dst.exists()
+
+
 def test_a_copy_into_a_store_with_a_changeset_recorded_at_no_time_says_so(db: Path, tmp_path: Path):
     """DST's own changeset with a NULL time was told --as-of's error for it ("so no
     moment to read the database at"), not that DST is no earlier copy of SRC."""

@@ -1628,12 +1628,7 @@ class Store:
         NULL key, operation or time, which no trendlab write stores, escapes the audits
         (NULL matches no rule)."""
         found = []
-        for table, column in sorted(new_store_schema().not_null - self.not_null_columns()):
-            if column not in have.get(table, {}):
-                continue  # dropped: listed as missing (see _altered_columns)
-            nulls = self.scalar(
-                f"SELECT count(*) FROM {_identifier(table)} WHERE {_identifier(column)} IS NULL"
-            )
+        for table, column, nulls in self.loosened_columns(have):
             # schema_migrations is trendlab's own bookkeeping, made by no schema file.
             maker = f"trendlab's {_schema_file(made[table][1])}" if table in made else "trendlab"
             mend = f"add NOT NULL back as {maker} makes it"
@@ -1653,6 +1648,34 @@ class Store:
                 )
             )
         return found
+
+    def loosened_columns(self, have: _Columns | None = None) -> list[tuple[str, str, int]]:
+        """(table, column, rows holding NULL) of each column the migrations make NOT
+        NULL that this store (its columns `have`, see column_types) lets hold NULL, its
+        NOT NULL dropped around trendlab; a column dropped is left out."""
+        have = self.column_types() if have is None else have
+        found = []
+        for table, column in sorted(new_store_schema().not_null - self.not_null_columns()):
+            if column not in have.get(table, {}):
+                continue  # dropped: listed as missing (see _altered_columns)
+            nulls = self.scalar(
+                f"SELECT count(*) FROM {_identifier(table)} WHERE {_identifier(column)} IS NULL"
+            )
+            found.append((table, column, int(nulls)))
+        return found
+
+    def first_null(self, table: str, column: str) -> str | None:
+        """The changeset id, or else the key, of the first row of `table` (in that
+        order) whose `column` holds NULL; None if the table has neither column."""
+        columns = self.column_types().get(table, {})
+        name = next((c for c in ("changeset_id", "id", "key") if c in columns), None)
+        if name is None:
+            return None
+        ident = _identifier(name)
+        return self.scalar(
+            f"SELECT {ident} FROM {_identifier(table)} WHERE {_identifier(column)} IS NULL "
+            f"ORDER BY {ident} NULLS LAST LIMIT 1"
+        )
 
     def _unrecorded_migrations(self) -> list[tuple[str, str]]:
         """(key, problem) of each migration up to the store's version that

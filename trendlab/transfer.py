@@ -104,6 +104,36 @@ def refuse_unholdable(src: Store) -> None:
     )
 
 
+def refuse_nulls(src: Store) -> None:
+    """Refuse to copy `src` if a column trendlab makes NOT NULL holds NULL there (its
+    NOT NULL dropped around trendlab, which check lists): DST's NOT NULL refused the
+    insert, and the copy failed on DuckDB's "Constraint Error: NOT NULL constraint
+    failed", naming no changeset. Called before DST is opened, so that none is made."""
+    tables = src.data_tables()
+    found = [(t, c, n) for t, c, n in src.loosened_columns() if n and t in tables]
+    if not found:
+        return
+    table, column, nulls = found[0]
+    first = src.first_null(table, column)
+    if table == "changesets" and first is not None:
+        where = f"changeset {first} has"
+    else:
+        row = "a row" if nulls == 1 else f"{nulls} rows"
+        of = f" (changeset {first})" if first is not None else ""
+        where = f"{row} of {table}{of} {'has' if nulls == 1 else 'have'}"
+    more = sum(n for _, _, n in found[1:])
+    others = (
+        f", and {counted(more, 'other value')} NULL in columns trendlab makes NOT NULL"
+        if more
+        else ""
+    )
+    raise TrendlabError(
+        f"SRC {src.location}: {where} no {column} (NULL, written around trendlab){others}, "
+        "which no store takes: a copy takes every changeset as it is; give each a value in "
+        f"SRC (`{src.command('check')}` lists them), then copy again; nothing was copied"
+    )
+
+
 def copy_store(src: Store, dst: Store) -> Copied:
     """Copy into `dst` every changeset of `src` it lacks, with all its rows.
 
