@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SHARED, Run
+from tests.conftest import SHARED, Run, both_stores
 
 DATA = Path(__file__).resolve().parent / "data"
 EPOCH = DATA / "epoch"
@@ -1184,8 +1184,9 @@ def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty
     # Into an empty one: the Hub's unrounded mean, under the Hub's model version.
     empty = run_empty("import", "--from", "epoch", str(folder))
     assert empty.exit_code == 0, empty.stderr
-    # The catalog lists code-davinci-002 undated; the Hub dates it, and so its results.
-    assert "models: 526 added, 3 updated" in empty.stderr
+    # The catalog lists code-davinci-002 undated; the Hub dates it, and so its results:
+    # added, as diff says, not also updated.
+    assert "models: 526 added; " in empty.stderr
     assert _rows(run_empty, "show", "model", "code-davinci-002")["release_date"] == "2022-03-15"
     assert _rows(
         run_empty, "list", "results", "--model", "code-davinci-002", "--benchmark", "gsm8k"
@@ -1642,3 +1643,36 @@ def test_a_stored_record_under_a_model_version_no_name_resolves_to_is_left_out(
         "benchmarks: nothing; results: 210 unchanged; nothing to write"
     )
     assert run("log", "--json").stdout == before
+
+
+@both_stores
+def test_a_model_an_import_adds_then_dates_is_one_added_in_import_log_and_diff(
+    run_empty: Run, tmp_path: Path
+):
+    """A folder whose catalog adds a model undated and whose Hub extract dates it wrote
+    two revisions in the changeset: import and log said '1 added, 1 updated', where diff,
+    comparing the states before and after, said '1 added'. It is one revision, dated."""
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    (folder / "model_versions.csv").write_text(
+        "id,Model,Version release date\nbabbage,GPT-3 XL,\n", encoding="utf-8"
+    )
+    (folder / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,release_date,score,score_scale,shots\n"
+        "GSM8K,babbage,2020-06-22,0.007,0-1,5\n",
+        encoding="utf-8",
+    )
+    said = "models: 1 added; benchmarks: 1 added; results: 1 added"
+    dry = run_empty("import", "--from", "epoch", str(folder), "--dry-run")
+    assert dry.stderr.splitlines()[-1] == f"dry run: {said}; nothing written", dry.stderr
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"{said} (changeset ")
+    assert [r["changes"] for r in _rows(run_empty, "log")] == [said]
+    diff = run_empty("diff", "--since", "2000")
+    assert (diff.exit_code, diff.stderr) == (0, f"since 2000: {said}\n")
+    # One revision of the changeset, with the date: the first, undated, is gone.
+    dated = _rows(run_empty, "history", "model", "babbage")
+    assert [(r["revision"], r["op"], r["release_date"]) for r in dated] == [
+        (1, "insert", "2020-06-22")
+    ]

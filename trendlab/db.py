@@ -12,7 +12,7 @@ import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -1177,18 +1177,62 @@ class Store:
             {"statuses": statuses},
         )
 
-    def append_diff(self, kind: Kind, changeset_id: str, statuses: list[str]) -> None:
+    def append_diff(
+        self, kind: Kind, changeset_id: str, statuses: list[str], *, again: Sequence[str] = ()
+    ) -> int:
         """Append the staged rows with these statuses as revisions of one changeset:
-        a changed record as an update, a new or retracted one as an insert."""
+        a changed record as an update, a new or retracted one as an insert.
+
+        `again`: keys of changed records an earlier write of this changeset wrote (an
+        import's catalog adds a model, its Hub extract dates it). The revision it wrote,
+        not yet committed, takes the new values, keeping its number and operation: a
+        changeset holds one revision of a record, one change as diff shows it, where
+        log, counting revisions, said '1 added, 1 updated' of a model the store never
+        had. Returns how many records were so revised again."""
         cols = ", ".join(kind.field_names)
         order = f"ORDER BY {', '.join(kind.cluster_by)}" if kind.cluster_by else ""
+        if not again:
+            self.execute(
+                f"INSERT INTO {kind.table} (changeset_id, key, revision, op, {cols}) "
+                "SELECT $changeset, key, revision, "
+                f"CASE WHEN status = 'changed' THEN 'update' ELSE 'insert' END, {cols} "
+                f"FROM __diff WHERE list_contains($statuses, status) {order}",
+                {"changeset": changeset_id, "statuses": statuses},
+            )
+            return 0
+        # Taken before the old revisions go, as __diff (a view) reads them: those the
+        # table holds of this changeset, so that no key of `again` is left unwritten.
         self.execute(
-            f"INSERT INTO {kind.table} (changeset_id, key, revision, op, {cols}) "
-            "SELECT $changeset, key, revision, "
-            f"CASE WHEN status = 'changed' THEN 'update' ELSE 'insert' END, {cols} "
-            f"FROM __diff WHERE list_contains($statuses, status) {order}",
-            {"changeset": changeset_id, "statuses": statuses},
+            "CREATE OR REPLACE TEMP TABLE __again AS "
+            f"SELECT d.key, r.revision, r.op, {', '.join(f'd.{c}' for c in kind.field_names)} "
+            f"FROM __diff d JOIN {kind.table} r ON r.key = d.key "
+            "AND r.revision = d.revision - 1 AND r.changeset_id = $changeset "
+            "WHERE d.status = 'changed' AND list_contains($again, d.key)",
+            {"changeset": changeset_id, "again": list(again)},
         )
+        try:
+            self.execute(
+                f"INSERT INTO {kind.table} (changeset_id, key, revision, op, {cols}) "
+                "SELECT $changeset, key, revision, "
+                f"CASE WHEN status = 'changed' THEN 'update' ELSE 'insert' END, {cols} "
+                "FROM __diff WHERE list_contains($statuses, status) "
+                f"AND key NOT IN (SELECT key FROM __again) {order}",
+                {"changeset": changeset_id, "statuses": statuses},
+            )
+            self.execute(
+                f"DELETE FROM {kind.table} WHERE changeset_id = ? "
+                "AND key IN (SELECT key FROM __again)",
+                [changeset_id],
+            )
+            self.execute(
+                f"INSERT INTO {kind.table} (changeset_id, key, revision, op, {cols}) "
+                f"SELECT ?, key, revision, op, {cols} FROM __again",
+                [changeset_id],
+            )
+            return int(self.scalar("SELECT count(*) FROM __again"))
+        finally:
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it
+                self.execute("DROP TABLE IF EXISTS __again")
 
     def append_retraction(self, kind: Kind, key: str, changeset_id: str) -> None:
         """Append a retract revision carrying the record's last full row."""

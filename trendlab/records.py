@@ -205,6 +205,16 @@ class Counts:
         )
 
 
+def _written_before(counts: Counts, changed: pl.DataFrame) -> list[str]:
+    """The keys of `changed` (a diff's rows) that an earlier write of the changeset
+    wrote (not merely found unchanged: see _count_unchanged)."""
+    if counts.keys.is_empty() or changed.is_empty():  # the first write pays nothing
+        return []
+    earlier = counts.keys.filter(~counts.keys.is_in(counts.same.implode()))
+    keys = changed.get_column("key")
+    return keys.filter(keys.is_in(earlier.implode())).to_list()
+
+
 def _count_unchanged(counts: Counts, keys: pl.Series, written: pl.Series) -> None:
     """Count the records of `keys` a write left unchanged (`written`: which it wrote),
     each record once per changeset: one an earlier write of the changeset counted is not
@@ -925,11 +935,17 @@ class Changeset:
         statuses = diff.get_column("status")
         written = [s for s in WRITTEN if s in statuses]
         n_written = int(statuses.is_in(written).sum())
+        # Read before _count_unchanged adds this write's keys.
+        again = _written_before(counts, diff.filter(pl.col("status") == "changed"))
         _count_unchanged(counts, diff.get_column("key"), statuses.is_in(written))
         if not n_written:
             return
-        self.store.append_diff(kind, self._changeset_id(), written)
+        folded = self.store.append_diff(kind, self._changeset_id(), written, again=again)
         updates = int((statuses == "changed").sum())
+        # A record an earlier write of this changeset added, restored or updated was
+        # counted by it, and keeps its one revision there (see Store.append_diff).
+        n_written -= folded
+        updates -= folded
         restores = int((statuses == "retracted").sum())
         counts.updated += updates
         counts.restored += restores
