@@ -742,6 +742,35 @@ def test_a_price_replaced_by_one_of_unknown_blend_is_no_longer_in_effect():
     ]
 
 
+def test_a_cheapest_of_unknown_blend_whose_input_price_is_cut_gets_a_row_of_it():
+    """cheap's input price alone, 0.5 from March, cut to 0.4 in May: the cheapest stays
+    unknown, and the March row stood for both, showing 0.5 in May. The cut is a row, as
+    another provider's price there is; the fit, on known prices, is unchanged."""
+    scores, prices = _frames(
+        [("cheap", "2023-01-01", 90), ("dear", "2023-01-01", 90)],
+        [
+            ("cheap", "2023-01-01", 1.0),
+            ("cheap", "2023-03-01", 0.5),
+            ("cheap", "2023-05-01", 0.4),
+            ("cheap", "2023-07-01", 0.4),  # restated alike: no row
+            ("dear", "2023-01-01", 5.0),
+        ],
+    )
+    prices = prices.with_columns(
+        pl.when(pl.col("effective_date") > date(2023, 1, 1))
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in ("output_usd_per_mtok", BLENDED)
+    )
+    series = cheapest_capable(scores, prices, 80, blend=Blend())
+    assert series.select("date", "model", "input_usd_per_mtok", BLENDED).rows() == [
+        (date(2023, 1, 1), "cheap", 1.0, 1.0),
+        (date(2023, 3, 1), "cheap", 0.5, None),
+        (date(2023, 5, 1), "cheap", 0.4, None),
+    ]
+
+
 def _unknown_cut(run: Run) -> None:
     """Models reaching 80 on a new benchmark: a at $1, b at $10, then a's price an input
     price alone (2024-06-01), c at $4, a at $0.8 again (2025-01-01), d at $0.5."""

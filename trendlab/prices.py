@@ -267,11 +267,19 @@ def cheapest_capable(
     # ne_missing: an unknown cheapest that stays unknown is no change, but for the price
     # that makes it so: another provider of the same model taking that part is one. The
     # row named the first provider until the cheapest was known again, even after that
-    # provider's price was known and dear, and so did the note.
+    # provider's price was known and dear, and so did the note. So is that provider's
+    # next price of unknown blend (an input price cut): its row showed the first one's.
+    unknown = pl.col(BLENDED).is_null()
     changed = (
         pl.col("model").ne_missing(pl.col("model").shift(1))
         | pl.col(BLENDED).ne_missing(pl.col(BLENDED).shift(1))
-        | (pl.col(BLENDED).is_null() & pl.col("provider").ne_missing(pl.col("provider").shift(1)))
+        | (
+            unknown
+            & pl.any_horizontal(
+                pl.col(c).ne_missing(pl.col(c).shift(1))
+                for c in ("provider", "input_usd_per_mtok", "output_usd_per_mtok")
+            )
+        )
     )
     rows = cheapest.filter(changed).drop("score")
     # Each row's model's best score by its date, not a later one: a row of 2023 that
