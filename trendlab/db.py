@@ -2369,11 +2369,32 @@ class Store:
             return "id"
         return "changeset_id" if "changeset_id" in columns else None
 
-    def table_frame(self, table: str, columns: list[str]) -> pl.DataFrame:
-        """Every row of a (small, reference) table, to compare rows by, never shown: a
-        date past the years Python reads (a user's 'infinity') is kept as it is stored,
-        not refused as `frame` refuses it."""
-        return self.execute(f"SELECT {_identifiers(columns)} FROM {_identifier(table)}").pl()
+    def table_rows(self, table: str, columns: list[str]) -> Any:
+        """Every row of a (small, reference) table, as an Arrow table, to compare rows
+        by, never shown: a date past the years Python reads (a user's 'infinity') is
+        kept as it is stored, not refused as `frame` refuses it, and, read under
+        `lossless_arrow`, a type Polars lacks (a user's INTERVAL or UNION) is too."""
+        sql = f"SELECT {_identifiers(columns)} FROM {_identifier(table)}"
+        return self.execute(sql).fetch_arrow_table()
+
+    @contextmanager
+    def lossless_arrow(self) -> Iterator[None]:
+        """Arrow data in and out of this store keeps every DuckDB type as it is, for
+        the rows a copy moves: by default a HUGEINT left as a DECIMAL(38,0) (failing
+        past 38 digits), a TIME WITH TIME ZONE without its offset, and a BIT as bytes,
+        which DST then held as a BIT no query could read. Off again afterwards, since
+        Polars reads no such Arrow type (nor a boolean then)."""
+        self.con.execute("SET arrow_lossless_conversion = true")
+        try:
+            yield
+        finally:
+            try:
+                self.con.execute("RESET arrow_lossless_conversion")
+            except duckdb.Error:
+                # A failed statement aborted the transaction, which then refuses even a
+                # RESET: the caller rolls it back anyway.
+                self.rollback_quietly()
+                self.con.execute("RESET arrow_lossless_conversion")
 
     def changeset_ids(self) -> pl.DataFrame:
         """Every changeset id, as a one-column frame (`id`)."""
@@ -2402,12 +2423,13 @@ class Store:
 
     @contextmanager
     def rows_except(
-        self, table: str, columns: list[str], column: str | None, ids: pl.DataFrame
+        self, table: str, columns: list[str], column: str | None, ids: Any
     ) -> Iterator[Any]:
         """The table's rows as a stream of Arrow batches (so a big store is never whole
         in memory): with `column`, those whose changeset is not in frame `ids`; without,
-        those that are not rows of frame `ids`, each row as often as the table has it
-        more times than the frame (a table of the user's own may repeat one)."""
+        those that are not rows of `ids` (another store's table_rows), each row as often
+        as the table has it more times than `ids` (a table of the user's own may repeat
+        one)."""
         cols, name = _identifiers(columns), _identifier(table)
         self.con.register("__except", ids)
         try:
@@ -2419,8 +2441,8 @@ class Store:
         finally:
             self.con.unregister("__except")
 
-    def count_rows_lacked(self, table: str, columns: list[str], rows: pl.DataFrame) -> int:
-        """How many of frame `rows` (of another store's table) this table lacks, each
+    def count_rows_lacked(self, table: str, columns: list[str], rows: Any) -> int:
+        """How many of `rows` (another store's table_rows) this table lacks, each
         row as often as it is there: those this table has fewer times."""
         cols, name = _identifiers(columns), _identifier(table)
         self.con.register("__theirs", rows)

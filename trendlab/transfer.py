@@ -270,22 +270,32 @@ def _copy_once(src: Store, dst: Store, tables: dict[str, list[str]]) -> Copied:
     have = dst.changeset_ids()
     _check_prefix(src, dst, tables, have)
     copied = Copied(already=have.height)
-    for table, columns in tables.items():
-        column = Store.changeset_column(table, columns)
-        known = have if column is not None else dst.table_frame(table, columns)
-        counted_kept = column is None and _name(table) != _CACHE
-        if counted_kept and (kept := src.count_rows_lacked(table, columns, known)):
-            copied.kept[table] = kept
-        with src.rows_except(table, columns, column, known) as batches:
-            n = dst.insert_rows(table, columns, batches)
-        if table == "changesets":
-            copied.changesets = n
-        else:
-            copied.rows += n
+    with src.lossless_arrow(), dst.lossless_arrow():
+        for table, columns in tables.items():
+            _copy_table(src, dst, table, columns, have, copied)
     if copied.changesets or copied.rows or dst.creating:
         dst.claim_head(None)  # conflict with any writer that committed meanwhile
         dst.mark_created()
     return copied
+
+
+def _copy_table(
+    src: Store, dst: Store, table: str, columns: list[str], have: pl.DataFrame, copied: Copied
+) -> None:
+    """Add to `dst`'s table the rows of `src`'s it lacks: those of the changesets it
+    does not `have`, or, for a table without changesets, each row as often as `src`
+    has it more times; counted in `copied`."""
+    column = Store.changeset_column(table, columns)
+    known = have if column is not None else dst.table_rows(table, columns)
+    counted_kept = column is None and _name(table) != _CACHE
+    if counted_kept and (kept := src.count_rows_lacked(table, columns, known)):
+        copied.kept[table] = kept
+    with src.rows_except(table, columns, column, known) as batches:
+        n = dst.insert_rows(table, columns, batches)
+    if table == "changesets":
+        copied.changesets = n
+    else:
+        copied.rows += n
 
 
 def _check_prefix(src: Store, dst: Store, tables: dict[str, list[str]], have: pl.DataFrame) -> None:
