@@ -1071,6 +1071,23 @@ def test_a_password_in_a_uri_is_never_shown(
     assert "hunter2" not in report.read_text()
 
 
+# libpq quotes a password it cannot percent-decode, as written, in its reason.
+@pytest.mark.parametrize(
+    ("credentials", "query", "why"),
+    [
+        ("trendlab:hunter%zz2@", "", "invalid percent-encoded token"),
+        ("trendlab@", "?password=hunter%002", "forbidden value %00 in percent-encoded value"),
+    ],
+)
+def test_a_password_libpq_cannot_decode_is_not_quoted_back(
+    credentials: str, query: str, why: str, pg_server: PgServer
+):
+    uri = f"postgresql://{credentials}localhost:{pg_server.port + 1}/x{query}"
+    result = make_runner(f"ducklake:postgres:{uri}")("list", "models")
+    _one_line_error(result, f'{lake.mask_password(uri)}: {why}: "***"')
+    assert "hunter" not in result.stderr
+
+
 def test_missing_extension_says_which_extra_to_install(
     team_db: str, monkeypatch: pytest.MonkeyPatch
 ):

@@ -868,7 +868,7 @@ def _attach_error(
         )
     pg = _PG_ERROR_RE.search(text)
     if pg:
-        why = re.sub(r"\s+", " ", pg["why"]).strip()
+        why = _mask_quoted_passwords(re.sub(r"\s+", " ", pg["why"]).strip(), lake.catalog)
         return TrendlabError(f"cannot reach the catalog of {lake.text}: {why}")
     refused = _PG_REFUSAL_RE.findall(text)
     if lake.is_postgres and not refused and _ABORTED_TEXT in text:
@@ -1045,6 +1045,22 @@ def mask_password(text: str) -> str:
     """A connection string fit for messages: any password replaced by ***, as a
     `password=` keyword or in a URI's `user:password@`."""
     return _URI_PASSWORD_RE.sub(r"\1***@", _PASSWORD_RE.sub(r"\1***", text))
+
+
+def _mask_quoted_passwords(why: str, catalog: str) -> str:
+    """libpq's reason for refusing a URI `catalog` with its password masked: a password
+    it cannot percent-decode ("invalid percent-encoded token", "forbidden value %00")
+    it quotes whole, as written, in `user:password@` or a `password=` parameter."""
+    uri = catalog.removeprefix("postgres:")
+    if not _URI_RE.match(uri):
+        return why
+    rest, _, query = uri.split("://", 1)[1].partition("?")
+    user, at, _ = rest.partition("/")[0].partition("@")
+    written = [user.partition(":")[2]] if at else []
+    written += [text.partition("=")[2] for text, key, _ in _uri_params(query) if key == "password"]
+    for password in filter(None, written):
+        why = why.replace(f'"{password}"', '"***"')
+    return why
 
 
 def jittered(delay: float) -> float:
