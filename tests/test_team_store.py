@@ -1618,6 +1618,18 @@ def test_a_data_path_for_a_duckdb_file_in_copy_is_a_usage_error(db: Path, tmp_pa
     assert copy("--data-path", str(tmp_path), "copy", str(db), str(backup)).exit_code == 0
 
 
+@pytest.mark.parametrize("db", ["ducklake:sqlite:x.db", "ducklake:postgres:"])
+def test_copy_is_not_stopped_by_a_db_that_names_no_store(
+    db: str, tmp_path: Path, seeded_template: Path
+):
+    """Copy names its stores itself, as SRC and DST: a TRENDLAB_DB of a `ducklake:` kind
+    trendlab does not take failed every copy, with an error naming neither."""
+    for dst in (str(tmp_path / "backup.duckdb"), f"ducklake:{tmp_path / 'backup.ducklake'}"):
+        result = make_runner(db)("copy", str(seeded_template), dst)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith("copied 1 changeset"), result.stderr
+
+
 def test_copy_names_src_or_dst_in_an_error_about_it(db: Path, tmp_path: Path):
     """A SRC that is no store said `point --db (TRENDLAB_DB) at an existing one` or `run
     trendlab init`, advice for --db that cannot fix copy's SRC; a DST holding other

@@ -95,8 +95,9 @@ def copy(
     # when SRC is that store (a team store: a file has none). When the --db store is a
     # lake other than DST, it is not DST's either: a new DST's files would land among
     # that store's (the very ones it is a copy of, when it is SRC).
-    global_is_src = lake.is_lake(src) and same_store(src, settings.db)
-    global_is_dsts = not lake.is_lake(settings.db) or same_store(dst, settings.db)
+    db = None if _names_no_lake(settings.db) else settings.db
+    global_is_src = db is not None and lake.is_lake(src) and same_store(src, db)
+    global_is_dsts = db is None or not lake.is_lake(db) or same_store(dst, db)
     src_data_path = source_data_path or (settings.data_path if global_is_src else None)
     dst_data_path = data_path or (settings.data_path if global_is_dsts else None)
     with Store.open(
@@ -183,6 +184,23 @@ def copy(
         )
         them = "it" if len(copied.left_out) == 1 else "them"
         note(f"copy: left out what copy does not carry: {left}; recreate {them} in DST")
+
+
+def _names_no_lake(db: str) -> bool:
+    """Whether the --db location is a `ducklake:` one that names no catalog trendlab
+    takes (ducklake:sqlite:x.db): no store, as a --db that is a folder is none. Copy
+    names its stores itself, and failed on such a TRENDLAB_DB whatever SRC and DST
+    were, as if one of them were wrong."""
+    from trendlab import lake
+    from trendlab.errors import TrendlabError
+
+    if not lake.is_lake(db):
+        return False
+    try:
+        lake.LakeLocation.parse(db)
+    except TrendlabError:
+        return True
+    return False
 
 
 def _same_store_error(src: str, dst: str) -> TrendlabError:
