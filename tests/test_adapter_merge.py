@@ -1676,3 +1676,19 @@ def test_a_model_an_import_adds_then_dates_is_one_added_in_import_log_and_diff(
     assert [(r["revision"], r["op"], r["release_date"]) for r in dated] == [
         (1, "insert", "2020-06-22")
     ]
+
+
+def test_a_record_written_again_is_read_as_written_by_the_next_part(run_empty: Run, tmp_path: Path):
+    """A part's merge fills a cell a file leaves empty from the stored record, read again
+    only once the changeset's counts change. A model a catalog wrote again (dated) is no
+    new count, so a third catalog, leaving the date empty, was merged with the undated
+    copy read before, and wrote the date away."""
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    header = "id,Model,Version release date,Notes\n"
+    for name, row in (("a", ",first"), ("b", "2020-06-22,"), ("c", ",third")):
+        (folder / f"{name}.csv").write_text(f"{header}babbage,GPT-3 XL,{row}\n", encoding="utf-8")
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(run_empty("show", "model", "babbage", "--json").stdout)
+    assert (shown["release_date"], shown["notes"]) == ("2020-06-22", "first")

@@ -146,6 +146,10 @@ class Counts:
     restored: int = 0
     updated: int = 0
     retracted: int = 0
+    # Records a later write of the changeset changed again, in their one revision (see
+    # Store.append_diff): counted once, as the earlier write counted them, but a change
+    # all the same, which a reader of the changeset's records must see.
+    revised: int = 0
     unchanged: int = 0
     # Existing records a "missing"-mode write left as they are though the input differs
     # (for init: seed records edited or retracted since, or changed in newer seeds); a
@@ -180,7 +184,7 @@ class Counts:
 
     def reset(self) -> None:
         """Back to zero, in place (a changeset replayed after a conflict counts anew)."""
-        self.inserted = self.restored = self.updated = self.retracted = 0
+        self.inserted = self.restored = self.updated = self.retracted = self.revised = 0
         self.unchanged = self.kept = 0
         self.keys = self.keys.clear()
         self.same = self.same.clear()
@@ -948,6 +952,7 @@ class Changeset:
         updates -= folded
         restores = int((statuses == "retracted").sum())
         counts.updated += updates
+        counts.revised += folded
         counts.restored += restores
         counts.inserted += n_written - updates - restores
 

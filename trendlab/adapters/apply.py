@@ -280,7 +280,7 @@ class _Stored:
         # Every write of the changeset counts what it changed, so equal counts are
         # the same records (a replay after a conflict starts anew, and so does this).
         counts = self.cs.counts.get(kind.name) or Counts()
-        state = (counts.inserted, counts.restored, counts.updated, counts.retracted)
+        state = (counts.inserted, counts.restored, counts.updated, counts.retracted, counts.revised)
         held = self._read.get(kind.name)
         if held is None or held[0] != state:
             held = (state, stored_text(kind, self.cs.store.records(kind, fields_only=True)))
