@@ -1207,7 +1207,9 @@ class Store:
             f"SELECT d.key, r.revision, r.op, {', '.join(f'd.{c}' for c in kind.field_names)} "
             f"FROM __diff d JOIN {kind.table} r ON r.key = d.key "
             "AND r.revision = d.revision - 1 AND r.changeset_id = $changeset "
-            "WHERE d.status = 'changed' AND list_contains($again, d.key)",
+            # IN a subquery, not list_contains: that scans the list for each row, and a
+            # chunk of an import may hold 200,000 keys (8 s at 50,000, against 0.16).
+            "WHERE d.status = 'changed' AND d.key IN (SELECT unnest($again))",
             {"changeset": changeset_id, "again": list(again)},
         )
         try:
@@ -1219,9 +1221,10 @@ class Store:
                 f"AND key NOT IN (SELECT key FROM __again) {order}",
                 {"changeset": changeset_id, "statuses": statuses},
             )
+            # The very revision replaced, no other the changeset holds of the record.
             self.execute(
-                f"DELETE FROM {kind.table} WHERE changeset_id = ? "
-                "AND key IN (SELECT key FROM __again)",
+                f"DELETE FROM {kind.table} t WHERE changeset_id = ? AND EXISTS "
+                "(SELECT 1 FROM __again a WHERE a.key = t.key AND a.revision = t.revision)",
                 [changeset_id],
             )
             self.execute(
