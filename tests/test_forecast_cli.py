@@ -1753,3 +1753,14 @@ def test_a_percent_frontier_near_but_not_at_100_is_told_nothing_of_the_hold(run:
         notes = json.loads(_ok(result))["notes"]
         assert not [n for n in notes if "take a logit" in n], notes
         assert "take a logit" not in result.stderr
+
+
+def test_an_uncalibrated_line_near_the_ceiling_is_told_nothing_of_a_logits_hold(run: Run):
+    """A straight line, uncalibrated (--all), takes no logit, so nothing holds it short of
+    the ceiling: a frontier at 99.99 was told its forecasts "level off" there."""
+    # Falling results (--all fits them all), so that the line runs into no bound.
+    _new_benchmark(run, "pct2", ("99.99", "99.97", "99.95", "99.93"), "--unit", "percent")
+    result = run("forecast", "pct2", "--family", "linear", "--all", "--json")
+    notes = json.loads(_ok(result))["notes"]
+    assert any("intervals are not calibrated" in n for n in notes), notes
+    assert not [n for n in notes if "take a logit" in n], notes

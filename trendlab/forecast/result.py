@@ -289,6 +289,9 @@ class Forecast:
         scale = self.series.scale
         if not scale.bounded or self.series.current < 1 - HELD_NEAR:
             return None
+        # A line or exponential, uncalibrated (--all), takes no logit: nothing holds it.
+        if self.curve.space != "logit" and self.calibration is None:
+            return None
         assert scale.floor is not None and scale.ceiling is not None
         span = abs(scale.ceiling - scale.floor)
         fix = self.series.command(f'edit benchmark {scale.slug} --set floor=... -m "..."')
