@@ -1712,11 +1712,11 @@ class Store:
         return found
 
     def first_null(self, table: str, column: str) -> str | None:
-        """The changeset id, or else the key, of the first row of `table` (in that
-        order) whose `column` holds NULL; None if the table has neither column."""
-        columns = self.column_types().get(table, {})
-        name = next((c for c in ("changeset_id", "id", "key") if c in columns), None)
-        if name is None:
+        """The changeset of the first row of `table` whose `column` holds NULL (its own
+        id for a changeset); None for a table of no changeset (schema_migrations,
+        forecast_cache) or a row of none."""
+        name = "id" if table == "changesets" else "changeset_id"
+        if name not in self.column_types().get(table, {}):
             return None
         ident = _identifier(name)
         return self.scalar(
