@@ -1342,6 +1342,36 @@ def test_a_model_known_by_an_alias_is_named_once_whichever_files_describe_it(
     ) in result.stderr, result.stderr
 
 
+def test_a_model_a_file_names_by_an_alias_takes_its_release_date_where_it_has_none(
+    run_empty: Run, tmp_path: Path
+):
+    # Merge rule 5 for a model the database holds undated, which the Hub extract (or a
+    # catalog) names by an alias: it takes the date the file gives, and its result is
+    # placed by it (it stayed undated, and the result was left out as placed by no date).
+    catalog = tmp_path / "model_versions.csv"
+    catalog.write_text("id,Model,Version release date\nbabbage,GPT-3 XL,\n", encoding="utf-8")
+    assert run_empty("import", "--from", "epoch", str(catalog)).exit_code == 0
+    assert run_empty("alias", "add", "babbage", "GPT3-babbage").exit_code == 0
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    hub.write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,epoch_row_id\n"
+        "GSM8K,GPT3-babbage,OpenAI,2020-06-22,0.007,0-1,rec2iML006beoMXFn\n",
+        encoding="utf-8",
+    )
+    result = run_empty("import", "--from", "epoch", str(hub))
+    assert result.exit_code == 0, result.stderr
+    assert "no release date" not in result.stderr, result.stderr
+    assert _rows(run_empty, "show", "model", "babbage")["release_date"] == "2020-06-22"
+    assert [r["model"] for r in _rows(run_empty, "list", "results")] == ["babbage"]
+    catalog.write_text(
+        "id,Model,Version release date\nGPT3-curie,GPT-3 6.7B,2020-05-28\n", encoding="utf-8"
+    )
+    assert run_empty("add-model", "curie", "--name", "curie").exit_code == 0
+    assert run_empty("alias", "add", "curie", "GPT3-curie").exit_code == 0
+    assert run_empty("import", "--from", "epoch", str(catalog)).exit_code == 0
+    assert _rows(run_empty, "show", "model", "curie")["release_date"] == "2020-05-28"
+
+
 def test_the_catalog_models_known_by_an_alias_are_a_list_cut_as_every_list_is(
     run: Run, tmp_path: Path
 ):

@@ -120,7 +120,7 @@ def _write_parts(
     for part in publication.parts:
         frame = part.frame
         if part.kind is MODELS and "__name" in frame.columns:
-            frame = _drop_known_by_alias(frame, cs, outcome)
+            frame = _drop_known_by_alias(part, frame, cs, outcome)
         if part.kind is MODELS and part.mode == "missing":
             # Known models are left alone, and so are the organizations they name; but
             # a release date the database lacks is taken: it dates their results.
@@ -371,12 +371,17 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
         outcome.absent[kind.name] = sorted(gone)
 
 
-def _drop_known_by_alias(frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -> pl.DataFrame:
+def _drop_known_by_alias(
+    part: Part, frame: pl.DataFrame, cs: Changeset, outcome: Outcome
+) -> pl.DataFrame:
     """A catalog id that is already an alias of another model is that model: it is
-    not created a second time under its own slug."""
+    not created a second time under its own slug, but dates it where it is undated, as
+    a catalog dates a model it names by its slug (merge rule 5: such a model's results
+    were left out as placed by no date, though the file gives one)."""
     resolver = cs.refs.resolver
     marked = frame.with_columns(resolver.expr("__name").alias("__known"))
     clash = marked.filter(pl.col("__known").is_not_null() & (pl.col("__known") != pl.col("slug")))
+    _date_known_models(part, clash.with_columns(pl.col("__known").alias("slug")), cs)
     # Once each: a folder's catalog and Hub extract both describe the model.
     outcome.known_by_alias.extend(
         known
