@@ -1372,6 +1372,73 @@ def test_a_model_a_file_names_by_an_alias_takes_its_release_date_where_it_has_no
     assert _rows(run_empty, "show", "model", "curie")["release_date"] == "2020-05-28"
 
 
+def test_a_result_two_files_give_two_scores_is_reimported_unchanged(run: Run, tmp_path: Path):
+    # A folder whose Hub extract and stitching file give one result's key two scores:
+    # on a re-import the Hub's write changed the stored record and the stitching file's
+    # put it back, an 'update' changing no field, and 'results: 1 updated' in a new
+    # changeset on every re-import. The stitching file's row is left out now (see the
+    # next test), so a re-import writes nothing.
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    (folder / "external_benchmark_mmlu.csv").write_text(
+        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
+        "recBBB1,GPT-4,81.0%,gpt-4,5,Some paper,https://example.org/p3,\n",
+        encoding="utf-8",
+    )
+    (folder / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,shots,"
+        "source_link,epoch_row_id\n"
+        "MMLU,gpt-4,OpenAI,2023-03-14,0.82,0-1,5,https://example.org/p3,recBBB2\n",
+        encoding="utf-8",
+    )
+    first = run("import", "--from", "epoch", str(folder))
+    assert first.exit_code == 0, first.stderr
+    assert first.stderr.splitlines()[-1].startswith("benchmarks: nothing; results: 1 added")
+    log = run("log", "--csv").stdout
+    again = run("import", "--from", "epoch", str(folder))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[-1] == (
+        "benchmarks: nothing; results: 1 unchanged; nothing to write"
+    )
+    assert run("log", "--csv").stdout == log
+    (result,) = [
+        r for r in _rows(run, "list", "results") if r["source_url"] == "https://example.org/p3"
+    ]
+    assert [h["op"] for h in _rows(run, "history", "result", result["id"])] == ["insert"]
+
+
+def test_a_result_two_files_give_as_two_records_is_kept_once_and_the_other_listed(
+    run: Run, tmp_path: Path
+):
+    # The Hub extract and a stitching file give one result (model, benchmark, setting,
+    # source) as two Epoch records with two scores: the Hub's is kept and the other
+    # left out, listed. The stitching file's overwrote the Hub's in silence ('1 added',
+    # nothing left out), its record lost.
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    (folder / "external_benchmark_mmlu.csv").write_text(
+        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
+        "recBBB1,GPT-4,81.0%,gpt-4,5,Some paper,https://example.org/p3,\n",
+        encoding="utf-8",
+    )
+    (folder / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,shots,"
+        "source_link,epoch_row_id\n"
+        "MMLU,gpt-4-0314,OpenAI,2023-03-14,0.82,0-1,5,https://example.org/p3,recBBB2\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"  {folder / 'external_benchmark_mmlu.csv'}:2: gpt-4 = benchmark_results_epoch.csv:2 "
+        "(another Epoch AI record, with another score, at a result another file holds)\n"
+    ) in result.stderr, result.stderr
+    (kept,) = [
+        r for r in _rows(run, "list", "results") if r["source_url"] == "https://example.org/p3"
+    ]
+    assert (kept["score"], kept["notes"]) == (82.0, "Epoch AI record recBBB2")
+
+
 def test_the_catalog_models_known_by_an_alias_are_a_list_cut_as_every_list_is(
     run: Run, tmp_path: Path
 ):
