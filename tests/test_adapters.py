@@ -73,6 +73,21 @@ def test_epoch_folder_into_an_empty_database(run_empty: Run, empty_db: Path):
     assert run_empty("check").exit_code == 0
 
 
+def test_epoch_folder_reads_a_csv_file_whose_suffix_is_in_capitals(run_empty: Run, tmp_path: Path):
+    """A folder's `.CSV` file is read, as the same file given alone is (it was neither
+    read nor named as a file not read: its results went missing without a word)."""
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    shutil.copy(EPOCH / "model_versions.csv", folder)
+    shutil.copy(EPOCH / "external_benchmark_bbh.csv", folder / "EXTERNAL_BENCHMARK_BBH.CSV")
+    result = run_empty("import", "--from", "epoch", str(folder), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "dry run: models: 498 added; benchmarks: 1 added; results: 82 added; "
+        "aliases: 42 added; nothing written"
+    ), result.stderr
+
+
 def test_epoch_folder_skips_other_files_without_reading_them(
     run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -172,7 +172,9 @@ def read(path: str) -> Publication:
     """Read one Epoch file, or every Epoch file in a folder (the catalog first)."""
     target = Path(path)
     if target.is_dir():
-        files = sorted(target.glob("*.csv"))
+        # By suffix in any case, as a lone file is taken: a folder's `.CSV` file was
+        # neither read nor named.
+        files = sorted(f for f in target.iterdir() if f.suffix.lower() == ".csv" and f.is_file())
         if not files:
             raise TrendlabError(f"{path}: no CSV files in this folder")
     elif target.is_file():
