@@ -77,8 +77,8 @@ def forecast_everything(settings: Settings) -> None:
 def cache_entries(settings: Settings) -> list[dict[str, Any]]:
     """The store's forecast_cache rows without version and time, sorted, payloads parsed."""
     with settings.reader() as store:
-        frame = store.table_frame("forecast_cache", ["kind", "benchmark", "spec", "payload"])
-    rows = frame.sort("kind", "benchmark", "spec").to_dicts()
+        table = store.table_rows("forecast_cache", ["kind", "benchmark", "spec", "payload"])
+    rows = sorted(table.to_pylist(), key=lambda r: (r["kind"], r["benchmark"], r["spec"]))
     return [row | {"payload": json.loads(row["payload"])} for row in rows]
 
 
