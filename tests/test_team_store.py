@@ -1071,6 +1071,20 @@ def test_a_password_in_a_uri_is_never_shown(
     assert "hunter2" not in report.read_text()
 
 
+# A URI parameter's value ends at the next '&' (the parameters after it were lost), and
+# libpq percent-decodes keywords, so pass%77ord is a password too.
+@pytest.mark.parametrize(
+    ("query", "masked"),
+    [
+        ("?password=s3cret&connect_timeout=5", "?password=***&connect_timeout=5"),
+        ("?sslmode=require&pass%77ord=s3cret&x=1", "?sslmode=require&pass%77ord=***&x=1"),
+    ],
+)
+def test_only_the_value_of_a_uri_password_parameter_is_masked(query: str, masked: str):
+    uri = "ducklake:postgres:postgresql://trendlab@localhost/db"
+    assert lake.mask_password(f"{uri}{query} password=x&y") == f"{uri}{masked} password=***"
+
+
 # libpq quotes a password it cannot percent-decode, as written, in its reason.
 @pytest.mark.parametrize(
     ("credentials", "query", "why"),

@@ -77,13 +77,17 @@ _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^
 # the next character, so 'it\'s mine' and it\ s are each one password, quote and blank
 # included, and masked whole. (A quote left open, which libpq refuses, is masked to the
 # next blank, not to the end: the rest is libpq's reason.)
+# One after a URI's '?' or '&' is a URI parameter, masked by _mask_uri_params instead.
 _PASSWORD_RE = re.compile(
-    r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|(?:[^\s\\]|\\.|\\\Z)+)", re.IGNORECASE | re.DOTALL
+    r"((?<![?&])password\s*=\s*)('(?:[^'\\]|\\.)*'|(?:[^\s\\]|\\.|\\\Z)+)",
+    re.IGNORECASE | re.DOTALL,
 )
 _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string that is a URI
 # A URI's `user:password@`. libpq reads the credentials up to the first @ or /, so a
 # password holds neither (they are percent-encoded), but it may hold a space.
 _URI_PASSWORD_RE = re.compile(r"(postgres(?:ql)?://[^:@/\s]*:)[^@/]*@", re.IGNORECASE)
+# A URI's parameters: what follows its '?', up to a blank (the end of the URI in a message).
+_URI_QUERY_RE = re.compile(r"(postgres(?:ql)?://[^?\s]*\?)(\S*)", re.IGNORECASE)
 
 
 def check_parent(file: Path, location: str, *, create: bool) -> None:
@@ -1044,7 +1048,20 @@ def is_write_conflict(exc: BaseException) -> bool:
 def mask_password(text: str) -> str:
     """A connection string fit for messages: any password replaced by ***, as a
     `password=` keyword or in a URI's `user:password@`."""
-    return _URI_PASSWORD_RE.sub(r"\1***@", _PASSWORD_RE.sub(r"\1***", text))
+    masked = _URI_QUERY_RE.sub(_mask_uri_params, _PASSWORD_RE.sub(r"\1***", text))
+    return _URI_PASSWORD_RE.sub(r"\1***@", masked)
+
+
+def _mask_uri_params(match: re.Match[str]) -> str:
+    """A URI up to its '?' and its parameters, the value of each `password` masked and
+    the others kept: a value ends at the next '&', and libpq percent-decodes keywords,
+    so pass%77ord is a password too."""
+    params = match[2].split("&")
+    for i, text in enumerate(params):
+        key, equals, _ = text.partition("=")
+        if equals and urllib.parse.unquote(key).lower() == "password":
+            params[i] = f"{key}=***"
+    return match[1] + "&".join(params)
 
 
 def _mask_quoted_passwords(why: str, catalog: str) -> str:
