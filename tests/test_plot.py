@@ -245,6 +245,33 @@ def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Pat
     assert "<Labs>" not in svg
 
 
+def test_long_organizations_that_share_their_start_are_told_apart_in_the_legend(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """Cut to the legend's margin, each read "National Institute of Ad…", so the
+    reader could not tell which colour was whose."""
+    assert run_empty("add-benchmark", "x", "--unit", "percent").exit_code == 0
+    for i, day in enumerate(monthly(date(2020, 1, 1), 6)):
+        org = f"National Institute of Advanced Research Lab {i % 3 + 1}"
+        made = run_empty("add-model", f"m{i}", "--organization", org, "--release-date", str(day))
+        added = run_empty(
+            "add-result", f"m{i}", "x", str(20 + 10 * i), "--source-url", "https://e.org"
+        )
+        assert made.exit_code == added.exit_code == 0, added.stderr
+    result = run_empty("plot", "x", "-o", str(tmp_path / "x.svg"))
+    assert result.exit_code == 0, result.stderr
+    results = [c for c in drawn[0].collections if "-results-" in (c.get_gid() or "")]
+    labels = sorted(c.get_label() for c in results)
+    assert labels == [f"National Institute of A…{n}" for n in (1, 2, 3)]
+
+
+def test_legend_entries_alike_at_both_ends_are_numbered():
+    names = [f"{'A' * 30}{middle}{'B' * 30}" for middle in "xyz"] + ["OpenAI"]
+    shown = plot._short_labels(names)
+    assert shown == [f"{'A' * 20}… ({n})" for n in (1, 2, 3)] + ["OpenAI"]
+    assert {len(text) for text in shown[:3]} == {plot.LABEL_CHARS}
+
+
 def test_organization_colours_group_the_rest_and_unknown():
     orgs = [f"org{i}" for i in range(12) for _ in range(12 - i)] + [None] * 3
     points = pl.DataFrame({"organization": orgs}, schema={"organization": pl.String})

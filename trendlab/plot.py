@@ -339,7 +339,9 @@ def forecast_figure(
         return [axis.label(float(x)) for x in values]
 
     with _figure(0.77, key) as (fig, ax):
-        for i, (label, colour, group) in enumerate(organization_colours(series.points, palette)):
+        groups = organization_colours(series.points, palette)
+        labels = _short_labels([label for label, _, _ in groups])
+        for i, ((_, colour, group), label) in enumerate(zip(groups, labels, strict=True)):
             ax.scatter(
                 xs(group.get_column("x").to_numpy()),
                 group.get_column("score").to_numpy(),
@@ -347,7 +349,7 @@ def forecast_figure(
                 color=colour,
                 alpha=0.85,
                 lw=0,
-                label=_text(_short(label)),
+                label=_text(label),
                 zorder=RESULTS_Z,
                 gid=f"{key}-results-{i}",
             )
@@ -409,9 +411,39 @@ def forecast_figure(
         _save(fig, key, target, fmt)
 
 
-def _short(label: str) -> str:
-    """A legend entry cut to fit the legend's margin."""
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def _short(label: str, tail: int = 0) -> str:
+    """A legend entry cut to fit the legend's margin, keeping its last `tail` characters."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    end = label[len(label) - tail :] if tail else ""
+    return label[: LABEL_CHARS - 1 - tail] + "…" + end
+
+
+def _short_labels(labels: list[str]) -> list[str]:
+    """Legend entries for `labels` (all different), each cut to fit the legend's margin
+    and still told apart: names that share their start (National Institute of ... Lab 1,
+    Lab 2) keep as much of their end as tells them apart, or else are numbered. Cut at
+    the same place, they read alike, and so did their colours' entries."""
+    shown = [_short(label) for label in labels]
+    for alike in _alike(shown):
+        for tail in range(1, LABEL_CHARS - 2):
+            tried = {i: _short(labels[i], tail) for i in alike}
+            if len(set(tried.values())) == len(alike) and not set(tried.values()) & set(shown):
+                break
+        else:
+            head = LABEL_CHARS - 4 - len(str(len(alike)))  # room for "… (n)"
+            tried = {i: f"{labels[i][:head]}… ({n})" for n, i in enumerate(alike, 1)}
+        for i, text in tried.items():
+            shown[i] = text
+    return shown
+
+
+def _alike(shown: list[str]) -> list[list[int]]:
+    """The indexes of each legend entry that `shown` holds more than once."""
+    where: dict[str, list[int]] = {}
+    for i, text in enumerate(shown):
+        where.setdefault(text, []).append(i)
+    return [indexes for indexes in where.values() if len(indexes) > 1]
 
 
 def _titles(ax: Axes, title: str, subtitle: str) -> None:
