@@ -1534,6 +1534,39 @@ def test_init_again_adds_nothing_and_says_what_differs_from_the_seeds(run: Run):
     assert json.loads(run("show", "model", "gpt-4", "--json").stdout)["notes"] == "checked"
 
 
+def test_init_of_a_file_it_cannot_write_that_needs_nothing_says_so(
+    db: Path, empty_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A read-only file (chmod 444, a read-only mount) holding every seed failed to
+    open for writing, where there was nothing to write, as `migrate` of it did not;
+    one lacking seeds still says why it cannot get them. DuckDB's words as a non-root
+    user gets them."""
+    run = make_runner(db)
+    assert run("edit", "model", "gpt-4", "--set", "notes=checked", "-m", "t").exit_code == 0
+    connect = duckdb.connect
+
+    def unwritable(database: str = ":memory:", read_only: bool = False, **options: Any) -> Any:
+        if not read_only and Path(database).parent == db.parent:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
+        return connect(database, read_only=read_only, **options)
+
+    monkeypatch.setattr(duckdb, "connect", unwritable)
+    seeded = run("init")
+    assert (seeded.exit_code, seeded.stdout) == (0, "")
+    assert seeded.stderr == (
+        f"{db}: up to date, it has had every seed record; 1 of them differ from these "
+        "seeds and are kept as the database has them\n"
+    )
+    schema = run("init", "--empty")
+    assert (schema.exit_code, schema.stderr) == (0, f"{db}: schema ready (no seeds loaded)\n")
+    refused = make_runner(empty_db)("init")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"trendlab: error: cannot open {empty_db}: IO Error: Cannot open file "
+        f'"{empty_db}": Permission denied\n'
+    )
+
+
 def test_init_again_counts_a_renamed_seed_organization_as_differing(run: Run):
     """A seeded organization renamed since was left out of "N of them differ": the seeds
     name it only through their models, whose write counted only the models. Renamed

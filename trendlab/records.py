@@ -381,7 +381,8 @@ class Changeset:
             cs.write(MODELS, frame)
 
     Everything inside runs in one transaction; an error rolls all of it back. With
-    `dry_run` the work is done and counted, then rolled back.
+    `dry_run` the work is done and counted, then rolled back; on a read-only store it
+    fails as a DuckDB error where it would write.
 
     On a team store another writer may commit first; this commit then fails as a
     write conflict (see Store.claim_head). The changeset is rolled back and its
@@ -403,7 +404,7 @@ class Changeset:
         dry_run: bool = False,
         on_commit: Callable[[str], None] | None = None,
     ):
-        if store.read_only:
+        if store.read_only and not dry_run:
             raise TrendlabError("internal: a changeset needs a read-write store")
         if not message.strip():
             raise TrendlabError("a change needs a message: pass -m MESSAGE")

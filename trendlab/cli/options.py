@@ -215,6 +215,16 @@ class Settings:
             store.close()
 
     @contextmanager
+    def dry_reader(self) -> Iterator[Any]:
+        """A read-only store for a dry run's changeset, which holds one state of a team
+        store in its own transaction (a reader's would be begun already)."""
+        store = self._open(read_only=True, lock_timeout=self.lock_timeout)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @contextmanager
     def cache_writer(self) -> Iterator[Any]:
         """A read-write store for derived data (forecast caches): it never waits for
         another process's lock and never migrates."""

@@ -49,13 +49,49 @@ def init(settings: Settings, empty: bool) -> None:
     # seed is new. A new file appears only whole, with its seeds and their cache, so
     # what is said is said once it is in place; a new team store reads as part made
     # until its seeds commit.
-    with settings.writer(create=True, complete=True, whole=True) as store:
-        if empty:
-            store.finish_creating()
-            said = f"{store.location}: schema ready (no seeds loaded)"
-        else:
-            said = _load_seeds(settings, store)
+    from trendlab.locking import Locked
+
+    opened = False
+    try:
+        with settings.writer(create=True, complete=True, whole=True) as store:
+            opened = True
+            if empty:
+                store.finish_creating()
+                said = f"{store.location}: schema ready (no seeds loaded)"
+            else:
+                said = _load_seeds(settings, store)
+    except Locked:
+        raise  # already waited for: a read would wait as long again
+    except TrendlabError:
+        # As `migrate`: a read-only file that needs nothing written is no error.
+        unwritten = None if opened else _needs_no_write(settings, empty)
+        if unwritten is None:
+            raise
+        said = unwritten
     note(said)
+
+
+def _needs_no_write(settings: Settings, empty: bool) -> str | None:
+    """What `init` says of a store that needs no write (at this trendlab's schema,
+    complete, and unless `empty` with every seed it would load), found by opening it
+    read-only and loading the seeds as a dry run; None when it does need one, or
+    cannot be read (the error of opening it to write then stands)."""
+    import duckdb
+
+    from trendlab.locking import Locked
+    from trendlab.seeds import load_seeds
+
+    try:
+        with settings.dry_reader() as store:
+            if empty:
+                return f"{store.location}: schema ready (no seeds loaded)"
+            with settings.changeset(store, "load seed data", dry_run=True) as cs:
+                load_seeds(cs)  # fails where it would write: the store is read-only
+            return _seeded_already(store, cs)
+    except Locked:
+        raise
+    except (TrendlabError, duckdb.Error):
+        return None
 
 
 def _load_seeds(settings: Settings, store: Any) -> str:
@@ -65,15 +101,9 @@ def _load_seeds(settings: Settings, store: Any) -> str:
 
     with settings.changeset(store, "load seed data") as cs:
         load_seeds(cs)
-    kept = sum(c.kept for c in cs.counts.values())
-    differ = (
-        f"; {kept} of them differ from these seeds and are kept as the database has them"
-        if kept
-        else ""
-    )
     if cs.id is None:
         store.finish_creating()  # its seeds committed with another process's init
-        return f"{store.location}: up to date, it has had every seed record{differ}"
+        return _seeded_already(store, cs)
     # Asked once the seeds committed, not before: on a team store they may have lost a
     # race to another member's write and been written again on top of it.
     # The store holds exactly the seeds, so the backtests and fits shipped with them
@@ -84,7 +114,20 @@ def _load_seeds(settings: Settings, store: Any) -> str:
             f"the shipped forecast cache ({FORECAST_CACHE}) is damaged and was not "
             "loaded: the first forecasts compute their own backtests"
         )
-    return f"{store.location}: {cs.summary()} (changeset {cs.id}){differ}"
+    return f"{store.location}: {cs.summary()} (changeset {cs.id}){_differ(cs)}"
+
+
+def _seeded_already(store: Any, cs: Changeset) -> str:
+    """What `init` says of a store that has had every seed record (`cs` loaded none)."""
+    return f"{store.location}: up to date, it has had every seed record{_differ(cs)}"
+
+
+def _differ(cs: Changeset) -> str:
+    """What `init` adds of the seed records `cs` kept as the database has them."""
+    kept = sum(c.kept for c in cs.counts.values())
+    if not kept:
+        return ""
+    return f"; {kept} of them differ from these seeds and are kept as the database has them"
 
 
 @click.command(cls=TrendlabCommand)
