@@ -343,7 +343,7 @@ def test_a_named_pipe_or_a_device_is_no_database(
         ),
         (
             ["--db", str(db), "copy", "pipe", "y.duckdb"],
-            f"pipe: {said} a DuckDB file (see 'cli copy --help')",
+            f"SRC pipe: {said} a DuckDB file (see 'cli copy --help')",
         ),
     ):
         done = subprocess.run(

@@ -2774,15 +2774,40 @@ def test_a_folder_given_as_the_database_is_a_usage_error(db: Path, tmp_path: Pat
                 f"trendlab: error: cannot open {shown} (see 'cli --help')\n",
             ), (location, args)
     run = make_runner(db)
-    for src, dst in ((str(folder), str(tmp_path / "copy.duckdb")), (str(db), str(folder))):
+    for src, dst, name in (
+        (str(folder), str(tmp_path / "copy.duckdb"), "SRC"),
+        (str(db), str(folder), "DST"),
+    ):
         result = run("copy", src, dst)
         assert (result.exit_code, result.stderr) == (
             2,
-            f"trendlab: error: cannot open {folder}: a folder, not a DuckDB file "
+            f"trendlab: error: cannot open {name} {folder}: a folder, not a DuckDB file "
             "(see 'cli copy --help')\n",
         ), (src, dst)
     assert not list(folder.iterdir())
     assert not (tmp_path / "copy.duckdb").exists()
+
+
+def test_a_copy_names_which_of_src_and_dst_is_no_store_it_takes(db: Path, tmp_path: Path):
+    """A ducklake: location of no catalog trendlab takes, and a file that is no DuckDB
+    database, were refused naming neither SRC nor DST, as copy's other errors do."""
+    text = tmp_path / "text.duckdb"
+    text.write_text("hello\n")
+    other = "ducklake:sqlite:x.db"
+    catalog = (
+        "a team store is ducklake:postgres:CONNINFO, or ducklake:FILE.ducklake for a local lake"
+    )
+    run = make_runner(db)
+    for src, dst, code, said in (
+        (other, str(tmp_path / "b.duckdb"), 2, f"SRC {other}: {catalog} (see 'cli copy --help')"),
+        (str(db), other, 2, f"DST {other}: {catalog} (see 'cli copy --help')"),
+        (str(text), str(db), 1, f"cannot open SRC {text}: not a DuckDB database file"),
+        (str(db), str(text), 1, f"cannot open DST {text}: not a DuckDB database file"),
+    ):
+        result = run("copy", src, dst)
+        assert (result.exit_code, result.stderr) == (code, f"trendlab: error: {said}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([db.name, text.name])
+    assert text.read_text() == "hello\n"
 
 
 def test_a_count_past_what_can_be_written_out_says_it_is_too_large(run: Run, tmp_path: Path):

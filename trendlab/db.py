@@ -225,9 +225,10 @@ class Store:
             # it: "no database at ~/lab.duckdb" was said of a file that was there.
             location = os.path.expanduser(location)
             if lake.CONNINFO_RE.match(location):
+                shown = lake.opened_as(lake.mask_password(location), named)
                 raise TrendlabError(
-                    f"cannot open {lake.mask_password(location)}: that is a PostgreSQL "
-                    f"CONNINFO, not a file; a team store is {lake.PREFIX}postgres:CONNINFO",
+                    f"cannot open {shown}: that is a PostgreSQL CONNINFO, not a file; a team "
+                    f"store is {lake.PREFIX}postgres:CONNINFO",
                     exit_code=ExitCode.USAGE,
                 )
             typed = lake.DATABASE_TYPE_RE.match(location)
@@ -253,20 +254,22 @@ class Store:
             if Path(location).is_dir():
                 # The path given is wrong whatever is in the folder: a usage error.
                 raise TrendlabError(
-                    f"cannot open {location}: a folder, not a DuckDB file",
+                    f"cannot open {lake.opened_as(location, named)}: a folder, not a DuckDB file",
                     exit_code=ExitCode.USAGE,
                 )
             if lake.special_file(Path(location)):
                 # Reading a named pipe's header waited for a writer for ever.
                 raise TrendlabError(
-                    f"cannot open {location}: a pipe, device or socket, not a DuckDB file",
+                    f"cannot open {lake.opened_as(location, named)}: a pipe, device or socket, "
+                    "not a DuckDB file",
                     exit_code=ExitCode.USAGE,
                 )
             if os.path.basename(location) in ("", ".", ".."):
                 # A folder's name (x.duckdb/, x.duckdb/.): Path() drops the slash, and a
                 # file created by that name could not be opened by it again.
                 raise TrendlabError(
-                    f"cannot open {location}: it ends as a folder's name does, not a DuckDB file's",
+                    f"cannot open {lake.opened_as(location, named)}: it ends as a folder's name "
+                    "does, not a DuckDB file's",
                     exit_code=ExitCode.USAGE,
                 )
             if data_path:
@@ -2859,7 +2862,7 @@ def _put_in_place(built: Path, target: Path) -> None:
 def _connect_file(
     path: str, *, read_only: bool, lock_timeout: float, named: str = "--db"
 ) -> duckdb.DuckDBPyConnection:
-    _refuse_data_file(path)
+    _refuse_data_file(path, named)
     con = retry_while_locked(
         lambda: duckdb.connect(path, read_only=read_only),
         f"database {path}",
@@ -2918,7 +2921,7 @@ def _refuse_no_directory(data_path: str, option: str) -> None:
         lake.refuse_no_directory(Path(data_path).expanduser(), data_path, option)
 
 
-def _refuse_data_file(path: str) -> None:
+def _refuse_data_file(path: str, named: str = "--db") -> None:
     """Refuse an existing file that is not a DuckDB database (see lake.other_than_duckdb).
 
     DuckDB opens a CSV, JSON or Parquet file given as a database as an in-memory one
@@ -2932,7 +2935,9 @@ def _refuse_data_file(path: str) -> None:
             if Path(path).suffix.lower() in SUFFIXES
             else ""
         )
-        raise TrendlabError(f"cannot open {path}: not a DuckDB database file{hint}")
+        raise TrendlabError(
+            f"cannot open {lake.opened_as(path, named)}: not a DuckDB database file{hint}"
+        )
 
 
 def _first_line(text: str) -> str:

@@ -270,14 +270,15 @@ def _attach(
     if lake.file is not None and lake.file.is_dir():
         # The path given is wrong whatever is in the folder: a usage error.
         raise TrendlabError(
-            f"cannot open {lake.text}: {lake.file} is a folder, not a DuckLake catalog file",
+            f"cannot open {opened_as(lake.text, named)}: {lake.file} is a folder, not a "
+            "DuckLake catalog file",
             exit_code=ExitCode.USAGE,
         )
     if lake.file is not None and special_file(lake.file):
         # A named pipe's header was read waiting for a writer for ever.
         raise TrendlabError(
-            f"cannot open {lake.text}: {lake.file} is a pipe, device or socket, not a "
-            "DuckLake catalog file",
+            f"cannot open {opened_as(lake.text, named)}: {lake.file} is a pipe, device or "
+            "socket, not a DuckLake catalog file",
             exit_code=ExitCode.USAGE,
         )
     if lake.file is not None and not create and not lake.file.exists():

@@ -75,6 +75,7 @@ def copy(
                 f"{name} is empty: give a file or a team store", exit_code=ExitCode.USAGE
             )
         check_location(location, name)
+        _refuse_no_catalog(location, name)
     for option, value, name, location in (
         ("--source-data-path", source_data_path, "SRC", src),
         ("--data-path", data_path, "DST", dst),
@@ -201,6 +202,20 @@ def _names_no_lake(db: str) -> bool:
     except TrendlabError:
         return True
     return False
+
+
+def _refuse_no_catalog(location: str, name: str) -> None:
+    """Refuse a `ducklake:` SRC or DST of no catalog trendlab takes (ducklake:sqlite:x.db)
+    with the error --db gets, saying which of the two it is."""
+    from trendlab import lake
+    from trendlab.errors import TrendlabError
+
+    if not lake.is_lake(location):
+        return
+    try:
+        lake.LakeLocation.parse(location)
+    except TrendlabError as exc:
+        raise TrendlabError(f"{name} {exc.message}", exit_code=exc.exit_code) from exc
 
 
 def _same_store_error(src: str, dst: str) -> TrendlabError:
