@@ -2729,6 +2729,47 @@ def test_a_new_database_in_no_directory_is_a_usage_error(db: Path, tmp_path: Pat
     assert not missing.exists()
 
 
+def test_a_new_local_lake_in_a_folder_it_may_not_write_says_why_in_one_line(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`init` or `copy` of a new local lake in a folder the OS will not let it write
+    printed DuckLake's internals ('Failed to attach DuckLake MetaData ... at path +
+    "..."Cannot open file ...'): now the path and the OS's reason, as a new DuckDB file
+    there says. DuckLake's words as a non-root user gets them (root may write there)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    catalog = folder / "a.ducklake"
+    connect = duckdb.connect
+
+    class Refused:
+        """A connection whose ATTACH creating the lake fails as the OS refused it."""
+
+        def __init__(self, con: duckdb.DuckDBPyConnection):
+            self.con = con
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            if sql.startswith("ATTACH 'ducklake:") and "CREATE_IF_NOT_EXISTS true" in sql:
+                raise duckdb.IOException(
+                    'IO Error: Failed to attach DuckLake MetaData "__ducklake_metadata_trendlab" '
+                    f'at path + "{catalog}"Cannot open file "{catalog}": Permission denied'
+                )
+            return self.con.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.con, name)
+
+    def lake_refused(database: str = ":memory:", **options: Any) -> Any:
+        con = connect(database, **options)
+        return Refused(con) if database == ":memory:" else con
+
+    monkeypatch.setattr(duckdb, "connect", lake_refused)
+    location = f"ducklake:{catalog}"
+    said = f"trendlab: error: cannot create {location}: Permission denied\n"
+    for result in (make_runner(location)("init"), make_runner(db)("copy", str(db), location)):
+        assert (result.exit_code, result.stderr) == (1, said)
+    assert list(folder.iterdir()) == []
+
+
 def test_a_new_database_named_as_a_write_ahead_log_is_a_usage_error(db: Path, tmp_path: Path):
     """`copy b.duckdb a.duckdb.wal` said it copied, and DuckDB deleted that copy as a
     stale write-ahead log once a.duckdb was opened; `init` made such a file too. Refused

@@ -72,6 +72,8 @@ _WRITERS_QUEUE_SQL = (
     "'SELECT pg_advisory_xact_lock(1953656420, 1)')"
 )
 
+# DuckDB's words when the OS refused to open or create a file, its reason last.
+_FILE_REFUSED_RE = re.compile(r'Cannot open file "[^"]*": (?P<why>[^\n"]+)$', re.MULTILINE)
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 # A `password=` value as libpq reads it (see _CONNINFO_PAIR_RE): a backslash escapes
 # the next character, so 'it\'s mine' and it\ s are each one password, quote and blank
@@ -887,6 +889,12 @@ def _attach_error(
             f"cannot open {opened_as(lake.text, named)}: "
             f"{lake.file} {empty_file_problem('DuckLake catalog', named)}"
         )
+    unmade = _FILE_REFUSED_RE.search(text) if lake.file is not None else None
+    if unmade and lake.file is not None and not lake.file.exists():
+        # A new catalog the OS would not let DuckLake create (a folder it may not write):
+        # its words ran its internals ("Failed to attach DuckLake MetaData ...") into
+        # DuckDB's. Said as a new DuckDB file's is.
+        return TrendlabError(f"cannot create {lake.text}: {unmade['why']}")
     first = text.strip().splitlines()[0] if text.strip() else text
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
 
