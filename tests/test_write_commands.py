@@ -2729,26 +2729,18 @@ def test_a_new_database_in_no_directory_is_a_usage_error(db: Path, tmp_path: Pat
     assert not missing.exists()
 
 
-def test_a_new_local_lake_in_a_folder_it_may_not_write_says_why_in_one_line(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    """`init` or `copy` of a new local lake in a folder the OS will not let it write
-    printed DuckLake's internals ('Failed to attach DuckLake MetaData ... at path +
-    "..."Cannot open file ...'): now the path and the OS's reason, as a new DuckDB file
-    there says. DuckLake's words as a non-root user gets them (root may write there)."""
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    catalog = folder / "a.ducklake"
+def _refuse_lake_writes(monkeypatch: pytest.MonkeyPatch, catalog: Path) -> None:
+    """Make DuckLake's ATTACH to write the local lake `catalog` fail as the OS refusing it
+    does (a folder it may not write, a read-only mount), in DuckLake's words as a
+    non-root user gets them (root may write there)."""
     connect = duckdb.connect
 
     class Refused:
-        """A connection whose ATTACH creating the lake fails as the OS refused it."""
-
         def __init__(self, con: duckdb.DuckDBPyConnection):
             self.con = con
 
         def execute(self, sql: str, *args: Any) -> Any:
-            if sql.startswith("ATTACH 'ducklake:") and "CREATE_IF_NOT_EXISTS true" in sql:
+            if sql.startswith("ATTACH 'ducklake:") and "READ_ONLY" not in sql:
                 raise duckdb.IOException(
                     'IO Error: Failed to attach DuckLake MetaData "__ducklake_metadata_trendlab" '
                     f'at path + "{catalog}"Cannot open file "{catalog}": Permission denied'
@@ -2758,16 +2750,48 @@ def test_a_new_local_lake_in_a_folder_it_may_not_write_says_why_in_one_line(
         def __getattr__(self, name: str) -> Any:
             return getattr(self.con, name)
 
-    def lake_refused(database: str = ":memory:", **options: Any) -> Any:
+    def refused(database: str = ":memory:", **options: Any) -> Any:
         con = connect(database, **options)
         return Refused(con) if database == ":memory:" else con
 
-    monkeypatch.setattr(duckdb, "connect", lake_refused)
+    monkeypatch.setattr(duckdb, "connect", refused)
+
+
+def test_a_new_local_lake_in_a_folder_it_may_not_write_says_why_in_one_line(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`init` or `copy` of a new local lake in a folder the OS will not let it write
+    printed DuckLake's internals ('Failed to attach DuckLake MetaData ... at path +
+    "..."Cannot open file ...'): now the path and the OS's reason, as a new DuckDB file
+    there says."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    catalog = folder / "a.ducklake"
+    _refuse_lake_writes(monkeypatch, catalog)
     location = f"ducklake:{catalog}"
     said = f"trendlab: error: cannot create {location}: Permission denied\n"
     for result in (make_runner(location)("init"), make_runner(db)("copy", str(db), location)):
         assert (result.exit_code, result.stderr) == (1, said)
     assert list(folder.iterdir()) == []
+
+
+def test_a_local_lake_it_may_not_write_says_why_in_one_line(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A write to a local lake whose catalog the OS will not let it write printed
+    DuckLake's internals before DuckDB's words: now DuckDB's alone, as a DuckDB file's."""
+    catalog = tmp_path / "a.ducklake"
+    location = f"ducklake:{catalog}"
+    assert make_runner(location)("init", "--empty").exit_code == 0
+    _refuse_lake_writes(monkeypatch, catalog)
+    why = f'Cannot open file "{catalog}": Permission denied'
+    added = make_runner(location)("add-benchmark", "x", "--unit", "percent")
+    assert (added.exit_code, added.stderr) == (
+        1,
+        f"trendlab: error: cannot open {location}: {why}\n",
+    )
+    copied = make_runner(db)("copy", str(db), location)
+    assert copied.stderr == f"trendlab: error: cannot open DST {location}: {why}\n"
 
 
 def test_a_new_database_named_as_a_write_ahead_log_is_a_usage_error(db: Path, tmp_path: Path):

@@ -895,6 +895,10 @@ def _attach_error(
         # its words ran its internals ("Failed to attach DuckLake MetaData ...") into
         # DuckDB's. Said as a new DuckDB file's is.
         return TrendlabError(f"cannot create {lake.text}: {unmade['why']}")
+    if unmade:
+        # One there that the OS will not let it open (to write, on a read-only mount):
+        # DuckDB's words alone, as a DuckDB file's are.
+        return TrendlabError(f"cannot open {opened_as(lake.text, named)}: {unmade[0]}")
     first = text.strip().splitlines()[0] if text.strip() else text
     return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
 
