@@ -213,6 +213,36 @@ def test_an_exponential_suggests_0_as_the_worst_end_only_of_scores_above_it(high
 
 
 @pytest.mark.parametrize("higher", [True, False])
+def test_an_exponential_of_scores_all_past_a_floor_it_rises_through_is_refused(higher):
+    """Horizons of 1 to 137 minutes doubling under a floor of 1000.125 (or, lower being
+    better, times of 1000 down to 7 over a floor of 0.5): the exponential would cross
+    the floor in time, but every path was lifted onto it from the first month, a
+    forecast of 1000.12 minutes beside a best of 137, and auto chose it. It is refused,
+    as scores all below a floor of 0 are, naming the floor as written."""
+    scores = 1.0 * 2 ** ((XS - 2018) * 12 / 12)
+    floor = 1000.125
+    if not higher:
+        scores, floor = 1000.0 / scores, 0.5
+    unit = "minutes" if higher else "score"
+    floored = scale("m", floor=floor, ceiling=None, higher_is_better=higher, unit=unit)
+    series = series_of(scores, sc=floored)
+    side, past = ("below", "above") if higher else ("above", "below")
+    with pytest.raises(TrendlabError) as refused:
+        forecast(series, family="exponential", until="2027")
+    assert refused.value.message == (
+        f"m: every score is {side} its floor {floor}, so an exponential would be clipped to "
+        f"the floor from its first month, {past} every result; check the floor with "
+        "`trendlab show benchmark m`"
+    )
+    assert not fits_now(series, "exponential")
+    assert default_family(series) == "linear"
+    # A floor the best score has passed lifts no path: the exponential fits.
+    passed = scale("m", floor=100.0 if higher else 10.0, ceiling=None, higher_is_better=higher,
+                   unit=unit)  # fmt: skip
+    assert fits_now(series_of(scores, sc=passed), "exponential")
+
+
+@pytest.mark.parametrize("higher", [True, False])
 def test_an_exponential_of_scores_all_past_the_floor_is_refused(higher):
     """Scores all below a floor of 0 (-100 rising to -6), or above it when lower is
     better: the exponential nears 0 from their side, so every path was clipped at the

@@ -334,11 +334,21 @@ def exponential_space(v: np.ndarray) -> str | None:
 
 
 def clipped_at_floor(series: Series) -> bool:
-    """Whether an exponential of the series would be clipped at its floor throughout:
-    scores all below 0 (in v, better being higher) near 0 from below, and a floor at 0
-    or above (in v) puts every one of them past it."""
+    """Whether an exponential of the series would be clipped at its floor from its first
+    month: every score it fits lies past the floor (in v, better being higher, below
+    it), so every path is lifted onto the floor, past today's best, until its trend
+    reaches it (never, for scores below 0 nearing 0 under a floor at 0 or above: see
+    floored_throughout)."""
     lo = series.scale.v_range[0]
-    return lo is not None and lo >= 0 and bool(np.all(series.fit_data("exponential")[1] < 0))
+    return lo is not None and bool(np.all(series.fit_data("exponential")[1] < lo))
+
+
+def floored_throughout(series: Series) -> bool:
+    """Whether an exponential clipped at the floor (clipped_at_floor) stays there: scores
+    all below 0 (in v) near 0 from below, which never reaches a floor at 0 or above."""
+    lo = series.scale.v_range[0]
+    v = series.fit_data("exponential")[1]
+    return lo is not None and lo >= 0 and bool(np.all(v < 0))
 
 
 def fit_ensemble(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:

@@ -17,11 +17,13 @@ from trendlab.forecast.families import (
     clipped_at_floor,
     exponential_space,
     fit_family,
+    floored_throughout,
     refuse_unfit_family,
 )
 from trendlab.forecast.paths import N_PATHS, simulate
 from trendlab.forecast.result import Forecast
 from trendlab.series import MIN_POINTS, X_LABEL, Series, from_decimal_year
+from trendlab.text import number
 
 
 def default_family(series: Series) -> str:
@@ -164,18 +166,26 @@ def s_curves_fit(series: Series) -> bool:
 def past_floor_fault(series: Series) -> str | None:
     """What is wrong with an exponential of scores all past the floor (see
     clipped_at_floor), or None: it is clipped there from its first month on, a forecast
-    of the floor, shown just past it, as the 0 the exponential never reaches. Most
-    likely the floor is wrong (a latency's floor of 0, its worst end). None on a bounded
-    benchmark, which has no exponential."""
+    of the floor past every result (shown just past it, as the 0 the exponential never
+    reaches, where it stays there throughout). Most likely the floor is wrong (a
+    latency's floor of 0, its worst end, or a typo). None on a bounded benchmark, which
+    has no exponential."""
     if series.scale.bounded or not clipped_at_floor(series):
         return None
     scale = series.scale
     assert scale.floor is not None
     side = "below" if scale.higher_is_better else "above"
+    # A floor of 10,000 minutes over scores of 1 to 137 is no 0 neared from below: the
+    # trend rises through it in time, but the forecast starts at it, past every result.
+    clipped = (
+        f"an exponential (nearing 0 from {side}) would be clipped to the floor throughout"
+        if floored_throughout(series)
+        else f"an exponential would be clipped to the floor from its first month, "
+        f"{'above' if scale.higher_is_better else 'below'} every result"
+    )
     return (
-        f"every score is {side} its floor {scale.floor:g}, so an exponential (nearing 0 "
-        f"from {side}) would be clipped to the floor throughout; check the floor with "
-        f"`{series.command(f'show benchmark {scale.slug}')}`"
+        f"every score is {side} its floor {number(scale.floor)}, so {clipped}; check the "
+        f"floor with `{series.command(f'show benchmark {scale.slug}')}`"
     )
 
 
