@@ -137,6 +137,28 @@ def test_the_title_says_which_side_of_the_floor_the_fitted_points_are():
     ), refused.value.message
 
 
+def test_errors_and_notes_give_a_floor_ceiling_or_score_as_stored():
+    """A floor of 10080.25 minutes read 10080.2, results all of 1234.5678 Elo read
+    1234.57 and a ceiling of 1234.5678 read 1234.57: :g's six digits misstated each,
+    where every other message gives a number as it reads back."""
+    xs = np.arange(2022.0, 2025.0, 0.5)
+    week = scale("wait", floor=10080.25, ceiling=0.0, higher_is_better=False, unit="minutes")
+    with pytest.raises(TrendlabError) as refused:
+        forecast(series_of(np.array([20000.0, 15000, 9000, 8000]), xs=xs[:4], sc=week))
+    assert refused.value.message.startswith(
+        "wait: only 2 of its frontier points are below the floor 10080.25 (chance level)"
+    ), refused.value.message
+    elo = scale("arena", floor=None, ceiling=None, unit="elo")
+    flat = series_of(np.full(len(xs), 1234.5678), xs=xs, sc=elo, all_points=True)
+    with pytest.raises(TrendlabError) as refused:
+        forecast(flat, family="linear")
+    assert refused.value.message.startswith("arena: all 6 results are 1234.5678, so there")
+    low = scale("lag", floor=None, ceiling=1234.5678, higher_is_better=False, unit="score")
+    decaying = series_of(3000 * 0.8 ** (xs - 2022), xs=xs, sc=low)
+    note = forecast(decaying, family="exponential", until="2026").zero_note()
+    assert note is not None and "it has its ceiling at 1234.5678, so half" in note, note
+
+
 def test_linear_recovers_its_slope_in_score_units():
     scores = 20 + 8 * (XS - 2018)
     params = forecast(series_of(scores), family="linear", until="2026").parameters()

@@ -145,7 +145,7 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s{series.kept} {'is' if above == 1 else 'are'} "
         f"{side} the floor "
-        f"{scale.floor:g} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}"
+        f"{number(scale.floor)} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}"
         f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
         f"only the points {side} it; use --family linear, or check the floor with "
         f"`{series.command(f'show benchmark {scale.slug}')}`"
@@ -249,7 +249,7 @@ def _check_some_change(series: Series, family: str) -> None:
         which = f" {side} the floor ({left_out} at or {other} it left out)"
     raise TrendlabError(
         f"{series.scale.slug}: all {len(scores)} results{series.kept}{which} are "
-        f"{scores[0]:g}, so there "
+        f"{number(scores[0])}, so there "
         "is no change to fit a trend to nor spread to give an interval from"
     )
 

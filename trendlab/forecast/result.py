@@ -321,7 +321,7 @@ class Forecast:
         else:
             end = "floor" if scale.higher_is_better else "ceiling"
             lower = scale.lower_end
-            has = f"no {end}" if lower is None else f"its {end} at {lower:g}"
+            has = f"no {end}" if lower is None else f"its {end} at {number(lower)}"
             why = f"{scale.slug}'s scores may be any number (unit {scale.unit}) and it has {has}"
             # Only scores above 0 can have 0 as their worst end: below it, a floor (a
             # ceiling, lower being better) of 0 would put every result past it.
