@@ -614,6 +614,29 @@ def _note(ax: Axes) -> str:
     return " ".join(" ".join(t.get_text().split()) for t in ax.figure.texts)
 
 
+def test_a_human_baseline_is_labelled_as_stored(run_empty: Run, tmp_path: Path, drawn: list[Axes]):
+    """A human baseline of 12345.67 minutes, beside a threshold of its own, was labelled
+    12345.7, and one off the axes was listed so: :g's six digits, where a threshold's
+    label gives every digit it needs."""
+    days = monthly(date(2020, 1, 1), 8)
+    scores = [10.0 * 2**i for i in range(8)]
+    write_benchmark(
+        run_empty, tmp_path, "hz", days, scores,
+        unit="minutes", floor=1.0, ceiling=20000.0, human_baseline=12345.67,
+    )  # fmt: skip
+    result = run_empty("plot", "hz", "--threshold", "5000", "-o", str(tmp_path / "h.png"))
+    assert result.exit_code == 0, result.stderr
+    labels = [t.get_text() for t in drawn[0].texts]
+    assert "human baseline 12345.67" in labels, labels
+    write_benchmark(
+        run_empty, tmp_path, "far", days, scores,
+        unit="minutes", floor=1.0, ceiling=20000.0, human_baseline=1234567.5,
+    )  # fmt: skip
+    result = run_empty("plot", "far", "--threshold", "5000", "-o", str(tmp_path / "f.png"))
+    assert result.exit_code == 0, result.stderr
+    assert "human baseline 1234567.5" in _note(drawn[1]), _note(drawn[1])
+
+
 def test_never_crossed_thresholds_say_why(run: Run, tmp_path: Path, drawn: list[Axes]):
     """At the ceiling an S-curve nears it and never reaches it; past it nothing does."""
     result = run(

@@ -498,7 +498,7 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
     crossed = baseline is not None and any(c.threshold == baseline for c in crossings)
     if baseline is not None and not fits(baseline):
         if not crossed:
-            off.append(f"human baseline {baseline:g}")
+            off.append(f"human baseline {number(baseline)}")
     elif baseline is not None:
         ax.axhline(
             baseline,
@@ -509,7 +509,7 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
             gid=f"{key}-baseline",
         )
         if not crossed:
-            text = f"human baseline {baseline:g}"
+            text = f"human baseline {number(baseline)}"
             labels.append((baseline, 0.99, "right", text, BASELINE_COLOUR))
     for i, crossing in enumerate(crossings):
         text = f"{number(crossing.threshold)}: {result.crossing_text(crossing)}"
