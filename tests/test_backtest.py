@@ -537,6 +537,26 @@ def test_a_start_so_late_its_horizon_passes_year_9999_has_no_origin(
     assert result.stderr.endswith(f"; --start puts the first origin at {args[1]}\n")
 
 
+def test_auto_with_no_family_fitting_says_so_not_that_backtests_are_few(
+    run_empty: Run, tmp_path: Path
+):
+    """Failures (lower is better, a ceiling of 0) halving every year, the last at 0: the
+    exponential, auto's only choice by backtest under a ceiling, has no log of 0 to fit.
+    auto took the line, saying there were too few backtest forecasts to choose by, of a
+    benchmark the backtest scores at every horizon."""
+    scores = [round(400 * 0.5 ** (i / 6), 3) for i in range(len(DAYS) - 1)] + [0.0]
+    write_benchmark(run_empty, tmp_path, "fails", DAYS, scores, unit="score", floor=None,
+                    ceiling=0.0, higher_is_better=False)  # fmt: skip
+    rows = json.loads(run_empty("backtest", "fails", "--json").stdout)["rows"]
+    assert {r["horizon_months"] for r in rows if r["family"] == "exponential"} == {6, 12, 24}
+    doc = json.loads(run_empty("forecast", "fails", "--json").stdout)
+    assert doc["family"] == "linear"
+    assert doc["notes"][0] == (
+        "auto chose linear: fails's scores as they stand fit no family it chooses by backtest "
+        "(the exponential needs them all above 0 or all below it)"
+    )
+
+
 def test_an_exponential_clipped_at_the_floor_throughout_is_not_backtested(
     run_empty: Run, tmp_path: Path
 ):

@@ -194,6 +194,8 @@ def prepare_forecasts(
         if series.priced_later:
             notes.append(priced_later_note(series.priced_later, f"on {slug}", inputs.price_day))
         chosen = family
+        # Why auto falls back: no record to choose by, or none of its choices that fits.
+        why = f"too few backtest forecasts of {slug} to choose by" if calibrable else ""
         cals: Calibrations = {}
         own = found.get(slug)
         if own is not None:
@@ -212,6 +214,13 @@ def prepare_forecasts(
                     if fits_now(series, f)
                 )
                 picked = choose(choosing, candidates, CHOICE_LEVEL)
+                if not candidates:
+                    # The exponential alone, a line being no choice under a ceiling (a
+                    # latency's 0 minutes), and a score at 0 has no log to fit.
+                    why = (
+                        f"{slug}'s scores as they stand fit no family it chooses by backtest "
+                        "(the exponential needs them all above 0 or all below it)"
+                    )
                 if picked is not None:
                     chosen = picked
                     notes.append(f"auto chose {chosen} (best backtest interval score)")
@@ -220,8 +229,7 @@ def prepare_forecasts(
             # Without a record of its own, the ensemble of the saturating families, each
             # calibrated on the other benchmarks' backtests; failing that, the default.
             chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
-            why = f"too few backtest forecasts of {slug} to choose by" if calibrable else only_dates
-            notes.append(f"auto chose {chosen}: {why}")
+            notes.append(f"auto chose {chosen}: {why or only_dates}")
         if family == "auto" and (fault := past_floor_fault(series)):
             # Not chosen, and the floor is the likelier mistake than the trend.
             notes.append(f"auto did not consider the exponential: {fault}")
