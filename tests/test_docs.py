@@ -199,6 +199,19 @@ def test_the_readme_forecast_json_is_what_forecast_prints(db: Path):
     }
 
 
+@pytest.mark.parametrize("by", ["compute", "price"])
+def test_the_readme_names_every_parameter_of_an_exponential_by_compute_or_price(db: Path, by: str):
+    """By compute or price, an exponential's doubling time is doubling_x_orders, which
+    the README's list of parameters never named: it gave doubling_time_months alone."""
+    text = README.read_text(encoding="utf-8")
+    args = ["--db", str(db), "forecast", "metr-time-horizon", "--by", by, "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    keys = {re.sub(r"_(lower|upper)$", "", k) for k in json.loads(result.stdout)["parameters"]}
+    assert keys == {"growth_rate", "doubling_x_orders", "value_now"}
+    assert all(f"`{key}`" in text for key in (*keys, "halving_x_orders")), keys
+
+
 def test_version_and_module_entry_point(monkeypatch: pytest.MonkeyPatch):
     import importlib.metadata
 
