@@ -557,6 +557,26 @@ def test_auto_with_no_family_fitting_says_so_not_that_backtests_are_few(
     )
 
 
+def test_a_line_held_at_0_offers_no_exponential_that_cannot_fit(run_empty: Run, tmp_path: Path):
+    """Failures (lower is better, a ceiling of 0) halving every year, the last at 0: the
+    line held at 0 said the exponential nears 0 without reaching it, offering a family
+    that refuses these scores, as a line held at a ceiling no S-curve fits does not."""
+    scores = [round(400 * 0.5 ** (i / 6), 3) for i in range(len(DAYS) - 1)] + [0.0]
+    write_benchmark(run_empty, tmp_path, "fails", DAYS, scores, unit="score", floor=None,
+                    ceiling=0.0, higher_is_better=False)  # fmt: skip
+    doc = json.loads(run_empty("forecast", "fails", "--family", "linear", "--json").stdout)
+    assert doc["notes"][0].endswith(
+        "the forecast is the bound, not a trend (the exponential would near it without "
+        "reaching it, but does not fit these frontier points: they are not all above 0 or "
+        "all below it)"
+    ), doc["notes"]
+    # Without the 0 it fits, and the note offers it.
+    write_benchmark(run_empty, tmp_path, "fewer", DAYS[:-1], scores[:-1], unit="score",
+                    floor=None, ceiling=0.0, higher_is_better=False)  # fmt: skip
+    doc = json.loads(run_empty("forecast", "fewer", "--family", "linear", "--json").stdout)
+    assert doc["notes"][0].endswith("(the exponential nears it without reaching it)"), doc
+
+
 def test_an_exponential_clipped_at_the_floor_throughout_is_not_backtested(
     run_empty: Run, tmp_path: Path
 ):

@@ -19,7 +19,7 @@ from trendlab.forecast.calibrate import (
     supported,
     supported_range,
 )
-from trendlab.forecast.families import LOG_SPACES, Curve, clipped_at_floor
+from trendlab.forecast.families import LOG_SPACES, Curve, clipped_at_floor, exponential_space
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
 from trendlab.text import level_percent, level_text, number
 
@@ -240,6 +240,14 @@ class Forecast:
                 )
             elif edge == 0 and not clipped_at_floor(self.series):
                 better = " (the exponential nears it without reaching it)"
+                # A score at 0 (a failure count's best) has no log: the exponential the
+                # note offers is refused, as a saturating family that fits nothing is.
+                if exponential_space(self.series.fit_data("exponential")[1]) is None:
+                    what = "frontier points" if self.series.frontier else "results"
+                    better = (
+                        " (the exponential would near it without reaching it, but does not "
+                        f"fit these {what}: they are not all above 0 or all below it)"
+                    )
             else:  # no family of a metric with one bound bends before this one
                 better = ""
             within = ""
