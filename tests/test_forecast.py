@@ -395,6 +395,24 @@ def test_a_ceiling_alone_bounds_the_forecast_and_its_crossings():
     assert result.crossing_text(result.crossing(-5.0)) == "past the best achievable, never reached"
 
 
+@pytest.mark.parametrize("higher", [True, False])
+def test_a_decay_with_no_ceiling_is_not_said_to_pass_the_best_achievable(higher):
+    """Scores rising from -500 towards 0 (or, lower being better, falling from 500), on a
+    benchmark with no ceiling: a threshold past 0 is never reached because the
+    exponential levels off at 0, which nothing made the best achievable, as the
+    figure's and the report's "past the best achievable" said."""
+    sign = -1 if higher else 1
+    scores = sign * 500 * 0.5 ** ((XS - 2018) * 12 / 12)
+    sc = scale("s", floor=None, ceiling=None, higher_is_better=higher, unit="score")
+    result = forecast(series_of(scores, sc=sc), family="exponential", until="2027")
+    past = -sign * 5.0
+    assert result.crossing(past).status == "never"
+    assert result.crossing_text(result.crossing(past)) == (
+        "past 0, which the exponential nears without reaching, never reached"
+    )
+    assert result.crossing_text(result.crossing(0.0)) == "at 0, never reached"
+
+
 def test_a_line_held_at_a_bound_offers_a_saturating_family_only_where_one_fits():
     """A line held at the ceiling said "a saturating family, such as auto's, bends
     before it" of a frontier with two points above the floor, which no S-curve fits;

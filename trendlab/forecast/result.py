@@ -72,6 +72,10 @@ def never_text(scale: Scale, threshold: float) -> str:
     either direction: past the best achievable score, or at it (the ceiling, or zero
     for a decay with none), which an S-curve or a decay nears without reaching."""
     best = 0.0 if scale.ceiling is None else scale.ceiling
+    if threshold != best and scale.ceiling is None:
+        # No ceiling says what is achievable: 0 is only where the decay levels off (scores
+        # below 0 rising towards it, higher being better), and the trend never passes it.
+        return "past 0, which the exponential nears without reaching, never reached"
     if threshold != best:
         return "past the best achievable, never reached"
     return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
