@@ -38,7 +38,7 @@ from trendlab.forecast.paths import frontier_rules, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 10
+METHOD_VERSION = 11
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 # The horizons (months) every backtest is run at, whatever its plan shows: their
