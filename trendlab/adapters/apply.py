@@ -114,7 +114,7 @@ def _write_parts(
     written: dict[str, list[Part]] = {}
     stored = _Stored(cs)
     # The results earlier parts wrote, with their source record and where they are.
-    taken: list[pl.DataFrame] = []
+    taken: list[tuple[Part, pl.DataFrame]] = []
     named = _named_by_new_records(publication, stored)
     # Models and benchmarks a results file would create that no row it keeps names.
     dropped: list[str] = []
@@ -157,7 +157,7 @@ def _write_parts(
         if part.kind.name in MODEL_REFS and part.kind is not ALIASES:
             frame = _resolve(part, frame, cs, outcome)
         if part.kind is RESULTS and "__record" in frame.columns and taken:
-            other = _taken_by_another_record(frame, pl.concat(taken))
+            other = _taken_by_another_record(frame, taken)
             frame = _leave_out(part, frame, other, ANOTHER_RECORD, publication)
         if part.kind is RESULTS and RELEASED in frame.columns:
             # Before the merge leaves out what no date places: the date a results
@@ -191,7 +191,7 @@ def _write_parts(
             )
             frame = _merge(part, frame, cs, stored(part.kind), publication, outcome)
         if part.kind is RESULTS and "__record" in frame.columns:
-            taken.append(_taken(part, frame))
+            taken.append((part, _taken(frame)))
         frame = _fields(frame)
         if frame.is_empty():
             continue
@@ -213,31 +213,37 @@ def _result_key(frame: pl.DataFrame) -> list[pl.Expr]:
     return [pl.col(k).str.strip_chars().alias(k) for k in RESULTS.key_fields]
 
 
-def _taken(part: Part, frame: pl.DataFrame) -> pl.DataFrame:
-    """The results `frame` writes: key, source record, score and where (file:line)."""
-    name = part.source.replace("\\", "/").rsplit("/", 1)[-1]
+def _taken(frame: pl.DataFrame) -> pl.DataFrame:
+    """The results `frame` writes: key, source record, score and row."""
     return frame.select(
         *_result_key(frame),
         pl.col("__record").alias("__taken_record"),
         pl.col("score").cast(pl.Float64, strict=False).alias("__taken_score"),
-        pl.col(ROW)
-        .map_elements(lambda r: f"{name}:{part.line_of(r)}", return_dtype=pl.String)
-        .alias("held"),
+        pl.col(ROW).alias("__taken_row"),
     )
 
 
-def _taken_by_another_record(frame: pl.DataFrame, taken: pl.DataFrame) -> pl.DataFrame:
-    """(ROW, held) of rows at a result key an earlier file of the publication wrote with
-    another source record and score: written too, one overwrote the other in silence
-    (a Hub extract's record by a stitching file's), and each re-import changed it back."""
+def _taken_by_another_record(
+    frame: pl.DataFrame, taken: list[tuple[Part, pl.DataFrame]]
+) -> pl.DataFrame:
+    """(ROW, held: file:line) of rows at a result key an earlier file of the publication
+    wrote with another source record and score: written too, one overwrote the other in
+    silence (a Hub extract's record by a stitching file's), and each re-import changed
+    it back."""
     keys = list(RESULTS.key_fields)
-    joined = frame.select(ROW, *_result_key(frame), "__record", "score").join(
-        taken, on=keys, how="inner", nulls_equal=True
-    )
+    rows = frame.select(ROW, *_result_key(frame), "__record", "score")
     other = pl.col("__record").ne_missing(pl.col("__taken_record")) & pl.col("score").cast(
         pl.Float64, strict=False
     ).ne_missing(pl.col("__taken_score"))
-    return joined.filter(other).unique(ROW, keep="first").select(ROW, "held")
+    found = []
+    for part, written in taken:
+        clash = rows.join(written, on=keys, how="inner", nulls_equal=True).filter(other)
+        # Where it is, only for the few rows left out: a file's line numbers may mean
+        # reading it again (see ingest's line_of).
+        name = part.source.replace("\\", "/").rsplit("/", 1)[-1]
+        held = [f"{name}:{part.line_of(r)}" for r in clash.get_column("__taken_row")]
+        found.append(clash.select(ROW).with_columns(pl.Series("held", held, dtype=pl.String)))
+    return pl.concat(found).unique(ROW, keep="first", maintain_order=True)
 
 
 def _named_by_new_records(
