@@ -1517,6 +1517,28 @@ def test_one_changeset_may_rescale_a_benchmark_and_its_scores_together(db: Path)
     assert run("check").exit_code == 0
 
 
+def test_a_benchmark_a_changeset_adds_and_then_changes_is_checked_as_a_changed_one(db: Path):
+    """A benchmark one write of a changeset adds and a later one changes is one revision
+    (an insert), so no update was counted, and its unit was not checked against the
+    results written between: scores of 150 were kept under a unit of percent."""
+    from trendlab.db import Store
+    from trendlab.errors import TrendlabError
+    from trendlab.kinds import BENCHMARKS, RESULTS
+    from trendlab.records import Changeset, rows_frame
+
+    result = {"model": "gpt-4", "benchmark": "tb2", "score": "150",
+              "source_url": "https://x.example/tb2"}  # fmt: skip
+    with (
+        pytest.raises(TrendlabError, match="would lie outside the range of unit percent"),
+        Store.open(db, read_only=False) as store,
+        Changeset(store, "me", "add, then rescale") as cs,
+    ):
+        cs.write(BENCHMARKS, rows_frame(BENCHMARKS, [{"slug": "tb2", "unit": "score"}]))
+        cs.write(RESULTS, rows_frame(RESULTS, [result]))
+        cs.write(BENCHMARKS, rows_frame(BENCHMARKS, [{"slug": "tb2", "unit": "percent"}]))
+    assert make_runner(db)("show", "benchmark", "tb2").exit_code == 1
+
+
 def test_init_again_adds_nothing_and_says_what_differs_from_the_seeds(run: Run):
     again = run("init")
     assert again.exit_code == 0

@@ -876,7 +876,8 @@ class Changeset:
         hears of it: forecasts of the benchmark refuse until one or the other is fixed.
         So does a result written past its benchmark's ceiling."""
         counts = self.counts.get(BENCHMARKS.name)
-        if counts is not None and counts.updated:
+        # Revised too: one a write added and a later write changed is no update.
+        if counts is not None and (counts.updated or counts.revised):
             self._check_ceilings_moved(counts)
         self._note_results_past_ceiling()
 
