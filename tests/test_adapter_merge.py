@@ -1372,12 +1372,9 @@ def test_a_model_a_file_names_by_an_alias_takes_its_release_date_where_it_has_no
     assert _rows(run_empty, "show", "model", "curie")["release_date"] == "2020-05-28"
 
 
-def test_a_result_two_files_give_two_scores_is_reimported_unchanged(run: Run, tmp_path: Path):
-    # A folder whose Hub extract and stitching file give one result's key two scores:
-    # on a re-import the Hub's write changed the stored record and the stitching file's
-    # put it back, an 'update' changing no field, and 'results: 1 updated' in a new
-    # changeset on every re-import. The stitching file's row is left out now (see the
-    # next test), so a re-import writes nothing.
+def _two_records_of_one_result(tmp_path: Path, hub_model: str) -> Path:
+    """An Epoch folder whose stitching file (gpt-4, 81 %) and Hub extract (`hub_model`,
+    0.82) give one MMLU result as two records with two scores."""
     folder = tmp_path / "epoch"
     folder.mkdir()
     (folder / "external_benchmark_mmlu.csv").write_text(
@@ -1388,9 +1385,19 @@ def test_a_result_two_files_give_two_scores_is_reimported_unchanged(run: Run, tm
     (folder / "benchmark_results_epoch.csv").write_text(
         "benchmark,model_version,organization,release_date,score,score_scale,shots,"
         "source_link,epoch_row_id\n"
-        "MMLU,gpt-4,OpenAI,2023-03-14,0.82,0-1,5,https://example.org/p3,recBBB2\n",
+        f"MMLU,{hub_model},OpenAI,2023-03-14,0.82,0-1,5,https://example.org/p3,recBBB2\n",
         encoding="utf-8",
     )
+    return folder
+
+
+def test_a_result_two_files_give_two_scores_is_reimported_unchanged(run: Run, tmp_path: Path):
+    # A folder whose Hub extract and stitching file give one result's key two scores:
+    # on a re-import the Hub's write changed the stored record and the stitching file's
+    # put it back, an 'update' changing no field, and 'results: 1 updated' in a new
+    # changeset on every re-import. The stitching file's row is left out now (see the
+    # next test), so a re-import writes nothing.
+    folder = _two_records_of_one_result(tmp_path, "gpt-4")
     first = run("import", "--from", "epoch", str(folder))
     assert first.exit_code == 0, first.stderr
     assert first.stderr.splitlines()[-1].startswith("benchmarks: nothing; results: 1 added")
@@ -1414,19 +1421,7 @@ def test_a_result_two_files_give_as_two_records_is_kept_once_and_the_other_liste
     # source) as two Epoch records with two scores: the Hub's is kept and the other
     # left out, listed. The stitching file's overwrote the Hub's in silence ('1 added',
     # nothing left out), its record lost.
-    folder = tmp_path / "epoch"
-    folder.mkdir()
-    (folder / "external_benchmark_mmlu.csv").write_text(
-        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
-        "recBBB1,GPT-4,81.0%,gpt-4,5,Some paper,https://example.org/p3,\n",
-        encoding="utf-8",
-    )
-    (folder / "benchmark_results_epoch.csv").write_text(
-        "benchmark,model_version,organization,release_date,score,score_scale,shots,"
-        "source_link,epoch_row_id\n"
-        "MMLU,gpt-4-0314,OpenAI,2023-03-14,0.82,0-1,5,https://example.org/p3,recBBB2\n",
-        encoding="utf-8",
-    )
+    folder = _two_records_of_one_result(tmp_path, "gpt-4-0314")
     result = run("import", "--from", "epoch", str(folder))
     assert result.exit_code == 0, result.stderr
     assert (
