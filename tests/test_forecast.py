@@ -413,6 +413,24 @@ def test_a_decay_with_no_ceiling_is_not_said_to_pass_the_best_achievable(higher)
     assert result.crossing_text(result.crossing(0.0)) == "at 0, never reached"
 
 
+@pytest.mark.parametrize("higher", [True, False])
+def test_a_decay_under_a_ceiling_past_0_is_said_to_near_0_not_the_best_achievable(higher):
+    """Scores rising from -500 towards 0 (or, lower being better, falling from 500) under
+    a ceiling of 10 (-10): the exponential levels off at 0, so 5 (-5) is never reached
+    though it is short of the ceiling, as the figure's and the report's "past the best
+    achievable" said (and of 0 itself too)."""
+    sign = -1 if higher else 1
+    scores = sign * 500 * 0.5 ** (XS - 2018)
+    sc = scale("s", floor=None, ceiling=-sign * 10.0, higher_is_better=higher, unit="score")
+    result = forecast(series_of(scores, sc=sc), family="exponential", until="2027")
+    texts = {t: result.crossing_text(result.crossing(-sign * t)) for t in (5.0, 0.0, 12.0)}
+    assert texts == {
+        5.0: "past 0, which the exponential nears without reaching, never reached",
+        0.0: "at 0, never reached",
+        12.0: "past the best achievable, never reached",
+    }
+
+
 def test_a_line_held_at_a_bound_offers_a_saturating_family_only_where_one_fits():
     """A line held at the ceiling said "a saturating family, such as auto's, bends
     before it" of a frontier with two points above the floor, which no S-curve fits;

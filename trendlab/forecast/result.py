@@ -67,18 +67,22 @@ def _at_bound(scale: Scale) -> float:
     return AT_BOUND if scale.bounded else 0.0
 
 
-def never_text(scale: Scale, threshold: float) -> str:
+def never_text(scale: Scale, threshold: float, nears_zero: bool = False) -> str:
     """Why a threshold the forecast says is never crossed is not, in words that fit
-    either direction: past the best achievable score, or at it (the ceiling, or zero
-    for a decay with none), which an S-curve or a decay nears without reaching."""
-    best = 0.0 if scale.ceiling is None else scale.ceiling
-    if threshold != best and scale.ceiling is None:
-        # No ceiling says what is achievable: 0 is only where the decay levels off (scores
-        # below 0 rising towards it, higher being better), and the trend never passes it.
-        return "past 0, which the exponential nears without reaching, never reached"
-    if threshold != best:
+    either direction: past the best achievable score, or at it (the ceiling), which an
+    S-curve nears without reaching; or, for a decay (`nears_zero`, the exponential of
+    scores rising towards 0), at or past the 0 it nears without reaching."""
+    v = float(scale.value(threshold))
+    ceiling = scale.v_range[1]
+    if ceiling is not None and v > ceiling:
         return "past the best achievable, never reached"
-    return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
+    if nears_zero and (ceiling is None or ceiling > 0):
+        # The decay levels off at 0, short of any ceiling past it (or of none), so 0
+        # and not the best achievable is what keeps a threshold from being reached.
+        if v == 0:
+            return "at 0, never reached"
+        return "past 0, which the exponential nears without reaching, never reached"
+    return "at the ceiling, never reached"
 
 
 # How a probability that is only a bound (Crossing.bound) is shown: at most, at least.
@@ -593,7 +597,7 @@ class Forecast:
             for x in (crossing.median, crossing.lower, crossing.upper)
         )
         if crossing.status == "never":
-            return never_text(self.series.scale, crossing.threshold)
+            return never_text(self.series.scale, crossing.threshold, self.curve.space == "neglog")
         if crossing.status == "reached":
             return f"reached {median}"
         chance = f"{chance_text(crossing.probability, crossing.bound)} chance by"
