@@ -2733,7 +2733,8 @@ def test_a_new_database_in_no_directory_is_a_usage_error(db: Path, tmp_path: Pat
     """`init` or `copy` into a folder that does not exist exited 1 with DuckDB's "IO
     Error: Cannot open file ...", for a local lake its internals ('Failed to attach
     DuckLake MetaData "__ducklake_metadata_trendlab" at path + ...'). The path given
-    is wrong, as an -o into no directory is: a usage error, and nothing is created."""
+    is wrong, as an -o into no directory is: a usage error, and nothing is created.
+    copy names it DST, as its other errors about SRC or DST do."""
     missing = tmp_path / "no-such-folder"
     for location in (str(missing / "x.duckdb"), f"ducklake:{missing / 'x.ducklake'}"):
         result = make_runner(location)("init", "--empty")
@@ -2745,7 +2746,7 @@ def test_a_new_database_in_no_directory_is_a_usage_error(db: Path, tmp_path: Pat
         result = make_runner(db)("copy", str(db), location)
         assert (result.exit_code, result.stderr) == (
             2,
-            f"trendlab: error: cannot create {location}: no such directory {missing} "
+            f"trendlab: error: cannot create DST {location}: no such directory {missing} "
             "(see 'cli copy --help')\n",
         ), result.stderr
     assert not missing.exists()
@@ -2785,15 +2786,17 @@ def test_a_new_local_lake_in_a_folder_it_may_not_write_says_why_in_one_line(
     """`init` or `copy` of a new local lake in a folder the OS will not let it write
     printed DuckLake's internals ('Failed to attach DuckLake MetaData ... at path +
     "..."Cannot open file ...'): now the path and the OS's reason, as a new DuckDB file
-    there says."""
+    there says (naming it DST in a copy)."""
     folder = tmp_path / "ro"
     folder.mkdir()
     catalog = folder / "a.ducklake"
     _refuse_lake_writes(monkeypatch, catalog)
     location = f"ducklake:{catalog}"
     said = f"trendlab: error: cannot create {location}: Permission denied\n"
-    for result in (make_runner(location)("init"), make_runner(db)("copy", str(db), location)):
-        assert (result.exit_code, result.stderr) == (1, said)
+    result = make_runner(location)("init")
+    assert (result.exit_code, result.stderr) == (1, said)
+    result = make_runner(db)("copy", str(db), location)
+    assert (result.exit_code, result.stderr) == (1, said.replace("create ", "create DST "))
     assert list(folder.iterdir()) == []
 
 
@@ -2819,7 +2822,8 @@ def test_a_local_lake_it_may_not_write_says_why_in_one_line(
 def test_a_new_database_named_as_a_write_ahead_log_is_a_usage_error(db: Path, tmp_path: Path):
     """`copy b.duckdb a.duckdb.wal` said it copied, and DuckDB deleted that copy as a
     stale write-ahead log once a.duckdb was opened; `init` made such a file too. Refused
-    for a DuckDB file and a local lake's catalog alike, and nothing is created."""
+    for a DuckDB file and a local lake's catalog alike, and nothing is created (copy
+    naming it DST)."""
     for location, wal in (
         (str(tmp_path / "a.duckdb.wal"), "a.duckdb"),
         (f"ducklake:{tmp_path / 'c.ducklake.wal'}", "c.ducklake"),
@@ -2836,7 +2840,7 @@ def test_a_new_database_named_as_a_write_ahead_log_is_a_usage_error(db: Path, tm
         result = make_runner(db)("copy", str(db), location)
         assert (result.exit_code, result.stderr) == (
             2,
-            f"trendlab: error: cannot create {location}: {why} (see 'cli copy --help')\n",
+            f"trendlab: error: cannot create DST {location}: {why} (see 'cli copy --help')\n",
         ), result.stderr
     assert [p.name for p in tmp_path.iterdir()] == [db.name]
 

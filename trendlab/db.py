@@ -281,8 +281,9 @@ class Store:
                     if named == "--db"
                     else f"{named} {location}: no such database"
                 )
-            lake.check_parent(Path(location), location, create=create)
-            lake.check_not_wal(Path(location), location, create=create)
+            shown = lake.opened_as(location, named)  # copy's DST is named so
+            lake.check_parent(Path(location), shown, create=create)
+            lake.check_not_wal(Path(location), shown, create=create)
             if new and create and not read_only and not Path(location).exists():
                 new()
             if whole:
@@ -290,7 +291,9 @@ class Store:
                     if removed:
                         removed(folder)
             building, builder = (
-                _building_folder(location) if whole and builds_aside(location) else (None, None)
+                _building_folder(location, named)
+                if whole and builds_aside(location)
+                else (None, None)
             )
             try:
                 con = _connect_file(
@@ -365,7 +368,9 @@ class Store:
                 f"so nothing was written; run `{self.command('init')}` again to add to it"
             ) from None
         except OSError as exc:
-            raise TrendlabError(f"cannot create {self.location}: {exc.strerror}") from None
+            raise TrendlabError(
+                f"cannot create {lake.opened_as(self.location, self.named)}: {exc.strerror}"
+            ) from None
         finally:
             self.close()
 
@@ -2753,18 +2758,20 @@ def _built_name(location: str) -> str:
     return Path(os.path.realpath(location)).name
 
 
-def _building_folder(location: str) -> tuple[Path, int | None]:
+def _building_folder(location: str, named: str = "--db") -> tuple[Path, int | None]:
     """A new hidden folder beside the file `location` names (through a symbolic link, if
     it is one) to build it in: on the file system it goes on, where a link puts the
     file in place, and where the write-ahead log goes too, to be removed with the
     folder. Named after the file, shortened, so that a name as long as a file system
     takes still leaves room for the rest. Returned with the lock this process holds on
-    it until it removes it (see _remove_left_builds), or None where none can be held."""
+    it until it removes it (see _remove_left_builds), or None where none can be held.
+    `named` is what gave the location (--db, copy's DST), as a refusal names it."""
     target = Path(os.path.realpath(location))
     try:
         folder = Path(tempfile.mkdtemp(prefix=_building_prefix(target), dir=target.parent))
     except OSError as exc:
-        raise TrendlabError(f"cannot create {location}: {exc.strerror}") from None
+        shown = lake.opened_as(location, named)
+        raise TrendlabError(f"cannot create {shown}: {exc.strerror}") from None
     try:
         return folder, _lock_folder(folder, wait=True)
     except BaseException:

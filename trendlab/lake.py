@@ -291,8 +291,9 @@ def _attach(
             else f"{named} {lake.text}: no such team store"
         )
     if lake.file is not None:
-        check_parent(lake.file, lake.text, create=create)
-        check_not_wal(lake.file, lake.text, create=create)
+        shown = opened_as(lake.text, named)  # copy's DST is named so
+        check_parent(lake.file, shown, create=create)
+        check_not_wal(lake.file, shown, create=create)
         _refuse_other_file(lake, named)
     given = _absolute(data_path) if data_path else None
     if data_path and given and not create and "://" not in given:
@@ -894,7 +895,7 @@ def _attach_error(
         # A new catalog the OS would not let DuckLake create (a folder it may not write):
         # its words ran its internals ("Failed to attach DuckLake MetaData ...") into
         # DuckDB's. Said as a new DuckDB file's is.
-        return TrendlabError(f"cannot create {lake.text}: {unmade['why']}")
+        return TrendlabError(f"cannot create {opened_as(lake.text, named)}: {unmade['why']}")
     if unmade:
         # One there that the OS will not let it open (to write, on a read-only mount):
         # DuckDB's words alone, as a DuckDB file's are.
