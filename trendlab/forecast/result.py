@@ -82,7 +82,8 @@ def never_text(scale: Scale, threshold: float, nears_zero: bool = False) -> str:
         if v == 0:
             return "at 0, never reached"
         return "past 0, which the exponential nears without reaching, never reached"
-    return "at the ceiling, never reached"
+    # With no ceiling, the bound reached for is the unit's 0 (a latency's 0 minutes).
+    return f"at {'the ceiling' if scale.ceiling is not None else '0'}, never reached"
 
 
 # How a probability that is only a bound (Crossing.bound) is shown: at most, at least.
