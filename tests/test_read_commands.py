@@ -760,6 +760,22 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
     ]
 
 
+def test_check_lists_revisions_numbered_from_below_1(run: Run, db: Path):
+    """Revisions numbered 0 and 2 passed check: a number skipped, but as many numbers
+    used as the highest, which was all 10_revision_numbers counted."""
+    with _around(db) as (con, cs):
+        con.execute("UPDATE model_revisions SET revision = 0 WHERE key = 'gpt-4'")
+        con.execute(
+            "INSERT INTO model_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "2 AS revision, 'update' AS op) FROM model_revisions WHERE key = 'gpt-4'",
+            [cs],
+        )
+    found = [(v["key"], v["problem"]) for v in _violations(run, "10_revision_numbers")]
+    assert found == [
+        ("gpt-4", "revision 0 is below 1: trendlab numbers a record's revisions from 1")
+    ]
+
+
 def _unreadable_time(db: Path, column: str) -> str:
     """What stderr says of a date or time in `column` past the years 1 to 9999."""
     return (
