@@ -1954,6 +1954,31 @@ def test_check_finds_bad_bounds_and_results_past_the_ceiling(run: Run, db: Path)
     ]
 
 
+def test_check_lists_a_ceiling_on_the_wrong_side_of_its_floor_once(run: Run, db: Path):
+    """A ceiling at its floor, the floor given (lower being better) or the unit's worst
+    end, is 05_benchmark_bounds's one line: 11_results_beyond_ceiling listed every
+    result of the benchmark beside it, as if each were past the best achievable."""
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con)
+        revise_around(
+            con, cs, "benchmark_revisions", "mmlu", higher_is_better=False, floor=50.0, ceiling=50.0
+        )
+        revise_around(con, cs, "benchmark_revisions", "gsm8k", floor=None, ceiling=0.0)
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(result.stdout)] == [
+        ("05_benchmark_bounds", "gsm8k", "floor 0.0 is not below ceiling 0.0"),
+        (
+            "05_benchmark_bounds",
+            "mmlu",
+            "floor 50.0 is not above ceiling 50.0 "
+            "(lower is better: floor is chance level, ceiling the best achievable)",
+        ),
+    ]
+
+
 def test_an_author_is_a_name_on_one_line(run: Run, monkeypatch: pytest.MonkeyPatch):
     """A blank --author said only 'Invalid value for --author: is blank: give a name'.
     It says what the option is for and where the default comes from, and a bad

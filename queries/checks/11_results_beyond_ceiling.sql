@@ -8,9 +8,16 @@ SELECT 'results' AS kind, r.id AS key,
        'score ' || r.score || ' is ' || CASE WHEN d.higher THEN 'above' ELSE 'below' END
        || ' the ceiling ' || b.ceiling || ' of benchmark ' || b.slug AS problem
 FROM results r
-JOIN benchmarks b ON b.slug = r.benchmark,
-LATERAL (SELECT coalesce(b.higher_is_better, true) AS higher) d
+JOIN benchmarks b ON b.slug = r.benchmark
+LEFT JOIN units u ON u.unit = b.unit,
+LATERAL (SELECT coalesce(b.higher_is_better, true) AS higher) d,
+-- The floor as 05 reads it: one not given is the unit's worst end. Read as given, a
+-- ceiling at or past the unit's worst end (or, lower being better, a floor equal to the
+-- ceiling) listed every result of the benchmark beside 05's one line.
+LATERAL (
+    SELECT coalesce(b.floor, CASE WHEN d.higher THEN u.min_value ELSE u.max_value END) AS lo
+) e
 WHERE CASE WHEN d.higher THEN r.score > b.ceiling ELSE r.score < b.ceiling END
-  AND (b.floor IS NULL OR (b.floor < b.ceiling) = d.higher)
+  AND (e.lo IS NULL OR CASE WHEN d.higher THEN e.lo < b.ceiling ELSE e.lo > b.ceiling END)
   AND NOT isnan(r.score)
 ORDER BY key;
