@@ -776,6 +776,24 @@ def test_check_lists_revisions_numbered_from_below_1(run: Run, db: Path):
     ]
 
 
+def test_check_says_a_named_model_or_benchmark_is_not_a_slug(run: Run, db: Path):
+    """A result naming 'gpt-4 ' was listed only as of "unknown model gpt-4", a model
+    that exists: field_rules says what is wrong with the name, as of a model's own slug."""
+    with _around(db) as (con, cs):
+        result_id, alias = con.execute(
+            "SELECT (SELECT min(id) FROM results WHERE model <> 'gpt-4'), "
+            "(SELECT min(alias) FROM aliases WHERE model = 'gpt-4')"
+        ).fetchone()
+        revise_around(con, cs, "result_revisions", result_id, model="gpt-4 ", benchmark="")
+        revise_around(con, cs, "alias_revisions", alias, model="GPT-4")
+    rule = " is not a slug (lowercase letters, digits, '.', '_', '-', beginning and ending with a letter or digit)"
+    assert [(v["kind"], v["key"], v["problem"]) for v in _violations(run, "field_rules")] == [
+        ("results", result_id, "model: 'gpt-4 '" + rule),
+        ("results", result_id, "benchmark: ''" + rule),
+        ("aliases", alias, "model: 'GPT-4'" + rule),
+    ]
+
+
 def _unreadable_time(db: Path, column: str) -> str:
     """What stderr says of a date or time in `column` past the years 1 to 9999."""
     return (
