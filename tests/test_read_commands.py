@@ -794,6 +794,67 @@ def test_check_says_a_named_model_or_benchmark_is_not_a_slug(run: Run, db: Path)
     ]
 
 
+def test_check_names_every_duplicate_current_key_and_provider_spelling(run: Run, db: Path):
+    """The branches of 06_duplicate_current_keys no other test writes (a benchmark, an
+    organization and a price stored under a second key) and the words of
+    13_price_provider_spellings: each copy is named, its key by 08 too."""
+    with _around(db) as (con, cs):
+        price_id, provider = con.execute(
+            "SELECT id, provider FROM prices WHERE provider <> lower(provider) ORDER BY id LIMIT 1"
+        ).fetchone()
+        for table, key in (("benchmark_revisions", "mmlu"), ("organization_revisions", "openai")):
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * REPLACE (? AS changeset_id, "
+                f"'copy' AS key) FROM {table} WHERE key = ?",
+                [cs, key],
+            )
+        con.execute(
+            "INSERT INTO price_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "'p_copy' AS key) FROM price_revisions WHERE key = ?",
+            [cs, price_id],
+        )
+        con.execute(
+            "INSERT INTO price_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "'p_lower' AS key, lower(provider) AS provider) FROM price_revisions WHERE key = ?",
+            [cs, price_id],
+        )
+        model, date_ = con.execute(
+            "SELECT model, effective_date FROM prices WHERE id = ?", [price_id]
+        ).fetchone()
+    pair = f"{model}/{provider}/{date_}"
+    spelled = " of the same model and date"
+    found = sorted(
+        (v["check"][:3], v["kind"], v["key"], v["problem"]) for v in _violations(run, "06_", "13_")
+    )
+    assert found == sorted(
+        [
+            ("06_", "benchmarks", "mmlu", "2 current records"),
+            ("06_", "organizations", "openai", "2 current records"),
+            ("06_", "prices", pair, "2 current records"),
+            *(
+                (
+                    "13_",
+                    "prices",
+                    key,
+                    f"provider {provider} is also spelled "
+                    f"{provider.lower()} in price p_lower{spelled}",
+                )
+                for key in (price_id, "p_copy")
+            ),
+            *(
+                (
+                    "13_",
+                    "prices",
+                    "p_lower",
+                    f"provider {provider.lower()} is also spelled "
+                    f"{provider} in price {key}{spelled}",
+                )
+                for key in (price_id, "p_copy")
+            ),
+        ]
+    )
+
+
 def _unreadable_time(db: Path, column: str) -> str:
     """What stderr says of a date or time in `column` past the years 1 to 9999."""
     return (
