@@ -124,12 +124,22 @@ def test_report_bench_answers_help_without_timing_anything(tmp_path: Path):
     )
 
 
-def test_price_trend_bench_checks_its_peer_gives_the_same_rows(tmp_path: Path):
+def test_price_trend_bench_checks_its_peer_gives_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """Its peer, a running minimum in DuckDB, is the same series as trendlab's, which the
     bench checks before printing a ratio."""
     result = _script("price_trend.py", "--models", "300", "--repeat", "1", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[2].startswith("| 300 | ")
+    # A series that is not the peer's is refused, not timed (the run above passes
+    # without the check as with it): trendlab's with its first row lost.
+    bench = _bench("price_trend", monkeypatch)
+    found = bench.cheapest_capable
+    monkeypatch.setattr(bench, "cheapest_capable", lambda *a, **k: found(*a, **k).slice(1))
+    with pytest.raises(SystemExit) as refused:
+        bench.measure(300, 1)
+    assert refused.value.code == "price_trend.py: error: at 300 models the peer's series differs"
 
 
 def test_scale_bench_compares_a_frontier_only_with_the_same_benchmark_s():
