@@ -438,33 +438,18 @@ def test_init_of_a_new_file_in_a_folder_it_may_not_write(tmp_path: Path, monkeyp
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_copy_to_a_new_file_in_a_folder_it_may_not_write_names_it_dst(
-    db: Path, tmp_path: Path, monkeypatch
+@pytest.mark.parametrize("refusing", ["tempfile.mkdtemp", "trendlab.db._put_in_place"])
+def test_a_copy_to_a_new_file_the_os_will_not_let_be_made_names_it_dst(
+    db: Path, tmp_path: Path, monkeypatch, refusing: str
 ):
-    """copy's "cannot create" named neither SRC nor DST, unlike its other errors."""
+    """copy's "cannot create" named the path alone, unlike its other errors: of a folder
+    it may not write (its building folder refused), and of a file built beside DST that
+    the OS will not let be put in place (a read-only mount made meanwhile)."""
 
-    def refused(*args: object, **kwargs: object) -> str:
+    def refused(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("tempfile.mkdtemp", refused)
-    dst = tmp_path / "out" / "x.duckdb"
-    dst.parent.mkdir()
-    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
-    assert result.exit_code == 1, result.output
-    assert result.stderr == f"trendlab: error: cannot create DST {dst}: Permission denied\n"
-    assert list(dst.parent.iterdir()) == []
-
-
-def test_a_copy_the_os_will_not_let_put_in_place_names_it_dst(
-    db: Path, tmp_path: Path, monkeypatch
-):
-    """A new file built beside DST that the OS will not let be put in place (a read-only
-    mount made meanwhile) said "cannot create" of the path alone, as init does."""
-
-    def refused(*args: object) -> None:
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr("trendlab.db._put_in_place", refused)
+    monkeypatch.setattr(refusing, refused)
     dst = tmp_path / "out" / "x.duckdb"
     dst.parent.mkdir()
     result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
