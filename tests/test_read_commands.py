@@ -2702,6 +2702,33 @@ def test_a_bug_is_one_line_too(run: Run, monkeypatch: pytest.MonkeyPatch, error:
     ]
 
 
+@pytest.mark.parametrize("asked", [["--debug"], []])
+def test_debug_shows_the_traceback_before_the_one_line(
+    run: Run, monkeypatch: pytest.MonkeyPatch, asked: list[str]
+):
+    """The README: `--debug` (TRENDLAB_DEBUG=1) shows tracebacks, of a bug and of an
+    error trendlab explains alike; the one line still ends it."""
+    import trendlab.render
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    if not asked:
+        monkeypatch.setenv("TRENDLAB_DEBUG", "1")
+    monkeypatch.setattr(trendlab.render, "render", broken)
+    bug = run(*asked, "list", "benchmarks")
+    assert bug.exit_code == 70
+    lines = bug.stderr.strip().splitlines()
+    assert lines[0] == "Traceback (most recent call last):", bug.stderr
+    assert "ValueError: boom" in lines
+    assert lines[-1].startswith("trendlab: error: internal error (ValueError: boom)")
+    explained = run(*asked, "query", "SELECT * FROM nosuch")
+    assert explained.exit_code == 1
+    lines = explained.stderr.strip().splitlines()
+    assert lines[0] == "Traceback (most recent call last):", explained.stderr
+    assert lines[-1].startswith("trendlab: error: query failed: Catalog Error: Table with name")
+
+
 def test_a_time_of_24_00_is_written_in_every_format(run: Run, tmp_path: Path):
     """TIME '24:00:00', which DuckDB (as PostgreSQL) holds, is past the day a Polars
     time holds: CSV wrote an empty cell and Parquet a null, where the table and JSON
