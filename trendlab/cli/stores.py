@@ -75,7 +75,8 @@ def copy(
                 f"{name} is empty: give a file or a team store", exit_code=ExitCode.USAGE
             )
         check_location(location, name)
-        _refuse_no_catalog(location, name)
+        if problem := _catalog_problem(location):
+            raise TrendlabError(f"{name} {problem.message}", exit_code=problem.exit_code)
     for option, value, name, location in (
         ("--source-data-path", source_data_path, "SRC", src),
         ("--data-path", data_path, "DST", dst),
@@ -96,7 +97,7 @@ def copy(
     # when SRC is that store (a team store: a file has none). When the --db store is a
     # lake other than DST, it is not DST's either: a new DST's files would land among
     # that store's (the very ones it is a copy of, when it is SRC).
-    db = None if _names_no_lake(settings.db) else settings.db
+    db = None if _catalog_problem(settings.db) else settings.db
     global_is_src = db is not None and lake.is_lake(src) and same_store(src, db)
     global_is_dsts = db is None or not lake.is_lake(db) or same_store(dst, db)
     src_data_path = source_data_path or (settings.data_path if global_is_src else None)
@@ -187,35 +188,21 @@ def copy(
         note(f"copy: left out what copy does not carry: {left}; recreate {them} in DST")
 
 
-def _names_no_lake(db: str) -> bool:
-    """Whether the --db location is a `ducklake:` one that names no catalog trendlab
-    takes (ducklake:sqlite:x.db): no store, as a --db that is a folder is none. Copy
-    names its stores itself, and failed on such a TRENDLAB_DB whatever SRC and DST
-    were, as if one of them were wrong."""
-    from trendlab import lake
-    from trendlab.errors import TrendlabError
-
-    if not lake.is_lake(db):
-        return False
-    try:
-        lake.LakeLocation.parse(db)
-    except TrendlabError:
-        return True
-    return False
-
-
-def _refuse_no_catalog(location: str, name: str) -> None:
-    """Refuse a `ducklake:` SRC or DST of no catalog trendlab takes (ducklake:sqlite:x.db)
-    with the error --db gets, saying which of the two it is."""
+def _catalog_problem(location: str) -> TrendlabError | None:
+    """The error --db gets for a `ducklake:` location of no catalog trendlab takes
+    (ducklake:sqlite:x.db), or None for any other location. As SRC or DST it is refused,
+    naming which; as a --db (TRENDLAB_DB) it names no store for copy, as a folder does
+    not, since copy names its stores itself (it failed whatever SRC and DST were)."""
     from trendlab import lake
     from trendlab.errors import TrendlabError
 
     if not lake.is_lake(location):
-        return
+        return None
     try:
         lake.LakeLocation.parse(location)
     except TrendlabError as exc:
-        raise TrendlabError(f"{name} {exc.message}", exit_code=exc.exit_code) from exc
+        return exc
+    return None
 
 
 def _same_store_error(src: str, dst: str) -> TrendlabError:
