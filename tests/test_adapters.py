@@ -377,21 +377,25 @@ def test_unresolved_names_fail_with_candidates_or_are_skipped(
         "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
         "rec1,GPT-4,86.4%,gpt-4-0314,5,A reprint,https://example.org/gpt-4-mmlu,\n"
         "rec2,Mystery,50.0%,gpt-4-03144,5,Somewhere,https://example.org/x,\n"
-        "rec3,Nobody,40.0%,,5,Somewhere,https://example.org/y,\n",
+        "rec3,Nobody,40.0%,,5,Somewhere,https://example.org/y,\n"
+        "rec4,Mystery,51.0%,gpt-4-03144,0,Somewhere,https://example.org/x,\n",
         encoding="utf-8",
     )
     before = run("log", "--json").stdout
     result = run("import", "--from", "epoch", str(path))
     assert result.exit_code == 1
-    assert "1 row names 1 model this database does not know; nothing was written" in result.stderr
-    assert f"{path}:3: unknown model 'gpt-4-03144' (did you mean 'gpt-4'," in result.stderr
+    assert "2 rows name 1 model this database does not know; nothing was written" in result.stderr
+    told = f"{path}:3: unknown model 'gpt-4-03144' (2 rows) (did you mean 'gpt-4',"
+    assert told in result.stderr
     assert "--skip-unresolved" in result.stderr
     # The alias add it suggests is this store's: as printed, it added to ./trendlab.duckdb.
     assert f"add the missing names with `{on_store} alias add MODEL NAME`" in result.stderr
     assert run("log", "--json").stdout == before
     result = run("import", "--from", "epoch", str(path), "--skip-unresolved")
     assert result.exit_code == 0, result.stderr
-    assert "left out 1 row naming 1 unknown model:" in result.stderr
+    assert "left out 2 rows naming 1 unknown model:" in result.stderr
+    # Listed as the error lists it: where, how many rows, and the nearest names.
+    assert f"{path}:3: 'gpt-4-03144' (2 rows) (did you mean 'gpt-4'," in result.stderr
     assert "results: 1 added" in result.stderr
     # gpt-4-0314 is an alias of gpt-4: the result is GPT-4's.
     rows = _rows(run, "list", "results", "--model", "gpt-4", "--benchmark", "mmlu")

@@ -42,6 +42,12 @@ class Unresolved:
     lines: list[str]
     hint: str
 
+    def told(self, what: str = "") -> str:
+        """Where the rows are and how many, with the nearest known names: the error
+        and the list --skip-unresolved leaves out read alike."""
+        rows = f" ({len(self.lines)} rows)" if len(self.lines) > 1 else ""
+        return f"{self.source}:{self.lines[0]}: {what}{self.name!r}{rows}{self.hint}"
+
 
 @dataclass
 class Outcome:
@@ -644,12 +650,7 @@ def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
     lines, and the alias add that would name them (`command`: see series.Command)."""
     names = len(outcome.unresolved)
     details = at_most(
-        [
-            f"{u.source}:{u.lines[0]}: unknown model {u.name!r}"
-            + (f" ({len(u.lines)} rows)" if len(u.lines) > 1 else "")
-            + u.hint
-            for u in outcome.unresolved
-        ],
+        [u.told("unknown model ") for u in outcome.unresolved],
         MAX_SHOWN_ERRORS,
         "unknown model",
     )

@@ -240,7 +240,7 @@ def _import_source(
             f"{counted(len(outcome.unresolved), 'unknown model')}:"
         )
         _list(
-            [f"{u.source}:{u.lines[0]}: {u.name!r}{u.hint}" for u in outcome.unresolved],
+            [u.told() for u in outcome.unresolved],
             None if shown is None else 20,
             "unknown model",
         )
