@@ -710,7 +710,7 @@ def test_check_finds_violations_written_around_trendlab(run: Run, store_location
     assert "unknown model ghost-model" in problems
     assert "score: 140.0 is outside the range of unit percent" in problems
     assert "revision in unknown changeset nope" in problems
-    assert "unknown operation upsert" in problems
+    assert "unknown operation 'upsert'" in problems
     assert "2 current records" in problems
     assert "key differs from slug gpt-4" in problems
     assert "key differs from its model, benchmark, setting and source_url" in problems
@@ -754,7 +754,7 @@ def test_check_names_every_bound_and_revision_fault(run: Run, db: Path):
         ("05_benchmark_bounds", "gsm8k", "floor -5.0 is outside unit percent"),
         ("05_benchmark_bounds", "humaneval", "human_baseline 150.0 is outside unit percent"),
         ("05_benchmark_bounds", "math", "floor 90.0 is not below ceiling 80.0"),
-        ("05_benchmark_bounds", "mmlu", "unknown unit furlongs"),
+        ("05_benchmark_bounds", "mmlu", "unknown unit 'furlongs'"),
         ("07_revision_integrity", "gpqa-diamond", f"2 revisions in changeset {cs}"),
         ("10_revision_numbers", "gpt-4", "revisions numbered up to 3 but 2 numbers used"),
     ]

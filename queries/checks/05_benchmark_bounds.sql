@@ -16,7 +16,7 @@ LATERAL (
            coalesce(b.ceiling, CASE WHEN d.higher THEN u.max_value ELSE u.min_value END) AS hi
 ) e,
 LATERAL (
-    SELECT 'unknown unit ' || b.unit AS problem WHERE u.unit IS NULL AND b.unit IS NOT NULL
+    SELECT 'unknown unit ''' || b.unit || '''' AS problem WHERE u.unit IS NULL AND b.unit IS NOT NULL
     UNION ALL SELECT 'floor ' || e.lo || ' is not below ceiling ' || e.hi
         WHERE e.higher AND e.lo >= e.hi AND NOT isnan(e.lo) AND NOT isnan(e.hi)
     UNION ALL SELECT 'floor ' || e.lo || ' is not above ceiling ' || e.hi
