@@ -1211,6 +1211,21 @@ def test_check_finds_two_current_records_of_every_kind(run: Run, db: Path):
     ]
 
 
+def test_check_finds_two_current_records_of_one_result_id(run: Run, db: Path):
+    """A revision written around trendlab that moves a result to another benchmark leaves
+    the old benchmark's revision current too: two current records with one id, which 08
+    listed as a key off its fields but 06 did not."""
+    with _around(db) as (con, cs):
+        (result_id,) = con.execute(
+            "SELECT min(id) FROM results WHERE benchmark = 'mmlu'"
+        ).fetchone()
+        revise_around(con, cs, "result_revisions", result_id, benchmark="gsm8k")
+    found = [
+        (v["kind"], v["key"], v["problem"]) for v in _violations(run, "06_duplicate_current_keys")
+    ]
+    assert found == [("results", result_id, "2 current records, of benchmarks gsm8k, mmlu")]
+
+
 def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     """A changeset written by hand with an id of its own: --as-of cannot name it, and
     once trendlab writes after it, its id still sorts last, so the data versions that
