@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shlex
@@ -174,12 +175,25 @@ def test_a_sigterm_during_a_commit_is_held_only_where_the_cli_takes_it():
 
 
 def test_a_left_folder_that_cannot_be_removed_is_not_said_removed(tmp_path: Path, monkeypatch):
+    """Said to be left, with the OS's reason, as rmtree tells it of a read-only one."""
     path = tmp_path / "new.duckdb"
     assert _killed_in_init(path, "load_seeds").returncode == -signal.SIGKILL
-    monkeypatch.setattr("shutil.rmtree", lambda *args, **kwargs: None)
+    (left,) = tmp_path.iterdir()
+
+    def unremovable(folder: Path, onerror: Any = None, ignore_errors: bool = False) -> None:
+        error = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+        if onerror is not None:
+            onerror(os.rmdir, str(folder), (PermissionError, error, None))
+        elif not ignore_errors:
+            raise error
+
+    monkeypatch.setattr("shutil.rmtree", unremovable)
     result = CliRunner().invoke(cli, ["--db", str(path), "init", "--empty"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"{path}: schema ready (no seeds loaded)\n"
+    assert result.stderr == (
+        f"cannot remove {left}, left by an init or copy that did not finish: "
+        f"Permission denied\n{path}: schema ready (no seeds loaded)\n"
+    )
 
 
 def test_a_build_still_running_keeps_its_folder(tmp_path: Path):

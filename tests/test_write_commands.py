@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import shlex
+import shutil
 import signal
 from datetime import date, timedelta
 from pathlib import Path
@@ -1586,6 +1588,41 @@ def test_init_of_a_file_it_cannot_write_that_needs_nothing_says_so(
     assert refused.stderr == (
         f"trendlab: error: cannot open {empty_db}: IO Error: Cannot open file "
         f'"{empty_db}": Permission denied\n'
+    )
+
+
+def test_init_of_a_store_in_a_read_only_folder_says_what_a_killed_build_left(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A killed init's hidden folder beside a store in a read-only folder (or mount):
+    init could not remove it, and said nothing of it, where a writable store's init
+    says it removed it. The OS's words as a non-root user gets them."""
+    left = db.parent / f".{db.name}.init-left"
+    left.mkdir()
+    shutil.copy(db, left / db.name)
+    connect, rmtree = duckdb.connect, shutil.rmtree
+
+    def unwritable(database: str = ":memory:", read_only: bool = False, **options: Any) -> Any:
+        if not read_only and Path(database).parent == db.parent:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
+        return connect(database, read_only=read_only, **options)
+
+    def unremovable(path: Any, onerror: Any = None, **options: Any) -> None:
+        # As rmtree does when the OS refuses: told to onerror where given, else raised.
+        if Path(path) != left:
+            return rmtree(path, onerror=onerror, **options)
+        error = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(left / db.name))
+        if onerror is None:
+            raise error
+        onerror(os.unlink, str(left / db.name), (PermissionError, error, None))
+
+    monkeypatch.setattr(duckdb, "connect", unwritable)
+    monkeypatch.setattr(shutil, "rmtree", unremovable)
+    result = make_runner(db)("init")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        f"cannot remove {left}, left by an init or copy that did not finish: "
+        f"Permission denied\n{db}: up to date, it has had every seed record\n"
     )
 
 

@@ -172,7 +172,7 @@ class Store:
         complete: bool = False,
         whole: bool = False,
         applied: Callable[[Migration], None] | None = None,
-        removed: Callable[[Path], None] | None = None,
+        left_build: Callable[[Path, str | None], None] | None = None,
         new: Callable[[], None] | None = None,
     ) -> Store:
         """Open the store at `location` (default ./trendlab.duckdb).
@@ -194,10 +194,11 @@ class Store:
         once `publish` puts it in place; `close` without it leaves nothing; a new or part
         made team store stays part made until its data commits (see mark_created).
         `applied` is called with each migration this open applies, once it has committed;
-        `removed` with each hidden folder of a `whole` build of this file that this open
-        removes, its builder being gone (see _remove_left_builds). With `create`, `new`
-        is called before a store not there yet is made (no DuckDB file, a lake catalog
-        that holds no tables): an error it raises leaves nothing made (a copy's DST).
+        `left_build` with each hidden folder of a `whole` build of this file whose builder
+        is gone, and None once this open removed it, or why it could not (see
+        _remove_left_builds). With `create`, `new` is called before a store not there
+        yet is made (no DuckDB file, a lake catalog that holds no tables): an error it
+        raises leaves nothing made (a copy's DST).
         """
         location = str(location or DEFAULT_DB)
         if lake.is_lake(location):
@@ -287,9 +288,9 @@ class Store:
             if new and create and not read_only and not Path(location).exists():
                 new()
             if whole:
-                for folder in _remove_left_builds(location):
-                    if removed:
-                        removed(folder)
+                for folder, problem in _remove_left_builds(location):
+                    if left_build:
+                        left_build(folder, problem)
             building, builder = (
                 _building_folder(location, named)
                 if whole and builds_aside(location)
@@ -2784,10 +2785,12 @@ def _building_prefix(target: Path) -> str:
     return f".{target.name[:100]}.init-"
 
 
-def _remove_left_builds(location: str) -> list[Path]:
+def _remove_left_builds(location: str) -> list[tuple[Path, str | None]]:
     """Remove the hidden folders that builds of the file `location` names left, their
     builder gone (killed, or its machine stopped): each can hold a large part-built
-    file, and nothing else ever removes it. Returns those removed.
+    file, and nothing else ever removes it. Returns each such folder with None once
+    removed, or the OS's reason it could not be (a read-only folder or mount), so that
+    one left in place is said too, not only one removed.
 
     A builder holds its folder's lock from before it creates the file in it until it
     has removed the folder, so a folder that holds the file and whose lock is free has
@@ -2798,7 +2801,7 @@ def _remove_left_builds(location: str) -> list[Path]:
         entries = [e for e in os.scandir(target.parent) if e.name.startswith(prefix)]
     except OSError:
         return []  # a folder it cannot list is one it cannot build in either
-    removed = []
+    left: list[tuple[Path, str | None]] = []
     for entry in entries:
         folder = Path(entry.path)
         lock = _lock_folder(folder, wait=False) if entry.is_dir(follow_symlinks=False) else None
@@ -2808,12 +2811,24 @@ def _remove_left_builds(location: str) -> list[Path]:
             # The built file is named as the target is: another file's folder, named
             # after the same first 100 characters, holds another name.
             if (folder / _built_name(location)).exists():
-                shutil.rmtree(folder, ignore_errors=True)
-                if not os.path.lexists(folder):  # not said of one it could not remove
-                    removed.append(folder)
+                left.append((folder, _removed(folder)))
         finally:
             _release(lock)
-    return removed
+    return left
+
+
+def _removed(folder: Path) -> str | None:
+    """Remove `folder` and all it holds that the OS lets go of; None once it is gone,
+    else the first reason a part of it could not be removed."""
+    problems: list[str] = []
+
+    def told(_function: object, _path: str, error: Any) -> None:
+        problems.append(getattr(error[1], "strerror", None) or str(error[1]))
+
+    shutil.rmtree(folder, onerror=told)
+    if not os.path.lexists(folder):
+        return None
+    return problems[0] if problems else "it is still there"
 
 
 def _lock_folder(folder: Path, *, wait: bool) -> int | None:

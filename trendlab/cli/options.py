@@ -195,9 +195,10 @@ class Settings:
     ) -> Iterator[Any]:
         """A read-write store, migrated to this trendlab's schema (see Store.open for
         `create`, `complete`, `applied` and `whole`: a new file is put in place once the
-        block ends without an error, and what earlier builds of it left is removed, as
-        note_left_build says). Without `migrate` (a dry run, which writes nothing),
-        an out-of-date schema is an error asking for `trendlab migrate`, as a read's is."""
+        block ends without an error, and what earlier builds of it left is removed, or
+        said where it cannot be, as note_left_build says). Without `migrate` (a dry run,
+        which writes nothing), an out-of-date schema is an error asking for `trendlab
+        migrate`, as a read's is."""
         store = self._open(
             read_only=False,
             create=create,
@@ -206,7 +207,7 @@ class Settings:
             lock_timeout=self.lock_timeout,
             whole=whole,
             applied=applied,
-            removed=note_left_build if whole else None,
+            left_build=note_left_build if whole else None,
         )
         try:
             yield store
@@ -659,10 +660,14 @@ def note(message: str) -> None:
     click.echo(one_line(message), err=True)
 
 
-def note_left_build(folder: Path) -> None:
+def note_left_build(folder: Path, problem: str | None) -> None:
     """The line for a hidden folder that an `init` or `copy` building a new file left
-    when it was killed, which this one removed (see Store.open's `removed`)."""
-    note(f"removed {folder}, left by an init or copy that did not finish")
+    when it was killed: removed by this one, or, with `problem`, why it could not be
+    (see Store.open's `left_build`)."""
+    if problem is None:
+        note(f"removed {folder}, left by an init or copy that did not finish")
+    else:
+        note(f"cannot remove {folder}, left by an init or copy that did not finish: {problem}")
 
 
 def default_message(

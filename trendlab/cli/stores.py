@@ -142,7 +142,7 @@ def copy(
                 # Into a file there already too: what a copy killed as it put that
                 # file in place left beside it is removed.
                 whole=True,
-                removed=note_left_build,
+                left_build=note_left_build,
                 # Before a new DST is made, whose tables are trendlab's alone.
                 new=lambda: refuse_own_tables_of_new(source, shown_dst),
             ) as target:
