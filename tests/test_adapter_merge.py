@@ -1423,14 +1423,14 @@ def test_a_model_a_file_names_by_an_alias_takes_its_release_date_where_it_has_no
     assert _rows(run_empty, "show", "model", "curie")["release_date"] == "2020-05-28"
 
 
-def _two_records_of_one_result(tmp_path: Path, hub_model: str) -> Path:
-    """An Epoch folder whose stitching file (gpt-4, 81 %) and Hub extract (`hub_model`,
-    0.82) give one MMLU result as two records with two scores."""
+def _two_records_of_one_result(tmp_path: Path, hub_model: str, em: str = "81.0%") -> Path:
+    """An Epoch folder whose stitching file (gpt-4, `em`) and Hub extract (`hub_model`,
+    0.82) give one MMLU result as two records, with two scores unless `em` is 82 %."""
     folder = tmp_path / "epoch"
     folder.mkdir()
     (folder / "external_benchmark_mmlu.csv").write_text(
         "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
-        "recBBB1,GPT-4,81.0%,gpt-4,5,Some paper,https://example.org/p3,\n",
+        f"recBBB1,GPT-4,{em},gpt-4,5,Some paper,https://example.org/p3,\n",
         encoding="utf-8",
     )
     (folder / "benchmark_results_epoch.csv").write_text(
@@ -1478,6 +1478,27 @@ def test_a_result_two_files_give_as_two_records_is_kept_once_and_the_other_liste
     assert (
         f"  {folder / 'external_benchmark_mmlu.csv'}:2: gpt-4 = benchmark_results_epoch.csv:2 "
         "(another Epoch AI record, with another score, at a result another file holds)\n"
+    ) in result.stderr, result.stderr
+    (kept,) = [
+        r for r in _rows(run, "list", "results") if r["source_url"] == "https://example.org/p3"
+    ]
+    assert (kept["score"], kept["notes"]) == (82.0, "Epoch AI record recBBB2")
+
+
+def test_a_result_two_files_give_as_two_records_with_one_score_lists_the_other(
+    run: Run, tmp_path: Path
+):
+    # The same, with one score: no conflict, the Hub's record is kept, and the
+    # stitching file's is listed as left out. It was dropped unlisted (the merge found
+    # the result unchanged), its record lost in silence.
+    folder = _two_records_of_one_result(tmp_path, "gpt-4-0314", em="82.0%")
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 0, result.stderr
+    reason = "another Epoch AI record, with the same score, at a result another file holds"
+    assert f"left out 1 row: 1 {reason}\n" in result.stderr, result.stderr
+    assert (
+        f"  {folder / 'external_benchmark_mmlu.csv'}:2: gpt-4 = benchmark_results_epoch.csv:2 "
+        f"({reason})\n"
     ) in result.stderr, result.stderr
     (kept,) = [
         r for r in _rows(run, "list", "results") if r["source_url"] == "https://example.org/p3"

@@ -164,7 +164,9 @@ def _write_parts(
             frame = _resolve(part, frame, cs, outcome)
         if part.kind is RESULTS and "__record" in frame.columns and taken:
             other = _taken_by_another_record(frame, taken)
-            frame = _leave_out(part, frame, other, ANOTHER_RECORD, publication)
+            for same, reason in ((False, ANOTHER_RECORD), (True, ANOTHER_RECORD_SAME_SCORE)):
+                rows = other.filter(pl.col("__same") == same).drop("__same")
+                frame = _leave_out(part, frame, rows, reason, publication)
         if part.kind is RESULTS and RELEASED in frame.columns:
             # Before the merge leaves out what no date places: the date a results
             # file gives a model (METR's) dates it, as a catalog's does.
@@ -213,6 +215,10 @@ def _write_parts(
 
 
 ANOTHER_RECORD = "another Epoch AI record, with another score, at a result another file holds"
+# No conflict, but the record is not written: listed, so that it is not lost in silence.
+ANOTHER_RECORD_SAME_SCORE = (
+    "another Epoch AI record, with the same score, at a result another file holds"
+)
 
 
 def _result_key(frame: pl.DataFrame) -> list[pl.Expr]:
@@ -232,23 +238,29 @@ def _taken(frame: pl.DataFrame) -> pl.DataFrame:
 def _taken_by_another_record(
     frame: pl.DataFrame, taken: list[tuple[Part, pl.DataFrame]]
 ) -> pl.DataFrame:
-    """(ROW, held: file:line) of rows at a result key an earlier file of the publication
-    wrote with another source record and score: written too, one overwrote the other in
-    silence (a Hub extract's record by a stitching file's), and each re-import changed
-    it back."""
+    """(ROW, held: file:line, __same: the same score) of rows at a result key an earlier
+    file of the publication wrote with another source record: with another score,
+    written too, one overwrote the other in silence (a Hub extract's record by a
+    stitching file's), and each re-import changed it back; with the same score, the
+    merge found it unchanged and its record was dropped unlisted."""
     keys = list(RESULTS.key_fields)
     rows = frame.select(ROW, *_result_key(frame), "__record", "score")
-    other = pl.col("__record").ne_missing(pl.col("__taken_record")) & pl.col("score").cast(
-        pl.Float64, strict=False
-    ).ne_missing(pl.col("__taken_score"))
+    other = pl.col("__record").ne_missing(pl.col("__taken_record"))
+    same = pl.col("score").cast(pl.Float64, strict=False).eq_missing(pl.col("__taken_score"))
     found = []
     for part, written in taken:
-        clash = rows.join(written, on=keys, how="inner", nulls_equal=True).filter(other)
+        clash = (
+            rows.join(written, on=keys, how="inner", nulls_equal=True)
+            .filter(other)
+            .with_columns(same.alias("__same"))
+        )
         # Where it is, only for the few rows left out: a file's line numbers may mean
         # reading it again (see ingest's line_of).
         name = part.source.replace("\\", "/").rsplit("/", 1)[-1]
         held = [f"{name}:{part.line_of(r)}" for r in clash.get_column("__taken_row")]
-        found.append(clash.select(ROW).with_columns(pl.Series("held", held, dtype=pl.String)))
+        found.append(
+            clash.select(ROW, "__same").with_columns(pl.Series("held", held, dtype=pl.String))
+        )
     return pl.concat(found).unique(ROW, keep="first", maintain_order=True)
 
 
