@@ -231,6 +231,24 @@ def test_duplicate_keys_in_one_file(run: Run, tmp_path: Path):
     assert ":3: same model, benchmark, setting, source_url as line 2;" in result.stderr
 
 
+def test_duplicate_keys_of_a_model_named_by_its_slug_and_an_alias_say_so(run: Run, tmp_path: Path):
+    # Twins once gpt-4-0314 resolves, refused as two identical lines are; the error
+    # said 'same model' of two names the file gives, as if it were wrong.
+    path = _results_csv(
+        tmp_path / "results.csv",
+        [
+            "gpt-4,mmlu,50,5-shot,2024-01-01,https://e.org/a",
+            "gpt-4-0314,mmlu,50,5-shot,2024-01-01,https://e.org/a",
+        ],
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {path}:3: same model (gpt-4-0314 and gpt-4 name gpt-4), benchmark, "
+        "setting, source_url as line 2; nothing was written\n"
+    )
+
+
 def test_a_row_names_every_bad_field_on_one_line(run: Run, tmp_path: Path):
     """A row's unknown model or benchmark was checked only if its other fields parsed,
     so a row with a bad score and an unknown model named only the score, and the model

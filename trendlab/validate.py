@@ -792,11 +792,13 @@ def _kind_errors(
     read_as: dict[str, str],
     *,
     moving: bool = True,
+    named_as: pl.DataFrame | None = None,
 ) -> None:
     """Rules that need the database or span fields, each run on the rows whose fields
     it reads passed the rules before it. `labels`: how a command line named the fields
     (validate's `given`); `read_as`: how a file's columns name them (names_read_as);
-    `moving`: whether the write moves a stored alias the rows re-point."""
+    `moving`: whether the write moves a stored alias the rows re-point; `named_as`:
+    (ROW, model) each row's model as written, before its alias resolved."""
     cols = set(found.typed.columns)
     # First the rules of one field: they may refuse a value that parsed.
     if kind.name in MODEL_REFS and "model" in cols:
@@ -862,7 +864,7 @@ def _kind_errors(
 
         found.check(merged_fields(kind), given)
     keys = [k for k in kind.key_fields if k in cols]
-    found.check(keys, lambda rows: _duplicate_errors(kind, rows, read_as))
+    found.check(keys, lambda rows: _duplicate_errors(kind, rows, read_as, named_as))
 
 
 def _unknown_units(typed: pl.DataFrame, refs: Refs, label: str = "unit") -> pl.DataFrame:
@@ -1061,22 +1063,37 @@ def _bounds_errors(
     )
 
 
-def _duplicate_errors(kind: Kind, typed: pl.DataFrame, read_as: dict[str, str]) -> pl.DataFrame:
+def _duplicate_errors(
+    kind: Kind,
+    typed: pl.DataFrame,
+    read_as: dict[str, str],
+    named_as: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Rows repeating an earlier row's key within the same input; `read_as`: how a
-    file's columns name the key's fields (names_read_as).
+    file's columns name the key's fields (names_read_as); `named_as`: (ROW, model) as
+    written, so that two names of one model (a slug and an alias) are said to be one.
 
     REF names the earlier row; the caller words it as a line of the source.
     """
     keys = [k for k in kind.key_fields if k in typed.columns]
-    named = ", ".join(read_as.get(k, k) for k in keys)
     # Only the rows of repeated keys (usually none) are grouped to find the first.
     # (A hash narrows them down cheaply; a collision only adds a candidate.)
     repeated = typed.select(ROW, *keys).filter(pl.struct(keys).hash().is_duplicated())
-    return (
-        repeated.with_columns(pl.col(ROW).min().over(keys).alias(REF))
-        .filter(pl.col(ROW) != pl.col(REF))
-        .select(ROW, pl.lit(f"same {named} as").alias("message"), REF)
+    twins = repeated.with_columns(pl.col(ROW).min().over(keys).alias(REF)).filter(
+        pl.col(ROW) != pl.col(REF)
     )
+    named = [pl.lit(read_as.get(k, k)) for k in keys]
+    if named_as is not None and "model" in keys:
+        # Without it, 'same model' of gpt-4-0314 and gpt-4 reads as a wrong verdict.
+        twins = twins.join(named_as.rename({"model": "__here"}), on=ROW, how="left").join(
+            named_as.rename({ROW: REF, "model": "__there"}), on=REF, how="left"
+        )
+        i = keys.index("model")
+        differ = pl.col("__here").ne_missing(pl.col("__there"))
+        told = pl.format("{} ({} and {} name {})", named[i], "__here", "__there", "model")
+        named[i] = pl.when(differ).then(told).otherwise(named[i])
+    message = pl.lit("same ") + pl.concat_str(named, separator=", ") + pl.lit(" as")
+    return twins.select(ROW, message.alias("message"), REF)
 
 
 def names_read_as(names: dict[str, str] | None) -> dict[str, str]:
@@ -1134,9 +1151,11 @@ def validate(
         for f, dirty in zip(fields, blank_or_padded, strict=True)
         if dirty
     )
+    named_as = None
     if kind.name in MODEL_REFS and "model" in cleaned.columns:
         # A model is named by slug or alias; what does not resolve is reported as an
         # unknown model with its nearest candidates, whatever its spelling.
+        named_as = cleaned.select(ROW, "model")
         cleaned = cleaned.with_columns(refs.resolver.slug_or_name("model"))
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
     if kind is RESULTS and "benchmark" in cleaned.columns:
@@ -1172,7 +1191,9 @@ def validate(
     if given:
         _refuse_given(kind, typed, field_errors, refs, given)
     found = _Found(typed, field_errors)
-    _kind_errors(kind, found, refs, absent, labels, read_as, moving=merging != "missing")
+    _kind_errors(
+        kind, found, refs, absent, labels, read_as, moving=merging != "missing", named_as=named_as
+    )
     return typed, joined_errors(found.parts)
 
 
