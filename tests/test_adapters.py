@@ -1399,6 +1399,33 @@ def test_a_list_prices_notes_hold_its_values_without_spaces_around_them(run: Run
     assert noted == "cached input $1.25/Mtok"
 
 
+def test_a_list_that_ends_its_own_price_since_gives_it_its_end_on_a_reimport(
+    run: Run, tmp_path: Path
+):
+    """A later version of a list ends a price it gave with no to_date: a re-import notes
+    the end on the price the list gave (its other fields kept). A restatement kept the
+    stored notes, so the price read as current with no word of its end; one citing
+    another source keeps its notes (test_adapter_merge: an aggregator restating)."""
+    vendor = tmp_path / "openai.json"
+    launch = {"input": 3, "output": 12, "from_date": "2025-01-06", "to_date": None}
+    models = [{"id": "gpt-4o", "name": "GPT-4o", "price_history": [launch]}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
+    cut = {"input": 2, "output": 8, "from_date": "2025-03-01", "to_date": None}
+    models[0]["price_history"] = [cut, launch | {"to_date": "2025-03-01"}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("prices: 1 added, 1 updated"), result.stderr
+    shown = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-01-06")
+    assert (shown["input_usd_per_mtok"], shown["notes"]) == (
+        3.0,
+        "listed as GPT-4o; until 2025-03-01",
+    )
+    again = run("import", "--from", "llm-prices", str(vendor))
+    assert again.stderr.splitlines()[-1] == "prices: 2 unchanged; nothing to write", again.stderr
+
+
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(
     run_empty: Run, tmp_path: Path
 ):

@@ -11,6 +11,7 @@ import polars as pl
 from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import slug
 from trendlab.adapters.llm_prices import FROM_RELEASE, TO_DATE
+from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL
 from trendlab.adapters.merge import (
     DUPLICATE,
     ELSEWHERE,
@@ -394,12 +395,34 @@ def _merge(
         )
         frame = leave_out(rows, UNDATED)
     frame, kept = merge(part.kind, frame, stored)
+    if part.kind is PRICES and TO_DATE in frame.columns:
+        frame = _ended(frame)
     outcome.kept.extend(
         f"{part.source}:{part.line_of(k.row)}: {k.key}: {k.field} {k.given} "
         f"(the database's {k.stored} kept)"
         for k in kept
     )
     return frame
+
+
+def _ended(frame: pl.DataFrame) -> pl.DataFrame:
+    """Merged llm-prices prices whose notes say no end where the list now ends them (a
+    `to_date`), with the end appended (`until 2024-06-01`): a price has no end date of
+    its own, and a restatement (merge rule 3) keeps the stored notes, so a re-import of
+    a list that has ended one of its own prices since left it current, the end lost. A
+    price citing another source keeps its notes, as rule 3 keeps its provenance; an end
+    the notes give already is not replaced."""
+    end = pl.col(TO_DATE).str.strip_chars()
+    notes = pl.col("notes").fill_null("")
+    open_ended = (
+        end.is_not_null()
+        & (pl.col("source_url") == LLM_PRICES_URL)
+        & ~notes.str.contains(r"(?:^|; )until \d{4}-\d{2}-\d{2}(?:;|$)")
+    )
+    appended = pl.when(notes == "").then(pl.lit("until ") + end).otherwise(notes + "; until " + end)
+    return frame.with_columns(
+        pl.when(open_ended).then(appended).otherwise(pl.col("notes")).alias("notes")
+    )
 
 
 def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
