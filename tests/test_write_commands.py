@@ -539,8 +539,9 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
     key = added.stdout.strip()
     again = run("add-result", "gpt-4", "mmlu", "0.865", "--source-url", url, "-m", "t")
     assert "nothing written" in again.stderr and "fraction" not in again.stderr, again.stderr
-    edited = run("edit", "result", key, "--set", "score=0.9", "-m", "t")
-    assert "0.9 on mmlu" in edited.stderr, edited.stderr
+    # As stored, not to six digits (0.865432).
+    edited = run("edit", "result", key, "--set", "score=0.8654321", "-m", "t")
+    assert "0.8654321 on mmlu" in edited.stderr, edited.stderr
     # A benchmark whose chance is 0 can hold a score under 1 (FrontierMath's first).
     small = run("add-result", "gpt-4", "frontiermath", "0.7", "--source-url", url, "-m", "t")
     assert small.exit_code == 0 and "fraction" not in small.stderr, small.stderr

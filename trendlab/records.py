@@ -51,6 +51,7 @@ from trendlab.text import (
     format_character,
     matched_form,
     name_forms,
+    number,
     quoted,
     shows_as_written,
     slugify,
@@ -697,7 +698,7 @@ class Changeset:
             pl.col("score") < pl.col("benchmark").replace_strict(floors, default=None)
         )
         return [
-            (row, f"{score:g} on {benchmark}{_at(line_of, row)}")
+            (row, f"{number(score)} on {benchmark}{_at(line_of, row)}")
             for row, benchmark, score in found.select(ROW, "benchmark", "score").iter_rows()
         ]
 
