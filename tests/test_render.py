@@ -135,6 +135,7 @@ def test_a_subnormal_number_shows_as_typed(run: Run):
     assert result.exit_code == 0, result.stderr
     crossing = next(r for r in result.stdout.splitlines() if r.endswith("reached"))
     assert crossing.split()[0] == "1e-320"
+    assert "threshold 1e-320 is past mmlu's floor 25 (chance level)" in result.stderr
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")

@@ -219,7 +219,11 @@ def number(value: float) -> str:
     """A number for a message: to 6 significant digits, as `:g` writes it, or as many
     more as it takes to read back as itself, so that a message never misstates it
     (a threshold of 100.0001 is not 100 past a ceiling of 100, nor 89.99999 a ceiling
-    of 90). A number typed as a short decimal reads as typed."""
+    of 90). A number typed as a short decimal reads as typed, a subnormal one too."""
+    if 0 < abs(value) < sys.float_info.min:
+        # Six digits are more than a subnormal holds: 1e-320's read 9.99989e-321, which
+        # reads back as itself, so only the shortest text shows it as stored.
+        return repr(value)
     text = f"{value:g}"
     digits = 6
     while digits < 17 and float(text) != value and value == value:  # NaN never reads back
