@@ -487,6 +487,33 @@ def test_a_line_already_within_the_allowance_of_the_ceiling_has_reached_it():
     assert "already" not in (short.bound_note() or "")
 
 
+@pytest.mark.parametrize(
+    ("floor", "ceiling", "scores", "within", "held"),
+    [
+        # Not six digits: 1.23457 and 0.123457.
+        (0.0, 1234.5678, [100.0, 600.0, 1100.0], "1.2345678", "0.12345678"),
+        # Not 10.075000000000001, nor 0.007500000000000001 of a range of 75.
+        (10080.0, 5.0, [3000.0, 1500.0, 100.0], "10.075", "1.0075"),
+        (-75.0, 0.0, [-60.0, -30.0, -10.0], "0.075", "0.0075"),
+    ],
+)
+def test_the_notes_give_a_share_of_the_range_as_its_bounds_make_it(
+    floor, ceiling, scores, within, held
+):
+    """The thousandth of the range within which a line's median is at the ceiling, and
+    the ten-thousandth a logit holds scores from it, read as the bounds they come from,
+    neither cut to six digits nor with the noise of multiplying floats."""
+    sc = scale(unit="score", floor=floor, ceiling=ceiling, higher_is_better=ceiling > floor)
+    xs = np.array([2020.0, 2021.0, 2022.0])
+    line = forecast(series_of(scores, xs=xs, sc=sc), family="linear", until="2026")
+    note = line.bound_note() or ""
+    assert f"(within {within} of it, as the crossing of " in note, note
+    near = ceiling - (ceiling - floor) * 0.0005  # within HELD_NEAR of the range
+    curve = forecast(series_of([*scores[:2], near], xs=xs, sc=sc), family="logistic")
+    note = curve.held_note() or ""
+    assert f"hold every score at least {held} score from its ceiling" in note, note
+
+
 def test_a_frontier_below_the_floor_is_not_said_to_be_at_it():
     """A frontier below chance (10 to 16 on a floor of 25), its line still short of the
     floor: the median is the floor, and the note said "the frontier is already at 25: 10

@@ -232,6 +232,13 @@ def number(value: float) -> str:
     return text
 
 
+def computed_number(value: float) -> str:
+    """A number worked out from stored ones (a share of a benchmark's range) for a
+    message, as `number` writes it less the noise of the arithmetic, which `number`
+    would keep to read back as itself (0.0001 of 75 is 0.007500000000000001)."""
+    return number(float(f"{value:.15g}"))
+
+
 def level_percent(level: float) -> float:
     """An interval's level, kept as a fraction (0.8), in percent as it was given
     (80.123456789, not the 80.1235 or 80.123457 a fixed number of digits makes of it),

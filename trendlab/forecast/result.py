@@ -21,7 +21,7 @@ from trendlab.forecast.calibrate import (
 )
 from trendlab.forecast.families import LOG_SPACES, Curve, clipped_at_floor, exponential_space
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
-from trendlab.text import level_percent, level_text, number
+from trendlab.text import computed_number, level_percent, level_text, number
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ class Forecast:
                 assert scale.floor is not None and scale.ceiling is not None
                 short = near * abs(scale.ceiling - scale.floor)
                 crossing = f", as the crossing of {number(bound)} counts" if side == 1 else ""
-                within = f" (within {short:g} of it{crossing})"
+                within = f" (within {computed_number(short)} of it{crossing})"
             # At the bound, not past it: a frontier may lie below the floor (a record of
             # 10 on a floor of 25 is no record at it), though never above the ceiling.
             there = self.series.records.filter((pl.col("v") - edge).abs() <= near)
@@ -313,9 +313,9 @@ class Forecast:
         span = abs(scale.ceiling - scale.floor)
         fix = self.series.command(f'edit benchmark {scale.slug} --set floor=... -m "..."')
         return (
-            f"{scale.slug}'s forecasts hold every score at least {number(EPS * span)} "
+            f"{scale.slug}'s forecasts hold every score at least {computed_number(EPS * span)} "
             f"{scale.unit} from its ceiling {number(scale.ceiling)} where they take a logit "
-            f"({number(EPS)} of the {number(span)} {scale.unit} between it and its floor "
+            f"({number(EPS)} of the {computed_number(span)} {scale.unit} between it and its floor "
             f"{number(scale.floor)}), so they cannot tell scores nearer it apart and level "
             f"off about that far from it; a floor nearer the scores gives finer forecasts: "
             f"`{fix}`"
