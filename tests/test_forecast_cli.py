@@ -1744,6 +1744,21 @@ def test_a_frontier_a_hair_from_a_far_ceiling_is_told_the_forecast_levels_off(
     ) in _ok(wide) + wide.stderr
 
 
+def test_a_frontier_at_the_ceiling_is_told_nothing_of_the_hold(run: Run):
+    """A frontier at 100 is forecast at 100 (a frontier never goes down), yet the note
+    said the forecasts level off 0.0075 short of it. One new result (--all) is still
+    held short of it, and told so."""
+    _new_benchmark(run, "full", ("50", "90", "100"), "--unit", "percent",
+                   "--floor", "25", "--ceiling", "100")  # fmt: skip
+    result = run("forecast", "full", "--family", "gompertz", "--json")
+    document = json.loads(_ok(result))
+    assert {p["median"] for p in document["forecast"]} == {100.0}
+    assert not [n for n in document["notes"] if "take a logit" in n], document["notes"]
+    assert "take a logit" not in result.stderr
+    every = run("forecast", "full", "--all", "--family", "gompertz")
+    assert "hold every score at least 0.0075 percent" in _ok(every) + every.stderr
+
+
 def test_a_percent_frontier_near_but_not_at_100_is_told_nothing_of_the_hold(run: Run):
     """At 99.5 a percent benchmark's frontier is half a point from its ceiling, fifty
     times the hundredth of a point a logit's hold keeps forecasts from it: no note."""

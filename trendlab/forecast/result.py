@@ -317,6 +317,10 @@ class Forecast:
         scale = self.series.scale
         if not scale.bounded or self.series.current < 1 - HELD_NEAR:
             return None
+        # A frontier at the ceiling itself is forecast there (it never goes down): no
+        # path is held short of it. One new result (--all) still is.
+        if self.series.frontier and self.series.current >= 1:
+            return None
         # A line or exponential, uncalibrated (--all), takes no logit: nothing holds it.
         if self.curve.space != "logit" and self.calibration is None:
             return None
