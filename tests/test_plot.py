@@ -1184,6 +1184,30 @@ def test_a_label_turns_away_from_a_neighbouring_line(run: Run, tmp_path: Path, d
         assert not box.y0 < other < box.y1, (text, box, lines)
 
 
+def test_a_label_the_top_turns_below_its_line_is_not_struck_through(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """A frontier at 100, thresholds 100 and 95: the top turned 100's label below its
+    line, where 95's label, above its own line, already lay, so 100's was pushed up
+    across its own line and read struck through. There is room for both below their
+    lines: each takes it."""
+    assert run("add-benchmark", "full", "--unit", "percent", "--floor", "25",
+               "--ceiling", "100", "-m", "t").exit_code == 0  # fmt: skip
+    for i, score in enumerate(("50", "90", "100")):
+        added = run("add-result", "gpt-4", "full", score, "--date", f"{2022 + i}-06-01",
+                    "--source-url", f"https://example.org/full/{i}", "-m", "t")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    thresholds = ["--threshold", "100", "--threshold", "95"]
+    assert run("plot", "full", *thresholds, "-o", str(tmp_path / "f.png")).exit_code == 0
+    ax = drawn[0]
+    boxes = _patches(ax)
+    assert len(boxes) == 2, boxes
+    lines = {y: ax.transData.transform((0, y))[1] for y in (100.0, 95.0)}
+    for text, box in boxes:
+        for y, line in lines.items():
+            assert not box.y0 < line < box.y1, (text, box, y, line)
+
+
 @pytest.mark.parametrize(("bench", "threshold"), [("gpqa-diamond", "50"), ("mmlu", "80")])
 def test_price_trend_names_lie_off_the_prices(
     run: Run, tmp_path: Path, drawn: list[Axes], bench: str, threshold: str

@@ -599,11 +599,23 @@ def _label_lines(ax: Axes, labels: list[_Label], *, upward: bool) -> None:
     # A label takes the other side of its line where the axes end first, and where its
     # own side holds another line and the other side none: laid across a neighbouring
     # line (a threshold a point above the baseline), it read as that line's label.
-    want = []
-    for i, (a, t) in enumerate(zip(at, tall, strict=True)):
+    # From the far edge in, so that a label also turns where one turned back lies on
+    # its side: pushed apart, 100's label (turned below its line by the top) was laid
+    # across its own line by 95's above 95.
+    want = [0.0] * len(labels)
+    turned: list[tuple[float, float]] = []
+    for i in sorted(range(len(labels)), key=lambda i: -at[i]):
+        a, t = at[i], tall[i]
         beyond, before = a + LABEL_GAP, a - LABEL_GAP - t
-        turn = crosses(i, beyond, beyond + t) and before >= 0 and not crosses(i, before, a)
-        want.append(before if beyond + t > height or turn else beyond)
+        taken = any(low < beyond + t and beyond < high for low, high in turned)
+        turn = (
+            (crosses(i, beyond, beyond + t) or taken) and before >= 0 and not crosses(i, before, a)
+        )
+        if beyond + t > height or turn:
+            want[i] = before
+            turned.append((before, before + t))
+        else:
+            want[i] = beyond
     # In the lines' order, whichever side of its line each label wants: a label the edge
     # turns back across its line must not swap places with the next one.
     order = sorted(range(len(labels)), key=lambda i: at[i])
