@@ -50,10 +50,6 @@ class Crossing:
 # the bound exactly, a quarter of them, which says nothing of the forecast. With one
 # bound there is no range and no logit: the clip is exact.
 AT_BOUND = 0.001
-# The least that allowance may be, as a share of the range: a path held by the logit's
-# EPS and moved by calibration (a line's median held at the ceiling comes back about
-# 1.03 EPS short of it on the seeds) must still count as at the bound.
-AT_HOLD = 3 * EPS
 # How near the ceiling (as a share of the floor-to-ceiling range) the frontier must be
 # for held_note: ten times the EPS a logit holds z inside, where at least a tenth of
 # the way left is beyond what the forecast can tell apart. Not the median's nearness:
@@ -65,17 +61,10 @@ HELD_NEAR = 10 * EPS
 _TREND_STEPS = 1096
 
 
-def _at_bound(scale: Scale, bound: float | None) -> float:
-    """How far short of `bound`, the floor or the ceiling, a path that runs into it may
-    stop and still count as at it, in values of v: AT_BOUND of the range, or of the
-    bound itself where that is less, but never less than AT_HOLD. 0 with one bound."""
-    if not scale.bounded:
-        return 0.0
-    assert bound is not None and scale.floor is not None and scale.ceiling is not None
-    # A thousandth of a range of 10080 minutes is 10: a frontier of 10 was at a ceiling
-    # of 5, twice it. On a percent benchmark from 0 to 100 both are a tenth of a point.
-    own = AT_BOUND * abs(bound) / abs(scale.ceiling - scale.floor)
-    return max(AT_HOLD, min(AT_BOUND, own))
+def _at_bound(scale: Scale) -> float:
+    """AT_BOUND on a bounded benchmark (in values of v), else 0: how far short of a
+    bound a path that runs into it may stop and still count as at it."""
+    return AT_BOUND if scale.bounded else 0.0
 
 
 def never_text(scale: Scale, threshold: float, nears_zero: bool = False) -> str:
@@ -238,10 +227,10 @@ class Forecast:
             return None
         lo, hi = scale.v_range
         median = np.median(self.paths, axis=0)
+        near = _at_bound(scale)
         for edge, bound, side in ((hi, scale.ceiling, 1), (lo, scale.floor, -1)):
             if edge is None or (edge == 0 and self.curve.space in LOG_SPACES):
                 continue
-            near = _at_bound(scale, bound)
             held = side * (median - edge) >= -near
             # Held there to the end: a median that leaves a bound (a frontier at the
             # floor today, rising) follows a trend there, not the clip.
@@ -425,7 +414,7 @@ class Forecast:
             # must, so the crossing and the note give the same month; and a frontier
             # already that near has reached it, rather than being forecast to reach it
             # today with certainty.
-            target = min(target, ceiling - _at_bound(scale, scale.ceiling))
+            target = min(target, ceiling - _at_bound(scale))
         return target
 
     def _settled(self, threshold: float) -> Crossing | None:
