@@ -180,9 +180,13 @@ def test_a_left_folder_that_cannot_be_removed_is_not_said_removed(tmp_path: Path
     assert _killed_in_init(path, "load_seeds").returncode == -signal.SIGKILL
     (left,) = tmp_path.iterdir()
 
-    def unremovable(folder: Path, onerror: Any = None, ignore_errors: bool = False) -> None:
+    def unremovable(
+        folder: Path, onerror: Any = None, onexc: Any = None, ignore_errors: bool = False
+    ) -> None:
         error = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
-        if onerror is not None:
+        if onexc is not None:
+            onexc(os.rmdir, str(folder), error)
+        elif onerror is not None:
             onerror(os.rmdir, str(folder), (PermissionError, error, None))
         elif not ignore_errors:
             raise error

@@ -1608,14 +1608,17 @@ def test_init_of_a_store_in_a_read_only_folder_says_what_a_killed_build_left(
             raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
         return connect(database, read_only=read_only, **options)
 
-    def unremovable(path: Any, onerror: Any = None, **options: Any) -> None:
-        # As rmtree does when the OS refuses: told to onerror where given, else raised.
+    def unremovable(path: Any, **options: Any) -> None:
+        # As rmtree does when the OS refuses: told to onexc or onerror where given.
         if Path(path) != left:
-            return rmtree(path, onerror=onerror, **options)
+            return rmtree(path, **options)
         error = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(left / db.name))
-        if onerror is None:
+        if options.get("onexc"):
+            options["onexc"](os.unlink, str(left / db.name), error)
+        elif options.get("onerror"):
+            options["onerror"](os.unlink, str(left / db.name), (PermissionError, error, None))
+        else:
             raise error
-        onerror(os.unlink, str(left / db.name), (PermissionError, error, None))
 
     monkeypatch.setattr(duckdb, "connect", unwritable)
     monkeypatch.setattr(shutil, "rmtree", unremovable)

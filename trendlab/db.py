@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -2823,9 +2824,14 @@ def _removed(folder: Path) -> str | None:
     problems: list[str] = []
 
     def told(_function: object, _path: str, error: Any) -> None:
-        problems.append(getattr(error[1], "strerror", None) or str(error[1]))
+        reason = error[1] if isinstance(error, tuple) else error  # onerror's exc_info
+        problems.append(getattr(reason, "strerror", None) or str(reason))
 
-    shutil.rmtree(folder, onerror=told)
+    # onerror is deprecated from Python 3.12, whose onexc is given the error itself.
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=told)
+    else:
+        shutil.rmtree(folder, onerror=told)
     if not os.path.lexists(folder):
         return None
     return problems[0] if problems else "it is still there"

@@ -223,7 +223,7 @@ def number(value: float) -> str:
     if 0 < abs(value) < sys.float_info.min:
         # Six digits are more than a subnormal holds: 1e-320's read 9.99989e-321, which
         # reads back as itself, so only the shortest text shows it as stored.
-        return repr(value)
+        return repr(float(value))  # a numpy float's repr names its type
     text = f"{value:g}"
     digits = 6
     while digits < 17 and float(text) != value and value == value:  # NaN never reads back
