@@ -1424,6 +1424,17 @@ def test_a_list_that_ends_its_own_price_since_gives_it_its_end_on_a_reimport(
     )
     again = run("import", "--from", "llm-prices", str(vendor))
     assert again.stderr.splitlines()[-1] == "prices: 2 unchanged; nothing to write", again.stderr
+    # An end the list moves is moved: the old one kept was read as the list's word.
+    models[0]["price_history"] = [cut | {"to_date": ""}, launch | {"to_date": "2025-04-01"}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    moved = run("import", "--from", "llm-prices", str(vendor))
+    assert moved.stderr.splitlines()[-1].startswith("prices: 1 updated, 1 unchanged"), moved.stderr
+    shown = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-01-06")
+    assert shown["notes"] == "listed as GPT-4o; until 2025-04-01"
+    # An empty to_date is no end: the cut's notes gained '; until', once per re-import.
+    assert _rows(run, "show", "price", "gpt-4o/OpenAI/2025-03-01")["notes"] == "listed as GPT-4o"
+    again = run("import", "--from", "llm-prices", str(vendor))
+    assert again.stderr.splitlines()[-1] == "prices: 2 unchanged; nothing to write", again.stderr
 
 
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(

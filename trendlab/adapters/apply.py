@@ -406,23 +406,25 @@ def _merge(
 
 
 def _ended(frame: pl.DataFrame) -> pl.DataFrame:
-    """Merged llm-prices prices whose notes say no end where the list now ends them (a
-    `to_date`), with the end appended (`until 2024-06-01`): a price has no end date of
-    its own, and a restatement (merge rule 3) keeps the stored notes, so a re-import of
-    a list that has ended one of its own prices since left it current, the end lost. A
-    price citing another source keeps its notes, as rule 3 keeps its provenance; an end
-    the notes give already is not replaced."""
+    """Merged llm-prices prices with the end the list now gives them (a `to_date`) as
+    their notes' last part (`until 2024-06-01`), in place of any end noted before: a
+    price has no end date of its own, and a restatement (merge rule 3) keeps the stored
+    notes, so a re-import of a list that has ended one of its own prices since, or moved
+    its end, left the old word. A price citing another source keeps its notes, as rule 3
+    keeps its provenance."""
     end = pl.col(TO_DATE).str.strip_chars()
-    notes = pl.col("notes").fill_null("")
-    open_ended = (
-        end.is_not_null()
-        & (pl.col("source_url") == LLM_PRICES_URL)
-        & ~notes.str.contains(r"(?:^|; )until \d{4}-\d{2}-\d{2}(?:;|$)")
+    ends = end.is_not_null() & (pl.col("source_url") == LLM_PRICES_URL)
+    # The adapter writes the end last, one of the notes' '; '-separated parts.
+    kept = (
+        pl.col("notes")
+        .fill_null("")
+        .str.split("; ")
+        .list.eval(
+            pl.element().filter(~pl.element().str.contains(r"^(?:until \d{4}-\d{2}-\d{2})?$"))
+        )
     )
-    appended = pl.when(notes == "").then(pl.lit("until ") + end).otherwise(notes + "; until " + end)
-    return frame.with_columns(
-        pl.when(open_ended).then(appended).otherwise(pl.col("notes")).alias("notes")
-    )
+    noted = kept.list.concat(pl.concat_list(pl.lit("until ") + end)).list.join("; ")
+    return frame.with_columns(pl.when(ends).then(noted).otherwise(pl.col("notes")).alias("notes"))
 
 
 def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:

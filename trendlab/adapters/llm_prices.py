@@ -220,7 +220,7 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         "api_model_id": str(record["id"]),
         "source_url": SOURCE_URL,
         "notes": "; ".join(n for n in notes if n),
-        TO_DATE: _text(record.get("to_date")),
+        TO_DATE: _text(record.get("to_date")) or None,  # "" gives no end, as null
     }
 
 
