@@ -449,7 +449,7 @@ class Build:
 
     # -- prices ------------------------------------------------------------------------
 
-    def prices(self, fact: pl.DataFrame, resolver: Resolver) -> pl.DataFrame:
+    def prices(self, fact: pl.DataFrame, resolver: Resolver, models: pl.DataFrame) -> pl.DataFrame:
         """The facts' prices, then simonw/llm-prices' history (rebuilt CSV)."""
         path = self.data / "llm-prices" / "api_prices_llm_prices.csv"
         loaded = read_loaded(path, LLM_PRICES_COLUMNS, "simonw/llm-prices' price history")
@@ -496,6 +496,7 @@ class Build:
             fact,
         )
         combined = pl.concat([text_frame(fact), text_frame(matched.drop("__slug"))], how="diagonal")
+        combined = self.priced_by_id(combined, fact, resolver, models)
         key = ["model", "provider", "effective_date"]
         first = (
             pl.col(ROW).is_null()
@@ -514,6 +515,70 @@ class Build:
                 else "an earlier row already prices this model at this provider on this date",
             )
         return combined.filter(first).drop(ROW)
+
+    def priced_by_id(
+        self, prices: pl.DataFrame, fact: pl.DataFrame, resolver: Resolver, models: pl.DataFrame
+    ) -> pl.DataFrame:
+        """`prices` with each price dated before its model's release that its API id
+        gave another model, released by then, moved to that model, saying so.
+
+        The id answered with the model it named that day: the facts' model priced by
+        that id, else the model the id itself names. The facts price GPT-3.5 (ChatGPT's
+        model, 2022-11-30) from 2022-11-28 by text-davinci-003, a model version of its
+        own released that day; the tracker's deepseek-reasoner is the model the Hub
+        dates 2025-12-01, but the facts price that id as DeepSeek-R1's from 2025-01-20,
+        the day the tracker's price is dated from."""
+        released = dict(zip(models["slug"], models["release_date"], strict=True))
+
+        def release(column: str) -> pl.Expr:
+            return pl.col(column).replace_strict(released, default=None, return_dtype=pl.String)
+
+        by_fact = (
+            fact.sort("effective_date")
+            .unique(["provider", "api_model_id"], keep="first", maintain_order=True)
+            .select("provider", "api_model_id", pl.col("model").alias("__by_fact"))
+        )
+        date = pl.col("effective_date")
+        early = release("model") > date
+
+        def named(column: str) -> pl.Expr:
+            return early & (pl.col(column) != pl.col("model")) & (release(column) <= date)
+
+        moved = (
+            prices.join(by_fact, on=["provider", "api_model_id"], how="left")
+            .with_columns(resolver.expr("api_model_id").alias("__by_id"))
+            .with_columns(
+                pl.when(named("__by_fact"))
+                .then(pl.col("__by_fact"))
+                .when(named("__by_id"))
+                .then(pl.col("__by_id"))
+                .alias("__to"),
+                pl.when(named("__by_fact"))
+                .then(pl.lit("the facts' model of that id"))
+                .otherwise(pl.lit("a model of its own"))
+                .alias("__why"),
+            )
+        )
+        note = pl.format(
+            "given as {}'s price, released {}, later; its API id {} then named {} ({}), "
+            "released {}",
+            "model",
+            release("model"),
+            "api_model_id",
+            "__to",
+            "__why",
+            release("__to"),
+        )
+        moving = pl.col("__to").is_not_null()
+        for row in moved.filter(moving).with_columns(note.alias("__note")).iter_rows(named=True):
+            self.notes.append(
+                f"the price of {row['effective_date']} at {row[PLACE]} is {row['__to']}'s: "
+                f"{row['__note']}"
+            )
+        return moved.with_columns(
+            pl.when(moving).then(pl.col("__to")).otherwise(pl.col("model")).alias("model"),
+            pl.when(moving).then(with_note(note)).otherwise(pl.col("notes")).alias("notes"),
+        ).drop("__by_fact", "__by_id", "__to", "__why")
 
     @staticmethod
     def dated_by_facts(listed: pl.DataFrame, fact: pl.DataFrame) -> pl.DataFrame:
@@ -894,7 +959,7 @@ def build_seeds(args: argparse.Namespace) -> None:
         "models": models,
         "aliases": aliases,
         "results": build.results(fact["results"], [catalog, hub], models, resolver),
-        "prices": build.prices(fact["prices"], resolver),
+        "prices": build.prices(fact["prices"], resolver, models),
     }
     # Written beside seeds/ first, and moved in only when every file is: seed rows
     # init refuses (the cache's store loads them as init does), or a write that fails,

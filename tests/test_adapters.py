@@ -1051,6 +1051,76 @@ def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
     assert shipped["effective_date"].to_list() == ["2022-11-28"]
 
 
+def test_a_price_before_its_models_release_is_the_model_its_api_id_then_named(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A price is no model's before the model is out. The facts priced GPT-3.5
+    (ChatGPT's model, 2022-11-30) from 2022-11-28 by text-davinci-003, a model of its
+    own: GPT-3.5's launch price read $20 / $20. The tracker's deepseek-reasoner, the
+    model the Hub dates 2025-12-01, was priced from 2025-01-20, when the facts give that
+    id to DeepSeek-R1. A preview priced before its release under the id it ships by, a
+    model not yet out, and a snapshot priced under its family keep their model."""
+    import polars as pl
+
+    from trendlab.aliases import Resolver
+
+    build = _seed_build(monkeypatch)
+    released = {
+        "gpt-3.5": "2022-11-30",
+        "text-davinci-003": "2022-11-28",
+        "gpt-3.5-turbo-1106": "2023-11-06",
+        "deepseek-r1": "2025-01-20",
+        "deepseek-reasoner": "2025-12-01",
+        "flash": "2025-06-17",
+        "later": "2024-09-01",
+    }
+    models = pl.DataFrame({"slug": list(released), "release_date": list(released.values())})
+    resolver = Resolver.build(list(released), {})
+    fact = pl.DataFrame(
+        {
+            "model": ["gpt-3.5", "gpt-3.5", "deepseek-r1"],
+            "provider": ["OpenAI", "OpenAI", "DeepSeek"],
+            "api_model_id": ["text-davinci-003", "gpt-3.5-turbo-1106", "deepseek-reasoner"],
+            "effective_date": ["2022-11-28", "2023-11-06", "2025-01-20"],
+        }
+    )
+    prices = pl.DataFrame(
+        {
+            "model": [*fact["model"], "deepseek-reasoner", "flash", "gpt-3.5"],
+            "provider": [*fact["provider"], "DeepSeek", "Google", "OpenAI"],
+            "api_model_id": [*fact["api_model_id"], "deepseek-reasoner", "flash", "later"],
+            "effective_date": [*fact["effective_date"], "2025-01-20", "2025-04-17", "2022-06-01"],
+            "notes": [None, None, None, "listed", "listed", None],
+            build.PLACE: [f"x:{i}" for i in range(6)],
+        }
+    )
+    runner = build.Build(Path("unused"))
+    moved = runner.priced_by_id(prices, fact, resolver, models)
+    assert moved.columns == prices.columns
+    assert moved["model"].to_list() == [
+        "text-davinci-003", "gpt-3.5", "deepseek-r1", "deepseek-r1", "flash", "gpt-3.5"
+    ]  # fmt: skip
+    assert moved["notes"][0] == (
+        "given as gpt-3.5's price, released 2022-11-30, later; its API id text-davinci-003 "
+        "then named text-davinci-003 (a model of its own), released 2022-11-28"
+    )
+    assert moved["notes"][3] == (
+        "listed; given as deepseek-reasoner's price, released 2025-12-01, later; its API id "
+        "deepseek-reasoner then named deepseek-r1 (the facts' model of that id), released "
+        "2025-01-20"
+    )
+    assert moved["notes"][[1, 2, 4, 5]].to_list() == [None, None, "listed", None]
+    assert [n.split(":")[1] for n in runner.notes] == [
+        "0 is text-davinci-003's",
+        "3 is deepseek-r1's",
+    ]
+    seeds = Path(__file__).resolve().parent.parent / "seeds" / "prices.csv"
+    shipped = pl.read_csv(seeds, infer_schema=False)
+    gpt_35 = shipped.filter(pl.col("model") == "gpt-3.5")["effective_date"].to_list()
+    assert min(gpt_35) == "2023-03-01"
+    assert shipped.filter(pl.col("model") == "deepseek-reasoner").is_empty()
+
+
 def test_unmatched_report_lists_every_left_out_row():
     text = (Path(__file__).resolve().parent.parent / "seeds" / "UNMATCHED.md").read_text()
     assert "| results | epoch-benchmark-stitching/external_benchmark_arc_agi.csv | 8 |" in text
