@@ -3,6 +3,7 @@ re-imports that record only what changed; diff --since."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import os
@@ -1119,6 +1120,26 @@ def test_a_price_before_its_models_release_is_the_model_its_api_id_then_named(
     gpt_35 = shipped.filter(pl.col("model") == "gpt-3.5")["effective_date"].to_list()
     assert min(gpt_35) == "2023-03-01"
     assert shipped.filter(pl.col("model") == "deepseek-reasoner").is_empty()
+
+
+def test_the_seeds_readme_dates_the_metr_figures_as_the_seeds_hold_them():
+    """seeds/README.md called the seeds' METR results "METR's March 2025 figures", as
+    every row cites METR's March 2025 post, but they hold models released months later."""
+    import polars as pl
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    readme = " ".join((seeds / "README.md").read_text(encoding="utf-8").split())
+    metr = pl.read_csv(seeds / "results.csv", infer_schema=False).filter(
+        pl.col("benchmark") == "metr-time-horizon"
+    )
+    models = pl.read_csv(seeds / "models.csv", infer_schema=False)
+    dated = metr.join(models, left_on="model", right_on="slug")
+    latest = dt.date.fromisoformat(dated["release_date"].max())
+    assert f"released up to {latest:%B %Y}" in readme
+    assert "METR's March 2025 figures (" not in readme
+    for slug, name in (("gpt-5-2025-08-07", "GPT-5"), ("claude-sonnet-4-5-20250929", "Sonnet 4.5")):
+        minutes = round(float(metr.filter(pl.col("model") == slug)["score"].item()))
+        assert f"{name}'s {minutes}" in readme
 
 
 def test_unmatched_report_lists_every_left_out_row():
