@@ -249,6 +249,23 @@ def test_duplicate_keys_of_a_model_named_by_its_slug_and_an_alias_say_so(run: Ru
     )
 
 
+def test_duplicate_keys_of_a_benchmark_in_two_cases_say_so(run: Run, tmp_path: Path):
+    # MMLU can only name mmlu: 'same benchmark' of two spellings read as a wrong verdict.
+    path = _results_csv(
+        tmp_path / "results.csv",
+        [
+            "gpt-4,mmlu,50,5-shot,2024-01-01,https://e.org/a",
+            "gpt-4,MMLU,50,5-shot,2024-01-01,https://e.org/a",
+        ],
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {path}:3: same model, benchmark (MMLU and mmlu name mmlu), "
+        "setting, source_url as line 2; nothing was written\n"
+    )
+
+
 def test_a_row_names_every_bad_field_on_one_line(run: Run, tmp_path: Path):
     """A row's unknown model or benchmark was checked only if its other fields parsed,
     so a row with a bad score and an unknown model named only the score, and the model

@@ -389,7 +389,10 @@ def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Pat
     )
     imported = run("import", str(path), "-m", "t")
     assert imported.exit_code == 1  # one price twice: the file's spellings are one provider
-    assert f"{path}:4: same model, provider, effective_date as line 2" in imported.stderr
+    assert (
+        f"{path}:4: same model, provider (Azure and azure name azure), effective_date as line 2"
+        in imported.stderr
+    )
     path.write_text("\n".join(path.read_text().splitlines()[:3]) + "\n")
     assert run("import", str(path), "-m", "t").exit_code == 0
     assert (

@@ -791,14 +791,14 @@ def _kind_errors(
     labels: dict[str, str],
     read_as: dict[str, str],
     *,
+    named_as: pl.DataFrame,
     moving: bool = True,
-    named_as: pl.DataFrame | None = None,
 ) -> None:
     """Rules that need the database or span fields, each run on the rows whose fields
     it reads passed the rules before it. `labels`: how a command line named the fields
     (validate's `given`); `read_as`: how a file's columns name them (names_read_as);
     `moving`: whether the write moves a stored alias the rows re-point; `named_as`:
-    (ROW, model) each row's model as written, before its alias resolved."""
+    (ROW, key fields) each row's key as written, before it resolved or normalised."""
     cols = set(found.typed.columns)
     # First the rules of one field: they may refuse a value that parsed.
     if kind.name in MODEL_REFS and "model" in cols:
@@ -1067,11 +1067,12 @@ def _duplicate_errors(
     kind: Kind,
     typed: pl.DataFrame,
     read_as: dict[str, str],
-    named_as: pl.DataFrame | None = None,
+    named_as: pl.DataFrame,
 ) -> pl.DataFrame:
     """Rows repeating an earlier row's key within the same input; `read_as`: how a
-    file's columns name the key's fields (names_read_as); `named_as`: (ROW, model) as
-    written, so that two names of one model (a slug and an alias) are said to be one.
+    file's columns name the key's fields (names_read_as); `named_as`: (ROW, key fields)
+    as written, so that two names of one value (a model's slug and an alias, MMLU and
+    mmlu, Azure and azure) are said to be one.
 
     REF names the earlier row; the caller words it as a line of the source.
     """
@@ -1083,15 +1084,16 @@ def _duplicate_errors(
         pl.col(ROW) != pl.col(REF)
     )
     named = [pl.lit(read_as.get(k, k)) for k in keys]
-    if named_as is not None and "model" in keys:
-        # Without it, 'same model' of gpt-4-0314 and gpt-4 reads as a wrong verdict.
-        twins = twins.join(named_as.rename({"model": "__here"}), on=ROW, how="left").join(
-            named_as.rename({ROW: REF, "model": "__there"}), on=REF, how="left"
-        )
-        i = keys.index("model")
-        differ = pl.col("__here").ne_missing(pl.col("__there"))
-        told = pl.format("{} ({} and {} name {})", named[i], "__here", "__there", "model")
-        named[i] = pl.when(differ).then(told).otherwise(named[i])
+    # Without it, 'same model' of gpt-4-0314 and gpt-4 reads as a wrong verdict.
+    here = named_as.select(ROW, *(pl.col(k).alias(f"__here_{k}") for k in keys))
+    there = named_as.select(
+        pl.col(ROW).alias(REF), *(pl.col(k).alias(f"__there_{k}") for k in keys)
+    )
+    twins = twins.join(here, on=ROW, how="left").join(there, on=REF, how="left")
+    for i, k in enumerate(keys):
+        here_k, there_k = pl.col(f"__here_{k}"), pl.col(f"__there_{k}")
+        told = pl.format("{} ({} and {} name {})", named[i], here_k, there_k, k)
+        named[i] = pl.when(here_k.ne_missing(there_k)).then(told).otherwise(named[i])
     message = pl.lit("same ") + pl.concat_str(named, separator=", ") + pl.lit(" as")
     return twins.select(ROW, message.alias("message"), REF)
 
@@ -1151,11 +1153,10 @@ def validate(
         for f, dirty in zip(fields, blank_or_padded, strict=True)
         if dirty
     )
-    named_as = None
+    named_as = cleaned.select(ROW, *(k for k in kind.key_fields if k in cleaned.columns))
     if kind.name in MODEL_REFS and "model" in cleaned.columns:
         # A model is named by slug or alias; what does not resolve is reported as an
         # unknown model with its nearest candidates, whatever its spelling.
-        named_as = cleaned.select(ROW, "model")
         cleaned = cleaned.with_columns(refs.resolver.slug_or_name("model"))
         fields = [replace(f, type="text") if f.name == "model" else f for f in fields]
     if kind is RESULTS and "benchmark" in cleaned.columns:
@@ -1192,7 +1193,7 @@ def validate(
         _refuse_given(kind, typed, field_errors, refs, given)
     found = _Found(typed, field_errors)
     _kind_errors(
-        kind, found, refs, absent, labels, read_as, moving=merging != "missing", named_as=named_as
+        kind, found, refs, absent, labels, read_as, named_as=named_as, moving=merging != "missing"
     )
     return typed, joined_errors(found.parts)
 
