@@ -871,7 +871,7 @@ def test_auto_chooses_the_same_family_at_every_level(run: Run):
     [
         ([], 2, "give a BENCHMARK or --all"),
         (["mmlu", "--all"], 2, "give a BENCHMARK or --all, not both"),
-        (["mmluu"], 1, "unknown benchmark 'mmluu' (did you mean 'mmlu'?)"),
+        (["mmluu"], 1, "no current benchmark 'mmluu' (did you mean 'mmlu'?)"),
         (["mmlu", "--horizons", "6,x"], 2, "is not a list of months"),
         (["mmlu", "--horizons", "99999999999999999999"], 2, "months from 1 to 1200"),
         # More digits than Python's int() converts (4300): a ValueError, not a number.

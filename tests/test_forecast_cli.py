@@ -454,7 +454,7 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run, db: Path):
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [
-        (["mmluu"], "unknown benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
+        (["mmluu"], "no current benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
         (["math-500"], "math-500 has 1 frontier point; a trend needs at least 3", 1),
         (["mmlu", "--until", "2022"], "--until 2022 is not after the last data point", 1),
         (["mmlu", "--until", "soon"], "--until: 'soon' is not a year or a date", 2),
@@ -952,29 +952,32 @@ def test_help_shows_no_empty_range(run: Run, command: str):
     assert "None" not in shown.stdout
 
 
-def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run):
+def test_a_benchmark_unknown_as_of_a_moment_says_what_as_of_means(run: Run, tmp_path: Path):
     """A forecaster's --as-of before MATH's results (as of 2020, say) reads a seeded
     database before its seeding: the error says when MATH was recorded, which it
     did not, so that --as-of is not taken for a result's date. Named in full-width
-    letters (ＭＡＴＨ, as math matches), it said no date."""
+    letters (ＭＡＴＨ, as math matches), it said no date. A report's and a listing's
+    words are one (report said 'unknown benchmark' where list said 'no current')."""
     (seeded,) = json.loads(_ok(run("log", "--json")))
     recorded = seeded["recorded_at"][:19].replace("T", " ")
     named = (
-        ["forecast", "MATH"],
-        ["forecast", "ＭＡＴＨ"],
-        ["price-trend", "math", "--threshold", "50"],
+        ("MATH", ["forecast", "MATH"]),
+        ("ＭＡＴＨ", ["forecast", "ＭＡＴＨ"]),
+        ("math", ["price-trend", "math", "--threshold", "50"]),
+        ("math", ["report", "--benchmark", "math", "-o", str(tmp_path / "report.html")]),
+        ("math", ["list", "results", "--benchmark", "math"]),
     )
-    for args in named:
+    for name, args in named:
         result = run(*args, "--as-of", "2020-01-01")
         assert result.exit_code == 1
         assert result.stderr == (
-            f"trendlab: error: unknown benchmark {args[1]!r} as of 2020-01-01 23:59:59 "
+            f"trendlab: error: no current benchmark {name!r} as of 2020-01-01 23:59:59 "
             f"(--as-of is when changes were recorded); it was first recorded at {recorded}\n"
         )
     # A name of no benchmark, then or now, gets no date.
     never = run("forecast", "nope", "--as-of", "2020-01-01")
     assert never.stderr == (
-        "trendlab: error: unknown benchmark 'nope' as of 2020-01-01 23:59:59 (--as-of is when "
+        "trendlab: error: no current benchmark 'nope' as of 2020-01-01 23:59:59 (--as-of is when "
         "changes were recorded)\n"
     )
 
@@ -1085,10 +1088,10 @@ def test_plot_and_report_name_a_benchmark_in_any_case(run: Run, tmp_path: Path):
     # In the state --as-of reads: a benchmark not yet recorded is unknown in any case.
     early = run("forecast", "MATH", "--as-of", "2020-01-01")
     assert early.exit_code == 1
-    assert early.stderr.startswith("trendlab: error: unknown benchmark 'MATH' as of 2020-01-01")
+    assert early.stderr.startswith("trendlab: error: no current benchmark 'MATH' as of 2020-01-01")
     typo = run("plot", "MMLUU", "-o", str(figure))
     assert typo.exit_code == 1
-    assert typo.stderr == "trendlab: error: unknown benchmark 'MMLUU' (did you mean 'mmlu'?)\n"
+    assert typo.stderr == "trendlab: error: no current benchmark 'MMLUU' (did you mean 'mmlu'?)\n"
 
 
 def test_a_straight_line_into_the_ceiling_is_called_a_bound_not_a_trend(run: Run):

@@ -3354,7 +3354,7 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
     # A data problem (exit 1) is not the command line's: no pointer at the help.
     unknown = CliRunner().invoke(cli, ["--db", str(db), "forecast", "mmul"], prog_name="trendlab")
     assert unknown.exit_code == 1
-    assert unknown.stderr == "trendlab: error: unknown benchmark 'mmul' (did you mean 'mmlu'?)\n"
+    assert unknown.stderr == "trendlab: error: no current benchmark 'mmul' (did you mean 'mmlu'?)\n"
 
 
 def test_an_empty_listing_as_of_a_moment_says_what_as_of_means(run: Run):

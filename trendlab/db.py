@@ -2175,7 +2175,7 @@ class Store:
         hint = self.recorded_later(BENCHMARKS, matched_form(name)) or suggest(
             name, self.all_keys(BENCHMARKS)
         )
-        return TrendlabError(f"unknown benchmark {quoted(name)}{self.as_of_note()}{hint}")
+        return TrendlabError(f"no current benchmark {quoted(name)}{self.as_of_note()}{hint}")
 
     def recorded_later(self, kind: Kind, *keys: str) -> str:
         """Under --as-of, for keys no record had then: '; it was first recorded at T'
