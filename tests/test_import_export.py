@@ -231,38 +231,30 @@ def test_duplicate_keys_in_one_file(run: Run, tmp_path: Path):
     assert ":3: same model, benchmark, setting, source_url as line 2;" in result.stderr
 
 
-def test_duplicate_keys_of_a_model_named_by_its_slug_and_an_alias_say_so(run: Run, tmp_path: Path):
-    # Twins once gpt-4-0314 resolves, refused as two identical lines are; the error
-    # said 'same model' of two names the file gives, as if it were wrong.
+@pytest.mark.parametrize(
+    ("second", "told"),
+    [
+        # Twins once gpt-4-0314 resolves, refused as two identical lines are.
+        ("gpt-4-0314,mmlu", "same model (gpt-4-0314 and gpt-4 name gpt-4), benchmark"),
+        ("gpt-4,MMLU", "same model, benchmark (MMLU and mmlu name mmlu)"),
+    ],
+)
+def test_duplicate_keys_named_two_ways_say_they_are_one(
+    run: Run, tmp_path: Path, second: str, told: str
+):
+    """'same model' or 'same benchmark' of two names the file gives read as a wrong
+    verdict: the error says the two name one record."""
     path = _results_csv(
         tmp_path / "results.csv",
         [
             "gpt-4,mmlu,50,5-shot,2024-01-01,https://e.org/a",
-            "gpt-4-0314,mmlu,50,5-shot,2024-01-01,https://e.org/a",
+            f"{second},50,5-shot,2024-01-01,https://e.org/a",
         ],
     )
     result = run("import", str(path))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"trendlab: error: {path}:3: same model (gpt-4-0314 and gpt-4 name gpt-4), benchmark, "
-        "setting, source_url as line 2; nothing was written\n"
-    )
-
-
-def test_duplicate_keys_of_a_benchmark_in_two_cases_say_so(run: Run, tmp_path: Path):
-    # MMLU can only name mmlu: 'same benchmark' of two spellings read as a wrong verdict.
-    path = _results_csv(
-        tmp_path / "results.csv",
-        [
-            "gpt-4,mmlu,50,5-shot,2024-01-01,https://e.org/a",
-            "gpt-4,MMLU,50,5-shot,2024-01-01,https://e.org/a",
-        ],
-    )
-    result = run("import", str(path))
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"trendlab: error: {path}:3: same model, benchmark (MMLU and mmlu name mmlu), "
-        "setting, source_url as line 2; nothing was written\n"
+        f"trendlab: error: {path}:3: {told}, setting, source_url as line 2; nothing was written\n"
     )
 
 
