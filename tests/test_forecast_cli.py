@@ -337,6 +337,22 @@ def test_by_compute_and_all_and_setting(synthetic: Run):
     assert five["fitted_on"]["points"] == 18
 
 
+def test_a_forecast_crossing_by_compute_reads_to_three_figures(run: Run):
+    """A crossing by compute printed 12 significant digits (7.34962507315e+25) beside
+    rows of 1e+26, a precision no forecast has. The table reads it to three, rounded up
+    as a crossing's date is (a row at the FLOP it names has reached the threshold);
+    JSON keeps every digit."""
+    args = ("forecast", "mmlu", "--by", "compute", "--threshold", "92")
+    [crossing] = json.loads(_ok(run(*args, "--json")))["crossings"]
+    assert crossing["status"] == "forecast"
+    [row] = [line.split() for line in _ok(run(*args)).splitlines() if line.split()[:1] == ["92"]]
+    for end, cell in zip(("median", "lower", "upper"), row[1:4], strict=True):
+        full = crossing[f"{end}_x"]
+        assert f"{full:.3g}" != repr(full)  # more digits than three, or this proves nothing
+        assert re.fullmatch(r"\d(\.\d{1,2})?e\+\d+", cell), row
+        assert full <= float(cell) < full * 1.01, (end, cell, full)
+
+
 def test_an_uncalibrated_chance_of_none_or_all_paths_is_a_bound(synthetic: Run):
     """Uncalibrated (--by compute), a threshold that none of the 2,000 paths crosses by
     --until printed a probability of 0, and one all of them cross 1: a certainty read

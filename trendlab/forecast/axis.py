@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,9 @@ MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
 DEFAULT_YEARS = 3
 DEFAULT_ORDERS = {"compute": 2.0, "price": 1.0}
 GRID_DECIMALS = 10  # by compute or price, a grid point is a twelfth of an order rounded to this
+# By compute or price, the significant digits an estimated x (a crossing) is read to:
+# a forecast knows FLOP or prices to within a few per cent at best.
+FIGURES = 3
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,24 @@ class Axis:
         the day by which x has come (see series.day_from); by compute or price, x."""
         return decimal_year(day_from(x)) if self.by == "date" else x
 
-    def text(self, x: float) -> str:
+    def text(self, x: float, *, estimated: bool = False) -> str:
         """x for a sentence or a label: a date, or FLOP / USD per million tokens to
         three figures with the unit (on a figure too: a label on a threshold's line
-        reads as a score without it)."""
+        reads as a score without it); `estimated`, as estimate() gives it."""
+        value = self.estimate(x) if estimated else self.label(x)
+        return str(value) if self.by == "date" else f"{value:.{FIGURES}g} {x_unit(self.by)}"
+
+    def estimate(self, x: float) -> Any:
+        """An estimated x (a forecast crossing's) as people read it: a date, or FLOP /
+        USD per million tokens rounded up to FIGURES significant digits, the first such
+        number by which it has come, as a date is the first day by whose start it has:
+        a forecast row at the x it names has reached what it crosses."""
         value = self.label(x)
-        return str(value) if self.by == "date" else f"{value:.3g} {x_unit(self.by)}"
+        if self.by == "date":
+            return value
+        exact = Decimal(repr(value))
+        step = exact.adjusted() - (FIGURES - 1)
+        return float(exact.scaleb(-step).to_integral_value(ROUND_CEILING).scaleb(step))
 
     @property
     def key(self) -> str:

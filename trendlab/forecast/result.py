@@ -597,8 +597,9 @@ class Forecast:
         too; 'reached DATE'; or why it never is. Compute and price carry their unit
         (see Axis.text)."""
         axis = self.axis
+        estimated = crossing.status == "forecast"
         median, lower, upper = (
-            None if x is None else axis.text(x)
+            None if x is None else axis.text(x, estimated=estimated)
             for x in (crossing.median, crossing.lower, crossing.upper)
         )
         if crossing.status == "never":
@@ -622,7 +623,8 @@ class Forecast:
         return [] if threshold is None else [threshold]
 
     def crossing_frame(self, crossings: list[Crossing]) -> pl.DataFrame:
-        """One row per crossing (see crossings): median / lower / upper crossing, P(by
+        """One row per crossing (see crossings), for people: median / lower / upper
+        crossing (a forecast one by compute or price as Axis.estimate reads it), P(by
         until) and whether that is only a bound (probability_bound, Crossing.bound)."""
         prefix = self.axis.key
         rows = [
@@ -632,7 +634,7 @@ class Forecast:
                     row["probability_by_until"], row["probability_bound"]
                 ),
             }
-            for row in self._crossing_rows(crossings)
+            for row in self._crossing_rows(crossings, rounded=True)
         ]
         dtype = pl.Date if self.axis.by == "date" else pl.Float64
         return pl.DataFrame(
@@ -648,23 +650,31 @@ class Forecast:
             },
         )
 
-    def _crossing_rows(self, crossings: list[Crossing]) -> list[dict[str, Any]]:
+    def _crossing_rows(
+        self, crossings: list[Crossing], rounded: bool = False
+    ) -> list[dict[str, Any]]:
         prefix = self.axis.key
+
+        def label(c: Crossing, x: float | None) -> Any:
+            if x is None:
+                return None
+            # A forecast crossing's twelve digits (7.34962507315e+25 FLOP) beside rows of
+            # 1e+26 claimed a precision no forecast has; one reached is the data's own x.
+            estimated = rounded and c.status == "forecast"
+            return self.axis.estimate(x) if estimated else self.axis.label(x)
+
         return [
             {
                 "threshold": c.threshold,
-                f"median_{prefix}": self._label(c.median),
-                f"lower_{prefix}": self._label(c.lower),
-                f"upper_{prefix}": self._label(c.upper),
+                f"median_{prefix}": label(c, c.median),
+                f"lower_{prefix}": label(c, c.lower),
+                f"upper_{prefix}": label(c, c.upper),
                 "probability_by_until": c.probability,
                 "probability_bound": c.bound,
                 "status": c.status,
             }
             for c in crossings
         ]
-
-    def _label(self, x: float | None) -> Any:
-        return None if x is None else self.axis.label(x)
 
     # -- parameters and documents ---------------------------------------------------------
 
