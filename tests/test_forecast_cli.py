@@ -1416,7 +1416,7 @@ def test_a_frontier_not_yet_above_chance_gets_no_s_curve(run: Run):
         assert refused.stdout == ""
         assert refused.stderr.startswith(
             "trendlab: error: hard4: none of its frontier points are above the floor 25 "
-            "(chance level), and the "
+            "(chance level), and "
         ), refused.stderr
         assert "--family linear" in refused.stderr and refused.stderr.count("\n") == 1
     assert run("forecast", "hard4", "--all", "--until", "2030").exit_code == 1
@@ -1482,16 +1482,21 @@ def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
     and an 80 % interval of width 0 (73.19 [73.19, 73.19] half a year on, the crossing
     certain to the day). It needs the 3 points any trend needs, above the floor (the
     frontier's level at a later result is one, as it is for any family); a line still
-    fits all four."""
+    fits all four. Under auto, the error names what was asked, not the ensemble auto
+    would have chosen (the report's note too, which knows no --family)."""
     _new_benchmark(run, "two-up", ("10", "20", "40", "55"), "--unit", "percent", "--floor", "25")
     for family in ("auto", "logistic", "logistic4", "gompertz", "ensemble"):
         refused = run("forecast", "two-up", "--family", family)
         assert refused.exit_code == 1 and refused.stdout == "", (family, refused.stdout)
+        needs = "a forecast by --family auto" if family == "auto" else f"the {family} family"
         assert refused.stderr.startswith(
             "trendlab: error: two-up: only 2 of its frontier points are above the floor 25 "
-            f"(chance level), and the {'ensemble' if family == 'auto' else family} family "
-            "needs 3 (the frontier's level at a later result counts as one): "
+            f"(chance level), and {needs} needs 3 (the frontier's level at a later result "
+            "counts as one): "
         ), refused.stderr
+    assert "ensemble" not in run("forecast", "two-up").stderr
+    page = html.unescape(_ok(run("report", "-o", "-", "--benchmark", "two-up")))
+    assert "and a forecast by --family auto needs 3" in page and "ensemble family" not in page
     line = json.loads(_ok(run("forecast", "two-up", "--family", "linear", "--json")))
     assert line["fitted_on"]["points"] == 4
     # A later result that does not beat the best shows the frontier holding: a third point.

@@ -127,10 +127,11 @@ def forecast(
 MIN_ABOVE_FLOOR = MIN_POINTS
 
 
-def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
+def points_for(series: Series, family: str, *, auto: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(x, v) `family` fits (Series.fit_data): an S-curve only the points above the
     floor, of which it needs MIN_ABOVE_FLOOR. Raises TrendlabError, naming a family that
-    still fits, when there are fewer."""
+    still fits, when there are fewer. `auto`: auto chose `family`, so the error names
+    auto, which the user asked for, not the family."""
     x, v = series.fit_data(family)
     if len(x) >= MIN_ABOVE_FLOOR or not series.above_floor_only(family):
         return x, v
@@ -142,11 +143,15 @@ def points_for(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
     some = "none" if above == 0 else f"only {above}"
     later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
     # Counted after --setting: named, or the benchmark's other results seem missing.
+    # auto chooses only an S-curve under a ceiling: the family it would have chosen is
+    # none the user asked for.
+    needs = "a forecast by --family auto needs" if auto else f"the {family} family needs"
+    curve = "auto's S-curve" if auto else "an S-curve"
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s{series.kept} {'is' if above == 1 else 'are'} "
         f"{side} the floor "
-        f"{number(scale.floor)} (chance level), and the {family} family needs {MIN_ABOVE_FLOOR}"
-        f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
+        f"{number(scale.floor)} (chance level), and {needs} {MIN_ABOVE_FLOOR}"
+        f"{later}: a score no better than chance has no finite logit, so {curve} fits "
         f"only the points {side} it; use --family linear, or check the floor with "
         f"`{series.command(f'show benchmark {scale.slug}')}`"
     )

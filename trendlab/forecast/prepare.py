@@ -178,7 +178,13 @@ def prepare_forecasts(
     """With the store closed: run the backtests still missing (caching them), then for
     each benchmark pick auto's family and the calibration of its intervals. Returns the
     prepared forecasts (or why there is none) and every benchmark's backtest."""
-    from trendlab.forecast.fit import default_family, families_for, fits_now, past_floor_fault
+    from trendlab.forecast.fit import (
+        default_family,
+        families_for,
+        fits_now,
+        past_floor_fault,
+        points_for,
+    )
 
     found = finish_backtests(settings, inputs.backtests, progress) if inputs.backtests else {}
     pooled: dict[str, Calibrations] = {}
@@ -230,6 +236,12 @@ def prepare_forecasts(
             # calibrated on the other benchmarks' backtests; failing that, the default.
             chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
             notes.append(f"auto chose {chosen}: {why or only_dates}")
+        if family == "auto":
+            try:
+                points_for(series, chosen, auto=True)
+            except TrendlabError as exc:  # too few points above the floor for its choice
+                out[slug] = exc
+                continue
         if family == "auto" and (fault := past_floor_fault(series)):
             # Not chosen, and the floor is the likelier mistake than the trend.
             notes.append(f"auto did not consider the exponential: {fault}")
@@ -291,7 +303,8 @@ def prepare_forecast(
     refuse_request(failed, family, until)
     prepared, _ = prepare_forecasts(settings, inputs, family=family, level=level, progress=progress)
     found = prepared[slug]
-    assert isinstance(found, Prepared)
+    if isinstance(found, TrendlabError):
+        raise found
     return found
 
 
