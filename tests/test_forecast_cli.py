@@ -863,6 +863,28 @@ def test_a_forecast_past_the_largest_float_is_an_error_naming_when(run: Run):
     assert all(math.isfinite(p["median"]) for p in doc["forecast"])
 
 
+def test_a_line_through_scores_whose_squares_overflow_says_so(run: Run):
+    """A straight line through 1e100, 1e200 and 1e300 fits, but its robust covariance
+    squares their distances from it, which no float holds; held at the largest float,
+    it drew every path NaN (an error that the scores outgrow a float by the first month
+    end, where the line's median is about 1e300) or, on other dates, a table of
+    300-digit scores with a slope interval of width 0. Both now name what overflows."""
+    scores = ("1e100", "1e200", "1e300")
+    _new_benchmark(run, "huge", scores, "--unit", "score", "--floor", "0")
+    _ok(run("add-benchmark", "huge2", "--unit", "score", "--floor", "0", "-m", "t"))
+    for year, score in zip((2021, 2022, 2023), scores, strict=True):
+        _ok(run("add-result", "gpt-4", "huge2", score, "--date", f"{year}-01-15",
+                "--source-url", f"https://example.org/huge2/{year}", "-m", "t"))  # fmt: skip
+    for slug in ("huge", "huge2"):
+        result = run("forecast", slug, "--family", "linear")
+        assert result.exit_code == 1 and result.stdout == "", (slug, result.stdout)
+        assert result.stderr == (
+            f"trendlab: error: {slug}: the linear family cannot be fitted to scores this large "
+            "(up to 1e+300): its uncertainty squares their distances from its line, past the "
+            "largest number trendlab can hold (about 1.8e+308)\n"
+        )
+
+
 def test_a_retracted_benchmark_leaves_every_forecast_working(run: Run, tmp_path: Path):
     """A retracted benchmark has no data version: it is not in the calibration pool,
     the scorecard or the report, and nothing else is disturbed by it."""

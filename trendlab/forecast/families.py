@@ -14,6 +14,7 @@ that holds its members' fits (paths.simulate averages their forecasts).
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from trendlab.forecast import (
     S_CURVES,
     UNBOUNDED_FAMILIES,
 )
+from trendlab.text import number
 
 if TYPE_CHECKING:
     from trendlab.series import Series
@@ -286,19 +288,34 @@ def fit_logistic4(x: np.ndarray, z: np.ndarray, x_ref: float) -> Curve:
     return curve
 
 
-def _ols(x: np.ndarray, y: np.ndarray, x_ref: float, family: str) -> tuple[np.ndarray, np.ndarray]:
+def _ols(
+    x: np.ndarray, y: np.ndarray, x_ref: float, family: str, name: str = "this benchmark"
+) -> tuple[np.ndarray, np.ndarray]:
     from statsmodels.regression.linear_model import OLS
 
     _check_spread(x, family)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = OLS(y, _design(x - x_ref)).fit(cov_type="HC0")
-    return np.asarray(fit.params), np.nan_to_num(np.asarray(fit.cov_params()))
+    cov = np.asarray(fit.cov_params())
+    if np.isinf(cov).any():
+        # HC0 sums the squares of the points' distances from the line: of scores past
+        # about 1e154 they pass a float's range. Held at the largest float, the
+        # covariance drew NaN paths (read as scores outgrowing a float a month on) or a
+        # slope interval of width 0.
+        raise TrendlabError(
+            f"{name}: the {family} family cannot be fitted to scores this large (up to "
+            f"{number(float(np.max(np.abs(y))))}): its uncertainty squares their distances "
+            f"from its line, past the largest number trendlab can hold "
+            f"(about {sys.float_info.max:.1e})"
+        )
+    return np.asarray(fit.params), np.nan_to_num(cov)
 
 
-def fit_linear(x: np.ndarray, v: np.ndarray, x_ref: float) -> Curve:
-    """A straight line (OLS, HC0): the naive baseline. Paths clip it to the bounds."""
-    coef, cov = _ols(x, v, x_ref, "linear")
+def fit_linear(x: np.ndarray, v: np.ndarray, x_ref: float, name: str = "this benchmark") -> Curve:
+    """A straight line (OLS, HC0): the naive baseline. Paths clip it to the bounds.
+    `name` is the benchmark's, for an error."""
+    coef, cov = _ols(x, v, x_ref, "linear", name)
     # Deviations from a straight line are added as they are, in score units: the
     # clipping to the bounds happens to the paths (paths.simulate).
     curve = Curve("linear", "identity", coef, cov, x_ref, np.array([]), len(x))
@@ -433,7 +450,7 @@ def fit_family(
     if family == "ensemble":
         return fit_ensemble(x, v, x_ref)
     if family == "linear":
-        return fit_linear(x, v, x_ref)
+        return fit_linear(x, v, x_ref, name)
     if family == "exponential":
         return fit_exponential(x, v, x_ref)
     raise TrendlabError(f"unknown family {family!r}; families: {', '.join(FAMILIES)}")
