@@ -183,8 +183,7 @@ class Forecast:
         bound the forecast says is never reached (see _shown)."""
         if decimals is None:
             return self._points(yearly, _significant(12))
-        largest = float(np.nanmax(np.abs(np.vstack(self.band())), initial=0.0))
-        return self._points(yearly, _for_reading(decimals, largest))
+        return self._points(yearly, _for_reading(decimals))
 
     def _points(self, yearly: bool, decimals: Callable[[float], int]) -> pl.DataFrame:
         # 12 significant digits are far finer than any forecast: a score's round trip
@@ -828,21 +827,12 @@ def _significant(figures: int) -> Callable[[float], int]:
     return lambda x: figures - 1 - (math.floor(math.log10(abs(x))) if x else 0)
 
 
-def _for_reading(decimals: int, largest: float) -> Callable[[float], int]:
-    """The decimals a table or the report rounds a score to: `decimals`, but significant
-    digits where those misstate it, as the report's numbers read (report.page._num):
-    six from 1e15 up, where a double holds no decimal and two printed every digit of
-    1.4500557169759593e+300, and four in a forecast whose `largest` score is below
-    10**-decimals, where two decimals made a forecast of 1.08e-100 a 0. An error rate's
-    0.003 beside its 5 keeps the two decimals its scale is read to (0.01 under a
-    ceiling of 0 it never reaches, see _shown)."""
-
-    def places(x: float) -> int:
-        if abs(x) >= 1e15 or (x and largest < 10.0**-decimals):
-            return _significant(4 if abs(x) < 1 else 6)(x)
-        return decimals
-
-    return places
+def _for_reading(decimals: int) -> Callable[[float], int]:
+    """The decimals a table or the report rounds a score to: `decimals`, but six
+    significant digits from 1e15 up, where a double holds no decimal and two printed
+    every digit of 1.4500557169759593e+300, as the report's numbers read
+    (report.page._num)."""
+    return lambda x: _significant(6)(x) if abs(x) >= 1e15 else decimals
 
 
 def _reading_decimals(x: float) -> int:
