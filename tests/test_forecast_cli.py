@@ -1527,7 +1527,7 @@ def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
     for family in ("auto", "logistic", "logistic4", "gompertz", "ensemble"):
         refused = run("forecast", "two-up", "--family", family)
         assert refused.exit_code == 1 and refused.stdout == "", (family, refused.stdout)
-        needs = "a forecast by --family auto" if family == "auto" else f"the {family} family"
+        needs = "an S-curve, auto's choice here," if family == "auto" else f"the {family} family"
         assert refused.stderr.startswith(
             "trendlab: error: two-up: only 2 of its frontier points are above the floor 25 "
             f"(chance level), and {needs} needs 3 (the frontier's level at a later result "
@@ -1535,7 +1535,9 @@ def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
         ), refused.stderr
     assert "ensemble" not in run("forecast", "two-up").stderr
     page = html.unescape(_ok(run("report", "-o", "-", "--benchmark", "two-up")))
-    assert "and a forecast by --family auto needs 3" in page and "ensemble family" not in page
+    assert "and an S-curve, auto's choice here, needs 3" in page
+    assert "ensemble family" not in page and "--family auto" not in page
+    assert "forecast two-up --family linear` fits them all" in page
     line = json.loads(_ok(run("forecast", "two-up", "--family", "linear", "--json")))
     assert line["fitted_on"]["points"] == 4
     # A later result that does not beat the best shows the frontier holding: a third point.

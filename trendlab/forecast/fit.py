@@ -144,15 +144,15 @@ def points_for(series: Series, family: str, *, auto: bool = False) -> tuple[np.n
     later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
     # Counted after --setting: named, or the benchmark's other results seem missing.
     # auto chooses only an S-curve under a ceiling: the family it would have chosen is
-    # none the user asked for.
-    needs = "a forecast by --family auto needs" if auto else f"the {family} family needs"
-    curve = "auto's S-curve" if auto else "an S-curve"
+    # none the user asked for. Commands, not flags: the report has no --family.
+    needs = "an S-curve, auto's choice here," if auto else f"the {family} family"
+    line = series.command(f"forecast {scale.slug} --family linear")
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s{series.kept} {'is' if above == 1 else 'are'} "
         f"{side} the floor "
-        f"{number(scale.floor)} (chance level), and {needs} {MIN_ABOVE_FLOOR}"
-        f"{later}: a score no better than chance has no finite logit, so {curve} fits "
-        f"only the points {side} it; use --family linear, or check the floor with "
+        f"{number(scale.floor)} (chance level), and {needs} needs {MIN_ABOVE_FLOOR}"
+        f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
+        f"only the points {side} it; `{line}` fits them all, or check the floor with "
         f"`{series.command(f'show benchmark {scale.slug}')}`"
     )
 
