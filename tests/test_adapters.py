@@ -1526,6 +1526,12 @@ def test_a_list_that_ends_its_own_price_since_gives_it_its_end_on_a_reimport(
     assert _rows(run, "show", "price", "gpt-4o/OpenAI/2025-03-01")["notes"] == "listed as GPT-4o"
     again = run("import", "--from", "llm-prices", str(vendor))
     assert again.stderr.splitlines()[-1] == "prices: 2 unchanged; nothing to write", again.stderr
+    # An end the list takes back is taken from the notes too.
+    models[0]["price_history"] = [cut, launch]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
+    shown = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-01-06")
+    assert shown["notes"] == "listed as GPT-4o"
 
 
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(

@@ -407,24 +407,33 @@ def _merge(
 
 def _ended(frame: pl.DataFrame) -> pl.DataFrame:
     """Merged llm-prices prices with the end the list now gives them (a `to_date`) as
-    their notes' last part (`until 2024-06-01`), in place of any end noted before: a
-    price has no end date of its own, and a restatement (merge rule 3) keeps the stored
-    notes, so a re-import of a list that has ended one of its own prices since, or moved
-    its end, left the old word. A price citing another source keeps its notes, as rule 3
-    keeps its provenance."""
+    their notes' last part (`until 2024-06-01`), in place of any end noted before, or
+    none where the list gives none: a price has no end date of its own, and a
+    restatement (merge rule 3) keeps the stored notes, so a re-import of a list that
+    had ended one of its own prices since, moved its end or taken it back left the old
+    word. A price citing another source keeps its notes, as rule 3 keeps its
+    provenance."""
     end = pl.col(TO_DATE).str.strip_chars()
-    ends = end.is_not_null() & (pl.col("source_url") == LLM_PRICES_URL)
+    until = r"^until \d{4}-\d{2}-\d{2}$"
     # The adapter writes the end last, one of the notes' '; '-separated parts.
-    kept = (
-        pl.col("notes")
-        .fill_null("")
-        .str.split("; ")
-        .list.eval(
-            pl.element().filter(~pl.element().str.contains(r"^(?:until \d{4}-\d{2}-\d{2})?$"))
-        )
+    parts = pl.col("notes").fill_null("").str.split("; ")
+    ended = parts.list.eval(pl.element().str.contains(until)).list.any()
+    kept = parts.list.eval(pl.element().filter(~pl.element().str.contains(until)))
+    noted = (
+        pl.when(end.is_not_null())
+        .then(kept.list.concat(pl.concat_list(pl.lit("until ") + end)))
+        .otherwise(kept)
+        .list.join("; ")
     )
-    noted = kept.list.concat(pl.concat_list(pl.lit("until ") + end)).list.join("; ")
-    return frame.with_columns(pl.when(ends).then(noted).otherwise(pl.col("notes")).alias("notes"))
+    ours = (pl.col("source_url") == LLM_PRICES_URL) & (end.is_not_null() | ended)
+    return frame.with_columns(
+        pl.when(ours & (noted != ""))
+        .then(noted)
+        .when(ours)
+        .then(None)
+        .otherwise(pl.col("notes"))
+        .alias("notes")
+    )
 
 
 def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
