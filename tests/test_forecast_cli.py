@@ -1733,7 +1733,8 @@ def test_a_command_a_forecast_error_suggests_reads_the_store_given(
     assert run("edit", "benchmark", "mmlu", "--set", "floor=95", "-m", "t").exit_code == 0
     below = run("forecast", "mmlu", "--family", "logistic")
     assert below.exit_code == 1
-    suggested = below.stderr.split("`")[1]
+    line, suggested = below.stderr.split("`")[1:4:2]
+    assert line == f"{on_db} forecast mmlu --family linear"
     assert suggested == f"{on_db} show benchmark mmlu"
     assert run(*shlex.split(suggested)[3:]).exit_code == 0
 
