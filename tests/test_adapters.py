@@ -1532,6 +1532,16 @@ def test_a_list_that_ends_its_own_price_since_gives_it_its_end_on_a_reimport(
     assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
     shown = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-01-06")
     assert shown["notes"] == "listed as GPT-4o"
+    # A price of no notes (no name in the list) ended: its notes are the end alone.
+    bare = {"input": 30, "output": 60, "from_date": "2025-06-01", "to_date": None}
+    models[0] = {"id": "gpt-4", "price_history": [bare]}
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
+    models[0]["price_history"] = [bare | {"to_date": "2025-07-01"}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
+    notes = _rows(run, "show", "price", "gpt-4/OpenAI/2025-06-01")["notes"]
+    assert notes == "until 2025-07-01"
 
 
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(

@@ -418,7 +418,10 @@ def _ended(frame: pl.DataFrame) -> pl.DataFrame:
     # The adapter writes the end last, one of the notes' '; '-separated parts.
     parts = pl.col("notes").fill_null("").str.split("; ")
     ended = parts.list.eval(pl.element().str.contains(until)).list.any()
-    kept = parts.list.eval(pl.element().filter(~pl.element().str.contains(until)))
+    # Not an empty part either: notes of none ended as '; until ...'.
+    kept = parts.list.eval(
+        pl.element().filter(~pl.element().str.contains(until) & (pl.element() != ""))
+    )
     noted = (
         pl.when(end.is_not_null())
         .then(kept.list.concat(pl.concat_list(pl.lit("until ") + end)))
