@@ -1000,10 +1000,27 @@ def test_a_score_short_of_a_bound_never_reached_is_never_shown_at_it(higher_is_b
     for shown, step in ((table, 0.01), (csv, 1e-10), (np.array(doc), 1e-4)):
         assert short(shown, best).all()
         assert np.abs(shown - best).min() <= step * 1.01  # the nearest short of it
-    assert table.tolist()[-1] == [99.99 if higher_is_better else 0.01] * 3
+    # An error rate's 0 reads as the least a score below a hundredth shows (see below).
+    assert table.tolist()[-1] == [99.99 if higher_is_better else 1e-10] * 3
     line = forecast(series_of(scores, xs=xs, sc=sc), family="linear", until="2060")
     assert line.crossing(best).status != "never"
     assert (line.frame(decimals=2).select("median", "lower", "upper").to_numpy() == best).any()
+
+
+@pytest.mark.parametrize("family", ["linear", "exponential"])
+def test_a_score_below_a_hundredth_reads_to_two_significant_digits(family):
+    """A latency falling toward 0 minutes: rounded to two decimals, the table and the
+    report showed a line's 0.00059 as 0 (and an exponential's 0.0027, whose 0 is never
+    reached, as 0.01). A score below a hundredth keeps two significant digits."""
+    sc = scale("lat", floor=None, ceiling=0.0, higher_is_better=False, unit="minutes")
+    scores = 0.2 * 0.5 ** (XS - 2018) if family == "exponential" else 0.5 - 0.07 * (XS - 2018)
+    result = forecast(series_of(scores, sc=sc), family=family, until="2026-06-30")
+    shown = result.frame(decimals=2).select("median", "lower", "upper").to_numpy()
+    exact = np.column_stack(result.band())
+    small = (exact > 0) & (exact < 0.01)
+    assert small.any()
+    assert shown[small] == pytest.approx(exact[small], rel=0.05)
+    assert (shown[exact == 0] == 0).all()  # a line reaches 0, and shows it
 
 
 def test_the_title_of_a_forecast_of_every_result_says_whose_interval_it_is():

@@ -7,7 +7,9 @@ error and no request but its own, and every chart must be drawn.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import os
 import re
@@ -820,6 +822,38 @@ def test_report_never_crossed_says_why_in_either_direction(empty_db: Path, tmp_p
     assert '<td class="nowrap">0: at the ceiling, never reached</td>' in page
     assert '<td colspan="3">at the ceiling, never reached</td>' in page
     assert "beyond the ceiling" not in page
+
+
+def test_report_shows_a_forecast_below_a_hundredth_to_two_significant_digits(
+    empty_db: Path, tmp_path: Path
+):
+    """A latency nearing 0 minutes: rounded to two decimals first, the section's forecast
+    read 0.01 where `forecast --csv` says 0.007 (a line's 0.00059 read 0). It reads to two
+    significant digits, as `forecast` shows it."""
+    run = make_runner(empty_db)
+    days = monthly(date(2019, 1, 1), 12)
+    scores = [0.5 * 0.7**i for i in range(len(days))]
+    write_benchmark(run, tmp_path, "lat", days, scores, unit="minutes", floor=None,
+                    ceiling=None, higher_is_better=False)  # fmt: skip
+    result = run("report", "--benchmark", "lat", "--until", "2024", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    table = result.stdout[result.stdout.index("<h3>Forecast</h3>") :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<tr><td>([0-9-]+)</td>((?:<td class="num">[^<]*</td>){3})</tr>', table)
+    points = run("forecast", "lat", "--until", "2024", "--csv")
+    assert points.exit_code == 0, points.stderr
+    exact = {
+        row["date"]: [float(row[k]) for k in ("median", "lower", "upper")]
+        for row in csv.DictReader(io.StringIO(points.stdout))
+    }
+    small = 0
+    for day, cells in rows:
+        shown = [float(v) for v in re.findall(r'<td class="num">([^<]*)</td>', cells)]
+        for value, want in zip(shown, exact[day], strict=True):
+            if 0 < want < 0.01:
+                small += 1
+                assert value == pytest.approx(want, rel=0.05), day
+    assert small
 
 
 def test_report_says_why_an_elo_rating_has_no_doubling_time(empty_db: Path, tmp_path: Path):

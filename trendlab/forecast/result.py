@@ -831,8 +831,15 @@ def _for_reading(decimals: int) -> Callable[[float], int]:
     """The decimals a table or the report rounds a score to: `decimals`, but six
     significant digits from 1e15 up, where a double holds no decimal and two printed
     every digit of 1.4500557169759593e+300, as the report's numbers read
-    (report.page._num)."""
-    return lambda x: _significant(6)(x) if abs(x) >= 1e15 else decimals
+    (report.page._num), and two below a unit of the last decimal, which `decimals`
+    would round to 0 or misstate (a latency's 0.00059 minutes read as 0)."""
+
+    def places(x: float) -> int:
+        if abs(x) >= 1e15:
+            return _significant(6)(x)
+        return _significant(2)(x) if 0 < abs(x) < 10.0**-decimals else decimals
+
+    return places
 
 
 def _reading_decimals(x: float) -> int:
@@ -858,12 +865,13 @@ def _shown(
     if unreached is None:
         return shown
     bound, side = unreached
-    if side * (shown - bound) > 0:
-        return shown
     # As many decimals as the scores just inside the bound get (99.99... has one more
     # significant decimal than 100), so that the order of the scores is kept; read a
     # billionth inside, as nearer the bound a float's log10 is the bound's decade.
     places = decimals(bound + side * max(abs(bound), 1.0) * 1e-9)
     steps = round(bound * 10.0**places, 6)  # the bound in steps of the last decimal
     nearest = math.ceil(steps) - 1 if side < 0 else math.floor(steps) + 1
-    return round(nearest / 10.0**places, places)
+    inside = round(nearest / 10.0**places, places)
+    # Not nearer the bound than that either: a score of 1e-12 over an error rate's 0,
+    # kept by significant digits, would read below the 1e-10 a path at 0 is shown as.
+    return shown if side * (shown - inside) >= 0 else inside
