@@ -166,3 +166,16 @@ def test_at_or_after_is_the_start_of_the_day_by_which_x_has_come():
     assert axis.at_or_after(start) == start
     by_compute = Axis("compute", np.array([25.0]), 25.0)
     assert by_compute.at_or_after(24.3) == 24.3
+
+
+def test_a_crossing_rounded_up_never_passes_a_many_digit_until():
+    """Rounded up to three figures, a crossing at 1.978044e+26 FLOP read 1.98e+26, past an
+    --until of 1.97805e+26, as if beyond the horizon: it reads as --until, whose row has
+    reached it, and --until reads as given, not as the 1.98e+26 it rounds to."""
+    until = math.log10(1.97805e26)
+    axis = Axis("compute", np.array([26.25, until]), until)
+    crossing = math.log10(1.978044e26)
+    assert axis.estimate(crossing) == 1.97805e26
+    assert axis.text(crossing, estimated=True) == axis.text(until) == "1.97805e+26 FLOP"
+    assert axis.estimate(math.log10(1.9634e26)) == 1.97e26  # short of it: rounded up
+    assert axis.text(math.log10(1.9634e26), estimated=True) == "1.97e+26 FLOP"

@@ -51,21 +51,30 @@ class Axis:
     def text(self, x: float, *, estimated: bool = False) -> str:
         """x for a sentence or a label: a date, or FLOP / USD per million tokens to
         three figures with the unit (on a figure too: a label on a threshold's line
-        reads as a score without it); `estimated`, as estimate() gives it."""
+        reads as a score without it), but --until to six, as the table's last row
+        shows it (1.97805e+26 FLOP, not a 1.98e+26 past it); `estimated`, as
+        estimate() gives it."""
         value = self.estimate(x) if estimated else self.label(x)
-        return str(value) if self.by == "date" else f"{value:.{FIGURES}g} {x_unit(self.by)}"
+        if self.by == "date":
+            return str(value)
+        figures = 6 if value == self.label(self.until) else FIGURES
+        return f"{value:.{figures}g} {x_unit(self.by)}"
 
     def estimate(self, x: float) -> Any:
         """An estimated x (a forecast crossing's) as people read it: a date, or FLOP /
         USD per million tokens rounded up to FIGURES significant digits, the first such
         number by which it has come, as a date is the first day by whose start it has:
-        a forecast row at the x it names has reached what it crosses."""
+        a forecast row at the x it names has reached what it crosses. Never past
+        --until, the last row, which has reached it too."""
         value = self.label(x)
         if self.by == "date":
             return value
         exact = Decimal(repr(value))
         step = exact.adjusted() - (FIGURES - 1)
-        return float(exact.scaleb(-step).to_integral_value(ROUND_CEILING).scaleb(step))
+        rounded = float(exact.scaleb(-step).to_integral_value(ROUND_CEILING).scaleb(step))
+        # Rounded up past a many-digit --until (1.97804e+26 to 1.98e+26 under an --until of
+        # 1.97805e+26), a crossing read as one beyond the horizon.
+        return min(rounded, self.label(self.until))
 
     @property
     def key(self) -> str:
