@@ -17,6 +17,9 @@ from trendlab.forecast.axis import Axis
 from trendlab.forecast.families import Curve
 from trendlab.series import Series
 
+# The parameters that are a position on x: a date by date, FLOP or USD by compute or price.
+POSITIONS = ("midpoint", "inflection")
+
 
 def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str, Any]:
     """{name: value} for the curve's family; x positions as dates (or FLOP / USD).

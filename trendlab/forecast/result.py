@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast import EPS
-from trendlab.forecast.axis import DEFAULT_YEARS, Axis
+from trendlab.forecast.axis import DEFAULT_YEARS, FIGURES, Axis
 from trendlab.forecast.calibrate import (
     quantile_levels,
     residuals_supporting,
@@ -688,11 +688,19 @@ class Forecast:
 
     def parameter_rows(self) -> list[tuple[str, str | None]]:
         """The parameters one per row, for people: an ensemble's as member.name
-        (logistic.slope), dates as YYYY-MM-DD, numbers rounded; None where unknown."""
-        return [
-            (name, None if (plain := _plain(v)) is None else str(plain))
-            for name, v in _flat(self.parameters())
-        ]
+        (logistic.slope), dates as YYYY-MM-DD, a midpoint by compute or price to
+        three figures, numbers rounded; None where unknown."""
+        from trendlab.forecast.describe import POSITIONS
+
+        rows: list[tuple[str, str | None]] = []
+        for name, v in _flat(self.parameters()):
+            plain = _plain(v)
+            if plain is not None and name.rpartition(".")[2] in POSITIONS and isinstance(v, float):
+                # As a crossing's x reads (and a date by date is a day): twelve digits
+                # of FLOP claimed a precision no fitted curve has.
+                plain = f"{v:.{FIGURES}g}"
+            rows.append((name, None if plain is None else str(plain)))
+        return rows
 
     def fitted_on(self) -> dict[str, Any]:
         """How many points were fitted and the dates they span: by date, up to the
