@@ -491,18 +491,24 @@ def _summary(stderr: str) -> str:
 
 
 @needs_shared
-def test_reimporting_the_publications_the_seeds_came_from_changes_only_a_corrected_date(run: Run):
+def test_reimporting_the_publications_the_seeds_came_from_changes_only_corrected_dates(run: Run):
     stitching = run("import", "--from", "epoch", str(SHARED / "epoch-benchmark-stitching"))
     assert stitching.exit_code == 0, stitching.stderr
-    # One model differs: seeds/corrections.csv dates Kimi-K2-Instruct-0905 2025-09-05,
-    # where the catalog says 2024-09-05. A source's figure that differs is a new revision
-    # (the merge's rule 3), so the catalog's date comes back, and the history keeps both.
-    assert stitching.stderr.splitlines()[-1].startswith(
-        "models: 1 updated, 481 unchanged; benchmarks: nothing; results: 1503 unchanged; "
+    # Two models differ: seeds/corrections.csv dates Kimi-K2-Instruct-0905 2025-09-05,
+    # where the catalog says 2024-09-05, and gemini-2.5-pro-preview-03-25 2025-04-04,
+    # where it says 2025-04-09. A source's figure that differs is a new revision (the
+    # merge's rule 3), so the catalog's date comes back, and the history keeps both.
+    assert _summary(stitching.stderr).startswith(
+        "models: 2 updated, 480 unchanged; benchmarks: nothing; results: 1503 unchanged; "
         "aliases: nothing (changeset "
     )
     kimi = _rows(run, "history", "model", "kimi-k2-instruct-0905")
     assert [r["release_date"] for r in kimi] == ["2025-09-05", "2024-09-05"]
+    # The catalog's date is after the day llm-prices priced that id, and the import says so.
+    assert stitching.stderr.splitlines()[-1] == (
+        "1 price of gemini-2.5-pro-preview-03-25 is now dated before its release, 2025-04-09; "
+        "it is kept, but if the release date is mistyped, correct it"
+    )
     # The seeds' figures stand: a date the file leaves empty, the Hub's unrounded score
     # (the runs file's 34.1 is the same figure, rounded), the Hub's model version.
     assert _rows(run, "show", "model", "babbage")["release_date"] == "2020-06-22"
@@ -1221,15 +1227,15 @@ def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty
         SHARED / "epoch-benchmarking-hub" / "benchmark_results_epoch.csv",
     ]:
         shutil.copy(path, folder / path.name)
-    # Into the seeded database, built from these files: nothing changes but the one
-    # date seeds/corrections.csv corrects (see the test above).
+    # Into the seeded database, built from these files: nothing changes but the two
+    # dates seeds/corrections.csv corrects (see the test above).
     result = run("import", "--from", "epoch", str(folder), "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert "857 the same Epoch AI record as another file holds, whose copy is kept" in (
         result.stderr
     )
     assert _summary(result.stderr) == (
-        "dry run: models: 1 updated, 481 unchanged; benchmarks: nothing; "
+        "dry run: models: 2 updated, 480 unchanged; benchmarks: nothing; "
         "results: 1618 unchanged; aliases: nothing; nothing written"
     )
     # Into an empty one: the Hub's unrounded mean, under the Hub's model version.

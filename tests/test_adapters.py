@@ -488,6 +488,21 @@ def test_seeds_correct_llama_2_7b_parameters_by_the_paper(run: Run):
     assert "llama-2-7b's parameters corrected from 70000000000.0 to 7000000000.0" in report
 
 
+def test_seeds_date_gemini_2_5_pro_preview_03_25_no_later_than_its_price(run: Run):
+    # Epoch's catalog dates gemini-2.5-pro-preview-03-25 2025-04-09, but llm-prices
+    # priced that very id from 2025-04-04, the day the Gemini API changelog released it:
+    # its price took effect before the model existed. seeds/corrections.csv dates it so.
+    (row,) = _rows(
+        run,
+        "query",
+        "SELECT m.release_date, m.notes, p.effective_date FROM models m "
+        "JOIN prices p ON p.model = m.slug WHERE m.slug = 'gemini-2.5-pro-preview-03-25'",
+    )
+    assert row["release_date"] == row["effective_date"] == "2025-04-04"
+    assert "release_date corrected from 2025-04-09 to 2025-04-04" in row["notes"]
+    assert "https://ai.google.dev/gemini-api/docs/changelog" in row["notes"]
+
+
 def test_seeds_hold_gpt_2_xl_once_with_epochs_id_as_an_alias(run: Run):
     # Epoch's catalog id gpt2-xl is GPT-2 (1.5B) (OpenAI, 1.5e9 parameters), which the
     # facts hold as gpt-2-1.5b: it was a second model, dated by the weights' release.
