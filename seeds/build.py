@@ -54,6 +54,13 @@ OUTPUTS = [*(f"{name}.csv" for name in SEEDS), "REPORT.md", "UNMATCHED.md", FORE
 # A seed row's place in the raw data (`file:line`), to name it where init refuses it.
 PLACE = "__place"
 
+# Why a price dated before its model's release, that priced_by_id moves to no other
+# model, is left out.
+BEFORE_RELEASE = (
+    "dated before the model's release, by an API id of no model out by then: another "
+    "model's price, such as a preview's"
+)
+
 FIRST_LISTED = "effective_date is the day simonw/llm-prices first listed it"
 STATED = "effective_date is when the facts price"
 
@@ -520,14 +527,18 @@ class Build:
         self, prices: pl.DataFrame, fact: pl.DataFrame, resolver: Resolver, models: pl.DataFrame
     ) -> pl.DataFrame:
         """`prices` with each price dated before its model's release that its API id
-        gave another model, released by then, moved to that model, saying so.
+        gave another model, released by then, moved to that model, saying so; one whose
+        id named no model out by then is left out, as no model's price.
 
         The id answered with the model it named that day: the facts' model priced by
         that id, else the model the id itself names. The facts price GPT-3.5 (ChatGPT's
         model, 2022-11-30) from 2022-11-28 by text-davinci-003, a model version of its
         own released that day; the tracker's deepseek-reasoner is the model the Hub
         dates 2025-12-01, but the facts price that id as DeepSeek-R1's from 2025-01-20,
-        the day the tracker's price is dated from."""
+        the day the tracker's price is dated from. The tracker's gemini-2.5-flash from
+        2025-04-17, two months before that model's release, is a preview's price ($0.15
+        / $0.60, where the model shipped at $0.30 / $2.50) under the id it later
+        shipped by: which preview the tracker does not say."""
         released = dict(zip(models["slug"], models["release_date"], strict=True))
 
         def release(column: str) -> pl.Expr:
@@ -575,10 +586,18 @@ class Build:
                 f"the price of {row['effective_date']} at {row[PLACE]} is {row['__to']}'s: "
                 f"{row['__note']}"
             )
-        return moved.with_columns(
-            pl.when(moving).then(pl.col("__to")).otherwise(pl.col("model")).alias("model"),
-            pl.when(moving).then(with_note(note)).otherwise(pl.col("notes")).alias("notes"),
-        ).drop("__by_fact", "__by_id", "__to", "__why")
+        stranded = early.fill_null(False) & ~moving
+        for row in moved.filter(stranded).iter_rows(named=True):
+            source, _, line = row[PLACE].rpartition(":")
+            self.leave_out("prices", source, line, row["model"], BEFORE_RELEASE)
+        return (
+            moved.filter(~stranded)
+            .with_columns(
+                pl.when(moving).then(pl.col("__to")).otherwise(pl.col("model")).alias("model"),
+                pl.when(moving).then(with_note(note)).otherwise(pl.col("notes")).alias("notes"),
+            )
+            .drop("__by_fact", "__by_id", "__to", "__why")
+        )
 
     @staticmethod
     def dated_by_facts(listed: pl.DataFrame, fact: pl.DataFrame) -> pl.DataFrame:

@@ -1074,8 +1074,11 @@ def test_a_price_before_its_models_release_is_the_model_its_api_id_then_named(
     (ChatGPT's model, 2022-11-30) from 2022-11-28 by text-davinci-003, a model of its
     own: GPT-3.5's launch price read $20 / $20. The tracker's deepseek-reasoner, the
     model the Hub dates 2025-12-01, was priced from 2025-01-20, when the facts give that
-    id to DeepSeek-R1. A preview priced before its release under the id it ships by, a
-    model not yet out, and a snapshot priced under its family keep their model."""
+    id to DeepSeek-R1. A snapshot priced under its family keeps its model. A preview
+    priced before its release under the id it ships by (gemini-2.5-flash from
+    2025-04-17, released 2025-06-17, at the preview's $0.15 / $0.60) and a price by an
+    id whose model was not yet out are no model's: left out, as the shipped seeds hold
+    no price dated before its model's release."""
     import polars as pl
 
     from trendlab.aliases import Resolver
@@ -1113,9 +1116,7 @@ def test_a_price_before_its_models_release_is_the_model_its_api_id_then_named(
     runner = build.Build(Path("unused"))
     moved = runner.priced_by_id(prices, fact, resolver, models)
     assert moved.columns == prices.columns
-    assert moved["model"].to_list() == [
-        "text-davinci-003", "gpt-3.5", "deepseek-r1", "deepseek-r1", "flash", "gpt-3.5"
-    ]  # fmt: skip
+    assert moved["model"].to_list() == ["text-davinci-003", "gpt-3.5", "deepseek-r1", "deepseek-r1"]
     assert moved["notes"][0] == (
         "given as gpt-3.5's price, released 2022-11-30, later; its API id text-davinci-003 "
         "then named text-davinci-003 (a model of its own), released 2022-11-28"
@@ -1125,16 +1126,29 @@ def test_a_price_before_its_models_release_is_the_model_its_api_id_then_named(
         "deepseek-reasoner then named deepseek-r1 (the facts' model of that id), released "
         "2025-01-20"
     )
-    assert moved["notes"][[1, 2, 4, 5]].to_list() == [None, None, "listed", None]
+    assert moved["notes"][[1, 2]].to_list() == [None, None]
     assert [n.split(":")[1] for n in runner.notes] == [
         "0 is text-davinci-003's",
         "3 is deepseek-r1's",
     ]
-    seeds = Path(__file__).resolve().parent.parent / "seeds" / "prices.csv"
-    shipped = pl.read_csv(seeds, infer_schema=False)
+    assert [(u["source"], u["line"], u["name"]) for u in runner.unmatched] == [
+        ("x", "4", "flash"),
+        ("x", "5", "gpt-3.5"),
+    ]
+    assert runner.unmatched[0]["reason"] == (
+        "dated before the model's release, by an API id of no model out by then: another "
+        "model's price, such as a preview's"
+    )
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    shipped = pl.read_csv(seeds / "prices.csv", infer_schema=False)
     gpt_35 = shipped.filter(pl.col("model") == "gpt-3.5")["effective_date"].to_list()
     assert min(gpt_35) == "2023-03-01"
     assert shipped.filter(pl.col("model") == "deepseek-reasoner").is_empty()
+    seeded = pl.read_csv(seeds / "models.csv", infer_schema=False)
+    early = shipped.join(seeded, left_on="model", right_on="slug").filter(
+        pl.col("effective_date") < pl.col("release_date")
+    )
+    assert early.select("model", "effective_date").rows() == []
 
 
 def test_the_seeds_readme_dates_the_metr_figures_as_the_seeds_hold_them():
