@@ -1534,6 +1534,13 @@ def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
             "counts as one): "
         ), refused.stderr
     assert "ensemble" not in run("forecast", "two-up").stderr
+    # With --all no backtest chooses: auto takes its default, and the error still names auto.
+    every = run("forecast", "two-up", "--all")
+    assert every.exit_code == 1 and every.stdout == "", every.stdout
+    assert every.stderr.startswith(
+        "trendlab: error: two-up: only 2 of its results are above the floor 25 (chance "
+        "level), and an S-curve, auto's choice here, needs 3: "
+    ), every.stderr
     page = html.unescape(_ok(run("report", "-o", "-", "--benchmark", "two-up")))
     assert "and an S-curve, auto's choice here, needs 3" in page
     assert "ensemble family" not in page and "--family auto" not in page

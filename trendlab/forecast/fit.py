@@ -63,13 +63,16 @@ def refuse_request(series: Series, family: str, until: str | None) -> None:
     parse_until(until, series)
 
 
-def checked_points(series: Series, family: str) -> tuple[np.ndarray, np.ndarray]:
+def checked_points(
+    series: Series, family: str, *, auto: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """(x, v) `family` fits on this series (points_for), once every check a forecast of
-    it makes before fitting has passed: each raises TrendlabError, in this order."""
+    it makes before fitting has passed: each raises TrendlabError, in this order.
+    `auto`: auto chose `family` (see points_for)."""
     _check_some_change(series, family)
     if family == "exponential" and (fault := past_floor_fault(series)):
         raise TrendlabError(f"{series.scale.slug}: {fault}")
-    x, v = points_for(series, family)
+    x, v = points_for(series, family, auto=auto)
     _check_some_spread(series, x)
     scale = series.scale
     refuse_unfit_family(
@@ -89,15 +92,17 @@ def forecast(
     n: int = N_PATHS,
     seed: int = 0,
     day: date | None = None,
+    auto: bool = False,
 ) -> Forecast:
     """Fit `family` to the series (or take an already fitted `curve`) and simulate it to
     `until` (text as --until takes); `calibration` recalibrates the intervals. `day` is
-    the day it is read on (today, or the --as-of day), if known."""
+    the day it is read on (today, or the --as-of day), if known; `auto`, that auto chose
+    `family` (see points_for)."""
     if not 0 < level < 1:
         raise TrendlabError(f"--level must be between 0 and 100 (exclusive), not {level * 100:g}")
     if family == "auto":
         family = default_family(series)
-    x, v = checked_points(series, family)
+    x, v = checked_points(series, family, auto=auto)
     if curve is None:
         scale = series.scale
         curve = fit_family(

@@ -68,6 +68,7 @@ class Prepared:
     version: str
     fit_spec: str
     day: date | None = None  # the day read: today, or the --as-of day
+    auto: bool = False  # auto chose `family`: a too-few-points error names auto
 
     def fit(self, *, until: str | None, level: float) -> Forecast:
         """The forecast: fitted (or the cached curve taken) and simulated to `until`."""
@@ -81,6 +82,7 @@ class Prepared:
             calibration=self.calibration,
             curve=self.curve,
             day=self.day,
+            auto=self.auto,
         )
 
 
@@ -183,7 +185,6 @@ def prepare_forecasts(
         families_for,
         fits_now,
         past_floor_fault,
-        points_for,
     )
 
     found = finish_backtests(settings, inputs.backtests, progress) if inputs.backtests else {}
@@ -236,12 +237,6 @@ def prepare_forecasts(
             # calibrated on the other benchmarks' backtests; failing that, the default.
             chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
             notes.append(f"auto chose {chosen}: {why or only_dates}")
-        if family == "auto":
-            try:
-                points_for(series, chosen, auto=True)
-            except TrendlabError as exc:  # too few points above the floor for its choice
-                out[slug] = exc
-                continue
         if family == "auto" and (fault := past_floor_fault(series)):
             # Not chosen, and the floor is the likelier mistake than the trend.
             notes.append(f"auto did not consider the exponential: {fault}")
@@ -261,7 +256,15 @@ def prepare_forecasts(
         spec = inputs.specs[chosen]
         version = inputs.versions.get(slug, "")
         out[slug] = Prepared(
-            series, chosen, curve, calibration, notes, version, spec, inputs.price_day
+            series,
+            chosen,
+            curve,
+            calibration,
+            notes,
+            version,
+            spec,
+            inputs.price_day,
+            auto=family == "auto",
         )
     return out, found
 
