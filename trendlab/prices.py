@@ -18,7 +18,7 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.series import Command, bare_command, decimal_years, undated_note
-from trendlab.text import NONZERO_RE, fold, level_text, number
+from trendlab.text import NONZERO_RE, fold, level_text, number, round_significant
 
 if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
@@ -110,12 +110,11 @@ def _to_shown_digits(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     """`frame` with these float columns to the 12 significant digits a blend is shown
     to (see shown_blend)."""
     # Significant digits, not decimals: six decimals showed a price of a ten-millionth
-    # of a dollar as a blended price of 0, which no price may be. Python's formatting,
-    # not Polars' round_sig_figs, which leaves noise of its own at 1e-300.
+    # of a dollar as a blended price of 0, which no price may be.
     return frame.with_columns(
         pl.Series(
             column,
-            [None if v is None else float(f"{v:.12g}") for v in frame.get_column(column)],
+            [None if v is None else round_significant(v, 12) for v in frame.get_column(column)],
             dtype=pl.Float64,
         )
         for column in columns

@@ -21,7 +21,7 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import AXES, EPS, S_CURVES
-from trendlab.text import at_most, counted, number, quoted
+from trendlab.text import at_most, counted, number, quoted, round_significant
 
 BY = AXES
 MIN_POINTS = 3
@@ -230,7 +230,7 @@ class Scale:
         """The score 90 % of the way from floor to ceiling, to 12 significant digits: from
         1 to 100 it is 90.1, not the 90.10000000000001 float arithmetic makes it, which a
         frontier at 90.1 fell short of (forecast, not reached) and a note printed."""
-        return float(f"{float(self.score(0.9)):.12g}")
+        return round_significant(float(self.score(0.9)), 12)
 
 
 def undated_note(n: int, where: str, command: Command = bare_command) -> str:

@@ -232,11 +232,26 @@ def number(value: float) -> str:
     return text
 
 
+def round_significant(value: float, digits: int) -> float:
+    """`value` rounded to `digits` significant digits as `:.{digits}g` writes it, which
+    drops the noise float arithmetic leaves in the last bits (0.1 + 0.2 is
+    0.30000000000000004; to 15 digits, 0.3). Python's formatting, not Polars'
+    round_sig_figs, which leaves noise of its own at 1e-300."""
+    return float(f"{value:.{digits}g}")
+
+
+def large_number_digits(value: float) -> int | None:
+    """The significant digits a number for people is written to when it is too large
+    for decimals: 6 from 1e15 up, where a double holds no decimal (two decimals printed
+    every digit of 1.4500557169759593e+300); None below it, where decimals serve."""
+    return 6 if abs(value) >= 1e15 else None
+
+
 def computed_number(value: float) -> str:
     """A number worked out from stored ones (a share of a benchmark's range) for a
     message, as `number` writes it less the noise of the arithmetic, which `number`
     would keep to read back as itself (0.0001 of 75 is 0.007500000000000001)."""
-    return number(float(f"{value:.15g}"))
+    return number(round_significant(value, 15))
 
 
 def level_percent(level: float) -> float:
@@ -244,7 +259,7 @@ def level_percent(level: float) -> float:
     (80.123456789, not the 80.1235 or 80.123457 a fixed number of digits makes of it),
     the noise of dividing it by 100 and back gone: every headline and JSON document
     that gives a level gives this one number."""
-    return float(f"{level * 100:.15g}")
+    return round_significant(level * 100, 15)
 
 
 def level_text(level: float) -> str:

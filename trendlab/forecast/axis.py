@@ -19,7 +19,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, day_from, decimal_year, from_decimal_year
-from trendlab.text import NUMBER_RE, iso_day
+from trendlab.text import NUMBER_RE, iso_day, round_significant
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
@@ -169,7 +169,7 @@ def amount(x: float) -> float:
     10 ** log10(v) is v give or take its last bits (an --until of 300 came back as
     300.0000000000001, the data's largest price 93.75 as 93.74999999999999)."""
     value = float(10.0**x)
-    shorter = float(f"{value:.12g}")
+    shorter = round_significant(value, 12)
     return shorter if math.isfinite(shorter) else value
 
 

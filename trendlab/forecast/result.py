@@ -21,7 +21,7 @@ from trendlab.forecast.calibrate import (
 )
 from trendlab.forecast.families import LOG_SPACES, Curve, clipped_at_floor, exponential_space
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
-from trendlab.text import computed_number, level_percent, level_text, number
+from trendlab.text import computed_number, large_number_digits, level_percent, level_text, number
 
 
 @dataclass(frozen=True)
@@ -836,15 +836,15 @@ def _significant(figures: int) -> Callable[[float], int]:
 
 
 def _for_reading(decimals: int) -> Callable[[float], int]:
-    """The decimals a table or the report rounds a score to: `decimals`, but six
-    significant digits from 1e15 up, where a double holds no decimal and two printed
-    every digit of 1.4500557169759593e+300, as the report's numbers read
-    (report.page._num), and two below a unit of the last decimal, which `decimals`
-    would round to 0 or misstate (a latency's 0.00059 minutes read as 0)."""
+    """The decimals a table or the report rounds a score to: `decimals`, but for a number
+    too large for decimals the significant digits every number for people is written
+    to (large_number_digits), as the report's numbers read (report.page._num), and two
+    below a unit of the last decimal, which `decimals` would round to 0 or misstate (a
+    latency's 0.00059 minutes read as 0)."""
 
     def places(x: float) -> int:
-        if abs(x) >= 1e15:
-            return _significant(6)(x)
+        if (n := large_number_digits(x)) is not None:
+            return _significant(n)(x)
         return _significant(2)(x) if 0 < abs(x) < 10.0**-decimals else decimals
 
     return places

@@ -21,7 +21,7 @@ from trendlab.db import command_on
 from trendlab.forecast.result import chance_text
 from trendlab.render import float_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
-from trendlab.text import level_text
+from trendlab.text import large_number_digits, level_text
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -90,8 +90,8 @@ def _num(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return ""
-        if abs(value) >= 1e15:
-            return f"{value:.6g}"
+        if (digits := large_number_digits(value)) is not None:
+            return f"{value:.{digits}g}"
         if abs(value) < 1:
             return float_text(value, 4)  # 0.99996 is not 1 either
         # Two decimals past a thousand (and a million) too: whole, or to three
