@@ -403,6 +403,27 @@ def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Pat
     assert "openai" not in providers and "OpenAI" in providers
 
 
+def test_a_retracted_price_added_in_other_capitals_is_restored(run: Run, tmp_path: Path):
+    """A retracted price's provider is a spelling of its own: the price added again in
+    other capitals, by add-price or an import, is it restored, not a second price."""
+    assert run("add-model", "acme-1", "--release-date", "2024-01-01", "-m", "t").exit_code == 0
+    added = run("add-price", "acme-1", "Acme Cloud", "2024-02-01", "--input", "1", "-m", "t")
+    price_id = added.stdout.strip()
+    assert run("retract", "price", price_id, "-m", "withdrawn").exit_code == 0
+    again = run("add-price", "acme-1", "acme cloud", "2024-02-01", "--input", "1", "-m", "back")
+    assert again.exit_code == 0 and again.stdout.strip() == price_id
+    assert f"restored (it was retracted) price {price_id}" in again.stderr
+    assert run("retract", "price", price_id, "-m", "withdrawn").exit_code == 0
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "model,provider,effective_date,input_usd_per_mtok\nacme-1,ACME CLOUD,2024-02-01,1\n"
+    )
+    imported = run("import", str(path), "-m", "back")
+    assert imported.exit_code == 0 and "prices: 1 restored" in imported.stderr
+    shown = json.loads(run("show", "price", "acme-1/Acme Cloud/2024-02-01", "--json").stdout)
+    assert (shown["id"], shown["provider"]) == (price_id, "Acme Cloud")
+
+
 def test_a_provider_is_one_name_by_one_rule_everywhere(run: Run, db: Path, tmp_path: Path):
     """ΣΑΣ and σας are one name (case folded, the final sigma too), on every path: the
     write path, a key, a filter, an export imported back and the integrity check."""

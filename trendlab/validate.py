@@ -163,8 +163,12 @@ class Refs:
         # imported into a new database, whose models create their organizations first,
         # would take the organization's spelling (acme: ACME), and a new id with it.
         # Folded here, not by DuckDB's lower(), which folds some names otherwise (ΣΑΣ, σας).
+        # A retracted price's spelling too (after current ones): adding it again in other
+        # capitals must give its key, and so restore it rather than add a second price.
         names = self._store.con.execute(
-            "SELECT DISTINCT provider FROM prices ORDER BY 1"
+            "SELECT provider FROM (SELECT provider, 0 AS retracted FROM prices "
+            "UNION ALL SELECT provider, 1 FROM price_revisions) "
+            "GROUP BY provider ORDER BY min(retracted), provider"
         ).fetchall()
         spellings: dict[str, str] = {}
         for (name,) in names:
