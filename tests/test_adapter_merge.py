@@ -61,6 +61,28 @@ def _each_refused(run_empty: Run, errors: dict[Path, str]) -> None:
     assert run_empty("log", "--csv").stdout == before
 
 
+def test_one_record_given_twice_with_two_scores_says_the_scores_differ(
+    run_empty: Run, tmp_path: Path
+):
+    # The same score twice is left out as a repeat; two were "same Model version (model),
+    # benchmark, setting, Source link (source_url) as line 2", not saying which differs.
+    assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
+    path = tmp_path / "external_benchmark_bbh.csv"
+    path.write_text(
+        "id,Name,Average,Model version,Shots,Notes,Source,Source link\n"
+        "rec1,Qwen 7B,45.0%,Qwen-7B,3,,Qwen Technical Report,https://arxiv.org/pdf/a\n"
+        "rec1,Qwen 7B,46.0%,Qwen-7B,3,,Qwen Technical Report,https://arxiv.org/pdf/a\n",
+        encoding="utf-8",
+    )
+    _each_refused(
+        run_empty,
+        {
+            path: "3: the same Epoch record (rec1) as line 2 with a different Average (score): "
+            "46.0 here, 45.0 on line 2"
+        },
+    )
+
+
 def _written(path: Path, text: str) -> Path:
     """`path`, in a folder of its own made for it, holding `text`."""
     path.parent.mkdir()

@@ -404,7 +404,9 @@ def _results(
         .otherwise(pl.col("__why"))
         .alias("__why")
     )
-    kept, skipped = skip_reasons(_duplicates(rows), pl.col("__why"))
+    rows = _duplicates(rows)
+    _refuse_record_scores(rows, loaded, (read_from or {}).get("score", "score"))
+    kept, skipped = skip_reasons(rows, pl.col("__why"))
     for row in skipped.iter_rows(named=True):
         publication.skipped.append(
             Skip(loaded.source, loaded.line_of(row[ROW]), row.get("__label"), row["__why"])
@@ -448,7 +450,7 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     (PLAIN_SETTING) the id, so a record the database already holds under either stays
     there (merge.stored_keys_kept).
     """
-    key = [pl.col("model").str.to_lowercase(), "benchmark", "setting", "source_url"]
+    key = _result_key()
     usable = pl.col("__why").is_null()
     first = pl.col(ROW).filter(usable).min().over([*key, "score"])
     shared = (
@@ -472,6 +474,38 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(
         pl.when(clash).then(pl.col(RECORD_SETTING)).otherwise(pl.col("setting")).alias("setting")
     )
+
+
+def _result_key() -> list[pl.Expr | str]:
+    """A result's key as the rows of one file give it, the model in any case."""
+    return [pl.col("model").str.to_lowercase(), "benchmark", "setting", "source_url"]
+
+
+def _refuse_record_scores(rows: pl.DataFrame, loaded: Loaded, score: str) -> None:
+    """Refuse one Epoch record given twice with different scores (`score`: the file's
+    column of them): _duplicates leaves a repeat with the same score out, but neither
+    of two scores can be picked, and both under the record's key would be refused as
+    one key twice, which does not say that the scores differ."""
+    group = [*_result_key(), "__record"]
+    usable = pl.col("__why").is_null() & pl.col("__record").is_not_null()
+    first = pl.col(ROW).filter(usable).min().over(group)
+    clashes = rows.filter(usable).with_columns(
+        first.alias("__first"),
+        pl.col("score").sort_by(ROW).first().over(group).alias("__first_score"),
+    )
+    bad = clashes.filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
+    if bad.is_empty():
+        return
+    row, there, record, here, theirs = bad.select(
+        ROW, "__first", "__record", "score", "__first_score"
+    ).row(0)
+    line, earlier = loaded.line_of(row), loaded.line_of(there)
+    label = score if score == "score" else f"{score} (score)"
+    told = (
+        f"{loaded.source}:{line}: the same Epoch record ({record}) as line {earlier} with a "
+        f"different {label}: {here} here, {theirs} on line {earlier}"
+    )
+    raise TrendlabError("; ".join(at_most([told], 1, "bad row", total=bad.height)))
 
 
 def _benchmarks(results: pl.DataFrame, loaded: Loaded) -> Part:
