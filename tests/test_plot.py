@@ -1287,13 +1287,9 @@ def test_threshold_labels_are_drawn_under_the_forecast(run: Run, tmp_path: Path,
     assert top < fan.get_zorder() and top < median.get_zorder()
 
 
-def test_a_png_of_a_name_its_font_has_no_glyph_for_says_so_in_one_line(
-    run_empty: Run, tmp_path: Path
-):
-    """matplotlib warned twice a character, each with its source line, and the PNG
-    drew boxes with nothing to say that an SVG keeps the name."""
-    import warnings
-
+def _skip_where_a_font_draws_chinese() -> None:
+    """Skip the test where some font matplotlib uses has Chinese glyphs: nothing is
+    missing there."""
     from matplotlib import font_manager, ft2font, rcParams
 
     # matplotlib falls back along the whole sans-serif list, not only to its first font.
@@ -1304,6 +1300,16 @@ def test_a_png_of_a_name_its_font_has_no_glyph_for_says_so_in_one_line(
             continue  # not on this machine
         if ord("智") in ft2font.FT2Font(path).get_charmap():
             pytest.skip("a font of this machine draws Chinese")
+
+
+def test_a_png_of_a_name_its_font_has_no_glyph_for_says_so_in_one_line(
+    run_empty: Run, tmp_path: Path
+):
+    """matplotlib warned twice a character, each with its source line, and the PNG
+    drew boxes with nothing to say that an SVG keeps the name."""
+    import warnings
+
+    _skip_where_a_font_draws_chinese()
     days = monthly(date(2021, 1, 1), 6, step_days=150)
     write_benchmark(run_empty, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
     edited = run_empty("edit", "model", "c100-m005", "--set", "organization=智谱", "-m", "lab")
@@ -1321,3 +1327,27 @@ def test_a_png_of_a_name_its_font_has_no_glyph_for_says_so_in_one_line(
     )
     assert lines[-1] == f"wrote {target}"
     assert "Glyph" not in result.stderr
+
+
+def test_an_svg_of_a_name_its_font_has_no_glyph_for_says_nothing_of_it(
+    run_empty: Run, tmp_path: Path
+):
+    """A benchmark named in Chinese: its title, measured to fit the figure's width,
+    warned of the glyph, with matplotlib's source line, and the SVG, which keeps the
+    name as text, was said to draw it as boxes."""
+    import warnings
+
+    _skip_where_a_font_draws_chinese()
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    write_benchmark(run_empty, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
+    edited = run_empty("edit", "benchmark", "c100", "--set", "name=Error rate 漢", "-m", "name")
+    assert edited.exit_code == 0, edited.stderr
+    target = tmp_path / "c.svg"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_empty("plot", "c100", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    assert "Error rate 漢" in target.read_text()
+    assert "glyph" not in result.stderr.lower()
+    assert result.stderr.splitlines()[-1] == f"wrote {target}"

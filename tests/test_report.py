@@ -893,11 +893,14 @@ def test_report_of_a_name_its_font_has_no_glyph_for_warns_of_nothing(
 ):
     """The charts' text stays text in the page, drawn by the browser's fonts: a lab
     named in Chinese is no missing glyph there, and matplotlib's warnings of it (two a
-    character, with its source lines) were printed on stderr."""
+    character, with its source lines) were printed on stderr; a benchmark's, in the
+    title, warned as the title was measured to fit the figure's width."""
     run = make_runner(empty_db)
     days = monthly(date(2021, 1, 1), 6, step_days=150)
     write_benchmark(run, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
     edited = run("edit", "model", "c100-m005", "--set", "organization=智谱", "-m", "its lab")
+    assert edited.exit_code == 0, edited.stderr
+    edited = run("edit", "benchmark", "c100", "--set", "name=Error rate 漢", "-m", "its name")
     assert edited.exit_code == 0, edited.stderr
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -112,9 +112,10 @@ def _text(value: object) -> str:
 
 
 @contextmanager
-def _figure(right: float, key: str) -> Iterator[tuple[Figure, Axes]]:
+def _figure(right: float, key: str, fmt: str) -> Iterator[tuple[Figure, Axes]]:
     """A figure on the Agg backend with trendlab's style, closed afterwards; the axes
-    end at `right` (a fraction of the width), leaving room for a legend.
+    end at `right` (a fraction of the width), leaving room for a legend. `fmt` is the
+    format it will be saved in (_format's).
 
     The margins are fixed rather than found by constrained layout, which doubles the
     time a figure takes (the report draws one per benchmark): labels and legend
@@ -128,7 +129,16 @@ def _figure(right: float, key: str) -> Iterator[tuple[Figure, Axes]]:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": key, "font.size": 9}):
+    with (
+        plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": key, "font.size": 9}),
+        warnings.catch_warnings(),
+    ):
+        if fmt == "svg":
+            # An SVG's text stays text (svg.fonttype none), drawn by the viewer's fonts:
+            # a glyph matplotlib's font lacks (a lab's name in Chinese) is no loss there.
+            # Ignored from the start, not only when saved: a title measured to fit its
+            # width printed the warning, with its source line, and a note of boxes.
+            warnings.filterwarnings("ignore", _MISSING_GLYPH, UserWarning)
         fig, ax = plt.subplots(figsize=FIGSIZE)
         fig.subplots_adjust(left=0.075, right=right, bottom=0.1, top=0.89)
         try:
@@ -175,26 +185,26 @@ def figure_format(path: str | os.PathLike[str]) -> str:
     return Path(path).suffix.lower().lstrip(".")
 
 
-def _save(fig: Figure, key: str, target: Target, fmt: str | None) -> None:
-    """Write the figure to a path (its suffix picks the format) or a file object (SVG
-    to one of text too). In SVG, matplotlib's numbered group ids take the prefix `key`, so
-    figures inlined in one page do not share them."""
+def _format(target: Target, fmt: str | None) -> str:
+    """The format a figure is written to `target` in: `fmt`, or the suffix of a path;
+    anything but png or svg is refused."""
     if isinstance(target, str | os.PathLike):
         fmt = fmt or figure_format(target)
     if fmt not in ("png", "svg"):
         raise TrendlabError(f"{target}: a figure is written as .png or .svg")
+    return fmt
+
+
+def _save(fig: Figure, key: str, target: Target, fmt: str) -> None:
+    """Write the figure to a path or a file object (SVG to one of text too) in `fmt`
+    (_format's). In SVG, matplotlib's numbered group ids take the prefix `key`, so
+    figures inlined in one page do not share them."""
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     # Drawn whole first, then written as every -o output is: matplotlib wrote the
     # path in place, and a failure or a Ctrl-C while it drew left half a figure
     # where the previous one had been.
     drawn = io.BytesIO()
-    with warnings.catch_warnings():
-        if fmt == "svg":
-            # An SVG's text stays text (svg.fonttype none), drawn by the viewer's fonts:
-            # a glyph matplotlib's font lacks (a lab's name in Chinese) is no loss there,
-            # and its warning printed matplotlib's source lines on stderr, twice a glyph.
-            warnings.filterwarnings("ignore", _MISSING_GLYPH, UserWarning)
-        fig.savefig(drawn, format=fmt, dpi=120, metadata=metadata)
+    fig.savefig(drawn, format=fmt, dpi=120, metadata=metadata)
     data = drawn.getvalue()
     if fmt == "svg":
         data = _NUMBERED_GROUP.sub(rb'<g id="' + key.encode() + rb'-\1"', data)
@@ -338,7 +348,8 @@ def forecast_figure(
     def xs(values: np.ndarray) -> list:
         return [axis.label(float(x)) for x in values]
 
-    with _figure(0.77, key) as (fig, ax):
+    fmt = _format(target, fmt)
+    with _figure(0.77, key, fmt) as (fig, ax):
         groups = organization_colours(series.points, palette)
         labels = _short_labels([label for label, _, _ in groups])
         for i, ((_, colour, group), label) in enumerate(zip(groups, labels, strict=True)):
@@ -706,7 +717,8 @@ def price_trend_figure(
     from trendlab.series import from_decimal_year
 
     key = key or f"{trend.benchmark}-price"
-    with _figure(0.97, key) as (fig, ax):
+    fmt = _format(target, fmt)
+    with _figure(0.97, key, fmt) as (fig, ax):
         offers = trend.offers
         ax.scatter(
             offers.get_column("from").to_list(),
