@@ -332,6 +332,19 @@ def test_adding_the_same_record_twice_is_a_no_op(run: Run):
     assert " edit result r_" in changed.stderr
 
 
+def test_adding_an_existing_benchmark_of_another_unit_says_it_exists(run_empty: Run):
+    """A bound left out takes its stored value: add-benchmark of an Elo benchmark as
+    percent said its --ceiling, never typed, lay outside percent's range."""
+    first = run_empty("add-benchmark", "x1", "--name", "X", "--unit", "elo", "--ceiling", "2000")
+    assert first.exit_code == 0, first.stderr
+    for unit in ("percent", "elo"):
+        again = run_empty("add-benchmark", "x1", "--name", "Y", "--unit", unit, "-m", "again")
+        assert again.exit_code == 1
+        assert again.stderr.startswith("trendlab: error: benchmark x1 already exists; change it")
+        assert "--ceiling" not in again.stderr
+    assert len(json.loads(run_empty("history", "benchmark", "x1", "--json").stdout)) == 1
+
+
 @both_stores
 def test_bad_input_on_add_is_one_clear_line(run: Run):
     """A value its field's own rules refuse is the command line's mistake, named as it

@@ -624,6 +624,11 @@ class Changeset:
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
             with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
+                if mode == "add":
+                    # Before the rules on the rows as merged with the stored ones: a
+                    # field left out takes its stored value, and an error of it named an
+                    # option the user never typed (--ceiling of another unit).
+                    self._refuse_clash(kind, diff)
                 if checked:
                     errors = self._staged_errors(kind, given, names, whole=whole)
                     if not errors.is_empty():
@@ -922,23 +927,23 @@ class Changeset:
         past = sorted(self._result_benchmarks - told)
         counts.past_ceiling = self.store.results_past_ceiling(past) if past else []
 
+    def _refuse_clash(self, kind: Kind, diff: pl.DataFrame) -> None:
+        """Refuse to add a record that already exists with other values (diff: key and
+        status of each staged row)."""
+        clash = diff.filter(pl.col("status") == "changed")
+        if clash.is_empty():
+            return
+        key = clash.item(0, "key")
+        # An alias's key is only its text: say which model it already names.
+        whose = f" and names {self.refs.aliases[key]}" if kind is ALIASES else ""
+        edit = command_line(self.store, "edit", kind.singular, key, "--set FIELD=VALUE -m ...")
+        raise TrendlabError(f"{kind.singular} {key} already exists{whose}; change it with `{edit}`")
+
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
         """Append the staged rows that are new or changed (diff: key and status of each)."""
         if mode == "missing":
             counts.kept += int(diff.get_column("status").is_in(["changed", "retracted"]).sum())
             diff = diff.filter(pl.col("status") == "new")
-        elif mode == "add":
-            clash = diff.filter(pl.col("status") == "changed")
-            if not clash.is_empty():
-                key = clash.item(0, "key")
-                # An alias's key is only its text: say which model it already names.
-                whose = f" and names {self.refs.aliases[key]}" if kind is ALIASES else ""
-                edit = command_line(
-                    self.store, "edit", kind.singular, key, "--set FIELD=VALUE -m ..."
-                )
-                raise TrendlabError(
-                    f"{kind.singular} {key} already exists{whose}; change it with `{edit}`"
-                )
         statuses = diff.get_column("status")
         written = [s for s in WRITTEN if s in statuses]
         n_written = int(statuses.is_in(written).sum())
