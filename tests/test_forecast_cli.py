@@ -380,6 +380,15 @@ def test_json_names_the_setting_its_forecast_and_backtest_were_run_on(run: Run):
     assert json.loads(_ok(run("backtest", "mmlu", "--json")))["setting"] is None
 
 
+def test_a_setting_given_with_spaces_around_is_read_as_settings_are_stored(run: Run):
+    """Settings lose their surrounding spaces when written, as names do: a --setting
+    of ' 5-shot ' matched no result, where `forecast ' gsm8k '` finds the benchmark."""
+    for command in ("forecast", "backtest"):
+        padded = json.loads(_ok(run(command, "mmlu", "--setting", "  5-shot ", "--json")))
+        assert padded == json.loads(_ok(run(command, "mmlu", "--setting", "5-shot", "--json")))
+        assert padded["setting"] == "5-shot"
+
+
 def test_a_long_setting_is_quoted_short_in_an_error(run: Run, tmp_path: Path):
     """A --setting of 5,000 characters (a file pasted by mistake) made an error line of
     5,000 characters in forecast, plot and backtest: its start and length are quoted."""

@@ -42,7 +42,8 @@ def _some_text(ctx: click.Context, param: click.Parameter, value: str | None) ->
     # Every setting contains the empty text: a blank filter would keep everything.
     if value is not None and not value.strip():
         raise click.BadParameter("is blank: give some text of the setting, e.g. 5-shot")
-    return value
+    # Stripped as every setting is when written: '  hard v2 ' matched none of them.
+    return value.strip() if value is not None else None
 
 
 @dataclasses.dataclass(frozen=True)
