@@ -3697,6 +3697,43 @@ def test_a_benchmark_or_organization_in_full_width_letters_names_its_slug(run: R
     )
 
 
+def test_an_organization_is_named_by_its_name_as_a_model_names_it(run: Run):
+    """A lab named in Chinese gets a slug no one types (n- and a hash): `show
+    organization 北京实验室` was "no current organization", with no suggestion, though a
+    model names it so. Its name, as a model's organization finds it, names it; a name
+    near it is suggested."""
+    added = run("add-model", "zh-model", "--name", "ZH", "--organization", "北京实验室", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    shown = run("show", "organization", "北京实验室", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    slug = json.loads(shown.stdout)["slug"]
+    assert slug != "北京实验室"
+    assert shown.stdout == run("show", "organization", slug, "--json").stdout
+    by_name = run("show", "organization", "Google DeepMind", "--json").stdout
+    assert by_name == run("show", "organization", "google-deepmind", "--json").stdout
+    history = run("history", "organization", "北京实验室", "--json")
+    assert history.exit_code == 0, history.stderr
+    near = run("show", "organization", "北京实验")
+    assert (near.exit_code, near.stdout) == (1, "")
+    assert near.stderr == (
+        "trendlab: error: no current organization '北京实验' (did you mean '北京实验室'?)\n"
+    )
+
+
+def test_an_organizations_slug_comes_before_another_organizations_name(run: Run):
+    """Named by its name too, an organization whose name is another's slug must not take
+    that slug: `edit` or `retract organization ACME-LABS` would change the wrong lab."""
+    for model, lab in (("m-acme", "Acme Labs"), ("m-beta", "Beta")):
+        added = run("add-model", model, "--organization", lab, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    renamed = run("edit", "organization", "beta", "--set", "name=acme-labs", "-m", "t")
+    assert renamed.exit_code == 0, renamed.stderr
+    # In capitals: the slug as typed is found only once names are read as stored.
+    shown = run("show", "organization", "ACME-LABS", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["name"] == "Acme Labs"
+
+
 def test_an_error_quotes_a_huge_name_typed_by_its_start_and_length(run: Run):
     """A name of 20,000 characters (a paste gone wrong) was quoted whole: an error line
     of 20,000 characters. It is quoted by its first 60 and how long it is."""

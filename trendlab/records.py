@@ -1185,6 +1185,12 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
         # On --db, as every command an error suggests: run as printed, it read another store.
         listing = store.command(f"alias list --model {shlex.quote(slug)}")
         return f" ({slug} is a model's slug: `{listing}` lists its aliases)"
+    elif kind is ORGANIZATIONS and not ever:
+        # Named by its name too (see _as_stored): one near a name of letters no slug
+        # keeps (北京实验 for 北京实验室) is near no slug.
+        organizations = store.organization_names()
+        named = [n for n in organizations.values() if n]
+        return suggest(text, organizations) or suggest(text, named)
     elif ever:
         names = store.keys_ever(kind)
     elif not kind.id_prefix:
@@ -1291,14 +1297,22 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
 
 
 def _as_stored(store: Store, kind: Kind, text: str) -> str:
-    """`text` with the names in it as they are stored: a model's alias as its slug; a
-    slug in lowercase (slugs have no capitals; a retracted model's too, which no
-    alias resolves to), in NFKC form, as a current model's resolves: a benchmark's or
-    an organization's too, so ＭＡＴＨ in full-width letters is math, as ｇｐｔ-４ is
-    gpt-4."""
+    """`text` with the names in it as they are stored: a model's alias as its slug, and
+    a current organization's name as its slug, as a model's organization names it (see
+    Organizations); a slug in lowercase (slugs have no capitals; a retracted model's
+    too, which no alias resolves to), in NFKC form, as a current model's resolves: a
+    benchmark's or an organization's too, so ＭＡＴＨ in full-width letters is math, as
+    ｇｐｔ-４ is gpt-4."""
     if kind is MODELS:
         return Refs(store).resolver.resolve([text])[text] or matched_form(text)
-    if kind in (BENCHMARKS, ORGANIZATIONS):
+    if kind is ORGANIZATIONS:
+        # A name of letters no slug keeps (北京实验室) gets a made-up slug, n-771c8dfd91,
+        # which no one types: the organization was found by neither. A slug as typed
+        # comes first: another organization named so must not take its edit or retract.
+        slug = matched_form(text)
+        names = store.organization_names()
+        return slug if slug in names else Organizations(names).slug_of(text) or slug
+    if kind is BENCHMARKS:
         return matched_form(text)
     return text
 
