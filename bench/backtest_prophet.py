@@ -124,41 +124,34 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
 
 def calibrated_in_time(found, at_choice, level: float) -> pl.DataFrame:
     """Every benchmark's rows with each origin calibrated only on the other benchmarks'
-    forecasts whose targets came before it, and auto chosen from those rows (at 80 %:
-    `at_choice` are the same backtests at that level)."""
+    forecasts whose targets came before it, and auto chosen as trendlab chooses it (at
+    80 %: `at_choice` are the same backtests at that level)."""
     from trendlab.forecast.evaluate import (
-        CHOICE_LEVEL,
-        ENSEMBLE,
         Backtest,
+        auto_candidates,
         auto_rows,
         calibrated,
-        calibrations,
+        known_at,
     )
-    from trendlab.forecast.scoring import default_family_for
+    from trendlab.forecast.scoring import known_then
 
     out = []
     for slug, backtest in found.items():
         if backtest.rows.is_empty() or backtest.scale.unit != "percent":
             continue
-        parts, choosing = [], []
+        parts = []
         for (origin,), rows in backtest.rows.partition_by("origin", as_dict=True).items():
-            past = {
-                other: Backtest(b.scale, b.space, b.rows.filter(pl.col("target") < origin))
-                for other, b in found.items()
-                if other != slug
-            }
-            cals = calibrations(past, backtest.space)
-            at = Backtest(backtest.scale, backtest.space, rows)
-            parts.append(calibrated(at, cals, level))
-            then = at_choice[slug].rows.filter(pl.col("origin") == origin)
-            choosing.append(calibrated(Backtest(at.scale, at.space, then), cals, CHOICE_LEVEL))
+            cals = known_at(found, backtest.space, slug, origin)
+            parts.append(calibrated(Backtest(backtest.scale, backtest.space, rows), cals, level))
         rows = pl.concat(parts)
         candidates = tuple(
             f for f in rows.get_column("family").unique().sort().to_list() if f != "last-value"
         )
-        # Where no ensemble could be calibrated yet, auto falls back as forecast would.
-        fallbacks = (ENSEMBLE, default_family_for(backtest))
-        auto = auto_rows(rows, candidates, fallbacks, pl.concat(choosing))
+        auto = auto_rows(
+            rows,
+            auto_candidates(backtest.scale, candidates),
+            known_then(found, slug, at_choice[slug]),
+        )
         out.append(pl.concat([rows, auto]).with_columns(pl.lit(slug).alias("benchmark")))
     return pl.concat(out).select(KEYS)
 

@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from tests.conftest import Run, changeset_around, make_runner
 from tests.synthetic import decimal, logistic_scores, monthly, write_benchmark
 from trendlab.cli import cli
 from trendlab.forecast.calibrate import Calibration
-from trendlab.forecast.evaluate import choose, scorecard
+from trendlab.forecast.evaluate import choose, known_at, scorecard
+from trendlab.forecast.scoring import score
 
 DAYS = monthly(date(2016, 1, 10), 60, step_days=61)  # every two months, 2016 to 2025
 XS = np.array([decimal(d) for d in DAYS])
@@ -1316,18 +1318,78 @@ def test_auto_uses_the_ensemble_without_a_record_of_its_own(panel: Path, tmp_pat
     assert result.exit_code == 0, result.stderr
     assert "auto chose ensemble: too few backtest forecasts of young to choose by" in result.stderr
     assert "each family calibrated on" in result.stdout and "logistic4.ceiling" in result.stdout
-    # In the backtests too: at an origin with no known outcomes, auto is the ensemble.
+
+
+def test_auto_in_a_backtest_falls_back_as_forecast_did_then(panel: Path, tmp_path: Path):
+    """At an origin with too few of its own outcomes known, auto is the ensemble where
+    the other benchmarks' outcomes known then calibrated one (as `forecast` falls back),
+    and the default family where they did not (the panel's first origin: none known)."""
+    run = make_runner(panel)
+    days = monthly(date(2021, 1, 10), 36, step_days=30)
+    scores = logistic_scores(np.array([decimal(d) for d in days]), slope=1.2, midpoint=2022.5)
+    write_benchmark(run, tmp_path, "late", days, [round(float(s), 3) for s in scores])
+    found = _found(panel)
+    for slug, family in (("late", "ensemble"), ("noisy0", "logistic")):
+        (scored,) = score(found, [slug], 0.8, None)
+        first = min(scored.rows.get_column("origin"))
+        assert ("ensemble" in known_at(found, "logit", slug, first)) == (family == "ensemble")
+        at = scored.rows.filter(pl.col("origin") == first)
+        assert _forecasts(at, "auto").height
+        assert _forecasts(at, "auto").equals(_forecasts(at, family)), slug
+
+
+def _found(panel: Path) -> dict:
+    """Every benchmark's backtest in the panel under the default plan."""
     from trendlab.cli.options import Settings
-    from trendlab.forecast.scoring import DEFAULT_PLAN, backtests, score
+    from trendlab.forecast.scoring import DEFAULT_PLAN, backtests
 
     settings = Settings(db=str(panel), lock_timeout=0, author="t", debug=False)
-    (scored,) = score(backtests(settings, {}, everything=DEFAULT_PLAN), ["noisy0"], 0.8, None)
-    first = scored.rows.filter(pl.col("origin") == pl.col("origin").min())
+    return backtests(settings, {}, everything=DEFAULT_PLAN)
+
+
+def _forecasts(rows: pl.DataFrame, family: str) -> pl.DataFrame:
     columns = ["horizon", "median", "lower", "upper"]
-    auto = first.filter(pl.col("family") == "auto").sort("horizon").select(columns)
-    assert auto.height and auto.equals(
-        first.filter(pl.col("family") == "ensemble").sort("horizon").select(columns)
-    )
+    return rows.filter(pl.col("family") == family).sort("horizon").select(columns)
+
+
+def test_auto_chooses_at_an_origin_by_no_outcome_that_came_after_it(panel: Path):
+    """auto at an origin is what `forecast --family auto` would have chosen then: it
+    chose by intervals calibrated on the other benchmarks' outcomes, all of them, so a
+    miss elsewhere a year later could change the choice. Each family chosen up to an
+    origin, its forecasts made a thousand times worse on every other benchmark after
+    that origin, is still chosen; its rows, calibrated on every other benchmark as the
+    table shows them, do change."""
+    found = _found(panel)
+    (before,) = score(found, ["noisy2"], 0.8, None)
+    origins = sorted(set(before.rows.get_column("origin")))
+    origin = origins[len(origins) // 2]
+    chosen = _choices(before.rows, origins)
+    worse = pl.col("family").is_in(list(chosen.values())) & (pl.col("target") >= origin)
+    later = {
+        slug: b if slug == "noisy2" else replace(b, rows=b.rows.with_columns(
+            pl.when(worse).then(pl.col("e_scale") / 1000).otherwise(pl.col("e_scale"))
+            .alias("e_scale")
+        ))
+        for slug, b in found.items()
+    }  # fmt: skip
+    (after,) = score(later, ["noisy2"], 0.8, None)
+    known = [o for o in origins if o <= origin]
+    assert _choices(after.rows, known) == {o: chosen[o] for o in known}
+    family = chosen[origin]
+    assert not _forecasts(after.rows, family).equals(_forecasts(before.rows, family))
+
+
+def _choices(rows: pl.DataFrame, origins: list[date]) -> dict[date, str]:
+    """The family whose forecasts auto's are at each origin."""
+    out = {}
+    for origin in origins:
+        at = rows.filter(pl.col("origin") == origin)
+        (out[origin],) = [
+            f
+            for f in ("logistic", "logistic4", "gompertz", "ensemble")
+            if _forecasts(at, f).equals(_forecasts(at, "auto"))
+        ]
+    return out
 
 
 def test_a_backtest_of_one_origin_names_it_once(run_empty: Run, tmp_path: Path):

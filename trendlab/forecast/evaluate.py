@@ -5,14 +5,15 @@ shares the calibration space, per family and horizon. When the rows being scored
 a benchmark's own backtest, that benchmark's residuals are left out of its
 calibration (leave-one-benchmark-out), so the figures say how the method does on a
 benchmark it has never seen. `auto` at an origin picks the family with the best mean
-interval score over the forecasts whose targets had passed by then, using only that
-benchmark's rows: what `forecast --family auto` would have chosen at the time.
+interval score over that benchmark's forecasts whose targets had passed by then,
+calibrated on the other benchmarks' forecasts whose targets had passed too: what
+`forecast --family auto` would have chosen at the time, knowing only what was known.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -224,17 +225,32 @@ def choose(
     return str(scores.item(0, "family"))
 
 
+def known_at(
+    backtests: dict[str, Backtest], space: str, exclude: str, origin: date
+) -> Calibrations:
+    """The calibrations `forecast` would have had at `origin`: calibrations() over the
+    other benchmarks' backtest forecasts whose targets came before it."""
+    past = {
+        slug: replace(b, rows=b.rows.filter(pl.col("target") < origin))
+        for slug, b in backtests.items()
+        if slug != exclude
+    }
+    return calibrations(past, space)
+
+
+# What auto knew at an origin: its benchmark's forecasts calibrated at CHOICE_LEVEL as
+# they could have been then, and the families it falls back to, first to last.
+KnownThen = Callable[[date], tuple[pl.DataFrame, tuple[str, ...]]]
+
+
 def auto_rows(
-    rows: pl.DataFrame,
-    candidates: tuple[str, ...],
-    fallbacks: tuple[str, ...],
-    choosing: pl.DataFrame,
+    rows: pl.DataFrame, candidates: tuple[str, ...], known_then: KnownThen
 ) -> pl.DataFrame:
     """What auto would have forecast at each origin, choosing with what it knew then
-    (on `choosing`: the same rows calibrated at CHOICE_LEVEL); without enough history,
-    the first of `fallbacks` that forecast at that origin (if none did, auto has no
-    rows there). It chooses among the candidates that forecast at the origin, as
-    `forecast` chooses among the families that fit the data as it stands."""
+    (known_then(origin)); without enough history, the first of its fallbacks that
+    forecast at that origin (if none did, auto has no rows there). It chooses among the
+    candidates that forecast at the origin, as `forecast` chooses among the families
+    that fit the data as it stands."""
     picks = []
     for origin in rows.get_column("origin").unique().sort():
         at = rows.filter(pl.col("origin") == origin)
@@ -242,6 +258,7 @@ def auto_rows(
         # A family the origin's data do not fit (an exponential once the scores cross
         # 0) has no forecast there: chosen for its past record, it left auto without one.
         fitting = tuple(f for f in candidates if f in present)
+        choosing, fallbacks = known_then(origin)
         chosen = choose(choosing, fitting, CHOICE_LEVEL, known_by=origin)
         if chosen is None:
             chosen = next((f for f in fallbacks if f in present), fallbacks[-1])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -26,10 +27,12 @@ from trendlab.forecast.evaluate import (
     CHOICE_LEVEL,
     ENSEMBLE,
     Backtest,
+    KnownThen,
     auto_candidates,
     auto_rows,
     calibrated,
     calibrations,
+    known_at,
     scorecard,
 )
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE
@@ -219,26 +222,35 @@ def score(
             continue
         cals = calibrations(found, backtest.space, exclude=slug)
         rows = calibrated(backtest, cals, level)
-        choosing = (
-            rows
-            if level == CHOICE_LEVEL
-            else calibrated((at_choice or {})[slug], cals, CHOICE_LEVEL)
-        )
         candidates = tuple(
             f for f in rows.get_column("family").unique().sort().to_list() if f != bt.LAST_VALUE
         )
-        fallback = default_family_for(backtest)
-        fallbacks: tuple[str, ...] = (ENSEMBLE, fallback) if ENSEMBLE in cals else (fallback,)
-        if fallback == "exponential":
-            # Where it does not fit (fit.fits_now), fit.default_family takes the line.
-            fallbacks += ("linear",)
         auto = auto_candidates(backtest.scale, candidates)
-        rows = pl.concat([rows, auto_rows(rows, auto, fallbacks, choosing)])
+        own = backtest if level == CHOICE_LEVEL else (at_choice or {})[slug]
+        rows = pl.concat([rows, auto_rows(rows, auto, known_then(found, slug, own))])
         keep = {*ALWAYS_SHOWN, *(families or candidates)}
         rows = rows.filter(pl.col("family").is_in(list(keep)))
         described = next(iter(cals.values())).describe() if cals else None
         out.append(Scored(slug, backtest.scale.unit, rows, described))
     return out
+
+
+def known_then(found: dict[str, Backtest], slug: str, own: Backtest) -> KnownThen:
+    """What auto knew at an origin of `slug` (`own`: its backtest at CHOICE_LEVEL): its
+    forecasts whose outcomes had come, calibrated on the others' that had (known_at),
+    not on every outcome since: a 2025 jump elsewhere widened the intervals a 2023
+    choice was made by. The fallbacks are forecast's without a record to choose by."""
+    fallback = default_family_for(own)
+    # Where the exponential does not fit (fit.fits_now), fit.default_family takes the line.
+    last = (fallback, "linear") if fallback == "exponential" else (fallback,)
+
+    def at(origin: date) -> tuple[pl.DataFrame, tuple[str, ...]]:
+        cals = known_at(found, own.space, slug, origin)
+        past = replace(own, rows=own.rows.filter(pl.col("target") < origin))
+        fallbacks = (ENSEMBLE, *last) if ENSEMBLE in cals else last
+        return calibrated(past, cals, CHOICE_LEVEL), fallbacks
+
+    return at
 
 
 def calibration_plan(plan: bt.Plan) -> bt.Plan:
