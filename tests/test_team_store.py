@@ -304,6 +304,26 @@ def test_a_new_stores_data_path_that_cannot_be_made_is_refused_before_anything_i
         assert run("--data-path", str(tmp_path / location[-6:]), "init").exit_code == 0
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_new_stores_data_path_that_cannot_be_written_in_is_refused_before_anything_is_made(
+    pg_server: PgServer, tmp_path: Path
+):
+    """A data path that is there but may not be written in (no permission, a read-only
+    mount; here /proc, where not even root can make a folder) failed with DuckDB's
+    'Failed to create directory "/proc/main/write_head"' after the catalog had stored
+    it: init again failed the same way, and a good --data-path was refused as not the
+    stored one. init and copy now refuse it first, with the OS's reason."""
+    source = tmp_path / "source.duckdb"
+    assert make_runner(source)("init", "--empty").exit_code == 0
+    for location in (new_team_store(pg_server), f"ducklake:{tmp_path / 't.ducklake'}"):
+        run = make_runner(location)
+        refused = "--data-path /proc: cannot write in it ("
+        _one_line_error(run("--data-path", "/proc", "init"), refused)
+        _one_line_error(run("copy", str(source), location, "--data-path", "/proc"), refused)
+        assert not (tmp_path / "t.ducklake").exists()
+        assert run("--data-path", str(tmp_path / location[-6:]), "init").exit_code == 0
+
+
 def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
     pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

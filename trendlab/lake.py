@@ -467,9 +467,10 @@ def refuse_no_directory(path: Path, shown: str, option: str) -> None:
 
 def _check_new_data_path(given: Path, shown: str, option: str) -> None:
     """Refuse, before anything is attached, a data path that no directory can be made
-    at. DuckLake makes the folder only when the first table is created, after it has
-    stored the path in a new catalog, so a failure then left a catalog that every later
-    command, `init` included, refused or failed on in the same way."""
+    at, or one there that DuckLake may not make its folders in. DuckLake makes them
+    only when the first table is created, after it has stored the path in a new
+    catalog, so a failure then left a catalog that every later command, `init`
+    included, refused or failed on in the same way."""
     for path in (given, *given.parents):
         if path.exists():
             if not path.is_dir():
@@ -477,22 +478,21 @@ def _check_new_data_path(given: Path, shown: str, option: str) -> None:
                 raise TrendlabError(
                     f"{option} {shown}: not a directory{blocker}", exit_code=ExitCode.USAGE
                 )
-            if path != given:
-                _check_can_make_folder_in(path, shown, option)
+            problem = "cannot write in it" if path == given else f"cannot make it in {path}"
+            _check_can_make_folder_in(path, f"{option} {shown}: {problem}")
             return
 
 
-def _check_can_make_folder_in(parent: Path, shown: str, option: str) -> None:
+def _check_can_make_folder_in(parent: Path, refusal: str) -> None:
     """Make and remove a folder in `parent`, as DuckLake will need to (no write
-    permission, a read-only mount), leaving nothing behind."""
+    permission, a read-only mount), leaving nothing behind; refuse with `refusal` and
+    the OS's reason if it cannot."""
     import tempfile
 
     try:
         os.rmdir(tempfile.mkdtemp(prefix=".trendlab-", dir=parent))
     except OSError as exc:
-        raise TrendlabError(
-            f"{option} {shown}: cannot make it in {parent} ({exc.strerror})"
-        ) from None
+        raise TrendlabError(f"{refusal} ({exc.strerror})") from None
 
 
 def _check_override(
