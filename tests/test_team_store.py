@@ -862,6 +862,44 @@ def _lake_of_models_in_data_files(tmp_path: Path, share: Path) -> Run:
     return run
 
 
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's /sys")
+def test_a_big_write_to_a_data_path_that_cannot_be_written_says_so(tmp_path: Path):
+    """A write of more than the catalog inlines, on a machine where the data path may
+    not be written (a read-only mount; here a table's folder in /sys, where not even
+    root may make a file), failed with DuckDB's 'database error: IO Error: Cannot open
+    file ...'. It now says the data path cannot be written, and that nothing was."""
+    share = tmp_path / "share"
+    location = f"ducklake:{tmp_path / 'team.ducklake'}"
+    run = make_runner(location)
+    assert run("--data-path", str(share), "init", "--empty").exit_code == 0
+    rows = [f"off-{i},Off {i},2024-01-01" for i in range(1500)]
+    models = tmp_path / "models.csv"
+    models.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
+    folder = share / "main" / "model_revisions"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.symlink_to("/sys")
+    _one_line_error(
+        run("import", str(models)),
+        f"cannot write to the data path of team store {location}: {folder}: ",
+        "; nothing was written",
+    )
+    # A table's folder not there yet is made by the write: DuckDB's 'Failed to create
+    # directory' said so.
+    (share / "main").rename(tmp_path / "main")
+    (share / "main").symlink_to("/sys")
+    _one_line_error(
+        run("import", str(models)),
+        f"cannot write to the data path of team store {location}: {share / 'main'}/",
+        "; nothing was written",
+    )
+    (share / "main").unlink()
+    (tmp_path / "main").rename(share / "main")
+    assert "no changesets" in run("log").stderr
+    assert run("add-model", "small-1", "-m", "inlined in the catalog").exit_code == 0
+    folder.unlink()
+    assert run("import", str(models)).exit_code == 0
+
+
 def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: Path):
     """A reader is not refused up front, as a writer is (small tables live in the
     catalog), but the first data file it needs failed with DuckDB's own 'IO Error:

@@ -783,6 +783,41 @@ def _store_named(location: str | None, named: str) -> str:
     return f"{named} {mask_password(location)}"
 
 
+# DuckDB's words when the OS refused to create a data file, or the table's folder for
+# it, that a write needed: the path, then the OS's reason.
+_UNWRITABLE_RE = re.compile(
+    r'(?:Cannot open file "(?P<file>[^"]+)"|Failed to create directory "(?P<folder>[^"]+)"): '
+    r'(?P<why>[^\n"]+)'
+)
+
+
+def unwritable_data_error(
+    text: str, location: str | None = None, named: str = "--db"
+) -> TrendlabError | None:
+    """The one-line error for a write whose data file the OS would not let DuckLake
+    create under the lake's data path (a read-only mount, no permission), if `text` is
+    one's; else None. Only a write of more than INLINING_ROW_LIMIT rows makes a data
+    file, so smaller ones to the same store succeed. The failed statement ends its
+    transaction: nothing of the write is committed."""
+    found = _UNWRITABLE_RE.search(text)
+    if found is None:
+        return None
+    folder = found["folder"]
+    if found["file"]:
+        file = Path(found["file"])
+        # One that is there was refused to a read, not made by a write.
+        if not file.name.startswith("ducklake-") or file.exists():
+            return None
+        folder = str(file.parent)
+    if "://" in folder:
+        return None
+    return TrendlabError(
+        f"cannot write to the data path of {_store_named(location, named)}: {folder}: "
+        f"{found['why'].strip()}; nothing was written (a write of more than "
+        f"{INLINING_ROW_LIMIT} rows keeps them in a data file there)"
+    )
+
+
 _MISSING_FILE_RE = re.compile(r'Cannot open file "([^"]+)"')
 
 
@@ -838,6 +873,7 @@ def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
             locked_error(str(exc), location, named)
             or lost_connection_error(str(exc), location, named)
             or missing_data_error(str(exc), location, named)
+            or unwritable_data_error(str(exc), location, named)
         )
         if explained is None:
             raise
