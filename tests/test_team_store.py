@@ -900,6 +900,39 @@ def test_a_big_write_to_a_data_path_that_cannot_be_written_says_so(tmp_path: Pat
     assert run("import", str(models)).exit_code == 0
 
 
+def test_the_readme_cleanup_of_a_stopped_writes_file_removes_it_alone(tmp_path: Path):
+    """A big write killed part way left its Parquet file, which no catalog entry names,
+    in the data path. The README's DuckLake call, run as written, removes such a file
+    once it is a day old, and neither a running write's file nor one the store's
+    records are in."""
+    share = tmp_path / "share"
+    run = _lake_of_models_in_data_files(tmp_path, share)
+    kept = set(share.rglob("*.parquet"))
+    assert kept
+    left = (
+        share / "main" / "model_revisions" / "ducklake-01a24d95-0000-7000-8000-000000000000.parquet"
+    )
+    left.touch()  # as a kill -9 early in the write leaves it
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(left, (two_days_ago, two_days_ago))
+    # As a write still running has it: no catalog entry names it yet either.
+    running = left.with_name("ducklake-01a24d95-0000-7000-8000-000000000001.parquet")
+    running.touch()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"`(CALL ducklake_delete_orphaned_files\('t',.*?\);)`", readme, re.DOTALL)
+    assert found, "the README's cleanup call"
+    con = duckdb.connect(config={"allow_unsigned_extensions": True})
+    try:
+        con.execute(f"LOAD '{lake.extension_file('ducklake')}'")
+        con.execute(f"ATTACH 'ducklake:{tmp_path / 'team.ducklake'}' AS t")
+        removed = con.execute(" ".join(found[1].split())).fetchall()
+    finally:
+        con.close()
+    assert removed == [(str(left),)]
+    assert set(share.rglob("*.parquet")) == kept | {running}
+    assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
+
+
 def test_a_reader_on_a_machine_without_the_shared_storage_is_told_so(tmp_path: Path):
     """A reader is not refused up front, as a writer is (small tables live in the
     catalog), but the first data file it needs failed with DuckDB's own 'IO Error:
