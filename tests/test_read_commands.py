@@ -32,7 +32,7 @@ from tests.conftest import (
 )
 from trendlab.cli import cli
 from trendlab.cli.options import FiniteFloat, WholeNumber
-from trendlab.db import Store, latest_version
+from trendlab.db import Store, latest_version, migrations
 from trendlab.queries import named_queries
 
 
@@ -1355,6 +1355,67 @@ def test_check_lists_a_view_or_macro_of_the_schema_dropped_around_trendlab(run: 
             "fail; create it again as trendlab's schema/001_init.sql does",
         ),
     ]
+
+
+@both_stores
+def test_check_lists_a_view_of_the_schema_replaced_around_trendlab_with_its_columns(
+    run: Run, store_location: str
+):
+    """CREATE OR REPLACE VIEW results with trendlab's columns and types, reading each
+    result's first revision: check said ok, while every command showed a corrected
+    score as it was before the correction."""
+    _execute_around(
+        store_location,
+        "CREATE OR REPLACE VIEW results AS SELECT key AS id, model, benchmark, score, "
+        "setting, reported_date, source_url, source_kind, notes FROM result_revisions "
+        "WHERE revision = 1",
+    )
+    assert [(v["check"], v["key"], v["problem"]) for v in _violations(run)] == [
+        (
+            "schema",
+            "results",
+            "view results is not trendlab's (replaced around trendlab): the commands that "
+            "read it show other data; create it again (CREATE OR REPLACE) as trendlab's "
+            "schema/001_init.sql does",
+        )
+    ]
+    # As the finding says: made again as schema/001_init.sql makes it, comments and all.
+    (made,) = re.findall(r"^CREATE VIEW results AS\s.*?;$", migrations()[0].sql, re.S | re.M)
+    _execute_around(store_location, made.replace("CREATE VIEW", "CREATE OR REPLACE VIEW"))
+    assert run("check").exit_code == 0
+
+
+def _execute_around(location: str, sql: str) -> None:
+    """Run `sql` on the store at `location` as another client would."""
+    store = Store.open(location, read_only=False)
+    try:
+        store.execute(sql)
+    finally:
+        store.close()
+
+
+def test_check_lists_a_macro_of_the_schema_replaced_around_trendlab(run: Run, db: Path):
+    """CREATE OR REPLACE MACRO blended_price with the same parameters, blending 1:1 with
+    no refusal of bad weights: check said ok, while every blend was its own. (A team
+    store keeps no macros: each connection defines trendlab's.)"""
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE OR REPLACE MACRO blended_price(input, output, w_in := 1, w_out := 1) AS "
+            "(input + output) / 2"
+        )
+    assert [(v["check"], v["key"], v["problem"]) for v in _violations(run)] == [
+        (
+            "schema",
+            "blended_price",
+            "macro blended_price is not trendlab's (replaced around trendlab): the commands "
+            "that read it show other data; create it again (CREATE OR REPLACE) as "
+            "trendlab's schema/005_blended_price_weights.sql does",
+        )
+    ]
+    (weights,) = [m for m in migrations() if m.name == "blended_price_weights"]
+    with duckdb.connect(str(db)) as con:
+        con.execute(weights.sql)
+    assert run("check").exit_code == 0
 
 
 def test_check_lists_a_column_of_the_schema_dropped_or_altered_around_trendlab(run: Run, db: Path):

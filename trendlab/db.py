@@ -1677,7 +1677,54 @@ class Store:
             if name not in present
         ]
         altered = _altered_columns({n: made[n] for n in made if n in present}, have)
-        return sorted(missing + altered)
+        # A view whose columns changed is listed by them alone, as replaced already.
+        listed = {key.split(".")[0] for key, _ in altered}
+        replaced = self._replaced_definitions(
+            {n: made[n] for n in made if n in present and n not in listed}
+        )
+        return sorted(missing + altered + replaced)
+
+    def _replaced_definitions(self, made: _Made) -> list[tuple[str, str]]:
+        """(name, problem) of each view and macro of these (`made`, see _schema_objects)
+        that this store defines otherwise than the migrations do (see definitions):
+        replaced around trendlab with the same columns (a view with others is listed by
+        them, see _altered_columns), it passed every other check while the commands that
+        read it showed other data than trendlab's."""
+        wanted, stored = new_store_schema().definitions, self.definitions()
+        return [
+            (
+                name,
+                f"{kind} {name} is not trendlab's (replaced around trendlab): the commands "
+                f"that read it show other data; create it again (CREATE OR REPLACE) as "
+                f"trendlab's {_schema_file(m)} does",
+            )
+            for name, (kind, m) in sorted(made.items())
+            if kind != "table" and stored.get((kind, name)) != wanted.get((kind, name))
+        ]
+
+    def definitions(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Each view and macro of this store's `main` schema, by (kind, name): the view's
+        SQL, and each of the macro's overloads' parameters and body.
+
+        As DuckDB writes them back from what it parsed, not as they were typed, so that
+        they compare with those of a new store (see new_store_schema) whatever spacing
+        and comments made them; a DuckLake team store's views read back alike. A macro's
+        default values are not among them: DuckDB 1.4 shows none (duckdb_functions lists
+        only the parameters' names)."""
+        found: dict[tuple[str, str], tuple[str, ...]] = {}
+        # A team store's macros are its connection's own, in `temp` (see temporary_macros).
+        for kind, name, text in self.execute(
+            "SELECT 'view', view_name, sql FROM duckdb_views() "
+            "WHERE database_name = current_database() AND schema_name = 'main' "
+            "AND NOT temporary "
+            "UNION ALL SELECT 'macro', function_name, "
+            "CAST(parameters AS VARCHAR) || ' AS ' || macro_definition FROM duckdb_functions() "
+            "WHERE function_type = 'macro' AND NOT internal AND schema_name = 'main' "
+            "AND database_name IN (current_database(), 'temp') "
+            "ORDER BY 3"
+        ).fetchall():
+            found[kind, name] = (*found.get((kind, name), ()), text)
+        return found
 
     def _loosened_columns(self, made: _Made, have: _Columns) -> list[tuple[str, str]]:
         """(key, problem) of each column the migrations make NOT NULL (`made` and `have`
@@ -2617,21 +2664,27 @@ def new_store_tables() -> dict[str, list[str]]:
 
 
 class NewSchema(NamedTuple):
-    """The tables of a new store, as the migrations make them."""
+    """The tables, views and macros of a new store, as the migrations make them."""
 
     tables: dict[str, list[str]]  # each data table's columns (see Store.data_tables)
     columns: dict[str, dict[str, str]]  # each table's columns' types
     not_null: set[tuple[str, str]]  # (table, column) of each NOT NULL column
+    definitions: dict[tuple[str, str], tuple[str, ...]]  # see Store.definitions
 
 
 @cache
 def new_store_schema() -> NewSchema:
-    """The tables of a new store, as the migrations make them: built in memory, once
-    (read, never changed, by whoever asks)."""
+    """The tables, views and macros of a new store, as the migrations make them: built
+    in memory, once (read, never changed, by whoever asks)."""
     store = Store(duckdb.connect(), ":memory:", read_only=False)
     try:
         store.migrate()
-        return NewSchema(store.data_tables(), store.column_types(), store.not_null_columns())
+        return NewSchema(
+            store.data_tables(),
+            store.column_types(),
+            store.not_null_columns(),
+            store.definitions(),
+        )
     finally:
         store.close()
 

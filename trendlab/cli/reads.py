@@ -256,7 +256,8 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     """Audit integrity; exit 1 and list every violation if there is any.
 
     Checks: the schema's tables, views and macros, and its tables' columns (one dropped
-    or of another type is listed alone, as the other checks read them, but for the
+    or of another type, or a view or macro defined otherwise than trendlab defines it,
+    is listed alone, as the other checks read them, but for the
     forecast cache's, which none reads; one whose NOT NULL was dropped is listed with
     the NULLs it holds), schema_migrations' one row per migration applied (one deleted,
     repeated or renamed below the store's version), results or prices naming unknown
