@@ -141,7 +141,7 @@ def calibrated_in_time(found, at_choice, level: float) -> pl.DataFrame:
             continue
         parts = []
         for (origin,), rows in backtest.rows.partition_by("origin", as_dict=True).items():
-            cals = known_at(found, backtest.space, slug, origin)
+            cals = known_at(found, backtest.space, origin, exclude=slug)
             parts.append(calibrated(Backtest(backtest.scale, backtest.space, rows), cals, level))
         rows = pl.concat(parts)
         candidates = tuple(

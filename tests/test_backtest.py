@@ -1322,8 +1322,8 @@ def test_auto_uses_the_ensemble_without_a_record_of_its_own(panel: Path, tmp_pat
 
 def test_auto_in_a_backtest_falls_back_as_forecast_did_then(panel: Path, tmp_path: Path):
     """At an origin with too few of its own outcomes known, auto is the ensemble where
-    the other benchmarks' outcomes known then calibrated one (as `forecast` falls back),
-    and the default family where they did not (the panel's first origin: none known)."""
+    the outcomes known then calibrated one, as `forecast` falls back, and the default
+    family where they did not (the panel's first origin: none known)."""
     run = make_runner(panel)
     days = monthly(date(2021, 1, 10), 36, step_days=30)
     scores = logistic_scores(np.array([decimal(d) for d in days]), slope=1.2, midpoint=2022.5)
@@ -1332,14 +1332,28 @@ def test_auto_in_a_backtest_falls_back_as_forecast_did_then(panel: Path, tmp_pat
     for slug, family in (("late", "ensemble"), ("noisy0", "logistic")):
         (scored,) = score(found, [slug], 0.8, None)
         first = min(scored.rows.get_column("origin"))
-        assert ("ensemble" in known_at(found, "logit", slug, first)) == (family == "ensemble")
         at = scored.rows.filter(pl.col("origin") == first)
         assert _forecasts(at, "auto").height
         assert _forecasts(at, "auto").equals(_forecasts(at, family)), slug
 
 
+def test_auto_falls_back_on_the_calibrations_forecast_had(db: Path):
+    """`forecast` falls back to the ensemble when every benchmark's backtests, itself
+    included and at every horizon (1 and 3 months too), calibrate one; auto chooses by
+    the others' at the horizons shown. On the seeds, at gsm8k's origin 2023-07-01 the
+    second had no ensemble yet and the first had: forecast, run then, took the
+    ensemble, where the backtest said logistic."""
+    found = _found(db)
+    origin = date(2023, 7, 1)
+    assert "ensemble" not in known_at(found, "logit", origin, exclude="gsm8k")
+    assert "ensemble" in known_at(found, "logit", origin, every_horizon=True)
+    (scored,) = score(found, ["gsm8k"], 0.8, None)
+    at = scored.rows.filter(pl.col("origin") == origin)
+    assert _forecasts(at, "auto").equals(_forecasts(at, "ensemble"))
+
+
 def _found(panel: Path) -> dict:
-    """Every benchmark's backtest in the panel under the default plan."""
+    """Every benchmark's backtest in the store under the default plan."""
     from trendlab.cli.options import Settings
     from trendlab.forecast.scoring import DEFAULT_PLAN, backtests
 

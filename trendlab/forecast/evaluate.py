@@ -226,16 +226,23 @@ def choose(
 
 
 def known_at(
-    backtests: dict[str, Backtest], space: str, exclude: str, origin: date
+    backtests: dict[str, Backtest],
+    space: str,
+    origin: date,
+    exclude: str | None = None,
+    *,
+    every_horizon: bool = False,
 ) -> Calibrations:
-    """The calibrations `forecast` would have had at `origin`: calibrations() over the
-    other benchmarks' backtest forecasts whose targets came before it."""
+    """calibrations() as it would have been at `origin`: of the backtest forecasts, at
+    every horizon, only those whose targets came before it."""
+    known = pl.col("target") < origin
     past = {
-        slug: replace(b, rows=b.rows.filter(pl.col("target") < origin))
+        slug: replace(
+            b, rows=b.rows.filter(known), calibration_rows=b.calibration_rows.filter(known)
+        )
         for slug, b in backtests.items()
-        if slug != exclude
     }
-    return calibrations(past, space)
+    return calibrations(past, space, exclude, every_horizon=every_horizon)
 
 
 # What auto knew at an origin: its benchmark's forecasts calibrated at CHOICE_LEVEL as

@@ -236,19 +236,23 @@ def score(
 
 
 def known_then(found: dict[str, Backtest], slug: str, own: Backtest) -> KnownThen:
-    """What auto knew at an origin of `slug` (`own`: its backtest at CHOICE_LEVEL): its
-    forecasts whose outcomes had come, calibrated on the others' that had (known_at),
-    not on every outcome since: a 2025 jump elsewhere widened the intervals a 2023
-    choice was made by. The fallbacks are forecast's without a record to choose by."""
+    """What auto knew at an origin of `slug` (`own`: its backtest at CHOICE_LEVEL), by
+    forecast's rules (prepare_forecasts) applied to the backtests' forecasts whose
+    outcomes had come by then, not to every outcome since (a 2025 jump elsewhere
+    widened the intervals a 2023 choice was made by): its own forecasts calibrated on
+    the other benchmarks' at the horizons it chooses by; without enough of them, the
+    ensemble where every benchmark's, at every horizon, calibrated one, else the
+    default family."""
     fallback = default_family_for(own)
     # Where the exponential does not fit (fit.fits_now), fit.default_family takes the line.
     last = (fallback, "linear") if fallback == "exponential" else (fallback,)
 
     def at(origin: date) -> tuple[pl.DataFrame, tuple[str, ...]]:
-        cals = known_at(found, own.space, slug, origin)
+        held_out = known_at(found, own.space, origin, exclude=slug)
         past = replace(own, rows=own.rows.filter(pl.col("target") < origin))
-        fallbacks = (ENSEMBLE, *last) if ENSEMBLE in cals else last
-        return calibrated(past, cals, CHOICE_LEVEL), fallbacks
+        pooled = known_at(found, own.space, origin, every_horizon=True)
+        fallbacks = (ENSEMBLE, *last) if ENSEMBLE in pooled else last
+        return calibrated(past, held_out, CHOICE_LEVEL), fallbacks
 
     return at
 
