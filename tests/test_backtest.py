@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import Run, changeset_around, make_runner
-from tests.synthetic import decimal, logistic_scores, monthly, write_benchmark
+from tests.synthetic import decimal, logistic_scores, monthly, scale, write_benchmark
 from trendlab.cli import cli
 from trendlab.forecast.calibrate import Calibration
-from trendlab.forecast.evaluate import choose, known_at, scorecard
+from trendlab.forecast.evaluate import choose, known_at, scorecard, with_reach
 from trendlab.forecast.scoring import score
 
 DAYS = monthly(date(2016, 1, 10), 60, step_days=61)  # every two months, 2016 to 2025
@@ -1252,8 +1252,12 @@ def test_choose_needs_history_and_picks_the_best_interval_score():
             "upper": 50 + width,
         }
 
-    rows = pl.DataFrame(
-        [row("logistic", i, 5.0) for i in range(4)] + [row("gompertz", i, 2.0) for i in range(4)]
+    rows = with_reach(
+        pl.DataFrame(
+            [row("logistic", i, 5.0) for i in range(4)]
+            + [row("gompertz", i, 2.0) for i in range(4)]
+        ),
+        scale(),
     )
     assert choose(rows, ("logistic", "gompertz"), 0.8) == "gompertz"
     assert choose(rows, ("logistic", "gompertz"), 0.8, known_by=date(2021, 1, 1)) is None
@@ -1275,8 +1279,47 @@ def test_a_forecast_that_hits_the_truth_covers_it():
             "upper": [10 ** (0.7 * (1 + 1e-15)), 52.0],
         }
     )
-    card = scorecard(rows, 0.8).row(0, named=True)
+    card = scorecard(with_reach(rows, scale(floor=None, ceiling=None)), 0.8).row(0, named=True)
     assert card["coverage"] == 0.5  # the hit covers; the miss by one point does not
+
+
+def test_an_interval_end_at_the_bound_covers_a_truth_at_it(
+    run_empty: Run, empty_db: Path, tmp_path: Path
+):
+    """Intervals are built in logit space, so an end that runs into the ceiling stops
+    short of it (99.996 under 100) and a frontier that reached 100 was never covered,
+    nor an error rate that reached 0. An end within a thousandth of the range of the
+    bound (as a crossing of it counts) covers a truth there, and charges no miss; one
+    farther short still misses."""
+    from trendlab.cli.options import Settings
+    from trendlab.forecast.scoring import DEFAULT_PLAN, backtests
+
+    scores = [round(float(s), 2) for s in logistic_scores(XS, slope=1.0, midpoint=2019.0)]
+    scores[45] = 100.0  # 2023-07: the frontier reaches the ceiling
+    write_benchmark(run_empty, tmp_path, "top", DAYS, scores)
+    write_benchmark(run_empty, tmp_path, "err", DAYS, [round(100 - s, 2) for s in scores],
+                    floor=100.0, ceiling=0.0, higher_is_better=False)  # fmt: skip
+    settings = Settings(db=str(empty_db), lock_timeout=0, author="t", debug=False)
+    found = backtests(settings, {}, everything=DEFAULT_PLAN)
+    # How far short of the best score each end toward it stops; a thousandth of the
+    # range is 0.1.
+    short = {"top": 100.0 - pl.col("upper"), "err": pl.col("lower")}
+    for scored in score(found, ["top", "err"], 0.8, None):
+        best = 100.0 if scored.slug == "top" else 0.0
+        at_best = scored.rows.filter(pl.col("actual") == best)
+        gap = short[scored.slug]
+        at_bound = at_best.filter((gap > 0) & (gap <= 0.1))
+        near = scorecard(at_bound, 0.8)
+        assert near.get_column("n").sum() > 10, scored.slug
+        assert near.get_column("coverage").to_list() == [1.0] * near.height, near
+        # No miss: the interval score is the width alone, as of a truth inside it.
+        inside = scorecard(at_bound.with_columns(actual=pl.col("lower")), 0.8)
+        assert near.get_column("interval_score").to_list() == pytest.approx(
+            inside.get_column("interval_score").to_list()
+        )
+        far = scorecard(at_best.filter(gap > 0.1), 0.8)
+        assert far.get_column("n").sum() > 5, scored.slug
+        assert far.get_column("coverage").to_list() == [0.0] * far.height, far
 
 
 def test_the_ensemble_averages_its_members_calibrated_forecasts(panel: Path):

@@ -28,6 +28,7 @@ from trendlab.forecast.calibrate import (
     quantile_levels,
 )
 from trendlab.forecast.families import SPACES
+from trendlab.forecast.result import at_bound
 from trendlab.series import Scale
 from trendlab.text import level_text
 
@@ -147,7 +148,26 @@ def calibrated(bt: Backtest, cals: Calibrations, level: float) -> pl.DataFrame:
             )
     if isinstance(cals.get(ENSEMBLE), EnsembleCalibration) and members:
         parts.append(_ensemble_rows(bt, pl.concat(members)))
-    return pl.concat(parts) if parts else bt.rows
+    return with_reach(pl.concat(parts) if parts else bt.rows, bt.scale)
+
+
+def with_reach(rows: pl.DataFrame, scale: Scale) -> pl.DataFrame:
+    """Rows with lower_reach and upper_reach, the interval's ends as scorecard and
+    choose score its coverage and misses (calibrated adds them): an end at a bound
+    (at_bound's thousandth of the range) is the bound, as a path's crossing of it counts."""
+    lower, upper = pl.col("lower"), pl.col("upper")
+    if not scale.bounded:  # with one bound the clip is exact: an end at it is the bound
+        return rows.with_columns(lower.alias("lower_reach"), upper.alias("upper_reach"))
+    assert scale.floor is not None and scale.ceiling is not None
+    # Intervals are built in logit space with z held inside EPS, so an end that runs
+    # into a bound stops short of it (99.995 under a ceiling of 100), and a truth at
+    # the bound was never covered, though the forecast had reached it.
+    low, high = sorted((scale.floor, scale.ceiling))
+    near = at_bound(scale) * (high - low)
+    return rows.with_columns(
+        pl.when(lower <= low + near).then(low).otherwise(lower).alias("lower_reach"),
+        pl.when(upper >= high - near).then(high).otherwise(upper).alias("upper_reach"),
+    )
 
 
 def _with_quantiles(rows: pl.DataFrame, eta: list[np.ndarray], bt: Backtest) -> pl.DataFrame:
@@ -310,17 +330,18 @@ def _scored(rows: pl.DataFrame, level: float) -> pl.DataFrame:
     return rows.with_columns(
         _winkler(level).alias("s"),
         (
-            (pl.col("lower") - slack <= pl.col("actual"))
-            & (pl.col("actual") <= pl.col("upper") + slack)
+            (pl.col("lower_reach") - slack <= pl.col("actual"))
+            & (pl.col("actual") <= pl.col("upper_reach") + slack)
         ).alias("covered"),
     )
 
 
 def _winkler(level: float) -> pl.Expr:
-    """The interval (Winkler) score: width, plus 2 / alpha times any miss."""
+    """The interval (Winkler) score: width, plus 2 / alpha times any miss beyond the
+    interval's reach (see with_reach)."""
     penalty = 2 / (1 - level)
     return (
         (pl.col("upper") - pl.col("lower"))
-        + penalty * (pl.col("lower") - pl.col("actual")).clip(lower_bound=0)
-        + penalty * (pl.col("actual") - pl.col("upper")).clip(lower_bound=0)
+        + penalty * (pl.col("lower_reach") - pl.col("actual")).clip(lower_bound=0)
+        + penalty * (pl.col("actual") - pl.col("upper_reach")).clip(lower_bound=0)
     )

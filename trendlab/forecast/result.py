@@ -61,7 +61,7 @@ HELD_NEAR = 10 * EPS
 _TREND_STEPS = 1096
 
 
-def _at_bound(scale: Scale) -> float:
+def at_bound(scale: Scale) -> float:
     """AT_BOUND on a bounded benchmark (in values of v), else 0: how far short of a
     bound a path that runs into it may stop and still count as at it."""
     return AT_BOUND if scale.bounded else 0.0
@@ -229,7 +229,7 @@ class Forecast:
             return None
         lo, hi = scale.v_range
         median = np.median(self.paths, axis=0)
-        near = _at_bound(scale)
+        near = at_bound(scale)
         for edge, bound, side in ((hi, scale.ceiling, 1), (lo, scale.floor, -1)):
             if edge is None or (edge == 0 and self.curve.space in LOG_SPACES):
                 continue
@@ -416,7 +416,7 @@ class Forecast:
             # must, so the crossing and the note give the same month; and a frontier
             # already that near has reached it, rather than being forecast to reach it
             # today with certainty.
-            target = min(target, ceiling - _at_bound(scale))
+            target = min(target, ceiling - at_bound(scale))
         return target
 
     def _settled(self, threshold: float) -> Crossing | None:
