@@ -22,6 +22,7 @@ from trendlab import plot
 from trendlab.plot import FORECAST_COLOUR, PALETTE, UNKNOWN_COLOUR, organization_colours
 
 if TYPE_CHECKING:
+    from click.testing import Result
     from matplotlib.axes import Axes
 
 
@@ -1302,30 +1303,40 @@ def _skip_where_a_font_draws_chinese() -> None:
             pytest.skip("a font of this machine draws Chinese")
 
 
+def _plotted_in_chinese(
+    run: Run, tmp_path: Path, kind: str, key: str, field: str, suffix: str
+) -> tuple[Path, Result]:
+    """A benchmark plotted to a .`suffix` file after its `kind` `key`'s `field` was set
+    to a name in Chinese (no glyph in matplotlib's font); no glyph warning escapes."""
+    import warnings
+
+    _skip_where_a_font_draws_chinese()
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    write_benchmark(run, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
+    edited = run("edit", kind, key, "--set", field, "-m", "name")
+    assert edited.exit_code == 0, edited.stderr
+    target = tmp_path / f"c.{suffix}"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run("plot", "c100", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    assert result.stderr.splitlines()[-1] == f"wrote {target}"
+    return target, result
+
+
 def test_a_png_of_a_name_its_font_has_no_glyph_for_says_so_in_one_line(
     run_empty: Run, tmp_path: Path
 ):
     """matplotlib warned twice a character, each with its source line, and the PNG
     drew boxes with nothing to say that an SVG keeps the name."""
-    import warnings
-
-    _skip_where_a_font_draws_chinese()
-    days = monthly(date(2021, 1, 1), 6, step_days=150)
-    write_benchmark(run_empty, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
-    edited = run_empty("edit", "model", "c100-m005", "--set", "organization=智谱", "-m", "lab")
-    assert edited.exit_code == 0, edited.stderr
-    target = tmp_path / "c.png"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = run_empty("plot", "c100", "-o", str(target))
-    assert result.exit_code == 0, result.stderr
-    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
-    lines = result.stderr.splitlines()
+    target, result = _plotted_in_chinese(
+        run_empty, tmp_path, "model", "c100-m005", "organization=智谱", "png"
+    )
     assert (
         f"{target}: its font has no glyph for 智 谱, drawn as boxes; an .svg keeps them as text"
-        in lines
+        in result.stderr.splitlines()
     )
-    assert lines[-1] == f"wrote {target}"
     assert "Glyph" not in result.stderr
 
 
@@ -1335,19 +1346,8 @@ def test_an_svg_of_a_name_its_font_has_no_glyph_for_says_nothing_of_it(
     """A benchmark named in Chinese: its title, measured to fit the figure's width,
     warned of the glyph, with matplotlib's source line, and the SVG, which keeps the
     name as text, was said to draw it as boxes."""
-    import warnings
-
-    _skip_where_a_font_draws_chinese()
-    days = monthly(date(2021, 1, 1), 6, step_days=150)
-    write_benchmark(run_empty, tmp_path, "c100", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
-    edited = run_empty("edit", "benchmark", "c100", "--set", "name=Error rate 漢", "-m", "name")
-    assert edited.exit_code == 0, edited.stderr
-    target = tmp_path / "c.svg"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = run_empty("plot", "c100", "-o", str(target))
-    assert result.exit_code == 0, result.stderr
-    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    target, result = _plotted_in_chinese(
+        run_empty, tmp_path, "benchmark", "c100", "name=Error rate 漢", "svg"
+    )
     assert "Error rate 漢" in target.read_text()
     assert "glyph" not in result.stderr.lower()
-    assert result.stderr.splitlines()[-1] == f"wrote {target}"
