@@ -39,6 +39,7 @@ def frame(xs: np.ndarray, scores: np.ndarray, prefix: str = "m") -> pl.DataFrame
             "compute": [float(10 ** (22 + 0.1 * i)) for i in range(n)],
             "price": [None] * n,
             "priced_later": [False] * n,
+            "unblended": [False] * n,
         },
         schema_overrides={"price": pl.Float64},
     )

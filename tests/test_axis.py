@@ -37,6 +37,7 @@ def _series(days: list[date], *, compute: list[float] | None = None, by: str = "
             "compute": compute or [1e22 * 10**i for i in range(n)],
             "price": [None] * n,
             "priced_later": [False] * n,
+            "unblended": [False] * n,
         },
         schema_overrides={"price": pl.Float64, "setting": pl.String},
     )

@@ -1452,6 +1452,45 @@ def test_too_few_priced_models_says_what_a_price_announced_for_later_leaves_out(
     )
 
 
+def test_a_forecast_by_price_says_it_leaves_out_a_model_priced_by_its_input_alone(
+    run_empty: Run,
+):
+    """A model whose price in effect had an input price and no output price was left
+    out of a forecast by price without a word, its result the best; with a full price
+    announced for later, stderr said it had no price in effect, which prices --current
+    contradicts. Both now say its price in effect has no 3:1 blend."""
+    run_empty("add-benchmark", "pc", "--unit", "percent", "--floor", "0", "--ceiling", "100",
+              "-m", "t")  # fmt: skip
+    for i, (model, price) in enumerate((("p1", "0.1"), ("p2", "1"), ("p3", "10"), ("p4", "30"))):
+        sides = ("--input", price) if model == "p4" else ("--input", price, "--output", price)
+        for step in (
+            ("add-model", model, "--release-date", "2024-01-01"),
+            ("add-result", model, "pc", str(20 * (i + 1)), "--date", "2024-02-01"),
+            ("add-price", model, "A", "2024-01-01", *sides),
+        ):
+            added = run_empty(*step, "-m", "t")
+            assert added.exit_code == 0, added.stderr
+    left_out = (
+        f"1 result on pc left out: its model has a price in effect on "
+        f"{datetime.now(UTC).date()} with no 3:1 blended price (an input or output price it "
+        "weighs is unknown)"
+    )
+
+    def says_left_out() -> None:
+        forecast = run_empty("forecast", "pc", "--by", "price", "--json")
+        assert forecast.exit_code == 0, forecast.stderr
+        assert json.loads(forecast.stdout)["notes"][0] == left_out
+        assert f"{left_out}\n" in forecast.stderr
+        assert "announced for later" not in forecast.stderr
+
+    says_left_out()
+    later = date.today().year + 2  # past any time zone's today
+    added = run_empty("add-price", "p4", "A", f"{later}-06-01", "--input", "30",
+                      "--output", "60", "-m", "t")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    says_left_out()
+
+
 def test_a_forecast_by_price_places_a_model_only_once_a_price_is_in_effect(
     run: Run, store_location: str, tmp_path: Path
 ):

@@ -43,6 +43,7 @@ def _points(
             "compute": compute or [1e22 * 10**i for i in range(n)],
             "price": price or [None] * n,
             "priced_later": priced_later or [False] * n,
+            "unblended": [False] * n,
         },
         schema_overrides={
             "date": pl.Date,

@@ -1932,7 +1932,8 @@ class Store:
         model's, by name (figures colour by it: see organizations_by_name); price is the
         model's earliest listed price in effect on the store's reading_day, blended 3
         input : 1 output (USD per million tokens) by the schema's blended_price macro;
-        priced_later is true where the model has prices, but none in effect yet. A NaN
+        priced_later is true where the model has prices, but none in effect yet;
+        unblended where it has prices in effect, but none with both sides known. A NaN
         score is left out (see _KNOWN_SCORE).
         """
         points = self.frame(
@@ -1940,7 +1941,8 @@ class Store:
             WITH first_price AS ({_FIRST_PRICE})
             SELECT s.benchmark, s.id, s.date, s.score, s.model, s.organization, s.setting,
                    s.training_compute_flop AS compute, p.price,
-                   coalesce(p.listed_from > $day, false) AS priced_later
+                   coalesce(p.listed_from > $day, false) AS priced_later,
+                   coalesce(p.listed_from <= $day AND p.since IS NULL, false) AS unblended
             FROM scores s LEFT JOIN first_price p ON p.model = s.model
             WHERE list_contains($benchmarks::VARCHAR[], s.benchmark) AND {_KNOWN_SCORE}
             ORDER BY s.benchmark, s.date, s.id
@@ -2552,21 +2554,25 @@ _UNHOLDABLE = {
 _KNOWN_SCORE = "NOT isnan(score)"
 
 # Per model, the price a forecast by price places it at: its earliest listed price with
-# both sides known, among those in effect on $day (since, its date), and when its
-# earliest is listed at all (listed_from), which may be after $day: providers announce
+# both sides known, among those in effect on $day (since, its date), and when any price
+# of its is listed at all (listed_from), which may be after $day: providers announce
 # prices ahead. Of two providers' prices from one day, the cheaper, as price-trend
 # takes a model at its cheapest provider: arg_min by the date alone took whichever
-# DuckDB met first.
+# DuckDB met first. listed_from counts a price with one side unknown too: a model
+# whose price in effect is its input price alone has a price, with no blend, and its
+# result was left out unsaid, or said to be priced only later.
 _FIRST_PRICE = """
     SELECT model,
            arg_min(
                blended_price(input_usd_per_mtok, output_usd_per_mtok),
                (effective_date, blended_price(input_usd_per_mtok, output_usd_per_mtok))
-           ) FILTER (WHERE effective_date <= $day) AS price,
-           min(effective_date) FILTER (WHERE effective_date <= $day) AS since,
+           ) FILTER (WHERE effective_date <= $day AND blends) AS price,
+           min(effective_date) FILTER (WHERE effective_date <= $day AND blends) AS since,
            min(effective_date) AS listed_from
-    FROM prices
-    WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL
+    FROM (
+        SELECT *, input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL AS blends
+        FROM prices
+    )
     GROUP BY model
 """
 

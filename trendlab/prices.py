@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.series import Command, bare_command, decimal_years, undated_note
+from trendlab.series import Command, bare_command, decimal_years, no_blend, undated_note
 from trendlab.text import NONZERO_RE, fold, level_text, number, round_significant
 
 if TYPE_CHECKING:
@@ -548,8 +548,7 @@ def unknown_cheapest(points: pl.DataFrame, blend: Blend) -> str | None:
     )
     return (
         f"the cheapest is unknown {said}: a model reaching the threshold has a price in "
-        f"effect with no {blend} blended price (an input or output price it weighs is "
-        "unknown), and it may be the lowest"
+        f"effect {no_blend(blend)}, and it may be the lowest"
     )
 
 

@@ -253,6 +253,20 @@ def priced_later_note(n: int, where: str, day: date) -> str:
     )
 
 
+def no_blend(blend: object) -> str:
+    """How a price in effect with no blended price at `blend` (INPUT:OUTPUT) is said, by
+    price-trend and by a forecast by price alike."""
+    return f"with no {blend} blended price (an input or output price it weighs is unknown)"
+
+
+def unblended_note(n: int, where: str, day: date) -> str:
+    """The note for `n` results a forecast by price leaves out because their model's
+    prices in effect on `day` (the day it reads prices on) have no 3:1 blend: an input
+    or output price alone; `where` says which results ('on mmlu')."""
+    whose = "its model has" if n == 1 else "their models have"
+    return f"{counted(n, 'result')} {where} left out: {whose} a price in effect on {day} {no_blend('3:1')}"
+
+
 @dataclass(frozen=True)
 class Series:
     """What a forecast fits: usable results on one x axis, with the frontier marked.
@@ -269,6 +283,7 @@ class Series:
     points: pl.DataFrame
     undated: int = 0  # results left out for want of a date (no report, no release)
     priced_later: int = 0  # by price, dated results left out: no price in effect yet
+    unblended: int = 0  # by price, dated results left out: no blend of a price in effect
     # On the store read, or an error's advice ran on ./trendlab.duckdb (see Command).
     command: Command = field(default=bare_command, compare=False, repr=False)
 
@@ -395,7 +410,7 @@ def build_series(
     points = points.filter(pl.col("date").is_not_null())
     if "organization" not in points.columns:
         points = points.with_columns(pl.lit(None, pl.String).alias("organization"))
-    priced_later = 0
+    priced_later = unblended = 0
     if by == "date":
         x = decimal_years(pl.col("date"))
     else:
@@ -403,6 +418,7 @@ def build_series(
         with_x = points.filter(pl.col(column) > 0)
         if by == "price":
             priced_later = points.filter(pl.col("price").is_null() & pl.col("priced_later")).height
+            unblended = points.filter(pl.col("price").is_null() & pl.col("unblended")).height
         models = with_x.get_column("model").n_unique()
         if models < MIN_POINTS:
             # The setting is named, as the error for too few frontier points names it:
@@ -411,7 +427,7 @@ def build_series(
                 f"only {models} model(s) with results on {scale.slug}{_kept_clause(setting)} "
                 f"have a known {X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug, command)
-                + _priced_later_clause(priced_later, scale.slug, price_day)
+                + _unpriced_clause(priced_later, unblended, scale.slug, price_day)
             )
         points = with_x
         x = pl.col(column).log10()
@@ -424,7 +440,9 @@ def build_series(
         .with_columns((good > good.cum_max().shift(1).fill_null(-math.inf)).alias("record"))
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
-    series = Series(scale, by, not all_points, setting, frame, undated, priced_later, command)
+    series = Series(
+        scale, by, not all_points, setting, frame, undated, priced_later, unblended, command
+    )
     # The frontier's level at a later result is a point every family fits (fit_data),
     # as it is among an S-curve's three above the floor: two records and a plateau were
     # refused, though with a third record at chance, which no S-curve fits, they were not.
@@ -440,7 +458,7 @@ def build_series(
             + as_of_note
             + f"; a trend needs at least {MIN_POINTS}"
             + _undated_clause(undated, scale.slug, command)
-            + _priced_later_clause(priced_later, scale.slug, price_day)
+            + _unpriced_clause(priced_later, unblended, scale.slug, price_day)
         )
     _check_spread(series)
     return series
@@ -482,12 +500,14 @@ def _undated_clause(undated: int, slug: str, command: Command) -> str:
     return f"; {undated_note(undated, f'on {slug}', command)}" if undated else ""
 
 
-def _priced_later_clause(priced_later: int, slug: str, day: date | None) -> str:
+def _unpriced_clause(priced_later: int, unblended: int, slug: str, day: date | None) -> str:
     """The end of an error for too few points by price, when results whose models are
-    priced only from a later day were left out, as _undated_clause says it of undated ones."""
-    if not priced_later or day is None:
+    priced only from a later day, or have no blend of their price in effect, were left
+    out, as _undated_clause says it of undated ones."""
+    if day is None:
         return ""
-    return f"; {priced_later_note(priced_later, f'on {slug}', day)}"
+    later = f"; {priced_later_note(priced_later, f'on {slug}', day)}" if priced_later else ""
+    return later + (f"; {unblended_note(unblended, f'on {slug}', day)}" if unblended else "")
 
 
 def _check_order(scale: Scale, command: Command) -> None:

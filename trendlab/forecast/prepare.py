@@ -47,6 +47,7 @@ from trendlab.series import (
     build_series,
     load_scale,
     priced_later_note,
+    unblended_note,
     undated_note,
 )
 from trendlab.text import level_text
@@ -200,6 +201,8 @@ def prepare_forecasts(
             notes.append(undated_note(series.undated, f"on {slug}", series.command))
         if series.priced_later:
             notes.append(priced_later_note(series.priced_later, f"on {slug}", inputs.price_day))
+        if series.unblended:
+            notes.append(unblended_note(series.unblended, f"on {slug}", inputs.price_day))
         chosen = family
         # Why auto falls back: no record to choose by, or none of its choices that fits.
         why = f"too few backtest forecasts of {slug} to choose by" if calibrable else ""
