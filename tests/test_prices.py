@@ -1074,6 +1074,18 @@ def test_the_halving_time_has_the_rates_interval():
     assert unsure.halving_interval[0] == pytest.approx(12 * np.log10(2) / -unsure.slope_lower)
 
 
+def test_a_rate_or_trend_past_a_float_either_way_is_none_not_zero():
+    """10 ** -516.6 is 0.0 as a float: a rate, an interval's end or a trend value that
+    small was given as 0, a number the fit never gave, where the same past the largest
+    float is None."""
+    years = 2025 + np.arange(3) / 365
+    rising = fit_decline(years, np.array([1e-300, 1e-300, 1e300]))
+    assert rising.factor_per_year is None and rising.factor_interval[0] is None
+    assert rising.factor_interval[1] is None
+    trend = rising.fitted(years)
+    assert np.isnan(trend[0]) and list(trend[1:]) == pytest.approx([1e-100, 1e200])
+
+
 def test_the_headline_gives_the_halving_times_interval(run: Run):
     sure = run("price-trend", "mmlu", "--threshold", "70")
     assert sure.exit_code == 0, sure.stderr
@@ -1256,8 +1268,8 @@ def test_a_rate_interval_past_the_largest_float_is_written_out(
     assert trend.stdout.splitlines()[0] == f"{headline}; 3 points, blend 3:1"
     as_json = run_empty("price-trend", "ev", "--threshold", "50", "--level", "99", "--json")
     fit = json.loads(as_json.stdout)["fit"]
-    # JSON has no infinity: the end past a float is null, the other a float's 0.
-    assert None in (fit["factor_per_year_lower"], fit["factor_per_year_upper"])
+    # Both ends past a float are null: the one below 10 ** -308 was written 0.0.
+    assert fit["factor_per_year_lower"] is None and fit["factor_per_year_upper"] is None
     page = run_empty(
         "report", "--price-benchmark", "ev", "--price-threshold", "50", "--level", "99", "-o", "-"
     )

@@ -442,7 +442,9 @@ class PriceTrend:
         """The series with the fitted trend value at each point."""
         years = self.points.select(decimal_years(pl.col("date"))).to_series().to_numpy()
         return self.points.with_columns(
-            pl.Series("trend_usd_per_mtok", self.fit.fitted(years), dtype=pl.Float64)
+            pl.Series(
+                "trend_usd_per_mtok", self.fit.fitted(years), dtype=pl.Float64, nan_to_null=True
+            )
         )
 
     @property

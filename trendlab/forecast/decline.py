@@ -9,6 +9,7 @@ more points than that to be trusted.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,14 +40,15 @@ class DeclineFit:
     last_year: float
 
     @property
-    def factor_per_year(self) -> float:
-        """How many times cheaper per year (above 1 means falling); infinite past the
-        largest float."""
+    def factor_per_year(self) -> float | None:
+        """How many times cheaper per year (above 1 means falling); None where a float
+        cannot hold it (see _power10)."""
         return _power10(-self.slope)
 
     @property
-    def factor_interval(self) -> tuple[float, float]:
-        """The factor's interval, (lower, upper), each end infinite past the largest float."""
+    def factor_interval(self) -> tuple[float | None, float | None]:
+        """The factor's interval, (lower, upper), each end None where a float cannot
+        hold it (see _power10)."""
         return _power10(-self.slope_upper), _power10(-self.slope_lower)
 
     @property
@@ -63,9 +65,12 @@ class DeclineFit:
         return _halving(self.slope_lower), _halving(self.slope_upper)
 
     def fitted(self, years: np.ndarray) -> np.ndarray:
-        """The trend's value (in the original units) at fractional years."""
+        """The trend's value (in the original units) at fractional years; NaN where a
+        float cannot hold it (see _power10)."""
         offset = np.asarray(years, dtype=float) - self.first_year
-        return 10 ** (self.intercept + self.slope * offset)
+        with np.errstate(over="ignore", under="ignore"):
+            values = 10 ** (self.intercept + self.slope * offset)
+        return np.where(_held(values), values, np.nan)
 
     def to_dict(self) -> dict[str, Any]:
         lower, upper = self.factor_interval
@@ -82,13 +87,22 @@ class DeclineFit:
         }
 
 
-def _power10(exponent: float) -> float:
-    """10 ** exponent, infinite where a float overflows: three prices within three weeks
-    give a 99 % interval past 10 ** 308, and Python's ** raises there."""
+def _power10(exponent: float) -> float | None:
+    """10 ** exponent, None where a float cannot hold it: three prices within three
+    weeks give a 99 % interval past 10 ** 308 (Python's ** raises there) at one end and
+    below 10 ** -308 at the other, where it loses digits down to 0.0 (10 ** -516.6), a
+    factor the fit never gave."""
     try:
-        return 10.0**exponent
+        value = 10.0**exponent
     except OverflowError:
-        return math.inf
+        return None
+    return value if _held(value) else None
+
+
+def _held(value: Any) -> Any:
+    """Whether a power of ten is held to a float's full precision: finite, and at least
+    the least normal float (below it a float keeps ever fewer digits, down to 0.0)."""
+    return np.isfinite(value) & (value >= sys.float_info.min)
 
 
 def _halving(slope: float) -> float | None:
