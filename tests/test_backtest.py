@@ -805,8 +805,10 @@ def test_the_calibration_horizons_change_no_figure_a_backtest_shows(
     panel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """Backtests are also run at the horizons forecasts are calibrated at; the rows
-    there are kept apart, so the scores, calibration and auto's choices at the plan's
-    horizons are what a backtest at those horizons alone gives."""
+    there are kept apart, so the scores and calibration at the plan's horizons are what
+    a backtest at those horizons alone gives, and so is auto's choice by its record.
+    Its fallback, without one, is not: as in `forecast`, it is the ensemble where every
+    horizon's forecasts calibrated one (see known_then)."""
     from trendlab.forecast import backtest as bt
 
     alone = tmp_path / "alone.duckdb"
@@ -815,7 +817,33 @@ def test_the_calibration_horizons_change_no_figure_a_backtest_shows(
     shown = make_runner(panel)(*args)
     assert shown.exit_code == 0, shown.stderr
     monkeypatch.setattr(bt, "CALIBRATION_HORIZONS", ())
-    assert make_runner(alone)(*args).stdout == shown.stdout
+    at_plan_horizons = make_runner(alone)(*args)
+    assert at_plan_horizons.exit_code == 0, at_plan_horizons.stderr
+
+    def families(text: str, keep: Callable[[str], bool]) -> list:
+        return [
+            {**doc, "rows": [r for r in doc["rows"] if keep(r["family"])]}
+            for doc in json.loads(text)
+        ]
+
+    def not_auto(family: str) -> bool:
+        return family != "auto"
+
+    assert families(at_plan_horizons.stdout, not_auto) == families(shown.stdout, not_auto)
+    # auto by its record: the origins after its first three outcomes are the same.
+    found = _found(alone)
+    monkeypatch.undo()
+    with_them = _found(panel)
+    assert all(b.calibration_rows.is_empty() for b in found.values())
+    assert not any(b.calibration_rows.is_empty() for b in with_them.values())
+    for slug in ("noisy1", "noisy4"):
+        (plan_only,) = score(found, [slug], 0.8, None)
+        (every,) = score(with_them, [slug], 0.8, None)
+        origins = sorted(set(every.rows.get_column("origin")))
+        own = with_them[slug].rows.filter(pl.col("family") == "logistic")
+        recorded = [o for o in origins if own.filter(pl.col("target") < o).height >= 6]
+        assert recorded
+        assert _choices(plan_only.rows, recorded) == _choices(every.rows, recorded)
 
 
 def test_a_shown_horizon_s_running_maximum_skips_the_calibration_horizons(
