@@ -3781,6 +3781,24 @@ def test_an_organization_is_named_by_its_name_as_a_model_names_it(run: Run):
     )
 
 
+def test_a_retracted_organization_is_named_by_the_name_it_had(run: Run):
+    """Retracted, a lab named in Chinese was found by its name by no command: `history
+    organization 北京实验室` said there was none in the history, and `show` said none is
+    current, not that it was retracted."""
+    added = run("add-model", "zh-model", "--organization", "北京实验室", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    assert run("retract", "model", "zh-model", "-m", "t").exit_code == 0
+    gone = run("retract", "organization", "北京实验室", "-m", "t")
+    assert gone.exit_code == 0, gone.stderr
+    history = run("history", "organization", "北京实验室", "--json")
+    assert history.exit_code == 0, history.stderr
+    assert [r["op"] for r in json.loads(history.stdout)][-1] == "retract"
+    shown = run("show", "organization", "北京实验室")
+    assert shown.exit_code == 1
+    assert "organization 北京实验室 was retracted in changeset" in shown.stderr
+    assert "history organization '北京实验室'` shows it" in shown.stderr
+
+
 def test_an_organizations_slug_comes_before_another_organizations_name(run: Run):
     """Named by its name too, an organization whose name is another's slug must not take
     that slug: `edit` or `retract organization ACME-LABS` would change the wrong lab."""

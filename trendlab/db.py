@@ -1330,6 +1330,16 @@ class Store:
         alike, written around trendlab, are then read the same way each time)."""
         return dict(self.execute("SELECT slug, name FROM organizations ORDER BY slug").fetchall())
 
+    def organization_names_ever(self) -> dict[str, str | None]:
+        """Every organization that ever had a revision, retracted ones too: slug -> its
+        latest name, in slug order (as keys_ever reads the history)."""
+        return dict(
+            self.execute(
+                "SELECT key, arg_max(name, revision) FROM organization_revisions "
+                "GROUP BY key ORDER BY key"
+            ).fetchall()
+        )
+
     def model_organizations(self, models: list[str]) -> list[str]:
         """The organizations these current models name, each once, in slug order."""
         rows = self.execute(

@@ -1291,15 +1291,15 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
         # In its NFKC form too, as a model's name resolves (see trendlab.aliases).
         forms = name_forms(text)
         return sorted(n for n in names if n.lower() in forms)
-    if not keys and (stored := _as_stored(store, kind, text)) != text:
+    if not keys and (stored := _as_stored(store, kind, text, ever=ever)) != text:
         keys = store.find_keys(kind, stored, ever=ever)
     return keys
 
 
-def _as_stored(store: Store, kind: Kind, text: str) -> str:
+def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
     """`text` with the names in it as they are stored: a model's alias as its slug, and
     a current organization's name as its slug, as a model's organization names it (see
-    Organizations); a slug in lowercase (slugs have no capitals; a retracted model's
+    Organizations; with `ever`, a retracted organization's last name too); a slug in lowercase (slugs have no capitals; a retracted model's
     too, which no alias resolves to), in NFKC form, as a current model's resolves: a
     benchmark's or an organization's too, so ＭＡＴＨ in full-width letters is math, as
     ｇｐｔ-４ is gpt-4."""
@@ -1310,7 +1310,8 @@ def _as_stored(store: Store, kind: Kind, text: str) -> str:
         # which no one types: the organization was found by neither. A slug as typed
         # comes first: another organization named so must not take its edit or retract.
         slug = matched_form(text)
-        names = store.organization_names()
+        # With `ever`, a retracted one's name too: history finds it by the name it had.
+        names = store.organization_names_ever() if ever else store.organization_names()
         return slug if slug in names else Organizations(names).slug_of(text) or slug
     if kind is BENCHMARKS:
         return matched_form(text)
