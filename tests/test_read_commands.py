@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import re
@@ -1264,16 +1265,25 @@ def test_check_finds_a_changeset_id_two_changesets_share(run: Run, db: Path):
 
 def test_an_ambiguous_changeset_prefix_lists_the_changesets_it_matches(run: Run):
     """It said only "(2 match)", leaving the user to find which in `trendlab log`."""
-    assert run("add-model", "one-more", "-m", "another changeset").exit_code == 0
+    for slug in ("one-more", "two-more"):
+        assert run("add-model", slug, "-m", "another changeset").exit_code == 0
     ids = sorted(c["changeset"] for c in json.loads(run("log", "--json").stdout))
-    # Their longest common prefix: ids are sorted, so the first and last's.
-    prefix = next(ids[0][:n] for n in range(18, 0, -1) if ids[-1].startswith(ids[0][:n]))
+    # Ids begin with the time: two made a moment apart share their first characters,
+    # unless the clock carried across a digit between them (0661fff.. then 06620..,
+    # whose 3 shared are too short a prefix). Of three, some two share 4 or more.
+    shared = (
+        a[: next((i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y), len(a))]
+        for a, b in itertools.pairwise(ids)
+    )
+    prefix = max(shared, key=len)
+    assert len(prefix) >= 4, ids
+    matched = [i for i in ids if i.startswith(prefix)]
     for command in (["list", "models", "--as-of", prefix], ["diff", "--since", prefix]):
         result = run(*command)
         assert result.exit_code == 1 and result.stdout == ""
         assert result.stderr == (
-            f"trendlab: error: changeset prefix {prefix!r} matches {len(ids)} changesets: "
-            f"{', '.join(ids)}; give more of the id\n"
+            f"trendlab: error: changeset prefix {prefix!r} matches {len(matched)} "
+            f"changesets: {', '.join(matched)}; give more of the id\n"
         )
 
 
