@@ -131,7 +131,8 @@ def calibrated_in_time(found, at_choice, level: float) -> pl.DataFrame:
         auto_candidates,
         auto_rows,
         calibrated,
-        known_at,
+        calibrations,
+        known_by,
     )
     from trendlab.forecast.scoring import known_then
 
@@ -141,7 +142,8 @@ def calibrated_in_time(found, at_choice, level: float) -> pl.DataFrame:
             continue
         parts = []
         for (origin,), rows in backtest.rows.partition_by("origin", as_dict=True).items():
-            cals = known_at(found, backtest.space, origin, exclude=slug)
+            then = {other: known_by(b, origin) for other, b in found.items()}
+            cals = calibrations(then, backtest.space, exclude=slug)
             parts.append(calibrated(Backtest(backtest.scale, backtest.space, rows), cals, level))
         rows = pl.concat(parts)
         candidates = tuple(

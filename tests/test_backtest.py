@@ -21,7 +21,7 @@ from tests.conftest import Run, changeset_around, make_runner
 from tests.synthetic import decimal, logistic_scores, monthly, scale, write_benchmark
 from trendlab.cli import cli
 from trendlab.forecast.calibrate import Calibration
-from trendlab.forecast.evaluate import choose, known_at, scorecard, with_reach
+from trendlab.forecast.evaluate import calibrations, choose, known_by, scorecard, with_reach
 from trendlab.forecast.scoring import score
 
 DAYS = monthly(date(2016, 1, 10), 60, step_days=61)  # every two months, 2016 to 2025
@@ -1416,8 +1416,9 @@ def test_auto_falls_back_on_the_calibrations_forecast_had(db: Path):
     ensemble, where the backtest said logistic."""
     found = _found(db)
     origin = date(2023, 7, 1)
-    assert "ensemble" not in known_at(found, "logit", origin, exclude="gsm8k")
-    assert "ensemble" in known_at(found, "logit", origin, every_horizon=True)
+    then = {slug: known_by(b, origin) for slug, b in found.items()}
+    assert "ensemble" not in calibrations(then, "logit", exclude="gsm8k")
+    assert "ensemble" in calibrations(then, "logit", every_horizon=True)
     (scored,) = score(found, ["gsm8k"], 0.8, None)
     at = scored.rows.filter(pl.col("origin") == origin)
     assert _forecasts(at, "auto").equals(_forecasts(at, "ensemble"))

@@ -245,24 +245,15 @@ def choose(
     return str(scores.item(0, "family"))
 
 
-def known_at(
-    backtests: dict[str, Backtest],
-    space: str,
-    origin: date,
-    exclude: str | None = None,
-    *,
-    every_horizon: bool = False,
-) -> Calibrations:
-    """calibrations() as it would have been at `origin`: of the backtest forecasts, at
-    every horizon, only those whose targets came before it."""
+def known_by(backtest: Backtest, origin: date) -> Backtest:
+    """The backtest as it stood at `origin`: of its forecasts, at every horizon, only
+    those whose targets came before it."""
     known = pl.col("target") < origin
-    past = {
-        slug: replace(
-            b, rows=b.rows.filter(known), calibration_rows=b.calibration_rows.filter(known)
-        )
-        for slug, b in backtests.items()
-    }
-    return calibrations(past, space, exclude, every_horizon=every_horizon)
+    return replace(
+        backtest,
+        rows=backtest.rows.filter(known),
+        calibration_rows=backtest.calibration_rows.filter(known),
+    )
 
 
 # What auto knew at an origin: its benchmark's forecasts calibrated at CHOICE_LEVEL as

@@ -32,7 +32,7 @@ from trendlab.forecast.evaluate import (
     auto_rows,
     calibrated,
     calibrations,
-    known_at,
+    known_by,
     scorecard,
 )
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE
@@ -248,11 +248,11 @@ def known_then(found: dict[str, Backtest], slug: str, own: Backtest) -> KnownThe
     last = (fallback, "linear") if fallback == "exponential" else (fallback,)
 
     def at(origin: date) -> tuple[pl.DataFrame, tuple[str, ...]]:
-        held_out = known_at(found, own.space, origin, exclude=slug)
-        past = replace(own, rows=own.rows.filter(pl.col("target") < origin))
-        pooled = known_at(found, own.space, origin, every_horizon=True)
+        then = {other: known_by(b, origin) for other, b in found.items()}
+        held_out = calibrations(then, own.space, exclude=slug)
+        pooled = calibrations(then, own.space, every_horizon=True)
         fallbacks = (ENSEMBLE, *last) if ENSEMBLE in pooled else last
-        return calibrated(past, held_out, CHOICE_LEVEL), fallbacks
+        return calibrated(known_by(own, origin), held_out, CHOICE_LEVEL), fallbacks
 
     return at
 
