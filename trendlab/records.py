@@ -1299,10 +1299,11 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
 def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
     """`text` with the names in it as they are stored: a model's alias as its slug, and
     a current organization's name as its slug, as a model's organization names it (see
-    Organizations; with `ever`, a retracted organization's last name too); a slug in lowercase (slugs have no capitals; a retracted model's
-    too, which no alias resolves to), in NFKC form, as a current model's resolves: a
-    benchmark's or an organization's too, so ＭＡＴＨ in full-width letters is math, as
-    ｇｐｔ-４ is gpt-4."""
+    Organizations; with `ever`, a retracted organization's last name too); a slug in
+    lowercase (slugs have no capitals; a retracted model's too, which no alias resolves
+    to), in NFKC form, as a current model's resolves: a benchmark's or an
+    organization's too, so ＭＡＴＨ in full-width letters is math, as ｇｐｔ-４ is
+    gpt-4."""
     if kind is MODELS:
         return Refs(store).resolver.resolve([text])[text] or matched_form(text)
     if kind is ORGANIZATIONS:
