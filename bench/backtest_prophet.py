@@ -5,7 +5,8 @@ For every benchmark with a ceiling, at every origin trendlab scores, Prophet is 
 points trendlab fits at that origin (results dated before it, as the database knew
 them then; those at or below the floor too, which Prophet's floor takes and trendlab's
 S-curves leave out) and forecasts the same targets. Both are scored against the same
-truth.
+truth, as `trendlab backtest` scores (an interval's end within at_bound of a bound is
+the bound).
 Prints MAE, coverage and interval score per horizon side by side, pooled over
 benchmarks, then the same figures under three sensitivities, and the time each took (with
 their ratio):
@@ -46,7 +47,20 @@ from args import Parser, number, whole
 from timing import trendlab_command
 
 FAMILIES = ["last-value", "linear", "logistic", "logistic4", "gompertz", "ensemble", "auto"]
-KEYS = ["benchmark", "family", "origin", "horizon", "target", "actual", "median", "lower", "upper"]
+# The interval's reach too, which trendlab scores coverage and misses by (see with_reach).
+KEYS = [
+    "benchmark",
+    "family",
+    "origin",
+    "horizon",
+    "target",
+    "actual",
+    "median",
+    "lower",
+    "upper",
+    "lower_reach",
+    "upper_reach",
+]
 
 
 def prophet_rows(settings, found, level: float) -> pl.DataFrame:
@@ -54,6 +68,7 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
     from prophet import Prophet
 
     from trendlab.db import Store
+    from trendlab.forecast.evaluate import with_reach
     from trendlab.series import build_series, from_decimal_year
 
     # cmdstanpy installs its own INFO handler unless its logger already has one: give it
@@ -105,21 +120,23 @@ def prophet_rows(settings, found, level: float) -> pl.DataFrame:
             # figures are the same in every run.
             np.random.seed(0)
             pred = model.predict(future)
-            for i, row in enumerate(wanted.iter_rows(named=True)):
-                out.append(
-                    {
-                        "benchmark": slug,
-                        "family": "prophet",
-                        "origin": origin,
-                        "horizon": row["horizon"],
-                        "target": row["target"],
-                        "actual": row["actual"],
-                        "median": float(pred["yhat"][i]),
-                        "lower": float(pred["yhat_lower"][i]),
-                        "upper": float(pred["yhat_upper"][i]),
-                    }
-                )
-    return pl.DataFrame(out)
+            rows = [
+                {
+                    "benchmark": slug,
+                    "family": "prophet",
+                    "origin": origin,
+                    "horizon": row["horizon"],
+                    "target": row["target"],
+                    "actual": row["actual"],
+                    "median": float(pred["yhat"][i]),
+                    "lower": float(pred["yhat_lower"][i]),
+                    "upper": float(pred["yhat_upper"][i]),
+                }
+                for i, row in enumerate(wanted.iter_rows(named=True))
+            ]
+            # Scored as trendlab's own forecasts are: an end at a bound is the bound.
+            out.append(with_reach(pl.DataFrame(rows), scale))
+    return pl.concat(out)
 
 
 def calibrated_in_time(found, at_choice, level: float) -> pl.DataFrame:
@@ -176,19 +193,13 @@ def jumpers(found, points: float) -> list[str]:
 
 
 def summary(rows: pl.DataFrame, level: float) -> pl.DataFrame:
-    penalty = 2 / (1 - level)
+    """Per family and horizon, scored as `trendlab backtest` scores (with_scores), with
+    the share of upper ends above the cap."""
+    from trendlab.forecast.evaluate import with_scores
+
     return (
-        rows.with_columns(
-            (pl.col("median") - pl.col("actual")).abs().alias("ae"),
-            ((pl.col("lower") <= pl.col("actual")) & (pl.col("actual") <= pl.col("upper"))).alias(
-                "covered"
-            ),
-            (
-                (pl.col("upper") - pl.col("lower"))
-                + penalty * (pl.col("lower") - pl.col("actual")).clip(lower_bound=0)
-                + penalty * (pl.col("actual") - pl.col("upper")).clip(lower_bound=0)
-            ).alias("s"),
-        )
+        with_scores(rows, level)
+        .with_columns((pl.col("median") - pl.col("actual")).abs().alias("ae"))
         .group_by("family", "horizon")
         .agg(
             pl.len().alias("n"),
@@ -259,14 +270,12 @@ def paired(rows: pl.DataFrame, family: str, peer: str) -> pl.DataFrame:
     return pl.DataFrame(out).sort("horizon")
 
 
-def overall_coverage(rows: pl.DataFrame) -> pl.DataFrame:
-    """Coverage over every horizon, per family."""
+def overall_coverage(rows: pl.DataFrame, level: float) -> pl.DataFrame:
+    """Coverage over every horizon, per family, as `trendlab backtest` counts it."""
+    from trendlab.forecast.evaluate import with_scores
+
     return (
-        rows.with_columns(
-            ((pl.col("lower") <= pl.col("actual")) & (pl.col("actual") <= pl.col("upper"))).alias(
-                "covered"
-            )
-        )
+        with_scores(rows, level)
         .group_by("family")
         .agg(pl.len().alias("n"), pl.col("covered").mean().round(3).alias("coverage"))
         .sort("family")
@@ -366,7 +375,7 @@ def run(args: Namespace) -> None:
     print("\nPooled over benchmarks")
     print(summary(both, level))
     print("\nCoverage over every horizon")
-    print(overall_coverage(both))
+    print(overall_coverage(both, level))
     for label, cond in (
         ("origins before 2024", pl.col("origin") < pl.date(2024, 1, 1)),
         ("origins from 2024", pl.col("origin") >= pl.date(2024, 1, 1)),
@@ -386,7 +395,7 @@ def run(args: Namespace) -> None:
         f"forecasts whose targets had passed by then ({time.perf_counter() - start:.1f} s)"
     )
     print(summary(in_time, level).filter(pl.col("family").is_in(["ensemble", "auto", "prophet"])))
-    print(overall_coverage(in_time).filter(pl.col("family").is_in(["ensemble", "auto"])))
+    print(overall_coverage(in_time, level).filter(pl.col("family").is_in(["ensemble", "auto"])))
     per = (
         both.filter(pl.col("horizon") == 12)
         .with_columns((pl.col("median") - pl.col("actual")).abs().alias("ae"))

@@ -12,10 +12,12 @@ from datetime import date
 from pathlib import Path
 from types import ModuleType
 
+import polars as pl
 import pytest
 
 from tests.conftest import Run
-from tests.synthetic import write_benchmark
+from tests.synthetic import scale, write_benchmark
+from trendlab.forecast.evaluate import scorecard, with_reach
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -110,6 +112,37 @@ def test_backtest_bench_names_a_database_it_cannot_use(empty_db: Path, tmp_path:
         f"backtest_prophet.py: error: {empty_db}: no percent benchmark has a scored backtest "
         "to compare\n",
     )
+
+
+def test_backtest_bench_scores_coverage_as_trendlab_backtest_does(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The bench counted a truth covered only from lower to upper, where `trendlab
+    backtest` takes an end within at_bound of a bound as the bound (with_reach): an
+    upper end of 99.95 under a ceiling of 100 missed a truth of 100 in the bench's
+    coverage and interval score, and covered it in trendlab's."""
+    bench = _bench("backtest_prophet", monkeypatch)
+    rows = with_reach(
+        pl.DataFrame(
+            {
+                "benchmark": ["synth", "synth"],
+                "family": ["prophet", "prophet"],
+                "horizon": [12, 12],
+                "actual": [100.0, 100.0],
+                "median": [97.0, 97.0],
+                "lower": [94.0, 94.0],
+                "upper": [99.95, 99.7],
+                "cap": [100.0, 100.0],
+            }
+        ),
+        scale(),
+    )
+    card = scorecard(rows, 0.8).row(0, named=True)
+    scored = bench.summary(rows, 0.8).row(0, named=True)
+    assert scored["coverage"] == card["coverage"] == 0.5
+    # Widths 5.95 and 5.7, and a miss of 0.3 at 2 / 0.2 a point: (5.95 + 8.7) / 2.
+    assert scored["interval_score"] == round(card["interval_score"], 1) == 7.3
+    assert bench.overall_coverage(rows, 0.8).row(0, named=True)["coverage"] == 0.5
 
 
 def test_report_bench_answers_help_without_timing_anything(tmp_path: Path):

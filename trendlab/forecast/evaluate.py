@@ -290,7 +290,7 @@ def scorecard(rows: pl.DataFrame, level: float) -> pl.DataFrame:
     """Per family and horizon: n, mae, median_ae, coverage, interval_score."""
     rank = {f: i for i, f in enumerate(ORDER)}
     return (
-        _scored(rows, level)
+        with_scores(rows, level)
         .with_columns((pl.col("median") - pl.col("actual")).abs().alias("ae"))
         .group_by("family", "horizon")
         .agg(
@@ -314,7 +314,10 @@ def scorecard(rows: pl.DataFrame, level: float) -> pl.DataFrame:
     )
 
 
-def _scored(rows: pl.DataFrame, level: float) -> pl.DataFrame:
+def with_scores(rows: pl.DataFrame, level: float) -> pl.DataFrame:
+    """Rows with s, their interval score, and covered, whether their interval holds
+    the truth, both by the interval's reach (rows need lower_reach and upper_reach: see
+    with_reach): how scorecard scores a forecast."""
     # A forecast that hits the truth covers it, though the two went through different
     # arithmetic (a logit and back) and differ in the last bits.
     slack = 1e-9 * pl.max_horizontal(pl.col("actual").abs(), pl.lit(1.0))
