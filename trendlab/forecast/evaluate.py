@@ -261,6 +261,13 @@ def known_by(backtest: Backtest, origin: date) -> Backtest:
 KnownThen = Callable[[date], tuple[pl.DataFrame, tuple[str, ...]]]
 
 
+def auto_fallbacks(pooled: Calibrations, last: tuple[str, ...]) -> tuple[str, ...]:
+    """The families auto falls back to without a record of its own, first to last: the
+    ensemble where `pooled` (every benchmark's calibrations, at every horizon) has one,
+    then `last`, the default family (and what stands in for it where it does not fit)."""
+    return (ENSEMBLE, *last) if ENSEMBLE in pooled else last
+
+
 def auto_rows(
     rows: pl.DataFrame, candidates: tuple[str, ...], known_then: KnownThen
 ) -> pl.DataFrame:

@@ -24,10 +24,10 @@ from trendlab.forecast.cache import Opener
 from trendlab.forecast.calibrate import Calibration, EnsembleCalibration, residuals_needed
 from trendlab.forecast.evaluate import (
     CHOICE_LEVEL,
-    ENSEMBLE,
     Backtest,
     Calibrations,
     auto_candidates,
+    auto_fallbacks,
     calibrated,
     calibrations,
     choose,
@@ -238,7 +238,7 @@ def prepare_forecasts(
         if chosen == "auto":
             # Without a record of its own, the ensemble of the saturating families, each
             # calibrated on the other benchmarks' backtests; failing that, the default.
-            chosen = ENSEMBLE if ENSEMBLE in cals else default_family(series)
+            chosen = auto_fallbacks(cals, (default_family(series),))[0]
             notes.append(f"auto chose {chosen}: {why or only_dates}")
         if family == "auto" and (fault := past_floor_fault(series)):
             # Not chosen, and the floor is the likelier mistake than the trend.

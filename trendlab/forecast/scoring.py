@@ -25,10 +25,10 @@ from trendlab.forecast.calibrate import space_for
 from trendlab.forecast.evaluate import (
     ALWAYS_SHOWN,
     CHOICE_LEVEL,
-    ENSEMBLE,
     Backtest,
     KnownThen,
     auto_candidates,
+    auto_fallbacks,
     auto_rows,
     calibrated,
     calibrations,
@@ -251,7 +251,7 @@ def known_then(found: dict[str, Backtest], slug: str, own: Backtest) -> KnownThe
         then = {other: known_by(b, origin) for other, b in found.items()}
         held_out = calibrations(then, own.space, exclude=slug)
         pooled = calibrations(then, own.space, every_horizon=True)
-        fallbacks = (ENSEMBLE, *last) if ENSEMBLE in pooled else last
+        fallbacks = auto_fallbacks(pooled, last)
         return calibrated(known_by(own, origin), held_out, CHOICE_LEVEL), fallbacks
 
     return at
