@@ -133,7 +133,7 @@ def report(
     """Write one self-contained HTML page about the database's benchmarks.
 
     Per benchmark: its frontier chart with the forecast, the current best result with
-    its source link, when it crosses its human baseline (or 90 % of its range), the
+    its source link, when it crosses its human baseline (if it has one) and 90 % of its range, the
     yearly forecast and its backtest scorecard; a benchmark that cannot be forecast
     (too few frontier points) gets a short note and its latest results instead. Then
     the price-trend chart (the cheapest model reaching --price-threshold on

@@ -78,7 +78,8 @@ def forecast_options(func: Callable) -> Callable:
             "--until",
             metavar="YEAR|DATE",
             help="Forecast through this year (its last day) or date; with --by compute or "
-            "price, a number of FLOP or USD per million tokens. [default: 3 years past the data]",
+            "price, a number of FLOP or USD per million tokens. [default: 3 years past the "
+            "data; by compute 100 times the largest in it, by price 10 times]",
         ),
         click.option(
             "--family",
