@@ -1420,7 +1420,7 @@ def test_a_list_price_dated_before_its_models_release_is_written_with_a_note(
         assert result.exit_code == 0, result.stderr
         assert result.stderr.splitlines()[-1] == note, result.stderr
     again = run_empty("import", "--from", "llm-prices", str(vendor))  # nothing new
-    assert "release" not in again.stderr, again.stderr
+    assert again.exit_code == 0 and "release" not in again.stderr, again.stderr
 
 
 @pytest.mark.parametrize(

@@ -1766,7 +1766,11 @@ def test_suggestions_name_near_slugs_only(run: Run):
     assert "(did you mean 'gpt-4'?)" in run("show", "model", "gpt4").stderr
     # A one-letter seed slug ('o', an Epoch model id) is inside most typos: not near.
     for typo in ("nosuch", "foo-1", "totally-unknown-model"):
-        assert "did you mean" not in run("show", "model", typo).stderr
+        shown = run("show", "model", typo)
+        assert (shown.exit_code, shown.stderr) == (
+            1,
+            f"trendlab: error: no current model {typo!r}\n",
+        )
     added = run("add-result", "gpt-4x", "mmlu", "5", "--source-url", "https://x.example/1")
     assert added.exit_code == 1
     assert added.stderr.startswith("trendlab: error: add-result: unknown model 'gpt-4x'")

@@ -347,7 +347,9 @@ def test_report_price_threshold_past_a_bound_says_so_as_price_trend_does(
     prices = page[page.index('<section id="prices">') :]
     assert f'<p class="note">Price trend: {html.escape(told)}.</p>' in prices
     # Within the bounds, as at the default 80, there is nothing to say.
-    assert "is past mmlu" not in run("report", "--benchmark", "bbh", "-o", "-").stdout
+    plain = run("report", "--benchmark", "bbh", "-o", "-")
+    assert plain.exit_code == 0, plain.stderr
+    assert '<section id="prices">' in plain.stdout and "is past mmlu" not in plain.stdout
 
 
 def test_report_until_before_the_data_is_a_note(seeded_copy: Path):

@@ -1139,7 +1139,9 @@ def test_the_error_that_ends_a_changeset_is_the_one_reported(db: Path):
         cs.write(models, rows_frame(models, [{"slug": "lost-1"}]))
         store.con.close()
         raise TrendlabError("the connection went away")
-    assert "lost-1" not in CliRunner().invoke(cli, ["--db", str(db), "list", "models"]).stdout
+    listed = CliRunner().invoke(cli, ["--db", str(db), "list", "models"])
+    assert listed.exit_code == 0, listed.stderr
+    assert "gpt-4" in listed.stdout and "lost-1" not in listed.stdout
 
 
 def test_a_store_reads_prices_on_one_day_even_past_midnight(
