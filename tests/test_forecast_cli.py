@@ -623,6 +623,7 @@ def test_a_nan_score_is_read_as_missing(run: Run, db: Path):
     hiding every later record, and a forecast refused the benchmark."""
     listed = run("list", "results", "--model", "gopher-280b", "--benchmark", "mmlu", "--json")
     gopher = [r["id"] for r in json.loads(_ok(listed))]  # the frontier's 60 (two sources)
+    assert len(gopher) == 2, gopher  # with none, NaN and retracted read alike trivially
     reads = [
         ("query", "frontier", "--param", "benchmark=mmlu", "--json"),
         ("query", "latest", "--json"),

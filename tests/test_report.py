@@ -787,6 +787,7 @@ def test_report_scorecards_show_the_backtest_commands_figures_as_it_rounds_them(
     assert everything.exit_code == 0, everything.stderr
     lines = [line.split(",") for line in everything.stdout.splitlines()[1:]]
     pooled = {(c[0], c[1], int(c[2])): c for c in lines if c[0].startswith("all ")}
+    assert pooled, everything.stdout
     checked = 0
     for unit in {key[0] for key in pooled}:
         for (family, months), shown in _scorecard_cells(page, f"<h3>{unit}</h3>").items():
