@@ -174,7 +174,8 @@ def test_left_out_list_says_how_many_more(run_empty: Run):
     )
     lines = every.stderr.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("left out "))
-    assert all(line.startswith("  /") for line in lines[head + 1 : head + 1 + total])
+    listed = lines[head + 1 : head + 1 + total]
+    assert len(listed) == total and all(line.startswith("  /") for line in listed)
     assert "more rows" not in every.stderr
     alone = run_empty("import", "models.csv", "--list-all")
     assert alone.exit_code == 2 and "go with --from" in alone.stderr

@@ -1015,8 +1015,8 @@ def test_a_field_one_json_record_leaves_out_keeps_its_stored_value(
     write([{"slug": "bar-7", "name": "Bar"}, {"slug": "bar-7"}])
     twice = run("import", str(path), "-m", "twice")
     assert twice.exit_code == 1 and "same slug as" in twice.stderr, twice.stderr
-    assert run("show", "model", "bar-6").exit_code != 0
-    assert run("show", "model", "bar-7").exit_code != 0
+    assert run("show", "model", "bar-6").stderr == "trendlab: error: no current model 'bar-6'\n"
+    assert run("show", "model", "bar-7").stderr == "trendlab: error: no current model 'bar-7'\n"
 
 
 def test_a_json_record_leaving_out_a_bound_is_judged_with_its_stored_value(

@@ -2177,7 +2177,7 @@ def test_two_organizations_may_not_share_a_name(run: Run, store_location: str):
     assert twice.exit_code == 1 and twice.stderr.count("names two organizations") == 2
     renamed = run("edit", "organization", "openai", "--set", "name=Anthropic", "-m", "x")
     assert renamed.exit_code == 1 and "organization anthropic" in renamed.stderr
-    assert run("show", "organization", "openai-2").exit_code != 0
+    assert run("show", "organization", "openai-2").exit_code == 1
     # Swapping two names in one file is not a clash; an export imports back as it was.
     swap = run(
         "import",
