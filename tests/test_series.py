@@ -245,6 +245,28 @@ def test_a_trend_needs_three_frontier_points():
     assert len(build_series(scale(), _points(DAYS, [10.0, 20.0, 15.0, 5.0])).fit_data()[0]) == 3
 
 
+def test_a_frontier_short_for_results_all_at_chance_says_so():
+    """FrontierMath Tier 4's 26 results, all 0 (its floor), were "2 frontier points; a
+    trend needs at least 3", as if more results were what it lacked: none beats chance."""
+    with pytest.raises(TrendlabError) as raised:
+        build_series(scale(floor=25.0), _points(DAYS, [25.0, 25.0, 20.0, 25.0]))
+    assert str(raised.value) == (
+        "synth has 2 frontier points (the frontier's level at a later result counts as "
+        "one); a trend needs at least 3, and all 4 of its results are at or below the "
+        "floor 25 (chance level): none has yet scored better than chance, or the floor is "
+        "wrong (check it with `trendlab show benchmark synth`)"
+    )
+    # Lower is better: chance is the higher score.
+    with pytest.raises(TrendlabError, match="all 3 of its results are at or above the floor 80"):
+        build_series(
+            scale(floor=80.0, ceiling=0.0, higher_is_better=False),
+            _points(DAYS[:3], [80.0, 90.0, 80.0]),
+        )
+    # One result above chance: too few points is the reason, as before.
+    with pytest.raises(TrendlabError, match=r"a trend needs at least 3$"):
+        build_series(scale(floor=25.0), _points(DAYS, [25.0, 25.0, 25.0, 30.0]))
+
+
 # -- data no forecast can use -------------------------------------------------------------
 
 

@@ -457,6 +457,7 @@ def build_series(
             + (" (the frontier's level at a later result counts as one)" if later else "")
             + as_of_note
             + f"; a trend needs at least {MIN_POINTS}"
+            + _at_chance_clause(series)
             + _undated_clause(undated, scale.slug, command)
             + _unpriced_clause(priced_later, unblended, scale.slug, price_day)
         )
@@ -492,6 +493,24 @@ def _check_spread(series: Series) -> None:
 def _kept_clause(setting: str | None) -> str:
     """What --setting kept, for an error that counts the results left: '' without it."""
     return f" with setting containing {quoted(setting)}" if setting else ""
+
+
+def _at_chance_clause(series: Series) -> str:
+    """The end of an error for too few frontier points, when enough results are there but
+    all of them at or past the floor: results that tie at chance make no records, so
+    more of them would not help, while a score above chance or a floor set right would."""
+    scale, points = series.scale, series.points
+    if not series.frontier or points.height < MIN_POINTS or scale.floor is None:
+        return ""
+    if not (points.get_column("v") <= scale.value(scale.floor)).all():
+        return ""
+    side = "below" if scale.higher_is_better else "above"
+    show = series.command(f"show benchmark {scale.slug}")
+    return (
+        f", and all {points.height} of its results{series.kept} are at or {side} the floor "
+        f"{number(scale.floor)} (chance level): none has yet scored better than chance, or "
+        f"the floor is wrong (check it with `{show}`)"
+    )
 
 
 def _undated_clause(undated: int, slug: str, command: Command) -> str:
