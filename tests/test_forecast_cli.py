@@ -1755,6 +1755,40 @@ def test_a_command_a_forecast_error_suggests_reads_the_store_given(
     assert run(*shlex.split(suggested)[3:]).exit_code == 0
 
 
+def test_the_line_a_forecast_error_suggests_keeps_the_options_that_chose_the_results(
+    run_empty: Run,
+):
+    """Too few results above the floor suggested `forecast SLUG --family linear`, without
+    the --all, --setting, --by and --as-of given: a forecast of other results (or an
+    error). Run as printed, it is the line through the very results refused."""
+    run = run_empty
+    _ok(run("add-benchmark", "atfloor", "--unit", "percent", "--floor", "25", "-m", "t"))
+    for i, score in enumerate(("20", "24", "22", "30", "40")):
+        _ok(run("add-model", f"m{i}", "--release-date", f"202{i}-06-01",
+                "--training-compute-flop", f"1e2{i}", "-m", "t"))  # fmt: skip
+        added = run("add-result", f"m{i}", "atfloor", score, "--date", f"202{i}-06-01",
+                    "--setting", "it's 5-shot", "--source-url", f"https://example.org/{i}",
+                    "-m", "t")  # fmt: skip
+    changeset = added.stderr.split()[-1]
+    # Recorded after the --as-of moment, and of another setting: neither is read.
+    _ok(run("add-model", "m5", "--release-date", "2025-09-01",
+            "--training-compute-flop", "1e26", "-m", "t"))  # fmt: skip
+    for j, setting in enumerate(("it's 5-shot", "0-shot")):
+        _ok(run("add-result", "m5", "atfloor", "90", "--date", "2025-09-01", "--setting", setting,
+                "--source-url", f"https://example.org/5/{j}", "-m", "t"))  # fmt: skip
+    options = ("--all", "--setting", "it's", "--by", "compute", "--as-of", changeset)
+    refused = run("forecast", "atfloor", *options)
+    assert refused.exit_code == 1, refused.stderr
+    assert 'only 2 of its results with a setting containing "it\'s" are above' in refused.stderr
+    line = shlex.split(refused.stderr.split("`")[1])
+    assert line[3:5] == ["forecast", "atfloor"] and line[-2:] == ["--family", "linear"]
+    assert line[line.index("--setting") + 1] == "it's" and "--all" in line, line
+    assert line[line.index("--by") + 1] == "compute", line
+    suggested = run(*line[3:])
+    assert suggested.stdout == _ok(run("forecast", "atfloor", *options, "--family", "linear"))
+    assert "linear fitted on 5 results" in suggested.stdout
+
+
 def test_the_default_threshold_a_frontier_has_reached_is_reached(run_empty: Run, tmp_path: Path):
     """From a floor of 1 to a ceiling of 100, 90 % of the way is 90.1, which float
     arithmetic made 90.10000000000001: a frontier at 90.1 had not reached it (forecast,

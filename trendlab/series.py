@@ -11,9 +11,10 @@ one the score itself (negated when lower is better).
 from __future__ import annotations
 
 import math
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -286,6 +287,25 @@ class Series:
     unblended: int = 0  # by price, dated results left out: no blend of a price in effect
     # On the store read, or an error's advice ran on ./trendlab.duckdb (see Command).
     command: Command = field(default=bare_command, compare=False, repr=False)
+    as_of: datetime | None = field(default=None, compare=False, repr=False)  # --as-of's moment
+
+    def forecast_command(self, options: str) -> str:
+        """The `forecast` command (see command) of this benchmark with `options`, and the
+        options that chose what it read (--all, --setting, --by, --as-of): without them
+        an error's suggestion failed, or forecast other results."""
+        words = ["forecast", self.scale.slug]
+        if not self.frontier:
+            words.append("--all")
+        if self.setting is not None:
+            words += ["--setting", shlex.quote(self.setting)]
+        if self.by != "date":
+            words += ["--by", self.by]
+        if self.as_of is not None:
+            # To the second when --as-of gave no fraction (parse_as_of reads that up to
+            # its .999999); 'T', not a space, so that it needs no quotes.
+            spec = "seconds" if self.as_of.microsecond == 999_999 else "microseconds"
+            words += ["--as-of", self.as_of.isoformat(timespec=spec)]
+        return self.command(" ".join([*words, options]))
 
     @property
     def records(self) -> pl.DataFrame:
@@ -371,6 +391,7 @@ def build_series(
     price_day: date | None = None,
     as_of_note: str = "",
     command: Command = bare_command,
+    as_of: datetime | None = None,
 ) -> Series:
     """Results (id, date, score, model, setting[, organization, compute, price,
     priced_later]) -> a Series (see Store.forecast_points; by compute or price, the
@@ -378,7 +399,8 @@ def build_series(
     error for too few points names where results priced only later were left out.
     `as_of_note` (Store.as_of_note): under --as-of, too few points may be for want of
     results recorded by then, which that error says (the benchmark may have many now).
-    `command` (Store.command) words the commands an error suggests.
+    `command` (Store.command) words the commands an error suggests, and a suggested
+    forecast is as of `as_of` (Store.as_of).
 
     Raises TrendlabError when the data cannot carry a forecast: non-finite scores,
     bounds that contradict the direction, a result beyond the ceiling (whatever its
@@ -441,7 +463,7 @@ def build_series(
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
     series = Series(
-        scale, by, not all_points, setting, frame, undated, priced_later, unblended, command
+        scale, by, not all_points, setting, frame, undated, priced_later, unblended, command, as_of
     )
     # The frontier's level at a later result is a point every family fits (fit_data),
     # as it is among an S-curve's three above the floor: two records and a plateau were
@@ -608,6 +630,7 @@ def load_series(
         price_day=store.reading_day,
         as_of_note=store.as_of_note(),
         command=store.command,
+        as_of=store.as_of,
     )
 
 

@@ -151,7 +151,7 @@ def points_for(series: Series, family: str, *, auto: bool = False) -> tuple[np.n
     # auto chooses only an S-curve under a ceiling: the family it would have chosen is
     # none the user asked for. Commands, not flags: the report has no --family.
     needs = "an S-curve, auto's choice here," if auto else f"the {family} family"
-    line = series.command(f"forecast {scale.slug} --family linear")
+    line = series.forecast_command("--family linear")
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s{series.kept} {'is' if above == 1 else 'are'} "
         f"{side} the floor "

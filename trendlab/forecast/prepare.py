@@ -136,6 +136,7 @@ def read_forecast_inputs(
                 price_day=store.reading_day,
                 as_of_note=store.as_of_note(),
                 command=store.command,
+                as_of=store.as_of,
             )
         except TrendlabError as exc:
             series[slug] = exc
