@@ -787,15 +787,17 @@ def test_extreme_values_print_no_numeric_warnings(run: Run, db: Path):
     )
 
 
-def test_too_few_models_with_a_compute_names_the_setting_that_left_them(run: Run):
+def test_too_few_models_with_a_compute_names_the_setting_that_left_them(run: Run, on_store: str):
     """gpqa-diamond has nine frontier points by compute; under --setting, 'only 1
     model(s) with results on gpqa-diamond' read as if the benchmark had one."""
     result = run("forecast", "gpqa-diamond", "--by", "compute", "--setting", "effort medium")
     assert result.exit_code == 1 and result.stdout == ""
+    fix = f'{on_store} edit model SLUG --set training_compute_flop=... -m "..."'
     assert result.stderr == (
         "trendlab: error: only 1 model(s) with results on gpqa-diamond with setting "
         "containing 'effort medium' have a known training compute; --by compute needs "
-        "at least 3\n"
+        "at least 3; 7 results on gpqa-diamond left out: their models' training compute is "
+        f"unknown (set it with `{fix}`)\n"
     )
 
 
@@ -1787,6 +1789,40 @@ def test_the_line_a_forecast_error_suggests_keeps_the_options_that_chose_the_res
     suggested = run(*line[3:])
     assert suggested.stdout == _ok(run("forecast", "atfloor", *options, "--family", "linear"))
     assert "linear fitted on 5 results" in suggested.stdout
+
+
+def test_a_forecast_by_compute_says_it_leaves_out_results_of_unknown_compute(
+    empty_db: Path, tmp_path: Path
+):
+    """By compute, results whose model has no training compute were left out without a
+    word, where by price stderr counts the results it leaves out; now stderr, the JSON's
+    notes, plot and the error for too few models say how many, and how to set it."""
+    run = make_runner(empty_db)
+    _ok(run("add-benchmark", "bc", "--unit", "percent", "--floor", "0", "--ceiling", "100",
+            "-m", "t"))  # fmt: skip
+    for i in range(5):
+        known = ("--training-compute-flop", f"1e2{i}") if i < 2 else ()
+        _ok(run("add-model", f"m{i}", "--release-date", f"202{i}-06-01", *known, "-m", "t"))
+        _ok(run("add-result", f"m{i}", "bc", str(20 + 10 * i), "--date", f"202{i}-06-01",
+                "--source-url", f"https://example.org/bc/{i}", "-m", "t"))  # fmt: skip
+    fix = f'`{_on(empty_db)} edit model SLUG --set training_compute_flop=... -m "..."`'
+    refused = run("forecast", "bc", "--by", "compute")
+    assert refused.stderr == (
+        "trendlab: error: only 2 model(s) with results on bc have a known training compute; "
+        "--by compute needs at least 3; 3 results on bc left out: their models' training "
+        f"compute is unknown (set it with {fix})\n"
+    ), refused.stderr
+    _ok(run("edit", "model", "m2", "--set", "training_compute_flop=1e22", "-m", "t"))
+    left_out = (
+        f"2 results on bc left out: their models' training compute is unknown (set it with {fix})"
+    )
+    forecast = run("forecast", "bc", "--by", "compute", "--json")
+    assert json.loads(_ok(forecast))["notes"][0] == left_out
+    assert forecast.stderr.startswith(f"{left_out}\n"), forecast.stderr
+    plotted = run("plot", "bc", "--by", "compute", "-o", str(tmp_path / "bc.png"))
+    assert plotted.exit_code == 0 and f"{left_out}\n" in plotted.stderr, plotted.stderr
+    # By date every result is placed: nothing is left out.
+    assert "left out" not in run("forecast", "bc").stderr
 
 
 def test_the_default_threshold_a_frontier_has_reached_is_reached(run_empty: Run, tmp_path: Path):

@@ -243,6 +243,17 @@ def undated_note(n: int, where: str, command: Command = bare_command) -> str:
     )
 
 
+def uncomputed_note(n: int, where: str, command: Command = bare_command) -> str:
+    """The note for `n` results a forecast by compute leaves out because their model's
+    training compute is unknown; `where` says which results ('on mmlu')."""
+    whose = "its model's" if n == 1 else "their models'"
+    fix = command('edit model SLUG --set training_compute_flop=... -m "..."')
+    return (
+        f"{counted(n, 'result')} {where} left out: {whose} training compute is unknown "
+        f"(set it with `{fix}`)"
+    )
+
+
 def priced_later_note(n: int, where: str, day: date) -> str:
     """The note for `n` results a forecast by price leaves out because their model's
     prices all take effect after `day` (the day it reads prices on); `where` says
@@ -285,6 +296,7 @@ class Series:
     undated: int = 0  # results left out for want of a date (no report, no release)
     priced_later: int = 0  # by price, dated results left out: no price in effect yet
     unblended: int = 0  # by price, dated results left out: no blend of a price in effect
+    uncomputed: int = 0  # by compute, dated results left out: their model's compute unknown
     # On the store read, or an error's advice ran on ./trendlab.duckdb (see Command).
     command: Command = field(default=bare_command, compare=False, repr=False)
     as_of: datetime | None = field(default=None, compare=False, repr=False)  # --as-of's moment
@@ -432,7 +444,7 @@ def build_series(
     points = points.filter(pl.col("date").is_not_null())
     if "organization" not in points.columns:
         points = points.with_columns(pl.lit(None, pl.String).alias("organization"))
-    priced_later = unblended = 0
+    priced_later = unblended = uncomputed = 0
     if by == "date":
         x = decimal_years(pl.col("date"))
     else:
@@ -441,6 +453,8 @@ def build_series(
         if by == "price":
             priced_later = points.filter(pl.col("price").is_null() & pl.col("priced_later")).height
             unblended = points.filter(pl.col("price").is_null() & pl.col("unblended")).height
+        else:
+            uncomputed = points.height - with_x.height
         models = with_x.get_column("model").n_unique()
         if models < MIN_POINTS:
             # The setting is named, as the error for too few frontier points names it:
@@ -449,6 +463,7 @@ def build_series(
                 f"only {models} model(s) with results on {scale.slug}{_kept_clause(setting)} "
                 f"have a known {X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug, command)
+                + _uncomputed_clause(uncomputed, scale.slug, command)
                 + _unpriced_clause(priced_later, unblended, scale.slug, price_day)
             )
         points = with_x
@@ -463,7 +478,17 @@ def build_series(
         .select("date", "x", "score", "v", "model", "organization", "setting", "record")
     )
     series = Series(
-        scale, by, not all_points, setting, frame, undated, priced_later, unblended, command, as_of
+        scale,
+        by,
+        not all_points,
+        setting,
+        frame,
+        undated,
+        priced_later,
+        unblended,
+        uncomputed,
+        command,
+        as_of,
     )
     # The frontier's level at a later result is a point every family fits (fit_data),
     # as it is among an S-curve's three above the floor: two records and a plateau were
@@ -481,6 +506,7 @@ def build_series(
             + f"; a trend needs at least {MIN_POINTS}"
             + _at_chance_clause(series)
             + _undated_clause(undated, scale.slug, command)
+            + _uncomputed_clause(uncomputed, scale.slug, command)
             + _unpriced_clause(priced_later, unblended, scale.slug, price_day)
         )
     _check_spread(series)
@@ -539,6 +565,12 @@ def _undated_clause(undated: int, slug: str, command: Command) -> str:
     """The end of an error for too few points, when results no date places were left
     out: they may be what the trend lacks, and the note saying so never comes."""
     return f"; {undated_note(undated, f'on {slug}', command)}" if undated else ""
+
+
+def _uncomputed_clause(uncomputed: int, slug: str, command: Command) -> str:
+    """The end of an error for too few points by compute, when results whose models'
+    training compute is unknown were left out, as _undated_clause says it of undated ones."""
+    return f"; {uncomputed_note(uncomputed, f'on {slug}', command)}" if uncomputed else ""
 
 
 def _unpriced_clause(priced_later: int, unblended: int, slug: str, day: date | None) -> str:

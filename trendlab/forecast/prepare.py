@@ -48,6 +48,7 @@ from trendlab.series import (
     load_scale,
     priced_later_note,
     unblended_note,
+    uncomputed_note,
     undated_note,
 )
 from trendlab.text import level_text
@@ -200,6 +201,8 @@ def prepare_forecasts(
         notes: list[str] = []
         if series.undated:
             notes.append(undated_note(series.undated, f"on {slug}", series.command))
+        if series.uncomputed:
+            notes.append(uncomputed_note(series.uncomputed, f"on {slug}", series.command))
         if series.priced_later:
             notes.append(priced_later_note(series.priced_later, f"on {slug}", inputs.price_day))
         if series.unblended:
