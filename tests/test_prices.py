@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shlex
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,13 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tests.conftest import Run, add_undated_cheap_model, changeset_around, revise_around
+from tests.conftest import (
+    Run,
+    add_undated_cheap_model,
+    changeset_around,
+    make_runner,
+    revise_around,
+)
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.forecast.decline import fit_decline
@@ -1470,6 +1477,47 @@ def test_too_few_priced_models_says_what_a_price_announced_for_later_leaves_out(
     )
 
 
+def test_a_forecast_by_price_says_it_leaves_out_results_of_models_with_no_price(empty_db: Path):
+    """By price, results whose model has no price at all were left out without a word
+    (205 of MMLU's 220 on the seeds), where those priced only later, or with no blend,
+    were counted; now stderr, the JSON's notes and the error for too few priced models
+    say how many, and how to add a price."""
+    run_empty = make_runner(empty_db)
+    run_empty("add-benchmark", "np", "--unit", "percent", "--floor", "0", "--ceiling", "100",
+              "-m", "t")  # fmt: skip
+    for i, model in enumerate(("n1", "n2", "n3", "n4")):
+        for step in (
+            ("add-model", model, "--release-date", "2024-01-01"),
+            ("add-result", model, "np", str(20 * (i + 1)), "--date", "2024-02-01"),
+        ):
+            added = run_empty(*step, "-m", "t")
+            assert added.exit_code == 0, added.stderr
+    fix = f'`trendlab --db {shlex.quote(str(empty_db))} add-price MODEL PROVIDER DATE --input ... --output ... -m "..."`'
+
+    def no_price(n: int) -> str:
+        whose = "its model has" if n == 1 else "their models have"
+        return f"{n} result{'s' * (n > 1)} on np left out: {whose} no price (add one with {fix})"
+
+    for model, price in (("n1", "0.1"), ("n2", "1")):
+        priced = run_empty("add-price", model, "A", "2024-01-01", "--input", price,
+                           "--output", price, "-m", "t")  # fmt: skip
+        assert priced.exit_code == 0, priced.stderr
+    refused = run_empty("forecast", "np", "--by", "price")
+    assert refused.stderr == (
+        "trendlab: error: only 2 model(s) with results on np have a known price; --by price "
+        f"needs at least 3; {no_price(2)}\n"
+    ), refused.stderr
+    priced = run_empty("add-price", "n3", "A", "2024-01-01", "--input", "10", "--output", "10",
+                       "-m", "t")  # fmt: skip
+    assert priced.exit_code == 0, priced.stderr
+    forecast = run_empty("forecast", "np", "--by", "price", "--json")
+    assert forecast.exit_code == 0, forecast.stderr
+    assert json.loads(forecast.stdout)["notes"][0] == no_price(1)
+    assert forecast.stderr.startswith(f"{no_price(1)}\n"), forecast.stderr
+    # By date every result is placed: nothing is left out.
+    assert "left out" not in run_empty("forecast", "np").stderr
+
+
 def test_a_forecast_by_price_says_it_leaves_out_a_model_priced_by_its_input_alone(
     run_empty: Run,
 ):
@@ -1551,12 +1599,15 @@ def test_a_forecast_by_price_places_a_model_only_once_a_price_is_in_effect(
     )
     # The same forecast, and the note of the result left out in its JSON too.
     was, now = json.loads(today.stdout), json.loads(again.stdout)
-    assert now.pop("notes") == [left_out, *was.pop("notes")]
+    # After the note of the results whose models have no price at all (99 of them).
+    unpriced, *rest = was.pop("notes")
+    assert unpriced.startswith("99 results on gpqa-diamond left out: their models have no price")
+    assert now.pop("notes") == [unpriced, left_out, *rest]
     assert now == was
     assert f"{left_out}\n" in again.stderr
     then = run(*args, "--as-of", str(later + 1))
     assert then.exit_code == 0, then.stderr
-    assert "left out" not in then.stderr
+    assert "announced for later" not in then.stderr
     fitted = json.loads(then.stdout)
     assert fitted["fitted_on"] != json.loads(today.stdout)["fitted_on"]
     # The same forecast with the cache emptied: as of that day, a fit of that day's

@@ -254,6 +254,14 @@ def uncomputed_note(n: int, where: str, command: Command = bare_command) -> str:
     )
 
 
+def unpriced_note(n: int, where: str, command: Command = bare_command) -> str:
+    """The note for `n` results a forecast by price leaves out because their model has
+    no price at all; `where` says which results ('on mmlu')."""
+    whose = "its model has" if n == 1 else "their models have"
+    fix = command('add-price MODEL PROVIDER DATE --input ... --output ... -m "..."')
+    return f"{counted(n, 'result')} {where} left out: {whose} no price (add one with `{fix}`)"
+
+
 def priced_later_note(n: int, where: str, day: date) -> str:
     """The note for `n` results a forecast by price leaves out because their model's
     prices all take effect after `day` (the day it reads prices on); `where` says
@@ -297,6 +305,7 @@ class Series:
     priced_later: int = 0  # by price, dated results left out: no price in effect yet
     unblended: int = 0  # by price, dated results left out: no blend of a price in effect
     uncomputed: int = 0  # by compute, dated results left out: their model's compute unknown
+    unpriced: int = 0  # by price, dated results left out: their model has no price at all
     # On the store read, or an error's advice ran on ./trendlab.duckdb (see Command).
     command: Command = field(default=bare_command, compare=False, repr=False)
     as_of: datetime | None = field(default=None, compare=False, repr=False)  # --as-of's moment
@@ -444,7 +453,7 @@ def build_series(
     points = points.filter(pl.col("date").is_not_null())
     if "organization" not in points.columns:
         points = points.with_columns(pl.lit(None, pl.String).alias("organization"))
-    priced_later = unblended = uncomputed = 0
+    priced_later = unblended = uncomputed = unpriced = 0
     if by == "date":
         x = decimal_years(pl.col("date"))
     else:
@@ -453,6 +462,7 @@ def build_series(
         if by == "price":
             priced_later = points.filter(pl.col("price").is_null() & pl.col("priced_later")).height
             unblended = points.filter(pl.col("price").is_null() & pl.col("unblended")).height
+            unpriced = points.height - with_x.height - priced_later - unblended
         else:
             uncomputed = points.height - with_x.height
         models = with_x.get_column("model").n_unique()
@@ -464,7 +474,9 @@ def build_series(
                 f"have a known {X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug, command)
                 + _uncomputed_clause(uncomputed, scale.slug, command)
-                + _unpriced_clause(priced_later, unblended, scale.slug, price_day)
+                + _unpriced_clause(
+                    unpriced, priced_later, unblended, scale.slug, price_day, command
+                )
             )
         points = with_x
         x = pl.col(column).log10()
@@ -487,6 +499,7 @@ def build_series(
         priced_later,
         unblended,
         uncomputed,
+        unpriced,
         command,
         as_of,
     )
@@ -507,7 +520,7 @@ def build_series(
             + _at_chance_clause(series)
             + _undated_clause(undated, scale.slug, command)
             + _uncomputed_clause(uncomputed, scale.slug, command)
-            + _unpriced_clause(priced_later, unblended, scale.slug, price_day)
+            + _unpriced_clause(unpriced, priced_later, unblended, scale.slug, price_day, command)
         )
     _check_spread(series)
     return series
@@ -573,14 +586,26 @@ def _uncomputed_clause(uncomputed: int, slug: str, command: Command) -> str:
     return f"; {uncomputed_note(uncomputed, f'on {slug}', command)}" if uncomputed else ""
 
 
-def _unpriced_clause(priced_later: int, unblended: int, slug: str, day: date | None) -> str:
-    """The end of an error for too few points by price, when results whose models are
-    priced only from a later day, or have no blend of their price in effect, were left
-    out, as _undated_clause says it of undated ones."""
+def _unpriced_clause(
+    unpriced: int,
+    priced_later: int,
+    unblended: int,
+    slug: str,
+    day: date | None,
+    command: Command,
+) -> str:
+    """The end of an error for too few points by price, when results whose models have
+    no price, are priced only from a later day, or have no blend of their price in
+    effect, were left out, as _undated_clause says it of undated ones."""
     if day is None:
         return ""
-    later = f"; {priced_later_note(priced_later, f'on {slug}', day)}" if priced_later else ""
-    return later + (f"; {unblended_note(unblended, f'on {slug}', day)}" if unblended else "")
+    where = f"on {slug}"
+    notes = [unpriced_note(unpriced, where, command)] if unpriced else []
+    if priced_later:
+        notes.append(priced_later_note(priced_later, where, day))
+    if unblended:
+        notes.append(unblended_note(unblended, where, day))
+    return "".join(f"; {note}" for note in notes)
 
 
 def _check_order(scale: Scale, command: Command) -> None:

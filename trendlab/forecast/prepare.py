@@ -50,6 +50,7 @@ from trendlab.series import (
     unblended_note,
     uncomputed_note,
     undated_note,
+    unpriced_note,
 )
 from trendlab.text import level_text
 
@@ -203,6 +204,8 @@ def prepare_forecasts(
             notes.append(undated_note(series.undated, f"on {slug}", series.command))
         if series.uncomputed:
             notes.append(uncomputed_note(series.uncomputed, f"on {slug}", series.command))
+        if series.unpriced:
+            notes.append(unpriced_note(series.unpriced, f"on {slug}", series.command))
         if series.priced_later:
             notes.append(priced_later_note(series.priced_later, f"on {slug}", inputs.price_day))
         if series.unblended:
