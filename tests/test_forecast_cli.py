@@ -449,7 +449,8 @@ def test_a_forecast_says_which_results_it_leaves_out_for_want_of_a_date(run: Run
     assert after["fitted_on"] == before["fitted_on"]
     assert (
         "1 result on humaneval left out: no reported_date, and the model has no "
-        f"release_date (set one with `{_on(db)} edit`)"
+        f"release_date (set one with `{_on(db)} edit model SLUG "
+        '--set release_date=YYYY-MM-DD -m "..."`)'
     ) in result.stderr.splitlines()
 
 
@@ -464,7 +465,8 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run, db: Path):
                 "--source-url", f"https://example.org/nodates/{i}", "-m", "t"))  # fmt: skip
     left_out = (
         "; 3 results on nodates left out: no reported_date, and the model has no "
-        f"release_date (set one with `{_on(db)} edit`)\n"
+        f"release_date (set one with `{_on(db)} edit model SLUG "
+        '--set release_date=YYYY-MM-DD -m "..."`)\n'
     )
     for args, error in (
         ((), "nodates has 0 frontier points; a trend needs at least 3"),

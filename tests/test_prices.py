@@ -1399,7 +1399,8 @@ def test_price_trend_says_what_no_date_leaves_out(run: Run, on_store: str):
     assert "undated-cheap" not in trend.stdout
     assert trend.stderr == (
         "1 result on mmlu at or beyond 80 left out: no reported_date, and the model has no "
-        f"release_date (set one with `{on_store} edit`)\n"
+        f"release_date (set one with `{on_store} edit model SLUG "
+        '--set release_date=YYYY-MM-DD -m "..."`)\n'
     )
     # Below the threshold it changes nothing, and is not mentioned.
     assert run("price-trend", "gsm8k", "--threshold", "50").stderr == ""

@@ -237,9 +237,10 @@ class Scale:
 def undated_note(n: int, where: str, command: Command = bare_command) -> str:
     """The note for `n` results that no date places, left out of a forecast, a figure
     or a price trend; `where` says which results ('on mmlu')."""
+    fix = command('edit model SLUG --set release_date=YYYY-MM-DD -m "..."')
     return (
         f"{counted(n, 'result')} {where} left out: no reported_date, and the "
-        f"model has no release_date (set one with `{command('edit')}`)"
+        f"model has no release_date (set one with `{fix}`)"
     )
 
 
