@@ -834,14 +834,21 @@ def _label_boxes(ax: Axes) -> list[Any]:
     return [t.get_window_extent(renderer) for t in ax.texts if t.get_color() in colours]
 
 
-def _assert_apart_and_inside(ax: Axes, count: int) -> None:
-    boxes = _label_boxes(ax)
-    assert len(boxes) == count
+def _assert_clear(ax: Axes, count: int) -> None:
+    """Each label's white box lies inside the axes, across no reference line (its own
+    or another's) and apart from every other label's."""
+    boxes = _patches(ax)
+    assert len(boxes) == count, boxes
     frame = ax.get_window_extent()
-    for box in boxes:
-        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, (box, frame)
-    for i, a in enumerate(boxes):
-        assert not any(a.overlaps(b) for b in boxes[i + 1 :]), boxes
+    lines = [
+        ax.transData.transform((0, np.asarray(line.get_ydata())[0]))[1]
+        for line in ax.lines
+        if re.search(r"-(threshold-\d+|baseline)$", line.get_gid() or "")
+    ]
+    for i, (text, box) in enumerate(boxes):
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, (text, box, frame)
+        assert not [y for y in lines if box.y0 < y < box.y1], (text, box, lines)
+        assert not [t for t, b in boxes[i + 1 :] if box.overlaps(b)], (text, boxes)
 
 
 def test_threshold_labels_stay_inside_and_apart(run: Run, tmp_path: Path, drawn: list[Axes]):
@@ -850,7 +857,7 @@ def test_threshold_labels_stay_inside_and_apart(run: Run, tmp_path: Path, drawn:
     thresholds = ["--threshold", "92", "--threshold", "93.5", "--threshold", "100"]
     result = run("plot", "mmlu", *thresholds, "-o", str(tmp_path / "m.png"))
     assert result.exit_code == 0, result.stderr
-    _assert_apart_and_inside(drawn[0], 4)  # and the human baseline's
+    _assert_clear(drawn[0], 4)  # and the human baseline's
 
 
 def test_threshold_labels_apart_from_the_baseline_when_lower_is_better(
@@ -861,7 +868,7 @@ def test_threshold_labels_apart_from_the_baseline_when_lower_is_better(
     target = str(tmp_path / "err.png")
     result = run_empty("plot", "err", "--threshold", "12", "--threshold", "10", "-o", target)
     assert result.exit_code == 0, result.stderr
-    _assert_apart_and_inside(drawn[0], 2)  # 12 and the human baseline share one
+    _assert_clear(drawn[0], 2)  # 12 and the human baseline share one
 
 
 def test_a_threshold_at_the_baseline_is_labelled_once_by_its_line(
@@ -1207,6 +1214,45 @@ def test_a_label_the_top_turns_below_its_line_is_not_struck_through(
     for text, box in boxes:
         for y, line in lines.items():
             assert not box.y0 < line < box.y1, (text, box, y, line)
+
+
+@pytest.mark.parametrize(
+    ("args", "count"),
+    [
+        # No room above 95 and too little below it, over the baseline's 90: 95's label
+        # was pushed up across its own line.
+        (["math", "--until", "2030", "--threshold", "95"], 2),
+        # No room beside 99 or 100: their labels were struck by their own lines.
+        (["gpqa-diamond", "--threshold", "95", "--threshold", "99", "--threshold", "100"], 3),
+        (["mmlu", "--threshold", "98", "--threshold", "99", "--threshold", "100"], 4),
+        (["mmlu", "--threshold", "91"], 2),
+    ],
+)  # fmt: skip
+def test_labels_near_the_top_lie_across_no_line(
+    run: Run, tmp_path: Path, drawn: list[Axes], args: list[str], count: int
+):
+    """Where neither side of a line has room for its label, the label goes to the
+    nearest gap between lines that holds it, not across a line."""
+    result = run("plot", *args, "-o", str(tmp_path / "t.png"))
+    assert result.exit_code == 0, result.stderr
+    _assert_clear(drawn[0], count)
+
+
+def test_a_baseline_label_under_a_ceiling_lies_across_no_line(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """A ceiling of 93.5 and a human baseline of 92, the report's thresholds: the
+    baseline's label, with no room above its line, was laid across the 90 % point's
+    line at 86.65, a little below it."""
+    days = [date(year, 6, 1) for year in range(2020, 2026)] + [date(2025, 9, 1)]
+    write_benchmark(
+        run_empty, tmp_path, "capped", days, [30.0, 45.0, 60.0, 75.0, 85.0, 90.0, 91.0],
+        floor=25.0, ceiling=93.5, human_baseline=92.0,
+    )  # fmt: skip
+    thresholds = ["--threshold", "92", "--threshold", "86.65"]
+    result = run_empty("plot", "capped", *thresholds, "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 0, result.stderr
+    _assert_clear(drawn[0], 2)
 
 
 @pytest.mark.parametrize(("bench", "threshold"), [("gpqa-diamond", "50"), ("mmlu", "80")])

@@ -18,6 +18,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -559,12 +560,11 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
 
 
 def _label_lines(ax: Axes, labels: list[_Label], *, upward: bool) -> None:
-    """Write each reference line's label beside its line, on the side the scores move
-    towards (above it when higher is better, below when lower is: at the left, where
-    the labels are, the early results lie on the other side), or on the other side
-    where the axes end first; wrapped to LABEL_LINE_CHARS and nudged apart so that no
-    two boxes overlap and none leaves the axes. Left and right labels are stacked as
-    one column: a long one can reach across."""
+    """Write each reference line's label beside a line, wrapped to LABEL_LINE_CHARS, and
+    place the labels as _clear_places says, on the side the scores move towards (above
+    the lines when higher is better, below when lower is: at the left, where the
+    labels are, the early results lie on the other side). Left and right labels are
+    placed as one column: a long one can reach across."""
     if not labels:
         return
     # The lines just drawn may widen the y axis, which autoscaling applies only when the
@@ -584,8 +584,8 @@ def _label_lines(ax: Axes, labels: list[_Label], *, upward: bool) -> None:
             ha=ha,
             va="bottom",
             fontsize=LABEL_SIZE,
-            # Nudged apart, a label can lie across a neighbouring line: keep it legible,
-            # but under the forecast and the results (see LABEL_Z).
+            # Squeezed where no arrangement fits, a label can lie across a line: keep it
+            # legible, but under the forecast and the results (see LABEL_Z).
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": LABEL_PAD},
             zorder=LABEL_Z,
         )
@@ -596,53 +596,75 @@ def _label_lines(ax: Axes, labels: list[_Label], *, upward: bool) -> None:
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     points = 72 / ax.figure.dpi
     text = [a.get_window_extent(renderer).height * points for a in drawn]
-    tall = [t + 2 * LABEL_PAD + LABEL_SPACE for t in text]
-    # Stacked in the direction of `upward`, from the axes' edge the labels face away
-    # from: `at` and each stacked position are that far from it.
+    box = [t + 2 * LABEL_PAD for t in text]
+    # Measured from the axes' edge the labels face away from, so that "above" is the
+    # side they prefer either way.
     at = [float(to_axes.transform((0, y))[1]) * height for y, *_ in labels]
     if not upward:
         at = [height - a for a in at]
-
-    def crosses(i: int, low: float, high: float) -> bool:
-        """Whether a line other than label i's own runs between low and high."""
-        return any(low < a < high for j, a in enumerate(at) if j != i)
-
-    # A label takes the other side of its line where the axes end first, and where its
-    # own side holds another line and the other side none: laid across a neighbouring
-    # line (a threshold a point above the baseline), it read as that line's label.
-    # From the far edge in, so that a label also turns where one turned back lies on
-    # its side: pushed apart, 100's label (turned below its line by the top) was laid
-    # across its own line by 95's above 95.
-    want = [0.0] * len(labels)
-    turned: list[tuple[float, float]] = []
-    for i in sorted(range(len(labels)), key=lambda i: -at[i]):
-        a, t = at[i], tall[i]
-        beyond, before = a + LABEL_GAP, a - LABEL_GAP - t
-        taken = any(low < beyond + t and beyond < high for low, high in turned)
-        turn = (
-            (crosses(i, beyond, beyond + t) or taken) and before >= 0 and not crosses(i, before, a)
-        )
-        if beyond + t > height or turn:
-            want[i] = before
-            turned.append((before, before + t))
-        else:
-            want[i] = beyond
-    # In the lines' order, whichever side of its line each label wants: a label the edge
-    # turns back across its line must not swap places with the next one.
     order = sorted(range(len(labels)), key=lambda i: at[i])
-    near = [want[i] for i in order]
-    # Too many to stack clear of each other: closer, overlapping, but inside the axes.
-    rest = sum(tall[i] for i in order[:-1])
-    squeeze = min(1.0, (height - tall[order[-1]]) / rest) if rest else 1.0
-    for k in range(1, len(near)):  # away from the edge, each clear of the one before
-        near[k] = max(near[k], near[k - 1] + tall[order[k - 1]] * squeeze)
-    near[-1] = min(near[-1], height - tall[order[-1]])
-    for k in range(len(near) - 2, -1, -1):  # then back from the far edge, if pushed out
-        near[k] = min(near[k], near[k + 1] - tall[order[k]] * squeeze)
-    for k, i in enumerate(order):
+    lines, boxes = [at[i] for i in order], [box[i] for i in order]
+    places = _clear_places(lines, boxes, height) or _squeezed(lines, boxes, height)
+    for bottom, i in zip(places, order, strict=True):
         # The text's bottom, as an offset from its line (va is bottom either way).
-        offset = near[k] - at[i] if upward else at[i] - near[k] - text[i]
+        offset = bottom - at[i] if upward else at[i] - bottom - text[i]
         drawn[i].xyann = (0, offset + (LABEL_PAD if upward else -LABEL_PAD))
+
+
+def _clear_places(lines: list[float], boxes: list[float], height: float) -> list[float] | None:
+    """Where each label's box starts (its bottom, from 0 to height), given its line and
+    its height, in the lines' order from the bottom: in the lines' order too, LABEL_SPACE
+    apart, inside the axes and LABEL_GAP clear of every line. Each lies as close to its
+    own line as the ones before it leave room for, above it where both sides are as
+    close: beside the line where there is room, else in the nearest gap between lines
+    that holds it (a label begins with its line's value, so it still reads as that
+    line's). None where no such arrangement exists."""
+    edges = [-LABEL_GAP, *lines, height + LABEL_GAP]  # the axes' edges need no gap
+    free = [(lo + LABEL_GAP, hi - LABEL_GAP) for lo, hi in pairwise(edges)]
+    # From the top down, the highest each box can start with every later one above it:
+    # any place at or below that leaves room for the rest.
+    highest: list[float] = []
+    top = height
+    for size in reversed(boxes):
+        starts = [min(hi, top) - size for lo, hi in free if min(hi, top) - size >= lo]
+        if not starts:
+            return None
+        highest.insert(0, max(starts))
+        top = highest[0] - LABEL_SPACE
+    places = []
+    floor = 0.0
+    for line, size, ceiling in zip(lines, boxes, highest, strict=True):
+        spans = [(max(lo, floor), min(hi - size, ceiling)) for lo, hi in free]
+        # Beside the line above it, or below it, pulled into each span that holds it.
+        starts = [
+            min(max(start, low), high)
+            for low, high in spans
+            if low <= high
+            for start in (line + LABEL_GAP, line - LABEL_GAP - size)
+        ]
+        # The nearest, above where both sides are as near (rounded: the two sides' float
+        # distances differ in their last digits).
+        _, _, place = min((round(max(y - line, line - y - size), 6), y < line, y) for y in starts)
+        places.append(place)
+        floor = place + size + LABEL_SPACE
+    return places
+
+
+def _squeezed(lines: list[float], boxes: list[float], height: float) -> list[float]:
+    """Too many labels to place clear of the lines and of each other: each above its
+    line (below where the axes end first), stacked in order inside the axes, closer
+    than their heights where they must be, overlapping."""
+    near = [a + LABEL_GAP if a + LABEL_GAP + b <= height else a - LABEL_GAP - b
+            for a, b in zip(lines, boxes, strict=True)]  # fmt: skip
+    tall = [b + LABEL_SPACE for b in boxes]
+    rest = sum(tall[:-1])
+    squeeze = min(1.0, (height - boxes[-1]) / rest) if rest else 1.0
+    for k in range(1, len(near)):  # away from the edge, each clear of the one before
+        near[k] = max(near[k], near[k - 1] + tall[k - 1] * squeeze)
+    near[-1] = min(near[-1], height - boxes[-1])
+    for k in range(len(near) - 2, -1, -1):  # then back from the far edge, if pushed out
+        near[k] = min(near[k], near[k + 1] - tall[k] * squeeze)
+    return near
 
 
 def _reach(ax: Axes, result: Forecast) -> tuple[float, float]:
