@@ -994,14 +994,18 @@ def test_price_trend_names_stay_inside_the_axes(run: Run, tmp_path: Path, drawn:
 
 
 def _falling_prices(
-    run_empty: Run, tmp_path: Path, name: list[str], more: list[tuple[str, ...]]
+    run_empty: Run,
+    tmp_path: Path,
+    name: list[str],
+    more: list[tuple[str, ...]],
+    prices: tuple[str, str, str] = ("10", "1", "0.1"),
 ) -> None:
-    """Benchmark ev (`name` its --name options), models m1-m3 scoring 60 at $10 (2023),
-    $1 (2024) and $0.1 (2025), then the `more` steps; plots price-trend ev at 50."""
+    """Benchmark ev (`name` its --name options), models m1-m3 scoring 60 at `prices`
+    ($10, $1 and $0.1) in 2023, 2024 and 2025, then the `more` steps; plots price-trend
+    ev at 50."""
     steps: list[tuple[str, ...]] = [("add-benchmark", "ev", *name, "--unit", "percent")]
-    for model, day, usd in (
-        ("m1", "2023-01-01", "10"), ("m2", "2024-01-01", "1"), ("m3", "2025-01-01", "0.1")
-    ):  # fmt: skip
+    days = ("2023-01-01", "2024-01-01", "2025-01-01")
+    for model, day, usd in zip(("m1", "m2", "m3"), days, prices, strict=True):
         steps += [
             ("add-model", model, "--name", model.upper(), "--release-date", day),
             ("add-result", model, "ev", "60", "--date", day),
@@ -1012,6 +1016,41 @@ def _falling_prices(
         assert added.exit_code == 0, added.stderr
     result = run_empty("price-trend", "ev", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
     assert result.exit_code == 0, result.stderr
+
+
+def _price_labels(ax: Axes) -> list[str]:
+    """The y axis's tick labels drawn within the axes, major and minor."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(ax.figure).draw()  # the figure is closed by now
+    low, high = ax.get_ylim()
+    ticks = [*ax.yaxis.get_major_ticks(), *ax.yaxis.get_minor_ticks()]
+    return [
+        t.label1.get_text()
+        for t in ticks
+        if t.label1.get_visible() and t.label1.get_text() and low <= t.get_loc() <= high
+    ]
+
+
+def test_a_price_axis_of_few_decades_is_labelled_between_them(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """MMLU at 60, $0.2625 to $37.5, was labelled only at 10^0 and 10^1, which no price
+    could be read off: over a few decades the axis is labelled at 1, 2 and 5 times
+    each, in plain numbers."""
+    result = run("price-trend", "mmlu", "--threshold", "60", "--plot", str(tmp_path / "p.png"))
+    assert result.exit_code == 0, result.stderr
+    shown = _price_labels(drawn[0])
+    assert shown == ["0.2", "0.5", "1", "2", "5", "10", "20", "50"], shown
+
+
+def test_a_price_axis_within_a_decade_is_labelled_at_whole_steps(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """$4 to $2: between 10^0 and 10^1, matplotlib labelled 2, 3 and 4 as 2x10^0 and
+    so on; 1, 2 and 5 times alone would label 2 and 5 only."""
+    _falling_prices(run_empty, tmp_path, [], [], prices=("4", "3", "2"))
+    assert _price_labels(drawn[0]) == ["2", "3", "4"]
 
 
 def test_the_price_legend_hides_no_price(run_empty: Run, tmp_path: Path, drawn: list[Axes]):

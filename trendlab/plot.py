@@ -76,6 +76,9 @@ RESULTS_Z = 3.0
 PRICE_LINES_Z = 2.0
 NAME_Z = 2.5
 PRICES_Z = 3.0
+# The most decades a price axis spans with labels between its powers of ten too: over
+# more, 1, 2 and 5 times each would crowd the axis.
+PRICE_DECADES = 4
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
 # the palette is tab10 without those two. Past its length, the rest share one colour.
@@ -809,6 +812,7 @@ def price_trend_figure(
             gid=f"{key}-trend",
         )
         ax.set_yscale("log")
+        _in_between_prices(ax)
         _within_calendar(ax)
         _keep_inside(ax, names)
         _keep_apart(ax, names)
@@ -825,6 +829,23 @@ def price_trend_figure(
         # but for a dear model priced late, which a legend fixed there hid.
         ax.legend(loc="best", fontsize=8)
         _save(fig, key, target, fmt)
+
+
+def _in_between_prices(ax: Axes) -> None:
+    """Label a log price axis at 1, 2 and 5 times each power of ten (at every whole
+    step within less than a decade), in plain numbers, where it spans few decades:
+    labelled only at 10^0 and 10^1, a price of 37.5 or 0.2625 could not be read off
+    it. Over more decades, the powers of ten are labels enough."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    low, high = ax.get_ylim()
+    decades = float(np.log10(high / low))
+    if decades > PRICE_DECADES:
+        return
+    subs = (1.0, 2.0, 5.0) if decades > 1 else (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+    ax.yaxis.set_major_locator(LogLocator(subs=subs))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
 
 
 def _within_calendar(ax: Axes) -> None:
