@@ -842,7 +842,7 @@ def _in_between_prices(ax: Axes) -> None:
     decades = float(np.log10(high / low))
     if decades > PRICE_DECADES:
         return
-    subs = (1.0, 2.0, 5.0) if decades > 1 else (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+    subs = (1.0, 2.0, 5.0) if decades > 1 else tuple(float(step) for step in range(1, 10))
     ax.yaxis.set_major_locator(LogLocator(subs=subs))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
