@@ -1018,13 +1018,14 @@ def _falling_prices(
     assert result.exit_code == 0, result.stderr
 
 
-def _price_labels(ax: Axes) -> list[str]:
-    """The y axis's tick labels drawn within the axes, major and minor."""
+def _price_labels(ax: Axes, which: str = "y") -> list[str]:
+    """The y (or x) axis's tick labels drawn within the axes, major and minor."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(ax.figure).draw()  # the figure is closed by now
-    low, high = ax.get_ylim()
-    ticks = [*ax.yaxis.get_major_ticks(), *ax.yaxis.get_minor_ticks()]
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    low, high = sorted(axis.get_view_interval())
+    ticks = [*axis.get_major_ticks(), *axis.get_minor_ticks()]
     return [
         t.label1.get_text()
         for t in ticks
@@ -1051,6 +1052,26 @@ def test_a_price_axis_within_a_decade_is_labelled_at_whole_steps(
     so on; 1, 2 and 5 times alone would label 2 and 5 only."""
     _falling_prices(run_empty, tmp_path, [], [], prices=("4", "3", "2"))
     assert _price_labels(drawn[0]) == ["2", "3", "4"]
+
+
+def test_a_forecast_by_price_over_few_decades_is_labelled_between_them(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """A forecast's log axis, by price as the price trend's: $1 to $8, and to $80 by
+    default, was labelled at 10^0 and 10^1 alone."""
+    added = run_empty("add-benchmark", "fp", "--unit", "percent", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    for i, usd in enumerate(("1", "2", "4", "8")):
+        for step in (
+            ("add-model", f"f{i}", "--release-date", "2024-01-01"),
+            ("add-result", f"f{i}", "fp", str(40 + 10 * i), "--date", "2024-02-01"),
+            ("add-price", f"f{i}", "P", "2024-01-01", "--input", usd, "--output", usd),
+        ):
+            added = run_empty(*step, "-m", "t")
+            assert added.exit_code == 0, added.stderr
+    plotted = run_empty("plot", "fp", "--by", "price", "-o", str(tmp_path / "fp.png"))
+    assert plotted.exit_code == 0, plotted.stderr
+    assert _price_labels(drawn[0], "x") == ["1", "2", "5", "10", "20", "50"]
 
 
 def test_the_price_legend_hides_no_price(run_empty: Run, tmp_path: Path, drawn: list[Axes]):

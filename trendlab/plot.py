@@ -31,6 +31,7 @@ from trendlab.text import at_most, level_text, name_fault, number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
     from matplotlib.text import Annotation, Text
     from matplotlib.transforms import Bbox
@@ -410,6 +411,11 @@ def forecast_figure(
         )
         _limits(ax, result)
         _reference_lines(ax, result, crossings, key)
+        # Once the reference lines have fixed the limits the labels are chosen for.
+        if axis.by != "date":
+            _readable_log(ax.xaxis)
+        if _log_y(result):
+            _readable_log(ax.yaxis)
         ax.set_xlabel(_X_TITLE[axis.by])
         name = scale.name if len(scale.name) <= LABEL_CHARS else "score"
         ax.set_ylabel(_text(f"{name} ({scale.unit})"))
@@ -812,7 +818,7 @@ def price_trend_figure(
             gid=f"{key}-trend",
         )
         ax.set_yscale("log")
-        _in_between_prices(ax)
+        _readable_log(ax.yaxis)
         _within_calendar(ax)
         _keep_inside(ax, names)
         _keep_apart(ax, names)
@@ -831,21 +837,21 @@ def price_trend_figure(
         _save(fig, key, target, fmt)
 
 
-def _in_between_prices(ax: Axes) -> None:
-    """Label a log price axis at 1, 2 and 5 times each power of ten (at every whole
-    step within less than a decade), in plain numbers, where it spans few decades:
-    labelled only at 10^0 and 10^1, a price of 37.5 or 0.2625 could not be read off
-    it. Over more decades, the powers of ten are labels enough."""
+def _readable_log(axis: Axis) -> None:
+    """Label a log axis at 1, 2 and 5 times each power of ten (at every whole step
+    within less than a decade), in plain numbers, where it spans few decades: labelled
+    only at 10^0 and 10^1, a price of 37.5 or 0.2625 could not be read off it. Over
+    more decades, the powers of ten are labels enough."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    low, high = ax.get_ylim()
+    low, high = sorted(axis.get_view_interval())
     decades = float(np.log10(high / low))
     if decades > PRICE_DECADES:
         return
     subs = (1.0, 2.0, 5.0) if decades > 1 else tuple(float(step) for step in range(1, 10))
-    ax.yaxis.set_major_locator(LogLocator(subs=subs))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.yaxis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
+    axis.set_major_locator(LogLocator(subs=subs))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
 
 
 def _within_calendar(ax: Axes) -> None:
