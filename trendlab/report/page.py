@@ -195,9 +195,14 @@ def _headline_crossing(section: BenchmarkSection) -> str:
     read says when the data end, as the note under the benchmark's chart does."""
     if section.crossings is None or section.crossings.is_empty():
         return ""
-    text = f"{_num(section.crossings.item(0, 'threshold'))}: {_esc(section.crossing_texts[0])}"
+    # Each part kept whole, its dates unbroken, but free to wrap between the two: on one
+    # line they made the overview 3 px wider than the page and scroll sideways.
+    text = (
+        f'<span class="nowrap">{_num(section.crossings.item(0, "threshold"))}: '
+        f"{_esc(section.crossing_texts[0])}</span>"
+    )
     if section.past_data is not None:
-        text += f' <span class="muted">· {_esc(section.past_data)}</span>'
+        text += f' <span class="muted nowrap">· {_esc(section.past_data)}</span>'
     return text
 
 
@@ -214,7 +219,7 @@ def _overview(report: Report) -> str:
             f'<td class="num">{_num(best.get("score"))}</td>'
             f"<td>{_esc(best.get('model_name') or best.get('model'))}</td>"
             f"<td>{family}</td>"
-            f'<td class="nowrap">{_headline_crossing(s)}</td>'
+            f"<td>{_headline_crossing(s)}</td>"
             "</tr>"
         )
     return (
