@@ -1558,7 +1558,7 @@ def test_an_s_curve_needs_as_many_points_above_the_floor_as_any_trend(run: Run):
     page = html.unescape(_ok(run("report", "-o", "-", "--benchmark", "two-up")))
     assert "and an S-curve, auto's choice here, needs 3" in page
     assert "ensemble family" not in page and "--family auto" not in page
-    assert "forecast two-up --family linear` fits them all" in page
+    assert "forecast two-up --family linear</code> fits them all" in page
     line = json.loads(_ok(run("forecast", "two-up", "--family", "linear", "--json")))
     assert line["fitted_on"]["points"] == 4
     # A later result that does not beat the best shows the frontier holding: a third point.

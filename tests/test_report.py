@@ -288,6 +288,11 @@ def test_report_price_trend_that_cannot_be_computed(seeded_copy: Path, tmp_path:
     assert "Latest changesets" in text and "load seed data" in text
 
 
+def _on_page(message: str) -> str:
+    """A CLI message as the page shows it: escaped, its backticked commands as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(message))
+
+
 def test_report_price_section_says_what_no_date_leaves_out(run: Run):
     """A result no date places is left out of the report's price trend, as of
     price-trend's, which says so on stderr: the report said nothing, with a trend or
@@ -297,14 +302,14 @@ def test_report_price_section_says_what_no_date_leaves_out(run: Run):
     assert told.startswith("1 result on mmlu at or beyond 80 left out: no ")
     page = run("report", "--benchmark", "gsm8k", "--price-threshold", "80", "-o", "-").stdout
     prices = page[page.index('<section id="prices">') :]
-    assert f'<p class="muted">Price trend: {html.escape(told)}.</p>' in prices
+    assert f'<p class="muted">Price trend: {_on_page(told)}.</p>' in prices
     assert "No price trend:" not in prices
     # With no trend (no dated priced model reaches 99) the reason says it, once.
     (error,) = run("price-trend", "mmlu", "--threshold", "99").stderr.splitlines()
     page = run("report", "--benchmark", "gsm8k", "--price-threshold", "99", "-o", "-").stdout
     prices = page[page.index('<section id="prices">') :]
     problem = error.removeprefix("trendlab: error: ")
-    assert f"No price trend: {html.escape(problem)}." in prices
+    assert f"No price trend: {_on_page(problem)}." in prices
     assert "left out for want of a date: 1 priced result" in problem
     assert "Price trend:" not in prices
     # Below the threshold it changes nothing, and is not mentioned.
@@ -1132,3 +1137,21 @@ def test_report_tells_of_a_forecast_held_short_of_a_far_ceiling(run: Run, on_sto
         "they take a logit (0.0001 of the 10075 minutes between it and its floor 10080)"
     )
     assert f"Forecast: {html.escape(held)}" in result.stdout
+
+
+def test_report_shows_a_command_in_a_note_as_code(empty_template: Path, tmp_path: Path):
+    """A note's command kept the CLI's backticks, "(check it with `trendlab --db ...
+    show benchmark ...`)", where the rest of the page shows a command in <code>; the
+    store's path in it is text to escape as any other."""
+    path = tmp_path / 'R&D <"lab">' / "trendlab.duckdb"
+    path.parent.mkdir()
+    shutil.copy(empty_template, path)
+    run = make_runner(path)
+    write_benchmark(run, tmp_path, "flat", monthly(date(2021, 1, 1), 4), [0.0] * 4)
+    result = run("report", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    quoted = html.escape(shlex.quote(str(path)), quote=True)
+    assert f"(check it with <code>trendlab --db {quoted} show benchmark flat</code>)" in (
+        result.stdout
+    )
+    assert "`" not in result.stdout

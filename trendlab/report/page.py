@@ -3,14 +3,15 @@ no fonts, nothing fetched. A Content-Security-Policy forbids any load, so even a
 mistake here cannot make the page reach the network.
 
 Every value that comes from the database passes through `_esc` (or `_link`, which
-also allows only http and https links); the SVG figures are matplotlib's, which
-escapes the text it draws.
+also allows only http and https links, or `_note`, which marks up only what `_esc`
+gave); the SVG figures are matplotlib's, which escapes the text it draws.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -67,6 +68,13 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: var(--muted);
 def _esc(value: Any) -> str:
     """Text for HTML: escaped, with None as an empty cell."""
     return "" if value is None else html.escape(str(value), quote=True)
+
+
+def _note(text: Any) -> str:
+    """A message for the page, escaped, with each backticked span in it as code: the
+    messages are the CLI's, which mark a command so, and the rest of the page shows one
+    in <code>. A lone backtick stays as it is."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _esc(text))
 
 
 def _link(url: Any, text: Any) -> str:
@@ -353,7 +361,7 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     if section.facts.get("description"):
         parts.append(f"<p>{_esc(section.facts['description'])}</p>")
     if section.problem is not None:
-        parts.append(f'<p class="note problem">No forecast: {_esc(section.problem)}.</p>')
+        parts.append(f'<p class="note problem">No forecast: {_note(section.problem)}.</p>')
         parts.append(_best(section))
         if section.results is not None and not section.results.is_empty():
             parts.append("<h3>Latest results</h3>")
@@ -365,7 +373,7 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
         f"{_svg(section.chart or '')}<figcaption>{_esc(section.summary)}.</figcaption></figure>"
     )
     for message in section.notes:
-        parts.append(f'<p class="muted">Forecast: {_esc(message)}.</p>')
+        parts.append(f'<p class="muted">Forecast: {_note(message)}.</p>')
     left = [_best(section)]
     if section.crossings is not None:
         left.append("<h3>When it crosses</h3>")
@@ -381,7 +389,7 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     if section.scorecard is not None:
         parts.append(_scorecard(section.scorecard))
     else:
-        parts.append(f'<p class="muted">{_esc(section.scorecard_note)}</p>')
+        parts.append(f'<p class="muted">{_note(section.scorecard_note)}</p>')
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -432,17 +440,17 @@ def _prices(section: PriceSection) -> str:
         f"{_esc(section.unit)}</h2>"
     )
     undated = (
-        f'<p class="muted">Price trend: {_esc(section.undated)}.</p>' if section.undated else ""
+        f'<p class="muted">Price trend: {_note(section.undated)}.</p>' if section.undated else ""
     )
     if section.past_bound:
-        undated = f'<p class="note">Price trend: {_esc(section.past_bound)}.</p>{undated}'
+        undated = f'<p class="note">Price trend: {_note(section.past_bound)}.</p>{undated}'
     if section.problem is not None:
         return (
-            f'{head}<p class="note problem">No price trend: {_esc(section.problem)}.</p>'
+            f'{head}<p class="note problem">No price trend: {_note(section.problem)}.</p>'
             f"{undated}</section>"
         )
     unknown = (
-        f'<p class="note">Price trend: {_esc(section.unknown)}.</p>' if section.unknown else ""
+        f'<p class="note">Price trend: {_note(section.unknown)}.</p>' if section.unknown else ""
     )
     points = section.points
     table = ""
