@@ -1155,3 +1155,20 @@ def test_report_shows_a_command_in_a_note_as_code(empty_template: Path, tmp_path
         result.stdout
     )
     assert "`" not in result.stdout
+
+
+def test_report_names_a_model_whose_name_is_its_slug_once(empty_db: Path):
+    """A model named by its slug (gpt-5.1-2025-11-13) was shown as the best by both:
+    "gpt-5.1-2025-11-13 `gpt-5.1-2025-11-13`"; a name of its own still comes first."""
+    run = make_runner(empty_db)
+    for slug, name in (("same", "same"), ("other", "Other & Co")):
+        made = [
+            run("add-benchmark", f"b-{slug}", "--unit", "percent", "-m", "t"),
+            run("add-model", slug, "--name", name, "--release-date", "2024-01-01", "-m", "t"),
+            run("add-result", slug, f"b-{slug}", "50", "-m", "t"),
+        ]
+        assert all(r.exit_code == 0 for r in made), [r.stderr for r in made]
+    result = run("report", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "<dt>model</dt><dd><code>same</code></dd>" in result.stdout
+    assert "<dt>model</dt><dd>Other &amp; Co <code>other</code></dd>" in result.stdout

@@ -294,10 +294,13 @@ def _best(section: BenchmarkSection) -> str:
         )
     if best is None:
         return '<p class="muted">No results yet.</p>'
-    model = _esc(best.get("model_name") or best["model"])
+    model = f"<code>{_esc(best['model'])}</code>"
+    name = best.get("model_name")
+    if name and name != best["model"]:  # a name that is the slug read twice over
+        model = f"{_esc(name)} {model}"
     rows = [
         ("score", f"<b>{_num(best['score'])}</b> {_esc(section.facts.get('unit'))}"),
-        ("model", f"{model} <code>{_esc(best['model'])}</code>"),
+        ("model", model),
         ("organization", _esc(best.get("organization")) or '<i class="muted">unknown</i>'),
         ("date", _esc(best.get("date"))),
         ("setting", _esc(best.get("setting"))),
