@@ -1249,12 +1249,12 @@ def test_a_rising_price_gives_its_interval_in_the_same_words(run_empty: Run, tmp
     [
         (
             ("10", "2", "5"),
-            "ev >= 50: 3.23e+05x cheaper per year (99 % interval 1.72e+732x dearer to "
+            "ev >= 50: 323,000x cheaper per year (99 % interval 1.72e+732x dearer to "
             "1.79e+743x cheaper); the price halves every 0.656 months (0.00486 to never)",
         ),
         (
             ("5", "2", "10"),
-            "ev >= 50: 3.23e+05x dearer per year (99 % interval 1.72e+732x cheaper to "
+            "ev >= 50: 323,000x dearer per year (99 % interval 1.72e+732x cheaper to "
             "1.79e+743x dearer)",
         ),
     ],
@@ -1299,6 +1299,19 @@ def test_a_rate_interval_that_spans_no_change_says_which_way_each_end_goes(run: 
     assert trend.stdout.splitlines()[0].startswith(
         "mmlu >= 80: 10.9x cheaper per year (80 % interval 1.17x dearer to 140x cheaper); "
     )
+
+
+def test_a_factor_past_a_thousand_reads_as_other_large_numbers(run: Run):
+    """MMLU at 80, at 95 %: the interval's end read '1.56e+03x cheaper', where every
+    other number for people is thousands separated; JSON keeps the number."""
+    args = ("price-trend", "mmlu", "--threshold", "80", "--level", "95")
+    trend = run(*args)
+    assert trend.exit_code == 0, trend.stderr
+    assert trend.stdout.splitlines()[0].startswith(
+        "mmlu >= 80: 10.9x cheaper per year (95 % interval 13x dearer to 1,560x cheaper); "
+    )
+    upper = json.loads(run(*args, "--json").stdout)["fit"]["factor_per_year_upper"]
+    assert isinstance(upper, float) and round(upper) == 1559
 
 
 def test_the_rate_interval_is_written_as_the_forecasts_interval(run: Run):

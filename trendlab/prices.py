@@ -18,7 +18,14 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.series import Command, bare_command, decimal_years, no_blend, undated_note
-from trendlab.text import NONZERO_RE, fold, level_text, number, round_significant
+from trendlab.text import (
+    NONZERO_RE,
+    fold,
+    level_text,
+    number,
+    round_significant,
+    significant_text,
+)
 
 if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
@@ -489,8 +496,12 @@ class PriceTrend:
         if halving is None:
             return ""
         fastest, slowest = self.fit.halving_interval
-        slower = "never" if slowest is None else f"{slowest:.3g}"
-        return f"; the price halves every {halving:.3g} months ({fastest:.3g} to {slower})"
+        assert fastest is not None  # its slope falls faster than the halving's, which falls
+        slower = "never" if slowest is None else significant_text(slowest, 3)
+        return (
+            f"; the price halves every {significant_text(halving, 3)} months "
+            f"({significant_text(fastest, 3)} to {slower})"
+        )
 
     def unknown_note(self) -> str | None:
         """Where the cheapest is unknown (see unknown_cheapest), and what the trend is
@@ -515,10 +526,11 @@ class PriceTrend:
 
 
 def _times(log10_factor: float) -> str:
-    """The factor 10 ** log10_factor as '.3g' writes it ('10.9x', '3.84e+11x'), also past
-    the largest float, where 10 ** it would overflow ('2.3e+369x')."""
+    """The factor 10 ** log10_factor to three significant digits, as significant_text
+    writes it ('10.9x', '1,560x', '3.84e+15x'), also past the largest float, where
+    10 ** it would overflow ('2.3e+369x')."""
     if abs(log10_factor) < 300:
-        return f"{10**log10_factor:.3g}x"
+        return f"{significant_text(10**log10_factor, 3)}x"
     exponent = math.floor(log10_factor)
     mantissa = f"{10 ** (log10_factor - exponent):.3g}"
     if mantissa == "10":  # 9.996 rounds up a power of ten

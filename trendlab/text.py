@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 import re
 import sys
 import unicodedata
@@ -245,6 +246,18 @@ def large_number_digits(value: float) -> int | None:
     for decimals: 6 from 1e15 up, where a double holds no decimal (two decimals printed
     every digit of 1.4500557169759593e+300); None below it, where decimals serve."""
     return 6 if abs(value) >= 1e15 else None
+
+
+def significant_text(value: float, digits: int) -> str:
+    """A number for people to `digits` significant digits, thousands separated as
+    every number for people is (`:g` wrote a factor of 1560 as 1.56e+03), and as `:g`
+    writes it where large_number_digits gives up decimals."""
+    if large_number_digits(value) is not None:
+        return f"{value:.{digits}g}"
+    rounded = round_significant(value, digits)
+    places = digits - 1 - math.floor(math.log10(abs(rounded))) if rounded else 0
+    text = f"{rounded:,.{max(places, 0)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def computed_number(value: float) -> str:
