@@ -1172,3 +1172,28 @@ def test_report_names_a_model_whose_name_is_its_slug_once(empty_db: Path):
     assert result.exit_code == 0, result.stderr
     assert "<dt>model</dt><dd><code>same</code></dd>" in result.stdout
     assert "<dt>model</dt><dd>Other &amp; Co <code>other</code></dd>" in result.stdout
+
+
+def test_the_readme_says_two_reports_differ_in_the_generated_stamp_alone(
+    empty_db: Path, tmp_path: Path
+):
+    """The README never said the header has a `generated` stamp, so two reports of one
+    database differing looked like a change in the data."""
+    run = make_runner(empty_db)
+    scores = [20.0 + 6 * i for i in range(8)]
+    write_benchmark(run, tmp_path, "b", monthly(date(2021, 1, 1), 8), scores)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    _, found, after = readme.partition("Its header names the database")
+    assert found, "the README does not describe the report's header"
+    rule = " ".join(after.split("\n\n")[0].split())
+    assert "`generated YYYY-MM-DD HH:MM UTC`" in rule and "differ in that stamp alone" in rule
+    stamp = r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC"
+    pages = []
+    for _ in range(2):
+        result = run("report", "-o", "-")
+        assert result.exit_code == 0, result.stderr
+        [header] = re.findall(r"<header>.*</header>", result.stdout)
+        assert len(re.findall(stamp, header)) == 1, header
+        pages.append(re.sub(stamp, "generated", result.stdout))
+    assert 'data-chart="b"' in pages[0]  # a forecast drawn, the same in both
+    assert pages[0] == pages[1]
