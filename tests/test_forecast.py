@@ -13,6 +13,7 @@ import pytest
 from tests.synthetic import frame, logistic_scores, scale
 from trendlab.errors import TrendlabError
 from trendlab.forecast.axis import make_axis, parse_until
+from trendlab.forecast.calibrate import Calibration
 from trendlab.forecast.fit import default_family, fits_now, forecast, past_floor_fault
 from trendlab.forecast.result import _flat
 from trendlab.series import build_series, day_from, decimal_year
@@ -84,9 +85,18 @@ def test_logistic4_s_ceiling_at_the_bound_is_the_bound_not_a_rounding_error(high
 
 def test_a_curve_with_as_many_parameters_as_points_has_no_intervals():
     # Three frontier points and logistic4's three parameters: the curve passes through
-    # every point, so its residuals are zero and say nothing of how sure it is.
+    # every point, so its residuals are zero and say nothing of how sure it is. Its
+    # forecast's width is then the calibration's alone; without one it is refused.
     series = series_of([40.0, 60.0, 70.0], xs=np.array([2022.0, 2023.0, 2024.0]))
-    params = forecast(series, family="logistic4", until="2027").parameters()
+    with pytest.raises(TrendlabError, match="passes exactly, and its interval is not calibrated"):
+        forecast(series, family="logistic4", until="2027")
+    residuals = np.random.default_rng(0).normal(0.0, 1.0, 40)
+    rows = pl.DataFrame(
+        {"horizon": [12] * 40, "e_act": residuals, "e_med": [0.0] * 40, "e_scale": [1.0] * 40}
+    )
+    calibration = Calibration.from_rows(rows, "logit")
+    calibrated = forecast(series, family="logistic4", until="2027", calibration=calibration)
+    params = calibrated.parameters()
     assert params["slope"] > 0 and params["ceiling"] >= 70
     bounds = ("slope_lower", "slope_upper", "ceiling_lower", "ceiling_upper")
     assert [params[k] for k in bounds] == [None] * 4

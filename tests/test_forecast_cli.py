@@ -1759,6 +1759,43 @@ def test_a_command_a_forecast_error_suggests_reads_the_store_given(
     assert run(*shlex.split(suggested)[3:]).exit_code == 0
 
 
+def test_logistic4_through_three_points_needs_a_calibration(empty_db: Path, run: Run):
+    """logistic4, a curve of three parameters, passes through three points exactly: with
+    no calibration its 80 % interval was 57.8 to 57.8 and a crossing '<= 0.001'. It is
+    refused then, suggesting a family of two; calibrated (the seeds' ImageNet, fitted
+    on three), the backtests' misses give it its width, and it stands."""
+    run_empty = make_runner(empty_db)
+    _ok(run_empty("add-benchmark", "qb", "--unit", "percent", "--floor", "25", "--ceiling",
+                  "100", "-m", "t"))  # fmt: skip
+    for i, score in enumerate(("38", "46", "54")):
+        _ok(run_empty("add-model", f"q{i}", "--release-date", f"202{i}-06-01", "-m", "t"))
+        _ok(run_empty("add-result", f"q{i}", "qb", score, "--date", f"202{i}-06-01",
+                      "--source-url", f"https://example.org/q/{i}", "-m", "t"))  # fmt: skip
+    for options, what in (((), "frontier points to fit (the frontier's level at a later "
+                           "result counts as one)"), (("--all",), "results to fit")):  # fmt: skip
+        refused = run_empty("forecast", "qb", *options, "--family", "logistic4")
+        line = f"{_on(empty_db)} forecast qb {' '.join([*options, '--family logistic'])}"
+        assert (refused.exit_code, refused.stderr) == (
+            1,
+            f"trendlab: error: qb has 3 {what}, through which logistic4, a curve of 3 "
+            "parameters, passes exactly, and its interval is not calibrated here (by "
+            "compute or price, with --all, or with no backtests to calibrate on), so it "
+            f"would be a point; `{line}` fits them\n",
+        )
+        suggested = subprocess.run(
+            [sys.executable, "-m", "trendlab", *shlex.split(line)[1:]],
+            capture_output=True,
+            text=True,
+        )
+        assert suggested.returncode == 0, suggested.stderr
+    calibrated = json.loads(_ok(run("forecast", "imagenet-top1", "--family", "logistic4",
+                                    "--json")))  # fmt: skip
+    assert calibrated["fitted_on"]["points"] == 3, calibrated
+    assert not [n for n in calibrated["notes"] if "not calibrated" in n], calibrated["notes"]
+    first = calibrated["forecast"][0]
+    assert first["upper"] - first["lower"] > 0.1, first
+
+
 def test_the_line_a_forecast_error_suggests_keeps_the_options_that_chose_the_results(
     run_empty: Run,
 ):

@@ -103,6 +103,8 @@ def forecast(
     if family == "auto":
         family = default_family(series)
     x, v = checked_points(series, family, auto=auto)
+    if calibration is None:
+        _check_width_without_calibration(series, family, x)
     if curve is None:
         scale = series.scale
         curve = fit_family(
@@ -223,6 +225,26 @@ def _check_finite(result: Forecast) -> None:
     raise TrendlabError(
         f"{result.series.scale.slug}: the forecast's scores outgrow the largest number "
         f"trendlab can hold (about {sys.float_info.max:.1e}) by {when}; {fix}"
+    )
+
+
+def _check_width_without_calibration(series: Series, family: str, x: np.ndarray) -> None:
+    """logistic4 (whose ceiling is a third parameter) through three points passes
+    through each exactly: no residual and no spread in its coefficients, so its raw
+    interval is a point (80 % of 57.8 to 57.8, a crossing "<= 0.001"). A calibrated
+    forecast takes its width from the backtests' misses, which is why such fits are
+    kept (README, Method: not fitting them did worse); without a calibration the
+    interval would claim a certainty no data show, so it is refused."""
+    if family != "logistic4" or len(x) > 3:
+        return
+    what = "frontier point" if series.frontier else "result"
+    later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
+    raise TrendlabError(
+        f"{series.scale.slug} has {len(x)} {what}s{series.kept} to fit{later}, through which "
+        "logistic4, a curve of 3 parameters, passes exactly, and its interval is not "
+        "calibrated here (by compute or price, with --all, or with no backtests to "
+        "calibrate on), so it would be a point; "
+        f"`{series.forecast_command('--family logistic')}` fits them"
     )
 
 
