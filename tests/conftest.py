@@ -234,7 +234,9 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture(scope="session")
 def lake_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The data path of every test team store: each writes uniquely named files."""
+    """The folder of the test team stores' data paths: each template's own in it (a new
+    store's must be empty), shared by the stores cloned from that template, each of
+    which writes uniquely named files."""
     return tmp_path_factory.mktemp("lake-data")
 
 
@@ -246,7 +248,7 @@ def _team_template(server: PgServer, data: Path, name: str, *init_args: str) -> 
             "--db",
             server.lake(name),
             "--data-path",
-            str(data),
+            str(data / name),
             "--author",
             "seeder",
             "init",

@@ -324,6 +324,41 @@ def test_a_new_stores_data_path_that_cannot_be_written_in_is_refused_before_anyt
         assert run("--data-path", str(tmp_path / location[-6:]), "init").exit_code == 0
 
 
+def test_a_new_store_refuses_a_data_path_that_holds_anything(
+    pg_server: PgServer, db: Path, tmp_path: Path
+):
+    """A second store inited (or copied into) on the data path of a first, as
+    TRENDLAB_DATA_PATH in ~/.bashrc does, was made there: the orphan-file cleanup the
+    README gives, run on the second, then deleted the first's files, whose records were
+    lost for good. A new store's data path must now be empty, and nothing is made."""
+    share = tmp_path / "share"
+    first = new_team_store(pg_server)
+    assert make_runner(first)("--data-path", str(share), "init").exit_code == 0
+    second = new_team_store(pg_server)
+    local = tmp_path / "t.ducklake"
+    for location in (second, f"ducklake:{local}"):
+        run = make_runner(location)
+        for args in (["init"], ["init", "--empty"], ["copy", str(db), location]):
+            _one_line_error(
+                run("--data-path", str(share), *args),
+                f"--data-path {share} is not empty (",
+                ", e.g. main/",
+                "ducklake_delete_orphaned_files",
+            )
+    public = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+    assert pg_server.sql(second.split("dbname=")[1].split()[0], public) == "0"
+    assert not local.exists()
+    # A local lake's own folder beside its catalog, left by another with no catalog now.
+    files = tmp_path / "t.ducklake.files"
+    (files / "main").mkdir(parents=True)
+    _one_line_error(
+        make_runner(f"ducklake:{local}")("init"),
+        f"its data folder {files} is not empty (1 folder, e.g. main)",
+    )
+    assert not local.exists()
+    assert make_runner(first)("check").exit_code == 0
+
+
 def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
     pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -361,15 +396,15 @@ def test_a_team_store_whose_creation_stopped_part_way_says_so_until_it_is_comple
     apply = Store._apply
     empty = tmp_path / "empty.duckdb"
     assert make_runner(empty)("init", "--empty").exit_code == 0
-    for applied, complete, source in (
-        (0, ["init"], db),
-        (2, ["copy", str(db)], db),
-        (2, ["copy", str(empty)], empty),
+    for i, (applied, complete, source) in enumerate(
+        ((0, ["init"], db), (2, ["copy", str(db)], db), (2, ["copy", str(empty)], empty))
     ):
         location = new_team_store(pg_server)
         # What init (or copy) had done when it stopped: the catalog, and some migrations.
+        data = tmp_path / f"data-{i}"
+        data.mkdir()
         con = lake.connect(
-            location, read_only=False, create=True, data_path=str(tmp_path), lock_timeout=5
+            location, read_only=False, create=True, data_path=str(data), lock_timeout=5
         )
 
         def killed(store: Store, m: Migration, applied: int = applied) -> bool:
@@ -505,7 +540,8 @@ def test_a_new_team_store_whose_init_was_killed_before_its_seeds_is_part_made(
 ):
     """As of a local lake: an `init` of a new team store killed after its schema
     committed, before its seeds did, left a valid, empty store; now every command says
-    it is not set up completely, and `init` again loads the seeds and their cache."""
+    it is not set up completely, and `init` again loads the seeds and their cache, the
+    same command included: its data path holds the store's own folders, not another's."""
     monkeypatch.delenv("TRENDLAB_DB", raising=False)
     fresh = f"ducklake:{tmp_path / 'fresh.ducklake'}"
     assert make_runner(fresh)("init").exit_code == 0
@@ -514,7 +550,8 @@ def test_a_new_team_store_whose_init_was_killed_before_its_seeds_is_part_made(
     killed = _killed_in("trendlab.seeds", "load_seeds", "--db", location, *data, "init")
     assert killed.returncode == 9, killed.stderr
     _refused_as_part_made(location)
-    again = make_runner(location)("init")
+    assert any((tmp_path / "data").iterdir())
+    again = make_runner(location)(*data, "init")
     assert again.exit_code == 0 and "models: " in again.stderr, again.stderr
     _assert_seeded_alike(location, fresh)
 
@@ -555,7 +592,7 @@ def test_a_lake_holding_tables_of_its_own_is_refused_as_a_file_is(
     pg_server.create_database("foreign_lake")
     local = tmp_path / "foreign.ducklake"
     for location in (pg_server.lake("foreign_lake"), f"ducklake:{local}"):
-        files = str(tmp_path) if "postgres" in location else None
+        files = str(tmp_path / "files") if "postgres" in location else None
         con = lake.connect(location, read_only=False, create=True, data_path=files, lock_timeout=5)
         con.execute("CREATE TABLE sales AS SELECT 1 AS x")
         lake.disconnect(con)
@@ -1205,14 +1242,14 @@ def test_missing_extension_says_which_extra_to_install(
 
 
 def test_a_copied_team_store_answers_every_read_like_its_file(
-    run: Run, db: Path, pg_server: PgServer, lake_data: Path
+    run: Run, db: Path, pg_server: PgServer, tmp_path: Path
 ):
     run("edit", "result", "minerva-540b/math", "--set", "score=50.4", "-m", "typo")
     key = run("add-result", "gpt-4", "gsm8k", "92", "--source-url", "https://e.org/g").stdout
     run("retract", "result", key.strip(), "-m", "wrong model")
     first = json.loads(run("log", "--json").stdout)[-1]["changeset"]
     team = new_team_store(pg_server)
-    copied = make_runner(db)("--data-path", str(lake_data), "copy", str(db), team)
+    copied = make_runner(db)("--data-path", str(tmp_path / "data"), "copy", str(db), team)
     assert copied.exit_code == 0, copied.stderr
     reads = [
         ("list", "models"),
@@ -1256,8 +1293,10 @@ def test_copy_file_to_team_to_files_is_exact(
     team = new_team_store(pg_server)
     back, local = tmp_path / "back.duckdb", f"ducklake:{tmp_path / 'hop.ducklake'}"
     copy = make_runner(db)
-    for src, dst in ((db, team), (team, local), (local, back)):
-        result = copy("--data-path", str(tmp_path / "data"), "copy", str(src), str(dst))
+    for i, (src, dst) in enumerate(((db, team), (team, local), (local, back))):
+        # A new lake's data path is its own; a DuckDB file holds its data itself.
+        data = ["--data-path", str(tmp_path / f"data-{i}")] if lake.is_lake(str(dst)) else []
+        result = copy("copy", str(src), str(dst), *data)
         assert result.exit_code == 0, result.stderr
         assert "copied 4 changesets (" in result.stderr, result.stderr
     assert set(_tables(db)) >= {"changesets", "result_revisions", "model_revisions", "units"}
@@ -2112,7 +2151,7 @@ def test_a_refused_write_leaves_an_older_team_store_as_it_was(
     """As a DuckDB file's (tests/test_migrations.py): the upgrade commits with the
     write, or not at all, so the members still on the older trendlab keep the store."""
     for location in (new_team_store(pg_server), f"ducklake:{tmp_path / 'old.ducklake'}"):
-        _version_1_store(location, tmp_path / "data", monkeypatch)
+        _version_1_store(location, tmp_path / location[-8:], monkeypatch)
         run = make_runner(location)
         refused = run("add-result", "nosuch", "nob", "5")
         assert refused.exit_code == 1 and "nothing was written" in refused.stderr
@@ -2250,7 +2289,14 @@ def test_members_creating_one_new_store_at_once_all_succeed(pg_server: PgServer,
         location = new_team_store(pg_server)
         procs = [
             subprocess.Popen(
-                [*TRENDLAB, location, "--data-path", str(tmp_path / "data"), "init", "--empty"],
+                [
+                    *TRENDLAB,
+                    location,
+                    "--data-path",
+                    str(tmp_path / f"data-{attempt}"),
+                    "init",
+                    "--empty",
+                ],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

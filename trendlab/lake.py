@@ -311,10 +311,21 @@ def _attach(
     catalog = _with_lock_timeout(lake.catalog, lock_timeout) if lake.is_postgres else lake.catalog
     sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
 
+    # Where a new store's data files would go, where this machine can look in it.
+    new_path = Path(given) if given and "://" not in given else None
+    if not given and lake.default_data_path():
+        new_path = Path(str(lake.default_data_path()))
+
     def attach() -> None:
         held: list[str] = []
+        # Looked in before the catalog is read: a store's files come only after its
+        # catalog, so files there while no catalog was are another's, not those of a
+        # member's `init` of this store at the same moment.
+        there = _folder_contents(new_path) if create and new_path else None
         if create and (lake.file is None or lake.file.is_file()):
             held = _refuse_other_tables(con, lake, catalog, named)  # a lock it meets is waited for
+        if there and not held:
+            _refuse_data_path_in_use(new_path, there, lake, data_path, data_path_option, named)
         if new and create and not read_only and not held:
             new()
         for delay in (*CREATE_RACE_DELAYS, None):
@@ -481,6 +492,57 @@ def _check_new_data_path(given: Path, shown: str, option: str) -> None:
             problem = "cannot write in it" if path == given else f"cannot make it in {path}"
             _check_can_make_folder_in(path, f"{option} {shown}: {problem}")
             return
+
+
+# How many of the files and folders under a data path are counted: one that holds more
+# is refused all the same, and counting every file of a big share would take long.
+_COUNTED_ENTRIES_MAX = 10_000
+
+
+def _folder_contents(folder: Path) -> tuple[list[str], list[str]]:
+    """The files and the folders under `folder` (none if it is not there), each
+    relative to it and in the order a sorted walk meets them, up to
+    _COUNTED_ENTRIES_MAX of both together."""
+    files: list[str] = []
+    folders: list[str] = []
+    for parent, names, file_names in os.walk(folder):
+        names.sort()
+        below = Path(parent).relative_to(folder)
+        folders += [str(below / name) for name in names]
+        files += [str(below / name) for name in sorted(file_names)]
+        if len(files) + len(folders) >= _COUNTED_ENTRIES_MAX:
+            break
+    return files, folders
+
+
+def _refuse_data_path_in_use(
+    path: Path | None,
+    there: tuple[list[str], list[str]],
+    lake: LakeLocation,
+    shown: str | None,
+    option: str,
+    named: str,
+) -> None:
+    """Refuse to make a new store whose data path (`shown` as given to `option`, else a
+    local lake's folder beside its catalog) holds anything: DuckLake's
+    ducklake_delete_orphaned_files, the cleanup the README gives, deletes every file
+    there that the new store's catalog does not list, another store's data files
+    included, whose records could then never be read again."""
+    files, folders = there
+    if path is None or not (files or folders):
+        return
+    entries, noun = (files, "file") if files else (folders, "folder")
+    many = "at least " if len(files) + len(folders) >= _COUNTED_ENTRIES_MAX else ""
+    what = f"{many}{len(entries)} {noun}{'' if len(entries) == 1 else 's'}, e.g. {entries[0]}"
+    where = (
+        f"{option} {shown}" if shown else f"{opened_as(lake.text, named)}: its data folder {path}"
+    )
+    raise TrendlabError(
+        f"{where} is not empty ({what}): each team store needs a data path of its own, as "
+        "DuckLake's cleanup (ducklake_delete_orphaned_files) deletes the files there its "
+        "catalog does not list; give an empty or new directory"
+        + ("" if shown else " with --data-path, or move that folder away")
+    )
 
 
 def _check_can_make_folder_in(parent: Path, refusal: str) -> None:

@@ -74,8 +74,9 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     envvar="TRENDLAB_DATA_PATH",
     show_envvar=True,
     metavar="DIR",
-    help="Where a team store keeps its data files: needed to create one, on storage every "
-    "member can reach; afterwards only where this machine mounts it elsewhere.",
+    help="Where a team store keeps its data files: needed to create one (an empty directory "
+    "of its own, on storage every member can reach); afterwards only where this machine "
+    "mounts it elsewhere.",
 )
 @click.option(
     "--lock-timeout",

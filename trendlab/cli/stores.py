@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @click.option(
     "--data-path",
     metavar="DIR",
-    help="Where DST, if it is a new team store, keeps its data files "
+    help="Where DST, if it is a new team store, keeps its data files (an empty directory) "
     "[default: the global --data-path, unless the --db store it belongs to is a team "
     "store other than DST].",
 )
