@@ -1213,6 +1213,59 @@ def test_only_the_value_of_a_uri_password_parameter_is_masked(query: str, masked
     assert lake.mask_password(f"{uri}{query} password=x&y") == f"{uri}{masked} password=***"
 
 
+# What its user most likely meant as the password, which libpq reads otherwise: an @ or
+# a / not percent-encoded (libpq reads it to the first, and the rest as the host, port
+# or database, which its errors quote), a quote left open (libpq refuses it). Each was
+# shown in part; a message quoting libpq's error, its pieces too.
+@pytest.mark.parametrize(
+    ("given", "masked", "pieces"),
+    [
+        (
+            "postgresql://pwuser:Ab3/x+9z==@localhost:5432/t1",
+            "postgresql://pwuser:***@localhost:5432/t1",
+            ["Ab3", "x+9z=="],
+        ),
+        (
+            "postgresql://pwuser:SEC@RET@localhost:5432/t1",
+            "postgresql://pwuser:***@localhost:5432/t1",
+            ["SEC", "RET"],
+        ),
+        ("dbname=t host=localhost password='SEC RET", "dbname=t host=localhost password=***", []),
+        (
+            "postgresql://pwuser:SEC@RET@h/t\nnext line",
+            "postgresql://pwuser:***@h/t\nnext line",
+            ["SEC", "RET"],
+        ),
+    ],
+)
+def test_a_password_meant_otherwise_than_libpq_reads_it_is_masked_whole(
+    given: str, masked: str, pieces: list[str]
+):
+    assert lake.mask_password(given) == masked
+    echoed = [f'host name "{piece}@localhost"' for piece in pieces]
+    quoted = f'Unable to connect to Postgres at "{given}": {", ".join(echoed)}'
+    shown = lake.mask_password(quoted)
+    for secret in ("SEC", "RET", "Ab3", "x+9z"):
+        assert secret not in shown, shown
+    # A user name that begins as a piece of the password does is kept, as is a
+    # URI whose @ is in its parameters, with no password.
+    assert lake.mask_password("postgresql://SECu:SEC@RET@h/t") == "postgresql://SECu:***@h/t"
+    kept = "postgresql://localhost:5432/t1?application_name=me@lab"
+    assert lake.mask_password(kept) == kept
+
+
+def test_libpqs_error_quoting_a_piece_of_the_password_masks_it():
+    """`invalid integer value "Ab3" for connection option "port"`: libpq took the
+    password's first piece for the port, as it read the URI, and said so."""
+    for conninfo, secret in (
+        ("postgresql://pwuser:Ab3/x+9z==@localhost:5432/t1", "Ab3"),
+        ("dbname=t host=localhost password='SEC RET", "RET"),
+    ):
+        result = make_runner(f"ducklake:postgres:{conninfo}")("log")
+        _one_line_error(result, "cannot reach the catalog of")
+        assert secret not in result.stderr, result.stderr
+
+
 # libpq quotes a password it cannot percent-decode, as written, in its reason.
 @pytest.mark.parametrize(
     ("credentials", "query", "why"),

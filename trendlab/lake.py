@@ -77,17 +77,24 @@ _FILE_REFUSED_RE = re.compile(r'Cannot open file "[^"]*": (?P<why>[^\n"]+)$', re
 _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
 # A `password=` value as libpq reads it (see _CONNINFO_PAIR_RE): a backslash escapes
 # the next character, so 'it\'s mine' and it\ s are each one password, quote and blank
-# included, and masked whole. (A quote left open, which libpq refuses, is masked to the
-# next blank, not to the end: the rest is libpq's reason.)
+# included, and masked whole. A quote left open, which libpq refuses, is masked to the
+# end of the text: all of it may be the password ('SEC RET, its closing quote
+# forgotten).
 # One after a URI's '?' or '&' is a URI parameter, masked by _mask_uri_params instead.
 _PASSWORD_RE = re.compile(
-    r"((?<![?&])password\s*=\s*)('(?:[^'\\]|\\.)*'|(?:[^\s\\]|\\.|\\\Z)+)",
+    r"((?<![?&])password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*|(?:[^\s\\]|\\.|\\\Z)+)",
     re.IGNORECASE | re.DOTALL,
 )
 _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string that is a URI
-# A URI's `user:password@`. libpq reads the credentials up to the first @ or /, so a
-# password holds neither (they are percent-encoded), but it may hold a space.
-_URI_PASSWORD_RE = re.compile(r"(postgres(?:ql)?://[^:@/\s]*:)[^@/]*@", re.IGNORECASE)
+# A URI's `user:password@`, as its user most likely meant it: up to the last @ before its
+# parameters ('?'), on its line and inside the quotes a message puts it in, so a
+# password that holds an @ or a / not percent-encoded (pw:Ab3/x@host, pw:SEC@RET@host)
+# is masked whole, although libpq reads it only up to the first @ or /; failing that,
+# up to the @ libpq reads it to (one that holds a '?': pw:a?b@host). A space may be in it.
+_URI_PASSWORD_RE = re.compile(r'(postgres(?:ql)?://[^:@/\s]*:)([^?"\n]*|[^@/\n]*)@', re.IGNORECASE)
+# Where libpq cuts a URI into its parts: a password holding one of these, not
+# percent-encoded, is read in pieces, some as other parts, which its errors then quote.
+_URI_DELIMITERS_RE = re.compile(r"[@/:?&=,\[\]]+")
 # A URI's parameters: what follows its '?', up to a blank (the end of the URI in a message).
 _URI_QUERY_RE = re.compile(r"(postgres(?:ql)?://[^?\s]*\?)(\S*)", re.IGNORECASE)
 
@@ -975,6 +982,7 @@ def _attach_error(
     pg = _PG_ERROR_RE.search(text)
     if pg:
         why = _mask_quoted_passwords(re.sub(r"\s+", " ", pg["why"]).strip(), lake.catalog)
+        why = mask_password_pieces(why, lake.catalog)
         return TrendlabError(f"cannot reach the catalog of {lake.text}: {why}")
     refused = _PG_REFUSAL_RE.findall(text)
     if lake.is_postgres and not refused and _ABORTED_TEXT in text:
@@ -1158,10 +1166,35 @@ def is_write_conflict(exc: BaseException) -> bool:
 
 
 def mask_password(text: str) -> str:
-    """A connection string fit for messages: any password replaced by ***, as a
-    `password=` keyword or in a URI's `user:password@`."""
+    """A connection string, or a message quoting one, fit for messages: any password
+    replaced by ***, as a `password=` keyword (see _PASSWORD_RE), a URI parameter, or
+    in a URI's `user:password@` (see _URI_PASSWORD_RE). A URI password that libpq reads
+    in pieces (one holding an @ or a / not percent-encoded) is masked wherever in the
+    text a piece of it stands on its own (see mask_password_pieces): libpq's error
+    quotes them as the parts it took them for (`invalid integer value "Ab3" for
+    connection option "port"`)."""
     masked = _URI_QUERY_RE.sub(_mask_uri_params, _PASSWORD_RE.sub(r"\1***", text))
-    return _URI_PASSWORD_RE.sub(r"\1***@", masked)
+    return mask_password_pieces(_URI_PASSWORD_RE.sub(r"\1***@", masked), text)
+
+
+def mask_password_pieces(text: str, conninfo: str) -> str:
+    """`text` with the pieces of each URI password in `conninfo` that libpq reads in
+    pieces replaced by ***: one that holds an @ or a / not percent-encoded, which libpq
+    reads only up to it, and the rest as other parts of the URI, cut at the characters
+    it cuts a URI at. A piece is masked wherever it stands on its own, not inside a
+    longer run of letters and digits (so a user name that begins as the password does
+    is kept): libpq's errors quote the parts they are about, and each piece is one
+    part or begins or ends one. Whatever libpq makes of them, no piece is shown."""
+    pieces = {
+        piece
+        for found in _URI_PASSWORD_RE.finditer(conninfo)
+        if re.search("[@/]", found[2])
+        for piece in _URI_DELIMITERS_RE.split(found[2])
+        if piece
+    }
+    for piece in sorted(pieces, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(piece)}(?![A-Za-z0-9])", "***", text)
+    return text
 
 
 def _mask_uri_params(match: re.Match[str]) -> str:
