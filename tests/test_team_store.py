@@ -359,6 +359,28 @@ def test_a_new_store_refuses_a_data_path_that_holds_anything(
     assert make_runner(first)("check").exit_code == 0
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_file_uri_data_path_is_checked_as_the_path_it_names(tmp_path: Path):
+    """A file:// data path, which DuckDB reads as the path in it, skipped every check of
+    a data path: one that could not be written in left a half-made catalog and DuckDB's
+    raw error, and one of another store's was taken. It is now checked as that path."""
+    location = f"ducklake:{tmp_path / 't.ducklake'}"
+    run = make_runner(location)
+    _one_line_error(
+        run("--data-path", "file:///proc", "init"), "file:///proc: cannot write in it ("
+    )
+    assert not (tmp_path / "t.ducklake").exists()
+    share = tmp_path / "share"
+    first = make_runner(f"ducklake:{tmp_path / 'first.ducklake'}")
+    assert first("--data-path", str(share), "init", "--empty").exit_code == 0
+    _one_line_error(run("--data-path", share.as_uri(), "init"), "is not empty (")
+    assert not (tmp_path / "t.ducklake").exists()
+    # The same folder, or none, given as a URI to the store made with its path.
+    assert first("--data-path", f"file://localhost{share}/", "log").exit_code == 0
+    nowhere = f"file://{tmp_path}/nowhere"
+    _one_line_error(first("--data-path", nowhere, "log"), f"{nowhere}: no such directory", code=2)
+
+
 def test_the_migrate_asked_for_names_a_team_store_other_than_trendlab_dbs(
     pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -303,10 +303,12 @@ def _attach(
         check_not_wal(lake.file, shown, create=create)
         _refuse_other_file(lake, named)
     given = _absolute(data_path) if data_path else None
-    if data_path and given and not create and "://" not in given:
-        refuse_no_directory(Path(given), data_path, data_path_option)
-    if data_path and given and create and "://" not in given:
-        _check_new_data_path(Path(given), data_path, data_path_option)
+    # The folder the data files are in (or will go to), where this machine can look in it.
+    new_path = _local_folder(given) if given else None
+    if data_path and new_path and not create:
+        refuse_no_directory(new_path, data_path, data_path_option)
+    if data_path and new_path and create:
+        _check_new_data_path(new_path, data_path, data_path_option)
     options = ["READ_ONLY"] if read_only else []
     options.append(f"CREATE_IF_NOT_EXISTS {str(create and not read_only).lower()}")
     if given:
@@ -318,8 +320,6 @@ def _attach(
     catalog = _with_lock_timeout(lake.catalog, lock_timeout) if lake.is_postgres else lake.catalog
     sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
 
-    # Where a new store's data files would go, where this machine can look in it.
-    new_path = Path(given) if given and "://" not in given else None
     if not given and lake.default_data_path():
         new_path = Path(str(lake.default_data_path()))
 
@@ -615,10 +615,11 @@ LIMIT 3
 
 def _same_path(a: str, b: str) -> bool:
     """Do two data paths name the same place? Stored ones end in a slash, given ones
-    need not; a local one may be relative or go through a symlink."""
-    if "://" in a or "://" in b:
+    need not; a local one may be relative, go through a symlink or be a file:// URI."""
+    here, there = _local_folder(a), _local_folder(b)
+    if here is None or there is None:
         return a.rstrip("/") == b.rstrip("/")
-    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    return here.expanduser().resolve() == there.expanduser().resolve()
 
 
 def _join(folder: str, relative: str) -> str:
@@ -1271,6 +1272,16 @@ def retry_creation_race(create: Callable[[], T]) -> T:
             if delay is None:
                 raise
         time.sleep(jittered(delay))
+
+
+def _local_folder(path: str) -> Path | None:
+    """The folder on this machine that a data path names: a path, or a file:// URI
+    (file:///srv/lab, file://localhost/srv/lab), which DuckDB reads as the path in it;
+    None for remote storage (s3://bucket/lab, a file:// URI of another host)."""
+    if not path.lower().startswith("file://"):
+        return None if "://" in path else Path(path)
+    uri = urllib.parse.urlsplit(path)
+    return Path(uri.path) if uri.netloc in ("", "localhost") and uri.path else None
 
 
 def _absolute(path: str) -> str:
