@@ -1276,6 +1276,38 @@ def test_a_password_meant_otherwise_than_libpq_reads_it_is_masked_whole(
     assert lake.mask_password(kept) == kept
 
 
+def test_a_uri_password_is_masked_up_to_its_own_at_only():
+    """Masked to the last @ of the line, a password ran over the host of its URI and
+    over what followed it in a message: a second store's URI, a mail address. A piece
+    of one or two characters, which tells little, was masked in the host's digits and
+    a line number too."""
+    two = "copy postgresql://u:pw@h1/db to postgresql://v:qq@h2/db"
+    assert lake.mask_password(two) == "copy postgresql://u:***@h1/db to postgresql://v:***@h2/db"
+    mail = "postgresql://u:pw@host/db: cannot open, mail ops@corp.com"
+    assert lake.mask_password(mail) == "postgresql://u:***@host/db: cannot open, mail ops@corp.com"
+    short = "postgresql://u:p@ss/1@127.0.0.1:5432/db line 1"
+    assert lake.mask_password(short) == "postgresql://u:***@127.0.0.1:5432/db line 1"
+
+
+def test_a_new_store_inside_another_stores_data_path_is_refused(tmp_path: Path):
+    """Its folder empty, a store was made inside another's data path, whose cleanup
+    (ducklake_delete_orphaned_files) then deleted this one's files, which its catalog
+    does not list. FILE:// is a relative path to DuckDB, and so is not checked as the
+    path after it (DuckDB wrote it under ./FILE:)."""
+    outer = tmp_path / "D"
+    first = make_runner(f"ducklake:{tmp_path / 'A.ducklake'}")
+    assert first("--data-path", str(outer), "init", "--empty").exit_code == 0
+    inner = make_runner(f"ducklake:{tmp_path / 'B.ducklake'}")
+    _one_line_error(
+        inner("--data-path", str(outer / "sub"), "init", "--empty"),
+        f"--data-path {outer / 'sub'} lies inside {outer}, another store's data path (it "
+        "holds main/schema_migrations)",
+    )
+    assert not (tmp_path / "B.ducklake").exists() and not (outer / "sub").exists()
+    assert lake._local_folder(f"FILE://{outer}") is None
+    assert lake._local_folder(f"file://{outer}") == outer
+
+
 def test_libpqs_error_quoting_a_piece_of_the_password_masks_it():
     """`invalid integer value "Ab3" for connection option "port"`: libpq took the
     password's first piece for the port, as it read the URI, and said so."""

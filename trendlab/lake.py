@@ -87,11 +87,12 @@ _PASSWORD_RE = re.compile(
 )
 _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string that is a URI
 # A URI's `user:password@`, as its user most likely meant it: up to the last @ before its
-# parameters ('?'), on its line and inside the quotes a message puts it in, so a
-# password that holds an @ or a / not percent-encoded (pw:Ab3/x@host, pw:SEC@RET@host)
-# is masked whole, although libpq reads it only up to the first @ or /; failing that,
-# up to the @ libpq reads it to (one that holds a '?': pw:a?b@host). A space may be in it.
-_URI_PASSWORD_RE = re.compile(r'(postgres(?:ql)?://[^:@/\s]*:)([^?"\n]*|[^@/\n]*)@', re.IGNORECASE)
+# parameters ('?') or a blank (where a URI in a message ends: another URI, or a mail
+# address, may follow), inside the quotes a message puts it in, so a password that
+# holds an @ or a / not percent-encoded (pw:Ab3/x@host, pw:SEC@RET@host) is masked
+# whole, although libpq reads it only up to the first @ or /; failing that, up to the @
+# libpq reads it to (one that holds a '?' or a space: pw:a?b@host, pw:my pass@host).
+_URI_PASSWORD_RE = re.compile(r'(postgres(?:ql)?://[^:@/\s]*:)([^?"\s]*|[^@/\n]*)@', re.IGNORECASE)
 # Where libpq cuts a URI into its parts: a password holding one of these, not
 # percent-encoded, is read in pieces, some as other parts, which its errors then quote.
 _URI_DELIMITERS_RE = re.compile(r"[@/:?&=,\[\]]+")
@@ -333,6 +334,8 @@ def _attach(
             held = _refuse_other_tables(con, lake, catalog, named)  # a lock it meets is waited for
         if there and not held:
             _refuse_data_path_in_use(new_path, there, lake, data_path, data_path_option, named)
+        if create and new_path and not held:
+            _refuse_data_path_inside_a_store(new_path, lake, data_path, data_path_option, named)
         if new and create and not read_only and not held:
             new()
         for delay in (*CREATE_RACE_DELAYS, None):
@@ -549,6 +552,30 @@ def _refuse_data_path_in_use(
         "DuckLake's cleanup (ducklake_delete_orphaned_files) deletes the files there its "
         "catalog does not list; give an empty or new directory"
         + ("" if shown else " with --data-path, or move that folder away")
+    )
+
+
+# A folder every trendlab store's data path holds (DuckLake's schema, then a table of
+# trendlab's), by which a folder is known as one.
+_STORE_MARK = Path("main", "schema_migrations")
+
+
+def _refuse_data_path_inside_a_store(
+    path: Path, lake: LakeLocation, shown: str | None, option: str, named: str
+) -> None:
+    """Refuse to make a new store whose data path lies inside another store's: that
+    store's cleanup (ducklake_delete_orphaned_files) deletes every file under its data
+    path that its catalog does not list, this store's among them."""
+    outer = next((a for a in path.resolve().parents if (a / _STORE_MARK).is_dir()), None)
+    if outer is None:
+        return
+    where = (
+        f"{option} {shown}" if shown else f"{opened_as(lake.text, named)}: its data folder {path}"
+    )
+    raise TrendlabError(
+        f"{where} lies inside {outer}, another store's data path (it holds {_STORE_MARK}): "
+        "that store's cleanup (ducklake_delete_orphaned_files) deletes the files there its "
+        "catalog does not list, this store's too; give a directory outside it"
     )
 
 
@@ -1185,7 +1212,8 @@ def mask_password_pieces(text: str, conninfo: str) -> str:
     it cuts a URI at. A piece is masked wherever it stands on its own, not inside a
     longer run of letters and digits (so a user name that begins as the password does
     is kept): libpq's errors quote the parts they are about, and each piece is one
-    part or begins or ends one. Whatever libpq makes of them, no piece is shown."""
+    part or begins or ends one. Whatever libpq makes of them, no piece of three
+    characters or more is shown."""
     pieces = {
         piece
         for found in _URI_PASSWORD_RE.finditer(conninfo)
@@ -1193,7 +1221,9 @@ def mask_password_pieces(text: str, conninfo: str) -> str:
         for piece in _URI_DELIMITERS_RE.split(found[2])
         if piece
     }
-    for piece in sorted(pieces, key=len, reverse=True):
+    # A piece of one or two characters tells little of a password, and masking it
+    # would mangle addresses and line numbers (127.0.0.1, line 1).
+    for piece in sorted((p for p in pieces if len(p) > 2), key=len, reverse=True):
         text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(piece)}(?![A-Za-z0-9])", "***", text)
     return text
 
@@ -1278,7 +1308,7 @@ def _local_folder(path: str) -> Path | None:
     """The folder on this machine that a data path names: a path, or a file:// URI
     (file:///srv/lab, file://localhost/srv/lab), which DuckDB reads as the path in it;
     None for remote storage (s3://bucket/lab, a file:// URI of another host)."""
-    if not path.lower().startswith("file://"):
+    if not path.startswith("file://"):  # as DuckDB reads it: FILE:// is a relative path
         return None if "://" in path else Path(path)
     uri = urllib.parse.urlsplit(path)
     return Path(uri.path) if uri.netloc in ("", "localhost") and uri.path else None
