@@ -1771,15 +1771,17 @@ def test_logistic4_through_three_points_needs_a_calibration(empty_db: Path, run:
         _ok(run_empty("add-model", f"q{i}", "--release-date", f"202{i}-06-01", "-m", "t"))
         _ok(run_empty("add-result", f"q{i}", "qb", score, "--date", f"202{i}-06-01",
                       "--source-url", f"https://example.org/q/{i}", "-m", "t"))  # fmt: skip
-    for options, what in (((), "frontier points to fit (the frontier's level at a later "
-                           "result counts as one)"), (("--all",), "results to fit")):  # fmt: skip
+    for options, what, why in (
+        ((), "frontier points to fit (the frontier's level at a later result counts as one)",
+         "too few backtest forecasts to calibrate on"),
+        (("--all",), "results to fit", "backtests cover the frontier, not --all"),
+    ):  # fmt: skip
         refused = run_empty("forecast", "qb", *options, "--family", "logistic4")
         line = f"{_on(empty_db)} forecast qb {' '.join([*options, '--family logistic'])}"
         assert (refused.exit_code, refused.stderr) == (
             1,
             f"trendlab: error: qb has 3 {what}, through which logistic4, a curve of 3 "
-            "parameters, passes exactly, and its interval is not calibrated here (by "
-            "compute or price, with --all, or with no backtests to calibrate on), so it "
+            f"parameters, passes exactly, and its interval is not calibrated ({why}), so it "
             f"would be a point; `{line}` fits them\n",
         )
         suggested = subprocess.run(

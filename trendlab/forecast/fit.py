@@ -239,11 +239,16 @@ def _check_width_without_calibration(series: Series, family: str, x: np.ndarray)
         return
     what = "frontier point" if series.frontier else "result"
     later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
+    if series.by != "date":
+        why = f"backtests cover the frontier by date, not by {series.by}"
+    elif not series.frontier:
+        why = "backtests cover the frontier, not --all"
+    else:
+        why = "too few backtest forecasts to calibrate on"
     raise TrendlabError(
         f"{series.scale.slug} has {len(x)} {what}s{series.kept} to fit{later}, through which "
-        "logistic4, a curve of 3 parameters, passes exactly, and its interval is not "
-        "calibrated here (by compute or price, with --all, or with no backtests to "
-        "calibrate on), so it would be a point; "
+        f"logistic4, a curve of 3 parameters, passes exactly, and its interval is not "
+        f"calibrated ({why}), so it would be a point; "
         f"`{series.forecast_command('--family logistic')}` fits them"
     )
 
