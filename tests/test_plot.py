@@ -1054,6 +1054,26 @@ def test_a_price_axis_within_a_decade_is_labelled_at_whole_steps(
     assert _price_labels(drawn[0]) == ["2", "3", "4"]
 
 
+def test_a_log_axis_reads_as_numbers_for_people_do_below_a_million():
+    """`:g` wrote 10000 and 1e+22: digits are thousands separated, as every number for
+    people is, and training compute keeps its powers of ten."""
+    import matplotlib.pyplot as plt
+
+    from trendlab.plot import _readable_log
+
+    shown = []
+    for low, high in ((300.0, 300_000.0), (1e23, 3e24)):
+        fig, ax = plt.subplots()
+        ax.set_xscale("log")
+        ax.set_xlim(low, high)
+        _readable_log(ax.xaxis)
+        fig.canvas.draw()
+        shown.append([t.get_text() for t in ax.get_xticklabels() if t.get_text()])
+        plt.close(fig)
+    assert shown[0][:5] == ["100", "200", "500", "1,000", "2,000"], shown[0]
+    assert "$\\mathdefault{10^{23}}$" in shown[1] and not any("e+" in t for t in shown[1])
+
+
 def test_a_forecast_by_price_over_few_decades_is_labelled_between_them(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):

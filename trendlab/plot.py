@@ -27,7 +27,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.forecast.families import LOG_SPACES
-from trendlab.text import at_most, level_text, name_fault, number
+from trendlab.text import at_most, level_text, name_fault, number, significant_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -80,6 +80,8 @@ PRICES_Z = 3.0
 # The most decades a price axis spans with labels between its powers of ten too: over
 # more, 1, 2 and 5 times each would crowd the axis.
 PRICE_DECADES = 4
+# The largest value a log axis is labelled in digits up to (thousands separated).
+PLAIN_LOG_MAX = 1e6
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
 # the palette is tab10 without those two. Past its length, the rest share one colour.
@@ -846,11 +848,12 @@ def _readable_log(axis: Axis) -> None:
 
     low, high = sorted(axis.get_view_interval())
     decades = float(np.log10(high / low))
-    if decades > PRICE_DECADES:
+    # Training compute (1e22 FLOP and up) reads better as powers of ten than as digits.
+    if decades > PRICE_DECADES or high >= PLAIN_LOG_MAX:
         return
     subs = (1.0, 2.0, 5.0) if decades > 1 else tuple(float(step) for step in range(1, 10))
     axis.set_major_locator(LogLocator(subs=subs))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: significant_text(value, 3)))
     axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
 
 
