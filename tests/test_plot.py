@@ -1074,6 +1074,21 @@ def test_a_log_axis_reads_as_numbers_for_people_do_below_a_million():
     assert "$\\mathdefault{10^{23}}$" in shown[1] and not any("e+" in t for t in shown[1])
 
 
+def test_a_log_axis_within_a_decade_is_labelled_at_every_whole_step():
+    """$5.5 to $9.5 was labelled at 6 and 8 alone (steps of 1, 1.5, 2, 3, 4, 5, 6, 8):
+    every whole step is labelled, as the README says."""
+    import matplotlib.pyplot as plt
+
+    from trendlab.plot import _readable_log
+
+    fig, ax = plt.subplots()
+    ax.set_yscale("log")
+    ax.set_ylim(5.5, 9.5)
+    _readable_log(ax.yaxis)
+    assert _price_labels(ax) == ["6", "7", "8", "9"]
+    plt.close(fig)
+
+
 def test_a_forecast_by_price_over_few_decades_is_labelled_between_them(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):
