@@ -332,10 +332,8 @@ def _attach(
         there = _folder_contents(new_path) if create and new_path else None
         if create and (lake.file is None or lake.file.is_file()):
             held = _refuse_other_tables(con, lake, catalog, named)  # a lock it meets is waited for
-        if there and not held:
-            _refuse_data_path_in_use(new_path, there, lake, data_path, data_path_option, named)
-        if create and new_path and not held:
-            _refuse_data_path_inside_a_store(new_path, lake, data_path, data_path_option, named)
+        if there is not None and not held:
+            _refuse_taken_data_path(new_path, there, lake, data_path, data_path_option, named)
         if new and create and not read_only and not held:
             new()
         for delay in (*CREATE_RACE_DELAYS, None):
@@ -525,7 +523,12 @@ def _folder_contents(folder: Path) -> tuple[list[str], list[str]]:
     return files, folders
 
 
-def _refuse_data_path_in_use(
+# A folder every trendlab store's data path holds (DuckLake's schema, then a table of
+# trendlab's), by which a folder is known as one.
+_STORE_MARK = Path("main", "schema_migrations")
+
+
+def _refuse_taken_data_path(
     path: Path | None,
     there: tuple[list[str], list[str]],
     lake: LakeLocation,
@@ -534,49 +537,34 @@ def _refuse_data_path_in_use(
     named: str,
 ) -> None:
     """Refuse to make a new store whose data path (`shown` as given to `option`, else a
-    local lake's folder beside its catalog) holds anything: DuckLake's
-    ducklake_delete_orphaned_files, the cleanup the README gives, deletes every file
-    there that the new store's catalog does not list, another store's data files
-    included, whose records could then never be read again."""
+    local lake's folder beside its catalog) holds anything (`there`, its files and
+    folders), or lies inside another store's: DuckLake's ducklake_delete_orphaned_files,
+    the cleanup the README gives, deletes every file under a store's data path that its
+    catalog does not list, another store's data files included, whose records could
+    then never be read again."""
+    if path is None:
+        return
+    where = (
+        f"{option} {shown}" if shown else f"{opened_as(lake.text, named)}: its data folder {path}"
+    )
     files, folders = there
-    if path is None or not (files or folders):
-        return
-    entries, noun = (files, "file") if files else (folders, "folder")
-    many = "at least " if len(files) + len(folders) >= _COUNTED_ENTRIES_MAX else ""
-    what = f"{many}{len(entries)} {noun}{'' if len(entries) == 1 else 's'}, e.g. {entries[0]}"
-    where = (
-        f"{option} {shown}" if shown else f"{opened_as(lake.text, named)}: its data folder {path}"
-    )
-    raise TrendlabError(
-        f"{where} is not empty ({what}): each team store needs a data path of its own, as "
-        "DuckLake's cleanup (ducklake_delete_orphaned_files) deletes the files there its "
-        "catalog does not list; give an empty or new directory"
-        + ("" if shown else " with --data-path, or move that folder away")
-    )
-
-
-# A folder every trendlab store's data path holds (DuckLake's schema, then a table of
-# trendlab's), by which a folder is known as one.
-_STORE_MARK = Path("main", "schema_migrations")
-
-
-def _refuse_data_path_inside_a_store(
-    path: Path, lake: LakeLocation, shown: str | None, option: str, named: str
-) -> None:
-    """Refuse to make a new store whose data path lies inside another store's: that
-    store's cleanup (ducklake_delete_orphaned_files) deletes every file under its data
-    path that its catalog does not list, this store's among them."""
+    if files or folders:
+        entries, noun = (files, "file") if files else (folders, "folder")
+        many = "at least " if len(files) + len(folders) >= _COUNTED_ENTRIES_MAX else ""
+        what = f"{many}{len(entries)} {noun}{'' if len(entries) == 1 else 's'}, e.g. {entries[0]}"
+        raise TrendlabError(
+            f"{where} is not empty ({what}): each team store needs a data path of its own, "
+            "as DuckLake's cleanup (ducklake_delete_orphaned_files) deletes the files there "
+            "its catalog does not list; give an empty or new directory"
+            + ("" if shown else " with --data-path, or move that folder away")
+        )
     outer = next((a for a in path.resolve().parents if (a / _STORE_MARK).is_dir()), None)
-    if outer is None:
-        return
-    where = (
-        f"{option} {shown}" if shown else f"{opened_as(lake.text, named)}: its data folder {path}"
-    )
-    raise TrendlabError(
-        f"{where} lies inside {outer}, another store's data path (it holds {_STORE_MARK}): "
-        "that store's cleanup (ducklake_delete_orphaned_files) deletes the files there its "
-        "catalog does not list, this store's too; give a directory outside it"
-    )
+    if outer is not None:
+        raise TrendlabError(
+            f"{where} lies inside {outer}, another store's data path (it holds {_STORE_MARK}): "
+            "that store's cleanup (ducklake_delete_orphaned_files) deletes the files there "
+            "its catalog does not list, this store's too; give a directory outside it"
+        )
 
 
 def _check_can_make_folder_in(parent: Path, refusal: str) -> None:

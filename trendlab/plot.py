@@ -77,9 +77,9 @@ RESULTS_Z = 3.0
 PRICE_LINES_Z = 2.0
 NAME_Z = 2.5
 PRICES_Z = 3.0
-# The most decades a price axis spans with labels between its powers of ten too: over
-# more, 1, 2 and 5 times each would crowd the axis.
-PRICE_DECADES = 4
+# The most decades a log axis (a price's, say) spans with labels between its powers of
+# ten too: over more, 1, 2 and 5 times each would crowd the axis.
+LOG_LABEL_DECADES = 4
 # The largest value a log axis is labelled in digits up to (thousands separated).
 PLAIN_LOG_MAX = 1e6
 
@@ -849,7 +849,7 @@ def _readable_log(axis: Axis) -> None:
     low, high = sorted(axis.get_view_interval())
     decades = float(np.log10(high / low))
     # Training compute (1e22 FLOP and up) reads better as powers of ten than as digits.
-    if decades > PRICE_DECADES or high >= PLAIN_LOG_MAX:
+    if decades > LOG_LABEL_DECADES or high >= PLAIN_LOG_MAX:
         return
     subs = (1.0, 2.0, 5.0) if decades > 1 else tuple(float(step) for step in range(1, 10))
     axis.set_major_locator(LogLocator(subs=subs))
