@@ -1320,6 +1320,23 @@ def test_libpqs_error_quoting_a_piece_of_the_password_masks_it():
         assert secret not in result.stderr, result.stderr
 
 
+# libpq reads a blank its user did not escape as the end of the password, and each word
+# after it as a keyword lacking its '=', which its error quotes: they were shown
+# (password=*** RET: missing "=" after "RET"). A message quoting a connection string
+# keeps its own words.
+@pytest.mark.parametrize("rest", ["", " connect_timeout=5", " host = localhost"])
+def test_the_words_of_a_password_holding_a_blank_are_masked(rest: str):
+    result = make_runner(f"ducklake:postgres:dbname=t password=SEC RET{rest}")("log")
+    _one_line_error(
+        result,
+        f"cannot reach the catalog of ducklake:postgres:dbname=t password=***{rest}: "
+        'missing "=" after "***" in connection info string',
+    )
+    assert "RET" not in result.stderr
+    quoted = 'at "dbname=t password=secret": connection refused'
+    assert lake.mask_password(quoted) == 'at "dbname=t password=*** connection refused'
+
+
 # libpq quotes a password it cannot percent-decode, as written, in its reason.
 @pytest.mark.parametrize(
     ("credentials", "query", "why"),

@@ -85,6 +85,12 @@ _PASSWORD_RE = re.compile(
     r"((?<![?&])password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*|(?:[^\s\\]|\\.|\\\Z)+)",
     re.IGNORECASE | re.DOTALL,
 )
+# The words after a `password=` value that libpq reads as keywords lacking their '='
+# (none follows them): the rest of a password holding a blank its user did not escape
+# (password=SEC RET), which libpq's error quotes back (missing "=" after "RET").
+_PASSWORD_WORDS_RE = re.compile(r"(?:\s+[^\s=]+(?!\S)(?!\s*=))+")
+# A keyword/value connection string, not a message quoting one: it opens with a keyword.
+_KEYWORD_CONNINFO_RE = re.compile(r"\s*[^\s=]+\s*=")
 _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string that is a URI
 # A URI's `user:password@`, as its user most likely meant it: up to the last @ before its
 # parameters ('?') or a blank (where a URI in a message ends: another URI, or a mail
@@ -1189,8 +1195,24 @@ def mask_password(text: str) -> str:
     text a piece of it stands on its own (see mask_password_pieces): libpq's error
     quotes them as the parts it took them for (`invalid integer value "Ab3" for
     connection option "port"`)."""
-    masked = _URI_QUERY_RE.sub(_mask_uri_params, _PASSWORD_RE.sub(r"\1***", text))
+    conninfo = text.removeprefix(PREFIX).removeprefix("postgres:")
+    start = len(text) - len(conninfo)
+    masked = text
+    for words in reversed(_password_words(conninfo)):
+        masked = masked[: start + words.start()] + masked[start + words.end() :]
+    masked = _URI_QUERY_RE.sub(_mask_uri_params, _PASSWORD_RE.sub(r"\1***", masked))
     return mask_password_pieces(_URI_PASSWORD_RE.sub(r"\1***@", masked), text)
+
+
+def _password_words(conninfo: str) -> list[re.Match[str]]:
+    """The words after each `password=` value in a keyword/value connection string that
+    libpq reads as keywords lacking their '=' (see _PASSWORD_WORDS_RE):
+    part of the password as its user meant it. None in a message that quotes a
+    connection string, whose own words would be taken for them."""
+    if _URI_RE.match(conninfo) or not _KEYWORD_CONNINFO_RE.match(conninfo):
+        return []
+    found = (_PASSWORD_WORDS_RE.match(conninfo, p.end()) for p in _PASSWORD_RE.finditer(conninfo))
+    return [words for words in found if words]
 
 
 def mask_password_pieces(text: str, conninfo: str) -> str:
@@ -1229,11 +1251,15 @@ def _mask_uri_params(match: re.Match[str]) -> str:
 
 
 def _mask_quoted_passwords(why: str, catalog: str) -> str:
-    """libpq's reason for refusing a URI `catalog` with its password masked: a password
-    it cannot percent-decode ("invalid percent-encoded token", "forbidden value %00")
-    it quotes whole, as written, in `user:password@` or a `password=` parameter."""
+    """libpq's reason for refusing `catalog` with its password masked: in a URI, a
+    password it cannot percent-decode ("invalid percent-encoded token", "forbidden
+    value %00") it quotes whole, as written, in `user:password@` or a `password=`
+    parameter; in a keyword/value string, a word of a password holding a blank, which
+    it took for a keyword (see _password_words)."""
     uri = catalog.removeprefix("postgres:")
     if not _URI_RE.match(uri):
+        for word in (w for words in _password_words(uri) for w in words[0].split()):
+            why = why.replace(f'"{word}"', '"***"')
         return why
     rest, _, query = uri.split("://", 1)[1].partition("?")
     user, at, _ = rest.partition("/")[0].partition("@")
