@@ -1252,6 +1252,16 @@ def test_only_the_value_of_a_uri_password_parameter_is_masked(query: str, masked
             "postgresql://pwuser:***@localhost:5432/t1",
             ["SEC", "RET"],
         ),
+        (
+            "postgresql://pwuser:SEC?RET/XYZ@localhost:5432/t1",
+            "postgresql://pwuser:***@localhost:5432/t1",
+            ["SEC", "RET", "XYZ"],
+        ),
+        (
+            'postgresql://pwuser:SEC"RET/XYZ@localhost:5432/t1',
+            "postgresql://pwuser:***@localhost:5432/t1",
+            ['SEC"RET', "XYZ"],
+        ),
         ("dbname=t host=localhost password='SEC RET", "dbname=t host=localhost password=***", []),
         (
             "postgresql://pwuser:SEC@RET@h/t\nnext line",
@@ -1267,13 +1277,17 @@ def test_a_password_meant_otherwise_than_libpq_reads_it_is_masked_whole(
     echoed = [f'host name "{piece}@localhost"' for piece in pieces]
     quoted = f'Unable to connect to Postgres at "{given}": {", ".join(echoed)}'
     shown = lake.mask_password(quoted)
-    for secret in ("SEC", "RET", "Ab3", "x+9z"):
+    for secret in ("SEC", "RET", "XYZ", "Ab3", "x+9z"):
         assert secret not in shown, shown
     # A user name that begins as a piece of the password does is kept, as is a
-    # URI whose @ is in its parameters, with no password.
+    # URI whose @ is in its parameters, or after the quote a message closes it with,
+    # with no password.
     assert lake.mask_password("postgresql://SECu:SEC@RET@h/t") == "postgresql://SECu:***@h/t"
-    kept = "postgresql://localhost:5432/t1?application_name=me@lab"
-    assert lake.mask_password(kept) == kept
+    for kept in (
+        "postgresql://localhost:5432/t1?application_name=me@lab",
+        '["postgresql://localhost:5432/t1","me@lab"]',
+    ):
+        assert lake.mask_password(kept) == kept
 
 
 def test_a_uri_password_is_masked_up_to_its_own_at_only():
@@ -1313,6 +1327,7 @@ def test_libpqs_error_quoting_a_piece_of_the_password_masks_it():
     password's first piece for the port, as it read the URI, and said so."""
     for conninfo, secret in (
         ("postgresql://pwuser:Ab3/x+9z==@localhost:5432/t1", "Ab3"),
+        ("postgresql://pwuser:SEC?RET/XYZ@localhost:5432/t1", "RET"),
         ("dbname=t host=localhost password='SEC RET", "RET"),
     ):
         result = make_runner(f"ducklake:postgres:{conninfo}")("log")

@@ -93,12 +93,16 @@ _PASSWORD_WORDS_RE = re.compile(r"(?:\s+[^\s=]+(?!\S)(?!\s*=))+")
 _KEYWORD_CONNINFO_RE = re.compile(r"\s*[^\s=]+\s*=")
 _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string that is a URI
 # A URI's `user:password@`, as its user most likely meant it: up to the last @ before its
-# parameters ('?') or a blank (where a URI in a message ends: another URI, or a mail
-# address, may follow), inside the quotes a message puts it in, so a password that
-# holds an @ or a / not percent-encoded (pw:Ab3/x@host, pw:SEC@RET@host) is masked
-# whole, although libpq reads it only up to the first @ or /; failing that, up to the @
-# libpq reads it to (one that holds a '?' or a space: pw:a?b@host, pw:my pass@host).
-_URI_PASSWORD_RE = re.compile(r'(postgres(?:ql)?://[^:@/\s]*:)([^?"\s]*|[^@/\n]*)@', re.IGNORECASE)
+# parameters (a '?' before a `keyword=`) or a blank (where a URI in a message ends:
+# another URI, or a mail address, may follow), inside the quotes a message puts it in
+# (a '"' before a blank, a ':', ',', ';' or ')', or the end), so a password that holds
+# an @ or a / not percent-encoded (pw:Ab3/x@host, pw:SEC@RET@host, pw:a?b/c@host,
+# pw:a"b/c@host) is masked whole, although libpq reads it only up to the first @ or /;
+# failing that, up to the @ libpq reads it to (one that holds a space: pw:my pass@host).
+_URI_PASSWORD_RE = re.compile(
+    r'(postgres(?:ql)?://[^:@/\s]*:)((?:[^?"\s]|\?(?![^/@?&="\s]*=)|"(?![\s:,;)]|\Z))*|[^@/\n]*)@',
+    re.IGNORECASE,
+)
 # Where libpq cuts a URI into its parts: a password holding one of these, not
 # percent-encoded, is read in pieces, some as other parts, which its errors then quote.
 _URI_DELIMITERS_RE = re.compile(r"[@/:?&=,\[\]]+")
