@@ -1324,10 +1324,13 @@ def test_a_new_store_inside_another_stores_data_path_is_refused(tmp_path: Path):
 
 def test_libpqs_error_quoting_a_piece_of_the_password_masks_it():
     """`invalid integer value "Ab3" for connection option "port"`: libpq took the
-    password's first piece for the port, as it read the URI, and said so."""
+    password's first piece for the port, as it read the URI, and said so. One holding
+    a '"' was told in DuckDB's words (Failed to attach DuckLake MetaData ...), the
+    quote taken for the end of the connection string DuckDB quoted."""
     for conninfo, secret in (
         ("postgresql://pwuser:Ab3/x+9z==@localhost:5432/t1", "Ab3"),
         ("postgresql://pwuser:SEC?RET/XYZ@localhost:5432/t1", "RET"),
+        ('postgresql://pwuser:SEC"RET/XYZ@localhost:5432/t1', "RET"),
         ("dbname=t host=localhost password='SEC RET", "RET"),
     ):
         result = make_runner(f"ducklake:postgres:{conninfo}")("log")

@@ -74,7 +74,8 @@ _WRITERS_QUEUE_SQL = (
 
 # DuckDB's words when the OS refused to open or create a file, its reason last.
 _FILE_REFUSED_RE = re.compile(r'Cannot open file "[^"]*": (?P<why>[^\n"]+)$', re.MULTILINE)
-_PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "[^"]*": (?P<why>[^\n]*)')
+# The connection string it quotes may hold a '"' of its own (in a password).
+_PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "(?:[^"]|"(?!: ))*": (?P<why>[^\n]*)')
 # A `password=` value as libpq reads it (see _CONNINFO_PAIR_RE): a backslash escapes
 # the next character, so 'it\'s mine' and it\ s are each one password, quote and blank
 # included, and masked whole. A quote left open, which libpq refuses, is masked to the
