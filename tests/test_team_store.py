@@ -1322,6 +1322,24 @@ def test_a_new_store_inside_another_stores_data_path_is_refused(tmp_path: Path):
     assert lake._local_folder(f"file://{outer}") == outer
 
 
+def test_a_new_store_inside_another_tools_ducklake_data_path_is_refused(tmp_path: Path):
+    """Another tool's DuckLake store has no main/schema_migrations, and a store was made
+    inside its data path, whose cleanup then deleted this one's files. Its data files
+    (SCHEMA/TABLE/ducklake-UUID.parquet, as DuckLake lays them out) show it."""
+    outer = tmp_path / "lake"
+    (outer / "main" / "t").mkdir(parents=True)
+    (outer / "main" / "t" / "ducklake-0190.parquet").touch()
+    result = make_runner(f"ducklake:{tmp_path / 'B.ducklake'}")(
+        "--data-path", str(outer / "trendlab"), "init", "--empty"
+    )
+    _one_line_error(
+        result,
+        f"--data-path {outer / 'trendlab'} lies inside {outer}, another store's data path "
+        "(it holds main/t/ducklake-0190.parquet)",
+    )
+    assert not (tmp_path / "B.ducklake").exists() and not (outer / "trendlab").exists()
+
+
 def test_libpqs_error_quoting_a_piece_of_the_password_masks_it():
     """`invalid integer value "Ab3" for connection option "port"`: libpq took the
     password's first piece for the port, as it read the URI, and said so. One holding

@@ -539,6 +539,18 @@ def _folder_contents(folder: Path) -> tuple[list[str], list[str]]:
 _STORE_MARK = Path("main", "schema_migrations")
 
 
+def _store_mark(folder: Path) -> str | None:
+    """What shows `folder` to be a store's data path: a trendlab store's _STORE_MARK, or
+    a data file of any tool's DuckLake store, in its schema's and table's folders as
+    DuckLake lays them out (main/t/ducklake-UUID.parquet); None if nothing does. Only
+    the default schema, main, is looked in: in any folder, a data file copied or moved
+    two folders down it would refuse every path below, and every such folder be listed."""
+    if (folder / _STORE_MARK).is_dir():
+        return str(_STORE_MARK)
+    data_file = next(folder.glob("main/*/ducklake-*.parquet"), None)
+    return None if data_file is None else str(data_file.relative_to(folder))
+
+
 def _refuse_taken_data_path(
     path: Path | None,
     there: tuple[list[str], list[str]],
@@ -569,13 +581,14 @@ def _refuse_taken_data_path(
             "its catalog does not list; give an empty or new directory"
             + ("" if shown else " with --data-path, or move that folder away")
         )
-    outer = next((a for a in path.resolve().parents if (a / _STORE_MARK).is_dir()), None)
-    if outer is not None:
-        raise TrendlabError(
-            f"{where} lies inside {outer}, another store's data path (it holds {_STORE_MARK}): "
-            "that store's cleanup (ducklake_delete_orphaned_files) deletes the files there "
-            "its catalog does not list, this store's too; give a directory outside it"
-        )
+    for outer in path.resolve().parents:
+        mark = _store_mark(outer)
+        if mark:
+            raise TrendlabError(
+                f"{where} lies inside {outer}, another store's data path (it holds {mark}): "
+                "that store's cleanup (ducklake_delete_orphaned_files) deletes the files "
+                "there its catalog does not list, this store's too; give a directory outside it"
+            )
 
 
 def _check_can_make_folder_in(parent: Path, refusal: str) -> None:
