@@ -227,3 +227,22 @@ def test_an_output_over_a_hard_linked_file_writes_the_file_every_link_names(
     assert result.exit_code == 0, result.stderr
     assert out.read_text() == other.read_text() == "i\n1\n"
     assert out.stat().st_ino == other.stat().st_ino
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="no /dev/fd on this system")
+def test_an_output_to_an_open_descriptor_writes_through_it(db: Path, tmp_path: Path):
+    """-o /dev/stdout (or /dev/fd/N) names the file the shell opened, through its
+    descriptor: the output was written beside that file and renamed over it, so what a
+    script had written there before (`>> log`) was lost, and what it wrote after went to
+    a file no longer named. Written through the descriptor, it lands where the script's
+    own writes do."""
+    log = tmp_path / "log.csv"
+    log.write_text("# before\n")
+    with log.open("a") as held:
+        held.flush()
+        named = f"/dev/fd/{held.fileno()}"
+        result = make_runner(db)("query", "SELECT 1 AS i", "--csv", "-o", named)
+        assert result.exit_code == 0, result.stderr
+        held.write("# after\n")
+    assert log.read_text() == "# before\ni\n1\n# after\n"
+    assert sorted(tmp_path.iterdir()) == [log, tmp_path / "trendlab.duckdb"]

@@ -301,7 +301,11 @@ class _OpenedOnWrite:
     def _open(self) -> IO[Any]:
         file: int | str = self.path
         target = os.path.realpath(self.path)  # a symbolic link's file, not the link
-        if _stageable(self.path):
+        if (descriptor := _descriptor(self.path)) is not None:
+            # Opened anew by its name, the file would be truncated and written from its
+            # start, under a script writing to it at its own offset (or appending).
+            file = os.dup(descriptor)
+        elif _stageable(self.path):
             try:
                 file, self.temp = tempfile.mkstemp(
                     dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}."
@@ -346,7 +350,24 @@ def _stageable(path: str) -> bool:
     """Whether an output to `path` is written beside it and takes its name once whole
     (see _OpenedOnWrite), rather than written in place."""
     named = os.path.basename(path) not in ("", ".", "..")  # not 'out/', a folder
-    return named and _replaceable(os.path.realpath(path))  # a symbolic link's file
+    # A symbolic link's file, but not one an open descriptor names (/dev/stdout): that
+    # is the file a shell opened for the script, whose writes go on in that file.
+    return named and _descriptor(path) is None and _replaceable(os.path.realpath(path))
+
+
+def _descriptor(path: str) -> int | None:
+    """The open file descriptor of this process that `path` names through /dev/fd or
+    /proc (/dev/stdout, /dev/fd/3, /proc/self/fd/1), or None."""
+    folders = ("/dev/fd", f"/proc/{os.getpid()}/fd")
+    for _ in range(40):  # the links Linux follows before ELOOP
+        folder = os.path.realpath(os.path.dirname(path) or ".")
+        name = os.path.basename(path)
+        if folder in folders and name.isdigit():
+            return int(name)
+        if not os.path.islink(path):
+            return None
+        path = os.path.join(folder, os.readlink(path))
+    return None
 
 
 def _replaceable(target: str) -> bool:
