@@ -246,3 +246,17 @@ def test_an_output_to_an_open_descriptor_writes_through_it(db: Path, tmp_path: P
         held.write("# after\n")
     assert log.read_text() == "# before\ni\n1\n# after\n"
     assert sorted(tmp_path.iterdir()) == [log, tmp_path / "trendlab.duckdb"]
+
+
+def test_an_output_whose_reader_is_gone_stops_quietly_named_or_not(db: Path, tmp_path: Path):
+    """`-o /dev/stdout | head` (or -o a FIFO) failed with 'cannot write /dev/stdout:
+    Broken pipe', exit 1, where stdout's reader gone stops quietly, as other tools do."""
+    command = [sys.executable, "-m", "trendlab", "--db", str(db), "query", "SELECT 1 AS i"]
+    for output in ("-", "/dev/stdout"):
+        read, write = os.pipe()
+        os.close(read)
+        gone = subprocess.run(
+            [*command, "-o", output], stdout=write, stderr=subprocess.PIPE, text=True
+        )
+        os.close(write)
+        assert (output, gone.returncode, gone.stderr) == (output, 0, "")

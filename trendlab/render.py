@@ -425,6 +425,8 @@ def _opened(output: str | None, binary: bool = False) -> Iterator[_Writer]:
     try:
         yield target
         target.close()
+    except BrokenPipeError:
+        raise  # a FIFO's or a pipe's reader gone (-o /dev/stdout | head), as stdout's is
     except OSError as exc:
         raise TrendlabError(f"cannot write {output}: {exc.strerror or exc}") from None
     finally:
