@@ -75,6 +75,18 @@ def test_command_has_help_and_example(name: str):
             assert param.help, f"{name} {param.opts} has no help"
 
 
+@pytest.mark.parametrize("name", sorted({*_commands(), *_leaf_commands()}))
+def test_a_help_naming_a_kind_lists_the_kinds(name: str):
+    """KIND is an argument, whose help Click does not show, and `diff --kind KIND` hid the
+    kinds that `import --kind` lists: only the error of a kind there is none of said
+    what `list`, `show`, `history`, `edit`, `retract`, `export` and `diff` take."""
+    command = _leaf_commands().get(name) or _command(name)
+    shown = " ".join(CliRunner().invoke(cli, [*name.split(), "-h"]).stdout.split())
+    if any(p.name in ("kind", "kind_name") for p in command.params):
+        for kind in ("organizations", "models", "benchmarks", "results", "prices", "aliases"):
+            assert kind in shown, f"{name} --help: {kind}"
+
+
 def test_readme_mentions_every_command():
     text = README.read_text(encoding="utf-8")
     missing = [n for n in _commands() if f"trendlab {n}" not in text]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from trendlab.cli.options import Settings, TrendlabCommand, kind_choice, note, output_options
+from trendlab.kinds import KINDS
 
 
 @click.command(cls=TrendlabCommand)
@@ -16,7 +17,11 @@ from trendlab.cli.options import Settings, TrendlabCommand, kind_choice, note, o
     "up to 12:30:05.999999): show what changed after it; or a year: since it began.",
 )
 @click.option(
-    "--kind", "kind_name", metavar="KIND", type=kind_choice(), help="Only this kind of record."
+    "--kind",
+    "kind_name",
+    type=kind_choice(),
+    metavar="[" + "|".join(KINDS) + "]",  # as import --kind lists them
+    help="Only this kind of record (or one in the singular).",
 )
 @output_options()
 @click.pass_obj

@@ -303,6 +303,20 @@ class TrendlabCommand(click.Command):
                 exc.ctx = ctx
             raise
 
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        # Click shows no help of an argument's: what KIND may be was said only by the
+        # error of a kind there is none of.
+        if any(isinstance(p, click.Argument) and p.name == "kind" for p in self.params):
+            from trendlab.kinds import KINDS
+            from trendlab.text import listed
+
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(
+                    f"KIND is one of {listed(list(KINDS), 'or')}, plural or singular."
+                )
+
     def make_context(
         self,
         info_name: str | None,
