@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 import math
+import os
 import re
 import shlex
 import shutil
@@ -2161,6 +2162,28 @@ def test_parquet_on_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch)
         render(pl.DataFrame({"a": [1]}), "parquet")
     assert refused.value.exit_code == ExitCode.USAGE
     assert screen.getvalue() == ""
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="no /dev/fd on this system")
+def test_parquet_to_a_terminal_named_by_its_descriptor_is_a_usage_error():
+    """-o /dev/stdout (or /dev/fd/N) on a terminal wrote Parquet's bytes to the screen,
+    which -o - (or no -o) refuses."""
+    import polars as pl
+
+    from trendlab.errors import ExitCode, TrendlabError
+    from trendlab.render import render
+
+    screen, terminal = os.openpty()
+    try:
+        with pytest.raises(TrendlabError, match="parquet output is binary") as refused:
+            render(pl.DataFrame({"a": [1]}), "parquet", f"/dev/fd/{terminal}")
+        assert refused.value.exit_code == ExitCode.USAGE
+        os.set_blocking(screen, False)
+        with pytest.raises(BlockingIOError):  # nothing was written there
+            os.read(screen, 1)
+    finally:
+        os.close(terminal)
+        os.close(screen)
 
 
 def test_a_table_on_a_terminal_wraps_long_text_to_fit(monkeypatch: pytest.MonkeyPatch):

@@ -620,7 +620,7 @@ def render(
 ) -> None:
     """Write a frame or rows in `fmt` to stdout or `output`."""
     if fmt == "parquet":
-        if output in (None, "-") and sys.stdout is not None and sys.stdout.isatty():
+        if _on_terminal(output):
             # The command line asks for what it cannot have, whatever the data.
             raise TrendlabError(
                 "parquet output is binary: pass -o FILE.parquet or redirect stdout",
@@ -647,6 +647,15 @@ def render(
         else:
             for row in rows.dicts():
                 handle.write(json.dumps(row, ensure_ascii=False, default=_text) + "\n")
+
+
+def _on_terminal(output: str | None) -> bool:
+    """Whether `output` is stdout, or a descriptor a name gives (-o /dev/stdout, see
+    _descriptor), on a terminal."""
+    if output in (None, "-"):
+        return sys.stdout is not None and sys.stdout.isatty()
+    descriptor = _descriptor(output)
+    return descriptor is not None and os.isatty(descriptor)
 
 
 def _frame(data: pl.DataFrame | Rows) -> pl.DataFrame:
