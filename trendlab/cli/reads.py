@@ -231,6 +231,9 @@ def history(
 ) -> None:
     """Show every revision of one record, retracted ones included.
 
+    A table shows who changed it, when, why and what changed; CSV, JSON, JSON Lines
+    and Parquet add every field of each revision.
+
     \b
     Example:
       trendlab history model gpt-4
