@@ -87,6 +87,24 @@ def test_a_help_naming_a_kind_lists_the_kinds(name: str):
             assert kind in shown, f"{name} --help: {kind}"
 
 
+def test_an_option_taking_a_url_a_date_or_a_number_says_so_in_every_help():
+    """add-model's --source-url and --release-date read TEXT, where alias add's and
+    import's --source-url read URL and add-result's --date YYYY-MM-DD: each is now named
+    alike wherever it is taken."""
+    # The options' lines, not the examples'.
+    shown = {
+        name: CliRunner().invoke(cli, [*name.split(), "-h"]).stdout.split("\nOptions:")[-1]
+        for name in sorted({*_commands(), *_leaf_commands()})
+    }
+    urls = {n: re.findall(r"^ +--(?:source-url|url) (\S+)", t, re.M) for n, t in shown.items()}
+    assert {m for found in urls.values() for m in found} == {"URL"}, urls
+    assert "--release-date YYYY-MM-DD" in shown["add-model"]
+    for option in ("--parameters", "--training-compute-flop", "--training-tokens"):
+        assert f"{option} NUMBER" in shown["add-model"]
+    for option in ("--floor", "--ceiling", "--human-baseline"):
+        assert f"{option} NUMBER" in shown["add-benchmark"]
+
+
 def test_readme_mentions_every_command():
     text = README.read_text(encoding="utf-8")
     missing = [n for n in _commands() if f"trendlab {n}" not in text]

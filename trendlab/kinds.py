@@ -174,7 +174,7 @@ MODELS = Kind(
             key_text=True,
             help="developer, as the source writes it",
         ),
-        Field("release_date", "date", past=True, help="YYYY-MM-DD"),
+        Field("release_date", "date", past=True, help="when it was released"),
         Field("parameters", "float", positive=True, exact=True, help="parameter count"),
         Field("training_compute_flop", "float", positive=True, help="training compute in FLOP"),
         Field("training_tokens", "float", positive=True, exact=True, help="training tokens"),

@@ -1171,6 +1171,12 @@ def kind_argument() -> Callable:
     return click.argument("kind", metavar="KIND", type=kind_choice())
 
 
+# What a field's option reads, named as the options of other commands name it (alias
+# add's --source-url URL, add-result's --date YYYY-MM-DD); the value is read as text
+# all the same, for validation to name what is wrong with it.
+_FIELD_METAVARS = {"url": "URL", "date": "YYYY-MM-DD", "float": "NUMBER"}
+
+
 def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
     """One option per field of a kind (e.g. --release-date), as text for validation."""
     from trendlab.kinds import get_kind
@@ -1198,8 +1204,9 @@ def field_options(kind_name: str, skip: tuple[str, ...]) -> Callable:
                     help=help_text,
                 )
             else:
+                metavar = _FIELD_METAVARS.get(field.type, "TEXT")
                 option = click.option(
-                    flag, field.name, metavar="TEXT", required=field.required, help=help_text
+                    flag, field.name, metavar=metavar, required=field.required, help=help_text
                 )
             func = option(func)
         return func
