@@ -2882,6 +2882,43 @@ def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path
 
 
 @pytest.mark.parametrize(
+    ("sql", "values"),
+    [
+        (
+            "SELECT * FROM (VALUES (DATE '2024-01-02'), (DATE '300000-01-01')) t(v)",
+            ["2024-01-02", "300000-01-01"],
+        ),
+        (
+            "SELECT * FROM (VALUES (TIMESTAMP '2024-01-02 03:04:05'), "
+            "(TIMESTAMP '0001-01-01 12:00:00' - INTERVAL 1 DAY)) t(v)",
+            ["2024-01-02T03:04:05.000000", "0001-12-31 (BC) 12:00:00"],
+        ),
+        (
+            "SELECT * FROM (VALUES (TIME '12:30:05'), (TIME '24:00:00')) t(v)",
+            ["12:30:05", "24:00:00"],
+        ),
+        ("SELECT [DATE '2024-01-02', DATE '300000-01-01'] AS v", [["2024-01-02", "300000-01-01"]]),
+    ],
+)
+def test_days_python_has_beside_one_it_has_not_are_written_in_every_format(
+    run: Run, tmp_path: Path, sql: str, values: list[Any]
+):
+    """DuckDB hands over a day Python has no date for (the year 300000, a day BC, TIME
+    '24:00:00') as its text. Beside days it has, in one column, CSV and Parquet ended as a
+    bug (exit 70: Polars "could not append value: 2024-01-02 of type: date"), where the
+    table and JSON wrote both. Each is now the text JSON writes, in every format."""
+    rows = [json.loads(line) for line in run("query", sql, "--jsonl").stdout.splitlines()]
+    assert [row["v"] for row in rows] == values
+    result = run("query", sql, "--csv")
+    assert result.exit_code == 0, result.stderr
+    cells = [json.dumps(v) if isinstance(v, list) else v for v in values]
+    assert list(csv.reader(io.StringIO(result.stdout))) == [["v"], *[[c] for c in cells]]
+    written = tmp_path / "v.parquet"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).get_column("v").to_list() == values
+
+
+@pytest.mark.parametrize(
     ("sql", "csv"),
     [
         # Polars panicked turning a list, a struct or a map into its CSV cell's text.

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -689,6 +689,8 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
         if type_ is not None and polars_holds(type_, pl.Decimal):
             column = _decimal_column([r[i] for r in rows], type_)
             rows = [(*r[:i], v, *r[i + 1 :]) for r, v in zip(rows, column, strict=True)]
+        elif type_ is None and _mixes_days_and_text(r[i] for r in rows):
+            rows = [(*r[:i], _days_as_text(r[i]), *r[i + 1 :]) for r in rows]
     # Every row read for the types: a whole number past Int64 after 100 smaller ones
     # failed as a bug.
     frame = pl.DataFrame(rows, schema=data.names, orient="row", infer_schema_length=None)
@@ -702,6 +704,34 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
         for name, dtype in frame.schema.items()
         if dtype in (pl.Int128, pl.UInt128)
     )
+
+
+def _mixes_days_and_text(values: Iterable[Any]) -> bool:
+    """Whether `values` (nested ones too) hold a date, time or timestamp beside a text:
+    DuckDB hands over one Python has not (the year 300000, a day BC, TIME '24:00:00') as
+    its text, and Polars takes no column of both."""
+    found: set[bool] = set()
+    pending = list(values)
+    while pending and len(found) < 2:
+        value = pending.pop()
+        if isinstance(value, list | tuple):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, str | date | time):  # a datetime is a date
+            found.add(isinstance(value, str))
+    return len(found) == 2
+
+
+def _days_as_text(value: Any) -> Any:
+    """`value` with each date, time and timestamp in it as the text JSON writes it."""
+    if isinstance(value, list | tuple):
+        return [_days_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _days_as_text(v) for k, v in value.items()}
+    if isinstance(value, date | time):
+        return _text(_iso(value))
+    return value
 
 
 def polars_holds(type_: pl.DataType | DataTypeClass, kind: type[pl.DataType]) -> bool:
