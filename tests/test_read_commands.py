@@ -2918,6 +2918,45 @@ def test_days_python_has_beside_one_it_has_not_are_written_in_every_format(
     assert pl.read_parquet(written).get_column("v").to_list() == values
 
 
+_UNION = "UNION(d DATE, n INTEGER, l INTEGER[], s VARCHAR)"
+
+
+@pytest.mark.parametrize(
+    ("sql", "csv", "parquet"),
+    [
+        # A day beside a number was the number of days since 1970.
+        (
+            f"SELECT * FROM (VALUES (DATE '2024-01-02'::{_UNION}), (2::{_UNION})) t(v)",
+            "v\n2024-01-02\n2\n",
+            ["2024-01-02", "2"],
+        ),
+        # A list beside a text, and a number beside a text in a list, ended as a bug.
+        (
+            f"SELECT * FROM (VALUES ([1]::{_UNION}), ('x'::{_UNION})) t(v)",
+            "v\n[1]\nx\n",
+            ["[1]", "x"],
+        ),
+        (
+            f"SELECT [2::{_UNION}, 'x'::{_UNION}] AS v",
+            'v\n"[""2"", ""x""]"\n',
+            [["2", "x"]],
+        ),
+    ],
+)
+def test_a_union_of_kinds_no_column_holds_together_is_written_as_text(
+    run: Run, tmp_path: Path, sql: str, csv: str, parquet: list[Any]
+):
+    """A UNION's values are each its member's, which Polars holds in no one column
+    when they are of different kinds: each is its text there (a day as JSON writes it,
+    a list as its JSON text), in CSV and Parquet."""
+    result = run("query", sql, "--csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == csv
+    written = tmp_path / "v.parquet"
+    assert run("query", sql, "-o", str(written)).exit_code == 0
+    assert pl.read_parquet(written).get_column("v").to_list() == parquet
+
+
 @pytest.mark.parametrize(
     ("sql", "csv"),
     [

@@ -689,8 +689,8 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
         if type_ is not None and polars_holds(type_, pl.Decimal):
             column = _decimal_column([r[i] for r in rows], type_)
             rows = [(*r[:i], v, *r[i + 1 :]) for r, v in zip(rows, column, strict=True)]
-        elif type_ is None and _mixes_days_and_text(r[i] for r in rows):
-            rows = [(*r[:i], _days_as_text(r[i]), *r[i + 1 :]) for r in rows]
+        elif type_ is None and (mixed := _mixed_kinds(r[i] for r in rows)):
+            rows = [(*r[:i], _texts_at(r[i], mixed), *r[i + 1 :]) for r in rows]
     # Every row read for the types: a whole number past Int64 after 100 smaller ones
     # failed as a bug.
     frame = pl.DataFrame(rows, schema=data.names, orient="row", infer_schema_length=None)
@@ -706,31 +706,47 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
     )
 
 
-def _mixes_days_and_text(values: Iterable[Any]) -> bool:
-    """Whether `values` (nested ones too) hold a date, time or timestamp beside a text:
-    DuckDB hands over one Python has not (the year 300000, a day BC, TIME '24:00:00') as
-    its text, and Polars takes no column of both."""
-    found: set[bool] = set()
-    pending = list(values)
-    while pending and len(found) < 2:
-        value = pending.pop()
+def _mixed_kinds(values: Iterable[Any]) -> set[tuple[Any, ...]]:
+    """The places in a column's `values` (itself, a list's elements, a struct's field,
+    nested too) where they are of kinds Polars holds in no one column: a day beside a
+    text (DuckDB hands over one Python has not, the year 300000 or a day BC, as its
+    text), a UNION's members (a day beside a number, a list beside a text). A whole
+    number beside a fraction is no mix: both are numbers."""
+    kinds: dict[tuple[Any, ...], set[type]] = {}
+
+    def walk(value: Any, place: tuple[Any, ...]) -> None:
+        if value is None:
+            return
         if isinstance(value, list | tuple):
-            pending.extend(value)
+            kinds.setdefault(place, set()).add(list)
+            for item in value:
+                walk(item, (*place, list))
         elif isinstance(value, dict):
-            pending.extend(value.values())
-        elif isinstance(value, str | date | time):  # a datetime is a date
-            found.add(isinstance(value, str))
-    return len(found) == 2
+            kinds.setdefault(place, set()).add(dict)
+            for name, item in value.items():
+                walk(item, (*place, name))
+        else:
+            number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+            kinds.setdefault(place, set()).add(float if number else type(value))
+
+    for value in values:
+        walk(value, ())
+    return {place for place, found in kinds.items() if len(found) > 1}
 
 
-def _days_as_text(value: Any) -> Any:
-    """`value` with each date, time and timestamp in it as the text JSON writes it."""
+def _texts_at(value: Any, mixed: set[tuple[Any, ...]], place: tuple[Any, ...] = ()) -> Any:
+    """`value` with what it holds at each of the `mixed` places as its text: a day as
+    JSON writes it, a list or struct as its JSON text."""
+    if value is None or isinstance(value, str):
+        return value
+    if place in mixed:
+        if isinstance(value, date | time | bytes):
+            return _text(_iso(value))
+        return _json_text(value)
     if isinstance(value, list | tuple):
-        return [_days_as_text(v) for v in value]
+        return [_texts_at(item, mixed, (*place, list)) for item in value]
     if isinstance(value, dict):
-        return {k: _days_as_text(v) for k, v in value.items()}
-    if isinstance(value, date | time):
-        return _text(_iso(value))
+        return {name: _texts_at(item, mixed, (*place, name)) for name, item in value.items()}
     return value
 
 
