@@ -475,7 +475,14 @@ def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
     ):
         return _column_dates_in_range(pc.list_flatten(column))
     if pa.types.is_struct(dtype):
-        return all(_column_dates_in_range(field) for field in column.flatten())
+        # Each field as held, not flatten()'s, which gives it the struct's nulls: Arrow
+        # aborts the process giving them to a UNION, which has none of its own. DuckDB
+        # gives a null struct null fields.
+        fields = (
+            pa.chunked_array([chunk.field(i) for chunk in column.chunks], type=dtype.field(i).type)
+            for i in range(dtype.num_fields)
+        )
+        return all(_column_dates_in_range(field) for field in fields)
     # Another nested type (a MAP) is looked into no further: its rows are the safe way.
     return not pa.types.is_nested(dtype)
 
