@@ -2938,6 +2938,12 @@ _UNION = "UNION(d DATE, n INTEGER, l INTEGER[], s VARCHAR)"
             "v\n[1]\nx\n",
             ["[1]", "x"],
         ),
+        # A NaN as CSV writes one, not JSON's null, which read as a text "null".
+        (
+            "SELECT * FROM (VALUES ('NaN'::DOUBLE::UNION(f DOUBLE, s VARCHAR)), ('x')) t(v)",
+            "v\nNaN\nx\n",
+            ["NaN", "x"],
+        ),
         (
             f"SELECT [2::{_UNION}, 'x'::{_UNION}] AS v",
             'v\n"[""2"", ""x""]"\n',

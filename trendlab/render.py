@@ -742,6 +742,8 @@ def _texts_at(value: Any, mixed: set[tuple[Any, ...]], place: tuple[Any, ...] = 
     if place in mixed:
         if isinstance(value, date | time | bytes):
             return _text(_iso(value))
+        if isinstance(value, float) and not math.isfinite(value):
+            return float_text(value, _DIGITS)  # NaN, inf, as CSV writes them: not null
         return _json_text(value)
     if isinstance(value, list | tuple):
         return [_texts_at(item, mixed, (*place, list)) for item in value]
