@@ -218,6 +218,26 @@ def test_a_bad_json_lines_record_is_named_by_its_line_past_blank_ones(run: Run, 
     )
 
 
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_json_words_ending_in_at_say_where(run: Run, tmp_path: Path, suffix: str):
+    """A tab typed into a JSON string (as pasted from a spreadsheet), or a string left
+    open, was "invalid JSON: Invalid control character at", and nothing after the "at".
+    The column is said."""
+    record = '{"model": "gpt-4", "benchmark": "mmlu", "score": 50, "notes": "a\tb"}'
+    path = tmp_path / f"results.{suffix}"
+    path.write_text(f"[\n{record}\n]" if suffix == "json" else f"{record}\n")
+    result = run("import", str(path))
+    assert result.stderr == (
+        f"trendlab: error: {path}:{2 if suffix == 'json' else 1}: invalid JSON: Invalid "
+        f"control character at column {record.index(chr(9)) + 1}; nothing was written\n"
+    )
+    left_open = '[{"notes": "open' if suffix == "json" else '{"notes": "open\n'
+    path.write_text(left_open)
+    result = run("import", str(path))
+    column = left_open.index('"open') + 1
+    assert f"invalid JSON: Unterminated string starting at column {column};" in result.stderr
+
+
 def test_duplicate_keys_in_one_file(run: Run, tmp_path: Path):
     path = _results_csv(
         tmp_path / "results.csv",
