@@ -2883,6 +2883,38 @@ def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path
     assert pl.read_parquet(written).row(0) == (date.max, datetime.min, 1)
 
 
+def test_a_column_of_days_python_has_and_has_not_is_written_in_every_format(
+    run: Run, tmp_path: Path
+):
+    """A day before the year 1 or after 9999 comes from DuckDB as its text: beside a day
+    Python has in the same column, CSV and Parquet ended as a bug (exit 70), the column
+    both dates and text. It is text there, each day as JSON writes it."""
+    sql = (
+        "SELECT unnest([DATE '0001-01-01' - 1, DATE '2024-01-01']) AS d, "
+        "unnest([TIMESTAMP '294247-01-01', TIMESTAMP '2024-01-02 03:04:05']) AS t"
+    )
+    rows = [
+        ("0001-12-31 (BC)", "294247-01-01 00:00:00"),
+        ("2024-01-01", "2024-01-02T03:04:05.000000"),
+    ]
+    written = run("query", sql, "--csv")
+    assert written.exit_code == 0, written.stderr
+    assert written.stdout == "d,t\n" + "".join(f"{d},{t}\n" for d, t in rows)
+    assert [tuple(r.values()) for r in json.loads(run("query", sql, "--json").stdout)] == rows
+    out = tmp_path / "days.parquet"
+    written = run("query", sql, "-o", str(out))
+    assert written.exit_code == 0, written.stderr
+    assert pl.read_parquet(out).rows() == rows
+    # In a list, each day is its text; a struct's fields are each of one kind.
+    sql = (
+        "SELECT [DATE '0001-01-01' - 1, DATE '2024-01-01'] AS l, "
+        "{'a': DATE '0001-01-01' - 1, 'b': DATE '2024-01-01'} AS s"
+    )
+    assert run("query", sql, "-o", str(out)).exit_code == 0
+    listed = ["0001-12-31 (BC)", "2024-01-01"]
+    assert pl.read_parquet(out).row(0) == (listed, {"a": "0001-12-31 (BC)", "b": date(2024, 1, 1)})
+
+
 @pytest.mark.parametrize(
     ("sql", "values"),
     [
@@ -2984,6 +3016,37 @@ def test_a_struct_holding_a_union_is_written(db: Path, tmp_path: Path, fmt: str)
         assert out.read_text() == 'v\n"{""n"": 1, ""u"": ""x""}"\n'
     else:
         assert pl.read_parquet(out).row(0) == ({"n": 1, "u": "x"},)
+
+
+@pytest.mark.parametrize(
+    ("values", "texts"),
+    [
+        # TIME '24:00:00' is DuckDB's text of it, past the day Python's times hold.
+        ("TIME '24:00:00', TIME '12:00:00.5'", ["24:00:00", "12:00:00.500000"]),
+        # An infinite TIMESTAMPTZ is Python's last moment, with no zone.
+        (
+            "'infinity'::TIMESTAMPTZ, TIMESTAMPTZ '2024-01-01 00:00:00+00'",
+            # the moment in the session's zone, the machine's (see below)
+            ["9999-12-31T23:59:59.999999", None],
+        ),
+    ],
+)
+def test_a_column_of_times_of_two_kinds_is_written_in_every_format(
+    run: Run, tmp_path: Path, values: str, texts: list[str | None]
+):
+    """As a column of days Python has and has not: CSV and Parquet ended as a bug (exit
+    70), the column two kinds of value. It is text there, each as JSON writes it."""
+    sql = f"SELECT unnest([{values}]) AS t"
+    local = datetime(2024, 1, 1, tzinfo=UTC).astimezone().isoformat(timespec="microseconds")
+    texts = [local if t is None else t for t in texts]
+    assert [r["t"] for r in json.loads(run("query", sql, "--json").stdout)] == texts
+    written = run("query", sql, "--csv")
+    assert written.exit_code == 0, written.stderr
+    assert written.stdout.splitlines() == ["t", *texts]
+    out = tmp_path / "times.parquet"
+    written = run("query", sql, "-o", str(out))
+    assert written.exit_code == 0, written.stderr
+    assert pl.read_parquet(out)["t"].to_list() == texts
 
 
 @pytest.mark.parametrize(

@@ -710,9 +710,10 @@ def _mixed_kinds(values: Iterable[Any]) -> set[tuple[Any, ...]]:
     """The places in a column's `values` (itself, a list's elements, a struct's field,
     nested too) where they are of kinds Polars holds in no one column: a day beside a
     text (DuckDB hands over one Python has not, the year 300000 or a day BC, as its
-    text), a UNION's members (a day beside a number, a list beside a text). A whole
-    number beside a fraction is no mix: both are numbers."""
-    kinds: dict[tuple[Any, ...], set[type]] = {}
+    text), a UNION's members (a day beside a number, a list beside a text), a moment
+    with a zone beside one without (an infinite TIMESTAMPTZ has none). A whole number
+    beside a fraction is no mix: both are numbers."""
+    kinds: dict[tuple[Any, ...], set[object]] = {}
 
     def walk(value: Any, place: tuple[Any, ...]) -> None:
         if value is None:
@@ -727,7 +728,8 @@ def _mixed_kinds(values: Iterable[Any]) -> set[tuple[Any, ...]]:
                 walk(item, (*place, name))
         else:
             number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-            kinds.setdefault(place, set()).add(float if number else type(value))
+            zoned = isinstance(value, datetime) and value.tzinfo is not None
+            kinds.setdefault(place, set()).add(float if number else (type(value), zoned))
 
     for value in values:
         walk(value, ())
