@@ -1069,6 +1069,28 @@ def test_a_price_halving_every_week_across_new_year_halves_every_week():
     assert trend.fit.halving_interval == pytest.approx((week, week), rel=1e-9)
 
 
+def test_a_price_that_holds_is_fitted_as_holding():
+    """Each model at $5 until it goes dearer and the next one at $5 takes over: the
+    cheapest never changed, but three equal logs left float noise in the slope, and the
+    price read "1x dearer per year", halving in 7e14 months at one end of its interval."""
+    rows = [(m, "2024-01-01", 90.0) for m in ("a", "b", "c")]
+    prices = [
+        ("a", "2024-01-01", 5.0),
+        ("b", "2024-02-01", 5.0),
+        ("a", "2024-03-01", 7.0),
+        ("c", "2024-04-01", 5.0),
+        ("b", "2024-05-01", 7.0),
+    ]
+    scores, priced = _frames(rows, prices)
+    bench = {"slug": "flat", "unit": "percent", "higher_is_better": True}
+    trend = price_trend(bench, scores, BlendedPrices(priced, Blend()), 80, on=date(2025, 1, 1))
+    assert trend.points.get_column("model").to_list() == ["a", "b", "c"]
+    assert trend.fit.slope == 0 and trend.fit.slope_lower == trend.fit.slope_upper == 0
+    assert trend.headline().startswith("flat >= 80: 1x cheaper per year (80 % interval 1x to 1x);")
+    fit = trend.fit.to_dict()
+    assert fit["halving_months"] is None and fit["halving_months_lower"] is None
+
+
 def test_the_halving_time_has_the_rates_interval():
     """A halving time alone read as settled where the rate's own interval allowed a
     price that holds or rises: its interval says 'never' at that end."""

@@ -128,12 +128,16 @@ def fit_decline(years: np.ndarray, values: np.ndarray, *, level: float = 0.8) ->
         raise TrendlabError(f"--level must be between 0 and 100, not {level * 100:g}")
     # Centre the years so the intercept is the trend's value at the first point.
     design = np.column_stack([np.ones_like(x), x - x.min()])
-    result = OLS(np.log10(y), design).fit()
+    # Logs taken from the first one's, so that a price that holds is fitted as exactly
+    # that: three equal logs as they are left float noise in the slope, and a price that
+    # never changed read "1x dearer per year", halving in 7e14 months at one end.
+    logs = np.log10(y)
+    result = OLS(logs - logs[0], design).fit()
     b_low, b_high = result.conf_int(alpha=1 - level)[1]
     return DeclineFit(
         n=len(x),
         level=level,
-        intercept=float(result.params[0]),
+        intercept=float(result.params[0] + logs[0]),
         slope=float(result.params[1]),
         slope_lower=float(b_low),
         slope_upper=float(b_high),
