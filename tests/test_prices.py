@@ -1069,10 +1069,9 @@ def test_a_price_halving_every_week_across_new_year_halves_every_week():
     assert trend.fit.halving_interval == pytest.approx((week, week), rel=1e-9)
 
 
-def test_a_price_that_holds_is_fitted_as_holding():
+def _holding_trend():
     """Each model at $5 until it goes dearer and the next one at $5 takes over: the
-    cheapest never changed, but three equal logs left float noise in the slope, and the
-    price read "1x dearer per year", halving in 7e14 months at one end of its interval."""
+    cheapest price holds at $5 over three points."""
     rows = [(m, "2024-01-01", 90.0) for m in ("a", "b", "c")]
     prices = [
         ("a", "2024-01-01", 5.0),
@@ -1083,12 +1082,26 @@ def test_a_price_that_holds_is_fitted_as_holding():
     ]
     scores, priced = _frames(rows, prices)
     bench = {"slug": "flat", "unit": "percent", "higher_is_better": True}
-    trend = price_trend(bench, scores, BlendedPrices(priced, Blend()), 80, on=date(2025, 1, 1))
+    return price_trend(bench, scores, BlendedPrices(priced, Blend()), 80, on=date(2025, 1, 1))
+
+
+def test_a_price_that_holds_is_fitted_as_holding():
+    """Three equal logs left float noise in the slope, and a price that never changed
+    read "1x dearer per year", halving in 7e14 months at one end of its interval."""
+    trend = _holding_trend()
     assert trend.points.get_column("model").to_list() == ["a", "b", "c"]
     assert trend.fit.slope == 0 and trend.fit.slope_lower == trend.fit.slope_upper == 0
     assert trend.headline().startswith("flat >= 80: 1x cheaper per year (80 % interval 1x to 1x);")
     fit = trend.fit.to_dict()
     assert fit["halving_months"] is None and fit["halving_months_lower"] is None
+
+
+def test_the_trend_of_a_price_that_holds_reads_as_that_price():
+    """10 ** log10(5) is 5.000000000000001: every row's trend read so, in the table too,
+    where a fraction is never shown as a whole number."""
+    trend = _holding_trend()
+    assert trend.table().get_column("trend_usd_per_mtok").to_list() == [5.0, 5.0, 5.0]
+    assert [p["trend_usd_per_mtok"] for p in trend.to_json()["points"]] == [5.0, 5.0, 5.0]
 
 
 def test_the_halving_time_has_the_rates_interval():

@@ -446,13 +446,16 @@ class PriceTrend:
         return f"{benchmark} {'>=' if self.higher_is_better else '<='} {number(self.threshold)}"
 
     def table(self) -> pl.DataFrame:
-        """The series with the fitted trend value at each point."""
+        """The series with the fitted trend value at each point, to the 12 significant
+        digits a blend is shown to: 10 ** log10(5) is 5.000000000000001, and the trend of
+        a price that holds at $5 read so on every row."""
         years = self.points.select(decimal_years(pl.col("date"))).to_series().to_numpy()
-        return self.points.with_columns(
+        trend = self.points.with_columns(
             pl.Series(
                 "trend_usd_per_mtok", self.fit.fitted(years), dtype=pl.Float64, nan_to_null=True
             )
         )
+        return _to_shown_digits(trend, "trend_usd_per_mtok")
 
     @property
     def falling(self) -> bool:
