@@ -1054,6 +1054,28 @@ def test_a_price_axis_within_a_decade_is_labelled_at_whole_steps(
     assert _price_labels(drawn[0]) == ["2", "3", "4"]
 
 
+def test_a_price_axis_reaching_near_the_largest_float_shows_every_price(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes], monkeypatch: pytest.MonkeyPatch
+):
+    """$1e300, then $1 and $0.5: the axis's margin ran past the largest float, where
+    matplotlib fell back to a view of 1 to 10 that showed no price, and the names of the
+    prices out of view, which have no place drawn, were stacked past each other without
+    end; in view, its ticks reached past the floats, whose labels failed the figure."""
+    views: list[tuple[float, float]] = []
+    keep_apart = plot._keep_apart
+
+    def laid_out(ax: Axes, names: list[Any]) -> None:
+        views.append(ax.get_ylim())
+        if views[-1][0] <= 0.5 and views[-1][1] >= 1e300:  # else it never returns
+            keep_apart(ax, names)
+
+    monkeypatch.setattr(plot, "_keep_apart", laid_out)
+    _falling_prices(run_empty, tmp_path, [], [], prices=("1e300", "1", "0.5"))
+    ((low, high),) = views
+    assert low <= 0.5 and high >= 1e300
+    assert _price_labels(drawn[0])
+
+
 def test_a_log_axis_reads_as_numbers_for_people_do_below_a_million():
     """`:g` wrote 10000 and 1e+22: digits are thousands separated, as every number for
     people is, and training compute keeps its powers of ten."""

@@ -820,6 +820,7 @@ def price_trend_figure(
             gid=f"{key}-trend",
         )
         ax.set_yscale("log")
+        _log_view_within_floats(ax)
         _readable_log(ax.yaxis)
         _within_calendar(ax)
         _keep_inside(ax, names)
@@ -855,6 +856,34 @@ def _readable_log(axis: Axis) -> None:
     axis.set_major_locator(LogLocator(subs=subs))
     axis.set_major_formatter(FuncFormatter(lambda value, _: significant_text(value, 3)))
     axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
+
+
+def _log_view_within_floats(ax: Axes) -> None:
+    """Keep a log y axis on its data where a margin around it, or a tick beyond it, runs
+    past a float's range: prices up to 1e300 put the top margin past 1.8e308, where
+    matplotlib falls back to a view of 1 to 10 that shows none of them, and the names of
+    points out of view, which have no place drawn, were moved up past each other without
+    end (the figure never came); a view near either end of the floats has decades of
+    ticks past it, 10 ** 400 being inf and 10 ** -400 being 0, which matplotlib's labels
+    fail on."""
+    from matplotlib.ticker import LogLocator
+
+    class FiniteLogLocator(LogLocator):
+        def tick_values(self, vmin: float, vmax: float) -> Any:
+            with np.errstate(over="ignore", under="ignore"):
+                ticks = np.asarray(super().tick_values(vmin, vmax))
+            return ticks[np.isfinite(ticks) & (ticks > 0)]
+
+    low, high = ax.get_ylim()
+    data_low, data_high = (float(end) for end in ax.dataLim.intervaly)
+    if not 0 < data_low <= data_high < np.inf or (low <= data_low and data_high <= high):
+        return
+    margin = 10 ** (ax.get_ymargin() * float(np.log10(data_high) - np.log10(data_low)))
+    with np.errstate(over="ignore", under="ignore"):
+        bottom, top = np.float64(data_low) / margin, np.float64(data_high) * margin
+    ax.set_ylim(bottom if bottom > 0 else data_low, min(top, np.finfo(float).max))
+    ax.yaxis.set_major_locator(FiniteLogLocator())
+    ax.yaxis.set_minor_locator(FiniteLogLocator(subs="auto"))
 
 
 def _within_calendar(ax: Axes) -> None:
