@@ -1076,6 +1076,21 @@ def test_a_price_axis_reaching_near_the_largest_float_shows_every_price(
     assert _price_labels(drawn[0])
 
 
+def test_a_price_x_axis_reaching_near_the_largest_float_shows_every_price(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """LLaMA-7B priced at $1e300: the forecast's margin past 10 times it ran past the
+    largest float, where matplotlib fell back to an axis of $1 to $10 that left out
+    the cheapest prices, the dearest and the forecast."""
+    added = run("add-price", "llama-7b", "X", "2024-01-01", "--input", "1e300", "--output", "1e300")
+    assert added.exit_code == 0, added.stderr
+    result = run("plot", "mmlu", "--by", "price", "-o", str(tmp_path / "p.png"))
+    assert result.exit_code == 0, result.stderr
+    low, high = drawn[0].get_xlim()
+    assert low <= 0.2625 and high >= 1e301  # gpt-4o-mini's price; the forecast's end
+    assert _price_labels(drawn[0], "x")
+
+
 def test_a_log_axis_reads_as_numbers_for_people_do_below_a_million():
     """`:g` wrote 10000 and 1e+22: digits are thousands separated, as every number for
     people is, and training compute keeps its powers of ten."""

@@ -707,6 +707,7 @@ def _limits(ax: Axes, result: Forecast) -> None:
         ax.set_ylim(low - pad, high + pad)
     if axis.by != "date":
         ax.set_xscale("log")
+        _log_view_within_floats(ax, "x")
     if _log_y(result):
         ax.set_yscale("log")
     if not scale.bounded:
@@ -858,14 +859,14 @@ def _readable_log(axis: Axis) -> None:
     axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
 
 
-def _log_view_within_floats(ax: Axes) -> None:
-    """Keep a log y axis on its data where a margin around it, or a tick beyond it, runs
-    past a float's range: prices up to 1e300 put the top margin past 1.8e308, where
-    matplotlib falls back to a view of 1 to 10 that shows none of them, and the names of
-    points out of view, which have no place drawn, were moved up past each other without
-    end (the figure never came); a view near either end of the floats has decades of
-    ticks past it, 10 ** 400 being inf and 10 ** -400 being 0, which matplotlib's labels
-    fail on."""
+def _log_view_within_floats(ax: Axes, which: str = "y") -> None:
+    """Keep a log axis (`which`, x or y) on its data where a margin around it, or a
+    tick beyond it, runs past a float's range: prices up to 1e300 put the top margin
+    past 1.8e308, where matplotlib falls back to a view of 1 to 10 that shows none of
+    them (and price-trend's names of points out of view, which have no place drawn,
+    were moved up past each other without end: the figure never came); a view near
+    either end of the floats has decades of ticks past it, 10 ** 400 being inf and
+    10 ** -400 being 0, which matplotlib's labels fail on."""
     from matplotlib.ticker import LogLocator
 
     class FiniteLogLocator(LogLocator):
@@ -874,16 +875,21 @@ def _log_view_within_floats(ax: Axes) -> None:
                 ticks = np.asarray(super().tick_values(vmin, vmax))
             return ticks[np.isfinite(ticks) & (ticks > 0)]
 
-    low, high = ax.get_ylim()
-    data_low, data_high = (float(end) for end in ax.dataLim.intervaly)
+    x = which == "x"
+    low, high = ax.get_xlim() if x else ax.get_ylim()
+    data = ax.dataLim.intervalx if x else ax.dataLim.intervaly
+    data_low, data_high = (float(end) for end in data)
     if not 0 < data_low <= data_high < np.inf or (low <= data_low and data_high <= high):
         return
-    margin = 10 ** (ax.get_ymargin() * float(np.log10(data_high) - np.log10(data_low)))
+    share = ax.get_xmargin() if x else ax.get_ymargin()
+    margin = 10 ** (share * float(np.log10(data_high) - np.log10(data_low)))
     with np.errstate(over="ignore", under="ignore"):
         bottom, top = np.float64(data_low) / margin, np.float64(data_high) * margin
-    ax.set_ylim(bottom if bottom > 0 else data_low, min(top, np.finfo(float).max))
-    ax.yaxis.set_major_locator(FiniteLogLocator())
-    ax.yaxis.set_minor_locator(FiniteLogLocator(subs="auto"))
+    view = (bottom if bottom > 0 else data_low, min(top, np.finfo(float).max))
+    axis = ax.xaxis if x else ax.yaxis
+    (ax.set_xlim if x else ax.set_ylim)(*view)
+    axis.set_major_locator(FiniteLogLocator())
+    axis.set_minor_locator(FiniteLogLocator(subs="auto"))
 
 
 def _within_calendar(ax: Axes) -> None:
