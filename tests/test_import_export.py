@@ -910,6 +910,30 @@ def test_a_missing_file_is_named_missing_whatever_its_name(run: Run, tmp_path: P
         assert f"cannot read {tmp_path / 'nope'}: no such file" in missing.stderr
 
 
+def test_a_file_under_a_folder_that_may_not_be_opened_is_named_not_a_traceback(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A folder without search permission makes every look at a path under it fail:
+    Path.is_dir raised PermissionError, an internal error (exit 70), with --from too."""
+    locked = tmp_path / "locked"
+    is_dir = Path.is_dir
+
+    def refused(path: Path) -> bool:
+        if locked in path.parents:
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_dir(path)
+
+    monkeypatch.setattr(Path, "is_dir", refused)
+    before = run("log", "--json").stdout
+    for args in (["--kind", "results"], ["--from", "epoch"], ["--from", "metr"]):
+        result = run("import", str(locked / "results.csv"), *args)
+        assert result.exit_code == 1, (args, result.stderr)
+        assert result.stderr.startswith(
+            f"trendlab: error: cannot read {locked / 'results.csv'}: Permission denied"
+        ), args
+    assert run("log", "--json").stdout == before
+
+
 def test_the_reader_itself_refuses_a_folder_and_a_missing_file(tmp_path: Path):
     """The rule lives in the core (ingest), which any caller of read_records meets."""
     with pytest.raises(TrendlabError, match="a folder; import reads one file"):

@@ -63,13 +63,23 @@ def check_readable(path: str) -> None:
     Either is a usage error: the path given is wrong, not the data in a file."""
     if path == "-":
         return
-    if Path(path).is_dir():
+    if is_folder(path):
         raise TrendlabError(
             f"cannot read {path}: a folder; import reads one file (--from epoch reads a folder)",
             exit_code=ExitCode.USAGE,
         )
     if not Path(path).exists():
         raise TrendlabError(f"cannot read {path}: no such file", exit_code=ExitCode.USAGE)
+
+
+def is_folder(path: str) -> bool:
+    """Whether `path` is a folder (False where nothing is there). A path that cannot be
+    looked at, under a folder this user may not open, is an error saying so: Path.is_dir
+    raised PermissionError, an internal error."""
+    try:
+        return Path(path).is_dir()
+    except OSError as exc:
+        raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def read_records(path: str, fmt: str | None = None, *, told: bool = False) -> Loaded:

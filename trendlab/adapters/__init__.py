@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
+from trendlab.ingest import is_folder
 from trendlab.kinds import Kind
 
 
@@ -95,10 +96,11 @@ def read_source(adapter: str, path: str, **options: str | None) -> Publication:
     """Read `path` (a file, or for epoch a folder) with the named adapter. A path that
     names nothing, or a folder where the adapter reads one file, is a usage error, as
     import's own files' is (see ingest.check_readable)."""
+    folder = is_folder(path)
     if not Path(path).exists():
         what = "file or folder" if adapter == "epoch" else "file"
         raise TrendlabError(f"cannot read {path}: no such {what}", exit_code=ExitCode.USAGE)
-    if adapter != "epoch" and Path(path).is_dir():
+    if adapter != "epoch" and folder:
         raise TrendlabError(
             f"cannot read {path}: a folder; --from {adapter} reads one file "
             "(--from epoch reads a folder)",
