@@ -9,7 +9,7 @@ import json
 import os
 import shlex
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -87,6 +87,27 @@ def test_epoch_folder_reads_a_csv_file_whose_suffix_is_in_capitals(run_empty: Ru
         "dry run: models: 498 added; benchmarks: 1 added; results: 82 added; "
         "aliases: 42 added; nothing written"
     ), result.stderr
+
+
+def test_epoch_folder_this_user_may_not_list_is_named_not_a_traceback(
+    run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Listing the folder raised PermissionError: an internal error (exit 70)."""
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    iterdir = Path.iterdir
+
+    def refused(path: Path) -> Iterator[Path]:
+        if path == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return iterdir(path)
+
+    monkeypatch.setattr(Path, "iterdir", refused)
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == (
+        f"trendlab: error: cannot read {folder}: Permission denied; nothing was written\n"
+    )
 
 
 def test_epoch_folder_skips_other_files_without_reading_them(

@@ -174,7 +174,12 @@ def read(path: str) -> Publication:
     if target.is_dir():
         # By suffix in any case, as a lone file is taken: a folder's `.CSV` file was
         # neither read nor named.
-        files = sorted(f for f in target.iterdir() if f.suffix.lower() == ".csv" and f.is_file())
+        try:
+            files = sorted(
+                f for f in target.iterdir() if f.suffix.lower() == ".csv" and f.is_file()
+            )
+        except OSError as exc:  # a folder this user may not list
+            raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
         if not files:
             raise TrendlabError(f"{path}: no CSV files in this folder")
     elif target.is_file():
