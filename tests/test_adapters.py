@@ -110,6 +110,30 @@ def test_epoch_folder_this_user_may_not_list_is_named_not_a_traceback(
     )
 
 
+def test_epoch_folder_with_a_file_this_user_may_not_read_fails(
+    run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A file whose header could not be read was named as one whose columns are not
+    Epoch's, and the import went ahead without it."""
+    folder = tmp_path / "epoch"
+    shutil.copytree(EPOCH, folder)
+    bbh = folder / "external_benchmark_bbh.csv"
+    open_ = Path.open
+
+    def refused(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == bbh:
+            raise PermissionError(13, "Permission denied", str(path))
+        return open_(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refused)
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == (
+        f"trendlab: error: cannot read {bbh}: Permission denied; nothing was written\n"
+    )
+    assert run_empty("log", "--json").stdout.strip() == "[]"
+
+
 def test_epoch_folder_skips_other_files_without_reading_them(
     run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -269,15 +269,19 @@ Reader = Callable[[Loaded, Path], Publication]
 
 
 def _header_of(file: Path) -> set[str]:
-    """The column names on a CSV file's first line (none if it cannot be read), to tell
-    an Epoch file by without reading the rest."""
+    """The column names on a CSV file's first line (none if it is no CSV), to tell an
+    Epoch file by without reading the rest. A file that cannot be opened is an error:
+    whether it is Epoch's is unknown, and taken for another file it was named as not
+    Epoch data, its records listed as no longer in the source."""
     try:
         with (
             file.open(encoding="utf-8-sig", errors="replace", newline="") as text,
             csv_long_fields(),
         ):
             first = next(csv.reader(text), [])
-    except (OSError, csv.Error):
+    except OSError as exc:
+        raise TrendlabError(f"cannot read {file}: {exc.strerror or exc}") from None
+    except csv.Error:
         return set()
     if first:  # a second byte-order mark stays on the first name: dropped, as ingest does
         first[0] = first[0].lstrip("\ufeff")
