@@ -331,6 +331,36 @@ def test_a_model_only_the_hub_names_takes_its_id_as_name(run_empty: Run, tmp_pat
     assert names == {"lab-m-one": "lab/m-one", "m-two": "m-two", "m-three": "M Three"}
 
 
+def test_two_model_version_ids_of_one_slug_are_both_its_aliases(run_empty: Run, tmp_path: Path):
+    """`Foo Bar 9` and `foo-bar-9` are one model, but only the first id was kept, as the
+    model; results naming the other were of a model the database did not know."""
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "model_versions.csv").write_text(
+        "id,Version release date\nfoo-bar-9,2023-01-01\nFoo Bar 9,2023-01-01\n", encoding="utf-8"
+    )
+    (catalog / "external_benchmark_zz.csv").write_text(
+        "id,Model version,Score,Source link\nrec1,Foo Bar 9,50%,https://example.org/a\n",
+        encoding="utf-8",
+    )
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,epoch_row_id,"
+        "source_link\n"
+        "MMLU,bar-baz-2,Lab,2023-03-14,0.5,0-1,rec2,https://example.org/b\n"
+        "MMLU,Bar Baz 2,Lab,2023-03-14,0.6,0-1,rec3,https://example.org/c\n",
+        encoding="utf-8",
+    )
+    for folder in (catalog, hub):
+        result = run_empty("import", "--from", "epoch", str(folder))
+        assert result.exit_code == 0, result.stderr
+    aliases = {a["alias"]: a["model"] for a in _rows(run_empty, "alias", "list")}
+    assert aliases == {"Foo Bar 9": "foo-bar-9", "Bar Baz 2": "bar-baz-2"}
+    scores = {(r["model"], r["score"]) for r in _rows(run_empty, "list", "results")}
+    assert scores == {("foo-bar-9", 50.0), ("bar-baz-2", 50.0), ("bar-baz-2", 60.0)}
+
+
 def test_epoch_errors_name_the_files_column(run: Run, tmp_path: Path):
     """A bad value is named by the column the user finds in the file, with the field it
     was read as: they were named by the field alone (score, release_date), which none

@@ -335,7 +335,7 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
     # catalog lacks the base, and then under the base's id.
     named = named.sort("__suffixed", ROW).unique("__name", keep="first").sort(ROW)
     page = url_or_null("Link")
-    models = with_rows(
+    versions = with_rows(
         named,
         {
             "slug": slug(pl.col("__name")),
@@ -345,7 +345,10 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
             "source_url": pl.lit(STITCHING_URL),
             "__name": pl.col("__name"),
         },
-    ).unique("slug", keep="first", maintain_order=True)
+    )
+    # Ids one slug makes (`Foo Bar 9`, `foo-bar-9`) are one model, but each is its alias:
+    # the later one's results named a model the database did not know.
+    models = versions.unique("slug", keep="first", maintain_order=True)
     publication.parts.append(
         Part(
             MODELS,
@@ -355,7 +358,7 @@ def _model_versions(loaded: Loaded, file: Path) -> Publication:
             columns={"release_date": "Version release date"},
         )
     )
-    aliases = _aliases(models, "Epoch AI model version id")
+    aliases = _aliases(versions, "Epoch AI model version id")
     if not aliases.is_empty():
         publication.parts.append(
             Part(ALIASES, aliases, loaded.source, loaded.line_of, mode="missing")
@@ -918,7 +921,7 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
         .unique("__name", keep="first")
         .sort(ROW)
     )
-    models = with_rows(
+    versions = with_rows(
         described,
         {
             "slug": slug(pl.col("__name")),
@@ -931,9 +934,11 @@ def _hub_models(loaded: Loaded, frame: pl.DataFrame) -> list[Part]:
             "source_url": pl.lit(HUB_URL),
             "__name": pl.col("__name"),
         },
-    ).unique("slug", keep="first", maintain_order=True)
+    )
+    models = versions.unique("slug", keep="first", maintain_order=True)
     parts = [Part(MODELS, models, loaded.source, loaded.line_of, mode="missing")]
-    aliases = _aliases(models, "Epoch AI model version id").with_columns(
+    # Every id is an alias, as in the catalog (_model_versions).
+    aliases = _aliases(versions, "Epoch AI model version id").with_columns(
         pl.lit(HUB_URL).alias("source_url")
     )
     if not aliases.is_empty():
