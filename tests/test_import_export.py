@@ -205,6 +205,22 @@ def test_structural_problems_name_the_line(run: Run, tmp_path: Path):
     )
 
 
+def test_an_unclosed_quote_is_named_at_the_row_that_opens_it(run: Run, tmp_path: Path):
+    """The quote runs its row to the end of the file, whose line was named (79 here, a
+    good row), with "unexpected end of data"."""
+    rows = [f"gpt-4,mmlu,50,s{line},," for line in range(2, 80)]
+    rows[55] = 'gpt-4,mmlu,50,"s57,,'
+    path = _results_csv(tmp_path / "results.csv", rows)
+    before = run("log", "--json").stdout
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {path}:57: malformed CSV: a quote opened in the row starting on "
+        "this line is never closed; nothing was written\n"
+    )
+    assert run("log", "--json").stdout == before
+
+
 def test_a_bad_json_lines_record_is_named_by_its_line_past_blank_ones(run: Run, tmp_path: Path):
     """Blank lines are skipped, not counted out of the records' line numbers."""
     path = tmp_path / "results.jsonl"

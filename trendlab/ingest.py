@@ -303,6 +303,13 @@ def _read_csv_strictly(text: str, source: str, header: list[str]) -> tuple[pl.Da
                     values.append(value if value != "" else None)
                 starts.append(start)
     except csv.Error as exc:
+        # An unclosed quote runs its record to the end of the file, whose line was named:
+        # the quote is in the record after the last one read.
+        if "end of data" in str(exc):
+            raise TrendlabError(
+                f"{source}:{end + 1}: malformed CSV: a quote opened in the row starting "
+                "on this line is never closed"
+            ) from None
         raise TrendlabError(f"{source}:{reader.line_num}: malformed CSV: {exc}") from None
     frame = pl.DataFrame(
         dict(zip(header, columns, strict=True)), schema={c: pl.String for c in header}
