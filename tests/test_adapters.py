@@ -134,6 +134,24 @@ def test_epoch_folder_with_a_file_this_user_may_not_read_fails(
     assert run_empty("log", "--json").stdout.strip() == "[]"
 
 
+def test_epoch_folder_with_a_link_to_nothing_fails_naming_it(run: Run, tmp_path: Path):
+    """A file of a git-annex folder not fetched is a link to nothing: it was passed over
+    in silence, and the import went ahead, listing the stored records of its benchmark
+    as no longer in the source."""
+    folder = tmp_path / "epoch"
+    shutil.copytree(EPOCH, folder)
+    bbh = folder / "external_benchmark_bbh.csv"
+    bbh.unlink()
+    bbh.symlink_to(tmp_path / "annex" / "objects" / "bbh")
+    before = run("log", "--json").stdout
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == (
+        f"trendlab: error: cannot read {bbh}: No such file or directory; nothing was written\n"
+    )
+    assert run("log", "--json").stdout == before
+
+
 def test_epoch_folder_skips_other_files_without_reading_them(
     run_empty: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -173,10 +173,14 @@ def read(path: str) -> Publication:
     target = Path(path)
     if target.is_dir():
         # By suffix in any case, as a lone file is taken: a folder's `.CSV` file was
-        # neither read nor named.
+        # neither read nor named. A link to nothing (a git-annex file not fetched) is
+        # taken too, to fail naming it: passed over, its stored records were listed as
+        # no longer in the source.
         try:
             files = sorted(
-                f for f in target.iterdir() if f.suffix.lower() == ".csv" and f.is_file()
+                f
+                for f in target.iterdir()
+                if f.suffix.lower() == ".csv" and (f.is_file() or not f.exists())
             )
         except OSError as exc:  # a folder this user may not list
             raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
