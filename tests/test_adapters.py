@@ -1552,6 +1552,19 @@ def test_a_field_a_list_gives_twice_is_an_error(run: Run, tmp_path: Path, text: 
     assert run("log", "--json").stdout == before
 
 
+def test_a_vendor_files_model_that_is_no_object_is_named_once(run: Run, tmp_path: Path):
+    """A model given as text was named by its place twice: 'model 2 (model 2)'."""
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        '{"vendor": "openai", "models": [{"id": "gpt-4o", "price_history": []}, "x"]}'
+    )
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == (
+        f"trendlab: error: {vendor}: model 2: expected an object, not x; nothing was written\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("written", "told"),
     [

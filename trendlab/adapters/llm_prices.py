@@ -123,9 +123,12 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
         for number, model in enumerate(data["models"], start=1):
             where = f"model {number}"
             _refuse_twice(model, f"{source}:{where} ({_shown(_id_of(model))})")
-            if not isinstance(model, dict) or not isinstance(model.get("price_history"), list):
-                shown = _shown(model.get("id")) if isinstance(model, dict) else where
-                raise TrendlabError(f"{source}: {where} ({shown}): expected a price_history list")
+            if not isinstance(model, dict):
+                raise TrendlabError(f"{source}: {where}: expected an object, not {_shown(model)}")
+            if not isinstance(model.get("price_history"), list):
+                raise TrendlabError(
+                    f"{source}: {where} ({_shown(model.get('id'))}): expected a price_history list"
+                )
             for price in model["price_history"]:
                 if not isinstance(price, dict):
                     raise TrendlabError(
