@@ -944,8 +944,9 @@ def test_a_file_under_a_folder_that_may_not_be_opened_is_named_not_a_traceback(
     for args in (["--kind", "results"], ["--from", "epoch"], ["--from", "metr"]):
         result = run("import", str(locked / "results.csv"), *args)
         assert result.exit_code == 1, (args, result.stderr)
-        assert result.stderr.startswith(
-            f"trendlab: error: cannot read {locked / 'results.csv'}: Permission denied"
+        assert result.stderr == (
+            f"trendlab: error: cannot read {locked / 'results.csv'}: Permission denied; "
+            "nothing was written\n"
         ), args
     assert run("log", "--json").stdout == before
 

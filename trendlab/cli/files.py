@@ -131,7 +131,8 @@ def import_(
         raise click.UsageError("--skip-unresolved, --source-url and --list-all go with --from")
     from trendlab.ingest import check_readable, read_records
 
-    check_readable(file)
+    with _nothing_written():
+        check_readable(file)
     if kind_name is None:
         stem = Path(file).stem.lower() if file != "-" else ""
         # As --kind takes it: plural or singular (model.csv, as models.csv).
