@@ -1785,6 +1785,14 @@ def test_llm_prices_errors(run: Run, tmp_path: Path, on_store: str):
     broken.write_text('{"vendor": "openai", "models": [\n  {"id": "gpt-4o",\n')
     result = run("import", "--from", "llm-prices", str(broken))
     assert result.exit_code == 1 and f"{broken}:3: invalid JSON" in result.stderr
+    # A tab typed into a name: Python's words end in "at", the column is said after them.
+    line = '  {"id": "gpt-4o", "name": "GPT\t4o"}'
+    broken.write_text('{"vendor": "openai", "models": [\n' + line + "\n]}")
+    result = run("import", "--from", "llm-prices", str(broken))
+    assert result.stderr == (
+        f"trendlab: error: {broken}:2: invalid JSON: Invalid control character at column "
+        f"{line.index(chr(9)) + 1}; nothing was written\n"
+    )
     wrong = tmp_path / "wrong.json"
     wrong.write_text('{"something": []}')
     result = run("import", "--from", "llm-prices", str(wrong))

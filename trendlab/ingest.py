@@ -413,7 +413,7 @@ def json_record(pairs: list[tuple[str, object]]) -> JsonRecord:
     return record
 
 
-def _json_problem(exc: json.JSONDecodeError) -> str:
+def json_problem(exc: json.JSONDecodeError) -> str:
     """Python's words for what is wrong with JSON, where they end in "at" ("Invalid
     control character at", a tab typed into a string) with the column they leave out."""
     return f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else exc.msg
@@ -425,7 +425,7 @@ def _read_json(text: str, source: str) -> Loaded:
     except json.JSONDecodeError as exc:
         if _one_object_a_line(text):
             _refuse_as(source, "json", "jsonl")
-        raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {_json_problem(exc)}") from None
+        raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {json_problem(exc)}") from None
     except RecursionError:
         raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
@@ -449,7 +449,7 @@ def _read_jsonl(text: str, source: str) -> Loaded:
         except json.JSONDecodeError as exc:
             if not objects and _json_array(text):
                 _refuse_as(source, "jsonl", "json")
-            raise TrendlabError(f"{source}:{number}: invalid JSON: {_json_problem(exc)}") from None
+            raise TrendlabError(f"{source}:{number}: invalid JSON: {json_problem(exc)}") from None
         except RecursionError:
             raise TrendlabError(f"{source}:{number}: invalid JSON: nested too deeply") from None
         lines.append(number)

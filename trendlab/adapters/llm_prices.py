@@ -37,7 +37,7 @@ import polars as pl
 from trendlab.adapters import Part, Publication
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
-from trendlab.ingest import JsonRecord, json_record, read_records
+from trendlab.ingest import JsonRecord, json_problem, json_record, read_records
 from trendlab.kinds import PRICES
 from trendlab.text import NUMBER_RE, iso_day
 from trendlab.validate import ROW
@@ -98,7 +98,7 @@ def read(path: str) -> Publication:
             parse_constant=Written,
         )
     except json.JSONDecodeError as exc:
-        raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {json_problem(exc)}") from None
     except (ValueError, RecursionError) as exc:  # deep nesting
         raise TrendlabError(
             f"{source}: invalid JSON: {str(exc)[:80] or 'nested too deeply'}"
