@@ -506,7 +506,12 @@ def test_zero_and_negative_prices_are_rejected_on_import(run: Run, tmp_path: Pat
 
 @pytest.mark.parametrize(
     ("model", "day", "price", "blend"),
-    [("gpt-4o", "2024-05-13", 4e-324, "0.0"), ("gpt-4", "2023-03-14", float("nan"), "nan")],
+    [
+        ("gpt-4o", "2024-05-13", 4e-324, "0.0"),
+        ("gpt-4", "2023-03-14", float("nan"), "nan"),
+        ("gpt-4o-mini", "2024-07-18", float("nan"), "nan"),
+        ("gpt-4o-mini", "2024-07-18", float("inf"), "inf"),
+    ],
 )
 def test_a_stored_price_blending_to_0_is_named_by_the_trend(
     run: Run, db: Path, model: str, day: str, price: float, blend: str, on_store: str
@@ -514,7 +519,9 @@ def test_a_stored_price_blending_to_0_is_named_by_the_trend(
     """A subnormal price written around trendlab (`check` lists it) blends to 0 at 1:1,
     a NaN one to NaN, and the trend's fit failed with "a price trend needs finite,
     positive prices", naming none. It now names the price and sends the user to
-    `check`."""
+    `check`. So it does where the price is not the cheapest's: a NaN or infinite price
+    sorts above every other, and its model (gpt-4o-mini, cheapest at any real price)
+    was left out of the trend, naming none."""
     con = duckdb.connect(str(db))
     key = con.execute(
         "SELECT key FROM price_revisions WHERE model = ? AND effective_date = ?", [model, day]

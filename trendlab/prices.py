@@ -575,17 +575,20 @@ class NoPricedModelReaches(TrendlabError):
     undated_reaching_note, which goes with a trend or any other error, does not."""
 
 
-def _refuse_unlogged(points: pl.DataFrame, blend: Blend, command: Command) -> None:
-    """Name the first price whose blend has no log: 0, below 0 or not finite. Only a
-    price written around trendlab can blend so (a write refuses one, and `check` lists
-    it); the trend's fit would otherwise fail naming none."""
-    # Not `~(x > 0)`: Polars orders NaN above every number.
-    bad = points.filter(~pl.col(BLENDED).is_finite() | (pl.col(BLENDED) <= 0))
+def _refuse_unlogged(spells: pl.DataFrame, blend: Blend, command: Command) -> None:
+    """Name the first of the `spells` (see _spells) whose blend has no log: 0, below 0
+    or not finite. Only a price written around trendlab can blend so (a write refuses
+    one, and `check` lists it); the trend's fit would otherwise fail naming none. Every
+    price of a model reaching the threshold, not the cheapest alone: Polars orders NaN
+    above every number, so a NaN price was never the cheapest and its model was left
+    out in silence."""
+    # Not `~(x > 0)`: NaN is above 0.
+    bad = spells.filter(~pl.col(BLENDED).is_finite() | (pl.col(BLENDED) <= 0)).sort("start")
     if bad.is_empty():
         return
     row = bad.row(0, named=True)
     raise TrendlabError(
-        f"the price of {row['model']} at {row['provider']} in effect on {row['date']} "
+        f"the price of {row['model']} at {row['provider']} in effect on {row['start']} "
         f"blends to {row[BLENDED]!r} at {blend}, which a price trend cannot take the log of; "
         f"`{command('check')}` lists the prices to mend"
     )
@@ -695,8 +698,9 @@ def price_trend(
         raise NoPricedModelReaches(
             f"no priced model reaches {number(threshold)} on {slug}{as_of_note}{near}"
         )
+    capable = capable_models(scores, threshold, higher_is_better=higher)
+    _refuse_unlogged(_spells(priced, capable), prices.blend, command)
     known = points.filter(pl.col(BLENDED).is_not_null())
-    _refuse_unlogged(known, prices.blend, command)
     years = known.select(decimal_years(pl.col("date"))).to_series().to_numpy()
     try:
         fit = fit_decline(years, known.get_column(BLENDED).to_numpy(), level=level)
@@ -708,7 +712,6 @@ def price_trend(
             raise
         where = f"; {unknown}" if unknown else ""
         raise TrendlabError(f"{exc.message}{as_of_note}{where}", exit_code=exc.exit_code) from exc
-    capable = capable_models(scores, threshold, higher_is_better=higher)
     return PriceTrend(
         benchmark=slug,
         unit=benchmark.get("unit") or "",
