@@ -651,6 +651,31 @@ def test_a_nan_score_is_read_as_missing(run: Run, db: Path):
     assert with_nan == read()
 
 
+@pytest.mark.parametrize(("price", "blend"), [(math.nan, "nan"), (math.inf, "inf")])
+def test_a_price_with_no_log_is_named_by_a_forecast_by_price(
+    run: Run, db: Path, price: float, blend: str, on_store: str
+):
+    """A NaN input price written around trendlab (`check` lists it) passed the
+    forecast's `price > 0` (Polars orders NaN above every number) and its log was taken
+    as an x, an infinite one as the largest. The forecast now names the price, as
+    price-trend does, and sends the user to `check`."""
+    with duckdb.connect(str(db)) as con:
+        key = con.execute("SELECT key FROM price_revisions WHERE model = 'gpt-4o-mini'").fetchone()[
+            0
+        ]
+        revise_around(con, changeset_around(con), "price_revisions", key, input_usd_per_mtok=price)
+    with Store.open(db) as store:
+        day = store.reading_day
+    result = run("forecast", "mmlu", "--by", "price")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"trendlab: error: mmlu: the price of gpt-4o-mini in effect on {day} blends to "
+        f"{blend} at 3:1, which a forecast by price cannot take the log of; `{on_store} "
+        "check` lists the prices to mend\n",
+    )
+
+
 def test_level_is_validated_by_click(run: Run):
     result = run("forecast", "mmlu", "--level", "100")
     assert result.exit_code == 2 and "--level" in result.stderr

@@ -461,6 +461,7 @@ def build_series(
         column = "compute" if by == "compute" else "price"
         with_x = points.filter(pl.col(column) > 0)
         if by == "price":
+            _refuse_unlogged_price(scale.slug, points, price_day, command)
             priced_later = points.filter(pl.col("price").is_null() & pl.col("priced_later")).height
             unblended = points.filter(pl.col("price").is_null() & pl.col("unblended")).height
             unpriced = points.height - with_x.height - priced_later - unblended
@@ -607,6 +608,25 @@ def _unpriced_clause(
     if unblended:
         notes.append(unblended_note(unblended, where, day))
     return "".join(f"; {note}" for note in notes)
+
+
+def _refuse_unlogged_price(
+    slug: str, points: pl.DataFrame, day: date | None, command: Command
+) -> None:
+    """Name the first model whose price blends to a number with no log: 0, below 0 or
+    not finite, which only a write around trendlab stores (`check` lists it), as
+    price-trend names it. A NaN passed `price > 0` (Polars orders it above every number)
+    and its log was taken as an x."""
+    bad = points.filter(~pl.col("price").is_finite() | (pl.col("price") <= 0))
+    if bad.is_empty():
+        return
+    row = bad.row(0, named=True)
+    on = f" in effect on {day}" if day else ""
+    raise RefusedData(
+        f"{slug}: the price of {row['model']}{on} blends to {row['price']!r} at 3:1, which "
+        f"a forecast by price cannot take the log of; `{command('check')}` lists the "
+        "prices to mend"
+    )
 
 
 def _check_order(scale: Scale, command: Command) -> None:
