@@ -92,6 +92,19 @@ def test_the_summary_counts_kinds_in_the_order_of_a_writes_summary(run: Run):
     assert said == f"since {since}: models: 1 added; benchmarks: 1 added\n"
 
 
+def test_no_changes_to_the_kind_asked_for_says_that_kind(run: Run):
+    """--kind aliases with only a model added since said "no changes", as though nothing
+    had changed; it says no changes to aliases."""
+    since = _latest(run)
+    _steps(run, ("add-model", "diff-model"))
+    changed = run("diff", "--since", since, "--kind", "alias", "--json")
+    assert (changed.exit_code, json.loads(changed.stdout), changed.stderr) == (
+        0,
+        [],
+        f"since {since}: no changes to aliases\n",
+    )
+
+
 def test_an_unknown_score_kept_is_no_change(run: Run, db: Path):
     """A NaN score (written around trendlab: an unknown one) kept by a later revision is
     not a change: NaN is not equal to itself, so diff and history said `score: nan ->

@@ -58,10 +58,12 @@ def _field_changes(kind: Kind, before: dict[str, Any], after: dict[str, Any]) ->
     return "" if detail == "no field changed" else detail
 
 
-def summary(changes: pl.DataFrame) -> str:
-    """'models: 2 added, 1 updated; results: 5 added' (or 'no changes')."""
+def summary(changes: pl.DataFrame, kind: str | None = None) -> str:
+    """'models: 2 added, 1 updated; results: 5 added' (or 'no changes'). `kind`: the
+    one kind `changes` were kept to, whose want of changes is said as that ('no changes
+    to aliases'): 'no changes' read as though no other kind had changed either."""
     if changes.is_empty():
-        return "no changes"
+        return f"no changes to {kind}" if kind else "no changes"
     counts: dict[str, dict[str, int]] = {}
     for kind, change, n in changes.group_by("kind", "change").len().iter_rows():
         counts.setdefault(kind, {})[change] = n

@@ -49,9 +49,10 @@ def diff(
 
     with settings.reader() as store:
         changes = changes_since(store, store.parse_as_of(since, "--since"))
-    if kind_name:
-        changes = changes.filter(pl.col("kind") == get_kind(kind_name).name)
-    note(f"since {since.strip()}: {summary(changes)}")
+    kind = get_kind(kind_name).name if kind_name else None
+    if kind:
+        changes = changes.filter(pl.col("kind") == kind)
+    note(f"since {since.strip()}: {summary(changes, kind)}")
     render(changes, fmt, output)
 
 
