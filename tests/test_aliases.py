@@ -550,6 +550,14 @@ def test_alias_list_names_its_model_as_list_aliases_does(run: Run):
     assert "no current model 'gpt-44'" in unknown.stderr
 
 
+def test_alias_list_takes_limit_as_list_aliases_does(run: Run):
+    """`alias list` had no --limit, which `list aliases` has: it was "No such option"."""
+    expected = run("list", "aliases", "--limit", "2", "--json").stdout
+    assert len(json.loads(expected)) == 2
+    listed = run("alias", "list", "--limit", "2", "--json")
+    assert (listed.exit_code, listed.stdout) == (0, expected)
+
+
 def test_an_alias_is_one_line_of_text(run: Run, tmp_path: Path):
     """An alias is a name to type and to print on one line (`added alias NAME`): a line
     break or another control character in one is refused, by `alias add` and import

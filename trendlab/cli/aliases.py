@@ -12,6 +12,7 @@ from trendlab.cli.options import (
     as_of_option,
     default_message,
     given_as,
+    limit_option,
     message_option,
     note,
     note_added,
@@ -76,11 +77,17 @@ def add(
 
 @alias.command("list")
 @click.option("--model", type=RECORD_NAME, metavar="SLUG", help="Only this model's aliases.")
+@limit_option()
 @as_of_option
 @output_options()
 @click.pass_obj
 def list_(
-    settings: Settings, model: str | None, as_of: str | None, fmt: str, output: str | None
+    settings: Settings,
+    model: str | None,
+    limit: int | None,
+    as_of: str | None,
+    fmt: str,
+    output: str | None,
 ) -> None:
     """List aliases and the models they name.
 
@@ -96,7 +103,7 @@ def list_(
         # As `list aliases --model`: the model by any case or alias, a typo an error.
         if model is not None:
             model = resolve_key(store, MODELS, model)
-        frame = store.records(ALIASES, model=model)
+        frame = store.records(ALIASES, model=model, limit=limit)
         as_of_note = store.as_of_note()
     if frame.is_empty():
         note(f"no aliases match{as_of_note}")
