@@ -118,6 +118,17 @@ def test_history_as_data_holds_every_field_of_each_revision(run: Run):
     assert table == ["revision", "op", "changeset", "recorded_at", "author", "message", "changes"]
 
 
+def test_history_as_data_of_a_result_or_price_gives_its_id(run: Run):
+    """`show` and `list` give a result's or price's id; its history as data had every
+    field but that one, so a revision read apart from the others named no record."""
+    for kind, name in (("result", "minerva-540b/math"), ("price", "gpt-4/OpenAI/2023-03-14")):
+        record = json.loads(run("show", kind, name, "--json").stdout)
+        shown = json.loads(run("history", kind, name, "--json").stdout)
+        assert [r["id"] for r in shown] == [record["id"]] * len(shown)
+        header = run("history", kind, name, "--csv").stdout.splitlines()[0].split(",")
+        assert header[header.index("changes") + 1 :] == list(record)
+
+
 def test_a_model_is_found_by_an_alias_it_no_longer_has(run: Run):
     """History is of the past: a name a model was once known by finds it. An alias
     retracted since was "no model 'gpt-4-old' in the history"; one that named two

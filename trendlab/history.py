@@ -193,7 +193,12 @@ def record_history(
         "message",
     ).with_columns(pl.Series("changes", changes, dtype=pl.String))
     if full:
-        summary = pl.concat([summary, revisions.select(kind.field_names)], how="horizontal")
+        fields = revisions.select(kind.field_names)
+        if kind.id_prefix:
+            # The id `show` and `list` give a result or price: its key, one in every
+            # revision, which a row read apart from the others had no other way to name.
+            fields = fields.select(pl.lit(key).alias("id"), pl.all())
+        summary = pl.concat([summary, fields], how="horizontal")
     # Cut after describing: the oldest revision shown says what it changed from the one
     # before it, which is left out.
     return summary if limit is None else summary.tail(limit)
