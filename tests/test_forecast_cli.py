@@ -676,6 +676,31 @@ def test_a_price_with_no_log_is_named_by_a_forecast_by_price(
     )
 
 
+@pytest.mark.parametrize(("compute", "shown"), [(math.nan, "nan"), (math.inf, "inf")])
+def test_a_compute_with_no_log_is_named_by_a_forecast_by_compute(
+    run: Run, db: Path, compute: float, shown: str, on_store: str
+):
+    """A NaN training compute written around trendlab (`check` lists it) on MMLU's
+    frontier passed `compute > 0` and its log was taken as an x: the forecast said the
+    results "all share one training compute". It now names the model, as a price."""
+    with duckdb.connect(str(db)) as con:
+        revise_around(
+            con,
+            changeset_around(con),
+            "model_revisions",
+            "gemini-1.0-ultra",
+            training_compute_flop=compute,
+        )
+    result = run("forecast", "mmlu", "--by", "compute")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"trendlab: error: mmlu: the training compute of gemini-1.0-ultra is {shown}, "
+        f"which a forecast by compute cannot take the log of; `{on_store} check` lists "
+        "the models to mend\n",
+    )
+
+
 def test_level_is_validated_by_click(run: Run):
     result = run("forecast", "mmlu", "--level", "100")
     assert result.exit_code == 2 and "--level" in result.stderr

@@ -203,10 +203,18 @@ def test_a_setting_is_kept_ignoring_case():
 # -- by compute and by price --------------------------------------------------------------
 
 
-def test_a_result_with_no_compute_or_zero_compute_has_no_place_by_compute():
-    points = _points(DAYS, [10.0, 20.0, 30.0, 40.0], compute=[1e22, 0.0, 1e23, 1e24])
+def test_a_result_with_no_compute_has_no_place_by_compute():
+    points = _points(DAYS, [10.0, 20.0, 30.0, 40.0], compute=[1e22, None, 1e23, 1e24])
     series = build_series(scale(), points, by="compute")
     assert series.points["model"].to_list() == ["m0", "m2", "m3"]
+
+
+def test_a_zero_compute_is_named_not_taken_for_an_unknown_one():
+    """A write refuses a compute of 0; one written around trendlab was counted as
+    unknown, and the user told to set it, where `check` says what is wrong."""
+    points = _points(DAYS, [10.0, 20.0, 30.0, 40.0], compute=[1e22, 0.0, 1e23, 1e24])
+    with pytest.raises(TrendlabError, match=r"^synth: the training compute of m1 is 0\.0, "):
+        build_series(scale(), points, by="compute")
 
 
 def test_by_compute_needs_three_models_with_a_compute():

@@ -459,9 +459,9 @@ def build_series(
         x = decimal_years(pl.col("date"))
     else:
         column = "compute" if by == "compute" else "price"
+        _refuse_unlogged(scale.slug, points, column, price_day, command)
         with_x = points.filter(pl.col(column) > 0)
         if by == "price":
-            _refuse_unlogged_price(scale.slug, points, price_day, command)
             priced_later = points.filter(pl.col("price").is_null() & pl.col("priced_later")).height
             unblended = points.filter(pl.col("price").is_null() & pl.col("unblended")).height
             unpriced = points.height - with_x.height - priced_later - unblended
@@ -610,22 +610,28 @@ def _unpriced_clause(
     return "".join(f"; {note}" for note in notes)
 
 
-def _refuse_unlogged_price(
-    slug: str, points: pl.DataFrame, day: date | None, command: Command
+def _refuse_unlogged(
+    slug: str, points: pl.DataFrame, column: str, day: date | None, command: Command
 ) -> None:
-    """Name the first model whose price blends to a number with no log: 0, below 0 or
-    not finite, which only a write around trendlab stores (`check` lists it), as
-    price-trend names it. A NaN passed `price > 0` (Polars orders it above every number)
-    and its log was taken as an x."""
-    bad = points.filter(~pl.col("price").is_finite() | (pl.col("price") <= 0))
+    """Name the first model whose x (`column`: compute, or price blended) has no log: 0,
+    below 0 or not finite, which only a write around trendlab stores (`check` lists it),
+    as price-trend names a price. A NaN passed `> 0` (Polars orders it above every
+    number) and its log was taken as an x: a NaN compute on the frontier made every
+    point after it one x, refused as "all share one training compute"."""
+    bad = points.filter(~pl.col(column).is_finite() | (pl.col(column) <= 0))
     if bad.is_empty():
         return
     row = bad.row(0, named=True)
-    on = f" in effect on {day}" if day else ""
+    if column == "price":
+        on = f" in effect on {day}" if day else ""
+        what = f"the price of {row['model']}{on} blends to {row['price']!r} at 3:1"
+        mend = "prices"
+    else:
+        what = f"the training compute of {row['model']} is {row['compute']!r}"
+        mend = "models"
     raise RefusedData(
-        f"{slug}: the price of {row['model']}{on} blends to {row['price']!r} at 3:1, which "
-        f"a forecast by price cannot take the log of; `{command('check')}` lists the "
-        "prices to mend"
+        f"{slug}: {what}, which a forecast by {column} cannot take the log of; "
+        f"`{command('check')}` lists the {mend} to mend"
     )
 
 
