@@ -689,7 +689,7 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
         if type_ is not None and polars_holds(type_, pl.Decimal):
             column = _decimal_column([r[i] for r in rows], type_)
             rows = [(*r[:i], v, *r[i + 1 :]) for r, v in zip(rows, column, strict=True)]
-        elif type_ is None and (mixed := _mixed_kinds(r[i] for r in rows)):
+        elif type_ is None and (mixed := _mixed_kinds([r[i] for r in rows])):
             rows = [(*r[:i], _texts_at(r[i], mixed), *r[i + 1 :]) for r in rows]
     # Every row read for the types: a whole number past Int64 after 100 smaller ones
     # failed as a bug.
@@ -706,13 +706,18 @@ def frame_of(data: Rows, types: Sequence[pl.DataType | None] = ()) -> pl.DataFra
     )
 
 
-def _mixed_kinds(values: Iterable[Any]) -> set[tuple[Any, ...]]:
+def _mixed_kinds(values: list[Any]) -> set[tuple[Any, ...]]:
     """The places in a column's `values` (itself, a list's elements, a struct's field,
     nested too) where they are of kinds Polars holds in no one column: a day beside a
     text (DuckDB hands over one Python has not, the year 300000 or a day BC, as its
     text), a UNION's members (a day beside a number, a list beside a text), a moment
     with a zone beside one without (an infinite TIMESTAMPTZ has none). A whole number
     beside a fraction is no mix: both are numbers."""
+    # Values of one flat type, the most of any result, are told by their types alone:
+    # walked value by value, a plain query's CSV took about 1.3 times as long.
+    flat = {type(v) for v in values} - {type(None)}
+    if len(flat) <= 1 and not flat & {list, tuple, dict, datetime}:
+        return set()
     kinds: dict[tuple[Any, ...], set[object]] = {}
 
     def walk(value: Any, place: tuple[Any, ...]) -> None:
