@@ -1286,6 +1286,7 @@ def test_a_password_meant_otherwise_than_libpq_reads_it_is_masked_whole(
     for kept in (
         "postgresql://localhost:5432/t1?application_name=me@lab",
         '["postgresql://localhost:5432/t1","me@lab"]',
+        'at "postgresql://localhost:5432": FATAL: role "a@b" does not exist',
     ):
         assert lake.mask_password(kept) == kept
 

@@ -99,9 +99,11 @@ _URI_RE = re.compile(r"postgres(ql)?://", re.IGNORECASE)  # a connection string 
 # (a '"' before a blank, a ':', ',', ';' or ')', or the end), so a password that holds
 # an @ or a / not percent-encoded (pw:Ab3/x@host, pw:SEC@RET@host, pw:a?b/c@host,
 # pw:a"b/c@host) is masked whole, although libpq reads it only up to the first @ or /;
-# failing that, up to the @ libpq reads it to (one that holds a space: pw:my pass@host).
+# failing that, up to the @ libpq reads it to (one that holds a space: pw:my pass@host),
+# still inside those quotes (a URI with no path, "postgresql://host:5432": role "a@b").
 _URI_PASSWORD_RE = re.compile(
-    r'(postgres(?:ql)?://[^:@/\s]*:)((?:[^?"\s]|\?(?![^/@?&="\s]*=)|"(?![\s:,;)]|\Z))*|[^@/\n]*)@',
+    r'(postgres(?:ql)?://[^:@/\s]*:)((?:[^?"\s]|\?(?![^/@?&="\s]*=)|"(?![\s:,;)]|\Z))*'
+    r'|(?:[^@/\n"]|"(?![\s:,;)]|\Z))*)@',
     re.IGNORECASE,
 )
 # Where libpq cuts a URI into its parts: a password holding one of these, not
