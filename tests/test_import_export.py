@@ -221,6 +221,18 @@ def test_an_unclosed_quote_is_named_at_the_row_that_opens_it(run: Run, tmp_path:
     assert run("log", "--json").stdout == before
 
 
+def test_an_unclosed_quote_in_the_header_says_so(run: Run, tmp_path: Path):
+    """As a row's: "unexpected end of data" named no quote."""
+    path = tmp_path / "models.csv"
+    path.write_text('"slug,name\nfoo,Foo\n')
+    result = run("import", str(path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {path}:1: malformed CSV header: a quote opened on this line is "
+        "never closed; nothing was written\n",
+    )
+
+
 def test_a_bad_json_lines_record_is_named_by_its_line_past_blank_ones(run: Run, tmp_path: Path):
     """Blank lines are skipped, not counted out of the records' line numbers."""
     path = tmp_path / "results.jsonl"

@@ -218,6 +218,10 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
         utf8_text(data, source)  # raises, naming the line of the bad byte
         raise
     except csv.Error as exc:
+        if "end of data" in str(exc):  # as a row's (see _read_csv_strictly)
+            raise TrendlabError(
+                f"{source}:1: malformed CSV header: a quote opened on this line is never closed"
+            ) from None
         raise TrendlabError(f"{source}:1: malformed CSV header: {exc}") from None
     if not first:
         raise TrendlabError(f"{source}:1: the first line is empty; it must be the header")
