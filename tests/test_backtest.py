@@ -337,7 +337,10 @@ def test_a_cache_table_dropped_around_trendlab_is_a_miss_check_names(panel: Path
         "are computed each time, not cached; create it again as trendlab's "
         "schema/003_forecast_cache.sql does"
     )
-    assert [key for _, key in found] == [blank], found
+    assert sorted(found) == [
+        ("18_changeset_texts", blank),
+        ("21_changesets_without_revisions", blank),
+    ], found
 
 
 @pytest.mark.parametrize("column", ["created_at", "payload"])

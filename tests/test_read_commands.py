@@ -1241,7 +1241,7 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     store.close()
     assert run("add-model", "after-manual", "-m", "later").exit_code == 0
     later = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
-    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run, "16_")]
     assert [f[:2] for f in found] == [("16_changeset_ids", "manual-1")] * 2
     assert found[0][2] == "id is not 18 hex digits as trendlab makes them"
     assert found[1][2].startswith(
@@ -1264,6 +1264,24 @@ def test_check_finds_a_changeset_id_two_changesets_share(run: Run, db: Path):
         revise_around(con, cs, "model_revisions", "gpt-4", name="GPT-4 again")
     found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
     assert found == [("16_changeset_ids", cs, "id is shared by 2 changesets")]
+
+
+def test_check_finds_a_changeset_whose_revisions_were_deleted(run: Run, db: Path):
+    """trendlab writes a changeset only with its revisions: one with none had them
+    deleted around trendlab, history lost, and `log` lists it as changing nothing.
+    check passed it."""
+    assert run("add-model", "deleted-later", "-m", "to be deleted").exit_code == 0
+    cs = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["changeset"]
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM model_revisions WHERE changeset_id = ?", [cs])
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
+    assert found == [
+        (
+            "21_changesets_without_revisions",
+            cs,
+            "changeset has no revisions (its revisions deleted around trendlab?)",
+        )
+    ]
 
 
 def test_an_ambiguous_changeset_prefix_lists_the_changesets_it_matches(run: Run):

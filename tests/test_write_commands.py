@@ -2342,6 +2342,7 @@ def test_a_nul_in_a_changeset_written_around_trendlab_is_checked(run: Run, db: P
     with duckdb.connect(str(db)) as con:
         changeset = changeset_around(con, "why\x00 so")
         con.execute("UPDATE changesets SET author = ? WHERE id = ?", ["some\x00one", changeset])
+        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
     checked = run("check", "--json")
     assert checked.exit_code == 1
     told = (
@@ -2426,6 +2427,7 @@ def test_check_tells_a_nul_in_a_changeset_in_the_write_paths_words(
     them in its SQL that could drift."""
     with duckdb.connect(str(db)) as con:
         changeset = changeset_around(con, "why\x00 so")
+        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
     monkeypatch.setattr("trendlab.validate.NUL_PROBLEM", " holds a NUL (reworded)")
     checked = run("check", "--json")
     assert [v["problem"] for v in json.loads(checked.stdout) if v["key"] == changeset] == [
