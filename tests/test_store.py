@@ -248,6 +248,25 @@ def test_a_new_file_named_by_a_symbolic_link_is_built_aside_too(
     assert _counts(link) == _counts(seeded_template)
 
 
+def test_a_symbolic_link_into_no_directory_is_a_usage_error_naming_it(tmp_path: Path, db: Path):
+    """A link to a file in a folder that does not exist: init and copy failed on "No
+    such file or directory", exit 1, naming neither the folder nor why; a path given
+    into no directory without a link was a usage error naming it."""
+    link = tmp_path / "t.duckdb"
+    link.symlink_to(tmp_path / "nowhere" / "t.duckdb")
+    for args, named, hint in (
+        (["--db", str(link), "init", "--empty"], "", "trendlab"),
+        (["copy", str(db), str(link)], "DST ", "trendlab copy"),
+    ):
+        result = CliRunner().invoke(cli, args, prog_name="trendlab")
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create {named}{link}: no such directory "
+            f"{tmp_path / 'nowhere'} (see '{hint} --help')\n",
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([db.name, link.name])
+
+
 def test_a_file_named_as_a_folder_is_a_usage_error(tmp_path: Path, db: Path):
     """`--db x.duckdb/` (or x.duckdb/.) created x.duckdb, which the same --db could then
     not open; `--db .` is a folder, not an empty name; a link that loops is refused

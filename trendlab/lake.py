@@ -118,9 +118,13 @@ def check_parent(file: Path, location: str, *, create: bool) -> None:
     folder that does not exist: the path given is wrong whatever the store would hold,
     a usage error, as an -o into no directory is (DuckDB's own error quotes library
     internals)."""
-    if create and not file.exists() and not file.parent.is_dir():
+    # A symbolic link that names no file yet: the file is created where it points, as
+    # init and copy build it (a link into no directory failed on "No such file or
+    # directory", exit 1, naming neither).
+    parent = Path(os.path.realpath(file)).parent if file.is_symlink() else file.parent
+    if create and not file.exists() and not parent.is_dir():
         raise TrendlabError(
-            f"cannot create {location}: no such directory {file.parent}",
+            f"cannot create {location}: no such directory {parent}",
             exit_code=ExitCode.USAGE,
         )
 
