@@ -780,6 +780,42 @@ def test_check_lists_revisions_numbered_from_below_1(run: Run, db: Path):
     ]
 
 
+def test_check_lists_revisions_whose_operation_does_not_follow_the_one_before(run: Run, db: Path):
+    """Operations trendlab never writes passed check, though `log` says what a revision
+    did by its operation: an insert over a current record read as restored, an update
+    bringing back a retracted one as updated, a first revision that is an update as
+    updated (not added), and a retraction of a retracted record as retracted."""
+    for args in (["add-model", "solo", "-m", "a"], ["retract", "model", "solo", "-m", "b"]):
+        assert run(*args).exit_code == 0
+    with _around(db) as (con, cs):
+        con.execute("UPDATE model_revisions SET op = 'update' WHERE key = 'gpt-4'")
+        con.execute(
+            "INSERT INTO benchmark_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "2 AS revision, 'insert' AS op) FROM benchmark_revisions WHERE key = 'mmlu'",
+            [cs],
+        )
+        revise_around(con, cs, "model_revisions", "solo", name="Solo")
+        con.execute(
+            "INSERT INTO organization_revisions VALUES (?, 'ghost', 1, 'retract', 'ghost', 'G')",
+            [cs],
+        )
+    never = "which trendlab never writes"
+    found = [(v["key"], v["problem"]) for v in _violations(run, "22_revision_operations")]
+    assert found == [
+        (
+            "mmlu",
+            f"revision 2 is an insert of a record current after the revision before it "
+            f"(insert), {never}",
+        ),
+        ("gpt-4", f"revision 1 is an update of a record with no revision before it, {never}"),
+        (
+            "solo",
+            f"revision 3 is an update of a record retracted by the revision before it, {never}",
+        ),
+        ("ghost", f"revision 1 is a retract of a record with no revision before it, {never}"),
+    ]
+
+
 def test_check_says_a_named_model_or_benchmark_is_not_a_slug(run: Run, db: Path):
     """A result naming 'gpt-4 ' was listed only as of "unknown model gpt-4", a model
     that exists: field_rules says what is wrong with the name, as of a model's own slug."""
