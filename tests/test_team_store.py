@@ -1988,6 +1988,25 @@ def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path:
     _assert_same_tables(backup, db)
 
 
+def test_a_copy_again_after_src_changed_outside_trendlab_blames_neither_alone(
+    db: Path, tmp_path: Path
+):
+    """SRC edited in SQL since its backup was made: the copy said the backup "was changed
+    outside trendlab", sending the user to distrust the one store that was not."""
+    copy = make_runner(db)
+    backup = tmp_path / "backup.duckdb"
+    assert copy("copy", str(db), str(backup)).exit_code == 0
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE model_revisions SET name = 'GPT-Four' WHERE key = 'gpt-4'")
+    result = copy("copy", str(db), str(backup))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {backup} holds the same changesets as part of {db}, but different "
+        "rows in model_revisions: one of the two was changed outside trendlab; copy into a "
+        "new store instead\n",
+    )
+
+
 def test_copying_an_empty_store_says_there_is_nothing_to_copy(empty_db: Path, tmp_path: Path):
     """Not that DST 'already has all 0 changesets': whether DST is new or empty too,
     the source has none."""

@@ -327,6 +327,6 @@ def _check_prefix(src: Store, dst: Store, tables: dict[str, list[str]], have: pl
         if dst.digest(table, columns) != src.digest(table, columns, (column, have)):
             raise TrendlabError(
                 f"{dst.location} holds the same changesets as part of {src.location}, but "
-                f"different rows in {table}: it was changed outside trendlab; copy into a "
-                "new store instead"
+                f"different rows in {table}: one of the two was changed outside trendlab; "
+                "copy into a new store instead"
             )
