@@ -834,6 +834,29 @@ def test_check_says_a_named_model_or_benchmark_is_not_a_slug(run: Run, db: Path)
     ]
 
 
+def test_check_says_a_model_named_by_its_alias_is_one(run: Run, db: Path):
+    """A result or a price naming its model by an alias (gpt-4-0314, written around
+    trendlab) was listed as of "unknown model gpt-4-0314", which `show model` finds."""
+    with _around(db) as (con, cs):
+        result_id, price_id = con.execute(
+            "SELECT (SELECT min(id) FROM results), (SELECT min(id) FROM prices)"
+        ).fetchone()
+        revise_around(con, cs, "result_revisions", result_id, model="gpt-4-0314")
+        revise_around(con, cs, "price_revisions", price_id, model="gpt-4-0314")
+    assert run("show", "model", "gpt-4-0314").exit_code == 0
+    found = [(v["key"], v["problem"]) for v in _violations(run, "01_", "03_")]
+    assert found == [
+        (
+            result_id,
+            "unknown model gpt-4-0314 (an alias of model gpt-4: a result names its model by slug)",
+        ),
+        (
+            price_id,
+            "unknown model gpt-4-0314 (an alias of model gpt-4: a price names its model by slug)",
+        ),
+    ]
+
+
 def test_check_names_every_duplicate_current_key_and_provider_spelling(run: Run, db: Path):
     """The branches of 06_duplicate_current_keys no other test writes (a benchmark, an
     organization and a price stored under a second key) and the words of

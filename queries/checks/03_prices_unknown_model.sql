@@ -1,7 +1,13 @@
 -- Current prices whose model is not a current model.
 -- A NULL model (its NOT NULL dropped around trendlab) is the schema audit's, which lists
 -- that column with the NULLs it holds: here it made a violation with no problem.
-SELECT 'prices' AS kind, p.id AS key, 'unknown model ' || p.model AS problem
+-- One named by an alias says so: `show model` finds the model by it, so "unknown model"
+-- alone read as wrong.
+SELECT 'prices' AS kind, p.id AS key,
+       'unknown model ' || p.model || coalesce(
+           ' (an alias of model ' || (SELECT min(a.model) FROM aliases a WHERE a.alias = p.model)
+           || ': a price names its model by slug)', ''
+       ) AS problem
 FROM prices p ANTI JOIN models m ON m.slug = p.model
 WHERE p.model IS NOT NULL
 ORDER BY key;
