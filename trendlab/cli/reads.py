@@ -264,10 +264,10 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     forecast cache's, which none reads; one whose NOT NULL was dropped is listed with
     the NULLs it holds), schema_migrations' one row per migration applied (one deleted,
     repeated or renamed below the store's version), results or prices naming unknown
-    models or benchmarks, scores
-    outside their unit's range, the units' ranges themselves, benchmark bounds,
-    two current records with one key, revisions that do not match their changesets or
-    keys or whose operation does not follow the one before, changeset ids that do not sort by the time they were recorded or that two
+    models or benchmarks, scores outside their unit's range, the units' ranges
+    themselves, benchmark bounds, two current records with one key, revisions that do
+    not match their changesets or keys or whose operation does not follow the one
+    before, changeset ids that do not sort by the time they were recorded or that two
     changesets share, changesets recorded after the check runs or holding no revision
     (theirs deleted), changeset messages or
     authors blank or holding a NUL, and values no write would store (field_rules: a date
