@@ -1422,6 +1422,20 @@ def test_check_finds_changesets_recorded_after_it_runs(run: Run, db: Path):
     assert problems[later].startswith("recorded_at 2030-01-01 00:00:00.000001 is after")
 
 
+def test_a_command_failing_on_a_dropped_view_points_to_check(run: Run, db: Path, on_store: str):
+    """DROP VIEW revisions in another client: log failed with DuckDB's line alone,
+    naming the table but not what lists it, with the other changes around trendlab."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP VIEW revisions")
+    result = run("log")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "trendlab: error: database error: Catalog Error: Table with name revisions does not "
+        f"exist!; `{on_store} check` lists what the store lacks (run with --debug for "
+        "details)\n",
+    )
+
+
 def test_check_lists_a_view_or_macro_of_the_schema_dropped_around_trendlab(run: Run, db: Path):
     """DROP VIEW scores in another client: check said ok and migrate that the schema was
     current, while forecast and query failed on the missing view."""

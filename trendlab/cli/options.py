@@ -536,6 +536,12 @@ class TrendlabGroup(CommandGroup):
                     # A catalog's error may quote its connection string.
                     text = mask_password(str(exc).strip())
                     first = text.splitlines()[0] if text else type(exc).__name__
+                    # A table, view or macro the store lacks was dropped around trendlab
+                    # (a store trendlab made and migrated has them all), as check says.
+                    if isinstance(exc, duckdb.CatalogException) and known:
+                        from trendlab.db import command_on
+
+                        first += f"; `{command_on(known, 'check')}` lists what the store lacks"
                     _fail(
                         f"database error: {first} (run with --debug for details)", [], ExitCode.DATA
                     )
