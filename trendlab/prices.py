@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.series import Command, bare_command, decimal_years, no_blend, undated_note
+from trendlab.series import Command, bare_command, decimal_years, no_blend, no_log, undated_note
 from trendlab.text import (
     NONZERO_RE,
     fold,
@@ -582,8 +582,7 @@ def _refuse_unlogged(spells: pl.DataFrame, blend: Blend, command: Command) -> No
     price of a model reaching the threshold, not the cheapest alone: Polars orders NaN
     above every number, so a NaN price was never the cheapest and its model was left
     out in silence."""
-    # Not `~(x > 0)`: NaN is above 0.
-    bad = spells.filter(~pl.col(BLENDED).is_finite() | (pl.col(BLENDED) <= 0)).sort("start")
+    bad = spells.filter(no_log(BLENDED)).sort("start")
     if bad.is_empty():
         return
     row = bad.row(0, named=True)

@@ -280,6 +280,13 @@ def no_blend(blend: object) -> str:
     return f"with no {blend} blended price (an input or output price it weighs is unknown)"
 
 
+def no_log(column: str) -> pl.Expr:
+    """Whether `column`'s value has no log: 0, below 0 or not finite, which a forecast's
+    or a price trend's log axis cannot take. Not `~(x > 0)`: Polars orders NaN above
+    every number. A null is neither (it is unknown, and said so apart)."""
+    return ~pl.col(column).is_finite() | (pl.col(column) <= 0)
+
+
 def unblended_note(n: int, where: str, day: date) -> str:
     """The note for `n` results a forecast by price leaves out because their model's
     prices in effect on `day` (the day it reads prices on) have no 3:1 blend: an input
@@ -618,7 +625,7 @@ def _refuse_unlogged(
     as price-trend names a price. A NaN passed `> 0` (Polars orders it above every
     number) and its log was taken as an x: a NaN compute on the frontier made every
     point after it one x, refused as "all share one training compute"."""
-    bad = points.filter(~pl.col(column).is_finite() | (pl.col(column) <= 0))
+    bad = points.filter(no_log(column))
     if bad.is_empty():
         return
     row = bad.row(0, named=True)
