@@ -201,6 +201,13 @@ def _has_short_rows(data: bytes, width: int) -> bool:
         return any(0 < len(record) < width for record in reader)
 
 
+def _quote_never_closed(exc: csv.Error) -> bool:
+    """Whether csv's error is of a quote never closed: its record runs to the end of the
+    file, which csv names ("unexpected end of data" at the last line, which holds no
+    error), so the header or row that opens it is named instead."""
+    return "end of data" in str(exc)
+
+
 def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
     # Polars parses the bytes as they are (a BOM is skipped) and checks the UTF-8, so a
     # big file is never a Python string; text is decoded only to explain an error, or
@@ -218,7 +225,7 @@ def _read_csv(data: bytes, source: str, again: Callable[[], bytes]) -> Loaded:
         utf8_text(data, source)  # raises, naming the line of the bad byte
         raise
     except csv.Error as exc:
-        if "end of data" in str(exc):  # as a row's (see _read_csv_strictly)
+        if _quote_never_closed(exc):
             raise TrendlabError(
                 f"{source}:1: malformed CSV header: a quote opened on this line is never closed"
             ) from None
@@ -307,9 +314,8 @@ def _read_csv_strictly(text: str, source: str, header: list[str]) -> tuple[pl.Da
                     values.append(value if value != "" else None)
                 starts.append(start)
     except csv.Error as exc:
-        # An unclosed quote runs its record to the end of the file, whose line was named:
-        # the quote is in the record after the last one read.
-        if "end of data" in str(exc):
+        # The quote is in the record after the last one read.
+        if _quote_never_closed(exc):
             raise TrendlabError(
                 f"{source}:{end + 1}: malformed CSV: a quote opened in the row starting "
                 "on this line is never closed"
