@@ -606,15 +606,12 @@ def write(plan: Plan, folder: Path) -> tuple[Path, dict[int, str]]:
         lines = [_json_object(r, plan.native_numbers) for r in records]
         text = "[\n" + ",\n".join(lines) + "\n]\n"
         offsets = [2 + sum(len(line) + 2 for line in lines[:i]) for i in range(len(lines))]
-        places = {i: f"record {i + 1}" for i in range(len(lines))}
+        places = {i: str(text.count("\n", 0, start) + 1) for i, start in enumerate(offsets)}
     data = text.encode("utf-8")
     if plan.bad_byte_row is not None:
         # Offsets count characters: cut the text, not the bytes.
         cut = offsets[plan.bad_byte_row]
         data = text[:cut].encode("utf-8") + b"\xff" + text[cut:].encode("utf-8")
-        # A JSON array's decode error names the file's line.
-        if plan.fmt == "json":
-            places = {plan.bad_byte_row: str(plan.bad_byte_row + 2)}
     if plan.bom:
         data = b"\xef\xbb\xbf" + data
     path.write_bytes(data)

@@ -124,7 +124,7 @@ HOSTILE = {
         ":3: not valid UTF-8",
     ),
     "utf16.csv": (f"{_R}\ngpt-4,mmlu,50\n".encode("utf-16"), ":1: not valid UTF-8"),
-    "empty-objects.json": (b"[{}, {}]", ":record 1: a record with no fields"),
+    "empty-objects.json": (b"[\n  {},\n  {}\n]", ":2: a record with no fields"),
     "row-column.csv": (b"model,benchmark,score,__row\ngpt-4,mmlu,50,1\n", "unknown column '__row'"),
     "row-field.jsonl": (
         b'{"model": "gpt-4", "benchmark": "mmlu", "score": 50, "__row": 3}\n',
@@ -132,15 +132,16 @@ HOSTILE = {
     ),
     "no-columns.parquet": (_parquet({}), "a Parquet file with no columns"),
     "object.json": (b'{"model": "gpt-4"}', "expected a JSON array of records"),
-    "scalars.json": (b"[1, 2]", "record 1: expected an object"),
+    "scalars.json": (b"[1, 2]", ":1: expected an object"),
     "truncated.json": (b'[{"model": "gpt-4", "benchmark": "mm', ":1: invalid JSON"),
     "repeated-field.json": (
-        b'[{"model": "gpt-4", "benchmark": "mmlu", "score": 50, "score": 60}]',
-        "record 1: field 'score' appears twice",
+        b'[{"model": "gpt-4", "benchmark": "mmlu", "score": 50},\n'
+        b' {"model": "gpt-4", "benchmark": "mmlu", "score": 50, "score": 60}]',
+        ":2: field 'score' appears twice",
     ),
     "padded-field.json": (
         b'[{"model": "gpt-4", "benchmark": "mmlu", " score": 60, "score": 50}]',
-        "record 1: field 'score' appears twice",
+        ":1: field 'score' appears twice",
     ),
     "padded-only.json": (
         b'[{"model": "gpt-4", "benchmark": "mmlu", " score ": 150}]',
@@ -165,7 +166,7 @@ HOSTILE = {
     "deep.json": (b"[" * 100_000 + b"]" * 100_000, "invalid JSON: nested too deeply"),
     "surrogate.json": (
         b'[{"model": "gpt-4", "benchmark": "mmlu", "score": 50, "notes": "\\ud800"}]',
-        "record 1: field notes: '\\ud800' is not valid Unicode text",
+        ":1: field notes: '\\ud800' is not valid Unicode text",
     ),
     "surrogate-key.jsonl": (
         b'{"model": "gpt-4", "benchmark": "mmlu", "\\udc80": 1}\n',

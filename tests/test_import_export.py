@@ -98,13 +98,32 @@ def test_an_unknown_field_of_some_json_records_names_the_first_holding_it(run: R
         f"trendlab: error: {lines}:4: unknown column 'nmae' (did you mean 'name'?); "
     )
     array = tmp_path / "models.json"
-    array.write_text('[{"slug": "qa"}, {"slug": "qb", "bogus": 1}, {"slug": "qc", "bogus": 2}]')
+    array.write_text(
+        '[\n{"slug": "qa"},\n{"slug": "qb", "bogus": 1},\n{"slug": "qc", "bogus": 2}\n]'
+    )
     result = run("import", str(array), "--dry-run")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"trendlab: error: {array}:record 2: unknown column 'bogus'")
+    assert result.stderr.startswith(f"trendlab: error: {array}:3: unknown column 'bogus'")
     array.write_text('[{"slug": "qa", "bogus": 1}, {"slug": "qb", "bogus": 2}]')
     result = run("import", str(array), "--dry-run")
     assert result.stderr.startswith(f"trendlab: error: {array}: unknown column 'bogus'")
+
+
+def test_a_bad_record_of_an_exported_json_array_is_named_by_its_line(run: Run, tmp_path: Path):
+    """`export --json` spreads each record over many lines: an error names the line its
+    record starts on, as it does for CSV and JSON Lines, so an editor goes to it."""
+    path = tmp_path / "benchmarks.json"
+    assert run("export", "benchmarks", "--json", "-o", str(path)).exit_code == 0
+    records = json.loads(path.read_text())
+    records[7]["ceiling"] = "lots"
+    records[9]["floor"] = "few"
+    path.write_text(json.dumps(records, indent=2))
+    starts = [n for n, line in enumerate(path.read_text().splitlines(), 1) if line == "  {"]
+    result = run("import", str(path), "-m", "broken")
+    assert result.exit_code == 1
+    assert f"{path}:{starts[7]}: ceiling: 'lots'" in result.stderr
+    assert f"{path}:{starts[9]}: floor: 'few'" in result.stderr
+    assert starts[7] > 8  # a line, not the record's number
 
 
 def test_header_problems(run: Run, tmp_path: Path):
@@ -1129,7 +1148,7 @@ def test_a_json_record_leaving_out_a_bound_is_judged_with_its_stored_value(
     path.write_text(json.dumps(benchmarks))
     wrong = run("import", str(path), "-m", "wrong")
     assert wrong.exit_code == 1
-    assert f"{path}:record 2: floor must be above ceiling when lower is better" in wrong.stderr
+    assert f"{path}:1: floor must be above ceiling when lower is better" in wrong.stderr
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])

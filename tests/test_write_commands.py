@@ -484,7 +484,7 @@ def test_a_number_a_double_cannot_hold_is_refused_not_rounded(run: Run, tmp_path
     json_file.write_text(json.dumps(records).replace('"@"', "1e-400"))
     result = run("import", str(json_file), "-m", "t")
     assert result.exit_code == 1, result.stderr
-    assert f"{json_file}:record 1: score: '1e-400' is too close to 0 to store" in result.stderr
+    assert f"{json_file}:1: score: '1e-400' is too close to 0 to store" in result.stderr
     assert run("log", "--json").stdout == before
 
 

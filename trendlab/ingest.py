@@ -440,11 +440,44 @@ def _read_json(text: str, source: str) -> Loaded:
         raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise TrendlabError(f"{source}: expected a JSON array of records")
+    lines: list[int] = []
 
     def where(i: int) -> str:
-        return f"record {i + 1}"
+        # Found only when a record is named: most imports name none.
+        if not lines:
+            lines.extend(_record_lines(text))
+        return str(lines[i])
 
     return _from_objects(data, source, where)
+
+
+def _record_lines(text: str) -> list[int]:
+    """The line each record of a JSON array starts on (the text parsed already, so
+    well formed), counted as json counts its errors' lines: an array `export --json`
+    writes spreads a record over many lines, and "record 40" left the user counting."""
+    decoder = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
+    lines: list[int] = []
+    line, counted_to = 1, 0
+    at = _past_space(text, 0) + 1  # past the '['
+    while True:
+        at = _past_space(text, at)
+        if text[at] == "]":
+            return lines
+        line += text.count("\n", counted_to, at)
+        counted_to = at
+        lines.append(line)
+        _, at = decoder.raw_decode(text, at)
+        at = _past_space(text, at)
+        if text[at] == "]":
+            return lines
+        at += 1  # the comma
+
+
+def _past_space(text: str, at: int) -> int:
+    """Where the JSON white space from `at` on ends (between records: a few characters)."""
+    while text[at] in " \t\n\r":
+        at += 1
+    return at
 
 
 def _read_jsonl(text: str, source: str) -> Loaded:
