@@ -258,6 +258,13 @@ def good_float(lo: float, hi: float) -> st.SearchStrategy[str]:
     ) | st.integers(min_value=int(lo) + 1, max_value=int(hi) - 1).map(str)
 
 
+def good_count(lo: int, hi: int) -> st.SearchStrategy[str]:
+    """A whole number, in whole digits or as a float (7.5e9 is whole)."""
+    return st.integers(min_value=lo, max_value=hi).flatmap(
+        lambda n: st.sampled_from([str(n), repr(float(n)), f"{n:e}"])
+    )
+
+
 def cell(
     good: st.SearchStrategy[str | None], bad: list[str], hostile: bool = True
 ) -> st.SearchStrategy[Cell]:
@@ -311,7 +318,7 @@ def model_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
             "name": cell(optional(LINE), BAD_LINES, h),
             "organization": cell(optional(KEY_LINE), BAD_KEY_LINES, h),
             "release_date": cell(optional(_dates(past=True)), BAD_PAST_DATES, h),
-            "parameters": cell(optional(good_float(1, 1e15)), [*BAD_FLOATS, "0", "-5"], h),
+            "parameters": cell(optional(good_count(1, 10**15)), [*BAD_FLOATS, "0", "-5", "7.5"], h),
             "open_weights": cell(
                 optional(st.sampled_from(["true", "false", "yes", "no", "1", "0", "TRUE"])),
                 BAD_BOOLS,

@@ -56,6 +56,46 @@ def test_numbers_dates_and_flags_in_a_file_are_checked_field_by_field(run: Run, 
     ]
 
 
+def test_a_count_is_whole(run: Run, tmp_path: Path, db: Path):
+    """7.5 parameters is 7.5 billion typed without its e9: refused, saying so, in a
+    file and on a command line; a count that is whole in any notation is stored."""
+    code, bad = _import(
+        run,
+        tmp_path,
+        "models",
+        "slug,parameters,training_tokens\n"
+        "w-a,7.5,1.4e12\n"
+        "w-b,7.5e9,2.5e-1\n"
+        "w-c,-0.5,12345678.9\n"
+        "w-d,7000000000.0,1E3\n",
+    )
+    assert code == 1
+    assert bad == [
+        "2: parameters: '7.5' is not a whole count (7.5 billion is 7.5e9)",
+        "3: training_tokens: '2.5e-1' is not a whole count",
+        "4: parameters: '-0.5' must be greater than 0; "
+        "training_tokens: '12345678.9' is not a whole count",
+    ]
+    added = run("add-model", "w-e", "--parameters", "0.35")
+    assert added.exit_code == 2
+    assert "--parameters: '0.35' is not a whole count (0.35 billion is 0.35e9)" in added.stderr
+    assert run("add-model", "w-e", "--parameters", "3.5e8").exit_code == 0
+    # One stored before trendlab refused it keeps its record editable; check names it.
+    store = Store.open(db, read_only=False)
+    try:
+        revise_around(
+            store.con, changeset_around(store.con), "model_revisions", "gpt-4", parameters=7.5
+        )
+    finally:
+        store.close()
+    edited = run("edit", "model", "gpt-4", "--set", "notes=still editable", "-m", "t")
+    assert edited.exit_code == 0, edited.stderr
+    found = run("check", "--json")
+    assert found.exit_code == 1
+    problems = [v for v in json.loads(found.stdout) if v.get("key") == "gpt-4"]
+    assert any("'7.5' is not a whole count" in str(v) for v in problems), problems
+
+
 def test_a_date_that_need_not_be_past_may_be_in_2100_but_not_after(run: Run, tmp_path: Path):
     rows = "model,provider,effective_date,input_usd_per_mtok\n"
     code, bad = _import(run, tmp_path, "prices", rows + "gpt-4,Later,2101-01-01,1\n")

@@ -318,6 +318,16 @@ def _field_rules(
         refused = bad | tiny
         if field.exact:
             refused = refused | _inexact_count(raw, value, rule)
+            # A count is whole: 7.5 parameters is 7.5 billion typed without its e9.
+            part = present & ~refused & (value > 0) & (value != value.floor())
+            plain = raw.str.strip_chars()
+            rule(
+                part,
+                pl.when(plain.str.contains(r"^[0-9]{0,6}\.[0-9]{1,6}$"))
+                .then(pl.lit(" is not a whole count (") + plain + " billion is " + plain + "e9)")
+                .otherwise(pl.lit(" is not a whole count")),
+            )
+            refused = refused | part
         if field.positive:
             rule(~refused & (value <= 0), " must be greater than 0")
         if field.weighed:
@@ -1315,9 +1325,9 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
     `records` is the kind's current-state view, its key column and every field.
 
     Each field goes through the write path's own rules, as its text: its type (a finite
-    number, a real date, true or false), a number above 0, a date in 1900-2100 and not
-    after today, a slug's or a URL's form (and a URL's characters), one of a choice's
-    values as written. Text is never empty or padded with spaces (every write trims it,
+    number, a real date, true or false), a number above 0 (a count whole), a date in
+    1900-2100 and not after today, a slug's or a URL's form (and a URL's characters),
+    one of a choice's values as written. Text is never empty or padded with spaces (every write trims it,
     and stores unknown as NULL), a number is never -0 (stored as 0), and a price has an
     input or an output price. What
     another audit reports is left to it: whether the model or benchmark a record names
