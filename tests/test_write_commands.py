@@ -1038,6 +1038,33 @@ def test_a_rename_may_not_leave_models_naming_no_organization(run: Run):
     assert run("check").exit_code == 0
 
 
+def test_a_name_may_not_take_another_organizations_models(run: Run):
+    """A model naming an organization by its slug (`lab-y`) named another once that one
+    was given the name `lab-y`, since a name is read before a slug: the model moved
+    unseen, and the organization it named no longer counted it. The name is refused, on
+    edit and import, a new organization's too."""
+    for model, organization in (("m1", "Lab X"), ("m2", "Lab Y"), ("m3", "lab-y")):
+        assert run("add-model", model, "--organization", organization, "-m", "a").exit_code == 0
+    edited = run("edit", "organization", "lab-x", "--set", "name=lab-y", "-m", "b")
+    assert edited.exit_code == 1
+    assert edited.stderr == (
+        "trendlab: error: edit lab-x: name: 'lab-y' would move 1 model (m3) from "
+        "organization lab-y to lab-x, which its organization would then name; edit its "
+        "organization first; nothing was written\n"
+    )
+    imported = run("import", "--kind", "organizations", "-", input="slug,name\nlab-z,LAB-Y\n")
+    assert imported.exit_code == 1
+    assert "stdin:2: name: 'LAB-Y' would move 1 model (m3) from organization lab-y to lab-z" in (
+        imported.stderr
+    )
+    assert json.loads(run("show", "organization", "lab-x", "--json").stdout)["name"] == "Lab X"
+    blocked = run("retract", "organization", "lab-y", "-m", "c")
+    assert blocked.stderr == (
+        "trendlab: error: organization lab-y is still used by 2 models; retract those first\n"
+    )
+    assert run("check").exit_code == 0
+
+
 def test_records_are_named_as_listings_show_them(run: Run, db: Path):
     """MODEL/BENCHMARK[/SETTING] and MODEL/PROVIDER[/DATE], as an import's list of
     records missing from a source prints them, name records for show, edit, retract and

@@ -1432,18 +1432,22 @@ class Store:
     def organization_models(self, key: str) -> dict[str, str]:
         """The current models that name organization `key` (see Organizations), in slug
         order, each with the organization as it writes it."""
-        names = self.execute(
-            "SELECT organization, list(slug ORDER BY slug) FROM models "
-            "WHERE organization IS NOT NULL GROUP BY organization"
-        ).fetchall()
         organizations = Organizations(self.organization_names())
         found = {
             model: name
-            for name, models in names
+            for name, models in self.models_by_organization().items()
             if organizations.slug_of(name) == key
             for model in models
         }
         return dict(sorted(found.items()))
+
+    def models_by_organization(self) -> dict[str, list[str]]:
+        """Each organization as current models write it -> those models, in slug order."""
+        names = self.execute(
+            "SELECT organization, list(slug ORDER BY slug) FROM models "
+            "WHERE organization IS NOT NULL GROUP BY organization"
+        ).fetchall()
+        return dict(names)
 
     def dependents(self, kind: Kind, key: str) -> dict[str, int]:
         """Current records that name this organization, model or benchmark."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from trendlab.text import fold, slugify
 
 
@@ -15,7 +17,7 @@ class Organizations:
     organizations its models name all read it so.
     """
 
-    def __init__(self, names: dict[str, str | None]) -> None:
+    def __init__(self, names: Mapping[str, str | None]) -> None:
         """`names`: slug -> name of every current organization (Store.organization_names)."""
         self.names = {slug: name for slug, name in names.items() if name}
         self._by_fold = {fold(name): slug for slug, name in self.names.items()}

@@ -31,6 +31,7 @@ from trendlab.kinds import (
     Kind,
 )
 from trendlab.nearest import suggest
+from trendlab.organizations import Organizations
 from trendlab.text import (
     CONTROL_RE,
     DATE_RE,
@@ -148,6 +149,11 @@ class Refs:
     def organizations(self) -> dict[str, str]:
         """Organization slug -> name."""
         return self._pairs("SELECT slug, name FROM organizations")
+
+    @cached_property
+    def models_by_organization(self) -> dict[str, list[str]]:
+        """Each organization as current models write it -> those models."""
+        return self._store.models_by_organization()
 
     def organization_models(self, slug: str) -> dict[str, str]:
         """The current models that name organization `slug`, each with the organization
@@ -646,6 +652,37 @@ def _renames_leaving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     return pl.DataFrame(found, schema={ROW: typed.schema[ROW], "message": pl.String}, orient="row")
 
 
+def _names_moving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for organizations given a name that current models write for
+    another organization (its slug, `google-deepmind`, or its name spaced otherwise): a
+    name is read before a slug (see Organizations), so those models would name this one
+    instead, unseen, and the other would lose them. Models of an organization the input
+    renames too may move (two names swapped, an exported set restored): that is the
+    input's say."""
+    given = typed.select(ROW, "slug", "name").filter(pl.col("name").is_not_null())
+    stored = refs.organizations
+    written = dict(zip(given["slug"], given["name"], strict=True))
+    before, after = Organizations(stored), Organizations(stored | written)
+    moved: dict[str, dict[str, list[str]]] = {}  # new slug -> old slug -> models
+    for text, models in refs.models_by_organization.items():
+        old, new = before.slug_of(text), after.slug_of(text)
+        if old is not None and new is not None and old != new and old not in written:
+            moved.setdefault(new, {}).setdefault(old, []).extend(models)
+    found = []
+    for row, slug, name in given.iter_rows():
+        for old, models in moved.pop(slug, {}).items():
+            its = "its" if len(models) == 1 else "their"
+            found.append(
+                (
+                    row,
+                    f"name: {name[:QUOTED_CHARS]!r} would move {counted(len(models), 'model')} "
+                    f"({', '.join(at_most(models, 5))}) from organization {old} to {slug}, "
+                    f"which {its} organization would then name; edit {its} organization first",
+                )
+            )
+    return pl.DataFrame(found, schema={ROW: typed.schema[ROW], "message": pl.String}, orient="row")
+
+
 def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for new model slugs that already name another model as its alias:
     names resolve ignoring case, so the new model would take that model's name over.
@@ -851,6 +888,7 @@ def _kind_errors(
     if kind is ORGANIZATIONS and "name" in cols:
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
         found.check(["slug", "name"], lambda rows: _renames_leaving_models(rows, refs))
+        found.check(["slug", "name"], lambda rows: _names_moving_models(rows, refs))
     if kind is RESULTS and "score" in cols:
         score = _bound_label("score", labels, read_as)
         found.check(["benchmark", "score"], lambda rows: _score_ranges(rows, refs, score))
