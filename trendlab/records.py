@@ -1311,9 +1311,15 @@ def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> st
         # which no one types: the organization was found by neither. A slug as typed
         # comes first: another organization named so must not take its edit or retract.
         slug = matched_form(text)
+        current = store.organization_names()
         # With `ever`, a retracted one's name too: history finds it by the name it had.
-        names = store.organization_names_ever() if ever else store.organization_names()
-        return slug if slug in names else Organizations(names).slug_of(text) or slug
+        names = store.organization_names_ever() if ever else current
+        if slug in names:
+            return slug
+        # A current organization's name first, as show reads it: a retracted one's last
+        # name may be a current one's now, and history showed the retracted one's.
+        found = Organizations(current).slug_of(text)
+        return found or Organizations(names).slug_of(text) or slug
     if kind is BENCHMARKS:
         return matched_form(text)
     return text
