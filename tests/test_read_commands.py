@@ -4096,19 +4096,23 @@ def test_a_retracted_organization_is_named_by_the_name_it_had(run: Run):
 
 
 def test_history_names_the_current_organization_of_a_name_before_a_retracted_one(run: Run):
-    """A retracted organization's last name, since taken by another (a model naming it
-    made a new one), named the retracted one in `history` while `show`, `edit` and
-    `retract` named the current one: history now reads a name as show does."""
-    # Its slug after the new one's: names were read in slug order, the last one winning.
+    """A retracted organization's last name, since taken by another (renamed to it),
+    named the retracted one in `history` while `show`, `edit` and `retract` named the
+    current one: history now reads a name as show does."""
+    # Its slug after the other's: names were read in slug order, the last one winning.
     assert run("add-model", "m1", "--organization", "Lab Z", "-m", "t").exit_code == 0
     assert run("edit", "organization", "lab-z", "--set", "name=Lab B", "-m", "t").exit_code == 0
     assert run("retract", "model", "m1", "-m", "t").exit_code == 0
     assert run("retract", "organization", "Lab B", "-m", "t").exit_code == 0
-    assert run("add-model", "m2", "--organization", "Lab B", "-m", "t").exit_code == 0
-    assert json.loads(run("show", "organization", "Lab B", "--json").stdout)["slug"] == "lab-b"
+    assert run("add-model", "m2", "--organization", "Lab C", "-m", "t").exit_code == 0
+    assert run("edit", "organization", "lab-c", "--set", "name=Lab B", "-m", "t").exit_code == 0
+    assert json.loads(run("show", "organization", "Lab B", "--json").stdout)["slug"] == "lab-c"
     history = run("history", "organization", "Lab B", "--json")
     assert history.exit_code == 0, history.stderr
-    assert [(r["slug"], r["op"]) for r in json.loads(history.stdout)] == [("lab-b", "insert")]
+    assert [(r["slug"], r["op"]) for r in json.loads(history.stdout)] == [
+        ("lab-c", "insert"),
+        ("lab-c", "update"),
+    ]
     # The retracted one is still found by its slug.
     old = json.loads(run("history", "organization", "lab-z", "--json").stdout)
     assert [r["op"] for r in old] == ["insert", "update", "retract"]

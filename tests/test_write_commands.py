@@ -1162,6 +1162,25 @@ def test_a_model_naming_a_retracted_organization_restores_it(run: Run):
     assert run("show", "organization", "acme-labs").exit_code == 0
 
 
+def test_a_model_naming_a_retracted_organization_by_its_name_restores_it(run: Run):
+    """A retracted organization whose name makes another slug (renamed, or named in
+    letters no slug keeps) was not restored by a model naming it so: a second
+    organization of that name was made beside it, which history and show then told
+    apart from the one retracted."""
+    assert run("add-model", "m1", "--organization", "Lab A", "-m", "a").exit_code == 0
+    assert run("edit", "organization", "lab-a", "--set", "name=Lab B", "-m", "b").exit_code == 0
+    assert run("retract", "model", "m1", "-m", "c").exit_code == 0
+    assert run("retract", "organization", "lab-a", "-m", "d").exit_code == 0
+    added = run("add-model", "m2", "--organization", "Lab B", "-m", "e")
+    assert added.exit_code == 0, added.stderr
+    assert "restored organization lab-a, which the model names" in added.stderr
+    assert json.loads(run("show", "organization", "Lab B", "--json").stdout)["slug"] == "lab-a"
+    assert run("show", "organization", "lab-b").exit_code == 1
+    history = json.loads(run("history", "organization", "lab-a", "--json").stdout)
+    assert [h["op"] for h in history] == ["insert", "update", "retract", "insert"]
+    assert run("check").exit_code == 0
+
+
 def test_names_in_other_scripts_are_distinct_organizations(run: Run):
     for slug, name in (
         ("m-1", "深度求索"),

@@ -987,7 +987,13 @@ class Changeset:
             elif slug in current and current[slug] != name:
                 renamed.add(slug)
         if wanted:
-            rows = [{"slug": s, "name": n} for s, n in wanted.items()]
+            # A retracted organization is named by its last name as a current one is
+            # (before the slug the name makes): restored, not made anew beside it.
+            retracted = Organizations(self.store.organization_names_ever())
+            restored: dict[str, str] = {}
+            for slug, name in wanted.items():
+                restored.setdefault(retracted.slug_of(name) or slug, name)
+            rows = [{"slug": s, "name": n} for s, n in restored.items()]
             self.write(ORGANIZATIONS, rows_frame(ORGANIZATIONS, rows), mode="upsert")
         # A slug two spellings of a name share keeps one of them: not renamed.
         renamed -= {slugify(n) for n in named if n == current.get(slugify(n))}
