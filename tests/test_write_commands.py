@@ -1057,11 +1057,40 @@ def test_a_name_may_not_take_another_organizations_models(run: Run):
     assert "stdin:2: name: 'LAB-Y' would move 1 model (m3) from organization lab-y to lab-z" in (
         imported.stderr
     )
+    # A file of every organization, lab-y's row as stored, is no say on lab-y's models.
+    whole = run(
+        "import", "--kind", "organizations", "-", input="slug,name\nlab-x,lab-y\nlab-y,Lab Y\n"
+    )
+    assert whole.exit_code == 1
+    assert "stdin:2: name: 'lab-y' would move 1 model (m3)" in whole.stderr
     assert json.loads(run("show", "organization", "lab-x", "--json").stdout)["name"] == "Lab X"
     blocked = run("retract", "organization", "lab-y", "-m", "c")
     assert blocked.stderr == (
         "trendlab: error: organization lab-y is still used by 2 models; retract those first\n"
     )
+    assert run("check").exit_code == 0
+
+
+def test_a_rename_may_not_leave_models_to_another_organization(run: Run):
+    """A model writing an organization's name that is another's slug (`lab-y`, the name
+    of lab-x) moved to that other organization, unseen, once lab-x was renamed: the
+    rename is refused, naming the model, as one leaving it no organization is."""
+    for model, organization in (("m1", "Lab X"), ("m2", "Lab Y")):
+        assert run("add-model", model, "--organization", organization, "-m", "a").exit_code == 0
+    assert run("edit", "organization", "lab-x", "--set", "name=lab-y", "-m", "b").exit_code == 0
+    assert run("add-model", "m3", "--organization", "lab-y", "-m", "c").exit_code == 0
+    edited = run("edit", "organization", "lab-x", "--set", "name=Lab X", "-m", "d")
+    assert edited.exit_code == 1
+    assert edited.stderr == (
+        "trendlab: error: edit lab-x: name: 'Lab X' would move 1 model (m3) from "
+        "organization lab-x to lab-y, which its organization would then name; edit its "
+        "organization first; nothing was written\n"
+    )
+    # Unless the input renames the other one too: its say.
+    both = run(
+        "import", "--kind", "organizations", "-", input="slug,name\nlab-x,Lab X\nlab-y,Lab Z\n"
+    )
+    assert both.exit_code == 0, both.stderr
     assert run("check").exit_code == 0
 
 

@@ -653,31 +653,36 @@ def _renames_leaving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
 
 
 def _names_moving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
-    """(ROW, message) for organizations given a name that current models write for
-    another organization (its slug, `google-deepmind`, or its name spaced otherwise): a
-    name is read before a slug (see Organizations), so those models would name this one
-    instead, unseen, and the other would lose them. Models of an organization the input
-    renames too may move (two names swapped, an exported set restored): that is the
-    input's say."""
+    """(ROW, message) for organizations given a name that moves current models from one
+    organization to another, unseen: a name is read before a slug (see Organizations),
+    so one that models write for another organization (its slug, `google-deepmind`, or
+    its name spaced otherwise) takes them, and one renamed away from how models write
+    it leaves them to the organization whose slug that makes. Models may move between
+    two organizations the input both renames or adds (two names swapped, an exported
+    set restored): that is the input's say."""
     given = typed.select(ROW, "slug", "name").filter(pl.col("name").is_not_null())
     stored = refs.organizations
     written = dict(zip(given["slug"], given["name"], strict=True))
+    changed = {slug for slug, name in written.items() if stored.get(slug) != name}
     before, after = Organizations(stored), Organizations(stored | written)
-    moved: dict[str, dict[str, list[str]]] = {}  # new slug -> old slug -> models
+    moved: dict[tuple[str, str], list[str]] = {}  # (old slug, new slug) -> models
     for text, models in refs.models_by_organization.items():
         old, new = before.slug_of(text), after.slug_of(text)
-        if old is not None and new is not None and old != new and old not in written:
-            moved.setdefault(new, {}).setdefault(old, []).extend(models)
+        if old is not None and new is not None and old != new and not {old, new} <= changed:
+            moved.setdefault((old, new), []).extend(models)
     found = []
     for row, slug, name in given.iter_rows():
-        for old, models in moved.pop(slug, {}).items():
+        for (old, new), models in moved.items():
+            if slug != (new if new in changed else old):
+                continue
             its = "its" if len(models) == 1 else "their"
             found.append(
                 (
                     row,
                     f"name: {name[:QUOTED_CHARS]!r} would move {counted(len(models), 'model')} "
-                    f"({', '.join(at_most(models, 5))}) from organization {old} to {slug}, "
-                    f"which {its} organization would then name; edit {its} organization first",
+                    f"({', '.join(at_most(sorted(models), 5))}) from organization {old} to "
+                    f"{new}, which {its} organization would then name; edit {its} "
+                    "organization first",
                 )
             )
     return pl.DataFrame(found, schema={ROW: typed.schema[ROW], "message": pl.String}, orient="row")
