@@ -774,6 +774,12 @@ def test_edit_errors(run: Run):
             "--set name: must not be empty",
             usage,
         ),
+        # There is no add-organization to add one with.
+        ("edit", "organization", "openai", "--set", "slug=open-ai", "-m", "x"): (
+            "slug is part of the key of an organization; retract this one and import a new "
+            "one (`trendlab import --kind organizations`) instead",
+            usage,
+        ),
         # Outside the range of the unit math has: the record makes it wrong.
         ("edit", "benchmark", "math", "--set", "floor=200", "-m", "x"): (
             "edit math: floor: 200.0 is outside the range of unit percent",

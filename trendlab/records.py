@@ -1117,9 +1117,15 @@ def check_editable(kind: Kind, name: str) -> None:
     kind.field(name)  # raises with the list of fields
     if name in kind.key_fields:
         article = "an" if kind.singular[0] in "aeiou" else "a"  # an alias
+        # No add-organization command: a model or an import makes one.
+        add = (
+            "import a new one (`trendlab import --kind organizations`)"
+            if kind is ORGANIZATIONS
+            else "add a new record"
+        )
         raise TrendlabError(
-            f"{name} is part of the key of {article} {kind.singular}; retract this "
-            "one and add a new record instead"
+            f"{name} is part of the key of {article} {kind.singular}; retract this one and "
+            f"{add} instead"
         )
 
 
