@@ -1832,6 +1832,18 @@ def test_bounds_the_wrong_way_round_are_named_as_the_command_line_gave_them(run:
         "edit err: floor must be below ceiling; if lower is better, say so: "
         "--set higher_is_better=false; nothing was written",
     )
+    # A direction stored as higher-is-better that the edit leaves as it is: the hint
+    # still says how to change it; one the edit sets is the user's word, no hint.
+    edit = ("edit", "benchmark", "gsm8k", "--set", "floor=100", "--set", "ceiling=0")
+    result = run(*edit, "-m", "t")
+    _one_line_refusal(
+        result,
+        "edit gsm8k: floor must be below ceiling; if lower is better, say so: "
+        "--set higher_is_better=false; nothing was written",
+    )
+    result = run(*edit, "--set", "higher_is_better=true", "-m", "t")
+    _one_line_refusal(result, "edit gsm8k: floor must be below ceiling; nothing was written")
+    assert run(*edit, "--set", "higher_is_better=false", "-m", "t").exit_code == 0
 
 
 def test_a_bound_or_baseline_outside_its_unit_names_the_option_typed(run: Run):

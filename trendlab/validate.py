@@ -1073,6 +1073,9 @@ def _bounds_errors(
     floor, ceiling = pl.col("floor").fill_null(worst), pl.col("ceiling").fill_null(best)
     wrong = pl.when(higher).then(floor >= ceiling).otherwise(floor <= ceiling)
     floor_, ceiling_ = _said("floor", labels), _said("ceiling", labels)
+    untold = any(v.startswith("--set ") for v in labels.values()) and (
+        "higher_is_better" not in labels
+    )
     rule = (
         pl.when(higher)
         .then(pl.lit(f"{floor_} must be below {ceiling_}"))
@@ -1107,8 +1110,9 @@ def _bounds_errors(
         .then(unit_end("ceiling", "best", best))
         # Both bounds given the other way round, and no direction: most likely a
         # lower-is-better metric (an error rate from 100 to 0) not said to be one. Equal
-        # bounds are no range either way: saying lower is better would not help.
-        .when(pl.col("higher_is_better").is_null() & (floor != ceiling))
+        # bounds are no range either way: saying lower is better would not help. So too
+        # where an edit's --set left a stored direction (higher is better) as it was.
+        .when((pl.col("higher_is_better").is_null() | pl.lit(untold)) & higher & (floor != ceiling))
         .then(pl.lit(f"; if lower is better, say so: {_said_false('higher_is_better', labels)}"))
         .otherwise(pl.lit(""))
     )
