@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
 # A script's own folder (seeds/) is on sys.path: build_cache.py is a sibling.
+from build_cache import stop  # noqa: E402
 from build_cache import write as write_forecast_cache  # noqa: E402
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
@@ -938,7 +939,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         build_seeds(args)
     except TrendlabError as exc:  # a damaged source file: its line, as an import says
-        raise SystemExit(str(exc)) from None
+        raise stop(exc) from None
 
 
 def build_seeds(args: argparse.Namespace) -> None:

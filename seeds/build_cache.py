@@ -114,6 +114,12 @@ def write(path: Path, seeds: Path | None = None) -> int:
     return len(entries)
 
 
+def stop(exc: TrendlabError) -> SystemExit:
+    """The build's stop for `exc`: its line, then its details (each bad row of a file
+    with more than one) indented, as trendlab prints an error; str(exc) is the line alone."""
+    return SystemExit("\n".join([exc.message, *(f"  {line}" for line in exc.details)]))
+
+
 def check_output(path: Path) -> None:
     """Stop, in one line, where `path` cannot be written: before a minute of forecasting
     rather than after it, with a traceback."""
@@ -132,7 +138,7 @@ def main() -> None:
     try:
         entries = compute()
     except TrendlabError as exc:  # a seed row init refuses: its line, as init says it
-        raise SystemExit(str(exc)) from None
+        raise stop(exc) from None
     except OSError as exc:  # a full disk under the computation's store, say: not -o's
         raise SystemExit(f"computing the cache: {exc.strerror or exc}") from None
     try:

@@ -1053,6 +1053,31 @@ def test_a_seed_build_whose_rows_init_refuses_leaves_the_seeds_as_they_were(
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_build_with_rows_init_refuses_names_each_at_its_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # It said "seeds/results.csv: 2 bad rows; nothing was written" and named neither.
+    build = _seed_build(monkeypatch)
+    shutil.copytree(build.HERE, tmp_path / "seeds")
+    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    results = data / "facts" / "results.csv"
+    lines = results.read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("math,gpt-3-175b,5.2,") and ",6.9," in lines[2]
+    lines[1] = lines[1].replace(",5.2,", ",abc,")
+    lines[2] = lines[2].replace(",6.9,", ",6.9.1,")
+    results.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value).split("\n") == [
+        "seeds/results.csv: 2 bad rows; nothing was written",
+        "  facts/results.csv:2: score: 'abc' is not a finite number",
+        "  facts/results.csv:3: score: '6.9.1' is not a finite number",
+    ]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 @pytest.mark.parametrize(
     ("line", "start", "was", "now", "error"),
     [

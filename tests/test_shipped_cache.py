@@ -152,6 +152,32 @@ def test_build_cache_of_seeds_init_refuses_stops_in_one_line(
     assert not output.exists()
 
 
+def test_build_cache_of_seeds_with_rows_init_refuses_names_each(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # It said "seeds/results.csv: 2 bad rows; nothing was written" and named neither.
+    module = _build_cache(monkeypatch)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("benchmarks", "models", "aliases", "results", "prices"):
+        shutil.copy(ROOT / "seeds" / f"{name}.csv", seeds)
+    results = seeds / "results.csv"
+    lines = results.read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("gpt-3-175b,math,5.2,")
+    lines[1] = lines[1].replace(",5.2,", ",abc,")
+    lines[2] = ",".join(["xyz", *lines[2].split(",")[1:]])
+    results.write_text("\n".join(lines), encoding="utf-8")
+    compute = module.compute
+    monkeypatch.setattr(module, "compute", lambda seeds_folder=None: compute(seeds))
+    monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", str(tmp_path / "cache.jsonl")])
+    with pytest.raises(SystemExit) as stopped:
+        module.main()
+    message = str(stopped.value).split("\n")
+    assert message[0] == "seeds/results.csv: 2 bad rows; nothing was written"
+    assert message[1] == "  seeds/results.csv:2: score: 'abc' is not a finite number"
+    assert message[2].startswith("  seeds/results.csv:3: unknown model 'xyz'")
+
+
 @pytest.fixture
 def seeded(tmp_path: Path) -> Path:
     """A database `trendlab init` has just made."""
