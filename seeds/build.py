@@ -963,16 +963,20 @@ def build_seeds(args: argparse.Namespace) -> None:
     resolver = Resolver.build(
         models["slug"].to_list(), dict(zip(aliases["alias"], aliases["model"], strict=True))
     )
+    # Epoch's files describe a benchmark several times: the first, where the facts have
+    # no row of it. Every row of the facts stays, so a slug the facts give twice is
+    # init's to refuse at both lines (a unique() over all kept the first in silence).
+    described = pl.concat(
+        [text_frame(f.drop(ROW)) for f in parts(catalog, "benchmarks") + parts(hub, "benchmarks")],
+        how="diagonal",
+    ).unique("slug", keep="first", maintain_order=True)
     benchmarks = pl.concat(
         [
             text_frame(fact["benchmarks"]),
-            *(
-                text_frame(f.drop(ROW))
-                for f in parts(catalog, "benchmarks") + parts(hub, "benchmarks")
-            ),
+            described.filter(~pl.col("slug").is_in(fact["benchmarks"]["slug"].implode())),
         ],
         how="diagonal",
-    ).unique("slug", keep="first", maintain_order=True)
+    )
     benchmarks = benchmarks.with_columns(pl.coalesce("source_url", "url").alias("source_url"))
     seeds = {
         "benchmarks": benchmarks,

@@ -950,6 +950,29 @@ def test_a_seed_build_from_two_results_with_one_key_names_both_lines(
     )
 
 
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_build_from_two_facts_benchmarks_with_one_slug_names_both_lines(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # The second was left out in silence (exit 0), as a copy of the first in Epoch's files.
+    build = _seed_build(monkeypatch)
+    shutil.copytree(build.HERE, tmp_path / "seeds")
+    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    benchmarks = data / "facts" / "benchmarks.csv"
+    text = benchmarks.read_text(encoding="utf-8")
+    assert text.split("\n")[1].startswith("math,MATH,")
+    again = "math,MATH again,accuracy,percent,true,0,100,95,https://e.org/math,\n"
+    benchmarks.write_text(text + again, encoding="utf-8")
+    line = len(text.rstrip("\n").split("\n")) + 1
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        f"facts/benchmarks.csv:{line}: same slug as line 2; nothing was written"
+    )
+
+
 @pytest.mark.parametrize(
     ("row", "error"),
     [
