@@ -840,12 +840,22 @@ def check_inputs(data: Path) -> None:
 
 
 def check_aliases(curated: Loaded, models: pl.DataFrame, aliases: pl.DataFrame) -> None:
-    """Stop, in one line naming the first, at a curated alias naming no model, or an
-    alias that is a model's slug, or another model's in other capitals (it would hide
-    that model): at its line in
-    curated_aliases.csv, or by the source that gave it."""
+    """Stop, in one line naming the first, at a curated alias given twice, one naming no
+    model, or an alias that is a model's slug, or another model's in other capitals (it
+    would hide that model): at its line in curated_aliases.csv, or by the source that
+    gave it."""
     slugs = models.get_column("slug").implode()
     where = f"seeds/{Path(curated.source).name}"
+    # The aliases keep one row an alias, the last: a second line took it in silence.
+    repeated = curated.frame.filter(pl.col("alias").is_duplicated())
+    if not repeated.is_empty():
+        alias = repeated.item(0, "alias")
+        first, again = repeated.filter(pl.col("alias") == alias).head(2).iter_rows(named=True)
+        raise SystemExit(
+            f"{where}:{curated.line_of(again[ROW])}: alias {alias!r} (of {again['model']!r}) "
+            f"is given at line {curated.line_of(first[ROW])} too (of {first['model']!r}); "
+            "an alias has one line"
+        )
     unknown = curated.frame.filter(~pl.col("model").is_in(slugs))
     if not unknown.is_empty():
         row = unknown.row(0, named=True)

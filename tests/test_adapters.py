@@ -990,6 +990,11 @@ def test_a_seed_build_from_two_facts_benchmarks_with_one_slug_names_both_lines(
             " GPT-4 ,o3,https://e.org,x",
             "alias ' GPT-4 ' (of 'o3') is also a model's slug ignoring case (1 alias(es) are)",
         ),
+        # The second took the alias in silence.
+        (
+            "gpt4,o3,https://e.org,y",
+            "alias 'gpt4' (of 'o3') is given at line 2 too (of 'gpt-4'); an alias has one line",
+        ),
         # Its own model's slug, as the seeds' LLaMA-7B of llama-7b is: the same model.
         ("O3,o3,https://e.org,x", None),
     ],
