@@ -1309,6 +1309,18 @@ def test_check_finds_changeset_ids_that_do_not_sort_by_time(run: Run, db: Path):
     )
 
 
+def test_check_leaves_a_changeset_recorded_at_no_time_to_the_schema_audit(run: Run, db: Path):
+    """An earlier changeset with no recorded_at (its NOT NULL dropped in SQL) sorted
+    last, so check listed the one before it as 16_changeset_ids with no problem."""
+    with duckdb.connect(str(db)) as con:
+        first = con.execute("SELECT min(id) FROM changesets").fetchone()[0]
+        revise_around(con, changeset_around(con), "model_revisions", "gpt-4", name="GPT-4 b")
+        con.execute("ALTER TABLE changesets ALTER recorded_at DROP NOT NULL")
+        con.execute("UPDATE changesets SET recorded_at = NULL WHERE id = ?", [first])
+    found = [(v["check"], v["key"]) for v in _violations(run)]
+    assert found == [("schema", "changesets.recorded_at")]
+
+
 def test_check_finds_a_changeset_id_two_changesets_share(run: Run, db: Path):
     """Two changesets with one id, written around trendlab, passed check, though every
     revision of either then read twice in `history` (a phantom revision) and `log`
