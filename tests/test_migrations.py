@@ -403,6 +403,25 @@ def test_an_upgrade_that_meets_a_table_of_the_databases_own_says_which_migration
     )
 
 
+def test_an_upgrade_that_meets_a_macro_of_the_databases_own_says_which_migration(
+    tmp_path: Path,
+):
+    """A macro the user made in a version-3 database, named as version 4 names its own,
+    was taken for trendlab's: the error said to insert the rows of versions 4 and 5,
+    after which prices blended by the user's macro (and check listed it as replaced)."""
+    db = tmp_path / "v3.duckdb"
+    make_database(db, up_to=3)
+    write_old_records(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE MACRO blended_price(input, output) AS input + output")
+    _every_upgrade_refused(
+        db,
+        f"trendlab: error: cannot upgrade {db} to schema version 4 (migration "
+        '004_blended_price): Catalog Error: Macro Function with name "blended_price" '
+        "already exists!\n",
+    )
+
+
 def test_an_upgrade_that_finds_its_tables_there_says_schema_migrations_lost_their_rows(
     db: Path,
 ):

@@ -654,8 +654,9 @@ class Store:
         store had the migration, and schema_migrations lost its row, and those of the
         later ones it had (deleted around trendlab). Running it again failed on DuckDB's
         "Table ... already exists", and check and the read commands asked for `migrate`,
-        which refuses it. A table or view of the user's own of that name (another kind,
-        other columns) is left to the migration's own error (see _run)."""
+        which refuses it. A table, view or macro of the user's own of that name (another
+        kind, other columns, another definition) is left to the migration's own error
+        (see _run)."""
         new = [(kind.lower(), name) for kind, name in _CREATED_NEW_RE.findall(sql)]
         if not new:
             return None
@@ -693,9 +694,19 @@ class Store:
         return {name: kind for name, kind in found}
 
     def _holds_as_made(self, made: list[tuple[str, str]], present: dict[str, str]) -> bool:
-        """Whether this store holds each (kind, name) of `made`, of that kind, and the
-        tables and views among them with every column as the migrations make it."""
+        """Whether this store holds each (kind, name) of `made`, of that kind, the
+        tables and views among them with every column as the migrations make it, and
+        the macros as one of them defines it."""
         if any(present.get(name) != kind for kind, name in made):
+            return False
+        # A macro of the user's own by that name (blended_price(a, b)) passed for
+        # trendlab's: the error named rows to insert, after which prices blended by it.
+        stored = self.definitions()
+        if any(
+            stored.get((kind, name)) not in _made_macros().get(name, set())
+            for kind, name in made
+            if kind == "macro"
+        ):
             return False
         wanted = new_store_schema().columns
         have = self.column_types()
@@ -2707,6 +2718,24 @@ def new_store_schema() -> NewSchema:
         )
     finally:
         store.close()
+
+
+@cache
+def _made_macros() -> dict[str, set[tuple[str, ...]]]:
+    """Each macro's definitions (see Store.definitions) as each migration that defines
+    it leaves it: a store that had version 4 holds version 4's blended_price, or, had
+    it version 5 too, version 5's."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    store = Store(duckdb.connect(), ":memory:", read_only=False)
+    try:
+        for m in migrations():
+            store.execute(m.sql)
+            for (kind, name), text in store.definitions().items():
+                if kind == "macro":
+                    found.setdefault(name, set()).add(text)
+    finally:
+        store.close()
+    return found
 
 
 def _holds_first_schema(names: list[str]) -> bool:
