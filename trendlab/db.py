@@ -573,6 +573,14 @@ class Store:
         if _holds_first_schema(names):
             # trendlab's own store, its version lost: a new file is no answer to that.
             whose = "" if self.named == "--db" else f"{self.named} "
+            if self._holds_migrations_table():
+                # Emptied, not dropped: "create it again" failed on "already exists".
+                return TrendlabError(
+                    f"{whose}{self.location} holds trendlab's tables but its "
+                    "schema_migrations table, which records their version, is empty "
+                    "(emptied around trendlab): insert again a row (version, name, "
+                    "applied_at) for each of trendlab's schema/ files applied"
+                )
             return TrendlabError(
                 f"{whose}{self.location} holds trendlab's tables but no schema_migrations "
                 "table of trendlab's, which records their version (dropped or altered "
@@ -596,6 +604,16 @@ class Store:
             f"{whose}{self.location} is not a trendlab database: it holds other tables "
             f"({shown}); {hint}"
         )
+
+    def _holds_migrations_table(self) -> bool:
+        """Whether this database has a schema_migrations table with trendlab's columns;
+        asked of information_schema, as a failed query would end a transaction."""
+        row = self.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_name = 'schema_migrations' "
+            "AND column_name IN ('version', 'name', 'applied_at')"
+        ).fetchone()
+        return row is not None and row[0] == 3
 
     def _apply(self, m: Migration) -> bool:
         """Apply one migration; False if another writer of a team store applied it
