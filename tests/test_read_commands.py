@@ -857,6 +857,22 @@ def test_check_says_a_model_named_by_its_alias_is_one(run: Run, db: Path):
     ]
 
 
+def test_check_says_a_model_a_record_names_was_retracted(run: Run, db: Path):
+    """A model retracted around trendlab (which refuses it while a record names it) left
+    its results, prices and aliases listed as of "unknown model gpt-4", which `show
+    model` says was retracted, and when."""
+    with _around(db) as (con, cs):
+        con.execute(
+            "INSERT INTO model_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "revision + 1 AS revision, 'retract' AS op) FROM model_revisions "
+            "WHERE key = 'gpt-4' QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+            [cs],
+        )
+    problems = {v["problem"] for v in _violations(run, "01_", "03_", "09_")}
+    assert problems == {f"unknown model gpt-4 (retracted in changeset {cs})"}
+    assert cs in run("show", "model", "gpt-4").stderr
+
+
 def test_check_names_every_duplicate_current_key_and_provider_spelling(run: Run, db: Path):
     """The branches of 06_duplicate_current_keys no other test writes (a benchmark, an
     organization and a price stored under a second key) and the words of

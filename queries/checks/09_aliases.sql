@@ -8,8 +8,14 @@
 -- registered by `trendlab check` (in another client, leave that part out). A NUL is
 -- left to the check field_rules, which says it alone, as a write does. A NULL model
 -- (its NOT NULL dropped around trendlab) is the schema audit's, which lists that
--- column with the NULLs it holds.
-SELECT 'aliases' AS kind, a.alias AS key, 'unknown model ' || a.model AS problem
+-- column with the NULLs it holds. A model retracted (around trendlab, which refuses to
+-- retract a model an alias names) is said to be, as `show model` says it.
+SELECT 'aliases' AS kind, a.alias AS key,
+       'unknown model ' || a.model || coalesce(
+           ' (retracted in changeset ' || (SELECT max(h.changeset_id) FROM model_history h
+                                           WHERE h.slug = a.model AND h.op = 'retract') || ')',
+           ''
+       ) AS problem
 FROM aliases a ANTI JOIN models m ON m.slug = a.model
 WHERE a.model IS NOT NULL
 UNION ALL
