@@ -873,6 +873,20 @@ def test_check_says_a_model_a_record_names_was_retracted(run: Run, db: Path):
     assert cs in run("show", "model", "gpt-4").stderr
 
 
+def test_check_says_a_benchmark_a_result_names_was_retracted(run: Run, db: Path):
+    """As a model's: its results were listed as of "unknown benchmark mmlu"."""
+    with _around(db) as (con, cs):
+        con.execute(
+            "INSERT INTO benchmark_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "revision + 1 AS revision, 'retract' AS op) FROM benchmark_revisions "
+            "WHERE key = 'mmlu' QUALIFY row_number() OVER (ORDER BY revision DESC) = 1",
+            [cs],
+        )
+    problems = {v["problem"] for v in _violations(run, "02_")}
+    assert problems == {f"unknown benchmark mmlu (retracted in changeset {cs})"}
+    assert cs in run("show", "benchmark", "mmlu").stderr
+
+
 def test_check_names_every_duplicate_current_key_and_provider_spelling(run: Run, db: Path):
     """The branches of 06_duplicate_current_keys no other test writes (a benchmark, an
     organization and a price stored under a second key) and the words of
