@@ -127,6 +127,17 @@ def check_output(path: Path) -> None:
         raise SystemExit(f"-o {path}: a folder; give the file to write")
     if not path.parent.is_dir():
         raise SystemExit(f"-o {path}: no such folder {path.parent}")
+    # Opened as the write will open it (a mode misleads: root, a read-only mount): a
+    # read-only file or folder was found only once the cache was computed.
+    try:
+        if path.exists():
+            with path.open("r+b"):
+                pass
+        else:
+            with tempfile.TemporaryFile(dir=path.parent):
+                pass
+    except OSError as exc:
+        raise SystemExit(f"-o {path}: {exc.strerror or exc}") from None
 
 
 def main() -> None:

@@ -108,6 +108,37 @@ def test_build_cache_to_an_output_it_cannot_write_stops_in_one_line_first(
     )
 
 
+@pytest.mark.parametrize("there", [True, False])
+def test_build_cache_to_a_read_only_output_stops_in_one_line_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, there: bool
+):
+    # A read-only file, or folder for a new one, was found once every benchmark had
+    # been forecast.
+    module = _build_cache(monkeypatch)
+    monkeypatch.setattr(module, "compute", lambda seeds=None: pytest.fail("computed"))
+    output = tmp_path / "cache.jsonl"
+    if there:
+        output.write_text("old", encoding="utf-8")
+    opened, made = Path.open, module.tempfile.TemporaryFile
+
+    def refused() -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(
+        Path, "open", lambda p, *a, **k: refused() if p == output else opened(p, *a, **k)
+    )
+    monkeypatch.setattr(
+        module.tempfile,
+        "TemporaryFile",
+        lambda *a, **k: refused() if k.get("dir") == tmp_path else made(*a, **k),
+    )
+    monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", str(output)])
+    with pytest.raises(SystemExit) as stopped:
+        module.main()
+    assert str(stopped.value) == f"-o {output}: Permission denied"
+    assert output.exists() == there
+
+
 def test_build_cache_blames_no_output_for_the_computations_own_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
