@@ -941,6 +941,32 @@ def test_a_copy_of_a_changeset_recorded_at_no_time_names_it(db: Path, tmp_path: 
     assert not dst.exists()
 
 
+@pytest.mark.parametrize(
+    ("damage", "lacked"),
+    [
+        ("DROP TABLE result_revisions", "table result_revisions"),
+        ("ALTER TABLE model_revisions DROP COLUMN notes", "column notes of table model_revisions"),
+    ],
+)
+def test_a_copy_of_a_store_lacking_a_table_of_its_history_names_it(
+    db: Path, tmp_path: Path, damage: str, lacked: str
+):
+    """SRC's revisions table dropped around trendlab: the copy took what was left and
+    said "copied 1 changeset", its results gone from DST without a word."""
+    with duckdb.connect(str(db)) as con:
+        con.execute(damage)
+    dst = tmp_path / "new.duckdb"
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"trendlab: error: SRC {db} lacks {lacked} (dropped around trendlab), so its "
+        f"history cannot be copied whole (`trendlab --db {db} check` lists what it lacks); "
+        "nothing was copied\n",
+    )
+    assert not dst.exists()
+
+
 def test_a_copy_into_a_store_with_a_changeset_recorded_at_no_time_says_so(db: Path, tmp_path: Path):
     """DST's own changeset with a NULL time was told --as-of's error for it ("so no
     moment to read the database at"), not that DST is no earlier copy of SRC."""

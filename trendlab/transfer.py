@@ -134,6 +134,30 @@ def refuse_nulls(src: Store) -> None:
     )
 
 
+def refuse_lacking(src: Store) -> None:
+    """Refuse to copy `src` if it lacks a table of trendlab's that holds history (the
+    changesets, a kind's revisions), or a column of one (dropped around trendlab, which
+    check lists): the copy took what was left and said it had copied every changeset,
+    and DST held changesets whose revisions were gone. Called before DST is opened, so
+    that none is made."""
+    have = src.data_tables()
+    for table, columns in new_store_tables().items():
+        if Store.changeset_column(table, columns) is None:
+            continue  # the units, the forecast cache: DST makes its own
+        if table not in have:
+            lacked = f"table {table}"
+        elif missing := [c for c in columns if c not in have[table]]:
+            column = "column" if len(missing) == 1 else "columns"
+            lacked = f"{column} {', '.join(missing)} of table {table}"
+        else:
+            continue
+        raise TrendlabError(
+            f"SRC {src.location} lacks {lacked} (dropped around trendlab), so its history "
+            f"cannot be copied whole (`{src.command('check')}` lists what it lacks); "
+            "nothing was copied"
+        )
+
+
 def copy_store(src: Store, dst: Store) -> Copied:
     """Copy into `dst` every changeset of `src` it lacks, with all its rows.
 

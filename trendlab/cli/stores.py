@@ -61,6 +61,7 @@ def copy(
     from trendlab.locking import InterruptedWaiting, Locked
     from trendlab.transfer import (
         copy_store,
+        refuse_lacking,
         refuse_nulls,
         refuse_own_tables_of_new,
         refuse_unholdable,
@@ -116,6 +117,7 @@ def copy(
         # store for ours; not a PostgreSQL catalog's data path, which the catalog names.
         on_postgres = lake.is_lake(dst) and lake.LakeLocation.parse(dst).is_postgres
         shown_dst = lake.LakeLocation.parse(dst).text if lake.is_lake(dst) else dst
+        refuse_lacking(source)
         refuse_nulls(source)
         if on_postgres:
             refuse_unholdable(source)  # before DST is opened: a new one would be left part made
