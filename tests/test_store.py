@@ -967,6 +967,25 @@ def test_a_copy_of_a_store_lacking_a_table_of_its_history_names_it(
     assert not dst.exists()
 
 
+def test_a_copy_of_a_value_dst_s_column_cannot_hold_names_the_table(db: Path, tmp_path: Path):
+    """A score column made VARCHAR around trendlab, holding 'abc': the copy failed on
+    "database error: Conversion Error: ... (run with --debug for details)", as an
+    internal error, naming neither store nor table."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE result_revisions ALTER score TYPE VARCHAR")
+        con.execute("UPDATE result_revisions SET score = 'abc' WHERE rowid = 0")
+    dst = tmp_path / "new.duckdb"
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"trendlab: error: SRC {db}: Conversion Error: ")
+    assert result.stderr.endswith(
+        "copying table result_revisions into DST, whose column is of another type "
+        f"(`trendlab --db {db} check` lists a column of trendlab's altered around "
+        "trendlab); nothing was copied\n"
+    )
+    assert not dst.exists()
+
+
 def test_a_copy_into_a_store_with_a_changeset_recorded_at_no_time_says_so(db: Path, tmp_path: Path):
     """DST's own changeset with a NULL time was told --as-of's error for it ("so no
     moment to read the database at"), not that DST is no earlier copy of SRC."""

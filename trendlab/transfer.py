@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from trendlab.db import WRITE_HEAD, Store, command_on, held_interrupts, new_store_tables
@@ -315,7 +316,17 @@ def _copy_table(
     if counted_kept and (kept := src.count_rows_lacked(table, columns, known)):
         copied.kept[table] = kept
     with src.rows_except(table, columns, column, known) as batches:
-        n = dst.insert_rows(table, columns, batches)
+        try:
+            n = dst.insert_rows(table, columns, batches)
+        except duckdb.ConversionException as exc:
+            # A column altered around trendlab ('abc' in a score made VARCHAR): DuckDB's
+            # line alone, as an internal error's, named neither store nor table.
+            line = str(exc).strip().splitlines()[0]
+            raise TrendlabError(
+                f"SRC {src.location}: {line}, copying table {table} into DST, whose column "
+                f"is of another type (`{src.command('check')}` lists a column of trendlab's "
+                "altered around trendlab); nothing was copied"
+            ) from None
     if table == "changesets":
         copied.changesets = n
     else:
