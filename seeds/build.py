@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
 # A script's own folder (seeds/) is on sys.path: build_cache.py is a sibling.
-from build_cache import stop  # noqa: E402
+from build_cache import named_path, stop  # noqa: E402
 from build_cache import write as write_forecast_cache  # noqa: E402
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
@@ -941,7 +941,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     # Appended, to tell one --data from two: argparse keeps the last in silence, so the
     # seeds were built from one folder while the command named two.
-    parser.add_argument("--data", type=Path, action="append")
+    parser.add_argument("--data", type=named_path, action="append")
     args = parser.parse_args(argv)
     args.data = one_data_folder(args.data)
     check_inputs(args.data)

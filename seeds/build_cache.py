@@ -39,6 +39,7 @@ from trendlab.forecast.prepare import (  # noqa: E402
     remember_fits,
 )
 from trendlab.seeds import FORECAST_CACHE, load_seeds  # noqa: E402
+from trendlab.text import name_fault  # noqa: E402
 
 REBUILD = "python seeds/build_cache.py"
 HEADER = {
@@ -120,6 +121,16 @@ def stop(exc: TrendlabError) -> SystemExit:
     return SystemExit("\n".join([exc.message, *(f"  {line}" for line in exc.details)]))
 
 
+def named_path(value: str) -> Path:
+    """An option's file or folder (argparse's type), refused in argparse's line where
+    its name is empty or has white space around it, surely a slip: -o ' ' wrote a file
+    named ' ', and --data '' read the current folder, as Path('') is."""
+    fault = name_fault(value)
+    if fault:
+        raise argparse.ArgumentTypeError(f"the name {fault}")
+    return Path(value)
+
+
 def check_output(path: Path) -> None:
     """Stop, in one line, where `path` cannot be written: before a minute of forecasting
     rather than after it, with a traceback."""
@@ -143,7 +154,7 @@ def check_output(path: Path) -> None:
 def main() -> None:
     """Compute the cache and write it to -o (seeds/forecast_cache.jsonl)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-o", "--output", type=Path, default=HERE / FORECAST_CACHE)
+    parser.add_argument("-o", "--output", type=named_path, default=HERE / FORECAST_CACHE)
     args = parser.parse_args()
     check_output(args.output)
     try:

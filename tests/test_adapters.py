@@ -807,6 +807,18 @@ def test_a_seed_build_missing_a_stitching_file_stops_in_one_line(
     )
 
 
+def test_a_seed_build_from_an_empty_data_name_stops_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    # --data '' (an unset variable) read the current folder, as Path('') is.
+    build = _seed_build(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", ""])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith("error: argument --data: the name is empty\n")
+
+
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 def test_a_seed_build_from_a_damaged_source_names_its_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path

@@ -139,6 +139,29 @@ def test_build_cache_to_a_read_only_output_stops_in_one_line_first(
     assert output.exists() == there
 
 
+@pytest.mark.parametrize(
+    ("given", "fault"),
+    [(" ", "is only white space"), ("cache.jsonl ", "'cache.jsonl ' ends with white space")],
+)
+def test_build_cache_to_an_output_named_with_white_space_stops_first(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    given: str,
+    fault: str,
+):
+    # -o ' ' forecast every benchmark, then wrote a file named ' '.
+    module = _build_cache(monkeypatch)
+    monkeypatch.setattr(module, "compute", lambda seeds=None: pytest.fail("computed"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", given])
+    with pytest.raises(SystemExit) as stopped:
+        module.main()
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: argument -o/--output: the name {fault}\n")
+    assert not list(tmp_path.iterdir())
+
+
 def test_build_cache_blames_no_output_for_the_computations_own_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
