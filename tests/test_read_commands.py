@@ -1244,7 +1244,8 @@ def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Pat
                 [cs, "twice-again", "twice", "gpt-4"],
             ],
         )
-    # A set: 08 names each revision whose key is off, and two revisions of each are.
+    # 08 names each revision whose key is off by its revision: two of each are.
+    result_key = "key differs from its model, benchmark, setting and source_url"
     found = {
         (v["check"][:3], v["key"], v["problem"])
         for v in _violations(run, "02_", "03_", "04_", "08_", "09_", "14_")
@@ -1253,12 +1254,14 @@ def test_check_names_every_fault_of_results_prices_and_aliases(run: Run, db: Pat
         ("02_", result_id, "unknown benchmark ghost-bench"),
         ("03_", price_id, "unknown model ghost-model"),
         ("04_", negative_id, "score: -3.0 is outside the range of unit percent"),
-        ("08_", price_id, "key differs from its model, provider and effective_date"),
-        ("08_", result_id, "key differs from its model, benchmark, setting and source_url"),
+        ("08_", price_id, "key differs from its model, provider and effective_date in revision 2"),
+        ("08_", price_id, "key differs from its model, provider and effective_date in revision 3"),
+        ("08_", result_id, f"{result_key} in revision 2"),
+        ("08_", result_id, f"{result_key} in revision 3"),
         ("09_", "gpt-4o", "alias is also the slug of model gpt-4o"),
         ("09_", "nowhere", "unknown model ghost-model"),
         ("09_", "twice", "2 current records"),
-        ("09_", "twice-again", "key differs from alias twice"),
+        ("09_", "twice-again", "key differs from alias twice in revision 1"),
         ("14_", price_id, "api_model_id holds a line break or another control character"),
         ("14_", price_id, "provider holds a line break or another control character"),
         ("14_", result_id, "setting holds a line break or another control character"),

@@ -49,6 +49,6 @@ UNION ALL
 SELECT 'aliases', alias, count(*) || ' current records'
 FROM aliases GROUP BY alias HAVING count(*) > 1
 UNION ALL
-SELECT 'aliases', key, 'key differs from alias ' || alias
+SELECT 'aliases', key, 'key differs from alias ' || alias || ' in revision ' || revision
 FROM alias_revisions WHERE key <> alias
 ORDER BY kind, key, problem;
