@@ -246,6 +246,18 @@ def test_migrate_upgrades_in_place_once(v1_db: Path):
     assert again.stderr == f"{v1_db}: schema version {latest_version()}\n"
 
 
+def test_init_says_it_upgraded_an_older_store_as_migrate_does(v1_db: Path, tmp_path: Path):
+    """init upgrades an older store at once: it said only what it did to the seeds."""
+    result = _invoke(v1_db, "init", "--empty")
+    assert result.exit_code == 0, result.output
+    applied = [f"applied migration {m.version:03d}_{m.name}" for m in migrations()[1:]]
+    assert result.stderr.splitlines() == [*applied, f"{v1_db}: schema ready (no seeds loaded)"]
+    # A new store's schema, every migration from the first, is not news.
+    new = _invoke(tmp_path / "new.duckdb", "init", "--empty")
+    assert new.exit_code == 0, new.output
+    assert "applied migration" not in new.stderr
+
+
 def test_migrate_of_a_current_file_it_cannot_write_says_nothing_needs_doing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

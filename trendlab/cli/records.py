@@ -37,7 +37,8 @@ def init(settings: Settings, empty: bool) -> None:
     """Create the database and load the curated seed data.
 
     Running it again adds only seed records the database has never had; it never
-    overwrites your edits or brings back what you retracted. A new database also gets
+    overwrites your edits or brings back what you retracted. An older database's
+    schema is upgraded at once, as `migrate` does, and it says so. A new database also gets
     the forecast cache computed from the seeds, so its first forecast fits nothing.
 
     \b
@@ -51,9 +52,19 @@ def init(settings: Settings, empty: bool) -> None:
     # until its seeds commit.
     from trendlab.locking import Locked
 
+    first: list[int] = []
+
+    def applied(m: Migration) -> None:
+        # An older store's upgrade is said, as `migrate` says it; a new store's schema
+        # (from migration 1 on) is not news.
+        if not first:
+            first.append(m.version)
+        if first[0] > 1:
+            note(f"applied migration {m.version:03d}_{m.name}")
+
     opened = False
     try:
-        with settings.writer(create=True, complete=True, whole=True) as store:
+        with settings.writer(create=True, complete=True, whole=True, applied=applied) as store:
             opened = True
             if empty:
                 store.finish_creating()
