@@ -1073,8 +1073,10 @@ def _bounds_errors(
     floor, ceiling = pl.col("floor").fill_null(worst), pl.col("ceiling").fill_null(best)
     wrong = pl.when(higher).then(floor >= ceiling).otherwise(floor <= ceiling)
     floor_, ceiling_ = _said("floor", labels), _said("ceiling", labels)
+    # An edit's --set giving both bounds the other way round, the stored direction
+    # (higher is better) left as it was.
     untold = any(v.startswith("--set ") for v in labels.values()) and (
-        "higher_is_better" not in labels
+        {"floor", "ceiling"} <= labels.keys() and "higher_is_better" not in labels
     )
     rule = (
         pl.when(higher)
@@ -1111,7 +1113,7 @@ def _bounds_errors(
         # Both bounds given the other way round, and no direction: most likely a
         # lower-is-better metric (an error rate from 100 to 0) not said to be one. Equal
         # bounds are no range either way: saying lower is better would not help. So too
-        # where an edit's --set left a stored direction (higher is better) as it was.
+        # for `untold`.
         .when((pl.col("higher_is_better").is_null() | pl.lit(untold)) & higher & (floor != ceiling))
         .then(pl.lit(f"; if lower is better, say so: {_said_false('higher_is_better', labels)}"))
         .otherwise(pl.lit(""))
