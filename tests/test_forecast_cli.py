@@ -1135,6 +1135,27 @@ def test_a_benchmark_with_no_results_as_of_a_moment_says_so_and_when_they_came(
     assert now.stderr == "trendlab: error: later has no results; a trend needs at least 3\n"
 
 
+def test_a_benchmark_whose_results_are_all_retracted_says_so(run: Run):
+    """A benchmark whose two results were retracted said "gone has no results", as one
+    never given any does, to a user who could list them in `history`."""
+    _new_benchmark(run, "gone", ("40", "50"), "--unit", "percent")
+    before = json.loads(_ok(run("log", "--json", "--limit", "1")))[0]["changeset"]
+    for record in json.loads(_ok(run("list", "results", "--benchmark", "gone", "--json"))):
+        _ok(run("retract", "result", record["id"], "-m", "t"))
+    said = "trendlab: error: gone has no results: its 2 results were retracted; a trend needs "
+    for args in (["forecast", "gone"], ["backtest", "gone"]):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert result.stderr == said + "at least 3\n"
+    retracted = json.loads(_ok(run("log", "--json", "--limit", "1")))[0]["changeset"]
+    then = run("forecast", "gone", "--as-of", retracted)
+    assert then.exit_code == 1
+    assert then.stderr.endswith("; its 2 results were retracted by then\n")
+    assert run("forecast", "gone", "--as-of", before).stderr.endswith(
+        "; a trend needs at least 3\n"
+    )
+
+
 def test_too_few_points_as_of_a_moment_says_what_as_of_reads(run: Run, tmp_path: Path):
     """As of a moment after thin's first result, "thin has 1 frontier point" read as
     thin data, though thin has three today: the error says it reads as of then."""

@@ -1096,6 +1096,16 @@ class Store:
             "result_revisions", f"r.benchmark = ? AND {_KNOWN_SCORE}", benchmark
         )
 
+    def retracted_results(self, benchmark: str) -> int:
+        """How many results on `benchmark` are retracted (as of --as-of, when one is set):
+        what a forecast finding none current can tell from a benchmark never given any."""
+        row = self.execute(
+            f"SELECT count(*) FROM {_latest_revisions(KINDS['results'])} "
+            "WHERE benchmark = ? AND op = 'retract'",
+            [benchmark],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
     def _first_recorded(self, table: str, where: str, value: Any) -> datetime | None:
         """When the first revision in `table` (the stored one: past --as-of too) that is
         no retraction and meets `where` (about r, with one parameter) was recorded."""

@@ -38,10 +38,10 @@ from trendlab.forecast.scoring import (
     PendingBacktests,
     Progress,
     finish_backtests,
+    no_results,
     read_backtests,
 )
 from trendlab.series import (
-    MIN_POINTS,
     Scale,
     Series,
     build_series,
@@ -126,7 +126,7 @@ def read_forecast_inputs(
     for slug in benchmarks:
         mine = points.filter(pl.col("benchmark") == slug)
         if mine.is_empty():
-            series[slug] = _no_results(store, slug)
+            series[slug] = no_results(store, slug)
             continue
         try:
             series[slug] = build_series(
@@ -155,22 +155,6 @@ def read_forecast_inputs(
         {f: cache.cached_fits(store, spec, wanted) for f, spec in specs.items()} if usable else {}
     )
     return ForecastInputs(series, versions, fits, specs, pending, store.reading_day)
-
-
-def _no_results(store: Any, slug: str) -> TrendlabError:
-    """Why a benchmark with no result to read has no forecast: under --as-of, most
-    likely a moment before its results were recorded, so say when the first was."""
-    needs = f"a trend needs at least {MIN_POINTS}"
-    if store.as_of is None:
-        return TrendlabError(f"{slug} has no results; {needs}")
-    first = store.first_result_recorded(slug)
-    if first is None:
-        since = "; none has been recorded yet"
-    elif first > store.as_of:
-        since = f"; the first was recorded at {store.moment_after_as_of(first)}"
-    else:  # recorded earlier, but retracted by then
-        since = ""
-    return TrendlabError(f"nothing was known of results on {slug}{store.as_of_note()}{since}")
 
 
 def prepare_forecasts(

@@ -36,7 +36,15 @@ from trendlab.forecast.evaluate import (
     scorecard,
 )
 from trendlab.forecast.families import DEFAULT_FAMILY_BY_SPACE
-from trendlab.series import RefusedData, Scale, Series, build_series, load_scale, setting_kept
+from trendlab.series import (
+    MIN_POINTS,
+    RefusedData,
+    Scale,
+    Series,
+    build_series,
+    load_scale,
+    setting_kept,
+)
 from trendlab.text import quoted
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
@@ -117,10 +125,13 @@ def read_backtests(
     ready: dict[str, tuple[Scale, Series]] = {}
     for slug in missing:
         scale = Scale.from_record(bounds[slug])
+        mine = points.filter(pl.col("benchmark") == slug)
+        if slug in plans and mine.is_empty():
+            raise no_results(store, slug)  # as forecast says it, retracted ones counted
         try:
             now = build_series(
                 scale,
-                points.filter(pl.col("benchmark") == slug),
+                mine,
                 setting=wanted[slug].setting,
                 command=store.command,
             )
@@ -371,6 +382,31 @@ def scored_backtests(
     # A refused benchmark is named for its records, which no setting would make usable.
     unmatched = [s for s in unmatched if not own[s].refused]
     return ScoredBacktests(plan, None, own, scored, at_choice, unmatched)
+
+
+def no_results(store: Any, slug: str) -> TrendlabError:
+    """Why a benchmark with no result to read has no forecast: under --as-of, most
+    likely a moment before its results were recorded, so say when the first was."""
+    needs = f"a trend needs at least {MIN_POINTS}"
+    # "No results" alone read as a benchmark never given any, to a user who can list
+    # its results in `history`.
+    retracted = store.retracted_results(slug)
+    if store.as_of is None:
+        why = f": {_retracted(retracted)} retracted" if retracted else ""
+        return TrendlabError(f"{slug} has no results{why}; {needs}")
+    first = store.first_result_recorded(slug)
+    if first is None:
+        since = "; none has been recorded yet"
+    elif first > store.as_of:
+        since = f"; the first was recorded at {store.moment_after_as_of(first)}"
+    else:  # recorded earlier, but retracted by then
+        since = f"; {_retracted(retracted)} retracted by then" if retracted else ""
+    return TrendlabError(f"nothing was known of results on {slug}{store.as_of_note()}{since}")
+
+
+def _retracted(n: int) -> str:
+    """'its result was', 'its 2 results were', for an error on retracted results."""
+    return "its result was" if n == 1 else f"its {n} results were"
 
 
 def _unscored(slug: str, plan: bt.Plan, pending: PendingBacktests) -> TrendlabError:
