@@ -470,7 +470,7 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run, db: Path):
     )
     for args, error in (
         ((), "nodates has 0 frontier points; a trend needs at least 3"),
-        (("--by", "compute"), "only 0 model(s) with results on nodates have a known training "
+        (("--by", "compute"), "only 0 models with results on nodates have a known training "
          "compute; --by compute needs at least 3"),
     ):  # fmt: skip
         result = run("forecast", "nodates", *args)
@@ -846,8 +846,8 @@ def test_too_few_models_with_a_compute_names_the_setting_that_left_them(run: Run
     assert result.exit_code == 1 and result.stdout == ""
     fix = f'{on_store} edit model SLUG --set training_compute_flop=... -m "..."'
     assert result.stderr == (
-        "trendlab: error: only 1 model(s) with results on gpqa-diamond with setting "
-        "containing 'effort medium' have a known training compute; --by compute needs "
+        "trendlab: error: only 1 model with results on gpqa-diamond with a setting "
+        'containing "effort medium" has a known training compute; --by compute needs '
         "at least 3; 7 results on gpqa-diamond left out: their models' training compute is "
         f"unknown (set it with `{fix}`)\n"
     )
@@ -884,6 +884,9 @@ def test_errors_counting_what_setting_kept_name_the_setting(run: Run):
     assert error("--setting", "day", "--all") == (
         'trendlab: error: kept: the 4 results with a setting containing "day" fitted all '
         "share one date, 2024-06-01, so they show no trend to fit\n"
+    )
+    assert error("--setting", "day").startswith(
+        'trendlab: error: kept has 1 frontier point with a setting containing "day"; a trend '
     )
 
 
@@ -1920,7 +1923,7 @@ def test_a_forecast_by_compute_says_it_leaves_out_results_of_unknown_compute(
     fix = f'`{_on(empty_db)} edit model SLUG --set training_compute_flop=... -m "..."`'
     refused = run("forecast", "bc", "--by", "compute")
     assert refused.stderr == (
-        "trendlab: error: only 2 model(s) with results on bc have a known training compute; "
+        "trendlab: error: only 2 models with results on bc have a known training compute; "
         "--by compute needs at least 3; 3 results on bc left out: their models' training "
         f"compute is unknown (set it with {fix})\n"
     ), refused.stderr

@@ -1528,7 +1528,7 @@ def test_too_few_priced_models_says_what_a_price_announced_for_later_leaves_out(
     refused = run_empty("forecast", "ev", "--by", "price")
     assert refused.exit_code == 1
     assert refused.stderr == (
-        "trendlab: error: only 2 model(s) with results on ev have a known price; --by price "
+        "trendlab: error: only 2 models with results on ev have a known price; --by price "
         "needs at least 3; 1 result on ev left out: its model has no price in effect on "
         f"{datetime.now(UTC).date()}, only prices announced for later\n"
     )
@@ -1561,7 +1561,7 @@ def test_a_forecast_by_price_says_it_leaves_out_results_of_models_with_no_price(
         assert priced.exit_code == 0, priced.stderr
     refused = run_empty("forecast", "np", "--by", "price")
     assert refused.stderr == (
-        "trendlab: error: only 2 model(s) with results on np have a known price; --by price "
+        "trendlab: error: only 2 models with results on np have a known price; --by price "
         f"needs at least 3; {no_price(2)}\n"
     ), refused.stderr
     priced = run_empty("add-price", "n3", "A", "2024-01-01", "--input", "10", "--output", "10",

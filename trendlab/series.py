@@ -479,8 +479,9 @@ def build_series(
             # The setting is named, as the error for too few frontier points names it:
             # without it, a benchmark with many models of known compute seemed to have one.
             raise TrendlabError(
-                f"only {models} model(s) with results on {scale.slug}{_kept_clause(setting)} "
-                f"have a known {X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
+                f"only {counted(models, 'model')} with results on {scale.slug}"
+                f"{_kept_clause(setting)} {'has' if models == 1 else 'have'} a known "
+                f"{X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug, command)
                 + _uncomputed_clause(uncomputed, scale.slug, command)
                 + _unpriced_clause(
@@ -561,8 +562,9 @@ def _check_spread(series: Series) -> None:
 
 
 def _kept_clause(setting: str | None) -> str:
-    """What --setting kept, for an error that counts the results left: '' without it."""
-    return f" with setting containing {quoted(setting)}" if setting else ""
+    """What --setting kept, for an error that counts the results left, in the words of
+    Series.kept, which the errors for too few points above the floor use: '' without it."""
+    return f' with a setting containing "{setting}"' if setting else ""
 
 
 def _at_chance_clause(series: Series) -> str:
