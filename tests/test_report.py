@@ -565,7 +565,10 @@ def test_report_escapes_everything_from_the_database(hostile: Run):
     text = result.stdout
     assert "<script" not in text and "<img" not in text and "<i>" not in text
     assert "Evil &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
-    assert "&lt;img src=&quot;https://example.org/pixel.png&quot;&gt; &amp; more" in text
+    assert (  # its run of 35 characters free to wrap
+        '&lt;img <span class="long">src=&quot;https://example.org/pixel.png&quot;&gt;</span>'
+        " &amp; more"
+    ) in text
     assert "M4 &lt;i&gt;" in text and "note &lt;script&gt;" in text
     assert "$Cash &amp; &lt;Co&gt;" in text  # in the chart's legend, literally
     assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;"' in text
@@ -683,6 +686,40 @@ def test_report_in_chromium(browser, full_report: tuple[Path, str], tmp_path: Pa
         coloured = (pixels.max(axis=-1) - pixels.min(axis=-1)) > 60
         assert coloured.mean() > 0.002, f"{chart['key']}: no coloured marks on screen"
     assert problems == []
+    page.close()
+
+
+def test_report_wraps_a_long_name_in_chromium(browser, empty_db: Path, tmp_path: Path):
+    """A name of hundreds of letters and no space wraps within the page: it ran off the
+    page's edge as a heading, and in a table pushed every other column out of sight."""
+    run = make_runner(empty_db)
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    write_benchmark(run, tmp_path, "long", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
+    for kind, key, field, letter in (
+        ("benchmark", "long", "name", "L"),
+        ("model", "long-m005", "name", "N"),
+        ("model", "long-m005", "organization", "O"),
+    ):
+        edited = run("edit", kind, key, "--set", f"{field}={letter * 300}", "-m", "long")
+        assert edited.exit_code == 0, edited.stderr
+    added = run("add-benchmark", "one", "--unit", "percent", "-m", "x")
+    assert added.exit_code == 0, added.stderr
+    added = run("add-result", "long-m005", "one", "50", "--setting", "S" * 300, "-m", "x")
+    assert added.exit_code == 0, added.stderr
+    target = tmp_path / "report.html"
+    result = run("report", "-o", str(target), "--price-threshold", "50")
+    assert result.exit_code == 0, result.stderr
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(target.resolve().as_uri(), wait_until="load")
+    sideways = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert sideways <= 0, f"the page is {sideways} px wider than the window"
+    tables = page.eval_on_selector_all(
+        ".scroll > table", "ts => ts.map(t => t.scrollWidth - t.parentElement.clientWidth)"
+    )
+    assert len(tables) >= 3 and max(tables) <= 0, tables
     page.close()
 
 

@@ -29,6 +29,8 @@ CSP = (
     "base-uri 'none'; form-action 'none'"
 )
 
+LONG_RUN = re.compile(r"(\S{31,})")  # see _text
+
 STYLE = """
 :root { color-scheme: light; --muted: #5b6169; --line: #d9dde2; --accent: #1f5f99; }
 * { box-sizing: border-box; }
@@ -51,6 +53,7 @@ th { background: #f6f7f9; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
 .nowrap { white-space: nowrap; }
+.long { overflow-wrap: anywhere; }
 figure.chart { margin: 0.5rem 0 0.8rem; }
 figure.chart svg { display: block; width: 100%; height: auto; }
 figcaption { font-size: 0.85rem; }
@@ -70,6 +73,20 @@ def _esc(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
+def _text(value: Any) -> str:
+    """Text from the database for the page, escaped, with each run of over 30 characters
+    free to wrap anywhere (at a space or hyphen first): a name of 400 letters ran off the
+    page, and in a table pushed every other column out of sight. Not every word: in a
+    table squeezed to fit, "percent" then broke in two."""
+    if value is None:
+        return ""
+    parts = LONG_RUN.split(str(value))  # the runs at odd places, counted unescaped
+    return "".join(
+        f'<span class="long">{_esc(part)}</span>' if i % 2 else _esc(part)
+        for i, part in enumerate(parts)
+    )
+
+
 def _note(text: Any) -> str:
     """A message for the page, escaped, with each backticked span in it as code: the
     messages are the CLI's, which mark a command so, and the rest of the page shows one
@@ -80,8 +97,8 @@ def _note(text: Any) -> str:
 def _link(url: Any, text: Any) -> str:
     """A link to an http(s) source; anything else is shown as text, never linked."""
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-        return f'<a href="{_esc(url)}" rel="noopener noreferrer">{_esc(text)}</a>'
-    return _esc(text)
+        return f'<a href="{_esc(url)}" rel="noopener noreferrer">{_text(text)}</a>'
+    return _text(text)
 
 
 def _num(value: Any) -> str:
@@ -123,7 +140,7 @@ def _cell(value: Any) -> str:
         return f"<td>{_esc(value.strftime('%Y-%m-%d %H:%M'))}</td>"
     if isinstance(value, date):
         return f"<td>{_esc(value.isoformat())}</td>"
-    return f"<td>{_esc(value)}</td>"
+    return f"<td>{_text(value)}</td>"
 
 
 def _table(frame: pl.DataFrame, headers: dict[str, str] | None = None, cls: str = "") -> str:
@@ -221,11 +238,11 @@ def _overview(report: Report) -> str:
         family = _esc(s.family) if s.problem is None else '<i class="muted">none</i>'
         rows.append(
             "<tr>"
-            f'<td><a href="#{_anchor(s.slug)}">{_esc(s.facts.get("name") or s.slug)}</a></td>'
+            f'<td><a href="#{_anchor(s.slug)}">{_text(s.facts.get("name") or s.slug)}</a></td>'
             f"<td>{_esc(s.facts.get('unit'))}</td>"
             f'<td class="num">{_num(s.n_results)}</td>'
             f'<td class="num">{_num(best.get("score"))}</td>'
-            f"<td>{_esc(best.get('model_name') or best.get('model'))}</td>"
+            f"<td>{_text(best.get('model_name') or best.get('model'))}</td>"
             f"<td>{family}</td>"
             f"<td>{_headline_crossing(s)}</td>"
             "</tr>"
@@ -294,16 +311,16 @@ def _best(section: BenchmarkSection) -> str:
         )
     if best is None:
         return '<p class="muted">No results yet.</p>'
-    model = f"<code>{_esc(best['model'])}</code>"
+    model = f"<code>{_text(best['model'])}</code>"
     name = best.get("model_name")
     if name and name != best["model"]:  # a name that is the slug read twice over
-        model = f"{_esc(name)} {model}"
+        model = f"{_text(name)} {model}"
     rows = [
         ("score", f"<b>{_num(best['score'])}</b> {_esc(section.facts.get('unit'))}"),
         ("model", model),
-        ("organization", _esc(best.get("organization")) or '<i class="muted">unknown</i>'),
+        ("organization", _text(best.get("organization")) or '<i class="muted">unknown</i>'),
         ("date", _esc(best.get("date"))),
-        ("setting", _esc(best.get("setting"))),
+        ("setting", _text(best.get("setting"))),
         ("source", _link(best.get("source_url"), best.get("source_url") or "none recorded")),
     ]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows if v)
@@ -358,11 +375,11 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     name = section.facts.get("name") or section.slug
     parts = [
         f'<section class="benchmark" id="{_anchor(section.slug)}">',
-        f"<h2>{_esc(name)} <code>{_esc(section.slug)}</code></h2>",
+        f"<h2>{_text(name)} <code>{_text(section.slug)}</code></h2>",
         _facts(section),
     ]
     if section.facts.get("description"):
-        parts.append(f"<p>{_esc(section.facts['description'])}</p>")
+        parts.append(f"<p>{_text(section.facts['description'])}</p>")
     if section.problem is not None:
         parts.append(f'<p class="note problem">No forecast: {_note(section.problem)}.</p>')
         parts.append(_best(section))
@@ -425,8 +442,8 @@ def _results(frame: pl.DataFrame) -> str:
     for r in frame.iter_rows(named=True):
         rows.append(
             "<tr>"
-            f"{_cell(r['date'])}<td>{_esc(r['model_name'] or r['model'])}</td>"
-            f"<td>{_esc(r['organization'])}</td>{_cell(r['score'])}<td>{_esc(r['setting'])}</td>"
+            f"{_cell(r['date'])}<td>{_text(r['model_name'] or r['model'])}</td>"
+            f"<td>{_text(r['organization'])}</td>{_cell(r['score'])}<td>{_text(r['setting'])}</td>"
             f"<td>{_link(r['source_url'], 'source') if r['source_url'] else ''}</td></tr>"
         )
     return (
@@ -438,7 +455,7 @@ def _results(frame: pl.DataFrame) -> str:
 
 def _prices(section: PriceSection) -> str:
     head = (
-        f'<section id="prices"><h2>The price of a capability: {_esc(section.name)} '
+        f'<section id="prices"><h2>The price of a capability: {_text(section.name)} '
         f"{'&ge;' if section.higher_is_better else '&le;'} {_num(section.threshold)} "
         f"{_esc(section.unit)}</h2>"
     )
@@ -473,7 +490,7 @@ def _prices(section: PriceSection) -> str:
     return (
         f"{head}<p>The cheapest model (at its cheapest provider) with a result at or beyond "
         f"the threshold, at each date the answer changes, and a log-linear trend through them: "
-        f"{_esc(section.headline)}.</p>"
+        f"{_text(section.headline)}.</p>"
         f'<figure class="chart" id="price-chart" data-chart="price">{_svg(section.chart or "")}'
         f"<figcaption>Blended price: 3 input tokens to 1 output token.</figcaption></figure>"
         f"{unknown}{undated}{table}</section>"
