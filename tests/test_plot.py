@@ -215,6 +215,33 @@ def test_a_title_of_wide_letters_fits_the_figure(run: Run, tmp_path: Path, drawn
     assert title.get_window_extent(renderer).x1 <= 0.99 * ax.figure.bbox.x1
 
 
+@pytest.mark.filterwarnings("ignore:Glyph")  # the test's own measuring, on Agg
+def test_a_legend_of_wide_letters_fits_the_figure(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """Legend entries were cut by their count of characters alone: a lab named in 21
+    Chinese characters, each as wide as two letters, was not cut and ran off the
+    figure's edge."""
+    lab = "中国科学院自动化研究所紫东太初大模型研究中心"
+    assert run_empty("add-benchmark", "x", "--unit", "percent").exit_code == 0
+    for i, day in enumerate(monthly(date(2020, 1, 1), 5)):
+        made = run_empty("add-model", f"m{i}", "--organization", lab, "--release-date", str(day))
+        added = run_empty(
+            "add-result", f"m{i}", "x", str(20 + 15 * i), "--source-url", "https://e.org"
+        )
+        assert made.exit_code == added.exit_code == 0, added.stderr
+    result = run_empty("plot", "x", "-o", str(tmp_path / "x.svg"))
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    (ax,) = drawn
+    legend = ax.get_legend()
+    entry = legend.get_texts()[0].get_text()
+    assert entry.endswith("…") and lab.startswith(entry[:-1]) and len(entry) > 5
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # the figure is closed: its own is gone
+    assert legend.get_window_extent(renderer).x1 <= ax.figure.bbox.x1
+
+
 def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Path):
     """A `$` would start matplotlib's mathtext and `<` must not break the SVG."""
     assert (

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
     from matplotlib.text import Annotation, Text
     from matplotlib.transforms import Bbox
 
@@ -430,7 +431,8 @@ def forecast_figure(
             title += f": all results and {result.family} forecast of one new result"
         _titles(ax, title, result.summary())
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
+        _legend_within(legend, fig)
         _save(fig, key, target, fmt)
 
 
@@ -440,6 +442,23 @@ def _short(label: str, tail: int = 0) -> str:
         return label
     end = label[len(label) - tail :] if tail else ""
     return label[: LABEL_CHARS - 1 - tail] + "…" + end
+
+
+def _legend_within(legend: Legend, fig: Figure) -> None:
+    """Cut the widest legend entry by a character at a time, before its "…" (the end
+    after it tells alike names apart), while the legend, as measured, runs past the
+    figure's right edge: LABEL_CHARS counts characters, and a lab named in 21 Chinese
+    characters, each as wide as two letters, ran off the figure."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    while legend.get_window_extent(renderer).x1 > fig.bbox.x1:
+        widest = max(legend.get_texts(), key=lambda t: t.get_window_extent(renderer).width)
+        label = widest.get_text()
+        cut = label.find("…") if "…" in label else len(label)
+        if cut == 0:
+            return
+        # Not half of _text's "\$", whose backslash would then be drawn.
+        head = label[: cut - 1].removesuffix("\\")
+        widest.set_text(f"{head}…{label[cut + 1 :]}")
 
 
 def _short_labels(labels: list[str]) -> list[str]:
