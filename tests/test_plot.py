@@ -1020,6 +1020,40 @@ def test_price_trend_names_stay_inside_the_axes(run: Run, tmp_path: Path, drawn:
     assert all(inside.x0 <= box.x0 and box.x1 <= inside.x1 for box in names.values()), names
 
 
+def test_a_price_name_too_long_for_either_side_is_cut_inside_the_axes(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """A slug of 90 characters, too long for the room right of its point, was moved to
+    its left and ran off the figure's left edge there: its start, which names the
+    model, was cut off. It is now cut at its end, inside the axes."""
+    slugs = [f"model-{i}-" + "x" * 80 for i in range(4)]
+    assert run_empty("add-benchmark", "b", "--unit", "percent").exit_code == 0
+    for i, slug in enumerate(slugs):
+        day = f"202{i}-01-01"
+        usd = str(10 - 3 * i)
+        for step in (
+            ("add-model", slug, "--release-date", day),
+            ("add-result", slug, "b", "60", "--date", day),
+            ("add-price", slug, "P", day, "--input", usd, "--output", usd),
+        ):
+            added = run_empty(*step, "-m", "t")
+            assert added.exit_code == 0, added.stderr
+    result = run_empty("price-trend", "b", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    (ax,) = drawn
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # the figure is closed by now
+    inside = ax.get_window_extent(renderer)
+
+    names = {
+        t.get_text(): t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)
+    }
+    assert sorted(name[:8] for name in names) == [slug[:8] for slug in slugs]
+    assert all(inside.x0 <= box.x0 and box.x1 <= inside.x1 for box in names.values()), names
+
+
 def _falling_prices(
     run_empty: Run,
     tmp_path: Path,

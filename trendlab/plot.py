@@ -924,14 +924,29 @@ def _within_calendar(ax: Axes) -> None:
 def _keep_inside(ax: Axes, names: list[Annotation]) -> None:
     """Move a point's name, written right of it, to its left where it would run past
     the axes: the latest cheapest model often lies at the right edge, and its name ran
-    off the figure."""
+    off the figure. A name too long for either side (a slug of 100 characters) is cut,
+    ending in "…", on the side with more room: moved left, its start ran off the
+    figure's left edge, which left the model unnamed."""
     ax.get_xlim(), ax.get_ylim()  # apply the pending autoscaling the names are placed by
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    right = ax.get_window_extent(renderer).x1
+    frame = ax.get_window_extent(renderer)
     for name in names:
-        if name.get_window_extent(renderer).x1 > right:
-            name.set_horizontalalignment("right")
-            name.xyann = (-3, 3)
+        right = name.get_window_extent(renderer)
+        if right.x1 <= frame.x1:
+            continue
+        name.set_horizontalalignment("right")
+        name.xyann = (-3, 3)
+        left = name.get_window_extent(renderer)
+        if left.x0 >= frame.x0:
+            continue
+        if frame.x1 - right.x0 > left.x1 - frame.x0:
+            name.set_horizontalalignment("left")
+            name.xyann = (3, 3)
+        while len(name.get_text()) > 1:
+            box = name.get_window_extent(renderer)
+            if frame.x0 <= box.x0 and box.x1 <= frame.x1:
+                break
+            name.set_text(name.get_text()[:-2] + "…")
 
 
 def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
