@@ -1152,6 +1152,23 @@ def test_a_price_x_axis_reaching_near_the_largest_float_shows_every_price(
     assert _price_labels(drawn[0], "x")
 
 
+def test_a_forecast_by_compute_near_the_largest_float_is_drawn(run_empty: Run, tmp_path: Path):
+    """Its default end, 100 times 1e307 FLOP, and the check that an --until of 1.7e308
+    is within 10 orders of the data (1e317) are past every float: plot and forecast
+    failed with an internal error (OverflowError) instead of drawing to the float's end."""
+    days = monthly(date(2020, 1, 1), 5)
+    computes: list[float | None] = [1e300, 1e302, 1e304, 1e306, 1e307]
+    write_benchmark(
+        run_empty, tmp_path, "big", days, [20.0, 35.0, 50.0, 60.0, 70.0], compute=computes
+    )
+    result = run_empty("plot", "big", "--by", "compute", "-o", str(tmp_path / "big.png"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "big.png").exists()
+    result = run_empty("forecast", "big", "--by", "compute", "--until", "1.7e308", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["forecast"][-1]["x"] == 1.7e308
+
+
 def test_a_log_axis_reads_as_numbers_for_people_do_below_a_million():
     """`:g` wrote 10000 and 1e+22: digits are thousands separated, as every number for
     people is, and training compute keeps its powers of ten."""

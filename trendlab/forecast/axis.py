@@ -26,6 +26,9 @@ MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
 DEFAULT_YEARS = 3
 DEFAULT_ORDERS = {"compute": 2.0, "price": 1.0}
 GRID_DECIMALS = 10  # by compute or price, a grid point is a twelfth of an order rounded to this
+# The farthest x a float holds the amount of, to the grid's decimals (the float's own
+# log10, 308.25471555991675, rounds up past it).
+LARGEST = math.floor(math.log10(np.finfo(float).max) * 10**GRID_DECIMALS) / 10**GRID_DECIMALS
 # By compute or price, the significant digits an estimated x (a crossing) is read to:
 # a forecast knows FLOP or prices to within a few per cent at best.
 FIGURES = 3
@@ -137,7 +140,8 @@ def parse_until(text: str | None, series: Series) -> float:
     if text is None:
         if series.by == "date":
             return decimal_year(date(series.last_date.year + DEFAULT_YEARS, 12, 31))
-        return series.x_now + DEFAULT_ORDERS[series.by]
+        # Short of the float's end: 100 times 1e307 FLOP was no number, and plot failed.
+        return min(series.x_now + DEFAULT_ORDERS[series.by], LARGEST)
     text = text.strip()
     if series.by == "date":
         day = until_day(text)
@@ -168,6 +172,8 @@ def amount(x: float) -> float:
     """The FLOP or USD per million tokens whose log10 is x, to 12 significant digits:
     10 ** log10(v) is v give or take its last bits (an --until of 300 came back as
     300.0000000000001, the data's largest price 93.75 as 93.74999999999999)."""
+    if x > LARGEST:  # Python's power raises where the amount is past every float
+        return math.inf
     value = float(10.0**x)
     shorter = round_significant(value, 12)
     return shorter if math.isfinite(shorter) else value
