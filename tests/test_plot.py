@@ -242,6 +242,26 @@ def test_a_legend_of_wide_letters_fits_the_figure(
     assert legend.get_window_extent(renderer).x1 <= ax.figure.bbox.x1
 
 
+def test_a_title_of_a_very_long_name_stays_legible(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """Set smaller by its length alone, the title of a benchmark named in 400 letters
+    was drawn in 3-point type, a hairline; the name is now cut, the title legible."""
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    write_benchmark(run_empty, tmp_path, "long", days, [20.0, 40.0, 60.0, 75.0, 85.0, 90.0])
+    edited = run_empty("edit", "benchmark", "long", "--set", f"name={'L' * 400}", "-m", "long")
+    assert edited.exit_code == 0, edited.stderr
+    result = run_empty("plot", "long", "-o", str(tmp_path / "f.png"))
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.text import Text
+
+    (ax,) = drawn
+    shown = ax.get_title("left")
+    title = next(t for t in ax.get_children() if isinstance(t, Text) and t.get_text() == shown)
+    assert re.fullmatch(r"L{50,}… \(percent\): frontier and \w+ forecast", shown), shown
+    assert title.get_fontsize() >= 6
+
+
 def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Path):
     """A `$` would start matplotlib's mathtext and `<` must not break the SVG."""
     assert (

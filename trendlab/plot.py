@@ -45,6 +45,7 @@ FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
 LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
 TITLE_SIZE = 11  # points
 TITLE_CHARS = 112  # the longest title that fits the figure's width at TITLE_SIZE
+TITLE_MIN_SIZE = 8  # points: a title longer than fits at this size has its name cut
 TITLE_ROOM = 0.99  # of the figure's width, the most a title reaches to (see _fit_width)
 SUBTITLE_CHARS = 130  # a subtitle line as wide as the axes, at its 7.5 points
 SUBTITLE_LINE_POINTS = 10  # the height of one such line, for the title to clear it
@@ -429,7 +430,7 @@ def forecast_figure(
             title += f": frontier and {result.family} forecast"
         else:
             title += f": all results and {result.family} forecast of one new result"
-        _titles(ax, title, result.summary())
+        _titles(ax, title, result.summary(), scale.name)
         ax.grid(alpha=0.3)
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
         _legend_within(legend, fig)
@@ -488,13 +489,19 @@ def _alike(shown: list[str]) -> list[list[int]]:
     return [indexes for indexes in where.values() if len(indexes) > 1]
 
 
-def _titles(ax: Axes, title: str, subtitle: str) -> None:
+def _titles(ax: Axes, title: str, subtitle: str, name: str) -> None:
     """The title, and under it smaller lines saying how to read the figure, wrapped to
     the axes' width (a forecast's summary runs past it, into the legend and off the
     figure's edge). A title longer than TITLE_CHARS is set smaller to fit the figure's
     width, and smaller again where it is measured still too wide (see _fit_width): a
     long name, a --setting's words and --all's ran off its edge, which cut off what
-    was fitted."""
+    was fitted. Not below TITLE_MIN_SIZE by its length: the benchmark's `name` in it
+    is cut instead, ending in "…" (a name of 400 letters set it in 3-point type, a
+    hairline no one could read)."""
+    most = TITLE_CHARS * TITLE_SIZE // TITLE_MIN_SIZE
+    if len(title) > most and name in title:
+        keep = max(len(name) - (len(title) - most) - 1, 1)
+        title = title.replace(name, name[:keep] + "…", 1)
     lines = textwrap.wrap(_text(subtitle), SUBTITLE_CHARS)
     size = TITLE_SIZE * min(1.0, TITLE_CHARS / len(title))
     drawn = ax.set_title(
@@ -852,6 +859,7 @@ def price_trend_figure(
             f"Cheapest model with {trend.reaching_named} {trend.unit}",
             f"blended price ({trend.blend} input:output tokens) at the cheapest provider; "
             "log-linear least-squares trend",
+            trend.name or trend.benchmark,
         )
         ax.grid(alpha=0.3)
         # Wherever it covers the fewest marks: a falling price leaves upper right empty
