@@ -1074,6 +1074,44 @@ def test_a_price_name_too_long_for_either_side_is_cut_inside_the_axes(
     assert all(inside.x0 <= box.x0 and box.x1 <= inside.x1 for box in names.values()), names
 
 
+def test_price_names_with_no_room_left_in_the_axes_are_left_out(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """150 models each cheapest for a day: their names, stacked apart, ran down past the
+    axes over the dates and off the figure. Those with no room in the axes are left
+    out; the table lists every one."""
+    first = date(2023, 1, 1)
+    days = [first.fromordinal(first.toordinal() + i).isoformat() for i in range(150)]
+    files = {
+        "models": ["slug,release_date", *(f"m{i},{day}" for i, day in enumerate(days))],
+        "results": [
+            "model,benchmark,score,reported_date,source_url",
+            *(f"m{i},b,60,{day},https://e.org" for i, day in enumerate(days)),
+        ],
+        "prices": [
+            "model,provider,effective_date,input_usd_per_mtok,output_usd_per_mtok",
+            *(f"m{i},P,{day},{10 * 0.99**i!r},{10 * 0.99**i!r}" for i, day in enumerate(days)),
+        ],
+    }
+    assert run_empty("add-benchmark", "b", "--unit", "percent").exit_code == 0
+    for kind, lines in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_text("\n".join(lines) + "\n")
+        imported = run_empty("import", str(path), "--kind", kind, "-m", "t")
+        assert imported.exit_code == 0, imported.stderr
+    result = run_empty("price-trend", "b", "--threshold", "50", "--plot", str(tmp_path / "p.png"))
+    assert result.exit_code == 0, result.stderr
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    (ax,) = drawn
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # the figure is closed by now
+    inside = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)]
+    assert 20 < len(boxes) < 150
+    assert all(inside.y0 <= box.y0 and box.y1 <= inside.y1 for box in boxes)
+
+
 def _falling_prices(
     run_empty: Run,
     tmp_path: Path,

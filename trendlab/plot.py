@@ -962,7 +962,9 @@ def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
     two models each cheapest a week apart at nearly one price had their names written
     over each other, neither legible, and a price drawn over a name (as prices are, so
     that no name hides one) hid its letters, o1-mini reading "o1-mir". A name so pushed
-    out of the axes is stacked below its point instead."""
+    out of the axes is stacked below its point instead, and one out of them there too is
+    left out (the table lists every point): 150 models each cheapest for a day stacked
+    their names down past the axes, over the dates and off the figure."""
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
     points = 72 / ax.figure.dpi  # a pixel, in the points an offset is given in
@@ -981,8 +983,10 @@ def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
                 shift = hit.y1 - box.y0 + gap if up else hit.y0 - box.y1 - gap
                 name.xyann = (name.xyann[0], name.xyann[1] + shift * points)
             if frame.y0 <= box.y0 and box.y1 <= frame.y1:
+                placed.append(box)
                 break
-        placed.append(box)
+        else:
+            name.remove()
 
 
 def _dots(ax: Axes) -> list[Bbox]:
