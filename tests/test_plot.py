@@ -262,6 +262,26 @@ def test_a_title_of_a_very_long_name_stays_legible(
     assert title.get_fontsize() >= 6
 
 
+def test_a_title_long_by_its_setting_keeps_a_short_name_whole(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """A title made long by a --setting of 150 characters, not by the name, had the
+    name cut to its first letter: "S… (percent), settings containing ..."."""
+    days = monthly(date(2021, 1, 1), 4, step_days=150)
+    write_benchmark(run_empty, tmp_path, "short", days, [20.0, 40.0, 60.0, 75.0])
+    setting = "x" * 150
+    for i, day in enumerate(days):
+        added = run_empty(
+            "add-result", f"short-m{i:03d}", "short", str(25 + 15 * i),
+            "--setting", setting, "--date", day.isoformat(), "-m", "t",
+        )  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    result = run_empty("plot", "short", "--setting", setting, "-o", str(tmp_path / "f.png"))
+    assert result.exit_code == 0, result.stderr
+    (ax,) = drawn
+    assert ax.get_title("left").startswith('SHORT (percent), settings containing "xxx')
+
+
 def test_text_from_the_database_is_drawn_literally(run_empty: Run, tmp_path: Path):
     """A `$` would start matplotlib's mathtext and `<` must not break the SVG."""
     assert (

@@ -46,6 +46,7 @@ LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
 TITLE_SIZE = 11  # points
 TITLE_CHARS = 112  # the longest title that fits the figure's width at TITLE_SIZE
 TITLE_MIN_SIZE = 8  # points: a title longer than fits at this size has its name cut
+TITLE_NAME_CHARS = 40  # but to no fewer characters than this
 TITLE_ROOM = 0.99  # of the figure's width, the most a title reaches to (see _fit_width)
 SUBTITLE_CHARS = 130  # a subtitle line as wide as the axes, at its 7.5 points
 SUBTITLE_LINE_POINTS = 10  # the height of one such line, for the title to clear it
@@ -497,10 +498,11 @@ def _titles(ax: Axes, title: str, subtitle: str, name: str) -> None:
     long name, a --setting's words and --all's ran off its edge, which cut off what
     was fitted. Not below TITLE_MIN_SIZE by its length: the benchmark's `name` in it
     is cut instead, ending in "…" (a name of 400 letters set it in 3-point type, a
-    hairline no one could read)."""
+    hairline no one could read), to TITLE_NAME_CHARS at the least: what else made the
+    title long (a --setting's words) cut "MMLU" to "M…"."""
     most = TITLE_CHARS * TITLE_SIZE // TITLE_MIN_SIZE
-    if len(title) > most and name in title:
-        keep = max(len(name) - (len(title) - most) - 1, 1)
+    keep = max(len(name) - (len(title) - most) - 1, TITLE_NAME_CHARS)
+    if keep + 1 < len(name) and name in title:
         title = title.replace(name, name[:keep] + "…", 1)
     lines = textwrap.wrap(_text(subtitle), SUBTITLE_CHARS)
     size = TITLE_SIZE * min(1.0, TITLE_CHARS / len(title))
