@@ -1247,6 +1247,32 @@ def test_a_forecast_by_compute_near_the_largest_float_is_drawn(run_empty: Run, t
     assert json.loads(result.stdout)["forecast"][-1]["x"] == 1.7e308
 
 
+@pytest.mark.parametrize(
+    ("scores", "bounds", "labels"),
+    [  # scores in millions below 0 (a linear axis); scores within 0.01 of 50
+        ([-1e6, -1e5, -1e4, -1e3, -100.0, -10.0], (None, None), ["-1e6", "-2e5", "0"]),
+        ([49.991, 49.992, 49.993, 49.994, 49.995], (49.99, 50.0), ["49.992", "49.998"]),
+    ],
+)
+def test_a_linear_axis_labels_its_ticks_in_full(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes], scores, bounds, labels
+):
+    """matplotlib wrote such ticks as 0 to -1 under a "1e6" above the axes, or 0.002 to
+    0.008 under "+4.999e1", the subtitle lying over it: the axis read wrong."""
+    days = monthly(date(2020, 3, 1), len(scores), step_days=365)
+    floor, ceiling = bounds
+    unit = "score" if floor is None else "percent"
+    write_benchmark(
+        run_empty, tmp_path, "lin", days, scores, unit=unit, floor=floor, ceiling=ceiling
+    )
+    result = run_empty("plot", "lin", "-o", str(tmp_path / "l.png"))
+    assert result.exit_code == 0, result.stderr
+    (ax,) = drawn
+    shown = _price_labels(ax)
+    assert ax.yaxis.get_offset_text().get_text() == ""
+    assert set(labels) <= set(shown), shown
+
+
 def test_a_log_axis_reads_as_numbers_for_people_do_below_a_million():
     """`:g` wrote 10000 and 1e+22: digits are thousands separated, as every number for
     people is, and training compute keeps its powers of ten."""

@@ -421,6 +421,8 @@ def forecast_figure(
             _readable_log(ax.xaxis)
         if _log_y(result):
             _readable_log(ax.yaxis)
+        else:
+            _without_offset(ax.yaxis)
         ax.set_xlabel(_X_TITLE[axis.by])
         name = scale.name if len(scale.name) <= LABEL_CHARS else "score"
         ax.set_ylabel(_text(f"{name} ({scale.unit})"))
@@ -886,6 +888,37 @@ def _readable_log(axis: Axis) -> None:
     axis.set_major_locator(LogLocator(subs=subs))
     axis.set_major_formatter(FuncFormatter(lambda value, _: significant_text(value, 3)))
     axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
+
+
+def _without_offset(axis: Axis) -> None:
+    """Label a linear axis's ticks with their whole values where matplotlib would write
+    an offset or a power of ten above the axes instead ("+4.999e1", "1e6"): it lay
+    under the subtitle, which hid it, leaving ticks that read 0.002 for 49.992. Each
+    tick gets the fewest significant digits that tell them all apart."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    formatter = axis.get_major_formatter()
+    if not isinstance(formatter, ScalarFormatter):
+        return
+    low, high = sorted(axis.get_view_interval())
+    ticks = [float(t) for t in axis.get_majorticklocs() if low <= t <= high]
+    formatter.set_locs(ticks)
+    if len(ticks) < 2 or not formatter.get_offset():
+        return
+    # A tick meant as 0 may come out as float noise (1e-17), which would read as such.
+    tiny = float(np.min(np.diff(ticks))) * 1e-6
+    # From 1e5 as short powers of ten (-2e5): "-1,000,000" pushed the axis's title off
+    # the figure.
+    large = max(abs(t) for t in ticks) >= 1e5
+
+    def text(value: float, digits: int) -> str:
+        value = 0.0 if abs(value) < tiny else value
+        if not large:
+            return significant_text(value, digits)
+        return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", f"{value:.{digits}g}")
+
+    digits = next((n for n in range(1, 17) if len({text(t, n) for t in ticks}) == len(ticks)), 17)
+    axis.set_major_formatter(FuncFormatter(lambda value, _: text(value, digits)))
 
 
 def _log_view_within_floats(ax: Axes, which: str = "y") -> None:
