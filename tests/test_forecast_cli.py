@@ -1153,10 +1153,33 @@ def test_a_benchmark_whose_results_are_all_retracted_says_so(run: Run):
     retracted = json.loads(_ok(run("log", "--json", "--limit", "1")))[0]["changeset"]
     then = run("forecast", "gone", "--as-of", retracted)
     assert then.exit_code == 1
-    assert then.stderr.endswith("; its 2 results were retracted by then\n")
+    assert then.stderr.endswith(
+        ": its 2 results were retracted by then; a trend needs at least 3\n"
+    )
     assert run("forecast", "gone", "--as-of", before).stderr.endswith(
         "; a trend needs at least 3\n"
     )
+
+
+def test_a_benchmark_whose_results_were_retracted_as_of_a_moment_has_none_then(
+    run: Run, tmp_path: Path
+):
+    """As of a moment after every result of a benchmark was retracted, forecast, plot
+    and the report said "nothing was known of results on gone", though they were known
+    then, and retracted."""
+    _ok(run("add-benchmark", "gone", "--unit", "percent", "-m", "t"))
+    for i, model in enumerate(("gpt-3.5", "gpt-4", "gpt-4o")):
+        _ok(run("add-result", model, "gone", str(50 + i), "--date", f"202{i}-06-01", "-m", "t"))
+        _ok(run("retract", "result", f"{model}/gone", "-m", "t"))
+    [retracted] = json.loads(_ok(run("log", "--json", "--limit", "1")))
+    as_of = retracted["recorded_at"].replace("T", " ")
+    for args in (["forecast", "gone"], ["plot", "gone", "-o", str(tmp_path / "g.png")]):
+        result = run(*args, "--as-of", retracted["changeset"])
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"trendlab: error: gone has no results as of {as_of} (--as-of is when changes "
+            "were recorded): its 3 results were retracted by then; a trend needs at least 3\n"
+        )
 
 
 def test_too_few_points_as_of_a_moment_says_what_as_of_reads(run: Run, tmp_path: Path):

@@ -395,12 +395,14 @@ def no_results(store: Any, slug: str) -> TrendlabError:
         why = f": {_retracted(retracted)} retracted" if retracted else ""
         return TrendlabError(f"{slug} has no results{why}; {needs}")
     first = store.first_result_recorded(slug)
+    if first is not None and first <= store.as_of:
+        # Known then, and retracted by then: "nothing was known of" them was untrue.
+        why = f": {_retracted(retracted)} retracted by then" if retracted else ""
+        return TrendlabError(f"{slug} has no results{store.as_of_note()}{why}; {needs}")
     if first is None:
         since = "; none has been recorded yet"
-    elif first > store.as_of:
+    else:
         since = f"; the first was recorded at {store.moment_after_as_of(first)}"
-    else:  # recorded earlier, but retracted by then
-        since = f"; {_retracted(retracted)} retracted by then" if retracted else ""
     return TrendlabError(f"nothing was known of results on {slug}{store.as_of_note()}{since}")
 
 
