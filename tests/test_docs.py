@@ -306,6 +306,30 @@ def test_the_quick_start_forecast_crosses_what_the_readme_says(db: Path):
     ]
 
 
+def test_the_readme_says_stderr_notes_a_bounded_chance_only_where_it_does(db: Path):
+    """The README's example of a chance held at 1/(n+1) sat in the sentence saying stderr
+    notes such a chance, which it does only where the bound says less than the interval
+    (a wide --level, as the Calibration example has it), not at 80 %."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+
+    def forecast(*args: str) -> Any:
+        result = CliRunner().invoke(cli, ["--db", str(db), "forecast", *args])
+        assert result.exit_code == 0, result.stderr
+        return result
+
+    example = "`forecast gpqa-diamond --threshold 99 --until 2026-04-09`"
+    at = text.index(example)
+    sentence = text[text.rfind(". ", 0, at) : text.find(". ", at)]
+    held = forecast("gpqa-diamond", "--threshold", "99", "--until", "2026-04-09")
+    assert "`≤ 0.044`" in sentence and "≤ 0.044" in held.stdout
+    noted = "0.043 to 0.957" in held.stderr
+    assert noted == ("stderr" in sentence), sentence
+    assert "`forecast mmlu --threshold 93 --level 95 --until 2030`" in text
+    wide = forecast("mmlu", "--threshold", "93", "--level", "95", "--until", "2030")
+    assert "≥ 0.956" in wide.stdout
+    assert "0.043 to 0.957" in wide.stderr and "at least 0.975" in wide.stderr
+
+
 def test_the_readme_key_examples_name_what_it_says(db: Path):
     """Each example name of the README's keys names, on the seeds, what it says."""
     text = " ".join(README.read_text(encoding="utf-8").split("Naming a record", 1)[1].split())
