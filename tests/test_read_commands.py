@@ -2819,12 +2819,31 @@ def test_a_uhugeint_or_bignum_in_a_list_or_struct_is_its_number_not_bytes(run: R
     assert json.loads(run("query", sql, "--jsonl").stdout) == row
     out = run("query", sql, "--csv")
     assert out.exit_code == 0, out.stderr
-    # A DECIMAL(38, 0) in a list or struct, as a HUGEINT there is: CSV writes its text.
-    texts = [json.dumps([{"x": "1"}]), json.dumps(row["b"])]
+    texts = [json.dumps(row["l"]), json.dumps(row["b"])]
     assert list(csv.reader(io.StringIO(out.stdout)))[1] == texts
     written = tmp_path / "n.parquet"
     assert run("query", sql, "-o", str(written)).exit_code == 0
     assert pl.read_parquet(written).row(0, named=True) == row
+
+
+def test_a_hugeint_in_a_list_is_a_number_in_csv_as_in_a_table_and_json(run: Run, tmp_path: Path):
+    """A HUGEINT in a list or struct (DuckDB's sum of integers, gathered by list()) came
+    to CSV from Arrow as a DECIMAL(38, 0), so its JSON text there said ["3"] where a
+    table and JSON say [3]. A DECIMAL stays its text in all three, and Parquet keeps
+    the DECIMAL(38, 0)."""
+    sql = (
+        "SELECT list(x) AS l, {'a': 2::HUGEINT, 'd': 1.5::DECIMAL(3, 1)} AS s"
+        " FROM (SELECT sum(i) AS x FROM range(3) AS t(i))"
+    )
+    row = {"l": [3], "s": {"a": 2, "d": "1.5"}}
+    assert json.loads(run("query", sql, "--json").stdout) == [row]
+    assert run("query", sql).stdout.splitlines()[2].split("  ")[0] == "[3]"
+    out = run("query", sql, "--csv")
+    assert out.exit_code == 0, out.stderr
+    assert list(csv.reader(io.StringIO(out.stdout)))[1] == [json.dumps(v) for v in row.values()]
+    parquet = tmp_path / "sums.parquet"
+    assert run("query", sql, "-o", str(parquet)).exit_code == 0
+    assert pl.read_parquet(parquet).schema["l"] == pl.List(pl.Decimal(38, 0))
 
 
 def test_whole_numbers_past_int64_after_smaller_ones_are_written(run: Run, tmp_path: Path):
@@ -2841,7 +2860,7 @@ def test_whole_numbers_past_int64_after_smaller_ones_are_written(run: Run, tmp_p
     )
     out = run("query", sql, "--csv")
     assert out.exit_code == 0, out.stderr
-    texts = [json.dumps(["1", str(big)])] * 2 + [json.dumps({"a": str(big)}), f"[{top}]"]
+    texts = [json.dumps([1, big])] * 2 + [json.dumps({"a": big}), f"[{top}]"]
     assert list(csv.reader(io.StringIO(out.stdout)))[-1] == [*texts, str(big), '{"k": 1}']
     parquet = tmp_path / "late.parquet"
     written = run("query", sql, "-o", str(parquet))

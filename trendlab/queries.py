@@ -182,10 +182,14 @@ def run(
         import polars as pl
 
         table = _arrow_table(result, limit)
+        # CSV writes a list or struct as JSON text, which from Arrow has a HUGEINT in it as
+        # a DECIMAL(38, 0), a string ("3"), where a table and JSON write the number (3):
+        # such a column is written from its rows, as a MAP is.
+        whole = [not parquet and _nests_whole_number(d[1]) for d in result.description]
         try:
             # An infinite date or one past year 9999 is a day Polars cannot write, or (a
             # TIMESTAMP_S's, overflowing as Polars turns it into milliseconds) another day.
-            if _dates_in_range(table):
+            if not any(whole) and _dates_in_range(table):
                 taken = pl.from_arrow(table)
                 assert isinstance(taken, pl.DataFrame)  # a table's, not a column's
                 if not any(_opaque(t) for t in taken.schema.dtypes()):
@@ -205,6 +209,7 @@ def run(
         ]
         ran = store.execute(query.sql, params or None)
         rows = Rows.of_result(_as_text(store, ran, query.sql, params, texts, each), limit)
+        rows.maps = [is_map or w for is_map, w in zip(maps, whole, strict=True)]
         return frame_of(rows, types)
     except duckdb.Error as exc:
         cause = _cause(store, query.sql, params, exc) if checked else exc
@@ -359,6 +364,15 @@ def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | Non
         return duckdb.struct_type(types)  # given as a list, the fields are v1, v2...
     fields = {name: t for (name, _), t in zip(children, types, strict=True)}
     return duckdb.union_type(fields) if kind == "union" else duckdb.struct_type(fields)
+
+
+def _nests_whole_number(type_: DuckDBPyType) -> bool:
+    """Whether DuckDB type `type_` holds a HUGEINT or UHUGEINT in a list, array, map,
+    struct or union."""
+    return any(
+        child.id in ("hugeint", "uhugeint") or _nests_whole_number(child)
+        for _, child in type_members(type_)
+    )
 
 
 def _opaque(dtype: pl.DataType | DataTypeClass) -> bool:
