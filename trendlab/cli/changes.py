@@ -29,7 +29,7 @@ def diff(
     settings: Settings, since: str, kind_name: str | None, fmt: str, output: str | None
 ) -> None:
     """Show what changed since a changeset: records added, updated (with each field's
-    old and new value) and retracted, per kind.
+    old and new value), retracted and restored, per kind.
 
     Compares every record's state at that moment with its state now, so a value
     changed and changed back does not show. Handy after re-importing a newer
