@@ -1188,9 +1188,9 @@ def test_a_price_axis_within_a_decade_is_labelled_at_whole_steps(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):
     """$4 to $2: between 10^0 and 10^1, matplotlib labelled 2, 3 and 4 as 2x10^0 and
-    so on; 1, 2 and 5 times alone would label 2 and 5 only."""
+    so on; 1, 2 and 5 times alone would label 2 and 5 only. Evenly, as plain numbers."""
     _falling_prices(run_empty, tmp_path, [], [], prices=("4", "3", "2"))
-    assert _price_labels(drawn[0]) == ["2", "3", "4"]
+    assert _price_labels(drawn[0]) == ["2", "2.5", "3", "3.5", "4"]
 
 
 def test_a_price_axis_reaching_near_the_largest_float_shows_every_price(
@@ -1305,6 +1305,22 @@ def test_a_log_axis_within_a_decade_is_labelled_at_every_whole_step():
     ax.set_ylim(5.5, 9.5)
     _readable_log(ax.yaxis)
     assert _price_labels(ax) == ["6", "7", "8", "9"]
+    plt.close(fig)
+
+
+def test_a_log_axis_within_a_decade_across_a_power_of_ten_is_labelled_evenly():
+    """$0.72 to $1.98 was labelled at 0.8, 0.9 and 1 alone: whole steps of 0.1 below 1
+    but of 1 above it, which left the upper half of the axis unlabelled."""
+    import matplotlib.pyplot as plt
+
+    from trendlab.plot import _readable_log
+
+    fig, ax = plt.subplots()
+    ax.set_yscale("log")
+    ax.set_ylim(0.72, 1.98)
+    _readable_log(ax.yaxis)
+    assert _price_labels(ax) == ["0.75", "1", "1.25", "1.5", "1.75"]
+    assert list(ax.yaxis.get_minorticklocs()) == []
     plt.close(fig)
 
 

@@ -873,19 +873,30 @@ def price_trend_figure(
 
 
 def _readable_log(axis: Axis) -> None:
-    """Label a log axis at 1, 2 and 5 times each power of ten (at every whole step
-    within less than a decade), in plain numbers, where it spans few decades: labelled
-    only at 10^0 and 10^1, a price of 37.5 or 0.2625 could not be read off it. Over
-    more decades, the powers of ten are labels enough."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    """Label a log axis at 1, 2 and 5 times each power of ten (within a decade, at even
+    steps of 1, 2 or 5 times a power of ten), in plain numbers, where it spans few
+    decades: labelled only at 10^0 and 10^1, a price of 37.5 or 0.2625 could not be
+    read off it. Over more decades, the powers of ten are labels enough."""
+    from matplotlib.ticker import (
+        FuncFormatter,
+        LogLocator,
+        MaxNLocator,
+        NullFormatter,
+        NullLocator,
+    )
 
     low, high = sorted(axis.get_view_interval())
     decades = float(np.log10(high / low))
     # Training compute (1e22 FLOP and up) reads better as powers of ten than as digits.
     if decades > LOG_LABEL_DECADES or high >= PLAIN_LOG_MAX:
         return
-    subs = (1.0, 2.0, 5.0) if decades > 1 else tuple(float(step) for step in range(1, 10))
-    axis.set_major_locator(LogLocator(subs=subs))
+    if decades > 1:
+        axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    else:
+        # Evenly in the numbers, not at whole steps of each power of ten: 0.75 to 1.88
+        # was labelled at 0.8, 0.9 and 1 alone, steps ten times coarser past 1.
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        axis.set_minor_locator(NullLocator())  # a log's, between those, read as ticks off
     axis.set_major_formatter(FuncFormatter(lambda value, _: significant_text(value, 3)))
     axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
 
