@@ -1130,6 +1130,25 @@ def test_price_names_with_no_room_left_in_the_axes_are_left_out(
     boxes = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)]
     assert 20 < len(boxes) < 150
     assert all(inside.y0 <= box.y0 and box.y1 <= inside.y1 for box in boxes)
+    # Where names are left out, not the current cheapest's, the figure's headline.
+    assert "m149" in {t.get_text() for t in ax.texts if isinstance(t, Annotation)}
+
+
+def test_a_name_cut_to_fit_never_ends_in_half_an_escaped_dollar():
+    """A model name holding `$` is drawn escaped (`\\$`, so as not to start mathtext):
+    cut a character at a time to fit, it could end in a lone backslash, drawn."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_xlim(0, 1)
+    name = ax.annotate(
+        plot._text("m" + "$" * 120), (0.5, 0.5), xytext=(3, 3), textcoords="offset points"
+    )
+    plot._keep_inside(ax, [name])
+    cut = name.get_text()
+    assert cut.endswith("…") and len(cut) < 120
+    assert not cut.removesuffix("…").endswith("\\"), cut
+    plt.close(fig)
 
 
 def _falling_prices(

@@ -456,13 +456,18 @@ def _legend_within(legend: Legend, fig: Figure) -> None:
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     while legend.get_window_extent(renderer).x1 > fig.bbox.x1:
         widest = max(legend.get_texts(), key=lambda t: t.get_window_extent(renderer).width)
-        label = widest.get_text()
-        cut = label.find("…") if "…" in label else len(label)
-        if cut == 0:
+        if widest.get_text().startswith("…"):
             return
-        # Not half of _text's "\$", whose backslash would then be drawn.
-        head = label[: cut - 1].removesuffix("\\")
-        widest.set_text(f"{head}…{label[cut + 1 :]}")
+        widest.set_text(_one_shorter(widest.get_text()))
+
+
+def _one_shorter(label: str) -> str:
+    """`label` cut by a character before its "…" (its last one becoming "…" the first
+    time), keeping what follows it; never half of _text's "\\$", whose backslash would
+    then be drawn."""
+    cut = label.find("…") if "…" in label else len(label)
+    head = label[: max(cut - 1, 0)].removesuffix("\\")
+    return f"{head}…{label[cut + 1 :]}"
 
 
 def _short_labels(labels: list[str]) -> list[str]:
@@ -1000,23 +1005,26 @@ def _keep_inside(ax: Axes, names: list[Annotation]) -> None:
             box = name.get_window_extent(renderer)
             if frame.x0 <= box.x0 and box.x1 <= frame.x1:
                 break
-            name.set_text(name.get_text()[:-2] + "…")
+            name.set_text(_one_shorter(name.get_text()))
 
 
 def _keep_apart(ax: Axes, names: list[Annotation]) -> None:
-    """Stack a point's name above the earlier names and the prices it would overprint:
+    """Stack a point's name above the names placed before it (the later points': the
+    newest is placed first) and the prices it would overprint:
     two models each cheapest a week apart at nearly one price had their names written
     over each other, neither legible, and a price drawn over a name (as prices are, so
     that no name hides one) hid its letters, o1-mini reading "o1-mir". A name so pushed
     out of the axes is stacked below its point instead, and one out of them there too is
     left out (the table lists every point): 150 models each cheapest for a day stacked
-    their names down past the axes, over the dates and off the figure."""
+    their names down past the axes, over the dates and off the figure. Placed newest
+    first, a name left out is an earlier one's, not the current cheapest's, the
+    figure's headline."""
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
     points = 72 / ax.figure.dpi  # a pixel, in the points an offset is given in
     gap = (2 * LABEL_PAD + LABEL_SPACE) / points  # pixels between two names' texts
     placed = _dots(ax)
-    for name in names:
+    for name in reversed(names):
         for up in (True, False):
             if not up:  # just below its point, as far below it as the name was above
                 height = name.get_window_extent(renderer).height * points
