@@ -977,13 +977,28 @@ def test_a_copy_of_a_value_dst_s_column_cannot_hold_names_the_table(db: Path, tm
     dst = tmp_path / "new.duckdb"
     result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.startswith(f"trendlab: error: SRC {db}: Conversion Error: ")
+    assert result.stderr.startswith(
+        f"trendlab: error: copying table result_revisions from SRC {db} into DST {dst}: "
+        "Conversion Error: "
+    )
     assert result.stderr.endswith(
-        "copying table result_revisions into DST, whose column is of another type "
-        f"(`trendlab --db {db} check` lists a column of trendlab's altered around "
-        "trendlab); nothing was copied\n"
+        "(a column of trendlab's altered around trendlab in one of them: "
+        f"`trendlab --db {db} check` or `trendlab --db {dst} check` lists it); "
+        "nothing was copied\n"
     )
     assert not dst.exists()
+    # DST's column altered, SRC as trendlab made it: SRC is not blamed alone.
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE result_revisions SET score = '50' WHERE rowid = 0")
+        con.execute("ALTER TABLE result_revisions ALTER score TYPE DOUBLE")
+    assert CliRunner().invoke(cli, ["--db", str(dst), "init", "--empty"]).exit_code == 0
+    with duckdb.connect(str(dst)) as con:
+        con.execute("ALTER TABLE result_revisions ALTER score TYPE DECIMAL(3, 1)")
+    before = CliRunner().invoke(cli, ["--db", str(dst), "log", "--json"]).stdout
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert f"`trendlab --db {dst} check` lists it); nothing was copied\n" in result.stderr
+    assert CliRunner().invoke(cli, ["--db", str(dst), "log", "--json"]).stdout == before
 
 
 def test_a_copy_into_a_store_with_a_changeset_recorded_at_no_time_says_so(db: Path, tmp_path: Path):

@@ -320,12 +320,14 @@ def _copy_table(
             n = dst.insert_rows(table, columns, batches)
         except duckdb.ConversionException as exc:
             # A column altered around trendlab ('abc' in a score made VARCHAR): DuckDB's
-            # line alone, as an internal error's, named neither store nor table.
+            # line alone, as an internal error's, named neither store nor table. Which
+            # store's column was altered, its words do not say: either one's check does.
             line = str(exc).strip().splitlines()[0]
             raise TrendlabError(
-                f"SRC {src.location}: {line}, copying table {table} into DST, whose column "
-                f"is of another type (`{src.command('check')}` lists a column of trendlab's "
-                "altered around trendlab); nothing was copied"
+                f"copying table {table} from SRC {src.location} into DST {dst.location}: "
+                f"{line} (a column of trendlab's altered around trendlab in one of them: "
+                f"`{src.command('check')}` or `{dst.command('check')}` lists it); "
+                "nothing was copied"
             ) from None
     if table == "changesets":
         copied.changesets = n
