@@ -611,7 +611,13 @@ def test_a_duckdb_file_with_other_tables_is_refused_and_untouched(tmp_path: Path
 
 @pytest.mark.parametrize(
     "damage",
-    ["DROP TABLE schema_migrations", "ALTER TABLE schema_migrations DROP COLUMN applied_at"],
+    [
+        "DROP TABLE schema_migrations",
+        "ALTER TABLE schema_migrations DROP COLUMN applied_at",
+        # One of the user's in another schema is not trendlab's, which is not emptied.
+        "CREATE SCHEMA x; CREATE TABLE x.schema_migrations AS FROM schema_migrations; "
+        "DROP TABLE schema_migrations",
+    ],
 )
 def test_a_store_whose_schema_migrations_was_dropped_says_so_and_is_untouched(
     db: Path, damage: str

@@ -606,11 +606,14 @@ class Store:
         )
 
     def _holds_migrations_table(self) -> bool:
-        """Whether this database has a schema_migrations table with trendlab's columns;
-        asked of information_schema, as a failed query would end a transaction."""
+        """Whether this database has a schema_migrations table in its main schema, the
+        one trendlab reads, with trendlab's columns (another schema's, or a view, is not
+        it); asked of the catalog, as a failed query would end a transaction."""
         row = self.execute(
-            "SELECT count(*) FROM information_schema.columns "
-            "WHERE table_catalog = current_database() AND table_name = 'schema_migrations' "
+            "SELECT count(*) FROM duckdb_columns() c JOIN duckdb_tables() t "
+            "USING (database_name, schema_name, table_name) "
+            "WHERE database_name = current_database() AND schema_name = 'main' "
+            "AND table_name = 'schema_migrations' "
             "AND column_name IN ('version', 'name', 'applied_at')"
         ).fetchone()
         return row is not None and row[0] == 3
