@@ -1331,7 +1331,7 @@ def _as_stored(store: Store, kind: Kind, text: str, *, ever: bool = False) -> st
         # A current organization's name first, as show reads it: a retracted one's last
         # name may be a current one's now, and history showed the retracted one's.
         found = Organizations(current).slug_of(text)
-        return found or Organizations(names).slug_of(text) or slug
+        return found or (ever and Organizations(names).slug_of(text)) or slug
     if kind is BENCHMARKS:
         return matched_form(text)
     return text

@@ -60,7 +60,7 @@ def init(settings: Settings, empty: bool) -> None:
         if not first:
             first.append(m.version)
         if first[0] > 1:
-            note(f"applied migration {m.version:03d}_{m.name}")
+            _say_applied(m)
 
     opened = False
     try:
@@ -157,16 +157,18 @@ def migrate(settings: Settings) -> None:
       trendlab migrate
     """
 
-    def applied(m: Migration) -> None:
-        # As each commits: a Ctrl-C or a later migration's failure does not unsay it.
-        note(f"applied migration {m.version:03d}_{m.name}")
-
     current = _up_to_date(settings)
     if current is not None:
         note(current)
         return
-    with settings.writer(complete=True, applied=applied) as store:
+    with settings.writer(complete=True, applied=_say_applied) as store:
         note(f"{store.location}: schema version {store.schema_version()}")
+
+
+def _say_applied(m: Migration) -> None:
+    """Say a migration was applied, as it commits: a Ctrl-C or a later migration's
+    failure does not unsay it."""
+    note(f"applied migration {m.version:03d}_{m.name}")
 
 
 def _up_to_date(settings: Settings) -> str | None:
