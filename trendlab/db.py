@@ -724,7 +724,7 @@ class Store:
         # trendlab's: the error named rows to insert, after which prices blended by it.
         stored = self.definitions()
         if any(
-            stored.get((kind, name)) not in _made_macros().get(name, set())
+            stored.get((kind, name)) not in new_store_schema().macros.get(name, set())
             for kind, name in made
             if kind == "macro"
         ):
@@ -2732,6 +2732,9 @@ class NewSchema(NamedTuple):
     columns: dict[str, dict[str, str]]  # each table's columns' types
     not_null: set[tuple[str, str]]  # (table, column) of each NOT NULL column
     definitions: dict[tuple[str, str], tuple[str, ...]]  # see Store.definitions
+    # Each macro's definitions as each migration defining it leaves it: a store that had
+    # version 4 holds version 4's blended_price, or, had it version 5 too, version 5's.
+    macros: dict[str, set[tuple[str, ...]]]
 
 
 @cache
@@ -2739,34 +2742,24 @@ def new_store_schema() -> NewSchema:
     """The tables, views and macros of a new store, as the migrations make them: built
     in memory, once (read, never changed, by whoever asks)."""
     store = Store(duckdb.connect(), ":memory:", read_only=False)
+    macros: dict[str, set[tuple[str, ...]]] = {}
+
+    def applied(_: Migration) -> None:
+        for (kind, name), text in store.definitions().items():
+            if kind == "macro":
+                macros.setdefault(name, set()).add(text)
+
     try:
-        store.migrate()
+        store.migrate(applied)
         return NewSchema(
             store.data_tables(),
             store.column_types(),
             store.not_null_columns(),
             store.definitions(),
+            macros,
         )
     finally:
         store.close()
-
-
-@cache
-def _made_macros() -> dict[str, set[tuple[str, ...]]]:
-    """Each macro's definitions (see Store.definitions) as each migration that defines
-    it leaves it: a store that had version 4 holds version 4's blended_price, or, had
-    it version 5 too, version 5's."""
-    found: dict[str, set[tuple[str, ...]]] = {}
-    store = Store(duckdb.connect(), ":memory:", read_only=False)
-    try:
-        for m in migrations():
-            store.execute(m.sql)
-            for (kind, name), text in store.definitions().items():
-                if kind == "macro":
-                    found.setdefault(name, set()).add(text)
-    finally:
-        store.close()
-    return found
 
 
 def _holds_first_schema(names: list[str]) -> bool:
