@@ -688,6 +688,17 @@ def _seed_build(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     return module
 
 
+def _seed_build_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[ModuleType, Path]:
+    """seeds/build.py writing to a copy of seeds/ in `tmp_path`, and a copy there of the
+    raw data, for a test to break."""
+    build = _seed_build(monkeypatch)
+    shutil.copytree(build.HERE, tmp_path / "seeds")
+    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
+    data = tmp_path / "data"
+    shutil.copytree(SHARED, data)
+    return build, data
+
+
 def _correct(build: ModuleType, was: str, slug: str = "m-7b", field: str = "parameters"):
     import polars as pl
 
@@ -967,11 +978,7 @@ def test_a_seed_build_from_two_facts_benchmarks_with_one_slug_names_both_lines(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     # The second was left out in silence (exit 0), as a copy of the first in Epoch's files.
-    build = _seed_build(monkeypatch)
-    shutil.copytree(build.HERE, tmp_path / "seeds")
-    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
-    data = tmp_path / "data"
-    shutil.copytree(SHARED, data)
+    build, data = _seed_build_in(monkeypatch, tmp_path)
     benchmarks = data / "facts" / "benchmarks.csv"
     text = benchmarks.read_text(encoding="utf-8")
     assert text.split("\n")[1].startswith("math,MATH,")
@@ -1097,11 +1104,7 @@ def test_a_seed_build_with_rows_init_refuses_names_each_at_its_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     # It said "seeds/results.csv: 2 bad rows; nothing was written" and named neither.
-    build = _seed_build(monkeypatch)
-    shutil.copytree(build.HERE, tmp_path / "seeds")
-    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
-    data = tmp_path / "data"
-    shutil.copytree(SHARED, data)
+    build, data = _seed_build_in(monkeypatch, tmp_path)
     results = data / "facts" / "results.csv"
     lines = results.read_text(encoding="utf-8").split("\n")
     assert lines[1].startswith("math,gpt-3-175b,5.2,") and ",6.9," in lines[2]
@@ -1149,12 +1152,8 @@ def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
     now: str,
     error: str,
 ):
-    build = _seed_build(monkeypatch)
     # Staged beside a copy of seeds/: the test beside it looks for no staging folder.
-    shutil.copytree(build.HERE, tmp_path / "seeds")
-    monkeypatch.setattr(build, "HERE", tmp_path / "seeds")
-    data = tmp_path / "data"
-    shutil.copytree(SHARED, data)
+    build, data = _seed_build_in(monkeypatch, tmp_path)
     prices = data / "llm-prices" / "api_prices_llm_prices.csv"
     lines = prices.read_text(encoding="utf-8").split("\n")
     assert lines[line - 1].startswith(start) and was in lines[line - 1]

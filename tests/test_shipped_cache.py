@@ -180,20 +180,26 @@ def test_build_cache_blames_no_output_for_the_computations_own_error(
     assert not output.exists()
 
 
+def _seeds_copy(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A copy of the seed files in `tmp_path`, and the lines of its results.csv for a
+    test to break (the first a result of 5.2)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("benchmarks", "models", "aliases", "results", "prices"):
+        shutil.copy(ROOT / "seeds" / f"{name}.csv", seeds)
+    lines = (seeds / "results.csv").read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("gpt-3-175b,math,5.2,")
+    return seeds, lines
+
+
 def test_build_cache_of_seeds_init_refuses_stops_in_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     # It was init's one-line error under a traceback.
     module = _build_cache(monkeypatch)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for name in ("benchmarks", "models", "aliases", "results", "prices"):
-        shutil.copy(ROOT / "seeds" / f"{name}.csv", seeds)
-    results = seeds / "results.csv"
-    lines = results.read_text(encoding="utf-8").split("\n")
-    assert lines[1].startswith("gpt-3-175b,math,5.2,")
+    seeds, lines = _seeds_copy(tmp_path)
     lines[1] = lines[1].replace(",5.2,", ",abc,")
-    results.write_text("\n".join(lines), encoding="utf-8")
+    (seeds / "results.csv").write_text("\n".join(lines), encoding="utf-8")
     compute = module.compute
     monkeypatch.setattr(module, "compute", lambda seeds_folder=None: compute(seeds))
     output = tmp_path / "cache.jsonl"
@@ -211,16 +217,10 @@ def test_build_cache_of_seeds_with_rows_init_refuses_names_each(
 ):
     # It said "seeds/results.csv: 2 bad rows; nothing was written" and named neither.
     module = _build_cache(monkeypatch)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for name in ("benchmarks", "models", "aliases", "results", "prices"):
-        shutil.copy(ROOT / "seeds" / f"{name}.csv", seeds)
-    results = seeds / "results.csv"
-    lines = results.read_text(encoding="utf-8").split("\n")
-    assert lines[1].startswith("gpt-3-175b,math,5.2,")
+    seeds, lines = _seeds_copy(tmp_path)
     lines[1] = lines[1].replace(",5.2,", ",abc,")
     lines[2] = ",".join(["xyz", *lines[2].split(",")[1:]])
-    results.write_text("\n".join(lines), encoding="utf-8")
+    (seeds / "results.csv").write_text("\n".join(lines), encoding="utf-8")
     compute = module.compute
     monkeypatch.setattr(module, "compute", lambda seeds_folder=None: compute(seeds))
     monkeypatch.setattr(sys, "argv", ["build_cache.py", "-o", str(tmp_path / "cache.jsonl")])
