@@ -1376,9 +1376,9 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
     Each field goes through the write path's own rules, as its text: its type (a finite
     number, a real date, true or false), a number above 0 (a count whole), a date in
     1900-2100 and not after today, a slug's or a URL's form (and a URL's characters),
-    one of a choice's values as written. Text is never empty or padded with spaces (every write trims it,
-    and stores unknown as NULL), a number is never -0 (stored as 0), and a price has an
-    input or an output price. What
+    one of a choice's values as written. Text is never empty or padded with spaces
+    (every write trims it, and stores unknown as NULL), a number is never -0 (stored as
+    0), and a price has an input or an output price. What
     another audit reports is left to it: whether the model or benchmark a record names
     exists (01-03, 09; its form as a slug is said here), a name that is not one line
     (09, 14, 15), a score, bound or human baseline outside its unit (04, 05).
