@@ -1464,6 +1464,37 @@ def test_price_trend_says_what_no_date_leaves_out(run: Run, on_store: str):
     assert "1 result on mmlu left out: no reported_date" in forecast.stderr
 
 
+def test_price_trend_does_not_put_down_to_no_date_a_result_of_a_model_with_no_price(run: Run):
+    """A result of a model with no price is left out dated or not: the note said it was
+    left out for want of a date, and had its user date a result the trend still left
+    out."""
+    for step in (
+        ("add-model", "undated-unpriced"),
+        ("add-result", "undated-unpriced", "mmlu", "99"),
+    ):
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    trend = run("price-trend", "mmlu", "--threshold", "80")
+    assert trend.exit_code == 0, trend.stderr
+    assert trend.stderr == ""
+    # Priced, the same result is left out for want of a date alone, and said so.
+    priced = run(
+        "add-price",
+        "undated-unpriced",
+        "acme",
+        "2024-01-01",
+        "--input",
+        "1",
+        "--output",
+        "1",
+        "-m",
+        "t",
+    )
+    assert priced.exit_code == 0, priced.stderr
+    said = run("price-trend", "mmlu", "--threshold", "80").stderr
+    assert said.startswith("1 result on mmlu at or beyond 80 left out: no reported_date"), said
+
+
 @pytest.mark.parametrize("blend", ["abc", "0:0", "-1:2"])
 def test_a_malformed_blend_is_a_usage_error(run: Run, blend: str):
     """Exit 2 with one line naming the option, as any other malformed option value."""

@@ -188,14 +188,21 @@ def undated_reaching(
 def undated_reaching_note(
     benchmark: dict[str, Any],
     scores: pl.DataFrame,
+    prices: BlendedPrices,
     threshold: float,
     command: Command = bare_command,
 ) -> str | None:
     """What a price trend of `benchmark` (a Store.benchmark record) to `threshold`
     leaves out for want of a date, as series.undated_note words it, with `command`
-    (see series.Command); None when nothing is. price-trend and the report both say it."""
+    (see series.Command); None when nothing is. price-trend and the report both say it.
+    Only results of models with a price, as price_trend's own error counts them: a
+    model with none is left out dated or not, and the note had its user date a result
+    that the trend then still left out."""
     higher = benchmark.get("higher_is_better") is not False
-    n = undated_reaching(scores, threshold, higher_is_better=higher)
+    priced = prices.frame.get_column("model").unique().to_list()
+    n = undated_reaching(
+        scores.filter(pl.col("model").is_in(priced)), threshold, higher_is_better=higher
+    )
     return (
         undated_note(n, f"on {benchmark['slug']} at or beyond {number(threshold)}", command)
         if n

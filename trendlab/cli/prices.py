@@ -184,7 +184,7 @@ def price_trend(
         day = store.reading_day
         as_of_note = store.as_of_note()
     past_bound_note(Scale.from_record(bench), threshold)
-    undated = core.undated_reaching_note(bench, scores, threshold, store.command)
+    undated = core.undated_reaching_note(bench, scores, blended, threshold, store.command)
     try:
         trend = core.price_trend(
             bench,

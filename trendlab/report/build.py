@@ -385,7 +385,9 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     section.past_bound = Scale.from_record(read.price_facts).past_bound_note(threshold)
     # As price-trend words them: on the store read, which is --db's where not the default.
     command = partial(command_on, read.database)
-    undated = core.undated_reaching_note(read.price_facts, read.price_scores, threshold, command)
+    undated = core.undated_reaching_note(
+        read.price_facts, read.price_scores, read.prices, threshold, command
+    )
     try:
         # The rate's interval at the page's level, as `price-trend --level` draws it.
         trend = core.price_trend(
