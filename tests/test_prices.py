@@ -271,6 +271,24 @@ def test_a_provider_is_known_by_every_price_not_only_the_models(run: Run):
     assert result.exit_code == 1 and "unknown provider 'anthropik'" in result.stderr
 
 
+def test_prices_current_says_when_every_price_takes_effect_later(run: Run):
+    """A model whose only price is announced for later had `prices --current` say "no
+    prices match", as if it had none; it says none is in effect yet, and how many are
+    announced."""
+    added = run("add-price", "gpt-4", "Later", "2099-01-01", "--input", "1", "-m", "t")
+    assert added.exit_code == 0, added.stderr
+    result = run("prices", "--provider", "later", "--current", "--csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == []
+    today = datetime.now(UTC).date()
+    assert result.stderr == (
+        f"no price in effect on {today}: 1 price takes effect later (list it without --current)\n"
+    )
+    # A provider that sells none of the model's is still "no prices match".
+    unsold = run("prices", "--model", "gpt-4o", "--provider", "later", "--current")
+    assert unsold.stderr == "no prices match\n"
+
+
 def test_prices_help_says_when_a_blend_is_unknown(run: Run):
     """The help said the blend is unknown when either price is, though at --blend 1:0
     a price with no output price has one."""

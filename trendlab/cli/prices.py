@@ -99,7 +99,9 @@ def prices(
         as_of_note = store.as_of_note()
     # A provider whose prices were recorded after --as-of is unknown then, as a model is.
     frame = core.select(frame, model=model, provider=provider, as_of_note=as_of_note)
+    announced = 0
     if current:
+        announced = frame.height
         frame = core.in_effect(frame, day)
     frame = frame.select(
         "model",
@@ -112,7 +114,17 @@ def prices(
         "source_url",
         "id",
     ).sort("model", "provider", "effective_date")
-    if frame.is_empty():
+    if frame.is_empty() and announced:
+        # Every price these options select takes effect after `day`: "no prices match"
+        # read as if the model or provider had none.
+        from trendlab.text import counted
+
+        later = "takes effect later (list it" if announced == 1 else "take effect later (list them"
+        note(
+            f"no price in effect on {day}{as_of_note}: {counted(announced, 'price')} "
+            f"{later} without --current)"
+        )
+    elif frame.is_empty():
         note(f"no prices match{as_of_note}")
     render(core.shown_blend(frame), fmt, output)
 
