@@ -1524,6 +1524,21 @@ def test_price_trend_names_are_legible_over_the_lines(run: Run, tmp_path: Path, 
     assert max(t.get_zorder() for t in names) < min(c.get_zorder() for c in ax.collections)
 
 
+def test_price_trend_line_is_the_fit_at_every_vertex(run: Run, tmp_path: Path, drawn: list[Axes]):
+    """The trend was drawn at 50 even steps of decimal years, each rounded to a day: a
+    vertex lay up to half a day off its value, and the straight trend zigzagged. Each
+    vertex is a day, at the fit's value on that day."""
+    from trendlab.series import decimal_year
+
+    args = ("price-trend", "gpqa-diamond", "--threshold", "50")
+    slope = json.loads(run(*args, "--json").stdout)["fit"]["log10_slope_per_year"]
+    assert run(*args, "--plot", str(tmp_path / "p.png")).exit_code == 0
+    (line,) = [line for line in drawn[0].lines if line.get_gid() == "gpqa-diamond-price-trend"]
+    days = [day.astype(date) for day in np.asarray(line.get_xdata(), dtype="datetime64[D]")]
+    intercepts = np.log10(line.get_ydata()) - slope * np.array([decimal_year(d) for d in days])
+    assert len(days) > 2 and np.ptp(intercepts) < 1e-9, intercepts
+
+
 def test_a_label_turns_away_from_a_neighbouring_line(run: Run, tmp_path: Path, drawn: list[Axes]):
     """MMLU at 91, a point above its human baseline of 89.8: the baseline's label, above
     its line, lay across the 91 line, and 91's label floated clear of it, away from its

@@ -782,8 +782,10 @@ def price_trend_figure(
 ) -> None:
     """Draw every price of every model reaching the threshold, the cheapest over time
     as a step line, and the fitted log-linear trend."""
+    from datetime import timedelta
+
     from trendlab.prices import BLENDED
-    from trendlab.series import from_decimal_year
+    from trendlab.series import decimal_year, from_decimal_year
 
     key = key or f"{trend.benchmark}-price"
     fmt = _format(target, fmt)
@@ -845,10 +847,15 @@ def price_trend_figure(
                 label=None if i else "cheapest unknown",
                 gid=f"{key}-unknown-{i}",
             )
-        span = np.linspace(trend.fit.first_year, trend.fit.last_year, 50)
+        # Whole days, each drawn at its own decimal year: sampled in decimal years and
+        # rounded to a day, a vertex lay up to half a day off its value, and the straight
+        # trend zigzagged where its points lie weeks apart.
+        first = from_decimal_year(trend.fit.first_year)
+        length = (from_decimal_year(trend.fit.last_year) - first).days
+        span = sorted({first + timedelta(days=round(k)) for k in np.linspace(0, length, 50)})
         ax.plot(
-            np.array([from_decimal_year(float(x)) for x in span], dtype="datetime64[D]"),
-            trend.fit.fitted(span),
+            np.array(span, dtype="datetime64[D]"),
+            trend.fit.fitted(np.array([decimal_year(day) for day in span])),
             color=THRESHOLD_COLOUR,
             linestyle="--",
             label=f"trend: {trend.rate_text()}",
