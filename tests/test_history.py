@@ -358,3 +358,27 @@ def test_an_unknown_score_is_told_as_show_and_list_write_it_in_every_format(run:
     shown = list(csv.DictReader(io.StringIO(run("show", "result", key, "--csv").stdout)))
     assert shown[0]["score"] == "NaN"
     assert (rows[-1]["changes"], rows[-1]["score"]) == (change, "NaN")
+
+
+def test_an_organization_is_found_by_a_name_it_had_before_a_rename(run: Run):
+    """History is of the past: renamed, an organization was "no organization 'Lab
+    Old' in the history" by the name it had. A name two of them had is an error listing
+    both."""
+    for step in (
+        ("add-model", "m-old", "--organization", "Lab Old"),
+        ("edit", "organization", "lab-old", "--set", "name=Lab New"),
+        ("add-model", "m-other", "--organization", "Lab Other"),
+        ("edit", "organization", "lab-other", "--set", "name=Lab Shared"),
+        ("edit", "organization", "lab-other", "--set", "name=Lab Other 2"),
+        ("edit", "organization", "lab-old", "--set", "name=Lab Shared"),
+        ("edit", "organization", "lab-old", "--set", "name=Lab Newest"),
+    ):
+        done = run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    assert _changes(run, "organization", " lab new ") == _changes(run, "organization", "lab-old")
+    both = run("history", "organization", "Lab Shared")
+    assert (both.exit_code, both.stderr) == (
+        1,
+        "trendlab: error: 'Lab Shared' was the name of 2 organizations: lab-old, lab-other; "
+        "give the organization's slug\n",
+    )

@@ -1382,6 +1382,15 @@ class Store:
             ).fetchall()
         )
 
+    def organization_names_had(self) -> list[tuple[str, str]]:
+        """Every (slug, name) pair any revision of an organization recorded: the names it
+        had before a rename too, and a retracted one's."""
+        rows = self.execute(
+            "SELECT DISTINCT key, name FROM organization_revisions WHERE name IS NOT NULL "
+            "ORDER BY key, name"
+        ).fetchall()
+        return [(slug, name) for slug, name in rows]
+
     def model_organizations(self, models: list[str]) -> list[str]:
         """The organizations these current models name, each once, in slug order."""
         rows = self.execute(

@@ -10,9 +10,9 @@ import polars as pl
 
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
-from trendlab.kinds import MODELS, PRICES, RESULTS, Kind
+from trendlab.kinds import MODELS, ORGANIZATIONS, PRICES, RESULTS, Kind
 from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
-from trendlab.text import at_most, matched_form, name_forms, number, quoted
+from trendlab.text import at_most, fold, matched_form, name_forms, number, quoted
 from trendlab.validate import Refs
 
 
@@ -58,9 +58,9 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     """Resolve KEY for history: any record that ever existed, retracted ones included,
     by its key, id prefix or MODEL/BENCHMARK[/SETTING]-style name, or a model by its
     alias, or by one it had before the alias was retracted or moved (in a result's or
-    a price's name too). A current alias names the model it names now, in any case,
-    as `show` reads it, even where a retracted model has its name for a slug (see
-    hidden_model_note)."""
+    a price's name too), and an organization by a name it had before a rename. A
+    current alias names the model it names now, in any case, as `show` reads it, even
+    where a retracted model has its name for a slug (see hidden_model_note)."""
     check_long_enough(store, kind, text)
     if kind is MODELS and (now := _named_now(store, text)):
         return now
@@ -77,6 +77,15 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
             raise TrendlabError(
                 f"{text!r} was an alias of {len(keys)} models: {', '.join(at_most(keys, 10))}; "
                 "give the model's slug"
+            )
+    if not keys and kind is ORGANIZATIONS:
+        # Renamed since: a name it had finds it, as an alias a model no longer has does.
+        folded = fold(text.strip())
+        keys = sorted({s for s, name in store.organization_names_had() if fold(name) == folded})
+        if len(keys) > 1:
+            raise TrendlabError(
+                f"{text!r} was the name of {len(keys)} organizations: "
+                f"{', '.join(at_most(keys, 10))}; give the organization's slug"
             )
     if len(keys) == 1:
         return keys[0]
