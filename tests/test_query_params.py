@@ -115,10 +115,9 @@ def test_hostile_parameter_names_are_refused(seeded_template: Path, param: str):
         assert result.exit_code == 2 and result.stdout == ""
         assert len(result.stderr.splitlines()) == 1
         assert result.stderr.startswith("trendlab: error: ") and "has no parameter" in result.stderr
-        # Ad-hoc SQL: DuckDB refuses a parameter the statement does not have.
+        # Ad-hoc SQL refuses a parameter the statement does not have, as frontier does.
         adhoc = invoke(db, "query", "SELECT 1 AS one", "--param", param)
-        assert_clean_failure(adhoc, "query failed")
-        assert len(adhoc.stderr.splitlines()) == 1
+        assert_usage_error(adhoc, "the SQL has no parameter")
         assert content(db) == before
 
 
@@ -268,3 +267,20 @@ def test_a_parameter_used_as_a_number_is_told_it_is_text(seeded_template: Path):
         # No parameters, no hint: the text was the SQL's own.
         own = invoke(db, "query", "SELECT abs('5')")
         assert own.exit_code == 1 and "--param" not in own.stderr
+
+
+def test_ad_hoc_sql_is_refused_a_parameter_it_lacks_or_needs_as_a_named_query_is(
+    seeded_template: Path,
+):
+    """A --param the SQL does not use, or a $name it uses with none given, was DuckDB's
+    query error (exit 1: "Parameter argument/count mismatch, identifiers of the excess
+    parameters: n"); it is a usage error naming the parameter, as a named query's is.
+    DuckDB matches a parameter's name in any case, and so does the check."""
+    with database_copy(seeded_template) as db:
+        extra = invoke(db, "query", "SELECT $a AS a", "--param", "a=1", "--param", "n=5")
+        assert_usage_error(extra, "the SQL has no parameter 'n' (parameters: a)")
+        for sql in ("SELECT $a || $b AS ab", "-"):
+            needs = invoke(db, "query", sql, "--param", "A=1", input="SELECT $a || $b AS ab")
+            assert_usage_error(needs, "the SQL needs --param b=...")
+        ran = invoke(db, "query", "SELECT $A AS a", "--param", "a=1", "--json")
+        assert ran.exit_code == 0 and json.loads(ran.stdout) == [{"a": "1"}]

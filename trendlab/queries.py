@@ -172,6 +172,8 @@ def run(
     try:
         if query.name != "sql":
             params = {p: _named_key(store, query, p, v) for p, v in params.items()}
+        else:
+            _check_sql_params(store, query.sql, params)
         _check_reads_only(store, query.sql, params)
         checked = True
         ran = store.execute(query.sql, params or None)
@@ -216,6 +218,30 @@ def run(
         raise TrendlabError(
             _explain(cause, lake=store.is_lake) + _text_params_hint(str(cause), query.sql, params)
         ) from None
+
+
+def _check_sql_params(store: Store, sql: str, params: dict[str, str]) -> None:
+    """Refuse a --param ad-hoc SQL does not use, or a $name it uses with no --param, as
+    a named query's are refused: a usage error naming it. DuckDB's own words were a
+    query error (exit 1), "Parameter argument/count mismatch, identifiers of the excess
+    parameters: n"."""
+    statements = store.con.extract_statements(sql)
+    if not statements:
+        return  # only comments: the read check says so
+    # DuckDB matches a parameter's name in any case ($X is --param x).
+    used = {name.lower() for statement in statements for name in statement.named_parameters}
+    extra = [p for p in params if p.lower() not in used]
+    if extra:
+        known = ", ".join(sorted(used)) or "none"
+        raise TrendlabError(
+            f"the SQL has no parameter {extra[0]!r} (parameters: {known})",
+            exit_code=ExitCode.USAGE,
+        )
+    given = {p.lower() for p in params}
+    missing = sorted(p for p in used if p not in given)
+    if missing:
+        hint = " ".join(f"--param {p}=..." for p in missing)
+        raise TrendlabError(f"the SQL needs {hint}", exit_code=ExitCode.USAGE)
 
 
 # DuckDB's words for a function or operator that takes no text where a text was given.
