@@ -284,3 +284,11 @@ def test_ad_hoc_sql_is_refused_a_parameter_it_lacks_or_needs_as_a_named_query_is
             assert_usage_error(needs, "the SQL needs --param b=...")
         ran = invoke(db, "query", "SELECT $A AS a", "--param", "a=1", "--json")
         assert ran.exit_code == 0 and json.loads(ran.stdout) == [{"a": "1"}]
+
+
+def test_a_parameter_given_twice_in_other_capitals_is_a_usage_error(seeded_template: Path):
+    """DuckDB matches a parameter's name in any case: --param x=1 --param X=2 bound the
+    one $x to 2, the 1 dropped without a word, where x=1 twice is an error."""
+    with database_copy(seeded_template) as db:
+        twice = invoke(db, "query", "SELECT $x AS v", "--param", "x=1", "--param", "X=2")
+        assert_usage_error(twice, "'X' is given twice (as 'x': names match in any case)")

@@ -174,8 +174,12 @@ def query(
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
-        if name.strip() in bound:
-            raise click.BadParameter(f"{name.strip()!r} is given twice", param_hint="--param")
+        # DuckDB matches a parameter's name in any case: x=1 and X=2 bound the one $x to
+        # whichever came last, without a word.
+        same = [given for given in bound if given.lower() == name.strip().lower()]
+        if same:
+            also = "" if same[0] == name.strip() else f" (as {same[0]!r}: names match in any case)"
+            raise click.BadParameter(f"{name.strip()!r} is given twice{also}", param_hint="--param")
         bound[name.strip()] = value
     named = queries.resolve(text)
     with settings.reader(as_of) as store:
