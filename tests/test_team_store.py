@@ -1027,6 +1027,34 @@ def test_a_data_file_deleted_from_the_shared_storage_is_named(tmp_path: Path):
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", told), args
 
 
+def test_a_damaged_data_file_on_the_shared_storage_is_named(tmp_path: Path):
+    """A data file cut short or overwritten around trendlab (a copy to the share that
+    stopped part way, an editor's save) was DuckDB's 'database error: Invalid Input
+    Error: No magic bytes found at end of file ...', which said nothing of the store nor
+    what to do: now one line naming the file as damaged, and the way out."""
+    share = tmp_path / "share"
+    run = _lake_of_models_in_data_files(tmp_path, share)
+    [data_file] = (share / "main" / "model_revisions").glob("ducklake-*.parquet")
+    whole = data_file.read_bytes()
+    told = (
+        f"data file {data_file} is damaged (cut short or overwritten around trendlab: it "
+        "is not the Parquet file DuckLake wrote): the records in it cannot be read until it "
+        "is restored, from a backup of the data path\n"
+    )
+    for damaged in (whole[: len(whole) // 2], b"", b"not parquet"):
+        data_file.write_bytes(damaged)
+        for args in (["list", "models"], ["query", "SELECT slug FROM models"], ["check"]):
+            result = run(*args)
+            expected = (1, "", f"trendlab: error: the store's {told}")
+            assert (result.exit_code, result.stdout, result.stderr) == expected, args
+        copied = tmp_path / "copy.duckdb"
+        result = run("copy", f"ducklake:{tmp_path / 'team.ducklake'}", str(copied))
+        assert result.stderr.endswith(f": its {told}"), result.stderr
+        assert result.exit_code == 1 and not copied.exists()
+    data_file.write_bytes(whole)
+    assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
+
+
 def test_a_copy_whose_src_lacks_its_shared_storage_points_to_source_data_path(tmp_path: Path):
     """SRC is not the --db store, so the global --data-path is not SRC's: the advice to
     give --data-path (TRENDLAB_DATA_PATH) did not help. SRC's files are found at

@@ -934,6 +934,12 @@ def unwritable_data_error(
 
 
 _MISSING_FILE_RE = re.compile(r'Cannot open file "([^"]+)"')
+# DuckDB's words for a lake's data file (DuckLake names each `ducklake-...`) that is
+# there but that it cannot read as Parquet, each quoting its path.
+_DAMAGED_FILE_RE = re.compile(
+    r"(?:No magic bytes found at end of file |File |Could not read enough bytes from "
+    r"file |Failed to read file )(['\"])(?P<path>[^'\"]*/ducklake-[^'\"/]*\.parquet)\1"
+)
 
 
 def missing_data_error(
@@ -944,15 +950,24 @@ def missing_data_error(
     one's; else None. A writer is refused before it starts (_check_stored_path_is_here);
     a reader finds out only at the first file it needs, since small tables live in the
     catalog. A copy's SRC (`named`, at `location`) is pointed to --source-data-path:
-    the global --data-path is SRC's only when SRC is the --db store."""
-    found = _MISSING_FILE_RE.search(text)
-    if found is None or "://" in found[1]:
-        return None
-    path = Path(found[1])
+    the global --data-path is SRC's only when SRC is the --db store. A data file there
+    that DuckDB cannot read as Parquet is named as damaged: DuckDB's words for it
+    ("No magic bytes found ...") did not say it was the store's, nor what to do."""
     if named == "SRC" and location is not None:
         whose, option = f"SRC {mask_password(location)}: its", "--source-data-path"
     else:
         whose, option = "the store's", "--data-path (TRENDLAB_DATA_PATH)"
+    damaged = _DAMAGED_FILE_RE.search(text)
+    if damaged:
+        return TrendlabError(
+            f"{whose} data file {damaged['path']} is damaged (cut short or overwritten "
+            "around trendlab: it is not the Parquet file DuckLake wrote): the records in it "
+            "cannot be read until it is restored, from a backup of the data path"
+        )
+    found = _MISSING_FILE_RE.search(text)
+    if found is None or "://" in found[1]:
+        return None
+    path = Path(found[1])
     if path.parent.exists():
         return _deleted_data_file(text, path, whose)
     folder = next(p for p in reversed(path.parents) if not p.exists())
