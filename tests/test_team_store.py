@@ -183,6 +183,30 @@ def test_a_local_lakes_catalog_that_is_no_duckdb_file_is_refused(
     assert not (tmp_path / "models.csv.files").exists()
 
 
+def test_a_local_lakes_catalog_cut_short_is_said_in_duckdbs_words_alone(db: Path, tmp_path: Path):
+    """A catalog file cut short (a copy that stopped part way) was said with DuckLake's
+    internals run into DuckDB's words: 'IO Error: Failed to attach DuckLake MetaData
+    "__ducklake_metadata_trendlab" at path + "..."Could not read enough bytes ...'. Now
+    DuckDB's words alone, as a DuckDB file's are, naming copy's SRC or DST as such."""
+    made = make_runner(f"ducklake:{tmp_path / 'whole.ducklake'}")
+    assert made("init", "--empty").exit_code == 0
+    whole = (tmp_path / "whole.ducklake").read_bytes()
+    catalog = tmp_path / "cut.ducklake"
+    catalog.write_bytes(whole[: len(whole) // 2])
+    location = f"ducklake:{catalog}"
+    said = f'IO Error: Could not read enough bytes from file "{catalog}"'
+    run = make_runner(location)
+    for args, shown in (
+        (["list", "models"], location),
+        (["add-model", "cut-1"], location),
+        (["copy", location, str(tmp_path / "out.duckdb")], f"SRC {location}"),
+        (["copy", str(db), location], f"DST {location}"),
+    ):
+        _one_line_error(run(*args), f"cannot open {shown}: {said}")
+    assert catalog.read_bytes() == whole[: len(whole) // 2]
+    assert not (tmp_path / "out.duckdb").exists()
+
+
 def test_a_duckdb_file_as_a_local_lakes_catalog_is_refused(db: Path, tmp_path: Path):
     """`ducklake:trendlab.duckdb` made a lake inside the trendlab file: DuckLake wrote
     its catalog's tables in among trendlab's, and `init` and `copy` reported success."""

@@ -1067,8 +1067,14 @@ def _attach_error(
         # One there that the OS will not let it open (to write, on a read-only mount):
         # DuckDB's words alone, as a DuckDB file's are.
         return TrendlabError(f"cannot open {opened_as(lake.text, named)}: {unmade[0]}")
+    # A catalog DuckDB cannot read (a copy cut short, a damaged block): DuckLake ran its
+    # internals into DuckDB's words, which alone are said, as a DuckDB file's are.
+    text = _ATTACH_PREAMBLE_RE.sub("", text)
     first = text.strip().splitlines()[0] if text.strip() else text
-    return TrendlabError(f"cannot open {lake.text}: {mask_password(first)}")
+    return TrendlabError(f"cannot open {opened_as(lake.text, named)}: {mask_password(first)}")
+
+
+_ATTACH_PREAMBLE_RE = re.compile(r'Failed to attach DuckLake MetaData "[^"]*" at path \+ "[^"]*"')
 
 
 def empty_file_refused(path: Path | str, text: str) -> bool:
