@@ -2352,11 +2352,16 @@ def test_a_commit_the_catalog_refuses_says_why(team_db: str, pg_server: PgServer
     pg_server.sql(dbname, f"CREATE ROLE {reader} LOGIN")
     pg_server.sql(dbname, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}")
     as_reader = re.sub(r"user=\S+", f"user={reader}", team_db)
+    shown = make_runner(team_db)("show", "model", "gpt-4", "--csv").stdout
     result = make_runner(as_reader)("edit", "model", "gpt-4", "--set", "notes=x", "-m", "x")
     assert result.exit_code == 1
     line = result.stderr.strip()
     assert "\n" not in line and line.endswith("; nothing was written")
-    assert "(permission denied for table" in line, line
+    # DuckLake's "TransactionContext Error: Failed to commit: Failed to commit DuckLake
+    # transaction." came before PostgreSQL's reason, in brackets.
+    said = "could not commit the changeset: the catalog's PostgreSQL says: permission denied"
+    assert line.startswith(f"trendlab: error: {said} for table ducklake_"), line
+    assert make_runner(team_db)("show", "model", "gpt-4", "--csv").stdout == shown
 
 
 def _version_1_store(location: str, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1398,11 +1398,16 @@ def _commit_error(error: duckdb.Error, location: str) -> TrendlabError:
             "other writers kept changing the store: gave up after "
             f"{len(CONFLICT_RETRY_DELAYS) + 1} attempts; nothing was written, try again"
         )
-    first = text.splitlines()[0] if text else type(error).__name__
-    # The catalog's own reason (a PostgreSQL ERROR: line) comes lines later, if at all.
+    # The catalog's own reason (a PostgreSQL ERROR: line) comes lines later, if at all,
+    # after DuckLake's words, which say only that its commit failed.
     reason = _PG_REASON_RE.search(text)
-    why = f" ({reason['why'].strip()})" if reason else ""
-    return TrendlabError(f"could not commit the changeset: {first}{why}; nothing was written")
+    if reason:
+        return TrendlabError(
+            "could not commit the changeset: the catalog's PostgreSQL says: "
+            f"{reason['why'].strip()}; nothing was written"
+        )
+    first = text.splitlines()[0] if text else type(error).__name__
+    return TrendlabError(f"could not commit the changeset: {first}; nothing was written")
 
 
 _PG_REASON_RE = re.compile(r"ERROR:\s*(?P<why>[^\n]+)")
