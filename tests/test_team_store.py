@@ -1065,7 +1065,9 @@ def test_a_damaged_data_file_on_the_shared_storage_is_named(tmp_path: Path):
         "is not the Parquet file DuckLake wrote): the records in it cannot be read until it "
         "is restored, from a backup of the data path\n"
     )
-    for damaged in (whole[: len(whole) // 2], b"", b"not parquet"):
+    other = tmp_path / "other.parquet"
+    pl.DataFrame({"slug": ["x"]}).write_parquet(other)
+    for damaged in (whole[: len(whole) // 2], b"", b"not parquet", other.read_bytes()):
         data_file.write_bytes(damaged)
         for args in (["list", "models"], ["query", "SELECT slug FROM models"], ["check"]):
             result = run(*args)

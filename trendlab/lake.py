@@ -935,10 +935,13 @@ def unwritable_data_error(
 
 _MISSING_FILE_RE = re.compile(r'Cannot open file "([^"]+)"')
 # DuckDB's words for a lake's data file (DuckLake names each `ducklake-...`) that is
-# there but that it cannot read as Parquet, each quoting its path.
+# there but that it cannot read as Parquet, or as the one the catalog lists (another
+# Parquet file copied over it: its footer is not the length the catalog holds), each
+# quoting its path.
 _DAMAGED_FILE_RE = re.compile(
     r"(?:No magic bytes found at end of file |File |Could not read enough bytes from "
-    r"file |Failed to read file )(['\"])(?P<path>[^'\"]*/ducklake-[^'\"/]*\.parquet)\1"
+    r"file |Failed to read file |Invalid footer length provided for file )"
+    r"(['\"])(?P<path>[^'\"]*/ducklake-[^'\"/]*\.parquet)\1"
 )
 
 
