@@ -945,6 +945,52 @@ def _lake_of_models_in_data_files(tmp_path: Path, share: Path) -> Run:
     return run
 
 
+def test_a_local_lake_moved_or_copied_with_its_folder_keeps_its_data_files_beside_it(
+    tmp_path: Path,
+):
+    """A local lake's catalog keeps the absolute path of FILE.ducklake.files it was made
+    with. Moved with its folder, every write was refused ('keeps its data files in ...,
+    which this machine does not have: mount the shared storage there') and every read
+    of a data file failed; copied, a big write went to the original's folder, where the
+    original's cleanup deletes it. Now it reads and writes the folder beside it."""
+
+    def models(prefix: str) -> Path:
+        rows = [f"{prefix}-{i},{prefix} {i},2024-01-01" for i in range(1500)]
+        path = tmp_path / f"{prefix}.csv"
+        path.write_text("slug,name,release_date\n" + "\n".join(rows) + "\n")
+        return path
+
+    def data_files(folder: Path) -> set[Path]:
+        return {p.relative_to(folder) for p in folder.rglob("ducklake-*.parquet")}
+
+    made = tmp_path / "made"
+    made.mkdir()
+    run = make_runner(f"ducklake:{made / 'team.ducklake'}")
+    assert run("init", "--empty").exit_code == 0
+    assert run("import", str(models("off")), "--kind", "models").exit_code == 0
+    made_files = data_files(made)
+    assert len(made_files) == 1
+
+    copied = tmp_path / "copied"
+    shutil.copytree(made, copied)
+    run_copy = make_runner(f"ducklake:{copied / 'team.ducklake'}")
+    assert run_copy("import", str(models("cp")), "--kind", "models").exit_code == 0
+    assert data_files(made) == made_files
+    assert len(data_files(copied)) == 2
+    assert run_copy("list", "models", "--csv").stdout.count("\ncp-") == 1500
+    assert run("list", "models", "--csv").stdout.count("\ncp-") == 0
+
+    moved = tmp_path / "moved"
+    made.rename(moved)
+    run_moved = make_runner(f"ducklake:{moved / 'team.ducklake'}")
+    assert run_moved("list", "models", "--csv").stdout.count("\noff-") == 1500
+    assert run_moved("add-model", "small-1").exit_code == 0
+    assert run_moved("import", str(models("mv")), "--kind", "models").exit_code == 0
+    assert len(data_files(moved)) == 2
+    assert not made.exists()
+    assert run_moved("check").exit_code == 0
+
+
 @pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's /sys")
 def test_a_big_write_to_a_data_path_that_cannot_be_written_says_so(tmp_path: Path):
     """A write of more than the catalog inlines, on a machine where the data path may

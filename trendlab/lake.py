@@ -369,10 +369,41 @@ def _attach(
         lock_timeout,
         lambda text: _attach_error(con, lake, text, named),
     )
-    if data_path and given:
+    moved = None if given else _moved_with_its_catalog(con, lake)
+    if moved:
+        # Its data files moved with it: read and write them there, as a DuckDB file's
+        # records move with it. The catalog keeps the path it was made with.
+        con.execute(f"DETACH {ALIAS}")
+        options += [f"DATA_PATH '{_quote(moved)}'", "OVERRIDE_DATA_PATH true"]
+        sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
+        retry_while_locked(
+            lambda: con.execute(sql),
+            f"team store {lake.text}",
+            lock_timeout,
+            lambda text: _attach_error(con, lake, text, named),
+        )
+    elif data_path and given:
         _check_override(con, lake, data_path, given, data_path_option)
     elif not read_only:
         _check_stored_path_is_here(con, lake)
+
+
+def _moved_with_its_catalog(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> str | None:
+    """The data path beside a local lake's catalog (FILE.ducklake.files), if the lake was
+    made with it and moved, renamed or copied with its folder since: the stored path,
+    absolute, is another folder of that name, and the one beside the catalog holds the
+    lake's files; else None. Moved, every write was refused, as if shared storage were
+    not mounted, and every read of a data file failed; copied, a big write went to the
+    original's folder, whose cleanup (ducklake_delete_orphaned_files) deletes it."""
+    beside, stored = lake.default_data_path(), data_path(con)
+    if beside is None or stored is None or "://" in stored or _same_path(stored, beside):
+        return None
+    if Path(stored).name != Path(beside).name or not Path(beside).is_dir():
+        return None
+    files = [row[0] for row in con.execute(_SAMPLE_FILES_SQL).fetchall()]
+    if not all(Path(_join(beside, f)).is_file() for f in files):
+        return None
+    return _absolute(beside)
 
 
 def _check_stored_path_is_here(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> None:
