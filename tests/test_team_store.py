@@ -383,6 +383,33 @@ def test_a_new_store_refuses_a_data_path_that_holds_anything(
     assert make_runner(first)("check").exit_code == 0
 
 
+def test_a_local_lakes_data_folder_that_is_a_file_is_refused_before_anything_is_made(
+    db: Path, tmp_path: Path
+):
+    """A file (or a link to nothing) where a new local lake's FILE.ducklake.files goes
+    was walked as an empty folder: DuckLake made the catalog, then failed on its first
+    table's folder ('cannot write to the data path ...: Not a directory'), leaving a
+    store part made. Now refused up front, and nothing is made."""
+    local = tmp_path / "t.ducklake"
+    files = tmp_path / "t.ducklake.files"
+    run = make_runner(f"ducklake:{local}")
+    for make, what in ((Path.touch, "a file"), (lambda p: p.symlink_to(tmp_path / "no"), "a link")):
+        make(files)
+        for args, shown in (
+            (["init"], f"ducklake:{local}"),
+            (["init", "--empty"], f"ducklake:{local}"),
+            (["copy", str(db), f"ducklake:{local}"], f"DST ducklake:{local}"),
+        ):
+            _one_line_error(
+                run(*args),
+                f"{shown}: its data folder {files} is {what}",
+                ", not a folder: give an empty or new directory with --data-path, or move that",
+            )
+            assert not local.exists()
+        files.unlink()
+    assert run("init", "--empty").exit_code == 0
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_a_file_uri_data_path_is_checked_as_the_path_it_names(tmp_path: Path):
     """A file:// data path, which DuckDB reads as the path in it, skipped every check of

@@ -607,6 +607,15 @@ def _refuse_taken_data_path(
     where = (
         f"{option} {shown}" if shown else f"{opened_as(lake.text, named)}: its data folder {path}"
     )
+    if os.path.lexists(path) and not path.is_dir():
+        # Nothing is walked in a file, or a link to nothing: DuckLake made the catalog,
+        # then failed to make its first table's folder in it, leaving the store part made.
+        what = "file" if path.exists() else "link"
+        raise TrendlabError(
+            f"{where} is a {what}{'' if path.exists() else ' to nothing'}, not a folder: "
+            "give an empty or new directory"
+            + ("" if shown else f" with --data-path, or move that {what} away")
+        )
     files, folders = there
     if files or folders:
         entries, noun = (files, "file") if files else (folders, "folder")
