@@ -81,6 +81,20 @@ def test_one_record_given_twice_with_two_scores_says_the_scores_differ(
             "46.0 here, 45.0 on line 2"
         },
     )
+    # Each such record is listed, not the first alone.
+    with path.open("a", encoding="utf-8") as more:
+        more.write(
+            "rec2,Qwen 7B,45.0%,Qwen-7B,5,,Qwen Technical Report,https://arxiv.org/pdf/a\n"
+            "rec2,Qwen 7B,47.0%,Qwen-7B,5,,Qwen Technical Report,https://arxiv.org/pdf/a\n"
+        )
+    both = run_empty("import", "--from", "epoch", str(path))
+    assert both.exit_code == 1
+    assert both.stderr.splitlines()[1:] == [
+        f"  {path}:3: the same Epoch record (rec1) as line 2 with a different Average "
+        "(score): 46.0 here, 45.0 on line 2",
+        f"  {path}:5: the same Epoch record (rec2) as line 4 with a different Average "
+        "(score): 47.0 here, 45.0 on line 4",
+    ]
 
 
 def _written(path: Path, text: str) -> Path:
@@ -111,13 +125,19 @@ def test_a_shots_cell_that_is_no_number_of_shots_is_refused(run_empty: Run, tmp_
         encoding="utf-8",
     )
     _each_refused(
-        run_empty,
-        {
-            external: "4: Shots (setting): '-3' is not a number of shots, nor a word (few); ... "
-            "and 1 more bad row",
-            hub: "3: shots (setting): '1e3' is not a number of shots, nor a word (few)",
-        },
+        run_empty, {hub: "3: shots (setting): '1e3' is not a number of shots, nor a word (few)"}
     )
+    # Every bad row is listed, as an import lists them: it named the first, and the
+    # user fixed it to be told of the next.
+    before = run_empty("log", "--csv").stdout
+    result = run_empty("import", "--from", "epoch", str(external))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {external}: 2 bad rows; nothing was written",
+        f"  {external}:4: Shots (setting): '-3' is not a number of shots, nor a word (few)",
+        f"  {external}:5: Shots (setting): '5.5 shots' is not a number of shots, nor a word (few)",
+    ]
+    assert run_empty("log", "--csv").stdout == before
 
 
 def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_path: Path):
@@ -630,14 +650,16 @@ def test_every_hub_row_has_a_scale_and_a_real_release_date(run: Run, tmp_path: P
     unsaid = run("import", "--from", "epoch", str(path))
     assert unsaid.exit_code == 1
     assert f"{path}:11: score_scale: (empty) is not 0-1 or 0-100" in unsaid.stderr
-    # The first bad row is named, and how many more there are worded as for any list.
+    # Every bad row is named, as an import names them, not the first alone.
     write((7, "release_date", "2023-13-45"), (11, "score_scale", ""), (12, "score_scale", "1"))
     both = run("import", "--from", "epoch", str(path))
     assert both.exit_code == 1
-    assert both.stderr == (
-        f"trendlab: error: {path}:7: release_date: '2023-13-45' is not a date (YYYY-MM-DD); "
-        "... and 2 more bad rows; nothing was written\n"
-    )
+    assert both.stderr.splitlines() == [
+        f"trendlab: error: {path}: 3 bad rows; nothing was written",
+        f"  {path}:7: release_date: '2023-13-45' is not a date (YYYY-MM-DD)",
+        f"  {path}:11: score_scale: (empty) is not 0-1 or 0-100",
+        f"  {path}:12: score_scale: '1' is not 0-1 or 0-100",
+    ]
     # So must its training compute be a figure, in a row of a model an earlier row
     # describes (line 6, LLaMA-33B's second) as in one of a model the database holds
     # (line 7, LLaMA-65B): neither row is written, and its bad figure was let through

@@ -847,7 +847,7 @@ def test_a_seed_build_from_a_damaged_source_names_its_line(
         build.main(["--data", str(data)])
     assert str(stopped.value) == (
         f"{catalog}:42: Version release date (release_date): '2019-13-05' is not a date "
-        "(YYYY-MM-DD)"
+        "(YYYY-MM-DD); nothing was written"
     )
 
 

@@ -632,7 +632,7 @@ class Changeset:
                 if checked:
                     errors = self._staged_errors(kind, given, names, whole=whole)
                     if not errors.is_empty():
-                        raise _row_errors(errors, source, line_of)
+                        raise row_errors(errors, source, line_of)
                 self._write_diff(kind, diff, mode, counts)
             # Only rows this write stores: one already there as given says nothing new.
             wrote = ["new"] if mode == "missing" else list(WRITTEN)
@@ -870,7 +870,7 @@ class Changeset:
                 errors = self._with_merged_errors(
                     kind, typed, errors, merging, absent, given, names
                 )
-            raise _row_errors(errors, source, line_of)
+            raise row_errors(errors, source, line_of)
         return typed
 
     def _check_benchmarks_changed(self) -> None:
@@ -1413,9 +1413,13 @@ def _commit_error(error: duckdb.Error, location: str) -> TrendlabError:
 _PG_REASON_RE = re.compile(r"ERROR:\s*(?P<why>[^\n]+)")
 
 
-def _row_errors(
+def row_errors(
     errors: pl.DataFrame, source: str, line_of: Callable[[int], str] | None
 ) -> TrendlabError:
+    """The error refusing a write for its bad rows (`errors`: each row's ROW, message
+    and, for a repeat, REF), each named by its line: one on the error's line, several
+    each on a line of their own, the first MAX_SHOWN_ERRORS of them."""
+
     def where(row: int) -> str:
         return line_of(row) if line_of else f"row {row + 1}"
 

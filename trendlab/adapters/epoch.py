@@ -58,7 +58,8 @@ from trendlab.adapters.merge import DUPLICATE, PLAIN_SETTING, RECORD_SETTING, wi
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
-from trendlab.text import at_most, csv_long_fields, slugify
+from trendlab.records import row_errors
+from trendlab.text import csv_long_fields, slugify
 from trendlab.validate import ROW, field_problem
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
@@ -512,16 +513,16 @@ def _refuse_record_scores(rows: pl.DataFrame, loaded: Loaded, score: str) -> Non
     bad = clashes.filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
     if bad.is_empty():
         return
-    row, there, record, here, theirs = bad.select(
-        ROW, "__first", "__record", "score", "__first_score"
-    ).row(0)
-    line, earlier = loaded.line_of(row), loaded.line_of(there)
     label = score if score == "score" else f"{score} (score)"
-    told = (
-        f"{loaded.source}:{line}: the same Epoch record ({record}) as line {earlier} with a "
-        f"different {label}: {here} here, {theirs} on line {earlier}"
-    )
-    raise TrendlabError("; ".join(at_most([told], 1, "bad row", total=bad.height)))
+    told = [
+        f"the same Epoch record ({record}) as line {loaded.line_of(there)} with a different "
+        f"{label}: {here} here, {theirs} on line {loaded.line_of(there)}"
+        for there, record, here, theirs in bad.select(
+            "__first", "__record", "score", "__first_score"
+        ).iter_rows()
+    ]
+    errors = bad.select(ROW).with_columns(pl.Series("message", told, dtype=pl.String))
+    raise row_errors(errors, loaded.source, loaded.line_of)
 
 
 def _benchmarks(results: pl.DataFrame, loaded: Loaded) -> Part:
@@ -880,13 +881,11 @@ def _disagreeing(
 
 
 def _refuse_rows(loaded: Loaded, frame: pl.DataFrame, problem: pl.Expr) -> None:
-    """An error at the first row `problem` (null for a good row) finds, and how many
-    more rows are bad."""
-    bad = frame.select(ROW, problem.alias("problem")).filter(pl.col("problem").is_not_null())
+    """An error listing every row `problem` (null for a good row) finds bad, as an
+    import lists its bad rows, so that one run names every row to fix."""
+    bad = frame.select(ROW, problem.alias("message")).filter(pl.col("message").is_not_null())
     if not bad.is_empty():
-        row, told = bad.row(0)
-        first = f"{loaded.source}:{loaded.line_of(row)}: {told}"
-        raise TrendlabError("; ".join(at_most([first], 1, "bad row", total=bad.height)))
+        raise row_errors(bad, loaded.source, loaded.line_of)
 
 
 def _figure(cell: pl.Expr) -> pl.Expr:
