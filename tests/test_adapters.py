@@ -1857,6 +1857,13 @@ def test_llm_prices_errors(run: Run, tmp_path: Path, on_store: str):
         f"trendlab: error: {broken}:2: invalid JSON: Invalid control character at column "
         f"{line.index(chr(9)) + 1}; nothing was written\n"
     )
+    # As any import says it: it was "openai.json:1: invalid JSON: Expecting value".
+    for blank in ("", "\ufeff \n"):
+        broken.write_text(blank, encoding="utf-8")
+        result = run("import", "--from", "llm-prices", str(broken))
+        assert result.stderr == (
+            f"trendlab: error: {broken}: the file is empty; nothing was written\n"
+        )
     wrong = tmp_path / "wrong.json"
     wrong.write_text('{"something": []}')
     result = run("import", "--from", "llm-prices", str(wrong))
@@ -2007,6 +2014,10 @@ def test_metr_errors(run: Run, tmp_path: Path):
     empty.write_text("benchmark_name: x\n")
     result = run("import", "--from", "metr", str(empty))
     assert result.exit_code == 1 and "no `results` mapping" in result.stderr
+    # As any import says it, not that an empty file has no `results` mapping.
+    empty.write_text("\n  \n")
+    result = run("import", "--from", "metr", str(empty))
+    assert result.stderr == f"trendlab: error: {empty}: the file is empty; nothing was written\n"
     text = (DATA / "metr" / "benchmark_results.yaml").read_text()
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text(text.replace("  gpt_4:", "  gpt_44:"))

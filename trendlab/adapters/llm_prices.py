@@ -87,6 +87,8 @@ def read(path: str) -> Publication:
     except UnicodeDecodeError:
         read_records(path, "json")  # reports the line of the bad byte
         raise
+    if not text.strip():  # as any import says it: not "invalid JSON: Expecting value"
+        raise TrendlabError(f"{source}: the file is empty")
     try:
         # Noting a field given twice, which json.loads would take the last of in silence,
         # and keeping numbers as written, for validation to quote (1e400, not inf).

@@ -68,6 +68,8 @@ def read(path: str, source_url: str | None = None) -> Publication:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise TrendlabError(f"{path}: not valid UTF-8 ({exc.reason})") from None
+    if not text.strip():  # as any import says it: not "no `results` mapping"
+        raise TrendlabError(f"{path}: the file is empty")
     try:
         data = yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
