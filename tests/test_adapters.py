@@ -2018,6 +2018,14 @@ def test_metr_errors(run: Run, tmp_path: Path):
     empty.write_text("\n  \n")
     result = run("import", "--from", "metr", str(empty))
     assert result.stderr == f"trendlab: error: {empty}: the file is empty; nothing was written\n"
+    # The line of a byte that is no UTF-8, as any import names it.
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"benchmark_name: x\n# caf\xe9\nresults: {}\n")
+    result = run("import", "--from", "metr", str(latin))
+    assert result.stderr == (
+        f"trendlab: error: {latin}:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8; "
+        "nothing was written\n"
+    )
     text = (DATA / "metr" / "benchmark_results.yaml").read_text()
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text(text.replace("  gpt_4:", "  gpt_44:"))

@@ -37,7 +37,7 @@ from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, MODELS, RESULTS
-from trendlab.text import NUMBER_RE, iso_day
+from trendlab.text import NUMBER_RE, iso_day, utf8_text
 from trendlab.validate import ROW, field_problem
 
 PAGE_URL = "https://metr.org/time-horizons/"
@@ -63,11 +63,11 @@ def read(path: str, source_url: str | None = None) -> Publication:
     import yaml
 
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise TrendlabError(f"{path}: not valid UTF-8 ({exc.reason})") from None
+    # As any import names it: the line of the byte, not Python's "invalid start byte".
+    text = utf8_text(raw, path)
     if not text.strip():  # as any import says it: not "no `results` mapping"
         raise TrendlabError(f"{path}: the file is empty")
     try:
