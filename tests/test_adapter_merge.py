@@ -78,7 +78,7 @@ def test_one_record_given_twice_with_two_scores_says_the_scores_differ(
         run_empty,
         {
             path: "3: the same Epoch record (rec1) as line 2 with a different Average (score): "
-            "46.0 here, 45.0 on line 2"
+            "46.0% here, 45.0% on line 2"
         },
     )
     # Each such record is listed, not the first alone.
@@ -91,10 +91,26 @@ def test_one_record_given_twice_with_two_scores_says_the_scores_differ(
     assert both.exit_code == 1
     assert both.stderr.splitlines()[1:] == [
         f"  {path}:3: the same Epoch record (rec1) as line 2 with a different Average "
-        "(score): 46.0 here, 45.0 on line 2",
+        "(score): 46.0% here, 45.0% on line 2",
         f"  {path}:5: the same Epoch record (rec2) as line 4 with a different Average "
-        "(score): 47.0 here, 45.0 on line 4",
+        "(score): 47.0% here, 45.0% on line 4",
     ]
+    # Quoted as the file writes them: the Hub's fractions were told in percent, 31.3
+    # for the 0.313 on the line named.
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    hub.write_text(
+        "benchmark,model_version,release_date,score,score_scale,epoch_row_id\n"
+        "MMLU,Qwen-7B,2023-09-28,0.303,0-1,rec3\n"
+        "MMLU,Qwen-7B,2023-09-28,0.313,0-1,rec3\n",
+        encoding="utf-8",
+    )
+    _each_refused(
+        run_empty,
+        {
+            hub: "3: the same Epoch record (rec3) as line 2 with a different score: 0.313 here, "
+            "0.303 on line 2"
+        },
+    )
 
 
 def _written(path: Path, text: str) -> Path:

@@ -408,11 +408,13 @@ def _results(
     covers: list[str] | None = None,
     record_note: str | None = RECORD_NOTE,
     read_from: dict[str, str] | None = None,
+    score_column: str = "score",
 ) -> Publication:
     """Results rows plus the benchmarks they name, rows without model or score skipped
     (`covers`: the benchmarks the file is about, whatever rows it holds; `record_note`
     None for a file with no column of record ids, which names no record; `read_from`:
-    the file's column of each field read from one, which its errors name)."""
+    the file's column of each field read from one, which its errors name;
+    `score_column`: the file's column of scores, as written)."""
     publication = Publication("epoch", [str(file)])
     rows = with_rows(frame, columns | {"__why": missing_reasons})
     rows = rows.with_columns(
@@ -422,7 +424,7 @@ def _results(
         .alias("__why")
     )
     rows = _duplicates(rows)
-    _refuse_record_scores(rows, loaded, (read_from or {}).get("score", "score"))
+    _refuse_record_scores(rows, loaded, score_column)
     kept, skipped = skip_reasons(rows, pl.col("__why"))
     for row in skipped.iter_rows(named=True):
         publication.skipped.append(
@@ -500,15 +502,21 @@ def _result_key() -> list[pl.Expr | str]:
 
 def _refuse_record_scores(rows: pl.DataFrame, loaded: Loaded, score: str) -> None:
     """Refuse one Epoch record given twice with different scores (`score`: the file's
-    column of them): _duplicates leaves a repeat with the same score out, but neither
-    of two scores can be picked, and both under the record's key would be refused as
-    one key twice, which does not say that the scores differ."""
+    column of them, quoted as written: read in percent, the Hub's 0.313 was told as
+    31.3): _duplicates leaves a repeat with the same score out, but neither of two
+    scores can be picked, and both under the record's key would be refused as one key
+    twice, which does not say that the scores differ."""
     group = [*_result_key(), "__record"]
     usable = pl.col("__why").is_null() & pl.col("__record").is_not_null()
     first = pl.col(ROW).filter(usable).min().over(group)
-    clashes = rows.filter(usable).with_columns(
-        first.alias("__first"),
-        pl.col("score").sort_by(ROW).first().over(group).alias("__first_score"),
+    written = loaded.frame.select(ROW, text(score).alias("__written"))
+    clashes = (
+        rows.filter(usable)
+        .join(written, on=ROW, how="left")
+        .with_columns(
+            first.alias("__first"),
+            pl.col("__written").sort_by(ROW).first().over(group).alias("__first_score"),
+        )
     )
     bad = clashes.filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
     if bad.is_empty():
@@ -518,7 +526,7 @@ def _refuse_record_scores(rows: pl.DataFrame, loaded: Loaded, score: str) -> Non
         f"the same Epoch record ({record}) as line {loaded.line_of(there)} with a different "
         f"{label}: {here} here, {theirs} on line {loaded.line_of(there)}"
         for there, record, here, theirs in bad.select(
-            "__first", "__record", "score", "__first_score"
+            "__first", "__record", "__written", "__first_score"
         ).iter_rows()
     ]
     errors = bad.select(ROW).with_columns(pl.Series("message", told, dtype=pl.String))
@@ -648,7 +656,15 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     note = RECORD_NOTE if record else None
     read_from = {"model": "Model version", "score": score_column, "source_url": "Source link"}
     return _results(
-        loaded, file, frame, columns, why, covers=[bench], record_note=note, read_from=read_from
+        loaded,
+        file,
+        frame,
+        columns,
+        why,
+        covers=[bench],
+        record_note=note,
+        read_from=read_from,
+        score_column=score_column,
     )
 
 
@@ -744,7 +760,16 @@ def _runs(loaded: Loaded, file: Path) -> Publication:
         "benchmark": "task",
         "score": f"{score_column} as a percent",
     }
-    return _results(loaded, file, frame, columns, why, record_note=note, read_from=read_from)
+    return _results(
+        loaded,
+        file,
+        frame,
+        columns,
+        why,
+        record_note=note,
+        read_from=read_from,
+        score_column=score_column,
+    )
 
 
 # -- the Benchmarking Hub extract --------------------------------------------------------
