@@ -2018,6 +2018,26 @@ def test_metr_errors(run: Run, tmp_path: Path):
     empty.write_text("\n  \n")
     result = run("import", "--from", "metr", str(empty))
     assert result.stderr == f"trendlab: error: {empty}: the file is empty; nothing was written\n"
+    # Every bad result is named, as an import names every bad row, not the first alone.
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(
+        "results:\n"
+        "  gpt_4:\n"
+        "    release_date: 2023-13-14\n"
+        "    metrics:\n"
+        "      p50_horizon_length:\n"
+        "        estimate: 3.5\n"
+        "  claude_3_opus:\n"
+        "    metrics:\n"
+        "      p50_horizon_length: 4\n"
+    )
+    result = run("import", "--from", "metr", str(twice))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {twice}: 2 bad rows; nothing was written",
+        f"  {twice}:2: gpt_4: release_date: '2023-13-14' is not a date (YYYY-MM-DD)",
+        f"  {twice}:7: claude_3_opus: p50_horizon_length: expected a mapping with `estimate`",
+    ]
     # The line of a byte that is no UTF-8, as any import names it.
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"benchmark_name: x\n# caf\xe9\nresults: {}\n")

@@ -37,7 +37,8 @@ from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, MODELS, RESULTS
-from trendlab.text import NUMBER_RE, iso_day, utf8_text
+from trendlab.records import MAX_SHOWN_ERRORS
+from trendlab.text import NUMBER_RE, at_most, iso_day, utf8_text
 from trendlab.validate import ROW, field_problem
 
 PAGE_URL = "https://metr.org/time-horizons/"
@@ -94,6 +95,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
     rows: list[dict[str, Any]] = []
     # Each row's line: its metric's own, so that an error names the estimate it is about.
     row_lines: list[str] = []
+    problems: list[str] = []
     for number, (key, entry) in enumerate(data["results"].items(), start=1):
         # Flow-style YAML (or JSON) has no key on a line of its own: name its position.
         line = lines.get(str(key), f"result {number}")
@@ -101,40 +103,52 @@ def read(path: str, source_url: str | None = None) -> Publication:
         def bad(field: str, problem: str, line: str = line, key: object = key) -> TrendlabError:
             return TrendlabError(f"{path}:{line}: {key}: {field}: {problem}")
 
-        if not isinstance(entry, dict) or not isinstance(entry.get("metrics"), dict):
-            raise TrendlabError(f"{path}:{line}: {key}: expected a mapping with `metrics`")
-        name = str(key)
-        harness = name.endswith("_inspect")
-        model = name.removesuffix("_inspect")
-        version = _name(entry.get("benchmark_name"), "benchmark_name", bad) or suite or None
-        setting = "; ".join(p for p in (version, "inspect" if harness else None) if p)
-        released = _released(entry, bad)
-        notes = _notes(entry, released, bad)
-        found = False
-        for metric, bench in METRICS.items():
-            values = entry["metrics"].get(metric)
-            if values is None:
-                continue
-            if not isinstance(values, dict):
-                raise bad(metric, "expected a mapping with `estimate`")
-            found = True
-            interval = _interval(values, metric, bad)
-            row_lines.append(metric_lines.get((str(key), metric), line))
-            rows.append(
-                {
-                    ROW: len(rows),
-                    "model": model,
-                    "benchmark": bench,
-                    "score": _scalar(values.get("estimate"), f"{metric}.estimate", bad),
-                    "setting": setting or None,
-                    "source_url": url,
-                    "source_kind": "independent",
-                    "notes": "; ".join(n for n in (interval, notes) if n) or None,
-                    RELEASED: released,
-                }
-            )
-        if not found:
-            publication.skipped.append(Skip(path, line, name, "no time horizon estimate"))
+        # Every result's problem is told, as an import tells every bad row, so that one
+        # run names all there is to fix.
+        try:
+            if not isinstance(entry, dict) or not isinstance(entry.get("metrics"), dict):
+                raise TrendlabError(f"{path}:{line}: {key}: expected a mapping with `metrics`")
+            name = str(key)
+            harness = name.endswith("_inspect")
+            model = name.removesuffix("_inspect")
+            version = _name(entry.get("benchmark_name"), "benchmark_name", bad) or suite or None
+            setting = "; ".join(p for p in (version, "inspect" if harness else None) if p)
+            released = _released(entry, bad)
+            notes = _notes(entry, released, bad)
+            found = False
+            for metric, bench in METRICS.items():
+                values = entry["metrics"].get(metric)
+                if values is None:
+                    continue
+                if not isinstance(values, dict):
+                    raise bad(metric, "expected a mapping with `estimate`")
+                found = True
+                interval = _interval(values, metric, bad)
+                row_lines.append(metric_lines.get((str(key), metric), line))
+                rows.append(
+                    {
+                        ROW: len(rows),
+                        "model": model,
+                        "benchmark": bench,
+                        "score": _scalar(values.get("estimate"), f"{metric}.estimate", bad),
+                        "setting": setting or None,
+                        "source_url": url,
+                        "source_kind": "independent",
+                        "notes": "; ".join(n for n in (interval, notes) if n) or None,
+                        RELEASED: released,
+                    }
+                )
+            if not found:
+                publication.skipped.append(Skip(path, line, name, "no time horizon estimate"))
+        except TrendlabError as exc:
+            problems.append(exc.message)
+    if len(problems) == 1:
+        raise TrendlabError(problems[0])
+    if problems:
+        raise TrendlabError(
+            f"{path}: {len(problems)} bad rows; nothing was written",
+            details=at_most(problems, MAX_SHOWN_ERRORS, "bad row"),
+        )
     if not rows:
         raise TrendlabError(f"{path}: no time horizons in this file")
     frame = text_frame(
