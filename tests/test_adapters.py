@@ -1422,6 +1422,20 @@ def test_llm_prices_errors_name_the_files_keys(run: Run, tmp_path: Path):
         assert result.stderr.startswith(f"trendlab: error: {path}:price 1 (gpt-4o): {told}"), (
             result.stderr
         )
+    # Every bad price is named, as an import names every bad row, not the first alone.
+    history = [
+        {"input": True, "output": 2, "from_date": "2024-01-01"},
+        {"input": 1, "output": 2, "from_date": 5},
+    ]
+    models = [{"id": "gpt-4o", "name": "GPT-4o", "price_history": history}]
+    path.write_text(json.dumps({"vendor": "openai", "models": models}))
+    result = run("import", "--from", "llm-prices", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {path}: 2 bad rows; nothing was written",
+        f"  {path}:price 1 (gpt-4o): input: expected a number, not true",
+        f"  {path}:price 2 (gpt-4o): from_date: expected text, not 5",
+    ]
     assert run("log", "--json").stdout == before
 
 

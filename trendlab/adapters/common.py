@@ -8,6 +8,8 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded, read_records
+from trendlab.records import MAX_SHOWN_ERRORS
+from trendlab.text import at_most
 from trendlab.validate import ROW
 
 # Reasoning effort or thinking budget written onto a model id, as Epoch AI does
@@ -33,6 +35,19 @@ def text_frame(
         raise TrendlabError(
             f"{source}: a value is not valid Unicode text (a lone \\uXXXX surrogate)"
         ) from None
+
+
+def refuse_all(source: str, problems: list[str]) -> None:
+    """An error telling each of `problems` (each naming its place in `source`), if any:
+    one on the error's line, several each on a line of their own, as an import tells
+    its bad rows, so that one run names all there is to fix."""
+    if len(problems) == 1:
+        raise TrendlabError(problems[0])
+    if problems:
+        raise TrendlabError(
+            f"{source}: {len(problems)} bad rows; nothing was written",
+            details=at_most(problems, MAX_SHOWN_ERRORS, "bad row"),
+        )
 
 
 def text(column: str) -> pl.Expr:

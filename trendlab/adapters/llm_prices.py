@@ -35,7 +35,7 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication
-from trendlab.adapters.common import text_frame
+from trendlab.adapters.common import refuse_all, text_frame
 from trendlab.errors import TrendlabError
 from trendlab.ingest import JsonRecord, json_problem, json_record, read_records
 from trendlab.kinds import PRICES
@@ -106,7 +106,13 @@ def read(path: str) -> Publication:
             f"{source}: invalid JSON: {str(exc)[:80] or 'nested too deeply'}"
         ) from None
     records, where = _records(data, source)
-    rows = [_row(i, r, source, where(i)) for i, r in enumerate(records)]
+    rows, problems = [], []
+    for i, record in enumerate(records):
+        try:
+            rows.append(_row(i, record, source, where(i)))
+        except TrendlabError as exc:
+            problems.append(exc.message)
+    refuse_all(source, problems)
     if not rows:
         raise TrendlabError(f"{source}: no prices in this file")
     frame = text_frame(rows, {c: pl.String for c in rows[0]} | {ROW: pl.UInt32}, source)

@@ -34,11 +34,10 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
-from trendlab.adapters.common import text_frame
+from trendlab.adapters.common import refuse_all, text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, MODELS, RESULTS
-from trendlab.records import MAX_SHOWN_ERRORS
-from trendlab.text import NUMBER_RE, at_most, iso_day, utf8_text
+from trendlab.text import NUMBER_RE, iso_day, utf8_text
 from trendlab.validate import ROW, field_problem
 
 PAGE_URL = "https://metr.org/time-horizons/"
@@ -103,8 +102,6 @@ def read(path: str, source_url: str | None = None) -> Publication:
         def bad(field: str, problem: str, line: str = line, key: object = key) -> TrendlabError:
             return TrendlabError(f"{path}:{line}: {key}: {field}: {problem}")
 
-        # Every result's problem is told, as an import tells every bad row, so that one
-        # run names all there is to fix.
         try:
             if not isinstance(entry, dict) or not isinstance(entry.get("metrics"), dict):
                 raise TrendlabError(f"{path}:{line}: {key}: expected a mapping with `metrics`")
@@ -142,13 +139,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
                 publication.skipped.append(Skip(path, line, name, "no time horizon estimate"))
         except TrendlabError as exc:
             problems.append(exc.message)
-    if len(problems) == 1:
-        raise TrendlabError(problems[0])
-    if problems:
-        raise TrendlabError(
-            f"{path}: {len(problems)} bad rows; nothing was written",
-            details=at_most(problems, MAX_SHOWN_ERRORS, "bad row"),
-        )
+    refuse_all(path, problems)
     if not rows:
         raise TrendlabError(f"{path}: no time horizons in this file")
     frame = text_frame(
