@@ -56,6 +56,13 @@ def test_numbers_dates_and_flags_in_a_file_are_checked_field_by_field(run: Run, 
     ]
 
 
+def test_a_long_cell_is_quoted_by_its_start_and_its_length(run: Run, tmp_path: Path):
+    # 1e400 written out was quoted by its first 60 digits, a number that is finite.
+    code, bad = _import(run, tmp_path, "models", f"slug,parameters\nv-a,1{'0' * 400}\n")
+    assert code == 1
+    assert bad == [f"2: parameters: '1{'0' * 59}'... (401 characters) is not a finite number"]
+
+
 def test_a_count_is_whole(run: Run, tmp_path: Path, db: Path):
     """7.5 parameters is 7.5 billion typed without its e9: refused, saying so, in a
     file and on a command line; a count that is whole in any notation is stored."""

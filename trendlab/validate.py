@@ -264,7 +264,13 @@ def check_columns(
 
 
 def _quoted(col: pl.Expr) -> pl.Expr:
-    return pl.lit("'") + col.str.slice(0, QUOTED_CHARS) + pl.lit("'")
+    """A cell quoted for an error as text.quoted quotes one: past QUOTED_CHARS
+    characters, its start and how long it is, so that the start of 1e400 written out
+    (a 1 and 400 zeros) is not told as a number that is not finite."""
+    start = pl.lit("'") + col.str.slice(0, QUOTED_CHARS) + pl.lit("'")
+    length = col.str.len_chars()
+    cut = start + pl.lit("... (") + length.cast(pl.String) + pl.lit(" characters)")
+    return pl.when(length > QUOTED_CHARS).then(cut).otherwise(start)
 
 
 def _field_rules(
