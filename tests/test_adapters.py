@@ -2052,6 +2052,16 @@ def test_metr_errors(run: Run, tmp_path: Path):
         f"  {twice}:2: gpt_4: release_date: '2023-13-14' is not a date (YYYY-MM-DD)",
         f"  {twice}:7: claude_3_opus: p50_horizon_length: expected a mapping with `estimate`",
     ]
+    # A long figure is quoted by its start and its length: cut at 40 characters, it lost
+    # its closing quote and read as a number of 39 digits, which is finite.
+    long = tmp_path / "long.yaml"
+    published = (DATA / "metr" / "benchmark_results.yaml").read_text()
+    long.write_text(published.replace("ci_high: 7.0", f"ci_high: 1{'0' * 400}"))
+    result = run("import", "--from", "metr", str(long))
+    assert result.stderr == (
+        f"trendlab: error: {long}:8: gpt_4: p50_horizon_length.ci_high: '1{'0' * 59}'... "
+        "(401 characters) is not a finite number; nothing was written\n"
+    )
     # The line of a byte that is no UTF-8, as any import names it.
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"benchmark_name: x\n# caf\xe9\nresults: {}\n")
