@@ -109,7 +109,10 @@ def _apply(
             error.details = [*error.details, f"also: {unknown.message}", *unknown.details]
         raise
     if outcome.unresolved and not skip_unresolved:
-        raise _unresolved_error(outcome, cs.store.command)
+        # A file read alone is named, as any import's error names it; a folder's files
+        # are each named on the lines that follow.
+        source = publication.paths[0] if len(publication.paths) == 1 else None
+        raise _unresolved_error(outcome, cs.store.command, source)
     for parts in written.values():
         _absent(parts, cs, outcome)
 
@@ -694,9 +697,12 @@ def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl
     return joined.filter(differs).select(ROW, pl.lit(None, pl.String).alias("held"))
 
 
-def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
+def _unresolved_error(
+    outcome: Outcome, command: Command, source: str | None = None
+) -> TrendlabError:
     """The error for the rows naming models the store does not know, each name with its
-    lines, and the alias add that would name them (`command`: see series.Command)."""
+    lines, and the alias add that would name them (`command`: see series.Command), said
+    of `source` where one file holds them all."""
     names = len(outcome.unresolved)
     details = at_most(
         [u.told("unknown model ") for u in outcome.unresolved],
@@ -709,7 +715,8 @@ def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
     )
     rows = outcome.unresolved_rows
     return TrendlabError(
-        f"{counted(rows, 'row')} {'names' if rows == 1 else 'name'} {counted(names, 'model')} "
+        f"{f'{source}: ' if source else ''}{counted(rows, 'row')} "
+        f"{'names' if rows == 1 else 'name'} {counted(names, 'model')} "
         "this database does not know; nothing was written",
         details=details,
     )
