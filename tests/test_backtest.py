@@ -94,7 +94,7 @@ def test_calibrated_coverage_is_near_the_level(panel: Path):
     rows = [
         r
         for d in docs
-        if d["benchmark"] != "exact"
+        if d["benchmark"] not in ("exact", "all percent")
         for r in d["rows"]
         if r["family"] in ("logistic", "logistic4", "gompertz")
     ]
@@ -737,6 +737,18 @@ def test_origins_asked_for_before_enough_history_are_said_to_be_left_out(run: Ru
     )
     # From the first origin with enough history, as by default, nothing is left out.
     assert run("backtest", "gsm8k", "--start", "2022-07-01", "--horizons", "6").stderr == ""
+
+
+def test_backtest_all_json_carries_the_pooled_scorecards_the_csv_has(panel: Path):
+    """`backtest --all --json` listed the benchmarks only: the pooled scores the table and
+    CSV show were missing. They follow, labelled as in the CSV."""
+    run = make_runner(panel)
+    docs = json.loads(run("backtest", "--all", "--json").stdout)
+    assert docs[-1]["benchmark"] == "all percent" and docs[-1]["level"] == 80
+    assert [d["benchmark"] for d in docs[:-1]] == sorted(d["benchmark"] for d in docs[:-1])
+    table = pl.read_csv(io.StringIO(run("backtest", "--all", "--csv").stdout))
+    pooled = table.filter(pl.col("benchmark") == "all percent").drop("benchmark")
+    assert docs[-1]["rows"] == pooled.to_dicts() and len(pooled) > 3
 
 
 def test_backtest_all_applies_its_options_to_every_benchmark(panel: Path):
@@ -1547,7 +1559,11 @@ def _mirrored_panels(
             else:
                 write_benchmark(run, folder, f"s{i}", DAYS, scores, **upright)
         out = run("backtest", "--all", "--json")
-        docs[panel] = {d["benchmark"]: d["rows"] for d in json.loads(out.stdout)}
+        docs[panel] = {
+            d["benchmark"]: d["rows"]
+            for d in json.loads(out.stdout)
+            if not d["benchmark"].startswith("all ")
+        }
         out = run("forecast", "s1", "--until", "2027", "--family", family, "--json")
         forecasts[panel] = json.loads(out.stdout)["forecast"]
     assert set(docs["mixed"]) == set(docs["upright"]) == {f"s{i}" for i in range(len(series))}

@@ -431,14 +431,20 @@ def backtest(
         )
     each, pooled = scorecards(scored, level / 100)
     if fmt == "json":
+        # With --all the pooled scorecards follow the benchmarks', labelled as in the
+        # other formats (`all percent`), so JSON carries all the table shows.
+        labels = [s.slug for s in scored]
+        if all_benchmarks:
+            labels += pooled.get_column("benchmark").unique(maintain_order=True).to_list()
+        rows = pl.concat([each, pooled])
         docs = [
             {
-                "benchmark": s.slug,
+                "benchmark": label,
                 "setting": setting,
                 "level": level_percent(level / 100),
-                "rows": each.filter(pl.col("benchmark") == s.slug).drop("benchmark").to_dicts(),
+                "rows": rows.filter(pl.col("benchmark") == label).drop("benchmark").to_dicts(),
             }
-            for s in scored
+            for label in labels
         ]
         render_json(docs if all_benchmarks else docs[0], output)
     elif fmt != "table":  # csv, jsonl, parquet: a row per family and horizon (and benchmark)
