@@ -32,7 +32,7 @@ def _around(db: Path) -> Iterator[Any]:
         store.close()
 
 
-def _diff(run: Run, since: str) -> tuple[list[tuple[str, str, str, str]], str]:
+def _diff(run: Run, since: str) -> tuple[list[tuple[str, str, str, str | None]], str]:
     changed = run("diff", "--since", since, "--json")
     assert changed.exit_code == 0, changed.stderr
     rows = [(c["kind"], c["key"], c["change"], c["fields"]) for c in json.loads(changed.stdout)]
@@ -69,7 +69,7 @@ def test_each_change_is_told_with_the_fields_it_changed(run: Run):
     rows, said = _diff(run, since)
     assert sorted(rows) == [
         ("models", "diff-back", "restored", "name: Back -> Back Again; notes: first -> (none)"),
-        ("models", "diff-gone", "retracted", ""),
+        ("models", "diff-gone", "retracted", None),
         ("models", "diff-kept", "updated", "name: Kept -> Kept Still; notes: (none) -> n"),
     ]
     # Retracted then and retracted again now (diff-stays-gone), or changed and
@@ -86,8 +86,8 @@ def test_the_summary_counts_kinds_in_the_order_of_a_writes_summary(run: Run):
     )
     rows, said = _diff(run, since)
     assert sorted(rows) == [
-        ("benchmarks", "diff-bench", "added", ""),
-        ("models", "diff-model", "added", ""),
+        ("benchmarks", "diff-bench", "added", None),
+        ("models", "diff-model", "added", None),
     ]
     assert said == f"since {since}: models: 1 added; benchmarks: 1 added\n"
 

@@ -20,7 +20,8 @@ def changes_since(store: Store, since: datetime) -> pl.DataFrame:
 
     change is added (new), restored (retracted then, current now: fields lists what
     differs from the retracted values), updated (fields lists `field: old -> new`) or
-    retracted. A record changed and changed back is omitted.
+    retracted; fields is null for added and retracted, as no field changed from or to
+    a state. A record changed and changed back is omitted.
     """
     rows: list[dict[str, Any]] = []
     for kind in KINDS.values():
@@ -35,14 +36,14 @@ def changes_since(store: Store, since: datetime) -> pl.DataFrame:
             if not was and not now:
                 continue
             if before is None:
-                change, detail = "added", ""
+                change, detail = "added", None
             elif not was:
                 # Not "added": a retraction made for a reason, undone (an import from a
                 # source that still holds the record, say), must not pass unnoticed.
                 change = "restored"
                 detail = _field_changes(kind, before, after)
             elif not now:
-                change, detail = "retracted", ""
+                change, detail = "retracted", None
             else:
                 detail = _field_changes(kind, before, after)
                 if not detail:
