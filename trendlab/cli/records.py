@@ -68,7 +68,7 @@ def init(settings: Settings, empty: bool) -> None:
             opened = True
             if empty:
                 store.finish_creating()
-                said = f"{store.location}: schema ready (no seeds loaded)"
+                said = _schema_ready(store)
             else:
                 said = _load_seeds(settings, store)
     except Locked:
@@ -80,6 +80,16 @@ def init(settings: Settings, empty: bool) -> None:
             raise
         said = unwritten
     note(said)
+
+
+def _schema_ready(store: Any) -> str:
+    """What `init --empty` says of a store: on one already holding records, how many,
+    as "schema ready (no seeds loaded)" alone read as though the store were empty."""
+    from trendlab.text import counted
+
+    held = sum(n for kind, n in store.counts().items() if kind != "changesets")
+    already = f"; it already holds {counted(held, 'current record')}" if held else ""
+    return f"{store.location}: schema ready (no seeds loaded{already})"
 
 
 def _needs_no_write(settings: Settings, empty: bool) -> str | None:
@@ -95,7 +105,7 @@ def _needs_no_write(settings: Settings, empty: bool) -> str | None:
     try:
         with settings.dry_reader() as store:
             if empty:
-                return f"{store.location}: schema ready (no seeds loaded)"
+                return _schema_ready(store)
             with settings.changeset(store, "load seed data", dry_run=True) as cs:
                 load_seeds(cs)  # fails where it would write: the store is read-only
             return _seeded_already(store, cs)
