@@ -300,6 +300,22 @@ def test_a_typo_in_another_unicode_form_gets_the_nearest_name(run: Run):
         )
 
 
+def test_a_typo_of_a_model_with_an_alias_in_its_capitals_gets_its_slug(run: Run):
+    """Given the alias GPT-4, gpt-4's slug left every suggestion: a typo of it was told
+    'gpt_4' (alias of gpt-4), or 'GPT-4' (alias of gpt-4), never gpt-4."""
+    assert run("alias", "add", "gpt-4", "GPT-4").exit_code == 0
+    for args, error in (
+        (("add-result", "gpt4", "mmlu", "50"), "add-result: unknown model 'gpt4'"),
+        (("show", "model", "gpt4"), "no current model 'gpt4'"),
+        (("alias", "add", "gpt-44", "x"), "alias add: unknown model 'gpt-44'"),
+    ):
+        refused = run(*args)
+        assert refused.exit_code == 1, args
+        assert refused.stderr.startswith(f"trendlab: error: {error} (did you mean 'gpt-4'"), (
+            refused.stderr
+        )
+
+
 def test_a_models_slug_named_as_an_alias_points_to_that_models_aliases(run: Run, db: Path):
     """`retract alias gpt-4` suggested another model's alias, 'gpt-4.5', the nearest
     spelling: a slug is no alias, and the right thing is the model's own aliases, in

@@ -21,7 +21,11 @@ def nearest(value: str, names: Iterable[str], n: int = 3) -> list[str]:
     else names that contain it or that it contains."""
     lowered: dict[str, str] = {}
     for name in sorted(set(names)):
-        lowered.setdefault(matched_form(name), name)
+        form = matched_form(name)
+        # Of names matching alike, the one written in that form: a slug is, and an
+        # alias in its capitals (GPT-4 of gpt-4) took its place in every suggestion.
+        if form not in lowered or name == form:
+            lowered[form] = name
     # A typo in full-width letters (ｇｐｔ-4x) is as near gpt-4 as one typed plainly: as
     # typed, no letter of it matched, and it had no suggestion.
     needle = matched_form(value)
