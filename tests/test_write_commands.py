@@ -1297,8 +1297,9 @@ def test_required_options_and_negative_scores_on_the_command_line(run: Run):
 def test_a_negative_score_is_read_as_the_positive_one_is(run: Run):
     """SCORE 'inf' was "SCORE: 'inf' is not a finite number" and ' 41 ' the score 41, but
     '-inf' was "No such option '-inf'" and '-1 ' "No such option '-1 '": taken for an
-    option that no name starts with. Each is the score now, read by SCORE's rules."""
-    for score in ("-inf", "-nan", "-0x10", "-1_0", "-1e400"):
+    option that no name starts with (so was '-1,5', with a decimal comma, where '1,5' was
+    not a finite number). Each is the score now, read by SCORE's rules."""
+    for score in ("-inf", "-nan", "-0x10", "-1_0", "-1e400", "-1,5"):
         refused = run("add-result", "gpt-4", "mmlu", score)
         assert refused.exit_code == 2
         assert refused.stderr.startswith(

@@ -286,11 +286,12 @@ def add_benchmark(settings: Settings, slug: str, message: str | None, **fields: 
     _add(settings, "benchmarks", {"slug": slug, **fields}, message, "add benchmark {slug}", bounds)
 
 
-# A negative SCORE, or what was meant as one: -1e400, -0x10, -1_0, -inf or "-5 " is a
-# score for SCORE's rules to refuse or read, as 1e400, 0x10, inf and "5 " are, not an
-# unknown option. Only what reads as a number: -5m is -5 and the option -m run together.
+# A negative SCORE, or what was meant as one: -1e400, -0x10, -1_0, -1,5, -inf or "-5 "
+# is a score for SCORE's rules to refuse or read, as 1e400, 0x10, 1,5, inf and "5 " are,
+# not an unknown option. Only what reads as a number: -5m is -5 and the option -m run
+# together.
 _NUMBER = re.compile(
-    r"-(?:inf(?:inity)?|nan|0x[0-9a-f_.p+-]*|[0-9_.]+(?:e[-+]?[0-9_]*)?)\s*", re.IGNORECASE
+    r"-(?:inf(?:inity)?|nan|0x[0-9a-f_.p+-]*|[0-9_.,]+(?:e[-+]?[0-9_]*)?)\s*", re.IGNORECASE
 )
 
 
