@@ -145,6 +145,14 @@ def test_a_slug_and_a_url_are_checked_for_their_form(run: Run):
     assert run("add-model", "a" * 100, "-m", "t").exit_code == 0
     ftp = run("add-model", "v-url", "--source-url", "ftp://example.org/x", "-m", "t")
     assert ftp.exit_code == 2 and "is not an http(s) URL" in ftp.stderr
+    # With no host (a slash too many) it was a key of its own for the same source.
+    for url in ("https:///arxiv.org/abs/2303.08774", "https://.", "https://-/x", "https://?q"):
+        hostless = run("add-result", "gpt-4", "mmlu", "50", "--source-url", url, "-m", "t")
+        assert hostless.exit_code == 2, url
+        assert f"--source-url: {url!r} is not an http(s) URL" in hostless.stderr
+    hosted = ("HTTPS://EXAMPLE.ORG", "https://例え.jp/パ?q=1#f", "https://[::1]:80")
+    for n, url in enumerate(hosted):
+        assert run("add-model", f"v-url-{n}", "--source-url", url, "-m", "t").exit_code == 0, url
 
 
 def test_scores_are_checked_against_their_units_range_and_repeats(run: Run, tmp_path: Path):

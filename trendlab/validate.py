@@ -58,7 +58,10 @@ ROW = "__row"  # 0-based position of a row in its source, carried through valida
 REF = "__ref"  # in errors: the earlier row a duplicate repeats
 FIELDS = "__fields"  # in errors: the fields a row's errors are about
 SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
-URL_RE = r"(?i)^https?://\S+$"  # a scheme is case-insensitive (RFC 3986)
+# A scheme is case-insensitive (RFC 3986). A host holds a letter or digit: https:///x
+# (a slash too many), https://. or https://- name no site, yet a result's source URL
+# is part of its key.
+URL_RE = r"(?i)^https?://[^\s/?#]*[\p{L}\p{N}][^\s/?#]*(?:[/?#]\S*)?$"
 # A letter or digit of any script: an alias (a lookup name) must hold one.
 NAME_CHARACTER_RE = r"[\p{L}\p{N}]"
 _TRUE = ("true", "t", "yes", "y", "1")
