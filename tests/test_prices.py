@@ -434,6 +434,29 @@ def test_a_provider_in_another_case_is_the_same_provider(run: Run, tmp_path: Pat
     assert "openai" not in providers and "OpenAI" in providers
 
 
+def test_a_price_added_under_a_provider_near_a_stored_one_says_so(run: Run, tmp_path: Path):
+    """`add-price gpt-4o "Open AI" ...` made a provider of its own, beside OpenAI's
+    prices, and said nothing: a typo of a provider split the model's prices in two."""
+    typo = run("add-price", "gpt-4o", "Open AI", "2025-01-01", "--input", "2", "-m", "t")
+    assert typo.exit_code == 0
+    assert typo.stderr.splitlines()[1] == (
+        "1 price of a provider no other price names: 'Open AI' (did you mean 'OpenAI'?); it "
+        "is kept, but a provider's spelling is part of a price's key: if it is a typo, "
+        "retract it and add it under the stored name"
+    )
+    # A provider's own spelling, another case of it, or one near none says nothing.
+    for provider, day in (("Open AI", "02"), ("OPENAI", "03"), ("Acme Cloud", "04")):
+        quiet = run("add-price", "gpt-4o", provider, f"2025-01-{day}", "--input", "2", "-m", "t")
+        assert quiet.exit_code == 0 and len(quiet.stderr.splitlines()) == 1, quiet.stderr
+    # A file's providers are its source's: not second-guessed.
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "model,provider,effective_date,input_usd_per_mtok\ngpt-4o,Anthropc,2025-02-01,1\n"
+    )
+    imported = run("import", str(path), "-m", "t")
+    assert imported.exit_code == 0 and "no other price names" not in imported.stderr
+
+
 def test_a_retracted_price_added_in_other_capitals_is_restored(run: Run, tmp_path: Path):
     """A retracted price's provider is a spelling of its own: the price added again in
     other capitals, by add-price or an import, is it restored, not a second price."""

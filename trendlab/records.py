@@ -43,11 +43,12 @@ from trendlab.lake import (
     locked_error,
     lost_connection_error,
 )
-from trendlab.nearest import suggest
+from trendlab.nearest import nearest, suggest
 from trendlab.organizations import Organizations
 from trendlab.text import (
     at_most,
     counted,
+    fold,
     format_character,
     matched_form,
     name_forms,
@@ -171,6 +172,9 @@ class Counts:
     # Results and prices dated before their model's release (see
     # Changeset._before_release): "gpt-4 on 2021-01-01, released 2023-03-14 (line 2)".
     before_release: list[str] = field(default_factory=list)
+    # Prices added by hand under a provider no other price names, near one that does
+    # (see Changeset._near_providers): "'Open AI' (did you mean 'OpenAI'?)".
+    near_providers: list[str] = field(default_factory=list)
     # Models whose release date a write moved past some of their results or prices:
     # (model, release date, how many results, how many prices).
     released_later: list[tuple[str, Any, int, int]] = field(default_factory=list)
@@ -192,6 +196,7 @@ class Counts:
         self.undated.clear()
         self.fraction_like.clear()
         self.before_release.clear()
+        self.near_providers.clear()
         self.released_later.clear()
         self.past_ceiling.clear()
         self.twins = ([], 0)
@@ -588,6 +593,7 @@ class Changeset:
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
         before_release = self._before_release(kind, typed, line_of)
+        near_providers = self._near_providers(kind, typed, mode)
         if kind is BENCHMARKS and typed.height:
             self._note_state_before(typed.get_column("slug").to_list())
             if line_of is not None:
@@ -637,10 +643,11 @@ class Changeset:
             # Only rows this write stores: one already there as given says nothing new.
             wrote = ["new"] if mode == "missing" else list(WRITTEN)
             stored = diff.filter(pl.col("status").is_in(wrote))
-            if fraction_like or before_release:
+            if fraction_like or before_release or near_providers:
                 rows = set(stored.get_column(ROW))
                 counts.fraction_like += [text for row, text in fraction_like if row in rows]
                 counts.before_release += [text for row, text in before_release if row in rows]
+                counts.near_providers += [text for row, text in near_providers if row in rows]
             if maybe_undated:
                 named.append(stored.filter(pl.col(ROW).is_in(maybe_undated)).get_column("key"))
             if pairs:
@@ -706,6 +713,22 @@ class Changeset:
             (row, f"{number(score)} on {benchmark}{_at(line_of, row)}")
             for row, benchmark, score in found.select(ROW, "benchmark", "score").iter_rows()
         ]
+
+    def _near_providers(self, kind: Kind, typed: pl.DataFrame, mode: str) -> list[tuple[int, str]]:
+        """(row, "'Open AI' (did you mean 'OpenAI'?)") for the prices a command adds
+        under a provider no stored price names, spelled near one that does: the price
+        is kept, a provider of its own, but a typo of a provider's name looks the same,
+        and its model's prices at that provider split in two. A file's providers are its
+        source's, often new: not second-guessed."""
+        if kind is not PRICES or mode != "add" or typed.is_empty():
+            return []
+        stored = self.refs.providers
+        found = []
+        for row, provider in typed.select(ROW, "provider").iter_rows():
+            close = [] if fold(provider) in stored else nearest(provider, stored.values(), n=1)
+            if close:
+                found.append((row, f"{provider!r} (did you mean {close[0]!r}?)"))
+        return found
 
     def _before_release(
         self, kind: Kind, typed: pl.DataFrame, line_of: Callable[[int], str] | None

@@ -752,6 +752,8 @@ def note_written(
         _note_fraction_like(counts.fraction_like, shown)
     if counts.before_release:
         _note_before_release(counts.before_release, kind, shown)
+    if counts.near_providers:
+        _note_near_providers(counts.near_providers, shown)
     if counts.released_later:
         _note_released_later(counts.released_later, shown)
     if counts.past_ceiling:
@@ -796,6 +798,21 @@ def _note_fraction_like(found: list[str], shown: int) -> None:
     note(
         f"{counted(n, 'result')} {score} at most 1, below the benchmark's floor (chance "
         f"level): {examples}; percent scores are 0-100, so if {it}, multiply by 100"
+    )
+
+
+def _note_near_providers(found: list[str], shown: int) -> None:
+    """One line for the prices just added under a provider no other price names, near
+    one that does (Counts.near_providers), however many."""
+    from trendlab.text import at_most, counted
+
+    n = len(found)
+    named = "; ".join(at_most(found, shown))
+    it, them = ("it", "it") if n == 1 else ("they", "them")
+    note(
+        f"{counted(n, 'price')} of a provider no other price names: {named}; {it} "
+        f"{'is' if n == 1 else 'are'} kept, but a provider's spelling is part of a "
+        f"price's key: if it is a typo, retract {them} and add {them} under the stored name"
     )
 
 
