@@ -585,6 +585,41 @@ def test_a_score_that_looks_like_a_fraction_is_written_with_a_note(run: Run, tmp
     assert "0.5 on gpqa-diamond (line 6); ... and 2 more; percent scores are 0-100" in many.stderr
 
 
+def test_a_percent_benchmarks_ceiling_that_looks_like_a_fraction_is_written_with_a_note(
+    run: Run, tmp_path: Path
+):
+    """`add-benchmark my-eval --unit percent --floor 0.25 --ceiling 1` gave percents as
+    fractions, a best achievable of 1 %, and every forecast of it was bounded there
+    without a word; a score of 0.865 on MMLU was noted, its bounds were not."""
+    added = run(
+        "add-benchmark", "fr-eval", "--unit", "percent", "--floor", "0.25", "--ceiling", "1"
+    )
+    assert added.exit_code == 0, added.stderr
+    assert added.stderr.splitlines()[-1] == (
+        "1 percent benchmark has a ceiling (best achievable) of at most 1: fr-eval, ceiling "
+        "1; percent is 0-100, so if its bounds are fractions, multiply them by 100"
+    )
+    fixed = run(
+        "edit", "benchmark", "fr-eval", "--set", "floor=25", "--set", "ceiling=100", "-m", "t"
+    )
+    assert fixed.exit_code == 0 and "fraction" not in fixed.stderr, fixed.stderr
+    # Another unit, or lower being better (an error rate's best is 0), says nothing.
+    for args in (
+        ("fr-score", "--unit", "score", "--ceiling", "1"),
+        ("fr-err", "--unit", "percent", "--no-higher-is-better", "--floor", "1", "--ceiling", "0"),
+    ):
+        quiet = run("add-benchmark", *args)
+        assert quiet.exit_code == 0 and "fraction" not in quiet.stderr, quiet.stderr
+    _import_noted_once(
+        run,
+        tmp_path / "benchmarks.csv",
+        "slug,unit,floor,ceiling\nfr-a,percent,0.25,0.9\nfr-b,percent,25,100\n",
+        "1 percent benchmark has a ceiling (best achievable) of at most 1: fr-a, ceiling 0.9 "
+        "(line 2); percent is 0-100, so if its bounds are fractions, multiply them by 100",
+        "fraction",
+    )
+
+
 def _import_noted_once(run: Run, csv: Path, text: str, note: str, word: str) -> None:
     """Import `text` as the file `csv`: one line of stderr is `note`, and importing the
     file again, which adds nothing new, notes nothing with `word` in it."""

@@ -169,6 +169,9 @@ class Counts:
     # Results that score at most 1 on a percent benchmark whose floor is above it (see
     # Changeset._fraction_like): "0.865 on mmlu (line 2)".
     fraction_like: list[str] = field(default_factory=list)
+    # Percent benchmarks whose ceiling is at most 1 (see Changeset._fraction_bounds):
+    # "my-eval, ceiling 1 (line 2)".
+    fraction_bounds: list[str] = field(default_factory=list)
     # Results and prices dated before their model's release (see
     # Changeset._before_release): "gpt-4 on 2021-01-01, released 2023-03-14 (line 2)".
     before_release: list[str] = field(default_factory=list)
@@ -195,6 +198,7 @@ class Counts:
         self.same = self.same.clear()
         self.undated.clear()
         self.fraction_like.clear()
+        self.fraction_bounds.clear()
         self.before_release.clear()
         self.near_providers.clear()
         self.released_later.clear()
@@ -592,6 +596,7 @@ class Changeset:
             )
         counts = self._counts(kind)
         fraction_like = self._fraction_like(kind, typed, line_of)
+        fraction_bounds = self._fraction_bounds(kind, typed, line_of)
         before_release = self._before_release(kind, typed, line_of)
         near_providers = self._near_providers(kind, typed, mode)
         if kind is BENCHMARKS and typed.height:
@@ -643,9 +648,10 @@ class Changeset:
             # Only rows this write stores: one already there as given says nothing new.
             wrote = ["new"] if mode == "missing" else list(WRITTEN)
             stored = diff.filter(pl.col("status").is_in(wrote))
-            if fraction_like or before_release or near_providers:
+            if fraction_like or fraction_bounds or before_release or near_providers:
                 rows = set(stored.get_column(ROW))
                 counts.fraction_like += [text for row, text in fraction_like if row in rows]
+                counts.fraction_bounds += [text for row, text in fraction_bounds if row in rows]
                 counts.before_release += [text for row, text in before_release if row in rows]
                 counts.near_providers += [text for row, text in near_providers if row in rows]
             if maybe_undated:
@@ -712,6 +718,26 @@ class Changeset:
         return [
             (row, f"{number(score)} on {benchmark}{_at(line_of, row)}")
             for row, benchmark, score in found.select(ROW, "benchmark", "score").iter_rows()
+        ]
+
+    def _fraction_bounds(
+        self, kind: Kind, typed: pl.DataFrame, line_of: Callable[[int], str] | None
+    ) -> list[tuple[int, str]]:
+        """(row, "my-eval, ceiling 1 (line 2)") for the percent benchmarks written with a
+        ceiling (best achievable) of at most 1, higher being better: a best of 1 % is
+        most likely a fraction given for a percent, as a score of 0.865 on MMLU is. It
+        stays, but it bounds every forecast of the benchmark, and the user should hear
+        of it."""
+        if kind is not BENCHMARKS or not {"unit", "ceiling"} <= set(typed.columns):
+            return []
+        found = typed.filter(
+            (pl.col("unit") == "percent") & (pl.col("ceiling") > 0) & (pl.col("ceiling") <= 1)
+        )
+        if "higher_is_better" in found.columns:
+            found = found.filter(pl.col("higher_is_better").ne_missing(False))
+        return [
+            (row, f"{slug}, ceiling {number(ceiling)}{_at(line_of, row)}")
+            for row, slug, ceiling in found.select(ROW, "slug", "ceiling").iter_rows()
         ]
 
     def _near_providers(self, kind: Kind, typed: pl.DataFrame, mode: str) -> list[tuple[int, str]]:

@@ -750,6 +750,8 @@ def note_written(
         _note_undated(counts.undated, given, shown, command)
     if counts.fraction_like:
         _note_fraction_like(counts.fraction_like, shown)
+    if counts.fraction_bounds:
+        _note_fraction_bounds(counts.fraction_bounds, shown)
     if counts.before_release:
         _note_before_release(counts.before_release, kind, shown)
     if counts.near_providers:
@@ -798,6 +800,20 @@ def _note_fraction_like(found: list[str], shown: int) -> None:
     note(
         f"{counted(n, 'result')} {score} at most 1, below the benchmark's floor (chance "
         f"level): {examples}; percent scores are 0-100, so if {it}, multiply by 100"
+    )
+
+
+def _note_fraction_bounds(found: list[str], shown: int) -> None:
+    """One line for the percent benchmarks just written whose ceiling looks like a
+    fraction given for a percent (Counts.fraction_bounds), however many."""
+    from trendlab.text import at_most, counted
+
+    n = len(found)
+    examples = "; ".join(at_most(found, shown))
+    has, its = ("has", "its") if n == 1 else ("have", "their")
+    note(
+        f"{counted(n, 'percent benchmark')} {has} a ceiling (best achievable) of at most 1: "
+        f"{examples}; percent is 0-100, so if {its} bounds are fractions, multiply them by 100"
     )
 
 
