@@ -366,6 +366,11 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
             "unknown benchmark 'mathh' (did you mean 'math'?)",
             data,
         ),
+        # By its display name: was "BENCHMARK: 'gpqa diamond' is not a slug", no hint.
+        ("add-result", "gpt-4", "GPQA Diamond", "50"): (
+            "unknown benchmark 'gpqa diamond' (did you mean 'gpqa-diamond'?)",
+            data,
+        ),
         ("add-result", "gpt-4", "math", "abc"): ("SCORE: 'abc' is not a finite number", usage),
         ("add-result", "gpt-4", "math", "150"): (
             "add-result: SCORE: 150.0 is outside the range of unit percent",

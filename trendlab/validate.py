@@ -1237,6 +1237,9 @@ def validate(
         cleaned = cleaned.with_columns(
             pl.col("benchmark").str.normalize("NFKC").str.strip_chars().str.to_lowercase()
         )
+        # Nor is it judged as a slug: a name of none (GPQA Diamond, its display name)
+        # is an unknown benchmark with the nearest slug, not "not a slug" and no hint.
+        fields = [replace(f, type="text") if f.name == "benchmark" else f for f in fields]
     if kind is BENCHMARKS and "unit" in cleaned.columns:
         # Units have no capitals either (the units table's): Percent is percent, as a
         # source_kind of Paper is paper. One that is no unit is quoted as written.
