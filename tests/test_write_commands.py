@@ -366,6 +366,11 @@ def test_bad_input_on_add_is_one_clear_line(run: Run):
             "unknown benchmark 'mathh' (did you mean 'math'?)",
             data,
         ),
+        # By its first word: no hint was given, gpqa-diamond being twice as long.
+        ("add-result", "gpt-4", "gpqa", "50"): (
+            "unknown benchmark 'gpqa' (did you mean 'gpqa-diamond'?)",
+            data,
+        ),
         # By its display name: was "BENCHMARK: 'gpqa diamond' is not a slug", no hint.
         ("add-result", "gpt-4", "GPQA Diamond", "50"): (
             "unknown benchmark 'gpqa diamond' (did you mean 'gpqa-diamond'?)",

@@ -12,7 +12,12 @@ def _overlaps(needle: str, name: str) -> bool:
     # One name inside the other (gpt-4 in gpt-4-0613) counts only when the shorter is
     # a real part of the longer: a one-letter slug is inside almost every typo.
     short, long_ = sorted((needle, name), key=len)
-    return len(short) >= 3 and 2 * len(short) >= len(long_) and short in long_
+    if len(short) < 3:
+        return False
+    # Or its first words, however long the rest: gpqa for gpqa-diamond, a short name.
+    if len(long_) > len(short) and long_.startswith(short) and long_[len(short)] in "-._ /":
+        return True
+    return 2 * len(short) >= len(long_) and short in long_
 
 
 def nearest(value: str, names: Iterable[str], n: int = 3) -> list[str]:
