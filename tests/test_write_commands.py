@@ -2642,6 +2642,36 @@ def test_the_check_of_one_line_text_covers_every_one_line_field():
                 assert f"'{field.name}', {field.name} FROM {kind.name}" in sql, field.name
 
 
+def test_an_organization_or_a_provider_holds_a_letter_or_digit(run: Run, tmp_path: Path):
+    """`add-model x --organization -` made '-', a spreadsheet's mark for unknown, an
+    organization of its own (n- and a hash), and `add-price gpt-4 ? ...` a provider:
+    each is refused, naming the option (exit 2) or the file's line (exit 1)."""
+    before = run("log", "--json").stdout
+    hint = "holds no letter or digit; a name must hold one"
+    for args, expected in [
+        (["add-model", "dash-org", "--organization", "-"], f"--organization: '-' {hint} ("),
+        (["add-price", "gpt-4", "?", "2024-01-01", "--input", "1"], f"PROVIDER: '?' {hint} ("),
+        (["edit", "model", "gpt-4", "--set", "organization=..."], f"organization: '...' {hint}"),
+    ]:
+        refused = run(*args, "-m", "t")
+        assert refused.exit_code == 2, (args, refused.output)
+        assert expected in refused.stderr, refused.stderr
+    path = tmp_path / "models.csv"
+    path.write_text("slug,organization\nq-org,-\n")
+    imported = run("import", str(path), "-m", "t")
+    assert imported.exit_code == 1
+    assert f"{path}:2: organization: '-' {hint} (an unknown one is left empty)" in imported.stderr
+    assert run("log", "--json").stdout == before
+    # A name of any script, or of one letter, is a name.
+    for organization in ("北京", "X"):
+        assert (
+            run(
+                "add-model", f"org-{ord(organization[0])}", "--organization", organization
+            ).exit_code
+            == 0
+        )
+
+
 def test_a_setting_or_a_provider_holds_no_invisible_format_character(run: Run):
     """'5-shot' and '5-shot' with a U+200B were two settings, two keys that look as one,
     and so were two providers. A format character in either is refused as in an alias,

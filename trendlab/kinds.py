@@ -51,6 +51,9 @@ class Field:
     # '5-shot' and '5-shot' with a U+200B would be two keys that look as one (and
     # Open<U+200B>AI an organization of its own that looks as OpenAI).
     key_text: bool = False
+    # The name of an organization or a provider: it holds a letter or digit. '-' or
+    # '?', a spreadsheet's mark for unknown, was an organization of its own.
+    named: bool = False
     help: str = ""
 
 
@@ -152,6 +155,7 @@ ORGANIZATIONS = Kind(
             required=True,
             one_line=True,
             key_text=True,
+            named=True,
             help="the name as sources write it",
         ),
     ),
@@ -172,6 +176,7 @@ MODELS = Kind(
             "text",
             one_line=True,
             key_text=True,
+            named=True,
             help="developer, as the source writes it",
         ),
         Field("release_date", "date", past=True, help="when it was released"),
@@ -268,6 +273,7 @@ PRICES = Kind(
             required=True,
             one_line=True,
             key_text=True,
+            named=True,
             help="who sells access, e.g. OpenAI",
         ),
         Field("effective_date", "date", required=True, help="YYYY-MM-DD"),

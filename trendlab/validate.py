@@ -478,6 +478,14 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
                 _invisible(raw, "; it must read as it is typed", joiners=False),
             )
         )
+    if field.named:
+        rules.append(
+            (
+                ~control & ~raw.str.contains(FORMAT_RE) & ~raw.str.contains(NAME_CHARACTER_RE),
+                " holds no letter or digit; a name must hold one"
+                + ("" if field.required else " (an unknown one is left empty)"),
+            )
+        )
     if field.lookup_name:
         hidden = raw.str.contains(FORMAT_RE)
         rules.append((hidden, _invisible(raw, "; it must read as it is typed", joiners=True)))
