@@ -1284,6 +1284,27 @@ def test_names_in_other_scripts_are_distinct_organizations(run: Run):
     assert blocked.exit_code == 1 and "still used by 2 models" in blocked.stderr
 
 
+def test_names_differing_only_in_inner_spaces_are_one_organization(run: Run):
+    """北京 实验室 and 北京  实验室 (a space typed twice) made two organizations, their
+    slugs two hashes of the names as written; a model writing either names the one."""
+    imported = run(
+        "import",
+        "--kind",
+        "models",
+        "-",
+        input="slug,name,organization\nm-1,M1,北京 实验室\nm-2,M2,北京  实验室\n",
+    )
+    assert imported.exit_code == 0, imported.stderr
+    assert "organizations: 1 added" in imported.stderr
+    assert run("add-model", "m-3", "--organization", "北京   实验室", "-m", "x").exit_code == 0
+    orgs = json.loads(run("list", "organizations", "--json").stdout)
+    slugs = [o["slug"] for o in orgs if o["name"].startswith("北京")]
+    assert len(slugs) == 1
+    blocked = run("retract", "organization", slugs[0], "-m", "x")
+    assert blocked.exit_code == 1 and "still used by 3 models" in blocked.stderr
+    assert run("check").exit_code == 0
+
+
 def test_an_organization_slugged_by_an_older_rule_is_still_the_one_named(run: Run, db: Path):
     """Before accents were folded, Zürich AI was z-rich-ai: a model naming it now is
     that organization's, not a second one's, and keeps it from being retracted."""

@@ -46,11 +46,11 @@ def iso_day(text: str) -> date | None:
 
 
 def fold(text: str) -> str:
-    """A name as names compare: compatibility forms and accents dropped, case folded
-    (Zürich and ZURICH, or one name in NFC and NFD, fold alike)."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    ).casefold()
+    """A name as names compare: compatibility forms and accents dropped, case folded,
+    runs of spaces as one (Zürich and ZURICH, one name in NFC and NFD, or 北京 实验室
+    and 北京  实验室, fold alike: a space typed twice is no other name)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(" {2,}", " ", plain).casefold()
 
 
 def slugify(text: str) -> str:
