@@ -1262,6 +1262,48 @@ def test_a_model_naming_a_retracted_organization_by_its_name_restores_it(run: Ru
     assert run("check").exit_code == 0
 
 
+def _two_retracted_organizations_named_lab_q(run: Run) -> None:
+    """lab-a and lab-b, both retracted, both last named Lab Q (the second took the name
+    once the first was retracted)."""
+    for model, name in (("m1", "Lab A"), ("m2", "Lab B")):
+        assert run("add-model", model, "--organization", name, "-m", "a").exit_code == 0
+        assert run("retract", "model", model, "-m", "b").exit_code == 0
+        slug = name.lower().replace(" ", "-")
+        assert run("edit", "organization", slug, "--set", "name=Lab Q", "-m", "c").exit_code == 0
+        # A model that named it so, retracted too.
+        assert run("add-model", f"{model}-q", "--organization", "Lab Q", "-m", "c").exit_code == 0
+        assert run("retract", "model", f"{model}-q", "-m", "d").exit_code == 0
+        assert run("retract", "organization", slug, "-m", "d").exit_code == 0
+
+
+def test_a_model_naming_two_retracted_organizations_last_name_is_refused(run: Run):
+    """A model naming Lab Q restored lab-b, the one whose slug sorts last, saying only
+    "restored organization lab-b": which of the two was meant is the user's to say."""
+    _two_retracted_organizations_named_lab_q(run)
+    added = run("add-model", "m3", "--organization", "Lab Q", "-m", "e")
+    assert added.exit_code == 1
+    assert (
+        "organization: 'Lab Q' was the last name of 2 retracted organizations: lab-a, lab-b"
+        in added.stderr
+    )
+    imported = run(
+        "import", "--kind", "models", "-", input="slug,name,organization\nm4,M4,lab  q\n"
+    )
+    assert imported.exit_code == 1 and "stdin:2: organization: 'lab  q'" in imported.stderr
+    # A retracted model restored by a file without organizations brings its own.
+    again = run("import", "--kind", "models", "-", input="slug,name\nm2-q,M2\n")
+    assert again.exit_code == 1 and "'Lab Q' was the last name of 2" in again.stderr
+    orgs = json.loads(run("list", "organizations", "--json").stdout)
+    assert not {"lab-a", "lab-b"} & {o["slug"] for o in orgs}
+    # Restored first, the one meant is the one the model names.
+    restored = run("import", "--kind", "organizations", "-", input="slug,name\nlab-a,Lab Q\n")
+    assert restored.exit_code == 0, restored.stderr
+    assert run("add-model", "m3", "--organization", "Lab Q", "-m", "e").exit_code == 0
+    assert json.loads(run("show", "model", "m3", "--json").stdout)["organization"] == "Lab Q"
+    orgs = json.loads(run("list", "organizations", "--json").stdout)
+    assert {"lab-a", "lab-b"} & {o["slug"] for o in orgs} == {"lab-a"}
+
+
 def test_names_in_other_scripts_are_distinct_organizations(run: Run):
     for slug, name in (
         ("m-1", "深度求索"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from trendlab.text import fold, slugify
+from trendlab.text import at_most, fold, quoted, slugify
 
 
 class Organizations:
@@ -20,13 +20,15 @@ class Organizations:
     def __init__(self, names: Mapping[str, str | None]) -> None:
         """`names`: slug -> name of every current organization (Store.organization_names)."""
         self.names = {slug: name for slug, name in names.items() if name}
-        self._by_fold = {fold(name): slug for slug, name in self.names.items()}
+        self._by_fold: dict[str, list[str]] = {}
+        for slug, name in self.names.items():
+            self._by_fold.setdefault(fold(name), []).append(slug)
 
     def slug_of(self, text: str) -> str | None:
         """The slug of the organization `text` names; None when it names none."""
         by_name = self._by_fold.get(fold(text))
-        if by_name is not None:
-            return by_name
+        if by_name:
+            return by_name[-1]
         slug = slugify(text)
         return slug if slug in self.names else None
 
@@ -34,3 +36,21 @@ class Organizations:
         """The name of the organization `text` names, else `text` as written."""
         slug = self.slug_of(text)
         return self.names[slug] if slug is not None else text
+
+    def sharing_name(self, text: str) -> list[str]:
+        """The slugs of the organizations named `text`, as names compare, when more than
+        one is: retracted ones may be (a retracted organization's name is free to take),
+        and which of them `text` names is then the user's to say. Else []."""
+        slugs = self._by_fold.get(fold(text), [])
+        return sorted(slugs) if len(slugs) > 1 else []
+
+
+def shared_name(name: str, slugs: list[str], restore: str) -> str:
+    """What a model naming its organization `name` is told where `slugs`, retracted
+    organizations, all last had that name: restoring one is the user's choice, by
+    `restore` (the import command on the store written)."""
+    return (
+        f"organization: {quoted(name)} was the last name of {len(slugs)} retracted "
+        f"organizations: {', '.join(at_most(slugs, 10))}; restore the one meant first "
+        f"(`{restore}` of a file of its slug and name)"
+    )

@@ -44,7 +44,7 @@ from trendlab.lake import (
     lost_connection_error,
 )
 from trendlab.nearest import nearest, suggest
-from trendlab.organizations import Organizations
+from trendlab.organizations import Organizations, shared_name
 from trendlab.text import (
     at_most,
     counted,
@@ -1041,6 +1041,9 @@ class Changeset:
             retracted = Organizations(self.store.organization_names_ever())
             restored: dict[str, str] = {}
             for slug, name in wanted.items():
+                if several := retracted.sharing_name(name):
+                    restore = self.store.command("import --kind organizations FILE")
+                    raise TrendlabError(shared_name(name, several, restore))
                 restored.setdefault(retracted.slug_of(name) or slug, name)
             rows = [{"slug": s, "name": n} for s, n in restored.items()]
             self.write(ORGANIZATIONS, rows_frame(ORGANIZATIONS, rows), mode="upsert")

@@ -31,7 +31,7 @@ from trendlab.kinds import (
     Kind,
 )
 from trendlab.nearest import suggest
-from trendlab.organizations import Organizations
+from trendlab.organizations import Organizations, shared_name
 from trendlab.text import (
     CONTROL_RE,
     DATE_RE,
@@ -83,6 +83,10 @@ class Refs:
 
     def __init__(self, store: Store):
         self._store = store
+
+    def store_command(self, name: str) -> str:
+        """trendlab's command `name` on this store, as an error suggests it (Store.command)."""
+        return self._store.command(name)
 
     def _pairs(self, sql: str) -> dict[str, Any]:
         return dict(self._store.con.execute(sql).fetchall())
@@ -152,6 +156,11 @@ class Refs:
     def organizations(self) -> dict[str, str]:
         """Organization slug -> name."""
         return self._pairs("SELECT slug, name FROM organizations")
+
+    @cached_property
+    def organizations_ever(self) -> dict[str, str | None]:
+        """Organization slug -> its last name, retracted ones too."""
+        return self._store.organization_names_ever()
 
     @cached_property
     def models_by_organization(self) -> dict[str, list[str]]:
@@ -638,6 +647,20 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     return pl.concat([taken, within]).unique(subset=ROW, keep="first", maintain_order=True)
 
 
+def _retracted_names_shared(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for models naming their organization by a name no current one has
+    and several retracted ones last had: the write would restore one, and which is the
+    user's to say."""
+    current, ever = Organizations(refs.organizations), Organizations(refs.organizations_ever)
+    restore = refs.store_command("import --kind organizations FILE")
+    found = [
+        (row, shared_name(name, several, restore))
+        for row, name in typed.select(ROW, "organization").drop_nulls().iter_rows()
+        if current.slug_of(name) is None and (several := ever.sharing_name(name))
+    ]
+    return pl.DataFrame(found, schema={ROW: typed.schema[ROW], "message": pl.String}, orient="row")
+
+
 def _renames_leaving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for organizations renamed so that a current model naming one by
     its name now would name no organization, which `check` reports: their models'
@@ -907,6 +930,8 @@ def _kind_errors(
         found.check(["alias", "model"], lambda rows: _alias_clashes(rows, refs, moving))
     if kind is MODELS:
         found.check(["slug"], lambda rows: _slugs_taken_by_aliases(rows, refs))
+    if kind is MODELS and "organization" in cols:
+        found.check(["organization"], lambda rows: _retracted_names_shared(rows, refs))
     if kind is ORGANIZATIONS and "name" in cols:
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
         found.check(["slug", "name"], lambda rows: _renames_leaving_models(rows, refs))
