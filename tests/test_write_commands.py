@@ -1304,6 +1304,24 @@ def test_a_model_naming_two_retracted_organizations_last_name_is_refused(run: Ru
     assert {"lab-a", "lab-b"} & {o["slug"] for o in orgs} == {"lab-a"}
 
 
+def test_a_last_name_two_retracted_organizations_had_names_neither(run: Run):
+    """history, show, edit and retract of Lab Q read lab-b, whose slug sorts last, as
+    if it alone had been so named."""
+    _two_retracted_organizations_named_lab_q(run)
+    listed = "'Lab Q' was the last name of 2 retracted organizations: lab-a, lab-b"
+    for command in (
+        ("show", "organization", "Lab Q"),
+        ("edit", "organization", "Lab Q", "--set", "name=X", "-m", "x"),
+        ("retract", "organization", "Lab Q", "-m", "x"),
+    ):
+        refused = run(*command)
+        assert refused.exit_code == 1 and listed in refused.stderr, command
+    history = run("history", "organization", "lab  q")
+    assert history.exit_code == 1
+    assert "matches 2 organizations: lab-a, lab-b; give the organization's slug" in history.stderr
+    assert run("history", "organization", "lab-a").exit_code == 0
+
+
 def test_names_in_other_scripts_are_distinct_organizations(run: Run):
     for slug, name in (
         ("m-1", "深度求索"),

@@ -1267,6 +1267,11 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
 def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     """The error for a name (as named_keys reads it) of a record that was retracted."""
     gone = named_keys(store, kind, text, ever=True)
+    if kind is ORGANIZATIONS and len(gone) > 1:
+        return TrendlabError(
+            f"{quoted(text.strip())} was the last name of {len(gone)} retracted "
+            f"organizations: {', '.join(at_most(gone, 10))}; give the organization's slug"
+        )
     retracted = store.retracted_in(kind, gone[0]) if len(gone) == 1 else None
     if retracted is None:
         return None
@@ -1355,6 +1360,15 @@ def named_keys(store: Store, kind: Kind, text: str, *, ever: bool = False) -> li
         # In its NFKC form too, as a model's name resolves (see trendlab.aliases).
         forms = name_forms(text)
         return sorted(n for n in names if n.lower() in forms)
+    # Two retracted organizations may have had one last name (the second took it once
+    # the first was retracted): the name is both's, not whichever sorts last.
+    if (
+        not keys
+        and kind is ORGANIZATIONS
+        and ever
+        and Organizations(store.organization_names()).slug_of(text) is None
+    ):
+        keys = Organizations(store.organization_names_ever()).sharing_name(text)
     if not keys and (stored := _as_stored(store, kind, text, ever=ever)) != text:
         keys = store.find_keys(kind, stored, ever=ever)
     return keys
@@ -1435,8 +1449,15 @@ def ambiguous(kind: Kind, text: str, keys: list[str]) -> TrendlabError:
     """The error for a name that matches several records, listing them in order: keys
     gathered model by model, or reading by reading, come in no order of their own."""
     shown = ", ".join(at_most(sorted(keys), 10))
-    # Only a result's or a price's id can be given in full; an alias is named exactly.
-    fix = "give the full id" if kind.id_prefix else "give one as it is written"
+    # Only a result's or a price's id can be given in full; an alias is named exactly;
+    # an organization's slug is its one name that no other organization has had.
+    fix = (
+        "give the full id"
+        if kind.id_prefix
+        else "give the organization's slug"
+        if kind is ORGANIZATIONS
+        else "give one as it is written"
+    )
     return TrendlabError(f"{quoted(text)} matches {len(keys)} {kind.name}: {shown}; {fix}")
 
 
