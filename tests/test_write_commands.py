@@ -2396,6 +2396,17 @@ def test_adding_a_retracted_record_again_keeps_only_the_fields_given(run: Run):
     assert (alias["model"], alias["notes"], alias["source_url"]) == ("gpt-4o", None, None)
 
 
+def test_a_name_spaced_otherwise_is_said_to_be_taken_so(run: Run):
+    """Google  DeepMind was refused as "already the name of organization google-deepmind
+    (ignoring case and accents)", which its spaces, not its case, made it."""
+    renamed = run("edit", "organization", "openai", "--set", "name=Google  DeepMind", "-m", "x")
+    assert renamed.exit_code == 1
+    assert (
+        "'Google  DeepMind' is already the name of organization google-deepmind "
+        "(ignoring case, accents and repeated spaces)" in renamed.stderr
+    )
+
+
 def test_two_organizations_may_not_share_a_name(run: Run, store_location: str):
     taken = run("import", "--kind", "organizations", "-", input="slug,name\nopenai-2,OPENAI\n")
     assert taken.exit_code == 1
@@ -2429,11 +2440,13 @@ def test_two_organizations_may_not_share_a_name(run: Run, store_location: str):
     problems = {(v["key"], v["problem"]) for v in json.loads(check.stdout)}
     assert (
         "google",
-        "name OPENAI is also the name of organization anthropic ignoring case and accents",
+        "name OPENAI is also the name of organization anthropic ignoring case, accents "
+        "and repeated spaces",
     ) in problems
     assert (
         "amazon",
-        "name STRASSE LAB is also the name of organization meta ignoring case and accents",
+        "name STRASSE LAB is also the name of organization meta ignoring case, accents "
+        "and repeated spaces",
     ) in problems
     # The audits' fold() is registered once per connection, however often they run.
     store = Store.open(store_location, read_only=True)

@@ -616,8 +616,8 @@ def _range_errors(
 
 def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for organization names another organization already has, or that
-    two rows give, as names compare (case and accents ignored): a model names its
-    organization by name, so two would be one."""
+    two rows give, as names compare (case, accents and repeated spaces ignored): a model
+    names its organization by name, so two would be one."""
     given = typed.select(ROW, "slug", "name").filter(pl.col("name").is_not_null())
     renamed = set(given["slug"])  # their stored names are being replaced
     others = {s: n for s, n in refs.organizations.items() if s not in renamed}
@@ -633,7 +633,7 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             + _quoted(pl.col("name"))
             + pl.lit(" is already the name of organization ")
             + pl.col("__other")
-            + pl.lit(" (ignoring case and accents)")
+            + pl.lit(" (ignoring case, accents and repeated spaces)")
         ).alias("message"),
     )
     within = rows.filter(pl.col("slug").n_unique().over("__folded") > 1).select(
@@ -641,7 +641,10 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
         (
             pl.lit("name: ")
             + _quoted(pl.col("name"))
-            + pl.lit(" names two organizations in this input (ignoring case and accents)")
+            + pl.lit(
+                " names two organizations in this input"
+                " (ignoring case, accents and repeated spaces)"
+            )
         ).alias("message"),
     )
     return pl.concat([taken, within]).unique(subset=ROW, keep="first", maintain_order=True)
