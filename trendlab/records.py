@@ -1108,11 +1108,24 @@ class Changeset:
                 counted(n, KINDS[view].singular, view) for view, n in dependents.items()
             )
             raise TrendlabError(
-                f"{kind.singular} {key} is still used by {listed}; retract those first"
+                f"{kind.singular} {key} is still used by {listed}"
+                f"{_naming_dependents(self.store, kind, key, list(dependents))}; "
+                "retract those first"
             )
         self.store.append_retraction(kind, key, self._changeset_id())
         self._counts(kind).retracted += 1
         return key
+
+
+def _naming_dependents(store: Store, kind: Kind, key: str, views: list[str]) -> str:
+    """Which records name `key`, for the retraction they block: an organization's models
+    by slug (no listing picks them out), a model's or a benchmark's by the listings that
+    show them."""
+    if kind is ORGANIZATIONS:
+        return f" ({', '.join(at_most(list(store.organization_models(key)), 5))})"
+    option = "--model" if kind is MODELS else "--benchmark"
+    listings = [f"`{store.command(f'list {view} {option} {shlex.quote(key)}')}`" for view in views]
+    return f" ({', '.join(listings)} {'lists' if len(listings) == 1 else 'list'} them)"
 
 
 def _keyless_rows(
