@@ -1267,6 +1267,30 @@ def test_a_model_naming_a_retracted_organization_by_its_name_restores_it(run: Ru
     assert run("check").exit_code == 0
 
 
+def test_a_model_naming_a_retracted_organization_by_its_slug_restores_its_name(run: Run):
+    """Named by its slug, a retracted organization came back renamed to it ("restored;
+    name: Xeno Lab -> xeno-lab"), its name lost; one whose name another organization
+    has taken since comes back as the model writes it, so as to move no model."""
+    assert run("add-model", "x1", "--organization", "Xeno Lab", "-m", "a").exit_code == 0
+    assert run("edit", "model", "x1", "--set", "organization=OpenAI", "-m", "b").exit_code == 0
+    assert run("retract", "organization", "xeno-lab", "-m", "c").exit_code == 0
+    edited = run("edit", "model", "x1", "--set", "organization=xeno-lab", "-m", "d")
+    assert "restored organization xeno-lab, which the model names" in edited.stderr
+    assert json.loads(run("show", "organization", "xeno-lab", "--json").stdout)["name"] == (
+        "Xeno Lab"
+    )
+    assert run("edit", "model", "x1", "--set", "organization=OpenAI", "-m", "e").exit_code == 0
+    assert run("retract", "organization", "xeno-lab", "-m", "f").exit_code == 0
+    # Another organization takes its name: the model's text would name that one.
+    assert run("add-model", "y1", "--organization", "Yak", "-m", "g").exit_code == 0
+    assert run("edit", "organization", "yak", "--set", "name=Xeno Lab", "-m", "h").exit_code == 0
+    edited = run("edit", "model", "x1", "--set", "organization=xeno-lab", "-m", "i")
+    assert "restored organization xeno-lab, which the model names" in edited.stderr
+    shown = json.loads(run("show", "organization", "xeno-lab", "--json").stdout)
+    assert shown["name"] == "xeno-lab"
+    assert run("check").exit_code == 0
+
+
 def _two_retracted_organizations_named_lab_q(run: Run) -> None:
     """lab-a and lab-b, both retracted, both last named Lab Q (the second took the name
     once the first was retracted)."""

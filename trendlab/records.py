@@ -1044,7 +1044,13 @@ class Changeset:
                 if several := retracted.sharing_name(name):
                     restore = self.store.command("import --kind organizations FILE")
                     raise TrendlabError(shared_name(name, several, restore))
-                restored.setdefault(retracted.slug_of(name) or slug, name)
+                found = retracted.slug_of(name)
+                # Restored as it was: named by its slug (xeno-lab), it is not renamed so,
+                # unless its last name now names a current organization.
+                last = retracted.names.get(found) if found else None
+                if last is None or organizations.slug_of(last) is not None:
+                    last = name
+                restored.setdefault(found or slug, last)
             rows = [{"slug": s, "name": n} for s, n in restored.items()]
             self.write(ORGANIZATIONS, rows_frame(ORGANIZATIONS, rows), mode="upsert")
         # A slug two spellings of a name share keeps one of them: not renamed.
