@@ -1394,6 +1394,26 @@ def test_names_differing_only_in_inner_spaces_are_one_organization(run: Run):
     assert run("check").exit_code == 0
 
 
+def test_names_alike_stored_before_they_were_refused_each_name_their_own(run: Run, db: Path):
+    """Stored before inner spaces were ignored, 北京  实验室 beside 北京 实验室 was read as
+    the other, so it could be retracted while a model named it exactly."""
+    import duckdb
+
+    assert run("add-model", "m-1", "--organization", "北京 实验室", "-m", "x").exit_code == 0
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con, "old")
+        con.execute(
+            "INSERT INTO organization_revisions BY NAME SELECT * REPLACE ("
+            "'n-old' AS key, 'n-old' AS slug, '北京  实验室' AS name, "
+            "? AS changeset_id, 1 AS revision, 'insert' AS op) "
+            "FROM organization_revisions WHERE key = 'openai' LIMIT 1",
+            [cs],
+        )
+    assert run("add-model", "m-2", "--organization", "北京  实验室", "-m", "x").exit_code == 0
+    blocked = run("retract", "organization", "n-old", "-m", "x")
+    assert blocked.exit_code == 1 and "still used by 1 model (m-2)" in blocked.stderr
+
+
 def test_an_organization_slugged_by_an_older_rule_is_still_the_one_named(run: Run, db: Path):
     """Before accents were folded, Zürich AI was z-rich-ai: a model naming it now is
     that organization's, not a second one's, and keeps it from being retracted."""

@@ -28,7 +28,10 @@ class Organizations:
         """The slug of the organization `text` names; None when it names none."""
         by_name = self._by_fold.get(fold(text))
         if by_name:
-            return by_name[-1]
+            # Two current names that compare alike were stored before a write refused
+            # them (check lists them): each is still the one its exact name names.
+            exact = [slug for slug in by_name if self.names[slug] == text]
+            return (exact or by_name)[-1]
         slug = slugify(text)
         return slug if slug in self.names else None
 
