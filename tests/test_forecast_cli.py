@@ -426,6 +426,23 @@ def test_the_table_names_the_setting_its_forecast_was_fitted_on(run: Run):
     )
 
 
+def test_the_table_by_compute_or_price_says_what_x_counts(run: Run):
+    """By compute or price the table's x column is a bare number and its title did not
+    say of what: `--by price --until 2030` printed rows of 100, 1000 and 2030, read as
+    years. The title names the axis, as the figure's does; by date it is as it was."""
+    compute = _ok(run("forecast", "mmlu", "--by", "compute", "--family", "logistic"))
+    assert compute.startswith("MMLU (mmlu), by compute (x: training FLOP): logistic fitted on ")
+    price = _ok(run("forecast", "gpqa-diamond", "--by", "price", "--until", "2030"))
+    title, header = price.splitlines()[:2]
+    assert title.startswith(
+        "GPQA Diamond (gpqa-diamond), by price (x: USD per million tokens, 3:1 blend): "
+    )
+    assert header.split()[0] == "x"
+    assert _ok(run("forecast", "mmlu", "--family", "logistic")).startswith(
+        "MMLU (mmlu): logistic fitted on "
+    )
+
+
 def test_as_of_sees_the_past(run: Run):
     before = json.loads(_ok(run("forecast", "humaneval", "--json")))
     _ok(run("add-model", "future-coder", "--release-date", "2025-02-01", "-m", "t"))

@@ -211,3 +211,8 @@ def make_axis(series: Series, until: float) -> Axis:
 def x_unit(by: str) -> str:
     """What x counts off the date axis: by compute or by price."""
     return {"compute": "FLOP", "price": "USD per million tokens"}[by]
+
+
+def x_title(by: str) -> str:
+    """What x is off the date axis, for a table's title, as the figure's axis says it."""
+    return {"compute": "training FLOP", "price": "USD per million tokens, 3:1 blend"}[by]

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast import EPS
-from trendlab.forecast.axis import DEFAULT_YEARS, FIGURES, Axis
+from trendlab.forecast.axis import DEFAULT_YEARS, FIGURES, Axis, x_title
 from trendlab.forecast.calibrate import (
     quantile_levels,
     residuals_supporting,
@@ -746,9 +746,13 @@ class Forecast:
     def tables(self, thresholds: list[float]) -> list[tuple[str, pl.DataFrame]]:
         """Titled tables for people: yearly points, crossings, parameters."""
         scale = self.series.scale
+        # Off the date axis the x column is a bare number, as the figure's axis is not: a
+        # table by price through 2030 USD per million tokens read as one through the year.
+        by = self.series.by
+        axis = "" if by == "date" else f", by {by} (x: {x_title(by)})"
         # A setting's results alone are another forecast than every result's: say so, as
         # the figure's title does.
-        title = f"{scale.name} ({scale.slug}){self.series.kept_title}: {self.summary()}"
+        title = f"{scale.name} ({scale.slug}){self.series.kept_title}{axis}: {self.summary()}"
         points = self.frame(yearly=True, decimals=2)
         out = [(title, points)]
         if thresholds:
