@@ -106,6 +106,17 @@ def test_a_curve_with_as_many_parameters_as_points_has_no_intervals():
     assert params["slope_lower"] <= params["slope"] <= params["slope_upper"]
 
 
+def test_an_uncalibrated_ensemble_through_three_points_is_refused_as_its_logistic4_is():
+    # The ensemble averaged logistic4's point-wide paths with the other families', so
+    # its interval was a third narrower than either's (by price, where nothing is
+    # calibrated), a certainty no data show; refused, as logistic4 alone is.
+    series = series_of([40.0, 60.0, 70.0], xs=np.array([2022.0, 2023.0, 2024.0]))
+    with pytest.raises(TrendlabError, match="the ensemble's logistic4, a curve of 3 param"):
+        forecast(series, family="ensemble", until="2027")
+    four = series_of([40.0, 60.0, 70.0, 75.0], xs=np.array([2021.0, 2022.0, 2023.0, 2024.0]))
+    assert forecast(four, family="ensemble", until="2027").family == "ensemble"
+
+
 def test_gompertz_recovers_its_inflection():
     z = np.exp(-np.exp(-0.9 * (XS - 2021.0)))
     params = forecast(series_of(100 * z), family="gompertz", until="2027").parameters()
