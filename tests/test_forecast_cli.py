@@ -741,6 +741,26 @@ def test_a_number_out_of_range_is_named_as_it_was_given(run: Run, args: list[str
     assert expected in line, line
 
 
+@pytest.mark.parametrize(
+    ("args", "example"),
+    [
+        (["forecast", "mmlu", "--level", "80%"], "'80%' is not a number in digits 0-9, e.g. 80 ("),
+        (["backtest", "mmlu", "--level", "5%"], "'5%' is not a number in digits 0-9, e.g. 80 ("),
+        (["forecast", "mmlu", "--threshold", "9x"], "digits 0-9, e.g. 80, 0.5 or 1e27 ("),
+    ],
+)
+def test_a_number_not_in_digits_is_shown_examples_its_option_takes(
+    run: Run, args: list[str], example: str
+):
+    """--level 80% (a level in percent, typed with its sign) was told "e.g. 80, 0.5 or
+    1e27", two of them outside --level's 1 to 99; it is shown only 80. An option of
+    any number is shown all three."""
+    result = run(*args)
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert example in line, line
+
+
 # -- floor and ceiling: chance level and the best achievable, whichever way is better ----
 
 

@@ -61,7 +61,9 @@ class FiniteFloat(click.FloatRange):
 
         # Spaces around it, as int() and float() take them (' 80' from a script).
         if isinstance(value, str) and not re.fullmatch(NUMBER_RE, value.strip()):
-            self.fail(f"{value!r} is not a number in digits 0-9, e.g. 80, 0.5 or 1e27", param, ctx)
+            self.fail(
+                f"{value!r} is not a number in digits 0-9, e.g. {self._examples()}", param, ctx
+            )
         try:
             number = super().convert(value, param, ctx)
         except click.BadParameter:
@@ -76,6 +78,17 @@ class FiniteFloat(click.FloatRange):
             self.fail(f"{value!r} is too close to 0 to use: it would read as 0", param, ctx)
         # -0 is 0, but a table echoing a threshold of -0.0 shows it as -0.
         return number + 0.0
+
+    def _examples(self) -> str:
+        # Only numbers the option takes: --level 80% was shown 0.5 and 1e27, out of its
+        # range of 1 to 99, as if a fraction or any number would do.
+        taken = [
+            e
+            for e in ("80", "0.5", "1e27")
+            if (self.min is None or float(e) >= self.min)
+            and (self.max is None or float(e) <= self.max)
+        ]
+        return " or ".join([", ".join(taken[:-1]), taken[-1]] if len(taken) > 1 else taken)
 
     def _describe_range(self) -> str:
         # Unbounded, Click would print "x<=None" in the help; there is no range to show.
