@@ -718,6 +718,24 @@ def test_a_compute_with_no_log_is_named_by_a_forecast_by_compute(
     )
 
 
+def test_a_number_for_until_by_date_says_which_axis_takes_it(run: Run, tmp_path: Path):
+    """--until 1e27 by date was only "not a year or a date", where the reverse mistake
+    (--by compute --until 2030) names the year it was taken for. It now says a number
+    of FLOP or USD is an --until by compute or price; a date mistyped is as it was."""
+    hint = "; a number of FLOP or USD per million tokens is an --until with --by compute"
+    for args in (
+        ["forecast", "mmlu", "--until", "1e27"],
+        ["plot", "mmlu", "--until", "93.75", "-o", str(tmp_path / "m.png")],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, result.stderr
+        assert f"is not a year or a date (YYYY or YYYY-MM-DD){hint}" in result.stderr
+    assert not (tmp_path / "m.png").exists()
+    typo = run("forecast", "mmlu", "--until", "20300101")
+    assert typo.exit_code == 2 and "--until: '20300101' is not a year" in typo.stderr
+    assert "--by compute" not in typo.stderr
+
+
 def test_level_is_validated_by_click(run: Run):
     result = run("forecast", "mmlu", "--level", "100")
     assert result.exit_code == 2 and "--level" in result.stderr

@@ -130,7 +130,17 @@ def check_until(text: str | None, by: str) -> None:
     points, say). Whether it lies past the data is parse_until's business."""
     if text is not None:
         if by == "date":
-            until_day(text)
+            try:
+                until_day(text)
+            except TrendlabError as error:
+                # 1e27 is an --until by compute (a year, 2030, is said so the other way).
+                if re.fullmatch(NUMBER_RE, text.strip()) and not text.strip().isdigit():
+                    raise TrendlabError(
+                        f"{error.message}; a number of FLOP or USD per million tokens is an "
+                        "--until with --by compute or --by price",
+                        exit_code=ExitCode.USAGE,
+                    ) from None
+                raise
         else:
             until_amount(text, by)
 
