@@ -156,6 +156,46 @@ def test_a_shots_cell_that_is_no_number_of_shots_is_refused(run_empty: Run, tmp_
     assert run_empty("log", "--csv").stdout == before
 
 
+def test_a_file_with_bad_cells_and_bad_scores_names_both_in_one_run(run: Run, tmp_path: Path):
+    # The reader's own checks (Shots, Date added, the Hub's scale) stopped the import
+    # before the scores were checked: a bad score was named only once they were fixed.
+    external = tmp_path / "external_benchmark_mmlu.csv"
+    external.write_text(
+        "id,EM,Model version,Shots,Date added\n"
+        "rec1,70.0%,gpt-4,-3,\n"
+        "rec2,abc,gpt-4-0314,5,\n"
+        "rec3,71.0%,gpt-4-0613,5,31/2/2025\n",
+        encoding="utf-8",
+    )
+    hub = tmp_path / "benchmark_results_epoch.csv"
+    hub.write_text(
+        "benchmark,model_version,score,score_scale\nMMLU,gpt-4,0.5,x\nMMLU,gpt-4-0314,abc,0-1\n",
+        encoding="utf-8",
+    )
+    before = run("log", "--csv").stdout
+    for path, told in (
+        (
+            external,
+            [
+                "2: Shots (setting): '-3' is not a number of shots, nor a word (few)",
+                "3: EM (score): 'abc' is not a finite number",
+                "4: Date added: '31/2/2025' is not a date (DD/MM/YYYY)",
+            ],
+        ),
+        (
+            hub,
+            ["2: score_scale: 'x' is not 0-1 or 0-100", "3: score: 'abc' is not a finite number"],
+        ),
+    ):
+        result = run("import", "--from", "epoch", str(path), "--dry-run")
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            f"trendlab: error: {path}: {len(told)} bad rows; nothing was written",
+            *(f"  {path}:{line}" for line in told),
+        ]
+    assert run("log", "--csv").stdout == before
+
+
 def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_path: Path):
     # It was dropped in silence, as no other unusable row is.
     path = tmp_path / "model_versions.csv"

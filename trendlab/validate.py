@@ -1349,11 +1349,11 @@ def refuse_given_value(kind: Kind, name: str, value: str, label: str) -> None:
         raise TrendlabError("; ".join(messages), exit_code=ExitCode.USAGE)
 
 
-def field_problem(kind: Kind, name: str, raw: pl.Expr, label: str) -> pl.Expr:
+def field_problem(kind: Kind, name: str, raw: pl.Expr, label: str | None) -> pl.Expr:
     """Why `raw`, the text of field `name` of `kind`, breaks that field's own rules
-    (the first it breaks, the field named `label`), else null: for a reader that
-    builds a record from several rows, so that the error names the row the value came
-    from, not the row the record is validated at."""
+    (the first it breaks, the field named `label`, else by its name), else null: for a
+    reader that builds a record from several rows, so that the error names the row the
+    value came from, not the row the record is validated at."""
     _, rules = _field_rules(kind.field(name), raw, label=label)
     return pl.coalesce(pl.when(mask).then(message) for mask, message in rules)
 

@@ -60,7 +60,7 @@ from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
 from trendlab.records import row_errors
 from trendlab.text import csv_long_fields, slugify
-from trendlab.validate import ROW, field_problem
+from trendlab.validate import ROW, field_problem, names_read_as
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 # Where a result's notes name Epoch's own id of the record it comes from.
@@ -424,6 +424,7 @@ def _results(
         .alias("__why")
     )
     rows = _duplicates(rows)
+    _refuse_bad_rows(rows, loaded, read_from)
     _refuse_record_scores(rows, loaded, score_column)
     kept, skipped = skip_reasons(rows, pl.col("__why"))
     for row in skipped.iter_rows(named=True):
@@ -456,6 +457,23 @@ def _results(
         )
     )
     return publication
+
+
+def _refuse_bad_rows(rows: pl.DataFrame, loaded: Loaded, read_from: dict[str, str] | None) -> None:
+    """Refuse the rows the reader's own checks find bad (`__problem`, where a reader
+    has them) with what validation would say of each kept row's own fields, in one
+    error: a Shots cell of -3 on one row stopped the import before the score 'abc' of
+    another was named, which took a second run. (What the database decides, such as
+    a model's name or a score's range on its benchmark, is checked as it is written.)"""
+    labels = names_read_as(read_from)
+    kept = pl.col("__why").is_null()
+    own = (
+        pl.when(kept).then(field_problem(RESULTS, f.name, pl.col(f.name), labels.get(f.name)))
+        for f in RESULTS.fields
+        if f.type != "slug" and f.name in rows.columns
+    )
+    checked = [pl.col("__problem")] if "__problem" in rows.columns else []
+    _refuse_rows(loaded, rows, join_parts(*checked, *own))
 
 
 def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
@@ -597,12 +615,9 @@ def _external(loaded: Loaded, file: Path) -> Publication:
         score, ulp = percent_score(score_column, scale)
     model, effort = split_effort("Model version")
     shots = pl.lit(None, pl.String)
+    checks = []  # the cells only the notes or the setting hold, which no validation sees
     if "Shots" in frame.columns:
-        _refuse_rows(
-            loaded,
-            frame,
-            pl.when(model.is_not_null()).then(shots_problem("Shots", "Shots (setting)")),
-        )
+        checks.append(shots_problem("Shots", "Shots (setting)"))
         shots = shots_setting("Shots")
     agent = (
         pl.lit("agent: ") + text("Agent") if "Agent" in frame.columns else pl.lit(None, pl.String)
@@ -613,18 +628,16 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     if "Date added" in frame.columns:
         added = iso_day("Date added", "%d/%m/%Y")
         # Only the notes hold it: a cell that is no day was dropped from them in silence.
-        _refuse_rows(
-            loaded,
-            frame,
-            pl.when(model.is_not_null() & text("Date added").is_not_null() & added.is_null()).then(
+        checks.append(
+            pl.when(text("Date added").is_not_null() & added.is_null()).then(
                 pl.lit("Date added: '")
                 + text("Date added")
                 + pl.lit("' is not a date (DD/MM/YYYY)")
-            ),
+            )
         )
         notes.append(pl.lit("added to the leaderboard ") + added)
     if {"CI_low", "CI_high"} <= set(frame.columns):
-        _refuse_rows(loaded, frame, pl.when(model.is_not_null()).then(_interval_problem()))
+        checks.append(_interval_problem())
         notes.append(
             pl.lit("95% CI ")
             + number_text(text("CI_low").cast(pl.Float64, strict=False))
@@ -632,7 +645,7 @@ def _external(loaded: Loaded, file: Path) -> Publication:
             + number_text(text("CI_high").cast(pl.Float64, strict=False))
         )
     if "Accuracy SE" in frame.columns:
-        _refuse_rows(loaded, frame, pl.when(model.is_not_null()).then(_error_problem()))
+        checks.append(_error_problem())
         notes.append(pl.lit("standard error ") + text("Accuracy SE"))
     if record:
         notes.append(pl.lit("Epoch AI record ") + text(record))
@@ -649,6 +662,9 @@ def _external(loaded: Loaded, file: Path) -> Publication:
         "__label": text(label),
         "__record": record_id,
         "__ulp_score": ulp,
+        "__problem": pl.when(model.is_not_null()).then(join_parts(*checks))
+        if checks
+        else pl.lit(None, pl.String),
     }
     why = _why(model, text(score_column), "model version")
     # A file without ids (os_world's) names no record: the stored results it lacks are
@@ -780,7 +796,6 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
     frame = _optional(
         loaded.frame, (*optional, "organization", "release_date", "training_compute_flop")
     )
-    _check_hub_rows(loaded, frame)
     model, effort = split_effort("model_version")
     own_run = text("eval_kind") == "epoch_run"
     scale = pl.when(text("score_scale") == "0-1").then(pl.lit(100.0)).otherwise(pl.lit(1.0))
@@ -805,6 +820,7 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
         "__bench_name": text("benchmark"),
         "__record": text("epoch_row_id"),
         "__ulp_score": ulp,
+        "__problem": _hub_problem(),
     }
     # The Hub's copy of a record the stitching files also hold is the one kept.
     note = RECORD_NOTE if "epoch_row_id" in loaded.frame.columns else None
@@ -823,14 +839,15 @@ def _hub(loaded: Loaded, file: Path) -> Publication:
     return publication
 
 
-def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
-    """Every row's scale, release date, training compute and organization, including
-    rows of a model described again further down or already in the database (only one
-    row per model is kept, and only for a model the database lacks): a scale that is
-    not said, a fraction outside its 0-1 scale, a date or figure that is not one, an
-    organization that validation would refuse where the model takes it from, or an
-    organization, release date or training compute other than the one an earlier row
-    gives the model, is an error at its line, not a guess."""
+def _hub_problem() -> pl.Expr:
+    """Why a Hub row is refused (with its fields' own problems: see _refuse_bad_rows),
+    else null. Every row's scale, release date, training compute and organization,
+    including rows of a model described again further down or already in the database
+    (only one row per model is kept, and only for a model the database lacks): a scale
+    that is not said, a fraction outside its 0-1 scale, a date or figure that is not
+    one, an organization that validation would refuse where the model takes it from,
+    or an organization, release date or training compute other than the one an
+    earlier row gives the model, is an error at its line, not a guess."""
     compute = text("training_compute_flop")
     flop = compute.cast(pl.Float64, strict=False)
     base, _ = split_effort("model_version")
@@ -857,10 +874,9 @@ def _check_hub_rows(loaded: Loaded, frame: pl.DataFrame) -> None:
     disagreeing = (_disagreeing(column, value, base) for column, value in _MODEL_FIELDS.items())
     named = _refused_where_taken("organization", "organization", base)
     shots = pl.when(base.is_not_null()).then(shots_problem("shots", "shots (setting)"))
-    problem = pl.coalesce(
+    return pl.coalesce(
         scale, outside, _not_a_date("release_date", base), named, figure, shots, *disagreeing
     )
-    _refuse_rows(loaded, frame, problem)
 
 
 def _not_a_date(column: str, model: pl.Expr, label: str | None = None) -> pl.Expr:
