@@ -1647,6 +1647,47 @@ def test_a_vendor_files_model_that_is_no_object_is_named_once(run: Run, tmp_path
     )
 
 
+def test_a_price_list_names_every_model_and_price_it_cannot_read_in_one_run(
+    run: Run, tmp_path: Path
+):
+    """A model or price of the wrong shape stopped the import there: the price without
+    an id before it, and every one after it, were named only once it was fixed."""
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        '{"vendor": "openai", "models": ['
+        '{"price_history": [{"input": 1, "output": 2, "from_date": "2024-01-01"}]}, '
+        '{"id": "gpt-4o", "price_history": 5}, '
+        '{"id": "o1", "price_history": [7, {"input": 1, "input": 2, "output": 3}]}, '
+        '{"id": "o3", "price_history": [{"input": 1, "output": 2, "to_date": "soon"}]}]}'
+    )
+    before = run("log", "--json").stdout
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 1, result.stderr
+    # Each price by its place among the file's prices, as when it is the only one.
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {vendor}: 5 bad rows; nothing was written",
+        f"  {vendor}:price 1 (null): a price needs an id and a vendor",
+        f"  {vendor}: model 2 (gpt-4o): expected a price_history list",
+        f"  {vendor}: model 3 (o1): price_history: expected objects, not 7",
+        f"  {vendor}:price 3 (o1): field 'input' appears twice",
+        f"  {vendor}:price 4 (o3): to_date: 'soon' is not a date (YYYY-MM-DD)",
+    ]
+    historical = tmp_path / "historical.json"
+    historical.write_text(
+        '{"prices": [5, {"id": "o1", "vendor": "openai", "vendor": "xai"}, '
+        '{"vendor": "openai", "input": 1, "output": 2}]}'
+    )
+    result = run("import", "--from", "llm-prices", str(historical))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {historical}: 3 bad rows; nothing was written",
+        f"  {historical}: price 1: expected an object, not 5",
+        f"  {historical}:price 2 (o1): field 'vendor' appears twice",
+        f"  {historical}:price 3 (null): a price needs an id and a vendor",
+    ]
+    assert run("log", "--json").stdout == before
+
+
 @pytest.mark.parametrize(
     ("written", "told"),
     [

@@ -105,14 +105,15 @@ def read(path: str) -> Publication:
         raise TrendlabError(
             f"{source}: invalid JSON: {str(exc)[:80] or 'nested too deeply'}"
         ) from None
-    records, where = _records(data, source)
-    rows, problems = [], []
+    records, where, misshapen = _records(data, source)
+    rows, problems = [], list(misshapen)
     for i, record in enumerate(records):
         try:
             rows.append(_row(i, record, source, where(i)))
         except TrendlabError as exc:
-            problems.append(exc.message)
-    refuse_all(source, problems)
+            problems.append((i, exc.message))
+    # In file order: a price's problems after those of the model it is listed under.
+    refuse_all(source, [message for _, message in sorted(problems, key=lambda p: p[0])])
     if not rows:
         raise TrendlabError(f"{source}: no prices in this file")
     frame = text_frame(rows, {c: pl.String for c in rows[0]} | {ROW: pl.UInt32}, source)
@@ -122,32 +123,53 @@ def read(path: str) -> Publication:
     return publication
 
 
-def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[int], str]]:
-    """Flatten any published shape to price records with id, vendor and name."""
+def _records(
+    data: Any, source: str
+) -> tuple[list[dict[str, Any]], Callable[[int], str], list[tuple[int, str]]]:
+    """Flatten any published shape to price records with id, vendor and name; and the
+    problems of the models and prices no record could be made of, each with the index
+    of the record that follows it, so that one run names every one of them (with the
+    records' own problems), not the first."""
     _refuse_twice(data, source)
+    misshapen: list[tuple[int, str]] = []
     if isinstance(data, dict) and isinstance(data.get("models"), list):
         vendor = data.get("vendor")
         out: list[dict[str, Any]] = []
+        numbers: list[int] = []  # each record's number among the file's prices, which names it
+        listed = 0
+
+        def problem(message: str | None) -> bool:
+            if message is not None:
+                misshapen.append((len(out), message))
+            return message is not None
+
         for number, model in enumerate(data["models"], start=1):
             where = f"model {number}"
-            _refuse_twice(model, f"{source}:{where} ({_shown(_id_of(model))})")
+            if problem(_twice(model, f"{source}:{where} ({_shown(_id_of(model))})")):
+                continue
             if not isinstance(model, dict):
-                raise TrendlabError(f"{source}: {where}: expected an object, not {_shown(model)}")
+                problem(f"{source}: {where}: expected an object, not {_shown(model)}")
+                continue
             if not isinstance(model.get("price_history"), list):
-                raise TrendlabError(
+                problem(
                     f"{source}: {where} ({_shown(model.get('id'))}): expected a price_history list"
                 )
+                continue
             for price in model["price_history"]:
+                listed += 1
                 if not isinstance(price, dict):
-                    raise TrendlabError(
+                    problem(
                         f"{source}: {where} ({_shown(model.get('id'))}): price_history: "
                         f"expected objects, not {_shown(price)}"
                     )
-                _refuse_twice(price, f"{source}:price {len(out) + 1} ({_shown(model.get('id'))})")
+                    continue
+                if problem(_twice(price, f"{source}:price {listed} ({_shown(model.get('id'))})")):
+                    continue
                 out.append(
                     {"id": model.get("id"), "vendor": vendor, "name": model.get("name")} | price
                 )
-        return out, lambda i: f"price {i + 1} ({_shown(out[i].get('id'))})"
+                numbers.append(listed)
+        return out, lambda i: f"price {numbers[i]} ({_shown(out[i].get('id'))})", misshapen
     if isinstance(data, dict) and isinstance(data.get("prices"), list):
         prices = data["prices"]
         if "updated_at" in data and not any(
@@ -158,13 +180,24 @@ def _records(data: Any, source: str) -> tuple[list[dict[str, Any]], Callable[[in
                 "effect; import historical.json or the vendor files in data/, which date "
                 "every price"
             )
-        for i, price in enumerate(prices):
+        kept: list[dict[str, Any]] = []
+        places: list[int] = []  # each kept price's place in the list, which names it
+        for i, price in enumerate(prices, start=1):
+            told: str | None
             if not isinstance(price, dict):
-                raise TrendlabError(
-                    f"{source}: price {i + 1}: expected an object, not {_shown(price)}"
-                )
-            _refuse_twice(price, f"{source}:price {i + 1} ({_shown(price.get('id'))})")
-        return prices, lambda i: f"price {i + 1} ({_shown(prices[i].get('id'))})"
+                told = f"{source}: price {i}: expected an object, not {_shown(price)}"
+            else:
+                told = _twice(price, f"{source}:price {i} ({_shown(price.get('id'))})")
+            if told is None:
+                kept.append(price)
+                places.append(i)
+            else:
+                misshapen.append((len(kept), told))
+        return (
+            kept,
+            lambda i: f"price {places[i]} ({_shown(kept[i].get('id'))})",
+            misshapen,
+        )
     raise TrendlabError(
         f'{source}: not an llm-prices file: expected a vendor file with "models" or a '
         'historical.json/current.json with "prices"'
@@ -179,8 +212,16 @@ class Written(str):
 def _refuse_twice(value: Any, where: str) -> None:
     """A field an object gives twice is an error, as in trendlab's own JSON: which of
     two prices the list meant is not to be guessed."""
+    told = _twice(value, where)
+    if told is not None:
+        raise TrendlabError(told)
+
+
+def _twice(value: Any, where: str) -> str | None:
+    """The error of a field `value` gives twice (see _refuse_twice), else None."""
     if isinstance(value, JsonRecord) and value.twice is not None:
-        raise TrendlabError(f"{where}: field {value.twice!r} appears twice")
+        return f"{where}: field {value.twice!r} appears twice"
+    return None
 
 
 def _id_of(model: Any) -> Any:
