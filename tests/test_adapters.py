@@ -200,6 +200,36 @@ def test_epoch_folder_skips_other_files_without_reading_them(
     assert "benchmarks_runs.csv:" in broken.stderr and "not valid UTF-8" in broken.stderr
 
 
+def test_epoch_folder_leaves_out_a_second_download_of_a_file_it_holds(
+    run_empty: Run, tmp_path: Path
+):
+    """A browser's `x (1).csv` beside `x.csv` made a benchmark `bbh-1`, and the first
+    file's rows were listed as copies of its records."""
+    folder = tmp_path / "epoch"
+    shutil.copytree(EPOCH, folder)
+    bbh = folder / "external_benchmark_bbh.csv"
+    shutil.copyfile(bbh, folder / "external_benchmark_bbh (1).csv")
+    before = run_empty("log", "--json").stdout
+    result = run_empty("import", "--from", "epoch", str(folder), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(
+        "1 file of epoch not read (a second download of a file it holds, with the same "
+        "content): external_benchmark_bbh (1).csv (= external_benchmark_bbh.csv)\n"
+    ), result.stderr
+    assert "bbh-1" not in result.stderr and "same Epoch AI record" not in result.stderr
+    # Another content: which of the two to import is the user's to say.
+    other = folder / "external_benchmark_bbh (2).csv"
+    shutil.copyfile(folder / "external_benchmark_arc_agi.csv", other)
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {other}: a second download of external_benchmark_bbh.csv beside "
+        "it, with other content; keep the one to import in the folder, not both; nothing "
+        "was written\n"
+    )
+    assert run_empty("log", "--json").stdout == before
+
+
 def test_epoch_reimport_of_the_same_files_changes_nothing(run_empty: Run):
     assert run_empty("import", "--from", "epoch", str(EPOCH)).exit_code == 0
     before = run_empty("log", "--json").stdout

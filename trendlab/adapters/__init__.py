@@ -81,12 +81,15 @@ class Publication:
     skipped: list[Skip] = field(default_factory=list)
     # Files of a folder the adapter did not read, their columns not the source's.
     unread: list[str] = field(default_factory=list)
+    # Files of a folder left out as copies of another it holds, each with that file.
+    copies: list[str] = field(default_factory=list)
 
     def extend(self, other: Publication) -> None:
         self.paths.extend(other.paths)
         self.parts.extend(other.parts)
         self.skipped.extend(other.skipped)
         self.unread.extend(other.unread)
+        self.copies.extend(other.copies)
 
 
 ADAPTERS = ("epoch", "llm-prices", "metr")

@@ -31,6 +31,7 @@ setting, source URL), so importing an overlapping publication changes nothing tw
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -187,10 +188,11 @@ def read(path: str) -> Publication:
             raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
         if not files:
             raise TrendlabError(f"{path}: no CSV files in this folder")
+        files, copies = _without_copies(files)
     elif target.is_file():
         if target.suffix.lower() != ".csv":
             raise TrendlabError(f"{path}: not an Epoch AI benchmark file (Epoch publishes CSV)")
-        files = [target]
+        files, copies = [target], []
     else:
         raise TrendlabError(f"cannot read {path}: no such file or folder")
     readers = []
@@ -214,11 +216,41 @@ def read(path: str) -> Publication:
         readers.append((_ORDER.index(reader), file, loaded, reader))
     if not readers:
         raise TrendlabError(f"{path}: no Epoch AI benchmark files in this folder")
-    publication = Publication("epoch", [], unread=unread)
+    publication = Publication("epoch", [], unread=unread, copies=copies)
     for _, file, loaded, reader in sorted(readers, key=lambda r: (r[0], r[1].name)):
         publication.extend(reader(loaded, file))
     one_copy_per_record([publication])
     return publication
+
+
+def _without_copies(files: list[Path]) -> tuple[list[Path], list[str]]:
+    """The folder's files less a browser's second download of one it holds
+    (`external_benchmark_mmlu (1).csv` beside `external_benchmark_mmlu.csv`), and those
+    left out, each with the file it copies. Read, it made a benchmark `mmlu-1` whose
+    rows were taken for copies of the first file's. One whose content differs is an
+    error naming both: which of the two to import is not to be guessed."""
+    named = {f.name: f for f in files}
+    kept, copies = [], []
+    for file in files:
+        again = re.fullmatch(r"(.+) \(\d+\)", file.stem)
+        first = named.get(f"{again[1]}{file.suffix}") if again else None
+        if first is None:
+            kept.append(file)
+        elif _content(file) == _content(first):
+            copies.append(f"{file.name} (= {first.name})")
+        else:
+            raise TrendlabError(
+                f"{file}: a second download of {first.name} beside it, with other content; "
+                "keep the one to import in the folder, not both"
+            )
+    return kept, copies
+
+
+def _content(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise TrendlabError(f"cannot read {file}: {exc.strerror or exc}") from None
 
 
 def one_copy_per_record(publications: list[Publication]) -> int:

@@ -206,6 +206,12 @@ def _import_source(
             f"{'its' if len(unread) == 1 else 'their'} columns, not Epoch AI benchmark "
             f"data): {_inline(unread, shown, 'file')}"
         )
+    if publication.copies:
+        copies = publication.copies
+        note(
+            f"{counted(len(copies), 'file')} of {named} not read (a second download of "
+            f"a file it holds, with the same content): {_inline(copies, shown, 'file')}"
+        )
     if outcome.created_benchmarks:
         created = ", ".join(outcome.created_benchmarks)
         if dry_run:
