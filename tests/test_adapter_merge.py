@@ -1129,7 +1129,10 @@ def test_bad_values_and_unknown_models_are_reported_together(run: Run, tmp_path:
         f"trendlab: error: {metr}:4: estimate (score): -5.0 is outside the range of unit minutes "
         "(0.0-inf); nothing was written"
     )
-    assert "  also: 1 row names 1 model this database does not know; nothing was written" in lines
+    assert (
+        f"  also: {metr}: 1 row names 1 model this database does not know; nothing was written"
+        in lines
+    )
     assert f"  {metr}:7: unknown model 'nobody_model'" in lines
 
 

@@ -533,6 +533,29 @@ def test_unresolved_names_fail_with_candidates_or_are_skipped(
     )
 
 
+def test_unknown_models_of_a_folder_are_said_of_its_files(run: Run, tmp_path: Path):
+    """The first line named no file, and counted a name two files give twice: "3 rows
+    name 3 models"."""
+    folder = tmp_path / "download"
+    folder.mkdir()
+    mmlu = folder / "external_benchmark_mmlu.csv"
+    mmlu.write_text("id,EM,Model version\nnew1,50%,nobody-1\nnew2,51%,nobody-2\n")
+    bbh = folder / "external_benchmark_bbh.csv"
+    bbh.write_text("id,Average,Model version\nnew3,50%,nobody-1\n")
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"trendlab: error: {folder}: 3 rows of 2 files name 2 models this database does not "
+        f"know; nothing was written\n  {bbh}:2: unknown model 'nobody-1'"
+    ), result.stderr
+    # One of its files holding them all is that file's error.
+    bbh.unlink()
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.stderr.startswith(
+        f"trendlab: error: {mmlu}: 2 rows name 2 models this database does not know; "
+    ), result.stderr
+
+
 def test_epoch_shots_with_leading_zeros_are_the_count(run: Run, tmp_path: Path):
     """Shots 05 is 5 shots: it made the setting '05-shot', a key apart from '5-shot'."""
     path = tmp_path / "external_benchmark_mmlu.csv"

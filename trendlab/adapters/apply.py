@@ -4,6 +4,7 @@ append every part like any import (all or nothing, line-numbered errors)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -109,10 +110,7 @@ def _apply(
             error.details = [*error.details, f"also: {unknown.message}", *unknown.details]
         raise
     if outcome.unresolved and not skip_unresolved:
-        # A file read alone is named, as any import's error names it; a folder's files
-        # are each named on the lines that follow.
-        source = publication.paths[0] if len(publication.paths) == 1 else None
-        raise _unresolved_error(outcome, cs.store.command, source)
+        raise _unresolved_error(outcome, cs.store.command)
     for parts in written.values():
         _absent(parts, cs, outcome)
 
@@ -697,13 +695,13 @@ def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl
     return joined.filter(differs).select(ROW, pl.lit(None, pl.String).alias("held"))
 
 
-def _unresolved_error(
-    outcome: Outcome, command: Command, source: str | None = None
-) -> TrendlabError:
+def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
     """The error for the rows naming models the store does not know, each name with its
     lines, and the alias add that would name them (`command`: see series.Command), said
-    of `source` where one file holds them all."""
-    names = len(outcome.unresolved)
+    of the file that holds them, as any import's error names it, or of how many files
+    of their folder do (a folder's said nothing of where they were)."""
+    # A name two files give is one model (it was counted once per file).
+    names = len({u.name for u in outcome.unresolved})
     details = at_most(
         [u.told("unknown model ") for u in outcome.unresolved],
         MAX_SHOWN_ERRORS,
@@ -714,8 +712,15 @@ def _unresolved_error(
         "or pass --skip-unresolved to import the rest"
     )
     rows = outcome.unresolved_rows
+    sources = list(dict.fromkeys(u.source for u in outcome.unresolved))
+    folders = {str(Path(s).parent) for s in sources}
+    if len(sources) == 1:
+        where, spread = f"{sources[0]}: ", ""
+    else:
+        where = f"{folders.pop()}: " if len(folders) == 1 else ""
+        spread = f" of {len(sources)} files"
     return TrendlabError(
-        f"{f'{source}: ' if source else ''}{counted(rows, 'row')} "
+        f"{where}{counted(rows, 'row')}{spread} "
         f"{'names' if rows == 1 else 'name'} {counted(names, 'model')} "
         "this database does not know; nothing was written",
         details=details,
