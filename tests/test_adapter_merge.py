@@ -196,6 +196,29 @@ def test_a_file_with_bad_cells_and_bad_scores_names_both_in_one_run(run: Run, tm
     assert run("log", "--csv").stdout == before
 
 
+def test_a_folder_names_the_bad_rows_of_every_file_in_one_run(run: Run, tmp_path: Path):
+    # The first file's bad rows stopped the import: the next file's were named once
+    # they were fixed, a run later.
+    folder = tmp_path / "download"
+    folder.mkdir()
+    bbh = folder / "external_benchmark_bbh.csv"
+    bbh.write_text("id,Average,Model version\nrec1,abc,gpt-4\n", encoding="utf-8")
+    mmlu = folder / "external_benchmark_mmlu.csv"
+    mmlu.write_text(
+        "id,EM,Model version,Shots\nrec2,50%,gpt-4,-3\nrec3,x,gpt-4,5\n", encoding="utf-8"
+    )
+    before = run("log", "--csv").stdout
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {folder}: bad rows in 2 files; nothing was written",
+        f"  {bbh}:2: Average (score): 'abc' is not a finite number",
+        f"  {mmlu}:2: Shots (setting): '-3' is not a number of shots, nor a word (few)",
+        f"  {mmlu}:3: EM (score): 'x' is not a finite number",
+    ]
+    assert run("log", "--csv").stdout == before
+
+
 def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_path: Path):
     # It was dropped in silence, as no other unusable row is.
     path = tmp_path / "model_versions.csv"

@@ -217,10 +217,31 @@ def read(path: str) -> Publication:
     if not readers:
         raise TrendlabError(f"{path}: no Epoch AI benchmark files in this folder")
     publication = Publication("epoch", [], unread=unread, copies=copies)
+    failed: list[TrendlabError] = []
     for _, file, loaded, reader in sorted(readers, key=lambda r: (r[0], r[1].name)):
-        publication.extend(reader(loaded, file))
+        try:
+            publication.extend(reader(loaded, file))
+        except TrendlabError as exc:
+            failed.append(exc)
+    _refuse_files(path, failed)
     one_copy_per_record([publication])
     return publication
+
+
+def _refuse_files(path: str, failed: list[TrendlabError]) -> None:
+    """One error telling the bad rows of every file of the folder that has some: the
+    first file's stopped the import, and the next file's were named once it was fixed."""
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        told = [
+            line
+            for error in failed
+            for line in error.details or [error.message.removesuffix("; nothing was written")]
+        ]
+        raise TrendlabError(
+            f"{path}: bad rows in {len(failed)} files; nothing was written", details=told
+        )
 
 
 def _without_copies(files: list[Path]) -> tuple[list[Path], list[str]]:
