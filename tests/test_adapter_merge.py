@@ -196,6 +196,23 @@ def test_a_file_with_bad_cells_and_bad_scores_names_both_in_one_run(run: Run, tm
     assert run("log", "--csv").stdout == before
 
 
+def test_a_record_given_twice_is_named_with_the_files_other_bad_rows(run: Run, tmp_path: Path):
+    # One record with two scores was named only once every other bad row was fixed.
+    path = tmp_path / "external_benchmark_mmlu.csv"
+    path.write_text(
+        "id,EM,Model version,Shots\nrec1,50%,gpt-4,-3\nrec2,51%,gpt-4,5\nrec2,52%,gpt-4,5\n",
+        encoding="utf-8",
+    )
+    result = run("import", "--from", "epoch", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {path}: 2 bad rows; nothing was written",
+        f"  {path}:2: Shots (setting): '-3' is not a number of shots, nor a word (few)",
+        f"  {path}:4: the same Epoch record (rec2) as line 3 with a different EM (score): "
+        "52% here, 51% on line 3",
+    ]
+
+
 def test_a_folder_names_the_bad_rows_of_every_file_in_one_run(run: Run, tmp_path: Path):
     # The first file's bad rows stopped the import: the next file's were named once
     # they were fixed, a run later.

@@ -477,8 +477,7 @@ def _results(
         .alias("__why")
     )
     rows = _duplicates(rows)
-    _refuse_bad_rows(rows, loaded, read_from)
-    _refuse_record_scores(rows, loaded, score_column)
+    _refuse_bad_rows(rows, loaded, read_from, score_column)
     kept, skipped = skip_reasons(rows, pl.col("__why"))
     for row in skipped.iter_rows(named=True):
         publication.skipped.append(
@@ -512,11 +511,14 @@ def _results(
     return publication
 
 
-def _refuse_bad_rows(rows: pl.DataFrame, loaded: Loaded, read_from: dict[str, str] | None) -> None:
+def _refuse_bad_rows(
+    rows: pl.DataFrame, loaded: Loaded, read_from: dict[str, str] | None, score: str
+) -> None:
     """Refuse the rows the reader's own checks find bad (`__problem`, where a reader
-    has them) with what validation would say of each kept row's own fields, in one
-    error: a Shots cell of -3 on one row stopped the import before the score 'abc' of
-    another was named, which took a second run. (What the database decides, such as
+    has them), with what validation would say of each kept row's own fields and the
+    records given twice with different scores (`score`: see _record_score_clashes), in
+    one error: a Shots cell of -3 on one row stopped the import before the score 'abc'
+    of another was named, which took a second run. (What the database decides, such as
     a model's name or a score's range on its benchmark, is checked as it is written.)"""
     labels = names_read_as(read_from)
     kept = pl.col("__why").is_null()
@@ -526,7 +528,15 @@ def _refuse_bad_rows(rows: pl.DataFrame, loaded: Loaded, read_from: dict[str, st
         if f.type != "slug" and f.name in rows.columns
     )
     checked = [pl.col("__problem")] if "__problem" in rows.columns else []
-    _refuse_rows(loaded, rows, join_parts(*checked, *own))
+    found = rows.select(ROW, join_parts(*checked, *own).alias("message"))
+    bad = (
+        pl.concat([found.drop_nulls("message"), _record_score_clashes(rows, loaded, score)])
+        .group_by(ROW)
+        .agg(pl.col("message").str.join("; "))
+        .sort(ROW)
+    )
+    if not bad.is_empty():
+        raise row_errors(bad, loaded.source, loaded.line_of)
 
 
 def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
@@ -571,12 +581,12 @@ def _result_key() -> list[pl.Expr | str]:
     return [pl.col("model").str.to_lowercase(), "benchmark", "setting", "source_url"]
 
 
-def _refuse_record_scores(rows: pl.DataFrame, loaded: Loaded, score: str) -> None:
-    """Refuse one Epoch record given twice with different scores (`score`: the file's
-    column of them, quoted as written: read in percent, the Hub's 0.313 was told as
-    31.3): _duplicates leaves a repeat with the same score out, but neither of two
-    scores can be picked, and both under the record's key would be refused as one key
-    twice, which does not say that the scores differ."""
+def _record_score_clashes(rows: pl.DataFrame, loaded: Loaded, score: str) -> pl.DataFrame:
+    """(ROW, message) for each row giving an Epoch record again with a different score
+    (`score`: the file's column of them, quoted as written: read in percent, the Hub's
+    0.313 was told as 31.3): _duplicates leaves a repeat with the same score out, but
+    neither of two scores can be picked, and both under the record's key would be
+    refused as one key twice, which does not say that the scores differ."""
     group = [*_result_key(), "__record"]
     usable = pl.col("__why").is_null() & pl.col("__record").is_not_null()
     first = pl.col(ROW).filter(usable).min().over(group)
@@ -590,8 +600,6 @@ def _refuse_record_scores(rows: pl.DataFrame, loaded: Loaded, score: str) -> Non
         )
     )
     bad = clashes.filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
-    if bad.is_empty():
-        return
     label = score if score == "score" else f"{score} (score)"
     told = [
         f"the same Epoch record ({record}) as line {loaded.line_of(there)} with a different "
@@ -600,8 +608,7 @@ def _refuse_record_scores(rows: pl.DataFrame, loaded: Loaded, score: str) -> Non
             "__first", "__record", "__written", "__first_score"
         ).iter_rows()
     ]
-    errors = bad.select(ROW).with_columns(pl.Series("message", told, dtype=pl.String))
-    raise row_errors(errors, loaded.source, loaded.line_of)
+    return bad.select(ROW).with_columns(pl.Series("message", told, dtype=pl.String))
 
 
 def _benchmarks(results: pl.DataFrame, loaded: Loaded) -> Part:
