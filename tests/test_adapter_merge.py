@@ -196,6 +196,21 @@ def test_a_file_with_bad_cells_and_bad_scores_names_both_in_one_run(run: Run, tm
     assert run("log", "--csv").stdout == before
 
 
+def test_a_file_whose_own_checks_pass_has_every_bad_score_named(run: Run, tmp_path: Path):
+    # Refused by the reader for its score 'abc', the file's score outside its benchmark's
+    # unit, which only validation names, was named a run later.
+    path = tmp_path / "external_benchmark_mmlu.csv"
+    path.write_text("id,EM,Model version\nr1,abc,gpt-4\nr2,150%,gpt-4-0314\n", encoding="utf-8")
+    result = run("import", "--from", "epoch", str(path))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        f"trendlab: error: {path}: 2 bad rows; nothing was written",
+        f"  {path}:2: EM (score): 'abc' is not a finite number",
+    ]
+    assert lines[2].startswith(f"  {path}:3: EM (score): 150.0 is outside the range of unit")
+
+
 def test_a_record_given_twice_is_named_with_the_files_other_bad_rows(run: Run, tmp_path: Path):
     # One record with two scores was named only once every other bad row was fixed.
     path = tmp_path / "external_benchmark_mmlu.csv"

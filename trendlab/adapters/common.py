@@ -8,9 +8,10 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded, read_records
+from trendlab.kinds import Kind
 from trendlab.records import MAX_SHOWN_ERRORS
 from trendlab.text import at_most
-from trendlab.validate import ROW
+from trendlab.validate import ROW, field_problem, names_read_as
 
 # Reasoning effort or thinking budget written onto a model id, as Epoch AI does
 # (o3-2025-04-16_high, claude-3-7-sonnet-20250219_16K, glm-4.5_thinking). It is a
@@ -48,6 +49,27 @@ def refuse_all(source: str, problems: list[str]) -> None:
             f"{source}: {len(problems)} bad rows; nothing was written",
             details=at_most(problems, MAX_SHOWN_ERRORS, "bad row"),
         )
+
+
+def own_field_problems(kind: Kind, columns: list[str], read_from: dict[str, str]) -> pl.Expr:
+    """What validation says of a row's fields of `kind` among `columns` each on its own
+    (a model or benchmark, resolved later, aside), named as `read_from` names the
+    file's columns they are read from, else null: for a reader refusing its bad rows to
+    name these too, not only once its own checks pass."""
+    labels = names_read_as(read_from)
+    return join_parts(
+        *(
+            field_problem(kind, f.name, _cleaned(f.name), labels.get(f.name))
+            for f in kind.fields
+            if f.type != "slug" and f.name in columns
+        )
+    )
+
+
+def _cleaned(column: str) -> pl.Expr:
+    """A cell as validation reads it: without surrounding spaces, blank as null."""
+    value = pl.col(column).str.strip_chars()
+    return pl.when(value == "").then(None).otherwise(value)
 
 
 def text(column: str) -> pl.Expr:

@@ -42,6 +42,7 @@ from trendlab.adapters.common import (
     iso_day,
     join_parts,
     number_text,
+    own_field_problems,
     percent_score,
     read_csv,
     scaled_text,
@@ -61,7 +62,7 @@ from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
 from trendlab.records import row_errors
 from trendlab.text import csv_long_fields, slugify
-from trendlab.validate import ROW, field_problem, names_read_as
+from trendlab.validate import ROW, field_problem
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 # Where a result's notes name Epoch's own id of the record it comes from.
@@ -217,31 +218,49 @@ def read(path: str) -> Publication:
     if not readers:
         raise TrendlabError(f"{path}: no Epoch AI benchmark files in this folder")
     publication = Publication("epoch", [], unread=unread, copies=copies)
-    failed: list[TrendlabError] = []
+    read: list[Publication | TrendlabError] = []
     for _, file, loaded, reader in sorted(readers, key=lambda r: (r[0], r[1].name)):
         try:
-            publication.extend(reader(loaded, file))
+            read.append(reader(loaded, file))
         except TrendlabError as exc:
-            failed.append(exc)
-    _refuse_files(path, failed)
+            read.append(exc)
+    for each in _refuse_files(path, read):
+        publication.extend(each)
     one_copy_per_record([publication])
     return publication
 
 
-def _refuse_files(path: str, failed: list[TrendlabError]) -> None:
-    """One error telling the bad rows of every file of the folder that has some: the
-    first file's stopped the import, and the next file's were named once it was fixed."""
+def _refuse_files(path: str, read: list[Publication | TrendlabError]) -> list[Publication]:
+    """What each file's reader read, if none refused its rows; else one error telling
+    the bad rows of every file that has some: the first file's stopped the import, and
+    the next file's were named once they were fixed. A file its reader took is told by
+    what validation would say of its rows' values (see _refuse_bad_rows)."""
+    if not any(isinstance(each, TrendlabError) for each in read):
+        return [each for each in read if isinstance(each, Publication)]
+    failed = [each for each in map(_own_field_error, read) if each is not None]
     if len(failed) == 1:
         raise failed[0]
-    if failed:
-        told = [
-            line
-            for error in failed
-            for line in error.details or [error.message.removesuffix("; nothing was written")]
-        ]
-        raise TrendlabError(
-            f"{path}: bad rows in {len(failed)} files; nothing was written", details=told
-        )
+    told = [
+        line
+        for error in failed
+        for line in error.details or [error.message.removesuffix("; nothing was written")]
+    ]
+    raise TrendlabError(
+        f"{path}: bad rows in {len(failed)} files; nothing was written", details=told
+    )
+
+
+def _own_field_error(read: Publication | TrendlabError) -> TrendlabError | None:
+    """The error of a file: its reader's, else one for its results' bad values, if any."""
+    if isinstance(read, TrendlabError):
+        return read
+    for part in read.parts:
+        if part.kind is RESULTS:
+            own = own_field_problems(RESULTS, part.frame.columns, part.columns)
+            bad = part.frame.select(ROW, own.alias("message")).drop_nulls("message")
+            if not bad.is_empty():
+                return row_errors(bad, part.source, part.line_of)
+    return None
 
 
 def _without_copies(files: list[Path]) -> tuple[list[Path], list[str]]:
@@ -515,28 +534,31 @@ def _refuse_bad_rows(
     rows: pl.DataFrame, loaded: Loaded, read_from: dict[str, str] | None, score: str
 ) -> None:
     """Refuse the rows the reader's own checks find bad (`__problem`, where a reader
-    has them), with what validation would say of each kept row's own fields and the
-    records given twice with different scores (`score`: see _record_score_clashes), in
-    one error: a Shots cell of -3 on one row stopped the import before the score 'abc'
-    of another was named, which took a second run. (What the database decides, such as
-    a model's name or a score's range on its benchmark, is checked as it is written.)"""
-    labels = names_read_as(read_from)
-    kept = pl.col("__why").is_null()
-    own = (
-        pl.when(kept).then(field_problem(RESULTS, f.name, pl.col(f.name), labels.get(f.name)))
-        for f in RESULTS.fields
-        if f.type != "slug" and f.name in rows.columns
+    has them) and the records given twice with different scores (`score`: see
+    _record_score_clashes), with what validation would say of each kept row's own
+    fields, in one error: a Shots cell of -3 on one row stopped the import before the
+    score 'abc' of another was named, which took a second run. A file these checks
+    pass is left to validation, which names every bad value, a score outside its
+    benchmark's unit too (which only the database knows)."""
+    problem = pl.col("__problem") if "__problem" in rows.columns else pl.lit(None, pl.String)
+    found = pl.concat(
+        [
+            rows.select(ROW, problem.alias("message")).drop_nulls("message"),
+            _record_score_clashes(rows, loaded, score),
+        ]
     )
-    checked = [pl.col("__problem")] if "__problem" in rows.columns else []
-    found = rows.select(ROW, join_parts(*checked, *own).alias("message"))
+    if found.is_empty():
+        return
+    own = own_field_problems(RESULTS, rows.columns, read_from or {})
+    kept = pl.col("__why").is_null()
+    fields = rows.select(ROW, pl.when(kept).then(own).alias("message")).drop_nulls("message")
     bad = (
-        pl.concat([found.drop_nulls("message"), _record_score_clashes(rows, loaded, score)])
-        .group_by(ROW)
+        pl.concat([found, fields])
+        .group_by(ROW, maintain_order=True)
         .agg(pl.col("message").str.join("; "))
         .sort(ROW)
     )
-    if not bad.is_empty():
-        raise row_errors(bad, loaded.source, loaded.line_of)
+    raise row_errors(bad, loaded.source, loaded.line_of)
 
 
 def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
