@@ -1171,6 +1171,27 @@ def test_a_bad_rounder_figure_is_an_error_not_kept(run: Run, tmp_path: Path):
     )
 
 
+def test_a_metr_file_names_its_entries_problems_and_bad_estimates_in_one_run(
+    run: Run, tmp_path: Path
+):
+    # A bad estimate was named only once every entry's release date and such were fixed.
+    metr = tmp_path / "metr.yaml"
+    metr.write_text(
+        "results:\n  gpt_4:\n    release_date: 2023-13-01\n    metrics:\n"
+        "      p50_horizon_length: {estimate: 5.5}\n"
+        "  gpt_4_0314:\n    metrics:\n      p50_horizon_length: {estimate: abc}\n"
+    )
+    before = run("log", "--csv").stdout
+    result = run("import", "--from", "metr", str(metr))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {metr}: 2 bad rows; nothing was written",
+        f"  {metr}:2: gpt_4: release_date: '2023-13-01' is not a date (YYYY-MM-DD)",
+        f"  {metr}:8: estimate (score): 'abc' is not a finite number",
+    ]
+    assert run("log", "--csv").stdout == before
+
+
 def test_bad_values_and_unknown_models_are_reported_together(run: Run, tmp_path: Path):
     metr = tmp_path / "metr.yaml"
     metr.write_text(

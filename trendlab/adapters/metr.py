@@ -34,7 +34,7 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
-from trendlab.adapters.common import refuse_all, text_frame
+from trendlab.adapters.common import own_field_problems, refuse_all, text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, MODELS, RESULTS
 from trendlab.text import NUMBER_RE, iso_day, quoted, utf8_text
@@ -52,6 +52,8 @@ METRICS = {
 # The column of each result row holding the release date METR gives its model: it
 # dates a model the database holds undated (adapters.apply), as a catalog's does.
 RELEASED = "__release_date"
+# The file's key each field is read from where it names it otherwise.
+READ_FROM = {"score": "estimate"}
 BENCHMARK_ROWS = {
     "metr-time-horizon": ("METR 50% time horizon", "task length at 50% success"),
     "metr-time-horizon-p80": ("METR 80% time horizon", "task length at 80% success"),
@@ -94,7 +96,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
     rows: list[dict[str, Any]] = []
     # Each row's line: its metric's own, so that an error names the estimate it is about.
     row_lines: list[str] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []  # each with the index of the row that follows it
     for number, (key, entry) in enumerate(data["results"].items(), start=1):
         # Flow-style YAML (or JSON) has no key on a line of its own: name its position.
         line = lines.get(str(key), f"result {number}")
@@ -138,13 +140,22 @@ def read(path: str, source_url: str | None = None) -> Publication:
             if not found:
                 publication.skipped.append(Skip(path, line, name, "no time horizon estimate"))
         except TrendlabError as exc:
-            problems.append(exc.message)
-    refuse_all(path, problems)
+            problems.append((len(rows), exc.message))
     if not rows:
+        refuse_all(path, [message for _, message in problems])
         raise TrendlabError(f"{path}: no time horizons in this file")
     frame = text_frame(
         rows, {ROW: pl.UInt32} | {c: pl.String for c in rows[0] if c != ROW}, str(path)
     )
+    if problems:
+        # With the entries' problems, what validation would say of the rows' values (a
+        # bad estimate was named only once they were fixed); else validation names them.
+        own = own_field_problems(RESULTS, frame.columns, READ_FROM)
+        problems += [
+            (row, f"{path}:{row_lines[row]}: {message}")
+            for row, message in frame.select(ROW, own).drop_nulls().iter_rows()
+        ]
+    refuse_all(path, [message for _, message in sorted(problems, key=lambda p: p[0])])
 
     def line_of(row: int) -> str:
         return row_lines[row]
@@ -176,7 +187,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
             path,
             line_of,
             covers=list(METRICS.values()),
-            columns={"score": "estimate"},
+            columns=READ_FROM,
         )
     )
     return publication
