@@ -1741,6 +1741,29 @@ def test_a_price_list_names_every_model_and_price_it_cannot_read_in_one_run(
     assert run("log", "--json").stdout == before
 
 
+def test_a_price_list_names_its_prices_problems_and_bad_figures_in_one_run(
+    run: Run, tmp_path: Path
+):
+    """A bad input or from_date was named only once every to_date and such was fixed."""
+    vendor = tmp_path / "openai.json"
+    vendor.write_text(
+        '{"vendor": "openai", "models": ['
+        '{"id": "gpt-4", "price_history": [{"input": 30, "output": 60, '
+        '"from_date": "2023-03-14", "to_date": "soon"}]}, '
+        '{"id": "gpt-4o", "price_history": [{"input": "x", "output": 15, "from_date": null}, '
+        '{"input": 5, "output": 15, "from_date": "2024-02-30"}]}]}'
+    )
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {vendor}: 3 bad rows; nothing was written",
+        f"  {vendor}:price 1 (gpt-4): to_date: 'soon' is not a date (YYYY-MM-DD)",
+        f"  {vendor}:price 2 (gpt-4o): input (input_usd_per_mtok): 'x' is not a finite number",
+        f"  {vendor}:price 3 (gpt-4o): from_date (effective_date): '2024-02-30' is not a date "
+        "(YYYY-MM-DD)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("written", "told"),
     [

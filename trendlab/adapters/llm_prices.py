@@ -35,7 +35,7 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication
-from trendlab.adapters.common import refuse_all, text_frame
+from trendlab.adapters.common import own_field_problems, refuse_all, text_frame
 from trendlab.errors import TrendlabError
 from trendlab.ingest import JsonRecord, json_problem, json_record, read_records
 from trendlab.kinds import PRICES
@@ -112,15 +112,36 @@ def read(path: str) -> Publication:
             rows.append(_row(i, record, source, where(i)))
         except TrendlabError as exc:
             problems.append((i, exc.message))
-    # In file order: a price's problems after those of the model it is listed under.
-    refuse_all(source, [message for _, message in sorted(problems, key=lambda p: p[0])])
     if not rows:
+        _refuse(source, problems)
         raise TrendlabError(f"{source}: no prices in this file")
     frame = text_frame(rows, {c: pl.String for c in rows[0]} | {ROW: pl.UInt32}, source)
+    if problems:
+        # With the records' own problems, what validation would say of the other prices'
+        # figures and dates (a bad input was named only once they were fixed); else
+        # validation names them. A price dated by its model's release has no date yet.
+        undated = [c for c in frame.columns if c != "effective_date"]
+        own = (
+            pl.when(pl.col("effective_date") == FROM_RELEASE)
+            .then(own_field_problems(PRICES, undated, READ_FROM))
+            .otherwise(own_field_problems(PRICES, frame.columns, READ_FROM))
+        )
+        problems += [
+            (row, f"{source}:{where(row)}: {message}")
+            for row, message in frame.select(ROW, own).drop_nulls().iter_rows()
+        ]
+    _refuse(source, problems)
     publication = Publication("llm-prices", [path])
     # JSON has no rows to number: errors name the price record and its model id.
     publication.parts.append(Part(PRICES, frame, source, where, columns=READ_FROM))
     return publication
+
+
+def _refuse(source: str, problems: list[tuple[int, str]]) -> None:
+    """Refuse the file for its `problems` (each with the index of the price record it
+    is about or that follows it), in file order: a price's after those of the model it
+    is listed under."""
+    refuse_all(source, [message for _, message in sorted(problems, key=lambda p: p[0])])
 
 
 def _records(
