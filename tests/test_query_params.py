@@ -284,6 +284,12 @@ def test_ad_hoc_sql_is_refused_a_parameter_it_lacks_or_needs_as_a_named_query_is
             assert_usage_error(needs, "the SQL needs --param b=...")
         ran = invoke(db, "query", "SELECT $A AS a", "--param", "a=1", "--json")
         assert ran.exit_code == 0 and json.loads(ran.stdout) == [{"a": "1"}]
+        # A write, or several statements, is refused as that: it was sent to add a
+        # --param first, then refused once it had one.
+        write = invoke(db, "query", "DELETE FROM models WHERE slug = $s")
+        assert write.exit_code == 1 and "query only reads: DELETE statements" in write.stderr
+        several = invoke(db, "query", "SELECT 1; SELECT $b")
+        assert several.exit_code == 1 and "one statement at a time" in several.stderr
 
 
 def test_a_parameter_given_twice_in_other_capitals_is_a_usage_error(seeded_template: Path):

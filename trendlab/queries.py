@@ -153,21 +153,8 @@ def run(
     they name."""
     if query.name != "sql":
         # The named query declares its parameters: an unknown or missing one is the
-        # command line's fault, as a malformed --param is. An unknown one first: it is
-        # most likely the missing one misspelt (--param bench=math).
-        extra = [p for p in params if p not in query.params]
-        if extra:
-            close = nearest(extra[0], query.params, n=1)
-            meant = f"did you mean {close[0]!r}?; " if close else ""
-            known = ", ".join(query.params) or "none"
-            raise TrendlabError(
-                f"query {query.name} has no parameter {extra[0]!r} ({meant}parameters: {known})",
-                exit_code=ExitCode.USAGE,
-            )
-        missing = [p for p in query.params if p not in params]
-        if missing:
-            hint = " ".join(f"--param {p}=..." for p in missing)
-            raise TrendlabError(f"query {query.name} needs {hint}", exit_code=ExitCode.USAGE)
+        # command line's fault, as a malformed --param is.
+        _check_params(f"query {query.name}", list(query.params), params)
     checked = False  # only a statement checked as a read is run again (see _cause)
     try:
         if query.name != "sql":
@@ -220,28 +207,46 @@ def run(
         ) from None
 
 
-def _check_sql_params(store: Store, sql: str, params: dict[str, str]) -> None:
-    """Refuse a --param ad-hoc SQL does not use, or a $name it uses with no --param, as
-    a named query's are refused: a usage error naming it. DuckDB's own words were a
-    query error (exit 1), "Parameter argument/count mismatch, identifiers of the excess
-    parameters: n"."""
-    statements = store.con.extract_statements(sql)
-    if not statements:
-        return  # only comments: the read check says so
-    # DuckDB matches a parameter's name in any case ($X is --param x).
-    used = {name.lower() for statement in statements for name in statement.named_parameters}
-    extra = [p for p in params if p.lower() not in used]
+def _check_params(
+    what: str, declared: Sequence[str], params: dict[str, str], *, any_case: bool = False
+) -> None:
+    """Refuse a --param `what` (a named query, or the SQL) has no parameter for, or a
+    parameter of it with no --param: a usage error naming it. An unknown one first: it
+    is most likely the missing one misspelt (--param bench=math). With `any_case`,
+    names match in any case."""
+
+    def form(name: str) -> str:
+        return name.lower() if any_case else name
+
+    known = {form(p) for p in declared}
+    extra = [p for p in params if form(p) not in known]
     if extra:
-        known = ", ".join(sorted(used)) or "none"
+        close = nearest(extra[0], declared, n=1)
+        meant = f"did you mean {close[0]!r}?; " if close else ""
+        listed = ", ".join(declared) or "none"
         raise TrendlabError(
-            f"the SQL has no parameter {extra[0]!r} (parameters: {known})",
+            f"{what} has no parameter {extra[0]!r} ({meant}parameters: {listed})",
             exit_code=ExitCode.USAGE,
         )
-    given = {p.lower() for p in params}
-    missing = sorted(p for p in used if p not in given)
+    given = {form(p) for p in params}
+    missing = [p for p in declared if form(p) not in given]
     if missing:
         hint = " ".join(f"--param {p}=..." for p in missing)
-        raise TrendlabError(f"the SQL needs {hint}", exit_code=ExitCode.USAGE)
+        raise TrendlabError(f"{what} needs {hint}", exit_code=ExitCode.USAGE)
+
+
+def _check_sql_params(store: Store, sql: str, params: dict[str, str]) -> None:
+    """_check_params for ad-hoc SQL, whose parameters are the $names it uses, in any
+    case, as DuckDB matches them ($X is --param x). DuckDB's own words were a query
+    error (exit 1), "Parameter argument/count mismatch, identifiers of the excess
+    parameters: n"."""
+    statements = store.con.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type.name not in _READING:
+        # Only comments, several statements or a write: refused as that by the read
+        # check, not sent to add a --param first.
+        return
+    used = sorted({name.lower() for st in statements for name in st.named_parameters})
+    _check_params("the SQL", used, params, any_case=True)
 
 
 # DuckDB's words for a function or operator that takes no text where a text was given.
