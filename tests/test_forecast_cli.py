@@ -731,9 +731,11 @@ def test_a_number_for_until_by_date_says_which_axis_takes_it(run: Run, tmp_path:
         assert result.exit_code == 2, result.stderr
         assert f"is not a year or a date (YYYY or YYYY-MM-DD){hint}" in result.stderr
     assert not (tmp_path / "m.png").exists()
-    typo = run("forecast", "mmlu", "--until", "20300101")
-    assert typo.exit_code == 2 and "--until: '20300101' is not a year" in typo.stderr
-    assert "--by compute" not in typo.stderr
+    # A date mistyped, a year written as a decimal or a negative number is no amount.
+    for typo in ("20300101", "2030.5", "-5"):
+        told = run("forecast", "mmlu", "--until", typo)
+        assert told.exit_code == 2 and f"--until: '{typo}' is not a year" in told.stderr
+        assert "--by compute" not in told.stderr, told.stderr
 
 
 def test_level_is_validated_by_click(run: Run):

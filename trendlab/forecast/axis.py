@@ -133,8 +133,11 @@ def check_until(text: str | None, by: str) -> None:
             try:
                 until_day(text)
             except TrendlabError as error:
-                # 1e27 is an --until by compute (a year, 2030, is said so the other way).
-                if re.fullmatch(NUMBER_RE, text.strip()) and not text.strip().isdigit():
+                # 1e27 is an --until by compute, 93.75 one by price (a year, 2030, is said
+                # so the other way); 2030.5, a year written as a decimal, or -5 is neither.
+                written = text.strip()
+                amount = float(written) if re.fullmatch(NUMBER_RE, written) else 0.0
+                if amount > 0 and (amount < 1000 or "e" in written.lower()):
                     raise TrendlabError(
                         f"{error.message}; a number of FLOP or USD per million tokens is an "
                         "--until with --by compute or --by price",
