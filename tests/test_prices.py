@@ -1991,3 +1991,33 @@ def test_blends_that_differ_only_in_float_noise_are_one_price(run_empty: Run):
     result = run_empty("price-trend", "ev", "--threshold", "50")
     assert result.exit_code == 1
     assert result.stderr == "trendlab: error: a trend needs at least 3 price points, there are 2\n"
+
+
+def test_providers_stored_before_they_folded_alike_keep_their_prices(
+    run: Run, db: Path, tmp_path: Path
+):
+    """Stored before runs of spaces folded alike, 'Acme  Cloud' beside 'Acme Cloud' is
+    a provider of its own: re-importing an export wrote its price again under the other
+    spelling, a new key, where nothing had changed."""
+    added = run(
+        "add-price", "gpt-4", "Acme Cloud", "2024-01-01", "--input", "1", "--output", "2",
+        "--source-url", "https://acme.example/p", "-m", "t",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    con = duckdb.connect(str(db))
+    written = con.execute(
+        "SELECT 'p_' || left(md5(concat_ws(chr(31), 'gpt-4', 'Acme  Cloud', '2024-06-01')), 16)"
+    ).fetchone()[0]
+    con.execute(
+        "INSERT INTO price_revisions BY NAME SELECT * REPLACE (? AS key, "
+        "'Acme  Cloud' AS provider, DATE '2024-06-01' AS effective_date, ? AS changeset_id) "
+        "FROM price_revisions WHERE provider = 'Acme Cloud'",
+        [written, changeset_around(con)],
+    )
+    con.close()
+    exported = tmp_path / "prices.csv"
+    assert run("export", "prices", "-o", str(exported)).exit_code == 0
+    again = run("import", str(exported), "--kind", "prices", "-m", "again")
+    assert again.exit_code == 0, again.stderr
+    assert "added" not in again.stderr and "nothing to write" in again.stderr, again.stderr
+    assert run("check").exit_code == 0

@@ -183,15 +183,21 @@ class Refs:
         # Folded here, not by DuckDB's lower(), which folds some names otherwise (ΣΑΣ, σας).
         # A retracted price's spelling too (after current ones): adding it again in other
         # capitals must give its key, and so restore it rather than add a second price.
+        spellings: dict[str, str] = {}
+        for name in self.provider_spellings:
+            spellings.setdefault(fold(name), name)
+        return spellings
+
+    @cached_property
+    def provider_spellings(self) -> list[str]:
+        """Every provider as stored, current prices' first: two a store holds that fold
+        alike (told apart before fold joined runs of spaces) are each kept as written."""
         names = self._store.con.execute(
             "SELECT provider FROM (SELECT provider, 0 AS retracted FROM prices "
             "UNION ALL SELECT provider, 1 FROM price_revisions) "
             "GROUP BY provider ORDER BY min(retracted), provider"
         ).fetchall()
-        spellings: dict[str, str] = {}
-        for (name,) in names:
-            spellings.setdefault(fold(name), name)
-        return spellings
+        return [name for (name,) in names]
 
     def stored(self, kind: Kind, field: str) -> list[str]:
         """The values one of `kind`'s text fields has held in any revision: retracted
@@ -209,11 +215,13 @@ class Refs:
         return Resolver.build(self.models, self.aliases)
 
 
-def stored_providers(frame: pl.DataFrame, providers: dict[str, str]) -> pl.DataFrame:
-    """Prices with each provider (trimmed) as `providers` spells it, by its folded form
-    (a vendor 'OPENAI' is the stored 'OpenAI'), else as this input first spells it: as
-    a write stores it, so that whatever compares prices by key before the write does
-    too. Rows with no provider column are returned as they are."""
+def stored_providers(frame: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """Prices with each provider (trimmed) as stored: as given where a price has it so
+    (a re-import of two providers stored before they folded alike must not merge them),
+    else as `refs.providers` spells it, by its folded form (a vendor 'OPENAI' is the
+    stored 'OpenAI'), else as this input first spells it: as a write stores it, so that
+    whatever compares prices by key before the write does too. Rows with no provider
+    column are returned as they are."""
     if "provider" not in frame.columns:
         return frame
     name = pl.col("__provider")
@@ -222,7 +230,8 @@ def stored_providers(frame: pl.DataFrame, providers: dict[str, str]) -> pl.DataF
         frame.with_columns(given, folded(given).alias("__provider"))
         .with_columns(
             pl.coalesce(
-                name.replace_strict(providers, default=None, return_dtype=pl.String),
+                pl.when(pl.col("provider").is_in(refs.provider_spellings)).then("provider"),
+                name.replace_strict(refs.providers, default=None, return_dtype=pl.String),
                 pl.col("provider").first().over(name),
             ).alias("provider")
         )
@@ -1284,7 +1293,7 @@ def validate(
             pl.when(lowered.is_in(list(refs.units))).then(lowered).otherwise(pl.col("unit"))
         )
     if kind is PRICES:
-        cleaned = stored_providers(cleaned, refs.providers)
+        cleaned = stored_providers(cleaned, refs)
     typed_exprs, rules = [pl.col(ROW)], {}
     for f in fields:
         stored = None

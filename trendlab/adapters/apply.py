@@ -179,7 +179,7 @@ def _write_parts(
             # merge finds a stored price by its key as written, and missed one spelled
             # otherwise (the write then took it for that price anyway, and its empty
             # notes erased the stored ones, though every figure agreed).
-            frame = stored_providers(frame, cs.refs.providers)
+            frame = stored_providers(frame, cs.refs)
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_undated(frame, cs, stored(PRICES))
             # Before the same-day and duplicate checks: a price the list ended by the
@@ -459,7 +459,7 @@ def _absent(parts: list[Part], cs: Changeset, outcome: Outcome) -> None:
         # name resolves to (an alias has none of its own).
         frames = [p.frame.with_columns(cs.refs.resolver.slug_or_name("model")) for p in group]
         if kind is PRICES:
-            frames = [stored_providers(f, cs.refs.providers) for f in frames]
+            frames = [stored_providers(f, cs.refs) for f in frames]
             # An undated price is each stored price it restates, not only the one whose
             # date it took: the seeds hold llm-prices' GPT-4o price from the day the
             # tracker first listed it, and OpenAI's own from an earlier day.
