@@ -444,8 +444,15 @@ def test_a_price_added_under_a_provider_near_a_stored_one_says_so(run: Run, tmp_
         "is kept, but a provider's spelling is part of a price's key: if it is a typo, "
         "retract it and add it under the stored name"
     )
-    # A provider's own spelling, another case of it, or one near none says nothing.
-    for provider, day in (("Open AI", "02"), ("OPENAI", "03"), ("Acme Cloud", "04")):
+    # A provider's own spelling, another case of it, one near none, or a name that holds
+    # a stored one (Google Vertex beside Google, a provider of its own) says nothing.
+    assert run("add-price", "gpt-4o", "Google", "2025-01-05", "--input", "2").exit_code == 0
+    for provider, day in (
+        ("Open AI", "02"),
+        ("OPENAI", "03"),
+        ("Acme Cloud", "04"),
+        ("Google Vertex", "06"),
+    ):
         quiet = run("add-price", "gpt-4o", provider, f"2025-01-{day}", "--input", "2", "-m", "t")
         assert quiet.exit_code == 0 and len(quiet.stderr.splitlines()) == 1, quiet.stderr
     # A file's providers are its source's: not second-guessed.

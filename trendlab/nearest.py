@@ -20,10 +20,13 @@ def _overlaps(needle: str, name: str) -> bool:
     return 2 * len(short) >= len(long_) and short in long_
 
 
-def nearest(value: str, names: Iterable[str], n: int = 3) -> list[str]:
+def nearest(
+    value: str, names: Iterable[str], n: int = 3, *, cutoff: float = 0.6, overlapping: bool = True
+) -> list[str]:
     """Up to `n` of `names` closest to `value`, best first, case, surrounding spaces and
-    Unicode form aside (as names match: see text.matched_form): similar spellings first,
-    else names that contain it or that it contains."""
+    Unicode form aside (as names match: see text.matched_form): spellings similar by at
+    least `cutoff` (difflib's ratio) first, else (with `overlapping`) names that contain
+    it or that it contains."""
     lowered: dict[str, str] = {}
     for name in sorted(set(names)):
         form = matched_form(name)
@@ -36,8 +39,8 @@ def nearest(value: str, names: Iterable[str], n: int = 3) -> list[str]:
     needle = matched_form(value)
     if not needle:
         return []
-    close = difflib.get_close_matches(needle, list(lowered), n=n, cutoff=0.6)
-    if not close:
+    close = difflib.get_close_matches(needle, list(lowered), n=n, cutoff=cutoff)
+    if not close and overlapping:
         close = [c for c in lowered if _overlaps(needle, c)][:n]
     return [lowered[c] for c in close]
 

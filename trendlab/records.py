@@ -751,7 +751,14 @@ class Changeset:
         stored = self.refs.providers
         found = []
         for row, provider in typed.select(ROW, "provider").iter_rows():
-            close = [] if fold(provider) in stored else nearest(provider, stored.values(), n=1)
+            # A typo is a spelling very near a stored one, not a name holding it: Google
+            # Vertex (0.63 of the way to Google) is a provider of its own, Open AI (0.92)
+            # is OpenAI.
+            close = (
+                []
+                if fold(provider) in stored
+                else nearest(provider, stored.values(), n=1, cutoff=0.8, overlapping=False)
+            )
             if close:
                 found.append((row, f"{provider!r} (did you mean {close[0]!r}?)"))
         return found
