@@ -1017,6 +1017,17 @@ def test_a_local_lake_moved_or_copied_with_its_folder_keeps_its_data_files_besid
     assert not made.exists()
     assert run_moved("check").exit_code == 0
 
+    # Renamed with its folder: the folder beside it under the new name is its own.
+    renamed = tmp_path / "renamed"
+    renamed.mkdir()
+    (moved / "team.ducklake").rename(renamed / "new.ducklake")
+    (moved / "team.ducklake.files").rename(renamed / "new.ducklake.files")
+    run_renamed = make_runner(f"ducklake:{renamed / 'new.ducklake'}")
+    assert run_renamed("list", "models", "--csv").stdout.count("\nmv-") == 1500
+    assert run_renamed("import", str(models("rn")), "--kind", "models").exit_code == 0
+    assert len(data_files(renamed)) == 3
+    assert run_renamed("check").exit_code == 0
+
 
 @pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's /sys")
 def test_a_big_write_to_a_data_path_that_cannot_be_written_says_so(tmp_path: Path):

@@ -390,17 +390,22 @@ def _attach(
 
 def _moved_with_its_catalog(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> str | None:
     """The data path beside a local lake's catalog (FILE.ducklake.files), if the lake was
-    made with it and moved, renamed or copied with its folder since: the stored path,
-    absolute, is another folder of that name, and the one beside the catalog holds the
-    lake's files; else None. Moved, every write was refused, as if shared storage were
-    not mounted, and every read of a data file failed; copied, a big write went to the
-    original's folder, whose cleanup (ducklake_delete_orphaned_files) deletes it."""
+    made with one (its stored path, absolute, is another catalog's FILE.ducklake.files)
+    and moved, renamed or copied with its folder since: the one beside the catalog holds
+    the lake's files, or, with none yet, the stored folder is not on this machine; else
+    None. Moved, every write was refused, as if shared storage were not mounted, and
+    every read of a data file failed; copied, a big write went to the original's folder,
+    whose cleanup (ducklake_delete_orphaned_files) deletes it."""
     beside, stored = lake.default_data_path(), data_path(con)
     if beside is None or stored is None or "://" in stored or _same_path(stored, beside):
         return None
-    if Path(stored).name != Path(beside).name or not Path(beside).is_dir():
+    if not Path(stored).name.endswith(".ducklake.files") or not Path(beside).is_dir():
         return None
     files = [row[0] for row in con.execute(_SAMPLE_FILES_SQL).fetchall()]
+    # With no data file to tell by, an empty folder of that name beside a lake whose
+    # own folder is still there is no sign it moved.
+    if not files and Path(stored).exists():
+        return None
     if not all(Path(_join(beside, f)).is_file() for f in files):
         return None
     return _absolute(beside)
@@ -608,13 +613,13 @@ def _refuse_taken_data_path(
         f"{option} {shown}" if shown else f"{opened_as(lake.text, named)}: its data folder {path}"
     )
     if os.path.lexists(path) and not path.is_dir():
-        # Nothing is walked in a file, or a link to nothing: DuckLake made the catalog,
-        # then failed to make its first table's folder in it, leaving the store part made.
+        # A local lake's own folder a file, or a link to nothing (a given --data-path is
+        # refused as one before: _check_new_data_path): DuckLake made the catalog, then
+        # failed to make its first table's folder in it, leaving the store part made.
         what = "file" if path.exists() else "link"
         raise TrendlabError(
             f"{where} is a {what}{'' if path.exists() else ' to nothing'}, not a folder: "
-            "give an empty or new directory"
-            + ("" if shown else f" with --data-path, or move that {what} away")
+            f"give an empty or new directory with --data-path, or move that {what} away"
         )
     files, folders = there
     if files or folders:
