@@ -251,6 +251,26 @@ def test_a_folder_names_the_bad_rows_of_every_file_in_one_run(run: Run, tmp_path
     assert run("log", "--csv").stdout == before
 
 
+def test_a_folder_names_every_files_bad_score_when_no_reader_refused_one(run: Run, tmp_path: Path):
+    # With no file refused by its reader, validation stopped at the first file's bad
+    # rows: the next file's were named a run later.
+    folder = tmp_path / "download"
+    folder.mkdir()
+    bbh = folder / "external_benchmark_bbh.csv"
+    bbh.write_text("id,Average,Model version\nrec1,abc,gpt-4\n", encoding="utf-8")
+    mmlu = folder / "external_benchmark_mmlu.csv"
+    mmlu.write_text("id,EM,Model version\nrec2,abc,gpt-4\n", encoding="utf-8")
+    before = run("log", "--csv").stdout
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {folder}: bad rows in 2 files; nothing was written",
+        f"  {bbh}:2: Average (score): 'abc' is not a finite number",
+        f"  {mmlu}:2: EM (score): 'abc' is not a finite number",
+    ]
+    assert run("log", "--csv").stdout == before
+
+
 def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_path: Path):
     # It was dropped in silence, as no other unusable row is.
     path = tmp_path / "model_versions.csv"

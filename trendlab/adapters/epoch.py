@@ -231,13 +231,15 @@ def read(path: str) -> Publication:
 
 
 def _refuse_files(path: str, read: list[Publication | TrendlabError]) -> list[Publication]:
-    """What each file's reader read, if none refused its rows; else one error telling
-    the bad rows of every file that has some: the first file's stopped the import, and
-    the next file's were named once they were fixed. A file its reader took is told by
-    what validation would say of its rows' values (see _refuse_bad_rows)."""
-    if not any(isinstance(each, TrendlabError) for each in read):
-        return [each for each in read if isinstance(each, Publication)]
+    """What each file's reader read, if at most one file has bad rows and its reader
+    took it; else one error telling the bad rows of every file that has some: the
+    first file's stopped the import, and the next file's were named once they were
+    fixed. A file its reader took is told by what validation would say of its rows'
+    values (see _refuse_bad_rows); alone, it is left to validation, which names a score
+    outside its benchmark's unit too."""
     failed = [each for each in map(_own_field_error, read) if each is not None]
+    if len(failed) < 2 and not any(isinstance(each, TrendlabError) for each in read):
+        return [each for each in read if isinstance(each, Publication)]
     if len(failed) == 1:
         raise failed[0]
     told = [
