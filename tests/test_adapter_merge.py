@@ -839,6 +839,24 @@ def test_hub_rows_of_one_model_that_disagree_on_its_organization_are_refused(
     assert models == {"m-one": "Acme", "m-two": "Beta"}
 
 
+def test_a_hub_source_link_without_a_host_falls_back_to_the_hubs_page(
+    run_empty: Run, tmp_path: Path
+):
+    """A source_link validation refuses is not the row's source: 'https:///arxiv.org/abs/1'
+    was kept, unlike 'not a link', and failed the whole import."""
+    path = tmp_path / "benchmark_results_epoch.csv"
+    path.write_text(
+        "benchmark,model_version,organization,release_date,score,score_scale,source_link\n"
+        "MMLU,m-one,Acme,2023-01-01,0.5,0-1,https:///arxiv.org/abs/1\n"
+        "GPQA Diamond,m-one,Acme,2023-01-01,0.3,0-1,not a link\n"
+    )
+    result = run_empty("import", "--from", "epoch", str(path))
+    assert result.exit_code == 0, result.stderr
+    sources = {r["benchmark"]: r["source_url"] for r in _rows(run_empty, "list", "results")}
+    hub = "https://epoch.ai/benchmarks"
+    assert sources == {"mmlu": hub, "gpqa-diamond": hub}
+
+
 def test_hub_rows_of_one_model_that_disagree_on_its_date_or_compute_are_refused(
     run_empty: Run, tmp_path: Path
 ):

@@ -11,7 +11,7 @@ from trendlab.ingest import Loaded, read_records
 from trendlab.kinds import Kind
 from trendlab.records import MAX_SHOWN_ERRORS
 from trendlab.text import at_most
-from trendlab.validate import ROW, field_problem, names_read_as
+from trendlab.validate import ROW, URL_RE, field_problem, names_read_as
 
 # Reasoning effort or thinking budget written onto a model id, as Epoch AI does
 # (o3-2025-04-16_high, claude-3-7-sonnet-20250219_16K, glm-4.5_thinking). It is a
@@ -173,8 +173,10 @@ def join_parts(*parts: pl.Expr) -> pl.Expr:
 
 
 def url_or_null(column: str) -> pl.Expr:
+    """The column's text where validation takes it for a URL, else null: a link it
+    refuses (one without a host) was kept, and failed the whole import."""
     value = text(column)
-    return pl.when(value.str.contains(r"^https?://\S+$")).then(value).otherwise(None)
+    return pl.when(value.str.contains(URL_RE)).then(value).otherwise(None)
 
 
 def require_columns(loaded: Loaded, columns: list[str], what: str) -> None:
