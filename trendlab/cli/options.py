@@ -80,6 +80,8 @@ class FiniteFloat(click.FloatRange):
         return number + 0.0
 
     def _examples(self) -> str:
+        from trendlab.text import listed
+
         # Only numbers the option takes: --level 80% was shown 0.5 and 1e27, out of its
         # range of 1 to 99, as if a fraction or any number would do.
         taken = [
@@ -88,7 +90,7 @@ class FiniteFloat(click.FloatRange):
             if (self.min is None or float(e) >= self.min)
             and (self.max is None or float(e) <= self.max)
         ]
-        return " or ".join([", ".join(taken[:-1]), taken[-1]] if len(taken) > 1 else taken)
+        return listed(taken or ["80"], "or")
 
     def _describe_range(self) -> str:
         # Unbounded, Click would print "x<=None" in the help; there is no range to show.

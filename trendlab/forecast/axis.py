@@ -227,5 +227,6 @@ def x_unit(by: str) -> str:
 
 
 def x_title(by: str) -> str:
-    """What x is off the date axis, for a table's title, as the figure's axis says it."""
+    """What x is off the date axis, for a table's title: the figure's axis label says
+    it at more length (plot._X_TITLE)."""
     return {"compute": "training FLOP", "price": "USD per million tokens, 3:1 blend"}[by]
