@@ -2173,6 +2173,23 @@ def test_metr_errors(run: Run, tmp_path: Path):
         f"  {twice}:2: gpt_4: release_date: '2023-13-14' is not a date (YYYY-MM-DD)",
         f"  {twice}:7: claude_3_opus: p50_horizon_length: expected a mapping with `estimate`",
     ]
+    # An estimate that is a list is refused before its row is made: the rows after it
+    # were each named by the line of the one before (4 and 8).
+    listed = tmp_path / "listed.yaml"
+    listed.write_text(
+        "results:\n"
+        + "".join(
+            f"  {key}:\n    metrics:\n      p50_horizon_length:\n        estimate: {given}\n"
+            for key, given in (("gpt_4", "[1, 2]"), ("claude_3", "abc"), ("claude_4", "xyz"))
+        )
+    )
+    result = run("import", "--from", "metr", str(listed))
+    assert result.stderr.splitlines() == [
+        f"trendlab: error: {listed}: 3 bad rows; nothing was written",
+        f"  {listed}:2: gpt_4: p50_horizon_length.estimate: expected a single value, not a list",
+        f"  {listed}:8: estimate (score): 'abc' is not a finite number",
+        f"  {listed}:12: estimate (score): 'xyz' is not a finite number",
+    ]
     # A long figure is quoted by its start and its length: cut at 40 characters, it lost
     # its closing quote and read as a number of 39 digits, which is finite.
     long = tmp_path / "long.yaml"

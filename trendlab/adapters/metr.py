@@ -123,20 +123,21 @@ def read(path: str, source_url: str | None = None) -> Publication:
                     raise bad(metric, "expected a mapping with `estimate`")
                 found = True
                 interval = _interval(values, metric, bad)
+                # Built before either list grows: an estimate that is a list, refused,
+                # left a line without its row, and every later error named the one before.
+                made = {
+                    ROW: len(rows),
+                    "model": model,
+                    "benchmark": bench,
+                    "score": _scalar(values.get("estimate"), f"{metric}.estimate", bad),
+                    "setting": setting or None,
+                    "source_url": url,
+                    "source_kind": "independent",
+                    "notes": "; ".join(n for n in (interval, notes) if n) or None,
+                    RELEASED: released,
+                }
                 row_lines.append(metric_lines.get((str(key), metric), line))
-                rows.append(
-                    {
-                        ROW: len(rows),
-                        "model": model,
-                        "benchmark": bench,
-                        "score": _scalar(values.get("estimate"), f"{metric}.estimate", bad),
-                        "setting": setting or None,
-                        "source_url": url,
-                        "source_kind": "independent",
-                        "notes": "; ".join(n for n in (interval, notes) if n) or None,
-                        RELEASED: released,
-                    }
-                )
+                rows.append(made)
             if not found:
                 publication.skipped.append(Skip(path, line, name, "no time horizon estimate"))
         except TrendlabError as exc:
