@@ -391,7 +391,11 @@ def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
     cases = {
         ("0.3", "1.5", "lots"): "p50_horizon_length.ci_high: 'lots' is not a finite number",
         ("0.3", ".nan", "7"): "p50_horizon_length.ci_low: '.nan' is not a finite number",
-        ("0.3", "-1", "7"): "p50_horizon_length.ci_low: -1 must be at least 0",
+        ("0.3", "-1", "7"): "p50_horizon_length.ci_low: '-1' must be at least 0",
+        # Quoted by its start and length: cut at 40 characters, it read as -1.0000.
+        ("0.3", f"-1.{'0' * 98}", "7"): (
+            f"p50_horizon_length.ci_low: '-1.{'0' * 57}'... (101 characters) must be at least 0"
+        ),
         ("0.3", "7.0", "1.5"): "p50_horizon_length.ci_low: 7.0 is above ci_high 1.5",
         ("high", "1.5", "7"): "average_score.estimate: 'high' is not a finite number",
     }

@@ -321,7 +321,7 @@ def _figure(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) ->
     if not math.isfinite(figure):
         raise bad(field, f"{_shown(written)} is not a finite number")
     if figure < 0:
-        raise bad(field, f"{written:.40} must be at least 0")
+        raise bad(field, f"{_shown(written)} must be at least 0")
     return written
 
 
