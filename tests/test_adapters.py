@@ -2036,6 +2036,19 @@ def test_llm_prices_errors(run: Run, tmp_path: Path, on_store: str):
         result = run("import", "--from", "llm-prices", str(vendor_file("gpt-4o", price)))
         assert result.exit_code == 1
         assert f"price 1 (gpt-4o): input_cached: '{cached}' {why}" in result.stderr
+    # A long figure, and a long to_date, are quoted by their start and length: cut at 40
+    # characters, 1e400 written out read as a finite number of 37 digits.
+    for field, given, why in (
+        ("input_cached", 10**400, "is not a finite number"),
+        ("to_date", "x" * 100, "is not a date (YYYY-MM-DD)"),
+    ):
+        price = {"input": 1, "output": 1, "from_date": "2025-01-01", field: given}
+        result = run("import", "--from", "llm-prices", str(vendor_file("gpt-4o", price)))
+        written = str(given)
+        assert result.stderr == (
+            f"trendlab: error: {tmp_path / 'gpt-4o.json'}:price 1 (gpt-4o): {field}: "
+            f"'{written[:60]}'... ({len(written)} characters) {why}; nothing was written\n"
+        )
     # An undated price takes its model's release date: one with none is said to lack it.
     undated = vendor_file("davinci-002", {"input": 2, "output": 2, "from_date": None})
     assert _rows(run, "show", "model", "davinci-002")["release_date"] is None

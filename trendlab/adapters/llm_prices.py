@@ -39,7 +39,7 @@ from trendlab.adapters.common import own_field_problems, refuse_all, text_frame
 from trendlab.errors import TrendlabError
 from trendlab.ingest import JsonRecord, json_problem, json_record, read_records
 from trendlab.kinds import PRICES
-from trendlab.text import NUMBER_RE, iso_day
+from trendlab.text import NUMBER_RE, iso_day, quoted
 from trendlab.validate import ROW
 
 SOURCE_URL = "https://github.com/simonw/llm-prices"
@@ -268,7 +268,7 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         figure = float(cached) if written else math.nan
         if not math.isfinite(figure) or figure < 0:
             why = "must be at least 0" if math.isfinite(figure) else "is not a finite number"
-            raise TrendlabError(f"{source}:{where}: input_cached: {_shown(cached)!r} {why}")
+            raise TrendlabError(f"{source}:{where}: input_cached: {quoted(cached)} {why}")
     _check_to_date(record, f"{source}:{where}")
     vendor = record.get("vendor")
     if not record.get("id") or not vendor:
@@ -315,13 +315,13 @@ def _check_to_date(record: dict[str, Any], where: str) -> None:
         return
     ended = iso_day(written.strip())
     if ended is None:
-        raise TrendlabError(f"{where}: to_date: {_shown(written)!r} is not a date (YYYY-MM-DD)")
+        raise TrendlabError(f"{where}: to_date: {quoted(written)} is not a date (YYYY-MM-DD)")
     # A from_date that is no day is validation's to name, as effective_date.
     started = iso_day(str(record.get("from_date") or "").strip())
     if started is not None and ended <= started:
         raise TrendlabError(
-            f"{where}: to_date: {_shown(written)!r} is not after the price's from_date "
-            f"{record['from_date']!r}"
+            f"{where}: to_date: {quoted(written)} is not after the price's from_date "
+            f"{quoted(record['from_date'])}"
         )
 
 
