@@ -38,16 +38,18 @@ def text_frame(
         ) from None
 
 
-def refuse_all(source: str, problems: list[str]) -> None:
-    """An error telling each of `problems` (each naming its place in `source`), if any:
-    one on the error's line, several each on a line of their own, as an import tells
-    its bad rows, so that one run names all there is to fix."""
-    if len(problems) == 1:
-        raise TrendlabError(problems[0])
-    if problems:
+def refuse_all(source: str, problems: list[tuple[int, str]]) -> None:
+    """An error telling each of `problems` (each naming its place in `source`, with the
+    index of the row it is about or that follows it), if any, in file order (those of
+    one index as given): one on the error's line, several each on a line of their own,
+    as an import tells its bad rows, so that one run names all there is to fix."""
+    told = [message for _, message in sorted(problems, key=lambda p: p[0])]
+    if len(told) == 1:
+        raise TrendlabError(told[0])
+    if told:
         raise TrendlabError(
-            f"{source}: {len(problems)} bad rows; nothing was written",
-            details=at_most(problems, MAX_SHOWN_ERRORS, "bad row"),
+            f"{source}: {len(told)} bad rows; nothing was written",
+            details=at_most(told, MAX_SHOWN_ERRORS, "bad row"),
         )
 
 

@@ -113,7 +113,7 @@ def read(path: str) -> Publication:
         except TrendlabError as exc:
             problems.append((i, exc.message))
     if not rows:
-        _refuse(source, problems)
+        refuse_all(source, problems)
         raise TrendlabError(f"{source}: no prices in this file")
     frame = text_frame(rows, {c: pl.String for c in rows[0]} | {ROW: pl.UInt32}, source)
     if problems:
@@ -130,18 +130,11 @@ def read(path: str) -> Publication:
             (row, f"{source}:{where(row)}: {message}")
             for row, message in frame.select(ROW, own).drop_nulls().iter_rows()
         ]
-    _refuse(source, problems)
+    refuse_all(source, problems)
     publication = Publication("llm-prices", [path])
     # JSON has no rows to number: errors name the price record and its model id.
     publication.parts.append(Part(PRICES, frame, source, where, columns=READ_FROM))
     return publication
-
-
-def _refuse(source: str, problems: list[tuple[int, str]]) -> None:
-    """Refuse the file for its `problems` (each with the index of the price record it
-    is about or that follows it), in file order: a price's after those of the model it
-    is listed under."""
-    refuse_all(source, [message for _, message in sorted(problems, key=lambda p: p[0])])
 
 
 def _records(

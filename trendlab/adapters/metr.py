@@ -143,7 +143,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
         except TrendlabError as exc:
             problems.append((len(rows), exc.message))
     if not rows:
-        refuse_all(path, [message for _, message in problems])
+        refuse_all(path, problems)
         raise TrendlabError(f"{path}: no time horizons in this file")
     frame = text_frame(
         rows, {ROW: pl.UInt32} | {c: pl.String for c in rows[0] if c != ROW}, str(path)
@@ -156,7 +156,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
             (row, f"{path}:{row_lines[row]}: {message}")
             for row, message in frame.select(ROW, own).drop_nulls().iter_rows()
         ]
-    refuse_all(path, [message for _, message in sorted(problems, key=lambda p: p[0])])
+    refuse_all(path, problems)
 
     def line_of(row: int) -> str:
         return row_lines[row]
