@@ -1696,7 +1696,7 @@ def test_a_vendor_files_model_that_is_no_object_is_named_once(run: Run, tmp_path
     result = run("import", "--from", "llm-prices", str(vendor))
     assert result.exit_code == 1, result.stderr
     assert result.stderr == (
-        f"trendlab: error: {vendor}: model 2: expected an object, not x; nothing was written\n"
+        f"trendlab: error: {vendor}: model 2: expected an object, not 'x'; nothing was written\n"
     )
 
 
@@ -2020,6 +2020,12 @@ def test_llm_prices_errors(run: Run, tmp_path: Path, on_store: str):
     result = run("import", "--from", "llm-prices", str(bad))
     assert result.exit_code == 1
     assert "price 1 (gpt-4o): input (input_usd_per_mtok): 'cheap' is not a finite number" in (
+        result.stderr
+    )
+    # A long id names its price quoted by its start and length, as a value is, not cut.
+    price = {"input": 1, "output": 1, "input_cached": "free", "from_date": "2025-01-01"}
+    result = run("import", "--from", "llm-prices", str(vendor_file("g" * 100, price)))
+    assert f"price 1 ('{'g' * 60}'... (100 characters)): input_cached: 'free' is " in (
         result.stderr
     )
     unknown = vendor_file("gpt-9", {"input": 1, "output": 1, "from_date": "2025-01-01"})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -10,7 +12,7 @@ from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded, read_records
 from trendlab.kinds import Kind
 from trendlab.records import MAX_SHOWN_ERRORS
-from trendlab.text import at_most
+from trendlab.text import at_most, quoted
 from trendlab.validate import ROW, URL_RE, field_problem, names_read_as
 
 # Reasoning effort or thinking budget written onto a model id, as Epoch AI does
@@ -51,6 +53,19 @@ def refuse_all(source: str, problems: list[tuple[int, str]]) -> None:
             f"{source}: {len(told)} bad rows; nothing was written",
             details=at_most(told, MAX_SHOWN_ERRORS, "bad row"),
         )
+
+
+def shown(value: Any, write: Callable[[Any], str] = repr) -> str:
+    """A value a file gives as an error quotes it: text as any error quotes it (past 60
+    characters, its start and how long it is), anything else as `write` writes it (repr,
+    or JSON for a JSON file), cut short with '...'. Text is a str itself: a subclass, as
+    llm-prices keeps a number as written, is a number for `write` to write unquoted.
+    Text cut at 40 characters lost its closing quote, a long figure read as its first
+    digits."""
+    if type(value) is str:
+        return quoted(value)
+    text = write(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def own_field_problems(kind: Kind, columns: list[str], read_from: dict[str, str]) -> pl.Expr:

@@ -35,11 +35,11 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication
-from trendlab.adapters.common import own_field_problems, refuse_all, text_frame
+from trendlab.adapters.common import own_field_problems, refuse_all, shown, text_frame
 from trendlab.errors import TrendlabError
 from trendlab.ingest import JsonRecord, json_problem, json_record, read_records
 from trendlab.kinds import PRICES
-from trendlab.text import NUMBER_RE, iso_day, quoted
+from trendlab.text import NUMBER_RE, QUOTED_CHARS, iso_day, quoted
 from trendlab.validate import ROW
 
 SOURCE_URL = "https://github.com/simonw/llm-prices"
@@ -159,31 +159,31 @@ def _records(
 
         for number, model in enumerate(data["models"], start=1):
             where = f"model {number}"
-            if problem(_twice(model, f"{source}:{where} ({_shown(_id_of(model))})")):
+            if problem(_twice(model, f"{source}:{where} ({_named(_id_of(model))})")):
                 continue
             if not isinstance(model, dict):
-                problem(f"{source}: {where}: expected an object, not {_shown(model)}")
+                problem(f"{source}: {where}: expected an object, not {shown(model, _as_json)}")
                 continue
             if not isinstance(model.get("price_history"), list):
                 problem(
-                    f"{source}: {where} ({_shown(model.get('id'))}): expected a price_history list"
+                    f"{source}: {where} ({_named(model.get('id'))}): expected a price_history list"
                 )
                 continue
             for price in model["price_history"]:
                 listed += 1
                 if not isinstance(price, dict):
                     problem(
-                        f"{source}: {where} ({_shown(model.get('id'))}): price_history: "
-                        f"expected objects, not {_shown(price)}"
+                        f"{source}: {where} ({_named(model.get('id'))}): price_history: "
+                        f"expected objects, not {shown(price, _as_json)}"
                     )
                     continue
-                if problem(_twice(price, f"{source}:price {listed} ({_shown(model.get('id'))})")):
+                if problem(_twice(price, f"{source}:price {listed} ({_named(model.get('id'))})")):
                     continue
                 out.append(
                     {"id": model.get("id"), "vendor": vendor, "name": model.get("name")} | price
                 )
                 numbers.append(listed)
-        return out, lambda i: f"price {numbers[i]} ({_shown(out[i].get('id'))})", misshapen
+        return out, lambda i: f"price {numbers[i]} ({_named(out[i].get('id'))})", misshapen
     if isinstance(data, dict) and isinstance(data.get("prices"), list):
         prices = data["prices"]
         if "updated_at" in data and not any(
@@ -199,9 +199,9 @@ def _records(
         for i, price in enumerate(prices, start=1):
             told: str | None
             if not isinstance(price, dict):
-                told = f"{source}: price {i}: expected an object, not {_shown(price)}"
+                told = f"{source}: price {i}: expected an object, not {shown(price, _as_json)}"
             else:
-                told = _twice(price, f"{source}:price {i} ({_shown(price.get('id'))})")
+                told = _twice(price, f"{source}:price {i} ({_named(price.get('id'))})")
             if told is None:
                 kept.append(price)
                 places.append(i)
@@ -209,7 +209,7 @@ def _records(
                 misshapen.append((len(kept), told))
         return (
             kept,
-            lambda i: f"price {places[i]} ({_shown(kept[i].get('id'))})",
+            lambda i: f"price {places[i]} ({_named(kept[i].get('id'))})",
             misshapen,
         )
     raise TrendlabError(
@@ -247,12 +247,14 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         value = record.get(name)
         if value is not None and (not isinstance(value, str) or isinstance(value, Written)):
             raise TrendlabError(
-                f"{source}:{where}: {name}: expected text, not {_shown(record[name])}"
+                f"{source}:{where}: {name}: expected text, not {shown(record[name], _as_json)}"
             )
     for name in ("input", "output", "input_cached"):
         value = record.get(name)
         if isinstance(value, (bool, dict, list)):
-            raise TrendlabError(f"{source}:{where}: {name}: expected a number, not {_shown(value)}")
+            raise TrendlabError(
+                f"{source}:{where}: {name}: expected a number, not {shown(value, _as_json)}"
+            )
     cached = record.get("input_cached")
     if cached is not None:
         # Only the notes hold it, where no validation would see a figure that is none:
@@ -318,10 +320,12 @@ def _check_to_date(record: dict[str, Any], where: str) -> None:
         )
 
 
-def _shown(value: Any) -> str:
-    """A value as an error quotes it: text as is, anything else as JSON; cut short."""
-    text = value if isinstance(value, str) else _as_json(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+def _named(model_id: Any) -> str:
+    """A model id as the place of its model or price names it: short text as written,
+    unquoted (price 1 (gpt-4o)), anything else as an error quotes a value."""
+    if type(model_id) is str and len(model_id) <= QUOTED_CHARS:
+        return model_id
+    return shown(model_id, _as_json)
 
 
 def _as_json(value: Any) -> str:

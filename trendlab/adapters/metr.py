@@ -34,10 +34,10 @@ from typing import Any
 import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
-from trendlab.adapters.common import own_field_problems, refuse_all, text_frame
+from trendlab.adapters.common import own_field_problems, refuse_all, shown, text_frame
 from trendlab.errors import TrendlabError
 from trendlab.kinds import BENCHMARKS, MODELS, RESULTS
-from trendlab.text import NUMBER_RE, iso_day, quoted, utf8_text
+from trendlab.text import NUMBER_RE, iso_day, utf8_text
 from trendlab.validate import ROW, field_problem
 
 PAGE_URL = "https://metr.org/time-horizons/"
@@ -87,7 +87,7 @@ def read(path: str, source_url: str | None = None) -> Publication:
         raise TrendlabError(f"{path}: not a METR results file: no `results` mapping")
     if data.get("benchmark_name") is not None and not isinstance(data["benchmark_name"], str):
         raise TrendlabError(
-            f"{path}: benchmark_name: expected text, not {_shown(data['benchmark_name'])}"
+            f"{path}: benchmark_name: expected text, not {shown(data['benchmark_name'])}"
         )
     suite = data.get("benchmark_name") or ""
     url = source_url or FILES.get(suite, PAGE_URL)
@@ -257,7 +257,7 @@ def _loader() -> type:
                 key = self.construct_object(key_node)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"{_shown(key)} is given twice", key_node.start_mark
+                        None, None, f"{shown(key)} is given twice", key_node.start_mark
                     )
                 seen.add(key)
             return super().construct_mapping(node, deep)
@@ -267,17 +267,6 @@ def _loader() -> type:
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     return Loader
-
-
-def _shown(value: Any) -> str:
-    """A value as an error quotes it: text as any error quotes it (past 60 characters,
-    its start and how long it is), anything else as Python writes it, cut short with
-    '...'. Cut at 40 characters, a long figure lost its closing quote and read as the
-    number of its first digits."""
-    if isinstance(value, str):
-        return quoted(value)
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _scalar(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> str | None:
@@ -294,7 +283,7 @@ def _scalar(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) ->
 def _name(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) -> str | None:
     """A value that must be text (a suite name, a date, a scaffold)."""
     if value is not None and not isinstance(value, str):
-        raise bad(field, f"expected text, not {_shown(value)}")
+        raise bad(field, f"expected text, not {shown(value)}")
     return value.strip() or None if value is not None else None
 
 
@@ -319,9 +308,9 @@ def _figure(value: Any, field: str, bad: Callable[[str, str], TrendlabError]) ->
         return None
     figure = float(written) if re.fullmatch(NUMBER_RE, written) else math.nan
     if not math.isfinite(figure):
-        raise bad(field, f"{_shown(written)} is not a finite number")
+        raise bad(field, f"{shown(written)} is not a finite number")
     if figure < 0:
-        raise bad(field, f"{_shown(written)} must be at least 0")
+        raise bad(field, f"{shown(written)} must be at least 0")
     return written
 
 
@@ -329,7 +318,7 @@ def _released(entry: dict[Any, Any], bad: Callable[[str, str], TrendlabError]) -
     """The model's release date METR gives, a day YYYY-MM-DD, or None."""
     released = _name(entry.get("release_date"), "release_date", bad)
     if released and iso_day(released) is None:
-        raise bad("release_date", f"{_shown(released)} is not a date (YYYY-MM-DD)")
+        raise bad("release_date", f"{shown(released)} is not a date (YYYY-MM-DD)")
     if released:
         # A model's own rules (after today, outside 1900-2100), whether or not the
         # model takes the date: the notes hold it even where the model has one, and
@@ -354,7 +343,7 @@ def _notes(
         notes.append(f"METR gives release date {released}")
     scaffolds = entry.get("scaffolds")
     if scaffolds is not None and not isinstance(scaffolds, list):
-        raise bad("scaffolds", f"expected a list of names, not {_shown(scaffolds)}")
+        raise bad("scaffolds", f"expected a list of names, not {shown(scaffolds)}")
     named = [_name(s, "scaffolds", bad) for s in scaffolds or []]
     if any(named):
         notes.append("scaffolds: " + ", ".join(s for s in named if s))
