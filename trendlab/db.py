@@ -1636,6 +1636,11 @@ class Store:
         assert row is not None
         return dict(zip(names, (int(n) for n in row), strict=True))
 
+    def changeset_count(self) -> int:
+        """How many changesets the store holds (in every schema version: an older
+        store's record tables may differ)."""
+        return int(self.scalar("SELECT count(*) FROM changesets"))
+
     def changesets_before(self, changeset_id: str) -> int:
         """How many changesets were recorded before `changeset_id` (new_changeset keeps
         recorded_at rising, on a team store too: a write that loses a race is recorded

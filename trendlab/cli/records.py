@@ -83,12 +83,13 @@ def init(settings: Settings, empty: bool) -> None:
 
 
 def _schema_ready(store: Any) -> str:
-    """What `init --empty` says of a store: on one already holding records, how many,
-    as "schema ready (no seeds loaded)" alone read as though the store were empty."""
+    """What `init --empty` says of a store: of one already written to, how many
+    changesets it holds, as "schema ready (no seeds loaded)" alone read as though the
+    store were empty."""
     from trendlab.text import counted
 
-    held = sum(n for kind, n in store.counts().items() if kind != "changesets")
-    already = f"; it already holds {counted(held, 'current record')}" if held else ""
+    held = store.changeset_count()
+    already = f"; it already holds {counted(held, 'changeset')}" if held else ""
     return f"{store.location}: schema ready (no seeds loaded{already})"
 
 
