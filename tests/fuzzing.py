@@ -199,6 +199,8 @@ KEY_LINE = LINE.map(
     lambda t: "".join(c for c in t if unicodedata.category(c) != "Cf" or c in "\u200c\u200d")
 )
 BAD_KEY_LINES = [*BAD_LINES, "5-shot\u200b", "right\u202eleft"]
+# An organization's or provider's name holds a letter or digit: '-' or '?' is no name.
+NAMED_KEY_LINE = KEY_LINE.filter(lambda t: any(c.isalnum() for c in t))
 
 BAD_FLOATS = [
     "nan",
@@ -316,7 +318,7 @@ def model_row(i: int, h: bool = True) -> st.SearchStrategy[Row]:
         {
             "slug": either(st.just(Cell(f"fz-model-{i}")), BAD_SLUGS, h),
             "name": cell(optional(LINE), BAD_LINES, h),
-            "organization": cell(optional(KEY_LINE), BAD_KEY_LINES, h),
+            "organization": cell(optional(NAMED_KEY_LINE), [*BAD_KEY_LINES, "-", "?"], h),
             "release_date": cell(optional(_dates(past=True)), BAD_PAST_DATES, h),
             "parameters": cell(optional(good_count(1, 10**15)), [*BAD_FLOATS, "0", "-5", "7.5"], h),
             "open_weights": cell(

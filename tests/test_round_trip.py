@@ -66,7 +66,8 @@ def records(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
             {
                 "slug": f"rt-model-{i}",
                 "name": line[0],
-                "organization": _key_text(line[1]),
+                # A name holds a letter or digit (a lone ':' is none), as a provider's.
+                "organization": f"{i} {_key_text(line[1])}",
                 "notes": t[2],
             }
             for i, (t, line) in enumerate(zip(texts, lines, strict=True))
