@@ -413,14 +413,17 @@ def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
 
 def test_epoch_metr_bounds_only_the_notes_hold_are_checked(run_empty: Run, tmp_path: Path):
     # A bound that was no number dropped the interval from the notes in silence, and
-    # one upside down was written as it came.
+    # one upside down was written as it came. Each is quoted as any cell is: a long
+    # negative one was told whole and unquoted.
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
     header = "id,Model version,CI_high,CI_low,Time horizon,Source,Source link\n"
+    long_bound = f"-1.{'0' * 98}"  # 101 characters
     cases = {
         ("34.5", "lots"): "CI_low: 'lots' is not a finite number",
         ("nan", "9.5"): "CI_high: 'nan' is not a finite number",
-        ("34.5", "-1"): "CI_low: -1 must be at least 0",
-        ("9.5", "34.5"): "CI_low: 34.5 is above CI_high 9.5",
+        ("34.5", "-1"): "CI_low: '-1' must be at least 0",
+        ("34.5", long_bound): f"CI_low: '-1.{'0' * 57}'... (101 characters) must be at least 0",
+        ("9.5", "34.5"): "CI_low: '34.5' is above CI_high '9.5'",
     }
     row = "rec1,gpt-4-0314,{},{},18.2,METR,https://metr.org/a\n"
     files = {
@@ -451,7 +454,7 @@ def test_an_accuracy_se_that_is_no_figure_is_refused(run_empty: Run, tmp_path: P
     # Only the notes hold it, where 'standard error abc' was written as it came.
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
     header = "id,Agent,Model version,Accuracy mean,Accuracy SE,Notes,Source,Source link\n"
-    cases = {"abc": "'abc' is not a finite number", "-0.6%": "-0.6% must be at least 0"}
+    cases = {"abc": "'abc' is not a finite number", "-0.6%": "'-0.6%' must be at least 0"}
     row = "rec1,Apex2,gpt-4-0314,64.5%,{},,Terminal-Bench,https://www.tbench.ai/\n"
     files = {
         _written(tmp_path / str(n) / "external_benchmark_terminal_bench.csv",

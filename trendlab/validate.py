@@ -284,7 +284,7 @@ def check_columns(
         raise TrendlabError(f"{source}: missing required column(s): {', '.join(missing)}")
 
 
-def _quoted(col: pl.Expr) -> pl.Expr:
+def quoted_cell(col: pl.Expr) -> pl.Expr:
     """A cell quoted for an error as text.quoted quotes one: past QUOTED_CHARS
     characters, its start and how long it is, so that the start of 1e400 written out
     (a 1 and 400 zeros) is not told as a number that is not finite."""
@@ -311,7 +311,7 @@ def _field_rules(
 
     def rule(mask: pl.Expr, problem: str | pl.Expr) -> None:
         told = pl.lit(problem) if isinstance(problem, str) else problem
-        rules.append((mask, pl.lit(f"{label or name}: ") + _quoted(raw) + told))
+        rules.append((mask, pl.lit(f"{label or name}: ") + quoted_cell(raw) + told))
 
     def character_rules() -> None:
         # Refused stored or not, where the field is written: PostgreSQL text cannot hold
@@ -514,7 +514,7 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
                 pl.lit(" is not in Unicode NFKC form (it holds ")
                 + raw.map_elements(nfkc_difference, return_dtype=pl.String)
                 + pl.lit("); write it as ")
-                + _quoted(written),
+                + quoted_cell(written),
             )
         )
         rules.append((raw.str.len_chars() > NAME_MAX, f" is longer than {NAME_MAX} characters"))
@@ -575,7 +575,7 @@ def _unknown_refs(
         pl.col(ROW),
         pl.col(column)
         .replace_strict(hints, default=None, return_dtype=pl.String)
-        .fill_null(pl.lit(f"unknown {what} ") + _quoted(pl.col(column)))
+        .fill_null(pl.lit(f"unknown {what} ") + quoted_cell(pl.col(column)))
         .alias("message"),
     )
 
@@ -639,7 +639,7 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
         ROW,
         (
             pl.lit("name: ")
-            + _quoted(pl.col("name"))
+            + quoted_cell(pl.col("name"))
             + pl.lit(" is already the name of organization ")
             + pl.col("__other")
             + pl.lit(" (ignoring case, accents and repeated spaces)")
@@ -649,7 +649,7 @@ def _organization_names_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
         ROW,
         (
             pl.lit("name: ")
-            + _quoted(pl.col("name"))
+            + quoted_cell(pl.col("name"))
             + pl.lit(
                 " names two organizations in this input"
                 " (ignoring case, accents and repeated spaces)"
@@ -759,13 +759,13 @@ def _slugs_taken_by_aliases(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
         .filter(~pl.col("slug").is_in(list(refs.models)))
         .join(aliases, on="slug")
         .group_by(ROW, "slug", "__owner", maintain_order=True)
-        .agg(_quoted(pl.col("__alias")).sort().alias("__alias"))
+        .agg(quoted_cell(pl.col("__alias")).sort().alias("__alias"))
         .unique(subset=ROW, keep="first", maintain_order=True)
         .select(
             ROW,
             (
                 pl.lit("slug: ")
-                + _quoted(pl.col("slug"))
+                + quoted_cell(pl.col("slug"))
                 + pl.lit(" already names model ")
                 + pl.col("__owner")
                 + pl.when(several).then(pl.lit(" (its aliases ")).otherwise(pl.lit(" (its alias "))
@@ -822,12 +822,12 @@ def _alias_clashes(typed: pl.DataFrame, refs: Refs, moving: bool = True) -> pl.D
             ROW,
             (
                 pl.lit("alias ")
-                + _quoted(pl.col("alias"))
+                + quoted_cell(pl.col("alias"))
                 + pl.when(pl.col("__slug"))
                 .then(pl.lit(" is the slug of model ") + pl.col("__name"))
                 .otherwise(
                     pl.lit(" is taken by ")
-                    + _quoted(pl.col("__name"))
+                    + quoted_cell(pl.col("__name"))
                     + pl.lit(", an alias of ")
                     + pl.col("__owner")
                 )
@@ -842,7 +842,7 @@ def _alias_clashes(typed: pl.DataFrame, refs: Refs, moving: bool = True) -> pl.D
         ROW,
         (
             pl.lit("alias ")
-            + _quoted(pl.col("alias"))
+            + quoted_cell(pl.col("alias"))
             + pl.lit(" names two models in this file")
             + ignoring
         ).alias("message"),
@@ -985,7 +985,9 @@ def _unknown_units(typed: pl.DataFrame, refs: Refs, label: str = "unit") -> pl.D
     return typed.filter(unit.is_not_null() & ~unit.is_in(list(refs.units))).select(
         ROW,
         (
-            pl.lit(f"{label}: ") + _quoted(unit) + pl.lit(f" is not one of {', '.join(refs.units)}")
+            pl.lit(f"{label}: ")
+            + quoted_cell(unit)
+            + pl.lit(f" is not one of {', '.join(refs.units)}")
         ).alias("message"),
     )
 
@@ -1463,7 +1465,7 @@ def stored_errors(kind: Kind, records: pl.DataFrame) -> pl.DataFrame:
     rules: list[tuple[pl.Expr, pl.Expr]] = []
     for f in fields:
         value = pl.col(f.name)
-        told = pl.lit(f"{f.name}: ") + _quoted(value)
+        told = pl.lit(f"{f.name}: ") + quoted_cell(value)
         if f.type == "choice":
             # The write path lowercases a choice: Paper is stored as paper.
             rules.append(

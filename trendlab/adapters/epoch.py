@@ -62,7 +62,7 @@ from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
 from trendlab.records import row_errors
 from trendlab.text import csv_long_fields, slugify
-from trendlab.validate import ROW, field_problem
+from trendlab.validate import ROW, field_problem, quoted_cell
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 # Where a result's notes name Epoch's own id of the record it comes from.
@@ -775,13 +775,16 @@ def _interval_problem() -> pl.Expr:
     bounds = {c: text(c).cast(pl.Float64, strict=False) for c in ("CI_low", "CI_high")}
     figure = (
         pl.when(text(c).is_not_null() & (v.is_null() | ~v.is_finite()))
-        .then(pl.lit(f"{c}: '") + text(c) + pl.lit("' is not a finite number"))
+        .then(pl.lit(f"{c}: ") + quoted_cell(text(c)) + pl.lit(" is not a finite number"))
         .when(v < 0)
-        .then(pl.lit(f"{c}: ") + text(c) + pl.lit(" must be at least 0"))
+        .then(pl.lit(f"{c}: ") + quoted_cell(text(c)) + pl.lit(" must be at least 0"))
         for c, v in bounds.items()
     )
     upside_down = pl.when(bounds["CI_low"] > bounds["CI_high"]).then(
-        pl.lit("CI_low: ") + text("CI_low") + pl.lit(" is above CI_high ") + text("CI_high")
+        pl.lit("CI_low: ")
+        + quoted_cell(text("CI_low"))
+        + pl.lit(" is above CI_high ")
+        + quoted_cell(text("CI_high"))
     )
     return pl.coalesce(*figure, upside_down)
 
@@ -793,9 +796,9 @@ def _error_problem() -> pl.Expr:
     figure = cell.str.strip_suffix("%").str.strip_chars().cast(pl.Float64, strict=False)
     return (
         pl.when(cell.is_not_null() & (figure.is_null() | ~figure.is_finite()))
-        .then(pl.lit("Accuracy SE: '") + cell + pl.lit("' is not a finite number"))
+        .then(pl.lit("Accuracy SE: ") + quoted_cell(cell) + pl.lit(" is not a finite number"))
         .when(figure < 0)
-        .then(pl.lit("Accuracy SE: ") + cell + pl.lit(" must be at least 0"))
+        .then(pl.lit("Accuracy SE: ") + quoted_cell(cell) + pl.lit(" must be at least 0"))
     )
 
 
