@@ -1412,6 +1412,23 @@ def test_an_ambiguous_changeset_prefix_lists_the_changesets_it_matches(run: Run)
         )
 
 
+def test_an_ambiguous_prefix_of_eight_digits_is_not_told_as_a_date(run: Run, db: Path):
+    """Ids begin with the time in hex: two may share a prefix of eight digits, which was
+    told "no changeset '06620923'; for the date, write ..." though two began with it."""
+    with duckdb.connect(str(db)) as con:
+        for tail in ("aaaaaaaaaa", "bbbbbbbbbb"):
+            con.execute(
+                "INSERT INTO changesets VALUES (?, now() AT TIME ZONE 'UTC', 'elsewhere', 'x')",
+                [f"06620923{tail}"],
+            )
+    result = run("list", "models", "--as-of", "06620923")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "trendlab: error: changeset prefix '06620923' matches 2 changesets: "
+        "06620923aaaaaaaaaa, 06620923bbbbbbbbbb; give more of the id\n",
+    )
+
+
 def test_a_changeset_prefix_under_4_characters_is_too_short(run: Run, db: Path):
     """The seeds' changeset's first 3 characters, a unique prefix, were said to be "not
     a year, a date (YYYY-MM-DD), a timestamp or a changeset id"; they are too short, as

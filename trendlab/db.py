@@ -945,22 +945,19 @@ class Store:
     def resolve_changeset(self, text: str) -> tuple[str, datetime]:
         """A changeset id or unique prefix, in either case -> (id, recorded_at); a
         recorded_at outside the years 1 to 9999 is the error `frame` gives of one."""
-        rows = self.execute(
-            "SELECT id FROM changesets WHERE starts_with(id, ?) ORDER BY id",
-            [text.lower()],  # ids are lower-case hex; one copied from elsewhere may not be
-        ).fetchall()
+        rows = self._changesets_starting(text)
         if not rows:
             # On --db: run as printed, it listed ./trendlab.duckdb's changesets.
             raise TrendlabError(f"no changeset {quoted(text)}; see `{self.command('log')}`")
         if len(rows) > 1:
             # Listed, as a name that matches several records is: the longer prefix to give
             # is read off them.
-            shown = ", ".join(at_most([r[0] for r in rows], 10))
+            shown = ", ".join(at_most(rows, 10))
             raise TrendlabError(
                 f"changeset prefix {quoted(text)} matches {len(rows)} changesets: {shown}; give "
                 "more of the id"
             )
-        (changeset_id,) = rows[0]
+        changeset_id = rows[0]
         moment = self.recorded_at("SELECT recorded_at FROM changesets WHERE id = ?", [changeset_id])
         if moment is None:
             # Its NOT NULL dropped around trendlab: --as-of failed (AttributeError), and
@@ -970,6 +967,14 @@ class Store:
                 f"so no moment to read the database at; `{self.command('check')}` lists it"
             )
         return changeset_id, moment
+
+    def _changesets_starting(self, text: str) -> list[str]:
+        """The ids of the changesets that begin with `text`, in either case, in order."""
+        rows = self.execute(
+            "SELECT id FROM changesets WHERE starts_with(id, ?) ORDER BY id",
+            [text.lower()],  # ids are lower-case hex; one copied from elsewhere may not be
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def parse_as_of(self, text: str, option: str = "--as-of") -> datetime:
         """A moment of recording, as `option` gives it: a year or a date (the end of it,
@@ -1002,16 +1007,14 @@ class Store:
             stamp = datetime.fromisoformat(stamped.replace("Z", "+00:00"))
         except ValueError:
             if _CHANGESET_ID_RE.match(text.lower()):
-                try:
-                    return self.resolve_changeset(text)[1]
-                except TrendlabError:
-                    # No changeset begins with 20241204: surely a date without its dashes.
-                    dashed = _undashed_date(text)
-                    if dashed is None:
-                        raise
+                # No changeset begins with 20241204: surely a date without its dashes. Two
+                # that do (ids begin with the time, 06620923...) are a prefix too short.
+                dashed = _undashed_date(text)
+                if dashed is not None and not self._changesets_starting(text):
                     raise TrendlabError(
                         f"no changeset {quoted(text)}; for the date, write {option} {dashed}"
                     ) from None
+                return self.resolve_changeset(text)[1]
             self._refuse_short_prefix(text, option)
             raise TrendlabError(
                 f"{option}: {quoted(text)} is not a year, a date (YYYY-MM-DD), a timestamp or a "
