@@ -1634,3 +1634,21 @@ def test_a_mirrored_unbounded_time_calibrates_and_forecasts_as_its_reciprocal(
     for a, b in zip(forecasts["mixed"], forecasts["upright"], strict=True):
         mirrored = (1e4 / b["median"], 1e4 / b["upper"], 1e4 / b["lower"])
         assert (a["median"], a["lower"], a["upper"]) == pytest.approx(mirrored, rel=1e-4), (a, b)
+
+
+def test_paths_tied_at_a_bound_keep_their_ranks_when_calibrated():
+    """A line clipped at a bound puts most paths on the same value: calibrating ranks
+    them as they were a column before, so the frontier's running maximum leaves the
+    interval's worse end where calibration put it (it rose to the better end within two
+    months of the line reaching the bound when ties were ranked at random)."""
+    n = 41
+    rows = pl.DataFrame(
+        {"horizon": [12] * n, "e_act": np.linspace(-3, 3, n), "e_med": 0.0, "e_scale": 1.0}
+    )
+    cal = Calibration.from_rows(rows, "logit")
+    assert cal is not None
+    spread = np.random.default_rng(0).permutation(np.linspace(0.0, 1.0, 200))
+    eta = np.column_stack([spread, np.full(200, 0.5)])  # within the spread before
+    mapped = cal.map(eta, np.array([1.0, 1.0]))
+    held = np.maximum.accumulate(mapped, axis=1)  # as paths.frontier_rules holds them
+    assert np.quantile(held[:, 1], 0.1) == pytest.approx(np.quantile(mapped[:, 1], 0.1))

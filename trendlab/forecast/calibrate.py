@@ -205,11 +205,17 @@ class Calibration:
         """apply() to paths already in the calibration space, returning them there."""
         n = eta.shape[0]
         e_med, e_scale = summarize_eta(eta, self.space)
-        order = np.argsort(eta, axis=0)
         at = self._at_horizons((np.arange(n) + 0.5) / n)
         out = np.empty_like(eta)
+        # Paths tied in a column (a line clipped at a bound puts most of them on it) are
+        # ranked as they were a column before: ranked at random, the frontier's running
+        # maximum would lift each to the best of its ranks, and the interval's worse end
+        # would rise to its better one within a few months of the tie.
+        before = np.zeros(n)
         for j, years in enumerate(np.asarray(horizon, dtype=float)):
-            out[order[:, j], j] = e_med[j] + e_scale[j] * self._between(at, years * 12)
+            order = np.lexsort((before, eta[:, j]))
+            out[order, j] = e_med[j] + e_scale[j] * self._between(at, years * 12)
+            before = out[:, j]
         return out
 
 
