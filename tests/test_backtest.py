@@ -1652,3 +1652,20 @@ def test_paths_tied_at_a_bound_keep_their_ranks_when_calibrated():
     mapped = cal.map(eta, np.array([1.0, 1.0]))
     held = np.maximum.accumulate(mapped, axis=1)  # as paths.frontier_rules holds them
     assert np.quantile(held[:, 1], 0.1) == pytest.approx(np.quantile(mapped[:, 1], 0.1))
+
+
+def test_a_calibrated_line_falls_steadily_to_a_bound(db: Path, tmp_path: Path):
+    """A line on a bounded benchmark is calibrated before its clip: in logit, the paths
+    the clip put on the bound made one pile whose spread first held the median still,
+    then let it drop to the bound within a month or two."""
+    run = make_runner(db)
+    days = [date(2020, 2, 1) + timedelta(days=int(d)) for d in np.linspace(0, 1490, 8)]
+    scores = [90.0, 82.0, 71.0, 60.0, 48.0, 38.0, 29.0, 22.0]  # an error rate, falling
+    write_benchmark(
+        run, tmp_path, "errors", days, scores, floor=100.0, ceiling=0.0, higher_is_better=False
+    )
+    result = run("forecast", "errors", "--family", "linear", "--until", "2026", "--csv")
+    assert result.exit_code == 0, result.stderr
+    median = np.array([float(line.split(",")[1]) for line in result.stdout.splitlines()[1:]])
+    falls = -np.diff(median[median > 1.0])
+    assert falls.min() > 0.3 and falls.max() < 3.0, falls  # about 1.4 a month, the line's

@@ -31,14 +31,14 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import COMBINED
-from trendlab.forecast.calibrate import quantile_levels, space_for, summarize
+from trendlab.forecast.calibrate import family_space, quantile_levels, space_for, summarize
 from trendlab.forecast.families import SPACES, fit_family
 from trendlab.forecast.fit import fits_now, points_for
-from trendlab.forecast.paths import frontier_rules, raw_paths
+from trendlab.forecast.paths import frontier_rules, raw_eta, raw_paths
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
-METHOD_VERSION = 11
+METHOD_VERSION = 12
 LAST_VALUE = "last-value"
 BACKTEST_PATHS = 1000
 # The horizons (months) every backtest is run at, whatever its plan shows: their
@@ -209,7 +209,11 @@ def run(
             except TrendlabError:
                 continue
             raw = raw_paths(curve, series, grid, n=n)
-            e_med, e_scale = summarize(raw, space)
+            own = family_space(space, family)
+            if own == space:
+                e_med, e_scale = summarize(raw, space)
+            else:  # before the clip (see family_space), and its miss in that space too
+                e_med, e_scale = summarize(curve.from_space(raw_eta(curve, series, grid, n=n)), own)
             ruled = frontier_rules(raw, series)
             # The frontier's running maximum at a shown horizon is taken over the shown
             # targets only, as when they were backtested alone: the calibration
@@ -218,7 +222,8 @@ def run(
             scores = scale.score(ruled)
             qs = np.quantile(scores, quantile_levels(plan.level), axis=0)
             lower, upper = np.minimum(qs[1], qs[2]), np.maximum(qs[1], qs[2])
-            rows += _rows(at_targets, family, qs[0], lower, upper, e_med, e_scale)
+            e_own = None if own == space else SPACES[own][0](actual)
+            rows += _rows(at_targets, family, qs[0], lower, upper, e_med, e_scale, e_own)
     return pl.DataFrame(rows, schema=ROW_SCHEMA)
 
 
@@ -230,11 +235,14 @@ def _rows(
     upper: np.ndarray,
     e_med: np.ndarray,
     e_scale: np.ndarray,
+    e_act: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
     """One family's rows at one origin: what every family shares at each target, plus
-    its forecast there (one value per target in each array)."""
+    its forecast there (one value per target in each array); e_act, the truth in the
+    family's own calibration space where that is not the benchmark's."""
     return [
         common
+        | ({} if e_act is None else {"e_act": float(e_act[i])})
         | {
             "family": family,
             "median": float(median[i]),

@@ -1,7 +1,8 @@
 """Split-conformal recalibration of forecast intervals, per horizon, in the calibration space.
 
 A backtest forecast is summarised by the centre and spread of its raw paths in the
-calibration space (space_for: logit of z on a bounded benchmark; without a ceiling,
+calibration space (space_for: logit of z on a bounded benchmark, z itself for a line
+there, see family_space; without a ceiling,
 log of a positive metric whose 0 means none of it, minus its log when lower is better,
 else v itself): e_med,
 the median, and e_scale, half the 16-84 % range. What happened is e_act. The
@@ -63,6 +64,15 @@ def space_for(scale: Scale, v: np.ndarray) -> str:
     if scale.bounded:
         return "logit"
     return (exponential_space(v) if scale.true_zero else None) or "identity"
+
+
+def family_space(space: str, family: str) -> str:
+    """The space a family is calibrated in on a series whose calibration space is
+    `space`: a line on a bounded benchmark in its own (z), where it is straight and
+    not yet clipped; in logit, every path the clip put on a bound would sit on one
+    value, logit(1 - EPS), which no forecast means, and whose pile first widens the
+    spread many times over, then leaves none."""
+    return "identity" if space == "logit" and family == "linear" else space
 
 
 def summarize(paths: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:

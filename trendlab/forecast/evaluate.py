@@ -24,6 +24,7 @@ from trendlab.forecast.backtest import LAST_VALUE, ROW_SCHEMA
 from trendlab.forecast.calibrate import (
     Calibration,
     EnsembleCalibration,
+    family_space,
     pool_of,
     quantile_levels,
 )
@@ -93,7 +94,7 @@ def calibrations(
     pooled = pl.concat(frames)
     single: dict[str, Calibration] = {}
     for (family,), rows in pooled.partition_by("family", as_dict=True).items():
-        calibration = Calibration.from_rows(rows, space)
+        calibration = Calibration.from_rows(rows, family_space(space, str(family)))
         if calibration is not None:
             single[str(family)] = calibration
     out: Calibrations = dict(single)
@@ -139,7 +140,7 @@ def calibrated(bt: Backtest, cals: Calibrations, level: float) -> pl.DataFrame:
         q = cal.quantiles(p, float(horizon))
         e_med, e_scale = rows.get_column("e_med").to_numpy(), rows.get_column("e_scale").to_numpy()
         eta = [e_med + e_scale * qi for qi in q]
-        parts.append(_with_quantiles(rows, eta, bt))
+        parts.append(_with_quantiles(rows, eta, bt, cal.space))
         if family in ENSEMBLE_MEMBERS:
             members.append(
                 rows.select("origin", "horizon", pl.lit(family).alias("member")).with_columns(
@@ -170,10 +171,12 @@ def with_reach(rows: pl.DataFrame, scale: Scale) -> pl.DataFrame:
     )
 
 
-def _with_quantiles(rows: pl.DataFrame, eta: list[np.ndarray], bt: Backtest) -> pl.DataFrame:
+def _with_quantiles(
+    rows: pl.DataFrame, eta: list[np.ndarray], bt: Backtest, space: str
+) -> pl.DataFrame:
     """Rows with median / lower / upper from calibrated quantiles in the calibration
-    space, bounded and never below the frontier at the origin."""
-    from_space = SPACES[bt.space][1]
+    space `space`, bounded and never below the frontier at the origin."""
+    from_space = SPACES[space][1]
     current = np.asarray(bt.scale.value(rows.get_column("current").to_numpy()))
     values = []
     for e in eta:
@@ -204,7 +207,7 @@ def _ensemble_rows(bt: Backtest, members: pl.DataFrame) -> pl.DataFrame:
         pl.col("eta0").alias("e_med"),
         pl.lit(None, dtype=pl.Float64).alias("e_scale"),
     ).select(bt.rows.columns)
-    return _with_quantiles(rows, [base.get_column(e).to_numpy() for e in etas], bt)
+    return _with_quantiles(rows, [base.get_column(e).to_numpy() for e in etas], bt, bt.space)
 
 
 def auto_candidates(scale: Scale, families: Iterable[str]) -> tuple[str, ...]:

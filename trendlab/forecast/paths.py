@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from trendlab.forecast.calibrate import EnsembleCalibration
+from trendlab.forecast.calibrate import EnsembleCalibration, family_space
 from trendlab.forecast.families import LOGIT_MAX, Curve
 
 if TYPE_CHECKING:
@@ -131,11 +131,16 @@ def simulate(
             cal = own.get(member.family)
             etas.append(eta if cal is None else cal.map(eta, horizon))
         return frontier_rules(curve.from_space(blend(etas)), series)
-    paths = raw_paths(curve, series, grid, n=n, seed=seed, half_life=half_life)
+    unclipped = curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
+    paths = _within_bounds(unclipped, series)
     if isinstance(adjust, EnsembleCalibration):
         adjust = own.get(curve.family)
     if adjust is not None:
-        paths = _within_bounds(adjust.apply(paths, grid - series.x_now), series)
+        # A line on a bounded benchmark is calibrated before its clip, as its backtest
+        # was summarised (calibrate.family_space).
+        before_clip = series.scale.bounded and family_space("logit", curve.family) != "logit"
+        mapped = adjust.apply(unclipped if before_clip else paths, grid - series.x_now)
+        paths = _within_bounds(mapped, series)
     return frontier_rules(paths, series)
 
 
