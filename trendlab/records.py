@@ -1048,6 +1048,9 @@ class Changeset:
             retracted = Organizations(self.store.organization_names_ever())
             restored: dict[str, str] = {}
             for slug, name in wanted.items():
+                # Validation refuses such a name where the rows give it; a retracted
+                # model restored by rows leaving its organization out brings its stored
+                # one, which only this reads.
                 if several := retracted.sharing_name(name):
                     restore = self.store.command("import --kind organizations FILE")
                     raise TrendlabError(shared_name(name, several, restore))
