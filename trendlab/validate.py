@@ -1254,7 +1254,8 @@ def validate(
     missing records ("missing") moves no stored alias, so one is judged where it is.
 
     `kept`: fields an edit writes as stored (its record's key), which their own rules
-    do not judge: a value stored before a rule refused it stays editable.
+    do not judge: a value stored before a rule refused it stays editable; or fields a
+    reader judged already (see adapters.Part.judged).
     """
     labels = given or {}
     read_as = names_read_as(names)

@@ -59,6 +59,9 @@ class Part:
     # Rows the reader left out as repeats of an earlier row (also in `skipped`), which
     # come back where the database holds their record (merge.stored_keys_kept).
     repeats: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # Fields whose own rules the reader found every row to keep (see
+    # common.own_field_problems): validation does not judge them again.
+    judged: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -198,6 +198,7 @@ def _write_parts(
                 source=part.source,
                 line_of=part.line_of,
                 names=part.columns,
+                kept=part.judged,
             )
             frame = _merge(part, frame, cs, stored(part.kind), publication, outcome)
         if part.kind is RESULTS and "__record" in frame.columns:

@@ -76,11 +76,15 @@ def own_field_problems(kind: Kind, columns: list[str], read_from: dict[str, str]
     labels = names_read_as(read_from)
     return join_parts(
         *(
-            field_problem(kind, f.name, _cleaned(f.name), labels.get(f.name))
-            for f in kind.fields
-            if f.type != "slug" and f.name in columns
+            field_problem(kind, name, _cleaned(name), labels.get(name))
+            for name in own_fields(kind, columns)
         )
     )
+
+
+def own_fields(kind: Kind, columns: list[str]) -> list[str]:
+    """The fields of `kind` among `columns` that own_field_problems judges."""
+    return [f.name for f in kind.fields if f.type != "slug" and f.name in columns]
 
 
 def _cleaned(column: str) -> pl.Expr:

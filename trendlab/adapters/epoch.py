@@ -43,6 +43,7 @@ from trendlab.adapters.common import (
     join_parts,
     number_text,
     own_field_problems,
+    own_fields,
     percent_score,
     read_csv,
     scaled_text,
@@ -253,7 +254,8 @@ def _refuse_files(path: str, read: list[Publication | TrendlabError]) -> list[Pu
 
 
 def _own_field_error(read: Publication | TrendlabError) -> TrendlabError | None:
-    """The error of a file: its reader's, else one for its results' bad values, if any."""
+    """The error of a file: its reader's, else one for its results' bad values, if any.
+    A results part without any is marked judged, so validation does the work once."""
     if isinstance(read, TrendlabError):
         return read
     for part in read.parts:
@@ -262,6 +264,7 @@ def _own_field_error(read: Publication | TrendlabError) -> TrendlabError | None:
             bad = part.frame.select(ROW, own.alias("message")).drop_nulls("message")
             if not bad.is_empty():
                 return row_errors(bad, part.source, part.line_of)
+            part.judged = frozenset(own_fields(RESULTS, part.frame.columns))
     return None
 
 
