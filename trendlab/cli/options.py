@@ -764,13 +764,50 @@ def note_written(
     if counts.undated:
         _note_undated(counts.undated, given, shown, command)
     if counts.fraction_like:
-        _note_fraction_like(counts.fraction_like, shown)
+        _note_found(
+            counts.fraction_like,
+            shown,
+            "result",
+            "{counted} {score} at most 1, below the benchmark's floor (chance level): "
+            "{examples}; percent scores are 0-100, so if {it}, multiply by 100",
+            score=("scores", "score"),
+            it=("it is a fraction", "they are fractions"),
+        )
     if counts.fraction_bounds:
-        _note_fraction_bounds(counts.fraction_bounds, shown)
+        _note_found(
+            counts.fraction_bounds,
+            shown,
+            "percent benchmark",
+            "{counted} {has} a ceiling (best achievable) of at most 1: {examples}; percent "
+            "is 0-100, so if {its} bounds are fractions, multiply them by 100",
+            has=("has", "have"),
+            its=("its", "their"),
+        )
     if counts.before_release:
-        _note_before_release(counts.before_release, kind, shown)
+        results = kind.name == "results"
+        _note_found(
+            counts.before_release,
+            shown,
+            kind.singular,
+            "{counted} {dated} before {whose} model's release: {examples}; {kept}, but if "
+            "{it} mistyped or the model is the wrong one, correct it",
+            dated=("is reported", "are reported") if results else ("takes effect", "take effect"),
+            whose=("its", "their"),
+            kept=("it is kept", "they are kept"),
+            it=("the date is", "a date is"),
+        )
     if counts.near_providers:
-        _note_near_providers(counts.near_providers, shown)
+        _note_found(
+            counts.near_providers,
+            shown,
+            "price",
+            "{counted} of a provider no other price names: {examples}; {it} {are} kept, but a "
+            "provider's spelling is part of a price's key: if it is a typo, retract {them} "
+            "and add {them} under the stored name",
+            it=("it", "they"),
+            are=("is", "are"),
+            them=("it", "them"),
+        )
     if counts.released_later:
         _note_released_later(counts.released_later, shown)
     if counts.past_ceiling:
@@ -804,66 +841,17 @@ def _note_undated(
     )
 
 
-def _note_fraction_like(found: list[str], shown: int) -> None:
-    """One line for the results just written that look like fractions given for
-    percents (Counts.fraction_like), however many."""
+def _note_found(
+    found: list[str], shown: int, noun: str, text: str, **words: tuple[str, str]
+) -> None:
+    """One line for the records a write found worth a word (a Counts list), however
+    many: `text` with {counted} (how many `noun`s), {examples} (at most `shown`) and
+    each of `words` as its (one, several) form says."""
     from trendlab.text import at_most, counted
 
     n = len(found)
-    examples = "; ".join(at_most(found, shown))
-    score, it = ("scores", "it is a fraction") if n == 1 else ("score", "they are fractions")
-    note(
-        f"{counted(n, 'result')} {score} at most 1, below the benchmark's floor (chance "
-        f"level): {examples}; percent scores are 0-100, so if {it}, multiply by 100"
-    )
-
-
-def _note_fraction_bounds(found: list[str], shown: int) -> None:
-    """One line for the percent benchmarks just written whose ceiling looks like a
-    fraction given for a percent (Counts.fraction_bounds), however many."""
-    from trendlab.text import at_most, counted
-
-    n = len(found)
-    examples = "; ".join(at_most(found, shown))
-    has, its = ("has", "its") if n == 1 else ("have", "their")
-    note(
-        f"{counted(n, 'percent benchmark')} {has} a ceiling (best achievable) of at most 1: "
-        f"{examples}; percent is 0-100, so if {its} bounds are fractions, multiply them by 100"
-    )
-
-
-def _note_near_providers(found: list[str], shown: int) -> None:
-    """One line for the prices just added under a provider no other price names, near
-    one that does (Counts.near_providers), however many."""
-    from trendlab.text import at_most, counted
-
-    n = len(found)
-    named = "; ".join(at_most(found, shown))
-    it, them = ("it", "it") if n == 1 else ("they", "them")
-    note(
-        f"{counted(n, 'price')} of a provider no other price names: {named}; {it} "
-        f"{'is' if n == 1 else 'are'} kept, but a provider's spelling is part of a "
-        f"price's key: if it is a typo, retract {them} and add {them} under the stored name"
-    )
-
-
-def _note_before_release(found: list[str], kind: Kind, shown: int) -> None:
-    """One line for the results or prices just written that are dated before their
-    model's release (Counts.before_release), however many."""
-    from trendlab.text import at_most, counted
-
-    n = len(found)
-    examples = "; ".join(at_most(found, shown))
-    if n == 1:
-        dated = "is reported" if kind.name == "results" else "takes effect"
-        whose, kept, it = "its", "it is kept", "the date is"
-    else:
-        dated = "are reported" if kind.name == "results" else "take effect"
-        whose, kept, it = "their", "they are kept", "a date is"
-    note(
-        f"{counted(n, kind.singular)} {dated} before {whose} model's release: {examples}; "
-        f"{kept}, but if {it} mistyped or the model is the wrong one, correct it"
-    )
+    forms = {name: pair[n != 1] for name, pair in words.items()}
+    note(text.format(counted=counted(n, noun), examples="; ".join(at_most(found, shown)), **forms))
 
 
 def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> None:
