@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SHARED, Run, both_stores
+from tests.refusals import assert_refused
 
 DATA = Path(__file__).resolve().parent / "data"
 EPOCH = DATA / "epoch"
@@ -53,12 +54,12 @@ def test_shots_cell_that_says_shot_is_not_suffixed_twice(run_empty: Run, tmp_pat
 def _each_refused(run_empty: Run, errors: dict[Path, str]) -> None:
     """Each Epoch file, imported alone, is refused whole (exit 1) with one line, the
     file's path then its `errors` entry (its line and problem), and nothing is written."""
-    before = run_empty("log", "--csv").stdout
     for path, error in errors.items():
-        result = run_empty("import", "--from", "epoch", str(path))
-        assert result.exit_code == 1, result.output
-        assert result.stderr == f"trendlab: error: {path}:{error}; nothing was written\n"
-    assert run_empty("log", "--csv").stdout == before
+        assert_refused(
+            run_empty,
+            ["import", "--from", "epoch", str(path)],
+            stderr=[f"trendlab: error: {path}:{error}; nothing was written"],
+        )
 
 
 def test_one_record_given_twice_with_two_scores_says_the_scores_differ(
@@ -145,15 +146,16 @@ def test_a_shots_cell_that_is_no_number_of_shots_is_refused(run_empty: Run, tmp_
     )
     # Every bad row is listed, as an import lists them: it named the first, and the
     # user fixed it to be told of the next.
-    before = run_empty("log", "--csv").stdout
-    result = run_empty("import", "--from", "epoch", str(external))
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        f"trendlab: error: {external}: 2 bad rows; nothing was written",
-        f"  {external}:4: Shots (setting): '-3' is not a number of shots, nor a word (few)",
-        f"  {external}:5: Shots (setting): '5.5 shots' is not a number of shots, nor a word (few)",
-    ]
-    assert run_empty("log", "--csv").stdout == before
+    assert_refused(
+        run_empty,
+        ["import", "--from", "epoch", str(external)],
+        stderr=[
+            f"trendlab: error: {external}: 2 bad rows; nothing was written",
+            f"  {external}:4: Shots (setting): '-3' is not a number of shots, nor a word (few)",
+            f"  {external}:5: Shots (setting): '5.5 shots' is not a number of shots, nor a word "
+            "(few)",
+        ],
+    )
 
 
 def test_a_file_with_bad_cells_and_bad_scores_names_both_in_one_run(run: Run, tmp_path: Path):
@@ -172,7 +174,6 @@ def test_a_file_with_bad_cells_and_bad_scores_names_both_in_one_run(run: Run, tm
         "benchmark,model_version,score,score_scale\nMMLU,gpt-4,0.5,x\nMMLU,gpt-4-0314,abc,0-1\n",
         encoding="utf-8",
     )
-    before = run("log", "--csv").stdout
     for path, told in (
         (
             external,
@@ -187,13 +188,14 @@ def test_a_file_with_bad_cells_and_bad_scores_names_both_in_one_run(run: Run, tm
             ["2: score_scale: 'x' is not 0-1 or 0-100", "3: score: 'abc' is not a finite number"],
         ),
     ):
-        result = run("import", "--from", "epoch", str(path), "--dry-run")
-        assert result.exit_code == 1
-        assert result.stderr.splitlines() == [
-            f"trendlab: error: {path}: {len(told)} bad rows; nothing was written",
-            *(f"  {path}:{line}" for line in told),
-        ]
-    assert run("log", "--csv").stdout == before
+        assert_refused(
+            run,
+            ["import", "--from", "epoch", str(path), "--dry-run"],
+            stderr=[
+                f"trendlab: error: {path}: {len(told)} bad rows; nothing was written",
+                *(f"  {path}:{line}" for line in told),
+            ],
+        )
 
 
 def test_a_file_whose_own_checks_pass_has_every_bad_score_named(run: Run, tmp_path: Path):
@@ -239,16 +241,16 @@ def test_a_folder_names_the_bad_rows_of_every_file_in_one_run(run: Run, tmp_path
     mmlu.write_text(
         "id,EM,Model version,Shots\nrec2,50%,gpt-4,-3\nrec3,x,gpt-4,5\n", encoding="utf-8"
     )
-    before = run("log", "--csv").stdout
-    result = run("import", "--from", "epoch", str(folder))
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        f"trendlab: error: {folder}: bad rows in 2 files; nothing was written",
-        f"  {bbh}:2: Average (score): 'abc' is not a finite number",
-        f"  {mmlu}:2: Shots (setting): '-3' is not a number of shots, nor a word (few)",
-        f"  {mmlu}:3: EM (score): 'x' is not a finite number",
-    ]
-    assert run("log", "--csv").stdout == before
+    assert_refused(
+        run,
+        ["import", "--from", "epoch", str(folder)],
+        stderr=[
+            f"trendlab: error: {folder}: bad rows in 2 files; nothing was written",
+            f"  {bbh}:2: Average (score): 'abc' is not a finite number",
+            f"  {mmlu}:2: Shots (setting): '-3' is not a number of shots, nor a word (few)",
+            f"  {mmlu}:3: EM (score): 'x' is not a finite number",
+        ],
+    )
 
 
 def test_a_folder_names_every_files_bad_score_when_no_reader_refused_one(run: Run, tmp_path: Path):
@@ -260,15 +262,15 @@ def test_a_folder_names_every_files_bad_score_when_no_reader_refused_one(run: Ru
     bbh.write_text("id,Average,Model version\nrec1,abc,gpt-4\n", encoding="utf-8")
     mmlu = folder / "external_benchmark_mmlu.csv"
     mmlu.write_text("id,EM,Model version\nrec2,abc,gpt-4\n", encoding="utf-8")
-    before = run("log", "--csv").stdout
-    result = run("import", "--from", "epoch", str(folder))
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        f"trendlab: error: {folder}: bad rows in 2 files; nothing was written",
-        f"  {bbh}:2: Average (score): 'abc' is not a finite number",
-        f"  {mmlu}:2: EM (score): 'abc' is not a finite number",
-    ]
-    assert run("log", "--csv").stdout == before
+    assert_refused(
+        run,
+        ["import", "--from", "epoch", str(folder)],
+        stderr=[
+            f"trendlab: error: {folder}: bad rows in 2 files; nothing was written",
+            f"  {bbh}:2: Average (score): 'abc' is not a finite number",
+            f"  {mmlu}:2: EM (score): 'abc' is not a finite number",
+        ],
+    )
 
 
 def test_a_catalog_row_without_an_id_is_listed_as_left_out(run_empty: Run, tmp_path: Path):
@@ -399,16 +401,14 @@ def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
         ("0.3", "7.0", "1.5"): "p50_horizon_length.ci_low: 7.0 is above ci_high 1.5",
         ("high", "1.5", "7"): "average_score.estimate: 'high' is not a finite number",
     }
-    before = run("log", "--csv").stdout
     for number, ((avg, low, high), expected) in enumerate(cases.items()):
         path = tmp_path / f"m{number}.yaml"
         path.write_text(entry.format(avg=avg, low=low, high=high))
-        result = run("import", "--from", "metr", str(path))
-        assert result.exit_code == 1, result.output
-        assert (
-            result.stderr == f"trendlab: error: {path}:2: gpt_4: {expected}; nothing was written\n"
+        assert_refused(
+            run,
+            ["import", "--from", "metr", str(path)],
+            stderr=[f"trendlab: error: {path}:2: gpt_4: {expected}; nothing was written"],
         )
-    assert run("log", "--csv").stdout == before
 
 
 def test_epoch_metr_bounds_only_the_notes_hold_are_checked(run_empty: Run, tmp_path: Path):
@@ -523,20 +523,17 @@ def test_llm_prices_to_date_that_is_no_day_or_not_after_its_start_is_refused(
         '"from_date": "2025-05-01", "to_date": "2025-05-01"': "to_date: '2025-05-01' is not "
         "after the price's from_date '2025-05-01'",
     }
-    before = run("log", "--csv").stdout
     for number, (dates, expected) in enumerate(cases.items()):
         path = tmp_path / f"p{number}.json"
         path.write_text(
             f'{{"prices": [{{"id": "gpt-4o", "vendor": "openai", "input": 7, "output": 21, '
             f"{dates}}}]}}"
         )
-        result = run("import", "--from", "llm-prices", str(path))
-        assert result.exit_code == 1, result.output
-        assert (
-            result.stderr
-            == f"trendlab: error: {path}:price 1 (gpt-4o): {expected}; nothing was written\n"
+        assert_refused(
+            run,
+            ["import", "--from", "llm-prices", str(path)],
+            stderr=[f"trendlab: error: {path}:price 1 (gpt-4o): {expected}; nothing was written"],
         )
-    assert run("log", "--csv").stdout == before
 
 
 def _never_a_traceback(run: Run, source: str, path: Path) -> None:
@@ -1226,15 +1223,15 @@ def test_a_metr_file_names_its_entries_problems_and_bad_estimates_in_one_run(
         "      p50_horizon_length: {estimate: 5.5}\n"
         "  gpt_4_0314:\n    metrics:\n      p50_horizon_length: {estimate: abc}\n"
     )
-    before = run("log", "--csv").stdout
-    result = run("import", "--from", "metr", str(metr))
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        f"trendlab: error: {metr}: 2 bad rows; nothing was written",
-        f"  {metr}:2: gpt_4: release_date: '2023-13-01' is not a date (YYYY-MM-DD)",
-        f"  {metr}:8: estimate (score): 'abc' is not a finite number",
-    ]
-    assert run("log", "--csv").stdout == before
+    assert_refused(
+        run,
+        ["import", "--from", "metr", str(metr)],
+        stderr=[
+            f"trendlab: error: {metr}: 2 bad rows; nothing was written",
+            f"  {metr}:2: gpt_4: release_date: '2023-13-01' is not a date (YYYY-MM-DD)",
+            f"  {metr}:8: estimate (score): 'abc' is not a finite number",
+        ],
+    )
 
 
 def test_bad_values_and_unknown_models_are_reported_together(run: Run, tmp_path: Path):

@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import SHARED, Run
+from tests.refusals import assert_refused
 
 DATA = Path(__file__).resolve().parent / "data"
 EPOCH = DATA / "epoch"
@@ -143,13 +144,13 @@ def test_epoch_folder_with_a_link_to_nothing_fails_naming_it(run: Run, tmp_path:
     bbh = folder / "external_benchmark_bbh.csv"
     bbh.unlink()
     bbh.symlink_to(tmp_path / "annex" / "objects" / "bbh")
-    before = run("log", "--json").stdout
-    result = run("import", "--from", "epoch", str(folder))
-    assert result.exit_code == 1, result.stderr
-    assert result.stderr == (
-        f"trendlab: error: cannot read {bbh}: No such file or directory; nothing was written\n"
+    assert_refused(
+        run,
+        ["import", "--from", "epoch", str(folder)],
+        stderr=[
+            f"trendlab: error: cannot read {bbh}: No such file or directory; nothing was written"
+        ],
     )
-    assert run("log", "--json").stdout == before
 
 
 def test_epoch_folder_skips_other_files_without_reading_them(
@@ -1680,11 +1681,11 @@ def test_a_field_a_list_gives_twice_is_an_error(run: Run, tmp_path: Path, text: 
     written with the second, in silence, where trendlab's own JSON refuses the record."""
     vendor = tmp_path / "openai.json"
     vendor.write_text(text)
-    before = run("log", "--json").stdout
-    result = run("import", "--from", "llm-prices", str(vendor))
-    assert result.exit_code == 1, result.stderr
-    assert result.stderr == f"trendlab: error: {tmp_path}/{told}; nothing was written\n"
-    assert run("log", "--json").stdout == before
+    assert_refused(
+        run,
+        ["import", "--from", "llm-prices", str(vendor)],
+        stderr=[f"trendlab: error: {tmp_path}/{told}; nothing was written"],
+    )
 
 
 def test_a_vendor_files_model_that_is_no_object_is_named_once(run: Run, tmp_path: Path):
@@ -1713,32 +1714,34 @@ def test_a_price_list_names_every_model_and_price_it_cannot_read_in_one_run(
         '{"id": "o1", "price_history": [7, {"input": 1, "input": 2, "output": 3}]}, '
         '{"id": "o3", "price_history": [{"input": 1, "output": 2, "to_date": "soon"}]}]}'
     )
-    before = run("log", "--json").stdout
-    result = run("import", "--from", "llm-prices", str(vendor))
-    assert result.exit_code == 1, result.stderr
     # Each price by its place among the file's prices, as when it is the only one.
-    assert result.stderr.splitlines() == [
-        f"trendlab: error: {vendor}: 5 bad rows; nothing was written",
-        f"  {vendor}:price 1 (null): a price needs an id and a vendor",
-        f"  {vendor}: model 2 (gpt-4o): expected a price_history list",
-        f"  {vendor}: model 3 (o1): price_history: expected objects, not 7",
-        f"  {vendor}:price 3 (o1): field 'input' appears twice",
-        f"  {vendor}:price 4 (o3): to_date: 'soon' is not a date (YYYY-MM-DD)",
-    ]
+    assert_refused(
+        run,
+        ["import", "--from", "llm-prices", str(vendor)],
+        stderr=[
+            f"trendlab: error: {vendor}: 5 bad rows; nothing was written",
+            f"  {vendor}:price 1 (null): a price needs an id and a vendor",
+            f"  {vendor}: model 2 (gpt-4o): expected a price_history list",
+            f"  {vendor}: model 3 (o1): price_history: expected objects, not 7",
+            f"  {vendor}:price 3 (o1): field 'input' appears twice",
+            f"  {vendor}:price 4 (o3): to_date: 'soon' is not a date (YYYY-MM-DD)",
+        ],
+    )
     historical = tmp_path / "historical.json"
     historical.write_text(
         '{"prices": [5, {"id": "o1", "vendor": "openai", "vendor": "xai"}, '
         '{"vendor": "openai", "input": 1, "output": 2}]}'
     )
-    result = run("import", "--from", "llm-prices", str(historical))
-    assert result.exit_code == 1, result.stderr
-    assert result.stderr.splitlines() == [
-        f"trendlab: error: {historical}: 3 bad rows; nothing was written",
-        f"  {historical}: price 1: expected an object, not 5",
-        f"  {historical}:price 2 (o1): field 'vendor' appears twice",
-        f"  {historical}:price 3 (null): a price needs an id and a vendor",
-    ]
-    assert run("log", "--json").stdout == before
+    assert_refused(
+        run,
+        ["import", "--from", "llm-prices", str(historical)],
+        stderr=[
+            f"trendlab: error: {historical}: 3 bad rows; nothing was written",
+            f"  {historical}: price 1: expected an object, not 5",
+            f"  {historical}:price 2 (o1): field 'vendor' appears twice",
+            f"  {historical}:price 3 (null): a price needs an id and a vendor",
+        ],
+    )
 
 
 def test_a_price_list_names_its_prices_problems_and_bad_figures_in_one_run(
@@ -1968,15 +1971,15 @@ def test_llm_prices_current_file_is_refused(run: Run, tmp_path: Path):
     current = tmp_path / "current.json"
     price = {"id": "gpt-4o", "vendor": "openai", "name": "GPT-4o", "input": 2.5, "output": 10}
     current.write_text(json.dumps({"updated_at": "2025-11-30", "prices": [price]}))
-    before = run("log", "--json").stdout
-    result = run("import", "--from", "llm-prices", str(current))
-    assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr == (
-        f"trendlab: error: {current}: a current.json lists today's prices without the date "
-        "each took effect; import historical.json or the vendor files in data/, which date "
-        "every price; nothing was written\n"
+    assert_refused(
+        run,
+        ["import", "--from", "llm-prices", str(current)],
+        stderr=[
+            f"trendlab: error: {current}: a current.json lists today's prices without the date "
+            "each took effect; import historical.json or the vendor files in data/, which date "
+            "every price; nothing was written"
+        ],
     )
-    assert run("log", "--json").stdout == before
 
 
 def test_llm_prices_errors(run: Run, tmp_path: Path, on_store: str):
@@ -2265,17 +2268,17 @@ def test_a_metr_release_date_that_is_no_day_is_an_error(run: Run, tmp_path: Path
     """The release date METR gives goes to notes: one that is not a day was written
     there as it was, though the loader keeps dates as text so that one is reported."""
     text = (DATA / "metr" / "benchmark_results.yaml").read_text()
-    before = run("log", "--json").stdout
     for given in ("2023-02-30", "2023-3-14", "March 2023"):
         path = tmp_path / "benchmark_results.yaml"
         path.write_text(text.replace("release_date: 2023-03-14", f"release_date: {given}"))
-        result = run("import", "--from", "metr", str(path))
-        assert result.exit_code == 1, result.stderr
-        assert result.stderr == (
-            f"trendlab: error: {path}:8: gpt_4: release_date: '{given}' is not a date "
-            "(YYYY-MM-DD); nothing was written\n"
+        assert_refused(
+            run,
+            ["import", "--from", "metr", str(path)],
+            stderr=[
+                f"trendlab: error: {path}:8: gpt_4: release_date: '{given}' is not a date "
+                "(YYYY-MM-DD); nothing was written"
+            ],
         )
-    assert run("log", "--json").stdout == before
 
 
 def test_a_metr_key_with_a_comment_after_it_keeps_its_line(run: Run, tmp_path: Path):
