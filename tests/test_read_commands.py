@@ -1432,18 +1432,21 @@ def test_an_ambiguous_prefix_of_eight_digits_is_not_told_as_a_date(run: Run, db:
 def test_a_changeset_prefix_under_4_characters_is_too_short(run: Run, db: Path):
     """The seeds' changeset's first 3 characters, a unique prefix, were said to be "not
     a year, a date (YYYY-MM-DD), a timestamp or a changeset id"; they are too short, as
-    a record's id prefix is. Characters no id begins with are no changeset id."""
+    a record's id prefix is. Characters no id begins with are no changeset id. Either is
+    a usage error: 'zzzz' exited 2, and a prefix too short 1."""
     (seeded,) = [c["changeset"] for c in json.loads(run("log", "--json").stdout)]
     log = f"trendlab --db {shlex.quote(str(db))} log"
     for option, command in (("--as-of", ["list", "models"]), ("--since", ["diff"])):
         result = run(*command, option, seeded[:3].upper())
-        assert result.exit_code == 1 and result.stdout == ""
+        assert result.exit_code == 2 and result.stdout == ""
         assert result.stderr == (
             f"trendlab: error: {option}: {seeded[:3].upper()!r} is too short to name a "
-            f"changeset: give its id, or the first 4 characters or more (`{log}` shows ids)\n"
+            f"changeset: give its id, or the first 4 characters or more (`{log}` shows ids) "
+            f"(see 'cli {command[0]} --help')\n"
         )
     other = "f" if seeded[0] != "f" else "e"
-    assert "is not a year, a date" in run("diff", "--since", other).stderr
+    refused = run("diff", "--since", other)
+    assert refused.exit_code == 2 and "is not a year, a date" in refused.stderr
 
 
 def test_no_changeset_suggests_the_log_of_this_store(run: Run, db: Path):

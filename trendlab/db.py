@@ -1044,14 +1044,16 @@ class Store:
 
     def _refuse_short_prefix(self, text: str, option: str) -> None:
         """Refuse the first 1 to 3 characters of a changeset id as too short, as a
-        record's id prefix is: it was said to be no changeset id at all."""
+        record's id prefix is: it was said to be no changeset id at all. Too short
+        whatever the database holds, it is a usage error, as text no id begins with is."""
         if not re.fullmatch(r"[0-9a-f]{1,3}", text.lower()):
             return
         sql = "SELECT count(*) FROM changesets WHERE starts_with(id, ?)"
         if self.scalar(sql, [text.lower()]):
             raise TrendlabError(
                 f"{option}: {text!r} is too short to name a changeset: give its id, or the "
-                f"first 4 characters or more (`{self.command('log')}` shows ids)"
+                f"first 4 characters or more (`{self.command('log')}` shows ids)",
+                exit_code=ExitCode.USAGE,
             )
 
     @property
