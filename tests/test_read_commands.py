@@ -205,6 +205,11 @@ def test_named_query_parameters(run: Run):
     assert unknown.exit_code == 1 and "did you mean 'frontier'" in unknown.stderr
     listed = json.loads(run("query", "--list", "--json").stdout)
     assert {"frontier", "latest", "coverage"} <= {q["name"] for q in listed}
+    # A list, as JSON holds one: it was one text, "model, baseline"; CSV keeps the text.
+    parameters = {q["name"]: q["parameters"] for q in listed}
+    assert parameters["launch-price-ratio"] == ["model", "baseline"]
+    assert parameters["latest"] == []
+    assert '"model, baseline"' in run("query", "--list", "--csv").stdout
     # --list runs nothing, so what would go to a query is refused, not dropped.
     for args, given in ((["--param", "x=1"], "--param"), (["frontier"], "SQL_OR_NAME"),
                         (["--as-of", "2025"], "--as-of")):  # fmt: skip

@@ -159,8 +159,12 @@ def query(
         given += [n for n, v in (("--limit", limit), ("--as-of", as_of)) if v is not None]
         if given:
             raise click.UsageError(f"--list runs no query, so it takes no {given[0]}")
+        # A list where the format holds one, for a script to read as such; a table's or
+        # a CSV's cell is text.
+        listed = fmt in ("json", "jsonl", "parquet")
         rows = [
-            (q.name, q.description, ", ".join(q.params)) for q in queries.named_queries().values()
+            (q.name, q.description, list(q.params) if listed else ", ".join(q.params))
+            for q in queries.named_queries().values()
         ]
         render(Rows(["name", "description", "parameters"], [False] * 3, rows), fmt, output)
         return
