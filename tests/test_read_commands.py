@@ -3843,6 +3843,33 @@ def test_show_as_of_before_a_record_was_recorded_says_when_it_was(run: Run):
     assert never.stderr == f"trendlab: error: no current benchmark 'nope'{meaning}\n"
 
 
+def test_show_result_as_of_before_it_was_recorded_by_label_or_prefix_says_when(run: Run):
+    """A result or a price named by MODEL/BENCHMARK (MODEL/PROVIDER) or an id prefix got
+    no "first recorded at" hint, which its full id got."""
+    (seeded,) = json.loads(run("log", "--json").stdout)
+    recorded = seeded["recorded_at"][:19].replace("T", " ")
+    meaning = " as of 2020-01-01 23:59:59 (--as-of is when changes were recorded)"
+    listed = run("list", "results", "--model", "gpt-4", "--benchmark", "math", "--json")
+    result = json.loads(listed.stdout)[0]
+    price = json.loads(run("list", "prices", "--model", "gpt-4o", "--json").stdout)[0]
+    for kind, name in (
+        ("result", result["id"]),
+        ("result", result["id"][:8].upper()),
+        ("result", "GPT-4/math"),
+        ("result", f"gpt-4/math/{result['setting'] or ''}"),
+        ("price", f"gpt-4o/{price['provider']}"),
+    ):
+        shown = run("show", kind, name, "--as-of", "2020-01-01")
+        assert (shown.exit_code, shown.stdout) == (1, ""), name
+        assert shown.stderr == (
+            f"trendlab: error: no current {kind} {name!r}{meaning}; "
+            f"it was first recorded at {recorded}\n"
+        ), name
+    # A name of no result, then or now, gets no date.
+    never = run("show", "result", "gpt-4/nope", "--as-of", "2020-01-01")
+    assert never.stderr == f"trendlab: error: no current result 'gpt-4/nope'{meaning}\n"
+
+
 def test_as_of_a_moment_inside_a_second_names_it_to_the_microsecond(run: Run):
     """A changeset's moment (or a time given with a fraction) was named to its second:
     "no current benchmark 'math' as of 12:30:05; it was first recorded at 12:30:05",

@@ -1114,9 +1114,10 @@ class Store:
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def _first_recorded(self, table: str, where: str, value: Any) -> datetime | None:
+    def _first_recorded(self, table: str, where: str, *values: Any) -> datetime | None:
         """When the first revision in `table` (the stored one: past --as-of too) that is
-        no retraction and meets `where` (about r, with one parameter) was recorded."""
+        no retraction and meets `where` (about r, with `values` its parameters) was
+        recorded."""
         stored = self._stored()
         # A time past the year 9999 (written around trendlab) failed the comparison with
         # --as-of (TypeError).
@@ -1124,7 +1125,7 @@ class Store:
             f"SELECT min(c.recorded_at) FROM {stored}.{table} r "
             f"JOIN {stored}.changesets c ON c.id = r.changeset_id "
             f"WHERE r.op <> 'retract' AND {where}",
-            [value],
+            list(values),
         )
 
     # -- write helpers (SQL owned here, orchestration in records.py) ------------------
@@ -2307,7 +2308,31 @@ class Store:
         if self.as_of is None:
             return ""
         first = self._first_recorded(kind.table, "list_contains(?, r.key)", list(keys))
-        if first is None or first <= self.as_of:
+        return self._first_recorded_after(first)
+
+    def named_later(self, kind: Kind, text: str) -> str:
+        """recorded_later for the records of a kind with ids that `text` names as
+        find_keys reads it, an id prefix or MODEL/BENCHMARK[/SETTING] (a price's
+        MODEL/PROVIDER[/DATE]), the model by its slug: by the fields of the key, as
+        none is the key itself."""
+        if self.as_of is None or not kind.id_prefix:
+            return ""
+        if "/" in text:
+            named = [f for f in kind.key_fields if f != "source_url"]
+            parts = _key_parts(text, named)
+            if "provider" in named:
+                self.use_text_functions()
+            where = " AND ".join(_key_part_match(kind, f) for f in named[: len(parts)])
+            return self._first_recorded_after(self._first_recorded(kind.table, where, *parts))
+        if len(text) < 4:
+            return ""
+        # Ids are lowercase hex, as find_keys reads a prefix.
+        first = self._first_recorded(kind.table, "starts_with(r.key, ?)", text.lower())
+        return self._first_recorded_after(first)
+
+    def _first_recorded_after(self, first: datetime | None) -> str:
+        """'; it was first recorded at T' if `first` is after --as-of, else ''."""
+        if first is None or self.as_of is None or first <= self.as_of:
             return ""
         return f"; it was first recorded at {self.moment_after_as_of(first)}"
 

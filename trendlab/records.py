@@ -1225,6 +1225,10 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     check_long_enough(store, kind, text)
     # A name of a record recorded after --as-of: the nearest name would be no help.
     later = "" if "/" in text else _recorded_later(store, kind, text)
+    if not later and kind.id_prefix:
+        # By an id prefix or a name of its fields (gpt-4/mmlu), as a full id is.
+        readings = _readings(store, kind, text) if "/" in text else [text]
+        later = next((found for r in readings if (found := store.named_later(kind, r))), "")
     hint = later or nearest_hint(store, kind, text)
     raise TrendlabError(f"no current {kind.singular} {quoted(text)}{store.as_of_note()}{hint}")
 
