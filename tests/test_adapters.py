@@ -297,7 +297,7 @@ def test_newer_publication_records_only_the_changes(run_empty: Run, tmp_path: Pa
         ("results", "updated"),
     }
     updated = next(c for c in changes if c["change"] == "updated")
-    assert updated["fields"] == "score: 18.21683 -> 19.5"
+    assert updated["fields"] == ["score: 18.21683 -> 19.5"]
     csv = run_empty("diff", "--since", first, "--kind", "results", "--csv")
     assert csv.stdout.splitlines()[0] == "kind,key,change,fields"
     assert "since " in csv.stderr and "results: 1 added, 1 updated" in csv.stderr

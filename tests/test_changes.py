@@ -32,7 +32,7 @@ def _around(db: Path) -> Iterator[Any]:
         store.close()
 
 
-def _diff(run: Run, since: str) -> tuple[list[tuple[str, str, str, str | None]], str]:
+def _diff(run: Run, since: str) -> tuple[list[tuple[str, str, str, list[str] | None]], str]:
     changed = run("diff", "--since", since, "--json")
     assert changed.exit_code == 0, changed.stderr
     rows = [(c["kind"], c["key"], c["change"], c["fields"]) for c in json.loads(changed.stdout)]
@@ -68,10 +68,13 @@ def test_each_change_is_told_with_the_fields_it_changed(run: Run):
     )
     rows, said = _diff(run, since)
     assert sorted(rows) == [
-        ("models", "diff-back", "restored", "name: Back -> Back Again; notes: first -> (none)"),
+        ("models", "diff-back", "restored", ["name: Back -> Back Again", "notes: first -> (none)"]),
         ("models", "diff-gone", "retracted", None),
-        ("models", "diff-kept", "updated", "name: Kept -> Kept Still; notes: (none) -> n"),
+        ("models", "diff-kept", "updated", ["name: Kept -> Kept Still", "notes: (none) -> n"]),
     ]
+    # A list in JSON, one item a field (a value may hold '; '); CSV joins them.
+    csv = run("diff", "--since", since, "--csv").stdout
+    assert "diff-kept,updated,name: Kept -> Kept Still; notes: (none) -> n" in csv
     # Retracted then and retracted again now (diff-stays-gone), or changed and
     # changed back (diff-same), is no change.
     assert said == f"since {since}: models: 1 restored, 1 updated, 1 retracted\n"
@@ -114,7 +117,7 @@ def test_an_unknown_score_kept_is_no_change(run: Run, db: Path):
         unknown = changeset_around(con)
         revise_around(con, unknown, "result_revisions", key, score=float("nan"))
         revise_around(con, changeset_around(con), "result_revisions", key, notes="n")
-    assert _diff(run, unknown)[0] == [("results", key, "updated", "notes: (none) -> n")]
+    assert _diff(run, unknown)[0] == [("results", key, "updated", ["notes: (none) -> n"])]
     with _around(db) as con:  # and back: no edit writes over an unknown score
         revise_around(con, changeset_around(con), "result_revisions", key, notes=None)
     assert _diff(run, unknown) == ([], f"since {unknown}: no changes\n")

@@ -335,7 +335,7 @@ def test_a_changed_number_is_told_as_show_writes_it(run: Run):
         "parameters: 1.5e+09 -> 1234567891",
     ]
     diff = json.loads(run("diff", "--since", since, "--json").stdout)
-    assert [d["fields"] for d in diff] == ["parameters: (none) -> 1234567891"]
+    assert [d["fields"] for d in diff] == [["parameters: (none) -> 1234567891"]]
 
 
 def test_an_unknown_score_is_told_as_show_and_list_write_it_in_every_format(run: Run, db: Path):

@@ -9,19 +9,24 @@ from typing import Any
 import polars as pl
 
 from trendlab.db import Store
-from trendlab.history import describe_change
-from trendlab.kinds import KINDS, Kind, tally
+from trendlab.history import field_changes
+from trendlab.kinds import KINDS, tally
 
-COLUMNS = {"kind": pl.String, "key": pl.String, "change": pl.String, "fields": pl.String}
+COLUMNS = {
+    "kind": pl.String(),
+    "key": pl.String(),
+    "change": pl.String(),
+    "fields": pl.List(pl.String),
+}
 
 
 def changes_since(store: Store, since: datetime) -> pl.DataFrame:
     """One row per record whose current state differs from its state at `since`.
 
     change is added (new), restored (retracted then, current now: fields lists what
-    differs from the retracted values), updated (fields lists `field: old -> new`) or
-    retracted; fields is null for added and retracted, as no field changed from or to
-    a state. A record changed and changed back is omitted.
+    differs from the retracted values), updated (fields lists `field: old -> new`, one
+    item a field) or retracted; fields is null for added and retracted, as no field
+    changed from or to a state. A record changed and changed back is omitted.
     """
     rows: list[dict[str, Any]] = []
     for kind in KINDS.values():
@@ -41,22 +46,16 @@ def changes_since(store: Store, since: datetime) -> pl.DataFrame:
                 # Not "added": a retraction made for a reason, undone (an import from a
                 # source that still holds the record, say), must not pass unnoticed.
                 change = "restored"
-                detail = _field_changes(kind, before, after)
+                detail = field_changes(kind, before, after)
             elif not now:
                 change, detail = "retracted", None
             else:
-                detail = _field_changes(kind, before, after)
+                detail = field_changes(kind, before, after)
                 if not detail:
                     continue
                 change = "updated"
             rows.append({"kind": kind.name, "key": key, "change": change, "fields": detail})
     return pl.DataFrame(rows, schema=COLUMNS)
-
-
-def _field_changes(kind: Kind, before: dict[str, Any], after: dict[str, Any]) -> str:
-    """'field: old -> new; ...' between two states of a record, or '' if none differs."""
-    detail = describe_change(kind, before | {"op": "update"}, after)
-    return "" if detail == "no field changed" else detail
 
 
 def summary(changes: pl.DataFrame, kind: str | None = None) -> str:

@@ -45,13 +45,19 @@ def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, 
         return "retracted"
     if before is None:
         return "created"
-    diffs = [
+    prefix = "restored" if before["op"] == "retract" else ""
+    return "; ".join(filter(None, [prefix, *field_changes(kind, before, after)])) or (
+        "no field changed"
+    )
+
+
+def field_changes(kind: Kind, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """'field: old -> new' for each field that differs between two states of a record."""
+    return [
         f"{f}: {_shown(before[f])} -> {_shown(after[f])}"
         for f in kind.field_names
         if not _same(before[f], after[f])
     ]
-    prefix = "restored" if before["op"] == "retract" else ""
-    return "; ".join(filter(None, [prefix, *diffs])) or "no field changed"
 
 
 def history_key(store: Store, kind: Kind, text: str) -> str:

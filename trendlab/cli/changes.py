@@ -53,6 +53,10 @@ def diff(
     if kind:
         changes = changes.filter(pl.col("kind") == kind)
     note(f"since {since.strip()}: {summary(changes, kind)}")
+    if fmt not in ("json", "jsonl", "parquet"):
+        # A list where the format holds one, for a script to read as such (a value may
+        # hold '; '); a table's or a CSV's cell is text.
+        changes = changes.with_columns(pl.col("fields").list.join("; "))
     render(changes, fmt, output)
 
 
