@@ -967,6 +967,58 @@ def test_a_copy_of_a_store_lacking_a_table_of_its_history_names_it(
     assert not dst.exists()
 
 
+def _revision_of_a_deleted_changeset(path: Path) -> str:
+    """A model revision added to the store at `path` around trendlab, whose changeset
+    row is then deleted: the changeset's id."""
+    with duckdb.connect(str(path)) as con:
+        changeset = changeset_around(con)
+        con.execute(
+            "INSERT INTO model_revisions SELECT * REPLACE (? AS changeset_id, 'orphan' AS key, "
+            "'orphan' AS slug) FROM model_revisions LIMIT 1",
+            [changeset],
+        )
+        con.execute("DELETE FROM changesets WHERE id = ?", [changeset])
+    return changeset
+
+
+def test_a_copy_of_revisions_of_no_changeset_is_refused_naming_them(db: Path, tmp_path: Path):
+    """SRC's revision whose changeset row was deleted: the copy took it, and took it
+    again each time it ran, a backup kept up to date holding it twice, then three times."""
+    changeset = _revision_of_a_deleted_changeset(db)
+    dst = tmp_path / "new.duckdb"
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"trendlab: error: SRC {db}: 1 row of model_revisions names a changeset SRC lacks "
+        f"({changeset}; its row deleted around trendlab), so a copy, which goes changeset "
+        "by changeset, cannot take them: insert their changesets again in SRC "
+        f"(`trendlab --db {db} check` lists them), then copy again; nothing was copied\n",
+    )
+    assert not dst.exists()
+
+
+def test_a_copy_into_a_store_of_revisions_but_no_changeset_is_refused(db: Path, empty_db: Path):
+    """DST holding revisions, its changesets deleted around trendlab, passed for an
+    empty store: SRC's history was added beside them, two current records of a key."""
+    with duckdb.connect(str(empty_db)) as con:
+        con.execute(f"ATTACH '{db}' AS src (READ_ONLY)")
+        con.execute("INSERT INTO model_revisions SELECT * FROM src.model_revisions LIMIT 1")
+        changeset = con.execute("SELECT changeset_id FROM model_revisions").fetchone()[0]
+    before = _fetched(empty_db, "SELECT count(*) FROM model_revisions")
+    result = CliRunner().invoke(cli, ["copy", str(db), str(empty_db)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"trendlab: error: {empty_db} is not empty and not an earlier copy of {db}: 1 row "
+        f"of model_revisions names a changeset DST lacks ({changeset}; its row deleted "
+        f"around trendlab), which `trendlab --db {empty_db} check` lists; copy into a new "
+        "store (another path, or an empty one made with `trendlab --db DST init --empty`) "
+        "so that nothing is lost\n",
+    )
+    assert _fetched(empty_db, "SELECT count(*) FROM model_revisions") == before
+
+
 def test_a_copy_of_a_value_dst_s_column_cannot_hold_names_the_table(db: Path, tmp_path: Path):
     """A score column made VARCHAR around trendlab, holding 'abc': the copy failed on
     "database error: Conversion Error: ... (run with --debug for details)", as an

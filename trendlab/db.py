@@ -2562,6 +2562,24 @@ class Store:
         """Every changeset id, as a one-column frame (`id`)."""
         return self.frame("SELECT id FROM changesets")
 
+    def rows_of_no_changeset(self) -> list[tuple[str, int, str | None]]:
+        """(table, rows, first changeset id named) of each table tied to changesets
+        whose rows name a changeset this store lacks, or none (its row deleted around
+        trendlab, which check lists), in table order; tables with none left out."""
+        found = []
+        for table, columns in self.data_tables().items():
+            column = self.changeset_column(table, columns)
+            if column is None or table == "changesets":
+                continue
+            ident = _identifier(column)
+            row = self.execute(
+                f"SELECT count(*), min(t.{ident}) FROM {_identifier(table)} t "
+                f"ANTI JOIN changesets c ON c.id = t.{ident}"
+            ).fetchone()
+            if row is not None and row[0]:
+                found.append((table, int(row[0]), row[1]))
+        return found
+
     def digest(
         self, table: str, columns: list[str], where_ids: tuple[str, pl.DataFrame] | None = None
     ) -> tuple[int, int]:

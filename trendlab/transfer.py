@@ -159,6 +159,36 @@ def refuse_lacking(src: Store) -> None:
         )
 
 
+def refuse_orphans(src: Store) -> None:
+    """Refuse to copy `src` if rows of its history name a changeset it lacks (deleted
+    around trendlab, which check lists): a copy adds what DST lacks changeset by
+    changeset, so it took such rows again each time it ran, and a backup kept up to
+    date held every one of them twice, then three times. Called before DST is opened,
+    so that none is made."""
+    if found := src.rows_of_no_changeset():
+        raise TrendlabError(
+            f"SRC {src.location}: {_orphans(found, 'SRC')}, so a copy, which goes changeset by "
+            "changeset, cannot take them: insert their changesets again in SRC "
+            f"(`{src.command('check')}` lists them), then copy again; nothing was copied"
+        )
+
+
+def _orphans(found: list[tuple[str, int, str | None]], store: str) -> str:
+    """Rows naming a changeset their `store` (SRC or DST) lacks (see
+    Store.rows_of_no_changeset), as an error tells them."""
+    table, rows, first = found[0]
+    more = sum(n for _, n, _ in found[1:])
+    others = f", and {counted(more, 'row')} of other tables," if more else ""
+    if rows + more == 1:
+        names, which = "names a changeset", f"{first or 'NULL'}; its row"
+    else:
+        names, which = "name changesets", f"first {first or 'NULL'}; their rows"
+    return (
+        f"{counted(rows, 'row')} of {table}{others} {names} {store} lacks ({which} "
+        "deleted around trendlab)"
+    )
+
+
 def copy_store(src: Store, dst: Store) -> Copied:
     """Copy into `dst` every changeset of `src` it lacks, with all its rows.
 
@@ -337,6 +367,14 @@ def _copy_table(
 
 def _check_prefix(src: Store, dst: Store, tables: dict[str, list[str]], have: pl.DataFrame) -> None:
     """Refuse unless every changeset of `dst` is in `src`, with the very same rows."""
+    if found := dst.rows_of_no_changeset():
+        # Asked first: a DST holding revisions but no changeset passed for an empty one.
+        raise TrendlabError(
+            f"{dst.location} is not empty and not an earlier copy of {src.location}: "
+            f"{_orphans(found, 'DST')}, which `{dst.command('check')}` lists; copy into a new "
+            "store (another path, or an empty one made with `trendlab --db DST init "
+            "--empty`) so that nothing is lost"
+        )
     if have.is_empty():
         return
     theirs = src.changeset_ids()

@@ -63,6 +63,7 @@ def copy(
         copy_store,
         refuse_lacking,
         refuse_nulls,
+        refuse_orphans,
         refuse_own_tables_of_new,
         refuse_unholdable,
         same_store,
@@ -119,6 +120,7 @@ def copy(
         shown_dst = lake.LakeLocation.parse(dst).text if lake.is_lake(dst) else dst
         refuse_lacking(source)
         refuse_nulls(source)
+        refuse_orphans(source)
         if on_postgres:
             refuse_unholdable(source)  # before DST is opened: a new one would be left part made
         # A new DuckDB file is built beside DST and put in place whole (see Store.open's
