@@ -1643,6 +1643,45 @@ def test_check_names_a_view_of_the_schema_replaced_around_trendlab_as_a_view(run
     ]
 
 
+def _overwrite_a_block_of(path: Path, table: str) -> None:
+    """Overwrite, as a failing disk or another program would, part of a block holding
+    `table`'s data in the DuckDB file at `path`."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        block = con.execute(
+            "SELECT min(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0", [table]
+        ).fetchone()[0]
+    # DuckDB's file: three 4 KiB headers, then its 256 KiB blocks, each led by a checksum.
+    with path.open("r+b") as file:
+        file.seek(3 * 4096 + block * 256 * 1024 + 64)
+        file.write(b"\xff" * 512)
+
+
+@pytest.mark.parametrize(
+    ("table", "mend"),
+    [
+        ("result_revisions", "the commands that read it fail; restore the file from a backup"),
+        (
+            "forecast_cache",
+            "forecasts and backtests fail; it holds only what they computed: drop it, and "
+            "create it again as trendlab's schema/003_forecast_cache.sql does",
+        ),
+    ],
+)
+def test_check_lists_a_table_whose_stored_data_is_damaged(
+    run: Run, db: Path, table: str, mend: str
+):
+    """A block of the file overwritten: check said "ok: no integrity violations" (no
+    audit reads every column, nor the cache), and the forecasts then failed on DuckDB's
+    "Corrupt database file"."""
+    _overwrite_a_block_of(db, table)
+    (found,) = _violations(run, "schema")
+    assert found["key"] == table
+    assert found["problem"].startswith(f"table {table} cannot be read (IO Error: Corrupt ")
+    assert found["problem"].endswith(
+        f"; the file overwritten in part or cut short around trendlab): {mend}"
+    )
+
+
 def test_check_lists_a_not_null_of_the_schema_dropped_around_trendlab(run: Run, db: Path):
     """A revision with no key, a revision with no operation and a changeset with no
     time (each NOT NULL dropped in SQL) passed check: NULL matched none of its rules."""

@@ -1760,6 +1760,37 @@ class Store:
         )
         return sorted(missing + altered + replaced)
 
+    def _damaged_tables(self) -> list[tuple[str, str]]:
+        """(name, problem) of each table of this DuckDB file that DuckDB cannot read whole: the file overwritten in part or cut short around
+        trendlab. The audits read only some columns of some tables, so check said "ok"
+        of a store whose forecasts then failed on "Corrupt database file"."""
+        if self.is_lake:
+            return []  # its data files' damage is told as such (see lake.missing_data_error)
+        found = []
+        for (table,) in self.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' ORDER BY table_name"
+        ).fetchall():
+            try:
+                self.execute(f"SELECT max(hash(COLUMNS(*))) FROM {_identifier(table)}")
+            except duckdb.IOException as exc:
+                if table == _CACHE_TABLE:
+                    mend = (
+                        "forecasts and backtests fail; it holds only what they computed: "
+                        "drop it, and create it again as trendlab's "
+                        "schema/003_forecast_cache.sql does"
+                    )
+                else:
+                    mend = "the commands that read it fail; restore the file from a backup"
+                found.append(
+                    (
+                        table,
+                        f"table {table} cannot be read ({_first_line(str(exc))}; the file "
+                        f"overwritten in part or cut short around trendlab): {mend}",
+                    )
+                )
+        return found
+
     def _replaced_definitions(self, made: _Made) -> list[tuple[str, str]]:
         """(name, problem) of each view and macro of these (`made`, see _schema_objects)
         that this store defines otherwise than the migrations do (see definitions):
@@ -1933,7 +1964,7 @@ class Store:
         from trendlab.validate import NUL_PROBLEM, stored_errors
 
         made, have = _schema_objects(), self.column_types()
-        missing = self._missing_schema(made, have)
+        missing = self._missing_schema(made, have) + self._damaged_tables()
         # The cache's table is derived data no audit reads: its loss, listed alone, hid
         # every other problem.
         if any(name.split(".")[0] != _CACHE_TABLE for name, _ in missing):

@@ -270,8 +270,9 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     or of another type, or a view or macro defined otherwise than trendlab defines it,
     is listed alone, as the other checks read them, but for the
     forecast cache's, which none reads; one whose NOT NULL was dropped is listed with
-    the NULLs it holds), schema_migrations' one row per migration applied (one deleted,
-    repeated or renamed below the store's version), results or prices naming unknown
+    the NULLs it holds), a table whose stored data cannot be read whole (the file
+    overwritten in part or cut short), schema_migrations' one row per migration applied
+    (one deleted, repeated or renamed below the store's version), results or prices naming unknown
     models or benchmarks, scores outside their unit's range, the units' ranges
     themselves, benchmark bounds, two current records with one key, revisions that do
     not match their changesets or keys or whose operation does not follow the one
