@@ -49,6 +49,21 @@ def changeset_around(con: Any, message: str = "around trendlab") -> str:
     return new
 
 
+def overwrite_a_block_of(path: Path, table: str) -> None:
+    """Overwrite, as a failing disk or another program would, part of a block holding
+    `table`'s data in the DuckDB file at `path`."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        block = con.execute(
+            "SELECT min(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0", [table]
+        ).fetchone()[0]
+    # DuckDB's file: three 4 KiB headers, then its 256 KiB blocks, each led by a checksum.
+    with path.open("r+b") as file:
+        file.seek(3 * 4096 + block * 256 * 1024 + 64)
+        file.write(b"\xff" * 512)
+
+
 def revise_around(con: Any, changeset: str, table: str, key: str, **values: object) -> None:
     """A new revision of one record, its latest with `values` replaced, written with
     plain SQL in `changeset` (see changeset_around)."""

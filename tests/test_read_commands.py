@@ -31,6 +31,7 @@ from tests.conftest import (
     both_stores,
     changeset_around,
     make_runner,
+    overwrite_a_block_of,
     process_imports,
     revise_around,
 )
@@ -1643,19 +1644,6 @@ def test_check_names_a_view_of_the_schema_replaced_around_trendlab_as_a_view(run
     ]
 
 
-def _overwrite_a_block_of(path: Path, table: str) -> None:
-    """Overwrite, as a failing disk or another program would, part of a block holding
-    `table`'s data in the DuckDB file at `path`."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        block = con.execute(
-            "SELECT min(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0", [table]
-        ).fetchone()[0]
-    # DuckDB's file: three 4 KiB headers, then its 256 KiB blocks, each led by a checksum.
-    with path.open("r+b") as file:
-        file.seek(3 * 4096 + block * 256 * 1024 + 64)
-        file.write(b"\xff" * 512)
-
-
 @pytest.mark.parametrize(
     ("table", "mend"),
     [
@@ -1673,7 +1661,7 @@ def test_check_lists_a_table_whose_stored_data_is_damaged(
     """A block of the file overwritten: check said "ok: no integrity violations" (no
     audit reads every column, nor the cache), and the forecasts then failed on DuckDB's
     "Corrupt database file"."""
-    _overwrite_a_block_of(db, table)
+    overwrite_a_block_of(db, table)
     (found,) = _violations(run, "schema")
     assert found["key"] == table
     assert found["problem"].startswith(f"table {table} cannot be read (IO Error: Corrupt ")

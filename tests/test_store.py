@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Run, changeset_around, process_imports
+from tests.conftest import Run, changeset_around, overwrite_a_block_of, process_imports
 from trendlab import lake
 from trendlab.cli import cli
 from trendlab.db import Store, latest_version, migrations
@@ -359,6 +359,37 @@ def test_an_empty_file_is_told_as_one_and_left_as_it_is(
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", said), args
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.duckdb", "empty.ducklake"]
     assert Path("empty.duckdb").stat().st_size == Path("empty.ducklake").stat().st_size == 0
+
+
+def test_a_file_cut_short_or_overwritten_in_part_is_told_as_damaged(db: Path, tmp_path: Path):
+    """A file cut short, or a block of it overwritten, was DuckDB's line alone ("IO
+    Error: Could not read enough bytes from file ...: attempted to read 262144 bytes
+    from location 2895872", or "database error: IO Error: Corrupt database file: ..."),
+    saying neither that the file was damaged nor what to do."""
+    cut = tmp_path / "cut.duckdb"
+    cut.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
+    for args, opened in (
+        (["--db", str(cut), "check"], ""),
+        (["copy", str(cut), str(tmp_path / "new.duckdb")], "SRC "),
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.stdout) == (1, ""), args
+        assert result.stderr.startswith(
+            f"trendlab: error: cannot open {opened}{cut}: the file is damaged, cut short (a "
+            "copy, download or disk that did not finish): restore it from a backup (IO "
+            "Error: Could not read enough bytes from file "
+        ), result.stderr
+    overwrite_a_block_of(db, "forecast_cache")
+    result = CliRunner().invoke(cli, ["--db", str(db), "forecast", "mmlu"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        f"trendlab: error: {db}: the file is damaged, overwritten in part (a failing disk, "
+        "or another program): restore it from a backup (IO Error: Corrupt database file: "
+    ), result.stderr
+    assert result.stderr.endswith(
+        f"); `trendlab --db {db} check` lists the tables it cannot read\n"
+    )
+    assert not (tmp_path / "new.duckdb").exists()
 
 
 def test_a_named_pipe_or_a_device_is_no_database(

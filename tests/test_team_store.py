@@ -183,18 +183,22 @@ def test_a_local_lakes_catalog_that_is_no_duckdb_file_is_refused(
     assert not (tmp_path / "models.csv.files").exists()
 
 
-def test_a_local_lakes_catalog_cut_short_is_said_in_duckdbs_words_alone(db: Path, tmp_path: Path):
+def test_a_local_lakes_catalog_cut_short_is_said_damaged(db: Path, tmp_path: Path):
     """A catalog file cut short (a copy that stopped part way) was said with DuckLake's
     internals run into DuckDB's words: 'IO Error: Failed to attach DuckLake MetaData
     "__ducklake_metadata_trendlab" at path + "..."Could not read enough bytes ...'. Now
-    DuckDB's words alone, as a DuckDB file's are, naming copy's SRC or DST as such."""
+    said damaged, with DuckDB's words alone, as a DuckDB file's are, naming copy's SRC
+    or DST as such."""
     made = make_runner(f"ducklake:{tmp_path / 'whole.ducklake'}")
     assert made("init", "--empty").exit_code == 0
     whole = (tmp_path / "whole.ducklake").read_bytes()
     catalog = tmp_path / "cut.ducklake"
     catalog.write_bytes(whole[: len(whole) // 2])
     location = f"ducklake:{catalog}"
-    said = f'IO Error: Could not read enough bytes from file "{catalog}"'
+    said = (
+        "the file is damaged, cut short (a copy, download or disk that did not finish): "
+        f'restore it from a backup (IO Error: Could not read enough bytes from file "{catalog}"'
+    )
     run = make_runner(location)
     for args, shown in (
         (["list", "models"], location),

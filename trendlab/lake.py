@@ -1119,7 +1119,23 @@ def _attach_error(
     # internals into DuckDB's words, which alone are said, as a DuckDB file's are.
     text = _ATTACH_PREAMBLE_RE.sub("", text)
     first = text.strip().splitlines()[0] if text.strip() else text
-    return TrendlabError(f"cannot open {opened_as(lake.text, named)}: {mask_password(first)}")
+    said = damaged_file_problem(first) or mask_password(first)
+    return TrendlabError(f"cannot open {opened_as(lake.text, named)}: {said}")
+
+
+def damaged_file_problem(text: str) -> str | None:
+    """What DuckDB's error `text` says of a DuckDB file it cannot read, cut short or
+    overwritten in part, with the way out, if it says so; else None. DuckDB's words
+    ("Could not read enough bytes ...: attempted to read 262144 bytes from location
+    2895872") said neither that the file was damaged nor what to do."""
+    first = text.strip().splitlines()[0] if text.strip() else text
+    if "Could not read enough bytes from file" in text:
+        how = "cut short (a copy, download or disk that did not finish)"
+    elif "Corrupt database file" in text:
+        how = "overwritten in part (a failing disk, or another program)"
+    else:
+        return None
+    return f"the file is damaged, {how}: restore it from a backup ({first})"
 
 
 _ATTACH_PREAMBLE_RE = re.compile(r'Failed to attach DuckLake MetaData "[^"]*" at path \+ "[^"]*"')

@@ -530,6 +530,8 @@ class TrendlabGroup(CommandGroup):
                     if debug:
                         traceback.print_exc()
                     from trendlab.lake import (
+                        damaged_file_problem,
+                        is_lake,
                         locked_error,
                         lost_connection_error,
                         mask_password,
@@ -551,11 +553,21 @@ class TrendlabGroup(CommandGroup):
                     # A catalog's error may quote its connection string.
                     text = mask_password(str(exc).strip())
                     first = text.splitlines()[0] if text else type(exc).__name__
+                    from trendlab.db import command_on
+
+                    damaged = damaged_file_problem(first)
+                    if damaged:
+                        # Opened, then a block it read was bad; copy's is named in `first`.
+                        shown = f"{known}: " if known else ""
+                        listing = (
+                            f"; `{command_on(known, 'check')}` lists the tables it cannot read"
+                            if known and not is_lake(known)
+                            else ""
+                        )
+                        _fail(f"{shown}{damaged}{listing}", [], ExitCode.DATA)
                     # A table, view or macro the store lacks was dropped around trendlab
                     # (a store trendlab made and migrated has them all), as check says.
                     if isinstance(exc, duckdb.CatalogException) and known:
-                        from trendlab.db import command_on
-
                         first += f"; `{command_on(known, 'check')}` lists what the store lacks"
                     _fail(
                         f"database error: {first} (run with --debug for details)", [], ExitCode.DATA
