@@ -2302,7 +2302,11 @@ def test_check_lists_a_ceiling_on_the_wrong_side_of_its_floor_once(run: Run, db:
     result = run("check", "--json")
     assert result.exit_code == 1
     assert [(v["check"], v["key"], v["problem"]) for v in json.loads(result.stdout)] == [
-        ("05_benchmark_bounds", "gsm8k", "floor 0.0 is not below ceiling 0.0"),
+        (
+            "05_benchmark_bounds",
+            "gsm8k",
+            "floor 0.0 (none given: unit percent's worst end) is not below ceiling 0.0",
+        ),
         (
             "05_benchmark_bounds",
             "mmlu",

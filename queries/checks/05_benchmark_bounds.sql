@@ -15,14 +15,24 @@ LATERAL (
            coalesce(b.floor, CASE WHEN d.higher THEN u.min_value ELSE u.max_value END) AS lo,
            coalesce(b.ceiling, CASE WHEN d.higher THEN u.max_value ELSE u.min_value END) AS hi
 ) e,
+-- A bound taken from the unit is said to be: "floor 200.0" of a benchmark with no floor
+-- sent its reader to a field holding none, when the units table was at fault.
+LATERAL (
+    SELECT e.lo || CASE WHEN b.floor IS NULL
+                        THEN ' (none given: unit ' || b.unit || '''s worst end)' ELSE '' END
+               AS lo_shown,
+           e.hi || CASE WHEN b.ceiling IS NULL
+                        THEN ' (none given: unit ' || b.unit || '''s best end)' ELSE '' END
+               AS hi_shown
+) f,
 LATERAL (
     SELECT 'unknown unit ''' || b.unit || '''' AS problem WHERE u.unit IS NULL AND b.unit IS NOT NULL
-    UNION ALL SELECT 'floor ' || e.lo || ' is not below ceiling ' || e.hi
+    UNION ALL SELECT 'floor ' || f.lo_shown || ' is not below ceiling ' || f.hi_shown
         WHERE e.higher AND e.lo >= e.hi AND NOT isnan(e.lo) AND NOT isnan(e.hi)
-    UNION ALL SELECT 'floor ' || e.lo || ' is not above ceiling ' || e.hi
+    UNION ALL SELECT 'floor ' || f.lo_shown || ' is not above ceiling ' || f.hi_shown
                      || ' (lower is better: floor is chance level, ceiling the best achievable)'
         WHERE NOT e.higher AND e.lo <= e.hi AND NOT isnan(e.lo) AND NOT isnan(e.hi)
-    UNION ALL SELECT 'floor ' || e.lo || ' and ceiling ' || e.hi
+    UNION ALL SELECT 'floor ' || f.lo_shown || ' and ceiling ' || f.hi_shown
                      || ' are too far apart to compute the range between them'
         WHERE isinf(e.hi - e.lo)
     UNION ALL SELECT 'floor ' || b.floor || ' is outside unit ' || b.unit
