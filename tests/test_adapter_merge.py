@@ -1506,6 +1506,37 @@ def test_a_benchmark_whose_rows_another_file_holds_is_not_created_empty(
     assert [r["benchmark"] for r in _rows(run_empty, "list", "results")] == ["gsm8k"]
 
 
+def test_a_damaged_copy_of_a_record_another_file_holds_is_refused(run_empty: Run, tmp_path: Path):
+    """The Hub's copy of the record is kept and the stitching file's left out; its score,
+    which no number reads, was left out with it in silence (and so in the seeds build),
+    though the stitching file imported alone is refused for it."""
+    folder = tmp_path / "epoch"
+    folder.mkdir()
+    (folder / "external_benchmark_gsm8k.csv").write_text(
+        "id,Name,EM,Model version,Shots,Notes,Source,Source link\n"
+        "rec2iML006beoMXFn,babbage (1.3B),0.x%,babbage,5,,Standford HELM,"
+        "https://crfm.stanford.edu/helm/classic/latest/#/groups/gsm\n",
+        encoding="utf-8",
+    )
+    (folder / "benchmark_results_epoch.csv").write_text(
+        "benchmark,model_version,display_name,organization,country,release_date,score,"
+        "score_scale,score_column,stderr,shots,training_compute_flop,evaluated_at,eval_kind,"
+        "source,source_link,epoch_row_id,source_file\n"
+        "GSM8K,babbage,babbage (1.3B),OpenAI,United States of America,2020-06-22,0.007,0-1,"
+        "EM,,5,2.38e+21,,external,Standford HELM,"
+        "https://crfm.stanford.edu/helm/classic/latest/#/groups/gsm,rec2iML006beoMXFn,"
+        "benchmark_data/gsm8k_external.csv\n",
+        encoding="utf-8",
+    )
+    result = run_empty("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {folder / 'external_benchmark_gsm8k.csv'}:2: EM (score): '0.x%' "
+        "is not a finite number; nothing was written\n"
+    )
+    assert _rows(run_empty, "list", "results") == []
+
+
 def test_a_corrected_record_stays_under_its_key_and_its_twin_is_added(
     run_empty: Run, tmp_path: Path
 ):

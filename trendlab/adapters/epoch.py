@@ -322,6 +322,7 @@ def one_copy_per_record(publications: list[Publication]) -> int:
         publication, part = parts[i]
         frame = part.frame
         repeats = frame.filter(pl.col("__record").is_in(list(kept)))
+        _refuse_bad_copies(repeats, part)
         for row in repeats.iter_rows(named=True):
             publication.skipped.append(
                 Skip(
@@ -345,6 +346,17 @@ def one_copy_per_record(publications: list[Publication]) -> int:
             if part.kind is BENCHMARKS:
                 part.frame = part.frame.filter(pl.col("slug").is_in(named.implode()))
     return dropped
+
+
+def _refuse_bad_copies(repeats: pl.DataFrame, part: Part) -> None:
+    """Refuse the copies of records another file holds whose own fields validation
+    would refuse: left out for the kept copy, a damaged cell (a stitching file's score
+    '77.x%') went unnamed, in an import of both publications as in the seeds build,
+    though the file read alone is refused for it."""
+    own = own_field_problems(RESULTS, repeats.columns, part.columns)
+    bad = repeats.select(ROW, own.alias("message")).drop_nulls("message")
+    if not bad.is_empty():
+        raise row_errors(bad, part.source, part.line_of)
 
 
 Reader = Callable[[Loaded, Path], Publication]
