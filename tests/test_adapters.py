@@ -614,12 +614,17 @@ def test_seeds_meet_the_targets_and_pass_check(run: Run):
         "(SELECT count(*) FROM results) AS results, "
         "(SELECT count(*) FROM results WHERE source_url IS NULL) AS unsourced, "
         "(SELECT count(*) FROM scores WHERE date IS NULL) AS undated, "
-        "(SELECT count(*) FROM prices WHERE source_url IS NULL) AS unsourced_prices",
+        "(SELECT count(*) FROM prices WHERE source_url IS NULL) AS unsourced_prices, "
+        "(SELECT count(*) FROM models WHERE source_url IS NULL) AS unsourced_models, "
+        "(SELECT count(*) FROM benchmarks WHERE source_url IS NULL) AS unsourced_benchmarks, "
+        "(SELECT count(*) FROM aliases WHERE source_url IS NULL) AS unsourced_aliases",
     )
     assert totals["models"] >= 500 and totals["dated"] >= 500
     assert totals["benchmarks"] >= 20 and totals["results"] >= 1500
     assert totals["unsourced"] == 0 and totals["undated"] == 0
-    assert totals["unsourced_prices"] == 0
+    # Every seed row cites its source, a model, benchmark or alias as a result does.
+    assert totals["unsourced_prices"] == 0 and totals["unsourced_models"] == 0
+    assert totals["unsourced_benchmarks"] == 0 and totals["unsourced_aliases"] == 0
     assert run("check").exit_code == 0
 
 
