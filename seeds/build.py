@@ -46,6 +46,7 @@ from trendlab.validate import ROW  # noqa: E402
 
 NOTABLE_URL = "https://epoch.ai/data/notable-ai-models"
 CORRECTIONS = "corrections.csv"
+FACT_RESULTS = "facts/results.csv"  # where a fact's result is, as its place names it
 CORRECTION_COLUMNS = ["slug", "field", "was", "value", "source_url", "reason"]
 SEEDS = ["benchmarks", "models", "aliases", "results", "prices"]
 # Every file the build writes into seeds/.
@@ -178,7 +179,7 @@ def facts(data: Path) -> dict[str, pl.DataFrame]:
         return (
             loaded.frame.with_columns(
                 pl.col(ROW).map_elements(loaded.line_of, return_dtype=pl.String).alias("__line"),
-                pl.lit(f"facts/{name}").alias("__source"),
+                pl.lit(FACT_RESULTS).alias("__source"),
             )
             .drop(ROW)
             .rename({"note": "notes"})
@@ -428,7 +429,10 @@ class Build:
         combined = pl.concat(frames, how="diagonal")
         combined = combined.with_columns(pl.int_range(pl.len()).alias("__order"))
         combined = combined.with_columns(resolver.expr("model").alias("__slug"))
-        for row in combined.filter(pl.col("__slug").is_null()).iter_rows(named=True):
+        # A fact names its model by hand: one naming none is a slip, for init to refuse at
+        # its line as it refuses a fact's price, not a source's row to leave out.
+        unresolved = pl.col("__slug").is_null() & (pl.col("__source") != FACT_RESULTS)
+        for row in combined.filter(unresolved).iter_rows(named=True):
             self.leave_out(
                 "results",
                 row["__source"],
@@ -436,8 +440,8 @@ class Build:
                 row["model"],
                 f"no model or alias named {row['model']!r}",
             )
-        combined = combined.filter(pl.col("__slug").is_not_null()).with_columns(
-            pl.col("__slug").alias("model")
+        combined = combined.filter(~unresolved).with_columns(
+            pl.coalesce("__slug", "model").alias("model")
         )
         # The rule every import applies (trendlab.adapters.merge.undated).
         dated = models.filter(pl.col("release_date").is_not_null()).get_column("slug").to_list()
@@ -445,7 +449,7 @@ class Build:
         for row in no_date.iter_rows(named=True):
             self.leave_out(
                 "results",
-                row["__source"] or "facts/results.csv",
+                row["__source"] or FACT_RESULTS,
                 row["__line"] or "",
                 row["model"],
                 UNDATED,
