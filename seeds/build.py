@@ -33,7 +33,13 @@ from build_cache import named_path, stop  # noqa: E402
 from build_cache import write as write_forecast_cache  # noqa: E402
 
 from trendlab.adapters import Publication, epoch  # noqa: E402
-from trendlab.adapters.common import join_parts, read_csv, require_columns, text  # noqa: E402
+from trendlab.adapters.common import (  # noqa: E402
+    join_parts,
+    own_field_problems,
+    read_csv,
+    require_columns,
+    text,
+)
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL  # noqa: E402
 from trendlab.adapters.llm_prices import VENDORS  # noqa: E402
 from trendlab.adapters.merge import UNDATED, undated  # noqa: E402
@@ -41,6 +47,7 @@ from trendlab.aliases import Resolver  # noqa: E402
 from trendlab.errors import TrendlabError  # noqa: E402
 from trendlab.ingest import Loaded, read_records  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
+from trendlab.records import row_errors  # noqa: E402
 from trendlab.seeds import FORECAST_CACHE  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
 
@@ -493,7 +500,14 @@ class Build:
                 ignore_nulls=True,
             ).alias("notes"),
         ).with_columns(resolver.expr("model").alias("__slug"))
-        for row in rows.filter(pl.col("__slug").is_null()).iter_rows(named=True):
+        unmatched = rows.filter(pl.col("__slug").is_null())
+        # Left out, they meet no validation: a damaged cell in one (a price of -0.06)
+        # passed in silence, as one in a kept row does not.
+        own = own_field_problems(KINDS["prices"], unmatched.columns, {})
+        bad = unmatched.select(ROW, own.alias("message")).drop_nulls("message")
+        if not bad.is_empty():
+            raise row_errors(bad, "llm-prices/api_prices_llm_prices.csv", loaded.line_of)
+        for row in unmatched.iter_rows(named=True):
             self.leave_out(
                 "prices",
                 "llm-prices/api_prices_llm_prices.csv",

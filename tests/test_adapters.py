@@ -1225,6 +1225,14 @@ def test_a_seed_build_from_a_fact_naming_no_model_stops_at_its_line(
             ",abc,0.6,",
             "input_usd_per_mtok: 'abc' is not a finite number",
         ),
+        # Left out for naming no model the seeds hold, its price met no rule: exit 0.
+        (
+            2,
+            "amazon,amazon-nova-lite,",
+            ",0.06,0.24,",
+            ",-0.06,0.24,",
+            "input_usd_per_mtok: '-0.06' must be greater than 0",
+        ),
     ],
 )
 def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
