@@ -113,6 +113,12 @@ FACT_COLUMNS = {
     ],
 }
 NOTABLE_COLUMNS = ["model", "organization", "parameters", "training_compute_flop"]
+# A model's field Notable AI Models fills where it is empty, and its column once read.
+NOTABLE_FILLS = {
+    "parameters": "n_params",
+    "training_compute_flop": "n_flop",
+    "organization": "n_org",
+}
 VERSION_COLUMNS = ["id", "Model"]
 LLM_PRICES_COLUMNS = [
     "vendor",
@@ -281,11 +287,13 @@ class Build:
         Models, matched without guessing: the notable model's name equals a facts
         model's name, or equals the catalog's model family name (`Model`) of exactly
         one model version. Only empty fields are filled."""
-        notable = read_source(
+        loaded = read_loaded(
             self.data / "epoch-notable-models" / "models_epoch_notable.csv",
             NOTABLE_COLUMNS,
             "Epoch AI's Notable AI Models",
-        ).select(
+        )
+        notable = loaded.frame.select(
+            pl.col(ROW).alias("n_row"),
             pl.col("model").str.strip_chars().alias("family"),
             pl.col("organization").alias("n_org"),
             pl.col("parameters").alias("n_params"),
@@ -314,6 +322,7 @@ class Build:
             pl.coalesce("family", by_name).alias("family")
         )
         matched = keyed.join(notable, on="family", how="left")
+        _refuse_bad_fills(matched, loaded)
         used = (
             (pl.col("parameters").is_null() & pl.col("n_params").is_not_null())
             | (pl.col("training_compute_flop").is_null() & pl.col("n_flop").is_not_null())
@@ -334,7 +343,7 @@ class Build:
             f"{int(filled['__used'].sum())} models took parameters, training "
             "compute or organization from Epoch AI's Notable AI Models"
         )
-        return filled.drop("family", "n_org", "n_params", "n_flop", "__used")
+        return filled.drop("family", "n_row", "n_org", "n_params", "n_flop", "__used")
 
     def correct(self, models: pl.DataFrame, corrections: pl.DataFrame) -> pl.DataFrame:
         """Apply seeds/corrections.csv: each row replaces a value a source gave a model
@@ -682,6 +691,25 @@ class Build:
             )
             .drop("__in", "__out", "__stated", "__by")
         )
+
+
+def _refuse_bad_fills(matched: pl.DataFrame, loaded: Loaded) -> None:
+    """Stop at the Notable AI Models line of each value a model would take from it that
+    validation refuses: init named the facts' line of the model it filled, which holds
+    no such value. A value no model takes is not read (the file has counts such as
+    11100000.000000002, which no model needs)."""
+    taken = matched.select(
+        pl.col("n_row").alias(ROW),
+        *(
+            pl.when(pl.col(field).is_null()).then(pl.col(given)).alias(field)
+            for field, given in NOTABLE_FILLS.items()
+        ),
+    ).drop_nulls(ROW)
+    own = own_field_problems(KINDS["models"], list(NOTABLE_FILLS), {})
+    bad = taken.select(ROW, own.alias("message")).drop_nulls("message")
+    if not bad.is_empty():
+        source = "epoch-notable-models/models_epoch_notable.csv"
+        raise row_errors(bad.unique(ROW, maintain_order=True).sort(ROW), source, loaded.line_of)
 
 
 def _refuse_shared_keys(results: pl.DataFrame) -> None:

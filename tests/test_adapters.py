@@ -1184,6 +1184,27 @@ def test_a_seed_build_with_rows_init_refuses_names_each_at_its_line(
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_builds_damaged_notable_figure_is_named_at_its_line_there(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # Minerva's training compute comes from Notable AI Models; damaged there, the error
+    # named the line of Minerva in facts/models.csv, which holds no compute.
+    build, data = _seed_build_in(monkeypatch, tmp_path)
+    notable = data / "epoch-notable-models" / "models_epoch_notable.csv"
+    lines = notable.read_text(encoding="utf-8").split("\n")
+    (at,) = [i for i, text in enumerate(lines) if text.startswith("Minerva (540B),")]
+    assert ",2.7415e+24," in lines[at]
+    lines[at] = lines[at].replace(",2.7415e+24,", ",2.7415e+2x4,")
+    notable.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        f"epoch-notable-models/models_epoch_notable.csv:{at + 1}: training_compute_flop: "
+        "'2.7415e+2x4' is not a finite number; nothing was written"
+    )
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 def test_a_seed_build_from_a_fact_naming_no_model_stops_at_its_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
