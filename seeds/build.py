@@ -448,6 +448,7 @@ class Build:
         # A fact names its model by hand: one naming none is a slip, for init to refuse at
         # its line as it refuses a fact's price, not a source's row to leave out.
         unresolved = pl.col("__slug").is_null() & (pl.col("__source") != FACT_RESULTS)
+        _refuse_bad_left_out(combined.filter(unresolved))
         for row in combined.filter(unresolved).iter_rows(named=True):
             self.leave_out(
                 "results",
@@ -690,6 +691,21 @@ class Build:
                 .alias("notes"),
             )
             .drop("__in", "__out", "__stated", "__by")
+        )
+
+
+def _refuse_bad_left_out(results: pl.DataFrame) -> None:
+    """Stop at each result left out for naming no model whose own fields validation
+    refuses: unwritten, a damaged score ('7x%') passed in silence, as a kept row's
+    does not."""
+    own = own_field_problems(KINDS["results"], results.columns, {})
+    place = pl.format("{}:{}: ", "__source", "__line")
+    bad = results.select((place + own).alias("message")).drop_nulls("message")
+    if bad.height == 1:
+        raise TrendlabError(f"{bad.item()}; nothing was written")
+    if not bad.is_empty():
+        raise TrendlabError(
+            f"{bad.height} bad rows; nothing was written", details=bad["message"].to_list()
         )
 
 

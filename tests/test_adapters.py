@@ -1205,6 +1205,25 @@ def test_a_seed_builds_damaged_notable_figure_is_named_at_its_line_there(
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
+def test_a_seed_build_names_a_damaged_score_of_a_row_naming_no_model(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # Left out for its model, which the seeds lack, its score met no rule (exit 0).
+    build, data = _seed_build_in(monkeypatch, tmp_path)
+    lambada = data / "epoch-benchmark-stitching" / "external_benchmark_lambada.csv"
+    lines = lambada.read_text(encoding="utf-8").split("\n")
+    assert ",70.0%,mpt-7b," in lines[1]
+    lines[1] = lines[1].replace(",70.0%,mpt-7b,", ",7x%,zzz-unknown,")
+    lambada.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        build.main(["--data", str(data)])
+    assert str(stopped.value) == (
+        "epoch-benchmark-stitching/external_benchmark_lambada.csv:2: score: '7x%' is not a "
+        "finite number; nothing was written"
+    )
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 def test_a_seed_build_from_a_fact_naming_no_model_stops_at_its_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
