@@ -749,7 +749,7 @@ def test_level_is_validated_by_click(run: Run):
         (["forecast", "mmlu", "--level", "100"], "'--level': 100 is not in the range 1<=x<=99"),
         (["plot", "mmlu", "--level", "1e3", "-o", "x.png"], "'--level': 1e3 is not in"),
         (["backtest", "mmlu", "--level", "0"], "'--level': 0 is not in the range 1<=x<=99"),
-        (["--lock-timeout", "-1", "list", "models"], "'TRENDLAB_LOCK_TIMEOUT'): -1 is not in"),
+        (["--lock-timeout", "-1", "list", "models"], "'--lock-timeout': -1 is not in"),
     ],
 )
 def test_a_number_out_of_range_is_named_as_it_was_given(run: Run, args: list[str], expected: str):

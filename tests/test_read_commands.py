@@ -2184,6 +2184,22 @@ def test_a_blank_trendlab_db_is_named_as_the_variable(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_global_option_names_its_variable_only_when_the_value_came_from_there(db: Path):
+    """`--lock-timeout -1` typed on the command line was reported as "'--lock-timeout'
+    (env var: 'TRENDLAB_LOCK_TIMEOUT')", as if the variable, unset, held it."""
+    typed = CliRunner().invoke(cli, ["--db", str(db), "--lock-timeout", "-1", "log"])
+    assert (typed.exit_code, typed.stderr) == (
+        2,
+        "trendlab: error: Invalid value for '--lock-timeout': -1 is not in the range x>=0 "
+        "(see 'cli --help')\n",
+    )
+    from_env = CliRunner().invoke(
+        cli, ["--db", str(db), "log"], env={"TRENDLAB_LOCK_TIMEOUT": "-1"}
+    )
+    assert from_env.exit_code == 2
+    assert "'--lock-timeout' (env var: 'TRENDLAB_LOCK_TIMEOUT'): -1 is not" in from_env.stderr
+
+
 def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -3481,7 +3497,7 @@ def test_whole_numbers_are_written_in_plain_digits(run: Run, args: list[str], ex
         ),
         (
             ["--lock-timeout", "1_0", "list", "models"],
-            "(env var: 'TRENDLAB_LOCK_TIMEOUT'): '1_0' is not a number",
+            "'--lock-timeout': '1_0' is not a number",
         ),
         (
             ["forecast", "mmlu", "--by", "compute", "--until", "1_0e27"],

@@ -19,6 +19,19 @@ from trendlab.cli.options import (
     check_location,
 )
 
+
+class EnvOption(click.Option):
+    """A global option also read from its environment variable, which its errors name
+    only when the value came from there: Click names it always, so `--lock-timeout -1`
+    typed on the command line was reported as if TRENDLAB_LOCK_TIMEOUT held it."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        source = ctx.get_parameter_source(self.name or "") if ctx else None
+        if source is ParameterSource.ENVIRONMENT:
+            return super().get_error_hint(ctx)
+        return click.Parameter.get_error_hint(self, ctx)
+
+
 # Where each command lives (trendlab.cli.<module>). Importing every module costs a read
 # command such as `query` more than its query does on a large database.
 COMMAND_MODULES = {
@@ -62,6 +75,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option(
     "--db",
     envvar="TRENDLAB_DB",
+    cls=EnvOption,
     show_envvar=True,
     default="trendlab.duckdb",
     show_default=True,
@@ -72,6 +86,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option(
     "--data-path",
     envvar="TRENDLAB_DATA_PATH",
+    cls=EnvOption,
     show_envvar=True,
     metavar="DIR",
     help="Where a team store keeps its data files: needed to create one (an empty directory "
@@ -81,6 +96,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option(
     "--lock-timeout",
     envvar="TRENDLAB_LOCK_TIMEOUT",
+    cls=EnvOption,
     show_envvar=True,
     type=FiniteFloat(min=0),
     default=5.0,
@@ -91,6 +107,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option(
     "--author",
     envvar="TRENDLAB_AUTHOR",
+    cls=EnvOption,
     show_envvar=True,
     metavar="NAME",
     callback=lambda ctx, _param, value: _author(ctx, value),
@@ -100,6 +117,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "--debug",
     is_flag=True,
     envvar="TRENDLAB_DEBUG",
+    cls=EnvOption,
     show_envvar=True,
     help="Show tracebacks for errors.",
 )
