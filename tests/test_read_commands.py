@@ -83,6 +83,22 @@ def test_output_file_and_format_from_suffix(run: Run, tmp_path: Path):
     assert json.loads(out_json.read_text())[0]["slug"]
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["list", "models", "--csv", "--json"], "--csv and --json"),
+        (["log", "--format", "parquet", "--jsonl"], "--format parquet and --jsonl"),
+    ],
+)
+def test_output_formats_that_disagree_are_named(run: Run, args: list[str], named: str):
+    """Two formats asked for at once were "give one output format", naming neither."""
+    result = run(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(
+        f"trendlab: error: {named} ask for different output formats: give one (see"
+    ), result.stderr
+
+
 def test_list_rejects_filters_that_do_not_apply(run: Run):
     result = run("list", "benchmarks", "--benchmark", "math")
     assert result.exit_code == 2 and "--benchmark does not apply to benchmarks" in result.stderr

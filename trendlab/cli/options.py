@@ -965,7 +965,14 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             ]
             fmt = kwargs.pop("fmt")
             if len(flags) > 1 or (flags and fmt and fmt != flags[0]):
-                raise click.UsageError("give one output format")
+                from trendlab.text import listed
+
+                # Named, as every bad option is: "give one output format" left the user
+                # to find which of a script's options disagreed.
+                given = [*([f"--format {fmt}"] if fmt else []), *(f"--{f}" for f in flags)]
+                raise click.UsageError(
+                    f"{listed(given)} ask for different output formats: give one"
+                )
             output = kwargs.get("output")
             if output is not None and (fault := name_fault(output)):
                 # It failed only once the work was done, as 'cannot write : No such file';
