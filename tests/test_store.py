@@ -562,6 +562,21 @@ def test_a_data_path_that_is_no_directory_is_a_usage_error_on_a_file_too(db: Pat
     assert result.exit_code == 0, result.output
 
 
+def test_a_data_path_from_the_environment_is_named_as_its_variable(db: Path, tmp_path: Path):
+    """A TRENDLAB_DATA_PATH that is no directory was reported as "--data-path DIR",
+    which the command line did not hold; a --data-path given beside it is the one named,
+    as it is the one read."""
+    nowhere = tmp_path / "nowhere"
+    env = {"TRENDLAB_DATA_PATH": str(nowhere)}
+    result = CliRunner().invoke(cli, ["--db", str(db), "log"], env=env)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"trendlab: error: TRENDLAB_DATA_PATH {nowhere}: no such directory (see 'cli --help')\n"
+    )
+    given = CliRunner().invoke(cli, ["--db", str(db), "--data-path", str(nowhere), "log"], env=env)
+    assert given.stderr.startswith(f"trendlab: error: --data-path {nowhere}: no such directory")
+
+
 def test_a_data_path_beside_a_file_takes_outputs(db: Path, tmp_path: Path):
     """A DuckDB file leaves a --data-path unused (TRENDLAB_DATA_PATH, set for a team
     store, say), yet every -o into that folder was refused as where the file "keeps its

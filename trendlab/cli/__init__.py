@@ -144,8 +144,9 @@ def cli(
     if not db.strip():
         raise click.BadParameter("is empty: give a file or a team store", param_hint=given_db)
     check_location(db, given_db)
+    data_path_option = _given(ctx, "data_path", "--data-path")
     if data_path is not None:
-        check_location(data_path, _given(ctx, "data_path", "--data-path"))
+        check_location(data_path, data_path_option)
     if not debug:
         # numpy's and matplotlib's overflow notes on extreme values (a score of 1e308)
         # are for whoever debugs trendlab; the user sees what came of them. Only for
@@ -153,7 +154,12 @@ def cli(
         ctx.with_resource(warnings.catch_warnings())
         warnings.simplefilter("ignore", RuntimeWarning)
     ctx.obj = Settings(
-        db=db, lock_timeout=lock_timeout, author=author, debug=debug, data_path=data_path
+        db=db,
+        lock_timeout=lock_timeout,
+        author=author,
+        debug=debug,
+        data_path=data_path,
+        data_path_option=data_path_option,
     )
 
 

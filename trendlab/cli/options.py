@@ -181,6 +181,8 @@ class Settings:
     author: str | None
     debug: bool
     data_path: str | None = None
+    # What gave data_path, which its errors name: TRENDLAB_DATA_PATH is no --data-path.
+    data_path_option: str = "--data-path"
     # The changesets this command has committed, for a Ctrl-C after them to name.
     committed: list[str] = dataclasses.field(default_factory=list)
 
@@ -255,7 +257,12 @@ class Settings:
 
         context = click.get_current_context(silent=True)
         try:
-            store = Store.open(self.db, data_path=self.data_path, **options)
+            store = Store.open(
+                self.db,
+                data_path=self.data_path,
+                data_path_option=self.data_path_option,
+                **options,
+            )
         except TrendlabError as exc:
             # What opening the store refuses as a usage error is a global option's value
             # (--data-path): its help is the group's, not the command's.
