@@ -4187,6 +4187,30 @@ def test_output_into_no_directory_fails_before_any_work(run: Run, args: list[str
     )
 
 
+def test_output_under_a_quoted_tilde_says_why_there_is_no_directory(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """--db "~/lab.duckdb" is under the home folder, but -o "~/out.csv" is not (a file is
+    written where its name says): it was "no such directory" alone, with ~/ right there.
+    A ~ of no user, or a folder the home folder lacks too, gets no such hint."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(home)
+    hint = "(a quoted ~ is no home folder: leave the ~ unquoted, or write $HOME)"
+    quoted = run("list", "models", "-o", "~/out.csv")
+    assert quoted.exit_code == 2
+    assert quoted.stderr.startswith(f"trendlab: error: -o ~/out.csv: no such directory {hint}")
+    plot = run("forecast", "mmlu", "--plot", "~/f.png")
+    assert plot.exit_code == 2 and hint in plot.stderr
+    for output in ("~/nope/out.csv", "~no-such-user-here/out.csv"):
+        result = run("list", "models", "-o", output)
+        assert result.stderr == (
+            f"trendlab: error: -o {output}: no such directory (see 'cli list --help')\n"
+        )
+    assert list(home.iterdir()) == []
+
+
 def test_output_through_a_link_that_loops_is_a_usage_error(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -1062,7 +1062,10 @@ def check_output(output: str | None, option: str) -> None:
         )
     try:
         if output and output != "-" and not Path(output).resolve().parent.is_dir():
-            raise TrendlabError(f"{option} {output}: no such directory", exit_code=ExitCode.USAGE)
+            raise TrendlabError(
+                f"{option} {output}: no such directory{_quoted_tilde(output)}",
+                exit_code=ExitCode.USAGE,
+            )
         refuse_the_database(output, option)
     except OSError as exc:
         # A name the system cannot look up (too long, say) cannot be written either: it
@@ -1076,6 +1079,17 @@ def check_output(output: str | None, option: str) -> None:
         raise TrendlabError(
             f"{option} {output}: {os.strerror(errno.ELOOP)}", exit_code=ExitCode.USAGE
         ) from None
+
+
+def _quoted_tilde(output: str) -> str:
+    """Why a file under a quoted `~` (`-o "~/out.csv"`) is in no directory, where the
+    home folder holds that path: --db reads `~` as home, as DuckDB does, but a file is
+    written where its name says, and the shell expands a `~` it sees unquoted only."""
+    # os.path's, which leaves `~nobody` as it is: pathlib's raises RuntimeError.
+    home = os.path.expanduser(output)
+    if home == output or not Path(home).parent.is_dir():
+        return ""
+    return " (a quoted ~ is no home folder: leave the ~ unquoted, or write $HOME)"
 
 
 def refuse_the_database(output: str | None, option: str) -> None:
