@@ -4187,6 +4187,21 @@ def test_output_into_no_directory_fails_before_any_work(run: Run, args: list[str
     )
 
 
+def test_output_under_a_file_says_it_is_a_file(run: Run, tmp_path: Path):
+    """`-o notes.txt/out.csv` said "no such directory", with notes.txt right there: the
+    path goes through a file, as --data-path's "not a directory" says."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    for args in (["list", "models", "-o"], ["forecast", "mmlu", "--plot"]):
+        target = notes / "deeper" / ("out.png" if "--plot" in args else "out.csv")
+        result = run(*args, str(target))
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.startswith(
+            f"trendlab: error: {args[-1]} {target}: not a directory ({notes} is a file) (see"
+        ), result.stderr
+    assert notes.read_text() == "mine"
+
+
 def test_output_under_a_quoted_tilde_says_why_there_is_no_directory(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -1063,8 +1063,7 @@ def check_output(output: str | None, option: str) -> None:
     try:
         if output and output != "-" and not Path(output).resolve().parent.is_dir():
             raise TrendlabError(
-                f"{option} {output}: no such directory{_quoted_tilde(output)}",
-                exit_code=ExitCode.USAGE,
+                f"{option} {output}: {_no_directory(output)}", exit_code=ExitCode.USAGE
             )
         refuse_the_database(output, option)
     except OSError as exc:
@@ -1079,6 +1078,18 @@ def check_output(output: str | None, option: str) -> None:
         raise TrendlabError(
             f"{option} {output}: {os.strerror(errno.ELOOP)}", exit_code=ExitCode.USAGE
         ) from None
+
+
+def _no_directory(output: str) -> str:
+    """Why `output`'s folder is none: a file where a folder of its path should be
+    (`-o notes.txt/out.csv` said "no such directory", with notes.txt right there, as
+    --data-path says "not a directory"), else nothing there."""
+    for folder in Path(output).parents:
+        if folder.exists():
+            if not folder.is_dir():
+                return f"not a directory ({folder} is a file)"
+            break
+    return f"no such directory{_quoted_tilde(output)}"
 
 
 def _quoted_tilde(output: str) -> str:
