@@ -1761,9 +1761,10 @@ class Store:
         return sorted(missing + altered + replaced)
 
     def _damaged_tables(self) -> list[tuple[str, str]]:
-        """(name, problem) of each table of this DuckDB file that DuckDB cannot read whole: the file overwritten in part or cut short around
-        trendlab. The audits read only some columns of some tables, so check said "ok"
-        of a store whose forecasts then failed on "Corrupt database file"."""
+        """(name, problem) of each table of this DuckDB file that DuckDB cannot read
+        whole: the file overwritten in part or cut short around trendlab. The audits read
+        only some columns of some tables, so check said "ok" of a store whose forecasts
+        then failed on "Corrupt database file"."""
         if self.is_lake:
             return []  # its data files' damage is told as such (see lake.missing_data_error)
         found = []
