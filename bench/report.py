@@ -35,9 +35,11 @@ def forecast_charts(page: str) -> list[str]:
     """The benchmarks a report page draws a forecast chart of, in the page's order.
 
     The price trend's figure is `price-chart`, apart from every benchmark's
-    `chart-SLUG`, so a benchmark named price or price-mmlu is counted like any other.
+    `figure-SLUG`, so a benchmark named price or price-mmlu is counted like any other.
     """
-    return [html.unescape(s) for s in re.findall(r'<figure class="chart" id="chart-([^"]*)"', page)]
+    return [
+        html.unescape(s) for s in re.findall(r'<figure class="chart" id="figure-([^"]*)"', page)
+    ]
 
 
 def _seeded_without_cache(trendlab: list[str], db: Path) -> None:

@@ -460,7 +460,20 @@ def test_report_ids_stay_unique_beside_benchmarks_named_price(run: Run, tmp_path
     result = run("report", *args, "-o", "-")
     assert result.exit_code == 0, result.stderr
     ids = Counter(attrs["id"] for _, attrs in _parse(result.stdout).tags if attrs.get("id"))
-    assert {"chart-price", "chart-price-mmlu-figure_1", "price-chart-mmlu-figure_1"} <= set(ids)
+    assert {"figure-price", "chart-price-mmlu-figure_1", "price-chart-mmlu-figure_1"} <= set(ids)
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_report_ids_stay_unique_beside_a_benchmark_named_as_a_charts_line(run: Run, tmp_path: Path):
+    """A benchmark's figure was chart-SLUG, the prefix of its chart's SVG ids: the
+    figure of a benchmark named uni-frontier had the id of uni's frontier line."""
+    days = [date(2023, 1, 1), date(2024, 1, 1), date(2025, 1, 1)]
+    for slug in ("uni", "uni-frontier"):
+        write_benchmark(run, tmp_path, slug, days, [40.0, 50.0, 60.0])
+    result = run("report", "--benchmark", "uni", "--benchmark", "uni-frontier", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    ids = Counter(attrs["id"] for _, attrs in _parse(result.stdout).tags if attrs.get("id"))
+    assert {"figure-uni-frontier", "chart-uni-frontier"} <= set(ids)
     assert [i for i, n in ids.items() if n > 1] == []
 
 

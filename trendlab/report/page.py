@@ -388,8 +388,10 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
             parts.append(_results(section.results))
         parts.append("</section>")
         return "\n".join(parts)
+    # Not chart-SLUG, the prefix of the chart's own SVG ids: a benchmark named
+    # uni-frontier repeated the id chart-uni-frontier of uni's frontier line.
     parts.append(
-        f'<figure class="chart" id="chart-{_esc(section.slug)}" data-chart="{_esc(section.slug)}">'
+        f'<figure class="chart" id="figure-{_esc(section.slug)}" data-chart="{_esc(section.slug)}">'
         f"{_svg(section.chart or '')}<figcaption>{_esc(section.summary)}.</figcaption></figure>"
     )
     for message in section.notes:
