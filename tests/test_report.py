@@ -418,6 +418,18 @@ def test_report_as_of_before_anything_was_recorded_says_so(seeded_copy: Path):
     )
 
 
+def test_report_header_says_the_moment_as_of_reads(run: Run, tmp_path: Path):
+    """The header said "the database as of 2024", which read as the year's start, and of
+    a changeset id nothing a reader without the database could date."""
+    write_benchmark(run, tmp_path, "b", [date(2023, 1, 1), date(2024, 1, 1)], [40.0, 50.0])
+    changeset = json.loads(run("log", "--json").stdout)[0]
+    page = run("report", "--as-of", "2999", "-o", "-").stdout
+    assert "the database as of <b>2999</b> (2999-12-31 23:59:59 UTC) ·" in page
+    page = run("report", "--as-of", changeset["changeset"], "-o", "-").stdout
+    moment = changeset["recorded_at"].replace("T", " ")
+    assert f"as of <b>{changeset['changeset']}</b> ({moment} UTC) ·" in page
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [

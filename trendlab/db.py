@@ -2397,19 +2397,24 @@ class Store:
             [alias],
         )
 
-    def as_of_note(self) -> str:
-        """For a 'no such record' error or an empty listing under --as-of: what --as-of
-        means, since the usual surprise is that it is when a change was recorded, not a
-        result's date."""
+    def as_of_moment(self) -> str | None:
+        """The moment --as-of reads (UTC), as text; None without --as-of."""
         if self.as_of is None:
-            return ""
+            return None
         # A moment inside a second (a changeset's, or a time given with a fraction) to
         # the microsecond: cut to its second, it read as the whole second, as a time
         # given to the second is, and a record "first recorded at" that second, a moment
         # later, seemed to be in the state read.
         # isoformat, not %Y, which writes year 999 as 999, not 0999 as --as-of reads it.
         whole = self.as_of.microsecond == 999_999
-        moment = self.as_of.isoformat(sep=" ", timespec="seconds" if whole else "microseconds")
+        return self.as_of.isoformat(sep=" ", timespec="seconds" if whole else "microseconds")
+
+    def as_of_note(self) -> str:
+        """For a 'no such record' error or an empty listing under --as-of: what --as-of
+        means, since the usual surprise is that it is when a change was recorded, not a
+        result's date."""
+        if (moment := self.as_of_moment()) is None:
+            return ""
         return f" as of {moment} (--as-of is when changes were recorded)"
 
     def scores(self, *benchmarks: str) -> pl.DataFrame:

@@ -88,6 +88,7 @@ class Report:
     database: str
     generated_at: datetime
     as_of: str | None
+    as_of_moment: str | None  # the moment --as-of reads, UTC (Store.as_of_moment)
     level: float
     until: str | None
     counts: dict[str, int]
@@ -116,6 +117,7 @@ class _Read:
     changesets: pl.DataFrame
     counts: dict[str, int]
     palette: dict[str, str]  # each organisation's colour on every chart
+    as_of_moment: str | None
     as_of_note: str
 
 
@@ -173,6 +175,7 @@ def _read(
         changesets=store.changesets(limit=changesets) if changesets else pl.DataFrame(),
         counts=store.counts(),
         palette=organization_palette(store.result_organizations()),
+        as_of_moment=store.as_of_moment(),
         as_of_note=store.as_of_note(),
     )
 
@@ -245,6 +248,7 @@ def build_report(
         database=read.database,
         generated_at=datetime.now(UTC).replace(microsecond=0),
         as_of=as_of,
+        as_of_moment=read.as_of_moment,
         level=level,
         until=until,
         counts=read.counts,

@@ -199,7 +199,13 @@ def render_page(report: Report) -> str:
 
 def _header(report: Report, title: str) -> str:
     c = report.counts
-    as_of = f" · the database as of <b>{_esc(report.as_of)}</b>" if report.as_of else ""
+    as_of = ""
+    if report.as_of:
+        # The moment too: "as of 2024" read as the year's start, and a changeset id
+        # said nothing of when to one who has not the database.
+        as_of = (
+            f" · the database as of <b>{_esc(report.as_of)}</b> ({_esc(report.as_of_moment)} UTC)"
+        )
     if report.until:
         as_of += f" · forecasts to {_esc(report.until)}"
     counts = ", ".join(
