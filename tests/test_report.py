@@ -409,10 +409,13 @@ def test_report_as_of_shows_the_past(seeded_copy: Path, tmp_path: Path):
 
 def test_report_as_of_before_anything_was_recorded_says_so(seeded_copy: Path):
     """As an empty listing does: a page of no benchmarks, under --as-of, says on stderr
-    that --as-of is when changes were recorded (it wrote the empty page silently)."""
+    that --as-of is when changes were recorded (it wrote the empty page silently), and its
+    overview says None (it was a table of headers alone)."""
     result = make_runner(seeded_copy)("report", "--as-of", "2020", "-o", "-")
     assert result.exit_code == 0, result.stderr
     assert "0 benchmarks" in result.stdout
+    assert '<h2>Benchmarks</h2><p class="muted">None.</p>' in result.stdout
+    assert '<table class="overview">' not in result.stdout
     assert result.stderr == (
         "no benchmarks as of 2020-12-31 23:59:59 (--as-of is when changes were recorded)\n"
     )

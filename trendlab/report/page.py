@@ -253,6 +253,8 @@ def _overview(report: Report) -> str:
             f"<td>{_headline_crossing(s)}</td>"
             "</tr>"
         )
+    if not rows:  # a table of headers alone read as a page that failed to fill it
+        return '<nav id="contents"><h2>Benchmarks</h2><p class="muted">None.</p></nav>'
     return (
         '<nav id="contents"><h2>Benchmarks</h2><div class="scroll"><table class="overview">'
         "<thead><tr><th>benchmark</th><th>unit</th><th class=num>results</th>"
