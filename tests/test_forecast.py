@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -156,6 +157,14 @@ def test_the_title_says_which_side_of_the_floor_the_fitted_points_are():
         "logistic family needs 3 (the frontier's level at a later result counts as one): a "
         "score no better than chance has no finite logit, so an S-curve fits only the "
         "points below it; "
+    ), refused.value.message
+    # A floor left to the unit is its end, no chance level the benchmark states.
+    unset = replace(scale(floor=0.0), floor_set=False)
+    with pytest.raises(TrendlabError) as refused:
+        forecast(series_of(np.array([0.0, 0, 0, 30, 40]), xs=xs[:5], sc=unset), family="logistic")
+    assert refused.value.message.startswith(
+        "synth: only 2 of its frontier points are above 0, its unit's end (it sets no floor), "
+        "and the logistic family needs 3"
     ), refused.value.message
 
 

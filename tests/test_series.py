@@ -4,6 +4,7 @@ the frontier, and the data no forecast can use."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -270,6 +271,14 @@ def test_a_frontier_short_for_results_all_at_chance_says_so():
             scale(floor=80.0, ceiling=0.0, higher_is_better=False),
             _points(DAYS[:3], [80.0, 90.0, 80.0]),
         )
+    # A floor left to the unit (FrontierMath Tier 4's) is no chance level to check.
+    unset = replace(scale(), floor_set=False)
+    with pytest.raises(TrendlabError) as raised:
+        build_series(unset, _points(DAYS, [0.0, 0.0, 0.0, 0.0]))
+    assert str(raised.value).endswith(
+        "a trend needs at least 3, and all 4 of its results are at or below 0, its unit's "
+        "end (it sets no floor): none has yet scored better than that"
+    )
     # One result above chance: too few points is the reason, as before.
     with pytest.raises(TrendlabError, match=r"a trend needs at least 3$"):
         build_series(scale(floor=25.0), _points(DAYS, [25.0, 25.0, 25.0, 30.0]))

@@ -190,6 +190,14 @@ class Scale:
             return False
         return score > self.ceiling if self.higher_is_better else score < self.ceiling
 
+    def floor_words(self) -> str:
+        """The floor for a message: `the floor 25 (chance level)`, or, left to the unit,
+        `0, its unit's end (it sets no floor)`, which is no chance level to check."""
+        assert self.floor is not None  # said only of a scale with a floor
+        if self.floor_set:
+            return f"the floor {number(self.floor)} (chance level)"
+        return f"{number(self.floor)}, its unit's end (it sets no floor)"
+
     def past_bound_note(self, threshold: float) -> str | None:
         """A note for a threshold past the floor (chance level), which any result
         reaches, or past the ceiling, which none can: most likely a fraction given for a
@@ -577,11 +585,15 @@ def _at_chance_clause(series: Series) -> str:
     if not (points.get_column("v") <= scale.value(scale.floor)).all():
         return ""
     side = "below" if scale.higher_is_better else "above"
+    every = f", and all {points.height} of its results{series.kept} are at or {side}"
+    if not scale.floor_set:
+        # Its unit's worst end, not a chance level the benchmark states: no floor to
+        # check (`show benchmark` shows none), and nothing scores worse.
+        return f"{every} {scale.floor_words()}: none has yet scored better than that"
     show = series.command(f"show benchmark {scale.slug}")
     return (
-        f", and all {points.height} of its results{series.kept} are at or {side} the floor "
-        f"{number(scale.floor)} (chance level): none has yet scored better than chance, or "
-        f"the floor is wrong (check it with `{show}`)"
+        f"{every} {scale.floor_words()}: none has yet scored better than chance, or the "
+        f"floor is wrong (check it with `{show}`)"
     )
 
 

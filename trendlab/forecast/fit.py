@@ -156,8 +156,7 @@ def points_for(series: Series, family: str, *, auto: bool = False) -> tuple[np.n
     line = series.forecast_command("--family linear")
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s{series.kept} {'is' if above == 1 else 'are'} "
-        f"{side} the floor "
-        f"{number(scale.floor)} (chance level), and {needs} needs {MIN_ABOVE_FLOOR}"
+        f"{side} {scale.floor_words()}, and {needs} needs {MIN_ABOVE_FLOOR}"
         f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
         f"only the points {side} it; `{line}` fits them all, or check the floor with "
         f"`{series.command(f'show benchmark {scale.slug}')}`"
