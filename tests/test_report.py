@@ -351,6 +351,8 @@ def test_report_price_threshold_past_a_bound_says_so_as_price_trend_does(
     page = run("report", *args).stdout
     prices = page[page.index('<section id="prices">') :]
     assert f'<p class="note">Price trend: {html.escape(told)}.</p>' in prices
+    if threshold == "200":  # no priced model reaches it: the cause comes first
+        assert prices.index(html.escape(told)) < prices.index("No price trend: no priced")
     # Within the bounds, as at the default 80, there is nothing to say.
     plain = run("report", "--benchmark", "bbh", "-o", "-")
     assert plain.exit_code == 0, plain.stderr

@@ -472,11 +472,16 @@ def _prices(section: PriceSection) -> str:
     undated = (
         f'<p class="muted">Price trend: {_note(section.undated)}.</p>' if section.undated else ""
     )
-    if section.past_bound:
-        undated = f'<p class="note">Price trend: {_note(section.past_bound)}.</p>{undated}'
+    past = (
+        f'<p class="note">Price trend: {_note(section.past_bound)}.</p>'
+        if section.past_bound
+        else ""
+    )
     if section.problem is not None:
+        # The cause first, as price-trend says it: a threshold past the ceiling is why
+        # no priced model reaches it.
         return (
-            f'{head}<p class="note problem">No price trend: {_note(section.problem)}.</p>'
+            f'{head}{past}<p class="note problem">No price trend: {_note(section.problem)}.</p>'
             f"{undated}</section>"
         )
     unknown = (
@@ -503,7 +508,7 @@ def _prices(section: PriceSection) -> str:
         f"{_text(section.headline)}.</p>"
         f'<figure class="chart" id="price-chart" data-chart="price">{_svg(section.chart or "")}'
         f"<figcaption>Blended price: 3 input tokens to 1 output token.</figcaption></figure>"
-        f"{unknown}{undated}{table}</section>"
+        f"{unknown}{past}{undated}{table}</section>"
     )
 
 
