@@ -68,7 +68,7 @@ def test_each_change_is_told_with_the_fields_it_changed(run: Run):
     )
     rows, said = _diff(run, since)
     assert sorted(rows) == [
-        ("models", "diff-back", "restored", ["name: Back -> Back Again", "notes: first -> (none)"]),
+        ("models", "diff-back", "restored", ["name: Back -> Back Again"]),
         ("models", "diff-gone", "retracted", None),
         ("models", "diff-kept", "updated", ["name: Kept -> Kept Still", "notes: (none) -> n"]),
     ]

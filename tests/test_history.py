@@ -40,8 +40,8 @@ def test_each_revision_says_what_it_changed_from_the_one_before(run: Run):
         "name: Hist X -> Hist Y",
         "notes: (none) -> first",
         "retracted",
-        # Added back with a name and nothing else: the notes it had are gone.
-        "restored; name: Hist Y -> Hist Z; notes: first -> (none)",
+        # Added back with a name and nothing else: the notes it had are kept.
+        "restored; name: Hist Y -> Hist Z",
     ]
 
 
@@ -49,7 +49,7 @@ def test_a_limit_keeps_what_the_oldest_revision_shown_changed(run: Run):
     _lifecycle(run)
     assert _changes(run, "model", "hist-x", "--limit", "2") == [
         "retracted",
-        "restored; name: Hist Y -> Hist Z; notes: first -> (none)",
+        "restored; name: Hist Y -> Hist Z",
     ]
     table = run("history", "model", "hist-x", "--limit", "1")
     assert table.exit_code == 0, table.stderr
@@ -109,7 +109,7 @@ def test_history_as_data_holds_every_field_of_each_revision(run: Run):
         ("update", "Hist Y", None),
         ("update", "Hist Y", "first"),
         ("retract", "Hist Y", "first"),
-        ("insert", "Hist Z", None),
+        ("insert", "Hist Z", "first"),
     ]
     header = run("history", "model", "hist-x", "--csv").stdout.splitlines()[0]
     assert {"changes", "name", "training_compute_flop"} <= set(header.split(","))

@@ -2286,8 +2286,8 @@ def test_diff_says_a_retracted_record_brought_back_was_restored(run: Run):
     assert changed.exit_code == 0, changed.stderr
     [row] = json.loads(changed.stdout)
     assert (row["key"], row["change"]) == (restored.stdout.strip(), "restored")
-    # The write gave only the prices: the restored record has no source URL.
-    assert "source_url: https://openai.com/index/hello-gpt-4o/ -> (none)" in row["fields"]
+    # The write gave only the prices, as retracted: the rest kept, nothing differs.
+    assert row["fields"] == []
     assert changed.stderr == f"since {since}: prices: 1 restored\n"
 
 

@@ -967,6 +967,28 @@ def test_writing_a_retracted_record_again_says_it_is_restored(run: Run, tmp_path
     assert alias.stderr.startswith("restored (it was retracted) alias gpt-4-0314 in changeset ")
 
 
+def test_adding_a_retracted_record_again_keeps_the_fields_it_leaves_out(run: Run):
+    """add-* of a retracted record restored it with every field not on the command line
+    emptied, where an import of it keeps them; it keeps them too, and says which."""
+    added = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--date", "2023-03-14", "--setting", "5-shot",
+        "--source-url", "https://example.org/r", "--source-kind", "paper", "--notes", "n1",
+    )  # fmt: skip
+    key = added.stdout.strip()
+    assert run("retract", "result", key, "-m", "contaminated").exit_code == 0
+    again = run(
+        "add-result", "gpt-4", "gsm8k", "11", "--setting", "5-shot",
+        "--source-url", "https://example.org/r",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.strip() == key
+    assert again.stderr.startswith(f"restored (it was retracted) result {key} in changeset ")
+    assert "; kept its stored reported_date, source_kind, notes\n" in again.stderr
+    row = json.loads(run("show", "result", key, "--json").stdout)
+    kept = (row["score"], row["reported_date"], row["source_kind"], row["notes"])
+    assert kept == (11.0, "2023-03-14", "paper", "n1")
+
+
 def test_retract_refuses_a_model_still_in_use(run: Run):
     result = run("retract", "model", "minerva-540b", "-m", "x")
     assert result.exit_code == 1
@@ -2430,15 +2452,18 @@ def test_a_default_author_is_a_name_on_one_line(db: Path, monkeypatch: pytest.Mo
     assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"] == "Ada Lovelace"
 
 
-def test_adding_a_retracted_record_again_keeps_only_the_fields_given(run: Run):
-    added = run("add-model", "tmp-m", "--name", "Tmp", "--notes", "old note", "-m", "a")
-    assert added.exit_code == 0, added.stderr
-    assert run("retract", "model", "tmp-m", "-m", "b").exit_code == 0
-    again = run("add-model", "tmp-m", "--name", "New Tmp", "-m", "c")
-    assert again.exit_code == 0, again.stderr
-    shown = json.loads(run("show", "model", "tmp-m", "--json").stdout)
-    assert (shown["name"], shown["notes"]) == ("New Tmp", None)
-    # An alias moved to another model, retracted, then added again: not the old notes.
+def test_a_retracted_alias_added_again_for_another_model_keeps_only_the_fields_given(
+    run: Run,
+):
+    """Its notes and source said where the model it named went by that name; for the
+    same model they are kept, as any record restored by an add keeps what it leaves out."""
+    stored = json.loads(run("show", "alias", "gpt-4-0314", "--json").stdout)
+    assert stored["source_url"] is not None
+    assert run("retract", "alias", "gpt-4-0314", "-m", "gone").exit_code == 0
+    same = run("alias", "add", "gpt-4", "gpt-4-0314", "-m", "back")
+    assert same.exit_code == 0 and "; kept its stored source_url" in same.stderr
+    assert json.loads(run("show", "alias", "gpt-4-0314", "--json").stdout) == stored
+    # Moved to another model, retracted, then added again: not the old notes.
     assert run("alias", "add", "gpt-4o", "gpt-4-0314", "-m", "move").exit_code != 0
     assert run("retract", "alias", "gpt-4-0314", "-m", "gone").exit_code == 0
     assert run("alias", "add", "gpt-4o", "gpt-4-0314", "-m", "back").exit_code == 0

@@ -1147,7 +1147,6 @@ class Store:
         kind: Kind,
         incoming: pl.DataFrame,
         *,
-        revive: bool = True,
         absent: pl.DataFrame | None = None,
     ) -> Iterator[pl.DataFrame]:
         """Compare incoming rows with the latest revision of each key.
@@ -1155,8 +1154,9 @@ class Store:
         `incoming` holds __row and a subset of the kind's fields, typed. Fields it
         lacks keep their stored value, and so do the fields `absent` (__row and a
         Boolean column per field) marks as left out of a row, a key field excepted;
-        for a retracted record, its last values when `revive` (an import restores
-        it), else unknown (an add is a new record). Inside the block the temporary
+        a retracted record's are its last values, as the record is restored (by an
+        import or an add alike), unless a row gives one of `kind.renewed_by` otherwise
+        (then unknown). Inside the block the temporary
         view __diff holds __row, key, revision (the next number), status (new /
         retracted / changed / same) and every field, merged, which diff_rows and
         append_diff read; the block gets __row, key and status in input order. A
@@ -1178,13 +1178,17 @@ class Store:
             for f in (absent.columns if absent is not None else [])
             if f in present and f not in kind.key_fields
         ]
-        kept = "l.{f}" if revive else "CASE WHEN l.op = 'retract' THEN NULL ELSE l.{f} END"
+        renewed = " OR ".join(
+            f"i.{f} IS DISTINCT FROM l.{f}" for f in kind.renewed_by if f in present
+        )
+        kept = f"CASE WHEN l.op = 'retract' AND ({renewed}) THEN NULL ELSE l.{{f}} END"
 
         def value(f: str) -> str:
+            stored = kept.format(f=f) if renewed else f"l.{f}"
             if f not in present:
-                return kept.format(f=f)
+                return stored
             if f in left_out:
-                return f"CASE WHEN a.{f} THEN {kept.format(f=f)} ELSE i.{f} END"
+                return f"CASE WHEN a.{f} THEN {stored} ELSE i.{f} END"
             return f"i.{f}"
 
         merged = [f"{value(f)} AS {f}" for f in kind.field_names]

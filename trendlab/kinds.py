@@ -77,6 +77,10 @@ class Kind:
     # and compares once a run, and skips row groups whose min/max (of a value's first
     # 8 bytes) exclude it.
     cluster_by: tuple[str, ...] = ()
+    # Fields that, given otherwise than a retracted record has them, restore it with
+    # only the fields given: what its other fields said was of the old value (an
+    # alias's notes and source, of the model it named).
+    renewed_by: tuple[str, ...] = ()
 
     @property
     def field_names(self) -> list[str]:
@@ -325,6 +329,7 @@ ALIASES = Kind(
     ),
     key_fields=("alias",),
     label_field="model",
+    renewed_by=("model",),
 )
 
 KINDS: dict[str, Kind] = {

@@ -79,7 +79,7 @@ CHUNK_ROWS = 200_000  # rows diffed and appended at a time (for progress and mem
 # How incoming rows meet existing records with the same key:
 #   upsert  - new keys are inserted, changed ones get a new revision (import)
 #   add     - new keys only; an existing, different record is an error (add-*), and a
-#             retracted one comes back with only the fields given
+#             retracted one comes back with its stored values for the fields not given
 #   missing - new keys only; existing ones, even retracted, are left alone (init seeds)
 MODES = ("upsert", "add", "missing")
 # The statuses of incoming rows that are written (see Store.staged_diff): a new or
@@ -175,6 +175,9 @@ class Counts:
     # Results and prices dated before their model's release (see
     # Changeset._before_release): "gpt-4 on 2021-01-01, released 2023-03-14 (line 2)".
     before_release: list[str] = field(default_factory=list)
+    # The fields an add left out that a record it restored holds stored values of, kept
+    # as they were (see Changeset._kept_by_restore), in the kind's field order.
+    restored_kept: list[str] = field(default_factory=list)
     # Prices added by hand under a provider no other price names, near one that does
     # (see Changeset._near_providers): "'Open AI' (did you mean 'OpenAI'?)".
     near_providers: list[str] = field(default_factory=list)
@@ -201,6 +204,7 @@ class Counts:
         self.fraction_bounds.clear()
         self.before_release.clear()
         self.near_providers.clear()
+        self.restored_kept.clear()
         self.released_later.clear()
         self.past_ceiling.clear()
         self.twins = ([], 0)
@@ -634,12 +638,13 @@ class Changeset:
         written: list[pl.Series] = []
         for start in range(0, typed.height, CHUNK_ROWS):
             chunk = typed.slice(start, CHUNK_ROWS)
-            with self.store.staged_diff(kind, chunk, revive=mode != "add", absent=absent) as diff:
+            with self.store.staged_diff(kind, chunk, absent=absent) as diff:
                 if mode == "add":
                     # Before the rules on the rows as merged with the stored ones: a
                     # field left out takes its stored value, and an error of it named an
                     # option the user never typed (--ceiling of another unit).
                     self._refuse_clash(kind, diff)
+                    counts.restored_kept = self._kept_by_restore(kind, chunk.columns, diff)
                 if checked:
                     errors = self._staged_errors(kind, given, names, whole=whole)
                     if not errors.is_empty():
@@ -843,7 +848,6 @@ class Changeset:
         kind: Kind,
         typed: pl.DataFrame,
         errors: pl.DataFrame,
-        mode: str,
         absent: pl.DataFrame | None,
         given: dict[str, str] | None,
         names: dict[str, str] | None = None,
@@ -858,7 +862,7 @@ class Changeset:
         sound = typed.join(settled.select(ROW), on=ROW, how="anti")
         if sound.is_empty():
             return errors
-        with self.store.staged_diff(kind, sound, revive=mode != "add", absent=absent):
+        with self.store.staged_diff(kind, sound, absent=absent):
             found = self._staged_errors(kind, given, names)
         if found.is_empty():
             return errors
@@ -923,9 +927,7 @@ class Changeset:
         typed, errors = validate(kind, raw, self.refs, absent, given, names, merging, kept)
         if not errors.is_empty():
             if merging is not None and merged_fields(kind):
-                errors = self._with_merged_errors(
-                    kind, typed, errors, merging, absent, given, names
-                )
+                errors = self._with_merged_errors(kind, typed, errors, absent, given, names)
             raise row_errors(errors, source, line_of)
         return typed
 
@@ -994,6 +996,17 @@ class Changeset:
         whose = f" and names {self.refs.aliases[key]}" if kind is ALIASES else ""
         edit = command_line(self.store, "edit", kind.singular, key, "--set FIELD=VALUE -m ...")
         raise TrendlabError(f"{kind.singular} {key} already exists{whose}; change it with `{edit}`")
+
+    def _kept_by_restore(self, kind: Kind, given: list[str], diff: pl.DataFrame) -> list[str]:
+        """Inside Store.staged_diff: the fields not `given` that a retracted record the
+        staged rows restore holds values of, which it keeps (diff: key and status of each
+        staged row). Said, since one who adds a record again may expect only what they
+        typed."""
+        if not (diff.get_column("status") == "retracted").any():
+            return []
+        left_out = [f for f in kind.field_names if f not in given and f not in kind.key_fields]
+        restored = self.store.diff_rows(["retracted"], left_out)
+        return [f for f in left_out if restored.get_column(f).null_count() < restored.height]
 
     def _write_diff(self, kind: Kind, diff: pl.DataFrame, mode: str, counts: Counts) -> None:
         """Append the staged rows that are new or changed (diff: key and status of each)."""

@@ -760,9 +760,11 @@ def _refuse_figure(output: str, ending: str, choices: Sequence[str], *, drawn: b
 
 def note_added(counts: Counts, noun: str, key: str, changeset: str) -> None:
     """The line an add command ends with: the record added, or restored where it
-    writes again one that was retracted (a retraction someone made for a reason)."""
+    writes again one that was retracted (a retraction someone made for a reason), with
+    the stored fields it kept that the command left out."""
     done = "restored (it was retracted)" if counts.restored else "added"
-    note(f"{done} {noun} {key} in changeset {changeset}")
+    kept = f"; kept its stored {', '.join(counts.restored_kept)}" if counts.restored_kept else ""
+    note(f"{done} {noun} {key} in changeset {changeset}{kept}")
 
 
 def note_written(
