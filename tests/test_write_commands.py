@@ -144,6 +144,60 @@ def test_add_result_key_and_date_default(run: Run):
     assert frontier.splitlines()[1] == "2023-03-14"
 
 
+@both_stores
+def test_a_source_url_in_other_capitals_or_ending_in_a_slash_is_the_same_result(
+    run: Run, tmp_path: Path
+):
+    """A result's source URL is part of its key and was compared as typed, so
+    HTTPS://EXAMPLE.ORG/r or https://example.org/r/ beside https://example.org/r made a
+    second result of one source; its scheme and host in any case, and a slash ending its
+    path, name the stored one, kept as first typed. Its path's case still tells apart."""
+    first = run("add-result", "gpt-4", "gsm8k", "10", "--source-url", "HTTPS://Example.ORG/r")
+    assert first.exit_code == 0, first.stderr
+    key = first.stdout.strip()
+    again = run("add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/r/")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.strip() == key and "already exists with these values" in again.stderr
+    path = tmp_path / "results.csv"
+    path.write_text("model,benchmark,score,source_url\ngpt-4,gsm8k,11,https://example.org/r\n")
+    imported = run("import", str(path), "-m", "corrected")
+    assert imported.stderr.startswith("results: 1 updated (changeset "), imported.stderr
+    listed = run("list", "results", "--model", "gpt-4", "--benchmark", "gsm8k", "--json")
+    ours = [r for r in json.loads(listed.stdout) if "example.org" in r["source_url"].lower()]
+    assert [(r["id"], r["score"], r["source_url"]) for r in ours] == [
+        (key, 11.0, "HTTPS://Example.ORG/r")
+    ]
+    other = run("add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/R")
+    assert other.exit_code == 0 and other.stdout.strip() != key
+
+
+def test_two_spellings_of_a_source_url_a_store_holds_each_stay_their_own(
+    run: Run, db: Path, tmp_path: Path
+):
+    """Two results whose URLs differ only in case, stored before they were one key,
+    are each matched by their own spelling, not merged into one."""
+    import duckdb
+
+    key = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/r"
+    ).stdout.strip()
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con, "old")
+        con.execute(
+            "INSERT INTO result_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "'r_' || left(md5(concat_ws(chr(31), model, benchmark, '', ?)), 16) AS key, "
+            "? AS source_url) FROM result_revisions WHERE key = ?",
+            [cs, "HTTPS://EXAMPLE.ORG/r", "HTTPS://EXAMPLE.ORG/r", key],
+        )
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "model,benchmark,score,source_url\n"
+        "gpt-4,gsm8k,11,https://example.org/r\ngpt-4,gsm8k,12,HTTPS://EXAMPLE.ORG/r\n"
+    )
+    imported = run("import", str(path), "-m", "both again")
+    assert imported.stderr.startswith("results: 2 updated (changeset "), imported.stderr
+
+
 def test_a_choice_option_takes_spaces_around_it_as_an_imported_cell_does(run: Run):
     """--source-kind " Paper " was refused (exit 2), though " Paper " in a file's
     source_kind column, or --unit " percent", is taken."""

@@ -1448,6 +1448,21 @@ class Store:
             {"benchmarks": benchmarks},
         )
 
+    def result_urls(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """The source URLs stored results with these (model, benchmark, setting) have,
+        retracted ones too, each with `retracted` (whether the result now is)."""
+        self.con.register("__url_keys", keys.to_arrow())
+        try:
+            return self.frame(
+                "SELECT model, benchmark, setting, source_url, op = 'retract' AS retracted "
+                "FROM result_revisions r SEMI JOIN __url_keys k ON k.model = r.model "
+                "AND k.benchmark = r.benchmark AND k.setting IS NOT DISTINCT FROM r.setting "
+                "WHERE source_url IS NOT NULL QUALIFY row_number() OVER "
+                "(PARTITION BY key ORDER BY revision DESC, changeset_id DESC) = 1"
+            )
+        finally:
+            self.con.unregister("__url_keys")
+
     def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int, str, float]]:
         """(benchmark, unit, n, first id, its score) for these benchmarks' current results
         whose score lies outside the benchmark's unit's range, as the check

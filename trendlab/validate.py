@@ -62,6 +62,8 @@ SLUG_RE = r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$"
 # (a slash too many), https://. or https://- name no site, yet a result's source URL
 # is part of its key.
 URL_RE = r"(?i)^https?://[^\s/?#]*[\p{L}\p{N}][^\s/?#]*(?:[/?#]\S*)?$"
+# An http(s) URL's scheme and host, its path, and its query and fragment (see url_form).
+_URL_PARTS_RE = r"(?i)^(https?://[^/?#]*)([^?#]*)(.*)$"
 # A letter or digit of any script: an alias (a lookup name) must hold one.
 NAME_CHARACTER_RE = r"[\p{L}\p{N}]"
 _TRUE = ("true", "t", "yes", "y", "1")
@@ -209,6 +211,11 @@ class Refs:
             ).fetchall()
         ]
 
+    def result_urls(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """The source URLs of the stored results, retracted too, with these (model,
+        benchmark, setting): see Store.result_urls."""
+        return self._store.result_urls(keys)
+
     @cached_property
     def resolver(self) -> Resolver:
         """Model names -> slugs through this database's slugs and aliases."""
@@ -236,6 +243,52 @@ def stored_providers(frame: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             ).alias("provider")
         )
         .drop("__provider")
+    )
+
+
+def url_form(url: pl.Expr) -> pl.Expr:
+    """A URL as the source URLs of one result compare: its scheme and host in lowercase,
+    which name the same site in any case (RFC 3986), and its path without a slash at the
+    end, which sites serve as the same page. Text that is no http(s) URL is as given."""
+    parts = url.str.extract_groups(_URL_PARTS_RE)
+    site = parts.struct.field("1").str.to_lowercase()
+    path = parts.struct.field("2").str.strip_chars_end("/")
+    return pl.when(site.is_not_null()).then(site + path + parts.struct.field("3")).otherwise(url)
+
+
+def stored_urls(frame: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """Results with each source URL as stored for their model, benchmark and setting,
+    where a stored result has it in another spelling (see url_form): HTTPS://ARXIV.ORG/x
+    and https://arxiv.org/x/ are one source, and a URL is part of a result's key. As
+    given where a result has it so (two a store holds already stay two), else as a
+    current result spells it, else a retracted one (adding it again restores it), else
+    as this input first spells it. Keys stay as stored, so a store holding a URL in
+    capitals still matches what re-imports it, and a new URL is kept as typed. Rows with
+    no source_url column are returned as they are."""
+    keys = ["model", "benchmark"]
+    if "source_url" not in frame.columns or not set(keys) <= set(frame.columns):
+        return frame
+    url = pl.col("source_url")
+    setting = pl.col("setting") if "setting" in frame.columns else pl.lit(None, pl.String)
+    group = [*keys, "__setting", "__form"]
+    given = frame.with_columns(setting.alias("__setting"), url_form(url).alias("__form"))
+    stored = (
+        refs.result_urls(given.select(*keys, setting=pl.col("__setting")).unique())
+        .select(*keys, "source_url", "retracted", __setting="setting", __form=url_form(url))
+        .sort("retracted", "source_url")
+        .group_by(group, maintain_order=True)
+        .agg(__stored=url)
+    )
+    spellings = pl.col("__stored")
+    return (
+        given.join(stored, on=group, how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(
+            pl.when(spellings.list.contains(url))
+            .then(url)
+            .otherwise(pl.coalesce(spellings.list.first(), url.first().over(group)))
+            .alias("source_url")
+        )
+        .drop("__setting", "__form", "__stored")
     )
 
 
@@ -1297,6 +1350,8 @@ def validate(
         )
     if kind is PRICES:
         cleaned = stored_providers(cleaned, refs)
+    if kind is RESULTS:
+        cleaned = stored_urls(cleaned, refs)
     typed_exprs, rules = [pl.col(ROW)], {}
     for f in fields:
         stored = None
