@@ -319,7 +319,26 @@ def test_a_current_alias_names_its_model_now_in_any_case(run: Run, db: Path):
     # It had no price: none is told of.
     assert run("add-price", "hist-m", "P", "2024-01-01", "--input", "1").exit_code == 0
     priced = run("history", "price", "hist-z/P")
-    assert priced.exit_code == 0 and priced.stderr == "", priced.stderr
+    assert priced.exit_code == 0, priced.stderr
+    [price] = {r["id"] for r in json.loads(run("history", "price", "hist-m/P", "--json").stdout)}
+    assert priced.stderr == f"'hist-z/P' is price {price} (hist-m/P/2024-01-01)\n"
+
+
+def test_history_by_another_name_says_which_record_it_shows(run: Run):
+    """By an alias, other capitals or MODEL/BENCHMARK, history did not say which record
+    it resolved to, and no row of its table names it; by the key itself it says nothing."""
+    for name in ("gpt-4-0314", "GPT-4"):
+        shown = run("history", "model", name)
+        assert shown.exit_code == 0 and shown.stderr == f"{name!r} is model gpt-4\n"
+    assert run("history", "model", "gpt-4").stderr == ""
+    key = "r_3518109b53056b93"
+    shown = run("history", "result", "minerva-540b/math", "--json")
+    assert [r["id"] for r in json.loads(shown.stdout)] == [key]
+    assert shown.stderr == (
+        f"'minerva-540b/math' is result {key} "
+        "(minerva-540b/math/4-shot maj1@64, https://arxiv.org/abs/2206.14858)\n"
+    )
+    assert run("history", "result", key).stderr == ""
 
 
 def test_a_changed_number_is_told_as_show_writes_it(run: Run):

@@ -185,15 +185,35 @@ def _records_once_named(store: Store, kind: Kind, text: str) -> list[str]:
     return keys
 
 
+def named_note(store: Store, kind: Kind, text: str, key: str) -> str | None:
+    """Which record `text` named, where it is not that record's key (an alias, other
+    capitals, MODEL/BENCHMARK, an id's prefix): no row of a history table names it, and
+    a name may have resolved to another record than meant. A result or a price with its
+    key's fields as listings name it, a result's source URL apart."""
+    if text.strip() == key:
+        return None
+    label = ""
+    if kind.id_prefix:
+        latest = store.history(kind, key).row(-1, named=True)
+        parts = [to_text(latest[f]) for f in kind.key_fields if f != "source_url"]
+        while parts[-1] is None:  # a result with no setting
+            parts.pop()
+        label = "/".join(part or "" for part in parts)
+        if latest.get("source_url") and "source_url" in kind.key_fields:
+            label += f", {latest['source_url']}"
+        label = f" ({label})"
+    return f"{quoted(text)} is {kind.singular} {key}{label}"
+
+
 def record_history(
-    store: Store, kind: Kind, text: str, *, full: bool = False, limit: int | None = None
+    store: Store, kind: Kind, key: str, *, full: bool = False, limit: int | None = None
 ) -> pl.DataFrame:
-    """Revisions of one record, oldest first: who, when, why and what changed.
+    """Revisions of the record with `key` (see history_key), oldest first: who, when,
+    why and what changed.
 
     With `full`, every field of each revision is included too; with `limit`, only the
     newest `limit` revisions, still oldest first.
     """
-    key = history_key(store, kind, text)
     revisions = store.history(kind, key)
     changes, before = [], None
     for row in revisions.iter_rows(named=True):

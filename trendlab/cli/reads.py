@@ -248,13 +248,15 @@ def history(
       trendlab history result minerva-540b/math --json
       trendlab history model gpt-4 --limit 5
     """
-    from trendlab.history import hidden_model_note, record_history
+    from trendlab.history import hidden_model_note, history_key, named_note, record_history
     from trendlab.render import render
 
     kind_ = get_kind(kind)
     with settings.reader() as store:
-        frame = record_history(store, kind_, key, full=fmt != "table", limit=limit)
-        told = hidden_model_note(store, kind_, key)
+        found = history_key(store, kind_, key)
+        frame = record_history(store, kind_, found, full=fmt != "table", limit=limit)
+        # Where an alias hides a retracted model, that note says whose history this is.
+        told = hidden_model_note(store, kind_, key) or named_note(store, kind_, key, found)
     render(frame, fmt, output)
     if told:
         note(told)
