@@ -1476,16 +1476,15 @@ def test_a_folder_with_both_publications_keeps_the_hubs_copy(run: Run, run_empty
     assert run_ids == {"gpt-5.1-2025-11-13"}
 
 
-def test_a_benchmark_whose_rows_another_file_holds_is_not_created_empty(
-    run_empty: Run, tmp_path: Path
-):
-    """The stitching file names its benchmark by the file; the Hub renamed it. The Hub's
-    copy of the one record is kept, so the old name has no result and no benchmark."""
+def _one_record_in_two_files(tmp_path: Path, stitching: str, score: str) -> Path:
+    """A folder of Epoch files holding one record (babbage on GSM8K) twice: in the
+    stitching file `stitching`, scored `score`, and in the Hub extract, whose copy is
+    kept."""
     folder = tmp_path / "epoch"
     folder.mkdir()
-    (folder / "external_benchmark_oldgsm.csv").write_text(
+    (folder / stitching).write_text(
         "id,Name,EM,Model version,Shots,Notes,Source,Source link\n"
-        "rec2iML006beoMXFn,babbage (1.3B),0.7%,babbage,5,,Standford HELM,"
+        f"rec2iML006beoMXFn,babbage (1.3B),{score},babbage,5,,Standford HELM,"
         "https://crfm.stanford.edu/helm/classic/latest/#/groups/gsm\n",
         encoding="utf-8",
     )
@@ -1499,6 +1498,15 @@ def test_a_benchmark_whose_rows_another_file_holds_is_not_created_empty(
         "benchmark_data/gsm8k_external.csv\n",
         encoding="utf-8",
     )
+    return folder
+
+
+def test_a_benchmark_whose_rows_another_file_holds_is_not_created_empty(
+    run_empty: Run, tmp_path: Path
+):
+    """The stitching file names its benchmark by the file; the Hub renamed it. The Hub's
+    copy of the one record is kept, so the old name has no result and no benchmark."""
+    folder = _one_record_in_two_files(tmp_path, "external_benchmark_oldgsm.csv", "0.7%")
     result = run_empty("import", "--from", "epoch", str(folder))
     assert result.exit_code == 0, result.stderr
     assert "1 the same Epoch AI record as another file holds, whose copy is kept" in result.stderr
@@ -1510,24 +1518,7 @@ def test_a_damaged_copy_of_a_record_another_file_holds_is_refused(run_empty: Run
     """The Hub's copy of the record is kept and the stitching file's left out; its score,
     which no number reads, was left out with it in silence (and so in the seeds build),
     though the stitching file imported alone is refused for it."""
-    folder = tmp_path / "epoch"
-    folder.mkdir()
-    (folder / "external_benchmark_gsm8k.csv").write_text(
-        "id,Name,EM,Model version,Shots,Notes,Source,Source link\n"
-        "rec2iML006beoMXFn,babbage (1.3B),0.x%,babbage,5,,Standford HELM,"
-        "https://crfm.stanford.edu/helm/classic/latest/#/groups/gsm\n",
-        encoding="utf-8",
-    )
-    (folder / "benchmark_results_epoch.csv").write_text(
-        "benchmark,model_version,display_name,organization,country,release_date,score,"
-        "score_scale,score_column,stderr,shots,training_compute_flop,evaluated_at,eval_kind,"
-        "source,source_link,epoch_row_id,source_file\n"
-        "GSM8K,babbage,babbage (1.3B),OpenAI,United States of America,2020-06-22,0.007,0-1,"
-        "EM,,5,2.38e+21,,external,Standford HELM,"
-        "https://crfm.stanford.edu/helm/classic/latest/#/groups/gsm,rec2iML006beoMXFn,"
-        "benchmark_data/gsm8k_external.csv\n",
-        encoding="utf-8",
-    )
+    folder = _one_record_in_two_files(tmp_path, "external_benchmark_gsm8k.csv", "0.x%")
     result = run_empty("import", "--from", "epoch", str(folder))
     assert result.exit_code == 1
     assert result.stderr == (

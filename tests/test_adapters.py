@@ -1184,73 +1184,13 @@ def test_a_seed_build_with_rows_init_refuses_names_each_at_its_line(
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
-def test_a_seed_builds_damaged_notable_figure_is_named_at_its_line_there(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-):
-    # Minerva's training compute comes from Notable AI Models; damaged there, the error
-    # named the line of Minerva in facts/models.csv, which holds no compute.
-    build, data = _seed_build_in(monkeypatch, tmp_path)
-    notable = data / "epoch-notable-models" / "models_epoch_notable.csv"
-    lines = notable.read_text(encoding="utf-8").split("\n")
-    (at,) = [i for i, text in enumerate(lines) if text.startswith("Minerva (540B),")]
-    assert ",2.7415e+24," in lines[at]
-    lines[at] = lines[at].replace(",2.7415e+24,", ",2.7415e+2x4,")
-    notable.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(SystemExit) as stopped:
-        build.main(["--data", str(data)])
-    assert str(stopped.value) == (
-        f"epoch-notable-models/models_epoch_notable.csv:{at + 1}: training_compute_flop: "
-        "'2.7415e+2x4' is not a finite number; nothing was written"
-    )
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
-def test_a_seed_build_names_a_damaged_score_of_a_row_naming_no_model(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-):
-    # Left out for its model, which the seeds lack, its score met no rule (exit 0).
-    build, data = _seed_build_in(monkeypatch, tmp_path)
-    lambada = data / "epoch-benchmark-stitching" / "external_benchmark_lambada.csv"
-    lines = lambada.read_text(encoding="utf-8").split("\n")
-    assert ",70.0%,mpt-7b," in lines[1]
-    lines[1] = lines[1].replace(",70.0%,mpt-7b,", ",7x%,zzz-unknown,")
-    lambada.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(SystemExit) as stopped:
-        build.main(["--data", str(data)])
-    assert str(stopped.value) == (
-        "epoch-benchmark-stitching/external_benchmark_lambada.csv:2: score: '7x%' is not a "
-        "finite number; nothing was written"
-    )
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
-def test_a_seed_build_from_a_fact_naming_no_model_stops_at_its_line(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-):
-    # A typo in a fact's model left the result out of the seeds (exit 0), listed in
-    # UNMATCHED.md as a source's row naming a model the seeds lack would be.
-    build, data = _seed_build_in(monkeypatch, tmp_path)
-    results = data / "facts" / "results.csv"
-    lines = results.read_text(encoding="utf-8").split("\n")
-    assert lines[2].startswith("math,gpt-2-1.5b,")
-    lines[2] = lines[2].replace("math,gpt-2-1.5b,", "math,gpt-2-1.5bb,")
-    results.write_text("\n".join(lines), encoding="utf-8")
-    before = {p.name: p.read_bytes() for p in build.HERE.iterdir()}
-    with pytest.raises(SystemExit) as stopped:
-        build.main(["--data", str(data)])
-    assert str(stopped.value).startswith(
-        "facts/results.csv:3: unknown model 'gpt-2-1.5bb' (did you mean 'gpt-2-1.5b', "
-    )
-    assert {p.name: p.read_bytes() for p in build.HERE.iterdir()} == before
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the raw data is not here")
 @pytest.mark.parametrize(
-    ("line", "start", "was", "now", "error"),
+    ("source", "line", "start", "was", "now", "error"),
     [
         # It named the row's line in the staged prices.csv (seeds/prices.csv:25), a
         # file gone when the build stops, and no line of the seeds it left as they were.
         (
+            "llm-prices/api_prices_llm_prices.csv",
             6,
             "anthropic,claude-3-haiku,",
             ",2024-10-16,",
@@ -1259,6 +1199,7 @@ def test_a_seed_build_from_a_fact_naming_no_model_stops_at_its_line(
         ),
         # A traceback: the build compared the tracker's prices with the facts' as numbers.
         (
+            "llm-prices/api_prices_llm_prices.csv",
             92,
             "openai,gpt-4o-mini,",
             ",0.15,0.6,",
@@ -1267,17 +1208,49 @@ def test_a_seed_build_from_a_fact_naming_no_model_stops_at_its_line(
         ),
         # Left out for naming no model the seeds hold, its price met no rule: exit 0.
         (
+            "llm-prices/api_prices_llm_prices.csv",
             2,
             "amazon,amazon-nova-lite,",
             ",0.06,0.24,",
             ",-0.06,0.24,",
             "input_usd_per_mtok: '-0.06' must be greater than 0",
         ),
+        # Minerva's training compute comes from Notable AI Models; damaged there, the
+        # error named the line of Minerva in facts/models.csv, which holds no compute.
+        (
+            "epoch-notable-models/models_epoch_notable.csv",
+            707,
+            "Minerva (540B),",
+            ",2.7415e+24,",
+            ",2.7415e+2x4,",
+            "training_compute_flop: '2.7415e+2x4' is not a finite number",
+        ),
+        # Left out for its model, which the seeds lack, its score met no rule (exit 0).
+        (
+            "epoch-benchmark-stitching/external_benchmark_lambada.csv",
+            2,
+            "rec2xXtaYsETkAIic,",
+            ",70.0%,mpt-7b,",
+            ",7x%,zzz-unknown,",
+            "score: '7x%' is not a finite number",
+        ),
+        # A typo in a fact's model left the result out of the seeds (exit 0), listed in
+        # UNMATCHED.md as a source's row naming a model the seeds lack would be.
+        (
+            "facts/results.csv",
+            3,
+            "math,gpt-2-1.5b,",
+            "math,gpt-2-1.5b,",
+            "math,gpt-2-1.5bb,",
+            "unknown model 'gpt-2-1.5bb' (did you mean 'gpt-2-1.5b', 'gpt-3-175b' or "
+            "'gpt-4.5' (alias of gpt-4.5-preview-2025-02-27)?)",
+        ),
     ],
 )
 def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    source: str,
     line: int,
     start: str,
     was: str,
@@ -1286,16 +1259,16 @@ def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
 ):
     # Staged beside a copy of seeds/: the test beside it looks for no staging folder.
     build, data = _seed_build_in(monkeypatch, tmp_path)
-    prices = data / "llm-prices" / "api_prices_llm_prices.csv"
-    lines = prices.read_text(encoding="utf-8").split("\n")
+    raw = data / source
+    lines = raw.read_text(encoding="utf-8").split("\n")
     assert lines[line - 1].startswith(start) and was in lines[line - 1]
     lines[line - 1] = lines[line - 1].replace(was, now)
-    prices.write_text("\n".join(lines), encoding="utf-8")
+    raw.write_text("\n".join(lines), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in build.HERE.iterdir()}
     with pytest.raises(SystemExit) as stopped:
         build.main(["--data", str(data)])
-    assert str(stopped.value) == (
-        f"llm-prices/api_prices_llm_prices.csv:{line}: {error}; nothing was written"
-    )
+    assert str(stopped.value) == f"{source}:{line}: {error}; nothing was written"
+    assert {p.name: p.read_bytes() for p in build.HERE.iterdir()} == before
 
 
 def test_a_first_listing_at_the_facts_prices_is_dated_from_the_facts(
