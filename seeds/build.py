@@ -460,9 +460,10 @@ class Build:
         combined = combined.filter(~unresolved).with_columns(
             pl.coalesce("__slug", "model").alias("model")
         )
-        # The rule every import applies (trendlab.adapters.merge.undated).
+        # The rule every import applies (trendlab.adapters.merge.undated). A fact naming
+        # no model is no model's undated result: init refuses it at its line.
         dated = models.filter(pl.col("release_date").is_not_null()).get_column("slug").to_list()
-        no_date = combined.filter(undated(combined, dated))
+        no_date = combined.filter(undated(combined, dated) & pl.col("__slug").is_not_null())
         for row in no_date.iter_rows(named=True):
             self.leave_out(
                 "results",

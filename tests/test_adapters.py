@@ -1245,6 +1245,16 @@ def test_a_seed_build_with_rows_init_refuses_names_each_at_its_line(
             "unknown model 'gpt-2-1.5bb' (did you mean 'gpt-2-1.5b', 'gpt-3-175b' or "
             "'gpt-4.5' (alias of gpt-4.5-preview-2025-02-27)?)",
         ),
+        # Undated as well, it was left out as undated, listed in UNMATCHED.md (exit 0).
+        (
+            "facts/results.csv",
+            3,
+            "math,gpt-2-1.5b,",
+            "math,gpt-2-1.5b,6.9,2021-03-05,",
+            "math,gpt-2-1.5bb,6.9,,",
+            "unknown model 'gpt-2-1.5bb' (did you mean 'gpt-2-1.5b', 'gpt-3-175b' or "
+            "'gpt-4.5' (alias of gpt-4.5-preview-2025-02-27)?)",
+        ),
     ],
 )
 def test_a_seed_row_init_refuses_is_named_at_its_line_of_the_raw_data(
