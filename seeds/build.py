@@ -448,7 +448,12 @@ class Build:
         # A fact names its model by hand: one naming none is a slip, for init to refuse at
         # its line as it refuses a fact's price, not a source's row to leave out.
         unresolved = pl.col("__slug").is_null() & (pl.col("__source") != FACT_RESULTS)
-        _refuse_bad_left_out(combined.filter(unresolved))
+        # The rule every import applies (trendlab.adapters.merge.undated). A fact naming
+        # no model is no model's undated result: init refuses it at its line.
+        dated = models.filter(pl.col("release_date").is_not_null()).get_column("slug").to_list()
+        resolved = combined.with_columns(pl.coalesce("__slug", "model").alias("model"))
+        no_date = undated(resolved, dated) & pl.col("__slug").is_not_null()
+        _refuse_bad_left_out(resolved.filter(unresolved | no_date))
         for row in combined.filter(unresolved).iter_rows(named=True):
             self.leave_out(
                 "results",
@@ -457,14 +462,8 @@ class Build:
                 row["model"],
                 f"no model or alias named {row['model']!r}",
             )
-        combined = combined.filter(~unresolved).with_columns(
-            pl.coalesce("__slug", "model").alias("model")
-        )
-        # The rule every import applies (trendlab.adapters.merge.undated). A fact naming
-        # no model is no model's undated result: init refuses it at its line.
-        dated = models.filter(pl.col("release_date").is_not_null()).get_column("slug").to_list()
-        no_date = combined.filter(undated(combined, dated) & pl.col("__slug").is_not_null())
-        for row in no_date.iter_rows(named=True):
+        combined = resolved.filter(~unresolved)
+        for row in combined.filter(no_date).iter_rows(named=True):
             self.leave_out(
                 "results",
                 row["__source"] or FACT_RESULTS,
@@ -472,7 +471,7 @@ class Build:
                 row["model"],
                 UNDATED,
             )
-        combined = combined.join(no_date.select("__order"), on="__order", how="anti")
+        combined = combined.filter(~no_date)
         _refuse_shared_keys(combined)
         combined = combined.with_columns(pl.format("{}:{}", "__source", "__line").alias(PLACE))
         return combined.drop([c for c in combined.columns if c.startswith("__") and c != PLACE])
@@ -696,9 +695,9 @@ class Build:
 
 
 def _refuse_bad_left_out(results: pl.DataFrame) -> None:
-    """Stop at each result left out for naming no model whose own fields validation
-    refuses: unwritten, a damaged score ('7x%') passed in silence, as a kept row's
-    does not."""
+    """Stop at each result left out (naming no model, or undated) whose own fields
+    validation refuses: unwritten, a damaged score ('7x%') passed in silence, as a kept
+    row's does not."""
     own = own_field_problems(KINDS["results"], results.columns, {})
     place = pl.format("{}:{}: ", "__source", "__line")
     bad = results.select((place + own).alias("message")).drop_nulls("message")

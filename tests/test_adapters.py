@@ -1234,6 +1234,15 @@ def test_a_seed_build_with_rows_init_refuses_names_each_at_its_line(
             ",7x%,zzz-unknown,",
             "score: '7x%' is not a finite number",
         ),
+        # Left out as undated (t5-11b has no release date, the row no date), likewise.
+        (
+            "epoch-benchmark-stitching/external_benchmark_boolq.csv",
+            54,
+            "rec4qGZsK5ZSaigQY,",
+            ",76.1%,T5-11B,",
+            ",7x%,T5-11B,",
+            "score: '7x%' is not a finite number",
+        ),
         # A typo in a fact's model left the result out of the seeds (exit 0), listed in
         # UNMATCHED.md as a source's row naming a model the seeds lack would be.
         (
