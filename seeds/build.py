@@ -35,6 +35,7 @@ from build_cache import write as write_forecast_cache  # noqa: E402
 from trendlab.adapters import Publication, epoch  # noqa: E402
 from trendlab.adapters.common import (  # noqa: E402
     join_parts,
+    own_field_error,
     own_field_problems,
     read_csv,
     require_columns,
@@ -47,7 +48,6 @@ from trendlab.aliases import Resolver  # noqa: E402
 from trendlab.errors import TrendlabError  # noqa: E402
 from trendlab.ingest import Loaded, read_records  # noqa: E402
 from trendlab.kinds import KINDS  # noqa: E402
-from trendlab.records import row_errors  # noqa: E402
 from trendlab.seeds import FORECAST_CACHE  # noqa: E402
 from trendlab.validate import ROW  # noqa: E402
 
@@ -513,10 +513,11 @@ class Build:
         unmatched = rows.filter(pl.col("__slug").is_null())
         # Left out, they meet no validation: a damaged cell in one (a price of -0.06)
         # passed in silence, as one in a kept row does not.
-        own = own_field_problems(KINDS["prices"], unmatched.columns, {})
-        bad = unmatched.select(ROW, own.alias("message")).drop_nulls("message")
-        if not bad.is_empty():
-            raise row_errors(bad, "llm-prices/api_prices_llm_prices.csv", loaded.line_of)
+        error = own_field_error(
+            KINDS["prices"], unmatched, "llm-prices/api_prices_llm_prices.csv", loaded.line_of
+        )
+        if error is not None:
+            raise error
         for row in unmatched.iter_rows(named=True):
             self.leave_out(
                 "prices",
@@ -721,11 +722,10 @@ def _refuse_bad_fills(matched: pl.DataFrame, loaded: Loaded) -> None:
             for field, given in NOTABLE_FILLS.items()
         ),
     ).drop_nulls(ROW)
-    own = own_field_problems(KINDS["models"], list(NOTABLE_FILLS), {})
-    bad = taken.select(ROW, own.alias("message")).drop_nulls("message")
-    if not bad.is_empty():
-        source = "epoch-notable-models/models_epoch_notable.csv"
-        raise row_errors(bad.unique(ROW, maintain_order=True).sort(ROW), source, loaded.line_of)
+    source = "epoch-notable-models/models_epoch_notable.csv"
+    error = own_field_error(KINDS["models"], taken, source, loaded.line_of)
+    if error is not None:
+        raise error
 
 
 def _refuse_shared_keys(results: pl.DataFrame) -> None:

@@ -11,7 +11,7 @@ import polars as pl
 from trendlab.errors import TrendlabError
 from trendlab.ingest import Loaded, read_records
 from trendlab.kinds import Kind
-from trendlab.records import MAX_SHOWN_ERRORS
+from trendlab.records import MAX_SHOWN_ERRORS, row_errors
 from trendlab.text import at_most, quoted
 from trendlab.validate import ROW, URL_RE, field_problem, names_read_as
 
@@ -80,6 +80,24 @@ def own_field_problems(kind: Kind, columns: list[str], read_from: dict[str, str]
             for name in own_fields(kind, columns)
         )
     )
+
+
+def own_field_error(
+    kind: Kind,
+    rows: pl.DataFrame,
+    source: str,
+    line_of: Callable[[int], str] | None,
+    read_from: dict[str, str] | None = None,
+) -> TrendlabError | None:
+    """The error refusing `rows` of `source` whose own fields of `kind` validation
+    refuses (own_field_problems), each named at its line, else None: for rows a reader
+    leaves out or takes values from, which validation never sees."""
+    own = own_field_problems(kind, rows.columns, read_from or {})
+    bad = rows.select(ROW, own.alias("message")).drop_nulls("message")
+    if bad.is_empty():
+        return None
+    # A row several records take values from is named once, in the file's order.
+    return row_errors(bad.unique(ROW, maintain_order=True).sort(ROW), source, line_of)
 
 
 def own_fields(kind: Kind, columns: list[str]) -> list[str]:

@@ -42,6 +42,7 @@ from trendlab.adapters.common import (
     iso_day,
     join_parts,
     number_text,
+    own_field_error,
     own_field_problems,
     own_fields,
     percent_score,
@@ -260,10 +261,9 @@ def _own_field_error(read: Publication | TrendlabError) -> TrendlabError | None:
         return read
     for part in read.parts:
         if part.kind is RESULTS:
-            own = own_field_problems(RESULTS, part.frame.columns, part.columns)
-            bad = part.frame.select(ROW, own.alias("message")).drop_nulls("message")
-            if not bad.is_empty():
-                return row_errors(bad, part.source, part.line_of)
+            error = own_field_error(RESULTS, part.frame, part.source, part.line_of, part.columns)
+            if error is not None:
+                return error
             part.judged = frozenset(own_fields(RESULTS, part.frame.columns))
     return None
 
@@ -353,10 +353,9 @@ def _refuse_bad_copies(repeats: pl.DataFrame, part: Part) -> None:
     would refuse: left out for the kept copy, a damaged cell (a stitching file's score
     '77.x%') went unnamed, in an import of both publications as in the seeds build,
     though the file read alone is refused for it."""
-    own = own_field_problems(RESULTS, repeats.columns, part.columns)
-    bad = repeats.select(ROW, own.alias("message")).drop_nulls("message")
-    if not bad.is_empty():
-        raise row_errors(bad, part.source, part.line_of)
+    error = own_field_error(RESULTS, repeats, part.source, part.line_of, part.columns)
+    if error is not None:
+        raise error
 
 
 Reader = Callable[[Loaded, Path], Publication]
