@@ -935,14 +935,14 @@ def test_a_tiny_price_midpoint_keeps_its_digits_in_json_and_the_table():
 
 
 def test_ensemble_averages_its_members_quantile_by_quantile():
-    from trendlab.forecast.paths import raw_paths
+    from trendlab.forecast.paths import unclipped_paths, within_bounds
 
     z = _noisy(logistic_scores(XS, slope=1.0, midpoint=2021.5, top=0.9) / 100, sd=0.2, seed=3)
     series = series_of(100 * z)
     ensemble = forecast(series, family="ensemble", until="2028")
     assert ensemble.family == "ensemble"
     grid = ensemble.axis.grid
-    raw = [raw_paths(m, series, grid) for m in ensemble.curve.members]
+    raw = [within_bounds(unclipped_paths(m, series, grid), series) for m in ensemble.curve.members]
     assert [m.family for m in ensemble.curve.members] == ["logistic", "logistic4", "gompertz"]
     # Uncalibrated, each grid point's k-th lowest path of the ensemble is the mean, in
     # logit space, of the members' k-th lowest, then held to the frontier's rules.

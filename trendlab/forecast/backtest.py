@@ -31,10 +31,16 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import COMBINED
-from trendlab.forecast.calibrate import family_space, quantile_levels, space_for, summarize
+from trendlab.forecast.calibrate import (
+    calibrated_before_clip,
+    family_space,
+    quantile_levels,
+    space_for,
+    summarize,
+)
 from trendlab.forecast.families import SPACES, fit_family
 from trendlab.forecast.fit import fits_now, points_for
-from trendlab.forecast.paths import frontier_rules, raw_eta, raw_paths
+from trendlab.forecast.paths import frontier_rules, unclipped_paths, within_bounds
 from trendlab.series import Scale, Series, build_series, decimal_year
 
 # Bump when the method changes, so cached backtests and fits are recomputed.
@@ -208,12 +214,12 @@ def run(
                 curve = fit_family(family, x, v, bounded=scale.bounded)
             except TrendlabError:
                 continue
-            raw = raw_paths(curve, series, grid, n=n)
+            unclipped = unclipped_paths(curve, series, grid, n=n)
+            raw = within_bounds(unclipped, series)
             own = family_space(space, family)
-            if own == space:
-                e_med, e_scale = summarize(raw, space)
-            else:  # before the clip (see family_space), and its miss in that space too
-                e_med, e_scale = summarize(curve.from_space(raw_eta(curve, series, grid, n=n)), own)
+            # Before the clip (see family_space), and its miss in that space too.
+            before_clip = calibrated_before_clip(scale, family)
+            e_med, e_scale = summarize(unclipped if before_clip else raw, own)
             ruled = frontier_rules(raw, series)
             # The frontier's running maximum at a shown horizon is taken over the shown
             # targets only, as when they were backtested alone: the calibration
@@ -222,7 +228,7 @@ def run(
             scores = scale.score(ruled)
             qs = np.quantile(scores, quantile_levels(plan.level), axis=0)
             lower, upper = np.minimum(qs[1], qs[2]), np.maximum(qs[1], qs[2])
-            e_own = None if own == space else SPACES[own][0](actual)
+            e_own = SPACES[own][0](actual) if before_clip else None
             rows += _rows(at_targets, family, qs[0], lower, upper, e_med, e_scale, e_own)
     return pl.DataFrame(rows, schema=ROW_SCHEMA)
 

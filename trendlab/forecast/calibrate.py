@@ -75,6 +75,13 @@ def family_space(space: str, family: str) -> str:
     return "identity" if space == "logit" and family == "linear" else space
 
 
+def calibrated_before_clip(scale: Scale, family: str) -> bool:
+    """Whether a family's paths on a benchmark of `scale` are calibrated, and their
+    backtest summarised, before they are clipped to its bounds: where family_space
+    moves the family out of the logit a bounded benchmark is calibrated in."""
+    return scale.bounded and family_space("logit", family) != "logit"
+
+
 def summarize(paths: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
     """Per grid column, (e_med, e_scale) of raw paths in the calibration space.
 

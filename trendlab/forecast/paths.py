@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from trendlab.forecast.calibrate import EnsembleCalibration, family_space
+from trendlab.forecast.calibrate import EnsembleCalibration, calibrated_before_clip
 from trendlab.forecast.families import LOGIT_MAX, Curve
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Adjustment(Protocol):
     def apply(self, paths: np.ndarray, horizon: np.ndarray) -> np.ndarray: ...
 
 
-def raw_paths(
+def unclipped_paths(
     curve: Curve,
     series: Series,
     grid: np.ndarray,
@@ -55,13 +55,12 @@ def raw_paths(
     half_life: float = HALF_LIFE,
 ) -> np.ndarray:
     """(n, len(grid)) values of v at the x values in grid (all after series.x_now),
-    before the frontier's rules, inside the floor and the ceiling where either is known
-    ([0, 1] on a bounded benchmark)."""
-    paths = curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
-    return _within_bounds(paths, series)
+    before the frontier's rules and before within_bounds: a line calibrated before its
+    clip (calibrate.calibrated_before_clip) is calibrated on these."""
+    return curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
 
 
-def _within_bounds(paths: np.ndarray, series: Series) -> np.ndarray:
+def within_bounds(paths: np.ndarray, series: Series) -> np.ndarray:
     """Paths held inside the floor and the ceiling. With one bound only, the families
     are unbounded ones (a line, an exponential), and so is their calibration: they
     would cross the bound they know nothing of."""
@@ -78,7 +77,7 @@ def raw_eta(
     seed: int = 0,
     half_life: float = HALF_LIFE,
 ) -> np.ndarray:
-    """raw_paths() in the curve's space (before mapping back to values of v)."""
+    """unclipped_paths() in the curve's space (before mapping back to values of v)."""
     rng = np.random.default_rng(seed)
     # Centred residuals, inflated for the degrees of freedom the fit used up.
     residuals = (curve.residuals - curve.residuals.mean()) * np.sqrt(curve.n / curve.df)
@@ -131,16 +130,15 @@ def simulate(
             cal = own.get(member.family)
             etas.append(eta if cal is None else cal.map(eta, horizon))
         return frontier_rules(curve.from_space(blend(etas)), series)
-    unclipped = curve.from_space(raw_eta(curve, series, grid, n=n, seed=seed, half_life=half_life))
-    paths = _within_bounds(unclipped, series)
+    unclipped = unclipped_paths(curve, series, grid, n=n, seed=seed, half_life=half_life)
+    paths = within_bounds(unclipped, series)
     if isinstance(adjust, EnsembleCalibration):
         adjust = own.get(curve.family)
     if adjust is not None:
-        # A line on a bounded benchmark is calibrated before its clip, as its backtest
-        # was summarised (calibrate.family_space).
-        before_clip = series.scale.bounded and family_space("logit", curve.family) != "logit"
+        # As its backtest was summarised.
+        before_clip = calibrated_before_clip(series.scale, curve.family)
         mapped = adjust.apply(unclipped if before_clip else paths, grid - series.x_now)
-        paths = _within_bounds(mapped, series)
+        paths = within_bounds(mapped, series)
     return frontier_rules(paths, series)
 
 
