@@ -1637,10 +1637,12 @@ def test_a_mirrored_unbounded_time_calibrates_and_forecasts_as_its_reciprocal(
 
 
 def test_paths_tied_at_a_bound_keep_their_ranks_when_calibrated():
-    """A line clipped at a bound puts most paths on the same value: calibrating ranks
-    them as they were a column before, so the frontier's running maximum leaves the
-    interval's worse end where calibration put it (it rose to the better end within two
-    months of the line reaching the bound when ties were ranked at random)."""
+    """Paths clipped at a bound (an ensemble member's at +-LOGIT_MAX, a one-bound
+    metric's at its bound) share one value: calibrating ranks them as they were a
+    column before, so the frontier's running maximum leaves the interval's worse end
+    where calibration put it (it rose to the better end within two months of a line
+    reaching the bound when ties were ranked at random, before a line was calibrated
+    before its clip)."""
     n = 41
     rows = pl.DataFrame(
         {"horizon": [12] * n, "e_act": np.linspace(-3, 3, n), "e_med": 0.0, "e_scale": 1.0}

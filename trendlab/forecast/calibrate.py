@@ -33,14 +33,15 @@ from trendlab.series import Scale
 
 MIN_RESIDUALS = 10  # per horizon; fewer and a horizon is not calibrated
 # The least spread a raw forecast is taken to have, in the calibration space (logit or
-# log units; the identity space has no natural unit). A forecast pinned at a bound (a
-# line clipped at the ceiling, a fitted ceiling at today's best) has almost no spread of
-# its own: normalising its miss by that would make an enormous residual that widens
-# every other forecast's calibrated interval. A twentieth of a logit is about a point
-# at mid-range and well below how far frontiers scatter around a smooth curve (a few
-# tenths of a logit), so it only matters where the spread has collapsed. It is the
-# same at every level, as the logit space assumes: a fixed share of the remaining
-# headroom rather than a fixed number of points.
+# log units; in identity, z for a line on a bounded benchmark, where 1e-3 is a
+# thousandth of the range, as near a bound as result.AT_BOUND counts at it, else v
+# itself, which has no natural unit). A forecast pinned at a bound (a fitted ceiling at
+# today's best) has almost no spread of its own: normalising its miss by that would make
+# an enormous residual that widens every other forecast's calibrated interval. A
+# twentieth of a logit is about a point at mid-range and well below how far frontiers
+# scatter around a smooth curve (a few tenths of a logit), so it only matters where the
+# spread has collapsed. It is the same at every level, as the logit space assumes: a
+# fixed share of the remaining headroom rather than a fixed number of points.
 MIN_SPREAD = {"logit": 0.05, "log": 0.05, "neglog": 0.05, "identity": 1e-3}
 
 
@@ -224,8 +225,9 @@ class Calibration:
         e_med, e_scale = summarize_eta(eta, self.space)
         at = self._at_horizons((np.arange(n) + 0.5) / n)
         out = np.empty_like(eta)
-        # Paths tied in a column (a line clipped at a bound puts most of them on it) are
-        # ranked as they were a column before: ranked at random, the frontier's running
+        # Paths tied in a column (an ensemble member's clipped at +-LOGIT_MAX, a one-bound
+        # metric's at its bound; a line on a bounded benchmark is calibrated before its
+        # clip, so not tied) are ranked as they were a column before: ranked at random, the frontier's running
         # maximum would lift each to the best of its ranks, and the interval's worse end
         # would rise to its better one within a few months of the tie.
         before = np.zeros(n)

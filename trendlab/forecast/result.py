@@ -44,11 +44,11 @@ class Crossing:
 
 
 # How near a bound a path (or the median) must come to count as at it, as a share of
-# the floor-to-ceiling range. A path clipped at the ceiling goes through calibration's
-# logit round trip, which leaves it a hair short of the bound (a line into MMLU's 100
-# comes back as 99.98 or 99.99); only a path whose calibrated logit overflows reaches
-# the bound exactly, a quarter of them, which says nothing of the forecast. With one
-# bound there is no range and no logit: the clip is exact.
+# the floor-to-ceiling range. A path in logit never quite reaches the bound: z is held
+# within EPS of it and an ensemble member's logit within +-LOGIT_MAX, so the ensemble's
+# upper end on MMLU levels off at 99.998. A line, calibrated before its clip
+# (calibrate.family_space), reaches the bound exactly. With one bound there is no range
+# and no logit: the clip is exact.
 AT_BOUND = 0.001
 # How near the ceiling (as a share of the floor-to-ceiling range) the frontier must be
 # for held_note: ten times the EPS a logit holds z inside, where at least a tenth of
