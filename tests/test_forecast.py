@@ -545,6 +545,22 @@ def test_the_notes_give_a_share_of_the_range_as_its_bounds_make_it(
     assert f"hold every score at least {held} score from its ceiling" in note, note
 
 
+def test_a_calibrated_line_near_the_ceiling_is_told_nothing_of_a_logits_hold():
+    """A line is calibrated in z before its clip: it takes no logit and reaches the
+    ceiling itself, yet calibrated it was told its forecasts hold every score 0.0075
+    from 100 where they take a logit."""
+    xs = np.array([2020.0, 2021.0, 2022.0, 2023.0])
+    series = series_of([90.0, 95.0, 99.0, 99.95], xs=xs, sc=scale(floor=25.0, ceiling=100.0))
+    misses = np.random.default_rng(0).normal(0.0, 1.0, 40)
+    rows = pl.DataFrame(
+        {"horizon": [12] * 40, "e_act": misses, "e_med": [0.0] * 40, "e_scale": [1.0] * 40}
+    )
+    calibration = Calibration.from_rows(rows, "identity")
+    line = forecast(series, family="linear", until="2026", calibration=calibration)
+    assert line.paths.max() == 1.0
+    assert line.held_note() is None
+
+
 def test_a_frontier_below_the_floor_is_not_said_to_be_at_it():
     """A frontier below chance (10 to 16 on a floor of 25), its line still short of the
     floor: the median is the floor, and the note said "the frontier is already at 25: 10

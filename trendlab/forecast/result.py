@@ -312,8 +312,9 @@ class Forecast:
         # path is held short of it. One new result (--all) still is.
         if self.series.frontier and self.series.current >= 1:
             return None
-        # A line or exponential, uncalibrated (--all), takes no logit: nothing holds it.
-        if self.curve.space != "logit" and self.calibration is None:
+        # A line takes no logit, calibrated or not (calibrate.calibrated_before_clip):
+        # nothing holds it.
+        if self.curve.space != "logit":
             return None
         assert scale.floor is not None and scale.ceiling is not None
         span = abs(scale.ceiling - scale.floor)
