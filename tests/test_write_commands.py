@@ -219,6 +219,78 @@ def test_a_blank_choice_option_is_unknown_as_every_other_blank_option_is(run: Ru
         assert shown["source_kind"] is None
 
 
+# Text that shows nothing: a zero-width joiner, a soft hyphen, the blank Braille
+# pattern, Hangul fillers, a variation selector, each padded or not.
+INVISIBLE = ("\u200d", " \u00ad ", "\u2800", "\u115f\u1160", "\u3164", "\ufe0f")
+
+
+def test_text_that_shows_nothing_is_blank_in_every_field_and_option(run: Run, tmp_path: Path):
+    """A name, note, organization, setting, alias or message of a zero-width joiner (or
+    U+2800, a Hangul filler, a soft hyphen) alone was stored, and listed as nothing. It is
+    blank, as '' is: a field's unknown, a name's or a required message's mistake."""
+    for i, blank in enumerate(INVISIBLE):
+        model = f"blank-{i}"
+        added = run("add-model", model, "--name", blank, "--organization", blank,
+                    "--notes", blank, "-m", blank)  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+        shown = json.loads(run("show", "model", model, "--json").stdout)
+        assert (shown["name"], shown["organization"], shown["notes"]) == (None, None, None)
+        assert json.loads(run("log", "--limit", "1", "--json").stdout)[0]["message"] == (
+            f"add model {model}"
+        )
+        result = run("add-result", model, "math", "50", "--setting", blank,
+                     "--source-url", f"https://example.org/{i}")  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert (
+            json.loads(run("show", "result", result.stdout.strip(), "--json").stdout)["setting"]
+            is None
+        )
+        edited = run("edit", "model", model, "--set", "name=Named", "-m", "t")
+        assert edited.exit_code == 0, edited.stderr
+        cleared = run("edit", "model", model, "--set", f"name={blank}", "-m", "t")
+        assert cleared.exit_code == 0, cleared.stderr
+        assert json.loads(run("show", "model", model, "--json").stdout)["name"] is None
+        for refused, told in (
+            (("alias", "add", model, blank), "ALIAS: must not be empty"),
+            (
+                ("add-price", model, blank, "2024-01-01", "--input", "1"),
+                "PROVIDER: must not be empty",
+            ),
+            (("retract", "model", model, "-m", blank), "Invalid value for -m: is blank"),
+        ):
+            done = run(*refused)
+            assert done.exit_code == 2 and told in done.stderr, (refused, done.stderr)
+    file = tmp_path / "models.csv"
+    file.write_text("slug,name,organization,notes\n" + "".join(
+        f"file-{i},{b},{b},{b}\n" for i, b in enumerate(INVISIBLE)
+    ))  # fmt: skip
+    imported = run("import", str(file), "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    stored = [
+        m for m in json.loads(run("list", "models", "--json").stdout) if m["slug"][:5] == "file-"
+    ]
+    assert [(m["name"], m["organization"], m["notes"]) for m in stored] == [(None,) * 3] * len(
+        INVISIBLE
+    )
+
+
+def test_an_author_that_shows_nothing_is_blank(run: Run, monkeypatch: pytest.MonkeyPatch):
+    """--author and TRENDLAB_AUTHOR of a Hangul filler or a zero-width joiner alone were
+    recorded, and `log` showed no author. Such an --author is refused as a blank one is,
+    and such a TRENDLAB_AUTHOR is unset, as a blank one is."""
+    monkeypatch.delenv("TRENDLAB_AUTHOR", raising=False)
+    default = default_author()
+    for blank in INVISIBLE:
+        refused = run("--author", blank, "add-model", "a-2", "-m", "x")
+        assert refused.exit_code == 2 and "--author needs a name" in refused.stderr
+        monkeypatch.setenv("TRENDLAB_AUTHOR", blank)
+        added = run("add-model", "a-2", "-m", "x")
+        assert added.exit_code == 0, added.stderr
+        author = json.loads(run("log", "--limit", "1", "--json").stdout)[0]["author"]
+        assert author == default
+        assert run("retract", "model", "a-2", "-m", "x").exit_code == 0
+
+
 def test_a_unit_is_taken_in_any_case(run: Run, tmp_path: Path):
     """--unit Percent was refused ("is not one of percent, ..."), though a source_kind
     of Paper is paper and a benchmark MMLU is mmlu."""

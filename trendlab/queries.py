@@ -29,7 +29,7 @@ from trendlab.nearest import nearest, suggest
 from trendlab.readable_dates import FIRST_DAY, PAST_LAST_DAY, PER_SECOND, SECONDS_A_DAY
 from trendlab.render import Rows, frame_of, holds_map, polars_holds, type_members
 from trendlab.resources import resource_dir
-from trendlab.text import DATE_RE, DIGITS_RE, NUMBER_RE, listed, quoted, utf8_text
+from trendlab.text import DATE_RE, DIGITS_RE, NUMBER_RE, blank, listed, quoted, utf8_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -546,7 +546,7 @@ def _named_key(store: Store, query: NamedQuery, param: str, value: str) -> str:
     kind = query.slug_kind(param)
     if kind is None:
         return value
-    if not value.strip():
+    if blank(value):
         # No record is named '', whatever the database holds: the command line's
         # fault, as a blank --model is (it said "no current benchmark ''", exit 1).
         raise TrendlabError(

@@ -47,6 +47,7 @@ from trendlab.nearest import nearest, suggest
 from trendlab.organizations import Organizations, shared_name
 from trendlab.text import (
     at_most,
+    blank,
     counted,
     fold,
     format_character,
@@ -94,10 +95,10 @@ def default_author() -> str | None:
     anyone. A name that is no name on one line is a usage error (as an --author of
     that kind is), not recorded: every changeset after it would carry it."""
     env = os.environ.get("TRENDLAB_AUTHOR", "").strip()
-    if env:
+    if not blank(env):
         return env
     git = _git_user_name()
-    if git:
+    if git and not blank(git):
         return _one_line_name(git, "git's user.name", ", or correct git's user.name")
     try:
         user = getpass.getuser().strip()
@@ -420,7 +421,7 @@ class Changeset:
     ):
         if store.read_only and not dry_run:
             raise TrendlabError("internal: a changeset needs a read-write store")
-        if not message.strip():
+        if blank(message):
             raise TrendlabError("a change needs a message: pass -m MESSAGE")
         self.store = store
         self.author = author

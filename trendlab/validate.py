@@ -33,6 +33,7 @@ from trendlab.kinds import (
 from trendlab.nearest import suggest
 from trendlab.organizations import Organizations, shared_name
 from trendlab.text import (
+    BLANK_RE,
     CONTROL_RE,
     DATE_RE,
     FORMAT_RE,
@@ -40,6 +41,7 @@ from trendlab.text import (
     NONZERO_RE,
     QUOTED_CHARS,
     at_most,
+    blank,
     counted,
     fold,
     format_character,
@@ -1313,13 +1315,14 @@ def validate(
     labels = given or {}
     read_as = names_read_as(names)
     fields = [kind.field(c) for c in raw.columns if c != ROW]
-    # Blank cells are unknown and values lose surrounding spaces. Columns with nothing
-    # to clean are kept as they are, so a big clean file is not copied.
+    # Blank cells (see text.BLANK_RE: a zero-width joiner alone too) are unknown and
+    # values lose surrounding spaces. Columns with nothing to clean are kept as they
+    # are, so a big clean file is not copied.
     blank_or_padded = raw.select(
-        pl.col(f.name).str.contains(r"^\s|\s$|^$").any() for f in fields
+        pl.col(f.name).str.contains(rf"^\s|\s$|{BLANK_RE}").any() for f in fields
     ).row(0)
     cleaned = raw.with_columns(
-        pl.when(pl.col(f.name).str.strip_chars() == "")
+        pl.when(pl.col(f.name).str.contains(BLANK_RE))
         .then(None)
         .otherwise(pl.col(f.name).str.strip_chars())
         .alias(f.name)
@@ -1406,9 +1409,9 @@ def refuse_given_value(kind: Kind, name: str, value: str, label: str) -> None:
     field `name` of every record a command writes (import --from metr's
     --source-url), breaks that field's own rules: said once, before any file is
     read, rather than as a data error on every row. Blank is not given."""
-    text = value.strip()
-    if not text:
+    if blank(value):
         return
+    text = value.strip()
     cleaned = pl.DataFrame({name: [text]}, schema={name: pl.String}).with_row_index(ROW)
     _, rules = _field_rules(kind.field(name), pl.col(name), label=label)
     messages = _field_errors(cleaned, {name: rules}).get_column("message").to_list()

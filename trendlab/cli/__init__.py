@@ -179,19 +179,19 @@ def _author(ctx: click.Context, value: str | None) -> str | None:
     unset (the default author applies); a blank --author is a mistake."""
     if value is None:
         return None
+    from trendlab.text import blank, shows_as_written
+
     name = value.strip()
     from_env = ctx.get_parameter_source("author") is ParameterSource.ENVIRONMENT
-    if not name and from_env:
+    if blank(name) and from_env:
         return None
-    if not name:
+    if blank(name):
         raise click.UsageError(
             "--author needs a name, recorded as the author of each change: give one "
             "(e.g. --author 'Ada Lovelace'), or leave --author out to use TRENDLAB_AUTHOR, "
             "else git's user.name, else the OS user",
             ctx,
         )
-    from trendlab.text import shows_as_written
-
     if not shows_as_written(name):
         # Say where the bad name came from: the environment is not on the command line.
         given = "TRENDLAB_AUTHOR" if from_env else "--author"

@@ -27,7 +27,7 @@ from trendlab.cli.options import (
     progress_bar,
 )
 from trendlab.forecast import AXES, CHOICES, FAMILIES
-from trendlab.text import DIGITS_RE, counted, level_percent, listed, quoted
+from trendlab.text import DIGITS_RE, blank, counted, level_percent, listed, quoted
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
@@ -40,7 +40,7 @@ _DECIMALS = 2
 
 def _some_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     # Every setting contains the empty text: a blank filter would keep everything.
-    if value is not None and not value.strip():
+    if value is not None and blank(value):
         raise click.BadParameter("is blank: give some text of the setting, e.g. 5-shot")
     # Stripped as every setting is when written: '  hard v2 ' matched none of them.
     return value.strip() if value is not None else None

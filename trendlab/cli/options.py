@@ -138,7 +138,9 @@ class RecordName(click.ParamType):
         # No record is named '' or '  ', whatever the database holds: a usage error in
         # the words a write gives a field left empty ("no current model ''", exit 1,
         # read as if the database lacked it).
-        if isinstance(value, str) and not value.strip():
+        from trendlab.text import blank
+
+        if isinstance(value, str) and blank(value):
             if isinstance(param, click.Option):
                 given = next(o for o in param.opts if o.startswith("--"))
             else:
@@ -1228,7 +1230,9 @@ def message_option(required: bool = False) -> Callable:
             raise click.BadParameter(NUL_PROBLEM.strip(), param_hint="-m")
         if value is None:
             return value
-        if value.strip():
+        from trendlab.text import blank
+
+        if not blank(value):
             # Trimmed as --author is: padding is no part of why a change was made.
             return value.strip()
         if required:
@@ -1250,7 +1254,9 @@ class _FieldChoice(click.Choice):
     every other field's option takes it (`--source-kind ''` was refused)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and not value.strip():
+        from trendlab.text import blank
+
+        if isinstance(value, str) and blank(value):
             return value
         return super().convert(value.strip() if isinstance(value, str) else value, param, ctx)
 
