@@ -577,6 +577,22 @@ def test_a_data_path_from_the_environment_is_named_as_its_variable(db: Path, tmp
     assert given.stderr.startswith(f"trendlab: error: --data-path {nowhere}: no such directory")
 
 
+def test_a_database_from_the_environment_is_named_as_its_variable(tmp_path: Path):
+    """A TRENDLAB_DB naming a folder or a file of another kind was reported as "cannot
+    open PATH", which the command line did not hold; it names TRENDLAB_DB, as a
+    TRENDLAB_DATA_PATH is named, and a --db given beside it is named as --db."""
+    (tmp_path / "other.txt").write_text("not a database")
+    for path, code, problem in (
+        (tmp_path, 2, "a folder, not a DuckDB file (see 'cli --help')"),
+        (tmp_path / "other.txt", 1, "not a DuckDB database file"),
+    ):
+        result = CliRunner().invoke(cli, ["log"], env={"TRENDLAB_DB": str(path)})
+        assert (result.exit_code, result.stdout) == (code, "")
+        assert result.stderr == f"trendlab: error: cannot open TRENDLAB_DB {path}: {problem}\n"
+        given = CliRunner().invoke(cli, ["--db", str(path), "log"], env={"TRENDLAB_DB": "x"})
+        assert given.stderr == f"trendlab: error: cannot open {path}: {problem}\n"
+
+
 def test_a_data_path_beside_a_file_takes_outputs(db: Path, tmp_path: Path):
     """A DuckDB file leaves a --data-path unused (TRENDLAB_DATA_PATH, set for a team
     store, say), yet every -o into that folder was refused as where the file "keeps its

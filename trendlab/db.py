@@ -280,7 +280,7 @@ class Store:
                 raise TrendlabError(
                     f"no database at {location}: run `{command_on(location, 'init')}` to create "
                     "one, or point --db (TRENDLAB_DB) at an existing file"
-                    if named == "--db"
+                    if named in lake.DB_NAMES
                     else f"{named} {location}: no such database"
                 )
             shown = lake.opened_as(location, named)  # copy's DST is named so
@@ -360,7 +360,8 @@ class Store:
             with held_interrupts():  # put in place or not, as a COMMIT is
                 _put_in_place(built, target)
         except FileExistsError:
-            if self.named != "--db":  # a copy's DST: run again, it copies into that store
+            # A copy's DST: run again, it copies into that store.
+            if self.named not in lake.DB_NAMES:
                 raise TrendlabError(
                     f"cannot create {self.named} {self.location}: another process created "
                     "it meanwhile, so nothing was written; run the copy again to copy into it"
@@ -444,7 +445,7 @@ class Store:
                 self._refuse_foreign()
                 raise TrendlabError(
                     f"{self.location} is not a trendlab database: run `{self.command('init')}`"
-                    if self.named == "--db"
+                    if self.named in lake.DB_NAMES
                     else f"{self.named} {self.location} is not a trendlab database"
                 )
             elif migrate and not self.read_only:
@@ -500,7 +501,7 @@ class Store:
         elif not self._part_made():
             return
         stopped = "an `init` or `copy` creating it stopped part way, or is running now"
-        if self.named != "--db":
+        if self.named not in lake.DB_NAMES:
             raise TrendlabError(
                 f"{self.named} {self.location} is not set up completely ({stopped}): "
                 "complete it first"
@@ -596,8 +597,9 @@ class Store:
                 f"lake is {lake.PREFIX}FILE, here {lake.PREFIX}{self.location}"
             )
         shown = ", ".join(at_most(names, 3))
-        if self.named == "--db":
-            whose, hint = "", "give --db " + ("a new store" if self.is_lake else "a new file")
+        if self.named in lake.DB_NAMES:
+            whose = "" if self.named == "--db" else f"{self.named} "
+            hint = f"give {self.named} " + ("a new store" if self.is_lake else "a new file")
         else:
             whose, hint = f"{self.named} ", f"give another {self.named}"
         return TrendlabError(

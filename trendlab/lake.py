@@ -312,7 +312,7 @@ def _attach(
         raise TrendlabError(
             f"no team store at {lake.text}: run `{_command_on(lake.text, 'init')}` to create "
             "one, or point --db (TRENDLAB_DB) at an existing one"
-            if named == "--db"
+            if named in DB_NAMES
             else f"{named} {lake.text}: no such team store"
         )
     if lake.file is not None:
@@ -1067,7 +1067,7 @@ def _attach_error(
     if explained:
         return explained
     if "does not exist - and creating a new DuckLake is explicitly disabled" in text:
-        if named != "--db":
+        if named not in DB_NAMES:
             return TrendlabError(f"{named} {lake.text}: no such team store")
         if lake.file is not None and _holds_tables(con, lake):
             # A local lake's catalog file that is there holds no lake: it is a DuckDB
@@ -1162,6 +1162,12 @@ def empty_file_problem(what: str, named: str = "--db") -> str:
     return (
         f"is empty (0 bytes), not a {what}: remove it, and `init` or `copy` creates the store there"
     )
+
+
+# What names the store a command works on: --db, or TRENDLAB_DB where the variable
+# gave it, which its errors then name (as they name copy's SRC or DST), but whose advice
+# is the --db store's.
+DB_NAMES = ("--db", "TRENDLAB_DB")
 
 
 def opened_as(location: str, named: str) -> str:

@@ -160,6 +160,7 @@ def cli(
         debug=debug,
         data_path=data_path,
         data_path_option=data_path_option,
+        db_option=given_db,
     )
 
 

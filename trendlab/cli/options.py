@@ -185,6 +185,8 @@ class Settings:
     data_path: str | None = None
     # What gave data_path, which its errors name: TRENDLAB_DATA_PATH is no --data-path.
     data_path_option: str = "--data-path"
+    # What gave db, which its errors name as they name data_path's (see lake.DB_NAMES).
+    db_option: str = "--db"
     # The changesets this command has committed, for a Ctrl-C after them to name.
     committed: list[str] = dataclasses.field(default_factory=list)
 
@@ -263,6 +265,7 @@ class Settings:
                 self.db,
                 data_path=self.data_path,
                 data_path_option=self.data_path_option,
+                named=self.db_option,
                 **options,
             )
         except TrendlabError as exc:
