@@ -6,6 +6,7 @@ import errno
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -624,6 +625,21 @@ def test_missing_database_is_a_clear_error(tmp_path: Path):
         "init` to create one, or point --db (TRENDLAB_DB) at an existing file\n"
     )
     assert not (tmp_path / "nope.duckdb").exists()
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="reads the command back with bash")
+def test_a_suggested_command_names_a_database_whose_name_holds_a_line_break(tmp_path: Path):
+    """`--db $'x\\ny.duckdb'` was told to run `trendlab --db 'x\\ny.duckdb' init`, the
+    newline shown escaped inside shell quotes: pasted, it named a file with a backslash.
+    Such a name is written in $'...' form, which the shell reads back as the name."""
+    for name, shown in (("x\ny.duckdb", "x\\ny.duckdb"), ("a\u202eb's", "a\\u202eb\\'s")):
+        nope = tmp_path / name
+        result = CliRunner().invoke(cli, ["--db", str(nope), "list", "models"])
+        assert result.exit_code == 1
+        suggested = re.search(r"run `trendlab --db (.*) init`", result.stderr)
+        assert suggested and suggested[1] == f"$'{tmp_path}/{shown}'"
+        read = subprocess.run(["bash", "-c", f"printf %s {suggested[1]}"], capture_output=True)
+        assert read.stdout.decode() == str(nope)
 
 
 def test_a_missing_team_store_is_a_clear_error_naming_it(tmp_path: Path):

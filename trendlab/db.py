@@ -32,7 +32,17 @@ from trendlab.nopandas import pandas_hidden
 from trendlab.organizations import Organizations
 from trendlab.resources import resource_dir
 from trendlab.signals import handled
-from trendlab.text import DATE_RE, at_most, fold, iso_day, matched_form, nfkc, quoted, slugify
+from trendlab.text import (
+    DATE_RE,
+    at_most,
+    fold,
+    iso_day,
+    matched_form,
+    nfkc,
+    quoted,
+    shell_word,
+    slugify,
+)
 
 if TYPE_CHECKING:
     # Imported where used: reading the store (trendlab query) needs no Polars.
@@ -2829,9 +2839,7 @@ def command_on(location: str, name: str) -> str:
             return f"trendlab {name}"
     elif not lake.is_lake(bare) and _same_file(location, bare):
         return f"trendlab {name}"
-    import shlex
-
-    return f"trendlab --db {shlex.quote(location)} {name}"
+    return f"trendlab --db {shell_word(location)} {name}"
 
 
 def _same_file(one: str, other: str) -> bool:

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import math
 import re
+import shlex
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -156,6 +157,28 @@ def shows_as_written(text: str) -> bool:
     str.isprintable, which refuses every space but ' ' (a Japanese name's U+3000) and
     the joiners of Persian and Indic names."""
     return escaped(text) == text
+
+
+def shell_word(text: str) -> str:
+    """`text` as a POSIX shell reads it back as one word, for a command a message
+    suggests: as shlex.quote writes it, unless it holds a character `escaped` shows as
+    an escape (a newline, U+202E), which a one-line message cannot show as it is; then
+    in bash's and zsh's $'...' form, which reads those escapes back ($'x\\ny.duckdb'). The
+    message escaped shlex's 'x<newline>y.duckdb' as 'x\\ny.duckdb', another file's name."""
+    if shows_as_written(text):
+        return shlex.quote(text)
+
+    def ansi_c(c: str) -> str:
+        if c in "\\'":
+            return "\\" + c
+        if shows_as_written(c):
+            return c
+        # Past ASCII, \xHH is a byte in $'...', not the character: \u or \U spells it.
+        if c.isascii():
+            return repr(c)[1:-1]
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+    return "$'" + "".join(ansi_c(c) for c in text) + "'"
 
 
 def nfkc_difference(text: str) -> str:
