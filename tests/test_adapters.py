@@ -534,6 +534,48 @@ def test_unresolved_names_fail_with_candidates_or_are_skipped(
     )
 
 
+@pytest.mark.parametrize(
+    ("source", "name", "text", "told"),
+    [
+        (
+            "llm-prices",
+            "openai.json",
+            '{"vendor": "openai", "models": [{"id": "nobody-x", "price_history": '
+            '[{"input": -3, "output": "abc", "from_date": "2024-02-30"}]}]}',
+            "openai.json:price 1 (nobody-x): from_date (effective_date): '2024-02-30' is not "
+            "a date (YYYY-MM-DD); input (input_usd_per_mtok): '-3' must be greater than 0; "
+            "output (output_usd_per_mtok): 'abc' is not a finite number; nothing was written",
+        ),
+        (
+            "metr",
+            "benchmark_results.yaml",
+            "benchmark_name: METR-Horizon-v1.1\nresults:\n  nobody_x:\n"
+            "    benchmark_name: METR-Horizon-v1.1\n    metrics:\n"
+            "      p50_horizon_length:\n        estimate: abc\n",
+            "benchmark_results.yaml:6: estimate (score): 'abc' is not a finite number",
+        ),
+        (
+            "epoch",
+            "external_benchmark_mmlu.csv",
+            "id,EM,Model version\nrec1,86.4%,gpt-4-0314\nrec2,5x%,nobody-x\n",
+            "external_benchmark_mmlu.csv:3: EM (score): '5x%' is not a finite number",
+        ),
+    ],
+)
+def test_a_row_left_out_for_its_unknown_model_is_refused_for_its_bad_values(
+    run: Run, tmp_path: Path, source: str, name: str, text: str, told: str
+):
+    """--skip-unresolved left such a row out unjudged: its damaged values passed, exit 0."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    before = run("log", "--json").stdout
+    result = run("import", "--from", source, str(path), "--skip-unresolved")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"trendlab: error: {path.parent}/{told}"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert run("log", "--json").stdout == before
+
+
 def test_unknown_models_of_a_folder_are_said_of_its_files(run: Run, tmp_path: Path):
     """The first line named no file, and counted a name two files give twice: "3 rows
     name 3 models"."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
-from trendlab.adapters.common import slug
+from trendlab.adapters.common import own_field_problems, slug
 from trendlab.adapters.llm_prices import FROM_RELEASE, TO_DATE
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL
 from trendlab.adapters.merge import (
@@ -27,7 +27,7 @@ from trendlab.adapters.merge import (
 from trendlab.adapters.metr import RELEASED
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
-from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts
+from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts, row_errors
 from trendlab.text import at_most, counted
 from trendlab.validate import ROW, folded, names_read_as, stored_providers
 
@@ -190,6 +190,7 @@ def _write_parts(
             _refuse_same_day(part, frame)
         if part.mode == "upsert":
             written.setdefault(part.kind.name, []).append(part)
+            _refuse_bad_left_out(part, frame)
             # Every row as the source gives it must be valid, not only those the merge
             # keeps: a bad score is an error even where a stored one is kept instead.
             cs.validated(
@@ -291,6 +292,35 @@ def _named_by_new_records(
     return set(named.get_column("model").drop_nulls()), set(
         named.get_column("benchmark").drop_nulls()
     )
+
+
+def _refuse_bad_left_out(part: Part, frame: pl.DataFrame) -> None:
+    """Refuse the rows of `part` left out before validation sees `frame` (naming a model
+    no name resolves to, under --skip-unresolved; held under another key; ended before
+    their model's release) whose own fields validation would refuse, with what it would
+    say of the kept rows' own fields: left out, a price of -3 or a date 2024-02-30
+    passed in silence, exit 0, where in a kept row it is an error."""
+    left = part.frame.join(frame.select(ROW), on=ROW, how="anti")
+    if left.is_empty():
+        return
+    bad = _own_problems(part, left)
+    if not bad.is_empty():
+        found = pl.concat([bad, _own_problems(part, frame)]).sort(ROW)
+        raise row_errors(found, part.source, part.line_of)
+
+
+def _own_problems(part: Part, rows: pl.DataFrame) -> pl.DataFrame:
+    """(ROW, message) of `rows` whose own fields validation would refuse."""
+    own = own_field_problems(part.kind, rows.columns, part.columns)
+    if "effective_date" in rows.columns:
+        # A price the list gives no date has none of its own to judge yet.
+        dateless = [c for c in rows.columns if c != "effective_date"]
+        own = (
+            pl.when(pl.col("effective_date") == FROM_RELEASE)
+            .then(own_field_problems(part.kind, dateless, part.columns))
+            .otherwise(own)
+        )
+    return rows.select(ROW, own.alias("message")).drop_nulls("message")
 
 
 def _leave_out(
