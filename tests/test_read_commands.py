@@ -1670,8 +1670,9 @@ def test_check_names_a_view_of_the_schema_replaced_around_trendlab_as_a_view(run
         ("result_revisions", "the commands that read it fail; restore the file from a backup"),
         (
             "forecast_cache",
-            "forecasts and backtests fail; it holds only what they computed: drop it, and "
-            "create it again as trendlab's schema/003_forecast_cache.sql does",
+            "forecasts and backtests compute afresh each time; it holds only what they "
+            "computed: drop it, and create it again as trendlab's schema/003_forecast_cache.sql "
+            "does",
         ),
     ],
 )

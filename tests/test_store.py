@@ -380,7 +380,7 @@ def test_a_file_cut_short_or_overwritten_in_part_is_told_as_damaged(db: Path, tm
             "copy, download or disk that did not finish): restore it from a backup (IO "
             "Error: Could not read enough bytes from file "
         ), result.stderr
-    overwrite_a_block_of(db, "forecast_cache")
+    overwrite_a_block_of(db, "result_revisions")
     result = CliRunner().invoke(cli, ["--db", str(db), "forecast", "mmlu"])
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith(
@@ -391,6 +391,21 @@ def test_a_file_cut_short_or_overwritten_in_part_is_told_as_damaged(db: Path, tm
         f"); `trendlab --db {db} check` lists the tables it cannot read\n"
     )
     assert not (tmp_path / "new.duckdb").exists()
+
+
+def test_a_damaged_forecast_cache_is_a_miss_said_once(db: Path):
+    """A block of the cache overwritten failed every forecast ("the file is damaged
+    ..."), though losing the cache costs only time; its write after fails too."""
+    overwrite_a_block_of(db, "forecast_cache")
+    result = CliRunner().invoke(cli, ["--db", str(db), "forecast", "mmlu"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("MMLU (mmlu): ")
+    (told,) = [line for line in result.stderr.splitlines() if "cache" in line]
+    assert told.startswith("note: the forecast cache is damaged (IO Error: Corrupt database ")
+    assert told.endswith(
+        "): forecasts and backtests are computed afresh, and not cached, until it is mended; "
+        f"`trendlab --db {db} check` says how"
+    )
 
 
 def test_a_named_pipe_or_a_device_is_no_database(

@@ -165,6 +165,8 @@ class Store:
         self.building: Path | None = None  # the new file built beside location (see open)
         self._builder: int | None = None  # the lock held on `building` (see _building_folder)
         self.creating = False  # a part-made team store this open completes (see open)
+        # DuckDB's line for the forecast cache's damaged data (see cached, store_cached).
+        self.cache_damage: str | None = None
 
     # -- opening ---------------------------------------------------------------------
 
@@ -1808,8 +1810,8 @@ class Store:
             except duckdb.IOException as exc:
                 if table == _CACHE_TABLE:
                     mend = (
-                        "forecasts and backtests fail; it holds only what they computed: "
-                        "drop it, and create it again as trendlab's "
+                        "forecasts and backtests compute afresh each time; it holds only "
+                        "what they computed: drop it, and create it again as trendlab's "
                         "schema/003_forecast_cache.sql does"
                     )
                 else:
@@ -2313,6 +2315,15 @@ class Store:
             if isinstance(exc, duckdb.CatalogException) and _CACHE_TABLE not in str(exc):
                 raise
             return {}
+        except duckdb.IOException as exc:
+            # Its stored data damaged (the file overwritten in part): a miss too, as the
+            # README promises losing the cache costs only time; it failed every forecast
+            # and backtest. The statement reads that table alone, so the damage is its.
+            if lake.damaged_file_problem(str(exc)) is None:
+                raise
+            self.cache_damage = _first_line(str(exc))
+            self.read_again()
+            return {}
         return {benchmark: payload for benchmark, payload in rows}
 
     def store_cached(self, kind: str, spec: str, entries: list[tuple[str, str, str]]) -> None:
@@ -2343,6 +2354,12 @@ class Store:
                     "SELECT ?, benchmark, version, ?, ?, payload FROM __entries",
                     [kind, spec, _utcnow()],
                 )
+        except duckdb.IOException as exc:
+            # The DELETE reads the damaged data (see cached): nothing is cached, which
+            # costs only time, and the user hears why.
+            if lake.damaged_file_problem(str(exc)) is None:
+                raise
+            self.cache_damage = _first_line(str(exc))
         finally:
             self.con.unregister("__entries")
 

@@ -189,6 +189,8 @@ class Settings:
     db_option: str = "--db"
     # The changesets this command has committed, for a Ctrl-C after them to name.
     committed: list[str] = dataclasses.field(default_factory=list)
+    # Whether the damaged forecast cache was told already (see _note_cache_damage).
+    cache_damage_told: bool = False
 
     @contextmanager
     def reader(self, as_of: str | None = None) -> Iterator[Any]:
@@ -203,6 +205,22 @@ class Settings:
             yield store
         finally:
             store.close()
+            self._note_cache_damage(store)
+
+    def _note_cache_damage(self, store: Any) -> None:
+        """Say once a command that `store` found the forecast cache damaged: read as
+        empty and written to in vain, it makes every forecast compute afresh, slow for no
+        reason the user could see."""
+        if store.cache_damage is None or self.cache_damage_told:
+            return
+        self.cache_damage_told = True
+        from trendlab.db import command_on
+
+        note(
+            f"note: the forecast cache is damaged ({store.cache_damage}): forecasts and "
+            "backtests are computed afresh, and not cached, until it is mended; "
+            f"`{command_on(self.db, 'check')}` says how"
+        )
 
     @contextmanager
     def writer(
@@ -255,6 +273,7 @@ class Settings:
             yield store
         finally:
             store.close()
+            self._note_cache_damage(store)
 
     def _open(self, **options: Any) -> Any:
         from trendlab.db import Store
