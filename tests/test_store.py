@@ -408,6 +408,20 @@ def test_a_damaged_forecast_cache_is_a_miss_said_once(db: Path):
     )
 
 
+def test_a_file_damaged_where_opening_reads_does_not_point_to_check(db: Path):
+    """A block of schema_migrations, read as the file opens, overwritten: every command,
+    check too, said "`trendlab --db X check` lists the tables it cannot read", and check
+    then failed with that same line."""
+    overwrite_a_block_of(db, "schema_migrations")
+    for command in ("check", "log"):
+        result = CliRunner().invoke(cli, ["--db", str(db), command])
+        assert (result.exit_code, result.stdout) == (1, ""), command
+        assert result.stderr.startswith(
+            f"trendlab: error: {db}: the file is damaged, overwritten in part"
+        ), result.stderr
+        assert "lists the tables it cannot read" not in result.stderr, result.stderr
+
+
 def test_a_named_pipe_or_a_device_is_no_database(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -191,6 +191,8 @@ class Settings:
     committed: list[str] = dataclasses.field(default_factory=list)
     # Whether the damaged forecast cache was told already (see _note_cache_damage).
     cache_damage_told: bool = False
+    # Whether the store opened: damage that opening reads stops `check` opening it too.
+    opened: bool = False
 
     @contextmanager
     def reader(self, as_of: str | None = None) -> Iterator[Any]:
@@ -293,6 +295,7 @@ class Settings:
             if exc.exit_code == ExitCode.USAGE and exc.help_path is None and context:
                 exc.help_path = context.find_root().command_path
             raise
+        self.opened = True
         outputs = context.meta.get(_OUTPUTS, []) if context else []
         if outputs and store.is_lake and not self.data_path:
             try:
@@ -588,11 +591,16 @@ class TrendlabGroup(CommandGroup):
 
                     damaged = damaged_file_problem(first)
                     if damaged:
-                        # Opened, then a block it read was bad; copy's is named in `first`.
+                        # A block it read was bad (opening it, or after); copy's is named in `first`.
                         shown = f"{known}: " if known else ""
+                        # check lists them only of a store it opens, and is no help to itself.
                         listing = (
                             f"; `{command_on(known, 'check')}` lists the tables it cannot read"
-                            if known and not is_lake(known)
+                            if known
+                            and not is_lake(known)
+                            and settings is not None
+                            and settings.opened
+                            and ctx.invoked_subcommand != "check"
                             else ""
                         )
                         _fail(f"{shown}{damaged}{listing}", [], ExitCode.DATA)
