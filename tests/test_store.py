@@ -408,6 +408,24 @@ def test_a_damaged_forecast_cache_is_a_miss_said_once(db: Path):
     )
 
 
+def test_a_damaged_block_of_a_copys_store_names_that_store(db: Path, tmp_path: Path):
+    """A block of copy's SRC or DST overwritten was "the file is damaged, overwritten in
+    part ...", naming neither: DuckDB's "Corrupt database file" names no file."""
+    src, dst = tmp_path / "src.duckdb", tmp_path / "dst.duckdb"
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert result.exit_code == 0, result.output
+    shutil.copy(db, src)
+    overwrite_a_block_of(src, "result_revisions")
+    overwrite_a_block_of(dst, "result_revisions")
+    for args, named in (([src, tmp_path / "new.duckdb"], f"SRC {src}"), ([db, dst], f"DST {dst}")):
+        result = CliRunner().invoke(cli, ["copy", *map(str, args)])
+        assert (result.exit_code, result.stdout) == (1, ""), args
+        assert result.stderr.startswith(
+            f"trendlab: error: {named}: the file is damaged, overwritten in part"
+        ), result.stderr
+    assert not (tmp_path / "new.duckdb").exists()
+
+
 def test_a_file_damaged_where_opening_reads_does_not_point_to_check(db: Path):
     """A block of schema_migrations, read as the file opens, overwritten: every command,
     check too, said "`trendlab --db X check` lists the tables it cannot read", and check

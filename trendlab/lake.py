@@ -1041,9 +1041,10 @@ def _deleted_data_file(text: str, path: Path, whose: str) -> TrendlabError | Non
 @contextlib.contextmanager
 def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
     """Report a catalog lock wait that ran out inside the block, a catalog connection
-    lost in it, or a data file in a folder this machine lacks, as the store's at
-    `location` (see locked_error, lost_connection_error and missing_data_error): its
-    text does not say whose catalog it was, and copy holds two."""
+    lost in it, a data file in a folder this machine lacks, or a damaged block of a
+    copy's store, as the store's at `location` (see locked_error, lost_connection_error,
+    missing_data_error and damaged_store_error): its text does not say whose catalog or
+    file it was, and copy holds two."""
     try:
         yield
     except duckdb.Error as exc:
@@ -1052,6 +1053,7 @@ def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
             or lost_connection_error(str(exc), location, named)
             or missing_data_error(str(exc), location, named)
             or unwritable_data_error(str(exc), location, named)
+            or damaged_store_error(str(exc), location, named)
         )
         if explained is None:
             raise
@@ -1121,6 +1123,17 @@ def _attach_error(
     first = text.strip().splitlines()[0] if text.strip() else text
     said = damaged_file_problem(first) or mask_password(first)
     return TrendlabError(f"cannot open {opened_as(lake.text, named)}: {said}")
+
+
+def damaged_store_error(text: str, location: str, named: str) -> TrendlabError | None:
+    """The one-line error for a block of copy's SRC or DST (`named`, at `location`) that
+    DuckDB cannot read, if `text` says so (see damaged_file_problem); else None, and for
+    the --db store, whose is told as the command's (see TrendlabCommand). DuckDB's words
+    ("Corrupt database file: ...") name no file, and copy reads two."""
+    damaged = damaged_file_problem(text) if named != "--db" else None
+    if damaged is None:
+        return None
+    return TrendlabError(f"{named} {mask_password(location)}: {damaged}")
 
 
 def damaged_file_problem(text: str) -> str | None:
