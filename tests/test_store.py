@@ -641,6 +641,28 @@ def test_a_database_from_the_environment_is_named_as_its_variable(tmp_path: Path
         assert given.stderr == f"trendlab: error: cannot open {path}: {problem}\n"
 
 
+def test_a_data_path_from_the_environment_is_named_so_by_copy(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """copy's SRC or DST that took the global data path from TRENDLAB_DATA_PATH named
+    it "--data-path DIR", which the command line did not hold."""
+    monkeypatch.chdir(tmp_path)
+    Path("lp").mkdir()
+    made = CliRunner().invoke(cli, ["--db", "ducklake:l.ducklake", "--data-path", "lp", "init"])
+    assert made.exit_code == 0, made.output
+    nowhere = tmp_path / "nowhere"
+    env = {"TRENDLAB_DATA_PATH": str(nowhere)}
+    for args, code in (
+        (["ducklake:l.ducklake", "new.duckdb"], 2),
+        ([str(db), "ducklake:l.ducklake"], 1),
+    ):
+        result = CliRunner().invoke(cli, ["--db", "ducklake:l.ducklake", "copy", *args], env=env)
+        assert (result.exit_code, result.stdout) == (code, ""), args
+        assert result.stderr.startswith(f"trendlab: error: TRENDLAB_DATA_PATH {nowhere}")
+        assert "--data-path" not in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.ducklake", "lp", db.name]
+
+
 def test_a_data_path_beside_a_file_takes_outputs(db: Path, tmp_path: Path):
     """A DuckDB file leaves a --data-path unused (TRENDLAB_DATA_PATH, set for a team
     store, say), yet every -o into that folder was refused as where the file "keeps its

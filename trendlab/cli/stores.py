@@ -109,7 +109,7 @@ def copy(
         read_only=True,
         lock_timeout=settings.lock_timeout,
         data_path=src_data_path,
-        data_path_option="--source-data-path" if source_data_path else "--data-path",
+        data_path_option="--source-data-path" if source_data_path else settings.data_path_option,
         named="SRC",
     ) as source:
         # What opening DST creates, for a failed copy to take away again: a DST left
@@ -142,6 +142,7 @@ def copy(
                 migrate=True,
                 lock_timeout=settings.lock_timeout,
                 data_path=dst_data_path,
+                data_path_option="--data-path" if data_path else settings.data_path_option,
                 named="DST",
                 # Into a file there already too: what a copy killed as it put that
                 # file in place left beside it is removed.
