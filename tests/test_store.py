@@ -1139,9 +1139,14 @@ def test_a_copy_of_revisions_of_no_changeset_is_refused_naming_them(db: Path, tm
         "",
         f"trendlab: error: SRC {db}: 1 row of model_revisions names a changeset SRC lacks "
         f"({changeset}; its row deleted around trendlab), so a copy, which goes changeset "
-        "by changeset, cannot take them: insert their changesets again in SRC "
-        f"(`trendlab --db {db} check` lists them), then copy again; nothing was copied\n",
+        "by changeset, cannot take it: insert its changeset again in SRC "
+        f"(`trendlab --db {db} check` lists it), then copy again; nothing was copied\n",
     )
+    _revision_of_a_deleted_changeset(db)
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "cannot take them: insert their changesets again in SRC " in result.stderr
+    assert f"(`trendlab --db {db} check` lists them)" in result.stderr
     assert not dst.exists()
 
 

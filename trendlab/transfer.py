@@ -166,10 +166,12 @@ def refuse_orphans(src: Store) -> None:
     date held every one of them twice, then three times. Called before DST is opened,
     so that none is made."""
     if found := src.rows_of_no_changeset():
+        one = sum(n for _, n, _ in found) == 1
+        them, theirs = ("it", "its changeset") if one else ("them", "their changesets")
         raise TrendlabError(
             f"SRC {src.location}: {_orphans(found, 'SRC')}, so a copy, which goes changeset by "
-            "changeset, cannot take them: insert their changesets again in SRC "
-            f"(`{src.command('check')}` lists them), then copy again; nothing was copied"
+            f"changeset, cannot take {them}: insert {theirs} again in SRC "
+            f"(`{src.command('check')}` lists {them}), then copy again; nothing was copied"
         )
 
 
