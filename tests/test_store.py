@@ -426,6 +426,17 @@ def test_a_damaged_block_of_a_copys_store_names_that_store(db: Path, tmp_path: P
     assert not (tmp_path / "new.duckdb").exists()
 
 
+def test_a_damaged_catalogs_words_are_told_with_the_password_masked():
+    """A catalog DuckDB could not read was told as damaged in words quoting its
+    connection string as they came, password and all."""
+    where = lake.LakeLocation.parse("ducklake:postgres:dbname=lab password=hunter2")
+    text = "IO Error: Corrupt database file: in postgres:dbname=lab password=hunter2"
+    with duckdb.connect() as con:
+        said = lake._attach_error(con, where, text, "--db").message
+    assert "the file is damaged, overwritten in part" in said
+    assert "hunter2" not in said, said
+
+
 def test_a_file_damaged_where_opening_reads_does_not_point_to_check(db: Path):
     """A block of schema_migrations, read as the file opens, overwritten: every command,
     check too, said "`trendlab --db X check` lists the tables it cannot read", and check

@@ -3186,7 +3186,7 @@ def _open_problem(path: str, text: str, named: str = "--db") -> str:
     lake.empty_file_refused and empty_file_problem)."""
     if lake.empty_file_refused(path, text):
         return f"the file {lake.empty_file_problem('DuckDB database', named)}"
-    return lake.damaged_file_problem(text) or _first_line(text)
+    return lake.damaged_file_problem(_first_line(text)) or _first_line(text)
 
 
 # The forecast cache's table: derived data, whose loss costs only time (see cached).

@@ -1120,8 +1120,8 @@ def _attach_error(
     # A catalog DuckDB cannot read (a copy cut short, a damaged block): DuckLake ran its
     # internals into DuckDB's words, which alone are said, as a DuckDB file's are.
     text = _ATTACH_PREAMBLE_RE.sub("", text)
-    first = text.strip().splitlines()[0] if text.strip() else text
-    said = damaged_file_problem(first) or mask_password(first)
+    first = mask_password(text.strip().splitlines()[0] if text.strip() else text)
+    said = damaged_file_problem(first) or first
     return TrendlabError(f"cannot open {opened_as(lake.text, named)}: {said}")
 
 
@@ -1130,25 +1130,25 @@ def damaged_store_error(text: str, location: str, named: str) -> TrendlabError |
     DuckDB cannot read, if `text` says so (see damaged_file_problem); else None, and for
     the --db store, whose is told as the command's (see TrendlabCommand). DuckDB's words
     ("Corrupt database file: ...") name no file, and copy reads two."""
-    damaged = damaged_file_problem(text) if named != "--db" else None
+    first = mask_password(text.strip().splitlines()[0] if text.strip() else text)
+    damaged = damaged_file_problem(first) if named != "--db" else None
     if damaged is None:
         return None
     return TrendlabError(f"{named} {mask_password(location)}: {damaged}")
 
 
-def damaged_file_problem(text: str) -> str | None:
-    """What DuckDB's error `text` says of a DuckDB file it cannot read, cut short or
-    overwritten in part, with the way out, if it says so; else None. DuckDB's words
-    ("Could not read enough bytes ...: attempted to read 262144 bytes from location
-    2895872") said neither that the file was damaged nor what to do."""
-    first = text.strip().splitlines()[0] if text.strip() else text
-    if "Could not read enough bytes from file" in text:
+def damaged_file_problem(line: str) -> str | None:
+    """What the first `line` of DuckDB's error says of a DuckDB file it cannot read, cut
+    short or overwritten in part, with the way out, if it says so; else None. DuckDB's
+    words ("Could not read enough bytes ...: attempted to read 262144 bytes from
+    location 2895872") said neither that the file was damaged nor what to do."""
+    if "Could not read enough bytes from file" in line:
         how = "cut short (a copy, download or disk that did not finish)"
-    elif "Corrupt database file" in text:
+    elif "Corrupt database file" in line:
         how = "overwritten in part (a failing disk, or another program)"
     else:
         return None
-    return f"the file is damaged, {how}: restore it from a backup ({first})"
+    return f"the file is damaged, {how}: restore it from a backup ({line})"
 
 
 _ATTACH_PREAMBLE_RE = re.compile(r'Failed to attach DuckLake MetaData "[^"]*" at path \+ "[^"]*"')
