@@ -189,6 +189,28 @@ def test_hostile_file_is_one_clear_error(seeded_template: Path, name: str):
         assert content(db) == before
 
 
+def test_a_parquet_file_polars_panics_on_is_refused_as_damaged(seeded_template: Path):
+    """A damaged Parquet file that Polars' reader panics on (a page's values outrun its
+    validity) was "internal error (PanicException: ...)", exit 70."""
+    import io
+
+    import polars as pl
+
+    frame = pl.DataFrame({"model": ["gpt-4", None, "llama", "gpt-4"] * 4})
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="uncompressed", statistics=False)
+    data = bytearray(buffer.getvalue())
+    data[40] = 0  # a byte of the column's first page, found to make Polars panic
+    with database_copy(seeded_template) as db:
+        path = db.parent / "hole.parquet"
+        path.write_bytes(bytes(data))
+        before = content(db)
+        result = invoke(db, "import", str(path), "--kind", "results", "-m", "hostile")
+        assert_clean_failure(result, f"{path}: not a readable Parquet file (damaged?)")
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert content(db) == before
+
+
 def test_hostile_parquet_columns(seeded_template: Path):
     import datetime
     import decimal

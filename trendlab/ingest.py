@@ -509,7 +509,9 @@ def _read_jsonl(text: str, source: str) -> Loaded:
 def _read_parquet(data: bytes, source: str) -> Loaded:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # Polars and Arrow raise several types for a bad file
+    # Polars and Arrow raise several types for a bad file, and on some damaged data
+    # (a page's validity shorter than its values) Polars panics.
+    except (Exception, pl.exceptions.PanicException) as exc:
         _refuse_unreadable(data, source, exc)
     if not frame.columns:
         raise TrendlabError(f"{source}: a Parquet file with no columns")
@@ -555,11 +557,15 @@ def _read_parquet(data: bytes, source: str) -> Loaded:
     return Loaded(frame.with_row_index(ROW), source, where)
 
 
-def _refuse_unreadable(data: bytes, source: str, exc: Exception) -> NoReturn:
+def _refuse_unreadable(data: bytes, source: str, exc: BaseException) -> NoReturn:
     """Refuse a Parquet file Polars cannot read, naming the column at fault where one
     alone is (a decimal256 of 40 digits, past Polars' 38): the reader's own message
     names none, so the user could not tell which column to write otherwise. A file
-    corrupt in its data is named by the first column its damage reaches."""
+    corrupt in its data is named by the first column its damage reaches; one that
+    Polars panicked on is said to be damaged, its panic's words (Polars' internals,
+    exit 70 as a bug of trendlab's) left out, and not read again column by column."""
+    if isinstance(exc, pl.exceptions.PanicException):
+        raise TrendlabError(f"{source}: not a readable Parquet file ({_short(exc)})") from None
     try:
         schema = pl.read_parquet_schema(io.BytesIO(data))
     except Exception:  # not Parquet at all: no column to blame
@@ -567,7 +573,7 @@ def _refuse_unreadable(data: bytes, source: str, exc: Exception) -> NoReturn:
     for name, dtype in schema.items():
         try:
             pl.read_parquet(io.BytesIO(data), columns=[name])
-        except Exception as column_exc:
+        except (Exception, pl.exceptions.PanicException) as column_exc:
             raise TrendlabError(
                 f"{source}: not a readable Parquet file: column {name!r} ({dtype}): "
                 f"{_short(column_exc)}"
@@ -608,6 +614,8 @@ def _parquet_text(frame: pl.DataFrame, name: str, dtype: pl.DataType, source: st
     return pl.lit(text).alias(name)
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, pl.exceptions.PanicException):
+        return "damaged?"  # its words are Polars' internals
     text = str(exc).strip().splitlines()
     return text[0][:120] if text else type(exc).__name__
