@@ -1341,26 +1341,34 @@ class Store:
         exact = self.execute(f"SELECT {col} FROM {source} WHERE {col} = ?", [text]).fetchall()
         if exact:
             return [exact[0][0]]
-        named = [f for f in kind.key_fields if f != "source_url"]
-        if kind.id_prefix and "/" in text:
+        match = self._key_match(kind, text, col)
+        if match is None:
+            return []
+        where, values = match
+        rows = self.execute(
+            f"SELECT {col} FROM {source} WHERE {where} ORDER BY {col}", values
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _key_match(self, kind: Kind, text: str, key: str) -> tuple[str, list[str]] | None:
+        """The condition, and its values, that the records of a kind with ids meet which
+        `text` names as find_keys reads it: the fields of the key joined by '/', or a
+        prefix of 4 characters or more of their id (`key`, its column); None where
+        `text` names none so."""
+        if not kind.id_prefix:
+            return None
+        if "/" in text:
+            named = [f for f in kind.key_fields if f != "source_url"]
             parts = _key_parts(text, named)
             # Providers match as the write path compares them (OpenAI, openai; ΣΑΣ, σας):
             # by the one rule for names, so that a key finds the price a write matched.
             if "provider" in named:
                 self.use_text_functions()
-            where = " AND ".join(_key_part_match(kind, f) for f in named[: len(parts)])
-            rows = self.execute(
-                f"SELECT {col} FROM {source} WHERE {where} ORDER BY {col}", parts
-            ).fetchall()
-            return [r[0] for r in rows]
-        if kind.id_prefix and len(text) >= 4:
-            # Ids are lowercase hex, as changeset ids are: one copied in capitals is the same.
-            rows = self.execute(
-                f"SELECT {col} FROM {source} WHERE starts_with({col}, ?) ORDER BY {col}",
-                [text.lower()],
-            ).fetchall()
-            return [r[0] for r in rows]
-        return []
+            return " AND ".join(_key_part_match(kind, f) for f in named[: len(parts)]), parts
+        if len(text) < 4:
+            return None
+        # Ids are lowercase hex, as changeset ids are: one copied in capitals is the same.
+        return f"starts_with({key}, ?)", [text.lower()]
 
     def retracted_in(self, kind: Kind, key: str) -> str | None:
         """The changeset that retracted `key`, if its latest revision (as of --as-of,
@@ -2395,20 +2403,11 @@ class Store:
         find_keys reads it, an id prefix or MODEL/BENCHMARK[/SETTING] (a price's
         MODEL/PROVIDER[/DATE]), the model by its slug: by the fields of the key, as
         none is the key itself."""
-        if self.as_of is None or not kind.id_prefix:
+        match = self._key_match(kind, text, "r.key") if self.as_of is not None else None
+        if match is None:
             return ""
-        if "/" in text:
-            named = [f for f in kind.key_fields if f != "source_url"]
-            parts = _key_parts(text, named)
-            if "provider" in named:
-                self.use_text_functions()
-            where = " AND ".join(_key_part_match(kind, f) for f in named[: len(parts)])
-            return self._first_recorded_after(self._first_recorded(kind.table, where, *parts))
-        if len(text) < 4:
-            return ""
-        # Ids are lowercase hex, as find_keys reads a prefix.
-        first = self._first_recorded(kind.table, "starts_with(r.key, ?)", text.lower())
-        return self._first_recorded_after(first)
+        where, values = match
+        return self._first_recorded_after(self._first_recorded(kind.table, where, *values))
 
     def _first_recorded_after(self, first: datetime | None) -> str:
         """'; it was first recorded at T' if `first` is after --as-of, else ''."""
