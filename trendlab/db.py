@@ -1801,9 +1801,10 @@ class Store:
         )
         return sorted(missing + altered + replaced)
 
-    def _damaged_tables(self) -> list[tuple[str, str]]:
+    def _damaged_tables(self, made: _Made) -> list[tuple[str, str]]:
         """(name, problem) of each table of this DuckDB file that DuckDB cannot read
-        whole: the file overwritten in part or cut short around trendlab. The audits read
+        whole (`made` as for _missing_schema): the file overwritten in part or cut short
+        around trendlab. The audits read
         only some columns of some tables, so check said "ok" of a store whose forecasts
         then failed on "Corrupt database file"."""
         if self.is_lake:
@@ -1816,19 +1817,12 @@ class Store:
             try:
                 self.execute(f"SELECT max(hash(COLUMNS(*))) FROM {_identifier(table)}")
             except duckdb.IOException as exc:
-                if table == _CACHE_TABLE:
-                    mend = (
-                        "forecasts and backtests compute afresh each time; it holds only "
-                        "what they computed: drop it, and create it again as trendlab's "
-                        "schema/003_forecast_cache.sql does"
-                    )
-                else:
-                    mend = "the commands that read it fail; restore the file from a backup"
                 found.append(
                     (
                         table,
                         f"table {table} cannot be read ({_first_line(str(exc))}; the file "
-                        f"overwritten in part or cut short around trendlab): {mend}",
+                        "overwritten in part or cut short around trendlab): "
+                        f"{_damaged_effect(table, made)}",
                     )
                 )
         return found
@@ -2006,7 +2000,7 @@ class Store:
         from trendlab.validate import NUL_PROBLEM, stored_errors
 
         made, have = _schema_objects(), self.column_types()
-        missing = self._missing_schema(made, have) + self._damaged_tables()
+        missing = self._missing_schema(made, have) + self._damaged_tables(made)
         # The cache's table is derived data no audit reads: its loss, listed alone, hid
         # every other problem.
         if any(name.split(".")[0] != _CACHE_TABLE for name, _ in missing):
@@ -3207,6 +3201,19 @@ def _altered_effect(name: str) -> str:
     if name == _CACHE_TABLE:
         return "forecasts and backtests it cannot read or write are computed each time"
     return "the commands that read it fail"
+
+
+def _damaged_effect(name: str, made: _Made) -> str:
+    """What a table `name` that DuckDB cannot read whole does to the commands, and the
+    way out (`made` as for Store._missing_schema): the cache's holds only what they
+    computed (see Store.cached), to be made again; any other, the records themselves."""
+    if name == _CACHE_TABLE:
+        return (
+            "forecasts and backtests compute afresh each time; it holds only what they "
+            "computed: drop it, and create it again as trendlab's "
+            f"{_schema_file(made[name][1])} does"
+        )
+    return "the commands that read it fail; restore the file from a backup"
 
 
 def _refuse_no_directory(data_path: str, option: str) -> None:
