@@ -106,6 +106,12 @@ class Rows:
             yield {n: _iso(v) for n, v in zip(self.names, row, strict=True)}
 
 
+def holds_lists(fmt: str) -> bool:
+    """Whether output format `fmt` holds a list as one, for a script to read as such
+    (JSON, JSON Lines, Parquet); a table's or a CSV's cell is text, a list joined."""
+    return fmt in ("json", "jsonl", "parquet")
+
+
 def holds_map(type_: Any) -> bool:
     """Whether DuckDB type `type_` is a MAP or holds one, read off the type, not its
     text, where a field or ENUM value may be named `MAP(`."""

@@ -150,7 +150,7 @@ def query(
       trendlab query --list
     """
     from trendlab import queries
-    from trendlab.render import Rows, render
+    from trendlab.render import Rows, holds_lists, render
     from trendlab.text import stdin_bytes
 
     if list_queries:
@@ -159,9 +159,7 @@ def query(
         given += [n for n, v in (("--limit", limit), ("--as-of", as_of)) if v is not None]
         if given:
             raise click.UsageError(f"--list runs no query, so it takes no {given[0]}")
-        # A list where the format holds one, for a script to read as such; a table's or
-        # a CSV's cell is text.
-        listed = fmt in ("json", "jsonl", "parquet")
+        listed = holds_lists(fmt)
         rows = [
             (q.name, q.description, list(q.params) if listed else ", ".join(q.params))
             for q in queries.named_queries().values()
