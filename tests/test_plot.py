@@ -777,7 +777,7 @@ def test_a_long_subtitle_is_wrapped_within_the_axes_under_the_title(
     [
         # A bare 4.5 on a threshold's line read as a score, not a price.
         (["gpqa-diamond", "--by", "price", "--threshold", "92.5"],
-         r"92\.5: reached 4\.5 USD per million tokens"),
+         r"92\.5 \(90 % of floor to ceiling\): reached 4\.5 USD per million tokens"),
         (["gsm8k", "--by", "compute", "--threshold", "95"],
          r"95: \S+ FLOP \(\S+ FLOP to \S+ FLOP\)"),
     ],
@@ -802,6 +802,17 @@ def test_by_price_the_axis_says_each_model_is_at_its_earliest_price(
     assert drawn[0].get_xlabel() == "earliest listed price (USD per million tokens, 3:1 blend)"
 
 
+def test_the_default_threshold_says_it_is_90_percent_of_floor_to_ceiling(
+    run: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """GPQA Diamond has no human baseline, so its threshold is 90 % of the way from its
+    floor 25 to its ceiling 100: its line was labelled a bare `92.5: reached ...`."""
+    result = run("plot", "gpqa-diamond", "-o", str(tmp_path / "x.png"))
+    assert result.exit_code == 0, result.stderr
+    labels = [" ".join(t.split()) for t in _texts(drawn[0])]
+    assert [t for t in labels if t.startswith("92.5 (90 % of floor to ceiling): ")], labels
+
+
 def test_a_crossing_forecast_before_today_is_labelled_past_the_data(
     run: Run, tmp_path: Path, drawn: list[Axes]
 ):
@@ -814,7 +825,7 @@ def test_a_crossing_forecast_before_today_is_labelled_past_the_data(
     # The dates forecast gives (they move with the seeds' calibration), after the data.
     [c] = json.loads(run("forecast", "bbh", "--json").stdout)["crossings"]
     assert c["status"] == "forecast" and c["median_date"] > "2024-12-26"
-    crossing = f"90: {c['median_date']} ({c['lower_date']} to {c['upper_date']})"
+    crossing = f"90 (90 % of floor to ceiling): {c['median_date']} ({c['lower_date']} to {c['upper_date']})"
     mark = f"{crossing} · past the data, which end 2024-12-26"
     assert [label for label in labels if label.endswith(mark)], labels
 

@@ -186,10 +186,11 @@ def test_report_overview_says_a_crossing_forecast_before_today_is_past_the_data(
     [c] = json.loads(run("forecast", "bbh", "--json").stdout)["crossings"]
     assert c["status"] == "forecast" and c["median_date"] > "2024-12-26"
     assert (
-        f"90: {c['median_date']} ({c['lower_date']} to {c['upper_date']})</span> "
+        f"90 (90 % of floor to ceiling): {c['median_date']} ({c['lower_date']} to {c['upper_date']})</span> "
         '<span class="muted nowrap">· past the data, which end 2024-12-26</span></td>'
     ) in overview
-    assert "89.8: reached 2023-12-06</span></td>" in overview
+    # Each threshold says where it comes from: a bare 90 read as any number picked.
+    assert '<span class="nowrap">human baseline 89.8: reached 2023-12-06</span></td>' in overview
     assert overview.count("past the data") == 1
 
 
@@ -1125,7 +1126,7 @@ def test_report_keeps_two_decimals_past_a_thousand(empty_db: Path, tmp_path: Pat
     result = run("report", "--benchmark", "sat", "--until", "2032", "-o", "-")
     assert result.exit_code == 0, result.stderr
     page = result.stdout
-    assert '<td><span class="nowrap">1,599.5: ' in page
+    assert '<td><span class="nowrap">human baseline 1,599.5: ' in page
     start = page.index("<h3>Forecast</h3>")
     table = page[start : page.index("</table>", start)]
     rows = [

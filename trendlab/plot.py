@@ -570,12 +570,11 @@ def _reference_lines(ax: Axes, result: Forecast, crossings: list[Crossing], key:
             text = f"human baseline {number(baseline)}"
             labels.append((baseline, 0.99, "right", text, BASELINE_COLOUR))
     for i, crossing in enumerate(crossings):
-        text = f"{number(crossing.threshold)}: {result.crossing_text(crossing)}"
+        named = scale.threshold_label(crossing.threshold, number(crossing.threshold))
+        text = f"{named}: {result.crossing_text(crossing)}"
         past = result.past_data_text(crossing)
         if past:
             text += f" · {past}"
-        if crossing.threshold == baseline:
-            text = f"human baseline {text}"
         if not fits(crossing.threshold):
             off.append(text)
             continue

@@ -235,6 +235,16 @@ class Scale:
             return self.ninety()
         return None
 
+    def threshold_label(self, threshold: float, shown: str) -> str:
+        """`shown`, the threshold as a figure or page writes it, with where it comes from
+        when it is a default (see default_threshold), which a bare 92.5 did not say:
+        'human baseline 89.8', '92.5 (90 % of floor to ceiling)'."""
+        if threshold == self.human_baseline:
+            return f"human baseline {shown}"
+        if self.bounded and threshold == self.ninety():
+            return f"{shown} (90 % of floor to ceiling)"
+        return shown
+
     def ninety(self) -> float:
         """The score 90 % of the way from floor to ceiling, to 12 significant digits: from
         1 to 100 it is 90.1, not the 90.10000000000001 float arithmetic makes it, which a

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
     from trendlab.forecast.scoring import PendingBacktests, Progress
     from trendlab.prices import BlendedPrices
+    from trendlab.series import Scale
 
 DEFAULT_PRICE_BENCHMARK = "mmlu"
 DEFAULT_PRICE_THRESHOLD = 80.0
@@ -55,6 +56,7 @@ class BenchmarkSection:
     forecast: pl.DataFrame | None = None  # yearly median, lower, upper
     crossings: pl.DataFrame | None = None
     crossing_texts: list[str] = field(default_factory=list)  # each crossing in words
+    scale: Scale | None = None  # the forecast's, which says where a threshold comes from
     # Where the first crossing is forecast before the day read, the words that say so.
     past_data: str | None = None
     parameters: list[tuple[str, str | None]] = field(default_factory=list)  # as `forecast`'s
@@ -318,6 +320,7 @@ def _section(
     section.forecast = result.frame(yearly=True, decimals=2)
     section.crossings = result.crossing_frame(crossings) if crossings else None
     section.crossing_texts = [result.crossing_text(c) for c in crossings]
+    section.scale = result.series.scale
     section.past_data = result.past_data_text(crossings[0]) if crossings else None
     section.parameters = result.parameter_rows()
     return section

@@ -224,14 +224,13 @@ def _header(report: Report, title: str) -> str:
 def _headline_crossing(section: BenchmarkSection) -> str:
     """The first threshold's crossing, in a few words; a median forecast before the day
     read says when the data end, as the note under the benchmark's chart does."""
-    if section.crossings is None or section.crossings.is_empty():
+    if section.crossings is None or section.crossings.is_empty() or section.scale is None:
         return ""
+    threshold = section.crossings.item(0, "threshold")
+    shown = section.scale.threshold_label(threshold, _num(threshold))
     # Each part kept whole, its dates unbroken, but free to wrap between the two: on one
     # line they made the overview 3 px wider than the page and scroll sideways.
-    text = (
-        f'<span class="nowrap">{_num(section.crossings.item(0, "threshold"))}: '
-        f"{_esc(section.crossing_texts[0])}</span>"
-    )
+    text = f'<span class="nowrap">{_esc(shown)}: {_esc(section.crossing_texts[0])}</span>'
     if section.past_data is not None:
         text += f' <span class="muted nowrap">· {_esc(section.past_data)}</span>'
     return text
