@@ -172,6 +172,19 @@ def test_report_of_named_benchmarks_to_stdout(seeded_copy: Path):
     assert "mmlu&#x27;s latest result is 2025-02-26, so whether it has since" in result.stdout
 
 
+def test_report_shows_the_bounds_a_benchmark_leaves_to_its_unit(seeded_copy: Path):
+    """ARC-AGI sets no floor or ceiling, so its forecast stays within percent's 0 to 100:
+    its heading named no bound at all. MMLU's own bounds read as before."""
+    run = make_runner(seeded_copy)
+    result = run("report", "--benchmark", "arc-agi", "--benchmark", "mmlu", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "<p class=\"meta\">unit percent · floor 0 (its unit's end) · ceiling 100 (its unit's "
+        "end) · "
+    ) in result.stdout.replace("&#x27;", "'")
+    assert '<p class="meta">unit percent · floor 25 · ceiling 100 · human 89.8 · ' in result.stdout
+
+
 def test_report_overview_says_a_crossing_forecast_before_today_is_past_the_data(
     seeded_copy: Path,
 ):

@@ -56,7 +56,8 @@ class BenchmarkSection:
     forecast: pl.DataFrame | None = None  # yearly median, lower, upper
     crossings: pl.DataFrame | None = None
     crossing_texts: list[str] = field(default_factory=list)  # each crossing in words
-    scale: Scale | None = None  # the forecast's, which says where a threshold comes from
+    # Its bounds, the unit's where it sets none, and where a threshold comes from.
+    scale: Scale | None = None
     # Where the first crossing is forecast before the day read, the words that say so.
     past_data: str | None = None
     parameters: list[tuple[str, str | None]] = field(default_factory=list)  # as `forecast`'s
@@ -109,6 +110,7 @@ class _Read:
     database: str
     slugs: list[str]
     facts: dict[str, dict[str, Any]]
+    scales: dict[str, Scale]
     scores: pl.DataFrame
     inputs: ForecastInputs
     scoring: PendingBacktests | None  # the scorecards' backtests, when not the forecasts' own
@@ -136,6 +138,7 @@ def _read(
     from trendlab.plot import organization_palette
     from trendlab.prices import BlendedPrices
     from trendlab.records import benchmark_slug
+    from trendlab.series import Scale
 
     every = store.records(BENCHMARKS)
     facts = {row["slug"]: row for row in every.to_dicts()}
@@ -166,6 +169,7 @@ def _read(
         database=store.location,
         slugs=slugs,
         facts=facts,
+        scales={s: Scale.from_record(b) for s, b in store.benchmark_bounds(*slugs).items()},
         scores=scores,
         inputs=inputs,
         scoring=scoring,
@@ -289,6 +293,7 @@ def _section(
     mine = read.scores.filter(pl.col("benchmark") == slug)
     higher = facts.get("higher_is_better") is not False
     section = BenchmarkSection(slug, facts, mine.height, _best(mine, higher))
+    section.scale = read.scales.get(slug)
     if isinstance(prepared, TrendlabError):
         return _without_forecast(section, mine, prepared.message, higher)
     try:
@@ -320,7 +325,6 @@ def _section(
     section.forecast = result.frame(yearly=True, decimals=2)
     section.crossings = result.crossing_frame(crossings) if crossings else None
     section.crossing_texts = [result.crossing_text(c) for c in crossings]
-    section.scale = result.series.scale
     section.past_data = result.past_data_text(crossings[0]) if crossings else None
     section.parameters = result.parameter_rows()
     return section

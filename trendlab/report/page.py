@@ -296,9 +296,14 @@ def _pooled(report: Report) -> str:
 def _facts(section: BenchmarkSection) -> str:
     f = section.facts
     bits = [f"unit {_esc(f.get('unit'))}"]
+    scale = section.scale
     for key, label in (("floor", "floor"), ("ceiling", "ceiling"), ("human_baseline", "human")):
         if f.get(key) is not None:
             bits.append(f"{label} {_num(f[key])}")
+        elif key != "human_baseline" and scale and (end := getattr(scale, key)) is not None:
+            # The bound a forecast stays within: left out, ARC-AGI's chart ran 0 to 100
+            # under a heading that named no bound.
+            bits.append(f"{label} {_num(end)} (its unit's end)")
     if f.get("higher_is_better") is False:
         bits.append("lower is better")
     if f.get("url"):
