@@ -767,6 +767,14 @@ def test_report_wraps_a_long_name_in_chromium(browser, empty_db: Path, tmp_path:
     page.close()
 
 
+def test_report_price_heading_of_a_benchmark_not_in_the_database(empty_db: Path):
+    """With no mmlu to price on there is no unit to name: the heading ended in a space
+    before its close, where the unit would have been."""
+    result = make_runner(empty_db)("report", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert "<h2>The price of a capability: mmlu &ge; 80</h2>" in result.stdout
+
+
 def test_report_price_heading_of_a_lower_is_better_benchmark(seeded_copy: Path):
     """Reaching 20 on an error rate is scoring 20 or less: the heading says so, as the
     price-trend headline under it does."""

@@ -470,8 +470,9 @@ def _results(frame: pl.DataFrame) -> str:
 def _prices(section: PriceSection) -> str:
     head = (
         f'<section id="prices"><h2>The price of a capability: {_text(section.name)} '
-        f"{'&ge;' if section.higher_is_better else '&le;'} {_num(section.threshold)} "
-        f"{_esc(section.unit)}</h2>"
+        f"{'&ge;' if section.higher_is_better else '&le;'} {_num(section.threshold)}"
+        # No space before a unit a benchmark does not have: the heading ended in one.
+        f"{' ' + _esc(section.unit) if section.unit else ''}</h2>"
     )
     undated = (
         f'<p class="muted">Price trend: {_note(section.undated)}.</p>' if section.undated else ""
