@@ -767,6 +767,16 @@ def test_report_wraps_a_long_name_in_chromium(browser, empty_db: Path, tmp_path:
     page.close()
 
 
+def test_report_price_table_names_models_as_the_page_does(full_report: tuple[Path, str]):
+    """The cheapest models were listed by slug (gpt-4o-mini), where the overview and
+    every other table of the page give a model's name (GPT-4o mini)."""
+    page = full_report[0].read_text()
+    prices = page[page.index('<section id="prices">') : page.index('<section id="changesets">')]
+    cells = re.findall(r"<td>([^<]*)</td>", prices)
+    assert "GPT-4o mini" in cells and "GPT-4" in cells, cells
+    assert "gpt-4o-mini" not in cells and "gpt-4" not in cells, cells
+
+
 def test_report_price_heading_of_a_benchmark_not_in_the_database(empty_db: Path):
     """With no mmlu to price on there is no unit to name: the heading ended in a space
     before its close, where the unit would have been."""

@@ -424,5 +424,8 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     section.chart = svg.getvalue()
     section.headline = trend.headline()
     section.unknown = trend.unknown_note()
-    section.points = trend.table()
+    # By name, as the page's other tables give a model (the slug where it has none).
+    names = read.price_scores.filter(pl.col("model_name").is_not_null())
+    by_name = dict(zip(names.get_column("model"), names.get_column("model_name"), strict=True))
+    section.points = trend.table().with_columns(pl.col("model").replace(by_name))
     return section
