@@ -2052,8 +2052,14 @@ def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path
     assert not (tmp_path / "models.json").exists()
     agree = run("export", "models", "-o", str(tmp_path / "models.json"), "--format", "json")
     assert agree.exit_code == 0
-    pdf = run("report", "-o", str(tmp_path / "report.pdf"))
-    assert pdf.exit_code == 2 and "the report is an HTML page" in pdf.stderr
+    # In the words plot uses of its -o (it said 'Invalid value for -o: ...: the report is
+    # an HTML page (FILE.html)'), one check for both.
+    for args, ends in ((["report"], ".html or .htm"), (["plot", "mmlu"], ".png or .svg")):
+        wrong = str(tmp_path / "out.pdf")
+        refused = run(*args, "-o", wrong)
+        said = f"trendlab: error: -o {wrong}: the file name must end in {ends} (see "
+        assert refused.exit_code == 2 and refused.stderr.startswith(said), refused.stderr
+        assert refused.stderr.count("\n") == 1, refused.stderr
 
 
 def test_a_figure_named_by_o_is_refused_saying_what_draws_one(run: Run, tmp_path: Path):

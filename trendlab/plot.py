@@ -25,9 +25,9 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from trendlab.errors import ExitCode, TrendlabError
+from trendlab.errors import TrendlabError
 from trendlab.forecast.families import LOG_SPACES
-from trendlab.text import at_most, level_text, name_fault, number, significant_text
+from trendlab.text import at_most, level_text, number, significant_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -100,19 +100,6 @@ _X_TITLE = {
     # By price a model is placed at its first price, as --by price fits it, not today's.
     "price": "earliest listed price (USD per million tokens, 3:1 blend)",
 }
-
-
-def check_plot_suffix(path: str, option: str) -> None:
-    """A usage error unless `path` names a format a figure is drawn in."""
-    if fault := name_fault(path):
-        raise TrendlabError(
-            f"{option}: the file name {fault}; it must end in .png or .svg",
-            exit_code=ExitCode.USAGE,
-        )
-    if Path(path).suffix.lower() not in SUFFIXES:
-        raise TrendlabError(
-            f"{option} {path}: the file name must end in .png or .svg", exit_code=ExitCode.USAGE
-        )
 
 
 def _text(value: object) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from trendlab.cli.forecast import (
@@ -22,6 +20,7 @@ from trendlab.cli.options import (
     as_of_option,
     check_figure_path,
     check_output,
+    check_suffix,
     note,
     progress_bar,
 )
@@ -151,10 +150,8 @@ def report(
 
     if fault := name_fault(output):  # named as the other commands name it, not as a file ": ..."
         raise click.UsageError(f"-o: the file name {fault} (give FILE.html, or - for stdout)")
-    if output != "-" and Path(output).suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter(
-            f"{output}: the report is an HTML page (FILE.html)", param_hint="-o"
-        )
+    if output != "-":
+        check_suffix(output, "-o", (".html", ".htm"))
     check_output(output, "-o")
     built = build_report(
         settings,

@@ -1172,12 +1172,29 @@ def _refuse_among(output: str, option: str, path: Path, shown_db: str) -> None:
         )
 
 
+def check_suffix(path: str, option: str, suffixes: Sequence[str]) -> None:
+    """A usage error unless `path` ends in one of `suffixes`, in one wording for every
+    file whose format its name says (a figure's, the report's): `report -o r.jpg` said
+    'Invalid value for -o: r.jpg: the report is an HTML page', `plot -o p.jpg` this."""
+    if Path(path).suffix.lower() not in suffixes:
+        raise TrendlabError(
+            f"{option} {path}: the file name must end in {' or '.join(suffixes)}",
+            exit_code=ExitCode.USAGE,
+        )
+
+
 def check_figure_path(path: str, option: str, output: str | None = None) -> None:
     """Fail before any work if a figure could not be written to `path`, or would be
     written over the database or over `output`, the file -o writes beside it."""
-    from trendlab.plot import check_plot_suffix
+    from trendlab.plot import SUFFIXES
+    from trendlab.text import name_fault
 
-    check_plot_suffix(path, option)
+    if fault := name_fault(path):
+        raise TrendlabError(
+            f"{option}: the file name {fault}; it must end in {' or '.join(SUFFIXES)}",
+            exit_code=ExitCode.USAGE,
+        )
+    check_suffix(path, option, SUFFIXES)
     check_output(path, option)
     if output and output != "-" and _same_file(Path(path), Path(output)):
         # Written one after the other, the second replaced the first, and both were
