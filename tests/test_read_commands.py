@@ -2062,6 +2062,32 @@ def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path
         assert refused.stderr.count("\n") == 1, refused.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "-o"], ["plot", "mmlu", "-o"], ["forecast", "mmlu", "-o"],
+        ["forecast", "mmlu", "--plot"], ["price-trend", "mmlu", "--threshold", "80", "-o"],
+        ["price-trend", "mmlu", "--threshold", "80", "--plot"], ["list", "results", "-o"],
+        ["export", "results", "-o"], ["backtest", "mmlu", "-o"], ["query", "frontier", "-o"],
+        ["prices", "-o"], ["show", "model", "gpt-4", "-o"], ["history", "model", "gpt-4", "-o"],
+        ["log", "-o"], ["check", "-o"],
+    ],
+)  # fmt: skip
+def test_an_output_that_is_a_folder_is_refused_in_trendlabs_words(
+    run: Run, tmp_path: Path, args: list[str]
+):
+    """-o DIR, an existing folder, got Click's own "Invalid value for '-o' / '--output':
+    File 'outd' is a directory"; a name ending in / gets trendlab's line, as this does."""
+    folder = tmp_path / "outd"
+    folder.mkdir()
+    result = run(*args, str(folder))
+    option = args[-1]
+    said = f"trendlab: error: {option} {folder}: a folder, not a file (see "
+    assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+    assert result.stderr.startswith(said) and result.stderr.count("\n") == 1, result.stderr
+    assert list(folder.iterdir()) == []
+
+
 def test_a_figure_named_by_o_is_refused_saying_what_draws_one(run: Run, tmp_path: Path):
     """-o FILE.png was 'cannot tell the format', and with --csv wrote CSV in a .png: a
     reader of a table asks for a figure, which --plot or `trendlab plot` draws."""

@@ -23,6 +23,7 @@ from trendlab.cli.options import (
     check_suffix,
     note,
     progress_bar,
+    refuse_folder,
 )
 from trendlab.text import counted, name_fault
 
@@ -35,7 +36,7 @@ from trendlab.text import counted, name_fault
     "--output",
     required=True,
     metavar="FILE",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="The figure to write: FILE.png or FILE.svg.",
 )
 @click.pass_obj
@@ -69,7 +70,7 @@ def plot(settings: Settings, benchmark: str, request: ForecastRequest, output: s
     "--output",
     required=True,
     metavar="FILE",
-    type=click.Path(dir_okay=False, allow_dash=True),
+    type=click.Path(allow_dash=True),
     help="Write the page to FILE (e.g. report.html); - writes it to stdout.",
 )
 @click.option(
@@ -150,6 +151,7 @@ def report(
 
     if fault := name_fault(output):  # named as the other commands name it, not as a file ": ..."
         raise click.UsageError(f"-o: the file name {fault} (give FILE.html, or - for stdout)")
+    refuse_folder(output, "-o")  # before its name is read for a format
     if output != "-":
         check_suffix(output, "-o", (".html", ".htm"))
     check_output(output, "-o")

@@ -215,7 +215,7 @@ def past_bound_note(scale: Scale, threshold: float) -> None:
 @click.option(
     "--plot",
     metavar="FILE",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Also draw the figure `trendlab plot` draws to FILE.png or FILE.svg.",
 )
 @output_options()

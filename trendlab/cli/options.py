@@ -1020,6 +1020,8 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
                 # a name of spaces wrote a file of that name, and 'out.csv ' was refused as
                 # of no known format, the wrong reason.
                 raise click.UsageError(f"-o: the file name {fault} (give FILE, or - for stdout)")
+            # Before its name is read for a format: 'cannot tell the format' of a folder.
+            refuse_folder(output, "-o")
             ending = Path(output).suffix.lower() if output and output != "-" else ""
             suffix = SUFFIXES.get(ending)
             chosen = (flags[0] if flags else None) or fmt
@@ -1069,7 +1071,7 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
             click.option(
                 "-o",
                 "--output",
-                type=click.Path(dir_okay=False, allow_dash=True),
+                type=click.Path(allow_dash=True),
                 help="Write to FILE instead of stdout.",
             ),
         ]
@@ -1088,12 +1090,7 @@ def check_output(output: str | None, option: str) -> None:
     """Fail before any work (a backtest of every benchmark can take a while) if the file
     `output` could not be written, or would be written over the database: a usage
     error, as the option's value is what is wrong."""
-    if output and (output.endswith(_SEPARATORS) or os.path.basename(output) in (".", "..")):
-        # Path() drops a trailing separator (and a last `.`), so the name passed for a
-        # file's: the work was done, then writing it failed (exit 1).
-        raise TrendlabError(
-            f"{option} {output}: a folder's name, not a file's", exit_code=ExitCode.USAGE
-        )
+    refuse_folder(output, option)
     try:
         if output and output != "-" and not Path(output).resolve().parent.is_dir():
             raise TrendlabError(
@@ -1112,6 +1109,22 @@ def check_output(output: str | None, option: str) -> None:
         raise TrendlabError(
             f"{option} {output}: {os.strerror(errno.ELOOP)}", exit_code=ExitCode.USAGE
         ) from None
+
+
+def refuse_folder(output: str | None, option: str) -> None:
+    """A usage error if `output` names a folder: by its name, or one that is there, which
+    click.Path(dir_okay=False) refused in Click's words ("Invalid value for '-o' /
+    '--output': File 'outd' is a directory"), not as other bad -o values are."""
+    if not output or output == "-":
+        return
+    if output.endswith(_SEPARATORS) or os.path.basename(output) in (".", ".."):
+        # Path() drops a trailing separator (and a last `.`), so the name passed for a
+        # file's: the work was done, then writing it failed (exit 1).
+        raise TrendlabError(
+            f"{option} {output}: a folder's name, not a file's", exit_code=ExitCode.USAGE
+        )
+    if os.path.isdir(output):
+        raise TrendlabError(f"{option} {output}: a folder, not a file", exit_code=ExitCode.USAGE)
 
 
 def _no_directory(output: str) -> str:
@@ -1194,6 +1207,7 @@ def check_figure_path(path: str, option: str, output: str | None = None) -> None
             f"{option}: the file name {fault}; it must end in {' or '.join(SUFFIXES)}",
             exit_code=ExitCode.USAGE,
         )
+    refuse_folder(path, option)  # before its name is read for a format
     check_suffix(path, option, SUFFIXES)
     check_output(path, option)
     if output and output != "-" and _same_file(Path(path), Path(output)):

@@ -148,7 +148,7 @@ def prices(
 )
 @click.option(
     "--plot",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     metavar="FILE",
     help="Also draw the trend to FILE.png or FILE.svg.",
 )
