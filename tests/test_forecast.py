@@ -166,6 +166,11 @@ def test_the_title_says_which_side_of_the_floor_the_fitted_points_are():
         "synth: only 2 of its frontier points are above 0, its unit's end (it sets no floor), "
         "and the logistic family needs 3"
     ), refused.value.message
+    # Nor a floor to check with `show benchmark`, which shows none.
+    assert refused.value.message.endswith(
+        ": a score at its unit's end has no finite logit, so an S-curve fits only the points "
+        "above it; `trendlab forecast synth --family linear` fits them all"
+    ), refused.value.message
 
 
 def test_errors_and_notes_give_a_floor_ceiling_or_score_as_stored():

@@ -154,12 +154,15 @@ def points_for(series: Series, family: str, *, auto: bool = False) -> tuple[np.n
     # none the user asked for. Commands, not flags: the report has no --family.
     needs = "an S-curve, auto's choice here," if auto else f"the {family} family"
     line = series.forecast_command("--family linear")
+    worst, check = "at its unit's end", ""
+    if scale.floor_set:  # one left to the unit is no chance level, nor one to check
+        show = series.command(f"show benchmark {scale.slug}")
+        worst, check = "no better than chance", f", or check the floor with `{show}`"
     raise TrendlabError(
         f"{scale.slug}: {some} of its {what}s{series.kept} {'is' if above == 1 else 'are'} "
         f"{side} {scale.floor_words()}, and {needs} needs {MIN_ABOVE_FLOOR}"
-        f"{later}: a score no better than chance has no finite logit, so an S-curve fits "
-        f"only the points {side} it; `{line}` fits them all, or check the floor with "
-        f"`{series.command(f'show benchmark {scale.slug}')}`"
+        f"{later}: a score {worst} has no finite logit, so an S-curve fits "
+        f"only the points {side} it; `{line}` fits them all{check}"
     )
 
 
