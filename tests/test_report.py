@@ -199,11 +199,13 @@ def test_report_overview_says_a_crossing_forecast_before_today_is_past_the_data(
     [c] = json.loads(run("forecast", "bbh", "--json").stdout)["crossings"]
     assert c["status"] == "forecast" and c["median_date"] > "2024-12-26"
     assert (
-        f"90 (90 % of floor to ceiling): {c['median_date']} ({c['lower_date']} to {c['upper_date']})</span> "
+        '90 (90 % of floor to ceiling):</span> <span class="nowrap">'
+        f"{c['median_date']} ({c['lower_date']} to {c['upper_date']})</span> "
         '<span class="muted nowrap">· past the data, which end 2024-12-26</span></td>'
     ) in overview
     # Each threshold says where it comes from: a bare 90 read as any number picked.
-    assert '<span class="nowrap">human baseline 89.8: reached 2023-12-06</span></td>' in overview
+    said = '<span class="nowrap">human baseline 89.8:</span> <span class="nowrap">reached 2023-'
+    assert said in overview
     assert overview.count("past the data") == 1
 
 
@@ -933,7 +935,10 @@ def test_report_never_crossed_says_why_in_either_direction(empty_db: Path, tmp_p
     result = run("report", "--benchmark", "err", "-o", "-")
     assert result.exit_code == 0, result.stderr
     page = result.stdout
-    assert '<td><span class="nowrap">0: at the ceiling, never reached</span></td>' in page
+    assert (
+        '<td><span class="nowrap">human baseline 0:</span> '
+        '<span class="nowrap">at the ceiling, never reached</span></td>' in page
+    )
     assert '<td colspan="3">at the ceiling, never reached</td>' in page
     assert "beyond the ceiling" not in page
 
@@ -1157,7 +1162,7 @@ def test_report_keeps_two_decimals_past_a_thousand(empty_db: Path, tmp_path: Pat
     result = run("report", "--benchmark", "sat", "--until", "2032", "-o", "-")
     assert result.exit_code == 0, result.stderr
     page = result.stdout
-    assert '<td><span class="nowrap">human baseline 1,599.5: ' in page
+    assert '<td><span class="nowrap">human baseline 1,599.5:</span> ' in page
     start = page.index("<h3>Forecast</h3>")
     table = page[start : page.index("</table>", start)]
     rows = [

@@ -228,9 +228,12 @@ def _headline_crossing(section: BenchmarkSection) -> str:
         return ""
     threshold = section.crossings.item(0, "threshold")
     shown = section.scale.threshold_label(threshold, _num(threshold))
-    # Each part kept whole, its dates unbroken, but free to wrap between the two: on one
-    # line they made the overview 3 px wider than the page and scroll sideways.
-    text = f'<span class="nowrap">{_esc(shown)}: {_esc(section.crossing_texts[0])}</span>'
+    # Each part kept whole, its dates unbroken, but free to wrap between them: on one
+    # line they made the overview wider than the page and scroll sideways.
+    text = (
+        f'<span class="nowrap">{_esc(shown)}:</span> '
+        f'<span class="nowrap">{_esc(section.crossing_texts[0])}</span>'
+    )
     if section.past_data is not None:
         text += f' <span class="muted nowrap">· {_esc(section.past_data)}</span>'
     return text
