@@ -118,7 +118,7 @@ def test_report_covers_every_benchmark(full_report: tuple[Path, str], seeded_cop
     assert summary.endswith(", blend 3:1") and f"{html.escape(summary)}.</p>" in text
     assert "Blended price: 3 input tokens to 1 output token." in text
     # Two decimals read it as 0.26 (and a price of 0.0025 as 0).
-    assert '<td>gpt-4o-mini</td><td>OpenAI</td><td class="num">0.2625</td>' in text
+    assert '<td>GPT-4o mini</td><td>OpenAI</td><td class="num">0.2625</td>' in text
     assert "Latest changesets" in text and "load seed data" in text
 
 
