@@ -69,15 +69,18 @@ def slugify(text: str) -> str:
 
 
 # A character that shows nothing alone, in a syntax both Python's re and Polars read:
-# white space, control characters, Unicode's default-ignorable code points (format
-# characters such as U+200D ZERO WIDTH JOINER and U+00AD SOFT HYPHEN, the Hangul
-# fillers U+115F, U+1160, U+3164 and U+FFA0, variation selectors, tags) and U+2800
-# BRAILLE PATTERN BLANK. Not a combining mark (U+0301), which shows, alone or on a
-# letter, nor a format character that shows (U+0600 ARABIC NUMBER SIGN).
+# white space (Unicode's White_Space, spelt out, as Python's \s adds U+001C-U+001F),
+# Unicode's default-ignorable code points (format characters such as U+200D ZERO WIDTH
+# JOINER and U+00AD SOFT HYPHEN, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0,
+# variation selectors, tags) and U+2800 BRAILLE PATTERN BLANK. Not a combining mark
+# (U+0301), which shows, alone or on a letter, nor a format character that shows
+# (U+0600 ARABIC NUMBER SIGN), nor another control character: a NUL or U+0001 is
+# garbage to refuse, as the write path does, not nothing.
 INVISIBLE_CLASS = (
-    r"[\s\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
-    r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0"
-    r"\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+    r"[\t-\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 # Text with no character that shows: blank, as if empty. A name of a zero-width joiner
 # alone was stored, and listed as nothing.
