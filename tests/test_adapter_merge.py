@@ -2082,7 +2082,7 @@ def test_a_model_an_import_adds_then_dates_is_one_added_in_import_log_and_diff(
     result = run_empty("import", "--from", "epoch", str(folder))
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[-1].startswith(f"{said} (changeset ")
-    assert [r["changes"] for r in _rows(run_empty, "log")] == [said]
+    assert [r["changes"] for r in _rows(run_empty, "log")] == [said.split("; ")]
     diff = run_empty("diff", "--since", "2000")
     assert (diff.exit_code, diff.stderr) == (0, f"since 2000: {said}\n")
     # One revision of the changeset, with the date: the first, undated, is gone.

@@ -123,9 +123,9 @@ def test_an_unknown_score_kept_is_no_change(run: Run, db: Path):
     assert _diff(run, unknown) == ([], f"since {unknown}: no changes\n")
     shown = json.loads(run("history", "result", key, "--json").stdout)
     assert [r["changes"] for r in shown][-3:] == [
-        "score: 78.5 -> NaN",
-        "notes: (none) -> n",
-        "notes: n -> (none)",
+        ["score: 78.5 -> NaN"],
+        ["notes: (none) -> n"],
+        ["notes: n -> (none)"],
     ]
 
 

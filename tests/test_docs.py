@@ -393,7 +393,7 @@ def test_the_retract_help_example_runs_on_a_seeded_database(db: Path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{words[3]}\n"
     shown = CliRunner().invoke(cli, ["--db", str(db), "history", "result", words[3], "--json"])
-    assert [r["changes"] for r in json.loads(shown.stdout)] == ["created", "retracted"]
+    assert [r["changes"] for r in json.loads(shown.stdout)] == [["created"], ["retracted"]]
 
 
 def test_the_import_help_example_piping_into_another_store_runs_as_written(

@@ -8,6 +8,8 @@ import json
 import shlex
 from pathlib import Path
 
+import polars as pl
+
 from tests.conftest import Run, changeset_around, revise_around
 from trendlab.db import Store
 from trendlab.history import describe_change
@@ -15,9 +17,10 @@ from trendlab.kinds import MODELS
 
 
 def _changes(run: Run, *args: str) -> list[str]:
+    """What each revision changed, its items joined as a table and CSV join them."""
     shown = run("history", *args, "--json")
     assert shown.exit_code == 0, shown.stderr
-    return [revision["changes"] for revision in json.loads(shown.stdout)]
+    return ["; ".join(revision["changes"]) for revision in json.loads(shown.stdout)]
 
 
 def _lifecycle(run: Run) -> None:
@@ -93,12 +96,40 @@ def test_a_retracted_models_slug_names_it_in_any_unicode_form(run: Run):
 def test_a_revision_that_changes_no_field_says_so():
     fields = {name: None for name in MODELS.field_names} | {"slug": "m", "name": "M"}
     before = fields | {"op": "insert"}
-    assert describe_change(MODELS, None, before) == "created"
-    assert describe_change(MODELS, before, fields | {"op": "update"}) == "no field changed"
-    assert describe_change(MODELS, before | {"op": "retract"}, fields | {"op": "insert"}) == (
+    assert describe_change(MODELS, None, before) == ["created"]
+    assert describe_change(MODELS, before, fields | {"op": "update"}) == ["no field changed"]
+    assert describe_change(MODELS, before | {"op": "retract"}, fields | {"op": "insert"}) == [
         "restored"
-    )
-    assert describe_change(MODELS, before, fields | {"op": "retract"}) == "retracted"
+    ]
+    assert describe_change(MODELS, before, fields | {"op": "retract"}) == ["retracted"]
+
+
+def test_history_and_log_as_data_list_each_change_apart(run: Run, tmp_path: Path):
+    """JSON, JSON Lines and Parquet gave `changes` as the table's text, its items joined
+    with '; ', which a value may hold too: a script could not tell them apart. A list
+    now, as diff's fields; CSV still joins them."""
+    for step in (
+        ("add-model", "hist-semi", "--name", "A"),
+        ("edit", "model", "hist-semi", "--set", "name=B; c"),
+        ("retract", "model", "hist-semi"),
+        ("add-model", "hist-semi", "--name", "Z"),
+    ):
+        done = run(*step, "-m", "t")
+        assert done.exit_code == 0, (step, done.stderr)
+    said = [["created"], ["name: A -> B; c"], ["retracted"], ["restored", "name: B; c -> Z"]]
+    shown = json.loads(run("history", "model", "hist-semi", "--json").stdout)
+    assert [r["changes"] for r in shown] == said
+    lines = run("history", "model", "hist-semi", "--jsonl").stdout.splitlines()
+    assert [json.loads(line)["changes"] for line in lines] == said
+    rows = csv.DictReader(io.StringIO(run("history", "model", "hist-semi", "--csv").stdout))
+    assert [r["changes"] for r in rows] == ["; ".join(items) for items in said]
+    logged = json.loads(run("log", "--limit", "2", "--json").stdout)
+    assert [r["changes"] for r in logged] == [["models: 1 restored"], ["models: 1 retracted"]]
+    table = run("log", "--limit", "1", "--csv").stdout.splitlines()
+    assert table[1].endswith(",models: 1 restored")
+    parquet = tmp_path / "history.parquet"
+    assert run("history", "model", "hist-semi", "-o", str(parquet)).exit_code == 0
+    assert pl.read_parquet(parquet)["changes"].to_list() == said
 
 
 def test_history_as_data_holds_every_field_of_each_revision(run: Run):

@@ -58,7 +58,7 @@ def test_1000_row_file_with_one_bad_row_writes_nothing(run: Run, tmp_path: Path)
     assert "results: 1000 added" in ok.stderr
     assert _count(run) == before_n + 1000
     log = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
-    assert log["message"] == "bulk" and log["changes"] == "results: 1000 added"
+    assert log["message"] == "bulk" and log["changes"] == ["results: 1000 added"]
 
 
 def test_every_bad_row_is_listed_up_to_20(run: Run, tmp_path: Path):
@@ -551,7 +551,7 @@ def test_changed_rows_become_revisions_and_absent_columns_keep_values(run: Run, 
     assert shown["release_date"] == "2023-03-15"
     assert shown["name"] == "GPT-4" and shown["organization"] == "OpenAI"  # kept
     history = json.loads(run("history", "model", "gpt-4", "--json").stdout)
-    assert history[-1]["changes"] == "release_date: 2023-03-14 -> 2023-03-15"
+    assert history[-1]["changes"] == ["release_date: 2023-03-14 -> 2023-03-15"]
 
 
 def test_a_value_given_where_there_was_none_and_a_blank_that_clears_one_are_changes(
@@ -1096,7 +1096,7 @@ def test_a_field_one_json_record_leaves_out_keeps_its_stored_value(
     after = json.loads(run("show", "model", "gpt-4", "--json").stdout)
     assert after == before | {"release_date": "2023-03-15"}  # name and notes kept
     history = json.loads(run("history", "model", "gpt-4", "--json").stdout)
-    assert history[-1]["changes"] == "release_date: 2023-03-14 -> 2023-03-15"
+    assert history[-1]["changes"] == ["release_date: 2023-03-14 -> 2023-03-15"]
     foo = json.loads(run("show", "model", "foo-5", "--json").stdout)
     assert (foo["name"], foo["notes"], foo["release_date"]) == ("Foo 5", "n", None)
     # Every bad record is listed, and a record given twice is caught, whatever it holds.

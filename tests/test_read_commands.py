@@ -3504,7 +3504,7 @@ def test_history_takes_a_limit_that_keeps_the_newest_revisions(run: Run):
     cut = run("history", "model", "hist-limit", "--json", "--limit", "2")
     assert cut.exit_code == 0 and cut.stderr == ""
     assert json.loads(cut.stdout) == every[-2:]
-    assert json.loads(cut.stdout)[0]["changes"] == "name: v2 -> v3"
+    assert json.loads(cut.stdout)[0]["changes"] == ["name: v2 -> v3"]
     table = run("history", "model", "hist-limit", "--limit", "2").stdout.splitlines()
     assert len(table) == 2 + 2 and "v3 -> v4" in table[-1]  # header and rule
     csv_out = run("history", "model", "hist-limit", "--csv", "--limit", "9" * 30).stdout

@@ -65,7 +65,7 @@ def test_a_20000_row_import_round_trips_and_reimports_as_revisions(run: Run, tmp
     assert third.exit_code == 0, third.stderr
     assert "results: 2 updated, 19998 unchanged" in third.stderr
     log = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
-    assert log["message"] == "two corrections" and log["changes"] == "results: 2 updated"
+    assert log["message"] == "two corrections" and log["changes"] == ["results: 2 updated"]
 
 
 def test_an_import_stores_its_results_by_benchmark(db: Path, tmp_path: Path):

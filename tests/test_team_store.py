@@ -2389,8 +2389,8 @@ def test_two_writers_editing_one_record_keep_both_revisions(team_db: str, pg_ser
         (2, "update", "typo in the table"),
         (3, "update", "note"),
     ]
-    assert history[2]["changes"].endswith("-> checked against the paper")
-    assert "score" not in history[2]["changes"]  # made on top of revision 2
+    [noted] = history[2]["changes"]  # made on top of revision 2: no score
+    assert noted.startswith("notes: ") and noted.endswith("-> checked against the paper")
     now = json.loads(run("show", "result", "minerva-540b/math", "--json").stdout)
     assert (now["score"], now["notes"]) == (50.4, "checked against the paper")
     then = json.loads(run("show", "result", "minerva-540b/math", "--json", "--as-of", a.id).stdout)

@@ -1714,9 +1714,9 @@ class Store:
     def changesets(self, limit: int | None = None) -> pl.DataFrame:
         """Changesets (recorded by --as-of, when one is set), newest first, with counts
         of revisions per kind and what they did, in the words of an import's and diff's
-        summary, kinds in the order of KINDS: 'models: 1 added, 1 restored; results: 5
-        updated'. A record's insert after its first revision brings it back from a
-        retraction: restored."""
+        summary, one item a kind in the order of KINDS: ['models: 1 added, 1 restored',
+        'results: 5 updated'] (none for a changeset holding no revision). A record's
+        insert after its first revision brings it back from a retraction: restored."""
         return self.frame(
             """
             WITH did AS (
@@ -1737,8 +1737,10 @@ class Store:
                 FROM counts GROUP BY changeset_id, kind
             )
             SELECT c.id AS changeset, c.recorded_at, c.author, c.message,
-                   coalesce(string_agg(said, '; ' ORDER BY list_position($kinds, kind)), '')
-                       AS changes
+                   coalesce(
+                       list(said ORDER BY list_position($kinds, kind)) FILTER (said IS NOT NULL),
+                       []::VARCHAR[]
+                   ) AS changes
             FROM changesets c LEFT JOIN kinds r ON r.changeset_id = c.id
             GROUP BY ALL
             ORDER BY c.recorded_at DESC, c.id DESC

@@ -39,16 +39,16 @@ def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, Any]) -> str:
-    """'created', 'retracted', or 'field: old -> new; ...' between two revisions."""
+def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """['created'], ['retracted'], or ['field: old -> new', ...] between two revisions,
+    after 'restored' where `before` was retracted; ['no field changed'] where none did.
+    A table or CSV joins the items with '; '."""
     if after["op"] == "retract":
-        return "retracted"
+        return ["retracted"]
     if before is None:
-        return "created"
-    prefix = "restored" if before["op"] == "retract" else ""
-    return "; ".join(filter(None, [prefix, *field_changes(kind, before, after)])) or (
-        "no field changed"
-    )
+        return ["created"]
+    prefix = ["restored"] if before["op"] == "retract" else []
+    return [*prefix, *field_changes(kind, before, after)] or ["no field changed"]
 
 
 def field_changes(kind: Kind, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -209,7 +209,7 @@ def record_history(
     store: Store, kind: Kind, key: str, *, full: bool = False, limit: int | None = None
 ) -> pl.DataFrame:
     """Revisions of the record with `key` (see history_key), oldest first: who, when,
-    why and what changed.
+    why and what changed (a list, see describe_change).
 
     With `full`, every field of each revision is included too; with `limit`, only the
     newest `limit` revisions, still oldest first.
@@ -226,7 +226,7 @@ def record_history(
         pl.col("valid_from").alias("recorded_at"),
         "author",
         "message",
-    ).with_columns(pl.Series("changes", changes, dtype=pl.String))
+    ).with_columns(pl.Series("changes", changes, dtype=pl.List(pl.String)))
     if full:
         fields = revisions.select(kind.field_names)
         if kind.id_prefix:

@@ -112,6 +112,16 @@ def holds_lists(fmt: str) -> bool:
     return fmt in ("json", "jsonl", "parquet")
 
 
+def lists_joined(frame: pl.DataFrame, column: str, fmt: str) -> pl.DataFrame:
+    """`frame` with its list `column` joined with '; ' where `fmt` holds no list (see
+    holds_lists); kept a list where it does, as an item may hold '; ' itself."""
+    if holds_lists(fmt):
+        return frame
+    import polars as pl
+
+    return frame.with_columns(pl.col(column).list.join("; "))
+
+
 def holds_map(type_: Any) -> bool:
     """Whether DuckDB type `type_` is a MAP or holds one, read off the type, not its
     text, where a field or ENUM value may be named `MAP(`."""

@@ -45,7 +45,7 @@ def diff(
 
     from trendlab.changes import changes_since, summary
     from trendlab.kinds import get_kind
-    from trendlab.render import holds_lists, render
+    from trendlab.render import lists_joined, render
 
     with settings.reader() as store:
         changes = changes_since(store, store.parse_as_of(since, "--since"))
@@ -53,11 +53,7 @@ def diff(
     if kind:
         changes = changes.filter(pl.col("kind") == kind)
     note(f"since {since.strip()}: {summary(changes, kind)}")
-    if not holds_lists(fmt):
-        # Joined where the format holds no list (a value may hold '; ', which a list
-        # keeps apart).
-        changes = changes.with_columns(pl.col("fields").list.join("; "))
-    render(changes, fmt, output)
+    render(lists_joined(changes, "fields", fmt), fmt, output)
 
 
 COMMANDS = [diff]

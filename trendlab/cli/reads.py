@@ -208,7 +208,7 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
     """
     from click.core import ParameterSource
 
-    from trendlab.render import render
+    from trendlab.render import lists_joined, render
 
     # `log --json > log.json` stopped at the default 20 without a word, as if that were
     # the whole history; a --limit given is what was asked for. One more than the
@@ -223,7 +223,7 @@ def log(settings: Settings, limit: int, fmt: str, output: str | None) -> None:
             frame = frame.head(limit)
     if frame.is_empty():  # as an empty listing of records says so
         note("no changesets")
-    render(frame, fmt, output)
+    render(lists_joined(frame, "changes", fmt), fmt, output)
 
 
 @click.command(cls=TrendlabCommand)
@@ -247,7 +247,7 @@ def history(
       trendlab history model gpt-4 --limit 5
     """
     from trendlab.history import hidden_model_note, history_key, named_note, record_history
-    from trendlab.render import render
+    from trendlab.render import lists_joined, render
 
     kind_ = get_kind(kind)
     with settings.reader() as store:
@@ -255,7 +255,7 @@ def history(
         frame = record_history(store, kind_, found, full=fmt != "table", limit=limit)
         # Where an alias hides a retracted model, that note says whose history this is.
         told = hidden_model_note(store, kind_, key) or named_note(store, kind_, key, found)
-    render(frame, fmt, output)
+    render(lists_joined(frame, "changes", fmt), fmt, output)
     if told:
         note(told)
 

@@ -525,6 +525,7 @@ def _changesets(report: Report) -> str:
     head = '<section id="changesets"><h2>Latest changesets</h2>'
     if frame.is_empty():
         return f'{head}<p class="muted">None.</p></section>'
+    frame = frame.with_columns(pl.col("changes").list.join("; "))
     return (
         f"{head}{_table(frame, {'changeset': 'changeset', 'recorded_at': 'recorded (UTC)', 'author': 'author', 'message': 'message', 'changes': 'changes'})}"
         f"<p class=muted>{_command(report, 'log')} lists them all; "
