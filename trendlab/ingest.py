@@ -10,8 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
-from collections.abc import Callable
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -506,9 +510,38 @@ def _read_jsonl(text: str, source: str) -> Loaded:
     return _from_objects(objects, source, where)
 
 
+@contextmanager
+def _panic_text_held() -> Iterator[None]:
+    """Hold what is written to file descriptor 2 while Polars reads, and drop it if
+    Polars panicked: its Rust code writes a panic's message (and, under RUST_BACKTRACE,
+    a backtrace) there itself, before the PanicException reaches trendlab, which says
+    in one line what went wrong. Anything else written meanwhile is passed on."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr (2>&-): nothing to keep a panic's text off
+        yield
+        return
+    panicked = False
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except pl.exceptions.PanicException:
+            panicked = True
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            if not panicked and (text := held.read()):
+                os.write(2, text)
+
+
 def _read_parquet(data: bytes, source: str) -> Loaded:
     try:
-        frame = pl.read_parquet(io.BytesIO(data))
+        with _panic_text_held():
+            frame = pl.read_parquet(io.BytesIO(data))
     # Polars and Arrow raise several types for a bad file, and on some damaged data
     # (a page's validity shorter than its values) Polars panics.
     except (Exception, pl.exceptions.PanicException) as exc:
@@ -572,7 +605,8 @@ def _refuse_unreadable(data: bytes, source: str, exc: BaseException) -> NoReturn
         schema = {}
     for name, dtype in schema.items():
         try:
-            pl.read_parquet(io.BytesIO(data), columns=[name])
+            with _panic_text_held():
+                pl.read_parquet(io.BytesIO(data), columns=[name])
         except (Exception, pl.exceptions.PanicException) as column_exc:
             raise TrendlabError(
                 f"{source}: not a readable Parquet file: column {name!r} ({dtype}): "
