@@ -1169,6 +1169,45 @@ def test_a_damaged_data_file_on_the_shared_storage_is_named(tmp_path: Path):
     assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
 
 
+def test_a_damaged_forecast_cache_data_file_is_a_miss_said_once(team_db: str):
+    """As a DuckDB file's damaged cache block is: a team store's cache data file cut
+    short failed every forecast ("the store's data file ... is damaged"), though losing
+    the cache costs only time, and check, which never read the cache, said "ok"."""
+    store = Store.open(team_db, read_only=False)
+    try:
+        # Over DuckLake's inlining limit, so the cache's rows go to a data file, each
+        # one the forecast below looks up.
+        with store.transaction():
+            store.execute("INSERT INTO forecast_cache SELECT c.* FROM forecast_cache c, range(8)")
+        [(data_file,)] = store.execute(
+            f"SELECT data_file FROM ducklake_list_files('{lake.ALIAS}', 'forecast_cache')"
+        ).fetchall()
+    finally:
+        store.close()
+    whole = Path(data_file).read_bytes()
+    Path(data_file).write_bytes(whole[:500])
+    run = make_runner(team_db)
+    result = run("forecast", "mmlu")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("MMLU (mmlu): ")
+    (told,) = [line for line in result.stderr.splitlines() if "cache" in line]
+    assert told.startswith("note: the forecast cache is damaged (Invalid Input Error: ")
+    assert data_file in told
+    assert told.endswith(
+        "): forecasts and backtests are computed afresh, and not cached, until it is mended; "
+        f"`{db_module.command_on(team_db, 'check')}` says how"
+    )
+    checked = run("check", "--json")
+    assert checked.exit_code == 1, checked.stderr
+    [found] = json.loads(checked.stdout)
+    assert found["key"] == "forecast_cache" and data_file in found["problem"]
+    assert found["problem"].endswith(
+        "its data file cut short or overwritten around trendlab): forecasts and backtests "
+        "compute afresh each time; it holds only what they computed: drop it, and create it "
+        "again as trendlab's schema/003_forecast_cache.sql does"
+    )
+
+
 def test_a_copy_whose_src_lacks_its_shared_storage_points_to_source_data_path(tmp_path: Path):
     """SRC is not the --db store, so the global --data-path is not SRC's: the advice to
     give --data-path (TRENDLAB_DATA_PATH) did not help. SRC's files are found at

@@ -1808,25 +1808,33 @@ class Store:
         whole (`made` as for _missing_schema): the file overwritten in part or cut short
         around trendlab. The audits read
         only some columns of some tables, so check said "ok" of a store whose forecasts
-        then failed on "Corrupt database file"."""
-        if self.is_lake:
-            return []  # its data files' damage is told as such (see lake.missing_data_error)
+        then failed on "Corrupt database file". Of a team store, only the forecast
+        cache's data files are read: the audits never read the cache, and forecasts take
+        its damage for a miss (see cached); any other table's damaged data file fails
+        the audit that reads it (see lake.missing_data_error)."""
         found = []
         for (table,) in self.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
             "AND schema_name = 'main' ORDER BY table_name"
         ).fetchall():
+            if self.is_lake and table != _CACHE_TABLE:
+                continue
             try:
                 self.execute(f"SELECT max(hash(COLUMNS(*))) FROM {_identifier(table)}")
             except duckdb.IOException as exc:
-                found.append(
-                    (
-                        table,
-                        f"table {table} cannot be read ({_first_line(str(exc))}; the file "
-                        "overwritten in part or cut short around trendlab): "
-                        f"{_damaged_effect(table, made)}",
-                    )
+                how = f"{_first_line(str(exc))}; the file overwritten in part or cut short"
+            except lake.DamagedDataFile as exc:
+                how = f"{exc.said}; its data file cut short or overwritten"
+            else:
+                continue
+            self.read_again()  # a team store's transaction, aborted
+            found.append(
+                (
+                    table,
+                    f"table {table} cannot be read ({how} around trendlab): "
+                    f"{_damaged_effect(table, made)}",
                 )
+            )
         return found
 
     def _replaced_definitions(self, made: _Made) -> list[tuple[str, str]]:
@@ -2319,13 +2327,12 @@ class Store:
             if isinstance(exc, duckdb.CatalogException) and _CACHE_TABLE not in str(exc):
                 raise
             return {}
-        except duckdb.IOException as exc:
-            # Its stored data damaged (the file overwritten in part): a miss too, as the
-            # README promises losing the cache costs only time; it failed every forecast
-            # and backtest. The statement reads that table alone, so the damage is its.
-            if lake.damaged_file_problem(str(exc)) is None:
-                raise
-            self.cache_damage = _first_line(str(exc))
+        except (duckdb.IOException, lake.DamagedDataFile) as exc:
+            # Its stored data damaged (the file overwritten in part, a team store's data
+            # file): a miss too, as the README promises losing the cache costs only time;
+            # it failed every forecast and backtest. The statement reads that table
+            # alone, so the damage is its.
+            self.cache_damage = _cache_damage(exc)
             self.read_again()
             return {}
         return {benchmark: payload for benchmark, payload in rows}
@@ -2358,12 +2365,10 @@ class Store:
                     "SELECT ?, benchmark, version, ?, ?, payload FROM __entries",
                     [kind, spec, _utcnow()],
                 )
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, lake.DamagedDataFile) as exc:
             # The DELETE reads the damaged data (see cached): nothing is cached, which
             # costs only time, and the user hears why.
-            if lake.damaged_file_problem(str(exc)) is None:
-                raise
-            self.cache_damage = _first_line(str(exc))
+            self.cache_damage = _cache_damage(exc)
         finally:
             self.con.unregister("__entries")
 
@@ -3203,6 +3208,16 @@ def _altered_effect(name: str) -> str:
     if name == _CACHE_TABLE:
         return "forecasts and backtests it cannot read or write are computed each time"
     return "the commands that read it fail"
+
+
+def _cache_damage(exc: Exception) -> str:
+    """DuckDB's line for the forecast cache's damaged data, in a DuckDB file's block or
+    a team store's data file (see Store.cached); any other error is raised again."""
+    if isinstance(exc, lake.DamagedDataFile):
+        return exc.said
+    if lake.damaged_file_problem(str(exc)) is None:
+        raise exc
+    return _first_line(str(exc))
 
 
 def _damaged_effect(name: str, made: _Made) -> str:

@@ -990,6 +990,17 @@ _DAMAGED_FILE_RE = re.compile(
 )
 
 
+class DamagedDataFile(TrendlabError):
+    """The error for a lake's data file DuckDB cannot read as Parquet (see
+    missing_data_error), with DuckDB's own first line, `said`: a read of the forecast
+    cache, derived data, takes it as a miss (see Store.cached), as it takes a DuckDB
+    file's damaged block."""
+
+    def __init__(self, message: str, said: str):
+        super().__init__(message)
+        self.said = said
+
+
 def missing_data_error(
     text: str, location: str | None = None, named: str = "--db"
 ) -> TrendlabError | None:
@@ -1007,10 +1018,11 @@ def missing_data_error(
         whose, option = "the store's", "--data-path (TRENDLAB_DATA_PATH)"
     damaged = _DAMAGED_FILE_RE.search(text)
     if damaged:
-        return TrendlabError(
+        return DamagedDataFile(
             f"{whose} data file {damaged['path']} is damaged (cut short or overwritten "
             "around trendlab: it is not the Parquet file DuckLake wrote): the records in it "
-            "cannot be read until it is restored, from a backup of the data path"
+            "cannot be read until it is restored, from a backup of the data path",
+            text.strip().splitlines()[0],
         )
     found = _MISSING_FILE_RE.search(text)
     if found is None or "://" in found[1]:
