@@ -2818,6 +2818,29 @@ def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, 
     ]
 
 
+def test_an_invisible_message_or_author_written_around_trendlab_is_blank_to_check(
+    run: Run, db: Path
+):
+    """An author of invisible characters alone (U+200D, U+2800, written in SQL), which
+    every write takes as not given, passed check, whose SQL read blank as white space
+    (DuckDB's regex cannot read text.BLANK_RE as written); a U+200B alone was told as an
+    author holding an invisible format character, not as none."""
+    with duckdb.connect(str(db)) as con:
+        changesets = []
+        for author, message in (("\u200d", "why"), ("\u2800\u200d", "why"), ("\u200b", "\ufeff")):
+            changesets.append(changeset_around(con, message))
+            con.execute("UPDATE changesets SET author = ? WHERE id = ?", [author, changesets[-1]])
+            revise_around(con, changesets[-1], "model_revisions", "gpt-4", name=f"GPT-4 {author!r}")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    told = "is blank: every change is recorded with who made it and why"
+    found = sorted((v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout))
+    assert found == sorted(
+        [("18_changeset_texts", key, f"author {told}") for key in changesets]
+        + [("18_changeset_texts", changesets[2], f"message {told}")]
+    )
+
+
 def test_an_author_not_on_one_line_written_around_trendlab_is_checked(run: Run, db: Path):
     """An author with a line break or a U+202E (written in SQL; --author, TRENDLAB_AUTHOR
     and git's user.name are refused as one) passed check, and split `log`'s row in two

@@ -33,6 +33,7 @@ from trendlab.organizations import Organizations
 from trendlab.resources import resource_dir
 from trendlab.signals import handled
 from trendlab.text import (
+    BLANK_RE,
     DATE_RE,
     at_most,
     fold,
@@ -40,6 +41,7 @@ from trendlab.text import (
     matched_form,
     nfkc,
     quoted,
+    re2_syntax,
     shell_word,
     slugify,
 )
@@ -2001,9 +2003,12 @@ class Store:
         The audits may call `trendlab_fold(text)`, `trendlab_slugify(text)` and
         `trendlab_nfkc(text)` (see use_text_functions), so that they find what the write
         path refuses, and read `getvariable('trendlab_nul_problem')`, how the write path
-        tells a NUL, so that they tell it alike. They read the schema's views: one
-        dropped around trendlab (any table, view or macro the migrations create but the
-        forecast cache's, which none reads) is listed alone, as they cannot run.
+        tells a NUL, so that they tell it alike, and `getvariable('trendlab_blank_re')`,
+        text.BLANK_RE in DuckDB's syntax, so that they find blank what the write path
+        takes as not given (a U+200D alone, which is no white space). They read the
+        schema's views: one dropped around trendlab (any table, view or macro the
+        migrations create but the forecast cache's, which none reads) is listed alone, as
+        they cannot run.
         """
         import polars as pl
 
@@ -2018,6 +2023,7 @@ class Store:
 
         self.use_text_functions()
         self.execute("SET VARIABLE trendlab_nul_problem = ?", [NUL_PROBLEM])
+        self.execute("SET VARIABLE trendlab_blank_re = ?", [re2_syntax(BLANK_RE)])
         frames = [
             _schema_violations(
                 missing + self._loosened_columns(made, have) + self._unrecorded_migrations()

@@ -87,6 +87,18 @@ INVISIBLE_CLASS = (
 BLANK_RE = f"^{INVISIBLE_CLASS}*$"
 
 
+def re2_syntax(pattern: str) -> str:
+    """`pattern`, written for Python's re (and Polars), in the syntax of DuckDB's RE2,
+    which reads a code point as \\x{200d}, not \\u200d or \\U000e0000: as written,
+    DuckDB refused BLANK_RE ("invalid escape sequence"). For a pattern, such as
+    BLANK_RE, with no escaped backslash."""
+    return re.sub(
+        r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})",
+        lambda found: f"\\x{{{found[1] or found[2]}}}",
+        pattern,
+    )
+
+
 def blank(text: str) -> bool:
     """Whether `text` shows nothing (see BLANK_RE): empty, white space, or invisible
     characters alone, which every name, message and field takes as not given."""
