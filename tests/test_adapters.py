@@ -1989,6 +1989,30 @@ def test_a_list_that_ends_its_own_price_since_gives_it_its_end_on_a_reimport(
     assert notes == "until 2025-07-01"
 
 
+def test_a_list_that_changes_a_cached_price_since_notes_it_on_a_reimport(run: Run, tmp_path: Path):
+    """A later version of a list gives a price another cached input price: a re-import
+    notes the list's figure on the price (its end too). A restatement kept the stored
+    notes, which went on quoting the old figure, as 'unchanged'. A list that gives no
+    cached price (historical.json has no field for it) leaves the one noted."""
+    vendor = tmp_path / "openai.json"
+    launch = {"input": 3, "output": 12, "input_cached": 1.5, "from_date": "2025-01-06"}
+    models = [{"id": "gpt-4o", "name": "GPT-4o", "price_history": [launch]}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
+    models[0]["price_history"] = [launch | {"input_cached": 0.75, "to_date": "2025-03-01"}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.stderr.splitlines()[-1].startswith("prices: 1 updated"), result.stderr
+    shown = _rows(run, "show", "price", "gpt-4o/OpenAI/2025-01-06")
+    assert shown["notes"] == "listed as GPT-4o; cached input $0.75/Mtok; until 2025-03-01"
+    again = run("import", "--from", "llm-prices", str(vendor))
+    assert again.stderr.splitlines()[-1] == "prices: 1 unchanged; nothing to write", again.stderr
+    del models[0]["price_history"][0]["input_cached"]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    again = run("import", "--from", "llm-prices", str(vendor))
+    assert again.stderr.splitlines()[-1] == "prices: 1 unchanged; nothing to write", again.stderr
+
+
 def test_two_list_prices_on_one_day_are_named_as_the_list_gives_them(
     run_empty: Run, tmp_path: Path
 ):

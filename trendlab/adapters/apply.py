@@ -11,7 +11,7 @@ import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import own_field_problems, slug
-from trendlab.adapters.llm_prices import FROM_RELEASE, TO_DATE
+from trendlab.adapters.llm_prices import CACHED, FROM_RELEASE, TO_DATE
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL
 from trendlab.adapters.merge import (
     DUPLICATE,
@@ -443,24 +443,35 @@ def _ended(frame: pl.DataFrame) -> pl.DataFrame:
     none where the list gives none: a price has no end date of its own, and a
     restatement (merge rule 3) keeps the stored notes, so a re-import of a list that
     had ended one of its own prices since, moved its end or taken it back left the old
-    word. A price citing another source keeps its notes, as rule 3 keeps its
-    provenance."""
+    word. So is a cached input price the list gives (`cached input $0.75/Mtok`, before
+    the end), in place of the one noted: the notes went on quoting a figure the list
+    had changed. One it does not give stays noted, as historical.json has no field for
+    it. A price citing another source keeps its notes, as rule 3 keeps its provenance."""
     end = pl.col(TO_DATE).str.strip_chars()
+    cached = pl.col(CACHED)
     until = r"^until \d{4}-\d{2}-\d{2}$"
-    # The adapter writes the end last, one of the notes' '; '-separated parts.
+    # The adapter writes the cached price and then the end last, each one of the notes'
+    # '; '-separated parts.
+    cached_part = r"^cached input \$.*/Mtok$"
     parts = pl.col("notes").fill_null("").str.split("; ")
     ended = parts.list.eval(pl.element().str.contains(until)).list.any()
     # Not an empty part either: notes of none ended as '; until ...'.
-    kept = parts.list.eval(
-        pl.element().filter(~pl.element().str.contains(until) & (pl.element() != ""))
+    dropped = pl.element().str.contains(until) | (pl.element() == "")
+    kept = (
+        pl.when(cached.is_not_null())
+        .then(
+            parts.list.eval(pl.element().filter(~dropped & ~pl.element().str.contains(cached_part)))
+        )
+        .otherwise(parts.list.eval(pl.element().filter(~dropped)))
     )
-    noted = (
-        pl.when(end.is_not_null())
-        .then(kept.list.concat(pl.concat_list(pl.lit("until ") + end)))
-        .otherwise(kept)
-        .list.join("; ")
+    noted = kept.list.concat(
+        pl.concat_list(
+            pl.lit("cached input $") + cached + pl.lit("/Mtok"), pl.lit("until ") + end
+        ).list.drop_nulls()
+    ).list.join("; ")
+    ours = (pl.col("source_url") == LLM_PRICES_URL) & (
+        end.is_not_null() | ended | cached.is_not_null()
     )
-    ours = (pl.col("source_url") == LLM_PRICES_URL) & (end.is_not_null() | ended)
     return frame.with_columns(
         pl.when(ours & (noted != ""))
         .then(noted)

@@ -69,6 +69,8 @@ READ_FROM = {
 FROM_RELEASE = "__from_release"
 # The day a price ended, which such a price must not start on or after.
 TO_DATE = "__to_date"
+# The cached input price as its notes give it, which a re-import notes anew.
+CACHED = "__input_cached"
 
 
 def read(path: str) -> Publication:
@@ -289,6 +291,7 @@ def _row(i: int, record: dict[str, Any], source: str, where: str) -> dict[str, A
         "source_url": SOURCE_URL,
         "notes": "; ".join(n for n in notes if n),
         TO_DATE: _text(record.get("to_date")) or None,  # "" gives no end, as null
+        CACHED: None if cached is None else _noted(cached),
     }
 
 
