@@ -576,6 +576,24 @@ def test_a_row_left_out_for_its_unknown_model_is_refused_for_its_bad_values(
     assert run("log", "--json").stdout == before
 
 
+def test_a_row_naming_a_retracted_model_says_it_was_retracted(run_empty: Run, tmp_path: Path):
+    """It was called an unknown model, with `alias add` to name it, where the plain
+    import of the same price says the model was retracted and to add it again."""
+    assert run_empty("add-model", "m-gone", "--release-date", "2024-01-01").exit_code == 0
+    retracted = run_empty("retract", "model", "m-gone", "-m", "a duplicate")
+    changeset = retracted.stderr.split()[-1]
+    path = tmp_path / "historical.json"
+    price = {"id": "m-gone", "vendor": "openai", "input": 1, "output": 2}
+    path.write_text(json.dumps({"prices": [price | {"from_date": "2024-03-01"}]}))
+    told = f"{path}:price 1 (m-gone): model 'm-gone' was retracted in changeset {changeset}"
+    result = run_empty("import", "--from", "llm-prices", str(path))
+    assert result.exit_code == 1
+    assert f"  {told}; add it again first\n" in result.stderr, result.stderr
+    skipped = run_empty("import", "--from", "llm-prices", str(path), "--skip-unresolved")
+    assert skipped.exit_code == 0, skipped.stderr
+    assert f"  {told}\n" in skipped.stderr, skipped.stderr
+
+
 def test_unknown_models_of_a_folder_are_said_of_its_files(run: Run, tmp_path: Path):
     """The first line named no file, and counted a name two files give twice: "3 rows
     name 3 models"."""

@@ -43,12 +43,19 @@ class Unresolved:
     source: str
     lines: list[str]
     hint: str
+    retracted: str | None = None  # the changeset that retracted the model of this slug
 
-    def told(self, what: str = "") -> str:
+    def told(self, what: str = "", fix: str = "") -> str:
         """Where the rows are and how many, with the nearest known names: the error
-        and the list --skip-unresolved leaves out read alike."""
+        and the list --skip-unresolved leaves out read alike. A retracted model is said
+        to be, with `fix`: called unknown, its user was sent to `alias add` a slug."""
         rows = f" ({len(self.lines)} rows)" if len(self.lines) > 1 else ""
-        return f"{self.source}:{self.lines[0]}: {what}{self.name!r}{rows}{self.hint}"
+        where = f"{self.source}:{self.lines[0]}: "
+        if self.retracted is not None:
+            return (
+                f"{where}model {self.name!r}{rows} was retracted in changeset {self.retracted}{fix}"
+            )
+        return f"{where}{what}{self.name!r}{rows}{self.hint}"
 
 
 @dataclass
@@ -540,6 +547,7 @@ def _resolve(part: Part, frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -
     resolver = cs.refs.resolver
     marked = frame.with_columns(resolver.expr("model").alias("__slug"))
     missing = marked.filter(pl.col("__slug").is_null() & pl.col("model").is_not_null())
+    gone = cs.refs.retracted(MODELS) if not missing.is_empty() else {}
     for (name,), rows in missing.group_by(["model"], maintain_order=True):
         outcome.unresolved.append(
             Unresolved(
@@ -547,6 +555,8 @@ def _resolve(part: Part, frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -
                 source=part.source,
                 lines=[part.line_of(r) for r in rows.get_column(ROW).to_list()],
                 hint=resolver.hint(str(name)),
+                # Named as a write names a model's slug (validate._unknown_refs).
+                retracted=gone.get(str(name).strip().lower()),
             )
         )
     resolved = marked.filter(pl.col("__slug").is_not_null() | pl.col("model").is_null())
@@ -745,7 +755,7 @@ def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
     # A name two files give is one model (it was counted once per file).
     names = len({u.name for u in outcome.unresolved})
     details = at_most(
-        [u.told("unknown model ") for u in outcome.unresolved],
+        [u.told("unknown model ", "; add it again first") for u in outcome.unresolved],
         MAX_SHOWN_ERRORS,
         "unknown model",
     )
