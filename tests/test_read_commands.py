@@ -974,6 +974,47 @@ def test_check_names_every_duplicate_current_key_and_provider_spelling(run: Run,
     )
 
 
+def test_check_lists_a_result_stored_under_two_spellings_of_its_source_url(run: Run, db: Path):
+    """A result's URL in other capitals or with a slash ending its path is one source
+    since the write path compared them so, but a store holding both spellings (written
+    before, or by SQL) passed check: each is named, with the way out. A URL whose path
+    differs in case is another source."""
+    key = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/r"
+    ).stdout.strip()
+    other = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/R"
+    ).stdout.strip()
+    assert key and other and key != other
+    with _around(db) as (con, cs):
+        (copy,) = con.execute(
+            "INSERT INTO result_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "'r_' || left(md5(concat_ws(chr(31), model, benchmark, '', ?)), 16) AS key, "
+            "? AS source_url) FROM result_revisions WHERE key = ? RETURNING key",
+            [cs, *["HTTPS://EXAMPLE.ORG/r/"] * 2, key],
+        ).fetchone()
+    found = sorted((v["check"], v["key"], v["problem"]) for v in _violations(run))
+    twice = " of the same model, benchmark and setting: one source's result stored twice; "
+    assert found == sorted(
+        [
+            (
+                "23_result_url_spellings",
+                copy,
+                f"source_url HTTPS://EXAMPLE.ORG/r/ is also spelled https://example.org/r in "
+                f"result {key}{twice}keep one (trendlab retract result {key} -m ...)",
+            ),
+            (
+                "23_result_url_spellings",
+                key,
+                f"source_url https://example.org/r is also spelled HTTPS://EXAMPLE.ORG/r/ in "
+                f"result {copy}{twice}keep one (trendlab retract result {copy} -m ...)",
+            ),
+        ]
+    )
+    assert run("retract", "result", copy, "-m", "one source").exit_code == 0
+    assert run("check").exit_code == 0
+
+
 def _unreadable_time(db: Path, column: str) -> str:
     """What stderr says of a date or time in `column` past the years 1 to 9999."""
     return (

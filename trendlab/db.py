@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import duckdb
+from duckdb.func import ARROW, NATIVE
 
 from trendlab import lake
 from trendlab.errors import ExitCode, TrendlabError
@@ -59,8 +60,28 @@ WRITE_HEAD = "write_head"
 # A team store's schema_migrations row while the init or copy creating it has yet to
 # commit its schema and data (see Store._refuse_part_made).
 CREATING = 0
+
+
+def _url_forms(urls: Any) -> Any:
+    """validate.url_form of an Arrow array of URLs, for SQL (see Store.use_text_functions)."""
+    import polars as pl
+
+    from trendlab.validate import url_form
+
+    frame = pl.DataFrame({"url": pl.from_arrow(urls)})
+    return frame.select(url_form(pl.col("url"))).to_series().to_arrow()
+
+
 # The functions trendlab's SQL calls by name (see Store.use_text_functions).
-TEXT_FUNCTIONS = {"trendlab_fold": fold, "trendlab_slugify": slugify, "trendlab_nfkc": nfkc}
+TEXT_FUNCTIONS = {
+    "trendlab_fold": fold,
+    "trendlab_slugify": slugify,
+    "trendlab_nfkc": nfkc,
+    "trendlab_url_form": _url_forms,
+}
+# Those called with a column at a time (as Arrow), not a value: url_form is a Polars
+# expression, the write path's own rule, run once per batch of rows.
+_ARROW_FUNCTIONS = {"trendlab_url_form"}
 _CHANGESET_ID_RE = re.compile(r"^[0-9a-f]{4,18}$")
 # What a migration creates, by kind and name.
 _CREATED_RE = re.compile(
@@ -1754,8 +1775,9 @@ class Store:
     def use_text_functions(self) -> None:
         """Make `trendlab_fold(text)`, the one rule by which names compare (see
         trendlab.text.fold), `trendlab_slugify(text)`, the slug a name is given, and
-        `trendlab_nfkc(text)` (DuckDB has only nfc_normalize) callable in this
-        connection's SQL. Named apart from what a user may name a macro of their own in
+        `trendlab_nfkc(text)` (DuckDB has only nfc_normalize) and `trendlab_url_form(url)`,
+        a URL as a result's source URLs compare (see trendlab.validate.url_form), callable
+        in this connection's SQL. Named apart from what a user may name a macro of their own in
         the store (`fold`), which DuckDB would call instead of trendlab's."""
         found = dict(
             self.execute(
@@ -1772,7 +1794,11 @@ class Store:
                 )
             if name not in found:
                 self.con.create_function(
-                    name, function, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR")
+                    name,
+                    function,
+                    [duckdb.sqltype("VARCHAR")],
+                    duckdb.sqltype("VARCHAR"),
+                    type=ARROW if name in _ARROW_FUNCTIONS else NATIVE,
                 )
 
     def _missing_schema(self, made: _Made, have: _Columns) -> list[tuple[str, str]]:
@@ -2000,8 +2026,8 @@ class Store:
         stored_errors, as the check field_rules): a value no write stores was written
         around trendlab.
 
-        The audits may call `trendlab_fold(text)`, `trendlab_slugify(text)` and
-        `trendlab_nfkc(text)` (see use_text_functions), so that they find what the write
+        The audits may call `trendlab_fold(text)`, `trendlab_slugify(text)`,
+        `trendlab_nfkc(text)` and `trendlab_url_form(url)` (see use_text_functions), so that they find what the write
         path refuses, and read `getvariable('trendlab_nul_problem')`, how the write path
         tells a NUL, so that they tell it alike, and `getvariable('trendlab_blank_re')`,
         text.BLANK_RE in DuckDB's syntax, so that they find blank what the write path
