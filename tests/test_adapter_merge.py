@@ -2032,6 +2032,49 @@ def test_a_record_from_another_source_is_not_listed_as_dropped_by_this_one():
     assert absent(PRICES, stored, [file]) == ["gpt-4o-mini/OpenAI/2024-07-18"]
 
 
+def test_a_source_url_spelled_otherwise_still_holds_the_records_stored_under_it():
+    """An import --from compared source URLs as written: a result whose URL the source
+    now writes in other capitals or ending in a slash, one source to the write path, was
+    listed as no longer in it, and a price list whose URL it now so writes lost sight of
+    the prices stored under the old spelling, one it dropped not listed."""
+    import polars as pl
+
+    from trendlab.adapters.merge import absent
+    from trendlab.kinds import PRICES, RESULTS
+
+    page = "https://example.org/r"
+    stored = pl.DataFrame(
+        {
+            "model": ["m1", "m2", "m3"],
+            "benchmark": ["b"] * 3,
+            "setting": [None, None, None],
+            "source_url": [page] * 3,
+        },
+        schema_overrides={"setting": pl.String},
+    )
+    file = pl.DataFrame(
+        {
+            "model": ["m1", "m2"],
+            "benchmark": ["b"] * 2,
+            "setting": [None, None],
+            "source_url": [page, "HTTPS://EXAMPLE.ORG/r/"],
+        },
+        schema_overrides={"setting": pl.String},
+    )
+    assert absent(RESULTS, stored, [file]) == ["m3/b"]
+    listing = "https://github.com/simonw/llm-prices"
+    prices = pl.DataFrame(
+        {
+            "model": ["gpt-4o", "gpt-4o-mini"],
+            "provider": ["OpenAI"] * 2,
+            "effective_date": ["2024-05-13", "2024-07-18"],
+            "source_url": [listing] * 2,
+        }
+    )
+    now = prices.head(1).with_columns(source_url=pl.lit("https://GitHub.com/simonw/llm-prices/"))
+    assert absent(PRICES, prices, [now]) == ["gpt-4o-mini/OpenAI/2024-07-18"]
+
+
 def test_a_stored_record_under_a_model_version_no_name_resolves_to_is_left_out(
     run: Run, tmp_path: Path
 ):

@@ -31,7 +31,7 @@ import polars as pl
 
 from trendlab.adapters.common import NUMBER, join_parts, written_ulp
 from trendlab.kinds import Kind
-from trendlab.validate import ROW
+from trendlab.validate import ROW, url_form
 
 # The fields that state something about the world; the others describe or cite it.
 FIGURES: dict[str, tuple[str, ...]] = {
@@ -342,9 +342,19 @@ def absent(
             named = rows.get_column(column).unique().to_list()
             extra = (covers or []) if column == "benchmark" else []
             scope = scope & pl.col(column).is_in([*named, *extra])
-    present = rows.select(
-        _clean(k).alias(k) if k in rows.columns else pl.lit(None, pl.String).alias(k) for k in keys
-    ).unique()
+    # Source URLs as the write path compares them: a source that now spells its URL in
+    # other capitals, or ending in a slash, still holds the records stored under it.
+    url = url_form(pl.col("source_url"))
+    compared = [url.alias("source_url")] if "source_url" in keys else []
+    present = (
+        rows.select(
+            _clean(k).alias(k) if k in rows.columns else pl.lit(None, pl.String).alias(k)
+            for k in keys
+        )
+        .with_columns(compared)
+        .unique()
+    )
+    stored = stored.with_columns(compared)
     if pattern is not None:
         found = stored.with_columns(pl.col("notes").str.extract(pattern, 1).alias("__record"))
         # A row that names no record still holds the record stored at its key.
@@ -356,8 +366,8 @@ def absent(
     else:
         if "source_url" not in rows.columns:
             return []
-        urls = rows.get_column("source_url").drop_nulls().unique().to_list()
-        gone = stored.filter(scope & pl.col("source_url").is_in(urls)).join(
+        urls = rows.select(url_form(_clean("source_url"))).to_series().drop_nulls().unique()
+        gone = stored.filter(scope & url.is_in(urls.to_list())).join(
             present, on=keys, how="anti", nulls_equal=True
         )
     label = pl.concat_str(
