@@ -721,3 +721,30 @@ def test_an_alias_stored_before_the_rules_for_names_stays_editable(
     for alias in odd:
         assert run("retract", "alias", alias, "-m", "unreadable").exit_code == 0, alias
     assert run("check").exit_code == 0
+
+
+@both_stores
+def test_show_edit_and_retract_by_an_alias_say_which_record_it_named(run: Run):
+    """history by an alias says which record the alias resolved to; show, edit and
+    retract printed the record under its slug alone. Named by its slug, in any case,
+    they say nothing more."""
+    shown = run("show", "model", "gpt-4-0314", "--json")
+    assert json.loads(shown.stdout)["slug"] == "gpt-4"
+    assert shown.stderr == "'gpt-4-0314' is model gpt-4\n"
+    assert run("show", "model", "GPT-4").stderr == ""
+    edited = run("edit", "model", "gpt-4-0314", "--set", "notes=x", "-m", "t")
+    assert edited.stdout == "gpt-4\n"
+    assert edited.stderr.splitlines()[0] == "'gpt-4-0314' is model gpt-4", edited.stderr
+    key = json.loads(run("show", "result", "gpt-4/math", "--json").stdout)["id"]
+    shown = run("show", "result", "gpt-4-0314/math", "--json")
+    assert json.loads(shown.stdout)["id"] == key
+    assert shown.stderr == (
+        f"'gpt-4-0314/math' is result {key} (gpt-4/math/4-shot, https://arxiv.org/abs/2312.11805)\n"
+    )
+    assert run("show", "result", "GPT-4/math").stderr == ""
+    price = run("add-price", "gpt-4", "ACME", "2024-01-01", "--input", "1").stdout.strip()
+    retracted = run("retract", "price", "gpt-4-0314/acme", "-m", "t")
+    assert retracted.stdout == f"{price}\n"
+    said, done = retracted.stderr.splitlines()
+    assert said == f"'gpt-4-0314/acme' is price {price} (gpt-4/ACME/2024-01-01)"
+    assert done.startswith(f"retracted price {price} in changeset ")

@@ -205,6 +205,22 @@ def named_note(store: Store, kind: Kind, text: str, key: str) -> str | None:
     return f"{quoted(text)} is {kind.singular} {key}{label}"
 
 
+def alias_note(store: Store, kind: Kind, text: str, key: str) -> str | None:
+    """named_note's line where `text` names a model by an alias, alone or as the MODEL
+    of a result's or a price's name, for show, edit and retract: they print the record
+    under its slug, and an alias may name another model than meant. Other names (other
+    capitals, a slug's MODEL/BENCHMARK, an id's prefix) are plain in what they print."""
+    name = text.strip().lower()
+    if kind is MODELS:
+        by_alias = name != key
+    elif kind.id_prefix and "model" in kind.key_fields and "/" in name:
+        model = store.history(kind, key).row(-1, named=True)["model"]
+        by_alias = not name.startswith(f"{model}/")
+    else:
+        by_alias = False
+    return named_note(store, kind, text, key) if by_alias else None
+
+
 def record_history(
     store: Store, kind: Kind, key: str, *, full: bool = False, limit: int | None = None
 ) -> pl.DataFrame:

@@ -101,13 +101,18 @@ def show(
       trendlab show model gpt-4
       trendlab show result minerva-540b/math --json
     """
+    from trendlab.history import alias_note
     from trendlab.records import resolve_key
     from trendlab.render import render_record
 
     kind_ = get_kind(kind)
     with settings.reader(as_of) as store:
-        record = store.current_row(kind_, resolve_key(store, kind_, key))
+        found = resolve_key(store, kind_, key)
+        record = store.current_row(kind_, found)
+        told = alias_note(store, kind_, key, found)
     render_record(record or {}, fmt, output)
+    if told:
+        note(told)
 
 
 @click.command(cls=TrendlabCommand)

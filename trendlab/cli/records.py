@@ -445,9 +445,14 @@ def edit(
     except TrendlabError as exc:
         raise click.BadParameter(exc.message, param_hint="--set") from None
     given = {name: f"--set {name}" for name in changes}
+    from trendlab.history import alias_note
+
     with settings.writer() as store, settings.changeset(store, message) as cs:
         resolved = cs.edit(kind_, key, changes, given=given)
+        told = alias_note(store, kind_, key, resolved)
     click.echo(resolved)
+    if told:
+        note(told)
     note(f"updated {kind_.singular} {resolved} in changeset {cs.id}")
     _note_organizations(cs)
     written = cs.counts.get(kind_.name)
@@ -471,10 +476,15 @@ def retract(settings: Settings, kind: str, key: str, message: str) -> None:
     Example:
       trendlab retract result r_615ab9a953b22fc6 -m "the LLaMA paper's figure, quoted"
     """
+    from trendlab.history import alias_note
+
     kind_ = get_kind(kind)
     with settings.writer() as store, settings.changeset(store, message) as cs:
         resolved = cs.retract(kind_, key)
+        told = alias_note(store, kind_, key, resolved)
     click.echo(resolved)
+    if told:
+        note(told)
     note(f"retracted {kind_.singular} {resolved} in changeset {cs.id}")
 
 
