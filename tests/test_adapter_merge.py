@@ -384,6 +384,27 @@ def test_metr_wrong_types_are_one_line_errors(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_a_source_url_spelled_otherwise_is_merged_as_the_stored_one(run: Run, tmp_path: Path):
+    """The merge found a stored result by its source URL as written, where the write
+    takes HTTPS://EXAMPLE.ORG/metr/ for the stored https://example.org/metr: a rounder
+    score replaced the stored one and the notes lost its interval, where the URL as
+    stored changed nothing."""
+    entry = "results:\n  gpt_4:\n    release_date: 2023-03-14\n    metrics:\n"
+    entry += "      p50_horizon_length:\n        estimate: {estimate}\n"
+    first, again = tmp_path / "first.yaml", tmp_path / "again.yaml"
+    first.write_text(entry.format(estimate="5.3640451234\n        ci_low: 1\n        ci_high: 9"))
+    again.write_text(entry.format(estimate="5.36"))
+    url = "https://example.org/metr"
+    assert run("import", "--from", "metr", str(first), "--source-url", url).exit_code == 0
+    listing = ("list", "results", "--model", "gpt-4", "--benchmark", "metr-time-horizon", "--json")
+    before = run(*listing).stdout
+    for spelled in (url, "HTTPS://EXAMPLE.ORG/metr/"):
+        result = run("import", "--from", "metr", str(again), "--source-url", spelled)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.splitlines()[-1].endswith("nothing to write"), result.stderr
+    assert run(*listing).stdout == before
+
+
 def test_metr_figures_only_the_notes_hold_are_checked(run: Run, tmp_path: Path):
     # The interval and average score go to notes, where no validation sees them:
     # '95% CI 1.5-lots minutes' and an interval upside down were written as they came.

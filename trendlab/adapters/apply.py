@@ -29,7 +29,7 @@ from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts, row_errors
 from trendlab.text import at_most, counted
-from trendlab.validate import ROW, folded, names_read_as, stored_providers
+from trendlab.validate import ROW, folded, names_read_as, stored_providers, stored_urls
 
 if TYPE_CHECKING:
     from trendlab.series import Command
@@ -187,6 +187,11 @@ def _write_parts(
             # otherwise (the write then took it for that price anyway, and its empty
             # notes erased the stored ones, though every figure agreed).
             frame = stored_providers(frame, cs.refs)
+        if part.kind is RESULTS:
+            # So too a source URL (HTTPS://EXAMPLE.ORG/r/ as the stored
+            # https://example.org/r): its rounder score replaced the stored one, and its
+            # notes the stored ones, where the same URL as stored changed nothing.
+            frame = stored_urls(frame, cs.refs)
         if part.kind is PRICES and "effective_date" in frame.columns:
             frame = _date_undated(frame, cs, stored(PRICES))
             # Before the same-day and duplicate checks: a price the list ended by the
