@@ -1642,6 +1642,26 @@ def test_a_row_repeated_verbatim_is_left_out_though_its_twin_is_stored_apart(
     assert result.stderr.splitlines()[-1].endswith("unchanged; nothing to write")
 
 
+def test_a_row_repeated_with_its_source_url_spelled_otherwise_is_left_out(run: Run, tmp_path: Path):
+    """A file giving one result twice, once under HTTPS://EXAMPLE.ORG/qwen/, failed the
+    import as 'same ... Source link (source_url) as line 2', one key to the write, where
+    the URL as first written was left out as a repeat."""
+    header = "id,Name,Average,Model version,Shots,Notes,Source,Source link\n"
+    row = "rec{n}AAAAAAAAAAAAA,Qwen 7B,45.0%,Qwen-7B,3,,Qwen Technical Report,{url}\n"
+    published = tmp_path / "external_benchmark_bbh.csv"
+    published.write_text(
+        header
+        + row.format(n=1, url="https://example.org/qwen")
+        + row.format(n=2, url="HTTPS://EXAMPLE.ORG/qwen/")
+    )
+    result = run("import", "--from", "epoch", str(published), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"  {published}:3: Qwen 7B (duplicate of an earlier row with the same result and score)"
+    ) in result.stderr.splitlines(), result.stderr
+    assert result.stderr.splitlines()[-1].endswith("results: 1 added; nothing written")
+
+
 def test_a_model_known_by_an_alias_is_named_once_whichever_files_describe_it(
     run: Run, tmp_path: Path
 ):

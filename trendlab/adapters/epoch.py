@@ -64,7 +64,7 @@ from trendlab.ingest import Loaded
 from trendlab.kinds import ALIASES, BENCHMARKS, MODELS, RESULTS
 from trendlab.records import row_errors
 from trendlab.text import csv_long_fields, slugify
-from trendlab.validate import ROW, field_problem, quoted_cell
+from trendlab.validate import ROW, field_problem, quoted_cell, url_form
 
 STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 # Where a result's notes name Epoch's own id of the record it comes from.
@@ -615,8 +615,15 @@ def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _result_key() -> list[pl.Expr | str]:
-    """A result's key as the rows of one file give it, the model in any case."""
-    return [pl.col("model").str.to_lowercase(), "benchmark", "setting", "source_url"]
+    """A result's key as the rows of one file give it, the model in any case and the
+    source URL as the write path compares it (url_form): a row giving one result again
+    under HTTPS://ARXIV.ORG/x/ was refused by the write as its key twice."""
+    return [
+        pl.col("model").str.to_lowercase(),
+        "benchmark",
+        "setting",
+        url_form(pl.col("source_url")),
+    ]
 
 
 def _record_score_clashes(rows: pl.DataFrame, loaded: Loaded, score: str) -> pl.DataFrame:
