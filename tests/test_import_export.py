@@ -791,6 +791,25 @@ def test_results_added_for_want_of_a_key_column_are_counted(run: Run, tmp_path: 
     assert result.exit_code == 0 and "no source_url column" not in result.stderr, result.stderr
 
 
+def test_a_twin_whose_source_url_is_spelled_otherwise_is_counted(run: Run, tmp_path: Path):
+    """A file without a setting column, citing a stored result's source URL in other
+    capitals or ending in a slash (one source to the write), added a copy of it without
+    a word, where the URL as stored was counted as perhaps that result again."""
+    added = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--setting", "5-shot",
+        "--source-url", "https://example.org/r",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    path = tmp_path / "results.csv"
+    path.write_text("model,benchmark,score,source_url\ngpt-4,gsm8k,10,HTTPS://EXAMPLE.ORG/r/\n")
+    result = run("import", str(path), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "\n1 result added by a file with no setting column shares the model, benchmark and "
+        "source_url of a stored result: if it is that result again"
+    ) in result.stderr, result.stderr
+
+
 def test_json_records_leaving_out_key_fields_are_counted_as_a_file_without_them(
     run: Run, tmp_path: Path
 ):

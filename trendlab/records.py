@@ -71,6 +71,7 @@ from trendlab.validate import (
     staged_fields,
     stored_errors,
     unsigned_zero,
+    url_form,
     validate,
 )
 
@@ -691,9 +692,18 @@ class Changeset:
             fields, n = set(counts.twins[0]), counts.twins[1]
             for missing, stored_pairs in pairs.items():
                 mine = new.join(keyless[missing], on=ROW, how="semi")
-                found = mine.join(
-                    stored_pairs, on=stored_pairs.columns, how="semi", nulls_equal=True
-                ).height
+                # Source URLs as the write compares them: a twin's in other capitals too.
+                on = stored_pairs.columns
+                formed = (
+                    [url_form(pl.col("source_url")).alias("source_url")]
+                    if "source_url" in on
+                    else []
+                )
+                found = (
+                    mine.with_columns(formed)
+                    .join(stored_pairs.with_columns(formed), on=on, how="semi", nulls_equal=True)
+                    .height
+                )
                 if found:
                     fields.update(missing)
                     n += found
