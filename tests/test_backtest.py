@@ -562,6 +562,20 @@ def test_auto_with_no_family_fitting_says_so_not_that_backtests_are_few(
     )
 
 
+def test_an_error_below_a_hundredth_is_not_rounded_to_0(run_empty: Run, tmp_path: Path):
+    """A benchmark scored 0 to 1 whose best rises 0.001 every two months: carried
+    forward six months, the frontier misses by three steps, 0.003. Rounded to two
+    decimals, as a percent's points are, last-value read as exact (mae 0)."""
+    scores = [round(0.5 + 0.001 * i, 3) for i in range(14)]
+    write_benchmark(run_empty, tmp_path, "unit", DAYS[:14], scores, unit="score", floor=0.0,
+                    ceiling=1.0)  # fmt: skip
+    result = run_empty("backtest", "unit", "--horizons", "6", "--json")
+    assert result.exit_code == 0, result.stderr
+    (last,) = _rows(json.loads(result.stdout), "last-value")
+    # Its interval is the value carried forward: the miss at 2 / 0.2 a point.
+    assert (last["mae"], last["median_ae"], last["interval_score"]) == (0.003, 0.003, 0.03)
+
+
 def test_a_line_held_at_0_offers_no_exponential_that_cannot_fit(run_empty: Run, tmp_path: Path):
     """Failures (lower is better, a ceiling of 0) halving every year, the last at 0: the
     line held at 0 said the exponential nears 0 without reaching it, offering a family

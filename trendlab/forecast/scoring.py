@@ -428,8 +428,10 @@ def _unmatched(store: Any, setting: str, benchmarks: list[str]) -> list[str]:
     return sorted(set(benchmarks) - matched)
 
 
-# The decimals a scorecard is read to, in `backtest`'s every format and in the report.
-_ROUND = {"mae": 2, "median_ae": 2, "coverage": 3, "interval_score": 2}
+# How a scorecard is read, in `backtest`'s every format and in the report: errors to two
+# decimals, but below 1 to four significant digits, as the report writes a number (on a
+# benchmark scored 0 to 1, two decimals read an error of 0.004 as 0); a coverage to three.
+_ERRORS = ("mae", "median_ae", "interval_score")
 
 
 def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -448,7 +450,10 @@ def scorecards(scored: list[Scored], level: float) -> tuple[pl.DataFrame, pl.Dat
         )
         for unit in units
     ]
-    rounded = [pl.col(c).round(r) for c, r in _ROUND.items()]
+    rounded = [
+        pl.when(pl.col(c).abs() < 1).then(pl.col(c).round_sig_figs(4)).otherwise(pl.col(c).round(2))
+        for c in _ERRORS
+    ] + [pl.col("coverage").round(3)]
     return pl.concat(each).with_columns(rounded), pl.concat(pooled).with_columns(rounded)
 
 
