@@ -576,6 +576,26 @@ def test_an_error_below_a_hundredth_is_not_rounded_to_0(run_empty: Run, tmp_path
     assert (last["mae"], last["median_ae"], last["interval_score"]) == (0.003, 0.003, 0.03)
 
 
+def test_a_result_no_date_places_is_said_to_be_left_out(run_empty: Run, tmp_path: Path):
+    """A result with no date, of a model with no release date: forecast and plot said
+    they left it out, backtest left it out in silence."""
+    scores = [round(40 + 2.0 * i, 1) for i in range(14)]
+    write_benchmark(run_empty, tmp_path, "dated", DAYS[:14], scores)
+    assert run_empty("add-model", "undated", "--name", "Undated", "-m", "t").exit_code == 0
+    added = run_empty("add-result", "undated", "dated", "99", "--setting", "0-shot",
+                      "--source-url", "https://example.org/undated", "-m", "t")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    note = "1 result on dated left out: no reported_date, and the model has no release_date"
+    for args in (["dated"], ["--all"]):
+        result = run_empty("backtest", *args, "--horizons", "6", "--csv")
+        assert result.exit_code == 0, result.stderr
+        assert note in result.stderr, result.stderr
+    # Under a setting it does not have, it is none of the results scored.
+    result = run_empty("backtest", "dated", "--horizons", "6", "--setting", "5-shot")
+    assert result.exit_code == 0, result.stderr
+    assert "left out" not in result.stderr, result.stderr
+
+
 def test_a_line_held_at_0_offers_no_exponential_that_cannot_fit(run_empty: Run, tmp_path: Path):
     """Failures (lower is better, a ceiling of 0) halving every year, the last at 0: the
     line held at 0 said the exponential nears 0 without reaching it, offering a family

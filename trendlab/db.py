@@ -1493,6 +1493,16 @@ class Store:
             {"benchmarks": benchmarks},
         )
 
+    def undated_settings(self, benchmarks: list[str]) -> pl.DataFrame:
+        """(benchmark, setting) of each current result on `benchmarks` that no date
+        places (see undated_results), its score known: what forecast_points holds
+        undated, and every forecast and backtest leaves out."""
+        return self.frame(
+            f"SELECT benchmark, setting FROM scores WHERE date IS NULL AND {_KNOWN_SCORE} "
+            "AND benchmark IN (SELECT unnest($benchmarks::VARCHAR[]))",
+            {"benchmarks": benchmarks},
+        )
+
     def result_urls(self, keys: pl.DataFrame) -> pl.DataFrame:
         """The source URLs stored results with these (model, benchmark, setting) have,
         retracted ones too, each with `retracted` (whether the result now is)."""

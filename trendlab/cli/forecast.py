@@ -392,6 +392,8 @@ def backtest(
         settings, plan, benchmark, families or None, progress_bar("backtesting")
     )
     benchmark, scored = result.slug, result.scored
+    if result.undated:
+        note(result.undated)
     if all_benchmarks:
         for refused in result.refusals():
             note(f"left out: {refused}")

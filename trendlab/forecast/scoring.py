@@ -44,8 +44,9 @@ from trendlab.series import (
     build_series,
     load_scale,
     setting_kept,
+    undated_note,
 )
-from trendlab.text import quoted
+from trendlab.text import listed, quoted
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -296,6 +297,7 @@ class ScoredBacktests:
     scored: list[Scored]
     at_choice: dict[str, Backtest] | None = None
     unmatched: list[str] = field(default_factory=list)
+    undated: str | None = None  # undated_note of the results scored benchmarks left out
 
     def refusals(self) -> list[str]:
         """Why each benchmark whose records no forecast can use has no backtest."""
@@ -343,6 +345,7 @@ def scored_backtests(
     if benchmark is not None:
         with settings.reader() as store:
             slug = benchmark_slug(store, benchmark)
+            undated = _undated(store, [slug], plan.setting)
             pending = read_backtests(store, {slug: plan}, everything=pool_plan)
             at = read_backtests(store, {slug: choice_plan(plan)}) if other_level else None
         if slug not in pending.found and not plan.scorable(pending.series(slug)):
@@ -354,9 +357,10 @@ def scored_backtests(
         scored = score(found, [slug], plan.level, families, at_choice)
         if not scored:
             raise _unscored(slug, plan, pending)
-        return ScoredBacktests(plan, slug, found, scored, at_choice)
+        return ScoredBacktests(plan, slug, found, scored, at_choice, undated=undated)
     with settings.reader() as store:
         versions = store.data_versions(prices=False)
+        undated = _undated(store, sorted(versions), plan.setting)
         unmatched = _unmatched(store, plan.setting, list(versions)) if plan.setting else []
         if plan.setting and versions and len(unmatched) == len(versions):
             raise TrendlabError(
@@ -372,7 +376,7 @@ def scored_backtests(
     if plan.setting is None:
         # The benchmarks are their own pool: the level changes no residual.
         scored = score(own, sorted(own), plan.level, families, at_choice)
-        return ScoredBacktests(plan, None, own, scored, at_choice)
+        return ScoredBacktests(plan, None, own, scored, at_choice, undated=undated)
     pool = backtests(settings, {}, everything=pool_plan, progress=progress)
     scored = [
         one
@@ -381,7 +385,19 @@ def scored_backtests(
     ]
     # A refused benchmark is named for its records, which no setting would make usable.
     unmatched = [s for s in unmatched if not own[s].refused]
-    return ScoredBacktests(plan, None, own, scored, at_choice, unmatched)
+    return ScoredBacktests(plan, None, own, scored, at_choice, unmatched, undated)
+
+
+def _undated(store: Any, slugs: list[str], setting: str | None) -> str | None:
+    """undated_note of the results on `slugs` (under --setting) that no date places,
+    which a backtest leaves out, as forecast does and says; None when there are none."""
+    undated = store.undated_settings(slugs)
+    if setting is not None:
+        undated = undated.filter(setting_kept(setting))
+    if undated.is_empty():
+        return None
+    where = sorted(set(undated.get_column("benchmark")))
+    return undated_note(undated.height, f"on {listed(where)}", store.command)
 
 
 def no_results(store: Any, slug: str) -> TrendlabError:
