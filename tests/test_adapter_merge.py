@@ -1714,14 +1714,17 @@ def test_a_model_a_file_names_by_an_alias_takes_its_release_date_where_it_has_no
     assert _rows(run_empty, "show", "model", "curie")["release_date"] == "2020-05-28"
 
 
-def _two_records_of_one_result(tmp_path: Path, hub_model: str, em: str = "81.0%") -> Path:
-    """An Epoch folder whose stitching file (gpt-4, `em`) and Hub extract (`hub_model`,
-    0.82) give one MMLU result as two records, with two scores unless `em` is 82 %."""
+def _two_records_of_one_result(
+    tmp_path: Path, hub_model: str, em: str = "81.0%", link: str = "https://example.org/p3"
+) -> Path:
+    """An Epoch folder whose stitching file (gpt-4, `em`, citing `link`) and Hub extract
+    (`hub_model`, 0.82) give one MMLU result as two records, with two scores unless `em`
+    is 82 %."""
     folder = tmp_path / "epoch"
     folder.mkdir()
     (folder / "external_benchmark_mmlu.csv").write_text(
         "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
-        f"recBBB1,GPT-4,{em},gpt-4,5,Some paper,https://example.org/p3,\n",
+        f"recBBB1,GPT-4,{em},gpt-4,5,Some paper,{link},\n",
         encoding="utf-8",
     )
     (folder / "benchmark_results_epoch.csv").write_text(
@@ -1774,6 +1777,29 @@ def test_a_result_two_files_give_as_two_records_is_kept_once_and_the_other_liste
         r for r in _rows(run, "list", "results") if r["source_url"] == "https://example.org/p3"
     ]
     assert (kept["score"], kept["notes"]) == (82.0, "Epoch AI record recBBB2")
+
+
+def test_a_result_two_files_give_as_two_records_is_found_in_any_spelling_of_its_url(
+    run: Run, tmp_path: Path
+):
+    """A stitching file citing HTTPS://EXAMPLE.ORG/p3/ for the Hub's https://example.org/p3
+    overwrote the Hub's record in silence (one key to the write), and each re-import
+    changed it back ('results: 1 updated'); it is left out and listed as with the URL
+    as the Hub spells it."""
+    folder = _two_records_of_one_result(tmp_path, "gpt-4-0314", link="HTTPS://EXAMPLE.ORG/p3/")
+    result = run("import", "--from", "epoch", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"  {folder / 'external_benchmark_mmlu.csv'}:2: gpt-4 = benchmark_results_epoch.csv:2 "
+        "(another Epoch AI record, with another score, at a result another file holds)\n"
+    ) in result.stderr, result.stderr
+    (kept,) = [
+        r for r in _rows(run, "list", "results") if r["source_url"] == "https://example.org/p3"
+    ]
+    assert (kept["score"], kept["notes"]) == (82.0, "Epoch AI record recBBB2")
+    again = run("import", "--from", "epoch", str(folder))
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[-1].endswith("results: 1 unchanged; nothing to write")
 
 
 def test_a_result_two_files_give_as_two_records_with_one_score_lists_the_other(

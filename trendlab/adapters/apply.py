@@ -29,7 +29,14 @@ from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts, row_errors
 from trendlab.text import at_most, counted
-from trendlab.validate import ROW, folded, names_read_as, stored_providers, stored_urls
+from trendlab.validate import (
+    ROW,
+    folded,
+    names_read_as,
+    stored_providers,
+    stored_urls,
+    url_form,
+)
 
 if TYPE_CHECKING:
     from trendlab.series import Command
@@ -238,7 +245,16 @@ ANOTHER_RECORD_SAME_SCORE = (
 
 
 def _result_key(frame: pl.DataFrame) -> list[pl.Expr]:
-    return [pl.col(k).str.strip_chars().alias(k) for k in RESULTS.key_fields]
+    # Source URLs as the write compares them: files of one publication may spell one
+    # URL otherwise (HTTPS://EXAMPLE.ORG/p/ in one, https://example.org/p in another).
+    return [
+        (
+            url_form(pl.col(k).str.strip_chars())
+            if k == "source_url"
+            else pl.col(k).str.strip_chars()
+        ).alias(k)
+        for k in RESULTS.key_fields
+    ]
 
 
 def _taken(frame: pl.DataFrame) -> pl.DataFrame:
