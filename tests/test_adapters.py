@@ -2007,6 +2007,28 @@ def test_a_list_that_ends_its_own_price_since_gives_it_its_end_on_a_reimport(
     assert notes == "until 2025-07-01"
 
 
+def test_a_list_s_own_price_with_its_url_spelled_otherwise_takes_its_end_back(
+    run: Run, tmp_path: Path
+):
+    """A price of the list's whose source URL is stored ending in a slash
+    (https://github.com/simonw/llm-prices/, one source to the write) was taken for
+    another source's: a list that took its end back left 'until ...' in its notes."""
+    vendor = tmp_path / "openai.json"
+    launch = {"input": 3, "output": 12, "from_date": "2025-01-06", "to_date": "2025-03-01"}
+    models = [{"id": "gpt-4o", "name": "GPT-4o", "price_history": [launch]}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    assert run("import", "--from", "llm-prices", str(vendor)).exit_code == 0
+    key = "gpt-4o/OpenAI/2025-01-06"
+    assert _rows(run, "show", "price", key)["notes"] == "listed as GPT-4o; until 2025-03-01"
+    url = "source_url=https://github.com/simonw/llm-prices/"
+    assert run("edit", "price", key, "--set", url, "-m", "t").exit_code == 0
+    models[0]["price_history"] = [launch | {"to_date": None}]
+    vendor.write_text(json.dumps({"vendor": "openai", "models": models}))
+    result = run("import", "--from", "llm-prices", str(vendor))
+    assert result.exit_code == 0, result.stderr
+    assert _rows(run, "show", "price", key)["notes"] == "listed as GPT-4o"
+
+
 def test_a_list_that_changes_a_cached_price_since_notes_it_on_a_reimport(run: Run, tmp_path: Path):
     """A later version of a list gives a price another cached input price: a re-import
     notes the list's figure on the price (its end too). A restatement kept the stored

@@ -497,7 +497,8 @@ def _ended(frame: pl.DataFrame) -> pl.DataFrame:
             pl.lit("cached input $") + cached + pl.lit("/Mtok"), pl.lit("until ") + end
         ).list.drop_nulls()
     ).list.join("; ")
-    ours = (pl.col("source_url") == LLM_PRICES_URL) & (
+    # The list's own in any spelling of its URL the write takes for it (a slash at the end).
+    ours = (url_form(pl.col("source_url")) == url_form(pl.lit(LLM_PRICES_URL))) & (
         end.is_not_null() | ended | cached.is_not_null()
     )
     return frame.with_columns(
