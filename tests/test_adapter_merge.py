@@ -1662,6 +1662,44 @@ def test_a_row_repeated_with_its_source_url_spelled_otherwise_is_left_out(run: R
     assert result.stderr.splitlines()[-1].endswith("results: 1 added; nothing written")
 
 
+def test_records_stored_apart_are_found_in_any_spelling_of_their_source_url(
+    run: Run, tmp_path: Path
+):
+    """Two records of one result stored apart by their record ids: a file giving one of
+    them under HTTPS://EXAMPLE.ORG/qwen/ for the stored https://example.org/qwen left it
+    out as 'already in the database under another key', and one giving both one score
+    again left that one out as a repeat, each record's change lost, where the URL as
+    stored updated them. A rounder score still keeps the stored one."""
+    header = "id,Name,Average,Model version,Shots,Notes,Source,Source link\n"
+    row = "rec{n}AAAAAAAAAAAAA,Qwen 7B,{score}%,Qwen-7B,3,,Qwen Technical Report,{url}\n"
+    url, spelled = "https://example.org/qwen", "HTTPS://EXAMPLE.ORG/qwen/"
+    published = tmp_path / "external_benchmark_bbh.csv"
+
+    def publish(*rows: tuple[int, str, str]) -> str:
+        published.write_text(header + "".join(row.format(n=n, score=s, url=u) for n, s, u in rows))
+        result = run("import", "--from", "epoch", str(published))
+        assert result.exit_code == 0, result.stderr
+        assert "under another key" not in result.stderr, result.stderr
+        return result.stderr.splitlines()[-1]
+
+    def qwen() -> list[tuple[str, float, str]]:
+        rows = _rows(run, "list", "results", "--benchmark", "bbh", "--model", "qwen-7b")
+        return sorted(
+            (r["setting"], r["score"], r["source_url"])
+            for r in rows
+            if "Epoch record" in r["setting"]
+        )
+
+    assert "results: 2 added" in publish((1, "45.0", url), (2, "46.123", url))
+    assert "results: 1 unchanged" in publish((2, "46.1", spelled))
+    assert "results: 1 updated" in publish((2, "47.456", spelled))
+    assert "results: 2 updated" in publish((1, "48.125", url), (2, "48.125", spelled))
+    assert qwen() == [
+        ("3-shot; Epoch record rec1AAAAAAAAAAAAA", 48.125, url),
+        ("3-shot; Epoch record rec2AAAAAAAAAAAAA", 48.125, url),
+    ]
+
+
 def test_a_model_known_by_an_alias_is_named_once_whichever_files_describe_it(
     run: Run, tmp_path: Path
 ):

@@ -192,6 +192,12 @@ def undated(frame: pl.DataFrame, dated: list[str]) -> pl.Expr:
     return reported.is_null() & ~pl.col("model").is_in(dated)
 
 
+def _compared(value: pl.Expr, field: str) -> pl.Expr:
+    # A key field as the write compares it: a source URL in other capitals or ending in
+    # a slash is the same source (url_form), so the same key.
+    return url_form(value) if field == "source_url" else value
+
+
 def _held(kind: Kind, stored: pl.DataFrame, pattern: str) -> pl.DataFrame:
     """The stored records naming a source record: __record and their key as __h_ columns."""
     return (
@@ -232,19 +238,23 @@ def stored_keys_kept(
         pl.col(RECORD_SETTING).is_null()
         & pl.col("__record").is_not_null()
         & pl.all_horizontal(
-            (
-                with_record(_clean(k), pl.col("__record")) if k == "setting" else _clean(k)
-            ).eq_missing(pl.col(f"__h_{k}"))
+            _compared(
+                with_record(_clean(k), pl.col("__record")) if k == "setting" else _clean(k), k
+            ).eq_missing(_compared(pl.col(f"__h_{k}"), k))
             for k in keys
         )
     )
     rows = rows.with_columns(
-        pl.when(alone).then(pl.col("__h_setting")).otherwise(pl.col("setting")).alias("setting")
+        pl.when(alone).then(pl.col("__h_setting")).otherwise(pl.col("setting")).alias("setting"),
+        alone.alias("__alone"),
     )
 
     def held_at(setting: str) -> pl.Expr:
         return pl.col(RECORD_SETTING).is_not_null() & pl.all_horizontal(
-            _clean(setting if k == "setting" else k).eq_missing(pl.col(f"__h_{k}")) for k in keys
+            _compared(_clean(setting if k == "setting" else k), k).eq_missing(
+                _compared(pl.col(f"__h_{k}"), k)
+            )
+            for k in keys
         )
 
     at_record = held_at(RECORD_SETTING)
@@ -259,13 +269,13 @@ def stored_keys_kept(
     # goes to the row whose record is stored there, and that twin is a repeat of it.
     given = (
         rows.filter(~pl.col("__repeat") & pl.col(RECORD_SETTING).is_null())
-        .select(_clean(k).alias(k) for k in keys)
+        .select(_compared(_clean(k), k).alias(k) for k in keys)
         .unique()
     )
     plain = [PLAIN_SETTING if k == "setting" else k for k in keys]
     back = (
         rows.filter(held_at(PLAIN_SETTING) & ~pl.col("__placed"))
-        .select(ROW, *(_clean(p).alias(k) for p, k in zip(plain, keys, strict=True)))
+        .select(ROW, *(_compared(_clean(p), k).alias(k) for p, k in zip(plain, keys, strict=True)))
         .join(given, on=keys, how="anti", nulls_equal=True)
         .filter(pl.len().over(keys) == 1)
     )
@@ -277,13 +287,22 @@ def stored_keys_kept(
     sitting = ~pl.col("__repeat") & ~pl.col("__placed") & pl.col(RECORD_SETTING).is_not_null()
     displaced = (
         rows.filter(sitting)
-        .with_columns(_clean(k).alias(k) for k in keys)
+        .with_columns(_compared(_clean(k), k).alias(k) for k in keys)
         .join(back.select(keys), on=keys, how="semi", nulls_equal=True)
         .get_column(ROW)
     )
     rows = rows.filter(
         (~pl.col("__repeat") | pl.col("__placed")) & ~pl.col(ROW).is_in(displaced.implode())
     )
+    if "source_url" in keys:
+        # Under its stored key, its URL as stored too: merge finds a stored record by its
+        # key as written, and missed one spelled otherwise (a rounder score replaced it).
+        rows = rows.with_columns(
+            pl.when(pl.col("__alone") | pl.col("__placed"))
+            .then(pl.col("__h_source_url"))
+            .otherwise(pl.col("source_url"))
+            .alias("source_url")
+        )
     revived = rows.filter(pl.col("__repeat")).get_column(ROW).to_list()
     return rows.select(frame.columns).sort(ROW), revived, displaced.to_list()
 
@@ -302,7 +321,9 @@ def held_elsewhere(
     joined = frame.with_columns(_clean(k).alias(k) for k in keys).join(
         held, on="__record", how="inner"
     )
-    moved = ~pl.all_horizontal(pl.col(k).eq_missing(pl.col(f"__h_{k}")) for k in keys)
+    moved = ~pl.all_horizontal(
+        _compared(pl.col(k), k).eq_missing(_compared(pl.col(f"__h_{k}"), k)) for k in keys
+    )
     label = pl.concat_str(
         [pl.col(f"__h_{k}") for k in keys if k != "source_url"], separator="/", ignore_nulls=True
     )
