@@ -2393,6 +2393,16 @@ def test_a_date_without_dashes_is_told_how_to_write_it(run: Run, on_store: str):
     assert undated.stderr == f"trendlab: error: no changeset '20231399'; see `{on_store} log`\n"
 
 
+def test_eight_digits_with_a_leading_0_are_no_date_to_write(run: Run, on_store: str):
+    """A mistyped changeset prefix (ids begin with 0662...) was told "for the date, write
+    --as-of 0662-01-01", a year no one means, as four digits with a leading 0 are read
+    as a changeset prefix, not a year before 1000."""
+    for args in (("list", "models", "--as-of", "06620101"), ("diff", "--since", "06620101")):
+        result = run(*args)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == f"trendlab: error: no changeset '06620101'; see `{on_store} log`\n"
+
+
 def test_query_repeated_column_names_keep_the_names_the_query_gave(run: Run, tmp_path: Path):
     """A repeated name takes a suffix no column has: the second a was called a_1, the
     query's own a_1 a_1_1, so the column headed a_1 held another's values."""

@@ -2865,8 +2865,10 @@ def _upper_designators(text: str) -> str:
 
 
 def _undashed_date(text: str) -> str | None:
-    """The date eight digits write without dashes (20241204 -> 2024-12-04), if any."""
-    if not re.fullmatch(r"[0-9]{8}", text):
+    """The date eight digits write without dashes (20241204 -> 2024-12-04), if any.
+    With a leading 0 they are the start of a changeset id, as a year's four digits are
+    (ids begin with the time in hex, 0662...): 06620101 was told to be 0662-01-01."""
+    if not re.fullmatch(r"[1-9][0-9]{7}", text):
         return None
     day = iso_day(f"{text[:4]}-{text[4:6]}-{text[6:]}")
     return day.isoformat() if day else None
