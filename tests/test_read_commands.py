@@ -4017,6 +4017,26 @@ def test_show_result_as_of_before_it_was_recorded_by_label_or_prefix_says_when(r
     assert never.stderr == f"trendlab: error: no current result 'gpt-4/nope'{meaning}\n"
 
 
+def test_show_as_of_a_retraction_suggests_a_history_that_names_that_record(run: Run, on_store: str):
+    """As of a result's retraction, `show result MODEL/BENCHMARK` suggested `history
+    result MODEL/BENCHMARK`, which a result added under that name since made ambiguous
+    ("matches 2 results"): it names the retracted result by its key."""
+    bench = ("add-benchmark", "t-eval", "--name", "T eval", "--unit", "percent", "-m", "x")
+    assert run(*bench).exit_code == 0
+    add = ("add-result", "gpt-4", "t-eval", "40", "--date", "2024-01-01", "-m", "x")
+    gone = run(*add, "--source-url", "https://example.org/a").stdout.strip()
+    assert run("retract", "result", gone, "-m", "x").exit_code == 0
+    retraction = json.loads(run("log", "--json").stdout)[0]["changeset"]
+    assert run(*add, "--source-url", "https://example.org/b").exit_code == 0
+    shown = run("show", "result", "gpt-4/t-eval", "--as-of", retraction)
+    assert (shown.exit_code, shown.stdout) == (1, "")
+    assert shown.stderr == (
+        f"trendlab: error: result gpt-4/t-eval was retracted in changeset {retraction}; "
+        f"`{on_store} history result {gone}` shows it\n"
+    )
+    assert run("history", "result", gone).exit_code == 0
+
+
 def test_as_of_a_moment_inside_a_second_names_it_to_the_microsecond(run: Run):
     """A changeset's moment (or a time given with a fraction) was named to its second:
     "no current benchmark 'math' as of 12:30:05; it was first recorded at 12:30:05",

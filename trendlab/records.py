@@ -1333,9 +1333,13 @@ def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     if retracted is None:
         return None
     name = text.strip()
+    # Under --as-of the name was read in the state then, and history reads it in every
+    # record since, where a record added later under it made it ambiguous: its key
+    # names this one alone.
+    key = name if store.as_of is None else gone[0]
     return TrendlabError(
         f"{kind.singular} {name} was retracted in changeset {retracted}; "
-        f"`{command_line(store, 'history', kind.singular, name)}` shows it"
+        f"`{command_line(store, 'history', kind.singular, key)}` shows it"
     )
 
 
