@@ -129,6 +129,20 @@ def test_an_unknown_score_kept_is_no_change(run: Run, db: Path):
     ]
 
 
+def test_a_negative_zero_mended_to_0_is_a_change(run: Run, db: Path):
+    """A -0 score (written around trendlab), which `check` lists and `edit --set
+    score=0` mends, equals 0: the mending revision was `no field changed` in history,
+    and diff said `no changes` since the -0, though log counted `results: 1 updated`."""
+    key = json.loads(run("show", "result", "minerva-540b/gsm8k", "--json").stdout)["id"]
+    with _around(db) as con:
+        negative = changeset_around(con)
+        revise_around(con, negative, "result_revisions", key, score=-0.0)
+    assert run("edit", "result", key, "--set", "score=0", "-m", "mend").exit_code == 0
+    assert _diff(run, negative)[0] == [("results", key, "updated", ["score: -0 -> 0"])]
+    shown = json.loads(run("history", "result", key, "--json").stdout)
+    assert [r["changes"] for r in shown][-2:] == [["score: 78.5 -> -0"], ["score: -0 -> 0"]]
+
+
 def test_the_summary_names_since_without_the_spaces_around_it(run: Run):
     # A changeset id pasted with spaces around it is read without them, and said so:
     # the note said "since  0661f33af2 : ...".

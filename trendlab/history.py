@@ -31,12 +31,19 @@ def _shown(value: Any) -> str:
 def _same(old: Any, new: Any) -> bool:
     """Whether two stored values are one value: a NaN (stored around trendlab, an
     unknown score) is not equal to itself, so every revision after it said
-    `score: NaN -> NaN`."""
-    return old == new or (_is_nan(old) and _is_nan(new))
+    `score: NaN -> NaN`; a -0 (stored around trendlab too) equals 0, so the edit that
+    mends it, which `check` asks for, said `no field changed` and diff `no changes`."""
+    if _is_nan(old) and _is_nan(new):
+        return True
+    return old == new and _is_negative_zero(old) == _is_negative_zero(new)
 
 
 def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
+
+
+def _is_negative_zero(value: Any) -> bool:
+    return isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0
 
 
 def describe_change(kind: Kind, before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
