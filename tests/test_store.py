@@ -1072,6 +1072,15 @@ def test_a_copy_to_a_new_file_killed_part_way_leaves_no_store(db: Path, tmp_path
     assert _counts(dst) == _counts(db)
 
 
+def _refused_copy(src: Path, dst: Path) -> str:
+    """`copy SRC DST` to a new file refused: exit 1, no data on stdout and DST not
+    made. Its stderr, for the caller to check."""
+    result = CliRunner().invoke(cli, ["copy", str(src), str(dst)])
+    assert (result.exit_code, result.stdout) == (1, ""), result.output
+    assert not dst.exists()
+    return result.stderr
+
+
 def _null_time_around(path: Path) -> str:
     """A changeset added to the store at `path` around trendlab, with no recorded_at
     (its NOT NULL dropped): its id."""
@@ -1086,17 +1095,12 @@ def test_a_copy_of_a_changeset_recorded_at_no_time_names_it(db: Path, tmp_path: 
     """SRC's changeset with a NULL time failed the copy on DuckDB's "Constraint Error:
     NOT NULL constraint failed: changesets.recorded_at", naming no changeset."""
     changeset = _null_time_around(db)
-    dst = tmp_path / "new.duckdb"
-    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        1,
-        "",
+    assert _refused_copy(db, tmp_path / "new.duckdb") == (
         f"trendlab: error: SRC {db}: changeset {changeset} has no recorded_at (NULL, "
         "written around trendlab), which no store takes: a copy takes every changeset as "
         f"it is; give each a value in SRC (`trendlab --db {db} check` lists them), then "
-        "copy again; nothing was copied\n",
+        "copy again; nothing was copied\n"
     )
-    assert not dst.exists()
 
 
 @pytest.mark.parametrize(
@@ -1113,16 +1117,11 @@ def test_a_copy_of_a_store_lacking_a_table_of_its_history_names_it(
     said "copied 1 changeset", its results gone from DST without a word."""
     with duckdb.connect(str(db)) as con:
         con.execute(damage)
-    dst = tmp_path / "new.duckdb"
-    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        1,
-        "",
+    assert _refused_copy(db, tmp_path / "new.duckdb") == (
         f"trendlab: error: SRC {db} lacks {lacked} (dropped around trendlab), so its "
         f"history cannot be copied whole (`trendlab --db {db} check` lists what it lacks); "
-        "nothing was copied\n",
+        "nothing was copied\n"
     )
-    assert not dst.exists()
 
 
 def _revision_of_a_deleted_changeset(path: Path) -> str:
@@ -1144,21 +1143,16 @@ def test_a_copy_of_revisions_of_no_changeset_is_refused_naming_them(db: Path, tm
     again each time it ran, a backup kept up to date holding it twice, then three times."""
     changeset = _revision_of_a_deleted_changeset(db)
     dst = tmp_path / "new.duckdb"
-    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        1,
-        "",
+    assert _refused_copy(db, dst) == (
         f"trendlab: error: SRC {db}: 1 row of model_revisions names a changeset SRC lacks "
         f"({changeset}; its row deleted around trendlab), so a copy, which goes changeset "
         "by changeset, cannot take it: insert its changeset again in SRC "
-        f"(`trendlab --db {db} check` lists it), then copy again; nothing was copied\n",
+        f"(`trendlab --db {db} check` lists it), then copy again; nothing was copied\n"
     )
     _revision_of_a_deleted_changeset(db)
-    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
-    assert (result.exit_code, result.stdout) == (1, "")
-    assert "cannot take them: insert their changesets again in SRC " in result.stderr
-    assert f"(`trendlab --db {db} check` lists them)" in result.stderr
-    assert not dst.exists()
+    stderr = _refused_copy(db, dst)
+    assert "cannot take them: insert their changesets again in SRC " in stderr
+    assert f"(`trendlab --db {db} check` lists them)" in stderr
 
 
 def test_a_copy_into_a_store_of_revisions_but_no_changeset_is_refused(db: Path, empty_db: Path):
@@ -1190,18 +1184,16 @@ def test_a_copy_of_a_value_dst_s_column_cannot_hold_names_the_table(db: Path, tm
         con.execute("ALTER TABLE result_revisions ALTER score TYPE VARCHAR")
         con.execute("UPDATE result_revisions SET score = 'abc' WHERE rowid = 0")
     dst = tmp_path / "new.duckdb"
-    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
-    assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.startswith(
+    stderr = _refused_copy(db, dst)
+    assert stderr.startswith(
         f"trendlab: error: copying table result_revisions from SRC {db} into DST {dst}: "
         "Conversion Error: "
     )
-    assert result.stderr.endswith(
+    assert stderr.endswith(
         "(a column of trendlab's altered around trendlab in one of them: "
         f"`trendlab --db {db} check` or `trendlab --db {dst} check` lists it); "
         "nothing was copied\n"
     )
-    assert not dst.exists()
     # DST's column altered, SRC as trendlab made it: SRC is not blamed alone.
     with duckdb.connect(str(db)) as con:
         con.execute("UPDATE result_revisions SET score = '50' WHERE rowid = 0")
