@@ -36,7 +36,6 @@ from trendlab.adapters import Publication, epoch  # noqa: E402
 from trendlab.adapters.common import (  # noqa: E402
     join_parts,
     own_field_error,
-    own_field_problems,
     read_csv,
     require_columns,
     text,
@@ -699,15 +698,12 @@ def _refuse_bad_left_out(results: pl.DataFrame) -> None:
     """Stop at each result left out (naming no model, or undated) whose own fields
     validation refuses: unwritten, a damaged score ('7x%') passed in silence, as a kept
     row's does not."""
-    own = own_field_problems(KINDS["results"], results.columns, {})
-    place = pl.format("{}:{}: ", "__source", "__line")
-    bad = results.select((place + own).alias("message")).drop_nulls("message")
-    if bad.height == 1:
-        raise TrendlabError(f"{bad.item()}; nothing was written")
-    if not bad.is_empty():
-        raise TrendlabError(
-            f"{bad.height} bad rows; nothing was written", details=bad["message"].to_list()
-        )
+    # Rows of several files: each named at its own file's line.
+    places = results.select(pl.format("{}:{}", "__source", "__line")).to_series().to_list()
+    rows = results.with_row_index(ROW)
+    error = own_field_error(KINDS["results"], rows, None, places.__getitem__)
+    if error is not None:
+        raise error
 
 
 def _refuse_bad_fills(matched: pl.DataFrame, loaded: Loaded) -> None:

@@ -847,6 +847,35 @@ def _correct(build: ModuleType, was: str, slug: str = "m-7b", field: str = "para
     return runner.correct(models, corrections), runner.notes
 
 
+def test_results_a_seed_build_leaves_out_are_refused_each_at_its_own_files_line(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # Rows of several files: one error names them all, each at its file's line.
+    build = _seed_build(monkeypatch)
+    left_out = pl.DataFrame(
+        {
+            "score": ["7x%", "50", "abc"],
+            "__source": ["facts/results.csv", "facts/results.csv", "epoch/mmlu.csv"],
+            "__line": ["3", "4", "9"],
+        }
+    )
+    with pytest.raises(build.TrendlabError) as refused:
+        build._refuse_bad_left_out(left_out)
+    assert (refused.value.message, refused.value.details) == (
+        "2 bad rows; nothing was written",
+        [
+            "facts/results.csv:3: score: '7x%' is not a finite number",
+            "epoch/mmlu.csv:9: score: 'abc' is not a finite number",
+        ],
+    )
+    with pytest.raises(build.TrendlabError) as refused:
+        build._refuse_bad_left_out(left_out.tail(1))
+    assert refused.value.message == (
+        "epoch/mmlu.csv:9: score: 'abc' is not a finite number; nothing was written"
+    )
+    build._refuse_bad_left_out(left_out.slice(1, 1))
+
+
 def test_seed_correction_replaces_the_copied_value_and_says_so(monkeypatch: pytest.MonkeyPatch):
     build = _seed_build(monkeypatch)
     corrected, notes = _correct(build, was="7e10")  # the same number, written otherwise

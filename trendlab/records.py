@@ -1548,11 +1548,12 @@ _PG_REASON_RE = re.compile(r"ERROR:\s*(?P<why>[^\n]+)")
 
 
 def row_errors(
-    errors: pl.DataFrame, source: str, line_of: Callable[[int], str] | None
+    errors: pl.DataFrame, source: str | None, line_of: Callable[[int], str] | None
 ) -> TrendlabError:
     """The error refusing a write for its bad rows (`errors`: each row's ROW, message
     and, for a repeat, REF), each named by its line: one on the error's line, several
-    each on a line of their own, the first MAX_SHOWN_ERRORS of them."""
+    each on a line of their own, the first MAX_SHOWN_ERRORS of them. With no `source`,
+    `line_of` names each row's whole place (`file:line`), for rows of several files."""
 
     def where(row: int) -> str:
         return line_of(row) if line_of else f"row {row + 1}"
@@ -1566,8 +1567,10 @@ def row_errors(
             message += f" line {earlier}" if earlier.isdigit() else f" {earlier}"
         # A command's one record (add-result, edit) has no row to point at.
         at = f":{where(record[ROW])}" if line_of or n > 1 else ""
-        shown.append(f"{source}{at}: {message}")
+        place = f"{source}{at}" if source is not None else where(record[ROW])
+        shown.append(f"{place}: {message}")
     shown = at_most(shown, MAX_SHOWN_ERRORS, "bad row", total=n)
     if n == 1:
         return TrendlabError(shown[0] + "; nothing was written")
-    return TrendlabError(f"{source}: {n} bad rows; nothing was written", details=shown)
+    head = f"{source}: " if source is not None else ""
+    return TrendlabError(f"{head}{n} bad rows; nothing was written", details=shown)

@@ -338,16 +338,10 @@ def _refuse_bad_left_out(part: Part, frame: pl.DataFrame) -> None:
 
 
 def _own_problems(part: Part, rows: pl.DataFrame) -> pl.DataFrame:
-    """(ROW, message) of `rows` whose own fields validation would refuse."""
-    own = own_field_problems(part.kind, rows.columns, part.columns)
-    if "effective_date" in rows.columns:
-        # A price the list gives no date has none of its own to judge yet.
-        dateless = [c for c in rows.columns if c != "effective_date"]
-        own = (
-            pl.when(pl.col("effective_date") == FROM_RELEASE)
-            .then(own_field_problems(part.kind, dateless, part.columns))
-            .otherwise(own)
-        )
+    """(ROW, message) of `rows` whose own fields validation would refuse (a price the
+    list gives no date has no date of its own yet)."""
+    pending = {"effective_date": FROM_RELEASE}
+    own = own_field_problems(part.kind, rows.columns, part.columns, pending)
     return rows.select(ROW, own.alias("message")).drop_nulls("message")
 
 

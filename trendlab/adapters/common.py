@@ -68,30 +68,37 @@ def shown(value: Any, write: Callable[[Any], str] = repr) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def own_field_problems(kind: Kind, columns: list[str], read_from: dict[str, str]) -> pl.Expr:
+def own_field_problems(
+    kind: Kind, columns: list[str], read_from: dict[str, str], pending: dict[str, str] | None = None
+) -> pl.Expr:
     """What validation says of a row's fields of `kind` among `columns` each on its own
     (a model or benchmark, resolved later, aside), named as `read_from` names the
     file's columns they are read from, else null: for a reader refusing its bad rows to
-    name these too, not only once its own checks pass."""
+    name these too, not only once its own checks pass. A field holding its `pending`
+    marker (a price's date taken later from its model's release) has no value of its
+    own yet to judge."""
     labels = names_read_as(read_from)
-    return join_parts(
-        *(
-            field_problem(kind, name, _cleaned(name), labels.get(name))
-            for name in own_fields(kind, columns)
-        )
-    )
+    pending = pending or {}
+    problems = []
+    for name in own_fields(kind, columns):
+        problem = field_problem(kind, name, _cleaned(name), labels.get(name))
+        if name in pending:
+            problem = pl.when(pl.col(name) == pending[name]).then(None).otherwise(problem)
+        problems.append(problem)
+    return join_parts(*problems)
 
 
 def own_field_error(
     kind: Kind,
     rows: pl.DataFrame,
-    source: str,
+    source: str | None,
     line_of: Callable[[int], str] | None,
     read_from: dict[str, str] | None = None,
 ) -> TrendlabError | None:
     """The error refusing `rows` of `source` whose own fields of `kind` validation
-    refuses (own_field_problems), each named at its line, else None: for rows a reader
-    leaves out or takes values from, which validation never sees."""
+    refuses (own_field_problems), each named at its line (with no `source`, at the
+    place `line_of` gives, as row_errors), else None: for rows a reader leaves out or
+    takes values from, which validation never sees."""
     own = own_field_problems(kind, rows.columns, read_from or {})
     bad = rows.select(ROW, own.alias("message")).drop_nulls("message")
     if bad.is_empty():

@@ -122,12 +122,8 @@ def read(path: str) -> Publication:
         # With the records' own problems, what validation would say of the other prices'
         # figures and dates (a bad input was named only once they were fixed); else
         # validation names them. A price dated by its model's release has no date yet.
-        undated = [c for c in frame.columns if c != "effective_date"]
-        own = (
-            pl.when(pl.col("effective_date") == FROM_RELEASE)
-            .then(own_field_problems(PRICES, undated, READ_FROM))
-            .otherwise(own_field_problems(PRICES, frame.columns, READ_FROM))
-        )
+        pending = {"effective_date": FROM_RELEASE}
+        own = own_field_problems(PRICES, frame.columns, READ_FROM, pending)
         problems += [
             (row, f"{source}:{where(row)}: {message}")
             for row, message in frame.select(ROW, own).drop_nulls().iter_rows()
