@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import Run, both_stores, changeset_around, make_runner, revise_around
+from tests.refusals import assert_refused
 from trendlab.db import Store
 from trendlab.records import default_author
 
@@ -196,6 +197,35 @@ def test_two_spellings_of_a_source_url_a_store_holds_each_stay_their_own(
     )
     imported = run("import", str(path), "-m", "both again")
     assert imported.stderr.startswith("results: 2 updated (changeset "), imported.stderr
+
+
+def test_one_imports_two_spellings_of_a_source_url_are_one_result(run: Run, tmp_path: Path):
+    """With nothing stored under it, a URL is one result's as the file first spells it
+    (stored_urls finds that spelling only for a URL some row gives in another form)."""
+    path = tmp_path / "results.csv"
+    rows = [
+        "model,benchmark,score,setting,source_url",
+        "gpt-4,gsm8k,11,5-shot,https://example.org/q/",
+        "gpt-4,gsm8k,12,5-shot,HTTPS://EXAMPLE.ORG/q",
+        "gpt-4,gsm8k,13,0-shot,https://example.org/q",
+        "gpt-4,gsm8k,14,5-shot,https://example.org/p",
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    assert_refused(
+        run,
+        ["import", str(path)],
+        stderr=[
+            f"trendlab: error: {path}:3: same model, benchmark, setting, source_url "
+            "(HTTPS://EXAMPLE.ORG/q and https://example.org/q/ name https://example.org/q/) "
+            "as line 2; nothing was written"
+        ],
+    )
+    path.write_text("\n".join(rows[:2] + rows[3:]) + "\n")
+    imported = run("import", str(path))
+    assert imported.stderr.startswith("results: 3 added (changeset "), imported.stderr
+    listed = run("list", "results", "--model", "gpt-4", "--benchmark", "gsm8k", "--json")
+    urls = {r["source_url"] for r in json.loads(listed.stdout)}
+    assert {"https://example.org/q/", "https://example.org/q", "https://example.org/p"} <= urls
 
 
 def test_a_choice_option_takes_spaces_around_it_as_an_imported_cell_does(run: Run):
