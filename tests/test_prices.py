@@ -1889,6 +1889,29 @@ def test_no_priced_model_reaching_as_of_a_moment_says_what_as_of_reads(run: Run,
     assert f"No price trend: {said}" in html.unescape(page.read_text())
 
 
+def test_price_trend_on_a_store_with_no_prices_says_so_and_how_to_add_them(empty_db: Path):
+    """A store with results but not one price said "no model with a price has a dated
+    result on it", as if the results wanted dates: it says the store has no prices, and
+    how to add one."""
+    run = make_runner(empty_db)
+    for step in (
+        ("add-benchmark", "ev", "--name", "Ev", "--unit", "percent"),
+        ("add-model", "a", "--release-date", "2024-01-01"),
+        ("add-result", "a", "ev", "70", "--date", "2024-01-01"),
+    ):
+        added = run(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    refused = run("price-trend", "ev", "--threshold", "60")
+    db = shlex.quote(str(empty_db))
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        1,
+        "",
+        "trendlab: error: no priced model reaches 60 on ev; the store has no prices (add one "
+        f'with `trendlab --db {db} add-price MODEL PROVIDER DATE --input ... --output ... -m "..."`, '
+        f"or a list with `trendlab --db {db} import --from llm-prices FILE`)\n",
+    )
+
+
 def test_a_result_dated_after_the_day_read_is_not_yet_in_the_trend():
     """d, released the day after the one read (a write allows tomorrow), was a row dated
     that day at the price of the day read, $0.01, where the price in effect then, $5,

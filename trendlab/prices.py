@@ -610,11 +610,19 @@ def _reaching_only_after(
     return capable.filter(pl.col("capable_from") > on).get_column("model").to_list()
 
 
-def _no_dated_priced_result(every_score: pl.DataFrame, announced: list[str], on: date) -> str:
+def _no_dated_priced_result(
+    every_score: pl.DataFrame, announced: list[str], on: date, command: Command
+) -> str:
     """The error's clause for no model with a price in effect on `on` having a result
     dated by then: said as that where a model priced only later, or with a result dated
     only after `on`, has one, which the error goes on to name (it said no model with a
-    price had a dated result, and then named priced models reaching it by later ones)."""
+    price had a dated result, and then named priced models reaching it by later ones).
+    A store with no price at all says so, and how to add one: blaming the results sent
+    the user to look for dates on them."""
+    if not announced:
+        add = command('add-price MODEL PROVIDER DATE --input ... --output ... -m "..."')
+        listed = command("import --from llm-prices FILE")
+        return f"; the store has no prices (add one with `{add}`, or a list with `{listed}`)"
     dated = every_score.filter(pl.col("model").is_in(announced) & pl.col("date").is_not_null())
     if dated.is_empty():
         return "; no model with a price has a dated result on it"
@@ -669,7 +677,7 @@ def price_trend(
             f"; the best dated priced result is {number(best.item(0, 'score'))} by "
             f"{best.item(0, 'model')}"
             if not best.is_empty()
-            else _no_dated_priced_result(every_score, announced, on)
+            else _no_dated_priced_result(every_score, announced, on, command)
         )
         undated = undated_reaching(
             scores.filter(pl.col("model").is_in(announced)), threshold, higher_is_better=higher
