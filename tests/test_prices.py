@@ -932,6 +932,44 @@ def test_while_a_price_of_unknown_blend_is_in_effect_the_cheapest_is_unknown(
     ), refused.stderr
 
 
+def test_the_report_gives_the_price_notes_in_price_trends_order(run_empty: Run, tmp_path: Path):
+    """On an error rate (lower is better) with a threshold past its floor, price-trend
+    said the threshold's note and then where the cheapest is unknown; the report's price
+    section said them the other way round."""
+    steps: list[tuple[str, ...]] = [
+        ("add-benchmark", "err", "--unit", "percent", "--no-higher-is-better",
+         "--floor", "100", "--ceiling", "0"),
+    ]  # fmt: skip
+    for model, day, usd in (("a", "2024-01-01", "1"), ("b", "2024-09-01", "4"),
+                            ("c", "2025-06-01", "0.5")):  # fmt: skip
+        steps += [
+            ("add-model", model, "--release-date", day),
+            ("add-result", model, "err", "15", "--date", day),
+            ("add-price", model, "P", day, "--input", usd, "--output", usd),
+        ]
+    steps.append(("add-price", "a", "P", "2024-06-01", "--input", "0.5"))
+    steps.append(("add-price", "a", "P", "2025-01-01", "--input", "0.8", "--output", "0.8"))
+    for step in steps:
+        added = run_empty(*step, "-m", "t")
+        assert added.exit_code == 0, added.stderr
+    shown = run_empty("price-trend", "err", "--threshold", "120")
+    assert shown.exit_code == 0, shown.stderr
+    told = shown.stderr.splitlines()
+    assert [line.split(" ")[:3] for line in told] == [
+        ["threshold", "120", "is"],
+        ["the", "cheapest", "is"],
+    ]
+    page = tmp_path / "r.html"
+    made = run_empty("report", "--price-benchmark", "err", "--price-threshold", "120",
+                     "-o", str(page))  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    prices = text[text.index('<section id="prices">') :]
+    assert [prices.index(f"Price trend: {line}.") for line in told] == sorted(
+        prices.index(f"Price trend: {line}.") for line in told
+    )
+
+
 def test_an_unknown_cheapest_names_the_provider_whose_price_makes_it_so(run_empty: Run):
     """a's input price alone at Q (2024-06-10), below its input price alone at P, then
     P's price known and dear (2024-06-20): the cheapest was said to be unknown 'from

@@ -210,6 +210,14 @@ def undated_reaching_note(
     )
 
 
+def trend_notes(past_bound: str | None, undated: str | None, unknown: str | None) -> list[str]:
+    """The notes on a price trend in the one order price-trend prints them and the
+    report's price section shows them (it showed where the cheapest is unknown first):
+    a threshold past a bound (Scale.past_bound_note), what no date places
+    (undated_reaching_note), where the cheapest is unknown (PriceTrend.unknown_note)."""
+    return [said for said in (past_bound, undated, unknown) if said]
+
+
 def capable_models(
     scores: pl.DataFrame, threshold: float, *, higher_is_better: bool = True
 ) -> pl.DataFrame:

@@ -181,7 +181,6 @@ def price_trend(
     """
     from trendlab import prices as core
     from trendlab.cli.figure_files import laid_out, written_with_output
-    from trendlab.cli.forecast import past_bound_note
     from trendlab.errors import TrendlabError
     from trendlab.records import benchmark_slug
     from trendlab.render import render, render_json
@@ -195,7 +194,7 @@ def price_trend(
         blended = core.BlendedPrices.read(store, blend)
         day = store.reading_day
         as_of_note = store.as_of_note()
-    past_bound_note(Scale.from_record(bench), threshold)
+    past_bound = Scale.from_record(bench).past_bound_note(threshold)
     undated = core.undated_reaching_note(bench, scores, blended, threshold, store.command)
     try:
         trend = core.price_trend(
@@ -209,14 +208,12 @@ def price_trend(
             command=store.command,
         )
     except TrendlabError as exc:
-        if undated and not isinstance(exc, core.NoPricedModelReaches):  # which says it
-            note(undated)
+        said = None if isinstance(exc, core.NoPricedModelReaches) else undated  # which says it
+        for line in core.trend_notes(past_bound, said, None):
+            note(line)
         raise
-    if undated:
-        note(undated)
-    unknown = trend.unknown_note()
-    if unknown:
-        note(unknown)
+    for line in core.trend_notes(past_bound, undated, trend.unknown_note()):
+        note(line)
     figure = None
     if plot is not None:
         from trendlab.plot import price_trend_figure

@@ -83,6 +83,13 @@ class PriceSection:
     unknown: str | None = None  # where the cheapest is unknown (as price-trend says)
     past_bound: str | None = None  # a threshold past the floor or ceiling (as it says)
 
+    @property
+    def notes(self) -> list[str]:
+        """The notes under a trend, in price-trend's order (prices.trend_notes)."""
+        from trendlab.prices import trend_notes
+
+        return trend_notes(self.past_bound, self.undated, self.unknown)
+
 
 @dataclass
 class Report:

@@ -492,8 +492,11 @@ def _prices(section: PriceSection) -> str:
             f'{head}{past}<p class="note problem">No price trend: {_note(section.problem)}.</p>'
             f"{undated}</section>"
         )
-    unknown = (
-        f'<p class="note">Price trend: {_note(section.unknown)}.</p>' if section.unknown else ""
+    # What no date places is muted, as under a problem: the others bear on the trend.
+    notes = "".join(
+        f'<p class="{"muted" if said == section.undated else "note"}">Price trend: '
+        f"{_note(said)}.</p>"
+        for said in section.notes
     )
     points = section.points
     table = ""
@@ -516,7 +519,7 @@ def _prices(section: PriceSection) -> str:
         f"{_text(section.headline)}.</p>"
         f'<figure class="chart" id="price-chart" data-chart="price">{_svg(section.chart or "")}'
         f"<figcaption>Blended price: 3 input tokens to 1 output token.</figcaption></figure>"
-        f"{unknown}{past}{undated}{table}</section>"
+        f"{notes}{table}</section>"
     )
 
 
