@@ -426,6 +426,24 @@ def test_the_table_names_the_setting_its_forecast_was_fitted_on(run: Run):
     )
 
 
+def test_a_midpoint_far_past_the_points_fitted_is_unknown_and_a_note_says_why(run: Run):
+    """MMLU by price, its frontier rising 81.8 to 87.2 between $0.26 and $0.48 and no
+    higher by $60, printed a logistic midpoint of 5.62e-12 USD per million tokens, 10.7
+    orders of magnitude below any price fitted, with no word that the points cannot
+    place it: it is null, and a note says why. A midpoint among the data stays."""
+    doc = json.loads(_ok(run("forecast", "mmlu", "--by", "price", "--json")))
+    assert doc["family"] == "logistic"
+    assert doc["parameters"]["midpoint"] is None
+    assert doc["notes"][-1] == (
+        "mmlu's logistic midpoint is unknown: it would lie 10.7 orders of magnitude below "
+        "the cheapest price fitted, past the 10 orders of magnitude a forecast may reach: "
+        "the points fitted lie on too flat a stretch of the curve to place it"
+    )
+    near = json.loads(_ok(run("forecast", "gpqa-diamond", "--by", "price", "--json")))
+    assert near["parameters"]["midpoint"] == pytest.approx(0.0316, rel=1e-2)
+    assert not any("midpoint is unknown" in said for said in near["notes"])
+
+
 def test_the_table_by_compute_or_price_says_what_x_counts(run: Run):
     """By compute or price the table's x column is a bare number and its title did not
     say of what: `--by price --until 2030` printed rows of 100, 1000 and 2030, read as

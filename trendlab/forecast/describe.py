@@ -13,12 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from trendlab.forecast.axis import Axis
+from trendlab.forecast.axis import MAX_ORDERS, MAX_YEARS, Axis
 from trendlab.forecast.families import Curve
 from trendlab.series import Series
 
 # The parameters that are a position on x: a date by date, FLOP or USD by compute or price.
 POSITIONS = ("midpoint", "inflection")
+POSITION_FAMILIES = ("logistic", "logistic4", "gompertz")  # the curves that have one
 
 
 def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str, Any]:
@@ -33,12 +34,13 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
     intervals = curve.intervals(level)
     b_lo, b_hi = (float(end) for end in intervals[1])
     out: dict[str, Any] = {}
-    if curve.family in ("logistic", "logistic4", "gompertz"):
+    if curve.family in POSITION_FAMILIES:
         # The logit (log-log) units the curve rises per unit of x, and where it is
         # halfway from floor to its ceiling (the Gompertz curve's inflection, at 1/e).
         out.update(slope=b, slope_lower=b_lo, slope_upper=b_hi)
         name = "inflection" if curve.family == "gompertz" else "midpoint"
-        out[name] = _x_at(curve.x_ref - a / b, axis) if b > 0 else None
+        placed = b > 0 and far_position(curve, series, axis) is None
+        out[name] = _x_at(curve.x_ref - a / b, axis) if placed else None
         if curve.family == "logistic4":
             # Inside the ceiling's bounds: the draws are (Curve.coef_draws).
             low, high = (_bound_score(series, c) for c in intervals[2])
@@ -81,6 +83,26 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         # residuals say nothing of how sure it is. The intervals are unknown, not zero.
         out.update({k: None for k in out if k.endswith(("_lower", "_upper"))})
     return out
+
+
+def far_position(curve: Curve, series: Series, axis: Axis) -> tuple[str, float] | None:
+    """A saturating curve's (or the first such ensemble member's) midpoint or inflection
+    lying farther from the points it fitted than a forecast may reach past them
+    (MAX_YEARS by date, MAX_ORDERS by compute or price), as (family, its distance, below
+    the points when negative); None when it is nearer or there is none. The points then
+    lie on too flat a stretch of the curve to place it: a frontier by price rising 87 to
+    89 across two orders of magnitude put MMLU's midpoint at 5.6e-12 USD per million
+    tokens, a number no one can read, so describe leaves it unknown."""
+    for member in curve.members or (curve,):
+        if member.family not in POSITION_FAMILIES or member.coef[1] <= 0:
+            continue
+        position = member.x_ref - float(member.coef[0]) / float(member.coef[1])
+        fitted = series.fit_data(member.family)[0]
+        lowest, highest = float(fitted.min()), float(fitted.max())
+        distance = position - highest if position > highest else min(position - lowest, 0.0)
+        if abs(distance) > (MAX_YEARS if axis.by == "date" else MAX_ORDERS):
+            return member.family, distance
+    return None
 
 
 def doubling_name(curve: Curve, axis: Axis) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from trendlab.forecast import EPS
-from trendlab.forecast.axis import DEFAULT_YEARS, FIGURES, Axis, x_title
+from trendlab.forecast.axis import DEFAULT_YEARS, FIGURES, MAX_ORDERS, MAX_YEARS, Axis, x_title
 from trendlab.forecast.calibrate import (
     quantile_levels,
     residuals_supporting,
@@ -21,7 +21,14 @@ from trendlab.forecast.calibrate import (
 )
 from trendlab.forecast.families import LOG_SPACES, Curve, clipped_at_floor, exponential_space
 from trendlab.series import ZEROLESS_UNITS, Scale, Series
-from trendlab.text import computed_number, large_number_digits, level_percent, level_text, number
+from trendlab.text import (
+    computed_number,
+    large_number_digits,
+    level_percent,
+    level_text,
+    number,
+    significant_text,
+)
 
 
 @dataclass(frozen=True)
@@ -291,12 +298,39 @@ class Forecast:
         """What stderr (and the report, under the chart) says of the forecast itself, in
         the README's order: a median held at a bound (bound_note), else one held short of
         it (held_note), a default end before the day read (ended_note, only when
-        `default_end`: --until was not given) and a missing doubling time (zero_note)."""
+        `default_end`: --until was not given), a missing doubling time (zero_note) and a
+        midpoint too far from the data to place (far_note)."""
         ended = self.ended_note(as_of=as_of) if default_end else None
         # A line's median clipped at the bound is held there by the clip, which
         # bound_note tells (within a thousandth of the range), not by the logit's hold.
         held = self.bound_note() or self.held_note()
-        return [note for note in (held, ended, self.zero_note()) if note]
+        return [note for note in (held, ended, self.zero_note(), self.far_note()) if note]
+
+    def far_note(self) -> str | None:
+        """A note for a midpoint (inflection) the parameters leave unknown because it
+        lies farther from the points fitted than a forecast may reach
+        (describe.far_position): why it is null, rather than a null unexplained."""
+        from trendlab.forecast.describe import far_position
+
+        far = far_position(self.curve, self.series, self.axis)
+        if far is None:
+            return None
+        family, distance = far
+        name = "inflection" if family == "gompertz" else "midpoint"
+        limit, unit = (
+            (MAX_YEARS, "years") if self.axis.by == "date" else (MAX_ORDERS, "orders of magnitude")
+        )
+        side = {
+            "date": ("before the first date", "after the latest date"),
+            "compute": ("below the least compute", "above the most compute"),
+            "price": ("below the cheapest price", "above the dearest price"),
+        }[self.axis.by][distance > 0]
+        return (
+            f"{self.series.scale.slug}'s {family} {name} is unknown: it would lie "
+            f"{significant_text(abs(distance), 3)} {unit} {side} fitted, past the {limit} "
+            f"{unit} a forecast may reach: the points fitted lie on too flat a stretch of the "
+            "curve to place it"
+        )
 
     def held_note(self) -> str | None:
         """A note for a forecast whose frontier lies within HELD_NEAR of the range from
