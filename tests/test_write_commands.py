@@ -228,6 +228,35 @@ def test_one_imports_two_spellings_of_a_source_url_are_one_result(run: Run, tmp_
     assert {"https://example.org/q/", "https://example.org/q", "https://example.org/p"} <= urls
 
 
+def test_a_setting_in_another_unicode_form_is_the_same_result(run: Run, tmp_path: Path):
+    """A setting is part of a result's key and was compared as typed, so 'café' typed
+    with a combining accent (NFD) beside the stored 'café' (NFC) made a second result
+    that shows as the first; it names the stored one, whose spelling is kept, and two
+    rows of a file so spelt are one key. Case still tells settings apart."""
+    composed, decomposed = "caf\u00e9", "cafe\u0301"
+    first = run("add-result", "gpt-4", "gsm8k", "10", "--setting", composed)
+    assert first.exit_code == 0, first.stderr
+    key = first.stdout.strip()
+    again = run("add-result", "gpt-4", "gsm8k", "10", "--setting", decomposed)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.strip() == key and "already exists with these values" in again.stderr
+    path = tmp_path / "results.csv"
+    path.write_text(f"model,benchmark,score,setting\ngpt-4,gsm8k,11,{decomposed}\n")
+    imported = run("import", str(path), "-m", "corrected")
+    assert imported.stderr.startswith("results: 1 updated (changeset "), imported.stderr
+    listed = run("list", "results", "--model", "gpt-4", "--benchmark", "gsm8k", "--json")
+    ours = [r for r in json.loads(listed.stdout) if (r["setting"] or "").startswith("caf")]
+    assert [(r["id"], r["score"], r["setting"]) for r in ours] == [(key, 11.0, composed)]
+    path.write_text(
+        f"model,benchmark,score,setting\ngpt-4,gsm8k,12,new{decomposed}\n"
+        f"gpt-4,gsm8k,13,new{composed}\n"
+    )
+    twice = run("import", str(path))
+    assert twice.exit_code == 1 and ":3: same model, benchmark, setting (" in twice.stderr
+    other = run("add-result", "gpt-4", "gsm8k", "10", "--setting", composed.upper())
+    assert other.exit_code == 0 and other.stdout.strip() != key
+
+
 def test_a_choice_option_takes_spaces_around_it_as_an_imported_cell_does(run: Run):
     """--source-kind " Paper " was refused (exit 2), though " Paper " in a file's
     source_kind column, or --unit " percent", is taken."""

@@ -1503,6 +1503,22 @@ class Store:
             {"benchmarks": benchmarks},
         )
 
+    def result_settings(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """The settings stored results of these (model, benchmark) pairs have, retracted
+        ones too, each with `retracted` (whether the result now is)."""
+        self.con.register("__setting_pairs", pairs.to_arrow())
+        try:
+            return self.frame(
+                "SELECT model, benchmark, setting, bool_and(op = 'retract') AS retracted "
+                "FROM (SELECT model, benchmark, setting, op FROM result_revisions r "
+                "SEMI JOIN __setting_pairs k ON k.model = r.model "
+                "AND k.benchmark = r.benchmark WHERE setting IS NOT NULL QUALIFY "
+                "row_number() OVER (PARTITION BY key ORDER BY revision DESC, "
+                "changeset_id DESC) = 1) GROUP BY ALL"
+            )
+        finally:
+            self.con.unregister("__setting_pairs")
+
     def result_urls(self, keys: pl.DataFrame) -> pl.DataFrame:
         """The source URLs stored results with these (model, benchmark, setting) have,
         retracted ones too, each with `retracted` (whether the result now is)."""

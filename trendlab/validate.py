@@ -213,6 +213,11 @@ class Refs:
             ).fetchall()
         ]
 
+    def result_settings(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """The settings of the stored results, retracted too, with these (model,
+        benchmark): see Store.result_settings."""
+        return self._store.result_settings(pairs)
+
     def result_urls(self, keys: pl.DataFrame) -> pl.DataFrame:
         """The source URLs of the stored results, retracted too, with these (model,
         benchmark, setting): see Store.result_urls."""
@@ -245,6 +250,55 @@ def stored_providers(frame: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             ).alias("provider")
         )
         .drop("__provider")
+    )
+
+
+def stored_settings(frame: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """Results with each setting as stored for their model and benchmark where a stored
+    result has it in another Unicode form: 'café' typed with a combining accent (NFD)
+    shows as the stored 'café' (NFC), and a setting is part of a result's key, so the
+    two made two results that look as one. As given where a result has it so, else as
+    a current result spells it, else a retracted one, else as this input first spells
+    it. Case still counts (5-shot and 5-SHOT are two). Rows with no setting column are
+    returned as they are."""
+    keys = ["model", "benchmark"]
+    if "setting" not in frame.columns or not set(keys) <= set(frame.columns):
+        return frame
+    setting = pl.col("setting")
+    group = [*keys, "__form"]
+    # Per distinct (model, benchmark, setting), and only where some key's setting is
+    # spelt two ways: done on every row, as stored_urls was, this would cost a large
+    # import a share of its time for what is rare.
+    nfc = setting.str.normalize("NFC").alias("__form")
+    distinct = frame.select(*keys, "setting").unique().with_columns(nfc)
+    stored = (
+        refs.result_settings(distinct.select(keys).unique())
+        .select(*keys, "setting", "retracted", nfc)
+        .sort("retracted", "setting")
+    )
+    spelt = pl.concat([distinct, stored.select(distinct.columns)]).unique()
+    twice = spelt.filter(pl.len().over(group) > 1).select(group).unique()
+    if twice.is_empty():
+        return frame
+    stored = stored.group_by(group, maintain_order=True).agg(__stored=setting)
+    first = (
+        frame.with_columns(nfc)
+        .join(twice, on=group, how="semi", nulls_equal=True)
+        .group_by(group, maintain_order=True)
+        .agg(__first=setting.first())
+    )
+    known = stored.join(first, on=group, how="full", nulls_equal=True, coalesce=True)
+    spellings = pl.col("__stored")
+    return (
+        frame.with_columns(nfc)
+        .join(known, on=group, how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(
+            pl.when(spellings.list.contains(setting))
+            .then(setting)
+            .otherwise(pl.coalesce(spellings.list.first(), "__first", setting))
+            .alias("setting")
+        )
+        .drop("__form", "__stored", "__first")
     )
 
 
@@ -1366,7 +1420,7 @@ def validate(
     if kind is PRICES:
         cleaned = stored_providers(cleaned, refs)
     if kind is RESULTS:
-        cleaned = stored_urls(cleaned, refs)
+        cleaned = stored_urls(stored_settings(cleaned, refs), refs)
     typed_exprs, rules = [pl.col(ROW)], {}
     for f in fields:
         stored = None
