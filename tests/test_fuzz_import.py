@@ -131,7 +131,7 @@ HOSTILE = {
         ":1: unknown field '__row'",
     ),
     "no-columns.parquet": (_parquet({}), "a Parquet file with no columns"),
-    "object.json": (b'{"model": "gpt-4"}', "expected a JSON array of records"),
+    "object.json": (b'{\n  "model": "gpt-4"\n}', "expected a JSON array of records"),
     "scalars.json": (b"[1, 2]", ":1: expected an object"),
     "truncated.json": (b'[{"model": "gpt-4", "benchmark": "mm', ":1: invalid JSON"),
     "repeated-field.json": (

@@ -726,7 +726,8 @@ def test_json_or_parquet_read_as_csv_names_the_format(run: Run, tmp_path: Path):
 def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path: Path):
     """Parquet read as JSON or JSON Lines was "not valid UTF-8 (byte 0x..); save the
     file as UTF-8", JSON Lines read as JSON "invalid JSON: Extra data", and JSON read
-    as JSON Lines "invalid JSON: Expecting value": none named the format to read."""
+    as JSON Lines "invalid JSON: Expecting value": none named the format to read. JSON
+    Lines of one record read as JSON was "expected a JSON array of records"."""
     before = run("log", "--json").stdout
     records = [{"slug": "gpt-4", "notes": "a"}, {"slug": "gpt-4o", "notes": "b"}]
     parquet = tmp_path / "x.parquet"
@@ -737,6 +738,7 @@ def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path:
         (parquet.read_bytes(), "json", "parquet"),
         (parquet.read_bytes(), "jsonl", "parquet"),
         (lines, "json", "jsonl"),
+        (lines.splitlines()[0], "json", "jsonl"),  # one record parses as JSON too
         (array, "jsonl", "json"),
         (json.dumps(records, indent=2), "jsonl", "json"),
     ):

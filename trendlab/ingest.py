@@ -443,6 +443,10 @@ def _read_json(text: str, source: str) -> Loaded:
     except RecursionError:
         raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
+        # One record on one line is JSON Lines of one record (`--jsonl --limit 1`),
+        # which parses as JSON too, unlike two.
+        if isinstance(data, dict) and _one_object_a_line(text):
+            _refuse_as(source, "json", "jsonl")
         raise TrendlabError(f"{source}: expected a JSON array of records")
     lines: list[int] = []
 
