@@ -126,6 +126,26 @@ def test_a_bad_record_of_an_exported_json_array_is_named_by_its_line(run: Run, t
     assert starts[7] > 8  # a line, not the record's number
 
 
+def test_a_file_of_another_kind_names_the_kind_it_holds(run: Run, tmp_path: Path):
+    """A models export imported as results (by --kind, or by a name saying results)
+    was told only that slug, name, ... are no results columns; the columns it has are
+    all another kind's, its key among them, and the error names that kind's --kind."""
+    models = tmp_path / "models.csv"
+    assert run("export", "models", "-o", str(models)).exit_code == 0
+    result = run("import", str(models), "--kind", "results")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "; the file's columns are those of models: pass --kind models; nothing was written\n"
+    ), result.stderr
+    organizations = tmp_path / "result.csv"
+    organizations.write_text("slug,name\nopenai,OpenAI\n")
+    result = run("import", str(organizations))
+    assert result.exit_code == 1 and (
+        "those of organizations, models or benchmarks: pass --kind "
+        "organizations|models|benchmarks; nothing" in result.stderr
+    ), result.stderr
+
+
 def test_header_problems(run: Run, tmp_path: Path):
     unknown = _results_csv(
         tmp_path / "a.csv", ["gpt-4,mmlu,50,,,"], HEADER.replace("setting", "settings")

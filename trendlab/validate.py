@@ -21,6 +21,7 @@ from trendlab.errors import ExitCode, TrendlabError
 from trendlab.kinds import (
     ALIASES,
     BENCHMARKS,
+    KINDS,
     MODEL_REFS,
     MODELS,
     NAME_MAX,
@@ -398,11 +399,28 @@ def check_columns(
         raise TrendlabError(
             f"{source}{f':{where}' if where else ''}: "
             f"unknown column{'s' if len(unknown) > 1 else ''} {hints}; "
-            f"{kind.name} columns are: {', '.join(known)}"
+            f"{kind.name} columns are: {', '.join(known)}{_another_kind(kind, columns)}"
         )
     missing = [f.name for f in kind.fields if required and f.required and f.name not in columns]
     if missing:
         raise TrendlabError(f"{source}: missing required column(s): {', '.join(missing)}")
+
+
+def _another_kind(kind: Kind, columns: list[str]) -> str:
+    """What a file whose columns are all another kind's, that kind's key among them,
+    is told beside its unknown columns: a models file imported as results (by --kind,
+    or by its name) was told only that slug, name, ... are no results columns."""
+    given = {c for c in columns if c != ROW}
+    others = [
+        k.name
+        for k in KINDS.values()
+        if k is not kind and set(k.key_fields) <= given <= set(k.field_names)
+    ]
+    if not others:
+        return ""
+    return (
+        f"; the file's columns are those of {listed(others, 'or')}: pass --kind {'|'.join(others)}"
+    )
 
 
 def quoted_cell(col: pl.Expr) -> pl.Expr:
