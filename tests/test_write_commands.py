@@ -257,6 +257,19 @@ def test_a_setting_in_another_unicode_form_is_the_same_result(run: Run, tmp_path
     assert other.exit_code == 0 and other.stdout.strip() != key
 
 
+def test_a_result_is_named_by_its_setting_in_another_unicode_form(run: Run):
+    """MODEL/BENCHMARK/SETTING with 'café' typed with a combining accent named no
+    result beside the stored 'café', and suggested 'gpt-4/gsm8k/café', which reads the
+    same; it names the result, as a write of that setting does."""
+    key = run("add-result", "gpt-4", "gsm8k", "10", "--setting", "caf\u00e9").stdout.strip()
+    name = "gpt-4/gsm8k/cafe\u0301"
+    shown = run("show", "result", name, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == key
+    retracted = run("retract", "result", name, "-m", "typed apart")
+    assert retracted.exit_code == 0 and key in retracted.stderr, retracted.stderr
+
+
 def test_a_choice_option_takes_spaces_around_it_as_an_imported_cell_does(run: Run):
     """--source-kind " Paper " was refused (exit 2), though " Paper " in a file's
     source_kind column, or --unit " percent", is taken."""

@@ -2865,6 +2865,10 @@ def _key_part_match(kind: Kind, field: str) -> str:
     gpt-4/math cannot name once another has one."""
     if field == "provider":
         return "trendlab_fold(provider) = trendlab_fold(?)"
+    if field == "setting":
+        # In any Unicode form, as a write matches a stored setting (validate's
+        # stored_settings): 'café' with a combining accent names the stored 'café'.
+        return "nfc_normalize(coalesce(setting, '')) = nfc_normalize(?)"
     if not kind.field(field).required:
         return f"coalesce(CAST({field} AS VARCHAR), '') = ?"
     return f"CAST({field} AS VARCHAR) = ?"
