@@ -602,6 +602,31 @@ def test_query_as_of_reads_the_history_tables_as_they_were(run: Run):
     assert now["everything"] - then["everything"] == 2
 
 
+def test_query_as_of_refuses_a_table_named_with_the_store_catalog(run: Run):
+    """A revisions table or changesets named with the store's catalog (S.changesets,
+    any case, quoted, with its schema, or through query_table) read past the view of
+    its past and gave the present under --as-of: refused, naming what to write."""
+    catalog = run("query", "SELECT current_database() AS c", "--csv").stdout.splitlines()[1]
+    for name in (
+        f"{catalog}.changesets",
+        f"{catalog.upper()}.main.model_revisions",
+        f'"{catalog}".changesets',
+    ):
+        for sql in (f"SELECT count(*) FROM {name}", f"SELECT * FROM query_table('{name}')"):
+            result = run("query", sql, "--as-of", "1999")
+            assert result.exit_code == 1 and result.stdout == ""
+            table = name.rsplit(".", 1)[1]
+            assert result.stderr == (
+                "trendlab: error: query --as-of reads the past under the tables' own names: "
+                f"{name.replace(chr(34), '')} names the stored table, as it is now; write {table}\n"
+            )
+    # Without --as-of the name reads the present, which it is; the current-state views
+    # read the past by any name, as they are built on the tables' own names.
+    assert run("query", f"SELECT count(*) FROM {catalog}.changesets", "--csv").exit_code == 0
+    past = run("query", f"SELECT count(*) AS n FROM {catalog}.models", "--as-of", "1999", "--csv")
+    assert past.stdout.splitlines()[1] == "0"
+
+
 def test_a_time_log_shows_reads_the_database_with_that_changeset(run: Run):
     """log and history show a changeset's time to the second; given back to --as-of or
     --since, that time is the end of its second (as a date is the end of its day), so it

@@ -909,6 +909,19 @@ def test_query_cannot_delete_a_lakes_files(tmp_path: Path):
     assert read.exit_code == 0 and json.loads(read.stdout)[0]["n"] > 0, read.output
 
 
+def test_query_as_of_refuses_a_table_named_with_a_lakes_catalog(tmp_path: Path):
+    """A team store's catalog is trendlab: trendlab.changesets read the present under
+    --as-of, as a DuckDB store's S.changesets did."""
+    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert run("init", "--empty").exit_code == 0
+    result = run("query", "SELECT count(*) FROM Trendlab.main.changesets", "--as-of", "1999")
+    _one_line_error(
+        result,
+        "query --as-of reads the past under the tables' own names: Trendlab.main.changesets "
+        "names the stored table, as it is now; write changesets",
+    )
+
+
 def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
     pg_server: PgServer, tmp_path: Path
 ):

@@ -650,6 +650,8 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
             f"query only reads what it checks: {dynamic[0]}() takes a string literal or a "
             "parameter ($name with --param), not an expression"
         )
+    if store.as_of is not None:
+        _check_as_of_names(store, tree, params)
     # Read from the plan, not the text: a function reached through query('...') is in
     # it too. Planning runs nothing.
     plan = store.execute(f"EXPLAIN (FORMAT JSON) {text}", params or None).fetchall()
@@ -666,6 +668,55 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
             f"query only reads: {server[0]} runs SQL on the catalog's server, where it can "
             "do more than read, and is refused; query the store's tables by name"
         )
+
+
+def _check_as_of_names(store: Store, tree: Any, params: dict[str, str]) -> None:
+    """Under --as-of, refuse a table --as-of turns back named with the store's catalog
+    (`S.changesets`, `s.main.changesets`): use_as_of shadows each such table with a
+    temporary view of its past, which a catalog-qualified name reads past, as it is now."""
+    (catalog,) = store.execute("SELECT lower(current_database())").fetchone() or ("",)
+    shadowed = {"changesets"} | {kind.table for kind in KINDS.values()}
+    for name in _table_names(store, tree, params):
+        *qualifiers, table = [part.lower() for part in name]
+        # `a.b` is schema a's table b, else catalog a's (DuckDB's own fallback).
+        if table in shadowed and qualifiers[:1] == [catalog]:
+            written = ".".join(name)
+            raise TrendlabError(
+                f"query --as-of reads the past under the tables' own names: {written} names "
+                f"the stored table, as it is now; write {name[-1]}"
+            )
+
+
+def _table_names(store: Store, tree: Any, params: dict[str, str]) -> Iterator[list[str]]:
+    """The names of the tables a serialized statement reads (catalog, schema, table, as
+    written), with those read through query('...') and query_table('...')."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _table_names(store, item, params)
+    elif isinstance(tree, dict):
+        if tree.get("type") == "BASE_TABLE":
+            parts = (tree.get("catalog_name"), tree.get("schema_name"), tree.get("table_name"))
+            yield [part for part in parts if part]
+        name = tree.get("function_name")
+        if tree.get("class") == "FUNCTION" and name in _SQL_AS_ARGUMENT:
+            for text in _fixed_texts(tree.get("children", []), params):
+                sql = text if name == "query" else f"FROM {text}"
+                [(serialized,)] = store.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
+                yield from _table_names(store, json.loads(serialized), params)
+        for value in tree.values():
+            yield from _table_names(store, value, params)
+
+
+def _fixed_texts(nodes: list[dict[str, Any]], params: dict[str, str]) -> Iterator[str]:
+    """The strings fixed expressions (see _fixed) stand for: literals and --param values."""
+    bound = {name.lower(): value for name, value in params.items()}
+    for node in nodes:
+        if node.get("class") == "CONSTANT" and isinstance(node["value"].get("value"), str):
+            yield node["value"]["value"]
+        elif node.get("class") == "PARAMETER" and str(node.get("identifier")).lower() in bound:
+            yield bound[str(node["identifier"]).lower()]
+        children = node.get("children") or ([node["child"]] if "child" in node else [])
+        yield from _fixed_texts(children, params)
 
 
 def _written_kind(statement: Any) -> str:
