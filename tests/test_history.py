@@ -74,6 +74,28 @@ def test_history_of_a_retracted_record_and_a_near_miss_of_one(run: Run):
     assert short.exit_code == 1 and "'r_a' is too short to name a result" in short.stderr
 
 
+def test_a_short_id_prefix_in_history_points_to_where_retracted_ids_are_listed(run: Run):
+    """`history` names retracted records too, which `list` leaves out: its hint said
+    only that `list results` shows ids. The query it points to lists a retracted one's."""
+    for step in (
+        ("add-model", "hist-short", "-m", "t"),
+        ("add-result", "hist-short", "mmlu", "50", "-m", "t"),
+        ("retract", "result", "hist-short/mmlu", "-m", "t"),
+    ):
+        done = run(*step)
+        assert done.exit_code == 0, (step, done.stderr)
+    gone = json.loads(run("history", "result", "hist-short/mmlu", "--json").stdout)[0]["id"]
+    short = run("history", "result", "r_")
+    assert short.exit_code == 1 and short.stdout == ""
+    hint = short.stderr.split("`")
+    assert hint[1].endswith(" list results") and hint[2] == " shows current ones' ids, "
+    assert hint[3].endswith(" query 'SELECT DISTINCT key FROM result_revisions ORDER BY key'")
+    assert hint[4] == " retracted ones' too)\n"
+    listed = run("query", "SELECT DISTINCT key FROM result_revisions ORDER BY key", "--csv")
+    assert gone in listed.stdout.splitlines()
+    assert gone not in run("list", "results", "--model", "hist-short", "--csv").stdout
+
+
 def test_a_retracted_models_slug_names_it_in_any_unicode_form(run: Run):
     """As a current model's does: full-width letters were "no model 'ＨＩＳＴ-9' in
     the history" once the model was retracted, and its result's name, too."""

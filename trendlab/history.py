@@ -74,7 +74,7 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     a price's name too), and an organization by a name it had before a rename. A
     current alias names the model it names now, in any case, as `show` reads it, even
     where a retracted model has its name for a slug (see hidden_model_note)."""
-    check_long_enough(store, kind, text)
+    check_long_enough(store, kind, text, ever=True)
     if kind is MODELS and (now := _named_now(store, text)):
         return now
     if kind is MODELS and (clash := Refs(store).resolver.clash(text)):

@@ -1497,12 +1497,21 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
     return readings
 
 
-def check_long_enough(store: Store, kind: Kind, text: str) -> None:
-    """An id prefix of under 4 characters names too many records to be meant as one."""
+def check_long_enough(store: Store, kind: Kind, text: str, *, ever: bool = False) -> None:
+    """An id prefix of under 4 characters names too many records to be meant as one.
+    `ever`: the name is of any record that ever existed (history), whose ids `list`,
+    which lists current records alone, does not all show."""
     if kind.id_prefix and text.lower().startswith(kind.id_prefix) and len(text) < 4:
+        shows = f"`{store.command(f'list {kind.name}')}` shows ids"
+        if ever:
+            every = shlex.quote(f"SELECT DISTINCT key FROM {kind.table} ORDER BY key")
+            shows = (
+                f"`{store.command(f'list {kind.name}')}` shows current ones' ids, "
+                f"`{store.command(f'query {every}')}` retracted ones' too"
+            )
         raise TrendlabError(
             f"{text!r} is too short to name a {kind.singular}: give its id, or the first "
-            f"4 characters or more (`{store.command(f'list {kind.name}')}` shows ids)"
+            f"4 characters or more ({shows})"
         )
 
 
