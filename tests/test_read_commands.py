@@ -3961,6 +3961,17 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
             "changeset id (see 'trendlab diff --help')",
         ),
         (
+            # As given, white space and all: '  ' was quoted as '', and ' 2024-02-30' too
+            # as if given without its space.
+            ["diff", "--since", "  "],
+            "--since: '  ' is not a year, a date (YYYY-MM-DD), a timestamp or a changeset id "
+            "(see 'trendlab diff --help')",
+        ),
+        (
+            ["list", "models", "--as-of", " 2024-02-30"],
+            "--as-of: ' 2024-02-30' is not a valid date (see 'trendlab list --help')",
+        ),
+        (
             ["diff", "--since", "２０２６"],
             "--since: '２０２６' is not a year, a date (YYYY-MM-DD), a timestamp or a "
             "changeset id (see 'trendlab diff --help')",
@@ -4182,8 +4193,9 @@ def test_an_empty_as_of_is_refused_not_ignored(run: Run):
         result = run("list", "models", "--as-of", when, "--csv")
         assert result.exit_code == 2, result.stderr
         assert result.stdout == ""
+        # Quoted as given: white space alone was quoted as ''.
         assert (
-            "--as-of: '' is not a year, a date (YYYY-MM-DD), a timestamp or a changeset id"
+            f"--as-of: {when!r} is not a year, a date (YYYY-MM-DD), a timestamp or a changeset id"
             in result.stderr
         )
 

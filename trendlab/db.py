@@ -1018,7 +1018,8 @@ class Store:
         UTC), a timestamp (the end of its last unit given: 12:30:05 is up to 12:30:05.999999,
         12:30 up to 12:30:59.999999; with a fraction of a second, that moment), or a
         changeset id."""
-        text = text.strip()
+        # Errors quote the text as given: white space alone was quoted as ''.
+        written, text = text, text.strip()
         # A year; four digits with a leading 0 are the start of a changeset id (ids
         # begin with the time they were made, in hex), not a year before 1000.
         if re.fullmatch(r"[1-9][0-9]{3}", text):  # not \d: any script's digit, which int() reads
@@ -1030,7 +1031,7 @@ class Store:
                 day = date.fromisoformat(text)
             except ValueError:
                 raise TrendlabError(
-                    f"{option}: {quoted(text)} is not a valid date", exit_code=ExitCode.USAGE
+                    f"{option}: {quoted(written)} is not a valid date", exit_code=ExitCode.USAGE
                 ) from None
             return datetime.combine(day, datetime.max.time())
         # ISO 8601 allows `t` and `z` for `T` and `Z`, which fromisoformat refuses; the
@@ -1054,7 +1055,7 @@ class Store:
                 return self.resolve_changeset(text)[1]
             self._refuse_short_prefix(text, option)
             raise TrendlabError(
-                f"{option}: {quoted(text)} is not a year, a date (YYYY-MM-DD), a timestamp or a "
+                f"{option}: {quoted(written)} is not a year, a date (YYYY-MM-DD), a timestamp or a "
                 "changeset id",
                 exit_code=ExitCode.USAGE,
             ) from None
