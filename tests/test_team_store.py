@@ -2506,6 +2506,32 @@ def test_a_commit_the_catalog_refuses_says_why(team_db: str, pg_server: PgServer
     assert make_runner(team_db)("show", "model", "gpt-4", "--csv").stdout == shown
 
 
+def test_a_read_the_catalog_refuses_says_why(team_db: str, pg_server: PgServer, tmp_path: Path):
+    # A role granted the catalog's tables before DuckLake made more of them (one per
+    # table's small writes at each schema version) is refused those: said in DuckLake's
+    # words, a quoted COPY query as a "database error".
+    dbname = team_db.split("dbname=")[1].split()[0]
+    reader = f"late_reader_{dbname}"
+    pg_server.sql(dbname, f"CREATE ROLE {reader} LOGIN")
+    pg_server.sql(dbname, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}")
+    for table in pg_server.sql(
+        dbname,
+        "SELECT tablename FROM pg_tables WHERE tablename ~ '^ducklake_inlined_data_\\d+_\\d+$'",
+    ).split():
+        pg_server.sql(dbname, f"REVOKE SELECT ON {table} FROM {reader}")
+    as_reader = re.sub(r"user=\S+", f"user={reader}", team_db)
+    for args in (("list", "models"), ("copy", as_reader, str(tmp_path / "backup.duckdb"))):
+        result = make_runner(as_reader)(*args)
+        store = "SRC" if args[0] == "copy" else "team store"
+        _one_line_error(
+            result,
+            f"cannot read {store} {as_reader}: its catalog's PostgreSQL says: permission denied "
+            "for table ducklake_inlined_data_",
+            "ALTER DEFAULT PRIVILEGES",
+        )
+        assert "COPY" not in result.stderr
+
+
 def _version_1_store(location: str, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A new team store made as a trendlab of schema version 1 made it."""
     first = db_module.migrations()[:1]

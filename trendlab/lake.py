@@ -1050,6 +1050,36 @@ def _deleted_data_file(text: str, path: Path, whose: str) -> TrendlabError | Non
     )
 
 
+# DuckLake's words for a catalog query PostgreSQL refused once the store was open: the
+# query it prepared, quoted whole (its own quotes among them), then PostgreSQL's reason.
+_READ_REFUSED_RE = re.compile(
+    r'Failed to prepare (?:COPY|query) "(?:[^"]|"(?!: ))*": ERROR:\s+(?P<why>[^\n]+)'
+)
+
+
+def refused_read_error(
+    text: str, location: str | None = None, named: str = "--db"
+) -> TrendlabError | None:
+    """The one-line error for a catalog read PostgreSQL refused part way through a
+    command, if `text` is one's; else None. DuckLake makes a catalog table for each
+    table's small writes as the schema changes, so a role granted SELECT on the tables
+    there were is refused the newer ones: said with DuckLake's query, it read as a
+    fault of trendlab's (`location` and `named` as in locked_error)."""
+    found = _READ_REFUSED_RE.search(text)
+    if found is None:
+        return None
+    why = mask_password(found["why"].strip())
+    hint = (
+        "; its owner can grant your role the catalog's tables, and those DuckLake makes "
+        "later (ALTER DEFAULT PRIVILEGES)"
+        if why.startswith("permission denied")
+        else ""
+    )
+    return TrendlabError(
+        f"cannot read {_store_named(location, named)}: its catalog's PostgreSQL says: {why}{hint}"
+    )
+
+
 @contextlib.contextmanager
 def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
     """Report a catalog lock wait that ran out inside the block, a catalog connection
@@ -1066,6 +1096,7 @@ def naming_locks(location: str, named: str = "--db") -> Iterator[None]:
             or missing_data_error(str(exc), location, named)
             or unwritable_data_error(str(exc), location, named)
             or damaged_store_error(str(exc), location, named)
+            or refused_read_error(str(exc), location, named)
         )
         if explained is None:
             raise
