@@ -505,7 +505,7 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run, db: Path):
     )
     for args, error in (
         ((), "nodates has 0 frontier points; a trend needs at least 3"),
-        (("--by", "compute"), "only 0 models with results on nodates have a known training "
+        (("--by", "compute"), "no model with results on nodates has a known training "
          "compute; --by compute needs at least 3"),
     ):  # fmt: skip
         result = run("forecast", "nodates", *args)

@@ -224,6 +224,16 @@ def test_by_compute_needs_three_models_with_a_compute():
         build_series(scale(), points, by="compute")
 
 
+def test_by_compute_with_no_compute_known_says_no_model_has_one():
+    """It said "only 0 models with results on synth have a known training compute"."""
+    points = _points(DAYS, [10.0, 20.0, 30.0, 40.0], compute=[None] * 4)
+    with pytest.raises(TrendlabError) as error:
+        build_series(scale(), points, by="compute")
+    assert str(error.value).startswith(
+        "no model with results on synth has a known training compute; --by compute needs"
+    )
+
+
 def test_by_price_counts_only_unpriced_results_priced_later():
     points = _points(
         DAYS,

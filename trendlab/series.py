@@ -496,9 +496,11 @@ def build_series(
         if models < MIN_POINTS:
             # The setting is named, as the error for too few frontier points names it:
             # without it, a benchmark with many models of known compute seemed to have one.
+            # "only 0 models ... have" read as if some had been counted and fell short.
+            some = "no model" if models == 0 else f"only {counted(models, 'model')}"
             raise TrendlabError(
-                f"only {counted(models, 'model')} with results on {scale.slug}"
-                f"{_kept_clause(setting)} {'has' if models == 1 else 'have'} a known "
+                f"{some} with results on {scale.slug}"
+                f"{_kept_clause(setting)} {'have' if models > 1 else 'has'} a known "
                 f"{X_LABEL[by]}{as_of_note}; --by {by} needs at least {MIN_POINTS}"
                 + _undated_clause(undated, scale.slug, command)
                 + _uncomputed_clause(uncomputed, scale.slug, command)
