@@ -773,6 +773,30 @@ def test_origins_asked_for_before_enough_history_are_said_to_be_left_out(run: Ru
     assert run("backtest", "gsm8k", "--start", "2022-07-01", "--horizons", "6").stderr == ""
 
 
+def test_origins_before_the_first_result_are_not_read(panel: Path, monkeypatch):
+    """backtest boolq --start 0001-01-01 --every 1 read the results as of each of some
+    24,000 origins per benchmark, all but a few dozen before any result, for minutes.
+    Only origins after a benchmark's first result are read, and the table is the one
+    a --start there gives."""
+    from trendlab.db import Store
+
+    asked: list[date] = []
+    frame = Store.frame
+
+    def reading(self: Store, sql: str, params: Any = None) -> pl.DataFrame:
+        if isinstance(params, dict) and "origins" in params:
+            asked.extend(params["origins"])
+        return frame(self, sql, params)
+
+    monkeypatch.setattr(Store, "frame", reading)
+    run = make_runner(panel)
+    options = ("--every", "12", "--horizons", "12", "--json")
+    early = run("backtest", "exact", "--start", "0001-01-01", *options)
+    assert early.exit_code == 0, early.stderr
+    assert asked and min(asked) > DAYS[0]  # every benchmark's first result
+    assert early.stdout == run("backtest", "exact", "--start", "2016-01-01", *options).stdout
+
+
 def test_backtest_all_json_carries_the_pooled_scorecards_the_csv_has(panel: Path):
     """`backtest --all --json` listed the benchmarks only: the pooled scores the table and
     CSV show were missing. They follow, labelled as in the CSV."""

@@ -2185,7 +2185,27 @@ class Store:
         them is the one all the results give, and a big benchmark's backtest then
         reads its dozens of records per origin instead of every result.
         """
-        pairs = [(b, o) for b, days in origins.items() for o in days]
+        # No origin on or before the earliest date any revision gives a benchmark's
+        # results (theirs or their models') knows one of them: from year 1 every month,
+        # the tens of thousands of such origins took minutes to read nothing.
+        earliest = dict(
+            self.frame(
+                """
+                SELECT r.benchmark, least(min(r.reported_date), min(h.release_date))
+                FROM result_revisions r LEFT JOIN model_history h ON h.key = r.model
+                WHERE list_contains($benchmarks::VARCHAR[], r.benchmark)
+                GROUP BY r.benchmark
+                """,
+                {"benchmarks": list(origins)},
+            ).rows()
+        )
+        pairs = [
+            (b, o)
+            for b, days in origins.items()
+            if earliest.get(b) is not None
+            for o in days
+            if o > earliest[b]
+        ]
         return self.frame(
             f"""
             WITH o AS (
