@@ -501,6 +501,15 @@ def test_backtest_options(panel: Path):
     assert _rows(doc, "last-value")[0]["n"] == 6  # 2019 to 2024, yearly
 
 
+def test_horizons_take_a_plus_sign_as_every_does(panel: Path):
+    """--every +12 was read as 12 where --horizons +6 was 'not a list of months'."""
+    run = make_runner(panel)
+    plain = run("backtest", "exact", "--every", "12", "--horizons", "6,12", "--json")
+    assert plain.exit_code == 0, plain.stderr
+    signed = run("backtest", "exact", "--every", "+12", "--horizons", "+6, +12", "--json")
+    assert (signed.exit_code, signed.stdout) == (0, plain.stdout), signed.stderr
+
+
 def test_origins_from_a_31st_are_month_ends(panel: Path):
     """Every origin is counted from --start: stepping from the previous one would clamp
     to 28 February and stay on the 28th from then on."""

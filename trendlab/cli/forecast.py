@@ -272,7 +272,9 @@ def _horizons(value: str) -> tuple[int, ...]:
     # Every item a number: an empty one (6,,12) is a slip, not something to skip.
     parts = [part.strip() for part in value.split(",")]
     months: tuple[int, ...] = ()
-    if all(re.fullmatch(DIGITS_RE, part) for part in parts):
+    # A plus sign as --every takes it (WholeNumber): --every +6 was read, --horizons +6
+    # refused.
+    if all(re.fullmatch(f"[+]?{DIGITS_RE}", part) for part in parts):
         try:
             months = tuple(sorted({int(part) for part in parts}))
         except ValueError:  # more digits than int() reads (4300): out of range anyway
