@@ -806,6 +806,25 @@ def test_origins_before_the_first_result_are_not_read(panel: Path, monkeypatch):
     assert early.stdout == run("backtest", "exact", "--start", "2016-01-01", *options).stdout
 
 
+def test_all_says_in_one_line_which_origins_asked_for_had_too_little_history(panel: Path):
+    """backtest --all --start 2016-01-01 left out each benchmark's origins before its
+    third frontier record without a word, where backtest BENCHMARK says so."""
+    run = make_runner(panel)
+    options = ("--start", "2016-01-01", "--horizons", "12", "--csv")
+    result = run("backtest", "--all", *options)
+    assert result.exit_code == 0, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        "origins from --start 2016-01-01 are left out until a benchmark had enough history "
+        "to forecast from, on 7 benchmarks: exact from 2016-07-01, noisy0 from "
+    )
+    # Each from the first origin backtest BENCHMARK names.
+    alone = run("backtest", "noisy0", *options).stderr
+    first = alone.removeprefix("origins from --start 2016-01-01 to before ").split(" ")[0]
+    assert f"noisy0 from {first}, " in line
+    assert run("backtest", "--all", "--horizons", "12", "--csv").stderr == ""
+
+
 def test_backtest_all_json_carries_the_pooled_scorecards_the_csv_has(panel: Path):
     """`backtest --all --json` listed the benchmarks only: the pooled scores the table and
     CSV show were missing. They follow, labelled as in the CSV."""

@@ -433,6 +433,16 @@ def backtest(
             f"origins from --start {start} to before {first_scored} are left out: "
             f"{benchmark} had too little history then to forecast from"
         )
+    if all_benchmarks and start is not None:
+        # One line for them all: --all backtests dozens of benchmarks.
+        firsts = ((s.slug, min(s.rows.get_column("origin").to_list())) for s in scored)
+        late = [f"{slug} from {first}" for slug, first in firsts if first > start]
+        if late:
+            note(
+                f"origins from --start {start} are left out until a benchmark had enough "
+                f"history to forecast from, on {counted(len(late), 'benchmark')}: "
+                + ", ".join(late)
+            )
     each, pooled = scorecards(scored, level / 100)
     if fmt == "json":
         # With --all the pooled scorecards follow the benchmarks', labelled as in the
