@@ -588,10 +588,28 @@ def test_a_row_naming_a_retracted_model_says_it_was_retracted(run_empty: Run, tm
     told = f"{path}:price 1 (m-gone): model 'm-gone' was retracted in changeset {changeset}"
     result = run_empty("import", "--from", "llm-prices", str(path))
     assert result.exit_code == 1
-    assert f"  {told}; add it again first\n" in result.stderr, result.stderr
+    # Counted apart, and not sent to `alias add` (the headline and advice said so).
+    assert result.stderr == (
+        f"trendlab: error: {path}: 1 row names 1 retracted model; nothing was written\n"
+        f"  {told}; add it again first\n"
+        "  pass --skip-unresolved to import the rest\n"
+    ), result.stderr
     skipped = run_empty("import", "--from", "llm-prices", str(path), "--skip-unresolved")
     assert skipped.exit_code == 0, skipped.stderr
-    assert f"  {told}\n" in skipped.stderr, skipped.stderr
+    assert f"left out 1 row naming 1 retracted model:\n  {told}\n" in skipped.stderr
+    # A name no model has beside it is counted apart, and alias add is for it.
+    other = {"id": "nobody-1", "vendor": "openai", "input": 1, "output": 2}
+    prices = [p | {"from_date": "2024-03-01"} for p in (price, other)]
+    path.write_text(json.dumps({"prices": prices}))
+    result = run_empty("import", "--from", "llm-prices", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"trendlab: error: {path}: 2 rows name 1 model this database does not know "
+        "and 1 retracted model; nothing was written\n"
+    ), result.stderr
+    assert "  add the missing names with `trendlab --db" in result.stderr
+    skipped = run_empty("import", "--from", "llm-prices", str(path), "--skip-unresolved")
+    assert "left out 2 rows naming 1 unknown model and 1 retracted model:" in skipped.stderr
 
 
 def test_unknown_models_of_a_folder_are_said_of_its_files(run: Run, tmp_path: Path):

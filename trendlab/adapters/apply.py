@@ -28,7 +28,7 @@ from trendlab.adapters.metr import RELEASED
 from trendlab.errors import TrendlabError
 from trendlab.kinds import ALIASES, BENCHMARKS, MODEL_REFS, MODELS, PRICES, RESULTS, Kind
 from trendlab.records import MAX_SHOWN_ERRORS, Changeset, Counts, row_errors
-from trendlab.text import at_most, counted
+from trendlab.text import at_most, counted, listed
 from trendlab.validate import (
     ROW,
     folded,
@@ -52,16 +52,19 @@ class Unresolved:
     hint: str
     retracted: str | None = None  # the changeset that retracted the model of this slug
 
-    def told(self, what: str = "", fix: str = "") -> str:
-        """Where the rows are and how many, with the nearest known names: the error
-        and the list --skip-unresolved leaves out read alike. A retracted model is said
-        to be, with `fix`: called unknown, its user was sent to `alias add` a slug."""
+    def told(self, in_error: bool = False) -> str:
+        """Where the rows are and how many, with the nearest known names or the
+        changeset that retracted the model: the error and the list --skip-unresolved
+        leaves out read alike, the error also saying what a name is and how to mend a
+        retracted one (called unknown, its user was sent to `alias add` a slug)."""
         rows = f" ({len(self.lines)} rows)" if len(self.lines) > 1 else ""
         where = f"{self.source}:{self.lines[0]}: "
         if self.retracted is not None:
+            fix = "; add it again first" if in_error else ""
             return (
                 f"{where}model {self.name!r}{rows} was retracted in changeset {self.retracted}{fix}"
             )
+        what = "unknown model " if in_error else ""
         return f"{where}{what}{self.name!r}{rows}{self.hint}"
 
 
@@ -80,6 +83,15 @@ class Outcome:
     @property
     def unresolved_rows(self) -> int:
         return sum(len(u.lines) for u in self.unresolved)
+
+    def unresolved_models(self, unknown: str, plural: str | None = None) -> str:
+        """How many models the unresolved rows name, the retracted ones apart: '2
+        unknown models and 1 retracted model' (`unknown`, `plural`: the others' noun,
+        as for counted). A name two files give is one model."""
+        names = {u.name: u.retracted is not None for u in self.unresolved}
+        gone = sum(names.values())
+        kinds = [(len(names) - gone, unknown, plural), (gone, "retracted model", None)]
+        return listed([counted(n, noun, more) for n, noun, more in kinds if n])
 
     def reset(self) -> None:
         """Empty, in place (the caller holds this object): for a run on a new state."""
@@ -765,19 +777,19 @@ def _undated_prices_that_differ(frame: pl.DataFrame, stored: pl.DataFrame) -> pl
 
 def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
     """The error for the rows naming models the store does not know, each name with its
-    lines, and the alias add that would name them (`command`: see series.Command), said
-    of the file that holds them, as any import's error names it, or of how many files
-    of their folder do (a folder's said nothing of where they were)."""
-    # A name two files give is one model (it was counted once per file).
-    names = len({u.name for u in outcome.unresolved})
+    lines, and the alias add that would name those not retracted (`command`: see
+    series.Command), said of the file that holds them, as any import's error names it,
+    or of how many files of their folder do (a folder's said nothing of where they were)."""
     details = at_most(
-        [u.told("unknown model ", "; add it again first") for u in outcome.unresolved],
-        MAX_SHOWN_ERRORS,
-        "unknown model",
+        [u.told(in_error=True) for u in outcome.unresolved], MAX_SHOWN_ERRORS, "model"
     )
+    # A retracted model's line says how to mend it, and an alias cannot take its slug.
+    missing = any(u.retracted is None for u in outcome.unresolved)
     details.append(
         f"add the missing names with `{command('alias add MODEL NAME')}` (or add the models), "
         "or pass --skip-unresolved to import the rest"
+        if missing
+        else "pass --skip-unresolved to import the rest"
     )
     rows = outcome.unresolved_rows
     sources = list(dict.fromkeys(u.source for u in outcome.unresolved))
@@ -787,9 +799,10 @@ def _unresolved_error(outcome: Outcome, command: Command) -> TrendlabError:
     else:
         where = f"{folders.pop()}: " if len(folders) == 1 else ""
         spread = f" of {len(sources)} files"
+    unknown = "this database does not know"
+    models = outcome.unresolved_models(f"model {unknown}", f"models {unknown}")
     return TrendlabError(
         f"{where}{counted(rows, 'row')}{spread} "
-        f"{'names' if rows == 1 else 'name'} {counted(names, 'model')} "
-        "this database does not know; nothing was written",
+        f"{'names' if rows == 1 else 'name'} {models}; nothing was written",
         details=details,
     )

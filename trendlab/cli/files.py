@@ -244,12 +244,12 @@ def _import_source(
     if outcome.unresolved:
         note(
             f"left out {counted(outcome.unresolved_rows, 'row')} naming "
-            f"{counted(len(outcome.unresolved), 'unknown model')}:"
+            f"{outcome.unresolved_models('unknown model')}:"
         )
         _list(
             [u.told() for u in outcome.unresolved],
             None if shown is None else 20,
-            "unknown model",
+            "model",
         )
     if outcome.kept:
         one = len(outcome.kept) == 1
