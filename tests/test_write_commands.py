@@ -2890,6 +2890,21 @@ def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, 
     ]
 
 
+def test_a_blank_author_is_found_by_the_changeset_audit_in_another_client(run: Run, db: Path):
+    """18_changeset_texts read the blank pattern `check` sets: run in another client,
+    where it is NULL, it found no blank author at all (it read white space before)."""
+    from trendlab.resources import resource_dir
+
+    sql = resource_dir("queries").joinpath("checks", "18_changeset_texts.sql").read_text()
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "why")
+        con.execute("UPDATE changesets SET author = ? WHERE id = ?", ["   ", changeset])
+        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
+        found = con.execute(sql).fetchall()
+    told = "author is blank: every change is recorded with who made it and why"
+    assert found == [("changesets", changeset, told)]
+
+
 def test_an_invisible_message_or_author_written_around_trendlab_is_blank_to_check(
     run: Run, db: Path
 ):

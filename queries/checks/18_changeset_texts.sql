@@ -5,7 +5,8 @@
 -- store's records move to a team store exported and imported. And a message or author
 -- that is blank, which no write records: a change says why it was made, and who made it
 -- (blank as the write path reads it: white space, or invisible characters alone, such
--- as U+200D or U+2800, which `check` sets trendlab_blank_re to match).
+-- as U+200D or U+2800, which `check` sets trendlab_blank_re to match; in another
+-- client, which has no such variable, white space alone).
 -- NULL is not listed here: only a NOT NULL dropped around trendlab lets one in, and the
 -- schema audit lists that column with the NULLs it holds (each was listed twice).
 SELECT 'changesets' AS kind, id AS key,
@@ -16,7 +17,7 @@ WHERE contains(value, chr(0))
 UNION ALL
 SELECT 'changesets', id, field || ' is blank: every change is recorded with who made it and why'
 FROM changesets, LATERAL (VALUES ('message', message), ('author', author)) t(field, value)
-WHERE regexp_full_match(value, getvariable('trendlab_blank_re'))
+WHERE regexp_full_match(value, coalesce(getvariable('trendlab_blank_re'), '\s*'))
 UNION ALL
 -- And an author that is no name on one line as written, which --author, TRENDLAB_AUTHOR
 -- and git's user.name are refused as: log shows a changeset's author on one row, as it
@@ -27,5 +28,5 @@ SELECT 'changesets', id,
 FROM changesets
 WHERE regexp_matches(author, '[\p{Cc}\p{Zl}\p{Zp}]|[^\P{Cf}\x{200C}\x{200D}]')
   AND NOT contains(author, chr(0))
-  AND NOT regexp_full_match(author, getvariable('trendlab_blank_re'))  -- listed above
+  AND NOT regexp_full_match(author, coalesce(getvariable('trendlab_blank_re'), '\s*'))  -- listed above
 ORDER BY kind, key, problem;
