@@ -1221,6 +1221,36 @@ def test_a_damaged_forecast_cache_data_file_is_a_miss_said_once(team_db: str):
     )
 
 
+def test_a_deleted_forecast_cache_data_file_is_a_miss_said_once(team_db: str):
+    """As a cache data file cut short is: one deleted failed every forecast ("the
+    store's data file ... is missing"), and check stopped with that error."""
+    store = Store.open(team_db, read_only=False)
+    try:
+        with store.transaction():
+            store.execute("INSERT INTO forecast_cache SELECT c.* FROM forecast_cache c, range(8)")
+        [(data_file,)] = store.execute(
+            f"SELECT data_file FROM ducklake_list_files('{lake.ALIAS}', 'forecast_cache')"
+        ).fetchall()
+    finally:
+        store.close()
+    Path(data_file).unlink()
+    run = make_runner(team_db)
+    result = run("forecast", "mmlu")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("MMLU (mmlu): ")
+    (told,) = [line for line in result.stderr.splitlines() if "cache" in line]
+    assert told.startswith("note: the forecast cache is damaged (IO Error: ")
+    assert data_file in told
+    checked = run("check", "--json")
+    assert checked.exit_code == 1, checked.stderr
+    [found] = json.loads(checked.stdout)
+    assert found["key"] == "forecast_cache" and data_file in found["problem"]
+    assert "its data file deleted or moved around trendlab): forecasts and " in found["problem"]
+    assert found["problem"].endswith(
+        "drop it, and create it again as trendlab's schema/003_forecast_cache.sql does"
+    )
+
+
 def test_a_copy_whose_src_lacks_its_shared_storage_points_to_source_data_path(tmp_path: Path):
     """SRC is not the --db store, so the global --data-path is not SRC's: the advice to
     give --data-path (TRENDLAB_DATA_PATH) did not help. SRC's files are found at

@@ -1864,8 +1864,8 @@ class Store:
         around trendlab. The audits read
         only some columns of some tables, so check said "ok" of a store whose forecasts
         then failed on "Corrupt database file". Of a team store, only the forecast
-        cache's data files are read: the audits never read the cache, and forecasts take
-        its damage for a miss (see cached); any other table's damaged data file fails
+        cache's data files are read (one deleted is listed too): the audits never read the
+        cache, and forecasts take its damage for a miss (see cached); any other table's damaged data file fails
         the audit that reads it (see lake.missing_data_error)."""
         found = []
         for (table,) in self.execute(
@@ -1879,7 +1879,7 @@ class Store:
             except duckdb.IOException as exc:
                 how = f"{_first_line(str(exc))}; the file overwritten in part or cut short"
             except lake.DamagedDataFile as exc:
-                how = f"{exc.said}; its data file cut short or overwritten"
+                how = f"{exc.said}; its data file {exc.how}"
             else:
                 continue
             self.read_again()  # a team store's transaction, aborted
@@ -2408,7 +2408,7 @@ class Store:
             return {}
         except (duckdb.IOException, lake.DamagedDataFile) as exc:
             # Its stored data damaged (the file overwritten in part, a team store's data
-            # file): a miss too, as the README promises losing the cache costs only time;
+            # file, or that file deleted): a miss too, as the README promises losing the cache costs only time;
             # it failed every forecast and backtest. The statement reads that table
             # alone, so the damage is its.
             self.cache_damage = _cache_damage(exc)

@@ -991,14 +991,16 @@ _DAMAGED_FILE_RE = re.compile(
 
 
 class DamagedDataFile(TrendlabError):
-    """The error for a lake's data file DuckDB cannot read as Parquet (see
-    missing_data_error), with DuckDB's own first line, `said`: a read of the forecast
-    cache, derived data, takes it as a miss (see Store.cached), as it takes a DuckDB
-    file's damaged block."""
+    """The error for a lake's data file DuckDB cannot read as Parquet, or that is gone
+    from a folder this machine has (see missing_data_error), with DuckDB's own first
+    line, `said`, and what became of the file, `how`: a read of the forecast cache,
+    derived data, takes it as a miss (see Store.cached), as it takes a DuckDB file's
+    damaged block."""
 
-    def __init__(self, message: str, said: str):
+    def __init__(self, message: str, said: str, how: str = "cut short or overwritten"):
         super().__init__(message)
         self.said = said
+        self.how = how
 
 
 def missing_data_error(
@@ -1038,15 +1040,18 @@ def missing_data_error(
     )
 
 
-def _deleted_data_file(text: str, path: Path, whose: str) -> TrendlabError | None:
+def _deleted_data_file(text: str, path: Path, whose: str) -> DamagedDataFile | None:
     """The one-line error for a lake's data file (DuckLake names each `ducklake-...`)
     missing from a folder this machine has, if `text` says so: deleted or moved around
     trendlab. DuckDB's IO error alone named no store and no way out."""
     if not path.name.startswith("ducklake-") or "No such file or directory" not in text:
         return None
-    return TrendlabError(
-        f"{whose} data file {path} is missing (deleted or moved around trendlab): the "
-        "records in it cannot be read until it is restored, from a backup of the data path"
+    how = "deleted or moved"
+    return DamagedDataFile(
+        f"{whose} data file {path} is missing ({how} around trendlab): the records in it "
+        "cannot be read until it is restored, from a backup of the data path",
+        text.strip().splitlines()[0],
+        how,
     )
 
 
