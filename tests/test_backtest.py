@@ -605,6 +605,27 @@ def test_a_result_no_date_places_is_said_to_be_left_out(run_empty: Run, tmp_path
     assert "left out" not in result.stderr, result.stderr
 
 
+def test_the_note_of_undated_results_names_at_most_ten_benchmarks():
+    """backtest --all of a store with undated results on many benchmarks named every
+    one in its note."""
+    from types import SimpleNamespace
+
+    from trendlab.forecast.scoring import _undated
+    from trendlab.series import bare_command
+
+    slugs = [f"b{i:02}" for i in range(13)]
+    undated = pl.DataFrame({"benchmark": slugs, "setting": [None] * 13})
+    store = SimpleNamespace(undated_settings=lambda _: undated, command=bare_command)
+    note = _undated(store, slugs, None)
+    assert note is not None
+    shown = ", ".join(slugs[:10])
+    assert note.startswith(f"13 results on {shown}, ... and 3 more benchmarks left out: "), note
+    assert "b10" not in note
+    # A few are each named, as before.
+    store = SimpleNamespace(undated_settings=lambda _: undated.head(2), command=bare_command)
+    assert str(_undated(store, slugs[:2], None)).startswith("2 results on b00 and b01 left out")
+
+
 def test_a_line_held_at_0_offers_no_exponential_that_cannot_fit(run_empty: Run, tmp_path: Path):
     """Failures (lower is better, a ceiling of 0) halving every year, the last at 0: the
     line held at 0 said the exponential nears 0 without reaching it, offering a family

@@ -46,7 +46,7 @@ from trendlab.series import (
     setting_kept,
     undated_note,
 )
-from trendlab.text import listed, quoted
+from trendlab.text import at_most, listed, quoted
 
 Progress = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -397,7 +397,10 @@ def _undated(store: Any, slugs: list[str], setting: str | None) -> str | None:
     if undated.is_empty():
         return None
     where = sorted(set(undated.get_column("benchmark")))
-    return undated_note(undated.height, f"on {listed(where)}", store.command)
+    # --all of a store of many named every one of them, in one note.
+    shown = at_most(where, 10, "benchmark")
+    on = listed(where) if len(shown) == len(where) else ", ".join(shown)
+    return undated_note(undated.height, f"on {on}", store.command)
 
 
 def no_results(store: Any, slug: str) -> TrendlabError:
