@@ -731,7 +731,9 @@ def test_show_edit_and_retract_by_an_alias_say_which_record_it_named(run: Run):
     shown = run("show", "model", "gpt-4-0314", "--json")
     assert json.loads(shown.stdout)["slug"] == "gpt-4"
     assert shown.stderr == "'gpt-4-0314' is model gpt-4\n"
-    assert run("show", "model", "GPT-4").stderr == ""
+    # In full-width letters too, as a name resolves (a note said ＧＰＴ-4 is gpt-4).
+    for slug in ("GPT-4", "ＧＰＴ-4"):
+        assert run("show", "model", slug).stderr == "", slug
     edited = run("edit", "model", "gpt-4-0314", "--set", "notes=x", "-m", "t")
     assert edited.stdout == "gpt-4\n"
     assert edited.stderr.splitlines()[0] == "'gpt-4-0314' is model gpt-4", edited.stderr
@@ -741,7 +743,8 @@ def test_show_edit_and_retract_by_an_alias_say_which_record_it_named(run: Run):
     assert shown.stderr == (
         f"'gpt-4-0314/math' is result {key} (gpt-4/math/4-shot, https://arxiv.org/abs/2312.11805)\n"
     )
-    assert run("show", "result", "GPT-4/math").stderr == ""
+    for name in ("GPT-4/math", "ＧＰＴ-4/math"):
+        assert run("show", "result", name).stderr == "", name
     price = run("add-price", "gpt-4", "ACME", "2024-01-01", "--input", "1").stdout.strip()
     retracted = run("retract", "price", "gpt-4-0314/acme", "-m", "t")
     assert retracted.stdout == f"{price}\n"

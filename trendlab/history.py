@@ -215,9 +215,10 @@ def named_note(store: Store, kind: Kind, text: str, key: str) -> str | None:
 def alias_note(store: Store, kind: Kind, text: str, key: str) -> str | None:
     """named_note's line where `text` names a model by an alias, alone or as the MODEL
     of a result's or a price's name, for show, edit and retract: they print the record
-    under its slug, and an alias may name another model than meant. Other names (other
-    capitals, a slug's MODEL/BENCHMARK, an id's prefix) are plain in what they print."""
-    name = text.strip().lower()
+    under its slug, and an alias may name another model than meant. Other names (its
+    slug in other capitals or Unicode form, a slug's MODEL/BENCHMARK, an id's prefix) are
+    plain in what they print."""
+    name = matched_form(text)
     if kind is MODELS:
         by_alias = name != key
     elif kind.id_prefix and "model" in kind.key_fields and "/" in name:
