@@ -519,7 +519,9 @@ def _panic_text_held() -> Iterator[None]:
     """Hold what is written to file descriptor 2 while Polars reads, and drop it if
     Polars panicked: its Rust code writes a panic's message (and, under RUST_BACKTRACE,
     a backtrace) there itself, before the PanicException reaches trendlab, which says
-    in one line what went wrong. Anything else written meanwhile is passed on."""
+    in one line what went wrong. Anything else written meanwhile is passed on when the
+    read ends, unless Polars panicked: then it is dropped with the panic's text, which
+    nothing tells apart from it."""
     sys.stderr.flush()
     try:
         saved = os.dup(2)
