@@ -444,6 +444,45 @@ def test_a_midpoint_far_past_the_points_fitted_is_unknown_and_a_note_says_why(ru
     assert not any("midpoint is unknown" in said for said in near["notes"])
 
 
+def test_every_ensemble_member_whose_position_is_unknown_is_named_in_the_note(db: Path):
+    """An ensemble's parameters left each far member's midpoint (inflection) null, but
+    the note named only the first: MMLU by price put gompertz's inflection 12.8 orders
+    of magnitude below the cheapest price as well as logistic's midpoint 10.7, and its
+    null went unexplained. One note names both."""
+    from trendlab.forecast.describe import describe
+    from trendlab.forecast.families import Curve
+    from trendlab.forecast.fit import forecast
+    from trendlab.forecast.result import Forecast
+    from trendlab.series import load_series
+
+    with Store.open(db) as store:
+        series = load_series(store, "mmlu", by="price")
+    fits = [forecast(series, family=family) for family in ("logistic", "gompertz")]
+    members = tuple(fit.curve for fit in fits)
+    ensemble = Curve(
+        "ensemble",
+        "logit",
+        np.array([]),
+        np.zeros((0, 0)),
+        members[0].x_ref,
+        np.array([]),
+        members[0].n,
+        members=members,
+    )
+    axis = fits[0].axis
+    both = Forecast(series, ensemble, axis, fits[0].paths, level=fits[0].level)
+    parameters = describe(ensemble, series, axis, both.level)
+    assert parameters["logistic"]["midpoint"] is None
+    assert parameters["gompertz"]["inflection"] is None
+    assert both.far_note() == (
+        "mmlu's logistic midpoint and gompertz inflection are unknown: they would lie "
+        "10.7 orders of magnitude below the cheapest price fitted and 12.8 orders of "
+        "magnitude below the cheapest price fitted, past the 10 orders of magnitude a "
+        "forecast may reach: the points fitted lie on too flat a stretch of the curve to "
+        "place them"
+    )
+
+
 def test_the_table_by_compute_or_price_says_what_x_counts(run: Run):
     """By compute or price the table's x column is a bare number and its title did not
     say of what: `--by price --until 2030` printed rows of 100, 1000 and 2030, read as

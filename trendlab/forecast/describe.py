@@ -39,7 +39,7 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
         # halfway from floor to its ceiling (the Gompertz curve's inflection, at 1/e).
         out.update(slope=b, slope_lower=b_lo, slope_upper=b_hi)
         name = "inflection" if curve.family == "gompertz" else "midpoint"
-        placed = b > 0 and far_position(curve, series, axis) is None
+        placed = b > 0 and not far_position(curve, series, axis)
         out[name] = _x_at(curve.x_ref - a / b, axis) if placed else None
         if curve.family == "logistic4":
             # Inside the ceiling's bounds: the draws are (Curve.coef_draws).
@@ -85,14 +85,15 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
     return out
 
 
-def far_position(curve: Curve, series: Series, axis: Axis) -> tuple[str, float] | None:
-    """A saturating curve's (or the first such ensemble member's) midpoint or inflection
+def far_position(curve: Curve, series: Series, axis: Axis) -> list[tuple[str, float]]:
+    """The saturating curve's (or each such ensemble member's) midpoint or inflection
     lying farther from the points it fitted than a forecast may reach past them
     (MAX_YEARS by date, MAX_ORDERS by compute or price), as (family, its distance, below
-    the points when negative); None when it is nearer or there is none. The points then
+    the points when negative); empty when each is nearer or there is none. The points then
     lie on too flat a stretch of the curve to place it: a frontier by price rising 87 to
     89 across two orders of magnitude put MMLU's midpoint at 5.6e-12 USD per million
     tokens, a number no one can read, so describe leaves it unknown."""
+    far = []
     for member in curve.members or (curve,):
         if member.family not in POSITION_FAMILIES or member.coef[1] <= 0:
             continue
@@ -101,8 +102,8 @@ def far_position(curve: Curve, series: Series, axis: Axis) -> tuple[str, float] 
         lowest, highest = float(fitted.min()), float(fitted.max())
         distance = position - highest if position > highest else min(position - lowest, 0.0)
         if abs(distance) > (MAX_YEARS if axis.by == "date" else MAX_ORDERS):
-            return member.family, distance
-    return None
+            far.append((member.family, distance))
+    return far
 
 
 def doubling_name(curve: Curve, axis: Axis) -> str:

@@ -26,6 +26,7 @@ from trendlab.text import (
     large_number_digits,
     level_percent,
     level_text,
+    listed,
     number,
     significant_text,
 )
@@ -307,29 +308,36 @@ class Forecast:
         return [note for note in (held, ended, self.zero_note(), self.far_note()) if note]
 
     def far_note(self) -> str | None:
-        """A note for a midpoint (inflection) the parameters leave unknown because it
-        lies farther from the points fitted than a forecast may reach
-        (describe.far_position): why it is null, rather than a null unexplained."""
+        """A note for the midpoints (inflections) the parameters leave unknown because they
+        lie farther from the points fitted than a forecast may reach
+        (describe.far_position): why each is null, rather than a null unexplained. One
+        note for an ensemble's, naming every member whose position is unknown."""
         from trendlab.forecast.describe import far_position
 
         far = far_position(self.curve, self.series, self.axis)
-        if far is None:
+        if not far:
             return None
-        family, distance = far
-        name = "inflection" if family == "gompertz" else "midpoint"
         limit, unit = (
             (MAX_YEARS, "years") if self.axis.by == "date" else (MAX_ORDERS, "orders of magnitude")
         )
-        side = {
+        sides = {
             "date": ("before the first date", "after the latest date"),
             "compute": ("below the least compute", "above the most compute"),
             "price": ("below the cheapest price", "above the dearest price"),
-        }[self.axis.by][distance > 0]
+        }[self.axis.by]
+        names = [
+            f"{family} {'inflection' if family == 'gompertz' else 'midpoint'}" for family, _ in far
+        ]
+        places = [
+            f"{significant_text(abs(distance), 3)} {unit} {sides[distance > 0]} fitted"
+            for _, distance in far
+        ]
+        one = len(far) == 1
         return (
-            f"{self.series.scale.slug}'s {family} {name} is unknown: it would lie "
-            f"{significant_text(abs(distance), 3)} {unit} {side} fitted, past the {limit} "
+            f"{self.series.scale.slug}'s {listed(names)} {'is' if one else 'are'} unknown: "
+            f"{'it' if one else 'they'} would lie {listed(places)}, past the {limit} "
             f"{unit} a forecast may reach: the points fitted lie on too flat a stretch of the "
-            "curve to place it"
+            f"curve to place {'it' if one else 'them'}"
         )
 
     def held_note(self) -> str | None:
