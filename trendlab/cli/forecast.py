@@ -31,7 +31,6 @@ from trendlab.text import DIGITS_RE, blank, counted, level_percent, listed, quot
 
 if TYPE_CHECKING:
     from trendlab.forecast.result import Forecast
-    from trendlab.series import Scale
 
 # The decimals a table keeps of its figures (rounded for reading), as the report does,
 # however large: six significant digits made a threshold of 12345.67 read 12345.7.
@@ -200,13 +199,6 @@ def figure_bytes(
 def chosen_thresholds(result: Forecast, thresholds: tuple[float, ...]) -> list[float]:
     """--threshold's values, each once, else the benchmark's default."""
     return list(dict.fromkeys(thresholds)) or result.default_thresholds()
-
-
-def past_bound_note(scale: Scale, threshold: float) -> None:
-    """Note a threshold past the floor or the ceiling (Scale.past_bound_note)."""
-    said = scale.past_bound_note(threshold)
-    if said:
-        note(said)
 
 
 @click.command("forecast", cls=TrendlabCommand)
