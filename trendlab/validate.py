@@ -281,26 +281,9 @@ def stored_settings(frame: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     twice = spelt.filter(pl.len().over(group) > 1).select(group).unique()
     if twice.is_empty():
         return frame
-    stored = stored.group_by(group, maintain_order=True).agg(__stored=setting)
-    first = (
-        frame.with_columns(nfc)
-        .join(twice, on=group, how="semi", nulls_equal=True)
-        .group_by(group, maintain_order=True)
-        .agg(__first=setting.first())
-    )
-    known = stored.join(first, on=group, how="full", nulls_equal=True, coalesce=True)
-    spellings = pl.col("__stored")
-    return (
-        frame.with_columns(nfc)
-        .join(known, on=group, how="left", nulls_equal=True, maintain_order="left")
-        .with_columns(
-            pl.when(spellings.list.contains(setting))
-            .then(setting)
-            .otherwise(pl.coalesce(spellings.list.first(), "__first", setting))
-            .alias("setting")
-        )
-        .drop("__form", "__stored", "__first")
-    )
+    given = frame.with_columns(nfc)
+    respelt = given.join(twice, on=group, how="semi", nulls_equal=True)
+    return _as_stored(given, "setting", group, stored, respelt)
 
 
 def url_form(url: pl.Expr) -> pl.Expr:
@@ -339,25 +322,45 @@ def stored_urls(frame: pl.DataFrame, refs: Refs) -> pl.DataFrame:
         refs.result_urls(given.select(*keys, setting=pl.col("__setting")).unique())
         .select(*keys, "source_url", "retracted", __setting="setting", __form=url_form(url))
         .sort("retracted", "source_url")
-        .group_by(group, maintain_order=True)
-        .agg(__stored=url)
     )
-    first = (
-        given.filter(pl.col("__form").is_in(respelled.implode()))
-        .group_by(group, maintain_order=True)
-        .agg(__first=url.first())
+    respelt = given.filter(pl.col("__form").is_in(respelled.implode()))
+    return _as_stored(given, "source_url", group, stored, respelt)
+
+
+def _as_stored(
+    given: pl.DataFrame,
+    column: str,
+    group: list[str],
+    stored: pl.DataFrame,
+    respelt: pl.DataFrame,
+) -> pl.DataFrame:
+    """`given` with `column` as stored (stored_settings, stored_urls): each row's group
+    is its key and the form its `column` compares in (the group's columns named __ are
+    dropped after). As given where `stored` (current results first) spells it so, else
+    as `stored` first spells the group's form, else as `respelt` (the input's rows whose
+    form is spelt another way too) first spells it, else as given."""
+    value = pl.col(column)
+    known = (
+        stored.group_by(group, maintain_order=True)
+        .agg(__stored=value)
+        .join(
+            respelt.group_by(group, maintain_order=True).agg(__first=value.first()),
+            on=group,
+            how="full",
+            nulls_equal=True,
+            coalesce=True,
+        )
     )
-    known = stored.join(first, on=group, how="full", nulls_equal=True, coalesce=True)
     spellings = pl.col("__stored")
     return (
         given.join(known, on=group, how="left", nulls_equal=True, maintain_order="left")
         .with_columns(
-            pl.when(spellings.list.contains(url))
-            .then(url)
-            .otherwise(pl.coalesce(spellings.list.first(), "__first", url))
-            .alias("source_url")
+            pl.when(spellings.list.contains(value))
+            .then(value)
+            .otherwise(pl.coalesce(spellings.list.first(), "__first", value))
+            .alias(column)
         )
-        .drop("__setting", "__form", "__stored", "__first")
+        .drop(*(name for name in group if name.startswith("__")), "__stored", "__first")
     )
 
 
