@@ -951,6 +951,15 @@ class Store:
                 raise self._unreadable_time(column.name)
         return frame
 
+    def frame_reading(self, name: str, rows: pl.DataFrame, sql: str) -> pl.DataFrame:
+        """frame(sql), where `sql` reads `rows` as the table `name`, there only while it
+        runs."""
+        self.con.register(name, rows.to_arrow())  # Arrow: no pandas probe
+        try:
+            return self.frame(sql)
+        finally:
+            self.con.unregister(name)
+
     def recorded_at(
         self, sql: str, params: dict[str, Any] | list[Any] | None = None
     ) -> datetime | None:
@@ -1507,33 +1516,29 @@ class Store:
     def result_settings(self, pairs: pl.DataFrame) -> pl.DataFrame:
         """The settings stored results of these (model, benchmark) pairs have, retracted
         ones too, each with `retracted` (whether the result now is)."""
-        self.con.register("__setting_pairs", pairs.to_arrow())
-        try:
-            return self.frame(
-                "SELECT model, benchmark, setting, bool_and(op = 'retract') AS retracted "
-                "FROM (SELECT model, benchmark, setting, op FROM result_revisions r "
-                "SEMI JOIN __setting_pairs k ON k.model = r.model "
-                "AND k.benchmark = r.benchmark WHERE setting IS NOT NULL QUALIFY "
-                "row_number() OVER (PARTITION BY key ORDER BY revision DESC, "
-                "changeset_id DESC) = 1) GROUP BY ALL"
-            )
-        finally:
-            self.con.unregister("__setting_pairs")
+        return self.frame_reading(
+            "__setting_pairs",
+            pairs,
+            "SELECT model, benchmark, setting, bool_and(op = 'retract') AS retracted "
+            "FROM (SELECT model, benchmark, setting, op FROM result_revisions r "
+            "SEMI JOIN __setting_pairs k ON k.model = r.model "
+            "AND k.benchmark = r.benchmark WHERE setting IS NOT NULL QUALIFY "
+            "row_number() OVER (PARTITION BY key ORDER BY revision DESC, "
+            "changeset_id DESC) = 1) GROUP BY ALL",
+        )
 
     def result_urls(self, keys: pl.DataFrame) -> pl.DataFrame:
         """The source URLs stored results with these (model, benchmark, setting) have,
         retracted ones too, each with `retracted` (whether the result now is)."""
-        self.con.register("__url_keys", keys.to_arrow())
-        try:
-            return self.frame(
-                "SELECT model, benchmark, setting, source_url, op = 'retract' AS retracted "
-                "FROM result_revisions r SEMI JOIN __url_keys k ON k.model = r.model "
-                "AND k.benchmark = r.benchmark AND k.setting IS NOT DISTINCT FROM r.setting "
-                "WHERE source_url IS NOT NULL QUALIFY row_number() OVER "
-                "(PARTITION BY key ORDER BY revision DESC, changeset_id DESC) = 1"
-            )
-        finally:
-            self.con.unregister("__url_keys")
+        return self.frame_reading(
+            "__url_keys",
+            keys,
+            "SELECT model, benchmark, setting, source_url, op = 'retract' AS retracted "
+            "FROM result_revisions r SEMI JOIN __url_keys k ON k.model = r.model "
+            "AND k.benchmark = r.benchmark AND k.setting IS NOT DISTINCT FROM r.setting "
+            "WHERE source_url IS NOT NULL QUALIFY row_number() OVER "
+            "(PARTITION BY key ORDER BY revision DESC, changeset_id DESC) = 1",
+        )
 
     def scores_outside_units(self, benchmarks: list[str]) -> list[tuple[str, str, int, str, float]]:
         """(benchmark, unit, n, first id, its score) for these benchmarks' current results
