@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from trendlab.forecast.decline import DeclineFit
 
 BLENDED = "blended_usd_per_mtok"
+Note = TypeVar("Note")  # a note on a trend: its text, or the text and how it is shown
 
 
 @dataclass(frozen=True)
@@ -210,11 +211,12 @@ def undated_reaching_note(
     )
 
 
-def trend_notes(past_bound: str | None, undated: str | None, unknown: str | None) -> list[str]:
+def trend_notes(past_bound: Note | None, undated: Note | None, unknown: Note | None) -> list[Note]:
     """The notes on a price trend in the one order price-trend prints them and the
     report's price section shows them (it showed where the cheapest is unknown first):
     a threshold past a bound (Scale.past_bound_note), what no date places
-    (undated_reaching_note), where the cheapest is unknown (PriceTrend.unknown_note)."""
+    (undated_reaching_note), where the cheapest is unknown (PriceTrend.unknown_note).
+    Each is its text, or (as the report's are) its text and how it is shown."""
     return [said for said in (past_bound, undated, unknown) if said]
 
 

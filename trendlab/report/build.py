@@ -84,11 +84,18 @@ class PriceSection:
     past_bound: str | None = None  # a threshold past the floor or ceiling (as it says)
 
     @property
-    def notes(self) -> list[str]:
-        """The notes under a trend, in price-trend's order (prices.trend_notes)."""
+    def notes(self) -> list[tuple[str, bool]]:
+        """The notes under a trend, in price-trend's order (prices.trend_notes), each with
+        whether it is muted: what no date places is, as under a problem; the others bear
+        on the trend."""
         from trendlab.prices import trend_notes
 
-        return trend_notes(self.past_bound, self.undated, self.unknown)
+        def shown(said: str | None, muted: bool) -> tuple[str, bool] | None:
+            return (said, muted) if said else None
+
+        return trend_notes(
+            shown(self.past_bound, False), shown(self.undated, True), shown(self.unknown, False)
+        )
 
 
 @dataclass

@@ -477,14 +477,8 @@ def _prices(section: PriceSection) -> str:
         # No space before a unit a benchmark does not have: the heading ended in one.
         f"{' ' + _esc(section.unit) if section.unit else ''}</h2>"
     )
-    undated = (
-        f'<p class="muted">Price trend: {_note(section.undated)}.</p>' if section.undated else ""
-    )
-    past = (
-        f'<p class="note">Price trend: {_note(section.past_bound)}.</p>'
-        if section.past_bound
-        else ""
-    )
+    undated = _price_note(section.undated, muted=True)
+    past = _price_note(section.past_bound, muted=False)
     if section.problem is not None:
         # The cause first, as price-trend says it: a threshold past the ceiling is why
         # no priced model reaches it.
@@ -492,12 +486,7 @@ def _prices(section: PriceSection) -> str:
             f'{head}{past}<p class="note problem">No price trend: {_note(section.problem)}.</p>'
             f"{undated}</section>"
         )
-    # What no date places is muted, as under a problem: the others bear on the trend.
-    notes = "".join(
-        f'<p class="{"muted" if said == section.undated else "note"}">Price trend: '
-        f"{_note(said)}.</p>"
-        for said in section.notes
-    )
+    notes = "".join(_price_note(said, muted) for said, muted in section.notes)
     points = section.points
     table = ""
     if points is not None:
@@ -521,6 +510,13 @@ def _prices(section: PriceSection) -> str:
         f"<figcaption>Blended price: 3 input tokens to 1 output token.</figcaption></figure>"
         f"{notes}{table}</section>"
     )
+
+
+def _price_note(said: str | None, muted: bool) -> str:
+    """A note on the price trend as a paragraph, none where there is no note."""
+    if not said:
+        return ""
+    return f'<p class="{"muted" if muted else "note"}">Price trend: {_note(said)}.</p>'
 
 
 def _changesets(report: Report) -> str:
