@@ -11,7 +11,7 @@ import polars as pl
 
 from trendlab.adapters import Part, Publication, Skip
 from trendlab.adapters.common import own_field_problems, slug
-from trendlab.adapters.llm_prices import CACHED, FROM_RELEASE, TO_DATE
+from trendlab.adapters.llm_prices import CACHED, FROM_RELEASE, PENDING_DATE, TO_DATE
 from trendlab.adapters.llm_prices import SOURCE_URL as LLM_PRICES_URL
 from trendlab.adapters.merge import (
     DUPLICATE,
@@ -352,8 +352,7 @@ def _refuse_bad_left_out(part: Part, frame: pl.DataFrame) -> None:
 def _own_problems(part: Part, rows: pl.DataFrame) -> pl.DataFrame:
     """(ROW, message) of `rows` whose own fields validation would refuse (a price the
     list gives no date has no date of its own yet)."""
-    pending = {"effective_date": FROM_RELEASE}
-    own = own_field_problems(part.kind, rows.columns, part.columns, pending)
+    own = own_field_problems(part.kind, rows.columns, part.columns, PENDING_DATE)
     return rows.select(ROW, own.alias("message")).drop_nulls("message")
 
 

@@ -67,6 +67,9 @@ READ_FROM = {
 }
 # Marks a price whose effective date the importer takes from the model's release date.
 FROM_RELEASE = "__from_release"
+# What a price dated by its model's release holds pending (own_field_problems' `pending`):
+# it has no date of its own yet to judge.
+PENDING_DATE = {"effective_date": FROM_RELEASE}
 # The day a price ended, which such a price must not start on or after.
 TO_DATE = "__to_date"
 # The cached input price as its notes give it, which a re-import notes anew.
@@ -122,8 +125,7 @@ def read(path: str) -> Publication:
         # With the records' own problems, what validation would say of the other prices'
         # figures and dates (a bad input was named only once they were fixed); else
         # validation names them. A price dated by its model's release has no date yet.
-        pending = {"effective_date": FROM_RELEASE}
-        own = own_field_problems(PRICES, frame.columns, READ_FROM, pending)
+        own = own_field_problems(PRICES, frame.columns, READ_FROM, PENDING_DATE)
         problems += [
             (row, f"{source}:{where(row)}: {message}")
             for row, message in frame.select(ROW, own).drop_nulls().iter_rows()
