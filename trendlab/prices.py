@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import polars as pl
 
 from trendlab.errors import TrendlabError
-from trendlab.series import Command, bare_command, decimal_years, no_blend, no_log, undated_note
+from trendlab.series import (
+    ADD_PRICE,
+    Command,
+    bare_command,
+    decimal_years,
+    no_blend,
+    no_log,
+    undated_note,
+)
 from trendlab.text import (
     NONZERO_RE,
     fold,
@@ -630,7 +638,7 @@ def _no_dated_priced_result(
     A store with no price at all says so, and how to add one: blaming the results sent
     the user to look for dates on them."""
     if not announced:
-        add = command('add-price MODEL PROVIDER DATE --input ... --output ... -m "..."')
+        add = command(ADD_PRICE)
         listed = command("import --from llm-prices FILE")
         return f"; the store has no prices (add one with `{add}`, or a list with `{listed}`)"
     dated = every_score.filter(pl.col("model").is_in(announced) & pl.col("date").is_not_null())

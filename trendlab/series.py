@@ -34,6 +34,8 @@ ZEROLESS_UNITS = ("elo",)
 # A trendlab command on the store read (Store.command: "edit benchmark math" ->
 # "trendlab --db other.duckdb edit benchmark math"), for an error suggesting one.
 Command = Callable[[str], str]
+# How to add a price, as a note or an error with no price to go on suggests it.
+ADD_PRICE = 'add-price MODEL PROVIDER DATE --input ... --output ... -m "..."'
 
 
 def bare_command(name: str) -> str:
@@ -277,7 +279,7 @@ def unpriced_note(n: int, where: str, command: Command = bare_command) -> str:
     """The note for `n` results a forecast by price leaves out because their model has
     no price at all; `where` says which results ('on mmlu')."""
     whose = "its model has" if n == 1 else "their models have"
-    fix = command('add-price MODEL PROVIDER DATE --input ... --output ... -m "..."')
+    fix = command(ADD_PRICE)
     return f"{counted(n, 'result')} {where} left out: {whose} no price (add one with `{fix}`)"
 
 
