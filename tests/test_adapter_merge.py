@@ -1796,34 +1796,23 @@ def test_a_result_two_files_give_two_scores_is_reimported_unchanged(run: Run, tm
     assert [h["op"] for h in _rows(run, "history", "result", result["id"])] == ["insert"]
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        pytest.param("https://example.org/p3", id="as-the-hub-spells-it"),
+        pytest.param("HTTPS://EXAMPLE.ORG/p3/", id="in-another-spelling"),
+    ],
+)
 def test_a_result_two_files_give_as_two_records_is_kept_once_and_the_other_listed(
-    run: Run, tmp_path: Path
+    run: Run, tmp_path: Path, link: str
 ):
-    # The Hub extract and a stitching file give one result (model, benchmark, setting,
-    # source) as two Epoch records with two scores: the Hub's is kept and the other
-    # left out, listed. The stitching file's overwrote the Hub's in silence ('1 added',
-    # nothing left out), its record lost.
-    folder = _two_records_of_one_result(tmp_path, "gpt-4-0314")
-    result = run("import", "--from", "epoch", str(folder))
-    assert result.exit_code == 0, result.stderr
-    assert (
-        f"  {folder / 'external_benchmark_mmlu.csv'}:2: gpt-4 = benchmark_results_epoch.csv:2 "
-        "(another Epoch AI record, with another score, at a result another file holds)\n"
-    ) in result.stderr, result.stderr
-    (kept,) = [
-        r for r in _rows(run, "list", "results") if r["source_url"] == "https://example.org/p3"
-    ]
-    assert (kept["score"], kept["notes"]) == (82.0, "Epoch AI record recBBB2")
-
-
-def test_a_result_two_files_give_as_two_records_is_found_in_any_spelling_of_its_url(
-    run: Run, tmp_path: Path
-):
-    """A stitching file citing HTTPS://EXAMPLE.ORG/p3/ for the Hub's https://example.org/p3
-    overwrote the Hub's record in silence (one key to the write), and each re-import
-    changed it back ('results: 1 updated'); it is left out and listed as with the URL
-    as the Hub spells it."""
-    folder = _two_records_of_one_result(tmp_path, "gpt-4-0314", link="HTTPS://EXAMPLE.ORG/p3/")
+    """The Hub extract and a stitching file give one result (model, benchmark, setting,
+    source) as two Epoch records with two scores: the Hub's is kept and the other left
+    out, listed, and a re-import changes nothing. The stitching file's overwrote the
+    Hub's in silence ('1 added', nothing left out), its record lost; citing
+    HTTPS://EXAMPLE.ORG/p3/ for the Hub's https://example.org/p3 (one key to the write)
+    it did so too, and each re-import changed it back ('results: 1 updated')."""
+    folder = _two_records_of_one_result(tmp_path, "gpt-4-0314", link=link)
     result = run("import", "--from", "epoch", str(folder))
     assert result.exit_code == 0, result.stderr
     assert (
