@@ -2241,6 +2241,26 @@ def test_a_trailing_slash_names_the_result_with_no_setting(run: Run):
     assert "was retracted" in run("show", "result", "mpt-30b/boolq/").stderr
 
 
+def test_a_setting_stored_in_both_unicode_forms_names_each_as_typed(run: Run, db: Path):
+    """A store holding 'café' composed and decomposed on one model's benchmark (written
+    before writes matched them, or around trendlab) could name neither: each matched
+    both ("matches 2 results"). The setting as typed is preferred; another form names
+    one only when none is so spelt."""
+    composed, decomposed = "caf\u00e9", "cafe\u0301"
+    first = run("add-result", "gpt-4", "gsm8k", "10", "--setting", composed).stdout.strip()
+    second = run("add-result", "gpt-4", "gsm8k", "11", "--setting", "other").stdout.strip()
+    with _around(db) as (con, cs):
+        revise_around(con, cs, "result_revisions", second, setting=decomposed)
+    for setting, key in ((composed, first), (decomposed, second)):
+        shown = run("show", "result", f"gpt-4/gsm8k/{setting}", "--json")
+        assert shown.exit_code == 0, shown.stderr
+        assert json.loads(shown.stdout)["id"] == key
+    # With the composed one gone, its spelling names the other, as a write would.
+    assert run("retract", "result", f"gpt-4/gsm8k/{composed}", "-m", "t").exit_code == 0
+    shown = run("show", "result", f"gpt-4/gsm8k/{composed}", "--json")
+    assert json.loads(shown.stdout)["id"] == second
+
+
 def test_spaces_around_each_part_of_a_result_or_price_name_are_no_part_of_it(run: Run):
     """`show price "gpt-4/ OpenAI /2023-03-14"` was "no current price ...", and so was
     `show result "minerva-540b/ MATH "`, though a write strips every field it stores and

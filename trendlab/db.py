@@ -1374,20 +1374,28 @@ class Store:
         exact = self.execute(f"SELECT {col} FROM {source} WHERE {col} = ?", [text]).fetchall()
         if exact:
             return [exact[0][0]]
-        match = self._key_match(kind, text, col)
-        if match is None:
-            return []
-        where, values = match
-        rows = self.execute(
-            f"SELECT {col} FROM {source} WHERE {where} ORDER BY {col}", values
-        ).fetchall()
-        return [r[0] for r in rows]
+        # A setting as typed first: a store may hold 'café' both composed and decomposed
+        # (written before writes matched them, or around trendlab), and each is named so.
+        for exact_setting in (True, False):
+            match = self._key_match(kind, text, col, exact_setting=exact_setting)
+            if match is None:
+                return []
+            where, values = match
+            rows = self.execute(
+                f"SELECT {col} FROM {source} WHERE {where} ORDER BY {col}", values
+            ).fetchall()
+            if rows:
+                return [r[0] for r in rows]
+        return []
 
-    def _key_match(self, kind: Kind, text: str, key: str) -> tuple[str, list[str]] | None:
+    def _key_match(
+        self, kind: Kind, text: str, key: str, *, exact_setting: bool = False
+    ) -> tuple[str, list[str]] | None:
         """The condition, and its values, that the records of a kind with ids meet which
         `text` names as find_keys reads it: the fields of the key joined by '/', or a
         prefix of 4 characters or more of their id (`key`, its column); None where
-        `text` names none so."""
+        `text` names none so. With `exact_setting`, a setting only as typed, not in
+        any Unicode form."""
         if not kind.id_prefix:
             return None
         if "/" in text:
@@ -1397,7 +1405,8 @@ class Store:
             # by the one rule for names, so that a key finds the price a write matched.
             if "provider" in named:
                 self.use_text_functions()
-            return " AND ".join(_key_part_match(kind, f) for f in named[: len(parts)]), parts
+            conditions = (_key_part_match(kind, f, exact_setting) for f in named[: len(parts)])
+            return " AND ".join(conditions), parts
         if len(text) < 4:
             return None
         # Ids are lowercase hex, as changeset ids are: one copied in capitals is the same.
@@ -2884,14 +2893,14 @@ def _latest_revisions(kind: Kind) -> str:
     )
 
 
-def _key_part_match(kind: Kind, field: str) -> str:
+def _key_part_match(kind: Kind, field: str, exact_setting: bool = False) -> str:
     """SQL matching one field of a key written as listings show it to its `?`. No write
     stores empty text (unknown is NULL), so an optional field written empty names the
     records without one: gpt-4/math/ is gpt-4's math result with no setting, which
     gpt-4/math cannot name once another has one."""
     if field == "provider":
         return "trendlab_fold(provider) = trendlab_fold(?)"
-    if field == "setting":
+    if field == "setting" and not exact_setting:
         # In any Unicode form, as a write matches a stored setting (validate's
         # stored_settings): 'café' with a combining accent names the stored 'café'.
         return "nfc_normalize(coalesce(setting, '')) = nfc_normalize(?)"
