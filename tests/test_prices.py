@@ -1948,6 +1948,13 @@ def test_price_trend_on_a_store_with_no_prices_says_so_and_how_to_add_them(empty
         f'with `trendlab --db {db} add-price MODEL PROVIDER DATE --input ... --output ... -m "..."`, '
         f"or a list with `trendlab --db {db} import --from llm-prices FILE`)\n",
     )
+    # Under --as-of, before the store gained one, it had none then: adding one is no help.
+    before = json.loads(run("log", "--json").stdout)[0]["changeset"]
+    priced = run("add-price", "a", "p", "2024-01-01", "--input", "1", "--output", "2", "-m", "t")
+    assert priced.exit_code == 0, priced.stderr
+    then = run("price-trend", "ev", "--threshold", "60", "--as-of", before)
+    assert then.exit_code == 1 and then.stderr.startswith("trendlab: error: no priced model")
+    assert then.stderr.endswith("; the store had no prices then\n"), then.stderr
 
 
 def test_a_result_dated_after_the_day_read_is_not_yet_in_the_trend():

@@ -629,14 +629,17 @@ def _reaching_only_after(
 
 
 def _no_dated_priced_result(
-    every_score: pl.DataFrame, announced: list[str], on: date, command: Command
+    every_score: pl.DataFrame, announced: list[str], on: date, command: Command, as_of: bool
 ) -> str:
     """The error's clause for no model with a price in effect on `on` having a result
     dated by then: said as that where a model priced only later, or with a result dated
     only after `on`, has one, which the error goes on to name (it said no model with a
     price had a dated result, and then named priced models reaching it by later ones).
     A store with no price at all says so, and how to add one: blaming the results sent
-    the user to look for dates on them."""
+    the user to look for dates on them. Under --as-of (`as_of`), that it had none then:
+    prices recorded later may be there, which adding one would not help."""
+    if not announced and as_of:
+        return "; the store had no prices then"
     if not announced:
         add = command(ADD_PRICE)
         listed = command("import --from llm-prices FILE")
@@ -695,7 +698,7 @@ def price_trend(
             f"; the best dated priced result is {number(best.item(0, 'score'))} by "
             f"{best.item(0, 'model')}"
             if not best.is_empty()
-            else _no_dated_priced_result(every_score, announced, on, command)
+            else _no_dated_priced_result(every_score, announced, on, command, bool(as_of_note))
         )
         undated = undated_reaching(
             scores.filter(pl.col("model").is_in(announced)), threshold, higher_is_better=higher
