@@ -129,7 +129,9 @@ def test_a_bad_record_of_an_exported_json_array_is_named_by_its_line(run: Run, t
 def test_a_file_of_another_kind_names_the_kind_it_holds(run: Run, tmp_path: Path):
     """A models export imported as results (by --kind, or by a name saying results)
     was told only that slug, name, ... are no results columns; the columns it has are
-    all another kind's, its key among them, and the error names that kind's --kind."""
+    all another kind's, its required ones among them, and the error names that kind's
+    --kind. A bare results file, with no setting or source_url (in a result's key, but
+    optional), was told of no kind; a slug,name file is no benchmarks file (no unit)."""
     models = tmp_path / "models.csv"
     assert run("export", "models", "-o", str(models)).exit_code == 0
     result = run("import", str(models), "--kind", "results")
@@ -141,8 +143,14 @@ def test_a_file_of_another_kind_names_the_kind_it_holds(run: Run, tmp_path: Path
     organizations.write_text("slug,name\nopenai,OpenAI\n")
     result = run("import", str(organizations))
     assert result.exit_code == 1 and (
-        "those of organizations, models or benchmarks: pass --kind "
-        "organizations|models|benchmarks; nothing" in result.stderr
+        "those of organizations or models: pass --kind organizations|models; nothing"
+        in result.stderr
+    ), result.stderr
+    results = tmp_path / "scores.csv"
+    results.write_text("model,benchmark,score\ngpt-4,math,50\n")
+    result = run("import", str(results), "--kind", "models")
+    assert result.exit_code == 1 and result.stderr.endswith(
+        "; the file's columns are those of results: pass --kind results; nothing was written\n"
     ), result.stderr
 
 

@@ -410,14 +410,16 @@ def check_columns(
 
 
 def _another_kind(kind: Kind, columns: list[str]) -> str:
-    """What a file whose columns are all another kind's, that kind's key among them,
-    is told beside its unknown columns: a models file imported as results (by --kind,
-    or by its name) was told only that slug, name, ... are no results columns."""
+    """What a file whose columns are all another kind's, that kind's required ones
+    among them, is told beside its unknown columns: a models file imported as results
+    (by --kind, or by its name) was told only that slug, name, ... are no results
+    columns. Required, not key, fields: a result's key holds its optional setting and
+    source_url, so a bare model,benchmark,score file was told of no kind."""
     given = {c for c in columns if c != ROW}
     others = [
         k.name
         for k in KINDS.values()
-        if k is not kind and set(k.key_fields) <= given <= set(k.field_names)
+        if k is not kind and {f.name for f in k.fields if f.required} <= given <= set(k.field_names)
     ]
     if not others:
         return ""
