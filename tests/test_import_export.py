@@ -751,6 +751,21 @@ def test_json_or_parquet_read_as_csv_names_the_format(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_an_object_on_one_line_is_json_lines_only_when_it_is_a_record(run: Run, tmp_path: Path):
+    """Any JSON object on one line of a .json file was told it looks like JSON Lines
+    (pass -f jsonl), an llm-prices vendor list imported without --from too: only one
+    whose fields are some kind's is; an llm-prices list is pointed to --from."""
+    path = tmp_path / "openai.json"
+    for text, said in (
+        ('{"vendor": "openai", "models": []}', "; an llm-prices price list imports with --from"),
+        ('{"x": 1}', ": expected a JSON array of records; nothing was written\n"),
+        ('{"slug": "gpt-4"}', ": the file looks like JSON Lines, not JSON"),
+    ):
+        path.write_text(text + "\n")
+        result = run("import", str(path), "--kind", "models")
+        assert result.exit_code == 1 and said in result.stderr, result.stderr
+
+
 def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path: Path):
     """Parquet read as JSON or JSON Lines was "not valid UTF-8 (byte 0x..); save the
     file as UTF-8", JSON Lines read as JSON "invalid JSON: Extra data", and JSON read

@@ -24,6 +24,7 @@ from typing import NoReturn
 import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
+from trendlab.kinds import KINDS
 from trendlab.render import SUFFIXES
 from trendlab.text import counted, csv_long_fields, is_utf8, stdin_bytes, utf8_text
 from trendlab.validate import ROW
@@ -140,6 +141,11 @@ def _refuse_other_format(data: bytes, source: str, fmt: str) -> None:
     found = {b"[": "json", b"{": "jsonl"}.get(start, "")
     if found and fmt == "csv":
         _refuse_as(source, "csv", found)
+
+
+def _fields_of_a_kind(record: dict[str, object]) -> bool:
+    """Whether `record` has fields and every one of them is a field of one kind."""
+    return bool(record) and any(record.keys() <= set(k.field_names) for k in KINDS.values())
 
 
 def _one_object_a_line(text: str) -> bool:
@@ -444,9 +450,15 @@ def _read_json(text: str, source: str) -> Loaded:
         raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
         # One record on one line is JSON Lines of one record (`--jsonl --limit 1`),
-        # which parses as JSON too, unlike two.
-        if isinstance(data, dict) and _one_object_a_line(text):
+        # which parses as JSON too, unlike two. Only a record, its fields some kind's:
+        # any other object on one line (an llm-prices list) was told to pass -f jsonl.
+        if isinstance(data, dict) and _fields_of_a_kind(data) and _one_object_a_line(text):
             _refuse_as(source, "json", "jsonl")
+        if isinstance(data, dict) and {"models", "prices"} & data.keys():
+            raise TrendlabError(
+                f"{source}: expected a JSON array of records; "
+                "an llm-prices price list imports with --from llm-prices"
+            )
         raise TrendlabError(f"{source}: expected a JSON array of records")
     lines: list[int] = []
 
