@@ -1525,14 +1525,15 @@ def test_a_changeset_prefix_under_4_characters_is_too_short(run: Run, db: Path):
     """The seeds' changeset's first 3 characters, a unique prefix, were said to be "not
     a year, a date (YYYY-MM-DD), a timestamp or a changeset id"; they are too short, as
     a record's id prefix is. Characters no id begins with are no changeset id. Either is
-    a usage error: 'zzzz' exited 2, and a prefix too short 1."""
+    a usage error: 'zzzz' exited 2, and a prefix too short 1. The error quotes the
+    prefix as given, spaces around it too, as every --as-of error does."""
     (seeded,) = [c["changeset"] for c in json.loads(run("log", "--json").stdout)]
     log = f"trendlab --db {shlex.quote(str(db))} log"
     for option, command in (("--as-of", ["list", "models"]), ("--since", ["diff"])):
-        result = run(*command, option, seeded[:3].upper())
+        result = run(*command, option, f" {seeded[:3].upper()}")
         assert result.exit_code == 2 and result.stdout == ""
         assert result.stderr == (
-            f"trendlab: error: {option}: {seeded[:3].upper()!r} is too short to name a "
+            f"trendlab: error: {option}: ' {seeded[:3].upper()}' is too short to name a "
             f"changeset: give its id, or the first 4 characters or more (`{log}` shows ids) "
             f"(see 'cli {command[0]} --help')\n"
         )
@@ -1543,9 +1544,10 @@ def test_a_changeset_prefix_under_4_characters_is_too_short(run: Run, db: Path):
 
 def test_no_changeset_suggests_the_log_of_this_store(run: Run, db: Path):
     """It suggested `trendlab log`, which, run as printed, listed ./trendlab.duckdb's
-    changesets, not those of the --db the id was looked for in."""
+    changesets, not those of the --db the id was looked for in. The id is quoted as
+    given, spaces around it too."""
     log = f"trendlab --db {shlex.quote(str(db))} log"
-    for command in (["list", "models", "--as-of", "abcdef"], ["diff", "--since", "ABCDEF"]):
+    for command in (["list", "models", "--as-of", "abcdef"], ["diff", "--since", " ABCDEF "]):
         result = run(*command)
         assert result.exit_code == 1 and result.stdout == ""
         assert result.stderr == f"trendlab: error: no changeset {command[-1]!r}; see `{log}`\n"
@@ -2427,7 +2429,7 @@ def test_a_date_without_dashes_is_told_how_to_write_it(run: Run, on_store: str):
     changeset"; eight digits that make a date now say how to write that date, in every
     command that reads WHEN (--as-of too). Eight that make none are only no changeset."""
     for args, hint in [
-        (("diff", "--since", "20261204"), "for the date, write --since 2026-12-04"),
+        (("diff", "--since", "20261204 "), "for the date, write --since 2026-12-04"),
         (("list", "models", "--as-of", "20240229"), "for the date, write --as-of 2024-02-29"),
     ]:
         result = run(*args)

@@ -988,19 +988,20 @@ class Store:
         row = self.execute(sql, params).fetchone()
         return row[0] if row else None
 
-    def resolve_changeset(self, text: str) -> tuple[str, datetime]:
-        """A changeset id or unique prefix, in either case -> (id, recorded_at); a
-        recorded_at outside the years 1 to 9999 is the error `frame` gives of one."""
-        rows = self._changesets_starting(text)
+    def resolve_changeset(self, written: str) -> tuple[str, datetime]:
+        """A changeset id or unique prefix, in either case and with white space around
+        it, -> (id, recorded_at); a recorded_at outside the years 1 to 9999 is the error
+        `frame` gives of one. Errors quote the text as written."""
+        rows = self._changesets_starting(written.strip())
         if not rows:
             # On --db: run as printed, it listed ./trendlab.duckdb's changesets.
-            raise TrendlabError(f"no changeset {quoted(text)}; see `{self.command('log')}`")
+            raise TrendlabError(f"no changeset {quoted(written)}; see `{self.command('log')}`")
         if len(rows) > 1:
             # Listed, as a name that matches several records is: the longer prefix to give
             # is read off them.
             shown = ", ".join(at_most(rows, 10))
             raise TrendlabError(
-                f"changeset prefix {quoted(text)} matches {len(rows)} changesets: {shown}; give "
+                f"changeset prefix {quoted(written)} matches {len(rows)} changesets: {shown}; give "
                 "more of the id"
             )
         changeset_id = rows[0]
@@ -1059,10 +1060,10 @@ class Store:
                 dashed = _undashed_date(text)
                 if dashed is not None and not self._changesets_starting(text):
                     raise TrendlabError(
-                        f"no changeset {quoted(text)}; for the date, write {option} {dashed}"
+                        f"no changeset {quoted(written)}; for the date, write {option} {dashed}"
                     ) from None
-                return self.resolve_changeset(text)[1]
-            self._refuse_short_prefix(text, option)
+                return self.resolve_changeset(written)[1]
+            self._refuse_short_prefix(written, option)
             raise TrendlabError(
                 f"{option}: {quoted(written)} is not a year, a date (YYYY-MM-DD), a timestamp or a "
                 "changeset id",
@@ -1089,16 +1090,18 @@ class Store:
                 stamp = datetime.max if stamp.year == 9999 else datetime.min
         return stamp
 
-    def _refuse_short_prefix(self, text: str, option: str) -> None:
-        """Refuse the first 1 to 3 characters of a changeset id as too short, as a
-        record's id prefix is: it was said to be no changeset id at all. Too short
-        whatever the database holds, it is a usage error, as text no id begins with is."""
+    def _refuse_short_prefix(self, written: str, option: str) -> None:
+        """Refuse the first 1 to 3 characters of a changeset id (white space around them
+        none of them) as too short, as a record's id prefix is: it was said to be no
+        changeset id at all. Too short whatever the database holds, it is a usage error,
+        as text no id begins with is. The error quotes the text as written."""
+        text = written.strip()
         if not re.fullmatch(r"[0-9a-f]{1,3}", text.lower()):
             return
         sql = "SELECT count(*) FROM changesets WHERE starts_with(id, ?)"
         if self.scalar(sql, [text.lower()]):
             raise TrendlabError(
-                f"{option}: {text!r} is too short to name a changeset: give its id, or the "
+                f"{option}: {written!r} is too short to name a changeset: give its id, or the "
                 f"first 4 characters or more (`{self.command('log')}` shows ids)",
                 exit_code=ExitCode.USAGE,
             )
