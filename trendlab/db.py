@@ -1821,8 +1821,8 @@ class Store:
         trendlab.text.fold), `trendlab_slugify(text)`, the slug a name is given, and
         `trendlab_nfkc(text)` (DuckDB has only nfc_normalize) and `trendlab_url_form(url)`,
         a URL as a result's source URLs compare (see trendlab.validate.url_form), callable
-        in this connection's SQL. Named apart from what a user may name a macro of their own in
-        the store (`fold`), which DuckDB would call instead of trendlab's."""
+        in this connection's SQL. Named apart from what a user may name a macro of their
+        own in the store (`fold`), which DuckDB would call instead of trendlab's."""
         found = dict(
             self.execute(
                 "SELECT function_name, function_type FROM duckdb_functions() "
@@ -1878,12 +1878,12 @@ class Store:
     def _damaged_tables(self, made: _Made) -> list[tuple[str, str]]:
         """(name, problem) of each table of this DuckDB file that DuckDB cannot read
         whole (`made` as for _missing_schema): the file overwritten in part or cut short
-        around trendlab. The audits read
-        only some columns of some tables, so check said "ok" of a store whose forecasts
-        then failed on "Corrupt database file". Of a team store, only the forecast
-        cache's data files are read (one deleted is listed too): the audits never read the
-        cache, and forecasts take its damage for a miss (see cached); any other table's damaged data file fails
-        the audit that reads it (see lake.missing_data_error)."""
+        around trendlab. The audits read only some columns of some tables, so check said
+        "ok" of a store whose forecasts then failed on "Corrupt database file". Of a team
+        store, only the forecast cache's data files are read (one deleted is listed too):
+        the audits never read the cache, and forecasts take its damage for a miss (see
+        cached); any other table's damaged data file fails the audit that reads it (see
+        lake.missing_data_error)."""
         found = []
         for (table,) in self.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
@@ -2071,8 +2071,8 @@ class Store:
         around trendlab.
 
         The audits may call `trendlab_fold(text)`, `trendlab_slugify(text)`,
-        `trendlab_nfkc(text)` and `trendlab_url_form(url)` (see use_text_functions), so that they find what the write
-        path refuses, and read `getvariable('trendlab_nul_problem')`, how the write path
+        `trendlab_nfkc(text)` and `trendlab_url_form(url)` (see use_text_functions), so
+        that they find what the write path refuses, and read `getvariable('trendlab_nul_problem')`, how the write path
         tells a NUL, so that they tell it alike, and `getvariable('trendlab_blank_re')`,
         text.BLANK_RE in DuckDB's syntax, so that they find blank what the write path
         takes as not given (a U+200D alone, which is no white space). They read the
@@ -2425,9 +2425,9 @@ class Store:
             return {}
         except (duckdb.IOException, lake.DamagedDataFile) as exc:
             # Its stored data damaged (the file overwritten in part, a team store's data
-            # file, or that file deleted): a miss too, as the README promises losing the cache costs only time;
-            # it failed every forecast and backtest. The statement reads that table
-            # alone, so the damage is its.
+            # file, or that file deleted): a miss too, as the README promises losing the
+            # cache costs only time; it failed every forecast and backtest. The statement
+            # reads that table alone, so the damage is its.
             self.cache_damage = _cache_damage(exc)
             self.read_again()
             return {}
