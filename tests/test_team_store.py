@@ -20,7 +20,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -1182,10 +1182,25 @@ def test_a_damaged_data_file_on_the_shared_storage_is_named(tmp_path: Path):
     assert run("list", "models", "--csv").stdout.count("\noff-") == 1500
 
 
-def test_a_damaged_forecast_cache_data_file_is_a_miss_said_once(team_db: str):
+@pytest.mark.parametrize(
+    ("damage", "error", "how"),
+    [
+        (
+            lambda f: f.write_bytes(f.read_bytes()[:500]),
+            "Invalid Input Error",
+            "cut short or overwritten",
+        ),
+        (Path.unlink, "IO Error", "deleted or moved"),
+    ],
+    ids=["cut-short", "deleted"],
+)
+def test_a_damaged_or_deleted_forecast_cache_data_file_is_a_miss_said_once(
+    team_db: str, damage: Callable[[Path], object], error: str, how: str
+):
     """As a DuckDB file's damaged cache block is: a team store's cache data file cut
-    short failed every forecast ("the store's data file ... is damaged"), though losing
-    the cache costs only time, and check, which never read the cache, said "ok"."""
+    short ("the store's data file ... is damaged") or deleted ("... is missing") failed
+    every forecast, though losing the cache costs only time, and check, which never read
+    the cache, said "ok" (of one deleted, stopped with that error)."""
     store = Store.open(team_db, read_only=False)
     try:
         # Over DuckLake's inlining limit, so the cache's rows go to a data file, each
@@ -1197,14 +1212,13 @@ def test_a_damaged_forecast_cache_data_file_is_a_miss_said_once(team_db: str):
         ).fetchall()
     finally:
         store.close()
-    whole = Path(data_file).read_bytes()
-    Path(data_file).write_bytes(whole[:500])
+    damage(Path(data_file))
     run = make_runner(team_db)
     result = run("forecast", "mmlu")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("MMLU (mmlu): ")
     (told,) = [line for line in result.stderr.splitlines() if "cache" in line]
-    assert told.startswith("note: the forecast cache is damaged (Invalid Input Error: ")
+    assert told.startswith(f"note: the forecast cache is damaged ({error}: ")
     assert data_file in told
     assert told.endswith(
         "): forecasts and backtests are computed afresh, and not cached, until it is mended; "
@@ -1215,39 +1229,9 @@ def test_a_damaged_forecast_cache_data_file_is_a_miss_said_once(team_db: str):
     [found] = json.loads(checked.stdout)
     assert found["key"] == "forecast_cache" and data_file in found["problem"]
     assert found["problem"].endswith(
-        "its data file cut short or overwritten around trendlab): forecasts and backtests "
+        f"its data file {how} around trendlab): forecasts and backtests "
         "compute afresh each time; it holds only what they computed: drop it, and create it "
         "again as trendlab's schema/003_forecast_cache.sql does"
-    )
-
-
-def test_a_deleted_forecast_cache_data_file_is_a_miss_said_once(team_db: str):
-    """As a cache data file cut short is: one deleted failed every forecast ("the
-    store's data file ... is missing"), and check stopped with that error."""
-    store = Store.open(team_db, read_only=False)
-    try:
-        with store.transaction():
-            store.execute("INSERT INTO forecast_cache SELECT c.* FROM forecast_cache c, range(8)")
-        [(data_file,)] = store.execute(
-            f"SELECT data_file FROM ducklake_list_files('{lake.ALIAS}', 'forecast_cache')"
-        ).fetchall()
-    finally:
-        store.close()
-    Path(data_file).unlink()
-    run = make_runner(team_db)
-    result = run("forecast", "mmlu")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("MMLU (mmlu): ")
-    (told,) = [line for line in result.stderr.splitlines() if "cache" in line]
-    assert told.startswith("note: the forecast cache is damaged (IO Error: ")
-    assert data_file in told
-    checked = run("check", "--json")
-    assert checked.exit_code == 1, checked.stderr
-    [found] = json.loads(checked.stdout)
-    assert found["key"] == "forecast_cache" and data_file in found["problem"]
-    assert "its data file deleted or moved around trendlab): forecasts and " in found["problem"]
-    assert found["problem"].endswith(
-        "drop it, and create it again as trendlab's schema/003_forecast_cache.sql does"
     )
 
 
