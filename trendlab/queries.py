@@ -690,21 +690,16 @@ def _check_as_of_names(store: Store, tree: Any, params: dict[str, str]) -> None:
 def _table_names(store: Store, tree: Any, params: dict[str, str]) -> Iterator[list[str]]:
     """The names of the tables a serialized statement reads (catalog, schema, table, as
     written), with those read through query('...') and query_table('...')."""
-    if isinstance(tree, list):
-        for item in tree:
-            yield from _table_names(store, item, params)
-    elif isinstance(tree, dict):
-        if tree.get("type") == "BASE_TABLE":
-            parts = (tree.get("catalog_name"), tree.get("schema_name"), tree.get("table_name"))
+    for node in _nodes(tree):
+        if node.get("type") == "BASE_TABLE":
+            parts = (node.get("catalog_name"), node.get("schema_name"), node.get("table_name"))
             yield [part for part in parts if part]
-        name = tree.get("function_name")
-        if tree.get("class") == "FUNCTION" and name in _SQL_AS_ARGUMENT:
-            for text in _fixed_texts(tree.get("children", []), params):
+        name = node.get("function_name")
+        if node.get("class") == "FUNCTION" and name in _SQL_AS_ARGUMENT:
+            for text in _fixed_texts(node.get("children", []), params):
                 sql = text if name == "query" else f"FROM {text}"
                 [(serialized,)] = store.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
                 yield from _table_names(store, json.loads(serialized), params)
-        for value in tree.values():
-            yield from _table_names(store, value, params)
 
 
 def _fixed_texts(nodes: list[dict[str, Any]], params: dict[str, str]) -> Iterator[str]:
@@ -715,8 +710,7 @@ def _fixed_texts(nodes: list[dict[str, Any]], params: dict[str, str]) -> Iterato
             yield node["value"]["value"]
         elif node.get("class") == "PARAMETER" and str(node.get("identifier")).lower() in bound:
             yield bound[str(node["identifier"]).lower()]
-        children = node.get("children") or ([node["child"]] if "child" in node else [])
-        yield from _fixed_texts(children, params)
+        yield from _fixed_texts(_children(node), params)
 
 
 def _written_kind(statement: Any) -> str:
@@ -771,18 +765,30 @@ def _explained(sql: str) -> str | None:
     return sql[rest[0] :] if rest else ""
 
 
-def _sql_arguments(node: Any) -> Iterator[tuple[str, bool]]:
+def _sql_arguments(tree: Any) -> Iterator[tuple[str, bool]]:
     """(name, whether its arguments are fixed) for each call of a function in
     _SQL_AS_ARGUMENT in a serialized statement (json_serialize_sql's tree)."""
-    if isinstance(node, list):
-        for item in node:
-            yield from _sql_arguments(item)
-    elif isinstance(node, dict):
+    for node in _nodes(tree):
         name = node.get("function_name")
         if node.get("class") == "FUNCTION" and name in _SQL_AS_ARGUMENT:
             yield name, all(_fixed(child) for child in node.get("children", []))
-        for value in node.values():
-            yield from _sql_arguments(value)
+
+
+def _nodes(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every object of a serialized statement (json_serialize_sql's tree), each before
+    those it holds."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _nodes(item)
+    elif isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from _nodes(value)
+
+
+def _children(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The expressions an expression applies to: a function's children, a cast's child."""
+    return node.get("children") or ([node["child"]] if "child" in node else [])
 
 
 def _fixed(node: dict[str, Any]) -> bool:
@@ -790,9 +796,8 @@ def _fixed(node: dict[str, Any]) -> bool:
     the same every time the statement is bound."""
     if node.get("class") in ("CONSTANT", "PARAMETER"):
         return True
-    children = node.get("children") or ([node["child"]] if "child" in node else [])
     wraps = node.get("class") == "CAST" or node.get("function_name") == "list_value"
-    return wraps and all(_fixed(child) for child in children)
+    return wraps and all(_fixed(child) for child in _children(node))
 
 
 def _plan_functions(nodes: list[dict[str, Any]]) -> Iterator[str]:
