@@ -671,6 +671,11 @@ def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
         "/": "'/' holds no letter or digit; an alias must hold one",
         " ... ": "'...' holds no letter or digit; an alias must hold one",
         "_/:": "'_/:' holds no letter or digit; an alias must hold one",
+        # An empty part of a MODEL/BENCHMARK name: '/mmlu/math' read as model '' too.
+        "/mmlu": "'/mmlu' begins or ends with '/' or holds '//': a result is named "
+        "MODEL/BENCHMARK, so each part of an alias between '/'s must hold text",
+        " gpt-4x/ ": "'gpt-4x/' begins or ends with '/'",
+        "openai//gpt-4x": "'openai//gpt-4x' begins or ends with '/' or holds '//'",
     }
     for name, expected in refused.items():
         result = run("alias", "add", "gpt-4", name)
@@ -680,15 +685,18 @@ def test_an_alias_reads_as_it_is_typed(run: Run, tmp_path: Path):
         assert expected in line and line.endswith("(see 'cli alias add --help')"), line
     path = tmp_path / "aliases.csv"
     path.write_text(
-        "alias,model\nfine-name,gpt-4\ngpt\u202e-4x,gpt-4\n//,gpt-4\n", encoding="utf-8"
+        "alias,model\nfine-name,gpt-4\ngpt\u202e-4x,gpt-4\n//,gpt-4\n/mmlu,gpt-4\n",
+        encoding="utf-8",
     )
     imported = run("import", str(path), "--kind", "aliases")
     assert imported.exit_code == 1
     assert f"{path}:3: alias: 'gpt\\u202e-4x' holds an invisible format" in imported.stderr
     assert f"{path}:4: alias: '//' holds no letter or digit" in imported.stderr
+    assert f"{path}:4: alias: '//' begins" not in imported.stderr
+    assert f"{path}:5: alias: '/mmlu' begins or ends with '/'" in imported.stderr
     assert run("alias", "list", "--json").stdout == before
     # Letters of any script are text, and 200 characters are enough.
-    for name in ("Zürich-4x", "深度求索-4x", "a" * 200, "深", "4"):
+    for name in ("Zürich-4x", "深度求索-4x", "a" * 200, "深", "4", "openai/gpt-4x"):
         assert run("alias", "add", "gpt-4", name).exit_code == 0, name
 
 
@@ -703,6 +711,7 @@ def test_an_alias_stored_before_the_rules_for_names_stays_editable(
         "\uff47\uff50\uff54-4x": "alias is not in Unicode NFKC form: gpt-4x",
         "b" * 201: "alias is longer than 200 characters",
         "/": "alias holds no letter or digit",
+        "/gpt-4x": "alias begins or ends with / or holds //",
     }
     _store_aliases(store_location, [(alias, "gpt-4") for alias in odd])
     result = run("check", "--json")

@@ -670,6 +670,19 @@ def _one_line_rules(field: Field, raw: pl.Expr) -> list[tuple[pl.Expr, str | pl.
                 " holds no letter or digit; an alias must hold one",
             )
         )
+        # A result's or a price's name reads its model up to a '/' (MODEL/BENCHMARK):
+        # '/mmlu' as an alias made '/mmlu/math' read both as model '' and as the alias's
+        # model, and 'x/' made 'x//math' name three results.
+        rules.append(
+            (
+                ~control
+                & ~hidden
+                & raw.str.contains(NAME_CHARACTER_RE)
+                & raw.str.contains(r"^/|/$|//"),
+                " begins or ends with '/' or holds '//': a result is named "
+                "MODEL/BENCHMARK, so each part of an alias between '/'s must hold text",
+            )
+        )
     return rules
 
 

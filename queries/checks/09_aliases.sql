@@ -4,8 +4,10 @@
 -- are resolved, that hold a line break or another control character, an invisible
 -- format character (U+200B, U+202E), that NFKC writes otherwise (full-width letters,
 -- a no-break space), that are longer than 200 characters, or that hold no letter or
--- digit ('/', '...') (all written before trendlab refused them). trendlab_nfkc() is
--- registered by `trendlab check` (in another client, leave that part out). A NUL is
+-- digit ('/', '...'), or that begin or end with '/' or hold '//', which a result's
+-- MODEL/BENCHMARK name reads as an empty part (all written before trendlab refused
+-- them). trendlab_nfkc() is registered by `trendlab check` (in another client, leave
+-- that part out). A NUL is
 -- left to the check field_rules, which says it alone, as a write does. A NULL model
 -- (its NOT NULL dropped around trendlab) is the schema audit's, which lists that
 -- column with the NULLs it holds. A model retracted (around trendlab, which refuses to
@@ -44,6 +46,10 @@ FROM aliases WHERE length(alias) > 200
 UNION ALL
 SELECT 'aliases', alias, 'alias holds no letter or digit'
 FROM aliases WHERE NOT regexp_matches(alias, '[\p{L}\p{N}]')
+  AND NOT regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}\p{Cf}]')
+UNION ALL
+SELECT 'aliases', alias, 'alias begins or ends with / or holds //'
+FROM aliases WHERE regexp_matches(alias, '^/|/$|//') AND regexp_matches(alias, '[\p{L}\p{N}]')
   AND NOT regexp_matches(alias, '[\p{Cc}\p{Zl}\p{Zp}\p{Cf}]')
 UNION ALL
 SELECT 'aliases', alias, count(*) || ' current records'
