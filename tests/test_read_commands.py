@@ -4048,6 +4048,35 @@ def test_show_as_of_before_a_record_was_recorded_says_when_it_was(run: Run):
     assert never.stderr == f"trendlab: error: no current benchmark 'nope'{meaning}\n"
 
 
+def test_show_organization_as_of_before_a_rename_by_its_new_name_says_so(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """An organization named, as of a moment before a rename, by the name it was given
+    was "no current organization 'OpenAI Inc' (did you mean 'openai'?)", as if the name
+    were a typo: it says which organization took the name when, and what it was named."""
+    monkeypatch.setattr("trendlab.db._utcnow", lambda: datetime(2030, 1, 1, 12, 0, 5))
+    renamed = run("edit", "organization", "openai", "--set", "name=OpenAI Inc", "-m", "rename")
+    assert renamed.exit_code == 0, renamed.stderr
+    assert run("add-model", "z-1", "--organization", "Zeta Lab").exit_code == 0
+    meaning = " as of 2029-12-31 23:59:59 (--as-of is when changes were recorded)"
+    for name in ("OpenAI Inc", "openai inc"):
+        shown = run("show", "organization", name, "--as-of", "2029")
+        assert (shown.exit_code, shown.stdout) == (1, "")
+        assert shown.stderr == (
+            f"trendlab: error: no current organization {name!r}{meaning}; organization openai "
+            "was first named so at 2030-01-01 12:00:05, and as of the moment asked was named "
+            "'OpenAI': name it by its slug\n"
+        )
+    then = run("show", "organization", "openai", "--as-of", "2029", "--json")
+    assert json.loads(then.stdout)["name"] == "OpenAI"
+    # Named when it was first recorded, it was not even dated.
+    later = run("show", "organization", "Zeta Lab", "--as-of", "2029")
+    assert later.stderr == (
+        f"trendlab: error: no current organization 'Zeta Lab'{meaning}; it was first the "
+        "name of organization zeta-lab, at 2030-01-01 12:00:05\n"
+    )
+
+
 def test_show_result_as_of_before_it_was_recorded_by_label_or_prefix_says_when(run: Run):
     """A result or a price named by MODEL/BENCHMARK (MODEL/PROVIDER) or an id prefix got
     no "first recorded at" hint, which its full id got."""

@@ -1468,6 +1468,20 @@ class Store:
         ).fetchall()
         return [(slug, name) for slug, name in rows]
 
+    def organization_names_recorded(self) -> list[tuple[str, str]]:
+        """organization_names_had however late they were recorded (past --as-of too)."""
+        rows = self.execute(
+            f"SELECT DISTINCT key, name FROM {self._stored()}.organization_revisions "
+            "WHERE name IS NOT NULL AND op <> 'retract' ORDER BY key, name"
+        ).fetchall()
+        return [(slug, name) for slug, name in rows]
+
+    def first_named(self, slug: str, name: str) -> datetime | None:
+        """When organization `slug` was first recorded with `name` (past --as-of too)."""
+        return self._first_recorded(
+            "organization_revisions", "r.key = ? AND r.name = ?", slug, name
+        )
+
     def model_organizations(self, models: list[str]) -> list[str]:
         """The organizations these current models name, each once, in slug order."""
         rows = self.execute(

@@ -1263,6 +1263,8 @@ def _recorded_later(store: Store, kind: Kind, text: str) -> str:
     resolves to no model in the state read, even one recorded before it; it is resolved
     here as it is today, and its own recording is when the name came to name the model."""
     later = store.recorded_later(kind, _as_stored(store, kind, text))
+    if not later and kind is ORGANIZATIONS and store.as_of is not None:
+        return _named_later(store, text)
     if later or kind not in (MODELS, ALIASES) or store.as_of is None:
         return later
     ever = store.aliases_ever()
@@ -1274,6 +1276,26 @@ def _recorded_later(store: Store, kind: Kind, text: str) -> str:
         model = Resolver.build((), ever).resolve([text])[text]
         keys = [alias for alias in keys if ever[alias] == model]
     return store.recorded_later(ALIASES, *keys) if keys else ""
+
+
+def _named_later(store: Store, text: str) -> str:
+    """For an organization named, under --as-of, by a name it was given only later (a
+    rename since): which organization took the name and when, and what it was named as
+    of then. The nearest slug was suggested as if the name were a typo."""
+    folded = fold(text.strip())
+    pairs = [(s, n) for s, n in store.organization_names_recorded() if fold(n) == folded]
+    named = sorted((t, s) for s, n in pairs if (t := store.first_named(s, n)) is not None)
+    if not named or store.as_of is None or named[0][0] <= store.as_of:
+        return ""
+    first, slug = named[0]
+    then, when = store.organization_names().get(slug), store.moment_after_as_of(first)
+    if then is None:
+        # Not yet recorded, or retracted then: the name is when it came, as a slug's is.
+        return f"; it was first the name of organization {slug}, at {when}"
+    return (
+        f"; organization {slug} was first named so at {when}, and "
+        f"as of the moment asked was named {quoted(then)}: name it by its slug"
+    )
 
 
 def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
