@@ -1614,6 +1614,49 @@ def test_names_differing_only_in_inner_spaces_are_one_organization(run: Run):
     assert run("check").exit_code == 0
 
 
+def test_a_name_making_another_organizations_slug_is_refused_not_read_as_it(run: Run):
+    """'a"b' makes the slug a-b, organization 'a/b''s: a model writing it was silently
+    that organization's, and two such names in one file made one organization. Each is
+    a clear error naming the other, and nothing is written; the slug as typed, a name
+    the organization had before a rename, and a slug of its own for the new one work."""
+    assert run("add-model", "m-1", "--organization", "a/b", "-m", "x").exit_code == 0
+    before = run("list", "models", "--json").stdout
+    for name in ('a"b', "a / b"):
+        refused = run("add-model", "m-2", "--organization", name, "-m", "x")
+        assert (refused.exit_code, refused.stdout) == (1, "")
+        said, on = refused.stderr.split(" (`trendlab --db ")
+        assert said == (
+            f"trendlab: error: add-model: organization: {name!r} is no organization's name, "
+            "but makes the slug a-b of organization 'a/b': write 'a/b' for that one, or import "
+            "a new one with a slug of its own first"
+        )
+        assert on.endswith(" import --kind organizations FILE`); nothing was written\n")
+    imported = run(
+        "import",
+        "--kind",
+        "models",
+        "-",
+        input='slug,organization\nm-3,c/d\nm-4,"c""d"\nm-5,C/D\n',
+    )
+    assert imported.exit_code == 1
+    assert imported.stderr.startswith(
+        "trendlab: error: stdin:3: organization: 'c\"d' and 'c/d', two names in this input, "
+        "make one slug, c-d: give one organization one name, or import the other with a slug "
+        "of its own first (`trendlab --db "
+    )
+    assert len(imported.stderr.splitlines()) == 1
+    assert run("list", "models", "--json").stdout == before
+    assert run("add-model", "m-2", "--organization", "A-B", "-m", "x").exit_code == 0
+    assert run("edit", "organization", "a-b", "--set", "name=A slash B", "-m", "x").exit_code == 0
+    assert run("add-model", "m-6", "--organization", "a/b", "-m", "x").exit_code == 0
+    own = run("import", "--kind", "organizations", "-", input='slug,name\nab2,"a""b"\n')
+    assert own.exit_code == 0, own.stderr
+    assert run("add-model", "m-7", "--organization", 'a"b', "-m", "x").exit_code == 0
+    shown = json.loads(run("show", "organization", 'a"b', "--json").stdout)
+    assert shown == {"slug": "ab2", "name": 'a"b'}
+    assert run("check").exit_code == 0
+
+
 def test_names_alike_stored_before_they_were_refused_each_name_their_own(run: Run, db: Path):
     """Stored before inner spaces were ignored, 北京  实验室 beside 北京 实验室 was read as
     the other, so it could be retracted while a model named it exactly."""

@@ -168,6 +168,11 @@ class Refs:
         return self._store.organization_names_ever()
 
     @cached_property
+    def organization_names_had(self) -> list[tuple[str, str]]:
+        """Every (slug, name) an organization had, before a rename or a retraction too."""
+        return self._store.organization_names_had()
+
+    @cached_property
     def models_by_organization(self) -> dict[str, list[str]]:
         """Each organization as current models write it -> those models."""
         return self._store.models_by_organization()
@@ -830,6 +835,57 @@ def _retracted_names_shared(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     return pl.DataFrame(found, schema={ROW: typed.schema[ROW], "message": pl.String}, orient="row")
 
 
+def _organization_slugs_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
+    """(ROW, message) for models naming their organization by a name that is no
+    organization's, yet makes the slug of one named otherwise ('a"b' makes a-b, the slug
+    of 'a/b'), or of another name this input gives: read by that slug (see
+    Organizations), the model was that organization's, unseen. The slug as typed (A-B),
+    a name the organization had before a rename, and a name a current model already
+    writes (stored before this rule) still name it."""
+    current = Organizations(refs.organizations)
+    had: dict[str, set[str]] = {}
+    for slug, name in refs.organization_names_had:
+        had.setdefault(slug, set()).add(fold(name))
+    written = set(refs.models_by_organization)
+    restore = refs.store_command("import --kind organizations FILE")
+    new: dict[str, str] = {}  # slug -> the first new name this input gives it
+    problems = []
+    for row, name in typed.select(ROW, "organization").drop_nulls().iter_rows():
+        slug, found = slugify(name), current.slug_of(name)
+        if found is None:
+            first = new.setdefault(slug, name)
+            if fold(first) != fold(name):
+                problems.append(
+                    (
+                        row,
+                        f"organization: {quoted(name)} and {quoted(first)}, two names in this "
+                        f"input, make one slug, {slug}: give one organization one name, or "
+                        f"import the other with a slug of its own first (`{restore}`)",
+                    )
+                )
+            continue
+        # Found by a slug, not a name: another organization may be named so (a/b's).
+        owner = current.names[found]
+        if (
+            fold(name) == fold(owner)
+            or matched_form(name) == found
+            or fold(name) in had.get(found, set())
+            or name in written
+        ):
+            continue
+        problems.append(
+            (
+                row,
+                f"organization: {quoted(name)} is no organization's name, but makes the slug "
+                f"{found} of organization {quoted(owner)}: write {quoted(owner)} for that one, "
+                f"or import a new one with a slug of its own first (`{restore}`)",
+            )
+        )
+    return pl.DataFrame(
+        problems, schema={ROW: typed.schema[ROW], "message": pl.String}, orient="row"
+    )
+
+
 def _renames_leaving_models(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for organizations renamed so that a current model naming one by
     its name now would name no organization, which `check` reports: their models'
@@ -1101,6 +1157,7 @@ def _kind_errors(
         found.check(["slug"], lambda rows: _slugs_taken_by_aliases(rows, refs))
     if kind is MODELS and "organization" in cols:
         found.check(["organization"], lambda rows: _retracted_names_shared(rows, refs))
+        found.check(["organization"], lambda rows: _organization_slugs_taken(rows, refs))
     if kind is ORGANIZATIONS and "name" in cols:
         found.check(["slug", "name"], lambda rows: _organization_names_taken(rows, refs))
         found.check(["slug", "name"], lambda rows: _renames_leaving_models(rows, refs))
