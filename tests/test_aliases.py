@@ -67,6 +67,33 @@ def test_a_new_model_may_not_take_another_models_alias_as_its_slug(run: Run):
     assert run("edit", "model", "gpt-4", "--set", "notes=x", "-m", "x").exit_code == 0
 
 
+def test_an_alias_taking_a_retracted_models_slug_in_other_capitals_says_so(run: Run):
+    """An alias that is a retracted model's slug in other capitals (FOO-M, foo-m's) was
+    added without a word, and from then on foo-m, in a write or a read, meant the
+    alias's model: alias add says so, and that the model is restored only once the alias
+    is retracted, which add-model says alike."""
+    assert run("add-model", "foo-m", "-m", "a model").exit_code == 0
+    retracted = run("retract", "model", "foo-m", "-m", "gone")
+    changeset = retracted.stderr.split()[-1]
+    added = run("alias", "add", "gpt-4", "FOO-M")
+    assert added.exit_code == 0, added.stderr
+    said, taken = added.stderr.splitlines()
+    assert said.startswith("added alias FOO-M in changeset ")
+    assert taken == (
+        f"note: alias FOO-M is also the slug of model foo-m, retracted in changeset {changeset}: "
+        "the name now means model gpt-4, and foo-m can be restored only once the alias is "
+        "retracted"
+    )
+    shown = run("show", "model", "foo-m", "--json")
+    assert json.loads(shown.stdout)["slug"] == "gpt-4"
+    assert shown.stderr == "'foo-m' is model gpt-4\n"
+    restored = run("add-model", "foo-m", "-m", "back")
+    assert restored.exit_code == 1 and "or retract the alias first" in restored.stderr
+    # Another alias, or the same one again, says nothing of it.
+    assert run("alias", "add", "gpt-4", "FOO-M").stderr.startswith("alias FOO-M already names")
+    assert len(run("alias", "add", "gpt-4", "foo-n").stderr.splitlines()) == 1
+
+
 def test_an_import_may_not_give_one_alias_to_two_models(run: Run, tmp_path: Path):
     path = tmp_path / "aliases.csv"
     path.write_text("alias,model\nfoo-x,gpt-4\nFOO-X,gpt-4o\n")

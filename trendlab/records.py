@@ -1343,6 +1343,23 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
     return suggest(text, names)
 
 
+def retracted_slug_taken(store: Store, alias: str) -> str:
+    """For a current alias that is, in any case or Unicode form, a retracted model's
+    slug: what the alias took over, as a note (else ''). The name, in a write, a read or
+    history, now means the alias's model, silently, and the model can be restored only
+    once the alias is retracted (add-model's error says so)."""
+    slug = matched_form(alias)
+    changeset = store.retracted_in(MODELS, slug)
+    row = store.current_row(ALIASES, alias) if changeset else None
+    if changeset is None or row is None or row["model"] == slug:
+        return ""
+    return (
+        f"note: alias {alias} is also the slug of model {slug}, retracted in changeset "
+        f"{changeset}: the name now means model {row['model']}, and {slug} can be restored "
+        "only once the alias is retracted"
+    )
+
+
 def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     """The error for a name (as named_keys reads it) of a record that was retracted."""
     gone = named_keys(store, kind, text, ever=True)

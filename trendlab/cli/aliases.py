@@ -58,7 +58,7 @@ def add(
       trendlab alias add gpt-4 gpt-4-0314 --source-url https://arxiv.org/abs/2303.08774
     """
     from trendlab.kinds import ALIASES
-    from trendlab.records import rows_frame
+    from trendlab.records import retracted_slug_taken, rows_frame
 
     row = {"alias": name, "model": model, "source_url": source_url, "notes": notes}
     row = {k: v for k, v in row.items() if v is not None}
@@ -68,9 +68,12 @@ def add(
         if not message:
             cs.message = default_message(cs, ALIASES, frame, default, "alias add", given)
         counts = cs.write(ALIASES, frame, mode="add", source="alias add", given=given)
+        taken = retracted_slug_taken(store, counts.keys[0]) if cs.id else ""
     click.echo(counts.keys[0])
     if cs.id:
         note_added(counts, "alias", counts.keys[0], cs.id)
+        if taken:
+            note(taken)
     else:
         note(f"alias {counts.keys[0]} already names this model; nothing written")
 
