@@ -1654,6 +1654,17 @@ def test_a_name_making_another_organizations_slug_is_refused_not_read_as_it(run:
     assert run("add-model", "m-7", "--organization", 'a"b', "-m", "x").exit_code == 0
     shown = json.loads(run("show", "organization", 'a"b', "--json").stdout)
     assert shown == {"slug": "ab2", "name": 'a"b'}
+    # A retracted one was restored so, unseen, by a model of the new name.
+    assert run("add-model", "m-8", "--organization", "e/f", "-m", "x").exit_code == 0
+    assert run("retract", "model", "m-8", "-m", "x").exit_code == 0
+    assert run("retract", "organization", "e-f", "-m", "x").exit_code == 0
+    gone = run("add-model", "m-9", "--organization", 'e"f', "-m", "x")
+    assert gone.exit_code == 1
+    assert gone.stderr.startswith(
+        "trendlab: error: add-model: organization: 'e\"f' is no organization's name, but "
+        "makes the slug e-f of retracted organization 'e/f': write 'e/f' for that one, or "
+    )
+    assert run("add-model", "m-9", "--organization", "e/f", "-m", "x").exit_code == 0
     assert run("check").exit_code == 0
 
 

@@ -838,11 +838,11 @@ def _retracted_names_shared(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
 def _organization_slugs_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     """(ROW, message) for models naming their organization by a name that is no
     organization's, yet makes the slug of one named otherwise ('a"b' makes a-b, the slug
-    of 'a/b'), or of another name this input gives: read by that slug (see
-    Organizations), the model was that organization's, unseen. The slug as typed (A-B),
-    a name the organization had before a rename, and a name a current model already
-    writes (stored before this rule) still name it."""
-    current = Organizations(refs.organizations)
+    of 'a/b', current or retracted), or of another name this input gives: read by that
+    slug (see Organizations), the model was that organization's (restored), unseen. The
+    slug as typed (A-B), a name the organization had before a rename, and a name a
+    current model already writes (stored before this rule) still name it."""
+    current, ever = Organizations(refs.organizations), Organizations(refs.organizations_ever)
     had: dict[str, set[str]] = {}
     for slug, name in refs.organization_names_had:
         had.setdefault(slug, set()).add(fold(name))
@@ -851,7 +851,10 @@ def _organization_slugs_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
     new: dict[str, str] = {}  # slug -> the first new name this input gives it
     problems = []
     for row, name in typed.select(ROW, "organization").drop_nulls().iter_rows():
-        slug, found = slugify(name), current.slug_of(name)
+        slug, found, which = slugify(name), current.slug_of(name), "organization"
+        if found is None and not ever.sharing_name(name):
+            # A retracted one the write would restore (one of several is said elsewhere).
+            found, which = ever.slug_of(name), "retracted organization"
         if found is None:
             first = new.setdefault(slug, name)
             if fold(first) != fold(name):
@@ -865,7 +868,7 @@ def _organization_slugs_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
                 )
             continue
         # Found by a slug, not a name: another organization may be named so (a/b's).
-        owner = current.names[found]
+        owner = ever.names[found] if found not in current.names else current.names[found]
         if (
             fold(name) == fold(owner)
             or matched_form(name) == found
@@ -877,7 +880,7 @@ def _organization_slugs_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             (
                 row,
                 f"organization: {quoted(name)} is no organization's name, but makes the slug "
-                f"{found} of organization {quoted(owner)}: write {quoted(owner)} for that one, "
+                f"{found} of {which} {quoted(owner)}: write {quoted(owner)} for that one, "
                 f"or import a new one with a slug of its own first (`{restore}`)",
             )
         )
