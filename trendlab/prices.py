@@ -496,11 +496,12 @@ class PriceTrend:
             else f"{_times(slope)} dearer per year"
         )
 
-    def headline(self) -> str:
+    def headline(self, *, named: bool = False) -> str:
         """The rate in one sentence, its interval in the same words as the rate: a
         rising price's interval is of how many times dearer, as the rate is. An interval
         that spans no change says which way each end goes: '0.855x cheaper' was a
-        price rising 1.17x a year."""
+        price rising 1.17x a year. `named`: the benchmark by its name, as a page that
+        heads the trend with it says it (see reaching_named)."""
         # In log10 units: an end of a wide interval is past the largest float.
         lower, upper = -self.fit.slope_upper, -self.fit.slope_lower
         way, other = ("cheaper", "dearer") if self.falling else ("dearer", "cheaper")
@@ -511,7 +512,7 @@ class PriceTrend:
             interval = f"{_times(-lower)} {other} to {_times(upper)} {way}"
         trend = self.rate_text()
         return (
-            f"{self.reaching}: {trend} "
+            f"{self.reaching_named if named else self.reaching}: {trend} "
             f"({level_text(self.fit.level)} % interval {interval}){self._halving_text()}; "
             f"{self.fit.n} points, blend {self.blend}"
         )

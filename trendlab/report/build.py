@@ -436,7 +436,8 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
     # (chart-price-SLUG-figure_1, ...) the price chart's then repeated.
     price_trend_figure(trend, svg, fmt="svg", key=f"price-chart-{slug}")
     section.chart = svg.getvalue()
-    section.headline = trend.headline()
+    # By name, as the section's heading gives the benchmark: its slug read as another's.
+    section.headline = trend.headline(named=True)
     section.unknown = trend.unknown_note()
     # By name, as the page's other tables give a model (the slug where it has none).
     names = read.price_scores.filter(pl.col("model_name").is_not_null())
