@@ -1182,13 +1182,35 @@ def _holding_trend():
 
 def test_a_price_that_holds_is_fitted_as_holding():
     """Three equal logs left float noise in the slope, and a price that never changed
-    read "1x dearer per year", halving in 7e14 months at one end of its interval."""
+    read "1x dearer per year", halving in 7e14 months at one end of its interval. Then
+    "1x cheaper per year (80 % interval 1x to 1x)", as if it fell: it says it holds."""
     trend = _holding_trend()
     assert trend.points.get_column("model").to_list() == ["a", "b", "c"]
     assert trend.fit.slope == 0 and trend.fit.slope_lower == trend.fit.slope_upper == 0
-    assert trend.headline().startswith("flat >= 80: 1x cheaper per year (80 % interval 1x to 1x);")
+    assert (
+        trend.headline()
+        == "flat >= 80: no change per year (80 % interval no change); 3 points, blend 3:1"
+    )
     fit = trend.fit.to_dict()
     assert fit["halving_months"] is None and fit["halving_months_lower"] is None
+
+
+@pytest.mark.parametrize(
+    ("usd", "rate"), [((5.0, 4.995, 4.99), "cheaper"), ((5.0, 5.005, 5.01), "dearer")]
+)
+def test_a_price_changing_by_less_than_the_digits_shown_says_so(usd: tuple[float, ...], rate: str):
+    """A price moving by a cent in $5 over two years read "1x cheaper per year" (or
+    dearer), a factor of no change named as a change: the rate says it is under the
+    least factor its three digits show."""
+    days = ("2024-01-01", "2025-01-01", "2026-01-01")
+    scores, priced = _frames(
+        [("a", "2024-01-01", 90.0)], [("a", d, p) for d, p in zip(days, usd, strict=True)]
+    )
+    bench = {"slug": "flat", "unit": "percent", "higher_is_better": True}
+    trend = price_trend(bench, scores, BlendedPrices(priced, Blend()), 80, on=date(2027, 1, 1))
+    assert trend.fit.n == 3 and trend.fit.slope != 0
+    assert trend.rate_text() == f"under 1.005x {rate} per year"
+    assert trend.headline().startswith(f"flat >= 80: under 1.005x {rate} per year (80 % interval ")
 
 
 def test_the_trend_of_a_price_that_holds_reads_as_that_price():

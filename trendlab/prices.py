@@ -488,13 +488,16 @@ class PriceTrend:
         return self.fit.slope <= 0
 
     def rate_text(self) -> str:
-        """The rate in words: 'N x cheaper per year', or 'N x dearer' when it rises."""
+        """The rate in words: 'N x cheaper per year', or 'N x dearer' when it rises. A
+        price that holds is 'no change per year', and one changing by less than three
+        significant digits show 'under 1.005x cheaper (dearer)': '1x cheaper per year'
+        read as a price that falls."""
         slope = self.fit.slope
-        return (
-            f"{_times(-slope)} cheaper per year"
-            if self.falling
-            else f"{_times(slope)} dearer per year"
-        )
+        if slope == 0:
+            return "no change per year"
+        way = "cheaper" if self.falling else "dearer"
+        factor = _times(abs(slope))
+        return f"{'under 1.005x' if factor == '1x' else factor} {way} per year"
 
     def headline(self, *, named: bool = False) -> str:
         """The rate in one sentence, its interval in the same words as the rate: a
@@ -508,7 +511,9 @@ class PriceTrend:
         if not self.falling:
             lower, upper = -upper, -lower
         interval = f"{_times(lower)} to {_times(upper)}"
-        if lower < 0:
+        if lower == upper == 0:  # points on one line of a price that holds: '1x to 1x'
+            interval = "no change"
+        elif lower < 0:
             interval = f"{_times(-lower)} {other} to {_times(upper)} {way}"
         trend = self.rate_text()
         return (
