@@ -21,8 +21,9 @@ SELECT m.model, b.model AS baseline,
        b.input_usd_per_mtok AS baseline_input_usd_per_mtok,
        b.output_usd_per_mtok AS baseline_output_usd_per_mtok,
        -- To 4 significant digits, not 4 decimals: 1/3000 read 0.0003, and a model
-       -- 20,000 times cheaper 0 times the price.
-       printf('%.4g', m.input_usd_per_mtok / b.input_usd_per_mtok)::DOUBLE AS input_ratio,
-       printf('%.4g', m.output_usd_per_mtok / b.output_usd_per_mtok)::DOUBLE AS output_ratio,
-       printf('%.4g', m.blended_usd_per_mtok / b.blended_usd_per_mtok)::DOUBLE AS blended_ratio
+       -- 20,000 times cheaper 0 times the price. No ratio to a free price (written
+       -- around trendlab, which refuses one): it read inf, or NaN for 0 / 0.
+       printf('%.4g', m.input_usd_per_mtok / nullif(b.input_usd_per_mtok, 0))::DOUBLE AS input_ratio,
+       printf('%.4g', m.output_usd_per_mtok / nullif(b.output_usd_per_mtok, 0))::DOUBLE AS output_ratio,
+       printf('%.4g', m.blended_usd_per_mtok / nullif(b.blended_usd_per_mtok, 0))::DOUBLE AS blended_ratio
 FROM launch m JOIN launch b ON m.model = $model AND b.model = $baseline;

@@ -672,6 +672,31 @@ def test_a_launch_price_ratio_keeps_its_significant_digits(run_empty: Run):
         assert row["input_ratio"] == row["output_ratio"] == row["blended_ratio"] == ratio
 
 
+def test_a_ratio_to_a_free_price_is_unknown_not_infinite(run: Run, db: Path):
+    """A free price (0, written around trendlab: `check` lists it) as the baseline gave
+    ratios of inf, and of NaN where the model's was 0 too: a price so many times the
+    baseline's that no number says. It is unknown (null); a ratio of 0 to a priced
+    baseline is still 0."""
+    con = duckdb.connect(str(db))
+    for model, sides in (("gpt-4", {"input_usd_per_mtok": 0.0}),
+                         ("gpt-4o", {"input_usd_per_mtok": 0.0, "output_usd_per_mtok": 0.0})):  # fmt: skip
+        key = con.execute(
+            "SELECT key FROM price_revisions WHERE model = ? ORDER BY effective_date LIMIT 1",
+            [model],
+        ).fetchone()[0]
+        revise_around(con, changeset_around(con), "price_revisions", key, **sides)
+    con.close()
+    ratios = ("input_ratio", "output_ratio", "blended_ratio")
+    quoted = json.loads(run("query", "quoted-price-comparisons", "--json").stdout)
+    gpt4o = next(r for r in quoted if r["model"] == "gpt-4o")
+    assert [gpt4o[r] for r in ratios] == [None, 0.0, 0.0]
+    shown = run("query", "launch-price-ratio", "--param", "model=gpt-4", "--param",
+                "baseline=gpt-4o", "--json")  # fmt: skip
+    assert [json.loads(shown.stdout)[0][r] for r in ratios] == [None, None, None]
+    assert "inf" not in run("query", "launch-price-ratio", "--param", "model=gpt-4",
+                            "--param", "baseline=gpt-4o", "--csv").stdout  # fmt: skip
+
+
 def test_a_launch_price_is_the_cheapest_of_a_models_first_day(run: Run):
     """GPT-4o listed from its first day by Azure at $15 / $60 besides OpenAI's $5 / $15:
     its launch price was Azure's, first by name; it is the cheapest, as a forecast by
