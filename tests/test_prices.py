@@ -380,8 +380,18 @@ def test_a_price_announced_for_a_later_day_is_not_current_before_it(run: Run):
     assert json.loads(run(*current).stdout) == [today]
     history = json.loads(run("prices", "--model", "gpt-4o", "--json").stdout)
     assert f"{next_year}-01-01" in [p["effective_date"] for p in history]
-    [then] = json.loads(run(*current, "--as-of", str(next_year)).stdout)
+    ahead = run(*current, "--as-of", str(next_year))
+    [then] = json.loads(ahead.stdout)
     assert (then["effective_date"], then["input_usd_per_mtok"]) == (f"{next_year}-01-01", 0.5)
+    # An --as-of in the future reads the database as it is now: said, as the price it
+    # takes as current then is only announced (it was shown as if recorded by then).
+    assert ahead.stderr == (
+        f"--as-of {next_year}-12-31 23:59:59 is in the future: the database is read as it "
+        f"is now, with the prices announced for {next_year}-12-31 or before as in effect then\n"
+    )
+    # Today's day is no future one; nor is the history's, which takes no day.
+    assert run(*current, "--as-of", str(datetime.now(UTC).date())).stderr == ""
+    assert run("prices", "--model", "gpt-4o", "--as-of", str(next_year)).stderr == ""
     # In effect on its own day, not only after it.
     [on_the_day] = json.loads(run(*current, "--as-of", f"{next_year}-01-01").stdout)
     assert on_the_day == then
@@ -396,7 +406,9 @@ def test_a_price_trend_takes_a_price_from_its_own_day(run: Run):
                 "--output", "0.01", "-m", "t")  # fmt: skip
     assert added.exit_code == 0, added.stderr
     trend = ("price-trend", "mmlu", "--threshold", "80", "--json", "--as-of")
-    on_the_day = json.loads(run(*trend, f"{next_year}-01-01").stdout)["points"][-1]
+    shown = run(*trend, f"{next_year}-01-01")
+    assert shown.stderr.startswith(f"--as-of {next_year}-01-01 23:59:59 is in the future: ")
+    on_the_day = json.loads(shown.stdout)["points"][-1]
     assert (on_the_day["date"], on_the_day["model"], on_the_day["blended_usd_per_mtok"]) == (
         f"{next_year}-01-01",
         "gpt-4o",

@@ -182,6 +182,22 @@ def in_effect(prices: pl.DataFrame, on: date) -> pl.DataFrame:
     )
 
 
+def ahead_note(day: date, moment: str | None) -> str | None:
+    """Under --as-of a `moment` (Store.as_of_moment) whose day, `day` (Store.reading_day),
+    is after today (UTC): that the database is read as it is now, no change recorded by
+    then being known, with the prices announced for that day or before taken as in
+    effect. A scheduled price read as current then, without a word, passed for one the
+    store held by that day. None otherwise."""
+    from datetime import UTC, datetime
+
+    if moment is None or day <= datetime.now(UTC).date():
+        return None
+    return (
+        f"--as-of {moment} is in the future: the database is read as it is now, with the "
+        f"prices announced for {day} or before as in effect then"
+    )
+
+
 def _reaches(threshold: float, higher_is_better: bool) -> pl.Expr:
     return pl.col("score") >= threshold if higher_is_better else pl.col("score") <= threshold
 

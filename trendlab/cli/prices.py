@@ -97,6 +97,9 @@ def prices(
         frame = store.records(PRICES, blend=blend)
         day = store.reading_day
         as_of_note = store.as_of_note()
+        ahead = core.ahead_note(day, store.as_of_moment()) if current else None
+    if ahead:
+        note(ahead)
     # A provider whose prices were recorded after --as-of is unknown then, as a model is.
     frame = core.select(frame, model=model, provider=provider, as_of_note=as_of_note)
     announced = 0
@@ -194,6 +197,9 @@ def price_trend(
         blended = core.BlendedPrices.read(store, blend)
         day = store.reading_day
         as_of_note = store.as_of_note()
+        ahead = core.ahead_note(day, store.as_of_moment())
+    if ahead:
+        note(ahead)
     past_bound = Scale.from_record(bench).past_bound_note(threshold)
     undated = core.undated_reaching_note(bench, scores, blended, threshold, store.command)
     try:
