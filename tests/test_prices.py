@@ -407,7 +407,15 @@ def test_a_price_trend_takes_a_price_from_its_own_day(run: Run):
     assert added.exit_code == 0, added.stderr
     trend = ("price-trend", "mmlu", "--threshold", "80", "--json", "--as-of")
     shown = run(*trend, f"{next_year}-01-01")
-    assert shown.stderr.startswith(f"--as-of {next_year}-01-01 23:59:59 is in the future: ")
+    ahead = (
+        f"--as-of {next_year}-01-01 23:59:59 is in the future: the database is read as it is "
+        f"now, with the prices announced for {next_year}-01-01 or before as in effect then"
+    )
+    assert shown.stderr == f"{ahead}\n"
+    # The report's price trend, which takes the same price, says so as price-trend does.
+    page = run("report", "--benchmark", "gsm8k", "--as-of", f"{next_year}-01-01", "-o", "-")
+    prices = page.stdout[page.stdout.index('<section id="prices">') :]
+    assert f'<p class="note">Price trend: {html.escape(ahead)}.</p>' in prices
     on_the_day = json.loads(shown.stdout)["points"][-1]
     assert (on_the_day["date"], on_the_day["model"], on_the_day["blended_usd_per_mtok"]) == (
         f"{next_year}-01-01",

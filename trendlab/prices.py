@@ -235,13 +235,16 @@ def undated_reaching_note(
     )
 
 
-def trend_notes(past_bound: Note | None, undated: Note | None, unknown: Note | None) -> list[Note]:
+def trend_notes(
+    ahead: Note | None, past_bound: Note | None, undated: Note | None, unknown: Note | None
+) -> list[Note]:
     """The notes on a price trend in the one order price-trend prints them and the
     report's price section shows them (it showed where the cheapest is unknown first):
-    a threshold past a bound (Scale.past_bound_note), what no date places
-    (undated_reaching_note), where the cheapest is unknown (PriceTrend.unknown_note).
-    Each is its text, or (as the report's are) its text and how it is shown."""
-    return [said for said in (past_bound, undated, unknown) if said]
+    an --as-of in the future (ahead_note), a threshold past a bound
+    (Scale.past_bound_note), what no date places (undated_reaching_note), where the
+    cheapest is unknown (PriceTrend.unknown_note). Each is its text, or (as the
+    report's are) its text and how it is shown."""
+    return [said for said in (ahead, past_bound, undated, unknown) if said]
 
 
 def capable_models(

@@ -198,8 +198,6 @@ def price_trend(
         day = store.reading_day
         as_of_note = store.as_of_note()
         ahead = core.ahead_note(day, store.as_of_moment())
-    if ahead:
-        note(ahead)
     past_bound = Scale.from_record(bench).past_bound_note(threshold)
     undated = core.undated_reaching_note(bench, scores, blended, threshold, store.command)
     try:
@@ -215,10 +213,10 @@ def price_trend(
         )
     except TrendlabError as exc:
         said = None if isinstance(exc, core.NoPricedModelReaches) else undated  # which says it
-        for line in core.trend_notes(past_bound, said, None):
+        for line in core.trend_notes(ahead, past_bound, said, None):
             note(line)
         raise
-    for line in core.trend_notes(past_bound, undated, trend.unknown_note()):
+    for line in core.trend_notes(ahead, past_bound, undated, trend.unknown_note()):
         note(line)
     figure = None
     if plot is not None:

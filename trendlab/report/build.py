@@ -82,6 +82,7 @@ class PriceSection:
     undated: str | None = None  # what no date places, left out (as price-trend says)
     unknown: str | None = None  # where the cheapest is unknown (as price-trend says)
     past_bound: str | None = None  # a threshold past the floor or ceiling (as it says)
+    ahead: str | None = None  # an --as-of in the future (as it says)
 
     @property
     def notes(self) -> list[tuple[str, bool]]:
@@ -94,7 +95,10 @@ class PriceSection:
             return (said, muted) if said else None
 
         return trend_notes(
-            shown(self.past_bound, False), shown(self.undated, True), shown(self.unknown, False)
+            shown(self.ahead, False),
+            shown(self.past_bound, False),
+            shown(self.undated, True),
+            shown(self.unknown, False),
         )
 
 
@@ -404,6 +408,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
         facts.get("unit") or "",
         facts.get("higher_is_better") is not False,
     )
+    section.ahead = core.ahead_note(read.price_day, read.as_of_moment)
     if read.price_facts is None:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section

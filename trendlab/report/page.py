@@ -479,12 +479,13 @@ def _prices(section: PriceSection) -> str:
     )
     undated = _price_note(section.undated, muted=True)
     past = _price_note(section.past_bound, muted=False)
+    ahead = _price_note(section.ahead, muted=False)
     if section.problem is not None:
         # The cause first, as price-trend says it: a threshold past the ceiling is why
         # no priced model reaches it.
         return (
-            f'{head}{past}<p class="note problem">No price trend: {_note(section.problem)}.</p>'
-            f"{undated}</section>"
+            f'{head}{ahead}{past}<p class="note problem">No price trend: '
+            f"{_note(section.problem)}.</p>{undated}</section>"
         )
     notes = "".join(_price_note(said, muted) for said, muted in section.notes)
     points = section.points
