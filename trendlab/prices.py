@@ -509,8 +509,8 @@ class PriceTrend:
     def rate_text(self) -> str:
         """The rate in words: 'N x cheaper per year', or 'N x dearer' when it rises. A
         price that holds is 'no change per year', and one changing by less than three
-        significant digits show 'under 1.005x cheaper (dearer)': '1x cheaper per year'
-        read as a price that falls."""
+        significant digits can show is 'under 1.005x cheaper (dearer)': '1x cheaper per
+        year' read as a price that falls."""
         slope = self.fit.slope
         if slope == 0:
             return "no change per year"
