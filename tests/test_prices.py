@@ -2024,6 +2024,16 @@ def test_price_trend_on_a_store_with_no_prices_says_so_and_how_to_add_them(empty
     then = run("price-trend", "ev", "--threshold", "60", "--as-of", before)
     assert then.exit_code == 1 and then.stderr.startswith("trendlab: error: no priced model")
     assert then.stderr.endswith("; the store had no prices then\n"), then.stderr
+    # An --as-of in the future reads the store as it is now: it has none, and adding one
+    # helps (it was said to have had none then, as if prices had been added since).
+    assert run("retract", "price", "a/p/2024-01-01", "-m", "t").exit_code == 0
+    ahead = run("price-trend", "ev", "--threshold", "60", "--as-of", str(date.today().year + 2))
+    assert ahead.exit_code == 1
+    assert ahead.stderr.splitlines()[-1].endswith(
+        "; the store has no prices (add one with "
+        f'`trendlab --db {db} add-price MODEL PROVIDER DATE --input ... --output ... -m "..."`, '
+        f"or a list with `trendlab --db {db} import --from llm-prices FILE`)"
+    ), ahead.stderr
 
 
 def test_a_result_dated_after_the_day_read_is_not_yet_in_the_trend():

@@ -188,14 +188,20 @@ def ahead_note(day: date, moment: str | None) -> str | None:
     then being known, with the prices announced for that day or before taken as in
     effect. A scheduled price read as current then, without a word, passed for one the
     store held by that day. None otherwise."""
-    from datetime import UTC, datetime
-
-    if moment is None or day <= datetime.now(UTC).date():
+    if moment is None or not _after_today(day):
         return None
     return (
         f"--as-of {moment} is in the future: the database is read as it is now, with the "
         f"prices announced for {day} or before as in effect then"
     )
+
+
+def _after_today(day: date) -> bool:
+    """Whether `day` (an --as-of one) is after today in UTC: --as-of then reads the
+    database as it is now."""
+    from datetime import UTC, datetime
+
+    return day > datetime.now(UTC).date()
 
 
 def _reaches(threshold: float, higher_is_better: bool) -> pl.Expr:
@@ -723,7 +729,10 @@ def price_trend(
             f"; the best dated priced result is {number(best.item(0, 'score'))} by "
             f"{best.item(0, 'model')}"
             if not best.is_empty()
-            else _no_dated_priced_result(every_score, announced, on, command, bool(as_of_note))
+            # An --as-of in the future reads the store as it is now: adding a price helps.
+            else _no_dated_priced_result(
+                every_score, announced, on, command, bool(as_of_note) and not _after_today(on)
+            )
         )
         undated = undated_reaching(
             scores.filter(pl.col("model").is_in(announced)), threshold, higher_is_better=higher
