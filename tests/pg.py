@@ -82,6 +82,18 @@ class PgServer:
         assert proc.returncode == 0, proc.stderr
         return proc.stdout.strip()
 
+    def password_role(self, role: str, password: str) -> None:
+        """A superuser `role` that must give `password` to connect over TCP (every other
+        role is trusted): it tells whether a password a client sent reached the server."""
+        if not self.sql("postgres", f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'"):
+            quoted = password.replace("'", "''")
+            self.sql("postgres", f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{quoted}'")
+        hba = self.root / "data" / "pg_hba.conf"
+        line = f"host all {role} all scram-sha-256\n"
+        if line not in hba.read_text():
+            hba.write_text(line + hba.read_text())  # the first line that matches applies
+            self.sql("postgres", "SELECT pg_reload_conf()")
+
     def connections(self, dbname: str) -> int:
         """Open client connections to `dbname` (other than the one asking)."""
         return int(

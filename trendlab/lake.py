@@ -19,7 +19,7 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -261,6 +261,8 @@ def connect(
         needed = ["ducklake", "postgres"] if lake.is_postgres else ["ducklake"]
         for name in needed:
             con.execute(f"LOAD '{_quote(str(extension_file(name)))}'")
+        if lake.is_postgres:
+            lake = _password_in_secret(con, lake)
         # The attach itself reports a lock (see _attach_error); what follows it reads
         # the catalog again.
         with naming_locks(lake.text, named):
@@ -751,6 +753,83 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
     rest_text, theirs = _without_options(conninfo)
     escaped = _merged_options(ours, theirs).replace("\\", "\\\\").replace("'", "\\'")
     return f"postgres:options='{escaped}' {rest_text}"
+
+
+def _password_in_secret(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> LakeLocation:
+    """`lake` with the password taken out of its catalog's connection string and kept
+    in a DuckDB secret instead, which the postgres extension puts before the string
+    each time it connects. What the string holds, duckdb_databases() shows, and DuckDB's
+    errors quote: `query` showed the password to anyone reading its output, and no
+    masking of output can catch every spelling of it (upper(path), reverse(path)).
+    A secret's password is shown redacted. A string trendlab cannot read exactly as
+    libpq does (see _password_apart) is attached as given."""
+    conninfo, password = _password_apart(lake.catalog.removeprefix("postgres:"))
+    if password is None:
+        return lake
+    con.execute(f"CREATE TEMPORARY SECRET (TYPE postgres, PASSWORD '{_quote(password)}')")
+    return replace(lake, catalog=f"postgres:{conninfo}")
+
+
+def _password_apart(conninfo: str) -> tuple[str, str | None]:
+    """A connection string without its password, as a keyword/value string, and the
+    password libpq would read from it; the string as given and None when it holds
+    none, or when libpq would read it otherwise than trendlab, or refuse it (a URI
+    whose password holds an @ or a /, a blank not quoted): libpq's error then says
+    what is wrong, its password masked as every message's is."""
+    if _URI_RE.match(conninfo):
+        fields = _clean_uri_fields(conninfo)
+        if fields is None or not fields.get("password"):
+            return conninfo, None
+        pairs = [(key, _conninfo_quoted(value)) for key, value in fields.items()]
+    else:
+        parsed = _conninfo_pairs(conninfo)
+        if parsed is None or not any(p["key"] == "password" for p in parsed):
+            return conninfo, None
+        pairs = [(p["key"], p["value"]) for p in parsed]
+        fields = {p["key"]: _conninfo_value(p) for p in parsed}  # libpq reads the last
+    kept = " ".join(f"{key}={value}" for key, value in pairs if key != "password")
+    return kept, fields["password"] or None
+
+
+# A URI libpq reads as trendlab does: one @, after its user and password (neither
+# holding a ':', '/' or '?'), a host list, a database and parameters, no '%' that
+# does not start a byte (libpq refuses it, or a %00, and quotes the password back).
+_CLEAN_URI_RE = re.compile(
+    r"postgres(?:ql)?://(?:(?P<user>[^:@/?]*)(?::(?P<password>[^:@/?]*))?@)?"
+    r"(?P<servers>[^@/?]*)(?:/(?P<dbname>[^@?]*))?(?:\?(?P<query>[^@]*))?",
+    re.IGNORECASE | re.DOTALL,
+)
+_BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})|%00")
+
+
+def _clean_uri_fields(uri: str) -> dict[str, str] | None:
+    """A URI's fields (see _uri_fields) as the keywords libpq reads them as, in the
+    order it reads them (a parameter last, so it wins); None for a URI that
+    _CLEAN_URI_RE does not take, or whose fields a keyword/value string could not
+    give as they are (a ',' in a host, the `ssl` parameter, which libpq reads as
+    sslmode)."""
+    found = _CLEAN_URI_RE.fullmatch(uri)
+    if found is None or _BAD_PERCENT_RE.search(uri):
+        return None
+    fields = _uri_fields(uri)
+    params = _uri_params(found["query"] or "")
+    hosts = [urllib.parse.unquote(s) for s in (found["servers"] or "").split(",")]
+    if any("," in host for host in hosts) or any(key == "ssl" for _, key, _ in params):
+        return None
+    if any(not re.fullmatch(r"[a-z_]+", key) for _, key, _ in params):
+        return None
+    taken = {key: fields[key] for key in ("user", "host", "port", "dbname") if fields[key]}
+    if found["password"]:
+        taken["password"] = urllib.parse.unquote(found["password"])
+    for _, key, value in params:
+        taken.pop(key, None)  # keeps its place last, where libpq reads it
+        taken[key] = value
+    return taken
+
+
+def _conninfo_quoted(value: str) -> str:
+    """`value` as a keyword/value connection string's quoted value."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _uri_params(query: str) -> list[tuple[str, str, str]]:
