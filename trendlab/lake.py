@@ -806,22 +806,25 @@ def _clean_uri_fields(uri: str) -> dict[str, str] | None:
     """A URI's fields (see _uri_fields) as the keywords libpq reads them as, in the
     order it reads them (a parameter last, so it wins); None for a URI that
     _CLEAN_URI_RE does not take, or whose fields a keyword/value string could not
-    give as they are (a ',' in a host, the `ssl` parameter, which libpq reads as
-    sslmode)."""
+    give as they are (a ',' in a host, an `ssl` parameter but ssl=true, which libpq
+    reads as sslmode=require)."""
     found = _CLEAN_URI_RE.fullmatch(uri)
     if found is None or _BAD_PERCENT_RE.search(uri):
         return None
     fields = _uri_fields(uri)
-    params = _uri_params(found["query"] or "")
+    params = [
+        ("sslmode", "require") if (key, value) == ("ssl", "true") else (key, value)
+        for _, key, value in _uri_params(found["query"] or "")
+    ]
     hosts = [urllib.parse.unquote(s) for s in (found["servers"] or "").split(",")]
-    if any("," in host for host in hosts) or any(key == "ssl" for _, key, _ in params):
+    if any("," in host for host in hosts) or any(key == "ssl" for key, _ in params):
         return None
-    if any(not re.fullmatch(r"[a-z_]+", key) for _, key, _ in params):
+    if any(not re.fullmatch(r"[a-z_]+", key) for key, _ in params):
         return None
     taken = {key: fields[key] for key in ("user", "host", "port", "dbname") if fields[key]}
     if found["password"]:
         taken["password"] = urllib.parse.unquote(found["password"])
-    for _, key, value in params:
+    for key, value in params:
         taken.pop(key, None)  # keeps its place last, where libpq reads it
         taken[key] = value
     return taken
