@@ -1619,6 +1619,25 @@ def test_the_words_of_a_password_holding_a_blank_are_masked(rest: str):
     assert lake.mask_password(quoted) == 'at "dbname=t password=*** connection refused'
 
 
+# A password quoted as SQL quotes it ('SEC''RET'), or with text after its closing quote,
+# is read by libpq as a quoted value and a keyword after it, which its error quoted
+# back, with the location as the user gave it: password=***'RET': missing "=" after
+# "'RET'". What follows the quote is masked with it, in both.
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("'SEC''RET'", 'missing "=" after "***"'),
+        ("'SEC'RET connect_timeout=5", 'missing "=" after "***"'),
+        ("'SEC'RET=x", 'invalid connection option "***"'),
+    ],
+)
+def test_text_after_a_quoted_passwords_closing_quote_is_masked(password: str, why: str):
+    result = make_runner(f"ducklake:postgres:dbname=t password={password}")("log")
+    shown = lake.mask_password(f"ducklake:postgres:dbname=t password={password}")
+    _one_line_error(result, f"cannot reach the catalog of {shown}: {why}")
+    assert "RET" not in result.stderr, result.stderr
+
+
 # libpq quotes a password it cannot percent-decode, as written, in its reason.
 @pytest.mark.parametrize(
     ("credentials", "query", "why"),

@@ -80,12 +80,15 @@ _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "(?:[^"]|"(?!: ))*"
 # the next character, so 'it\'s mine' and it\ s are each one password, quote and blank
 # included, and masked whole. A quote left open, which libpq refuses, is masked to the
 # end of the text: all of it may be the password ('SEC RET, its closing quote
-# forgotten).
+# forgotten). So is what follows a closing quote up to a blank, which libpq refuses
+# as a keyword lacking its '=', and which is the rest of the password as its user
+# meant it: 'pa''ss', a quote doubled as SQL doubles it, or 'pa'ss.
 # One after a URI's '?' or '&' is a URI parameter, masked by _mask_uri_params instead.
 _PASSWORD_RE = re.compile(
-    r"((?<![?&])password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*|(?:[^\s\\]|\\.|\\\Z)+)",
+    r"((?<![?&])password\s*=\s*)('(?:[^'\\]|\\.)*'(?:[^\s\\]|\\.)*|'.*|(?:[^\s\\]|\\.|\\\Z)+)",
     re.IGNORECASE | re.DOTALL,
 )
+_QUOTED_VALUE_RE = re.compile(r"'(?:[^'\\]|\\.)*'", re.DOTALL)  # as libpq reads one
 # The words after a `password=` value that libpq reads as keywords lacking their '='
 # (none follows them): the rest of a password holding a blank its user did not escape
 # (password=SEC RET), which libpq's error quotes back (missing "=" after "RET").
@@ -784,6 +787,12 @@ def _password_apart(conninfo: str) -> tuple[str, str | None]:
     else:
         parsed = _conninfo_pairs(conninfo)
         if parsed is None or not any(p["key"] == "password" for p in parsed):
+            return conninfo, None
+        # A keyword right after a quoted password ('pa'ss=x), which libpq reads so, is
+        # most likely the rest of it: libpq's error about it is masked (see _PASSWORD_RE).
+        if any(
+            p["key"] == "password" and p.end() == p.end("value") < len(conninfo) for p in parsed
+        ):
             return conninfo, None
         pairs = [(p["key"], p["value"]) for p in parsed]
         fields = {p["key"]: _conninfo_value(p) for p in parsed}  # libpq reads the last
@@ -1516,7 +1525,13 @@ def _mask_quoted_passwords(why: str, catalog: str) -> str:
     it took for a keyword (see _password_words)."""
     uri = catalog.removeprefix("postgres:")
     if not _URI_RE.match(uri):
-        for word in (w for words in _password_words(uri) for w in words[0].split()):
+        words = [w for words in _password_words(uri) for w in words[0].split()]
+        for found in _PASSWORD_RE.finditer(uri):
+            # After a quoted value, libpq reads a keyword, up to a blank or a '=': what
+            # follows the closing quote ('pa''ss' quoted back as "'ss'").
+            closed = _QUOTED_VALUE_RE.match(found[2])
+            words += [found[2][closed.end() :].partition("=")[0]] if closed else []
+        for word in filter(None, words):
             why = why.replace(f'"{word}"', '"***"')
         return why
     rest, _, query = uri.split("://", 1)[1].partition("?")
