@@ -1473,6 +1473,8 @@ def test_the_catalogs_password_is_in_nothing_query_can_read(
     [
         ("?password=s3cret&connect_timeout=5", "?password=***&connect_timeout=5"),
         ("?sslmode=require&pass%77ord=s3cret&x=1", "?sslmode=require&pass%77ord=***&x=1"),
+        # A client key's password, which ran over the parameters after it.
+        ("?sslpassword=s3cret&connect_timeout=5", "?sslpassword=***&connect_timeout=5"),
     ],
 )
 def test_only_the_value_of_a_uri_password_parameter_is_masked(query: str, masked: str):

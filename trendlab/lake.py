@@ -83,9 +83,10 @@ _PG_ERROR_RE = re.compile(r'Unable to connect to Postgres at "(?:[^"]|"(?!: ))*"
 # forgotten). So is what follows a closing quote up to a blank, which libpq refuses
 # as a keyword lacking its '=', and which is the rest of the password as its user
 # meant it: 'pa''ss', a quote doubled as SQL doubles it, or 'pa'ss.
-# One after a URI's '?' or '&' is a URI parameter, masked by _mask_uri_params instead.
+# One after a URI's '?' or '&' is a URI parameter, masked by _mask_uri_params instead,
+# as is an `sslpassword` there (a client key's); as a keyword, it is masked here too.
 _PASSWORD_RE = re.compile(
-    r"((?<![?&])password\s*=\s*)('(?:[^'\\]|\\.)*'(?:[^\s\\]|\\.)*|'.*|(?:[^\s\\]|\\.|\\\Z)+)",
+    r"((?<![?&])(?<![?&]ssl)password\s*=\s*)('(?:[^'\\]|\\.)*'(?:[^\s\\]|\\.)*|'.*|(?:[^\s\\]|\\.|\\\Z)+)",
     re.IGNORECASE | re.DOTALL,
 )
 _QUOTED_VALUE_RE = re.compile(r"'(?:[^'\\]|\\.)*'", re.DOTALL)  # as libpq reads one
@@ -1506,13 +1507,13 @@ def mask_password_pieces(text: str, conninfo: str) -> str:
 
 
 def _mask_uri_params(match: re.Match[str]) -> str:
-    """A URI up to its '?' and its parameters, the value of each `password` masked and
-    the others kept: a value ends at the next '&', and libpq percent-decodes keywords,
-    so pass%77ord is a password too."""
+    """A URI up to its '?' and its parameters, the value of each `password` (and
+    `sslpassword`) masked and the others kept: a value ends at the next '&', and libpq
+    percent-decodes keywords, so pass%77ord is a password too."""
     params = match[2].split("&")
     for i, text in enumerate(params):
         key, equals, _ = text.partition("=")
-        if equals and urllib.parse.unquote(key).lower() == "password":
+        if equals and urllib.parse.unquote(key).lower() in ("password", "sslpassword"):
             params[i] = f"{key}=***"
     return match[1] + "&".join(params)
 
