@@ -754,6 +754,27 @@ def test_a_lost_catalog_connection_names_the_store_whose_log_to_read():
     assert str(unknown).endswith("(`trendlab log` says whether a write was recorded)")
 
 
+def test_a_postgresql_uri_without_its_ducklake_prefix_is_a_usage_error(tmp_path: Path):
+    """Read as a file's path, it was "no database at postgresql://u:hunter2@...: run
+    `trendlab --db postgresql://u:hunter2@... init`", its password shown, and `init`
+    tried to make the folder it named."""
+    uri = "postgresql://u:hunter2@db.lab/trendlab"
+    for args, named in (
+        (["--db", uri, "log"], ""),
+        (["--db", uri.upper(), "init"], ""),
+        (["--db", str(tmp_path / "x.duckdb"), "copy", uri, str(tmp_path / "y.duckdb")], "SRC "),
+    ):
+        result = CliRunner().invoke(cli, args)
+        shown = lake.mask_password(args[1] if named == "" else uri)
+        assert (result.exit_code, result.stdout) == (2, ""), result.output
+        assert result.stderr.startswith(
+            f"trendlab: error: cannot open {named}{shown}: that is a PostgreSQL URI, not a "
+            "file; a team store is ducklake:postgres:CONNINFO"
+        ), result.stderr
+        assert "hunter2" not in result.stderr.lower()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_location_too_long_for_the_system_is_a_usage_error(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -263,8 +263,9 @@ class Store:
             location = os.path.expanduser(location)
             if lake.CONNINFO_RE.match(location):
                 shown = lake.opened_as(lake.mask_password(location), named)
+                what = "URI" if "://" in location else "CONNINFO"
                 raise TrendlabError(
-                    f"cannot open {shown}: that is a PostgreSQL CONNINFO, not a file; a team "
+                    f"cannot open {shown}: that is a PostgreSQL {what}, not a file; a team "
                     f"store is {lake.PREFIX}postgres:CONNINFO",
                     exit_code=ExitCode.USAGE,
                 )

@@ -56,8 +56,11 @@ MIN_CATALOG_LOCK_WAIT = 1.0
 # extension that opens it, not as part of a file name; `s3://` and a drive letter are
 # paths.
 DATABASE_TYPE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(?!//)")
-# A PostgreSQL CONNINFO given bare ('dbname=trendlab host=db.lab'): no file is meant.
-CONNINFO_RE = re.compile(r"^\s*(?:dbname|host|hostaddr|user|port|password|service)=")
+# A PostgreSQL CONNINFO given bare ('dbname=trendlab host=db.lab', or a URI
+# 'postgresql://db.lab/trendlab'): no file is meant.
+CONNINFO_RE = re.compile(
+    r"^\s*(?:(?:dbname|host|hostaddr|user|port|password|service)=|(?i:postgres(?:ql)?://))"
+)
 # PostgreSQL's lock_timeout is a 32-bit count of milliseconds (about 24.8 days): a
 # longer wait, --lock-timeout 1e9 for "as long as it takes", is set as this longest
 # one, as the server refused any more and every connection to the catalog with it.
