@@ -1311,16 +1311,23 @@ def test_checking_a_remote_data_path_never_loads_pandas(db: Path, tmp_path: Path
     [
         ("ducklake:sqlite:team.db", "a team store is ducklake:postgres:CONNINFO"),
         ("ducklake:postgres:", "give the catalog's PostgreSQL connection"),
+        # Without its postgres:, `init` made a local lake of that file name, password and all.
+        ("ducklake:dbname=x host=h password=hunter2", "a team store is ducklake:postgres:CONNINFO"),
     ],
 )
-def test_bad_team_locations(location: str, expected: str, tmp_path: Path):
+def test_bad_team_locations(
+    location: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """Wrong whatever the store holds, as an empty --db is: a usage error (exit 1 before,
     read as a database problem), for --db and a copy's SRC or DST alike."""
+    monkeypatch.chdir(tmp_path)
     for result in (
         make_runner(location)("list", "models"),
+        make_runner(location)("init", "--empty"),
         make_runner(tmp_path / "x.duckdb")("copy", location, str(tmp_path / "y.duckdb")),
     ):
         _one_line_error(result, expected, code=2)
+        assert "hunter2" not in result.output
     assert list(tmp_path.iterdir()) == []
 
 

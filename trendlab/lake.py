@@ -181,7 +181,8 @@ class LakeLocation:
                 )
             return cls(shown, rest, None)
         other_catalog = re.match(r"^\w+:", rest) and not re.match(r"^[A-Za-z]:[\\/]", rest)
-        if not rest or other_catalog:
+        # A CONNINFO without its postgres: was a local lake's file name, password and all.
+        if not rest or other_catalog or CONNINFO_RE.match(rest):
             raise TrendlabError(
                 f"{shown}: a team store is ducklake:postgres:CONNINFO, or "
                 "ducklake:FILE.ducklake for a local lake",
