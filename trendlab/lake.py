@@ -805,11 +805,12 @@ def _password_apart(conninfo: str) -> tuple[str, str | None]:
     return kept, fields["password"] or None
 
 
-# A URI libpq reads as trendlab does: one @, after its user and password (neither
-# holding a ':', '/' or '?'), a host list, a database and parameters, no '%' that
-# does not start a byte (libpq refuses it, or a %00, and quotes the password back).
+# A URI libpq reads as trendlab does: one @, after its user (up to the first ':') and
+# password (a ':' or '?' in it is its own: libpq looks for the @ up to a '/'), a host
+# list, a database and parameters, no '%' that does not start a byte (libpq refuses
+# it, or a %00, and quotes the password back).
 _CLEAN_URI_RE = re.compile(
-    r"postgres(?:ql)?://(?:(?P<user>[^:@/?]*)(?::(?P<password>[^:@/?]*))?@)?"
+    r"postgres(?:ql)?://(?:(?P<user>[^:@/]*)(?::(?P<password>[^@/]*))?@)?"
     r"(?P<servers>[^@/?]*)(?:/(?P<dbname>[^@?]*))?(?:\?(?P<query>[^@]*))?",
     re.IGNORECASE | re.DOTALL,
 )
@@ -825,7 +826,10 @@ def _clean_uri_fields(uri: str) -> dict[str, str] | None:
     found = _CLEAN_URI_RE.fullmatch(uri)
     if found is None or _BAD_PERCENT_RE.search(uri):
         return None
-    fields = _uri_fields(uri)
+    # Without its user and password, which may hold a '?' that _uri_fields takes for
+    # the start of the parameters.
+    fields = _uri_fields("postgresql://" + uri[found.start("servers") :])
+    fields["user"] = urllib.parse.unquote(found["user"] or "")
     params = [
         ("sslmode", "require") if (key, value) == ("ssl", "true") else (key, value)
         for _, key, value in _uri_params(found["query"] or "")
