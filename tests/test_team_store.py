@@ -2467,6 +2467,11 @@ def test_copying_a_team_store_onto_itself_is_refused_however_its_catalog_is_writ
     # Another database, port or host is another store.
     for other in (f"{dbname}_2 port={port}", f"{dbname} port=1", f"{dbname} host=db.lab"):
         assert not same_store(team_db, f"ducklake:postgres:host=localhost dbname={other}")
+    # A '?' in a URI's password is the password's, as libpq reads it: both were read as
+    # host u, port a, so two stores on other servers were one.
+    one, two = (f"ducklake:postgres:postgresql://u:a?b@{h}/db" for h in ("h1", "h2"))
+    assert not same_store(one, two)
+    assert lake.LakeLocation.parse(one).database()[::3] == ("h1", "db")
 
 
 def test_copying_a_team_store_onto_itself_by_another_host_spelling_is_refused(

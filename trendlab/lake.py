@@ -826,10 +826,7 @@ def _clean_uri_fields(uri: str) -> dict[str, str] | None:
     found = _CLEAN_URI_RE.fullmatch(uri)
     if found is None or _BAD_PERCENT_RE.search(uri):
         return None
-    # Without its user and password, which may hold a '?' that _uri_fields takes for
-    # the start of the parameters.
-    fields = _uri_fields("postgresql://" + uri[found.start("servers") :])
-    fields["user"] = urllib.parse.unquote(found["user"] or "")
+    fields = _uri_fields(uri)
     params = [
         ("sslmode", "require") if (key, value) == ("ssl", "true") else (key, value)
         for _, key, value in _uri_params(found["query"] or "")
@@ -945,12 +942,15 @@ def _keyword_fields(conninfo: str) -> dict[str, str] | None:
 
 def _uri_fields(uri: str) -> dict[str, str]:
     """A URI's fields as libpq reads them: postgresql://[user[:password]@][host][:port]
-    [,...][/dbname][?keyword=value&...], each part percent-decoded, the parameters last."""
-    rest, _, query = uri.split("://", 1)[1].partition("?")
-    netloc, _, dbname = rest.partition("/")
-    user, at, servers = netloc.partition("@")
-    if not at:
-        user, servers = "", netloc
+    [,...][/dbname][?keyword=value&...], each part percent-decoded, the parameters last.
+    The user and password are what comes before an @ found ahead of any '/' (a '?' in
+    the password is its own, not the start of the parameters)."""
+    rest = uri.split("://", 1)[1]
+    user, at, after = rest.partition("@")
+    if not at or "/" in user:
+        user, after = "", rest
+    rest, _, query = after.partition("?")
+    servers, _, dbname = rest.partition("/")
     hosts, ports = [], []
     for server in servers.split(","):
         if server.startswith("["):  # an IPv6 address, [::1]:5432
