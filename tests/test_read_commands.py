@@ -2353,6 +2353,12 @@ def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
         (" x.duckdb", "' x.duckdb' begins with white space"),
         ("ducklake:x.ducklake\t", "'ducklake:x.ducklake\\t' ends with white space"),
         (" ducklake:postgres:dbname=x", "' ducklake:postgres:dbname=x' begins with white space"),
+        # Its password masked, as a connection string's is in every message (it was shown).
+        (
+            " ducklake:postgres:dbname=x password=hunter2",
+            "' ducklake:postgres:dbname=x password=***' begins with white space",
+        ),
+        ("postgresql://u:hunter2@h/x ", "'postgresql://u:***@h/x ' ends with white space"),
         # The file's own name, after ducklake: or in a folder.
         ("ducklake: x.ducklake", "' x.ducklake' begins with white space"),
         ("ducklake:", "'ducklake:' names no file after it"),

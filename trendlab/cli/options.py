@@ -1235,6 +1235,9 @@ def check_location(location: str, given: str) -> None:
         names.append(Path(path).name)
     for name in names:
         if fault := name_fault(name):
+            # A connection string's password masked (TRENDLAB_DB=' ducklake:postgres:...'
+            # showed it), where masking keeps the white space, else in the whole fault.
+            fault = name_fault(lake.mask_password(name)) or lake.mask_password(fault)
             raise click.BadParameter(fault, param_hint=given)
     # A CONNINFO or another kind of database is no path: the store says what it is (a
     # long one was "File name too long", its password shown).
