@@ -775,6 +775,27 @@ def test_a_postgresql_uri_without_its_ducklake_prefix_is_a_usage_error(tmp_path:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "conninfo",
+    ["sslmode=disable dbname=x password=hunter2", "connect_timeout = 5 password=hunter2"],
+)
+def test_a_conninfo_opening_with_any_libpq_keyword_is_no_file(
+    conninfo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Only one opening with dbname, host, hostaddr, user, port, password or service
+    (and no blank before its '=') was told from a file: `init` made a DuckDB file, or
+    with ducklake: a local lake, named after the connection string, password and all."""
+    monkeypatch.chdir(tmp_path)
+    for location, problem in (
+        (conninfo, "that is a PostgreSQL CONNINFO, not a file"),
+        (f"ducklake:{conninfo}", "a team store is ducklake:postgres:CONNINFO"),
+    ):
+        result = CliRunner().invoke(cli, ["--db", location, "init", "--empty"])
+        assert result.exit_code == 2, result.output
+        assert problem in result.stderr and "hunter2" not in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_location_too_long_for_the_system_is_a_usage_error(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

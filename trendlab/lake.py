@@ -57,10 +57,18 @@ MIN_CATALOG_LOCK_WAIT = 1.0
 # paths.
 DATABASE_TYPE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]+):(?!//)")
 # A PostgreSQL CONNINFO given bare ('dbname=trendlab host=db.lab', or a URI
-# 'postgresql://db.lab/trendlab'): no file is meant.
-CONNINFO_RE = re.compile(
-    r"^\s*(?:(?:dbname|host|hostaddr|user|port|password|service)=|(?i:postgres(?:ql)?://))"
+# 'postgresql://db.lab/trendlab'): no file is meant. It opens with any of libpq's
+# keywords ('sslmode=require dbname=...' was a file of that name, its password in it).
+_LIBPQ_KEYWORDS = (
+    "host|hostaddr|port|dbname|user|password|passfile|require_auth|channel_binding|"
+    "connect_timeout|client_encoding|options|application_name|fallback_application_name|"
+    "keepalives|keepalives_idle|keepalives_interval|keepalives_count|tcp_user_timeout|"
+    "replication|gssencmode|sslmode|sslnegotiation|requiressl|sslcompression|sslcert|sslkey|"
+    "sslcertmode|sslpassword|sslrootcert|sslcrl|sslcrldir|sslsni|requirepeer|"
+    "ssl_min_protocol_version|ssl_max_protocol_version|krbsrvname|gsslib|gssdelegation|"
+    "service|target_session_attrs|load_balance_hosts"
 )
+CONNINFO_RE = re.compile(rf"^\s*(?:(?:{_LIBPQ_KEYWORDS})\s*=|(?i:postgres(?:ql)?://))")
 # PostgreSQL's lock_timeout is a 32-bit count of milliseconds (about 24.8 days): a
 # longer wait, --lock-timeout 1e9 for "as long as it takes", is set as this longest
 # one, as the server refused any more and every connection to the catalog with it.
