@@ -1439,13 +1439,15 @@ def test_a_password_in_a_uri_is_never_shown(
 # The password was in the connection string DuckDB attached, which duckdb_databases()
 # and PRAGMA database_list show (and no masking catches upper(path)): it is kept in a
 # DuckDB secret instead, shown redacted, and still reaches the server (a wrong one is
-# refused), as a keyword (its quote and blank escaped) or in a URI (percent-encoded, but
-# for a ':' and a '?', which libpq reads as the password's up to its @; its ssl=true is
-# libpq's sslmode=require, which a later sslmode overrides).
+# refused), as a keyword (its quote and blank escaped, a keyword of libpq's right after
+# its closing quote) or in a URI (percent-encoded, but for a ':' and a '?', which libpq
+# reads as the password's up to its @; its ssl=true is libpq's sslmode=require, which a
+# later sslmode overrides).
 @pytest.mark.parametrize(
     "conninfo",
     [
-        r"dbname={name} host=localhost port={port} user=pw_role password='it\'s my\\pw:?x'",
+        r"dbname={name} host=localhost port={port} user=pw_role "
+        r"password='it\'s my\\pw:?x'connect_timeout=10",
         "postgresql://pw_role:it%27s%20my%5Cpw:?x@localhost:{port}/{name}?ssl=true&sslmode=disable",
         "postgresql://pw_role@localhost:{port}/{name}?password=it%27s%20my%5Cpw:?x",
     ],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import itertools
 import os
 import random
 import re
@@ -802,9 +803,13 @@ def _password_apart(conninfo: str) -> tuple[str, str | None]:
         if parsed is None or not any(p["key"] == "password" for p in parsed):
             return conninfo, None
         # A keyword right after a quoted password ('pa'ss=x), which libpq reads so, is
-        # most likely the rest of it: libpq's error about it is masked (see _PASSWORD_RE).
+        # most likely the rest of it, unless it is one of libpq's ('pw'sslmode=require):
+        # libpq's error about it is masked (see _PASSWORD_RE).
         if any(
-            p["key"] == "password" and p.end() == p.end("value") < len(conninfo) for p in parsed
+            p["key"] == "password"
+            and p.end() == p.end("value")
+            and not re.fullmatch(_LIBPQ_KEYWORDS, after["key"])
+            for p, after in itertools.pairwise(parsed)
         ):
             return conninfo, None
         pairs = [(p["key"], p["value"]) for p in parsed]
