@@ -71,7 +71,7 @@ def test_history_of_a_retracted_record_and_a_near_miss_of_one(run: Run):
     assert "hist-gone" in missed.stderr.split("in the history", 1)[1]
     # An id prefix too short to mean one record is told so, not looked for.
     short = run("history", "result", "r_a")
-    assert short.exit_code == 1 and "'r_a' is too short to name a result" in short.stderr
+    assert short.exit_code == 2 and "'r_a' is too short to name a result" in short.stderr
 
 
 def test_a_short_id_prefix_in_history_points_to_where_retracted_ids_are_listed(run: Run):
@@ -86,11 +86,11 @@ def test_a_short_id_prefix_in_history_points_to_where_retracted_ids_are_listed(r
         assert done.exit_code == 0, (step, done.stderr)
     gone = json.loads(run("history", "result", "hist-short/mmlu", "--json").stdout)[0]["id"]
     short = run("history", "result", "r_")
-    assert short.exit_code == 1 and short.stdout == ""
+    assert short.exit_code == 2 and short.stdout == ""
     hint = short.stderr.split("`")
     assert hint[1].endswith(" list results") and hint[2] == " shows current ones' ids, "
     assert hint[3].endswith(" query 'SELECT DISTINCT key FROM result_revisions ORDER BY key'")
-    assert hint[4] == " retracted ones' too)\n"
+    assert hint[4] == " retracted ones' too) (see 'cli history --help')\n"
     listed = run("query", "SELECT DISTINCT key FROM result_revisions ORDER BY key", "--csv")
     assert gone in listed.stdout.splitlines()
     assert gone not in run("list", "results", "--model", "hist-short", "--csv").stdout

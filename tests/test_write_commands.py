@@ -1238,8 +1238,13 @@ def _refused(run: Run, *args: str, says: str) -> None:
 def test_ambiguous_result_key(run: Run):
     run("add-result", "gpt-4", "math", "41", "--source-url", "https://example.org/one")
     _refused(run, "show", "result", "gpt-4/math", says="matches 2 results")
-    short = "'r_9' is too short to name a result: give its id, or the first 4"
-    _refused(run, "show", "result", "r_9", says=short)
+    # Too short whatever the store holds: a usage error, as a changeset's prefix is.
+    short = run("show", "result", "r_9")
+    assert short.exit_code == 2 and short.stdout == ""
+    assert short.stderr.startswith(
+        "trendlab: error: 'r_9' is too short to name a result: give its id, or the first 4"
+    )
+    assert short.stderr.endswith(" (see 'cli show --help')\n")
 
 
 def test_a_mistyped_result_or_price_name_gets_the_nearest_name(run: Run):
@@ -1396,7 +1401,7 @@ def test_records_are_named_as_listings_show_them(run: Run, db: Path):
     assert missing.exit_code == 1
     assert "no result 'minerva-540b/math/0-shot' in the history" in missing.stderr
     short = run("history", "result", "r_3")
-    assert short.exit_code == 1 and "'r_3' is too short to name a result" in short.stderr
+    assert short.exit_code == 2 and "'r_3' is too short to name a result" in short.stderr
     # Named as listings name it, a retracted record says so and where to look.
     shown = run("show", "result", "minerva-540b/math")
     assert shown.exit_code == 1
@@ -1417,7 +1422,7 @@ def test_an_id_in_capitals_names_its_record(run: Run):
     history = run("history", "result", "R_3518109B", "--json")
     assert [h["op"] for h in json.loads(history.stdout)] == ["insert", "update"]
     short = run("show", "result", "R_3")
-    assert short.exit_code == 1 and "'R_3' is too short to name a result" in short.stderr
+    assert short.exit_code == 2 and "'R_3' is too short to name a result" in short.stderr
 
 
 @both_stores

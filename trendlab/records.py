@@ -1539,7 +1539,8 @@ def _readings(store: Store, kind: Kind, text: str) -> list[str]:
 def check_long_enough(store: Store, kind: Kind, text: str, *, ever: bool = False) -> None:
     """An id prefix of under 4 characters names too many records to be meant as one.
     `ever`: the name is of any record that ever existed (history), whose ids `list`,
-    which lists current records alone, does not all show."""
+    which lists current records alone, does not all show. Too short whatever the
+    database holds, it is a usage error, as a changeset's prefix too short is."""
     if kind.id_prefix and text.lower().startswith(kind.id_prefix) and len(text) < 4:
         shows = f"`{store.command(f'list {kind.name}')}` shows ids"
         if ever:
@@ -1550,7 +1551,8 @@ def check_long_enough(store: Store, kind: Kind, text: str, *, ever: bool = False
             )
         raise TrendlabError(
             f"{text!r} is too short to name a {kind.singular}: give its id, or the first "
-            f"4 characters or more ({shows})"
+            f"4 characters or more ({shows})",
+            exit_code=ExitCode.USAGE,
         )
 
 
