@@ -3797,6 +3797,39 @@ def test_an_option_other_commands_take_says_which_do():
         assert result.stderr == f"trendlab: error: {message}\n"
 
 
+def test_log_author_points_to_one_authors_changesets_not_before_the_command(db: Path):
+    """`log --author bob` was told to give --author before the command, as a global
+    option: `trendlab --author bob log` names who would record a change and listed every
+    author's changesets. It points to a query of bob's, on this store, that runs as
+    printed; `history --author` says it lists every author's revisions."""
+    run = make_runner(db)
+    assert run("--author", "bob", "add-model", "bobs-model", "-m", "by bob").exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "log", "--author", "bob"], prog_name="trendlab"
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    head, command, tail = result.stderr.split("`")
+    assert head == (
+        "trendlab: error: No such option '--author' for log, which lists every author's "
+        "changesets (the global --author, given before a command, names who records a "
+        "change); one author's: "
+    )
+    assert tail == " (see 'trendlab log --help')\n"
+    assert command.startswith(f"trendlab --db {shlex.quote(str(db))} query ")
+    listed = run(*shlex.split(command.replace("=NAME", "=bob"))[3:], "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert [(c["author"], c["message"]) for c in json.loads(listed.stdout)] == [("bob", "by bob")]
+    history = CliRunner().invoke(
+        cli, ["--db", str(db), "history", "model", "gpt-4", "--author", "bob"], prog_name="trendlab"
+    )
+    assert (history.exit_code, history.stderr) == (
+        2,
+        "trendlab: error: No such option '--author' for history, which lists every author's "
+        "revisions (the global --author, given before a command, names who records a change) "
+        "(see 'trendlab history --help')\n",
+    )
+
+
 def test_sql_opening_with_a_comment_is_named_as_text_and_runs_after_dashes(db: Path):
     """SQL that begins with a comment, as every named query's file does (`trendlab query
     "$(cat queries/latest.sql)"`), was "No such option '-- ...\\nSELECT ...'": Click

@@ -432,6 +432,8 @@ def _taken_elsewhere(name: str, ctx: click.Context, guesses: list[str]) -> click
         at = at.parent
     where = " ".join(path)
     option = _option(root.command, name) if path else None
+    if option is not None and name == "--author" and where in ("log", "history"):
+        return _no_author_filter(where, ctx)
     if option is not None:
         if option.is_eager and not option.expose_value:  # --version: it runs no command
             return click.UsageError(
@@ -459,6 +461,23 @@ def _taken_elsewhere(name: str, ctx: click.Context, guesses: list[str]) -> click
     return click.UsageError(
         f"No such option {name!r} for {where}: it is an option of {listed}", ctx
     )
+
+
+def _no_author_filter(where: str, ctx: click.Context) -> click.UsageError:
+    """The error for `log --author` or `history KIND KEY --author`, surely meant to keep
+    one author's changes: told to give it before the command, as a global option, it
+    named who records a change and listed every author's."""
+    what = "changesets" if where == "log" else "revisions"
+    line = (
+        f"No such option '--author' for {where}, which lists every author's {what} (the "
+        "global --author, given before a command, names who records a change)"
+    )
+    settings = ctx.find_object(Settings)
+    if where == "log" and settings is not None:
+        from trendlab.history import by_author_command
+
+        line += f"; one author's: `{by_author_command(settings.db)}`"
+    return click.UsageError(line, ctx)
 
 
 def _commands(ctx: click.Context) -> Iterator[tuple[list[str], click.Command]]:
