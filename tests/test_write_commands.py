@@ -1264,6 +1264,31 @@ def test_a_mistyped_result_or_price_name_gets_the_nearest_name(run: Run):
         _refused(run, *args, says=says)
 
 
+def test_a_models_name_alone_for_a_result_or_price_points_to_its_listing(run: Run, on_store: str):
+    """`show result gpt-4` was "no current result 'gpt-4'" alone: no id is near a model's
+    name. show, edit, retract and history say how a result or a price is named and
+    which command lists that model's, by its slug where an alias or other capitals
+    named it. A name that is no model's gets no such line."""
+    results = f"`{on_store} list results --model gpt-4` lists model gpt-4's)\n"
+    told = f"(a result is named MODEL/BENCHMARK[/SETTING] or by its id: {results}"
+    for args, says in (
+        (("show", "result", "GPT-4"), f"no current result 'GPT-4' {told}"),
+        (("edit", "result", "gpt_4", "--set", "notes=x", "-m", "x"), f"'gpt_4' {told}"),
+        (("retract", "result", "gpt-4", "-m", "x"), f"'gpt-4' {told}"),
+        (("history", "result", "gpt-4"), f"no result 'gpt-4' in the history {told}"),
+        (
+            ("show", "price", "gpt-4"),
+            "no current price 'gpt-4' (a price is named MODEL/PROVIDER[/DATE] or by its id: "
+            f"`{on_store} list prices --model gpt-4` lists model gpt-4's)\n",
+        ),
+    ):
+        result = run(*args)
+        assert result.exit_code == 1 and result.stderr.endswith(says), (args, result.stderr)
+    assert run("show", "result", "no-such-model").stderr == (
+        "trendlab: error: no current result 'no-such-model'\n"
+    )
+
+
 def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     blocked = run("retract", "organization", "openai", "-m", "x")
     assert blocked.exit_code == 1

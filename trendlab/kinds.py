@@ -96,6 +96,14 @@ class Kind:
         """Columns of the current-state view, in order."""
         return (["id"] if self.id_prefix else []) + self.field_names
 
+    @property
+    def name_shape(self) -> str:
+        """How a result or a price is named besides its id: MODEL/BENCHMARK[/SETTING],
+        MODEL/PROVIDER[/DATE]."""
+        if self.key_fields[1] == "benchmark":
+            return "MODEL/BENCHMARK[/SETTING]"
+        return "MODEL/PROVIDER[/DATE]"
+
     def check_filters(self, *, model: object, benchmark: object, since: object) -> None:
         """Raise a usage error where `list` cannot filter this kind by a filter given (not
         None): --model needs a model field (or is a model's slug), --benchmark a
@@ -130,10 +138,9 @@ class Kind:
         # As MODEL/SECOND[/...] reads it: a provider of slashes alone (`//`) is as empty
         # as a benchmark, where the model was named alone.
         empty = [f for f, part in (("model", parts[0]), (second, parts[1])) if not part.strip()]
-        shape = "MODEL/BENCHMARK[/SETTING]" if second == "benchmark" else "MODEL/PROVIDER[/DATE]"
         return (
             f"{text!r} has an empty {' and '.join(empty)}: a {self.singular} is named "
-            f"{shape} or by its id"
+            f"{self.name_shape} or by its id"
         )
 
     def field(self, name: str) -> Field:

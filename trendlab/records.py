@@ -1308,7 +1308,15 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
     name may be an alias, and a result or a price whose MODEL is one is suggested
     among that model's own (gpt-4-0314/mmlx: gpt-4/mmlu, where the alias's spelling
     was nearest another model's gpt-4-0613/mmlu). An alias that is a current model's
-    slug gets the command listing that model's aliases."""
+    slug gets the command listing that model's aliases; a model's name alone, for a
+    result or a price, the command listing that model's."""
+    if kind.id_prefix and "/" not in text and (model := Refs(store).resolver.resolve([text])[text]):
+        # `show result gpt-4`: no id is near a model's name, and it was said alone.
+        listing = store.command(f"list {kind.name} --model {shlex.quote(model)}")
+        return (
+            f" (a {kind.singular} is named {kind.name_shape} or by its id: `{listing}` "
+            f"lists model {model}'s)"
+        )
     if kind.id_prefix and "/" in text:
         names = store.record_names(kind, ever=ever)
         readings = _readings(store, kind, text.strip())
