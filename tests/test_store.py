@@ -902,6 +902,41 @@ def test_read_only_store_refuses_writes(db: Path):
         store.close()
 
 
+def _unwritable(folder: Path) -> bool:
+    """Make `folder` refuse new files, as a read-only share does: chmod for a user, the
+    immutable flag for root, whom modes do not stop; False where neither takes."""
+    folder.chmod(0o555)
+    if not os.access(folder, os.W_OK):
+        return True
+    folder.chmod(0o755)
+    return subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+
+
+def test_a_write_to_a_file_in_a_folder_it_may_not_write_names_the_folder(db: Path, tmp_path: Path):
+    """A writable file in a read-only folder: the commit failed on "Cannot open file
+    '.../x.duckdb.wal'", a file no one had made or heard of. The error says DuckDB
+    writes that log beside the file, so its folder must be writable too."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    shutil.copy(db, folder / "x.duckdb")
+    if not _unwritable(folder):
+        pytest.skip("no way here to make a folder refuse new files")
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(folder / "x.duckdb"), "add-model", "ro-x"])
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+        folder.chmod(0o755)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert re.fullmatch(
+        rf"trendlab: error: could not commit the changeset: DuckDB writes a log beside "
+        rf"the database file, {re.escape(str(folder / 'x.duckdb.wal'))}, and cannot create "
+        rf"it \((Permission denied|Operation not permitted)\): the folder "
+        rf"{re.escape(str(folder))} must be writable too; nothing was written\n",
+        result.stderr,
+    ), result.stderr
+    assert _counts(folder / "x.duckdb") == _counts(db)
+
+
 def _hold_lock(path: Path, seconds: float | None = None) -> subprocess.Popen:
     """Another process holding a read-write connection: for `seconds`, or until its
     stdin closes."""
