@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import Run, changeset_around, overwrite_a_block_of, process_imports
+from tests.test_migrations import make_database
 from trendlab import lake
 from trendlab.cli import cli
 from trendlab.db import Store, latest_version, migrations
@@ -913,28 +914,44 @@ def _unwritable(folder: Path) -> bool:
 
 
 def test_a_write_to_a_file_in_a_folder_it_may_not_write_names_the_folder(db: Path, tmp_path: Path):
-    """A writable file in a read-only folder: the commit failed on "Cannot open file
-    '.../x.duckdb.wal'", a file no one had made or heard of. The error says DuckDB
-    writes that log beside the file, so its folder must be writable too."""
+    """A writable file in a read-only folder: a write failed on "Cannot open file
+    '.../x.duckdb.wal'", a file no one had made or heard of, and `migrate` of an older
+    one with "database error: TransactionContext Error: ...". Both say DuckDB writes
+    that log beside the file, so its folder must be writable too."""
     folder = tmp_path / "shared"
     folder.mkdir()
     shutil.copy(db, folder / "x.duckdb")
+    make_database(folder / "old.duckdb", 1)
     if not _unwritable(folder):
         pytest.skip("no way here to make a folder refuse new files")
     try:
-        result = CliRunner().invoke(cli, ["--db", str(folder / "x.duckdb"), "add-model", "ro-x"])
+        written = CliRunner().invoke(cli, ["--db", str(folder / "x.duckdb"), "add-model", "ro-x"])
+        migrated = CliRunner().invoke(cli, ["--db", str(folder / "old.duckdb"), "migrate"])
     finally:
         subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
         folder.chmod(0o755)
-    assert (result.exit_code, result.stdout) == (1, "")
+
+    def problem(name: str) -> str:
+        return (
+            rf"DuckDB writes a log beside the database file, "
+            rf"{re.escape(str(folder / name))}\.wal, and cannot create it \((Permission "
+            rf"denied|Operation not permitted)\): the folder {re.escape(str(folder))} must "
+            rf"be writable too"
+        )
+
+    assert (written.exit_code, written.stdout) == (1, "")
     assert re.fullmatch(
-        rf"trendlab: error: could not commit the changeset: DuckDB writes a log beside "
-        rf"the database file, {re.escape(str(folder / 'x.duckdb.wal'))}, and cannot create "
-        rf"it \((Permission denied|Operation not permitted)\): the folder "
-        rf"{re.escape(str(folder))} must be writable too; nothing was written\n",
-        result.stderr,
-    ), result.stderr
+        rf"trendlab: error: could not commit the changeset: {problem('x.duckdb')}; "
+        rf"nothing was written\n",
+        written.stderr,
+    ), written.stderr
     assert _counts(folder / "x.duckdb") == _counts(db)
+    assert (migrated.exit_code, migrated.stdout) == (1, "")
+    assert re.fullmatch(
+        rf"trendlab: error: could not write {re.escape(str(folder / 'old.duckdb'))}: "
+        rf"{problem('old.duckdb')}\n",
+        migrated.stderr,
+    ), migrated.stderr
 
 
 def _hold_lock(path: Path, seconds: float | None = None) -> subprocess.Popen:

@@ -1312,6 +1312,25 @@ def damaged_file_problem(line: str) -> str | None:
     return f"the file is damaged, {how}: restore it from a backup ({line})"
 
 
+# DuckDB's words for the write-ahead log it cannot create beside a file as a commit
+# begins: the file is writable, its folder not (a shared folder, a read-only mount).
+_WAL_REFUSED_RE = re.compile(r'Cannot open file "(?P<path>[^"\n]+\.wal)": (?P<why>[^\n]+)')
+
+
+def unwritable_folder_problem(text: str) -> str | None:
+    """What DuckDB's `text` says, if it is of a write-ahead log it could not create
+    beside the database file, in words naming the folder to make writable; else None.
+    Its line named the log alone, a file no one had made or heard of."""
+    wal = _WAL_REFUSED_RE.search(text)
+    if wal is None:
+        return None
+    folder = os.path.dirname(wal["path"]) or "."
+    return (
+        f"DuckDB writes a log beside the database file, {wal['path']}, and cannot create "
+        f"it ({wal['why'].strip()}): the folder {folder} must be writable too"
+    )
+
+
 _ATTACH_PREAMBLE_RE = re.compile(r'Failed to attach DuckLake MetaData "[^"]*" at path \+ "[^"]*"')
 
 

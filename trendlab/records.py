@@ -42,6 +42,7 @@ from trendlab.lake import (
     jittered,
     locked_error,
     lost_connection_error,
+    unwritable_folder_problem,
 )
 from trendlab.nearest import nearest, suggest
 from trendlab.organizations import Organizations, shared_name
@@ -1598,23 +1599,14 @@ def _commit_error(error: duckdb.Error, location: str) -> TrendlabError:
             "could not commit the changeset: the catalog's PostgreSQL says: "
             f"{reason['why'].strip()}; nothing was written"
         )
-    wal = _WAL_REFUSED_RE.search(text)
-    if wal:
-        # The file is writable, its folder not (a shared folder, a read-only mount):
-        # DuckDB's line named the log's file alone, which no one had made or heard of.
-        folder = os.path.dirname(wal["path"]) or "."
-        return TrendlabError(
-            f"could not commit the changeset: DuckDB writes a log beside the database "
-            f"file, {wal['path']}, and cannot create it ({wal['why'].strip()}): the "
-            f"folder {folder} must be writable too; nothing was written"
-        )
+    unwritable = unwritable_folder_problem(text)
+    if unwritable:
+        return TrendlabError(f"could not commit the changeset: {unwritable}; nothing was written")
     first = text.splitlines()[0] if text else type(error).__name__
     return TrendlabError(f"could not commit the changeset: {first}; nothing was written")
 
 
 _PG_REASON_RE = re.compile(r"ERROR:\s*(?P<why>[^\n]+)")
-# DuckDB's words for a write-ahead log it cannot create as a commit begins.
-_WAL_REFUSED_RE = re.compile(r'Cannot open file "(?P<path>[^"\n]+\.wal)": (?P<why>[^\n]+)')
 
 
 def row_errors(

@@ -589,6 +589,7 @@ class TrendlabGroup(CommandGroup):
                         lost_connection_error,
                         mask_password,
                         missing_data_error,
+                        unwritable_folder_problem,
                     )
 
                     # Which store it was is the --db store's, but for `copy`'s two.
@@ -602,6 +603,14 @@ class TrendlabGroup(CommandGroup):
                     )
                     if explained:
                         _fail(explained.message, [], explained.exit_code)
+                    # A commit outside a changeset's (migrate's, init's upgrade of a store).
+                    unwritable = unwritable_folder_problem(str(exc))
+                    if unwritable:
+                        _fail(
+                            f"could not write {known or 'the store'}: {unwritable}",
+                            [],
+                            ExitCode.DATA,
+                        )
 
                     # A catalog's error may quote its connection string.
                     text = mask_password(str(exc).strip())
