@@ -968,6 +968,33 @@ def test_the_calibration_horizons_change_no_figure_a_backtest_shows(
         assert _choices(plan_only.rows, recorded) == _choices(every.rows, recorded)
 
 
+def test_the_horizons_shown_calibrate_each_other_s_rows(run: Run):
+    """The README and --help said --horizons changed only auto's rows; a backtest is
+    calibrated at the horizons it shows, and one with fewer than 10 residuals holds
+    another's, so every family's rows move: on the seeds mmlu's 24 months alone are
+    not calibrated, beside 12 months they hold the 12-month residuals, beside 9 the
+    9-month ones."""
+
+    def at_24(horizons: str) -> dict:
+        result = run("backtest", "mmlu", "--horizons", horizons, "--family", "logistic", "--json")
+        assert result.exit_code == 0, result.stderr
+        (row,) = (
+            r
+            for r in json.loads(result.stdout)["rows"]
+            if r["family"] == "logistic" and r["horizon_months"] == 24
+        )
+        return row
+
+    alone, by_12, by_9 = at_24("24"), at_24("12,24"), at_24("9,24")
+    assert alone["interval_score"] != by_12["interval_score"] != by_9["interval_score"]
+    title = run("backtest", "mmlu", "--horizons", "24").stdout.splitlines()[0]
+    assert title.endswith("80 % intervals not calibrated (too few backtest forecasts)")
+    helped = run("backtest", "--help").stdout
+    assert "calibrated on the other benchmarks' forecasts at these horizons only" in " ".join(
+        helped.split()
+    )
+
+
 def test_a_shown_horizon_s_running_maximum_skips_the_calibration_horizons(
     monkeypatch: pytest.MonkeyPatch,
 ):

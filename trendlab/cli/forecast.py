@@ -302,7 +302,9 @@ def _horizons(value: str) -> tuple[int, ...]:
     default="6,12,24",
     show_default=True,
     metavar="MONTHS,...",
-    help="How far ahead of each origin to forecast, in months.",
+    help="How far ahead of each origin to forecast, in months. Each is calibrated on "
+    "the other benchmarks' forecasts at these horizons only: one with too few holds "
+    "another's, so the horizons shown change each other's rows.",
 )
 @click.option(
     "--family",
