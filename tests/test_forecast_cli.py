@@ -1180,6 +1180,18 @@ def test_fitted_on_by_compute_spans_the_points_fitted(run: Run):
     }  # fmt: skip
 
 
+def test_fitted_on_by_price_spans_the_plateau_before_the_records(run: Run):
+    """By price MMLU's frontier is two 2024 records and its level at GPT-3's $60 of
+    2020, the dearest price: fitted_on's last took that point's date but its first did
+    not, and the title said the points fitted ran from 2024-07-18."""
+    doc = json.loads(_ok(run("forecast", "mmlu", "--by", "price", "--json")))
+    assert doc["fitted_on"] == {
+        "points": 2, "first": "2020-09-07", "last": "2024-12-26", "left_out": 0,
+    }  # fmt: skip
+    table = _ok(run("forecast", "mmlu", "--by", "price"))
+    assert " fitted on 2 frontier points from 2020-09-07 to 2024-12-26; " in table
+
+
 @pytest.mark.parametrize("command", ["forecast", "plot", "report", "price-trend"])
 def test_help_shows_no_empty_range(run: Run, command: str):
     """An unbounded number (--threshold) has no range to show, not 'x<=None'."""

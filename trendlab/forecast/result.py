@@ -753,13 +753,17 @@ class Forecast:
         (Series.above_floor_only)."""
         series = self.series
         fitted = series.fitted(self.curve.family)
+        first: Any = fitted.get_column("date").min()
         last: Any = series.last_date
         if series.by != "date":
+            # The plateau's result may be the oldest fitted too: MMLU by price fits
+            # GPT-3's $60 of 2020 at the 2024 frontier, and the span began in 2024.
             at_end = series.points.filter(pl.col("x") == series.x_now)
-            last = pl.concat([fitted, at_end]).get_column("date").max()
+            dates = pl.concat([fitted, at_end]).get_column("date")
+            first, last = dates.min(), dates.max()
         return {
             "points": fitted.height,
-            "first": fitted.get_column("date").min(),
+            "first": first,
             "last": last,
             "left_out": series.fitted().height - fitted.height,
         }
