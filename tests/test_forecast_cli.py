@@ -1180,6 +1180,22 @@ def test_fitted_on_by_compute_spans_the_points_fitted(run: Run):
     }  # fmt: skip
 
 
+def test_json_gives_prices_and_flop_to_the_digits_the_csv_does(run: Run):
+    """The README says a forecast's x values by compute or price are given to 12
+    significant digits; JSON rounded them to four decimals as it does scores, so MMLU's
+    price of 121.152765854 on the CSV's row was 121.1528 in JSON, and a crossing's
+    lower_x 110.800259892 was 110.8003. Scores keep their four decimals."""
+    doc = json.loads(_ok(run("forecast", "mmlu", "--by", "price", "--json")))
+    csv = pl.read_csv(io.StringIO(_ok(run("forecast", "mmlu", "--by", "price", "--csv"))))
+    assert [row["x"] for row in doc["forecast"]] == csv.get_column("x").to_list()
+    assert 121.152765854 in csv.get_column("x").to_list()
+    (crossing,) = doc["crossings"]
+    assert crossing["lower_x"] == 110.800259892
+    assert doc["forecast"][0]["upper"] == 88.382  # a score: four decimals, as before
+    compute = json.loads(_ok(run("forecast", "mmlu", "--by", "compute", "--json")))
+    assert compute["forecast"][1]["x"] == 6.81292069006e25
+
+
 def test_fitted_on_by_price_spans_the_plateau_before_the_records(run: Run):
     """By price MMLU's frontier is two 2024 records and its level at GPT-3's $60 of
     2020, the dearest price: fitted_on's last took that point's date but its first did

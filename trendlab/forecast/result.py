@@ -827,6 +827,8 @@ class Forecast:
     def to_json(self, thresholds: list[float], notes: Sequence[str] = ()) -> dict[str, Any]:
         """The document `trendlab forecast --format json` prints (see the README), with
         `notes`, what the command told the user of the forecast on stderr, in order."""
+        points = self._points(False, _reading_decimals).to_dicts()
+        crossings = self._crossing_rows(self.crossings(thresholds))
         doc = _plain(
             {
                 "benchmark": self.series.scale.slug,
@@ -837,8 +839,8 @@ class Forecast:
                 "level": None,
                 "fitted_on": self.fitted_on(),
                 "parameters": self.parameters(),
-                "forecast": self._points(False, _reading_decimals).to_dicts(),
-                "crossings": self._crossing_rows(self.crossings(thresholds)),
+                "forecast": points,
+                "crossings": crossings,
                 # What qualifies the figures goes with them, for a script that keeps stdout.
                 "notes": list(notes),
             }
@@ -846,6 +848,23 @@ class Forecast:
         # Past _plain, whose four decimals would make 5.123456789 the 5.1235 the headline
         # does not say.
         doc["level"] = level_percent(self.level)
+        if self.axis.by != "date":
+            # FLOP and prices as the CSV gives them, to 12 significant digits: four
+            # decimals made a price of 121.152765854 the 121.1528 no CSV row has, and one
+            # of 0.0146779926762 0.0147.
+            key = self.axis.key
+            pairs = [
+                (shown, row, [key]) for shown, row in zip(doc["forecast"], points, strict=True)
+            ]
+            ends = [f"median_{key}", f"lower_{key}", f"upper_{key}"]
+            pairs += [
+                (shown, row, ends) for shown, row in zip(doc["crossings"], crossings, strict=True)
+            ]
+            for shown, row, names in pairs:
+                for name in names:
+                    # Past every float stays _plain's null: JSON has no infinity.
+                    if row[name] is not None and math.isfinite(row[name]):
+                        shown[name] = row[name]
         return doc
 
 
