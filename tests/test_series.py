@@ -264,6 +264,21 @@ def test_a_trend_needs_three_frontier_points():
     assert len(build_series(scale(), _points(DAYS, [10.0, 20.0, 15.0, 5.0])).fit_data()[0]) == 3
 
 
+@pytest.mark.parametrize(
+    ("by", "where"), [("price", "a dearer result"), ("compute", "a result of more compute")]
+)
+def test_the_plateau_off_the_date_axis_is_no_later_result(by: str, where: str):
+    """By price or compute the frontier's level counted as a point is at the largest
+    x, and the error called it a later result: MMLU's by price is GPT-3's of 2020,
+    older than every record."""
+    xs = {by: [1.0, 2.0, 4.0]}
+    with pytest.raises(TrendlabError) as raised:
+        build_series(scale(), _points(DAYS[:3], [10.0, 5.0, 3.0], **xs), by=by)
+    assert str(raised.value).startswith(
+        f"synth has 2 frontier points by {by} (the frontier's level at {where} counts as one)"
+    )
+
+
 def test_a_frontier_short_for_results_all_at_chance_says_so():
     """FrontierMath Tier 4's 26 results, all 0 (its floor), were "2 frontier points; a
     trend needs at least 3", as if more results were what it lacked: none beats chance."""

@@ -388,6 +388,14 @@ class Series:
         """kept, for a title after the benchmark's name: `, settings containing "TEXT"`."""
         return kept_title(self.setting)
 
+    @property
+    def plateau_counted(self) -> str:
+        """What an error for too few frontier points adds: that the frontier's level at
+        the latest x (fit_data's plateau) counts as a point. Off the date axis that x is
+        no later one: MMLU's by price is GPT-3's $60 of 2020, older than its records."""
+        where = {"date": "a later result", "compute": "a result of more compute"}
+        return f" (the frontier's level at {where.get(self.by, 'a dearer result')} counts as one)"
+
     def above_floor_only(self, family: str | None) -> bool:
         """Whether `family` fits only the points above the floor: an S-curve, in logit
         space, where a score at or below chance is minus infinity, so any such score
@@ -546,7 +554,7 @@ def build_series(
             f"{scale.slug} has {n} {what}{'' if n == 1 else 's'}"
             + ("" if by == "date" else f" by {by}")
             + _kept_clause(setting)
-            + (" (the frontier's level at a later result counts as one)" if later else "")
+            + (series.plateau_counted if later else "")
             + as_of_note
             + f"; a trend needs at least {MIN_POINTS}"
             + _at_chance_clause(series)

@@ -148,7 +148,7 @@ def points_for(series: Series, family: str, *, auto: bool = False) -> tuple[np.n
     side = "above" if scale.higher_is_better else "below"
     what = "frontier point" if series.frontier else "result"
     some = "none" if above == 0 else f"only {above}"
-    later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
+    later = series.plateau_counted if series.frontier else ""
     # Counted after --setting: named, or the benchmark's other results seem missing.
     # auto chooses only an S-curve under a ceiling: the family it would have chosen is
     # none the user asked for. Commands, not flags: the report has no --family.
@@ -244,7 +244,7 @@ def _check_width_without_calibration(series: Series, family: str, x: np.ndarray)
     member = "logistic4" if family == "logistic4" else "the ensemble's logistic4"
     narrows = "" if family == "logistic4" else ", narrowing the ensemble's"
     what = "frontier point" if series.frontier else "result"
-    later = " (the frontier's level at a later result counts as one)" if series.frontier else ""
+    later = series.plateau_counted if series.frontier else ""
     if series.by != "date":
         why = f"backtests cover the frontier by date, not by {series.by}"
     elif not series.frontier:
