@@ -1159,6 +1159,27 @@ def test_the_first_origin_is_the_half_year_start_after_the_third_record():
     assert Plan().origins(now)[0] == date(2017, 1, 1)
 
 
+def test_two_records_and_a_later_result_are_the_history_the_first_origin_needs():
+    """Two records and the frontier's level at a later result are three points, all a
+    forecast needs; the first origin was put after the second record, where it knew
+    two, and an error said it had three records before it, which the frontier never
+    has. It is now the half-year start after the later result, and said so."""
+    from tests.synthetic import frame, scale
+    from trendlab.forecast.backtest import Plan
+    from trendlab.series import build_series
+
+    days = [date(2014, 1, 1), date(2014, 3, 1), date(2015, 8, 1), date(2019, 1, 1)]
+    xs = np.array([decimal(d) for d in days])
+    now = build_series(scale(), frame(xs, np.array([10.0, 20.0, 15.0, 18.0])))
+    assert now.records.height == 2
+    assert Plan().origins(now)[0] == date(2016, 1, 1)
+    assert Plan(horizons=(48,)).unscored(now) == (
+        "the latest result is 2019-01-01, so only origins up to 2015-01-01 are scored 48 "
+        "months ahead; the first origin with two frontier records and a later result "
+        "before it is 2016-01-01"
+    )
+
+
 def test_an_origin_knows_only_the_results_of_the_setting_backtested():
     """With --setting, what each origin knows is that setting's results too, as the
     truth is. By hand: 0-shot results on 1 January 2014, 2016, ... 2024 score 10, 20,

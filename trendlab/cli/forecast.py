@@ -287,7 +287,8 @@ def _horizons(value: str) -> tuple[int, ...]:
 @click.option(
     "--start",
     type=ISO_DATE,
-    help="The first origin. [default: 1 January or 1 July after the third frontier record]",
+    help="The first origin. [default: 1 January or 1 July after the third frontier point "
+    "(the frontier's level at a later result counts as one)]",
 )
 @click.option(
     "--every",

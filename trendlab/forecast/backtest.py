@@ -100,8 +100,8 @@ class Plan:
 
     def origins(self, now: Series) -> list[date]:
         """Origins every `every` months from `start` (default: the first 1 January or 1 July
-        after the third frontier record) while the nearest of run_horizons can still be
-        scored."""
+        after the third frontier point, see _third) while the nearest of run_horizons can
+        still be scored."""
         first = self.start if self.start is not None else _half_year_after(_third(now))
         last = now.last_date
         # date_range counts each origin from the first, not from the one before (which,
@@ -122,7 +122,7 @@ class Plan:
     def unscored(self, now: Series) -> str:
         """Why no origin of this plan is scored on `now`, in the dates that decide it: the
         latest origin a target of the nearest horizon shown can follow, and the first
-        origin on the plan's grid with three frontier records before it (or --start,
+        origin on the plan's grid with three frontier points before it (or --start,
         when it comes after the third)."""
         last, nearest = now.last_date, min(self.horizons)
         latest = pl.Series([last]).dt.offset_by(f"-{nearest}mo")[0]
@@ -143,7 +143,12 @@ class Plan:
             end = pl.Series([self.start]).dt.offset_by(f"{max(span, 0) + self.every}mo")[0]
             grid = pl.date_range(self.start, end, f"{self.every}mo", eager=True)
             first = grid.filter(grid > third)[0]
-        return f"{why}; the first origin with three frontier records before it is {first}"
+        # Two records and a later result are three points (Series.fit_data): a frontier
+        # of two records was said to have a first origin with three before it.
+        three = "three frontier records"
+        if now.records.height < 3:
+            three = "two frontier records and a later result"
+        return f"{why}; the first origin with {three} before it is {first}"
 
     def targets(self, origin: date, last: date) -> list[tuple[int, date]]:
         """(horizon, target) of each of run_horizons whose target, that many months after
@@ -262,10 +267,14 @@ def _rows(
 
 
 def _third(now: Series) -> date:
-    """The date of the third frontier record (the last, with fewer): the history an
-    origin needs before it."""
+    """The date of the third frontier point, the history an origin needs before it: the
+    third record's, or with two the first result after the second, the frontier's level
+    at a later result being a point too (Series.fit_data); the last record's with none."""
     dates = now.records.get_column("date").sort()
-    return dates[min(2, dates.len() - 1)]
+    if dates.len() >= 3:
+        return dates[2]
+    later = now.points.filter(pl.col("date") > dates[-1]).get_column("date")
+    return dates[-1] if later.is_empty() else later.min()  # type: ignore[return-value]
 
 
 def _half_year_after(day: date) -> date:
