@@ -1698,6 +1698,26 @@ def test_a_name_making_another_organizations_slug_is_refused_not_read_as_it(run:
     assert run("check").exit_code == 0
 
 
+def test_a_new_organizations_slug_as_typed_beside_its_name_in_one_input_is_accepted(run: Run):
+    """A new organization given by its name (c/d) and by the slug that name makes, as
+    typed (C-D), in one input was refused as two names for one slug, though the two
+    rows were accepted as two writes, and before the rule in one: the slug as typed
+    names it whatever its name, as it does a stored one."""
+    imported = run("import", "--kind", "models", "-", input="slug,organization\nm-3,c/d\nm-4,C-D\n")
+    assert imported.exit_code == 0, imported.stderr
+    shown = json.loads(run("show", "organization", "c-d", "--json").stdout)
+    assert shown == {"slug": "c-d", "name": "c/d"}
+    # A second name making that slug is still refused beside it.
+    refused = run(
+        "import", "--kind", "models", "-", input='slug,organization\nm-5,e/f\nm-6,E-F\nm-7,"e""f"\n'
+    )
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "trendlab: error: stdin:4: organization: 'e\"f' and 'e/f', two names in this input"
+    ), refused.stderr
+    assert run("check").exit_code == 0
+
+
 def test_names_alike_stored_before_they_were_refused_each_name_their_own(run: Run, db: Path):
     """Stored before inner spaces were ignored, 北京  实验室 beside 北京 实验室 was read as
     the other, so it could be retracted while a model named it exactly."""

@@ -856,6 +856,10 @@ def _organization_slugs_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             # A retracted one the write would restore (one of several is said elsewhere).
             found, which = ever.slug_of(name), "retracted organization"
         if found is None:
+            if matched_form(name) == slug:
+                # Its slug as typed (C-D beside c/d) names the new one whatever its name,
+                # as it would a stored one: no second name.
+                continue
             first = new.setdefault(slug, name)
             if fold(first) != fold(name):
                 problems.append(
