@@ -783,6 +783,17 @@ def test_report_price_table_names_models_as_the_page_does(full_report: tuple[Pat
     assert "gpt-4o-mini" not in cells and "gpt-4" not in cells, cells
 
 
+def test_report_price_chart_names_models_as_its_table_does(full_report: tuple[Path, str]):
+    """The chart above the price table named its cheapest models by slug (gpt-4o-mini)
+    where the table under it gives their names (GPT-4o mini)."""
+    page = full_report[0].read_text()
+    start = page.index('id="price-chart"')
+    chart = page[start : page.index("</svg>", start)]
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+    assert "GPT-4o mini" in texts and "GPT-4" in texts, texts
+    assert "gpt-4o-mini" not in texts and "gpt-4" not in texts, texts
+
+
 def test_report_price_heading_of_a_benchmark_not_in_the_database(empty_db: Path):
     """With no mmlu to price on there is no unit to name: the heading ended in a space
     before its close, where the unit would have been."""

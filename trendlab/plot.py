@@ -764,10 +764,16 @@ def _log_y(result: Forecast) -> bool:
 
 
 def price_trend_figure(
-    trend: PriceTrend, target: Target, *, fmt: str | None = None, key: str | None = None
+    trend: PriceTrend,
+    target: Target,
+    *,
+    fmt: str | None = None,
+    key: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Draw every price of every model reaching the threshold, the cheapest over time
-    as a step line, and the fitted log-linear trend."""
+    as a step line, and the fitted log-linear trend. Each cheapest model is named by
+    its slug, or as `names` (slug -> name) names it."""
     from datetime import timedelta
 
     from trendlab.prices import BLENDED
@@ -803,9 +809,10 @@ def price_trend_figure(
             gid=f"{key}-cheapest",
         )
         ax.scatter(days, prices, s=30, color=FORECAST_COLOUR, zorder=PRICES_Z)
-        names = [
+        shown = names or {}
+        labels = [
             ax.annotate(
-                _text(model),
+                _text(shown.get(model, model)),
                 (day, price),
                 fontsize=7,
                 xytext=(3, 3),
@@ -852,8 +859,8 @@ def price_trend_figure(
         _log_view_within_floats(ax)
         _readable_log(ax.yaxis)
         _within_calendar(ax)
-        _keep_inside(ax, names)
-        _keep_apart(ax, names)
+        _keep_inside(ax, labels)
+        _keep_apart(ax, labels)
         ax.set_xlabel("date")
         ax.set_ylabel("USD per million tokens")
         _titles(

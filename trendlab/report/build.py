@@ -436,16 +436,17 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
             section.undated = undated
         return section
     section.undated = undated
+    # By name, as the page's other tables give a model (the slug where it has none), in
+    # the chart as in its table: the chart named gpt-4o-mini what the table calls GPT-4o mini.
+    names = read.price_scores.filter(pl.col("model_name").is_not_null())
+    by_name = dict(zip(names.get_column("model"), names.get_column("model_name"), strict=True))
     svg = io.StringIO()
     # Not chart-price-SLUG: a benchmark named price-SLUG has that chart, whose ids
     # (chart-price-SLUG-figure_1, ...) the price chart's then repeated.
-    price_trend_figure(trend, svg, fmt="svg", key=f"price-chart-{slug}")
+    price_trend_figure(trend, svg, fmt="svg", key=f"price-chart-{slug}", names=by_name)
     section.chart = svg.getvalue()
     # By name, as the section's heading gives the benchmark: its slug read as another's.
     section.headline = trend.headline(named=True)
     section.unknown = trend.unknown_note()
-    # By name, as the page's other tables give a model (the slug where it has none).
-    names = read.price_scores.filter(pl.col("model_name").is_not_null())
-    by_name = dict(zip(names.get_column("model"), names.get_column("model_name"), strict=True))
     section.points = trend.table().with_columns(pl.col("model").replace(by_name))
     return section
