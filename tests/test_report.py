@@ -537,6 +537,21 @@ def test_a_benchmark_of_one_result_says_1_result(run_empty: Run, tmp_path: Path)
     assert "· 1 result</p>" in result.stdout and "1 results" not in result.stdout
 
 
+def test_report_says_its_size_in_bytes_of_a_page_in_another_script(empty_db: Path, tmp_path: Path):
+    """A page of text in Chinese was said to be 7 KiB where its file held 12: the size
+    counted characters, a Chinese one three bytes in UTF-8."""
+    run = make_runner(empty_db)
+    about = "描述" * 1500
+    added = run("add-benchmark", "zh", "--unit", "percent", "--description", about)
+    assert added.exit_code == 0, added.stderr
+    target = tmp_path / "zh.html"
+    result = run("report", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    size = target.stat().st_size
+    assert size // 1024 > len(target.read_text()) // 1024  # a page the count would misstate
+    assert result.stderr.rstrip().endswith(f", {size // 1024} KiB"), result.stderr
+
+
 def test_report_links_two_slugs_alike_but_for_a_dot_to_their_own_sections(run_empty: Run):
     for slug in ("dup.a", "dup_a"):
         added = run_empty("add-benchmark", slug, "--name", slug.upper(), "--unit", "percent")

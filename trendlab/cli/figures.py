@@ -178,7 +178,7 @@ def report(
     drawn = sum(1 for s in built.benchmarks if s.problem is None)
     note(
         f"wrote {output}: {counted(len(built.benchmarks), 'benchmark')}, {drawn} with a forecast, "
-        f"{len(page) // 1024} KiB"
+        f"{len(page.encode()) // 1024} KiB"  # the file's bytes (UTF-8), not its characters
     )
 
 
