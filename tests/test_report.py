@@ -126,6 +126,19 @@ def test_report_covers_every_benchmark(full_report: tuple[Path, str], seeded_cop
     assert "Latest changesets" in text and "load seed data" in text
 
 
+def test_report_crossings_table_says_where_each_threshold_comes_from(
+    full_report: tuple[Path, str],
+):
+    """MMLU's table of crossings listed a bare 89.8 and 92.5, where its overview row and
+    its chart say which is the human baseline and which 90 % of floor to ceiling."""
+    text = full_report[0].read_text(encoding="utf-8")
+    start = text.index('id="b-mmlu"')
+    mmlu = text[start : text.index("</section>", start)]
+    table = mmlu[mmlu.index('<table class="crossings">') :]
+    shown = re.findall(r'<tr><td class="num">([^<]*)</td>', table[: table.index("</table>")])
+    assert shown == ["human baseline 89.8", "92.5 (90 % of floor to ceiling)"]
+
+
 def test_report_is_self_contained(full_report: tuple[Path, str]):
     text = full_report[0].read_text(encoding="utf-8")
     page = _parse(text)

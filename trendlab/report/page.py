@@ -13,7 +13,7 @@ import html
 import math
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -23,6 +23,9 @@ from trendlab.forecast.result import chance_text
 from trendlab.render import float_text
 from trendlab.report.build import BenchmarkSection, PriceSection, Report
 from trendlab.text import large_number_digits, level_text
+
+if TYPE_CHECKING:
+    from trendlab.series import Scale
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -414,7 +417,9 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     left = [_best(section)]
     if section.crossings is not None:
         left.append("<h3>When it crosses</h3>")
-        left.append(_crossings(section.crossings, section.crossing_texts, section.horizon))
+        left.append(
+            _crossings(section.crossings, section.crossing_texts, section.horizon, section.scale)
+        )
     right = ["<h3>Forecast</h3>"]
     if section.forecast is not None:
         right.append(_table(section.forecast))
@@ -431,9 +436,11 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     return "\n".join(parts)
 
 
-def _crossings(frame: pl.DataFrame, texts: list[str], until: str) -> str:
+def _crossings(frame: pl.DataFrame, texts: list[str], until: str, scale: Scale | None) -> str:
     """When each threshold is (or was) crossed: a median and its interval, else the
-    crossing in words (`texts`, Forecast.crossing_text's, one per row)."""
+    crossing in words (`texts`, Forecast.crossing_text's, one per row). A threshold says
+    where it comes from, as the overview and the chart label it: a bare 5 and 10 under
+    an error rate's heading did not say which was the human baseline."""
     prefix = "date" if "median_date" in frame.columns else "x"
     rows = []
     for r, text in zip(frame.iter_rows(named=True), texts, strict=True):
@@ -446,7 +453,12 @@ def _crossings(frame: pl.DataFrame, texts: list[str], until: str) -> str:
                 for v in (median, low, high)
             )
         chance = chance_text(r["probability_by_until"], r["probability_bound"])
-        rows.append(f'<tr>{_cell(r["threshold"])}{cells}<td class="num">{chance}</td></tr>')
+        shown = _num(r["threshold"])
+        if scale is not None:
+            shown = scale.threshold_label(r["threshold"], shown)
+        rows.append(
+            f'<tr><td class="num">{_esc(shown)}</td>{cells}<td class="num">{chance}</td></tr>'
+        )
     return (
         '<div class="scroll"><table class="crossings"><thead><tr><th class=num>threshold</th>'
         f"<th>median</th><th>from</th><th>to</th><th class=num>by {_esc(until)}</th></tr>"
