@@ -527,6 +527,13 @@ def test_organization_palette_reads_the_database_counts():
     ("args", "message", "code"),
     [
         (["mmlu", "-o", "out.gif"], "-o out.gif: the file name must end in .png or .svg", 2),
+        # A script's -o "$name.png" with $name empty: it was told its name must end in .png.
+        (
+            ["mmlu", "-o", ".png"],
+            "-o .png: the file name has nothing before .png (give FILE.png)",
+            2,
+        ),
+        (["mmlu", "-o", "d/.SVG"], "-o d/.SVG: the file name has nothing before .SVG", 2),
         (["mmlu", "-o", "/no/such/dir/x.png"], "-o /no/such/dir/x.png: no such directory", 2),
         # The figure was drawn, then writing it failed: 'cannot write x.png/', exit 1.
         (["mmlu", "-o", "x.png/"], "-o x.png/: a folder's name, not a file's", 2),

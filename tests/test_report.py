@@ -1257,6 +1257,18 @@ def test_an_empty_report_file_name_is_named_so(run: Run):
     assert said.startswith("trendlab: error: -o: the file name is empty (give FILE.html, ")
 
 
+def test_a_report_file_named_by_its_suffix_alone_is_named_so(run: Run, tmp_path: Path):
+    """A script's -o "$name.html" with $name empty was told its file name must end in
+    .html, which it does: a name that is all suffix has nothing before it."""
+    target = tmp_path / ".html"
+    result = run("report", "-o", str(target))
+    assert result.exit_code == 2 and not target.exists()
+    [said] = result.stderr.splitlines()
+    assert said.startswith(
+        f"trendlab: error: -o {target}: the file name has nothing before .html (give FILE.html)"
+    )
+
+
 def test_the_readme_rounding_examples_are_on_the_seeded_page(full_report: tuple[Path, str]):
     """The README said the page's numbers have at most two decimals, where its
     scorecards show `backtest`'s coverage to three and its parameters `forecast`'s four."""

@@ -1217,6 +1217,14 @@ def check_suffix(path: str, option: str, suffixes: Sequence[str]) -> None:
     """A usage error unless `path` ends in one of `suffixes`, in one wording for every
     file whose format its name says (a figure's, the report's): `report -o r.jpg` said
     'Invalid value for -o: r.jpg: the report is an HTML page', `plot -o p.jpg` this."""
+    name = Path(path).name
+    if name.lower() in suffixes:
+        # A script's `-o "$name.png"` with $name empty: a name that is all suffix has
+        # none (Path(".png").suffix is ""), and "must end in .png" said what it does.
+        raise TrendlabError(
+            f"{option} {path}: the file name has nothing before {name} (give FILE{name})",
+            exit_code=ExitCode.USAGE,
+        )
     if Path(path).suffix.lower() not in suffixes:
         raise TrendlabError(
             f"{option} {path}: the file name must end in {' or '.join(suffixes)}",
