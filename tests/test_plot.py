@@ -262,6 +262,32 @@ def test_a_title_of_a_very_long_name_stays_legible(
     assert title.get_fontsize() >= 6
 
 
+def test_the_score_axis_names_a_benchmark_whose_name_fits_along_it(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes]
+):
+    """A name over a legend entry's 25 characters was dropped from the score axis, which
+    has room for twice as many, and a unit score then read "score (score)"."""
+    days = monthly(date(2021, 1, 1), 6, step_days=150)
+    scores = [3.8, 3.6, 3.5, 3.4, 3.3, 3.2]
+    write_benchmark(
+        run_empty, tmp_path, "vl", days, scores,
+        unit="score", floor=None, ceiling=None, higher_is_better=False,
+    )  # fmt: skip
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    long = "Validation loss on the held-out set"
+    for name, shown in ((long, f"{long} (score)"), ("V" * 80, "score")):
+        edited = run_empty("edit", "benchmark", "vl", "--set", f"name={name}", "-m", "named")
+        assert edited.exit_code == 0, edited.stderr
+        result = run_empty("plot", "vl", "-o", str(tmp_path / "v.png"))
+        assert result.exit_code == 0, result.stderr
+        ax = drawn[-1]
+        assert ax.get_ylabel() == shown
+        renderer = FigureCanvasAgg(ax.figure).get_renderer()  # the figure is closed
+        height = ax.yaxis.label.get_window_extent(renderer).height
+        assert height <= ax.get_window_extent(renderer).height
+
+
 def test_a_title_long_by_its_setting_keeps_a_short_name_whole(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):

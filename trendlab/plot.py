@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".png", ".svg")
 FIGSIZE = (10.0, 5.2)  # inches; 1200 x 624 pixels in a PNG
-LABEL_CHARS = 25  # the longest legend entry or axis label that fits its margin
+LABEL_CHARS = 25  # the longest legend entry that fits its margin
 TITLE_SIZE = 11  # points
 TITLE_CHARS = 112  # the longest title that fits the figure's width at TITLE_SIZE
 TITLE_MIN_SIZE = 8  # points: a title longer than fits at this size has its name cut
@@ -411,8 +411,7 @@ def forecast_figure(
         else:
             _without_offset(ax.yaxis)
         ax.set_xlabel(_X_TITLE[axis.by])
-        name = scale.name if len(scale.name) <= LABEL_CHARS else "score"
-        ax.set_ylabel(_text(f"{name} ({scale.unit})"))
+        _score_title(ax, scale.name, scale.unit)
         # What was fitted belongs in the title: a setting's results alone, or every
         # result, whose forecast (and so each threshold's crossing) is one new result's.
         title = f"{scale.name} ({scale.unit}){series.kept_title}"
@@ -425,6 +424,17 @@ def forecast_figure(
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
         _legend_within(legend, fig)
         _save(fig, key, target, fmt)
+
+
+def _score_title(ax: Axes, name: str, unit: str) -> None:
+    """Title the score axis with the benchmark's name and unit where, as measured, they
+    fit along the axes' height, else with "score" and the unit (the figure's title names
+    the benchmark). Counted against a legend entry's LABEL_CHARS, a name of 26 letters,
+    which had room to spare, was dropped, and a unit score read "score (score)"."""
+    title = ax.set_ylabel(_text(f"{name} ({unit})"))
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    if title.get_window_extent(renderer).height > ax.get_window_extent(renderer).height:
+        ax.set_ylabel("score" if unit == "score" else f"score ({unit})")
 
 
 def _short(label: str, tail: int = 0) -> str:
