@@ -349,8 +349,9 @@ def _section(
 
 
 def _thresholds(result: Forecast) -> list[float]:
-    """The human baseline (or 90 % of the way to the ceiling), and the ceiling's 90 %
-    point too when the baseline is below it: where a benchmark stops being useful."""
+    """The human baseline (or 90 % of the way to the ceiling), and 90 % of the way too
+    where there is a baseline and both bounds, on either side of it: the README promises
+    both, and 90 % of the range is where a benchmark stops being useful."""
     chosen = result.default_thresholds()
     scale = result.series.scale
     if scale.bounded and scale.human_baseline is not None:
