@@ -1226,6 +1226,41 @@ def test_check_lists_a_nan_bound_as_not_a_number_only(run: Run, db: Path):
     ]
 
 
+def test_check_leaves_a_nan_ceiling_to_field_rules_and_reads_a_nan_floor_as_none(
+    run: Run, db: Path
+):
+    """11_results_beyond_ceiling read a NaN ceiling as above every number, so every
+    result of a lower-is-better benchmark was listed as below it; and a NaN floor, never
+    below a ceiling, hid every result above one. NaN is unknown, which field_rules lists."""
+    with _around(db) as (con, cs):
+        nan = float("nan")
+        revise_around(
+            con,
+            cs,
+            "benchmark_revisions",
+            "math",
+            unit="score",
+            floor=None,
+            ceiling=nan,
+            higher_is_better=False,
+        )
+        revise_around(
+            con, cs, "benchmark_revisions", "gsm8k", unit="score", floor=nan, ceiling=50.0
+        )
+        above = con.execute(
+            "SELECT list(id ORDER BY id) FROM results WHERE benchmark = 'gsm8k' AND score > 50"
+        ).fetchone()[0]
+    assert above
+    found = sorted((v["check"], v["key"], v["problem"]) for v in _violations(run))
+    assert [f for f in found if f[0] == "field_rules"] == [
+        ("field_rules", "gsm8k", "floor: 'NaN' is not a finite number"),
+        ("field_rules", "math", "ceiling: 'NaN' is not a finite number"),
+    ]
+    assert [(c, k) for c, k, _ in found if c != "field_rules"] == [
+        ("11_results_beyond_ceiling", key) for key in above
+    ]
+
+
 def test_check_lists_a_negative_zero_no_write_stores(run: Run, db: Path):
     """Every write stores -0 as 0, but one written around trendlab passed check (and
     `show` said -0). A positive field's -0 is listed once, as not above 0."""

@@ -13,11 +13,16 @@ LEFT JOIN units u ON u.unit = b.unit,
 LATERAL (SELECT coalesce(b.higher_is_better, true) AS higher) d,
 -- The floor as 05 reads it: one not given is the unit's worst end. Read as given, a
 -- ceiling at or past the unit's worst end (or, lower being better, a floor equal to the
--- ceiling) listed every result of the benchmark beside 05's one line.
+-- ceiling) listed every result of the benchmark beside 05's one line. A NaN bound is
+-- unknown, as 05 reads it (field_rules lists it): a NaN ceiling, which DuckDB orders
+-- above every number, listed every result of a lower-is-better benchmark as below it,
+-- and a NaN floor, never below a ceiling, hid every result above one; it is read as a
+-- floor not given.
 LATERAL (
-    SELECT coalesce(b.floor, CASE WHEN d.higher THEN u.min_value ELSE u.max_value END) AS lo
+    SELECT coalesce(CASE WHEN NOT isnan(b.floor) THEN b.floor END,
+                    CASE WHEN d.higher THEN u.min_value ELSE u.max_value END) AS lo
 ) e
 WHERE CASE WHEN d.higher THEN r.score > b.ceiling ELSE r.score < b.ceiling END
   AND (e.lo IS NULL OR CASE WHEN d.higher THEN e.lo < b.ceiling ELSE e.lo > b.ceiling END)
-  AND NOT isnan(r.score)
+  AND NOT isnan(r.score) AND NOT isnan(b.ceiling)
 ORDER BY key;
