@@ -999,6 +999,31 @@ def test_check_names_every_duplicate_current_key_and_provider_spelling(run: Run,
     )
 
 
+def test_check_names_organizations_of_one_name_ignoring_case_accents_and_spaces(run: Run, db: Path):
+    """12_organization_names, which no test wrote a fault for: two organizations whose
+    names fold to one (case, repeated spaces, and Straße as STRASSE, which
+    lower(strip_accents()) misses) are each named, with the other."""
+    with _around(db) as (con, cs):
+        for slug, name in (
+            ("open-ai", "OPENAI"),
+            ("strasse", "Straße  Labs"),
+            ("str", "STRASSE Labs"),
+        ):
+            con.execute(
+                "INSERT INTO organization_revisions (changeset_id, key, revision, op, slug, name) "
+                "VALUES (?, ?, 1, 'insert', ?, ?)",
+                [cs, slug, slug, name],
+            )
+    also = " ignoring case, accents and repeated spaces"
+    found = [(v["key"], v["problem"]) for v in _violations(run, "12_organization_names")]
+    assert found == [
+        ("open-ai", f"name OPENAI is also the name of organization openai{also}"),
+        ("openai", f"name OpenAI is also the name of organization open-ai{also}"),
+        ("str", f"name STRASSE Labs is also the name of organization strasse{also}"),
+        ("strasse", f"name Straße  Labs is also the name of organization str{also}"),
+    ]
+
+
 def test_check_lists_a_result_stored_under_two_spellings_of_its_source_url(run: Run, db: Path):
     """A result's URL in other capitals or with a slash ending its path is one source
     since the write path compared them so, but a store holding both spellings (written
