@@ -3525,6 +3525,28 @@ def test_a_new_database_in_no_directory_is_a_usage_error(db: Path, tmp_path: Pat
     assert not missing.exists()
 
 
+def test_a_new_database_under_a_file_says_the_file_is_no_directory(db: Path, tmp_path: Path):
+    """`init` or `copy` into `old.duckdb/new.duckdb` was told "no such directory
+    old.duckdb", with that file right there, where -o and --data-path say "not a
+    directory": the path names a file as a folder, whichever folder of it does."""
+    a_file = tmp_path / "old.duckdb"
+    a_file.write_bytes(db.read_bytes())
+    for location in (a_file / "x.duckdb", a_file / "deeper" / "x.duckdb"):
+        result = make_runner(location)("init", "--empty")
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create {location}: not a directory ({a_file} is a "
+            "file) (see 'cli --help')\n",
+        ), result.stderr
+        result = make_runner(db)("copy", str(db), str(location))
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create DST {location}: not a directory ({a_file} is a "
+            "file) (see 'cli copy --help')\n",
+        ), result.stderr
+    assert a_file.read_bytes() == db.read_bytes()
+
+
 def _refuse_lake_writes(monkeypatch: pytest.MonkeyPatch, catalog: Path) -> None:
     """Make DuckLake's ATTACH to write the local lake `catalog` fail as the OS refusing it
     does (a folder it may not write, a read-only mount), in DuckLake's words as a

@@ -140,9 +140,21 @@ def check_parent(file: Path, location: str, *, create: bool) -> None:
     parent = Path(os.path.realpath(file)).parent if file.is_symlink() else file.parent
     if create and not file.exists() and not parent.is_dir():
         raise TrendlabError(
-            f"cannot create {location}: no such directory {parent}",
+            f"cannot create {location}: {_why_no_directory(parent)}",
             exit_code=ExitCode.USAGE,
         )
+
+
+def _why_no_directory(folder: Path) -> str:
+    """Why `folder` is none: a file where a folder of its path should be (`--db
+    old.duckdb/new.duckdb` was told "no such directory old.duckdb", with old.duckdb right
+    there, where -o and --data-path say "not a directory"), else nothing there."""
+    for above in (folder, *folder.parents):
+        if above.exists():
+            if not above.is_dir():
+                return f"not a directory ({above} is a file)"
+            break
+    return f"no such directory {folder}"
 
 
 def check_not_wal(file: Path, location: str, *, create: bool) -> None:
