@@ -2544,6 +2544,48 @@ def test_a_result_written_past_its_benchmarks_ceiling_is_told(
     assert run("check").exit_code == 0
 
 
+def test_a_result_written_beside_a_nan_bound_is_told_only_what_check_lists(run: Run, db: Path):
+    """A NaN ceiling (written around trendlab), which DuckDB orders above every number,
+    had every result written to a lower-is-better benchmark told that all its results
+    lay past it, and sent to `check`, which leaves NaN to field_rules; a NaN floor hid
+    results past a ceiling that check lists. NaN is unknown, as check reads it."""
+    with duckdb.connect(str(db)) as con:
+        cs = changeset_around(con)
+        revise_around(
+            con,
+            cs,
+            "benchmark_revisions",
+            "math",
+            unit="score",
+            floor=None,
+            ceiling=float("nan"),
+            higher_is_better=False,
+        )
+        revise_around(
+            con,
+            cs,
+            "benchmark_revisions",
+            "gsm8k",
+            unit="score",
+            floor=float("nan"),
+            ceiling=50.0,
+        )
+    low = run("add-result", "gpt-4", "math", "30", "-m", "t")
+    assert low.exit_code == 0 and "past its ceiling" not in low.stderr, low.stderr
+    high = run("add-result", "gpt-4", "gsm8k", "70", "-m", "t")
+    assert high.exit_code == 0, high.stderr
+    beyond = [
+        v
+        for v in json.loads(run("check", "--json").stdout)
+        if v["check"] == "11_results_beyond_ceiling"
+    ]
+    assert {v["problem"].split(" of benchmark ")[1] for v in beyond} == {"gsm8k"}
+    assert re.fullmatch(
+        rf"{len(beyond)} current results of gsm8k lie past its ceiling 50: .*",
+        high.stderr.splitlines()[-1],
+    ), high.stderr
+
+
 @both_stores
 def test_a_lower_is_better_result_past_the_ceiling_or_below_chance_is_recorded(run: Run):
     added = run(*ERROR_RATE, "--floor", "90", "--ceiling", "2")

@@ -155,11 +155,15 @@ def _utcnow() -> datetime:
 # A score past its benchmark's ceiling, the best achievable (check 11's rule): above it,
 # or below it where lower is better, for a ceiling on the right side of its floor (one
 # on the wrong side is check 05's). `high` and `low` name the score, or the highest and
-# the lowest of several.
+# the lowest of several. A NaN bound (written around trendlab) is unknown, as check 11
+# reads it: a NaN ceiling, which DuckDB orders above every number, had every write to a
+# lower-is-better benchmark say all its results lay past it, and a NaN floor is one not
+# given.
 _PAST_CEILING = (
     "CASE WHEN coalesce(b.higher_is_better, true) THEN {high} > b.ceiling "
-    "ELSE {low} < b.ceiling END "
-    "AND (b.floor IS NULL OR (b.floor < b.ceiling) = coalesce(b.higher_is_better, true))"
+    "ELSE {low} < b.ceiling END AND NOT isnan(b.ceiling) "
+    "AND (b.floor IS NULL OR isnan(b.floor) "
+    "OR (b.floor < b.ceiling) = coalesce(b.higher_is_better, true))"
 )
 
 
