@@ -1065,6 +1065,53 @@ def test_check_lists_a_result_stored_under_two_spellings_of_its_source_url(run: 
     assert run("check").exit_code == 0
 
 
+def test_check_lists_a_result_stored_under_two_unicode_forms_of_its_setting(run: Run, db: Path):
+    """A setting in another Unicode form ('café' typed with a combining accent) names the
+    stored result, so two results of one model, benchmark and source whose settings
+    differ only so (stored before the write path compared them so, or by SQL) are one
+    result stored twice, which look as one: check passed them. Each is named, with the
+    way out, whichever spelling of their URL each has; settings differing in case are two."""
+    nfc, nfd, other = "caf\u00e9 5-shot", "cafe\u0301 5-shot", "CAF\u00c9 5-shot"
+    url = "https://example.org/r"
+    key = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--setting", nfc, "--source-url", url
+    ).stdout.strip()
+    cased = run(
+        "add-result", "gpt-4", "gsm8k", "10", "--setting", other, "--source-url", url
+    ).stdout.strip()
+    assert key and cased and key != cased
+    with _around(db) as (con, cs):
+        (copy,) = con.execute(
+            "INSERT INTO result_revisions BY NAME SELECT * REPLACE (? AS changeset_id, "
+            "'r_' || left(md5(concat_ws(chr(31), model, benchmark, ?, ?)), 16) AS key, "
+            "? AS setting, ? AS source_url) FROM result_revisions WHERE key = ? RETURNING key",
+            [cs, nfd, f"{url}/", nfd, f"{url}/", key],
+        ).fetchone()
+    found = sorted((v["check"], v["key"], v["problem"]) for v in _violations(run))
+    twice = (
+        " of the same model, benchmark and source_url: one result stored twice, in two "
+        "Unicode forms that read as one; keep one"
+    )
+    assert found == sorted(
+        [
+            (
+                "24_result_setting_spellings",
+                copy,
+                f"setting {nfd} is also spelled {nfc} in result {key}{twice} "
+                f"(trendlab retract result {key} -m ...)",
+            ),
+            (
+                "24_result_setting_spellings",
+                key,
+                f"setting {nfc} is also spelled {nfd} in result {copy}{twice} "
+                f"(trendlab retract result {copy} -m ...)",
+            ),
+        ]
+    )
+    assert run("retract", "result", copy, "-m", "one result").exit_code == 0
+    assert run("check").exit_code == 0
+
+
 def _unreadable_time(db: Path, column: str) -> str:
     """What stderr says of a date or time in `column` past the years 1 to 9999."""
     return (

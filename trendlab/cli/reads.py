@@ -280,7 +280,7 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     (one deleted, repeated or renamed below the store's version), results or prices naming unknown
     models or benchmarks, scores outside their unit's range, the units' ranges
     themselves, benchmark bounds, two current records with one key (or one result under
-    two spellings of its source URL), revisions that do
+    two spellings of its source URL or setting), revisions that do
     not match their changesets or keys or whose operation does not follow the one
     before, changeset ids that do not sort by the time they were recorded or that two
     changesets share, changesets recorded after the check runs or holding no revision
