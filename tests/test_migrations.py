@@ -590,6 +590,25 @@ def test_newer_database_is_refused_and_untouched(future_db: Path, args: list[str
     assert not Path(f"{future_db}.wal").exists()
 
 
+def test_a_copy_names_the_src_or_dst_whose_schema_it_cannot_use(
+    future_db: Path, v1_db: Path, tmp_path: Path
+):
+    """A copy's newer or older SRC or DST was named by its path alone, where the copy's
+    other errors about either say which it is (`SRC x is not a trendlab database`)."""
+    new, before = tmp_path / "new.duckdb", future_db.read_bytes()
+    current = tmp_path / "current.duckdb"
+    make_database(current, latest_version())
+    newer = f"has schema version {latest_version() + 1}, newer than this trendlab understands"
+    for args, said in (
+        ([future_db, new], f"SRC {future_db} {newer}"),
+        ([current, future_db], f"DST {future_db} {newer}"),
+        ([v1_db, new], f"SRC {v1_db} has schema version 1, this trendlab needs"),
+    ):
+        result = CliRunner().invoke(cli, ["copy", *map(str, args)])
+        assert result.exit_code == 1 and result.stderr.startswith(f"trendlab: error: {said}")
+    assert future_db.read_bytes() == before and not new.exists()
+
+
 @pytest.mark.parametrize("table", ["models", "sales"])
 def test_a_duckdb_file_with_other_tables_is_refused_and_untouched(tmp_path: Path, table: str):
     """Someone else's DuckDB file (with a table trendlab also names, or not) is neither

@@ -460,9 +460,11 @@ class Store:
         create: bool,
     ) -> None:
         (have, part_made), want = self._schema_state(), latest_version()
+        # Copy's SRC or DST says which it is, as its other errors about either do.
+        whose = "" if self.named in lake.DB_NAMES else f"{self.named} "
         if have > want:
             raise TrendlabError(
-                f"{self.location} has schema version {have}, newer than this trendlab "
+                f"{whose}{self.location} has schema version {have}, newer than this trendlab "
                 f"understands ({want}): upgrade trendlab to use it"
             )
         if (have < want or part_made) and self.is_lake and not complete:
@@ -496,8 +498,8 @@ class Store:
             else:
                 self._refuse_unrecorded(have)
                 raise TrendlabError(
-                    f"{self.location} has schema version {have}, this trendlab needs {want}: "
-                    f"run `{self.command('migrate')}` to upgrade it"
+                    f"{whose}{self.location} has schema version {have}, this trendlab needs "
+                    f"{want}: run `{self.command('migrate')}` to upgrade it"
                 )
 
     def _refuse_unrecorded(self, have: int) -> None:
