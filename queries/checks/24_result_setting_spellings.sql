@@ -6,16 +6,17 @@
 -- spelling updates only the result of that spelling. Their source URLs compare as the
 -- write path compares them too (see 23_result_url_spellings, which lists two spellings
 -- of a URL under one setting). trendlab_url_form() is registered by `trendlab check`.
--- Only results sharing a model and benchmark with another are read.
+-- Only results whose setting another result of their model and benchmark spells
+-- otherwise in the same form have their URL's form computed (in Python, so not for each
+-- result of a large store).
 WITH shared AS (
-    SELECT id, model, benchmark, setting, source_url FROM results
+    SELECT id, model, benchmark, setting, source_url, nfc_normalize(setting) AS form
+    FROM results
     WHERE setting IS NOT NULL
-    QUALIFY count(*) OVER (PARTITION BY model, benchmark) > 1
+    WINDOW w AS (PARTITION BY model, benchmark, nfc_normalize(setting))
+    QUALIFY min(setting) OVER w <> max(setting) OVER w
 ),
-formed AS (
-    SELECT *, nfc_normalize(setting) AS form, trendlab_url_form(source_url) AS url
-    FROM shared
-)
+formed AS (SELECT *, trendlab_url_form(source_url) AS url FROM shared)
 SELECT 'results' AS kind, p.id AS key,
        'setting ' || p.setting || ' is also spelled ' || q.setting || ' in result ' || q.id
        || ' of the same model, benchmark and source_url: one result stored twice, in two '
