@@ -593,16 +593,21 @@ def test_newer_database_is_refused_and_untouched(future_db: Path, args: list[str
 def test_a_copy_names_the_src_or_dst_whose_schema_it_cannot_use(
     future_db: Path, v1_db: Path, tmp_path: Path
 ):
-    """A copy's newer or older SRC or DST was named by its path alone, where the copy's
-    other errors about either say which it is (`SRC x is not a trendlab database`)."""
+    """A copy's newer or older SRC or DST, or a DST it could not upgrade, was named by
+    its path alone, where the copy's other errors about either say which it is (`SRC x
+    is not a trendlab database`)."""
     new, before = tmp_path / "new.duckdb", future_db.read_bytes()
-    current = tmp_path / "current.duckdb"
+    current, theirs = tmp_path / "current.duckdb", tmp_path / "theirs.duckdb"
     make_database(current, latest_version())
+    make_database(theirs, 1)
+    with duckdb.connect(str(theirs)) as con:
+        con.execute("CREATE TABLE aliases (a INTEGER)")
     newer = f"has schema version {latest_version() + 1}, newer than this trendlab understands"
     for args, said in (
         ([future_db, new], f"SRC {future_db} {newer}"),
         ([current, future_db], f"DST {future_db} {newer}"),
         ([v1_db, new], f"SRC {v1_db} has schema version 1, this trendlab needs"),
+        ([current, theirs], f"cannot upgrade DST {theirs} to schema version 2 (migration "),
     ):
         result = CliRunner().invoke(cli, ["copy", *map(str, args)])
         assert result.exit_code == 1 and result.stderr.startswith(f"trendlab: error: {said}")
