@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import CtrlCOnCommit
 from trendlab.cli import cli
-from trendlab.db import latest_version, migrations
+from trendlab.db import Store, latest_version, migrations
 from trendlab.errors import TrendlabError
 
 FIRST = "0660a0000000000001"  # time-sortable changeset ids, as new_changeset makes them
@@ -222,12 +222,35 @@ def test_a_write_command_upgrades_in_place(v1_db: Path):
     old = _rows(v1_db, OLD_TABLES)
     result = _invoke(v1_db, "add-model", "new-model", "--organization", "OldCo", "-m", "after")
     assert result.exit_code == 0, result.output
+    # Said, as init and migrate say theirs: it was done without a word, though the
+    # older trendlab a teammate may still use refuses the store from now on.
+    assert result.stderr.splitlines()[0] == (
+        f"{v1_db}: upgraded from schema version 1 to {latest_version()} with this write; "
+        "an older trendlab no longer opens it"
+    )
     _assert_upgraded(v1_db, old)
     # The new schema works: an alias (migration 2) for the old model, and the new model.
     alias = _invoke(v1_db, "alias", "add", "old-model", "old-model-2023", "-m", "alias")
     assert alias.exit_code == 0, alias.output
     assert _invoke(v1_db, "show", "model", "new-model").exit_code == 0
     assert _invoke(v1_db, "check").exit_code == 0
+
+
+def test_only_the_write_that_upgraded_a_store_says_it_did(v1_db: Path):
+    """A writer opened on the older store whose write finds it upgraded since by another
+    (a teammate on a team store, its write redone) upgraded nothing: it says nothing."""
+    first = Store.open(v1_db, read_only=False, migrate=True)
+    second = Store.open(v1_db, read_only=False, migrate=True)
+    try:
+        with first.transaction():
+            pass
+        with second.transaction():
+            pass
+        assert first.upgraded_by_write() == (1, latest_version())
+        assert second.upgraded_by_write() is None
+    finally:
+        first.close()
+        second.close()
 
 
 def test_migrate_upgrades_in_place_once(v1_db: Path):
@@ -391,7 +414,7 @@ def test_a_write_that_writes_nothing_leaves_an_older_database_as_it_was(
     before = v1_db.read_bytes()
     result = _invoke(v1_db, *given)
     assert result.stdout.strip() == ("old-model" if args[0] == "add-model" else "")
-    assert v1_db.read_bytes() == before
+    assert v1_db.read_bytes() == before and "upgraded from" not in result.stderr
     assert "has schema version 1" in _invoke(v1_db, "log").stderr
 
 
@@ -507,6 +530,7 @@ def test_a_copy_into_an_older_earlier_copy_upgrades_it(v1_db: Path, tmp_path: Pa
     result = CliRunner().invoke(cli, ["copy", str(src), str(v1_db)])
     assert result.exit_code == 0, result.output
     assert "copied 1 changeset" in result.stderr
+    assert f"{v1_db}: upgraded from schema version 1 to {latest_version()} " in result.stderr
     assert _invoke(v1_db, "show", "model", "m1").exit_code == 0
 
 

@@ -189,6 +189,8 @@ class Store:
         self.is_lake = is_lake  # a DuckLake team store rather than a DuckDB file
         self.in_postgres = in_postgres  # a team store whose catalog is in PostgreSQL
         self.migrate_on_write = False  # see _check_schema and begin
+        # The version the last begin upgraded the store from, if it did (see begin).
+        self._upgraded_from: int | None = None
         self.building: Path | None = None  # the new file built beside location (see open)
         self._builder: int | None = None  # the lock held on `building` (see _building_folder)
         self.creating = False  # a part-made team store this open completes (see open)
@@ -499,6 +501,16 @@ class Store:
                     f"{self._shown()} has schema version {have}, this trendlab needs {want}: "
                     f"run `{self.command('migrate')}` to upgrade it"
                 )
+
+    def upgraded_by_write(self) -> tuple[int, int] | None:
+        """(the version it had, the version it has) of an older store that a write has
+        upgraded in its own transaction (see begin), once it committed; None otherwise,
+        as of a write rolled back, or redone after another writer of a team store
+        upgraded it first."""
+        if self._upgraded_from is None:
+            return None
+        have = self.schema_version()
+        return (self._upgraded_from, have) if have > self._upgraded_from else None
 
     def _refuse_unrecorded(self, have: int) -> None:
         """Refuse to read a store at version `have` that holds what the next migration
@@ -843,6 +855,7 @@ class Store:
         race to another writer of a team store runs again on the state it committed,
         which that writer may have migrated."""
         self.execute("BEGIN TRANSACTION")
+        self._upgraded_from = None
         if not self.migrate_on_write:
             return
         try:
@@ -850,6 +863,7 @@ class Store:
             for m in migrations():
                 if m.version > have:
                     self._run(m, have)
+                    self._upgraded_from = have
         except BaseException:
             self.rollback_quietly()
             raise

@@ -252,6 +252,7 @@ class Settings:
         )
         try:
             yield store
+            note_upgraded(store)
             store.publish()
         finally:
             store.close()
@@ -772,6 +773,19 @@ def note(message: str) -> None:
     is (see one_line): a note may echo a name stored before today's rules refused
     control and format characters in it (an alias)."""
     click.echo(one_line(message), err=True)
+
+
+def note_upgraded(store: Any) -> None:
+    """Say that a write upgraded an older store in its own transaction (see
+    Store.upgraded_by_write), as `init` and `migrate` say theirs: it was done without a
+    word, though a trendlab that knows only the old schema, which a teammate may still
+    use, refuses the store from then on."""
+    upgraded = store.upgraded_by_write()
+    if upgraded:
+        note(
+            f"{store.location}: upgraded from schema version {upgraded[0]} to {upgraded[1]} "
+            "with this write; an older trendlab no longer opens it"
+        )
 
 
 def note_left_build(folder: Path, problem: str | None) -> None:

@@ -157,8 +157,9 @@ def _differ(cs: Changeset) -> str:
 def migrate(settings: Settings) -> None:
     """Upgrade the database's schema to this trendlab's version.
 
-    Write commands upgrade it themselves, with what they write (one that is refused
-    or writes nothing leaves it as it was; `init` upgrades it at once, as this does);
+    Write commands upgrade it themselves, with what they write, and say so (one that
+    is refused or writes nothing leaves it as it was; `init` upgrades it at once, as
+    this does);
     read commands, and an import's --dry-run, which writes nothing, ask you to run
     this. A database already at this version is only read, so a read-only file is
     no error.

@@ -14,6 +14,7 @@ from trendlab.cli.options import (
     check_location,
     note,
     note_left_build,
+    note_upgraded,
 )
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ def copy(
                 if same is not None and same == target.catalog_identity():
                     raise _same_store_error(src, dst)
                 copied = copy_store(source, target)
+                note_upgraded(target)
                 target.publish()
         except (Locked, InterruptedWaiting):
             # Another process holds DST, to the end of the wait or of a wait stopped by
