@@ -2821,9 +2821,10 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
         names,
         f'2.50,10,1.5,true,2024-01-02T03:04:05.000000,3 days,,"","a,""b""",{stamp},"[1, 2]",1,2',
     ]
-    (row,) = json.loads(run("query", sql, "--json").stdout)
+    # A DECIMAL is a number, and exact: read as written, not rounded through a float.
+    (row,) = json.loads(run("query", sql, "--json").stdout, parse_float=Decimal)
     assert row == {
-        "price": "2.50",  # exact: a Decimal is not rounded through a float
+        "price": Decimal("2.50"),
         "big": 10,
         "x": 1.5,
         "flag": True,
@@ -2837,7 +2838,7 @@ def test_query_output_of_every_kind_of_value(run: Run, tmp_path: Path):
         "n": 1,
         "n_1": 2,  # a repeated name is not a lost column
     }
-    assert json.loads(run("query", sql, "--jsonl").stdout) == row
+    assert json.loads(run("query", sql, "--jsonl").stdout, parse_float=Decimal) == row
     # JSON has no NaN or Infinity: they are null, so that strict parsers read the output.
     odd = "SELECT 'nan'::DOUBLE AS a, '-inf'::DOUBLE AS b, ['inf'::DOUBLE] AS c"
 
@@ -3161,13 +3162,13 @@ def test_a_uhugeint_or_bignum_in_a_list_or_struct_is_its_number_not_bytes(run: R
 def test_a_hugeint_in_a_list_is_a_number_in_csv_as_in_a_table_and_json(run: Run, tmp_path: Path):
     """A HUGEINT in a list or struct (DuckDB's sum of integers, gathered by list()) came
     to CSV from Arrow as a DECIMAL(38, 0), so its JSON text there said ["3"] where a
-    table and JSON say [3]. A DECIMAL stays its text in all three, and Parquet keeps
+    table and JSON say [3]. A DECIMAL is its number in all three, and Parquet keeps
     the DECIMAL(38, 0)."""
     sql = (
         "SELECT list(x) AS l, {'a': 2::HUGEINT, 'd': 1.5::DECIMAL(3, 1)} AS s"
         " FROM (SELECT sum(i) AS x FROM range(3) AS t(i))"
     )
-    row = {"l": [3], "s": {"a": 2, "d": "1.5"}}
+    row = {"l": [3], "s": {"a": 2, "d": 1.5}}
     assert json.loads(run("query", sql, "--json").stdout) == [row]
     assert run("query", sql).stdout.splitlines()[2].split("  ")[0] == "[3]"
     out = run("query", sql, "--csv")
@@ -3176,6 +3177,25 @@ def test_a_hugeint_in_a_list_is_a_number_in_csv_as_in_a_table_and_json(run: Run,
     parquet = tmp_path / "sums.parquet"
     assert run("query", sql, "-o", str(parquet)).exit_code == 0
     assert pl.read_parquet(parquet).schema["l"] == pl.List(pl.Decimal(38, 0))
+
+
+def test_a_decimal_is_an_exact_number_in_json_nested_too(run: Run):
+    """A DECIMAL was a string in JSON ("2.50"), which a script read as text; it is the
+    number, with every digit DuckDB gives, as DuckDB's own JSON writes it: through a
+    float a DECIMAL(38, 3) would lose its last digits."""
+    sql = (
+        "SELECT 12345678901234567890.123::DECIMAL(38, 3) AS d, [0.000001::DECIMAL(18, 6)] AS l,"
+        " {'p': (-2.50)::DECIMAL(5, 2)} AS s, NULL::DECIMAL(5, 2) AS n"
+    )
+    line = '{"d": 12345678901234567890.123, "l": [0.000001], "s": {"p": -2.50}, "n": null}'
+    assert run("query", sql, "--jsonl").stdout == line + "\n"
+    (row,) = json.loads(run("query", sql, "--json").stdout, parse_float=Decimal)
+    assert row == json.loads(line, parse_float=Decimal)
+    assert row["d"] == Decimal("12345678901234567890.123")
+    # A table and CSV write a list or struct as the same JSON text.
+    assert run("query", sql).stdout.splitlines()[2].split("  ")[2] == '{"p": -2.50}'
+    cells = list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1]
+    assert cells == ["12345678901234567890.123", "[0.000001]", '{"p": -2.50}', ""]
 
 
 def test_whole_numbers_past_int64_after_smaller_ones_are_written(run: Run, tmp_path: Path):

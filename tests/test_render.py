@@ -20,12 +20,12 @@ def test_the_layout_of_each_format(run: Run):
     )
     assert run("query", sql, "--json").stdout == (
         "[\n  {\n"
-        '    "n": 1,\n    "price": "2.50",\n    "model": "gpt-4",\n    "day": "2024-01-02",\n'
+        '    "n": 1,\n    "price": 2.50,\n    "model": "gpt-4",\n    "day": "2024-01-02",\n'
         '    "x": null,\n    "pair": [\n      1,\n      2\n    ],\n    "n_1": "日本"\n'
         "  }\n]\n"
     )
     assert run("query", sql, "--jsonl").stdout == (
-        '{"n": 1, "price": "2.50", "model": "gpt-4", "day": "2024-01-02", "x": null,'
+        '{"n": 1, "price": 2.50, "model": "gpt-4", "day": "2024-01-02", "x": null,'
         ' "pair": [1, 2], "n_1": "日本"}\n'
     )
     assert run("query", sql).stdout == (

@@ -10,6 +10,8 @@ import io
 import json
 import math
 import os
+import re
+import secrets
 import stat
 import sys
 import tempfile
@@ -49,6 +51,10 @@ _NUMERIC_TYPES = {
 # Significant digits a table shows a float with, at least: more only where fewer would
 # misstate it (see float_text and _float_texts); CSV, JSON and Parquet keep every digit.
 _DIGITS = 6
+# A DECIMAL's text stands under this mark in json.dumps' output, as text no query can
+# hold, until it is written as the number it is (see _dumps).
+_DECIMAL_MARK = secrets.token_hex(16)
+_MARKED = re.compile(f'"{_DECIMAL_MARK}([^"]*)"')
 # A text column wrapped to fit a terminal keeps at least this many characters a line.
 _WRAP_MIN = 8
 # Cells no wider than this never wrap: they are ids, dates, timestamps and slugs, which
@@ -289,7 +295,7 @@ def _as_text(column: pl.Series, text: Callable[[Any], str]) -> pl.Series:
 def _json_text(value: Any) -> str:
     """A nested value (a query's list, array or struct) as JSON text, a NaN or infinity
     in it null, as JSON output writes it."""
-    return json.dumps(_finite(value), ensure_ascii=False, default=_text)
+    return _dumps(_finite(value))
 
 
 class _Writer(Protocol):
@@ -481,6 +487,24 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _dumps(obj: Any, indent: int | None = None, default: Callable[[Any], Any] = _text) -> str:
+    """`obj` as JSON text, each Decimal in it (a DECIMAL's value) the number it is, with
+    every digit DuckDB gives (2.50), as DuckDB writes JSON: as a string a script read a
+    price as text, and through a float a DECIMAL(38, 3) would lose digits. Whatever
+    else JSON has no type for is `default`'s."""
+    marked = False
+
+    def number(value: Any) -> Any:
+        nonlocal marked
+        if isinstance(value, Decimal) and value.is_finite():
+            marked = True
+            return _DECIMAL_MARK + str(value)
+        return default(value)
+
+    text = json.dumps(obj, indent=indent, ensure_ascii=False, default=number)
+    return _MARKED.sub(r"\1", text) if marked else text
+
+
 def float_text(value: float, digits: int) -> str:
     """`value` to `digits` significant digits, or more where fewer would misstate it: a
     whole number a double holds exactly (a count: 176247271424 parameters, not
@@ -657,12 +681,10 @@ def render(
         if fmt == "table":
             _table_text(rows, handle, title)
         elif fmt == "json":
-            # default: Decimals, bytes, and dates inside a query's nested values
-            text = json.dumps(list(rows.dicts()), indent=2, ensure_ascii=False, default=_text)
-            handle.write(text + "\n")
+            handle.write(_dumps(list(rows.dicts()), indent=2) + "\n")
         else:
             for row in rows.dicts():
-                handle.write(json.dumps(row, ensure_ascii=False, default=_text) + "\n")
+                handle.write(_dumps(row) + "\n")
 
 
 def _on_terminal(output: str | None) -> bool:
@@ -889,7 +911,7 @@ def render_record(record: dict[str, Any], fmt: str = "table", output: str | None
     if fmt == "json":
         with _opened(output) as handle:
             plain = {name: _iso(value) for name, value in record.items()}
-            handle.write(json.dumps(plain, indent=2, ensure_ascii=False, default=str) + "\n")
+            handle.write(_dumps(plain, indent=2, default=str) + "\n")
         return
     if fmt == "table":
         render(Rows(["field", "value"], [False, False], list(record.items())), "table", output)
