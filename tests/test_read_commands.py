@@ -3198,6 +3198,23 @@ def test_a_decimal_is_an_exact_number_in_json_nested_too(run: Run):
     assert cells == ["12345678901234567890.123", "[0.000001]", '{"p": -2.50}', ""]
 
 
+def test_a_small_decimal_is_written_in_fixed_point_as_duckdb_writes_it(run: Run):
+    """A DECIMAL(18, 10) zero showed as 0E-10 and 0.0000001 as 1.000E-7 in a table (in
+    a list or struct too) and JSON, Python's text of a Decimal, where CSV and DuckDB
+    write 0.0000000000 and 0.0000001000: every format writes every digit of its scale."""
+    sql = (
+        "SELECT 0.0000001::DECIMAL(18, 10) AS d, 0::DECIMAL(18, 10) AS z,"
+        " [0.0000001::DECIMAL(18, 10)] AS l, MAP {0::DECIMAL(9, 8): 1} AS m"
+    )
+    small, zero = "0.0000001000", "0.0000000000"
+    table = run("query", sql).stdout.splitlines()[2].split()
+    assert table == [small, zero, f"[{small}]", '{"0.00000000":', "1}"]
+    line = f'{{"d": {small}, "z": {zero}, "l": [{small}], "m": {{"0.00000000": 1}}}}\n'
+    assert run("query", sql, "--jsonl").stdout == line
+    cells = list(csv.reader(io.StringIO(run("query", sql, "--csv").stdout)))[1]
+    assert cells == [small, zero, f"[{small}]", '{"0.00000000": 1}']
+
+
 def test_whole_numbers_past_int64_after_smaller_ones_are_written(run: Run, tmp_path: Path):
     """CSV and Parquet from rows failed as a bug (exit 70) on a UHUGEINT past Int64
     after a smaller one: in one list, in the 101st row, or a HUGEINT's in a list beside

@@ -476,7 +476,8 @@ def _cell(value: Any, floats: dict[float, str] | None = None) -> str:
 def _text(value: Any) -> str:
     """A value JSON has no type for as text: a BLOB's bytes as DuckDB writes them (which
     it reads back with ::BLOB), not Python's b'...'; a timestamp nested in a list or
-    struct as one outside it (_iso); anything else as str() has it."""
+    struct as one outside it (_iso); a Decimal in fixed point; anything else as str()
+    has it."""
     if isinstance(value, datetime):
         return _iso(value)
     if isinstance(value, bytes):
@@ -484,6 +485,10 @@ def _text(value: Any) -> str:
             chr(byte) if 32 <= byte < 127 and chr(byte) not in "\"'\\" else f"\\x{byte:02X}"
             for byte in value
         )
+    if isinstance(value, Decimal) and value.is_finite():
+        # Every digit of its scale, as DuckDB and CSV write it: str() has a DECIMAL(18, 10)
+        # zero as 0E-10 and 0.0000001 as 1.000E-7.
+        return f"{value:f}"
     return str(value)
 
 
@@ -498,7 +503,7 @@ def _dumps(obj: Any, indent: int | None = None, default: Callable[[Any], Any] = 
         nonlocal marked
         if isinstance(value, Decimal) and value.is_finite():
             marked = True
-            return _DECIMAL_MARK + str(value)
+            return _DECIMAL_MARK + _text(value)
         return default(value)
 
     text = json.dumps(obj, indent=indent, ensure_ascii=False, default=number)
