@@ -435,6 +435,33 @@ def test_bom_and_whitespace_are_tolerated(run: Run, tmp_path: Path, text: str, s
     assert any(r["score"] == score and r["setting"] is None for r in rows)
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # Saved with a BOM, then again: CSV takes it (see above).
+        ("results.json", "\ufeff\ufeff" + json.dumps([{"model": "gpt-4", "score": 77.75}])),
+        ("results.jsonl", "\ufeff\ufeff" + json.dumps({"model": "gpt-4", "score": 77.75})),
+        # Two files saved with one, joined (cat a.jsonl b.jsonl).
+        ("results.jsonl", "\ufeff{}\n\ufeff{}\n".format(
+            json.dumps({"model": "gpt-4", "score": 77.75}),
+            json.dumps({"model": "gpt-4", "score": 78.5, "setting": "b"}),
+        )),
+    ],
+)  # fmt: skip
+def test_a_bom_twice_or_starting_a_json_line_is_tolerated(
+    run: Run, tmp_path: Path, name: str, text: str
+):
+    """json said "Unexpected UTF-8 BOM (decode using utf-8-sig)", of no use to the user."""
+    path = tmp_path / name
+    path.write_bytes(text.replace('"score"', '"benchmark": "mmlu", "score"').encode())
+    result = run("import", str(path), "-m", "bom")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(
+        run("list", "results", "--model", "gpt-4", "--benchmark", "mmlu", "--json").stdout
+    )
+    assert any(r["score"] == 77.75 and r["setting"] is None for r in rows)
+
+
 def test_a_true_or_false_field_takes_a_spreadsheet_s_spellings(run: Run, tmp_path: Path):
     """yes/no, y/n, t/f and 1/0, in any case, as well as true/false."""
     spellings = {"yes": True, "No": False, "Y": True, "n": False, "T": True, "f": False,

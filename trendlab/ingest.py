@@ -440,6 +440,9 @@ def json_problem(exc: json.JSONDecodeError) -> str:
 
 
 def _read_json(text: str, source: str) -> Loaded:
+    # A byte-order mark written twice (saved as UTF-8 with BOM, then again), as CSV
+    # takes it: json said "Unexpected UTF-8 BOM (decode using utf-8-sig)".
+    text = text.lstrip("\ufeff")
     try:
         data = _json_loads(text)
     except json.JSONDecodeError as exc:
@@ -504,7 +507,11 @@ def _read_jsonl(text: str, source: str) -> Loaded:
     objects, lines = [], []
     # Only \n ends a JSON Lines record (a \r before it is JSON whitespace): a value may
     # hold U+2028 or U+0085 unescaped, which splitlines() would break a record at.
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, written in enumerate(text.split("\n"), start=1):
+        # A byte-order mark starting a line, twice at the file's start or where files
+        # saved with one were joined (cat a.jsonl b.jsonl), as CSV takes one written
+        # twice: json said "Unexpected UTF-8 BOM (decode using utf-8-sig)".
+        line = written.lstrip("\ufeff")
         if not line.strip():
             continue
         try:
