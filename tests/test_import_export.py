@@ -313,6 +313,39 @@ def test_json_words_ending_in_at_say_where(run: Run, tmp_path: Path, suffix: str
     assert f"invalid JSON: Unterminated string starting at column {column};" in result.stderr
 
 
+def test_records_written_over_several_lines_say_how_json_holds_them(run: Run, tmp_path: Path):
+    """Records printed one after another over several lines each, as `jq '.[]'` prints
+    them, were "Expecting property name enclosed in double quotes" at a line holding
+    only '{' as JSON Lines, and "Extra data" as JSON: each says how the format holds
+    records instead."""
+    records = [
+        {"model": "gpt-4", "benchmark": "mmlu", "score": 50},
+        {"model": "gpt-4", "benchmark": "mmlu", "score": 51, "setting": "b"},
+    ]
+    text = "\n".join(json.dumps(r, indent=2) for r in records) + "\n"
+    before = run("log", "--json").stdout
+    lines = tmp_path / "results.jsonl"
+    lines.write_text(json.dumps(records[0]) + "\n" + text)
+    result = run("import", str(lines))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {lines}:2: the record starting on this line runs to line 6: JSON "
+        "Lines holds one record a line (`jq -c` writes them so); nothing was written\n"
+    )
+    array = tmp_path / "results.json"
+    array.write_text(text)
+    result = run("import", str(array))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"trendlab: error: {array}:6: a record after the first, outside any array: a JSON "
+        "file holds one array of records (`jq -s` gathers them into one); nothing was written\n"
+    )
+    # Anything else after a record is still json's words.
+    array.write_text(json.dumps(records[0], indent=2) + " x")
+    assert "invalid JSON: Extra data;" in run("import", str(array)).stderr
+    assert run("log", "--json").stdout == before
+
+
 def test_duplicate_keys_in_one_file(run: Run, tmp_path: Path):
     path = _results_csv(
         tmp_path / "results.csv",

@@ -448,6 +448,16 @@ def _read_json(text: str, source: str) -> Loaded:
     except json.JSONDecodeError as exc:
         if _one_object_a_line(text):
             _refuse_as(source, "json", "jsonl")
+        if (
+            exc.msg == "Extra data"
+            and text[exc.pos] == "{"
+            and _lines_spread_over(text, _past_space(text, 0))
+        ):
+            # Records one after another, each over several lines, as jq prints them.
+            raise TrendlabError(
+                f"{source}:{exc.lineno}: a record after the first, outside any array: a JSON "
+                "file holds one array of records (`jq -s` gathers them into one)"
+            ) from None
         raise TrendlabError(f"{source}:{exc.lineno}: invalid JSON: {json_problem(exc)}") from None
     except RecursionError:
         raise TrendlabError(f"{source}: invalid JSON: nested too deeply") from None
@@ -507,7 +517,9 @@ def _read_jsonl(text: str, source: str) -> Loaded:
     objects, lines = [], []
     # Only \n ends a JSON Lines record (a \r before it is JSON whitespace): a value may
     # hold U+2028 or U+0085 unescaped, which splitlines() would break a record at.
+    offset = 0  # where the line starts in `text`
     for number, written in enumerate(text.split("\n"), start=1):
+        at, offset = offset, offset + len(written) + 1
         # A byte-order mark starting a line, twice at the file's start or where files
         # saved with one were joined (cat a.jsonl b.jsonl), as CSV takes one written
         # twice: json said "Unexpected UTF-8 BOM (decode using utf-8-sig)".
@@ -519,6 +531,12 @@ def _read_jsonl(text: str, source: str) -> Loaded:
         except json.JSONDecodeError as exc:
             if not objects and _json_array(text):
                 _refuse_as(source, "jsonl", "json")
+            if more := _lines_spread_over(text, at + len(written) - len(line.lstrip())):
+                raise TrendlabError(
+                    f"{source}:{number}: the record starting on this line runs to line "
+                    f"{number + more}: JSON Lines holds one record a line (`jq -c` writes "
+                    "them so)"
+                ) from None
             raise TrendlabError(f"{source}:{number}: invalid JSON: {json_problem(exc)}") from None
         except RecursionError:
             raise TrendlabError(f"{source}:{number}: invalid JSON: nested too deeply") from None
@@ -531,6 +549,19 @@ def _read_jsonl(text: str, source: str) -> Loaded:
         return str(lines[i])
 
     return _from_objects(objects, source, where)
+
+
+def _lines_spread_over(text: str, at: int) -> int:
+    """How many lines past its first the JSON object starting at `at` in `text` runs
+    on: a record written over several lines (as jq prints one by default), whose first
+    line alone json called "Expecting property name enclosed in double quotes"; 0 where
+    no whole object starts there."""
+    decoder = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
+    try:
+        record, end = decoder.raw_decode(text, at)
+    except (json.JSONDecodeError, RecursionError):
+        return 0
+    return text.count("\n", at, end) if isinstance(record, dict) else 0
 
 
 @contextmanager
