@@ -3248,6 +3248,29 @@ def test_whole_numbers_past_int64_after_smaller_ones_are_written(run: Run, tmp_p
     assert frame["late"][-1] == big
 
 
+def test_a_hugeint_past_38_digits_alone_is_its_text_in_parquet(run: Run, tmp_path: Path):
+    """With no UHUGEINT or MAP beside it, a HUGEINT of 39 digits went to Parquet from
+    DuckDB's Arrow as a DECIMAL(38, 0) all the same, which Polars read back with its
+    last digit lost; it is its text, as one from rows is (JSON text in a list or
+    struct), and a HUGEINT of 38 digits beside it stays a DECIMAL(38, 0)."""
+    top = 2**127 - 1
+    sql = (
+        f"SELECT {top}::HUGEINT AS h, [{top}::HUGEINT] AS l, {{'a': (-{top})::HUGEINT}} AS s,"
+        f" {10**38 - 1}::HUGEINT AS fits"
+    )
+    parquet = tmp_path / "top.parquet"
+    written = run("query", sql, "-o", str(parquet))
+    assert written.exit_code == 0, written.stderr
+    frame = pl.read_parquet(parquet)
+    assert frame.schema == {
+        "h": pl.String,
+        "l": pl.String,
+        "s": pl.String,
+        "fits": pl.Decimal(38, 0),
+    }
+    assert frame.row(0) == (str(top), f"[{top}]", f'{{"a": -{top}}}', Decimal(10**38 - 1))
+
+
 def test_a_float_reads_as_duckdb_prints_it_in_every_format(run: Run):
     """Python has 0.1::FLOAT as the double 0.10000000149011612, which JSON, nested values
     and CSV read from rows wrote, while a table and CSV from Arrow wrote 0.1. A DOUBLE of

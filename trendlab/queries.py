@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -178,7 +179,7 @@ def run(
         try:
             # An infinite date or one past year 9999 is a day Polars cannot write, or (a
             # TIMESTAMP_S's, overflowing as Polars turns it into milliseconds) another day.
-            if not any(whole) and _dates_in_range(table):
+            if not any(whole) and _dates_in_range(table) and _decimals_held(table):
                 taken = pl.from_arrow(table)
                 assert isinstance(taken, pl.DataFrame)  # a table's, not a column's
                 if not any(_opaque(t) for t in taken.schema.dtypes()):
@@ -520,16 +521,51 @@ def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
     ):
         return _column_dates_in_range(pc.list_flatten(column))
     if pa.types.is_struct(dtype):
-        # Each field as held, not flatten()'s, which gives it the struct's nulls: Arrow
-        # aborts the process giving them to a UNION, which has none of its own. DuckDB
-        # gives a null struct null fields.
-        fields = (
-            pa.chunked_array([chunk.field(i) for chunk in column.chunks], type=dtype.field(i).type)
-            for i in range(dtype.num_fields)
-        )
-        return all(_column_dates_in_range(field) for field in fields)
+        return all(_column_dates_in_range(field) for field in _fields(column))
     # Another nested type (a MAP) is looked into no further: its rows are the safe way.
     return not pa.types.is_nested(dtype)
+
+
+def _fields(column: pa.ChunkedArray) -> Iterator[pa.ChunkedArray]:
+    """Each field of a struct `column` as held, not flatten()'s, which gives it the
+    struct's nulls: Arrow aborts the process giving them to a UNION, which has none of
+    its own. DuckDB gives a null struct null fields."""
+    import pyarrow as pa
+
+    dtype = column.type
+    for i in range(dtype.num_fields):
+        yield pa.chunked_array(
+            [chunk.field(i) for chunk in column.chunks], type=dtype.field(i).type
+        )
+
+
+def _decimals_held(table: pa.Table) -> bool:
+    """Whether every decimal of `table`, inside lists and structs too, has no more digits
+    than its precision: DuckDB's Arrow gives a HUGEINT as a DECIMAL(38, 0) whatever its
+    size, and one of 39 digits so written to Parquet read back with its last digit lost
+    (170141183460469231731687303715884105727 as 1.7014118346046923173168730371588410573E+38).
+    Its rows have it as its text (see render.frame_of)."""
+    return all(_column_decimals_held(column) for column in table.columns)
+
+
+def _column_decimals_held(column: pa.ChunkedArray) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = column.type
+    if pa.types.is_decimal(dtype):
+        least, greatest = (value.as_py() for value in pc.min_max(column).values())
+        bound = Decimal(10) ** (dtype.precision - dtype.scale)
+        return least is None or (-bound < least and greatest < bound)
+    if (
+        pa.types.is_list(dtype)
+        or pa.types.is_large_list(dtype)
+        or pa.types.is_fixed_size_list(dtype)
+    ):
+        return _column_decimals_held(pc.list_flatten(column))
+    if pa.types.is_struct(dtype):
+        return all(_column_decimals_held(field) for field in _fields(column))
+    return True  # a MAP's rows are read anyway (see _column_dates_in_range)
 
 
 def _held_in(min_max: pa.StructScalar, low: int, past: int) -> bool:
