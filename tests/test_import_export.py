@@ -313,6 +313,21 @@ def test_json_words_ending_in_at_say_where(run: Run, tmp_path: Path, suffix: str
     assert f"invalid JSON: Unterminated string starting at column {column};" in result.stderr
 
 
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_any_json_error_says_its_column(run: Run, tmp_path: Path, suffix: str):
+    """A comma left out of a long record was "invalid JSON: Expecting ',' delimiter"
+    with its line alone, which a JSON Lines record fills: the column is said."""
+    record = '{"model": "gpt-4", "benchmark": "mmlu", "score": 50 "notes": "x"}'
+    path = tmp_path / f"results.{suffix}"
+    path.write_text(f"[\n{record}\n]" if suffix == "json" else f"{record}\n")
+    result = run("import", str(path))
+    column = record.index('"notes') + 1
+    assert result.stderr == (
+        f"trendlab: error: {path}:{2 if suffix == 'json' else 1}: invalid JSON: Expecting "
+        f"',' delimiter at column {column}; nothing was written\n"
+    )
+
+
 def test_records_written_over_several_lines_say_how_json_holds_them(run: Run, tmp_path: Path):
     """Records printed one after another over several lines each, as `jq '.[]'` prints
     them, were "Expecting property name enclosed in double quotes" at a line holding
@@ -342,7 +357,7 @@ def test_records_written_over_several_lines_say_how_json_holds_them(run: Run, tm
     )
     # Anything else after a record is still json's words.
     array.write_text(json.dumps(records[0], indent=2) + " x")
-    assert "invalid JSON: Extra data;" in run("import", str(array)).stderr
+    assert "invalid JSON: Extra data at column 3;" in run("import", str(array)).stderr
     assert run("log", "--json").stdout == before
 
 
@@ -857,7 +872,7 @@ def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path:
     # Broken JSON of the format asked for is still named by its line.
     broken = run("import", "-", "--kind", "models", "-f", "json", input='[{"slug": \n')
     assert broken.stderr == (
-        "trendlab: error: stdin:2: invalid JSON: Expecting value; nothing was written\n"
+        "trendlab: error: stdin:2: invalid JSON: Expecting value at column 1; nothing was written\n"
     )
     assert run("log", "--json").stdout == before
 

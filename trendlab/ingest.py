@@ -434,9 +434,11 @@ def json_record(pairs: list[tuple[str, object]]) -> JsonRecord:
 
 
 def json_problem(exc: json.JSONDecodeError) -> str:
-    """Python's words for what is wrong with JSON, where they end in "at" ("Invalid
-    control character at", a tab typed into a string) with the column they leave out."""
-    return f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else exc.msg
+    """Python's words for what is wrong with JSON and the column where it is: the line
+    alone left a long one (a JSON Lines record) to be searched for the comma missing.
+    Words ending in "at" ("Invalid control character at", a tab typed into a string)
+    take the column after them."""
+    return f"{exc.msg}{'' if exc.msg.endswith(' at') else ' at'} column {exc.colno}"
 
 
 def _read_json(text: str, source: str) -> Loaded:
