@@ -1474,6 +1474,38 @@ def test_the_catalogs_password_is_in_nothing_query_can_read(
     assert "WRONG" not in refused.output
 
 
+def _scram_verifier(password: bytes) -> str:
+    """What PostgreSQL stores for a role's `password` (RFC 5802), made of its bytes as
+    they are: as the server makes it for a password that is not UTF-8."""
+    import base64
+    import hashlib
+    import hmac
+
+    salt = b"trendlab-salt-16"
+    salted = hashlib.pbkdf2_hmac("sha256", password, salt, 4096)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    b64 = [base64.b64encode(part).decode() for part in (salt, stored_key, server_key)]
+    return f"SCRAM-SHA-256$4096:{b64[0]}${b64[1]}:{b64[2]}"
+
+
+# libpq sends the bytes a URI's '%' gives as they are: a password that is not UTF-8
+# (Latin-1's p%E4ss) was decoded with U+FFFD for its byte, put in the secret as that, and
+# refused by the server (it connected before the password went to a secret).
+def test_a_uri_password_of_bytes_not_utf8_still_reaches_the_server(
+    pg_server: PgServer, seeded_team_template: str
+):
+    pg_server.password_role("latin_role", _scram_verifier(b"p\xe4ss"))
+    name = f"latin_{os.getpid()}"
+    pg_server.create_database(name, seeded_team_template)
+    uri = f"ducklake:postgres:postgresql://latin_role:p%E4ss@localhost:{pg_server.port}/{name}"
+    result = make_runner(uri)("list", "models")
+    assert result.exit_code == 0, result.output
+    refused = make_runner(uri.replace("%E4", "%E5"))("list", "models")
+    _one_line_error(refused, 'password authentication failed for user "latin_role"')
+
+
 # A URI parameter's value ends at the next '&' (the parameters after it were lost), and
 # libpq percent-decodes keywords, so pass%77ord is a password too.
 @pytest.mark.parametrize(

@@ -847,9 +847,15 @@ def _clean_uri_fields(uri: str) -> dict[str, str] | None:
     order it reads them (a parameter last, so it wins); None for a URI that
     _CLEAN_URI_RE does not take, or whose fields a keyword/value string could not
     give as they are (a ',' in a host, an `ssl` parameter but ssl=true, which libpq
-    reads as sslmode=require)."""
+    reads as sslmode=require, a byte that is not UTF-8)."""
     found = _CLEAN_URI_RE.fullmatch(uri)
     if found is None or _BAD_PERCENT_RE.search(uri):
+        return None
+    try:
+        # libpq sends the bytes a '%' gives as they are: a password of other bytes than
+        # UTF-8 (Latin-1's p%E4ss) read as text was another, and refused by the server.
+        urllib.parse.unquote_to_bytes(uri).decode()
+    except UnicodeDecodeError:
         return None
     fields = _uri_fields(uri)
     params = [
