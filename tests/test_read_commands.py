@@ -4035,6 +4035,15 @@ def test_text_that_is_not_utf8_is_a_usage_error_that_writes_nothing(db: Path, mo
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert result.stderr == f"trendlab: error: argument {shown} is not UTF-8 text\n"
+    # A team store's password, masked as in every other message (it was shown).
+    for location in (
+        "ducklake:postgres:dbname=t password=hun\udce4ter2",
+        "ducklake:postgres:dbname=t\udce4 password=hunter2",
+        "ducklake:postgres:postgresql://u:hun\udce4ter2@h/t",
+    ):
+        result = CliRunner().invoke(cli, ["--db", location, "log"])
+        assert result.exit_code == 2, result.output
+        assert "is not UTF-8 text" in result.stderr and "ter2" not in result.stderr
     monkeypatch.setenv("TRENDLAB_AUTHOR", "a\udc85b")
     result = run("add-model", "m1", "-m", "x")
     assert (result.exit_code, result.stderr) == (

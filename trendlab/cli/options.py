@@ -666,7 +666,10 @@ def _check_utf8(args: list[str]) -> None:
 
     for arg in args:
         if not is_utf8(arg):
-            shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
+            from trendlab.lake import mask_password
+
+            # A --db or copy SRC's password masked, as in every other message.
+            shown = mask_password(os.fsencode(arg).decode("utf-8", "backslashreplace"))
             raise click.UsageError(f"argument '{shown}' is not UTF-8 text")
     for name, value in os.environ.items():
         if name.startswith("TRENDLAB_") and not is_utf8(value):
