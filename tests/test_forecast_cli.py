@@ -444,6 +444,20 @@ def test_a_midpoint_far_past_the_points_fitted_is_unknown_and_a_note_says_why(ru
     assert not any("midpoint is unknown" in said for said in near["notes"])
 
 
+def test_a_forecast_by_price_under_a_future_as_of_says_the_prices_are_announced_ones(run: Run):
+    """By price, an --as-of after today read the database as it is now and took the
+    prices announced for that day as in effect, without the note price-trend gives;
+    the forecast by price gives it first, and one by date, which takes no price, not."""
+    later = str(date.today().year + 2)
+    doc = json.loads(_ok(run("forecast", "mmlu", "--by", "price", "--json", "--as-of", later)))
+    assert doc["notes"][0] == (
+        f"--as-of {later}-12-31 23:59:59 is in the future: the database is read as it is "
+        f"now, with the prices announced for {later}-12-31 or before as in effect then"
+    )
+    by_date = json.loads(_ok(run("forecast", "mmlu", "--json", "--as-of", later)))
+    assert not any("is in the future" in said for said in by_date["notes"])
+
+
 def test_every_ensemble_member_whose_position_is_unknown_is_named_in_the_note(db: Path):
     """An ensemble's parameters left each far member's midpoint (inflection) null, but
     the note named only the first: MMLU by price put gompertz's inflection 12.8 orders

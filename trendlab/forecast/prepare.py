@@ -41,6 +41,7 @@ from trendlab.forecast.scoring import (
     no_results,
     read_backtests,
 )
+from trendlab.prices import ahead_note
 from trendlab.series import (
     Scale,
     Series,
@@ -104,6 +105,9 @@ class ForecastInputs:
     specs: dict[str, str]  # family -> the fit cache's spec
     backtests: PendingBacktests | None
     price_day: date  # by price, prices dated after it are not yet in effect
+    # By price under an --as-of after today, prices.ahead_note: the prices read as in
+    # effect then are the ones announced by then, not ones the store held that day.
+    ahead: str | None = None
 
 
 def read_forecast_inputs(
@@ -154,7 +158,8 @@ def read_forecast_inputs(
     fits = (
         {f: cache.cached_fits(store, spec, wanted) for f, spec in specs.items()} if usable else {}
     )
-    return ForecastInputs(series, versions, fits, specs, pending, store.reading_day)
+    ahead = ahead_note(store.reading_day, store.as_of_moment()) if by == "price" else None
+    return ForecastInputs(series, versions, fits, specs, pending, store.reading_day, ahead)
 
 
 def prepare_forecasts(
@@ -183,7 +188,7 @@ def prepare_forecasts(
             out[slug] = series
             continue
         calibrable = inputs.backtests is not None
-        notes: list[str] = []
+        notes: list[str] = [inputs.ahead] if inputs.ahead else []
         if series.undated:
             notes.append(undated_note(series.undated, f"on {slug}", series.command))
         if series.uncomputed:
