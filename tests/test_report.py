@@ -458,11 +458,17 @@ def test_report_as_of_before_anything_was_recorded_says_so(seeded_copy: Path):
 
 def test_report_header_says_the_moment_as_of_reads(run: Run, tmp_path: Path):
     """The header said "the database as of 2024", which read as the year's start, and of
-    a changeset id nothing a reader without the database could date."""
+    a changeset id nothing a reader without the database could date. A moment after today
+    is the database as it is now, which the header says (it read as one recorded by
+    then), as backtest --all then prints the same figures."""
     write_benchmark(run, tmp_path, "b", [date(2023, 1, 1), date(2024, 1, 1)], [40.0, 50.0])
     changeset = json.loads(run("log", "--json").stdout)[0]
     page = run("report", "--as-of", "2999", "-o", "-").stdout
-    assert "the database as of <b>2999</b> (2999-12-31 23:59:59 UTC) ·" in page
+    assert (
+        "the database as of <b>2999</b> (2999-12-31 23:59:59 UTC, after today: the database "
+        "as it is now) ·"
+    ) in page
+    assert "backtest --all --level 80</code> prints the same." in page
     page = run("report", "--as-of", changeset["changeset"], "-o", "-").stdout
     moment = changeset["recorded_at"].replace("T", " ")
     assert f"as of <b>{changeset['changeset']}</b> ({moment} UTC) ·" in page

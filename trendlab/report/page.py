@@ -206,8 +206,11 @@ def _header(report: Report, title: str) -> str:
     if report.as_of:
         # The moment too: "as of 2024" read as the year's start, and a changeset id
         # said nothing of when to one who has not the database.
+        # A moment after today read as if the store had been recorded up to it.
+        now = ", after today: the database as it is now" if report.ahead else ""
         as_of = (
-            f" · the database as of <b>{_esc(report.as_of)}</b> ({_esc(report.as_of_moment)} UTC)"
+            f" · the database as of <b>{_esc(report.as_of)}</b> "
+            f"({_esc(report.as_of_moment)} UTC{now})"
         )
     if report.until:
         as_of += f" · forecasts to {_esc(report.until)}"
@@ -285,7 +288,7 @@ def _pooled(report: Report) -> str:
     # backtest has no --as-of: it prints these figures only of the database as it is now.
     same = (
         f"{command} prints the same"
-        if report.as_of is None
+        if report.as_of is None or report.ahead
         else f"These are of the database as of {_esc(report.as_of)}: {command}, which has no "
         "--as-of, prints them of the database as it is now"
     )
