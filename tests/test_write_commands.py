@@ -1718,6 +1718,33 @@ def test_a_new_organizations_slug_as_typed_beside_its_name_in_one_input_is_accep
     assert run("check").exit_code == 0
 
 
+def test_a_name_making_another_organizations_slug_reads_edits_or_retracts_none(run: Run):
+    """As a model's write refuses it, 'a"b' names no organization to show, edit or
+    retract: read by the slug it makes, retract took 'a/b' (a-b) without a word. The slug
+    as typed, the name in other capitals, a name it had before a rename and the name a
+    model writes still name it."""
+    assert run("add-model", "m-1", "--organization", "a/b", "-m", "x").exit_code == 0
+    assert run("retract", "model", "m-1", "-m", "x").exit_code == 0
+    said = (
+        "trendlab: error: 'a\"b' is no organization's name, but makes the slug a-b of "
+        "organization 'a/b': give 'a/b' or a-b for that one\n"
+    )
+    for args in (
+        ("show", "organization", 'a"b'),
+        ("edit", "organization", 'a"b', "--set", "name=c", "-m", "x"),
+        ("retract", "organization", 'a"b', "-m", "x"),
+    ):
+        refused = run(*args)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (1, "", said)
+    assert json.loads(run("show", "organization", "a-b", "--json").stdout)["name"] == "a/b"
+    for name in ("A-B", "A/B", "a/b"):
+        assert run("show", "organization", name).exit_code == 0
+    assert run("edit", "organization", "A/B", "--set", "name=A slash B", "-m", "x").exit_code == 0
+    assert run("show", "organization", "a/b").exit_code == 0  # its name before the rename
+    assert run("retract", "organization", "A slash B", "-m", "x").exit_code == 0
+    assert run("show", "organization", "a-b").exit_code == 1
+
+
 def test_names_alike_stored_before_they_were_refused_each_name_their_own(run: Run, db: Path):
     """Stored before inner spaces were ignored, 北京  实验室 beside 北京 实验室 was read as
     the other, so it could be retracted while a model named it exactly."""

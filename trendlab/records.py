@@ -1239,6 +1239,8 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     """The key of the one current record `text` names, or a helpful error."""
     keys = named_keys(store, kind, text)
     if len(keys) == 1:
+        if kind is ORGANIZATIONS:
+            _refuse_slug_made(store, text.strip(), keys[0])
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
@@ -1256,6 +1258,24 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
         later = next((found for r in readings if (found := store.named_later(kind, r))), "")
     hint = later or nearest_hint(store, kind, text)
     raise TrendlabError(f"no current {kind.singular} {quoted(text)}{store.as_of_note()}{hint}")
+
+
+def _refuse_slug_made(store: Store, text: str, slug: str) -> None:
+    """Refuse `text`, which found organization `slug` only by the slug it makes ('a"b'
+    makes a-b, the slug of 'a/b'), as a model's write refuses it (see
+    validate._organization_slugs_taken): read, edited or retracted by it, the
+    organization was one of another name, unseen. The slug as typed, a name it has or
+    had, and a name a current model writes it by still name it."""
+    name = store.organization_names().get(slug)
+    if not name or matched_form(text) == slug or fold(text) == fold(name):
+        return
+    had = {fold(n) for s, n in store.organization_names_had() if s == slug}
+    if fold(text) in had or text in store.organization_models(slug).values():
+        return
+    raise TrendlabError(
+        f"{quoted(text)} is no organization's name, but makes the slug {slug} of "
+        f"organization {quoted(name)}: give {quoted(name)} or {slug} for that one"
+    )
 
 
 def _recorded_later(store: Store, kind: Kind, text: str) -> str:
