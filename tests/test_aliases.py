@@ -94,6 +94,29 @@ def test_an_alias_taking_a_retracted_models_slug_in_other_capitals_says_so(run: 
     assert len(run("alias", "add", "gpt-4", "foo-n").stderr.splitlines()) == 1
 
 
+def test_an_imported_alias_taking_a_retracted_models_slug_says_so(run: Run, tmp_path: Path):
+    """import --kind aliases wrote such an alias (FOO-M, foo-m's) without the note alias
+    add gives; it gives it after its counts, for that alias alone, and a dry run or an
+    alias unchanged says nothing of it."""
+    assert run("add-model", "foo-m", "-m", "a model").exit_code == 0
+    changeset = run("retract", "model", "foo-m", "-m", "gone").stderr.split()[-1]
+    path = tmp_path / "aliases.csv"
+    path.write_text("alias,model\nFOO-M,gpt-4\nbar-q,gpt-4\n")
+    dry = run("import", str(path), "--kind", "aliases", "--dry-run")
+    assert dry.exit_code == 0 and "note:" not in dry.stderr
+    imported = run("import", str(path), "--kind", "aliases", "-m", "t")
+    assert imported.exit_code == 0, imported.stderr
+    said, taken = imported.stderr.splitlines()
+    assert said.startswith("aliases: 2 added (changeset ")
+    assert taken == (
+        f"note: alias FOO-M is also the slug of model foo-m, retracted in changeset {changeset}: "
+        "the name now means model gpt-4, and foo-m can be restored only once the alias is "
+        "retracted"
+    )
+    again = run("import", str(path), "--kind", "aliases", "-m", "t")
+    assert again.stderr == "aliases: 2 unchanged; nothing to write\n"
+
+
 def test_an_import_may_not_give_one_alias_to_two_models(run: Run, tmp_path: Path):
     path = tmp_path / "aliases.csv"
     path.write_text("alias,model\nfoo-x,gpt-4\nFOO-X,gpt-4o\n")

@@ -1389,6 +1389,17 @@ def retracted_slug_taken(store: Store, alias: str) -> str:
     )
 
 
+def retracted_slugs_taken(store: Store, aliases: pl.Series) -> list[str]:
+    """retracted_slug_taken's notes for `aliases` (current, just written), in their
+    order. Only an alias whose form is a retracted model's slug is read alone: an import
+    may write a million."""
+    gone = set(store.keys_ever(MODELS)) - set(store.all_keys(MODELS))
+    if not gone:
+        return []
+    named = [alias for alias in aliases.to_list() if matched_form(alias) in gone]
+    return [taken for alias in named if (taken := retracted_slug_taken(store, alias))]
+
+
 def _retracted(store: Store, kind: Kind, text: str) -> TrendlabError | None:
     """The error for a name (as named_keys reads it) of a record that was retracted."""
     gone = named_keys(store, kind, text, ever=True)

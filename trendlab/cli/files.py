@@ -130,6 +130,8 @@ def import_(
     if skip_unresolved or source_url or list_all:
         raise click.UsageError("--skip-unresolved, --source-url and --list-all go with --from")
     from trendlab.ingest import check_readable, read_records
+    from trendlab.kinds import ALIASES
+    from trendlab.records import retracted_slugs_taken
 
     with _nothing_written():
         check_readable(file)
@@ -162,8 +164,16 @@ def import_(
         )
         # For the twin note's `diff --since`: after the commit the store is closed.
         since = store.changeset_before(cs.id) if cs.id and counts.twins[1] and not dry_run else None
+        taken: list[str] = []
+        if kind is ALIASES and cs.id and not dry_run:
+            # As alias add says it: the retracted model's slug now means another model.
+            taken = retracted_slugs_taken(
+                store, counts.keys.filter(~counts.keys.is_in(counts.same.implode()))
+            )
     _report(cs, dry_run)
     note_written(counts, kind, "reported_date", store.command, SHOWN, since)
+    for said in taken:
+        note(said)
 
 
 def _import_source(
