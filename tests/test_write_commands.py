@@ -1719,8 +1719,9 @@ def test_a_new_organizations_slug_as_typed_beside_its_name_in_one_input_is_accep
 
 
 def test_a_name_making_another_organizations_slug_reads_edits_or_retracts_none(run: Run):
-    """As a model's write refuses it, 'a"b' names no organization to show, edit or
-    retract: read by the slug it makes, retract took 'a/b' (a-b) without a word. The slug
+    """As a model's write refuses it, 'a"b' names no organization to show, edit,
+    retract or show the history of: read by the slug it makes, retract took 'a/b' (a-b)
+    without a word. The slug
     as typed, the name in other capitals, a name it had before a rename and the name a
     model writes still name it."""
     assert run("add-model", "m-1", "--organization", "a/b", "-m", "x").exit_code == 0
@@ -1743,6 +1744,14 @@ def test_a_name_making_another_organizations_slug_reads_edits_or_retracts_none(r
     assert run("show", "organization", "a/b").exit_code == 0  # its name before the rename
     assert run("retract", "organization", "A slash B", "-m", "x").exit_code == 0
     assert run("show", "organization", "a-b").exit_code == 1
+    # Nor its history, retracted: the names it had find it.
+    history = run("history", "organization", 'a"b')
+    assert (history.exit_code, history.stderr) == (
+        1,
+        "trendlab: error: 'a\"b' is no organization's name, but makes the slug a-b of "
+        "organization 'A slash B': give 'A slash B' or a-b for that one\n",
+    )
+    assert run("history", "organization", "a/b").stdout.count("\n") == 2 + 3
 
 
 def test_names_alike_stored_before_they_were_refused_each_name_their_own(run: Run, db: Path):

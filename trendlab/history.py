@@ -11,7 +11,14 @@ import polars as pl
 from trendlab.db import Store
 from trendlab.errors import TrendlabError
 from trendlab.kinds import MODELS, ORGANIZATIONS, PRICES, RESULTS, Kind
-from trendlab.records import ambiguous, check_long_enough, named_keys, nearest_hint, to_text
+from trendlab.records import (
+    ambiguous,
+    check_long_enough,
+    named_keys,
+    nearest_hint,
+    refuse_slug_made,
+    to_text,
+)
 from trendlab.text import at_most, fold, matched_form, name_forms, number, quoted
 from trendlab.validate import Refs
 
@@ -101,6 +108,8 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
                 f"{', '.join(at_most(keys, 10))}; give the organization's slug"
             )
     if len(keys) == 1:
+        if kind is ORGANIZATIONS:
+            refuse_slug_made(store, text.strip(), keys[0], ever=True)
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)

@@ -1240,7 +1240,7 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     keys = named_keys(store, kind, text)
     if len(keys) == 1:
         if kind is ORGANIZATIONS:
-            _refuse_slug_made(store, text.strip(), keys[0])
+            refuse_slug_made(store, text.strip(), keys[0])
         return keys[0]
     if len(keys) > 1:
         raise ambiguous(kind, text, keys)
@@ -1260,13 +1260,15 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     raise TrendlabError(f"no current {kind.singular} {quoted(text)}{store.as_of_note()}{hint}")
 
 
-def _refuse_slug_made(store: Store, text: str, slug: str) -> None:
+def refuse_slug_made(store: Store, text: str, slug: str, *, ever: bool = False) -> None:
     """Refuse `text`, which found organization `slug` only by the slug it makes ('a"b'
     makes a-b, the slug of 'a/b'), as a model's write refuses it (see
     validate._organization_slugs_taken): read, edited or retracted by it, the
     organization was one of another name, unseen. The slug as typed, a name it has or
-    had, and a name a current model writes it by still name it."""
-    name = store.organization_names().get(slug)
+    had, and a name a current model writes it by still name it. With `ever`, `slug`
+    may be a retracted one's (history)."""
+    names = store.organization_names_ever() if ever else store.organization_names()
+    name = names.get(slug)
     if not name or matched_form(text) == slug or fold(text) == fold(name):
         return
     had = {fold(n) for s, n in store.organization_names_had() if s == slug}
