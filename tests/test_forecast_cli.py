@@ -1222,6 +1222,30 @@ def test_fitted_on_by_price_spans_the_plateau_before_the_records(run: Run):
     assert " fitted on 2 frontier points from 2020-09-07 to 2024-12-26; " in table
 
 
+def test_fitted_on_with_all_spans_only_the_results_fitted(run: Run):
+    """With --all there is no plateau: the dearest result is one of the results, and
+    an S-curve leaves it out at the floor. Its date was taken as fitted_on's first, so
+    the title said the 4 results fitted ran from 2019, the year of the one left out."""
+    assert _ok(run("add-benchmark", "fo-bench", "--unit", "percent", "--floor", "25"))
+    for slug, usd, score, day in (
+        ("fo-a", "1", "60", "2023-01-01"),
+        ("fo-b", "2", "70", "2023-06-01"),
+        ("fo-c", "3", "80", "2024-01-01"),
+        ("fo-d", "4", "85", "2024-06-01"),
+        ("fo-e", "100", "20", "2019-01-01"),
+    ):
+        assert _ok(run("add-model", slug))
+        assert _ok(run("add-price", slug, "OpenAI", day, "--input", usd, "--output", usd))
+        url = f"https://example.org/{slug}"
+        assert _ok(run("add-result", slug, "fo-bench", score, "--date", day, "--source-url", url))
+    args = ("forecast", "fo-bench", "--by", "price", "--family", "logistic", "--json")
+    every = json.loads(_ok(run(*args, "--all")))["fitted_on"]
+    assert every == {"points": 4, "first": "2023-01-01", "last": "2024-06-01", "left_out": 1}
+    # On the frontier the dearest result's date is the plateau's, fitted at 85.
+    frontier = json.loads(_ok(run(*args)))["fitted_on"]
+    assert frontier == {"points": 4, "first": "2019-01-01", "last": "2024-06-01", "left_out": 0}
+
+
 @pytest.mark.parametrize("command", ["forecast", "plot", "report", "price-trend"])
 def test_help_shows_no_empty_range(run: Run, command: str):
     """An unbounded number (--threshold) has no range to show, not 'x<=None'."""

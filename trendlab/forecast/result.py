@@ -756,10 +756,16 @@ class Forecast:
         first: Any = fitted.get_column("date").min()
         last: Any = series.last_date
         if series.by != "date":
+            dates = fitted.get_column("date")
             # The plateau's result may be the oldest fitted too: MMLU by price fits
-            # GPT-3's $60 of 2020 at the 2024 frontier, and the span began in 2024.
-            at_end = series.points.filter(pl.col("x") == series.x_now)
-            dates = pl.concat([fitted, at_end]).get_column("date")
+            # GPT-3's $60 of 2020 at the 2024 frontier, and the span began in 2024. It
+            # is fitted on the frontier alone, past its last record (Series.fit_data):
+            # with --all the result at the largest x is one of the results, which an
+            # S-curve leaves out at the floor, and whose date is then no point's fitted.
+            past = fitted.filter(pl.col("x") >= series.x_now).is_empty()
+            if series.frontier and not dates.is_empty() and past:
+                at_end = series.points.filter(pl.col("x") == series.x_now)
+                dates = pl.concat([dates, at_end.get_column("date")])
             first, last = dates.min(), dates.max()
         return {
             "points": fitted.height,
