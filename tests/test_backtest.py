@@ -1180,6 +1180,25 @@ def test_two_records_and_a_later_result_are_the_history_the_first_origin_needs()
     )
 
 
+def test_the_default_start_waits_for_the_third_record_as_help_says(run: Run):
+    """--help said the default start followed the third frontier point, the level at a
+    later result counting as one; with three records it follows the third record, even
+    where a result between the second and the third made three points earlier: osworld's
+    first default origin would be 2025-07-01, and --start 2024-08-01 scores."""
+    helped = " ".join(run("backtest", "--help").stdout.split())
+    assert (
+        "[default: 1 January or 1 July after the third frontier record, or with two "
+        "records after the first result past the second]" in helped
+    )
+    args = ("backtest", "osworld", "--family", "linear", "--horizons", "6")
+    none = run(*args)
+    assert none.exit_code == 1
+    assert none.stderr.rstrip().endswith(
+        "the first origin with three frontier records before it is 2025-07-01"
+    )
+    assert run(*args, "--start", "2024-08-01").exit_code == 0
+
+
 def test_an_origin_knows_only_the_results_of_the_setting_backtested():
     """With --setting, what each origin knows is that setting's results too, as the
     truth is. By hand: 0-shot results on 1 January 2014, 2016, ... 2024 score 10, 20,

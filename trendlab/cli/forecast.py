@@ -287,8 +287,8 @@ def _horizons(value: str) -> tuple[int, ...]:
 @click.option(
     "--start",
     type=ISO_DATE,
-    help="The first origin. [default: 1 January or 1 July after the third frontier point "
-    "(the frontier's level at a later result counts as one)]",
+    help="The first origin. [default: 1 January or 1 July after the third frontier record, "
+    "or with two records after the first result past the second]",
 )
 @click.option(
     "--every",

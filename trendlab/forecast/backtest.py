@@ -100,7 +100,7 @@ class Plan:
 
     def origins(self, now: Series) -> list[date]:
         """Origins every `every` months from `start` (default: the first 1 January or 1 July
-        after the third frontier point, see _third) while the nearest of run_horizons can
+        after the history _third says an origin needs) while the nearest of run_horizons can
         still be scored."""
         first = self.start if self.start is not None else _half_year_after(_third(now))
         last = now.last_date
@@ -267,9 +267,11 @@ def _rows(
 
 
 def _third(now: Series) -> date:
-    """The date of the third frontier point, the history an origin needs before it: the
-    third record's, or with two the first result after the second, the frontier's level
-    at a later result being a point too (Series.fit_data); the last record's with none."""
+    """The date of the history an origin needs before it: the third record's, or with
+    two the first result after the second, the frontier's level at a later result being
+    a point too (Series.fit_data); the last record's with none. With three records or
+    more it is the third record's even where a result between the second and the third
+    gave three points earlier (osworld's 2024-07-18, its third record 2025-01-23)."""
     dates = now.records.get_column("date").sort()
     if dates.len() >= 3:
         return dates[2]
