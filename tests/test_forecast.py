@@ -710,6 +710,8 @@ def test_an_estimate_short_of_certain_is_not_a_certainty_in_words_either():
     crossing = most.crossing(90.0)
     page = _crossings(most.crossing_frame([crossing]), [most.crossing_text(crossing)], "2026")
     assert '<td class="num">99 %</td>' in page
+    # Without a scale (the page's table passes its section's), the threshold is its number.
+    assert '<tr><td class="num">90</td>' in page
 
 
 def test_a_calibrated_probability_is_never_certain():

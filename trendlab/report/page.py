@@ -439,11 +439,14 @@ def _benchmark(section: BenchmarkSection, report: Report) -> str:
     return "\n".join(parts)
 
 
-def _crossings(frame: pl.DataFrame, texts: list[str], until: str, scale: Scale | None) -> str:
+def _crossings(
+    frame: pl.DataFrame, texts: list[str], until: str, scale: Scale | None = None
+) -> str:
     """When each threshold is (or was) crossed: a median and its interval, else the
     crossing in words (`texts`, Forecast.crossing_text's, one per row). A threshold says
     where it comes from, as the overview and the chart label it: a bare 5 and 10 under
-    an error rate's heading did not say which was the human baseline."""
+    an error rate's heading did not say which was the human baseline. Without `scale`
+    a threshold is its number alone."""
     prefix = "date" if "median_date" in frame.columns else "x"
     rows = []
     for r, text in zip(frame.iter_rows(named=True), texts, strict=True):
