@@ -149,12 +149,18 @@ def _why_no_directory(folder: Path) -> str:
     """Why `folder` is none: a file where a folder of its path should be (`--db
     old.duckdb/new.duckdb` was told "no such directory old.duckdb", with old.duckdb right
     there, where -o and --data-path say "not a directory"), else nothing there."""
+    blocker = file_in_the_way(folder)
+    return f"not a directory ({blocker} is a file)" if blocker else f"no such directory {folder}"
+
+
+def file_in_the_way(folder: Path) -> Path | None:
+    """The file that stands where `folder`, or a folder above it, should be: the first of
+    them that exists, where it is no folder; None where it is one, or none exists. One
+    walk for every "not a directory (X is a file)": --db's, copy's DST's and -o's."""
     for above in (folder, *folder.parents):
         if above.exists():
-            if not above.is_dir():
-                return f"not a directory ({above} is a file)"
-            break
-    return f"no such directory {folder}"
+            return None if above.is_dir() else above
+    return None
 
 
 def check_not_wal(file: Path, location: str, *, create: bool) -> None:

@@ -1176,11 +1176,10 @@ def _no_directory(output: str) -> str:
     """Why `output`'s folder is none: a file where a folder of its path should be
     (`-o notes.txt/out.csv` said "no such directory", with notes.txt right there, as
     --data-path says "not a directory"), else nothing there."""
-    for folder in Path(output).parents:
-        if folder.exists():
-            if not folder.is_dir():
-                return f"not a directory ({folder} is a file)"
-            break
+    from trendlab.lake import file_in_the_way
+
+    if (blocker := file_in_the_way(Path(output).parent)) is not None:
+        return f"not a directory ({blocker} is a file)"
     return f"no such directory{_quoted_tilde(output)}"
 
 
