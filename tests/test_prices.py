@@ -389,8 +389,14 @@ def test_a_price_announced_for_a_later_day_is_not_current_before_it(run: Run):
         f"--as-of {next_year}-12-31 23:59:59 is in the future: the database is read as it "
         f"is now, with the prices announced for {next_year}-12-31 or before as in effect then\n"
     )
-    # Today's day is no future one; nor is the history's, which takes no day.
-    assert run(*current, "--as-of", str(datetime.now(UTC).date())).stderr == ""
+    # Today's day runs to its end, after now: the database is read as it is now too (it
+    # was taken for a past day, the day alone compared with today's).
+    day = datetime.now(UTC).date()
+    assert run(*current, "--as-of", str(day)).stderr == (
+        f"--as-of {day} 23:59:59 is in the future: the database is read as it is now, with "
+        f"the prices announced for {day} or before as in effect then\n"
+    )
+    # The history takes no day.
     assert run("prices", "--model", "gpt-4o", "--as-of", str(next_year)).stderr == ""
     # In effect on its own day, not only after it.
     [on_the_day] = json.loads(run(*current, "--as-of", f"{next_year}-01-01").stdout)
@@ -2027,13 +2033,15 @@ def test_price_trend_on_a_store_with_no_prices_says_so_and_how_to_add_them(empty
     # An --as-of in the future reads the store as it is now: it has none, and adding one
     # helps (it was said to have had none then, as if prices had been added since).
     assert run("retract", "price", "a/p/2024-01-01", "-m", "t").exit_code == 0
-    ahead = run("price-trend", "ev", "--threshold", "60", "--as-of", str(date.today().year + 2))
-    assert ahead.exit_code == 1
-    assert ahead.stderr.splitlines()[-1].endswith(
-        "; the store has no prices (add one with "
-        f'`trendlab --db {db} add-price MODEL PROVIDER DATE --input ... --output ... -m "..."`, '
-        f"or a list with `trendlab --db {db} import --from llm-prices FILE`)"
-    ), ahead.stderr
+    # Today's day too, which runs to its end, after now (its day was taken for a past one).
+    for day in (str(date.today().year + 2), str(datetime.now(UTC).date())):
+        ahead = run("price-trend", "ev", "--threshold", "60", "--as-of", day)
+        assert ahead.exit_code == 1
+        assert ahead.stderr.splitlines()[-1].endswith(
+            "; the store has no prices (add one with "
+            f'`trendlab --db {db} add-price MODEL PROVIDER DATE --input ... --output ... -m "..."`, '
+            f"or a list with `trendlab --db {db} import --from llm-prices FILE`)"
+        ), ahead.stderr
 
 
 def test_a_result_dated_after_the_day_read_is_not_yet_in_the_trend():

@@ -1532,7 +1532,7 @@ def test_a_store_reads_prices_on_one_day_even_past_midnight(
     next day's key. The day is fixed when first asked; --as-of gives its own."""
     from datetime import UTC, date, datetime, timedelta
 
-    import trendlab.db
+    import trendlab.text
 
     store = Store.open(db, read_only=True)
     try:
@@ -1544,7 +1544,7 @@ def test_a_store_reads_prices_on_one_day_even_past_midnight(
             def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
                 return datetime.now(tz) + timedelta(days=1)
 
-        monkeypatch.setattr(trendlab.db, "datetime", Tomorrow)
+        monkeypatch.setattr(trendlab.text, "datetime", Tomorrow)
         assert store.reading_day == first
         store.use_as_of(datetime(2024, 3, 1, 12))
         assert store.reading_day == date(2024, 3, 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import trendlab.validate
+import trendlab.text
 from tests.conftest import Run, changeset_around, revise_around
 from trendlab.db import Store
 
@@ -122,7 +122,7 @@ class _Noon(datetime):
 def test_a_past_date_may_be_a_day_after_today_in_utc_and_no_more(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(trendlab.validate, "datetime", _Noon)
+    monkeypatch.setattr(trendlab.text, "datetime", _Noon)
     code, bad = _import(
         run,
         tmp_path,

@@ -45,6 +45,7 @@ from trendlab.text import (
     re2_syntax,
     shell_word,
     slugify,
+    utc_today,
 )
 
 if TYPE_CHECKING:
@@ -1139,8 +1140,14 @@ class Store:
         if self.as_of is not None:
             return self.as_of.date()
         if self._today is None:
-            self._today = datetime.now(UTC).date()
+            self._today = utc_today()
         return self._today
+
+    @property
+    def as_of_ahead(self) -> bool:
+        """Whether --as-of names a moment after now, when the database is read as it is
+        now: a later day, or today's, which is the end of today."""
+        return self.as_of is not None and self.as_of > _utcnow()
 
     def use_as_of(self, as_of: datetime) -> None:
         """Make this connection read the database as it was at `as_of`.

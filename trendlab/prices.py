@@ -182,26 +182,18 @@ def in_effect(prices: pl.DataFrame, on: date) -> pl.DataFrame:
     )
 
 
-def ahead_note(day: date, moment: str | None) -> str | None:
-    """Under --as-of a `moment` (Store.as_of_moment) whose day, `day` (Store.reading_day),
-    is after today (UTC): that the database is read as it is now, no change recorded by
-    then being known, with the prices announced for that day or before taken as in
-    effect. A scheduled price read as current then, without a word, passed for one the
-    store held by that day. None otherwise."""
-    if moment is None or not _after_today(day):
+def ahead_note(day: date, moment: str | None, *, ahead: bool) -> str | None:
+    """Under --as-of a `moment` (Store.as_of_moment) after now (`ahead`: see
+    Store.as_of_ahead), whose day is `day` (Store.reading_day): that the database is read
+    as it is now, no change recorded by then being known, with the prices announced for
+    that day or before taken as in effect. A scheduled price read as current then,
+    without a word, passed for one the store held by that day. None otherwise."""
+    if moment is None or not ahead:
         return None
     return (
         f"--as-of {moment} is in the future: the database is read as it is now, with the "
         f"prices announced for {day} or before as in effect then"
     )
-
-
-def _after_today(day: date) -> bool:
-    """Whether `day` (an --as-of one) is after today in UTC: --as-of then reads the
-    database as it is now."""
-    from datetime import UTC, datetime
-
-    return day > datetime.now(UTC).date()
 
 
 def _reaches(threshold: float, higher_is_better: bool) -> pl.Expr:
@@ -690,6 +682,7 @@ def price_trend(
     on: date,
     level: float = 0.8,
     as_of_note: str = "",
+    as_of_ahead: bool = False,
     command: Command = bare_command,
 ) -> PriceTrend:
     """How the price of the cheapest model reaching `threshold` has fallen over time,
@@ -697,8 +690,10 @@ def price_trend(
     announced for a later day is left out, and so is a result dated after it. `level` is
     the rate's interval, a fraction (see forecast.decline.fit_decline). `as_of_note`
     (Store.as_of_note): under --as-of, no model reaching it, or too few points, may be
-    for want of results recorded by then, which its error says. `command` words the
-    commands an error suggests (see series.Command)."""
+    for want of results recorded by then, which its error says. `as_of_ahead`
+    (Store.as_of_ahead): that --as-of is after now, when the database is read as it is
+    now (a store without prices has none, not none then). `command` words the commands
+    an error suggests (see series.Command)."""
     from trendlab.forecast.decline import TooFewPrices, fit_decline
 
     higher = benchmark.get("higher_is_better") is not False
@@ -731,7 +726,7 @@ def price_trend(
             if not best.is_empty()
             # An --as-of in the future reads the store as it is now: adding a price helps.
             else _no_dated_priced_result(
-                every_score, announced, on, command, bool(as_of_note) and not _after_today(on)
+                every_score, announced, on, command, bool(as_of_note) and not as_of_ahead
             )
         )
         undated = undated_reaching(

@@ -15,7 +15,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 from trendlab.errors import TrendlabError
 
@@ -33,6 +33,11 @@ NONZERO_RE = r"^[^eE]*[1-9]"
 # Characters of a name the user typed, or of a value a file gives, that an error quotes:
 # a name pasted by mistake (a whole file, 20,000 characters) made an error line as long.
 QUOTED_CHARS = 60
+
+
+def utc_today() -> date:
+    """Today in UTC, the day every date here is in."""
+    return datetime.now(UTC).date()
 
 
 def iso_day(text: str) -> date | None:

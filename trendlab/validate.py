@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,7 @@ from trendlab.text import (
     nfkc_difference,
     quoted,
     slugify,
+    utc_today,
 )
 
 if TYPE_CHECKING:
@@ -541,7 +542,7 @@ def _field_rules(
         rule(out_of_range, " is outside 1900-2100")
         if field.past:
             # Today in UTC, and a day's grace: somewhere on earth it is already tomorrow.
-            today = datetime.now(UTC).date()
+            today = utc_today()
             future = value > today + timedelta(days=1)
             rule(
                 ~bad & ~out_of_range & future,

@@ -97,7 +97,9 @@ def prices(
         frame = store.records(PRICES, blend=blend)
         day = store.reading_day
         as_of_note = store.as_of_note()
-        ahead = core.ahead_note(day, store.as_of_moment()) if current else None
+        ahead = (
+            core.ahead_note(day, store.as_of_moment(), ahead=store.as_of_ahead) if current else None
+        )
     if ahead:
         note(ahead)
     # A provider whose prices were recorded after --as-of is unknown then, as a model is.
@@ -197,7 +199,8 @@ def price_trend(
         blended = core.BlendedPrices.read(store, blend)
         day = store.reading_day
         as_of_note = store.as_of_note()
-        ahead = core.ahead_note(day, store.as_of_moment())
+        as_of_ahead = store.as_of_ahead
+        ahead = core.ahead_note(day, store.as_of_moment(), ahead=as_of_ahead)
     past_bound = Scale.from_record(bench).past_bound_note(threshold)
     undated = core.undated_reaching_note(bench, scores, blended, threshold, store.command)
     try:
@@ -209,6 +212,7 @@ def price_trend(
             level=level / 100,
             on=day,
             as_of_note=as_of_note,
+            as_of_ahead=as_of_ahead,
             command=store.command,
         )
     except TrendlabError as exc:

@@ -143,6 +143,7 @@ class _Read:
     counts: dict[str, int]
     palette: dict[str, str]  # each organisation's colour on every chart
     as_of_moment: str | None
+    as_of_ahead: bool  # Store.as_of_ahead: the database is read as it is now
     as_of_note: str
 
 
@@ -203,6 +204,7 @@ def _read(
         counts=store.counts(),
         palette=organization_palette(store.result_organizations()),
         as_of_moment=store.as_of_moment(),
+        as_of_ahead=store.as_of_ahead,
         as_of_note=store.as_of_note(),
     )
 
@@ -413,7 +415,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
         facts.get("unit") or "",
         facts.get("higher_is_better") is not False,
     )
-    section.ahead = core.ahead_note(read.price_day, read.as_of_moment)
+    section.ahead = core.ahead_note(read.price_day, read.as_of_moment, ahead=read.as_of_ahead)
     if read.price_facts is None:
         section.problem = f"the database has no benchmark {slug} to price a capability on"
         return section
@@ -433,6 +435,7 @@ def _prices(read: _Read, named: str | None, threshold: float, level: float) -> P
             level=level,
             on=read.price_day,
             as_of_note=read.as_of_note,
+            as_of_ahead=read.as_of_ahead,
             command=command,
         )
     except TrendlabError as exc:
