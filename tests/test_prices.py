@@ -1247,21 +1247,38 @@ def test_a_price_that_holds_is_fitted_as_holding():
 
 
 @pytest.mark.parametrize(
-    ("usd", "rate"), [((5.0, 4.995, 4.99), "cheaper"), ((5.0, 5.005, 5.01), "dearer")]
+    ("usd", "said"),
+    [
+        (
+            (5.0, 4.995, 4.99),
+            "under 1.005x cheaper per year (80 % interval under 1.005x to under 1.005x); "
+            "the price halves every 8,310 months (8,300 to 8,320); 3 points",
+        ),
+        (
+            (5.0, 5.005, 5.01),
+            "under 1.005x dearer per year (80 % interval under 1.005x to under 1.005x); 3 points",
+        ),
+        (
+            (5.0, 4.99, 5.0, 4.995),
+            "under 1.005x cheaper per year (80 % interval under 1.005x dearer to under 1.005x "
+            "cheaper); the price halves every 82,400 months (6,520 to never); 4 points",
+        ),
+    ],
 )
-def test_a_price_changing_by_less_than_the_digits_shown_says_so(usd: tuple[float, ...], rate: str):
+def test_a_price_changing_by_less_than_the_digits_shown_says_so(usd: tuple[float, ...], said: str):
     """A price moving by a cent in $5 over two years read "1x cheaper per year" (or
     dearer), a factor of no change named as a change: the rate says it is under the
-    least factor its three digits show."""
-    days = ("2024-01-01", "2025-01-01", "2026-01-01")
+    least factor its three digits show, and so do the ends of its interval (they read
+    "1x to 1x", or "1x dearer to 1x cheaper")."""
+    days = ("2024-01-01", "2025-01-01", "2026-01-01", "2026-06-01")
     scores, priced = _frames(
-        [("a", "2024-01-01", 90.0)], [("a", d, p) for d, p in zip(days, usd, strict=True)]
+        [("a", "2024-01-01", 90.0)], [("a", d, p) for d, p in zip(days, usd, strict=False)]
     )
     bench = {"slug": "flat", "unit": "percent", "higher_is_better": True}
     trend = price_trend(bench, scores, BlendedPrices(priced, Blend()), 80, on=date(2027, 1, 1))
-    assert trend.fit.n == 3 and trend.fit.slope != 0
-    assert trend.rate_text() == f"under 1.005x {rate} per year"
-    assert trend.headline().startswith(f"flat >= 80: under 1.005x {rate} per year (80 % interval ")
+    assert trend.fit.n == len(usd) and trend.fit.slope != 0
+    assert trend.rate_text() == said.split(" (")[0]
+    assert trend.headline() == f"flat >= 80: {said}, blend 3:1"
 
 
 def test_the_trend_of_a_price_that_holds_reads_as_that_price():

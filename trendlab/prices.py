@@ -509,16 +509,12 @@ class PriceTrend:
         price that holds is 'no change per year', and one changing by less than three
         significant digits can show is 'under 1.005x cheaper (dearer)': '1x cheaper per
         year' read as a price that falls."""
-        slope = self.fit.slope
-        if slope == 0:
-            return "no change per year"
-        way = "cheaper" if self.falling else "dearer"
-        factor = _times(abs(slope))
-        return f"{'under 1.005x' if factor == '1x' else factor} {way} per year"
+        return f"{_change(abs(self.fit.slope), 'cheaper' if self.falling else 'dearer')} per year"
 
     def headline(self, *, named: bool = False) -> str:
         """The rate in one sentence, its interval in the same words as the rate: a
-        rising price's interval is of how many times dearer, as the rate is. An interval
+        rising price's interval is of how many times dearer, as the rate is, and an end
+        under what three digits show is 'under 1.005x', as the rate is. An interval
         that spans no change says which way each end goes: '0.855x cheaper' was a
         price rising 1.17x a year. `named`: the benchmark by its name, as a page that
         heads the trend with it says it (see reaching_named)."""
@@ -527,11 +523,12 @@ class PriceTrend:
         way, other = ("cheaper", "dearer") if self.falling else ("dearer", "cheaper")
         if not self.falling:
             lower, upper = -upper, -lower
-        interval = f"{_times(lower)} to {_times(upper)}"
-        if lower == upper == 0:  # points on one line of a price that holds: '1x to 1x'
+        if lower == upper == 0:  # points on one line of a price that holds
             interval = "no change"
         elif lower < 0:
-            interval = f"{_times(-lower)} {other} to {_times(upper)} {way}"
+            interval = f"{_change(-lower, other)} to {_change(upper, way)}"
+        else:
+            interval = f"{_change(lower)} to {_change(upper)}"
         trend = self.rate_text()
         return (
             f"{self.reaching_named if named else self.reaching}: {trend} "
@@ -574,6 +571,16 @@ class PriceTrend:
             .to_dicts(),
             "fit": self.fit.to_dict(),
         }
+
+
+def _change(log10_factor: float, way: str = "") -> str:
+    """A factor of change, 10 ** log10_factor (not below 1), and `way` it goes, in the
+    rate's words: 'no change' at none, 'under 1.005x' for one that three digits show as
+    1x ('1x cheaper' read as a fall), else as _times writes it."""
+    if log10_factor == 0:
+        return "no change"
+    factor = _times(log10_factor)
+    return f"{'under 1.005x' if factor == '1x' else factor}{f' {way}' if way else ''}"
 
 
 def _times(log10_factor: float) -> str:
