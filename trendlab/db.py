@@ -1490,20 +1490,15 @@ class Store:
             ).fetchall()
         )
 
-    def organization_names_had(self) -> list[tuple[str, str]]:
+    def organization_names_had(self, *, past_as_of: bool = False) -> list[tuple[str, str]]:
         """Every (slug, name) pair any revision of an organization recorded: the names it
-        had before a rename too, and a retracted one's."""
+        had before a rename too, and a retracted one's. `past_as_of`: however late they
+        were recorded (past --as-of too)."""
+        table = (
+            f"{self._stored()}.organization_revisions" if past_as_of else "organization_revisions"
+        )
         rows = self.execute(
-            "SELECT DISTINCT key, name FROM organization_revisions WHERE name IS NOT NULL "
-            "ORDER BY key, name"
-        ).fetchall()
-        return [(slug, name) for slug, name in rows]
-
-    def organization_names_recorded(self) -> list[tuple[str, str]]:
-        """organization_names_had however late they were recorded (past --as-of too)."""
-        rows = self.execute(
-            f"SELECT DISTINCT key, name FROM {self._stored()}.organization_revisions "
-            "WHERE name IS NOT NULL AND op <> 'retract' ORDER BY key, name"
+            f"SELECT DISTINCT key, name FROM {table} WHERE name IS NOT NULL ORDER BY key, name"
         ).fetchall()
         return [(slug, name) for slug, name in rows]
 

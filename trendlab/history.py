@@ -16,10 +16,11 @@ from trendlab.records import (
     check_long_enough,
     named_keys,
     nearest_hint,
+    organizations_named,
     refuse_slug_made,
     to_text,
 )
-from trendlab.text import at_most, fold, matched_form, name_forms, number, quoted
+from trendlab.text import at_most, matched_form, name_forms, number, quoted
 from trendlab.validate import Refs
 
 
@@ -100,8 +101,7 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
             )
     if not keys and kind is ORGANIZATIONS:
         # Renamed since: a name it had finds it, as an alias a model no longer has does.
-        folded = fold(text.strip())
-        keys = sorted({s for s, name in store.organization_names_had() if fold(name) == folded})
+        keys = sorted({slug for slug, _ in organizations_named(store, text)})
         if len(keys) > 1:
             raise TrendlabError(
                 f"{text!r} was the name of {len(keys)} organizations: "

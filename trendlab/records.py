@@ -1305,9 +1305,11 @@ def _named_later(store: Store, text: str) -> str:
     """For an organization named, under --as-of, by a name it was given only later (a
     rename since): which organization took the name and when, and what it was named as
     of then. The nearest slug was suggested as if the name were a typo."""
-    folded = fold(text.strip())
-    pairs = [(s, n) for s, n in store.organization_names_recorded() if fold(n) == folded]
-    named = sorted((t, s) for s, n in pairs if (t := store.first_named(s, n)) is not None)
+    named = sorted(
+        (t, s)
+        for s, n in organizations_named(store, text, past_as_of=True)
+        if (t := store.first_named(s, n)) is not None
+    )
     if not named or store.as_of is None or named[0][0] <= store.as_of:
         return ""
     first, slug = named[0]
@@ -1319,6 +1321,17 @@ def _named_later(store: Store, text: str) -> str:
         f"; organization {slug} was first named so at {when}, and "
         f"as of the moment asked was named {quoted(then)}: name it by its slug"
     )
+
+
+def organizations_named(
+    store: Store, text: str, *, past_as_of: bool = False
+) -> list[tuple[str, str]]:
+    """Every (slug, name) pair an organization was recorded with whose name is `text`
+    as names compare (fold), as of --as-of or, `past_as_of`, however late (see
+    Store.organization_names_had)."""
+    folded = fold(text.strip())
+    had = store.organization_names_had(past_as_of=past_as_of)
+    return [(slug, name) for slug, name in had if fold(name) == folded]
 
 
 def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> str:
