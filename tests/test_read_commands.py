@@ -4292,6 +4292,29 @@ def test_show_organization_as_of_before_a_rename_by_its_new_name_says_so(
     )
 
 
+def test_show_organization_as_of_by_a_name_another_had_before_and_renamed_away(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """A name an organization was given, then renamed away from, before the moment
+    asked, and another took after it: the hint about the later one was skipped, the
+    first one's naming being no later than the moment, and the nearest slug suggested."""
+    for moment, slug, name in (
+        (datetime(2030, 1, 1), "anthropic", "Nova"),
+        (datetime(2030, 2, 1), "anthropic", "Anthropic"),
+        (datetime(2030, 4, 1), "openai", "Nova"),
+    ):
+        monkeypatch.setattr("trendlab.db._utcnow", lambda moment=moment: moment)
+        renamed = run("edit", "organization", slug, "--set", f"name={name}", "-m", "rename")
+        assert renamed.exit_code == 0, renamed.stderr
+    shown = run("show", "organization", "nova", "--as-of", "2030-03-01")
+    assert (shown.exit_code, shown.stdout) == (1, ""), shown.stderr
+    assert shown.stderr == (
+        "trendlab: error: no current organization 'nova' as of 2030-03-01 23:59:59 (--as-of is "
+        "when changes were recorded); organization openai was first named so at 2030-04-01 "
+        "00:00:00, and as of the moment asked was named 'OpenAI': name it by its slug\n"
+    )
+
+
 def test_show_result_as_of_before_it_was_recorded_by_label_or_prefix_says_when(run: Run):
     """A result or a price named by MODEL/BENCHMARK (MODEL/PROVIDER) or an id prefix got
     no "first recorded at" hint, which its full id got."""

@@ -1304,13 +1304,18 @@ def _recorded_later(store: Store, kind: Kind, text: str) -> str:
 def _named_later(store: Store, text: str) -> str:
     """For an organization named, under --as-of, by a name it was given only later (a
     rename since): which organization took the name and when, and what it was named as
-    of then. The nearest slug was suggested as if the name were a typo."""
+    of then. The nearest slug was suggested as if the name were a typo. One named so
+    by then (and renamed away, as none is named so then) is passed over: the first
+    organization ever named so was taken, and one named so later went unsaid."""
+    if store.as_of is None:
+        return ""
+    as_of = store.as_of
     named = sorted(
         (t, s)
         for s, n in organizations_named(store, text, past_as_of=True)
-        if (t := store.first_named(s, n)) is not None
+        if (t := store.first_named(s, n)) is not None and t > as_of
     )
-    if not named or store.as_of is None or named[0][0] <= store.as_of:
+    if not named:
         return ""
     first, slug = named[0]
     then, when = store.organization_names().get(slug), store.moment_after_as_of(first)
