@@ -465,7 +465,7 @@ def test_report_header_says_the_moment_as_of_reads(run: Run, tmp_path: Path):
     changeset = json.loads(run("log", "--json").stdout)[0]
     page = run("report", "--as-of", "2999", "-o", "-").stdout
     assert (
-        "the database as of <b>2999</b> (2999-12-31 23:59:59 UTC, after today: the database "
+        "the database as of <b>2999</b> (2999-12-31 23:59:59 UTC, after now: the database "
         "as it is now) ·"
     ) in page
     assert "backtest --all --level 80</code> prints the same." in page

@@ -105,7 +105,7 @@ class ForecastInputs:
     specs: dict[str, str]  # family -> the fit cache's spec
     backtests: PendingBacktests | None
     price_day: date  # by price, prices dated after it are not yet in effect
-    # By price under an --as-of after today, prices.ahead_note: the prices read as in
+    # By price under an --as-of after now, prices.ahead_note: the prices read as in
     # effect then are the ones announced by then, not ones the store held that day.
     ahead: str | None = None
 
@@ -158,7 +158,11 @@ def read_forecast_inputs(
     fits = (
         {f: cache.cached_fits(store, spec, wanted) for f, spec in specs.items()} if usable else {}
     )
-    ahead = ahead_note(store.reading_day, store.as_of_moment()) if by == "price" else None
+    ahead = (
+        ahead_note(store.reading_day, store.as_of_moment(), ahead=store.as_of_ahead)
+        if by == "price"
+        else None
+    )
     return ForecastInputs(series, versions, fits, specs, pending, store.reading_day, ahead)
 
 

@@ -110,8 +110,8 @@ class Report:
     generated_at: datetime
     as_of: str | None
     as_of_moment: str | None  # the moment --as-of reads, UTC (Store.as_of_moment)
-    # --as-of's day is after today (as prices.ahead_note takes it): the database read is
-    # the one as it is now, not one recorded by then.
+    # --as-of is after now (Store.as_of_ahead, as prices.ahead_note takes it): the
+    # database read is the one as it is now, not one recorded by then.
     ahead: bool
     level: float
     until: str | None
@@ -278,7 +278,7 @@ def build_report(
         generated_at=datetime.now(UTC).replace(microsecond=0),
         as_of=as_of,
         as_of_moment=read.as_of_moment,
-        ahead=read.as_of_moment is not None and read.price_day > datetime.now(UTC).date(),
+        ahead=read.as_of_ahead,
         level=level,
         until=until,
         counts=read.counts,

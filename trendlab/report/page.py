@@ -207,7 +207,7 @@ def _header(report: Report, title: str) -> str:
         # The moment too: "as of 2024" read as the year's start, and a changeset id
         # said nothing of when to one who has not the database.
         # A moment after today read as if the store had been recorded up to it.
-        now = ", after today: the database as it is now" if report.ahead else ""
+        now = ", after now: the database as it is now" if report.ahead else ""
         as_of = (
             f" · the database as of <b>{_esc(report.as_of)}</b> "
             f"({_esc(report.as_of_moment)} UTC{now})"
