@@ -1612,6 +1612,16 @@ def test_export_and_reimport_aliases(run: Run, run_empty: Run, tmp_path: Path):
 # -- llm-prices ---------------------------------------------------------------------------
 
 
+def test_llm_prices_file_with_a_bom_twice(run: Run, tmp_path: Path):
+    """Saved with a byte-order mark, then again: as any JSON import takes it, not json's
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)"."""
+    path = tmp_path / "openai.json"
+    path.write_bytes(b"\xef\xbb\xbf" * 2 + (DATA / "llm-prices" / "openai.json").read_bytes())
+    result = run("import", "--from", "llm-prices", str(path), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "BOM" not in result.stderr
+
+
 def test_llm_prices_vendor_file(run: Run):
     result = run("import", "--from", "llm-prices", str(DATA / "llm-prices" / "openai.json"))
     assert result.exit_code == 0, result.stderr

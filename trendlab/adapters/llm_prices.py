@@ -86,7 +86,9 @@ def read(path: str) -> Publication:
             "or historical.json)"
         )
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        # A byte-order mark written twice, as any JSON import takes it: json said
+        # "Unexpected UTF-8 BOM (decode using utf-8-sig)".
+        text = Path(path).read_text(encoding="utf-8-sig").lstrip("\ufeff")
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
