@@ -112,6 +112,9 @@ HOSTILE = {
     "blank.csv": (b"  \n\n \t\n", "the file is empty"),
     "bom-only.csv": (b"\xef\xbb\xbf", "the file is empty"),
     "bom-only.json": (b"\xef\xbb\xbf\n", "the file is empty"),
+    # Saved with a byte-order mark, then again, as a JSON import takes one: not json's
+    # "Expecting value".
+    "bom-twice-only.json": (b"\xef\xbb\xbf\xef\xbb\xbf\n", "the file is empty"),
     "blank-first-line.csv": (f"\n{_R}\ngpt-4,mmlu,50\n".encode(), ":1: the first line is empty"),
     "cr-bad.csv": (f"{_R}\rgpt-4,mmlu,50\rgpt-4,mmlu,x\r".encode(), ":3: score: 'x'"),
     "unterminated.csv": (f'{_R}\ngpt-4,mmlu,"50\n'.encode(), ":2: malformed CSV"),

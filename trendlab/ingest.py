@@ -30,7 +30,8 @@ from trendlab.text import counted, csv_long_fields, is_utf8, stdin_bytes, utf8_t
 from trendlab.validate import ROW
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
-_EMPTY = re.compile(rb"(\xef\xbb\xbf)?\s*")
+# A byte-order mark may be written twice (see _read_json).
+_EMPTY = re.compile(rb"(\xef\xbb\xbf)*\s*")
 
 
 @dataclass
@@ -97,7 +98,7 @@ def read_records(path: str, fmt: str | None = None, *, told: bool = False) -> Lo
         data = stdin_bytes() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise TrendlabError(f"cannot read {path}: {exc.strerror or exc}") from None
-    # Nothing, white space, or only a byte-order mark. A JSON Lines file with no line
+    # Nothing, white space, or only byte-order marks. A JSON Lines file with no line
     # is a file of no records, as `export --jsonl` of none writes it; from stdin it is
     # more likely a producer upstream that failed.
     if _EMPTY.fullmatch(data) and (fmt != "jsonl" or path == "-"):
