@@ -2237,6 +2237,35 @@ def test_output_suffix_must_match_a_format_the_command_writes(run: Run, tmp_path
         assert refused.stderr.count("\n") == 1, refused.stderr
 
 
+def test_an_output_name_that_is_all_suffix_is_refused_as_plot_refuses_one(run: Run, tmp_path: Path):
+    """A script's `-o "$name.csv"` with $name empty: list wrote a plain table to a file
+    named .csv, and export said it could not tell the format from -o .csv, which names
+    it; each says, as plot -o .png does, that the name has nothing before .csv, and
+    writes nothing. A table's .png is a figure, refused as FILE.png is."""
+    cases = [
+        (["list", "benchmarks"], ".csv"),
+        (["list", "benchmarks", "--json"], ".JSON"),
+        (["list", "benchmarks"], ".txt"),
+        (["export", "results"], ".csv"),
+        (["export", "results", "--format", "parquet"], ".parquet"),
+    ]
+    for args, name in cases:
+        target = tmp_path / name
+        refused = run(*args, "-o", str(target))
+        assert (refused.exit_code, refused.stdout) == (2, ""), refused.stderr
+        assert refused.stderr.startswith(
+            f"trendlab: error: -o {target}: the file name has nothing before {name} "
+            f"(give FILE{name}) (see "
+        ), refused.stderr
+        assert not target.exists()
+    figure = run("list", "benchmarks", "-o", str(tmp_path / ".png"))
+    assert figure.exit_code == 2 and "names a figure, which -o does not draw" in figure.stderr
+    assert not (tmp_path / ".png").exists()
+    # A name with more before its suffix than a dot is a file of that format.
+    assert run("list", "benchmarks", "-o", str(tmp_path / "..csv")).exit_code == 0
+    assert (tmp_path / "..csv").read_text().startswith("slug,")
+
+
 @pytest.mark.parametrize(
     "args",
     [

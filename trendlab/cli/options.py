@@ -1067,24 +1067,28 @@ def output_options(default: str = "table", formats: tuple[str, ...] | None = Non
                 raise click.UsageError(f"-o: the file name {fault} (give FILE, or - for stdout)")
             # Before its name is read for a format: 'cannot tell the format' of a folder.
             refuse_folder(output, "-o")
-            ending = Path(output).suffix.lower() if output and output != "-" else ""
+            # None when it is stdout, as when not given.
+            file: str | None = output if output != "-" else None
+            ending = Path(file).suffix.lower() if file is not None else ""
             suffix = SUFFIXES.get(ending)
             chosen = (flags[0] if flags else None) or fmt
-            if suffix is None and ending:
-                # A command that draws a figure of its own takes it as --plot FILE.
-                _refuse_figure(str(output), ending, choices, drawn="plot" in kwargs)
+            # A table is text, at home in notes.txt, but in report.xlsx it would look
+            # like a spreadsheet and not be one. A file for import (export's) must say
+            # its format by its suffix: import would not read CSV in results.txt.
+            plain = ("", ".txt") if "table" in choices else ()
+            if file is not None:
+                # A command that draws a figure of its own takes it as --plot FILE. A
+                # name that is all suffix (.png) has none of its own: its name is read.
+                bare = ending or Path(file).name.lower()
+                _refuse_figure(file, bare, choices, drawn="plot" in kwargs)
+                refuse_bare_suffix(file, "-o", [*SUFFIXES, *plain[1:]])
             if chosen is None and suffix is not None and suffix not in choices:
                 # The suffix is plain; this command does not write that format.
                 raise click.UsageError(
                     f"-o {output} names a {suffix} file, which this command does not write "
                     "(it writes " + "|".join(choices) + ")"
                 )
-            # A table is text, at home in notes.txt, but in report.xlsx it would look
-            # like a spreadsheet and not be one. A file for import (export's) must say
-            # its format by its suffix: import would not read CSV in results.txt.
-            plain = ("", ".txt") if "table" in choices else ()
-            to_file = output is not None and output != "-"
-            if chosen is None and to_file and suffix is None and ending not in plain:
+            if chosen is None and file is not None and suffix is None and ending not in plain:
                 why = "" if plain else " (import reads a file by its suffix)"
                 raise click.UsageError(
                     f"cannot tell the format from -o {output}: give --format "
@@ -1229,18 +1233,24 @@ def _refuse_among(output: str, option: str, path: Path, shown_db: str) -> None:
         )
 
 
-def check_suffix(path: str, option: str, suffixes: Sequence[str]) -> None:
-    """A usage error unless `path` ends in one of `suffixes`, in one wording for every
-    file whose format its name says (a figure's, the report's): `report -o r.jpg` said
-    'Invalid value for -o: r.jpg: the report is an HTML page', `plot -o p.jpg` this."""
+def refuse_bare_suffix(path: str, option: str, suffixes: Iterable[str]) -> None:
+    """A usage error if `path`'s file name is one of `suffixes` and nothing else."""
     name = Path(path).name
     if name.lower() in suffixes:
         # A script's `-o "$name.png"` with $name empty: a name that is all suffix has
-        # none (Path(".png").suffix is ""), and "must end in .png" said what it does.
+        # none (Path(".png").suffix is ""), and "must end in .png" said what it does,
+        # while a table was written to a file named .csv as plain text.
         raise TrendlabError(
             f"{option} {path}: the file name has nothing before {name} (give FILE{name})",
             exit_code=ExitCode.USAGE,
         )
+
+
+def check_suffix(path: str, option: str, suffixes: Sequence[str]) -> None:
+    """A usage error unless `path` ends in one of `suffixes`, in one wording for every
+    file whose format its name says (a figure's, the report's): `report -o r.jpg` said
+    'Invalid value for -o: r.jpg: the report is an HTML page', `plot -o p.jpg` this."""
+    refuse_bare_suffix(path, option, suffixes)
     if Path(path).suffix.lower() not in suffixes:
         raise TrendlabError(
             f"{option} {path}: the file name must end in {' or '.join(suffixes)}",
