@@ -1063,6 +1063,8 @@ def test_auto_chooses_the_same_family_at_every_level(run: Run):
         (["mmlu", "--horizons", "12,\uff16"], 2, "'12,\uff16' is not a list of months"),
         (["mmlu", "--every", "1_2"], 2, "'1_2' is not a whole number in digits 0-9"),
         (["mmlu", "--start", "soon"], 2, "is not a date"),
+        # Written as a date, it was said not to be one (YYYY-MM-DD): it is no day.
+        (["mmlu", "--start", "2024-02-30"], 2, "'--start': '2024-02-30' is not a valid date ("),
         (["mmlu", "--setting", ""], 2, "is blank: give some text of the setting"),
         (["math-500"], 1, "math-500 has 1 frontier point; a trend needs at least 3"),
         (

@@ -579,7 +579,7 @@ def test_too_few_points_says_which_results_no_date_placed(run: Run, db: Path):
         (["mmlu", "--by", "compute", "--until", "lots"], "'lots' is not a positive number", 2),
         # Wrong whatever the data, so a usage error before any error the data give:
         # math-500 has one frontier point.
-        (["math-500", "--until", "2030-13-01"], "--until: '2030-13-01' is not a year or", 2),
+        (["math-500", "--until", "2030-13-01"], "--until: '2030-13-01' is not a valid date", 2),
         (
             ["math-500", "--by", "compute", "--until", "2030-01-01"],
             "--until: '2030-01-01' is not a positive number of FLOP",

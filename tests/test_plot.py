@@ -573,6 +573,12 @@ def test_organization_palette_reads_the_database_counts():
             1,
         ),
         (["mmlu", "--until", "2020", "-o", "x.png"], "is not after the last data point", 1),
+        # Written as a date, it was said not to be one (YYYY-MM-DD): it is no day.
+        (
+            ["mmlu", "-o", "x.png", "--until", "2030-02-30"],
+            "trendlab: error: --until: '2030-02-30' is not a valid date (see ",
+            2,
+        ),
     ],
 )
 def test_plot_errors(run: Run, tmp_path: Path, args: list[str], message: str, code: int):

@@ -105,6 +105,9 @@ def test_list_rejects_filters_that_do_not_apply(run: Run):
     for day in ("last year", "20240101", "2024-W01-1"):
         result = run("list", "results", "--since", day)
         assert result.exit_code == 2 and "is not a date (YYYY-MM-DD)" in result.stderr
+    # Written as a date, but no day: it was said not to be one (YYYY-MM-DD).
+    result = run("list", "results", "--since", "2024-02-30")
+    assert result.exit_code == 2 and "'2024-02-30' is not a valid date (see" in result.stderr
     result = run("list", "organizations", "--since", "2024-01-01")
     assert result.exit_code == 2 and "--since does not apply to organizations" in result.stderr
 

@@ -479,7 +479,7 @@ def test_report_header_says_the_moment_as_of_reads(run: Run, tmp_path: Path):
     [
         (["--benchmark", "mmluu"], "no current benchmark 'mmluu' (did you mean 'mmlu'?)", 1),
         (["--price-benchmark", "gsm9k"], "no current benchmark 'gsm9k'", 1),
-        (["--until", "2030-13-01"], "--until: '2030-13-01' is not a year or a date", 2),
+        (["--until", "2030-13-01"], "--until: '2030-13-01' is not a valid date", 2),
         # As log --limit 0 is: the page said "None." as if nothing had been changed.
         (["--changesets", "0"], "Invalid value for '--changesets': 0 is not in the range x>=1", 2),
     ],

@@ -38,11 +38,14 @@ class IsoDate(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, date):
             return value
-        from trendlab.text import iso_day
+        from trendlab.text import DATE_RE, iso_day
 
         day = iso_day(value)  # the rule files follow, stricter than Python's
         if day is not None:
             return day
+        if re.fullmatch(DATE_RE, value):
+            # No day (2024-02-30), in --as-of's words: it has the form it was told to have.
+            self.fail(f"{value!r} is not a valid date", param, ctx)
         self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 

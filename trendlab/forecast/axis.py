@@ -19,7 +19,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, day_from, decimal_year, from_decimal_year
-from trendlab.text import NUMBER_RE, iso_day, round_significant
+from trendlab.text import DATE_RE, NUMBER_RE, iso_day, round_significant
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
@@ -105,6 +105,10 @@ def until_day(text: str) -> date:
     day = iso_day(text)
     if day is not None:
         return day
+    if re.fullmatch(DATE_RE, text):
+        # Written as a date, but no day (2030-02-30): "not a year or a date (YYYY or
+        # YYYY-MM-DD)" named the form it has. Worded as --as-of words it.
+        raise TrendlabError(f"--until: {text!r} is not a valid date", exit_code=ExitCode.USAGE)
     raise TrendlabError(
         f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
         exit_code=ExitCode.USAGE,
