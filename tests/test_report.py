@@ -392,6 +392,18 @@ def test_report_price_threshold_past_a_bound_says_so_as_price_trend_does(
     assert '<section id="prices">' in plain.stdout and "is past mmlu" not in plain.stdout
 
 
+def test_report_reads_until_with_white_space_around_it_as_forecast_does(seeded_copy: Path):
+    """forecast and plot read --until " 2030" as 2030; the report did too, but its
+    header said "forecasts to  2030", the space kept."""
+    run = make_runner(seeded_copy)
+    spaced = run("report", "--benchmark", "mmlu", "--until", " 2030\t", "-o", "-")
+    plain = run("report", "--benchmark", "mmlu", "--until", "2030", "-o", "-")
+    assert spaced.exit_code == 0, spaced.stderr
+    assert " · forecasts to 2030 · " in spaced.stdout
+    generated = r"generated [0-9-]+ [0-9:]+ UTC"
+    assert re.sub(generated, "", spaced.stdout) == re.sub(generated, "", plain.stdout)
+
+
 def test_report_until_before_the_data_is_a_note(seeded_copy: Path):
     result = make_runner(seeded_copy)("report", "--benchmark", "mmlu", "--until", "2024", "-o", "-")
     assert result.exit_code == 0, result.stderr

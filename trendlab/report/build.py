@@ -237,6 +237,9 @@ def build_report(
         # Only its form: whether it lies past a benchmark's data is that benchmark's
         # business (a note in its section, not a failed report).
         until_day(until)
+        # Read as forecast and plot read it, white space around it none of it: the
+        # page's header said "forecasts to  2030".
+        until = until.strip()
     # The scorecards are those of `backtest --all --level N`: backtests planned as it
     # plans them. A family without a calibration keeps the interval its backtest drew
     # at the plan's level, so the forecasts' backtests (at the default plan's level,
