@@ -1650,6 +1650,23 @@ def test_a_changeset_prefix_under_4_characters_is_too_short(run: Run, db: Path):
     other = "f" if seeded[0] != "f" else "e"
     refused = run("diff", "--since", other)
     assert refused.exit_code == 2 and "is not a year, a date" in refused.stderr
+    # Nor is it too short: no id begins with it, which it says, as 'abcd' is told there
+    # is no changeset 'abcd' (it said only that 'abc' was no changeset id).
+    for unmatched in (other, f"{other * 3} "):
+        refused = run("diff", "--since", unmatched)
+        assert (refused.exit_code, refused.stdout) == (2, "")
+        assert refused.stderr == (
+            f"trendlab: error: --since: {unmatched!r} is not a year, a date (YYYY-MM-DD), a "
+            "timestamp or a changeset id (no changeset's id begins with it) (see 'cli diff "
+            "--help')\n"
+        )
+    longer = run("diff", "--since", other * 4)
+    assert (longer.exit_code, longer.stderr) == (
+        1,
+        f"trendlab: error: no changeset '{other * 4}'; see `{log}`\n",
+    )
+    worded = run("diff", "--since", "zzz")  # no changeset id's characters: nothing to add
+    assert worded.stderr.endswith("a timestamp or a changeset id (see 'cli diff --help')\n")
 
 
 def test_no_changeset_suggests_the_log_of_this_store(run: Run, db: Path):

@@ -1089,9 +1089,12 @@ class Store:
                     ) from None
                 return self.resolve_changeset(written)[1]
             self._refuse_short_prefix(written, option)
+            # Hex too short to be an id that no id begins with either ('abc'): that no
+            # changeset does is what 'abcd' is told (no changeset 'abcd').
+            short = re.fullmatch(r"[0-9a-f]{1,3}", text.lower())
             raise TrendlabError(
                 f"{option}: {quoted(written)} is not a year, a date (YYYY-MM-DD), a timestamp or a "
-                "changeset id",
+                "changeset id" + (" (no changeset's id begins with it)" if short else ""),
                 exit_code=ExitCode.USAGE,
             ) from None
         given = re.split(r"[+-]", stamped.replace("Z", "+00:00")[11:])[0]
