@@ -4262,6 +4262,20 @@ def test_usage_errors_found_after_parsing_point_at_the_help_too(db: Path):
             "--since: '２０２６' is not a year, a date (YYYY-MM-DD), a timestamp or a "
             "changeset id (see 'trendlab diff --help')",
         ),
+        # --until as --as-of: '  ' was quoted as '', and ' 2030-02-30' without its space.
+        (
+            ["forecast", "mmlu", "--until", "  "],
+            "--until: '  ' is not a year or a date (YYYY or YYYY-MM-DD) "
+            "(see 'trendlab forecast --help')",
+        ),
+        (
+            ["report", "-o", "-", "--until", " 2030-02-30"],
+            "--until: ' 2030-02-30' is not a valid date (see 'trendlab report --help')",
+        ),
+        (
+            ["plot", "mmlu", "-o", "p.png", "--by", "compute", "--until", "lots "],
+            "--until: 'lots ' is not a positive number of FLOP (see 'trendlab plot --help')",
+        ),
     ]:
         result = CliRunner().invoke(cli, ["--db", str(db), *args], prog_name="trendlab")
         assert result.exit_code == 2, result.stderr

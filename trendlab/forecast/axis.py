@@ -19,7 +19,7 @@ import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
 from trendlab.series import Series, day_from, decimal_year, from_decimal_year
-from trendlab.text import DATE_RE, NUMBER_RE, iso_day, round_significant
+from trendlab.text import DATE_RE, NUMBER_RE, iso_day, quoted, round_significant
 
 MAX_YEARS = 50  # how far past the data a date forecast may reach
 MAX_ORDERS = 10  # the same for compute or price, in orders of magnitude
@@ -97,8 +97,8 @@ class Axis:
 
 def until_day(text: str) -> date:
     """--until by date: a year (its last day) or a date; anything else is a usage
-    error."""
-    text = text.strip()
+    error. Errors quote the text as given, as --as-of's do: white space alone was ''."""
+    written, text = text, text.strip()
     # [0-9], not \d: any script's digit, which int() reads. Year 0 is no date's.
     if re.fullmatch(r"[0-9]{4}", text) and int(text) >= date.min.year:
         return date(int(text), 12, 31)
@@ -108,21 +108,23 @@ def until_day(text: str) -> date:
     if re.fullmatch(DATE_RE, text):
         # Written as a date, but no day (2030-02-30): "not a year or a date (YYYY or
         # YYYY-MM-DD)" named the form it has. Worded as --as-of words it.
-        raise TrendlabError(f"--until: {text!r} is not a valid date", exit_code=ExitCode.USAGE)
+        raise TrendlabError(
+            f"--until: {quoted(written)} is not a valid date", exit_code=ExitCode.USAGE
+        )
     raise TrendlabError(
-        f"--until: {text!r} is not a year or a date (YYYY or YYYY-MM-DD)",
+        f"--until: {quoted(written)} is not a year or a date (YYYY or YYYY-MM-DD)",
         exit_code=ExitCode.USAGE,
     )
 
 
 def until_amount(text: str, by: str) -> float:
     """--until by compute or price: a positive number of FLOP or USD per Mtok; anything
-    else is a usage error."""
-    text = text.strip()
+    else is a usage error, quoting the text as given."""
+    written, text = text, text.strip()
     value = float(text) if re.fullmatch(NUMBER_RE, text) else math.nan
     if not (math.isfinite(value) and value > 0):
         raise TrendlabError(
-            f"--until: {text!r} is not a positive number of {x_unit(by)}",
+            f"--until: {quoted(written)} is not a positive number of {x_unit(by)}",
             exit_code=ExitCode.USAGE,
         )
     return value
