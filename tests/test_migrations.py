@@ -242,12 +242,19 @@ def test_only_the_write_that_upgraded_a_store_says_it_did(v1_db: Path):
     first = Store.open(v1_db, read_only=False, migrate=True)
     second = Store.open(v1_db, read_only=False, migrate=True)
     try:
-        with first.transaction():
-            pass
+        # The first try upgrades, then loses (its COMMIT fails as a lost race would);
+        # meanwhile the other writer upgrades the store and commits.
+        with pytest.raises(RuntimeError), first.transaction():
+            raise RuntimeError("lost the race")
+        assert first.upgraded_by_write() is None
         with second.transaction():
             pass
-        assert first.upgraded_by_write() == (1, latest_version())
-        assert second.upgraded_by_write() is None
+        # Redone, the first write finds the store upgraded: the upgrade its lost try
+        # made is not its own.
+        with first.transaction():
+            pass
+        assert second.upgraded_by_write() == (1, latest_version())
+        assert first.upgraded_by_write() is None
     finally:
         first.close()
         second.close()
@@ -530,7 +537,10 @@ def test_a_copy_into_an_older_earlier_copy_upgrades_it(v1_db: Path, tmp_path: Pa
     result = CliRunner().invoke(cli, ["copy", str(src), str(v1_db)])
     assert result.exit_code == 0, result.output
     assert "copied 1 changeset" in result.stderr
-    assert f"{v1_db}: upgraded from schema version 1 to {latest_version()} " in result.stderr
+    # Named DST, as copy's errors about it are.
+    assert f"\nDST {v1_db}: upgraded from schema version 1 to {latest_version()} " in (
+        "\n" + result.stderr
+    )
     assert _invoke(v1_db, "show", "model", "m1").exit_code == 0
 
 

@@ -465,7 +465,7 @@ class Store:
         (have, part_made), want = self._schema_state(), latest_version()
         if have > want:
             raise TrendlabError(
-                f"{self._shown()} has schema version {have}, newer than this trendlab "
+                f"{self.shown()} has schema version {have}, newer than this trendlab "
                 f"understands ({want}): upgrade trendlab to use it"
             )
         if (have < want or part_made) and self.is_lake and not complete:
@@ -499,7 +499,7 @@ class Store:
             else:
                 self._refuse_unrecorded(have)
                 raise TrendlabError(
-                    f"{self._shown()} has schema version {have}, this trendlab needs {want}: "
+                    f"{self.shown()} has schema version {have}, this trendlab needs {want}: "
                     f"run `{self.command('migrate')}` to upgrade it"
                 )
 
@@ -521,7 +521,7 @@ class Store:
         unrecorded = self._unrecorded_rows(m, self._migration_sql(m))
         if unrecorded:
             raise TrendlabError(
-                f"{self._shown()} has schema version {have}, but migration "
+                f"{self.shown()} has schema version {have}, but migration "
                 f"{m.version:03d}_{m.name} was applied to it: {unrecorded}"
             )
 
@@ -569,9 +569,9 @@ class Store:
         """trendlab's command `name` on this store (see command_on)."""
         return command_on(self.location, name)
 
-    def _shown(self) -> str:
-        """This store as an error names it: copy's SRC or DST says which it is, as its
-        other errors about either do; --db's is its location alone."""
+    def shown(self) -> str:
+        """This store as an error or a note names it: copy's SRC or DST says which it
+        is, as its other errors about either do; --db's is its location alone."""
         return self.location if self.named in lake.DB_NAMES else f"{self.named} {self.location}"
 
     def migrate(self, applied: Callable[[Migration], None] | None = None) -> None:
@@ -702,7 +702,7 @@ class Store:
         unrecorded = self._unrecorded_rows(m, sql)
         if unrecorded:
             raise TrendlabError(
-                f"cannot upgrade {self._shown()} to schema version {m.version} (migration "
+                f"cannot upgrade {self.shown()} to schema version {m.version} (migration "
                 f"{m.version:03d}_{m.name}): {unrecorded}"
             )
         try:
@@ -711,7 +711,7 @@ class Store:
             # A table or view of the store's own with a name the migration creates: the
             # command that upgrades (any write) is not what failed.
             raise TrendlabError(
-                f"cannot upgrade {self._shown()} to schema version {m.version} "
+                f"cannot upgrade {self.shown()} to schema version {m.version} "
                 f"(migration {m.version:03d}_{m.name}): {_first_line(str(exc))}"
             ) from None
         self.execute(

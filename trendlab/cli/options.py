@@ -789,7 +789,7 @@ def note_upgraded(store: Any) -> None:
     upgraded = store.upgraded_by_write()
     if upgraded:
         note(
-            f"{store.location}: upgraded from schema version {upgraded[0]} to {upgraded[1]} "
+            f"{store.shown()}: upgraded from schema version {upgraded[0]} to {upgraded[1]} "
             "with this write; an older trendlab no longer opens it"
         )
 
