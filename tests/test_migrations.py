@@ -718,6 +718,28 @@ def test_a_store_whose_schema_migrations_was_emptied_says_so_and_is_untouched(db
     assert db.read_bytes() == before
 
 
+def test_a_trendlab_db_that_is_no_store_of_this_trendlab_is_named_by_its_path(
+    db: Path, v1_db: Path, tmp_path: Path
+):
+    """Under TRENDLAB_DB, someone else's file or a store whose schema_migrations was
+    emptied was 'TRENDLAB_DB x ...', where its older schema was 'x has schema version
+    1': each names it by its path, as --db's are, and says TRENDLAB_DB where it is the
+    way out."""
+    theirs = tmp_path / "theirs.duckdb"
+    with duckdb.connect(str(theirs)) as con:
+        con.execute("CREATE TABLE sales (a INTEGER)")
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM schema_migrations")
+    for path, said in (
+        (theirs, f"{theirs} is not a trendlab database: it holds other tables (sales); "
+                 "give TRENDLAB_DB a new file"),
+        (db, f"{db} holds trendlab's tables but its schema_migrations table, which "),
+        (v1_db, f"{v1_db} has schema version 1, this trendlab needs {latest_version()}"),
+    ):  # fmt: skip
+        result = CliRunner().invoke(cli, ["log"], env={"TRENDLAB_DB": str(path)})
+        assert result.exit_code == 1 and result.stderr.startswith(f"trendlab: error: {said}")
+
+
 @pytest.mark.parametrize(
     ("columns", "version"),
     [

@@ -556,11 +556,10 @@ class Store:
         stopped = "an `init` or `copy` creating it stopped part way, or is running now"
         if self.named not in lake.DB_NAMES:
             raise TrendlabError(
-                f"{self.named} {self.location} is not set up completely ({stopped}): "
-                "complete it first"
+                f"{self.shown()} is not set up completely ({stopped}): complete it first"
             )
         raise TrendlabError(
-            f"{self.location} is not set up completely ({stopped}): run it again to "
+            f"{self.shown()} is not set up completely ({stopped}): run it again to "
             f"complete it, `{self.command('init')}` (with --empty for a store to copy "
             "into) or the copy"
         )
@@ -631,17 +630,16 @@ class Store:
         """The error for someone else's database, which holds these tables."""
         if _holds_first_schema(names):
             # trendlab's own store, its version lost: a new file is no answer to that.
-            whose = "" if self.named == "--db" else f"{self.named} "
             if self._holds_migrations_table():
                 # Emptied, not dropped: "create it again" failed on "already exists".
                 return TrendlabError(
-                    f"{whose}{self.location} holds trendlab's tables but its "
+                    f"{self.shown()} holds trendlab's tables but its "
                     "schema_migrations table, which records their version, is empty "
                     "(emptied around trendlab): insert again a row (version, name, "
                     "applied_at) for each of trendlab's schema/ files applied"
                 )
             return TrendlabError(
-                f"{whose}{self.location} holds trendlab's tables but no schema_migrations "
+                f"{self.shown()} holds trendlab's tables but no schema_migrations "
                 "table of trendlab's, which records their version (dropped or altered "
                 f"around trendlab): create it again as ({_MIGRATIONS_COLUMNS}), with a row "
                 "for each of trendlab's schema/ files applied"
@@ -649,20 +647,17 @@ class Store:
         if not self.is_lake and "ducklake_metadata" in names:
             # A local lake's catalog named without its ducklake: prefix: "not a trendlab
             # database ...; give --db a new file" sent its user away from their store.
-            whose = "" if self.named == "--db" else f"{self.named} "
             return TrendlabError(
-                f"{whose}{self.location} is a DuckLake catalog, not a DuckDB store: a local "
+                f"{self.shown()} is a DuckLake catalog, not a DuckDB store: a local "
                 f"lake is {lake.PREFIX}FILE, here {lake.PREFIX}{self.location}"
             )
-        shown = ", ".join(at_most(names, 3))
         if self.named in lake.DB_NAMES:
-            whose = "" if self.named == "--db" else f"{self.named} "
             hint = f"give {self.named} " + ("a new store" if self.is_lake else "a new file")
         else:
-            whose, hint = f"{self.named} ", f"give another {self.named}"
+            hint = f"give another {self.named}"
         return TrendlabError(
-            f"{whose}{self.location} is not a trendlab database: it holds other tables "
-            f"({shown}); {hint}"
+            f"{self.shown()} is not a trendlab database: it holds other tables "
+            f"({', '.join(at_most(names, 3))}); {hint}"
         )
 
     def _holds_migrations_table(self) -> bool:
