@@ -1289,6 +1289,28 @@ def test_a_models_name_alone_for_a_result_or_price_points_to_its_listing(run: Ru
     )
 
 
+def test_a_models_name_alone_under_as_of_points_to_that_states_listing(run: Run, on_store: str):
+    """`show result gpt-4 --as-of 2026-12-31` pointed to `list results --model gpt-4`,
+    which lists today's results, not those the show read: the listing it gives is as
+    of the moment the show read, to the second where --as-of gave no fraction."""
+    (seeded,) = json.loads(run("log", "--json").stdout)
+    later = run("add-result", "gpt-4", "gsm8k", "10", "--source-url", "https://example.org/r")
+    assert later.exit_code == 0, later.stderr
+    for as_of, given in (
+        (seeded["changeset"], seeded["recorded_at"]),
+        ("2026-12-31", "2026-12-31T23:59:59"),
+    ):
+        shown = run("show", "result", "gpt-4", "--as-of", as_of)
+        listing = f"list results --model gpt-4 --as-of {given}"
+        assert shown.exit_code == 1
+        assert shown.stderr.endswith(f"`{on_store} {listing}` lists model gpt-4's)\n")
+    # The listing given reads the seed's results alone; today's holds the later one.
+    listed = run(*f"list results --model gpt-4 --as-of {seeded['recorded_at']}".split(), "--csv")
+    today = run("list", "results", "--model", "gpt-4", "--csv").stdout
+    assert listed.exit_code == 0 and len(listed.stdout.splitlines()) > 1
+    assert later.stdout.strip() in today and later.stdout.strip() not in listed.stdout
+
+
 def test_an_organization_its_models_name_cannot_be_retracted(run: Run):
     blocked = run("retract", "organization", "openai", "-m", "x")
     assert blocked.exit_code == 1

@@ -47,6 +47,7 @@ from trendlab.lake import (
 from trendlab.nearest import nearest, suggest
 from trendlab.organizations import Organizations, shared_name
 from trendlab.text import (
+    as_of_option,
     at_most,
     blank,
     counted,
@@ -1353,7 +1354,9 @@ def nearest_hint(store: Store, kind: Kind, text: str, *, ever: bool = False) -> 
     result or a price, the command listing that model's."""
     if kind.id_prefix and "/" not in text and (model := Refs(store).resolver.resolve([text])[text]):
         # `show result gpt-4`: no id is near a model's name, and it was said alone.
-        listing = store.command(f"list {kind.name} --model {shlex.quote(model)}")
+        # Under --as-of, the listing of that state: today's may hold none, or others.
+        given = f" {as_of_option(store.as_of)}" if store.as_of is not None else ""
+        listing = store.command(f"list {kind.name} --model {shlex.quote(model)}{given}")
         return (
             f" (a {kind.singular} is named {kind.name_shape} or by its id: `{listing}` "
             f"lists model {model}'s)"

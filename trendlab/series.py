@@ -22,7 +22,7 @@ import polars as pl
 
 from trendlab.errors import TrendlabError
 from trendlab.forecast import AXES, EPS, S_CURVES
-from trendlab.text import at_most, counted, number, quoted, round_significant
+from trendlab.text import as_of_option, at_most, counted, number, quoted, round_significant
 
 BY = AXES
 MIN_POINTS = 3
@@ -350,10 +350,7 @@ class Series:
         if self.by != "date":
             words += ["--by", self.by]
         if self.as_of is not None:
-            # To the second when --as-of gave no fraction (parse_as_of reads that up to
-            # its .999999); 'T', not a space, so that it needs no quotes.
-            spec = "seconds" if self.as_of.microsecond == 999_999 else "microseconds"
-            words += ["--as-of", self.as_of.isoformat(timespec=spec)]
+            words.append(as_of_option(self.as_of))
         return self.command(" ".join([*words, options]))
 
     @property

@@ -40,6 +40,14 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+def as_of_option(moment: datetime) -> str:
+    """--as-of `moment` as a command this suggests gives it: to the second when --as-of
+    gave no fraction (Store.parse_as_of reads that up to its .999999), so that it reads
+    the state read, and with 'T', not a space, so that it needs no quotes."""
+    spec = "seconds" if moment.microsecond == 999_999 else "microseconds"
+    return f"--as-of {moment.isoformat(timespec=spec)}"
+
+
 def iso_day(text: str) -> date | None:
     """The day `text` writes as YYYY-MM-DD, or None: not so written (fromisoformat also
     reads 20240101), or no such day (2023-02-30)."""
