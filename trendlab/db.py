@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import shutil
 import signal
 import sys
@@ -2997,6 +2998,20 @@ def command_on(location: str, name: str) -> str:
     elif not lake.is_lake(bare) and _same_file(location, bare):
         return f"trendlab {name}"
     return f"trendlab --db {shell_word(location)} {name}"
+
+
+# The SQL of one author's changesets, newest first, as `log` lists them.
+_BY_AUTHOR = (
+    "SELECT id AS changeset, recorded_at, author, message FROM changesets "
+    "WHERE author = $author ORDER BY recorded_at DESC, id DESC"
+)
+
+
+def by_author_command(location: str) -> str:
+    """The command listing one author's changesets on the store at `location`, which
+    `log --author NAME` is pointed to: the global --author names who records a change,
+    so given before `log`, as a global option is, it listed every author's."""
+    return command_on(location, f"query {shlex.quote(_BY_AUTHOR)} --param author=NAME")
 
 
 def _same_file(one: str, other: str) -> bool:

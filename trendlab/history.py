@@ -120,22 +120,6 @@ def history_key(store: Store, kind: Kind, text: str) -> str:
     raise TrendlabError(f"no {kind.singular} {quoted(text)} in the history{hint}")
 
 
-# The SQL of one author's changesets, newest first, as `log` lists them.
-_BY_AUTHOR = (
-    "SELECT id AS changeset, recorded_at, author, message FROM changesets "
-    "WHERE author = $author ORDER BY recorded_at DESC, id DESC"
-)
-
-
-def by_author_command(db: str) -> str:
-    """The command listing one author's changesets on the store at `db`, which `log
-    --author NAME` is pointed to: the global --author names who records a change, so
-    given before `log`, as a global option is, it listed every author's."""
-    from trendlab.db import command_on
-
-    return command_on(db, f"query {shlex.quote(_BY_AUTHOR)} --param author=NAME")
-
-
 def _named_now(store: Store, text: str) -> str | None:
     """The current model `text` names by its slug or a current alias, as names compare."""
     return Refs(store).resolver.resolve([text])[text]

@@ -478,7 +478,7 @@ def _no_author_filter(where: str, ctx: click.Context) -> click.UsageError:
     )
     settings = ctx.find_object(Settings)
     if where == "log" and settings is not None:
-        from trendlab.history import by_author_command
+        from trendlab.db import by_author_command
 
         line += f"; one author's: `{by_author_command(settings.db)}`"
     return click.UsageError(line, ctx)
