@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -451,7 +451,7 @@ def _polars_types(table: pa.Table) -> list[pl.DataType | None]:
     types: list[pl.DataType | None] = []
     for column in table.columns:
         type_: pl.DataType | None = None
-        if _column_dates_in_range(column):
+        if _leaves_hold(column, _dates_in_range_leaf, map_held=False):
             try:
                 taken = pl.from_arrow(column.slice(0, 0))  # the type alone, not the values
                 assert isinstance(taken, pl.Series)  # a column's, not a table's
@@ -484,7 +484,9 @@ def _dates_in_range(table: pa.Table) -> bool:
     day (not 24:00:00, which Polars has as null). Read as Arrow holds it,
     before Polars takes it: there 'infinity' is a day Polars holds but panics writing, or
     in seconds one its conversion to milliseconds overflows into 1969."""
-    return all(_column_dates_in_range(column) for column in table.columns)
+    return all(
+        _leaves_hold(column, _dates_in_range_leaf, map_held=False) for column in table.columns
+    )
 
 
 # DuckDB's 'infinity' and '-infinity' of a timestamp, in any unit, as Arrow holds them.
@@ -495,7 +497,9 @@ _FIRST_SECOND = FIRST_DAY * SECONDS_A_DAY
 _PAST_LAST_SECOND = PAST_LAST_DAY * SECONDS_A_DAY
 
 
-def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
+def _dates_in_range_leaf(column: pa.ChunkedArray) -> bool | None:
+    """Whether a date, time or timestamp `column` is in range (see _dates_in_range);
+    None for another type."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -514,16 +518,34 @@ def _column_dates_in_range(column: pa.ChunkedArray) -> bool:
         return _held_in(
             pc.min_max(column.cast(pa.int64())), low, min(_PAST_LAST_SECOND * per, _INFINITY)
         )
+    return None
+
+
+def _leaves_hold(
+    column: pa.ChunkedArray,
+    leaf: Callable[[pa.ChunkedArray], bool | None],
+    *,
+    map_held: bool,
+) -> bool:
+    """Whether `leaf` holds of `column` and of every column inside its lists and
+    structs; `leaf` gives None for a type it does not judge, which holds. Another nested
+    type (a MAP) is looked into no further: `map_held` is its answer."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    answer = leaf(column)
+    if answer is not None:
+        return answer
+    dtype = column.type
     if (
         pa.types.is_list(dtype)
         or pa.types.is_large_list(dtype)
         or pa.types.is_fixed_size_list(dtype)
     ):
-        return _column_dates_in_range(pc.list_flatten(column))
+        return _leaves_hold(pc.list_flatten(column), leaf, map_held=map_held)
     if pa.types.is_struct(dtype):
-        return all(_column_dates_in_range(field) for field in _fields(column))
-    # Another nested type (a MAP) is looked into no further: its rows are the safe way.
-    return not pa.types.is_nested(dtype)
+        return all(_leaves_hold(field, leaf, map_held=map_held) for field in _fields(column))
+    return map_held if pa.types.is_nested(dtype) else True
 
 
 def _fields(column: pa.ChunkedArray) -> Iterator[pa.ChunkedArray]:
@@ -545,10 +567,13 @@ def _decimals_held(table: pa.Table) -> bool:
     size, and one of 39 digits so written to Parquet read back with its last digit lost
     (170141183460469231731687303715884105727 as 1.7014118346046923173168730371588410573E+38).
     Its rows have it as its text (see render.frame_of)."""
-    return all(_column_decimals_held(column) for column in table.columns)
+    # A MAP's rows are read anyway, as _dates_in_range has them.
+    return all(_leaves_hold(column, _decimals_leaf, map_held=True) for column in table.columns)
 
 
-def _column_decimals_held(column: pa.ChunkedArray) -> bool:
+def _decimals_leaf(column: pa.ChunkedArray) -> bool | None:
+    """Whether a decimal `column` is held to its precision (see _decimals_held); None
+    for another type."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -557,15 +582,7 @@ def _column_decimals_held(column: pa.ChunkedArray) -> bool:
         least, greatest = (value.as_py() for value in pc.min_max(column).values())
         bound = Decimal(10) ** (dtype.precision - dtype.scale)
         return least is None or (-bound < least and greatest < bound)
-    if (
-        pa.types.is_list(dtype)
-        or pa.types.is_large_list(dtype)
-        or pa.types.is_fixed_size_list(dtype)
-    ):
-        return _column_decimals_held(pc.list_flatten(column))
-    if pa.types.is_struct(dtype):
-        return all(_column_decimals_held(field) for field in _fields(column))
-    return True  # a MAP's rows are read anyway (see _column_dates_in_range)
+    return None
 
 
 def _held_in(min_max: pa.StructScalar, low: int, past: int) -> bool:
