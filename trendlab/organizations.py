@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
-from trendlab.text import at_most, fold, quoted, slugify
+from trendlab.text import at_most, fold, matched_form, quoted, slugify
 
 
 class Organizations:
@@ -46,6 +46,18 @@ class Organizations:
         and which of them `text` names is then the user's to say. Else []."""
         slugs = self._by_fold.get(fold(text), [])
         return sorted(slugs) if len(slugs) > 1 else []
+
+
+def names_found(
+    text: str, slug: str, name: str, had: Collection[str], written: Collection[str]
+) -> bool:
+    """Whether `text`, which found organization `slug` (named `name`), names it: its
+    slug as typed (A-B), its name or one it had before a rename (`had`, folded: see
+    text.fold), as names compare, or a text `written` by current models; not, where it
+    only makes that slug ('a"b' for a/b's a-b), a write or a read of it being one of
+    another name, unseen."""
+    folded = fold(text)
+    return matched_form(text) == slug or folded == fold(name) or folded in had or text in written
 
 
 def shared_name(name: str, slugs: list[str], restore: str) -> str:

@@ -45,7 +45,7 @@ from trendlab.lake import (
     unwritable_folder_problem,
 )
 from trendlab.nearest import nearest, suggest
-from trendlab.organizations import Organizations, shared_name
+from trendlab.organizations import Organizations, names_found, shared_name
 from trendlab.text import (
     as_of_option,
     at_most,
@@ -1270,10 +1270,10 @@ def refuse_slug_made(store: Store, text: str, slug: str, *, ever: bool = False) 
     may be a retracted one's (history)."""
     names = store.organization_names_ever() if ever else store.organization_names()
     name = names.get(slug)
-    if not name or matched_form(text) == slug or fold(text) == fold(name):
+    if not name:
         return
     had = {fold(n) for s, n in store.organization_names_had() if s == slug}
-    if fold(text) in had or text in store.organization_models(slug).values():
+    if names_found(text, slug, name, had, list(store.organization_models(slug).values())):
         return
     raise TrendlabError(
         f"{quoted(text)} is no organization's name, but makes the slug {slug} of "

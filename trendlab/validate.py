@@ -32,7 +32,7 @@ from trendlab.kinds import (
     Kind,
 )
 from trendlab.nearest import suggest
-from trendlab.organizations import Organizations, shared_name
+from trendlab.organizations import Organizations, names_found, shared_name
 from trendlab.text import (
     BLANK_RE,
     CONTROL_RE,
@@ -874,12 +874,7 @@ def _organization_slugs_taken(typed: pl.DataFrame, refs: Refs) -> pl.DataFrame:
             continue
         # Found by a slug, not a name: another organization may be named so (a/b's).
         owner = ever.names[found] if found not in current.names else current.names[found]
-        if (
-            fold(name) == fold(owner)
-            or matched_form(name) == found
-            or fold(name) in had.get(found, set())
-            or name in written
-        ):
+        if names_found(name, found, owner, had.get(found, set()), written):
             continue
         problems.append(
             (
