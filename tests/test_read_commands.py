@@ -4386,6 +4386,61 @@ def test_show_organization_as_of_by_a_name_another_had_before_and_renamed_away(
     )
 
 
+def test_organization_named_by_a_name_it_was_renamed_away_from_says_so(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+):
+    """show, edit and retract of an organization by a name it had before a rename, one
+    that does not make its slug, said "no current organization 'Aardvark Systems' (did
+    you mean 'Cerebras Systems'?)", another organization's, though history finds it by
+    that name: they say which one had it, until when, and its name since, as of
+    --as-of too (renamed away and back, between the two)."""
+    for moment, name in (
+        (datetime(2030, 1, 1), "Aardvark Systems"),
+        (datetime(2030, 2, 1), "Quokka Research"),
+        (datetime(2030, 4, 1), "Aardvark Systems"),
+        (datetime(2030, 5, 1), "Quokka Research"),
+    ):
+        monkeypatch.setattr("trendlab.db._utcnow", lambda moment=moment: moment)
+        renamed = run("edit", "organization", "xai", "--set", f"name={name}", "-m", "rename")
+        assert renamed.exit_code == 0, renamed.stderr
+    told = (
+        "trendlab: error: no current organization 'aardvark systems'; organization xai was "
+        "named so until 2030-05-01 00:00:00, and is now named 'Quokka Research': name it by "
+        "its slug\n"
+    )
+    for args in (
+        ("show", "organization", "aardvark systems"),
+        ("edit", "organization", "aardvark systems", "--set", "name=X", "-m", "t"),
+        ("retract", "organization", "aardvark systems", "-m", "t"),
+    ):
+        refused = run(*args)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (1, "", told)
+    assert run("history", "organization", "aardvark systems").exit_code == 0
+    then = run("show", "organization", "Aardvark Systems", "--as-of", "2030-03-01")
+    assert (then.exit_code, then.stdout) == (1, "")
+    assert then.stderr == (
+        "trendlab: error: no current organization 'Aardvark Systems' as of 2030-03-01 23:59:59 "
+        "(--as-of is when changes were recorded); organization xai was named so until "
+        "2030-02-01 00:00:00, and as of the moment asked was named 'Quokka Research': name it "
+        "by its slug\n"
+    )
+    # Renamed once more, then retracted: the name is no retracted organization's last.
+    for args in (
+        ("add-model", "g-1", "--organization", "Gamma"),
+        ("edit", "organization", "gamma", "--set", "name=Delta", "-m", "t"),
+        ("edit", "organization", "gamma", "--set", "name=Epsilon", "-m", "t"),
+        ("retract", "model", "g-1", "-m", "t"),
+        ("retract", "organization", "gamma", "-m", "t"),
+    ):
+        assert run(*args).exit_code == 0
+    gone = run("show", "organization", "Delta")
+    assert gone.stderr.startswith(
+        "trendlab: error: no current organization 'Delta'; organization gamma was named so "
+        "until 2030-05-01 00:00:00, and has been retracted since (`trendlab --db "
+    )
+    assert gone.stderr.endswith(" history organization gamma` shows it)\n")
+
+
 def test_show_result_as_of_before_it_was_recorded_by_label_or_prefix_says_when(run: Run):
     """A result or a price named by MODEL/BENCHMARK (MODEL/PROVIDER) or an id prefix got
     no "first recorded at" hint, which its full id got."""

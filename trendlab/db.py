@@ -1507,6 +1507,18 @@ class Store:
             "organization_revisions", "r.key = ? AND r.name = ?", slug, name
         )
 
+    def renamed_from(self, slug: str, names: list[str]) -> datetime | None:
+        """When organization `slug` last stopped having one of `names` (exact, as
+        recorded), as of --as-of when one is set: the time of its revision after the
+        last one with such a name; None if none follows it."""
+        return self.recorded_at(
+            "SELECT min(c.recorded_at) FROM organization_revisions r "
+            "JOIN changesets c ON c.id = r.changeset_id WHERE r.key = $slug AND r.revision > "
+            "(SELECT max(revision) FROM organization_revisions "
+            "WHERE key = $slug AND list_contains($names, name))",
+            {"slug": slug, "names": names},
+        )
+
     def model_organizations(self, models: list[str]) -> list[str]:
         """The organizations these current models name, each once, in slug order."""
         rows = self.execute(

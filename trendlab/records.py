@@ -1253,6 +1253,8 @@ def resolve_key(store: Store, kind: Kind, text: str) -> str:
     check_long_enough(store, kind, text)
     # A name of a record recorded after --as-of: the nearest name would be no help.
     later = "" if "/" in text else _recorded_later(store, kind, text)
+    if not later and kind is ORGANIZATIONS:
+        later = _renamed_away(store, text)
     if not later and kind.id_prefix:
         # By an id prefix or a name of its fields (gpt-4/mmlu), as a full id is.
         readings = _readings(store, kind, text) if "/" in text else [text]
@@ -1326,6 +1328,36 @@ def _named_later(store: Store, text: str) -> str:
     return (
         f"; organization {slug} was first named so at {when}, and "
         f"as of the moment asked was named {quoted(then)}: name it by its slug"
+    )
+
+
+def _renamed_away(store: Store, text: str) -> str:
+    """For an organization named by a name it had before a rename (as of --as-of, when
+    one is set), one that does not make its slug: which one had it, until when, and its
+    name since. The nearest name was suggested as if the name were a typo, another
+    organization's, though history finds it by that name."""
+    pairs = organizations_named(store, text)
+    slugs = sorted({slug for slug, _ in pairs})
+    if len(slugs) > 1:
+        return (
+            f"; organizations {', '.join(at_most(slugs, 10))} were each named so before a "
+            "rename: name one by its slug"
+        )
+    until = store.renamed_from(slugs[0], [name for _, name in pairs]) if slugs else None
+    if until is None:
+        return ""
+    slug, when = slugs[0], until.isoformat(sep=" ", timespec="seconds")
+    since = store.organization_names().get(slug)
+    if since is None:
+        shown = command_line(store, "history", ORGANIZATIONS.singular, slug)
+        return (
+            f"; organization {slug} was named so until {when}, and has been retracted since "
+            f"(`{shown}` shows it)"
+        )
+    now = "is now" if store.as_of is None else "as of the moment asked was"
+    return (
+        f"; organization {slug} was named so until {when}, and {now} named {quoted(since)}: "
+        "name it by its slug"
     )
 
 
