@@ -1093,8 +1093,18 @@ class Store:
                 "changeset id" + (" (no changeset's id begins with it)" if short else ""),
                 exit_code=ExitCode.USAGE,
             ) from None
-        given = re.split(r"[+-]", stamped.replace("Z", "+00:00")[11:])[0]
-        if not re.search(r"[.,]", given):
+        given = re.split(r"[+-]", stamped.replace("Z", "+00:00")[11:])[0].strip()
+        fraction = re.search(r"[.,]", given)
+        if fraction and not re.fullmatch(r"[0-9]{2}(?::?[0-9]{2}){2}[.,][0-9]+", given):
+            # Python reads ISO's decimal minute 12:30.5 (12:30:30) as 12:30:00.5, and a
+            # sign with no digit after it (12:30:05.+01:00) as 12:30:05.000000: a moment
+            # neither meant, where the state read must not be a guess.
+            raise TrendlabError(
+                f"{option}: {quoted(written)} is not a timestamp trendlab reads: only "
+                "seconds take a fraction, with digits after its sign (12:30:05.25)",
+                exit_code=ExitCode.USAGE,
+            )
+        if not fraction:
             # The end of the hour, minute or second given, as a date is the end of its
             # day: `log` and `history` show a changeset's time to the second, and that
             # time, given back, must include the changeset, not stop just before it.
