@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import Run, changeset_around, revise_around
 from trendlab.db import Store
@@ -148,3 +151,21 @@ def test_the_summary_names_since_without_the_spaces_around_it(run: Run):
     # the note said "since  0661f33af2 : ...".
     since = _latest(run)
     assert _diff(run, f"  {since} ") == ([], f"since {since}: no changes\n")
+
+
+def test_a_since_still_to_come_says_so(run: Run, monkeypatch: pytest.MonkeyPatch):
+    """diff --since today's date reads after the end of today: today's changes were
+    told as 'no changes', as if none had been made; the note says the moment read is
+    still to come. One past gets no such word."""
+    monkeypatch.setattr("trendlab.db._utcnow", lambda: datetime(2030, 1, 1, 12, 0, 5))
+    _steps(run, ("edit", "model", "gpt-4", "--set", "notes=today"))
+    for since, moment in (
+        ("2030-01-01", "2030-01-01 23:59:59"),
+        ("2031", "2030-12-31 23:59:59"),
+        ("2030-01-01T12:00:05.5", "2030-01-01 12:00:05.500000"),
+    ):
+        assert _diff(run, since) == ([], (
+            f"since {since}: no changes (--since reads after {moment} UTC, which is still "
+            "to come)\n"
+        ))  # fmt: skip
+    assert _diff(run, "2029-12-31")[1] == "since 2029-12-31: models: 1 updated\n"

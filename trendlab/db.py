@@ -1156,7 +1156,12 @@ class Store:
     def as_of_ahead(self) -> bool:
         """Whether --as-of names a moment after now, when the database is read as it is
         now: a later day, or today's, which is the end of today."""
-        return self.as_of is not None and self.as_of > _utcnow()
+        return self.as_of is not None and self.after_now(self.as_of)
+
+    @staticmethod
+    def after_now(moment: datetime) -> bool:
+        """Whether `moment` (UTC, as every moment here) is still to come."""
+        return moment > _utcnow()
 
     def use_as_of(self, as_of: datetime) -> None:
         """Make this connection read the database as it was at `as_of`.

@@ -48,11 +48,22 @@ def diff(
     from trendlab.render import lists_joined, render
 
     with settings.reader() as store:
-        changes = changes_since(store, store.parse_as_of(since, "--since"))
+        moment = store.parse_as_of(since, "--since")
+        changes = changes_since(store, moment)
+        ahead = store.after_now(moment)
     kind = get_kind(kind_name).name if kind_name else None
     if kind:
         changes = changes.filter(pl.col("kind") == kind)
-    note(f"since {since.strip()}: {summary(changes, kind)}")
+    said = f"since {since.strip()}: {summary(changes, kind)}"
+    if ahead:
+        # A date reads as its end: --since today's date said "no changes" of a day of
+        # changes, as if none had been made.
+        spec = "seconds" if moment.microsecond == 999_999 else "microseconds"
+        said += (
+            f" (--since reads after {moment.isoformat(sep=' ', timespec=spec)} UTC, which is "
+            "still to come)"
+        )
+    note(said)
     render(lists_joined(changes, "fields", fmt), fmt, output)
 
 
