@@ -125,6 +125,21 @@ def test_gompertz_recovers_its_inflection():
     assert _year(params["inflection"]) == pytest.approx(2021.0, abs=0.05)
 
 
+def test_a_falling_trend_of_every_result_has_its_midpoint_and_inflection():
+    """With --all every result's trend may fall (later models scoring lower): its
+    midpoint was printed empty and its JSON null with no note, though the curve passes
+    halfway (1/e for the Gompertz curve) on a date as well-defined as a rising one's."""
+    falling = 100 - logistic_scores(XS, slope=1.2, midpoint=2021.5)
+    series = series_of(falling, all_points=True)
+    logistic = forecast(series, family="logistic", until="2027")
+    params = logistic.parameters()
+    assert params["slope"] == pytest.approx(-1.2, rel=0.01)
+    assert _year(params["midpoint"]) == pytest.approx(2021.5, abs=0.02)
+    gompertz = forecast(series, family="gompertz", until="2027").parameters()
+    assert gompertz["slope"] < 0 and gompertz["inflection"] is not None
+    assert not logistic.own_notes(default_end=False, as_of=False)
+
+
 def test_the_day_from_a_decimal_year_is_the_first_day_starting_at_or_after_it():
     """A crossing a third of a day after a month end has not happened by that day's
     start, which is what the table's row of that date shows."""

@@ -36,10 +36,11 @@ def describe(curve: Curve, series: Series, axis: Axis, level: float) -> dict[str
     out: dict[str, Any] = {}
     if curve.family in POSITION_FAMILIES:
         # The logit (log-log) units the curve rises per unit of x, and where it is
-        # halfway from floor to its ceiling (the Gompertz curve's inflection, at 1/e).
+        # halfway from floor to its ceiling (the Gompertz curve's inflection, at 1/e):
+        # a falling trend (--all's, of later results scoring lower) passes it too.
         out.update(slope=b, slope_lower=b_lo, slope_upper=b_hi)
         name = "inflection" if curve.family == "gompertz" else "midpoint"
-        placed = b > 0 and not far_position(curve, series, axis)
+        placed = b != 0 and not far_position(curve, series, axis)
         out[name] = _x_at(curve.x_ref - a / b, axis) if placed else None
         if curve.family == "logistic4":
             # Inside the ceiling's bounds: the draws are (Curve.coef_draws).
@@ -95,7 +96,7 @@ def far_position(curve: Curve, series: Series, axis: Axis) -> list[tuple[str, fl
     tokens, a number no one can read, so describe leaves it unknown."""
     far = []
     for member in curve.members or (curve,):
-        if member.family not in POSITION_FAMILIES or member.coef[1] <= 0:
+        if member.family not in POSITION_FAMILIES or member.coef[1] == 0:
             continue
         position = member.x_ref - float(member.coef[0]) / float(member.coef[1])
         fitted = series.fit_data(member.family)[0]
