@@ -426,6 +426,18 @@ def test_the_table_names_the_setting_its_forecast_was_fitted_on(run: Run):
     )
 
 
+def test_a_falling_trend_of_every_result_says_when_it_passes_halfway(run: Run):
+    """LAMBADA's later results score lower (its trend of every result falls): its
+    midpoint was printed empty, null in JSON, with no note saying why. A falling
+    curve passes halfway as a rising one does, on a date within the reach of a forecast."""
+    doc = json.loads(_ok(run("forecast", "lambada", "--all", "--json")))
+    assert doc["family"] == "logistic" and doc["parameters"]["slope"] < 0
+    assert ISO.match(doc["parameters"]["midpoint"])
+    medians = {p["date"]: p["median"] for p in doc["forecast"]}
+    assert medians["2026-12-31"] > 50 and doc["parameters"]["midpoint"] > "2026-12-31"
+    assert not any("unknown" in said for said in doc["notes"])
+
+
 def test_a_midpoint_far_past_the_points_fitted_is_unknown_and_a_note_says_why(run: Run):
     """MMLU by price, its frontier rising 81.8 to 87.2 between $0.26 and $0.48 and no
     higher by $60, printed a logistic midpoint of 5.62e-12 USD per million tokens, 10.7
