@@ -459,6 +459,43 @@ def test_a_cache_entry_of_another_shape_is_computed_again(
         assert (again.exit_code, again.stdout, again.stderr) == (0, before.stdout, before.stderr)
 
 
+def test_entries_of_an_older_method_are_dropped_when_the_cache_is_written(panel: Path):
+    """An upgrade that bumps METHOD_VERSION makes every entry of the older method a miss
+    for good: left in place, they grew the file with each upgrade. A newer method's
+    (another trendlab on a team store) stay, as does anything whose spec is not ours."""
+    from trendlab.forecast.backtest import METHOD_VERSION
+
+    run = make_runner(panel)
+    assert run("backtest", "noisy3", "--csv").exit_code == 0
+    with duckdb.connect(str(panel)) as con:
+        current = con.execute("SELECT count(*) FROM forecast_cache").fetchone()[0]
+        for method in (METHOD_VERSION - 1, METHOD_VERSION - 2, METHOD_VERSION + 1):
+            con.execute(
+                "INSERT INTO forecast_cache SELECT kind, benchmark, version, "
+                "replace(spec, ?, ?), created_at, payload FROM forecast_cache "
+                "WHERE spec LIKE ?",
+                [
+                    f'"method": {METHOD_VERSION}',
+                    f'"method": {method}',
+                    f'%"method": {METHOD_VERSION}%',
+                ],
+            )
+        con.execute(
+            "INSERT INTO forecast_cache VALUES ('fit', 'noisy3', 'v', 'not json', now(), '{}')"
+        )
+    # Any write of the cache: a plan not cached yet.
+    assert run("backtest", "noisy3", "--every", "12", "--csv").exit_code == 0
+    with duckdb.connect(str(panel), read_only=True) as con:
+        kept = dict(
+            con.execute(
+                "SELECT CASE WHEN json_valid(spec) THEN json_extract_string(spec, '$.method') "
+                "ELSE spec END AS method, count(*) FROM forecast_cache GROUP BY method"
+            ).fetchall()
+        )
+    assert set(kept) == {str(METHOD_VERSION), str(METHOD_VERSION + 1), "not json"}, kept
+    assert kept[str(METHOD_VERSION + 1)] == current
+
+
 def test_a_read_only_database_still_backtests(panel: Path):
     panel.chmod(0o444)
     try:

@@ -2500,7 +2500,8 @@ class Store:
         return {benchmark: payload for benchmark, payload in rows}
 
     def store_cached(self, kind: str, spec: str, entries: list[tuple[str, str, str]]) -> None:
-        """Cache (benchmark, version, payload) entries, dropping older versions of each."""
+        """Cache (benchmark, version, payload) entries, dropping older versions of each,
+        and every entry of an older forecast method than `spec`'s (its "method")."""
         if not entries:
             return
         import polars as pl
@@ -2521,6 +2522,16 @@ class Store:
                     "WHERE c.kind = ? AND c.spec = ? AND c.benchmark = e.benchmark "
                     "AND c.version <= e.version",
                     [kind, spec],
+                )
+                # No spec of an older method is ever asked for again: once trendlab is
+                # upgraded its entries would only grow the file. A newer method's (an
+                # upgraded member of a team store) is left for it, as is a spec not ours.
+                self.execute(
+                    "DELETE FROM forecast_cache "
+                    "WHERE CASE WHEN json_valid(spec::VARCHAR) AND json_valid($spec) THEN "
+                    "TRY_CAST(json_extract_string(spec::VARCHAR, '$.method') AS INTEGER) "
+                    "< TRY_CAST(json_extract_string($spec, '$.method') AS INTEGER) END",
+                    {"spec": spec},
                 )
                 self.execute(
                     "INSERT INTO forecast_cache (kind, benchmark, version, spec, created_at, payload) "
