@@ -3740,6 +3740,42 @@ def test_a_new_database_named_as_a_write_ahead_log_is_a_usage_error(db: Path, tm
     assert [p.name for p in tmp_path.iterdir()] == [db.name]
 
 
+def test_a_new_database_named_as_a_data_file_is_a_usage_error(db: Path, tmp_path: Path):
+    """`copy trendlab.duckdb backup.csv` said it copied, and made a DuckDB file named as
+    CSV, which a spreadsheet showed as bytes and `import` refused as CSV; `init` made
+    one too. A new store whose name says CSV, JSON or Parquet is refused, pointing to
+    export, and nothing is created; an existing DuckDB file so named still opens."""
+    for name, said in (("backup.csv", "CSV"), ("b.JSONL", "JSON Lines"), ("c.pq", "Parquet")):
+        location = tmp_path / name
+        why = (
+            f"its name says a {said} file, but a store is a DuckDB file: give it another "
+            f"name ({location.stem}.duckdb), or write one kind's records as {said} with "
+            f"`trendlab export KIND -o {location}`"
+        )
+        result = make_runner(location)("init", "--empty")
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"trendlab: error: cannot create {location}: {why} (see 'cli --help')\n",
+        ), result.stderr
+        result = make_runner(db)("copy", str(db), str(location))
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"trendlab: error: cannot create DST {location}: {why} (see 'cli copy --help')\n",
+        ), result.stderr
+        lake = f"ducklake:{location}"
+        result = make_runner(lake)("init", "--empty")
+        assert result.exit_code == 2, result.stderr
+        assert f"cannot create {lake}: its name says a {said} file" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [db.name]
+    # A DuckDB file already so named (made before this rule) is a store as any other.
+    shutil.copy(db, tmp_path / "old.csv")
+    added = make_runner(tmp_path / "old.csv")("add-benchmark", "x", "--unit", "score")
+    assert added.exit_code == 0, added.stderr
+    copied = make_runner(db)("copy", str(tmp_path / "old.csv"), str(tmp_path / "new.duckdb"))
+    assert copied.exit_code == 0, copied.stderr
+
+
 def test_a_folder_given_as_the_database_is_a_usage_error(db: Path, tmp_path: Path):
     """--db (or copy's SRC or DST) naming a folder exited 1 with DuckDB's 'IO Error:
     Could not read from file ...: Is a directory'. The path given is wrong whatever

@@ -330,6 +330,7 @@ class Store:
             shown = lake.opened_as(location, named)  # copy's DST is named so
             lake.check_parent(Path(location), shown, create=create)
             lake.check_not_wal(Path(location), shown, create=create)
+            lake.check_not_data_file(Path(location), shown, create=create)
             if new and create and not read_only and not Path(location).exists():
                 new()
             if whole:

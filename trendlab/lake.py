@@ -178,6 +178,29 @@ def check_not_wal(file: Path, location: str, *, create: bool) -> None:
         )
 
 
+# What a data file's suffix says it holds, as export writes it and import reads it.
+_DATA_FILES = {"csv": "CSV", "json": "JSON", "jsonl": "JSON Lines", "parquet": "Parquet"}
+
+
+def check_not_data_file(file: Path, location: str, *, create: bool) -> None:
+    """Refuse to create a store's file (a DuckDB file, a local lake's catalog) whose name
+    says a CSV, JSON or Parquet file: `copy trendlab.duckdb backup.csv`, meant as an
+    export, made a DuckDB file that a spreadsheet showed as bytes and `import` refused
+    as CSV. An existing file so named is let be: it is a store made before. A usage
+    error, as a name ending in .wal is."""
+    from trendlab.render import SUFFIXES
+
+    fmt = SUFFIXES.get(file.suffix.lower())
+    if create and fmt is not None and not file.exists():
+        said = _DATA_FILES[fmt]
+        raise TrendlabError(
+            f"cannot create {location}: its name says a {said} file, but a store is a "
+            f"DuckDB file: give it another name ({file.stem}.duckdb), or write one kind's "
+            f"records as {said} with `trendlab export KIND -o {file}`",
+            exit_code=ExitCode.USAGE,
+        )
+
+
 def is_lake(location: str) -> bool:
     return location.startswith(PREFIX)
 
@@ -356,6 +379,7 @@ def _attach(
         shown = opened_as(lake.text, named)  # copy's DST is named so
         check_parent(lake.file, shown, create=create)
         check_not_wal(lake.file, shown, create=create)
+        check_not_data_file(lake.file, shown, create=create)
         _refuse_other_file(lake, named)
     given = _absolute(data_path) if data_path else None
     # The folder the data files are in (or will go to), where this machine can look in it.
