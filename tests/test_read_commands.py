@@ -2535,6 +2535,34 @@ def test_a_db_with_white_space_around_its_file_name_is_a_usage_error(
     assert served.exit_code == 1 and "cannot reach the catalog" in served.stderr
 
 
+def test_a_store_named_dash_is_a_usage_error(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`copy trendlab.duckdb -`, meant for stdout as - is everywhere else, made a DuckDB
+    file named '-' and said it copied; `--db -` made one too. A file so named is
+    reached as ./-."""
+    monkeypatch.chdir(tmp_path)
+    said = "'-' means stdin or stdout, which hold no store: give a path (./- for a file named -)"
+    for args, env, given in (
+        (["--db", "-", "init", "--empty"], {}, "--db"),
+        (["init", "--empty"], {"TRENDLAB_DB": "-"}, "TRENDLAB_DB"),
+        (["copy", str(db), "-"], {}, "DST"),
+        (["copy", "-", "new.duckdb"], {}, "SRC"),
+        (["--db", str(db), "--data-path", "-", "log"], {}, "--data-path"),
+    ):
+        result = CliRunner().invoke(cli, args, env=env)
+        command = "cli copy" if "copy" in args else "cli"
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"trendlab: error: Invalid value for {given}: {said} (see '{command} --help')\n",
+        ), args
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([db.name])
+    copied = CliRunner().invoke(cli, ["copy", str(db), "./-"])
+    assert copied.exit_code == 0, copied.stderr
+    assert (tmp_path / "-").is_file()
+
+
 def test_diff_leaves_out_what_ends_as_it_began(run: Run):
     """diff compares each record's state then with its state now: a record changed and
     changed back, or added and retracted since, is no change; the others are."""

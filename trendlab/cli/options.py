@@ -1286,12 +1286,20 @@ def check_location(location: str, given: str) -> None:
     data path (--data-path) whose file or folder name has white space around it: a slip,
     which created a file or folder whose name ends in a space (`--db "x.duckdb "`). A
     PostgreSQL connection after ducklake:postgres: is libpq's to read, spaces and all.
-    The file's own name counts too: `ducklake: x.ducklake`, `d/ x.duckdb`."""
+    The file's own name counts too: `ducklake: x.ducklake`, `d/ x.duckdb`. So is `-`,
+    which names stdin or stdout, not a file."""
     from trendlab import lake
     from trendlab.text import name_fault
 
     if location.startswith(f"{lake.PREFIX}postgres:"):
         return
+    if location == "-":
+        # As everywhere a file is read or written: `copy trendlab.duckdb -`, meant for
+        # stdout, made a DuckDB file named '-' and said it copied.
+        raise click.BadParameter(
+            "'-' means stdin or stdout, which hold no store: give a path (./- for a file named -)",
+            param_hint=given,
+        )
     path = location.removeprefix(lake.PREFIX)
     if path != location and not path:
         raise click.BadParameter(f"{location!r} names no file after it", param_hint=given)
