@@ -1313,10 +1313,16 @@ def test_a_copy_into_a_store_with_a_changeset_recorded_at_no_time_says_so(db: Pa
         1,
         "",
         f"trendlab: error: {dst} is not empty and not an earlier copy of {db}: it has 1 "
-        f"changeset(s) that the source lacks (first {changeset}, recorded at no time: NULL, "
+        f"changeset that the source lacks (first {changeset}, recorded at no time: NULL, "
         "written around trendlab); copy into a new store (another path, or an empty one "
         "made with `trendlab --db DST init --empty`) so that nothing is lost\n",
     )
+    # Counted as every count is ('1 changeset(s)' read as a form left unfilled).
+    with duckdb.connect(str(dst)) as con:
+        changeset_around(con)
+    result = CliRunner().invoke(cli, ["copy", str(db), str(dst)])
+    assert result.exit_code == 1
+    assert f": it has 2 changesets that the source lacks (first {changeset}, " in result.stderr
 
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])

@@ -2342,7 +2342,7 @@ def test_copy_refuses_a_destination_with_other_history(run: Run, db: Path, tmp_p
     before = _tables(other)
     result = make_runner(db)("copy", str(db), str(other))
     _one_line_error(
-        result, "is not empty and not an earlier copy", "1 changeset(s) that the source lacks"
+        result, "is not empty and not an earlier copy", "1 changeset that the source lacks"
     )
     assert "init --empty" in result.stderr
     _assert_same_tables(other, before)

@@ -393,9 +393,9 @@ def _check_prefix(src: Store, dst: Store, tables: dict[str, list[str]], have: pl
         )
         raise TrendlabError(
             f"{dst.location} is not empty and not an earlier copy of {src.location}: it has "
-            f"{extra.height} changeset(s) that the source lacks (first {first}, {when}); copy "
-            "into a new store (another path, or an "
-            "empty one made with `trendlab --db DST init --empty`) so that nothing is lost"
+            f"{counted(extra.height, 'changeset')} that the source lacks (first {first}, "
+            f"{when}); copy into a new store (another path, or an empty one made with "
+            "`trendlab --db DST init --empty`) so that nothing is lost"
         )
     for table, columns in tables.items():
         column = Store.changeset_column(table, columns)
