@@ -4790,6 +4790,36 @@ def test_output_under_a_file_says_it_is_a_file(run: Run, tmp_path: Path):
     assert notes.read_text() == "mine"
 
 
+def test_output_through_a_link_into_no_directory_names_where_it_points(run: Run, tmp_path: Path):
+    """`-o out.csv`, a symbolic link to /gone/out.csv, said "-o out.csv: no such
+    directory", with out.csv's folder right there: the folder missing is the link's
+    target's, which is named. A link through a file says that file, as a path does."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    for target, why in (
+        (
+            tmp_path / "gone" / "deeper" / "out.csv",
+            f"no such directory {tmp_path / 'gone' / 'deeper'}",
+        ),
+        (notes / "out.csv", f"not a directory ({notes} is a file)"),
+    ):
+        link = tmp_path / "out.csv"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+        for args in (["list", "models", "-o"], ["forecast", "mmlu", "--plot"]):
+            given = link.with_suffix(".png") if "--plot" in args else link
+            if given != link:
+                given.unlink(missing_ok=True)
+                given.symlink_to(target.with_suffix(".png"))
+            result = run(*args, str(given))
+            assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+            assert result.stderr.startswith(
+                f"trendlab: error: {args[-1]} {given}: {why} (a symbolic link to "
+                f"{os.path.realpath(given)}) (see"
+            ), result.stderr
+    assert notes.read_text() == "mine"
+
+
 def test_output_under_a_quoted_tilde_says_why_there_is_no_directory(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
