@@ -701,6 +701,25 @@ def test_a_store_whose_schema_migrations_was_dropped_says_so_and_is_untouched(
     assert db.read_bytes() == before
 
 
+def test_a_store_whose_schema_migrations_holds_no_migrations_row_says_so(db: Path):
+    """Its rows renumbered below 1 in SQL, none a migration's: the error called the
+    table empty, which a look at it belied."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE schema_migrations SET version = version - 5")
+        con.execute("DELETE FROM schema_migrations WHERE version < -1")
+    before = db.read_bytes()
+    message = (
+        f"trendlab: error: {db} holds trendlab's tables but its schema_migrations table, "
+        "which records their version, holds no migration's row, only version -1, 0 "
+        "(altered around trendlab): insert again a row (version, name, applied_at) for "
+        "each of trendlab's schema/ files applied\n"
+    )
+    for args in (["check"], ["migrate"], ["init"], ["log"]):
+        result = _invoke(db, *args)
+        assert (result.exit_code, result.stderr) == (1, message), args
+    assert db.read_bytes() == before
+
+
 def test_a_store_whose_schema_migrations_was_emptied_says_so_and_is_untouched(db: Path):
     """Its rows deleted in SQL, the table there: the error said the store held no such
     table and to create it again, which failed on DuckDB's "already exists"."""

@@ -1954,6 +1954,26 @@ def test_check_lists_a_schema_migrations_row_deleted_or_altered_around_trendlab(
     ]
 
 
+def test_check_lists_a_schema_migrations_row_of_no_migration(run: Run, db: Path):
+    """A row below version 1, which no migration has, added in SQL or renumbered from
+    one that `migrate` then ran again, passed check: the version is the highest row's."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("INSERT INTO schema_migrations VALUES (-1, 'x', TIMESTAMP '2026-01-01')")
+        con.execute("INSERT INTO schema_migrations VALUES (0, 'init', TIMESTAMP '2026-01-01')")
+    assert [(v["key"], v["problem"]) for v in _violations(run, "schema")] == [
+        (
+            "schema_migrations.-1",
+            "schema_migrations holds a row for version -1 ('x'), which is no migration's "
+            "(added or altered around trendlab): delete it",
+        ),
+        (
+            "schema_migrations.0",
+            "schema_migrations holds a row for version 0 ('init'), which is no migration's "
+            "(added or altered around trendlab): delete it",
+        ),
+    ]
+
+
 def test_check_lists_a_null_schema_migrations_name_with_its_dropped_not_null(run: Run, db: Path):
     """schema_migrations is made by trendlab itself, by no schema file: its NOT NULL
     dropped, check failed (KeyError: 'schema_migrations') naming the file to mend it by."""

@@ -633,12 +633,25 @@ class Store:
         if _holds_first_schema(names):
             # trendlab's own store, its version lost: a new file is no answer to that.
             if self._holds_migrations_table():
-                # Emptied, not dropped: "create it again" failed on "already exists".
+                # Emptied, not dropped: "create it again" failed on "already exists". Its
+                # rows renumbered below 1 (the version is the highest), it is not empty.
+                versions = [
+                    "NULL" if v is None else str(v)
+                    for (v,) in self.execute(
+                        "SELECT DISTINCT version FROM schema_migrations ORDER BY version"
+                    ).fetchall()
+                ]
+                held = (
+                    f"holds no migration's row, only version {', '.join(versions)} "
+                    "(altered around trendlab)"
+                    if versions
+                    else "is empty (emptied around trendlab)"
+                )
                 return TrendlabError(
                     f"{self.shown()} holds trendlab's tables but its "
-                    "schema_migrations table, which records their version, is empty "
-                    "(emptied around trendlab): insert again a row (version, name, "
-                    "applied_at) for each of trendlab's schema/ files applied"
+                    f"schema_migrations table, which records their version, {held}: "
+                    "insert again a row (version, name, applied_at) for each of "
+                    "trendlab's schema/ files applied"
                 )
             return TrendlabError(
                 f"{self.shown()} holds trendlab's tables but no schema_migrations "
@@ -2078,15 +2091,29 @@ class Store:
         schema_migrations holds no row of, or holds under another name or more than
         once: the version is the highest row's, so a row deleted or altered around
         trendlab below it went unseen, and `migrate` would run a migration whose row is
-        gone (the highest one's) again."""
+        gone (the highest one's) again. And each row of a version no migration has,
+        below 1 (a store's version is at most the latest's): one renumbered so made
+        `migrate` run its migration again."""
+        # A team store's CREATING row is its own (see _part_made), which a read refuses.
         rows = self.execute(
             "SELECT version, list(name ORDER BY name) FROM schema_migrations "
-            "WHERE version <> ? GROUP BY version",
-            [CREATING],
+            "WHERE version IS NOT NULL AND NOT (? AND version = ?) GROUP BY version "
+            "ORDER BY version",
+            [self.is_lake, CREATING],
         ).fetchall()
         recorded = {int(version): names for version, names in rows}
         have = max(recorded, default=0)
         found = []
+        for version, names in recorded.items():
+            if version < 1:
+                shown = ", ".join("NULL" if n is None else quoted(n) for n in names)
+                held = "a row" if len(names) == 1 else f"{len(names)} rows"
+                problem = (
+                    f"schema_migrations holds {held} for version {version} ({shown}), "
+                    "which is no migration's (added or altered around trendlab): delete "
+                    + ("it" if len(names) == 1 else "them")
+                )
+                found.append((f"schema_migrations.{version}", problem))
         for m in migrations():
             if m.version > have:
                 break

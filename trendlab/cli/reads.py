@@ -277,7 +277,8 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     forecast cache's, which none reads; one whose NOT NULL was dropped is listed with
     the NULLs it holds), a table whose stored data cannot be read whole (the file
     overwritten in part or cut short), schema_migrations' one row per migration applied
-    (one deleted, repeated or renamed below the store's version), results or prices naming unknown
+    (one deleted, repeated or renamed below the store's version, or a row of no
+    migration's version), results or prices naming unknown
     models or benchmarks, scores outside their unit's range, the units' ranges
     themselves, benchmark bounds, two current records with one key (or one result under
     two spellings of its source URL or setting), revisions that do
