@@ -320,6 +320,21 @@ def test_a_query_empty_as_of_a_moment_says_what_as_of_reads(run: Run):
     assert run("query", "SELECT 1 AS x WHERE false").stderr == ""
 
 
+def test_a_named_query_that_finds_nothing_says_so(run: Run):
+    """`query launch-price-ratio` of a model with no price printed its header alone (as
+    JSON Lines, nothing at all): the query is trendlab's, not the user's SQL, so an
+    empty answer is said on stderr, in every format, as an empty listing is."""
+    args = ("query", "launch-price-ratio", "--param", "model=minerva-540b")
+    for fmt in ("table", "csv", "json", "jsonl", "parquet"):
+        empty = run(*args, "--param", "baseline=gpt-4", "--format", fmt)
+        assert (empty.exit_code, empty.stderr) == (0, "no rows\n"), (fmt, empty.stderr)
+    assert run(*args, "--param", "baseline=gpt-4", "--jsonl").stdout == ""
+    found = run(
+        "query", "launch-price-ratio", "--param", "model=gpt-4o", "--param", "baseline=gpt-4"
+    )
+    assert (found.exit_code, found.stderr) == (0, "")
+
+
 @both_stores
 def test_an_error_raised_deep_in_a_result_is_named_in_every_format(run: Run):
     """A query failing past its first rows (DuckDB fetches them in chunks) said, as a

@@ -193,9 +193,11 @@ def query(
         frame, parquet = fmt in ("csv", "parquet"), fmt == "parquet"
         table = queries.run(store, named, bound, frame=frame, parquet=parquet, limit=limit)
         as_of_note = store.as_of_note()
-    if as_of is not None and not len(table):
+    if not len(table) and (as_of is not None or named.name != "sql"):
         # As an empty listing says: --as-of is when changes were recorded, so a store
-        # made today holds no rows as of yesterday, whatever the results' dates.
+        # made today holds no rows as of yesterday, whatever the results' dates. A named
+        # query is trendlab's, not SQL the user wrote to see what it gives: its header
+        # alone (as JSON Lines, nothing) read as a failure to run.
         note(f"no rows{as_of_note}")
     render(table, fmt, output)
 
