@@ -3094,6 +3094,23 @@ def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, 
     ]
 
 
+def test_a_padded_message_or_author_written_around_trendlab_is_checked(run: Run, db: Path):
+    """A changeset whose author or message has spaces or a line break around it (written
+    in SQL; every write trims them) passed check, and the query of one author's
+    changesets (the one `log --author` points to) found none of it by the name."""
+    with duckdb.connect(str(db)) as con:
+        changeset = changeset_around(con, "why\n")
+        con.execute("UPDATE changesets SET author = ? WHERE id = ?", ["\u3000ada ", changeset])
+        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
+    checked = run("check", "--json")
+    assert checked.exit_code == 1
+    told = "is padded with white space, which every write trims"
+    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
+        ("18_changeset_texts", changeset, f"author: '\u3000ada ' {told}"),
+        ("18_changeset_texts", changeset, f"message: 'why\n' {told}"),
+    ]
+
+
 def test_a_blank_author_is_found_by_the_changeset_audit_in_another_client(run: Run, db: Path):
     """18_changeset_texts read the blank pattern `check` sets: run in another client,
     where it is NULL, it found no blank author at all (it read white space before)."""

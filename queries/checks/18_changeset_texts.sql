@@ -29,4 +29,17 @@ FROM changesets
 WHERE regexp_matches(author, '[\p{Cc}\p{Zl}\p{Zp}]|[^\P{Cf}\x{200C}\x{200D}]')
   AND NOT contains(author, chr(0))
   AND NOT regexp_full_match(author, coalesce(getvariable('trendlab_blank_re'), '\s*'))  -- listed above
+UNION ALL
+-- And a message or author with white space around it (Python's, as its str.strip()
+-- reads it), which every write trims: the author's changesets are asked for by the name
+-- as typed. One blank, or an author not on one line, is listed above alone.
+SELECT 'changesets', id,
+       field || ': ''' || left(value, 60) || ''' is padded with white space, which every '
+       || 'write trims'
+FROM changesets, LATERAL (VALUES ('message', message), ('author', author)) t(field, value)
+WHERE regexp_matches(value, '^[\s\p{Z}\x{0B}\x{1C}-\x{1F}\x{85}]|[\s\p{Z}\x{0B}\x{1C}-\x{1F}\x{85}]$')
+  AND NOT contains(value, chr(0))
+  AND NOT regexp_full_match(value, coalesce(getvariable('trendlab_blank_re'), '\s*'))
+  AND NOT (field = 'author'
+           AND regexp_matches(author, '[\p{Cc}\p{Zl}\p{Zp}]|[^\P{Cf}\x{200C}\x{200D}]'))
 ORDER BY kind, key, problem;

@@ -287,8 +287,8 @@ def check(settings: Settings, fmt: str, output: str | None) -> None:
     not match their changesets or keys or whose operation does not follow the one
     before, changeset ids that do not sort by the time they were recorded or that two
     changesets share, changesets recorded after the check runs or holding no revision
-    (theirs deleted), changeset messages or
-    authors blank or holding a NUL, and values no write would store (field_rules: a date
+    (theirs deleted), changeset messages or authors blank, padded with white space or
+    holding a NUL, and values no write would store (field_rules: a date
     after today or none a calendar reads, a malformed slug or URL, a number that is not
     finite, not above 0 or -0, empty or padded text), written around trendlab.
 
