@@ -541,6 +541,34 @@ def test_a_query_needing_an_extension_says_which_and_downloads_nothing(
     assert result.stderr == f"trendlab: error: query failed: {said}\n"
 
 
+@pytest.mark.parametrize(
+    ("sql", "said"),
+    [
+        (
+            "SELECT * FROM result",
+            'Catalog Error: Table with name result does not exist! Did you mean "results"?',
+        ),
+        (
+            "SELECT scor FROM results",
+            'Binder Error: Referenced column "scor" not found in FROM clause! Candidate '
+            'bindings: "score", "source_url", "source_kind"',
+        ),
+        (
+            "SELECT lenght(id) FROM results",
+            "Catalog Error: Scalar Function with name lenght does not exist! Did you mean "
+            '"length"?',
+        ),
+    ],
+)
+def test_a_query_error_keeps_duckdbs_suggestion(run: Run, sql: str, said: str):
+    """DuckDB suggests the name a misspelt one meant on its error's second line, which
+    the one-line error dropped: `query "SELECT * FROM result"` said only that no table
+    result exists, not that results does."""
+    result = run("query", sql)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"trendlab: error: query failed: {said}\n"
+
+
 def test_a_query_of_ducklake_functions_on_a_file_names_them(run: Run):
     result = run("query", "SELECT * FROM ducklake_snapshots('x')")
     assert result.exit_code == 1

@@ -862,10 +862,14 @@ def _plan_functions(nodes: list[dict[str, Any]]) -> Iterator[str]:
         yield from _plan_functions(node.get("children", []))
 
 
+# DuckDB's suggestion for a misspelt name, on the line after its error's first.
+_SUGGESTION_RE = re.compile(r'(Did you mean "|Candidate (bindings|tables): ")')
+
+
 def _explain(exc: duckdb.Error, *, lake: bool = False) -> str:
     from trendlab.lake import missing_data_error
 
-    text = str(exc).strip().splitlines()[0]
+    text, *rest = str(exc).strip().splitlines()
     # A team store's data files on storage this machine does not mount (`lake`): said as
     # every other read says it, not as DuckDB's IO error about the first file it wanted.
     missing = missing_data_error(text) if lake else None
@@ -878,4 +882,8 @@ def _explain(exc: duckdb.Error, *, lake: bool = False) -> str:
             f"query runs read-only: {what} refused; change records with "
             "add-*, edit, retract or import, which keep their history"
         )
+    # The first line alone dropped DuckDB's "Did you mean "results"?" after "Table with
+    # name result does not exist!", which is what the user needs to mend the SQL.
+    if rest and _SUGGESTION_RE.match(rest[0]):
+        text = f"{text} {rest[0]}"
     return f"query failed: {text}"
