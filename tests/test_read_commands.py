@@ -541,6 +541,32 @@ def test_a_query_needing_an_extension_says_which_and_downloads_nothing(
     assert result.stderr == f"trendlab: error: query failed: {said}\n"
 
 
+def test_a_query_given_a_file_name_says_how_to_run_a_file(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`query frontier.sql` or `query my.sql` was DuckDB's "syntax error at or near
+    ..." (exit 1): SQL_OR_NAME takes a query's name or SQL text, and a file's SQL is
+    piped in with -."""
+    named = run("query", "queries/frontier.sql")
+    assert (named.exit_code, named.stdout) == (2, "")
+    assert named.stderr == (
+        "trendlab: error: 'queries/frontier.sql' is a file name, not SQL: name the query "
+        "alone (query frontier), or give - and pipe the file in (query - < "
+        "queries/frontier.sql) (see 'cli query --help')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    Path("my query.SQL").write_text("SELECT 1 AS x")
+    own = run("query", "my query.SQL")
+    assert (own.exit_code, own.stdout) == (2, "")
+    assert own.stderr == (
+        "trendlab: error: 'my query.SQL' is a file name, not SQL: give - and pipe the "
+        "file in (query - < 'my query.SQL') (see 'cli query --help')\n"
+    )
+    assert run("query", "-", input=Path("my query.SQL").read_text()).stdout == "  x\n---\n  1\n"
+    # SQL that names a table `sql` is SQL still.
+    assert run("query", "SELECT 1 AS x FROM (SELECT 1) sql").exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("sql", "said"),
     [

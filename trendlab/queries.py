@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -93,6 +95,15 @@ def resolve(sql_or_name: str) -> NamedQuery:
     """A named query, or ad-hoc SQL wrapped as one."""
     if not sql_or_name.strip("\x00 \t\r\n;"):
         raise _no_sql()
+    if _file_name(sql_or_name):
+        # The command's tail alone: --db, if given, comes before it.
+        pipe = f"give - and pipe the file in (query - < {shlex.quote(sql_or_name.strip())})"
+        stem = Path(sql_or_name.strip()).name[: -len(".sql")]
+        how = f"name the query alone (query {stem}), or {pipe}" if stem in named_queries() else pipe
+        raise TrendlabError(
+            f"{quoted(sql_or_name.strip())} is a file name, not SQL: {how}",
+            exit_code=ExitCode.USAGE,
+        )
     if NAME_RE.fullmatch(sql_or_name):
         queries = named_queries()
         if sql_or_name in queries:
@@ -104,6 +115,23 @@ def resolve(sql_or_name: str) -> NamedQuery:
             f"named queries: {', '.join(queries)} (or pass SQL)"
         )
     return NamedQuery(name="sql", description="", sql=sql_or_name)
+
+
+def _file_name(text: str) -> bool:
+    """Whether `text` is the name of an SQL file, not SQL: it ends in .sql and DuckDB
+    cannot parse it, and it holds no white space or names a file there is (`query
+    frontier.sql` was DuckDB's "syntax error at or near ...")."""
+    text = text.strip()
+    if not text.lower().endswith(".sql") or (re.search(r"\s", text) and not Path(text).is_file()):
+        return False
+    con = duckdb.connect()
+    try:
+        con.extract_statements(text)
+    except duckdb.Error:
+        return True
+    finally:
+        con.close()
+    return False
 
 
 def piped_sql(data: bytes) -> str:
