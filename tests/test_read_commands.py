@@ -1353,6 +1353,21 @@ def test_check_finds_a_units_table_changed_around_trendlab(run: Run, db: Path):
     ]
 
 
+def test_check_lists_a_nan_unit_bound_once_in_the_units_audit(run: Run, db: Path):
+    """A NaN in the units table (written in SQL), which DuckDB orders above every
+    number, made every percent score "outside the range of unit percent" and every
+    percent benchmark's bounds "outside unit percent": 1600 violations buried the one
+    20_units lists. A NaN bound is read as none, as a NULL one is."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE units SET min_value = 'nan'::DOUBLE WHERE unit = 'percent'")
+        con.execute("UPDATE units SET max_value = 'nan'::DOUBLE WHERE unit = 'minutes'")
+    found = [(v["check"], v["key"], v["problem"]) for v in _violations(run)]
+    assert found == [
+        ("20_units", "minutes", "range 0.0 to nan is not trendlab's 0.0 to unbounded"),
+        ("20_units", "percent", "range nan to 100.0 is not trendlab's 0.0 to 100.0"),
+    ]
+
+
 def test_check_lists_a_nan_bound_as_not_a_number_only(run: Run, db: Path):
     """A NaN floor, ceiling or human baseline is unknown, which field_rules lists, as
     04 and 11 leave a NaN score to it: 05_benchmark_bounds, reading NaN as above every

@@ -6,9 +6,15 @@
 -- forecast rescales scores by it. A NaN bound or baseline, which DuckDB orders above
 -- every number, is unknown, which field_rules lists (as 04 and 11 leave a NaN score).
 -- So is a NULL unit (its NOT NULL dropped around trendlab), with the schema audit.
+-- A NaN bound in the units table (written around trendlab, which 20_units lists) is
+-- read as none, as NULL is: above every number to DuckDB, it put every bound outside.
 SELECT 'benchmarks' AS kind, b.slug AS key, problem
 FROM benchmarks b
-LEFT JOIN units u ON u.unit = b.unit,
+LEFT JOIN (
+    SELECT unit, CASE WHEN NOT isnan(min_value) THEN min_value END AS min_value,
+           CASE WHEN NOT isnan(max_value) THEN max_value END AS max_value
+    FROM units
+) u ON u.unit = b.unit,
 LATERAL (SELECT coalesce(b.higher_is_better, true) AS higher) d,
 LATERAL (
     SELECT d.higher,
