@@ -1506,6 +1506,36 @@ def test_a_uri_password_of_bytes_not_utf8_still_reaches_the_server(
     _one_line_error(refused, 'password authentication failed for user "latin_role"')
 
 
+# DuckDB loaded the user's persistent secrets (~/.duckdb/stored_secrets, made for their
+# own DuckDB work) into trendlab's connection, and the postgres extension put a default
+# one's password and host before the catalog's connection string: PGPASSWORD, which the
+# README gives for the password, was overridden and the server refused the catalog.
+def test_a_users_persistent_duckdb_secret_does_not_reach_the_catalog(
+    pg_server: PgServer,
+    seeded_team_template: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    pg_server.password_role("env_role", "from-env")
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    own = duckdb.connect(config={"allow_unsigned_extensions": True})
+    try:
+        own.execute(f"LOAD '{lake.extension_file('postgres')}'")
+        own.execute("CREATE PERSISTENT SECRET (TYPE postgres, PASSWORD 'stale', USER 'nobody')")
+    finally:
+        own.close()
+    assert list((home / ".duckdb" / "stored_secrets").iterdir())
+    name = f"env_{os.getpid()}"
+    pg_server.create_database(name, seeded_team_template)
+    monkeypatch.setenv("PGPASSWORD", "from-env")
+    location = f"ducklake:postgres:dbname={name} host=localhost port={pg_server.port} user=env_role"
+    result = make_runner(location)("list", "models", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "gpt-4" in result.stdout
+
+
 # A URI parameter's value ends at the next '&' (the parameters after it were lost), and
 # libpq percent-decodes keywords, so pass%77ord is a password too.
 @pytest.mark.parametrize(

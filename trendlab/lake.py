@@ -821,12 +821,18 @@ def _password_in_secret(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> L
     errors quote: `query` showed the password to anyone reading its output, and no
     masking of output can catch every spelling of it (upper(path), reverse(path)).
     A secret's password is shown redacted. A string trendlab cannot read exactly as
-    libpq does (see _password_apart) is attached as given."""
+    libpq does (see _password_apart) is attached as given.
+
+    The secret is made with no password too: the postgres extension looks for its
+    default secret among the temporary ones first, so this one hides a default one the
+    user made persistent (~/.duckdb/stored_secrets) for their own DuckDB work, whose
+    password, user or host went before the catalog's connection string, overriding
+    PGPASSWORD and ~/.pgpass. Persistent secrets are not turned off altogether: a data
+    path on S3 may need the user's S3 one."""
     conninfo, password = _password_apart(lake.catalog.removeprefix("postgres:"))
-    if password is None:
-        return lake
-    con.execute(f"CREATE TEMPORARY SECRET (TYPE postgres, PASSWORD '{_quote(password)}')")
-    return replace(lake, catalog=f"postgres:{conninfo}")
+    given = "" if password is None else f", PASSWORD '{_quote(password)}'"
+    con.execute(f"CREATE TEMPORARY SECRET (TYPE postgres{given})")
+    return lake if password is None else replace(lake, catalog=f"postgres:{conninfo}")
 
 
 def _password_apart(conninfo: str) -> tuple[str, str | None]:
