@@ -1356,6 +1356,57 @@ def test_unreachable_catalog_is_one_line_without_the_password(pg_server: PgServe
     _one_line_error(missing, 'database "no_such_database" does not exist')
 
 
+# A catalog server that takes the connection and never answers (hung, or a proxy whose
+# database is down): libpq waits for ever by default, and DuckDB does not interrupt it,
+# not even for Ctrl-C, so every command hung until killed.
+def test_a_catalog_server_that_never_answers_is_given_up_on(monkeypatch: pytest.MonkeyPatch):
+    import socket
+    import threading
+
+    monkeypatch.setattr(lake, "CONNECT_TIMEOUT", 2)
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        taken: list[socket.socket] = []
+
+        def take() -> None:
+            # Held open unanswered, then closed, so a client that waits fails at last.
+            with contextlib.suppress(OSError):
+                server.settimeout(30)
+                while True:
+                    taken.append(server.accept()[0])
+
+        threading.Thread(target=take, daemon=True).start()
+        port = server.getsockname()[1]
+        location = f"ducklake:postgres:dbname=x host=127.0.0.1 port={port} sslmode=disable"
+        started = time.monotonic()
+        result = make_runner(location)("log")
+        waited = time.monotonic() - started
+        for connection in taken:
+            connection.close()
+    _one_line_error(result, "cannot reach the catalog of", "timeout expired")
+    assert waited < 15, waited
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("dbname=x connect_timeout=30", True),
+        ("postgresql://h/db?connect_timeout=30", True),
+        ("postgresql://h/db?sslmode=disable", False),
+        ("dbname=x", False),
+    ],
+)
+def test_a_connect_timeout_of_ones_own_is_kept(
+    given: str, kept: bool, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+    catalog = lake._with_connect_timeout(f"postgres:{given}")
+    assert (catalog == f"postgres:{given}") == kept, catalog
+    assert f"connect_timeout={lake.CONNECT_TIMEOUT}" in catalog or kept, catalog
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", "30")  # libpq reads it where none is given
+    assert lake._with_connect_timeout(f"postgres:{given}") == f"postgres:{given}"
+
+
 def test_a_catalog_connection_lost_while_opening_the_store_is_one_line(team_db: str):
     # The server ends a session idle in a transaction for a millisecond: DuckLake's, as
     # it loads the catalog. Its text quoted a whole catalog query before libpq's reason.

@@ -74,6 +74,9 @@ CONNINFO_RE = re.compile(rf"^\s*(?:(?:{_LIBPQ_KEYWORDS})\s*=|(?i:postgres(?:ql)?
 # longer wait, --lock-timeout 1e9 for "as long as it takes", is set as this longest
 # one, as the server refused any more and every connection to the catalog with it.
 MAX_CATALOG_LOCK_WAIT_MS = 2**31 - 1
+# Seconds libpq waits for the catalog's server to take a connection and answer, unless
+# the connection string or PGCONNECT_TIMEOUT says otherwise (see _with_connect_timeout).
+CONNECT_TIMEOUT = 10
 _LOCK_TIMEOUT_TEXT = "canceling statement due to lock timeout"
 
 # The PostgreSQL advisory lock a store's writers queue on (see writers_queue). Advisory
@@ -396,7 +399,11 @@ def _attach(
         # Only for a new lake: an existing one made with --data-path keeps its own, and
         # DuckLake refuses a DATA_PATH that differs from the stored one.
         options.append(f"DATA_PATH '{_quote(str(lake.default_data_path()))}'")
-    catalog = _with_lock_timeout(lake.catalog, lock_timeout) if lake.is_postgres else lake.catalog
+    catalog = (
+        _with_connect_timeout(_with_lock_timeout(lake.catalog, lock_timeout))
+        if lake.is_postgres
+        else lake.catalog
+    )
     sql = f"ATTACH '{PREFIX}{_quote(catalog)}' AS {ALIAS} ({', '.join(options)})"
 
     if not given and lake.default_data_path():
@@ -812,6 +819,28 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
     rest_text, theirs = _without_options(conninfo)
     escaped = _merged_options(ours, theirs).replace("\\", "\\\\").replace("'", "\\'")
     return f"postgres:options='{escaped}' {rest_text}"
+
+
+def _with_connect_timeout(catalog: str) -> str:
+    """The catalog's connection string with libpq's connect_timeout set to
+    CONNECT_TIMEOUT, unless it sets one of its own or PGCONNECT_TIMEOUT does.
+
+    libpq waits for a server that took the connection to answer for ever by default,
+    and DuckDB does not interrupt it (not even for Ctrl-C), so a hung server, or a
+    proxy whose database is down, hung every command until it was killed.
+    """
+    conninfo = catalog.removeprefix("postgres:")
+    if "PGCONNECT_TIMEOUT" in os.environ:
+        return catalog
+    ours = f"connect_timeout={CONNECT_TIMEOUT}"
+    if _URI_RE.match(conninfo):
+        base, _, query = conninfo.partition("?")
+        if any(key == "connect_timeout" for _, key, _ in _uri_params(query)):
+            return catalog
+        return f"postgres:{base}?" + "&".join(filter(None, [ours, query]))
+    if "connect_timeout" in (_keyword_fields(conninfo) or {}):
+        return catalog
+    return f"postgres:{ours} {conninfo}"
 
 
 def _password_in_secret(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> LakeLocation:
