@@ -922,6 +922,23 @@ def test_query_as_of_refuses_a_table_named_with_a_lakes_catalog(tmp_path: Path):
     )
 
 
+def test_query_as_of_refuses_a_table_read_at_a_ducklake_snapshot(tmp_path: Path):
+    """DuckLake's AT (...) read a team store's table, or a view on them, at its own
+    snapshot, past --as-of: `results AT (TIMESTAMP => now())` gave today's results
+    under --as-of 1999, with no word."""
+    run = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert run("init", "--empty").exit_code == 0
+    assert run("add-benchmark", "b", "--unit", "percent").exit_code == 0
+    for name in ("benchmarks", "benchmark_revisions", "changesets"):
+        sql = f"SELECT count(*) FROM {name} AT (TIMESTAMP => now())"
+        assert run("query", sql).exit_code == 0
+        _one_line_error(
+            run("query", sql, "--as-of", "1999"),
+            f"query --as-of reads the past under the tables' own names: {name} AT (...) reads "
+            "a DuckLake snapshot of it instead; leave out AT (...) or --as-of",
+        )
+
+
 def test_data_path_of_a_machine_that_mounts_the_storage_elsewhere(
     pg_server: PgServer, tmp_path: Path
 ):

@@ -754,10 +754,17 @@ def _check_reads_only(store: Store, sql: str, params: dict[str, str]) -> None:
 def _check_as_of_names(store: Store, tree: Any, params: dict[str, str]) -> None:
     """Under --as-of, refuse a table --as-of turns back named with the store's catalog
     (`S.changesets`, `s.main.changesets`): use_as_of shadows each such table with a
-    temporary view of its past, which a catalog-qualified name reads past, as it is now."""
+    temporary view of its past, which a catalog-qualified name reads past, as it is now.
+    So does a table or view read at a team store's DuckLake snapshot (`results AT
+    (TIMESTAMP => ...)`): that snapshot's, whatever --as-of said."""
     (catalog,) = store.execute("SELECT lower(current_database())").fetchone() or ("",)
     shadowed = {"changesets"} | {kind.table for kind in KINDS.values()}
-    for name in _table_names(store, tree, params):
+    for name, at in _table_names(store, tree, params):
+        if at:
+            raise TrendlabError(
+                f"query --as-of reads the past under the tables' own names: {'.'.join(name)} "
+                "AT (...) reads a DuckLake snapshot of it instead; leave out AT (...) or --as-of"
+            )
         *qualifiers, table = [part.lower() for part in name]
         # `a.b` is schema a's table b, else catalog a's (DuckDB's own fallback).
         if table in shadowed and qualifiers[:1] == [catalog]:
@@ -768,13 +775,16 @@ def _check_as_of_names(store: Store, tree: Any, params: dict[str, str]) -> None:
             )
 
 
-def _table_names(store: Store, tree: Any, params: dict[str, str]) -> Iterator[list[str]]:
+def _table_names(
+    store: Store, tree: Any, params: dict[str, str]
+) -> Iterator[tuple[list[str], bool]]:
     """The names of the tables a serialized statement reads (catalog, schema, table, as
-    written), with those read through query('...') and query_table('...')."""
+    written), with those read through query('...') and query_table('...'), each with
+    whether it is read at a snapshot (AT (...))."""
     for node in _nodes(tree):
         if node.get("type") == "BASE_TABLE":
             parts = (node.get("catalog_name"), node.get("schema_name"), node.get("table_name"))
-            yield [part for part in parts if part]
+            yield [part for part in parts if part], node.get("at_clause") is not None
         name = node.get("function_name")
         if node.get("class") == "FUNCTION" and name in _SQL_AS_ARGUMENT:
             for text in _fixed_texts(node.get("children", []), params):
