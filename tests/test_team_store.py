@@ -2379,6 +2379,24 @@ def test_copy_names_src_when_a_postgres_catalog_holds_no_team_store(
     assert not (tmp_path / "out.duckdb").exists()
 
 
+def test_copy_names_src_or_dst_whose_catalog_it_cannot_reach(
+    pg_server: PgServer, db: Path, tmp_path: Path
+):
+    """`cannot reach the catalog of ducklake:...` named neither: copy holds two stores."""
+    missing = pg_server.lake("no_such_catalog")
+    copy = make_runner(db)
+    _one_line_error(
+        copy("copy", str(db), missing, "--data-path", str(tmp_path / "data")),
+        f"cannot reach the catalog of DST {missing}: ",
+        'database "no_such_catalog" does not exist',
+    )
+    _one_line_error(
+        copy("copy", missing, str(tmp_path / "out.duckdb")),
+        f"cannot reach the catalog of SRC {missing}: ",
+    )
+    assert not (tmp_path / "out.duckdb").exists() and not (tmp_path / "data").exists()
+
+
 def test_copy_adds_only_what_an_earlier_copy_lacks(run: Run, db: Path, tmp_path: Path):
     copy = make_runner(db)
     backup = tmp_path / "backup.duckdb"

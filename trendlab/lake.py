@@ -1338,13 +1338,15 @@ def _attach_error(
     if pg:
         why = _mask_quoted_passwords(re.sub(r"\s+", " ", pg["why"]).strip(), lake.catalog)
         why = mask_password_pieces(why, lake.catalog)
-        return TrendlabError(f"cannot reach the catalog of {lake.text}: {why}")
+        return TrendlabError(f"cannot reach the catalog of {opened_as(lake.text, named)}: {why}")
     refused = _PG_REFUSAL_RE.findall(text)
     if lake.is_postgres and not refused and _ABORTED_TEXT in text:
         refused = _probed_refusal(con, lake)
     if refused:
         why = mask_password(refused[-1].strip())
-        return TrendlabError(f"cannot open {lake.text}: its catalog's PostgreSQL says: {why}")
+        return TrendlabError(
+            f"cannot open {opened_as(lake.text, named)}: its catalog's PostgreSQL says: {why}"
+        )
     if lake.file is not None and empty_file_refused(lake.file, text):
         # DuckDB's words ran two messages into one line and said nothing of why.
         return TrendlabError(
