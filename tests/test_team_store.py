@@ -1604,6 +1604,24 @@ def test_a_users_persistent_duckdb_secret_does_not_reach_the_catalog(
     assert "gpt-4" in result.stdout
 
 
+# One DuckDB could not read (another version's, a file whose permissions it refuses)
+# failed every command on a team store: "Failed to load DuckLake table data".
+def test_a_users_unreadable_persistent_duckdb_secret_is_no_matter(
+    team_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    stored = tmp_path / "home" / ".duckdb" / "stored_secrets"
+    stored.mkdir(parents=True)
+    (stored / "theirs.duckdb_secret").write_bytes(b"not a secret DuckDB can read")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    local = make_runner(f"ducklake:{tmp_path / 'team.ducklake'}")
+    for run in (make_runner(team_db), local):
+        if run is local:
+            assert run("init", "--empty").exit_code == 0
+        result = run("add-benchmark", "b", "--unit", "percent")
+        assert result.exit_code == 0, result.output
+        assert run("list", "benchmarks", "--csv").stdout.count("\nb,") == 1
+
+
 # A URI parameter's value ends at the next '&' (the parameters after it were lost), and
 # libpq percent-decodes keywords, so pass%77ord is a password too.
 @pytest.mark.parametrize(

@@ -312,6 +312,13 @@ def connect(
             # library beside them, which nothing checks either, so the check adds no
             # protection that importing duckdb does not already give up.
             "allow_unsigned_extensions": True,
+            # The user's persistent secrets (~/.duckdb/stored_secrets) are for their own
+            # DuckDB work: none is trendlab's (the catalog's password is a temporary
+            # one, see _password_in_secret), nor of use to it (it loads no extension that
+            # reads remote files), and one DuckDB cannot read (of another version, a
+            # file whose permissions it refuses) failed every command on the store,
+            # with "Failed to load DuckLake table data" alone.
+            "allow_persistent_secrets": False,
             # A command's work on a team store is many small catalog reads, which a
             # second thread only slows: one thread took a fifth to two fifths less
             # time (bench/team_store.py: add-result 0.71 -> 0.56 s, list 0.49 -> 0.29 s).
@@ -853,11 +860,11 @@ def _password_in_secret(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> L
     libpq does (see _password_apart) is attached as given.
 
     The secret is made with no password too: the postgres extension looks for its
-    default secret among the temporary ones first, so this one hides a default one the
-    user made persistent (~/.duckdb/stored_secrets) for their own DuckDB work, whose
-    password, user or host went before the catalog's connection string, overriding
-    PGPASSWORD and ~/.pgpass. Persistent secrets are not turned off altogether: a data
-    path on S3 may need the user's S3 one."""
+    default secret among the temporary ones first, then among the persistent ones,
+    whose storage it fails to find with persistent secrets turned off (see connect),
+    as they are. Read, a default one the user made persistent for their own DuckDB
+    work put its password, user or host before the catalog's connection string,
+    overriding PGPASSWORD and ~/.pgpass."""
     conninfo, password = _password_apart(lake.catalog.removeprefix("postgres:"))
     given = "" if password is None else f", PASSWORD '{_quote(password)}'"
     con.execute(f"CREATE TEMPORARY SECRET (TYPE postgres{given})")
