@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -1340,6 +1341,29 @@ def test_a_linear_axis_labels_its_ticks_in_full(
     shown = _price_labels(ax)
     assert ax.yaxis.get_offset_text().get_text() == ""
     assert set(labels) <= set(shown), shown
+
+
+@pytest.mark.parametrize("until", ["2024-06-10", "2024-07-01", "2024-07-31", "2024-09-30"])
+def test_date_labels_of_a_short_span_lie_apart(
+    run_empty: Run, tmp_path: Path, drawn: list[Axes], until: str
+):
+    """A forecast to an --until days to months past its data was ticked every day (or
+    every 4, 7 or 14) with each date written in full: the labels ran together,
+    2024-06-012024-06-02."""
+    days = monthly(date(2024, 6, 1), 4, step_days=1)
+    write_benchmark(run_empty, tmp_path, "days", days, [10.0, 20.0, 30.0, 40.0], unit="score")
+    result = run_empty("plot", "days", "--until", until, "-o", str(tmp_path / "d.png"))
+    assert result.exit_code == 0, result.stderr
+    (ax,) = drawn
+    assert len(_price_labels(ax, "x")) >= 3
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    low, high = sorted(ax.xaxis.get_view_interval())
+    boxes = [
+        t.label1.get_window_extent(renderer)
+        for t in ax.xaxis.get_major_ticks()
+        if t.label1.get_visible() and t.label1.get_text() and low <= t.get_loc() <= high
+    ]
+    assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes)), [b.x0 for b in boxes]
 
 
 def test_a_log_axis_reads_as_numbers_for_people_do_below_a_million():

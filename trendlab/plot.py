@@ -85,6 +85,10 @@ PRICES_Z = 3.0
 LOG_LABEL_DECADES = 4
 # The largest value a log axis is labelled in digits up to (thousands separated).
 PLAIN_LOG_MAX = 1e6
+# A date axis's ticks: the most asked for once matplotlib's own crowd their labels,
+# and the least space between two labels, in points.
+DATE_TICKS = 10
+TICK_SPACE = 3.0
 
 # Organisations are told apart by colour: the forecast is blue and unknown is grey, so
 # the palette is tab10 without those two. Past its length, the rest share one colour.
@@ -406,6 +410,8 @@ def forecast_figure(
         # Once the reference lines have fixed the limits the labels are chosen for.
         if axis.by != "date":
             _readable_log(ax.xaxis)
+        else:
+            _dates_apart(ax.xaxis)
         if _log_y(result):
             _readable_log(ax.yaxis)
         else:
@@ -869,6 +875,7 @@ def price_trend_figure(
         _log_view_within_floats(ax)
         _readable_log(ax.yaxis)
         _within_calendar(ax)
+        _dates_apart(ax.xaxis)
         _keep_inside(ax, labels)
         _keep_apart(ax, labels)
         ax.set_xlabel("date")
@@ -914,6 +921,38 @@ def _readable_log(axis: Axis) -> None:
         axis.set_minor_locator(NullLocator())  # a log's, between those, read as ticks off
     axis.set_major_formatter(FuncFormatter(lambda value, _: significant_text(value, 3)))
     axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
+
+
+def _dates_apart(axis: Axis) -> None:
+    """Tick a date axis more sparsely while, as measured, its labels run into each
+    other: over a span of weeks to months (a forecast to an --until a few months past
+    its data) matplotlib ticked 8 or 9 days each written in full, 2024-06-012024-06-15.
+    Fewer are asked for, and as few as 3 of a coarser unit let be (months, not every
+    14 days); an axis whose labels are clear keeps matplotlib's ticks."""
+    from matplotlib.dates import AutoDateFormatter, AutoDateLocator
+
+    for most in range(DATE_TICKS, 1, -1):
+        if not _crowded(axis):
+            return
+        locator = AutoDateLocator(minticks=3, maxticks=most)
+        axis.set_major_locator(locator)
+        axis.set_major_formatter(AutoDateFormatter(locator))
+
+
+def _crowded(axis: Axis) -> bool:
+    """Whether two neighbouring tick labels of `axis` (an x axis) in view lie closer
+    than TICK_SPACE points apart, or across each other."""
+    low, high = sorted(axis.get_view_interval())
+    locs = axis.get_majorticklocs()
+    axis.get_majorticklabels()  # gives each tick its label's text and place
+    renderer = axis.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [
+        tick.label1.get_window_extent(renderer)
+        for tick, loc in zip(axis.get_major_ticks(len(locs)), locs, strict=True)
+        if low <= loc <= high and tick.label1.get_text()
+    ]
+    space = TICK_SPACE * axis.figure.dpi / 72
+    return any(right.x0 - left.x1 < space for left, right in pairwise(boxes))
 
 
 def _without_offset(axis: Axis) -> None:
