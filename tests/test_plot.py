@@ -95,6 +95,23 @@ def test_forecast_plot_is_the_same_figure(run: Run, tmp_path: Path):
     assert a.read_text() == b.read_text()
 
 
+def test_a_figure_is_drawn_whatever_backend_mplbackend_names(db: Path, tmp_path: Path):
+    """matplotlib reads MPLBACKEND as it is imported: one this environment cannot load
+    (a notebook's, in a shell it started, where matplotlib_inline is not installed)
+    failed the figure as a bug in trendlab, exit 70, though trendlab draws with Agg
+    alone."""
+    target = tmp_path / "m.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "trendlab", "--db", str(db), "plot", "math", "-o", str(target)],
+        env={**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[-1] == f"wrote {target}"
+    assert Image.open(target).size == (1200, 624)
+
+
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_forecast_plot_works_out_each_crossing_once(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str

@@ -112,6 +112,21 @@ def _text(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
+def _import_matplotlib() -> None:
+    """Import matplotlib, set to draw with Agg, whatever backend MPLBACKEND names:
+    matplotlib reads it as it is imported, and one this environment cannot load (a
+    notebook's module://matplotlib_inline.backend_inline, in a shell it started, with
+    trendlab installed apart) failed every figure as a bug in trendlab, which never
+    shows a window."""
+    named = os.environ.pop("MPLBACKEND", None)
+    try:
+        import matplotlib
+    finally:
+        if named is not None:
+            os.environ["MPLBACKEND"] = named
+    matplotlib.use("Agg")
+
+
 @contextmanager
 def _figure(right: float, key: str, fmt: str) -> Iterator[tuple[Figure, Axes]]:
     """A figure on the Agg backend with trendlab's style, closed afterwards; the axes
@@ -125,9 +140,7 @@ def _figure(right: float, key: str, fmt: str) -> Iterator[tuple[Figure, Axes]]:
     ones prefixed with it, in _save), so two figures inlined in one page never share an
     id and a figure comes out the same every time.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
+    _import_matplotlib()
     from matplotlib import pyplot as plt
 
     with (
