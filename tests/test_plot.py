@@ -112,6 +112,28 @@ def test_a_figure_is_drawn_whatever_backend_mplbackend_names(db: Path, tmp_path:
     assert Image.open(target).size == (1200, 624)
 
 
+def test_a_figure_is_the_same_whatever_matplotlibrc_says(run: Run, db: Path, tmp_path: Path):
+    """matplotlib reads a matplotlibrc in the working folder (or the user's own) as it is
+    imported: run where one sets a dark style, a tight bounding box and TeX, trendlab's
+    figures came out black on black, cut to another size, or failed as a bug in
+    trendlab where no LaTeX is installed. They are trendlab's, the same everywhere."""
+    (tmp_path / "matplotlibrc").write_text(
+        "figure.facecolor: black\naxes.facecolor: black\ntext.color: white\n"
+        "savefig.bbox: tight\nlines.linewidth: 5\ntimezone: Pacific/Honolulu\n"
+        "text.usetex: True\n"
+    )
+    target, expected = tmp_path / "m.svg", tmp_path / "expected.svg"
+    assert run("plot", "math", "-o", str(expected)).exit_code == 0
+    proc = subprocess.run(
+        [sys.executable, "-m", "trendlab", "--db", str(db), "plot", "math", "-o", str(target)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == expected.read_text()
+
+
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_forecast_plot_works_out_each_crossing_once(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str

@@ -143,8 +143,15 @@ def _figure(right: float, key: str, fmt: str) -> Iterator[tuple[Figure, Axes]]:
     _import_matplotlib()
     from matplotlib import pyplot as plt
 
+    # From matplotlib's defaults, not the matplotlibrc it read (the working folder's or
+    # the user's): a dark style, a tight bounding box or TeX there made trendlab's
+    # figures black on black, of another size, or fail where no LaTeX is installed.
+    # The time zone is no style's, so it is set apart: ticks fell at its midnights.
     with (
-        plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": key, "font.size": 9}),
+        plt.style.context("default"),
+        plt.rc_context(
+            {"svg.fonttype": "none", "svg.hashsalt": key, "font.size": 9, "timezone": "UTC"}
+        ),
         warnings.catch_warnings(),
     ):
         if fmt == "svg":
