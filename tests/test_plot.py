@@ -1382,19 +1382,23 @@ def test_a_linear_axis_labels_its_ticks_in_full(
     assert set(labels) <= set(shown), shown
 
 
-@pytest.mark.parametrize("until", ["2024-06-10", "2024-07-01", "2024-07-31", "2024-09-30"])
+@pytest.mark.parametrize(
+    "until", ["2024-06-05", "2024-06-10", "2024-07-01", "2024-07-31", "2024-09-30"]
+)
 def test_date_labels_of_a_short_span_lie_apart(
     run_empty: Run, tmp_path: Path, drawn: list[Axes], until: str
 ):
     """A forecast to an --until days to months past its data was ticked every day (or
     every 4, 7 or 14) with each date written in full: the labels ran together,
-    2024-06-012024-06-02."""
+    2024-06-012024-06-02. A day past its data, every 12 hours, without the year (06-01
+    12): a result has a date and no time."""
     days = monthly(date(2024, 6, 1), 4, step_days=1)
     write_benchmark(run_empty, tmp_path, "days", days, [10.0, 20.0, 30.0, 40.0], unit="score")
     result = run_empty("plot", "days", "--until", until, "-o", str(tmp_path / "d.png"))
     assert result.exit_code == 0, result.stderr
     (ax,) = drawn
-    assert len(_price_labels(ax, "x")) >= 3
+    shown = _price_labels(ax, "x")
+    assert len(shown) >= 3 and all(re.fullmatch(r"\d{4}(-\d\d){0,2}", t) for t in shown), shown
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     low, high = sorted(ax.xaxis.get_view_interval())
     boxes = [

@@ -944,19 +944,29 @@ def _readable_log(axis: Axis) -> None:
 
 
 def _dates_apart(axis: Axis) -> None:
-    """Tick a date axis more sparsely while, as measured, its labels run into each
-    other: over a span of weeks to months (a forecast to an --until a few months past
-    its data) matplotlib ticked 8 or 9 days each written in full, 2024-06-012024-06-15.
-    Fewer are asked for, and as few as 3 of a coarser unit let be (months, not every
-    14 days); an axis whose labels are clear keeps matplotlib's ticks."""
+    """Tick a date axis at whole days, more sparsely while, as measured, its labels run
+    into each other: over a span of weeks to months (a forecast to an --until a few
+    months past its data) matplotlib ticked 8 or 9 days each written in full,
+    2024-06-012024-06-15, and over a few days every 12 hours (06-01 12), though a result
+    has a day and no time, and without the year. Fewer are asked for, and as few as 3
+    of a coarser unit let be (months, not every 14 days); an axis of whole days whose
+    labels are clear keeps matplotlib's ticks."""
     from matplotlib.dates import AutoDateFormatter, AutoDateLocator
 
-    for most in range(DATE_TICKS, 1, -1):
-        if not _crowded(axis):
+    for most in range(DATE_TICKS, 2, -1):
+        days = _whole_days(axis)
+        if days and not _crowded(axis):
             return
-        locator = AutoDateLocator(minticks=3, maxticks=most)
+        # 2 days, not 12 hours, where there are too few days for matplotlib's 5 ticks.
+        locator = AutoDateLocator(minticks=3 if days else 2, maxticks=most)
         axis.set_major_locator(locator)
         axis.set_major_formatter(AutoDateFormatter(locator))
+
+
+def _whole_days(axis: Axis) -> bool:
+    """Whether every major tick of a date axis is at a midnight (UTC): matplotlib counts
+    dates in days."""
+    return all(float(loc).is_integer() for loc in axis.get_majorticklocs())
 
 
 def _crowded(axis: Axis) -> bool:
