@@ -1460,6 +1460,21 @@ def test_a_log_axis_within_a_decade_across_a_power_of_ten_is_labelled_evenly():
     plt.close(fig)
 
 
+def test_a_log_axis_of_about_a_decade_is_labelled_at_its_low_end():
+    """8.8 to 86 minutes (an exponential's scores) was labelled evenly from 20 up, which
+    left the lowest third of the axis, and the scores there, without a label."""
+    import matplotlib.pyplot as plt
+
+    from trendlab.plot import _readable_log
+
+    fig, ax = plt.subplots()
+    ax.set_yscale("log")
+    ax.set_ylim(8.8, 86.0)
+    _readable_log(ax.yaxis)
+    assert _price_labels(ax) == ["10", "20", "30", "40", "60"]
+    plt.close(fig)
+
+
 def test_a_forecast_by_price_over_few_decades_is_labelled_between_them(
     run_empty: Run, tmp_path: Path, drawn: list[Axes]
 ):

@@ -11,6 +11,7 @@ find each one's marks.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import textwrap
@@ -85,6 +86,9 @@ PRICES_Z = 3.0
 LOG_LABEL_DECADES = 4
 # The largest value a log axis is labelled in digits up to (thousands separated).
 PLAIN_LOG_MAX = 1e6
+# Where a log axis within a decade is labelled by its decade's multiples: matplotlib's
+# own choice for such an axis (LogFormatter's sublabels).
+SPREAD_SUBS = (1.0, 2.0, 3.0, 4.0, 6.0)
 # A date axis's ticks: the most asked for once matplotlib's own crowd their labels,
 # and the least space between two labels, in points.
 DATE_TICKS = 10
@@ -936,11 +940,34 @@ def _readable_log(axis: Axis) -> None:
         axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     else:
         # Evenly in the numbers, not at whole steps of each power of ten: 0.75 to 1.88
-        # was labelled at 0.8, 0.9 and 1 alone, steps ten times coarser past 1.
-        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        # was labelled at 0.8, 0.9 and 1 alone, steps ten times coarser past 1. But near
+        # a whole decade even steps leave its low end bare (8.8 to 86 was labelled from
+        # 20 up, a third of the axis): there at 1, 2, 3, 4 and 6 times each power of
+        # ten, as matplotlib labels such an axis, whichever leaves less of it unlabelled.
+        even = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10])
+        spread = [
+            m * 10.0**e
+            for e in range(math.floor(np.log10(low)), math.ceil(np.log10(high)) + 1)
+            for m in SPREAD_SUBS
+            if low <= m * 10.0**e <= high
+        ]
+        # Two at least: with fewer, matplotlib's LogLocator ticks as a linear axis would.
+        if len(spread) > 1 and _widest_bare(spread, low, high) < _widest_bare(
+            even.tick_values(low, high), low, high
+        ):
+            axis.set_major_locator(LogLocator(subs=SPREAD_SUBS))
+        else:
+            axis.set_major_locator(even)
         axis.set_minor_locator(NullLocator())  # a log's, between those, read as ticks off
     axis.set_major_formatter(FuncFormatter(lambda value, _: significant_text(value, 3)))
     axis.set_minor_formatter(NullFormatter())  # its default labels would repeat some
+
+
+def _widest_bare(ticks: Any, low: float, high: float) -> float:
+    """The longest stretch of a log axis from `low` to `high` that `ticks` leave without
+    a label, in decades (the ends count as its edges)."""
+    inside = [float(t) for t in ticks if low < t < high]
+    return float(np.max(np.diff(np.log10([low, *inside, high]))))
 
 
 def _dates_apart(axis: Axis) -> None:
