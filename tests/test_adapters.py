@@ -2468,6 +2468,38 @@ def test_metr_errors(run: Run, tmp_path: Path):
     assert "gpt-4" in result.stderr
 
 
+def test_a_source_naming_one_model_two_ways_says_so(run: Run, tmp_path: Path):
+    """Two rows of a source naming one model by two of its names (METR's key and an
+    alias, a price list's ids) are one key twice, and the error says why, as a file of
+    trendlab's own columns does: 'same model as line 5' of gpt_4 and gpt-4-0314 read as
+    a wrong verdict."""
+    metr = tmp_path / "benchmark_results.yaml"
+    metr.write_text(
+        "results:\n"
+        + "".join(
+            f"  {key}:\n    metrics:\n      p50_horizon_length:\n        estimate: {minutes}\n"
+            for key, minutes in (("gpt_4", "3.5"), ("gpt-4-0314", "3.6"))
+        )
+    )
+    result = run("import", "--from", "metr", str(metr))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {metr}:8: same model (gpt-4-0314 and gpt_4 name gpt-4), benchmark, "
+        "setting, source_url as line 4; nothing was written\n",
+    )
+    prices = tmp_path / "openai.json"
+    history = [{"input": 30, "output": 60, "from_date": "2023-03-14", "to_date": None}]
+    models = [{"id": i, "name": "GPT-4", "price_history": history} for i in ("gpt-4", "GPT-4-0314")]
+    prices.write_text(json.dumps({"vendor": "openai", "models": models}))
+    result = run("import", "--from", "llm-prices", str(prices))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {prices}:price 2 (GPT-4-0314): same id (model) (GPT-4-0314 and "
+        "gpt-4 name gpt-4), vendor (provider), from_date (effective_date) as price 1 (gpt-4); "
+        "nothing was written\n",
+    )
+
+
 def test_a_metr_number_is_read_as_written(run: Run, tmp_path: Path):
     """YAML 1.1 reads 0x10 as 16, 1_000 as 1000 and 1:30 as 90: forms trendlab's own
     files refuse, so METR's are refused too, quoted as the file writes them (they were

@@ -226,12 +226,14 @@ def _write_parts(
             # keeps: a bad score is an error even where a stored one is kept instead.
             cs.validated(
                 part.kind,
-                _fields(frame),
+                _as_written(frame),
                 source=part.source,
                 line_of=part.line_of,
                 names=part.columns,
                 kept=part.judged,
             )
+            # Only validation reads it: the merge matches rows by their columns.
+            frame = frame.drop(_WRITTEN, strict=False)
             frame = _merge(part, frame, cs, stored(part.kind), publication, outcome)
         if part.kind is RESULTS and "__record" in frame.columns:
             taken.append((part, _taken(frame)))
@@ -587,7 +589,23 @@ def _resolve(part: Part, frame: pl.DataFrame, cs: Changeset, outcome: Outcome) -
             )
         )
     resolved = marked.filter(pl.col("__slug").is_not_null() | pl.col("model").is_null())
-    return resolved.with_columns(pl.coalesce("__slug", "model").alias("model")).drop("__slug")
+    return resolved.with_columns(
+        pl.coalesce("__slug", "model").alias("model"), pl.col("model").alias(_WRITTEN)
+    ).drop("__slug")
+
+
+# A model's name as the source writes it, which _resolve replaces by the model's slug.
+_WRITTEN = "__model_as_written"
+
+
+def _as_written(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame`'s fields with each model named as the source writes it, for validation,
+    which resolves names itself: two rows naming one model by two of its names (METR's
+    key and an alias) are then told as one key twice because those name one model, not
+    as 'same model' of two names that look like two."""
+    if _WRITTEN in frame.columns:
+        frame = frame.with_columns(pl.col(_WRITTEN).alias("model"))
+    return _fields(frame)
 
 
 def _date_undated(frame: pl.DataFrame, cs: Changeset, stored: pl.DataFrame) -> pl.DataFrame:
