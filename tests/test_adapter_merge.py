@@ -456,6 +456,8 @@ def test_epoch_metr_bounds_only_the_notes_hold_are_checked(run_empty: Run, tmp_p
 
 def test_a_date_added_that_is_no_day_is_refused(run_empty: Run, tmp_path: Path):
     # Only the notes hold it, and a cell that was no day was dropped from them in silence.
+    # A year of two digits (24/2/25, as a spreadsheet may save the file) was noted as the
+    # year 25: 'added to the leaderboard 0025-02-24'.
     assert run_empty("import", "--from", "epoch", str(EPOCH / "model_versions.csv")).exit_code == 0
     header = "Agent,Model version,Score,Source,Source link,Notes (details),Date added\n"
     rows = (
@@ -465,7 +467,7 @@ def test_a_date_added_that_is_no_day_is_refused(run_empty: Run, tmp_path: Path):
     files = {
         _written(tmp_path / str(n) / "external_benchmark_os_world.csv", header + rows.format(cell)):
         f"3: Date added: '{cell}' is not a date (DD/MM/YYYY)"
-        for n, cell in enumerate(["31/2/2025", "2025-02-24"])
+        for n, cell in enumerate(["31/2/2025", "2025-02-24", "24/2/25", "24/2/0025"])
     }  # fmt: skip
     _each_refused(run_empty, files)
 

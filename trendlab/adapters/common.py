@@ -232,8 +232,12 @@ def require_columns(loaded: Loaded, columns: list[str], what: str) -> None:
 
 
 def iso_day(column: str, fmt: str) -> pl.Expr:
-    """A date written in `fmt` as YYYY-MM-DD text (null if it does not parse)."""
-    return text(column).str.to_date(fmt, strict=False).dt.strftime("%Y-%m-%d")
+    """A date written in `fmt` as YYYY-MM-DD text (null if it does not parse, or its year
+    has fewer than four digits)."""
+    day = text(column).str.to_date(fmt, strict=False)
+    # %Y takes any number of digits: 24/2/25, as a spreadsheet may save a day, was the
+    # year 25 (0025-02-24), not a day to refuse.
+    return pl.when(day.dt.year() >= 1000).then(day.dt.strftime("%Y-%m-%d"))
 
 
 def skip_reasons(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, pl.DataFrame]:
