@@ -188,15 +188,21 @@ def number_text(value: pl.Expr) -> pl.Expr:
     return value.round(10).cast(pl.String)
 
 
+# A whole number written as a float (5.0), its digits before the point in group 1.
+WHOLE_FLOAT = r"^([0-9]+)\.0*$"
+
+
 def shots_setting(column: str) -> pl.Expr:
     """Shots as a setting: 5 -> '5-shot', few -> 'few-shot', empty -> null. A cell
     that already says so (`5-shot`, `5 shots`, `few-shot`) is not suffixed twice, and
-    a count written with leading zeros is the same count (05 made '05-shot', a key
-    apart from the '5-shot' of the same result)."""
+    a count written with leading zeros, or as a float (5.0, as pandas writes a count
+    in a column with empty cells), is the same count (05 made '05-shot', a key apart
+    from the '5-shot' of the same result)."""
     shots = (
         text(column)
         .str.to_lowercase()
         .str.replace(r"[\s-]*shots?$", "")
+        .str.replace(WHOLE_FLOAT, "${1}")
         .str.replace(r"^0+([0-9])", "${1}")
     )
     return pl.when(shots.is_null()).then(None).otherwise(shots + pl.lit("-shot"))
@@ -206,7 +212,9 @@ def shots_problem(column: str, label: str) -> pl.Expr:
     """Why a Shots cell is no count of shots nor a word such as few (as `label`), else
     null: shots_setting would make a setting of anything ('-3-shot', '5.5-shot')."""
     cell = text(column)
-    shots = cell.str.to_lowercase().str.replace(r"[\s-]*shots?$", "")
+    shots = (
+        cell.str.to_lowercase().str.replace(r"[\s-]*shots?$", "").str.replace(WHOLE_FLOAT, "${1}")
+    )
     return pl.when(cell.is_not_null() & ~shots.str.contains(r"^(?:[0-9]+|[a-z]+)$")).then(
         pl.lit(f"{label}: '") + cell + pl.lit("' is not a number of shots, nor a word (few)")
     )
