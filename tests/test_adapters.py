@@ -231,6 +231,21 @@ def test_epoch_folder_leaves_out_a_second_download_of_a_file_it_holds(
     assert run_empty("log", "--json").stdout == before
 
 
+def test_epoch_second_download_read_alone_is_its_benchmarks_file(run: Run, tmp_path: Path):
+    """`external_benchmark_bbh (1).csv` given alone (or in a folder without the first
+    download) is BIG-Bench Hard's file: it created a benchmark `bbh-1`, its rows results
+    there, and listed every stored bbh result as no longer in the source."""
+    copy = tmp_path / "external_benchmark_bbh (1).csv"
+    shutil.copyfile(EPOCH / "external_benchmark_bbh.csv", copy)
+    result = run("import", "--from", "epoch", str(copy), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "bbh-1" not in result.stderr
+    plain = run("import", "--from", "epoch", str(EPOCH / "external_benchmark_bbh.csv"), "--dry-run")
+    assert result.stderr == plain.stderr.replace(
+        str(EPOCH / "external_benchmark_bbh.csv"), str(copy)
+    ).replace("not in external_benchmark_bbh.csv", f"not in {copy.name}")
+
+
 def test_epoch_reimport_of_the_same_files_changes_nothing(run_empty: Run):
     assert run_empty("import", "--from", "epoch", str(EPOCH)).exit_code == 0
     before = run_empty("log", "--json").stdout

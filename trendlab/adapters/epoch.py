@@ -268,6 +268,11 @@ def _own_field_error(read: Publication | TrendlabError) -> TrendlabError | None:
     return None
 
 
+# A browser's name for a second download of a file (`external_benchmark_mmlu (1)`): the
+# first download's name in group 1.
+SECOND_DOWNLOAD = r"(.+) \(\d+\)"
+
+
 def _without_copies(files: list[Path]) -> tuple[list[Path], list[str]]:
     """The folder's files less a browser's second download of one it holds
     (`external_benchmark_mmlu (1).csv` beside `external_benchmark_mmlu.csv`), and those
@@ -277,7 +282,7 @@ def _without_copies(files: list[Path]) -> tuple[list[Path], list[str]]:
     named = {f.name: f for f in files}
     kept, copies = [], []
     for file in files:
-        again = re.fullmatch(r"(.+) \(\d+\)", file.stem)
+        again = re.fullmatch(SECOND_DOWNLOAD, file.stem)
         first = named.get(f"{again[1]}{file.suffix}") if again else None
         if first is None:
             kept.append(file)
@@ -710,7 +715,11 @@ def _external(loaded: Loaded, file: Path) -> Publication:
     frame = loaded.frame
     if "Model version" not in frame.columns:  # pragma: no cover - _detect requires it
         raise TrendlabError(f"{loaded.source}: no `Model version` column")
-    key = file.stem.lower().removeprefix("external_benchmark_")
+    # A second download read alone (or in a folder without the first) is the same
+    # benchmark's file: it made a benchmark `mmlu-1`.
+    first = re.fullmatch(SECOND_DOWNLOAD, file.stem)
+    stem = first[1] if first else file.stem
+    key = stem.lower().removeprefix("external_benchmark_")
     bench = EXTERNAL.get(key, slugify(key.replace("_", "-")))
     score_column = next(c for c in SCORE_COLUMNS if c in frame.columns)
     scale = SCORE_COLUMNS[score_column]
