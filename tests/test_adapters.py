@@ -1861,10 +1861,11 @@ def test_a_list_price_dated_before_its_models_release_is_written_with_a_note(
         "2024-06-01 (price 1 (m-one)); it is kept, but if the date is mistyped or the model "
         "is the wrong one, correct it"
     )
-    for args in (["--dry-run"], []):
+    # A dry run says what the write would do: it wrote nothing to keep.
+    for args, said in ((["--dry-run"], f"had it been written: {note}"), ([], note)):
         result = run_empty("import", "--from", "llm-prices", str(vendor), *args)
         assert result.exit_code == 0, result.stderr
-        assert result.stderr.splitlines()[-1] == note, result.stderr
+        assert result.stderr.splitlines()[-1] == said, result.stderr
     again = run_empty("import", "--from", "llm-prices", str(vendor))  # nothing new
     assert again.exit_code == 0 and "release" not in again.stderr, again.stderr
 

@@ -760,6 +760,30 @@ def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path):
     assert run("log", "--json").stdout == before
 
 
+def test_a_dry_runs_notes_say_what_the_write_would_do(run: Run, tmp_path: Path):
+    """After 'dry run: ...; nothing written', the notes said the records 'are now dated
+    before' a release and 'have no date', of a database the dry run left as it was."""
+    models = tmp_path / "models.csv"
+    models.write_text("slug,name,release_date\ngpt-4,GPT-4,2026-01-01\n", encoding="utf-8")
+    result = run("import", str(models), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    said = result.stderr.splitlines()
+    assert said[0] == "dry run: models: 1 updated; nothing written"
+    assert said[1].startswith(
+        "had it been written: 4 results and 1 price of gpt-4 are now dated before its release, "
+        "2026-01-01; they are kept"
+    )
+    models.write_text("slug,name,release_date\ngpt-4,GPT-4,\n", encoding="utf-8")
+    result = run("import", str(models), "--dry-run")
+    assert result.stderr.splitlines()[1].startswith(
+        "had it been written: 5 results have no date (no reported_date, and their model gpt-4 "
+        "has no release date)"
+    )
+    # Written, the notes say what the write did, as they always have.
+    result = run("import", str(models))
+    assert result.stderr.splitlines()[1].startswith("5 results have no date (no reported_date")
+
+
 @both_stores
 def test_stdin_and_formats(run: Run, tmp_path: Path):
     csv_text = HEADER + "\ngpt-4,mmlu,62,stdin,2024-01-01,https://e.org/s\n"
@@ -890,7 +914,8 @@ def test_results_added_for_want_of_a_key_column_are_counted(run: Run, tmp_path: 
     result = run("import", str(no_url), "--kind", "results", "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[1].startswith(
-        f"{with_url} results added by a file with no source_url column share the model, "
+        f"had it been written: {with_url} results added by a file with no source_url column "
+        "share the model, "
         "benchmark and setting of a stored result: if they are those results again"
     ), result.stderr
     # Without both columns of the key, both are named, as columns.
@@ -925,8 +950,8 @@ def test_a_twin_whose_source_url_is_spelled_otherwise_is_counted(run: Run, tmp_p
     result = run("import", str(path), "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert (
-        "\n1 result added by a file with no setting column shares the model, benchmark and "
-        "source_url of a stored result: if it is that result again"
+        "\nhad it been written: 1 result added by a file with no setting column shares the "
+        "model, benchmark and source_url of a stored result: if it is that result again"
     ) in result.stderr, result.stderr
 
 
@@ -944,8 +969,8 @@ def test_json_records_leaving_out_key_fields_are_counted_as_a_file_without_them(
         result = run("import", str(path), "--dry-run")
         assert result.exit_code == 0, result.stderr
         assert result.stderr.splitlines()[1].startswith(
-            "1 result added by a file with no setting and source_url columns shares the "
-            "model and benchmark of a stored result"
+            "had it been written: 1 result added by a file with no setting and source_url "
+            "columns shares the model and benchmark of a stored result"
         ), result.stderr
     # A record giving a setting no stored result has is no twin, whatever it leaves out.
     path.write_text(json.dumps([{**bare, "setting": "new-setting"}, full]))

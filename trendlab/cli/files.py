@@ -171,7 +171,7 @@ def import_(
                 store, counts.keys.filter(~counts.keys.is_in(counts.same.implode()))
             )
     _report(cs, dry_run)
-    note_written(counts, kind, "reported_date", store.command, SHOWN, since)
+    note_written(counts, kind, "reported_date", store.command, SHOWN, since, dry_run)
     for said in taken:
         note(said)
 
@@ -287,7 +287,7 @@ def _import_source(
     # What any import says of what it wrote (a price dated before its model's release,
     # a release date moved past stored results), a source's as a file's.
     for kind, counts in cs.counts.items():
-        note_written(counts, get_kind(kind), "reported_date", store.command, SHOWN)
+        note_written(counts, get_kind(kind), "reported_date", store.command, SHOWN, dry_run=dry_run)
 
 
 @contextmanager

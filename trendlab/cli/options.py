@@ -854,6 +854,7 @@ def note_written(
     command: Callable[[str], str],
     shown: int = 5,
     since: str | None = None,
+    dry_run: bool = False,
 ) -> None:
     """The notes a write of `kind` calls for, each one line however many rows (at most
     `shown` named): results no date places, scores that look like fractions, results
@@ -861,66 +862,81 @@ def note_written(
     `given` names where a result's own date comes from in the command ('--date',
     'reported_date'); `command` (Store.command) words the commands a note suggests, on
     the store written; `since`, the changeset before the write, the one `diff --since`
-    lists its records after (none on a dry run)."""
+    lists its records after (none on a dry run); `dry_run`: the write was counted and
+    rolled back, so each note says what it would have done."""
+    said: list[str] = []
     if counts.undated:
-        _note_undated(counts.undated, given, shown, command)
+        said.append(_note_undated(counts.undated, given, shown, command))
     if counts.fraction_like:
-        _note_found(
-            counts.fraction_like,
-            shown,
-            "result",
-            "{counted} {score} at most 1, below the benchmark's floor (chance level): "
-            "{examples}; percent scores are 0-100, so if {it}, multiply by 100",
-            score=("scores", "score"),
-            it=("it is a fraction", "they are fractions"),
+        said.append(
+            _note_found(
+                counts.fraction_like,
+                shown,
+                "result",
+                "{counted} {score} at most 1, below the benchmark's floor (chance level): "
+                "{examples}; percent scores are 0-100, so if {it}, multiply by 100",
+                score=("scores", "score"),
+                it=("it is a fraction", "they are fractions"),
+            )
         )
     if counts.fraction_bounds:
-        _note_found(
-            counts.fraction_bounds,
-            shown,
-            "percent benchmark",
-            "{counted} {has} a ceiling (best achievable) of at most 1: {examples}; percent "
-            "is 0-100, so if {its} bounds are fractions, multiply them by 100",
-            has=("has", "have"),
-            its=("its", "their"),
+        said.append(
+            _note_found(
+                counts.fraction_bounds,
+                shown,
+                "percent benchmark",
+                "{counted} {has} a ceiling (best achievable) of at most 1: {examples}; percent "
+                "is 0-100, so if {its} bounds are fractions, multiply them by 100",
+                has=("has", "have"),
+                its=("its", "their"),
+            )
         )
     if counts.before_release:
         results = kind.name == "results"
-        _note_found(
-            counts.before_release,
-            shown,
-            kind.singular,
-            "{counted} {dated} before {whose} model's release: {examples}; {kept}, but if "
-            "{it} mistyped or the model is the wrong one, correct it",
-            dated=("is reported", "are reported") if results else ("takes effect", "take effect"),
-            whose=("its", "their"),
-            kept=("it is kept", "they are kept"),
-            it=("the date is", "a date is"),
+        said.append(
+            _note_found(
+                counts.before_release,
+                shown,
+                kind.singular,
+                "{counted} {dated} before {whose} model's release: {examples}; {kept}, but if "
+                "{it} mistyped or the model is the wrong one, correct it",
+                dated=("is reported", "are reported")
+                if results
+                else ("takes effect", "take effect"),
+                whose=("its", "their"),
+                kept=("it is kept", "they are kept"),
+                it=("the date is", "a date is"),
+            )
         )
     if counts.near_providers:
-        _note_found(
-            counts.near_providers,
-            shown,
-            "price",
-            "{counted} of a provider no other price names: {examples}; {it} {are} kept, but a "
-            "provider's spelling is part of a price's key: if it is a typo, retract {them} "
-            "and add {them} under the stored name",
-            it=("it", "they"),
-            are=("is", "are"),
-            them=("it", "them"),
+        said.append(
+            _note_found(
+                counts.near_providers,
+                shown,
+                "price",
+                "{counted} of a provider no other price names: {examples}; {it} {are} kept, but a "
+                "provider's spelling is part of a price's key: if it is a typo, retract {them} "
+                "and add {them} under the stored name",
+                it=("it", "they"),
+                are=("is", "are"),
+                them=("it", "them"),
+            )
         )
     if counts.released_later:
-        _note_released_later(counts.released_later, shown)
+        said.append(_note_released_later(counts.released_later, shown))
     if counts.past_ceiling:
-        _note_past_ceiling(counts.past_ceiling, command)
+        said += _note_past_ceiling(counts.past_ceiling, command)
     if counts.twins[1]:
-        _note_twins(*counts.twins, command, since)
+        said.append(_note_twins(*counts.twins, command, since))
+    for message in said:
+        # Nothing was written: what the notes say of the records is what the write would do.
+        note(f"had it been written: {message}" if dry_run else message)
 
 
 def _note_undated(
     undated: dict[str, int], given: str, shown: int, command: Callable[[str], str]
-) -> None:
-    """One line for the results just written that no date places (model -> how many),
+) -> str:
+    """The line for the results just written that no date places (model -> how many),
     however many: what leaves them out and how to place them. `given` names where a
     result's own date comes from in the command ('--date', 'reported_date')."""
     from trendlab.text import at_most, counted
@@ -935,7 +951,7 @@ def _note_undated(
         fix = f"the models' release dates ({command('edit model SLUG')} --set"
     have, them = ("has", "it") if n == 1 else ("have", "them")
     give = given if given.startswith("-") else f"{'its' if n == 1 else 'their'} {given}"
-    note(
+    return (
         f"{counted(n, 'result')} {have} no date (no {given}, and {whose} no release date): forecasts (by "
         f"compute and price too), figures and price trends leave {them} out; give "
         f"{give}, or set {fix} release_date=YYYY-MM-DD)"
@@ -944,19 +960,19 @@ def _note_undated(
 
 def _note_found(
     found: list[str], shown: int, noun: str, text: str, **words: tuple[str, str]
-) -> None:
-    """One line for the records a write found worth a word (a Counts list), however
+) -> str:
+    """The line for the records a write found worth a word (a Counts list), however
     many: `text` with {counted} (how many `noun`s), {examples} (at most `shown`) and
     each of `words` as its (one, several) form says."""
     from trendlab.text import at_most, counted
 
     n = len(found)
     forms = {name: pair[n != 1] for name, pair in words.items()}
-    note(text.format(counted=counted(n, noun), examples="; ".join(at_most(found, shown)), **forms))
+    return text.format(counted=counted(n, noun), examples="; ".join(at_most(found, shown)), **forms)
 
 
-def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> None:
-    """One line for the models whose release date a write moved past some of their
+def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> str:
+    """The line for the models whose release date a write moved past some of their
     results or prices (Counts.released_later), however many."""
     from trendlab.text import at_most, counted
 
@@ -974,13 +990,11 @@ def _note_released_later(moved: list[tuple[str, Any, int, int]], shown: int) -> 
         said = f"{are} now dated before their model's release: {'; '.join(named)}"
         fix = "a release date is"
     kept = "it is kept" if results + prices == 1 else "they are kept"
-    note(f"{records(results, prices)} {said}; {kept}, but if {fix} mistyped, correct it")
+    return f"{records(results, prices)} {said}; {kept}, but if {fix} mistyped, correct it"
 
 
-def _note_twins(
-    fields: list[str], n: int, command: Callable[[str], str], since: str | None
-) -> None:
-    """One line for the results a file added, with no column for `fields` (part of a
+def _note_twins(fields: list[str], n: int, command: Callable[[str], str], since: str | None) -> str:
+    """The line for the results a file added, with no column for `fields` (part of a
     result's key), that share their model and benchmark with a stored result; how to
     list them when `since` (the changeset before the write) is known."""
     from trendlab.text import counted
@@ -992,7 +1006,7 @@ def _note_twins(
     share, them = ("shares", "it is that result") if n == 1 else ("share", "they are those results")
     # The changeset before the write: `diff --since` alone is no command (it needs one).
     listed = f" (`{command(f'diff --since {since}')}` lists them)" if since else ""
-    note(
+    return (
         f"{counted(n, 'result')} added by a file with no {named} {columns} {share} the "
         f"{match} of a stored result: if {them} again, under another key for want of "
         f"{named}, import the file with {those} (`{command('export results')}` writes every "
@@ -1000,17 +1014,19 @@ def _note_twins(
     )
 
 
-def _note_past_ceiling(past: list[tuple[str, float, int]], command: Callable[[str], str]) -> None:
+def _note_past_ceiling(
+    past: list[tuple[str, float, int]], command: Callable[[str], str]
+) -> list[str]:
     """A line for each benchmark just changed whose results now lie past its ceiling
     (Counts.past_ceiling)."""
     from trendlab.text import counted, number
 
-    for slug, ceiling, n in past:
-        note(
-            f"{counted(n, 'current result')} of {slug} {'lies' if n == 1 else 'lie'} past "
-            f"its ceiling {number(ceiling)}: forecasts of {slug} refuse until the results or the "
-            f"ceiling are fixed (`{command('check')}` lists them)"
-        )
+    return [
+        f"{counted(n, 'current result')} of {slug} {'lies' if n == 1 else 'lie'} past "
+        f"its ceiling {number(ceiling)}: forecasts of {slug} refuse until the results or the "
+        f"ceiling are fixed (`{command('check')}` lists them)"
+        for slug, ceiling, n in past
+    ]
 
 
 def progress_bar(label: str) -> Callable[[Iterable[Any], int], Iterable[Any]] | None:
