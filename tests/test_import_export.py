@@ -865,6 +865,22 @@ def test_an_object_on_one_line_is_json_lines_only_when_it_is_a_record(run: Run, 
         assert result.exit_code == 1 and said in result.stderr, result.stderr
 
 
+def test_a_compressed_file_is_told_to_be_decompressed(run: Run, tmp_path: Path):
+    """A gzip-compressed export (results.csv.gz, read with -f) was 'not valid UTF-8 (byte
+    0x8b); save the file as UTF-8', which it was, compressed."""
+    import gzip
+
+    path = tmp_path / "results.csv.gz"
+    path.write_bytes(gzip.compress(b"model,benchmark,score\ngpt-4,mmlu,86.4\n"))
+    for fmt in ("csv", "json", "jsonl", "parquet"):
+        result = run("import", str(path), "--kind", "results", "-f", fmt)
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"trendlab: error: {path}: the file is gzip-compressed: decompress it (gunzip) "
+            "and import what it holds; nothing was written\n",
+        )
+
+
 def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path: Path):
     """Parquet read as JSON or JSON Lines was "not valid UTF-8 (byte 0x..); save the
     file as UTF-8", JSON Lines read as JSON "invalid JSON: Extra data", and JSON read

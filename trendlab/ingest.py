@@ -32,6 +32,8 @@ from trendlab.validate import ROW
 FORMATS = ("csv", "json", "jsonl", "parquet")
 # A byte-order mark may be written twice (see _read_json).
 _EMPTY = re.compile(rb"(\xef\xbb\xbf)*\s*")
+# The first bytes of every gzip file.
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass
@@ -103,6 +105,12 @@ def read_records(path: str, fmt: str | None = None, *, told: bool = False) -> Lo
     # more likely a producer upstream that failed.
     if _EMPTY.fullmatch(data) and (fmt != "jsonl" or path == "-"):
         raise TrendlabError(f"{source}: the file is empty")
+    if data.startswith(GZIP_MAGIC):
+        # Read as text it was "not valid UTF-8 (byte 0x8b); save the file as UTF-8".
+        raise TrendlabError(
+            f"{source}: the file is gzip-compressed: decompress it (gunzip) and import what "
+            "it holds"
+        )
     if fmt == "parquet":
         return _read_parquet(data, source)
     if fmt == "csv" or (told and data.startswith(b"PAR1")):
