@@ -1107,12 +1107,16 @@ class Store:
                 "changeset id" + (" (no changeset's id begins with it)" if short else ""),
                 exit_code=ExitCode.USAGE,
             ) from None
-        given = re.split(r"[+-]", stamped.replace("Z", "+00:00")[11:])[0].strip()
+        given, *offset = re.split(r"[+-]", stamped.replace("Z", "+00:00")[11:], maxsplit=1)
+        given = given.strip()
         fraction = re.search(r"[.,]", given)
-        if fraction and not re.fullmatch(r"[0-9]{2}(?::?[0-9]{2}){2}[.,][0-9]+", given):
+        if (
+            fraction and not re.fullmatch(r"[0-9]{2}(?::?[0-9]{2}){2}[.,][0-9]+", given)
+        ) or re.search(r"[.,]", "".join(offset)):
             # Python reads ISO's decimal minute 12:30.5 (12:30:30) as 12:30:00.5, and a
             # sign with no digit after it (12:30:05.+01:00) as 12:30:05.000000: a moment
-            # neither meant, where the state read must not be a guess.
+            # neither meant, where the state read must not be a guess. An offset's
+            # decimal minute (+01:30.5) it reads as half a second of offset, alike.
             raise TrendlabError(
                 f"{option}: {quoted(written)} is not a timestamp trendlab reads: only "
                 "seconds take a fraction, with digits after its sign (12:30:05.25)",
