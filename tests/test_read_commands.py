@@ -4924,6 +4924,21 @@ def test_output_through_a_link_into_no_directory_names_where_it_points(run: Run,
     assert notes.read_text() == "mine"
 
 
+def test_output_under_a_linked_folder_that_is_gone_names_where_it_points(run: Run, tmp_path: Path):
+    """`-o out/r.csv`, out a symbolic link to a folder that is gone, said "-o out/r.csv:
+    no such directory", with out right there: the link is named with its target."""
+    link = tmp_path / "out"
+    link.symlink_to(tmp_path / "gone")
+    for args in (["list", "models", "-o"], ["forecast", "mmlu", "--plot"]):
+        given = link / ("r.png" if "--plot" in args else "r.csv")
+        result = run(*args, str(given))
+        assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+        assert result.stderr.startswith(
+            f"trendlab: error: {args[-1]} {given}: no such directory {tmp_path / 'gone'} "
+            f"({link} is a symbolic link to {tmp_path / 'gone'}) (see"
+        ), result.stderr
+
+
 def test_output_under_a_quoted_tilde_says_why_there_is_no_directory(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

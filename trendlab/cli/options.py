@@ -1198,18 +1198,24 @@ def refuse_folder(output: str | None, option: str) -> None:
 def _no_directory(output: str) -> str:
     """Why `output`'s folder is none: a file where a folder of its path should be
     (`-o notes.txt/out.csv` said "no such directory", with notes.txt right there, as
-    --data-path says "not a directory"), else nothing there; through a symbolic link,
-    of the folder it points into, named with the link's target."""
+    --data-path says "not a directory"), else nothing there; through a symbolic link (the
+    file's or a folder's), of the folder it points into, named with the link's target."""
     from trendlab.lake import file_in_the_way
 
-    if os.path.islink(output):
+    given = Path(output)
+    # The link nearest the file: `-o out/r.csv`, out a link to a folder that is gone,
+    # said "no such directory" with out right there, as a link to the file itself did.
+    link = next((p for p in (given, *given.parents) if p.is_symlink()), None)
+    if link is not None:
         # The folder missing is the one the link points into, not the link's, which is
         # there: "-o out.csv: no such directory" named neither.
         target = os.path.realpath(output)
         folder = Path(target).parent
         why = file_in_the_way(folder)
         missing = f"not a directory ({why} is a file)" if why else f"no such directory {folder}"
-        return f"{missing} (a symbolic link to {target})"
+        if link == given:
+            return f"{missing} (a symbolic link to {target})"
+        return f"{missing} ({link} is a symbolic link to {os.path.realpath(link)})"
     if (blocker := file_in_the_way(Path(output).parent)) is not None:
         return f"not a directory ({blocker} is a file)"
     return f"no such directory{_quoted_tilde(output)}"
