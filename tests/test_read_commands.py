@@ -2649,6 +2649,9 @@ def test_a_store_named_dash_is_a_usage_error(
     said = "'-' means stdin or stdout, which hold no store: give a path (./- for a file named -)"
     for args, env, given in (
         (["--db", "-", "init", "--empty"], {}, "--db"),
+        # A lake's catalog so named made files '-' and '-.files'.
+        (["--db", "ducklake:-", "init", "--empty"], {}, "--db"),
+        (["copy", str(db), "ducklake:-"], {}, "DST"),
         (["init", "--empty"], {"TRENDLAB_DB": "-"}, "TRENDLAB_DB"),
         (["copy", str(db), "-"], {}, "DST"),
         (["copy", "-", "new.duckdb"], {}, "SRC"),

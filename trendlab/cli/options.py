@@ -1317,16 +1317,16 @@ def check_location(location: str, given: str) -> None:
     data path (--data-path) whose file or folder name has white space around it: a slip,
     which created a file or folder whose name ends in a space (`--db "x.duckdb "`). A
     PostgreSQL connection after ducklake:postgres: is libpq's to read, spaces and all.
-    The file's own name counts too: `ducklake: x.ducklake`, `d/ x.duckdb`. So is `-`,
+    The file's own name counts too: `ducklake: x.ducklake`, `d/ x.duckdb`. So is `-` (a lake's too),
     which names stdin or stdout, not a file."""
     from trendlab import lake
     from trendlab.text import name_fault
 
     if location.startswith(f"{lake.PREFIX}postgres:"):
         return
-    if location == "-":
+    if location.removeprefix(lake.PREFIX) == "-":
         # As everywhere a file is read or written: `copy trendlab.duckdb -`, meant for
-        # stdout, made a DuckDB file named '-' and said it copied.
+        # stdout, made a DuckDB file named '-' and said it copied; ducklake:- a catalog.
         raise click.BadParameter(
             "'-' means stdin or stdout, which hold no store: give a path (./- for a file named -)",
             param_hint=given,
