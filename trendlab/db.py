@@ -41,6 +41,7 @@ from trendlab.text import (
     fold,
     iso_day,
     matched_form,
+    moment_text,
     nfkc,
     quoted,
     re2_syntax,
@@ -2658,9 +2659,7 @@ class Store:
         # the microsecond: cut to its second, it read as the whole second, as a time
         # given to the second is, and a record "first recorded at" that second, a moment
         # later, seemed to be in the state read.
-        # isoformat, not %Y, which writes year 999 as 999, not 0999 as --as-of reads it.
-        whole = self.as_of.microsecond == 999_999
-        return self.as_of.isoformat(sep=" ", timespec="seconds" if whole else "microseconds")
+        return moment_text(self.as_of)
 
     def as_of_note(self) -> str:
         """For a 'no such record' error or an empty listing under --as-of: what --as-of

@@ -40,12 +40,19 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
-def as_of_option(moment: datetime) -> str:
-    """--as-of `moment` as a command this suggests gives it: to the second when --as-of
-    gave no fraction (Store.parse_as_of reads that up to its .999999), so that it reads
-    the state read, and with 'T', not a space, so that it needs no quotes."""
+def moment_text(moment: datetime, sep: str = " ") -> str:
+    """A moment --as-of or --since reads, as text: to the second when it was given with
+    no fraction (Store.parse_as_of reads that up to its .999999), else to the
+    microsecond: cut to its second, a moment inside one read as the whole second. By
+    isoformat, not %Y, which writes year 999 as 999, not 0999 as --as-of reads it."""
     spec = "seconds" if moment.microsecond == 999_999 else "microseconds"
-    return f"--as-of {moment.isoformat(timespec=spec)}"
+    return moment.isoformat(sep=sep, timespec=spec)
+
+
+def as_of_option(moment: datetime) -> str:
+    """--as-of `moment` as a command this suggests gives it, so that it reads the state
+    read: with 'T', not a space, so that it needs no quotes."""
+    return f"--as-of {moment_text(moment, 'T')}"
 
 
 def iso_day(text: str) -> date | None:

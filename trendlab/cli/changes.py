@@ -46,6 +46,7 @@ def diff(
     from trendlab.changes import changes_since, summary
     from trendlab.kinds import get_kind
     from trendlab.render import lists_joined, render
+    from trendlab.text import moment_text
 
     with settings.reader() as store:
         moment = store.parse_as_of(since, "--since")
@@ -58,11 +59,7 @@ def diff(
     if ahead:
         # A date reads as its end: --since today's date said "no changes" of a day of
         # changes, as if none had been made.
-        spec = "seconds" if moment.microsecond == 999_999 else "microseconds"
-        said += (
-            f" (--since reads after {moment.isoformat(sep=' ', timespec=spec)} UTC, which is "
-            "still to come)"
-        )
+        said += f" (--since reads after {moment_text(moment)} UTC, which is still to come)"
     note(said)
     render(lists_joined(changes, "fields", fmt), fmt, output)
 
