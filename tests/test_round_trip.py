@@ -211,3 +211,38 @@ def test_a_provider_an_organization_spells_otherwise_keeps_its_spelling(
     assert [(p["id"], p["provider"]) for p in prices] == [
         (p["id"], "acme") for p in json.loads(run_empty("list", "prices", "--json").stdout)
     ]
+
+
+def test_a_model_naming_its_organization_by_a_former_name_imports_into_a_new_store(
+    run_empty: Run, tmp_path: Path
+):
+    """acme-labs, 'Acme Labs', renamed 'Zeta Corp': model m1 still writes 'Acme Labs',
+    which its store reads as acme-labs by the name it had. A new store has no such
+    history: imported after the organizations, the models were refused ("'Acme Labs'
+    is no organization's name, but makes the slug acme-labs"). Export writes such a
+    model's organization as its slug, which names it in any store, in either order."""
+    for step in (
+        ("add-model", "m1", "--organization", "Acme Labs"),
+        ("edit", "organization", "acme-labs", "--set", "name=Zeta Corp"),
+    ):
+        assert run_empty(*step, "-m", "t").exit_code == 0
+    exported = {k: run_empty("export", k, "--json").stdout for k in IMPORTABLE}
+    assert [m["organization"] for m in json.loads(exported["models"])] == ["acme-labs"]
+    for n, order in enumerate((IMPORTABLE, ("models", "organizations"))):
+        fresh = make_runner(tmp_path / f"fresh-{n}.duckdb")
+        assert fresh("init", "--empty").exit_code == 0
+        for kind in order:
+            copied = fresh("import", "-", "--kind", kind, "-f", "json", input=exported[kind])
+            assert copied.exit_code == 0, (order, copied.stderr)
+        for kind in IMPORTABLE:
+            assert fresh("export", kind, "--json").stdout == exported[kind], (order, kind)
+        assert fresh("list", "organizations", "--csv").stdout == "slug,name\nacme-labs,Zeta Corp\n"
+    # A model added since, by the new name, imports beside it (organizations first).
+    assert run_empty("add-model", "m2", "--organization", "Zeta Corp", "-m", "t").exit_code == 0
+    fresh = make_runner(tmp_path / "fresh-new-name.duckdb")
+    assert fresh("init", "--empty").exit_code == 0
+    for kind in IMPORTABLE:
+        out = run_empty("export", kind, "--json").stdout
+        copied = fresh("import", "-", "--kind", kind, "-f", "json", input=out)
+        assert copied.exit_code == 0, copied.stderr
+        assert fresh("export", kind, "--json").stdout == out

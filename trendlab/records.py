@@ -308,6 +308,10 @@ def exportable(
         pl.when(pl.col(name).is_finite()).then(unsigned_zero(pl.col(name))).alias(name)
         for name in numbers
     )
+    if kind is MODELS and refs is not None and "organization" in finite.columns:
+        finite = finite.with_columns(
+            _portable_organizations(finite.get_column("organization"), refs)
+        )
     required = [f.name for f in kind.fields if f.required and f.name in numbers]
     lost = {
         f"a {name} that is not a finite number": _newly_unknown(kind, records, finite, [name])
@@ -326,6 +330,23 @@ def exportable(
     said = {key for keys in lost.values() for key in keys}
     lost[REFUSED_VALUES] = [key for key in _refused_values(kind, finite) if key not in said]
     return finite, {what: keys for what, keys in lost.items() if keys}
+
+
+def _portable_organizations(organizations: pl.Series, refs: Refs) -> pl.Series:
+    """Models' `organizations` as a new store reads them: each that names its
+    organization only by what this store's history tells (a name it had before a
+    rename, 'Acme Labs' for acme-labs now 'Zeta Corp', or a text current models wrote
+    before validation refused it: see organizations.names_found) as its slug. A new
+    store has no such history: given the organizations first, it refused the text as
+    making the slug of one named otherwise; given the models first, the slug still
+    makes the organization the organizations file then renames."""
+    current = Organizations(refs.organizations)
+    portable: dict[str, str] = {}
+    for text in organizations.drop_nulls().unique():
+        slug = current.slug_of(text)
+        if slug is not None and not names_found(text, slug, current.names[slug], (), ()):
+            portable[text] = slug
+    return organizations.replace(portable) if portable else organizations
 
 
 def _naming_unknown(kind: Kind, exported: pl.DataFrame, refs: Refs) -> list[tuple[Any, ...]]:
