@@ -845,6 +845,27 @@ def test_a_number_out_of_range_is_named_as_it_was_given(run: Run, args: list[str
 
 
 @pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["forecast", "mmlu", "--level", "0.8"], "1<=x<=99: --level is a percentage, e.g. 80"),
+        (["backtest", "mmlu", "--level", ".95"], "1<=x<=99: --level is a percentage, e.g. 95"),
+        (["plot", "mmlu", "--level", "0.999", "-o", "x.png"], "a percentage, e.g. 80"),
+        (["price-trend", "--level", "0.9"], "--level is a percentage, e.g. 90"),
+    ],
+)
+def test_a_level_given_as_a_fraction_is_told_it_is_a_percentage(
+    run: Run, args: list[str], expected: str
+):
+    """--level 0.8, a level as statsmodels and scipy take it, was refused with Click's
+    range alone, no hint that the level is in percent; it is told so, with the level
+    meant where the range holds it (0.999 would be 99.9, past 99)."""
+    result = run(*args)
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert expected in line, line
+
+
+@pytest.mark.parametrize(
     ("args", "example"),
     [
         (["forecast", "mmlu", "--level", "80%"], "'80%' is not a number in digits 0-9, e.g. 80 ("),

@@ -74,13 +74,18 @@ class FiniteFloat(click.FloatRange):
                 raise
             # Named as typed, as every other bad value is: Click names the float it
             # read (--level 100 was "100.0", --level 1e3 "1000.0").
-            self.fail(f"{value.strip()} is not in the range {self._describe_range()}.", param, ctx)
+            range_ = f"{value.strip()} is not in the range {self._describe_range()}"
+            self.fail(range_ + self._hint(float(value), param) + ".", param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
         if number == 0 and isinstance(value, str) and re.search(NONZERO_RE, value.strip()):
             self.fail(f"{value!r} is too close to 0 to use: it would read as 0", param, ctx)
         # -0 is 0, but a table echoing a threshold of -0.0 shows it as -0.
         return number + 0.0
+
+    def _hint(self, number: float, param: click.Parameter | None) -> str:
+        """What an out-of-range `number` may have been meant as, after a colon; or ""."""
+        return ""
 
     def _examples(self) -> str:
         from trendlab.text import listed
@@ -102,7 +107,22 @@ class FiniteFloat(click.FloatRange):
         return super()._describe_range()
 
 
-LEVEL = FiniteFloat(1, 99)
+class Percent(FiniteFloat):
+    """A number in percent in a range of whole percents (an interval's level, 1 to 99):
+    a fraction below it is told the option is in percent, as Python's statistics
+    libraries take a level as a fraction (0.8), which was refused with the range alone."""
+
+    def _hint(self, number: float, param: click.Parameter | None) -> str:
+        if not 0 < number < 1 or param is None:
+            return ""
+        meant = f"{number * 100:.10g}"  # 0.8 * 100 is 80.00000000000001
+        held = (self.min is None or float(meant) >= self.min) and (
+            self.max is None or float(meant) <= self.max
+        )
+        return f": {param.opts[0]} is a percentage, e.g. {meant if held else '80'}"
+
+
+LEVEL = Percent(1, 99)
 
 
 class WholeNumber(click.IntRange):
