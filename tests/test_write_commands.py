@@ -119,6 +119,26 @@ def test_a_message_holding_a_nul_is_refused_before_anything_is_written(run: Run)
     assert run("log", "--csv").stdout == before
 
 
+def test_a_message_of_control_characters_is_refused_and_its_line_endings_are_lines(run: Run):
+    """-m $'\\x01' was recorded as a change's reason, and a message with a Windows line
+    ending (-m $'one\\r\\ntwo') kept its \\r, which log showed as 'one\\r'. A control
+    character but a newline or a tab is refused, nothing written; \\r\\n and \\r end a
+    line as \\n does."""
+    before = run("log", "--csv").stdout
+    for message, shown in (("\x01", "\\x01"), ("why\x1b[31m so", "\\x1b")):
+        refused = run("add-model", "control-message", "-m", message)
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr.startswith(
+            f"trendlab: error: Invalid value for -m: holds a control character ({shown}): "
+        ), refused.stderr
+    assert run("log", "--csv").stdout == before
+    added = run("add-model", "crlf-message", "-m", "one\r\ntwo\rthree\tfour\r\n")
+    assert added.exit_code == 0, added.stderr
+    entry = json.loads(run("log", "--limit", "1", "--json").stdout)[0]
+    assert entry["message"] == "one\ntwo\nthree\tfour"
+    assert "\\r" not in run("log", "--limit", "1").stdout
+
+
 @both_stores
 def test_add_result_key_and_date_default(run: Run):
     result = run(

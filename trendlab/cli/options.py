@@ -1418,9 +1418,21 @@ def message_option(required: bool = False) -> Callable:
             raise click.BadParameter(NUL_PROBLEM.strip(), param_hint="-m")
         if value is None:
             return value
-        from trendlab.text import blank
+        from trendlab.text import blank, escaped
 
+        # A Windows line ending is a line's end, as in a message typed in a file: its \r
+        # was stored, and shown in log as 'why\r'.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
         if not blank(value):
+            # Lines and tabs are a message's; any other control character is garbage,
+            # which log shows escaped: '\x01' alone was recorded as a change's reason.
+            control = re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", value)
+            if control:
+                raise click.BadParameter(
+                    f"holds a control character ({escaped(control[0])}): a message is "
+                    "text, on one line or several",
+                    param_hint="-m",
+                )
             # Trimmed as --author is: padding is no part of why a change was made.
             return value.strip()
         if required:
