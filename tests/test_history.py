@@ -396,15 +396,15 @@ def test_history_by_another_name_says_which_record_it_shows(run: Run):
 
 def test_a_changed_number_is_told_as_show_writes_it(run: Run):
     """history's and diff's changes wrote a count as repr does, 1500000000.0, where show
-    gives 1.5e+09; a number is written as show writes it, to as many digits as read
+    gives 1500000000; a number is written as show writes it, to as many digits as read
     back as itself."""
     since = json.loads(run("log", "--json", "--limit", "1").stdout)[0]["changeset"]
     for value in ("1500000000", "1234567891"):
         edited = run("edit", "model", "gpt-4", "--set", f"parameters={value}", "-m", "t")
         assert edited.exit_code == 0, edited.stderr
     assert _changes(run, "model", "gpt-4")[-2:] == [
-        "parameters: (none) -> 1.5e+09",
-        "parameters: 1.5e+09 -> 1234567891",
+        "parameters: (none) -> 1500000000",
+        "parameters: 1500000000 -> 1234567891",
     ]
     diff = json.loads(run("diff", "--since", since, "--json").stdout)
     assert [d["fields"] for d in diff] == [["parameters: (none) -> 1234567891"]]

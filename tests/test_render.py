@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import Run, make_runner
+from trendlab.render import render_tables
 
 
 def test_the_layout_of_each_format(run: Run):
@@ -84,10 +86,30 @@ def test_a_table_never_shows_a_fraction_as_a_whole_number(run: Run):
         "12345678.9",
         "0.075",
         "0.0375",
-        "1.75e+11",
+        "175000000000",
         "1e+25",
         "0.1",
     ]
+
+
+def test_a_column_of_floats_shows_whole_numbers_plain_beside_fractions(
+    run: Run, capsys: pytest.CaptureFixture[str]
+):
+    """A whole number a double holds exactly read 6.6667e+06 (or 2e+07) beside plain
+    2857157.14 in its column; it shows every digit, as a BIGINT's count does. A
+    magnitude past 2**53 stays short, and forecast's two decimals are none of its: it
+    read 1.4285714285714288e+26 there."""
+    sql = (
+        "SELECT * FROM (VALUES (6666700.0::DOUBLE), (2857157.14), (20000000.0), (-3e7),"
+        " (1.4285714285714288e+26)) t(x)"
+    )
+    assert run("query", sql).stdout.split()[2:] == [
+        "6666700", "2857157.1", "20000000", "-30000000", "1.42857e+26",
+    ]  # fmt: skip
+    capsys.readouterr()
+    frame = pl.DataFrame({"x": [6666700.0, 2857157.14, 1.4285714285714288e26]})
+    render_tables([("t", frame)], decimals=2)
+    assert capsys.readouterr().out.split()[3:] == ["6666700", "2857157.14", "1.42857e+26"]
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "jsonl"])

@@ -20,6 +20,7 @@ from trendlab.records import (
     refuse_slug_made,
     to_text,
 )
+from trendlab.render import float_text
 from trendlab.text import at_most, matched_form, name_forms, number, quoted
 from trendlab.validate import Refs
 
@@ -29,8 +30,10 @@ def _shown(value: Any) -> str:
         # As show and list write it in a table and CSV: to_text's repr said `nan`.
         return "NaN"
     if isinstance(value, float):
-        # As show writes it (1.5e+09), to as many digits as read back as itself:
-        # repr wrote a count of parameters as 1500000000.0.
+        # As show writes it (a count, 1500000000, in every digit: see float_text), else
+        # to as many digits as read back as itself: repr wrote it 1500000000.0.
+        if value.is_integer() and abs(value) <= 2**53:
+            return float_text(value, 6)
         return number(value)
     text = to_text(value)
     return "(none)" if text is None else text

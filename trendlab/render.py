@@ -511,7 +511,7 @@ def _dumps(obj: Any, indent: int | None = None, default: Callable[[Any], Any] = 
 def float_text(value: float, digits: int) -> str:
     """`value` to `digits` significant digits, or more where fewer would misstate it: a
     whole number a double holds exactly (a count: 176247271424 parameters, not
-    1.76247e+11) shows every digit it was stored with, and a fraction never reads as a
+    1.76247e+11; 6666700, not 6.6667e+06) shows every digit it has, and a fraction never reads as a
     whole number (12345678.9 is not 1.23457e+07, 99.999996 is not 100). A subnormal
     number gets no more digits than the shortest text that reads back as it (1e-320
     read 9.99989e-321); a normal one rounds to that text anyway at up to 15 digits,
@@ -523,7 +523,7 @@ def float_text(value: float, digits: int) -> str:
         # Past 2**53 a double no longer holds every whole number: FLOP are magnitudes.
         # 2**53 itself is held, and a count write takes it (9007199254740992 tokens).
         exact = abs(value) <= 2**53
-        return f"{value:.{max(digits, _stored_digits(value)) if exact else digits}g}"
+        return f"{value:.{max(digits, _whole_digits(value)) if exact else digits}g}"
     if abs(value) < sys.float_info.min:
         # Only a subnormal number's shortest text can have fewer digits than `digits`
         # and still differ from it; asked of every value, it cost a wide table 40 %.
@@ -557,7 +557,12 @@ def _float_texts(values: Iterable[Any], decimals: int | None = None) -> dict[flo
     floats = {v for v in values if isinstance(v, float) and math.isfinite(v) and v != 0}
     least = dict.fromkeys(floats, _DIGITS)
     if decimals is not None:
-        least = {v: max(_DIGITS, _whole_digits(v) + decimals) for v in floats}
+        # Not past 2**53, where a double holds no fraction and a value is a magnitude
+        # (FLOP): 1.4285714285714288e+26 showed every digit, for decimals it has none of.
+        least = {
+            v: max(_DIGITS, _whole_digits(v) + decimals) if abs(v) <= 2**53 else _DIGITS
+            for v in floats
+        }
     for digits in range(_DIGITS, 18):
         # Never past a value's own digits: at 17, 0.3 beside 0.1 + 0.2 read 0.29999999999999999.
         texts = {
