@@ -3603,15 +3603,38 @@ def test_a_time_in_nanoseconds_is_written_in_every_format(run: Run, tmp_path: Pa
 
 def test_dates_past_pythons_range_are_written_in_every_format(run: Run, tmp_path: Path):
     """DuckDB's infinite dates (and years past 9999) are days Polars holds but panicked
-    writing: --csv ended in a Rust traceback. Every format now writes them as the
-    table and JSON do, as the nearest day Python has."""
-    sql = "SELECT 'infinity'::DATE AS d, '-infinity'::TIMESTAMP AS t, 1 AS n"
-    assert run("query", sql, "--csv").stdout == "d,t,n\n9999-12-31,0001-01-01T00:00:00.000000,1\n"
-    [row] = json.loads(run("query", sql, "--json").stdout)
-    assert row == {"d": "9999-12-31", "t": "0001-01-01T00:00:00.000000", "n": 1}
+    writing: --csv ended in a Rust traceback. Then every format wrote them as DuckDB's
+    client gives them, 9999-12-31 and 0001-01-01, days no one stored. Each is its text,
+    'infinity' or '-infinity', in every format (a DATE or TIMESTAMPTZ too), and a day
+    stored as 9999-12-31 beside it stays that day."""
+    sql = (
+        "SELECT * FROM (VALUES ('infinity'::DATE, '-infinity'::TIMESTAMP, 1,"
+        " '-infinity'::TIMESTAMPTZ, DATE '9999-12-31'), (DATE '9999-12-31',"
+        " TIMESTAMP '0001-01-01', 2, NULL, NULL)) t(d, t, n, z, stored)"
+    )
+    assert run("query", sql, "--csv").stdout == (
+        "d,t,n,z,stored\n"
+        "infinity,-infinity,1,-infinity,9999-12-31\n"
+        "9999-12-31,0001-01-01T00:00:00.000000,2,,\n"
+    )
+    rows = json.loads(run("query", sql, "--json").stdout)
+    assert rows[0] == {
+        "d": "infinity",
+        "t": "-infinity",
+        "n": 1,
+        "z": "-infinity",
+        "stored": "9999-12-31",
+    }
+    assert rows[1]["d"] == "9999-12-31" and rows[1]["t"] == "0001-01-01T00:00:00.000000"
+    table = run("query", sql).stdout.splitlines()
+    assert table[2].split() == ["infinity", "-infinity", "1", "-infinity", "9999-12-31"]
+    assert table[3].split()[:2] == ["9999-12-31", "0001-01-01"]
     written = tmp_path / "x.parquet"
     assert run("query", sql, "--format", "parquet", "-o", str(written)).exit_code == 0
-    assert pl.read_parquet(written).row(0) == (date.max, datetime.min, 1)
+    assert pl.read_parquet(written).rows() == [
+        ("infinity", "-infinity", 1, "-infinity", date.max),
+        ("9999-12-31", "0001-01-01T00:00:00.000000", 2, None, None),
+    ]
 
 
 def test_a_column_of_days_python_has_and_has_not_is_written_in_every_format(
@@ -3754,11 +3777,11 @@ def test_a_struct_holding_a_union_is_written(db: Path, tmp_path: Path, fmt: str)
     [
         # TIME '24:00:00' is DuckDB's text of it, past the day Python's times hold.
         ("TIME '24:00:00', TIME '12:00:00.5'", ["24:00:00", "12:00:00.500000"]),
-        # An infinite TIMESTAMPTZ is Python's last moment, with no zone.
+        # An infinite TIMESTAMPTZ is its text, as DuckDB writes it.
         (
             "'infinity'::TIMESTAMPTZ, TIMESTAMPTZ '2024-01-01 00:00:00+00'",
             # the moment in the session's zone, the machine's (see below)
-            ["9999-12-31T23:59:59.999999", None],
+            ["infinity", None],
         ),
     ],
 )
@@ -3863,17 +3886,18 @@ def test_every_timestamp_types_infinities_are_written_as_json_writes_them(
 ):
     """A TIMESTAMP_S's 'infinity' overflowed as Polars took it from Arrow in
     milliseconds: CSV and parquet wrote 1969-12-31T23:59:59 (and '-infinity' a second
-    past 1970), where the table and JSON have the last (first) moment Python has (a
-    TIMESTAMP_NS: DuckDB's text of it, `infinity`, in every format but Parquet)."""
+    past 1970), where the table and JSON have the last (first) moment Python has. Each
+    is DuckDB's text of it, `infinity` (in a list or struct only a TIMESTAMP_NS's, in
+    every format but Parquet)."""
     sql = (
         f"SELECT 'infinity'::{type_} AS t, '-infinity'::{type_} AS n, "
         f"['infinity'::{type_}] AS l, {{'s': '-infinity'::{type_}}} AS s"
     )
-    last, first = "9999-12-31T23:59:59.999999", "0001-01-01T00:00:00.000000"
-    nested_last, nested_first = last, first  # nested, they were 0001-01-01 00:00:00
+    last, first = "infinity", "-infinity"
+    # nested, they were 0001-01-01 00:00:00
+    nested_last, nested_first = "9999-12-31T23:59:59.999999", "0001-01-01T00:00:00.000000"
     if type_ == "TIMESTAMP_NS":
-        last = nested_last = "infinity"
-        first = nested_first = "-infinity"
+        nested_last, nested_first = last, first
     [row] = json.loads(run("query", sql, "--json").stdout)
     assert row == {"t": last, "n": first, "l": [nested_last], "s": {"s": nested_first}}
     assert run("query", sql, "--csv").stdout == (
@@ -3882,8 +3906,8 @@ def test_every_timestamp_types_infinities_are_written_as_json_writes_them(
     written = tmp_path / "x.parquet"
     assert run("query", sql, "-o", str(written)).exit_code == 0
     assert pl.read_parquet(written).row(0) == (
-        datetime.max,
-        datetime.min,
+        datetime.max if type_ == "TIMESTAMP_NS" else last,
+        datetime.min if type_ == "TIMESTAMP_NS" else first,
         [datetime.max],
         {"s": datetime.min},
     )

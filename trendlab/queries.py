@@ -18,6 +18,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -196,7 +197,7 @@ def run(
         texts = _TEXT_TYPES if parquet else _TEXT_TYPES_BUT_PARQUET
         result = _as_text(store, ran, query.sql, params, texts)
         if not frame or result.description is None:
-            return Rows.of_result(result, limit)
+            return _infinities_told(store, result, query.sql, params, limit)
         import polars as pl
 
         table = _arrow_table(result, limit)
@@ -226,7 +227,9 @@ def run(
             for type_, is_map in zip(types, maps, strict=True)
         ]
         ran = store.execute(query.sql, params or None)
-        rows = Rows.of_result(_as_text(store, ran, query.sql, params, texts, each), limit)
+        rows = _infinities_told(
+            store, _as_text(store, ran, query.sql, params, texts, each), query.sql, params, limit
+        )
         rows.maps = [is_map or w for is_map, w in zip(maps, whole, strict=True)]
         return frame_of(rows, types)
     except duckdb.Error as exc:
@@ -393,6 +396,59 @@ def _as_text(
         for i, (name, type_) in enumerate(zip(relation.columns, types, strict=True), 1)
     ]
     return relation.project(*columns)
+
+
+# DuckDB's types whose 'infinity' and '-infinity' its Python client gives as the last
+# and the first day or moment Python has (TIMESTAMP_NS's is its text: see _as_text).
+_INFINITE_TYPES = frozenset(
+    {"date", "timestamp", "timestamp with time zone", "timestamp_s", "timestamp_ms"}
+)
+_PYTHON_EDGES = frozenset({date.min, date.max, datetime.min, datetime.max})
+
+
+def _infinities_told(
+    store: Store,
+    result: duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation,
+    sql: str,
+    params: dict[str, str],
+    limit: int | None,
+) -> Rows:
+    """The rows of `result`, of `sql` just run (see Rows.of_result), each infinite date
+    or timestamp in them as DuckDB's text of it, 'infinity' or '-infinity': DuckDB's
+    client gives it as 9999-12-31 or 0001-01-01, a day every format wrote as if stored.
+    Only where a column holds such a day is `sql` run again, to tell it from that day
+    stored; a list's or a struct's are not looked into."""
+    rows = Rows.of_result(result, limit)
+    if result.description is None:
+        return rows
+    edged = [
+        i
+        for i, (_, type_, *_) in enumerate(result.description)
+        if type_.id in _INFINITE_TYPES and any(row[i] in _PYTHON_EDGES for row in rows.rows)
+    ]
+    if not edged:
+        return rows
+    relation = (
+        result
+        if isinstance(result, duckdb.DuckDBPyRelation)
+        else store.relation(sql, params or None)
+    )
+    # Each such column's infinities as text, after the columns, in the same run: a run
+    # again may give its rows in another order.
+    told = [
+        duckdb.SQLExpression(f"CASE WHEN isinf(#{i + 1}) THEN #{i + 1}::VARCHAR END") for i in edged
+    ]
+    count = len(rows.names)
+    at = {i: count + n for n, i in enumerate(edged)}  # where a column's text is
+    again = Rows.of_result(relation.project(duckdb.StarExpression(), *told), limit)
+    rows.rows = [
+        tuple(
+            v if i not in at or row[at[i]] is None else row[at[i]]
+            for i, v in enumerate(row[:count])
+        )
+        for row in again.rows
+    ]
+    return rows
 
 
 def _text_type(type_: DuckDBPyType, texts: frozenset[str]) -> DuckDBPyType | None:
