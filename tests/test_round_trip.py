@@ -246,3 +246,21 @@ def test_a_model_naming_its_organization_by_a_former_name_imports_into_a_new_sto
         copied = fresh("import", "-", "--kind", kind, "-f", "json", input=out)
         assert copied.exit_code == 0, copied.stderr
         assert fresh("export", kind, "--json").stdout == out
+
+
+def test_an_export_naming_an_organization_by_its_slug_imports_back_unchanged(run_empty: Run):
+    """Export writes a model naming its organization by a former name ('Acme Labs' for
+    acme-labs, now 'Zeta Corp') with its slug: imported back into the same store, the
+    model was updated to write 'acme-labs', a changeset of nothing, its text lost."""
+    for step in (
+        ("add-model", "m1", "--organization", "Acme Labs"),
+        ("edit", "organization", "acme-labs", "--set", "name=Zeta Corp"),
+    ):
+        assert run_empty(*step, "-m", "t").exit_code == 0
+    exported = run_empty("export", "models", "--json").stdout
+    again = run_empty("import", "-", "--kind", "models", "-f", "json", input=exported)
+    assert again.exit_code == 0, again.stderr
+    assert "1 unchanged; nothing to write" in again.stdout + again.stderr
+    [model] = json.loads(run_empty("list", "models", "--json").stdout)
+    assert model["organization"] == "Acme Labs"
+    assert run_empty("export", "models", "--json").stdout == exported

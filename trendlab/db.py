@@ -1563,6 +1563,15 @@ class Store:
         ).fetchall()
         return [name for (name,) in rows]
 
+    def organizations_written(self, models: list[str]) -> dict[str, str]:
+        """The organization each of these current models writes, as written, by slug."""
+        rows = self.execute(
+            "SELECT slug, organization FROM models WHERE organization IS NOT NULL "
+            "AND slug IN (SELECT unnest($slugs::VARCHAR[]))",
+            {"slugs": models},
+        ).fetchall()
+        return dict(rows)
+
     def undated_results(self, by: str, keys: list[str]) -> dict[str, int]:
         """How many current results per model no date places (the `scores` view's date:
         no reported date, and a model with no release date), of those whose `by` ('id'

@@ -615,6 +615,8 @@ class Changeset:
             partial=changed is not None,
             kept=frozenset(stored_key or {}),
         )
+        if kind is MODELS and changed is None and "organization" in typed.columns:
+            typed = self._organizations_kept(typed)
         if stored_key:
             # Validation cleans a key field as it would a file's (strips it, resolves a
             # model): one stored before a rule refused it ('5-shot ' written around
@@ -738,6 +740,26 @@ class Changeset:
             counts.kept += kept
         self._refs = None  # new slugs become valid for the rest of this changeset
         return counts
+
+    def _organizations_kept(self, typed: pl.DataFrame) -> pl.DataFrame:
+        """`typed` models, each naming by its slug the organization its stored record
+        names otherwise, as stored: export writes a name it had before a rename as the
+        slug (see exportable), and the export imported back updated every such model to
+        write the slug, a changeset of nothing."""
+        stored = self.store.organizations_written(typed.get_column("slug").to_list())
+        current = Organizations(self.store.organization_names())
+        kept = {
+            (model, found): text
+            for model, text in stored.items()
+            if (found := current.slug_of(text)) is not None and found != text
+        }
+        if not kept:
+            return typed
+        organizations = [
+            kept.get((model, text), text)
+            for model, text in typed.select("slug", "organization").iter_rows()
+        ]
+        return typed.with_columns(pl.Series("organization", organizations, dtype=pl.String))
 
     def _fraction_like(
         self, kind: Kind, typed: pl.DataFrame, line_of: Callable[[int], str] | None
