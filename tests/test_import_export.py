@@ -881,6 +881,23 @@ def test_a_compressed_file_is_told_to_be_decompressed(run: Run, tmp_path: Path):
         )
 
 
+def test_a_compressed_file_is_told_first_however_it_is_named(run: Run, tmp_path: Path):
+    """Named as it is (results.csv.gz), with no --kind or -f, it was first 'cannot tell
+    what results.csv.gz holds from its name: pass --kind', then 'cannot tell the format
+    from the extension': two options given for a file none of them would read."""
+    import gzip
+
+    path = tmp_path / "results.csv.gz"
+    path.write_bytes(gzip.compress(b"model,benchmark,score\ngpt-4,mmlu,86.4\n"))
+    for given in ((), ("--kind", "results")):
+        result = run("import", str(path), *given)
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"trendlab: error: {path}: the file is gzip-compressed: decompress it (gunzip) "
+            "and import what it holds; nothing was written\n",
+        )
+
+
 def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path: Path):
     """Parquet read as JSON or JSON Lines was "not valid UTF-8 (byte 0x..); save the
     file as UTF-8", JSON Lines read as JSON "invalid JSON: Extra data", and JSON read

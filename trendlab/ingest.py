@@ -66,9 +66,10 @@ def detect_format(path: str, explicit: str | None) -> str:
 
 
 def check_readable(path: str) -> None:
-    """Fail if `path` ('-' for stdin) is a folder or does not exist. Callers check it
-    before they read the name for a kind or a format, neither of which would help.
-    Either is a usage error: the path given is wrong, not the data in a file."""
+    """Fail if `path` ('-' for stdin) is a folder or does not exist, or is a
+    gzip-compressed file. Callers check it before they read the name for a kind or a
+    format, neither of which would help. A folder or no file is a usage error: the path
+    given is wrong, not the data in a file."""
     if path == "-":
         return
     if is_folder(path):
@@ -78,6 +79,25 @@ def check_readable(path: str) -> None:
         )
     if not Path(path).exists():
         raise TrendlabError(f"cannot read {path}: no such file", exit_code=ExitCode.USAGE)
+    # Before the name too: results.csv.gz asked for --kind, then -f, neither of which
+    # reads it. A regular file only: a pipe's bytes (<(...)) can be read once. One that
+    # cannot be opened is read_records' to explain.
+    try:
+        if Path(path).is_file():
+            with Path(path).open("rb") as file:
+                _refuse_gzip(file.read(len(GZIP_MAGIC)), path)
+    except OSError:
+        pass
+
+
+def _refuse_gzip(data: bytes, source: str) -> None:
+    """Fail if `data` (a file's bytes, or its first) is gzip-compressed: read as text it
+    was "not valid UTF-8 (byte 0x8b); save the file as UTF-8"."""
+    if data.startswith(GZIP_MAGIC):
+        raise TrendlabError(
+            f"{source}: the file is gzip-compressed: decompress it (gunzip) and import what "
+            "it holds"
+        )
 
 
 def is_folder(path: str) -> bool:
@@ -105,12 +125,7 @@ def read_records(path: str, fmt: str | None = None, *, told: bool = False) -> Lo
     # more likely a producer upstream that failed.
     if _EMPTY.fullmatch(data) and (fmt != "jsonl" or path == "-"):
         raise TrendlabError(f"{source}: the file is empty")
-    if data.startswith(GZIP_MAGIC):
-        # Read as text it was "not valid UTF-8 (byte 0x8b); save the file as UTF-8".
-        raise TrendlabError(
-            f"{source}: the file is gzip-compressed: decompress it (gunzip) and import what "
-            "it holds"
-        )
+    _refuse_gzip(data, source)  # stdin's or a pipe's: check_readable refused a file's
     if fmt == "parquet":
         return _read_parquet(data, source)
     if fmt == "csv" or (told and data.startswith(b"PAR1")):
