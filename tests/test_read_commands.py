@@ -567,6 +567,18 @@ def test_a_query_given_a_file_name_says_how_to_run_a_file(
     assert run("query", "SELECT 1 AS x FROM (SELECT 1) sql").exit_code == 0
 
 
+def test_a_file_name_piped_in_says_to_pipe_the_file_itself(run: Run):
+    """`echo frontier.sql | query -` was told to "give - and pipe the file in", as it
+    had: it is the file's SQL that - reads, not its name."""
+    result = run("query", "-", input="queries/frontier.sql\n")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "trendlab: error: stdin holds 'queries/frontier.sql', a file name, not SQL: name "
+        "the query alone (query frontier), or pipe the file itself in (query - < "
+        "queries/frontier.sql) (see 'cli query --help')\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("sql", "said"),
     [

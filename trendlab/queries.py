@@ -92,19 +92,24 @@ def _no_sql(why: str = "") -> TrendlabError:
     )
 
 
-def resolve(sql_or_name: str) -> NamedQuery:
-    """A named query, or ad-hoc SQL wrapped as one."""
+def resolve(sql_or_name: str, *, piped: bool = False) -> NamedQuery:
+    """A named query, or ad-hoc SQL wrapped as one; `piped`: read from stdin (query -)."""
     if not sql_or_name.strip("\x00 \t\r\n;"):
         raise _no_sql()
     if _file_name(sql_or_name):
-        # The command's tail alone: --db, if given, comes before it.
-        pipe = f"give - and pipe the file in (query - < {shlex.quote(sql_or_name.strip())})"
-        stem = Path(sql_or_name.strip()).name[: -len(".sql")]
+        # The command's tail alone: --db, if given, comes before it. Piped in, the name
+        # was where the file's SQL goes: "give - and pipe the file in" it had done.
+        file = sql_or_name.strip()
+        given = "pipe the file itself in" if piped else "give - and pipe the file in"
+        pipe = f"{given} (query - < {shlex.quote(file)})"
+        stem = Path(file).name[: -len(".sql")]
         how = f"name the query alone (query {stem}), or {pipe}" if stem in named_queries() else pipe
-        raise TrendlabError(
-            f"{quoted(sql_or_name.strip())} is a file name, not SQL: {how}",
-            exit_code=ExitCode.USAGE,
+        held = (
+            f"stdin holds {quoted(file)}, a file name"
+            if piped
+            else f"{quoted(file)} is a file name"
         )
+        raise TrendlabError(f"{held}, not SQL: {how}", exit_code=ExitCode.USAGE)
     if NAME_RE.fullmatch(sql_or_name):
         queries = named_queries()
         if sql_or_name in queries:

@@ -188,7 +188,7 @@ def query(
             also = "" if same[0] == name.strip() else f" (as {same[0]!r}: names match in any case)"
             raise click.BadParameter(f"{name.strip()!r} is given twice{also}", param_hint="--param")
         bound[name.strip()] = value
-    named = queries.resolve(text)
+    named = queries.resolve(text, piped=sql_or_name == "-")
     with settings.reader(as_of) as store:
         frame, parquet = fmt in ("csv", "parquet"), fmt == "parquet"
         table = queries.run(store, named, bound, frame=frame, parquet=parquet, limit=limit)
