@@ -720,6 +720,27 @@ def test_a_store_whose_schema_migrations_holds_no_migrations_row_says_so(db: Pat
     assert db.read_bytes() == before
 
 
+def test_a_store_whose_schema_migrations_rows_are_all_below_0_says_so(db: Path):
+    """Renumbered below 0, not to 0 too, its version read as the highest of them: it
+    'has schema version -5', and the rows were called deleted, to be inserted again."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE schema_migrations SET version = version - 10")
+        con.execute("DELETE FROM schema_migrations WHERE version < -8")
+    before = db.read_bytes()
+    message = (
+        f"trendlab: error: {db} holds trendlab's tables but its schema_migrations table, "
+        "which records their version, holds no migration's row, only version "
+        + ", ".join(str(v) for v in range(-8, latest_version() - 9))
+        + " (altered around trendlab): insert again a row (version, name, applied_at) for "
+        "each of trendlab's schema/ files applied\n"
+    )
+    wrote = ["add-benchmark", "b", "--unit", "percent"]
+    for args in (["check"], ["migrate"], ["init"], ["log"], wrote):
+        result = _invoke(db, *args)
+        assert (result.exit_code, result.stderr) == (1, message), args
+    assert db.read_bytes() == before
+
+
 def test_a_store_whose_schema_migrations_was_emptied_says_so_and_is_untouched(db: Path):
     """Its rows deleted in SQL, the table there: the error said the store held no such
     table and to create it again, which failed on DuckDB's "already exists"."""

@@ -454,7 +454,9 @@ class Store:
             raise self._not_trendlab(self._table_names()) from None
         if not row or row[0] is None:
             return 0, False
-        return int(row[0]), self.is_lake and bool(row[1])
+        # Rows all renumbered below 0 record no migration, as rows of 0 do: the store
+        # is not at a version below none, whose migrations' rows were deleted.
+        return max(int(row[0]), 0), self.is_lake and bool(row[1])
 
     def _check_schema(
         self,
