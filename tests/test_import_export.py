@@ -23,6 +23,7 @@ from trendlab.render import SUFFIXES
 from trendlab.text import counted
 
 HEADER = "model,benchmark,score,setting,reported_date,source_url"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def _results_csv(path: Path, rows: list[str], header: str = HEADER) -> Path:
@@ -896,6 +897,27 @@ def test_a_compressed_file_is_told_first_however_it_is_named(run: Run, tmp_path:
             f"trendlab: error: {path}: the file is gzip-compressed: decompress it (gunzip) "
             "and import what it holds; nothing was written\n",
         )
+
+
+@pytest.mark.parametrize(
+    ("source", "published"),
+    [("metr", "metr/benchmark_results.yaml"), ("llm-prices", "llm-prices/historical.json")],
+)
+def test_a_compressed_source_file_is_told_to_be_decompressed(
+    run: Run, tmp_path: Path, source: str, published: str
+):
+    """METR's YAML gzip-compressed was still 'not valid UTF-8 (byte 0x8b); save the file
+    as UTF-8', as a file of trendlab's own columns was."""
+    import gzip
+
+    path = tmp_path / Path(published).name
+    path.write_bytes(gzip.compress((DATA / published).read_bytes()))
+    result = run("import", "--from", source, str(path))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"trendlab: error: {path}: the file is gzip-compressed: decompress it (gunzip) "
+        "and import what it holds; nothing was written\n",
+    )
 
 
 def test_a_file_read_in_another_text_format_names_the_format(run: Run, tmp_path: Path):

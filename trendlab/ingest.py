@@ -80,8 +80,13 @@ def check_readable(path: str) -> None:
     if not Path(path).exists():
         raise TrendlabError(f"cannot read {path}: no such file", exit_code=ExitCode.USAGE)
     # Before the name too: results.csv.gz asked for --kind, then -f, neither of which
-    # reads it. A regular file only: a pipe's bytes (<(...)) can be read once. One that
-    # cannot be opened is read_records' to explain.
+    # reads it.
+    refuse_compressed(path)
+
+
+def refuse_compressed(path: str) -> None:
+    """Fail if `path` is a gzip-compressed file. A regular file only: a pipe's bytes
+    (<(...)) can be read once. One that cannot be opened is its reader's to explain."""
     try:
         if Path(path).is_file():
             with Path(path).open("rb") as file:

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from trendlab.errors import ExitCode, TrendlabError
-from trendlab.ingest import is_folder
+from trendlab.ingest import is_folder, refuse_compressed
 from trendlab.kinds import Kind
 
 
@@ -112,6 +112,9 @@ def read_source(adapter: str, path: str, **options: str | None) -> Publication:
             "(--from epoch reads a folder)",
             exit_code=ExitCode.USAGE,
         )
+    if not folder:
+        # METR's YAML, read as text, was "not valid UTF-8 (byte 0x8b)".
+        refuse_compressed(path)
     if adapter == "epoch":
         from trendlab.adapters import epoch
 
