@@ -134,6 +134,25 @@ def test_a_figure_is_the_same_whatever_matplotlibrc_says(run: Run, db: Path, tmp
     assert target.read_text() == expected.read_text()
 
 
+def test_a_figure_is_the_same_whatever_date_epoch_a_matplotlibrc_sets(
+    run: Run, db: Path, tmp_path: Path
+):
+    """No style sets date.epoch, matplotlib's day 0, so its defaults kept a
+    matplotlibrc's: one at noon put every tick between two days, and the date axis,
+    taken for one ticked in hours, was ticked at two years alone."""
+    (tmp_path / "matplotlibrc").write_text("date.epoch: 1970-01-01T12:00:00\n")
+    target, expected = tmp_path / "m.svg", tmp_path / "expected.svg"
+    assert run("plot", "math", "-o", str(expected)).exit_code == 0
+    proc = subprocess.run(
+        [sys.executable, "-m", "trendlab", "--db", str(db), "plot", "math", "-o", str(target)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == expected.read_text()
+
+
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_forecast_plot_works_out_each_crossing_once(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str

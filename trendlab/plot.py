@@ -150,11 +150,18 @@ def _figure(right: float, key: str, fmt: str) -> Iterator[tuple[Figure, Axes]]:
     # From matplotlib's defaults, not the matplotlibrc it read (the working folder's or
     # the user's): a dark style, a tight bounding box or TeX there made trendlab's
     # figures black on black, of another size, or fail where no LaTeX is installed.
-    # The time zone is no style's, so it is set apart: ticks fell at its midnights.
+    # The time zone and date.epoch are no style's, so they are set apart: ticks fell at
+    # the zone's midnights, or between two days past an epoch at noon.
     with (
         plt.style.context("default"),
         plt.rc_context(
-            {"svg.fonttype": "none", "svg.hashsalt": key, "font.size": 9, "timezone": "UTC"}
+            {
+                "svg.fonttype": "none",
+                "svg.hashsalt": key,
+                "font.size": 9,
+                "timezone": "UTC",
+                "date.epoch": plt.rcParamsDefault["date.epoch"],
+            }
         ),
         warnings.catch_warnings(),
     ):
