@@ -927,7 +927,8 @@ def price_trend_figure(
 
 def _readable_log(axis: Axis) -> None:
     """Label a log axis at 1, 2 and 5 times each power of ten (within a decade, at even
-    steps of 1, 2 or 5 times a power of ten), in plain numbers, where it spans few
+    steps of 1, 2 or 5 times a power of ten, or at 1, 2, 3, 4 and 6 times each where
+    those leave less of it bare), in plain numbers, where it spans few
     decades: labelled only at 10^0 and 10^1, a price of 37.5 or 0.2625 could not be
     read off it. Over more decades, the powers of ten are labels enough."""
     from matplotlib.ticker import (
