@@ -112,35 +112,25 @@ def test_a_figure_is_drawn_whatever_backend_mplbackend_names(db: Path, tmp_path:
     assert Image.open(target).size == (1200, 624)
 
 
-def test_a_figure_is_the_same_whatever_matplotlibrc_says(run: Run, db: Path, tmp_path: Path):
+@pytest.mark.parametrize(
+    "rc",
+    [
+        "figure.facecolor: black\naxes.facecolor: black\ntext.color: white\n"
+        "savefig.bbox: tight\nlines.linewidth: 5\ntimezone: Pacific/Honolulu\n"
+        "text.usetex: True\n",
+        # No style sets it, matplotlib's day 0: one at noon put every tick between two
+        # days, and the date axis, taken for one ticked in hours, was ticked at two years.
+        "date.epoch: 1970-01-01T12:00:00\n",
+    ],
+)
+def test_a_figure_is_the_same_whatever_matplotlibrc_says(
+    run: Run, db: Path, tmp_path: Path, rc: str
+):
     """matplotlib reads a matplotlibrc in the working folder (or the user's own) as it is
     imported: run where one sets a dark style, a tight bounding box and TeX, trendlab's
     figures came out black on black, cut to another size, or failed as a bug in
     trendlab where no LaTeX is installed. They are trendlab's, the same everywhere."""
-    (tmp_path / "matplotlibrc").write_text(
-        "figure.facecolor: black\naxes.facecolor: black\ntext.color: white\n"
-        "savefig.bbox: tight\nlines.linewidth: 5\ntimezone: Pacific/Honolulu\n"
-        "text.usetex: True\n"
-    )
-    target, expected = tmp_path / "m.svg", tmp_path / "expected.svg"
-    assert run("plot", "math", "-o", str(expected)).exit_code == 0
-    proc = subprocess.run(
-        [sys.executable, "-m", "trendlab", "--db", str(db), "plot", "math", "-o", str(target)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert target.read_text() == expected.read_text()
-
-
-def test_a_figure_is_the_same_whatever_date_epoch_a_matplotlibrc_sets(
-    run: Run, db: Path, tmp_path: Path
-):
-    """No style sets date.epoch, matplotlib's day 0, so its defaults kept a
-    matplotlibrc's: one at noon put every tick between two days, and the date axis,
-    taken for one ticked in hours, was ticked at two years alone."""
-    (tmp_path / "matplotlibrc").write_text("date.epoch: 1970-01-01T12:00:00\n")
+    (tmp_path / "matplotlibrc").write_text(rc)
     target, expected = tmp_path / "m.svg", tmp_path / "expected.svg"
     assert run("plot", "math", "-o", str(expected)).exit_code == 0
     proc = subprocess.run(
