@@ -41,6 +41,17 @@ def test_the_layout_of_each_format(run: Run):
     assert run("query", "SELECT 1 AS n WHERE false").stdout == "n\n---\n"
 
 
+@pytest.mark.parametrize("name", ["*", "^a.*$"])
+def test_a_csv_column_named_as_a_polars_pattern_is_that_column(run: Run, name: str):
+    """A column named '*' (or '^a.*$', a regular expression to Polars) beside a date
+    was read as every column (or each whose name matched), and CSV output ended in an
+    internal DuplicateError, exit 70."""
+    quoted = name.replace('"', '""')
+    result = run("query", f"SELECT DATE '2020-01-01' AS a, 1 AS \"{quoted}\"", "--csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"a,{name}\n2020-01-01,1\n"
+
+
 def test_a_table_shows_a_seeded_count_with_every_digit(run: Run):
     """Six significant digits made BLOOM's 176247271424 parameters 1.76247e+11 in a
     table, and a sum of parameter counts lost its last eight digits; magnitudes such as

@@ -254,16 +254,17 @@ def _write_csv(data: pl.DataFrame, handle: _Writer) -> None:
     import polars as pl
 
     texts: list[pl.Expr | pl.Series] = []
-    for name, dtype in data.schema.items():
+    # By position: pl.col reads a name such as '*' or '^a.*$' as a pattern of many.
+    for at, (name, dtype) in enumerate(data.schema.items()):
         if dtype == pl.Date:
-            texts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
+            texts.append(pl.nth(at).dt.strftime("%Y-%m-%d"))
         elif isinstance(dtype, pl.Datetime):
             offset = "%:z" if dtype.time_zone else ""  # as JSON has it (see _iso)
-            texts.append(pl.col(name).dt.strftime(f"%Y-%m-%dT%H:%M:%S%.6f{offset}"))
+            texts.append(pl.nth(at).dt.strftime(f"%Y-%m-%dT%H:%M:%S%.6f{offset}"))
         elif dtype == pl.Time:
             # ISO text as a table and JSON write it (Python's): seconds, and microseconds
             # only where there are some, not Polars' nine digits always.
-            col = pl.col(name)
+            col = pl.nth(at)
             whole = col.dt.strftime("%H:%M:%S")
             texts.append(
                 pl.when(col.dt.nanosecond() == 0)
@@ -279,7 +280,7 @@ def _write_csv(data: pl.DataFrame, handle: _Writer) -> None:
         elif dtype in (pl.Duration, pl.Binary, pl.Object):  # what Polars' CSV cannot hold
             texts.append(_as_text(data[name], _cell))
         else:
-            texts.append(pl.col(name))
+            texts.append(pl.nth(at))
     handle.write(data.select(texts).write_csv() if texts else "")
 
 
