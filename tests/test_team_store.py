@@ -1424,6 +1424,17 @@ def test_a_connect_timeout_of_ones_own_is_kept(
     assert lake._with_connect_timeout(f"postgres:{given}") == f"postgres:{given}"
 
 
+@pytest.mark.parametrize("empty", ["", " "])
+def test_an_empty_pgconnect_timeout_is_no_timeout_of_ones_own(
+    empty: str, monkeypatch: pytest.MonkeyPatch
+):
+    """`PGCONNECT_TIMEOUT=` counted as set: trendlab's timeout was left out, and libpq
+    refused every connection ("invalid integer value "" for ... connect_timeout")."""
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", empty)
+    catalog = lake._with_connect_timeout("postgres:dbname=x")
+    assert catalog == f"postgres:connect_timeout={lake.CONNECT_TIMEOUT} dbname=x"
+
+
 def test_a_catalog_connection_lost_while_opening_the_store_is_one_line(team_db: str):
     # The server ends a session idle in a transaction for a millisecond: DuckLake's, as
     # it loads the catalog. Its text quoted a whole catalog query before libpq's reason.

@@ -830,14 +830,15 @@ def _with_lock_timeout(catalog: str, lock_timeout: float) -> str:
 
 def _with_connect_timeout(catalog: str) -> str:
     """The catalog's connection string with libpq's connect_timeout set to
-    CONNECT_TIMEOUT, unless it sets one of its own or PGCONNECT_TIMEOUT does.
+    CONNECT_TIMEOUT, unless it sets one of its own or PGCONNECT_TIMEOUT does (an
+    empty PGCONNECT_TIMEOUT sets none: libpq refuses it, "invalid integer value").
 
     libpq waits for a server that took the connection to answer for ever by default,
     and DuckDB does not interrupt it (not even for Ctrl-C), so a hung server, or a
     proxy whose database is down, hung every command until it was killed.
     """
     conninfo = catalog.removeprefix("postgres:")
-    if "PGCONNECT_TIMEOUT" in os.environ:
+    if os.environ.get("PGCONNECT_TIMEOUT", "").strip():
         return catalog
     ours = f"connect_timeout={CONNECT_TIMEOUT}"
     if _URI_RE.match(conninfo):
