@@ -554,6 +554,10 @@ def test_a_query_given_a_file_name_says_how_to_run_a_file(
         "alone (query frontier), or give - and pipe the file in (query - < "
         "queries/frontier.sql) (see 'cli query --help')\n"
     )
+    # In other case, as a file system that ignores case has the file.
+    upper = run("query", "QUERIES/FRONTIER.SQL")
+    assert (upper.exit_code, upper.stdout) == (2, "")
+    assert "name the query alone (query frontier), or give -" in upper.stderr
     monkeypatch.chdir(tmp_path)
     Path("my query.SQL").write_text("SELECT 1 AS x")
     own = run("query", "my query.SQL")

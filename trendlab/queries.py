@@ -102,8 +102,11 @@ def resolve(sql_or_name: str, *, piped: bool = False) -> NamedQuery:
         file = sql_or_name.strip()
         given = "pipe the file itself in" if piped else "give - and pipe the file in"
         pipe = f"{given} (query - < {shlex.quote(file)})"
-        stem = Path(file).name[: -len(".sql")]
-        how = f"name the query alone (query {stem}), or {pipe}" if stem in named_queries() else pipe
+        # FRONTIER.SQL is frontier.sql on a file system that ignores case (macOS's,
+        # Windows'): the query it names is named in its own case.
+        stem = Path(file).name[: -len(".sql")].lower()
+        named = [name for name in named_queries() if name.lower() == stem]
+        how = f"name the query alone (query {named[0]}), or {pipe}" if named else pipe
         held = (
             f"stdin holds {quoted(file)}, a file name"
             if piped
