@@ -224,19 +224,21 @@ def run(
         except pl.exceptions.PolarsError:
             pass  # a type Polars cannot take from Arrow, or a name repeated
         # The rows instead, of the types Arrow gives their columns: read from the values,
-        # a column of nulls had none and a SMALLINT or DECIMAL(5,2) a wider one. Where
-        # such a type is found, a TIMESTAMP_NS is read as DuckDB's text of it, which
-        # frame_of reads back (Python's datetime would drop its last three digits), and
-        # in a MAP, written as JSON text, it is that text, as CSV and JSON have it.
+        # a column of nulls had none and a SMALLINT or DECIMAL(5,2) a wider one. A
+        # TIMESTAMP_NS is read as DuckDB's text of it (Python's datetime would drop its
+        # last three digits, and have 'infinity' as the year 9999), which frame_of reads
+        # back where such a type is found; where none is, as in a column holding
+        # 'infinity', it is that text, as an infinite TIMESTAMP's column is, and in a
+        # MAP, written as JSON text, as CSV and JSON have it.
         types = _polars_types(table)
         maps = [holds_map(d[1]) for d in result.description]
-        each = [
-            _TEXT_TYPES_BUT_PARQUET if type_ is not None or is_map else texts
-            for type_, is_map in zip(types, maps, strict=True)
-        ]
         ran = store.execute(query.sql, params or None)
         rows = _infinities_told(
-            store, _as_text(store, ran, query.sql, params, texts, each), query.sql, params, limit
+            store,
+            _as_text(store, ran, query.sql, params, _TEXT_TYPES_BUT_PARQUET),
+            query.sql,
+            params,
+            limit,
         )
         rows.maps = [is_map or w for is_map, w in zip(maps, whole, strict=True)]
         return frame_of(rows, types)
@@ -370,10 +372,9 @@ def _as_text(
     sql: str,
     params: dict[str, str],
     texts: frozenset[str],
-    each: Sequence[frozenset[str]] = (),
 ) -> duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation:
     """`result`, of `sql` just run, or where it holds a type of `texts` (by DuckDB's
-    type id; per column, of `each` where given), which the formats would write
+    type id), which the formats would write
     differently or wrongly (nested ones too), `sql` again with each such value as
     DuckDB's text of it, which DuckDB and PostgreSQL read back as the value:
 
@@ -392,8 +393,7 @@ def _as_text(
     CSV and Parquet need names to tell fields apart."""
     if result.description is None:
         return result
-    each = each or [texts] * len(result.description)
-    types = [_text_type(d[1], t) for d, t in zip(result.description, each, strict=True)]
+    types = [_text_type(d[1], texts) for d in result.description]
     if not any(types):
         return result
     relation = store.relation(sql, params or None)
