@@ -415,3 +415,24 @@ def test_the_import_help_example_piping_into_another_store_runs_as_written(
             result = CliRunner().invoke(cli, args, input=piped)
             assert result.exit_code == 0, f"{line}: {result.stderr}"
             piped = result.stdout
+
+
+def test_the_readme_says_what_query_does_with_a_file_name_and_no_rows(db: Path):
+    """The README's query section named neither the usage error of a file's name
+    (`query frontier.sql`) nor the 'no rows' a named query that finds nothing says."""
+    text = " ".join(README.read_text(encoding="utf-8").split("Named queries are", 1)[1].split())
+    text = text.split("Global options", 1)[0]
+
+    def query(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--db", str(db), "query", *args])
+
+    for name in ("frontier.sql", "FRONTIER.SQL"):
+        assert f"`query {name}`" in text or f"`{name}`" in text, name
+        told = query(name)
+        assert told.exit_code == 2, told.stderr
+        assert "(query frontier)" in told.stderr and "query - < frontier.sql" in told.stderr.lower()
+    assert "(`query frontier`) or to pipe the file in with `-` (`query - < frontier.sql`)" in text
+    assert "says `no rows` on stderr" in text
+    empty = query("latest", "--as-of", "2000", "--jsonl")
+    assert (empty.exit_code, empty.stdout) == (0, "")
+    assert empty.stderr.startswith("no rows")
