@@ -860,12 +860,11 @@ def _password_in_secret(con: duckdb.DuckDBPyConnection, lake: LakeLocation) -> L
     A secret's password is shown redacted. A string trendlab cannot read exactly as
     libpq does (see _password_apart) is attached as given.
 
-    The secret is made with no password too: the postgres extension looks for its
-    default secret among the temporary ones first, then among the persistent ones,
-    whose storage it fails to find with persistent secrets turned off (see connect),
-    as they are. Read, a default one the user made persistent for their own DuckDB
-    work put its password, user or host before the catalog's connection string,
-    overriding PGPASSWORD and ~/.pgpass."""
+    The secret is made with no password too, so that it is the default one the
+    postgres extension finds, among the temporary ones first: a default one the user
+    made persistent for their own DuckDB work put its password, user or host before
+    the catalog's connection string, overriding PGPASSWORD and ~/.pgpass (connect turns
+    persistent secrets off as well)."""
     conninfo, password = _password_apart(lake.catalog.removeprefix("postgres:"))
     given = "" if password is None else f", PASSWORD '{_quote(password)}'"
     con.execute(f"CREATE TEMPORARY SECRET (TYPE postgres{given})")
