@@ -650,39 +650,32 @@ def test_unknown_models_of_a_folder_are_said_of_its_files(run: Run, tmp_path: Pa
     ), result.stderr
 
 
-def test_epoch_shots_with_leading_zeros_are_the_count(run: Run, tmp_path: Path):
-    """Shots 05 is 5 shots: it made the setting '05-shot', a key apart from '5-shot'."""
+@pytest.mark.parametrize(
+    ("cells", "settings"),
+    [
+        (["05", "00"], {"5-shot", "0-shot"}),
+        (["5.0", "0.00", ""], {"5-shot", "0-shot", None}),
+    ],
+)
+def test_epoch_shots_with_leading_zeros_or_as_a_float_are_the_count(
+    run: Run, tmp_path: Path, cells: list[str], settings: set[str | None]
+):
+    """Shots 05 is 5 shots: it made the setting '05-shot', a key apart from '5-shot'.
+    So is 5.0, as pandas writes a count in a column with empty cells, as a count of
+    parameters with a trailing .0 is whole: it was refused as no number of shots."""
     path = tmp_path / "external_benchmark_mmlu.csv"
+    rows = "".join(
+        f"rec{n},GPT-4,86.{n + 3}%,gpt-4-0314,{cell},A reprint,https://example.org/gpt-4-mmlu,\n"
+        for n, cell in enumerate(cells, start=1)
+    )
     path.write_text(
-        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
-        "rec1,GPT-4,86.4%,gpt-4-0314,05,A reprint,https://example.org/gpt-4-mmlu,\n"
-        "rec2,GPT-4,86.5%,gpt-4-0314,00,A reprint,https://example.org/gpt-4-mmlu,\n",
-        encoding="utf-8",
+        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n" + rows, encoding="utf-8"
     )
     result = run("import", "--from", "epoch", str(path))
     assert result.exit_code == 0, result.stderr
-    rows = _rows(run, "list", "results", "--model", "gpt-4", "--benchmark", "mmlu")
-    settings = {r["setting"] for r in rows if r["source_url"] == "https://example.org/gpt-4-mmlu"}
-    assert settings == {"5-shot", "0-shot"}
-
-
-def test_epoch_shots_written_as_a_float_are_the_count(run: Run, tmp_path: Path):
-    """Shots 5.0, as pandas writes a count in a column with empty cells, is 5 shots, as
-    a count of parameters with a trailing .0 is whole: it was refused as no number of
-    shots."""
-    path = tmp_path / "external_benchmark_mmlu.csv"
-    path.write_text(
-        "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
-        "rec1,GPT-4,86.4%,gpt-4-0314,5.0,A reprint,https://example.org/gpt-4-mmlu,\n"
-        "rec2,GPT-4,86.5%,gpt-4-0314,0.00,A reprint,https://example.org/gpt-4-mmlu,\n"
-        "rec3,GPT-4,86.6%,gpt-4-0314,,A reprint,https://example.org/gpt-4-mmlu,\n",
-        encoding="utf-8",
-    )
-    result = run("import", "--from", "epoch", str(path))
-    assert result.exit_code == 0, result.stderr
-    rows = _rows(run, "list", "results", "--model", "gpt-4", "--benchmark", "mmlu")
-    settings = {r["setting"] for r in rows if r["source_url"] == "https://example.org/gpt-4-mmlu"}
-    assert settings == {"5-shot", "0-shot", None}
+    rows_read = _rows(run, "list", "results", "--model", "gpt-4", "--benchmark", "mmlu")
+    found = {r["setting"] for r in rows_read if r["source_url"] == "https://example.org/gpt-4-mmlu"}
+    assert found == settings
 
 
 # -- the seeds --------------------------------------------------------------------------

@@ -701,36 +701,22 @@ def test_a_store_whose_schema_migrations_was_dropped_says_so_and_is_untouched(
     assert db.read_bytes() == before
 
 
-def test_a_store_whose_schema_migrations_holds_no_migrations_row_says_so(db: Path):
+@pytest.mark.parametrize(("shift", "low"), [(5, -1), (10, -8)])
+def test_a_store_whose_schema_migrations_holds_no_migrations_row_says_so(
+    db: Path, shift: int, low: int
+):
     """Its rows renumbered below 1 in SQL, none a migration's: the error called the
-    table empty, which a look at it belied."""
+    table empty, which a look at it belied. Renumbered below 0, not to 0 too, its
+    version read as the highest of them: it 'has schema version -5', and the rows were
+    called deleted, to be inserted again."""
     with duckdb.connect(str(db)) as con:
-        con.execute("UPDATE schema_migrations SET version = version - 5")
-        con.execute("DELETE FROM schema_migrations WHERE version < -1")
-    before = db.read_bytes()
-    message = (
-        f"trendlab: error: {db} holds trendlab's tables but its schema_migrations table, "
-        "which records their version, holds no migration's row, only version -1, 0 "
-        "(altered around trendlab): insert again a row (version, name, applied_at) for "
-        "each of trendlab's schema/ files applied\n"
-    )
-    for args in (["check"], ["migrate"], ["init"], ["log"]):
-        result = _invoke(db, *args)
-        assert (result.exit_code, result.stderr) == (1, message), args
-    assert db.read_bytes() == before
-
-
-def test_a_store_whose_schema_migrations_rows_are_all_below_0_says_so(db: Path):
-    """Renumbered below 0, not to 0 too, its version read as the highest of them: it
-    'has schema version -5', and the rows were called deleted, to be inserted again."""
-    with duckdb.connect(str(db)) as con:
-        con.execute("UPDATE schema_migrations SET version = version - 10")
-        con.execute("DELETE FROM schema_migrations WHERE version < -8")
+        con.execute(f"UPDATE schema_migrations SET version = version - {shift}")
+        con.execute(f"DELETE FROM schema_migrations WHERE version < {low}")
     before = db.read_bytes()
     message = (
         f"trendlab: error: {db} holds trendlab's tables but its schema_migrations table, "
         "which records their version, holds no migration's row, only version "
-        + ", ".join(str(v) for v in range(-8, latest_version() - 9))
+        + ", ".join(str(v) for v in range(low, latest_version() - shift + 1))
         + " (altered around trendlab): insert again a row (version, name, applied_at) for "
         "each of trendlab's schema/ files applied\n"
     )

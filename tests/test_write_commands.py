@@ -3098,36 +3098,35 @@ def test_a_nul_in_a_changeset_written_around_trendlab_is_checked(run: Run, db: P
     assert checked.stderr == "trendlab: error: 2 integrity violations\n"
 
 
-def test_a_blank_message_or_author_written_around_trendlab_is_checked(run: Run, db: Path):
+@pytest.mark.parametrize(
+    ("message", "author", "told", "shown"),
+    [
+        ("", " \t", "is blank: every change is recorded with who made it and why", ("", "")),
+        (
+            "why\n",
+            "\u3000ada ",
+            "is padded with white space, which every write trims",
+            (": '\u3000ada '", ": 'why\n'"),
+        ),
+    ],
+)
+def test_a_blank_or_padded_message_or_author_written_around_trendlab_is_checked(
+    run: Run, db: Path, message: str, author: str, told: str, shown: tuple[str, str]
+):
     """A changeset with no message or author (written in SQL; every trendlab write
-    refuses one) passed check, and `log` showed a change that says nothing of why."""
+    refuses one) passed check, and `log` showed a change that says nothing of why. So
+    did one whose author or message has spaces or a line break around it (every write
+    trims them), which the query of one author's changesets (the one `log --author`
+    points to) found none of by the name."""
     with duckdb.connect(str(db)) as con:
-        changeset = changeset_around(con, "")
-        con.execute("UPDATE changesets SET author = ? WHERE id = ?", [" \t", changeset])
+        changeset = changeset_around(con, message)
+        con.execute("UPDATE changesets SET author = ? WHERE id = ?", [author, changeset])
         revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
     checked = run("check", "--json")
     assert checked.exit_code == 1
-    told = "is blank: every change is recorded with who made it and why"
     assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
-        ("18_changeset_texts", changeset, f"author {told}"),
-        ("18_changeset_texts", changeset, f"message {told}"),
-    ]
-
-
-def test_a_padded_message_or_author_written_around_trendlab_is_checked(run: Run, db: Path):
-    """A changeset whose author or message has spaces or a line break around it (written
-    in SQL; every write trims them) passed check, and the query of one author's
-    changesets (the one `log --author` points to) found none of it by the name."""
-    with duckdb.connect(str(db)) as con:
-        changeset = changeset_around(con, "why\n")
-        con.execute("UPDATE changesets SET author = ? WHERE id = ?", ["\u3000ada ", changeset])
-        revise_around(con, changeset, "model_revisions", "gpt-4", name="GPT-4 again")
-    checked = run("check", "--json")
-    assert checked.exit_code == 1
-    told = "is padded with white space, which every write trims"
-    assert [(v["check"], v["key"], v["problem"]) for v in json.loads(checked.stdout)] == [
-        ("18_changeset_texts", changeset, f"author: '\u3000ada ' {told}"),
-        ("18_changeset_texts", changeset, f"message: 'why\n' {told}"),
+        ("18_changeset_texts", changeset, f"author{shown[0]} {told}"),
+        ("18_changeset_texts", changeset, f"message{shown[1]} {told}"),
     ]
 
 
